@@ -1,0 +1,16 @@
+#pragma once
+
+#include "absl/strings/string_view.h"
+
+#include <rocksdb/status.h>
+
+#include "absl/status/status.h"
+
+namespace ecoplan::common {
+
+// Maps a RocksDB status: NotFound → NotFound; Busy/TryAgain/TimedOut →
+// Unavailable; Corruption → DataLoss; anything else → Internal. `context`
+// (e.g. "write plan") prefixes the message.
+absl::Status FromRocksDb(const rocksdb::Status& status, absl::string_view context = {});
+
+}  // namespace ecoplan::common

@@ -1,0 +1,111 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "ecoplan/common/v1/event.pb.h"
+
+namespace ecoplan::common {
+
+// Options for RocksDb::Open.
+struct RocksDbOptions {
+  // Directory of the database; created if missing.
+  std::string path;
+  // Column families the service uses, besides "default". The families
+  // "events" (the event log) and "meta" (counters, request ids) always exist.
+  std::vector<std::string> column_families;
+  // Sync the WAL before acknowledging a commit. Only tests of throughput
+  // without durability may turn this off.
+  bool sync = true;
+  // Name of the emitting service, written into Event.source.
+  std::string event_source;
+};
+
+// What one logical change writes: its keys and its events, applied atomically.
+struct WriteRequest {
+  rocksdb::WriteBatch batch;
+  // Events of the change. `sequence`, `commit_time` and `source` are filled
+  // in by the committer, in commit order.
+  std::vector<ecoplan::common::v1::Event> events;
+};
+
+// Outcome of a durable commit.
+struct CommitResult {
+  // Sequence of the change's first and last event; both 0 when it had none.
+  uint64_t first_sequence = 0;
+  uint64_t last_sequence = 0;
+  // The commit time stamped on the events.
+  absl::Time commit_time;
+};
+
+// A RocksDB database with column families, a group-committing writer and an
+// event log.
+//
+// Writes go through one committer thread: it takes every WriteRequest that is
+// waiting, assigns event sequences in order, appends each event under
+// "events" as key <sequence: 8 bytes big-endian> → serialized common.v1.Event,
+// and applies all of them in one synced write. A caller is answered only once
+// its write is on disk. Event sequences therefore become visible in order
+// with no gaps. The last sequence is also kept in "meta" under "event_seq".
+//
+// Thread-safe. Reads go straight to RocksDB and see only committed data.
+class RocksDb {
+ public:
+  // Opens (creating if needed) the database. Errors: Internal / DataLoss from RocksDB,
+  // InvalidArgument for an empty path.
+  static absl::StatusOr<std::unique_ptr<RocksDb>> Open(const RocksDbOptions& options);
+
+  // Drains pending writes, stops the committer and closes the database.
+  ~RocksDb();
+
+  RocksDb(const RocksDb&) = delete;
+  RocksDb& operator=(const RocksDb&) = delete;
+
+  rocksdb::DB* db() const;
+  // The handle of a column family given at Open (or "default", "events", "meta").
+  // Crashes on an unknown name: that is a programming error.
+  rocksdb::ColumnFamilyHandle* Cf(absl::string_view name) const;
+
+  // Reads one key. Errors: NotFound, or the mapped RocksDB error.
+  absl::StatusOr<std::string> Get(absl::string_view cf, absl::string_view key) const;
+
+  // Commits durably, blocking until the write is synced. Errors: Unavailable
+  // after Shutdown(); Internal from RocksDB (nothing of the request applied).
+  absl::StatusOr<CommitResult> Commit(WriteRequest request);
+  // Same, answering through `done` on the committer thread. `done` must be quick.
+  void CommitAsync(WriteRequest request, std::function<void(absl::StatusOr<CommitResult>)> done);
+
+  // Sequence of the last committed event, 0 when there is none.
+  uint64_t LastEventSequence() const;
+  // Up to `limit` committed events with sequence > after, in order.
+  absl::StatusOr<std::vector<ecoplan::common::v1::Event>> ReadEvents(uint64_t after,
+                                                                   size_t limit) const;
+  // Calls `listener(last_sequence)` on the committer thread after every commit
+  // that added events. Returns an id for RemoveCommitListener. `listener` must be quick.
+  uint64_t AddCommitListener(std::function<void(uint64_t)> listener);
+  void RemoveCommitListener(uint64_t id);
+
+  // Writes a consistent RocksDB checkpoint (hard links where possible) into
+  // `dir`, which must not exist. Errors: AlreadyExists, Internal.
+  absl::Status Checkpoint(const std::string& dir) const;
+
+  // Refuses new commits with Unavailable and waits for pending ones.
+  void Shutdown();
+
+ private:
+  class Impl;
+  explicit RocksDb(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ecoplan::common
