@@ -1,0 +1,223 @@
+#include "services/registry/domain/measure_query.h"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+
+namespace ecoplan::registry {
+namespace {
+
+bool RefsContain(const std::vector<OrgRef>& refs, absl::string_view org_id) {
+  for (const OrgRef& ref : refs) {
+    if (ref.org_id == org_id) return true;
+    if (std::find(ref.member_ids.begin(), ref.member_ids.end(), org_id) != ref.member_ids.end()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool SectionMatches(absl::string_view wanted, const Task& task) {
+  return wanted.empty() || task.section_id == wanted || task.subsection_id == wanted;
+}
+
+// FNV-1a: stable across processes and builds, unlike absl::Hash.
+uint64_t Fnv1a(absl::string_view data) {
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : data) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+std::string DayText(const std::optional<absl::CivilDay>& day) {
+  return day ? absl::FormatCivilTime(*day) : "";
+}
+
+std::string TaskPosition(size_t task_index) { return absl::StrFormat("%06d", task_index); }
+std::string MeasurePosition(size_t task_index, int ordinal) {
+  return absl::StrFormat("%06d/%04d", task_index, ordinal);
+}
+
+}  // namespace
+
+absl::Status ValidateQuery(const MeasureQueryInput& query) {
+  if (query.annex_number < 0 || query.annex_number > 99) {
+    return absl::InvalidArgumentError("filter.annex_number must be between 0 and 99");
+  }
+  if (query.section_id.size() > 16) {
+    return absl::InvalidArgumentError("filter.section_id is longer than 16 characters");
+  }
+  if (query.organization.size() > 300) {
+    return absl::InvalidArgumentError("filter.organization is longer than 300 bytes");
+  }
+  if (query.text_contains.size() > 400) {
+    return absl::InvalidArgumentError("filter.text_contains is longer than 100 characters");
+  }
+  if (query.due_after && query.due_before && *query.due_after > *query.due_before) {
+    return absl::InvalidArgumentError("filter.due_after is later than filter.due_before");
+  }
+  if (query.role != OrgRole::kEither && query.organization.empty()) {
+    return absl::InvalidArgumentError("filter.role needs filter.organization");
+  }
+  return absl::OkStatus();
+}
+
+bool Matches(const MeasureQuery& query, const Task& task, const Measure& measure) {
+  const MeasureQueryInput& in = query.input;
+  if (in.annex_number != 0 && task.annex_number != in.annex_number) return false;
+  if (!SectionMatches(in.section_id, task)) return false;
+  if (in.origin != TaskOrigin::kUnspecified && task.origin != in.origin) return false;
+  if (in.featured && measure.featured != *in.featured) return false;
+  if (in.deadline_kind != DeadlineKind::kUnspecified && measure.deadline.kind != in.deadline_kind) {
+    return false;
+  }
+  if (in.due_after || in.due_before) {
+    if (!measure.deadline.due) return false;  // ongoing work has no due day
+    if (in.due_after && *measure.deadline.due < *in.due_after) return false;
+    if (in.due_before && *measure.deadline.due > *in.due_before) return false;
+  }
+  if (!query.organization_id.empty()) {
+    const bool lead = RefsContain(measure.leads, query.organization_id);
+    const bool responsible = RefsContain(measure.responsibles, query.organization_id);
+    switch (in.role) {
+      case OrgRole::kLead:
+        if (!lead) return false;
+        break;
+      case OrgRole::kResponsible:
+        if (!responsible) return false;
+        break;
+      case OrgRole::kEither:
+        if (!lead && !responsible) return false;
+        break;
+    }
+  }
+  if (!in.text_contains.empty() && !absl::StrContains(measure.text, in.text_contains) &&
+      !absl::StrContains(task.title, in.text_contains)) {
+    return false;
+  }
+  return true;
+}
+
+absl::StatusOr<int> EffectivePageSize(int requested, PageLimits limits) {
+  if (requested < 0) return absl::InvalidArgumentError("page_size must not be negative");
+  if (requested > limits.max_size) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size must be at most ", limits.max_size, "; got ", requested));
+  }
+  return requested == 0 ? limits.default_size : requested;
+}
+
+std::string EncodePageToken(absl::string_view fingerprint, absl::string_view position) {
+  return absl::WebSafeBase64Escape(absl::StrCat("v1|", fingerprint, "|", position));
+}
+
+absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
+                                            absl::string_view fingerprint) {
+  std::string raw;
+  if (token.size() > 512 || !absl::WebSafeBase64Unescape(token, &raw)) {
+    return absl::InvalidArgumentError("page_token is not a token this service issued");
+  }
+  std::vector<std::string> parts = absl::StrSplit(raw, absl::MaxSplits('|', 2));
+  if (parts.size() != 3 || parts[0] != "v1") {
+    return absl::InvalidArgumentError("page_token is not a token this service issued");
+  }
+  if (parts[1] != fingerprint) {
+    return absl::InvalidArgumentError(
+        "page_token belongs to another parent or filter; repeat the first request's parent and "
+        "filter");
+  }
+  return parts[2];
+}
+
+std::string QueryFingerprint(absl::string_view parent, const MeasureQuery& query) {
+  const MeasureQueryInput& in = query.input;
+  const std::string canonical = absl::StrCat(
+      parent, "\x1f", in.annex_number, "\x1f", in.section_id, "\x1f", query.organization_id,
+      "\x1f", static_cast<int>(in.role), "\x1f", DayText(in.due_after), "\x1f",
+      DayText(in.due_before), "\x1f", static_cast<int>(in.deadline_kind), "\x1f",
+      in.featured ? (*in.featured ? "1" : "0") : "-", "\x1f", in.text_contains, "\x1f",
+      static_cast<int>(in.origin));
+  return absl::StrFormat("%016x", Fnv1a(canonical));
+}
+
+absl::StatusOr<TaskPage> ListMatchingTasks(const std::vector<Task>& tasks,
+                                           const MeasureQuery& query, absl::string_view parent,
+                                           const PageRequest& page) {
+  absl::StatusOr<int> size = EffectivePageSize(page.page_size, kTaskPageLimits);
+  if (!size.ok()) return size.status();
+  const std::string fingerprint = QueryFingerprint(parent, query);
+  std::string after;
+  if (!page.page_token.empty()) {
+    absl::StatusOr<std::string> position = DecodePageToken(page.page_token, fingerprint);
+    if (!position.ok()) return position.status();
+    after = *std::move(position);
+  }
+  TaskPage result;
+  std::string last_position;
+  bool more = false;
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    const Task& task = tasks[i];
+    Task filtered = task;
+    filtered.measures.clear();
+    for (const Measure& m : task.measures) {
+      if (Matches(query, task, m)) filtered.measures.push_back(m);
+    }
+    if (filtered.measures.empty()) continue;
+    ++result.total_size;
+    const std::string position = TaskPosition(i);
+    if (!after.empty() && position <= after) continue;
+    if (static_cast<int>(result.tasks.size()) == *size) {
+      more = true;
+      continue;
+    }
+    result.tasks.push_back(std::move(filtered));
+    last_position = position;
+  }
+  if (more) result.next_page_token = EncodePageToken(fingerprint, last_position);
+  return result;
+}
+
+absl::StatusOr<MeasurePage> ListMatchingMeasures(const std::vector<Task>& tasks,
+                                                 const MeasureQuery& query,
+                                                 absl::string_view parent,
+                                                 const PageRequest& page) {
+  absl::StatusOr<int> size = EffectivePageSize(page.page_size, kMeasurePageLimits);
+  if (!size.ok()) return size.status();
+  const std::string fingerprint = QueryFingerprint(parent, query);
+  std::string after;
+  if (!page.page_token.empty()) {
+    absl::StatusOr<std::string> position = DecodePageToken(page.page_token, fingerprint);
+    if (!position.ok()) return position.status();
+    after = *std::move(position);
+  }
+  MeasurePage result;
+  std::string last_position;
+  bool more = false;
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    const Task& task = tasks[i];
+    for (const Measure& m : task.measures) {
+      if (!Matches(query, task, m)) continue;
+      ++result.total_size;
+      const std::string position = MeasurePosition(i, m.ordinal);
+      if (!after.empty() && position <= after) continue;
+      if (static_cast<int>(result.measures.size()) == *size) {
+        more = true;
+        continue;
+      }
+      result.measures.emplace_back(m, &task);
+      last_position = position;
+    }
+  }
+  if (more) result.next_page_token = EncodePageToken(fingerprint, last_position);
+  return result;
+}
+
+}  // namespace ecoplan::registry

@@ -1,0 +1,190 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "common/time/clock.h"
+#include "services/registry/domain/events.h"
+#include "services/registry/domain/measure_query.h"
+#include "services/registry/domain/model.h"
+#include "services/registry/domain/organization_directory.h"
+#include "services/registry/domain/plan_store.h"
+
+namespace ecoplan::registry {
+
+// Outcome of ImportPlan.
+struct ImportResult {
+  Plan plan;
+  bool already_imported = false;  // same document imported before; nothing written
+};
+
+// An organization reference given by a caller: a name, alias or group word,
+// and for a group word the members it stands for (names or aliases).
+struct OrgRefInput {
+  std::string written_name;
+  std::vector<std::string> member_names;
+};
+
+// A correction of one measure. Unset optionals are left as they are.
+struct MeasureUpdate {
+  std::string plan_id;
+  std::string measure_id;
+  std::optional<std::string> deadline_raw;
+  std::optional<std::vector<OrgRefInput>> leads;
+  std::optional<std::vector<OrgRefInput>> responsibles;
+  std::string etag;    // required: the etag the caller read
+  std::string reason;  // required
+};
+
+// One measure of a supervision task being created.
+struct SupervisionMeasureDraft {
+  std::string text;
+  std::string deadline_raw;
+  std::vector<OrgRefInput> leads;
+  std::vector<OrgRefInput> responsibles;
+};
+
+// An ad-hoc supervision task (督办任务) being created.
+struct SupervisionTaskDraft {
+  std::string plan_id;
+  std::string title;
+  std::string description;
+  std::string assigned_by;
+  std::vector<SupervisionMeasureDraft> measures;
+};
+
+// A plan's export: the plan, all its tasks and the organizations it names.
+struct PlanExport {
+  Plan plan;
+  std::vector<Task> tasks;
+  std::vector<Organization> organizations;
+};
+
+// How an organization name resolved.
+struct Resolution {
+  OrgRef reference;
+  std::vector<Organization> organizations;
+};
+
+// Limits on caller-supplied text, in Unicode code points.
+inline constexpr size_t kMaxDocumentBytes = 4 << 20;
+inline constexpr size_t kMaxRequestIdLength = 128;
+inline constexpr size_t kMaxReasonLength = 500;
+inline constexpr size_t kMaxTitleLength = 200;
+inline constexpr size_t kMaxDescriptionLength = 4000;
+inline constexpr size_t kMaxMeasureTextLength = 4000;
+inline constexpr size_t kMaxNameLength = 100;
+inline constexpr size_t kMaxOrgRefs = 100;
+inline constexpr size_t kMaxSupervisionMeasures = 50;
+
+// The task registry's use cases: import plans, answer queries, correct
+// measures, create supervision tasks.
+//
+// Reads are served from an immutable in-memory view of every plan (a plan is
+// a few hundred records), swapped atomically after each durable write, so a
+// query never waits for a writer and pagination walks a fixed order.
+// Writes are administrative and rare (an import a year, a few corrections a
+// month), so they are serialised: an etag check and its write can never
+// interleave with another write. A write becomes visible only once durable.
+//
+// Thread-safe. `store` and `clock` must outlive the registry.
+class TaskRegistry {
+ public:
+  TaskRegistry(PlanStore* store, const common::Clock* clock);
+
+  // Loads every plan and organization from the store. Call once before use.
+  absl::Status Load();
+
+  // Parses and stores a plan document. Errors: InvalidArgument (empty,
+  // oversized, not UTF-8, or malformed document: the message names the line;
+  // bad time zone); InvalidArgument when `context.request_id` was used for
+  // another request. The same document again → already_imported, no write.
+  absl::StatusOr<ImportResult> ImportPlan(absl::string_view document_text, bool validate_only,
+                                          absl::string_view time_zone,
+                                          const ChangeContext& context);
+
+  // Errors: NotFound.
+  absl::StatusOr<Plan> GetPlan(absl::string_view plan_id) const;
+  // Every plan, newest import first, without annex details.
+  absl::StatusOr<PlanPage> ListPlans(const PageRequest& page) const;
+  // Errors: NotFound.
+  absl::StatusOr<PlanExport> ExportPlan(absl::string_view plan_id) const;
+
+  // Errors: NotFound.
+  absl::StatusOr<Task> GetTask(absl::string_view plan_id, absl::string_view task_id) const;
+  // The measure and its task (for context). Errors: NotFound.
+  absl::StatusOr<std::pair<Measure, Task>> GetMeasure(absl::string_view plan_id,
+                                                      absl::string_view measure_id) const;
+
+  // Filtered lists in document order. Errors: NotFound (plan, or the filter's
+  // organization); InvalidArgument (page size, page token, filter).
+  absl::StatusOr<TaskPage> ListTasks(absl::string_view plan_id, const MeasureQueryInput& query,
+                                     const PageRequest& page) const;
+  absl::StatusOr<MeasurePage> ListMeasures(absl::string_view plan_id,
+                                           const MeasureQueryInput& query,
+                                           const PageRequest& page) const;
+
+  // Corrects a measure and records the revision. Errors: NotFound; Aborted
+  // (stale etag); InvalidArgument (no field to change, missing etag or reason,
+  // unknown organization, unresolvable deadline, reused request id).
+  absl::StatusOr<Measure> UpdateMeasure(const MeasureUpdate& update,
+                                        const ChangeContext& context);
+  // Errors: NotFound.
+  absl::StatusOr<std::vector<MeasureRevision>> ListRevisions(absl::string_view plan_id,
+                                                             absl::string_view measure_id) const;
+
+  // Creates a supervision task. `context.request_id` is required; a retry
+  // with the same id and content returns the task created the first time.
+  // Errors: NotFound (plan); InvalidArgument (fields; reused request id).
+  absl::StatusOr<Task> CreateSupervisionTask(const SupervisionTaskDraft& draft,
+                                             const ChangeContext& context);
+
+  // Errors: NotFound.
+  absl::StatusOr<Organization> GetOrganization(absl::string_view org_id) const;
+  // Organizations of `kind` (kUnspecified for all) in name order.
+  absl::StatusOr<OrganizationPage> ListOrganizations(OrganizationKind kind,
+                                                     const PageRequest& page) const;
+  // Errors: NotFound when the name is unknown; InvalidArgument when empty or too long.
+  absl::StatusOr<Resolution> ResolveOrganization(absl::string_view written_name) const;
+
+ private:
+  // An immutable plan with lookup tables.
+  struct PlanView {
+    StoredPlan stored;
+    absl::flat_hash_map<std::string, size_t> task_index;                       // task id → index
+    absl::flat_hash_map<std::string, std::pair<size_t, size_t>> measure_index;  // measure id → (task, measure)
+  };
+  struct State {
+    absl::flat_hash_map<std::string, std::shared_ptr<const PlanView>> plans;
+    std::shared_ptr<const OrganizationDirectory> organizations;
+  };
+
+  static std::shared_ptr<const PlanView> MakeView(StoredPlan stored);
+  std::shared_ptr<const State> Snapshot() const;
+  absl::StatusOr<std::shared_ptr<const PlanView>> FindPlan(const State& state,
+                                                           absl::string_view plan_id) const;
+  // Returns the earlier outcome's resource when `request_id` was used before
+  // with the same fingerprint; InvalidArgument when with another one.
+  absl::StatusOr<std::optional<std::string>> CheckRequest(absl::string_view request_id,
+                                                          absl::string_view method,
+                                                          absl::string_view fingerprint);
+  absl::StatusOr<std::vector<OrgRef>> ResolveInputs(const OrganizationDirectory& directory,
+                                                    const std::vector<OrgRefInput>& inputs,
+                                                    absl::string_view field) const;
+
+  PlanStore* const store_;
+  const common::Clock* const clock_;
+
+  absl::Mutex write_mu_;  // serialises writers (held across the durable write)
+  mutable absl::Mutex state_mu_;
+  std::shared_ptr<const State> state_ ABSL_GUARDED_BY(state_mu_);
+};
+
+}  // namespace ecoplan::registry

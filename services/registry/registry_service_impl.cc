@@ -1,0 +1,327 @@
+#include "services/registry/registry_service_impl.h"
+
+#include <memory>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+#include "services/registry/proto_mapping.h"
+
+namespace ecoplan::registry {
+namespace {
+
+namespace cv1 = ::ecoplan::common::v1;
+
+// Finishes a unary call with the outcome of `fn`, run inline (reads only:
+// they touch nothing but the in-memory view).
+template <typename Fn>
+grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* ctx, Fn fn) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(common::ToGrpcStatus(fn()));
+  return reactor;
+}
+
+// Same, but `fn` runs on the writer thread because it waits for a durable write.
+template <typename Fn>
+grpc::ServerUnaryReactor* AnswerFromWriter(grpc::CallbackServerContext* ctx,
+                                           common::SerialExecutor* writer, Fn fn) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  writer->Submit([reactor, fn = std::move(fn)]() mutable {
+    reactor->Finish(common::ToGrpcStatus(fn()));
+  });
+  return reactor;
+}
+
+absl::StatusOr<absl::CivilDay> DateFromProto(const cv1::Date& date, absl::string_view field) {
+  const absl::CivilDay day(date.year(), date.month(), date.day());
+  if (date.year() < 1 || date.year() > 9999 || day.year() != date.year() ||
+      day.month() != date.month() || day.day() != date.day()) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is not a valid calendar date: ",
+                                                   date.year(), "-", date.month(), "-",
+                                                   date.day()));
+  }
+  return day;
+}
+
+absl::StatusOr<MeasureQueryInput> QueryFromProto(const v1::MeasureFilter& filter) {
+  MeasureQueryInput q;
+  q.annex_number = filter.annex_number();
+  q.section_id = filter.section_id();
+  q.organization = filter.organization();
+  q.role = static_cast<OrgRole>(filter.role());
+  if (filter.role() < 0 || filter.role() > 2) {
+    return absl::InvalidArgumentError("filter.role is not a known role");
+  }
+  if (filter.has_due_after()) {
+    ECOPLAN_ASSIGN_OR_RETURN(q.due_after, DateFromProto(filter.due_after(), "filter.due_after"));
+  }
+  if (filter.has_due_before()) {
+    ECOPLAN_ASSIGN_OR_RETURN(q.due_before,
+                             DateFromProto(filter.due_before(), "filter.due_before"));
+  }
+  if (filter.deadline_kind() < 0 || filter.deadline_kind() > 4) {
+    return absl::InvalidArgumentError("filter.deadline_kind is not a known kind");
+  }
+  q.deadline_kind = static_cast<DeadlineKind>(filter.deadline_kind());
+  if (filter.has_featured()) q.featured = filter.featured();
+  q.text_contains = filter.text_contains();
+  if (filter.origin() < 0 || filter.origin() > 2) {
+    return absl::InvalidArgumentError("filter.origin is not a known origin");
+  }
+  q.origin = static_cast<TaskOrigin>(filter.origin());
+  return q;
+}
+
+std::vector<OrgRefInput> RefInputsFromProto(
+    const google::protobuf::RepeatedPtrField<v1::OrgRef>& refs) {
+  std::vector<OrgRefInput> out;
+  for (const v1::OrgRef& ref : refs) {
+    OrgRefInput input{ref.written_name(), {}};
+    input.member_names.assign(ref.members().begin(), ref.members().end());
+    out.push_back(std::move(input));
+  }
+  return out;
+}
+
+ChangeContext ContextOf(grpc::CallbackServerContext* ctx, const std::string& request_id) {
+  // The actor comes from the caller's credentials once authentication is in place.
+  return ChangeContext{request_id, ""};
+}
+
+}  // namespace
+
+RegistryServiceImpl::RegistryServiceImpl(TaskRegistry* registry, common::SerialExecutor* writer,
+                                         common::WatchEventsHub* watch_hub)
+    : registry_(registry), writer_(writer), watch_hub_(watch_hub) {}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ImportPlan(grpc::CallbackServerContext* ctx,
+                                                          const v1::ImportPlanRequest* request,
+                                                          v1::ImportPlanResponse* response) {
+  return AnswerFromWriter(ctx, writer_, [this, ctx, request, response]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(
+        ImportResult result,
+        registry_->ImportPlan(request->document_text(), request->validate_only(),
+                              request->time_zone(), ContextOf(ctx, request->request_id())));
+    *response->mutable_plan() = ToProto(result.plan);
+    response->set_already_imported(result.already_imported);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::GetPlan(grpc::CallbackServerContext* ctx,
+                                                       const v1::GetPlanRequest* request,
+                                                       v1::GetPlanResponse* response) {
+  return Answer(ctx, [&]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->name(), "name"));
+    ECOPLAN_ASSIGN_OR_RETURN(Plan plan, registry_->GetPlan(plan_id));
+    *response->mutable_plan() = ToProto(plan);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ListPlans(grpc::CallbackServerContext* ctx,
+                                                         const v1::ListPlansRequest* request,
+                                                         v1::ListPlansResponse* response) {
+  return Answer(ctx, [&]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(PlanPage page,
+                             registry_->ListPlans({request->page_size(), request->page_token()}));
+    for (const Plan& plan : page.plans) *response->add_plans() = ToProto(plan, false);
+    response->set_next_page_token(page.next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ExportPlan(grpc::CallbackServerContext* ctx,
+                                                          const v1::ExportPlanRequest* request,
+                                                          v1::ExportPlanResponse* response) {
+  return Answer(ctx, [&]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->name(), "name"));
+    ECOPLAN_ASSIGN_OR_RETURN(PlanExport exported, registry_->ExportPlan(plan_id));
+    *response->mutable_plan() = ToProto(exported.plan);
+    for (const Task& task : exported.tasks) *response->add_tasks() = ToProto(plan_id, task);
+    for (const Organization& org : exported.organizations) {
+      *response->add_organizations() = ToProto(org);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::GetTask(grpc::CallbackServerContext* ctx,
+                                                       const v1::GetTaskRequest* request,
+                                                       v1::GetTaskResponse* response) {
+  return Answer(ctx, [&]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseTaskName(request->name(), "name"));
+    ECOPLAN_ASSIGN_OR_RETURN(Task task, registry_->GetTask(ids.first, ids.second));
+    *response->mutable_task() = ToProto(ids.first, task);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ListTasks(grpc::CallbackServerContext* ctx,
+                                                         const v1::ListTasksRequest* request,
+                                                         v1::ListTasksResponse* response) {
+  return Answer(ctx, [&]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->parent(), "parent"));
+    ECOPLAN_ASSIGN_OR_RETURN(MeasureQueryInput query, QueryFromProto(request->filter()));
+    ECOPLAN_ASSIGN_OR_RETURN(
+        TaskPage page,
+        registry_->ListTasks(plan_id, query, {request->page_size(), request->page_token()}));
+    for (const Task& task : page.tasks) *response->add_tasks() = ToProto(plan_id, task);
+    response->set_next_page_token(page.next_page_token);
+    response->set_total_size(page.total_size);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::GetMeasure(grpc::CallbackServerContext* ctx,
+                                                          const v1::GetMeasureRequest* request,
+                                                          v1::GetMeasureResponse* response) {
+  return Answer(ctx, [&]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->name(), "name"));
+    ECOPLAN_ASSIGN_OR_RETURN(auto found, registry_->GetMeasure(ids.first, ids.second));
+    *response->mutable_measure() = ToProto(ids.first, found.first, &found.second);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ListMeasures(grpc::CallbackServerContext* ctx,
+                                                            const v1::ListMeasuresRequest* request,
+                                                            v1::ListMeasuresResponse* response) {
+  return Answer(ctx, [&]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->parent(), "parent"));
+    ECOPLAN_ASSIGN_OR_RETURN(MeasureQueryInput query, QueryFromProto(request->filter()));
+    ECOPLAN_ASSIGN_OR_RETURN(
+        MeasurePage page,
+        registry_->ListMeasures(plan_id, query, {request->page_size(), request->page_token()}));
+    for (const auto& [measure, task] : page.measures) {
+      *response->add_measures() = ToProto(plan_id, measure, task);
+    }
+    response->set_next_page_token(page.next_page_token);
+    response->set_total_size(page.total_size);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateMeasure(
+    grpc::CallbackServerContext* ctx, const v1::UpdateMeasureRequest* request,
+    v1::UpdateMeasureResponse* response) {
+  return AnswerFromWriter(ctx, writer_, [this, ctx, request, response]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->measure().name(), "measure.name"));
+    MeasureUpdate update;
+    update.plan_id = ids.first;
+    update.measure_id = ids.second;
+    update.etag = request->etag();
+    update.reason = request->reason();
+    if (request->update_mask().paths_size() == 0) {
+      return absl::InvalidArgumentError(
+          "update_mask is required: name the fields to change (deadline, lead_organizations, "
+          "responsible_organizations)");
+    }
+    for (const std::string& path : request->update_mask().paths()) {
+      if (path == "deadline" || path == "deadline.raw") {
+        update.deadline_raw = request->measure().deadline().raw();
+      } else if (path == "lead_organizations") {
+        update.leads = RefInputsFromProto(request->measure().lead_organizations());
+      } else if (path == "responsible_organizations") {
+        update.responsibles = RefInputsFromProto(request->measure().responsible_organizations());
+      } else {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "update_mask: \"", path.substr(0, 100),
+            "\" cannot be changed; allowed: deadline, lead_organizations, "
+            "responsible_organizations"));
+      }
+    }
+    ECOPLAN_ASSIGN_OR_RETURN(Measure measure,
+                             registry_->UpdateMeasure(update, ContextOf(ctx, request->request_id())));
+    ECOPLAN_ASSIGN_OR_RETURN(auto found, registry_->GetMeasure(ids.first, measure.id));
+    *response->mutable_measure() = ToProto(ids.first, found.first, &found.second);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ListMeasureRevisions(
+    grpc::CallbackServerContext* ctx, const v1::ListMeasureRevisionsRequest* request,
+    v1::ListMeasureRevisionsResponse* response) {
+  // Revisions are read from disk, so this runs off the gRPC threads too.
+  return AnswerFromWriter(ctx, writer_, [this, request, response]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->name(), "name"));
+    ECOPLAN_ASSIGN_OR_RETURN(std::vector<MeasureRevision> revisions,
+                             registry_->ListRevisions(ids.first, ids.second));
+    for (const MeasureRevision& r : revisions) *response->add_revisions() = ToProto(ids.first, r);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::CreateSupervisionTask(
+    grpc::CallbackServerContext* ctx, const v1::CreateSupervisionTaskRequest* request,
+    v1::CreateSupervisionTaskResponse* response) {
+  return AnswerFromWriter(ctx, writer_, [this, ctx, request, response]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->parent(), "parent"));
+    SupervisionTaskDraft draft;
+    draft.plan_id = plan_id;
+    draft.title = request->title();
+    draft.description = request->description();
+    draft.assigned_by = request->assigned_by();
+    for (const v1::Measure& m : request->measures()) {
+      draft.measures.push_back({m.text(), m.deadline().raw(),
+                                RefInputsFromProto(m.lead_organizations()),
+                                RefInputsFromProto(m.responsible_organizations())});
+    }
+    ECOPLAN_ASSIGN_OR_RETURN(Task task, registry_->CreateSupervisionTask(
+                                            draft, ContextOf(ctx, request->request_id())));
+    *response->mutable_task() = ToProto(plan_id, task);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::GetOrganization(
+    grpc::CallbackServerContext* ctx, const v1::GetOrganizationRequest* request,
+    v1::GetOrganizationResponse* response) {
+  return Answer(ctx, [&]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(std::string org_id, ParseOrganizationName(request->name(), "name"));
+    ECOPLAN_ASSIGN_OR_RETURN(Organization org, registry_->GetOrganization(org_id));
+    *response->mutable_organization() = ToProto(org);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ListOrganizations(
+    grpc::CallbackServerContext* ctx, const v1::ListOrganizationsRequest* request,
+    v1::ListOrganizationsResponse* response) {
+  return Answer(ctx, [&]() -> absl::Status {
+    if (request->kind() < 0 || request->kind() > 4) {
+      return absl::InvalidArgumentError("kind is not a known organization kind");
+    }
+    ECOPLAN_ASSIGN_OR_RETURN(
+        OrganizationPage page,
+        registry_->ListOrganizations(static_cast<OrganizationKind>(request->kind()),
+                                     {request->page_size(), request->page_token()}));
+    for (const Organization& org : page.organizations) {
+      *response->add_organizations() = ToProto(org);
+    }
+    response->set_next_page_token(page.next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ResolveOrganization(
+    grpc::CallbackServerContext* ctx, const v1::ResolveOrganizationRequest* request,
+    v1::ResolveOrganizationResponse* response) {
+  return Answer(ctx, [&]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(Resolution resolution,
+                             registry_->ResolveOrganization(request->written_name()));
+    *response->mutable_reference() = ToProto(resolution.reference);
+    for (const Organization& org : resolution.organizations) {
+      *response->add_organizations() = ToProto(org);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerWriteReactor<v1::WatchEventsResponse>* RegistryServiceImpl::WatchEvents(
+    grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* request) {
+  return watch_hub_->NewReactor<v1::WatchEventsResponse>(request->after_sequence());
+}
+
+}  // namespace ecoplan::registry
