@@ -1,0 +1,74 @@
+#pragma once
+
+// Hourly station readings → daily station values → district daily values, with
+// GB 3095 validity (see validity.h). Pure computation; no I/O.
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/types/span.h"
+#include "services/indicator/domain/air_quality_standard.h"
+#include "services/indicator/domain/aqi.h"
+#include "services/indicator/domain/validity.h"
+
+namespace ecoplan::indicator {
+
+// One hourly mean concentration of one pollutant at one station.
+struct HourlyReading {
+  // Refers to caller-owned characters that must outlive the call it is passed to
+  // (no allocation per reading). Non-empty.
+  absl::string_view station_id;
+  // The START of the averaged hour in Asia/Shanghai civil time: 07 stands for
+  // 07:00–08:00. (Feeds labelled by the hour's end, as China's real-time releases
+  // are, must subtract one hour.) The day of this hour is the day it counts for.
+  absl::CivilHour hour;
+  Pollutant pollutant = Pollutant::kPm25;
+  double value = 0;  // finite, >= 0
+  Unit unit = Unit::kMicrogramsPerCubicMeter;  // converted to StandardUnit(pollutant)
+};
+
+// The daily values of one station on one day.
+struct StationDay {
+  std::string station_id;
+  absl::CivilDay day;
+  // 24-h means of SO2, NO2, CO, PM10, PM2.5 (DailyMean), O3 max 1-h
+  // (DailyMaxOneHour) and max 8-h (DailyMaxEightHourMean), judged by the validity
+  // rules of the standard in force on `day`. Items with no reading at all are
+  // kInsufficientData with 0 samples.
+  DailyValues values;
+};
+
+// Groups `readings` by station and day and computes each station-day's values.
+// Readings may come in any order; input sorted by station then time is fastest.
+// Result: one StationDay per station and day having at least one reading, ordered by
+// station_id, then day.
+// Errors: InvalidArgument (empty station id, value negative or not finite, two
+// readings for the same station, hour and pollutant); NotFound (a reading's day
+// precedes every standard version).
+// Cost: O(n) with hashing, plus O(d log d) for d station-days; memory ~1.2 KB per
+// station-day; no allocation per reading.
+absl::StatusOr<std::vector<StationDay>> ComputeStationDays(
+    absl::Span<const HourlyReading> readings, const AirQualityStandards& standards);
+
+// The district's values on one day.
+struct DistrictDay {
+  absl::CivilDay day;
+  // Per item: the arithmetic mean of the usable station values of the day;
+  // `samples` = the number of stations averaged; kInsufficientData if none.
+  // (Means are not rounded here: the AQI step rounds per its standard.)
+  DailyValues values;
+};
+
+// The district's daily values: for each day and item, the mean over the stations
+// whose value for that item is usable. Result ordered by day.
+std::vector<DistrictDay> ComputeDistrictDays(absl::Span<const StationDay> station_days);
+
+// Daily AQI of each district day, each by the version in force on its day.
+// Errors: as ComputeDailyAqi.
+absl::StatusOr<std::vector<DailyAqi>> ComputeDailyAqis(absl::Span<const DistrictDay> days,
+                                                       const AirQualityStandards& standards);
+
+}  // namespace ecoplan::indicator
