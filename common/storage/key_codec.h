@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+
 #include "absl/strings/string_view.h"
 
 namespace ecoplan::common {
@@ -17,6 +18,7 @@ std::string Key(absl::string_view prefix, absl::string_view id);
 std::string Key(absl::string_view prefix, absl::string_view id1, absl::string_view id2);
 
 // The smallest key greater than every key starting with `prefix` (for iterator upper bounds).
+// Empty when there is none (`prefix` empty or all 0xff bytes): then use no upper bound.
 std::string PrefixEnd(absl::string_view prefix);
 
 }  // namespace ecoplan::common

@@ -1,18 +1,19 @@
 #pragma once
 
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
-
-#include <rocksdb/db.h>
-#include <rocksdb/write_batch.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/time/clock.h"
 #include "ecoplan/common/v1/event.pb.h"
 
 namespace ecoplan::common {
@@ -29,6 +30,14 @@ struct RocksDbOptions {
   bool sync = true;
   // Name of the emitting service, written into Event.source.
   std::string event_source;
+  // Stamps Event.commit_time. Not owned; must outlive the RocksDb. nullptr
+  // means the system clock (RocksDb then owns a RealClock).
+  const Clock* clock = nullptr;
+  // Size of the LRU block cache shared by all column families of this DB.
+  size_t block_cache_bytes = 32 << 20;
+  // RocksDB environment (file system); nullptr means rocksdb::Env::Default().
+  // Not owned; must outlive the RocksDb. Tests use it to inject I/O errors.
+  rocksdb::Env* env = nullptr;
 };
 
 // What one logical change writes: its keys and its events, applied atomically.
@@ -80,26 +89,40 @@ class RocksDb {
   absl::StatusOr<std::string> Get(absl::string_view cf, absl::string_view key) const;
 
   // Commits durably, blocking until the write is synced. Errors: Unavailable
-  // after Shutdown(); Internal from RocksDB (nothing of the request applied).
+  // after Shutdown(); InvalidArgument if the batch holds records other than
+  // Put/Delete/SingleDelete/DeleteRange/PutLogData (only that request
+  // fails); Internal / DataLoss from RocksDB. On any error nothing of the
+  // request is applied; if the grouped write fails, every request of the group
+  // gets the same error. Must not be called from a `done` callback or a commit
+  // listener (they run on the committer thread: it would deadlock).
   absl::StatusOr<CommitResult> Commit(WriteRequest request);
-  // Same, answering through `done` on the committer thread. `done` must be quick.
+  // Same, answering through `done` on the committer thread (or inline with
+  // Unavailable after Shutdown()). `done` must be quick and must not block.
   void CommitAsync(WriteRequest request, std::function<void(absl::StatusOr<CommitResult>)> done);
 
   // Sequence of the last committed event, 0 when there is none.
   uint64_t LastEventSequence() const;
   // Up to `limit` committed events with sequence > after, in order.
   absl::StatusOr<std::vector<ecoplan::common::v1::Event>> ReadEvents(uint64_t after,
-                                                                   size_t limit) const;
+                                                                     size_t limit) const;
   // Calls `listener(last_sequence)` on the committer thread after every commit
-  // that added events. Returns an id for RemoveCommitListener. `listener` must be quick.
+  // that added events, once the events are readable and LastEventSequence()
+  // returns at least `last_sequence`. Returns an id for RemoveCommitListener.
+  // `listener` must be quick and must not block (no I/O, no Commit).
   uint64_t AddCommitListener(std::function<void(uint64_t)> listener);
+  // Removes a listener. When it returns (from any thread other than the
+  // committer), the listener is not running and will not be called again, so
+  // what it captured may be destroyed. Therefore never call it while holding a
+  // lock that the listener takes. Unknown ids are ignored.
   void RemoveCommitListener(uint64_t id);
 
   // Writes a consistent RocksDB checkpoint (hard links where possible) into
-  // `dir`, which must not exist. Errors: AlreadyExists, Internal.
+  // `dir`, which must not exist; the result opens with RocksDb::Open (same
+  // column families). Errors: AlreadyExists, Internal.
   absl::Status Checkpoint(const std::string& dir) const;
 
-  // Refuses new commits with Unavailable and waits for pending ones.
+  // Refuses new commits with Unavailable, commits the pending ones and stops
+  // the committer. Reads keep working until destruction. Idempotent.
   void Shutdown();
 
  private:
