@@ -7,14 +7,19 @@
 namespace ecoplan::indicator {
 namespace {
 
+// common/testing's EXPECT_STATUS_CODE names its parameter `code`, which also
+// replaces the `.code()` call inside it; this one avoids the clash.
+#define EXPECT_CODE(expr, expected_code) \
+  EXPECT_EQ(::ecoplan::testing_internal::GetStatus(expr).code(), expected_code)
+
 const BreakpointTable& Table(const AirQualityStandard& s, AqiItem item) { return s.table(item); }
 
 TEST(AirQualityStandardsTest, PicksTheVersionInForceOnEachDay) {
   const AirQualityStandards standards = AirQualityStandards::National();
-  ASSERT_OK_AND_ASSIGN(const AirQualityStandard* feb28, standards.ForDay({2026, 2, 28}));
-  ASSERT_OK_AND_ASSIGN(const AirQualityStandard* mar1, standards.ForDay({2026, 3, 1}));
-  ASSERT_OK_AND_ASSIGN(const AirQualityStandard* jan1, standards.ForDay({2026, 1, 1}));
-  ASSERT_OK_AND_ASSIGN(const AirQualityStandard* dec31, standards.ForDay({2026, 12, 31}));
+  ASSERT_OK_AND_ASSIGN(const AirQualityStandard* feb28, standards.ForDay(absl::CivilDay(2026, 2, 28)));
+  ASSERT_OK_AND_ASSIGN(const AirQualityStandard* mar1, standards.ForDay(absl::CivilDay(2026, 3, 1)));
+  ASSERT_OK_AND_ASSIGN(const AirQualityStandard* jan1, standards.ForDay(absl::CivilDay(2026, 1, 1)));
+  ASSERT_OK_AND_ASSIGN(const AirQualityStandard* dec31, standards.ForDay(absl::CivilDay(2026, 12, 31)));
   EXPECT_EQ(feb28->id, "HJ 633-2012");
   EXPECT_EQ(feb28->evaluation_standard, "HJ 663-2013");
   EXPECT_EQ(feb28->validity_standard, "GB 3095-2012");
@@ -27,8 +32,8 @@ TEST(AirQualityStandardsTest, PicksTheVersionInForceOnEachDay) {
 
 TEST(AirQualityStandardsTest, NotFoundBeforeTheFirstVersion) {
   const AirQualityStandards standards = AirQualityStandards::National();
-  EXPECT_STATUS_CODE(standards.ForDay({2012, 2, 28}), absl::StatusCode::kNotFound);
-  EXPECT_OK(standards.ForDay({2012, 2, 29}));
+  EXPECT_CODE(standards.ForDay(absl::CivilDay(2012, 2, 28)), absl::StatusCode::kNotFound);
+  EXPECT_OK(standards.ForDay(absl::CivilDay(2012, 2, 29)));
 }
 
 TEST(AirQualityStandardsTest, CreateOrdersVersionsByEffectiveDate) {
@@ -36,33 +41,33 @@ TEST(AirQualityStandardsTest, CreateOrdersVersionsByEffectiveDate) {
                        AirQualityStandards::Create({Hj633Of2026(), Hj633Of2012()}));
   ASSERT_EQ(standards.versions().size(), 2u);
   EXPECT_EQ(standards.versions()[0].id, "HJ 633-2012");
-  ASSERT_OK_AND_ASSIGN(const AirQualityStandard* s, standards.ForDay({2026, 2, 28}));
+  ASSERT_OK_AND_ASSIGN(const AirQualityStandard* s, standards.ForDay(absl::CivilDay(2026, 2, 28)));
   EXPECT_EQ(s->id, "HJ 633-2012");
 }
 
 TEST(AirQualityStandardsTest, CreateRejectsBadData) {
-  EXPECT_STATUS_CODE(AirQualityStandards::Create({}), absl::StatusCode::kInvalidArgument);
-  EXPECT_STATUS_CODE(AirQualityStandards::Create({Hj633Of2012(), Hj633Of2012()}),
+  EXPECT_CODE(AirQualityStandards::Create({}), absl::StatusCode::kInvalidArgument);
+  EXPECT_CODE(AirQualityStandards::Create({Hj633Of2012(), Hj633Of2012()}),
                      absl::StatusCode::kInvalidArgument);
 
   AirQualityStandard same_day = Hj633Of2026();
   same_day.id = "other";
   same_day.effective_from = Hj633Of2012().effective_from;
-  EXPECT_STATUS_CODE(AirQualityStandards::Create({Hj633Of2012(), same_day}),
+  EXPECT_CODE(AirQualityStandards::Create({Hj633Of2012(), same_day}),
                      absl::StatusCode::kInvalidArgument);
 
   AirQualityStandard not_increasing = Hj633Of2012();
   not_increasing.tables[static_cast<int>(AqiItem::kPm2524Hour)].concentrations[2] = 20;
-  EXPECT_STATUS_CODE(AirQualityStandards::Create({not_increasing}),
+  EXPECT_CODE(AirQualityStandards::Create({not_increasing}),
                      absl::StatusCode::kInvalidArgument);
 
   AirQualityStandard too_short = Hj633Of2012();
   too_short.tables[static_cast<int>(AqiItem::kCo1Hour)].size = 1;
-  EXPECT_STATUS_CODE(AirQualityStandards::Create({too_short}), absl::StatusCode::kInvalidArgument);
+  EXPECT_CODE(AirQualityStandards::Create({too_short}), absl::StatusCode::kInvalidArgument);
 
   AirQualityStandard misplaced = Hj633Of2012();
   misplaced.tables[0] = misplaced.tables[1];
-  EXPECT_STATUS_CODE(AirQualityStandards::Create({misplaced}), absl::StatusCode::kInvalidArgument);
+  EXPECT_CODE(AirQualityStandards::Create({misplaced}), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(AirQualityStandardTest, Version2012HasTheHj633Of2012Tables) {
@@ -104,7 +109,9 @@ TEST(AirQualityStandardTest, Version2026DiffersExactlyAsDesignTableSays) {
     ASSERT_EQ(a.size, b.size);
     for (int k = 0; k < a.size; ++k) {
       const bool changed = (item == AqiItem::kPm2524Hour || item == AqiItem::kPm1024Hour) && k == 2;
-      if (!changed) EXPECT_EQ(a.concentrations[k], b.concentrations[k]) << k;
+      if (!changed) {
+        EXPECT_EQ(a.concentrations[k], b.concentrations[k]) << k;
+      }
       EXPECT_EQ(a.iaqi[k], b.iaqi[k]);
     }
   }
