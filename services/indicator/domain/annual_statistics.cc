@@ -61,6 +61,7 @@ absl::StatusOr<AnnualStatistics> ComputeAnnualStatistics(int year,
 
   AnnualStatistics out;
   out.year = year;
+  out.evaluation_standard = standard.evaluation_standard;
   const absl::CivilYear civil_year(year);
 
   // Daily values per item, and per-month counts for validity.

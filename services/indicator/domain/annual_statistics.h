@@ -39,6 +39,9 @@ struct AnnualStatistic {
 
 struct AnnualStatistics {
   int year = 0;
+  // The evaluation standard whose rounding and validity rules were applied (the one
+  // in force on 12-31), e.g. "HJ 663—2026".
+  std::string evaluation_standard;
   // Which versions judged the year's days (id → days with an AQI result), in order.
   std::vector<std::pair<std::string, int>> days_by_standard;
 

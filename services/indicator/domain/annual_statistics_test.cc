@@ -56,6 +56,7 @@ TEST_F(AnnualStatisticsTest, AnnualMeanOfAFullYearIsValidAndRounded) {
   EXPECT_DOUBLE_EQ(pm25->unrounded, 30.5);
   EXPECT_EQ(pm25->value, 30);
   EXPECT_EQ(pm25->decimals, 0);
+  EXPECT_EQ(stats.evaluation_standard, "HJ 663—2026");
   const AnnualStatistic* co = stats.Find(DailyItem::kCo, AnnualStatisticKind::kPercentile);
   ASSERT_NE(co, nullptr);
   EXPECT_EQ(co->percentile, 95);

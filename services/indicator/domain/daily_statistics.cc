@@ -105,6 +105,7 @@ absl::StatusOr<std::vector<StationDay>> ComputeStationDays(
     StationDay& day = out.emplace_back();
     day.station_id = std::string(stations[grid.station]);
     day.day = grid.day;
+    day.validity_standard = standard->validity_standard;
     const auto slots = [&](Pollutant p) -> const HourSlots& {
       return grid.slots[static_cast<int>(p)];
     };

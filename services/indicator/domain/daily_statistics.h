@@ -34,6 +34,8 @@ struct HourlyReading {
 struct StationDay {
   std::string station_id;
   absl::CivilDay day;
+  // The validity standard that judged the day, e.g. "GB 3095-2012".
+  std::string validity_standard;
   // 24-h means of SO2, NO2, CO, PM10, PM2.5 (DailyMean), O3 max 1-h
   // (DailyMaxOneHour) and max 8-h (DailyMaxEightHourMean), judged by the validity
   // rules of the standard in force on `day`. Items with no reading at all are

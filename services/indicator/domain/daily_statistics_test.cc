@@ -133,14 +133,14 @@ TEST_F(ComputeStationDaysTest, EmptyInputGivesNoDays) {
 }
 
 TEST(ComputeDistrictDaysTest, AveragesTheUsableStationValuesPerItem) {
-  StationDay a{"A", absl::CivilDay(2026, 5, 1), {}};
-  StationDay b{"B", absl::CivilDay(2026, 5, 1), {}};
-  StationDay c{"C", absl::CivilDay(2026, 5, 1), {}};
+  StationDay a{"A", absl::CivilDay(2026, 5, 1), "", {}};
+  StationDay b{"B", absl::CivilDay(2026, 5, 1), "", {}};
+  StationDay c{"C", absl::CivilDay(2026, 5, 1), "", {}};
   a.values[kPm25] = {Validity::kValid, 30, 24};
   b.values[kPm25] = {Validity::kValid, 41, 20};
   c.values[kPm25] = {Validity::kInsufficientData, 500, 3};  // ignored
   a.values[kO38h] = {Validity::kValidByExceedance, 170, 12};
-  StationDay other_day{"A", absl::CivilDay(2026, 5, 2), {}};
+  StationDay other_day{"A", absl::CivilDay(2026, 5, 2), "", {}};
   other_day.values[kPm25] = {Validity::kValid, 12, 24};
 
   const std::vector<DistrictDay> days = ComputeDistrictDays({other_day, c, b, a});
@@ -167,6 +167,8 @@ TEST_F(ComputeStationDaysTest, EndToEndDistrictAqiAcrossTheVersionChange) {
   const std::vector<DistrictDay> district = ComputeDistrictDays(station_days);
   ASSERT_OK_AND_ASSIGN(std::vector<DailyAqi> aqis, ComputeDailyAqis(district, standards_));
   ASSERT_EQ(aqis.size(), 2u);
+  EXPECT_EQ(station_days[0].validity_standard, "GB 3095-2012");
+  EXPECT_EQ(station_days[1].validity_standard, "GB 3095—2026");
   EXPECT_EQ(aqis[0].standard_id, "HJ 633-2012");
   EXPECT_EQ(aqis[0].aqi, 100);
   EXPECT_EQ(aqis[1].standard_id, "HJ 633—2026");
