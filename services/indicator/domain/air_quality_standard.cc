@@ -39,28 +39,44 @@ Unit StandardUnit(Pollutant pollutant) {
 
 absl::string_view PollutantName(Pollutant pollutant) {
   switch (pollutant) {
-    case Pollutant::kSo2: return "SO2";
-    case Pollutant::kNo2: return "NO2";
-    case Pollutant::kCo: return "CO";
-    case Pollutant::kO3: return "O3";
-    case Pollutant::kPm10: return "PM10";
-    case Pollutant::kPm25: return "PM2.5";
+    case Pollutant::kSo2:
+      return "SO2";
+    case Pollutant::kNo2:
+      return "NO2";
+    case Pollutant::kCo:
+      return "CO";
+    case Pollutant::kO3:
+      return "O3";
+    case Pollutant::kPm10:
+      return "PM10";
+    case Pollutant::kPm25:
+      return "PM2.5";
   }
   return "?";
 }
 
 absl::string_view AqiItemName(AqiItem item) {
   switch (item) {
-    case AqiItem::kSo224Hour: return "SO2 24h";
-    case AqiItem::kSo21Hour: return "SO2 1h";
-    case AqiItem::kNo224Hour: return "NO2 24h";
-    case AqiItem::kNo21Hour: return "NO2 1h";
-    case AqiItem::kCo24Hour: return "CO 24h";
-    case AqiItem::kCo1Hour: return "CO 1h";
-    case AqiItem::kO31Hour: return "O3 1h";
-    case AqiItem::kO38Hour: return "O3 8h";
-    case AqiItem::kPm1024Hour: return "PM10 24h";
-    case AqiItem::kPm2524Hour: return "PM2.5 24h";
+    case AqiItem::kSo224Hour:
+      return "SO2 24h";
+    case AqiItem::kSo21Hour:
+      return "SO2 1h";
+    case AqiItem::kNo224Hour:
+      return "NO2 24h";
+    case AqiItem::kNo21Hour:
+      return "NO2 1h";
+    case AqiItem::kCo24Hour:
+      return "CO 24h";
+    case AqiItem::kCo1Hour:
+      return "CO 1h";
+    case AqiItem::kO31Hour:
+      return "O3 1h";
+    case AqiItem::kO38Hour:
+      return "O3 8h";
+    case AqiItem::kPm1024Hour:
+      return "PM10 24h";
+    case AqiItem::kPm2524Hour:
+      return "PM2.5 24h";
   }
   return "?";
 }
@@ -68,41 +84,61 @@ absl::string_view AqiItemName(AqiItem item) {
 Pollutant PollutantOf(AqiItem item) {
   switch (item) {
     case AqiItem::kSo224Hour:
-    case AqiItem::kSo21Hour: return Pollutant::kSo2;
+    case AqiItem::kSo21Hour:
+      return Pollutant::kSo2;
     case AqiItem::kNo224Hour:
-    case AqiItem::kNo21Hour: return Pollutant::kNo2;
+    case AqiItem::kNo21Hour:
+      return Pollutant::kNo2;
     case AqiItem::kCo24Hour:
-    case AqiItem::kCo1Hour: return Pollutant::kCo;
+    case AqiItem::kCo1Hour:
+      return Pollutant::kCo;
     case AqiItem::kO31Hour:
-    case AqiItem::kO38Hour: return Pollutant::kO3;
-    case AqiItem::kPm1024Hour: return Pollutant::kPm10;
-    case AqiItem::kPm2524Hour: return Pollutant::kPm25;
+    case AqiItem::kO38Hour:
+      return Pollutant::kO3;
+    case AqiItem::kPm1024Hour:
+      return Pollutant::kPm10;
+    case AqiItem::kPm2524Hour:
+      return Pollutant::kPm25;
   }
   return Pollutant::kSo2;
 }
 
 absl::string_view DailyItemName(DailyItem item) {
   switch (item) {
-    case DailyItem::kSo2: return "SO2";
-    case DailyItem::kNo2: return "NO2";
-    case DailyItem::kCo: return "CO";
-    case DailyItem::kPm10: return "PM10";
-    case DailyItem::kPm25: return "PM2.5";
-    case DailyItem::kO3Max1h: return "O3_1h";
-    case DailyItem::kO3Max8h: return "O3_8h";
+    case DailyItem::kSo2:
+      return "SO2";
+    case DailyItem::kNo2:
+      return "NO2";
+    case DailyItem::kCo:
+      return "CO";
+    case DailyItem::kPm10:
+      return "PM10";
+    case DailyItem::kPm25:
+      return "PM2.5";
+    case DailyItem::kO3Max1h:
+      return "O3_1h";
+    case DailyItem::kO3Max8h:
+      return "O3_8h";
   }
   return "?";
 }
 
 AqiItem AqiItemOf(DailyItem item) {
   switch (item) {
-    case DailyItem::kSo2: return AqiItem::kSo224Hour;
-    case DailyItem::kNo2: return AqiItem::kNo224Hour;
-    case DailyItem::kCo: return AqiItem::kCo24Hour;
-    case DailyItem::kPm10: return AqiItem::kPm1024Hour;
-    case DailyItem::kPm25: return AqiItem::kPm2524Hour;
-    case DailyItem::kO3Max1h: return AqiItem::kO31Hour;
-    case DailyItem::kO3Max8h: return AqiItem::kO38Hour;
+    case DailyItem::kSo2:
+      return AqiItem::kSo224Hour;
+    case DailyItem::kNo2:
+      return AqiItem::kNo224Hour;
+    case DailyItem::kCo:
+      return AqiItem::kCo24Hour;
+    case DailyItem::kPm10:
+      return AqiItem::kPm1024Hour;
+    case DailyItem::kPm25:
+      return AqiItem::kPm2524Hour;
+    case DailyItem::kO3Max1h:
+      return AqiItem::kO31Hour;
+    case DailyItem::kO3Max8h:
+      return AqiItem::kO38Hour;
   }
   return AqiItem::kSo224Hour;
 }
@@ -133,8 +169,8 @@ AirQualityStandard Hj633Of2012() {
   // HJ 633-2012: the daily AQI takes the 24-h means of SO2, NO2, CO, PM10, PM2.5 and
   // the day's maximum 1-h and 8-h O3.
   for (int i = 0; i < kDailyItemCount; ++i) s.daily_aqi_items |= DailyItemBit(DailyItem(i));
-  s.daily_concentration_decimals.fill(-1);  // used as computed
-  s.period_statistic_decimals.fill(0);       // HJ 663: µg/m³ to integers
+  s.daily_concentration_decimals.fill(-1);                            // used as computed
+  s.period_statistic_decimals.fill(0);                                // HJ 663: µg/m³ to integers
   s.period_statistic_decimals[static_cast<int>(DailyItem::kCo)] = 1;  // CO to 0.1 mg/m³
   s.missing_item_rule = MissingItemRule::kAqiOfAvailableItems;
   s.validity = ValidityRules{};  // GB 3095-2012 values (the struct's defaults)
@@ -180,9 +216,8 @@ absl::StatusOr<AirQualityStandards> AirQualityStandards::Create(
       return absl::InvalidArgumentError(absl::StrCat("duplicate standard id \"", s.id, "\""));
     }
     if (v > 0 && versions[v - 1].effective_from == s.effective_from) {
-      return absl::InvalidArgumentError(absl::StrCat("standards \"", versions[v - 1].id,
-                                                     "\" and \"", s.id,
-                                                     "\" take effect on the same day"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "standards \"", versions[v - 1].id, "\" and \"", s.id, "\" take effect on the same day"));
     }
     for (int i = 0; i < kAqiItemCount; ++i) {
       const BreakpointTable& t = s.tables[i];

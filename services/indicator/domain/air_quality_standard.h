@@ -75,7 +75,9 @@ using DailyItemSet = uint8_t;
 constexpr DailyItemSet DailyItemBit(DailyItem item) {
   return static_cast<DailyItemSet>(1u << static_cast<int>(item));
 }
-constexpr bool Contains(DailyItemSet set, DailyItem item) { return (set & DailyItemBit(item)) != 0; }
+constexpr bool Contains(DailyItemSet set, DailyItem item) {
+  return (set & DailyItemBit(item)) != 0;
+}
 
 // "SO2", "NO2", "CO", "PM10", "PM2.5", "O3_1h", "O3_8h".
 absl::string_view DailyItemName(DailyItem item);
@@ -120,9 +122,9 @@ enum class MissingItemRule : uint8_t {
 // GB 3095 data-validity minimums (the table 污染物浓度数据有效性的最低要求), and
 // the HJ 663 rule for the daily maximum 8-hour O3.
 struct ValidityRules {
-  int min_hours_for_daily_mean = 20;             // of 24
-  int min_hours_for_8_hour_mean = 6;             // of 8
-  int min_8_hour_means_for_daily_max = 14;       // of the 17 ending 08:00–24:00
+  int min_hours_for_daily_mean = 20;              // of 24
+  int min_hours_for_8_hour_mean = 6;              // of 8
+  int min_8_hour_means_for_daily_max = 14;        // of the 17 ending 08:00–24:00
   double o3_8_hour_max_valid_anyway_above = 160;  // µg/m³: a larger max stands with fewer means
   int min_days_for_annual = 324;
   int min_days_per_month = 27;

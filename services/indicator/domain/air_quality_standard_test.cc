@@ -16,10 +16,14 @@ const BreakpointTable& Table(const AirQualityStandard& s, AqiItem item) { return
 
 TEST(AirQualityStandardsTest, PicksTheVersionInForceOnEachDay) {
   const AirQualityStandards standards = AirQualityStandards::National();
-  ASSERT_OK_AND_ASSIGN(const AirQualityStandard* feb28, standards.ForDay(absl::CivilDay(2026, 2, 28)));
-  ASSERT_OK_AND_ASSIGN(const AirQualityStandard* mar1, standards.ForDay(absl::CivilDay(2026, 3, 1)));
-  ASSERT_OK_AND_ASSIGN(const AirQualityStandard* jan1, standards.ForDay(absl::CivilDay(2026, 1, 1)));
-  ASSERT_OK_AND_ASSIGN(const AirQualityStandard* dec31, standards.ForDay(absl::CivilDay(2026, 12, 31)));
+  ASSERT_OK_AND_ASSIGN(const AirQualityStandard* feb28,
+                       standards.ForDay(absl::CivilDay(2026, 2, 28)));
+  ASSERT_OK_AND_ASSIGN(const AirQualityStandard* mar1,
+                       standards.ForDay(absl::CivilDay(2026, 3, 1)));
+  ASSERT_OK_AND_ASSIGN(const AirQualityStandard* jan1,
+                       standards.ForDay(absl::CivilDay(2026, 1, 1)));
+  ASSERT_OK_AND_ASSIGN(const AirQualityStandard* dec31,
+                       standards.ForDay(absl::CivilDay(2026, 12, 31)));
   EXPECT_EQ(feb28->id, "HJ 633-2012");
   EXPECT_EQ(feb28->evaluation_standard, "HJ 663-2013");
   EXPECT_EQ(feb28->validity_standard, "GB 3095-2012");
@@ -48,18 +52,17 @@ TEST(AirQualityStandardsTest, CreateOrdersVersionsByEffectiveDate) {
 TEST(AirQualityStandardsTest, CreateRejectsBadData) {
   EXPECT_CODE(AirQualityStandards::Create({}), absl::StatusCode::kInvalidArgument);
   EXPECT_CODE(AirQualityStandards::Create({Hj633Of2012(), Hj633Of2012()}),
-                     absl::StatusCode::kInvalidArgument);
+              absl::StatusCode::kInvalidArgument);
 
   AirQualityStandard same_day = Hj633Of2026();
   same_day.id = "other";
   same_day.effective_from = Hj633Of2012().effective_from;
   EXPECT_CODE(AirQualityStandards::Create({Hj633Of2012(), same_day}),
-                     absl::StatusCode::kInvalidArgument);
+              absl::StatusCode::kInvalidArgument);
 
   AirQualityStandard not_increasing = Hj633Of2012();
   not_increasing.tables[static_cast<int>(AqiItem::kPm2524Hour)].concentrations[2] = 20;
-  EXPECT_CODE(AirQualityStandards::Create({not_increasing}),
-                     absl::StatusCode::kInvalidArgument);
+  EXPECT_CODE(AirQualityStandards::Create({not_increasing}), absl::StatusCode::kInvalidArgument);
 
   AirQualityStandard too_short = Hj633Of2012();
   too_short.tables[static_cast<int>(AqiItem::kCo1Hour)].size = 1;

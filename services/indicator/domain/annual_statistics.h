@@ -49,10 +49,10 @@ struct AnnualStatistics {
   // percentile (the HJ 663 annual evaluation items).
   std::vector<AnnualStatistic> statistics;
 
-  int days_with_aqi = 0;          // published AQI ("valid days")
-  int days_without_aqi = 0;       // "NA" days among those given
-  int good_days = 0;              // 优良: AQI <= 100
-  int heavy_pollution_days = 0;   // 重污染: AQI > 200
+  int days_with_aqi = 0;         // published AQI ("valid days")
+  int days_without_aqi = 0;      // "NA" days among those given
+  int good_days = 0;             // 优良: AQI <= 100
+  int heavy_pollution_days = 0;  // 重污染: AQI > 200
   // 优良天数比率 = good_days / days_with_aqi in percent, rounded to 1 decimal
   // half-to-even; 0 when there is no valid day. Its validity applies the annual
   // rule to the days with an AQI.

@@ -1,8 +1,8 @@
 #include "services/indicator/domain/annual_statistics.h"
 
-#include <vector>
-
 #include <gtest/gtest.h>
+
+#include <vector>
 
 #include "common/testing/status_matchers.h"
 
@@ -47,8 +47,7 @@ class AnnualStatisticsTest : public ::testing::Test {
 TEST_F(AnnualStatisticsTest, AnnualMeanOfAFullYearIsValidAndRounded) {
   std::vector<DistrictDay> days = FullYear(2026, 30);
   days[0].values[kPm25].value = 30 + 365 * 0.5;  // mean becomes 30.5 exactly -> 30 (half even)
-  ASSERT_OK_AND_ASSIGN(AnnualStatistics stats,
-                       ComputeAnnualStatistics(2026, days, {}, standards_));
+  ASSERT_OK_AND_ASSIGN(AnnualStatistics stats, ComputeAnnualStatistics(2026, days, {}, standards_));
   const AnnualStatistic* pm25 = stats.Find(DailyItem::kPm25, AnnualStatisticKind::kMean);
   ASSERT_NE(pm25, nullptr);
   EXPECT_EQ(pm25->validity.validity, Validity::kValid);
@@ -99,7 +98,8 @@ TEST_F(AnnualStatisticsTest, FebruaryNeeds25Days) {
   std::vector<DistrictDay> days = FullYear(2026, 30);
   // February 2026 has 28 days: invalidate 3 (-> 25, valid), then a 4th (-> 24).
   for (DistrictDay& d : days) {
-    if (d.day.month() == 2 && d.day.day() <= 3) d.values[kPm25].validity = Validity::kInsufficientData;
+    if (d.day.month() == 2 && d.day.day() <= 3)
+      d.values[kPm25].validity = Validity::kInsufficientData;
   }
   ASSERT_OK_AND_ASSIGN(AnnualStatistics at25, ComputeAnnualStatistics(2026, days, {}, standards_));
   EXPECT_EQ(at25.Find(DailyItem::kPm25, AnnualStatisticKind::kMean)->validity.validity,
@@ -123,10 +123,11 @@ TEST_F(AnnualStatisticsTest, IgnoresDaysOfOtherYearsAndRejectsDuplicates) {
   EXPECT_EQ(stats.Find(DailyItem::kPm25, AnnualStatisticKind::kMean)->value, 30);
   days.push_back(Day(absl::CivilDay(2026, 7, 1), 30));
   EXPECT_CODE(ComputeAnnualStatistics(2026, days, {}, standards_),
-                     absl::StatusCode::kInvalidArgument);
-  std::vector<DailyAqi> aqis = {Aqi(absl::CivilDay(2026, 1, 1), 40), Aqi(absl::CivilDay(2026, 1, 1), 40)};
+              absl::StatusCode::kInvalidArgument);
+  std::vector<DailyAqi> aqis = {Aqi(absl::CivilDay(2026, 1, 1), 40),
+                                Aqi(absl::CivilDay(2026, 1, 1), 40)};
   EXPECT_CODE(ComputeAnnualStatistics(2026, {}, aqis, standards_),
-                     absl::StatusCode::kInvalidArgument);
+              absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(AnnualStatisticsTest, CountsGoodAndHeavyPollutionDaysAndTheRatio) {

@@ -20,12 +20,18 @@ AqiCategory CategoryOf(int aqi) {
 
 absl::string_view AqiCategoryName(AqiCategory category) {
   switch (category) {
-    case AqiCategory::kExcellent: return "优";
-    case AqiCategory::kGood: return "良";
-    case AqiCategory::kLightlyPolluted: return "轻度污染";
-    case AqiCategory::kModeratelyPolluted: return "中度污染";
-    case AqiCategory::kHeavilyPolluted: return "重度污染";
-    case AqiCategory::kSeverelyPolluted: return "严重污染";
+    case AqiCategory::kExcellent:
+      return "优";
+    case AqiCategory::kGood:
+      return "良";
+    case AqiCategory::kLightlyPolluted:
+      return "轻度污染";
+    case AqiCategory::kModeratelyPolluted:
+      return "中度污染";
+    case AqiCategory::kHeavilyPolluted:
+      return "重度污染";
+    case AqiCategory::kSeverelyPolluted:
+      return "严重污染";
   }
   return "?";
 }
@@ -51,7 +57,7 @@ IaqiResult ComputeIaqi(const BreakpointTable& table, double concentration) {
   const double bp_hi = table.concentrations[hi];
   const double i_lo = table.iaqi[hi - 1];
   const double i_hi = table.iaqi[hi];
-  // HJ 633 formula (1): IAQI = (IAQI_Hi - IAQI_Lo) / (BP_Hi - BP_Lo) * (C - BP_Lo) + IAQI_Lo.
+  // HJ 633 IAQI formula: IAQI = (IAQI_Hi - IAQI_Lo) / (BP_Hi - BP_Lo) * (C - BP_Lo) + IAQI_Lo.
   // Multiplying before dividing keeps exact results exact for integer inputs, and
   // RoundUp's tolerance absorbs what noise is left (63.0000000001 must stay 63).
   const double iaqi = i_lo + (i_hi - i_lo) * (c - bp_lo) / (bp_hi - bp_lo);
@@ -77,9 +83,8 @@ absl::StatusOr<DailyAqi> ComputeDailyAqi(const AirQualityStandard& standard, abs
       continue;
     }
     if (!std::isfinite(value.value) || value.value < 0) {
-      return absl::InvalidArgumentError(absl::StrCat("daily ", DailyItemName(item), " on ",
-                                                     absl::FormatCivilTime(day), " is ",
-                                                     value.value));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "daily ", DailyItemName(item), " on ", absl::FormatCivilTime(day), " is ", value.value));
     }
     slot.available = true;
     const int decimals = standard.daily_concentration_decimals[i];

@@ -65,9 +65,9 @@ enum class AqiStatus : uint8_t {
 
 // What one item contributed to a daily AQI.
 struct ItemIaqi {
-  bool in_aqi = false;        // the item is one of the standard's daily AQI items
-  bool available = false;     // ... and its daily value is usable
-  double concentration = 0;   // as used: rounded per the standard (2026) or as computed
+  bool in_aqi = false;       // the item is one of the standard's daily AQI items
+  bool available = false;    // ... and its daily value is usable
+  double concentration = 0;  // as used: rounded per the standard (2026) or as computed
   IaqiResult iaqi;
 };
 

@@ -30,8 +30,8 @@ int64_t DayNumber(absl::CivilDay day) { return day - absl::CivilDay(1970, 1, 1);
 
 }  // namespace
 
-absl::StatusOr<std::vector<StationDay>> ComputeStationDays(
-    absl::Span<const HourlyReading> readings, const AirQualityStandards& standards) {
+absl::StatusOr<std::vector<StationDay>> ComputeStationDays(absl::Span<const HourlyReading> readings,
+                                                           const AirQualityStandards& standards) {
   std::vector<absl::string_view> stations;
   absl::flat_hash_map<absl::string_view, int> station_index;
   absl::flat_hash_map<int64_t, int> grid_index;  // (station << 32 | day number) -> grids
@@ -59,8 +59,8 @@ absl::StatusOr<std::vector<StationDay>> ComputeStationDays(
       last_station_index = it->second;
     }
     const absl::CivilDay day(r.hour);
-    const int64_t key = (static_cast<int64_t>(last_station_index) << 32) |
-                        static_cast<uint32_t>(DayNumber(day));
+    const int64_t key =
+        (static_cast<int64_t>(last_station_index) << 32) | static_cast<uint32_t>(DayNumber(day));
     if (key != last_key) {
       auto [it, inserted] = grid_index.try_emplace(key, static_cast<int>(grids.size()));
       if (inserted) {
@@ -74,9 +74,9 @@ absl::StatusOr<std::vector<StationDay>> ComputeStationDays(
     HourSlots& slots = grids[last_grid].slots[static_cast<int>(r.pollutant)];
     const int hour = r.hour.hour();
     if (slots.has(hour)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "station ", r.station_id, " has two ", PollutantName(r.pollutant), " readings at ",
-          absl::FormatCivilTime(r.hour)));
+      return absl::InvalidArgumentError(absl::StrCat("station ", r.station_id, " has two ",
+                                                     PollutantName(r.pollutant), " readings at ",
+                                                     absl::FormatCivilTime(r.hour)));
     }
     slots.Set(hour, ToStandardUnit(r.pollutant, r.value, r.unit));
   }

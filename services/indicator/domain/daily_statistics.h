@@ -26,7 +26,7 @@ struct HourlyReading {
   // are, must subtract one hour.) The day of this hour is the day it counts for.
   absl::CivilHour hour;
   Pollutant pollutant = Pollutant::kPm25;
-  double value = 0;  // finite, >= 0
+  double value = 0;                            // finite, >= 0
   Unit unit = Unit::kMicrogramsPerCubicMeter;  // converted to StandardUnit(pollutant)
 };
 
@@ -52,8 +52,8 @@ struct StationDay {
 // precedes every standard version).
 // Cost: O(n) with hashing, plus O(d log d) for d station-days; memory ~1.2 KB per
 // station-day; no allocation per reading.
-absl::StatusOr<std::vector<StationDay>> ComputeStationDays(
-    absl::Span<const HourlyReading> readings, const AirQualityStandards& standards);
+absl::StatusOr<std::vector<StationDay>> ComputeStationDays(absl::Span<const HourlyReading> readings,
+                                                           const AirQualityStandards& standards);
 
 // The district's values on one day.
 struct DistrictDay {

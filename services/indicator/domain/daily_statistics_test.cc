@@ -1,9 +1,11 @@
 #include "services/indicator/domain/daily_statistics.h"
 
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "common/testing/status_matchers.h"
 
@@ -69,10 +71,10 @@ TEST_F(ComputeStationDaysTest, NineteenHoursAreInsufficientTwentyAreValid) {
 }
 
 TEST_F(ComputeStationDaysTest, HourTwentyThreeBelongsToItsDay) {
-  readings_.push_back({"A", absl::CivilHour(2026, 5, 1, 23), Pollutant::kPm25, 10,
-                       Unit::kMicrogramsPerCubicMeter});
-  readings_.push_back({"A", absl::CivilHour(2026, 5, 2, 0), Pollutant::kPm25, 10,
-                       Unit::kMicrogramsPerCubicMeter});
+  readings_.push_back(
+      {"A", absl::CivilHour(2026, 5, 1, 23), Pollutant::kPm25, 10, Unit::kMicrogramsPerCubicMeter});
+  readings_.push_back(
+      {"A", absl::CivilHour(2026, 5, 2, 0), Pollutant::kPm25, 10, Unit::kMicrogramsPerCubicMeter});
   ASSERT_OK_AND_ASSIGN(std::vector<StationDay> days, ComputeStationDays(readings_, standards_));
   ASSERT_EQ(days.size(), 2u);
   EXPECT_EQ(days[0].values[kPm25].samples, 1);
@@ -81,7 +83,8 @@ TEST_F(ComputeStationDaysTest, HourTwentyThreeBelongsToItsDay) {
 
 TEST_F(ComputeStationDaysTest, ConvertsUnits) {
   AddDay("A", absl::CivilDay(2026, 5, 1), Pollutant::kCo, 24, 800);  // µg/m³ -> 0.8 mg/m³
-  AddDay("A", absl::CivilDay(2026, 5, 1), Pollutant::kPm25, 24, 0.035, Unit::kMilligramsPerCubicMeter);
+  AddDay("A", absl::CivilDay(2026, 5, 1), Pollutant::kPm25, 24, 0.035,
+         Unit::kMilligramsPerCubicMeter);
   ASSERT_OK_AND_ASSIGN(std::vector<StationDay> days, ComputeStationDays(readings_, standards_));
   EXPECT_DOUBLE_EQ(days[0].values[kCo].value, 0.8);
   EXPECT_DOUBLE_EQ(days[0].values[kPm25].value, 35);
@@ -119,8 +122,7 @@ TEST_F(ComputeStationDaysTest, RejectsBadReadings) {
 
   std::vector<HourlyReading> no_station = readings_;
   no_station[0].station_id = "";
-  EXPECT_CODE(ComputeStationDays(no_station, standards_),
-                     absl::StatusCode::kInvalidArgument);
+  EXPECT_CODE(ComputeStationDays(no_station, standards_), absl::StatusCode::kInvalidArgument);
 
   std::vector<HourlyReading> too_early = readings_;
   too_early[0].hour = absl::CivilHour(2001, 1, 1, 0);

@@ -1,9 +1,9 @@
 #include "services/indicator/domain/rounding.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
-
-#include <gtest/gtest.h>
 
 namespace ecoplan::indicator {
 namespace {
@@ -31,8 +31,9 @@ TEST(RoundHalfEvenTest, DecimalHalvesNotExactInBinaryAreTies) {
   EXPECT_EQ(RoundHalfEven(26.45, 1), 26.4);
   EXPECT_EQ(RoundHalfEven(26.55, 1), 26.6);
   EXPECT_EQ(RoundHalfEven(26.35, 1), 26.4);  // stored 26.3500000000000014...
-  EXPECT_EQ(RoundHalfEven(2.675, 2), 2.68);  // stored 2.67499999999999982236431605997495353221893310546875
-  EXPECT_EQ(RoundHalfEven(1.005, 2), 1.0);   // stored 1.00499999999999989...
+  EXPECT_EQ(RoundHalfEven(2.675, 2),
+            2.68);  // stored 2.67499999999999982236431605997495353221893310546875
+  EXPECT_EQ(RoundHalfEven(1.005, 2), 1.0);  // stored 1.00499999999999989...
   EXPECT_EQ(RoundHalfEven(0.45, 1), 0.4);
   EXPECT_EQ(RoundHalfEven(0.35, 1), 0.4);
 }

@@ -10,9 +10,12 @@ namespace ecoplan::indicator {
 
 absl::string_view ValidityName(Validity validity) {
   switch (validity) {
-    case Validity::kValid: return "valid";
-    case Validity::kValidByExceedance: return "valid_by_exceedance";
-    case Validity::kInsufficientData: return "insufficient_data";
+    case Validity::kValid:
+      return "valid";
+    case Validity::kValidByExceedance:
+      return "valid_by_exceedance";
+    case Validity::kInsufficientData:
+      return "insufficient_data";
   }
   return "?";
 }
