@@ -1,0 +1,16 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/channel.h>
+
+namespace ecoplan::ctl {
+
+// Creates the channel to one ecoplan server at `address` (host:port). Every
+// command gets its channels here, so authentication (TLS, bearer tokens) is
+// added in this one place.
+// TODO(ecoplanctl): TLS and bearer tokens once the services authenticate callers.
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
+
+}  // namespace ecoplan::ctl

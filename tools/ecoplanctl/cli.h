@@ -1,0 +1,128 @@
+#pragma once
+
+// A small command-line framework for ecoplanctl: command groups ("plan",
+// "measures", ...) with verbs ("import", "list", ...), flags that may come
+// before or after the command words, per-group help, and the exit-code
+// contract:
+//   0  success
+//   1  the command failed (a gRPC error, an unreadable file ...): stderr gets
+//      "error: <CODE_NAME>: <message>"
+//   2  usage error: stderr gets "error: <message>" and the usage text
+//
+// Adding a command group for another service: write a function that returns a
+// CommandGroup (see registry_commands.h) and add it to the Cli in main.cc.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "tools/ecoplanctl/output.h"
+
+namespace ecoplan::ctl {
+
+// A usage error: the command line is wrong, not the server's answer. Such a
+// status makes the Cli exit with 2 and print the usage text.
+absl::Status UsageError(absl::string_view message);
+bool IsUsageError(const absl::Status& status);
+
+// One flag, written --name VALUE, --name=VALUE, or --name for a switch.
+struct FlagSpec {
+  std::string name;        // without the dashes, e.g. "validate-only"
+  std::string value_name;  // e.g. "ID"; empty for a switch (takes no value)
+  std::string help;
+  bool takes_value() const { return !value_name.empty(); }
+};
+
+// The command line after parsing: the command words and arguments, and the flags.
+class ParsedArgs {
+ public:
+  // Words that are not flags, in order: group, verb, then arguments.
+  const std::vector<std::string>& positional() const { return positional_; }
+  // True when the flag was given (a switch, or a flag with any value).
+  bool Has(absl::string_view flag) const;
+  // The last value given for the flag, or `fallback`.
+  std::string Value(absl::string_view flag, absl::string_view fallback = "") const;
+  // The value when the flag was given.
+  std::optional<std::string> Optional(absl::string_view flag) const;
+  // Every value given for the flag, in order (flags may repeat).
+  std::vector<std::string> Values(absl::string_view flag) const;
+  // The value as an integer. Errors: a usage error when not an integer.
+  absl::StatusOr<int> Int(absl::string_view flag, int fallback) const;
+
+  // The command's arguments: positional() without the group and verb.
+  const std::vector<std::string>& args() const { return args_; }
+
+ private:
+  friend class Cli;
+  std::vector<std::string> positional_;
+  std::vector<std::string> args_;
+  std::vector<std::pair<std::string, std::string>> flags_;  // name, value ("" for switches)
+};
+
+// Options every command shares (global flags).
+struct GlobalOptions {
+  std::string registry_address;                // --registry
+  absl::Duration timeout = absl::Seconds(30);  // --timeout: deadline of each call
+  OutputOptions output;                        // --output, --wide
+};
+
+// What a command receives.
+struct CommandEnv {
+  GlobalOptions options;
+  std::ostream* out = nullptr;  // results
+  std::ostream* err = nullptr;  // notes for the user that are not results
+};
+
+struct Command {
+  std::string verb;      // e.g. "import"
+  std::string synopsis;  // arguments and flags after the verb, e.g. "FILE [--validate-only]"
+  std::string summary;   // one line
+  int min_args = 0;      // positional arguments after the verb
+  int max_args = 0;
+  std::vector<FlagSpec> flags;  // flags of this command (besides the global ones)
+  std::function<absl::Status(const CommandEnv&, const ParsedArgs&)> run;
+};
+
+struct CommandGroup {
+  std::string name;     // e.g. "plan"
+  std::string summary;  // one line
+  std::vector<Command> commands;
+  std::string notes;  // extra help text printed by "<group> --help"
+};
+
+class Cli {
+ public:
+  // `default_registry_address` is the --registry default.
+  Cli(std::string program, std::string default_registry_address);
+
+  // Adds a group. Precondition: its name is new, and a flag name used by
+  // several commands is a switch everywhere or takes a value everywhere.
+  void AddGroup(CommandGroup group);
+
+  // Runs the command line `args` (without the program name) and returns the
+  // exit code.
+  int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) const;
+
+  // The usage text: every group and command, or one group in detail.
+  std::string Usage() const;
+  std::string GroupUsage(const CommandGroup& group) const;
+
+ private:
+  const CommandGroup* FindGroup(absl::string_view name) const;
+  const FlagSpec* FindFlag(absl::string_view name) const;
+
+  std::string program_;
+  std::string default_registry_address_;
+  std::vector<FlagSpec> global_flags_;
+  std::vector<CommandGroup> groups_;
+  std::map<std::string, FlagSpec, std::less<>> all_flags_;  // union, for parsing
+};
+
+}  // namespace ecoplan::ctl

@@ -1,0 +1,23 @@
+// ecoplanctl: the command-line client of the ecoplan services for operators
+// and departments. Flags and dispatch only; the commands live in
+// registry_commands.cc (and, later, one file per service).
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "tools/ecoplanctl/cli.h"
+#include "tools/ecoplanctl/registry_commands.h"
+
+int main(int argc, char** argv) {
+  const char* env_address = std::getenv("ECOPLAN_REGISTRY_ADDRESS");
+  const std::string default_registry =
+      env_address != nullptr && *env_address != '\0' ? env_address : "127.0.0.1:50051";
+
+  ecoplan::ctl::Cli cli("ecoplanctl", default_registry);
+  for (auto& group : ecoplan::ctl::RegistryCommandGroups()) cli.AddGroup(std::move(group));
+
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  return cli.Run(args, std::cout, std::cerr);
+}
