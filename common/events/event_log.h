@@ -1,12 +1,12 @@
 #pragma once
 
+#include <google/protobuf/message.h>
+
 #include <cstdint>
 #include <functional>
 #include <string>
+
 #include "absl/strings/string_view.h"
-
-#include <google/protobuf/message.h>
-
 #include "common/storage/rocksdb_db.h"
 #include "ecoplan/common/v1/event.pb.h"
 

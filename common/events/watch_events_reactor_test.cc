@@ -1,0 +1,274 @@
+#include "common/events/watch_events_reactor.h"
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/events/event_log.h"
+#include "common/storage/rocksdb_db.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "ecoplan/testing/v1/watch_test_service.grpc.pb.h"
+
+namespace ecoplan::common {
+namespace {
+
+namespace tv1 = ::ecoplan::testing::v1;
+
+class WatchTestServiceImpl final : public tv1::WatchTestService::CallbackService {
+ public:
+  explicit WatchTestServiceImpl(WatchEventsHub* hub) : hub_(hub) {}
+  void set_db(RocksDb* db) { db_.store(db); }
+
+  grpc::ServerWriteReactor<tv1::WatchEventsResponse>* WatchEvents(
+      grpc::CallbackServerContext* context, const tv1::WatchEventsRequest* request) override {
+    return hub_->NewReactor<tv1::WatchEventsResponse>(db_.load(), request->after_sequence());
+  }
+
+ private:
+  WatchEventsHub* hub_;
+  std::atomic<RocksDb*> db_{nullptr};
+};
+
+// A client stream with a deadline, so that a missing event fails the test
+// instead of hanging it.
+struct Watch {
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<tv1::WatchEventsResponse>> reader;
+
+  // Reads `n` events; returns their sequences.
+  std::vector<uint64_t> Read(size_t n) {
+    std::vector<uint64_t> seqs;
+    tv1::WatchEventsResponse response;
+    while (seqs.size() < n && reader->Read(&response)) seqs.push_back(response.event().sequence());
+    return seqs;
+  }
+};
+
+std::vector<uint64_t> Range(uint64_t first, uint64_t last) {
+  std::vector<uint64_t> out;
+  for (uint64_t s = first; s <= last; ++s) out.push_back(s);
+  return out;
+}
+
+class WatchEventsReactorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    OpenDb();
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(&service_);
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    ASSERT_GT(port_, 0);
+    stub_ = tv1::WatchTestService::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_), grpc::InsecureChannelCredentials()));
+  }
+
+  void TearDown() override {
+    hub_.Shutdown();
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    server_->Wait();
+    EXPECT_TRUE(hub_.WaitForNoStreams(absl::Seconds(5)));
+    db_.reset();
+  }
+
+  void OpenDb() {
+    RocksDbOptions options;
+    options.path = dir_.Sub("db");
+    options.event_source = "ecoplan.testing.v1.WatchTestService";
+    absl::StatusOr<std::unique_ptr<RocksDb>> db = RocksDb::Open(options);
+    ASSERT_OK(db);
+    db_ = std::move(*db);
+    service_.set_db(db_.get());
+  }
+
+  // Commits `requests` changes of `events_each` events.
+  void CommitEvents(int requests, int events_each = 1) {
+    for (int i = 0; i < requests; ++i) {
+      WriteRequest request;
+      for (int e = 0; e < events_each; ++e) {
+        tv1::WatchEventsRequest payload;
+        payload.set_after_sequence(i);
+        request.events.push_back(MakeEvent(payload, absl::StrCat("things/", i)));
+      }
+      ASSERT_OK(db_->Commit(std::move(request)));
+    }
+  }
+
+  std::unique_ptr<Watch> StartWatch(uint64_t after) {
+    auto watch = std::make_unique<Watch>();
+    watch->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    tv1::WatchEventsRequest request;
+    request.set_after_sequence(after);
+    watch->reader = stub_->WatchEvents(&watch->context, request);
+    return watch;
+  }
+
+  // Waits for the server side of every stream to be gone.
+  void ExpectNoOpenStreams() { EXPECT_TRUE(hub_.WaitForNoStreams(absl::Seconds(10))); }
+
+  TempDir dir_;
+  std::unique_ptr<RocksDb> db_;
+  WatchEventsHub hub_;
+  WatchTestServiceImpl service_{&hub_};
+  int port_ = 0;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<tv1::WatchTestService::Stub> stub_;
+};
+
+TEST_F(WatchEventsReactorTest, ReplaysHistoryAfterTheGivenSequenceInPages) {
+  CommitEvents(300);  // More than two pages.
+  auto watch = StartWatch(5);
+  tv1::WatchEventsResponse first;
+  ASSERT_TRUE(watch->reader->Read(&first));
+  EXPECT_EQ(first.event().sequence(), 6u);
+  EXPECT_EQ(first.event().source(), "ecoplan.testing.v1.WatchTestService");
+  EXPECT_EQ(first.event().type(), "ecoplan.testing.v1.WatchEventsRequest");
+  EXPECT_EQ(first.event().resource(), "things/5");
+  EXPECT_EQ(watch->Read(294), Range(7, 300));
+  watch->context.TryCancel();
+  EXPECT_EQ(watch->reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  ExpectNoOpenStreams();
+}
+
+TEST_F(WatchEventsReactorTest, FollowsCommitsMadeWhileStreaming) {
+  CommitEvents(50);
+  auto watch = StartWatch(0);
+  EXPECT_EQ(watch->Read(10), Range(1, 10));  // Streaming before the writers start.
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 125;  // 500 more events, some requests carry two.
+  std::vector<std::thread> writers;
+  std::atomic<uint64_t> total_events{50};
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread;) {
+        const int n = (i + t) % 3 == 0 && i + 1 < kPerThread ? 2 : 1;
+        WriteRequest request;
+        for (int e = 0; e < n; ++e) {
+          tv1::WatchEventsRequest payload;
+          request.events.push_back(MakeEvent(payload, absl::StrCat("t", t, "/", i + e)));
+        }
+        ASSERT_OK(db_->Commit(std::move(request)));
+        total_events += n;
+        i += n;
+      }
+    });
+  }
+  const uint64_t expected_total = 50 + kThreads * kPerThread;
+  std::vector<uint64_t> seqs = watch->Read(expected_total - 10);
+  for (auto& w : writers) w.join();
+  EXPECT_EQ(total_events.load(), expected_total);
+  EXPECT_EQ(db_->LastEventSequence(), expected_total);
+  EXPECT_EQ(seqs, Range(11, expected_total));  // Every one, once, in order.
+
+  // And it keeps following once caught up.
+  CommitEvents(3);
+  EXPECT_EQ(watch->Read(3), Range(expected_total + 1, expected_total + 3));
+  watch->context.TryCancel();
+  watch->reader->Finish();
+}
+
+TEST_F(WatchEventsReactorTest, AfterSequenceBeyondTheLogIsOutOfRange) {
+  CommitEvents(3);
+  auto watch = StartWatch(10);
+  tv1::WatchEventsResponse response;
+  EXPECT_FALSE(watch->reader->Read(&response));
+  const grpc::Status status = watch->reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::OUT_OF_RANGE);
+  EXPECT_NE(status.error_message().find("after_sequence 10 is beyond the last event sequence 3"),
+            std::string::npos)
+      << status.error_message();
+
+  auto at_end = StartWatch(3);  // Exactly caught up is fine: it waits.
+  CommitEvents(1);
+  EXPECT_EQ(at_end->Read(1), Range(4, 4));
+  at_end->context.TryCancel();
+  at_end->reader->Finish();
+}
+
+TEST_F(WatchEventsReactorTest, ResumesExactlyAfterTheCursorWhenTheDbIsReopened) {
+  CommitEvents(10);
+  auto watch = StartWatch(0);
+  const std::vector<uint64_t> before = watch->Read(7);
+  EXPECT_EQ(before, Range(1, 7));
+  watch->context.TryCancel();
+  watch->reader->Finish();
+  ExpectNoOpenStreams();  // No stream may hold the DB we are about to close.
+
+  db_.reset();
+  OpenDb();
+  CommitEvents(5);
+  auto resumed = StartWatch(before.back());
+  EXPECT_EQ(resumed->Read(8), Range(8, 15));
+  resumed->context.TryCancel();
+  resumed->reader->Finish();
+}
+
+TEST_F(WatchEventsReactorTest, ClientCancelEndsTheServerSideWhileCommitsContinue) {
+  CommitEvents(20);
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    while (!stop) CommitEvents(1);
+  });
+  for (int round = 0; round < 20; ++round) {
+    std::vector<std::unique_ptr<Watch>> watches;
+    for (int i = 0; i < 5; ++i) watches.push_back(StartWatch(static_cast<uint64_t>(i)));
+    for (int i = 0; i < 5; ++i) {
+      EXPECT_EQ(watches[i]->Read(3 + round % 4), Range(i + 1, i + 3 + round % 4));
+      watches[i]->context.TryCancel();
+    }
+    for (auto& w : watches)
+      EXPECT_EQ(w->reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  ExpectNoOpenStreams();
+  stop = true;
+  writer.join();
+  EXPECT_EQ(hub_.open_streams(), 0u);
+  CommitEvents(2);  // No listener of a deleted stream is left to call.
+}
+
+TEST_F(WatchEventsReactorTest, HubShutdownEndsOpenStreamsWithUnavailable) {
+  CommitEvents(5);
+  std::vector<std::unique_ptr<Watch>> watches;
+  for (int i = 0; i < 3; ++i) {
+    watches.push_back(StartWatch(0));
+    EXPECT_EQ(watches.back()->Read(5), Range(1, 5));  // Caught up, waiting.
+  }
+  EXPECT_EQ(hub_.open_streams(), 3u);
+  hub_.Shutdown();
+  for (auto& w : watches) {
+    tv1::WatchEventsResponse response;
+    EXPECT_FALSE(w->reader->Read(&response));
+    const grpc::Status status = w->reader->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+    EXPECT_EQ(status.error_message(), "server shutting down");
+  }
+  ExpectNoOpenStreams();
+
+  auto late = StartWatch(0);
+  tv1::WatchEventsResponse response;
+  EXPECT_FALSE(late->reader->Read(&response));
+  EXPECT_EQ(late->reader->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(WatchEventsReactorTest, ServerShutdownWithoutHubShutdownStillEndsStreams) {
+  CommitEvents(2);
+  auto watch = StartWatch(0);
+  EXPECT_EQ(watch->Read(2), Range(1, 2));
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(200));
+  tv1::WatchEventsResponse response;
+  EXPECT_FALSE(watch->reader->Read(&response));
+  EXPECT_FALSE(watch->reader->Finish().ok());
+  ExpectNoOpenStreams();
+}
+
+}  // namespace
+}  // namespace ecoplan::common
