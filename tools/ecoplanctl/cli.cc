@@ -23,8 +23,9 @@ std::vector<FlagSpec> GlobalFlagSpecs() {
       {"registry", "ADDR",
        "registry server address (default: $ECOPLAN_REGISTRY_ADDRESS, else 127.0.0.1:50051)"},
       {"timeout", "DURATION", "deadline of each call, e.g. 30s, 2m (default 30s)"},
-      {"output", "FORMAT", "table (default) or json: the response messages in the protobuf "
-                           "JSON mapping"},
+      {"output", "FORMAT",
+       "table (default) or json: the response messages in the protobuf "
+       "JSON mapping"},
       {"wide", "", "print long texts in tables in full"},
       {"help", "", "print help (also -h)"},
   };
@@ -225,7 +226,8 @@ int Cli::Run(const std::vector<std::string>& args, std::ostream& out, std::ostre
       if (!value.has_value()) {
         if (i + 1 >= args.size()) {
           if (pending_error.empty()) {
-            pending_error = absl::StrCat("flag --", name, " needs a value (", spec->value_name, ")");
+            pending_error =
+                absl::StrCat("flag --", name, " needs a value (", spec->value_name, ")");
           }
           continue;
         }
@@ -245,7 +247,8 @@ int Cli::Run(const std::vector<std::string>& args, std::ostream& out, std::ostre
     return 0;
   }
   if (words.empty()) return usage_error("no command given");
-  if (group == nullptr) return usage_error(absl::StrCat("unknown command group \"", words[0], "\""));
+  if (group == nullptr)
+    return usage_error(absl::StrCat("unknown command group \"", words[0], "\""));
   if (!pending_error.empty()) return usage_error(pending_error);
   if (words.size() < 2) return usage_error(absl::StrCat("missing command after ", group->name));
 
@@ -261,17 +264,18 @@ int Cli::Run(const std::vector<std::string>& args, std::ostream& out, std::ostre
     bool allowed = false;
     for (const auto& flag : global_flags_) allowed = allowed || flag.name == name;
     for (const auto& flag : command->flags) allowed = allowed || flag.name == name;
-    if (!allowed) return usage_error(absl::StrCat("flag --", name, " does not apply to ", command_name));
+    if (!allowed)
+      return usage_error(absl::StrCat("flag --", name, " does not apply to ", command_name));
   }
   parsed.args_.assign(words.begin() + 2, words.end());
   const int arg_count = static_cast<int>(parsed.args_.size());
   if (arg_count < command->min_args || arg_count > command->max_args) {
-    return usage_error(absl::StrCat(command_name, " takes ",
-                                    command->min_args == command->max_args
-                                        ? absl::StrCat(command->min_args)
-                                        : absl::StrCat(command->min_args, " to ", command->max_args),
-                                    " argument(s), got ", arg_count, ": ", command_name, " ",
-                                    command->synopsis));
+    return usage_error(
+        absl::StrCat(command_name, " takes ",
+                     command->min_args == command->max_args
+                         ? absl::StrCat(command->min_args)
+                         : absl::StrCat(command->min_args, " to ", command->max_args),
+                     " argument(s), got ", arg_count, ": ", command_name, " ", command->synopsis));
   }
 
   CommandEnv env;
@@ -281,8 +285,8 @@ int Cli::Run(const std::vector<std::string>& args, std::ostream& out, std::ostre
   if (auto timeout = parsed.Optional("timeout"); timeout.has_value()) {
     if (!absl::ParseDuration(*timeout, &env.options.timeout) ||
         env.options.timeout <= absl::ZeroDuration()) {
-      return usage_error(absl::StrCat("--timeout needs a positive duration such as 30s, not \"",
-                                      *timeout, "\""));
+      return usage_error(
+          absl::StrCat("--timeout needs a positive duration such as 30s, not \"", *timeout, "\""));
     }
   }
   auto format = ParseOutputFormat(parsed.Value("output", "table"));

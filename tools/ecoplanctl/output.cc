@@ -23,8 +23,8 @@ absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message, boo
   std::string json;
   const auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
   if (!status.ok()) {
-    return absl::InternalError(absl::StrCat("cannot print ", message.GetTypeName(),
-                                            " as JSON: ", status.ToString()));
+    return absl::InternalError(
+        absl::StrCat("cannot print ", message.GetTypeName(), " as JSON: ", status.ToString()));
   }
   // add_whitespace ends the text with a newline; callers add their own.
   while (!json.empty() && json.back() == '\n') json.pop_back();

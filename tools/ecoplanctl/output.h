@@ -3,11 +3,11 @@
 // How ecoplanctl prints results: human-readable tables (the default) or the
 // protobuf JSON mapping of the response messages, for scripts.
 
-#include <ostream>
-#include <string>
-
 #include <google/protobuf/message.h>
 #include <google/protobuf/timestamp.pb.h>
+
+#include <ostream>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

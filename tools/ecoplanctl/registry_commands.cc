@@ -1,5 +1,7 @@
 #include "tools/ecoplanctl/registry_commands.h"
 
+#include <grpcpp/grpcpp.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -11,8 +13,6 @@
 #include <set>
 #include <sstream>
 #include <thread>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -169,8 +169,8 @@ absl::StatusOr<v1::MeasureFilter> BuildFilter(const RegistryContext& ctx, PlanRe
   } else if (args.role == "responsible") {
     filter.set_role(v1::ORG_ROLE_RESPONSIBLE);
   } else {
-    return UsageError(absl::StrCat("--role must be lead, responsible or either, not \"", args.role,
-                                   "\""));
+    return UsageError(
+        absl::StrCat("--role must be lead, responsible or either, not \"", args.role, "\""));
   }
   if (!args.role.empty() && args.org.empty()) return UsageError("--role needs --org");
   if (!args.due_before.empty()) {
@@ -191,9 +191,9 @@ absl::StatusOr<v1::MeasureFilter> BuildFilter(const RegistryContext& ctx, PlanRe
   } else if (args.deadline_kind == "unresolved") {
     filter.set_deadline_kind(cv1::DEADLINE_KIND_UNRESOLVED);
   } else {
-    return UsageError(absl::StrCat(
-        "--deadline-kind must be due, window, ongoing or unresolved, not \"", args.deadline_kind,
-        "\""));
+    return UsageError(
+        absl::StrCat("--deadline-kind must be due, window, ongoing or unresolved, not \"",
+                     args.deadline_kind, "\""));
   }
   if (args.featured.has_value()) filter.set_featured(*args.featured);
   filter.set_text_contains(args.contains);
@@ -380,23 +380,22 @@ void PrintPlanMetadata(const v1::Plan& plan, std::ostream& out) {
 
 void PrintSummary(const v1::PlanSummary& s, std::ostream& out) {
   out << "Summary:\n";
-  PrintFields(out,
-              {{"Annexes", absl::StrCat(s.annex_count())},
-               {"Sections", absl::StrCat(s.section_count())},
-               {"Subsections", absl::StrCat(s.subsection_count())},
-               {"Tasks", absl::StrCat(s.task_count())},
-               {"Measures", absl::StrCat(s.measure_count())},
-               {"Featured (★)", absl::StrCat(s.featured_measure_count())},
-               {"Organizations", absl::StrCat(s.organization_count())},
-               {"Deadlines", absl::StrFormat("due %d, window %d, ongoing %d, unresolved %d",
-                                             s.due_date_deadline_count(),
-                                             s.window_deadline_count(),
-                                             s.ongoing_deadline_count(),
-                                             s.unresolved_deadline_count())},
-               {"Indicator tables", absl::StrCat(s.indicator_table_count())},
-               {"Supervision tasks", absl::StrCat(s.supervision_task_count())},
-               {"Warnings", absl::StrCat(s.warning_count())}},
-              2, /*skip_empty=*/false);
+  PrintFields(
+      out,
+      {{"Annexes", absl::StrCat(s.annex_count())},
+       {"Sections", absl::StrCat(s.section_count())},
+       {"Subsections", absl::StrCat(s.subsection_count())},
+       {"Tasks", absl::StrCat(s.task_count())},
+       {"Measures", absl::StrCat(s.measure_count())},
+       {"Featured (★)", absl::StrCat(s.featured_measure_count())},
+       {"Organizations", absl::StrCat(s.organization_count())},
+       {"Deadlines", absl::StrFormat("due %d, window %d, ongoing %d, unresolved %d",
+                                     s.due_date_deadline_count(), s.window_deadline_count(),
+                                     s.ongoing_deadline_count(), s.unresolved_deadline_count())},
+       {"Indicator tables", absl::StrCat(s.indicator_table_count())},
+       {"Supervision tasks", absl::StrCat(s.supervision_task_count())},
+       {"Warnings", absl::StrCat(s.warning_count())}},
+      2, /*skip_empty=*/false);
 }
 
 void PrintWarnings(const v1::Plan& plan, std::ostream& out) {
@@ -618,9 +617,10 @@ absl::Status MeasureShow(const RegistryContext& ctx, const PlanArg& plan,
   if (Json(ctx)) return PrintJson(response, out);
   const v1::Measure& m = response.measure();
   PrintMeasure(m, out, 0);
-  PrintFields(out, {{"Task", absl::StrCat(ShortId(m.task()), "  ", m.task_title())},
-                    {"Annex", m.annex_number() > 0 ? absl::StrCat(m.annex_number()) : ""},
-                    {"Section", SectionOf(m.section_id(), m.subsection_id())}},
+  PrintFields(out,
+              {{"Task", absl::StrCat(ShortId(m.task()), "  ", m.task_title())},
+               {"Annex", m.annex_number() > 0 ? absl::StrCat(m.annex_number()) : ""},
+               {"Section", SectionOf(m.section_id(), m.subsection_id())}},
               2);
   return absl::OkStatus();
 }
@@ -795,8 +795,8 @@ absl::Status OrgList(const RegistryContext& ctx, const std::string& kind, std::o
   } else if (kind == "street") {
     request.set_kind(v1::ORGANIZATION_KIND_STREET);
   } else {
-    return UsageError(absl::StrCat(
-        "--kind must be department, management, town or street, not \"", kind, "\""));
+    return UsageError(
+        absl::StrCat("--kind must be department, management, town or street, not \"", kind, "\""));
   }
   v1::ListOrganizationsResponse response;
   ECOPLAN_RETURN_IF_ERROR(
@@ -840,8 +840,9 @@ absl::Status OrgShow(const RegistryContext& ctx, const std::string& org, std::os
   v1::ResolveOrganizationResponse response;
   ECOPLAN_RETURN_IF_ERROR(Call(ctx, &Stub::ResolveOrganization, request, &response));
   if (response.reference().has_group()) {
-    return UsageError(absl::StrCat(org, " is a group word, not an organization; see: ecoplanctl "
-                                        "org resolve ",
+    return UsageError(absl::StrCat(org,
+                                   " is a group word, not an organization; see: ecoplanctl "
+                                   "org resolve ",
                                    org));
   }
   if (response.organizations().empty()) {
@@ -1090,30 +1091,42 @@ absl::StatusOr<ListArgs> ListFrom(const ParsedArgs& args) {
 CommandGroup PlanGroup() {
   CommandGroup group{"plan", "import, list, show and export plans", {}, ""};
   group.commands.push_back(
-      {"import", "FILE [--validate-only] [--request-id ID]",
+      {"import",
+       "FILE [--validate-only] [--request-id ID]",
        "import a plan document (FILE - reads stdin); prints the summary and every parse warning",
-       1, 1,
+       1,
+       1,
        {{"validate-only", "", "parse and report only; write nothing"},
         {"request-id", "ID", "client id of the call, for a safe retry"}},
        Bind([](const RegistryContext& ctx, const ParsedArgs& args, std::ostream& out) {
          return PlanImport(
              ctx, {args.args()[0], args.Has("validate-only"), args.Value("request-id")}, out);
        })});
+  group.commands.push_back({"list",
+                            "",
+                            "list the imported plans, newest first",
+                            0,
+                            0,
+                            {},
+                            Bind([](const RegistryContext& ctx, const ParsedArgs&,
+                                    std::ostream& out) { return PlanList(ctx, out); })});
   group.commands.push_back(
-      {"list", "", "list the imported plans, newest first", 0, 0, {},
-       Bind([](const RegistryContext& ctx, const ParsedArgs&, std::ostream& out) {
-         return PlanList(ctx, out);
-       })});
-  group.commands.push_back(
-      {"show", "[PLAN]", "a plan's metadata, annexes and sections, summary and warnings", 0, 1,
+      {"show",
+       "[PLAN]",
+       "a plan's metadata, annexes and sections, summary and warnings",
+       0,
+       1,
        {kPlanFlag},
        Bind([](const RegistryContext& ctx, const ParsedArgs& args, std::ostream& out) {
          ECOPLAN_ASSIGN_OR_RETURN(PlanArg plan, PlanArgOrFlag(args));
          return PlanShow(ctx, plan, out);
        })});
   group.commands.push_back(
-      {"export", "[PLAN] [--out FILE]",
-       "the whole plan (tasks, measures, organizations, indicator tables) as JSON", 0, 1,
+      {"export",
+       "[PLAN] [--out FILE]",
+       "the whole plan (tasks, measures, organizations, indicator tables) as JSON",
+       0,
+       1,
        {kPlanFlag, {"out", "FILE", "write the JSON to FILE instead of stdout"}},
        Bind([](const RegistryContext& ctx, const ParsedArgs& args, std::ostream& out) {
          ECOPLAN_ASSIGN_OR_RETURN(PlanArg plan, PlanArgOrFlag(args));
@@ -1129,8 +1142,7 @@ CommandGroup TasksGroup() {
   CommandGroup group{"tasks", "list the key tasks (重点任务) of a plan", {}, ""};
   group.commands.push_back(
       {"list", std::string(kFilterSynopsis), "tasks with at least one matching measure", 0, 0,
-       ListFlags(),
-       Bind([](const RegistryContext& ctx, const ParsedArgs& args, std::ostream& out) {
+       ListFlags(), Bind([](const RegistryContext& ctx, const ParsedArgs& args, std::ostream& out) {
          ECOPLAN_ASSIGN_OR_RETURN(ListArgs list, ListFrom(args));
          return TasksList(ctx, list, out);
        })});
@@ -1141,8 +1153,12 @@ CommandGroup TasksGroup() {
 CommandGroup TaskGroup() {
   CommandGroup group{"task", "one task with every measure", {}, ""};
   group.commands.push_back(
-      {"show", "TASK [--plan PLAN]", "a task (a1-t3 or plans/…/tasks/a1-t3) with its measures",
-       1, 1, {kPlanFlag},
+      {"show",
+       "TASK [--plan PLAN]",
+       "a task (a1-t3 or plans/…/tasks/a1-t3) with its measures",
+       1,
+       1,
+       {kPlanFlag},
        Bind([](const RegistryContext& ctx, const ParsedArgs& args, std::ostream& out) {
          return TaskShow(ctx, PlanFrom(args), args.args()[0], out);
        })});
@@ -1167,13 +1183,21 @@ CommandGroup MeasuresGroup() {
 CommandGroup MeasureGroup() {
   CommandGroup group{"measure", "show, history and correct one measure", {}, ""};
   group.commands.push_back(
-      {"show", "MEASURE [--plan PLAN]", "a measure (a1-t3-m2 or plans/…/measures/a1-t3-m2)", 1, 1,
+      {"show",
+       "MEASURE [--plan PLAN]",
+       "a measure (a1-t3-m2 or plans/…/measures/a1-t3-m2)",
+       1,
+       1,
        {kPlanFlag},
        Bind([](const RegistryContext& ctx, const ParsedArgs& args, std::ostream& out) {
          return MeasureShow(ctx, PlanFrom(args), args.args()[0], out);
        })});
   group.commands.push_back(
-      {"history", "MEASURE [--plan PLAN]", "the revisions (audit trail) of a measure", 1, 1,
+      {"history",
+       "MEASURE [--plan PLAN]",
+       "the revisions (audit trail) of a measure",
+       1,
+       1,
        {kPlanFlag},
        Bind([](const RegistryContext& ctx, const ParsedArgs& args, std::ostream& out) {
          return MeasureHistory(ctx, PlanFrom(args), args.args()[0], out);
@@ -1182,7 +1206,9 @@ CommandGroup MeasureGroup() {
       {"update",
        "MEASURE [--deadline WORDS] [--leads A,B] [--responsibles A,B] [--members GROUP=X,Y] "
        "--reason TEXT [--etag E] [--request-id ID] [--plan PLAN]",
-       "correct a measure's deadline or organizations", 1, 1,
+       "correct a measure's deadline or organizations",
+       1,
+       1,
        {kPlanFlag,
         {"deadline", "WORDS", "new deadline words, e.g. 9月底前"},
         {"leads", "A,B", "new lead organizations (names, aliases or group words)"},
@@ -1220,7 +1246,9 @@ CommandGroup SupervisionGroup() {
       {"create",
        "--title T [--description D] [--assigned-by ORG] --measure TEXT --deadline WORDS "
        "--leads A,B [--responsibles C] [--request-id ID] [--plan PLAN]",
-       "create a supervision task with one measure", 0, 0,
+       "create a supervision task with one measure",
+       0,
+       0,
        {kPlanFlag,
         {"title", "T", "task title (required)"},
         {"description", "D", "background"},
@@ -1250,21 +1278,35 @@ CommandGroup SupervisionGroup() {
 }
 
 CommandGroup OrgGroup() {
-  CommandGroup group{"org", "organizations: departments, management bodies, towns, streets", {},
-                     ""};
+  CommandGroup group{
+      "org", "organizations: departments, management bodies, towns, streets", {}, ""};
   group.commands.push_back(
-      {"list", "[--kind department|management|town|street]", "organizations in name order", 0, 0,
+      {"list",
+       "[--kind department|management|town|street]",
+       "organizations in name order",
+       0,
+       0,
        {{"kind", "KIND", "department, management, town or street"}},
        Bind([](const RegistryContext& ctx, const ParsedArgs& args, std::ostream& out) {
          return OrgList(ctx, args.Value("kind"), out);
        })});
   group.commands.push_back(
-      {"show", "ORG", "one organization (name, alias, o-… id or organizations/…)", 1, 1, {},
+      {"show",
+       "ORG",
+       "one organization (name, alias, o-… id or organizations/…)",
+       1,
+       1,
+       {},
        Bind([](const RegistryContext& ctx, const ParsedArgs& args, std::ostream& out) {
          return OrgShow(ctx, args.args()[0], out);
        })});
   group.commands.push_back(
-      {"resolve", "NAME", "what a name, alias or group word (各镇街) stands for", 1, 1, {},
+      {"resolve",
+       "NAME",
+       "what a name, alias or group word (各镇街) stands for",
+       1,
+       1,
+       {},
        Bind([](const RegistryContext& ctx, const ParsedArgs& args, std::ostream& out) {
          return OrgResolve(ctx, args.args()[0], out);
        })});
@@ -1277,8 +1319,7 @@ CommandGroup OrgGroup() {
                    owns_flags.end());
   group.commands.push_back(
       {"owns", "NAME [--plan PLAN] [filters of measures list]",
-       "what NAME owns: the measures it leads, and those it is responsible for", 1, 1,
-       owns_flags,
+       "what NAME owns: the measures it leads, and those it is responsible for", 1, 1, owns_flags,
        Bind([](const RegistryContext& ctx, const ParsedArgs& args, std::ostream& out) {
          ECOPLAN_ASSIGN_OR_RETURN(ListArgs list, ListFrom(args));
          list.filter.org = args.args()[0];
@@ -1290,8 +1331,11 @@ CommandGroup OrgGroup() {
 CommandGroup EventsGroup() {
   CommandGroup group{"events", "the registry's event log", {}, ""};
   group.commands.push_back(
-      {"watch", "[--after N] [--limit N] [--follow] [--idle DURATION]",
-       "print events: sequence, time, type, resource, request id", 0, 0,
+      {"watch",
+       "[--after N] [--limit N] [--follow] [--idle DURATION]",
+       "print events: sequence, time, type, resource, request id",
+       0,
+       0,
        {{"after", "N", "only events with a sequence greater than N (default 0: all)"},
         {"limit", "N", "stop after N events"},
         {"follow", "", "keep following new events until interrupted"},
@@ -1300,16 +1344,16 @@ CommandGroup EventsGroup() {
          EventsWatchArgs watch;
          if (auto after = args.Optional("after")) {
            if (!absl::SimpleAtoi(*after, &watch.after)) {
-             return UsageError(absl::StrCat("--after needs a sequence number, not \"", *after,
-                                            "\""));
+             return UsageError(
+                 absl::StrCat("--after needs a sequence number, not \"", *after, "\""));
            }
          }
          ECOPLAN_ASSIGN_OR_RETURN(watch.limit, args.Int("limit", 0));
          watch.follow = args.Has("follow");
          if (auto idle = args.Optional("idle")) {
            if (!absl::ParseDuration(*idle, &watch.idle) || watch.idle <= absl::ZeroDuration()) {
-             return UsageError(absl::StrCat("--idle needs a positive duration, not \"", *idle,
-                                            "\""));
+             return UsageError(
+                 absl::StrCat("--idle needs a positive duration, not \"", *idle, "\""));
            }
          }
          return EventsWatch(ctx, watch, out);
@@ -1324,8 +1368,8 @@ CommandGroup EventsGroup() {
 }  // namespace
 
 std::vector<CommandGroup> RegistryCommandGroups() {
-  return {PlanGroup(),        TasksGroup(),       TaskGroup(), MeasuresGroup(), MeasureGroup(),
-          SupervisionGroup(), OrgGroup(),         EventsGroup()};
+  return {PlanGroup(),    TasksGroup(),       TaskGroup(), MeasuresGroup(),
+          MeasureGroup(), SupervisionGroup(), OrgGroup(),  EventsGroup()};
 }
 
 }  // namespace ecoplan::ctl

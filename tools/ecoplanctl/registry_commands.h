@@ -49,16 +49,16 @@ struct PlanExportArgs {
 
 // Measure filters as given on the command line.
 struct FilterArgs {
-  int annex = 0;                  // --annex N; 0 for any
-  std::string section;            // --section s1 | s1.2
-  std::string org;                // --org NAME: name, alias or organizations/…
-  std::string role;               // --role lead | responsible | either
-  std::string due_before;         // --due-before YYYY-MM-DD or deadline words (6月底前)
-  std::string due_after;          // --due-after likewise
-  std::string deadline_kind;      // --deadline-kind due | window | ongoing | unresolved
-  std::optional<bool> featured;   // --featured / --not-featured
-  std::string contains;           // --contains TEXT
-  std::string origin;             // --origin document | supervision
+  int annex = 0;                 // --annex N; 0 for any
+  std::string section;           // --section s1 | s1.2
+  std::string org;               // --org NAME: name, alias or organizations/…
+  std::string role;              // --role lead | responsible | either
+  std::string due_before;        // --due-before YYYY-MM-DD or deadline words (6月底前)
+  std::string due_after;         // --due-after likewise
+  std::string deadline_kind;     // --deadline-kind due | window | ongoing | unresolved
+  std::optional<bool> featured;  // --featured / --not-featured
+  std::string contains;          // --contains TEXT
+  std::string origin;            // --origin document | supervision
 };
 
 // A list command: one page when page_size or page_token is given, else all pages.

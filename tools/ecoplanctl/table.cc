@@ -17,8 +17,7 @@ int CodePointWidth(UChar32 c) {
   if (c < 0) return 1;  // shown by terminals as one replacement character
   if (c < 0x20 || (c >= 0x7f && c < 0xa0)) return 0;
   const int category = u_charType(c);
-  if (category == U_NON_SPACING_MARK || category == U_ENCLOSING_MARK ||
-      category == U_FORMAT_CHAR) {
+  if (category == U_NON_SPACING_MARK || category == U_ENCLOSING_MARK || category == U_FORMAT_CHAR) {
     return 0;
   }
   const int east_asian_width = u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH);

@@ -1,8 +1,8 @@
 #include "tools/ecoplanctl/table.h"
 
-#include <sstream>
-
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 namespace ecoplan::ctl {
 namespace {
