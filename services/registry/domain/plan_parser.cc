@@ -31,7 +31,7 @@ namespace {
 //   featured-marker-inside-text, empty-deadline, unresolved-deadline, empty-lead-cell,
 //   empty-responsible-cell, no-lead-organization, organization-name-joined,
 //   organization-name-unrecognized, group-word-assumed, town-not-in-town-table,
-//   two-level-header, short-table-row, long-table-row, row-without-label
+//   all-towns-unknown, two-level-header, short-table-row, long-table-row, row-without-label
 constexpr absl::string_view kTaskHeader[] = {"序号",     "重点任务", "工作措施",
                                              "完成时限", "牵头部门", "责任单位"};
 constexpr int kTaskColumns = 6;
