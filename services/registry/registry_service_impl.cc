@@ -92,8 +92,8 @@ ChangeContext ContextOf(grpc::CallbackServerContext* ctx, const std::string& req
 }  // namespace
 
 RegistryServiceImpl::RegistryServiceImpl(TaskRegistry* registry, common::SerialExecutor* writer,
-                                         common::WatchEventsHub* watch_hub)
-    : registry_(registry), writer_(writer), watch_hub_(watch_hub) {}
+                                         common::RocksDb* db, common::WatchEventsHub* watch_hub)
+    : registry_(registry), writer_(writer), db_(db), watch_hub_(watch_hub) {}
 
 grpc::ServerUnaryReactor* RegistryServiceImpl::ImportPlan(grpc::CallbackServerContext* ctx,
                                                           const v1::ImportPlanRequest* request,
@@ -321,7 +321,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ResolveOrganization(
 
 grpc::ServerWriteReactor<v1::WatchEventsResponse>* RegistryServiceImpl::WatchEvents(
     grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* request) {
-  return watch_hub_->NewReactor<v1::WatchEventsResponse>(request->after_sequence());
+  return watch_hub_->NewReactor<v1::WatchEventsResponse>(db_, request->after_sequence());
 }
 
 }  // namespace ecoplan::registry

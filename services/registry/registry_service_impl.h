@@ -12,11 +12,12 @@ namespace ecoplan::registry {
 // gRPC edge of the task registry: maps v1 messages to domain calls and the
 // result back, and nothing else. Reads answer inline from the registry's
 // in-memory view; writes run on `writer` so no gRPC thread waits on disk.
-// `registry`, `writer` and `watch_hub` must outlive the service.
+// WatchEvents streams `db`'s event log through `watch_hub`. All pointers must
+// outlive the service.
 class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
  public:
   RegistryServiceImpl(TaskRegistry* registry, common::SerialExecutor* writer,
-                      common::WatchEventsHub* watch_hub);
+                      common::RocksDb* db, common::WatchEventsHub* watch_hub);
 
   grpc::ServerUnaryReactor* ImportPlan(grpc::CallbackServerContext* ctx,
                                        const v1::ImportPlanRequest* request,
@@ -66,6 +67,7 @@ class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
  private:
   TaskRegistry* const registry_;
   common::SerialExecutor* const writer_;
+  common::RocksDb* const db_;
   common::WatchEventsHub* const watch_hub_;
 };
 
