@@ -1,0 +1,117 @@
+#include "common/server/metrics.h"
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/server/run_server.h"
+#include "ecoplan/testing/v1/echo_test_service.grpc.pb.h"
+
+namespace ecoplan::common {
+namespace {
+
+namespace tv1 = ::ecoplan::testing::v1;
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(MetricsRegistryTest, RendersCountersAndCumulativeHistograms) {
+  MetricsRegistry registry;
+  Counter* counter = registry.AddCounter("reports_total", "Reports.", {"org", "kind"});
+  EXPECT_EQ(registry.AddCounter("reports_total", "again", {"org", "kind"}), counter);
+  counter->Increment({"区生态环境局", "monthly"});
+  counter->Increment({"区生态环境局", "monthly"}, 2);
+  counter->Increment({"a\"b\\c\nd", "x"});
+  EXPECT_EQ(counter->Value({"区生态环境局", "monthly"}), 3);
+  Histogram* histogram = registry.AddHistogram("latency_seconds", "Latency.", {"op"}, {0.1, 1});
+  histogram->Observe({"get"}, 0.05);
+  histogram->Observe({"get"}, 0.1);  // le="0.1" includes 0.1.
+  histogram->Observe({"get"}, 5);
+  EXPECT_EQ(histogram->Count({"get"}), 3u);
+
+  const std::string text = registry.Render();
+  EXPECT_TRUE(Contains(text, "# HELP reports_total Reports.\n# TYPE reports_total counter\n"));
+  EXPECT_TRUE(Contains(text, "reports_total{org=\"区生态环境局\",kind=\"monthly\"} 3\n")) << text;
+  EXPECT_TRUE(Contains(text, "reports_total{org=\"a\\\"b\\\\c\\nd\",kind=\"x\"} 1\n")) << text;
+  EXPECT_TRUE(Contains(text, "# TYPE latency_seconds histogram\n"));
+  EXPECT_TRUE(Contains(text, "latency_seconds_bucket{op=\"get\",le=\"0.10000000000000001\"} 2\n") ||
+              Contains(text, "latency_seconds_bucket{op=\"get\",le=\"0.1\"} 2\n"))
+      << text;
+  EXPECT_TRUE(Contains(text, "latency_seconds_bucket{op=\"get\",le=\"1\"} 2\n")) << text;
+  EXPECT_TRUE(Contains(text, "latency_seconds_bucket{op=\"get\",le=\"+Inf\"} 3\n")) << text;
+  EXPECT_TRUE(Contains(text, "latency_seconds_count{op=\"get\"} 3\n")) << text;
+  // Sorted by family name.
+  EXPECT_LT(text.find("latency_seconds"), text.find("reports_total"));
+}
+
+TEST(GrpcCodeNameTest, NamesEveryCode) {
+  EXPECT_EQ(GrpcCodeName(0), "OK");
+  EXPECT_EQ(GrpcCodeName(5), "NOT_FOUND");
+  EXPECT_EQ(GrpcCodeName(16), "UNAUTHENTICATED");
+  EXPECT_EQ(GrpcCodeName(99), "CODE_99");
+}
+
+class EchoService final : public tv1::EchoTestService::CallbackService {
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
+                                 const tv1::EchoRequest* request,
+                                 tv1::EchoResponse* response) override {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(request->code() == 0
+                        ? grpc::Status::OK
+                        : grpc::Status(static_cast<grpc::StatusCode>(request->code()), "asked"));
+    return reactor;
+  }
+};
+
+TEST(MetricsInterceptorTest, CountsCallsByMethodAndCodeAndServesThemOverHttp) {
+  EchoService echo;
+  MetricsRegistry registry;
+  ServerOptions options;
+  options.host = "127.0.0.1";
+  options.metrics_port = ServerOptions::kPickFreePort;
+  options.metrics = &registry;
+  absl::StatusOr<std::unique_ptr<RunningServer>> server = RunningServer::Start(options, {&echo});
+  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_GT((*server)->metrics_port(), 0);
+
+  auto stub = tv1::EchoTestService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", (*server)->port()), grpc::InsecureChannelCredentials()));
+  for (int code : {0, 0, 5}) {
+    grpc::ClientContext context;
+    tv1::EchoRequest request;
+    request.set_code(code);
+    tv1::EchoResponse response;
+    EXPECT_EQ(static_cast<int>(stub->Echo(&context, request, &response).error_code()), code);
+  }
+
+  httplib::Client client("127.0.0.1", (*server)->metrics_port());
+  httplib::Result result = client.Get("/metrics");
+  ASSERT_TRUE(result) << httplib::to_string(result.error());
+  EXPECT_EQ(result->status, 200);
+  const std::string& text = result->body;
+  const std::string labels =
+      "grpc_service=\"ecoplan.testing.v1.EchoTestService\",grpc_method=\"Echo\"";
+  EXPECT_TRUE(
+      Contains(text, absl::StrCat("grpc_server_handled_total{", labels, ",grpc_code=\"OK\"} 2\n")))
+      << text;
+  EXPECT_TRUE(Contains(
+      text, absl::StrCat("grpc_server_handled_total{", labels, ",grpc_code=\"NOT_FOUND\"} 1\n")))
+      << text;
+  EXPECT_TRUE(Contains(text, absl::StrCat("grpc_server_started_total{", labels, "} 3\n"))) << text;
+  EXPECT_TRUE(Contains(text, absl::StrCat("grpc_server_handling_seconds_count{", labels, "} 3\n")))
+      << text;
+  EXPECT_EQ(client.Get("/other")->status, 404);
+
+  const int metrics_port = (*server)->metrics_port();
+  (*server)->Shutdown();
+  httplib::Client after("127.0.0.1", metrics_port);
+  after.set_connection_timeout(1);
+  EXPECT_FALSE(after.Get("/metrics"));  // /metrics stops with the server.
+}
+
+}  // namespace
+}  // namespace ecoplan::common

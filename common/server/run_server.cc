@@ -1,0 +1,177 @@
+#include "common/server/run_server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
+#include <grpcpp/impl/server_builder_plugin.h>
+#include <grpcpp/impl/server_initializer.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace ecoplan::common {
+namespace {
+
+// grpc::Service does not expose its name; the server's list of registered
+// service names is reachable only from a builder plugin, added per builder
+// through an option.
+class ServiceListPlugin : public grpc::ServerBuilderPlugin {
+ public:
+  explicit ServiceListPlugin(std::vector<std::string>* out) : out_(out) {}
+  std::string name() override { return "ecoplan_service_list"; }
+  void InitServer(grpc::ServerInitializer*) override {}
+  void Finish(grpc::ServerInitializer* initializer) override {
+    *out_ = *initializer->GetServiceList();
+  }
+  void ChangeArguments(const std::string&, void*) override {}
+
+ private:
+  std::vector<std::string>* out_;
+};
+
+class ServiceListOption : public grpc::ServerBuilderOption {
+ public:
+  explicit ServiceListOption(std::vector<std::string>* out) : out_(out) {}
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    plugins->push_back(std::make_unique<ServiceListPlugin>(out_));
+  }
+
+ private:
+  std::vector<std::string>* out_;
+};
+
+sigset_t TerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  return set;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
+    const ServerOptions& options, const std::vector<grpc::Service*>& services,
+    std::shared_ptr<grpc::ServerCredentials> credentials) {
+  if (options.port < 0 || options.port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat("port ", options.port, " out of range"));
+  }
+  if (options.max_receive_message_bytes <= 0 || options.max_send_message_bytes <= 0) {
+    return absl::InvalidArgumentError("message size limits must be positive");
+  }
+  if (options.metrics_port < ServerOptions::kPickFreePort || options.metrics_port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("metrics port ", options.metrics_port, " out of range"));
+  }
+  std::unique_ptr<RunningServer> running(new RunningServer());
+  running->options_ = options;
+  if (options.metrics != nullptr) {
+    running->metrics_ = options.metrics;
+  } else {
+    running->owned_metrics_ = std::make_unique<MetricsRegistry>();
+    running->metrics_ = running->owned_metrics_.get();
+  }
+
+  // Both are process-wide switches that take effect for builders created
+  // afterwards; calling them again is harmless.
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  grpc::ServerBuilder builder;
+  const std::string address = absl::StrCat(options.host.find(':') != std::string::npos
+                                               ? absl::StrCat("[", options.host, "]")
+                                               : options.host,
+                                           ":", options.port);
+  builder.AddListeningPort(address,
+                           credentials != nullptr ? credentials : grpc::InsecureServerCredentials(),
+                           &running->port_);
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_send_message_bytes);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  builder.SetOption(std::make_unique<ServiceListOption>(&running->service_names_));
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(running->metrics_));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+
+  running->server_ = builder.BuildAndStart();
+  if (running->server_ == nullptr || running->port_ == 0) {
+    running->server_.reset();
+    return absl::UnavailableError(absl::StrCat("cannot start the gRPC server on ", address,
+                                               " (port in use or bad address?)"));
+  }
+  if (grpc::HealthCheckServiceInterface* health = running->server_->GetHealthCheckService()) {
+    health->SetServingStatus("", true);
+    for (const std::string& name : running->service_names_) health->SetServingStatus(name, true);
+    if (!options.service_name.empty()) health->SetServingStatus(options.service_name, true);
+  }
+  if (options.metrics_port != 0) {
+    absl::StatusOr<std::unique_ptr<MetricsHttpServer>> http = MetricsHttpServer::Start(
+        options.host,
+        options.metrics_port == ServerOptions::kPickFreePort ? 0 : options.metrics_port,
+        running->metrics_);
+    if (!http.ok()) return http.status();  // The destructor shuts the gRPC server down.
+    running->metrics_http_ = std::move(*http);
+  }
+  return running;
+}
+
+RunningServer::~RunningServer() {
+  if (server_ == nullptr) return;
+  Shutdown();
+  Wait();
+}
+
+int RunningServer::metrics_port() const {
+  return metrics_http_ != nullptr ? metrics_http_->port() : 0;
+}
+
+std::shared_ptr<grpc::Channel> RunningServer::InProcessChannel() const {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(options_.max_send_message_bytes);
+  return server_->InProcessChannel(args);
+}
+
+void RunningServer::Shutdown() {
+  absl::MutexLock lock(&shutdown_mu_);
+  if (shut_down_ || server_ == nullptr) return;
+  shut_down_ = true;
+  // NOT_SERVING first: health watchers (load balancers, k8s) learn it before
+  // connections start being refused. Shutdown() also freezes the statuses.
+  if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
+    health->Shutdown();
+  }
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    absl::ToChronoMilliseconds(options_.shutdown_grace));
+  if (metrics_http_ != nullptr) metrics_http_->Stop();
+}
+
+void RunningServer::Wait() {
+  if (server_ != nullptr) server_->Wait();
+}
+
+void BlockTerminationSignals() {
+  const sigset_t set = TerminationSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void RunUntilSignal(RunningServer& server, std::function<void()> before_shutdown) {
+  // sigwait() takes the signal synchronously in this thread: the shutdown
+  // work below runs as ordinary code, not in an async-signal context.
+  const sigset_t set = TerminationSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  int signal_number = 0;
+  while (sigwait(&set, &signal_number) != 0) {
+  }
+  if (before_shutdown) before_shutdown();
+  server.Shutdown();
+  server.Wait();
+}
+
+}  // namespace ecoplan::common

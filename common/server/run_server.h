@@ -1,0 +1,119 @@
+#pragma once
+
+// Starting, serving and stopping a service's gRPC server the same way in
+// every main.cc and in tests/harness:
+//
+//   common::ServerOptions options;
+//   options.port = config.port;
+//   options.service_name = "ecoplan.registry.v1.RegistryService";
+//   ECOPLAN_ASSIGN_OR_RETURN(auto server, common::RunningServer::Start(options, {&service}));
+//   common::RunUntilSignal(*server, [&] { hub.Shutdown(); });  // SIGTERM/SIGINT
+//
+// Every server has: grpc.health.v1 (SERVING for "" and each service until
+// Shutdown), server reflection (grpc.reflection.v1alpha), message size limits,
+// a metrics interceptor (grpc_server_* families) and optionally GET /metrics.
+
+#include <grpcpp/channel.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/support/channel_arguments.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/server/metrics.h"
+
+namespace ecoplan::common {
+
+struct ServerOptions {
+  // Address to listen on; "0.0.0.0" for every IPv4 interface, "127.0.0.1" in tests.
+  std::string host = "0.0.0.0";
+  // gRPC port; 0 picks a free one (see RunningServer::port()).
+  int port = 0;
+  // Larger messages are refused with RESOURCE_EXHAUSTED.
+  int max_receive_message_bytes = 8 << 20;
+  int max_send_message_bytes = 8 << 20;
+  // How long Shutdown() lets running RPCs finish before cancelling them.
+  absl::Duration shutdown_grace = absl::Seconds(10);
+  // Health-check name set SERVING besides "" and the registered services'
+  // full names (e.g. "ecoplan.registry.v1.RegistryService" or "registry").
+  std::string service_name;
+  // HTTP port for GET /metrics: 0 = disabled, kPickFreePort = any free port.
+  static constexpr int kPickFreePort = -1;
+  int metrics_port = 0;
+  // Registry for the interceptor and /metrics; not owned, must outlive the
+  // server. nullptr = the server owns one (RunningServer::metrics()).
+  MetricsRegistry* metrics = nullptr;
+};
+
+// A started gRPC server. Thread-safe.
+class RunningServer {
+ public:
+  // Builds and starts the server with `services` (not owned; they must outlive
+  // it). Errors: InvalidArgument (bad options), Unavailable (port in use, or
+  // the server failed to start).
+  static absl::StatusOr<std::unique_ptr<RunningServer>> Start(
+      const ServerOptions& options, const std::vector<grpc::Service*>& services,
+      std::shared_ptr<grpc::ServerCredentials> credentials = nullptr /* insecure */);
+
+  // Shutdown() and Wait().
+  ~RunningServer();
+  RunningServer(const RunningServer&) = delete;
+  RunningServer& operator=(const RunningServer&) = delete;
+
+  // The bound gRPC port.
+  int port() const { return port_; }
+  // The bound /metrics port; 0 when disabled.
+  int metrics_port() const;
+  MetricsRegistry* metrics() const { return metrics_; }
+  // Full names of the registered services (including health and reflection).
+  const std::vector<std::string>& service_names() const { return service_names_; }
+  grpc::Server* server() const { return server_.get(); }
+
+  // A channel to this server that bypasses the network (for tests and
+  // same-process clients), with the same message size limits.
+  std::shared_ptr<grpc::Channel> InProcessChannel() const;
+
+  // Sets every health status to NOT_SERVING (so load balancers and k8s stop
+  // sending traffic), then stops accepting RPCs and gives the running ones
+  // until now + shutdown_grace before cancelling them; then stops /metrics.
+  // Blocks until done. Idempotent and thread-safe.
+  void Shutdown();
+  // Blocks until the server has shut down.
+  void Wait();
+
+ private:
+  RunningServer() = default;
+
+  ServerOptions options_;
+  int port_ = 0;
+  std::unique_ptr<MetricsRegistry> owned_metrics_;
+  MetricsRegistry* metrics_ = nullptr;
+  std::vector<std::string> service_names_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<MetricsHttpServer> metrics_http_;
+  absl::Mutex shutdown_mu_;
+  bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
+};
+
+// Blocks until SIGTERM or SIGINT arrives, then calls `before_shutdown` (e.g. to
+// end WatchEvents streams; may be empty), server.Shutdown() and server.Wait().
+// The signals are blocked and taken synchronously with sigwait() in the calling
+// thread (which only waits anyway), so no code runs in a signal handler. Call it from main() before
+// starting any other thread, so that every thread inherits the blocked mask (otherwise the kernel
+// may deliver the signal to a thread that does not block it, killing the process with the default
+// action). Returns after Shutdown() completed.
+void RunUntilSignal(RunningServer& server, std::function<void()> before_shutdown);
+
+// Blocks SIGTERM and SIGINT in the calling thread (and the threads it creates
+// later). RunUntilSignal does it too; call this first thing in main() if
+// threads are started before RunUntilSignal (RocksDb, the committer, gRPC).
+void BlockTerminationSignals();
+
+}  // namespace ecoplan::common
