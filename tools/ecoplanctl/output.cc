@@ -69,19 +69,4 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& time) {
   return google::protobuf::util::TimeUtil::ToString(time);
 }
 
-std::string DeadlineKindWord(common::v1::DeadlineKind kind) {
-  switch (kind) {
-    case common::v1::DEADLINE_KIND_DUE_DATE:
-      return "due";
-    case common::v1::DEADLINE_KIND_WINDOW:
-      return "window";
-    case common::v1::DEADLINE_KIND_ONGOING:
-      return "ongoing";
-    case common::v1::DEADLINE_KIND_UNRESOLVED:
-      return "unresolved";
-    default:
-      return "";
-  }
-}
-
 }  // namespace ecoplan::ctl

@@ -49,7 +49,4 @@ std::string FormatDeadline(const common::v1::Deadline& deadline);
 // RFC 3339 in UTC, e.g. "2026-03-31T08:00:00Z"; empty when unset.
 std::string FormatTimestamp(const google::protobuf::Timestamp& time);
 
-// "due", "window", "ongoing", "unresolved" (the --deadline-kind words).
-std::string DeadlineKindWord(common::v1::DeadlineKind kind);
-
 }  // namespace ecoplan::ctl

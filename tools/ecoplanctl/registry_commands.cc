@@ -840,10 +840,8 @@ absl::Status OrgShow(const RegistryContext& ctx, const std::string& org, std::os
   v1::ResolveOrganizationResponse response;
   ECOPLAN_RETURN_IF_ERROR(Call(ctx, &Stub::ResolveOrganization, request, &response));
   if (response.reference().has_group()) {
-    return UsageError(absl::StrCat(org,
-                                   " is a group word, not an organization; see: ecoplanctl "
-                                   "org resolve ",
-                                   org));
+    return absl::InvalidArgumentError(absl::StrCat(
+        org, " is a group word, not an organization; see: ecoplanctl org resolve ", org));
   }
   if (response.organizations().empty()) {
     return absl::NotFoundError(absl::StrCat("no organization is named ", org));
