@@ -340,7 +340,7 @@ void PrintTask(const v1::Task& task, std::ostream& out) {
                {"Origin", OriginWord(task.origin())},
                {"Annex", task.annex_number() > 0 ? absl::StrCat(task.annex_number()) : ""},
                {"Section", SectionOf(task.section_id(), task.subsection_id())},
-               {"Number", absl::StrCat(task.sequence_number())},
+               {"Number", task.sequence_number() > 0 ? absl::StrCat(task.sequence_number()) : ""},
                {"Title", task.title()},
                {"Source", Lines(task.source())},
                {"Assigned by", task.assigned_by()},
