@@ -491,12 +491,4 @@ MeasureRevision FromProto(const v1::MeasureRevision& revision) {
   return out;
 }
 
-std::string MeasureEtag(const Measure& measure) { return absl::StrCat("r", measure.revision); }
-
-std::string TaskEtag(const Task& task) {
-  int total = 0;
-  for (const Measure& m : task.measures) total += m.revision;
-  return absl::StrCat("r", total);
-}
-
 }  // namespace ecoplan::registry

@@ -59,9 +59,4 @@ Plan FromProto(const v1::Plan& plan);
 v1::MeasureRevision ToProto(absl::string_view plan_id, const MeasureRevision& revision);
 MeasureRevision FromProto(const v1::MeasureRevision& revision);
 
-// Measure etag: changes with every revision.
-std::string MeasureEtag(const Measure& measure);
-// Task etag: changes whenever one of its measures changes.
-std::string TaskEtag(const Task& task);
-
 }  // namespace ecoplan::registry

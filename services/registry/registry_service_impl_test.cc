@@ -199,7 +199,7 @@ TEST_F(RegistryServiceImplTest, AnswersBadInputWithTheRightCode) {
   EXPECT_NE(status.error_message().find("update_mask"), std::string::npos);
 
   v1::ImportPlanRequest truncated;
-  truncated.set_document_text(seed_.substr(0, seed_.size() / 2));
+  truncated.set_document_text(seed_.substr(0, seed_.find('\n', seed_.size() / 2) + 1));
   v1::ImportPlanResponse imported;
   status = stub_->ImportPlan(Context().get(), truncated, &imported);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);

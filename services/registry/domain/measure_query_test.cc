@@ -7,6 +7,13 @@
 namespace ecoplan::registry {
 namespace {
 
+OrgRef Ref(const std::string& id) {
+  OrgRef ref;
+  ref.written_name = id;
+  ref.org_id = id;
+  return ref;
+}
+
 Measure MakeMeasure(const std::string& task_id, int ordinal, DeadlineKind kind,
                     std::optional<absl::CivilDay> due, std::vector<std::string> leads,
                     std::vector<std::string> responsibles, bool featured = false) {
@@ -18,8 +25,8 @@ Measure MakeMeasure(const std::string& task_id, int ordinal, DeadlineKind kind,
   m.featured = featured;
   m.deadline.kind = kind;
   m.deadline.due = due;
-  for (const std::string& id : leads) m.leads.push_back(OrgRef{id, id});
-  for (const std::string& id : responsibles) m.responsibles.push_back(OrgRef{id, id});
+  for (const std::string& id : leads) m.leads.push_back(Ref(id));
+  for (const std::string& id : responsibles) m.responsibles.push_back(Ref(id));
   return m;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 
@@ -168,5 +169,15 @@ struct MeasureRevision {
   Measure after;
   std::string request_id;
 };
+
+// A measure's etag: changes with every revision. Opaque to clients.
+inline std::string MeasureEtag(const Measure& measure) { return absl::StrCat("r", measure.revision); }
+
+// A task's etag: changes whenever one of its measures changes.
+inline std::string TaskEtag(const Task& task) {
+  int total = 0;
+  for (const Measure& m : task.measures) total += m.revision;
+  return absl::StrCat("r", total);
+}
 
 }  // namespace ecoplan::registry

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/string_view.h"
 #include "common/calendar/deadline.h"
 #include "common/status/status_macros.h"
@@ -103,23 +104,6 @@ absl::StatusOr<Deadline> ResolveCallerDeadline(absl::string_view raw, int year,
         "长期实施, 持续推进)"));
   }
   return d;
-}
-
-void CountDeadline(const Deadline& deadline, PlanSummary& summary) {
-  switch (deadline.kind) {
-    case DeadlineKind::kDueDate:
-      ++summary.due_date_deadline_count;
-      break;
-    case DeadlineKind::kWindow:
-      ++summary.window_deadline_count;
-      break;
-    case DeadlineKind::kOngoing:
-      ++summary.ongoing_deadline_count;
-      break;
-    default:
-      ++summary.unresolved_deadline_count;
-      break;
-  }
 }
 
 }  // namespace
@@ -431,7 +415,10 @@ absl::StatusOr<std::vector<OrgRef>> TaskRegistry::ResolveInputs(
         absl::StatusOr<OrgRef> m;
         if (absl::ConsumePrefix(&member, kOrganizationsPrefix) &&
             directory.FindById(member) != nullptr) {
-          m = OrgRef{std::string(member), std::string(member)};
+          OrgRef direct;
+          direct.written_name = std::string(member);
+          direct.org_id = std::string(member);
+          m = direct;
         } else {
           m = directory.Resolve(common::NormalizeDocumentText(input.member_names[j]));
         }

@@ -280,7 +280,7 @@ absl::Status RocksDbPlanStore::CommitSupervisionTask(absl::string_view plan_id, 
   v1::PlanSummary* summary = plan_record.mutable_plan()->mutable_summary();
   summary->set_supervision_task_count(summary->supervision_task_count() + 1);
   ECOPLAN_RETURN_IF_ERROR(common::FromRocksDb(
-      write.batch.Put(db_->Cf(kPlans), plan_id, plan_record.SerializeAsString()), "put plan"));
+      write.batch.Put(db_->Cf(kPlans), std::string(plan_id), plan_record.SerializeAsString()), "put plan"));
   ECOPLAN_RETURN_IF_ERROR(PutRequest(write.batch, db_, request, context.request_id));
   v1::SupervisionTaskCreated payload;
   *payload.mutable_task() = ToProto(plan_id, event.task);

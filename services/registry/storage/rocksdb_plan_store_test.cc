@@ -8,10 +8,13 @@
 
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
+#include "ecoplan/registry/v1/registry_service.pb.h"
 #include "services/registry/domain/plan_parser.h"
 
 namespace ecoplan::registry {
 namespace {
+
+namespace v1 = ::ecoplan::registry::v1;
 
 ParsedPlan ParseSeed() {
   std::ifstream in(ECOPLAN_SEED_PATH, std::ios::binary);
