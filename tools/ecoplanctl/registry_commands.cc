@@ -315,20 +315,27 @@ void AddMeasureRow(Table& table, const v1::Measure& m) {
                 m.text()});
 }
 
-// A measure in full, every field on its own line.
-void PrintMeasure(const v1::Measure& m, std::ostream& out, int indent) {
+// A measure in full, every field on its own line; `context` adds the task's
+// title, annex and section.
+void PrintMeasure(const v1::Measure& m, std::ostream& out, int indent, bool context = false) {
   out << std::string(static_cast<size_t>(indent), ' ') << ShortId(m.name())
       << (m.featured() ? "  ★ featured" : "") << '\n';
-  PrintFields(out,
-              {{"Name", m.name()},
-               {"Deadline", FormatDeadline(m.deadline())},
-               {"Leads", OrgRefsDetail(m.lead_organizations())},
-               {"Responsible", OrgRefsDetail(m.responsible_organizations())},
-               {"Source", Lines(m.source())},
-               {"Revision", m.revision() > 0 ? absl::StrCat(m.revision()) : ""},
-               {"Updated", FormatTimestamp(m.update_time())},
-               {"Etag", m.etag()}},
-              indent + 2);
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"Name", m.name()},
+      {"Deadline", FormatDeadline(m.deadline())},
+      {"Leads", OrgRefsDetail(m.lead_organizations())},
+      {"Responsible", OrgRefsDetail(m.responsible_organizations())},
+      {"Source", Lines(m.source())},
+      {"Revision", m.revision() > 0 ? absl::StrCat(m.revision()) : ""},
+      {"Updated", FormatTimestamp(m.update_time())},
+      {"Etag", m.etag()}};
+  if (context) {
+    fields.insert(fields.begin() + 1,
+                  {{"Task", absl::StrCat(ShortId(m.task()), "  ", m.task_title())},
+                   {"Annex", m.annex_number() > 0 ? absl::StrCat(m.annex_number()) : ""},
+                   {"Section", SectionOf(m.section_id(), m.subsection_id())}});
+  }
+  PrintFields(out, fields, indent + 2);
   out << std::string(static_cast<size_t>(indent + 2), ' ') << "Text:\n"
       << Indent(m.text(), indent + 4) << '\n';
 }
@@ -615,13 +622,7 @@ absl::Status MeasureShow(const RegistryContext& ctx, const PlanArg& plan,
   v1::GetMeasureResponse response;
   ECOPLAN_RETURN_IF_ERROR(Call(ctx, &Stub::GetMeasure, request, &response));
   if (Json(ctx)) return PrintJson(response, out);
-  const v1::Measure& m = response.measure();
-  PrintMeasure(m, out, 0);
-  PrintFields(out,
-              {{"Task", absl::StrCat(ShortId(m.task()), "  ", m.task_title())},
-               {"Annex", m.annex_number() > 0 ? absl::StrCat(m.annex_number()) : ""},
-               {"Section", SectionOf(m.section_id(), m.subsection_id())}},
-              2);
+  PrintMeasure(response.measure(), out, 0, /*context=*/true);
   return absl::OkStatus();
 }
 
@@ -943,7 +944,7 @@ absl::Status EventsWatch(const RegistryContext& ctx, const EventsWatchArgs& args
 
   const bool json = Json(ctx);
   if (!json) {
-    out << PadToWidth("SEQ", 6) << "  " << PadToWidth("TIME", 24) << "  " << PadToWidth("TYPE", 36)
+    out << PadToWidth("SEQ", 6) << "  " << PadToWidth("TIME", 30) << "  " << PadToWidth("TYPE", 36)
         << "  " << PadToWidth("RESOURCE", 48) << "  REQUEST ID\n";
   }
   int printed = 0;
@@ -973,9 +974,11 @@ absl::Status EventsWatch(const RegistryContext& ctx, const EventsWatchArgs& args
       const cv1::Event& e = message.event();
       std::string type = e.type();
       if (const size_t dot = type.rfind('.'); dot != std::string::npos) type = type.substr(dot + 1);
-      out << PadToWidth(absl::StrCat(e.sequence()), 6) << "  "
-          << PadToWidth(FormatTimestamp(e.commit_time()), 24) << "  " << PadToWidth(type, 36)
-          << "  " << PadToWidth(e.resource(), 48) << "  " << e.request_id() << '\n';
+      const std::string line =
+          absl::StrCat(PadToWidth(absl::StrCat(e.sequence()), 6), "  ",
+                       PadToWidth(FormatTimestamp(e.commit_time()), 30), "  ", PadToWidth(type, 36),
+                       "  ", PadToWidth(e.resource(), 48), "  ", e.request_id());
+      out << absl::StripTrailingAsciiWhitespace(line) << '\n';
     }
     out.flush();
     ++printed;
