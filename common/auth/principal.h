@@ -1,0 +1,44 @@
+#pragma once
+
+// Who is calling: the identity every ecoplan service authorizes against.
+// Pure data; no gRPC.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace ecoplan::common {
+
+// What a caller may do (see docs/SECURITY.md).
+enum class Role {
+  kAdministrator,  // the district ecology bureau (区生态环境局)
+  kReporter,       // one organization (a department or a town); writes only its own reports
+  kViewer,   // e.g. the command center (区城指中心): reads everything, writes almost nothing
+  kService,  // another ecoplan service
+};
+
+// "administrator", "reporter", "viewer", "service".
+absl::string_view RoleName(Role role);
+// The inverse of RoleName (exact, lowercase). Errors: InvalidArgument.
+absl::StatusOr<Role> ParseRole(absl::string_view name);
+
+// How the caller proved who it is.
+enum class AuthenticatedVia {
+  kToken,              // a verified bearer token
+  kClientCertificate,  // a client certificate verified against the configured CA (mTLS)
+  kDevelopment,        // nothing: --insecure_development_mode
+};
+
+// "token", "client_certificate", "development".
+absl::string_view AuthenticatedViaName(AuthenticatedVia via);
+
+struct Principal {
+  std::string subject;          // token "sub", or the certificate's common name
+  std::string organization_id;  // token "org" (registry id, e.g. "o-…"); required for reporters
+  Role role = Role::kViewer;
+  std::string issuer;  // token "iss"; empty for certificates and development
+  AuthenticatedVia via = AuthenticatedVia::kToken;
+};
+
+}  // namespace ecoplan::common
