@@ -17,6 +17,12 @@ for p in "${packages[@]}"; do
   fi
 done
 
+# Node.js and npm run the tooling from the npm registry (buf for proto lint);
+# a machine that has them from elsewhere keeps its own.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
   exit 0

@@ -4,6 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+
+# Contracts first: a proto that breaks the API style fails fast.
+npm ci --no-audit --no-fund --loglevel=error
+npx --no-install buf lint
+echo "buf lint: proto/ is clean"
+
 scripts/build.sh
 build_dir="${ECOPLAN_BUILD_DIR:-build}"
 cd "$build_dir"
