@@ -1,0 +1,44 @@
+#include "services/progress/domain/keyed_serializer.h"
+
+#include <utility>
+
+namespace ecoplan::progress {
+
+void KeyedSerializer::Run(const std::string& key, Fn fn) {
+  {
+    absl::MutexLock lock(&mu_);
+    auto [it, inserted] = held_.try_emplace(key);
+    if (!inserted) {
+      it->second.push_back(std::move(fn));
+      return;
+    }
+  }
+  fn(std::make_shared<Lease>(this, key));
+}
+
+void KeyedSerializer::Release(const std::string& key) {
+  Fn next;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = held_.find(key);
+    if (it == held_.end()) return;
+    if (it->second.empty()) {
+      held_.erase(it);
+      return;
+    }
+    next = std::move(it->second.front());
+    it->second.pop_front();
+  }
+  // The key stays held and passes to `next`.
+  auto lease = std::make_shared<Lease>(this, key);
+  dispatch_([next = std::move(next), lease = std::move(lease)]() mutable {
+    next(std::move(lease));
+  });
+}
+
+size_t KeyedSerializer::held_keys() const {
+  absl::MutexLock lock(&mu_);
+  return held_.size();
+}
+
+}  // namespace ecoplan::progress

@@ -1,0 +1,169 @@
+#pragma once
+
+// Progress reports and everything around them as plain structs, free of
+// protobuf and gRPC. Mapped to the v1 contract in proto_mapping.cc; the
+// storage adapter stores those v1 messages inside its own records.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+
+namespace ecoplan::progress {
+
+enum class MeasureStatus { kUnspecified = 0, kNotStarted = 1, kInProgress = 2, kCompleted = 3, kDelayed = 4, kBlocked = 5 };
+
+struct QuantitativeValue {
+  std::string name;
+  double value = 0;
+  std::string unit;
+  bool operator==(const QuantitativeValue& o) const {
+    return name == o.name && value == o.value && unit == o.unit;
+  }
+};
+
+// One measure's progress in a report.
+struct ReportEntry {
+  std::string measure_id;  // registry id, e.g. "a1-t3-m2"
+  MeasureStatus status = MeasureStatus::kUnspecified;
+  double percent_done = 0;
+  std::string work_done;   // 工作进展
+  std::string problems;    // 存在问题
+  std::string next_steps;  // 下步计划
+  std::vector<QuantitativeValue> values;
+  std::vector<std::string> evidence_links;
+};
+
+enum class ReportState { kUnspecified = 0, kDraft = 1, kSubmitted = 2, kReturned = 3, kAccepted = 4 };
+enum class Timeliness { kUnspecified = 0, kOnTime = 1, kLate = 2 };
+
+// A report of one organization for one period of one plan. Its id is
+// "<org_id>_<period>".
+struct Report {
+  std::string plan_id;
+  std::string org_id;
+  std::string org_display_name;
+  std::string period;  // canonical text, e.g. "2026-05"
+  ReportState state = ReportState::kUnspecified;
+  std::vector<ReportEntry> entries;
+  std::string summary;
+  int revision = 0;
+  absl::Time create_time = absl::InfinitePast();
+  absl::Time update_time = absl::InfinitePast();
+  std::optional<absl::Time> first_submit_time;
+  std::optional<absl::Time> last_submit_time;
+  std::optional<absl::Time> due_time;  // recorded at the first submission
+  Timeliness timeliness = Timeliness::kUnspecified;
+  absl::Duration lateness = absl::ZeroDuration();
+  std::string review_comment;
+  std::string submitted_by;
+  std::string reviewed_by;
+
+  std::string id() const { return org_id + "_" + period; }
+};
+
+// A report's etag: changes with every revision. Opaque to clients.
+inline std::string ReportEtag(const Report& report) {
+  return "r" + std::to_string(report.revision);
+}
+
+enum class RevisionAction { kUnspecified = 0, kDraftSaved = 1, kSubmitted = 2, kRevised = 3, kReturned = 4, kAccepted = 5 };
+
+// One change of a report, with the report after it.
+struct ReportRevision {
+  int revision = 0;
+  RevisionAction action = RevisionAction::kUnspecified;
+  absl::Time time = absl::InfinitePast();
+  std::string actor;
+  std::string comment;
+  std::vector<std::string> changes;
+  Report report;
+  std::string request_id;
+};
+
+// How a period's due day is found.
+struct DueRule {
+  enum class Kind { kDayOfMonth = 0, kNthWorkingDay = 1 };
+  Kind kind = Kind::kDayOfMonth;
+  int n = 25;            // the day (1..31) or the working day number (1..23)
+  int month_offset = 0;  // 0: the period's last month; 1: the month after
+  bool operator==(const DueRule& o) const {
+    return kind == o.kind && n == o.n && month_offset == o.month_offset;
+  }
+};
+
+// A plan's reporting calendar.
+struct CalendarRule {
+  DueRule monthly_due;
+  bool quarterly_summaries = false;
+  bool half_year_summaries = false;
+  bool annual_summary = false;
+  std::optional<DueRule> summary_due;  // unset: monthly_due
+  bool overridden = false;             // set by an administrator
+  int version = 0;                     // etag "c<version>"
+};
+
+inline std::string CalendarEtag(const CalendarRule& rule) {
+  return "c" + std::to_string(rule.version);
+}
+
+// The public holidays and make-up working days of one year.
+struct HolidayYear {
+  int year = 0;
+  std::vector<absl::CivilDay> holidays;
+  std::vector<absl::CivilDay> make_up_workdays;
+  absl::Time update_time = absl::InfinitePast();
+};
+
+enum class ExtensionState { kUnspecified = 0, kPending = 1, kApproved = 2, kRejected = 3 };
+
+struct Extension {
+  std::string plan_id;
+  std::string measure_id;
+  std::string org_id;
+  int number = 0;  // 1-based per measure
+  std::optional<absl::CivilDay> current_due;
+  std::optional<absl::CivilDay> original_due;
+  absl::CivilDay requested_due;
+  std::string reason;
+  ExtensionState state = ExtensionState::kUnspecified;
+  std::string decision_comment;
+  absl::Time request_time = absl::InfinitePast();
+  std::optional<absl::Time> decision_time;
+  std::string requested_by;
+  std::string decided_by;
+};
+
+enum class CompletionState { kUnspecified = 0, kDeclared = 1, kConfirmed = 2, kRejected = 3 };
+
+struct Completion {
+  std::string plan_id;
+  std::string measure_id;
+  std::string org_id;
+  int number = 0;  // 1-based per measure
+  std::string description;
+  std::vector<std::string> evidence_links;
+  CompletionState state = CompletionState::kUnspecified;
+  std::string decision_comment;
+  absl::Time declare_time = absl::InfinitePast();
+  std::optional<absl::Time> decision_time;
+  std::string declared_by;
+  std::string decided_by;
+};
+
+// Who is calling. Authentication is built separately; until then the
+// actor is what the request says and the role is kUnverified, which the
+// domain treats as allowed to act for the organization the request names.
+// Once tokens are checked, the edge fills role and organization from them
+// and the domain's checks (CheckActsFor, CheckAdministrator) apply.
+struct Caller {
+  enum class Role { kUnverified = 0, kAdministrator = 1, kReporter = 2, kViewer = 3, kService = 4 };
+  Role role = Role::kUnverified;
+  std::string org_id;  // for kReporter: the one organization it reports for
+  std::string actor;   // who, for the audit trail
+  std::string request_id;
+};
+
+}  // namespace ecoplan::progress

@@ -1,0 +1,247 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "common/time/clock.h"
+#include "services/progress/domain/keyed_serializer.h"
+#include "services/progress/domain/model.h"
+#include "services/progress/domain/plan_view.h"
+#include "services/progress/domain/report_store.h"
+#include "services/progress/domain/reporting_calendar.h"
+
+namespace ecoplan::progress {
+
+// Limits on caller-supplied data (text lengths in Unicode code points).
+inline constexpr size_t kMaxEntries = 300;            // and no more than the org owns
+inline constexpr size_t kMaxEntryTextLength = 4000;   // work_done, problems, next_steps, summary
+inline constexpr size_t kMaxValues = 50;              // quantitative values per entry
+inline constexpr size_t kMaxValueNameLength = 100;
+inline constexpr size_t kMaxUnitLength = 32;
+inline constexpr size_t kMaxEvidenceLinks = 20;
+inline constexpr size_t kMaxUrlLength = 2000;
+inline constexpr size_t kMaxCommentLength = 2000;     // review and decision comments, reasons
+inline constexpr size_t kMaxRequestIdLength = 128;
+inline constexpr size_t kMaxActorLength = 128;
+
+// A report as a caller saves or submits it.
+struct ReportSubmission {
+  std::string plan_id;
+  std::string org_id;
+  std::string period;
+  std::vector<ReportEntry> entries;
+  std::string summary;
+  bool draft = false;
+  std::string etag;  // required when the report exists
+};
+
+// Filters of ListReports; unset (empty / kUnspecified) filters match all.
+struct ReportFilter {
+  std::string org_id;
+  std::string period;
+  std::string measure_id;
+  ReportState state = ReportState::kUnspecified;
+  MeasureStatus entry_status = MeasureStatus::kUnspecified;
+  Timeliness timeliness = Timeliness::kUnspecified;
+};
+
+struct PageRequest {
+  int page_size = 0;  // 0: default
+  std::string page_token;
+};
+
+struct ReportPage {
+  std::vector<Report> reports;
+  std::string next_page_token;
+  int total_size = 0;
+};
+
+enum class SubmissionState { kUnspecified = 0, kOnTime = 1, kLate = 2, kDraftOnly = 3, kMissing = 4 };
+
+struct OrgSubmission {
+  std::string org_id;
+  std::string org_name;
+  SubmissionState state = SubmissionState::kUnspecified;
+  std::string report_id;  // empty when missing
+  ReportState report_state = ReportState::kUnspecified;
+  int owned_measure_count = 0;
+  std::vector<std::string> measures_without_entry;  // measure ids, plan order
+  absl::Duration lateness = absl::ZeroDuration();
+};
+
+struct SubmissionStatus {
+  PeriodDueDay due;
+  std::vector<OrgSubmission> organizations;  // by display name
+  int on_time = 0, late = 0, draft_only = 0, missing = 0;
+};
+
+struct OrgProgress {
+  std::string org_id;
+  std::string org_name;
+  bool lead = false;
+  std::string report_id;  // empty: never reported on the measure
+  std::string period;
+  std::optional<ReportEntry> entry;
+};
+
+struct MeasureProgress {
+  MeasureInfo measure;
+  std::optional<absl::CivilDay> effective_due;
+  bool overdue = false;
+  bool completed = false;
+  std::vector<OrgProgress> organizations;  // leads first, then responsible organizations
+  std::vector<Extension> extensions;
+  std::vector<Completion> completions;
+};
+
+struct HistoryItem {
+  std::string period;
+  std::string org_id;
+  std::string report_id;
+  ReportState report_state = ReportState::kUnspecified;
+  ReportEntry entry;
+};
+
+struct CalendarView {
+  std::string time_zone;
+  CalendarRule rule;
+  std::vector<PeriodDueDay> dues;
+};
+
+template <typename T>
+using Callback = std::function<void(absl::StatusOr<T>)>;
+
+// The progress service's use cases: save and submit reports, review them,
+// extension requests, completion sign-off, the reporting calendar, and the
+// queries over them.
+//
+// Writes answer through a callback once durable (ReportStore::CommitAsync),
+// so no caller thread waits on disk. Conflicting writes are serialised per
+// resource (a report; a measure's extensions and completions; a plan's
+// calendar; a holiday year; a request id) by a KeyedSerializer that holds the
+// key from the etag check until the commit's callback, never by a global
+// lock: writes to different reports reach the store's group commit together.
+// Validation against the plan happens first, on the caller's thread, against
+// the PlanDirectory (the local view of the registry); nothing is written on a
+// bad request.
+//
+// Thread-safe. `store`, `plans` and `clock` must outlive the recorder;
+// `dispatch` runs queued work (see KeyedSerializer).
+class ProgressRecorder {
+ public:
+  ProgressRecorder(ReportStore* store, const PlanDirectory* plans, const common::Clock* clock,
+                   std::function<void(std::function<void()>)> dispatch);
+
+  // Loads the calendar overrides and holidays. Call once before use.
+  absl::Status Load();
+
+  // Saves or submits a report; `done` gets the report after the change.
+  // Errors: see SubmitReport in progress_service.proto.
+  void SubmitReport(const ReportSubmission& submission, const Caller& caller,
+                    Callback<Report> done);
+  // The bureau accepts (accept = true) or returns a submitted report.
+  // Errors: NotFound; InvalidArgument (etag missing, comment missing to return);
+  // Aborted (stale etag); FailedPrecondition (not SUBMITTED); PermissionDenied.
+  void ReviewReport(const std::string& plan_id, const std::string& report_id, bool accept,
+                    const std::string& etag, const std::string& comment, const Caller& caller,
+                    Callback<Report> done);
+
+  // Errors: see RequestExtension in the proto.
+  void RequestExtension(const std::string& plan_id, const std::string& measure_id,
+                        const std::string& org_id, absl::CivilDay requested_due,
+                        const std::string& reason, const Caller& caller,
+                        Callback<Extension> done);
+  void DecideExtension(const std::string& plan_id, const std::string& measure_id, int number,
+                       bool approve, const std::string& comment, const Caller& caller,
+                       Callback<Extension> done);
+  void DeclareCompletion(const std::string& plan_id, const std::string& measure_id,
+                         const std::string& org_id, const std::string& description,
+                         const std::vector<std::string>& evidence_links, const Caller& caller,
+                         Callback<Completion> done);
+  void DecideCompletion(const std::string& plan_id, const std::string& measure_id, int number,
+                        bool confirm, const std::string& comment, const Caller& caller,
+                        Callback<Completion> done);
+
+  // Replaces a plan's calendar. `etag` empty replaces unconditionally.
+  void UpdateCalendar(const std::string& plan_id, const CalendarRule& rule,
+                      const std::string& etag, const Caller& caller, Callback<CalendarView> done);
+  void LoadHolidays(const HolidayYear& holidays, const Caller& caller,
+                    Callback<HolidayYear> done);
+
+  // Reads. Errors: NotFound / Unavailable (plan), NotFound (the resource),
+  // InvalidArgument (filters, tokens, periods).
+  absl::StatusOr<Report> GetReport(const std::string& plan_id, const std::string& report_id);
+  absl::StatusOr<ReportPage> ListReports(const std::string& plan_id, const ReportFilter& filter,
+                                         const PageRequest& page);
+  absl::StatusOr<std::vector<ReportRevision>> ListRevisions(const std::string& plan_id,
+                                                            const std::string& report_id);
+  absl::StatusOr<SubmissionStatus> GetSubmissionStatus(const std::string& plan_id,
+                                                       const std::string& period);
+  absl::StatusOr<MeasureProgress> GetMeasureProgress(const std::string& plan_id,
+                                                     const std::string& measure_id);
+  absl::StatusOr<std::vector<HistoryItem>> ListMeasureHistory(const std::string& plan_id,
+                                                              const std::string& measure_id,
+                                                              const std::string& org_id);
+  absl::StatusOr<std::vector<Extension>> ListExtensions(const std::string& plan_id,
+                                                        const std::string& measure_id,
+                                                        ExtensionState state);
+  absl::StatusOr<std::vector<Completion>> ListCompletions(const std::string& plan_id,
+                                                          const std::string& measure_id,
+                                                          CompletionState state);
+  absl::StatusOr<CalendarView> GetCalendar(const std::string& plan_id);
+  absl::StatusOr<HolidayYear> GetHolidays(int year);
+
+ private:
+  struct Validated {
+    std::shared_ptr<const PlanInfo> plan;
+    Period period;
+  };
+  absl::StatusOr<Validated> ValidateSubmission(const ReportSubmission& s, const Caller& caller);
+  void SubmitLocked(const ReportSubmission& s, const Validated& v, const Caller& caller,
+                    const std::string& fingerprint, Callback<Report> done);
+  // Runs `fn` holding the request id's key (if any) and then `resource_key`.
+  void RunSerialized(const Caller& caller, const std::string& resource_key,
+                     std::function<void(std::shared_ptr<void>)> fn);
+  // Looks up a request id: nullopt when unseen (or empty); InvalidArgument when
+  // used for another request.
+  absl::StatusOr<std::optional<RequestRecord>> CheckRequest(const Caller& caller,
+                                                            absl::string_view method,
+                                                            absl::string_view fingerprint);
+  CalendarRule CalendarOf(const PlanInfo& plan) const;
+  WorkingDays Days() const;
+  absl::StatusOr<std::optional<absl::CivilDay>> EffectiveDue(const PlanInfo& plan,
+                                                             const MeasureInfo& measure,
+                                                             std::vector<Extension>* extensions);
+
+  ReportStore* const store_;
+  const PlanDirectory* const plans_;
+  const common::Clock* const clock_;
+  KeyedSerializer serializer_;
+
+  mutable absl::Mutex cache_mu_;
+  std::map<std::string, CalendarRule> calendars_ ABSL_GUARDED_BY(cache_mu_);
+  std::map<int, HolidayYear> holidays_ ABSL_GUARDED_BY(cache_mu_);
+};
+
+// Checks who may act: a reporter only for its own organization, a viewer
+// never. Errors: PermissionDenied.
+absl::Status CheckActsFor(const Caller& caller, absl::string_view org_id);
+// Only the bureau (administrator, or unverified callers until authentication).
+absl::Status CheckAdministrator(const Caller& caller, absl::string_view what);
+
+// Validation helpers, exposed for the edge and tests.
+absl::Status CheckText(absl::string_view value, absl::string_view field, size_t max_chars,
+                       bool required);
+absl::Status CheckUrl(absl::string_view url, absl::string_view field);
+absl::Status CheckCaller(const Caller& caller);
+
+}  // namespace ecoplan::progress

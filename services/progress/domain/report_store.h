@@ -1,0 +1,97 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "services/progress/domain/model.h"
+
+namespace ecoplan::progress {
+
+// The events a change emits; the payload is built from the entity of the
+// same change (the report, extension, completion, calendar or holidays).
+enum class EventType {
+  kReportDraftSaved,
+  kReportSubmitted,
+  kReportRevised,
+  kReportReturned,
+  kReportAccepted,
+  kExtensionRequested,
+  kExtensionDecided,
+  kCompletionDeclared,
+  kCompletionConfirmed,
+  kCompletionRejected,
+  kCalendarChanged,
+  kHolidaysLoaded,
+};
+
+// The outcome of a request id seen before: the method, a fingerprint of the
+// request's content, the resource it created or changed, and for reports the
+// revision it produced (so a retry returns exactly that revision).
+struct RequestRecord {
+  std::string method;
+  std::string fingerprint;
+  std::string resource;  // e.g. report id, "<measure_id>/<n>", plan id, year
+  int revision = 0;
+};
+
+// One durable change: entities, the request record and the events, written
+// in one atomic batch. Unset parts are left as they are.
+struct Change {
+  std::optional<Report> report;            // the report's new current state
+  std::optional<ReportRevision> revision;  // appended to the report's history
+  std::optional<Extension> extension;      // inserted or replaced (plan, measure, number)
+  std::optional<Completion> completion;    // inserted or replaced (plan, measure, number)
+  std::optional<std::pair<std::string, CalendarRule>> calendar;  // plan id → rule
+  std::optional<HolidayYear> holidays;     // replaces the year
+  std::optional<RequestRecord> request;    // stored under caller.request_id when set
+  std::vector<EventType> events;
+  Caller caller;                           // request id and actor for the events
+};
+
+// Storage port of the progress service. Reads see only durable data.
+// Implementations are thread-safe; the recorder serialises conflicting writes.
+class ReportStore {
+ public:
+  virtual ~ReportStore() = default;
+
+  // The report or nullopt.
+  virtual absl::StatusOr<std::optional<Report>> GetReport(absl::string_view plan_id,
+                                                          absl::string_view report_id) = 0;
+  // Reports of a plan (of one period when `period` is set), by period then organization.
+  virtual absl::StatusOr<std::vector<Report>> ListReports(absl::string_view plan_id,
+                                                          absl::string_view period) = 0;
+  // One revision or nullopt.
+  virtual absl::StatusOr<std::optional<ReportRevision>> GetRevision(absl::string_view plan_id,
+                                                                   absl::string_view report_id,
+                                                                   int revision) = 0;
+  // Revisions, oldest first.
+  virtual absl::StatusOr<std::vector<ReportRevision>> ListRevisions(
+      absl::string_view plan_id, absl::string_view report_id) = 0;
+  // Extension requests of a plan, or of one measure when `measure_id` is set,
+  // by measure id then number.
+  virtual absl::StatusOr<std::vector<Extension>> ListExtensions(absl::string_view plan_id,
+                                                                absl::string_view measure_id) = 0;
+  // Completion declarations, likewise.
+  virtual absl::StatusOr<std::vector<Completion>> ListCompletions(
+      absl::string_view plan_id, absl::string_view measure_id) = 0;
+  // Every stored calendar override, plan id → rule.
+  virtual absl::StatusOr<std::vector<std::pair<std::string, CalendarRule>>> ListCalendars() = 0;
+  // Every loaded holiday year.
+  virtual absl::StatusOr<std::vector<HolidayYear>> ListHolidays() = 0;
+  // The request record stored under `request_id`, or nullopt.
+  virtual absl::StatusOr<std::optional<RequestRecord>> FindRequest(
+      absl::string_view request_id) = 0;
+
+  // Commits `change` durably and then calls `done` (on any thread; it must
+  // be quick and must not call back into a blocking commit). On error nothing
+  // of the change is written.
+  virtual void CommitAsync(Change change, std::function<void(absl::Status)> done) = 0;
+};
+
+}  // namespace ecoplan::progress
