@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/server/unparsable_request_interceptor.h"
 
 namespace ecoplan::common {
 namespace {
@@ -97,6 +98,9 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   for (grpc::Service* service : services) builder.RegisterService(service);
   builder.SetOption(std::make_unique<ServiceListOption>(&running->service_names_));
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  // First, so the metrics record the status the client finally gets.
+  interceptors.push_back(
+      std::make_unique<UnparsableRequestInterceptorFactory>(&running->service_names_));
   interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(running->metrics_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 

@@ -10,10 +10,12 @@
 #include <memory>
 #include <sstream>
 
+#include "common/auth/call_authenticator.h"
 #include "common/server/run_server.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
+#include "services/registry/registry_policy.h"
 #include "services/registry/storage/rocksdb_plan_store.h"
 
 namespace ecoplan::registry {
@@ -43,7 +45,10 @@ class RegistryServiceImplTest : public ::testing::Test {
     store_ = std::make_unique<RocksDbPlanStore>(db_.get());
     registry_ = std::make_unique<TaskRegistry>(store_.get(), &clock_);
     ASSERT_OK(registry_->Load());
-    service_ = std::make_unique<RegistryServiceImpl>(registry_.get(), &writer_, db_.get(), &hub_);
+    // Development mode: these tests are about mapping and codes; registry_auth_test
+    // walks the policy with real tokens.
+    service_ = std::make_unique<RegistryServiceImpl>(registry_.get(), &writer_, db_.get(), &hub_,
+                                                     &auth_);
     common::ServerOptions server_options;
     server_options.host = "127.0.0.1";
     ASSERT_OK_AND_ASSIGN(server_, common::RunningServer::Start(server_options, {service_.get()}));
@@ -72,6 +77,12 @@ class RegistryServiceImplTest : public ::testing::Test {
   std::unique_ptr<TaskRegistry> registry_;
   common::SerialExecutor writer_;
   common::WatchEventsHub hub_;
+  common::CallAuthenticator auth_{common::CallAuthenticatorOptions{true, false, {}},
+                                  nullptr,
+                                  &RegistryPolicy(),
+                                  nullptr,
+                                  nullptr,
+                                  common::Logger("test", [](absl::string_view) {})};
   std::unique_ptr<RegistryServiceImpl> service_;
   std::unique_ptr<common::RunningServer> server_;
   std::unique_ptr<v1::RegistryService::Stub> stub_;
@@ -209,6 +220,12 @@ TEST_F(RegistryServiceImplTest, AnswersBadInputWithTheRightCode) {
   huge.set_document_text(std::string(9 << 20, 'x'));
   EXPECT_EQ(stub_->ImportPlan(Context().get(), huge, &imported).error_code(),
             grpc::StatusCode::RESOURCE_EXHAUSTED);
+
+  // Invalid UTF-8 in a string field never reaches the registry.
+  v1::ImportPlanRequest not_utf8;
+  not_utf8.set_document_text("\xff\xfe\xfd");
+  status = stub_->ImportPlan(Context().get(), not_utf8, &imported);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
 
   v1::ResolveOrganizationRequest resolve;
   resolve.set_written_name("火星局");

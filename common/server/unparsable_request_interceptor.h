@@ -1,0 +1,34 @@
+#pragma once
+
+#include <grpcpp/support/server_interceptor.h>
+
+#include <string>
+#include <vector>
+
+namespace ecoplan::common {
+
+// Turns gRPC's answer to a request it could not deserialize into
+// INVALID_ARGUMENT.
+//
+// When a request's bytes do not parse (a proto3 string field holding invalid
+// UTF-8, or truncated bytes), gRPC 1.51's callback server never calls the
+// handler and answers UNIMPLEMENTED with an empty message, which tells the
+// client the method does not exist. For a method of a service this server
+// registered, this interceptor replaces that answer with INVALID_ARGUMENT and
+// a message saying what to fix. Unknown methods keep UNIMPLEMENTED.
+class UnparsableRequestInterceptorFactory
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  // `service_names`: full names of the registered services; read at call
+  // time, so it may be filled after the server is built. Must outlive the factory.
+  explicit UnparsableRequestInterceptorFactory(const std::vector<std::string>* service_names)
+      : service_names_(service_names) {}
+
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override;
+
+ private:
+  const std::vector<std::string>* service_names_;
+};
+
+}  // namespace ecoplan::common
