@@ -1,0 +1,493 @@
+#include "services/progress/proto_mapping.h"
+
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/status/status_macros.h"
+
+namespace ecoplan::progress {
+namespace {
+
+namespace cv1 = ::ecoplan::common::v1;
+
+// A name segment: non-empty, no '/', printable ASCII.
+bool ValidSegment(absl::string_view s) {
+  if (s.empty() || s.size() > 128) return false;
+  for (char c : s) {
+    if (c == '/' || static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f) {
+      return false;
+    }
+  }
+  return true;
+}
+
+absl::Status BadName(absl::string_view field, absl::string_view name, absl::string_view form) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": \"", name.substr(0, 200),
+                                                 "\" is not a resource name of the form ", form));
+}
+
+std::vector<absl::string_view> Segments(absl::string_view name) {
+  return absl::StrSplit(name, '/');
+}
+
+}  // namespace
+
+std::string PlanName(absl::string_view plan_id) { return absl::StrCat("plans/", plan_id); }
+std::string ReportName(absl::string_view plan_id, absl::string_view report_id) {
+  return absl::StrCat("plans/", plan_id, "/reports/", report_id);
+}
+std::string MeasureName(absl::string_view plan_id, absl::string_view measure_id) {
+  return absl::StrCat("plans/", plan_id, "/measures/", measure_id);
+}
+std::string OrganizationName(absl::string_view org_id) {
+  return absl::StrCat("organizations/", org_id);
+}
+std::string ExtensionName(absl::string_view plan_id, absl::string_view measure_id, int number) {
+  return absl::StrCat(MeasureName(plan_id, measure_id), "/extensions/", number);
+}
+std::string CompletionName(absl::string_view plan_id, absl::string_view measure_id, int number) {
+  return absl::StrCat(MeasureName(plan_id, measure_id), "/completions/", number);
+}
+std::string CalendarName(absl::string_view plan_id) {
+  return absl::StrCat("plans/", plan_id, "/reportingCalendar");
+}
+std::string HolidaysName(int year) { return absl::StrCat("holidayCalendars/", year); }
+
+absl::StatusOr<std::string> ParsePlanName(absl::string_view name, absl::string_view field) {
+  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  auto s = Segments(name);
+  if (s.size() != 2 || s[0] != "plans" || !ValidSegment(s[1])) {
+    return BadName(field, name, "plans/{plan}");
+  }
+  return std::string(s[1]);
+}
+
+absl::StatusOr<std::pair<std::string, std::string>> ParseReportName(absl::string_view name,
+                                                                     absl::string_view field) {
+  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  auto s = Segments(name);
+  if (s.size() != 4 || s[0] != "plans" || !ValidSegment(s[1]) || s[2] != "reports" ||
+      !ValidSegment(s[3]) || !absl::StrContains(s[3], '_')) {
+    return BadName(field, name, "plans/{plan}/reports/{organization}_{period}");
+  }
+  return std::make_pair(std::string(s[1]), std::string(s[3]));
+}
+
+absl::StatusOr<std::pair<std::string, std::string>> ParseMeasureName(absl::string_view name,
+                                                                     absl::string_view field) {
+  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  auto s = Segments(name);
+  if (s.size() != 4 || s[0] != "plans" || !ValidSegment(s[1]) || s[2] != "measures" ||
+      !ValidSegment(s[3])) {
+    return BadName(field, name, "plans/{plan}/measures/{measure}");
+  }
+  return std::make_pair(std::string(s[1]), std::string(s[3]));
+}
+
+absl::StatusOr<std::string> ParseOrganizationName(absl::string_view name,
+                                                  absl::string_view field) {
+  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  auto s = Segments(name);
+  if (s.size() != 2 || s[0] != "organizations" || !ValidSegment(s[1]) ||
+      absl::StrContains(s[1], '_')) {
+    return BadName(field, name, "organizations/{organization}");
+  }
+  return std::string(s[1]);
+}
+
+absl::StatusOr<std::tuple<std::string, std::string, int>> ParseMeasureChildName(
+    absl::string_view name, absl::string_view collection, absl::string_view field) {
+  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  auto s = Segments(name);
+  int n = 0;
+  if (s.size() != 6 || s[0] != "plans" || !ValidSegment(s[1]) || s[2] != "measures" ||
+      !ValidSegment(s[3]) || s[4] != collection || !absl::SimpleAtoi(s[5], &n) || n < 1) {
+    return BadName(field, name, absl::StrCat("plans/{plan}/measures/{measure}/", collection, "/{n}"));
+  }
+  return std::make_tuple(std::string(s[1]), std::string(s[3]), n);
+}
+
+absl::StatusOr<std::pair<std::string, std::string>> ParsePlanOrMeasure(absl::string_view name,
+                                                                       absl::string_view field) {
+  if (Segments(name).size() == 2) {
+    ECOPLAN_ASSIGN_OR_RETURN(std::string plan, ParsePlanName(name, field));
+    return std::make_pair(plan, std::string());
+  }
+  absl::StatusOr<std::pair<std::string, std::string>> m = ParseMeasureName(name, field);
+  if (!m.ok()) return BadName(field, name, "plans/{plan} or plans/{plan}/measures/{measure}");
+  return m;
+}
+
+absl::StatusOr<std::string> ParseCalendarName(absl::string_view name, absl::string_view field) {
+  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  auto s = Segments(name);
+  if (s.size() != 3 || s[0] != "plans" || !ValidSegment(s[1]) || s[2] != "reportingCalendar") {
+    return BadName(field, name, "plans/{plan}/reportingCalendar");
+  }
+  return std::string(s[1]);
+}
+
+absl::StatusOr<int> ParseHolidaysName(absl::string_view name, absl::string_view field) {
+  auto s = Segments(name);
+  int year = 0;
+  if (s.size() != 2 || s[0] != "holidayCalendars" || !absl::SimpleAtoi(s[1], &year)) {
+    return BadName(field, name, "holidayCalendars/{year}");
+  }
+  return year;
+}
+
+cv1::Date ToProto(absl::CivilDay day) {
+  cv1::Date d;
+  d.set_year(static_cast<int32_t>(day.year()));
+  d.set_month(day.month());
+  d.set_day(day.day());
+  return d;
+}
+
+absl::StatusOr<absl::CivilDay> DateFromProto(const cv1::Date& date, absl::string_view field) {
+  const absl::CivilDay day(date.year(), date.month(), date.day());
+  if (date.year() < 1 || date.year() > 9999 || day.year() != date.year() ||
+      day.month() != date.month() || day.day() != date.day()) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is not a valid calendar date: ",
+                                                   date.year(), "-", date.month(), "-",
+                                                   date.day()));
+  }
+  return day;
+}
+
+google::protobuf::Timestamp ToTimestamp(absl::Time time) {
+  google::protobuf::Timestamp ts;
+  const int64_t nanos = absl::ToUnixNanos(time);
+  int64_t seconds = nanos / 1000000000;
+  int32_t n = static_cast<int32_t>(nanos % 1000000000);
+  if (n < 0) {
+    --seconds;
+    n += 1000000000;
+  }
+  ts.set_seconds(seconds);
+  ts.set_nanos(n);
+  return ts;
+}
+
+absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+namespace {
+
+void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
+  if (t != absl::InfinitePast()) *out = ToTimestamp(t);
+}
+
+absl::Time GetTime(bool has, const google::protobuf::Timestamp& ts) {
+  return has ? FromTimestamp(ts) : absl::InfinitePast();
+}
+
+google::protobuf::Duration ToDuration(absl::Duration d) {
+  google::protobuf::Duration out;
+  const int64_t nanos = absl::ToInt64Nanoseconds(d);
+  out.set_seconds(nanos / 1000000000);
+  out.set_nanos(static_cast<int32_t>(nanos % 1000000000));
+  return out;
+}
+
+absl::Duration FromDuration(const google::protobuf::Duration& d) {
+  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+}
+
+}  // namespace
+
+v1::ReportEntry ToProto(absl::string_view plan_id, const ReportEntry& e) {
+  v1::ReportEntry out;
+  out.set_measure(MeasureName(plan_id, e.measure_id));
+  out.set_status(static_cast<v1::MeasureStatus>(e.status));
+  out.set_percent_done(e.percent_done);
+  out.set_work_done(e.work_done);
+  out.set_problems(e.problems);
+  out.set_next_steps(e.next_steps);
+  for (const QuantitativeValue& v : e.values) {
+    v1::QuantitativeValue* pv = out.add_values();
+    pv->set_name(v.name);
+    pv->set_value(v.value);
+    pv->set_unit(v.unit);
+  }
+  for (const std::string& l : e.evidence_links) out.add_evidence_links(l);
+  return out;
+}
+
+absl::StatusOr<ReportEntry> FromProto(absl::string_view plan_id, const v1::ReportEntry& e,
+                                      absl::string_view field) {
+  ReportEntry out;
+  ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(e.measure(), absl::StrCat(field, ".measure")));
+  if (ids.first != plan_id) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ".measure: ", e.measure(),
+                                                   " is not a measure of plans/", plan_id));
+  }
+  out.measure_id = ids.second;
+  out.status = static_cast<MeasureStatus>(e.status());
+  out.percent_done = e.percent_done();
+  out.work_done = e.work_done();
+  out.problems = e.problems();
+  out.next_steps = e.next_steps();
+  for (const v1::QuantitativeValue& v : e.values()) {
+    out.values.push_back({v.name(), v.value(), v.unit()});
+  }
+  out.evidence_links.assign(e.evidence_links().begin(), e.evidence_links().end());
+  return out;
+}
+
+v1::Report ToProto(const Report& r) {
+  v1::Report out;
+  out.set_name(ReportName(r.plan_id, r.id()));
+  out.set_organization(OrganizationName(r.org_id));
+  out.set_organization_display_name(r.org_display_name);
+  out.set_period(r.period);
+  out.set_state(static_cast<v1::ReportState>(r.state));
+  for (const ReportEntry& e : r.entries) *out.add_entries() = ToProto(r.plan_id, e);
+  out.set_summary(r.summary);
+  out.set_revision(r.revision);
+  out.set_etag(ReportEtag(r));
+  SetTime(r.create_time, out.mutable_create_time());
+  SetTime(r.update_time, out.mutable_update_time());
+  if (r.first_submit_time) *out.mutable_first_submit_time() = ToTimestamp(*r.first_submit_time);
+  if (r.last_submit_time) *out.mutable_last_submit_time() = ToTimestamp(*r.last_submit_time);
+  if (r.due_time) *out.mutable_due_time() = ToTimestamp(*r.due_time);
+  out.set_timeliness(static_cast<v1::Timeliness>(r.timeliness));
+  if (r.timeliness != Timeliness::kUnspecified) *out.mutable_lateness() = ToDuration(r.lateness);
+  out.set_review_comment(r.review_comment);
+  out.set_submitted_by(r.submitted_by);
+  out.set_reviewed_by(r.reviewed_by);
+  return out;
+}
+
+Report FromProto(const v1::Report& p) {
+  Report r;
+  if (auto ids = ParseReportName(p.name(), "name"); ids.ok()) r.plan_id = ids->first;
+  if (auto org = ParseOrganizationName(p.organization(), "organization"); org.ok()) r.org_id = *org;
+  r.org_display_name = p.organization_display_name();
+  r.period = p.period();
+  r.state = static_cast<ReportState>(p.state());
+  for (const v1::ReportEntry& e : p.entries()) {
+    if (auto entry = FromProto(r.plan_id, e, "entry"); entry.ok()) r.entries.push_back(*entry);
+  }
+  r.summary = p.summary();
+  r.revision = p.revision();
+  r.create_time = GetTime(p.has_create_time(), p.create_time());
+  r.update_time = GetTime(p.has_update_time(), p.update_time());
+  if (p.has_first_submit_time()) r.first_submit_time = FromTimestamp(p.first_submit_time());
+  if (p.has_last_submit_time()) r.last_submit_time = FromTimestamp(p.last_submit_time());
+  if (p.has_due_time()) r.due_time = FromTimestamp(p.due_time());
+  r.timeliness = static_cast<Timeliness>(p.timeliness());
+  r.lateness = FromDuration(p.lateness());
+  r.review_comment = p.review_comment();
+  r.submitted_by = p.submitted_by();
+  r.reviewed_by = p.reviewed_by();
+  return r;
+}
+
+v1::ReportRevision ToProto(const ReportRevision& rev) {
+  v1::ReportRevision out;
+  out.set_name(absl::StrCat(ReportName(rev.report.plan_id, rev.report.id()), "/revisions/",
+                            rev.revision));
+  out.set_revision(rev.revision);
+  out.set_action(static_cast<v1::RevisionAction>(rev.action));
+  SetTime(rev.time, out.mutable_time());
+  out.set_actor(rev.actor);
+  out.set_comment(rev.comment);
+  for (const std::string& c : rev.changes) out.add_changes(c);
+  *out.mutable_report() = ToProto(rev.report);
+  out.set_request_id(rev.request_id);
+  return out;
+}
+
+ReportRevision FromProto(const v1::ReportRevision& p) {
+  ReportRevision rev;
+  rev.revision = p.revision();
+  rev.action = static_cast<RevisionAction>(p.action());
+  rev.time = GetTime(p.has_time(), p.time());
+  rev.actor = p.actor();
+  rev.comment = p.comment();
+  rev.changes.assign(p.changes().begin(), p.changes().end());
+  rev.report = FromProto(p.report());
+  rev.request_id = p.request_id();
+  return rev;
+}
+
+v1::Extension ToProto(const Extension& e) {
+  v1::Extension out;
+  out.set_name(ExtensionName(e.plan_id, e.measure_id, e.number));
+  out.set_measure(MeasureName(e.plan_id, e.measure_id));
+  out.set_organization(OrganizationName(e.org_id));
+  out.set_request_number(e.number);
+  if (e.current_due) *out.mutable_current_due_date() = ToProto(*e.current_due);
+  if (e.original_due) *out.mutable_original_due_date() = ToProto(*e.original_due);
+  *out.mutable_requested_due_date() = ToProto(e.requested_due);
+  out.set_reason(e.reason);
+  out.set_state(static_cast<v1::ExtensionState>(e.state));
+  out.set_decision_comment(e.decision_comment);
+  SetTime(e.request_time, out.mutable_request_time());
+  if (e.decision_time) *out.mutable_decision_time() = ToTimestamp(*e.decision_time);
+  out.set_requested_by(e.requested_by);
+  out.set_decided_by(e.decided_by);
+  return out;
+}
+
+Extension FromProto(const v1::Extension& p) {
+  Extension e;
+  if (auto ids = ParseMeasureChildName(p.name(), "extensions", "name"); ids.ok()) {
+    std::tie(e.plan_id, e.measure_id, e.number) = *ids;
+  }
+  if (auto org = ParseOrganizationName(p.organization(), "organization"); org.ok()) e.org_id = *org;
+  if (p.has_current_due_date()) {
+    if (auto d = DateFromProto(p.current_due_date(), "d"); d.ok()) e.current_due = *d;
+  }
+  if (p.has_original_due_date()) {
+    if (auto d = DateFromProto(p.original_due_date(), "d"); d.ok()) e.original_due = *d;
+  }
+  if (auto d = DateFromProto(p.requested_due_date(), "d"); d.ok()) e.requested_due = *d;
+  e.reason = p.reason();
+  e.state = static_cast<ExtensionState>(p.state());
+  e.decision_comment = p.decision_comment();
+  e.request_time = GetTime(p.has_request_time(), p.request_time());
+  if (p.has_decision_time()) e.decision_time = FromTimestamp(p.decision_time());
+  e.requested_by = p.requested_by();
+  e.decided_by = p.decided_by();
+  return e;
+}
+
+v1::Completion ToProto(const Completion& c) {
+  v1::Completion out;
+  out.set_name(CompletionName(c.plan_id, c.measure_id, c.number));
+  out.set_measure(MeasureName(c.plan_id, c.measure_id));
+  out.set_organization(OrganizationName(c.org_id));
+  out.set_declaration_number(c.number);
+  out.set_description(c.description);
+  for (const std::string& l : c.evidence_links) out.add_evidence_links(l);
+  out.set_state(static_cast<v1::CompletionState>(c.state));
+  out.set_decision_comment(c.decision_comment);
+  SetTime(c.declare_time, out.mutable_declare_time());
+  if (c.decision_time) *out.mutable_decision_time() = ToTimestamp(*c.decision_time);
+  out.set_declared_by(c.declared_by);
+  out.set_decided_by(c.decided_by);
+  return out;
+}
+
+Completion FromProto(const v1::Completion& p) {
+  Completion c;
+  if (auto ids = ParseMeasureChildName(p.name(), "completions", "name"); ids.ok()) {
+    std::tie(c.plan_id, c.measure_id, c.number) = *ids;
+  }
+  if (auto org = ParseOrganizationName(p.organization(), "organization"); org.ok()) c.org_id = *org;
+  c.description = p.description();
+  c.evidence_links.assign(p.evidence_links().begin(), p.evidence_links().end());
+  c.state = static_cast<CompletionState>(p.state());
+  c.decision_comment = p.decision_comment();
+  c.declare_time = GetTime(p.has_declare_time(), p.declare_time());
+  if (p.has_decision_time()) c.decision_time = FromTimestamp(p.decision_time());
+  c.declared_by = p.declared_by();
+  c.decided_by = p.decided_by();
+  return c;
+}
+
+v1::DueRule ToProto(const DueRule& rule) {
+  v1::DueRule out;
+  if (rule.kind == DueRule::Kind::kDayOfMonth) {
+    out.set_day_of_month(rule.n);
+  } else {
+    out.set_nth_working_day(rule.n);
+  }
+  out.set_month_offset(rule.month_offset);
+  return out;
+}
+
+DueRule FromProto(const v1::DueRule& rule) {
+  DueRule out;
+  if (rule.rule_case() == v1::DueRule::kNthWorkingDay) {
+    out.kind = DueRule::Kind::kNthWorkingDay;
+    out.n = rule.nth_working_day();
+  } else {
+    out.kind = DueRule::Kind::kDayOfMonth;
+    out.n = rule.day_of_month();
+  }
+  out.month_offset = rule.month_offset();
+  return out;
+}
+
+v1::ReportingCalendar ToProto(absl::string_view plan_id, const CalendarRule& rule) {
+  v1::ReportingCalendar out;
+  out.set_name(CalendarName(plan_id));
+  *out.mutable_monthly_due() = ToProto(rule.monthly_due);
+  out.set_quarterly_summaries(rule.quarterly_summaries);
+  out.set_half_year_summaries(rule.half_year_summaries);
+  out.set_annual_summary(rule.annual_summary);
+  if (rule.summary_due) *out.mutable_summary_due() = ToProto(*rule.summary_due);
+  out.set_overridden(rule.overridden);
+  out.set_etag(CalendarEtag(rule));
+  return out;
+}
+
+v1::PeriodDue ToProto(const PeriodDueDay& due) {
+  v1::PeriodDue out;
+  out.set_period(due.period.ToString());
+  *out.mutable_due_date() = ToProto(due.due_day);
+  *out.mutable_due_time() = ToTimestamp(due.due_time);
+  out.set_holidays_known(due.holidays_known);
+  return out;
+}
+
+v1::ReportingCalendar ToProto(absl::string_view plan_id, const CalendarView& view) {
+  v1::ReportingCalendar out = ToProto(plan_id, view.rule);
+  out.set_time_zone(view.time_zone);
+  for (const PeriodDueDay& due : view.dues) *out.add_period_dues() = ToProto(due);
+  return out;
+}
+
+CalendarRule FromProto(const v1::ReportingCalendar& calendar) {
+  CalendarRule rule;
+  rule.monthly_due = FromProto(calendar.monthly_due());
+  rule.quarterly_summaries = calendar.quarterly_summaries();
+  rule.half_year_summaries = calendar.half_year_summaries();
+  rule.annual_summary = calendar.annual_summary();
+  if (calendar.has_summary_due()) rule.summary_due = FromProto(calendar.summary_due());
+  rule.overridden = calendar.overridden();
+  int version = 0;
+  if (absl::StartsWith(calendar.etag(), "c") &&
+      absl::SimpleAtoi(absl::string_view(calendar.etag()).substr(1), &version)) {
+    rule.version = version;
+  }
+  return rule;
+}
+
+v1::HolidayCalendar ToProto(const HolidayYear& year) {
+  v1::HolidayCalendar out;
+  out.set_name(HolidaysName(year.year));
+  out.set_year(year.year);
+  for (absl::CivilDay d : year.holidays) *out.add_holidays() = ToProto(d);
+  for (absl::CivilDay d : year.make_up_workdays) *out.add_make_up_workdays() = ToProto(d);
+  SetTime(year.update_time, out.mutable_update_time());
+  return out;
+}
+
+absl::StatusOr<HolidayYear> FromProto(const v1::HolidayCalendar& calendar) {
+  HolidayYear year;
+  year.year = calendar.year();
+  for (int i = 0; i < calendar.holidays_size(); ++i) {
+    ECOPLAN_ASSIGN_OR_RETURN(absl::CivilDay d, DateFromProto(calendar.holidays(i),
+                                                             absl::StrCat("holidays.holidays[", i, "]")));
+    year.holidays.push_back(d);
+  }
+  for (int i = 0; i < calendar.make_up_workdays_size(); ++i) {
+    ECOPLAN_ASSIGN_OR_RETURN(
+        absl::CivilDay d,
+        DateFromProto(calendar.make_up_workdays(i), absl::StrCat("holidays.make_up_workdays[", i, "]")));
+    year.make_up_workdays.push_back(d);
+  }
+  year.update_time = GetTime(calendar.has_update_time(), calendar.update_time());
+  return year;
+}
+
+}  // namespace ecoplan::progress

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/storage/rocksdb_db.h"
+#include "services/progress/domain/plan_view.h"
+#include "services/progress/domain/report_store.h"
+
+namespace ecoplan::progress {
+
+// ReportStore on RocksDB. Key layout (column family: key → value):
+//   reports:      <plan_id>/<period>/<org_id>              → storage.ReportRecord (current)
+//   revisions:    <plan_id>/<org_id>_<period>/<rev: u64 BE> → storage.RevisionRecord
+//   extensions:   <plan_id>/<measure_id>/<n: u64 BE>        → storage.ExtensionRecord
+//   completions:  <plan_id>/<measure_id>/<n: u64 BE>        → storage.CompletionRecord
+//   calendars:    <plan_id>                                 → storage.CalendarRecord
+//   holidays:     <year, 4 digits>                          → storage.HolidaysRecord
+//   plan_views:   <plan_id>                                 → storage.PlanViewRecord
+//   meta:         req/<request_id>                          → storage.RequestRecord
+//                 cursor/<name>                             → u64 BE (EventFollower)
+//   events:       <seq: u64 BE>                             → common.v1.Event (RocksDb)
+// Every CommitAsync is one RocksDb::CommitAsync: entity, revision, request
+// record and event in one synced WriteBatch, grouped by the committer with
+// other concurrent commits. Thread-safe; `db` must outlive the store.
+class RocksDbReportStore final : public ReportStore {
+ public:
+  // Column families this store needs; pass them to RocksDb::Open.
+  static std::vector<std::string> ColumnFamilies();
+  // The value of Event.source for this service.
+  static constexpr char kEventSource[] = "ecoplan.progress.v1.ProgressService";
+
+  explicit RocksDbReportStore(common::RocksDb* db) : db_(db) {}
+
+  absl::StatusOr<std::optional<Report>> GetReport(absl::string_view plan_id,
+                                                  absl::string_view report_id) override;
+  absl::StatusOr<std::vector<Report>> ListReports(absl::string_view plan_id,
+                                                  absl::string_view period) override;
+  absl::StatusOr<std::optional<ReportRevision>> GetRevision(absl::string_view plan_id,
+                                                           absl::string_view report_id,
+                                                           int revision) override;
+  absl::StatusOr<std::vector<ReportRevision>> ListRevisions(absl::string_view plan_id,
+                                                            absl::string_view report_id) override;
+  absl::StatusOr<std::vector<Extension>> ListExtensions(absl::string_view plan_id,
+                                                        absl::string_view measure_id) override;
+  absl::StatusOr<std::vector<Completion>> ListCompletions(absl::string_view plan_id,
+                                                          absl::string_view measure_id) override;
+  absl::StatusOr<std::vector<std::pair<std::string, CalendarRule>>> ListCalendars() override;
+  absl::StatusOr<std::vector<HolidayYear>> ListHolidays() override;
+  absl::StatusOr<std::optional<RequestRecord>> FindRequest(absl::string_view request_id) override;
+  void CommitAsync(Change change, std::function<void(absl::Status)> done) override;
+
+  // The stored views of registry plans (see RegistryViewUpdater).
+  absl::StatusOr<std::vector<std::shared_ptr<PlanInfo>>> LoadPlanViews();
+  // Adds the write of `plan`'s view to `batch`.
+  absl::Status PutPlanView(rocksdb::WriteBatch& batch, const PlanInfo& plan);
+
+  // Builds the write of `change` (exposed for tests). Errors: Internal.
+  absl::StatusOr<common::WriteRequest> BuildWrite(const Change& change);
+
+ private:
+  common::RocksDb* const db_;
+};
+
+}  // namespace ecoplan::progress

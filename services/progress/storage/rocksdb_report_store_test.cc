@@ -1,0 +1,189 @@
+// RocksDbReportStore on a real RocksDB in a temp dir: entities, revisions,
+// request records and events are committed together and survive a reopen.
+
+#include "services/progress/storage/rocksdb_report_store.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/synchronization/notification.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "ecoplan/progress/v1/progress_service.pb.h"
+
+namespace ecoplan::progress {
+namespace {
+
+class RocksDbReportStoreTest : public ::testing::Test {
+ protected:
+  void Open() {
+    store_.reset();
+    db_.reset();
+    common::RocksDbOptions options;
+    options.path = dir_.Sub("db");
+    options.column_families = RocksDbReportStore::ColumnFamilies();
+    options.event_source = RocksDbReportStore::kEventSource;
+    ASSERT_OK_AND_ASSIGN(db_, common::RocksDb::Open(options));
+    store_ = std::make_unique<RocksDbReportStore>(db_.get());
+  }
+
+  absl::Status Commit(Change change) {
+    absl::Notification done;
+    absl::Status status;
+    store_->CommitAsync(std::move(change), [&](absl::Status s) {
+      status = s;
+      done.Notify();
+    });
+    done.WaitForNotification();
+    return status;
+  }
+
+  static Report MakeReport(const std::string& org, const std::string& period, int revision) {
+    Report r;
+    r.plan_id = "2026-abc";
+    r.org_id = org;
+    r.period = period;
+    r.state = ReportState::kSubmitted;
+    r.revision = revision;
+    ReportEntry e;
+    e.measure_id = "a1-t1-m1";
+    e.status = MeasureStatus::kInProgress;
+    e.percent_done = 40;
+    e.work_done = "完成";
+    e.values = {{"新能源货车占比", 46.5, "%"}};
+    r.entries = {e};
+    r.first_submit_time = absl::FromUnixSeconds(1779000000);
+    r.timeliness = Timeliness::kLate;
+    r.lateness = absl::Hours(2);
+    return r;
+  }
+
+  common::TempDir dir_;
+  std::unique_ptr<common::RocksDb> db_;
+  std::unique_ptr<RocksDbReportStore> store_;
+};
+
+TEST_F(RocksDbReportStoreTest, AReportItsRevisionRequestAndEventCommitTogetherAndSurviveReopen) {
+  Open();
+  Change change;
+  change.report = MakeReport("o-eco", "2026-05", 1);
+  change.revision = ReportRevision{1, RevisionAction::kSubmitted, absl::FromUnixSeconds(1779000000),
+                                   "张三", "", {"created with 1 entries"}, *change.report, "req-1"};
+  change.request = RequestRecord{"SubmitReport", "fp", "o-eco_2026-05", 1};
+  change.caller.request_id = "req-1";
+  change.caller.actor = "张三";
+  change.events = {EventType::kReportSubmitted};
+  ASSERT_OK(Commit(change));
+  Open();
+
+  ASSERT_OK_AND_ASSIGN(std::optional<Report> r, store_->GetReport("2026-abc", "o-eco_2026-05"));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->entries[0].values[0].name, "新能源货车占比");
+  EXPECT_EQ(r->timeliness, Timeliness::kLate);
+  EXPECT_EQ(r->lateness, absl::Hours(2));
+  ASSERT_OK_AND_ASSIGN(std::optional<ReportRevision> rev,
+                       store_->GetRevision("2026-abc", "o-eco_2026-05", 1));
+  ASSERT_TRUE(rev.has_value());
+  EXPECT_EQ(rev->actor, "张三");
+  ASSERT_OK_AND_ASSIGN(std::optional<RequestRecord> req, store_->FindRequest("req-1"));
+  ASSERT_TRUE(req.has_value());
+  EXPECT_EQ(req->revision, 1);
+
+  ASSERT_OK_AND_ASSIGN(auto events, db_->ReadEvents(0, 10));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type(), "ecoplan.progress.v1.ReportSubmitted");
+  EXPECT_EQ(events[0].resource(), "plans/2026-abc/reports/o-eco_2026-05");
+  EXPECT_EQ(events[0].request_id(), "req-1");
+  EXPECT_EQ(events[0].source(), "ecoplan.progress.v1.ProgressService");
+  v1::ReportSubmitted payload;
+  ASSERT_TRUE(events[0].payload().UnpackTo(&payload));
+  EXPECT_EQ(payload.report().entries(0).measure(), "plans/2026-abc/measures/a1-t1-m1");
+}
+
+TEST_F(RocksDbReportStoreTest, ListsReportsOfAPeriodAndRevisionsInOrder) {
+  Open();
+  for (const auto& [org, period] : std::vector<std::pair<std::string, std::string>>{
+           {"o-b", "2026-05"}, {"o-a", "2026-05"}, {"o-a", "2026-04"}, {"o-a", "2026-Q2"}}) {
+    Change c;
+    c.report = MakeReport(org, period, 1);
+    ASSERT_OK(Commit(c));
+  }
+  ASSERT_OK_AND_ASSIGN(std::vector<Report> may, store_->ListReports("2026-abc", "2026-05"));
+  ASSERT_EQ(may.size(), 2u);
+  EXPECT_EQ(may[0].org_id, "o-a");
+  ASSERT_OK_AND_ASSIGN(std::vector<Report> all, store_->ListReports("2026-abc", ""));
+  EXPECT_EQ(all.size(), 4u);
+  ASSERT_OK_AND_ASSIGN(std::vector<Report> other, store_->ListReports("2026-abd", ""));
+  EXPECT_TRUE(other.empty());
+
+  for (int rev = 1; rev <= 12; ++rev) {
+    Change c;
+    c.revision = ReportRevision{rev, RevisionAction::kRevised, absl::Now(), "", "", {},
+                                MakeReport("o-a", "2026-05", rev), ""};
+    ASSERT_OK(Commit(c));
+  }
+  ASSERT_OK_AND_ASSIGN(auto revisions, store_->ListRevisions("2026-abc", "o-a_2026-05"));
+  ASSERT_EQ(revisions.size(), 12u);
+  EXPECT_EQ(revisions[9].revision, 10);  // numeric, not text, order
+}
+
+TEST_F(RocksDbReportStoreTest, ExtensionsCompletionsCalendarsHolidaysAndPlanViewsRoundTrip) {
+  Open();
+  Change c1;
+  Extension e;
+  e.plan_id = "2026-abc";
+  e.measure_id = "a1-t1-m1";
+  e.org_id = "o-eco";
+  e.number = 1;
+  e.original_due = absl::CivilDay(2026, 6, 30);
+  e.current_due = absl::CivilDay(2026, 6, 30);
+  e.requested_due = absl::CivilDay(2026, 9, 30);
+  e.state = ExtensionState::kPending;
+  c1.extension = e;
+  c1.events = {EventType::kExtensionRequested};
+  CalendarRule rule;
+  rule.monthly_due = {DueRule::Kind::kNthWorkingDay, 2, 1};
+  rule.quarterly_summaries = true;
+  rule.version = 3;
+  c1.calendar = std::make_pair(std::string("2026-abc"), rule);
+  HolidayYear h;
+  h.year = 2026;
+  h.holidays = {absl::CivilDay(2026, 10, 1)};
+  h.make_up_workdays = {absl::CivilDay(2026, 10, 10)};
+  c1.holidays = h;
+  ASSERT_OK(Commit(c1));
+  PlanInfo plan;
+  plan.id = "2026-abc";
+  plan.year = 2026;
+  plan.organizations = {{"o-eco", "区生态环境局"}};
+  plan.measures.push_back({"a1-t1-m1", 0, "text", "6月底前", 1, std::nullopt,
+                           absl::CivilDay(2026, 6, 30), {"o-eco"}, {"o-t1"}});
+  plan.Index();
+  common::WriteRequest write;
+  ASSERT_OK(store_->PutPlanView(write.batch, plan));
+  ASSERT_OK(db_->Commit(std::move(write)));
+  Open();
+
+  ASSERT_OK_AND_ASSIGN(auto extensions, store_->ListExtensions("2026-abc", "a1-t1-m1"));
+  ASSERT_EQ(extensions.size(), 1u);
+  EXPECT_EQ(extensions[0].requested_due, absl::CivilDay(2026, 9, 30));
+  EXPECT_EQ(*extensions[0].original_due, absl::CivilDay(2026, 6, 30));
+  ASSERT_OK_AND_ASSIGN(auto calendars, store_->ListCalendars());
+  ASSERT_EQ(calendars.size(), 1u);
+  EXPECT_EQ(calendars[0].second.monthly_due, rule.monthly_due);
+  EXPECT_EQ(calendars[0].second.version, 3);
+  EXPECT_TRUE(calendars[0].second.quarterly_summaries);
+  ASSERT_OK_AND_ASSIGN(auto holidays, store_->ListHolidays());
+  ASSERT_EQ(holidays.size(), 1u);
+  EXPECT_EQ(holidays[0].make_up_workdays[0], absl::CivilDay(2026, 10, 10));
+  ASSERT_OK_AND_ASSIGN(auto views, store_->LoadPlanViews());
+  ASSERT_EQ(views.size(), 1u);
+  EXPECT_TRUE(views[0]->FindMeasure("a1-t1-m1")->Owns("o-t1"));
+  EXPECT_EQ(*views[0]->FindMeasure("a1-t1-m1")->due, absl::CivilDay(2026, 6, 30));
+  EXPECT_EQ(views[0]->OrgName("o-eco"), "区生态环境局");
+  ASSERT_OK_AND_ASSIGN(auto events, db_->ReadEvents(0, 10));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].resource(), "plans/2026-abc/measures/a1-t1-m1/extensions/1");
+}
+
+}  // namespace
+}  // namespace ecoplan::progress
