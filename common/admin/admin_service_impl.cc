@@ -1,0 +1,65 @@
+#include "common/admin/admin_service_impl.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+
+namespace ecoplan::common {
+namespace {
+
+namespace admin_v1 = ::ecoplan::admin::v1;
+
+admin_v1::Backup ToProto(const BackupInfo& info, const std::string& service) {
+  admin_v1::Backup out;
+  out.set_name(absl::StrCat("backups/", info.id));
+  out.set_path(info.path);
+  out.mutable_create_time()->set_seconds(absl::ToUnixSeconds(info.create_time));
+  out.set_last_event_sequence(info.last_event_sequence);
+  out.set_size_bytes(info.size_bytes);
+  out.set_service(service);
+  return out;
+}
+
+}  // namespace
+
+AdminServiceImpl::AdminServiceImpl(BackupManager* backups, std::string service_name)
+    : backups_(backups), service_name_(std::move(service_name)) {}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::CreateBackup(grpc::CallbackServerContext* ctx,
+                                                         const admin_v1::CreateBackupRequest* request,
+                                                         admin_v1::CreateBackupResponse* response) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  worker_.Submit([this, reactor, request, response] {
+    absl::Status status = [&]() -> absl::Status {
+      if (request->keep_last() < 0 || request->keep_last() > 1000) {
+        return absl::InvalidArgumentError("keep_last must be between 0 and 1000");
+      }
+      ECOPLAN_ASSIGN_OR_RETURN(BackupInfo info, backups_->Create());
+      *response->mutable_backup() = ToProto(info, service_name_);
+      ECOPLAN_ASSIGN_OR_RETURN(std::vector<std::string> deleted,
+                               backups_->Prune(request->keep_last()));
+      for (const std::string& id : deleted) response->add_deleted_backups(absl::StrCat("backups/", id));
+      return absl::OkStatus();
+    }();
+    reactor->Finish(ToGrpcStatus(status));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::ListBackups(grpc::CallbackServerContext* ctx,
+                                                        const admin_v1::ListBackupsRequest* request,
+                                                        admin_v1::ListBackupsResponse* response) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  worker_.Submit([this, reactor, response] {
+    absl::StatusOr<std::vector<BackupInfo>> backups = backups_->List();
+    if (backups.ok()) {
+      for (const BackupInfo& info : *backups) *response->add_backups() = ToProto(info, service_name_);
+    }
+    reactor->Finish(ToGrpcStatus(backups.status()));
+  });
+  return reactor;
+}
+
+}  // namespace ecoplan::common

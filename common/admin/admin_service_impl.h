@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+
+#include "common/admin/backup_manager.h"
+#include "common/concurrency/serial_executor.h"
+#include "ecoplan/admin/v1/admin_service.grpc.pb.h"
+
+namespace ecoplan::common {
+
+// gRPC edge of the operator API (ecoplan.admin.v1.AdminService), served by
+// every ecoplan server beside its own service. Backups run on their own
+// thread, never on a gRPC thread. `backups` must outlive the service.
+class AdminServiceImpl final : public ecoplan::admin::v1::AdminService::CallbackService {
+ public:
+  // `service_name` is recorded in each Backup, e.g. "ecoplan.registry.v1.RegistryService".
+  AdminServiceImpl(BackupManager* backups, std::string service_name);
+
+  grpc::ServerUnaryReactor* CreateBackup(grpc::CallbackServerContext* ctx,
+                                         const ecoplan::admin::v1::CreateBackupRequest* request,
+                                         ecoplan::admin::v1::CreateBackupResponse* response) override;
+  grpc::ServerUnaryReactor* ListBackups(grpc::CallbackServerContext* ctx,
+                                        const ecoplan::admin::v1::ListBackupsRequest* request,
+                                        ecoplan::admin::v1::ListBackupsResponse* response) override;
+
+ private:
+  BackupManager* const backups_;
+  const std::string service_name_;
+  SerialExecutor worker_;  // last member: drained before the others go
+};
+
+}  // namespace ecoplan::common
