@@ -1,0 +1,171 @@
+#pragma once
+
+// The consumer side of another service's WatchEvents stream.
+//
+// An EventFollower runs one thread that opens the upstream stream after its
+// durable cursor, hands every event to a handler, and commits the handler's
+// effects together with the new cursor in ONE RocksDB write: after a crash it
+// resumes exactly after the last event whose effects are on disk, so each
+// event takes effect exactly once. When the upstream is down or the stream
+// breaks, it reconnects with exponential backoff and jitter (bounded; Stop()
+// interrupts the wait and cancels the open stream).
+//
+// Generic over the upstream service: every service has its own
+// WatchEventsRequest/Response types, so the stream is opened through a
+// StreamOpener, e.g.
+//
+//   auto stub = registry::v1::RegistryService::NewStub(channel);
+//   common::EventFollower follower(
+//       db, {.name = "registry"},
+//       common::MakeWatchEventsOpener<registry::v1::WatchEventsRequest,
+//                                     registry::v1::WatchEventsResponse>(stub.get()),
+//       [&](const common::v1::Event& e) -> absl::StatusOr<common::FollowEffect> { ... });
+//   ECOPLAN_RETURN_IF_ERROR(follower.Start());
+//
+// The handler runs on the follower's thread, so it may block (e.g. make a
+// read call to the upstream, such as ExportPlan after PlanImported). It must
+// not commit itself: it returns the WriteRequest to commit. An error from the
+// handler (or the commit) closes the stream and the event is delivered again
+// after the backoff.
+//
+// Thread-safe. `db` must outlive the follower.
+
+#include <grpcpp/client_context.h>
+#include <grpcpp/support/status.h>
+#include <grpcpp/support/sync_stream.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/storage/rocksdb_db.h"
+#include "ecoplan/common/v1/event.pb.h"
+
+namespace ecoplan::common {
+
+// One open upstream stream, independent of the service's message types.
+class EventStream {
+ public:
+  virtual ~EventStream() = default;
+  // The next event; false when the stream ended (then call Finish).
+  virtual bool Read(ecoplan::common::v1::Event* event) = 0;
+  // The stream's final status.
+  virtual grpc::Status Finish() = 0;
+};
+
+// Opens the stream of events with sequence > after_sequence within `context`.
+using StreamOpener =
+    std::function<std::unique_ptr<EventStream>(grpc::ClientContext* context, uint64_t after_sequence)>;
+
+// A StreamOpener over a generated stub's WatchEvents(Request) → stream of
+// Response{Event event}, e.g. MakeWatchEventsOpener<v1::WatchEventsRequest,
+// v1::WatchEventsResponse>(stub.get()). `stub` must outlive the follower.
+template <typename Response>
+class ReaderEventStream final : public EventStream {
+ public:
+  explicit ReaderEventStream(std::unique_ptr<grpc::ClientReaderInterface<Response>> reader)
+      : reader_(std::move(reader)) {}
+  bool Read(ecoplan::common::v1::Event* event) override {
+    if (!reader_->Read(&response_)) return false;
+    *event = std::move(*response_.mutable_event());
+    return true;
+  }
+  grpc::Status Finish() override { return reader_->Finish(); }
+
+ private:
+  std::unique_ptr<grpc::ClientReaderInterface<Response>> reader_;
+  Response response_;
+};
+
+template <typename Request, typename Response, typename Stub>
+StreamOpener MakeWatchEventsOpener(Stub* stub) {
+  return [stub](grpc::ClientContext* context, uint64_t after) -> std::unique_ptr<EventStream> {
+    Request request;
+    request.set_after_sequence(after);
+    return std::make_unique<ReaderEventStream<Response>>(stub->WatchEvents(context, request));
+  };
+}
+
+// What handling one event changes: `write` is committed together with the
+// cursor; `on_committed` (optional) runs after the commit succeeded (e.g. to
+// publish an in-memory view), on the follower's thread.
+struct FollowEffect {
+  WriteRequest write;
+  std::function<void()> on_committed;
+};
+
+using EventHandler =
+    std::function<absl::StatusOr<FollowEffect>(const ecoplan::common::v1::Event& event)>;
+
+struct EventFollowerOptions {
+  // Names the cursor: meta key "cursor/<name>". Required, unique per upstream.
+  std::string name;
+  // First wait after a failure; doubles per failure up to max_backoff.
+  absl::Duration initial_backoff = absl::Milliseconds(100);
+  absl::Duration max_backoff = absl::Seconds(10);
+  // Each wait is multiplied by a random factor in [1 - jitter, 1 + jitter].
+  double jitter = 0.2;
+  // Optional: whether the upstream channel is connected now (e.g. the channel
+  // is READY); connected() is false without a stream regardless.
+  std::function<bool()> channel_ready;
+  // Optional: called with every failure (for logs and metrics), on the follower's thread.
+  std::function<void(const absl::Status&)> on_error;
+};
+
+class EventFollower {
+ public:
+  EventFollower(RocksDb* db, EventFollowerOptions options, StreamOpener open,
+                EventHandler handler);
+  // Stop().
+  ~EventFollower();
+  EventFollower(const EventFollower&) = delete;
+  EventFollower& operator=(const EventFollower&) = delete;
+
+  // Reads the cursor and starts following. Errors: DataLoss (corrupt cursor),
+  // InvalidArgument (no name), FailedPrecondition (started twice).
+  absl::Status Start();
+  // Cancels the stream and any backoff wait and joins the thread. Idempotent.
+  void Stop();
+
+  // Sequence of the last event whose effects are durable.
+  uint64_t cursor() const;
+  // True while a stream is open (and the channel is ready, if known).
+  bool connected() const;
+  // Number of streams opened so far.
+  int64_t connect_attempts() const { return attempts_.load(); }
+  // Waits until cursor() >= sequence; false on timeout.
+  bool WaitForCursor(uint64_t sequence, absl::Duration timeout) const;
+
+  // The durable cursor of follower `name` in `db` (0 when none).
+  static absl::StatusOr<uint64_t> ReadCursor(RocksDb* db, absl::string_view name);
+
+ private:
+  void Loop();
+  // Waits `d` unless stopped first; false when stopped.
+  bool Sleep(absl::Duration d);
+  void Fail(const absl::Status& status);
+
+  RocksDb* const db_;
+  const EventFollowerOptions options_;
+  const StreamOpener open_;
+  const EventHandler handler_;
+  std::atomic<int64_t> attempts_{0};
+
+  mutable absl::Mutex mu_;
+  uint64_t cursor_ ABSL_GUARDED_BY(mu_) = 0;
+  bool started_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool streaming_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::ClientContext* context_ ABSL_GUARDED_BY(mu_) = nullptr;
+  std::thread thread_;
+};
+
+}  // namespace ecoplan::common

@@ -1,0 +1,223 @@
+// EventFollower against a real upstream (RocksDb + WatchEvents over gRPC on a
+// loopback port) and against scripted streams for the failure paths.
+
+#include "common/events/event_follower.h"
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "common/events/event_log.h"
+#include "common/events/watch_events_reactor.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "ecoplan/testing/v1/watch_test_service.grpc.pb.h"
+
+namespace ecoplan::common {
+namespace {
+
+namespace tv1 = ::ecoplan::testing::v1;
+namespace cv1 = ::ecoplan::common::v1;
+
+class Upstream final : public tv1::WatchTestService::CallbackService {
+ public:
+  explicit Upstream(const std::string& path) {
+    RocksDbOptions options;
+    options.path = path;
+    options.event_source = "upstream";
+    db_ = RocksDb::Open(options).value();
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(this);
+    server_ = builder.BuildAndStart();
+  }
+  ~Upstream() {
+    hub_.Shutdown();
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  }
+  grpc::ServerWriteReactor<tv1::WatchEventsResponse>* WatchEvents(
+      grpc::CallbackServerContext*, const tv1::WatchEventsRequest* request) override {
+    return hub_.NewReactor<tv1::WatchEventsResponse>(db_.get(), request->after_sequence());
+  }
+  void Emit(int n) {
+    for (int i = 0; i < n; ++i) {
+      WriteRequest w;
+      cv1::Event payload;
+      payload.set_resource(absl::StrCat("thing/", ++emitted_));
+      w.events.push_back(MakeEvent(payload, payload.resource()));
+      ASSERT_OK(db_->Commit(std::move(w)));
+    }
+  }
+  int port() const { return port_; }
+
+ private:
+  std::unique_ptr<RocksDb> db_;
+  WatchEventsHub hub_;
+  int port_ = 0;
+  int emitted_ = 0;
+  std::unique_ptr<grpc::Server> server_;
+};
+
+class EventFollowerTest : public ::testing::Test {
+ protected:
+  void OpenDownstream() {
+    RocksDbOptions options;
+    options.path = dir_.Sub("down");
+    options.column_families = {"effects"};
+    ASSERT_OK_AND_ASSIGN(down_, RocksDb::Open(options));
+  }
+
+  // A handler that records each event as effects/<sequence>.
+  EventHandler Recorder() {
+    return [this](const cv1::Event& e) -> absl::StatusOr<FollowEffect> {
+      FollowEffect effect;
+      effect.write.batch.Put(down_->Cf("effects"), absl::StrCat(e.sequence()), e.resource());
+      effect.on_committed = [this] {
+        absl::MutexLock lock(&mu_);
+        ++handled_;
+      };
+      return effect;
+    };
+  }
+
+  std::unique_ptr<EventFollower> Follow(int port, EventHandler handler) {
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
+                                   grpc::InsecureChannelCredentials());
+    stub_ = tv1::WatchTestService::NewStub(channel_);
+    EventFollowerOptions options;
+    options.name = "upstream";
+    options.initial_backoff = absl::Milliseconds(10);
+    options.max_backoff = absl::Milliseconds(100);
+    return std::make_unique<EventFollower>(
+        down_.get(), options,
+        MakeWatchEventsOpener<tv1::WatchEventsRequest, tv1::WatchEventsResponse>(stub_.get()),
+        std::move(handler));
+  }
+
+  common::TempDir dir_;
+  std::unique_ptr<RocksDb> down_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<tv1::WatchTestService::Stub> stub_;
+  absl::Mutex mu_;
+  int handled_ = 0;
+};
+
+TEST_F(EventFollowerTest, FollowsHistoryThenLiveEventsCommittingEffectAndCursorTogether) {
+  OpenDownstream();
+  Upstream upstream(dir_.Sub("up"));
+  upstream.Emit(3);
+  auto follower = Follow(upstream.port(), Recorder());
+  ASSERT_OK(follower->Start());
+  ASSERT_TRUE(follower->WaitForCursor(3, absl::Seconds(10)));
+  upstream.Emit(2);
+  ASSERT_TRUE(follower->WaitForCursor(5, absl::Seconds(10)));
+  EXPECT_TRUE(follower->connected());
+  follower->Stop();
+  EXPECT_FALSE(follower->connected());
+  for (int seq = 1; seq <= 5; ++seq) {
+    ASSERT_OK_AND_ASSIGN(std::string v, down_->Get("effects", absl::StrCat(seq)));
+    EXPECT_EQ(v, absl::StrCat("thing/", seq));
+  }
+  ASSERT_OK_AND_ASSIGN(uint64_t cursor, EventFollower::ReadCursor(down_.get(), "upstream"));
+  EXPECT_EQ(cursor, 5u);
+}
+
+TEST_F(EventFollowerTest, ResumesAfterTheDurableCursor) {
+  OpenDownstream();
+  Upstream upstream(dir_.Sub("up"));
+  upstream.Emit(2);
+  {
+    auto follower = Follow(upstream.port(), Recorder());
+    ASSERT_OK(follower->Start());
+    ASSERT_TRUE(follower->WaitForCursor(2, absl::Seconds(10)));
+  }
+  upstream.Emit(3);
+  handled_ = 0;
+  auto follower = Follow(upstream.port(), Recorder());
+  ASSERT_OK(follower->Start());
+  ASSERT_TRUE(follower->WaitForCursor(5, absl::Seconds(10)));
+  follower->Stop();
+  absl::MutexLock lock(&mu_);
+  EXPECT_EQ(handled_, 3);  // only the new ones
+}
+
+TEST_F(EventFollowerTest, AFailedHandlerGetsTheEventAgainAfterABackoffAndItTakesEffectOnce) {
+  OpenDownstream();
+  Upstream upstream(dir_.Sub("up"));
+  upstream.Emit(3);
+  int calls_for_2 = 0;
+  EventHandler recorder = Recorder();
+  auto follower = Follow(upstream.port(), [&](const cv1::Event& e) -> absl::StatusOr<FollowEffect> {
+    if (e.sequence() == 2 && ++calls_for_2 < 3) return absl::UnavailableError("upstream read failed");
+    return recorder(e);
+  });
+  ASSERT_OK(follower->Start());
+  ASSERT_TRUE(follower->WaitForCursor(3, absl::Seconds(10)));
+  follower->Stop();
+  EXPECT_EQ(calls_for_2, 3);
+  EXPECT_GE(follower->connect_attempts(), 3);
+  absl::MutexLock lock(&mu_);
+  EXPECT_EQ(handled_, 3);
+}
+
+TEST_F(EventFollowerTest, ReconnectsWhenTheUpstreamComesUpAndStopInterruptsTheBackoff) {
+  OpenDownstream();
+  // Scripted upstream: the first attempts fail as an unreachable server does.
+  absl::Mutex mu;
+  int opened = 0;
+  class Scripted final : public EventStream {
+   public:
+    explicit Scripted(std::deque<cv1::Event> events, grpc::Status end)
+        : events_(std::move(events)), end_(std::move(end)) {}
+    bool Read(cv1::Event* e) override {
+      if (events_.empty()) return false;
+      *e = events_.front();
+      events_.pop_front();
+      return true;
+    }
+    grpc::Status Finish() override { return end_; }
+
+   private:
+    std::deque<cv1::Event> events_;
+    grpc::Status end_;
+  };
+  EventFollowerOptions options;
+  options.name = "scripted";
+  options.initial_backoff = absl::Milliseconds(5);
+  options.max_backoff = absl::Seconds(30);
+  std::vector<absl::Status> errors;
+  options.on_error = [&](const absl::Status& s) { errors.push_back(s); };
+  EventFollower follower(
+      down_.get(), options,
+      [&](grpc::ClientContext*, uint64_t after) -> std::unique_ptr<EventStream> {
+        absl::MutexLock lock(&mu);
+        if (++opened <= 3) {
+          return std::make_unique<Scripted>(std::deque<cv1::Event>{},
+                                            grpc::Status(grpc::StatusCode::UNAVAILABLE, "down"));
+        }
+        std::deque<cv1::Event> events;
+        for (uint64_t s = after + 1; s <= 2; ++s) {
+          cv1::Event e;
+          e.set_sequence(s);
+          events.push_back(e);
+        }
+        return std::make_unique<Scripted>(events, grpc::Status(grpc::StatusCode::UNAVAILABLE, "x"));
+      },
+      Recorder());
+  ASSERT_OK(follower.Start());
+  ASSERT_TRUE(follower.WaitForCursor(2, absl::Seconds(10)));
+  // The backoff keeps growing while streams keep ending without events;
+  // Stop() must not wait for it.
+  const absl::Time stop_start = absl::Now();
+  follower.Stop();
+  EXPECT_LT(absl::Now() - stop_start, absl::Seconds(5));
+  EXPECT_GE(errors.size(), 3u);
+  EXPECT_EQ(errors[0].code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace ecoplan::common
