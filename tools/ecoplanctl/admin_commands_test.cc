@@ -1,0 +1,74 @@
+// ecoplanctl's admin commands against a real AdminService on a temporary database.
+
+#include "tools/ecoplanctl/admin_commands.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "common/admin/admin_service_impl.h"
+#include "common/server/run_server.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "common/time/clock.h"
+
+namespace ecoplan::ctl {
+namespace {
+
+class AdminCommandsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    common::RocksDbOptions options;
+    options.path = dir_.Sub("db");
+    ASSERT_OK_AND_ASSIGN(db_, common::RocksDb::Open(options));
+    backups_ = std::make_unique<common::BackupManager>(db_.get(), dir_.Sub("backups"), &clock_);
+    service_ = std::make_unique<common::AdminServiceImpl>(backups_.get(), "test.Service");
+    common::ServerOptions server_options;
+    server_options.host = "127.0.0.1";
+    ASSERT_OK_AND_ASSIGN(server_, common::RunningServer::Start(server_options, {service_.get()}));
+    cli_ = std::make_unique<Cli>("ecoplanctl", absl::StrCat("127.0.0.1:", server_->port()));
+    for (auto& group : AdminCommandGroups()) cli_->AddGroup(std::move(group));
+  }
+
+  int Run(std::vector<std::string> args) {
+    out_.str("");
+    err_.str("");
+    return cli_->Run(args, out_, err_);
+  }
+
+  common::TempDir dir_;
+  common::FakeClock clock_;
+  std::unique_ptr<common::RocksDb> db_;
+  std::unique_ptr<common::BackupManager> backups_;
+  std::unique_ptr<common::AdminServiceImpl> service_;
+  std::unique_ptr<common::RunningServer> server_;
+  std::unique_ptr<Cli> cli_;
+  std::ostringstream out_, err_;
+};
+
+TEST_F(AdminCommandsTest, TakesListsAndPrunesBackups) {
+  ASSERT_EQ(Run({"admin", "backup"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("backups/"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("test.Service"), std::string::npos) << out_.str();
+  clock_.Advance(absl::Minutes(1));
+  ASSERT_EQ(Run({"admin", "backup", "--keep-last", "1"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("deleted backups/"), std::string::npos) << out_.str();
+  ASSERT_EQ(Run({"--output", "json", "admin", "backups"}), 0) << err_.str();
+  EXPECT_EQ(out_.str().find("\"name\""), out_.str().rfind("\"name\"")) << out_.str();  // one left
+  EXPECT_EQ(Run({"admin", "backup", "--keep-last", "-3"}), 2);
+}
+
+TEST_F(AdminCommandsTest, NamesTheServerThatHasNoBackupDirectory) {
+  common::BackupManager none(db_.get(), "", &clock_);
+  common::AdminServiceImpl service(&none, "test.Service");
+  common::ServerOptions options;
+  options.host = "127.0.0.1";
+  ASSERT_OK_AND_ASSIGN(auto server, common::RunningServer::Start(options, {&service}));
+  EXPECT_EQ(Run({"admin", "backup", "--target", absl::StrCat("127.0.0.1:", server->port())}), 1);
+  EXPECT_NE(err_.str().find("FAILED_PRECONDITION"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("--backup_dir"), std::string::npos) << err_.str();
+}
+
+}  // namespace
+}  // namespace ecoplan::ctl
