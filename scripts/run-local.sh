@@ -54,8 +54,10 @@ start() {
   exit 1
 }
 
+# Development mode (docs/SECURITY.md): local callers need no token. Never in a deployment.
 start registry "$build_dir/services/registry/registry_server" \
-  --host=127.0.0.1 --port="$registry_port" --db_path="$data_dir/registry"
+  --host=127.0.0.1 --port="$registry_port" --db_path="$data_dir/registry" \
+  --insecure_development_mode
 
 for seed in seeds/*.txt; do
   echo

@@ -22,7 +22,7 @@ absl::Status RegistryConfig::Validate() const {
   if (shutdown_grace < absl::ZeroDuration() || shutdown_grace > absl::Minutes(5)) {
     return absl::InvalidArgumentError("--shutdown_grace must be between 0s and 5m");
   }
-  return absl::OkStatus();
+  return security.Validate();
 }
 
 }  // namespace ecoplan::registry

@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/auth/server_security.h"
 
 namespace ecoplan::registry {
 
@@ -17,6 +18,9 @@ struct RegistryConfig {
   int max_message_bytes = 8 << 20;  // --max_message_bytes
   absl::Duration shutdown_grace = absl::Seconds(10);  // --shutdown_grace
   std::string port_file;            // --port_file: write the bound port here once serving
+  // Tokens, TLS, rate limits, development mode: the --auth_*, --tls_*,
+  // --rate_limit_* and --insecure_development_mode flags (docs/SECURITY.md).
+  common::ServerSecurityConfig security;
 
   // Errors: InvalidArgument naming the flag.
   absl::Status Validate() const;

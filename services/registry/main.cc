@@ -12,8 +12,11 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/auth/server_security.h"
 #include "common/concurrency/serial_executor.h"
 #include "common/events/watch_events_reactor.h"
 #include "common/log/log.h"
@@ -22,6 +25,7 @@
 #include "common/time/clock.h"
 #include "services/registry/config.h"
 #include "services/registry/domain/task_registry.h"
+#include "services/registry/registry_policy.h"
 #include "services/registry/registry_service_impl.h"
 #include "services/registry/storage/rocksdb_plan_store.h"
 
@@ -36,6 +40,13 @@ int EnvIntOr(const char* name, int fallback) {
   int value = 0;
   const char* text = std::getenv(name);
   return text != nullptr && absl::SimpleAtoi(text, &value) ? value : fallback;
+}
+
+bool EnvBoolOr(const char* name, bool fallback) {
+  const char* text = std::getenv(name);
+  if (text == nullptr || *text == '\0') return fallback;
+  const std::string value = absl::AsciiStrToLower(text);
+  return value == "1" || value == "true" || value == "yes";
 }
 
 }  // namespace
@@ -53,6 +64,39 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "How long in-flight calls may run on after SIGTERM");
 ABSL_FLAG(std::string, port_file, "",
           "If set, the bound gRPC port is written to this file once serving (for scripts and tests)");
+// Security (docs/SECURITY.md). The HS256 secret itself may also come from the
+// environment variable ECOPLAN_AUTH_HS256_SECRET (never a flag: flags show in ps).
+ABSL_FLAG(std::string, auth_hs256_secret_file, EnvOr("ECOPLAN_AUTH_HS256_SECRET_FILE", ""),
+          "File holding the HS256 token secret, >= 32 bytes (env ECOPLAN_AUTH_HS256_SECRET_FILE)");
+ABSL_FLAG(std::string, auth_public_key_file, EnvOr("ECOPLAN_AUTH_PUBLIC_KEY_FILE", ""),
+          "PEM public key of the identity provider, for RS256/ES256 tokens "
+          "(env ECOPLAN_AUTH_PUBLIC_KEY_FILE)");
+ABSL_FLAG(std::string, auth_algorithm, EnvOr("ECOPLAN_AUTH_ALGORITHM", ""),
+          "Token algorithm: HS256 (default with a secret), RS256 or ES256 "
+          "(env ECOPLAN_AUTH_ALGORITHM)");
+ABSL_FLAG(std::string, auth_issuer, EnvOr("ECOPLAN_AUTH_ISSUER", "ecoplan-local"),
+          "Required token issuer, claim iss (env ECOPLAN_AUTH_ISSUER)");
+ABSL_FLAG(std::string, auth_audience, EnvOr("ECOPLAN_AUTH_AUDIENCE", "ecoplan"),
+          "Required token audience, claim aud (env ECOPLAN_AUTH_AUDIENCE)");
+ABSL_FLAG(absl::Duration, auth_clock_skew, absl::Seconds(60),
+          "Tolerated clock difference on exp/nbf/iat, at most 5m");
+ABSL_FLAG(std::string, tls_cert_file, EnvOr("ECOPLAN_TLS_CERT_FILE", ""),
+          "PEM server certificate chain; with --tls_key_file turns TLS on "
+          "(env ECOPLAN_TLS_CERT_FILE)");
+ABSL_FLAG(std::string, tls_key_file, EnvOr("ECOPLAN_TLS_KEY_FILE", ""),
+          "PEM server private key (env ECOPLAN_TLS_KEY_FILE)");
+ABSL_FLAG(std::string, tls_client_ca_file, EnvOr("ECOPLAN_TLS_CLIENT_CA_FILE", ""),
+          "PEM CA for client certificates: requires and verifies them, mutual TLS "
+          "(env ECOPLAN_TLS_CLIENT_CA_FILE)");
+ABSL_FLAG(std::string, tls_client_service_names, EnvOr("ECOPLAN_TLS_CLIENT_SERVICE_NAMES", ""),
+          "Comma-separated client-certificate common names accepted as service principals "
+          "(env ECOPLAN_TLS_CLIENT_SERVICE_NAMES)");
+ABSL_FLAG(double, rate_limit_per_second, 50,
+          "Calls per second per caller, sustained; 0 disables the limit");
+ABSL_FLAG(double, rate_limit_burst, 100, "Calls a caller may make at once");
+ABSL_FLAG(bool, insecure_development_mode, EnvBoolOr("ECOPLAN_INSECURE_DEVELOPMENT_MODE", false),
+          "LOCAL RUNS ONLY: accept callers without credentials as the administrator "
+          "\"development\" (env ECOPLAN_INSECURE_DEVELOPMENT_MODE)");
 
 int main(int argc, char** argv) {
   namespace registry = ::ecoplan::registry;
@@ -72,6 +116,22 @@ int main(int argc, char** argv) {
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   config.port_file = absl::GetFlag(FLAGS_port_file);
+  common::ServerSecurityConfig& security = config.security;
+  security.auth_hs256_secret_file = absl::GetFlag(FLAGS_auth_hs256_secret_file);
+  security.auth_hs256_secret = EnvOr("ECOPLAN_AUTH_HS256_SECRET", "");
+  security.auth_public_key_file = absl::GetFlag(FLAGS_auth_public_key_file);
+  security.auth_algorithm = absl::GetFlag(FLAGS_auth_algorithm);
+  security.auth_issuer = absl::GetFlag(FLAGS_auth_issuer);
+  security.auth_audience = absl::GetFlag(FLAGS_auth_audience);
+  security.auth_clock_skew = absl::GetFlag(FLAGS_auth_clock_skew);
+  security.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  security.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  security.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  security.tls_client_service_names = absl::StrSplit(
+      absl::GetFlag(FLAGS_tls_client_service_names), ',', absl::SkipWhitespace());
+  security.rate_limit_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
+  security.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
+  security.insecure_development_mode = absl::GetFlag(FLAGS_insecure_development_mode);
   if (absl::Status valid = config.Validate(); !valid.ok()) {
     log.Error("invalid configuration", {{"error", std::string(valid.message())}});
     return 2;
@@ -82,8 +142,17 @@ int main(int argc, char** argv) {
                         {"db_path", config.db_path},
                         {"max_message_bytes", config.max_message_bytes},
                         {"shutdown_grace", absl::FormatDuration(config.shutdown_grace)}});
+  config.security.LogEffective(log);
 
   common::RealClock clock;
+  common::MetricsRegistry metrics;
+  absl::StatusOr<common::ServerSecurity> security_pieces = common::BuildServerSecurity(
+      config.security, &registry::RegistryPolicy(), &clock, &metrics, log);
+  if (!security_pieces.ok()) {
+    log.Error("invalid security configuration",
+              {{"error", std::string(security_pieces.status().message())}});
+    return 2;
+  }
   common::RocksDbOptions db_options;
   db_options.path = config.db_path;
   db_options.column_families = registry::RocksDbPlanStore::ColumnFamilies();
@@ -102,7 +171,8 @@ int main(int argc, char** argv) {
   }
   common::SerialExecutor writer;
   common::WatchEventsHub watch_hub;
-  registry::RegistryServiceImpl service(&task_registry, &writer, db->get(), &watch_hub);
+  registry::RegistryServiceImpl service(&task_registry, &writer, db->get(), &watch_hub,
+                                        security_pieces->authenticator.get());
 
   common::ServerOptions server_options;
   server_options.host = config.host;
@@ -112,8 +182,9 @@ int main(int argc, char** argv) {
   server_options.max_send_message_bytes = config.max_message_bytes;
   server_options.shutdown_grace = config.shutdown_grace;
   server_options.service_name = "registry";  // health name besides the full service name
-  absl::StatusOr<std::unique_ptr<common::RunningServer>> server =
-      common::RunningServer::Start(server_options, {&service});
+  server_options.metrics = &metrics;
+  absl::StatusOr<std::unique_ptr<common::RunningServer>> server = common::RunningServer::Start(
+      server_options, {&service}, security_pieces->credentials);
   if (!server.ok()) {
     log.Error("cannot start server", {{"error", server.status().ToString()}});
     return 1;

@@ -1,37 +1,70 @@
 #include "services/registry/registry_service_impl.h"
 
 #include <memory>
+#include <type_traits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "services/registry/proto_mapping.h"
+#include "services/registry/registry_policy.h"
 
 namespace ecoplan::registry {
 namespace {
 
 namespace cv1 = ::ecoplan::common::v1;
 
-// Finishes a unary call with the outcome of `fn`, run inline (reads only:
-// they touch nothing but the in-memory view).
+// Runs `fn` as `who`; `fn` takes the caller's Principal or nothing.
 template <typename Fn>
-grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* ctx, Fn fn) {
+absl::Status Invoke(Fn& fn, const common::Principal& who) {
+  if constexpr (std::is_invocable_v<Fn&, const common::Principal&>) {
+    return fn(who);
+  } else {
+    return fn();
+  }
+}
+
+// Finishes a unary call with the outcome of `fn`, run inline (reads only:
+// they touch nothing but the in-memory view), once the caller may call `method`.
+template <typename Fn>
+grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* ctx,
+                                 const common::CallAuthenticator* auth, absl::string_view method,
+                                 Fn fn) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  reactor->Finish(common::ToGrpcStatus(fn()));
+  absl::StatusOr<common::Principal> who =
+      auth->Authorize(*ctx, RegistryMethod(method), common::ResourceScope::Any());
+  reactor->Finish(common::ToGrpcStatus(who.ok() ? Invoke(fn, *who) : who.status()));
   return reactor;
 }
 
 // Same, but `fn` runs on the writer thread because it waits for a durable write.
+// The caller is checked first, on the gRPC thread, so refused calls never queue.
 template <typename Fn>
 grpc::ServerUnaryReactor* AnswerFromWriter(grpc::CallbackServerContext* ctx,
+                                           const common::CallAuthenticator* auth,
+                                           absl::string_view method,
                                            common::SerialExecutor* writer, Fn fn) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  writer->Submit([reactor, fn = std::move(fn)]() mutable {
-    reactor->Finish(common::ToGrpcStatus(fn()));
+  absl::StatusOr<common::Principal> who =
+      auth->Authorize(*ctx, RegistryMethod(method), common::ResourceScope::Any());
+  if (!who.ok()) {
+    reactor->Finish(common::ToGrpcStatus(who.status()));
+    return reactor;
+  }
+  writer->Submit([reactor, who = *std::move(who), fn = std::move(fn)]() mutable {
+    reactor->Finish(common::ToGrpcStatus(Invoke(fn, who)));
   });
   return reactor;
 }
+
+// A server stream refused before it started.
+template <typename Response>
+class RefusedStream final : public grpc::ServerWriteReactor<Response> {
+ public:
+  explicit RefusedStream(const absl::Status& status) { this->Finish(common::ToGrpcStatus(status)); }
+  void OnDone() override { delete this; }
+};
 
 absl::StatusOr<absl::CivilDay> DateFromProto(const cv1::Date& date, absl::string_view field) {
   const absl::CivilDay day(date.year(), date.month(), date.day());
@@ -84,25 +117,28 @@ std::vector<OrgRefInput> RefInputsFromProto(
   return out;
 }
 
-ChangeContext ContextOf(grpc::CallbackServerContext* ctx, const std::string& request_id) {
-  // The actor comes from the caller's credentials once authentication is in place.
-  return ChangeContext{request_id, ""};
+// The actor of a change is the authenticated caller.
+ChangeContext ContextOf(const common::Principal& who, const std::string& request_id) {
+  return ChangeContext{request_id, who.subject};
 }
 
 }  // namespace
 
 RegistryServiceImpl::RegistryServiceImpl(TaskRegistry* registry, common::SerialExecutor* writer,
-                                         common::RocksDb* db, common::WatchEventsHub* watch_hub)
-    : registry_(registry), writer_(writer), db_(db), watch_hub_(watch_hub) {}
+                                         common::RocksDb* db, common::WatchEventsHub* watch_hub,
+                                         const common::CallAuthenticator* auth)
+    : registry_(registry), writer_(writer), db_(db), watch_hub_(watch_hub), auth_(auth) {}
 
 grpc::ServerUnaryReactor* RegistryServiceImpl::ImportPlan(grpc::CallbackServerContext* ctx,
                                                           const v1::ImportPlanRequest* request,
                                                           v1::ImportPlanResponse* response) {
-  return AnswerFromWriter(ctx, writer_, [this, ctx, request, response]() -> absl::Status {
+  return AnswerFromWriter(
+      ctx, auth_, "ImportPlan", writer_,
+      [this, request, response](const common::Principal& who) -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(
         ImportResult result,
         registry_->ImportPlan(request->document_text(), request->validate_only(),
-                              request->time_zone(), ContextOf(ctx, request->request_id())));
+                              request->time_zone(), ContextOf(who, request->request_id())));
     *response->mutable_plan() = ToProto(result.plan);
     response->set_already_imported(result.already_imported);
     return absl::OkStatus();
@@ -112,7 +148,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ImportPlan(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* RegistryServiceImpl::GetPlan(grpc::CallbackServerContext* ctx,
                                                        const v1::GetPlanRequest* request,
                                                        v1::GetPlanResponse* response) {
-  return Answer(ctx, [&]() -> absl::Status {
+  return Answer(ctx, auth_, "GetPlan", [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->name(), "name"));
     ECOPLAN_ASSIGN_OR_RETURN(Plan plan, registry_->GetPlan(plan_id));
     *response->mutable_plan() = ToProto(plan);
@@ -123,7 +159,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::GetPlan(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* RegistryServiceImpl::ListPlans(grpc::CallbackServerContext* ctx,
                                                          const v1::ListPlansRequest* request,
                                                          v1::ListPlansResponse* response) {
-  return Answer(ctx, [&]() -> absl::Status {
+  return Answer(ctx, auth_, "ListPlans", [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(PlanPage page,
                              registry_->ListPlans({request->page_size(), request->page_token()}));
     for (const Plan& plan : page.plans) *response->add_plans() = ToProto(plan, false);
@@ -135,7 +171,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListPlans(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* RegistryServiceImpl::ExportPlan(grpc::CallbackServerContext* ctx,
                                                           const v1::ExportPlanRequest* request,
                                                           v1::ExportPlanResponse* response) {
-  return Answer(ctx, [&]() -> absl::Status {
+  return Answer(ctx, auth_, "ExportPlan", [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->name(), "name"));
     ECOPLAN_ASSIGN_OR_RETURN(PlanExport exported, registry_->ExportPlan(plan_id));
     *response->mutable_plan() = ToProto(exported.plan);
@@ -150,7 +186,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ExportPlan(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* RegistryServiceImpl::GetTask(grpc::CallbackServerContext* ctx,
                                                        const v1::GetTaskRequest* request,
                                                        v1::GetTaskResponse* response) {
-  return Answer(ctx, [&]() -> absl::Status {
+  return Answer(ctx, auth_, "GetTask", [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseTaskName(request->name(), "name"));
     ECOPLAN_ASSIGN_OR_RETURN(Task task, registry_->GetTask(ids.first, ids.second));
     *response->mutable_task() = ToProto(ids.first, task);
@@ -161,7 +197,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::GetTask(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* RegistryServiceImpl::ListTasks(grpc::CallbackServerContext* ctx,
                                                          const v1::ListTasksRequest* request,
                                                          v1::ListTasksResponse* response) {
-  return Answer(ctx, [&]() -> absl::Status {
+  return Answer(ctx, auth_, "ListTasks", [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->parent(), "parent"));
     ECOPLAN_ASSIGN_OR_RETURN(MeasureQueryInput query, QueryFromProto(request->filter()));
     ECOPLAN_ASSIGN_OR_RETURN(
@@ -177,7 +213,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListTasks(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* RegistryServiceImpl::GetMeasure(grpc::CallbackServerContext* ctx,
                                                           const v1::GetMeasureRequest* request,
                                                           v1::GetMeasureResponse* response) {
-  return Answer(ctx, [&]() -> absl::Status {
+  return Answer(ctx, auth_, "GetMeasure", [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->name(), "name"));
     ECOPLAN_ASSIGN_OR_RETURN(auto found, registry_->GetMeasure(ids.first, ids.second));
     *response->mutable_measure() = ToProto(ids.first, found.first, &found.second);
@@ -188,7 +224,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::GetMeasure(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* RegistryServiceImpl::ListMeasures(grpc::CallbackServerContext* ctx,
                                                             const v1::ListMeasuresRequest* request,
                                                             v1::ListMeasuresResponse* response) {
-  return Answer(ctx, [&]() -> absl::Status {
+  return Answer(ctx, auth_, "ListMeasures", [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->parent(), "parent"));
     ECOPLAN_ASSIGN_OR_RETURN(MeasureQueryInput query, QueryFromProto(request->filter()));
     ECOPLAN_ASSIGN_OR_RETURN(
@@ -206,7 +242,9 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListMeasures(grpc::CallbackServer
 grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateMeasure(
     grpc::CallbackServerContext* ctx, const v1::UpdateMeasureRequest* request,
     v1::UpdateMeasureResponse* response) {
-  return AnswerFromWriter(ctx, writer_, [this, ctx, request, response]() -> absl::Status {
+  return AnswerFromWriter(
+      ctx, auth_, "UpdateMeasure", writer_,
+      [this, request, response](const common::Principal& who) -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->measure().name(), "measure.name"));
     MeasureUpdate update;
     update.plan_id = ids.first;
@@ -233,7 +271,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateMeasure(
       }
     }
     ECOPLAN_ASSIGN_OR_RETURN(Measure measure,
-                             registry_->UpdateMeasure(update, ContextOf(ctx, request->request_id())));
+                             registry_->UpdateMeasure(update, ContextOf(who, request->request_id())));
     ECOPLAN_ASSIGN_OR_RETURN(auto found, registry_->GetMeasure(ids.first, measure.id));
     *response->mutable_measure() = ToProto(ids.first, found.first, &found.second);
     return absl::OkStatus();
@@ -244,7 +282,8 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListMeasureRevisions(
     grpc::CallbackServerContext* ctx, const v1::ListMeasureRevisionsRequest* request,
     v1::ListMeasureRevisionsResponse* response) {
   // Revisions are read from disk, so this runs off the gRPC threads too.
-  return AnswerFromWriter(ctx, writer_, [this, request, response]() -> absl::Status {
+  return AnswerFromWriter(
+      ctx, auth_, "ListMeasureRevisions", writer_, [this, request, response]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->name(), "name"));
     ECOPLAN_ASSIGN_OR_RETURN(std::vector<MeasureRevision> revisions,
                              registry_->ListRevisions(ids.first, ids.second));
@@ -256,7 +295,9 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListMeasureRevisions(
 grpc::ServerUnaryReactor* RegistryServiceImpl::CreateSupervisionTask(
     grpc::CallbackServerContext* ctx, const v1::CreateSupervisionTaskRequest* request,
     v1::CreateSupervisionTaskResponse* response) {
-  return AnswerFromWriter(ctx, writer_, [this, ctx, request, response]() -> absl::Status {
+  return AnswerFromWriter(
+      ctx, auth_, "CreateSupervisionTask", writer_,
+      [this, request, response](const common::Principal& who) -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->parent(), "parent"));
     SupervisionTaskDraft draft;
     draft.plan_id = plan_id;
@@ -269,7 +310,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::CreateSupervisionTask(
                                 RefInputsFromProto(m.responsible_organizations())});
     }
     ECOPLAN_ASSIGN_OR_RETURN(Task task, registry_->CreateSupervisionTask(
-                                            draft, ContextOf(ctx, request->request_id())));
+                                            draft, ContextOf(who, request->request_id())));
     *response->mutable_task() = ToProto(plan_id, task);
     return absl::OkStatus();
   });
@@ -278,7 +319,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::CreateSupervisionTask(
 grpc::ServerUnaryReactor* RegistryServiceImpl::GetOrganization(
     grpc::CallbackServerContext* ctx, const v1::GetOrganizationRequest* request,
     v1::GetOrganizationResponse* response) {
-  return Answer(ctx, [&]() -> absl::Status {
+  return Answer(ctx, auth_, "GetOrganization", [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::string org_id, ParseOrganizationName(request->name(), "name"));
     ECOPLAN_ASSIGN_OR_RETURN(Organization org, registry_->GetOrganization(org_id));
     *response->mutable_organization() = ToProto(org);
@@ -289,7 +330,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::GetOrganization(
 grpc::ServerUnaryReactor* RegistryServiceImpl::ListOrganizations(
     grpc::CallbackServerContext* ctx, const v1::ListOrganizationsRequest* request,
     v1::ListOrganizationsResponse* response) {
-  return Answer(ctx, [&]() -> absl::Status {
+  return Answer(ctx, auth_, "ListOrganizations", [&]() -> absl::Status {
     if (request->kind() < 0 || request->kind() > 4) {
       return absl::InvalidArgumentError("kind is not a known organization kind");
     }
@@ -308,7 +349,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListOrganizations(
 grpc::ServerUnaryReactor* RegistryServiceImpl::ResolveOrganization(
     grpc::CallbackServerContext* ctx, const v1::ResolveOrganizationRequest* request,
     v1::ResolveOrganizationResponse* response) {
-  return Answer(ctx, [&]() -> absl::Status {
+  return Answer(ctx, auth_, "ResolveOrganization", [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(Resolution resolution,
                              registry_->ResolveOrganization(request->written_name()));
     *response->mutable_reference() = ToProto(resolution.reference);
@@ -321,6 +362,9 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ResolveOrganization(
 
 grpc::ServerWriteReactor<v1::WatchEventsResponse>* RegistryServiceImpl::WatchEvents(
     grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* request) {
+  absl::StatusOr<common::Principal> who =
+      auth_->Authorize(*ctx, RegistryMethod("WatchEvents"), common::ResourceScope::Any());
+  if (!who.ok()) return new RefusedStream<v1::WatchEventsResponse>(who.status());
   return watch_hub_->NewReactor<v1::WatchEventsResponse>(db_, request->after_sequence());
 }
 

@@ -2,6 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "common/auth/call_authenticator.h"
 #include "common/concurrency/serial_executor.h"
 #include "common/events/watch_events_reactor.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
@@ -12,12 +13,15 @@ namespace ecoplan::registry {
 // gRPC edge of the task registry: maps v1 messages to domain calls and the
 // result back, and nothing else. Reads answer inline from the registry's
 // in-memory view; writes run on `writer` so no gRPC thread waits on disk.
-// WatchEvents streams `db`'s event log through `watch_hub`. All pointers must
-// outlive the service.
+// WatchEvents streams `db`'s event log through `watch_hub`. Every RPC first
+// authenticates and authorizes the caller with `auth` against RegistryPolicy()
+// (UNAUTHENTICATED, PERMISSION_DENIED, RESOURCE_EXHAUSTED); the caller's
+// subject is the actor of each change. All pointers must outlive the service.
 class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
  public:
   RegistryServiceImpl(TaskRegistry* registry, common::SerialExecutor* writer,
-                      common::RocksDb* db, common::WatchEventsHub* watch_hub);
+                      common::RocksDb* db, common::WatchEventsHub* watch_hub,
+                      const common::CallAuthenticator* auth);
 
   grpc::ServerUnaryReactor* ImportPlan(grpc::CallbackServerContext* ctx,
                                        const v1::ImportPlanRequest* request,
@@ -69,6 +73,7 @@ class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
   common::SerialExecutor* const writer_;
   common::RocksDb* const db_;
   common::WatchEventsHub* const watch_hub_;
+  const common::CallAuthenticator* const auth_;
 };
 
 }  // namespace ecoplan::registry

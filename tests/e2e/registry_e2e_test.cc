@@ -29,12 +29,14 @@ const char* const kSeed = ECOPLAN_SEED_PATH;
 
 class RegistryE2eTest : public ::testing::Test {
  protected:
-  // Starts registry_server on a free loopback port with its data in the temp dir.
+  // Starts registry_server on a free loopback port with its data in the temp dir,
+  // in development mode (registry_auth_test covers tokens and TLS).
   void StartServer() {
     const std::string port_file = dir_.Sub(absl::StrCat("port", ++starts_));
     ASSERT_OK_AND_ASSIGN(
         server_, Subprocess::Start({kServer, "--host=127.0.0.1", "--port=0",
-                                    "--port_file=" + port_file, "--db_path=" + dir_.Sub("db")},
+                                    "--port_file=" + port_file, "--db_path=" + dir_.Sub("db"),
+                                    "--insecure_development_mode"},
                                    dir_.Sub("server.log")));
     absl::StatusOr<int> port = WaitForPortFile(port_file, absl::Seconds(30));
     ASSERT_TRUE(port.ok()) << port.status() << "\n" << ReadFile(dir_.Sub("server.log")).value_or("");

@@ -1,0 +1,148 @@
+#include "common/auth/server_security.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/auth/tls.h"
+#include "common/status/status_macros.h"
+
+namespace ecoplan::common {
+
+absl::Status ServerSecurityConfig::Validate() const {
+  const int key_sources = (auth_hs256_secret_file.empty() ? 0 : 1) +
+                          (auth_hs256_secret.empty() ? 0 : 1) +
+                          (auth_public_key_file.empty() ? 0 : 1);
+  if (key_sources > 1) {
+    return absl::InvalidArgumentError(
+        "give one token key: --auth_hs256_secret_file, $ECOPLAN_AUTH_HS256_SECRET or "
+        "--auth_public_key_file");
+  }
+  if (key_sources == 0 && !insecure_development_mode) {
+    return absl::InvalidArgumentError(
+        "no token key: give --auth_hs256_secret_file (or $ECOPLAN_AUTH_HS256_SECRET) or "
+        "--auth_public_key_file with --auth_algorithm RS256|ES256; for a local run only, "
+        "--insecure_development_mode");
+  }
+  TokenAlgorithm algorithm = TokenAlgorithm::kHs256;
+  if (!auth_algorithm.empty()) {
+    absl::StatusOr<TokenAlgorithm> parsed = ParseTokenAlgorithm(auth_algorithm);
+    if (!parsed.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--auth_algorithm: ", parsed.status().message()));
+    }
+    algorithm = *parsed;
+  }
+  if (!auth_public_key_file.empty() && algorithm == TokenAlgorithm::kHs256) {
+    return absl::InvalidArgumentError(
+        "--auth_public_key_file needs --auth_algorithm RS256 or ES256");
+  }
+  if (auth_public_key_file.empty() && key_sources == 1 && algorithm != TokenAlgorithm::kHs256) {
+    return absl::InvalidArgumentError(
+        "an HS256 secret was given but --auth_algorithm is not HS256");
+  }
+  if (auth_issuer.empty()) return absl::InvalidArgumentError("--auth_issuer must not be empty");
+  if (auth_audience.empty()) return absl::InvalidArgumentError("--auth_audience must not be empty");
+  if (auth_clock_skew < absl::ZeroDuration() || auth_clock_skew > absl::Minutes(5)) {
+    return absl::InvalidArgumentError("--auth_clock_skew must be between 0s and 5m");
+  }
+  if (tls_cert_file.empty() != tls_key_file.empty()) {
+    return absl::InvalidArgumentError("--tls_cert_file and --tls_key_file go together");
+  }
+  if (!tls_client_ca_file.empty() && tls_cert_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_client_ca_file (mutual TLS) needs --tls_cert_file and --tls_key_file");
+  }
+  if (!tls_client_service_names.empty() && tls_client_ca_file.empty()) {
+    return absl::InvalidArgumentError("--tls_client_service_names needs --tls_client_ca_file");
+  }
+  if (rate_limit_per_second != 0) {
+    ECOPLAN_RETURN_IF_ERROR(
+        RateLimiter::Validate({rate_limit_per_second, rate_limit_burst, 10000}));
+  } else if (rate_limit_burst < 0) {
+    return absl::InvalidArgumentError("--rate_limit_burst must not be negative");
+  }
+  return absl::OkStatus();
+}
+
+void ServerSecurityConfig::LogEffective(const Logger& logger) const {
+  std::string key = "none";
+  if (!auth_hs256_secret_file.empty())
+    key = absl::StrCat("HS256 secret file ", auth_hs256_secret_file);
+  if (!auth_hs256_secret.empty()) key = "HS256 secret from $ECOPLAN_AUTH_HS256_SECRET";
+  if (!auth_public_key_file.empty()) {
+    key = absl::StrCat(auth_algorithm, " public key file ", auth_public_key_file);
+  }
+  std::string tls = "off (plaintext)";
+  if (!tls_cert_file.empty()) {
+    tls = tls_client_ca_file.empty() ? "on" : "mutual (client certificates required)";
+  }
+  logger.Info(
+      "security",
+      {{"auth_key", key},
+       {"auth_issuer", auth_issuer},
+       {"auth_audience", auth_audience},
+       {"auth_clock_skew", absl::FormatDuration(auth_clock_skew)},
+       {"tls", tls},
+       {"tls_client_service_names", absl::StrJoin(tls_client_service_names, ",")},
+       {"rate_limit", rate_limit_per_second == 0
+                          ? std::string("off")
+                          : absl::StrCat(rate_limit_per_second, "/s burst ", rate_limit_burst)},
+       {"insecure_development_mode", insecure_development_mode}});
+}
+
+absl::StatusOr<ServerSecurity> BuildServerSecurity(const ServerSecurityConfig& config,
+                                                   const PolicyTable* policy, const Clock* clock,
+                                                   MetricsRegistry* metrics, const Logger& logger) {
+  ECOPLAN_RETURN_IF_ERROR(config.Validate());
+  ServerSecurity security;
+  TokenVerifierOptions options;
+  options.issuer = config.auth_issuer;
+  options.audience = config.auth_audience;
+  options.clock_skew = config.auth_clock_skew;
+  bool have_key = true;
+  if (!config.auth_hs256_secret_file.empty()) {
+    ECOPLAN_ASSIGN_OR_RETURN(options.key, ReadSecretFile("--auth_hs256_secret_file",
+                                                         config.auth_hs256_secret_file, 4096));
+    // A trailing newline is an editor's, not the secret's.
+    while (!options.key.empty() && (options.key.back() == '\n' || options.key.back() == '\r')) {
+      options.key.pop_back();
+    }
+  } else if (!config.auth_hs256_secret.empty()) {
+    options.key = config.auth_hs256_secret;
+  } else if (!config.auth_public_key_file.empty()) {
+    ECOPLAN_ASSIGN_OR_RETURN(options.key,
+                             ReadSecretFile("--auth_public_key_file", config.auth_public_key_file));
+    ECOPLAN_ASSIGN_OR_RETURN(options.algorithm, ParseTokenAlgorithm(config.auth_algorithm));
+  } else {
+    have_key = false;
+  }
+  if (have_key) {
+    absl::StatusOr<std::unique_ptr<TokenVerifier>> verifier =
+        TokenVerifier::Create(std::move(options), clock);
+    if (!verifier.ok()) return verifier.status();
+    security.verifier = std::move(*verifier);
+  }
+  if (config.rate_limit_per_second > 0) {
+    security.limiter = std::make_unique<RateLimiter>(
+        RateLimiterOptions{config.rate_limit_per_second, config.rate_limit_burst, 10000}, clock);
+  }
+  CallAuthenticatorOptions auth_options;
+  auth_options.insecure_development_mode = config.insecure_development_mode;
+  auth_options.client_certificate_as_service = !config.tls_client_service_names.empty();
+  auth_options.allowed_client_certificate_names = config.tls_client_service_names;
+  security.authenticator = std::make_unique<CallAuthenticator>(
+      auth_options, security.verifier.get(), policy, security.limiter.get(), metrics, logger);
+  if (!config.tls_cert_file.empty()) {
+    ECOPLAN_ASSIGN_OR_RETURN(security.credentials,
+                             ServerCredentialsFromFiles(config.tls_cert_file, config.tls_key_file,
+                                                        config.tls_client_ca_file));
+  } else {
+    logger.Warn(
+        "TLS is off: serving plaintext; bearer tokens cross the network in the clear unless a "
+        "mesh encrypts it (set --tls_cert_file and --tls_key_file)");
+  }
+  return security;
+}
+
+}  // namespace ecoplan::common
