@@ -148,40 +148,78 @@ std::string QueryFingerprint(absl::string_view parent, const MeasureQuery& query
   return absl::StrFormat("%016x", Fnv1a(canonical));
 }
 
-absl::StatusOr<TaskPage> ListMatchingTasks(const std::vector<Task>& tasks,
-                                           const MeasureQuery& query, absl::string_view parent,
-                                           const PageRequest& page) {
-  absl::StatusOr<int> size = EffectivePageSize(page.page_size, kTaskPageLimits);
+namespace {
+
+// Walks items in position order and keeps those after the token's position,
+// up to the page size, while counting every match for total_size.
+class PageBuilder {
+ public:
+  PageBuilder(std::string fingerprint, std::string after, int size)
+      : fingerprint_(std::move(fingerprint)), after_(std::move(after)), size_(size) {}
+
+  // Counts a matching item at `position`; true when it belongs on this page.
+  bool Take(const std::string& position) {
+    ++total_;
+    if (!after_.empty() && position <= after_) return false;
+    if (taken_ == size_) {
+      more_ = true;
+      return false;
+    }
+    ++taken_;
+    last_ = position;
+    return true;
+  }
+  int total() const { return total_; }
+  // The token of the next page; empty when this page is the last.
+  std::string next_page_token() const {
+    return more_ ? EncodePageToken(fingerprint_, last_) : "";
+  }
+
+ private:
+  const std::string fingerprint_;
+  const std::string after_;
+  const int size_;
+  int taken_ = 0;
+  int total_ = 0;
+  bool more_ = false;
+  std::string last_;
+};
+
+absl::StatusOr<PageBuilder> StartPage(const MeasureQuery& query, absl::string_view parent,
+                                      const PageRequest& page, PageLimits limits) {
+  absl::StatusOr<int> size = EffectivePageSize(page.page_size, limits);
   if (!size.ok()) return size.status();
-  const std::string fingerprint = QueryFingerprint(parent, query);
+  std::string fingerprint = QueryFingerprint(parent, query);
   std::string after;
   if (!page.page_token.empty()) {
     absl::StatusOr<std::string> position = DecodePageToken(page.page_token, fingerprint);
     if (!position.ok()) return position.status();
     after = *std::move(position);
   }
+  return PageBuilder(std::move(fingerprint), std::move(after), *size);
+}
+
+}  // namespace
+
+absl::StatusOr<TaskPage> ListMatchingTasks(const std::vector<Task>& tasks,
+                                           const MeasureQuery& query, absl::string_view parent,
+                                           const PageRequest& page) {
+  absl::StatusOr<PageBuilder> builder = StartPage(query, parent, page, kTaskPageLimits);
+  if (!builder.ok()) return builder.status();
   TaskPage result;
-  std::string last_position;
-  bool more = false;
   for (size_t i = 0; i < tasks.size(); ++i) {
     const Task& task = tasks[i];
-    Task filtered = task;
-    filtered.measures.clear();
+    std::vector<Measure> matching;
     for (const Measure& m : task.measures) {
-      if (Matches(query, task, m)) filtered.measures.push_back(m);
+      if (Matches(query, task, m)) matching.push_back(m);
     }
-    if (filtered.measures.empty()) continue;
-    ++result.total_size;
-    const std::string position = TaskPosition(i);
-    if (!after.empty() && position <= after) continue;
-    if (static_cast<int>(result.tasks.size()) == *size) {
-      more = true;
-      continue;
-    }
+    if (matching.empty() || !builder->Take(TaskPosition(i))) continue;
+    Task filtered = task;
+    filtered.measures = std::move(matching);
     result.tasks.push_back(std::move(filtered));
-    last_position = position;
   }
-  if (more) result.next_page_token = EncodePageToken(fingerprint, last_position);
+  result.total_size = builder->total();
+  result.next_page_token = builder->next_page_token();
   return result;
 }
 
@@ -189,34 +227,19 @@ absl::StatusOr<MeasurePage> ListMatchingMeasures(const std::vector<Task>& tasks,
                                                  const MeasureQuery& query,
                                                  absl::string_view parent,
                                                  const PageRequest& page) {
-  absl::StatusOr<int> size = EffectivePageSize(page.page_size, kMeasurePageLimits);
-  if (!size.ok()) return size.status();
-  const std::string fingerprint = QueryFingerprint(parent, query);
-  std::string after;
-  if (!page.page_token.empty()) {
-    absl::StatusOr<std::string> position = DecodePageToken(page.page_token, fingerprint);
-    if (!position.ok()) return position.status();
-    after = *std::move(position);
-  }
+  absl::StatusOr<PageBuilder> builder = StartPage(query, parent, page, kMeasurePageLimits);
+  if (!builder.ok()) return builder.status();
   MeasurePage result;
-  std::string last_position;
-  bool more = false;
   for (size_t i = 0; i < tasks.size(); ++i) {
     const Task& task = tasks[i];
     for (const Measure& m : task.measures) {
-      if (!Matches(query, task, m)) continue;
-      ++result.total_size;
-      const std::string position = MeasurePosition(i, m.ordinal);
-      if (!after.empty() && position <= after) continue;
-      if (static_cast<int>(result.measures.size()) == *size) {
-        more = true;
-        continue;
+      if (Matches(query, task, m) && builder->Take(MeasurePosition(i, m.ordinal))) {
+        result.measures.emplace_back(m, &task);
       }
-      result.measures.emplace_back(m, &task);
-      last_position = position;
     }
   }
-  if (more) result.next_page_token = EncodePageToken(fingerprint, last_position);
+  result.total_size = builder->total();
+  result.next_page_token = builder->next_page_token();
   return result;
 }
 
