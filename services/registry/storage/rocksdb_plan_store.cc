@@ -13,6 +13,7 @@
 #include "common/status/rocksdb_status.h"
 #include "common/status/status_macros.h"
 #include "common/storage/key_codec.h"
+#include "common/storage/record_io.h"
 #include "services/registry/proto_mapping.h"
 #include "services/registry/storage/registry_storage.pb.h"
 
@@ -54,33 +55,7 @@ std::set<std::string> OrgIdsOf(const Measure& m) {
   return ids;
 }
 
-google::protobuf::Timestamp Now() {
-  return google::protobuf::util::TimeUtil::GetCurrentTime();
-}
-
-template <typename Record>
-absl::Status Parse(const rocksdb::Slice& value, Record* record, absl::string_view what,
-                   const rocksdb::Slice& key) {
-  if (!record->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-    return absl::DataLossError(absl::StrCat("corrupt ", what, " record at key ", key.ToString()));
-  }
-  return absl::OkStatus();
-}
-
-// Calls `fn(key, value)` for every key starting with `prefix` in `cf`, in order.
-template <typename Fn>
-absl::Status ScanPrefix(common::RocksDb* db, absl::string_view cf, absl::string_view prefix,
-                        Fn fn) {
-  rocksdb::ReadOptions options;
-  const std::string end = common::PrefixEnd(prefix);
-  rocksdb::Slice upper(end);
-  if (!end.empty()) options.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db->db()->NewIterator(options, db->Cf(cf)));
-  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
-    ECOPLAN_RETURN_IF_ERROR(fn(it->key(), it->value()));
-  }
-  return common::FromRocksDb(it->status(), absl::StrCat("scan ", cf));
-}
+google::protobuf::Timestamp Now() { return google::protobuf::util::TimeUtil::GetCurrentTime(); }
 
 absl::Status PutTask(rocksdb::WriteBatch& batch, common::RocksDb* db, absl::string_view plan_id,
                      const Task& task) {
@@ -100,8 +75,7 @@ absl::Status PutIndex(rocksdb::WriteBatch& batch, common::RocksDb* db, absl::str
 }
 
 absl::Status PutRequest(rocksdb::WriteBatch& batch, common::RocksDb* db,
-                        const std::optional<RequestRecord>& request,
-                        absl::string_view request_id) {
+                        const std::optional<RequestRecord>& request, absl::string_view request_id) {
   if (!request || request_id.empty()) return absl::OkStatus();
   storage::RequestRecord record;
   record.set_method(request->method);
@@ -109,8 +83,7 @@ absl::Status PutRequest(rocksdb::WriteBatch& batch, common::RocksDb* db,
   record.set_resource(request->resource);
   *record.mutable_time() = Now();
   return common::FromRocksDb(
-      batch.Put(db->Cf(kMeta), RequestKey(request_id), record.SerializeAsString()),
-      "put request");
+      batch.Put(db->Cf(kMeta), RequestKey(request_id), record.SerializeAsString()), "put request");
 }
 
 absl::Status CommitWithEvent(common::RocksDb* db, common::WriteRequest request,
@@ -129,19 +102,19 @@ std::vector<std::string> RocksDbPlanStore::ColumnFamilies() {
 
 absl::StatusOr<std::vector<StoredPlan>> RocksDbPlanStore::LoadPlans() {
   std::vector<StoredPlan> plans;
-  ECOPLAN_RETURN_IF_ERROR(
-      ScanPrefix(db_, kPlans, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
+      *db_, kPlans, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
         storage::PlanRecord record;
-        ECOPLAN_RETURN_IF_ERROR(Parse(value, &record, "plan", key));
+        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "plan", key));
         plans.push_back(StoredPlan{FromProto(record.plan()), {}});
         return absl::OkStatus();
       }));
   for (StoredPlan& plan : plans) {
-    ECOPLAN_RETURN_IF_ERROR(ScanPrefix(
-        db_, kTasks, absl::StrCat(plan.plan.id, "/"),
+    ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
+        *db_, kTasks, absl::StrCat(plan.plan.id, "/"),
         [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
           storage::TaskRecord record;
-          ECOPLAN_RETURN_IF_ERROR(Parse(value, &record, "task", key));
+          ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "task", key));
           plan.tasks.push_back(FromProto(record.task()));
           return absl::OkStatus();
         }));
@@ -151,10 +124,10 @@ absl::StatusOr<std::vector<StoredPlan>> RocksDbPlanStore::LoadPlans() {
 
 absl::StatusOr<std::vector<Organization>> RocksDbPlanStore::LoadOrganizations() {
   std::vector<Organization> orgs;
-  ECOPLAN_RETURN_IF_ERROR(ScanPrefix(
-      db_, kOrganizations, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
+      *db_, kOrganizations, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
         storage::OrganizationRecord record;
-        ECOPLAN_RETURN_IF_ERROR(Parse(value, &record, "organization", key));
+        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "organization", key));
         orgs.push_back(FromProto(record.organization()));
         return absl::OkStatus();
       }));
@@ -163,25 +136,22 @@ absl::StatusOr<std::vector<Organization>> RocksDbPlanStore::LoadOrganizations() 
 
 absl::StatusOr<std::optional<RequestRecord>> RocksDbPlanStore::FindRequest(
     absl::string_view request_id) {
-  absl::StatusOr<std::string> value = db_->Get(kMeta, RequestKey(request_id));
-  if (absl::IsNotFound(value.status())) return std::optional<RequestRecord>();
-  if (!value.ok()) return value.status();
-  storage::RequestRecord record;
-  if (!record.ParseFromString(*value)) {
-    return absl::DataLossError(absl::StrCat("corrupt request record ", request_id));
-  }
+  ECOPLAN_ASSIGN_OR_RETURN(
+      std::optional<storage::RequestRecord> record,
+      common::GetRecord<storage::RequestRecord>(*db_, kMeta, RequestKey(request_id), "request"));
+  if (!record) return std::optional<RequestRecord>();
   return std::optional<RequestRecord>(
-      RequestRecord{record.method(), record.fingerprint(), record.resource()});
+      RequestRecord{record->method(), record->fingerprint(), record->resource()});
 }
 
 absl::StatusOr<std::vector<MeasureRevision>> RocksDbPlanStore::ListRevisions(
     absl::string_view plan_id, absl::string_view measure_id) {
   std::vector<MeasureRevision> revisions;
-  ECOPLAN_RETURN_IF_ERROR(ScanPrefix(
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
       db_, kRevisions, absl::StrCat(plan_id, "/", measure_id, "/"),
       [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
         storage::RevisionRecord record;
-        ECOPLAN_RETURN_IF_ERROR(Parse(value, &record, "revision", key));
+        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "revision", key));
         revisions.push_back(FromProto(record.revision()));
         return absl::OkStatus();
       }));
@@ -192,11 +162,11 @@ absl::StatusOr<std::vector<std::string>> RocksDbPlanStore::MeasuresOfOrganizatio
     absl::string_view org_id) {
   std::vector<std::string> ids;
   const std::string prefix = absl::StrCat(org_id, "/");
-  ECOPLAN_RETURN_IF_ERROR(
-      ScanPrefix(db_, kByOrg, prefix, [&](const rocksdb::Slice& key, const rocksdb::Slice&) {
-        ids.push_back(key.ToString().substr(prefix.size()));
-        return absl::OkStatus();
-      }));
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(*db_, kByOrg, prefix,
+                                             [&](const rocksdb::Slice& key, const rocksdb::Slice&) {
+                                               ids.push_back(key.ToString().substr(prefix.size()));
+                                               return absl::OkStatus();
+                                             }));
   return ids;
 }
 
@@ -209,8 +179,7 @@ absl::Status RocksDbPlanStore::CommitImport(const StoredPlan& plan,
   storage::PlanRecord plan_record;
   *plan_record.mutable_plan() = ToProto(plan.plan);
   ECOPLAN_RETURN_IF_ERROR(common::FromRocksDb(
-      write.batch.Put(db_->Cf(kPlans), plan.plan.id, plan_record.SerializeAsString()),
-      "put plan"));
+      write.batch.Put(db_->Cf(kPlans), plan.plan.id, plan_record.SerializeAsString()), "put plan"));
   for (const Task& task : plan.tasks) {
     ECOPLAN_RETURN_IF_ERROR(PutTask(write.batch, db_, plan.plan.id, task));
     for (const Measure& m : task.measures) {
@@ -271,16 +240,15 @@ absl::Status RocksDbPlanStore::CommitSupervisionTask(absl::string_view plan_id, 
     ECOPLAN_RETURN_IF_ERROR(PutIndex(write.batch, db_, plan_id, m));
   }
   // The plan's summary counts supervision tasks; rewrite it in the same batch.
-  absl::StatusOr<std::string> plan_value = db_->Get(kPlans, plan_id);
-  if (!plan_value.ok()) return plan_value.status();
-  storage::PlanRecord plan_record;
-  if (!plan_record.ParseFromString(*plan_value)) {
-    return absl::DataLossError(absl::StrCat("corrupt plan record ", plan_id));
-  }
+  ECOPLAN_ASSIGN_OR_RETURN(std::optional<storage::PlanRecord> found,
+                           common::GetRecord<storage::PlanRecord>(*db_, kPlans, plan_id, "plan"));
+  if (!found) return absl::NotFoundError(absl::StrCat("plan ", plan_id, " is not stored"));
+  storage::PlanRecord plan_record = *std::move(found);
   v1::PlanSummary* summary = plan_record.mutable_plan()->mutable_summary();
   summary->set_supervision_task_count(summary->supervision_task_count() + 1);
   ECOPLAN_RETURN_IF_ERROR(common::FromRocksDb(
-      write.batch.Put(db_->Cf(kPlans), std::string(plan_id), plan_record.SerializeAsString()), "put plan"));
+      write.batch.Put(db_->Cf(kPlans), std::string(plan_id), plan_record.SerializeAsString()),
+      "put plan"));
   ECOPLAN_RETURN_IF_ERROR(PutRequest(write.batch, db_, request, context.request_id));
   v1::SupervisionTaskCreated payload;
   *payload.mutable_task() = ToProto(plan_id, event.task);
