@@ -148,7 +148,7 @@ absl::StatusOr<std::vector<MeasureRevision>> RocksDbPlanStore::ListRevisions(
     absl::string_view plan_id, absl::string_view measure_id) {
   std::vector<MeasureRevision> revisions;
   ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
-      db_, kRevisions, absl::StrCat(plan_id, "/", measure_id, "/"),
+      *db_, kRevisions, absl::StrCat(plan_id, "/", measure_id, "/"),
       [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
         storage::RevisionRecord record;
         ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "revision", key));
