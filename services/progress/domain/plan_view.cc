@@ -43,9 +43,19 @@ void PlanDirectory::SetConnected(bool connected) {
   connected_ = connected;
 }
 
-bool PlanDirectory::connected() const {
+void PlanDirectory::SetConnectedProbe(std::function<bool()> probe) {
   absl::MutexLock lock(&mu_);
-  return connected_;
+  probe_ = std::move(probe);
+}
+
+bool PlanDirectory::connected() const {
+  std::function<bool()> probe;
+  {
+    absl::MutexLock lock(&mu_);
+    if (!probe_) return connected_;
+    probe = probe_;
+  }
+  return probe();
 }
 
 void PlanDirectory::Put(std::shared_ptr<const PlanInfo> plan) {
@@ -63,10 +73,9 @@ std::shared_ptr<const PlanInfo> PlanDirectory::Find(absl::string_view plan_id) c
 
 absl::StatusOr<std::shared_ptr<const PlanInfo>> PlanDirectory::Get(
     absl::string_view plan_id) const {
-  absl::MutexLock lock(&mu_);
-  auto it = plans_->find(std::string(plan_id));
-  if (it != plans_->end()) return it->second;
-  if (connected_) {
+  std::shared_ptr<const PlanInfo> plan = Find(plan_id);
+  if (plan != nullptr) return plan;
+  if (connected()) {
     return absl::NotFoundError(absl::StrCat("plan \"plans/", plan_id, "\" does not exist"));
   }
   return absl::UnavailableError(absl::StrCat(

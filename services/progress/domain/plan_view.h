@@ -4,6 +4,7 @@
 // and who owns each measure. Fed from the registry's WatchEvents (see
 // registry_view_updater.h); never fetched inside a request.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -61,8 +62,10 @@ struct PlanInfo {
 // the follower). Thread-safe.
 class PlanDirectory {
  public:
-  // Whether the registry's event stream is connected now (set by the follower).
+  // Whether the registry's event stream is connected now: `probe` (the
+  // follower's connected()) when set, else the flag of SetConnected (tests).
   void SetConnected(bool connected);
+  void SetConnectedProbe(std::function<bool()> probe);
   bool connected() const;
 
   // Replaces or adds one plan.
@@ -78,6 +81,7 @@ class PlanDirectory {
  private:
   mutable absl::Mutex mu_;
   bool connected_ ABSL_GUARDED_BY(mu_) = false;
+  std::function<bool()> probe_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<const std::map<std::string, std::shared_ptr<const PlanInfo>>> plans_
       ABSL_GUARDED_BY(mu_) = std::make_shared<std::map<std::string, std::shared_ptr<const PlanInfo>>>();
 };

@@ -1,0 +1,184 @@
+// progress_server: monthly progress reports. Flags → ProgressConfig → RocksDb
+// → RocksDbReportStore → ProgressRecorder → ProgressServiceImpl →
+// RunningServer, plus an EventFollower that keeps the view of the registry
+// current, until SIGTERM or SIGINT.
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/concurrency/serial_executor.h"
+#include "common/events/event_follower.h"
+#include "common/events/watch_events_reactor.h"
+#include "common/log/log.h"
+#include "common/server/run_server.h"
+#include "common/storage/rocksdb_db.h"
+#include "common/time/clock.h"
+#include "services/progress/config.h"
+#include "services/progress/domain/progress_recorder.h"
+#include "services/progress/progress_service_impl.h"
+#include "services/progress/registry_view_updater.h"
+#include "services/progress/storage/rocksdb_report_store.h"
+
+namespace {
+
+std::string EnvOr(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+int EnvIntOr(const char* name, int fallback) {
+  int value = 0;
+  const char* text = std::getenv(name);
+  return text != nullptr && absl::SimpleAtoi(text, &value) ? value : fallback;
+}
+
+}  // namespace
+
+ABSL_FLAG(std::string, host, EnvOr("ECOPLAN_HOST", "127.0.0.1"),
+          "Address to listen on (env ECOPLAN_HOST); 0.0.0.0 in containers");
+ABSL_FLAG(int, port, EnvIntOr("ECOPLAN_PROGRESS_PORT", 50052),
+          "gRPC port (env ECOPLAN_PROGRESS_PORT); 0 picks a free port");
+ABSL_FLAG(int, metrics_port, EnvIntOr("ECOPLAN_METRICS_PORT", 0),
+          "HTTP port of /metrics (env ECOPLAN_METRICS_PORT); 0 disables it");
+ABSL_FLAG(std::string, db_path, EnvOr("ECOPLAN_DB_PATH", "var/progress"),
+          "RocksDB directory (env ECOPLAN_DB_PATH)");
+ABSL_FLAG(std::string, registry, EnvOr("ECOPLAN_REGISTRY_ADDRESS", "127.0.0.1:50051"),
+          "Address of the registry whose events this service follows (env "
+          "ECOPLAN_REGISTRY_ADDRESS)");
+ABSL_FLAG(int, max_message_bytes, 8 << 20, "Largest request or response, in bytes");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "How long in-flight calls may run on after SIGTERM");
+ABSL_FLAG(absl::Duration, registry_max_backoff, absl::Seconds(10),
+          "Longest wait between reconnection attempts to the registry");
+ABSL_FLAG(std::string, port_file, "",
+          "If set, the bound gRPC port is written to this file once serving (for scripts and tests)");
+
+int main(int argc, char** argv) {
+  namespace progress = ::ecoplan::progress;
+  namespace common = ::ecoplan::common;
+  namespace rv1 = ::ecoplan::registry::v1;
+  common::BlockTerminationSignals();
+  absl::SetProgramUsageMessage("ecoplan progress submission server");
+  absl::ParseCommandLine(argc, argv);
+  common::Logger log("progress");
+
+  progress::ProgressConfig config;
+  config.host = absl::GetFlag(FLAGS_host);
+  config.port = absl::GetFlag(FLAGS_port);
+  config.metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  config.db_path = absl::GetFlag(FLAGS_db_path);
+  config.registry_address = absl::GetFlag(FLAGS_registry);
+  config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  config.registry_max_backoff = absl::GetFlag(FLAGS_registry_max_backoff);
+  config.port_file = absl::GetFlag(FLAGS_port_file);
+  if (absl::Status valid = config.Validate(); !valid.ok()) {
+    log.Error("invalid configuration", {{"error", std::string(valid.message())}});
+    return 2;
+  }
+  log.Info("starting", {{"host", config.host},
+                        {"port", config.port},
+                        {"metrics_port", config.metrics_port},
+                        {"db_path", config.db_path},
+                        {"registry", config.registry_address},
+                        {"max_message_bytes", config.max_message_bytes},
+                        {"shutdown_grace", absl::FormatDuration(config.shutdown_grace)}});
+
+  common::RealClock clock;
+  common::RocksDbOptions db_options;
+  db_options.path = config.db_path;
+  db_options.column_families = progress::RocksDbReportStore::ColumnFamilies();
+  db_options.event_source = progress::RocksDbReportStore::kEventSource;
+  absl::StatusOr<std::unique_ptr<common::RocksDb>> db = common::RocksDb::Open(db_options);
+  if (!db.ok()) {
+    log.Error("cannot open database",
+              {{"db_path", config.db_path}, {"error", db.status().ToString()}});
+    return 1;
+  }
+  progress::RocksDbReportStore store(db->get());
+  progress::PlanDirectory plans;
+
+  // The registry: followed through its events; ExportPlan is called only on
+  // the follower's thread.
+  std::shared_ptr<grpc::Channel> registry_channel =
+      grpc::CreateChannel(config.registry_address, grpc::InsecureChannelCredentials());
+  std::unique_ptr<rv1::RegistryService::Stub> registry = rv1::RegistryService::NewStub(registry_channel);
+  progress::RegistryViewUpdater updater(&store, &plans, registry.get(), absl::Seconds(30), log);
+  if (absl::Status loaded = updater.LoadStoredViews(); !loaded.ok()) {
+    log.Error("cannot load the registry view", {{"error", loaded.ToString()}});
+    return 1;
+  }
+
+  common::SerialExecutor reader;      // scans for list and status queries
+  common::SerialExecutor contention;  // writes that waited for another write to the same report
+  progress::ProgressRecorder recorder(&store, &plans, &clock,
+                                      [&contention](std::function<void()> fn) {
+                                        contention.Submit(std::move(fn));
+                                      });
+  if (absl::Status loaded = recorder.Load(); !loaded.ok()) {
+    log.Error("cannot load calendars", {{"error", loaded.ToString()}});
+    return 1;
+  }
+
+  common::EventFollowerOptions follow_options;
+  follow_options.name = "registry";
+  follow_options.max_backoff = config.registry_max_backoff;
+  follow_options.channel_ready = [registry_channel] {
+    return registry_channel->GetState(false) == GRPC_CHANNEL_READY;
+  };
+  follow_options.on_error = [&log](const absl::Status& status) {
+    log.Warn("registry event stream interrupted; reconnecting", {{"error", status.ToString()}});
+  };
+  common::EventFollower follower(
+      db->get(), follow_options,
+      common::MakeWatchEventsOpener<rv1::WatchEventsRequest, rv1::WatchEventsResponse>(
+          registry.get()),
+      [&updater](const ecoplan::common::v1::Event& event) { return updater.Handle(event); });
+  plans.SetConnectedProbe([&follower] { return follower.connected(); });
+  if (absl::Status started = follower.Start(); !started.ok()) {
+    log.Error("cannot follow the registry", {{"error", started.ToString()}});
+    return 1;
+  }
+
+  common::WatchEventsHub watch_hub;
+  progress::ProgressServiceImpl service(&recorder, &reader, db->get(), &watch_hub);
+
+  common::ServerOptions server_options;
+  server_options.host = config.host;
+  server_options.port = config.port;
+  server_options.metrics_port = config.metrics_port;
+  server_options.max_receive_message_bytes = config.max_message_bytes;
+  server_options.max_send_message_bytes = config.max_message_bytes;
+  server_options.shutdown_grace = config.shutdown_grace;
+  server_options.service_name = "progress";
+  absl::StatusOr<std::unique_ptr<common::RunningServer>> server =
+      common::RunningServer::Start(server_options, {&service});
+  if (!server.ok()) {
+    log.Error("cannot start server", {{"error", server.status().ToString()}});
+    return 1;
+  }
+  const int port = (*server)->port();
+  if (!config.port_file.empty()) {
+    const std::string tmp = config.port_file + ".tmp";
+    std::ofstream(tmp) << port << "\n";
+    std::filesystem::rename(tmp, config.port_file);
+  }
+  log.Info("serving", {{"address", absl::StrCat(config.host, ":", port)},
+                       {"registry_cursor", follower.cursor()}});
+
+  common::RunUntilSignal(**server, [&] {
+    watch_hub.Shutdown();
+    follower.Stop();
+  });
+  log.Info("stopped", {});
+  return 0;
+}

@@ -1,0 +1,494 @@
+#include "services/progress/progress_service_impl.h"
+
+#include <memory>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+#include "services/progress/proto_mapping.h"
+
+namespace ecoplan::progress {
+namespace {
+
+// Finishes a unary call with the outcome of `fn`, run inline (point reads and
+// in-memory state only).
+template <typename Fn>
+grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* ctx, Fn fn) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(common::ToGrpcStatus(fn()));
+  return reactor;
+}
+
+// Same, but `fn` runs on `reader` because it scans the database.
+template <typename Fn>
+grpc::ServerUnaryReactor* AnswerFromReader(grpc::CallbackServerContext* ctx,
+                                           common::SerialExecutor* reader, Fn fn) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reader->Submit([reactor, fn = std::move(fn)]() mutable {
+    reactor->Finish(common::ToGrpcStatus(fn()));
+  });
+  return reactor;
+}
+
+// Starts a write: `start(done)` calls the recorder; `done(result)` fills the
+// response and finishes the reactor (on whatever thread the commit ends).
+template <typename T, typename Start, typename Fill>
+grpc::ServerUnaryReactor* Write(grpc::CallbackServerContext* ctx, Start start, Fill fill) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  start([reactor, fill = std::move(fill)](absl::StatusOr<T> result) {
+    if (result.ok()) fill(*result);
+    reactor->Finish(common::ToGrpcStatus(result.status()));
+  });
+  return reactor;
+}
+
+// Who is calling. The actor and request id come from the request until
+// authentication (issue 7) fills the role and organization from the token.
+Caller CallerOf(grpc::CallbackServerContext*, const std::string& actor,
+                const std::string& request_id) {
+  Caller caller;
+  caller.role = Caller::Role::kUnverified;
+  caller.actor = actor;
+  caller.request_id = request_id;
+  return caller;
+}
+
+void Rejected(grpc::ServerUnaryReactor* reactor, const absl::Status& status) {
+  reactor->Finish(common::ToGrpcStatus(status));
+}
+
+template <typename Enum>
+absl::Status CheckEnum(int value, int max, absl::string_view field) {
+  if (value < 0 || value > max) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is not a known value: ", value));
+  }
+  return absl::OkStatus();
+}
+
+v1::GetMeasureProgressResponse ProgressToProto(const std::string& plan_id,
+                                               const MeasureProgress& p) {
+  v1::GetMeasureProgressResponse out;
+  out.set_measure(MeasureName(plan_id, p.measure.id));
+  out.set_measure_text(p.measure.text);
+  auto* d = out.mutable_original_deadline();
+  d->set_raw(p.measure.deadline_raw);
+  d->set_kind(static_cast<ecoplan::common::v1::DeadlineKind>(p.measure.deadline_kind));
+  if (p.measure.window_start) *d->mutable_window_start() = ToProto(*p.measure.window_start);
+  if (p.measure.due) *d->mutable_due_date() = ToProto(*p.measure.due);
+  if (p.effective_due) *out.mutable_effective_due_date() = ToProto(*p.effective_due);
+  out.set_overdue(p.overdue);
+  out.set_completed(p.completed);
+  for (const OrgProgress& o : p.organizations) {
+    v1::OrganizationProgress* po = out.add_organizations();
+    po->set_organization(OrganizationName(o.org_id));
+    po->set_organization_display_name(o.org_name);
+    po->set_lead(o.lead);
+    if (!o.report_id.empty()) po->set_report(ReportName(plan_id, o.report_id));
+    po->set_period(o.period);
+    if (o.entry) *po->mutable_entry() = ToProto(plan_id, *o.entry);
+  }
+  for (const Extension& e : p.extensions) *out.add_extensions() = ToProto(e);
+  for (const Completion& c : p.completions) *out.add_completions() = ToProto(c);
+  return out;
+}
+
+}  // namespace
+
+ProgressServiceImpl::ProgressServiceImpl(ProgressRecorder* recorder, common::SerialExecutor* reader,
+                                         common::RocksDb* db, common::WatchEventsHub* watch_hub)
+    : recorder_(recorder), reader_(reader), db_(db), watch_hub_(watch_hub) {}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::SubmitReport(grpc::CallbackServerContext* ctx,
+                                                            const v1::SubmitReportRequest* request,
+                                                            v1::SubmitReportResponse* response) {
+  absl::StatusOr<ReportSubmission> submission = [&]() -> absl::StatusOr<ReportSubmission> {
+    ReportSubmission s;
+    ECOPLAN_ASSIGN_OR_RETURN(s.plan_id, ParsePlanName(request->parent(), "parent"));
+    ECOPLAN_ASSIGN_OR_RETURN(s.org_id, ParseOrganizationName(request->organization(), "organization"));
+    s.period = request->period();
+    if (request->entries_size() > static_cast<int>(kMaxEntries)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("entries: ", request->entries_size(), " entries; at most ", kMaxEntries));
+    }
+    for (int i = 0; i < request->entries_size(); ++i) {
+      ECOPLAN_ASSIGN_OR_RETURN(ReportEntry e, FromProto(s.plan_id, request->entries(i),
+                                                        absl::StrCat("entries[", i, "]")));
+      s.entries.push_back(std::move(e));
+    }
+    s.summary = request->summary();
+    s.draft = request->draft();
+    s.etag = request->etag();
+    return s;
+  }();
+  if (!submission.ok()) {
+    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+    Rejected(reactor, submission.status());
+    return reactor;
+  }
+  return Write<Report>(
+      ctx,
+      [&](Callback<Report> done) {
+        recorder_->SubmitReport(*submission, CallerOf(ctx, request->actor(), request->request_id()),
+                                std::move(done));
+      },
+      [response](const Report& r) { *response->mutable_report() = ToProto(r); });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::GetReport(grpc::CallbackServerContext* ctx,
+                                                         const v1::GetReportRequest* request,
+                                                         v1::GetReportResponse* response) {
+  return Answer(ctx, [&]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseReportName(request->name(), "name"));
+    ECOPLAN_ASSIGN_OR_RETURN(Report r, recorder_->GetReport(ids.first, ids.second));
+    *response->mutable_report() = ToProto(r);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::ListReports(grpc::CallbackServerContext* ctx,
+                                                           const v1::ListReportsRequest* request,
+                                                           v1::ListReportsResponse* response) {
+  return AnswerFromReader(ctx, reader_, [this, request, response]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->parent(), "parent"));
+    ReportFilter filter;
+    if (!request->organization().empty()) {
+      ECOPLAN_ASSIGN_OR_RETURN(filter.org_id,
+                               ParseOrganizationName(request->organization(), "organization"));
+    }
+    filter.period = request->period();
+    if (!request->measure().empty()) {
+      ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->measure(), "measure"));
+      filter.measure_id = ids.second;
+    }
+    ECOPLAN_RETURN_IF_ERROR(CheckEnum<v1::ReportState>(request->state(), 4, "state"));
+    ECOPLAN_RETURN_IF_ERROR(CheckEnum<v1::MeasureStatus>(request->entry_status(), 5, "entry_status"));
+    ECOPLAN_RETURN_IF_ERROR(CheckEnum<v1::Timeliness>(request->timeliness(), 2, "timeliness"));
+    filter.state = static_cast<ReportState>(request->state());
+    filter.entry_status = static_cast<MeasureStatus>(request->entry_status());
+    filter.timeliness = static_cast<Timeliness>(request->timeliness());
+    ECOPLAN_ASSIGN_OR_RETURN(
+        ReportPage page,
+        recorder_->ListReports(plan_id, filter, {request->page_size(), request->page_token()}));
+    for (const Report& r : page.reports) *response->add_reports() = ToProto(r);
+    response->set_next_page_token(page.next_page_token);
+    response->set_total_size(page.total_size);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::ListReportRevisions(
+    grpc::CallbackServerContext* ctx, const v1::ListReportRevisionsRequest* request,
+    v1::ListReportRevisionsResponse* response) {
+  return AnswerFromReader(ctx, reader_, [this, request, response]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseReportName(request->name(), "name"));
+    ECOPLAN_ASSIGN_OR_RETURN(std::vector<ReportRevision> revisions,
+                             recorder_->ListRevisions(ids.first, ids.second));
+    for (const ReportRevision& r : revisions) *response->add_revisions() = ToProto(r);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::AcceptReport(grpc::CallbackServerContext* ctx,
+                                                            const v1::AcceptReportRequest* request,
+                                                            v1::AcceptReportResponse* response) {
+  absl::StatusOr<std::pair<std::string, std::string>> ids = ParseReportName(request->name(), "name");
+  if (!ids.ok()) return Answer(ctx, [&] { return ids.status(); });
+  return Write<Report>(
+      ctx,
+      [&](Callback<Report> done) {
+        recorder_->ReviewReport(ids->first, ids->second, /*accept=*/true, request->etag(),
+                                request->comment(),
+                                CallerOf(ctx, request->actor(), request->request_id()),
+                                std::move(done));
+      },
+      [response](const Report& r) { *response->mutable_report() = ToProto(r); });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::ReturnReport(grpc::CallbackServerContext* ctx,
+                                                            const v1::ReturnReportRequest* request,
+                                                            v1::ReturnReportResponse* response) {
+  absl::StatusOr<std::pair<std::string, std::string>> ids = ParseReportName(request->name(), "name");
+  if (!ids.ok()) return Answer(ctx, [&] { return ids.status(); });
+  return Write<Report>(
+      ctx,
+      [&](Callback<Report> done) {
+        recorder_->ReviewReport(ids->first, ids->second, /*accept=*/false, request->etag(),
+                                request->comment(),
+                                CallerOf(ctx, request->actor(), request->request_id()),
+                                std::move(done));
+      },
+      [response](const Report& r) { *response->mutable_report() = ToProto(r); });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::GetSubmissionStatus(
+    grpc::CallbackServerContext* ctx, const v1::GetSubmissionStatusRequest* request,
+    v1::GetSubmissionStatusResponse* response) {
+  return AnswerFromReader(ctx, reader_, [this, request, response]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->plan(), "plan"));
+    ECOPLAN_ASSIGN_OR_RETURN(SubmissionStatus status,
+                             recorder_->GetSubmissionStatus(plan_id, request->period()));
+    response->set_period(status.due.period.ToString());
+    *response->mutable_due() = ToProto(status.due);
+    for (const OrgSubmission& o : status.organizations) {
+      v1::OrganizationSubmission* po = response->add_organizations();
+      po->set_organization(OrganizationName(o.org_id));
+      po->set_organization_display_name(o.org_name);
+      po->set_state(static_cast<v1::SubmissionState>(o.state));
+      if (!o.report_id.empty()) po->set_report(ReportName(plan_id, o.report_id));
+      po->set_report_state(static_cast<v1::ReportState>(o.report_state));
+      po->set_owned_measure_count(o.owned_measure_count);
+      for (const std::string& m : o.measures_without_entry) {
+        po->add_measures_without_entry(MeasureName(plan_id, m));
+      }
+      if (o.state == SubmissionState::kLate) {
+        po->mutable_lateness()->set_seconds(absl::ToInt64Seconds(o.lateness));
+      }
+    }
+    response->set_on_time_count(status.on_time);
+    response->set_late_count(status.late);
+    response->set_draft_only_count(status.draft_only);
+    response->set_missing_count(status.missing);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::GetMeasureProgress(
+    grpc::CallbackServerContext* ctx, const v1::GetMeasureProgressRequest* request,
+    v1::GetMeasureProgressResponse* response) {
+  return AnswerFromReader(ctx, reader_, [this, request, response]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->measure(), "measure"));
+    ECOPLAN_ASSIGN_OR_RETURN(MeasureProgress p,
+                             recorder_->GetMeasureProgress(ids.first, ids.second));
+    *response = ProgressToProto(ids.first, p);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::ListMeasureHistory(
+    grpc::CallbackServerContext* ctx, const v1::ListMeasureHistoryRequest* request,
+    v1::ListMeasureHistoryResponse* response) {
+  return AnswerFromReader(ctx, reader_, [this, request, response]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->measure(), "measure"));
+    std::string org_id;
+    if (!request->organization().empty()) {
+      ECOPLAN_ASSIGN_OR_RETURN(org_id,
+                               ParseOrganizationName(request->organization(), "organization"));
+    }
+    ECOPLAN_ASSIGN_OR_RETURN(std::vector<HistoryItem> items,
+                             recorder_->ListMeasureHistory(ids.first, ids.second, org_id));
+    for (const HistoryItem& item : items) {
+      v1::MeasureHistoryItem* p = response->add_items();
+      p->set_period(item.period);
+      p->set_organization(OrganizationName(item.org_id));
+      p->set_report(ReportName(ids.first, item.report_id));
+      p->set_report_state(static_cast<v1::ReportState>(item.report_state));
+      *p->mutable_entry() = ToProto(ids.first, item.entry);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::RequestExtension(
+    grpc::CallbackServerContext* ctx, const v1::RequestExtensionRequest* request,
+    v1::RequestExtensionResponse* response) {
+  struct Parsed {
+    std::pair<std::string, std::string> ids;
+    std::string org_id;
+    absl::CivilDay day;
+  };
+  absl::StatusOr<Parsed> parsed = [&]() -> absl::StatusOr<Parsed> {
+    Parsed p;
+    ECOPLAN_ASSIGN_OR_RETURN(p.ids, ParseMeasureName(request->measure(), "measure"));
+    ECOPLAN_ASSIGN_OR_RETURN(p.org_id, ParseOrganizationName(request->organization(), "organization"));
+    if (!request->has_requested_due_date()) {
+      return absl::InvalidArgumentError("requested_due_date is required");
+    }
+    ECOPLAN_ASSIGN_OR_RETURN(p.day, DateFromProto(request->requested_due_date(), "requested_due_date"));
+    return p;
+  }();
+  if (!parsed.ok()) return Answer(ctx, [&] { return parsed.status(); });
+  return Write<Extension>(
+      ctx,
+      [&](Callback<Extension> done) {
+        recorder_->RequestExtension(parsed->ids.first, parsed->ids.second, parsed->org_id,
+                                    parsed->day, request->reason(),
+                                    CallerOf(ctx, request->actor(), request->request_id()),
+                                    std::move(done));
+      },
+      [response](const Extension& e) { *response->mutable_extension() = ToProto(e); });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::DecideExtension(
+    grpc::CallbackServerContext* ctx, const v1::DecideExtensionRequest* request,
+    v1::DecideExtensionResponse* response) {
+  auto ids = ParseMeasureChildName(request->name(), "extensions", "name");
+  if (!ids.ok()) return Answer(ctx, [&] { return ids.status(); });
+  if (request->decision() != v1::DECISION_APPROVE && request->decision() != v1::DECISION_REJECT) {
+    return Answer(ctx, [] {
+      return absl::InvalidArgumentError("decision is required: DECISION_APPROVE or DECISION_REJECT");
+    });
+  }
+  return Write<Extension>(
+      ctx,
+      [&](Callback<Extension> done) {
+        recorder_->DecideExtension(std::get<0>(*ids), std::get<1>(*ids), std::get<2>(*ids),
+                                   request->decision() == v1::DECISION_APPROVE, request->comment(),
+                                   CallerOf(ctx, request->actor(), request->request_id()),
+                                   std::move(done));
+      },
+      [response](const Extension& e) { *response->mutable_extension() = ToProto(e); });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::ListExtensions(
+    grpc::CallbackServerContext* ctx, const v1::ListExtensionsRequest* request,
+    v1::ListExtensionsResponse* response) {
+  return AnswerFromReader(ctx, reader_, [this, request, response]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParsePlanOrMeasure(request->parent(), "parent"));
+    ECOPLAN_RETURN_IF_ERROR(CheckEnum<v1::ExtensionState>(request->state(), 3, "state"));
+    ECOPLAN_ASSIGN_OR_RETURN(
+        std::vector<Extension> list,
+        recorder_->ListExtensions(ids.first, ids.second,
+                                  static_cast<ExtensionState>(request->state())));
+    for (const Extension& e : list) *response->add_extensions() = ToProto(e);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::DeclareCompletion(
+    grpc::CallbackServerContext* ctx, const v1::DeclareCompletionRequest* request,
+    v1::DeclareCompletionResponse* response) {
+  auto ids = ParseMeasureName(request->measure(), "measure");
+  if (!ids.ok()) return Answer(ctx, [&] { return ids.status(); });
+  auto org = ParseOrganizationName(request->organization(), "organization");
+  if (!org.ok()) return Answer(ctx, [&] { return org.status(); });
+  return Write<Completion>(
+      ctx,
+      [&](Callback<Completion> done) {
+        recorder_->DeclareCompletion(
+            ids->first, ids->second, *org, request->description(),
+            std::vector<std::string>(request->evidence_links().begin(),
+                                     request->evidence_links().end()),
+            CallerOf(ctx, request->actor(), request->request_id()), std::move(done));
+      },
+      [response](const Completion& c) { *response->mutable_completion() = ToProto(c); });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::ConfirmCompletion(
+    grpc::CallbackServerContext* ctx, const v1::ConfirmCompletionRequest* request,
+    v1::ConfirmCompletionResponse* response) {
+  auto ids = ParseMeasureChildName(request->name(), "completions", "name");
+  if (!ids.ok()) return Answer(ctx, [&] { return ids.status(); });
+  return Write<Completion>(
+      ctx,
+      [&](Callback<Completion> done) {
+        recorder_->DecideCompletion(std::get<0>(*ids), std::get<1>(*ids), std::get<2>(*ids), true,
+                                    request->comment(),
+                                    CallerOf(ctx, request->actor(), request->request_id()),
+                                    std::move(done));
+      },
+      [response](const Completion& c) { *response->mutable_completion() = ToProto(c); });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::RejectCompletion(
+    grpc::CallbackServerContext* ctx, const v1::RejectCompletionRequest* request,
+    v1::RejectCompletionResponse* response) {
+  auto ids = ParseMeasureChildName(request->name(), "completions", "name");
+  if (!ids.ok()) return Answer(ctx, [&] { return ids.status(); });
+  return Write<Completion>(
+      ctx,
+      [&](Callback<Completion> done) {
+        recorder_->DecideCompletion(std::get<0>(*ids), std::get<1>(*ids), std::get<2>(*ids), false,
+                                    request->comment(),
+                                    CallerOf(ctx, request->actor(), request->request_id()),
+                                    std::move(done));
+      },
+      [response](const Completion& c) { *response->mutable_completion() = ToProto(c); });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::ListCompletions(
+    grpc::CallbackServerContext* ctx, const v1::ListCompletionsRequest* request,
+    v1::ListCompletionsResponse* response) {
+  return AnswerFromReader(ctx, reader_, [this, request, response]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParsePlanOrMeasure(request->parent(), "parent"));
+    ECOPLAN_RETURN_IF_ERROR(CheckEnum<v1::CompletionState>(request->state(), 3, "state"));
+    ECOPLAN_ASSIGN_OR_RETURN(
+        std::vector<Completion> list,
+        recorder_->ListCompletions(ids.first, ids.second,
+                                   static_cast<CompletionState>(request->state())));
+    for (const Completion& c : list) *response->add_completions() = ToProto(c);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::GetReportingCalendar(
+    grpc::CallbackServerContext* ctx, const v1::GetReportingCalendarRequest* request,
+    v1::GetReportingCalendarResponse* response) {
+  return Answer(ctx, [&]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParseCalendarName(request->name(), "name"));
+    ECOPLAN_ASSIGN_OR_RETURN(CalendarView view, recorder_->GetCalendar(plan_id));
+    *response->mutable_calendar() = ToProto(plan_id, view);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::UpdateReportingCalendar(
+    grpc::CallbackServerContext* ctx, const v1::UpdateReportingCalendarRequest* request,
+    v1::UpdateReportingCalendarResponse* response) {
+  auto plan_id = ParseCalendarName(request->calendar().name(), "calendar.name");
+  if (!plan_id.ok()) return Answer(ctx, [&] { return plan_id.status(); });
+  if (!request->calendar().has_monthly_due() ||
+      request->calendar().monthly_due().rule_case() == v1::DueRule::RULE_NOT_SET) {
+    return Answer(ctx, [] {
+      return absl::InvalidArgumentError(
+          "calendar.monthly_due is required: day_of_month or nth_working_day");
+    });
+  }
+  CalendarRule rule = FromProto(request->calendar());
+  if (request->calendar().has_summary_due() &&
+      request->calendar().summary_due().rule_case() == v1::DueRule::RULE_NOT_SET) {
+    rule.summary_due.reset();
+  }
+  return Write<CalendarView>(
+      ctx,
+      [&](Callback<CalendarView> done) {
+        recorder_->UpdateCalendar(*plan_id, rule, request->etag(),
+                                  CallerOf(ctx, request->actor(), request->request_id()),
+                                  std::move(done));
+      },
+      [response, id = *plan_id](const CalendarView& v) {
+        *response->mutable_calendar() = ToProto(id, v);
+      });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::LoadHolidays(grpc::CallbackServerContext* ctx,
+                                                            const v1::LoadHolidaysRequest* request,
+                                                            v1::LoadHolidaysResponse* response) {
+  absl::StatusOr<HolidayYear> year = FromProto(request->holidays());
+  if (!year.ok()) return Answer(ctx, [&] { return year.status(); });
+  return Write<HolidayYear>(
+      ctx,
+      [&](Callback<HolidayYear> done) {
+        recorder_->LoadHolidays(*year, CallerOf(ctx, request->actor(), request->request_id()),
+                                std::move(done));
+      },
+      [response](const HolidayYear& y) { *response->mutable_holidays() = ToProto(y); });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::GetHolidays(grpc::CallbackServerContext* ctx,
+                                                           const v1::GetHolidaysRequest* request,
+                                                           v1::GetHolidaysResponse* response) {
+  return Answer(ctx, [&]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(int year, ParseHolidaysName(request->name(), "name"));
+    ECOPLAN_ASSIGN_OR_RETURN(HolidayYear h, recorder_->GetHolidays(year));
+    *response->mutable_holidays() = ToProto(h);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerWriteReactor<v1::WatchEventsResponse>* ProgressServiceImpl::WatchEvents(
+    grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* request) {
+  return watch_hub_->NewReactor<v1::WatchEventsResponse>(db_, request->after_sequence());
+}
+
+}  // namespace ecoplan::progress

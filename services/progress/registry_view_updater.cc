@@ -1,0 +1,177 @@
+#include "services/progress/registry_view_updater.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+#include "services/progress/proto_mapping.h"
+
+namespace ecoplan::progress {
+namespace {
+
+namespace rv1 = ::ecoplan::registry::v1;
+
+std::string LastSegment(absl::string_view name) {
+  const size_t slash = name.rfind('/');
+  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
+}
+
+// "plans/{plan}/…" → plan id.
+std::string PlanIdOf(absl::string_view name) {
+  absl::string_view rest = name;
+  if (!absl::ConsumePrefix(&rest, "plans/")) return "";
+  return std::string(rest.substr(0, rest.find('/')));
+}
+
+void AddIds(const google::protobuf::RepeatedPtrField<rv1::OrgRef>& refs,
+            std::vector<std::string>* ids) {
+  auto add = [ids](absl::string_view name) {
+    std::string id = LastSegment(name);
+    if (!id.empty() && std::find(ids->begin(), ids->end(), id) == ids->end()) ids->push_back(id);
+  };
+  for (const rv1::OrgRef& ref : refs) {
+    if (ref.target_case() == rv1::OrgRef::kOrganization) add(ref.organization());
+    for (const std::string& member : ref.members()) add(member);
+  }
+}
+
+void AddNames(const google::protobuf::RepeatedPtrField<rv1::OrgRef>& refs, PlanInfo* plan) {
+  for (const rv1::OrgRef& ref : refs) {
+    if (ref.target_case() == rv1::OrgRef::kOrganization) {
+      plan->organizations.emplace(LastSegment(ref.organization()), ref.written_name());
+    }
+  }
+}
+
+common::FollowEffect NoEffect() { return common::FollowEffect(); }
+
+}  // namespace
+
+MeasureInfo MeasureFromRegistry(const rv1::Measure& m) {
+  MeasureInfo info;
+  info.id = LastSegment(m.name());
+  info.text = m.text();
+  info.deadline_raw = m.deadline().raw();
+  info.deadline_kind = m.deadline().kind();
+  if (m.deadline().has_window_start()) {
+    if (auto d = DateFromProto(m.deadline().window_start(), "d"); d.ok()) info.window_start = *d;
+  }
+  if (m.deadline().has_due_date()) {
+    if (auto d = DateFromProto(m.deadline().due_date(), "d"); d.ok()) info.due = *d;
+  }
+  AddIds(m.lead_organizations(), &info.lead_org_ids);
+  AddIds(m.responsible_organizations(), &info.responsible_org_ids);
+  return info;
+}
+
+RegistryViewUpdater::RegistryViewUpdater(RocksDbReportStore* store, PlanDirectory* plans,
+                                         rv1::RegistryService::StubInterface* registry,
+                                         absl::Duration call_timeout, common::Logger log)
+    : store_(store),
+      plans_(plans),
+      registry_(registry),
+      call_timeout_(call_timeout),
+      log_(std::move(log)) {}
+
+absl::Status RegistryViewUpdater::LoadStoredViews() {
+  ECOPLAN_ASSIGN_OR_RETURN(auto views, store_->LoadPlanViews());
+  for (auto& view : views) plans_->Put(std::move(view));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<common::FollowEffect> RegistryViewUpdater::Publish(std::shared_ptr<PlanInfo> plan,
+                                                                  uint64_t sequence) {
+  plan->registry_sequence = sequence;
+  plan->Index();
+  common::FollowEffect effect;
+  ECOPLAN_RETURN_IF_ERROR(store_->PutPlanView(effect.write.batch, *plan));
+  effect.on_committed = [this, plan = std::shared_ptr<const PlanInfo>(plan)] { plans_->Put(plan); };
+  return effect;
+}
+
+absl::StatusOr<common::FollowEffect> RegistryViewUpdater::Handle(
+    const ecoplan::common::v1::Event& event) {
+  if (event.type() == "ecoplan.registry.v1.PlanImported") {
+    rv1::PlanImported imported;
+    if (!event.payload().UnpackTo(&imported)) {
+      return absl::InvalidArgumentError("PlanImported payload does not parse");
+    }
+    rv1::ExportPlanRequest request;
+    request.set_name(imported.plan());
+    rv1::ExportPlanResponse exported;
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + call_timeout_));
+    ECOPLAN_RETURN_IF_ERROR(
+        common::FromGrpcStatus(registry_->ExportPlan(&context, request, &exported)));
+    auto plan = std::make_shared<PlanInfo>();
+    plan->id = PlanIdOf(exported.plan().name());
+    plan->title = exported.plan().title();
+    plan->year = exported.plan().year();
+    plan->time_zone =
+        exported.plan().time_zone().empty() ? "Asia/Shanghai" : exported.plan().time_zone();
+    plan->reporting_due_day =
+        exported.plan().reporting_due_day() > 0 ? exported.plan().reporting_due_day() : 25;
+    for (const rv1::Organization& org : exported.organizations()) {
+      plan->organizations[LastSegment(org.name())] = org.display_name();
+    }
+    for (const rv1::Task& task : exported.tasks()) {
+      for (const rv1::Measure& m : task.measures()) {
+        plan->measures.push_back(MeasureFromRegistry(m));
+        AddNames(m.lead_organizations(), plan.get());
+        AddNames(m.responsible_organizations(), plan.get());
+      }
+    }
+    log_.Info("registry plan imported into the view",
+              {{"plan", plan->id}, {"measures", plan->measures.size()},
+               {"registry_sequence", event.sequence()}});
+    return Publish(std::move(plan), event.sequence());
+  }
+  if (event.type() == "ecoplan.registry.v1.MeasureUpdated" ||
+      event.type() == "ecoplan.registry.v1.SupervisionTaskCreated") {
+    std::vector<rv1::Measure> measures;
+    if (event.type() == "ecoplan.registry.v1.MeasureUpdated") {
+      rv1::MeasureUpdated updated;
+      if (!event.payload().UnpackTo(&updated)) {
+        return absl::InvalidArgumentError("MeasureUpdated payload does not parse");
+      }
+      measures.push_back(updated.revision().after());
+    } else {
+      rv1::SupervisionTaskCreated created;
+      if (!event.payload().UnpackTo(&created)) {
+        return absl::InvalidArgumentError("SupervisionTaskCreated payload does not parse");
+      }
+      measures.assign(created.task().measures().begin(), created.task().measures().end());
+    }
+    if (measures.empty()) return NoEffect();
+    const std::string plan_id = PlanIdOf(measures[0].name());
+    std::shared_ptr<const PlanInfo> current = plans_->Find(plan_id);
+    if (current == nullptr) {
+      log_.Warn("registry event for a plan not in the view; ignored",
+                {{"plan", plan_id}, {"type", event.type()}, {"sequence", event.sequence()}});
+      return NoEffect();
+    }
+    auto plan = std::make_shared<PlanInfo>(*current);
+    for (const rv1::Measure& m : measures) {
+      MeasureInfo info = MeasureFromRegistry(m);
+      AddNames(m.lead_organizations(), plan.get());
+      AddNames(m.responsible_organizations(), plan.get());
+      auto it = std::find_if(plan->measures.begin(), plan->measures.end(),
+                             [&](const MeasureInfo& x) { return x.id == info.id; });
+      if (it != plan->measures.end()) {
+        *it = std::move(info);
+      } else {
+        plan->measures.push_back(std::move(info));
+      }
+    }
+    return Publish(std::move(plan), event.sequence());
+  }
+  return NoEffect();
+}
+
+}  // namespace ecoplan::progress
