@@ -1,0 +1,196 @@
+#include "services/indicator/domain/evaluation.h"
+
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace ecoplan::indicator {
+namespace {
+
+using ::testing::HasSubstr;
+
+DistrictDay Day(absl::CivilDay day, double pm25) {
+  DistrictDay d;
+  d.day = day;
+  DailyStatistic& s = d.values[static_cast<int>(DailyItem::kPm25)];
+  s.value = pm25;
+  s.samples = 1;
+  s.validity = Validity::kValid;
+  return d;
+}
+
+Indicator Pm25(double target) {
+  Indicator ind;
+  ind.id = "a4-pm25";
+  ind.unit = "微克/立方米";
+  ind.comparator = Comparator::kAtMost;
+  ind.target_value = target;
+  ind.period_start = absl::CivilDay(2026, 1, 1);
+  ind.period_end = absl::CivilDay(2026, 12, 31);
+  ind.aggregation = Aggregation::kMeanOfDaily;
+  ind.source = SourceKind::kAirQuality;
+  ind.air_quality_item = AirQualityItem::kPm25;
+  return ind;
+}
+
+class EvaluationTest : public ::testing::Test {
+ protected:
+  EvaluationTest()
+      : national_(AirQualityStandards::National()),
+        v2012_(SingleVersion(Hj633Of2012())),
+        v2026_(SingleVersion(Hj633Of2026())) {
+    calibers_.in_force = &national_;
+    calibers_.fixed = {{"HJ 633-2012", &v2012_}, {"HJ 633—2026", &v2026_}};
+  }
+  AirQualityStandards national_, v2012_, v2026_;
+  Calibers calibers_;
+  EvaluationRules rules_;
+};
+
+TEST_F(EvaluationTest, AnnualMeanStatesWhatTheRemainingDaysMustAverage) {
+  std::vector<DistrictDay> days;
+  // 2026-01-01 .. 2026-05-31 (151 days) at 30 µg/m³.
+  for (absl::CivilDay d(2026, 1, 1); d <= absl::CivilDay(2026, 5, 31); ++d) {
+    days.push_back(Day(d, 30));
+  }
+  const Evaluation e =
+      EvaluateAirQuality(Pm25(27), absl::CivilDay(2026, 5, 31), days, calibers_, rules_);
+  EXPECT_EQ(e.current_value, 30);
+  EXPECT_EQ(e.remaining_days, 214);
+  EXPECT_EQ(e.observed_days, 151);
+  // (27 × 365 − 30 × 151) / 214 = 24.88
+  ASSERT_TRUE(e.required_remaining_value.has_value());
+  EXPECT_NEAR(*e.required_remaining_value, 24.9, 1e-9);
+  EXPECT_THAT(e.required_remaining_text,
+              HasSubstr("the remaining 214 days must average ≤ 24.9 微克/立方米 for the annual "
+                        "mean to reach 27"));
+  EXPECT_THAT(e.projection_method, HasSubstr("straight line"));
+  EXPECT_EQ(e.status, IndicatorStatus::kOffTrack);  // 30 vs 27: more than 5 % off
+  EXPECT_THAT(e.standards_used, HasSubstr("HJ 633-2012: 59 days"));
+  EXPECT_THAT(e.standards_used, HasSubstr("HJ 633—2026: 92 days"));
+  // Both calibers side by side (the year straddles the change).
+  ASSERT_EQ(e.calibers.size(), 3u);
+  EXPECT_EQ(e.calibers[1].caliber, "HJ 633-2012");
+}
+
+TEST_F(EvaluationTest, SeasonalProfileWeighsWinterUp) {
+  std::vector<DistrictDay> days;
+  // 2025: winter months (Jan, Feb, Nov, Dec) at 60, the rest at 20.
+  auto seasonal = [](absl::CivilDay d) {
+    const int m = d.month();
+    return (m <= 2 || m >= 11) ? 60.0 : 20.0;
+  };
+  for (absl::CivilDay d(2025, 1, 1); d <= absl::CivilDay(2025, 12, 31); ++d) {
+    days.push_back(Day(d, seasonal(d)));
+  }
+  // 2026 to end of June behaves like 2025.
+  for (absl::CivilDay d(2026, 1, 1); d <= absl::CivilDay(2026, 6, 30); ++d) {
+    days.push_back(Day(d, seasonal(d)));
+  }
+  const Evaluation e =
+      EvaluateAirQuality(Pm25(33), absl::CivilDay(2026, 6, 30), days, calibers_, rules_);
+  EXPECT_THAT(e.projection_method, HasSubstr("seasonal profile of 2025"));
+  // The year-to-date mean (~33) understates the year: Nov/Dec come back at 60.
+  ASSERT_TRUE(e.projected_value.has_value());
+  ASSERT_TRUE(e.current_value.has_value());
+  EXPECT_GT(*e.projected_value, *e.current_value);
+  int n = 0;
+  const double y2025 = *MeanOver(days, DailyItem::kPm25, absl::CivilDay(2025, 1, 1),
+                                 absl::CivilDay(2025, 12, 31), &n);
+  EXPECT_NEAR(*e.projected_value, y2025, 0.1);
+}
+
+TEST_F(EvaluationTest, CountOfHeavyDaysSaysHowManyMoreAreAllowed) {
+  Indicator heavy = Pm25(3);
+  heavy.id = "a4-heavy-days";
+  heavy.unit = "天";
+  heavy.aggregation = Aggregation::kCountOfDays;
+  heavy.air_quality_item = AirQualityItem::kAqi;
+  std::vector<DistrictDay> days;
+  for (absl::CivilDay d(2026, 3, 1); d <= absl::CivilDay(2026, 4, 30); ++d) {
+    days.push_back(Day(d, d.day() <= 2 && d.month() == 3 ? 200 : 30));  // 2 days: AQI 250
+  }
+  Evaluation e =
+      EvaluateAirQuality(heavy, absl::CivilDay(2026, 4, 30), days, calibers_, rules_);
+  EXPECT_EQ(e.current_value, 2);
+  EXPECT_THAT(e.required_remaining_text, HasSubstr("at most 1 more 重污染 day is allowed"));
+
+  days.push_back(Day(absl::CivilDay(2026, 5, 1), 200));
+  days.push_back(Day(absl::CivilDay(2026, 5, 2), 200));
+  e = EvaluateAirQuality(heavy, absl::CivilDay(2026, 5, 2), days, calibers_, rules_);
+  EXPECT_EQ(e.status, IndicatorStatus::kOffTrack);
+  EXPECT_THAT(e.status_reason, HasSubstr("already 4 重污染 days"));
+}
+
+TEST_F(EvaluationTest, GoodDayRatioDiffersByCaliberAndShowsBoth) {
+  Indicator good = Pm25(78);
+  good.id = "a4-good-days";
+  good.unit = "%";
+  good.comparator = Comparator::kAtLeast;
+  good.aggregation = Aggregation::kRatioOfQualifyingDays;
+  good.air_quality_item = AirQualityItem::kAqi;
+  std::vector<DistrictDay> days;
+  // PM2.5 70: 良 under 2012 (IAQI 94), 轻度 under 2026 (60 is the new 100).
+  for (absl::CivilDay d(2026, 3, 1); d <= absl::CivilDay(2026, 3, 31); ++d) {
+    days.push_back(Day(d, 70));
+  }
+  const Evaluation e = EvaluateAirQuality(good, absl::CivilDay(2026, 3, 31), days, calibers_, rules_);
+  ASSERT_EQ(e.calibers.size(), 3u);
+  EXPECT_EQ(e.calibers[0].current_value, 0);    // in force: every day is 2026
+  EXPECT_EQ(e.calibers[1].current_value, 100);  // HJ 633-2012
+  EXPECT_EQ(e.calibers[2].current_value, 0);    // HJ 633—2026
+  EXPECT_THAT(e.notes[0], HasSubstr("both calibers"));
+}
+
+TEST_F(EvaluationTest, InsufficientDataWithFewDaysOrUnknownTarget) {
+  std::vector<DistrictDay> days = {Day(absl::CivilDay(2026, 3, 1), 20)};
+  Evaluation e = EvaluateAirQuality(Pm25(27), absl::CivilDay(2026, 3, 1), days, calibers_, rules_);
+  EXPECT_EQ(e.status, IndicatorStatus::kInsufficientData);
+  Indicator unknown = Pm25(27);
+  unknown.target_value.reset();
+  unknown.target_text = "未知";
+  for (absl::CivilDay d(2026, 3, 2); d <= absl::CivilDay(2026, 4, 30); ++d) {
+    days.push_back(Day(d, 20));
+  }
+  e = EvaluateAirQuality(unknown, absl::CivilDay(2026, 4, 30), days, calibers_, rules_);
+  EXPECT_EQ(e.status, IndicatorStatus::kInsufficientData);
+  EXPECT_THAT(e.status_reason, HasSubstr("target is unknown"));
+  EXPECT_FALSE(e.required_remaining_value.has_value());
+}
+
+TEST_F(EvaluationTest, ReportedCumulativeAndLatestValues) {
+  Indicator fleets;
+  fleets.id = "a4-t1-c3";
+  fleets.unit = "家";
+  fleets.comparator = Comparator::kAtLeast;
+  fleets.target_value = 3;
+  fleets.period_start = absl::CivilDay(2026, 1, 1);
+  fleets.period_end = absl::CivilDay(2026, 12, 31);
+  fleets.aggregation = Aggregation::kCumulativeCount;
+  fleets.source = SourceKind::kReported;
+  Evaluation e = EvaluateReported(fleets, absl::CivilDay(2026, 6, 30),
+                                  {{absl::CivilDay(2026, 4, 30), 1}}, rules_);
+  EXPECT_EQ(e.current_value, 1);
+  EXPECT_THAT(e.required_remaining_text, HasSubstr("2 家 more needed"));
+  e = EvaluateReported(fleets, absl::CivilDay(2026, 6, 30),
+                       {{absl::CivilDay(2026, 4, 30), 1}, {absl::CivilDay(2026, 5, 31), 2}},
+                       rules_);
+  EXPECT_EQ(e.status, IndicatorStatus::kAchieved);
+
+  Indicator share = fleets;
+  share.unit = "%";
+  share.target_value = 30;
+  share.aggregation = Aggregation::kLatestValue;
+  e = EvaluateReported(share, absl::CivilDay(2026, 6, 30),
+                       {{absl::CivilDay(2026, 4, 30), 35}, {absl::CivilDay(2026, 5, 31), 29}},
+                       rules_);
+  EXPECT_EQ(e.current_value, 29);
+  EXPECT_EQ(e.status, IndicatorStatus::kAtRisk);
+  EXPECT_EQ(e.projection_method, "latest value carried forward");
+  e = EvaluateReported(share, absl::CivilDay(2026, 6, 30), {}, rules_);
+  EXPECT_EQ(e.status, IndicatorStatus::kInsufficientData);
+}
+
+}  // namespace
+}  // namespace ecoplan::indicator
