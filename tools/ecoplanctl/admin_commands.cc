@@ -23,7 +23,7 @@ const FlagSpec kTargetFlag = {"target", "ADDRESS",
 
 std::unique_ptr<admin_v1::AdminService::Stub> StubFor(const CommandEnv& env, const ParsedArgs& args) {
   return admin_v1::AdminService::NewStub(
-      MakeChannel(args.Value("target", env.options.registry_address)));
+      MakeChannel(args.Value("target", env.options.registry_address), env.options.connection));
 }
 
 std::string Size(int64_t bytes) {

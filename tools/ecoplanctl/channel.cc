@@ -3,15 +3,107 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
+#include <grpcpp/support/client_interceptor.h>
+
+#include <cstdlib>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "common/auth/tls.h"
 
 namespace ecoplan::ctl {
+namespace {
 
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
+// Adds the bearer token to every call. An interceptor rather than call
+// credentials, because gRPC sends call credentials only over TLS and local
+// runs are plaintext.
+class BearerTokenInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit BearerTokenInterceptor(const std::string* header) : header_(header) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      methods->GetSendInitialMetadata()->insert({"authorization", *header_});
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const std::string* header_;
+};
+
+class BearerTokenInterceptorFactory final
+    : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit BearerTokenInterceptorFactory(std::string token) : header_("Bearer " + token) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo*) override {
+    return new BearerTokenInterceptor(&header_);
+  }
+
+ private:
+  const std::string header_;  // lives as long as the channel, which owns the factory
+};
+
+}  // namespace
+
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
+                                           const ConnectionOptions& connection) {
   grpc::ChannelArguments arguments;
   // ExportPlan returns a whole plan at once, beyond gRPC's default 4 MiB.
   arguments.SetMaxReceiveMessageSize(64 * 1024 * 1024);
   arguments.SetMaxSendMessageSize(16 * 1024 * 1024);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), arguments);
+  std::shared_ptr<grpc::ChannelCredentials> credentials =
+      connection.credentials != nullptr ? connection.credentials
+                                        : grpc::InsecureChannelCredentials();
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
+  if (!connection.token.empty()) {
+    interceptors.push_back(std::make_unique<BearerTokenInterceptorFactory>(connection.token));
+  }
+  return grpc::experimental::CreateCustomChannelWithInterceptors(address, credentials, arguments,
+                                                                 std::move(interceptors));
+}
+
+absl::StatusOr<ConnectionOptions> ResolveConnection(const std::string& token_flag,
+                                                    const std::string& token_file_flag,
+                                                    const std::string& tls_ca_file,
+                                                    const std::string& tls_cert_file,
+                                                    const std::string& tls_key_file) {
+  ConnectionOptions connection;
+  if (!token_flag.empty() && !token_file_flag.empty()) {
+    return absl::InvalidArgumentError("give --token or --token-file, not both");
+  }
+  auto env = [](const char* name) {
+    const char* value = std::getenv(name);
+    return std::string(value != nullptr ? value : "");
+  };
+  if (!token_flag.empty()) {
+    connection.token = token_flag;
+  } else if (!token_file_flag.empty()) {
+    absl::StatusOr<std::string> text =
+        common::ReadSecretFile("--token-file", token_file_flag, 64 * 1024);
+    if (!text.ok()) return text.status();
+    connection.token = *text;
+  } else if (!env("ECOPLAN_TOKEN").empty()) {
+    connection.token = env("ECOPLAN_TOKEN");
+  } else if (!env("ECOPLAN_TOKEN_FILE").empty()) {
+    absl::StatusOr<std::string> text =
+        common::ReadSecretFile("$ECOPLAN_TOKEN_FILE", env("ECOPLAN_TOKEN_FILE"), 64 * 1024);
+    if (!text.ok()) return text.status();
+    connection.token = *text;
+  }
+  connection.token = std::string(absl::StripAsciiWhitespace(connection.token));
+  if (!tls_ca_file.empty()) {
+    absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+        common::ChannelCredentialsFromFiles(tls_ca_file, tls_cert_file, tls_key_file);
+    if (!credentials.ok()) return credentials.status();
+    connection.credentials = *std::move(credentials);
+  } else if (!tls_cert_file.empty() || !tls_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-cert-file and --tls-key-file need --tls-ca-file (the CA of the servers)");
+  }
+  return connection;
 }
 
 }  // namespace ecoplan::ctl

@@ -27,6 +27,13 @@ std::vector<FlagSpec> GlobalFlagSpecs() {
        "table (default) or json: the response messages in the protobuf "
        "JSON mapping"},
       {"wide", "", "print long texts in tables in full"},
+      {"token", "TOKEN",
+       "bearer token to send (default: --token-file, $ECOPLAN_TOKEN, or the file named by "
+       "$ECOPLAN_TOKEN_FILE); visible to other local users, so prefer a file"},
+      {"token-file", "FILE", "file holding the bearer token"},
+      {"tls-ca-file", "FILE", "PEM CA of the servers: connect with TLS"},
+      {"tls-cert-file", "FILE", "PEM client certificate, for mutual TLS (with --tls-key-file)"},
+      {"tls-key-file", "FILE", "PEM private key of the client certificate"},
       {"help", "", "print help (also -h)"},
   };
 }
@@ -293,6 +300,15 @@ int Cli::Run(const std::vector<std::string>& args, std::ostream& out, std::ostre
   if (!format.ok()) return usage_error(format.status().message());
   env.options.output.format = *format;
   env.options.output.wide = parsed.Has("wide");
+  absl::StatusOr<ConnectionOptions> connection = ResolveConnection(
+      parsed.Value("token"), parsed.Value("token-file"), parsed.Value("tls-ca-file"),
+      parsed.Value("tls-cert-file"), parsed.Value("tls-key-file"));
+  if (!connection.ok()) {
+    err << "error: " << absl::StatusCodeToString(connection.status().code()) << ": "
+        << connection.status().message() << '\n';
+    return 1;
+  }
+  env.options.connection = *std::move(connection);
 
   const absl::Status status = command->run(env, parsed);
   out.flush();

@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "tools/ecoplanctl/channel.h"
 #include "tools/ecoplanctl/output.h"
 
 namespace ecoplan::ctl {
@@ -71,6 +72,7 @@ struct GlobalOptions {
   std::string registry_address;                // --registry
   absl::Duration timeout = absl::Seconds(30);  // --timeout: deadline of each call
   OutputOptions output;                        // --output, --wide
+  ConnectionOptions connection;  // --token, --token-file, --tls-*-file; see ResolveConnection
 };
 
 // What a command receives.

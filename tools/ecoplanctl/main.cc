@@ -10,6 +10,7 @@
 #include "tools/ecoplanctl/admin_commands.h"
 #include "tools/ecoplanctl/cli.h"
 #include "tools/ecoplanctl/registry_commands.h"
+#include "tools/ecoplanctl/token_commands.h"
 
 int main(int argc, char** argv) {
   const char* env_address = std::getenv("ECOPLAN_REGISTRY_ADDRESS");
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
   ecoplan::ctl::Cli cli("ecoplanctl", default_registry);
   for (auto& group : ecoplan::ctl::RegistryCommandGroups()) cli.AddGroup(std::move(group));
   for (auto& group : ecoplan::ctl::AdminCommandGroups()) cli.AddGroup(std::move(group));
+  for (auto& group : ecoplan::ctl::TokenCommandGroups()) cli.AddGroup(std::move(group));
 
   const std::vector<std::string> args(argv + 1, argv + argc);
   return cli.Run(args, std::cout, std::cerr);

@@ -1006,7 +1006,8 @@ using Runner =
 std::function<absl::Status(const CommandEnv&, const ParsedArgs&)> Bind(Runner runner) {
   return [runner = std::move(runner)](const CommandEnv& env, const ParsedArgs& args) {
     std::unique_ptr<Stub> stub =
-        v1::RegistryService::NewStub(MakeChannel(env.options.registry_address));
+        v1::RegistryService::NewStub(MakeChannel(env.options.registry_address,
+                                                 env.options.connection));
     RegistryContext ctx;
     ctx.stub = stub.get();
     ctx.timeout = env.options.timeout;
