@@ -1,0 +1,120 @@
+#pragma once
+
+// The hourly station readings held in memory, with the daily values computed
+// from them, and the validation of incoming batches.
+//
+// Ingestion is two-step so that durability stays with the caller (the gRPC
+// edge commits through RocksDb::CommitAsync, never on a gRPC thread):
+//   1. Prepare(batch) validates every reading against the configured stations
+//      and the values held (read-only) and returns the writes to commit with the
+//      outcome of every item: accepted (new), replaced (a correction: the old
+//      value is in the write, for the audit record), unchanged (re-sent),
+//      rejected (with a reason), plus quality flags on accepted values;
+//   2. once the writes are durable, Apply(prepared) updates the readings and
+//      recomputes the daily values of the station-days touched.
+// Idempotent per (station, pollutant, hour): applying the same batch twice
+// leaves the same state, and the second Prepare reports everything unchanged.
+//
+// Validation (each a rejection with a reason unless said otherwise):
+//   unknown station; hour not "YYYY-MM-DDTHH"; hour in the future (after `now`
+//   in Asia/Shanghai); value NaN, infinite or negative; value above the
+//   plausible maximum of the pollutant (PM2.5/PM10 2000, SO2/NO2/O3 5000 µg/m³,
+//   CO 150 mg/m³: above it a unit error is likelier than air); two rows of one
+//   batch for the same station, pollutant and hour with different values (both
+//   rejected: which one is right is unknown). Flags (accepted, recorded):
+//   a value at a known instrument cap (PM 999 µg/m³, CO 10 mg/m³ = 10000 µg/m³);
+//   a series going back in time within a batch (late data or corrections).
+//
+// Not thread-safe: the owner serializes Prepare/Apply and reads.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "services/indicator/domain/daily_statistics.h"
+#include "services/indicator/domain/model.h"
+
+namespace ecoplan::indicator {
+
+struct ReadingInput {
+  std::string station;
+  std::string hour;  // "YYYY-MM-DDTHH", start of the hour, Asia/Shanghai
+  Pollutant pollutant = Pollutant::kPm25;
+  double value = 0;
+  std::optional<Unit> unit;  // nullopt: the pollutant's standard unit
+};
+
+struct ItemOutcome {
+  enum Kind : uint8_t { kAccepted, kReplaced, kUnchanged, kRejected };
+  Kind kind = kAccepted;
+  std::string reason;  // rejections
+};
+
+// One value to make durable.
+struct ReadingWrite {
+  std::string station;
+  Pollutant pollutant = Pollutant::kPm25;
+  absl::CivilHour hour;
+  double value = 0;                // in the standard unit
+  std::optional<double> previous;  // set for a correction
+};
+
+struct PreparedBatch {
+  std::vector<ReadingWrite> writes;
+  std::vector<ItemOutcome> outcomes;  // one per input, in order
+  struct Flag {
+    size_t index;
+    std::string flag;
+  };
+  std::vector<Flag> flags;
+  int64_t accepted = 0, replaced = 0, unchanged = 0, rejected = 0;
+};
+
+class ObservationBook {
+ public:
+  explicit ObservationBook(const AirQualityStandards* standards) : standards_(standards) {}
+
+  // Stations, by id (the configuration the batches are checked against).
+  void SetStations(std::vector<Station> stations);
+  const std::map<std::string, Station>& stations() const { return stations_; }
+
+  PreparedBatch Prepare(const std::vector<ReadingInput>& batch, absl::CivilHour now) const;
+  // Applies durable writes (from Prepare or loaded from storage at start).
+  // Errors: NotFound if a day precedes every standard version.
+  absl::Status Apply(const std::vector<ReadingWrite>& writes);
+
+  // The daily values of every station-day held, ordered by station then day.
+  std::vector<StationDay> StationDays() const;
+  // The area's daily values: "district" (stations counting for the district),
+  // "towns/<name>" or "stations/<id>". Errors: NotFound (unknown area or town
+  // without stations).
+  absl::StatusOr<std::vector<DistrictDay>> AreaDays(const std::string& area) const;
+  // Stations of a town.
+  std::vector<std::string> TownStations(const std::string& town) const;
+
+  size_t reading_count() const { return reading_count_; }
+
+ private:
+  struct Grid {
+    std::array<HourSlots, kPollutantCount> slots;
+  };
+  using Key = std::pair<std::string, absl::CivilDay>;
+
+  std::optional<double> Held(const std::string& station, Pollutant p, absl::CivilHour hour) const;
+
+  const AirQualityStandards* standards_;
+  std::map<std::string, Station> stations_;
+  std::map<Key, Grid> grids_;
+  std::map<Key, StationDay> days_;
+  size_t reading_count_ = 0;
+};
+
+// "2026-04-01T07" → CivilHour. Errors: InvalidArgument.
+absl::StatusOr<absl::CivilHour> ParseHour(absl::string_view text);
+
+}  // namespace ecoplan::indicator
