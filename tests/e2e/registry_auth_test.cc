@@ -1,0 +1,392 @@
+// Walks the registry's whole RPC × role table (RegistryPolicy, rendered in
+// docs/SECURITY.md) against the real registry_server, started with TLS and an
+// HS256 secret generated at test time: every allowed call works, every
+// forbidden one is PERMISSION_DENIED, and every call without a token or with
+// an expired, wrongly signed, wrong-audience, alg-none or garbage token is
+// UNAUTHENTICATED.
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "common/auth/testing/test_keys.h"
+#include "common/auth/token_minter.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "services/registry/registry_policy.h"
+#include "tests/harness/process.h"
+
+namespace ecoplan::testing {
+namespace {
+
+namespace v1 = ::ecoplan::registry::v1;
+using common::Role;
+
+const char* const kServer = ECOPLAN_REGISTRY_SERVER_PATH;
+const char* const kCtl = ECOPLAN_CTL_PATH;
+const char* const kSeed = ECOPLAN_SEED_PATH;
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+// A random secret: 48 bytes from /dev/urandom, base64.
+std::string RandomSecret() {
+  std::ifstream in("/dev/urandom", std::ios::binary);
+  std::string bytes(48, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return absl::Base64Escape(bytes);
+}
+
+class RegistryAuthTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    secret_ = RandomSecret();
+    WriteFile(dir_.Sub("secret"), secret_ + "\n");
+    ASSERT_OK_AND_ASSIGN(common::testing::PemCertificate ca,
+                         common::testing::GenerateCa("registry_auth_test CA"));
+    ASSERT_OK_AND_ASSIGN(common::testing::PemCertificate server,
+                         common::testing::GenerateLeaf(ca, "registry"));
+    WriteFile(dir_.Sub("ca.pem"), ca.certificate);
+    WriteFile(dir_.Sub("server.pem"), server.certificate);
+    WriteFile(dir_.Sub("server.key"), server.private_key);
+    ca_pem_ = ca.certificate;
+
+    const std::string port_file = dir_.Sub("port");
+    ASSERT_OK_AND_ASSIGN(
+        server_,
+        Subprocess::Start(
+            {kServer, "--host=127.0.0.1", "--port=0", "--port_file=" + port_file,
+             "--db_path=" + dir_.Sub("db"), "--auth_hs256_secret_file=" + dir_.Sub("secret"),
+             "--tls_cert_file=" + dir_.Sub("server.pem"),
+             "--tls_key_file=" + dir_.Sub("server.key"), "--rate_limit_per_second=0"},
+            dir_.Sub("server.log")));
+    absl::StatusOr<int> port = WaitForPortFile(port_file, absl::Seconds(30));
+    ASSERT_TRUE(port.ok()) << port.status() << "\n" << ReadAll(dir_.Sub("server.log"));
+    address_ = absl::StrCat("127.0.0.1:", *port);
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs = ca_pem_;
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(64 << 20);
+    stub_ = v1::RegistryService::NewStub(
+        grpc::CreateCustomChannel(address_, grpc::SslCredentials(tls), args));
+
+    // The data every read needs: the seed plan, imported by an administrator.
+    v1::ImportPlanRequest import;
+    import.set_document_text(ReadAll(kSeed));
+    v1::ImportPlanResponse imported;
+    grpc::Status status =
+        stub_->ImportPlan(Context(Token(Role::kAdministrator)).get(), import, &imported);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    plan_ = imported.plan().name();
+    v1::ListMeasuresRequest list;
+    list.set_parent(plan_);
+    list.set_page_size(1);
+    v1::ListMeasuresResponse measures;
+    ASSERT_TRUE(
+        stub_->ListMeasures(Context(Token(Role::kAdministrator)).get(), list, &measures).ok());
+    ASSERT_EQ(measures.measures_size(), 1);
+    measure_ = measures.measures(0).name();
+    v1::ListTasksRequest tasks;
+    tasks.set_parent(plan_);
+    tasks.set_page_size(1);
+    v1::ListTasksResponse task_list;
+    ASSERT_TRUE(
+        stub_->ListTasks(Context(Token(Role::kAdministrator)).get(), tasks, &task_list).ok());
+    ASSERT_EQ(task_list.tasks_size(), 1);
+    task_ = task_list.tasks(0).name();
+    v1::ListOrganizationsRequest orgs;
+    v1::ListOrganizationsResponse org_list;
+    ASSERT_TRUE(
+        stub_->ListOrganizations(Context(Token(Role::kAdministrator)).get(), orgs, &org_list).ok());
+    ASSERT_GT(org_list.organizations_size(), 0);
+    organization_ = org_list.organizations(0).name();
+  }
+
+  std::string Token(Role role, const std::string& subject = "") {
+    common::TokenClaims c;
+    c.subject = subject.empty() ? absl::StrCat("test-", common::RoleName(role)) : subject;
+    c.role = role;
+    if (role == Role::kReporter) c.organization_id = "o-0000000000";
+    c.issuer = "ecoplan-local";
+    c.audience = "ecoplan";
+    c.issued_at = absl::Now();
+    c.expires_at = absl::Now() + absl::Minutes(10);
+    return common::MintToken(common::TokenAlgorithm::kHs256, secret_, c).value();
+  }
+
+  std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
+    return ctx;
+  }
+
+  // One call per RPC, keyed by its full method path.
+  using Call = std::function<grpc::StatusCode(const std::string& token)>;
+  std::map<std::string, Call> Calls() {
+    std::map<std::string, Call> calls;
+    auto add = [&](const char* method, Call call) {
+      calls[registry::RegistryMethod(method)] = std::move(call);
+    };
+    add("ImportPlan", [this](const std::string& t) {
+      v1::ImportPlanRequest r;
+      r.set_document_text(ReadAll(kSeed));  // already imported: answered, nothing written
+      v1::ImportPlanResponse out;
+      return stub_->ImportPlan(Context(t).get(), r, &out).error_code();
+    });
+    add("GetPlan", [this](const std::string& t) {
+      v1::GetPlanRequest r;
+      r.set_name(plan_);
+      v1::GetPlanResponse out;
+      return stub_->GetPlan(Context(t).get(), r, &out).error_code();
+    });
+    add("ListPlans", [this](const std::string& t) {
+      v1::ListPlansRequest r;
+      v1::ListPlansResponse out;
+      return stub_->ListPlans(Context(t).get(), r, &out).error_code();
+    });
+    add("ExportPlan", [this](const std::string& t) {
+      v1::ExportPlanRequest r;
+      r.set_name(plan_);
+      v1::ExportPlanResponse out;
+      return stub_->ExportPlan(Context(t).get(), r, &out).error_code();
+    });
+    add("GetTask", [this](const std::string& t) {
+      v1::GetTaskRequest r;
+      r.set_name(task_);
+      v1::GetTaskResponse out;
+      return stub_->GetTask(Context(t).get(), r, &out).error_code();
+    });
+    add("ListTasks", [this](const std::string& t) {
+      v1::ListTasksRequest r;
+      r.set_parent(plan_);
+      r.set_page_size(5);
+      v1::ListTasksResponse out;
+      return stub_->ListTasks(Context(t).get(), r, &out).error_code();
+    });
+    add("GetMeasure", [this](const std::string& t) {
+      v1::GetMeasureRequest r;
+      r.set_name(measure_);
+      v1::GetMeasureResponse out;
+      return stub_->GetMeasure(Context(t).get(), r, &out).error_code();
+    });
+    add("ListMeasures", [this](const std::string& t) {
+      v1::ListMeasuresRequest r;
+      r.set_parent(plan_);
+      r.set_page_size(5);
+      v1::ListMeasuresResponse out;
+      return stub_->ListMeasures(Context(t).get(), r, &out).error_code();
+    });
+    add("UpdateMeasure", [this](const std::string& t) {
+      // A fresh etag each time, read as an administrator; the deadline alternates.
+      v1::GetMeasureRequest get;
+      get.set_name(measure_);
+      v1::GetMeasureResponse current;
+      EXPECT_TRUE(
+          stub_->GetMeasure(Context(Token(Role::kAdministrator)).get(), get, &current).ok());
+      v1::UpdateMeasureRequest r;
+      r.mutable_measure()->set_name(measure_);
+      r.mutable_measure()->mutable_deadline()->set_raw(
+          current.measure().deadline().raw() == "6月底前" ? "年底前" : "6月底前");
+      r.mutable_update_mask()->add_paths("deadline");
+      r.set_etag(current.measure().etag());
+      r.set_reason("registry_auth_test");
+      r.set_request_id(absl::StrCat("auth-update-", ++request_counter_));
+      v1::UpdateMeasureResponse out;
+      return stub_->UpdateMeasure(Context(t).get(), r, &out).error_code();
+    });
+    add("ListMeasureRevisions", [this](const std::string& t) {
+      v1::ListMeasureRevisionsRequest r;
+      r.set_name(measure_);
+      v1::ListMeasureRevisionsResponse out;
+      return stub_->ListMeasureRevisions(Context(t).get(), r, &out).error_code();
+    });
+    add("CreateSupervisionTask", [this](const std::string& t) {
+      v1::CreateSupervisionTaskRequest r;
+      r.set_parent(plan_);
+      r.set_title("督办：道路扬尘");
+      r.set_assigned_by("区城指中心");
+      v1::Measure* m = r.add_measures();
+      m->set_text("对重点道路开展扬尘专项检查");
+      m->mutable_deadline()->set_raw("6月底前");
+      m->add_lead_organizations()->set_written_name("区城管委");
+      r.set_request_id(absl::StrCat("auth-supervision-", ++request_counter_));
+      v1::CreateSupervisionTaskResponse out;
+      return stub_->CreateSupervisionTask(Context(t).get(), r, &out).error_code();
+    });
+    add("GetOrganization", [this](const std::string& t) {
+      v1::GetOrganizationRequest r;
+      r.set_name(organization_);
+      v1::GetOrganizationResponse out;
+      return stub_->GetOrganization(Context(t).get(), r, &out).error_code();
+    });
+    add("ListOrganizations", [this](const std::string& t) {
+      v1::ListOrganizationsRequest r;
+      v1::ListOrganizationsResponse out;
+      return stub_->ListOrganizations(Context(t).get(), r, &out).error_code();
+    });
+    add("ResolveOrganization", [this](const std::string& t) {
+      v1::ResolveOrganizationRequest r;
+      r.set_written_name("区发改委");
+      v1::ResolveOrganizationResponse out;
+      return stub_->ResolveOrganization(Context(t).get(), r, &out).error_code();
+    });
+    add("WatchEvents", [this](const std::string& t) {
+      // Allowed: the first stored event arrives. Refused: the stream ends with the code.
+      auto ctx = Context(t);
+      v1::WatchEventsRequest r;
+      auto reader = stub_->WatchEvents(ctx.get(), r);
+      v1::WatchEventsResponse event;
+      if (reader->Read(&event)) {
+        ctx->TryCancel();
+        (void)reader->Finish();
+        return grpc::StatusCode::OK;
+      }
+      return reader->Finish().error_code();
+    });
+    return calls;
+  }
+
+  common::TempDir dir_;
+  std::string secret_;
+  std::string ca_pem_;
+  Subprocess server_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  std::string address_;
+  std::unique_ptr<v1::RegistryService::Stub> stub_;
+  std::string plan_, task_, measure_, organization_;
+  int request_counter_ = 0;
+};
+
+TEST_F(RegistryAuthTest, EveryRpcAnswersEachRoleExactlyAsThePolicySays) {
+  const common::PolicyTable& policy = registry::RegistryPolicy();
+  std::map<std::string, Call> calls = Calls();
+  ASSERT_EQ(calls.size(), policy.rules.size()) << "a call per RPC of the policy";
+  for (const auto& [method, rule] : policy.rules) {
+    ASSERT_EQ(calls.count(method), 1u) << "no call for " << method;
+    for (Role role : {Role::kAdministrator, Role::kReporter, Role::kViewer, Role::kService}) {
+      const bool allowed = rule.roles.count(role) != 0;
+      EXPECT_EQ(calls[method](Token(role)),
+                allowed ? grpc::StatusCode::OK : grpc::StatusCode::PERMISSION_DENIED)
+          << method << " as " << common::RoleName(role);
+    }
+  }
+}
+
+TEST_F(RegistryAuthTest, EveryRpcRefusesMissingAndBadTokensAsUnauthenticated) {
+  common::TokenClaims expired;
+  expired.subject = "late";
+  expired.role = Role::kAdministrator;
+  expired.issuer = "ecoplan-local";
+  expired.audience = "ecoplan";
+  expired.issued_at = absl::Now() - absl::Hours(2);
+  expired.expires_at = absl::Now() - absl::Hours(1);
+  common::TokenClaims wrong_audience = expired;
+  wrong_audience.issued_at = absl::Now();
+  wrong_audience.expires_at = absl::Now() + absl::Hours(1);
+  wrong_audience.audience = "another-system";
+  const std::map<std::string, std::string> bad_tokens = {
+      {"none", ""},
+      {"expired", common::MintToken(common::TokenAlgorithm::kHs256, secret_, expired).value()},
+      {"wrong signature",
+       common::MintToken(common::TokenAlgorithm::kHs256, RandomSecret(), wrong_audience).value()},
+      {"wrong audience",
+       common::MintToken(common::TokenAlgorithm::kHs256, secret_, wrong_audience).value()},
+      {"alg none",
+       common::MintRawTokenForTest(
+           "none", "",
+           absl::StrCat(R"({"sub":"x","role":"administrator","iss":"ecoplan-local",)",
+                        R"("aud":"ecoplan","exp":)", absl::ToUnixSeconds(absl::Now()) + 600, "}"))
+           .value()},
+      {"garbage", "not.a.token"},
+  };
+  std::map<std::string, Call> calls = Calls();
+  for (const auto& [method, call] : calls) {
+    for (const auto& [kind, token] : bad_tokens) {
+      EXPECT_EQ(call(token), grpc::StatusCode::UNAUTHENTICATED) << method << " with " << kind;
+    }
+  }
+}
+
+TEST_F(RegistryAuthTest, RecordsTheCallerAsTheActorOfAChange) {
+  v1::GetMeasureRequest get;
+  get.set_name(measure_);
+  v1::GetMeasureResponse current;
+  ASSERT_TRUE(stub_->GetMeasure(Context(Token(Role::kViewer)).get(), get, &current).ok());
+  v1::UpdateMeasureRequest update;
+  update.mutable_measure()->set_name(measure_);
+  update.mutable_measure()->mutable_deadline()->set_raw("10月底");
+  update.mutable_update_mask()->add_paths("deadline");
+  update.set_etag(current.measure().etag());
+  update.set_reason("区政府调度会");
+  v1::UpdateMeasureResponse updated;
+  grpc::Status status = stub_->UpdateMeasure(
+      Context(Token(Role::kAdministrator, "wang.fang@sthjj")).get(), update, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  v1::ListMeasureRevisionsRequest list;
+  list.set_name(measure_);
+  v1::ListMeasureRevisionsResponse revisions;
+  ASSERT_TRUE(
+      stub_->ListMeasureRevisions(Context(Token(Role::kViewer)).get(), list, &revisions).ok());
+  ASSERT_GT(revisions.revisions_size(), 0);
+  EXPECT_EQ(revisions.revisions(revisions.revisions_size() - 1).actor(), "wang.fang@sthjj");
+}
+
+TEST_F(RegistryAuthTest, PlaintextClientsCannotConnectToATlsServer) {
+  auto plain = v1::RegistryService::NewStub(
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  v1::ListPlansRequest r;
+  v1::ListPlansResponse out;
+  EXPECT_EQ(plain->ListPlans(Context(Token(Role::kAdministrator)).get(), r, &out).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(RegistryAuthTest, EcoplanctlMintsAndSendsTokensOverTls) {
+  const std::string token_file = dir_.Sub("token");
+  absl::StatusOr<CommandResult> minted =
+      RunCommand({kCtl, "token", "mint", "--secret-file", dir_.Sub("secret"), "--subject", "ops",
+                  "--role", "viewer", "--ttl", "10m"});
+  ASSERT_TRUE(minted.ok()) << minted.status();
+  ASSERT_EQ(minted->exit_code, 0) << minted->stderr_text;
+  WriteFile(token_file, minted->stdout_text);
+  const std::vector<std::string> base = {kCtl, "--registry", address_, "--tls-ca-file",
+                                         dir_.Sub("ca.pem")};
+  std::vector<std::string> list = base;
+  list.insert(list.end(), {"--token-file", token_file, "plan", "list"});
+  absl::StatusOr<CommandResult> listed = RunCommand(list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(listed->exit_code, 0) << listed->stderr_text;
+  EXPECT_NE(listed->stdout_text.find("1 plan"), std::string::npos) << listed->stdout_text;
+
+  std::vector<std::string> anonymous = base;
+  anonymous.insert(anonymous.end(), {"plan", "list"});
+  absl::StatusOr<CommandResult> refused = RunCommand(anonymous);
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ(refused->exit_code, 1);
+  EXPECT_NE(refused->stderr_text.find("UNAUTHENTICATED"), std::string::npos)
+      << refused->stderr_text;
+  // The secret and the token never reach the server's log.
+  const std::string log = ReadAll(dir_.Sub("server.log"));
+  EXPECT_EQ(log.find(secret_), std::string::npos);
+  EXPECT_EQ(log.find(minted->stdout_text.substr(0, 40)), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ecoplan::testing
