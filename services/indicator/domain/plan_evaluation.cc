@@ -1,0 +1,110 @@
+#include "services/indicator/domain/plan_evaluation.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "services/indicator/domain/rounding.h"
+
+namespace ecoplan::indicator {
+namespace {
+
+std::string AreaOf(const Indicator& ind) {
+  return ind.scope_kind == ScopeKind::kTown ? absl::StrCat("towns/", ind.scope_name) : "district";
+}
+
+}  // namespace
+
+Evaluation EvaluateOne(const Indicator& ind, absl::CivilDay as_of,
+                       const PlanEvaluationInput& input, const EvaluationRules& rules) {
+  if (ind.source == SourceKind::kAirQuality) {
+    absl::StatusOr<std::vector<DistrictDay>> days = input.book->AreaDays(AreaOf(ind));
+    if (!days.ok()) {
+      Evaluation e;
+      e.as_of = as_of;
+      e.target_value = ind.target_value;
+      e.status = IndicatorStatus::kInsufficientData;
+      e.status_reason = std::string(days.status().message());
+      return e;
+    }
+    return EvaluateAirQuality(ind, as_of, *days, *input.calibers, rules);
+  }
+  std::vector<ReportedValue> values;
+  if (input.reported != nullptr) {
+    auto it = input.reported->find(ind.id);
+    if (it != input.reported->end()) values = it->second;
+  }
+  return EvaluateReported(ind, as_of, std::move(values), rules);
+}
+
+PlanEvaluation EvaluatePlan(absl::CivilDay as_of, const PlanEvaluationInput& input,
+                            const PlanEvaluationRules& rules) {
+  PlanEvaluation out;
+  std::vector<OwnedIndicator> owned;
+  for (const Indicator& ind : *input.indicators) {
+    if (ind.retired) continue;
+    Evaluation e = EvaluateOne(ind, as_of, input, rules.evaluation);
+    ++out.status_counts[IndicatorStatusName(e.status)];
+    owned.push_back({ind.owners, e.status});
+    IndicatorStatus previous = IndicatorStatus::kUnspecified;
+    if (input.last_status != nullptr) {
+      auto it = input.last_status->find(ind.id);
+      if (it != input.last_status->end()) previous = it->second;
+    }
+    if (previous != e.status) {
+      out.changes.push_back({ind.id, previous, e.status, e.status_reason, ind.owners});
+    }
+    out.evaluations.emplace_back(&ind, std::move(e));
+  }
+  // Towns: every annex-5 PM2.5 indicator, ranked by PM2.5 to date.
+  for (const auto& [ind, e] : out.evaluations) {
+    if (ind->scope_kind != ScopeKind::kTown || ind->source != SourceKind::kAirQuality ||
+        ind->aggregation != Aggregation::kMeanOfDaily) {
+      continue;
+    }
+    TownRank t;
+    t.town = ind->scope_name;
+    t.target = ind->target_value;
+    t.status = e.status;
+    t.stations = input.book->TownStations(t.town);
+    t.pm25 = e.current_value;
+    t.days = e.observed_days;
+    if (t.pm25.has_value() && t.target.has_value()) t.gap = *t.pm25 - *t.target;
+    absl::StatusOr<std::vector<DistrictDay>> days = input.book->AreaDays(AreaOf(*ind));
+    if (days.ok() && t.pm25.has_value()) {
+      const absl::CivilDay end = std::min(as_of, ind->period_end);
+      const absl::CivilDay start = ind->period_start;
+      int n = 0;
+      std::optional<double> last = MeanOver(
+          *days, DailyItem::kPm25, absl::CivilDay(start.year() - 1, start.month(), start.day()),
+          absl::CivilDay(end.year() - 1, end.month(), end.day()), &n);
+      if (last.has_value() && *last > 0) {
+        t.pm25_last_year = RoundHalfEven(*last, 0);
+        int m = 0;
+        const double now = *MeanOver(*days, DailyItem::kPm25, start, end, &m);
+        t.year_on_year_percent = RoundHalfEven(100.0 * (now - *last) / *last, 1);
+      }
+    }
+    out.town_ranking.push_back(std::move(t));
+  }
+  std::stable_sort(out.town_ranking.begin(), out.town_ranking.end(),
+                   [](const TownRank& a, const TownRank& b) {
+                     if (a.pm25.has_value() != b.pm25.has_value()) return a.pm25.has_value();
+                     if (!a.pm25.has_value()) return a.town < b.town;
+                     if (*a.pm25 != *b.pm25) return *a.pm25 < *b.pm25;
+                     return a.town < b.town;
+                   });
+  int rank = 0;
+  for (TownRank& t : out.town_ranking) {
+    if (t.pm25.has_value()) t.rank = ++rank;
+  }
+  static const std::vector<MeasureInfo> kNoMeasures;
+  static const std::vector<ProgressReport> kNoReports;
+  const std::vector<MeasureInfo>& measures = input.measures ? *input.measures : kNoMeasures;
+  const std::vector<ProgressReport>& reports = input.reports ? *input.reports : kNoReports;
+  out.lights = ColourMeasures(measures, reports, input.due_periods, as_of, rules.lights);
+  out.scorecards =
+      ScoreOrganizations(measures, reports, input.due_periods, owned, as_of, rules.weights);
+  return out;
+}
+
+}  // namespace ecoplan::indicator

@@ -1,0 +1,74 @@
+#pragma once
+
+// EvaluatePlan's domain: every indicator of a plan as of a day, the town
+// ranking, measure colours and department scorecards in one pass, and the
+// status changes to emit as events. Pure; the caller supplies the data views.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "services/indicator/domain/dashboard.h"
+#include "services/indicator/domain/evaluation.h"
+#include "services/indicator/domain/observation_book.h"
+
+namespace ecoplan::indicator {
+
+struct TownRank {
+  int rank = 0;  // 1 = cleanest; 0 = no data
+  std::string town;
+  std::optional<double> pm25;  // period-to-date mean, GB/T 8170 integer
+  std::optional<double> target;
+  std::optional<double> gap;
+  IndicatorStatus status = IndicatorStatus::kUnspecified;
+  std::optional<double> pm25_last_year;
+  std::optional<double> year_on_year_percent;
+  int days = 0;
+  std::vector<std::string> stations;
+};
+
+struct StatusChange {
+  std::string indicator_id;
+  IndicatorStatus previous = IndicatorStatus::kUnspecified;
+  IndicatorStatus status = IndicatorStatus::kUnspecified;
+  std::string reason;
+  std::vector<std::string> owners;
+};
+
+struct PlanEvaluationInput {
+  const std::vector<Indicator>* indicators = nullptr;  // of the plan
+  const ObservationBook* book = nullptr;
+  const std::map<std::string, std::vector<ReportedValue>>* reported = nullptr;  // by indicator id
+  const std::vector<MeasureInfo>* measures = nullptr;
+  const std::vector<ProgressReport>* reports = nullptr;
+  std::vector<absl::CivilMonth> due_periods;
+  const Calibers* calibers = nullptr;
+  // Last known status per indicator id (to find changes).
+  const std::map<std::string, IndicatorStatus>* last_status = nullptr;
+};
+
+struct PlanEvaluationRules {
+  EvaluationRules evaluation;
+  LightRules lights;
+  ScoreWeights weights;
+};
+
+struct PlanEvaluation {
+  std::vector<std::pair<const Indicator*, Evaluation>> evaluations;  // non-retired, by id
+  std::vector<TownRank> town_ranking;
+  std::vector<MeasureLight> lights;
+  std::vector<Scorecard> scorecards;
+  std::map<std::string, int> status_counts;
+  std::vector<StatusChange> changes;
+};
+
+// Evaluates one indicator with the data views of `input`.
+Evaluation EvaluateOne(const Indicator& indicator, absl::CivilDay as_of,
+                       const PlanEvaluationInput& input, const EvaluationRules& rules);
+
+PlanEvaluation EvaluatePlan(absl::CivilDay as_of, const PlanEvaluationInput& input,
+                            const PlanEvaluationRules& rules);
+
+}  // namespace ecoplan::indicator
