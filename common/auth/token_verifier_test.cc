@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "absl/strings/escaping.h"
@@ -280,6 +283,39 @@ TEST(TokenAlgorithmTest, ParsesNamesCaseInsensitively) {
   ASSERT_OK_AND_ASSIGN(TokenAlgorithm a, ParseTokenAlgorithm("rs256"));
   EXPECT_EQ(a, TokenAlgorithm::kRs256);
   EXPECT_STATUS_CODE(ParseTokenAlgorithm("none"), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace ecoplan::common
+
+namespace ecoplan::common {
+namespace {
+
+// The fuzzer's corpus (and any crash it found, saved there as a regression
+// case) replayed through the same verifier configuration: OK or
+// UNAUTHENTICATED, never anything else.
+TEST(TokenVerifierCorpusTest, ReplaysTheFuzzCorpus) {
+  FakeClock clock(absl::FromUnixSeconds(1774915200));
+  TokenVerifierOptions options;
+  options.key = "ecoplan-fuzz-key-not-a-secret-0123456789";
+  options.issuer = "ecoplan-local";
+  options.audience = "ecoplan";
+  ASSERT_OK_AND_ASSIGN(auto verifier, TokenVerifier::Create(options, &clock));
+  int files = 0, accepted = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(ECOPLAN_TOKEN_CORPUS_DIR)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    absl::StatusOr<Principal> result = verifier->Verify(text.str());
+    ++files;
+    if (result.ok()) {
+      ++accepted;
+    } else {
+      EXPECT_EQ(result.status().code(), absl::StatusCode::kUnauthenticated) << entry.path();
+    }
+  }
+  EXPECT_GE(files, 5);
+  EXPECT_EQ(accepted, 2);  // valid_admin, valid_reporter_aud_array
 }
 
 }  // namespace
