@@ -10,7 +10,19 @@ npm ci --no-audit --no-fund --loglevel=error
 npx --no-install buf lint
 echo "buf lint: proto/ is clean"
 
+# Deployment manifests: every kustomization renders (kubectl kustomize) and
+# validates offline (schemas, unknown fields, project rules), and the validator
+# rejects the broken fixtures (deploy/k8s/validate, docs/OPERATIONS.md).
+node deploy/k8s/validate/validate.mjs
+node --test deploy/k8s/validate/
+
 scripts/build.sh
 build_dir="${ECOPLAN_BUILD_DIR:-build}"
+
+# The runtime image's packages provide every library the built binaries load.
+deploy/docker/check-runtime-deps_test.sh "$build_dir"
+# Interop: a JavaScript gRPC client (tests/interop) against the real registry_server.
+ECOPLAN_REGISTRY_SERVER="$build_dir/services/registry/registry_server" node --test tests/interop/
+
 cd "$build_dir"
 ctest --output-on-failure --timeout 600 -j "${ECOPLAN_TEST_JOBS:-2}"
