@@ -85,3 +85,15 @@ test('label selectors follow Kubernetes semantics', () => {
   assert.ok(!selects({ matchExpressions: [{ key: 'zone', operator: 'Exists' }] }, labels));
   assert.ok(!selects(undefined, labels));
 });
+
+test('the alert rules file is well formed', () => {
+  const [rules] = parseYaml(readFileSync(join(k8sDir, '../monitoring/ecoplan-alerts.yaml'), 'utf8'), 'alerts');
+  const alerts = rules.groups.flatMap((g) => g.rules);
+  assert.ok(alerts.length >= 8);
+  for (const a of alerts) {
+    assert.match(a.alert, /^Ecoplan[A-Za-z]+$/);
+    assert.ok(typeof a.expr === 'string' && a.expr.length > 0, a.alert);
+    assert.ok(['critical', 'warning'].includes(a.labels?.severity), a.alert);
+    assert.ok(a.annotations?.summary, a.alert);
+  }
+});
