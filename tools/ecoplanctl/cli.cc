@@ -22,6 +22,8 @@ std::vector<FlagSpec> GlobalFlagSpecs() {
   return {
       {"registry", "ADDR",
        "registry server address (default: $ECOPLAN_REGISTRY_ADDRESS, else 127.0.0.1:50051)"},
+      {"progress", "ADDR",
+       "progress server address (default: $ECOPLAN_PROGRESS_ADDRESS, else 127.0.0.1:50052)"},
       {"timeout", "DURATION", "deadline of each call, e.g. 30s, 2m (default 30s)"},
       {"output", "FORMAT",
        "table (default) or json: the response messages in the protobuf "
@@ -289,6 +291,9 @@ int Cli::Run(const std::vector<std::string>& args, std::ostream& out, std::ostre
   env.out = &out;
   env.err = &err;
   env.options.registry_address = parsed.Value("registry", default_registry_address_);
+  const char* progress_env = std::getenv("ECOPLAN_PROGRESS_ADDRESS");
+  env.options.progress_address = parsed.Value(
+      "progress", progress_env != nullptr && *progress_env != '\0' ? progress_env : "127.0.0.1:50052");
   if (auto timeout = parsed.Optional("timeout"); timeout.has_value()) {
     if (!absl::ParseDuration(*timeout, &env.options.timeout) ||
         env.options.timeout <= absl::ZeroDuration()) {

@@ -70,6 +70,7 @@ class ParsedArgs {
 // Options every command shares (global flags).
 struct GlobalOptions {
   std::string registry_address;                // --registry
+  std::string progress_address;                // --progress
   absl::Duration timeout = absl::Seconds(30);  // --timeout: deadline of each call
   OutputOptions output;                        // --output, --wide
   ConnectionOptions connection;  // --token, --token-file, --tls-*-file; see ResolveConnection

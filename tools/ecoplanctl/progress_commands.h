@@ -1,0 +1,111 @@
+#pragma once
+
+// The progress commands of ecoplanctl (report, extension, completion,
+// calendar, holidays): one function per command, each taking the stubs, its
+// arguments and the output sink, so they can be tested against fake servers.
+// ProgressCommandGroups() binds them to the command line.
+//
+// Organizations may be given as a name or alias (区交通局), an id (o-…) or a
+// resource name; names are resolved through the registry. Plans default to
+// the newest plan of the registry. Every function returns OK, a usage error
+// (IsUsageError), or the failed call's status with its code.
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "ecoplan/progress/v1/progress_service.grpc.pb.h"
+#include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "tools/ecoplanctl/cli.h"
+#include "tools/ecoplanctl/output.h"
+
+namespace ecoplan::ctl {
+
+struct ProgressContext {
+  ecoplan::progress::v1::ProgressService::StubInterface* progress = nullptr;  // not owned
+  ecoplan::registry::v1::RegistryService::StubInterface* registry = nullptr;  // not owned
+  absl::Duration timeout = absl::Seconds(30);
+  OutputOptions output;
+  std::ostream* notes = nullptr;  // e.g. a generated request id
+};
+
+// A report named by NAME (plans/…/reports/…) or by --org and --period.
+struct ReportRef {
+  std::string plan;
+  std::string name;
+  std::string org;
+  std::string period;
+};
+
+struct ReportSubmitArgs {
+  std::string plan;
+  std::string org;
+  std::string period;
+  std::string file;  // SubmitReportRequest in the protobuf JSON mapping ("-" = stdin)
+  // One entry from flags (when no file):
+  std::string measure;
+  std::string status;  // not-started | in-progress | completed | delayed | blocked
+  std::optional<double> percent;
+  std::string work_done, problems, next_steps;
+  std::vector<std::string> values;    // NAME=VALUE[UNIT], e.g. 新能源货车占比=46.5%
+  std::vector<std::string> evidence;  // URLs
+  std::string summary;
+  bool draft = false;
+  std::string etag;        // empty: read the report's etag if it exists
+  std::string request_id;  // empty: generated and printed to notes
+  std::string actor;
+};
+
+struct ReportListArgs {
+  std::string plan, org, period, measure, state, entry_status;
+  bool late = false, on_time = false;
+  int page_size = 0;
+  std::string page_token;
+};
+
+absl::Status ReportSubmit(const ProgressContext& ctx, const ReportSubmitArgs& args, std::ostream& out);
+absl::Status ReportShow(const ProgressContext& ctx, const ReportRef& ref, std::ostream& out);
+absl::Status ReportList(const ProgressContext& ctx, const ReportListArgs& args, std::ostream& out);
+absl::Status ReportHistory(const ProgressContext& ctx, const ReportRef& ref, std::ostream& out);
+absl::Status ReportStatus(const ProgressContext& ctx, const std::string& plan,
+                          const std::string& period, std::ostream& out);
+absl::Status ReportReview(const ProgressContext& ctx, const ReportRef& ref, bool accept,
+                          const std::string& comment, const std::string& actor,
+                          std::ostream& out);
+absl::Status ExtensionRequest(const ProgressContext& ctx, const std::string& plan,
+                              const std::string& measure, const std::string& org,
+                              const std::string& date, const std::string& reason,
+                              std::ostream& out);
+absl::Status ExtensionDecide(const ProgressContext& ctx, const std::string& plan,
+                             const std::string& measure, int number, bool approve,
+                             const std::string& comment, std::ostream& out);
+absl::Status ExtensionList(const ProgressContext& ctx, const std::string& plan,
+                           const std::string& measure, std::ostream& out);
+absl::Status CompletionDeclare(const ProgressContext& ctx, const std::string& plan,
+                               const std::string& measure, const std::string& org,
+                               const std::string& description,
+                               const std::vector<std::string>& evidence, std::ostream& out);
+absl::Status CompletionDecide(const ProgressContext& ctx, const std::string& plan,
+                              const std::string& measure, int number, bool confirm,
+                              const std::string& comment, std::ostream& out);
+absl::Status CalendarShow(const ProgressContext& ctx, const std::string& plan, std::ostream& out);
+// `rule` is "day:N" or "working-day:N"; summaries are the kinds to ask for.
+struct CalendarSetArgs {
+  std::string plan;
+  std::string due;          // --due day:25 | working-day:2
+  int month_offset = 0;     // --month-offset
+  std::string summary_due;  // --summary-due, same form; empty = the monthly rule
+  bool quarterly = false, half_year = false, annual = false;
+};
+absl::Status CalendarSet(const ProgressContext& ctx, const CalendarSetArgs& args, std::ostream& out);
+// FILE: one day per line, "YYYY-MM-DD" (a holiday) or "YYYY-MM-DD workday" (调休上班);
+// blank lines and lines starting with # are ignored. All days in one year.
+absl::Status HolidaysLoad(const ProgressContext& ctx, const std::string& file, std::ostream& out);
+
+// The command groups report, extension, completion, calendar and holidays.
+std::vector<CommandGroup> ProgressCommandGroups();
+
+}  // namespace ecoplan::ctl

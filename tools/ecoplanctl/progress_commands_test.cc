@@ -1,0 +1,232 @@
+// The progress commands against in-process fake ProgressService and
+// RegistryService servers on 127.0.0.1 port 0: what they send and print.
+
+#include "tools/ecoplanctl/progress_commands.h"
+
+#include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+
+namespace ecoplan::ctl {
+namespace {
+
+namespace pv1 = ::ecoplan::progress::v1;
+namespace rv1 = ::ecoplan::registry::v1;
+using ::testing::HasSubstr;
+
+constexpr char kPlan[] = "plans/2026-5b6a16527908";
+
+class FakeRegistry final : public rv1::RegistryService::CallbackService {
+ public:
+  grpc::ServerUnaryReactor* ListPlans(grpc::CallbackServerContext* ctx, const rv1::ListPlansRequest*,
+                                      rv1::ListPlansResponse* response) override {
+    response->add_plans()->set_name(kPlan);
+    auto* r = ctx->DefaultReactor();
+    r->Finish(grpc::Status::OK);
+    return r;
+  }
+  grpc::ServerUnaryReactor* ResolveOrganization(grpc::CallbackServerContext* ctx,
+                                                const rv1::ResolveOrganizationRequest* request,
+                                                rv1::ResolveOrganizationResponse* response) override {
+    auto* r = ctx->DefaultReactor();
+    if (request->written_name() == "区交通局") {
+      response->add_organizations()->set_name("organizations/o-traffic0001");
+      r->Finish(grpc::Status::OK);
+    } else {
+      r->Finish(grpc::Status(grpc::StatusCode::NOT_FOUND, "unknown"));
+    }
+    return r;
+  }
+};
+
+class FakeProgress final : public pv1::ProgressService::CallbackService {
+ public:
+  grpc::ServerUnaryReactor* SubmitReport(grpc::CallbackServerContext* ctx,
+                                         const pv1::SubmitReportRequest* request,
+                                         pv1::SubmitReportResponse* response) override {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      submitted = *request;
+    }
+    pv1::Report* r = response->mutable_report();
+    r->set_name(absl::StrCat(request->parent(), "/reports/o-traffic0001_", request->period()));
+    r->set_organization(request->organization());
+    r->set_organization_display_name("区交通局");
+    r->set_period(request->period());
+    r->set_state(pv1::REPORT_STATE_SUBMITTED);
+    r->set_revision(2);
+    r->set_etag("r2");
+    *r->mutable_entries() = request->entries();
+    auto* reactor = ctx->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+  grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* ctx,
+                                      const pv1::GetReportRequest* request,
+                                      pv1::GetReportResponse* response) override {
+    response->mutable_report()->set_name(request->name());
+    response->mutable_report()->set_etag("r1");
+    response->mutable_report()->set_state(pv1::REPORT_STATE_SUBMITTED);
+    auto* reactor = ctx->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+  grpc::ServerUnaryReactor* ReturnReport(grpc::CallbackServerContext* ctx,
+                                         const pv1::ReturnReportRequest* request,
+                                         pv1::ReturnReportResponse* response) override {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      returned = *request;
+    }
+    response->mutable_report()->set_name(request->name());
+    response->mutable_report()->set_state(pv1::REPORT_STATE_RETURNED);
+    auto* reactor = ctx->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+  grpc::ServerUnaryReactor* GetSubmissionStatus(grpc::CallbackServerContext* ctx,
+                                                const pv1::GetSubmissionStatusRequest* request,
+                                                pv1::GetSubmissionStatusResponse* response) override {
+    response->set_period(request->period());
+    auto* o = response->add_organizations();
+    o->set_organization("organizations/o-traffic0001");
+    o->set_organization_display_name("区交通局");
+    o->set_state(pv1::SUBMISSION_STATE_MISSING);
+    o->set_owned_measure_count(2);
+    o->add_measures_without_entry(absl::StrCat(kPlan, "/measures/a1-t3-m2"));
+    o->add_measures_without_entry(absl::StrCat(kPlan, "/measures/a1-t3-m4"));
+    response->set_missing_count(1);
+    auto* reactor = ctx->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+  grpc::ServerUnaryReactor* LoadHolidays(grpc::CallbackServerContext* ctx,
+                                         const pv1::LoadHolidaysRequest* request,
+                                         pv1::LoadHolidaysResponse* response) override {
+    *response->mutable_holidays() = request->holidays();
+    auto* reactor = ctx->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+
+  std::mutex mu;
+  pv1::SubmitReportRequest submitted;
+  pv1::ReturnReportRequest returned;
+};
+
+class ProgressCommandsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(&registry_);
+    builder.RegisterService(&progress_);
+    server_ = builder.BuildAndStart();
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_),
+                                   grpc::InsecureChannelCredentials());
+    pstub_ = pv1::ProgressService::NewStub(channel_);
+    rstub_ = rv1::RegistryService::NewStub(channel_);
+    ctx_.progress = pstub_.get();
+    ctx_.registry = rstub_.get();
+    ctx_.notes = &notes_;
+  }
+  void TearDown() override { server_->Shutdown(); }
+
+  // Runs a whole command line through the Cli, as the binary does.
+  int Run(std::vector<std::string> args) {
+    Cli cli("ecoplanctl", absl::StrCat("127.0.0.1:", port_));
+    for (auto& group : ProgressCommandGroups()) cli.AddGroup(std::move(group));
+    args.insert(args.begin(), absl::StrCat("--progress=127.0.0.1:", port_));
+    out_.str("");
+    err_.str("");
+    return cli.Run(args, out_, err_);
+  }
+
+  FakeRegistry registry_;
+  FakeProgress progress_;
+  int port_ = 0;
+  std::unique_ptr<grpc::Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<pv1::ProgressService::Stub> pstub_;
+  std::unique_ptr<rv1::RegistryService::Stub> rstub_;
+  ProgressContext ctx_;
+  std::ostringstream notes_, out_, err_;
+};
+
+TEST_F(ProgressCommandsTest, SubmitFromFlagsResolvesNamesReadsTheEtagAndPrintsTheReport) {
+  ASSERT_EQ(Run({"report", "submit", "--org", "区交通局", "--period", "2026-05", "--measure",
+                 "a1-t3-m2", "--status", "in-progress", "--percent", "46", "--work-done", "推广新能源货车",
+                 "--next-steps", "继续", "--value", "新能源货车占比=46.5%", "--evidence",
+                 "https://a.cn/1"}),
+            0)
+      << err_.str();
+  std::lock_guard<std::mutex> lock(progress_.mu);
+  const pv1::SubmitReportRequest& r = progress_.submitted;
+  EXPECT_EQ(r.parent(), kPlan);
+  EXPECT_EQ(r.organization(), "organizations/o-traffic0001");
+  EXPECT_EQ(r.etag(), "r1");  // read from GetReport
+  ASSERT_EQ(r.entries_size(), 1);
+  EXPECT_EQ(r.entries(0).measure(), absl::StrCat(kPlan, "/measures/a1-t3-m2"));
+  EXPECT_EQ(r.entries(0).values(0).value(), 46.5);
+  EXPECT_EQ(r.entries(0).values(0).unit(), "%");
+  EXPECT_FALSE(r.request_id().empty());
+  EXPECT_THAT(err_.str(), HasSubstr("request id: ctl-"));
+  EXPECT_THAT(out_.str(), HasSubstr("区交通局"));
+  EXPECT_THAT(out_.str(), HasSubstr("IN_PROGRESS"));
+}
+
+TEST_F(ProgressCommandsTest, SubmitFromAJsonFile) {
+  const std::string path = ::testing::TempDir() + "/report.json";
+  std::ofstream(path) << R"({"period":"2026-06","entries":[{"measure":")" << kPlan
+                      << R"(/measures/a1-t3-m2","status":"MEASURE_STATUS_COMPLETED","percentDone":100,"workDone":"完成"}]})";
+  ASSERT_EQ(Run({"report", "submit", "--org", "o-traffic0001", "--file", path, "--request-id", "x1"}),
+            0)
+      << err_.str();
+  std::lock_guard<std::mutex> lock(progress_.mu);
+  EXPECT_EQ(progress_.submitted.period(), "2026-06");
+  EXPECT_EQ(progress_.submitted.request_id(), "x1");
+  EXPECT_EQ(progress_.submitted.entries(0).status(), pv1::MEASURE_STATUS_COMPLETED);
+}
+
+TEST_F(ProgressCommandsTest, StatusPrintsWhoHasNotReportedAndWhatIsMissing) {
+  ASSERT_EQ(Run({"report", "status", "--period", "2026-05"}), 0) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("MISSING"));
+  EXPECT_THAT(out_.str(), HasSubstr("2/2 a1-t3-m2,a1-t3-m4"));
+  ASSERT_EQ(Run({"--output", "json", "report", "status", "--period", "2026-05"}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("\"missingCount\":1"));
+}
+
+TEST_F(ProgressCommandsTest, ReturnNeedsACommentAndSendsTheCurrentEtag) {
+  EXPECT_EQ(Run({"report", "return", "--org", "区交通局", "--period", "2026-05"}), 2);
+  ASSERT_EQ(Run({"report", "return", "--org", "区交通局", "--period", "2026-05", "--comment",
+                 "请补充数据来源"}),
+            0)
+      << err_.str();
+  std::lock_guard<std::mutex> lock(progress_.mu);
+  EXPECT_EQ(progress_.returned.name(), absl::StrCat(kPlan, "/reports/o-traffic0001_2026-05"));
+  EXPECT_EQ(progress_.returned.etag(), "r1");
+}
+
+TEST_F(ProgressCommandsTest, HolidaysLoadReadsTheDayList) {
+  const std::string path = ::testing::TempDir() + "/holidays.txt";
+  std::ofstream(path) << "# 国庆节\n2026-10-01\n2026-10-02 holiday\n2026-10-10 workday\n";
+  ASSERT_EQ(Run({"holidays", "load", path}), 0) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("loaded 2 holidays and 1 make-up working days for 2026"));
+  std::ofstream(path) << "2026-13-01\n";
+  EXPECT_EQ(Run({"holidays", "load", path}), 2);
+}
+
+TEST_F(ProgressCommandsTest, UnknownOrganizationIsAnError) {
+  EXPECT_EQ(Run({"report", "show", "--org", "无此单位", "--period", "2026-05"}), 1);
+  EXPECT_THAT(err_.str(), HasSubstr("NOT_FOUND"));
+}
+
+}  // namespace
+}  // namespace ecoplan::ctl
