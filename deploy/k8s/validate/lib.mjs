@@ -269,6 +269,14 @@ function projectErrors(objects, { allowDevelopmentMode }) {
         }
       }
     }
+    // A secret mounted without "other" read permission is readable by a
+    // non-root user only through the group set by fsGroup.
+    for (const v of spec.volumes ?? []) {
+      const mode = v.secret?.defaultMode ?? v.configMap?.defaultMode;
+      if (mode !== undefined && (mode & 0o004) === 0 && spec.securityContext?.fsGroup === undefined) {
+        errors.push([id, `volume ${v.name} (mode 0${mode.toString(8)}) is unreadable for the non-root user: set securityContext.fsGroup`]);
+      }
+    }
     if (spec.automountServiceAccountToken !== false) {
       errors.push([id, `${path}.automountServiceAccountToken is not false (the services call no Kubernetes API)`]);
     }

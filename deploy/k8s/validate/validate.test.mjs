@@ -54,6 +54,7 @@ const broken = {
   'development-mode-in-prod': /StatefulSet ecoplan\/ecoplan-registry: insecure development mode is on outside the dev overlay/,
   'committed-secret': /Secret ecoplan-auth-.*: a Secret with values is rendered from git/,
   'two-replicas': /ecoplan-registry: replicas is 2, must be 1/,
+  'unreadable-secret': /CronJob ecoplan-registry-backup: volume backup-token \(mode 0440\) is unreadable/,
 };
 for (const [name, expected] of Object.entries(broken)) {
   test(`rejects testdata/${name}`, async () => {
