@@ -1,0 +1,49 @@
+#include "services/notification/domain/model.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace ecoplan::notification {
+
+const char* KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kReportDueSoon: return "REPORT_DUE_SOON";
+    case Kind::kReportOverdue: return "REPORT_OVERDUE";
+    case Kind::kMeasureDeadlineApproaching: return "MEASURE_DEADLINE_APPROACHING";
+    case Kind::kMeasureOverdue: return "MEASURE_OVERDUE";
+    case Kind::kReportReturned: return "REPORT_RETURNED";
+    case Kind::kIndicatorAtRisk: return "INDICATOR_AT_RISK";
+    case Kind::kIndicatorOffTrack: return "INDICATOR_OFF_TRACK";
+    case Kind::kMeasureReassigned: return "MEASURE_REASSIGNED";
+    case Kind::kMeasureDeadlineChanged: return "MEASURE_DEADLINE_CHANGED";
+    case Kind::kPlanImported: return "PLAN_IMPORTED";
+    case Kind::kDigest: return "DIGEST";
+    case Kind::kUnspecified: break;
+  }
+  return "UNSPECIFIED";
+}
+
+bool IsCriticalKind(Kind kind) {
+  return kind == Kind::kReportOverdue || kind == Kind::kMeasureOverdue ||
+         kind == Kind::kIndicatorOffTrack;
+}
+
+std::string NotificationId(uint64_t number) { return absl::StrFormat("n-%012d", number); }
+
+std::string RuleEtag(const Rule& rule) { return absl::StrCat("r", rule.revision); }
+
+std::string SubscriptionEtag(const Subscription& s) { return absl::StrCat("s", s.revision); }
+
+bool Matches(const Subscription& s, const Notification& n) {
+  if (!s.kinds.empty() && s.kinds.count(n.kind) == 0) return false;
+  if (!s.plans.empty() && s.plans.count(n.plan_id) == 0) return false;
+  if (!s.organizations.empty() && s.organizations.count(n.recipient) == 0) return false;
+  if (!s.severities.empty() && s.severities.count(n.severity) == 0) return false;
+  return true;
+}
+
+std::string DigestKey(absl::string_view recipient, absl::string_view rule_id) {
+  return absl::StrCat(recipient, "|", rule_id);
+}
+
+}  // namespace ecoplan::notification

@@ -1,0 +1,219 @@
+#pragma once
+
+// The notification service's domain: plain structs, no protos.
+//
+// Ids: notifications "n-000000000042" (a counter), rules "[a-z0-9-]{1,64}",
+// subscriptions "s-<n>", deliveries "<n>" within their subscription.
+// Organizations and plans use the registry's ids ("o-…", "2026-…").
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+
+namespace ecoplan::notification {
+
+// Numeric values equal the v1 enum values.
+enum class Kind {
+  kUnspecified = 0,
+  kReportDueSoon = 1,
+  kReportOverdue = 2,
+  kMeasureDeadlineApproaching = 3,
+  kMeasureOverdue = 4,
+  kReportReturned = 5,
+  kIndicatorAtRisk = 6,
+  kIndicatorOffTrack = 7,
+  kMeasureReassigned = 8,
+  kMeasureDeadlineChanged = 9,
+  kPlanImported = 10,
+  kDigest = 11,
+};
+constexpr int kMaxKind = 11;
+
+enum class Severity { kUnspecified = 0, kInfo = 1, kWarning = 2, kCritical = 3 };
+
+// 联络员, 分管领导, 主要领导.
+enum class ContactLevel { kUnspecified = 0, kLiaison = 1, kDeputyHead = 2, kHead = 3 };
+
+// "REPORT_DUE_SOON", … (the v1 enum name without its prefix), for texts and keys.
+const char* KindName(Kind kind);
+// Overdue and off-track kinds: the recipient cannot mute them.
+bool IsCriticalKind(Kind kind);
+
+struct Contact {
+  ContactLevel level = ContactLevel::kLiaison;
+  std::string display_name;
+  std::string address;
+};
+
+struct OrgContacts {
+  std::string organization_id;
+  std::vector<Contact> contacts;
+  int64_t revision = 0;  // etag "c<revision>"
+};
+
+struct DigestItem {
+  std::string resource;
+  std::string title;
+  Kind kind = Kind::kUnspecified;
+};
+
+struct Notification {
+  uint64_t number = 0;  // id "n-%012d"
+  Kind kind = Kind::kUnspecified;
+  Severity severity = Severity::kInfo;
+  std::string recipient;  // organization id
+  std::string recipient_display_name;
+  ContactLevel level = ContactLevel::kLiaison;
+  std::vector<Contact> contacts;
+  std::string plan_id;
+  std::string resource;
+  std::string title;
+  std::string body;
+  std::string rule_id;
+  std::string schedule_key;  // set when the schedule created it
+  std::string event;         // "{source}#{sequence}" when an event did
+  std::string explanation;
+  std::string period;
+  std::vector<DigestItem> digest_items;
+  std::string escalation_key;  // the overdue item it belongs to, if any
+  absl::Time create_time = absl::InfinitePast();
+  std::optional<absl::Time> read_time;
+  std::optional<absl::Time> acknowledge_time;
+  std::string acknowledged_by;
+};
+
+std::string NotificationId(uint64_t number);
+
+struct Rule {
+  std::string id;
+  Kind kind = Kind::kUnspecified;
+  Severity severity = Severity::kInfo;
+  bool enabled = true;
+  std::vector<int> lead_days;
+  int escalation_grace_working_days = 0;
+  absl::Duration digest_window = absl::ZeroDuration();
+  std::optional<absl::Time> muted_until;
+  std::map<std::string, absl::Time> organization_mutes;
+  std::string description;
+  int64_t revision = 1;  // etag "r<revision>"
+  absl::Time update_time = absl::InfinitePast();
+};
+
+std::string RuleEtag(const Rule& rule);
+
+enum class SubscriptionState { kUnspecified = 0, kActive = 1, kFailing = 2, kDisabled = 3 };
+
+struct Secret {
+  std::string key;  // raw key bytes (base64-decoded part of "whsec_…"); never logged or returned
+  std::string fingerprint;
+  absl::Time create_time = absl::InfinitePast();
+  std::optional<absl::Time> expire_time;
+};
+
+struct Subscription {
+  std::string id;  // "s-<n>"
+  std::string url;
+  std::string description;
+  std::set<Kind> kinds;
+  std::set<std::string> plans;          // plan ids
+  std::set<std::string> organizations;  // organization ids
+  std::set<Severity> severities;
+  SubscriptionState state = SubscriptionState::kActive;
+  std::string state_reason;
+  std::vector<Secret> secrets;
+  int64_t revision = 1;
+  absl::Time create_time = absl::InfinitePast();
+  std::string request_id;
+};
+
+std::string SubscriptionEtag(const Subscription& s);
+// Whether `n` passes the subscription's filters.
+bool Matches(const Subscription& s, const Notification& n);
+
+enum class DeliveryState { kUnspecified = 0, kPending = 1, kSucceeded = 2, kFailed = 3 };
+
+struct DeliveryAttempt {
+  absl::Time time = absl::InfinitePast();
+  int status_code = 0;
+  absl::Duration latency;
+  std::string error;
+};
+
+struct Delivery {
+  std::string subscription_id;
+  uint64_t number = 0;  // per service, increasing: the per-subscription order
+  uint64_t notification_number = 0;
+  std::string webhook_id;  // "msg_n-…"; the same for replays
+  DeliveryState state = DeliveryState::kPending;
+  absl::Time create_time = absl::InfinitePast();
+  absl::Time next_attempt_time = absl::InfinitePast();
+  absl::Time first_attempt_time = absl::InfinitePast();
+  std::vector<DeliveryAttempt> attempts;  // the last kMaxKeptAttempts
+  int attempt_count = 0;
+};
+constexpr size_t kMaxKeptAttempts = 50;
+
+// ---------------------------------------------------------------------------
+// The local view of the other services, fed by their events.
+
+struct MeasureView {
+  std::string id;
+  std::string title;  // first 60 characters of the text
+  std::optional<absl::CivilDay> due;  // effective due day (after approved extensions)
+  std::vector<std::string> lead_organizations;
+  std::vector<std::string> responsible_organizations;  // groups expanded
+  bool completed = false;  // a completion was confirmed
+};
+
+// How a period's due day is found (the progress calendar's DueRule).
+struct DueRule {
+  int day_of_month = 25;     // used when nth_working_day == 0
+  int nth_working_day = 0;   // > 0: the Nth working day of the month
+  int month_offset = 0;      // 0 = the period's last month, 1 = the month after
+};
+
+struct PlanView {
+  std::string plan_id;
+  std::string title;
+  int year = 0;
+  std::string time_zone = "Asia/Shanghai";
+  absl::CivilDay issue_date;
+  std::string bureau_organization;  // the reporting recipient (区生态环境局)
+  DueRule monthly_due;
+  std::map<std::string, MeasureView> measures;      // by measure id
+  std::map<std::string, std::string> organization_names;  // id → display name
+};
+
+// An overdue item that escalates until resolved or acknowledged.
+struct Escalation {
+  std::string key;  // the schedule key of its first notification
+  std::string rule_id;
+  Kind kind = Kind::kUnspecified;
+  std::string plan_id;
+  std::string organization_id;
+  std::string resource;
+  std::string period;    // report period, or the measure id for measures
+  std::string title;
+  ContactLevel level = ContactLevel::kLiaison;
+  absl::CivilDay level_since;
+  bool acknowledged = false;
+};
+
+// Notifications of one rule to one recipient, waiting to go out as one digest.
+struct DigestBucket {
+  std::string recipient;
+  std::string rule_id;
+  std::string plan_id;
+  absl::Time window_start = absl::InfinitePast();
+  std::vector<DigestItem> items;
+};
+std::string DigestKey(absl::string_view recipient, absl::string_view rule_id);
+
+}  // namespace ecoplan::notification

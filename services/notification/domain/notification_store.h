@@ -1,0 +1,115 @@
+#pragma once
+
+// The storage port of the notification service, owned by the domain.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "services/notification/domain/model.h"
+
+namespace ecoplan::notification {
+
+// A domain event the change appends to the service's own log.
+struct ChangeEvent {
+  enum class Type { kNotificationCreated, kNotificationAcknowledged, kRuleChanged, kSubscriptionChanged };
+  Type type = Type::kNotificationCreated;
+  uint64_t notification_number = 0;  // the notification (in `notifications` of the same change)
+  std::string rule_id;
+  std::string subscription_id;
+  bool deleted = false;
+};
+
+// One atomic change: everything here is written in one batch (with the
+// follower's cursor when it comes from an upstream event).
+struct Changes {
+  std::vector<Notification> notifications;           // upserts
+  std::map<std::string, uint64_t> dedup_keys;         // schedule/event key → notification number
+  std::vector<Rule> rules;                            // upserts
+  std::vector<std::string> deleted_rules;
+  std::vector<Subscription> subscriptions;            // upserts
+  std::vector<std::string> deleted_subscriptions;     // and their deliveries
+  std::vector<Delivery> deliveries;                   // upserts
+  std::vector<OrgContacts> contacts;                  // upserts
+  std::vector<PlanView> plans;                        // upserts
+  std::vector<std::string> submissions;               // "plan|org|period" marks
+  std::vector<Escalation> escalations;                // upserts
+  std::vector<std::string> deleted_escalations;
+  std::vector<DigestBucket> digests;                  // upserts
+  std::vector<std::string> deleted_digests;           // DigestKey
+  std::map<std::string, uint64_t> stream_consumers;   // consumer → acknowledged sequence
+  std::map<std::string, std::string> request_ids;     // request id → resource id
+  uint64_t next_notification_number = 0;              // 0 = unchanged
+  uint64_t next_delivery_number = 0;                  // 0 = unchanged
+  uint64_t next_subscription_number = 0;              // 0 = unchanged
+  std::vector<ChangeEvent> events;
+
+  bool empty() const {
+    return notifications.empty() && dedup_keys.empty() && rules.empty() && deleted_rules.empty() &&
+           subscriptions.empty() && deleted_subscriptions.empty() && deliveries.empty() &&
+           contacts.empty() && plans.empty() && submissions.empty() && escalations.empty() &&
+           deleted_escalations.empty() && digests.empty() && deleted_digests.empty() &&
+           stream_consumers.empty() && request_ids.empty() && next_notification_number == 0 &&
+           next_delivery_number == 0 && next_subscription_number == 0 && events.empty();
+  }
+};
+
+// What the service keeps in memory, loaded once at start.
+struct LoadedState {
+  std::map<std::string, Rule> rules;
+  std::map<std::string, Subscription> subscriptions;
+  std::map<std::string, OrgContacts> contacts;
+  std::map<std::string, PlanView> plans;
+  std::set<std::string> submissions;
+  std::map<std::string, Escalation> escalations;
+  std::map<std::string, DigestBucket> digests;
+  std::set<std::string> dedup_keys;
+  std::map<std::string, uint64_t> stream_consumers;
+  std::map<std::string, std::string> request_ids;
+  std::vector<Delivery> pending_deliveries;  // PENDING, in delivery-number order
+  uint64_t next_notification_number = 1;
+  uint64_t next_delivery_number = 1;
+  uint64_t next_subscription_number = 1;
+};
+
+struct InboxPage {
+  std::vector<Notification> notifications;
+  std::string next_page_token;
+  int64_t unread_count = 0;
+};
+
+struct DeliveryPage {
+  std::vector<Delivery> deliveries;
+  std::string next_page_token;
+};
+
+// Thread-safe.
+class NotificationStore {
+ public:
+  virtual ~NotificationStore() = default;
+  virtual absl::StatusOr<LoadedState> Load() = 0;
+  // Writes `changes` atomically and durably. Errors: Unavailable, Internal.
+  virtual absl::Status Commit(const Changes& changes) = 0;
+  // Errors: NotFound.
+  virtual absl::StatusOr<Notification> GetNotification(uint64_t number) = 0;
+  // Newest first. Errors: InvalidArgument (token).
+  virtual absl::StatusOr<InboxPage> ListInbox(const std::string& organization_id, bool unread_only,
+                                              Kind kind, int page_size,
+                                              const std::string& page_token) = 0;
+  // Oldest first. Errors: InvalidArgument (token).
+  virtual absl::StatusOr<DeliveryPage> ListDeliveries(const std::string& subscription_id,
+                                                      DeliveryState state, int page_size,
+                                                      const std::string& page_token) = 0;
+  // Errors: NotFound.
+  virtual absl::StatusOr<Delivery> GetDelivery(const std::string& subscription_id,
+                                               uint64_t number) = 0;
+  // The service's last event sequence (for stream positions).
+  virtual uint64_t LastEventSequence() const = 0;
+};
+
+}  // namespace ecoplan::notification

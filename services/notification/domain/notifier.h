@@ -1,0 +1,248 @@
+#pragma once
+
+// Notifier: the use cases of the notification service.
+//
+// It keeps in memory what it decides with (rules, subscriptions, contacts, the
+// local view of plans and submissions, open escalations, digest buckets, the
+// idempotency keys already used) and reads notifications and deliveries from
+// the store. Every change is computed under one lock, written by the store in
+// one atomic batch, and applied to memory only once durable, so that
+// allocation order (notification and delivery numbers) equals commit order and
+// a key is never used twice.
+//
+// Upstream events come from EventFollowers, which commit the change together
+// with their cursor: BeginUpstream() takes the lock and computes the Changes;
+// the caller commits them (with its cursor) and then calls FinishUpstream(),
+// which applies them if committed and releases the lock. Both calls must come
+// from the same thread, back to back.
+//
+// Who may act is decided at the gRPC edge by the policy; the per-organization
+// part (a reporter sees only its own inbox) is checked here with the Caller.
+//
+// Thread-safe. `store`, `clock`, `url_checker` must outlive it.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/time/clock.h"
+#include "services/notification/domain/model.h"
+#include "services/notification/domain/notification_store.h"
+
+namespace ecoplan::notification {
+
+// Who is calling, as the edge authenticated them.
+struct Caller {
+  enum class Role { kAdministrator, kReporter, kViewer, kService };
+  std::string subject;
+  std::string organization_id;  // reporters
+  Role role = Role::kViewer;
+
+  // Reporters only for their own organization; everyone else for any.
+  bool MayActFor(absl::string_view organization_id) const;
+};
+
+// Checks that a webhook URL's host resolves only to allowed addresses.
+// Errors: InvalidArgument (does not resolve), FailedPrecondition (an address
+// outside the allowed networks). Implemented by the delivery layer.
+class UrlChecker {
+ public:
+  virtual ~UrlChecker() = default;
+  virtual absl::Status CheckUrl(const std::string& url) const = 0;
+};
+
+// Receives what the deliverer must know, after each durable change, in commit order.
+class DeliverySink {
+ public:
+  virtual ~DeliverySink() = default;
+  virtual void DeliveriesQueued(const std::vector<Delivery>& deliveries) = 0;
+  virtual void SubscriptionUpdated(const Subscription& subscription) = 0;
+  virtual void SubscriptionDeleted(const std::string& subscription_id) = 0;
+};
+
+// One upstream event, mapped from its proto by the follower glue.
+struct UpstreamInput {
+  enum class Type {
+    kIgnored,            // advances the cursor only
+    kPlanImported,       // `plan` holds the whole view (from ExportPlan)
+    kMeasureChanged,     // `before` (absent for a new measure) → `after`
+    kReportSubmitted,    // organization, period
+    kReportReturned,     // organization, period, comment, resource
+    kExtensionApproved,  // measure_id, new_due
+    kCompletionConfirmed,  // measure_id
+    kCalendarChanged,      // due_rule
+    kIndicatorStatus,      // indicator_* fields, kind (AT_RISK / OFF_TRACK)
+  };
+  Type type = Type::kIgnored;
+  std::string event_ref;  // "{source}#{sequence}"
+  std::string plan_id;
+  PlanView plan;
+  std::optional<MeasureView> before;
+  MeasureView after;
+  std::string measure_id;
+  std::string organization_id;
+  std::string period;
+  std::string comment;
+  std::string resource;
+  absl::CivilDay new_due;
+  DueRule due_rule;
+  Kind indicator_kind = Kind::kUnspecified;
+  std::string indicator_title;
+  std::vector<std::string> indicator_owners;
+};
+
+struct NotifierOptions {
+  // Time zone of the schedule (the plan's is used when it has one).
+  std::string time_zone = "Asia/Shanghai";
+  // Install the default rules when the store has none.
+  bool install_default_rules = true;
+  // Deliveries give up after this long since their first attempt.
+  absl::Duration retry_horizon = absl::Hours(24);
+};
+
+// The default rules for the seed plan (report due 3 days before the 25th;
+// measure deadlines 30 and 7 days ahead; overdue escalates after 3 working days).
+std::vector<Rule> DefaultRules();
+
+class Notifier {
+ public:
+  Notifier(NotificationStore* store, const common::Clock* clock, const UrlChecker* url_checker,
+           NotifierOptions options = {});
+
+  // Loads the state; installs the default rules on first start. Errors: from the store.
+  absl::Status Load();
+  // Where new deliveries and subscription changes go (nullable; set before traffic).
+  void SetDeliverySink(DeliverySink* sink);
+  // Deliveries that were pending at Load().
+  std::vector<Delivery> PendingDeliveries() const;
+
+  // --- upstream events (see class comment)
+  absl::StatusOr<Changes> BeginUpstream(const UpstreamInput& input) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu_);
+  void FinishUpstream(const Changes& changes, bool committed) ABSL_UNLOCK_FUNCTION(mu_);
+
+  // --- schedule: due soon, overdue, deadlines, escalation, digests. Returns
+  // the number of notifications created. Errors: from the store.
+  absl::StatusOr<int> RunSchedule();
+
+  // --- inbox. Errors: InvalidArgument, NotFound, PermissionDenied.
+  absl::StatusOr<InboxPage> ListInbox(const Caller& caller, const std::string& organization_id,
+                                      bool unread_only, Kind kind, int page_size,
+                                      const std::string& page_token);
+  absl::StatusOr<Notification> GetNotification(const Caller& caller, uint64_t number);
+  absl::StatusOr<Notification> MarkRead(const Caller& caller, uint64_t number);
+  // Also stops the escalation of the overdue item it belongs to.
+  absl::StatusOr<Notification> Acknowledge(const Caller& caller, uint64_t number);
+
+  // --- rules. Errors: InvalidArgument, NotFound, AlreadyExists, Aborted (etag),
+  // FailedPrecondition (a recipient muting a critical rule), PermissionDenied.
+  absl::StatusOr<Rule> CreateRule(const Rule& rule);
+  absl::StatusOr<Rule> GetRule(const std::string& id) const;
+  std::vector<Rule> ListRules() const;
+  absl::StatusOr<Rule> UpdateRule(const Rule& rule, const std::string& etag);
+  absl::Status DeleteRule(const std::string& id, const std::string& etag);
+  absl::StatusOr<Rule> MuteRule(const Caller& caller, const std::string& id,
+                                std::optional<absl::Time> until,
+                                const std::string& organization_id, const std::string& etag);
+
+  // --- contacts. Errors: InvalidArgument, Aborted.
+  absl::StatusOr<OrgContacts> SetContacts(const std::string& organization_id,
+                                          const std::vector<Contact>& contacts,
+                                          const std::string& etag);
+  OrgContacts GetContacts(const std::string& organization_id) const;
+
+  // --- subscriptions. Errors: InvalidArgument, FailedPrecondition (address
+  // not allowed), NotFound, Aborted.
+  absl::StatusOr<Subscription> CreateSubscription(const Subscription& subscription,
+                                                  const std::string& secret,
+                                                  const std::string& request_id);
+  absl::StatusOr<Subscription> GetSubscription(const std::string& id) const;
+  std::vector<Subscription> ListSubscriptions() const;
+  absl::StatusOr<Subscription> UpdateSubscription(const Subscription& subscription,
+                                                  const std::string& etag);
+  absl::Status DeleteSubscription(const std::string& id, const std::string& etag);
+  absl::StatusOr<Subscription> RotateSecret(const std::string& id, const std::string& secret,
+                                            absl::Duration previous_grace);
+  absl::StatusOr<Subscription> EnableSubscription(const std::string& id, bool enabled);
+  absl::StatusOr<DeliveryPage> ListDeliveries(const std::string& subscription_id,
+                                              DeliveryState state, int page_size,
+                                              const std::string& page_token);
+  absl::StatusOr<Delivery> ReplayDelivery(const std::string& subscription_id, uint64_t number);
+  // Pending deliveries per subscription (for display).
+  int64_t PendingCount(const std::string& subscription_id) const;
+
+  // --- from the deliverer: an attempt's outcome (the updated delivery) and,
+  // optionally, the subscription to suspend. Errors: from the store.
+  absl::Status RecordDelivery(const Delivery& delivery);
+  absl::Status SuspendSubscription(const std::string& id, const std::string& reason);
+
+  // --- stream consumers. Errors: InvalidArgument, OutOfRange.
+  uint64_t ConsumerPosition(const std::string& consumer) const;
+  absl::StatusOr<uint64_t> AcknowledgeStream(const std::string& consumer, uint64_t sequence);
+
+  // Number of notifications created since start (metrics).
+  int64_t created_count() const;
+
+ private:
+  struct Candidate {
+    const Rule* rule = nullptr;
+    std::string key;  // idempotency key; empty = none
+    std::string recipient;
+    std::string plan_id;
+    std::string resource;
+    std::string title;
+    std::string body;
+    std::string period;
+    std::string event_ref;
+    std::string explanation;
+    std::string escalation_key;
+    ContactLevel level = ContactLevel::kLiaison;
+  };
+
+  absl::Time Now() const { return clock_->Now(); }
+  // Adds the notification (or digest item) of `c` to `changes` unless its key
+  // was used, the rule is muted for the recipient, or the rule is disabled.
+  void Emit(const Candidate& c, Changes* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void AddNotification(Notification n, const std::string& key, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::vector<const Rule*> RulesOf(Kind kind) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::string OrgName(const std::string& plan_id, const std::string& org) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status CommitAndApply(Changes& changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Apply(const Changes& changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status ValidateSubscription(const Subscription& s) const;
+  void ScheduleReports(const PlanView& plan, absl::CivilDay today, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ScheduleMeasures(const PlanView& plan, absl::CivilDay today, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Escalate(absl::CivilDay today, Changes* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void FlushDigests(Changes* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::CivilDay Today(const std::string& time_zone) const;
+  // The pending view of a change in progress (state + `changes`).
+  const Escalation* FindEscalation(const std::string& key, const Changes& changes) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  NotificationStore* const store_;
+  const common::Clock* const clock_;
+  const UrlChecker* const url_checker_;
+  const NotifierOptions options_;
+
+  mutable absl::Mutex mu_;
+  DeliverySink* sink_ ABSL_GUARDED_BY(mu_) = nullptr;
+  LoadedState state_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, int64_t> pending_ ABSL_GUARDED_BY(mu_);  // per subscription
+  int64_t created_ ABSL_GUARDED_BY(mu_) = 0;
+  // Set of keys and counters already taken by the change being computed.
+  std::set<std::string> reserved_keys_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace ecoplan::notification
