@@ -170,26 +170,53 @@ absl::Status ObservationBook::Apply(const std::vector<ReadingWrite>& writes) {
     touched.insert(key);
   }
   for (const Key& key : touched) {
-    absl::StatusOr<const AirQualityStandard*> standard = standards_->ForDay(key.second);
-    if (!standard.ok()) return standard.status();
-    const ValidityRules& rules = (*standard)->validity;
-    const Grid& grid = grids_[key];
-    auto slots = [&](Pollutant p) -> const HourSlots& { return grid.slots[static_cast<int>(p)]; };
-    StationDay& day = days_[key];
-    day.station_id = key.first;
-    day.day = key.second;
-    day.validity_standard = (*standard)->validity_standard;
-    day.values[static_cast<int>(DailyItem::kSo2)] = DailyMean(slots(Pollutant::kSo2), rules);
-    day.values[static_cast<int>(DailyItem::kNo2)] = DailyMean(slots(Pollutant::kNo2), rules);
-    day.values[static_cast<int>(DailyItem::kCo)] = DailyMean(slots(Pollutant::kCo), rules);
-    day.values[static_cast<int>(DailyItem::kPm10)] = DailyMean(slots(Pollutant::kPm10), rules);
-    day.values[static_cast<int>(DailyItem::kPm25)] = DailyMean(slots(Pollutant::kPm25), rules);
-    day.values[static_cast<int>(DailyItem::kO3Max1h)] =
-        DailyMaxOneHour(slots(Pollutant::kO3), rules);
-    day.values[static_cast<int>(DailyItem::kO3Max8h)] =
-        DailyMaxEightHourMean(slots(Pollutant::kO3), rules);
+    absl::StatusOr<StationDay> day = ComputeDay(key, grids_[key]);
+    if (!day.ok()) return day.status();
+    days_[key] = *std::move(day);
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<StationDay> ObservationBook::ComputeDay(const Key& key, const Grid& grid) const {
+  absl::StatusOr<const AirQualityStandard*> standard = standards_->ForDay(key.second);
+  if (!standard.ok()) return standard.status();
+  const ValidityRules& rules = (*standard)->validity;
+  auto slots = [&](Pollutant p) -> const HourSlots& { return grid.slots[static_cast<int>(p)]; };
+  StationDay day;
+  day.station_id = key.first;
+  day.day = key.second;
+  day.validity_standard = (*standard)->validity_standard;
+  day.values[static_cast<int>(DailyItem::kSo2)] = DailyMean(slots(Pollutant::kSo2), rules);
+  day.values[static_cast<int>(DailyItem::kNo2)] = DailyMean(slots(Pollutant::kNo2), rules);
+  day.values[static_cast<int>(DailyItem::kCo)] = DailyMean(slots(Pollutant::kCo), rules);
+  day.values[static_cast<int>(DailyItem::kPm10)] = DailyMean(slots(Pollutant::kPm10), rules);
+  day.values[static_cast<int>(DailyItem::kPm25)] = DailyMean(slots(Pollutant::kPm25), rules);
+  day.values[static_cast<int>(DailyItem::kO3Max1h)] = DailyMaxOneHour(slots(Pollutant::kO3), rules);
+  day.values[static_cast<int>(DailyItem::kO3Max8h)] =
+      DailyMaxEightHourMean(slots(Pollutant::kO3), rules);
+  return day;
+}
+
+absl::StatusOr<std::vector<StationDay>> ObservationBook::Preview(
+    const std::vector<ReadingWrite>& writes) const {
+  std::map<Key, Grid> touched;
+  for (const ReadingWrite& w : writes) {
+    const Key key{w.station, absl::CivilDay(w.hour)};
+    auto [it, inserted] = touched.try_emplace(key);
+    if (inserted) {
+      auto held = grids_.find(key);
+      if (held != grids_.end()) it->second = held->second;
+    }
+    it->second.slots[static_cast<int>(w.pollutant)].Set(w.hour.hour(), w.value);
+  }
+  std::vector<StationDay> out;
+  out.reserve(touched.size());
+  for (const auto& [key, grid] : touched) {
+    absl::StatusOr<StationDay> day = ComputeDay(key, grid);
+    if (!day.ok()) return day.status();
+    out.push_back(*std::move(day));
+  }
+  return out;
 }
 
 std::vector<StationDay> ObservationBook::StationDays() const {

@@ -87,6 +87,10 @@ class ObservationBook {
   // Applies durable writes (from Prepare or loaded from storage at start).
   // Errors: NotFound if a day precedes every standard version.
   absl::Status Apply(const std::vector<ReadingWrite>& writes);
+  // The daily values of the station-days `writes` touch, as they will be once
+  // applied (for storing them in the same batch as the readings). Read-only.
+  // Errors: NotFound if a day precedes every standard version.
+  absl::StatusOr<std::vector<StationDay>> Preview(const std::vector<ReadingWrite>& writes) const;
 
   // The daily values of every station-day held, ordered by station then day.
   std::vector<StationDay> StationDays() const;
@@ -105,6 +109,7 @@ class ObservationBook {
   };
   using Key = std::pair<std::string, absl::CivilDay>;
 
+  absl::StatusOr<StationDay> ComputeDay(const Key& key, const Grid& grid) const;
   std::optional<double> Held(const std::string& station, Pollutant p, absl::CivilHour hour) const;
 
   const AirQualityStandards* standards_;

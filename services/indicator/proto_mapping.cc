@@ -1,0 +1,340 @@
+#include "services/indicator/proto_mapping.h"
+
+#include <cmath>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace ecoplan::indicator {
+namespace {
+
+namespace v1 = ::ecoplan::indicator::v1;
+
+google::protobuf::Timestamp TimeToProto(absl::Time t) {
+  google::protobuf::Timestamp ts;
+  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) return ts;
+  const int64_t micros = absl::ToUnixMicros(t);
+  ts.set_seconds(micros >= 0 ? micros / 1000000 : (micros - 999999) / 1000000);
+  ts.set_nanos(static_cast<int32_t>((micros - ts.seconds() * 1000000) * 1000));
+  return ts;
+}
+
+absl::Time TimeFromProto(const google::protobuf::Timestamp& ts) {
+  if (ts.seconds() == 0 && ts.nanos() == 0) return absl::InfinitePast();
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+template <typename E>
+E Clamp(int value, int max) {
+  return static_cast<E>(value >= 0 && value <= max ? value : 0);
+}
+
+}  // namespace
+
+std::string IndicatorName(absl::string_view plan_id, absl::string_view id) {
+  return absl::StrCat("plans/", plan_id, "/indicators/", id);
+}
+
+absl::StatusOr<std::pair<std::string, std::string>> ParseIndicatorName(absl::string_view name,
+                                                                       absl::string_view field) {
+  std::vector<std::string> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 4 || parts[0] != "plans" || parts[1].empty() || parts[2] != "indicators" ||
+      parts[3].empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": «", name, "» is not plans/{plan}/indicators/{indicator}"));
+  }
+  return std::make_pair(parts[1], parts[3]);
+}
+
+absl::StatusOr<std::string> ParsePlanName(absl::string_view name, absl::string_view field) {
+  absl::string_view rest = name;
+  if (!absl::ConsumePrefix(&rest, "plans/") || rest.empty() || absl::StrContains(rest, '/')) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": «", name, "» is not plans/{plan}"));
+  }
+  return std::string(rest);
+}
+
+ecoplan::common::v1::Date DateToProto(absl::CivilDay day) {
+  ecoplan::common::v1::Date d;
+  d.set_year(static_cast<int32_t>(day.year()));
+  d.set_month(day.month());
+  d.set_day(day.day());
+  return d;
+}
+
+absl::StatusOr<absl::CivilDay> DateFromProto(const ecoplan::common::v1::Date& date,
+                                             absl::string_view field) {
+  const absl::CivilDay day(date.year(), date.month(), date.day());
+  if (date.year() < 1 || date.year() > 9999 || day.year() != date.year() ||
+      day.month() != date.month() || day.day() != date.day()) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": ", date.year(), "-", date.month(),
+                                                   "-", date.day(), " is not a date"));
+  }
+  return day;
+}
+
+v1::Indicator ToProto(const Indicator& i) {
+  v1::Indicator p;
+  p.set_name(IndicatorName(i.plan_id, i.id));
+  p.set_display_name(i.display_name);
+  p.set_unit(i.unit);
+  p.set_scope_kind(static_cast<v1::ScopeKind>(i.scope_kind));
+  p.set_scope_name(i.scope_name);
+  p.set_comparator(static_cast<v1::Comparator>(i.comparator));
+  if (i.target_value.has_value()) p.set_target_value(*i.target_value);
+  p.set_target_text(i.target_text);
+  *p.mutable_period_start() = DateToProto(i.period_start);
+  *p.mutable_period_end() = DateToProto(i.period_end);
+  p.set_aggregation(static_cast<v1::Aggregation>(i.aggregation));
+  p.set_source(static_cast<v1::SourceKind>(i.source));
+  p.set_air_quality_item(static_cast<v1::AirQualityItem>(i.air_quality_item));
+  for (const std::string& m : i.measures) p.add_measures(absl::StrCat("plans/", i.plan_id, "/measures/", m));
+  for (const std::string& o : i.owners) p.add_owners(o);
+  p.set_origin(static_cast<v1::Origin>(i.origin));
+  p.set_source_detail(i.source_detail);
+  p.set_target_caliber(i.target_caliber);
+  p.set_retired(i.retired);
+  p.set_etag(IndicatorEtag(i));
+  p.set_revision(i.revision);
+  *p.mutable_update_time() = TimeToProto(i.update_time);
+  p.set_manually_corrected(i.manually_corrected);
+  return p;
+}
+
+Indicator FromProto(const v1::Indicator& p) {
+  Indicator i;
+  i.display_name = p.display_name();
+  i.unit = p.unit();
+  i.scope_kind = Clamp<ScopeKind>(p.scope_kind(), 3);
+  i.scope_name = p.scope_name();
+  i.comparator = Clamp<Comparator>(p.comparator(), 5);
+  if (p.has_target_value()) i.target_value = p.target_value();
+  i.target_text = p.target_text();
+  if (p.has_period_start()) {
+    if (auto d = DateFromProto(p.period_start(), "period_start"); d.ok()) i.period_start = *d;
+  }
+  if (p.has_period_end()) {
+    if (auto d = DateFromProto(p.period_end(), "period_end"); d.ok()) i.period_end = *d;
+  }
+  i.aggregation = Clamp<Aggregation>(p.aggregation(), 6);
+  i.source = Clamp<SourceKind>(p.source(), 2);
+  i.air_quality_item = Clamp<AirQualityItem>(p.air_quality_item(), 7);
+  for (const std::string& m : p.measures()) {
+    const size_t slash = m.rfind('/');
+    i.measures.push_back(slash == std::string::npos ? m : m.substr(slash + 1));
+  }
+  i.owners.assign(p.owners().begin(), p.owners().end());
+  i.source_detail = p.source_detail();
+  i.target_caliber = p.target_caliber();
+  return i;
+}
+
+absl::StatusOr<Indicator> StoredIndicatorFromProto(const v1::Indicator& p) {
+  auto name = ParseIndicatorName(p.name(), "indicator.name");
+  if (!name.ok()) return name.status();
+  Indicator i = FromProto(p);
+  i.plan_id = name->first;
+  i.id = name->second;
+  i.origin = Clamp<Origin>(p.origin(), 4);
+  i.retired = p.retired();
+  i.manually_corrected = p.manually_corrected();
+  i.revision = p.revision();
+  i.update_time = TimeFromProto(p.update_time());
+  return i;
+}
+
+v1::IndicatorRevision ToProto(const IndicatorRevision& r) {
+  v1::IndicatorRevision p;
+  p.set_revision(r.revision);
+  *p.mutable_time() = TimeToProto(r.time);
+  p.set_actor(r.actor);
+  p.set_reason(r.reason);
+  if (r.before.has_value()) *p.mutable_before() = ToProto(*r.before);
+  *p.mutable_after() = ToProto(r.after);
+  return p;
+}
+
+absl::StatusOr<IndicatorRevision> FromProto(const v1::IndicatorRevision& p) {
+  IndicatorRevision r;
+  r.revision = p.revision();
+  r.time = TimeFromProto(p.time());
+  r.actor = p.actor();
+  r.reason = p.reason();
+  if (p.has_before()) {
+    auto before = StoredIndicatorFromProto(p.before());
+    if (!before.ok()) return before.status();
+    r.before = *before;
+  }
+  auto after = StoredIndicatorFromProto(p.after());
+  if (!after.ok()) return after.status();
+  r.after = *after;
+  return r;
+}
+
+v1::Station ToProto(const Station& s) {
+  v1::Station p;
+  p.set_name(absl::StrCat("stations/", s.id));
+  p.set_display_name(s.display_name);
+  p.set_town(s.town);
+  p.set_counts_for_district(s.counts_for_district);
+  p.set_demonstration(s.demonstration);
+  p.set_note(s.note);
+  return p;
+}
+
+Station FromProto(const v1::Station& p) {
+  Station s;
+  absl::string_view id = p.name();
+  absl::ConsumePrefix(&id, "stations/");
+  s.id = std::string(id);
+  s.display_name = p.display_name();
+  s.town = p.town();
+  s.counts_for_district = p.counts_for_district();
+  s.demonstration = p.demonstration();
+  s.note = p.note();
+  return s;
+}
+
+v1::ExtractionReport ToProto(const ExtractionReport& r) {
+  v1::ExtractionReport p;
+  p.set_plan(absl::StrCat("plans/", r.plan_id));
+  p.set_annex4_indicator_count(r.annex4_count);
+  p.set_annex5_indicator_count(r.annex5_count);
+  p.set_measure_text_indicator_count(r.measure_text_count);
+  for (const ExtractionIssue& i : r.issues) {
+    v1::ExtractionIssue* q = p.add_issues();
+    q->set_location(i.location);
+    q->set_text(i.text);
+    q->set_reason(i.reason);
+  }
+  for (const CrossCheck& c : r.cross_checks) {
+    v1::CrossCheck* q = p.add_cross_checks();
+    q->set_indicator(IndicatorName(r.plan_id, c.indicator_id));
+    q->set_measure(absl::StrCat("plans/", r.plan_id, "/measures/", c.measure_id));
+    q->set_annex_text(c.annex_text);
+    q->set_measure_text(c.measure_text);
+    q->set_agrees(c.agrees);
+    q->set_difference(c.difference);
+  }
+  *p.mutable_time() = TimeToProto(r.time);
+  return p;
+}
+
+v1::IndicatorStatus ToProto(IndicatorStatus status) {
+  return static_cast<v1::IndicatorStatus>(status);
+}
+
+IndicatorStatus FromProto(v1::IndicatorStatus status) {
+  return Clamp<IndicatorStatus>(status, 5);
+}
+
+v1::Evaluation ToProto(const Indicator& indicator, const Evaluation& e) {
+  v1::Evaluation p;
+  *p.mutable_indicator() = ToProto(indicator);
+  *p.mutable_as_of() = DateToProto(e.as_of);
+  if (e.current_value) p.set_current_value(*e.current_value);
+  if (e.target_value) p.set_target_value(*e.target_value);
+  p.set_status(ToProto(e.status));
+  p.set_status_reason(e.status_reason);
+  if (e.projected_value) p.set_projected_value(*e.projected_value);
+  p.set_projection_method(e.projection_method);
+  if (e.required_remaining_value) p.set_required_remaining_value(*e.required_remaining_value);
+  p.set_required_remaining_text(e.required_remaining_text);
+  p.set_remaining_days(e.remaining_days);
+  p.set_observed_days(e.observed_days);
+  p.set_standards_used(e.standards_used);
+  for (const CaliberResult& c : e.calibers) {
+    v1::CaliberResult* q = p.add_calibers();
+    q->set_caliber(c.caliber);
+    if (c.current_value) q->set_current_value(*c.current_value);
+    if (c.projected_value) q->set_projected_value(*c.projected_value);
+    q->set_status(ToProto(c.status));
+    q->set_days(c.days);
+  }
+  for (const std::string& n : e.notes) p.add_notes(n);
+  return p;
+}
+
+v1::TownRank ToProto(const TownRank& t) {
+  v1::TownRank p;
+  p.set_rank(t.rank);
+  p.set_town(t.town);
+  if (t.pm25) p.set_pm25(*t.pm25);
+  if (t.target) p.set_target(*t.target);
+  if (t.gap) p.set_gap(*t.gap);
+  p.set_status(ToProto(t.status));
+  if (t.pm25_last_year) p.set_pm25_last_year(*t.pm25_last_year);
+  if (t.year_on_year_percent) p.set_year_on_year_percent(*t.year_on_year_percent);
+  p.set_days(t.days);
+  for (const std::string& s : t.stations) p.add_stations(s);
+  return p;
+}
+
+v1::MeasureLight ToProto(absl::string_view plan_id, const MeasureLight& l) {
+  v1::MeasureLight p;
+  p.set_measure(absl::StrCat("plans/", plan_id, "/measures/", l.measure_id));
+  p.set_colour(static_cast<v1::MeasureColour>(l.colour));
+  for (const std::string& r : l.reasons) p.add_reasons(r);
+  for (const std::string& o : l.owners) p.add_owners(o);
+  return p;
+}
+
+v1::Scorecard ToProto(const Scorecard& c) {
+  v1::Scorecard p;
+  p.set_organization(c.organization);
+  p.set_score(c.score);
+  for (const ScoreComponent& s : c.components) {
+    v1::ScoreComponent* q = p.add_components();
+    q->set_name(s.name);
+    if (s.rate) q->set_rate(*s.rate);
+    q->set_weight(s.weight);
+    q->set_points(s.points);
+    q->set_detail(s.detail);
+  }
+  p.set_measures_led(c.measures_led);
+  p.set_overdue_measures(c.overdue_measures);
+  return p;
+}
+
+v1::DailyAirQuality ToProto(const DistrictDay& day, const DailyAqi& aqi,
+                            absl::string_view validity_standard) {
+  v1::DailyAirQuality p;
+  *p.mutable_date() = DateToProto(day.day);
+  p.set_standard(aqi.standard_id);
+  p.set_validity_standard(std::string(validity_standard));
+  p.set_published(aqi.published());
+  if (aqi.published()) {
+    p.set_aqi(aqi.aqi);
+    p.set_category(std::string(AqiCategoryName(aqi.category)));
+  }
+  for (int k = 0; k < kDailyItemCount; ++k) {
+    const DailyItem item = static_cast<DailyItem>(k);
+    if (Contains(aqi.primary_items, item)) p.add_primary_items(std::string(DailyItemName(item)));
+    if (Contains(aqi.missing_items, item)) p.add_missing_items(std::string(DailyItemName(item)));
+    const DailyStatistic& s = day.values[k];
+    if (s.samples == 0 && !s.usable()) continue;
+    v1::DailyItemValue* v = p.add_items();
+    v->set_item(std::string(DailyItemName(item)));
+    v->set_value(s.value);
+    v->set_validity(std::string(ValidityName(s.validity)));
+    v->set_samples(s.samples);
+    if (aqi.items[k].in_aqi && aqi.items[k].iaqi.has_iaqi) v->set_iaqi(aqi.items[k].iaqi.iaqi);
+  }
+  return p;
+}
+
+absl::StatusOr<Pollutant> PollutantFromProto(v1::Pollutant pollutant) {
+  switch (pollutant) {
+    case v1::POLLUTANT_PM25: return Pollutant::kPm25;
+    case v1::POLLUTANT_PM10: return Pollutant::kPm10;
+    case v1::POLLUTANT_SO2: return Pollutant::kSo2;
+    case v1::POLLUTANT_NO2: return Pollutant::kNo2;
+    case v1::POLLUTANT_CO: return Pollutant::kCo;
+    case v1::POLLUTANT_O3: return Pollutant::kO3;
+    default: return absl::InvalidArgumentError("pollutant is not set");
+  }
+}
+
+}  // namespace ecoplan::indicator

@@ -1,0 +1,66 @@
+#pragma once
+
+// v1 messages ↔ indicator domain structs (FromProto / ToProto). The only place
+// where the two meet; the storage adapter stores v1 messages inside its records.
+
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "ecoplan/common/v1/types.pb.h"
+#include "ecoplan/indicator/v1/indicator_service.pb.h"
+#include "services/indicator/domain/aqi.h"
+#include "services/indicator/domain/daily_statistics.h"
+#include "services/indicator/domain/model.h"
+#include "services/indicator/domain/plan_evaluation.h"
+
+namespace ecoplan::indicator {
+
+// "plans/{plan}/indicators/{id}".
+std::string IndicatorName(absl::string_view plan_id, absl::string_view id);
+// Splits an indicator name into (plan id, indicator id). Errors: InvalidArgument naming `field`.
+absl::StatusOr<std::pair<std::string, std::string>> ParseIndicatorName(absl::string_view name,
+                                                                       absl::string_view field);
+// "plans/{plan}" → plan id. Errors: InvalidArgument naming `field`.
+absl::StatusOr<std::string> ParsePlanName(absl::string_view name, absl::string_view field);
+
+ecoplan::common::v1::Date DateToProto(absl::CivilDay day);
+// Errors: InvalidArgument naming `field` (unset or impossible date).
+absl::StatusOr<absl::CivilDay> DateFromProto(const ecoplan::common::v1::Date& date,
+                                             absl::string_view field);
+
+// Indicator (name, etag, revision, update_time derived from the struct).
+ecoplan::indicator::v1::Indicator ToProto(const Indicator& indicator);
+// The definition fields only; name/etag/revision/origin/retired are the caller's business.
+// Unset dates stay the struct's defaults.
+Indicator FromProto(const ecoplan::indicator::v1::Indicator& proto);
+// Full round trip for storage: also plan/id from the name, origin, revision, flags, time.
+absl::StatusOr<Indicator> StoredIndicatorFromProto(const ecoplan::indicator::v1::Indicator& proto);
+
+ecoplan::indicator::v1::IndicatorRevision ToProto(const IndicatorRevision& revision);
+absl::StatusOr<IndicatorRevision> FromProto(const ecoplan::indicator::v1::IndicatorRevision& proto);
+
+ecoplan::indicator::v1::Station ToProto(const Station& station);
+Station FromProto(const ecoplan::indicator::v1::Station& proto);
+
+ecoplan::indicator::v1::ExtractionReport ToProto(const ExtractionReport& report);
+
+ecoplan::indicator::v1::IndicatorStatus ToProto(IndicatorStatus status);
+IndicatorStatus FromProto(ecoplan::indicator::v1::IndicatorStatus status);
+
+// Evaluation with its indicator.
+ecoplan::indicator::v1::Evaluation ToProto(const Indicator& indicator, const Evaluation& e);
+ecoplan::indicator::v1::TownRank ToProto(const TownRank& rank);
+ecoplan::indicator::v1::MeasureLight ToProto(absl::string_view plan_id, const MeasureLight& light);
+ecoplan::indicator::v1::Scorecard ToProto(const Scorecard& card);
+
+// One day of GetDailyAirQuality: the area's daily values and the day's AQI.
+ecoplan::indicator::v1::DailyAirQuality ToProto(const DistrictDay& day, const DailyAqi& aqi,
+                                                absl::string_view validity_standard);
+
+// v1.Pollutant → domain. Errors: InvalidArgument for UNSPECIFIED / unknown.
+absl::StatusOr<Pollutant> PollutantFromProto(ecoplan::indicator::v1::Pollutant pollutant);
+
+}  // namespace ecoplan::indicator

@@ -1,0 +1,320 @@
+#include "services/indicator/storage/rocksdb_indicator_store.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/status/rocksdb_status.h"
+#include "common/status/status_macros.h"
+#include "common/storage/key_codec.h"
+#include "common/storage/record_io.h"
+#include "services/indicator/proto_mapping.h"
+
+namespace ecoplan::indicator {
+namespace {
+
+constexpr absl::string_view kIndicators = "indicators";
+constexpr absl::string_view kRevisions = "revisions";
+constexpr absl::string_view kStations = "stations";
+constexpr absl::string_view kReadings = "readings";
+constexpr absl::string_view kCorrections = "corrections";
+constexpr absl::string_view kDaily = "daily";
+constexpr absl::string_view kReported = "reported";
+constexpr absl::string_view kStatuses = "statuses";
+constexpr absl::string_view kReports = "reports";
+constexpr absl::string_view kPlanViews = "plan_views";
+constexpr absl::string_view kMeta = "meta";
+
+absl::Status Put(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf,
+                 absl::string_view key, const google::protobuf::Message& record) {
+  return common::FromRocksDb(
+      batch.Put(cf, rocksdb::Slice(key.data(), key.size()), record.SerializeAsString()), "put");
+}
+
+std::string ReadingKey(absl::string_view station, Pollutant p, absl::CivilHour hour) {
+  return absl::StrCat(station, "/", static_cast<int>(p), "/", absl::FormatCivilTime(hour));
+}
+
+std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+
+}  // namespace
+
+std::vector<std::string> RocksDbIndicatorStore::ColumnFamilies() {
+  return {std::string(kIndicators), std::string(kRevisions), std::string(kStations),
+          std::string(kReadings),   std::string(kCorrections), std::string(kDaily),
+          std::string(kReported),   std::string(kStatuses),  std::string(kReports),
+          std::string(kPlanViews)};
+}
+
+absl::StatusOr<std::vector<Indicator>> RocksDbIndicatorStore::LoadIndicators() const {
+  std::vector<Indicator> out;
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
+      *db_, kIndicators, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+        storage::IndicatorRecord record;
+        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "indicator", key));
+        ECOPLAN_ASSIGN_OR_RETURN(Indicator ind, StoredIndicatorFromProto(record.indicator()));
+        out.push_back(std::move(ind));
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::StatusOr<std::vector<IndicatorRevision>> RocksDbIndicatorStore::ListRevisions(
+    absl::string_view plan_id, absl::string_view id) const {
+  std::vector<IndicatorRevision> out;
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
+      *db_, kRevisions, absl::StrCat(plan_id, "/", id, "/"),
+      [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+        storage::RevisionRecord record;
+        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "revision", key));
+        ECOPLAN_ASSIGN_OR_RETURN(IndicatorRevision r, FromProto(record.revision()));
+        out.push_back(std::move(r));
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::StatusOr<std::vector<Station>> RocksDbIndicatorStore::LoadStations() const {
+  std::vector<Station> out;
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
+      *db_, kStations, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+        storage::StationRecord record;
+        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "station", key));
+        out.push_back(FromProto(record.station()));
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::Status RocksDbIndicatorStore::LoadReadings(
+    size_t chunk, const std::function<absl::Status(std::vector<ReadingWrite>)>& fn) const {
+  std::vector<ReadingWrite> pending;
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
+      *db_, kReadings, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+        storage::ReadingRecord record;
+        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "reading", key));
+        std::vector<absl::string_view> parts =
+            absl::StrSplit(absl::string_view(key.data(), key.size()), '/');
+        int p = -1;
+        absl::CivilHour hour;
+        if (parts.size() != 3 || parts[1].size() != 1 || parts[1][0] < '0' ||
+            parts[1][0] >= '0' + kPollutantCount || !absl::ParseCivilTime(parts[2], &hour)) {
+          return absl::DataLossError(absl::StrCat("malformed reading key ", key.ToString()));
+        }
+        p = parts[1][0] - '0';
+        pending.push_back({std::string(parts[0]), static_cast<Pollutant>(p), hour, record.value(),
+                           std::nullopt});
+        if (pending.size() >= chunk) {
+          ECOPLAN_RETURN_IF_ERROR(fn(std::move(pending)));
+          pending.clear();
+        }
+        return absl::OkStatus();
+      }));
+  if (!pending.empty()) return fn(std::move(pending));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, storage::CorrectionRecord>>>
+RocksDbIndicatorStore::ListCorrections(absl::string_view station_id) const {
+  std::vector<std::pair<std::string, storage::CorrectionRecord>> out;
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
+      *db_, kCorrections, absl::StrCat(station_id, "/"),
+      [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+        storage::CorrectionRecord record;
+        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "correction", key));
+        // The key without its 8-byte time suffix: station/pollutant/hour.
+        out.emplace_back(std::string(key.data(), key.size() > 9 ? key.size() - 9 : 0),
+                         std::move(record));
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::StatusOr<std::optional<storage::StationDayRecord>> RocksDbIndicatorStore::GetStationDay(
+    absl::string_view station_id, absl::CivilDay day) const {
+  return common::GetRecord<storage::StationDayRecord>(
+      *db_, kDaily, absl::StrCat(station_id, "/", DayText(day)), "station day");
+}
+
+absl::StatusOr<std::map<std::string, std::map<std::string, std::vector<ReportedValue>>>>
+RocksDbIndicatorStore::LoadReportedValues() const {
+  std::map<std::string, std::map<std::string, std::vector<ReportedValue>>> out;
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
+      *db_, kReported, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+        storage::ReportedValueRecord record;
+        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "reported value", key));
+        std::vector<absl::string_view> parts =
+            absl::StrSplit(absl::string_view(key.data(), key.size()), '/');
+        absl::CivilDay day;
+        if (parts.size() != 3 || !absl::ParseCivilTime(parts[2], &day)) {
+          return absl::DataLossError(absl::StrCat("malformed reported key ", key.ToString()));
+        }
+        out[std::string(parts[0])][std::string(parts[1])].push_back({day, record.value()});
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, std::map<std::string, IndicatorStatus>>>
+RocksDbIndicatorStore::LoadStatuses() const {
+  std::map<std::string, std::map<std::string, IndicatorStatus>> out;
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
+      *db_, kStatuses, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+        storage::StatusRecord record;
+        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "status", key));
+        const std::string k = key.ToString();
+        const size_t slash = k.find('/');
+        if (slash == std::string::npos) {
+          return absl::DataLossError(absl::StrCat("malformed status key ", k));
+        }
+        out[k.substr(0, slash)][k.substr(slash + 1)] = FromProto(record.status());
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, storage::ExtractionReportRecord>>
+RocksDbIndicatorStore::LoadReports() const {
+  std::map<std::string, storage::ExtractionReportRecord> out;
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
+      *db_, kReports, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+        ECOPLAN_RETURN_IF_ERROR(
+            common::ParseRecord(value, &out[key.ToString()], "extraction report", key));
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, storage::PlanViewRecord>>
+RocksDbIndicatorStore::LoadPlanViews() const {
+  std::map<std::string, storage::PlanViewRecord> out;
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
+      *db_, kPlanViews, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &out[key.ToString()], "plan view", key));
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::StatusOr<std::set<std::string>> RocksDbIndicatorStore::LoadRequestIds() const {
+  std::set<std::string> out;
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
+      *db_, kMeta, "req/", [&](const rocksdb::Slice& key, const rocksdb::Slice&) {
+        out.insert(key.ToString().substr(4));
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::Status RocksDbIndicatorStore::PutIndicator(common::WriteRequest& w,
+                                                 const Indicator& indicator) const {
+  storage::IndicatorRecord record;
+  *record.mutable_indicator() = ToProto(indicator);
+  return Put(w.batch, db_->Cf(kIndicators), absl::StrCat(indicator.plan_id, "/", indicator.id),
+             record);
+}
+
+absl::Status RocksDbIndicatorStore::PutRevision(common::WriteRequest& w, const Indicator& indicator,
+                                                const IndicatorRevision& revision) const {
+  storage::RevisionRecord record;
+  *record.mutable_revision() = ToProto(revision);
+  return Put(w.batch, db_->Cf(kRevisions),
+             absl::StrCat(indicator.plan_id, "/", indicator.id, "/",
+                          common::EncodeUint64(static_cast<uint64_t>(revision.revision))),
+             record);
+}
+
+absl::Status RocksDbIndicatorStore::PutStation(common::WriteRequest& w,
+                                               const Station& station) const {
+  storage::StationRecord record;
+  *record.mutable_station() = ToProto(station);
+  return Put(w.batch, db_->Cf(kStations), station.id, record);
+}
+
+absl::Status RocksDbIndicatorStore::PutReadings(common::WriteRequest& w,
+                                                const std::vector<ReadingWrite>& writes,
+                                                absl::Time now) const {
+  rocksdb::ColumnFamilyHandle* readings = db_->Cf(kReadings);
+  rocksdb::ColumnFamilyHandle* corrections = db_->Cf(kCorrections);
+  const std::string suffix = common::EncodeUint64(static_cast<uint64_t>(absl::ToUnixMicros(now)));
+  storage::ReadingRecord record;
+  for (const ReadingWrite& r : writes) {
+    const std::string key = ReadingKey(r.station, r.pollutant, r.hour);
+    record.set_value(r.value);
+    ECOPLAN_RETURN_IF_ERROR(Put(w.batch, readings, key, record));
+    if (r.previous.has_value()) {
+      storage::CorrectionRecord c;
+      c.set_previous(*r.previous);
+      c.set_value(r.value);
+      const int64_t micros = absl::ToUnixMicros(now);
+      c.mutable_time()->set_seconds(micros / 1000000);
+      c.mutable_time()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+      ECOPLAN_RETURN_IF_ERROR(Put(w.batch, corrections, absl::StrCat(key, "/", suffix), c));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RocksDbIndicatorStore::PutStationDays(common::WriteRequest& w,
+                                                   const std::vector<StationDay>& days) const {
+  rocksdb::ColumnFamilyHandle* cf = db_->Cf(kDaily);
+  for (const StationDay& d : days) {
+    storage::StationDayRecord record;
+    record.set_validity_standard(d.validity_standard);
+    for (int k = 0; k < kDailyItemCount; ++k) {
+      storage::DailyValueRecord* v = record.add_values();
+      v->set_item(k);
+      v->set_validity(static_cast<int>(d.values[k].validity));
+      v->set_value(d.values[k].value);
+      v->set_samples(d.values[k].samples);
+    }
+    ECOPLAN_RETURN_IF_ERROR(Put(w.batch, cf, absl::StrCat(d.station_id, "/", DayText(d.day)), record));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RocksDbIndicatorStore::PutReportedValue(common::WriteRequest& w,
+                                                     absl::string_view plan_id,
+                                                     absl::string_view id, absl::CivilDay day,
+                                                     double value, absl::string_view source) const {
+  storage::ReportedValueRecord record;
+  record.set_value(value);
+  record.set_source(std::string(source));
+  return Put(w.batch, db_->Cf(kReported), absl::StrCat(plan_id, "/", id, "/", DayText(day)),
+             record);
+}
+
+absl::Status RocksDbIndicatorStore::PutStatus(common::WriteRequest& w, absl::string_view plan_id,
+                                              absl::string_view id, IndicatorStatus status,
+                                              absl::CivilDay as_of,
+                                              absl::string_view reason) const {
+  storage::StatusRecord record;
+  record.set_status(ToProto(status));
+  *record.mutable_as_of() = DateToProto(as_of);
+  record.set_reason(std::string(reason));
+  return Put(w.batch, db_->Cf(kStatuses), absl::StrCat(plan_id, "/", id), record);
+}
+
+absl::Status RocksDbIndicatorStore::PutReport(common::WriteRequest& w,
+                                              const ExtractionReport& report) const {
+  storage::ExtractionReportRecord record;
+  *record.mutable_report() = ToProto(report);
+  return Put(w.batch, db_->Cf(kReports), report.plan_id, record);
+}
+
+absl::Status RocksDbIndicatorStore::PutPlanView(common::WriteRequest& w,
+                                                const storage::PlanViewRecord& view) const {
+  return Put(w.batch, db_->Cf(kPlanViews), view.plan_id(), view);
+}
+
+absl::Status RocksDbIndicatorStore::PutRequest(common::WriteRequest& w,
+                                               absl::string_view request_id,
+                                               absl::string_view method,
+                                               absl::string_view resource) const {
+  storage::RequestRecord record;
+  record.set_method(std::string(method));
+  record.set_resource(std::string(resource));
+  return Put(w.batch, db_->Cf(kMeta), common::Key("req", request_id), record);
+}
+
+}  // namespace ecoplan::indicator

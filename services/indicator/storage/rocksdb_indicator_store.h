@@ -1,0 +1,102 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "common/storage/rocksdb_db.h"
+#include "services/indicator/domain/evaluation.h"
+#include "services/indicator/domain/model.h"
+#include "services/indicator/domain/observation_book.h"
+#include "services/indicator/storage/indicator_storage.pb.h"
+
+namespace ecoplan::indicator {
+
+// The indicator service's durable state on RocksDB. Key layout (column family:
+// key → value; ids never contain '/'):
+//   indicators:  <plan_id>/<indicator_id>                    → storage.IndicatorRecord
+//   revisions:   <plan_id>/<indicator_id>/<rev: u64 BE>       → storage.RevisionRecord (audit trail)
+//   stations:    <station_id>                                → storage.StationRecord
+//   readings:    <station_id>/<pollutant digit>/<YYYY-MM-DDTHH> → storage.ReadingRecord
+//                (one key per station, pollutant and hour: a re-send overwrites it)
+//   corrections: <station_id>/<pollutant digit>/<YYYY-MM-DDTHH>/<micros: u64 BE>
+//                                                            → storage.CorrectionRecord
+//   daily:       <station_id>/<YYYY-MM-DD>                   → storage.StationDayRecord
+//   reported:    <plan_id>/<indicator_id>/<YYYY-MM-DD>       → storage.ReportedValueRecord
+//   statuses:    <plan_id>/<indicator_id>                    → storage.StatusRecord (last evaluated)
+//   reports:     <plan_id>                                   → storage.ExtractionReportRecord
+//   plan_views:  <plan_id>                                   → storage.PlanViewRecord
+//   meta:        req/<request_id>                            → storage.RequestRecord
+//                cursor/<name>                               → u64 BE (EventFollower)
+//   events:      <seq: u64 BE>                               → common.v1.Event (RocksDb)
+// The Put* methods only add to a WriteRequest; the caller adds the change's
+// events and commits it with RocksDb::CommitAsync (or returns it as an
+// EventFollower effect), so an entity, its indexes and its events are applied
+// in one synced WriteBatch. Readings, corrections and the touched daily
+// values of an ingestion batch go in one WriteRequest.
+// Thread-safe (RocksDB is); `db` must outlive the store.
+class RocksDbIndicatorStore {
+ public:
+  // Column families this store needs; pass them to RocksDb::Open.
+  static std::vector<std::string> ColumnFamilies();
+  // The value of Event.source for this service.
+  static constexpr char kEventSource[] = "ecoplan.indicator.v1.IndicatorService";
+
+  explicit RocksDbIndicatorStore(common::RocksDb* db) : db_(db) {}
+  common::RocksDb* db() const { return db_; }
+
+  // --- Reads (at start, and for rarely used lists). Errors: DataLoss for a
+  // record that does not parse, or the mapped RocksDB error.
+  absl::StatusOr<std::vector<Indicator>> LoadIndicators() const;
+  absl::StatusOr<std::vector<IndicatorRevision>> ListRevisions(absl::string_view plan_id,
+                                                               absl::string_view id) const;
+  absl::StatusOr<std::vector<Station>> LoadStations() const;
+  // Every stored reading, in key order, handed over in chunks of about
+  // `chunk` writes (so the caller can Apply them without holding them all).
+  absl::Status LoadReadings(size_t chunk,
+                            const std::function<absl::Status(std::vector<ReadingWrite>)>& fn) const;
+  // Corrections of a station (oldest key first), for audits and tests.
+  absl::StatusOr<std::vector<std::pair<std::string, storage::CorrectionRecord>>> ListCorrections(
+      absl::string_view station_id) const;
+  absl::StatusOr<std::optional<storage::StationDayRecord>> GetStationDay(
+      absl::string_view station_id, absl::CivilDay day) const;
+  // Reported values by plan id, then indicator id.
+  absl::StatusOr<std::map<std::string, std::map<std::string, std::vector<ReportedValue>>>>
+  LoadReportedValues() const;
+  // Last statuses by plan id, then indicator id.
+  absl::StatusOr<std::map<std::string, std::map<std::string, IndicatorStatus>>> LoadStatuses() const;
+  absl::StatusOr<std::map<std::string, storage::ExtractionReportRecord>> LoadReports() const;
+  absl::StatusOr<std::map<std::string, storage::PlanViewRecord>> LoadPlanViews() const;
+  absl::StatusOr<std::set<std::string>> LoadRequestIds() const;
+
+  // --- Writes into `w`. Errors: Internal (a batch error).
+  absl::Status PutIndicator(common::WriteRequest& w, const Indicator& indicator) const;
+  absl::Status PutRevision(common::WriteRequest& w, const Indicator& indicator,
+                           const IndicatorRevision& revision) const;
+  absl::Status PutStation(common::WriteRequest& w, const Station& station) const;
+  // The readings, and a correction record for each write with a previous value.
+  absl::Status PutReadings(common::WriteRequest& w, const std::vector<ReadingWrite>& writes,
+                           absl::Time now) const;
+  absl::Status PutStationDays(common::WriteRequest& w, const std::vector<StationDay>& days) const;
+  absl::Status PutReportedValue(common::WriteRequest& w, absl::string_view plan_id,
+                                absl::string_view id, absl::CivilDay day, double value,
+                                absl::string_view source) const;
+  absl::Status PutStatus(common::WriteRequest& w, absl::string_view plan_id, absl::string_view id,
+                         IndicatorStatus status, absl::CivilDay as_of,
+                         absl::string_view reason) const;
+  absl::Status PutReport(common::WriteRequest& w, const ExtractionReport& report) const;
+  absl::Status PutPlanView(common::WriteRequest& w, const storage::PlanViewRecord& view) const;
+  absl::Status PutRequest(common::WriteRequest& w, absl::string_view request_id,
+                          absl::string_view method, absl::string_view resource) const;
+
+ private:
+  common::RocksDb* const db_;
+};
+
+}  // namespace ecoplan::indicator

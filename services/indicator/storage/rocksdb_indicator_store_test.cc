@@ -1,0 +1,175 @@
+#include "services/indicator/storage/rocksdb_indicator_store.h"
+
+#include <memory>
+
+#include "common/events/event_log.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "gtest/gtest.h"
+
+namespace ecoplan::indicator {
+namespace {
+
+class RocksDbIndicatorStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open(); }
+
+  void Open() {
+    store_.reset();
+    db_.reset();
+    common::RocksDbOptions options;
+    options.path = dir_.Sub("db");
+    options.column_families = RocksDbIndicatorStore::ColumnFamilies();
+    options.event_source = RocksDbIndicatorStore::kEventSource;
+    auto db = common::RocksDb::Open(options);
+    ASSERT_OK(db.status());
+    db_ = *std::move(db);
+    store_ = std::make_unique<RocksDbIndicatorStore>(db_.get());
+  }
+
+  Indicator Pm25() {
+    Indicator i;
+    i.plan_id = "2026-test";
+    i.id = "a4-pm25";
+    i.display_name = "PM2.5年均浓度";
+    i.unit = "微克/立方米";
+    i.comparator = Comparator::kAtMost;
+    i.target_value = 27;
+    i.target_text = "27";
+    i.period_start = absl::CivilDay(2026, 1, 1);
+    i.period_end = absl::CivilDay(2026, 12, 31);
+    i.aggregation = Aggregation::kMeanOfDaily;
+    i.source = SourceKind::kAirQuality;
+    i.air_quality_item = AirQualityItem::kPm25;
+    i.origin = Origin::kAnnex4;
+    i.revision = 1;
+    i.update_time = absl::FromUnixSeconds(1770000000);
+    return i;
+  }
+
+  common::TempDir dir_;
+  std::unique_ptr<common::RocksDb> db_;
+  std::unique_ptr<RocksDbIndicatorStore> store_;
+};
+
+TEST_F(RocksDbIndicatorStoreTest, IndicatorRevisionAndEventCommitTogetherAndSurviveReopen) {
+  const Indicator ind = Pm25();
+  common::WriteRequest w;
+  ASSERT_OK(store_->PutIndicator(w, ind));
+  IndicatorRevision rev;
+  rev.revision = 1;
+  rev.time = ind.update_time;
+  rev.actor = "admin";
+  rev.reason = "created";
+  rev.after = ind;
+  ASSERT_OK(store_->PutRevision(w, ind, rev));
+  ASSERT_OK(store_->PutRequest(w, "req-1", "CreateIndicator", "plans/2026-test/indicators/a4-pm25"));
+  ecoplan::indicator::v1::IndicatorChanged changed;
+  changed.set_change("created");
+  w.events.push_back(common::MakeEvent(changed, "plans/2026-test/indicators/a4-pm25", "req-1"));
+  ASSERT_OK_AND_ASSIGN(common::CommitResult result, db_->Commit(std::move(w)));
+  EXPECT_EQ(result.first_sequence, 1u);
+
+  Open();
+  ASSERT_OK_AND_ASSIGN(std::vector<Indicator> loaded, store_->LoadIndicators());
+  ASSERT_EQ(loaded.size(), 1u);
+  EXPECT_EQ(loaded[0], ind);
+  EXPECT_EQ(loaded[0].target_value, 27);
+  ASSERT_OK_AND_ASSIGN(std::vector<IndicatorRevision> revisions,
+                       store_->ListRevisions("2026-test", "a4-pm25"));
+  ASSERT_EQ(revisions.size(), 1u);
+  EXPECT_EQ(revisions[0].actor, "admin");
+  EXPECT_FALSE(revisions[0].before.has_value());
+  EXPECT_EQ(db_->LastEventSequence(), 1u);
+  ASSERT_OK_AND_ASSIGN(auto events, db_->ReadEvents(0, 10));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type(), "ecoplan.indicator.v1.IndicatorChanged");
+  ASSERT_OK_AND_ASSIGN(std::set<std::string> ids, store_->LoadRequestIds());
+  EXPECT_EQ(ids.count("req-1"), 1u);
+}
+
+TEST_F(RocksDbIndicatorStoreTest, AFailedCommitWritesNeitherEntityNorEvent) {
+  db_->Shutdown();
+  common::WriteRequest w;
+  ASSERT_OK(store_->PutIndicator(w, Pm25()));
+  ecoplan::indicator::v1::IndicatorChanged changed;
+  w.events.push_back(common::MakeEvent(changed, "x"));
+  EXPECT_FALSE(db_->Commit(std::move(w)).ok());
+  Open();
+  ASSERT_OK_AND_ASSIGN(std::vector<Indicator> loaded, store_->LoadIndicators());
+  EXPECT_TRUE(loaded.empty());
+  EXPECT_EQ(db_->LastEventSequence(), 0u);
+}
+
+TEST_F(RocksDbIndicatorStoreTest, AReSentReadingOverwritesItsKeyAndACorrectionIsRecorded) {
+  const absl::CivilHour hour(2017, 1, 1, 7);
+  common::WriteRequest first;
+  ASSERT_OK(store_->PutReadings(first, {{"Gucheng", Pollutant::kPm25, hour, 100, std::nullopt}},
+                                absl::FromUnixSeconds(1)));
+  ASSERT_OK(db_->Commit(std::move(first)).status());
+  common::WriteRequest again;
+  ASSERT_OK(store_->PutReadings(again, {{"Gucheng", Pollutant::kPm25, hour, 120, 100.0}},
+                                absl::FromUnixSeconds(2)));
+  StationDay day;
+  day.station_id = "Gucheng";
+  day.day = absl::CivilDay(2017, 1, 1);
+  day.validity_standard = "GB 3095-2012";
+  day.values[static_cast<int>(DailyItem::kPm25)] = {Validity::kValid, 120, 24};
+  ASSERT_OK(store_->PutStationDays(again, {day}));
+  ASSERT_OK(db_->Commit(std::move(again)).status());
+
+  Open();
+  std::vector<ReadingWrite> all;
+  ASSERT_OK(store_->LoadReadings(1000, [&](std::vector<ReadingWrite> chunk) {
+    all.insert(all.end(), chunk.begin(), chunk.end());
+    return absl::OkStatus();
+  }));
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].value, 120);
+  EXPECT_EQ(all[0].hour, hour);
+  EXPECT_EQ(all[0].pollutant, Pollutant::kPm25);
+  ASSERT_OK_AND_ASSIGN(auto corrections, store_->ListCorrections("Gucheng"));
+  ASSERT_EQ(corrections.size(), 1u);
+  EXPECT_EQ(corrections[0].second.previous(), 100);
+  EXPECT_EQ(corrections[0].second.value(), 120);
+  ASSERT_OK_AND_ASSIGN(auto stored_day, store_->GetStationDay("Gucheng", day.day));
+  ASSERT_TRUE(stored_day.has_value());
+  EXPECT_EQ(stored_day->validity_standard(), "GB 3095-2012");
+  EXPECT_EQ(stored_day->values(static_cast<int>(DailyItem::kPm25)).value(), 120);
+}
+
+TEST_F(RocksDbIndicatorStoreTest, StationsStatusesReportsViewsAndReportedValuesRoundTrip) {
+  common::WriteRequest w;
+  ASSERT_OK(store_->PutStation(w, {"Dingling", "定陵", "清水镇", false, true, "对照点"}));
+  ASSERT_OK(store_->PutStatus(w, "p", "a4-pm25", IndicatorStatus::kAtRisk,
+                              absl::CivilDay(2026, 5, 1), "close"));
+  ExtractionReport report;
+  report.plan_id = "p";
+  report.annex4_count = 3;
+  ASSERT_OK(store_->PutReport(w, report));
+  storage::PlanViewRecord view;
+  view.set_plan_id("p");
+  view.set_year(2026);
+  view.add_measures()->set_id("a1-t1-m1");
+  ASSERT_OK(store_->PutPlanView(w, view));
+  ASSERT_OK(store_->PutReportedValue(w, "p", "m-1", absl::CivilDay(2026, 4, 30), 31.5, "test"));
+  ASSERT_OK(db_->Commit(std::move(w)).status());
+
+  Open();
+  ASSERT_OK_AND_ASSIGN(auto stations, store_->LoadStations());
+  ASSERT_EQ(stations.size(), 1u);
+  EXPECT_EQ(stations[0].town, "清水镇");
+  EXPECT_FALSE(stations[0].counts_for_district);
+  ASSERT_OK_AND_ASSIGN(auto statuses, store_->LoadStatuses());
+  EXPECT_EQ(statuses["p"]["a4-pm25"], IndicatorStatus::kAtRisk);
+  ASSERT_OK_AND_ASSIGN(auto reports, store_->LoadReports());
+  EXPECT_EQ(reports["p"].report().annex4_indicator_count(), 3);
+  ASSERT_OK_AND_ASSIGN(auto views, store_->LoadPlanViews());
+  EXPECT_EQ(views["p"].measures(0).id(), "a1-t1-m1");
+  ASSERT_OK_AND_ASSIGN(auto reported, store_->LoadReportedValues());
+  ASSERT_EQ(reported["p"]["m-1"].size(), 1u);
+  EXPECT_EQ(reported["p"]["m-1"][0].value, 31.5);
+}
+
+}  // namespace
+}  // namespace ecoplan::indicator
