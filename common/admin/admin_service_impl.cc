@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/admin/admin_policy.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 
@@ -24,13 +25,20 @@ admin_v1::Backup ToProto(const BackupInfo& info, const std::string& service) {
 
 }  // namespace
 
-AdminServiceImpl::AdminServiceImpl(BackupManager* backups, std::string service_name)
-    : backups_(backups), service_name_(std::move(service_name)) {}
+AdminServiceImpl::AdminServiceImpl(BackupManager* backups, std::string service_name,
+                                   const CallAuthenticator* auth)
+    : backups_(backups), service_name_(std::move(service_name)), auth_(auth) {}
 
 grpc::ServerUnaryReactor* AdminServiceImpl::CreateBackup(grpc::CallbackServerContext* ctx,
                                                          const admin_v1::CreateBackupRequest* request,
                                                          admin_v1::CreateBackupResponse* response) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  if (absl::Status allowed =
+          auth_->Authorize(*ctx, AdminMethod("CreateBackup"), ResourceScope::Any()).status();
+      !allowed.ok()) {
+    reactor->Finish(ToGrpcStatus(allowed));
+    return reactor;
+  }
   worker_.Submit([this, reactor, request, response] {
     absl::Status status = [&]() -> absl::Status {
       if (request->keep_last() < 0 || request->keep_last() > 1000) {
@@ -52,6 +60,12 @@ grpc::ServerUnaryReactor* AdminServiceImpl::ListBackups(grpc::CallbackServerCont
                                                         const admin_v1::ListBackupsRequest* request,
                                                         admin_v1::ListBackupsResponse* response) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  if (absl::Status allowed =
+          auth_->Authorize(*ctx, AdminMethod("ListBackups"), ResourceScope::Any()).status();
+      !allowed.ok()) {
+    reactor->Finish(ToGrpcStatus(allowed));
+    return reactor;
+  }
   worker_.Submit([this, reactor, response] {
     absl::StatusOr<std::vector<BackupInfo>> backups = backups_->List();
     if (backups.ok()) {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/admin/backup_manager.h"
+#include "common/auth/call_authenticator.h"
 #include "common/concurrency/serial_executor.h"
 #include "ecoplan/admin/v1/admin_service.grpc.pb.h"
 
@@ -10,11 +11,13 @@ namespace ecoplan::common {
 
 // gRPC edge of the operator API (ecoplan.admin.v1.AdminService), served by
 // every ecoplan server beside its own service. Backups run on their own
-// thread, never on a gRPC thread. `backups` must outlive the service.
+// thread, never on a gRPC thread. Every call is authenticated and authorized
+// by `auth` against AdminPolicy(). `backups` and `auth` must outlive the service.
 class AdminServiceImpl final : public ecoplan::admin::v1::AdminService::CallbackService {
  public:
   // `service_name` is recorded in each Backup, e.g. "ecoplan.registry.v1.RegistryService".
-  AdminServiceImpl(BackupManager* backups, std::string service_name);
+  AdminServiceImpl(BackupManager* backups, std::string service_name,
+                   const CallAuthenticator* auth);
 
   grpc::ServerUnaryReactor* CreateBackup(grpc::CallbackServerContext* ctx,
                                          const ecoplan::admin::v1::CreateBackupRequest* request,
@@ -26,6 +29,7 @@ class AdminServiceImpl final : public ecoplan::admin::v1::AdminService::Callback
  private:
   BackupManager* const backups_;
   const std::string service_name_;
+  const CallAuthenticator* const auth_;
   SerialExecutor worker_;  // last member: drained before the others go
 };
 

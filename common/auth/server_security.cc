@@ -133,6 +133,7 @@ absl::StatusOr<ServerSecurity> BuildServerSecurity(const ServerSecurityConfig& c
   auth_options.allowed_client_certificate_names = config.tls_client_service_names;
   security.authenticator = std::make_unique<CallAuthenticator>(
       auth_options, security.verifier.get(), policy, security.limiter.get(), metrics, logger);
+  security.authenticator_options = auth_options;
   if (!config.tls_cert_file.empty()) {
     ECOPLAN_ASSIGN_OR_RETURN(security.credentials,
                              ServerCredentialsFromFiles(config.tls_cert_file, config.tls_key_file,

@@ -63,6 +63,9 @@ struct ServerSecurity {
   std::unique_ptr<TokenVerifier> verifier;  // null when no key is configured (development)
   std::unique_ptr<RateLimiter> limiter;     // null when disabled
   std::unique_ptr<CallAuthenticator> authenticator;
+  // The options `authenticator` was built with, to build the authenticator of
+  // another service served on the same port (e.g. the AdminService).
+  CallAuthenticatorOptions authenticator_options;
   // Null when TLS is not configured (plaintext: development or a mesh that
   // terminates TLS; logged as a warning).
   std::shared_ptr<grpc::ServerCredentials> credentials;

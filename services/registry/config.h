@@ -18,6 +18,7 @@ struct RegistryConfig {
   int max_message_bytes = 8 << 20;  // --max_message_bytes
   absl::Duration shutdown_grace = absl::Seconds(10);  // --shutdown_grace
   std::string port_file;            // --port_file: write the bound port here once serving
+  std::string backup_dir;           // --backup_dir / ECOPLAN_BACKUP_DIR; empty disables backups
   // Tokens, TLS, rate limits, development mode: the --auth_*, --tls_*,
   // --rate_limit_* and --insecure_development_mode flags (docs/SECURITY.md).
   common::ServerSecurityConfig security;

@@ -17,6 +17,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/auth/server_security.h"
+#include "common/admin/admin_policy.h"
+#include "common/admin/admin_service_impl.h"
 #include "common/concurrency/serial_executor.h"
 #include "common/events/watch_events_reactor.h"
 #include "common/log/log.h"
@@ -62,6 +64,9 @@ ABSL_FLAG(std::string, db_path, EnvOr("ECOPLAN_DB_PATH", "var/registry"),
 ABSL_FLAG(int, max_message_bytes, 8 << 20, "Largest request or response, in bytes");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "How long in-flight calls may run on after SIGTERM");
+ABSL_FLAG(std::string, backup_dir, EnvOr("ECOPLAN_BACKUP_DIR", "var/registry-backups"),
+          "Where AdminService.CreateBackup writes checkpoints (env ECOPLAN_BACKUP_DIR); empty "
+          "disables backups");
 ABSL_FLAG(std::string, port_file, "",
           "If set, the bound gRPC port is written to this file once serving (for scripts and tests)");
 // Security (docs/SECURITY.md). The HS256 secret itself may also come from the
@@ -116,6 +121,7 @@ int main(int argc, char** argv) {
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   config.port_file = absl::GetFlag(FLAGS_port_file);
+  config.backup_dir = absl::GetFlag(FLAGS_backup_dir);
   common::ServerSecurityConfig& security = config.security;
   security.auth_hs256_secret_file = absl::GetFlag(FLAGS_auth_hs256_secret_file);
   security.auth_hs256_secret = EnvOr("ECOPLAN_AUTH_HS256_SECRET", "");
@@ -140,6 +146,7 @@ int main(int argc, char** argv) {
                         {"port", config.port},
                         {"metrics_port", config.metrics_port},
                         {"db_path", config.db_path},
+                        {"backup_dir", config.backup_dir},
                         {"max_message_bytes", config.max_message_bytes},
                         {"shutdown_grace", absl::FormatDuration(config.shutdown_grace)}});
   config.security.LogEffective(log);
@@ -173,6 +180,11 @@ int main(int argc, char** argv) {
   common::WatchEventsHub watch_hub;
   registry::RegistryServiceImpl service(&task_registry, &writer, db->get(), &watch_hub,
                                         security_pieces->authenticator.get());
+  common::BackupManager backups(db->get(), config.backup_dir, &clock);
+  std::unique_ptr<common::CallAuthenticator> admin_auth =
+      common::AdminAuthenticator(*security_pieces, &metrics, log);
+  common::AdminServiceImpl admin(&backups, "ecoplan.registry.v1.RegistryService",
+                                 admin_auth.get());
 
   common::ServerOptions server_options;
   server_options.host = config.host;
@@ -184,7 +196,7 @@ int main(int argc, char** argv) {
   server_options.service_name = "registry";  // health name besides the full service name
   server_options.metrics = &metrics;
   absl::StatusOr<std::unique_ptr<common::RunningServer>> server = common::RunningServer::Start(
-      server_options, {&service}, security_pieces->credentials);
+      server_options, {&service, &admin}, security_pieces->credentials);
   if (!server.ok()) {
     log.Error("cannot start server", {{"error", server.status().ToString()}});
     return 1;

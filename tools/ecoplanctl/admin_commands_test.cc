@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "common/admin/admin_policy.h"
 #include "common/admin/admin_service_impl.h"
 #include "common/server/run_server.h"
 #include "common/testing/status_matchers.h"
@@ -23,7 +24,12 @@ class AdminCommandsTest : public ::testing::Test {
     options.path = dir_.Sub("db");
     ASSERT_OK_AND_ASSIGN(db_, common::RocksDb::Open(options));
     backups_ = std::make_unique<common::BackupManager>(db_.get(), dir_.Sub("backups"), &clock_);
-    service_ = std::make_unique<common::AdminServiceImpl>(backups_.get(), "test.Service");
+    common::CallAuthenticatorOptions dev;
+    dev.insecure_development_mode = true;
+    auth_ = std::make_unique<common::CallAuthenticator>(dev, nullptr, &common::AdminPolicy(),
+                                                        nullptr, nullptr, common::Logger("test"));
+    service_ = std::make_unique<common::AdminServiceImpl>(backups_.get(), "test.Service",
+                                                          auth_.get());
     common::ServerOptions server_options;
     server_options.host = "127.0.0.1";
     ASSERT_OK_AND_ASSIGN(server_, common::RunningServer::Start(server_options, {service_.get()}));
@@ -41,6 +47,7 @@ class AdminCommandsTest : public ::testing::Test {
   common::FakeClock clock_;
   std::unique_ptr<common::RocksDb> db_;
   std::unique_ptr<common::BackupManager> backups_;
+  std::unique_ptr<common::CallAuthenticator> auth_;
   std::unique_ptr<common::AdminServiceImpl> service_;
   std::unique_ptr<common::RunningServer> server_;
   std::unique_ptr<Cli> cli_;
@@ -61,7 +68,7 @@ TEST_F(AdminCommandsTest, TakesListsAndPrunesBackups) {
 
 TEST_F(AdminCommandsTest, NamesTheServerThatHasNoBackupDirectory) {
   common::BackupManager none(db_.get(), "", &clock_);
-  common::AdminServiceImpl service(&none, "test.Service");
+  common::AdminServiceImpl service(&none, "test.Service", auth_.get());
   common::ServerOptions options;
   options.host = "127.0.0.1";
   ASSERT_OK_AND_ASSIGN(auto server, common::RunningServer::Start(options, {&service}));

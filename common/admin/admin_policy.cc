@@ -1,0 +1,32 @@
+#include "common/admin/admin_policy.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace ecoplan::common {
+
+const PolicyTable& AdminPolicy() {
+  static const PolicyTable* const kPolicy = [] {
+    auto* t = new PolicyTable;
+    t->service = "ecoplan.admin.v1.AdminService";
+    t->Allow("CreateBackup", {Role::kAdministrator, Role::kService}, {},
+             "operators and the backup CronJob");
+    t->Allow("ListBackups", {Role::kAdministrator, Role::kService}, {},
+             "operators and the backup CronJob");
+    return t;
+  }();
+  return *kPolicy;
+}
+
+std::string AdminMethod(absl::string_view method) {
+  return absl::StrCat("/", AdminPolicy().service, "/", method);
+}
+
+std::unique_ptr<CallAuthenticator> AdminAuthenticator(const ServerSecurity& security,
+                                                      MetricsRegistry* metrics,
+                                                      const Logger& logger) {
+  return std::make_unique<CallAuthenticator>(security.authenticator_options,
+                                             security.verifier.get(), &AdminPolicy(),
+                                             security.limiter.get(), metrics, logger);
+}
+
+}  // namespace ecoplan::common
