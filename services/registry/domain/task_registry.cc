@@ -199,9 +199,7 @@ absl::StatusOr<ImportResult> TaskRegistry::ImportPlan(absl::string_view document
   // The plan id is derived from the content, so a retried import is found above;
   // the request record only guards against reusing the id for another document.
   const std::string fingerprint = Fingerprint({parsed.plan.id});
-  ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> earlier,
-                           CheckRequest(context.request_id, kImportMethod, fingerprint));
-  (void)earlier;
+  ECOPLAN_RETURN_IF_ERROR(CheckRequest(context.request_id, kImportMethod, fingerprint).status());
 
   const absl::Time now = clock_->Now();
   StoredPlan stored{std::move(parsed.plan), std::move(parsed.tasks)};
