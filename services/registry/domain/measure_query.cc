@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "common/text/normalize.h"
 
 namespace ecoplan::registry {
 namespace {
@@ -58,7 +59,10 @@ absl::Status ValidateQuery(const MeasureQueryInput& query) {
   if (query.organization.size() > 300) {
     return absl::InvalidArgumentError("filter.organization is longer than 300 bytes");
   }
-  if (query.text_contains.size() > 400) {
+  if (!common::IsValidUtf8(query.text_contains) || !common::IsValidUtf8(query.organization)) {
+    return absl::InvalidArgumentError("filter.text_contains and filter.organization must be UTF-8");
+  }
+  if (common::Utf8Length(query.text_contains) > 100) {
     return absl::InvalidArgumentError("filter.text_contains is longer than 100 characters");
   }
   if (query.due_after && query.due_before && *query.due_after > *query.due_before) {

@@ -178,6 +178,12 @@ TEST(MeasureQueryTest, ValidatesFilter) {
   in = MeasureQueryInput{};
   in.annex_number = -1;
   EXPECT_STATUS_CODE(ValidateQuery(in), absl::StatusCode::kInvalidArgument);
+  in = MeasureQueryInput{};
+  in.text_contains = std::string(101, 'x');
+  EXPECT_STATUS_CODE(ValidateQuery(in), absl::StatusCode::kInvalidArgument);
+  in.text_contains = "";
+  for (int i = 0; i < 100; ++i) in.text_contains += "镇";  // 100 characters, 300 bytes
+  EXPECT_OK(ValidateQuery(in));
   EXPECT_OK(ValidateQuery(MeasureQueryInput{}));
 }
 
