@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace ecoplan::indicator {
+
+// Effective configuration of indicator_server, filled by main.cc from flags
+// (each flag defaults to an environment variable, then to a local default).
+struct IndicatorConfig {
+  std::string host = "127.0.0.1";        // --host / ECOPLAN_HOST
+  int port = 50053;                      // --port / ECOPLAN_INDICATOR_PORT; 0 picks a free port
+  int metrics_port = 0;                  // --metrics_port / ECOPLAN_METRICS_PORT; 0 disables
+  std::string db_path = "var/indicator";  // --db_path / ECOPLAN_DB_PATH
+  std::string backup_dir;                // --backup_dir / ECOPLAN_BACKUP_DIR; empty disables backups
+  std::string registry_address = "127.0.0.1:50051";  // --registry_address / ECOPLAN_REGISTRY_ADDRESS
+  int max_message_bytes = 8 << 20;       // --max_message_bytes
+  absl::Duration shutdown_grace = absl::Seconds(10);  // --shutdown_grace
+  absl::Duration registry_max_backoff = absl::Seconds(10);  // --registry_max_backoff
+  std::string port_file;                 // --port_file: the bound port, once serving
+
+  // Errors: InvalidArgument naming the flag.
+  absl::Status Validate() const;
+};
+
+}  // namespace ecoplan::indicator

@@ -1,0 +1,798 @@
+#include "services/indicator/indicator_evaluator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/events/event_log.h"
+#include "common/status/status_macros.h"
+#include "services/indicator/proto_mapping.h"
+
+namespace ecoplan::indicator {
+namespace {
+
+namespace v1 = ::ecoplan::indicator::v1;
+
+absl::CivilHour NowHour(const common::Clock* clock) {
+  return absl::ToCivilHour(clock->Now(), absl::FixedTimeZone(8 * 3600));  // Asia/Shanghai, no DST
+}
+
+// The definition fields of an indicator (what a sync may change).
+bool SameDefinition(const Indicator& a, const Indicator& b) {
+  Indicator x = a, y = b;
+  for (Indicator* i : {&x, &y}) {
+    i->revision = 0;
+    i->update_time = absl::InfinitePast();
+    i->retired = false;
+    i->manually_corrected = false;
+  }
+  return x == y;
+}
+
+v1::IndicatorChanged ChangedEvent(const Indicator& after, const std::string& change) {
+  v1::IndicatorChanged e;
+  *e.mutable_indicator() = ToProto(after);
+  e.set_change(change);
+  return e;
+}
+
+}  // namespace
+
+IndicatorEvaluator::IndicatorEvaluator(RocksDbIndicatorStore* store, const common::Clock* clock,
+                                       common::SerialExecutor* ingest_executor,
+                                       PlanEvaluationRules rules)
+    : store_(store),
+      clock_(clock),
+      ingest_executor_(ingest_executor),
+      rules_(rules),
+      standards_(AirQualityStandards::National()),
+      v2012_(SingleVersion(Hj633Of2012())),
+      v2026_(SingleVersion(Hj633Of2026())),
+      book_(&standards_) {
+  calibers_.in_force = &standards_;
+  calibers_.fixed = {{v2012_.versions()[0].id, &v2012_}, {v2026_.versions()[0].id, &v2026_}};
+}
+
+absl::Status IndicatorEvaluator::Load() {
+  absl::MutexLock lock(&mu_);
+  ECOPLAN_ASSIGN_OR_RETURN(std::vector<Indicator> indicators, store_->LoadIndicators());
+  for (Indicator& i : indicators) indicators_[{i.plan_id, i.id}] = std::move(i);
+  ECOPLAN_ASSIGN_OR_RETURN(std::vector<Station> stations, store_->LoadStations());
+  book_.SetStations(std::move(stations));
+  ECOPLAN_RETURN_IF_ERROR(store_->LoadReadings(1 << 16, [this](std::vector<ReadingWrite> chunk)
+                                                            ABSL_NO_THREAD_SAFETY_ANALYSIS {
+                                                              return book_.Apply(chunk);
+                                                            }));
+  ECOPLAN_ASSIGN_OR_RETURN(auto reported, store_->LoadReportedValues());
+  for (auto& [plan, by_id] : reported) {
+    for (auto& [id, values] : by_id) {
+      for (const ReportedValue& v : values) reported_[plan][id][v.day] = v.value;
+    }
+  }
+  ECOPLAN_ASSIGN_OR_RETURN(statuses_, store_->LoadStatuses());
+  ECOPLAN_ASSIGN_OR_RETURN(auto reports, store_->LoadReports());
+  for (auto& [plan, record] : reports) reports_[plan] = record.report();
+  ECOPLAN_ASSIGN_OR_RETURN(views_, store_->LoadPlanViews());
+  ECOPLAN_ASSIGN_OR_RETURN(request_ids_, store_->LoadRequestIds());
+  return absl::OkStatus();
+}
+
+template <typename T>
+void IndicatorEvaluator::CommitThen(common::WriteRequest w, std::function<void(bool)> publish,
+                                    T value, Done<T> done) {
+  db()->CommitAsync(std::move(w), [publish = std::move(publish), value = std::move(value),
+                                   done = std::move(done)](absl::StatusOr<common::CommitResult> r) {
+    if (publish) publish(r.ok());
+    if (!r.ok()) {
+      done(r.status());
+      return;
+    }
+    done(std::move(value));
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Indicators
+
+absl::StatusOr<Indicator> IndicatorEvaluator::GetIndicator(const std::string& plan_id,
+                                                           const std::string& id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = indicators_.find({plan_id, id});
+  if (it == indicators_.end()) {
+    return absl::NotFoundError(absl::StrCat("no indicator ", IndicatorName(plan_id, id)));
+  }
+  return it->second;
+}
+
+std::vector<Indicator> IndicatorEvaluator::ListIndicators(const std::string& plan_id,
+                                                          bool include_retired,
+                                                          Origin origin) const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<Indicator> out;
+  for (auto it = indicators_.lower_bound({plan_id, ""});
+       it != indicators_.end() && it->first.first == plan_id; ++it) {
+    if (!include_retired && it->second.retired) continue;
+    if (origin != Origin::kUnspecified && it->second.origin != origin) continue;
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+void IndicatorEvaluator::WriteIndicator(const Indicator* before, Indicator after,
+                                        const std::string& change, std::string reason,
+                                        std::string request_id, std::string actor,
+                                        Done<Indicator> done) {
+  const Key key{after.plan_id, after.id};
+  after.revision = before == nullptr ? 1 : before->revision + 1;
+  after.update_time = clock_->Now();
+  IndicatorRevision rev;
+  rev.revision = after.revision;
+  rev.time = after.update_time;
+  rev.actor = actor;
+  rev.reason = reason;
+  if (before != nullptr) rev.before = *before;
+  rev.after = after;
+  common::WriteRequest w;
+  absl::Status s = store_->PutIndicator(w, after);
+  if (s.ok()) s = store_->PutRevision(w, after, rev);
+  if (s.ok() && !request_id.empty()) {
+    s = store_->PutRequest(w, request_id, change, IndicatorName(after.plan_id, after.id));
+  }
+  if (!s.ok()) {
+    done(s);
+    return;
+  }
+  w.events.push_back(common::MakeEvent(ChangedEvent(after, change),
+                                       IndicatorName(after.plan_id, after.id), request_id, actor));
+  busy_.insert(key);
+  CommitThen<Indicator>(
+      std::move(w),
+      [this, key, after, request_id](bool ok) {
+        absl::MutexLock lock(&mu_);
+        busy_.erase(key);
+        if (!ok) return;
+        indicators_[key] = after;
+        if (!request_id.empty()) request_ids_.insert(request_id);
+      },
+      after, std::move(done));
+}
+
+void IndicatorEvaluator::CreateIndicator(Indicator indicator, std::string reason,
+                                         std::string request_id, std::string actor,
+                                         Done<Indicator> done) {
+  absl::MutexLock lock(&mu_);
+  const Key key{indicator.plan_id, indicator.id};
+  auto it = indicators_.find(key);
+  if (!request_id.empty() && request_ids_.count(request_id) && it != indicators_.end()) {
+    done(it->second);  // a retry
+    return;
+  }
+  if (it != indicators_.end() || busy_.count(key)) {
+    done(absl::AlreadyExistsError(
+        absl::StrCat("indicator ", IndicatorName(indicator.plan_id, indicator.id), " exists")));
+    return;
+  }
+  indicator.origin = Origin::kManual;
+  indicator.manually_corrected = true;
+  indicator.retired = false;
+  WriteIndicator(nullptr, std::move(indicator), "created", std::move(reason),
+                 std::move(request_id), std::move(actor), std::move(done));
+}
+
+absl::Status ApplyUpdatePaths(const Indicator& v, const std::vector<std::string>& paths,
+                              Indicator* i) {
+  if (paths.empty()) return absl::InvalidArgumentError("update_paths: at least one field is required");
+  for (const std::string& p : paths) {
+    if (p == "display_name") i->display_name = v.display_name;
+    else if (p == "unit") i->unit = v.unit;
+    else if (p == "scope_kind") i->scope_kind = v.scope_kind;
+    else if (p == "scope_name") i->scope_name = v.scope_name;
+    else if (p == "comparator") i->comparator = v.comparator;
+    else if (p == "target_value") i->target_value = v.target_value;
+    else if (p == "target_text") i->target_text = v.target_text;
+    else if (p == "period_start") i->period_start = v.period_start;
+    else if (p == "period_end") i->period_end = v.period_end;
+    else if (p == "aggregation") i->aggregation = v.aggregation;
+    else if (p == "source") i->source = v.source;
+    else if (p == "air_quality_item") i->air_quality_item = v.air_quality_item;
+    else if (p == "measures") i->measures = v.measures;
+    else if (p == "owners") i->owners = v.owners;
+    else if (p == "target_caliber") i->target_caliber = v.target_caliber;
+    else return absl::InvalidArgumentError(absl::StrCat("update_paths: «", p, "» cannot be changed"));
+  }
+  if (i->period_end < i->period_start) {
+    return absl::InvalidArgumentError("period_end: before period_start");
+  }
+  return absl::OkStatus();
+}
+
+void IndicatorEvaluator::UpdateIndicator(const std::string& plan_id, const std::string& id,
+                                         Indicator values, std::vector<std::string> paths,
+                                         std::string etag, std::string reason,
+                                         std::string request_id, std::string actor,
+                                         Done<Indicator> done) {
+  absl::MutexLock lock(&mu_);
+  auto it = indicators_.find({plan_id, id});
+  if (it == indicators_.end()) {
+    done(absl::NotFoundError(absl::StrCat("no indicator ", IndicatorName(plan_id, id))));
+    return;
+  }
+  if (!request_id.empty() && request_ids_.count(request_id)) {
+    done(it->second);
+    return;
+  }
+  if (busy_.count(it->first) || etag != IndicatorEtag(it->second)) {
+    done(absl::AbortedError(absl::StrCat("etag «", etag, "» is stale (current ",
+                                         IndicatorEtag(it->second), "): re-read and retry")));
+    return;
+  }
+  Indicator after = it->second;
+  if (absl::Status s = ApplyUpdatePaths(values, paths, &after); !s.ok()) {
+    done(s);
+    return;
+  }
+  after.manually_corrected = true;
+  WriteIndicator(&it->second, std::move(after), "updated", std::move(reason), std::move(request_id),
+                 std::move(actor), std::move(done));
+}
+
+void IndicatorEvaluator::RetireIndicator(const std::string& plan_id, const std::string& id,
+                                         std::string etag, std::string reason,
+                                         std::string request_id, std::string actor,
+                                         Done<Indicator> done) {
+  absl::MutexLock lock(&mu_);
+  auto it = indicators_.find({plan_id, id});
+  if (it == indicators_.end()) {
+    done(absl::NotFoundError(absl::StrCat("no indicator ", IndicatorName(plan_id, id))));
+    return;
+  }
+  if (!request_id.empty() && request_ids_.count(request_id)) {
+    done(it->second);
+    return;
+  }
+  if (busy_.count(it->first) || etag != IndicatorEtag(it->second)) {
+    done(absl::AbortedError(absl::StrCat("etag «", etag, "» is stale (current ",
+                                         IndicatorEtag(it->second), "): re-read and retry")));
+    return;
+  }
+  if (it->second.retired) {
+    done(absl::FailedPreconditionError(
+        absl::StrCat("indicator ", IndicatorName(plan_id, id), " is already retired")));
+    return;
+  }
+  Indicator after = it->second;
+  after.retired = true;
+  WriteIndicator(&it->second, std::move(after), "retired", std::move(reason),
+                 std::move(request_id), std::move(actor), std::move(done));
+}
+
+absl::StatusOr<std::vector<IndicatorRevision>> IndicatorEvaluator::ListRevisions(
+    const std::string& plan_id, const std::string& id) const {
+  ECOPLAN_RETURN_IF_ERROR(GetIndicator(plan_id, id).status());
+  return store_->ListRevisions(plan_id, id);
+}
+
+// ---------------------------------------------------------------------------
+// Stations and observations
+
+void IndicatorEvaluator::UpsertStation(Station station, Done<Station> done) {
+  common::WriteRequest w;
+  if (absl::Status s = store_->PutStation(w, station); !s.ok()) {
+    done(s);
+    return;
+  }
+  CommitThen<Station>(
+      std::move(w),
+      [this, station](bool ok) {
+        if (!ok) return;
+        absl::MutexLock lock(&mu_);
+        std::vector<Station> all;
+        for (const auto& [id, s] : book_.stations()) {
+          if (id != station.id) all.push_back(s);
+        }
+        all.push_back(station);
+        book_.SetStations(std::move(all));
+      },
+      station, std::move(done));
+}
+
+std::vector<Station> IndicatorEvaluator::ListStations() const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<Station> out;
+  for (const auto& [id, s] : book_.stations()) out.push_back(s);
+  return out;
+}
+
+void IndicatorEvaluator::Ingest(IngestChunk chunk, Done<ChunkOutcome> done) {
+  absl::MutexLock lock(&queue_mu_);
+  queue_.emplace_back(std::move(chunk), std::move(done));
+  if (!ingesting_) {
+    ingesting_ = true;
+    ingest_executor_->Submit([this] { RunNextChunk(); });
+  }
+}
+
+// On the ingest executor: prepare the next chunk against the applied state,
+// commit it asynchronously, and apply it (back on the executor) once durable;
+// only then is the following chunk prepared.
+void IndicatorEvaluator::RunNextChunk() {
+  std::pair<IngestChunk, Done<ChunkOutcome>> job;
+  {
+    absl::MutexLock lock(&queue_mu_);
+    if (queue_.empty()) {
+      ingesting_ = false;
+      return;
+    }
+    job = std::move(queue_.front());
+    queue_.pop_front();
+  }
+  auto outcome = std::make_shared<ChunkOutcome>();
+  common::WriteRequest w;
+  struct ValueWrite {
+    std::string plan, id;
+    absl::CivilDay day;
+    double value;
+  };
+  auto value_writes = std::make_shared<std::vector<ValueWrite>>();
+  absl::Status status;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    outcome->readings = book_.Prepare(job.first.readings, NowHour(clock_));
+    status = store_->PutReadings(w, outcome->readings.writes, clock_->Now());
+    if (status.ok()) {
+      absl::StatusOr<std::vector<StationDay>> days = book_.Preview(outcome->readings.writes);
+      status = days.ok() ? store_->PutStationDays(w, *days) : days.status();
+    }
+    std::map<std::tuple<std::string, std::string, absl::CivilDay>, double> in_chunk;
+    for (const ValueInput& v : job.first.values) {
+      ItemOutcome o;
+      auto name = ParseIndicatorName(v.indicator, "indicator");
+      auto ind = name.ok() ? indicators_.find({name->first, name->second}) : indicators_.end();
+      if (!name.ok()) {
+        o = {ItemOutcome::kRejected, std::string(name.status().message())};
+      } else if (ind == indicators_.end()) {
+        o = {ItemOutcome::kRejected, absl::StrCat("unknown indicator ", v.indicator)};
+      } else if (!v.day.has_value()) {
+        o = {ItemOutcome::kRejected, "date is not set"};
+      } else if (!std::isfinite(v.value)) {
+        o = {ItemOutcome::kRejected, "value is not a number"};
+      } else if (!v.unit.empty() && v.unit != ind->second.unit) {
+        o = {ItemOutcome::kRejected, absl::StrCat("unit «", v.unit, "» is not the indicator's «",
+                                                  ind->second.unit, "»")};
+      } else {
+        std::optional<double> held;
+        auto p = reported_.find(name->first);
+        if (p != reported_.end()) {
+          auto i = p->second.find(name->second);
+          if (i != p->second.end()) {
+            auto d = i->second.find(*v.day);
+            if (d != i->second.end()) held = d->second;
+          }
+        }
+        auto dup = in_chunk.find({name->first, name->second, *v.day});
+        if (dup != in_chunk.end()) held = dup->second;
+        if (held.has_value() && *held == v.value) {
+          o = {ItemOutcome::kUnchanged, ""};
+        } else {
+          o = {held.has_value() ? ItemOutcome::kReplaced : ItemOutcome::kAccepted, ""};
+          in_chunk[{name->first, name->second, *v.day}] = v.value;
+          value_writes->push_back({name->first, name->second, *v.day, v.value});
+          if (status.ok()) {
+            status = store_->PutReportedValue(w, name->first, name->second, *v.day, v.value,
+                                              v.source);
+          }
+        }
+      }
+      outcome->values.push_back(o);
+    }
+  }
+  const PreparedBatch& r = outcome->readings;
+  outcome->accepted = r.accepted;
+  outcome->replaced = r.replaced;
+  outcome->unchanged = r.unchanged;
+  outcome->rejected = r.rejected;
+  for (const ItemOutcome& o : outcome->values) {
+    outcome->accepted += o.kind == ItemOutcome::kAccepted;
+    outcome->replaced += o.kind == ItemOutcome::kReplaced;
+    outcome->unchanged += o.kind == ItemOutcome::kUnchanged;
+    outcome->rejected += o.kind == ItemOutcome::kRejected;
+  }
+  auto done = std::make_shared<Done<ChunkOutcome>>(std::move(job.second));
+  auto finish = [this, done](absl::StatusOr<ChunkOutcome> result) {
+    (*done)(std::move(result));
+    ingest_executor_->Submit([this] { RunNextChunk(); });
+  };
+  if (!status.ok()) {
+    finish(status);
+    return;
+  }
+  if (outcome->accepted + outcome->replaced == 0) {
+    finish(*outcome);  // nothing to write: re-sent data
+    return;
+  }
+  v1::ObservationsIngested event;
+  event.set_accepted_count(outcome->accepted);
+  event.set_replaced_count(outcome->replaced);
+  if (!r.writes.empty()) {
+    absl::CivilDay first = absl::CivilDay(r.writes[0].hour), last = first;
+    for (const ReadingWrite& x : r.writes) {
+      first = std::min(first, absl::CivilDay(x.hour));
+      last = std::max(last, absl::CivilDay(x.hour));
+    }
+    *event.mutable_first_day() = DateToProto(first);
+    *event.mutable_last_day() = DateToProto(last);
+  }
+  w.events.push_back(common::MakeEvent(event, "observations"));
+  db()->CommitAsync(std::move(w), [this, outcome, value_writes,
+                                   finish](absl::StatusOr<common::CommitResult> committed) {
+    if (!committed.ok()) {
+      ingest_executor_->Submit([finish, s = committed.status()] { finish(s); });
+      return;
+    }
+    // Applying recomputes daily values: off the committer thread.
+    ingest_executor_->Submit([this, outcome, value_writes, finish] {
+      absl::Status applied;
+      {
+        absl::MutexLock lock(&mu_);
+        applied = book_.Apply(outcome->readings.writes);
+        for (const auto& v : *value_writes) reported_[v.plan][v.id][v.day] = v.value;
+      }
+      if (!applied.ok()) {
+        finish(applied);
+        return;
+      }
+      finish(*outcome);
+    });
+  });
+}
+
+absl::StatusOr<std::vector<std::pair<DistrictDay, DailyAqi>>> IndicatorEvaluator::DailyAirQuality(
+    const std::string& area, absl::CivilDay from, absl::CivilDay to,
+    const std::string& caliber) const {
+  const AirQualityStandards* standards = &standards_;
+  if (!caliber.empty()) {
+    standards = nullptr;
+    for (const auto& [name, s] : calibers_.fixed) {
+      if (name == caliber) standards = s;
+    }
+    if (standards == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("caliber: «", caliber, "» is not HJ 633-2012 or HJ 633—2026"));
+    }
+  }
+  std::vector<DistrictDay> days;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    ECOPLAN_ASSIGN_OR_RETURN(days, book_.AreaDays(area));
+  }
+  std::vector<std::pair<DistrictDay, DailyAqi>> out;
+  for (const DistrictDay& d : days) {
+    if (d.day < from || d.day > to) continue;
+    ECOPLAN_ASSIGN_OR_RETURN(DailyAqi aqi, ComputeDailyAqi(*standards, d.day, d.values));
+    out.emplace_back(d, std::move(aqi));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Evaluation
+
+PlanEvaluationInput IndicatorEvaluator::InputLocked(const std::string& plan_id,
+                                                    const std::vector<Indicator>& indicators,
+                                                    absl::CivilDay as_of,
+                                                    std::vector<MeasureInfo>* measures) const {
+  static const std::map<std::string, std::vector<ReportedValue>> kNone;
+  static const std::map<std::string, IndicatorStatus> kNoStatus;
+  PlanEvaluationInput input;
+  input.indicators = &indicators;
+  input.book = &book_;
+  input.calibers = &calibers_;
+  auto s = statuses_.find(plan_id);
+  input.last_status = s == statuses_.end() ? &kNoStatus : &s->second;
+  auto v = views_.find(plan_id);
+  int year = static_cast<int>(as_of.year());
+  int due_day = 25;
+  if (v != views_.end()) {
+    year = v->second.year() > 0 ? v->second.year() : year;
+    due_day = v->second.reporting_due_day() > 0 ? v->second.reporting_due_day() : 25;
+    for (const storage::MeasureView& m : v->second.measures()) {
+      MeasureInfo info;
+      info.id = m.id();
+      if (m.has_due()) {
+        if (auto d = DateFromProto(m.due(), "due"); d.ok()) info.due = *d;
+      }
+      info.owners.assign(m.owners().begin(), m.owners().end());
+      measures->push_back(std::move(info));
+    }
+  }
+  input.measures = measures;
+  input.due_periods = DuePeriods(absl::CivilMonth(year, 1), due_day, true, as_of);
+  return input;
+}
+
+void IndicatorEvaluator::RecordChanges(const std::string& plan_id, absl::CivilDay as_of,
+                                       std::vector<StatusChange> changes,
+                                       std::function<void(absl::Status)> then) {
+  if (changes.empty()) {
+    then(absl::OkStatus());
+    return;
+  }
+  common::WriteRequest w;
+  std::vector<std::pair<std::string, IndicatorStatus>> previous;
+  {
+    absl::MutexLock lock(&mu_);
+    auto& last = statuses_[plan_id];
+    std::vector<StatusChange> effective;
+    for (StatusChange& c : changes) {
+      // Re-checked under the lock: a concurrent evaluation may have recorded it.
+      auto it = last.find(c.indicator_id);
+      const IndicatorStatus now = it == last.end() ? IndicatorStatus::kUnspecified : it->second;
+      if (now == c.status) continue;
+      c.previous = now;
+      previous.emplace_back(c.indicator_id, now);
+      last[c.indicator_id] = c.status;
+      effective.push_back(std::move(c));
+    }
+    for (const StatusChange& c : effective) {
+      absl::Status s = store_->PutStatus(w, plan_id, c.indicator_id, c.status, as_of, c.reason);
+      if (!s.ok()) {
+        then(s);
+        return;
+      }
+      v1::IndicatorStatusChanged e;
+      e.set_indicator(IndicatorName(plan_id, c.indicator_id));
+      e.set_previous_status(ToProto(c.previous));
+      e.set_status(ToProto(c.status));
+      *e.mutable_as_of() = DateToProto(as_of);
+      e.set_reason(c.reason);
+      for (const std::string& o : c.owners) e.add_owners(o);
+      w.events.push_back(common::MakeEvent(e, IndicatorName(plan_id, c.indicator_id)));
+    }
+  }
+  if (w.events.empty()) {
+    then(absl::OkStatus());
+    return;
+  }
+  db()->CommitAsync(std::move(w), [this, plan_id, previous,
+                                   then = std::move(then)](absl::StatusOr<common::CommitResult> r) {
+    if (!r.ok()) {
+      // Not durable: forget the new statuses so the next evaluation retries.
+      absl::MutexLock lock(&mu_);
+      for (const auto& [id, status] : previous) statuses_[plan_id][id] = status;
+    }
+    then(r.status());
+  });
+}
+
+void IndicatorEvaluator::EvaluateIndicator(const std::string& plan_id, const std::string& id,
+                                           absl::CivilDay as_of,
+                                           Done<std::pair<Indicator, Evaluation>> done) {
+  std::pair<Indicator, Evaluation> result;
+  std::vector<StatusChange> changes;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = indicators_.find({plan_id, id});
+    if (it == indicators_.end()) {
+      done(absl::NotFoundError(absl::StrCat("no indicator ", IndicatorName(plan_id, id))));
+      return;
+    }
+    std::vector<Indicator> one = {it->second};
+    std::vector<MeasureInfo> measures;
+    std::map<std::string, std::vector<ReportedValue>> reported;
+    if (auto p = reported_.find(plan_id); p != reported_.end()) {
+      if (auto r = p->second.find(id); r != p->second.end()) {
+        for (const auto& [day, v] : r->second) reported[id].push_back({day, v});
+      }
+    }
+    PlanEvaluationInput input = InputLocked(plan_id, one, as_of, &measures);
+    input.reported = &reported;
+    result = {it->second, EvaluateOne(it->second, as_of, input, rules_.evaluation)};
+    if (!it->second.retired) {
+      const IndicatorStatus previous =
+          input.last_status->count(id) ? input.last_status->at(id) : IndicatorStatus::kUnspecified;
+      if (previous != result.second.status) {
+        changes.push_back({id, previous, result.second.status, result.second.status_reason,
+                           it->second.owners});
+      }
+    }
+  }
+  auto shared = std::make_shared<std::pair<Indicator, Evaluation>>(std::move(result));
+  RecordChanges(plan_id, as_of, std::move(changes), [shared, done](absl::Status s) {
+    if (!s.ok()) {
+      done(s);
+      return;
+    }
+    done(std::move(*shared));
+  });
+}
+
+void IndicatorEvaluator::EvaluatePlan(const std::string& plan_id, absl::CivilDay as_of,
+                                      Done<PlanResult> done) {
+  auto result = std::make_shared<PlanResult>();
+  result->plan_id = plan_id;
+  std::vector<StatusChange> changes;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    if (!views_.count(plan_id) &&
+        indicators_.lower_bound({plan_id, ""}) == indicators_.end()) {
+      done(absl::NotFoundError(absl::StrCat("plan plans/", plan_id,
+                                            " has no indicators (run SyncPlan first)")));
+      return;
+    }
+    std::vector<Indicator> indicators;
+    for (auto it = indicators_.lower_bound({plan_id, ""});
+         it != indicators_.end() && it->first.first == plan_id; ++it) {
+      indicators.push_back(it->second);
+    }
+    std::map<std::string, std::vector<ReportedValue>> reported;
+    if (auto p = reported_.find(plan_id); p != reported_.end()) {
+      for (const auto& [id, values] : p->second) {
+        for (const auto& [day, v] : values) reported[id].push_back({day, v});
+      }
+    }
+    std::vector<MeasureInfo> measures;
+    PlanEvaluationInput input = InputLocked(plan_id, indicators, as_of, &measures);
+    input.reported = &reported;
+    PlanEvaluation e = ::ecoplan::indicator::EvaluatePlan(as_of, input, rules_);
+    for (auto& [ind, ev] : e.evaluations) result->evaluations.emplace_back(*ind, std::move(ev));
+    result->town_ranking = std::move(e.town_ranking);
+    result->lights = std::move(e.lights);
+    result->scorecards = std::move(e.scorecards);
+    result->status_counts = std::move(e.status_counts);
+    changes = std::move(e.changes);
+  }
+  result->reports_source = "none yet (progress reports are not wired to this service)";
+  result->rules = {
+      absl::StrCat("at risk within ", rules_.evaluation.at_risk_margin_percent,
+                   "% of the target; insufficient data below ",
+                   rules_.evaluation.min_days_for_projection, " valid days"),
+      absl::StrCat("yellow ", rules_.lights.yellow_days_before_due,
+                   " days before a due day; red after ", rules_.lights.red_missed_reports,
+                   " missed reports"),
+      absl::StrCat("score weights: on_time_reporting ", rules_.weights.on_time_reporting,
+                   ", completion_of_due_measures ", rules_.weights.completion_of_due_measures,
+                   ", no_overdue_measures ", rules_.weights.no_overdue_measures,
+                   ", indicators_on_track ", rules_.weights.indicators_on_track)};
+  RecordChanges(plan_id, as_of, std::move(changes), [result, done](absl::Status s) {
+    if (!s.ok()) {
+      done(s);
+      return;
+    }
+    done(std::move(*result));
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Plans
+
+absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareSync(const PlanSource& source,
+                                                           storage::PlanViewRecord view,
+                                                           const std::string& request_id) {
+  PlanIndicators built = BuildPlanIndicators(source);
+  built.report.time = clock_->Now();
+  SyncEffect effect;
+  effect.report = built.report;
+  const absl::Time now = clock_->Now();
+  std::vector<Indicator> changed;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    for (Indicator& ind : built.indicators) {
+      auto it = indicators_.find({ind.plan_id, ind.id});
+      if (it != indicators_.end()) {
+        if (it->second.manually_corrected || it->second.retired) continue;
+        if (SameDefinition(it->second, ind)) continue;
+        ind.revision = it->second.revision + 1;
+      } else {
+        ind.revision = 1;
+      }
+      ind.update_time = now;
+      IndicatorRevision rev;
+      rev.revision = ind.revision;
+      rev.time = now;
+      rev.actor = "registry sync";
+      rev.reason = absl::StrCat("built from the registry's plan ", source.plan_id);
+      if (it != indicators_.end()) rev.before = it->second;
+      rev.after = ind;
+      ECOPLAN_RETURN_IF_ERROR(store_->PutIndicator(effect.write, ind));
+      ECOPLAN_RETURN_IF_ERROR(store_->PutRevision(effect.write, ind, rev));
+      effect.write.events.push_back(common::MakeEvent(
+          ChangedEvent(ind, "synced"), IndicatorName(ind.plan_id, ind.id), request_id));
+      changed.push_back(ind);
+    }
+  }
+  effect.changed = static_cast<int>(changed.size());
+  ECOPLAN_RETURN_IF_ERROR(store_->PutReport(effect.write, built.report));
+  view.set_plan_id(source.plan_id);
+  ECOPLAN_RETURN_IF_ERROR(store_->PutPlanView(effect.write, view));
+  if (!request_id.empty()) {
+    ECOPLAN_RETURN_IF_ERROR(
+        store_->PutRequest(effect.write, request_id, "SyncPlan", "plans/" + source.plan_id));
+  }
+  v1::ExtractionReport report = ToProto(built.report);
+  effect.publish = [this, changed = std::move(changed), report, view, request_id]() {
+    absl::MutexLock lock(&mu_);
+    for (const Indicator& ind : changed) {
+      Indicator& slot = indicators_[{ind.plan_id, ind.id}];
+      // A hand correction committed meanwhile wins.
+      if (slot.revision < ind.revision) slot = ind;
+    }
+    reports_[view.plan_id()] = report;
+    views_[view.plan_id()] = view;
+    if (!request_id.empty()) request_ids_.insert(request_id);
+  };
+  return effect;
+}
+
+absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareMeasureUpdate(const std::string& plan_id,
+                                                                    storage::MeasureView measure) {
+  SyncEffect effect;
+  storage::PlanViewRecord view;
+  std::vector<Indicator> changed;
+  const absl::Time now = clock_->Now();
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto v = views_.find(plan_id);
+    if (v == views_.end()) return effect;  // plan not synced: nothing to follow
+    view = v->second;
+    bool found = false;
+    for (storage::MeasureView& m : *view.mutable_measures()) {
+      if (m.id() == measure.id()) {
+        m = measure;
+        found = true;
+      }
+    }
+    if (!found) *view.add_measures() = measure;
+    std::vector<std::string> owners(measure.owners().begin(), measure.owners().end());
+    for (auto it = indicators_.lower_bound({plan_id, ""});
+         it != indicators_.end() && it->first.first == plan_id; ++it) {
+      const Indicator& ind = it->second;
+      if (ind.origin != Origin::kMeasureText || ind.manually_corrected || ind.retired) continue;
+      if (std::find(ind.measures.begin(), ind.measures.end(), measure.id()) == ind.measures.end()) {
+        continue;
+      }
+      if (ind.owners == owners) continue;
+      Indicator after = ind;
+      after.owners = owners;
+      after.revision = ind.revision + 1;
+      after.update_time = now;
+      IndicatorRevision rev{after.revision, now, "registry sync",
+                            absl::StrCat("measure ", measure.id(), " reassigned in the registry"),
+                            ind, after};
+      ECOPLAN_RETURN_IF_ERROR(store_->PutIndicator(effect.write, after));
+      ECOPLAN_RETURN_IF_ERROR(store_->PutRevision(effect.write, after, rev));
+      effect.write.events.push_back(common::MakeEvent(ChangedEvent(after, "synced"),
+                                                      IndicatorName(plan_id, after.id)));
+      changed.push_back(std::move(after));
+    }
+  }
+  effect.changed = static_cast<int>(changed.size());
+  ECOPLAN_RETURN_IF_ERROR(store_->PutPlanView(effect.write, view));
+  effect.publish = [this, changed = std::move(changed), view]() {
+    absl::MutexLock lock(&mu_);
+    for (const Indicator& ind : changed) {
+      Indicator& slot = indicators_[{ind.plan_id, ind.id}];
+      if (slot.revision < ind.revision) slot = ind;
+    }
+    views_[view.plan_id()] = view;
+  };
+  return effect;
+}
+
+absl::StatusOr<v1::ExtractionReport> IndicatorEvaluator::GetReport(
+    const std::string& plan_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = reports_.find(plan_id);
+  if (it == reports_.end()) {
+    return absl::NotFoundError(absl::StrCat("plans/", plan_id, " was never synced"));
+  }
+  return it->second;
+}
+
+bool IndicatorEvaluator::HasPlan(const std::string& plan_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  return views_.count(plan_id) > 0;
+}
+
+}  // namespace ecoplan::indicator

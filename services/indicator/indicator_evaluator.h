@@ -1,0 +1,188 @@
+#pragma once
+
+// IndicatorEvaluator: the indicator service's use cases over its in-memory
+// state (indicators, stations, the ObservationBook, reported values, last
+// statuses, plan views) and the RocksDbIndicatorStore.
+//
+// Writes are decided under the lock, made durable with RocksDb::CommitAsync
+// (never blocking the caller's thread), and published in memory once durable;
+// `done` callbacks run on the DB's committer thread or the ingest executor and
+// must be quick. Reads and evaluations use the in-memory state only.
+//
+// Ingestion is serialized: one chunk at a time is prepared (validated against
+// the state including every earlier chunk), committed, then applied, on
+// `ingest_executor`, so counts (accepted / replaced / unchanged) are exact
+// across concurrent streams.
+//
+// Thread-safe. `store`, `clock` and `ingest_executor` must outlive it.
+// Errors, as returned through `done`: InvalidArgument (naming the field),
+// NotFound, AlreadyExists, Aborted (stale etag or a concurrent change),
+// FailedPrecondition (already retired), Unavailable (shutting down).
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/concurrency/serial_executor.h"
+#include "common/storage/rocksdb_db.h"
+#include "common/time/clock.h"
+#include "services/indicator/domain/observation_book.h"
+#include "services/indicator/domain/plan_evaluation.h"
+#include "services/indicator/domain/plan_indicators.h"
+#include "services/indicator/storage/rocksdb_indicator_store.h"
+
+namespace ecoplan::indicator {
+
+template <typename T>
+using Done = std::function<void(absl::StatusOr<T>)>;
+
+// A value reported for an indicator, as received.
+struct ValueInput {
+  std::string indicator;  // plans/{plan}/indicators/{id}
+  std::optional<absl::CivilDay> day;
+  double value = 0;
+  std::string unit;
+  std::string source;
+};
+
+struct IngestChunk {
+  std::vector<ReadingInput> readings;
+  std::vector<ValueInput> values;
+};
+
+struct ChunkOutcome {
+  PreparedBatch readings;                  // outcomes per reading, flags
+  std::vector<ItemOutcome> values;         // outcome per value
+  int64_t accepted = 0, replaced = 0, unchanged = 0, rejected = 0;
+};
+
+struct PlanResult {
+  std::string plan_id;
+  std::vector<std::pair<Indicator, Evaluation>> evaluations;
+  std::vector<TownRank> town_ranking;
+  std::vector<MeasureLight> lights;
+  std::vector<Scorecard> scorecards;
+  std::map<std::string, int> status_counts;
+  std::string reports_source;
+  std::vector<std::string> rules;
+};
+
+// What a sync will change, to be committed by the caller (SyncPlan RPC or the
+// registry follower); `publish` applies it in memory once durable.
+struct SyncEffect {
+  common::WriteRequest write;
+  std::function<void()> publish;
+  ExtractionReport report;
+  int changed = 0;
+};
+
+class IndicatorEvaluator {
+ public:
+  IndicatorEvaluator(RocksDbIndicatorStore* store, const common::Clock* clock,
+                     common::SerialExecutor* ingest_executor,
+                     PlanEvaluationRules rules = PlanEvaluationRules());
+
+  // Loads the stored state. Call once before serving. Errors: from storage.
+  absl::Status Load();
+
+  // --- Indicators.
+  absl::StatusOr<Indicator> GetIndicator(const std::string& plan_id, const std::string& id) const;
+  std::vector<Indicator> ListIndicators(const std::string& plan_id, bool include_retired,
+                                        Origin origin) const;
+  void CreateIndicator(Indicator indicator, std::string reason, std::string request_id,
+                       std::string actor, Done<Indicator> done);
+  // Sets the fields named in `paths` from `values`.
+  void UpdateIndicator(const std::string& plan_id, const std::string& id, Indicator values,
+                       std::vector<std::string> paths, std::string etag, std::string reason,
+                       std::string request_id, std::string actor, Done<Indicator> done);
+  void RetireIndicator(const std::string& plan_id, const std::string& id, std::string etag,
+                       std::string reason, std::string request_id, std::string actor,
+                       Done<Indicator> done);
+  absl::StatusOr<std::vector<IndicatorRevision>> ListRevisions(const std::string& plan_id,
+                                                               const std::string& id) const;
+
+  // --- Stations and observations.
+  void UpsertStation(Station station, Done<Station> done);
+  std::vector<Station> ListStations() const;
+  void Ingest(IngestChunk chunk, Done<ChunkOutcome> done);
+  // Daily values and AQI of an area ("district", "towns/{town}", "stations/{id}")
+  // over [from, to]; `caliber` empty = the version in force each day.
+  absl::StatusOr<std::vector<std::pair<DistrictDay, DailyAqi>>> DailyAirQuality(
+      const std::string& area, absl::CivilDay from, absl::CivilDay to,
+      const std::string& caliber) const;
+
+  // --- Evaluation. A changed status is stored with IndicatorStatusChanged in
+  // one batch before `done` is called.
+  void EvaluateIndicator(const std::string& plan_id, const std::string& id, absl::CivilDay as_of,
+                         Done<std::pair<Indicator, Evaluation>> done);
+  void EvaluatePlan(const std::string& plan_id, absl::CivilDay as_of, Done<PlanResult> done);
+
+  // --- Plans from the registry.
+  // Builds the plan's indicators and the write of every change (indicators,
+  // revisions, IndicatorChanged events, the report, the plan view).
+  absl::StatusOr<SyncEffect> PrepareSync(const PlanSource& source, storage::PlanViewRecord view,
+                                         const std::string& request_id);
+  // A measure's owners or deadline changed: the plan view and the measure-text
+  // indicators of that measure (unless corrected by hand) follow.
+  absl::StatusOr<SyncEffect> PrepareMeasureUpdate(const std::string& plan_id,
+                                                  storage::MeasureView measure);
+  absl::StatusOr<ecoplan::indicator::v1::ExtractionReport> GetReport(const std::string& plan_id) const;
+  bool HasPlan(const std::string& plan_id) const;
+
+  common::RocksDb* db() const { return store_->db(); }
+
+ private:
+  using Key = std::pair<std::string, std::string>;  // plan id, indicator id
+  // Commits `w`; on success runs `publish` then `done(value)`.
+  template <typename T>
+  void CommitThen(common::WriteRequest w, std::function<void(bool)> publish, T value, Done<T> done);
+  void WriteIndicator(const Indicator* before, Indicator after, const std::string& change,
+                      std::string reason, std::string request_id, std::string actor,
+                      Done<Indicator> done) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void RunNextChunk();
+  PlanEvaluationInput InputLocked(const std::string& plan_id,
+                                  const std::vector<Indicator>& indicators, absl::CivilDay as_of,
+                                  std::vector<MeasureInfo>* measures) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Records status changes (memory now, disk in one batch) and calls `then`.
+  void RecordChanges(const std::string& plan_id, absl::CivilDay as_of,
+                     std::vector<StatusChange> changes, std::function<void(absl::Status)> then);
+
+  RocksDbIndicatorStore* const store_;
+  const common::Clock* const clock_;
+  common::SerialExecutor* const ingest_executor_;
+  const PlanEvaluationRules rules_;
+  const AirQualityStandards standards_;
+  const AirQualityStandards v2012_, v2026_;
+  Calibers calibers_;
+
+  mutable absl::Mutex mu_;
+  std::map<Key, Indicator> indicators_ ABSL_GUARDED_BY(mu_);
+  std::set<Key> busy_ ABSL_GUARDED_BY(mu_);  // indicator writes in flight
+  std::set<std::string> request_ids_ ABSL_GUARDED_BY(mu_);
+  ObservationBook book_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::map<std::string, std::map<absl::CivilDay, double>>> reported_
+      ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::map<std::string, IndicatorStatus>> statuses_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, ecoplan::indicator::v1::ExtractionReport> reports_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, storage::PlanViewRecord> views_ ABSL_GUARDED_BY(mu_);
+
+  absl::Mutex queue_mu_;
+  std::deque<std::pair<IngestChunk, Done<ChunkOutcome>>> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool ingesting_ ABSL_GUARDED_BY(queue_mu_) = false;
+};
+
+// Applies `paths` of `values` to `indicator`. Errors: InvalidArgument for an unknown path.
+absl::Status ApplyUpdatePaths(const Indicator& values, const std::vector<std::string>& paths,
+                              Indicator* indicator);
+
+}  // namespace ecoplan::indicator

@@ -1,0 +1,432 @@
+#include "services/indicator/indicator_service_impl.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/status/grpc_status.h"
+#include "services/indicator/proto_mapping.h"
+#include "services/indicator/registry_plan_follower.h"
+
+namespace ecoplan::indicator {
+namespace {
+
+namespace rv1 = ::ecoplan::registry::v1;
+
+constexpr size_t kMaxReasonChars = 500;
+constexpr size_t kMaxReported = 1000;
+
+grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* ctx, const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(common::ToGrpcStatus(status));
+  return reactor;
+}
+
+std::string Actor(grpc::CallbackServerContext* ctx) {
+  // TODO(indicator): the caller's subject once common/auth is adopted (docs/SECURITY.md).
+  (void)ctx;
+  return "anonymous";
+}
+
+bool ValidId(absl::string_view id) {
+  if (id.empty() || id.size() > 256) return false;
+  for (char c : id) {
+    if (c == '/' || c == ' ' || c == '\t' || c == '\n') return false;
+  }
+  return true;
+}
+
+absl::Status CheckReason(const std::string& reason) {
+  if (reason.empty()) return absl::InvalidArgumentError("reason: required (audit trail)");
+  if (reason.size() > kMaxReasonChars * 3) {
+    return absl::InvalidArgumentError("reason: at most 500 characters");
+  }
+  return absl::OkStatus();
+}
+
+// The stream of IngestObservations: each chunk is validated, committed and
+// applied before the next one is read (flow control: a client can never get
+// ahead of the disk); the response is sent after the last chunk.
+class IngestReactor final : public grpc::ServerReadReactor<v1::IngestObservationsRequest> {
+ public:
+  IngestReactor(IndicatorEvaluator* evaluator, v1::IngestObservationsResponse* response)
+      : evaluator_(evaluator), response_(response) {
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status::OK);  // the client finished sending (or cancelled)
+      return;
+    }
+    const int batch = response_->batch_count();
+    response_->set_batch_count(batch + 1);
+    IngestChunk chunk;
+    std::vector<std::pair<size_t, std::string>> early;  // rejected before the evaluator
+    std::vector<size_t> reading_index;                   // chunk position → request index
+    for (int i = 0; i < request_.readings_size(); ++i) {
+      const v1::StationReading& r = request_.readings(i);
+      absl::StatusOr<Pollutant> p = PollutantFromProto(r.pollutant());
+      if (!p.ok()) {
+        Reject(absl::StrCat(batch, ":", i), r.station(), r.hour(), "pollutant is not set");
+        continue;
+      }
+      ReadingInput in;
+      in.station = r.station();
+      in.hour = r.hour();
+      in.pollutant = *p;
+      in.value = r.value();
+      if (r.unit() == v1::CONCENTRATION_UNIT_UG_M3) in.unit = Unit::kMicrogramsPerCubicMeter;
+      if (r.unit() == v1::CONCENTRATION_UNIT_MG_M3) in.unit = Unit::kMilligramsPerCubicMeter;
+      chunk.readings.push_back(std::move(in));
+      reading_index.push_back(static_cast<size_t>(i));
+    }
+    for (const v1::IndicatorValue& v : request_.values()) {
+      ValueInput in;
+      in.indicator = v.indicator();
+      if (v.has_date()) {
+        if (auto d = DateFromProto(v.date(), "date"); d.ok()) in.day = *d;
+      }
+      in.value = v.value();
+      in.unit = v.unit();
+      in.source = v.source();
+      chunk.values.push_back(std::move(in));
+    }
+    auto inputs = std::make_shared<IngestChunk>(chunk);
+    evaluator_->Ingest(std::move(chunk), [this, batch, inputs, reading_index](
+                                             absl::StatusOr<ChunkOutcome> outcome) {
+      if (!outcome.ok()) {
+        Finish(common::ToGrpcStatus(outcome.status()));
+        return;
+      }
+      Record(batch, *inputs, reading_index, *outcome);
+      StartRead(&request_);
+    });
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void Reject(std::string position, std::string series, std::string timestamp,
+              std::string reason) {
+    response_->set_rejected_count(response_->rejected_count() + 1);
+    if (static_cast<size_t>(response_->rejections_size()) >= kMaxReported) return;
+    v1::Rejection* r = response_->add_rejections();
+    r->set_position(std::move(position));
+    r->set_series(std::move(series));
+    r->set_timestamp(std::move(timestamp));
+    r->set_reason(std::move(reason));
+  }
+
+  void Record(int batch, const IngestChunk& in, const std::vector<size_t>& reading_index,
+              const ChunkOutcome& o) {
+    response_->set_accepted_count(response_->accepted_count() + o.accepted);
+    response_->set_replaced_count(response_->replaced_count() + o.replaced);
+    response_->set_unchanged_count(response_->unchanged_count() + o.unchanged);
+    for (size_t i = 0; i < o.readings.outcomes.size(); ++i) {
+      const ItemOutcome& x = o.readings.outcomes[i];
+      if (x.kind != ItemOutcome::kRejected) continue;
+      const ReadingInput& r = in.readings[i];
+      Reject(absl::StrCat(batch, ":", reading_index[i]),
+             absl::StrCat(r.station, "/", PollutantName(r.pollutant)), r.hour, x.reason);
+    }
+    for (size_t i = 0; i < o.values.size(); ++i) {
+      if (o.values[i].kind != ItemOutcome::kRejected) continue;
+      const ValueInput& v = in.values[i];
+      Reject(absl::StrCat(batch, ":v", i), v.indicator,
+             v.day ? absl::FormatCivilTime(*v.day) : "", o.values[i].reason);
+    }
+    response_->set_quality_flag_count(response_->quality_flag_count() +
+                                      static_cast<int64_t>(o.readings.flags.size()));
+    for (const PreparedBatch::Flag& f : o.readings.flags) {
+      if (static_cast<size_t>(response_->quality_flags_size()) >= kMaxReported) break;
+      const ReadingInput& r = in.readings[f.index];
+      v1::QualityFlag* q = response_->add_quality_flags();
+      q->set_position(absl::StrCat(batch, ":", reading_index[f.index]));
+      q->set_series(absl::StrCat(r.station, "/", PollutantName(r.pollutant)));
+      q->set_timestamp(r.hour);
+      q->set_flag(f.flag);
+    }
+  }
+
+  IndicatorEvaluator* const evaluator_;
+  v1::IngestObservationsResponse* const response_;
+  v1::IngestObservationsRequest request_;
+};
+
+// SyncPlan: ExportPlan asynchronously, then prepare and commit.
+struct SyncCall {
+  grpc::ClientContext context;
+  rv1::ExportPlanRequest request;
+  rv1::ExportPlanResponse response;
+};
+
+}  // namespace
+
+IndicatorServiceImpl::IndicatorServiceImpl(IndicatorEvaluator* evaluator,
+                                           common::WatchEventsHub* hub,
+                                           rv1::RegistryService::StubInterface* registry)
+    : evaluator_(evaluator), hub_(hub), registry_(registry) {}
+
+grpc::ServerUnaryReactor* IndicatorServiceImpl::SyncPlan(grpc::CallbackServerContext* ctx,
+                                                         const v1::SyncPlanRequest* req,
+                                                         v1::SyncPlanResponse* resp) {
+  absl::StatusOr<std::string> plan = ParsePlanName(req->plan(), "plan");
+  if (!plan.ok()) return Finish(ctx, plan.status());
+  if (registry_ == nullptr) {
+    return Finish(ctx, absl::UnavailableError("no registry is configured (--registry_address)"));
+  }
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  auto call = std::make_shared<SyncCall>();
+  call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  call->request.set_name(req->plan());
+  const std::string request_id = req->request_id();
+  registry_->async()->ExportPlan(
+      &call->context, &call->request, &call->response,
+      [this, call, reactor, resp, request_id](grpc::Status status) {
+        if (!status.ok()) {
+          reactor->Finish(status.error_code() == grpc::StatusCode::NOT_FOUND
+                              ? status
+                              : grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                             "the registry could not be reached: " +
+                                                 status.error_message()));
+          return;
+        }
+        RegistryPlan plan = FromRegistryExport(call->response);
+        absl::StatusOr<SyncEffect> effect =
+            evaluator_->PrepareSync(plan.source, plan.view, request_id);
+        if (!effect.ok()) {
+          reactor->Finish(common::ToGrpcStatus(effect.status()));
+          return;
+        }
+        *resp->mutable_report() = ToProto(effect->report);
+        resp->set_changed_indicator_count(effect->changed);
+        evaluator_->db()->CommitAsync(
+            std::move(effect->write),
+            [reactor, publish = std::move(effect->publish)](absl::StatusOr<common::CommitResult> r) {
+              if (r.ok()) publish();
+              reactor->Finish(common::ToGrpcStatus(r.status()));
+            });
+      });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* IndicatorServiceImpl::GetExtractionReport(
+    grpc::CallbackServerContext* ctx, const v1::GetExtractionReportRequest* req,
+    v1::GetExtractionReportResponse* resp) {
+  absl::StatusOr<std::string> plan = ParsePlanName(req->plan(), "plan");
+  if (!plan.ok()) return Finish(ctx, plan.status());
+  absl::StatusOr<v1::ExtractionReport> report = evaluator_->GetReport(*plan);
+  if (report.ok()) *resp->mutable_report() = *report;
+  return Finish(ctx, report.status());
+}
+
+grpc::ServerUnaryReactor* IndicatorServiceImpl::CreateIndicator(
+    grpc::CallbackServerContext* ctx, const v1::CreateIndicatorRequest* req,
+    v1::CreateIndicatorResponse* resp) {
+  absl::StatusOr<std::string> plan = ParsePlanName(req->parent(), "parent");
+  if (!plan.ok()) return Finish(ctx, plan.status());
+  if (!ValidId(req->indicator_id()) || req->indicator_id().size() > 64 * 3) {
+    return Finish(ctx, absl::InvalidArgumentError(
+                           "indicator_id: 1-64 characters without '/' or spaces"));
+  }
+  if (absl::Status s = CheckReason(req->reason()); !s.ok()) return Finish(ctx, s);
+  Indicator ind = FromProto(req->indicator());
+  ind.plan_id = *plan;
+  ind.id = req->indicator_id();
+  if (ind.display_name.empty()) return Finish(ctx, absl::InvalidArgumentError("indicator.display_name: required"));
+  if (ind.period_end < ind.period_start) {
+    return Finish(ctx, absl::InvalidArgumentError("indicator.period_end: before period_start"));
+  }
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  evaluator_->CreateIndicator(std::move(ind), req->reason(), req->request_id(), Actor(ctx),
+                              [reactor, resp](absl::StatusOr<Indicator> r) {
+                                if (r.ok()) *resp->mutable_indicator() = ToProto(*r);
+                                reactor->Finish(common::ToGrpcStatus(r.status()));
+                              });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* IndicatorServiceImpl::GetIndicator(grpc::CallbackServerContext* ctx,
+                                                             const v1::GetIndicatorRequest* req,
+                                                             v1::GetIndicatorResponse* resp) {
+  auto name = ParseIndicatorName(req->name(), "name");
+  if (!name.ok()) return Finish(ctx, name.status());
+  absl::StatusOr<Indicator> ind = evaluator_->GetIndicator(name->first, name->second);
+  if (ind.ok()) *resp->mutable_indicator() = ToProto(*ind);
+  return Finish(ctx, ind.status());
+}
+
+grpc::ServerUnaryReactor* IndicatorServiceImpl::ListIndicators(
+    grpc::CallbackServerContext* ctx, const v1::ListIndicatorsRequest* req,
+    v1::ListIndicatorsResponse* resp) {
+  absl::StatusOr<std::string> plan = ParsePlanName(req->parent(), "parent");
+  if (!plan.ok()) return Finish(ctx, plan.status());
+  if (req->page_size() < 0) return Finish(ctx, absl::InvalidArgumentError("page_size: negative"));
+  const int page_size = req->page_size() == 0 ? 200 : std::min(req->page_size(), 1000);
+  std::vector<Indicator> all = evaluator_->ListIndicators(
+      *plan, req->include_retired(), static_cast<Origin>(std::clamp<int>(req->origin(), 0, 4)));
+  // The page token is the last id of the previous page.
+  auto it = all.begin();
+  if (!req->page_token().empty()) {
+    it = std::upper_bound(all.begin(), all.end(), req->page_token(),
+                          [](const std::string& token, const Indicator& i) { return token < i.id; });
+  }
+  for (int n = 0; it != all.end() && n < page_size; ++it, ++n) {
+    *resp->add_indicators() = ToProto(*it);
+  }
+  if (it != all.end()) resp->set_next_page_token((it - 1)->id);
+  return Finish(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* IndicatorServiceImpl::UpdateIndicator(
+    grpc::CallbackServerContext* ctx, const v1::UpdateIndicatorRequest* req,
+    v1::UpdateIndicatorResponse* resp) {
+  auto name = ParseIndicatorName(req->indicator().name(), "indicator.name");
+  if (!name.ok()) return Finish(ctx, name.status());
+  if (req->etag().empty()) return Finish(ctx, absl::InvalidArgumentError("etag: required"));
+  if (absl::Status s = CheckReason(req->reason()); !s.ok()) return Finish(ctx, s);
+  std::vector<std::string> paths(req->update_paths().begin(), req->update_paths().end());
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  evaluator_->UpdateIndicator(name->first, name->second, FromProto(req->indicator()),
+                              std::move(paths), req->etag(), req->reason(), req->request_id(),
+                              Actor(ctx), [reactor, resp](absl::StatusOr<Indicator> r) {
+                                if (r.ok()) *resp->mutable_indicator() = ToProto(*r);
+                                reactor->Finish(common::ToGrpcStatus(r.status()));
+                              });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* IndicatorServiceImpl::RetireIndicator(
+    grpc::CallbackServerContext* ctx, const v1::RetireIndicatorRequest* req,
+    v1::RetireIndicatorResponse* resp) {
+  auto name = ParseIndicatorName(req->name(), "name");
+  if (!name.ok()) return Finish(ctx, name.status());
+  if (req->etag().empty()) return Finish(ctx, absl::InvalidArgumentError("etag: required"));
+  if (absl::Status s = CheckReason(req->reason()); !s.ok()) return Finish(ctx, s);
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  evaluator_->RetireIndicator(name->first, name->second, req->etag(), req->reason(),
+                              req->request_id(), Actor(ctx),
+                              [reactor, resp](absl::StatusOr<Indicator> r) {
+                                if (r.ok()) *resp->mutable_indicator() = ToProto(*r);
+                                reactor->Finish(common::ToGrpcStatus(r.status()));
+                              });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* IndicatorServiceImpl::ListIndicatorRevisions(
+    grpc::CallbackServerContext* ctx, const v1::ListIndicatorRevisionsRequest* req,
+    v1::ListIndicatorRevisionsResponse* resp) {
+  auto name = ParseIndicatorName(req->name(), "name");
+  if (!name.ok()) return Finish(ctx, name.status());
+  // A short prefix scan of one indicator's revisions (a handful of keys).
+  auto revisions = evaluator_->ListRevisions(name->first, name->second);
+  if (revisions.ok()) {
+    for (const IndicatorRevision& r : *revisions) *resp->add_revisions() = ToProto(r);
+  }
+  return Finish(ctx, revisions.status());
+}
+
+grpc::ServerUnaryReactor* IndicatorServiceImpl::UpsertStation(grpc::CallbackServerContext* ctx,
+                                                              const v1::UpsertStationRequest* req,
+                                                              v1::UpsertStationResponse* resp) {
+  Station station = FromProto(req->station());
+  if (req->station().name().rfind("stations/", 0) != 0 || !ValidId(station.id) ||
+      station.id.size() > 64) {
+    return Finish(ctx, absl::InvalidArgumentError(
+                           "station.name: stations/{id} with an id of 1-64 letters, digits, '-', '_'"));
+  }
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  evaluator_->UpsertStation(std::move(station), [reactor, resp](absl::StatusOr<Station> r) {
+    if (r.ok()) *resp->mutable_station() = ToProto(*r);
+    reactor->Finish(common::ToGrpcStatus(r.status()));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* IndicatorServiceImpl::ListStations(grpc::CallbackServerContext* ctx,
+                                                             const v1::ListStationsRequest*,
+                                                             v1::ListStationsResponse* resp) {
+  for (const Station& s : evaluator_->ListStations()) *resp->add_stations() = ToProto(s);
+  return Finish(ctx, absl::OkStatus());
+}
+
+grpc::ServerReadReactor<v1::IngestObservationsRequest>* IndicatorServiceImpl::IngestObservations(
+    grpc::CallbackServerContext*, v1::IngestObservationsResponse* resp) {
+  return new IngestReactor(evaluator_, resp);
+}
+
+grpc::ServerUnaryReactor* IndicatorServiceImpl::GetDailyAirQuality(
+    grpc::CallbackServerContext* ctx, const v1::GetDailyAirQualityRequest* req,
+    v1::GetDailyAirQualityResponse* resp) {
+  absl::StatusOr<absl::CivilDay> from = DateFromProto(req->from(), "from");
+  if (!from.ok()) return Finish(ctx, from.status());
+  absl::StatusOr<absl::CivilDay> to = DateFromProto(req->to(), "to");
+  if (!to.ok()) return Finish(ctx, to.status());
+  if (*to < *from || *to - *from > 400) {
+    return Finish(ctx, absl::InvalidArgumentError("to: must be 0..400 days after from"));
+  }
+  const std::string area = req->area().empty() ? "district" : req->area();
+  auto days = evaluator_->DailyAirQuality(area, *from, *to, req->caliber());
+  if (days.ok()) {
+    for (const auto& [day, aqi] : *days) {
+      std::string validity;
+      if (auto s = AirQualityStandards::National().ForDay(day.day); s.ok()) {
+        validity = (*s)->validity_standard;
+      }
+      *resp->add_days() = ToProto(day, aqi, validity);
+    }
+  }
+  return Finish(ctx, days.status());
+}
+
+grpc::ServerUnaryReactor* IndicatorServiceImpl::EvaluateIndicator(
+    grpc::CallbackServerContext* ctx, const v1::EvaluateIndicatorRequest* req,
+    v1::EvaluateIndicatorResponse* resp) {
+  auto name = ParseIndicatorName(req->name(), "name");
+  if (!name.ok()) return Finish(ctx, name.status());
+  absl::StatusOr<absl::CivilDay> as_of = DateFromProto(req->as_of(), "as_of");
+  if (!as_of.ok()) return Finish(ctx, as_of.status());
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  evaluator_->EvaluateIndicator(
+      name->first, name->second, *as_of,
+      [reactor, resp](absl::StatusOr<std::pair<Indicator, Evaluation>> r) {
+        if (r.ok()) *resp->mutable_evaluation() = ToProto(r->first, r->second);
+        reactor->Finish(common::ToGrpcStatus(r.status()));
+      });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* IndicatorServiceImpl::EvaluatePlan(grpc::CallbackServerContext* ctx,
+                                                             const v1::EvaluatePlanRequest* req,
+                                                             v1::EvaluatePlanResponse* resp) {
+  absl::StatusOr<std::string> plan = ParsePlanName(req->plan(), "plan");
+  if (!plan.ok()) return Finish(ctx, plan.status());
+  absl::StatusOr<absl::CivilDay> as_of = DateFromProto(req->as_of(), "as_of");
+  if (!as_of.ok()) return Finish(ctx, as_of.status());
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  evaluator_->EvaluatePlan(*plan, *as_of, [reactor, resp](absl::StatusOr<PlanResult> r) {
+    if (r.ok()) {
+      for (const auto& [ind, e] : r->evaluations) *resp->add_evaluations() = ToProto(ind, e);
+      for (const TownRank& t : r->town_ranking) *resp->add_town_ranking() = ToProto(t);
+      for (const MeasureLight& l : r->lights) *resp->add_measure_lights() = ToProto(r->plan_id, l);
+      for (const Scorecard& c : r->scorecards) *resp->add_scorecards() = ToProto(c);
+      for (const auto& [status, n] : r->status_counts) (*resp->mutable_status_counts())[status] = n;
+      resp->set_reports_source(r->reports_source);
+      for (const std::string& rule : r->rules) resp->add_rules(rule);
+    }
+    reactor->Finish(common::ToGrpcStatus(r.status()));
+  });
+  return reactor;
+}
+
+grpc::ServerWriteReactor<v1::WatchEventsResponse>* IndicatorServiceImpl::WatchEvents(
+    grpc::CallbackServerContext*, const v1::WatchEventsRequest* req) {
+  return hub_->NewReactor<v1::WatchEventsResponse>(evaluator_->db(), req->after_sequence());
+}
+
+}  // namespace ecoplan::indicator

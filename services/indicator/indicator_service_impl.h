@@ -1,0 +1,73 @@
+#pragma once
+
+#include <memory>
+
+#include "common/events/watch_events_reactor.h"
+#include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
+#include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "services/indicator/indicator_evaluator.h"
+
+namespace ecoplan::indicator {
+
+// gRPC edge of ecoplan.indicator.v1.IndicatorService (callback API): proto →
+// domain, one IndicatorEvaluator call, domain → proto, the mapped status.
+// Nothing here blocks a gRPC thread: writes finish their reactor from the
+// commit callback; SyncPlan calls the registry's ExportPlan asynchronously.
+// `evaluator`, `hub` and `registry` (may be null: SyncPlan is then
+// UNAVAILABLE) must outlive the service.
+class IndicatorServiceImpl final : public ecoplan::indicator::v1::IndicatorService::CallbackService {
+ public:
+  IndicatorServiceImpl(IndicatorEvaluator* evaluator, common::WatchEventsHub* hub,
+                       ecoplan::registry::v1::RegistryService::StubInterface* registry);
+
+  grpc::ServerUnaryReactor* SyncPlan(grpc::CallbackServerContext* ctx,
+                                     const v1::SyncPlanRequest* req,
+                                     v1::SyncPlanResponse* resp) override;
+  grpc::ServerUnaryReactor* GetExtractionReport(grpc::CallbackServerContext* ctx,
+                                                const v1::GetExtractionReportRequest* req,
+                                                v1::GetExtractionReportResponse* resp) override;
+  grpc::ServerUnaryReactor* CreateIndicator(grpc::CallbackServerContext* ctx,
+                                            const v1::CreateIndicatorRequest* req,
+                                            v1::CreateIndicatorResponse* resp) override;
+  grpc::ServerUnaryReactor* GetIndicator(grpc::CallbackServerContext* ctx,
+                                         const v1::GetIndicatorRequest* req,
+                                         v1::GetIndicatorResponse* resp) override;
+  grpc::ServerUnaryReactor* ListIndicators(grpc::CallbackServerContext* ctx,
+                                           const v1::ListIndicatorsRequest* req,
+                                           v1::ListIndicatorsResponse* resp) override;
+  grpc::ServerUnaryReactor* UpdateIndicator(grpc::CallbackServerContext* ctx,
+                                            const v1::UpdateIndicatorRequest* req,
+                                            v1::UpdateIndicatorResponse* resp) override;
+  grpc::ServerUnaryReactor* RetireIndicator(grpc::CallbackServerContext* ctx,
+                                            const v1::RetireIndicatorRequest* req,
+                                            v1::RetireIndicatorResponse* resp) override;
+  grpc::ServerUnaryReactor* ListIndicatorRevisions(
+      grpc::CallbackServerContext* ctx, const v1::ListIndicatorRevisionsRequest* req,
+      v1::ListIndicatorRevisionsResponse* resp) override;
+  grpc::ServerUnaryReactor* UpsertStation(grpc::CallbackServerContext* ctx,
+                                          const v1::UpsertStationRequest* req,
+                                          v1::UpsertStationResponse* resp) override;
+  grpc::ServerUnaryReactor* ListStations(grpc::CallbackServerContext* ctx,
+                                         const v1::ListStationsRequest* req,
+                                         v1::ListStationsResponse* resp) override;
+  grpc::ServerReadReactor<v1::IngestObservationsRequest>* IngestObservations(
+      grpc::CallbackServerContext* ctx, v1::IngestObservationsResponse* resp) override;
+  grpc::ServerUnaryReactor* GetDailyAirQuality(grpc::CallbackServerContext* ctx,
+                                               const v1::GetDailyAirQualityRequest* req,
+                                               v1::GetDailyAirQualityResponse* resp) override;
+  grpc::ServerUnaryReactor* EvaluateIndicator(grpc::CallbackServerContext* ctx,
+                                              const v1::EvaluateIndicatorRequest* req,
+                                              v1::EvaluateIndicatorResponse* resp) override;
+  grpc::ServerUnaryReactor* EvaluatePlan(grpc::CallbackServerContext* ctx,
+                                         const v1::EvaluatePlanRequest* req,
+                                         v1::EvaluatePlanResponse* resp) override;
+  grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
+      grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* req) override;
+
+ private:
+  IndicatorEvaluator* const evaluator_;
+  common::WatchEventsHub* const hub_;
+  ecoplan::registry::v1::RegistryService::StubInterface* const registry_;
+};
+
+}  // namespace ecoplan::indicator

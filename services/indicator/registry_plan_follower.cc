@@ -1,0 +1,160 @@
+#include "services/indicator/registry_plan_follower.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+#include "services/indicator/proto_mapping.h"
+
+namespace ecoplan::indicator {
+namespace {
+
+namespace rv1 = ::ecoplan::registry::v1;
+
+std::string LastSegment(absl::string_view name) {
+  const size_t slash = name.rfind('/');
+  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
+}
+
+std::string PlanIdOf(absl::string_view name) {
+  absl::string_view rest = name;
+  if (!absl::ConsumePrefix(&rest, "plans/")) return "";
+  return std::string(rest.substr(0, rest.find('/')));
+}
+
+SourceTable TableFrom(const rv1::IndicatorTable& t) {
+  auto row = [](const rv1::TableRow& r) {
+    SourceRow out;
+    for (const rv1::TableCell& c : r.cells()) {
+      SourceCell cell;
+      cell.text = c.text();
+      cell.state = c.state() == rv1::CELL_STATE_BLANK_MERGED     ? CellState::kBlankMerged
+                   : c.state() == rv1::CELL_STATE_NOT_APPLICABLE ? CellState::kNotApplicable
+                                                                 : CellState::kValue;
+      out.push_back(std::move(cell));
+    }
+    return out;
+  };
+  SourceTable out;
+  out.index = t.index();
+  for (const rv1::TableRow& r : t.header_rows()) out.header_rows.push_back(row(r));
+  for (const rv1::TableRow& r : t.rows()) out.rows.push_back(row(r));
+  return out;
+}
+
+// Canonical names of the organizations a reference stands for.
+std::vector<std::string> Names(const google::protobuf::RepeatedPtrField<rv1::OrgRef>& refs,
+                               const std::map<std::string, std::string>* display) {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& name, const std::string& written) {
+    std::string n = written;
+    if (display != nullptr) {
+      auto it = display->find(name);
+      if (it != display->end()) n = it->second;
+    }
+    if (!n.empty() && std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  };
+  for (const rv1::OrgRef& ref : refs) {
+    if (ref.target_case() == rv1::OrgRef::kOrganization) add(ref.organization(), ref.written_name());
+    for (const std::string& member : ref.members()) add(member, display ? "" : LastSegment(member));
+  }
+  return out;
+}
+
+storage::MeasureView ViewOf(const rv1::Measure& m, const std::map<std::string, std::string>* display) {
+  storage::MeasureView v;
+  v.set_id(LastSegment(m.name()));
+  if (m.deadline().has_due_date()) *v.mutable_due() = m.deadline().due_date();
+  for (const std::string& n : Names(m.lead_organizations(), display)) v.add_owners(n);
+  return v;
+}
+
+}  // namespace
+
+storage::MeasureView MeasureViewFromRegistry(const rv1::Measure& measure) {
+  return ViewOf(measure, nullptr);
+}
+
+RegistryPlan FromRegistryExport(const rv1::ExportPlanResponse& exported) {
+  RegistryPlan out;
+  const rv1::Plan& plan = exported.plan();
+  std::map<std::string, std::string> display;
+  for (const rv1::Organization& o : exported.organizations()) display[o.name()] = o.display_name();
+  out.source.plan_id = PlanIdOf(plan.name());
+  out.source.year = plan.year();
+  out.source.district = plan.district();
+  for (const rv1::Annex& annex : plan.annexes()) {
+    if (annex.kind() != rv1::ANNEX_KIND_INDICATOR_TABLE) continue;
+    std::vector<SourceTable>* into = annex.number() == 4   ? &out.source.annex4
+                                     : annex.number() == 5 ? &out.source.annex5
+                                                           : nullptr;
+    if (into == nullptr) continue;
+    for (const rv1::IndicatorTable& t : annex.indicator_tables()) into->push_back(TableFrom(t));
+  }
+  out.view.set_plan_id(out.source.plan_id);
+  out.view.set_year(plan.year());
+  out.view.set_reporting_due_day(plan.reporting_due_day());
+  for (const rv1::Task& task : exported.tasks()) {
+    for (const rv1::Measure& m : task.measures()) {
+      SourceMeasure sm;
+      sm.id = LastSegment(m.name());
+      sm.text = m.text();
+      sm.leads = Names(m.lead_organizations(), &display);
+      out.source.measures.push_back(std::move(sm));
+      *out.view.add_measures() = ViewOf(m, &display);
+    }
+  }
+  return out;
+}
+
+RegistryPlanFollower::RegistryPlanFollower(IndicatorEvaluator* evaluator,
+                                           rv1::RegistryService::StubInterface* registry,
+                                           absl::Duration call_timeout, common::Logger log)
+    : evaluator_(evaluator), registry_(registry), call_timeout_(call_timeout), log_(std::move(log)) {}
+
+absl::StatusOr<common::FollowEffect> RegistryPlanFollower::Handle(
+    const ecoplan::common::v1::Event& event) {
+  std::optional<SyncEffect> effect;
+  if (event.type() == "ecoplan.registry.v1.PlanImported") {
+    rv1::PlanImported imported;
+    if (!event.payload().UnpackTo(&imported)) {
+      return absl::InvalidArgumentError("PlanImported payload does not parse");
+    }
+    rv1::ExportPlanRequest request;
+    request.set_name(imported.plan());
+    rv1::ExportPlanResponse exported;
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + call_timeout_));
+    ECOPLAN_RETURN_IF_ERROR(
+        common::FromGrpcStatus(registry_->ExportPlan(&context, request, &exported)));
+    RegistryPlan plan = FromRegistryExport(exported);
+    plan.view.set_registry_sequence(event.sequence());
+    ECOPLAN_ASSIGN_OR_RETURN(SyncEffect sync,
+                             evaluator_->PrepareSync(plan.source, plan.view, ""));
+    log_.Info("registry plan synced", {{"plan", plan.source.plan_id},
+                                       {"changed_indicators", sync.changed},
+                                       {"registry_sequence", event.sequence()}});
+    effect = std::move(sync);
+  } else if (event.type() == "ecoplan.registry.v1.MeasureUpdated") {
+    rv1::MeasureUpdated updated;
+    if (!event.payload().UnpackTo(&updated)) {
+      return absl::InvalidArgumentError("MeasureUpdated payload does not parse");
+    }
+    const rv1::Measure& m = updated.revision().after();
+    ECOPLAN_ASSIGN_OR_RETURN(SyncEffect sync, evaluator_->PrepareMeasureUpdate(
+                                                  PlanIdOf(m.name()), MeasureViewFromRegistry(m)));
+    effect = std::move(sync);
+  }
+  common::FollowEffect out;
+  if (!effect.has_value()) return out;
+  out.write = std::move(effect->write);
+  out.on_committed = std::move(effect->publish);
+  return out;
+}
+
+}  // namespace ecoplan::indicator

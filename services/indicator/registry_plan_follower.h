@@ -1,0 +1,50 @@
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/events/event_follower.h"
+#include "common/log/log.h"
+#include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "services/indicator/domain/plan_indicators.h"
+#include "services/indicator/indicator_evaluator.h"
+#include "services/indicator/storage/indicator_storage.pb.h"
+
+namespace ecoplan::indicator {
+
+// What the indicator service reads from a registry export: the annex-4 and
+// annex-5 tables, the measures with their lead organizations (canonical names)
+// and the plan view (measure deadlines and owners, for colours and scorecards).
+struct RegistryPlan {
+  PlanSource source;
+  storage::PlanViewRecord view;
+};
+RegistryPlan FromRegistryExport(const ecoplan::registry::v1::ExportPlanResponse& exported);
+// A registry measure as the plan view keeps it.
+storage::MeasureView MeasureViewFromRegistry(const ecoplan::registry::v1::Measure& measure);
+
+// The handler of the EventFollower on the registry's WatchEvents:
+//   PlanImported   → ExportPlan (a blocking read, on the follower's thread) →
+//                    BuildPlanIndicators → indicators, revisions, events, the
+//                    extraction report and the plan view, with the cursor in one batch;
+//   MeasureUpdated → the plan view's measure (owners, deadline) and the owners
+//                    of the measure-text indicators of that measure;
+//   anything else  → no effect (the cursor still moves).
+// `evaluator` and `registry` must outlive it.
+class RegistryPlanFollower {
+ public:
+  RegistryPlanFollower(IndicatorEvaluator* evaluator,
+                       ecoplan::registry::v1::RegistryService::StubInterface* registry,
+                       absl::Duration call_timeout, common::Logger log);
+
+  // Errors (the event is delivered again later): from ExportPlan; InvalidArgument
+  // for a payload that does not parse.
+  absl::StatusOr<common::FollowEffect> Handle(const ecoplan::common::v1::Event& event);
+
+ private:
+  IndicatorEvaluator* const evaluator_;
+  ecoplan::registry::v1::RegistryService::StubInterface* const registry_;
+  const absl::Duration call_timeout_;
+  common::Logger log_;
+};
+
+}  // namespace ecoplan::indicator
