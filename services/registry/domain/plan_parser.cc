@@ -761,7 +761,10 @@ absl::Status Parser::ParseTaskTable(const std::vector<Cell>& cells, Annex* annex
         Warn(head.first_line, "task-without-number",
              absl::StrCat("task «", task_title, "» has no number; numbered ", sequence));
       } else {
-        absl::SimpleAtoi(head_text, &sequence);
+        if (!absl::SimpleAtoi(head_text, &sequence)) {
+          return Error(head.first_line,
+                       absl::StrCat("«", head_text, "» in the 序号 column is not a task number"));
+        }
         if (sequence != last_sequence + 1) {
           Warn(head.first_line, "task-sequence-gap",
                absl::StrCat("task ", sequence, " follows task ", last_sequence, " in annex ",

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (ASan + UBSan) in build-fuzz/ and runs
+# each for a bounded time on a copy of its committed corpus. A crash fails the
+# run; the input that crashed is left in build-fuzz/crashes/ — add it to the
+# corpus, where the corpus replay tests keep it as a regression test.
+#   ECOPLAN_FUZZ_SECONDS  seconds per target (default 20)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${ECOPLAN_FUZZ_SECONDS:-20}"
+build_dir=build-fuzz
+
+if ! command -v clang++-14 >/dev/null 2>&1 ||
+   ! ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    clang-14 libclang-rt-14-dev >/dev/null
+fi
+
+CXX=clang++-14 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DECOPLAN_FUZZ=ON >/dev/null
+targets=(
+  "services/registry/domain/plan_parser_fuzzer:services/registry/domain/testdata/plan_parser_corpus"
+  "common/calendar/deadline_fuzzer:common/calendar/testdata/deadline_corpus"
+  "common/auth/token_verifier_fuzzer:common/auth/testdata/token_verifier_corpus"
+)
+names=()
+for t in "${targets[@]}"; do names+=("$(basename "${t%%:*}")"); done
+ninja -C "$build_dir" "${names[@]}"
+
+mkdir -p "$build_dir/crashes"
+for t in "${targets[@]}"; do
+  binary="$build_dir/${t%%:*}"
+  corpus="${t#*:}"
+  work="$build_dir/corpus/$(basename "$binary")"
+  rm -rf "$work" && mkdir -p "$work" && cp "$corpus"/* "$work"/
+  echo "fuzzing $(basename "$binary") for ${seconds}s"
+  "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix="$build_dir/crashes/$(basename "$binary")-" "$work" 2>"$build_dir/$(basename "$binary").log" \
+    || { tail -n 40 "$build_dir/$(basename "$binary").log"; exit 1; }
+  grep -E "^Done|stat::number_of_executed_units" "$build_dir/$(basename "$binary").log" | tail -n 1 || true
+done
+echo "fuzzing: no crash"
