@@ -1,0 +1,231 @@
+#include "services/indicator/indicator_service_impl.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/server/run_server.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "gtest/gtest.h"
+
+namespace ecoplan::indicator {
+namespace {
+
+namespace v1 = ::ecoplan::indicator::v1;
+
+// Readings of one PRSA CSV of tests/data/beijing-aq (CO in µg/m³, NA skipped).
+std::vector<v1::StationReading> ReadCsv(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  std::vector<v1::StationReading> out;
+  const v1::Pollutant cols[] = {v1::POLLUTANT_PM25, v1::POLLUTANT_PM10, v1::POLLUTANT_SO2,
+                                v1::POLLUTANT_NO2,  v1::POLLUTANT_CO,   v1::POLLUTANT_O3};
+  while (std::getline(in, line)) {
+    std::vector<std::string> c = absl::StrSplit(absl::StripTrailingAsciiWhitespace(line), ',');
+    if (c.size() < 18) continue;
+    const std::string station(absl::StripSuffix(absl::StripPrefix(c[17], "\""), "\""));
+    int y, m, d, h;
+    if (!absl::SimpleAtoi(c[1], &y) || !absl::SimpleAtoi(c[2], &m) || !absl::SimpleAtoi(c[3], &d) ||
+        !absl::SimpleAtoi(c[4], &h)) {
+      continue;
+    }
+    const std::string hour = absl::FormatCivilTime(absl::CivilHour(y, m, d, h));
+    for (int k = 0; k < 6; ++k) {
+      double v;
+      if (!absl::SimpleAtod(c[5 + k], &v)) continue;  // NA
+      v1::StationReading r;
+      r.set_station(station);
+      r.set_hour(hour);
+      r.set_pollutant(cols[k]);
+      r.set_value(v);
+      if (cols[k] == v1::POLLUTANT_CO) r.set_unit(v1::CONCENTRATION_UNIT_UG_M3);
+      out.push_back(r);
+    }
+  }
+  return out;
+}
+
+class IndicatorServiceImplTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    common::RocksDbOptions options;
+    options.path = dir_.Sub("db");
+    options.column_families = RocksDbIndicatorStore::ColumnFamilies();
+    options.event_source = RocksDbIndicatorStore::kEventSource;
+    db_ = *common::RocksDb::Open(options);
+    store_ = std::make_unique<RocksDbIndicatorStore>(db_.get());
+    evaluator_ = std::make_unique<IndicatorEvaluator>(store_.get(), &clock_, &ingest_);
+    ASSERT_OK(evaluator_->Load());
+    service_ = std::make_unique<IndicatorServiceImpl>(evaluator_.get(), &hub_, nullptr);
+    common::ServerOptions so;
+    so.host = "127.0.0.1";
+    server_ = *common::RunningServer::Start(so, {service_.get()});
+    stub_ = v1::IndicatorService::NewStub(server_->InProcessChannel());
+  }
+  void TearDown() override {
+    hub_.Shutdown();
+    server_.reset();
+  }
+
+  std::unique_ptr<grpc::ClientContext> Ctx() {
+    auto c = std::make_unique<grpc::ClientContext>();
+    c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    return c;
+  }
+
+  void AddStation(const std::string& id, const std::string& town, bool district) {
+    v1::UpsertStationRequest req;
+    req.mutable_station()->set_name("stations/" + id);
+    req.mutable_station()->set_town(town);
+    req.mutable_station()->set_counts_for_district(district);
+    v1::UpsertStationResponse resp;
+    ASSERT_TRUE(stub_->UpsertStation(Ctx().get(), req, &resp).ok());
+  }
+
+  v1::IngestObservationsResponse Ingest(const std::vector<v1::StationReading>& readings,
+                                        size_t chunk) {
+    auto ctx = Ctx();
+    v1::IngestObservationsResponse resp;
+    auto writer = stub_->IngestObservations(ctx.get(), &resp);
+    for (size_t i = 0; i < readings.size(); i += chunk) {
+      v1::IngestObservationsRequest req;
+      for (size_t j = i; j < std::min(readings.size(), i + chunk); ++j) *req.add_readings() = readings[j];
+      EXPECT_TRUE(writer->Write(req));
+    }
+    writer->WritesDone();
+    EXPECT_TRUE(writer->Finish().ok());
+    return resp;
+  }
+
+  common::TempDir dir_;
+  common::FakeClock clock_{absl::FromCivil(absl::CivilDay(2026, 5, 1), absl::UTCTimeZone())};
+  common::SerialExecutor ingest_;
+  std::unique_ptr<common::RocksDb> db_;
+  std::unique_ptr<RocksDbIndicatorStore> store_;
+  std::unique_ptr<IndicatorEvaluator> evaluator_;
+  common::WatchEventsHub hub_;
+  std::unique_ptr<IndicatorServiceImpl> service_;
+  std::unique_ptr<common::RunningServer> server_;
+  std::unique_ptr<v1::IndicatorService::Stub> stub_;
+};
+
+TEST_F(IndicatorServiceImplTest, IngestsTheTestSliceIdempotentlyAndJudgesItsDaysBy2012) {
+  AddStation("Gucheng", "永定镇", true);
+  AddStation("Dingling", "清水镇", false);
+  std::vector<v1::StationReading> rows =
+      ReadCsv(ECOPLAN_TEST_DATA_DIR "/PRSA_Data_Gucheng_20170101-20170121.csv");
+  ASSERT_GT(rows.size(), 2000u);
+  v1::StationReading unknown = rows[0];
+  unknown.set_station("Nowhere");
+  rows.push_back(unknown);
+  v1::IngestObservationsResponse first = Ingest(rows, 500);
+  EXPECT_EQ(first.accepted_count(), static_cast<int64_t>(rows.size()) - 1);
+  EXPECT_EQ(first.rejected_count(), 1);
+  ASSERT_EQ(first.rejections_size(), 1);
+  EXPECT_NE(first.rejections(0).reason().find("unknown station"), std::string::npos);
+  EXPECT_GT(first.batch_count(), 1);
+
+  v1::IngestObservationsResponse again = Ingest(rows, 500);
+  EXPECT_EQ(again.accepted_count(), 0);
+  EXPECT_EQ(again.replaced_count(), 0);
+  EXPECT_EQ(again.unchanged_count(), static_cast<int64_t>(rows.size()) - 1);
+
+  rows[0].set_value(rows[0].value() + 1);
+  v1::IngestObservationsResponse corrected = Ingest({rows[0]}, 10);
+  EXPECT_EQ(corrected.replaced_count(), 1);
+
+  v1::GetDailyAirQualityRequest req;
+  req.set_area("stations/Gucheng");
+  req.mutable_from()->set_year(2017);
+  req.mutable_from()->set_month(1);
+  req.mutable_from()->set_day(2);
+  *req.mutable_to() = req.from();
+  v1::GetDailyAirQualityResponse resp;
+  ASSERT_TRUE(stub_->GetDailyAirQuality(Ctx().get(), req, &resp).ok());
+  ASSERT_EQ(resp.days_size(), 1);
+  EXPECT_EQ(resp.days(0).standard(), "HJ 633-2012");
+  EXPECT_TRUE(resp.days(0).published());
+  EXPECT_GT(resp.days(0).aqi(), 200);  // a heavy-pollution January day
+}
+
+TEST_F(IndicatorServiceImplTest, EvaluationStoresAStatusChangeWithItsEventAndEtagsGuardUpdates) {
+  v1::CreateIndicatorRequest create;
+  create.set_parent("plans/p");
+  create.set_indicator_id("m-share");
+  v1::Indicator* ind = create.mutable_indicator();
+  ind->set_display_name("新能源车比例");
+  ind->set_unit("%");
+  ind->set_comparator(v1::COMPARATOR_AT_LEAST);
+  ind->set_target_value(50);
+  ind->set_aggregation(v1::AGGREGATION_LATEST_VALUE);
+  ind->set_source(v1::SOURCE_KIND_REPORTED);
+  ind->mutable_period_start()->set_year(2026);
+  ind->mutable_period_start()->set_month(1);
+  ind->mutable_period_start()->set_day(1);
+  ind->mutable_period_end()->set_year(2026);
+  ind->mutable_period_end()->set_month(12);
+  ind->mutable_period_end()->set_day(31);
+  create.set_reason("test");
+  v1::CreateIndicatorResponse created;
+  ASSERT_TRUE(stub_->CreateIndicator(Ctx().get(), create, &created).ok());
+  EXPECT_EQ(created.indicator().revision(), 1);
+
+  v1::CreateIndicatorResponse dup;
+  EXPECT_EQ(stub_->CreateIndicator(Ctx().get(), create, &dup).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+
+  const uint64_t before = db_->LastEventSequence();
+  v1::EvaluateIndicatorRequest eval;
+  eval.set_name("plans/p/indicators/m-share");
+  eval.mutable_as_of()->set_year(2026);
+  eval.mutable_as_of()->set_month(4);
+  eval.mutable_as_of()->set_day(30);
+  v1::EvaluateIndicatorResponse evaluated;
+  ASSERT_TRUE(stub_->EvaluateIndicator(Ctx().get(), eval, &evaluated).ok());
+  EXPECT_EQ(evaluated.evaluation().status(), v1::INDICATOR_STATUS_INSUFFICIENT_DATA);
+  EXPECT_EQ(db_->LastEventSequence(), before + 1);
+  auto events = *db_->ReadEvents(before, 10);
+  EXPECT_EQ(events[0].type(), "ecoplan.indicator.v1.IndicatorStatusChanged");
+  // The same status again: no new event.
+  ASSERT_TRUE(stub_->EvaluateIndicator(Ctx().get(), eval, &evaluated).ok());
+  EXPECT_EQ(db_->LastEventSequence(), before + 1);
+
+  v1::UpdateIndicatorRequest update;
+  update.mutable_indicator()->set_name("plans/p/indicators/m-share");
+  update.mutable_indicator()->set_target_value(60);
+  update.add_update_paths("target_value");
+  update.set_etag("stale");
+  update.set_reason("city raised it");
+  v1::UpdateIndicatorResponse updated;
+  EXPECT_EQ(stub_->UpdateIndicator(Ctx().get(), update, &updated).error_code(),
+            grpc::StatusCode::ABORTED);
+  update.set_etag(created.indicator().etag());
+  ASSERT_TRUE(stub_->UpdateIndicator(Ctx().get(), update, &updated).ok());
+  EXPECT_EQ(updated.indicator().target_value(), 60);
+  EXPECT_TRUE(updated.indicator().manually_corrected());
+
+  v1::ListIndicatorRevisionsRequest list;
+  list.set_name("plans/p/indicators/m-share");
+  v1::ListIndicatorRevisionsResponse revisions;
+  ASSERT_TRUE(stub_->ListIndicatorRevisions(Ctx().get(), list, &revisions).ok());
+  ASSERT_EQ(revisions.revisions_size(), 2);
+  EXPECT_EQ(revisions.revisions(1).before().target_value(), 50);
+
+  v1::GetIndicatorRequest get;
+  get.set_name("plans/p/indicators/nope");
+  v1::GetIndicatorResponse got;
+  EXPECT_EQ(stub_->GetIndicator(Ctx().get(), get, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+  get.set_name("bad");
+  EXPECT_EQ(stub_->GetIndicator(Ctx().get(), get, &got).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace ecoplan::indicator
