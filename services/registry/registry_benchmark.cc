@@ -15,6 +15,7 @@
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
 #include "services/registry/domain/task_registry.h"
+#include "services/registry/registry_policy.h"
 #include "services/registry/registry_service_impl.h"
 #include "services/registry/storage/rocksdb_plan_store.h"
 
@@ -87,7 +88,11 @@ void BM_ListMeasuresOverGrpc(benchmark::State& state) {
   const std::string plan_id = fixture.registry->ImportPlan(seed, false, "", {})->plan.id;
   common::SerialExecutor writer;
   common::WatchEventsHub hub;
-  RegistryServiceImpl service(fixture.registry.get(), &writer, fixture.db.get(), &hub);
+  // Development mode: the benchmark measures the query, not token checks.
+  common::CallAuthenticator auth(common::CallAuthenticatorOptions{true, false, {}}, nullptr,
+                                 &RegistryPolicy(), nullptr, nullptr,
+                                 common::Logger("registry_benchmark"));
+  RegistryServiceImpl service(fixture.registry.get(), &writer, fixture.db.get(), &hub, &auth);
   common::ServerOptions options;
   options.host = "127.0.0.1";
   auto server = common::RunningServer::Start(options, {&service}).value();
