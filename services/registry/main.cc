@@ -20,6 +20,7 @@
 #include "common/admin/admin_policy.h"
 #include "common/admin/admin_service_impl.h"
 #include "common/concurrency/serial_executor.h"
+#include "common/config/env.h"
 #include "common/events/watch_events_reactor.h"
 #include "common/log/log.h"
 #include "common/server/run_server.h"
@@ -31,27 +32,9 @@
 #include "services/registry/registry_service_impl.h"
 #include "services/registry/storage/rocksdb_plan_store.h"
 
-namespace {
-
-std::string EnvOr(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? value : fallback;
-}
-
-int EnvIntOr(const char* name, int fallback) {
-  int value = 0;
-  const char* text = std::getenv(name);
-  return text != nullptr && absl::SimpleAtoi(text, &value) ? value : fallback;
-}
-
-bool EnvBoolOr(const char* name, bool fallback) {
-  const char* text = std::getenv(name);
-  if (text == nullptr || *text == '\0') return fallback;
-  const std::string value = absl::AsciiStrToLower(text);
-  return value == "1" || value == "true" || value == "yes";
-}
-
-}  // namespace
+using ::ecoplan::common::EnvBoolOr;
+using ::ecoplan::common::EnvIntOr;
+using ::ecoplan::common::EnvOr;
 
 ABSL_FLAG(std::string, host, EnvOr("ECOPLAN_HOST", "127.0.0.1"),
           "Address to listen on (env ECOPLAN_HOST); 0.0.0.0 in containers");
