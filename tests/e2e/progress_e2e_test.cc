@@ -173,10 +173,10 @@ class ProgressE2eTest : public ::testing::Test {
 };
 
 TEST_F(ProgressE2eTest, ChecksOwnershipAgainstTheRegistryAndEnforcesAReassignmentWithinASecond) {
-  StartRegistry();
-  ImportSeed();
-  StartProgress(registry_address_);
-  AwaitPlanView();
+  ASSERT_NO_FATAL_FAILURE(StartRegistry());
+  ASSERT_NO_FATAL_FAILURE(ImportSeed());
+  ASSERT_NO_FATAL_FAILURE(StartProgress(registry_address_));
+  ASSERT_NO_FATAL_FAILURE(AwaitPlanView());
 
   // A measure led by exactly one organization, and an organization that does not own it.
   const rv1::Measure* measure = nullptr;
@@ -269,7 +269,7 @@ TEST_F(ProgressE2eTest, ChecksOwnershipAgainstTheRegistryAndEnforcesAReassignmen
 
 TEST_F(ProgressE2eTest, WithoutTheRegistrySubmissionsAreUnavailableReadsWorkAndItCatchesUp) {
   const int registry_port = UnusedPort();
-  StartProgress(absl::StrCat("127.0.0.1:", registry_port));
+  ASSERT_NO_FATAL_FAILURE(StartProgress(absl::StrCat("127.0.0.1:", registry_port)));
   plan_ = "plans/2026-5b6a16527908";
   pv1::SubmitReportResponse response;
   grpc::Status status =
@@ -287,19 +287,19 @@ TEST_F(ProgressE2eTest, WithoutTheRegistrySubmissionsAreUnavailableReadsWorkAndI
             grpc::StatusCode::NOT_FOUND);
 
   // The registry comes up on the address the progress service was given.
-  StartRegistry(registry_port);
-  ImportSeed();
-  AwaitPlanView();
+  ASSERT_NO_FATAL_FAILURE(StartRegistry(registry_port));
+  ASSERT_NO_FATAL_FAILURE(ImportSeed());
+  ASSERT_NO_FATAL_FAILURE(AwaitPlanView());
   const std::string org = owned_.begin()->first;
   status = Submit(Submission(org, "2026-05", {owned_.begin()->second[0]}), &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
 TEST_F(ProgressE2eTest, AcknowledgedReportsAndEventsSurviveSigkillMidLoadWithoutDuplicates) {
-  StartRegistry();
-  ImportSeed();
-  StartProgress(registry_address_);
-  AwaitPlanView();
+  ASSERT_NO_FATAL_FAILURE(StartRegistry());
+  ASSERT_NO_FATAL_FAILURE(ImportSeed());
+  ASSERT_NO_FATAL_FAILURE(StartProgress(registry_address_));
+  ASSERT_NO_FATAL_FAILURE(AwaitPlanView());
 
   // Slots: (organization, month), each submitted once with its own request id.
   struct Slot {
@@ -365,8 +365,8 @@ TEST_F(ProgressE2eTest, AcknowledgedReportsAndEventsSurviveSigkillMidLoadWithout
   ASSERT_GE(acked.size(), 150u);
   ASSERT_LT(acked.size(), slots.size()) << "the kill came after the load";
 
-  StartProgress(registry_address_);
-  AwaitPlanView();
+  ASSERT_NO_FATAL_FAILURE(StartProgress(registry_address_));
+  ASSERT_NO_FATAL_FAILURE(AwaitPlanView());
   for (const auto& [name, revision] : acked) {
     pv1::GetReportRequest get;
     get.set_name(name);
