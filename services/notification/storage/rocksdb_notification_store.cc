@@ -69,7 +69,19 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Rule, id, kind, severity, enable
                                                 escalation_grace_working_days, digest_window,
                                                 muted_until, organization_mutes, description,
                                                 revision, update_time)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Secret, key, fingerprint, create_time, expire_time)
+// The key bytes are binary: base64 in JSON.
+void to_json(nlohmann::json& j, const Secret& s) {
+  j = nlohmann::json{{"key", absl::Base64Escape(s.key)},
+                     {"fingerprint", s.fingerprint},
+                     {"create_time", s.create_time},
+                     {"expire_time", s.expire_time}};
+}
+void from_json(const nlohmann::json& j, Secret& s) {
+  absl::Base64Unescape(j.value("key", std::string()), &s.key);
+  s.fingerprint = j.value("fingerprint", std::string());
+  if (j.contains("create_time")) j.at("create_time").get_to(s.create_time);
+  if (j.contains("expire_time")) j.at("expire_time").get_to(s.expire_time);
+}
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Subscription, id, url, description, kinds, plans,
                                                 organizations, severities, state, state_reason,
                                                 secrets, revision, create_time, request_id)
@@ -99,7 +111,8 @@ using nlohmann::json;
 
 template <typename T>
 std::string ToJson(const T& value) {
-  return json(value).dump();
+  // Strings come from validated protos; replace rather than throw if one is not UTF-8.
+  return json(value).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 template <typename T>

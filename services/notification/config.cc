@@ -1,0 +1,49 @@
+#include "services/notification/config.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace ecoplan::notification {
+
+absl::Status NotificationConfig::Validate() const {
+  if (port < 0 || port > 65535) return absl::InvalidArgumentError("--port must be 0..65535");
+  if (db_path.empty()) return absl::InvalidArgumentError("--db_path is required");
+  if (webhook_timeout <= absl::ZeroDuration() || webhook_timeout > absl::Minutes(2)) {
+    return absl::InvalidArgumentError("--webhook_timeout must be in (0, 2m]");
+  }
+  if (webhook_connect_timeout <= absl::ZeroDuration() || webhook_connect_timeout > webhook_timeout) {
+    return absl::InvalidArgumentError("--webhook_connect_timeout must be in (0, --webhook_timeout]");
+  }
+  if (webhook_max_response_bytes < 1024 || webhook_max_response_bytes > (16 << 20)) {
+    return absl::InvalidArgumentError("--webhook_max_response_bytes must be 1 KiB..16 MiB");
+  }
+  if (retry_horizon < absl::Seconds(1) || retry_horizon > absl::Hours(24 * 7)) {
+    return absl::InvalidArgumentError("--retry_horizon must be 1s..7d");
+  }
+  if (retry_initial_backoff <= absl::ZeroDuration() || retry_max_backoff < retry_initial_backoff) {
+    return absl::InvalidArgumentError("--retry_initial_backoff must be > 0 and <= --retry_max_backoff");
+  }
+  if (delivery_workers < 1 || delivery_workers > 256) {
+    return absl::InvalidArgumentError("--delivery_workers must be 1..256");
+  }
+  if (breaker_failures < 1) return absl::InvalidArgumentError("--breaker_failures must be >= 1");
+  if (schedule_interval < absl::Milliseconds(10)) {
+    return absl::InvalidArgumentError("--schedule_interval must be at least 10ms");
+  }
+  if (demo_clock_speed <= 0 || demo_clock_speed > 1e7) {
+    return absl::InvalidArgumentError("--demo_clock_speed must be in (0, 1e7]");
+  }
+  if (!demo_clock_start.empty()) {
+    absl::Time t;
+    std::string error;
+    if (!absl::ParseTime(absl::RFC3339_full, demo_clock_start, &t, &error)) {
+      return absl::InvalidArgumentError(absl::StrCat("--demo_clock_start: ", error));
+    }
+  }
+  absl::TimeZone tz;
+  if (!absl::LoadTimeZone(time_zone, &tz)) {
+    return absl::InvalidArgumentError(absl::StrCat("--time_zone: unknown zone ", time_zone));
+  }
+  return security.Validate();
+}
+
+}  // namespace ecoplan::notification

@@ -1,0 +1,221 @@
+#include "services/notification/delivery/deliverer.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "services/notification/domain/webhook_signature.h"
+#include "services/notification/proto_mapping.h"
+
+namespace ecoplan::notification {
+
+Deliverer::Deliverer(Notifier* notifier, NotificationStore* store, WebhookSender* sender,
+                     const common::Clock* clock, DelivererOptions options)
+    : notifier_(notifier), store_(store), sender_(sender), clock_(clock), options_(options) {}
+
+Deliverer::~Deliverer() { Stop(); }
+
+std::string Deliverer::Body(const Notification& n, absl::Time now) {
+  std::string data;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(ToProto(n), &data, options);
+  return absl::StrCat(R"({"type":"notification.created","timestamp":")",
+                      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", now, absl::UTCTimeZone()),
+                      R"(","data":)", data, "}");
+}
+
+void Deliverer::Start(const std::vector<Subscription>& subscriptions,
+                      const std::vector<Delivery>& pending) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const Subscription& s : subscriptions) queues_[s.id].subscription = s;
+    for (const Delivery& d : pending) {
+      auto it = queues_.find(d.subscription_id);
+      if (it != queues_.end()) it->second.deliveries.push_back(d);
+    }
+    stopping_ = false;
+  }
+  for (int i = 0; i < std::max(1, options_.workers); ++i) workers_.emplace_back([this] { Work(); });
+}
+
+void Deliverer::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (std::thread& t : workers_) t.join();
+  workers_.clear();
+}
+
+void Deliverer::DeliveriesQueued(const std::vector<Delivery>& deliveries) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const Delivery& d : deliveries) {
+      auto it = queues_.find(d.subscription_id);
+      if (it == queues_.end()) continue;
+      it->second.deliveries.push_back(d);
+    }
+  }
+  cv_.notify_all();
+}
+
+void Deliverer::SubscriptionUpdated(const Subscription& subscription) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    Queue& q = queues_[subscription.id];
+    const bool reenabled = q.subscription.state != SubscriptionState::kActive &&
+                           subscription.state == SubscriptionState::kActive;
+    q.subscription = subscription;
+    if (reenabled) {
+      q.consecutive_failures = 0;
+      q.next_time = absl::InfinitePast();
+    }
+  }
+  cv_.notify_all();
+}
+
+void Deliverer::SubscriptionDeleted(const std::string& subscription_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = queues_.find(subscription_id);
+  if (it == queues_.end()) return;
+  // A worker holding it finds it gone when it comes back.
+  queues_.erase(it);
+}
+
+DelivererStats Deliverer::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
+absl::Duration Deliverer::Backoff(int attempt) {
+  absl::Duration d = options_.initial_backoff;
+  for (int i = 1; i < attempt && d < options_.max_backoff; ++i) d *= 2;
+  d = std::min(d, options_.max_backoff);
+  std::uniform_real_distribution<double> jitter(1.0 - options_.jitter, 1.0 + options_.jitter);
+  return d * jitter(random_);
+}
+
+std::string Deliverer::PickLocked(absl::Time now, absl::Time* wake) {
+  *wake = now + absl::Seconds(1);
+  if (queues_.empty()) return "";
+  std::vector<std::map<std::string, Queue>::iterator> order;
+  for (auto it = queues_.begin(); it != queues_.end(); ++it) order.push_back(it);
+  for (size_t i = 0; i < order.size(); ++i) {
+    auto it = order[(round_robin_ + i) % order.size()];
+    Queue& q = it->second;
+    if (q.busy || q.deliveries.empty() || q.subscription.state != SubscriptionState::kActive) {
+      continue;
+    }
+    const absl::Time due = std::max(q.next_time, q.deliveries.front().next_attempt_time);
+    if (due > now) {
+      *wake = std::min(*wake, due);
+      continue;
+    }
+    round_robin_ = (round_robin_ + i + 1) % order.size();
+    return it->first;
+  }
+  return "";
+}
+
+void Deliverer::Work() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    const absl::Time now = clock_->Now();
+    absl::Time wake;
+    const std::string id = PickLocked(now, &wake);
+    if (id.empty()) {
+      const absl::Duration wait = std::clamp(wake - now, absl::Milliseconds(1), absl::Seconds(1));
+      cv_.wait_for(lock, absl::ToChronoMicroseconds(wait));
+      continue;
+    }
+    Queue& q = queues_.at(id);
+    q.busy = true;
+    Delivery delivery = q.deliveries.front();
+    const Subscription subscription = q.subscription;
+    lock.unlock();
+
+    // Outside the lock: read the notification, sign, POST, record.
+    WebhookResult result;
+    absl::StatusOr<Notification> notification = store_->GetNotification(delivery.notification_number);
+    const absl::Time started = clock_->Now();
+    if (!notification.ok()) {
+      result.error = absl::StrCat("notification unreadable: ", notification.status().message());
+    } else {
+      WebhookRequest request;
+      request.url = subscription.url;
+      request.webhook_id = delivery.webhook_id;
+      request.timestamp = absl::ToUnixSeconds(started);
+      request.body = Body(*notification, started);
+      std::vector<std::string> keys;
+      for (const Secret& s : subscription.secrets) {
+        if (!s.expire_time.has_value() || *s.expire_time > started) keys.push_back(s.key);
+      }
+      request.signature = SignatureHeader(keys, request.webhook_id, request.timestamp, request.body);
+      result = sender_->Send(request);
+    }
+    if (delivery.attempt_count == 0 || delivery.first_attempt_time == absl::InfinitePast()) {
+      delivery.first_attempt_time = started;
+    }
+    ++delivery.attempt_count;
+    delivery.attempts.push_back(
+        DeliveryAttempt{started, result.status_code, result.latency, result.error});
+    if (delivery.attempts.size() > kMaxKeptAttempts) delivery.attempts.erase(delivery.attempts.begin());
+    bool gave_up = false;
+    absl::Duration delay;
+    if (result.ok()) {
+      delivery.state = DeliveryState::kSucceeded;
+    } else {
+      delay = Backoff(delivery.attempt_count);
+      if (result.retry_after.has_value()) delay = std::max(delay, *result.retry_after);
+      delivery.next_attempt_time = started + delay;
+      if (delivery.next_attempt_time > delivery.first_attempt_time + options_.retry_horizon) {
+        delivery.state = DeliveryState::kFailed;
+        gave_up = true;
+      }
+    }
+    const absl::Status recorded = notifier_->RecordDelivery(delivery);
+    if (gave_up && recorded.ok()) {
+      (void)notifier_->SuspendSubscription(
+          subscription.id, absl::StrCat("delivery ", delivery.number, " failed for ",
+                                        absl::FormatDuration(options_.retry_horizon), ": ",
+                                        result.error));
+    }
+
+    lock.lock();
+    ++stats_.attempts;
+    if (result.ok()) ++stats_.succeeded; else ++stats_.failed_attempts;
+    if (gave_up) ++stats_.gave_up;
+    auto it = queues_.find(id);
+    if (it == queues_.end()) continue;  // deleted meanwhile
+    Queue& after = it->second;
+    after.busy = false;
+    if (!recorded.ok()) {
+      // Not durable: try the same attempt again a little later.
+      after.next_time = clock_->Now() + options_.initial_backoff;
+      continue;
+    }
+    if (result.ok() || gave_up) {
+      if (!after.deliveries.empty() && after.deliveries.front().number == delivery.number) {
+        after.deliveries.pop_front();
+      }
+      if (result.ok()) after.consecutive_failures = 0;
+    } else {
+      if (!after.deliveries.empty() && after.deliveries.front().number == delivery.number) {
+        after.deliveries.front() = delivery;
+      }
+      ++after.consecutive_failures;
+      if (after.consecutive_failures >= options_.breaker_failures) {
+        // Open: at most one probe per cooldown.
+        after.next_time = std::max(delivery.next_attempt_time,
+                                   clock_->Now() + options_.breaker_cooldown);
+      }
+    }
+    cv_.notify_all();
+  }
+}
+
+}  // namespace ecoplan::notification

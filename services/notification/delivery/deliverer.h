@@ -1,0 +1,106 @@
+#pragma once
+
+// Deliverer: sends queued deliveries to webhook subscribers.
+//
+// One FIFO queue per subscription, worked by a shared pool: a subscription has
+// at most one request in flight and its head blocks the rest, so order per
+// subscription is preserved. A failed attempt is retried with exponential
+// backoff and jitter (Retry-After honoured, e.g. with 429) until the retry
+// horizon after the first attempt; then the delivery is FAILED and the
+// subscription is suspended (FAILING) until EnableSubscription. A circuit
+// breaker per subscription opens after `breaker_failures` consecutive failures
+// and lets one probe through per `breaker_cooldown`, so a dead receiver costs
+// one worker at a time and never delays the other subscriptions. Every attempt
+// is recorded durably (Notifier::RecordDelivery) before the queue moves on:
+// after a crash, deliveries not marked done are sent again (at least once; the
+// receiver deduplicates by webhook-id).
+//
+// Thread-safe. `notifier`, `store`, `sender`, `clock` must outlive it.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "common/time/clock.h"
+#include "services/notification/delivery/webhook_sender.h"
+#include "services/notification/domain/notifier.h"
+
+namespace ecoplan::notification {
+
+struct DelivererOptions {
+  int workers = 8;
+  absl::Duration initial_backoff = absl::Seconds(1);
+  absl::Duration max_backoff = absl::Minutes(10);
+  double jitter = 0.2;
+  // A delivery gives up this long after its first attempt.
+  absl::Duration retry_horizon = absl::Hours(24);
+  int breaker_failures = 5;
+  absl::Duration breaker_cooldown = absl::Seconds(30);
+};
+
+struct DelivererStats {
+  int64_t attempts = 0;
+  int64_t succeeded = 0;
+  int64_t failed_attempts = 0;
+  int64_t gave_up = 0;
+};
+
+class Deliverer final : public DeliverySink {
+ public:
+  Deliverer(Notifier* notifier, NotificationStore* store, WebhookSender* sender,
+            const common::Clock* clock, DelivererOptions options);
+  ~Deliverer() override;
+
+  // Queues the pending deliveries and subscriptions known at start, then starts the workers.
+  void Start(const std::vector<Subscription>& subscriptions, const std::vector<Delivery>& pending);
+  // Stops the workers (an attempt in flight finishes first, bounded by the HTTP timeout).
+  void Stop();
+
+  void DeliveriesQueued(const std::vector<Delivery>& deliveries) override;
+  void SubscriptionUpdated(const Subscription& subscription) override;
+  void SubscriptionDeleted(const std::string& subscription_id) override;
+
+  DelivererStats stats() const;
+
+  // The JSON body of a notification (Standard Webhooks payload:
+  // {"type":"notification.created","timestamp":…,"data":{…}}).
+  static std::string Body(const Notification& notification, absl::Time now);
+
+ private:
+  struct Queue {
+    Subscription subscription;
+    std::deque<Delivery> deliveries;
+    bool busy = false;
+    absl::Time next_time = absl::InfinitePast();
+    int consecutive_failures = 0;
+  };
+
+  void Work();
+  // With mu_ held: a subscription ready to send, or empty; `wake` gets the earliest next time.
+  std::string PickLocked(absl::Time now, absl::Time* wake);
+  absl::Duration Backoff(int attempt);
+
+  Notifier* const notifier_;
+  NotificationStore* const store_;
+  WebhookSender* const sender_;
+  const common::Clock* const clock_;
+  const DelivererOptions options_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::string, Queue> queues_;
+  bool stopping_ = false;
+  size_t round_robin_ = 0;
+  DelivererStats stats_;
+  std::mt19937_64 random_{std::random_device{}()};
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace ecoplan::notification

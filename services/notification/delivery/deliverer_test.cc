@@ -1,0 +1,372 @@
+// Webhook delivery against a local HTTP receiver (cpp-httplib on 127.0.0.1,
+// port 0) that fails, answers 429 with Retry-After, times out, answers with a
+// huge body and recovers. Signatures are checked with an independent HMAC
+// (OpenSSL EVP_MAC + EVP_EncodeBlock), and every test counts that each
+// notification arrived, in order, and none twice after deduplication.
+
+#include "services/notification/delivery/deliverer.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "services/notification/storage/rocksdb_notification_store.h"
+
+namespace ecoplan::notification {
+namespace {
+
+const char kSecret[] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+// Independent of the service's code path: EVP_MAC and EVP_EncodeBlock.
+std::string ReferenceSignature(const std::string& key, const std::string& content) {
+  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
+  char digest[] = "SHA256";
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                         OSSL_PARAM_construct_end()};
+  EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), params);
+  EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(content.data()), content.size());
+  unsigned char out[64];
+  size_t len = 0;
+  EVP_MAC_final(ctx, out, &len, sizeof(out));
+  EVP_MAC_CTX_free(ctx);
+  EVP_MAC_free(mac);
+  unsigned char b64[128];
+  const int n = EVP_EncodeBlock(b64, out, static_cast<int>(len));
+  return std::string(reinterpret_cast<char*>(b64), n);
+}
+
+std::string KeyBytes() {
+  unsigned char raw[64];
+  const std::string b64 = std::string(kSecret).substr(6);
+  const int n = EVP_DecodeBlock(raw, reinterpret_cast<const unsigned char*>(b64.data()),
+                                static_cast<int>(b64.size()));
+  // EVP_DecodeBlock counts padding bytes as zeros: drop them.
+  int pad = 0;
+  for (auto it = b64.rbegin(); it != b64.rend() && *it == '='; ++it) ++pad;
+  return std::string(reinterpret_cast<char*>(raw), n - pad);
+}
+
+// A receiver: each request gets the answer `respond` chooses for it (by count).
+class Receiver {
+ public:
+  using Respond = std::function<void(int n, httplib::Response& res)>;
+  explicit Receiver(Respond respond) : respond_(std::move(respond)) {
+    server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
+      int n;
+      {
+        absl::MutexLock lock(&mu_);
+        n = ++requests_;
+        const std::string id = req.get_header_value("webhook-id");
+        const std::string ts = req.get_header_value("webhook-timestamp");
+        const std::string expected =
+            ReferenceSignature(KeyBytes(), absl::StrCat(id, ".", ts, ".", req.body));
+        bool valid = false;
+        for (absl::string_view sig : absl::StrSplit(req.get_header_value("webhook-signature"), ' ')) {
+          if (sig == absl::StrCat("v1,", expected)) valid = true;
+        }
+        if (!valid) ++bad_signatures_;
+        arrivals_.push_back(id);
+      }
+      respond_(n, res);
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    // stop() before the server runs would be lost: wait until it listens.
+    for (int i = 0; i < 2000 && !server_.is_running(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  ~Receiver() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url() const { return absl::StrCat("http://127.0.0.1:", port_, "/hook"); }
+  std::vector<std::string> arrivals() const {
+    absl::MutexLock lock(&mu_);
+    return arrivals_;
+  }
+  // Distinct ids in order of first arrival.
+  std::vector<std::string> Deduplicated() const {
+    std::vector<std::string> out;
+    std::set<std::string> seen;
+    for (const std::string& id : arrivals()) {
+      if (seen.insert(id).second) out.push_back(id);
+    }
+    return out;
+  }
+  int bad_signatures() const {
+    absl::MutexLock lock(&mu_);
+    return bad_signatures_;
+  }
+
+ private:
+  Respond respond_;
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  mutable absl::Mutex mu_;
+  int requests_ = 0;
+  int bad_signatures_ = 0;
+  std::vector<std::string> arrivals_;
+};
+
+class AllowLoopback final : public UrlChecker {
+ public:
+  absl::Status CheckUrl(const std::string&) const override { return absl::OkStatus(); }
+};
+
+class DelivererTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CurlGlobalInit();
+    common::RocksDbOptions options;
+    options.path = dir_.Sub("db");
+    options.column_families = RocksDbNotificationStore::ColumnFamilies();
+    ASSERT_OK_AND_ASSIGN(db_, common::RocksDb::Open(options));
+    store_ = std::make_unique<RocksDbNotificationStore>(db_.get());
+    notifier_ = std::make_unique<Notifier>(store_.get(), &clock_, &checker_);
+    ASSERT_OK(notifier_->Load());
+    // A plan view, so that report-returned events have a recipient name.
+    UpstreamInput in;
+    in.type = UpstreamInput::Type::kPlanImported;
+    in.event_ref = "registry#1";
+    in.plan_id = "2026-p";
+    in.plan.plan_id = "2026-p";
+    in.plan.year = 2026;
+    Emit(in);
+  }
+
+  void StartDeliverer(CurlSenderOptions sender_options, DelivererOptions options,
+                      std::string networks = "127.0.0.0/8") {
+    WebhookSecurity security;
+    security.networks = *NetworkAllowlist::Parse(networks);
+    sender_ = std::make_unique<CurlWebhookSender>(sender_options, security);
+    deliverer_ = std::make_unique<Deliverer>(notifier_.get(), store_.get(), sender_.get(), &clock_, options);
+    notifier_->SetDeliverySink(deliverer_.get());
+    deliverer_->Start(notifier_->ListSubscriptions(), notifier_->PendingDeliveries());
+  }
+
+  void TearDown() override {
+    if (deliverer_) deliverer_->Stop();
+  }
+
+  void Emit(const UpstreamInput& in) {
+    absl::StatusOr<Changes> changes = notifier_->BeginUpstream(in);
+    ASSERT_OK(changes.status());
+    absl::Status s = store_->Commit(*changes);
+    notifier_->FinishUpstream(*changes, s.ok());
+    ASSERT_OK(s);
+  }
+
+  // `count` ReportReturned events for organization `org`: one notification each.
+  void Returned(const std::string& org, int count, int first_seq = 100) {
+    for (int i = 0; i < count; ++i) {
+      UpstreamInput in;
+      in.type = UpstreamInput::Type::kReportReturned;
+      in.event_ref = absl::StrCat("progress#", first_seq + i);
+      in.plan_id = "2026-p";
+      in.organization_id = org;
+      in.period = "2026-05";
+      Emit(in);
+    }
+  }
+
+  std::string Subscribe(const std::string& url, std::set<std::string> orgs = {}) {
+    Subscription s;
+    s.url = url;
+    s.organizations = std::move(orgs);
+    absl::StatusOr<Subscription> created = notifier_->CreateSubscription(s, kSecret, "");
+    EXPECT_OK(created.status());
+    return created.ok() ? created->id : "";
+  }
+
+  // Polls (bounded) until `done` or the deadline.
+  static bool WaitFor(const std::function<bool()>& done, absl::Duration timeout = absl::Seconds(20)) {
+    const absl::Time deadline = absl::Now() + timeout;
+    while (absl::Now() < deadline) {
+      if (done()) return true;
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    return done();
+  }
+
+  std::vector<Delivery> Deliveries(const std::string& sub) {
+    absl::StatusOr<DeliveryPage> page =
+        notifier_->ListDeliveries(sub, DeliveryState::kUnspecified, 500, "");
+    EXPECT_OK(page.status());
+    return page.ok() ? page->deliveries : std::vector<Delivery>{};
+  }
+
+  common::TempDir dir_;
+  common::RealClock clock_;
+  AllowLoopback checker_;
+  std::unique_ptr<common::RocksDb> db_;
+  std::unique_ptr<RocksDbNotificationStore> store_;
+  std::unique_ptr<Notifier> notifier_;
+  std::unique_ptr<CurlWebhookSender> sender_;
+  std::unique_ptr<Deliverer> deliverer_;
+};
+
+DelivererOptions Fast() {
+  DelivererOptions o;
+  o.workers = 4;
+  o.initial_backoff = absl::Milliseconds(20);
+  o.max_backoff = absl::Milliseconds(200);
+  o.breaker_failures = 3;
+  o.breaker_cooldown = absl::Milliseconds(100);
+  o.retry_horizon = absl::Seconds(30);
+  return o;
+}
+
+TEST_F(DelivererTest, SignedDeliveriesArriveInOrderThroughFailuresAnd429) {
+  Receiver receiver([](int n, httplib::Response& res) {
+    if (n <= 3) {
+      res.status = 500;
+    } else if (n == 4) {
+      res.status = 429;
+      res.set_header("Retry-After", "1");
+    } else {
+      res.status = 204;
+    }
+  });
+  const std::string sub = Subscribe(receiver.url());
+  StartDeliverer({}, Fast());
+  Returned("o-a", 10);
+  ASSERT_TRUE(WaitFor([&] { return receiver.Deduplicated().size() == 10; }));
+  ASSERT_TRUE(WaitFor([&] { return notifier_->PendingCount(sub) == 0; }));
+  std::vector<std::string> expected;
+  for (const Delivery& d : Deliveries(sub)) expected.push_back(d.webhook_id);
+  EXPECT_EQ(receiver.Deduplicated(), expected);  // every one, once, in order
+  EXPECT_EQ(receiver.bad_signatures(), 0);
+  const std::vector<Delivery> deliveries = Deliveries(sub);
+  ASSERT_EQ(deliveries.size(), 10u);
+  EXPECT_EQ(deliveries[0].attempt_count, 5);  // 500, 500, 500, 429, 204
+  EXPECT_EQ(deliveries[0].attempts[3].status_code, 429);
+  EXPECT_GE(deliveries[0].attempts[4].time - deliveries[0].attempts[3].time, absl::Milliseconds(950));
+  for (const Delivery& d : deliveries) EXPECT_EQ(d.state, DeliveryState::kSucceeded);
+}
+
+TEST_F(DelivererTest, TimeoutsAndHugeBodiesAreRecordedFailuresAndTheSubscriptionIsSuspended) {
+  std::atomic<bool> slow{true};
+  Receiver receiver([&](int n, httplib::Response& res) {
+    if (n % 2 == 1 && slow) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(600));
+      res.status = 200;
+    } else {
+      res.status = 200;
+      res.set_content(std::string(1 << 20, 'x'), "text/plain");
+    }
+  });
+  const std::string sub = Subscribe(receiver.url());
+  CurlSenderOptions sender;
+  sender.timeout = absl::Milliseconds(200);
+  sender.max_response_bytes = 4096;
+  DelivererOptions options = Fast();
+  options.retry_horizon = absl::Milliseconds(800);
+  StartDeliverer(sender, options);
+  Returned("o-a", 2);
+  ASSERT_TRUE(WaitFor([&] {
+    absl::StatusOr<Subscription> s = notifier_->GetSubscription(sub);
+    return s.ok() && s->state == SubscriptionState::kFailing;
+  }));
+  const std::vector<Delivery> deliveries = Deliveries(sub);
+  ASSERT_FALSE(deliveries.empty());
+  EXPECT_EQ(deliveries[0].state, DeliveryState::kFailed);
+  bool saw_timeout = false, saw_huge = false;
+  for (const DeliveryAttempt& a : deliveries[0].attempts) {
+    if (a.error.find("timeout") != std::string::npos) saw_timeout = true;
+    if (a.error.find("exceeds 4096 bytes") != std::string::npos) saw_huge = true;
+    EXPECT_LT(a.latency, absl::Seconds(2));
+  }
+  EXPECT_TRUE(saw_timeout);
+  EXPECT_TRUE(saw_huge);
+  // The receiver recovers; re-enabling and replaying the failed delivery completes the set.
+  slow = false;
+}
+
+TEST_F(DelivererTest, ADeadReceiverDoesNotSlowTheOthers) {
+  Receiver healthy([](int, httplib::Response& res) { res.status = 200; });
+  // A listening socket nobody serves: requests are never answered.
+  int dead_port;
+  {
+    httplib::Server probe;
+    dead_port = probe.bind_to_any_port("127.0.0.1");
+  }
+  const std::string dead = Subscribe(absl::StrCat("http://127.0.0.1:", dead_port, "/hook"));
+  const std::string live = Subscribe(healthy.url());
+  CurlSenderOptions sender;
+  sender.timeout = absl::Milliseconds(500);
+  StartDeliverer(sender, Fast());
+  const absl::Time start = absl::Now();
+  Returned("o-a", 20);
+  ASSERT_TRUE(WaitFor([&] { return healthy.Deduplicated().size() == 20; }));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  EXPECT_EQ(notifier_->PendingCount(live), 0);
+  EXPECT_EQ(notifier_->PendingCount(dead), 20);
+  ASSERT_TRUE(WaitFor([&] {
+    const std::vector<Delivery> d = Deliveries(dead);
+    return !d.empty() && d[0].attempt_count > 0;
+  }));
+  EXPECT_NE(Deliveries(dead)[0].attempts[0].error, "");
+}
+
+TEST_F(DelivererTest, AddressesOutsideTheAllowedNetworksAreNeverDialled) {
+  Receiver receiver([](int, httplib::Response& res) { res.status = 200; });
+  const std::string sub = Subscribe(receiver.url());
+  StartDeliverer({}, Fast(), "10.0.0.0/8");
+  Returned("o-a", 1);
+  ASSERT_TRUE(WaitFor([&] {
+    std::vector<Delivery> d = Deliveries(sub);
+    return !d.empty() && d[0].attempt_count > 0;
+  }));
+  EXPECT_TRUE(receiver.arrivals().empty());
+  EXPECT_NE(Deliveries(sub)[0].attempts[0].error.find("outside the networks"), std::string::npos);
+}
+
+TEST_F(DelivererTest, ResolvingUrlCheckerRefusesForbiddenAndUnresolvableTargets) {
+  WebhookSecurity security;
+  security.networks = *NetworkAllowlist::Parse("10.0.0.0/8");
+  ResolvingUrlChecker checker(security);
+  EXPECT_EQ(checker.CheckUrl("http://127.0.0.1:9/x").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(checker.CheckUrl("http://[::1]:9/x").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(checker.CheckUrl("gopher://10.0.0.1/").code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_OK(checker.CheckUrl("http://10.1.2.3:8080/hook"));
+  security.hosts = {"hooks.example"};
+  ResolvingUrlChecker by_host(security);
+  EXPECT_EQ(by_host.CheckUrl("http://10.1.2.3/hook").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(NetworkAllowlist::Parse("10.0.0.0/33").ok());
+  EXPECT_FALSE(NetworkAllowlist::Parse("not-a-network").ok());
+}
+
+TEST_F(DelivererTest, PendingDeliveriesAreSentAgainAfterARestart) {
+  Receiver receiver([](int, httplib::Response& res) { res.status = 200; });
+  const std::string sub = Subscribe(receiver.url());
+  Returned("o-a", 5);  // queued, no deliverer running: as if killed before sending
+  notifier_ = std::make_unique<Notifier>(store_.get(), &clock_, &checker_);
+  ASSERT_OK(notifier_->Load());
+  EXPECT_EQ(notifier_->PendingDeliveries().size(), 5u);
+  StartDeliverer({}, Fast());
+  ASSERT_TRUE(WaitFor([&] { return receiver.Deduplicated().size() == 5; }));
+  ASSERT_TRUE(WaitFor([&] { return notifier_->PendingCount(sub) == 0; }));
+}
+
+}  // namespace
+}  // namespace ecoplan::notification

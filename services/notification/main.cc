@@ -1,0 +1,328 @@
+// notification_server: flags → NotificationConfig → RocksDb →
+// RocksDbNotificationStore → Notifier → Deliverer (webhooks) + followers of the
+// registry and progress streams + schedule thread → NotificationServiceImpl →
+// RunningServer, until SIGTERM or SIGINT.
+
+#include <curl/curl.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/auth/server_security.h"
+#include "common/concurrency/serial_executor.h"
+#include "common/events/watch_events_reactor.h"
+#include "common/log/log.h"
+#include "common/server/run_server.h"
+#include "common/storage/rocksdb_db.h"
+#include "common/time/clock.h"
+#include "services/notification/config.h"
+#include "services/notification/delivery/deliverer.h"
+#include "services/notification/delivery/webhook_sender.h"
+#include "services/notification/domain/notifier.h"
+#include "services/notification/notification_policy.h"
+#include "services/notification/notification_service_impl.h"
+#include "services/notification/storage/rocksdb_notification_store.h"
+#include "services/notification/upstream_followers.h"
+
+namespace {
+
+std::string EnvOr(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+int EnvIntOr(const char* name, int fallback) {
+  int value = 0;
+  const char* text = std::getenv(name);
+  return text != nullptr && absl::SimpleAtoi(text, &value) ? value : fallback;
+}
+
+bool EnvBoolOr(const char* name, bool fallback) {
+  const char* text = std::getenv(name);
+  if (text == nullptr || *text == '\0') return fallback;
+  const std::string value = absl::AsciiStrToLower(text);
+  return value == "1" || value == "true" || value == "yes";
+}
+
+// The schedule's clock: wall time, or a demo clock that starts at a given
+// instant and runs `speed` times faster.
+class DemoClock final : public ecoplan::common::Clock {
+ public:
+  DemoClock(absl::Time start, double speed) : start_(start), real_start_(absl::Now()), speed_(speed) {}
+  absl::Time Now() const override { return start_ + (absl::Now() - real_start_) * speed_; }
+
+ private:
+  const absl::Time start_;
+  const absl::Time real_start_;
+  const double speed_;
+};
+
+}  // namespace
+
+ABSL_FLAG(std::string, host, EnvOr("ECOPLAN_HOST", "127.0.0.1"), "Address to listen on (env ECOPLAN_HOST)");
+ABSL_FLAG(int, port, EnvIntOr("ECOPLAN_NOTIFICATION_PORT", 50054),
+          "gRPC port (env ECOPLAN_NOTIFICATION_PORT); 0 picks a free port");
+ABSL_FLAG(int, metrics_port, EnvIntOr("ECOPLAN_METRICS_PORT", 0), "HTTP port of /metrics; 0 disables it");
+ABSL_FLAG(std::string, db_path, EnvOr("ECOPLAN_DB_PATH", "var/notification"), "RocksDB directory (env ECOPLAN_DB_PATH)");
+ABSL_FLAG(int, max_message_bytes, 8 << 20, "Largest request or response, in bytes");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10), "How long in-flight calls may run on after SIGTERM");
+ABSL_FLAG(std::string, port_file, "", "If set, the bound gRPC port is written to this file once serving");
+ABSL_FLAG(std::string, registry_address, EnvOr("ECOPLAN_REGISTRY_ADDRESS", ""),
+          "host:port of the registry whose events are followed (env ECOPLAN_REGISTRY_ADDRESS); empty = none");
+ABSL_FLAG(std::string, progress_address, EnvOr("ECOPLAN_PROGRESS_ADDRESS", ""),
+          "host:port of the progress service whose events are followed (env ECOPLAN_PROGRESS_ADDRESS); empty = none");
+ABSL_FLAG(std::string, webhook_allowed_networks, EnvOr("ECOPLAN_WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128"),
+          "CIDR networks webhook URLs may resolve to, comma-separated (env ECOPLAN_WEBHOOK_ALLOWED_NETWORKS)");
+ABSL_FLAG(std::string, webhook_allowed_hosts, EnvOr("ECOPLAN_WEBHOOK_ALLOWED_HOSTS", ""),
+          "Host names webhook URLs may name, comma-separated; empty = any inside the networks");
+ABSL_FLAG(absl::Duration, webhook_timeout, absl::Seconds(10), "Total time of one webhook attempt");
+ABSL_FLAG(absl::Duration, webhook_connect_timeout, absl::Seconds(3), "Connect time of one webhook attempt");
+ABSL_FLAG(int, webhook_max_response_bytes, 64 << 10, "Largest receiver answer read; larger = failed attempt");
+ABSL_FLAG(absl::Duration, retry_horizon, absl::Hours(24), "A delivery gives up this long after its first attempt");
+ABSL_FLAG(absl::Duration, retry_initial_backoff, absl::Seconds(1), "First retry delay (doubles, with jitter)");
+ABSL_FLAG(absl::Duration, retry_max_backoff, absl::Minutes(10), "Longest retry delay");
+ABSL_FLAG(int, breaker_failures, 5, "Consecutive failures that open a subscription's circuit breaker");
+ABSL_FLAG(absl::Duration, breaker_cooldown, absl::Seconds(30), "Time between probes while the breaker is open");
+ABSL_FLAG(int, delivery_workers, 8, "Webhook worker threads shared by all subscriptions");
+ABSL_FLAG(absl::Duration, schedule_interval, absl::Minutes(1), "Wall time between schedule runs");
+ABSL_FLAG(std::string, demo_clock_start, "", "Demo: the schedule's clock starts here (RFC 3339)");
+ABSL_FLAG(double, demo_clock_speed, 1, "Demo: the schedule's clock runs this many times faster (86400 = a day per second)");
+ABSL_FLAG(std::string, auth_hs256_secret_file, EnvOr("ECOPLAN_AUTH_HS256_SECRET_FILE", ""),
+          "File holding the HS256 token secret (env ECOPLAN_AUTH_HS256_SECRET_FILE)");
+ABSL_FLAG(std::string, auth_public_key_file, EnvOr("ECOPLAN_AUTH_PUBLIC_KEY_FILE", ""), "PEM public key for RS256/ES256 tokens");
+ABSL_FLAG(std::string, auth_algorithm, EnvOr("ECOPLAN_AUTH_ALGORITHM", ""), "HS256, RS256 or ES256");
+ABSL_FLAG(std::string, auth_issuer, EnvOr("ECOPLAN_AUTH_ISSUER", "ecoplan-local"), "Required token issuer");
+ABSL_FLAG(std::string, auth_audience, EnvOr("ECOPLAN_AUTH_AUDIENCE", "ecoplan"), "Required token audience");
+ABSL_FLAG(absl::Duration, auth_clock_skew, absl::Seconds(60), "Tolerated clock difference on exp/nbf/iat");
+ABSL_FLAG(std::string, tls_cert_file, EnvOr("ECOPLAN_TLS_CERT_FILE", ""), "PEM server certificate chain");
+ABSL_FLAG(std::string, tls_key_file, EnvOr("ECOPLAN_TLS_KEY_FILE", ""), "PEM server private key");
+ABSL_FLAG(std::string, tls_client_ca_file, EnvOr("ECOPLAN_TLS_CLIENT_CA_FILE", ""), "PEM CA for client certificates (mTLS)");
+ABSL_FLAG(std::string, tls_client_service_names, EnvOr("ECOPLAN_TLS_CLIENT_SERVICE_NAMES", ""),
+          "Client-certificate common names accepted as service principals");
+ABSL_FLAG(double, rate_limit_per_second, 50, "Calls per second per caller; 0 disables the limit");
+ABSL_FLAG(double, rate_limit_burst, 100, "Calls a caller may make at once");
+ABSL_FLAG(bool, insecure_development_mode, EnvBoolOr("ECOPLAN_INSECURE_DEVELOPMENT_MODE", false),
+          "LOCAL RUNS ONLY: accept callers without credentials as the administrator \"development\"");
+
+int main(int argc, char** argv) {
+  namespace notification = ::ecoplan::notification;
+  namespace common = ::ecoplan::common;
+  common::BlockTerminationSignals();
+  absl::SetProgramUsageMessage("ecoplan notification server");
+  absl::ParseCommandLine(argc, argv);
+  common::Logger log("notification");
+  notification::CurlGlobalInit();
+
+  notification::NotificationConfig config;
+  config.host = absl::GetFlag(FLAGS_host);
+  config.port = absl::GetFlag(FLAGS_port);
+  config.metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  config.db_path = absl::GetFlag(FLAGS_db_path);
+  config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  config.port_file = absl::GetFlag(FLAGS_port_file);
+  config.registry_address = absl::GetFlag(FLAGS_registry_address);
+  config.progress_address = absl::GetFlag(FLAGS_progress_address);
+  config.webhook_allowed_networks = absl::GetFlag(FLAGS_webhook_allowed_networks);
+  config.webhook_allowed_hosts = absl::GetFlag(FLAGS_webhook_allowed_hosts);
+  config.webhook_timeout = absl::GetFlag(FLAGS_webhook_timeout);
+  config.webhook_connect_timeout = absl::GetFlag(FLAGS_webhook_connect_timeout);
+  config.webhook_max_response_bytes = absl::GetFlag(FLAGS_webhook_max_response_bytes);
+  config.retry_horizon = absl::GetFlag(FLAGS_retry_horizon);
+  config.retry_initial_backoff = absl::GetFlag(FLAGS_retry_initial_backoff);
+  config.retry_max_backoff = absl::GetFlag(FLAGS_retry_max_backoff);
+  config.breaker_failures = absl::GetFlag(FLAGS_breaker_failures);
+  config.breaker_cooldown = absl::GetFlag(FLAGS_breaker_cooldown);
+  config.delivery_workers = absl::GetFlag(FLAGS_delivery_workers);
+  config.schedule_interval = absl::GetFlag(FLAGS_schedule_interval);
+  config.demo_clock_start = absl::GetFlag(FLAGS_demo_clock_start);
+  config.demo_clock_speed = absl::GetFlag(FLAGS_demo_clock_speed);
+  common::ServerSecurityConfig& security = config.security;
+  security.auth_hs256_secret_file = absl::GetFlag(FLAGS_auth_hs256_secret_file);
+  security.auth_hs256_secret = EnvOr("ECOPLAN_AUTH_HS256_SECRET", "");
+  security.auth_public_key_file = absl::GetFlag(FLAGS_auth_public_key_file);
+  security.auth_algorithm = absl::GetFlag(FLAGS_auth_algorithm);
+  security.auth_issuer = absl::GetFlag(FLAGS_auth_issuer);
+  security.auth_audience = absl::GetFlag(FLAGS_auth_audience);
+  security.auth_clock_skew = absl::GetFlag(FLAGS_auth_clock_skew);
+  security.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  security.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  security.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  security.tls_client_service_names = absl::StrSplit(
+      absl::GetFlag(FLAGS_tls_client_service_names), ',', absl::SkipWhitespace());
+  security.rate_limit_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
+  security.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
+  security.insecure_development_mode = absl::GetFlag(FLAGS_insecure_development_mode);
+  if (absl::Status valid = config.Validate(); !valid.ok()) {
+    log.Error("invalid configuration", {{"error", std::string(valid.message())}});
+    return 2;
+  }
+  absl::StatusOr<notification::NetworkAllowlist> networks =
+      notification::NetworkAllowlist::Parse(config.webhook_allowed_networks);
+  if (!networks.ok()) {
+    log.Error("invalid configuration", {{"error", absl::StrCat("--webhook_allowed_networks: ",
+                                                               networks.status().message())}});
+    return 2;
+  }
+  notification::WebhookSecurity webhook_security;
+  webhook_security.networks = *networks;
+  for (absl::string_view h : absl::StrSplit(config.webhook_allowed_hosts, ',', absl::SkipWhitespace())) {
+    webhook_security.hosts.push_back(absl::AsciiStrToLower(h));
+  }
+  log.Info("starting", {{"port", config.port},
+                        {"db_path", config.db_path},
+                        {"registry_address", config.registry_address},
+                        {"progress_address", config.progress_address},
+                        {"webhook_allowed_networks", config.webhook_allowed_networks},
+                        {"retry_horizon", absl::FormatDuration(config.retry_horizon)},
+                        {"demo_clock_start", config.demo_clock_start},
+                        {"demo_clock_speed", config.demo_clock_speed}});
+  config.security.LogEffective(log);
+
+  common::RealClock real_clock;
+  std::unique_ptr<common::Clock> demo_clock;
+  const common::Clock* schedule_clock = &real_clock;
+  if (!config.demo_clock_start.empty()) {
+    absl::Time start;
+    std::string error;
+    absl::ParseTime(absl::RFC3339_full, config.demo_clock_start, &start, &error);
+    demo_clock = std::make_unique<DemoClock>(start, config.demo_clock_speed);
+    schedule_clock = demo_clock.get();
+  }
+  common::MetricsRegistry metrics;
+  absl::StatusOr<common::ServerSecurity> security_pieces = common::BuildServerSecurity(
+      config.security, &notification::NotificationPolicy(), &real_clock, &metrics, log);
+  if (!security_pieces.ok()) {
+    log.Error("invalid security configuration", {{"error", std::string(security_pieces.status().message())}});
+    return 2;
+  }
+  common::RocksDbOptions db_options;
+  db_options.path = config.db_path;
+  db_options.column_families = notification::RocksDbNotificationStore::ColumnFamilies();
+  db_options.event_source = "ecoplan.notification.v1.NotificationService";
+  absl::StatusOr<std::unique_ptr<common::RocksDb>> db = common::RocksDb::Open(db_options);
+  if (!db.ok()) {
+    log.Error("cannot open database", {{"db_path", config.db_path}, {"error", db.status().ToString()}});
+    return 1;
+  }
+  notification::RocksDbNotificationStore store(db->get());
+  notification::ResolvingUrlChecker url_checker(webhook_security);
+  notification::NotifierOptions notifier_options;
+  notifier_options.time_zone = config.time_zone;
+  notification::Notifier notifier(&store, schedule_clock, &url_checker, notifier_options);
+  if (absl::Status loaded = notifier.Load(); !loaded.ok()) {
+    log.Error("cannot load state", {{"error", loaded.ToString()}});
+    return 1;
+  }
+
+  notification::CurlSenderOptions sender_options;
+  sender_options.timeout = config.webhook_timeout;
+  sender_options.connect_timeout = config.webhook_connect_timeout;
+  sender_options.max_response_bytes = static_cast<size_t>(config.webhook_max_response_bytes);
+  notification::CurlWebhookSender sender(sender_options, webhook_security);
+  notification::DelivererOptions deliverer_options;
+  deliverer_options.workers = config.delivery_workers;
+  deliverer_options.initial_backoff = config.retry_initial_backoff;
+  deliverer_options.max_backoff = config.retry_max_backoff;
+  deliverer_options.retry_horizon = config.retry_horizon;
+  deliverer_options.breaker_failures = config.breaker_failures;
+  deliverer_options.breaker_cooldown = config.breaker_cooldown;
+  notification::Deliverer deliverer(&notifier, &store, &sender, &real_clock, deliverer_options);
+  notifier.SetDeliverySink(&deliverer);
+  deliverer.Start(notifier.ListSubscriptions(), notifier.PendingDeliveries());
+
+  std::vector<std::unique_ptr<notification::UpstreamFollower>> followers;
+  notification::UpstreamOptions upstream_options;
+  if (!config.registry_address.empty()) {
+    followers.push_back(notification::UpstreamFollower::ForRegistry(
+        db->get(), &store, &notifier,
+        grpc::CreateChannel(config.registry_address, grpc::InsecureChannelCredentials()),
+        upstream_options, log));
+  }
+  if (!config.progress_address.empty()) {
+    followers.push_back(notification::UpstreamFollower::ForProgress(
+        db->get(), &store, &notifier,
+        grpc::CreateChannel(config.progress_address, grpc::InsecureChannelCredentials()),
+        upstream_options, log));
+  }
+  for (auto& f : followers) {
+    if (absl::Status started = f->Start(); !started.ok()) {
+      log.Error("cannot start follower", {{"error", started.ToString()}});
+      return 1;
+    }
+  }
+
+  // The schedule: runs every schedule_interval of wall time until shutdown.
+  std::mutex schedule_mu;
+  std::condition_variable schedule_cv;
+  bool schedule_stop = false;
+  std::thread schedule([&] {
+    std::unique_lock<std::mutex> lock(schedule_mu);
+    while (!schedule_stop) {
+      lock.unlock();
+      absl::StatusOr<int> created = notifier.RunSchedule();
+      if (!created.ok()) {
+        log.Warn("schedule run failed", {{"error", created.status().ToString()}});
+      } else if (*created > 0) {
+        log.Info("schedule run", {{"created", *created},
+                                  {"now", absl::FormatTime(schedule_clock->Now())}});
+      }
+      lock.lock();
+      schedule_cv.wait_for(lock, absl::ToChronoMilliseconds(config.schedule_interval),
+                           [&] { return schedule_stop; });
+    }
+  });
+
+  common::SerialExecutor writer;
+  common::WatchEventsHub watch_hub;
+  notification::NotificationServiceImpl service(&notifier, &writer, db->get(), &watch_hub,
+                                                security_pieces->authenticator.get());
+  common::ServerOptions server_options;
+  server_options.host = config.host;
+  server_options.port = config.port;
+  server_options.metrics_port = config.metrics_port;
+  server_options.max_receive_message_bytes = config.max_message_bytes;
+  server_options.max_send_message_bytes = config.max_message_bytes;
+  server_options.shutdown_grace = config.shutdown_grace;
+  server_options.service_name = "notification";
+  server_options.metrics = &metrics;
+  absl::StatusOr<std::unique_ptr<common::RunningServer>> server = common::RunningServer::Start(
+      server_options, {&service}, security_pieces->credentials);
+  if (!server.ok()) {
+    log.Error("cannot start server", {{"error", server.status().ToString()}});
+    return 1;
+  }
+  const int port = (*server)->port();
+  if (!config.port_file.empty()) {
+    const std::string tmp = config.port_file + ".tmp";
+    std::ofstream(tmp) << port << "\n";
+    std::filesystem::rename(tmp, config.port_file);
+  }
+  log.Info("serving", {{"address", absl::StrCat(config.host, ":", port)}});
+
+  common::RunUntilSignal(**server, [&] { watch_hub.Shutdown(); });
+  {
+    std::lock_guard<std::mutex> lock(schedule_mu);
+    schedule_stop = true;
+  }
+  schedule_cv.notify_all();
+  schedule.join();
+  for (auto& f : followers) f->Stop();
+  deliverer.Stop();
+  log.Info("stopped", {});
+  return 0;
+}

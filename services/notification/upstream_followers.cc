@@ -1,0 +1,308 @@
+#include "services/notification/upstream_followers.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+
+namespace ecoplan::notification {
+namespace {
+
+namespace rv1 = ::ecoplan::registry::v1;
+namespace pv1 = ::ecoplan::progress::v1;
+
+std::optional<absl::CivilDay> Day(const common::v1::Date& d) {
+  if (d.year() == 0) return std::nullopt;
+  return absl::CivilDay(d.year(), d.month(), d.day());
+}
+
+std::string Id(absl::string_view name, absl::string_view prefix) {
+  absl::ConsumePrefix(&name, prefix);
+  return std::string(name);
+}
+
+// "plans/{plan}/<collection>/{id}/…" → plan, id.
+void PlanAndId(absl::string_view name, std::string* plan, std::string* id) {
+  std::vector<std::string> parts = absl::StrSplit(name, '/');
+  if (parts.size() >= 2) *plan = parts[1];
+  if (parts.size() >= 4) *id = parts[3];
+}
+
+void AddOrgs(const google::protobuf::RepeatedPtrField<rv1::OrgRef>& refs,
+             std::vector<std::string>* out) {
+  for (const rv1::OrgRef& ref : refs) {
+    std::vector<std::string> ids;
+    if (ref.has_group()) {
+      for (const std::string& m : ref.members()) ids.push_back(Id(m, "organizations/"));
+    } else if (!ref.organization().empty()) {
+      ids.push_back(Id(ref.organization(), "organizations/"));
+    }
+    for (std::string& id : ids) {
+      if (std::find(out->begin(), out->end(), id) == out->end()) out->push_back(std::move(id));
+    }
+  }
+}
+
+template <typename T>
+bool Unpack(const common::v1::Event& event, T* payload) {
+  return event.payload().UnpackTo(payload);
+}
+
+}  // namespace
+
+MeasureView MeasureViewFromProto(const rv1::Measure& m) {
+  MeasureView v;
+  std::string plan;
+  PlanAndId(m.name(), &plan, &v.id);
+  // The first 60 characters (UTF-8 aware enough: cut at a character start).
+  std::string title = m.text().substr(0, m.text().find('\n'));
+  if (title.size() > 180) {
+    size_t cut = 180;
+    while (cut > 0 && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) --cut;
+    title = title.substr(0, cut) + "…";
+  }
+  v.title = title;
+  if (m.deadline().has_due_date()) v.due = Day(m.deadline().due_date());
+  AddOrgs(m.lead_organizations(), &v.lead_organizations);
+  AddOrgs(m.responsible_organizations(), &v.responsible_organizations);
+  return v;
+}
+
+PlanView PlanViewFromExport(const rv1::ExportPlanResponse& e) {
+  PlanView p;
+  p.plan_id = Id(e.plan().name(), "plans/");
+  p.title = e.plan().title();
+  p.year = e.plan().year();
+  if (!e.plan().time_zone().empty()) p.time_zone = e.plan().time_zone();
+  if (auto d = Day(e.plan().issue_date())) p.issue_date = *d;
+  if (e.plan().reporting_due_day() > 0) p.monthly_due.day_of_month = e.plan().reporting_due_day();
+  for (const rv1::Organization& o : e.organizations()) {
+    const std::string id = Id(o.name(), "organizations/");
+    p.organization_names[id] = o.display_name();
+    if (!e.plan().reporting_recipient().empty() &&
+        (o.display_name() == e.plan().reporting_recipient() ||
+         std::find(o.aliases().begin(), o.aliases().end(), e.plan().reporting_recipient()) !=
+             o.aliases().end())) {
+      p.bureau_organization = id;
+    }
+  }
+  for (const rv1::Task& t : e.tasks()) {
+    for (const rv1::Measure& m : t.measures()) {
+      MeasureView v = MeasureViewFromProto(m);
+      p.measures[v.id] = std::move(v);
+    }
+  }
+  return p;
+}
+
+absl::StatusOr<UpstreamInput> RegistryInput(
+    const common::v1::Event& event,
+    const std::function<absl::StatusOr<rv1::ExportPlanResponse>(const std::string&)>& export_plan) {
+  UpstreamInput in;
+  in.event_ref = absl::StrCat(event.source(), "#", event.sequence());
+  if (event.type() == "ecoplan.registry.v1.PlanImported") {
+    rv1::PlanImported payload;
+    if (!Unpack(event, &payload)) return absl::DataLossError("bad PlanImported payload");
+    in.plan_id = Id(payload.plan(), "plans/");
+    ECOPLAN_ASSIGN_OR_RETURN(rv1::ExportPlanResponse exported, export_plan(payload.plan()));
+    in.type = UpstreamInput::Type::kPlanImported;
+    in.plan = PlanViewFromExport(exported);
+  } else if (event.type() == "ecoplan.registry.v1.MeasureUpdated") {
+    rv1::MeasureUpdated payload;
+    if (!Unpack(event, &payload)) return absl::DataLossError("bad MeasureUpdated payload");
+    std::string measure;
+    PlanAndId(payload.revision().after().name(), &in.plan_id, &measure);
+    in.type = UpstreamInput::Type::kMeasureChanged;
+    in.before = MeasureViewFromProto(payload.revision().before());
+    in.after = MeasureViewFromProto(payload.revision().after());
+  } else if (event.type() == "ecoplan.registry.v1.SupervisionTaskCreated") {
+    rv1::SupervisionTaskCreated payload;
+    if (!Unpack(event, &payload)) return absl::DataLossError("bad SupervisionTaskCreated payload");
+    // One input per measure would need several changes; supervision tasks have one measure.
+    if (payload.task().measures_size() > 0) {
+      std::string measure;
+      PlanAndId(payload.task().measures(0).name(), &in.plan_id, &measure);
+      in.type = UpstreamInput::Type::kMeasureChanged;
+      in.after = MeasureViewFromProto(payload.task().measures(0));
+    }
+  }
+  return in;
+}
+
+absl::StatusOr<UpstreamInput> ProgressInput(const common::v1::Event& event) {
+  UpstreamInput in;
+  in.event_ref = absl::StrCat(event.source(), "#", event.sequence());
+  const std::string& type = event.type();
+  auto report = [&](const pv1::Report& r, UpstreamInput::Type t) {
+    std::string report_id;
+    PlanAndId(r.name(), &in.plan_id, &report_id);
+    in.type = t;
+    in.organization_id = Id(r.organization(), "organizations/");
+    in.period = r.period();
+    in.resource = r.name();
+    in.comment = r.review_comment();
+  };
+  if (type == "ecoplan.progress.v1.ReportSubmitted") {
+    pv1::ReportSubmitted p;
+    if (!Unpack(event, &p)) return absl::DataLossError("bad ReportSubmitted payload");
+    report(p.report(), UpstreamInput::Type::kReportSubmitted);
+  } else if (type == "ecoplan.progress.v1.ReportRevised") {
+    pv1::ReportRevised p;
+    if (!Unpack(event, &p)) return absl::DataLossError("bad ReportRevised payload");
+    if (p.report().state() != pv1::REPORT_STATE_DRAFT) {
+      report(p.report(), UpstreamInput::Type::kReportSubmitted);
+    }
+  } else if (type == "ecoplan.progress.v1.ReportAccepted") {
+    pv1::ReportAccepted p;
+    if (!Unpack(event, &p)) return absl::DataLossError("bad ReportAccepted payload");
+    report(p.report(), UpstreamInput::Type::kReportSubmitted);
+  } else if (type == "ecoplan.progress.v1.ReportReturned") {
+    pv1::ReportReturned p;
+    if (!Unpack(event, &p)) return absl::DataLossError("bad ReportReturned payload");
+    report(p.report(), UpstreamInput::Type::kReportReturned);
+  } else if (type == "ecoplan.progress.v1.ExtensionDecided") {
+    pv1::ExtensionDecided p;
+    if (!Unpack(event, &p)) return absl::DataLossError("bad ExtensionDecided payload");
+    if (p.extension().state() == pv1::EXTENSION_STATE_APPROVED) {
+      PlanAndId(p.extension().measure(), &in.plan_id, &in.measure_id);
+      if (auto d = Day(p.extension().requested_due_date())) {
+        in.type = UpstreamInput::Type::kExtensionApproved;
+        in.new_due = *d;
+      }
+    }
+  } else if (type == "ecoplan.progress.v1.CompletionConfirmed") {
+    pv1::CompletionConfirmed p;
+    if (!Unpack(event, &p)) return absl::DataLossError("bad CompletionConfirmed payload");
+    PlanAndId(p.completion().measure(), &in.plan_id, &in.measure_id);
+    in.type = UpstreamInput::Type::kCompletionConfirmed;
+  } else if (type == "ecoplan.progress.v1.CalendarChanged") {
+    pv1::CalendarChanged p;
+    if (!Unpack(event, &p)) return absl::DataLossError("bad CalendarChanged payload");
+    std::string ignored;
+    PlanAndId(p.calendar().name(), &in.plan_id, &ignored);
+    const pv1::DueRule& rule = p.calendar().monthly_due();
+    in.due_rule.day_of_month = rule.day_of_month();
+    in.due_rule.nth_working_day = rule.nth_working_day();
+    in.due_rule.month_offset = rule.month_offset();
+    if (in.due_rule.day_of_month == 0 && in.due_rule.nth_working_day == 0) {
+      in.due_rule.day_of_month = 25;
+    }
+    in.type = UpstreamInput::Type::kCalendarChanged;
+  }
+  return in;
+}
+
+UpstreamFollower::~UpstreamFollower() { Stop(); }
+
+absl::StatusOr<common::FollowEffect> UpstreamFollower::Handle(const UpstreamInput& input) {
+  ECOPLAN_ASSIGN_OR_RETURN(Changes changes, notifier_->BeginUpstream(input));
+  absl::StatusOr<common::WriteRequest> write = store_->Encode(changes);
+  if (!write.ok()) {
+    notifier_->FinishUpstream(changes, false);
+    return write.status();
+  }
+  pending_ = std::make_unique<Changes>(std::move(changes));
+  holding_ = true;
+  common::FollowEffect effect;
+  effect.write = std::move(*write);
+  effect.on_committed = [this] {
+    holding_ = false;
+    notifier_->FinishUpstream(*pending_, true);
+  };
+  return effect;
+}
+
+namespace {
+
+common::EventFollowerOptions FollowerOptions(const std::string& name, const UpstreamOptions& o,
+                                             std::shared_ptr<grpc::Channel> channel,
+                                             common::Logger log, bool* holding,
+                                             std::function<void()> release) {
+  common::EventFollowerOptions options;
+  options.name = name;
+  options.initial_backoff = o.initial_backoff;
+  options.max_backoff = o.max_backoff;
+  options.channel_ready = [channel] {
+    return channel->GetState(false) == GRPC_CHANNEL_READY;
+  };
+  options.on_error = [name, log, holding, release](const absl::Status& status) {
+    // A failed commit: the Notifier still holds its lock for the event.
+    if (*holding) {
+      *holding = false;
+      release();
+    }
+    log.Warn("upstream follower", {{"upstream", name}, {"error", status.ToString()}});
+  };
+  return options;
+}
+
+}  // namespace
+
+std::unique_ptr<UpstreamFollower> UpstreamFollower::ForRegistry(
+    common::RocksDb* db, RocksDbNotificationStore* store, Notifier* notifier,
+    std::shared_ptr<grpc::Channel> channel, UpstreamOptions options, common::Logger log) {
+  std::unique_ptr<UpstreamFollower> f(new UpstreamFollower);
+  f->store_ = store;
+  f->notifier_ = notifier;
+  f->channel_ = channel;
+  f->registry_stub_ = rv1::RegistryService::NewStub(channel);
+  UpstreamFollower* self = f.get();
+  auto export_plan = [self, options](const std::string& plan) -> absl::StatusOr<rv1::ExportPlanResponse> {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     absl::ToChronoMilliseconds(options.export_timeout));
+    rv1::ExportPlanRequest request;
+    request.set_name(plan);
+    rv1::ExportPlanResponse response;
+    grpc::Status status = self->registry_stub_->ExportPlan(&ctx, request, &response);
+    if (!status.ok()) return common::FromGrpcStatus(status);
+    return response;
+  };
+  f->follower_ = std::make_unique<common::EventFollower>(
+      db,
+      FollowerOptions("registry", options, channel, log, &f->holding_,
+                      [self] { self->notifier_->FinishUpstream(*self->pending_, false); }),
+      common::MakeWatchEventsOpener<rv1::WatchEventsRequest, rv1::WatchEventsResponse>(
+          f->registry_stub_.get()),
+      [self, export_plan](const common::v1::Event& event) -> absl::StatusOr<common::FollowEffect> {
+        ECOPLAN_ASSIGN_OR_RETURN(UpstreamInput input, RegistryInput(event, export_plan));
+        return self->Handle(input);
+      });
+  return f;
+}
+
+std::unique_ptr<UpstreamFollower> UpstreamFollower::ForProgress(
+    common::RocksDb* db, RocksDbNotificationStore* store, Notifier* notifier,
+    std::shared_ptr<grpc::Channel> channel, UpstreamOptions options, common::Logger log) {
+  std::unique_ptr<UpstreamFollower> f(new UpstreamFollower);
+  f->store_ = store;
+  f->notifier_ = notifier;
+  f->channel_ = channel;
+  f->progress_stub_ = pv1::ProgressService::NewStub(channel);
+  UpstreamFollower* self = f.get();
+  f->follower_ = std::make_unique<common::EventFollower>(
+      db,
+      FollowerOptions("progress", options, channel, log, &f->holding_,
+                      [self] { self->notifier_->FinishUpstream(*self->pending_, false); }),
+      common::MakeWatchEventsOpener<pv1::WatchEventsRequest, pv1::WatchEventsResponse>(
+          f->progress_stub_.get()),
+      [self](const common::v1::Event& event) -> absl::StatusOr<common::FollowEffect> {
+        ECOPLAN_ASSIGN_OR_RETURN(UpstreamInput input, ProgressInput(event));
+        return self->Handle(input);
+      });
+  return f;
+}
+
+absl::Status UpstreamFollower::Start() { return follower_->Start(); }
+
+void UpstreamFollower::Stop() {
+  if (follower_) follower_->Stop();
+}
+
+}  // namespace ecoplan::notification

@@ -1,0 +1,74 @@
+#pragma once
+
+// Followers of the registry's and the progress service's WatchEvents streams:
+// each event is mapped to an UpstreamInput, the Notifier computes its effects,
+// and the effects are committed with the follower's cursor in one RocksDB
+// batch (common::EventFollower). After PlanImported the registry's ExportPlan
+// is read here, on the follower's thread, never in a gRPC handler.
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/events/event_follower.h"
+#include "common/log/log.h"
+#include "ecoplan/common/v1/event.pb.h"
+#include "ecoplan/progress/v1/progress_service.grpc.pb.h"
+#include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "services/notification/domain/notifier.h"
+#include "services/notification/storage/rocksdb_notification_store.h"
+
+namespace ecoplan::notification {
+
+// Pure mappings (tested without a server).
+PlanView PlanViewFromExport(const registry::v1::ExportPlanResponse& exported);
+MeasureView MeasureViewFromProto(const registry::v1::Measure& measure);
+// kIgnored for events that change nothing here. `export_plan` is called for PlanImported.
+absl::StatusOr<UpstreamInput> RegistryInput(
+    const common::v1::Event& event,
+    const std::function<absl::StatusOr<registry::v1::ExportPlanResponse>(const std::string& plan)>&
+        export_plan);
+absl::StatusOr<UpstreamInput> ProgressInput(const common::v1::Event& event);
+
+struct UpstreamOptions {
+  absl::Duration initial_backoff = absl::Milliseconds(100);
+  absl::Duration max_backoff = absl::Seconds(10);
+  absl::Duration export_timeout = absl::Seconds(30);
+};
+
+// One follower of one upstream. Thread-safe; everything passed must outlive it.
+class UpstreamFollower {
+ public:
+  // name: "registry" or "progress" (the cursor's name).
+  static std::unique_ptr<UpstreamFollower> ForRegistry(common::RocksDb* db,
+                                                       RocksDbNotificationStore* store,
+                                                       Notifier* notifier,
+                                                       std::shared_ptr<grpc::Channel> channel,
+                                                       UpstreamOptions options, common::Logger log);
+  static std::unique_ptr<UpstreamFollower> ForProgress(common::RocksDb* db,
+                                                       RocksDbNotificationStore* store,
+                                                       Notifier* notifier,
+                                                       std::shared_ptr<grpc::Channel> channel,
+                                                       UpstreamOptions options, common::Logger log);
+  ~UpstreamFollower();
+
+  absl::Status Start();
+  void Stop();
+  common::EventFollower& follower() { return *follower_; }
+
+ private:
+  UpstreamFollower() = default;
+  absl::StatusOr<common::FollowEffect> Handle(const UpstreamInput& input);
+
+  RocksDbNotificationStore* store_ = nullptr;
+  Notifier* notifier_ = nullptr;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<registry::v1::RegistryService::Stub> registry_stub_;
+  std::unique_ptr<progress::v1::ProgressService::Stub> progress_stub_;
+  std::unique_ptr<common::EventFollower> follower_;
+  // True between a handled event and its commit outcome (same thread).
+  bool holding_ = false;
+  std::unique_ptr<Changes> pending_;
+};
+
+}  // namespace ecoplan::notification
