@@ -1,0 +1,179 @@
+// The gRPC edge over a ProgressRecorder with a FakeReportStore, through an
+// in-process channel: request mapping, resource names and status codes.
+
+#include "services/progress/progress_service_impl.h"
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include "common/server/run_server.h"
+#include "common/testing/status_matchers.h"
+#include "common/time/clock.h"
+#include "services/progress/testing/fake_report_store.h"
+
+namespace ecoplan::progress {
+namespace {
+
+std::unique_ptr<grpc::ClientContext> Context() {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  return ctx;
+}
+
+class ProgressServiceImplTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::TimeZone zone;
+    ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &zone));
+    clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 5, 20, 10, 0, 0), zone));
+    auto plan = std::make_shared<PlanInfo>();
+    plan->id = "2026-abc";
+    plan->year = 2026;
+    plan->organizations = {{"o-eco", "区生态环境局"}, {"o-traffic", "区交通局"}};
+    plan->measures.push_back({"a1-t1-m1", 0, "推进新能源货车", "6月底前", 1, std::nullopt,
+                              absl::CivilDay(2026, 6, 30), {"o-eco"}, {"o-traffic"}});
+    plan->Index();
+    plans_.Put(plan);
+    plans_.SetConnected(true);
+    recorder_ = std::make_unique<ProgressRecorder>(&store_, &plans_, &clock_,
+                                                   [](std::function<void()> fn) { fn(); });
+    ASSERT_OK(recorder_->Load());
+    service_ = std::make_unique<ProgressServiceImpl>(recorder_.get(), &reader_, nullptr, &hub_);
+    common::ServerOptions options;
+    options.host = "127.0.0.1";
+    ASSERT_OK_AND_ASSIGN(server_, common::RunningServer::Start(options, {service_.get()}));
+    stub_ = v1::ProgressService::NewStub(server_->InProcessChannel());
+  }
+  void TearDown() override {
+    hub_.Shutdown();
+    server_->Shutdown();
+  }
+
+  v1::SubmitReportRequest Request() {
+    v1::SubmitReportRequest r;
+    r.set_parent("plans/2026-abc");
+    r.set_organization("organizations/o-eco");
+    r.set_period("2026-05");
+    v1::ReportEntry* e = r.add_entries();
+    e->set_measure("plans/2026-abc/measures/a1-t1-m1");
+    e->set_status(v1::MEASURE_STATUS_DELAYED);
+    e->set_percent_done(30);
+    e->set_work_done("完成招标");
+    e->set_problems("车辆交付延迟");
+    e->set_next_steps("督促交付");
+    r.set_request_id("h-1");
+    r.set_actor("张三");
+    return r;
+  }
+
+  FakeReportStore store_;
+  PlanDirectory plans_;
+  common::FakeClock clock_;
+  common::SerialExecutor reader_;
+  common::WatchEventsHub hub_;
+  std::unique_ptr<ProgressRecorder> recorder_;
+  std::unique_ptr<ProgressServiceImpl> service_;
+  std::unique_ptr<common::RunningServer> server_;
+  std::unique_ptr<v1::ProgressService::Stub> stub_;
+};
+
+TEST_F(ProgressServiceImplTest, SubmitMapsTheReportAndItsNames) {
+  v1::SubmitReportResponse response;
+  grpc::Status status = stub_->SubmitReport(Context().get(), Request(), &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const v1::Report& r = response.report();
+  EXPECT_EQ(r.name(), "plans/2026-abc/reports/o-eco_2026-05");
+  EXPECT_EQ(r.organization(), "organizations/o-eco");
+  EXPECT_EQ(r.organization_display_name(), "区生态环境局");
+  EXPECT_EQ(r.state(), v1::REPORT_STATE_SUBMITTED);
+  EXPECT_EQ(r.etag(), "r1");
+  EXPECT_EQ(r.timeliness(), v1::TIMELINESS_ON_TIME);
+  EXPECT_TRUE(r.has_due_time());
+  EXPECT_EQ(r.entries(0).measure(), "plans/2026-abc/measures/a1-t1-m1");
+  EXPECT_EQ(r.entries(0).status(), v1::MEASURE_STATUS_DELAYED);
+  EXPECT_EQ(r.submitted_by(), "张三");
+
+  v1::GetReportRequest get;
+  get.set_name(r.name());
+  v1::GetReportResponse got;
+  ASSERT_TRUE(stub_->GetReport(Context().get(), get, &got).ok());
+  EXPECT_EQ(got.report().entries(0).problems(), "车辆交付延迟");
+
+  v1::ListReportRevisionsRequest history;
+  history.set_name(r.name());
+  v1::ListReportRevisionsResponse revisions;
+  ASSERT_TRUE(stub_->ListReportRevisions(Context().get(), history, &revisions).ok());
+  ASSERT_EQ(revisions.revisions_size(), 1);
+  EXPECT_EQ(revisions.revisions(0).name(), r.name() + "/revisions/1");
+  EXPECT_EQ(revisions.revisions(0).action(), v1::REVISION_ACTION_SUBMITTED);
+}
+
+TEST_F(ProgressServiceImplTest, MalformedNamesAreInvalidArgumentNamingTheField) {
+  struct Case {
+    std::function<void(v1::SubmitReportRequest&)> mutate;
+    std::string field;
+  };
+  for (const Case& c : std::vector<Case>{
+           {[](auto& r) { r.set_parent("plan/2026-abc"); }, "parent"},
+           {[](auto& r) { r.set_organization("o-eco"); }, "organization"},
+           {[](auto& r) { r.mutable_entries(0)->set_measure("plans/other/measures/a1-t1-m1"); },
+            "entries[0].measure"},
+           {[](auto& r) { r.mutable_entries(0)->set_measure("a1-t1-m1"); }, "entries[0].measure"},
+       }) {
+    v1::SubmitReportRequest request = Request();
+    c.mutate(request);
+    v1::SubmitReportResponse response;
+    grpc::Status status = stub_->SubmitReport(Context().get(), request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.field;
+    EXPECT_NE(status.error_message().find(c.field), std::string::npos) << status.error_message();
+  }
+  EXPECT_EQ(store_.commits(), 0);
+}
+
+TEST_F(ProgressServiceImplTest, DomainCodesPassThroughUnchanged) {
+  v1::SubmitReportRequest request = Request();
+  request.set_organization("organizations/o-traffic");
+  request.set_request_id("");
+  v1::SubmitReportResponse response;
+  ASSERT_TRUE(stub_->SubmitReport(Context().get(), request, &response).ok());
+  // A stale etag is ABORTED; a retry of h-1 with other content is INVALID_ARGUMENT.
+  request.set_etag("r0");
+  EXPECT_EQ(stub_->SubmitReport(Context().get(), request, &response).error_code(),
+            grpc::StatusCode::ABORTED);
+  v1::DecideExtensionRequest decide;
+  decide.set_name("plans/2026-abc/measures/a1-t1-m1/extensions/1");
+  v1::DecideExtensionResponse decided;
+  EXPECT_EQ(stub_->DecideExtension(Context().get(), decide, &decided).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);  // no decision
+  decide.set_decision(v1::DECISION_APPROVE);
+  EXPECT_EQ(stub_->DecideExtension(Context().get(), decide, &decided).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ProgressServiceImplTest, SubmissionStatusAndCalendarAreMapped) {
+  v1::SubmitReportResponse submitted;
+  ASSERT_TRUE(stub_->SubmitReport(Context().get(), Request(), &submitted).ok());
+  v1::GetSubmissionStatusRequest request;
+  request.set_plan("plans/2026-abc");
+  request.set_period("2026-05");
+  v1::GetSubmissionStatusResponse response;
+  ASSERT_TRUE(stub_->GetSubmissionStatus(Context().get(), request, &response).ok());
+  EXPECT_EQ(response.due().due_date().day(), 25);
+  ASSERT_EQ(response.organizations_size(), 2);
+  EXPECT_EQ(response.on_time_count(), 1);
+  EXPECT_EQ(response.missing_count(), 1);
+
+  v1::UpdateReportingCalendarRequest update;
+  update.mutable_calendar()->set_name("plans/2026-abc/reportingCalendar");
+  update.mutable_calendar()->mutable_monthly_due()->set_nth_working_day(2);
+  update.mutable_calendar()->mutable_monthly_due()->set_month_offset(1);
+  update.mutable_calendar()->set_quarterly_summaries(true);
+  v1::UpdateReportingCalendarResponse updated;
+  ASSERT_TRUE(stub_->UpdateReportingCalendar(Context().get(), update, &updated).ok());
+  EXPECT_TRUE(updated.calendar().overridden());
+  EXPECT_EQ(updated.calendar().period_dues_size(), 16);
+  EXPECT_EQ(updated.calendar().etag(), "c1");
+}
+
+}  // namespace
+}  // namespace ecoplan::progress
