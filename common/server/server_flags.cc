@@ -1,0 +1,100 @@
+#include "common/server/server_flags.h"
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/config/env.h"
+
+using ::ecoplan::common::EnvBoolOr;
+using ::ecoplan::common::EnvIntOr;
+using ::ecoplan::common::EnvOr;
+
+ABSL_FLAG(std::string, host, EnvOr("ECOPLAN_HOST", "127.0.0.1"),
+          "Address to listen on (env ECOPLAN_HOST); 0.0.0.0 in containers");
+ABSL_FLAG(int, metrics_port, EnvIntOr("ECOPLAN_METRICS_PORT", 0),
+          "HTTP port of /metrics (env ECOPLAN_METRICS_PORT); 0 disables it");
+ABSL_FLAG(int, max_message_bytes, 8 << 20, "Largest request or response, in bytes");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "How long in-flight calls may run on after SIGTERM");
+ABSL_FLAG(std::string, port_file, "",
+          "If set, the bound gRPC port is written to this file once serving (for scripts and tests)");
+// Security (docs/SECURITY.md). The HS256 secret itself may also come from the
+// environment variable ECOPLAN_AUTH_HS256_SECRET (never a flag: flags show in ps).
+ABSL_FLAG(std::string, auth_hs256_secret_file, EnvOr("ECOPLAN_AUTH_HS256_SECRET_FILE", ""),
+          "File holding the HS256 token secret, >= 32 bytes (env ECOPLAN_AUTH_HS256_SECRET_FILE)");
+ABSL_FLAG(std::string, auth_public_key_file, EnvOr("ECOPLAN_AUTH_PUBLIC_KEY_FILE", ""),
+          "PEM public key of the identity provider, for RS256/ES256 tokens "
+          "(env ECOPLAN_AUTH_PUBLIC_KEY_FILE)");
+ABSL_FLAG(std::string, auth_algorithm, EnvOr("ECOPLAN_AUTH_ALGORITHM", ""),
+          "Token algorithm: HS256 (default with a secret), RS256 or ES256 "
+          "(env ECOPLAN_AUTH_ALGORITHM)");
+ABSL_FLAG(std::string, auth_issuer, EnvOr("ECOPLAN_AUTH_ISSUER", "ecoplan-local"),
+          "Required token issuer, claim iss (env ECOPLAN_AUTH_ISSUER)");
+ABSL_FLAG(std::string, auth_audience, EnvOr("ECOPLAN_AUTH_AUDIENCE", "ecoplan"),
+          "Required token audience, claim aud (env ECOPLAN_AUTH_AUDIENCE)");
+ABSL_FLAG(absl::Duration, auth_clock_skew, absl::Seconds(60),
+          "Tolerated clock difference on exp/nbf/iat, at most 5m");
+ABSL_FLAG(std::string, tls_cert_file, EnvOr("ECOPLAN_TLS_CERT_FILE", ""),
+          "PEM server certificate chain; with --tls_key_file turns TLS on "
+          "(env ECOPLAN_TLS_CERT_FILE)");
+ABSL_FLAG(std::string, tls_key_file, EnvOr("ECOPLAN_TLS_KEY_FILE", ""),
+          "PEM server private key (env ECOPLAN_TLS_KEY_FILE)");
+ABSL_FLAG(std::string, tls_client_ca_file, EnvOr("ECOPLAN_TLS_CLIENT_CA_FILE", ""),
+          "PEM CA for client certificates: requires and verifies them, mutual TLS "
+          "(env ECOPLAN_TLS_CLIENT_CA_FILE)");
+ABSL_FLAG(std::string, tls_client_service_names, EnvOr("ECOPLAN_TLS_CLIENT_SERVICE_NAMES", ""),
+          "Comma-separated client-certificate common names accepted as service principals "
+          "(env ECOPLAN_TLS_CLIENT_SERVICE_NAMES)");
+ABSL_FLAG(double, rate_limit_per_second, 50,
+          "Calls per second per caller, sustained; 0 disables the limit");
+ABSL_FLAG(double, rate_limit_burst, 100, "Calls a caller may make at once");
+ABSL_FLAG(bool, insecure_development_mode, EnvBoolOr("ECOPLAN_INSECURE_DEVELOPMENT_MODE", false),
+          "LOCAL RUNS ONLY: accept callers without credentials as the administrator "
+          "\"development\" (env ECOPLAN_INSECURE_DEVELOPMENT_MODE)");
+
+namespace ecoplan::common {
+
+CommonServerFlags ReadCommonServerFlags() {
+  CommonServerFlags flags;
+  flags.host = absl::GetFlag(FLAGS_host);
+  flags.metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  flags.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  flags.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  flags.port_file = absl::GetFlag(FLAGS_port_file);
+  ServerSecurityConfig& security = flags.security;
+  security.auth_hs256_secret_file = absl::GetFlag(FLAGS_auth_hs256_secret_file);
+  security.auth_hs256_secret = EnvOr("ECOPLAN_AUTH_HS256_SECRET", "");
+  security.auth_public_key_file = absl::GetFlag(FLAGS_auth_public_key_file);
+  security.auth_algorithm = absl::GetFlag(FLAGS_auth_algorithm);
+  security.auth_issuer = absl::GetFlag(FLAGS_auth_issuer);
+  security.auth_audience = absl::GetFlag(FLAGS_auth_audience);
+  security.auth_clock_skew = absl::GetFlag(FLAGS_auth_clock_skew);
+  security.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  security.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  security.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  security.tls_client_service_names = absl::StrSplit(
+      absl::GetFlag(FLAGS_tls_client_service_names), ',', absl::SkipWhitespace());
+  security.rate_limit_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
+  security.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
+  security.insecure_development_mode = absl::GetFlag(FLAGS_insecure_development_mode);
+  return flags;
+}
+
+absl::Status WritePortFile(const std::string& path, int port) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << port << "\n";
+    if (!out) return absl::InternalError(absl::StrCat("cannot write ", tmp));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return absl::InternalError(absl::StrCat("cannot rename ", tmp, " to ", path));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace ecoplan::common
