@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/grpc_status.h"
+#include "services/indicator/indicator_policy.h"
 #include "services/indicator/proto_mapping.h"
 #include "services/indicator/registry_plan_follower.h"
 
@@ -26,11 +27,29 @@ grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* ctx, const absl::S
   return reactor;
 }
 
-std::string Actor(grpc::CallbackServerContext* ctx) {
-  // TODO(indicator): the caller's subject once common/auth is adopted (docs/SECURITY.md).
-  (void)ctx;
-  return "anonymous";
+// The caller, if it may call `method` (IndicatorPolicy); its subject is the
+// actor recorded in changes.
+absl::StatusOr<common::Principal> AuthorizeCall(const common::CallAuthenticator* auth,
+                                         grpc::CallbackServerContext* ctx,
+                                         absl::string_view method) {
+  return auth->Authorize(*ctx, IndicatorMethod(method), common::ResourceScope::Any());
 }
+
+// A server stream refused before it started.
+template <typename Response>
+class RefusedStream final : public grpc::ServerWriteReactor<Response> {
+ public:
+  explicit RefusedStream(const absl::Status& status) { this->Finish(common::ToGrpcStatus(status)); }
+  void OnDone() override { delete this; }
+};
+
+// A client stream refused before anything was read.
+template <typename Request>
+class RefusedUpload final : public grpc::ServerReadReactor<Request> {
+ public:
+  explicit RefusedUpload(const absl::Status& status) { this->Finish(common::ToGrpcStatus(status)); }
+  void OnDone() override { delete this; }
+};
 
 bool ValidId(absl::string_view id) {
   if (id.empty() || id.size() > 256) return false;
@@ -169,12 +188,15 @@ struct SyncCall {
 
 IndicatorServiceImpl::IndicatorServiceImpl(IndicatorEvaluator* evaluator,
                                            common::WatchEventsHub* hub,
+                                           const common::CallAuthenticator* auth,
                                            rv1::RegistryService::StubInterface* registry)
-    : evaluator_(evaluator), hub_(hub), registry_(registry) {}
+    : evaluator_(evaluator), hub_(hub), auth_(auth), registry_(registry) {}
 
 grpc::ServerUnaryReactor* IndicatorServiceImpl::SyncPlan(grpc::CallbackServerContext* ctx,
                                                          const v1::SyncPlanRequest* req,
                                                          v1::SyncPlanResponse* resp) {
+  absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "SyncPlan");
+  if (!who.ok()) return Finish(ctx, who.status());
   absl::StatusOr<std::string> plan = ParsePlanName(req->plan(), "plan");
   if (!plan.ok()) return Finish(ctx, plan.status());
   if (registry_ == nullptr) {
@@ -218,6 +240,8 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::SyncPlan(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* IndicatorServiceImpl::GetExtractionReport(
     grpc::CallbackServerContext* ctx, const v1::GetExtractionReportRequest* req,
     v1::GetExtractionReportResponse* resp) {
+  absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "GetExtractionReport");
+  if (!who.ok()) return Finish(ctx, who.status());
   absl::StatusOr<std::string> plan = ParsePlanName(req->plan(), "plan");
   if (!plan.ok()) return Finish(ctx, plan.status());
   absl::StatusOr<v1::ExtractionReport> report = evaluator_->GetReport(*plan);
@@ -228,6 +252,8 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::GetExtractionReport(
 grpc::ServerUnaryReactor* IndicatorServiceImpl::CreateIndicator(
     grpc::CallbackServerContext* ctx, const v1::CreateIndicatorRequest* req,
     v1::CreateIndicatorResponse* resp) {
+  absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "CreateIndicator");
+  if (!who.ok()) return Finish(ctx, who.status());
   absl::StatusOr<std::string> plan = ParsePlanName(req->parent(), "parent");
   if (!plan.ok()) return Finish(ctx, plan.status());
   if (!ValidId(req->indicator_id()) || req->indicator_id().size() > 64 * 3) {
@@ -243,7 +269,7 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::CreateIndicator(
     return Finish(ctx, absl::InvalidArgumentError("indicator.period_end: before period_start"));
   }
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  evaluator_->CreateIndicator(std::move(ind), req->reason(), req->request_id(), Actor(ctx),
+  evaluator_->CreateIndicator(std::move(ind), req->reason(), req->request_id(), who->subject,
                               [reactor, resp](absl::StatusOr<Indicator> r) {
                                 if (r.ok()) *resp->mutable_indicator() = ToProto(*r);
                                 reactor->Finish(common::ToGrpcStatus(r.status()));
@@ -254,6 +280,8 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::CreateIndicator(
 grpc::ServerUnaryReactor* IndicatorServiceImpl::GetIndicator(grpc::CallbackServerContext* ctx,
                                                              const v1::GetIndicatorRequest* req,
                                                              v1::GetIndicatorResponse* resp) {
+  absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "GetIndicator");
+  if (!who.ok()) return Finish(ctx, who.status());
   auto name = ParseIndicatorName(req->name(), "name");
   if (!name.ok()) return Finish(ctx, name.status());
   absl::StatusOr<Indicator> ind = evaluator_->GetIndicator(name->first, name->second);
@@ -264,6 +292,8 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::GetIndicator(grpc::CallbackServe
 grpc::ServerUnaryReactor* IndicatorServiceImpl::ListIndicators(
     grpc::CallbackServerContext* ctx, const v1::ListIndicatorsRequest* req,
     v1::ListIndicatorsResponse* resp) {
+  absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "ListIndicators");
+  if (!who.ok()) return Finish(ctx, who.status());
   absl::StatusOr<std::string> plan = ParsePlanName(req->parent(), "parent");
   if (!plan.ok()) return Finish(ctx, plan.status());
   if (req->page_size() < 0) return Finish(ctx, absl::InvalidArgumentError("page_size: negative"));
@@ -286,6 +316,8 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::ListIndicators(
 grpc::ServerUnaryReactor* IndicatorServiceImpl::UpdateIndicator(
     grpc::CallbackServerContext* ctx, const v1::UpdateIndicatorRequest* req,
     v1::UpdateIndicatorResponse* resp) {
+  absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "UpdateIndicator");
+  if (!who.ok()) return Finish(ctx, who.status());
   auto name = ParseIndicatorName(req->indicator().name(), "indicator.name");
   if (!name.ok()) return Finish(ctx, name.status());
   if (req->etag().empty()) return Finish(ctx, absl::InvalidArgumentError("etag: required"));
@@ -294,7 +326,7 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::UpdateIndicator(
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   evaluator_->UpdateIndicator(name->first, name->second, FromProto(req->indicator()),
                               std::move(paths), req->etag(), req->reason(), req->request_id(),
-                              Actor(ctx), [reactor, resp](absl::StatusOr<Indicator> r) {
+                              who->subject, [reactor, resp](absl::StatusOr<Indicator> r) {
                                 if (r.ok()) *resp->mutable_indicator() = ToProto(*r);
                                 reactor->Finish(common::ToGrpcStatus(r.status()));
                               });
@@ -304,13 +336,15 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::UpdateIndicator(
 grpc::ServerUnaryReactor* IndicatorServiceImpl::RetireIndicator(
     grpc::CallbackServerContext* ctx, const v1::RetireIndicatorRequest* req,
     v1::RetireIndicatorResponse* resp) {
+  absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "RetireIndicator");
+  if (!who.ok()) return Finish(ctx, who.status());
   auto name = ParseIndicatorName(req->name(), "name");
   if (!name.ok()) return Finish(ctx, name.status());
   if (req->etag().empty()) return Finish(ctx, absl::InvalidArgumentError("etag: required"));
   if (absl::Status s = CheckReason(req->reason()); !s.ok()) return Finish(ctx, s);
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   evaluator_->RetireIndicator(name->first, name->second, req->etag(), req->reason(),
-                              req->request_id(), Actor(ctx),
+                              req->request_id(), who->subject,
                               [reactor, resp](absl::StatusOr<Indicator> r) {
                                 if (r.ok()) *resp->mutable_indicator() = ToProto(*r);
                                 reactor->Finish(common::ToGrpcStatus(r.status()));
@@ -321,6 +355,8 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::RetireIndicator(
 grpc::ServerUnaryReactor* IndicatorServiceImpl::ListIndicatorRevisions(
     grpc::CallbackServerContext* ctx, const v1::ListIndicatorRevisionsRequest* req,
     v1::ListIndicatorRevisionsResponse* resp) {
+  absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "ListIndicatorRevisions");
+  if (!who.ok()) return Finish(ctx, who.status());
   auto name = ParseIndicatorName(req->name(), "name");
   if (!name.ok()) return Finish(ctx, name.status());
   // A short prefix scan of one indicator's revisions (a handful of keys).
@@ -334,6 +370,8 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::ListIndicatorRevisions(
 grpc::ServerUnaryReactor* IndicatorServiceImpl::UpsertStation(grpc::CallbackServerContext* ctx,
                                                               const v1::UpsertStationRequest* req,
                                                               v1::UpsertStationResponse* resp) {
+  absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "UpsertStation");
+  if (!who.ok()) return Finish(ctx, who.status());
   Station station = FromProto(req->station());
   if (req->station().name().rfind("stations/", 0) != 0 || !ValidId(station.id) ||
       station.id.size() > 64) {
@@ -351,18 +389,24 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::UpsertStation(grpc::CallbackServ
 grpc::ServerUnaryReactor* IndicatorServiceImpl::ListStations(grpc::CallbackServerContext* ctx,
                                                              const v1::ListStationsRequest*,
                                                              v1::ListStationsResponse* resp) {
+  absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "ListStations");
+  if (!who.ok()) return Finish(ctx, who.status());
   for (const Station& s : evaluator_->ListStations()) *resp->add_stations() = ToProto(s);
   return Finish(ctx, absl::OkStatus());
 }
 
 grpc::ServerReadReactor<v1::IngestObservationsRequest>* IndicatorServiceImpl::IngestObservations(
-    grpc::CallbackServerContext*, v1::IngestObservationsResponse* resp) {
+    grpc::CallbackServerContext* ctx, v1::IngestObservationsResponse* resp) {
+  absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "IngestObservations");
+  if (!who.ok()) return new RefusedUpload<v1::IngestObservationsRequest>(who.status());
   return new IngestReactor(evaluator_, resp);
 }
 
 grpc::ServerUnaryReactor* IndicatorServiceImpl::GetDailyAirQuality(
     grpc::CallbackServerContext* ctx, const v1::GetDailyAirQualityRequest* req,
     v1::GetDailyAirQualityResponse* resp) {
+  absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "GetDailyAirQuality");
+  if (!who.ok()) return Finish(ctx, who.status());
   absl::StatusOr<absl::CivilDay> from = DateFromProto(req->from(), "from");
   if (!from.ok()) return Finish(ctx, from.status());
   absl::StatusOr<absl::CivilDay> to = DateFromProto(req->to(), "to");
@@ -387,6 +431,8 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::GetDailyAirQuality(
 grpc::ServerUnaryReactor* IndicatorServiceImpl::EvaluateIndicator(
     grpc::CallbackServerContext* ctx, const v1::EvaluateIndicatorRequest* req,
     v1::EvaluateIndicatorResponse* resp) {
+  absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "EvaluateIndicator");
+  if (!who.ok()) return Finish(ctx, who.status());
   auto name = ParseIndicatorName(req->name(), "name");
   if (!name.ok()) return Finish(ctx, name.status());
   absl::StatusOr<absl::CivilDay> as_of = DateFromProto(req->as_of(), "as_of");
@@ -404,6 +450,8 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::EvaluateIndicator(
 grpc::ServerUnaryReactor* IndicatorServiceImpl::EvaluatePlan(grpc::CallbackServerContext* ctx,
                                                              const v1::EvaluatePlanRequest* req,
                                                              v1::EvaluatePlanResponse* resp) {
+  absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "EvaluatePlan");
+  if (!who.ok()) return Finish(ctx, who.status());
   absl::StatusOr<std::string> plan = ParsePlanName(req->plan(), "plan");
   if (!plan.ok()) return Finish(ctx, plan.status());
   absl::StatusOr<absl::CivilDay> as_of = DateFromProto(req->as_of(), "as_of");
@@ -425,7 +473,9 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::EvaluatePlan(grpc::CallbackServe
 }
 
 grpc::ServerWriteReactor<v1::WatchEventsResponse>* IndicatorServiceImpl::WatchEvents(
-    grpc::CallbackServerContext*, const v1::WatchEventsRequest* req) {
+    grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* req) {
+  absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "WatchEvents");
+  if (!who.ok()) return new RefusedStream<v1::WatchEventsResponse>(who.status());
   return hub_->NewReactor<v1::WatchEventsResponse>(evaluator_->db(), req->after_sequence());
 }
 

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "common/auth/call_authenticator.h"
 #include "common/events/watch_events_reactor.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
@@ -13,11 +14,15 @@ namespace ecoplan::indicator {
 // domain, one IndicatorEvaluator call, domain → proto, the mapped status.
 // Nothing here blocks a gRPC thread: writes finish their reactor from the
 // commit callback; SyncPlan calls the registry's ExportPlan asynchronously.
-// `evaluator`, `hub` and `registry` (may be null: SyncPlan is then
+// Every handler first asks `auth` whether the caller may call the method
+// (IndicatorPolicy(); UNAUTHENTICATED, PERMISSION_DENIED, RESOURCE_EXHAUSTED),
+// and changes are recorded with the caller's subject as their actor.
+// `evaluator`, `hub`, `auth` and `registry` (may be null: SyncPlan is then
 // UNAVAILABLE) must outlive the service.
 class IndicatorServiceImpl final : public ecoplan::indicator::v1::IndicatorService::CallbackService {
  public:
   IndicatorServiceImpl(IndicatorEvaluator* evaluator, common::WatchEventsHub* hub,
+                       const common::CallAuthenticator* auth,
                        ecoplan::registry::v1::RegistryService::StubInterface* registry);
 
   grpc::ServerUnaryReactor* SyncPlan(grpc::CallbackServerContext* ctx,
@@ -67,6 +72,7 @@ class IndicatorServiceImpl final : public ecoplan::indicator::v1::IndicatorServi
  private:
   IndicatorEvaluator* const evaluator_;
   common::WatchEventsHub* const hub_;
+  const common::CallAuthenticator* const auth_;
   ecoplan::registry::v1::RegistryService::StubInterface* const registry_;
 };
 

@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/server/run_server.h"
+#include "services/indicator/indicator_policy.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
@@ -63,7 +64,7 @@ class IndicatorServiceImplTest : public ::testing::Test {
     store_ = std::make_unique<RocksDbIndicatorStore>(db_.get());
     evaluator_ = std::make_unique<IndicatorEvaluator>(store_.get(), &clock_, &ingest_);
     ASSERT_OK(evaluator_->Load());
-    service_ = std::make_unique<IndicatorServiceImpl>(evaluator_.get(), &hub_, nullptr);
+    service_ = std::make_unique<IndicatorServiceImpl>(evaluator_.get(), &hub_, &auth_, nullptr);
     common::ServerOptions so;
     so.host = "127.0.0.1";
     server_ = *common::RunningServer::Start(so, {service_.get()});
@@ -111,6 +112,9 @@ class IndicatorServiceImplTest : public ::testing::Test {
   std::unique_ptr<RocksDbIndicatorStore> store_;
   std::unique_ptr<IndicatorEvaluator> evaluator_;
   common::WatchEventsHub hub_;
+  // Development mode: every caller is the administrator "development".
+  common::CallAuthenticator auth_{common::CallAuthenticatorOptions{true, false, {}}, nullptr,
+                                  &IndicatorPolicy(), nullptr, nullptr, common::Logger("test")};
   std::unique_ptr<IndicatorServiceImpl> service_;
   std::unique_ptr<common::RunningServer> server_;
   std::unique_ptr<v1::IndicatorService::Stub> stub_;
@@ -217,6 +221,8 @@ TEST_F(IndicatorServiceImplTest, EvaluationStoresAStatusChangeWithItsEventAndEta
   ASSERT_TRUE(stub_->ListIndicatorRevisions(Ctx().get(), list, &revisions).ok());
   ASSERT_EQ(revisions.revisions_size(), 2);
   EXPECT_EQ(revisions.revisions(1).before().target_value(), 50);
+  // The actor is the authenticated caller (development mode: "development").
+  EXPECT_EQ(revisions.revisions(1).actor(), "development");
 
   v1::GetIndicatorRequest get;
   get.set_name("plans/p/indicators/nope");

@@ -1,6 +1,6 @@
 // indicator_server: indicator evaluation. Flags → IndicatorConfig → RocksDb →
 // RocksDbIndicatorStore → IndicatorEvaluator → IndicatorServiceImpl (+ the
-// AdminService) → RunningServer, plus an EventFollower that builds the plans'
+// AdminService, both behind BuildServerSecurity) → RunningServer, plus an EventFollower that builds the plans'
 // indicators from the registry's events, until SIGTERM or SIGINT.
 
 #include <cstdlib>
@@ -16,6 +16,7 @@
 #include "absl/strings/numbers.h"
 #include <grpcpp/grpcpp.h>
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/admin/admin_policy.h"
 #include "common/admin/admin_service_impl.h"
 #include "common/auth/server_security.h"
@@ -29,6 +30,7 @@
 #include "common/time/clock.h"
 #include "services/indicator/config.h"
 #include "services/indicator/indicator_evaluator.h"
+#include "services/indicator/indicator_policy.h"
 #include "services/indicator/indicator_service_impl.h"
 #include "services/indicator/registry_plan_follower.h"
 #include "services/indicator/storage/rocksdb_indicator_store.h"
@@ -77,14 +79,40 @@ ABSL_FLAG(absl::Duration, registry_max_backoff, absl::Seconds(10),
 ABSL_FLAG(std::string, port_file, "",
           "If set, the bound gRPC port is written to this file once serving (for scripts and tests)");
 
-// Security of the AdminService (docs/SECURITY.md); the secret itself may come
-// from ECOPLAN_AUTH_HS256_SECRET. TODO(indicator): IndicatorService's own RPCs
-// are not authenticated yet (no IndicatorPolicy).
+// Security (docs/SECURITY.md): IndicatorService's RPCs follow IndicatorPolicy(),
+// the AdminService AdminPolicy(). The HS256 secret itself may also come from
+// the environment variable ECOPLAN_AUTH_HS256_SECRET (never a flag: flags show in ps).
 ABSL_FLAG(std::string, auth_hs256_secret_file, EnvOr("ECOPLAN_AUTH_HS256_SECRET_FILE", ""),
           "File holding the HS256 token secret, >= 32 bytes (env ECOPLAN_AUTH_HS256_SECRET_FILE)");
+ABSL_FLAG(std::string, auth_public_key_file, EnvOr("ECOPLAN_AUTH_PUBLIC_KEY_FILE", ""),
+          "PEM public key of the identity provider, for RS256/ES256 tokens "
+          "(env ECOPLAN_AUTH_PUBLIC_KEY_FILE)");
+ABSL_FLAG(std::string, auth_algorithm, EnvOr("ECOPLAN_AUTH_ALGORITHM", ""),
+          "Token algorithm: HS256 (default with a secret), RS256 or ES256 "
+          "(env ECOPLAN_AUTH_ALGORITHM)");
+ABSL_FLAG(std::string, auth_issuer, EnvOr("ECOPLAN_AUTH_ISSUER", "ecoplan-local"),
+          "Required token issuer, claim iss (env ECOPLAN_AUTH_ISSUER)");
+ABSL_FLAG(std::string, auth_audience, EnvOr("ECOPLAN_AUTH_AUDIENCE", "ecoplan"),
+          "Required token audience, claim aud (env ECOPLAN_AUTH_AUDIENCE)");
+ABSL_FLAG(absl::Duration, auth_clock_skew, absl::Seconds(60),
+          "Tolerated clock difference on exp/nbf/iat, at most 5m");
+ABSL_FLAG(std::string, tls_cert_file, EnvOr("ECOPLAN_TLS_CERT_FILE", ""),
+          "PEM server certificate chain; with --tls_key_file turns TLS on "
+          "(env ECOPLAN_TLS_CERT_FILE)");
+ABSL_FLAG(std::string, tls_key_file, EnvOr("ECOPLAN_TLS_KEY_FILE", ""),
+          "PEM server private key (env ECOPLAN_TLS_KEY_FILE)");
+ABSL_FLAG(std::string, tls_client_ca_file, EnvOr("ECOPLAN_TLS_CLIENT_CA_FILE", ""),
+          "PEM CA for client certificates: requires and verifies them, mutual TLS "
+          "(env ECOPLAN_TLS_CLIENT_CA_FILE)");
+ABSL_FLAG(std::string, tls_client_service_names, EnvOr("ECOPLAN_TLS_CLIENT_SERVICE_NAMES", ""),
+          "Comma-separated client-certificate common names accepted as service principals "
+          "(env ECOPLAN_TLS_CLIENT_SERVICE_NAMES)");
+ABSL_FLAG(double, rate_limit_per_second, 50,
+          "Calls per second per caller, sustained; 0 disables the limit");
+ABSL_FLAG(double, rate_limit_burst, 100, "Calls a caller may make at once");
 ABSL_FLAG(bool, insecure_development_mode, EnvBoolOr("ECOPLAN_INSECURE_DEVELOPMENT_MODE", false),
           "LOCAL RUNS ONLY: accept callers without credentials as the administrator "
-          "(env ECOPLAN_INSECURE_DEVELOPMENT_MODE)");
+          "\"development\" (env ECOPLAN_INSECURE_DEVELOPMENT_MODE)");
 
 int main(int argc, char** argv) {
   namespace indicator = ::ecoplan::indicator;
@@ -124,9 +152,26 @@ int main(int argc, char** argv) {
   common::ServerSecurityConfig security;
   security.auth_hs256_secret_file = absl::GetFlag(FLAGS_auth_hs256_secret_file);
   security.auth_hs256_secret = EnvOr("ECOPLAN_AUTH_HS256_SECRET", "");
+  security.auth_public_key_file = absl::GetFlag(FLAGS_auth_public_key_file);
+  security.auth_algorithm = absl::GetFlag(FLAGS_auth_algorithm);
+  security.auth_issuer = absl::GetFlag(FLAGS_auth_issuer);
+  security.auth_audience = absl::GetFlag(FLAGS_auth_audience);
+  security.auth_clock_skew = absl::GetFlag(FLAGS_auth_clock_skew);
+  security.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  security.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  security.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  security.tls_client_service_names = absl::StrSplit(
+      absl::GetFlag(FLAGS_tls_client_service_names), ',', absl::SkipWhitespace());
+  security.rate_limit_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
+  security.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
   security.insecure_development_mode = absl::GetFlag(FLAGS_insecure_development_mode);
-  absl::StatusOr<common::ServerSecurity> security_pieces =
-      common::BuildServerSecurity(security, &common::AdminPolicy(), &clock, &metrics, log);
+  if (absl::Status valid = security.Validate(); !valid.ok()) {
+    log.Error("invalid configuration", {{"error", std::string(valid.message())}});
+    return 2;
+  }
+  security.LogEffective(log);
+  absl::StatusOr<common::ServerSecurity> security_pieces = common::BuildServerSecurity(
+      security, &indicator::IndicatorPolicy(), &clock, &metrics, log);
   if (!security_pieces.ok()) {
     log.Error("invalid security configuration",
               {{"error", std::string(security_pieces.status().message())}});
@@ -179,7 +224,8 @@ int main(int argc, char** argv) {
   }
 
   common::WatchEventsHub watch_hub;
-  indicator::IndicatorServiceImpl service(&evaluator, &watch_hub, registry.get());
+  indicator::IndicatorServiceImpl service(&evaluator, &watch_hub,
+                                          security_pieces->authenticator.get(), registry.get());
   common::BackupManager backups(db->get(), config.backup_dir, &clock);
   std::unique_ptr<common::CallAuthenticator> admin_auth =
       common::AdminAuthenticator(*security_pieces, &metrics, log);

@@ -1,0 +1,41 @@
+#include "services/indicator/indicator_policy.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+
+namespace ecoplan::indicator {
+
+const common::PolicyTable& IndicatorPolicy() {
+  using common::Role;
+  static const common::PolicyTable* const kPolicy = [] {
+    const std::set<Role> everyone = {Role::kAdministrator, Role::kReporter, Role::kViewer,
+                                     Role::kService};
+    const std::string read = "targets, data and evaluations are public within the government";
+    auto* t = new common::PolicyTable;
+    t->service = "ecoplan.indicator.v1.IndicatorService";
+    t->Allow("SyncPlan", {Role::kAdministrator}, {}, "the bureau rebuilds a plan's indicators");
+    for (const char* method : {"CreateIndicator", "UpdateIndicator", "RetireIndicator"}) {
+      t->Allow(method, {Role::kAdministrator}, {}, "the bureau corrects targets (audit trail)");
+    }
+    t->Allow("UpsertStation", {Role::kAdministrator}, {},
+             "the bureau configures monitoring stations");
+    t->Allow("IngestObservations", {Role::kAdministrator, Role::kService}, {},
+             "bulk loads by the bureau; reported values forwarded by services");
+    for (const char* method : {"GetExtractionReport", "GetIndicator", "ListIndicators",
+                               "ListIndicatorRevisions", "ListStations", "GetDailyAirQuality",
+                               "EvaluateIndicator", "EvaluatePlan"}) {
+      t->Allow(method, everyone, {}, read);
+    }
+    t->Allow("WatchEvents", {Role::kAdministrator, Role::kViewer, Role::kService}, {},
+             "change feed for services and monitoring");
+    return t;
+  }();
+  return *kPolicy;
+}
+
+std::string IndicatorMethod(absl::string_view method) {
+  return absl::StrCat("/", IndicatorPolicy().service, "/", method);
+}
+
+}  // namespace ecoplan::indicator

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "common/auth/authorization.h"
+
+namespace ecoplan::indicator {
+
+// Who may call each IndicatorService RPC (docs/SECURITY.md's indicator table
+// is rendered from this; indicator_policy_test keeps them equal):
+// indicators, stations, daily air quality and evaluations are read by every
+// role; administrators sync plans, create, correct and retire indicators and
+// configure stations; observations are ingested by administrators and by
+// services (the progress service forwarding reported values); event streams
+// are for administrators, viewers (the command center) and services.
+const common::PolicyTable& IndicatorPolicy();
+
+// "/ecoplan.indicator.v1.IndicatorService/<method>".
+std::string IndicatorMethod(absl::string_view method);
+
+}  // namespace ecoplan::indicator
