@@ -24,6 +24,8 @@ std::vector<FlagSpec> GlobalFlagSpecs() {
        "registry server address (default: $ECOPLAN_REGISTRY_ADDRESS, else 127.0.0.1:50051)"},
       {"progress", "ADDR",
        "progress server address (default: $ECOPLAN_PROGRESS_ADDRESS, else 127.0.0.1:50052)"},
+      {"indicator", "ADDR",
+       "indicator server address (default: $ECOPLAN_INDICATOR_ADDRESS, else 127.0.0.1:50053)"},
       {"timeout", "DURATION", "deadline of each call, e.g. 30s, 2m (default 30s)"},
       {"output", "FORMAT",
        "table (default) or json: the response messages in the protobuf "
@@ -294,6 +296,11 @@ int Cli::Run(const std::vector<std::string>& args, std::ostream& out, std::ostre
   const char* progress_env = std::getenv("ECOPLAN_PROGRESS_ADDRESS");
   env.options.progress_address = parsed.Value(
       "progress", progress_env != nullptr && *progress_env != '\0' ? progress_env : "127.0.0.1:50052");
+  const char* indicator_env = std::getenv("ECOPLAN_INDICATOR_ADDRESS");
+  env.options.indicator_address =
+      parsed.Value("indicator", indicator_env != nullptr && *indicator_env != '\0'
+                                    ? indicator_env
+                                    : "127.0.0.1:50053");
   if (auto timeout = parsed.Optional("timeout"); timeout.has_value()) {
     if (!absl::ParseDuration(*timeout, &env.options.timeout) ||
         env.options.timeout <= absl::ZeroDuration()) {

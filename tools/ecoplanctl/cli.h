@@ -71,6 +71,7 @@ class ParsedArgs {
 struct GlobalOptions {
   std::string registry_address;                // --registry
   std::string progress_address;                // --progress
+  std::string indicator_address;               // --indicator
   absl::Duration timeout = absl::Seconds(30);  // --timeout: deadline of each call
   OutputOptions output;                        // --output, --wide
   ConnectionOptions connection;  // --token, --token-file, --tls-*-file; see ResolveConnection
