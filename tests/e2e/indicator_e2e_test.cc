@@ -1,0 +1,218 @@
+// Runs the real registry_server, indicator_server and ecoplanctl binaries as
+// an operator would: import the shipped seed into the registry, let the
+// indicator service build the plan's indicators from the registry's events,
+// configure two demonstration stations, load the tests/data slice of the
+// Beijing PRSA data through `ecoplanctl indicator load`, and evaluate.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "tests/harness/process.h"
+
+namespace ecoplan::testing {
+namespace {
+
+const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
+const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
+const char* const kCtl = ECOPLAN_CTL_PATH;
+const char* const kSeed = ECOPLAN_SEED_PATH;
+const std::string kGucheng =
+    ECOPLAN_TEST_DATA_DIR "/PRSA_Data_Gucheng_20170101-20170121.csv";
+const std::string kDingling =
+    ECOPLAN_TEST_DATA_DIR "/PRSA_Data_Dingling_20170101-20170121.csv";
+
+class IndicatorE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    StartServer(kRegistryServer, "registry", {}, &registry_, &registry_address_);
+    StartServer(kIndicatorServer, "indicator", {"--registry_address=" + registry_address_},
+                &indicator_, &indicator_address_);
+  }
+
+  void TearDown() override {
+    for (Subprocess* server : {&indicator_, &registry_}) {
+      if (!server->running()) continue;
+      server->Signal(SIGTERM);
+      if (!server->Wait(absl::Seconds(30)).ok()) server->Signal(SIGKILL);
+    }
+  }
+
+  // Starts `binary` on a free loopback port in development mode, with its data
+  // in the temp dir.
+  void StartServer(const char* binary, const std::string& name,
+                   std::vector<std::string> extra, Subprocess* server, std::string* address) {
+    const std::string port_file = dir_.Sub(name + ".port");
+    const std::string log = dir_.Sub(name + ".log");
+    std::vector<std::string> argv{binary,
+                                  "--host=127.0.0.1",
+                                  "--port=0",
+                                  "--port_file=" + port_file,
+                                  "--db_path=" + dir_.Sub(name + "-db"),
+                                  "--backup_dir=" + dir_.Sub(name + "-backups"),
+                                  "--insecure_development_mode"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    ASSERT_OK_AND_ASSIGN(*server, Subprocess::Start(argv, log));
+    absl::StatusOr<int> port = WaitForPortFile(port_file, absl::Seconds(30));
+    ASSERT_TRUE(port.ok()) << port.status() << "\n" << ReadFile(log).value_or("");
+    *address = absl::StrCat("127.0.0.1:", *port);
+  }
+
+  CommandResult Ctl(std::vector<std::string> args) {
+    std::vector<std::string> argv{kCtl, "--registry=" + registry_address_,
+                                  "--indicator=" + indicator_address_};
+    argv.insert(argv.end(), args.begin(), args.end());
+    absl::StatusOr<CommandResult> result = RunCommand(argv, absl::Seconds(120));
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.value_or(CommandResult{});
+  }
+
+  // The plan's indicators once the indicator service has built them from the
+  // registry's PlanImported event (polled, up to 60 s).
+  nlohmann::json WaitForIndicators() {
+    const absl::Time deadline = absl::Now() + absl::Seconds(60);
+    CommandResult last;
+    while (absl::Now() < deadline) {
+      last = Ctl({"--output", "json", "indicator", "list"});
+      if (last.exit_code == 0) {
+        nlohmann::json list = nlohmann::json::parse(last.stdout_text);
+        if (list.contains("indicators") && !list["indicators"].empty()) return list;
+      }
+      absl::SleepFor(absl::Milliseconds(200));
+    }
+    ADD_FAILURE() << "no indicators after 60 s: " << last.stdout_text << last.stderr_text
+                  << "\n" << ReadFile(dir_.Sub("indicator.log")).value_or("");
+    return nlohmann::json::object();
+  }
+
+  common::TempDir dir_;
+  Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  std::string registry_address_;
+  std::string indicator_address_;
+};
+
+const nlohmann::json* FindIndicator(const nlohmann::json& list, const std::string& id) {
+  for (const nlohmann::json& i : list["indicators"]) {
+    const std::string name = i.value("name", "");
+    if (name.size() >= id.size() + 1 && name.compare(name.size() - id.size() - 1, std::string::npos,
+                                                     "/" + id) == 0) {
+      return &i;
+    }
+  }
+  return nullptr;
+}
+
+TEST_F(IndicatorE2eTest, BuildsThePlansIndicatorsLoadsStationDataAndEvaluates) {
+  CommandResult imported = Ctl({"plan", "import", kSeed});
+  ASSERT_EQ(imported.exit_code, 0) << imported.stderr_text;
+
+  // Annex 4 (the district's row), annex 5 (each town's row), measure texts.
+  const nlohmann::json list = WaitForIndicators();
+  const nlohmann::json* district = FindIndicator(list, "a4-pm25");
+  ASSERT_NE(district, nullptr) << list.dump(1);
+  EXPECT_EQ((*district)["targetValue"].get<double>(), 27);
+  EXPECT_EQ((*district)["origin"], "ORIGIN_ANNEX_4");
+  const nlohmann::json* town = FindIndicator(list, "a5-清水镇-pm25");
+  ASSERT_NE(town, nullptr);
+  EXPECT_EQ((*town)["targetValue"].get<double>(), 19);
+  EXPECT_EQ((*town)["scopeName"], "清水镇");
+  // A target read from a measure text: 新增绿色汽修企业不少于2家 (measure a1-t7-m5).
+  const nlohmann::json* garages = FindIndicator(list, "m-a1-t7-m5-1");
+  ASSERT_NE(garages, nullptr);
+  EXPECT_EQ((*garages)["origin"], "ORIGIN_MEASURE_TEXT");
+  EXPECT_EQ((*garages)["targetValue"].get<double>(), 2);
+  EXPECT_EQ((*garages)["comparator"], "COMPARATOR_AT_LEAST");
+  EXPECT_EQ((*garages)["unit"], "家");
+
+  // The same through the table output of list and show.
+  CommandResult shown = Ctl({"indicator", "show", "a5-清水镇-pm25"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.stderr_text;
+  EXPECT_NE(shown.stdout_text.find("≤ 19"), std::string::npos) << shown.stdout_text;
+
+  // Two demonstration stations (Beijing sites standing in for Mentougou towns).
+  CommandResult set1 = Ctl({"indicator", "stations", "set", "Gucheng", "--town", "永定镇",
+                            "--name", "古城", "--demonstration"});
+  ASSERT_EQ(set1.exit_code, 0) << set1.stderr_text;
+  CommandResult set2 = Ctl({"indicator", "stations", "set", "Dingling", "--town", "清水镇",
+                            "--name", "定陵", "--not-district", "--demonstration"});
+  ASSERT_EQ(set2.exit_code, 0) << set2.stderr_text;
+  CommandResult stations = Ctl({"indicator", "stations", "list"});
+  EXPECT_NE(stations.stdout_text.find("2 stations"), std::string::npos) << stations.stdout_text;
+
+  CommandResult loaded =
+      Ctl({"--output", "json", "indicator", "load", kGucheng, kDingling, "--chunk", "2000"});
+  ASSERT_EQ(loaded.exit_code, 0) << loaded.stderr_text;
+  const nlohmann::json first = nlohmann::json::parse(loaded.stdout_text);
+  const int64_t accepted = std::stoll(first.value("acceptedCount", "0"));
+  EXPECT_GT(accepted, 5000);
+  EXPECT_FALSE(first.contains("rejectedCount")) << loaded.stdout_text;
+
+  // Loading the same files again doubles nothing: every reading is unchanged.
+  CommandResult again =
+      Ctl({"--output", "json", "indicator", "load", kGucheng, kDingling, "--chunk", "2000"});
+  ASSERT_EQ(again.exit_code, 0) << again.stderr_text;
+  const nlohmann::json second = nlohmann::json::parse(again.stdout_text);
+  EXPECT_EQ(std::stoll(second.value("unchangedCount", "0")), accepted) << again.stdout_text;
+  EXPECT_FALSE(second.contains("acceptedCount")) << again.stdout_text;
+  EXPECT_FALSE(second.contains("replacedCount")) << again.stdout_text;
+
+  // A 2017 day is judged by the standard in force then, HJ 633-2012.
+  CommandResult daily = Ctl({"--output", "json", "indicator", "daily", "2017-01-02", "--area",
+                             "stations/Gucheng"});
+  ASSERT_EQ(daily.exit_code, 0) << daily.stderr_text;
+  const nlohmann::json days = nlohmann::json::parse(daily.stdout_text);
+  ASSERT_EQ(days["days"].size(), 1u) << daily.stdout_text;
+  EXPECT_EQ(days["days"][0]["standard"], "HJ 633-2012");
+  EXPECT_GT(days["days"][0]["aqi"].get<int>(), 200);  // a heavy-pollution January day
+  CommandResult daily_table = Ctl({"indicator", "daily", "2017-01-02", "--area", "towns/永定镇"});
+  ASSERT_EQ(daily_table.exit_code, 0) << daily_table.stderr_text;
+  EXPECT_NE(daily_table.stdout_text.find("HJ 633-2012"), std::string::npos)
+      << daily_table.stdout_text;
+
+  // Evaluations: one indicator, then the whole plan.
+  CommandResult evaluated = Ctl({"indicator", "evaluate", "a4-pm25", "--as-of", "2026-04-30"});
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.stderr_text;
+  EXPECT_NE(evaluated.stdout_text.find("≤ 27"), std::string::npos) << evaluated.stdout_text;
+  EXPECT_NE(evaluated.stdout_text.find("Status"), std::string::npos);
+  CommandResult plan = Ctl({"indicator", "plan", "--as-of", "2026-04-30"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.stderr_text;
+  EXPECT_NE(plan.stdout_text.find("a5-清水镇-pm25"), std::string::npos) << plan.stdout_text;
+  EXPECT_NE(plan.stdout_text.find("Town ranking"), std::string::npos) << plan.stdout_text;
+  CommandResult plan_json = Ctl({"--output", "json", "indicator", "plan", "--as-of", "2026-04-30"});
+  ASSERT_EQ(plan_json.exit_code, 0) << plan_json.stderr_text;
+  const nlohmann::json evaluation = nlohmann::json::parse(plan_json.stdout_text);
+  EXPECT_EQ(evaluation["evaluations"].size(), list["indicators"].size());
+
+  // A re-sync on demand: 不超过4% in measure a1-t10-m1's text is read and
+  // checked against annex 4's 扬尘负荷差等级道路比例 (4), which it restates.
+  CommandResult synced = Ctl({"--output", "json", "indicator", "sync"});
+  ASSERT_EQ(synced.exit_code, 0) << synced.stderr_text;
+  const nlohmann::json report = nlohmann::json::parse(synced.stdout_text)["report"];
+  bool dust_roads = false;
+  for (const nlohmann::json& check : report["crossChecks"]) {
+    if (check.value("measureText", "").find("不超过4%") == std::string::npos) continue;
+    dust_roads = true;
+    EXPECT_TRUE(check.value("agrees", false)) << check.dump();
+    const nlohmann::json* annex = FindIndicator(list, check["indicator"].get<std::string>().substr(
+                                                          check["indicator"].get<std::string>().rfind('/') + 1));
+    ASSERT_NE(annex, nullptr);
+    EXPECT_EQ((*annex)["targetValue"].get<double>(), 4);
+    EXPECT_EQ((*annex)["comparator"], "COMPARATOR_AT_MOST");
+  }
+  EXPECT_TRUE(dust_roads) << synced.stdout_text;
+  CommandResult synced_table = Ctl({"indicator", "sync"});
+  ASSERT_EQ(synced_table.exit_code, 0) << synced_table.stderr_text;
+  EXPECT_NE(synced_table.stdout_text.find("Changed by this sync"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ecoplan::testing
