@@ -225,10 +225,10 @@ absl::StatusOr<LoadedState> RocksDbNotificationStore::Load() {
     return absl::OkStatus();
   }));
   ECOPLAN_RETURN_IF_ERROR(load("p/", [&](const std::string& key, absl::string_view) -> absl::Status {
-    const size_t slash = key.rfind('/');
-    if (slash == std::string::npos) return absl::DataLossError("bad pending key");
-    const std::string sub = key.substr(0, slash);
-    const uint64_t n = common::DecodeUint64(key.substr(slash + 1)).value_or(0);
+    // "<subscription>/<8 bytes>": the number's bytes may include '/'.
+    if (key.size() < 10 || key[key.size() - 9] != '/') return absl::DataLossError("bad pending key");
+    const std::string sub = key.substr(0, key.size() - 9);
+    const uint64_t n = common::DecodeUint64(key.substr(key.size() - 8)).value_or(0);
     ECOPLAN_ASSIGN_OR_RETURN(std::string v, db_->Get(kCf, DeliveryKey(sub, n)));
     ECOPLAN_ASSIGN_OR_RETURN(Delivery d, FromJson<Delivery>(v, key));
     state.pending_deliveries.push_back(std::move(d));

@@ -1,0 +1,260 @@
+// notification_benchmark: end-to-end delay from an event committed upstream
+// (the registry's Event.commit_time of a MeasureUpdated) to the notifications
+// it causes arriving (a) on the notification service's gRPC stream and (b) at
+// a local webhook receiver, plus webhook deliveries per second to N
+// subscribers. Statistics with the load generator's LoadStats (tools/loadgen).
+//
+//   registry_server --port=0 --port_file=r.port --db_path=/tmp/b/r --insecure_development_mode &
+//   notification_server --port=0 --port_file=n.port --db_path=/tmp/b/n --insecure_development_mode
+//       --registry_address=127.0.0.1:$(cat r.port) --rate_limit_per_second=0 &
+//   notification_benchmark --registry=127.0.0.1:$(cat r.port) --notification=127.0.0.1:$(cat n.port)
+//       --import_plan=seeds/mentougou_2026_beautiful_mentougou_action_plan.txt --subscribers=1 --updates=200
+//   notification_benchmark … --subscribers=100 --updates=20
+
+#include <grpcpp/grpcpp.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "ecoplan/notification/v1/notification_service.grpc.pb.h"
+#include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "tools/loadgen/load_stats.h"
+
+ABSL_FLAG(std::string, registry, "127.0.0.1:50051", "Registry (host:port)");
+ABSL_FLAG(std::string, notification, "127.0.0.1:50054", "Notification service (host:port)");
+ABSL_FLAG(int, subscribers, 1, "Webhook subscriptions to the local receiver");
+ABSL_FLAG(int, updates, 100, "MeasureUpdated events caused upstream (deadline corrections)");
+ABSL_FLAG(absl::Duration, gap, absl::Milliseconds(20), "Pause between upstream updates");
+ABSL_FLAG(std::string, import_plan, "", "If set: import this plan document into the registry first");
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(120), "Give up waiting after this long");
+
+namespace {
+
+namespace rv1 = ::ecoplan::registry::v1;
+namespace nv1 = ::ecoplan::notification::v1;
+using ecoplan::loadgen::LoadStats;
+
+const char kSecret[] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+int64_t SequenceOf(const std::string& event_ref) {
+  const size_t hash = event_ref.rfind('#');
+  return hash == std::string::npos ? -1 : std::stoll(event_ref.substr(hash + 1));
+}
+
+absl::Time FromTs(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+std::unique_ptr<grpc::ClientContext> Context() {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  return ctx;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  const int subscribers = absl::GetFlag(FLAGS_subscribers);
+  auto registry = rv1::RegistryService::NewStub(
+      grpc::CreateChannel(absl::GetFlag(FLAGS_registry), grpc::InsecureChannelCredentials()));
+  auto notification = nv1::NotificationService::NewStub(
+      grpc::CreateChannel(absl::GetFlag(FLAGS_notification), grpc::InsecureChannelCredentials()));
+
+  absl::Mutex mu;
+  std::map<int64_t, absl::Time> committed;   // registry sequence → commit time
+  std::vector<std::pair<int64_t, absl::Time>> webhook_arrivals;  // (upstream seq, time)
+  std::vector<std::pair<int64_t, absl::Time>> stream_arrivals;
+  std::atomic<int64_t> webhook_count{0};
+  absl::Time first_webhook = absl::InfiniteFuture(), last_webhook = absl::InfinitePast();
+
+  httplib::Server receiver;
+  receiver.Post("/hook", [&](const httplib::Request& req, httplib::Response& res) {
+    const absl::Time now = absl::Now();
+    int64_t seq = -1;
+    try {
+      nlohmann::json body = nlohmann::json::parse(req.body);
+      seq = SequenceOf(body["data"]["reason"].value("event", std::string()));
+    } catch (...) {
+    }
+    absl::MutexLock lock(&mu);
+    webhook_arrivals.emplace_back(seq, now);
+    first_webhook = std::min(first_webhook, now);
+    last_webhook = std::max(last_webhook, now);
+    ++webhook_count;
+    res.status = 204;
+  });
+  const int receiver_port = receiver.bind_to_any_port("127.0.0.1");
+  std::thread receiver_thread([&] { receiver.listen_after_bind(); });
+
+  std::vector<std::string> subscriptions;
+  for (int i = 0; i < subscribers; ++i) {
+    nv1::CreateSubscriptionRequest request;
+    request.mutable_subscription()->set_url(absl::StrCat("http://127.0.0.1:", receiver_port, "/hook"));
+    request.mutable_subscription()->add_kinds(nv1::NOTIFICATION_KIND_MEASURE_DEADLINE_CHANGED);
+    request.set_secret(kSecret);
+    nv1::CreateSubscriptionResponse response;
+    grpc::Status s = notification->CreateSubscription(Context().get(), request, &response);
+    if (!s.ok()) {
+      std::fprintf(stderr, "CreateSubscription: %s\n", s.error_message().c_str());
+      return 1;
+    }
+    subscriptions.push_back(response.subscription().name());
+  }
+
+  // The registry's commits, and the notification stream, both from "now".
+  grpc::ClientContext registry_watch, stream_watch;
+  std::thread registry_thread([&] {
+    rv1::WatchEventsRequest request;
+    request.set_after_sequence(0);
+    auto reader = registry->WatchEvents(&registry_watch, request);
+    rv1::WatchEventsResponse r;
+    while (reader->Read(&r)) {
+      absl::MutexLock lock(&mu);
+      committed[static_cast<int64_t>(r.event().sequence())] = FromTs(r.event().commit_time());
+    }
+    (void)reader->Finish();
+  });
+  // Start the stream after the newest existing event: find it first.
+  uint64_t stream_after = 0;
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    nv1::WatchEventsRequest request;
+    auto reader = notification->WatchEvents(&ctx, request);
+    nv1::WatchEventsResponse r;
+    while (reader->Read(&r)) stream_after = r.event().sequence();
+    (void)reader->Finish();
+  }
+  std::thread stream_thread([&] {
+    nv1::StreamNotificationsRequest request;
+    request.set_after_sequence(stream_after);
+    auto reader = notification->StreamNotifications(&stream_watch, request);
+    nv1::StreamNotificationsResponse r;
+    while (reader->Read(&r)) {
+      const absl::Time now = absl::Now();
+      nv1::NotificationCreated created;
+      if (!r.event().payload().UnpackTo(&created)) continue;
+      if (created.notification().kind() != nv1::NOTIFICATION_KIND_MEASURE_DEADLINE_CHANGED) continue;
+      absl::MutexLock lock(&mu);
+      stream_arrivals.emplace_back(SequenceOf(created.notification().reason().event()), now);
+    }
+    (void)reader->Finish();
+  });
+
+  if (!absl::GetFlag(FLAGS_import_plan).empty()) {
+    std::ifstream in(absl::GetFlag(FLAGS_import_plan));
+    std::stringstream text;
+    text << in.rdbuf();
+    rv1::ImportPlanRequest request;
+    request.set_document_text(text.str());
+    rv1::ImportPlanResponse response;
+    grpc::Status s = registry->ImportPlan(Context().get(), request, &response);
+    if (!s.ok()) {
+      std::fprintf(stderr, "ImportPlan: %s\n", s.error_message().c_str());
+      return 1;
+    }
+  }
+  // Upstream load: deadline corrections of one measure, alternating.
+  rv1::ListPlansResponse plans;
+  if (!registry->ListPlans(Context().get(), rv1::ListPlansRequest(), &plans).ok() || plans.plans().empty()) {
+    std::fprintf(stderr, "no plan in the registry: import one first\n");
+    return 1;
+  }
+  rv1::ListMeasuresRequest list;
+  list.set_parent(plans.plans(0).name());
+  list.set_page_size(1);
+  rv1::ListMeasuresResponse measures;
+  if (!registry->ListMeasures(Context().get(), list, &measures).ok() || measures.measures().empty()) {
+    std::fprintf(stderr, "no measure\n");
+    return 1;
+  }
+  rv1::Measure measure = measures.measures(0);
+  const int updates = absl::GetFlag(FLAGS_updates);
+  const absl::Time load_start = absl::Now();
+  for (int i = 0; i < updates; ++i) {
+    rv1::UpdateMeasureRequest request;
+    *request.mutable_measure() = measure;
+    request.mutable_measure()->mutable_deadline()->set_raw(i % 2 == 0 ? "11月底前" : "10月底前");
+    request.mutable_update_mask()->add_paths("deadline");
+    request.set_etag(measure.etag());
+    request.set_reason("benchmark");
+    rv1::UpdateMeasureResponse response;
+    grpc::Status s = registry->UpdateMeasure(Context().get(), request, &response);
+    if (!s.ok()) {
+      std::fprintf(stderr, "UpdateMeasure: %s\n", s.error_message().c_str());
+      return 1;
+    }
+    measure = response.measure();
+    absl::SleepFor(absl::GetFlag(FLAGS_gap));
+  }
+  const int owners = measure.lead_organizations_size() + measure.responsible_organizations_size();
+  // Each update notifies every owner (groups expand); wait until the stream count settles.
+  const absl::Time deadline = absl::Now() + absl::GetFlag(FLAGS_timeout);
+  size_t stream_seen = 0;
+  absl::Time settled_since = absl::Now();
+  while (absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(200));
+    size_t now_seen;
+    int64_t hooks;
+    {
+      absl::MutexLock lock(&mu);
+      now_seen = stream_arrivals.size();
+      hooks = webhook_count.load();
+    }
+    if (now_seen != stream_seen) {
+      stream_seen = now_seen;
+      settled_since = absl::Now();
+    }
+    if (stream_seen > 0 && hooks >= static_cast<int64_t>(stream_seen) * subscribers &&
+        absl::Now() - settled_since > absl::Seconds(1)) {
+      break;
+    }
+  }
+  registry_watch.TryCancel();
+  stream_watch.TryCancel();
+  registry_thread.join();
+  stream_thread.join();
+  receiver.stop();
+  receiver_thread.join();
+
+  LoadStats stream_stats, webhook_stats;
+  absl::MutexLock lock(&mu);
+  for (const auto& [seq, t] : stream_arrivals) {
+    auto c = committed.find(seq);
+    if (c != committed.end()) stream_stats.Record(t - c->second, "OK");
+  }
+  for (const auto& [seq, t] : webhook_arrivals) {
+    auto c = committed.find(seq);
+    if (c != committed.end()) webhook_stats.Record(t - c->second, "OK");
+  }
+  const absl::Duration delivery_span = last_webhook - first_webhook;
+  std::printf("upstream events: %d (measure %s, %d owner refs), notifications on the stream: %zu\n",
+              updates, measure.name().c_str(), owners, stream_arrivals.size());
+  std::printf("%s\n", stream_stats.ToText("commit→stream", absl::GetFlag(FLAGS_notification), 1,
+                                          absl::Now() - load_start).c_str());
+  std::printf("%s\n", webhook_stats.ToText("commit→webhook", absl::GetFlag(FLAGS_notification),
+                                           subscribers, absl::Now() - load_start).c_str());
+  std::printf("webhook deliveries: %lld to %d subscribers in %.3f s = %.0f deliveries/s\n",
+              static_cast<long long>(webhook_count.load()), subscribers,
+              absl::ToDoubleSeconds(delivery_span),
+              delivery_span > absl::ZeroDuration()
+                  ? static_cast<double>(webhook_count.load()) / absl::ToDoubleSeconds(delivery_span)
+                  : 0.0);
+  return 0;
+}
