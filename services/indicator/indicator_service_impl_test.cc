@@ -9,6 +9,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/auth/token_minter.h"
+#include "common/auth/token_verifier.h"
 #include "common/server/run_server.h"
 #include "services/indicator/indicator_policy.h"
 #include "common/testing/status_matchers.h"
@@ -231,6 +233,88 @@ TEST_F(IndicatorServiceImplTest, EvaluationStoresAStatusChangeWithItsEventAndEta
   get.set_name("bad");
   EXPECT_EQ(stub_->GetIndicator(Ctx().get(), get, &got).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// The same service behind a verifier of HS256 tokens, without development mode.
+TEST_F(IndicatorServiceImplTest, RefusesCallersThePolicyDoesNotAllowAndRecordsTheTokenSubject) {
+  const std::string secret(32, 's');
+  common::TokenVerifierOptions options;
+  options.key = secret;
+  options.issuer = "ecoplan-local";
+  options.audience = "ecoplan";
+  std::unique_ptr<common::TokenVerifier> verifier = *common::TokenVerifier::Create(options, &clock_);
+  common::CallAuthenticator auth(common::CallAuthenticatorOptions{}, verifier.get(),
+                                 &IndicatorPolicy(), nullptr, nullptr, common::Logger("test"));
+  IndicatorServiceImpl secured(evaluator_.get(), &hub_, &auth, nullptr);
+  common::ServerOptions so;
+  so.host = "127.0.0.1";
+  std::unique_ptr<common::RunningServer> server = *common::RunningServer::Start(so, {&secured});
+  std::unique_ptr<v1::IndicatorService::Stub> stub =
+      v1::IndicatorService::NewStub(server->InProcessChannel());
+  auto token = [&](common::Role role, const std::string& subject) {
+    common::TokenClaims claims;
+    claims.subject = subject;
+    claims.organization_id = "o-1";
+    claims.role = role;
+    claims.issuer = "ecoplan-local";
+    claims.audience = "ecoplan";
+    claims.issued_at = clock_.Now();
+    claims.expires_at = clock_.Now() + absl::Hours(1);
+    return *common::MintToken(common::TokenAlgorithm::kHs256, secret, claims);
+  };
+  auto as = [&](const std::string& bearer) {
+    std::unique_ptr<grpc::ClientContext> c = Ctx();
+    if (!bearer.empty()) c->AddMetadata("authorization", "Bearer " + bearer);
+    return c;
+  };
+  const std::string viewer = token(common::Role::kViewer, "command.center");
+  const std::string admin = token(common::Role::kAdministrator, "li.admin");
+
+  v1::ListStationsResponse stations;
+  EXPECT_EQ(stub->ListStations(as("").get(), {}, &stations).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(stub->ListStations(as(viewer).get(), {}, &stations).ok());
+
+  v1::UpsertStationRequest upsert;
+  upsert.mutable_station()->set_name("stations/Gucheng");
+  v1::UpsertStationResponse upserted;
+  EXPECT_EQ(stub->UpsertStation(as(viewer).get(), upsert, &upserted).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(stub->UpsertStation(as(admin).get(), upsert, &upserted).ok());
+
+  for (const std::string& bearer : {std::string(), viewer}) {
+    auto ctx = as(bearer);
+    v1::IngestObservationsResponse resp;
+    auto writer = stub->IngestObservations(ctx.get(), &resp);
+    writer->WritesDone();
+    EXPECT_EQ(writer->Finish().error_code(), bearer.empty() ? grpc::StatusCode::UNAUTHENTICATED
+                                                            : grpc::StatusCode::PERMISSION_DENIED);
+  }
+  {
+    auto ctx = as("");
+    v1::WatchEventsRequest watch;
+    auto reader = stub->WatchEvents(ctx.get(), watch);
+    v1::WatchEventsResponse event;
+    EXPECT_FALSE(reader->Read(&event));
+    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  }
+
+  v1::CreateIndicatorRequest create;
+  create.set_parent("plans/p");
+  create.set_indicator_id("m-x");
+  create.mutable_indicator()->set_display_name("x");
+  create.set_reason("test");
+  v1::CreateIndicatorResponse created;
+  EXPECT_EQ(stub->CreateIndicator(as(viewer).get(), create, &created).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(stub->CreateIndicator(as(admin).get(), create, &created).ok());
+  v1::ListIndicatorRevisionsRequest list;
+  list.set_name("plans/p/indicators/m-x");
+  v1::ListIndicatorRevisionsResponse revisions;
+  ASSERT_TRUE(stub->ListIndicatorRevisions(as(viewer).get(), list, &revisions).ok());
+  ASSERT_EQ(revisions.revisions_size(), 1);
+  EXPECT_EQ(revisions.revisions(0).actor(), "li.admin");
+  server.reset();
 }
 
 }  // namespace

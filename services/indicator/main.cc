@@ -4,19 +4,14 @@
 // indicators from the registry's events, until SIGTERM or SIGINT.
 
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include <grpcpp/grpcpp.h>
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "common/admin/admin_policy.h"
 #include "common/admin/admin_service_impl.h"
 #include "common/auth/server_security.h"
@@ -24,8 +19,10 @@
 #include "common/concurrency/serial_executor.h"
 #include "common/events/event_follower.h"
 #include "common/events/watch_events_reactor.h"
+#include "common/config/env.h"
 #include "common/log/log.h"
 #include "common/server/run_server.h"
+#include "common/server/server_flags.h"
 #include "common/storage/rocksdb_db.h"
 #include "common/time/clock.h"
 #include "services/indicator/config.h"
@@ -35,34 +32,11 @@
 #include "services/indicator/registry_plan_follower.h"
 #include "services/indicator/storage/rocksdb_indicator_store.h"
 
-namespace {
+using ::ecoplan::common::EnvIntOr;
+using ::ecoplan::common::EnvOr;
 
-std::string EnvOr(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? value : fallback;
-}
-
-int EnvIntOr(const char* name, int fallback) {
-  int value = 0;
-  const char* text = std::getenv(name);
-  return text != nullptr && absl::SimpleAtoi(text, &value) ? value : fallback;
-}
-
-bool EnvBoolOr(const char* name, bool fallback) {
-  const char* text = std::getenv(name);
-  if (text == nullptr || *text == '\0') return fallback;
-  const std::string value = absl::AsciiStrToLower(text);
-  return value == "1" || value == "true" || value == "yes";
-}
-
-}  // namespace
-
-ABSL_FLAG(std::string, host, EnvOr("ECOPLAN_HOST", "127.0.0.1"),
-          "Address to listen on (env ECOPLAN_HOST); 0.0.0.0 in containers");
 ABSL_FLAG(int, port, EnvIntOr("ECOPLAN_INDICATOR_PORT", 50053),
           "gRPC port (env ECOPLAN_INDICATOR_PORT); 0 picks a free port");
-ABSL_FLAG(int, metrics_port, EnvIntOr("ECOPLAN_METRICS_PORT", 0),
-          "HTTP port of /metrics (env ECOPLAN_METRICS_PORT); 0 disables it");
 ABSL_FLAG(std::string, db_path, EnvOr("ECOPLAN_DB_PATH", "var/indicator"),
           "RocksDB directory (env ECOPLAN_DB_PATH)");
 ABSL_FLAG(std::string, backup_dir, EnvOr("ECOPLAN_BACKUP_DIR", ""),
@@ -71,48 +45,12 @@ ABSL_FLAG(std::string, backup_dir, EnvOr("ECOPLAN_BACKUP_DIR", ""),
 ABSL_FLAG(std::string, registry_address, EnvOr("ECOPLAN_REGISTRY_ADDRESS", "127.0.0.1:50051"),
           "Address of the registry whose events this service follows (env "
           "ECOPLAN_REGISTRY_ADDRESS)");
-ABSL_FLAG(int, max_message_bytes, 8 << 20, "Largest request or response, in bytes");
-ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
-          "How long in-flight calls may run on after SIGTERM");
 ABSL_FLAG(absl::Duration, registry_max_backoff, absl::Seconds(10),
           "Longest wait between reconnection attempts to the registry");
-ABSL_FLAG(std::string, port_file, "",
-          "If set, the bound gRPC port is written to this file once serving (for scripts and tests)");
 
-// Security (docs/SECURITY.md): IndicatorService's RPCs follow IndicatorPolicy(),
-// the AdminService AdminPolicy(). The HS256 secret itself may also come from
-// the environment variable ECOPLAN_AUTH_HS256_SECRET (never a flag: flags show in ps).
-ABSL_FLAG(std::string, auth_hs256_secret_file, EnvOr("ECOPLAN_AUTH_HS256_SECRET_FILE", ""),
-          "File holding the HS256 token secret, >= 32 bytes (env ECOPLAN_AUTH_HS256_SECRET_FILE)");
-ABSL_FLAG(std::string, auth_public_key_file, EnvOr("ECOPLAN_AUTH_PUBLIC_KEY_FILE", ""),
-          "PEM public key of the identity provider, for RS256/ES256 tokens "
-          "(env ECOPLAN_AUTH_PUBLIC_KEY_FILE)");
-ABSL_FLAG(std::string, auth_algorithm, EnvOr("ECOPLAN_AUTH_ALGORITHM", ""),
-          "Token algorithm: HS256 (default with a secret), RS256 or ES256 "
-          "(env ECOPLAN_AUTH_ALGORITHM)");
-ABSL_FLAG(std::string, auth_issuer, EnvOr("ECOPLAN_AUTH_ISSUER", "ecoplan-local"),
-          "Required token issuer, claim iss (env ECOPLAN_AUTH_ISSUER)");
-ABSL_FLAG(std::string, auth_audience, EnvOr("ECOPLAN_AUTH_AUDIENCE", "ecoplan"),
-          "Required token audience, claim aud (env ECOPLAN_AUTH_AUDIENCE)");
-ABSL_FLAG(absl::Duration, auth_clock_skew, absl::Seconds(60),
-          "Tolerated clock difference on exp/nbf/iat, at most 5m");
-ABSL_FLAG(std::string, tls_cert_file, EnvOr("ECOPLAN_TLS_CERT_FILE", ""),
-          "PEM server certificate chain; with --tls_key_file turns TLS on "
-          "(env ECOPLAN_TLS_CERT_FILE)");
-ABSL_FLAG(std::string, tls_key_file, EnvOr("ECOPLAN_TLS_KEY_FILE", ""),
-          "PEM server private key (env ECOPLAN_TLS_KEY_FILE)");
-ABSL_FLAG(std::string, tls_client_ca_file, EnvOr("ECOPLAN_TLS_CLIENT_CA_FILE", ""),
-          "PEM CA for client certificates: requires and verifies them, mutual TLS "
-          "(env ECOPLAN_TLS_CLIENT_CA_FILE)");
-ABSL_FLAG(std::string, tls_client_service_names, EnvOr("ECOPLAN_TLS_CLIENT_SERVICE_NAMES", ""),
-          "Comma-separated client-certificate common names accepted as service principals "
-          "(env ECOPLAN_TLS_CLIENT_SERVICE_NAMES)");
-ABSL_FLAG(double, rate_limit_per_second, 50,
-          "Calls per second per caller, sustained; 0 disables the limit");
-ABSL_FLAG(double, rate_limit_burst, 100, "Calls a caller may make at once");
-ABSL_FLAG(bool, insecure_development_mode, EnvBoolOr("ECOPLAN_INSECURE_DEVELOPMENT_MODE", false),
-          "LOCAL RUNS ONLY: accept callers without credentials as the administrator "
-          "\"development\" (env ECOPLAN_INSECURE_DEVELOPMENT_MODE)");
+// The flags every server shares (--host, --metrics_port, --port_file, security
+// …) are in common/server/server_flags.cc; IndicatorService's RPCs follow
+// IndicatorPolicy(), the AdminService AdminPolicy() (docs/SECURITY.md).
 
 int main(int argc, char** argv) {
   namespace indicator = ::ecoplan::indicator;
@@ -122,18 +60,19 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("ecoplan indicator evaluation server");
   absl::ParseCommandLine(argc, argv);
   common::Logger log("indicator");
+  const common::CommonServerFlags shared = common::ReadCommonServerFlags();
 
   indicator::IndicatorConfig config;
-  config.host = absl::GetFlag(FLAGS_host);
+  config.host = shared.host;
   config.port = absl::GetFlag(FLAGS_port);
-  config.metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  config.metrics_port = shared.metrics_port;
   config.db_path = absl::GetFlag(FLAGS_db_path);
   config.backup_dir = absl::GetFlag(FLAGS_backup_dir);
   config.registry_address = absl::GetFlag(FLAGS_registry_address);
-  config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
-  config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  config.max_message_bytes = shared.max_message_bytes;
+  config.shutdown_grace = shared.shutdown_grace;
   config.registry_max_backoff = absl::GetFlag(FLAGS_registry_max_backoff);
-  config.port_file = absl::GetFlag(FLAGS_port_file);
+  config.port_file = shared.port_file;
   if (absl::Status valid = config.Validate(); !valid.ok()) {
     log.Error("invalid configuration", {{"error", std::string(valid.message())}});
     return 2;
@@ -149,22 +88,7 @@ int main(int argc, char** argv) {
 
   common::RealClock clock;
   common::MetricsRegistry metrics;
-  common::ServerSecurityConfig security;
-  security.auth_hs256_secret_file = absl::GetFlag(FLAGS_auth_hs256_secret_file);
-  security.auth_hs256_secret = EnvOr("ECOPLAN_AUTH_HS256_SECRET", "");
-  security.auth_public_key_file = absl::GetFlag(FLAGS_auth_public_key_file);
-  security.auth_algorithm = absl::GetFlag(FLAGS_auth_algorithm);
-  security.auth_issuer = absl::GetFlag(FLAGS_auth_issuer);
-  security.auth_audience = absl::GetFlag(FLAGS_auth_audience);
-  security.auth_clock_skew = absl::GetFlag(FLAGS_auth_clock_skew);
-  security.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
-  security.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
-  security.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
-  security.tls_client_service_names = absl::StrSplit(
-      absl::GetFlag(FLAGS_tls_client_service_names), ',', absl::SkipWhitespace());
-  security.rate_limit_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
-  security.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
-  security.insecure_development_mode = absl::GetFlag(FLAGS_insecure_development_mode);
+  const common::ServerSecurityConfig& security = shared.security;
   if (absl::Status valid = security.Validate(); !valid.ok()) {
     log.Error("invalid configuration", {{"error", std::string(valid.message())}});
     return 2;
@@ -249,9 +173,10 @@ int main(int argc, char** argv) {
   }
   const int port = (*server)->port();
   if (!config.port_file.empty()) {
-    const std::string tmp = config.port_file + ".tmp";
-    std::ofstream(tmp) << port << "\n";
-    std::filesystem::rename(tmp, config.port_file);
+    if (absl::Status written = common::WritePortFile(config.port_file, port); !written.ok()) {
+      log.Error("cannot write the port file", {{"error", std::string(written.message())}});
+      return 1;
+    }
   }
   log.Info("serving", {{"address", absl::StrCat(config.host, ":", port)},
                        {"registry_cursor", follower.cursor()}});
