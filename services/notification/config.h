@@ -20,6 +20,8 @@ struct NotificationConfig {
   std::string port_file;                   // --port_file
   std::string registry_address;            // --registry_address; empty = do not follow
   std::string progress_address;            // --progress_address; empty = do not follow
+  std::string indicator_address;           // --indicator_address; empty = do not follow
+  std::string backup_dir = "var/notification-backups";  // --backup_dir; empty disables backups
   // Webhooks: networks (CIDR, comma-separated) and host names a URL may point at.
   std::string webhook_allowed_networks = "127.0.0.0/8,::1/128";
   std::string webhook_allowed_hosts;       // empty = any host resolving inside the networks

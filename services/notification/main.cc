@@ -22,6 +22,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/admin/admin_policy.h"
+#include "common/admin/admin_service_impl.h"
+#include "common/admin/backup_manager.h"
 #include "common/auth/server_security.h"
 #include "common/concurrency/serial_executor.h"
 #include "common/events/watch_events_reactor.h"
@@ -85,6 +88,10 @@ ABSL_FLAG(std::string, registry_address, EnvOr("ECOPLAN_REGISTRY_ADDRESS", ""),
           "host:port of the registry whose events are followed (env ECOPLAN_REGISTRY_ADDRESS); empty = none");
 ABSL_FLAG(std::string, progress_address, EnvOr("ECOPLAN_PROGRESS_ADDRESS", ""),
           "host:port of the progress service whose events are followed (env ECOPLAN_PROGRESS_ADDRESS); empty = none");
+ABSL_FLAG(std::string, indicator_address, EnvOr("ECOPLAN_INDICATOR_ADDRESS", ""),
+          "host:port of the indicator service whose events are followed (env ECOPLAN_INDICATOR_ADDRESS); empty = none");
+ABSL_FLAG(std::string, backup_dir, EnvOr("ECOPLAN_BACKUP_DIR", "var/notification-backups"),
+          "Where AdminService.CreateBackup writes checkpoints (env ECOPLAN_BACKUP_DIR); empty disables backups");
 ABSL_FLAG(std::string, webhook_allowed_networks, EnvOr("ECOPLAN_WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128"),
           "CIDR networks webhook URLs may resolve to, comma-separated (env ECOPLAN_WEBHOOK_ALLOWED_NETWORKS)");
 ABSL_FLAG(std::string, webhook_allowed_hosts, EnvOr("ECOPLAN_WEBHOOK_ALLOWED_HOSTS", ""),
@@ -137,6 +144,8 @@ int main(int argc, char** argv) {
   config.port_file = absl::GetFlag(FLAGS_port_file);
   config.registry_address = absl::GetFlag(FLAGS_registry_address);
   config.progress_address = absl::GetFlag(FLAGS_progress_address);
+  config.indicator_address = absl::GetFlag(FLAGS_indicator_address);
+  config.backup_dir = absl::GetFlag(FLAGS_backup_dir);
   config.webhook_allowed_networks = absl::GetFlag(FLAGS_webhook_allowed_networks);
   config.webhook_allowed_hosts = absl::GetFlag(FLAGS_webhook_allowed_hosts);
   config.webhook_timeout = absl::GetFlag(FLAGS_webhook_timeout);
@@ -259,6 +268,12 @@ int main(int argc, char** argv) {
         grpc::CreateChannel(config.progress_address, grpc::InsecureChannelCredentials()),
         upstream_options, log));
   }
+  if (!config.indicator_address.empty()) {
+    followers.push_back(notification::UpstreamFollower::ForIndicator(
+        db->get(), &store, &notifier,
+        grpc::CreateChannel(config.indicator_address, grpc::InsecureChannelCredentials()),
+        upstream_options, log));
+  }
   for (auto& f : followers) {
     if (absl::Status started = f->Start(); !started.ok()) {
       log.Error("cannot start follower", {{"error", started.ToString()}});
@@ -291,6 +306,11 @@ int main(int argc, char** argv) {
   common::WatchEventsHub watch_hub;
   notification::NotificationServiceImpl service(&notifier, &writer, db->get(), &watch_hub,
                                                 security_pieces->authenticator.get());
+  common::BackupManager backups(db->get(), config.backup_dir, &real_clock);
+  std::unique_ptr<common::CallAuthenticator> admin_auth =
+      common::AdminAuthenticator(*security_pieces, &metrics, log);
+  common::AdminServiceImpl admin(&backups, "ecoplan.notification.v1.NotificationService",
+                                 admin_auth.get());
   common::ServerOptions server_options;
   server_options.host = config.host;
   server_options.port = config.port;
@@ -301,7 +321,7 @@ int main(int argc, char** argv) {
   server_options.service_name = "notification";
   server_options.metrics = &metrics;
   absl::StatusOr<std::unique_ptr<common::RunningServer>> server = common::RunningServer::Start(
-      server_options, {&service}, security_pieces->credentials);
+      server_options, {&service, &admin}, security_pieces->credentials);
   if (!server.ok()) {
     log.Error("cannot start server", {{"error", server.status().ToString()}});
     return 1;

@@ -198,6 +198,34 @@ absl::StatusOr<UpstreamInput> ProgressInput(const common::v1::Event& event) {
   return in;
 }
 
+absl::StatusOr<UpstreamInput> IndicatorInput(
+    const common::v1::Event& event,
+    const std::function<std::string(const std::string&, const std::string&)>& owner_id) {
+  UpstreamInput in;
+  in.event_ref = absl::StrCat(event.source(), "#", event.sequence());
+  if (event.type() != "ecoplan.indicator.v1.IndicatorStatusChanged") return in;
+  indicator::v1::IndicatorStatusChanged p;
+  if (!Unpack(event, &p)) return absl::DataLossError("bad IndicatorStatusChanged payload");
+  if (p.status() == p.previous_status()) return in;
+  if (p.status() == indicator::v1::INDICATOR_STATUS_AT_RISK) {
+    in.indicator_kind = Kind::kIndicatorAtRisk;
+  } else if (p.status() == indicator::v1::INDICATOR_STATUS_OFF_TRACK) {
+    in.indicator_kind = Kind::kIndicatorOffTrack;
+  } else {
+    return in;
+  }
+  std::string indicator_id;
+  PlanAndId(p.indicator(), &in.plan_id, &indicator_id);
+  in.type = UpstreamInput::Type::kIndicatorStatus;
+  in.resource = p.indicator();
+  in.indicator_title = absl::StrCat(indicator_id, "：", p.reason());
+  for (const std::string& name : p.owners()) {
+    std::string id = owner_id(in.plan_id, name);
+    if (!id.empty()) in.indicator_owners.push_back(std::move(id));
+  }
+  return in;
+}
+
 UpstreamFollower::~UpstreamFollower() { Stop(); }
 
 absl::StatusOr<common::FollowEffect> UpstreamFollower::Handle(const UpstreamInput& input) {
@@ -294,6 +322,32 @@ std::unique_ptr<UpstreamFollower> UpstreamFollower::ForProgress(
           f->progress_stub_.get()),
       [self](const common::v1::Event& event) -> absl::StatusOr<common::FollowEffect> {
         ECOPLAN_ASSIGN_OR_RETURN(UpstreamInput input, ProgressInput(event));
+        return self->Handle(input);
+      });
+  return f;
+}
+
+std::unique_ptr<UpstreamFollower> UpstreamFollower::ForIndicator(
+    common::RocksDb* db, RocksDbNotificationStore* store, Notifier* notifier,
+    std::shared_ptr<grpc::Channel> channel, UpstreamOptions options, common::Logger log) {
+  std::unique_ptr<UpstreamFollower> f(new UpstreamFollower);
+  f->store_ = store;
+  f->notifier_ = notifier;
+  f->channel_ = channel;
+  f->indicator_stub_ = indicator::v1::IndicatorService::NewStub(channel);
+  UpstreamFollower* self = f.get();
+  f->follower_ = std::make_unique<common::EventFollower>(
+      db,
+      FollowerOptions("indicator", options, channel, log, &f->holding_,
+                      [self] { self->notifier_->FinishUpstream(*self->pending_, false); }),
+      common::MakeWatchEventsOpener<indicator::v1::WatchEventsRequest,
+                                    indicator::v1::WatchEventsResponse>(f->indicator_stub_.get()),
+      [self](const common::v1::Event& event) -> absl::StatusOr<common::FollowEffect> {
+        ECOPLAN_ASSIGN_OR_RETURN(
+            UpstreamInput input,
+            IndicatorInput(event, [self](const std::string& plan, const std::string& name) {
+              return self->notifier_->OrganizationIdByName(plan, name);
+            }));
         return self->Handle(input);
       });
   return f;

@@ -13,6 +13,7 @@
 #include "common/events/event_follower.h"
 #include "common/log/log.h"
 #include "ecoplan/common/v1/event.pb.h"
+#include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "services/notification/domain/notifier.h"
@@ -29,6 +30,11 @@ absl::StatusOr<UpstreamInput> RegistryInput(
     const std::function<absl::StatusOr<registry::v1::ExportPlanResponse>(const std::string& plan)>&
         export_plan);
 absl::StatusOr<UpstreamInput> ProgressInput(const common::v1::Event& event);
+// IndicatorStatusChanged to AT_RISK or OFF_TRACK; owners are canonical names,
+// resolved to ids with `owner_id` (names it cannot resolve are dropped).
+absl::StatusOr<UpstreamInput> IndicatorInput(
+    const common::v1::Event& event,
+    const std::function<std::string(const std::string& plan, const std::string& name)>& owner_id);
 
 struct UpstreamOptions {
   absl::Duration initial_backoff = absl::Milliseconds(100);
@@ -50,6 +56,11 @@ class UpstreamFollower {
                                                        Notifier* notifier,
                                                        std::shared_ptr<grpc::Channel> channel,
                                                        UpstreamOptions options, common::Logger log);
+  static std::unique_ptr<UpstreamFollower> ForIndicator(common::RocksDb* db,
+                                                        RocksDbNotificationStore* store,
+                                                        Notifier* notifier,
+                                                        std::shared_ptr<grpc::Channel> channel,
+                                                        UpstreamOptions options, common::Logger log);
   ~UpstreamFollower();
 
   absl::Status Start();
@@ -65,6 +76,7 @@ class UpstreamFollower {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<registry::v1::RegistryService::Stub> registry_stub_;
   std::unique_ptr<progress::v1::ProgressService::Stub> progress_stub_;
+  std::unique_ptr<indicator::v1::IndicatorService::Stub> indicator_stub_;
   std::unique_ptr<common::EventFollower> follower_;
   // True between a handled event and its commit outcome (same thread).
   bool holding_ = false;

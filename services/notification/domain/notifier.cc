@@ -1265,6 +1265,17 @@ absl::StatusOr<uint64_t> Notifier::AcknowledgeStream(const std::string& consumer
   return sequence;
 }
 
+std::string Notifier::OrganizationIdByName(const std::string& plan_id,
+                                           const std::string& name) const {
+  absl::MutexLock lock(&mu_);
+  auto plan = state_.plans.find(plan_id);
+  if (plan == state_.plans.end()) return "";
+  for (const auto& [id, display] : plan->second.organization_names) {
+    if (display == name) return id;
+  }
+  return "";
+}
+
 int64_t Notifier::created_count() const {
   absl::MutexLock lock(&mu_);
   return created_;

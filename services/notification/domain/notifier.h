@@ -189,6 +189,10 @@ class Notifier {
   uint64_t ConsumerPosition(const std::string& consumer) const;
   absl::StatusOr<uint64_t> AcknowledgeStream(const std::string& consumer, uint64_t sequence);
 
+  // The id of the organization called `name` (display name) in the plan's
+  // view; empty when unknown.
+  std::string OrganizationIdByName(const std::string& plan_id, const std::string& name) const;
+
   // Number of notifications created since start (metrics).
   int64_t created_count() const;
 
