@@ -10,6 +10,7 @@
 #include "tools/ecoplanctl/admin_commands.h"
 #include "tools/ecoplanctl/cli.h"
 #include "tools/ecoplanctl/indicator_commands.h"
+#include "tools/ecoplanctl/notification_commands.h"
 #include "tools/ecoplanctl/progress_commands.h"
 #include "tools/ecoplanctl/registry_commands.h"
 #include "tools/ecoplanctl/token_commands.h"
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   for (auto& group : ecoplan::ctl::TokenCommandGroups()) cli.AddGroup(std::move(group));
   for (auto& group : ecoplan::ctl::ProgressCommandGroups()) cli.AddGroup(std::move(group));
   for (auto& group : ecoplan::ctl::IndicatorCommandGroups()) cli.AddGroup(std::move(group));
+  for (auto& group : ecoplan::ctl::NotificationCommandGroups()) cli.AddGroup(std::move(group));
 
   const std::vector<std::string> args(argv + 1, argv + argc);
   return cli.Run(args, std::cout, std::cerr);

@@ -1,0 +1,251 @@
+#include "tools/ecoplanctl/notification_commands.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+#include "ecoplan/notification/v1/notification_service.grpc.pb.h"
+#include "tools/ecoplanctl/channel.h"
+#include "tools/ecoplanctl/output.h"
+#include "tools/ecoplanctl/table.h"
+
+namespace ecoplan::ctl {
+namespace {
+
+namespace nv1 = ::ecoplan::notification::v1;
+
+const FlagSpec kServerFlag = {"notification", "ADDRESS",
+                              "the notification server (host:port); default "
+                              "$ECOPLAN_NOTIFICATION_ADDRESS or 127.0.0.1:50054"};
+
+std::unique_ptr<nv1::NotificationService::Stub> StubFor(const CommandEnv& env, const ParsedArgs& args) {
+  const char* env_address = std::getenv("ECOPLAN_NOTIFICATION_ADDRESS");
+  const std::string fallback =
+      env_address != nullptr && *env_address != '\0' ? env_address : "127.0.0.1:50054";
+  return nv1::NotificationService::NewStub(
+      MakeChannel(args.Value("notification", fallback), env.options.connection));
+}
+
+void Deadline(const CommandEnv& env, grpc::ClientContext* context) {
+  context->set_deadline(absl::ToChronoTime(absl::Now() + env.options.timeout));
+}
+
+// "o-1" or "organizations/o-1" → "organizations/o-1".
+std::string Named(const std::string& value, absl::string_view collection) {
+  return absl::StartsWith(value, absl::StrCat(collection, "/")) ? value
+                                                                 : absl::StrCat(collection, "/", value);
+}
+
+std::string KindName(nv1::NotificationKind kind) {
+  return std::string(absl::StripPrefix(nv1::NotificationKind_Name(kind), "NOTIFICATION_KIND_"));
+}
+
+absl::Status Inbox(const CommandEnv& env, const ParsedArgs& args) {
+  nv1::ListNotificationsRequest request;
+  request.set_parent(Named(args.args()[0], "organizations"));
+  request.set_unread_only(args.Has("unread"));
+  ECOPLAN_ASSIGN_OR_RETURN(int page_size, args.Int("page-size", 50));
+  request.set_page_size(page_size);
+  request.set_page_token(args.Value("page-token"));
+  nv1::ListNotificationsResponse response;
+  grpc::ClientContext context;
+  Deadline(env, &context);
+  ECOPLAN_RETURN_IF_ERROR(
+      common::FromGrpcStatus(StubFor(env, args)->ListNotifications(&context, request, &response)));
+  if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
+  Table table({"NAME", "KIND", "SEVERITY", "CREATED", "READ", "ACK", "TITLE"});
+  for (const nv1::Notification& n : response.notifications()) {
+    const std::string severity(absl::StripPrefix(nv1::Severity_Name(n.severity()), "SEVERITY_"));
+    table.AddRow({n.name(), KindName(n.kind()), severity, FormatTimestamp(n.create_time()),
+                  n.has_read_time() ? "yes" : "", n.has_acknowledge_time() ? "yes" : "", n.title()});
+  }
+  table.Print(*env.out);
+  *env.out << response.notifications_size() << " shown, " << response.unread_count() << " unread\n";
+  if (!response.next_page_token().empty()) {
+    *env.out << "more: --page-token " << response.next_page_token() << "\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Mark(const CommandEnv& env, const ParsedArgs& args, bool acknowledge) {
+  const std::string name = Named(args.args()[0], "notifications");
+  grpc::ClientContext context;
+  Deadline(env, &context);
+  nv1::Notification n;
+  if (acknowledge) {
+    nv1::AcknowledgeNotificationRequest request;
+    request.set_name(name);
+    nv1::AcknowledgeNotificationResponse response;
+    ECOPLAN_RETURN_IF_ERROR(common::FromGrpcStatus(
+        StubFor(env, args)->AcknowledgeNotification(&context, request, &response)));
+    n = response.notification();
+  } else {
+    nv1::MarkNotificationReadRequest request;
+    request.set_name(name);
+    nv1::MarkNotificationReadResponse response;
+    ECOPLAN_RETURN_IF_ERROR(common::FromGrpcStatus(
+        StubFor(env, args)->MarkNotificationRead(&context, request, &response)));
+    n = response.notification();
+  }
+  if (env.options.output.format == OutputFormat::kJson) return PrintJson(n, *env.out);
+  PrintFields(*env.out, {{"Notification", n.name()},
+                         {"Kind", KindName(n.kind())},
+                         {"Title", n.title()},
+                         {"Resource", n.resource()},
+                         {"Why", n.reason().explanation()},
+                         {"Read", n.has_read_time() ? FormatTimestamp(n.read_time()) : ""},
+                         {"Acknowledged",
+                          n.has_acknowledge_time() ? FormatTimestamp(n.acknowledge_time()) : ""}});
+  return absl::OkStatus();
+}
+
+absl::Status Rules(const CommandEnv& env, const ParsedArgs& args) {
+  nv1::ListRulesResponse response;
+  grpc::ClientContext context;
+  Deadline(env, &context);
+  ECOPLAN_RETURN_IF_ERROR(common::FromGrpcStatus(
+      StubFor(env, args)->ListRules(&context, nv1::ListRulesRequest(), &response)));
+  if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
+  Table table({"RULE", "KIND", "ENABLED", "LEAD DAYS", "ESCALATE AFTER", "MUTED UNTIL", "ETAG"});
+  for (const nv1::Rule& r : response.rules()) {
+    std::string lead;
+    for (int d : r.lead_days()) lead += absl::StrCat(lead.empty() ? "" : ",", d);
+    table.AddRow({r.name(), KindName(r.kind()), r.enabled() ? "yes" : "no", lead,
+                  r.escalation_grace_working_days() > 0
+                      ? absl::StrCat(r.escalation_grace_working_days(), " working days")
+                      : "",
+                  r.has_muted_until() ? FormatTimestamp(r.muted_until()) : "", r.etag()});
+  }
+  table.Print(*env.out);
+  return absl::OkStatus();
+}
+
+absl::Status Subscriptions(const CommandEnv& env, const ParsedArgs& args) {
+  nv1::ListSubscriptionsResponse response;
+  grpc::ClientContext context;
+  Deadline(env, &context);
+  ECOPLAN_RETURN_IF_ERROR(common::FromGrpcStatus(
+      StubFor(env, args)->ListSubscriptions(&context, nv1::ListSubscriptionsRequest(), &response)));
+  if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
+  Table table({"SUBSCRIPTION", "STATE", "PENDING", "URL", "SECRET", "REASON"});
+  for (const nv1::Subscription& s : response.subscriptions()) {
+    const std::string state(absl::StripPrefix(nv1::SubscriptionState_Name(s.state()), "SUBSCRIPTION_STATE_"));
+    table.AddRow({s.name(), state, absl::StrCat(s.pending_deliveries()), s.url(),
+                  s.secrets_size() > 0 ? s.secrets(0).fingerprint() : "", s.state_reason()});
+  }
+  table.Print(*env.out);
+  return absl::OkStatus();
+}
+
+absl::Status Deliveries(const CommandEnv& env, const ParsedArgs& args) {
+  nv1::ListDeliveriesRequest request;
+  request.set_parent(Named(args.args()[0], "subscriptions"));
+  ECOPLAN_ASSIGN_OR_RETURN(int page_size, args.Int("page-size", 50));
+  request.set_page_size(page_size);
+  request.set_page_token(args.Value("page-token"));
+  nv1::ListDeliveriesResponse response;
+  grpc::ClientContext context;
+  Deadline(env, &context);
+  ECOPLAN_RETURN_IF_ERROR(
+      common::FromGrpcStatus(StubFor(env, args)->ListDeliveries(&context, request, &response)));
+  if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
+  Table table({"DELIVERY", "STATE", "ATTEMPTS", "LAST STATUS", "LAST ERROR", "WEBHOOK ID"});
+  for (const nv1::Delivery& d : response.deliveries()) {
+    const std::string state(absl::StripPrefix(nv1::DeliveryState_Name(d.state()), "DELIVERY_STATE_"));
+    const bool any = d.attempts_size() > 0;
+    table.AddRow({d.name(), state, absl::StrCat(d.attempt_count()),
+                  any ? absl::StrCat(d.attempts(d.attempts_size() - 1).status_code()) : "",
+                  any ? d.attempts(d.attempts_size() - 1).error() : "", d.webhook_id()});
+  }
+  table.Print(*env.out);
+  if (!response.next_page_token().empty()) {
+    *env.out << "more: --page-token " << response.next_page_token() << "\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Replay(const CommandEnv& env, const ParsedArgs& args) {
+  nv1::ReplayDeliveryRequest request;
+  request.set_name(args.args()[0]);
+  nv1::ReplayDeliveryResponse response;
+  grpc::ClientContext context;
+  Deadline(env, &context);
+  ECOPLAN_RETURN_IF_ERROR(
+      common::FromGrpcStatus(StubFor(env, args)->ReplayDelivery(&context, request, &response)));
+  if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
+  *env.out << "queued " << response.delivery().name() << " (webhook-id "
+           << response.delivery().webhook_id() << ")\n";
+  return absl::OkStatus();
+}
+
+absl::Status Enable(const CommandEnv& env, const ParsedArgs& args) {
+  nv1::EnableSubscriptionRequest request;
+  request.set_name(Named(args.args()[0], "subscriptions"));
+  request.set_enabled(!args.Has("disable"));
+  nv1::EnableSubscriptionResponse response;
+  grpc::ClientContext context;
+  Deadline(env, &context);
+  ECOPLAN_RETURN_IF_ERROR(
+      common::FromGrpcStatus(StubFor(env, args)->EnableSubscription(&context, request, &response)));
+  if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
+  *env.out << response.subscription().name() << " "
+           << nv1::SubscriptionState_Name(response.subscription().state()) << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status RunSchedule(const CommandEnv& env, const ParsedArgs& args) {
+  nv1::RunScheduleResponse response;
+  grpc::ClientContext context;
+  Deadline(env, &context);
+  ECOPLAN_RETURN_IF_ERROR(common::FromGrpcStatus(
+      StubFor(env, args)->RunSchedule(&context, nv1::RunScheduleRequest(), &response)));
+  if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
+  *env.out << "created " << response.created() << " notifications\n";
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::vector<CommandGroup> NotificationCommandGroups() {
+  CommandGroup g;
+  g.name = "notify";
+  g.summary = "notifications: inboxes, rules, webhook subscriptions and deliveries";
+  const FlagSpec page_size = {"page-size", "N", "at most N per page (1..500)"};
+  const FlagSpec page_token = {"page-token", "TOKEN", "the next page, from a previous listing"};
+  g.commands.push_back({"inbox", "ORGANIZATION [--unread] [--page-size N] [--page-token T]",
+                        "an organization's notifications, newest first", 1, 1,
+                        {kServerFlag, {"unread", "", "only unread ones"}, page_size, page_token},
+                        Inbox});
+  g.commands.push_back({"read", "NOTIFICATION", "mark a notification read", 1, 1, {kServerFlag},
+                        [](const CommandEnv& env, const ParsedArgs& args) { return Mark(env, args, false); }});
+  g.commands.push_back({"ack", "NOTIFICATION",
+                        "acknowledge a notification (an overdue item stops escalating)", 1, 1,
+                        {kServerFlag},
+                        [](const CommandEnv& env, const ParsedArgs& args) { return Mark(env, args, true); }});
+  g.commands.push_back({"rules", "", "the notification rules", 0, 0, {kServerFlag}, Rules});
+  g.commands.push_back({"subscriptions", "", "webhook subscriptions (secrets as fingerprints)", 0, 0,
+                        {kServerFlag}, Subscriptions});
+  g.commands.push_back({"deliveries", "SUBSCRIPTION [--page-size N] [--page-token T]",
+                        "a subscription's deliveries and their last attempt", 1, 1,
+                        {kServerFlag, page_size, page_token}, Deliveries});
+  g.commands.push_back({"replay", "DELIVERY", "queue a delivery again (same webhook-id)", 1, 1,
+                        {kServerFlag}, Replay});
+  g.commands.push_back({"enable", "SUBSCRIPTION [--disable]",
+                        "re-enable a failing or disabled subscription (or disable it)", 1, 1,
+                        {kServerFlag, {"disable", "", "disable instead"}}, Enable});
+  g.commands.push_back({"run-schedule", "", "run the schedule now (administrators)", 0, 0,
+                        {kServerFlag}, RunSchedule});
+  g.notes =
+      "Names may be given with or without their collection: o-1a2b or organizations/o-1a2b,\n"
+      "n-000000000042 or notifications/n-000000000042.\n";
+  return {g};
+}
+
+}  // namespace ecoplan::ctl

@@ -1,0 +1,93 @@
+// ecoplanctl's notify commands against a real NotificationServiceImpl on an
+// in-memory store.
+
+#include "tools/ecoplanctl/notification_commands.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/concurrency/serial_executor.h"
+#include "common/events/watch_events_reactor.h"
+#include "common/server/run_server.h"
+#include "common/testing/status_matchers.h"
+#include "services/notification/notification_service_impl.h"
+#include "services/notification/testing/fake_notification_store.h"
+
+namespace ecoplan::ctl {
+namespace {
+
+class NotificationCommandsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    notifier_ = std::make_unique<notification::Notifier>(&store_, &clock_, nullptr);
+    ASSERT_OK(notifier_->Load());
+    notification::UpstreamInput in;
+    in.type = notification::UpstreamInput::Type::kPlanImported;
+    in.event_ref = "registry#1";
+    in.plan_id = "2026-p";
+    in.plan.plan_id = "2026-p";
+    in.plan.title = "计划";
+    in.plan.year = 2026;
+    in.plan.bureau_organization = "o-bureau";
+    absl::StatusOr<notification::Changes> changes = notifier_->BeginUpstream(in);
+    ASSERT_OK(changes.status());
+    ASSERT_OK(store_.Commit(*changes));
+    notifier_->FinishUpstream(*changes, true);
+    service_ = std::make_unique<notification::NotificationServiceImpl>(notifier_.get(), &writer_,
+                                                                       nullptr, &hub_, nullptr);
+    common::ServerOptions options;
+    options.host = "127.0.0.1";
+    ASSERT_OK_AND_ASSIGN(server_, common::RunningServer::Start(options, {service_.get()}));
+    cli_ = std::make_unique<Cli>("ecoplanctl", "127.0.0.1:1");
+    for (auto& group : NotificationCommandGroups()) cli_->AddGroup(std::move(group));
+  }
+
+  int Run(std::vector<std::string> args) {
+    out_.str("");
+    err_.str("");
+    args.push_back(absl::StrCat("--notification=127.0.0.1:", server_->port()));
+    return cli_->Run(args, out_, err_);
+  }
+
+  common::FakeClock clock_;
+  notification::FakeNotificationStore store_;
+  std::unique_ptr<notification::Notifier> notifier_;
+  common::SerialExecutor writer_;
+  common::WatchEventsHub hub_;
+  std::unique_ptr<notification::NotificationServiceImpl> service_;
+  std::unique_ptr<common::RunningServer> server_;
+  std::unique_ptr<Cli> cli_;
+  std::ostringstream out_, err_;
+};
+
+TEST_F(NotificationCommandsTest, InboxShowsTheOrganizationsNotifications) {
+  ASSERT_EQ(Run({"notify", "inbox", "o-bureau"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("PLAN_IMPORTED"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("1 unread"), std::string::npos) << out_.str();
+}
+
+TEST_F(NotificationCommandsTest, AckMarksTheNotification) {
+  ASSERT_EQ(Run({"notify", "ack", "n-000000000001"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("Acknowledged"), std::string::npos);
+  ASSERT_EQ(Run({"notify", "inbox", "o-bureau", "--unread"}), 0);
+  EXPECT_NE(out_.str().find("0 unread"), std::string::npos) << out_.str();
+}
+
+TEST_F(NotificationCommandsTest, RulesListsTheDefaults) {
+  ASSERT_EQ(Run({"notify", "rules"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("rules/report-overdue"), std::string::npos);
+  EXPECT_NE(out_.str().find("30,7"), std::string::npos);
+}
+
+TEST_F(NotificationCommandsTest, UnknownNotificationIsNotFound) {
+  EXPECT_EQ(Run({"notify", "read", "n-000000000099"}), 1);
+  EXPECT_NE(err_.str().find("NOT_FOUND"), std::string::npos) << err_.str();
+}
+
+}  // namespace
+}  // namespace ecoplan::ctl
