@@ -267,7 +267,9 @@ TEST_F(DelivererTest, SignedDeliveriesArriveInOrderThroughFailuresAnd429) {
 TEST_F(DelivererTest, TimeoutsAndHugeBodiesAreRecordedFailuresAndTheSubscriptionIsSuspended) {
   std::atomic<bool> slow{true};
   Receiver receiver([&](int n, httplib::Response& res) {
-    if (n % 2 == 1 && slow) {
+    if (!slow) {
+      res.status = 204;
+    } else if (n % 2 == 1) {
       std::this_thread::sleep_for(std::chrono::milliseconds(600));
       res.status = 200;
     } else {
@@ -298,8 +300,18 @@ TEST_F(DelivererTest, TimeoutsAndHugeBodiesAreRecordedFailuresAndTheSubscription
   }
   EXPECT_TRUE(saw_timeout);
   EXPECT_TRUE(saw_huge);
-  // The receiver recovers; re-enabling and replaying the failed delivery completes the set.
+  // The receiver recovers; re-enabling the subscription and replaying the
+  // failed delivery completes the set: both notifications arrive.
   slow = false;
+  ASSERT_OK(notifier_->EnableSubscription(sub, true));
+  ASSERT_OK_AND_ASSIGN(Delivery replay, notifier_->ReplayDelivery(sub, deliveries[0].number));
+  EXPECT_EQ(replay.webhook_id, deliveries[0].webhook_id);
+  ASSERT_TRUE(WaitFor([&] { return notifier_->PendingCount(sub) == 0; }));
+  std::set<std::string> succeeded;
+  for (const Delivery& d : Deliveries(sub)) {
+    if (d.state == DeliveryState::kSucceeded) succeeded.insert(d.webhook_id);
+  }
+  EXPECT_EQ(succeeded.size(), 2u);
 }
 
 TEST_F(DelivererTest, ADeadReceiverDoesNotSlowTheOthers) {
