@@ -174,7 +174,12 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
   }
   if (ytd.n == 0) {
     result.status = IndicatorStatus::kInsufficientData;
-    if (out != nullptr) out->status_reason = "no valid day in the period so far";
+    if (out != nullptr) {
+      // The evaluation's own status too, not only this caliber's: an indicator
+      // without data is "insufficient data", never "not evaluated".
+      out->status = IndicatorStatus::kInsufficientData;
+      out->status_reason = "no valid day in the period so far";
+    }
     return result;
   }
   // Remaining-days weight under the profile.

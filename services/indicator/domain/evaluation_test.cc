@@ -159,6 +159,18 @@ TEST_F(EvaluationTest, InsufficientDataWithFewDaysOrUnknownTarget) {
   EXPECT_FALSE(e.required_remaining_value.has_value());
 }
 
+TEST_F(EvaluationTest, NoDayInThePeriodYetIsInsufficientDataNotUnevaluated) {
+  // Readings exist, but all before the period (e.g. 2017 data, a 2026 target).
+  std::vector<DistrictDay> days = {Day(absl::CivilDay(2017, 1, 2), 300)};
+  const Evaluation e =
+      EvaluateAirQuality(Pm25(27), absl::CivilDay(2026, 4, 30), days, calibers_, rules_);
+  EXPECT_EQ(e.status, IndicatorStatus::kInsufficientData);
+  EXPECT_THAT(e.status_reason, HasSubstr("no valid day"));
+  EXPECT_EQ(e.observed_days, 0);
+  ASSERT_FALSE(e.calibers.empty());
+  EXPECT_EQ(e.calibers[0].status, IndicatorStatus::kInsufficientData);
+}
+
 TEST_F(EvaluationTest, ReportedCumulativeAndLatestValues) {
   Indicator fleets;
   fleets.id = "a4-t1-c3";
