@@ -62,6 +62,7 @@ for required in "$build_dir/services/registry/registry_server" "$build_dir/tools
 done
 
 declare -A used=()
+declare -A owner_cache=()
 for b in "${binaries[@]}"; do
   if ldd "$b" | grep -q 'not found'; then
     echo "runtime deps: $b has unresolved libraries:" >&2
@@ -69,7 +70,12 @@ for b in "${binaries[@]}"; do
     fail=1
   fi
   while read -r lib; do
-    if ! pkgs=$(owners "$lib"); then
+    # Each library is looked up once (dpkg -S is slow and the binaries share most of them).
+    if [ -z "${owner_cache[$lib]+set}" ]; then
+      owner_cache[$lib]=$(owners "$lib" || echo "?")
+    fi
+    pkgs=${owner_cache[$lib]}
+    if [ "$pkgs" = "?" ]; then
       echo "runtime deps: $b loads $lib, which no Debian package owns" >&2
       fail=1
       continue
