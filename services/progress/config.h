@@ -14,7 +14,7 @@ struct ProgressConfig {
   int port = 50052;                        // --port / ECOPLAN_PROGRESS_PORT; 0 picks a free port
   int metrics_port = 0;                    // --metrics_port / ECOPLAN_METRICS_PORT; 0 disables
   std::string db_path = "var/progress";    // --db_path / ECOPLAN_DB_PATH
-  std::string registry_address = "127.0.0.1:50051";  // --registry / ECOPLAN_REGISTRY_ADDRESS
+  std::string registry_address = "127.0.0.1:50051";  // --registry_address / ECOPLAN_REGISTRY_ADDRESS
   int max_message_bytes = 8 << 20;         // --max_message_bytes
   absl::Duration shutdown_grace = absl::Seconds(10);  // --shutdown_grace
   absl::Duration registry_max_backoff = absl::Seconds(10);  // --registry_max_backoff

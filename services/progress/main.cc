@@ -15,11 +15,15 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/admin/admin_policy.h"
+#include "common/admin/admin_service_impl.h"
 #include "common/concurrency/serial_executor.h"
+#include "common/config/env.h"
 #include "common/events/event_follower.h"
 #include "common/events/watch_events_reactor.h"
 #include "common/log/log.h"
 #include "common/server/run_server.h"
+#include "common/server/server_flags.h"
 #include "common/storage/rocksdb_db.h"
 #include "common/time/clock.h"
 #include "services/progress/config.h"
@@ -28,39 +32,23 @@
 #include "services/progress/registry_view_updater.h"
 #include "services/progress/storage/rocksdb_report_store.h"
 
-namespace {
+using ::ecoplan::common::EnvIntOr;
+using ::ecoplan::common::EnvOr;
 
-std::string EnvOr(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? value : fallback;
-}
-
-int EnvIntOr(const char* name, int fallback) {
-  int value = 0;
-  const char* text = std::getenv(name);
-  return text != nullptr && absl::SimpleAtoi(text, &value) ? value : fallback;
-}
-
-}  // namespace
-
-ABSL_FLAG(std::string, host, EnvOr("ECOPLAN_HOST", "127.0.0.1"),
-          "Address to listen on (env ECOPLAN_HOST); 0.0.0.0 in containers");
 ABSL_FLAG(int, port, EnvIntOr("ECOPLAN_PROGRESS_PORT", 50052),
           "gRPC port (env ECOPLAN_PROGRESS_PORT); 0 picks a free port");
-ABSL_FLAG(int, metrics_port, EnvIntOr("ECOPLAN_METRICS_PORT", 0),
-          "HTTP port of /metrics (env ECOPLAN_METRICS_PORT); 0 disables it");
 ABSL_FLAG(std::string, db_path, EnvOr("ECOPLAN_DB_PATH", "var/progress"),
           "RocksDB directory (env ECOPLAN_DB_PATH)");
-ABSL_FLAG(std::string, registry, EnvOr("ECOPLAN_REGISTRY_ADDRESS", "127.0.0.1:50051"),
+ABSL_FLAG(std::string, backup_dir, EnvOr("ECOPLAN_BACKUP_DIR", "var/progress-backups"),
+          "Where AdminService.CreateBackup writes checkpoints (env ECOPLAN_BACKUP_DIR); empty "
+          "disables backups");
+ABSL_FLAG(std::string, registry_address, EnvOr("ECOPLAN_REGISTRY_ADDRESS", "127.0.0.1:50051"),
           "Address of the registry whose events this service follows (env "
           "ECOPLAN_REGISTRY_ADDRESS)");
-ABSL_FLAG(int, max_message_bytes, 8 << 20, "Largest request or response, in bytes");
-ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
-          "How long in-flight calls may run on after SIGTERM");
 ABSL_FLAG(absl::Duration, registry_max_backoff, absl::Seconds(10),
           "Longest wait between reconnection attempts to the registry");
-ABSL_FLAG(std::string, port_file, "",
-          "If set, the bound gRPC port is written to this file once serving (for scripts and tests)");
+// The flags every server shares (--host, --metrics_port, security …) are in
+// common/server/server_flags.cc.
 
 int main(int argc, char** argv) {
   namespace progress = ::ecoplan::progress;
@@ -71,16 +59,18 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   common::Logger log("progress");
 
+  const common::CommonServerFlags shared = common::ReadCommonServerFlags();
   progress::ProgressConfig config;
-  config.host = absl::GetFlag(FLAGS_host);
+  config.host = shared.host;
   config.port = absl::GetFlag(FLAGS_port);
-  config.metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  config.metrics_port = shared.metrics_port;
   config.db_path = absl::GetFlag(FLAGS_db_path);
-  config.registry_address = absl::GetFlag(FLAGS_registry);
-  config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
-  config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  config.registry_address = absl::GetFlag(FLAGS_registry_address);
+  config.max_message_bytes = shared.max_message_bytes;
+  config.shutdown_grace = shared.shutdown_grace;
   config.registry_max_backoff = absl::GetFlag(FLAGS_registry_max_backoff);
-  config.port_file = absl::GetFlag(FLAGS_port_file);
+  config.port_file = shared.port_file;
+  const std::string backup_dir = absl::GetFlag(FLAGS_backup_dir);
   if (absl::Status valid = config.Validate(); !valid.ok()) {
     log.Error("invalid configuration", {{"error", std::string(valid.message())}});
     return 2;
@@ -89,11 +79,24 @@ int main(int argc, char** argv) {
                         {"port", config.port},
                         {"metrics_port", config.metrics_port},
                         {"db_path", config.db_path},
+                        {"backup_dir", backup_dir},
                         {"registry", config.registry_address},
                         {"max_message_bytes", config.max_message_bytes},
                         {"shutdown_grace", absl::FormatDuration(config.shutdown_grace)}});
 
+  shared.security.LogEffective(log);
+
   common::RealClock clock;
+  common::MetricsRegistry metrics;
+  // TODO(progress): authenticate ProgressService's own RPCs with a policy table
+  // (docs/SECURITY.md); today the security pieces guard the AdminService only.
+  absl::StatusOr<common::ServerSecurity> security =
+      common::BuildServerSecurity(shared.security, &common::AdminPolicy(), &clock, &metrics, log);
+  if (!security.ok()) {
+    log.Error("invalid security configuration",
+              {{"error", std::string(security.status().message())}});
+    return 2;
+  }
   common::RocksDbOptions db_options;
   db_options.path = config.db_path;
   db_options.column_families = progress::RocksDbReportStore::ColumnFamilies();
@@ -111,7 +114,8 @@ int main(int argc, char** argv) {
   // the follower's thread.
   std::shared_ptr<grpc::Channel> registry_channel =
       grpc::CreateChannel(config.registry_address, grpc::InsecureChannelCredentials());
-  std::unique_ptr<rv1::RegistryService::Stub> registry = rv1::RegistryService::NewStub(registry_channel);
+  std::unique_ptr<rv1::RegistryService::Stub> registry =
+      rv1::RegistryService::NewStub(registry_channel);
   progress::RegistryViewUpdater updater(&store, &plans, registry.get(), absl::Seconds(30), log);
   if (absl::Status loaded = updater.LoadStoredViews(); !loaded.ok()) {
     log.Error("cannot load the registry view", {{"error", loaded.ToString()}});
@@ -120,10 +124,9 @@ int main(int argc, char** argv) {
 
   common::SerialExecutor reader;      // scans for list and status queries
   common::SerialExecutor contention;  // writes that waited for another write to the same report
-  progress::ProgressRecorder recorder(&store, &plans, &clock,
-                                      [&contention](std::function<void()> fn) {
-                                        contention.Submit(std::move(fn));
-                                      });
+  progress::ProgressRecorder recorder(
+      &store, &plans, &clock,
+      [&contention](std::function<void()> fn) { contention.Submit(std::move(fn)); });
   if (absl::Status loaded = recorder.Load(); !loaded.ok()) {
     log.Error("cannot load calendars", {{"error", loaded.ToString()}});
     return 1;
@@ -151,6 +154,9 @@ int main(int argc, char** argv) {
 
   common::WatchEventsHub watch_hub;
   progress::ProgressServiceImpl service(&recorder, &reader, db->get(), &watch_hub);
+  common::BackupManager backups(db->get(), backup_dir, &clock);
+  common::AdminServiceImpl admin(&backups, "ecoplan.progress.v1.ProgressService",
+                                 security->authenticator.get());
 
   common::ServerOptions server_options;
   server_options.host = config.host;
@@ -160,17 +166,19 @@ int main(int argc, char** argv) {
   server_options.max_send_message_bytes = config.max_message_bytes;
   server_options.shutdown_grace = config.shutdown_grace;
   server_options.service_name = "progress";
+  server_options.metrics = &metrics;
   absl::StatusOr<std::unique_ptr<common::RunningServer>> server =
-      common::RunningServer::Start(server_options, {&service});
+      common::RunningServer::Start(server_options, {&service, &admin}, security->credentials);
   if (!server.ok()) {
     log.Error("cannot start server", {{"error", server.status().ToString()}});
     return 1;
   }
   const int port = (*server)->port();
   if (!config.port_file.empty()) {
-    const std::string tmp = config.port_file + ".tmp";
-    std::ofstream(tmp) << port << "\n";
-    std::filesystem::rename(tmp, config.port_file);
+    if (absl::Status written = common::WritePortFile(config.port_file, port); !written.ok()) {
+      log.Error("cannot write the port file", {{"error", std::string(written.message())}});
+      return 1;
+    }
   }
   log.Info("serving", {{"address", absl::StrCat(config.host, ":", port)},
                        {"registry_cursor", follower.cursor()}});

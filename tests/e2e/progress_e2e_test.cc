@@ -82,12 +82,12 @@ class ProgressE2eTest : public ::testing::Test {
  protected:
   void StartRegistry(int port = 0) {
     const std::string port_file = dir_.Sub(absl::StrCat("registry.port", ++starts_));
-    ASSERT_OK_AND_ASSIGN(registry_, Subprocess::Start({kRegistryServer, "--host=127.0.0.1",
-                                                       absl::StrCat("--port=", port),
-                                                       "--port_file=" + port_file,
-                                                       "--db_path=" + dir_.Sub("registry"),
-                                                       "--insecure_development_mode"},
-                                                      dir_.Sub("registry.log")));
+    ASSERT_OK_AND_ASSIGN(
+        registry_,
+        Subprocess::Start({kRegistryServer, "--host=127.0.0.1", absl::StrCat("--port=", port),
+                           "--port_file=" + port_file, "--db_path=" + dir_.Sub("registry"),
+                           "--insecure_development_mode"},
+                          dir_.Sub("registry.log")));
     ASSERT_OK_AND_ASSIGN(int bound, WaitForPortFile(port_file, absl::Seconds(30)));
     registry_address_ = absl::StrCat("127.0.0.1:", bound);
     registry_stub_ = rv1::RegistryService::NewStub(
@@ -121,11 +121,12 @@ class ProgressE2eTest : public ::testing::Test {
   void StartProgress(const std::string& registry_address) {
     const std::string port_file = dir_.Sub(absl::StrCat("progress.port", ++starts_));
     ASSERT_OK_AND_ASSIGN(
-        progress_, Subprocess::Start({kProgressServer, "--host=127.0.0.1", "--port=0",
-                                      "--port_file=" + port_file, "--db_path=" + dir_.Sub("progress"),
-                                      "--registry=" + registry_address,
-                                      "--registry_max_backoff=200ms"},
-                                     dir_.Sub("progress.log")));
+        progress_,
+        Subprocess::Start(
+            {kProgressServer, "--host=127.0.0.1", "--port=0", "--port_file=" + port_file,
+             "--db_path=" + dir_.Sub("progress"), "--registry_address=" + registry_address,
+             "--insecure_development_mode", "--registry_max_backoff=200ms"},
+            dir_.Sub("progress.log")));
     absl::StatusOr<int> port = WaitForPortFile(port_file, absl::Seconds(30));
     ASSERT_TRUE(port.ok()) << ReadFile(dir_.Sub("progress.log")).value_or("");
     progress_address_ = absl::StrCat("127.0.0.1:", *port);
@@ -258,10 +259,10 @@ TEST_F(ProgressE2eTest, ChecksOwnershipAgainstTheRegistryAndEnforcesAReassignmen
             grpc::StatusCode::NOT_FOUND);
 
   // Who has not reported for October: everyone but the first lead.
-  CommandResult ctl = RunCommand({kCtl, "--registry=" + registry_address_,
-                                  "--progress=" + progress_address_, "--output", "json", "report",
-                                  "status", "--period", "2026-10"})
-                          .value();
+  CommandResult ctl =
+      RunCommand({kCtl, "--registry=" + registry_address_, "--progress=" + progress_address_,
+                  "--output", "json", "report", "status", "--period", "2026-10"})
+          .value();
   ASSERT_EQ(ctl.exit_code, 0) << ctl.stderr_text;
   EXPECT_NE(ctl.stdout_text.find("SUBMISSION_STATE_LATE"), std::string::npos) << ctl.stdout_text;
   EXPECT_NE(ctl.stdout_text.find("SUBMISSION_STATE_MISSING"), std::string::npos);
@@ -317,14 +318,14 @@ TEST_F(ProgressE2eTest, AcknowledgedReportsAndEventsSurviveSigkillMidLoadWithout
   }
   constexpr int kClients = 8;
   std::mutex mu;
-  std::map<std::string, int> acked;              // report name → revision acknowledged
+  std::map<std::string, int> acked;               // report name → revision acknowledged
   std::vector<pv1::SubmitReportRequest> unknown;  // sent, no answer (in flight at the kill)
   std::atomic<size_t> next{0};
   std::vector<std::thread> clients;
   for (int c = 0; c < kClients; ++c) {
     clients.emplace_back([&, c] {
-      auto stub = pv1::ProgressService::NewStub(grpc::CreateCustomChannel(
-          progress_address_, grpc::InsecureChannelCredentials(), [c] {
+      auto stub = pv1::ProgressService::NewStub(
+          grpc::CreateCustomChannel(progress_address_, grpc::InsecureChannelCredentials(), [c] {
             grpc::ChannelArguments args;
             args.SetInt("ecoplan.client", c);  // one connection per client
             return args;
@@ -339,7 +340,8 @@ TEST_F(ProgressE2eTest, AcknowledgedReportsAndEventsSurviveSigkillMidLoadWithout
         for (const std::string& m : slots[i].measures) *request.add_entries() = Entry(m, 30);
         request.set_request_id(absl::StrCat("kill-", i));
         pv1::SubmitReportResponse response;
-        grpc::Status status = stub->SubmitReport(Context(absl::Seconds(10)).get(), request, &response);
+        grpc::Status status =
+            stub->SubmitReport(Context(absl::Seconds(10)).get(), request, &response);
         std::lock_guard<std::mutex> lock(mu);
         if (status.ok()) {
           acked[response.report().name()] = response.report().revision();
@@ -388,11 +390,12 @@ TEST_F(ProgressE2eTest, AcknowledgedReportsAndEventsSurviveSigkillMidLoadWithout
   pv1::ListReportsResponse listed;
   ASSERT_TRUE(progress_stub_->ListReports(Context().get(), list, &listed).ok());
   const int stored = listed.total_size();
-  EXPECT_EQ(stored, static_cast<int>(acked.size() + unknown.size()) -
-                        static_cast<int>(std::count_if(unknown.begin(), unknown.end(), [&](auto& r) {
-                          return acked.count(plan_ + "/reports/" + LastSegment(r.organization()) +
-                                             "_" + r.period()) > 0;
-                        })));
+  EXPECT_EQ(stored,
+            static_cast<int>(acked.size() + unknown.size()) -
+                static_cast<int>(std::count_if(unknown.begin(), unknown.end(), [&](auto& r) {
+                  return acked.count(plan_ + "/reports/" + LastSegment(r.organization()) + "_" +
+                                     r.period()) > 0;
+                })));
 
   // Exactly one ReportSubmitted event per stored report, every acknowledged one among them.
   auto ctx = Context(absl::Seconds(20));
