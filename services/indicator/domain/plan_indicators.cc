@@ -73,9 +73,10 @@ std::optional<Subject> AirQualitySubject(absl::string_view words) {
 }
 
 bool LabelIsToReduce(absl::string_view name) {
-  if (absl::StrContains(name, "降低") || absl::StrContains(name, "下降") ||
-      absl::StrContains(name, "减排") || absl::StrContains(name, "削减")) {
-    return false;
+  // A label naming the work done (noise 治理 projects, 整治, 修复) counts what
+  // must be achieved, even when its subject (噪声) is itself something to reduce.
+  for (absl::string_view work : {"降低", "下降", "减排", "削减", "治理", "整治", "修复"}) {
+    if (absl::StrContains(name, work)) return false;
   }
   return SubjectIsToReduce(name);
 }

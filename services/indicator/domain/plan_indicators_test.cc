@@ -134,6 +134,12 @@ TEST(PlanIndicatorsTest, ReadsTwoLevelHeadersAndLeavesUnderSingleColumnGroups) {
   ASSERT_NE(dust, nullptr);
   EXPECT_EQ(dust->comparator, Comparator::kAtMost);
   EXPECT_EQ(dust->target_value, 4);
+  // Noise 治理 columns count projects to complete: at least, though noise is to reduce.
+  const Indicator* commercial_noise = Find(built, "a4-t1-c9");
+  ASSERT_NE(commercial_noise, nullptr);
+  EXPECT_EQ(commercial_noise->display_name, "商业固定设备噪声治理");
+  EXPECT_EQ(commercial_noise->comparator, Comparator::kAtLeast);
+  EXPECT_EQ(commercial_noise->target_value, 1);
   const Indicator* rural = Find(built, "a4-t1-c14");
   ASSERT_NE(rural, nullptr);
   EXPECT_EQ(rural->display_name, "农村环境整治成效巩固");
