@@ -5,7 +5,8 @@
 # gracefully; running it again reuses the data.
 #
 #   ECOPLAN_DATA_DIR       data folder (default: var)
-#   ECOPLAN_REGISTRY_PORT  registry gRPC port (default: 50051)
+#   ECOPLAN_REGISTRY_PORT  registry gRPC port (default: 50051); progress, indicator and
+#                          notification listen on the next three ports (50052, 50053, 50054)
 #   ECOPLAN_RUN_ONCE=1     import, print the summary and stop (for scripted checks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,8 +17,12 @@ scripts/build.sh
 build_dir="${ECOPLAN_BUILD_DIR:-build}"
 data_dir="${ECOPLAN_DATA_DIR:-var}"
 registry_port="${ECOPLAN_REGISTRY_PORT:-50051}"
+progress_port=$((registry_port + 1))
+indicator_port=$((registry_port + 2))
+notification_port=$((registry_port + 3))
 mkdir -p "$data_dir/logs"
-ctl=("$root/$build_dir/tools/ecoplanctl/ecoplanctl" --registry "127.0.0.1:$registry_port")
+ctl=("$root/$build_dir/tools/ecoplanctl/ecoplanctl" --registry "127.0.0.1:$registry_port"
+     --progress "127.0.0.1:$progress_port" --indicator "127.0.0.1:$indicator_port")
 
 pids=()
 stop_all() {
@@ -55,9 +60,21 @@ start() {
 }
 
 # Development mode (docs/SECURITY.md): local callers need no token. Never in a deployment.
-start registry "$build_dir/services/registry/registry_server" \
-  --host=127.0.0.1 --port="$registry_port" --db_path="$data_dir/registry" \
-  --insecure_development_mode
+# The local run is a development setup: no tokens (--insecure_development_mode,
+# logged loudly by every service). The Kubernetes manifests keep it off.
+common_flags=(--host=127.0.0.1 --insecure_development_mode)
+start registry "$build_dir/services/registry/registry_server" "${common_flags[@]}" \
+  --port="$registry_port" --db_path="$data_dir/registry" --backup_dir="$data_dir/registry-backups"
+start progress "$build_dir/services/progress/progress_server" "${common_flags[@]}" \
+  --port="$progress_port" --db_path="$data_dir/progress" --backup_dir="$data_dir/progress-backups" \
+  --registry_address="127.0.0.1:$registry_port"
+start indicator "$build_dir/services/indicator/indicator_server" "${common_flags[@]}" \
+  --port="$indicator_port" --db_path="$data_dir/indicator" \
+  --backup_dir="$data_dir/indicator-backups" --registry_address="127.0.0.1:$registry_port"
+start notification "$build_dir/services/notification/notification_server" "${common_flags[@]}" \
+  --port="$notification_port" --db_path="$data_dir/notification" \
+  --backup_dir="$data_dir/notification-backups" --registry_address="127.0.0.1:$registry_port" \
+  --progress_address="127.0.0.1:$progress_port" --indicator_address="127.0.0.1:$indicator_port"
 
 for seed in seeds/*.txt; do
   echo
@@ -71,6 +88,21 @@ echo "== plans"
 echo
 echo "== featured (★) measures of the newest plan"
 "${ctl[@]}" measures list --featured
+
+# The other services build their view of the plan from the registry's events.
+for _ in $(seq 1 100); do
+  "${ctl[@]}" report status --period "$(date +%Y-%m)" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+echo
+echo "== this month's reporting status (progress)"
+"${ctl[@]}" report status --period "$(date +%Y-%m)" || true
+echo
+echo "== indicators built from the plan (indicator)"
+"${ctl[@]}" indicator list || true
+echo
+echo "== the bureau's inbox (notification)"
+"${ctl[@]}" notify inbox 区生态环境局 --notification "127.0.0.1:$notification_port" || true
 
 if [ "${ECOPLAN_RUN_ONCE:-0}" = "1" ]; then
   exit 0
