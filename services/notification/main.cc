@@ -29,7 +29,9 @@
 #include "common/concurrency/serial_executor.h"
 #include "common/events/watch_events_reactor.h"
 #include "common/log/log.h"
+#include "common/config/env.h"
 #include "common/server/run_server.h"
+#include "common/server/server_flags.h"
 #include "common/storage/rocksdb_db.h"
 #include "common/time/clock.h"
 #include "services/notification/config.h"
@@ -41,25 +43,11 @@
 #include "services/notification/storage/rocksdb_notification_store.h"
 #include "services/notification/upstream_followers.h"
 
+using ::ecoplan::common::EnvBoolOr;
+using ::ecoplan::common::EnvIntOr;
+using ::ecoplan::common::EnvOr;
+
 namespace {
-
-std::string EnvOr(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? value : fallback;
-}
-
-int EnvIntOr(const char* name, int fallback) {
-  int value = 0;
-  const char* text = std::getenv(name);
-  return text != nullptr && absl::SimpleAtoi(text, &value) ? value : fallback;
-}
-
-bool EnvBoolOr(const char* name, bool fallback) {
-  const char* text = std::getenv(name);
-  if (text == nullptr || *text == '\0') return fallback;
-  const std::string value = absl::AsciiStrToLower(text);
-  return value == "1" || value == "true" || value == "yes";
-}
 
 // The schedule's clock: wall time, or a demo clock that starts at a given
 // instant and runs `speed` times faster.
@@ -76,14 +64,9 @@ class DemoClock final : public ecoplan::common::Clock {
 
 }  // namespace
 
-ABSL_FLAG(std::string, host, EnvOr("ECOPLAN_HOST", "127.0.0.1"), "Address to listen on (env ECOPLAN_HOST)");
 ABSL_FLAG(int, port, EnvIntOr("ECOPLAN_NOTIFICATION_PORT", 50054),
           "gRPC port (env ECOPLAN_NOTIFICATION_PORT); 0 picks a free port");
-ABSL_FLAG(int, metrics_port, EnvIntOr("ECOPLAN_METRICS_PORT", 0), "HTTP port of /metrics; 0 disables it");
 ABSL_FLAG(std::string, db_path, EnvOr("ECOPLAN_DB_PATH", "var/notification"), "RocksDB directory (env ECOPLAN_DB_PATH)");
-ABSL_FLAG(int, max_message_bytes, 8 << 20, "Largest request or response, in bytes");
-ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10), "How long in-flight calls may run on after SIGTERM");
-ABSL_FLAG(std::string, port_file, "", "If set, the bound gRPC port is written to this file once serving");
 ABSL_FLAG(std::string, registry_address, EnvOr("ECOPLAN_REGISTRY_ADDRESS", ""),
           "host:port of the registry whose events are followed (env ECOPLAN_REGISTRY_ADDRESS); empty = none");
 ABSL_FLAG(std::string, progress_address, EnvOr("ECOPLAN_PROGRESS_ADDRESS", ""),
@@ -108,22 +91,6 @@ ABSL_FLAG(int, delivery_workers, 8, "Webhook worker threads shared by all subscr
 ABSL_FLAG(absl::Duration, schedule_interval, absl::Minutes(1), "Wall time between schedule runs");
 ABSL_FLAG(std::string, demo_clock_start, "", "Demo: the schedule's clock starts here (RFC 3339)");
 ABSL_FLAG(double, demo_clock_speed, 1, "Demo: the schedule's clock runs this many times faster (86400 = a day per second)");
-ABSL_FLAG(std::string, auth_hs256_secret_file, EnvOr("ECOPLAN_AUTH_HS256_SECRET_FILE", ""),
-          "File holding the HS256 token secret (env ECOPLAN_AUTH_HS256_SECRET_FILE)");
-ABSL_FLAG(std::string, auth_public_key_file, EnvOr("ECOPLAN_AUTH_PUBLIC_KEY_FILE", ""), "PEM public key for RS256/ES256 tokens");
-ABSL_FLAG(std::string, auth_algorithm, EnvOr("ECOPLAN_AUTH_ALGORITHM", ""), "HS256, RS256 or ES256");
-ABSL_FLAG(std::string, auth_issuer, EnvOr("ECOPLAN_AUTH_ISSUER", "ecoplan-local"), "Required token issuer");
-ABSL_FLAG(std::string, auth_audience, EnvOr("ECOPLAN_AUTH_AUDIENCE", "ecoplan"), "Required token audience");
-ABSL_FLAG(absl::Duration, auth_clock_skew, absl::Seconds(60), "Tolerated clock difference on exp/nbf/iat");
-ABSL_FLAG(std::string, tls_cert_file, EnvOr("ECOPLAN_TLS_CERT_FILE", ""), "PEM server certificate chain");
-ABSL_FLAG(std::string, tls_key_file, EnvOr("ECOPLAN_TLS_KEY_FILE", ""), "PEM server private key");
-ABSL_FLAG(std::string, tls_client_ca_file, EnvOr("ECOPLAN_TLS_CLIENT_CA_FILE", ""), "PEM CA for client certificates (mTLS)");
-ABSL_FLAG(std::string, tls_client_service_names, EnvOr("ECOPLAN_TLS_CLIENT_SERVICE_NAMES", ""),
-          "Client-certificate common names accepted as service principals");
-ABSL_FLAG(double, rate_limit_per_second, 50, "Calls per second per caller; 0 disables the limit");
-ABSL_FLAG(double, rate_limit_burst, 100, "Calls a caller may make at once");
-ABSL_FLAG(bool, insecure_development_mode, EnvBoolOr("ECOPLAN_INSECURE_DEVELOPMENT_MODE", false),
-          "LOCAL RUNS ONLY: accept callers without credentials as the administrator \"development\"");
 
 int main(int argc, char** argv) {
   namespace notification = ::ecoplan::notification;
@@ -135,13 +102,14 @@ int main(int argc, char** argv) {
   notification::CurlGlobalInit();
 
   notification::NotificationConfig config;
-  config.host = absl::GetFlag(FLAGS_host);
+  const common::CommonServerFlags shared = common::ReadCommonServerFlags();
+  config.host = shared.host;
   config.port = absl::GetFlag(FLAGS_port);
-  config.metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  config.metrics_port = shared.metrics_port;
   config.db_path = absl::GetFlag(FLAGS_db_path);
-  config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
-  config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
-  config.port_file = absl::GetFlag(FLAGS_port_file);
+  config.max_message_bytes = shared.max_message_bytes;
+  config.shutdown_grace = shared.shutdown_grace;
+  config.port_file = shared.port_file;
   config.registry_address = absl::GetFlag(FLAGS_registry_address);
   config.progress_address = absl::GetFlag(FLAGS_progress_address);
   config.indicator_address = absl::GetFlag(FLAGS_indicator_address);
@@ -160,22 +128,7 @@ int main(int argc, char** argv) {
   config.schedule_interval = absl::GetFlag(FLAGS_schedule_interval);
   config.demo_clock_start = absl::GetFlag(FLAGS_demo_clock_start);
   config.demo_clock_speed = absl::GetFlag(FLAGS_demo_clock_speed);
-  common::ServerSecurityConfig& security = config.security;
-  security.auth_hs256_secret_file = absl::GetFlag(FLAGS_auth_hs256_secret_file);
-  security.auth_hs256_secret = EnvOr("ECOPLAN_AUTH_HS256_SECRET", "");
-  security.auth_public_key_file = absl::GetFlag(FLAGS_auth_public_key_file);
-  security.auth_algorithm = absl::GetFlag(FLAGS_auth_algorithm);
-  security.auth_issuer = absl::GetFlag(FLAGS_auth_issuer);
-  security.auth_audience = absl::GetFlag(FLAGS_auth_audience);
-  security.auth_clock_skew = absl::GetFlag(FLAGS_auth_clock_skew);
-  security.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
-  security.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
-  security.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
-  security.tls_client_service_names = absl::StrSplit(
-      absl::GetFlag(FLAGS_tls_client_service_names), ',', absl::SkipWhitespace());
-  security.rate_limit_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
-  security.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
-  security.insecure_development_mode = absl::GetFlag(FLAGS_insecure_development_mode);
+  config.security = shared.security;
   if (absl::Status valid = config.Validate(); !valid.ok()) {
     log.Error("invalid configuration", {{"error", std::string(valid.message())}});
     return 2;
@@ -328,9 +281,10 @@ int main(int argc, char** argv) {
   }
   const int port = (*server)->port();
   if (!config.port_file.empty()) {
-    const std::string tmp = config.port_file + ".tmp";
-    std::ofstream(tmp) << port << "\n";
-    std::filesystem::rename(tmp, config.port_file);
+    if (absl::Status written = common::WritePortFile(config.port_file, port); !written.ok()) {
+      log.Error("cannot write the port file", {{"error", std::string(written.message())}});
+      return 1;
+    }
   }
   log.Info("serving", {{"address", absl::StrCat(config.host, ":", port)}});
 
