@@ -150,6 +150,8 @@ std::string FindDocumentNumber(absl::string_view t, size_t* pos = nullptr) {
     if (open == absl::string_view::npos) return "";
     from = open + 1;
     const size_t bw = std::string("〔").size();
+    // "〔" + 4 digits + "〕" must fit before the end (a truncated number is no number).
+    if (open + 2 * bw + 4 > t.size()) return "";
     absl::string_view year = t.substr(open + bw, 4);
     if (!AllAsciiDigits(year) || t.substr(open + bw + 4, bw) != "〕") continue;
     size_t q = open + 2 * bw + 4;

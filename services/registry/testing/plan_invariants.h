@@ -14,7 +14,13 @@
 namespace ecoplan::registry {
 
 inline absl::Status CheckParsedPlanInvariants(const ParsedPlan& parsed, absl::string_view text) {
-  const int lines = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1;
+  // Lines as the parser numbers them: LF, CRLF and a lone CR each end one.
+  int lines = 1;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) {
+      ++lines;
+    }
+  }
   if (parsed.plan.id.empty() || parsed.plan.year <= 0) {
     return absl::InternalError("plan without id or year");
   }
