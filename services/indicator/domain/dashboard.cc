@@ -13,11 +13,15 @@ namespace {
 
 using ReportKey = std::pair<std::string, std::string>;  // organization, measure
 
-// Latest report per (organization, measure) and the set of on-time periods.
+using PeriodKey = std::tuple<std::string, std::string, absl::CivilMonth>;
+
+// Latest report per (organization, measure), the on-time and the late entries,
+// and who reported on each measure.
 struct ReportIndex {
   std::map<ReportKey, const ProgressReport*> latest;
-  std::set<std::tuple<std::string, std::string, absl::CivilMonth>> on_time;
-  std::map<std::string, std::set<absl::CivilMonth>> org_on_time_periods;
+  std::set<PeriodKey> on_time;
+  std::set<PeriodKey> late;
+  std::map<std::string, std::set<std::string>> reporters;  // measure → organizations
 };
 
 ReportIndex Index(const std::vector<ProgressReport>& reports) {
@@ -25,17 +29,44 @@ ReportIndex Index(const std::vector<ProgressReport>& reports) {
   for (const ProgressReport& r : reports) {
     const ProgressReport*& latest = index.latest[{r.organization, r.measure_id}];
     if (latest == nullptr || latest->period <= r.period) latest = &r;
-    if (r.on_time) index.on_time.insert({r.organization, r.measure_id, r.period});
+    (r.on_time ? index.on_time : index.late).insert({r.organization, r.measure_id, r.period});
+    index.reporters[r.measure_id].insert(r.organization);
   }
   return index;
 }
 
-bool Completed(const ReportIndex& index, const MeasureInfo& m) {
+// A lead's latest report says completed (and the bureau did not return it).
+const ProgressReport* ReportedCompleted(const ReportIndex& index, const MeasureInfo& m) {
   for (const std::string& owner : m.owners) {
     auto it = index.latest.find({owner, m.id});
-    if (it != index.latest.end() && it->second->status == ReportedStatus::kCompleted) return true;
+    if (it != index.latest.end() && it->second->status == ReportedStatus::kCompleted &&
+        !it->second->returned) {
+      return it->second;
+    }
   }
-  return false;
+  return nullptr;
+}
+
+bool Completed(const ReportIndex& index, const MeasureInfo& m) {
+  return m.completion_confirmed || ReportedCompleted(index, m) != nullptr;
+}
+
+std::vector<OwnerProgress> ProgressOf(const ReportIndex& index, const MeasureInfo& m) {
+  std::vector<OwnerProgress> out;
+  auto add = [&](const std::string& org, bool lead) {
+    auto it = index.latest.find({org, m.id});
+    if (it == index.latest.end()) return;
+    const ProgressReport& r = *it->second;
+    out.push_back({org, lead, r.period, r.status, r.percent_done, r.on_time, r.returned});
+  };
+  for (const std::string& owner : m.owners) add(owner, true);
+  auto reporters = index.reporters.find(m.id);
+  if (reporters != index.reporters.end()) {
+    for (const std::string& org : reporters->second) {
+      if (std::find(m.owners.begin(), m.owners.end(), org) == m.owners.end()) add(org, false);
+    }
+  }
+  return out;
 }
 
 // Consecutive most recent due periods without an on-time report by `owner` for `m`.
@@ -51,7 +82,26 @@ int MissedAtEnd(const ReportIndex& index, const std::string& owner, const Measur
 
 std::string Day(absl::CivilDay d) { return absl::FormatCivilTime(d); }
 
+std::string DueText(const MeasureInfo& m) {
+  std::string out = absl::StrCat("due ", Day(*m.due));
+  if (m.original_due.has_value() && *m.original_due != *m.due) {
+    absl::StrAppend(&out, " (extended from ", Day(*m.original_due), ")");
+  }
+  return out;
+}
+
 }  // namespace
+
+const char* ReportedStatusName(ReportedStatus status) {
+  switch (status) {
+    case ReportedStatus::kNotStarted: return "not_started";
+    case ReportedStatus::kInProgress: return "in_progress";
+    case ReportedStatus::kCompleted: return "completed";
+    case ReportedStatus::kBlocked: return "blocked";
+    case ReportedStatus::kDelayed: return "delayed";
+  }
+  return "in_progress";
+}
 
 std::vector<absl::CivilMonth> DuePeriods(absl::CivilMonth first, int due_day,
                                          bool due_in_same_month, absl::CivilDay as_of) {
@@ -75,36 +125,67 @@ std::vector<MeasureLight> ColourMeasures(const std::vector<MeasureInfo>& measure
     MeasureLight light;
     light.measure_id = m.id;
     light.owners = m.owners;
+    light.progress = ProgressOf(index, m);
+    light.completion_confirmed = m.completion_confirmed;
+    light.due = m.due;
+    light.original_due = m.original_due;
     auto raise = [&](Colour c, std::string reason) {
       light.colour = std::max(light.colour, c);
       light.reasons.push_back(std::move(reason));
     };
-    if (Completed(index, m)) {
-      light.reasons.push_back("reported completed");
+    if (m.completion_confirmed) {
+      light.reasons.push_back("completion confirmed by the bureau");
+      out.push_back(std::move(light));
+      continue;
+    }
+    if (const ProgressReport* done = ReportedCompleted(index, m)) {
+      light.reasons.push_back(absl::StrCat("reported completed by ", done->organization, " for ",
+                                           absl::FormatCivilTime(done->period),
+                                           " (completion not yet confirmed by the bureau)"));
       out.push_back(std::move(light));
       continue;
     }
     if (m.due.has_value()) {
       if (as_of > *m.due) {
-        raise(Colour::kRed, absl::StrCat("due ", Day(*m.due), " passed, not reported completed"));
+        raise(Colour::kRed, absl::StrCat(DueText(m), " passed, not reported completed"));
       } else if (*m.due - as_of <= rules.yellow_days_before_due) {
-        raise(Colour::kYellow, absl::StrCat("due ", Day(*m.due), " in ", *m.due - as_of,
+        raise(Colour::kYellow, absl::StrCat(DueText(m), " in ", *m.due - as_of,
                                             " days, not reported completed"));
       }
     }
     for (const std::string& owner : m.owners) {
       const int missed = MissedAtEnd(index, owner, m, due_periods);
+      int late = 0;
+      for (size_t k = 0; k < static_cast<size_t>(missed); ++k) {
+        late += index.late.count({owner, m.id, due_periods[due_periods.size() - 1 - k]}) ? 1 : 0;
+      }
+      const std::string how =
+          late == 0 ? "no entry" : late == missed ? "reported late" : absl::StrCat(
+                                                                          late, " late, ",
+                                                                          missed - late,
+                                                                          " without entry");
       if (missed >= rules.red_missed_reports) {
         raise(Colour::kRed, absl::StrCat(owner, " missed the last ", missed,
-                                         " reporting periods (or reported late)"));
+                                         " reporting periods (", how, ")"));
       } else if (missed > 0) {
         raise(Colour::kYellow, absl::StrCat(owner, " missed the last reporting period ",
-                                            absl::FormatCivilTime(due_periods.back()),
-                                            " (or reported late)"));
+                                            absl::FormatCivilTime(due_periods.back()), " (",
+                                            how, ")"));
       }
       auto it = index.latest.find({owner, m.id});
-      if (it != index.latest.end() && it->second->status == ReportedStatus::kBlocked) {
-        raise(Colour::kYellow, absl::StrCat(owner, " reports the measure blocked"));
+      if (it != index.latest.end()) {
+        const ProgressReport& r = *it->second;
+        if (r.status == ReportedStatus::kBlocked) {
+          raise(Colour::kYellow, absl::StrCat(owner, " reports the measure blocked (",
+                                              absl::FormatCivilTime(r.period), ")"));
+        } else if (r.status == ReportedStatus::kDelayed) {
+          raise(Colour::kYellow, absl::StrCat(owner, " reports the measure delayed (",
+                                              absl::FormatCivilTime(r.period), ")"));
+        }
+        if (r.returned) {
+          raise(Colour::kYellow, absl::StrCat("the bureau returned ", owner, "'s report for ",
+                                              absl::FormatCivilTime(r.period)));
+        }
       }
     }
     if (light.reasons.empty()) light.reasons.push_back("on schedule");
@@ -121,7 +202,7 @@ std::vector<Scorecard> ScoreOrganizations(const std::vector<MeasureInfo>& measur
   const ReportIndex index = Index(reports);
   struct Counts {
     int led = 0, due = 0, due_completed = 0, overdue = 0;
-    int reports_due = 0, reports_on_time = 0;
+    int reports_due = 0, reports_on_time = 0, reports_late = 0;
     int indicators = 0, indicators_good = 0;
   };
   std::map<std::string, Counts> by_org;
@@ -138,6 +219,7 @@ std::vector<Scorecard> ScoreOrganizations(const std::vector<MeasureInfo>& measur
       for (absl::CivilMonth p : due_periods) {
         ++c.reports_due;
         if (index.on_time.count({owner, m.id, p})) ++c.reports_on_time;
+        if (index.late.count({owner, m.id, p})) ++c.reports_late;
       }
     }
   }
@@ -160,6 +242,10 @@ std::vector<Scorecard> ScoreOrganizations(const std::vector<MeasureInfo>& measur
     card.organization = org;
     card.measures_led = c.led;
     card.overdue_measures = c.overdue;
+    card.reports_due = c.reports_due;
+    card.reports_on_time = c.reports_on_time;
+    card.reports_late = c.reports_late;
+    card.reports_missing = c.reports_due - c.reports_on_time - c.reports_late;
     auto add = [&](const char* name, double weight, int num, int den, std::string detail) {
       ScoreComponent comp;
       comp.name = name;
@@ -169,7 +255,9 @@ std::vector<Scorecard> ScoreOrganizations(const std::vector<MeasureInfo>& measur
       card.components.push_back(std::move(comp));
     };
     add("on_time_reporting", weights.on_time_reporting, c.reports_on_time, c.reports_due,
-        absl::StrCat(c.reports_on_time, " of ", c.reports_due, " reports on time"));
+        absl::StrCat(c.reports_on_time, " of ", c.reports_due, " reports on time (",
+                     c.reports_late, " late, ", c.reports_due - c.reports_on_time - c.reports_late,
+                     " missing)"));
     add("completion_of_due_measures", weights.completion_of_due_measures, c.due_completed, c.due,
         absl::StrCat(c.due_completed, " of ", c.due, " measures due by ", Day(as_of),
                      " reported completed"));

@@ -6,13 +6,16 @@
 // on-time flag (the progress service's reports, mapped at the edge).
 //
 // Colour rules (LightRules; every rule that fires is listed as a reason):
-//   green  — the latest report says completed, or nothing below fired;
-//   red    — the due day has passed and the measure is not reported completed,
-//            or an owner missed the last `red_missed_reports` reporting periods;
+//   green  — the bureau confirmed the measure's completion (办结), or a lead
+//            organization's latest report says completed, or nothing below fired;
+//   red    — the (effective) due day has passed and the measure is not completed,
+//            or an owner missed (or was late for) the last `red_missed_reports`
+//            reporting periods;
 //   yellow — due within `yellow_days_before_due` days and not completed; an owner
 //            missed (or was late for) the last reporting period; the latest
-//            report says blocked.
-// The worst colour wins.
+//            report says blocked or delayed; the bureau returned the latest report.
+// The worst colour wins. The due day is the effective one: an approved
+// extension (延期) replaces the plan's deadline, and the reason says so.
 //
 // Scorecard (ScoreWeights; a component with nothing to count is left out and
 // its weight spread over the others, so the score stays on 0..100):
@@ -31,20 +34,28 @@
 
 namespace ecoplan::indicator {
 
-enum class ReportedStatus : uint8_t { kNotStarted, kInProgress, kCompleted, kBlocked };
+enum class ReportedStatus : uint8_t { kNotStarted, kInProgress, kCompleted, kBlocked, kDelayed };
+
+// "not_started", "in_progress", "completed", "blocked", "delayed".
+const char* ReportedStatusName(ReportedStatus status);
 
 struct MeasureInfo {
   std::string id;
-  std::optional<absl::CivilDay> due;  // none for ongoing work
+  std::optional<absl::CivilDay> due;  // effective due day; none for ongoing work
   std::vector<std::string> owners;    // lead organizations
+  bool completion_confirmed = false;  // the bureau confirmed a completion (办结)
+  std::optional<absl::CivilDay> original_due = std::nullopt;  // the plan's due day, when extended
 };
 
+// One organization's entry for one measure in one monthly report.
 struct ProgressReport {
   std::string organization;
   std::string measure_id;
   absl::CivilMonth period;  // the reported month
   ReportedStatus status = ReportedStatus::kInProgress;
-  bool on_time = true;
+  bool on_time = true;       // false: first submitted after the due time
+  double percent_done = 0;
+  bool returned = false;     // the bureau returned the report (to be revised)
 };
 
 struct LightRules {
@@ -54,11 +65,26 @@ struct LightRules {
 
 enum class Colour : uint8_t { kGreen = 1, kYellow = 2, kRed = 3 };
 
+// The latest entry one organization reported for a measure.
+struct OwnerProgress {
+  std::string organization;
+  bool lead = false;  // among the measure's lead organizations
+  absl::CivilMonth period;
+  ReportedStatus status = ReportedStatus::kInProgress;
+  double percent_done = 0;
+  bool on_time = true;
+  bool returned = false;
+};
+
 struct MeasureLight {
   std::string measure_id;
   Colour colour = Colour::kGreen;
   std::vector<std::string> reasons;
   std::vector<std::string> owners;
+  std::vector<OwnerProgress> progress;  // leads first, then by organization
+  bool completion_confirmed = false;
+  std::optional<absl::CivilDay> due;           // effective
+  std::optional<absl::CivilDay> original_due;  // when an extension moved it
 };
 
 // Reporting periods due by `as_of`: months from `first` whose report is due on
@@ -93,6 +119,10 @@ struct Scorecard {
   std::vector<ScoreComponent> components;
   int measures_led = 0;
   int overdue_measures = 0;
+  int reports_due = 0;      // (measure, period) entries due by as_of
+  int reports_on_time = 0;
+  int reports_late = 0;     // submitted after the due time
+  int reports_missing = 0;  // no entry at all
 };
 
 // An indicator's owners and status, for the scorecards.

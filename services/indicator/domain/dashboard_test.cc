@@ -66,7 +66,9 @@ TEST(DashboardTest, ScorecardShowsEveryComponentAndRedistributesMissingWeights) 
   EXPECT_FALSE(c.components[3].rate.has_value());
   // (0.5×0.3 + 1×0.3 + 1×0.2) / 0.8 × 100
   EXPECT_NEAR(c.score, 81.25, 1e-9);
-  EXPECT_EQ(c.components[0].detail, "1 of 2 reports on time");
+  EXPECT_EQ(c.components[0].detail, "1 of 2 reports on time (1 late, 0 missing)");
+  EXPECT_EQ(c.reports_late, 1);
+  EXPECT_EQ(c.reports_missing, 0);
 }
 
 }  // namespace

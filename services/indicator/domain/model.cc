@@ -70,6 +70,7 @@ bool Indicator::operator==(const Indicator& o) const {
          air_quality_item == o.air_quality_item && measures == o.measures &&
          owners == o.owners && origin == o.origin && source_detail == o.source_detail &&
          target_caliber == o.target_caliber && retired == o.retired &&
+         retired_reason == o.retired_reason && retired_by_sync == o.retired_by_sync &&
          manually_corrected == o.manually_corrected;
 }
 

@@ -92,6 +92,8 @@ struct Indicator {
   std::string source_detail;
   std::string target_caliber;  // e.g. "HJ 633-2012"; empty if not stated
   bool retired = false;
+  std::string retired_reason;    // why it was retired (by an administrator or a re-sync)
+  bool retired_by_sync = false;  // a re-sync retired it: the plan no longer produces it
   bool manually_corrected = false;
   int revision = 0;
   absl::Time update_time = absl::InfinitePast();

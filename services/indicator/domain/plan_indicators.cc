@@ -482,4 +482,8 @@ class Builder {
 
 PlanIndicators BuildPlanIndicators(const PlanSource& plan) { return Builder(plan).Build(); }
 
+double NameSimilarity(absl::string_view label, absl::string_view subject) {
+  return Similarity(label, subject);
+}
+
 }  // namespace ecoplan::indicator

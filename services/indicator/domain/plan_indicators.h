@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "services/indicator/domain/model.h"
 
@@ -62,5 +63,12 @@ struct PlanIndicators {
 // Builds every indicator of `plan` (revision 0, origin set, period = the plan
 // year). Pure; never fails: whatever cannot be read is in report.issues.
 PlanIndicators BuildPlanIndicators(const PlanSource& plan);
+
+// How much two names for the same thing agree, in [0, 1]: the share of the
+// character pairs of `label` (years, bracketed units and 全区 dropped; 比率 and
+// 占比 read as 比例) found in `subject`, 0 unless the label's last pair (the
+// head noun of a Chinese noun phrase) is among them. The measure-text
+// cross-check and the matching of reported values use it.
+double NameSimilarity(absl::string_view label, absl::string_view subject);
 
 }  // namespace ecoplan::indicator
