@@ -91,6 +91,18 @@ void ServerSecurityConfig::LogEffective(const Logger& logger) const {
        {"insecure_development_mode", insecure_development_mode}});
 }
 
+absl::StatusOr<std::string> Hs256SecretOf(const ServerSecurityConfig& config) {
+  if (!config.auth_hs256_secret_file.empty()) {
+    ECOPLAN_ASSIGN_OR_RETURN(
+        std::string secret,
+        ReadSecretFile("--auth_hs256_secret_file", config.auth_hs256_secret_file, 4096));
+    // A trailing newline is an editor's, not the secret's.
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    return secret;
+  }
+  return config.auth_hs256_secret;
+}
+
 absl::StatusOr<ServerSecurity> BuildServerSecurity(const ServerSecurityConfig& config,
                                                    const PolicyTable* policy, const Clock* clock,
                                                    MetricsRegistry* metrics, const Logger& logger) {
@@ -101,15 +113,9 @@ absl::StatusOr<ServerSecurity> BuildServerSecurity(const ServerSecurityConfig& c
   options.audience = config.auth_audience;
   options.clock_skew = config.auth_clock_skew;
   bool have_key = true;
-  if (!config.auth_hs256_secret_file.empty()) {
-    ECOPLAN_ASSIGN_OR_RETURN(options.key, ReadSecretFile("--auth_hs256_secret_file",
-                                                         config.auth_hs256_secret_file, 4096));
-    // A trailing newline is an editor's, not the secret's.
-    while (!options.key.empty() && (options.key.back() == '\n' || options.key.back() == '\r')) {
-      options.key.pop_back();
-    }
-  } else if (!config.auth_hs256_secret.empty()) {
-    options.key = config.auth_hs256_secret;
+  ECOPLAN_ASSIGN_OR_RETURN(std::string hs256_secret, Hs256SecretOf(config));
+  if (!hs256_secret.empty()) {
+    options.key = std::move(hs256_secret);
   } else if (!config.auth_public_key_file.empty()) {
     ECOPLAN_ASSIGN_OR_RETURN(options.key,
                              ReadSecretFile("--auth_public_key_file", config.auth_public_key_file));

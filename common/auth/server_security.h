@@ -71,6 +71,11 @@ struct ServerSecurity {
   std::shared_ptr<grpc::ServerCredentials> credentials;
 };
 
+// The HS256 secret of `config` (from its file, trailing newline removed, or
+// from the environment); empty when the deployment uses public keys or
+// nothing. Errors: as ReadSecretFile.
+absl::StatusOr<std::string> Hs256SecretOf(const ServerSecurityConfig& config);
+
 // Reads the key and certificate files and builds the pieces. `policy`,
 // `clock` and `metrics` (may be null) must outlive the result. Logs a warning
 // for development mode and for plaintext. Errors: InvalidArgument, NotFound,

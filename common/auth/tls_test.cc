@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/auth/call_authenticator.h"
+#include "common/auth/service_client.h"
 #include "common/auth/testing/test_keys.h"
 #include "common/auth/token_minter.h"
 #include "common/server/run_server.h"
@@ -206,6 +207,126 @@ TEST_F(TlsTest, CredentialErrorsNameTheFileButNeverTheKey) {
   EXPECT_NE(s.message().find("missing.pem"), std::string::npos) << s;
   std::ofstream(key, std::ios::trunc) << server_cert_.private_key;
   EXPECT_OK(ServerCredentialsFromFiles(cert, key, "").status());
+}
+
+// Service-to-service calls (service_client.h): the channel a follower uses.
+class ServiceClientsTest : public TlsTest {
+ protected:
+  // Calls Echo through `clients`; returns the payload or the status.
+  absl::StatusOr<std::string> CallThrough(const ServiceClients& clients) {
+    auto stub = tv1::EchoTestService::NewStub(
+        clients.Channel(absl::StrCat("127.0.0.1:", server_->port())));
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    tv1::EchoRequest request;
+    tv1::EchoResponse response;
+    grpc::Status status = stub->Echo(&ctx, request, &response);
+    if (!status.ok()) {
+      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                          status.error_message());
+    }
+    return response.payload();
+  }
+
+  ServiceClientConfig TlsTo() {
+    std::ofstream(dir_.Sub("ca.pem")) << ca_.certificate;
+    ServiceClientConfig config;
+    config.tls_ca_file = dir_.Sub("ca.pem");
+    return config;
+  }
+
+  ServerSecurityConfig Own(const std::string& secret) {
+    ServerSecurityConfig own;
+    own.auth_hs256_secret = secret;
+    own.auth_issuer = "ecoplan-test";
+    own.auth_audience = "ecoplan";
+    return own;
+  }
+
+  Logger quiet_{"test", [](absl::string_view) {}};
+  common::TempDir dir_;
+};
+
+TEST_F(ServiceClientsTest, MintsServiceTokensFromTheSharedSecret) {
+  StartServer(/*mutual=*/false, {});
+  ASSERT_OK_AND_ASSIGN(auto clients,
+                       ServiceClients::Create(TlsTo(), Own(kSecret), "progress", &clock_, quiet_));
+  EXPECT_EQ(CallThrough(*clients).value_or("?"), "progress|service|token");
+  EXPECT_EQ(clients->tokens().Describe(), "minted HS256 tokens as progress");
+  // Another deployment's secret: the upstream refuses the token.
+  ASSERT_OK_AND_ASSIGN(auto stranger,
+                       ServiceClients::Create(TlsTo(), Own(std::string(40, 'x')), "progress",
+                                              &clock_, quiet_));
+  EXPECT_STATUS_CODE(CallThrough(*stranger), absl::StatusCode::kUnauthenticated);
+  // No token at all.
+  ASSERT_OK_AND_ASSIGN(auto anonymous,
+                       ServiceClients::Create(TlsTo(), ServerSecurityConfig{}, "progress", &clock_,
+                                              quiet_));
+  EXPECT_EQ(anonymous->tokens().Describe(), "none");
+  EXPECT_STATUS_CODE(CallThrough(*anonymous), absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(ServiceClientsTest, MintedTokensAreRenewedBeforeTheyExpire) {
+  StartServer(/*mutual=*/false, {});
+  ASSERT_OK_AND_ASSIGN(auto clients,
+                       ServiceClients::Create(TlsTo(), Own(kSecret), "indicator", &clock_, quiet_));
+  const std::string first = clients->tokens().AuthorizationHeader();
+  ASSERT_EQ(first.rfind("Bearer ", 0), 0u);
+  clock_.Advance(absl::Minutes(7));
+  EXPECT_EQ(clients->tokens().AuthorizationHeader(), first);
+  clock_.Advance(absl::Minutes(2));  // 9 of its 10 minutes gone: renewed
+  const std::string second = clients->tokens().AuthorizationHeader();
+  EXPECT_NE(second, first);
+  EXPECT_EQ(CallThrough(*clients).value_or("?"), "indicator|service|token");
+}
+
+TEST_F(ServiceClientsTest, ATokenFileIsReadAgainWhenItIsRotated) {
+  StartServer(/*mutual=*/false, {});
+  auto token_for = [&](const std::string& subject) {
+    TokenClaims c;
+    c.subject = subject;
+    c.role = Role::kService;
+    c.issuer = "ecoplan-test";
+    c.audience = "ecoplan";
+    c.issued_at = clock_.Now();
+    c.expires_at = clock_.Now() + absl::Hours(1);
+    return MintToken(TokenAlgorithm::kHs256, kSecret, c).value();
+  };
+  ServiceClientConfig config = TlsTo();
+  config.token_file = dir_.Sub("token");
+  std::ofstream(config.token_file) << token_for("notification") << "\n";
+  // The file wins over the secret.
+  ASSERT_OK_AND_ASSIGN(auto clients,
+                       ServiceClients::Create(config, Own(kSecret), "ignored", &clock_, quiet_));
+  EXPECT_EQ(CallThrough(*clients).value_or("?"), "notification|service|token");
+  std::ofstream(config.token_file, std::ios::trunc) << token_for("notification-rotated") << "\n";
+  EXPECT_EQ(CallThrough(*clients).value_or("?"), "notification-rotated|service|token");
+  // A file that disappears mid-rotation: the last good token is kept.
+  std::remove(config.token_file.c_str());
+  EXPECT_EQ(CallThrough(*clients).value_or("?"), "notification-rotated|service|token");
+  // A missing file at start is a configuration error naming the flag.
+  absl::Status missing = ServiceClients::Create(config, Own(kSecret), "x", &clock_, quiet_).status();
+  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(missing.message().find("--service_token_file"), std::string::npos) << missing;
+}
+
+TEST_F(ServiceClientsTest, AClientCertificateIsAServicePrincipalUnderMutualTls) {
+  CallAuthenticatorOptions options;
+  options.client_certificate_as_service = true;
+  StartServer(/*mutual=*/true, options);
+  ServiceClientConfig config = TlsTo();
+  std::ofstream(dir_.Sub("client.pem")) << client_cert_.certificate;
+  std::ofstream(dir_.Sub("client.key")) << client_cert_.private_key;
+  config.tls_cert_file = dir_.Sub("client.pem");
+  config.tls_key_file = dir_.Sub("client.key");
+  ASSERT_OK_AND_ASSIGN(auto clients, ServiceClients::Create(config, ServerSecurityConfig{},
+                                                            "progress", &clock_, quiet_));
+  EXPECT_EQ(CallThrough(*clients).value_or("?"), "progress-service|service|client_certificate");
+  ServiceClientConfig half;
+  half.tls_cert_file = config.tls_cert_file;
+  EXPECT_STATUS_CODE(
+      ServiceClients::Create(half, ServerSecurityConfig{}, "progress", &clock_, quiet_).status(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -55,6 +55,19 @@ ABSL_FLAG(double, rate_limit_burst, 100, "Calls a caller may make at once");
 ABSL_FLAG(bool, insecure_development_mode, EnvBoolOr("ECOPLAN_INSECURE_DEVELOPMENT_MODE", false),
           "LOCAL RUNS ONLY: accept callers without credentials as the administrator "
           "\"development\" (env ECOPLAN_INSECURE_DEVELOPMENT_MODE)");
+// Calls to other ecoplan services (common/auth/service_client.h).
+ABSL_FLAG(std::string, service_token_file, EnvOr("ECOPLAN_SERVICE_TOKEN_FILE", ""),
+          "Token (role service) this server presents to the services it follows; re-read when "
+          "it changes. Without it, tokens are minted from the HS256 secret, if any "
+          "(env ECOPLAN_SERVICE_TOKEN_FILE)");
+ABSL_FLAG(std::string, upstream_tls_ca_file, EnvOr("ECOPLAN_UPSTREAM_TLS_CA_FILE", ""),
+          "PEM CA of the other services' certificates: calls to them use TLS "
+          "(env ECOPLAN_UPSTREAM_TLS_CA_FILE)");
+ABSL_FLAG(std::string, upstream_tls_cert_file, EnvOr("ECOPLAN_UPSTREAM_TLS_CERT_FILE", ""),
+          "PEM client certificate for mutual TLS towards the other services "
+          "(env ECOPLAN_UPSTREAM_TLS_CERT_FILE)");
+ABSL_FLAG(std::string, upstream_tls_key_file, EnvOr("ECOPLAN_UPSTREAM_TLS_KEY_FILE", ""),
+          "PEM private key of --upstream_tls_cert_file (env ECOPLAN_UPSTREAM_TLS_KEY_FILE)");
 
 namespace ecoplan::common {
 
@@ -81,6 +94,10 @@ CommonServerFlags ReadCommonServerFlags() {
   security.rate_limit_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
   security.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
   security.insecure_development_mode = absl::GetFlag(FLAGS_insecure_development_mode);
+  flags.upstream.token_file = absl::GetFlag(FLAGS_service_token_file);
+  flags.upstream.tls_ca_file = absl::GetFlag(FLAGS_upstream_tls_ca_file);
+  flags.upstream.tls_cert_file = absl::GetFlag(FLAGS_upstream_tls_cert_file);
+  flags.upstream.tls_key_file = absl::GetFlag(FLAGS_upstream_tls_key_file);
   return flags;
 }
 

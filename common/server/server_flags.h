@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/auth/server_security.h"
+#include "common/auth/service_client.h"
 
 namespace ecoplan::common {
 
@@ -23,6 +24,7 @@ struct CommonServerFlags {
   absl::Duration shutdown_grace;  // --shutdown_grace
   std::string port_file;          // --port_file
   ServerSecurityConfig security;  // --auth_*, --tls_*, --rate_limit_*, --insecure_development_mode
+  ServiceClientConfig upstream;   // --service_token_file, --upstream_tls_*
 };
 
 // The shared flags' values (call after absl::ParseCommandLine).

@@ -10,43 +10,10 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "common/auth/bearer_token_interceptor.h"
 #include "common/auth/tls.h"
 
 namespace ecoplan::ctl {
-namespace {
-
-// Adds the bearer token to every call. An interceptor rather than call
-// credentials, because gRPC sends call credentials only over TLS and local
-// runs are plaintext.
-class BearerTokenInterceptor final : public grpc::experimental::Interceptor {
- public:
-  explicit BearerTokenInterceptor(const std::string* header) : header_(header) {}
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(
-            grpc::experimental::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
-      methods->GetSendInitialMetadata()->insert({"authorization", *header_});
-    }
-    methods->Proceed();
-  }
-
- private:
-  const std::string* header_;
-};
-
-class BearerTokenInterceptorFactory final
-    : public grpc::experimental::ClientInterceptorFactoryInterface {
- public:
-  explicit BearerTokenInterceptorFactory(std::string token) : header_("Bearer " + token) {}
-  grpc::experimental::Interceptor* CreateClientInterceptor(
-      grpc::experimental::ClientRpcInfo*) override {
-    return new BearerTokenInterceptor(&header_);
-  }
-
- private:
-  const std::string header_;  // lives as long as the channel, which owns the factory
-};
-
-}  // namespace
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
                                            const ConnectionOptions& connection) {
@@ -59,7 +26,8 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
                                         : grpc::InsecureChannelCredentials();
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
   if (!connection.token.empty()) {
-    interceptors.push_back(std::make_unique<BearerTokenInterceptorFactory>(connection.token));
+    interceptors.push_back(std::make_unique<common::BearerTokenInterceptorFactory>(
+        [header = "Bearer " + connection.token] { return header; }));
   }
   return grpc::experimental::CreateCustomChannelWithInterceptors(address, credentials, arguments,
                                                                  std::move(interceptors));

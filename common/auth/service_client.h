@@ -1,0 +1,112 @@
+#pragma once
+
+// How one ecoplan service calls another (progress, indicator and notification
+// follow the registry's and each other's WatchEvents): as a `service`
+// principal, over TLS when configured. Service-to-service calls authenticate
+// like any other caller (docs/SECURITY.md, "Service-to-service calls").
+//
+// The bearer token, first match wins:
+//   1. --service_token_file: a token issued by the deployment's identity
+//      provider (role "service"); re-read whenever the file changes, so a
+//      rotated Kubernetes Secret takes effect without a restart.
+//   2. The HS256 secret the service verifies its own callers with: the
+//      service mints itself short-lived tokens (role "service", subject its
+//      own name, the configured issuer and audience), renewed before expiry.
+//   3. Nothing (development mode, or mutual TLS where the upstream accepts the
+//      client certificate as a service principal).
+//
+//   ECOPLAN_ASSIGN_OR_RETURN(auto clients, ServiceClients::Create(flags.upstream,
+//                                                  flags.security, "progress", &clock, log));
+//   std::shared_ptr<grpc::Channel> registry = clients->Channel(registry_address);
+
+#include <grpcpp/channel.h>
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/support/channel_arguments.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/auth/server_security.h"
+#include "common/log/log.h"
+#include "common/time/clock.h"
+
+namespace ecoplan::common {
+
+// The shared flags of outgoing calls (common/server/server_flags.cc).
+struct ServiceClientConfig {
+  std::string token_file;     // --service_token_file
+  std::string tls_ca_file;    // --upstream_tls_ca_file: turns TLS on towards upstreams
+  std::string tls_cert_file;  // --upstream_tls_cert_file: client certificate (mutual TLS)
+  std::string tls_key_file;   // --upstream_tls_key_file
+};
+
+// The token a service presents. Thread-safe.
+class ServiceTokenSource {
+ public:
+  struct Options {
+    std::string token_file;    // a token per line 1, re-read when its size or mtime changes
+    std::string hs256_secret;  // used when token_file is empty
+    std::string subject;       // minted tokens' "sub", e.g. "progress"
+    std::string issuer;
+    std::string audience;
+    absl::Duration lifetime = absl::Minutes(10);  // of minted tokens
+  };
+
+  // Errors: InvalidArgument (a secret too short to mint with, no subject),
+  // NotFound / PermissionDenied (the token file cannot be read now).
+  static absl::StatusOr<std::unique_ptr<ServiceTokenSource>> Create(Options options,
+                                                                    const Clock* clock,
+                                                                    Logger logger);
+
+  // "Bearer <token>", or "" when there is no token (none configured, or the
+  // token file became unreadable: logged, and the upstream then answers
+  // UNAUTHENTICATED, which the caller retries).
+  std::string AuthorizationHeader();
+
+  // "token file <path>", "minted HS256 tokens as <subject>" or "none".
+  std::string Describe() const;
+
+ private:
+  ServiceTokenSource(Options options, const Clock* clock, Logger logger);
+  absl::Status ReloadFileIfChanged() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status MintIfDue() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const Options options_;
+  const Clock* const clock_;
+  const Logger logger_;
+  absl::Mutex mu_;
+  std::string header_ ABSL_GUARDED_BY(mu_);
+  absl::Time renew_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();  // minted tokens
+  std::string file_stamp_ ABSL_GUARDED_BY(mu_);                      // size and mtime seen
+  bool warned_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// Makes the channels of one service to its upstreams. Thread-safe; must
+// outlive the channels it makes.
+class ServiceClients {
+ public:
+  // `own` is the service's server security (its HS256 secret, issuer and
+  // audience are reused for minted tokens); `service_name` is the subject.
+  // Errors: InvalidArgument naming the flag; as ReadSecretFile for files.
+  static absl::StatusOr<std::unique_ptr<ServiceClients>> Create(const ServiceClientConfig& config,
+                                                                const ServerSecurityConfig& own,
+                                                                const std::string& service_name,
+                                                                const Clock* clock,
+                                                                const Logger& logger);
+
+  // A channel to `address` with the TLS credentials and the token interceptor.
+  std::shared_ptr<grpc::Channel> Channel(const std::string& address,
+                                         const grpc::ChannelArguments& args = {}) const;
+
+  ServiceTokenSource& tokens() const { return *tokens_; }
+
+ private:
+  ServiceClients() = default;
+  std::shared_ptr<grpc::ChannelCredentials> credentials_;
+  std::unique_ptr<ServiceTokenSource> tokens_;
+};
+
+}  // namespace ecoplan::common
