@@ -49,6 +49,16 @@ void AddOrgs(const google::protobuf::RepeatedPtrField<rv1::OrgRef>& refs,
   }
 }
 
+// An unset rule (neither day nor working day) is the default: the 25th.
+DueRule DueRuleFromProto(const pv1::DueRule& rule) {
+  DueRule out;
+  out.day_of_month = rule.day_of_month();
+  out.nth_working_day = rule.nth_working_day();
+  out.month_offset = rule.month_offset();
+  if (out.day_of_month == 0 && out.nth_working_day == 0) out.day_of_month = 25;
+  return out;
+}
+
 template <typename T>
 bool Unpack(const common::v1::Event& event, T* payload) {
   return event.payload().UnpackTo(payload);
@@ -186,14 +196,24 @@ absl::StatusOr<UpstreamInput> ProgressInput(const common::v1::Event& event) {
     if (!Unpack(event, &p)) return absl::DataLossError("bad CalendarChanged payload");
     std::string ignored;
     PlanAndId(p.calendar().name(), &in.plan_id, &ignored);
-    const pv1::DueRule& rule = p.calendar().monthly_due();
-    in.due_rule.day_of_month = rule.day_of_month();
-    in.due_rule.nth_working_day = rule.nth_working_day();
-    in.due_rule.month_offset = rule.month_offset();
-    if (in.due_rule.day_of_month == 0 && in.due_rule.nth_working_day == 0) {
-      in.due_rule.day_of_month = 25;
-    }
+    in.due_rule = DueRuleFromProto(p.calendar().monthly_due());
+    in.quarterly_summaries = p.calendar().quarterly_summaries();
+    in.half_year_summaries = p.calendar().half_year_summaries();
+    in.annual_summary = p.calendar().annual_summary();
+    if (p.calendar().has_summary_due()) in.summary_due = DueRuleFromProto(p.calendar().summary_due());
     in.type = UpstreamInput::Type::kCalendarChanged;
+  } else if (type == "ecoplan.progress.v1.HolidaysLoaded") {
+    pv1::HolidaysLoaded p;
+    if (!Unpack(event, &p)) return absl::DataLossError("bad HolidaysLoaded payload");
+    in.holidays.year = p.holidays().year();
+    if (in.holidays.year < 2000 || in.holidays.year > 2100) return in;  // nothing to learn
+    for (const common::v1::Date& d : p.holidays().holidays()) {
+      if (auto day = Day(d)) in.holidays.holidays.insert(*day);
+    }
+    for (const common::v1::Date& d : p.holidays().make_up_workdays()) {
+      if (auto day = Day(d)) in.holidays.make_up_workdays.insert(*day);
+    }
+    in.type = UpstreamInput::Type::kHolidaysLoaded;
   }
   return in;
 }

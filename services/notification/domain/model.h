@@ -179,6 +179,14 @@ struct DueRule {
   int month_offset = 0;      // 0 = the period's last month, 1 = the month after
 };
 
+// The public holidays (法定节假日) and make-up working days (调休上班) of one
+// year, from the progress service's HolidayCalendar.
+struct HolidayYear {
+  int year = 0;
+  std::set<absl::CivilDay> holidays;
+  std::set<absl::CivilDay> make_up_workdays;
+};
+
 struct PlanView {
   std::string plan_id;
   std::string title;
@@ -186,7 +194,13 @@ struct PlanView {
   std::string time_zone = "Asia/Shanghai";
   absl::CivilDay issue_date;
   std::string bureau_organization;  // the reporting recipient (区生态环境局)
+  // The progress service's reporting calendar (CalendarChanged): monthly
+  // reports always; summaries of quarters, half years and the year when asked.
   DueRule monthly_due;
+  bool quarterly_summaries = false;
+  bool half_year_summaries = false;
+  bool annual_summary = false;
+  std::optional<DueRule> summary_due;  // unset: monthly_due
   std::map<std::string, MeasureView> measures;      // by measure id
   std::map<std::string, std::string> organization_names;  // id → display name
 };

@@ -37,6 +37,7 @@ struct Changes {
   std::vector<Delivery> deliveries;                   // upserts
   std::vector<OrgContacts> contacts;                  // upserts
   std::vector<PlanView> plans;                        // upserts
+  std::vector<HolidayYear> holidays;                  // upserts, by year
   std::vector<std::string> submissions;               // "plan|org|period" marks
   std::vector<Escalation> escalations;                // upserts
   std::vector<std::string> deleted_escalations;
@@ -52,7 +53,7 @@ struct Changes {
   bool empty() const {
     return notifications.empty() && dedup_keys.empty() && rules.empty() && deleted_rules.empty() &&
            subscriptions.empty() && deleted_subscriptions.empty() && deliveries.empty() &&
-           contacts.empty() && plans.empty() && submissions.empty() && escalations.empty() &&
+           contacts.empty() && plans.empty() && holidays.empty() && submissions.empty() && escalations.empty() &&
            deleted_escalations.empty() && digests.empty() && deleted_digests.empty() &&
            stream_consumers.empty() && request_ids.empty() && next_notification_number == 0 &&
            next_delivery_number == 0 && next_subscription_number == 0 && events.empty();
@@ -65,6 +66,7 @@ struct LoadedState {
   std::map<std::string, Subscription> subscriptions;
   std::map<std::string, OrgContacts> contacts;
   std::map<std::string, PlanView> plans;
+  std::map<int, HolidayYear> holidays;  // by year
   std::set<std::string> submissions;
   std::map<std::string, Escalation> escalations;
   std::map<std::string, DigestBucket> digests;

@@ -46,6 +46,22 @@ std::vector<std::string> OwnersOf(const MeasureView& m) {
   return owners;
 }
 
+// "月报", "季度总结", … from a period's text ("2026-05", "2026-Q1", "2026-H1", "2026").
+const char* ReportNameOf(absl::string_view period) {
+  if (period.size() == 4) return "年度总结";
+  if (period.size() == 7 && (period[5] == 'Q' || period[5] == 'q')) return "季度总结";
+  if (period.size() == 7 && (period[5] == 'H' || period[5] == 'h')) return "半年总结";
+  return "月报";
+}
+
+void SetCalendar(const UpstreamInput& in, PlanView* plan) {
+  plan->monthly_due = in.due_rule;
+  plan->quarterly_summaries = in.quarterly_summaries;
+  plan->half_year_summaries = in.half_year_summaries;
+  plan->annual_summary = in.annual_summary;
+  plan->summary_due = in.summary_due;
+}
+
 const char* LevelName(ContactLevel level) {
   switch (level) {
     case ContactLevel::kDeputyHead: return "分管领导";
@@ -74,9 +90,9 @@ std::vector<Rule> DefaultRules() {
   };
   return {
       make("report-due-soon", Kind::kReportDueSoon, Severity::kWarning, {3}, 0,
-           "月报截止前3天提醒尚未报送的单位"),
+           "月报（及季度、半年、年度总结）截止前3天提醒尚未报送的单位"),
       make("report-overdue", Kind::kReportOverdue, Severity::kCritical, {}, 3,
-           "月报逾期未报送；3个工作日未处理逐级升级"),
+           "月报（及季度、半年、年度总结）逾期未报送；3个工作日（除法定节假日，含调休上班日）未处理逐级升级"),
       make("measure-deadline-approaching", Kind::kMeasureDeadlineApproaching, Severity::kWarning,
            {30, 7}, 0, "工作措施完成时限前30天、7天提醒"),
       make("measure-overdue", Kind::kMeasureOverdue, Severity::kCritical, {}, 5,
@@ -284,6 +300,7 @@ void Notifier::Apply(const Changes& changes) {
   }
   for (const OrgContacts& c : changes.contacts) state_.contacts[c.organization_id] = c;
   for (const PlanView& p : changes.plans) state_.plans[p.plan_id] = p;
+  for (const HolidayYear& h : changes.holidays) state_.holidays[h.year] = h;
   for (const std::string& s : changes.submissions) state_.submissions.insert(s);
   for (const Escalation& e : changes.escalations) state_.escalations[e.key] = e;
   for (const std::string& k : changes.deleted_escalations) state_.escalations.erase(k);
@@ -335,6 +352,10 @@ absl::StatusOr<Changes> Notifier::BeginUpstream(const UpstreamInput& in) {
       if (old != state_.plans.end()) {
         // Keep what the progress events taught us (completions, extensions, calendar).
         plan.monthly_due = old->second.monthly_due;
+        plan.quarterly_summaries = old->second.quarterly_summaries;
+        plan.half_year_summaries = old->second.half_year_summaries;
+        plan.annual_summary = old->second.annual_summary;
+        plan.summary_due = old->second.summary_due;
         for (auto& [id, m] : plan.measures) {
           auto prev = old->second.measures.find(id);
           if (prev != old->second.measures.end()) {
@@ -405,7 +426,8 @@ absl::StatusOr<Changes> Notifier::BeginUpstream(const UpstreamInput& in) {
         candidate(rule, in.organization_id,
                   in.resource.empty() ? ReportResource(in.plan_id, in.organization_id, in.period)
                                       : in.resource,
-                  absl::StrCat(in.period, " 月报被退回，请修改后重新报送"), in.comment,
+                  absl::StrCat(in.period, " ", ReportNameOf(in.period), "被退回，请修改后重新报送"),
+                  in.comment,
                   "the bureau returned the report", in.period);
       }
       break;
@@ -438,13 +460,23 @@ absl::StatusOr<Changes> Notifier::BeginUpstream(const UpstreamInput& in) {
       break;
     }
     case UpstreamInput::Type::kCalendarChanged: {
+      // The progress stream may run ahead of the registry's: a calendar of a
+      // plan not imported here yet waits in a view without a year (the
+      // schedule skips it) that PlanImported fills in, keeping the calendar.
+      PlanView plan;
       auto plan_it = state_.plans.find(in.plan_id);
-      if (plan_it == state_.plans.end()) break;
-      PlanView plan = plan_it->second;
-      plan.monthly_due = in.due_rule;
+      if (plan_it != state_.plans.end()) {
+        plan = plan_it->second;
+      } else {
+        plan.plan_id = in.plan_id;
+      }
+      SetCalendar(in, &plan);
       changes.plans.push_back(plan);
       break;
     }
+    case UpstreamInput::Type::kHolidaysLoaded:
+      changes.holidays.push_back(in.holidays);
+      break;
     case UpstreamInput::Type::kIndicatorStatus: {
       std::vector<std::string> recipients = in.indicator_owners;
       auto plan_it = state_.plans.find(in.plan_id);
@@ -473,18 +505,23 @@ void Notifier::FinishUpstream(const Changes& changes, bool committed) {
 // Schedule
 
 void Notifier::ScheduleReports(const PlanView& plan, absl::CivilDay today, Changes* changes) {
+  if (plan.year == 0) return;  // a calendar waiting for its plan
   std::set<std::string> owners;
   for (const auto& [id, m] : plan.measures) {
     for (const std::string& o : OwnersOf(m)) owners.insert(o);
   }
   const std::vector<const Rule*> due_soon = RulesOf(Kind::kReportDueSoon);
   const std::vector<const Rule*> overdue = RulesOf(Kind::kReportOverdue);
-  for (int month = 1; month <= 12; ++month) {
-    const absl::CivilDay first(plan.year, month, 1);
-    if (first > today) break;
-    const absl::CivilDay due = MonthlyDueDay(plan.year, month, plan.monthly_due);
+  const WorkingCalendar days(&state_.holidays);
+  // Months, and the quarterly, half-year and annual summaries the calendar
+  // asks for; each (rule, report, period) is keyed, so a period is reminded
+  // once whatever the order of runs and restarts.
+  for (const ReportPeriod& p : PeriodsOfYear(plan)) {
+    if (absl::CivilDay(p.FirstMonth()) > today) continue;
+    const absl::CivilDay due = DueDayOf(plan, p, days);
     if (due <= plan.issue_date) continue;  // periods before the plan was issued
-    const std::string period = MonthPeriod(plan.year, month);
+    const std::string period = p.ToString();
+    const char* report_name = p.ReportName();
     for (const std::string& org : owners) {
       if (state_.submissions.count(SubmissionKey(plan.plan_id, org, period)) > 0) continue;
       const std::string resource = ReportResource(plan.plan_id, org, period);
@@ -498,7 +535,7 @@ void Notifier::ScheduleReports(const PlanView& plan, absl::CivilDay today, Chang
         c.plan_id = plan.plan_id;
         c.resource = resource;
         c.period = period;
-        c.title = absl::StrCat(period, " 月报将于", DayText(due), "截止，尚未报送");
+        c.title = absl::StrCat(period, " ", report_name, "将于", DayText(due), "截止，尚未报送");
         c.explanation = absl::StrCat(period, " report due on ", DayText(due), ", not submitted; rule ",
                                      rule->id, " reminds ", lead, " days ahead");
         Emit(c, changes);
@@ -512,7 +549,7 @@ void Notifier::ScheduleReports(const PlanView& plan, absl::CivilDay today, Chang
         c.plan_id = plan.plan_id;
         c.resource = resource;
         c.period = period;
-        c.title = absl::StrCat(period, " 月报已逾期（截止", DayText(due), "），请尽快报送");
+        c.title = absl::StrCat(period, " ", report_name, "已逾期（截止", DayText(due), "），请尽快报送");
         c.explanation = absl::StrCat(period, " report was due on ", DayText(due), " and is not submitted");
         c.escalation_key = c.key;
         const bool is_new = state_.dedup_keys.count(c.key) == 0 && reserved_keys_.count(c.key) == 0;
@@ -604,6 +641,8 @@ void Notifier::ScheduleMeasures(const PlanView& plan, absl::CivilDay today, Chan
 }
 
 void Notifier::Escalate(absl::CivilDay today, Changes* changes) {
+  // Grace periods count working days: holidays off, make-up days on.
+  const WorkingCalendar days(&state_.holidays);
   for (const auto& [key, e] : state_.escalations) {
     bool resolved = false;
     auto plan = state_.plans.find(e.plan_id);
@@ -623,7 +662,8 @@ void Notifier::Escalate(absl::CivilDay today, Changes* changes) {
     if (e.acknowledged || e.level == ContactLevel::kHead) continue;
     auto rule = state_.rules.find(e.rule_id);
     if (rule == state_.rules.end() || rule->second.escalation_grace_working_days <= 0) continue;
-    if (WorkingDaysBetween(e.level_since, today) < rule->second.escalation_grace_working_days) {
+    if (days.WorkingDaysBetween(e.level_since, today) <
+        rule->second.escalation_grace_working_days) {
       continue;
     }
     Escalation next = e;
@@ -687,6 +727,7 @@ absl::StatusOr<int> Notifier::RunSchedule() {
   // Digests first, so that a bucket filled by this run waits for its window.
   FlushDigests(&changes);
   for (const auto& [id, plan] : state_.plans) {
+    if (plan.year == 0) continue;  // a calendar waiting for its plan
     const absl::CivilDay today = Today(plan.time_zone);
     ScheduleReports(plan, today, &changes);
     ScheduleMeasures(plan, today, &changes);

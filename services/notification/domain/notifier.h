@@ -80,7 +80,8 @@ struct UpstreamInput {
     kReportReturned,     // organization, period, comment, resource
     kExtensionApproved,  // measure_id, new_due
     kCompletionConfirmed,  // measure_id
-    kCalendarChanged,      // due_rule
+    kCalendarChanged,      // due_rule, summaries, summary_due
+    kHolidaysLoaded,       // holidays
     kIndicatorStatus,      // indicator_* fields, kind (AT_RISK / OFF_TRACK)
   };
   Type type = Type::kIgnored;
@@ -96,6 +97,11 @@ struct UpstreamInput {
   std::string resource;
   absl::CivilDay new_due;
   DueRule due_rule;
+  bool quarterly_summaries = false;
+  bool half_year_summaries = false;
+  bool annual_summary = false;
+  std::optional<DueRule> summary_due;
+  HolidayYear holidays;
   Kind indicator_kind = Kind::kUnspecified;
   std::string indicator_title;
   std::vector<std::string> indicator_owners;
@@ -110,7 +116,7 @@ struct NotifierOptions {
   absl::Duration retry_horizon = absl::Hours(24);
 };
 
-// The default rules for the seed plan (report due 3 days before the 25th;
+// The default rules for the seed plan (report due 3 days before its due day;
 // measure deadlines 30 and 7 days ahead; overdue escalates after 3 working days).
 std::vector<Rule> DefaultRules();
 

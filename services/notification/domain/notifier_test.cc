@@ -182,6 +182,112 @@ TEST_F(NotifierTest, OverdueEscalatesAfterGraceUntilAcknowledged) {
   EXPECT_EQ(heads_b, 0);
 }
 
+TEST_F(NotifierTest, EscalationGraceCountsWorkingDaysOfTheHolidayCalendar) {
+  ImportPlan();
+  // Test data: 04-28..04-30 off, Saturday 05-02 a make-up working day.
+  UpstreamInput holidays;
+  holidays.type = UpstreamInput::Type::kHolidaysLoaded;
+  holidays.event_ref = "progress#7";
+  holidays.holidays.year = 2026;
+  holidays.holidays.holidays = {absl::CivilDay(2026, 4, 28), absl::CivilDay(2026, 4, 29),
+                                absl::CivilDay(2026, 4, 30)};
+  holidays.holidays.make_up_workdays = {absl::CivilDay(2026, 5, 2)};
+  Upstream(holidays);
+  auto escalated = [&] {
+    int n = 0;
+    for (const Notification& x : OfKind(Kind::kReportOverdue)) n += x.level != ContactLevel::kLiaison;
+    return n;
+  };
+  clock_.Set(At(4, 27));  // overdue since Monday
+  Run();
+  ASSERT_EQ(OfKind(Kind::kReportOverdue).size(), 2u);
+  clock_.Set(At(4, 30));  // 3 weekdays, but all holidays
+  Run();
+  EXPECT_EQ(escalated(), 0);
+  Restart();  // the holidays are durable
+  clock_.Set(At(5, 2));   // Fri 05-01 and the make-up Saturday: 2
+  Run();
+  EXPECT_EQ(escalated(), 0);
+  clock_.Set(At(5, 4));   // Monday: 3
+  Run();
+  EXPECT_EQ(escalated(), 2);
+}
+
+TEST_F(NotifierTest, NthWorkingDayDueDaySkipsHolidays) {
+  ImportPlan();
+  UpstreamInput calendar;
+  calendar.type = UpstreamInput::Type::kCalendarChanged;
+  calendar.plan_id = "2026-abc";
+  calendar.due_rule = DueRule{0, 2, 1};  // 2nd working day of the next month
+  Upstream(calendar);
+  UpstreamInput holidays;
+  holidays.type = UpstreamInput::Type::kHolidaysLoaded;
+  holidays.holidays.year = 2026;
+  for (int d = 1; d <= 5; ++d) holidays.holidays.holidays.insert(absl::CivilDay(2026, 5, d));
+  Upstream(holidays);
+  // Weekends only, 2026-04 would be due Mon 05-04; with 05-01..05-05 off it is Thu 05-07.
+  clock_.Set(At(5, 5));
+  Run();
+  std::vector<std::string> april;
+  for (const Notification& n : store_.AllNotifications()) {
+    if (n.period == "2026-04") april.push_back(KindName(n.kind) + std::string(" ") + n.title);
+  }
+  ASSERT_EQ(april.size(), 2u);
+  EXPECT_THAT(april[0], ::testing::StartsWith("REPORT_DUE_SOON 2026-04 月报将于2026-05-07截止"));
+  clock_.Set(At(5, 8));
+  Run();
+  int overdue = 0;
+  for (const Notification& n : OfKind(Kind::kReportOverdue)) overdue += n.period == "2026-04";
+  EXPECT_EQ(overdue, 2);
+}
+
+TEST_F(NotifierTest, SummaryPeriodsAreRemindedOncePerRuleReportAndPeriod) {
+  // The calendar may arrive before the plan: it is kept for it.
+  UpstreamInput calendar;
+  calendar.type = UpstreamInput::Type::kCalendarChanged;
+  calendar.plan_id = "2026-abc";
+  calendar.quarterly_summaries = true;
+  calendar.annual_summary = true;
+  calendar.summary_due = DueRule{15, 0, 1};  // the 15th of the month after
+  Upstream(calendar);
+  clock_.Set(At(4, 2));
+  EXPECT_EQ(Run(), 0);
+  ImportPlan();
+  auto of_period = [&](Kind kind, const std::string& period) {
+    std::vector<Notification> out;
+    for (const Notification& n : OfKind(kind)) {
+      if (n.period == period) out.push_back(n);
+    }
+    return out;
+  };
+  clock_.Set(At(7, 13));
+  Run();
+  std::vector<Notification> q2 = of_period(Kind::kReportDueSoon, "2026-Q2");
+  ASSERT_EQ(q2.size(), 2u);
+  EXPECT_EQ(q2[0].title, "2026-Q2 季度总结将于2026-07-15截止，尚未报送");
+  EXPECT_EQ(q2[0].resource, "plans/2026-abc/reports/" + q2[0].recipient + "_2026-Q2");
+  EXPECT_EQ(q2[0].schedule_key,
+            "report-due-soon|" + q2[0].resource + "|2026-Q2|" + q2[0].recipient);
+  EXPECT_EQ(of_period(Kind::kReportOverdue, "2026-Q1").size(), 2u);  // due 04-15
+  Restart();
+  clock_.Set(At(7, 14));
+  Run();
+  EXPECT_EQ(of_period(Kind::kReportDueSoon, "2026-Q2").size(), 2u);
+  UpstreamInput submitted;
+  submitted.type = UpstreamInput::Type::kReportSubmitted;
+  submitted.plan_id = "2026-abc";
+  submitted.organization_id = "o-a";
+  submitted.period = "2026-Q2";
+  Upstream(submitted);
+  clock_.Set(At(7, 16));
+  Run();
+  std::vector<Notification> late = of_period(Kind::kReportOverdue, "2026-Q2");
+  ASSERT_EQ(late.size(), 1u);
+  EXPECT_EQ(late[0].recipient, "o-b");
+  EXPECT_TRUE(of_period(Kind::kReportDueSoon, "2026").empty());  // due 2027-01-15
+  EXPECT_TRUE(of_period(Kind::kReportDueSoon, "2026-H1").empty());  // not asked for
+}
+
 TEST_F(NotifierTest, SubmissionResolvesTheOverdueItem) {
   ImportPlan();
   clock_.Set(At(4, 27));

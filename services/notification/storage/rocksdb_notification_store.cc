@@ -96,7 +96,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DueRule, day_of_month, nth_worki
                                                 month_offset)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PlanView, plan_id, title, year, time_zone,
                                                 issue_date, bureau_organization, monthly_due,
-                                                measures, organization_names)
+                                                quarterly_summaries, half_year_summaries,
+                                                annual_summary, summary_due, measures,
+                                                organization_names)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HolidayYear, year, holidays, make_up_workdays)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Escalation, key, rule_id, kind, plan_id,
                                                 organization_id, resource, period, title, level,
                                                 level_since, acknowledged)
@@ -200,6 +203,11 @@ absl::StatusOr<LoadedState> RocksDbNotificationStore::Load() {
     ECOPLAN_ASSIGN_OR_RETURN(state.plans[id], FromJson<PlanView>(v, id));
     return absl::OkStatus();
   }));
+  ECOPLAN_RETURN_IF_ERROR(load("h/", [&](const std::string& id, absl::string_view v) -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(HolidayYear h, FromJson<HolidayYear>(v, id));
+    state.holidays[h.year] = std::move(h);
+    return absl::OkStatus();
+  }));
   ECOPLAN_RETURN_IF_ERROR(load("m/", [&](const std::string& id, absl::string_view) -> absl::Status {
     state.submissions.insert(id);
     return absl::OkStatus();
@@ -281,6 +289,7 @@ absl::StatusOr<common::WriteRequest> RocksDbNotificationStore::Encode(const Chan
   }
   for (const OrgContacts& oc : c.contacts) put(absl::StrCat("c/", oc.organization_id), ToJson(oc));
   for (const PlanView& p : c.plans) put(absl::StrCat("v/", p.plan_id), ToJson(p));
+  for (const HolidayYear& h : c.holidays) put(absl::StrFormat("h/%04d", h.year), ToJson(h));
   for (const std::string& s : c.submissions) put(absl::StrCat("m/", s), "");
   for (const Escalation& e : c.escalations) put(absl::StrCat("e/", e.key), ToJson(e));
   for (const std::string& k : c.deleted_escalations) del(absl::StrCat("e/", k));

@@ -15,6 +15,7 @@
 //   p/<subscription id>/<number: u64 BE>→ ""   pending deliveries
 //   c/<org>                             → OrgContacts
 //   v/<plan>                            → PlanView (the local view of the registry)
+//   h/<year: 4 digits>                  → HolidayYear (the progress service's holidays)
 //   m/<plan>|<org>|<period>             → ""   a report was submitted
 //   e/<escalation key>                  → Escalation
 //   g/<recipient>|<rule>                → DigestBucket

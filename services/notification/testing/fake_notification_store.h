@@ -35,6 +35,7 @@ class FakeNotificationStore final : public NotificationStore {
     for (const Delivery& d : c.deliveries) deliveries_[{d.subscription_id, d.number}] = d;
     for (const OrgContacts& oc : c.contacts) state_.contacts[oc.organization_id] = oc;
     for (const PlanView& p : c.plans) state_.plans[p.plan_id] = p;
+    for (const HolidayYear& h : c.holidays) state_.holidays[h.year] = h;
     for (const std::string& s : c.submissions) state_.submissions.insert(s);
     for (const Escalation& e : c.escalations) state_.escalations[e.key] = e;
     for (const std::string& k : c.deleted_escalations) state_.escalations.erase(k);
