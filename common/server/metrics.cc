@@ -136,6 +136,38 @@ void Counter::Render(std::string* out) const {
   }
 }
 
+Gauge::Gauge(std::string name, std::string help, std::vector<std::string> label_names)
+    : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)) {}
+
+void Gauge::Set(const std::vector<std::string>& label_values, double value) {
+  absl::MutexLock lock(&mu_);
+  values_[Fit(label_values, label_names_.size())] = value;
+}
+
+void Gauge::Add(const std::vector<std::string>& label_values, double amount) {
+  absl::MutexLock lock(&mu_);
+  values_[Fit(label_values, label_names_.size())] += amount;
+}
+
+void Gauge::Remove(const std::vector<std::string>& label_values) {
+  absl::MutexLock lock(&mu_);
+  values_.erase(Fit(label_values, label_names_.size()));
+}
+
+double Gauge::Value(const std::vector<std::string>& label_values) const {
+  absl::MutexLock lock(&mu_);
+  auto it = values_.find(Fit(label_values, label_names_.size()));
+  return it == values_.end() ? 0 : it->second;
+}
+
+void Gauge::Render(std::string* out) const {
+  Header(out, name_, help_, "gauge");
+  absl::MutexLock lock(&mu_);
+  for (const auto& [labels, value] : values_) {
+    absl::StrAppend(out, name_, Labels(label_names_, labels), " ", FormatValue(value), "\n");
+  }
+}
+
 Histogram::Histogram(std::string name, std::string help, std::vector<std::string> label_names,
                      std::vector<double> bounds)
     : name_(std::move(name)),
@@ -201,12 +233,21 @@ Histogram* MetricsRegistry::AddHistogram(const std::string& name, const std::str
   return slot.get();
 }
 
+Gauge* MetricsRegistry::AddGauge(const std::string& name, const std::string& help,
+                                 std::vector<std::string> label_names) {
+  absl::MutexLock lock(&mu_);
+  std::unique_ptr<Gauge>& slot = gauges_[name];
+  if (slot == nullptr) slot.reset(new Gauge(name, help, std::move(label_names)));
+  return slot.get();
+}
+
 std::string MetricsRegistry::Render() const {
-  // Merge the two maps so the output is sorted by family name.
+  // Merge the maps so the output is sorted by family name.
   std::map<std::string, std::string> rendered;
   absl::MutexLock lock(&mu_);
   for (const auto& [name, counter] : counters_) counter->Render(&rendered[name]);
   for (const auto& [name, histogram] : histograms_) histogram->Render(&rendered[name]);
+  for (const auto& [name, gauge] : gauges_) gauge->Render(&rendered[name]);
   std::string out;
   for (const auto& [name, text] : rendered) out += text;
   return out;

@@ -72,6 +72,29 @@ class Histogram {
   std::map<std::vector<std::string>, Series> series_ ABSL_GUARDED_BY(mu_);
 };
 
+// A gauge family: one value per label-value tuple that goes up and down
+// (queue depths, states). A removed series is no longer rendered. Thread-safe.
+class Gauge {
+ public:
+  void Set(const std::vector<std::string>& label_values, double value);
+  void Add(const std::vector<std::string>& label_values, double amount);
+  // Forgets the series (e.g. of a deleted resource).
+  void Remove(const std::vector<std::string>& label_values);
+  // Current value for the labels (0 if never set).
+  double Value(const std::vector<std::string>& label_values) const;
+
+ private:
+  friend class MetricsRegistry;
+  Gauge(std::string name, std::string help, std::vector<std::string> label_names);
+  void Render(std::string* out) const;
+
+  const std::string name_;
+  const std::string help_;
+  const std::vector<std::string> label_names_;
+  mutable absl::Mutex mu_;
+  std::map<std::vector<std::string>, double> values_ ABSL_GUARDED_BY(mu_);
+};
+
 // Owns metric families; one per process (created in main.cc or the test
 // harness and passed down). Names follow Prometheus rules ([a-zA-Z_:][a-zA-Z0-9_:]*);
 // asking twice for the same name returns the same family. Thread-safe.
@@ -85,6 +108,8 @@ class MetricsRegistry {
                       std::vector<std::string> label_names);
   Histogram* AddHistogram(const std::string& name, const std::string& help,
                           std::vector<std::string> label_names, std::vector<double> bounds);
+  Gauge* AddGauge(const std::string& name, const std::string& help,
+                  std::vector<std::string> label_names);
 
   // Every family in the text exposition format (version 0.0.4), sorted by name.
   std::string Render() const;
@@ -96,6 +121,7 @@ class MetricsRegistry {
   mutable absl::Mutex mu_;
   std::map<std::string, std::unique_ptr<Counter>> counters_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::unique_ptr<Histogram>> histograms_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::unique_ptr<Gauge>> gauges_ ABSL_GUARDED_BY(mu_);
 };
 
 // Server interceptor factory recording, for every RPC:

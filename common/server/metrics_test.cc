@@ -48,6 +48,24 @@ TEST(MetricsRegistryTest, RendersCountersAndCumulativeHistograms) {
   EXPECT_LT(text.find("latency_seconds"), text.find("reports_total"));
 }
 
+TEST(MetricsRegistryTest, GaugesGoUpAndDownAndForgetRemovedSeries) {
+  MetricsRegistry registry;
+  Gauge* gauge = registry.AddGauge("queue_depth", "Queued items.", {"queue"});
+  EXPECT_EQ(registry.AddGauge("queue_depth", "again", {"queue"}), gauge);
+  gauge->Set({"a"}, 5);
+  gauge->Add({"a"}, -2);
+  gauge->Add({"b"}, 1);
+  EXPECT_EQ(gauge->Value({"a"}), 3);
+  std::string text = registry.Render();
+  EXPECT_TRUE(Contains(text, "# HELP queue_depth Queued items.\n# TYPE queue_depth gauge\n"));
+  EXPECT_TRUE(Contains(text, "queue_depth{queue=\"a\"} 3\n")) << text;
+  EXPECT_TRUE(Contains(text, "queue_depth{queue=\"b\"} 1\n")) << text;
+  gauge->Remove({"b"});
+  text = registry.Render();
+  EXPECT_FALSE(Contains(text, "queue=\"b\"")) << text;
+  EXPECT_EQ(gauge->Value({"b"}), 0);
+}
+
 TEST(GrpcCodeNameTest, NamesEveryCode) {
   EXPECT_EQ(GrpcCodeName(0), "OK");
   EXPECT_EQ(GrpcCodeName(5), "NOT_FOUND");

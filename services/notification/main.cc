@@ -203,7 +203,8 @@ int main(int argc, char** argv) {
   deliverer_options.retry_horizon = config.retry_horizon;
   deliverer_options.breaker_failures = config.breaker_failures;
   deliverer_options.breaker_cooldown = config.breaker_cooldown;
-  notification::Deliverer deliverer(&notifier, &store, &sender, &real_clock, deliverer_options);
+  notification::Deliverer deliverer(&notifier, &store, &sender, &real_clock, deliverer_options,
+                                    &metrics);
   notifier.SetDeliverySink(&deliverer);
   deliverer.Start(notifier.ListSubscriptions(), notifier.PendingDeliveries());
 

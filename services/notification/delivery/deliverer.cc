@@ -12,8 +12,39 @@
 namespace ecoplan::notification {
 
 Deliverer::Deliverer(Notifier* notifier, NotificationStore* store, WebhookSender* sender,
-                     const common::Clock* clock, DelivererOptions options)
-    : notifier_(notifier), store_(store), sender_(sender), clock_(clock), options_(options) {}
+                     const common::Clock* clock, DelivererOptions options,
+                     common::MetricsRegistry* metrics)
+    : notifier_(notifier), store_(store), sender_(sender), clock_(clock), options_(options) {
+  if (metrics != nullptr) {
+    attempts_metric_ = metrics->AddCounter(
+        "ecoplan_notification_webhook_attempts_total",
+        "Webhook delivery attempts by subscription and outcome (succeeded, failed, gave_up).",
+        {"subscription", "outcome"});
+    latency_metric_ = metrics->AddHistogram(
+        "ecoplan_notification_webhook_attempt_seconds",
+        "Duration of webhook delivery attempts by outcome (succeeded, failed).", {"outcome"},
+        common::MetricsRegistry::LatencyBuckets());
+    depth_metric_ = metrics->AddGauge("ecoplan_notification_delivery_queue_depth",
+                                      "Webhook deliveries waiting per subscription.",
+                                      {"subscription"});
+    circuit_metric_ = metrics->AddGauge(
+        "ecoplan_notification_circuit_state",
+        "Circuit breaker per subscription: 0 closed, 1 open, 2 suspended (FAILING or DISABLED).",
+        {"subscription"});
+  }
+}
+
+void Deliverer::ExportLocked(const std::string& id, const Queue& q) {
+  if (depth_metric_ == nullptr) return;
+  depth_metric_->Set({id}, static_cast<double>(q.deliveries.size()));
+  double state = 0;
+  if (q.subscription.state != SubscriptionState::kActive) {
+    state = 2;
+  } else if (q.consecutive_failures >= options_.breaker_failures) {
+    state = 1;
+  }
+  circuit_metric_->Set({id}, state);
+}
 
 Deliverer::~Deliverer() { Stop(); }
 
@@ -36,6 +67,7 @@ void Deliverer::Start(const std::vector<Subscription>& subscriptions,
       auto it = queues_.find(d.subscription_id);
       if (it != queues_.end()) it->second.deliveries.push_back(d);
     }
+    for (const auto& [id, q] : queues_) ExportLocked(id, q);
     stopping_ = false;
   }
   for (int i = 0; i < std::max(1, options_.workers); ++i) workers_.emplace_back([this] { Work(); });
@@ -58,6 +90,7 @@ void Deliverer::DeliveriesQueued(const std::vector<Delivery>& deliveries) {
       auto it = queues_.find(d.subscription_id);
       if (it == queues_.end()) continue;
       it->second.deliveries.push_back(d);
+      ExportLocked(it->first, it->second);
     }
   }
   cv_.notify_all();
@@ -74,6 +107,7 @@ void Deliverer::SubscriptionUpdated(const Subscription& subscription) {
       q.consecutive_failures = 0;
       q.next_time = absl::InfinitePast();
     }
+    ExportLocked(subscription.id, q);
   }
   cv_.notify_all();
 }
@@ -84,6 +118,10 @@ void Deliverer::SubscriptionDeleted(const std::string& subscription_id) {
   if (it == queues_.end()) return;
   // A worker holding it finds it gone when it comes back.
   queues_.erase(it);
+  if (depth_metric_ != nullptr) {
+    depth_metric_->Remove({subscription_id});
+    circuit_metric_->Remove({subscription_id});
+  }
 }
 
 DelivererStats Deliverer::stats() const {
@@ -189,6 +227,12 @@ void Deliverer::Work() {
     ++stats_.attempts;
     if (result.ok()) ++stats_.succeeded; else ++stats_.failed_attempts;
     if (gave_up) ++stats_.gave_up;
+    if (attempts_metric_ != nullptr) {
+      attempts_metric_->Increment(
+          {id, result.ok() ? "succeeded" : (gave_up ? "gave_up" : "failed")});
+      latency_metric_->Observe({result.ok() ? "succeeded" : "failed"},
+                               absl::ToDoubleSeconds(result.latency));
+    }
     auto it = queues_.find(id);
     if (it == queues_.end()) continue;  // deleted meanwhile
     Queue& after = it->second;
@@ -214,6 +258,7 @@ void Deliverer::Work() {
                                    clock_->Now() + options_.breaker_cooldown);
       }
     }
+    ExportLocked(id, after);
     cv_.notify_all();
   }
 }

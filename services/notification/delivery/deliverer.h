@@ -15,7 +15,17 @@
 // after a crash, deliveries not marked done are sent again (at least once; the
 // receiver deduplicates by webhook-id).
 //
-// Thread-safe. `notifier`, `store`, `sender`, `clock` must outlive it.
+// Metrics (when a registry is given), labelled by subscription id:
+//   ecoplan_notification_webhook_attempts_total{subscription, outcome}
+//       outcome: "succeeded", "failed" (will be retried), "gave_up" (the
+//       attempt that made the delivery FAILED)
+//   ecoplan_notification_webhook_attempt_seconds{outcome}   histogram, "succeeded" / "failed"
+//   ecoplan_notification_delivery_queue_depth{subscription} deliveries waiting, in flight included
+//   ecoplan_notification_circuit_state{subscription}
+//       0 closed, 1 open (probing once per cooldown), 2 suspended (FAILING or DISABLED)
+// A deleted subscription's gauges are removed.
+//
+// Thread-safe. `notifier`, `store`, `sender`, `clock`, `metrics` must outlive it.
 
 #include <condition_variable>
 #include <cstdint>
@@ -28,6 +38,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/server/metrics.h"
 #include "common/time/clock.h"
 #include "services/notification/delivery/webhook_sender.h"
 #include "services/notification/domain/notifier.h"
@@ -54,8 +65,10 @@ struct DelivererStats {
 
 class Deliverer final : public DeliverySink {
  public:
+  // `metrics` may be null (no metrics).
   Deliverer(Notifier* notifier, NotificationStore* store, WebhookSender* sender,
-            const common::Clock* clock, DelivererOptions options);
+            const common::Clock* clock, DelivererOptions options,
+            common::MetricsRegistry* metrics = nullptr);
   ~Deliverer() override;
 
   // Queues the pending deliveries and subscriptions known at start, then starts the workers.
@@ -86,6 +99,8 @@ class Deliverer final : public DeliverySink {
   // With mu_ held: a subscription ready to send, or empty; `wake` gets the earliest next time.
   std::string PickLocked(absl::Time now, absl::Time* wake);
   absl::Duration Backoff(int attempt);
+  // With mu_ held: publishes the queue's depth and circuit state.
+  void ExportLocked(const std::string& id, const Queue& q);
 
   Notifier* const notifier_;
   NotificationStore* const store_;
@@ -101,6 +116,10 @@ class Deliverer final : public DeliverySink {
   DelivererStats stats_;
   std::mt19937_64 random_{std::random_device{}()};
   std::vector<std::thread> workers_;
+  common::Counter* attempts_metric_ = nullptr;
+  common::Histogram* latency_metric_ = nullptr;
+  common::Gauge* depth_metric_ = nullptr;
+  common::Gauge* circuit_metric_ = nullptr;
 };
 
 }  // namespace ecoplan::notification

@@ -159,7 +159,8 @@ class DelivererTest : public ::testing::Test {
     WebhookSecurity security;
     security.networks = *NetworkAllowlist::Parse(networks);
     sender_ = std::make_unique<CurlWebhookSender>(sender_options, security);
-    deliverer_ = std::make_unique<Deliverer>(notifier_.get(), store_.get(), sender_.get(), &clock_, options);
+    deliverer_ = std::make_unique<Deliverer>(notifier_.get(), store_.get(), sender_.get(), &clock_,
+                                             options, &metrics_);
     notifier_->SetDeliverySink(deliverer_.get());
     deliverer_->Start(notifier_->ListSubscriptions(), notifier_->PendingDeliveries());
   }
@@ -215,6 +216,15 @@ class DelivererTest : public ::testing::Test {
     return page.ok() ? page->deliveries : std::vector<Delivery>{};
   }
 
+  double Attempts(const std::string& sub, const std::string& outcome) {
+    return metrics_.AddCounter("ecoplan_notification_webhook_attempts_total", "", {})
+        ->Value({sub, outcome});
+  }
+  double Gauge(const std::string& name, const std::string& sub) {
+    return metrics_.AddGauge(name, "", {})->Value({sub});
+  }
+
+  common::MetricsRegistry metrics_;
   common::TempDir dir_;
   common::RealClock clock_;
   AllowLoopback checker_;
@@ -262,6 +272,18 @@ TEST_F(DelivererTest, SignedDeliveriesArriveInOrderThroughFailuresAnd429) {
   EXPECT_EQ(deliveries[0].attempts[3].status_code, 429);
   EXPECT_GE(deliveries[0].attempts[4].time - deliveries[0].attempts[3].time, absl::Milliseconds(950));
   for (const Delivery& d : deliveries) EXPECT_EQ(d.state, DeliveryState::kSucceeded);
+  // /metrics: every attempt by outcome, its latency, an empty queue, a closed breaker.
+  EXPECT_TRUE(WaitFor([&] { return Gauge("ecoplan_notification_delivery_queue_depth", sub) == 0; }));
+  EXPECT_EQ(Attempts(sub, "succeeded"), 10);
+  EXPECT_EQ(Attempts(sub, "failed"), 4);
+  EXPECT_EQ(Attempts(sub, "gave_up"), 0);
+  EXPECT_EQ(Gauge("ecoplan_notification_circuit_state", sub), 0);
+  const std::string text = metrics_.Render();
+  EXPECT_NE(text.find("ecoplan_notification_webhook_attempt_seconds_count{outcome=\"failed\"} 4\n"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find(absl::StrCat("ecoplan_notification_webhook_attempts_total{subscription=\"", sub,
+                                   "\",outcome=\"succeeded\"} 10\n")),
+            std::string::npos) << text;
 }
 
 TEST_F(DelivererTest, TimeoutsAndHugeBodiesAreRecordedFailuresAndTheSubscriptionIsSuspended) {
@@ -300,6 +322,9 @@ TEST_F(DelivererTest, TimeoutsAndHugeBodiesAreRecordedFailuresAndTheSubscription
   }
   EXPECT_TRUE(saw_timeout);
   EXPECT_TRUE(saw_huge);
+  EXPECT_TRUE(WaitFor([&] { return Attempts(sub, "gave_up") == 1; }));
+  EXPECT_GE(Attempts(sub, "failed"), 1);
+  EXPECT_EQ(Gauge("ecoplan_notification_circuit_state", sub), 2);  // suspended
   // The receiver recovers; re-enabling the subscription and replaying the
   // failed delivery completes the set: both notifications arrive.
   slow = false;
@@ -312,6 +337,8 @@ TEST_F(DelivererTest, TimeoutsAndHugeBodiesAreRecordedFailuresAndTheSubscription
     if (d.state == DeliveryState::kSucceeded) succeeded.insert(d.webhook_id);
   }
   EXPECT_EQ(succeeded.size(), 2u);
+  EXPECT_TRUE(WaitFor([&] { return Gauge("ecoplan_notification_delivery_queue_depth", sub) == 0; }));
+  EXPECT_EQ(Gauge("ecoplan_notification_circuit_state", sub), 0);
 }
 
 TEST_F(DelivererTest, ADeadReceiverDoesNotSlowTheOthers) {
@@ -338,6 +365,11 @@ TEST_F(DelivererTest, ADeadReceiverDoesNotSlowTheOthers) {
     return !d.empty() && d[0].attempt_count > 0;
   }));
   EXPECT_NE(Deliveries(dead)[0].attempts[0].error, "");
+  EXPECT_EQ(Gauge("ecoplan_notification_delivery_queue_depth", dead), 20);
+  // The gauge follows the durable record a moment later.
+  EXPECT_TRUE(WaitFor([&] { return Gauge("ecoplan_notification_delivery_queue_depth", live) == 0; }));
+  ASSERT_TRUE(WaitFor([&] { return Gauge("ecoplan_notification_circuit_state", dead) == 1; }));
+  EXPECT_EQ(Gauge("ecoplan_notification_circuit_state", live), 0);
 }
 
 TEST_F(DelivererTest, AddressesOutsideTheAllowedNetworksAreNeverDialled) {
