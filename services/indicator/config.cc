@@ -26,6 +26,9 @@ absl::Status IndicatorConfig::Validate() const {
   if (registry_max_backoff < absl::Milliseconds(100) || registry_max_backoff > absl::Minutes(5)) {
     return absl::InvalidArgumentError("--registry_max_backoff must be between 100ms and 5m");
   }
+  if (progress_max_backoff < absl::Milliseconds(100) || progress_max_backoff > absl::Minutes(5)) {
+    return absl::InvalidArgumentError("--progress_max_backoff must be between 100ms and 5m");
+  }
   return absl::OkStatus();
 }
 

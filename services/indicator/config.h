@@ -16,9 +16,13 @@ struct IndicatorConfig {
   std::string db_path = "var/indicator";  // --db_path / ECOPLAN_DB_PATH
   std::string backup_dir;                // --backup_dir / ECOPLAN_BACKUP_DIR; empty disables backups
   std::string registry_address = "127.0.0.1:50051";  // --registry_address / ECOPLAN_REGISTRY_ADDRESS
+  // --progress_address / ECOPLAN_PROGRESS_ADDRESS: the progress service whose
+  // events feed measure colours, scorecards and reported values; empty: not followed.
+  std::string progress_address;
   int max_message_bytes = 8 << 20;       // --max_message_bytes
   absl::Duration shutdown_grace = absl::Seconds(10);  // --shutdown_grace
   absl::Duration registry_max_backoff = absl::Seconds(10);  // --registry_max_backoff
+  absl::Duration progress_max_backoff = absl::Seconds(10);  // --progress_max_backoff
   std::string port_file;                 // --port_file: the bound port, once serving
 
   // Errors: InvalidArgument naming the flag.

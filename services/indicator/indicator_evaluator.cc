@@ -26,6 +26,8 @@ bool SameDefinition(const Indicator& a, const Indicator& b) {
     i->revision = 0;
     i->update_time = absl::InfinitePast();
     i->retired = false;
+    i->retired_reason.clear();
+    i->retired_by_sync = false;
     i->manually_corrected = false;
   }
   return x == y;
@@ -76,6 +78,7 @@ absl::Status IndicatorEvaluator::Load() {
   for (auto& [plan, record] : reports) reports_[plan] = record.report();
   ECOPLAN_ASSIGN_OR_RETURN(views_, store_->LoadPlanViews());
   ECOPLAN_ASSIGN_OR_RETURN(request_ids_, store_->LoadRequestIds());
+  ECOPLAN_RETURN_IF_ERROR(store_->LoadProgress(&progress_));
   return absl::OkStatus();
 }
 
@@ -264,6 +267,8 @@ void IndicatorEvaluator::RetireIndicator(const std::string& plan_id, const std::
   }
   Indicator after = it->second;
   after.retired = true;
+  after.retired_reason = reason;
+  after.retired_by_sync = false;
   WriteIndicator(&it->second, std::move(after), "retired", std::move(reason),
                  std::move(request_id), std::move(actor), std::move(done));
 }
@@ -383,6 +388,10 @@ void IndicatorEvaluator::RunNextChunk() {
             status = store_->PutReportedValue(w, name->first, name->second, *v.day, v.value,
                                               v.source);
           }
+          if (status.ok() && held.has_value()) {
+            status = store_->PutValueCorrection(w, name->first, name->second, *v.day, *held,
+                                                v.value, v.source, clock_->Now());
+          }
         }
       }
       outcome->values.push_back(o);
@@ -482,7 +491,8 @@ absl::StatusOr<std::vector<std::pair<DistrictDay, DailyAqi>>> IndicatorEvaluator
 PlanEvaluationInput IndicatorEvaluator::InputLocked(const std::string& plan_id,
                                                     const std::vector<Indicator>& indicators,
                                                     absl::CivilDay as_of,
-                                                    std::vector<MeasureInfo>* measures) const {
+                                                    std::vector<MeasureInfo>* measures,
+                                                    std::vector<ProgressReport>* reports) const {
   static const std::map<std::string, std::vector<ReportedValue>> kNone;
   static const std::map<std::string, IndicatorStatus> kNoStatus;
   PlanEvaluationInput input;
@@ -507,7 +517,10 @@ PlanEvaluationInput IndicatorEvaluator::InputLocked(const std::string& plan_id,
       measures->push_back(std::move(info));
     }
   }
+  progress_.Annotate(plan_id, measures);
+  *reports = progress_.Reports(plan_id);
   input.measures = measures;
+  input.reports = reports;
   input.due_periods = DuePeriods(absl::CivilMonth(year, 1), due_day, true, as_of);
   return input;
 }
@@ -580,13 +593,14 @@ void IndicatorEvaluator::EvaluateIndicator(const std::string& plan_id, const std
     }
     std::vector<Indicator> one = {it->second};
     std::vector<MeasureInfo> measures;
+    std::vector<ProgressReport> reports;
     std::map<std::string, std::vector<ReportedValue>> reported;
     if (auto p = reported_.find(plan_id); p != reported_.end()) {
       if (auto r = p->second.find(id); r != p->second.end()) {
         for (const auto& [day, v] : r->second) reported[id].push_back({day, v});
       }
     }
-    PlanEvaluationInput input = InputLocked(plan_id, one, as_of, &measures);
+    PlanEvaluationInput input = InputLocked(plan_id, one, as_of, &measures, &reports);
     input.reported = &reported;
     result = {it->second, EvaluateOne(it->second, as_of, input, rules_.evaluation)};
     if (!it->second.retired) {
@@ -633,9 +647,16 @@ void IndicatorEvaluator::EvaluatePlan(const std::string& plan_id, absl::CivilDay
       }
     }
     std::vector<MeasureInfo> measures;
-    PlanEvaluationInput input = InputLocked(plan_id, indicators, as_of, &measures);
+    std::vector<ProgressReport> reports;
+    PlanEvaluationInput input = InputLocked(plan_id, indicators, as_of, &measures, &reports);
     input.reported = &reported;
     PlanEvaluation e = ::ecoplan::indicator::EvaluatePlan(as_of, input, rules_);
+    const auto [entries, report_count] = progress_.Counts(plan_id);
+    result->reports_source =
+        entries == 0 ? "none yet (no progress report received for this plan)"
+                     : absl::StrCat("progress service: ", entries, " entries of ", report_count,
+                                    " monthly reports");
+    result->unmatched_reported_values = progress_.UnmatchedValues(plan_id);
     for (auto& [ind, ev] : e.evaluations) result->evaluations.emplace_back(*ind, std::move(ev));
     result->town_ranking = std::move(e.town_ranking);
     result->lights = std::move(e.lights);
@@ -643,7 +664,6 @@ void IndicatorEvaluator::EvaluatePlan(const std::string& plan_id, absl::CivilDay
     result->status_counts = std::move(e.status_counts);
     changes = std::move(e.changes);
   }
-  result->reports_source = "none yet (progress reports are not wired to this service)";
   result->rules = {
       absl::StrCat("at risk within ", rules_.evaluation.at_risk_margin_percent,
                    "% of the target; insufficient data below ",
@@ -678,12 +698,18 @@ absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareSync(const PlanSource& sou
   std::vector<Indicator> changed;
   {
     absl::ReaderMutexLock lock(&mu_);
+    std::set<std::string> built_ids;
     for (Indicator& ind : built.indicators) {
+      built_ids.insert(ind.id);
       auto it = indicators_.find({ind.plan_id, ind.id});
+      bool reinstated = false;
       if (it != indicators_.end()) {
-        if (it->second.manually_corrected || it->second.retired) continue;
-        if (SameDefinition(it->second, ind)) continue;
-        ind.revision = it->second.revision + 1;
+        const Indicator& held = it->second;
+        // An administrator's creation, correction or retirement stays.
+        if (held.manually_corrected || (held.retired && !held.retired_by_sync)) continue;
+        reinstated = held.retired;
+        if (!reinstated && SameDefinition(held, ind)) continue;
+        ind.revision = held.revision + 1;
       } else {
         ind.revision = 1;
       }
@@ -692,7 +718,10 @@ absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareSync(const PlanSource& sou
       rev.revision = ind.revision;
       rev.time = now;
       rev.actor = "registry sync";
-      rev.reason = absl::StrCat("built from the registry's plan ", source.plan_id);
+      rev.reason = reinstated
+                       ? absl::StrCat("reinstated: the registry's plan ", source.plan_id,
+                                      " produces it again")
+                       : absl::StrCat("built from the registry's plan ", source.plan_id);
       if (it != indicators_.end()) rev.before = it->second;
       rev.after = ind;
       ECOPLAN_RETURN_IF_ERROR(store_->PutIndicator(effect.write, ind));
@@ -700,6 +729,32 @@ absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareSync(const PlanSource& sou
       effect.write.events.push_back(common::MakeEvent(
           ChangedEvent(ind, "synced"), IndicatorName(ind.plan_id, ind.id), request_id));
       changed.push_back(ind);
+    }
+    // What the plan no longer produces is retired, never deleted; never what an
+    // administrator made or changed, and nothing when the build came out empty.
+    if (!built_ids.empty()) {
+      for (auto it = indicators_.lower_bound({source.plan_id, ""});
+           it != indicators_.end() && it->first.first == source.plan_id; ++it) {
+        const Indicator& held = it->second;
+        if (built_ids.count(held.id) || held.retired || held.manually_corrected ||
+            held.origin == Origin::kManual || held.origin == Origin::kUnspecified) {
+          continue;
+        }
+        Indicator after = held;
+        after.retired = true;
+        after.retired_by_sync = true;
+        after.retired_reason = absl::StrCat("the registry's plan ", source.plan_id,
+                                            " no longer produces it (re-sync)");
+        after.revision = held.revision + 1;
+        after.update_time = now;
+        IndicatorRevision rev{after.revision, now, "registry sync", after.retired_reason, held,
+                              after};
+        ECOPLAN_RETURN_IF_ERROR(store_->PutIndicator(effect.write, after));
+        ECOPLAN_RETURN_IF_ERROR(store_->PutRevision(effect.write, after, rev));
+        effect.write.events.push_back(common::MakeEvent(
+            ChangedEvent(after, "retired"), IndicatorName(after.plan_id, after.id), request_id));
+        changed.push_back(std::move(after));
+      }
     }
   }
   effect.changed = static_cast<int>(changed.size());
@@ -776,6 +831,81 @@ absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareMeasureUpdate(const std::s
       if (slot.revision < ind.revision) slot = ind;
     }
     views_[view.plan_id()] = view;
+  };
+  return effect;
+}
+
+absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareProgress(const ProgressUpdate& update) {
+  SyncEffect effect;
+  struct ValueWrite {
+    std::string id;
+    absl::CivilDay day;
+    std::optional<double> value;
+  };
+  std::vector<ValueWrite> writes;
+  LedgerChange change;
+  const absl::Time now = clock_->Now();
+  v1::ObservationsIngested event;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    std::vector<Indicator> indicators;
+    for (auto it = indicators_.lower_bound({update.plan_id, ""});
+         it != indicators_.end() && it->first.first == update.plan_id; ++it) {
+      indicators.push_back(it->second);
+    }
+    change = progress_.Prepare(update, indicators);
+    ECOPLAN_RETURN_IF_ERROR(store_->PutLedgerChange(effect.write, change));
+    const std::map<std::string, std::map<absl::CivilDay, double>>* held_values = nullptr;
+    if (auto p = reported_.find(update.plan_id); p != reported_.end()) held_values = &p->second;
+    std::optional<absl::CivilDay> first, last;
+    for (const ObservationChange& o : change.observations) {
+      std::optional<double> held;
+      if (held_values != nullptr) {
+        if (auto i = held_values->find(o.indicator_id); i != held_values->end()) {
+          if (auto d = i->second.find(o.day); d != i->second.end()) held = d->second;
+        }
+      }
+      if (held == o.value) continue;
+      if (o.value.has_value()) {
+        ECOPLAN_RETURN_IF_ERROR(store_->PutReportedValue(effect.write, update.plan_id,
+                                                         o.indicator_id, o.day, *o.value,
+                                                         o.source));
+        event.set_accepted_count(event.accepted_count() + (held.has_value() ? 0 : 1));
+      } else {
+        ECOPLAN_RETURN_IF_ERROR(
+            store_->DeleteReportedValue(effect.write, update.plan_id, o.indicator_id, o.day));
+      }
+      if (held.has_value()) {
+        ECOPLAN_RETURN_IF_ERROR(store_->PutValueCorrection(effect.write, update.plan_id,
+                                                           o.indicator_id, o.day, *held, o.value,
+                                                           o.source, now));
+        event.set_replaced_count(event.replaced_count() + 1);
+      }
+      first = first.has_value() ? std::min(*first, o.day) : o.day;
+      last = last.has_value() ? std::max(*last, o.day) : o.day;
+      writes.push_back({o.indicator_id, o.day, o.value});
+    }
+    if (!writes.empty()) {
+      *event.mutable_first_day() = DateToProto(*first);
+      *event.mutable_last_day() = DateToProto(*last);
+      effect.write.events.push_back(
+          common::MakeEvent(event, absl::StrCat("plans/", update.plan_id, "/observations"),
+                            "", "progress follower"));
+    }
+  }
+  effect.changed = static_cast<int>(writes.size());
+  if (change.empty()) return effect;
+  effect.publish = [this, change = std::move(change), writes = std::move(writes),
+                    plan = update.plan_id]() {
+    absl::MutexLock lock(&mu_);
+    progress_.Apply(change);
+    for (const ValueWrite& w : writes) {
+      if (w.value.has_value()) {
+        reported_[plan][w.id][w.day] = *w.value;
+      } else {
+        reported_[plan][w.id].erase(w.day);
+      }
+    }
   };
   return effect;
 }

@@ -38,6 +38,7 @@
 #include "services/indicator/domain/observation_book.h"
 #include "services/indicator/domain/plan_evaluation.h"
 #include "services/indicator/domain/plan_indicators.h"
+#include "services/indicator/domain/progress_ledger.h"
 #include "services/indicator/storage/rocksdb_indicator_store.h"
 
 namespace ecoplan::indicator {
@@ -74,10 +75,11 @@ struct PlanResult {
   std::map<std::string, int> status_counts;
   std::string reports_source;
   std::vector<std::string> rules;
+  std::vector<std::string> unmatched_reported_values;
 };
 
-// What a sync will change, to be committed by the caller (SyncPlan RPC or the
-// registry follower); `publish` applies it in memory once durable.
+// What a sync (or a progress event) will change, to be committed by the caller
+// (SyncPlan RPC or an event follower); `publish` applies it in memory once durable.
 struct SyncEffect {
   common::WriteRequest write;
   std::function<void()> publish;
@@ -128,7 +130,12 @@ class IndicatorEvaluator {
 
   // --- Plans from the registry.
   // Builds the plan's indicators and the write of every change (indicators,
-  // revisions, IndicatorChanged events, the report, the plan view).
+  // revisions, IndicatorChanged events, the report, the plan view). An
+  // indicator built from the plan before (annex 4, annex 5, measure text) that
+  // the plan no longer produces is retired (retired_by_sync, with the reason),
+  // unless an administrator created, corrected or retired it; one retired by a
+  // sync that the plan produces again is reinstated. A build that yields no
+  // indicator at all retires nothing (an empty export is not a plan).
   absl::StatusOr<SyncEffect> PrepareSync(const PlanSource& source, storage::PlanViewRecord view,
                                          const std::string& request_id);
   // A measure's owners or deadline changed: the plan view and the measure-text
@@ -137,6 +144,12 @@ class IndicatorEvaluator {
                                                   storage::MeasureView measure);
   absl::StatusOr<ecoplan::indicator::v1::ExtractionReport> GetReport(const std::string& plan_id) const;
   bool HasPlan(const std::string& plan_id) const;
+
+  // --- Progress reports (ProgressLedger). The write of what `update` changes:
+  // the ledger's records, and each observation it adds, replaces (with a
+  // correction record) or withdraws (likewise), with one ObservationsIngested
+  // event when observations changed. Errors: from storage.
+  absl::StatusOr<SyncEffect> PrepareProgress(const ProgressUpdate& update);
 
   common::RocksDb* db() const { return store_->db(); }
 
@@ -151,7 +164,8 @@ class IndicatorEvaluator {
   void RunNextChunk();
   PlanEvaluationInput InputLocked(const std::string& plan_id,
                                   const std::vector<Indicator>& indicators, absl::CivilDay as_of,
-                                  std::vector<MeasureInfo>* measures) const
+                                  std::vector<MeasureInfo>* measures,
+                                  std::vector<ProgressReport>* reports) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Records status changes (memory now, disk in one batch) and calls `then`.
   void RecordChanges(const std::string& plan_id, absl::CivilDay as_of,
@@ -175,6 +189,7 @@ class IndicatorEvaluator {
   std::map<std::string, std::map<std::string, IndicatorStatus>> statuses_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, ecoplan::indicator::v1::ExtractionReport> reports_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, storage::PlanViewRecord> views_ ABSL_GUARDED_BY(mu_);
+  ProgressLedger progress_ ABSL_GUARDED_BY(mu_);
 
   absl::Mutex queue_mu_;
   std::deque<std::pair<IngestChunk, Done<ChunkOutcome>>> queue_ ABSL_GUARDED_BY(queue_mu_);

@@ -466,6 +466,9 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::EvaluatePlan(grpc::CallbackServe
       for (const auto& [status, n] : r->status_counts) (*resp->mutable_status_counts())[status] = n;
       resp->set_reports_source(r->reports_source);
       for (const std::string& rule : r->rules) resp->add_rules(rule);
+      for (const std::string& u : r->unmatched_reported_values) {
+        resp->add_unmatched_reported_values(u);
+      }
     }
     reactor->Finish(common::ToGrpcStatus(r.status()));
   });

@@ -1,7 +1,9 @@
 // indicator_server: indicator evaluation. Flags → IndicatorConfig → RocksDb →
 // RocksDbIndicatorStore → IndicatorEvaluator → IndicatorServiceImpl (+ the
 // AdminService, both behind BuildServerSecurity) → RunningServer, plus an EventFollower that builds the plans'
-// indicators from the registry's events, until SIGTERM or SIGINT.
+// indicators from the registry's events and, with --progress_address, one that
+// records the progress service's reports (colours, scorecards, reported
+// values), until SIGTERM or SIGINT.
 
 #include <cstdlib>
 #include <memory>
@@ -22,6 +24,7 @@
 #include "common/config/env.h"
 #include "common/log/log.h"
 #include "common/server/run_server.h"
+#include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "common/server/server_flags.h"
 #include "common/storage/rocksdb_db.h"
 #include "common/time/clock.h"
@@ -29,6 +32,7 @@
 #include "services/indicator/indicator_evaluator.h"
 #include "services/indicator/indicator_policy.h"
 #include "services/indicator/indicator_service_impl.h"
+#include "services/indicator/progress_follower.h"
 #include "services/indicator/registry_plan_follower.h"
 #include "services/indicator/storage/rocksdb_indicator_store.h"
 
@@ -47,6 +51,12 @@ ABSL_FLAG(std::string, registry_address, EnvOr("ECOPLAN_REGISTRY_ADDRESS", "127.
           "ECOPLAN_REGISTRY_ADDRESS)");
 ABSL_FLAG(absl::Duration, registry_max_backoff, absl::Seconds(10),
           "Longest wait between reconnection attempts to the registry");
+ABSL_FLAG(std::string, progress_address, EnvOr("ECOPLAN_PROGRESS_ADDRESS", ""),
+          "Address of the progress service whose events (reports, completions, extensions) "
+          "feed measure colours, scorecards and reported values (env ECOPLAN_PROGRESS_ADDRESS); "
+          "empty: not followed");
+ABSL_FLAG(absl::Duration, progress_max_backoff, absl::Seconds(10),
+          "Longest wait between reconnection attempts to the progress service");
 
 // The flags every server shares (--host, --metrics_port, --port_file, security
 // …) are in common/server/server_flags.cc; IndicatorService's RPCs follow
@@ -56,6 +66,7 @@ int main(int argc, char** argv) {
   namespace indicator = ::ecoplan::indicator;
   namespace common = ::ecoplan::common;
   namespace rv1 = ::ecoplan::registry::v1;
+  namespace pv1 = ::ecoplan::progress::v1;
   common::BlockTerminationSignals();
   absl::SetProgramUsageMessage("ecoplan indicator evaluation server");
   absl::ParseCommandLine(argc, argv);
@@ -72,6 +83,8 @@ int main(int argc, char** argv) {
   config.max_message_bytes = shared.max_message_bytes;
   config.shutdown_grace = shared.shutdown_grace;
   config.registry_max_backoff = absl::GetFlag(FLAGS_registry_max_backoff);
+  config.progress_address = absl::GetFlag(FLAGS_progress_address);
+  config.progress_max_backoff = absl::GetFlag(FLAGS_progress_max_backoff);
   config.port_file = shared.port_file;
   if (absl::Status valid = config.Validate(); !valid.ok()) {
     log.Error("invalid configuration", {{"error", std::string(valid.message())}});
@@ -83,6 +96,8 @@ int main(int argc, char** argv) {
                         {"db_path", config.db_path},
                         {"backup_dir", config.backup_dir},
                         {"registry", config.registry_address},
+                        {"progress", config.progress_address.empty() ? std::string("(not followed)")
+                                                                     : config.progress_address},
                         {"max_message_bytes", config.max_message_bytes},
                         {"shutdown_grace", absl::FormatDuration(config.shutdown_grace)}});
 
@@ -125,6 +140,14 @@ int main(int argc, char** argv) {
       grpc::CreateChannel(config.registry_address, grpc::InsecureChannelCredentials());
   std::unique_ptr<rv1::RegistryService::Stub> registry =
       rv1::RegistryService::NewStub(registry_channel);
+  // The progress service, when configured (same channel setup as the registry's).
+  std::shared_ptr<grpc::Channel> progress_channel;
+  std::unique_ptr<pv1::ProgressService::Stub> progress;
+  if (!config.progress_address.empty()) {
+    progress_channel =
+        grpc::CreateChannel(config.progress_address, grpc::InsecureChannelCredentials());
+    progress = pv1::ProgressService::NewStub(progress_channel);
+  }
   indicator::RegistryPlanFollower plan_follower(&evaluator, registry.get(), absl::Seconds(30), log);
   common::EventFollowerOptions follow_options;
   follow_options.name = "registry";
@@ -145,6 +168,31 @@ int main(int argc, char** argv) {
   if (absl::Status started = follower.Start(); !started.ok()) {
     log.Error("cannot follow the registry", {{"error", started.ToString()}});
     return 1;
+  }
+
+  indicator::ProgressFollower progress_handler(&evaluator, log);
+  std::unique_ptr<common::EventFollower> progress_follower;
+  if (progress != nullptr) {
+    common::EventFollowerOptions progress_options;
+    progress_options.name = "progress";
+    progress_options.max_backoff = config.progress_max_backoff;
+    progress_options.channel_ready = [progress_channel] {
+      return progress_channel->GetState(false) == GRPC_CHANNEL_READY;
+    };
+    progress_options.on_error = [&log](const absl::Status& status) {
+      log.Warn("progress event stream interrupted; reconnecting", {{"error", status.ToString()}});
+    };
+    progress_follower = std::make_unique<common::EventFollower>(
+        db->get(), progress_options,
+        common::MakeWatchEventsOpener<pv1::WatchEventsRequest, pv1::WatchEventsResponse>(
+            progress.get()),
+        [&progress_handler](const ecoplan::common::v1::Event& event) {
+          return progress_handler.Handle(event);
+        });
+    if (absl::Status started = progress_follower->Start(); !started.ok()) {
+      log.Error("cannot follow the progress service", {{"error", started.ToString()}});
+      return 1;
+    }
   }
 
   common::WatchEventsHub watch_hub;
@@ -179,10 +227,14 @@ int main(int argc, char** argv) {
     }
   }
   log.Info("serving", {{"address", absl::StrCat(config.host, ":", port)},
-                       {"registry_cursor", follower.cursor()}});
+                       {"registry_cursor", follower.cursor()},
+                       {"progress_cursor", progress_follower ? static_cast<int64_t>(
+                                                                   progress_follower->cursor())
+                                                             : int64_t{-1}}});
 
   common::RunUntilSignal(**server, [&] {
     watch_hub.Shutdown();
+    if (progress_follower) progress_follower->Stop();
     follower.Stop();
   });
   log.Info("stopped", {});

@@ -100,6 +100,8 @@ v1::Indicator ToProto(const Indicator& i) {
   p.set_revision(i.revision);
   *p.mutable_update_time() = TimeToProto(i.update_time);
   p.set_manually_corrected(i.manually_corrected);
+  p.set_retired_reason(i.retired_reason);
+  p.set_retired_by_sync(i.retired_by_sync);
   return p;
 }
 
@@ -139,6 +141,8 @@ absl::StatusOr<Indicator> StoredIndicatorFromProto(const v1::Indicator& p) {
   i.id = name->second;
   i.origin = Clamp<Origin>(p.origin(), 4);
   i.retired = p.retired();
+  i.retired_reason = p.retired_reason();
+  i.retired_by_sync = p.retired_by_sync();
   i.manually_corrected = p.manually_corrected();
   i.revision = p.revision();
   i.update_time = TimeFromProto(p.update_time());
@@ -278,6 +282,19 @@ v1::MeasureLight ToProto(absl::string_view plan_id, const MeasureLight& l) {
   p.set_colour(static_cast<v1::MeasureColour>(l.colour));
   for (const std::string& r : l.reasons) p.add_reasons(r);
   for (const std::string& o : l.owners) p.add_owners(o);
+  for (const OwnerProgress& o : l.progress) {
+    v1::MeasureOwnerProgress* q = p.add_progress();
+    q->set_organization(o.organization);
+    q->set_lead(o.lead);
+    q->set_period(absl::FormatCivilTime(o.period));
+    q->set_status(ReportedStatusName(o.status));
+    q->set_percent_done(o.percent_done);
+    q->set_on_time(o.on_time);
+    q->set_returned(o.returned);
+  }
+  p.set_completion_confirmed(l.completion_confirmed);
+  if (l.due.has_value()) *p.mutable_due_date() = DateToProto(*l.due);
+  if (l.original_due.has_value()) *p.mutable_original_due_date() = DateToProto(*l.original_due);
   return p;
 }
 
@@ -295,6 +312,10 @@ v1::Scorecard ToProto(const Scorecard& c) {
   }
   p.set_measures_led(c.measures_led);
   p.set_overdue_measures(c.overdue_measures);
+  p.set_reports_due(c.reports_due);
+  p.set_reports_on_time(c.reports_on_time);
+  p.set_reports_late(c.reports_late);
+  p.set_reports_missing(c.reports_missing);
   return p;
 }
 

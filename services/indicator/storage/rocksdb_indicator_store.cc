@@ -24,6 +24,8 @@ constexpr absl::string_view kStatuses = "statuses";
 constexpr absl::string_view kReports = "reports";
 constexpr absl::string_view kPlanViews = "plan_views";
 constexpr absl::string_view kMeta = "meta";
+constexpr absl::string_view kValueCorrections = "value_corrections";
+constexpr absl::string_view kProgress = "progress";
 
 absl::Status Put(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf,
                  absl::string_view key, const google::protobuf::Message& record) {
@@ -37,13 +39,26 @@ std::string ReadingKey(absl::string_view station, Pollutant p, absl::CivilHour h
 
 std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
 
+std::string EntryKey(absl::string_view plan_id, const LedgerEntry& e) {
+  return absl::StrCat("e/", plan_id, "/", e.organization_id, "/", absl::FormatCivilTime(e.period),
+                      "/", e.measure_id);
+}
+
+google::protobuf::Timestamp TimestampOf(absl::Time t) {
+  google::protobuf::Timestamp out;
+  const int64_t micros = absl::ToUnixMicros(t);
+  out.set_seconds(micros / 1000000);
+  out.set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> RocksDbIndicatorStore::ColumnFamilies() {
   return {std::string(kIndicators), std::string(kRevisions), std::string(kStations),
           std::string(kReadings),   std::string(kCorrections), std::string(kDaily),
           std::string(kReported),   std::string(kStatuses),  std::string(kReports),
-          std::string(kPlanViews)};
+          std::string(kPlanViews),  std::string(kValueCorrections), std::string(kProgress)};
 }
 
 absl::StatusOr<std::vector<Indicator>> RocksDbIndicatorStore::LoadIndicators() const {
@@ -282,6 +297,149 @@ absl::Status RocksDbIndicatorStore::PutReportedValue(common::WriteRequest& w,
   record.set_source(std::string(source));
   return Put(w.batch, db_->Cf(kReported), absl::StrCat(plan_id, "/", id, "/", DayText(day)),
              record);
+}
+
+absl::Status RocksDbIndicatorStore::DeleteReportedValue(common::WriteRequest& w,
+                                                        absl::string_view plan_id,
+                                                        absl::string_view id,
+                                                        absl::CivilDay day) const {
+  const std::string key = absl::StrCat(plan_id, "/", id, "/", DayText(day));
+  return common::FromRocksDb(w.batch.Delete(db_->Cf(kReported), key), "delete");
+}
+
+absl::Status RocksDbIndicatorStore::PutValueCorrection(common::WriteRequest& w,
+                                                       absl::string_view plan_id,
+                                                       absl::string_view id, absl::CivilDay day,
+                                                       double previous,
+                                                       std::optional<double> value,
+                                                       absl::string_view source,
+                                                       absl::Time now) const {
+  storage::ValueCorrectionRecord record;
+  record.set_previous(previous);
+  if (value.has_value()) record.set_value(*value);
+  *record.mutable_time() = TimestampOf(now);
+  record.set_source(std::string(source));
+  return Put(w.batch, db_->Cf(kValueCorrections),
+             absl::StrCat(plan_id, "/", id, "/", DayText(day), "/",
+                          common::EncodeUint64(static_cast<uint64_t>(absl::ToUnixMicros(now)))),
+             record);
+}
+
+absl::Status RocksDbIndicatorStore::PutLedgerChange(common::WriteRequest& w,
+                                                    const LedgerChange& change) const {
+  rocksdb::ColumnFamilyHandle* cf = db_->Cf(kProgress);
+  for (const LedgerEntry& e : change.deleted_entries) {
+    ECOPLAN_RETURN_IF_ERROR(
+        common::FromRocksDb(w.batch.Delete(cf, EntryKey(change.plan_id, e)), "delete"));
+  }
+  for (const LedgerEntry& e : change.put_entries) {
+    storage::ProgressEntryRecord r;
+    r.set_organization_id(e.organization_id);
+    r.set_organization(e.organization);
+    r.set_period(absl::FormatCivilTime(e.period));
+    r.set_measure_id(e.measure_id);
+    r.set_report(e.report);
+    r.set_report_revision(e.report_revision);
+    r.set_status(static_cast<int>(e.status));
+    r.set_percent_done(e.percent_done);
+    r.set_on_time(e.on_time);
+    r.set_returned(e.returned);
+    *r.mutable_day() = DateToProto(e.day);
+    for (const EntryValue& v : e.values) {
+      storage::ProgressEntryValueRecord* x = r.add_values();
+      x->set_name(v.name);
+      x->set_value(v.value);
+      x->set_unit(v.unit);
+      x->set_indicator_id(v.indicator_id);
+      x->set_note(v.note);
+    }
+    ECOPLAN_RETURN_IF_ERROR(Put(w.batch, cf, EntryKey(change.plan_id, e), r));
+  }
+  if (change.completion.has_value()) {
+    storage::ConfirmedCompletionRecord r;
+    *r.mutable_day() = DateToProto(change.completion->second);
+    ECOPLAN_RETURN_IF_ERROR(
+        Put(w.batch, cf, absl::StrCat("c/", change.plan_id, "/", change.completion->first), r));
+  }
+  if (change.extension.has_value()) {
+    storage::ApprovedExtensionRecord r;
+    *r.mutable_due() = DateToProto(change.extension->second);
+    ECOPLAN_RETURN_IF_ERROR(
+        Put(w.batch, cf, absl::StrCat("x/", change.plan_id, "/", change.extension->first), r));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RocksDbIndicatorStore::LoadProgress(ProgressLedger* ledger) const {
+  return common::ScanPrefix(
+      *db_, kProgress, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+        const std::string k = key.ToString();
+        std::vector<std::string> parts = absl::StrSplit(k, '/');
+        if (parts[0] == "e" && parts.size() == 5) {
+          storage::ProgressEntryRecord r;
+          ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &r, "progress entry", key));
+          LedgerEntry e;
+          e.organization_id = r.organization_id();
+          e.organization = r.organization();
+          if (!absl::ParseCivilTime(r.period(), &e.period)) {
+            return absl::DataLossError(absl::StrCat("malformed period in ", k));
+          }
+          e.measure_id = r.measure_id();
+          e.report = r.report();
+          e.report_revision = r.report_revision();
+          e.status = static_cast<ReportedStatus>(std::clamp(r.status(), 0, 4));
+          e.percent_done = r.percent_done();
+          e.on_time = r.on_time();
+          e.returned = r.returned();
+          ECOPLAN_ASSIGN_OR_RETURN(e.day, DateFromProto(r.day(), "day"));
+          for (const storage::ProgressEntryValueRecord& x : r.values()) {
+            e.values.push_back({x.name(), x.value(), x.unit(), x.indicator_id(), x.note()});
+          }
+          ledger->PutEntry(parts[1], std::move(e));
+          return absl::OkStatus();
+        }
+        if (parts[0] == "c" && parts.size() == 3) {
+          storage::ConfirmedCompletionRecord r;
+          ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &r, "completion", key));
+          ECOPLAN_ASSIGN_OR_RETURN(absl::CivilDay day, DateFromProto(r.day(), "day"));
+          ledger->PutCompletion(parts[1], parts[2], day);
+          return absl::OkStatus();
+        }
+        if (parts[0] == "x" && parts.size() == 3) {
+          storage::ApprovedExtensionRecord r;
+          ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &r, "extension", key));
+          ECOPLAN_ASSIGN_OR_RETURN(absl::CivilDay due, DateFromProto(r.due(), "due"));
+          ledger->PutExtension(parts[1], parts[2], due);
+          return absl::OkStatus();
+        }
+        return absl::DataLossError(absl::StrCat("malformed progress key ", k));
+      });
+}
+
+absl::StatusOr<std::vector<RocksDbIndicatorStore::ValueCorrection>>
+RocksDbIndicatorStore::ListValueCorrections(absl::string_view plan_id,
+                                            absl::string_view id) const {
+  std::vector<ValueCorrection> out;
+  const std::string prefix = absl::StrCat(plan_id, "/", id, "/");
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
+      *db_, kValueCorrections, prefix,
+      [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+        storage::ValueCorrectionRecord r;
+        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &r, "value correction", key));
+        ValueCorrection c;
+        const std::string k = key.ToString();
+        if (k.size() < prefix.size() + 10 ||
+            !absl::ParseCivilTime(k.substr(prefix.size(), 10), &c.day)) {
+          return absl::DataLossError(absl::StrCat("malformed value correction key ", k));
+        }
+        c.previous = r.previous();
+        if (r.has_value()) c.value = r.value();
+        c.time = absl::FromUnixSeconds(r.time().seconds()) + absl::Nanoseconds(r.time().nanos());
+        c.source = r.source();
+        out.push_back(std::move(c));
+        return absl::OkStatus();
+      }));
+  return out;
 }
 
 absl::Status RocksDbIndicatorStore::PutStatus(common::WriteRequest& w, absl::string_view plan_id,

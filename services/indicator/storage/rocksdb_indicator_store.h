@@ -14,6 +14,7 @@
 #include "services/indicator/domain/evaluation.h"
 #include "services/indicator/domain/model.h"
 #include "services/indicator/domain/observation_book.h"
+#include "services/indicator/domain/progress_ledger.h"
 #include "services/indicator/storage/indicator_storage.pb.h"
 
 namespace ecoplan::indicator {
@@ -29,11 +30,17 @@ namespace ecoplan::indicator {
 //                                                            → storage.CorrectionRecord
 //   daily:       <station_id>/<YYYY-MM-DD>                   → storage.StationDayRecord
 //   reported:    <plan_id>/<indicator_id>/<YYYY-MM-DD>       → storage.ReportedValueRecord
+//   value_corrections: <plan_id>/<indicator_id>/<YYYY-MM-DD>/<micros: u64 BE>
+//                                                            → storage.ValueCorrectionRecord
+//   progress:    e/<plan_id>/<organization_id>/<YYYY-MM>/<measure_id> → storage.ProgressEntryRecord
+//                c/<plan_id>/<measure_id>                    → storage.ConfirmedCompletionRecord
+//                x/<plan_id>/<measure_id>                    → storage.ApprovedExtensionRecord
 //   statuses:    <plan_id>/<indicator_id>                    → storage.StatusRecord (last evaluated)
 //   reports:     <plan_id>                                   → storage.ExtractionReportRecord
 //   plan_views:  <plan_id>                                   → storage.PlanViewRecord
 //   meta:        req/<request_id>                            → storage.RequestRecord
-//                cursor/<name>                               → u64 BE (EventFollower)
+//                cursor/<name>                               → u64 BE (EventFollower:
+//                                                              "registry", "progress")
 //   events:      <seq: u64 BE>                               → common.v1.Event (RocksDb)
 // The Put* methods only add to a WriteRequest; the caller adds the change's
 // events and commits it with RocksDb::CommitAsync (or returns it as an
@@ -74,6 +81,18 @@ class RocksDbIndicatorStore {
   absl::StatusOr<std::map<std::string, storage::ExtractionReportRecord>> LoadReports() const;
   absl::StatusOr<std::map<std::string, storage::PlanViewRecord>> LoadPlanViews() const;
   absl::StatusOr<std::set<std::string>> LoadRequestIds() const;
+  // Every progress entry, completion and extension, into `ledger`.
+  absl::Status LoadProgress(ProgressLedger* ledger) const;
+  // Corrections of an indicator's reported values, oldest first.
+  struct ValueCorrection {
+    absl::CivilDay day;
+    double previous = 0;
+    std::optional<double> value;
+    absl::Time time;
+    std::string source;
+  };
+  absl::StatusOr<std::vector<ValueCorrection>> ListValueCorrections(absl::string_view plan_id,
+                                                                    absl::string_view id) const;
 
   // --- Writes into `w`. Errors: Internal (a batch error).
   absl::Status PutIndicator(common::WriteRequest& w, const Indicator& indicator) const;
@@ -87,6 +106,16 @@ class RocksDbIndicatorStore {
   absl::Status PutReportedValue(common::WriteRequest& w, absl::string_view plan_id,
                                 absl::string_view id, absl::CivilDay day, double value,
                                 absl::string_view source) const;
+  absl::Status DeleteReportedValue(common::WriteRequest& w, absl::string_view plan_id,
+                                   absl::string_view id, absl::CivilDay day) const;
+  // A reported value replaced (value set) or withdrawn (value unset).
+  absl::Status PutValueCorrection(common::WriteRequest& w, absl::string_view plan_id,
+                                  absl::string_view id, absl::CivilDay day, double previous,
+                                  std::optional<double> value, absl::string_view source,
+                                  absl::Time now) const;
+  // The writes of a LedgerChange's entries, completion and extension (not its
+  // observations: the caller decides those against the reported values).
+  absl::Status PutLedgerChange(common::WriteRequest& w, const LedgerChange& change) const;
   absl::Status PutStatus(common::WriteRequest& w, absl::string_view plan_id, absl::string_view id,
                          IndicatorStatus status, absl::CivilDay as_of,
                          absl::string_view reason) const;

@@ -1,0 +1,145 @@
+#include "services/indicator/progress_mapping.h"
+
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/time.h"
+#include "common/status/status_macros.h"
+#include "ecoplan/progress/v1/progress_service.pb.h"
+#include "services/indicator/proto_mapping.h"
+
+namespace ecoplan::indicator {
+namespace {
+
+namespace pv1 = ::ecoplan::progress::v1;
+
+// Asia/Shanghai has no daylight saving time.
+const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 3600);
+
+std::string LastSegment(absl::string_view name) {
+  const size_t slash = name.rfind('/');
+  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
+}
+
+// "plans/{plan}/..." → {plan}.
+absl::StatusOr<std::string> PlanIdOf(absl::string_view name, absl::string_view field) {
+  absl::string_view rest = name;
+  if (!absl::ConsumePrefix(&rest, "plans/") || rest.empty() || rest.find('/') == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": «", name, "» is not plans/{plan}/…"));
+  }
+  return std::string(rest.substr(0, rest.find('/')));
+}
+
+absl::Time TimeOf(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+ReportedStatus StatusOf(pv1::MeasureStatus s) {
+  switch (s) {
+    case pv1::MEASURE_STATUS_NOT_STARTED: return ReportedStatus::kNotStarted;
+    case pv1::MEASURE_STATUS_COMPLETED: return ReportedStatus::kCompleted;
+    case pv1::MEASURE_STATUS_DELAYED: return ReportedStatus::kDelayed;
+    case pv1::MEASURE_STATUS_BLOCKED: return ReportedStatus::kBlocked;
+    default: return ReportedStatus::kInProgress;
+  }
+}
+
+absl::StatusOr<std::optional<ProgressUpdate>> FromReport(const pv1::Report& r) {
+  absl::CivilMonth period;
+  // Only monthly reports ("2026-05"); summaries ("2026-Q2", "2026-H1", "2026") are not kept.
+  if (r.period().size() != 7 || !absl::ParseCivilTime(r.period(), &period)) return std::nullopt;
+  if (r.state() == pv1::REPORT_STATE_DRAFT || r.state() == pv1::REPORT_STATE_UNSPECIFIED) {
+    return std::nullopt;
+  }
+  ProgressUpdate u;
+  u.kind = ProgressUpdate::Kind::kReport;
+  ECOPLAN_ASSIGN_OR_RETURN(u.plan_id, PlanIdOf(r.name(), "report.name"));
+  u.report = r.name();
+  u.report_revision = r.revision();
+  u.organization_id = LastSegment(r.organization());
+  u.organization =
+      r.organization_display_name().empty() ? u.organization_id : r.organization_display_name();
+  u.period = period;
+  if (r.has_due_time()) {
+    // due_time ends the due day (exclusive).
+    u.due_day = absl::ToCivilDay(TimeOf(r.due_time()) - absl::Nanoseconds(1), kShanghai);
+  }
+  u.on_time = r.timeliness() != pv1::TIMELINESS_LATE;
+  u.returned = r.state() == pv1::REPORT_STATE_RETURNED;
+  for (const pv1::ReportEntry& e : r.entries()) {
+    ProgressUpdate::Entry entry;
+    entry.measure_id = LastSegment(e.measure());
+    entry.status = StatusOf(e.status());
+    entry.percent_done = e.percent_done();
+    for (const pv1::QuantitativeValue& v : e.values()) {
+      entry.values.push_back({v.name(), v.value(), v.unit(), "", ""});
+    }
+    u.entries.push_back(std::move(entry));
+  }
+  return u;
+}
+
+template <typename T>
+absl::StatusOr<T> Unpack(const ecoplan::common::v1::Event& event) {
+  T payload;
+  if (!event.payload().UnpackTo(&payload)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(event.type(), " payload of event ", event.sequence(), " does not parse"));
+  }
+  return payload;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<ProgressUpdate>> ProgressUpdateFromEvent(
+    const ecoplan::common::v1::Event& event) {
+  const std::string& type = event.type();
+  if (type == "ecoplan.progress.v1.ReportSubmitted") {
+    ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::ReportSubmitted>(event));
+    return FromReport(p.report());
+  }
+  if (type == "ecoplan.progress.v1.ReportRevised") {
+    ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::ReportRevised>(event));
+    return FromReport(p.report());
+  }
+  if (type == "ecoplan.progress.v1.ReportAccepted") {
+    ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::ReportAccepted>(event));
+    return FromReport(p.report());
+  }
+  if (type == "ecoplan.progress.v1.ReportReturned") {
+    ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::ReportReturned>(event));
+    return FromReport(p.report());
+  }
+  if (type == "ecoplan.progress.v1.CompletionConfirmed") {
+    ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::CompletionConfirmed>(event));
+    const pv1::Completion& c = p.completion();
+    if (c.state() != pv1::COMPLETION_STATE_CONFIRMED) return std::nullopt;
+    ProgressUpdate u;
+    u.kind = ProgressUpdate::Kind::kCompletionConfirmed;
+    ECOPLAN_ASSIGN_OR_RETURN(u.plan_id, PlanIdOf(c.measure(), "completion.measure"));
+    u.measure_id = LastSegment(c.measure());
+    u.completion = c.name();
+    const absl::Time when = c.has_decision_time() ? TimeOf(c.decision_time())
+                            : event.has_commit_time() ? TimeOf(event.commit_time())
+                                                  : absl::UnixEpoch();
+    u.day = absl::ToCivilDay(when, kShanghai);
+    return u;
+  }
+  if (type == "ecoplan.progress.v1.ExtensionDecided") {
+    ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::ExtensionDecided>(event));
+    const pv1::Extension& x = p.extension();
+    if (x.state() != pv1::EXTENSION_STATE_APPROVED) return std::nullopt;
+    ProgressUpdate u;
+    u.kind = ProgressUpdate::Kind::kExtensionApproved;
+    ECOPLAN_ASSIGN_OR_RETURN(u.plan_id, PlanIdOf(x.measure(), "extension.measure"));
+    u.measure_id = LastSegment(x.measure());
+    ECOPLAN_ASSIGN_OR_RETURN(u.day,
+                             DateFromProto(x.requested_due_date(), "extension.requested_due_date"));
+    return u;
+  }
+  return std::nullopt;
+}
+
+}  // namespace ecoplan::indicator

@@ -1,0 +1,189 @@
+// Progress events → ProgressUpdate → ledger changes (scorecard inputs and
+// observations), with protobuf messages only: no gRPC channel, no RocksDB.
+
+#include "services/indicator/progress_mapping.h"
+
+#include "absl/time/time.h"
+#include "common/testing/status_matchers.h"
+#include "ecoplan/progress/v1/progress_service.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace ecoplan::indicator {
+namespace {
+
+namespace pv1 = ::ecoplan::progress::v1;
+using ::testing::SizeIs;
+
+const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 3600);
+
+google::protobuf::Timestamp At(absl::CivilSecond local) {
+  const int64_t s = absl::ToUnixSeconds(absl::FromCivil(local, kShanghai));
+  google::protobuf::Timestamp t;
+  t.set_seconds(s);
+  return t;
+}
+
+template <typename T>
+ecoplan::common::v1::Event EventOf(const T& payload, uint64_t sequence = 7) {
+  ecoplan::common::v1::Event e;
+  e.set_sequence(sequence);
+  e.set_type(payload.GetDescriptor()->full_name());
+  e.mutable_payload()->PackFrom(payload);
+  return e;
+}
+
+pv1::Report MayReport(double share) {
+  pv1::Report r;
+  r.set_name("plans/2026-5b6a16527908/reports/o-1a2b3c4d5e_2026-05");
+  r.set_organization("organizations/o-1a2b3c4d5e");
+  r.set_organization_display_name("区交通局");
+  r.set_period("2026-05");
+  r.set_state(pv1::REPORT_STATE_SUBMITTED);
+  r.set_revision(1);
+  *r.mutable_due_time() = At(absl::CivilSecond(2026, 5, 26, 0, 0, 0));  // end of the 25th
+  r.set_timeliness(pv1::TIMELINESS_LATE);
+  pv1::ReportEntry* e = r.add_entries();
+  e->set_measure("plans/2026-5b6a16527908/measures/a1-t2-m3");
+  e->set_status(pv1::MEASURE_STATUS_DELAYED);
+  e->set_percent_done(40);
+  pv1::QuantitativeValue* v = e->add_values();
+  v->set_name("新注册登记货车新能源化率");
+  v->set_value(share);
+  v->set_unit("%");
+  return r;
+}
+
+Indicator TruckShare() {
+  Indicator i;
+  i.plan_id = "2026-5b6a16527908";
+  i.id = "a4-trucks";
+  i.display_name = "2026年注册登记货车新能源化率";
+  i.unit = "%";
+  i.comparator = Comparator::kAtLeast;
+  i.target_value = 30;
+  i.aggregation = Aggregation::kLatestValue;
+  i.source = SourceKind::kReported;
+  i.measures = {"a1-t2-m3"};
+  i.owners = {"区交通局"};
+  return i;
+}
+
+TEST(ProgressMappingTest, ASubmittedMonthlyReportBecomesEntriesAndAnObservation) {
+  pv1::ReportSubmitted submitted;
+  *submitted.mutable_report() = MayReport(31.5);
+  ASSERT_OK_AND_ASSIGN(std::optional<ProgressUpdate> u,
+                       ProgressUpdateFromEvent(EventOf(submitted)));
+  ASSERT_TRUE(u.has_value());
+  EXPECT_EQ(u->kind, ProgressUpdate::Kind::kReport);
+  EXPECT_EQ(u->plan_id, "2026-5b6a16527908");
+  EXPECT_EQ(u->organization_id, "o-1a2b3c4d5e");
+  EXPECT_EQ(u->organization, "区交通局");
+  EXPECT_EQ(u->period, absl::CivilMonth(2026, 5));
+  EXPECT_EQ(u->due_day, absl::CivilDay(2026, 5, 25));
+  EXPECT_FALSE(u->on_time);
+  EXPECT_FALSE(u->returned);
+  ASSERT_THAT(u->entries, SizeIs(1));
+  EXPECT_EQ(u->entries[0].measure_id, "a1-t2-m3");
+  EXPECT_EQ(u->entries[0].status, ReportedStatus::kDelayed);
+  EXPECT_EQ(u->entries[0].percent_done, 40);
+  ASSERT_THAT(u->entries[0].values, SizeIs(1));
+
+  // Through the ledger: the scorecard input and the indicator's observation.
+  ProgressLedger ledger;
+  LedgerChange c = ledger.Prepare(*u, {TruckShare()});
+  ASSERT_THAT(c.observations, SizeIs(1));
+  EXPECT_EQ(c.observations[0].indicator_id, "a4-trucks");
+  EXPECT_EQ(c.observations[0].day, absl::CivilDay(2026, 5, 25));
+  EXPECT_EQ(c.observations[0].value, 31.5);
+  ledger.Apply(c);
+  const std::vector<ProgressReport> reports = ledger.Reports("2026-5b6a16527908");
+  ASSERT_THAT(reports, SizeIs(1));
+  EXPECT_EQ(reports[0].organization, "区交通局");
+  EXPECT_EQ(reports[0].status, ReportedStatus::kDelayed);
+  EXPECT_FALSE(reports[0].on_time);
+
+  // The revision with another value replaces the same (indicator, period).
+  pv1::ReportRevised revised;
+  *revised.mutable_report() = MayReport(28);
+  revised.mutable_report()->set_revision(2);
+  ASSERT_OK_AND_ASSIGN(u, ProgressUpdateFromEvent(EventOf(revised)));
+  c = ledger.Prepare(*u, {TruckShare()});
+  ASSERT_THAT(c.observations, SizeIs(1));
+  EXPECT_EQ(c.observations[0].day, absl::CivilDay(2026, 5, 25));
+  EXPECT_EQ(c.observations[0].value, 28);
+}
+
+TEST(ProgressMappingTest, AReturnedReportIsMarked) {
+  pv1::ReportReturned returned;
+  *returned.mutable_report() = MayReport(31.5);
+  returned.mutable_report()->set_state(pv1::REPORT_STATE_RETURNED);
+  ASSERT_OK_AND_ASSIGN(std::optional<ProgressUpdate> u,
+                       ProgressUpdateFromEvent(EventOf(returned)));
+  ASSERT_TRUE(u.has_value());
+  EXPECT_TRUE(u->returned);
+}
+
+TEST(ProgressMappingTest, DraftsSummariesAndOtherEventsHaveNoEffect) {
+  pv1::ReportDraftSaved draft;
+  *draft.mutable_report() = MayReport(31.5);
+  draft.mutable_report()->set_state(pv1::REPORT_STATE_DRAFT);
+  ASSERT_OK_AND_ASSIGN(std::optional<ProgressUpdate> u, ProgressUpdateFromEvent(EventOf(draft)));
+  EXPECT_FALSE(u.has_value());
+
+  pv1::ReportSubmitted quarter;
+  *quarter.mutable_report() = MayReport(31.5);
+  quarter.mutable_report()->set_period("2026-Q2");
+  ASSERT_OK_AND_ASSIGN(u, ProgressUpdateFromEvent(EventOf(quarter)));
+  EXPECT_FALSE(u.has_value());
+
+  pv1::ExtensionDecided rejected;
+  rejected.mutable_extension()->set_measure("plans/p/measures/m");
+  rejected.mutable_extension()->set_state(pv1::EXTENSION_STATE_REJECTED);
+  ASSERT_OK_AND_ASSIGN(u, ProgressUpdateFromEvent(EventOf(rejected)));
+  EXPECT_FALSE(u.has_value());
+
+  pv1::CompletionDeclared declared;
+  ASSERT_OK_AND_ASSIGN(u, ProgressUpdateFromEvent(EventOf(declared)));
+  EXPECT_FALSE(u.has_value());
+}
+
+TEST(ProgressMappingTest, ConfirmedCompletionsAndApprovedExtensions) {
+  pv1::CompletionConfirmed confirmed;
+  pv1::Completion* c = confirmed.mutable_completion();
+  c->set_name("plans/p/measures/a1-t1-m1/completions/1");
+  c->set_measure("plans/p/measures/a1-t1-m1");
+  c->set_state(pv1::COMPLETION_STATE_CONFIRMED);
+  *c->mutable_decision_time() = At(absl::CivilSecond(2026, 7, 1, 1, 0, 0));  // 06-30 17:00 UTC
+  ASSERT_OK_AND_ASSIGN(std::optional<ProgressUpdate> u,
+                       ProgressUpdateFromEvent(EventOf(confirmed)));
+  ASSERT_TRUE(u.has_value());
+  EXPECT_EQ(u->kind, ProgressUpdate::Kind::kCompletionConfirmed);
+  EXPECT_EQ(u->plan_id, "p");
+  EXPECT_EQ(u->measure_id, "a1-t1-m1");
+  EXPECT_EQ(u->day, absl::CivilDay(2026, 7, 1));  // Asia/Shanghai
+
+  pv1::ExtensionDecided approved;
+  pv1::Extension* x = approved.mutable_extension();
+  x->set_measure("plans/p/measures/a1-t1-m2");
+  x->set_state(pv1::EXTENSION_STATE_APPROVED);
+  x->mutable_requested_due_date()->set_year(2026);
+  x->mutable_requested_due_date()->set_month(9);
+  x->mutable_requested_due_date()->set_day(30);
+  ASSERT_OK_AND_ASSIGN(u, ProgressUpdateFromEvent(EventOf(approved)));
+  ASSERT_TRUE(u.has_value());
+  EXPECT_EQ(u->kind, ProgressUpdate::Kind::kExtensionApproved);
+  EXPECT_EQ(u->measure_id, "a1-t1-m2");
+  EXPECT_EQ(u->day, absl::CivilDay(2026, 9, 30));
+}
+
+TEST(ProgressMappingTest, APayloadThatDoesNotParseIsAnError) {
+  ecoplan::common::v1::Event e;
+  e.set_type("ecoplan.progress.v1.ReportSubmitted");
+  e.mutable_payload()->set_type_url("type.googleapis.com/ecoplan.progress.v1.ReportSubmitted");
+  e.mutable_payload()->set_value("\xff\xff\xff");
+  EXPECT_EQ(ProgressUpdateFromEvent(e).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace ecoplan::indicator
