@@ -70,7 +70,8 @@ start progress "$build_dir/services/progress/progress_server" "${common_flags[@]
   --registry_address="127.0.0.1:$registry_port"
 start indicator "$build_dir/services/indicator/indicator_server" "${common_flags[@]}" \
   --port="$indicator_port" --db_path="$data_dir/indicator" \
-  --backup_dir="$data_dir/indicator-backups" --registry_address="127.0.0.1:$registry_port"
+  --backup_dir="$data_dir/indicator-backups" --registry_address="127.0.0.1:$registry_port" \
+  --progress_address="127.0.0.1:$progress_port"
 start notification "$build_dir/services/notification/notification_server" "${common_flags[@]}" \
   --port="$notification_port" --db_path="$data_dir/notification" \
   --backup_dir="$data_dir/notification-backups" --registry_address="127.0.0.1:$registry_port" \

@@ -1,0 +1,344 @@
+// Runs the real registry_server, progress_server and indicator_server binaries
+// as processes, wired as in production (development mode): the seed plan is
+// imported into the registry, a department reports the share of new-energy
+// trucks through the progress API, and the indicator service — following the
+// progress service's events — shows it in the indicator's evaluation, the
+// measure's colour and the department's scorecard; a revision replaces the
+// value, a confirmed completion turns the measure green, and all of it
+// survives a restart of the indicator service.
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
+#include "ecoplan/progress/v1/progress_service.grpc.pb.h"
+#include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "tests/harness/process.h"
+
+namespace ecoplan::testing {
+namespace {
+
+namespace iv1 = ::ecoplan::indicator::v1;
+namespace pv1 = ::ecoplan::progress::v1;
+namespace rv1 = ::ecoplan::registry::v1;
+
+const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
+const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
+const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
+const char* const kSeed = ECOPLAN_SEED_PATH;
+
+std::unique_ptr<grpc::ClientContext> Context() {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  return ctx;
+}
+
+ecoplan::common::v1::Date Date(int y, int m, int d) {
+  ecoplan::common::v1::Date out;
+  out.set_year(y);
+  out.set_month(m);
+  out.set_day(d);
+  return out;
+}
+
+class IndicatorProgressE2eTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    for (Subprocess* server : {&indicator_, &progress_, &registry_}) {
+      if (!server->running()) continue;
+      server->Signal(SIGTERM);
+      if (!server->Wait(absl::Seconds(30)).ok()) server->Signal(SIGKILL);
+    }
+  }
+
+  // Starts `binary` on a free loopback port in development mode.
+  std::string Start(const char* binary, const std::string& name, std::vector<std::string> extra,
+                    Subprocess* server) {
+    const std::string port_file = dir_.Sub(absl::StrCat(name, ".port", ++starts_));
+    std::vector<std::string> argv{binary, "--host=127.0.0.1", "--port=0",
+                                  "--port_file=" + port_file, "--db_path=" + dir_.Sub(name + "-db"),
+                                  "--backup_dir=" + dir_.Sub(name + "-backups"),
+                                  "--insecure_development_mode"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    absl::StatusOr<Subprocess> started = Subprocess::Start(argv, dir_.Sub(name + ".log"));
+    EXPECT_TRUE(started.ok()) << started.status();
+    if (!started.ok()) return "";
+    *server = std::move(*started);
+    absl::StatusOr<int> port = WaitForPortFile(port_file, absl::Seconds(30));
+    EXPECT_TRUE(port.ok()) << port.status() << "\n" << Log(name);
+    return port.ok() ? absl::StrCat("127.0.0.1:", *port) : "";
+  }
+
+  std::string Log(const std::string& name) {
+    return ReadFile(dir_.Sub(name + ".log")).value_or("");
+  }
+
+  void StartIndicator() {
+    const std::string address =
+        Start(kIndicatorServer, "indicator",
+              {"--registry_address=" + registry_address_,
+               "--progress_address=" + progress_address_, "--registry_max_backoff=200ms",
+               "--progress_max_backoff=200ms"},
+              &indicator_);
+    ASSERT_FALSE(address.empty());
+    indicator_stub_ = iv1::IndicatorService::NewStub(
+        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  }
+
+  // Polls `done` every 100 ms for up to 60 s.
+  bool Eventually(const std::function<bool()>& done) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(60);
+    while (absl::Now() < deadline) {
+      if (done()) return true;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    return false;
+  }
+
+  iv1::Evaluation Evaluate(const std::string& indicator) {
+    iv1::EvaluateIndicatorRequest request;
+    request.set_name(indicator);
+    *request.mutable_as_of() = Date(2026, 6, 30);
+    iv1::EvaluateIndicatorResponse response;
+    grpc::Status s = indicator_stub_->EvaluateIndicator(Context().get(), request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response.evaluation();
+  }
+
+  iv1::EvaluatePlanResponse EvaluatePlan() {
+    iv1::EvaluatePlanRequest request;
+    request.set_plan(plan_);
+    *request.mutable_as_of() = Date(2026, 6, 30);
+    iv1::EvaluatePlanResponse response;
+    grpc::Status s = indicator_stub_->EvaluatePlan(Context().get(), request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response;
+  }
+
+  static const iv1::MeasureLight* LightOf(const iv1::EvaluatePlanResponse& plan,
+                                          const std::string& measure) {
+    for (const iv1::MeasureLight& l : plan.measure_lights()) {
+      if (l.measure() == measure) return &l;
+    }
+    return nullptr;
+  }
+
+  static const iv1::Scorecard* CardOf(const iv1::EvaluatePlanResponse& plan,
+                                      const std::string& organization) {
+    for (const iv1::Scorecard& c : plan.scorecards()) {
+      if (c.organization() == organization) return &c;
+    }
+    return nullptr;
+  }
+
+  pv1::SubmitReportRequest Report(const std::string& measure, double share,
+                                  const std::string& etag) {
+    pv1::SubmitReportRequest r;
+    r.set_parent(plan_);
+    r.set_organization(lead_);
+    r.set_period("2026-05");
+    r.set_etag(etag);
+    r.set_actor("e2e");
+    pv1::ReportEntry* e = r.add_entries();
+    e->set_measure(measure);
+    e->set_status(pv1::MEASURE_STATUS_IN_PROGRESS);
+    e->set_percent_done(40);
+    e->set_work_done("淘汰老旧营运货车，新注册登记新能源货车");
+    e->set_next_steps("继续推进");
+    pv1::QuantitativeValue* v = e->add_values();
+    v->set_name("新注册登记货车新能源化率");
+    v->set_value(share);
+    v->set_unit("%");
+    pv1::QuantitativeValue* other = e->add_values();
+    other->set_name("充电桩");
+    other->set_value(12);
+    other->set_unit("个");
+    return r;
+  }
+
+  common::TempDir dir_;
+  int starts_ = 0;
+  Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Subprocess progress_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  std::string registry_address_, progress_address_, plan_, lead_;
+  std::unique_ptr<iv1::IndicatorService::Stub> indicator_stub_;
+};
+
+TEST_F(IndicatorProgressE2eTest, ReportedValuesAndReportsReachEvaluationColoursAndScorecards) {
+  registry_address_ = Start(kRegistryServer, "registry", {}, &registry_);
+  ASSERT_FALSE(registry_address_.empty());
+  auto registry = rv1::RegistryService::NewStub(
+      grpc::CreateChannel(registry_address_, grpc::InsecureChannelCredentials()));
+  progress_address_ = Start(kProgressServer, "progress",
+                            {"--registry_address=" + registry_address_,
+                             "--registry_max_backoff=200ms"},
+                            &progress_);
+  ASSERT_FALSE(progress_address_.empty());
+  auto progress = pv1::ProgressService::NewStub(
+      grpc::CreateChannel(progress_address_, grpc::InsecureChannelCredentials()));
+  ASSERT_NO_FATAL_FAILURE(StartIndicator());
+
+  rv1::ImportPlanRequest import;
+  import.set_document_text(ReadFile(kSeed).value());
+  rv1::ImportPlanResponse imported;
+  grpc::Status s = registry->ImportPlan(Context().get(), import, &imported);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  plan_ = imported.plan().name();
+
+  // The indicator service builds the plan's indicators from the registry's
+  // events; annex 4's 货车新能源化率 (≥ 30%) belongs to the measure that restates it.
+  iv1::Indicator trucks;
+  ASSERT_TRUE(Eventually([&] {
+    iv1::ListIndicatorsRequest request;
+    request.set_parent(plan_);
+    request.set_page_size(500);
+    iv1::ListIndicatorsResponse response;
+    if (!indicator_stub_->ListIndicators(Context().get(), request, &response).ok()) return false;
+    for (const iv1::Indicator& i : response.indicators()) {
+      if (absl::StrContains(i.display_name(), "货车新能源化率") &&
+          i.source() == iv1::SOURCE_KIND_REPORTED && i.measures_size() > 0) {
+        trucks = i;
+        return true;
+      }
+    }
+    return false;
+  })) << Log("indicator");
+  EXPECT_EQ(trucks.unit(), "%");
+  EXPECT_EQ(trucks.target_value(), 30);
+  EXPECT_EQ(trucks.comparator(), iv1::COMPARATOR_AT_LEAST);
+  const std::string measure = trucks.measures(0);
+
+  // The measure's lead organization, from the registry.
+  rv1::ExportPlanRequest export_request;
+  export_request.set_name(plan_);
+  rv1::ExportPlanResponse exported;
+  ASSERT_TRUE(registry->ExportPlan(Context().get(), export_request, &exported).ok());
+  for (const rv1::Task& task : exported.tasks()) {
+    for (const rv1::Measure& m : task.measures()) {
+      if (m.name() == measure && m.lead_organizations_size() > 0) {
+        lead_ = m.lead_organizations(0).organization();
+      }
+    }
+  }
+  ASSERT_FALSE(lead_.empty()) << measure;
+  std::string lead_name;
+  for (const rv1::Organization& o : exported.organizations()) {
+    if (o.name() == lead_) lead_name = o.display_name();
+  }
+  ASSERT_FALSE(lead_name.empty());
+
+  // The department reports May (late: the 25th has passed), 35% of new trucks
+  // new-energy, and a count no indicator of the measure takes.
+  pv1::SubmitReportResponse submitted;
+  ASSERT_TRUE(Eventually([&] {
+    s = progress->SubmitReport(Context().get(), Report(measure, 35, ""), &submitted);
+    return s.ok();
+  })) << s.error_message() << "\n" << Log("progress");
+  EXPECT_EQ(submitted.report().timeliness(), pv1::TIMELINESS_LATE);
+
+  // The evaluation reflects it: latest value 35 against ≥ 30.
+  iv1::Evaluation e;
+  ASSERT_TRUE(Eventually([&] {
+    e = Evaluate(trucks.name());
+    return e.has_current_value() && e.current_value() == 35;
+  })) << e.DebugString() << Log("indicator");
+  EXPECT_EQ(e.status(), iv1::INDICATOR_STATUS_ON_TRACK) << e.DebugString();
+  EXPECT_EQ(e.observed_days(), 1);
+
+  // The measure's colour and the department's scorecard use the report.
+  iv1::EvaluatePlanResponse plan = EvaluatePlan();
+  EXPECT_TRUE(absl::StartsWith(plan.reports_source(), "progress service: ")) << plan.reports_source();
+  const iv1::MeasureLight* light = LightOf(plan, measure);
+  ASSERT_NE(light, nullptr);
+  ASSERT_GE(light->progress_size(), 1) << light->DebugString();
+  EXPECT_EQ(light->progress(0).organization(), lead_name);
+  EXPECT_TRUE(light->progress(0).lead());
+  EXPECT_EQ(light->progress(0).period(), "2026-05");
+  EXPECT_EQ(light->progress(0).status(), "in_progress");
+  EXPECT_EQ(light->progress(0).percent_done(), 40);
+  EXPECT_FALSE(light->progress(0).on_time());
+  // As of 2026-06-30: June has no entry and May came late.
+  EXPECT_EQ(light->colour(), iv1::MEASURE_COLOUR_RED) << light->DebugString();
+  EXPECT_TRUE(absl::StrContains(absl::StrJoin(light->reasons(), "\n"),
+                                absl::StrCat(lead_name, " missed the last 2 reporting periods "
+                                                        "(1 late, 1 without entry)")))
+      << light->DebugString();
+  const iv1::Scorecard* card = CardOf(plan, lead_name);
+  ASSERT_NE(card, nullptr);
+  EXPECT_GE(card->reports_late(), 1) << card->DebugString();
+  EXPECT_EQ(card->reports_due(), card->reports_on_time() + card->reports_late() +
+                                     card->reports_missing());
+  EXPECT_TRUE(absl::StrContains(card->components(0).detail(),
+                                absl::StrCat(card->reports_late(), " late")))
+      << card->DebugString();
+  bool unmatched = false;
+  for (const std::string& u : plan.unmatched_reported_values()) {
+    unmatched = unmatched || absl::StrContains(u, "«充电桩» 12 个");
+  }
+  EXPECT_TRUE(unmatched) << plan.DebugString();
+
+  // A revision replaces the value for the same period (no second observation).
+  s = progress->SubmitReport(Context().get(), Report(measure, 26, submitted.report().etag()),
+                             &submitted);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_TRUE(Eventually([&] {
+    e = Evaluate(trucks.name());
+    return e.has_current_value() && e.current_value() == 26;
+  })) << e.DebugString();
+  EXPECT_EQ(e.observed_days(), 1);
+  EXPECT_EQ(e.status(), iv1::INDICATOR_STATUS_OFF_TRACK) << e.DebugString();
+
+  // The bureau confirms the measure's completion: green.
+  pv1::DeclareCompletionRequest declare;
+  declare.set_measure(measure);
+  declare.set_organization(lead_);
+  declare.set_description("新注册登记货车新能源化工作完成");
+  declare.add_evidence_links("https://www.bjmtg.gov.cn/evidence/trucks");
+  declare.set_actor("e2e");
+  pv1::DeclareCompletionResponse declared;
+  s = progress->DeclareCompletion(Context().get(), declare, &declared);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  pv1::ConfirmCompletionRequest confirm;
+  confirm.set_name(declared.completion().name());
+  confirm.set_actor("bureau");
+  pv1::ConfirmCompletionResponse confirmed;
+  s = progress->ConfirmCompletion(Context().get(), confirm, &confirmed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_TRUE(Eventually([&] {
+    plan = EvaluatePlan();
+    light = LightOf(plan, measure);
+    return light != nullptr && light->completion_confirmed();
+  })) << Log("indicator");
+  EXPECT_EQ(light->colour(), iv1::MEASURE_COLOUR_GREEN);
+  EXPECT_EQ(light->reasons(0), "completion confirmed by the bureau");
+
+  // After a restart the indicator service holds the same, and replays nothing twice.
+  indicator_.Signal(SIGTERM);
+  ASSERT_TRUE(indicator_.Wait(absl::Seconds(30)).ok());
+  ASSERT_NO_FATAL_FAILURE(StartIndicator());
+  e = Evaluate(trucks.name());
+  EXPECT_EQ(e.current_value(), 26);
+  EXPECT_EQ(e.observed_days(), 1);
+  plan = EvaluatePlan();
+  light = LightOf(plan, measure);
+  ASSERT_NE(light, nullptr);
+  EXPECT_TRUE(light->completion_confirmed());
+  EXPECT_EQ(light->progress(0).percent_done(), 40);
+}
+
+}  // namespace
+}  // namespace ecoplan::testing
