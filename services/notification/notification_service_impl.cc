@@ -154,7 +154,7 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::CreateRule(grpc::CallbackServ
                                                               v1::CreateRuleResponse* response) {
   return AnswerFromWriter(ctx, auth_, "CreateRule", writer_, [this, request, response]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(Rule rule, FromProto(request->rule()));
-    ECOPLAN_ASSIGN_OR_RETURN(Rule created, notifier_->CreateRule(rule));
+    ECOPLAN_ASSIGN_OR_RETURN(Rule created, notifier_->CreateRule(rule, request->request_id()));
     *response->mutable_rule() = ToProto(created);
     return absl::OkStatus();
   });
@@ -325,7 +325,8 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::RotateSubscriptionSecret(
     ECOPLAN_ASSIGN_OR_RETURN(std::string id, ParseName(request->name(), "subscriptions", "name"));
     const absl::Duration grace =
         absl::Microseconds(TimeUtil::DurationToMicroseconds(request->previous_secret_grace()));
-    ECOPLAN_ASSIGN_OR_RETURN(Subscription s, notifier_->RotateSecret(id, request->secret(), grace));
+    ECOPLAN_ASSIGN_OR_RETURN(Subscription s, notifier_->RotateSecret(id, request->secret(), grace,
+                                                                     request->request_id()));
     *response->mutable_subscription() = ToProto(s, notifier_->PendingCount(id));
     return absl::OkStatus();
   });
@@ -368,7 +369,8 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::ReplayDelivery(
   return AnswerFromWriter(ctx, auth_, "ReplayDelivery", writer_,
                           [this, request, response]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(auto name, ParseDeliveryName(request->name(), "name"));
-    ECOPLAN_ASSIGN_OR_RETURN(Delivery d, notifier_->ReplayDelivery(name.first, name.second));
+    ECOPLAN_ASSIGN_OR_RETURN(Delivery d, notifier_->ReplayDelivery(name.first, name.second,
+                                                                   request->request_id()));
     *response->mutable_delivery() = ToProto(d);
     return absl::OkStatus();
   });

@@ -401,5 +401,59 @@ TEST_F(NotificationServiceImplTest, SubscriptionsAreCreatedListedUpdatedRotatedA
   EXPECT_EQ(listed.subscriptions_size(), 0);
 }
 
+TEST_F(NotificationServiceImplTest, RetriedWritesWithARequestIdHappenOnce) {
+  v1::CreateRuleRequest rule;
+  rule.mutable_rule()->set_name("rules/weekly-digest");
+  rule.mutable_rule()->set_kind(v1::NOTIFICATION_KIND_REPORT_RETURNED);
+  rule.mutable_rule()->set_severity(v1::SEVERITY_INFO);
+  rule.set_request_id("rule-1");
+  v1::CreateRuleResponse created;
+  ASSERT_TRUE(stub_->CreateRule(As(admin_).get(), rule, &created).ok());
+  v1::CreateRuleResponse again;
+  grpc::Status s = stub_->CreateRule(As(admin_).get(), rule, &again);
+  ASSERT_TRUE(s.ok()) << s.error_message();  // not ALREADY_EXISTS
+  EXPECT_EQ(again.rule().etag(), created.rule().etag());
+  rule.mutable_rule()->set_name("rules/other");
+  EXPECT_EQ(stub_->CreateRule(As(admin_).get(), rule, &again).error_code(),
+            StatusCode::INVALID_ARGUMENT);  // the id names another rule
+
+  v1::Subscription sub = CreateSubscription("http://127.0.0.1:9/hook", "", &s);
+  ASSERT_TRUE(s.ok());
+  // The rule's request id is not a subscription's.
+  CreateSubscription("http://127.0.0.1:9/hook", "rule-1", &s);
+  EXPECT_EQ(s.error_code(), StatusCode::INVALID_ARGUMENT);
+  v1::RotateSubscriptionSecretRequest rotate;
+  rotate.set_name(sub.name());
+  rotate.set_secret("whsec_dGhpcnR5LXR3by1ieXRlcy1vZi1uZXctc2VjcmV0IQ==");
+  *rotate.mutable_previous_secret_grace() = TimeUtil::SecondsToDuration(3600);
+  rotate.set_request_id("rotate-1");
+  v1::RotateSubscriptionSecretResponse rotated, rotated_again;
+  ASSERT_TRUE(stub_->RotateSubscriptionSecret(As(admin_).get(), rotate, &rotated).ok());
+  ASSERT_TRUE(stub_->RotateSubscriptionSecret(As(admin_).get(), rotate, &rotated_again).ok());
+  EXPECT_EQ(rotated_again.subscription().etag(), rotated.subscription().etag());
+  EXPECT_EQ(rotated_again.subscription().secrets_size(), 2);  // not rotated twice
+
+  Returned("o-a", 1);
+  v1::ListDeliveriesRequest list;
+  list.set_parent(sub.name());
+  v1::ListDeliveriesResponse listed;
+  ASSERT_TRUE(stub_->ListDeliveries(As(admin_).get(), list, &listed).ok());
+  ASSERT_EQ(listed.deliveries_size(), 1);
+  v1::ReplayDeliveryRequest replay;
+  replay.set_name(listed.deliveries(0).name());
+  replay.set_request_id("replay-1");
+  v1::ReplayDeliveryResponse replayed, replayed_again;
+  ASSERT_TRUE(stub_->ReplayDelivery(As(admin_).get(), replay, &replayed).ok());
+  s = stub_->ReplayDelivery(As(admin_).get(), replay, &replayed_again);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(replayed_again.delivery().name(), replayed.delivery().name());
+  EXPECT_EQ(replayed.delivery().webhook_id(), listed.deliveries(0).webhook_id());
+  ASSERT_TRUE(stub_->ListDeliveries(As(admin_).get(), list, &listed).ok());
+  EXPECT_EQ(listed.deliveries_size(), 2);  // the original and one replay
+  replay.set_request_id(std::string(65, 'r'));
+  EXPECT_EQ(stub_->ReplayDelivery(As(admin_).get(), replay, &replayed).error_code(),
+            StatusCode::INVALID_ARGUMENT);
+}
+
 }  // namespace
 }  // namespace ecoplan::notification

@@ -5,6 +5,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status/status_macros.h"
@@ -846,9 +848,36 @@ absl::Status ValidateRule(const Rule& r) {
 
 }  // namespace
 
-absl::StatusOr<Rule> Notifier::CreateRule(const Rule& input) {
+absl::StatusOr<std::optional<std::string>> Notifier::RetriedRequest(
+    const std::string& request_id, absl::string_view kind) const {
+  if (request_id.size() > 64) return absl::InvalidArgumentError("request_id: at most 64 characters");
+  if (request_id.empty()) return std::optional<std::string>();
+  auto it = state_.request_ids.find(request_id);
+  if (it == state_.request_ids.end()) return std::optional<std::string>();
+  // Records are "<kind>:<resource>"; CreateSubscription's are a bare subscription id.
+  absl::string_view record = it->second;
+  if (!absl::ConsumePrefix(&record, absl::StrCat(kind, ":"))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("request_id ", request_id, " was used for another kind of request"));
+  }
+  return std::optional<std::string>(std::string(record));
+}
+
+absl::StatusOr<Rule> Notifier::CreateRule(const Rule& input, const std::string& request_id) {
   ECOPLAN_RETURN_IF_ERROR(ValidateRule(input));
   absl::MutexLock lock(&mu_);
+  ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> retried, RetriedRequest(request_id, "rule"));
+  if (retried.has_value()) {
+    if (*retried != input.id) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("request_id ", request_id, " was used for rules/", *retried));
+    }
+    auto done = state_.rules.find(*retried);
+    if (done == state_.rules.end()) {
+      return absl::FailedPreconditionError("request_id was used for a rule since deleted");
+    }
+    return done->second;
+  }
   if (state_.rules.count(input.id) > 0) {
     return absl::AlreadyExistsError(absl::StrCat("rules/", input.id, " exists"));
   }
@@ -859,6 +888,7 @@ absl::StatusOr<Rule> Notifier::CreateRule(const Rule& input) {
   rule.update_time = Now();
   Changes changes;
   changes.rules.push_back(rule);
+  if (!request_id.empty()) changes.request_ids[request_id] = absl::StrCat("rule:", rule.id);
   ChangeEvent event{ChangeEvent::Type::kRuleChanged, 0, rule.id, "", false};
   changes.events.push_back(event);
   ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
@@ -1070,6 +1100,10 @@ absl::StatusOr<Subscription> Notifier::CreateSubscription(const Subscription& in
     if (!request_id.empty()) {
       auto done = state_.request_ids.find(request_id);
       if (done != state_.request_ids.end()) {
+        if (absl::StrContains(done->second, ':')) {  // another kind of write's record
+          return absl::InvalidArgumentError(
+              absl::StrCat("request_id ", request_id, " was used for another kind of request"));
+        }
         auto s = state_.subscriptions.find(done->second);
         if (s != state_.subscriptions.end()) return s->second;
         return absl::FailedPreconditionError("request_id was used for a subscription since deleted");
@@ -1081,7 +1115,11 @@ absl::StatusOr<Subscription> Notifier::CreateSubscription(const Subscription& in
   ECOPLAN_RETURN_IF_ERROR(ValidateSubscription(input));
   absl::MutexLock lock(&mu_);
   if (!request_id.empty() && state_.request_ids.count(request_id) > 0) {
-    return state_.subscriptions.at(state_.request_ids.at(request_id));
+    // Created meanwhile by a concurrent retry (or another write took the id).
+    auto s = state_.subscriptions.find(state_.request_ids.at(request_id));
+    if (s != state_.subscriptions.end()) return s->second;
+    return absl::InvalidArgumentError(
+        absl::StrCat("request_id ", request_id, " was used for another request"));
   }
   Subscription s = input;
   s.id = absl::StrCat("s-", state_.next_subscription_number);
@@ -1170,16 +1208,23 @@ absl::Status Notifier::DeleteSubscription(const std::string& id, const std::stri
 }
 
 absl::StatusOr<Subscription> Notifier::RotateSecret(const std::string& id, const std::string& secret,
-                                                    absl::Duration previous_grace) {
+                                                    absl::Duration previous_grace,
+                                                    const std::string& request_id) {
   ECOPLAN_ASSIGN_OR_RETURN(std::string key, ParseWebhookSecret(secret));
   if (previous_grace < absl::ZeroDuration() || previous_grace > absl::Hours(24 * 7)) {
     return absl::InvalidArgumentError("previous_secret_grace must be 0..7 days");
   }
   absl::MutexLock lock(&mu_);
+  ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> retried, RetriedRequest(request_id, "rotate"));
+  if (retried.has_value() && *retried != id) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("request_id ", request_id, " was used for subscriptions/", *retried));
+  }
   auto it = state_.subscriptions.find(id);
   if (it == state_.subscriptions.end()) {
     return absl::NotFoundError(absl::StrCat("subscriptions/", id, " not found"));
   }
+  if (retried.has_value()) return it->second;  // rotated the first time
   Subscription s = it->second;
   const absl::Time now = Now();
   std::vector<Secret> kept;
@@ -1195,6 +1240,7 @@ absl::StatusOr<Subscription> Notifier::RotateSecret(const std::string& id, const
   ++s.revision;
   Changes changes;
   changes.subscriptions.push_back(s);
+  if (!request_id.empty()) changes.request_ids[request_id] = absl::StrCat("rotate:", id);
   changes.events.push_back(ChangeEvent{ChangeEvent::Type::kSubscriptionChanged, 0, "", s.id, false});
   ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
   return s;
@@ -1247,10 +1293,22 @@ absl::StatusOr<DeliveryPage> Notifier::ListDeliveries(const std::string& subscri
 }
 
 absl::StatusOr<Delivery> Notifier::ReplayDelivery(const std::string& subscription_id,
-                                                  uint64_t number) {
+                                                  uint64_t number, const std::string& request_id) {
   absl::MutexLock lock(&mu_);
+  ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> retried, RetriedRequest(request_id, "replay"));
   if (state_.subscriptions.count(subscription_id) == 0) {
     return absl::NotFoundError(absl::StrCat("subscriptions/", subscription_id, " not found"));
+  }
+  if (retried.has_value()) {
+    // "<subscription>/<original>/<replay>": the same request, answered with its replay.
+    const std::string prefix = absl::StrCat(subscription_id, "/", number, "/");
+    absl::string_view replay = *retried;
+    uint64_t replay_number = 0;
+    if (!absl::ConsumePrefix(&replay, prefix) || !absl::SimpleAtoi(replay, &replay_number)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("request_id ", request_id, " was used for another delivery's replay"));
+    }
+    return store_->GetDelivery(subscription_id, replay_number);
   }
   ECOPLAN_ASSIGN_OR_RETURN(Delivery original, store_->GetDelivery(subscription_id, number));
   Delivery d;
@@ -1263,6 +1321,10 @@ absl::StatusOr<Delivery> Notifier::ReplayDelivery(const std::string& subscriptio
   Changes changes;
   changes.deliveries.push_back(d);
   changes.next_delivery_number = d.number + 1;
+  if (!request_id.empty()) {
+    changes.request_ids[request_id] =
+        absl::StrCat("replay:", subscription_id, "/", number, "/", d.number);
+  }
   ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
   return d;
 }

@@ -151,7 +151,8 @@ class Notifier {
 
   // --- rules. Errors: InvalidArgument, NotFound, AlreadyExists, Aborted (etag),
   // FailedPrecondition (a recipient muting a critical rule), PermissionDenied.
-  absl::StatusOr<Rule> CreateRule(const Rule& rule);
+  // `request_id` (optional, ≤ 64): a retry returns the rule as it is now.
+  absl::StatusOr<Rule> CreateRule(const Rule& rule, const std::string& request_id = "");
   absl::StatusOr<Rule> GetRule(const std::string& id) const;
   std::vector<Rule> ListRules() const;
   absl::StatusOr<Rule> UpdateRule(const Rule& rule, const std::string& etag);
@@ -176,13 +177,17 @@ class Notifier {
   absl::StatusOr<Subscription> UpdateSubscription(const Subscription& subscription,
                                                   const std::string& etag);
   absl::Status DeleteSubscription(const std::string& id, const std::string& etag);
+  // `request_id` (optional): a retry returns the subscription without rotating again.
   absl::StatusOr<Subscription> RotateSecret(const std::string& id, const std::string& secret,
-                                            absl::Duration previous_grace);
+                                            absl::Duration previous_grace,
+                                            const std::string& request_id = "");
   absl::StatusOr<Subscription> EnableSubscription(const std::string& id, bool enabled);
   absl::StatusOr<DeliveryPage> ListDeliveries(const std::string& subscription_id,
                                               DeliveryState state, int page_size,
                                               const std::string& page_token);
-  absl::StatusOr<Delivery> ReplayDelivery(const std::string& subscription_id, uint64_t number);
+  // `request_id` (optional): a retry returns the first replay's delivery, queued once.
+  absl::StatusOr<Delivery> ReplayDelivery(const std::string& subscription_id, uint64_t number,
+                                          const std::string& request_id = "");
   // Pending deliveries per subscription (for display).
   int64_t PendingCount(const std::string& subscription_id) const;
 
@@ -230,6 +235,12 @@ class Notifier {
   absl::Status CommitAndApply(Changes& changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Apply(const Changes& changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status ValidateSubscription(const Subscription& s) const;
+  // The resource a request id was used for by a write of `kind` ("rule",
+  // "rotate", "replay"), or nullopt when the id is new. Errors:
+  // InvalidArgument (too long, or used for another kind of write).
+  absl::StatusOr<std::optional<std::string>> RetriedRequest(const std::string& request_id,
+                                                            absl::string_view kind) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ScheduleReports(const PlanView& plan, absl::CivilDay today, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ScheduleMeasures(const PlanView& plan, absl::CivilDay today, Changes* changes)
