@@ -271,11 +271,12 @@ TEST_F(IndicatorProgressE2eTest, ReportedValuesAndReportsReachEvaluationColoursA
   EXPECT_EQ(light->progress(0).status(), "in_progress");
   EXPECT_EQ(light->progress(0).percent_done(), 40);
   EXPECT_FALSE(light->progress(0).on_time());
-  // As of 2026-06-30: June has no entry and May came late.
+  // As of 2026-06-30 the periods January..June are due: May came late, the
+  // others have no entry.
   EXPECT_EQ(light->colour(), iv1::MEASURE_COLOUR_RED) << light->DebugString();
   EXPECT_TRUE(absl::StrContains(absl::StrJoin(light->reasons(), "\n"),
-                                absl::StrCat(lead_name, " missed the last 2 reporting periods "
-                                                        "(1 late, 1 without entry)")))
+                                absl::StrCat(lead_name, " missed the last 6 reporting periods "
+                                                        "(1 late, 5 without entry)")))
       << light->DebugString();
   const iv1::Scorecard* card = CardOf(plan, lead_name);
   ASSERT_NE(card, nullptr);
