@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/admin/admin_policy.h"
 #include "common/admin/admin_service_impl.h"
+#include "common/auth/service_client.h"
 #include "common/concurrency/serial_executor.h"
 #include "common/config/env.h"
 #include "common/events/event_follower.h"
@@ -28,6 +29,7 @@
 #include "common/time/clock.h"
 #include "services/progress/config.h"
 #include "services/progress/domain/progress_recorder.h"
+#include "services/progress/progress_policy.h"
 #include "services/progress/progress_service_impl.h"
 #include "services/progress/registry_view_updater.h"
 #include "services/progress/storage/rocksdb_report_store.h"
@@ -88,13 +90,19 @@ int main(int argc, char** argv) {
 
   common::RealClock clock;
   common::MetricsRegistry metrics;
-  // TODO(progress): authenticate ProgressService's own RPCs with a policy table
-  // (docs/SECURITY.md); today the security pieces guard the AdminService only.
-  absl::StatusOr<common::ServerSecurity> security =
-      common::BuildServerSecurity(shared.security, &common::AdminPolicy(), &clock, &metrics, log);
+  absl::StatusOr<common::ServerSecurity> security = common::BuildServerSecurity(
+      shared.security, &progress::ProgressPolicy(), &clock, &metrics, log);
   if (!security.ok()) {
     log.Error("invalid security configuration",
               {{"error", std::string(security.status().message())}});
+    return 2;
+  }
+  // Calls to the registry authenticate as the service "progress".
+  absl::StatusOr<std::unique_ptr<common::ServiceClients>> upstream =
+      common::ServiceClients::Create(shared.upstream, shared.security, "progress", &clock, log);
+  if (!upstream.ok()) {
+    log.Error("invalid upstream configuration",
+              {{"error", std::string(upstream.status().message())}});
     return 2;
   }
   common::RocksDbOptions db_options;
@@ -112,8 +120,7 @@ int main(int argc, char** argv) {
 
   // The registry: followed through its events; ExportPlan is called only on
   // the follower's thread.
-  std::shared_ptr<grpc::Channel> registry_channel =
-      grpc::CreateChannel(config.registry_address, grpc::InsecureChannelCredentials());
+  std::shared_ptr<grpc::Channel> registry_channel = (*upstream)->Channel(config.registry_address);
   std::unique_ptr<rv1::RegistryService::Stub> registry =
       rv1::RegistryService::NewStub(registry_channel);
   progress::RegistryViewUpdater updater(&store, &plans, registry.get(), absl::Seconds(30), log);
@@ -153,10 +160,13 @@ int main(int argc, char** argv) {
   }
 
   common::WatchEventsHub watch_hub;
-  progress::ProgressServiceImpl service(&recorder, &reader, db->get(), &watch_hub);
+  progress::ProgressServiceImpl service(&recorder, &reader, db->get(), &watch_hub,
+                                       security->authenticator.get());
   common::BackupManager backups(db->get(), backup_dir, &clock);
-  common::AdminServiceImpl admin(&backups, "ecoplan.progress.v1.ProgressService",
-                                 security->authenticator.get());
+  std::unique_ptr<common::CallAuthenticator> admin_auth =
+      common::AdminAuthenticator(*security, &metrics, log);
+  common::AdminServiceImpl admin(&backups, progress::RocksDbReportStore::kEventSource,
+                                 admin_auth.get());
 
   common::ServerOptions server_options;
   server_options.host = config.host;

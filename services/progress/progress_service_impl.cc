@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
+#include "services/progress/progress_policy.h"
 #include "services/progress/proto_mapping.h"
 
 namespace ecoplan::progress {
@@ -43,20 +44,50 @@ grpc::ServerUnaryReactor* Write(grpc::CallbackServerContext* ctx, Start start, F
   return reactor;
 }
 
-// Who is calling. The actor and request id come from the request until
-// authentication (issue 7) fills the role and organization from the token.
-Caller CallerOf(grpc::CallbackServerContext*, const std::string& actor,
+using common::Principal;
+using common::ResourceScope;
+
+grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* ctx, const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(common::ToGrpcStatus(status));
+  return reactor;
+}
+
+// The domain's view of the authenticated caller. The actor recorded in the
+// history is the token's subject; only in development mode (where everyone
+// is the administrator "development") may the request name it, so that local
+// runs and demos show who did what.
+Caller CallerOf(const Principal& who, const std::string& request_actor,
                 const std::string& request_id) {
   Caller caller;
-  caller.role = Caller::Role::kUnverified;
-  caller.actor = actor;
+  switch (who.role) {
+    case common::Role::kAdministrator:
+      caller.role = Caller::Role::kAdministrator;
+      break;
+    case common::Role::kReporter:
+      caller.role = Caller::Role::kReporter;
+      break;
+    case common::Role::kViewer:
+      caller.role = Caller::Role::kViewer;
+      break;
+    case common::Role::kService:
+      caller.role = Caller::Role::kService;
+      break;
+  }
+  caller.org_id = who.organization_id;
+  caller.actor = who.via == common::AuthenticatedVia::kDevelopment && !request_actor.empty()
+                     ? request_actor
+                     : who.subject;
   caller.request_id = request_id;
   return caller;
 }
 
-void Rejected(grpc::ServerUnaryReactor* reactor, const absl::Status& status) {
-  reactor->Finish(common::ToGrpcStatus(status));
+// The organization a report belongs to: its id is "{organization}_{period}".
+std::string OrganizationOfReport(const std::string& report_id) {
+  return report_id.substr(0, report_id.find('_'));
 }
+
+bool IsReporter(const Principal& who) { return who.role == common::Role::kReporter; }
 
 template <typename Enum>
 absl::Status CheckEnum(int value, int max, absl::string_view field) {
@@ -93,15 +124,43 @@ v1::GetMeasureProgressResponse ProgressToProto(const std::string& plan_id,
   return out;
 }
 
+// A server stream refused before it started.
+class RefusedStream final : public grpc::ServerWriteReactor<v1::WatchEventsResponse> {
+ public:
+  explicit RefusedStream(const absl::Status& status) { Finish(common::ToGrpcStatus(status)); }
+  void OnDone() override { delete this; }
+};
+
 }  // namespace
 
 ProgressServiceImpl::ProgressServiceImpl(ProgressRecorder* recorder, common::SerialExecutor* reader,
-                                         common::RocksDb* db, common::WatchEventsHub* watch_hub)
-    : recorder_(recorder), reader_(reader), db_(db), watch_hub_(watch_hub) {}
+                                         common::RocksDb* db, common::WatchEventsHub* watch_hub,
+                                         const common::CallAuthenticator* auth)
+    : recorder_(recorder), reader_(reader), db_(db), watch_hub_(watch_hub), auth_(auth) {}
+
+absl::StatusOr<Principal> ProgressServiceImpl::Authorize(grpc::CallbackServerContext* ctx,
+                                                         absl::string_view method,
+                                                         const ResourceScope& scope) const {
+  return auth_->Authorize(*ctx, ProgressMethod(method), scope);
+}
+
+absl::StatusOr<Principal> ProgressServiceImpl::AuthorizeFor(
+    grpc::CallbackServerContext* ctx, absl::string_view method,
+    const absl::StatusOr<std::string>& org_id) const {
+  if (!org_id.ok()) {
+    // A caller without credentials learns nothing about the request's shape.
+    absl::StatusOr<Principal> who = auth_->Authenticate(*ctx);
+    return who.ok() ? org_id.status() : who.status();
+  }
+  return Authorize(ctx, method, ResourceScope::OwnedBy({*org_id}));
+}
 
 grpc::ServerUnaryReactor* ProgressServiceImpl::SubmitReport(grpc::CallbackServerContext* ctx,
                                                             const v1::SubmitReportRequest* request,
                                                             v1::SubmitReportResponse* response) {
+  absl::StatusOr<Principal> who = AuthorizeFor(
+      ctx, "SubmitReport", ParseOrganizationName(request->organization(), "organization"));
+  if (!who.ok()) return Finish(ctx, who.status());
   absl::StatusOr<ReportSubmission> submission = [&]() -> absl::StatusOr<ReportSubmission> {
     ReportSubmission s;
     ECOPLAN_ASSIGN_OR_RETURN(s.plan_id, ParsePlanName(request->parent(), "parent"));
@@ -121,15 +180,11 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::SubmitReport(grpc::CallbackServer
     s.etag = request->etag();
     return s;
   }();
-  if (!submission.ok()) {
-    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-    Rejected(reactor, submission.status());
-    return reactor;
-  }
+  if (!submission.ok()) return Finish(ctx, submission.status());
   return Write<Report>(
       ctx,
       [&](Callback<Report> done) {
-        recorder_->SubmitReport(*submission, CallerOf(ctx, request->actor(), request->request_id()),
+        recorder_->SubmitReport(*submission, CallerOf(*who, request->actor(), request->request_id()),
                                 std::move(done));
       },
       [response](const Report& r) { *response->mutable_report() = ToProto(r); });
@@ -138,9 +193,14 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::SubmitReport(grpc::CallbackServer
 grpc::ServerUnaryReactor* ProgressServiceImpl::GetReport(grpc::CallbackServerContext* ctx,
                                                          const v1::GetReportRequest* request,
                                                          v1::GetReportResponse* response) {
+  absl::StatusOr<std::pair<std::string, std::string>> ids = ParseReportName(request->name(), "name");
+  absl::StatusOr<Principal> who =
+      AuthorizeFor(ctx, "GetReport",
+                   ids.ok() ? absl::StatusOr<std::string>(OrganizationOfReport(ids->second))
+                            : ids.status());
+  if (!who.ok()) return Finish(ctx, who.status());
   return Answer(ctx, [&]() -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseReportName(request->name(), "name"));
-    ECOPLAN_ASSIGN_OR_RETURN(Report r, recorder_->GetReport(ids.first, ids.second));
+    ECOPLAN_ASSIGN_OR_RETURN(Report r, recorder_->GetReport(ids->first, ids->second));
     *response->mutable_report() = ToProto(r);
     return absl::OkStatus();
   });
@@ -149,27 +209,40 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::GetReport(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* ProgressServiceImpl::ListReports(grpc::CallbackServerContext* ctx,
                                                            const v1::ListReportsRequest* request,
                                                            v1::ListReportsResponse* response) {
-  return AnswerFromReader(ctx, reader_, [this, request, response]() -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->parent(), "parent"));
-    ReportFilter filter;
+  absl::StatusOr<Principal> who = auth_->Authenticate(*ctx);
+  if (!who.ok()) return Finish(ctx, Authorize(ctx, "ListReports", ResourceScope::Any()).status());
+  absl::StatusOr<ReportFilter> filter = [&]() -> absl::StatusOr<ReportFilter> {
+    ReportFilter f;
     if (!request->organization().empty()) {
-      ECOPLAN_ASSIGN_OR_RETURN(filter.org_id,
+      ECOPLAN_ASSIGN_OR_RETURN(f.org_id,
                                ParseOrganizationName(request->organization(), "organization"));
+    } else if (IsReporter(*who)) {
+      f.org_id = who->organization_id;  // a reporter lists its own organization's reports
     }
-    filter.period = request->period();
+    f.period = request->period();
     if (!request->measure().empty()) {
       ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->measure(), "measure"));
-      filter.measure_id = ids.second;
+      f.measure_id = ids.second;
     }
     ECOPLAN_RETURN_IF_ERROR(CheckEnum<v1::ReportState>(request->state(), 4, "state"));
     ECOPLAN_RETURN_IF_ERROR(CheckEnum<v1::MeasureStatus>(request->entry_status(), 5, "entry_status"));
     ECOPLAN_RETURN_IF_ERROR(CheckEnum<v1::Timeliness>(request->timeliness(), 2, "timeliness"));
-    filter.state = static_cast<ReportState>(request->state());
-    filter.entry_status = static_cast<MeasureStatus>(request->entry_status());
-    filter.timeliness = static_cast<Timeliness>(request->timeliness());
+    f.state = static_cast<ReportState>(request->state());
+    f.entry_status = static_cast<MeasureStatus>(request->entry_status());
+    f.timeliness = static_cast<Timeliness>(request->timeliness());
+    return f;
+  }();
+  if (!filter.ok()) return Finish(ctx, filter.status());
+  who = Authorize(ctx, "ListReports",
+                  filter->org_id.empty() ? ResourceScope::Any()
+                                         : ResourceScope::OwnedBy({filter->org_id}));
+  if (!who.ok()) return Finish(ctx, who.status());
+  return AnswerFromReader(ctx, reader_,
+                          [this, request, response, f = *std::move(filter)]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->parent(), "parent"));
     ECOPLAN_ASSIGN_OR_RETURN(
         ReportPage page,
-        recorder_->ListReports(plan_id, filter, {request->page_size(), request->page_token()}));
+        recorder_->ListReports(plan_id, f, {request->page_size(), request->page_token()}));
     for (const Report& r : page.reports) *response->add_reports() = ToProto(r);
     response->set_next_page_token(page.next_page_token);
     response->set_total_size(page.total_size);
@@ -180,8 +253,13 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ListReports(grpc::CallbackServerC
 grpc::ServerUnaryReactor* ProgressServiceImpl::ListReportRevisions(
     grpc::CallbackServerContext* ctx, const v1::ListReportRevisionsRequest* request,
     v1::ListReportRevisionsResponse* response) {
-  return AnswerFromReader(ctx, reader_, [this, request, response]() -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseReportName(request->name(), "name"));
+  absl::StatusOr<std::pair<std::string, std::string>> ids = ParseReportName(request->name(), "name");
+  absl::StatusOr<Principal> who =
+      AuthorizeFor(ctx, "ListReportRevisions",
+                   ids.ok() ? absl::StatusOr<std::string>(OrganizationOfReport(ids->second))
+                            : ids.status());
+  if (!who.ok()) return Finish(ctx, who.status());
+  return AnswerFromReader(ctx, reader_, [this, ids = *ids, response]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::vector<ReportRevision> revisions,
                              recorder_->ListRevisions(ids.first, ids.second));
     for (const ReportRevision& r : revisions) *response->add_revisions() = ToProto(r);
@@ -189,41 +267,48 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ListReportRevisions(
   });
 }
 
-grpc::ServerUnaryReactor* ProgressServiceImpl::AcceptReport(grpc::CallbackServerContext* ctx,
-                                                            const v1::AcceptReportRequest* request,
-                                                            v1::AcceptReportResponse* response) {
-  absl::StatusOr<std::pair<std::string, std::string>> ids = ParseReportName(request->name(), "name");
-  if (!ids.ok()) return Answer(ctx, [&] { return ids.status(); });
+grpc::ServerUnaryReactor* ProgressServiceImpl::Review(grpc::CallbackServerContext* ctx,
+                                                      absl::string_view method, bool accept,
+                                                      const std::string& name,
+                                                      const std::string& etag,
+                                                      const std::string& comment,
+                                                      const std::string& actor,
+                                                      const std::string& request_id,
+                                                      v1::Report* response) {
+  absl::StatusOr<Principal> who = Authorize(ctx, method, ResourceScope::Any());
+  if (!who.ok()) return Finish(ctx, who.status());
+  absl::StatusOr<std::pair<std::string, std::string>> ids = ParseReportName(name, "name");
+  if (!ids.ok()) return Finish(ctx, ids.status());
   return Write<Report>(
       ctx,
       [&](Callback<Report> done) {
-        recorder_->ReviewReport(ids->first, ids->second, /*accept=*/true, request->etag(),
-                                request->comment(),
-                                CallerOf(ctx, request->actor(), request->request_id()),
-                                std::move(done));
+        recorder_->ReviewReport(ids->first, ids->second, accept, etag, comment,
+                                CallerOf(*who, actor, request_id), std::move(done));
       },
-      [response](const Report& r) { *response->mutable_report() = ToProto(r); });
+      [response](const Report& r) { *response = ToProto(r); });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::AcceptReport(grpc::CallbackServerContext* ctx,
+                                                            const v1::AcceptReportRequest* request,
+                                                            v1::AcceptReportResponse* response) {
+  return Review(ctx, "AcceptReport", /*accept=*/true, request->name(), request->etag(),
+                request->comment(), request->actor(), request->request_id(),
+                response->mutable_report());
 }
 
 grpc::ServerUnaryReactor* ProgressServiceImpl::ReturnReport(grpc::CallbackServerContext* ctx,
                                                             const v1::ReturnReportRequest* request,
                                                             v1::ReturnReportResponse* response) {
-  absl::StatusOr<std::pair<std::string, std::string>> ids = ParseReportName(request->name(), "name");
-  if (!ids.ok()) return Answer(ctx, [&] { return ids.status(); });
-  return Write<Report>(
-      ctx,
-      [&](Callback<Report> done) {
-        recorder_->ReviewReport(ids->first, ids->second, /*accept=*/false, request->etag(),
-                                request->comment(),
-                                CallerOf(ctx, request->actor(), request->request_id()),
-                                std::move(done));
-      },
-      [response](const Report& r) { *response->mutable_report() = ToProto(r); });
+  return Review(ctx, "ReturnReport", /*accept=*/false, request->name(), request->etag(),
+                request->comment(), request->actor(), request->request_id(),
+                response->mutable_report());
 }
 
 grpc::ServerUnaryReactor* ProgressServiceImpl::GetSubmissionStatus(
     grpc::CallbackServerContext* ctx, const v1::GetSubmissionStatusRequest* request,
     v1::GetSubmissionStatusResponse* response) {
+  absl::StatusOr<Principal> who = Authorize(ctx, "GetSubmissionStatus", ResourceScope::Any());
+  if (!who.ok()) return Finish(ctx, who.status());
   return AnswerFromReader(ctx, reader_, [this, request, response]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->plan(), "plan"));
     ECOPLAN_ASSIGN_OR_RETURN(SubmissionStatus status,
@@ -256,10 +341,22 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::GetSubmissionStatus(
 grpc::ServerUnaryReactor* ProgressServiceImpl::GetMeasureProgress(
     grpc::CallbackServerContext* ctx, const v1::GetMeasureProgressRequest* request,
     v1::GetMeasureProgressResponse* response) {
-  return AnswerFromReader(ctx, reader_, [this, request, response]() -> absl::Status {
+  absl::StatusOr<Principal> who = Authorize(ctx, "GetMeasureProgress", ResourceScope::Any());
+  if (!who.ok()) return Finish(ctx, who.status());
+  return AnswerFromReader(ctx, reader_, [this, request, response, who = *who]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->measure(), "measure"));
     ECOPLAN_ASSIGN_OR_RETURN(MeasureProgress p,
                              recorder_->GetMeasureProgress(ids.first, ids.second));
+    if (IsReporter(who)) {
+      // Who owns the measure is public (the registry says so); what the other
+      // organizations reported is theirs.
+      for (OrgProgress& o : p.organizations) {
+        if (o.org_id == who.organization_id) continue;
+        o.entry.reset();
+        o.report_id.clear();
+        o.period.clear();
+      }
+    }
     *response = ProgressToProto(ids.first, p);
     return absl::OkStatus();
   });
@@ -268,13 +365,23 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::GetMeasureProgress(
 grpc::ServerUnaryReactor* ProgressServiceImpl::ListMeasureHistory(
     grpc::CallbackServerContext* ctx, const v1::ListMeasureHistoryRequest* request,
     v1::ListMeasureHistoryResponse* response) {
-  return AnswerFromReader(ctx, reader_, [this, request, response]() -> absl::Status {
+  absl::StatusOr<Principal> who = auth_->Authenticate(*ctx);
+  if (!who.ok()) {
+    return Finish(ctx, Authorize(ctx, "ListMeasureHistory", ResourceScope::Any()).status());
+  }
+  absl::StatusOr<std::string> org_id = std::string();
+  if (!request->organization().empty()) {
+    org_id = ParseOrganizationName(request->organization(), "organization");
+  } else if (IsReporter(*who)) {
+    org_id = who->organization_id;  // a reporter reads its own organization's history
+  }
+  if (!org_id.ok()) return Finish(ctx, org_id.status());
+  who = Authorize(ctx, "ListMeasureHistory",
+                  org_id->empty() ? ResourceScope::Any() : ResourceScope::OwnedBy({*org_id}));
+  if (!who.ok()) return Finish(ctx, who.status());
+  return AnswerFromReader(ctx, reader_,
+                          [this, request, response, org_id = *org_id]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->measure(), "measure"));
-    std::string org_id;
-    if (!request->organization().empty()) {
-      ECOPLAN_ASSIGN_OR_RETURN(org_id,
-                               ParseOrganizationName(request->organization(), "organization"));
-    }
     ECOPLAN_ASSIGN_OR_RETURN(std::vector<HistoryItem> items,
                              recorder_->ListMeasureHistory(ids.first, ids.second, org_id));
     for (const HistoryItem& item : items) {
@@ -292,6 +399,9 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ListMeasureHistory(
 grpc::ServerUnaryReactor* ProgressServiceImpl::RequestExtension(
     grpc::CallbackServerContext* ctx, const v1::RequestExtensionRequest* request,
     v1::RequestExtensionResponse* response) {
+  absl::StatusOr<Principal> who = AuthorizeFor(
+      ctx, "RequestExtension", ParseOrganizationName(request->organization(), "organization"));
+  if (!who.ok()) return Finish(ctx, who.status());
   struct Parsed {
     std::pair<std::string, std::string> ids;
     std::string org_id;
@@ -307,13 +417,13 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::RequestExtension(
     ECOPLAN_ASSIGN_OR_RETURN(p.day, DateFromProto(request->requested_due_date(), "requested_due_date"));
     return p;
   }();
-  if (!parsed.ok()) return Answer(ctx, [&] { return parsed.status(); });
+  if (!parsed.ok()) return Finish(ctx, parsed.status());
   return Write<Extension>(
       ctx,
       [&](Callback<Extension> done) {
         recorder_->RequestExtension(parsed->ids.first, parsed->ids.second, parsed->org_id,
                                     parsed->day, request->reason(),
-                                    CallerOf(ctx, request->actor(), request->request_id()),
+                                    CallerOf(*who, request->actor(), request->request_id()),
                                     std::move(done));
       },
       [response](const Extension& e) { *response->mutable_extension() = ToProto(e); });
@@ -322,19 +432,20 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::RequestExtension(
 grpc::ServerUnaryReactor* ProgressServiceImpl::DecideExtension(
     grpc::CallbackServerContext* ctx, const v1::DecideExtensionRequest* request,
     v1::DecideExtensionResponse* response) {
+  absl::StatusOr<Principal> who = Authorize(ctx, "DecideExtension", ResourceScope::Any());
+  if (!who.ok()) return Finish(ctx, who.status());
   auto ids = ParseMeasureChildName(request->name(), "extensions", "name");
-  if (!ids.ok()) return Answer(ctx, [&] { return ids.status(); });
+  if (!ids.ok()) return Finish(ctx, ids.status());
   if (request->decision() != v1::DECISION_APPROVE && request->decision() != v1::DECISION_REJECT) {
-    return Answer(ctx, [] {
-      return absl::InvalidArgumentError("decision is required: DECISION_APPROVE or DECISION_REJECT");
-    });
+    return Finish(ctx, absl::InvalidArgumentError(
+                           "decision is required: DECISION_APPROVE or DECISION_REJECT"));
   }
   return Write<Extension>(
       ctx,
       [&](Callback<Extension> done) {
         recorder_->DecideExtension(std::get<0>(*ids), std::get<1>(*ids), std::get<2>(*ids),
                                    request->decision() == v1::DECISION_APPROVE, request->comment(),
-                                   CallerOf(ctx, request->actor(), request->request_id()),
+                                   CallerOf(*who, request->actor(), request->request_id()),
                                    std::move(done));
       },
       [response](const Extension& e) { *response->mutable_extension() = ToProto(e); });
@@ -343,6 +454,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::DecideExtension(
 grpc::ServerUnaryReactor* ProgressServiceImpl::ListExtensions(
     grpc::CallbackServerContext* ctx, const v1::ListExtensionsRequest* request,
     v1::ListExtensionsResponse* response) {
+  absl::StatusOr<Principal> who = Authorize(ctx, "ListExtensions", ResourceScope::Any());
+  if (!who.ok()) return Finish(ctx, who.status());
   return AnswerFromReader(ctx, reader_, [this, request, response]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParsePlanOrMeasure(request->parent(), "parent"));
     ECOPLAN_RETURN_IF_ERROR(CheckEnum<v1::ExtensionState>(request->state(), 3, "state"));
@@ -358,10 +471,11 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ListExtensions(
 grpc::ServerUnaryReactor* ProgressServiceImpl::DeclareCompletion(
     grpc::CallbackServerContext* ctx, const v1::DeclareCompletionRequest* request,
     v1::DeclareCompletionResponse* response) {
-  auto ids = ParseMeasureName(request->measure(), "measure");
-  if (!ids.ok()) return Answer(ctx, [&] { return ids.status(); });
   auto org = ParseOrganizationName(request->organization(), "organization");
-  if (!org.ok()) return Answer(ctx, [&] { return org.status(); });
+  absl::StatusOr<Principal> who = AuthorizeFor(ctx, "DeclareCompletion", org);
+  if (!who.ok()) return Finish(ctx, who.status());
+  auto ids = ParseMeasureName(request->measure(), "measure");
+  if (!ids.ok()) return Finish(ctx, ids.status());
   return Write<Completion>(
       ctx,
       [&](Callback<Completion> done) {
@@ -369,46 +483,50 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::DeclareCompletion(
             ids->first, ids->second, *org, request->description(),
             std::vector<std::string>(request->evidence_links().begin(),
                                      request->evidence_links().end()),
-            CallerOf(ctx, request->actor(), request->request_id()), std::move(done));
+            CallerOf(*who, request->actor(), request->request_id()), std::move(done));
       },
       [response](const Completion& c) { *response->mutable_completion() = ToProto(c); });
+}
+
+grpc::ServerUnaryReactor* ProgressServiceImpl::DecideCompletion(
+    grpc::CallbackServerContext* ctx, absl::string_view method, bool confirm,
+    const std::string& name, const std::string& comment, const std::string& actor,
+    const std::string& request_id, v1::Completion* response) {
+  absl::StatusOr<Principal> who = Authorize(ctx, method, ResourceScope::Any());
+  if (!who.ok()) return Finish(ctx, who.status());
+  auto ids = ParseMeasureChildName(name, "completions", "name");
+  if (!ids.ok()) return Finish(ctx, ids.status());
+  return Write<Completion>(
+      ctx,
+      [&](Callback<Completion> done) {
+        recorder_->DecideCompletion(std::get<0>(*ids), std::get<1>(*ids), std::get<2>(*ids),
+                                    confirm, comment, CallerOf(*who, actor, request_id),
+                                    std::move(done));
+      },
+      [response](const Completion& c) { *response = ToProto(c); });
 }
 
 grpc::ServerUnaryReactor* ProgressServiceImpl::ConfirmCompletion(
     grpc::CallbackServerContext* ctx, const v1::ConfirmCompletionRequest* request,
     v1::ConfirmCompletionResponse* response) {
-  auto ids = ParseMeasureChildName(request->name(), "completions", "name");
-  if (!ids.ok()) return Answer(ctx, [&] { return ids.status(); });
-  return Write<Completion>(
-      ctx,
-      [&](Callback<Completion> done) {
-        recorder_->DecideCompletion(std::get<0>(*ids), std::get<1>(*ids), std::get<2>(*ids), true,
-                                    request->comment(),
-                                    CallerOf(ctx, request->actor(), request->request_id()),
-                                    std::move(done));
-      },
-      [response](const Completion& c) { *response->mutable_completion() = ToProto(c); });
+  return DecideCompletion(ctx, "ConfirmCompletion", /*confirm=*/true, request->name(),
+                          request->comment(), request->actor(), request->request_id(),
+                          response->mutable_completion());
 }
 
 grpc::ServerUnaryReactor* ProgressServiceImpl::RejectCompletion(
     grpc::CallbackServerContext* ctx, const v1::RejectCompletionRequest* request,
     v1::RejectCompletionResponse* response) {
-  auto ids = ParseMeasureChildName(request->name(), "completions", "name");
-  if (!ids.ok()) return Answer(ctx, [&] { return ids.status(); });
-  return Write<Completion>(
-      ctx,
-      [&](Callback<Completion> done) {
-        recorder_->DecideCompletion(std::get<0>(*ids), std::get<1>(*ids), std::get<2>(*ids), false,
-                                    request->comment(),
-                                    CallerOf(ctx, request->actor(), request->request_id()),
-                                    std::move(done));
-      },
-      [response](const Completion& c) { *response->mutable_completion() = ToProto(c); });
+  return DecideCompletion(ctx, "RejectCompletion", /*confirm=*/false, request->name(),
+                          request->comment(), request->actor(), request->request_id(),
+                          response->mutable_completion());
 }
 
 grpc::ServerUnaryReactor* ProgressServiceImpl::ListCompletions(
     grpc::CallbackServerContext* ctx, const v1::ListCompletionsRequest* request,
     v1::ListCompletionsResponse* response) {
+  absl::StatusOr<Principal> who = Authorize(ctx, "ListCompletions", ResourceScope::Any());
+  if (!who.ok()) return Finish(ctx, who.status());
   return AnswerFromReader(ctx, reader_, [this, request, response]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParsePlanOrMeasure(request->parent(), "parent"));
     ECOPLAN_RETURN_IF_ERROR(CheckEnum<v1::CompletionState>(request->state(), 3, "state"));
@@ -424,6 +542,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ListCompletions(
 grpc::ServerUnaryReactor* ProgressServiceImpl::GetReportingCalendar(
     grpc::CallbackServerContext* ctx, const v1::GetReportingCalendarRequest* request,
     v1::GetReportingCalendarResponse* response) {
+  absl::StatusOr<Principal> who = Authorize(ctx, "GetReportingCalendar", ResourceScope::Any());
+  if (!who.ok()) return Finish(ctx, who.status());
   return Answer(ctx, [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParseCalendarName(request->name(), "name"));
     ECOPLAN_ASSIGN_OR_RETURN(CalendarView view, recorder_->GetCalendar(plan_id));
@@ -435,14 +555,14 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::GetReportingCalendar(
 grpc::ServerUnaryReactor* ProgressServiceImpl::UpdateReportingCalendar(
     grpc::CallbackServerContext* ctx, const v1::UpdateReportingCalendarRequest* request,
     v1::UpdateReportingCalendarResponse* response) {
+  absl::StatusOr<Principal> who = Authorize(ctx, "UpdateReportingCalendar", ResourceScope::Any());
+  if (!who.ok()) return Finish(ctx, who.status());
   auto plan_id = ParseCalendarName(request->calendar().name(), "calendar.name");
-  if (!plan_id.ok()) return Answer(ctx, [&] { return plan_id.status(); });
+  if (!plan_id.ok()) return Finish(ctx, plan_id.status());
   if (!request->calendar().has_monthly_due() ||
       request->calendar().monthly_due().rule_case() == v1::DueRule::RULE_NOT_SET) {
-    return Answer(ctx, [] {
-      return absl::InvalidArgumentError(
-          "calendar.monthly_due is required: day_of_month or nth_working_day");
-    });
+    return Finish(ctx, absl::InvalidArgumentError(
+                           "calendar.monthly_due is required: day_of_month or nth_working_day"));
   }
   CalendarRule rule = FromProto(request->calendar());
   if (request->calendar().has_summary_due() &&
@@ -453,7 +573,7 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::UpdateReportingCalendar(
       ctx,
       [&](Callback<CalendarView> done) {
         recorder_->UpdateCalendar(*plan_id, rule, request->etag(),
-                                  CallerOf(ctx, request->actor(), request->request_id()),
+                                  CallerOf(*who, request->actor(), request->request_id()),
                                   std::move(done));
       },
       [response, id = *plan_id](const CalendarView& v) {
@@ -464,12 +584,14 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::UpdateReportingCalendar(
 grpc::ServerUnaryReactor* ProgressServiceImpl::LoadHolidays(grpc::CallbackServerContext* ctx,
                                                             const v1::LoadHolidaysRequest* request,
                                                             v1::LoadHolidaysResponse* response) {
+  absl::StatusOr<Principal> who = Authorize(ctx, "LoadHolidays", ResourceScope::Any());
+  if (!who.ok()) return Finish(ctx, who.status());
   absl::StatusOr<HolidayYear> year = FromProto(request->holidays());
-  if (!year.ok()) return Answer(ctx, [&] { return year.status(); });
+  if (!year.ok()) return Finish(ctx, year.status());
   return Write<HolidayYear>(
       ctx,
       [&](Callback<HolidayYear> done) {
-        recorder_->LoadHolidays(*year, CallerOf(ctx, request->actor(), request->request_id()),
+        recorder_->LoadHolidays(*year, CallerOf(*who, request->actor(), request->request_id()),
                                 std::move(done));
       },
       [response](const HolidayYear& y) { *response->mutable_holidays() = ToProto(y); });
@@ -478,6 +600,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::LoadHolidays(grpc::CallbackServer
 grpc::ServerUnaryReactor* ProgressServiceImpl::GetHolidays(grpc::CallbackServerContext* ctx,
                                                            const v1::GetHolidaysRequest* request,
                                                            v1::GetHolidaysResponse* response) {
+  absl::StatusOr<Principal> who = Authorize(ctx, "GetHolidays", ResourceScope::Any());
+  if (!who.ok()) return Finish(ctx, who.status());
   return Answer(ctx, [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(int year, ParseHolidaysName(request->name(), "name"));
     ECOPLAN_ASSIGN_OR_RETURN(HolidayYear h, recorder_->GetHolidays(year));
@@ -488,6 +612,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::GetHolidays(grpc::CallbackServerC
 
 grpc::ServerWriteReactor<v1::WatchEventsResponse>* ProgressServiceImpl::WatchEvents(
     grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* request) {
+  absl::StatusOr<Principal> who = Authorize(ctx, "WatchEvents", ResourceScope::Any());
+  if (!who.ok()) return new RefusedStream(who.status());
   return watch_hub_->NewReactor<v1::WatchEventsResponse>(db_, request->after_sequence());
 }
 

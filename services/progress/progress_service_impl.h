@@ -2,6 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "common/auth/call_authenticator.h"
 #include "common/concurrency/serial_executor.h"
 #include "common/events/watch_events_reactor.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
@@ -14,11 +15,15 @@ namespace ecoplan::progress {
 // finished from the recorder's callback, once the change is durable (on the
 // database's committer thread). Reads that scan the database run on
 // `reader`; point reads answer inline. WatchEvents streams `db`'s event log
-// through `watch_hub`. All pointers must outlive the service.
+// through `watch_hub`. Every call is authenticated and authorized first by
+// `auth` against ProgressPolicy (docs/SECURITY.md); the caller's subject is
+// the actor of a change and a reporter's organization bounds what it reads
+// and writes. All pointers must outlive the service.
 class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
  public:
   ProgressServiceImpl(ProgressRecorder* recorder, common::SerialExecutor* reader,
-                      common::RocksDb* db, common::WatchEventsHub* watch_hub);
+                      common::RocksDb* db, common::WatchEventsHub* watch_hub,
+                      const common::CallAuthenticator* auth);
 
   grpc::ServerUnaryReactor* SubmitReport(grpc::CallbackServerContext* ctx,
                                          const v1::SubmitReportRequest* request,
@@ -84,10 +89,33 @@ class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
       grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* request) override;
 
  private:
+  // The caller, if it may call `method` (short name) on `scope`.
+  absl::StatusOr<common::Principal> Authorize(grpc::CallbackServerContext* ctx,
+                                              absl::string_view method,
+                                              const common::ResourceScope& scope) const;
+  // The same for a call about the organization `org_id` parsed from the
+  // request; a parse error is answered only to an authenticated caller.
+  absl::StatusOr<common::Principal> AuthorizeFor(grpc::CallbackServerContext* ctx,
+                                                 absl::string_view method,
+                                                 const absl::StatusOr<std::string>& org_id) const;
+  // AcceptReport and ReturnReport.
+  grpc::ServerUnaryReactor* Review(grpc::CallbackServerContext* ctx, absl::string_view method,
+                                   bool accept, const std::string& name, const std::string& etag,
+                                   const std::string& comment, const std::string& actor,
+                                   const std::string& request_id, v1::Report* response);
+  // ConfirmCompletion and RejectCompletion.
+  grpc::ServerUnaryReactor* DecideCompletion(grpc::CallbackServerContext* ctx,
+                                             absl::string_view method, bool confirm,
+                                             const std::string& name, const std::string& comment,
+                                             const std::string& actor,
+                                             const std::string& request_id,
+                                             v1::Completion* response);
+
   ProgressRecorder* const recorder_;
   common::SerialExecutor* const reader_;
   common::RocksDb* const db_;
   common::WatchEventsHub* const watch_hub_;
+  const common::CallAuthenticator* const auth_;
 };
 
 }  // namespace ecoplan::progress

@@ -6,9 +6,12 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include "common/auth/token_minter.h"
+#include "common/auth/token_verifier.h"
 #include "common/server/run_server.h"
 #include "common/testing/status_matchers.h"
 #include "common/time/clock.h"
+#include "services/progress/progress_policy.h"
 #include "services/progress/testing/fake_report_store.h"
 
 namespace ecoplan::progress {
@@ -38,7 +41,18 @@ class ProgressServiceImplTest : public ::testing::Test {
     recorder_ = std::make_unique<ProgressRecorder>(&store_, &plans_, &clock_,
                                                    [](std::function<void()> fn) { fn(); });
     ASSERT_OK(recorder_->Load());
-    service_ = std::make_unique<ProgressServiceImpl>(recorder_.get(), &reader_, nullptr, &hub_);
+    common::TokenVerifierOptions token_options;
+    token_options.key = kSecret;
+    token_options.issuer = "ecoplan-local";
+    token_options.audience = "ecoplan";
+    ASSERT_OK_AND_ASSIGN(verifier_, common::TokenVerifier::Create(token_options, &clock_));
+    // Development mode: calls without a token are the administrator
+    // "development"; a presented token is still verified and decides.
+    auth_ = std::make_unique<common::CallAuthenticator>(
+        common::CallAuthenticatorOptions{true, false, {}}, verifier_.get(), &ProgressPolicy(),
+        nullptr, nullptr, common::Logger("test", [](absl::string_view) {}));
+    service_ = std::make_unique<ProgressServiceImpl>(recorder_.get(), &reader_, nullptr, &hub_,
+                                                     auth_.get());
     common::ServerOptions options;
     options.host = "127.0.0.1";
     ASSERT_OK_AND_ASSIGN(server_, common::RunningServer::Start(options, {service_.get()}));
@@ -66,9 +80,28 @@ class ProgressServiceImplTest : public ::testing::Test {
     return r;
   }
 
+  // A context carrying a token of `role` (reporters belong to `org`).
+  std::unique_ptr<grpc::ClientContext> As(common::Role role, const std::string& org = "") {
+    common::TokenClaims claims;
+    claims.subject = absl::StrCat("wang.", common::RoleName(role));
+    claims.role = role;
+    claims.organization_id = org;
+    claims.issuer = "ecoplan-local";
+    claims.audience = "ecoplan";
+    claims.issued_at = clock_.Now();
+    claims.expires_at = clock_.Now() + absl::Hours(1);
+    auto ctx = Context();
+    ctx->AddMetadata("authorization",
+                     "Bearer " + *common::MintToken(common::TokenAlgorithm::kHs256, kSecret, claims));
+    return ctx;
+  }
+
+  static constexpr char kSecret[] = "a-test-secret-that-is-longer-than-32-bytes";
   FakeReportStore store_;
   PlanDirectory plans_;
   common::FakeClock clock_;
+  std::unique_ptr<common::TokenVerifier> verifier_;
+  std::unique_ptr<common::CallAuthenticator> auth_;
   common::SerialExecutor reader_;
   common::WatchEventsHub hub_;
   std::unique_ptr<ProgressRecorder> recorder_;
@@ -173,6 +206,95 @@ TEST_F(ProgressServiceImplTest, SubmissionStatusAndCalendarAreMapped) {
   EXPECT_TRUE(updated.calendar().overridden());
   EXPECT_EQ(updated.calendar().period_dues_size(), 16);
   EXPECT_EQ(updated.calendar().etag(), "c1");
+}
+
+TEST_F(ProgressServiceImplTest, AReporterWritesAndReadsOnlyItsOwnOrganization) {
+  using common::Role;
+  // 区交通局's reporter cannot write 区生态环境局's report, nor can a viewer.
+  v1::SubmitReportResponse response;
+  grpc::Status status =
+      stub_->SubmitReport(As(Role::kReporter, "o-traffic").get(), Request(), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(status.error_message().find("another organization"), std::string::npos)
+      << status.error_message();
+  EXPECT_EQ(stub_->SubmitReport(As(Role::kViewer).get(), Request(), &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(store_.commits(), 0);
+
+  // Each organization's reporter submits its own; the token's subject is the
+  // actor, whatever the request says.
+  ASSERT_TRUE(stub_->SubmitReport(As(Role::kReporter, "o-eco").get(), Request(), &response).ok());
+  EXPECT_EQ(response.report().submitted_by(), "wang.reporter");
+  v1::SubmitReportRequest traffic = Request();
+  traffic.set_organization("organizations/o-traffic");
+  traffic.set_request_id("h-2");
+  traffic.mutable_entries(0)->set_work_done("交通局：完成车辆登记");
+  ASSERT_TRUE(stub_->SubmitReport(As(Role::kReporter, "o-traffic").get(), traffic, &response).ok());
+
+  // Reading: another organization's report is refused; a list shows only its own.
+  v1::GetReportRequest get;
+  get.set_name("plans/2026-abc/reports/o-eco_2026-05");
+  v1::GetReportResponse got;
+  EXPECT_EQ(stub_->GetReport(As(Role::kReporter, "o-traffic").get(), get, &got).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(stub_->GetReport(As(Role::kViewer).get(), get, &got).ok());
+  v1::ListReportsRequest list;
+  list.set_parent("plans/2026-abc");
+  v1::ListReportsResponse listed;
+  ASSERT_TRUE(stub_->ListReports(As(Role::kReporter, "o-traffic").get(), list, &listed).ok());
+  ASSERT_EQ(listed.reports_size(), 1);
+  EXPECT_EQ(listed.reports(0).organization(), "organizations/o-traffic");
+  list.set_organization("organizations/o-eco");
+  EXPECT_EQ(stub_->ListReports(As(Role::kReporter, "o-traffic").get(), list, &listed).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  list.clear_organization();
+  ASSERT_TRUE(stub_->ListReports(As(Role::kAdministrator).get(), list, &listed).ok());
+  EXPECT_EQ(listed.reports_size(), 2);
+
+  // A measure's progress: the other organization's entry is withheld.
+  v1::GetMeasureProgressRequest progress;
+  progress.set_measure("plans/2026-abc/measures/a1-t1-m1");
+  v1::GetMeasureProgressResponse seen;
+  ASSERT_TRUE(
+      stub_->GetMeasureProgress(As(Role::kReporter, "o-traffic").get(), progress, &seen).ok());
+  ASSERT_EQ(seen.organizations_size(), 2);
+  for (const v1::OrganizationProgress& o : seen.organizations()) {
+    EXPECT_EQ(o.has_entry(), o.organization() == "organizations/o-traffic") << o.organization();
+  }
+  ASSERT_TRUE(stub_->GetMeasureProgress(As(Role::kViewer).get(), progress, &seen).ok());
+  for (const v1::OrganizationProgress& o : seen.organizations()) EXPECT_TRUE(o.has_entry());
+
+  // Only the bureau reviews; the bureau is named as the reviewer.
+  v1::ReturnReportRequest back;
+  back.set_name("plans/2026-abc/reports/o-eco_2026-05");
+  back.set_etag("r1");
+  back.set_comment("请补充车辆交付时间");
+  v1::ReturnReportResponse returned;
+  EXPECT_EQ(stub_->ReturnReport(As(Role::kReporter, "o-eco").get(), back, &returned).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(stub_->ReturnReport(As(Role::kAdministrator).get(), back, &returned).ok());
+  EXPECT_EQ(returned.report().reviewed_by(), "wang.administrator");
+}
+
+TEST_F(ProgressServiceImplTest, BadTokensAreUnauthenticatedBeforeTheRequestIsLookedAt) {
+  for (const std::string& header : {std::string("Bearer not.a.token"), std::string("Basic x")}) {
+    auto ctx = Context();
+    ctx->AddMetadata("authorization", header);
+    v1::SubmitReportRequest request = Request();
+    request.set_organization("not-a-name");  // would be INVALID_ARGUMENT for a known caller
+    v1::SubmitReportResponse response;
+    EXPECT_EQ(stub_->SubmitReport(ctx.get(), request, &response).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED)
+        << header;
+  }
+  auto ctx = Context();
+  ctx->AddMetadata("authorization", "Bearer not.a.token");
+  v1::WatchEventsRequest watch;
+  auto stream = stub_->WatchEvents(ctx.get(), watch);
+  v1::WatchEventsResponse event;
+  EXPECT_FALSE(stream->Read(&event));
+  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(store_.commits(), 0);
 }
 
 }  // namespace

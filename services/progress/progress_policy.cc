@@ -1,0 +1,53 @@
+#include "services/progress/progress_policy.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace ecoplan::progress {
+
+const common::PolicyTable& ProgressPolicy() {
+  using common::Role;
+  static const common::PolicyTable* const kPolicy = [] {
+    const std::set<Role> everyone = {Role::kAdministrator, Role::kReporter, Role::kViewer,
+                                     Role::kService};
+    const std::set<Role> readers = {Role::kAdministrator, Role::kViewer, Role::kService};
+    const std::set<Role> reporter = {Role::kReporter};
+    auto* t = new common::PolicyTable;
+    t->service = "ecoplan.progress.v1.ProgressService";
+    t->Allow("SubmitReport", {Role::kAdministrator, Role::kReporter}, reporter,
+             "a reporter for its own organization; the bureau for any");
+    for (const char* method : {"GetReport", "ListReports", "ListReportRevisions"}) {
+      t->Allow(method, everyone, reporter,
+               "reports and drafts are read by their own organization, the bureau, the command "
+               "center and services");
+    }
+    t->Allow("AcceptReport", {Role::kAdministrator}, {}, "the bureau reviews");
+    t->Allow("ReturnReport", {Role::kAdministrator}, {}, "the bureau reviews");
+    t->Allow("GetSubmissionStatus", readers, {}, "the bureau's list of who has not reported");
+    t->Allow("GetMeasureProgress", everyone, {},
+             "a reporter sees only its own organization's entries");
+    t->Allow("ListMeasureHistory", everyone, reporter, "a reporter: its own organization's entries");
+    t->Allow("RequestExtension", {Role::kAdministrator, Role::kReporter}, reporter,
+             "the lead organization asks (延期申请)");
+    t->Allow("DecideExtension", {Role::kAdministrator}, {}, "the bureau decides");
+    t->Allow("DeclareCompletion", {Role::kAdministrator, Role::kReporter}, reporter,
+             "an owning organization declares (办结)");
+    t->Allow("ConfirmCompletion", {Role::kAdministrator}, {}, "the bureau signs off");
+    t->Allow("RejectCompletion", {Role::kAdministrator}, {}, "the bureau sends it back");
+    for (const char* method :
+         {"ListExtensions", "ListCompletions", "GetReportingCalendar", "GetHolidays"}) {
+      t->Allow(method, everyone, {}, "deadlines and the calendar are public within the government");
+    }
+    t->Allow("UpdateReportingCalendar", {Role::kAdministrator}, {}, "the bureau sets the calendar");
+    t->Allow("LoadHolidays", {Role::kAdministrator}, {},
+             "the bureau loads 法定节假日 and 调休 each year");
+    t->Allow("WatchEvents", readers, {}, "change feed for services and monitoring");
+    return t;
+  }();
+  return *kPolicy;
+}
+
+std::string ProgressMethod(absl::string_view method) {
+  return absl::StrCat("/", ProgressPolicy().service, "/", method);
+}
+
+}  // namespace ecoplan::progress

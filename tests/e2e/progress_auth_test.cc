@@ -1,0 +1,584 @@
+// Walks the progress service's whole RPC × role table (ProgressPolicy,
+// rendered in docs/SECURITY.md) against real servers started with TLS and an
+// HS256 secret generated at test time: registry_server, and progress_server
+// following it as the service "progress" (a minted service token over TLS,
+// so the follow itself proves service-to-service authentication). Every
+// allowed call works, every forbidden one is PERMISSION_DENIED, a reporter is
+// held to its own organization, and every call without a token or with an
+// expired, wrongly signed or garbage token is UNAUTHENTICATED.
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "common/auth/testing/test_keys.h"
+#include "common/auth/token_minter.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "ecoplan/progress/v1/progress_service.grpc.pb.h"
+#include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "services/progress/progress_policy.h"
+#include "tests/harness/process.h"
+
+namespace ecoplan::testing {
+namespace {
+
+namespace pv1 = ::ecoplan::progress::v1;
+namespace rv1 = ::ecoplan::registry::v1;
+using common::Role;
+
+const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
+const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
+const char* const kSeed = ECOPLAN_SEED_PATH;
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+std::string RandomSecret() {
+  std::ifstream in("/dev/urandom", std::ios::binary);
+  std::string bytes(48, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return absl::Base64Escape(bytes);
+}
+
+absl::CivilDay Today() {
+  absl::TimeZone shanghai;
+  if (!absl::LoadTimeZone("Asia/Shanghai", &shanghai)) shanghai = absl::FixedTimeZone(8 * 3600);
+  return absl::ToCivilDay(absl::Now(), shanghai);
+}
+
+common::v1::Date ToDate(absl::CivilDay day) {
+  common::v1::Date d;
+  d.set_year(static_cast<int>(day.year()));
+  d.set_month(day.month());
+  d.set_day(day.day());
+  return d;
+}
+
+class ProgressAuthTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    secret_ = RandomSecret();
+    WriteFile(dir_.Sub("secret"), secret_ + "\n");
+    ASSERT_OK_AND_ASSIGN(common::testing::PemCertificate ca,
+                         common::testing::GenerateCa("progress_auth_test CA"));
+    ASSERT_OK_AND_ASSIGN(common::testing::PemCertificate server,
+                         common::testing::GenerateLeaf(ca, "ecoplan"));
+    WriteFile(dir_.Sub("ca.pem"), ca.certificate);
+    WriteFile(dir_.Sub("server.pem"), server.certificate);
+    WriteFile(dir_.Sub("server.key"), server.private_key);
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs = ca.certificate;
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(64 << 20);
+    const std::vector<std::string> secured = {
+        "--host=127.0.0.1", "--port=0", "--auth_hs256_secret_file=" + dir_.Sub("secret"),
+        "--tls_cert_file=" + dir_.Sub("server.pem"), "--tls_key_file=" + dir_.Sub("server.key"),
+        "--rate_limit_per_second=0"};
+
+    std::vector<std::string> registry_argv = {kRegistryServer, "--port_file=" + dir_.Sub("r.port"),
+                                              "--db_path=" + dir_.Sub("registry")};
+    registry_argv.insert(registry_argv.end(), secured.begin(), secured.end());
+    ASSERT_OK_AND_ASSIGN(registry_, Subprocess::Start(registry_argv, dir_.Sub("registry.log")));
+    ASSERT_OK_AND_ASSIGN(int registry_port, WaitForPortFile(dir_.Sub("r.port"), absl::Seconds(30)));
+    const std::string registry_address = absl::StrCat("127.0.0.1:", registry_port);
+    auto registry = rv1::RegistryService::NewStub(
+        grpc::CreateCustomChannel(registry_address, grpc::SslCredentials(tls), args));
+    rv1::ImportPlanRequest import;
+    import.set_document_text(ReadFile(kSeed).value());
+    rv1::ImportPlanResponse imported;
+    grpc::Status status =
+        registry->ImportPlan(Context(Token(Role::kAdministrator)).get(), import, &imported);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    plan_ = imported.plan().name();
+    rv1::ExportPlanRequest export_request;
+    export_request.set_name(plan_);
+    rv1::ExportPlanResponse plan;
+    ASSERT_TRUE(
+        registry->ExportPlan(Context(Token(Role::kAdministrator)).get(), export_request, &plan)
+            .ok());
+    // The measures with a named lead organization; the extension measure is
+    // the one with the latest deadline still ahead.
+    const absl::CivilDay today = Today();
+    absl::CivilDay latest = today + 2;
+    for (const rv1::Task& task : plan.tasks()) {
+      for (const rv1::Measure& m : task.measures()) {
+        if (m.lead_organizations_size() == 0 || m.lead_organizations(0).organization().empty()) {
+          continue;
+        }
+        const std::string lead = m.lead_organizations(0).organization();
+        led_.push_back({lead, m.name()});
+        if (m.deadline().has_due_date()) {
+          const common::v1::Date& d = m.deadline().due_date();
+          const absl::CivilDay due(d.year(), d.month(), d.day());
+          if (due > latest) {
+            latest = due;
+            organization_ = lead;
+            measure_ = m.name();
+            due_ = due;
+          }
+        }
+      }
+    }
+    ASSERT_GT(led_.size(), 20u);
+    if (measure_.empty()) GTEST_SKIP() << "every deadline of the seed plan has passed";
+    organization_id_ = organization_.substr(organization_.rfind('/') + 1);
+    period_ = absl::StrFormat("%04d-%02d", today.year(), today.month());
+
+    std::vector<std::string> progress_argv = {
+        kProgressServer, "--port_file=" + dir_.Sub("p.port"), "--db_path=" + dir_.Sub("progress"),
+        "--registry_address=" + registry_address, "--registry_max_backoff=200ms",
+        "--upstream_tls_ca_file=" + dir_.Sub("ca.pem")};
+    progress_argv.insert(progress_argv.end(), secured.begin(), secured.end());
+    ASSERT_OK_AND_ASSIGN(progress_, Subprocess::Start(progress_argv, dir_.Sub("progress.log")));
+    absl::StatusOr<int> progress_port = WaitForPortFile(dir_.Sub("p.port"), absl::Seconds(30));
+    ASSERT_TRUE(progress_port.ok()) << ReadFile(dir_.Sub("progress.log")).value_or("");
+    stub_ = pv1::ProgressService::NewStub(grpc::CreateCustomChannel(
+        absl::StrCat("127.0.0.1:", *progress_port), grpc::SslCredentials(tls), args));
+
+    // The progress service gets the plan only by following the secured
+    // registry with its service credentials.
+    grpc::StatusCode code = grpc::StatusCode::UNKNOWN;
+    for (int i = 0; i < 300 && code != grpc::StatusCode::OK; ++i) {
+      pv1::GetSubmissionStatusRequest r;
+      r.set_plan(plan_);
+      r.set_period(period_);
+      pv1::GetSubmissionStatusResponse out;
+      code = stub_->GetSubmissionStatus(Context(Token(Role::kAdministrator)).get(), r, &out)
+                 .error_code();
+      if (code != grpc::StatusCode::OK) absl::SleepFor(absl::Milliseconds(100));
+    }
+    ASSERT_EQ(code, grpc::StatusCode::OK) << ReadFile(dir_.Sub("progress.log")).value_or("")
+                                          << ReadFile(dir_.Sub("registry.log")).value_or("");
+
+    // The data the reads need: the organization's report, the year's holidays.
+    ASSERT_EQ(Submit(Token(Role::kAdministrator), organization_, measure_, period_),
+              grpc::StatusCode::OK)
+        << last_error_;
+    pv1::LoadHolidaysRequest holidays = Holidays();
+    pv1::LoadHolidaysResponse loaded;
+    ASSERT_TRUE(
+        stub_->LoadHolidays(Context(Token(Role::kAdministrator)).get(), holidays, &loaded).ok());
+  }
+
+  std::string Token(Role role, const std::string& organization_id = "") {
+    common::TokenClaims c;
+    c.subject = absl::StrCat("test-", common::RoleName(role));
+    c.role = role;
+    if (role == Role::kReporter) {
+      c.organization_id = organization_id.empty() ? organization_id_ : organization_id;
+    }
+    c.issuer = "ecoplan-local";
+    c.audience = "ecoplan";
+    c.issued_at = absl::Now();
+    c.expires_at = absl::Now() + absl::Minutes(10);
+    return common::MintToken(common::TokenAlgorithm::kHs256, secret_, c).value();
+  }
+
+  std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
+    return ctx;
+  }
+
+  std::string Admin() { return Token(Role::kAdministrator); }
+  std::string NextId(const char* what) { return absl::StrCat(what, "-", ++counter_); }
+  std::string ReportName(const std::string& organization, const std::string& period) {
+    return absl::StrCat(plan_, "/reports/", organization.substr(organization.rfind('/') + 1), "_",
+                        period);
+  }
+
+  // Submits (or revises, with the current etag) `organization`'s report.
+  grpc::StatusCode Submit(const std::string& token, const std::string& organization,
+                          const std::string& measure, const std::string& period) {
+    pv1::GetReportRequest get;
+    get.set_name(ReportName(organization, period));
+    pv1::GetReportResponse current;
+    const bool exists = stub_->GetReport(Context(Admin()).get(), get, &current).ok();
+    pv1::SubmitReportRequest r;
+    r.set_parent(plan_);
+    r.set_organization(organization);
+    r.set_period(period);
+    if (exists) r.set_etag(current.report().etag());
+    pv1::ReportEntry* e = r.add_entries();
+    e->set_measure(measure);
+    e->set_status(pv1::MEASURE_STATUS_IN_PROGRESS);
+    e->set_percent_done(10 + counter_ % 80);
+    e->set_work_done("完成年度任务分解");
+    e->set_next_steps("下月完成设备安装");
+    r.set_request_id(NextId("submit"));
+    pv1::SubmitReportResponse out;
+    grpc::Status status = stub_->SubmitReport(Context(token).get(), r, &out);
+    last_error_ = status.error_message();
+    return status.error_code();
+  }
+
+  // A report in state SUBMITTED for the bureau to review: a new one once the
+  // previous one was reviewed.
+  std::string SubmittedReport() {
+    pv1::GetReportRequest get;
+    get.set_name(review_report_);
+    pv1::GetReportResponse current;
+    if (!review_report_.empty() && stub_->GetReport(Context(Admin()).get(), get, &current).ok() &&
+        current.report().state() == pv1::REPORT_STATE_SUBMITTED) {
+      return review_report_;
+    }
+    // One report per (organization, month): every lead organization in turn.
+    std::vector<std::pair<std::string, std::string>> leads;
+    std::set<std::string> seen;
+    for (const auto& pair : led_) {
+      if (seen.insert(pair.first).second) leads.push_back(pair);
+    }
+    const auto& [organization, measure] = leads[review_count_ % leads.size()];
+    const std::string period = absl::StrFormat(
+        "%04d-%02d", Today().year(), 1 + static_cast<int>(review_count_ / leads.size()));
+    ++review_count_;
+    EXPECT_EQ(Submit(Admin(), organization, measure, period), grpc::StatusCode::OK) << last_error_;
+    review_report_ = ReportName(organization, period);
+    return review_report_;
+  }
+
+  std::string ReportEtag(const std::string& name) {
+    pv1::GetReportRequest get;
+    get.set_name(name);
+    pv1::GetReportResponse current;
+    EXPECT_TRUE(stub_->GetReport(Context(Admin()).get(), get, &current).ok());
+    return current.report().etag();
+  }
+
+  // Pending items of the extension measure, decided by the bureau so that a
+  // new request or declaration can be made.
+  void ClearPendingExtension() {
+    pv1::ListExtensionsRequest list;
+    list.set_parent(measure_);
+    list.set_state(pv1::EXTENSION_STATE_PENDING);
+    pv1::ListExtensionsResponse pending;
+    ASSERT_TRUE(stub_->ListExtensions(Context(Admin()).get(), list, &pending).ok());
+    for (const pv1::Extension& e : pending.extensions()) {
+      pv1::DecideExtensionRequest d;
+      d.set_name(e.name());
+      d.set_decision(pv1::DECISION_REJECT);
+      d.set_comment("理由不充分");
+      pv1::DecideExtensionResponse out;
+      ASSERT_TRUE(stub_->DecideExtension(Context(Admin()).get(), d, &out).ok());
+    }
+  }
+  std::string PendingExtension() {
+    pv1::ListExtensionsRequest list;
+    list.set_parent(measure_);
+    list.set_state(pv1::EXTENSION_STATE_PENDING);
+    pv1::ListExtensionsResponse pending;
+    EXPECT_TRUE(stub_->ListExtensions(Context(Admin()).get(), list, &pending).ok());
+    if (pending.extensions_size() > 0) return pending.extensions(0).name();
+    EXPECT_EQ(RequestExtension(Admin()), grpc::StatusCode::OK);
+    return PendingExtension();
+  }
+  grpc::StatusCode RequestExtension(const std::string& token) {
+    pv1::RequestExtensionRequest r;
+    r.set_measure(measure_);
+    r.set_organization(organization_);
+    *r.mutable_requested_due_date() = ToDate(due_ + 30 + counter_ % 60);
+    r.set_reason("设备采购周期延长");
+    r.set_request_id(NextId("extension"));
+    pv1::RequestExtensionResponse out;
+    return stub_->RequestExtension(Context(token).get(), r, &out).error_code();
+  }
+
+  // Completion declarations: on the extension measure, rejected by the
+  // bureau before each new one; for confirmation, one measure after another.
+  grpc::StatusCode Declare(const std::string& token, const std::string& organization,
+                           const std::string& measure) {
+    pv1::DeclareCompletionRequest r;
+    r.set_measure(measure);
+    r.set_organization(organization);
+    r.set_description("已完成全部工作内容");
+    r.add_evidence_links("https://www.bjmtg.gov.cn/evidence/done");
+    r.set_request_id(NextId("declare"));
+    pv1::DeclareCompletionResponse out;
+    return stub_->DeclareCompletion(Context(token).get(), r, &out).error_code();
+  }
+  std::string Declared(const std::string& measure) {
+    pv1::ListCompletionsRequest list;
+    list.set_parent(measure);
+    list.set_state(pv1::COMPLETION_STATE_DECLARED);
+    pv1::ListCompletionsResponse declared;
+    EXPECT_TRUE(stub_->ListCompletions(Context(Admin()).get(), list, &declared).ok());
+    return declared.completions_size() > 0 ? declared.completions(0).name() : "";
+  }
+  void RejectDeclared(const std::string& measure) {
+    const std::string name = Declared(measure);
+    if (name.empty()) return;
+    pv1::RejectCompletionRequest r;
+    r.set_name(name);
+    r.set_comment("证明材料不全");
+    pv1::RejectCompletionResponse out;
+    ASSERT_TRUE(stub_->RejectCompletion(Context(Admin()).get(), r, &out).ok());
+  }
+  // A declared completion awaiting a decision, on a measure other than the
+  // extension measure (confirming closes a measure for good).
+  std::string DeclaredForDecision() {
+    if (!decision_measure_.empty()) {
+      const std::string name = Declared(decision_measure_);
+      if (!name.empty()) return name;
+    }
+    const auto& [organization, measure] = led_[decision_count_++];
+    if (measure == measure_) return DeclaredForDecision();
+    decision_measure_ = measure;
+    EXPECT_EQ(Declare(Admin(), organization, measure), grpc::StatusCode::OK);
+    return Declared(measure);
+  }
+
+  pv1::LoadHolidaysRequest Holidays() {
+    pv1::LoadHolidaysRequest r;
+    r.mutable_holidays()->set_name(absl::StrCat("holidayCalendars/", Today().year()));
+    r.mutable_holidays()->set_year(static_cast<int>(Today().year()));
+    *r.mutable_holidays()->add_holidays() = ToDate(absl::CivilDay(Today().year(), 10, 1));
+    *r.mutable_holidays()->add_holidays() = ToDate(absl::CivilDay(Today().year(), 10, 2));
+    r.set_request_id(NextId("holidays"));
+    return r;
+  }
+
+  using Call = std::function<grpc::StatusCode(const std::string& token)>;
+  std::map<std::string, Call> Calls() {
+    std::map<std::string, Call> calls;
+    auto add = [&](const char* method, Call call) {
+      calls[progress::ProgressMethod(method)] = std::move(call);
+    };
+    add("SubmitReport", [this](const std::string& t) {
+      return Submit(t, organization_, measure_, period_);
+    });
+    add("GetReport", [this](const std::string& t) {
+      pv1::GetReportRequest r;
+      r.set_name(ReportName(organization_, period_));
+      pv1::GetReportResponse out;
+      return stub_->GetReport(Context(t).get(), r, &out).error_code();
+    });
+    add("ListReports", [this](const std::string& t) {
+      pv1::ListReportsRequest r;
+      r.set_parent(plan_);
+      pv1::ListReportsResponse out;
+      return stub_->ListReports(Context(t).get(), r, &out).error_code();
+    });
+    add("ListReportRevisions", [this](const std::string& t) {
+      pv1::ListReportRevisionsRequest r;
+      r.set_name(ReportName(organization_, period_));
+      pv1::ListReportRevisionsResponse out;
+      return stub_->ListReportRevisions(Context(t).get(), r, &out).error_code();
+    });
+    add("AcceptReport", [this](const std::string& t) {
+      pv1::AcceptReportRequest r;
+      r.set_name(SubmittedReport());
+      r.set_etag(ReportEtag(r.name()));
+      pv1::AcceptReportResponse out;
+      return stub_->AcceptReport(Context(t).get(), r, &out).error_code();
+    });
+    add("ReturnReport", [this](const std::string& t) {
+      pv1::ReturnReportRequest r;
+      r.set_name(SubmittedReport());
+      r.set_etag(ReportEtag(r.name()));
+      r.set_comment("请补充完成时限");
+      pv1::ReturnReportResponse out;
+      return stub_->ReturnReport(Context(t).get(), r, &out).error_code();
+    });
+    add("GetSubmissionStatus", [this](const std::string& t) {
+      pv1::GetSubmissionStatusRequest r;
+      r.set_plan(plan_);
+      r.set_period(period_);
+      pv1::GetSubmissionStatusResponse out;
+      return stub_->GetSubmissionStatus(Context(t).get(), r, &out).error_code();
+    });
+    add("GetMeasureProgress", [this](const std::string& t) {
+      pv1::GetMeasureProgressRequest r;
+      r.set_measure(measure_);
+      pv1::GetMeasureProgressResponse out;
+      return stub_->GetMeasureProgress(Context(t).get(), r, &out).error_code();
+    });
+    add("ListMeasureHistory", [this](const std::string& t) {
+      pv1::ListMeasureHistoryRequest r;
+      r.set_measure(measure_);
+      pv1::ListMeasureHistoryResponse out;
+      return stub_->ListMeasureHistory(Context(t).get(), r, &out).error_code();
+    });
+    add("RequestExtension", [this](const std::string& t) {
+      ClearPendingExtension();
+      return RequestExtension(t);
+    });
+    add("DecideExtension", [this](const std::string& t) {
+      pv1::DecideExtensionRequest r;
+      r.set_name(PendingExtension());
+      r.set_decision(pv1::DECISION_REJECT);  // the deadline stays, so requests stay possible
+      r.set_comment("请按期完成");
+      pv1::DecideExtensionResponse out;
+      return stub_->DecideExtension(Context(t).get(), r, &out).error_code();
+    });
+    add("ListExtensions", [this](const std::string& t) {
+      pv1::ListExtensionsRequest r;
+      r.set_parent(plan_);
+      pv1::ListExtensionsResponse out;
+      return stub_->ListExtensions(Context(t).get(), r, &out).error_code();
+    });
+    add("DeclareCompletion", [this](const std::string& t) {
+      RejectDeclared(measure_);
+      return Declare(t, organization_, measure_);
+    });
+    add("ConfirmCompletion", [this](const std::string& t) {
+      pv1::ConfirmCompletionRequest r;
+      r.set_name(DeclaredForDecision());
+      pv1::ConfirmCompletionResponse out;
+      return stub_->ConfirmCompletion(Context(t).get(), r, &out).error_code();
+    });
+    add("RejectCompletion", [this](const std::string& t) {
+      pv1::RejectCompletionRequest r;
+      r.set_name(DeclaredForDecision());
+      r.set_comment("证明材料不全");
+      pv1::RejectCompletionResponse out;
+      return stub_->RejectCompletion(Context(t).get(), r, &out).error_code();
+    });
+    add("ListCompletions", [this](const std::string& t) {
+      pv1::ListCompletionsRequest r;
+      r.set_parent(plan_);
+      pv1::ListCompletionsResponse out;
+      return stub_->ListCompletions(Context(t).get(), r, &out).error_code();
+    });
+    add("GetReportingCalendar", [this](const std::string& t) {
+      pv1::GetReportingCalendarRequest r;
+      r.set_name(plan_ + "/reportingCalendar");
+      pv1::GetReportingCalendarResponse out;
+      return stub_->GetReportingCalendar(Context(t).get(), r, &out).error_code();
+    });
+    add("UpdateReportingCalendar", [this](const std::string& t) {
+      pv1::UpdateReportingCalendarRequest r;
+      r.mutable_calendar()->set_name(plan_ + "/reportingCalendar");
+      r.mutable_calendar()->mutable_monthly_due()->set_day_of_month(25);
+      r.set_request_id(NextId("calendar"));
+      pv1::UpdateReportingCalendarResponse out;
+      return stub_->UpdateReportingCalendar(Context(t).get(), r, &out).error_code();
+    });
+    add("LoadHolidays", [this](const std::string& t) {
+      pv1::LoadHolidaysResponse out;
+      return stub_->LoadHolidays(Context(t).get(), Holidays(), &out).error_code();
+    });
+    add("GetHolidays", [this](const std::string& t) {
+      pv1::GetHolidaysRequest r;
+      r.set_name(absl::StrCat("holidayCalendars/", Today().year()));
+      pv1::GetHolidaysResponse out;
+      return stub_->GetHolidays(Context(t).get(), r, &out).error_code();
+    });
+    add("WatchEvents", [this](const std::string& t) {
+      auto ctx = Context(t);
+      pv1::WatchEventsRequest r;
+      auto reader = stub_->WatchEvents(ctx.get(), r);
+      pv1::WatchEventsResponse event;
+      if (reader->Read(&event)) {
+        ctx->TryCancel();
+        (void)reader->Finish();
+        return grpc::StatusCode::OK;
+      }
+      return reader->Finish().error_code();
+    });
+    return calls;
+  }
+
+  common::TempDir dir_;
+  std::string secret_;
+  Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Subprocess progress_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  std::unique_ptr<pv1::ProgressService::Stub> stub_;
+  std::string plan_, organization_, organization_id_, measure_, period_;
+  absl::CivilDay due_;
+  // (lead organization, measure) of every measure with a named lead.
+  std::vector<std::pair<std::string, std::string>> led_;
+  std::string review_report_;
+  size_t review_count_ = 0;
+  std::string decision_measure_;
+  size_t decision_count_ = 0;
+  int counter_ = 0;
+  std::string last_error_;
+};
+
+TEST_F(ProgressAuthTest, EveryRpcAnswersEachRoleExactlyAsThePolicySays) {
+  const common::PolicyTable& policy = progress::ProgressPolicy();
+  std::map<std::string, Call> calls = Calls();
+  ASSERT_EQ(calls.size(), policy.rules.size()) << "a call per RPC of the policy";
+  for (const auto& [method, rule] : policy.rules) {
+    ASSERT_EQ(calls.count(method), 1u) << "no call for " << method;
+    for (Role role : {Role::kAdministrator, Role::kReporter, Role::kViewer, Role::kService}) {
+      const bool allowed = rule.roles.count(role) != 0;
+      EXPECT_EQ(calls[method](Token(role)),
+                allowed ? grpc::StatusCode::OK : grpc::StatusCode::PERMISSION_DENIED)
+          << method << " as " << common::RoleName(role);
+    }
+  }
+}
+
+TEST_F(ProgressAuthTest, AReporterOfAnotherOrganizationIsHeldToItsOwn) {
+  std::string other;
+  for (const auto& [organization, measure] : led_) {
+    if (organization != organization_) other = organization.substr(organization.rfind('/') + 1);
+  }
+  ASSERT_FALSE(other.empty());
+  const std::string stranger = Token(Role::kReporter, other);
+  std::map<std::string, Call> calls = Calls();
+  for (const char* method : {"SubmitReport", "GetReport", "ListReportRevisions",
+                             "RequestExtension", "DeclareCompletion"}) {
+    EXPECT_EQ(calls[progress::ProgressMethod(method)](stranger),
+              grpc::StatusCode::PERMISSION_DENIED)
+        << method;
+  }
+  // Its list holds none of the other organization's reports.
+  pv1::ListReportsRequest r;
+  r.set_parent(plan_);
+  pv1::ListReportsResponse out;
+  ASSERT_TRUE(stub_->ListReports(Context(stranger).get(), r, &out).ok());
+  for (const pv1::Report& report : out.reports()) {
+    EXPECT_EQ(report.organization(), "organizations/" + other);
+  }
+}
+
+TEST_F(ProgressAuthTest, EveryRpcRefusesMissingAndBadTokensAsUnauthenticated) {
+  common::TokenClaims expired;
+  expired.subject = "late";
+  expired.role = Role::kAdministrator;
+  expired.issuer = "ecoplan-local";
+  expired.audience = "ecoplan";
+  expired.issued_at = absl::Now() - absl::Hours(2);
+  expired.expires_at = absl::Now() - absl::Hours(1);
+  common::TokenClaims fresh = expired;
+  fresh.issued_at = absl::Now();
+  fresh.expires_at = absl::Now() + absl::Hours(1);
+  const std::map<std::string, std::string> bad_tokens = {
+      {"none", ""},
+      {"expired", common::MintToken(common::TokenAlgorithm::kHs256, secret_, expired).value()},
+      {"wrong signature",
+       common::MintToken(common::TokenAlgorithm::kHs256, RandomSecret(), fresh).value()},
+      {"garbage", "not.a.token"},
+  };
+  std::map<std::string, Call> calls = Calls();
+  for (const auto& [method, call] : calls) {
+    for (const auto& [kind, token] : bad_tokens) {
+      EXPECT_EQ(call(token), grpc::StatusCode::UNAUTHENTICATED) << method << " with " << kind;
+    }
+  }
+  // Neither the secret nor a token reaches a log.
+  for (const char* log : {"progress.log", "registry.log"}) {
+    const std::string text = ReadFile(dir_.Sub(log)).value_or("");
+    EXPECT_EQ(text.find(secret_), std::string::npos) << log;
+    EXPECT_EQ(text.find("eyJ"), std::string::npos) << log;
+  }
+}
+
+}  // namespace
+}  // namespace ecoplan::testing
