@@ -1,5 +1,6 @@
 #include "services/progress/proto_mapping.h"
 
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -222,12 +223,22 @@ v1::ReportEntry ToProto(absl::string_view plan_id, const ReportEntry& e) {
 absl::StatusOr<ReportEntry> FromProto(absl::string_view plan_id, const v1::ReportEntry& e,
                                       absl::string_view field) {
   ReportEntry out;
-  ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(e.measure(), absl::StrCat(field, ".measure")));
-  if (ids.first != plan_id) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ".measure: ", e.measure(),
-                                                   " is not a measure of plans/", plan_id));
+  // The usual name, plans/{plan_id}/measures/{measure}, is checked without
+  // building strings; anything else takes the general parser for its message.
+  absl::string_view measure = e.measure();
+  if (ValidSegment(plan_id) && absl::ConsumePrefix(&measure, "plans/") &&
+      absl::ConsumePrefix(&measure, plan_id) && absl::ConsumePrefix(&measure, "/measures/") &&
+      ValidSegment(measure)) {
+    out.measure_id = std::string(measure);
+  } else {
+    ECOPLAN_ASSIGN_OR_RETURN(auto ids,
+                             ParseMeasureName(e.measure(), absl::StrCat(field, ".measure")));
+    if (ids.first != plan_id) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".measure: ", e.measure(), " is not a measure of plans/", plan_id));
+    }
+    out.measure_id = std::move(ids.second);
   }
-  out.measure_id = ids.second;
   out.status = static_cast<MeasureStatus>(e.status());
   out.percent_done = e.percent_done();
   out.work_done = e.work_done();
@@ -289,19 +300,35 @@ Report FromProto(const v1::Report& p) {
   return r;
 }
 
-v1::ReportRevision ToProto(const ReportRevision& rev) {
+namespace {
+
+// Every field of a revision but its report snapshot.
+template <typename Revision>
+v1::ReportRevision RevisionWithoutReport(const Revision& rev, absl::string_view plan_id,
+                                         absl::string_view report_id) {
   v1::ReportRevision out;
-  out.set_name(absl::StrCat(ReportName(rev.report.plan_id, rev.report.id()), "/revisions/",
-                            rev.revision));
+  out.set_name(absl::StrCat(ReportName(plan_id, report_id), "/revisions/", rev.revision));
   out.set_revision(rev.revision);
   out.set_action(static_cast<v1::RevisionAction>(rev.action));
   SetTime(rev.time, out.mutable_time());
   out.set_actor(rev.actor);
   out.set_comment(rev.comment);
   for (const std::string& c : rev.changes) out.add_changes(c);
-  *out.mutable_report() = ToProto(rev.report);
   out.set_request_id(rev.request_id);
   return out;
+}
+
+}  // namespace
+
+v1::ReportRevision ToProto(const ReportRevision& rev) {
+  v1::ReportRevision out = RevisionWithoutReport(rev, rev.report.plan_id, rev.report.id());
+  *out.mutable_report() = ToProto(rev.report);
+  return out;
+}
+
+v1::ReportRevision ToProtoWithoutReport(const RevisionNote& note, absl::string_view plan_id,
+                                        absl::string_view report_id) {
+  return RevisionWithoutReport(note, plan_id, report_id);
 }
 
 ReportRevision FromProto(const v1::ReportRevision& p) {

@@ -12,6 +12,7 @@
 #include "ecoplan/progress/v1/progress_service.pb.h"
 #include "services/progress/domain/model.h"
 #include "services/progress/domain/progress_recorder.h"
+#include "services/progress/domain/report_store.h"
 
 namespace ecoplan::progress {
 
@@ -61,6 +62,10 @@ v1::Report ToProto(const Report& report);
 Report FromProto(const v1::Report& report);
 
 v1::ReportRevision ToProto(const ReportRevision& revision);
+// The revision `note` of report `report_id` without its `report` snapshot: the
+// storage adapter appends the snapshot it has already serialized.
+v1::ReportRevision ToProtoWithoutReport(const RevisionNote& note, absl::string_view plan_id,
+                                        absl::string_view report_id);
 ReportRevision FromProto(const v1::ReportRevision& revision);
 
 v1::Extension ToProto(const Extension& extension);

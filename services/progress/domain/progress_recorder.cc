@@ -110,84 +110,136 @@ std::vector<std::string> Diff(const Report* before, const Report& after) {
         absl::StrCat("state: ", StateName(before->state), " → ", StateName(after.state)));
   }
   if (before->summary != after.summary) changes.push_back("summary");
-  std::map<std::string, const ReportEntry*> old_entries;
+  // By measure id (views into `before`), in id order for the removed ones.
+  std::map<absl::string_view, const ReportEntry*> old_entries;
   for (const ReportEntry& e : before->entries) old_entries[e.measure_id] = &e;
   for (const ReportEntry& e : after.entries) {
     auto it = old_entries.find(e.measure_id);
-    const std::string prefix = absl::StrCat("entries[", e.measure_id, "]");
+    auto change = [&e](absl::string_view what) {
+      return absl::StrCat("entries[", e.measure_id, "]", what);
+    };
     if (it == old_entries.end()) {
-      changes.push_back(absl::StrCat(prefix, ": added"));
+      changes.push_back(change(": added"));
       continue;
     }
     const ReportEntry& o = *it->second;
     if (o.status != e.status) {
-      changes.push_back(absl::StrCat(prefix, ".status: ", StatusName(o.status), " → ",
-                                     StatusName(e.status)));
+      changes.push_back(
+          change(absl::StrCat(".status: ", StatusName(o.status), " → ", StatusName(e.status))));
     }
     if (o.percent_done != e.percent_done) {
-      changes.push_back(absl::StrCat(prefix, ".percent_done: ", o.percent_done, " → ",
-                                     e.percent_done));
+      changes.push_back(
+          change(absl::StrCat(".percent_done: ", o.percent_done, " → ", e.percent_done)));
     }
-    if (o.work_done != e.work_done) changes.push_back(absl::StrCat(prefix, ".work_done"));
-    if (o.problems != e.problems) changes.push_back(absl::StrCat(prefix, ".problems"));
-    if (o.next_steps != e.next_steps) changes.push_back(absl::StrCat(prefix, ".next_steps"));
-    if (!SameValues(o, e)) changes.push_back(absl::StrCat(prefix, ".values"));
-    if (o.evidence_links != e.evidence_links) {
-      changes.push_back(absl::StrCat(prefix, ".evidence_links"));
-    }
+    if (o.work_done != e.work_done) changes.push_back(change(".work_done"));
+    if (o.problems != e.problems) changes.push_back(change(".problems"));
+    if (o.next_steps != e.next_steps) changes.push_back(change(".next_steps"));
+    if (!SameValues(o, e)) changes.push_back(change(".values"));
+    if (o.evidence_links != e.evidence_links) changes.push_back(change(".evidence_links"));
     old_entries.erase(it);
   }
   for (const auto& [id, e] : old_entries) changes.push_back(absl::StrCat("entries[", id, "]: removed"));
   return changes;
 }
 
-absl::Status CheckEntry(const ReportEntry& e, absl::string_view field, bool draft) {
+// The field checks below take the field's name as a callable returning it,
+// so that a valid request (the usual case) builds no names at all.
+
+template <typename Name>
+absl::Status CheckTextNamed(absl::string_view value, const Name& field, size_t max_chars,
+                            bool required) {
+  if (value.empty()) {
+    return required ? absl::InvalidArgumentError(absl::StrCat(field(), " is required"))
+                    : absl::OkStatus();
+  }
+  if (!common::IsValidUtf8(value)) {
+    return absl::InvalidArgumentError(absl::StrCat(field(), " is not valid UTF-8 (byte ",
+                                                   common::FirstInvalidUtf8Offset(value), ")"));
+  }
+  if (common::Utf8Length(value) > max_chars) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field(), " is longer than ", max_chars, " characters"));
+  }
+  if (required && common::TrimDocumentSpace(value).empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(field(), " is required (only spaces given)"));
+  }
+  return absl::OkStatus();
+}
+
+template <typename Name>
+absl::Status CheckUrlNamed(absl::string_view url, const Name& field) {
+  ECOPLAN_RETURN_IF_ERROR(CheckTextNamed(url, field, kMaxUrlLength, true));
+  absl::string_view rest = url;
+  if (!absl::ConsumePrefix(&rest, "https://") && !absl::ConsumePrefix(&rest, "http://")) {
+    return absl::InvalidArgumentError(absl::StrCat(field(), " must be an http:// or https:// URL"));
+  }
+  if (rest.empty() || rest[0] == '/' || rest[0] == '?' || rest[0] == '#') {
+    return absl::InvalidArgumentError(absl::StrCat(field(), " has no host"));
+  }
+  for (unsigned char c : url) {
+    if (c <= 0x20 || c == 0x7f) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field(), " contains spaces or control characters"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Checks entry `index` of a submission (its field name is entries[<index>]).
+absl::Status CheckEntry(const ReportEntry& e, size_t index, bool draft) {
+  auto field = [index](absl::string_view suffix = {}) {
+    return absl::StrCat("entries[", index, "]", suffix);
+  };
   if (e.status == MeasureStatus::kUnspecified || static_cast<int>(e.status) < 0 ||
       static_cast<int>(e.status) > 5) {
     return absl::InvalidArgumentError(absl::StrCat(
-        field, ".status is required: NOT_STARTED, IN_PROGRESS, COMPLETED, DELAYED or BLOCKED"));
+        field(), ".status is required: NOT_STARTED, IN_PROGRESS, COMPLETED, DELAYED or BLOCKED"));
   }
   if (!std::isfinite(e.percent_done) || e.percent_done < 0 || e.percent_done > 100) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ".percent_done must be a number from 0 to 100; got ",
-                                                   e.percent_done));
+    return absl::InvalidArgumentError(absl::StrCat(
+        field(), ".percent_done must be a number from 0 to 100; got ", e.percent_done));
   }
   if (e.status == MeasureStatus::kCompleted && e.percent_done != 100) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, ".percent_done must be 100 for a COMPLETED measure"));
+        absl::StrCat(field(), ".percent_done must be 100 for a COMPLETED measure"));
   }
   if (e.status == MeasureStatus::kNotStarted && e.percent_done != 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, ".percent_done must be 0 for a NOT_STARTED measure"));
+        absl::StrCat(field(), ".percent_done must be 0 for a NOT_STARTED measure"));
   }
-  ECOPLAN_RETURN_IF_ERROR(
-      CheckText(e.work_done, absl::StrCat(field, ".work_done"), kMaxEntryTextLength, !draft));
+  ECOPLAN_RETURN_IF_ERROR(CheckTextNamed(
+      e.work_done, [&] { return field(".work_done"); }, kMaxEntryTextLength, !draft));
   const bool troubled = e.status == MeasureStatus::kDelayed || e.status == MeasureStatus::kBlocked;
-  ECOPLAN_RETURN_IF_ERROR(CheckText(e.problems, absl::StrCat(field, ".problems"),
-                                    kMaxEntryTextLength, !draft && troubled));
-  ECOPLAN_RETURN_IF_ERROR(CheckText(e.next_steps, absl::StrCat(field, ".next_steps"),
-                                    kMaxEntryTextLength,
-                                    !draft && e.status != MeasureStatus::kCompleted));
+  ECOPLAN_RETURN_IF_ERROR(CheckTextNamed(
+      e.problems, [&] { return field(".problems"); }, kMaxEntryTextLength, !draft && troubled));
+  ECOPLAN_RETURN_IF_ERROR(CheckTextNamed(
+      e.next_steps, [&] { return field(".next_steps"); }, kMaxEntryTextLength,
+      !draft && e.status != MeasureStatus::kCompleted));
   if (e.values.size() > kMaxValues) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, ".values: at most ", kMaxValues, " values"));
+        absl::StrCat(field(), ".values: at most ", kMaxValues, " values"));
   }
   for (size_t i = 0; i < e.values.size(); ++i) {
     const QuantitativeValue& v = e.values[i];
-    const std::string vf = absl::StrCat(field, ".values[", i, "]");
-    ECOPLAN_RETURN_IF_ERROR(CheckText(v.name, vf + ".name", kMaxValueNameLength, true));
-    ECOPLAN_RETURN_IF_ERROR(CheckText(v.unit, vf + ".unit", kMaxUnitLength, false));
+    auto value_field = [&](absl::string_view suffix) {
+      return field(absl::StrCat(".values[", i, "]", suffix));
+    };
+    ECOPLAN_RETURN_IF_ERROR(CheckTextNamed(
+        v.name, [&] { return value_field(".name"); }, kMaxValueNameLength, true));
+    ECOPLAN_RETURN_IF_ERROR(CheckTextNamed(
+        v.unit, [&] { return value_field(".unit"); }, kMaxUnitLength, false));
     if (!std::isfinite(v.value)) {
       return absl::InvalidArgumentError(
-          absl::StrCat(vf, ".value must be a finite number (not NaN or infinite)"));
+          absl::StrCat(value_field(""), ".value must be a finite number (not NaN or infinite)"));
     }
   }
   if (e.evidence_links.size() > kMaxEvidenceLinks) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, ".evidence_links: at most ", kMaxEvidenceLinks, " links"));
+        absl::StrCat(field(), ".evidence_links: at most ", kMaxEvidenceLinks, " links"));
   }
   for (size_t i = 0; i < e.evidence_links.size(); ++i) {
-    ECOPLAN_RETURN_IF_ERROR(
-        CheckUrl(e.evidence_links[i], absl::StrCat(field, ".evidence_links[", i, "]")));
+    ECOPLAN_RETURN_IF_ERROR(CheckUrlNamed(
+        e.evidence_links[i], [&] { return field(absl::StrCat(".evidence_links[", i, "]")); }));
   }
   return absl::OkStatus();
 }
@@ -230,41 +282,12 @@ absl::Status CheckPeriodInPlan(const Period& period, const PlanInfo& plan,
 
 absl::Status CheckText(absl::string_view value, absl::string_view field, size_t max_chars,
                        bool required) {
-  if (value.empty()) {
-    return required ? absl::InvalidArgumentError(absl::StrCat(field, " is required"))
-                    : absl::OkStatus();
-  }
-  if (!common::IsValidUtf8(value)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " is not valid UTF-8 (byte ", common::FirstInvalidUtf8Offset(value), ")"));
-  }
-  if (common::Utf8Length(value) > max_chars) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " is longer than ", max_chars, " characters"));
-  }
-  if (required && common::TrimDocumentSpace(value).empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is required (only spaces given)"));
-  }
-  return absl::OkStatus();
+  return CheckTextNamed(
+      value, [field] { return field; }, max_chars, required);
 }
 
 absl::Status CheckUrl(absl::string_view url, absl::string_view field) {
-  ECOPLAN_RETURN_IF_ERROR(CheckText(url, field, kMaxUrlLength, true));
-  absl::string_view rest = url;
-  if (!absl::ConsumePrefix(&rest, "https://") && !absl::ConsumePrefix(&rest, "http://")) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " must be an http:// or https:// URL"));
-  }
-  if (rest.empty() || rest[0] == '/' || rest[0] == '?' || rest[0] == '#') {
-    return absl::InvalidArgumentError(absl::StrCat(field, " has no host"));
-  }
-  for (unsigned char c : url) {
-    if (c <= 0x20 || c == 0x7f) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, " contains spaces or control characters"));
-    }
-  }
-  return absl::OkStatus();
+  return CheckUrlNamed(url, [field] { return field; });
 }
 
 absl::Status CheckCaller(const Caller& caller) {
@@ -332,20 +355,49 @@ WorkingDays ProgressRecorder::Days() const {
 
 void ProgressRecorder::RunSerialized(const Caller& caller, const std::string& resource_key,
                                      std::function<void(std::shared_ptr<void>)> fn) {
-  auto run_resource = [this, resource_key, fn](std::shared_ptr<void> outer) {
-    serializer_.Run(resource_key, [outer, fn](std::shared_ptr<KeyedSerializer::Lease> inner) {
-      // One guard holding both leases; the resource key is released first.
-      fn(std::make_shared<std::pair<std::shared_ptr<void>, std::shared_ptr<void>>>(outer, inner));
-    });
-  };
   if (caller.request_id.empty()) {
-    run_resource(nullptr);
+    serializer_.Run(resource_key,
+                    [fn = std::move(fn)](std::shared_ptr<KeyedSerializer::Lease> lease) {
+                      fn(std::move(lease));
+                    });
     return;
   }
-  serializer_.Run(absl::StrCat("q/", caller.request_id),
-                  [run_resource](std::shared_ptr<KeyedSerializer::Lease> lease) {
-                    run_resource(std::move(lease));
-                  });
+  serializer_.Run(
+      absl::StrCat("q/", caller.request_id),
+      [this, resource_key,
+       fn = std::move(fn)](std::shared_ptr<KeyedSerializer::Lease> outer) mutable {
+        serializer_.Run(resource_key, [outer = std::move(outer), fn = std::move(fn)](
+                                          std::shared_ptr<KeyedSerializer::Lease> inner) {
+          // One guard holding both leases; the resource key is released first.
+          fn(std::make_shared<std::pair<std::shared_ptr<void>, std::shared_ptr<void>>>(
+              outer, std::move(inner)));
+        });
+      });
+}
+
+absl::StatusOr<std::shared_ptr<const Report>> ProgressRecorder::CurrentReport(
+    const std::string& key, absl::string_view plan_id, absl::string_view report_id) {
+  {
+    absl::MutexLock lock(&reports_mu_);
+    auto it = reports_.find(key);
+    if (it != reports_.end()) return it->second;
+  }
+  ECOPLAN_ASSIGN_OR_RETURN(std::optional<Report> stored, store_->GetReport(plan_id, report_id));
+  if (!stored.has_value()) return std::shared_ptr<const Report>();
+  return std::shared_ptr<const Report>(std::make_shared<Report>(*std::move(stored)));
+}
+
+void ProgressRecorder::CommittedReport(const std::string& key,
+                                       std::shared_ptr<const Report> report) {
+  absl::MutexLock lock(&reports_mu_);
+  if (report == nullptr) {
+    reports_.erase(key);
+    return;
+  }
+  // A bound, not an eviction policy: at month end the reports being revised
+  // are those of the current period, and they come back after a clear.
+  if (reports_.size() >= kMaxCachedReports && reports_.count(key) == 0) reports_.clear();
+  reports_[key] = std::move(report);
 }
 
 absl::StatusOr<std::optional<RequestRecord>> ProgressRecorder::CheckRequest(
@@ -376,40 +428,40 @@ absl::StatusOr<ProgressRecorder::Validated> ProgressRecorder::ValidateSubmission
   }
   ECOPLAN_RETURN_IF_ERROR(CheckActsFor(caller, s.org_id));
   const size_t owned = owned_it == plan->measures_of_org.end() ? 0 : owned_it->second.size();
-  const std::string org_name = plan->OrgName(s.org_id);
   if (!s.draft && s.entries.empty()) {
     return absl::InvalidArgumentError(
         "entries: a submitted report needs at least one entry (save a draft otherwise)");
   }
   if (s.entries.size() > kMaxEntries || s.entries.size() > owned) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "entries: ", s.entries.size(), " entries, but ", org_name, " owns ", owned,
+        "entries: ", s.entries.size(), " entries, but ", plan->OrgName(s.org_id), " owns ", owned,
         " measures of the plan (and a report holds at most ", kMaxEntries, ")"));
   }
   ECOPLAN_RETURN_IF_ERROR(CheckText(s.summary, "summary", kMaxEntryTextLength, false));
-  std::set<std::string> seen;
+  // Measure ids seen so far; they point into `s`, which outlives the loop.
+  absl::flat_hash_map<absl::string_view, size_t> seen;
+  seen.reserve(s.entries.size());
   for (size_t i = 0; i < s.entries.size(); ++i) {
     const ReportEntry& e = s.entries[i];
-    const std::string field = absl::StrCat("entries[", i, "]");
     if (e.measure_id.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(field, ".measure is required"));
+      return absl::InvalidArgumentError(absl::StrCat("entries[", i, "].measure is required"));
     }
     const MeasureInfo* m = plan->FindMeasure(e.measure_id);
     if (m == nullptr) {
-      return absl::NotFoundError(absl::StrCat(field, ".measure: plans/", plan->id, "/measures/",
-                                              e.measure_id, " does not exist"));
+      return absl::NotFoundError(absl::StrCat("entries[", i, "].measure: plans/", plan->id,
+                                              "/measures/", e.measure_id, " does not exist"));
     }
     if (!m->Owns(s.org_id)) {
       return absl::PermissionDeniedError(absl::StrCat(
-          field, ".measure: ", org_name, " (organizations/", s.org_id,
+          "entries[", i, "].measure: ", plan->OrgName(s.org_id), " (organizations/", s.org_id,
           ") neither leads nor is responsible for measure plans/", plan->id, "/measures/",
           e.measure_id, "; report only on measures the organization owns"));
     }
-    if (!seen.insert(e.measure_id).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, ".measure: measure ", e.measure_id, " has more than one entry"));
+    if (!seen.emplace(e.measure_id, i).second) {
+      return absl::InvalidArgumentError(absl::StrCat("entries[", i, "].measure: measure ",
+                                                     e.measure_id, " has more than one entry"));
     }
-    ECOPLAN_RETURN_IF_ERROR(CheckEntry(e, field, s.draft));
+    ECOPLAN_RETURN_IF_ERROR(CheckEntry(e, i, s.draft));
   }
   absl::TimeZone zone;
   if (!absl::LoadTimeZone(plan->time_zone, &zone)) zone = absl::FixedTimeZone(8 * 3600);
@@ -423,79 +475,102 @@ absl::StatusOr<ProgressRecorder::Validated> ProgressRecorder::ValidateSubmission
   return Validated{std::move(plan), period};
 }
 
+struct ProgressRecorder::SubmitCall {
+  ReportSubmission s;  // period in canonical form; entries and summary move into the report
+  Validated v;
+  Caller caller;
+  std::string fingerprint;
+  std::string report_id;
+  std::string key;  // the report's serializer key
+  Callback<Report> done;
+  std::shared_ptr<void> guard;  // the keys, released with the last copy of the call
+};
+
 void ProgressRecorder::SubmitReport(const ReportSubmission& submission, const Caller& caller,
+                                    Callback<Report> done) {
+  SubmitReport(ReportSubmission(submission), caller, std::move(done));
+}
+
+void ProgressRecorder::SubmitReport(ReportSubmission&& submission, const Caller& caller,
                                     Callback<Report> done) {
   absl::StatusOr<Validated> validated = ValidateSubmission(submission, caller);
   if (!validated.ok()) {
     done(validated.status());
     return;
   }
-  ReportSubmission s = submission;
-  s.period = validated->period.ToString();  // canonical: 2026-q2 → 2026-Q2
-  const std::string fingerprint = SubmissionFingerprint(s);
-  const std::string key = ReportKey(s.plan_id, absl::StrCat(s.org_id, "_", s.period));
-  RunSerialized(caller, key,
-                [this, s, v = *std::move(validated), caller, fingerprint,
-                 done = std::move(done)](std::shared_ptr<void> guard) mutable {
-                  SubmitLocked(s, v, caller, fingerprint,
-                               [guard, done = std::move(done)](absl::StatusOr<Report> r) {
-                                 done(std::move(r));
-                               });
-                });
+  // Everything the call needs, in one place shared by its continuations, so
+  // that nothing of the submission is copied on the way to the commit.
+  auto call = std::make_shared<SubmitCall>();
+  call->s = std::move(submission);
+  call->v = *std::move(validated);
+  call->s.period = call->v.period.ToString();  // canonical: 2026-q2 → 2026-Q2
+  call->caller = caller;
+  call->fingerprint = SubmissionFingerprint(call->s);
+  call->report_id = absl::StrCat(call->s.org_id, "_", call->s.period);
+  call->key = ReportKey(call->s.plan_id, call->report_id);
+  call->done = std::move(done);
+  const std::string& key = call->key;
+  RunSerialized(call->caller, key, [this, call](std::shared_ptr<void> guard) {
+    call->guard = std::move(guard);
+    SubmitLocked(call);
+  });
 }
 
-void ProgressRecorder::SubmitLocked(const ReportSubmission& s, const Validated& v,
-                                    const Caller& caller, const std::string& fingerprint,
-                                    Callback<Report> done) {
-  const std::string report_id = absl::StrCat(s.org_id, "_", s.period);
+void ProgressRecorder::SubmitLocked(std::shared_ptr<SubmitCall> call) {
+  SubmitCall& c = *call;
+  ReportSubmission& s = c.s;
+  const std::string& report_id = c.report_id;
   absl::StatusOr<std::optional<RequestRecord>> seen =
-      CheckRequest(caller, kSubmitMethod, fingerprint);
-  if (!seen.ok()) return done(seen.status());
+      CheckRequest(c.caller, kSubmitMethod, c.fingerprint);
+  if (!seen.ok()) return c.done(seen.status());
   if (seen->has_value()) {
     // A retry: answer with exactly the revision the first call produced.
     absl::StatusOr<std::optional<ReportRevision>> rev =
         store_->GetRevision(s.plan_id, (*seen)->resource, (*seen)->revision);
-    if (!rev.ok()) return done(rev.status());
+    if (!rev.ok()) return c.done(rev.status());
     if (!rev->has_value()) {
-      return done(absl::InternalError(absl::StrCat("request ", caller.request_id,
-                                                   " refers to a missing revision")));
+      return c.done(absl::InternalError(
+          absl::StrCat("request ", c.caller.request_id, " refers to a missing revision")));
     }
-    return done((*rev)->report);
+    return c.done((*rev)->report);
   }
-  absl::StatusOr<std::optional<Report>> current = store_->GetReport(s.plan_id, report_id);
-  if (!current.ok()) return done(current.status());
-  const Report* before = current->has_value() ? &**current : nullptr;
+  absl::StatusOr<std::shared_ptr<const Report>> current =
+      CurrentReport(c.key, s.plan_id, report_id);
+  if (!current.ok()) return c.done(current.status());
+  const Report* before = current->get();
   if (before == nullptr && !s.etag.empty()) {
-    return done(absl::AbortedError(absl::StrCat(
-        "etag: report plans/", s.plan_id, "/reports/", report_id,
-        " does not exist, so no etag applies; leave etag empty to create it")));
+    return c.done(absl::AbortedError(
+        absl::StrCat("etag: report plans/", s.plan_id, "/reports/", report_id,
+                     " does not exist, so no etag applies; leave etag empty to create it")));
   }
   if (before != nullptr) {
     if (s.etag != ReportEtag(*before)) {
-      return done(absl::AbortedError(absl::StrCat(
-          "etag: report plans/", s.plan_id, "/reports/", report_id, " is at revision ",
-          before->revision, s.etag.empty() ? "; pass its etag to revise it"
-                                           : " and the given etag is stale; read it again")));
+      return c.done(absl::AbortedError(
+          absl::StrCat("etag: report plans/", s.plan_id, "/reports/", report_id, " is at revision ",
+                       before->revision,
+                       s.etag.empty() ? "; pass its etag to revise it"
+                                      : " and the given etag is stale; read it again")));
     }
     if (before->state == ReportState::kAccepted) {
-      return done(absl::FailedPreconditionError(
+      return c.done(absl::FailedPreconditionError(
           absl::StrCat("report plans/", s.plan_id, "/reports/", report_id,
                        " was accepted by the bureau and can no longer change")));
     }
     if (s.draft && before->state != ReportState::kDraft) {
-      return done(absl::FailedPreconditionError(absl::StrCat(
-          "draft: report plans/", s.plan_id, "/reports/", report_id,
-          " was already submitted; revise it by submitting (draft = false)")));
+      return c.done(absl::FailedPreconditionError(
+          absl::StrCat("draft: report plans/", s.plan_id, "/reports/", report_id,
+                       " was already submitted; revise it by submitting (draft = false)")));
     }
   }
   const absl::Time now = clock_->Now();
-  Report report = before != nullptr ? *before : Report{};
+  auto next = std::make_shared<Report>(before != nullptr ? *before : Report{});
+  Report& report = *next;
   report.plan_id = s.plan_id;
   report.org_id = s.org_id;
-  report.org_display_name = v.plan->OrgName(s.org_id);
+  report.org_display_name = c.v.plan->OrgName(s.org_id);
   report.period = s.period;
-  report.entries = s.entries;
-  report.summary = s.summary;
+  report.entries = std::move(s.entries);  // the fingerprint was taken before
+  report.summary = std::move(s.summary);
   report.revision = before != nullptr ? before->revision + 1 : 1;
   if (before == nullptr) report.create_time = now;
   report.update_time = now;
@@ -509,11 +584,11 @@ void ProgressRecorder::SubmitLocked(const ReportSubmission& s, const Validated& 
     const bool first = !report.first_submit_time.has_value();
     report.state = ReportState::kSubmitted;
     report.last_submit_time = now;
-    report.submitted_by = caller.actor;
+    report.submitted_by = c.caller.actor;
     if (first) {
       absl::TimeZone zone;
-      if (!absl::LoadTimeZone(v.plan->time_zone, &zone)) zone = absl::FixedTimeZone(8 * 3600);
-      const PeriodDueDay due = DueOf(CalendarOf(*v.plan), v.period, Days(), zone);
+      if (!absl::LoadTimeZone(c.v.plan->time_zone, &zone)) zone = absl::FixedTimeZone(8 * 3600);
+      const PeriodDueDay due = DueOf(CalendarOf(*c.v.plan), c.v.period, Days(), zone);
       report.first_submit_time = now;
       report.due_time = due.due_time;
       report.timeliness = now < due.due_time ? Timeliness::kOnTime : Timeliness::kLate;
@@ -526,19 +601,21 @@ void ProgressRecorder::SubmitLocked(const ReportSubmission& s, const Validated& 
     }
   }
   Change change;
-  change.revision = ReportRevision{report.revision, action, now, caller.actor, "",
-                                   Diff(before, report), report, caller.request_id};
-  change.report = report;
-  if (!caller.request_id.empty()) {
+  change.revision = RevisionNote{
+      report.revision, action, now, c.caller.actor, "", Diff(before, report), c.caller.request_id};
+  change.report = next;
+  if (!c.caller.request_id.empty()) {
     change.request =
-        RequestRecord{std::string(kSubmitMethod), fingerprint, report_id, report.revision};
+        RequestRecord{std::string(kSubmitMethod), c.fingerprint, report_id, report.revision};
   }
   change.events.push_back(event);
-  change.caller = caller;
+  change.caller = c.caller;
+  current->reset();  // `before` is not used past this point
   store_->CommitAsync(std::move(change),
-                      [report = std::move(report), done = std::move(done)](absl::Status s) {
-                        if (!s.ok()) return done(s);
-                        done(report);
+                      [this, call = std::move(call), next = std::move(next)](absl::Status status) {
+                        CommittedReport(call->key, status.ok() ? next : nullptr);
+                        if (!status.ok()) return call->done(status);
+                        call->done(*next);
                       });
 }
 
@@ -556,8 +633,8 @@ void ProgressRecorder::ReviewReport(const std::string& plan_id, const std::strin
   const absl::string_view method = accept ? kAcceptMethod : kReturnMethod;
   const std::string fingerprint =
       Fingerprinter().Add(plan_id).Add(report_id).Add(etag).Add(comment).Done();
-  RunSerialized(caller, ReportKey(plan_id, report_id),
-                [=, method = std::string(method)](std::shared_ptr<void> guard) {
+  const std::string key = ReportKey(plan_id, report_id);
+  RunSerialized(caller, key, [=, method = std::string(method)](std::shared_ptr<void> guard) {
     absl::StatusOr<std::optional<RequestRecord>> seen = CheckRequest(caller, method, fingerprint);
     if (!seen.ok()) return done(seen.status());
     if (seen->has_value()) {
@@ -566,10 +643,10 @@ void ProgressRecorder::ReviewReport(const std::string& plan_id, const std::strin
       if (!rev->has_value()) return done(absl::InternalError("missing revision of a request"));
       return done((*rev)->report);
     }
-    absl::StatusOr<std::optional<Report>> current = store_->GetReport(plan_id, report_id);
+    absl::StatusOr<std::shared_ptr<const Report>> current = CurrentReport(key, plan_id, report_id);
     if (!current.ok()) return done(current.status());
-    if (!current->has_value()) return done(NotFoundReport(plan_id, report_id));
-    const Report before = **current;
+    if (*current == nullptr) return done(NotFoundReport(plan_id, report_id));
+    const Report& before = **current;
     if (etag != ReportEtag(before)) {
       return done(absl::AbortedError(absl::StrCat("etag: report is at revision ",
                                                   before.revision, "; read it again")));
@@ -580,30 +657,31 @@ void ProgressRecorder::ReviewReport(const std::string& plan_id, const std::strin
           "; only a SUBMITTED report can be accepted or returned")));
     }
     const absl::Time now = clock_->Now();
-    Report report = before;
+    auto next = std::make_shared<Report>(before);
+    Report& report = *next;
     report.state = accept ? ReportState::kAccepted : ReportState::kReturned;
     report.revision = before.revision + 1;
     report.update_time = now;
     report.review_comment = comment;
     report.reviewed_by = caller.actor;
     Change change;
-    change.revision = ReportRevision{report.revision,
-                                     accept ? RevisionAction::kAccepted : RevisionAction::kReturned,
-                                     now,
-                                     caller.actor,
-                                     comment,
-                                     Diff(&before, report),
-                                     report,
-                                     caller.request_id};
-    change.report = report;
+    change.revision = RevisionNote{report.revision,
+                                   accept ? RevisionAction::kAccepted : RevisionAction::kReturned,
+                                   now,
+                                   caller.actor,
+                                   comment,
+                                   Diff(&before, report),
+                                   caller.request_id};
+    change.report = next;
     if (!caller.request_id.empty()) {
       change.request = RequestRecord{method, fingerprint, report_id, report.revision};
     }
     change.events.push_back(accept ? EventType::kReportAccepted : EventType::kReportReturned);
     change.caller = caller;
-    store_->CommitAsync(std::move(change), [guard, report, done](absl::Status s) {
+    store_->CommitAsync(std::move(change), [this, guard, key, next, done](absl::Status s) {
+      CommittedReport(key, s.ok() ? next : nullptr);
       if (!s.ok()) return done(s);
-      done(report);
+      done(*next);
     });
   });
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -32,6 +33,8 @@ inline constexpr size_t kMaxUrlLength = 2000;
 inline constexpr size_t kMaxCommentLength = 2000;     // review and decision comments, reasons
 inline constexpr size_t kMaxRequestIdLength = 128;
 inline constexpr size_t kMaxActorLength = 128;
+// Reports the write path keeps after committing them (see ProgressRecorder).
+inline constexpr size_t kMaxCachedReports = 4096;
 
 // A report as a caller saves or submits it.
 struct ReportSubmission {
@@ -134,6 +137,11 @@ using Callback = std::function<void(absl::StatusOr<T>)>;
 // the PlanDirectory (the local view of the registry); nothing is written on a
 // bad request.
 //
+// The recorder keeps the reports it committed last (up to kMaxCachedReports),
+// so that revising a report does not read and parse again what it just wrote.
+// It therefore must be the only writer of reports in `store` (a restored
+// database is opened by a new recorder).
+//
 // Thread-safe. `store`, `plans` and `clock` must outlive the recorder;
 // `dispatch` runs queued work (see KeyedSerializer).
 class ProgressRecorder {
@@ -148,6 +156,8 @@ class ProgressRecorder {
   // Errors: see SubmitReport in progress_service.proto.
   void SubmitReport(const ReportSubmission& submission, const Caller& caller,
                     Callback<Report> done);
+  // Same, taking the submission over instead of copying it.
+  void SubmitReport(ReportSubmission&& submission, const Caller& caller, Callback<Report> done);
   // The bureau accepts (accept = true) or returns a submitted report.
   // Errors: NotFound; InvalidArgument (etag missing, comment missing to return);
   // Aborted (stale etag); FailedPrecondition (not SUBMITTED); PermissionDenied.
@@ -205,12 +215,25 @@ class ProgressRecorder {
     std::shared_ptr<const PlanInfo> plan;
     Period period;
   };
+  // One SubmitReport in flight (defined in the .cc file).
+  struct SubmitCall;
+
   absl::StatusOr<Validated> ValidateSubmission(const ReportSubmission& s, const Caller& caller);
-  void SubmitLocked(const ReportSubmission& s, const Validated& v, const Caller& caller,
-                    const std::string& fingerprint, Callback<Report> done);
-  // Runs `fn` holding the request id's key (if any) and then `resource_key`.
+  // Runs with the call's keys held (call->guard).
+  void SubmitLocked(std::shared_ptr<SubmitCall> call);
+  // Runs `fn` holding the request id's key (if any) and then `resource_key`;
+  // `fn` gets the guard that releases both.
   void RunSerialized(const Caller& caller, const std::string& resource_key,
                      std::function<void(std::shared_ptr<void>)> fn);
+  // The current report `report_id` of `plan_id`, whose serializer key `key`
+  // the caller holds: the one this recorder committed last, else read from the
+  // store. nullptr when the report does not exist.
+  absl::StatusOr<std::shared_ptr<const Report>> CurrentReport(const std::string& key,
+                                                              absl::string_view plan_id,
+                                                              absl::string_view report_id);
+  // After a commit under `key` (still held): remembers the durable report, or
+  // forgets it when the commit failed (nullptr).
+  void CommittedReport(const std::string& key, std::shared_ptr<const Report> report);
   // Looks up a request id: nullopt when unseen (or empty); InvalidArgument when
   // used for another request.
   absl::StatusOr<std::optional<RequestRecord>> CheckRequest(const Caller& caller,
@@ -226,6 +249,12 @@ class ProgressRecorder {
   const PlanDirectory* const plans_;
   const common::Clock* const clock_;
   KeyedSerializer serializer_;
+
+  // Reports this recorder committed, by serializer key; each entry is read and
+  // replaced only by the holder of its key.
+  absl::Mutex reports_mu_;
+  absl::flat_hash_map<std::string, std::shared_ptr<const Report>> reports_
+      ABSL_GUARDED_BY(reports_mu_);
 
   mutable absl::Mutex cache_mu_;
   std::map<std::string, CalendarRule> calendars_ ABSL_GUARDED_BY(cache_mu_);

@@ -503,6 +503,81 @@ TEST_F(ProgressRecorderTest, AFailedCommitAnswersTheErrorAndLeavesNothing) {
   ASSERT_OK(Submit(Submission(kEco, "2026-05", {Entry("a1-t1-m1")}), "req-x"));
 }
 
+TEST_F(ProgressRecorderTest, ARevisionStartsFromTheReportCommittedLastWithoutReadingTheStore) {
+  ReportSubmission first = Submission(kEco, "2026-05", {Entry("a1-t1-m1", 10)});
+  ASSERT_OK_AND_ASSIGN(Report r1, Submit(first));
+  const int reads = store_.report_reads();  // the creation looked once and found nothing
+  Report last = r1;
+  for (int percent : {20, 30, 40}) {
+    ReportSubmission next = Submission(kEco, "2026-05", {Entry("a1-t1-m1", percent)});
+    next.etag = ReportEtag(last);
+    Caller caller;
+    caller.actor = "张三";
+    ASSERT_OK_AND_ASSIGN(last, Sync<Report>([&](Callback<Report> cb) {
+                           recorder_.SubmitReport(std::move(next), caller, cb);
+                         }));
+  }
+  EXPECT_EQ(store_.report_reads(), reads);
+  EXPECT_EQ(last.revision, 4);
+  EXPECT_EQ(last.first_submit_time, r1.first_submit_time);
+  EXPECT_EQ(last.create_time, r1.create_time);
+  ASSERT_OK_AND_ASSIGN(auto revisions, recorder_.ListRevisions(kPlan, r1.id()));
+  ASSERT_EQ(revisions.size(), 4u);
+  EXPECT_EQ(revisions[0].report.entries[0].percent_done, 10);
+  EXPECT_EQ(revisions[3].report.entries[0].percent_done, 40);
+  EXPECT_THAT(revisions[3].changes, ElementsAre("entries[a1-t1-m1].percent_done: 30 → 40"));
+  ASSERT_OK_AND_ASSIGN(Report stored, recorder_.GetReport(kPlan, r1.id()));
+  EXPECT_EQ(stored.revision, 4);
+  EXPECT_EQ(stored.entries[0].percent_done, 40);
+  // A stale etag is still refused.
+  ReportSubmission stale = Submission(kEco, "2026-05", {Entry("a1-t1-m1", 50)});
+  stale.etag = ReportEtag(r1);
+  EXPECT_STATUS_CODE(Submit(stale), absl::StatusCode::kAborted);
+}
+
+TEST_F(ProgressRecorderTest, AfterAFailedRevisionTheNextStartsFromTheDurableReport) {
+  ASSERT_OK_AND_ASSIGN(Report r1, Submit(Submission(kEco, "2026-05", {Entry("a1-t1-m1", 10)})));
+  ReportSubmission next = Submission(kEco, "2026-05", {Entry("a1-t1-m1", 20)});
+  next.etag = ReportEtag(r1);
+  store_.FailNextCommit(absl::UnavailableError("disk"));
+  EXPECT_STATUS_CODE(Submit(next), absl::StatusCode::kUnavailable);
+  const int reads = store_.report_reads();
+  ASSERT_OK_AND_ASSIGN(Report r2, Submit(next));  // the same etag still applies
+  EXPECT_EQ(store_.report_reads(), reads + 1);
+  EXPECT_EQ(r2.revision, 2);
+  EXPECT_EQ(r2.entries[0].percent_done, 20);
+}
+
+TEST_F(ProgressRecorderTest, AReviewUpdatesTheReportTheNextRevisionStartsFrom) {
+  ASSERT_OK_AND_ASSIGN(Report r1, Submit(Submission(kEco, "2026-05", {Entry("a1-t1-m1")})));
+  ASSERT_OK_AND_ASSIGN(Report accepted, Review(r1, true, ""));
+  EXPECT_EQ(accepted.revision, 2);
+  ReportSubmission next = Submission(kEco, "2026-05", {Entry("a1-t1-m1", 60)});
+  next.etag = ReportEtag(r1);
+  EXPECT_STATUS_CODE(Submit(next), absl::StatusCode::kAborted);
+  next.etag = ReportEtag(accepted);
+  EXPECT_STATUS_CODE(Submit(next), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(ProgressRecorderTest, ARetryArrivingWhileTheFirstCallCommitsGetsItsResult) {
+  const ReportSubmission s = Submission(kEco, "2026-05", {Entry("a1-t1-m1")});
+  store_.hold_commits(true);
+  Caller caller;
+  caller.request_id = "req-7";
+  std::optional<absl::StatusOr<Report>> first, retry;
+  recorder_.SubmitReport(s, caller, [&](absl::StatusOr<Report> x) { first = x; });
+  recorder_.SubmitReport(s, caller, [&](absl::StatusOr<Report> x) { retry = x; });
+  EXPECT_EQ(store_.held_commits(), 1u);
+  EXPECT_FALSE(retry.has_value());
+  store_.hold_commits(false);
+  store_.ReleaseCommits();
+  ASSERT_TRUE(first.has_value() && retry.has_value());
+  ASSERT_OK(*first);
+  ASSERT_OK(*retry);
+  EXPECT_EQ((*retry)->revision, (*first)->revision);
+  EXPECT_EQ(store_.commits(), 1);
+}
+
 TEST_F(ProgressRecorderTest, ListsFilterAndPageAndMeasureHistorySpansTheMonths) {
   for (int month = 2; month <= 5; ++month) {
     clock_.Set(Shanghai(2026, month, 20, 9, 0));

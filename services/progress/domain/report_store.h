@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -9,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "services/progress/domain/model.h"
 
 namespace ecoplan::progress {
@@ -40,11 +42,29 @@ struct RequestRecord {
   int revision = 0;
 };
 
+// One entry of a report's history as a change appends it: who changed the
+// report, how and why. The report after the change (the revision's snapshot)
+// is the Change's `report`, so the store serializes it once for the current
+// record, the revision and the event.
+struct RevisionNote {
+  int revision = 0;
+  RevisionAction action = RevisionAction::kUnspecified;
+  absl::Time time = absl::InfinitePast();
+  std::string actor;
+  std::string comment;
+  std::vector<std::string> changes;  // as in ReportRevision
+  std::string request_id;
+};
+
 // One durable change: entities, the request record and the events, written
 // in one atomic batch. Unset parts are left as they are.
 struct Change {
-  std::optional<Report> report;            // the report's new current state
-  std::optional<ReportRevision> revision;  // appended to the report's history
+  // The report's new current state. Shared with the recorder, which answers
+  // with it once the change is durable; nobody modifies it once it is set.
+  std::shared_ptr<const Report> report;
+  // Appended to the history of `report` (required with it), with `report` as
+  // the revision's snapshot.
+  std::optional<RevisionNote> revision;
   std::optional<Extension> extension;      // inserted or replaced (plan, measure, number)
   std::optional<Completion> completion;    // inserted or replaced (plan, measure, number)
   std::optional<std::pair<std::string, CalendarRule>> calendar;  // plan id → rule

@@ -73,11 +73,106 @@ absl::StatusOr<std::optional<Record>> GetRecord(common::RocksDb* db, absl::strin
   return std::optional<Record>(std::move(record));
 }
 
-absl::Status Put(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf,
-                 absl::string_view key, const google::protobuf::Message& record) {
+absl::Status PutBytes(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf,
+                      absl::string_view key, absl::string_view value) {
   return common::FromRocksDb(batch.Put(cf, rocksdb::Slice(key.data(), key.size()),
-                                       record.SerializeAsString()),
+                                       rocksdb::Slice(value.data(), value.size())),
                              "put");
+}
+
+absl::Status Put(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf, absl::string_view key,
+                 const google::protobuf::Message& record) {
+  return PutBytes(batch, cf, key, record.SerializeAsString());
+}
+
+// A report is written three times by one change (current record, revision
+// snapshot, event payload). An embedded message is on the wire a
+// length-delimited field holding the message's bytes, so the report is
+// serialized once and those bytes are framed into each record.
+void AppendVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+size_t VarintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+// Size of a length-delimited field of `size` bytes (tag, length, bytes).
+size_t FieldSize(uint32_t field, size_t size) {
+  return VarintSize(uint64_t{field} << 3) + VarintSize(size) + size;
+}
+
+// Appends the tag and length of a length-delimited field (wire type 2).
+void AppendFieldHeader(uint32_t field, size_t size, std::string* out) {
+  AppendVarint((uint64_t{field} << 3) | 2, out);
+  AppendVarint(size, out);
+}
+
+void AppendField(uint32_t field, absl::string_view bytes, std::string* out) {
+  AppendFieldHeader(field, bytes.size(), out);
+  out->append(bytes.data(), bytes.size());
+}
+
+// Field numbers of the records and payloads that embed a v1.Report.
+constexpr uint32_t kReportRecordReport = storage::ReportRecord::kReportFieldNumber;
+constexpr uint32_t kRevisionRecordRevision = storage::RevisionRecord::kRevisionFieldNumber;
+constexpr uint32_t kRevisionReport = v1::ReportRevision::kReportFieldNumber;
+constexpr uint32_t kPayloadReport = v1::ReportSubmitted::kReportFieldNumber;
+constexpr uint32_t kRevisedChanges = v1::ReportRevised::kChangesFieldNumber;
+static_assert(v1::ReportDraftSaved::kReportFieldNumber == kPayloadReport &&
+                  v1::ReportRevised::kReportFieldNumber == kPayloadReport &&
+                  v1::ReportReturned::kReportFieldNumber == kPayloadReport &&
+                  v1::ReportAccepted::kReportFieldNumber == kPayloadReport,
+              "every report event holds the report in the same field");
+
+// storage.RevisionRecord{revision: `header` with report = `report_bytes`}.
+std::string RevisionRecordBytes(const v1::ReportRevision& header, absl::string_view report_bytes) {
+  std::string header_bytes;
+  header.SerializeToString(&header_bytes);
+  const size_t revision_size =
+      header_bytes.size() + FieldSize(kRevisionReport, report_bytes.size());
+  std::string out;
+  out.reserve(FieldSize(kRevisionRecordRevision, revision_size));
+  AppendFieldHeader(kRevisionRecordRevision, revision_size, &out);
+  out.append(header_bytes);
+  AppendField(kRevisionReport, report_bytes, &out);
+  return out;
+}
+
+// The event of a report change, as common::MakeEvent would build it from the
+// payload message `Payload` holding the report (and, for ReportRevised, the
+// changes), with the report's bytes framed instead of serialized again.
+template <typename Payload>
+cv1::Event ReportEvent(absl::string_view report_bytes, const std::vector<std::string>* changes,
+                       std::string resource, const Caller& caller) {
+  const std::string& type = Payload::descriptor()->full_name();
+  std::string payload;
+  size_t size = FieldSize(kPayloadReport, report_bytes.size());
+  if (changes != nullptr) {
+    for (const std::string& c : *changes) size += FieldSize(kRevisedChanges, c.size());
+  }
+  payload.reserve(size);
+  AppendField(kPayloadReport, report_bytes, &payload);
+  if (changes != nullptr) {
+    for (const std::string& c : *changes) AppendField(kRevisedChanges, c, &payload);
+  }
+  cv1::Event event;
+  event.set_type(type);
+  event.set_resource(std::move(resource));
+  event.set_request_id(caller.request_id);
+  event.set_actor(caller.actor);
+  event.mutable_payload()->set_type_url(absl::StrCat("type.googleapis.com/", type));
+  event.mutable_payload()->set_value(std::move(payload));
+  return event;
 }
 
 }  // namespace
@@ -205,17 +300,26 @@ absl::StatusOr<std::optional<RequestRecord>> RocksDbReportStore::FindRequest(
 absl::StatusOr<common::WriteRequest> RocksDbReportStore::BuildWrite(const Change& change) {
   common::WriteRequest write;
   rocksdb::WriteBatch& batch = write.batch;
+  // The report's v1 message, converted and serialized once for the current
+  // record, the revision snapshot and the event payload.
+  std::string report_bytes;
+  std::string report_id;
   if (change.report) {
-    storage::ReportRecord record;
-    *record.mutable_report() = ToProto(*change.report);
-    ECOPLAN_RETURN_IF_ERROR(Put(batch, db_->Cf(kReports), ReportKey(*change.report), record));
+    const Report& r = *change.report;
+    report_id = r.id();
+    ToProto(r).SerializeToString(&report_bytes);
+    std::string record;
+    record.reserve(FieldSize(kReportRecordReport, report_bytes.size()));
+    AppendField(kReportRecordReport, report_bytes, &record);
+    ECOPLAN_RETURN_IF_ERROR(PutBytes(batch, db_->Cf(kReports), ReportKey(r), record));
   }
   if (change.revision) {
-    storage::RevisionRecord record;
-    *record.mutable_revision() = ToProto(*change.revision);
-    const Report& r = change.revision->report;
-    ECOPLAN_RETURN_IF_ERROR(Put(batch, db_->Cf(kRevisions),
-                                ChildKey(r.plan_id, r.id(), change.revision->revision), record));
+    if (!change.report) return absl::InternalError("report revision without a report");
+    const std::string& plan_id = change.report->plan_id;
+    ECOPLAN_RETURN_IF_ERROR(PutBytes(
+        batch, db_->Cf(kRevisions), ChildKey(plan_id, report_id, change.revision->revision),
+        RevisionRecordBytes(ToProtoWithoutReport(*change.revision, plan_id, report_id),
+                            report_bytes)));
   }
   if (change.extension) {
     const Extension& e = *change.extension;
@@ -253,33 +357,34 @@ absl::StatusOr<common::WriteRequest> RocksDbReportStore::BuildWrite(const Change
   }
   for (EventType type : change.events) {
     std::unique_ptr<google::protobuf::Message> payload;
-    auto report_payload = [&](auto message) -> absl::Status {
-      if (!change.report) return absl::InternalError("report event without a report");
-      *message->mutable_report() = ToProto(*change.report);
-      payload.reset(message);
-      return absl::OkStatus();
-    };
     switch (type) {
       case EventType::kReportDraftSaved:
-        ECOPLAN_RETURN_IF_ERROR(report_payload(new v1::ReportDraftSaved));
-        break;
       case EventType::kReportSubmitted:
-        ECOPLAN_RETURN_IF_ERROR(report_payload(new v1::ReportSubmitted));
-        break;
-      case EventType::kReportRevised: {
-        auto* m = new v1::ReportRevised;
-        if (change.revision) {
-          for (const std::string& c : change.revision->changes) m->add_changes(c);
-        }
-        ECOPLAN_RETURN_IF_ERROR(report_payload(m));
-        break;
-      }
+      case EventType::kReportRevised:
       case EventType::kReportReturned:
-        ECOPLAN_RETURN_IF_ERROR(report_payload(new v1::ReportReturned));
-        break;
-      case EventType::kReportAccepted:
-        ECOPLAN_RETURN_IF_ERROR(report_payload(new v1::ReportAccepted));
-        break;
+      case EventType::kReportAccepted: {
+        if (!change.report) return absl::InternalError("report event without a report");
+        std::string resource = ReportName(change.report->plan_id, report_id);
+        const Caller& caller = change.caller;
+        if (type == EventType::kReportDraftSaved) {
+          write.events.push_back(ReportEvent<v1::ReportDraftSaved>(report_bytes, nullptr,
+                                                                   std::move(resource), caller));
+        } else if (type == EventType::kReportSubmitted) {
+          write.events.push_back(
+              ReportEvent<v1::ReportSubmitted>(report_bytes, nullptr, std::move(resource), caller));
+        } else if (type == EventType::kReportRevised) {
+          write.events.push_back(ReportEvent<v1::ReportRevised>(
+              report_bytes, change.revision ? &change.revision->changes : nullptr,
+              std::move(resource), caller));
+        } else if (type == EventType::kReportReturned) {
+          write.events.push_back(
+              ReportEvent<v1::ReportReturned>(report_bytes, nullptr, std::move(resource), caller));
+        } else {
+          write.events.push_back(
+              ReportEvent<v1::ReportAccepted>(report_bytes, nullptr, std::move(resource), caller));
+        }
+        continue;
+      }
       case EventType::kExtensionRequested:
       case EventType::kExtensionDecided: {
         if (!change.extension) return absl::InternalError("extension event without extension");
@@ -349,8 +454,7 @@ absl::StatusOr<common::WriteRequest> RocksDbReportStore::BuildWrite(const Change
         event_resource = HolidaysName(change.holidays->year);
         break;
       default:
-        event_resource = ReportName(change.report->plan_id, change.report->id());
-        break;
+        return absl::InternalError("unexpected event type");
     }
     write.events.push_back(common::MakeEvent(*payload, event_resource, change.caller.request_id,
                                              change.caller.actor));

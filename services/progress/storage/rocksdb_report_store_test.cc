@@ -3,12 +3,23 @@
 
 #include "services/progress/storage/rocksdb_report_store.h"
 
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
+#include <rocksdb/write_batch.h>
 
+#include <map>
+#include <memory>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "common/events/event_log.h"
+#include "common/storage/key_codec.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/progress/v1/progress_service.pb.h"
+#include "services/progress/proto_mapping.h"
+#include "services/progress/storage/progress_storage.pb.h"
 
 namespace ecoplan::progress {
 namespace {
@@ -65,9 +76,14 @@ class RocksDbReportStoreTest : public ::testing::Test {
 TEST_F(RocksDbReportStoreTest, AReportItsRevisionRequestAndEventCommitTogetherAndSurviveReopen) {
   Open();
   Change change;
-  change.report = MakeReport("o-eco", "2026-05", 1);
-  change.revision = ReportRevision{1, RevisionAction::kSubmitted, absl::FromUnixSeconds(1779000000),
-                                   "张三", "", {"created with 1 entries"}, *change.report, "req-1"};
+  change.report = std::make_shared<Report>(MakeReport("o-eco", "2026-05", 1));
+  change.revision = RevisionNote{1,
+                                 RevisionAction::kSubmitted,
+                                 absl::FromUnixSeconds(1779000000),
+                                 "张三",
+                                 "",
+                                 {"created with 1 entries"},
+                                 "req-1"};
   change.request = RequestRecord{"SubmitReport", "fp", "o-eco_2026-05", 1};
   change.caller.request_id = "req-1";
   change.caller.actor = "张三";
@@ -104,7 +120,7 @@ TEST_F(RocksDbReportStoreTest, ListsReportsOfAPeriodAndRevisionsInOrder) {
   for (const auto& [org, period] : std::vector<std::pair<std::string, std::string>>{
            {"o-b", "2026-05"}, {"o-a", "2026-05"}, {"o-a", "2026-04"}, {"o-a", "2026-Q2"}}) {
     Change c;
-    c.report = MakeReport(org, period, 1);
+    c.report = std::make_shared<Report>(MakeReport(org, period, 1));
     ASSERT_OK(Commit(c));
   }
   ASSERT_OK_AND_ASSIGN(std::vector<Report> may, store_->ListReports("2026-abc", "2026-05"));
@@ -117,13 +133,116 @@ TEST_F(RocksDbReportStoreTest, ListsReportsOfAPeriodAndRevisionsInOrder) {
 
   for (int rev = 1; rev <= 12; ++rev) {
     Change c;
-    c.revision = ReportRevision{rev, RevisionAction::kRevised, absl::Now(), "", "", {},
-                                MakeReport("o-a", "2026-05", rev), ""};
+    c.report = std::make_shared<Report>(MakeReport("o-a", "2026-05", rev));
+    c.revision = RevisionNote{rev, RevisionAction::kRevised, absl::Now(), "", "", {}, ""};
     ASSERT_OK(Commit(c));
   }
   ASSERT_OK_AND_ASSIGN(auto revisions, store_->ListRevisions("2026-abc", "o-a_2026-05"));
   ASSERT_EQ(revisions.size(), 12u);
   EXPECT_EQ(revisions[9].revision, 10);  // numeric, not text, order
+  EXPECT_EQ(revisions[9].report.revision, 10);
+}
+
+// The report is serialized once and framed into three records: each must read
+// back exactly as the message built field by field would.
+TEST_F(RocksDbReportStoreTest, RecordsFramingTheReportOnceEqualTheMessagesBuiltInFull) {
+  Open();
+  Report report = MakeReport("o-eco", "2026-05", 3);
+  report.summary = std::string(300, 'x');  // lengths over 127 need two-byte varints
+  report.entries[0].evidence_links = {"https://example.org/a", "https://example.org/b"};
+  const RevisionNote note{3,
+                          RevisionAction::kRevised,
+                          absl::FromUnixSeconds(1779000000),
+                          "张三",
+                          "",
+                          {"summary", "entries[a1-t1-m1].work_done"},
+                          "req-9"};
+  for (EventType type :
+       {EventType::kReportRevised, EventType::kReportSubmitted, EventType::kReportDraftSaved,
+        EventType::kReportReturned, EventType::kReportAccepted}) {
+    SCOPED_TRACE(static_cast<int>(type));
+    Change change;
+    change.report = std::make_shared<Report>(report);
+    change.revision = note;
+    change.caller.request_id = "req-9";
+    change.caller.actor = "张三";
+    change.events = {type};
+    ASSERT_OK_AND_ASSIGN(common::WriteRequest write, store_->BuildWrite(change));
+
+    // Every Put of the batch, by column family id and key.
+    struct Puts : rocksdb::WriteBatch::Handler {
+      std::map<std::pair<uint32_t, std::string>, std::string> values;
+      rocksdb::Status PutCF(uint32_t cf, const rocksdb::Slice& key,
+                            const rocksdb::Slice& value) override {
+        values[{cf, key.ToString()}] = value.ToString();
+        return rocksdb::Status::OK();
+      }
+    } puts;
+    ASSERT_TRUE(write.batch.Iterate(&puts).ok());
+    const v1::Report expected = ToProto(report);
+
+    storage::ReportRecord current;
+    ASSERT_TRUE(current.ParseFromString(
+        puts.values[{db_->Cf("reports")->GetID(), "2026-abc/2026-05/o-eco"}]));
+    EXPECT_EQ(current.report().SerializeAsString(), expected.SerializeAsString());
+
+    storage::RevisionRecord revision;
+    ASSERT_TRUE(revision.ParseFromString(
+        puts.values[{db_->Cf("revisions")->GetID(),
+                     absl::StrCat("2026-abc/o-eco_2026-05/", common::EncodeUint64(3))}]));
+    const v1::ReportRevision full =
+        ToProto(ReportRevision{note.revision, note.action, note.time, note.actor, note.comment,
+                               note.changes, report, note.request_id});
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(revision.revision(), full))
+        << revision.revision().DebugString();
+
+    ASSERT_EQ(write.events.size(), 1u);
+    std::unique_ptr<google::protobuf::Message> payload;
+    if (type == EventType::kReportRevised) {
+      auto m = std::make_unique<v1::ReportRevised>();
+      *m->mutable_report() = expected;
+      for (const std::string& c : note.changes) m->add_changes(c);
+      payload = std::move(m);
+    } else if (type == EventType::kReportSubmitted) {
+      auto m = std::make_unique<v1::ReportSubmitted>();
+      *m->mutable_report() = expected;
+      payload = std::move(m);
+    } else if (type == EventType::kReportDraftSaved) {
+      auto m = std::make_unique<v1::ReportDraftSaved>();
+      *m->mutable_report() = expected;
+      payload = std::move(m);
+    } else if (type == EventType::kReportReturned) {
+      auto m = std::make_unique<v1::ReportReturned>();
+      *m->mutable_report() = expected;
+      payload = std::move(m);
+    } else {
+      auto m = std::make_unique<v1::ReportAccepted>();
+      *m->mutable_report() = expected;
+      payload = std::move(m);
+    }
+    const common::v1::Event made =
+        common::MakeEvent(*payload, "plans/2026-abc/reports/o-eco_2026-05", "req-9", "张三");
+    // Same envelope; the payload bytes may differ only in field order, so
+    // compare them parsed.
+    common::v1::Event got = write.events[0];
+    common::v1::Event want = made;
+    EXPECT_EQ(got.payload().type_url(), want.payload().type_url());
+    std::unique_ptr<google::protobuf::Message> unpacked(payload->New());
+    ASSERT_TRUE(got.payload().UnpackTo(unpacked.get()));
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(*unpacked, *payload));
+    got.clear_payload();
+    want.clear_payload();
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(got, want))
+        << got.DebugString() << "\nvs\n"
+        << want.DebugString();
+  }
+}
+
+TEST_F(RocksDbReportStoreTest, ARevisionWithoutItsReportIsRefused) {
+  Open();
+  Change change;
+  change.revision = RevisionNote{1, RevisionAction::kSubmitted, absl::Now(), "", "", {}, ""};
+  EXPECT_EQ(store_->BuildWrite(change).status().code(), absl::StatusCode::kInternal);
 }
 
 TEST_F(RocksDbReportStoreTest, ExtensionsCompletionsCalendarsHolidaysAndPlanViewsRoundTrip) {

@@ -23,6 +23,7 @@ class FakeReportStore final : public ReportStore {
   absl::StatusOr<std::optional<Report>> GetReport(absl::string_view plan_id,
                                                   absl::string_view report_id) override {
     absl::MutexLock lock(&mu_);
+    ++report_reads_;
     auto it = reports_.find(Key(plan_id, report_id));
     if (it == reports_.end()) return std::optional<Report>();
     return std::optional<Report>(it->second);
@@ -135,6 +136,11 @@ class FakeReportStore final : public ReportStore {
     absl::MutexLock lock(&mu_);
     return commits_;
   }
+  // Calls of GetReport so far.
+  int report_reads() const {
+    absl::MutexLock lock(&mu_);
+    return report_reads_;
+  }
 
  private:
   static std::string Key(absl::string_view a, absl::string_view b) { return absl::StrCat(a, "/", b); }
@@ -148,10 +154,14 @@ class FakeReportStore final : public ReportStore {
         fail_next_ = absl::OkStatus();
       } else {
         ++commits_;
-        if (change.report) reports_[Key(change.report->plan_id, change.report->id())] = *change.report;
-        if (change.revision) {
-          revisions_[Key(change.revision->report.plan_id, change.revision->report.id())].push_back(
-              *change.revision);
+        if (change.report) {
+          const Report& r = *change.report;
+          reports_[Key(r.plan_id, r.id())] = r;
+          if (change.revision) {
+            const RevisionNote& n = *change.revision;
+            revisions_[Key(r.plan_id, r.id())].push_back(ReportRevision{
+                n.revision, n.action, n.time, n.actor, n.comment, n.changes, r, n.request_id});
+          }
         }
         if (change.extension) {
           const Extension& e = *change.extension;
@@ -185,6 +195,7 @@ class FakeReportStore final : public ReportStore {
   std::map<std::string, RequestRecord> requests_ ABSL_GUARDED_BY(mu_);
   std::vector<EventType> events_ ABSL_GUARDED_BY(mu_);
   int commits_ ABSL_GUARDED_BY(mu_) = 0;
+  int report_reads_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace ecoplan::progress
