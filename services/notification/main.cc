@@ -26,6 +26,7 @@
 #include "common/admin/admin_service_impl.h"
 #include "common/admin/backup_manager.h"
 #include "common/auth/server_security.h"
+#include "common/auth/service_client.h"
 #include "common/concurrency/serial_executor.h"
 #include "common/events/watch_events_reactor.h"
 #include "common/log/log.h"
@@ -172,6 +173,15 @@ int main(int argc, char** argv) {
     log.Error("invalid security configuration", {{"error", std::string(security_pieces.status().message())}});
     return 2;
   }
+  // Calls to the registry, progress and indicator services authenticate as
+  // the service "notification".
+  absl::StatusOr<std::unique_ptr<common::ServiceClients>> upstream = common::ServiceClients::Create(
+      shared.upstream, config.security, "notification", &real_clock, log);
+  if (!upstream.ok()) {
+    log.Error("invalid upstream configuration",
+              {{"error", std::string(upstream.status().message())}});
+    return 2;
+  }
   common::RocksDbOptions db_options;
   db_options.path = config.db_path;
   db_options.column_families = notification::RocksDbNotificationStore::ColumnFamilies();
@@ -213,19 +223,19 @@ int main(int argc, char** argv) {
   if (!config.registry_address.empty()) {
     followers.push_back(notification::UpstreamFollower::ForRegistry(
         db->get(), &store, &notifier,
-        grpc::CreateChannel(config.registry_address, grpc::InsecureChannelCredentials()),
+        (*upstream)->Channel(config.registry_address),
         upstream_options, log));
   }
   if (!config.progress_address.empty()) {
     followers.push_back(notification::UpstreamFollower::ForProgress(
         db->get(), &store, &notifier,
-        grpc::CreateChannel(config.progress_address, grpc::InsecureChannelCredentials()),
+        (*upstream)->Channel(config.progress_address),
         upstream_options, log));
   }
   if (!config.indicator_address.empty()) {
     followers.push_back(notification::UpstreamFollower::ForIndicator(
         db->get(), &store, &notifier,
-        grpc::CreateChannel(config.indicator_address, grpc::InsecureChannelCredentials()),
+        (*upstream)->Channel(config.indicator_address),
         upstream_options, log));
   }
   for (auto& f : followers) {
