@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/admin/admin_policy.h"
 #include "common/admin/admin_service_impl.h"
+#include "common/auth/service_client.h"
 #include "common/auth/server_security.h"
 #include "common/admin/backup_manager.h"
 #include "common/concurrency/serial_executor.h"
@@ -116,6 +117,15 @@ int main(int argc, char** argv) {
               {{"error", std::string(security_pieces.status().message())}});
     return 2;
   }
+  // Calls to the registry and the progress service authenticate as the
+  // service "indicator".
+  absl::StatusOr<std::unique_ptr<common::ServiceClients>> upstream =
+      common::ServiceClients::Create(shared.upstream, security, "indicator", &clock, log);
+  if (!upstream.ok()) {
+    log.Error("invalid upstream configuration",
+              {{"error", std::string(upstream.status().message())}});
+    return 2;
+  }
   common::RocksDbOptions db_options;
   db_options.path = config.db_path;
   db_options.column_families = indicator::RocksDbIndicatorStore::ColumnFamilies();
@@ -136,16 +146,14 @@ int main(int argc, char** argv) {
   }
   log.Info("state loaded", {{"seconds", absl::ToDoubleSeconds(absl::Now() - load_start)}});
 
-  std::shared_ptr<grpc::Channel> registry_channel =
-      grpc::CreateChannel(config.registry_address, grpc::InsecureChannelCredentials());
+  std::shared_ptr<grpc::Channel> registry_channel = (*upstream)->Channel(config.registry_address);
   std::unique_ptr<rv1::RegistryService::Stub> registry =
       rv1::RegistryService::NewStub(registry_channel);
-  // The progress service, when configured (same channel setup as the registry's).
+  // The progress service, when configured.
   std::shared_ptr<grpc::Channel> progress_channel;
   std::unique_ptr<pv1::ProgressService::Stub> progress;
   if (!config.progress_address.empty()) {
-    progress_channel =
-        grpc::CreateChannel(config.progress_address, grpc::InsecureChannelCredentials());
+    progress_channel = (*upstream)->Channel(config.progress_address);
     progress = pv1::ProgressService::NewStub(progress_channel);
   }
   indicator::RegistryPlanFollower plan_follower(&evaluator, registry.get(), absl::Seconds(30), log);
