@@ -12,7 +12,8 @@ $B/services/registry/registry_server --port=0 --port_file=$D/r.port --db_path=$D
 RPID=$!
 RP=$(wait_port $D/r.port)
 $B/tools/ecoplanctl/ecoplanctl --registry=127.0.0.1:$RP plan import $SEED > /dev/null
-$B/services/progress/progress_server --port=0 --port_file=$D/p.port --db_path=$D/progress --registry_address=127.0.0.1:$RP --insecure_development_mode > $D/p.log 2>&1 &
+# Every development-mode caller is the one subject "development": no per-caller rate limit here.
+$B/services/progress/progress_server --port=0 --port_file=$D/p.port --db_path=$D/progress --registry_address=127.0.0.1:$RP --insecure_development_mode --rate_limit_per_second=0 > $D/p.log 2>&1 &
 PPID2=$!
 PP=$(wait_port $D/p.port)
 $B/tools/loadgen/loadgen --serve_echo=0 --port_file=$D/e.port 2> $D/e.log &
