@@ -5,51 +5,22 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <set>
-#include <sstream>
 #include <string>
 
+#include "common/auth/testing/policy_testing.h"
 #include "ecoplan/indicator/v1/indicator_service.pb.h"
-#include "google/protobuf/descriptor.h"
 
 namespace ecoplan::indicator {
 namespace {
 
 TEST(IndicatorPolicyTest, HasARuleForEveryRpcAndNoOther) {
-  // Through a message of the same file, so the generated code is linked in.
-  const google::protobuf::ServiceDescriptor* descriptor =
-      v1::SyncPlanRequest::descriptor()->file()->pool()->FindServiceByName(
-          IndicatorPolicy().service);
-  ASSERT_NE(descriptor, nullptr);
-  std::set<std::string> rpcs;
-  for (int i = 0; i < descriptor->method_count(); ++i) {
-    rpcs.insert(IndicatorMethod(descriptor->method(i)->name()));
-  }
-  std::set<std::string> ruled;
-  for (const auto& [path, rule] : IndicatorPolicy().rules) {
-    ruled.insert(path);
-    EXPECT_FALSE(rule.roles.empty()) << path;
-  }
-  EXPECT_EQ(rpcs, ruled);
+  EXPECT_TRUE(common::testing::PolicyCoversService(IndicatorPolicy(),
+                                                   v1::SyncPlanRequest::descriptor()->file()));
 }
 
 TEST(IndicatorPolicyTest, SecurityDocumentShowsTheRenderedTable) {
-  std::ifstream in(ECOPLAN_SECURITY_DOC_PATH);
-  ASSERT_TRUE(in) << "cannot read " << ECOPLAN_SECURITY_DOC_PATH;
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string doc = text.str();
-  const std::string begin = "<!-- BEGIN GENERATED: indicator policy -->\n";
-  const std::string end = "<!-- END GENERATED: indicator policy -->";
-  const size_t from = doc.find(begin);
-  const size_t to = doc.find(end);
-  ASSERT_NE(from, std::string::npos) << "marker missing: " << begin;
-  ASSERT_NE(to, std::string::npos) << "marker missing: " << end;
-  const std::string expected = common::RenderPolicyMarkdown(IndicatorPolicy());
-  EXPECT_EQ(doc.substr(from + begin.size(), to - from - begin.size()), expected)
-      << "docs/SECURITY.md is out of date; put this between the markers:\n"
-      << expected;
+  EXPECT_TRUE(common::testing::DocumentShowsPolicy(ECOPLAN_SECURITY_DOC_PATH, "indicator policy",
+                                                   IndicatorPolicy()));
 }
 
 TEST(IndicatorPolicyTest, EveryRoleReadsOnlyAdministratorsChangeTargetsServicesIngest) {
@@ -71,8 +42,8 @@ TEST(IndicatorPolicyTest, EveryRoleReadsOnlyAdministratorsChangeTargetsServicesI
     EXPECT_TRUE(allowed(role, "EvaluatePlan"));
     EXPECT_TRUE(allowed(role, "ListStations"));
   }
-  for (const char* write : {"SyncPlan", "CreateIndicator", "UpdateIndicator", "RetireIndicator",
-                            "UpsertStation"}) {
+  for (const char* write :
+       {"SyncPlan", "CreateIndicator", "UpdateIndicator", "RetireIndicator", "UpsertStation"}) {
     EXPECT_TRUE(allowed(common::Role::kAdministrator, write)) << write;
     EXPECT_FALSE(allowed(common::Role::kReporter, write)) << write;
     EXPECT_FALSE(allowed(common::Role::kViewer, write)) << write;

@@ -1,0 +1,33 @@
+#pragma once
+
+// Checks every service's policy test makes (gtest assertions):
+//
+//   EXPECT_TRUE(PolicyCoversService(RegistryPolicy(),
+//                                   v1::ImportPlanRequest::descriptor()->file()));
+//   EXPECT_TRUE(DocumentShowsPolicy(ECOPLAN_SECURITY_DOC_PATH, "registry policy",
+//                                   RegistryPolicy()));
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "common/auth/authorization.h"
+#include "google/protobuf/descriptor.h"
+
+namespace ecoplan::common::testing {
+
+// The policy has a rule, naming at least one role, for every RPC of its
+// service as declared in `file` (a descriptor of the service's .proto, taken
+// from one of its messages so that the generated code is linked in), and no
+// rule for anything else.
+::testing::AssertionResult PolicyCoversService(const PolicyTable& policy,
+                                               const google::protobuf::FileDescriptor* file);
+
+// The document at `path` holds RenderPolicyMarkdown(policy) between the lines
+// "<!-- BEGIN GENERATED: <marker> -->" and "<!-- END GENERATED: <marker> -->";
+// on failure the message carries the table to paste there.
+::testing::AssertionResult DocumentShowsPolicy(const std::string& path, absl::string_view marker,
+                                               const PolicyTable& policy);
+
+}  // namespace ecoplan::common::testing

@@ -1,0 +1,49 @@
+// The notification policy covers exactly the RPCs of NotificationService, and
+// docs/SECURITY.md shows it as it is.
+
+#include "services/notification/notification_policy.h"
+
+#include <gtest/gtest.h>
+
+#include "common/auth/testing/policy_testing.h"
+#include "ecoplan/notification/v1/notification_service.pb.h"
+
+namespace ecoplan::notification {
+namespace {
+
+TEST(NotificationPolicyTest, HasARuleForEveryRpcAndNoOther) {
+  EXPECT_TRUE(common::testing::PolicyCoversService(NotificationPolicy(),
+                                                   v1::CreateRuleRequest::descriptor()->file()));
+}
+
+TEST(NotificationPolicyTest, SecurityDocumentShowsTheRenderedTable) {
+  EXPECT_TRUE(common::testing::DocumentShowsPolicy(ECOPLAN_SECURITY_DOC_PATH,
+                                                   "notification policy", NotificationPolicy()));
+}
+
+TEST(NotificationPolicyTest, OnlyTheBureauManagesRulesAndReportersNeverReachSubscriptions) {
+  auto allowed = [](common::Role role, const char* method) {
+    common::Principal p;
+    p.subject = "someone";
+    p.organization_id = "o-1";
+    p.role = role;
+    return common::Authorize(p, NotificationPolicy(), NotificationMethod(method),
+                             common::ResourceScope::OwnedBy({"o-1"}))
+        .ok();
+  };
+  for (const char* rules : {"CreateRule", "UpdateRule", "DeleteRule", "RunSchedule"}) {
+    EXPECT_TRUE(allowed(common::Role::kAdministrator, rules)) << rules;
+    for (common::Role role :
+         {common::Role::kReporter, common::Role::kViewer, common::Role::kService}) {
+      EXPECT_FALSE(allowed(role, rules)) << rules << " as " << common::RoleName(role);
+    }
+  }
+  EXPECT_TRUE(allowed(common::Role::kViewer, "CreateSubscription"));
+  EXPECT_FALSE(allowed(common::Role::kReporter, "CreateSubscription"));
+  EXPECT_TRUE(allowed(common::Role::kReporter, "AcknowledgeNotification"));
+  EXPECT_FALSE(allowed(common::Role::kService, "AcknowledgeNotification"));
+  EXPECT_FALSE(allowed(common::Role::kReporter, "StreamNotifications"));
+}
+
+}  // namespace
+}  // namespace ecoplan::notification
