@@ -7,29 +7,27 @@
 // held to its own organization, and every call without a token or with an
 // expired, wrongly signed or garbage token is UNAUTHENTICATED.
 
+#include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <functional>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "common/auth/testing/test_keys.h"
-#include "common/auth/token_minter.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "services/progress/progress_policy.h"
 #include "tests/harness/process.h"
+#include "tests/harness/secured.h"
 
 namespace ecoplan::testing {
 namespace {
@@ -41,17 +39,6 @@ using common::Role;
 const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
 const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-}
-
-std::string RandomSecret() {
-  std::ifstream in("/dev/urandom", std::ios::binary);
-  std::string bytes(48, '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  return absl::Base64Escape(bytes);
-}
 
 absl::CivilDay Today() {
   absl::TimeZone shanghai;
@@ -70,32 +57,20 @@ common::v1::Date ToDate(absl::CivilDay day) {
 class ProgressAuthTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    secret_ = RandomSecret();
-    WriteFile(dir_.Sub("secret"), secret_ + "\n");
-    ASSERT_OK_AND_ASSIGN(common::testing::PemCertificate ca,
-                         common::testing::GenerateCa("progress_auth_test CA"));
-    ASSERT_OK_AND_ASSIGN(common::testing::PemCertificate server,
-                         common::testing::GenerateLeaf(ca, "ecoplan"));
-    WriteFile(dir_.Sub("ca.pem"), ca.certificate);
-    WriteFile(dir_.Sub("server.pem"), server.certificate);
-    WriteFile(dir_.Sub("server.key"), server.private_key);
-    grpc::SslCredentialsOptions tls;
-    tls.pem_root_certs = ca.certificate;
+    ASSERT_OK_AND_ASSIGN(secured_, SecuredSetup::Create(dir_));
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(64 << 20);
-    const std::vector<std::string> secured = {
-        "--host=127.0.0.1", "--port=0", "--auth_hs256_secret_file=" + dir_.Sub("secret"),
-        "--tls_cert_file=" + dir_.Sub("server.pem"), "--tls_key_file=" + dir_.Sub("server.key"),
-        "--rate_limit_per_second=0"};
+    const std::vector<std::string> secured = {"--host=127.0.0.1", "--port=0"};
 
     std::vector<std::string> registry_argv = {kRegistryServer, "--port_file=" + dir_.Sub("r.port"),
                                               "--db_path=" + dir_.Sub("registry")};
     registry_argv.insert(registry_argv.end(), secured.begin(), secured.end());
+    secured_.AddServerFlags(registry_argv);
     ASSERT_OK_AND_ASSIGN(registry_, Subprocess::Start(registry_argv, dir_.Sub("registry.log")));
     ASSERT_OK_AND_ASSIGN(int registry_port, WaitForPortFile(dir_.Sub("r.port"), absl::Seconds(30)));
     const std::string registry_address = absl::StrCat("127.0.0.1:", registry_port);
     auto registry = rv1::RegistryService::NewStub(
-        grpc::CreateCustomChannel(registry_address, grpc::SslCredentials(tls), args));
+        grpc::CreateCustomChannel(registry_address, secured_.ChannelCredentials(), args));
     rv1::ImportPlanRequest import;
     import.set_document_text(ReadFile(kSeed).value());
     rv1::ImportPlanResponse imported;
@@ -139,14 +114,14 @@ class ProgressAuthTest : public ::testing::Test {
 
     std::vector<std::string> progress_argv = {
         kProgressServer, "--port_file=" + dir_.Sub("p.port"), "--db_path=" + dir_.Sub("progress"),
-        "--registry_address=" + registry_address, "--registry_max_backoff=200ms",
-        "--upstream_tls_ca_file=" + dir_.Sub("ca.pem")};
+        "--registry_address=" + registry_address, "--registry_max_backoff=200ms"};
     progress_argv.insert(progress_argv.end(), secured.begin(), secured.end());
+    secured_.AddServerFlags(progress_argv);
     ASSERT_OK_AND_ASSIGN(progress_, Subprocess::Start(progress_argv, dir_.Sub("progress.log")));
     absl::StatusOr<int> progress_port = WaitForPortFile(dir_.Sub("p.port"), absl::Seconds(30));
     ASSERT_TRUE(progress_port.ok()) << ReadFile(dir_.Sub("progress.log")).value_or("");
     stub_ = pv1::ProgressService::NewStub(grpc::CreateCustomChannel(
-        absl::StrCat("127.0.0.1:", *progress_port), grpc::SslCredentials(tls), args));
+        absl::StrCat("127.0.0.1:", *progress_port), secured_.ChannelCredentials(), args));
 
     // The progress service gets the plan only by following the secured
     // registry with its service credentials.
@@ -174,24 +149,10 @@ class ProgressAuthTest : public ::testing::Test {
   }
 
   std::string Token(Role role, const std::string& organization_id = "") {
-    common::TokenClaims c;
-    c.subject = absl::StrCat("test-", common::RoleName(role));
-    c.role = role;
-    if (role == Role::kReporter) {
-      c.organization_id = organization_id.empty() ? organization_id_ : organization_id;
-    }
-    c.issuer = "ecoplan-local";
-    c.audience = "ecoplan";
-    c.issued_at = absl::Now();
-    c.expires_at = absl::Now() + absl::Minutes(10);
-    return common::MintToken(common::TokenAlgorithm::kHs256, secret_, c).value();
+    return secured_.Token(role, organization_id.empty() ? organization_id_ : organization_id);
   }
-
   std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
-    return ctx;
+    return TokenContext(token);
   }
 
   std::string Admin() { return Token(Role::kAdministrator); }
@@ -243,8 +204,8 @@ class ProgressAuthTest : public ::testing::Test {
       if (seen.insert(pair.first).second) leads.push_back(pair);
     }
     const auto& [organization, measure] = leads[review_count_ % leads.size()];
-    const std::string period = absl::StrFormat(
-        "%04d-%02d", Today().year(), 1 + static_cast<int>(review_count_ / leads.size()));
+    const std::string period = absl::StrFormat("%04d-%02d", Today().year(),
+                                               1 + static_cast<int>(review_count_ / leads.size()));
     ++review_count_;
     EXPECT_EQ(Submit(Admin(), organization, measure, period), grpc::StatusCode::OK) << last_error_;
     review_report_ = ReportName(organization, period);
@@ -351,15 +312,14 @@ class ProgressAuthTest : public ::testing::Test {
     return r;
   }
 
-  using Call = std::function<grpc::StatusCode(const std::string& token)>;
+  using Call = PolicyCall;
   std::map<std::string, Call> Calls() {
     std::map<std::string, Call> calls;
     auto add = [&](const char* method, Call call) {
       calls[progress::ProgressMethod(method)] = std::move(call);
     };
-    add("SubmitReport", [this](const std::string& t) {
-      return Submit(t, organization_, measure_, period_);
-    });
+    add("SubmitReport",
+        [this](const std::string& t) { return Submit(t, organization_, measure_, period_); });
     add("GetReport", [this](const std::string& t) {
       pv1::GetReportRequest r;
       r.set_name(ReportName(organization_, period_));
@@ -493,7 +453,7 @@ class ProgressAuthTest : public ::testing::Test {
   }
 
   common::TempDir dir_;
-  std::string secret_;
+  SecuredSetup secured_;
   Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
   Subprocess progress_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
   std::unique_ptr<pv1::ProgressService::Stub> stub_;
@@ -510,18 +470,9 @@ class ProgressAuthTest : public ::testing::Test {
 };
 
 TEST_F(ProgressAuthTest, EveryRpcAnswersEachRoleExactlyAsThePolicySays) {
-  const common::PolicyTable& policy = progress::ProgressPolicy();
   std::map<std::string, Call> calls = Calls();
-  ASSERT_EQ(calls.size(), policy.rules.size()) << "a call per RPC of the policy";
-  for (const auto& [method, rule] : policy.rules) {
-    ASSERT_EQ(calls.count(method), 1u) << "no call for " << method;
-    for (Role role : {Role::kAdministrator, Role::kReporter, Role::kViewer, Role::kService}) {
-      const bool allowed = rule.roles.count(role) != 0;
-      EXPECT_EQ(calls[method](Token(role)),
-                allowed ? grpc::StatusCode::OK : grpc::StatusCode::PERMISSION_DENIED)
-          << method << " as " << common::RoleName(role);
-    }
-  }
+  EXPECT_THAT(WalkPolicy(progress::ProgressPolicy(), calls, [this](Role r) { return Token(r); }),
+              ::testing::IsEmpty());
 }
 
 TEST_F(ProgressAuthTest, AReporterOfAnotherOrganizationIsHeldToItsOwn) {
@@ -532,8 +483,8 @@ TEST_F(ProgressAuthTest, AReporterOfAnotherOrganizationIsHeldToItsOwn) {
   ASSERT_FALSE(other.empty());
   const std::string stranger = Token(Role::kReporter, other);
   std::map<std::string, Call> calls = Calls();
-  for (const char* method : {"SubmitReport", "GetReport", "ListReportRevisions",
-                             "RequestExtension", "DeclareCompletion"}) {
+  for (const char* method : {"SubmitReport", "GetReport", "ListReportRevisions", "RequestExtension",
+                             "DeclareCompletion"}) {
     EXPECT_EQ(calls[progress::ProgressMethod(method)](stranger),
               grpc::StatusCode::PERMISSION_DENIED)
         << method;
@@ -549,33 +500,12 @@ TEST_F(ProgressAuthTest, AReporterOfAnotherOrganizationIsHeldToItsOwn) {
 }
 
 TEST_F(ProgressAuthTest, EveryRpcRefusesMissingAndBadTokensAsUnauthenticated) {
-  common::TokenClaims expired;
-  expired.subject = "late";
-  expired.role = Role::kAdministrator;
-  expired.issuer = "ecoplan-local";
-  expired.audience = "ecoplan";
-  expired.issued_at = absl::Now() - absl::Hours(2);
-  expired.expires_at = absl::Now() - absl::Hours(1);
-  common::TokenClaims fresh = expired;
-  fresh.issued_at = absl::Now();
-  fresh.expires_at = absl::Now() + absl::Hours(1);
-  const std::map<std::string, std::string> bad_tokens = {
-      {"none", ""},
-      {"expired", common::MintToken(common::TokenAlgorithm::kHs256, secret_, expired).value()},
-      {"wrong signature",
-       common::MintToken(common::TokenAlgorithm::kHs256, RandomSecret(), fresh).value()},
-      {"garbage", "not.a.token"},
-  };
   std::map<std::string, Call> calls = Calls();
-  for (const auto& [method, call] : calls) {
-    for (const auto& [kind, token] : bad_tokens) {
-      EXPECT_EQ(call(token), grpc::StatusCode::UNAUTHENTICATED) << method << " with " << kind;
-    }
-  }
+  EXPECT_THAT(WalkBadTokens(calls, secured_.BadTokens()), ::testing::IsEmpty());
   // Neither the secret nor a token reaches a log.
   for (const char* log : {"progress.log", "registry.log"}) {
     const std::string text = ReadFile(dir_.Sub(log)).value_or("");
-    EXPECT_EQ(text.find(secret_), std::string::npos) << log;
+    EXPECT_EQ(text.find(secured_.secret()), std::string::npos) << log;
     EXPECT_EQ(text.find("eyJ"), std::string::npos) << log;
   }
 }

@@ -5,6 +5,7 @@
 // an expired, wrongly signed, wrong-audience, alg-none or garbage token is
 // UNAUTHENTICATED.
 
+#include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -16,15 +17,13 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "common/auth/testing/test_keys.h"
-#include "common/auth/token_minter.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "services/registry/registry_policy.h"
 #include "tests/harness/process.h"
+#include "tests/harness/secured.h"
 
 namespace ecoplan::testing {
 namespace {
@@ -43,50 +42,22 @@ std::string ReadAll(const std::string& path) {
   return text.str();
 }
 
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-}
-
-// A random secret: 48 bytes from /dev/urandom, base64.
-std::string RandomSecret() {
-  std::ifstream in("/dev/urandom", std::ios::binary);
-  std::string bytes(48, '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  return absl::Base64Escape(bytes);
-}
-
 class RegistryAuthTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    secret_ = RandomSecret();
-    WriteFile(dir_.Sub("secret"), secret_ + "\n");
-    ASSERT_OK_AND_ASSIGN(common::testing::PemCertificate ca,
-                         common::testing::GenerateCa("registry_auth_test CA"));
-    ASSERT_OK_AND_ASSIGN(common::testing::PemCertificate server,
-                         common::testing::GenerateLeaf(ca, "registry"));
-    WriteFile(dir_.Sub("ca.pem"), ca.certificate);
-    WriteFile(dir_.Sub("server.pem"), server.certificate);
-    WriteFile(dir_.Sub("server.key"), server.private_key);
-    ca_pem_ = ca.certificate;
-
+    ASSERT_OK_AND_ASSIGN(secured_, SecuredSetup::Create(dir_));
     const std::string port_file = dir_.Sub("port");
-    ASSERT_OK_AND_ASSIGN(
-        server_,
-        Subprocess::Start(
-            {kServer, "--host=127.0.0.1", "--port=0", "--port_file=" + port_file,
-             "--db_path=" + dir_.Sub("db"), "--auth_hs256_secret_file=" + dir_.Sub("secret"),
-             "--tls_cert_file=" + dir_.Sub("server.pem"),
-             "--tls_key_file=" + dir_.Sub("server.key"), "--rate_limit_per_second=0"},
-            dir_.Sub("server.log")));
+    std::vector<std::string> argv = {kServer, "--host=127.0.0.1", "--port=0",
+                                     "--port_file=" + port_file, "--db_path=" + dir_.Sub("db")};
+    secured_.AddServerFlags(argv);
+    ASSERT_OK_AND_ASSIGN(server_, Subprocess::Start(argv, dir_.Sub("server.log")));
     absl::StatusOr<int> port = WaitForPortFile(port_file, absl::Seconds(30));
     ASSERT_TRUE(port.ok()) << port.status() << "\n" << ReadAll(dir_.Sub("server.log"));
     address_ = absl::StrCat("127.0.0.1:", *port);
-    grpc::SslCredentialsOptions tls;
-    tls.pem_root_certs = ca_pem_;
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(64 << 20);
     stub_ = v1::RegistryService::NewStub(
-        grpc::CreateCustomChannel(address_, grpc::SslCredentials(tls), args));
+        grpc::CreateCustomChannel(address_, secured_.ChannelCredentials(), args));
 
     // The data every read needs: the seed plan, imported by an administrator.
     v1::ImportPlanRequest import;
@@ -121,26 +92,15 @@ class RegistryAuthTest : public ::testing::Test {
   }
 
   std::string Token(Role role, const std::string& subject = "") {
-    common::TokenClaims c;
-    c.subject = subject.empty() ? absl::StrCat("test-", common::RoleName(role)) : subject;
-    c.role = role;
-    if (role == Role::kReporter) c.organization_id = "o-0000000000";
-    c.issuer = "ecoplan-local";
-    c.audience = "ecoplan";
-    c.issued_at = absl::Now();
-    c.expires_at = absl::Now() + absl::Minutes(10);
-    return common::MintToken(common::TokenAlgorithm::kHs256, secret_, c).value();
+    return secured_.Token(role, "o-0000000000", subject);
   }
 
   std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
-    return ctx;
+    return TokenContext(token);
   }
 
   // One call per RPC, keyed by its full method path.
-  using Call = std::function<grpc::StatusCode(const std::string& token)>;
+  using Call = PolicyCall;
   std::map<std::string, Call> Calls() {
     std::map<std::string, Call> calls;
     auto add = [&](const char* method, Call call) {
@@ -266,8 +226,7 @@ class RegistryAuthTest : public ::testing::Test {
   }
 
   common::TempDir dir_;
-  std::string secret_;
-  std::string ca_pem_;
+  SecuredSetup secured_;
   Subprocess server_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
   std::string address_;
   std::unique_ptr<v1::RegistryService::Stub> stub_;
@@ -276,53 +235,14 @@ class RegistryAuthTest : public ::testing::Test {
 };
 
 TEST_F(RegistryAuthTest, EveryRpcAnswersEachRoleExactlyAsThePolicySays) {
-  const common::PolicyTable& policy = registry::RegistryPolicy();
   std::map<std::string, Call> calls = Calls();
-  ASSERT_EQ(calls.size(), policy.rules.size()) << "a call per RPC of the policy";
-  for (const auto& [method, rule] : policy.rules) {
-    ASSERT_EQ(calls.count(method), 1u) << "no call for " << method;
-    for (Role role : {Role::kAdministrator, Role::kReporter, Role::kViewer, Role::kService}) {
-      const bool allowed = rule.roles.count(role) != 0;
-      EXPECT_EQ(calls[method](Token(role)),
-                allowed ? grpc::StatusCode::OK : grpc::StatusCode::PERMISSION_DENIED)
-          << method << " as " << common::RoleName(role);
-    }
-  }
+  EXPECT_THAT(WalkPolicy(registry::RegistryPolicy(), calls, [this](Role r) { return Token(r); }),
+              ::testing::IsEmpty());
 }
 
 TEST_F(RegistryAuthTest, EveryRpcRefusesMissingAndBadTokensAsUnauthenticated) {
-  common::TokenClaims expired;
-  expired.subject = "late";
-  expired.role = Role::kAdministrator;
-  expired.issuer = "ecoplan-local";
-  expired.audience = "ecoplan";
-  expired.issued_at = absl::Now() - absl::Hours(2);
-  expired.expires_at = absl::Now() - absl::Hours(1);
-  common::TokenClaims wrong_audience = expired;
-  wrong_audience.issued_at = absl::Now();
-  wrong_audience.expires_at = absl::Now() + absl::Hours(1);
-  wrong_audience.audience = "another-system";
-  const std::map<std::string, std::string> bad_tokens = {
-      {"none", ""},
-      {"expired", common::MintToken(common::TokenAlgorithm::kHs256, secret_, expired).value()},
-      {"wrong signature",
-       common::MintToken(common::TokenAlgorithm::kHs256, RandomSecret(), wrong_audience).value()},
-      {"wrong audience",
-       common::MintToken(common::TokenAlgorithm::kHs256, secret_, wrong_audience).value()},
-      {"alg none",
-       common::MintRawTokenForTest(
-           "none", "",
-           absl::StrCat(R"({"sub":"x","role":"administrator","iss":"ecoplan-local",)",
-                        R"("aud":"ecoplan","exp":)", absl::ToUnixSeconds(absl::Now()) + 600, "}"))
-           .value()},
-      {"garbage", "not.a.token"},
-  };
   std::map<std::string, Call> calls = Calls();
-  for (const auto& [method, call] : calls) {
-    for (const auto& [kind, token] : bad_tokens) {
-      EXPECT_EQ(call(token), grpc::StatusCode::UNAUTHENTICATED) << method << " with " << kind;
-    }
-  }
+  EXPECT_THAT(WalkBadTokens(calls, secured_.BadTokens()), ::testing::IsEmpty());
 }
 
 TEST_F(RegistryAuthTest, RecordsTheCallerAsTheActorOfAChange) {
@@ -361,13 +281,13 @@ TEST_F(RegistryAuthTest, PlaintextClientsCannotConnectToATlsServer) {
 TEST_F(RegistryAuthTest, EcoplanctlMintsAndSendsTokensOverTls) {
   const std::string token_file = dir_.Sub("token");
   absl::StatusOr<CommandResult> minted =
-      RunCommand({kCtl, "token", "mint", "--secret-file", dir_.Sub("secret"), "--subject", "ops",
-                  "--role", "viewer", "--ttl", "10m"});
+      RunCommand({kCtl, "token", "mint", "--secret-file", secured_.secret_file(), "--subject",
+                  "ops", "--role", "viewer", "--ttl", "10m"});
   ASSERT_TRUE(minted.ok()) << minted.status();
   ASSERT_EQ(minted->exit_code, 0) << minted->stderr_text;
-  WriteFile(token_file, minted->stdout_text);
+  std::ofstream(token_file, std::ios::trunc) << minted->stdout_text;
   const std::vector<std::string> base = {kCtl, "--registry", address_, "--tls-ca-file",
-                                         dir_.Sub("ca.pem")};
+                                         secured_.ca_file()};
   std::vector<std::string> list = base;
   list.insert(list.end(), {"--token-file", token_file, "plan", "list"});
   absl::StatusOr<CommandResult> listed = RunCommand(list);
@@ -384,7 +304,7 @@ TEST_F(RegistryAuthTest, EcoplanctlMintsAndSendsTokensOverTls) {
       << refused->stderr_text;
   // The secret and the token never reach the server's log.
   const std::string log = ReadAll(dir_.Sub("server.log"));
-  EXPECT_EQ(log.find(secret_), std::string::npos);
+  EXPECT_EQ(log.find(secured_.secret()), std::string::npos);
   EXPECT_EQ(log.find(minted->stdout_text.substr(0, 40)), std::string::npos);
 }
 
