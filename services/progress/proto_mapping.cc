@@ -202,21 +202,29 @@ absl::Duration FromDuration(const google::protobuf::Duration& d) {
 
 }  // namespace
 
-v1::ReportEntry ToProto(absl::string_view plan_id, const ReportEntry& e) {
-  v1::ReportEntry out;
-  out.set_measure(MeasureName(plan_id, e.measure_id));
-  out.set_status(static_cast<v1::MeasureStatus>(e.status));
-  out.set_percent_done(e.percent_done);
-  out.set_work_done(e.work_done);
-  out.set_problems(e.problems);
-  out.set_next_steps(e.next_steps);
+namespace {
+
+void FillEntry(absl::string_view plan_id, const ReportEntry& e, v1::ReportEntry* out) {
+  out->set_measure(MeasureName(plan_id, e.measure_id));
+  out->set_status(static_cast<v1::MeasureStatus>(e.status));
+  out->set_percent_done(e.percent_done);
+  out->set_work_done(e.work_done);
+  out->set_problems(e.problems);
+  out->set_next_steps(e.next_steps);
   for (const QuantitativeValue& v : e.values) {
-    v1::QuantitativeValue* pv = out.add_values();
+    v1::QuantitativeValue* pv = out->add_values();
     pv->set_name(v.name);
     pv->set_value(v.value);
     pv->set_unit(v.unit);
   }
-  for (const std::string& l : e.evidence_links) out.add_evidence_links(l);
+  for (const std::string& l : e.evidence_links) out->add_evidence_links(l);
+}
+
+}  // namespace
+
+v1::ReportEntry ToProto(absl::string_view plan_id, const ReportEntry& e) {
+  v1::ReportEntry out;
+  FillEntry(plan_id, e, &out);
   return out;
 }
 
@@ -253,26 +261,31 @@ absl::StatusOr<ReportEntry> FromProto(absl::string_view plan_id, const v1::Repor
 
 v1::Report ToProto(const Report& r) {
   v1::Report out;
-  out.set_name(ReportName(r.plan_id, r.id()));
-  out.set_organization(OrganizationName(r.org_id));
-  out.set_organization_display_name(r.org_display_name);
-  out.set_period(r.period);
-  out.set_state(static_cast<v1::ReportState>(r.state));
-  for (const ReportEntry& e : r.entries) *out.add_entries() = ToProto(r.plan_id, e);
-  out.set_summary(r.summary);
-  out.set_revision(r.revision);
-  out.set_etag(ReportEtag(r));
-  SetTime(r.create_time, out.mutable_create_time());
-  SetTime(r.update_time, out.mutable_update_time());
-  if (r.first_submit_time) *out.mutable_first_submit_time() = ToTimestamp(*r.first_submit_time);
-  if (r.last_submit_time) *out.mutable_last_submit_time() = ToTimestamp(*r.last_submit_time);
-  if (r.due_time) *out.mutable_due_time() = ToTimestamp(*r.due_time);
-  out.set_timeliness(static_cast<v1::Timeliness>(r.timeliness));
-  if (r.timeliness != Timeliness::kUnspecified) *out.mutable_lateness() = ToDuration(r.lateness);
-  out.set_review_comment(r.review_comment);
-  out.set_submitted_by(r.submitted_by);
-  out.set_reviewed_by(r.reviewed_by);
+  ToProto(r, &out);
   return out;
+}
+
+void ToProto(const Report& r, v1::Report* out) {
+  out->set_name(ReportName(r.plan_id, r.id()));
+  out->set_organization(OrganizationName(r.org_id));
+  out->set_organization_display_name(r.org_display_name);
+  out->set_period(r.period);
+  out->set_state(static_cast<v1::ReportState>(r.state));
+  out->mutable_entries()->Reserve(static_cast<int>(r.entries.size()));
+  for (const ReportEntry& e : r.entries) FillEntry(r.plan_id, e, out->add_entries());
+  out->set_summary(r.summary);
+  out->set_revision(r.revision);
+  out->set_etag(ReportEtag(r));
+  SetTime(r.create_time, out->mutable_create_time());
+  SetTime(r.update_time, out->mutable_update_time());
+  if (r.first_submit_time) *out->mutable_first_submit_time() = ToTimestamp(*r.first_submit_time);
+  if (r.last_submit_time) *out->mutable_last_submit_time() = ToTimestamp(*r.last_submit_time);
+  if (r.due_time) *out->mutable_due_time() = ToTimestamp(*r.due_time);
+  out->set_timeliness(static_cast<v1::Timeliness>(r.timeliness));
+  if (r.timeliness != Timeliness::kUnspecified) *out->mutable_lateness() = ToDuration(r.lateness);
+  out->set_review_comment(r.review_comment);
+  out->set_submitted_by(r.submitted_by);
+  out->set_reviewed_by(r.reviewed_by);
 }
 
 Report FromProto(const v1::Report& p) {

@@ -59,6 +59,8 @@ absl::StatusOr<ReportEntry> FromProto(absl::string_view plan_id, const v1::Repor
                                       absl::string_view field);
 
 v1::Report ToProto(const Report& report);
+// Same, into `out` (which may live on an arena; it is expected empty).
+void ToProto(const Report& report, v1::Report* out);
 Report FromProto(const v1::Report& report);
 
 v1::ReportRevision ToProto(const ReportRevision& revision);

@@ -9,7 +9,8 @@ void KeyedSerializer::Run(const std::string& key, Fn fn) {
     absl::MutexLock lock(&mu_);
     auto [it, inserted] = held_.try_emplace(key);
     if (!inserted) {
-      it->second.push_back(std::move(fn));
+      if (it->second == nullptr) it->second = std::make_unique<std::deque<Fn>>();
+      it->second->push_back(std::move(fn));
       return;
     }
   }
@@ -22,12 +23,12 @@ void KeyedSerializer::Release(const std::string& key) {
     absl::MutexLock lock(&mu_);
     auto it = held_.find(key);
     if (it == held_.end()) return;
-    if (it->second.empty()) {
+    if (it->second == nullptr || it->second->empty()) {
       held_.erase(it);
       return;
     }
-    next = std::move(it->second.front());
-    it->second.pop_front();
+    next = std::move(it->second->front());
+    it->second->pop_front();
   }
   // The key stays held and passes to `next`.
   auto lease = std::make_shared<Lease>(this, key);

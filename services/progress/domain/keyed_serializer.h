@@ -51,8 +51,10 @@ class KeyedSerializer {
 
   const std::function<void(std::function<void()>)> dispatch_;
   mutable absl::Mutex mu_;
-  // Present while held; the queue holds the waiting continuations.
-  absl::flat_hash_map<std::string, std::deque<Fn>> held_ ABSL_GUARDED_BY(mu_);
+  // Present while held; the queue holds the waiting continuations. It is
+  // created only when someone waits (an empty std::deque allocates), since
+  // nearly every key is taken and released without contention.
+  absl::flat_hash_map<std::string, std::unique_ptr<std::deque<Fn>>> held_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ecoplan::progress

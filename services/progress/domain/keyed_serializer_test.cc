@@ -29,5 +29,35 @@ TEST(KeyedSerializerTest, SameKeyWaitsForTheLeaseDifferentKeysDoNot) {
   EXPECT_EQ(serializer.held_keys(), 0u);
 }
 
+TEST(KeyedSerializerTest, WaitersRunInArrivalOrderAndTheKeyIsFreeAfterTheLast) {
+  std::deque<std::function<void()>> dispatched;
+  KeyedSerializer serializer(
+      [&](std::function<void()> fn) { dispatched.push_back(std::move(fn)); });
+  std::vector<int> ran;
+  std::vector<std::shared_ptr<KeyedSerializer::Lease>> held;
+  for (int i = 0; i < 4; ++i) {
+    serializer.Run("k", [&, i](std::shared_ptr<KeyedSerializer::Lease> l) {
+      ran.push_back(i);
+      held.push_back(std::move(l));
+    });
+  }
+  EXPECT_EQ(ran, (std::vector<int>{0}));
+  for (int i = 1; i < 4; ++i) {
+    held.clear();  // releases the key to the next waiter
+    ASSERT_EQ(dispatched.size(), 1u);
+    auto next = std::move(dispatched.front());
+    dispatched.pop_front();
+    next();
+    EXPECT_EQ(ran.back(), i);
+    EXPECT_EQ(serializer.held_keys(), 1u);
+  }
+  held.clear();
+  EXPECT_TRUE(dispatched.empty());
+  EXPECT_EQ(serializer.held_keys(), 0u);
+  // Free again: runs at once.
+  serializer.Run("k", [&](std::shared_ptr<KeyedSerializer::Lease>) { ran.push_back(9); });
+  EXPECT_EQ(ran.back(), 9);
+}
+
 }  // namespace
 }  // namespace ecoplan::progress

@@ -38,8 +38,14 @@ class Fingerprinter {
     Mix(0x1f);
     return *this;
   }
-  Fingerprinter& Add(double v) { return Add(absl::StrFormat("%.17g", v)); }
-  Fingerprinter& Add(int v) { return Add(absl::StrCat(v)); }
+  // Numbers are hashed as their text (as request records store them), formatted
+  // without allocating.
+  Fingerprinter& Add(double v) {
+    char text[32];
+    const int n = absl::SNPrintF(text, sizeof(text), "%.17g", v);
+    return Add(absl::string_view(text, n < 0 ? 0 : std::min<size_t>(n, sizeof(text) - 1)));
+  }
+  Fingerprinter& Add(int v) { return Add(absl::AlphaNum(v).Piece()); }
   std::string Done() const { return absl::StrCat(absl::Hex(hash_, absl::kZeroPad16)); }
 
  private:

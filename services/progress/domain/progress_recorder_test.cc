@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/testing/status_matchers.h"
 #include "services/progress/testing/fake_report_store.h"
@@ -576,6 +577,53 @@ TEST_F(ProgressRecorderTest, ARetryArrivingWhileTheFirstCallCommitsGetsItsResult
   ASSERT_OK(*retry);
   EXPECT_EQ((*retry)->revision, (*first)->revision);
   EXPECT_EQ(store_.commits(), 1);
+}
+
+// Request records outlive a release: a retry after an upgrade must still match
+// the fingerprint stored before it. This is the fingerprint's definition.
+std::string ReferenceFingerprint(const ReportSubmission& s) {
+  uint64_t hash = 14695981039346656037ull;
+  auto add = [&hash](absl::string_view part) {
+    for (unsigned char c : part) {
+      hash ^= c;
+      hash *= 1099511628211ull;
+    }
+    hash ^= 0x1f;
+    hash *= 1099511628211ull;
+  };
+  add(s.plan_id);
+  add(s.org_id);
+  add(s.period);
+  add(s.summary);
+  add(s.draft ? "d" : "s");
+  add(s.etag);
+  for (const ReportEntry& e : s.entries) {
+    add(e.measure_id);
+    add(absl::StrCat(static_cast<int>(e.status)));
+    add(absl::StrFormat("%.17g", e.percent_done));
+    add(e.work_done);
+    add(e.problems);
+    add(e.next_steps);
+    for (const QuantitativeValue& v : e.values) {
+      add(v.name);
+      add(absl::StrFormat("%.17g", v.value));
+      add(v.unit);
+    }
+    add("|");
+    for (const std::string& l : e.evidence_links) add(l);
+    add("#");
+  }
+  return absl::StrCat(absl::Hex(hash, absl::kZeroPad16));
+}
+
+TEST_F(ProgressRecorderTest, TheRequestFingerprintKeepsItsDefinition) {
+  ReportSubmission s = Submission(kEco, "2026-05", {Entry("a1-t1-m1", 33.3), Entry("a1-t1-m2")});
+  s.entries[0].values = {{"占比", 0.1, "%"}, {"浓度", 1e-7, "mg"}, {"数量", -2.5e300, ""}};
+  s.summary = "本月小结";
+  ASSERT_OK(Submit(s, "req-fp"));
+  ASSERT_OK_AND_ASSIGN(std::optional<RequestRecord> record, store_.FindRequest("req-fp"));
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->fingerprint, ReferenceFingerprint(s));
 }
 
 TEST_F(ProgressRecorderTest, ListsFilterAndPageAndMeasureHistorySpansTheMonths) {
