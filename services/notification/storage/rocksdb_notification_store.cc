@@ -2,8 +2,8 @@
 
 #include <rocksdb/iterator.h>
 
+#include <algorithm>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "absl/strings/escaping.h"
@@ -16,115 +16,62 @@
 #include "common/storage/key_codec.h"
 #include "ecoplan/notification/v1/notification_service.pb.h"
 #include "services/notification/proto_mapping.h"
-
-// JSON of the types the domain uses that nlohmann does not know.
-namespace nlohmann {
-template <typename T>
-struct adl_serializer<std::optional<T>> {
-  static void to_json(json& j, const std::optional<T>& v) {
-    if (v.has_value()) j = *v; else j = nullptr;
-  }
-  static void from_json(const json& j, std::optional<T>& v) {
-    if (j.is_null()) v.reset(); else v = j.get<T>();
-  }
-};
-template <>
-struct adl_serializer<absl::Time> {
-  static void to_json(json& j, const absl::Time& t) {
-    j = t == absl::InfinitePast() ? INT64_MIN : absl::ToUnixMicros(t);
-  }
-  static void from_json(const json& j, absl::Time& t) {
-    const int64_t us = j.get<int64_t>();
-    t = us == INT64_MIN ? absl::InfinitePast() : absl::FromUnixMicros(us);
-  }
-};
-template <>
-struct adl_serializer<absl::Duration> {
-  static void to_json(json& j, const absl::Duration& d) { j = absl::ToInt64Microseconds(d); }
-  static void from_json(const json& j, absl::Duration& d) { d = absl::Microseconds(j.get<int64_t>()); }
-};
-template <>
-struct adl_serializer<absl::CivilDay> {
-  static void to_json(json& j, const absl::CivilDay& d) {
-    j = absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
-  }
-  static void from_json(const json& j, absl::CivilDay& d) {
-    absl::ParseCivilTime(j.get<std::string>(), &d);
-  }
-};
-}  // namespace nlohmann
+#include "services/notification/storage/notification_storage.pb.h"
+#include "services/notification/storage/record_mapping.h"
 
 namespace ecoplan::notification {
-
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Contact, level, display_name, address)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OrgContacts, organization_id, contacts, revision)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DigestItem, resource, title, kind)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Notification, number, kind, severity, recipient,
-                                                recipient_display_name, level, contacts, plan_id,
-                                                resource, title, body, rule_id, schedule_key, event,
-                                                explanation, period, digest_items, escalation_key,
-                                                create_time, read_time, acknowledge_time,
-                                                acknowledged_by)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Rule, id, kind, severity, enabled, lead_days,
-                                                escalation_grace_working_days, digest_window,
-                                                muted_until, organization_mutes, description,
-                                                revision, update_time)
-// The key bytes are binary: base64 in JSON.
-void to_json(nlohmann::json& j, const Secret& s) {
-  j = nlohmann::json{{"key", absl::Base64Escape(s.key)},
-                     {"fingerprint", s.fingerprint},
-                     {"create_time", s.create_time},
-                     {"expire_time", s.expire_time}};
-}
-void from_json(const nlohmann::json& j, Secret& s) {
-  absl::Base64Unescape(j.value("key", std::string()), &s.key);
-  s.fingerprint = j.value("fingerprint", std::string());
-  if (j.contains("create_time")) j.at("create_time").get_to(s.create_time);
-  if (j.contains("expire_time")) j.at("expire_time").get_to(s.expire_time);
-}
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Subscription, id, url, description, kinds, plans,
-                                                organizations, severities, state, state_reason,
-                                                secrets, revision, create_time, request_id)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DeliveryAttempt, time, status_code, latency, error)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Delivery, subscription_id, number,
-                                                notification_number, webhook_id, state,
-                                                create_time, next_attempt_time, first_attempt_time,
-                                                attempts, attempt_count)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MeasureView, id, title, due, lead_organizations,
-                                                responsible_organizations, completed)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DueRule, day_of_month, nth_working_day,
-                                                month_offset)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PlanView, plan_id, title, year, time_zone,
-                                                issue_date, bureau_organization, monthly_due,
-                                                quarterly_summaries, half_year_summaries,
-                                                annual_summary, summary_due, measures,
-                                                organization_names)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HolidayYear, year, holidays, make_up_workdays)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Escalation, key, rule_id, kind, plan_id,
-                                                organization_id, resource, period, title, level,
-                                                level_since, acknowledged)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DigestBucket, recipient, rule_id, plan_id,
-                                                window_start, items)
-
 namespace {
 
 constexpr char kCf[] = "notify";
 using common::EncodeUint64;
-using nlohmann::json;
 
-template <typename T>
-std::string ToJson(const T& value) {
-  // Strings come from validated protos; replace rather than throw if one is not UTF-8.
-  return json(value).dump(-1, ' ', false, json::error_handler_t::replace);
+template <typename Record>
+std::string Serialize(const Record& record) {
+  return record.SerializeAsString();
 }
 
-template <typename T>
-absl::StatusOr<T> FromJson(absl::string_view text, absl::string_view key) {
-  try {
-    return json::parse(text.begin(), text.end()).get<T>();
-  } catch (const std::exception& e) {
-    return absl::DataLossError(absl::StrCat("corrupt record ", key, ": ", e.what()));
+// Development builds before the storage records were protobuf wrote JSON
+// objects. No protobuf record of ours starts with '{' (0x7B would be field 15
+// as a group, which proto3 never writes), so the first byte tells them apart.
+absl::Status CheckNotJson(const common::RocksDb* db, absl::string_view value,
+                          absl::string_view key) {
+  if (value.empty() || value.front() != '{') return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the notification data directory ", db->db()->GetName(),
+      " was written by a development build that stored JSON records (found at key \"",
+      absl::CHexEscape(key.substr(0, 80)),
+      "\"); this build stores protobuf records and cannot read it. No release wrote that "
+      "format: move the directory away and start with an empty one (the service relearns "
+      "plans, reports and holidays from the registry and progress services)"));
+}
+
+// The stored record at `key`. Errors: FailedPrecondition (a JSON record of an
+// older development build), DataLoss (not a record of this type).
+template <typename Record>
+absl::StatusOr<Record> ParseRecord(const common::RocksDb* db, absl::string_view value,
+                                   absl::string_view key) {
+  ECOPLAN_RETURN_IF_ERROR(CheckNotJson(db, value, key));
+  Record record;
+  if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    return absl::DataLossError(absl::StrCat("corrupt ", Record::descriptor()->name(), " at key \"",
+                                            absl::CHexEscape(key.substr(0, 80)), "\" in ",
+                                            db->db()->GetName()));
   }
+  return record;
+}
+
+// The domain struct stored at `key`.
+template <typename Record>
+auto Decode(const common::RocksDb* db, absl::string_view value, absl::string_view key)
+    -> absl::StatusOr<decltype(FromRecord(std::declval<Record>()))> {
+  ECOPLAN_ASSIGN_OR_RETURN(Record record, ParseRecord<Record>(db, value, key));
+  return FromRecord(record);
+}
+
+std::string Counter(uint64_t next) {
+  storage::CounterRecord r;
+  r.set_next_number(next);
+  return Serialize(r);
 }
 
 std::string NotificationKey(uint64_t n) { return absl::StrCat("n/", EncodeUint64(n)); }
@@ -174,82 +121,96 @@ uint64_t RocksDbNotificationStore::LastEventSequence() const { return db_->LastE
 
 absl::StatusOr<LoadedState> RocksDbNotificationStore::Load() {
   LoadedState state;
-  absl::Status error;
-  auto load = [&](const std::string& prefix, auto handle) {
-    return Scan(db_, prefix, false, "", [&](const std::string& key, rocksdb::Slice value) {
-      absl::Status s = handle(key.substr(prefix.size()), absl::string_view(value.data(), value.size()));
-      if (!s.ok()) {
-        error = s;
-        return false;
-      }
-      return true;
-    });
+  // Calls handle(id, value, key) for every record under `prefix` (id = the key
+  // without it); stops at the first error.
+  auto load = [&](const std::string& prefix, auto handle) -> absl::Status {
+    absl::Status error;
+    ECOPLAN_RETURN_IF_ERROR(
+        Scan(db_, prefix, false, "", [&](const std::string& key, rocksdb::Slice value) {
+          error = handle(key.substr(prefix.size()), absl::string_view(value.data(), value.size()),
+                         key);
+          return error.ok();
+        }));
+    return error;
   };
-  ECOPLAN_RETURN_IF_ERROR(load("r/", [&](const std::string& id, absl::string_view v) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(state.rules[id], FromJson<Rule>(v, id));
+  using Id = const std::string&;
+  using Value = absl::string_view;
+  using Key = const std::string&;
+  // Rules first: every directory has them, so a JSON directory fails here, clearly.
+  ECOPLAN_RETURN_IF_ERROR(load("r/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(state.rules[id], Decode<storage::RuleRecord>(db_, v, key));
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("s/", [&](const std::string& id, absl::string_view v) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(Subscription s, FromJson<Subscription>(v, id));
+  ECOPLAN_RETURN_IF_ERROR(load("s/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(Subscription s, Decode<storage::SubscriptionRecord>(db_, v, key));
     if (!s.request_id.empty()) state.request_ids[s.request_id] = s.id;
     state.subscriptions[id] = std::move(s);
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("c/", [&](const std::string& id, absl::string_view v) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(state.contacts[id], FromJson<OrgContacts>(v, id));
+  ECOPLAN_RETURN_IF_ERROR(load("c/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(state.contacts[id], Decode<storage::OrgContactsRecord>(db_, v, key));
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("v/", [&](const std::string& id, absl::string_view v) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(state.plans[id], FromJson<PlanView>(v, id));
+  ECOPLAN_RETURN_IF_ERROR(load("v/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(state.plans[id], Decode<storage::PlanViewRecord>(db_, v, key));
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("h/", [&](const std::string& id, absl::string_view v) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(HolidayYear h, FromJson<HolidayYear>(v, id));
+  ECOPLAN_RETURN_IF_ERROR(load("h/", [&](Id, Value v, Key key) -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(HolidayYear h, Decode<storage::HolidayYearRecord>(db_, v, key));
     state.holidays[h.year] = std::move(h);
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("m/", [&](const std::string& id, absl::string_view) -> absl::Status {
+  ECOPLAN_RETURN_IF_ERROR(load("m/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_RETURN_IF_ERROR(ParseRecord<storage::SubmissionRecord>(db_, v, key).status());
     state.submissions.insert(id);
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("e/", [&](const std::string& id, absl::string_view v) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(state.escalations[id], FromJson<Escalation>(v, id));
+  ECOPLAN_RETURN_IF_ERROR(load("e/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(state.escalations[id], Decode<storage::EscalationRecord>(db_, v, key));
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("g/", [&](const std::string& id, absl::string_view v) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(state.digests[id], FromJson<DigestBucket>(v, id));
+  ECOPLAN_RETURN_IF_ERROR(load("g/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(state.digests[id], Decode<storage::DigestBucketRecord>(db_, v, key));
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("k/", [&](const std::string& id, absl::string_view) -> absl::Status {
+  ECOPLAN_RETURN_IF_ERROR(load("k/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_RETURN_IF_ERROR(ParseRecord<storage::DedupRecord>(db_, v, key).status());
     state.dedup_keys.insert(id);
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("q/", [&](const std::string& id, absl::string_view v) -> absl::Status {
-    state.stream_consumers[id] = common::DecodeUint64(v).value_or(0);
+  ECOPLAN_RETURN_IF_ERROR(load("q/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(storage::StreamConsumerRecord r,
+                             ParseRecord<storage::StreamConsumerRecord>(db_, v, key));
+    state.stream_consumers[id] = r.acknowledged_sequence();
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("x/", [&](const std::string& id, absl::string_view v) -> absl::Status {
-    state.request_ids[id] = std::string(v);
+  ECOPLAN_RETURN_IF_ERROR(load("x/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(storage::RequestRecord r,
+                             ParseRecord<storage::RequestRecord>(db_, v, key));
+    state.request_ids[id] = r.resource();
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("p/", [&](const std::string& key, absl::string_view) -> absl::Status {
+  ECOPLAN_RETURN_IF_ERROR(load("p/", [&](Id id, Value, Key) -> absl::Status {
     // "<subscription>/<8 bytes>": the number's bytes may include '/'.
-    if (key.size() < 10 || key[key.size() - 9] != '/') return absl::DataLossError("bad pending key");
-    const std::string sub = key.substr(0, key.size() - 9);
-    const uint64_t n = common::DecodeUint64(key.substr(key.size() - 8)).value_or(0);
-    ECOPLAN_ASSIGN_OR_RETURN(std::string v, db_->Get(kCf, DeliveryKey(sub, n)));
-    ECOPLAN_ASSIGN_OR_RETURN(Delivery d, FromJson<Delivery>(v, key));
+    if (id.size() < 10 || id[id.size() - 9] != '/') return absl::DataLossError("bad pending key");
+    const std::string sub = id.substr(0, id.size() - 9);
+    const uint64_t n = common::DecodeUint64(id.substr(id.size() - 8)).value_or(0);
+    const std::string key = DeliveryKey(sub, n);
+    ECOPLAN_ASSIGN_OR_RETURN(std::string v, db_->Get(kCf, key));
+    ECOPLAN_ASSIGN_OR_RETURN(Delivery d, Decode<storage::DeliveryRecord>(db_, v, key));
     state.pending_deliveries.push_back(std::move(d));
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(error);
   std::sort(state.pending_deliveries.begin(), state.pending_deliveries.end(),
             [](const Delivery& a, const Delivery& b) { return a.number < b.number; });
   auto counter = [&](const char* name, uint64_t* out) -> absl::Status {
-    absl::StatusOr<std::string> v = db_->Get(kCf, absl::StrCat("#/", name));
+    const std::string key = absl::StrCat("#/", name);
+    absl::StatusOr<std::string> v = db_->Get(kCf, key);
     if (absl::IsNotFound(v.status())) return absl::OkStatus();
     if (!v.ok()) return v.status();
-    *out = common::DecodeUint64(*v).value_or(1);
+    ECOPLAN_ASSIGN_OR_RETURN(storage::CounterRecord r,
+                             ParseRecord<storage::CounterRecord>(db_, *v, key));
+    *out = r.next_number();
     return absl::OkStatus();
   };
   ECOPLAN_RETURN_IF_ERROR(counter("notification", &state.next_notification_number));
@@ -258,23 +219,38 @@ absl::StatusOr<LoadedState> RocksDbNotificationStore::Load() {
   return state;
 }
 
+absl::StatusOr<std::optional<HolidayYear>> RocksDbNotificationStore::GetHolidays(int year) const {
+  const std::string key = absl::StrFormat("h/%04d", year);
+  absl::StatusOr<std::string> v = db_->Get(kCf, key);
+  if (absl::IsNotFound(v.status())) return std::optional<HolidayYear>();
+  if (!v.ok()) return v.status();
+  ECOPLAN_ASSIGN_OR_RETURN(HolidayYear h, Decode<storage::HolidayYearRecord>(db_, *v, key));
+  return std::optional<HolidayYear>(std::move(h));
+}
+
 absl::StatusOr<common::WriteRequest> RocksDbNotificationStore::Encode(const Changes& c) const {
   common::WriteRequest w;
   rocksdb::ColumnFamilyHandle* cf = db_->Cf(kCf);
   auto put = [&](const std::string& k, const std::string& v) { return w.batch.Put(cf, k, v); };
   auto del = [&](const std::string& k) { return w.batch.Delete(cf, k); };
+  // Index entries (i/, u/, p/) are keys only.
+  const std::string index_entry;
   std::map<uint64_t, const Notification*> by_number;
   for (const Notification& n : c.notifications) {
     by_number[n.number] = &n;
-    put(NotificationKey(n.number), ToJson(n));
-    put(InboxKey(n.recipient, n.number), "");
+    put(NotificationKey(n.number), Serialize(ToRecord(n)));
+    put(InboxKey(n.recipient, n.number), index_entry);
     if (n.read_time.has_value()) del(UnreadKey(n.recipient, n.number));
-    else put(UnreadKey(n.recipient, n.number), "");
+    else put(UnreadKey(n.recipient, n.number), index_entry);
   }
-  for (const auto& [key, number] : c.dedup_keys) put(absl::StrCat("k/", key), EncodeUint64(number));
-  for (const Rule& r : c.rules) put(absl::StrCat("r/", r.id), ToJson(r));
+  for (const auto& [key, number] : c.dedup_keys) {
+    storage::DedupRecord r;
+    r.set_notification_number(number);
+    put(absl::StrCat("k/", key), Serialize(r));
+  }
+  for (const Rule& r : c.rules) put(absl::StrCat("r/", r.id), Serialize(ToRecord(r)));
   for (const std::string& id : c.deleted_rules) del(absl::StrCat("r/", id));
-  for (const Subscription& s : c.subscriptions) put(absl::StrCat("s/", s.id), ToJson(s));
+  for (const Subscription& s : c.subscriptions) put(absl::StrCat("s/", s.id), Serialize(ToRecord(s)));
   for (const std::string& id : c.deleted_subscriptions) {
     del(absl::StrCat("s/", id));
     for (const char* prefix : {"d/", "p/"}) {
@@ -283,23 +259,37 @@ absl::StatusOr<common::WriteRequest> RocksDbNotificationStore::Encode(const Chan
     }
   }
   for (const Delivery& d : c.deliveries) {
-    put(DeliveryKey(d.subscription_id, d.number), ToJson(d));
-    if (d.state == DeliveryState::kPending) put(PendingKey(d.subscription_id, d.number), "");
+    put(DeliveryKey(d.subscription_id, d.number), Serialize(ToRecord(d)));
+    if (d.state == DeliveryState::kPending) put(PendingKey(d.subscription_id, d.number), index_entry);
     else del(PendingKey(d.subscription_id, d.number));
   }
-  for (const OrgContacts& oc : c.contacts) put(absl::StrCat("c/", oc.organization_id), ToJson(oc));
-  for (const PlanView& p : c.plans) put(absl::StrCat("v/", p.plan_id), ToJson(p));
-  for (const HolidayYear& h : c.holidays) put(absl::StrFormat("h/%04d", h.year), ToJson(h));
-  for (const std::string& s : c.submissions) put(absl::StrCat("m/", s), "");
-  for (const Escalation& e : c.escalations) put(absl::StrCat("e/", e.key), ToJson(e));
+  for (const OrgContacts& oc : c.contacts) {
+    put(absl::StrCat("c/", oc.organization_id), Serialize(ToRecord(oc)));
+  }
+  for (const PlanView& p : c.plans) put(absl::StrCat("v/", p.plan_id), Serialize(ToRecord(p)));
+  for (const HolidayYear& h : c.holidays) put(absl::StrFormat("h/%04d", h.year), Serialize(ToRecord(h)));
+  for (const std::string& s : c.submissions) {
+    put(absl::StrCat("m/", s), Serialize(storage::SubmissionRecord()));
+  }
+  for (const Escalation& e : c.escalations) put(absl::StrCat("e/", e.key), Serialize(ToRecord(e)));
   for (const std::string& k : c.deleted_escalations) del(absl::StrCat("e/", k));
   for (const std::string& k : c.deleted_digests) del(absl::StrCat("g/", k));
-  for (const DigestBucket& b : c.digests) put(absl::StrCat("g/", DigestKey(b.recipient, b.rule_id)), ToJson(b));
-  for (const auto& [consumer, seq] : c.stream_consumers) put(absl::StrCat("q/", consumer), EncodeUint64(seq));
-  for (const auto& [req, id] : c.request_ids) put(absl::StrCat("x/", req), id);
-  if (c.next_notification_number) put("#/notification", EncodeUint64(c.next_notification_number));
-  if (c.next_delivery_number) put("#/delivery", EncodeUint64(c.next_delivery_number));
-  if (c.next_subscription_number) put("#/subscription", EncodeUint64(c.next_subscription_number));
+  for (const DigestBucket& b : c.digests) {
+    put(absl::StrCat("g/", DigestKey(b.recipient, b.rule_id)), Serialize(ToRecord(b)));
+  }
+  for (const auto& [consumer, seq] : c.stream_consumers) {
+    storage::StreamConsumerRecord r;
+    r.set_acknowledged_sequence(seq);
+    put(absl::StrCat("q/", consumer), Serialize(r));
+  }
+  for (const auto& [req, resource] : c.request_ids) {
+    storage::RequestRecord r;
+    r.set_resource(resource);
+    put(absl::StrCat("x/", req), Serialize(r));
+  }
+  if (c.next_notification_number) put("#/notification", Counter(c.next_notification_number));
+  if (c.next_delivery_number) put("#/delivery", Counter(c.next_delivery_number));
+  if (c.next_subscription_number) put("#/subscription", Counter(c.next_subscription_number));
   for (const ChangeEvent& e : c.events) {
     switch (e.type) {
       case ChangeEvent::Type::kNotificationCreated:
@@ -362,7 +352,7 @@ absl::StatusOr<Notification> RocksDbNotificationStore::GetNotification(uint64_t 
     return absl::NotFoundError(absl::StrCat("notifications/", NotificationId(number), " not found"));
   }
   if (!v.ok()) return v.status();
-  return FromJson<Notification>(*v, NotificationId(number));
+  return Decode<storage::NotificationRecord>(db_, *v, NotificationKey(number));
 }
 
 absl::StatusOr<InboxPage> RocksDbNotificationStore::ListInbox(const std::string& org,
@@ -424,7 +414,8 @@ absl::StatusOr<DeliveryPage> RocksDbNotificationStore::ListDeliveries(const std:
   absl::Status error;
   ECOPLAN_RETURN_IF_ERROR(Scan(db_, prefix, false, absl::StrCat(prefix, EncodeUint64(after)),
                                [&](const std::string& key, rocksdb::Slice value) {
-    absl::StatusOr<Delivery> d = FromJson<Delivery>(absl::string_view(value.data(), value.size()), key);
+    absl::StatusOr<Delivery> d =
+        Decode<storage::DeliveryRecord>(db_, absl::string_view(value.data(), value.size()), key);
     if (!d.ok()) {
       error = d.status();
       return false;
@@ -447,7 +438,7 @@ absl::StatusOr<Delivery> RocksDbNotificationStore::GetDelivery(const std::string
     return absl::NotFoundError(absl::StrCat("subscriptions/", sub, "/deliveries/", number, " not found"));
   }
   if (!v.ok()) return v.status();
-  return FromJson<Delivery>(*v, "delivery");
+  return Decode<storage::DeliveryRecord>(db_, *v, DeliveryKey(sub, number));
 }
 
 }  // namespace ecoplan::notification

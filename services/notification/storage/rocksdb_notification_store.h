@@ -2,32 +2,37 @@
 
 // RocksDB adapter of NotificationStore.
 //
-// Column family "notify"; values are JSON records of the domain structs
-// (fields absent in an older record take their defaults, so adding a field
-// needs no migration; renaming one does):
-//   n/<number: u64 BE>                  → Notification
+// Column family "notify"; values are protobuf records of
+// notification_storage.proto (package ecoplan.notification.storage; a field
+// added later reads as its zero value in older records, so adding one needs
+// no migration, changing one's meaning does). Index entries are keys with an
+// empty value.
+//   n/<number: u64 BE>                  → NotificationRecord
 //   i/<org>/<number: u64 BE>            → ""   inbox index (newest = last)
 //   u/<org>/<number: u64 BE>            → ""   unread index
-//   k/<idempotency key>                 → <number: u64 BE> (0 while in a digest)
-//   r/<rule id>                         → Rule
-//   s/<subscription id>                 → Subscription (with its secrets' key bytes)
-//   d/<subscription id>/<number: u64 BE>→ Delivery (with its last 50 attempts)
+//   k/<idempotency key>                 → DedupRecord (notification 0 while in a digest)
+//   r/<rule id>                         → RuleRecord (with its mutes)
+//   s/<subscription id>                 → SubscriptionRecord (with its secrets' key bytes)
+//   d/<subscription id>/<number: u64 BE>→ DeliveryRecord (with its last 50 attempts)
 //   p/<subscription id>/<number: u64 BE>→ ""   pending deliveries
-//   c/<org>                             → OrgContacts
-//   v/<plan>                            → PlanView (the local view of the registry)
-//   h/<year: 4 digits>                  → HolidayYear (the progress service's holidays)
-//   m/<plan>|<org>|<period>             → ""   a report was submitted
-//   e/<escalation key>                  → Escalation
-//   g/<recipient>|<rule>                → DigestBucket
-//   q/<stream consumer>                 → <sequence: u64 BE>
-//   x/<request id>                      → subscription id
-//   #/notification, #/delivery, #/subscription → next number (u64 BE)
+//   c/<org>                             → OrgContactsRecord
+//   v/<plan>                            → PlanViewRecord (the local view of the registry)
+//   h/<year: 4 digits>                  → HolidayYearRecord (the progress service's holidays)
+//   m/<plan>|<org>|<period>             → SubmissionRecord (empty: a report was submitted)
+//   e/<escalation key>                  → EscalationRecord
+//   g/<recipient>|<rule>                → DigestBucketRecord
+//   q/<stream consumer>                 → StreamConsumerRecord
+//   x/<request id>                      → RequestRecord
+//   #/notification, #/delivery, #/subscription → CounterRecord (the next number)
+// Development builds before this format wrote JSON values: reading one fails
+// with FailedPrecondition naming the data directory (see docs/OPERATIONS.md).
 // Events (NotificationCreated, …) go to the shared "events" family in the same
 // batch; the followers' cursors to "meta".
 //
 // Thread-safe. `db` must outlive the store.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +61,11 @@ class RocksDbNotificationStore final : public NotificationStore {
   absl::StatusOr<Delivery> GetDelivery(const std::string& subscription_id,
                                        uint64_t number) override;
   uint64_t LastEventSequence() const override;
+
+  // The stored holidays of `year`; nullopt when none are. Not part of the
+  // port: the progress follower compares what the progress service has now
+  // with this at start. Errors: FailedPrecondition, DataLoss, Internal.
+  absl::StatusOr<std::optional<HolidayYear>> GetHolidays(int year) const;
 
   // The write of `changes` (for followers, which add their cursor and commit
   // it themselves). Errors: Internal.

@@ -3,11 +3,70 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <tuple>
 
+#include "absl/strings/match.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 
 namespace ecoplan::notification {
+
+// Field-by-field equality of the domain structs, for round-trip checks. The
+// structured bindings list every member: a field added to a struct stops this
+// file from compiling until it is compared here (and, so, stored).
+auto Tie(const Contact& x) { const auto& [a, b, c] = x; return std::tie(a, b, c); }
+auto Tie(const OrgContacts& x) { const auto& [a, b, c] = x; return std::tie(a, b, c); }
+auto Tie(const DigestItem& x) { const auto& [a, b, c] = x; return std::tie(a, b, c); }
+auto Tie(const Notification& x) {
+  const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v] = x;
+  return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v);
+}
+auto Tie(const Rule& x) {
+  const auto& [a, b, c, d, e, f, g, h, i, j, k, l] = x;
+  return std::tie(a, b, c, d, e, f, g, h, i, j, k, l);
+}
+auto Tie(const Secret& x) { const auto& [a, b, c, d] = x; return std::tie(a, b, c, d); }
+auto Tie(const Subscription& x) {
+  const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m] = x;
+  return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m);
+}
+auto Tie(const DeliveryAttempt& x) { const auto& [a, b, c, d] = x; return std::tie(a, b, c, d); }
+auto Tie(const Delivery& x) {
+  const auto& [a, b, c, d, e, f, g, h, i, j] = x;
+  return std::tie(a, b, c, d, e, f, g, h, i, j);
+}
+auto Tie(const MeasureView& x) {
+  const auto& [a, b, c, d, e, f] = x;
+  return std::tie(a, b, c, d, e, f);
+}
+auto Tie(const DueRule& x) { const auto& [a, b, c] = x; return std::tie(a, b, c); }
+auto Tie(const HolidayYear& x) { const auto& [a, b, c] = x; return std::tie(a, b, c); }
+auto Tie(const PlanView& x) {
+  const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m] = x;
+  return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m);
+}
+auto Tie(const Escalation& x) {
+  const auto& [a, b, c, d, e, f, g, h, i, j, k] = x;
+  return std::tie(a, b, c, d, e, f, g, h, i, j, k);
+}
+auto Tie(const DigestBucket& x) { const auto& [a, b, c, d, e] = x; return std::tie(a, b, c, d, e); }
+
+bool operator==(const Contact& x, const Contact& y) { return Tie(x) == Tie(y); }
+bool operator==(const OrgContacts& x, const OrgContacts& y) { return Tie(x) == Tie(y); }
+bool operator==(const DigestItem& x, const DigestItem& y) { return Tie(x) == Tie(y); }
+bool operator==(const Notification& x, const Notification& y) { return Tie(x) == Tie(y); }
+bool operator==(const Rule& x, const Rule& y) { return Tie(x) == Tie(y); }
+bool operator==(const Secret& x, const Secret& y) { return Tie(x) == Tie(y); }
+bool operator==(const Subscription& x, const Subscription& y) { return Tie(x) == Tie(y); }
+bool operator==(const DeliveryAttempt& x, const DeliveryAttempt& y) { return Tie(x) == Tie(y); }
+bool operator==(const Delivery& x, const Delivery& y) { return Tie(x) == Tie(y); }
+bool operator==(const MeasureView& x, const MeasureView& y) { return Tie(x) == Tie(y); }
+bool operator==(const DueRule& x, const DueRule& y) { return Tie(x) == Tie(y); }
+bool operator==(const HolidayYear& x, const HolidayYear& y) { return Tie(x) == Tie(y); }
+bool operator==(const PlanView& x, const PlanView& y) { return Tie(x) == Tie(y); }
+bool operator==(const Escalation& x, const Escalation& y) { return Tie(x) == Tie(y); }
+bool operator==(const DigestBucket& x, const DigestBucket& y) { return Tie(x) == Tie(y); }
+
 namespace {
 
 class RocksDbNotificationStoreTest : public ::testing::Test {
@@ -126,6 +185,255 @@ TEST_F(RocksDbNotificationStoreTest, FinishedDeliveriesLeaveThePendingIndex) {
   EXPECT_EQ(state.pending_deliveries[0].number, 47u);
   ASSERT_OK_AND_ASSIGN(Delivery read, store_->GetDelivery("s-1", 7));
   EXPECT_EQ(read.attempts[0].status_code, 204);
+}
+
+// A time with nanoseconds, to show none are lost.
+absl::Time T(int64_t seconds, int64_t nanos = 123456789) {
+  return absl::FromUnixSeconds(seconds) + absl::Nanoseconds(nanos);
+}
+
+// One of every record kind, every field set to something other than its default.
+struct EveryKind {
+  Notification notification;
+  Notification read_digest;
+  Rule rule;
+  Subscription subscription;
+  Delivery delivery;
+  Delivery finished;
+  OrgContacts contacts;
+  PlanView plan;
+  HolidayYear holidays;
+  Escalation escalation;
+  DigestBucket digest;
+
+  EveryKind() {
+    const Contact liaison{ContactLevel::kDeputyHead, "王科长", "138-0000-0000"};
+    notification.number = 42;
+    notification.kind = Kind::kReportOverdue;
+    notification.severity = Severity::kCritical;
+    notification.recipient = "o-traffic";
+    notification.recipient_display_name = "区交通局";
+    notification.level = ContactLevel::kDeputyHead;
+    notification.contacts = {liaison, Contact{ContactLevel::kHead, "李局长", "li@example.org"}};
+    notification.plan_id = "2026-abc";
+    notification.resource = "plans/2026-abc/reports/o-traffic_2026-05";
+    notification.title = "5月月报已逾期";
+    notification.body = "请尽快报送";
+    notification.rule_id = "report-overdue";
+    notification.schedule_key = "report-overdue|organizations/o-traffic|2026-05";
+    notification.event = "ecoplan.progress.v1.ProgressService#17";
+    notification.explanation = "due 2026-05-25, not submitted";
+    notification.period = "2026-05";
+    notification.digest_items = {DigestItem{"plans/2026-abc/measures/m1", "一项", Kind::kMeasureOverdue}};
+    notification.escalation_key = "report-overdue|o-traffic|2026-05";
+    notification.create_time = T(1780000000);
+    notification.read_time = T(1780000100, 1);
+    notification.acknowledge_time = T(1780000200, 999999999);
+    notification.acknowledged_by = "users/zhang";
+
+    read_digest.number = 43;  // mostly defaults: unset times stay unset
+    read_digest.kind = Kind::kDigest;
+    read_digest.recipient = "o-traffic";
+    read_digest.read_time = T(1780000300);
+
+    rule.id = "measure-deadline";
+    rule.kind = Kind::kMeasureDeadlineApproaching;
+    rule.severity = Severity::kWarning;
+    rule.enabled = false;
+    rule.lead_days = {30, 7, 0};
+    rule.escalation_grace_working_days = 3;
+    rule.digest_window = absl::Hours(36) + absl::Nanoseconds(5);
+    rule.muted_until = T(1790000000);
+    rule.organization_mutes = {{"o-a", T(1790000001)}, {"o-b", absl::InfiniteFuture()}};
+    rule.description = "措施完成时限提醒";
+    rule.revision = 7;
+    rule.update_time = T(1780000400);
+
+    subscription.id = "s-3";
+    subscription.url = "https://hooks.example.org/ecoplan";
+    subscription.description = "督办平台";
+    subscription.kinds = {Kind::kReportOverdue, Kind::kDigest};
+    subscription.plans = {"2026-abc", "2027-def"};
+    subscription.organizations = {"o-a", "o-traffic"};
+    subscription.severities = {Severity::kWarning, Severity::kCritical};
+    subscription.state = SubscriptionState::kFailing;
+    subscription.state_reason = "HTTP 500 for 24h";
+    subscription.secrets = {
+        Secret{std::string("\x00\xff\x10key", 6), "0123456789abcdef", T(1770000000),
+               T(1770086400)},
+        Secret{"current-key-bytes", "fedcba9876543210", T(1770086400), std::nullopt}};
+    subscription.revision = 4;
+    subscription.create_time = T(1770000000);
+    subscription.request_id = "req-create-1";
+
+    delivery.subscription_id = "s-3";
+    delivery.number = 47;  // '/' in its key bytes
+    delivery.notification_number = 42;
+    delivery.webhook_id = "msg_n-000000000042";
+    delivery.state = DeliveryState::kPending;
+    delivery.create_time = T(1780000000);
+    delivery.next_attempt_time = T(1780000060);
+    delivery.first_attempt_time = T(1780000001);
+    delivery.attempts = {DeliveryAttempt{T(1780000001), 503, absl::Milliseconds(12), "HTTP 503"},
+                         DeliveryAttempt{T(1780000030), 0, absl::Seconds(5), "timeout after 5000 ms"}};
+    delivery.attempt_count = 52;
+
+    finished = delivery;
+    finished.number = 48;
+    finished.state = DeliveryState::kSucceeded;
+    finished.first_attempt_time = absl::InfinitePast();  // "never tried" stays that
+
+    contacts.organization_id = "o-traffic";
+    contacts.contacts = {liaison, Contact{ContactLevel::kLiaison, "赵", ""}};
+    contacts.revision = 2;
+
+    plan.plan_id = "2026-abc";
+    plan.title = "2026年生态环境保护工作计划";
+    plan.year = 2026;
+    plan.time_zone = "Asia/Urumqi";
+    plan.issue_date = absl::CivilDay(2026, 3, 31);
+    plan.bureau_organization = "o-bureau";
+    plan.monthly_due = DueRule{0, 2, 1};
+    plan.quarterly_summaries = true;
+    plan.half_year_summaries = true;
+    plan.annual_summary = true;
+    plan.summary_due = DueRule{15, 0, 1};
+    MeasureView m1;
+    m1.id = "a1-t1-m1";
+    m1.title = "完成燃煤锅炉淘汰";
+    m1.due = absl::CivilDay(2026, 6, 30);
+    m1.lead_organizations = {"o-bureau"};
+    m1.responsible_organizations = {"o-traffic", "o-a"};
+    m1.completed = true;
+    MeasureView m2;
+    m2.id = "a1-t1-m2";  // no deadline
+    plan.measures = {{m1.id, m1}, {m2.id, m2}};
+    plan.organization_names = {{"o-bureau", "区生态环境局"}, {"o-traffic", "区交通局"}};
+
+    holidays.year = 2026;
+    holidays.holidays = {absl::CivilDay(2026, 10, 1), absl::CivilDay(2026, 10, 2)};
+    holidays.make_up_workdays = {absl::CivilDay(2026, 9, 27)};
+
+    escalation.key = "report-overdue|o-traffic|2026-05";
+    escalation.rule_id = "report-overdue";
+    escalation.kind = Kind::kReportOverdue;
+    escalation.plan_id = "2026-abc";
+    escalation.organization_id = "o-traffic";
+    escalation.resource = "plans/2026-abc/reports/o-traffic_2026-05";
+    escalation.period = "2026-05";
+    escalation.title = "5月月报已逾期";
+    escalation.level = ContactLevel::kHead;
+    escalation.level_since = absl::CivilDay(2026, 6, 3);
+    escalation.acknowledged = true;
+
+    digest.recipient = "o-traffic";
+    digest.rule_id = "measure-deadline";
+    digest.plan_id = "2026-abc";
+    digest.window_start = T(1780000500);
+    digest.items = {DigestItem{"plans/2026-abc/measures/a1-t1-m1", "燃煤锅炉", Kind::kMeasureDeadlineApproaching},
+                    DigestItem{"plans/2026-abc/measures/a1-t1-m2", "", Kind::kUnspecified}};
+  }
+
+  Changes AsChanges() const {
+    Changes c;
+    c.notifications = {notification, read_digest};
+    c.dedup_keys = {{notification.schedule_key, 42}, {"digest-waiting", 0}};
+    c.rules = {rule};
+    c.subscriptions = {subscription};
+    c.deliveries = {delivery, finished};
+    c.contacts = {contacts};
+    c.plans = {plan};
+    c.holidays = {holidays};
+    c.submissions = {"2026-abc|o-traffic|2026-04"};
+    c.escalations = {escalation};
+    c.digests = {digest};
+    c.stream_consumers = {{"supervision-platform", 1234}};
+    c.request_ids = {{"req-rule-1", "rule:measure-deadline"}, {"req-create-1", "s-3"}};
+    c.next_notification_number = 44;
+    c.next_delivery_number = 49;
+    c.next_subscription_number = 4;
+    return c;
+  }
+};
+
+// Checks that the store returns exactly what EveryKind wrote.
+void ExpectEveryKind(RocksDbNotificationStore& store, const EveryKind& want) {
+  ASSERT_OK_AND_ASSIGN(LoadedState state, store.Load());
+  ASSERT_EQ(state.rules.count(want.rule.id), 1u);
+  EXPECT_TRUE(state.rules.at(want.rule.id) == want.rule);
+  ASSERT_EQ(state.subscriptions.count("s-3"), 1u);
+  EXPECT_TRUE(state.subscriptions.at("s-3") == want.subscription);
+  ASSERT_EQ(state.contacts.count("o-traffic"), 1u);
+  EXPECT_TRUE(state.contacts.at("o-traffic") == want.contacts);
+  ASSERT_EQ(state.plans.count("2026-abc"), 1u);
+  EXPECT_TRUE(state.plans.at("2026-abc") == want.plan);
+  ASSERT_EQ(state.holidays.count(2026), 1u);
+  EXPECT_TRUE(state.holidays.at(2026) == want.holidays);
+  EXPECT_EQ(state.submissions, std::set<std::string>{"2026-abc|o-traffic|2026-04"});
+  ASSERT_EQ(state.escalations.count(want.escalation.key), 1u);
+  EXPECT_TRUE(state.escalations.at(want.escalation.key) == want.escalation);
+  const std::string digest_key = DigestKey("o-traffic", "measure-deadline");
+  ASSERT_EQ(state.digests.count(digest_key), 1u);
+  EXPECT_TRUE(state.digests.at(digest_key) == want.digest);
+  EXPECT_EQ(state.dedup_keys,
+            (std::set<std::string>{want.notification.schedule_key, "digest-waiting"}));
+  EXPECT_EQ(state.stream_consumers, (std::map<std::string, uint64_t>{{"supervision-platform", 1234}}));
+  EXPECT_EQ(state.request_ids, (std::map<std::string, std::string>{
+                                   {"req-rule-1", "rule:measure-deadline"}, {"req-create-1", "s-3"}}));
+  ASSERT_EQ(state.pending_deliveries.size(), 1u);
+  EXPECT_TRUE(state.pending_deliveries[0] == want.delivery);
+  EXPECT_EQ(state.next_notification_number, 44u);
+  EXPECT_EQ(state.next_delivery_number, 49u);
+  EXPECT_EQ(state.next_subscription_number, 4u);
+
+  ASSERT_OK_AND_ASSIGN(Notification n, store.GetNotification(42));
+  EXPECT_TRUE(n == want.notification);
+  ASSERT_OK_AND_ASSIGN(Notification digest, store.GetNotification(43));
+  EXPECT_TRUE(digest == want.read_digest);
+  EXPECT_EQ(digest.create_time, absl::InfinitePast());
+  EXPECT_FALSE(digest.acknowledge_time.has_value());
+  ASSERT_OK_AND_ASSIGN(InboxPage unread, store.ListInbox("o-traffic", true, Kind::kUnspecified, 10, ""));
+  EXPECT_EQ(unread.notifications.size(), 0u);
+  ASSERT_OK_AND_ASSIGN(Delivery d, store.GetDelivery("s-3", 47));
+  EXPECT_TRUE(d == want.delivery);
+  ASSERT_OK_AND_ASSIGN(DeliveryPage page, store.ListDeliveries("s-3", DeliveryState::kUnspecified, 10, ""));
+  ASSERT_EQ(page.deliveries.size(), 2u);
+  EXPECT_TRUE(page.deliveries[1] == want.finished);
+  ASSERT_OK_AND_ASSIGN(std::optional<HolidayYear> h, store.GetHolidays(2026));
+  ASSERT_TRUE(h.has_value());
+  EXPECT_TRUE(*h == want.holidays);
+  ASSERT_OK_AND_ASSIGN(std::optional<HolidayYear> none, store.GetHolidays(2027));
+  EXPECT_FALSE(none.has_value());
+}
+
+TEST_F(RocksDbNotificationStoreTest, EveryRecordKindReadsBackIdenticalAlsoAfterAReopen) {
+  Open();
+  const EveryKind want;
+  ASSERT_OK(store_->Commit(want.AsChanges()));
+  ExpectEveryKind(*store_, want);
+  Open();
+  ExpectEveryKind(*store_, want);
+}
+
+TEST_F(RocksDbNotificationStoreTest, AJsonRecordOfAnEarlierBuildFailsTheLoadNamingTheDirectory) {
+  Open();
+  ASSERT_OK(store_->Commit(EveryKind().AsChanges()));
+  // What a development build before the protobuf records wrote for a rule.
+  ASSERT_TRUE(db_->db()
+                  ->Put(rocksdb::WriteOptions(), db_->Cf("notify"), "r/report-overdue",
+                        R"({"id":"report-overdue","kind":2,"enabled":true})")
+                  .ok());
+  Open();
+  absl::StatusOr<LoadedState> state = store_->Load();
+  EXPECT_EQ(state.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(state.status().message(), dir_.Sub("db"))) << state.status();
+  EXPECT_TRUE(absl::StrContains(state.status().message(), "JSON")) << state.status();
+}
+
+TEST_F(RocksDbNotificationStoreTest, AnUnreadableRecordIsDataLoss) {
+  Open();
+  ASSERT_TRUE(db_->db()->Put(rocksdb::WriteOptions(), db_->Cf("notify"), "c/o-a", "\xff\xff").ok());
+  EXPECT_EQ(store_->Load().status().code(), absl::StatusCode::kDataLoss);
 }
 
 }  // namespace
