@@ -616,13 +616,19 @@ void ProgressRecorder::SubmitLocked(std::shared_ptr<SubmitCall> call) {
   }
   change.events.push_back(event);
   change.caller = c.caller;
-  current->reset();  // `before` is not used past this point
-  store_->CommitAsync(std::move(change),
-                      [this, call = std::move(call), next = std::move(next)](absl::Status status) {
-                        CommittedReport(call->key, status.ok() ? next : nullptr);
-                        if (!status.ok()) return call->done(status);
-                        call->done(*next);
-                      });
+  // The commit's callback runs on the store's single committer thread, which
+  // serves every writer: the work that can be done here is done here. The
+  // answer is copied now, and the previous report is dropped from the cache
+  // (and freed, with `current`) on this thread rather than there.
+  Report answer = report;
+  CommittedReport(c.key, nullptr);
+  current->reset();
+  store_->CommitAsync(std::move(change), [this, call = std::move(call), next = std::move(next),
+                                          answer = std::move(answer)](absl::Status status) mutable {
+    CommittedReport(call->key, status.ok() ? std::move(next) : nullptr);
+    if (!status.ok()) return call->done(status);
+    call->done(std::move(answer));
+  });
 }
 
 void ProgressRecorder::ReviewReport(const std::string& plan_id, const std::string& report_id,
