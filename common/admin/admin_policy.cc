@@ -12,6 +12,8 @@ const PolicyTable& AdminPolicy() {
              "operators and the backup CronJob");
     t->Allow("ListBackups", {Role::kAdministrator, Role::kService}, {},
              "operators and the backup CronJob");
+    t->Allow("ListAuditRecords", {Role::kAdministrator}, {},
+             "the bureau's administrators only (who did what, from where)");
     return t;
   }();
   return *kPolicy;

@@ -26,8 +26,8 @@ admin_v1::Backup ToProto(const BackupInfo& info, const std::string& service) {
 }  // namespace
 
 AdminServiceImpl::AdminServiceImpl(BackupManager* backups, std::string service_name,
-                                   const CallAuthenticator* auth)
-    : backups_(backups), service_name_(std::move(service_name)), auth_(auth) {}
+                                   const CallAuthenticator* auth, const AuditLog* audit)
+    : backups_(backups), service_name_(std::move(service_name)), auth_(auth), audit_(audit) {}
 
 grpc::ServerUnaryReactor* AdminServiceImpl::CreateBackup(grpc::CallbackServerContext* ctx,
                                                          const admin_v1::CreateBackupRequest* request,
@@ -72,6 +72,29 @@ grpc::ServerUnaryReactor* AdminServiceImpl::ListBackups(grpc::CallbackServerCont
       for (const BackupInfo& info : *backups) *response->add_backups() = ToProto(info, service_name_);
     }
     reactor->Finish(ToGrpcStatus(backups.status()));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::ListAuditRecords(
+    grpc::CallbackServerContext* ctx, const admin_v1::ListAuditRecordsRequest* request,
+    admin_v1::ListAuditRecordsResponse* response) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  if (absl::Status allowed =
+          auth_->Authorize(*ctx, AdminMethod("ListAuditRecords"), ResourceScope::Any()).status();
+      !allowed.ok()) {
+    reactor->Finish(ToGrpcStatus(allowed));
+    return reactor;
+  }
+  if (audit_ == nullptr) {
+    reactor->Finish(ToGrpcStatus(absl::FailedPreconditionError("this server keeps no audit log")));
+    return reactor;
+  }
+  // A scan of up to AuditLog::kMaxScannedPerList records: off the gRPC thread.
+  worker_.Submit([this, reactor, request, response] {
+    absl::StatusOr<admin_v1::ListAuditRecordsResponse> page = audit_->List(*request);
+    if (page.ok()) *response = std::move(*page);
+    reactor->Finish(ToGrpcStatus(page.status()));
   });
   return reactor;
 }

@@ -19,6 +19,20 @@
 namespace ecoplan::common {
 namespace {
 
+// Lends a factory the caller owns to the builder, which insists on owning its factories.
+class ForwardingInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit ForwardingInterceptorFactory(grpc::experimental::ServerInterceptorFactoryInterface* f)
+      : factory_(f) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return factory_->CreateServerInterceptor(info);
+  }
+
+ private:
+  grpc::experimental::ServerInterceptorFactoryInterface* const factory_;
+};
+
 // grpc::Service does not expose its name; the server's list of registered
 // service names is reachable only from a builder plugin, added per builder
 // through an option.
@@ -101,6 +115,11 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   // First, so the metrics record the status the client finally gets.
   interceptors.push_back(
       std::make_unique<UnparsableRequestInterceptorFactory>(&running->service_names_));
+  // Then the caller's (e.g. the audit capture), which see that status too and
+  // whose time (an audit record's synced write) the latency metrics include.
+  for (grpc::experimental::ServerInterceptorFactoryInterface* factory : options.interceptors) {
+    interceptors.push_back(std::make_unique<ForwardingInterceptorFactory>(factory));
+  }
   interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(running->metrics_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 

@@ -17,6 +17,7 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 #include <grpcpp/support/channel_arguments.h>
+#include <grpcpp/support/server_interceptor.h>
 
 #include <cstdint>
 #include <functional>
@@ -50,6 +51,10 @@ struct ServerOptions {
   // Registry for the interceptor and /metrics; not owned, must outlive the
   // server. nullptr = the server owns one (RunningServer::metrics()).
   MetricsRegistry* metrics = nullptr;
+  // More server interceptors (e.g. common/audit's capture), run after the
+  // built-in ones that fix the answered status and before the metrics one.
+  // Not owned; each must outlive the server.
+  std::vector<grpc::experimental::ServerInterceptorFactoryInterface*> interceptors;
 };
 
 // A started gRPC server. Thread-safe.

@@ -32,6 +32,9 @@ namespace v1 = ::ecoplan::common::v1;
 
 constexpr char kEventsCf[] = "events";
 constexpr char kMetaCf[] = "meta";
+// Written by common/audit's AuditLog; created here so that every service's
+// database has it without listing it, and backups carry it.
+constexpr char kAuditCf[] = "audit";
 constexpr char kEventSeqKey[] = "event_seq";
 
 using DoneFn = std::function<void(absl::StatusOr<CommitResult>)>;
@@ -175,7 +178,8 @@ class RocksDb::Impl {
     rocksdb::DBOptions db_options = MakeDbOptions();
     if (options_.env != nullptr) db_options.env = options_.env;
 
-    std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, kEventsCf, kMetaCf};
+    std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, kEventsCf, kMetaCf,
+                                      kAuditCf};
     for (const std::string& name : options_.column_families) {
       if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
     }

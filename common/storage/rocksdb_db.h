@@ -23,7 +23,8 @@ struct RocksDbOptions {
   // Directory of the database; created if missing.
   std::string path;
   // Column families the service uses, besides "default". The families
-  // "events" (the event log) and "meta" (counters, request ids) always exist.
+  // "events" (the event log), "meta" (counters, request ids) and "audit"
+  // (common/audit's AuditLog) always exist.
   std::vector<std::string> column_families;
   // Sync the WAL before acknowledging a commit. Only tests of throughput
   // without durability may turn this off.
@@ -81,7 +82,7 @@ class RocksDb {
   RocksDb& operator=(const RocksDb&) = delete;
 
   rocksdb::DB* db() const;
-  // The handle of a column family given at Open (or "default", "events", "meta").
+  // The handle of a column family given at Open (or "default", "events", "meta", "audit").
   // Crashes on an unknown name: that is a programming error.
   rocksdb::ColumnFamilyHandle* Cf(absl::string_view name) const;
 

@@ -1,0 +1,214 @@
+#include "common/audit/audit_log.h"
+
+#include <rocksdb/iterator.h>
+#include <rocksdb/options.h>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "common/status/rocksdb_status.h"
+#include "common/storage/key_codec.h"
+
+namespace ecoplan::common {
+namespace {
+
+namespace admin_v1 = ::ecoplan::admin::v1;
+
+absl::Time FromProtoTime(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+void ToProtoTime(absl::Time time, google::protobuf::Timestamp* out) {
+  const int64_t nanos = absl::ToUnixNanos(time);
+  int64_t seconds = nanos / 1000000000;
+  int64_t rest = nanos % 1000000000;
+  if (rest < 0) {
+    seconds -= 1;
+    rest += 1000000000;
+  }
+  out->set_seconds(seconds);
+  out->set_nanos(static_cast<int32_t>(rest));
+}
+
+// The gRPC code names (numerically identical to absl's).
+std::optional<int> ParseCodeName(absl::string_view name) {
+  for (int code = 0; code <= 16; ++code) {
+    if (absl::StatusCodeToString(static_cast<absl::StatusCode>(code)) == name) return code;
+  }
+  return std::nullopt;
+}
+
+// Page tokens: "n<sequence>" continues newest-first below the sequence,
+// "o<sequence>" oldest-first above it. Opaque to clients.
+absl::StatusOr<uint64_t> ParsePageToken(absl::string_view token, bool oldest_first) {
+  const char want = oldest_first ? 'o' : 'n';
+  uint64_t sequence = 0;
+  if (token.size() < 2 || token[0] != want || !absl::SimpleAtoi(token.substr(1), &sequence)) {
+    return absl::InvalidArgumentError(
+        "page_token is not one this server returned for the same order (oldest_first)");
+  }
+  return sequence;
+}
+
+// Whether `record` passes the request's filters (the time range is checked by the caller).
+bool Matches(const admin_v1::AuditRecord& record, const admin_v1::ListAuditRecordsRequest& request,
+             const std::set<std::string>& codes) {
+  if (!request.subject().empty() && record.actor().subject() != request.subject()) return false;
+  if (!request.organization_id().empty() &&
+      record.actor().organization_id() != request.organization_id()) {
+    return false;
+  }
+  if (!request.method().empty()) {
+    const std::string& method = request.method();
+    const bool full_path = absl::StartsWith(method, "/");
+    if (full_path ? record.method() != method
+                  : !absl::EndsWith(record.method(), absl::StrCat("/", method))) {
+      return false;
+    }
+  }
+  if (!codes.empty() && codes.count(record.code()) == 0) return false;
+  return true;
+}
+
+}  // namespace
+
+std::string AuditRecordName(uint64_t sequence) {
+  return absl::StrFormat("auditRecords/%020u", sequence);
+}
+
+absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(RocksDb* db, const Clock* clock) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->db()->NewIterator(rocksdb::ReadOptions(), db->Cf(kColumnFamily)));
+  it->SeekToLast();
+  uint64_t last = 0;
+  if (it->Valid()) {
+    std::optional<uint64_t> decoded =
+        DecodeUint64(absl::string_view(it->key().data(), it->key().size()));
+    if (!decoded) return absl::DataLossError("audit key is not 8 bytes");
+    last = *decoded;
+  }
+  if (!it->status().ok()) return FromRocksDb(it->status(), "scan audit");
+  return std::unique_ptr<AuditLog>(new AuditLog(db, clock, last));
+}
+
+AuditLog::AuditLog(RocksDb* db, const Clock* clock, uint64_t last_sequence)
+    : db_(db), clock_(clock), last_sequence_(last_sequence) {}
+
+void AuditLog::AppendAsync(admin_v1::AuditRecord record,
+                           std::function<void(absl::StatusOr<uint64_t>)> done) {
+  // Assigning the sequence and handing the write to the committer under one
+  // lock keeps the committer's queue in sequence order, so records become
+  // readable in order (the committer applies its queue in order).
+  absl::MutexLock lock(&mu_);
+  const uint64_t sequence = ++last_sequence_;
+  record.set_sequence(sequence);
+  record.set_name(AuditRecordName(sequence));
+  if (!record.has_time()) ToProtoTime(clock_->Now(), record.mutable_time());
+  WriteRequest write;
+  write.batch.Put(db_->Cf(kColumnFamily), EncodeUint64(sequence), record.SerializeAsString());
+  db_->CommitAsync(std::move(write),
+                   [sequence, done = std::move(done)](absl::StatusOr<CommitResult> result) {
+                     if (!result.ok()) {
+                       done(result.status());
+                       return;
+                     }
+                     done(sequence);
+                   });
+}
+
+absl::StatusOr<uint64_t> AuditLog::Append(admin_v1::AuditRecord record) {
+  absl::Notification committed;
+  absl::StatusOr<uint64_t> result;
+  AppendAsync(std::move(record), [&](absl::StatusOr<uint64_t> r) {
+    result = std::move(r);
+    committed.Notify();
+  });
+  committed.WaitForNotification();
+  return result;
+}
+
+absl::StatusOr<admin_v1::ListAuditRecordsResponse> AuditLog::List(
+    const admin_v1::ListAuditRecordsRequest& request) const {
+  if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size must be between 0 and ", kMaxPageSize));
+  }
+  const int page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  std::optional<absl::Time> start, end;
+  if (request.has_start_time()) start = FromProtoTime(request.start_time());
+  if (request.has_end_time()) end = FromProtoTime(request.end_time());
+  if (start && end && *end <= *start) {
+    return absl::InvalidArgumentError("end_time must be after start_time");
+  }
+  std::set<std::string> codes;
+  for (const std::string& code : request.codes()) {
+    if (!ParseCodeName(code)) {
+      return absl::InvalidArgumentError(absl::StrCat("codes: unknown gRPC code name \"", code,
+                                                     "\" (e.g. OK, PERMISSION_DENIED)"));
+    }
+    codes.insert(code);
+  }
+  const bool oldest_first = request.oldest_first();
+  std::optional<uint64_t> after;  // exclusive bound in the direction of the scan
+  if (!request.page_token().empty()) {
+    absl::StatusOr<uint64_t> token = ParsePageToken(request.page_token(), oldest_first);
+    if (!token.ok()) return token.status();
+    after = *token;
+  }
+
+  admin_v1::ListAuditRecordsResponse response;
+  rocksdb::ReadOptions options;
+  options.fill_cache = false;  // audit queries are rare; keep the service's working set cached
+  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(options, db_->Cf(kColumnFamily)));
+  if (oldest_first) {
+    if (after) {
+      if (*after == UINT64_MAX) return response;
+      it->Seek(EncodeUint64(*after + 1));
+    } else {
+      it->SeekToFirst();
+    }
+  } else {
+    if (after) {
+      if (*after == 0) return response;
+      it->SeekForPrev(EncodeUint64(*after - 1));
+    } else {
+      it->SeekToLast();
+    }
+  }
+  int scanned = 0;
+  uint64_t last_seen = 0;
+  for (; it->Valid(); oldest_first ? it->Next() : it->Prev()) {
+    if (scanned == kMaxScannedPerList || response.records_size() == page_size) {
+      // More may follow: continue after the last record examined.
+      response.set_next_page_token(absl::StrCat(oldest_first ? "o" : "n", last_seen));
+      break;
+    }
+    ++scanned;
+    std::optional<uint64_t> sequence =
+        DecodeUint64(absl::string_view(it->key().data(), it->key().size()));
+    if (!sequence) return absl::DataLossError("audit key is not 8 bytes");
+    last_seen = *sequence;
+    admin_v1::AuditRecord record;
+    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("audit record at key ",
+                                              it->key().ToString(/*hex=*/true), " does not parse"));
+    }
+    const absl::Time time = FromProtoTime(record.time());
+    if (start && time < *start) continue;
+    if (end && time >= *end) continue;
+    if (!Matches(record, request, codes)) continue;
+    *response.add_records() = std::move(record);
+  }
+  if (!it->status().ok()) return FromRocksDb(it->status(), "scan audit");
+  return response;
+}
+
+}  // namespace ecoplan::common

@@ -1,0 +1,88 @@
+#pragma once
+
+// AuditLog: a service's append-only record of who called what, when, from
+// where, with which outcome and what it changed (docs/SECURITY.md "Audit").
+//
+//   ECOPLAN_ASSIGN_OR_RETURN(std::unique_ptr<AuditLog> audit, AuditLog::Open(db, &clock));
+//   audit->AppendAsync(record, [](absl::StatusOr<uint64_t> sequence) { … });
+//   ECOPLAN_ASSIGN_OR_RETURN(ListAuditRecordsResponse page, audit->List(request));
+//
+// Key layout, in the column family "audit" of the service's RocksDb (which
+// every RocksDb has, see rocksdb_db.h):
+//   <sequence: 8 bytes big-endian>  →  ecoplan.admin.v1.AuditRecord
+// The stored value is the API message itself: the record has no other
+// representation, and protobuf's field rules (add, never renumber) keep old
+// records readable.
+//
+// Append-only: this class has no method that edits or deletes a record, and
+// no RPC does. Records live as long as the database (and its backups); there
+// is no retention limit (docs/OPERATIONS.md "Audit log").
+//
+// Sequences increase in append order. They are assigned when a record is
+// handed to the committer, so a record whose write fails leaves a gap (the
+// caller is told, and the capture logs it as an error); after a restart the
+// log continues after its last stored record.
+//
+// Thread-safe. `db` and `clock` must outlive it.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/storage/rocksdb_db.h"
+#include "common/time/clock.h"
+#include "ecoplan/admin/v1/admin_service.pb.h"
+
+namespace ecoplan::common {
+
+class AuditLog {
+ public:
+  // The column family of the records.
+  static constexpr char kColumnFamily[] = "audit";
+  // At most this many records are examined per List call.
+  static constexpr int kMaxScannedPerList = 10000;
+  static constexpr int kDefaultPageSize = 100;
+  static constexpr int kMaxPageSize = 1000;
+
+  // Opens the log over `db` and finds its last sequence. Errors: DataLoss (a
+  // key that is not 8 bytes), or the mapped RocksDB error.
+  static absl::StatusOr<std::unique_ptr<AuditLog>> Open(RocksDb* db, const Clock* clock);
+
+  AuditLog(const AuditLog&) = delete;
+  AuditLog& operator=(const AuditLog&) = delete;
+
+  // Stamps `record` with the next sequence, its name and — unless already set
+  // — the time, and commits it durably (synced) through the RocksDb's group
+  // committer. `done` runs on the committer thread (it must be quick) with the
+  // sequence, or with the commit's error (Unavailable after shutdown,
+  // Internal …); it is called exactly once.
+  void AppendAsync(ecoplan::admin::v1::AuditRecord record,
+                   std::function<void(absl::StatusOr<uint64_t>)> done);
+  // The same, blocking until the record is synced. Not from a committer callback.
+  absl::StatusOr<uint64_t> Append(ecoplan::admin::v1::AuditRecord record);
+
+  // The records matching `request`'s filters, one page, newest first unless
+  // oldest_first. Errors: InvalidArgument (page size, page token, time range,
+  // unknown code name), DataLoss (a record that does not parse).
+  absl::StatusOr<ecoplan::admin::v1::ListAuditRecordsResponse> List(
+      const ecoplan::admin::v1::ListAuditRecordsRequest& request) const;
+
+  // The database the log writes into (and whose event log the capture reads).
+  RocksDb* db() const { return db_; }
+
+ private:
+  AuditLog(RocksDb* db, const Clock* clock, uint64_t last_sequence);
+
+  RocksDb* const db_;
+  const Clock* const clock_;
+  absl::Mutex mu_;  // orders sequence assignment with the hand-over to the committer
+  uint64_t last_sequence_ ABSL_GUARDED_BY(mu_);
+};
+
+// "auditRecords/00000000000000000042".
+std::string AuditRecordName(uint64_t sequence);
+
+}  // namespace ecoplan::common
