@@ -1,6 +1,7 @@
 #include "services/indicator/domain/target_text.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <utility>
 
@@ -119,6 +120,14 @@ TextTargets ParseTextTargets(absl::string_view text) {
     size_t after = end + unit.size();
     double value = 0;
     if (!absl::SimpleAtod(number, &value)) continue;
+    if (!std::isfinite(value)) {
+      // More digits than a double holds (found by the fuzzer): no target to judge.
+      const size_t clause_start = ClauseStart(text, start);
+      out.unparsed.push_back(
+          {Trimmed(text.substr(clause_start, ClauseEnd(text, after) - clause_start)),
+           absl::StrCat(number, unit), "a number too large to be a target"});
+      continue;
+    }
 
     // Words after the unit.
     Comparator after_comparator = Comparator::kUnspecified;
