@@ -24,7 +24,8 @@ deploy/docker/check-runtime-deps_test.sh "$build_dir"
 # Interop: a JavaScript gRPC client (tests/interop) against the real registry_server.
 ECOPLAN_REGISTRY_SERVER="$build_dir/services/registry/registry_server" node --test tests/interop/
 
-# Fuzzing, bounded: the plan-document, deadline and token parsers (scripts/fuzz.sh).
+# Fuzzing, bounded: the plan-document, deadline, token and target-text parsers and the
+# webhook signature check (scripts/fuzz.sh).
 ECOPLAN_FUZZ_SECONDS="${ECOPLAN_FUZZ_SECONDS:-20}" scripts/fuzz.sh
 
 cd "$build_dir"

@@ -1,0 +1,98 @@
+// VerifyWebhook (the receiver side of Standard Webhooks), and the replay of the
+// webhook-signature fuzz corpus (and every crash the fuzzer ever found, which
+// is added to it) in every build.
+
+#include "services/notification/domain/webhook_signature.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/testing/status_matchers.h"
+#include "services/notification/domain/webhook_signature_invariants.h"
+
+namespace ecoplan::notification {
+namespace {
+
+// The Standard Webhooks reference vector.
+constexpr char kSecret[] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+constexpr char kId[] = "msg_p5jXN8AQM9LWM0D4loKWxJek";
+constexpr char kTimestamp[] = "1614265330";
+constexpr char kBody[] = R"({"test": 2432232314})";
+constexpr char kSignature[] = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+const absl::Time kSent = absl::FromUnixSeconds(1614265330);
+
+std::string Key() { return ParseWebhookSecret(kSecret).value(); }
+
+TEST(WebhookVerifyTest, AcceptsTheReferenceVectorAmongOtherEntries) {
+  EXPECT_OK(VerifyWebhook({Key()}, {kId, kTimestamp, kSignature}, kBody, kSent));
+  const std::string header = absl::StrCat("v2,abc v1,AAAA  ", kSignature, " v1a,x");
+  EXPECT_OK(VerifyWebhook({"another-key-0123456789abcdef", Key()}, {kId, kTimestamp, header}, kBody,
+                          kSent + absl::Minutes(5)));
+}
+
+TEST(WebhookVerifyTest, RefusesChangedContentWrongKeysAndStaleDeliveries) {
+  auto code = [](const absl::Status& s) { return s.code(); };
+  const WebhookHeaders good{kId, kTimestamp, kSignature};
+  EXPECT_EQ(code(VerifyWebhook({Key()}, good, R"({"test": 2432232315})", kSent)),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(code(VerifyWebhook({Key()}, {"msg_other", kTimestamp, kSignature}, kBody, kSent)),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(code(VerifyWebhook({Key()}, {kId, "1614265331", kSignature}, kBody, kSent)),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(code(VerifyWebhook({"wrong-key-0123456789abcdef"}, good, kBody, kSent)),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(code(VerifyWebhook({}, good, kBody, kSent)), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(code(VerifyWebhook({Key()}, good, kBody, kSent + absl::Seconds(301))),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(code(VerifyWebhook({Key()}, good, kBody, kSent - absl::Seconds(301))),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST(WebhookVerifyTest, RefusesMalformedHeadersAsInvalidArgument) {
+  for (const char* ts : {"", "+1614265330", " 1614265330", "01614265330", "1614265330.0",
+                         "-1614265330", "99999999999999999999", "253402300800", "1e9"}) {
+    EXPECT_EQ(VerifyWebhook({Key()}, {kId, ts, kSignature}, kBody, kSent).code(),
+              absl::StatusCode::kInvalidArgument)
+        << ts;
+  }
+  EXPECT_EQ(VerifyWebhook({Key()}, {"", kTimestamp, kSignature}, kBody, kSent).code(),
+            absl::StatusCode::kInvalidArgument);
+  for (const char* sig : {"", " ", "v2,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", "v1"}) {
+    EXPECT_EQ(VerifyWebhook({Key()}, {kId, kTimestamp, sig}, kBody, kSent).code(),
+              absl::StatusCode::kInvalidArgument)
+        << sig;
+  }
+}
+
+std::string Read(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(WebhookSignatureCorpusTest, EveryCorpusInputSatisfiesTheInvariants) {
+  int files = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(ECOPLAN_WEBHOOK_SIGNATURE_CORPUS_DIR)) {
+    EXPECT_OK(CheckWebhookSignatureInput(Read(entry.path()))) << entry.path();
+    ++files;
+  }
+  EXPECT_GE(files, 8);
+}
+
+// The corpus reaches the accepting path, not only refusals.
+TEST(WebhookSignatureCorpusTest, TheReferenceVectorOfTheCorpusVerifies) {
+  const std::string input =
+      Read(std::filesystem::path(ECOPLAN_WEBHOOK_SIGNATURE_CORPUS_DIR) / "reference_vector");
+  EXPECT_EQ(input,
+            absl::StrCat(kSecret, "\n", kId, "\n", kTimestamp, "\n", kSignature, "\n", kBody));
+}
+
+}  // namespace
+}  // namespace ecoplan::notification
