@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/admin/admin_policy.h"
 #include "common/admin/admin_service_impl.h"
+#include "common/audit/server_audit.h"
 #include "common/auth/service_client.h"
 #include "common/auth/server_security.h"
 #include "common/admin/backup_manager.h"
@@ -206,11 +207,18 @@ int main(int argc, char** argv) {
   common::WatchEventsHub watch_hub;
   indicator::IndicatorServiceImpl service(&evaluator, &watch_hub,
                                           security_pieces->authenticator.get(), registry.get());
+  // Every write and every refused call, recorded before its answer (docs/SECURITY.md "Audit").
+  absl::StatusOr<std::unique_ptr<common::ServerAudit>> audit = common::ServerAudit::Open(
+      db->get(), security_pieces->authenticator.get(), &clock, &metrics, log);
+  if (!audit.ok()) {
+    log.Error("cannot open the audit log", {{"error", audit.status().ToString()}});
+    return 1;
+  }
   common::BackupManager backups(db->get(), config.backup_dir, &clock);
   std::unique_ptr<common::CallAuthenticator> admin_auth =
       common::AdminAuthenticator(*security_pieces, &metrics, log);
   common::AdminServiceImpl admin(&backups, indicator::RocksDbIndicatorStore::kEventSource,
-                                 admin_auth.get());
+                                 admin_auth.get(), (*audit)->log());
 
   common::ServerOptions server_options;
   server_options.host = config.host;
@@ -221,6 +229,7 @@ int main(int argc, char** argv) {
   server_options.shutdown_grace = config.shutdown_grace;
   server_options.service_name = "indicator";
   server_options.metrics = &metrics;
+  server_options.interceptors.push_back((*audit)->capture());
   absl::StatusOr<std::unique_ptr<common::RunningServer>> server = common::RunningServer::Start(
       server_options, {&service, &admin}, security_pieces->credentials);
   if (!server.ok()) {

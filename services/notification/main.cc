@@ -24,6 +24,7 @@
 #include "absl/strings/str_split.h"
 #include "common/admin/admin_policy.h"
 #include "common/admin/admin_service_impl.h"
+#include "common/audit/server_audit.h"
 #include "common/admin/backup_manager.h"
 #include "common/auth/server_security.h"
 #include "common/auth/service_client.h"
@@ -270,11 +271,18 @@ int main(int argc, char** argv) {
   common::WatchEventsHub watch_hub;
   notification::NotificationServiceImpl service(&notifier, &writer, db->get(), &watch_hub,
                                                 security_pieces->authenticator.get());
+  // Every write and every refused call, recorded before its answer (docs/SECURITY.md "Audit").
+  absl::StatusOr<std::unique_ptr<common::ServerAudit>> audit = common::ServerAudit::Open(
+      db->get(), security_pieces->authenticator.get(), &real_clock, &metrics, log);
+  if (!audit.ok()) {
+    log.Error("cannot open the audit log", {{"error", audit.status().ToString()}});
+    return 1;
+  }
   common::BackupManager backups(db->get(), config.backup_dir, &real_clock);
   std::unique_ptr<common::CallAuthenticator> admin_auth =
       common::AdminAuthenticator(*security_pieces, &metrics, log);
   common::AdminServiceImpl admin(&backups, "ecoplan.notification.v1.NotificationService",
-                                 admin_auth.get());
+                                 admin_auth.get(), (*audit)->log());
   common::ServerOptions server_options;
   server_options.host = config.host;
   server_options.port = config.port;
@@ -284,6 +292,7 @@ int main(int argc, char** argv) {
   server_options.shutdown_grace = config.shutdown_grace;
   server_options.service_name = "notification";
   server_options.metrics = &metrics;
+  server_options.interceptors.push_back((*audit)->capture());
   absl::StatusOr<std::unique_ptr<common::RunningServer>> server = common::RunningServer::Start(
       server_options, {&service, &admin}, security_pieces->credentials);
   if (!server.ok()) {

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/admin/admin_policy.h"
 #include "common/admin/admin_service_impl.h"
+#include "common/audit/server_audit.h"
 #include "common/auth/service_client.h"
 #include "common/concurrency/serial_executor.h"
 #include "common/config/env.h"
@@ -162,11 +163,18 @@ int main(int argc, char** argv) {
   common::WatchEventsHub watch_hub;
   progress::ProgressServiceImpl service(&recorder, &reader, db->get(), &watch_hub,
                                        security->authenticator.get());
+  // Every write and every refused call, recorded before its answer (docs/SECURITY.md "Audit").
+  absl::StatusOr<std::unique_ptr<common::ServerAudit>> audit = common::ServerAudit::Open(
+      db->get(), security->authenticator.get(), &clock, &metrics, log);
+  if (!audit.ok()) {
+    log.Error("cannot open the audit log", {{"error", audit.status().ToString()}});
+    return 1;
+  }
   common::BackupManager backups(db->get(), backup_dir, &clock);
   std::unique_ptr<common::CallAuthenticator> admin_auth =
       common::AdminAuthenticator(*security, &metrics, log);
   common::AdminServiceImpl admin(&backups, progress::RocksDbReportStore::kEventSource,
-                                 admin_auth.get());
+                                 admin_auth.get(), (*audit)->log());
 
   common::ServerOptions server_options;
   server_options.host = config.host;
@@ -177,6 +185,7 @@ int main(int argc, char** argv) {
   server_options.shutdown_grace = config.shutdown_grace;
   server_options.service_name = "progress";
   server_options.metrics = &metrics;
+  server_options.interceptors.push_back((*audit)->capture());
   absl::StatusOr<std::unique_ptr<common::RunningServer>> server =
       common::RunningServer::Start(server_options, {&service, &admin}, security->credentials);
   if (!server.ok()) {

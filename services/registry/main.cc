@@ -19,6 +19,7 @@
 #include "common/auth/server_security.h"
 #include "common/admin/admin_policy.h"
 #include "common/admin/admin_service_impl.h"
+#include "common/audit/server_audit.h"
 #include "common/concurrency/serial_executor.h"
 #include "common/config/env.h"
 #include "common/events/watch_events_reactor.h"
@@ -109,11 +110,18 @@ int main(int argc, char** argv) {
   common::WatchEventsHub watch_hub;
   registry::RegistryServiceImpl service(&task_registry, &writer, db->get(), &watch_hub,
                                         security_pieces->authenticator.get());
+  // Every write and every refused call, recorded before its answer (docs/SECURITY.md "Audit").
+  absl::StatusOr<std::unique_ptr<common::ServerAudit>> audit = common::ServerAudit::Open(
+      db->get(), security_pieces->authenticator.get(), &clock, &metrics, log);
+  if (!audit.ok()) {
+    log.Error("cannot open the audit log", {{"error", audit.status().ToString()}});
+    return 1;
+  }
   common::BackupManager backups(db->get(), config.backup_dir, &clock);
   std::unique_ptr<common::CallAuthenticator> admin_auth =
       common::AdminAuthenticator(*security_pieces, &metrics, log);
   common::AdminServiceImpl admin(&backups, "ecoplan.registry.v1.RegistryService",
-                                 admin_auth.get());
+                                 admin_auth.get(), (*audit)->log());
 
   common::ServerOptions server_options;
   server_options.host = config.host;
@@ -124,6 +132,7 @@ int main(int argc, char** argv) {
   server_options.shutdown_grace = config.shutdown_grace;
   server_options.service_name = "registry";  // health name besides the full service name
   server_options.metrics = &metrics;
+  server_options.interceptors.push_back((*audit)->capture());
   absl::StatusOr<std::unique_ptr<common::RunningServer>> server = common::RunningServer::Start(
       server_options, {&service, &admin}, security_pieces->credentials);
   if (!server.ok()) {
