@@ -205,17 +205,25 @@ absl::StatusOr<UpstreamInput> ProgressInput(const common::v1::Event& event) {
   } else if (type == "ecoplan.progress.v1.HolidaysLoaded") {
     pv1::HolidaysLoaded p;
     if (!Unpack(event, &p)) return absl::DataLossError("bad HolidaysLoaded payload");
-    in.holidays.year = p.holidays().year();
-    if (in.holidays.year < 2000 || in.holidays.year > 2100) return in;  // nothing to learn
-    for (const common::v1::Date& d : p.holidays().holidays()) {
-      if (auto day = Day(d)) in.holidays.holidays.insert(*day);
-    }
-    for (const common::v1::Date& d : p.holidays().make_up_workdays()) {
-      if (auto day = Day(d)) in.holidays.make_up_workdays.insert(*day);
-    }
+    std::optional<HolidayYear> holidays = HolidayYearFromProto(p.holidays());
+    if (!holidays.has_value()) return in;  // nothing to learn
+    in.holidays = std::move(*holidays);
     in.type = UpstreamInput::Type::kHolidaysLoaded;
   }
   return in;
+}
+
+std::optional<HolidayYear> HolidayYearFromProto(const pv1::HolidayCalendar& calendar) {
+  if (calendar.year() < 2000 || calendar.year() > 2100) return std::nullopt;
+  HolidayYear out;
+  out.year = calendar.year();
+  for (const common::v1::Date& d : calendar.holidays()) {
+    if (auto day = Day(d)) out.holidays.insert(*day);
+  }
+  for (const common::v1::Date& d : calendar.make_up_workdays()) {
+    if (auto day = Day(d)) out.make_up_workdays.insert(*day);
+  }
+  return out;
 }
 
 absl::StatusOr<UpstreamInput> IndicatorInput(
@@ -264,6 +272,46 @@ absl::StatusOr<common::FollowEffect> UpstreamFollower::Handle(const UpstreamInpu
     notifier_->FinishUpstream(*pending_, true);
   };
   return effect;
+}
+
+absl::Status UpstreamFollower::SyncHolidays(const UpstreamOptions& options,
+                                            const common::Logger& log) {
+  common::RealClock real_clock;
+  const common::Clock* clock = options.clock != nullptr ? options.clock : &real_clock;
+  absl::TimeZone zone = absl::UTCTimeZone();
+  absl::LoadTimeZone(options.time_zone, &zone);  // unknown: UTC
+  const int year = static_cast<int>(absl::ToCivilYear(clock->Now(), zone).year());
+  for (int y : {year, year + 1}) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     absl::ToChronoMilliseconds(options.export_timeout));
+    pv1::GetHolidaysRequest request;
+    request.set_name(absl::StrCat("holidayCalendars/", y));
+    pv1::GetHolidaysResponse response;
+    const absl::Status status =
+        common::FromGrpcStatus(progress_stub_->GetHolidays(&ctx, request, &response));
+    if (absl::IsNotFound(status)) continue;  // not loaded there (yet): its event will come
+    ECOPLAN_RETURN_IF_ERROR(status);
+    std::optional<HolidayYear> fetched = HolidayYearFromProto(response.holidays());
+    if (!fetched.has_value() || fetched->year != y) continue;
+    ECOPLAN_ASSIGN_OR_RETURN(std::optional<HolidayYear> stored, store_->GetHolidays(y));
+    if (stored.has_value() && stored->holidays == fetched->holidays &&
+        stored->make_up_workdays == fetched->make_up_workdays) {
+      continue;
+    }
+    // Through the Notifier, like HolidaysLoaded, so that its view changes with the store.
+    UpstreamInput input;
+    input.type = UpstreamInput::Type::kHolidaysLoaded;
+    input.event_ref = absl::StrCat("progress.GetHolidays#", y);
+    input.holidays = std::move(*fetched);
+    ECOPLAN_ASSIGN_OR_RETURN(Changes changes, notifier_->BeginUpstream(input));
+    const absl::Status committed = store_->Commit(changes);
+    notifier_->FinishUpstream(changes, committed.ok());
+    ECOPLAN_RETURN_IF_ERROR(committed);
+    log.Info("holidays updated from the progress service",
+             {{"year", y}, {"days_off", static_cast<int64_t>(input.holidays.holidays.size())}});
+  }
+  return absl::OkStatus();
 }
 
 namespace {
@@ -338,8 +386,22 @@ std::unique_ptr<UpstreamFollower> UpstreamFollower::ForProgress(
       db,
       FollowerOptions("progress", options, channel, log, &f->holding_,
                       [self] { self->notifier_->FinishUpstream(*self->pending_, false); }),
-      common::MakeWatchEventsOpener<pv1::WatchEventsRequest, pv1::WatchEventsResponse>(
-          f->progress_stub_.get()),
+      [self, options, log,
+       open = common::MakeWatchEventsOpener<pv1::WatchEventsRequest, pv1::WatchEventsResponse>(
+           f->progress_stub_.get())](grpc::ClientContext* context, uint64_t after) {
+        // On the follower's thread, before the stream: until the holidays were
+        // read once (a failed read is tried again before the next stream).
+        if (!self->holidays_synced_) {
+          const absl::Status synced = self->SyncHolidays(options, log);
+          self->holidays_synced_ =
+              !absl::IsUnavailable(synced) && !absl::IsDeadlineExceeded(synced);
+          if (!synced.ok()) {
+            log.Warn("cannot read the progress service's holidays",
+                     {{"error", synced.ToString()}, {"retry", !self->holidays_synced_}});
+          }
+        }
+        return open(context, after);
+      },
       [self](const common::v1::Event& event) -> absl::StatusOr<common::FollowEffect> {
         ECOPLAN_ASSIGN_OR_RETURN(UpstreamInput input, ProgressInput(event));
         return self->Handle(input);

@@ -5,13 +5,22 @@
 // and the effects are committed with the follower's cursor in one RocksDB
 // batch (common::EventFollower). After PlanImported the registry's ExportPlan
 // is read here, on the follower's thread, never in a gRPC handler.
+//
+// The progress follower also reads the progress service's holidays of the
+// current and the next year with GetHolidays before its first stream opens
+// (on its thread) and stores those that differ from the stored ones: a data
+// directory whose cursor is already past a year's HolidaysLoaded event would
+// otherwise never learn that year's holidays.
 
 #include <memory>
 #include <string>
 
+#include <optional>
+
 #include "absl/status/statusor.h"
 #include "common/events/event_follower.h"
 #include "common/log/log.h"
+#include "common/time/clock.h"
 #include "ecoplan/common/v1/event.pb.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
@@ -30,6 +39,9 @@ absl::StatusOr<UpstreamInput> RegistryInput(
     const std::function<absl::StatusOr<registry::v1::ExportPlanResponse>(const std::string& plan)>&
         export_plan);
 absl::StatusOr<UpstreamInput> ProgressInput(const common::v1::Event& event);
+// The working-day data of a progress HolidayCalendar; nullopt when its year is
+// outside 2000..2100 (nothing usable).
+std::optional<HolidayYear> HolidayYearFromProto(const progress::v1::HolidayCalendar& calendar);
 // IndicatorStatusChanged to AT_RISK or OFF_TRACK; owners are canonical names,
 // resolved to ids with `owner_id` (names it cannot resolve are dropped).
 absl::StatusOr<UpstreamInput> IndicatorInput(
@@ -39,7 +51,12 @@ absl::StatusOr<UpstreamInput> IndicatorInput(
 struct UpstreamOptions {
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(10);
+  // Deadline of each read call to an upstream (ExportPlan, GetHolidays).
   absl::Duration export_timeout = absl::Seconds(30);
+  // Progress follower: which years are "current and next" for the holiday
+  // read at start. nullptr: the system clock. Not owned; must outlive the follower.
+  const common::Clock* clock = nullptr;
+  std::string time_zone = "Asia/Shanghai";
 };
 
 // One follower of one upstream. Thread-safe; everything passed must outlive it.
@@ -70,6 +87,10 @@ class UpstreamFollower {
  private:
   UpstreamFollower() = default;
   absl::StatusOr<common::FollowEffect> Handle(const UpstreamInput& input);
+  // Reads the current and next year's holidays from the progress service and
+  // commits those that differ from the stored ones. Errors: Unavailable and
+  // DeadlineExceeded (try again later); others are final.
+  absl::Status SyncHolidays(const UpstreamOptions& options, const common::Logger& log);
 
   RocksDbNotificationStore* store_ = nullptr;
   Notifier* notifier_ = nullptr;
@@ -81,6 +102,8 @@ class UpstreamFollower {
   // True between a handled event and its commit outcome (same thread).
   bool holding_ = false;
   std::unique_ptr<Changes> pending_;
+  // Progress follower: the holidays were read (or cannot be); follower thread only.
+  bool holidays_synced_ = false;
 };
 
 }  // namespace ecoplan::notification

@@ -1,8 +1,21 @@
 #include "services/notification/upstream_followers.h"
 
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <map>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/events/event_log.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "common/time/clock.h"
 
 namespace ecoplan::notification {
 namespace {
@@ -68,6 +81,193 @@ TEST(UpstreamFollowersTest, HolidaysLoadedBecomesTheYearsWorkingDayData) {
   in = ProgressInput(common::MakeEvent(payload, h->name()));
   ASSERT_TRUE(in.ok());
   EXPECT_EQ(in->type, UpstreamInput::Type::kIgnored);
+}
+
+// The progress service as the follower sees it: GetHolidays from a table, and
+// WatchEvents streams without events that end at once (so the follower reconnects).
+class FakeProgress final : public pv1::ProgressService::Service {
+ public:
+  void SetHolidays(int year, std::vector<absl::CivilDay> days_off,
+                   std::vector<absl::CivilDay> make_up) {
+    pv1::HolidayCalendar c;
+    c.set_name(absl::StrCat("holidayCalendars/", year));
+    c.set_year(year);
+    for (absl::CivilDay d : days_off) SetDate(c.add_holidays(), d.year(), d.month(), d.day());
+    for (absl::CivilDay d : make_up) SetDate(c.add_make_up_workdays(), d.year(), d.month(), d.day());
+    absl::MutexLock lock(&mu_);
+    calendars_[c.name()] = c;
+  }
+  std::vector<std::string> requested() const {
+    absl::MutexLock lock(&mu_);
+    return requested_;
+  }
+  int streams() const { return streams_.load(); }
+
+  grpc::Status GetHolidays(grpc::ServerContext*, const pv1::GetHolidaysRequest* request,
+                           pv1::GetHolidaysResponse* response) override {
+    absl::MutexLock lock(&mu_);
+    requested_.push_back(request->name());
+    auto it = calendars_.find(request->name());
+    if (it == calendars_.end()) return grpc::Status(grpc::StatusCode::NOT_FOUND, "no holidays");
+    *response->mutable_holidays() = it->second;
+    return grpc::Status::OK;
+  }
+  grpc::Status WatchEvents(grpc::ServerContext*, const pv1::WatchEventsRequest*,
+                           grpc::ServerWriter<pv1::WatchEventsResponse>*) override {
+    ++streams_;
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "restarting");
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::map<std::string, pv1::HolidayCalendar> calendars_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> requested_ ABSL_GUARDED_BY(mu_);
+  std::atomic<int> streams_{0};
+};
+
+class AllowAnyUrl final : public UrlChecker {
+ public:
+  absl::Status CheckUrl(const std::string&) const override { return absl::OkStatus(); }
+};
+
+// A notification store and Notifier on RocksDB, following FakeProgress.
+class ProgressHolidaysTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    grpc::ServerBuilder builder;
+    builder.RegisterService(&progress_);
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    common::RocksDbOptions options;
+    options.path = dir_.Sub("db");
+    options.column_families = RocksDbNotificationStore::ColumnFamilies();
+    options.event_source = "ecoplan.notification.v1.NotificationService";
+    ASSERT_OK_AND_ASSIGN(db_, common::RocksDb::Open(options));
+    store_ = std::make_unique<RocksDbNotificationStore>(db_.get());
+  }
+
+  void TearDown() override {
+    if (follower_) follower_->Stop();
+    follower_.reset();
+    notifier_.reset();
+    if (server_) server_->Shutdown(std::chrono::system_clock::now());
+  }
+
+  // Starts the progress follower (the clock says 2026-03-31) and waits for
+  // `streams` streams.
+  void StartFollower(int streams = 1) {
+    NotifierOptions notifier_options;
+    notifier_options.install_default_rules = false;
+    notifier_ = std::make_unique<Notifier>(store_.get(), &clock_, &urls_, notifier_options);
+    ASSERT_OK(notifier_->Load());
+    UpstreamOptions options;
+    options.initial_backoff = absl::Milliseconds(10);
+    options.max_backoff = absl::Milliseconds(50);
+    options.export_timeout = absl::Seconds(5);
+    options.clock = &clock_;
+    follower_ = UpstreamFollower::ForProgress(db_.get(), store_.get(), notifier_.get(),
+                                              server_->InProcessChannel(grpc::ChannelArguments()),
+                                              options, common::Logger("notification-test", [](absl::string_view) {}));
+    ASSERT_OK(follower_->Start());
+    // The holidays are read before the stream opens.
+    for (int i = 0; i < 1000 && progress_.streams() < streams; ++i) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    ASSERT_GE(progress_.streams(), streams);
+  }
+
+  HolidayYear Stored(int year) {
+    absl::StatusOr<std::optional<HolidayYear>> h = store_->GetHolidays(year);
+    EXPECT_TRUE(h.ok()) << h.status();
+    return h.ok() && h->has_value() ? **h : HolidayYear{};
+  }
+
+  common::TempDir dir_;
+  FakeProgress progress_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<common::RocksDb> db_;
+  std::unique_ptr<RocksDbNotificationStore> store_;
+  common::FakeClock clock_;  // 2026-03-31
+  AllowAnyUrl urls_;
+  std::unique_ptr<Notifier> notifier_;
+  std::unique_ptr<UpstreamFollower> follower_;
+};
+
+TEST_F(ProgressHolidaysTest, AtStartTheCurrentAndNextYearsHolidaysAreReadAndStoredWhenTheyDiffer) {
+  // The directory knows an older 2026 calendar (its cursor is past the newer
+  // HolidaysLoaded) and nothing of 2027.
+  Changes old;
+  old.holidays.push_back(HolidayYear{2026, {absl::CivilDay(2026, 10, 1)}, {}});
+  ASSERT_OK(store_->Commit(old));
+  progress_.SetHolidays(2026, {absl::CivilDay(2026, 10, 1), absl::CivilDay(2026, 10, 2)},
+                        {absl::CivilDay(2026, 9, 27)});
+  progress_.SetHolidays(2027, {absl::CivilDay(2027, 1, 1)}, {});
+  progress_.SetHolidays(2028, {absl::CivilDay(2028, 1, 1)}, {});  // not asked for
+  StartFollower(/*streams=*/3);
+  // Read once, before the first stream; not again when the stream is reopened.
+  EXPECT_EQ(progress_.requested(),
+            (std::vector<std::string>{"holidayCalendars/2026", "holidayCalendars/2027"}));
+  const HolidayYear y2026 = Stored(2026);
+  EXPECT_EQ(y2026.year, 2026);
+  EXPECT_EQ(y2026.holidays,
+            (std::set<absl::CivilDay>{absl::CivilDay(2026, 10, 1), absl::CivilDay(2026, 10, 2)}));
+  EXPECT_EQ(y2026.make_up_workdays, std::set<absl::CivilDay>{absl::CivilDay(2026, 9, 27)});
+  EXPECT_EQ(Stored(2027).holidays, std::set<absl::CivilDay>{absl::CivilDay(2027, 1, 1)});
+  EXPECT_EQ(Stored(2028).year, 0);
+  follower_->Stop();
+  ASSERT_OK_AND_ASSIGN(LoadedState state, store_->Load());
+  EXPECT_EQ(state.holidays.size(), 2u);
+}
+
+TEST_F(ProgressHolidaysTest, HolidaysAlreadyKnownOrNotLoadedUpstreamWriteNothing) {
+  Changes known;
+  known.holidays.push_back(HolidayYear{2026, {absl::CivilDay(2026, 10, 1)}, {absl::CivilDay(2026, 9, 27)}});
+  ASSERT_OK(store_->Commit(known));
+  progress_.SetHolidays(2026, {absl::CivilDay(2026, 10, 1)}, {absl::CivilDay(2026, 9, 27)});
+  // 2027 was not loaded into the progress service: NOT_FOUND, skipped.
+  const rocksdb::SequenceNumber before = db_->db()->GetLatestSequenceNumber();
+  StartFollower();
+  EXPECT_EQ(progress_.requested().size(), 2u);
+  EXPECT_EQ(db_->db()->GetLatestSequenceNumber(), before);
+  EXPECT_EQ(Stored(2027).year, 0);
+}
+
+TEST_F(ProgressHolidaysTest, AnUnreachableProgressServiceIsAskedAgainBeforeTheNextStream) {
+  progress_.SetHolidays(2026, {absl::CivilDay(2026, 5, 1)}, {});
+  // A port nobody listens on any more: every call is UNAVAILABLE; the
+  // follower keeps trying (with backoff).
+  int port = 0;
+  {
+    FakeProgress gone;
+    grpc::ServerBuilder builder;
+    builder.RegisterService(&gone);
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    std::unique_ptr<grpc::Server> probe = builder.BuildAndStart();
+    ASSERT_NE(probe, nullptr);
+    probe->Shutdown(std::chrono::system_clock::now());
+  }
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
+  NotifierOptions notifier_options;
+  notifier_options.install_default_rules = false;
+  notifier_ = std::make_unique<Notifier>(store_.get(), &clock_, &urls_, notifier_options);
+  ASSERT_OK(notifier_->Load());
+  UpstreamOptions options;
+  options.initial_backoff = absl::Milliseconds(10);
+  options.max_backoff = absl::Milliseconds(20);
+  options.export_timeout = absl::Milliseconds(200);
+  options.clock = &clock_;
+  std::atomic<int> warnings{0};
+  follower_ = UpstreamFollower::ForProgress(
+      db_.get(), store_.get(), notifier_.get(), channel, options,
+      common::Logger("notification-test", [&warnings](absl::string_view line) {
+        if (absl::StrContains(line, "holidays")) ++warnings;
+      }));
+  ASSERT_OK(follower_->Start());
+  for (int i = 0; i < 500 && warnings.load() < 2; ++i) absl::SleepFor(absl::Milliseconds(10));
+  EXPECT_GE(warnings.load(), 2);  // tried again
+  follower_->Stop();
+  EXPECT_EQ(Stored(2026).year, 0);
 }
 
 }  // namespace
