@@ -1,0 +1,338 @@
+// Walks the indicator service's whole RPC × role table (IndicatorPolicy,
+// rendered in docs/SECURITY.md) against real servers started with TLS and an
+// HS256 secret generated at test time: registry_server, and indicator_server
+// following it as the service "indicator" (a minted service token over TLS, so
+// the plan's indicators prove service-to-service authentication). Every
+// allowed call works, every forbidden one is PERMISSION_DENIED, and every call
+// — the client stream IngestObservations and the server stream WatchEvents
+// included — without a token or with an expired, wrongly signed or garbage
+// token is UNAUTHENTICATED.
+
+#include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
+#include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "services/indicator/indicator_policy.h"
+#include "tests/harness/process.h"
+#include "tests/harness/secured.h"
+
+namespace ecoplan::testing {
+namespace {
+
+namespace iv1 = ::ecoplan::indicator::v1;
+namespace rv1 = ::ecoplan::registry::v1;
+using common::Role;
+
+const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
+const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
+const char* const kSeed = ECOPLAN_SEED_PATH;
+constexpr char kStation[] = "stations/walk-station";
+
+absl::CivilDay Today() {
+  absl::TimeZone shanghai;
+  if (!absl::LoadTimeZone("Asia/Shanghai", &shanghai)) shanghai = absl::FixedTimeZone(8 * 3600);
+  return absl::ToCivilDay(absl::Now(), shanghai);
+}
+
+common::v1::Date ToDate(absl::CivilDay day) {
+  common::v1::Date d;
+  d.set_year(static_cast<int>(day.year()));
+  d.set_month(day.month());
+  d.set_day(day.day());
+  return d;
+}
+
+class IndicatorAuthTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(secured_, SecuredSetup::Create(dir_));
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(64 << 20);
+
+    std::vector<std::string> registry_argv = {kRegistryServer, "--host=127.0.0.1", "--port=0",
+                                              "--port_file=" + dir_.Sub("r.port"),
+                                              "--db_path=" + dir_.Sub("registry")};
+    secured_.AddServerFlags(registry_argv);
+    ASSERT_OK_AND_ASSIGN(registry_, Subprocess::Start(registry_argv, dir_.Sub("registry.log")));
+    ASSERT_OK_AND_ASSIGN(int registry_port, WaitForPortFile(dir_.Sub("r.port"), absl::Seconds(30)));
+    const std::string registry_address = absl::StrCat("127.0.0.1:", registry_port);
+    auto registry = rv1::RegistryService::NewStub(
+        grpc::CreateCustomChannel(registry_address, secured_.ChannelCredentials(), args));
+    rv1::ImportPlanRequest import;
+    import.set_document_text(ReadFile(kSeed).value());
+    rv1::ImportPlanResponse imported;
+    grpc::Status status = registry->ImportPlan(TokenContext(Admin()).get(), import, &imported);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    plan_ = imported.plan().name();
+
+    std::vector<std::string> indicator_argv = {kIndicatorServer,
+                                               "--host=127.0.0.1",
+                                               "--port=0",
+                                               "--port_file=" + dir_.Sub("i.port"),
+                                               "--db_path=" + dir_.Sub("indicator"),
+                                               "--registry_address=" + registry_address,
+                                               "--registry_max_backoff=200ms"};
+    secured_.AddServerFlags(indicator_argv);
+    ASSERT_OK_AND_ASSIGN(indicator_, Subprocess::Start(indicator_argv, dir_.Sub("indicator.log")));
+    absl::StatusOr<int> indicator_port = WaitForPortFile(dir_.Sub("i.port"), absl::Seconds(30));
+    ASSERT_TRUE(indicator_port.ok()) << ReadFile(dir_.Sub("indicator.log")).value_or("");
+    stub_ = iv1::IndicatorService::NewStub(grpc::CreateCustomChannel(
+        absl::StrCat("127.0.0.1:", *indicator_port), secured_.ChannelCredentials(), args));
+
+    // The indicator service gets the plan only by following the secured
+    // registry with its service credentials.
+    grpc::StatusCode code = grpc::StatusCode::UNKNOWN;
+    for (int i = 0; i < 300 && code != grpc::StatusCode::OK; ++i) {
+      iv1::GetExtractionReportRequest r;
+      r.set_plan(plan_);
+      iv1::GetExtractionReportResponse out;
+      code = stub_->GetExtractionReport(TokenContext(Admin()).get(), r, &out).error_code();
+      if (code != grpc::StatusCode::OK) absl::SleepFor(absl::Milliseconds(100));
+    }
+    ASSERT_EQ(code, grpc::StatusCode::OK) << ReadFile(dir_.Sub("indicator.log")).value_or("")
+                                          << ReadFile(dir_.Sub("registry.log")).value_or("");
+    iv1::ListIndicatorsRequest list;
+    list.set_parent(plan_);
+    list.set_page_size(1);
+    iv1::ListIndicatorsResponse indicators;
+    ASSERT_TRUE(stub_->ListIndicators(TokenContext(Admin()).get(), list, &indicators).ok());
+    ASSERT_EQ(indicators.indicators_size(), 1) << "the seed plan yields no indicator";
+    plan_indicator_ = indicators.indicators(0).name();
+
+    // The data the calls need: an indicator the bureau corrects again and
+    // again, and a station counting for the district.
+    ASSERT_EQ(Create(Admin(), "walk-corrected"), grpc::StatusCode::OK) << last_error_;
+    iv1::UpsertStationRequest station = Station();
+    iv1::UpsertStationResponse upserted;
+    status = stub_->UpsertStation(TokenContext(Admin()).get(), station, &upserted);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  std::string Admin() { return secured_.Token(Role::kAdministrator); }
+  std::string NextId(const char* what) { return absl::StrCat(what, "-", ++counter_); }
+  std::string IndicatorName(const std::string& id) {
+    return absl::StrCat(plan_, "/indicators/", id);
+  }
+
+  // Creates the manual indicator `id` (a reported share, this year).
+  grpc::StatusCode Create(const std::string& token, const std::string& id) {
+    iv1::CreateIndicatorRequest r;
+    r.set_parent(plan_);
+    r.set_indicator_id(id);
+    iv1::Indicator* ind = r.mutable_indicator();
+    ind->set_display_name("新能源公交车占比");
+    ind->set_unit("%");
+    ind->set_scope_kind(iv1::SCOPE_KIND_DISTRICT);
+    ind->set_comparator(iv1::COMPARATOR_AT_LEAST);
+    ind->set_target_value(80);
+    ind->set_target_text("达到80%");
+    *ind->mutable_period_start() = ToDate(absl::CivilDay(Today().year(), 1, 1));
+    *ind->mutable_period_end() = ToDate(absl::CivilDay(Today().year(), 12, 31));
+    ind->set_aggregation(iv1::AGGREGATION_LATEST_VALUE);
+    ind->set_source(iv1::SOURCE_KIND_REPORTED);
+    r.set_reason("行动计划未列出的考核指标");
+    r.set_request_id(NextId("create"));
+    iv1::CreateIndicatorResponse out;
+    grpc::Status status = stub_->CreateIndicator(TokenContext(token).get(), r, &out);
+    last_error_ = status.error_message();
+    return status.error_code();
+  }
+
+  // The current etag of `name`, read by the bureau.
+  std::string Etag(const std::string& name) {
+    iv1::GetIndicatorRequest r;
+    r.set_name(name);
+    iv1::GetIndicatorResponse out;
+    EXPECT_TRUE(stub_->GetIndicator(TokenContext(Admin()).get(), r, &out).ok()) << name;
+    return out.indicator().etag();
+  }
+
+  iv1::UpsertStationRequest Station() {
+    iv1::UpsertStationRequest r;
+    r.mutable_station()->set_name(kStation);
+    r.mutable_station()->set_display_name("测试子站");
+    r.mutable_station()->set_town("龙泉镇");
+    r.mutable_station()->set_counts_for_district(true);
+    r.mutable_station()->set_note(NextId("upsert"));
+    return r;
+  }
+
+  std::map<std::string, PolicyCall> Calls() {
+    std::map<std::string, PolicyCall> calls;
+    auto add = [&](const char* method, PolicyCall call) {
+      calls[indicator::IndicatorMethod(method)] = std::move(call);
+    };
+    add("SyncPlan", [this](const std::string& t) {
+      iv1::SyncPlanRequest r;
+      r.set_plan(plan_);
+      r.set_request_id(NextId("sync"));
+      iv1::SyncPlanResponse out;
+      return stub_->SyncPlan(TokenContext(t).get(), r, &out).error_code();
+    });
+    add("GetExtractionReport", [this](const std::string& t) {
+      iv1::GetExtractionReportRequest r;
+      r.set_plan(plan_);
+      iv1::GetExtractionReportResponse out;
+      return stub_->GetExtractionReport(TokenContext(t).get(), r, &out).error_code();
+    });
+    add("CreateIndicator",
+        [this](const std::string& t) { return Create(t, NextId("walk-created")); });
+    add("GetIndicator", [this](const std::string& t) {
+      iv1::GetIndicatorRequest r;
+      r.set_name(plan_indicator_);
+      iv1::GetIndicatorResponse out;
+      return stub_->GetIndicator(TokenContext(t).get(), r, &out).error_code();
+    });
+    add("ListIndicators", [this](const std::string& t) {
+      iv1::ListIndicatorsRequest r;
+      r.set_parent(plan_);
+      iv1::ListIndicatorsResponse out;
+      return stub_->ListIndicators(TokenContext(t).get(), r, &out).error_code();
+    });
+    add("UpdateIndicator", [this](const std::string& t) {
+      iv1::UpdateIndicatorRequest r;
+      r.mutable_indicator()->set_name(IndicatorName("walk-corrected"));
+      r.mutable_indicator()->set_target_value(80 + counter_ % 15);
+      r.add_update_paths("target_value");
+      r.set_etag(Etag(r.indicator().name()));
+      r.set_reason("按区政府批复调整目标值");
+      r.set_request_id(NextId("update"));
+      iv1::UpdateIndicatorResponse out;
+      return stub_->UpdateIndicator(TokenContext(t).get(), r, &out).error_code();
+    });
+    add("RetireIndicator", [this](const std::string& t) {
+      // A fresh indicator each time: retiring is once only.
+      const std::string id = NextId("walk-retired");
+      EXPECT_EQ(Create(Admin(), id), grpc::StatusCode::OK) << last_error_;
+      iv1::RetireIndicatorRequest r;
+      r.set_name(IndicatorName(id));
+      r.set_etag(Etag(r.name()));
+      r.set_reason("指标已并入其他考核");
+      r.set_request_id(NextId("retire"));
+      iv1::RetireIndicatorResponse out;
+      return stub_->RetireIndicator(TokenContext(t).get(), r, &out).error_code();
+    });
+    add("ListIndicatorRevisions", [this](const std::string& t) {
+      iv1::ListIndicatorRevisionsRequest r;
+      r.set_name(IndicatorName("walk-corrected"));
+      iv1::ListIndicatorRevisionsResponse out;
+      return stub_->ListIndicatorRevisions(TokenContext(t).get(), r, &out).error_code();
+    });
+    add("UpsertStation", [this](const std::string& t) {
+      iv1::UpsertStationResponse out;
+      return stub_->UpsertStation(TokenContext(t).get(), Station(), &out).error_code();
+    });
+    add("ListStations", [this](const std::string& t) {
+      iv1::ListStationsRequest r;
+      iv1::ListStationsResponse out;
+      return stub_->ListStations(TokenContext(t).get(), r, &out).error_code();
+    });
+    add("IngestObservations", [this](const std::string& t) {
+      // A client stream: one chunk (a reading of the walk's station and a
+      // reported value), then the answer.
+      auto ctx = TokenContext(t);
+      iv1::IngestObservationsResponse out;
+      auto writer = stub_->IngestObservations(ctx.get(), &out);
+      iv1::IngestObservationsRequest chunk;
+      iv1::StationReading* reading = chunk.add_readings();
+      reading->set_station("walk-station");
+      const absl::CivilDay yesterday = Today() - 1;
+      reading->set_hour(absl::StrFormat("%04d-%02d-%02dT%02d", yesterday.year(), yesterday.month(),
+                                        yesterday.day(), counter_ % 24));
+      reading->set_pollutant(iv1::POLLUTANT_PM25);
+      reading->set_value(30 + counter_ % 20);
+      reading->set_unit(iv1::CONCENTRATION_UNIT_UG_M3);
+      iv1::IndicatorValue* value = chunk.add_values();
+      value->set_indicator(IndicatorName("walk-corrected"));
+      *value->mutable_date() = ToDate(yesterday);
+      value->set_value(60 + counter_ % 20);
+      value->set_unit("%");
+      value->set_source("区交通局月报");
+      ++counter_;
+      // A refused stream may end before the chunk is taken; Finish says why.
+      if (writer->Write(chunk)) (void)writer->WritesDone();
+      return writer->Finish().error_code();
+    });
+    add("GetDailyAirQuality", [this](const std::string& t) {
+      iv1::GetDailyAirQualityRequest r;
+      r.set_area(kStation);
+      *r.mutable_from() = ToDate(Today() - 7);
+      *r.mutable_to() = ToDate(Today());
+      iv1::GetDailyAirQualityResponse out;
+      return stub_->GetDailyAirQuality(TokenContext(t).get(), r, &out).error_code();
+    });
+    add("EvaluateIndicator", [this](const std::string& t) {
+      iv1::EvaluateIndicatorRequest r;
+      r.set_name(IndicatorName("walk-corrected"));
+      *r.mutable_as_of() = ToDate(Today());
+      iv1::EvaluateIndicatorResponse out;
+      return stub_->EvaluateIndicator(TokenContext(t).get(), r, &out).error_code();
+    });
+    add("EvaluatePlan", [this](const std::string& t) {
+      iv1::EvaluatePlanRequest r;
+      r.set_plan(plan_);
+      *r.mutable_as_of() = ToDate(Today());
+      iv1::EvaluatePlanResponse out;
+      return stub_->EvaluatePlan(TokenContext(t).get(), r, &out).error_code();
+    });
+    add("WatchEvents", [this](const std::string& t) {
+      // A server stream: allowed once the first event (from the plan's sync)
+      // arrives; refusals end the stream with their code.
+      auto ctx = TokenContext(t);
+      iv1::WatchEventsRequest r;
+      auto reader = stub_->WatchEvents(ctx.get(), r);
+      iv1::WatchEventsResponse event;
+      if (reader->Read(&event)) {
+        ctx->TryCancel();
+        (void)reader->Finish();
+        return grpc::StatusCode::OK;
+      }
+      return reader->Finish().error_code();
+    });
+    return calls;
+  }
+
+  common::TempDir dir_;
+  SecuredSetup secured_;
+  Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  std::unique_ptr<iv1::IndicatorService::Stub> stub_;
+  std::string plan_, plan_indicator_;
+  int counter_ = 0;
+  std::string last_error_;
+};
+
+TEST_F(IndicatorAuthTest, EveryRpcAnswersEachRoleExactlyAsThePolicySays) {
+  std::map<std::string, PolicyCall> calls = Calls();
+  EXPECT_THAT(WalkPolicy(indicator::IndicatorPolicy(), calls,
+                         [this](Role r) { return secured_.Token(r, "o-walk"); }),
+              ::testing::IsEmpty());
+}
+
+TEST_F(IndicatorAuthTest, EveryRpcRefusesMissingAndBadTokensAsUnauthenticated) {
+  std::map<std::string, PolicyCall> calls = Calls();
+  EXPECT_THAT(WalkBadTokens(calls, secured_.BadTokens()), ::testing::IsEmpty());
+  // Neither the secret nor a token reaches a log.
+  for (const char* log : {"indicator.log", "registry.log"}) {
+    const std::string text = ReadFile(dir_.Sub(log)).value_or("");
+    EXPECT_EQ(text.find(secured_.secret()), std::string::npos) << log;
+    EXPECT_EQ(text.find("eyJ"), std::string::npos) << log;
+  }
+}
+
+}  // namespace
+}  // namespace ecoplan::testing
