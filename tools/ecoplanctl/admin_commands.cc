@@ -3,9 +3,14 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "ecoplan/admin/v1/admin_service.grpc.pb.h"
@@ -78,12 +83,78 @@ absl::Status ListBackups(const CommandEnv& env, const ParsedArgs& args) {
   return absl::OkStatus();
 }
 
+// --since / --until: an RFC 3339 time, or a duration meaning that long ago ("24h").
+absl::Status ParseTimeFlag(const ParsedArgs& args, absl::string_view flag,
+                           google::protobuf::Timestamp* out) {
+  const std::optional<std::string> text = args.Optional(flag);
+  if (!text) return absl::OkStatus();
+  absl::Time time;
+  absl::Duration ago;
+  std::string error;
+  if (absl::ParseDuration(*text, &ago) && ago >= absl::ZeroDuration()) {
+    time = absl::Now() - ago;
+  } else if (!absl::ParseTime(absl::RFC3339_full, *text, &time, &error)) {
+    return UsageError(absl::StrCat("--", flag,
+                                   " must be an RFC 3339 time (2026-03-31T08:00:00+08:00) or a "
+                                   "duration ago (24h)"));
+  }
+  out->set_seconds(absl::ToUnixSeconds(time));
+  return absl::OkStatus();
+}
+
+// "/ecoplan.registry.v1.RegistryService/ImportPlan" → "registry ImportPlan".
+std::string ShortMethod(absl::string_view path) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(path, '/');
+  if (parts.size() != 3) return std::string(path);
+  std::vector<absl::string_view> service = absl::StrSplit(parts[1], '.');
+  const absl::string_view name = service.size() >= 2 ? service[1] : parts[1];
+  return absl::StrCat(name, " ", parts[2]);
+}
+
+absl::Status ListAudit(const CommandEnv& env, const ParsedArgs& args) {
+  admin_v1::ListAuditRecordsRequest request;
+  ECOPLAN_RETURN_IF_ERROR(ParseTimeFlag(args, "since", request.mutable_start_time()));
+  ECOPLAN_RETURN_IF_ERROR(ParseTimeFlag(args, "until", request.mutable_end_time()));
+  if (!args.Has("since")) request.clear_start_time();
+  if (!args.Has("until")) request.clear_end_time();
+  request.set_subject(args.Value("subject"));
+  request.set_organization_id(args.Value("org"));
+  request.set_method(args.Value("method"));
+  for (const std::string& code : args.Values("code")) {
+    request.add_codes(absl::AsciiStrToUpper(code));
+  }
+  ECOPLAN_ASSIGN_OR_RETURN(int page_size, args.Int("page-size", 50));
+  if (page_size < 1 || page_size > 1000) return UsageError("--page-size must be 1..1000");
+  request.set_page_size(page_size);
+  request.set_page_token(args.Value("page-token"));
+  request.set_oldest_first(args.Has("oldest-first"));
+  admin_v1::ListAuditRecordsResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + env.options.timeout));
+  ECOPLAN_RETURN_IF_ERROR(common::FromGrpcStatus(
+      StubFor(env, args)->ListAuditRecords(&context, request, &response)));
+  if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
+  Table table({"SEQ", "TIME", "SUBJECT", "ROLE", "ORG", "METHOD", "CODE", "PEER", "CHANGES"});
+  for (const admin_v1::AuditRecord& r : response.records()) {
+    table.AddRow({absl::StrCat(r.sequence()), FormatTimestamp(r.time()),
+                  r.actor().authenticated() ? r.actor().subject() : "(unauthenticated)",
+                  r.actor().role(), r.actor().organization_id(), ShortMethod(r.method()), r.code(),
+                  r.peer(), absl::StrCat(r.change_count())});
+  }
+  table.Print(*env.out);
+  *env.out << response.records_size() << " records\n";
+  if (!response.next_page_token().empty()) {
+    *env.out << "more: --page-token " << response.next_page_token() << "\n";
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::vector<CommandGroup> AdminCommandGroups() {
   CommandGroup admin;
   admin.name = "admin";
-  admin.summary = "operator commands of any ecoplan server (backups)";
+  admin.summary = "operator commands of any ecoplan server (backups, audit log)";
   admin.commands.push_back(
       {"backup", "[--target ADDRESS] [--keep-last N]",
        "take a backup of the server's database into its backup directory",
@@ -93,9 +164,28 @@ std::vector<CommandGroup> AdminCommandGroups() {
        Backup});
   admin.commands.push_back({"backups", "[--target ADDRESS]", "list the server's backups, newest first",
                             0, 0, {kTargetFlag}, ListBackups});
+  admin.commands.push_back(
+      {"audit",
+       "[--target ADDRESS] [--since T] [--until T] [--subject NAME] [--org ID] [--method M] "
+       "[--code CODE]... [--page-size N] [--page-token TOKEN] [--oldest-first]",
+       "list the server's audit records (administrators only), newest first",
+       0,
+       0,
+       {kTargetFlag,
+        {"since", "TIME", "records at or after: RFC 3339, or a duration ago (24h)"},
+        {"until", "TIME", "records before: RFC 3339, or a duration ago"},
+        {"subject", "NAME", "only calls by this subject"},
+        {"org", "ID", "only calls by principals of this organization"},
+        {"method", "METHOD", "only this method: short name (ImportPlan) or full path"},
+        {"code", "CODE", "only this outcome (OK, PERMISSION_DENIED, ...); repeatable"},
+        {"page-size", "N", "records per page, 1..1000 (default 50)"},
+        {"page-token", "TOKEN", "the next page, from the previous output"},
+        {"oldest-first", "", "oldest first instead of newest first"}},
+       ListAudit});
   admin.notes =
       "A backup is a complete RocksDB database. To restore, stop the service and start it with\n"
-      "--db_path on a copy of the backup directory (docs/OPERATIONS.md).\n";
+      "--db_path on a copy of the backup directory (docs/OPERATIONS.md).\n"
+      "The audit log records every write and every refused call of the server (docs/SECURITY.md).\n";
   return {admin};
 }
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/admin/admin_policy.h"
 #include "common/admin/admin_service_impl.h"
+#include "common/audit/audit_log.h"
 #include "common/server/run_server.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
@@ -28,8 +29,9 @@ class AdminCommandsTest : public ::testing::Test {
     dev.insecure_development_mode = true;
     auth_ = std::make_unique<common::CallAuthenticator>(dev, nullptr, &common::AdminPolicy(),
                                                         nullptr, nullptr, common::Logger("test"));
+    ASSERT_OK_AND_ASSIGN(audit_, common::AuditLog::Open(db_.get(), &clock_));
     service_ = std::make_unique<common::AdminServiceImpl>(backups_.get(), "test.Service",
-                                                          auth_.get());
+                                                          auth_.get(), audit_.get());
     common::ServerOptions server_options;
     server_options.host = "127.0.0.1";
     ASSERT_OK_AND_ASSIGN(server_, common::RunningServer::Start(server_options, {service_.get()}));
@@ -47,6 +49,7 @@ class AdminCommandsTest : public ::testing::Test {
   common::FakeClock clock_;
   std::unique_ptr<common::RocksDb> db_;
   std::unique_ptr<common::BackupManager> backups_;
+  std::unique_ptr<common::AuditLog> audit_;
   std::unique_ptr<common::CallAuthenticator> auth_;
   std::unique_ptr<common::AdminServiceImpl> service_;
   std::unique_ptr<common::RunningServer> server_;
@@ -75,6 +78,34 @@ TEST_F(AdminCommandsTest, NamesTheServerThatHasNoBackupDirectory) {
   EXPECT_EQ(Run({"admin", "backup", "--target", absl::StrCat("127.0.0.1:", server->port())}), 1);
   EXPECT_NE(err_.str().find("FAILED_PRECONDITION"), std::string::npos) << err_.str();
   EXPECT_NE(err_.str().find("--backup_dir"), std::string::npos) << err_.str();
+}
+
+TEST_F(AdminCommandsTest, ListsAuditRecordsAsATableOrJsonWithFilters) {
+  for (const char* code : {"OK", "PERMISSION_DENIED"}) {
+    clock_.Advance(absl::Minutes(1));
+    ecoplan::admin::v1::AuditRecord record;
+    record.set_method("/ecoplan.registry.v1.RegistryService/ImportPlan");
+    record.set_code(code);
+    record.set_peer("ipv4:10.0.0.9:40000");
+    record.mutable_actor()->set_authenticated(true);
+    record.mutable_actor()->set_subject(std::string("caller-") + code);
+    record.mutable_actor()->set_role("administrator");
+    ASSERT_OK(audit_->Append(record));
+  }
+  ASSERT_EQ(Run({"admin", "audit"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("registry ImportPlan"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("caller-OK"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("ipv4:10.0.0.9:40000"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("2 records"), std::string::npos) << out_.str();
+
+  ASSERT_EQ(Run({"--output", "json", "admin", "audit", "--code", "permission_denied"}), 0)
+      << err_.str();
+  EXPECT_NE(out_.str().find("caller-PERMISSION_DENIED"), std::string::npos) << out_.str();
+  EXPECT_EQ(out_.str().find("caller-OK"), std::string::npos) << out_.str();
+
+  ASSERT_EQ(Run({"admin", "audit", "--page-size", "1"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("more: --page-token n2"), std::string::npos) << out_.str();
+  EXPECT_EQ(Run({"admin", "audit", "--since", "yesterday"}), 2);
 }
 
 }  // namespace
