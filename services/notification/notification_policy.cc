@@ -9,17 +9,25 @@ const common::PolicyTable& NotificationPolicy() {
   static const common::PolicyTable* const kPolicy = [] {
     auto* t = new common::PolicyTable;
     t->service = "ecoplan.notification.v1.NotificationService";
-    const std::set<Role> inbox = {Role::kAdministrator, Role::kReporter, Role::kViewer};
-    for (const char* m : {"ListNotifications", "GetNotification", "MarkNotificationRead",
-                          "AcknowledgeNotification"}) {
-      t->Allow(m, inbox, {}, "reporters: their own organization's inbox only (checked on the notification)");
+    for (const char* m : {"ListNotifications", "GetNotification"}) {
+      t->Allow(m, {Role::kAdministrator, Role::kReporter, Role::kViewer}, {},
+               "reporters: their own organization's inbox only (checked on the notification)");
+    }
+    // Acknowledging stops an overdue item's escalation to the organization's
+    // leaders: the organization itself or the bureau, never an onlooker.
+    for (const char* m : {"MarkNotificationRead", "AcknowledgeNotification"}) {
+      t->Allow(m, {Role::kAdministrator, Role::kReporter}, {},
+               "the recipient organization (checked on the notification) or the bureau");
     }
     for (const char* m : {"CreateRule", "UpdateRule", "DeleteRule", "RunSchedule"}) {
       t->Allow(m, {Role::kAdministrator}, {}, "the bureau owns the rules and the schedule");
     }
-    for (const char* m : {"GetRule", "ListRules", "GetContacts"}) {
-      t->Allow(m, {Role::kAdministrator, Role::kReporter, Role::kViewer, Role::kService}, {}, "");
+    for (const char* m : {"GetRule", "ListRules"}) {
+      t->Allow(m, {Role::kAdministrator, Role::kReporter, Role::kViewer, Role::kService}, {},
+               "the rules are public within the government");
     }
+    t->Allow("GetContacts", {Role::kAdministrator, Role::kReporter, Role::kViewer, Role::kService},
+             {Role::kReporter}, "personal data: a reporter reads its own organization's contacts");
     t->Allow("MuteRule", {Role::kAdministrator, Role::kReporter}, {},
              "the bureau for everyone; a reporter for its own organization, never a critical rule");
     t->Allow("SetContacts", {Role::kAdministrator, Role::kReporter}, {Role::kReporter},

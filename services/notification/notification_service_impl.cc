@@ -247,14 +247,24 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::SetContacts(grpc::CallbackSer
 grpc::ServerUnaryReactor* NotificationServiceImpl::GetContacts(grpc::CallbackServerContext* ctx,
                                                                const v1::GetContactsRequest* request,
                                                                v1::GetContactsResponse* response) {
-  return Answer(ctx, auth_, "GetContacts", [&]() -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(std::string org,
-                             ParseName(request->organization(), "organizations", "organization"));
-    OrgContacts stored = notifier_->GetContacts(org);
-    for (const Contact& c : stored.contacts) *response->add_contacts() = ToProto(c);
-    response->set_etag(stored.revision > 0 ? absl::StrCat("c", stored.revision) : "");
-    return absl::OkStatus();
-  });
+  absl::StatusOr<std::string> org =
+      ParseName(request->organization(), "organizations", "organization");
+  if (!org.ok()) {
+    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+    reactor->Finish(common::ToGrpcStatus(org.status()));
+    return reactor;
+  }
+  // Contacts are personal data (names, phone numbers): a reporter reads only
+  // its own organization's.
+  return Answer(
+      ctx, auth_, "GetContacts",
+      [&]() -> absl::Status {
+        OrgContacts stored = notifier_->GetContacts(*org);
+        for (const Contact& c : stored.contacts) *response->add_contacts() = ToProto(c);
+        response->set_etag(stored.revision > 0 ? absl::StrCat("c", stored.revision) : "");
+        return absl::OkStatus();
+      },
+      common::ResourceScope::OwnedBy({*org}));
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::CreateSubscription(

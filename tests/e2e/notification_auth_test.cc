@@ -456,9 +456,10 @@ TEST_F(NotificationAuthTest, AReporterOfAnotherOrganizationIsHeldToItsOwnInboxAn
   ASSERT_FALSE(other.empty());
   const std::string stranger = secured_.Token(Role::kReporter, IdOf(other));
   std::map<std::string, PolicyCall> calls = Calls();
-  // The bureau's inbox item, inbox, contacts and mutes are not its own.
+  // The bureau's inbox item, inbox, contacts (personal data) and mutes are not its own.
   for (const char* method : {"ListNotifications", "GetNotification", "MarkNotificationRead",
-                             "AcknowledgeNotification", "SetContacts", "MuteRule"}) {
+                             "AcknowledgeNotification", "SetContacts", "GetContacts",
+                             "MuteRule"}) {
     EXPECT_EQ(calls[notification::NotificationMethod(method)](stranger),
               grpc::StatusCode::PERMISSION_DENIED)
         << method;
