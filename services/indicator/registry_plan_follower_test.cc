@@ -1,0 +1,284 @@
+#include "services/indicator/registry_plan_follower.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "common/concurrency/serial_executor.h"
+#include "common/events/event_log.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "common/time/clock.h"
+#include "gtest/gtest.h"
+
+namespace ecoplan::indicator {
+namespace {
+
+namespace rv1 = ::ecoplan::registry::v1;
+
+constexpr char kPlan[] = "2026-resync";
+
+// The registry as the follower sees it: ExportPlan answers the plan as it is now.
+class FakeRegistry final : public rv1::RegistryService::Service {
+ public:
+  void Set(rv1::ExportPlanResponse exported) {
+    absl::MutexLock lock(&mu_);
+    exported_ = std::move(exported);
+  }
+  grpc::Status ExportPlan(grpc::ServerContext*, const rv1::ExportPlanRequest* request,
+                          rv1::ExportPlanResponse* response) override {
+    absl::MutexLock lock(&mu_);
+    if (request->name() != exported_.plan().name()) {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, "no such plan");
+    }
+    *response = exported_;
+    return grpc::Status::OK;
+  }
+
+ private:
+  absl::Mutex mu_;
+  rv1::ExportPlanResponse exported_ ABSL_GUARDED_BY(mu_);
+};
+
+rv1::TableRow Row(std::initializer_list<const char*> cells) {
+  rv1::TableRow row;
+  for (const char* text : cells) {
+    rv1::TableCell* cell = row.add_cells();
+    cell->set_text(text);
+    cell->set_state(rv1::CELL_STATE_VALUE);
+  }
+  return row;
+}
+
+// A plan whose annex 4 has the district's PM2.5 (A), good-day ratio (B, only
+// when `with_good_days`) and heavy-pollution days (C), and whose measure
+// a1-t9-m1 (only when `with_measure`) states a quantitative target (D's source).
+rv1::ExportPlanResponse Export(bool with_good_days, bool with_measure) {
+  rv1::ExportPlanResponse e;
+  rv1::Plan* plan = e.mutable_plan();
+  plan->set_name(absl::StrCat("plans/", kPlan));
+  plan->set_year(2026);
+  plan->set_district("门头沟区");
+  rv1::Annex* annex = plan->add_annexes();
+  annex->set_number(4);
+  annex->set_kind(rv1::ANNEX_KIND_INDICATOR_TABLE);
+  rv1::IndicatorTable* table = annex->add_indicator_tables();
+  table->set_index(0);
+  if (with_good_days) {
+    *table->add_header_rows() =
+        Row({"区", "PM2.5年均浓度（微克/立方米）", "优良天数比率（%）", "重污染天数（天）"});
+    *table->add_rows() = Row({"门头沟区", "27", "78", "3"});
+  } else {
+    *table->add_header_rows() = Row({"区", "PM2.5年均浓度（微克/立方米）", "重污染天数（天）"});
+    *table->add_rows() = Row({"门头沟区", "27", "3"});
+  }
+  rv1::Organization* org = e.add_organizations();
+  org->set_name("organizations/o-city");
+  org->set_display_name("区城市管理委");
+  rv1::Task* task = e.add_tasks();
+  task->set_name(absl::StrCat("plans/", kPlan, "/tasks/a1-t9"));
+  rv1::Measure* keep = task->add_measures();
+  keep->set_name(absl::StrCat("plans/", kPlan, "/measures/a1-t9-m2"));
+  keep->set_text("加强道路清扫保洁。");
+  keep->add_lead_organizations()->set_organization("organizations/o-city");
+  if (with_measure) {
+    rv1::Measure* m = task->add_measures();
+    m->set_name(absl::StrCat("plans/", kPlan, "/measures/a1-t9-m1"));
+    m->set_text("城市道路车行道机械化作业率达到97.5%。");
+    m->add_lead_organizations()->set_organization("organizations/o-city");
+  }
+  return e;
+}
+
+class RegistryPlanFollowerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    grpc::ServerBuilder builder;
+    builder.RegisterService(&registry_);
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    stub_ = rv1::RegistryService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
+    common::RocksDbOptions options;
+    options.path = dir_.Sub("db");
+    options.column_families = RocksDbIndicatorStore::ColumnFamilies();
+    options.event_source = RocksDbIndicatorStore::kEventSource;
+    ASSERT_OK_AND_ASSIGN(db_, common::RocksDb::Open(options));
+    store_ = std::make_unique<RocksDbIndicatorStore>(db_.get());
+    evaluator_ = std::make_unique<IndicatorEvaluator>(store_.get(), &clock_, &ingest_);
+    ASSERT_OK(evaluator_->Load());
+    follower_ = std::make_unique<RegistryPlanFollower>(evaluator_.get(), stub_.get(),
+                                                       absl::Seconds(10),
+                                                       common::Logger("test", [](absl::string_view) {}));
+  }
+
+  void TearDown() override {
+    if (server_) server_->Shutdown(std::chrono::system_clock::now());
+  }
+
+  // The registry now exports `exported`; the follower handles its PlanImported
+  // and the effect is committed, as the EventFollower does.
+  void Import(rv1::ExportPlanResponse exported) {
+    registry_.Set(std::move(exported));
+    clock_.Advance(absl::Hours(1));
+    rv1::PlanImported payload;
+    payload.set_plan(absl::StrCat("plans/", kPlan));
+    common::v1::Event event = common::MakeEvent(payload, payload.plan());
+    event.set_sequence(++sequence_);
+    ASSERT_OK_AND_ASSIGN(common::FollowEffect effect, follower_->Handle(event));
+    ASSERT_OK(db_->Commit(std::move(effect.write)).status());
+    if (effect.on_committed) effect.on_committed();
+  }
+
+  Indicator Get(const std::string& id) {
+    absl::StatusOr<Indicator> ind = evaluator_->GetIndicator(kPlan, id);
+    EXPECT_TRUE(ind.ok()) << id << ": " << ind.status();
+    return ind.ok() ? *ind : Indicator{};
+  }
+
+  // Waits for an asynchronous evaluator write.
+  static absl::StatusOr<Indicator> Await(
+      const std::function<void(Done<Indicator>)>& call) {
+    absl::Notification done;
+    absl::StatusOr<Indicator> result = absl::UnknownError("not called");
+    call([&](absl::StatusOr<Indicator> r) {
+      result = std::move(r);
+      done.Notify();
+    });
+    if (!done.WaitForNotificationWithTimeout(absl::Seconds(30))) {
+      return absl::DeadlineExceededError("no answer");
+    }
+    return result;
+  }
+
+  common::TempDir dir_;
+  FakeRegistry registry_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<rv1::RegistryService::Stub> stub_;
+  common::FakeClock clock_{absl::FromCivil(absl::CivilDay(2026, 4, 1), absl::UTCTimeZone())};
+  common::SerialExecutor ingest_;
+  std::unique_ptr<common::RocksDb> db_;
+  std::unique_ptr<RocksDbIndicatorStore> store_;
+  std::unique_ptr<IndicatorEvaluator> evaluator_;
+  std::unique_ptr<RegistryPlanFollower> follower_;
+  uint64_t sequence_ = 0;
+};
+
+TEST_F(RegistryPlanFollowerTest, RetiresWhatThePlanNoLongerProducesReinstatesItAndLeavesHandWorkAlone) {
+  // v1: A, B, C from annex 4 and D from the text of measure a1-t9-m1.
+  Import(Export(/*with_good_days=*/true, /*with_measure=*/true));
+  const Indicator a1 = Get("a4-pm25");
+  const Indicator b1 = Get("a4-good-days");
+  const Indicator c1 = Get("a4-heavy-days");
+  for (const Indicator& i : {a1, b1, c1}) {
+    EXPECT_EQ(i.origin, Origin::kAnnex4) << i.id;
+    EXPECT_EQ(i.revision, 1) << i.id;
+    EXPECT_FALSE(i.retired) << i.id;
+  }
+  std::string d_id;
+  for (const Indicator& i : evaluator_->ListIndicators(kPlan, true, Origin::kUnspecified)) {
+    if (i.origin == Origin::kMeasureText &&
+        std::find(i.measures.begin(), i.measures.end(), "a1-t9-m1") != i.measures.end()) {
+      d_id = i.id;
+    }
+  }
+  ASSERT_FALSE(d_id.empty()) << "measure a1-t9-m1 built no indicator";
+  // An administrator corrects D and creates E by hand.
+  Indicator correction;
+  correction.target_value = 98;
+  ASSERT_OK_AND_ASSIGN(Indicator d_corrected, Await([&](Done<Indicator> done) {
+                         evaluator_->UpdateIndicator(kPlan, d_id, correction, {"target_value"},
+                                                     IndicatorEtag(Get(d_id)), "区城管委更正",
+                                                     "", "admin", std::move(done));
+                       }));
+  EXPECT_TRUE(d_corrected.manually_corrected);
+  Indicator e;
+  e.plan_id = kPlan;
+  e.id = "hand-made";
+  e.display_name = "手工指标";
+  e.comparator = Comparator::kAtLeast;
+  e.target_value = 1;
+  e.period_start = absl::CivilDay(2026, 1, 1);
+  e.period_end = absl::CivilDay(2026, 12, 31);
+  ASSERT_OK_AND_ASSIGN(Indicator e_created, Await([&](Done<Indicator> done) {
+                         evaluator_->CreateIndicator(e, "by hand", "", "admin", std::move(done));
+                       }));
+
+  // v2 drops B's column and D's measure.
+  Import(Export(/*with_good_days=*/false, /*with_measure=*/false));
+  const Indicator b2 = Get("a4-good-days");
+  EXPECT_TRUE(b2.retired);
+  EXPECT_TRUE(b2.retired_by_sync);
+  EXPECT_TRUE(absl::StrContains(b2.retired_reason, "no longer produces it")) << b2.retired_reason;
+  EXPECT_EQ(b2.revision, 2);
+  ASSERT_OK_AND_ASSIGN(std::vector<IndicatorRevision> b_history,
+                       evaluator_->ListRevisions(kPlan, "a4-good-days"));
+  ASSERT_EQ(b_history.size(), 2u);
+  EXPECT_EQ(b_history.back().revision, 2);
+  EXPECT_EQ(b_history.back().actor, "registry sync");
+  EXPECT_EQ(b_history.back().reason, b2.retired_reason);
+  ASSERT_TRUE(b_history.back().before.has_value());
+  EXPECT_FALSE(b_history.back().before->retired);
+  EXPECT_TRUE(b_history.back().after.retired);
+  // Not listed among the active indicators, still there with the retired ones.
+  bool listed = false;
+  for (const Indicator& i : evaluator_->ListIndicators(kPlan, false, Origin::kUnspecified)) {
+    listed = listed || i.id == "a4-good-days";
+  }
+  EXPECT_FALSE(listed);
+  EXPECT_EQ(Get("a4-pm25"), a1);
+  EXPECT_EQ(Get("a4-heavy-days"), c1);
+  EXPECT_EQ(Get(d_id), d_corrected);
+  EXPECT_EQ(Get("hand-made"), e_created);
+  ASSERT_OK_AND_ASSIGN(std::vector<IndicatorRevision> a_history,
+                       evaluator_->ListRevisions(kPlan, "a4-pm25"));
+  EXPECT_EQ(a_history.size(), 1u);
+
+  // v3 brings B back: reinstated, with its history.
+  Import(Export(/*with_good_days=*/true, /*with_measure=*/false));
+  const Indicator b3 = Get("a4-good-days");
+  EXPECT_FALSE(b3.retired);
+  EXPECT_FALSE(b3.retired_by_sync);
+  EXPECT_EQ(b3.retired_reason, "");
+  EXPECT_EQ(b3.revision, 3);
+  EXPECT_EQ(b3.target_value, b1.target_value);
+  ASSERT_OK_AND_ASSIGN(b_history, evaluator_->ListRevisions(kPlan, "a4-good-days"));
+  ASSERT_EQ(b_history.size(), 3u);
+  EXPECT_TRUE(absl::StrContains(b_history.back().reason, "reinstated")) << b_history.back().reason;
+  EXPECT_EQ(Get("a4-pm25"), a1);
+  EXPECT_EQ(Get("a4-heavy-days"), c1);
+  EXPECT_EQ(Get(d_id), d_corrected);
+  EXPECT_EQ(Get("hand-made"), e_created);
+
+  // What was committed is what the evaluator holds: a restart reads the same.
+  follower_.reset();
+  evaluator_ = std::make_unique<IndicatorEvaluator>(store_.get(), &clock_, &ingest_);
+  ASSERT_OK(evaluator_->Load());
+  EXPECT_EQ(Get("a4-good-days"), b3);
+  EXPECT_EQ(Get(d_id), d_corrected);
+}
+
+TEST_F(RegistryPlanFollowerTest, AHandRetiredIndicatorStaysRetiredWhenThePlanProducesItAgain) {
+  Import(Export(/*with_good_days=*/true, /*with_measure=*/false));
+  ASSERT_OK_AND_ASSIGN(Indicator retired, Await([&](Done<Indicator> done) {
+                         evaluator_->RetireIndicator(kPlan, "a4-heavy-days",
+                                                     IndicatorEtag(Get("a4-heavy-days")),
+                                                     "监测口径调整", "", "admin", std::move(done));
+                       }));
+  EXPECT_TRUE(retired.retired);
+  EXPECT_FALSE(retired.retired_by_sync);
+  Import(Export(/*with_good_days=*/false, /*with_measure=*/false));
+  Import(Export(/*with_good_days=*/true, /*with_measure=*/false));
+  EXPECT_EQ(Get("a4-heavy-days"), retired);
+  EXPECT_FALSE(Get("a4-good-days").retired);
+}
+
+}  // namespace
+}  // namespace ecoplan::indicator
