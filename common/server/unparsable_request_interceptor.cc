@@ -1,6 +1,9 @@
 #include "common/server/unparsable_request_interceptor.h"
 
+#include <google/protobuf/descriptor.h>
+
 #include <algorithm>
+#include <string>
 
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
@@ -32,10 +35,22 @@ grpc::experimental::Interceptor* UnparsableRequestInterceptorFactory::CreateServ
   // "/ecoplan.registry.v1.RegistryService/ImportPlan" → the service's full name.
   absl::string_view method = info->method() == nullptr ? "" : info->method();
   absl::ConsumePrefix(&method, "/");
-  const absl::string_view service = method.substr(0, method.find('/'));
+  const size_t slash = method.find('/');
+  const absl::string_view service = method.substr(0, slash);
   const bool registered = std::find(service_names_->begin(), service_names_->end(), service) !=
                           service_names_->end();
-  return registered ? new UnparsableRequestInterceptor() : nullptr;
+  if (!registered) return nullptr;
+  // A method the service does not have gets the same empty UNIMPLEMENTED from
+  // gRPC's fallback handler: it must stay UNIMPLEMENTED. Services generated
+  // from our protos are in the generated pool; others keep the interceptor.
+  const google::protobuf::ServiceDescriptor* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(std::string(service));
+  if (descriptor != nullptr &&
+      (slash == absl::string_view::npos ||
+       descriptor->FindMethodByName(std::string(method.substr(slash + 1))) == nullptr)) {
+    return nullptr;
+  }
+  return new UnparsableRequestInterceptor();
 }
 
 }  // namespace ecoplan::common

@@ -15,7 +15,8 @@ namespace ecoplan::common {
 // handler and answers UNIMPLEMENTED with an empty message, which tells the
 // client the method does not exist. For a method of a service this server
 // registered, this interceptor replaces that answer with INVALID_ARGUMENT and
-// a message saying what to fix. Unknown methods keep UNIMPLEMENTED.
+// a message saying what to fix. Unknown methods, also of a registered service,
+// keep UNIMPLEMENTED.
 class UnparsableRequestInterceptorFactory
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
