@@ -29,6 +29,14 @@ Caller CallerOf(const common::Principal& p) {
   return c;
 }
 
+// A viewer (the command center) changes only the subscriptions it created;
+// the bureau any.
+absl::Status CheckSubscriptionOwner(const Caller& who, const Subscription& s) {
+  if (who.role != Caller::Role::kViewer || s.owner == who.subject) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      "subscriptions/", s.id, " was created by another caller; a viewer changes only its own"));
+}
+
 template <typename Fn>
 absl::Status Invoke(Fn& fn, const Caller& who) {
   if constexpr (std::is_invocable_v<Fn&, const Caller&>) {
@@ -271,10 +279,11 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::CreateSubscription(
     grpc::CallbackServerContext* ctx, const v1::CreateSubscriptionRequest* request,
     v1::CreateSubscriptionResponse* response) {
   return AnswerFromWriter(ctx, auth_, "CreateSubscription", writer_,
-                          [this, request, response]() -> absl::Status {
+                          [this, request, response](const Caller& who) -> absl::Status {
     v1::Subscription input = request->subscription();
     input.clear_name();
     ECOPLAN_ASSIGN_OR_RETURN(Subscription s, FromProto(input));
+    s.owner = who.subject;
     ECOPLAN_ASSIGN_OR_RETURN(Subscription created,
                              notifier_->CreateSubscription(s, request->secret(), request->request_id()));
     *response->mutable_subscription() = ToProto(created, notifier_->PendingCount(created.id));
@@ -308,9 +317,11 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::UpdateSubscription(
     grpc::CallbackServerContext* ctx, const v1::UpdateSubscriptionRequest* request,
     v1::UpdateSubscriptionResponse* response) {
   return AnswerFromWriter(ctx, auth_, "UpdateSubscription", writer_,
-                          [this, request, response]() -> absl::Status {
+                          [this, request, response](const Caller& who) -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(Subscription s, FromProto(request->subscription()));
     if (s.id.empty()) return absl::InvalidArgumentError("subscription.name is required");
+    ECOPLAN_ASSIGN_OR_RETURN(Subscription current, notifier_->GetSubscription(s.id));
+    ECOPLAN_RETURN_IF_ERROR(CheckSubscriptionOwner(who, current));
     ECOPLAN_ASSIGN_OR_RETURN(Subscription updated,
                              notifier_->UpdateSubscription(s, request->subscription().etag()));
     *response->mutable_subscription() = ToProto(updated, notifier_->PendingCount(updated.id));
@@ -321,8 +332,11 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::UpdateSubscription(
 grpc::ServerUnaryReactor* NotificationServiceImpl::DeleteSubscription(
     grpc::CallbackServerContext* ctx, const v1::DeleteSubscriptionRequest* request,
     v1::DeleteSubscriptionResponse*) {
-  return AnswerFromWriter(ctx, auth_, "DeleteSubscription", writer_, [this, request]() -> absl::Status {
+  return AnswerFromWriter(ctx, auth_, "DeleteSubscription", writer_,
+                          [this, request](const Caller& who) -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::string id, ParseName(request->name(), "subscriptions", "name"));
+    ECOPLAN_ASSIGN_OR_RETURN(Subscription current, notifier_->GetSubscription(id));
+    ECOPLAN_RETURN_IF_ERROR(CheckSubscriptionOwner(who, current));
     return notifier_->DeleteSubscription(id, request->etag());
   });
 }
@@ -331,8 +345,10 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::RotateSubscriptionSecret(
     grpc::CallbackServerContext* ctx, const v1::RotateSubscriptionSecretRequest* request,
     v1::RotateSubscriptionSecretResponse* response) {
   return AnswerFromWriter(ctx, auth_, "RotateSubscriptionSecret", writer_,
-                          [this, request, response]() -> absl::Status {
+                          [this, request, response](const Caller& who) -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::string id, ParseName(request->name(), "subscriptions", "name"));
+    ECOPLAN_ASSIGN_OR_RETURN(Subscription current, notifier_->GetSubscription(id));
+    ECOPLAN_RETURN_IF_ERROR(CheckSubscriptionOwner(who, current));
     const absl::Duration grace =
         absl::Microseconds(TimeUtil::DurationToMicroseconds(request->previous_secret_grace()));
     ECOPLAN_ASSIGN_OR_RETURN(Subscription s, notifier_->RotateSecret(id, request->secret(), grace,
@@ -346,8 +362,10 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::EnableSubscription(
     grpc::CallbackServerContext* ctx, const v1::EnableSubscriptionRequest* request,
     v1::EnableSubscriptionResponse* response) {
   return AnswerFromWriter(ctx, auth_, "EnableSubscription", writer_,
-                          [this, request, response]() -> absl::Status {
+                          [this, request, response](const Caller& who) -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::string id, ParseName(request->name(), "subscriptions", "name"));
+    ECOPLAN_ASSIGN_OR_RETURN(Subscription current, notifier_->GetSubscription(id));
+    ECOPLAN_RETURN_IF_ERROR(CheckSubscriptionOwner(who, current));
     ECOPLAN_ASSIGN_OR_RETURN(Subscription s, notifier_->EnableSubscription(id, request->enabled()));
     *response->mutable_subscription() = ToProto(s, notifier_->PendingCount(id));
     return absl::OkStatus();
@@ -377,8 +395,10 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::ReplayDelivery(
     grpc::CallbackServerContext* ctx, const v1::ReplayDeliveryRequest* request,
     v1::ReplayDeliveryResponse* response) {
   return AnswerFromWriter(ctx, auth_, "ReplayDelivery", writer_,
-                          [this, request, response]() -> absl::Status {
+                          [this, request, response](const Caller& who) -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(auto name, ParseDeliveryName(request->name(), "name"));
+    ECOPLAN_ASSIGN_OR_RETURN(Subscription current, notifier_->GetSubscription(name.first));
+    ECOPLAN_RETURN_IF_ERROR(CheckSubscriptionOwner(who, current));
     ECOPLAN_ASSIGN_OR_RETURN(Delivery d, notifier_->ReplayDelivery(name.first, name.second,
                                                                    request->request_id()));
     *response->mutable_delivery() = ToProto(d);

@@ -122,6 +122,7 @@ v1::Subscription ToProto(const Subscription& s, int64_t pending) {
   out.set_etag(SubscriptionEtag(s));
   *out.mutable_create_time() = Ts(s.create_time);
   out.set_pending_deliveries(pending);
+  out.set_owner(s.owner);
   return out;
 }
 

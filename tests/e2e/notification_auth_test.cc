@@ -86,11 +86,13 @@ class NotificationAuthTest : public ::testing::Test {
         absl::StrCat("127.0.0.1:", *notification_port), secured_.ChannelCredentials(), args));
 
     // Subscriptions before the plan, so that its PLAN_IMPORTED notification
-    // is queued for `replayed_` (disabled: queued, never attempted).
-    replayed_ = Subscribe(Admin());
+    // is queued for `replayed_` (disabled: queued, never attempted). The
+    // command center (a viewer) owns them: it changes only its own, the
+    // bureau any.
+    replayed_ = Subscribe(CommandCenter());
     ASSERT_FALSE(replayed_.empty()) << last_error_;
     ASSERT_EQ(Enable(Admin(), replayed_, false), grpc::StatusCode::OK);
-    subscription_ = Subscribe(Admin());
+    subscription_ = Subscribe(CommandCenter());
     ASSERT_FALSE(subscription_.empty()) << last_error_;
 
     rv1::ImportPlanRequest import;
@@ -126,6 +128,8 @@ class NotificationAuthTest : public ::testing::Test {
   }
 
   std::string Admin() { return secured_.Token(Role::kAdministrator); }
+  // The viewer the walk calls as (same subject as secured_.Token(kViewer)).
+  std::string CommandCenter() { return secured_.Token(Role::kViewer); }
   std::string NextId(const char* what) { return absl::StrCat(what, "-", ++counter_); }
   std::string Inbox() { return "organizations/" + bureau_; }
 
@@ -353,7 +357,7 @@ class NotificationAuthTest : public ::testing::Test {
     });
     add("DeleteSubscription", [this](const std::string& t) {
       // A fresh subscription each time: deleting is once only.
-      const std::string name = Subscribe(Admin());
+      const std::string name = Subscribe(CommandCenter());
       EXPECT_FALSE(name.empty()) << last_error_;
       nv1::DeleteSubscriptionRequest r;
       r.set_name(name);
@@ -485,6 +489,28 @@ TEST_F(NotificationAuthTest, AReporterOfAnotherOrganizationIsHeldToItsOwnInboxAn
   ASSERT_TRUE(stub_->GetRule(TokenContext(Admin()).get(), rule, &muted).ok());
   EXPECT_EQ(muted.rule().organization_mutes().count(Inbox()), 0u);
   EXPECT_EQ(muted.rule().organization_mutes().size(), 1u);
+}
+
+TEST_F(NotificationAuthTest, AViewerChangesOnlyTheSubscriptionsItCreated) {
+  const std::string other_viewer = secured_.Token(Role::kViewer, "", "another-monitor");
+  EXPECT_EQ(Subscription(subscription_).owner(), "test-viewer");
+  EXPECT_EQ(Enable(other_viewer, subscription_, false), grpc::StatusCode::PERMISSION_DENIED);
+  nv1::DeleteSubscriptionRequest r;
+  r.set_name(subscription_);
+  r.set_etag(Subscription(subscription_).etag());
+  nv1::DeleteSubscriptionResponse out;
+  EXPECT_EQ(stub_->DeleteSubscription(TokenContext(other_viewer).get(), r, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // It still reads them all, and its own are its to change.
+  nv1::GetSubscriptionRequest get;
+  get.set_name(subscription_);
+  nv1::GetSubscriptionResponse got;
+  EXPECT_TRUE(stub_->GetSubscription(TokenContext(other_viewer).get(), get, &got).ok());
+  const std::string own = Subscribe(other_viewer);
+  ASSERT_FALSE(own.empty()) << last_error_;
+  EXPECT_EQ(Subscription(own).owner(), "another-monitor");
+  EXPECT_EQ(Enable(other_viewer, own, false), grpc::StatusCode::OK);
+  EXPECT_EQ(Enable(Admin(), own, true), grpc::StatusCode::OK);
 }
 
 TEST_F(NotificationAuthTest, EveryRpcRefusesMissingAndBadTokensAsUnauthenticated) {

@@ -131,6 +131,8 @@ struct Subscription {
   int64_t revision = 1;
   absl::Time create_time = absl::InfinitePast();
   std::string request_id;
+  // The subject that created it: a viewer changes only its own subscriptions.
+  std::string owner;
 };
 
 std::string SubscriptionEtag(const Subscription& s);

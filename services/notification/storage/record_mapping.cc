@@ -209,6 +209,7 @@ storage::SubscriptionRecord ToRecord(const Subscription& s) {
   r.set_revision(s.revision);
   SetTimeIfKnown(s.create_time, &r, &storage::SubscriptionRecord::mutable_create_time);
   r.set_request_id(s.request_id);
+  r.set_owner(s.owner);
   return r;
 }
 
@@ -234,6 +235,7 @@ Subscription FromRecord(const storage::SubscriptionRecord& r) {
   s.revision = r.revision();
   s.create_time = TimeOrPast(r.has_create_time(), r.create_time());
   s.request_id = r.request_id();
+  s.owner = r.owner();
   return s;
 }
 

@@ -27,8 +27,8 @@ auto Tie(const Rule& x) {
 }
 auto Tie(const Secret& x) { const auto& [a, b, c, d] = x; return std::tie(a, b, c, d); }
 auto Tie(const Subscription& x) {
-  const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m] = x;
-  return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m);
+  const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m, n] = x;
+  return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m, n);
 }
 auto Tie(const DeliveryAttempt& x) { const auto& [a, b, c, d] = x; return std::tie(a, b, c, d); }
 auto Tie(const Delivery& x) {
@@ -265,6 +265,7 @@ struct EveryKind {
     subscription.revision = 4;
     subscription.create_time = T(1770000000);
     subscription.request_id = "req-create-1";
+    subscription.owner = "command.center";
 
     delivery.subscription_id = "s-3";
     delivery.number = 47;  // '/' in its key bytes
