@@ -133,8 +133,13 @@ class AuditInterceptor : public grpc::experimental::Interceptor {
       const grpc::Status status = methods->GetSendStatus();
       if (!read_only_ || IsRefusal(status.error_code())) {
         const uint64_t through_sequence = factory_->log().db()->LastEventSequence();
-        factory_->Capture(BuildRecord(status), start_sequence_, through_sequence,
-                          [methods] { methods->Proceed(); });
+        const absl::Time end_time = factory_->clock().Now();
+        // This hook may run on the committer thread (a handler finishing in its
+        // commit callback), so the record — token verification included — is
+        // built on the factory's worker. The call (this interceptor, its
+        // context) lives until Proceed().
+        factory_->Capture([this, status, end_time] { return BuildRecord(status, end_time); },
+                          start_sequence_, through_sequence, [methods] { methods->Proceed(); });
         return;  // proceeds once the record is synced
       }
     }
@@ -142,9 +147,8 @@ class AuditInterceptor : public grpc::experimental::Interceptor {
   }
 
  private:
-  admin_v1::AuditRecord BuildRecord(const grpc::Status& status) const {
+  admin_v1::AuditRecord BuildRecord(const grpc::Status& status, absl::Time now) const {
     admin_v1::AuditRecord record;
-    const absl::Time now = factory_->clock().Now();
     ToProtoTime(now, record.mutable_time());
     ToProtoDuration(now - start_time_, record.mutable_duration());
     record.set_method(CleanUtf8(method_, kMaxResourceBytes));
@@ -260,10 +264,12 @@ grpc::experimental::Interceptor* AuditInterceptorFactory::CreateServerIntercepto
   return new AuditInterceptor(this, info, std::string(method), options_.is_read_only(method));
 }
 
-void AuditInterceptorFactory::Capture(admin_v1::AuditRecord record, uint64_t after_sequence,
-                                      uint64_t through_sequence, std::function<void()> proceed) {
-  worker_.Submit([this, record = std::move(record), after_sequence, through_sequence,
+void AuditInterceptorFactory::Capture(std::function<admin_v1::AuditRecord()> build,
+                                      uint64_t after_sequence, uint64_t through_sequence,
+                                      std::function<void()> proceed) {
+  worker_.Submit([this, build = std::move(build), after_sequence, through_sequence,
                   proceed = std::move(proceed)]() mutable {
+    admin_v1::AuditRecord record = build();
     AddChanges(record, after_sequence, through_sequence);
     const std::string method = record.method();
     const std::string code = record.code();

@@ -91,10 +91,11 @@ class AuditInterceptorFactory : public grpc::experimental::ServerInterceptorFact
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override;
 
-  // Fills in the changes of `record` from the event log (events in
-  // (after_sequence, through_sequence] attributed to the caller), appends it
-  // and then calls `proceed`, on the worker thread or the committer thread.
-  void Capture(ecoplan::admin::v1::AuditRecord record, uint64_t after_sequence,
+  // On the worker thread: builds the record with `build`, fills in its changes
+  // from the event log (events in (after_sequence, through_sequence]
+  // attributed to the caller), appends it and then calls `proceed` (on the
+  // committer thread, or inline if the database is shut down).
+  void Capture(std::function<ecoplan::admin::v1::AuditRecord()> build, uint64_t after_sequence,
                uint64_t through_sequence, std::function<void()> proceed);
 
   const CallAuthenticator& authenticator() const { return *authenticator_; }
