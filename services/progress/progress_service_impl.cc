@@ -184,7 +184,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::SubmitReport(grpc::CallbackServer
   return Write<Report>(
       ctx,
       [&](Callback<Report> done) {
-        recorder_->SubmitReport(*submission, CallerOf(*who, request->actor(), request->request_id()),
+        recorder_->SubmitReport(*std::move(submission),
+                                CallerOf(*who, request->actor(), request->request_id()),
                                 std::move(done));
       },
       [response](const Report& r) { *response->mutable_report() = ToProto(r); });
