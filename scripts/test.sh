@@ -21,8 +21,13 @@ build_dir="${ECOPLAN_BUILD_DIR:-build}"
 
 # The runtime image's packages provide every library the built binaries load.
 deploy/docker/check-runtime-deps_test.sh "$build_dir"
-# Interop: a JavaScript gRPC client (tests/interop) against the real registry_server.
-ECOPLAN_REGISTRY_SERVER="$build_dir/services/registry/registry_server" node --test tests/interop/
+# Interop: a JavaScript gRPC client (tests/interop) against the real servers: the registry
+# alone, and the four wired together (progress, indicator and notification through it).
+ECOPLAN_REGISTRY_SERVER="$build_dir/services/registry/registry_server" \
+  ECOPLAN_PROGRESS_SERVER="$build_dir/services/progress/progress_server" \
+  ECOPLAN_INDICATOR_SERVER="$build_dir/services/indicator/indicator_server" \
+  ECOPLAN_NOTIFICATION_SERVER="$build_dir/services/notification/notification_server" \
+  node --test tests/interop/
 
 # Fuzzing, bounded: the plan-document, deadline, token and target-text parsers and the
 # webhook signature check (scripts/fuzz.sh).
