@@ -153,14 +153,13 @@ struct Completion {
   std::string decided_by;
 };
 
-// Who is calling. Authentication is built separately; until then the
-// actor is what the request says and the role is kUnverified, which the
-// domain treats as allowed to act for the organization the request names.
-// Once tokens are checked, the edge fills role and organization from them
-// and the domain's checks (CheckActsFor, CheckAdministrator) apply.
+// Who is calling, as the gRPC edge authenticated it (the token's role,
+// organization and subject). The domain's checks (CheckActsFor,
+// CheckAdministrator) apply to every role; the default is the least
+// privileged one.
 struct Caller {
-  enum class Role { kUnverified = 0, kAdministrator = 1, kReporter = 2, kViewer = 3, kService = 4 };
-  Role role = Role::kUnverified;
+  enum class Role { kAdministrator = 1, kReporter = 2, kViewer = 3, kService = 4 };
+  Role role = Role::kViewer;
   std::string org_id;  // for kReporter: the one organization it reports for
   std::string actor;   // who, for the audit trail
   std::string request_id;

@@ -310,7 +310,6 @@ absl::Status CheckCaller(const Caller& caller) {
 
 absl::Status CheckActsFor(const Caller& caller, absl::string_view org_id) {
   switch (caller.role) {
-    case Caller::Role::kUnverified:
     case Caller::Role::kAdministrator:
     case Caller::Role::kService:
       return absl::OkStatus();
@@ -326,7 +325,7 @@ absl::Status CheckActsFor(const Caller& caller, absl::string_view org_id) {
 }
 
 absl::Status CheckAdministrator(const Caller& caller, absl::string_view what) {
-  if (caller.role == Caller::Role::kUnverified || caller.role == Caller::Role::kAdministrator) {
+  if (caller.role == Caller::Role::kAdministrator) {
     return absl::OkStatus();
   }
   return absl::PermissionDeniedError(absl::StrCat("only the bureau (administrator) may ", what));

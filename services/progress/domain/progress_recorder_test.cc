@@ -99,6 +99,7 @@ class ProgressRecorderTest : public ::testing::Test {
 
   absl::StatusOr<Report> Submit(const ReportSubmission& s, const std::string& request_id = "") {
     Caller caller;
+    caller.role = Caller::Role::kAdministrator;
     caller.actor = "张三";
     caller.request_id = request_id;
     return Sync<Report>([&](Callback<Report> cb) { recorder_.SubmitReport(s, caller, cb); });
@@ -106,6 +107,7 @@ class ProgressRecorderTest : public ::testing::Test {
 
   absl::StatusOr<Report> Review(const Report& r, bool accept, const std::string& comment) {
     Caller caller;
+    caller.role = Caller::Role::kAdministrator;
     caller.actor = "区生态环境局-李四";
     return Sync<Report>([&](Callback<Report> cb) {
       recorder_.ReviewReport(kPlan, r.id(), accept, ReportEtag(r), comment, caller, cb);
@@ -268,6 +270,7 @@ TEST_F(ProgressRecorderTest, ConcurrentRevisionsAreSerialisedByEtagAndTheLoserIs
   store_.hold_commits(true);
   std::optional<absl::StatusOr<Report>> ra, rb;
   Caller caller;
+  caller.role = Caller::Role::kAdministrator;
   recorder_.SubmitReport(a, caller, [&](absl::StatusOr<Report> x) { ra = x; });
   recorder_.SubmitReport(b, caller, [&](absl::StatusOr<Report> x) { rb = x; });
   // The second waits for the first's commit: it has not even read the report.
@@ -381,6 +384,7 @@ TEST_F(ProgressRecorderTest, WithoutAViewOfThePlanSubmissionsAreUnavailableAndRe
 
 TEST_F(ProgressRecorderTest, ExtensionsMoveTheEffectiveDeadlineAndKeepTheOriginal) {
   Caller caller;
+  caller.role = Caller::Role::kAdministrator;
   auto request = [&](const std::string& org, absl::CivilDay day) {
     return Sync<Extension>([&](Callback<Extension> cb) {
       recorder_.RequestExtension(kPlan, "a1-t1-m1", org, day, "车辆采购延迟", caller, cb);
@@ -430,6 +434,7 @@ TEST_F(ProgressRecorderTest, ExtensionsMoveTheEffectiveDeadlineAndKeepTheOrigina
 
 TEST_F(ProgressRecorderTest, AMeasureCountsAsCompletedOnlyOnceConfirmed) {
   Caller caller;
+  caller.role = Caller::Role::kAdministrator;
   auto declare = [&](const std::string& org, std::vector<std::string> links) {
     return Sync<Completion>([&](Callback<Completion> cb) {
       recorder_.DeclareCompletion(kPlan, "a1-t1-m2", org, "已全部完成", links, caller, cb);
@@ -459,6 +464,7 @@ TEST_F(ProgressRecorderTest, AWorkingDayCalendarDecidesLateness) {
   CalendarRule rule;
   rule.monthly_due = {DueRule::Kind::kNthWorkingDay, 2, 1};
   Caller admin;
+  admin.role = Caller::Role::kAdministrator;
   ASSERT_OK_AND_ASSIGN(CalendarView view, Sync<CalendarView>([&](Callback<CalendarView> cb) {
                          recorder_.UpdateCalendar(kPlan, rule, "c0", admin, cb);
                        }));
@@ -495,6 +501,17 @@ TEST_F(ProgressRecorderTest, AReporterCannotActForAnotherOrganization) {
   EXPECT_STATUS_CODE(*r, absl::StatusCode::kPermissionDenied);
 }
 
+TEST_F(ProgressRecorderTest, ACallerOfUnknownRoleIsAViewerAndChangesNothing) {
+  Caller nobody;  // the default role is the least privileged
+  nobody.actor = "匿名";
+  std::optional<absl::StatusOr<Report>> r;
+  recorder_.SubmitReport(Submission(kEco, "2026-05", {Entry("a1-t1-m1")}), nobody,
+                         [&](absl::StatusOr<Report> x) { r = x; });
+  ASSERT_TRUE(r.has_value());
+  EXPECT_STATUS_CODE(*r, absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(store_.commits(), 0);
+}
+
 TEST_F(ProgressRecorderTest, AFailedCommitAnswersTheErrorAndLeavesNothing) {
   store_.FailNextCommit(absl::UnavailableError("disk"));
   EXPECT_STATUS_CODE(Submit(Submission(kEco, "2026-05", {Entry("a1-t1-m1")}), "req-x"),
@@ -513,6 +530,7 @@ TEST_F(ProgressRecorderTest, ARevisionStartsFromTheReportCommittedLastWithoutRea
     ReportSubmission next = Submission(kEco, "2026-05", {Entry("a1-t1-m1", percent)});
     next.etag = ReportEtag(last);
     Caller caller;
+    caller.role = Caller::Role::kAdministrator;
     caller.actor = "张三";
     ASSERT_OK_AND_ASSIGN(last, Sync<Report>([&](Callback<Report> cb) {
                            recorder_.SubmitReport(std::move(next), caller, cb);
@@ -564,6 +582,7 @@ TEST_F(ProgressRecorderTest, ARetryArrivingWhileTheFirstCallCommitsGetsItsResult
   const ReportSubmission s = Submission(kEco, "2026-05", {Entry("a1-t1-m1")});
   store_.hold_commits(true);
   Caller caller;
+  caller.role = Caller::Role::kAdministrator;
   caller.request_id = "req-7";
   std::optional<absl::StatusOr<Report>> first, retry;
   recorder_.SubmitReport(s, caller, [&](absl::StatusOr<Report> x) { first = x; });
