@@ -390,15 +390,13 @@ class MonthE2eTest : public ::testing::Test {
     if (!notification_address_.empty()) {
       ASSERT_TRUE(absl::SimpleAtoi(notification_address_.substr(10), &port));
     }
-    notification_address_ =
-        Start(kNotificationServer, "notification",
-              {"--registry_address=" + registry_address_,
-               "--progress_address=" + progress_address_,
-               "--indicator_address=" + indicator_address_, "--demo_clock_start=" + demo_start,
-               "--schedule_interval=200ms", "--retry_initial_backoff=50ms",
-               "--retry_max_backoff=500ms", "--webhook_timeout=5s", "--webhook_connect_timeout=2s",
-               "--delivery_workers=2"},
-              &notification_, port);
+    notification_address_ = Start(
+        kNotificationServer, "notification",
+        {"--registry_address=" + registry_address_, "--progress_address=" + progress_address_,
+         "--indicator_address=" + indicator_address_, "--demo_clock_start=" + demo_start,
+         "--schedule_interval=200ms", "--retry_initial_backoff=50ms", "--retry_max_backoff=500ms",
+         "--webhook_timeout=5s", "--webhook_connect_timeout=2s", "--delivery_workers=2"},
+        &notification_, port);
     ASSERT_FALSE(notification_address_.empty());
     notification_stub_ = nv1::NotificationService::NewStub(
         grpc::CreateChannel(notification_address_, grpc::InsecureChannelCredentials()));
@@ -414,23 +412,22 @@ class MonthE2eTest : public ::testing::Test {
   void StartAll() {
     registry_address_ = Start(kRegistryServer, "registry", {}, &registry_);
     ASSERT_FALSE(registry_address_.empty());
-    progress_address_ = Start(kProgressServer, "progress",
-                              {"--registry_address=" + registry_address_,
-                               "--registry_max_backoff=200ms"},
-                              &progress_);
+    progress_address_ = Start(
+        kProgressServer, "progress",
+        {"--registry_address=" + registry_address_, "--registry_max_backoff=200ms"}, &progress_);
     ASSERT_FALSE(progress_address_.empty());
-    indicator_address_ = Start(kIndicatorServer, "indicator",
-                               {"--registry_address=" + registry_address_,
-                                "--progress_address=" + progress_address_,
-                                "--registry_max_backoff=200ms", "--progress_max_backoff=200ms"},
-                               &indicator_);
+    indicator_address_ =
+        Start(kIndicatorServer, "indicator",
+              {"--registry_address=" + registry_address_, "--progress_address=" + progress_address_,
+               "--registry_max_backoff=200ms", "--progress_max_backoff=200ms"},
+              &indicator_);
     ASSERT_FALSE(indicator_address_.empty());
-    registry_stub_ = rv1::RegistryService::NewStub(grpc::CreateCustomChannel(
-        registry_address_, grpc::InsecureChannelCredentials(), args_));
-    progress_stub_ = pv1::ProgressService::NewStub(grpc::CreateCustomChannel(
-        progress_address_, grpc::InsecureChannelCredentials(), args_));
-    indicator_stub_ = iv1::IndicatorService::NewStub(grpc::CreateCustomChannel(
-        indicator_address_, grpc::InsecureChannelCredentials(), args_));
+    registry_stub_ = rv1::RegistryService::NewStub(
+        grpc::CreateCustomChannel(registry_address_, grpc::InsecureChannelCredentials(), args_));
+    progress_stub_ = pv1::ProgressService::NewStub(
+        grpc::CreateCustomChannel(progress_address_, grpc::InsecureChannelCredentials(), args_));
+    indicator_stub_ = iv1::IndicatorService::NewStub(
+        grpc::CreateCustomChannel(indicator_address_, grpc::InsecureChannelCredentials(), args_));
     ASSERT_NO_FATAL_FAILURE(StartNotification("2026-04-20T09:00:00+08:00"));
   }
 
@@ -545,8 +542,8 @@ class MonthE2eTest : public ::testing::Test {
   }
 
   // `org`'s inbox, newest first, read as the organization itself.
-  std::vector<nv1::Notification> Inbox(const Org& org,
-                                       nv1::NotificationKind kind = nv1::NOTIFICATION_KIND_UNSPECIFIED) {
+  std::vector<nv1::Notification> Inbox(
+      const Org& org, nv1::NotificationKind kind = nv1::NOTIFICATION_KIND_UNSPECIFIED) {
     nv1::ListNotificationsRequest request;
     request.set_parent(org.name);
     request.set_kind(kind);
@@ -565,8 +562,10 @@ class MonthE2eTest : public ::testing::Test {
     EXPECT_TRUE(WaitFor([&] {
       got = Inbox(org, kind);
       return got.size() >= count;
-    })) << org.display << " has " << got.size() << " of " << count << " "
-        << nv1::NotificationKind_Name(kind) << "\n" << Log("notification");
+    })) << org.display
+        << " has " << got.size() << " of " << count << " " << nv1::NotificationKind_Name(kind)
+        << "\n"
+        << Log("notification");
     return got;
   }
 
@@ -658,8 +657,8 @@ class MonthE2eTest : public ::testing::Test {
   std::unique_ptr<nv1::NotificationService::Stub> notification_stub_;
   std::unique_ptr<CommandCenter> command_center_;
   std::string plan_;
-  std::map<std::string, Org> orgs_;                         // by display name
-  std::map<std::string, std::string> display_by_name_;      // organizations/{id} → display name
+  std::map<std::string, Org> orgs_;                     // by display name
+  std::map<std::string, std::string> display_by_name_;  // organizations/{id} → display name
 };
 
 TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCenter) {
@@ -694,12 +693,12 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
   plan_ = imported.plan().name();
   ASSERT_NO_FATAL_FAILURE(LoadDistrict());
   const Org bureau = OrgNamed("区生态环境局");
-  const Org transport = OrgNamed("区交通局");      // reports on time, returned twice
-  const Org forestry = OrgNamed("区园林绿化局");   // reports on time
-  const Org urban = OrgNamed("区城管委");          // reports late
-  const Org police = OrgNamed("区公安分局");       // reports late
-  const Org commerce = OrgNamed("区商务局");       // acknowledges its overdue notice
-  const Org yongding = OrgNamed("永定镇");         // silent all month: escalated
+  const Org transport = OrgNamed("区交通局");     // reports on time, returned twice
+  const Org forestry = OrgNamed("区园林绿化局");  // reports on time
+  const Org urban = OrgNamed("区城管委");         // reports late
+  const Org police = OrgNamed("区公安分局");      // reports late
+  const Org commerce = OrgNamed("区商务局");      // acknowledges its overdue notice
+  const Org yongding = OrgNamed("永定镇");        // silent all month: escalated
   for (const Org* o : {&bureau, &transport, &forestry, &urban, &police, &commerce, &yongding}) {
     ASSERT_FALSE(o->measure.empty()) << o->display;
   }
@@ -748,9 +747,10 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
   ASSERT_TRUE(s.ok()) << s.error_message();
   // ... and cannot set another organization's.
   contacts.set_organization(commerce.name);
-  EXPECT_EQ(notification_stub_->SetContacts(Context(Reporter(yongding)).get(), contacts,
-                                            &contacts_set).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      notification_stub_->SetContacts(Context(Reporter(yongding)).get(), contacts, &contacts_set)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
 
   // Five days before the due day nobody is reminded yet.
   for (const Org* o : {&transport, &yongding}) {
@@ -764,7 +764,9 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
   EXPECT_TRUE(WaitFor([&] {
     due_soon = StreamedByRecipient(nv1::NOTIFICATION_KIND_REPORT_DUE_SOON);
     return due_soon.size() >= owners.size();
-  })) << due_soon.size() << " of " << owners.size() << " reminded\n" << Log("notification");
+  })) << due_soon.size()
+      << " of " << owners.size() << " reminded\n"
+      << Log("notification");
   {
     std::set<std::string> reminded;
     for (const auto& [recipient, items] : due_soon) reminded.insert(recipient);
@@ -783,8 +785,8 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
     EXPECT_TRUE(absl::StrContains(n.reason().explanation(), "due on 2026-04-25, not submitted"))
         << n.reason().explanation();
     // Created on the demo morning of the 23rd (the demo clock runs at wall speed).
-    const absl::Time morning = absl::FromCivil(absl::CivilSecond(2026, 4, 23, 9, 0, 0),
-                                               absl::FixedTimeZone(8 * 3600));
+    const absl::Time morning =
+        absl::FromCivil(absl::CivilSecond(2026, 4, 23, 9, 0, 0), absl::FixedTimeZone(8 * 3600));
     EXPECT_GE(n.create_time().seconds(), absl::ToUnixSeconds(morning)) << n.DebugString();
     EXPECT_LT(n.create_time().seconds(), absl::ToUnixSeconds(morning + absl::Hours(1)))
         << n.DebugString();
@@ -794,9 +796,10 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
     nv1::ListNotificationsRequest other;
     other.set_parent(yongding.name);
     nv1::ListNotificationsResponse ignored;
-    EXPECT_EQ(notification_stub_->ListNotifications(Context(Reporter(commerce)).get(), other,
-                                                    &ignored).error_code(),
-              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(
+        notification_stub_->ListNotifications(Context(Reporter(commerce)).get(), other, &ignored)
+            .error_code(),
+        grpc::StatusCode::PERMISSION_DENIED);
   }
 
   // 区交通局 and 区园林绿化局 report before the due day (the progress service,
@@ -805,13 +808,14 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
   const pv1::Report forestry_report = Submit(forestry);
   ASSERT_FALSE(transport_report.name().empty());
   ASSERT_FALSE(forestry_report.name().empty());
-  for (const pv1::Report* r : std::vector<const pv1::Report*>{&transport_report, &forestry_report}) {
+  for (const pv1::Report* r :
+       std::vector<const pv1::Report*>{&transport_report, &forestry_report}) {
     EXPECT_EQ(r->state(), pv1::REPORT_STATE_SUBMITTED);
     EXPECT_EQ(r->period(), kPeriod);
     EXPECT_EQ(r->timeliness(), pv1::TIMELINESS_LATE);
     EXPECT_EQ(r->due_time().seconds(),
-              absl::ToUnixSeconds(absl::FromCivil(absl::CivilDay(2026, 4, 26),
-                                                  absl::FixedTimeZone(8 * 3600))));
+              absl::ToUnixSeconds(
+                  absl::FromCivil(absl::CivilDay(2026, 4, 26), absl::FixedTimeZone(8 * 3600))));
   }
   EXPECT_EQ(transport_report.submitted_by(), ReporterSubject(transport));
   EXPECT_EQ(transport_report.organization_display_name(), "区交通局");
@@ -828,7 +832,8 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
   EXPECT_EQ(returned[0].resource(), transport_report.name());
   EXPECT_EQ(returned[0].severity(), nv1::SEVERITY_WARNING);
   EXPECT_EQ(returned[0].reason().rule(), "rules/report-returned");
-  EXPECT_TRUE(absl::StartsWith(returned[0].reason().event(), "ecoplan.progress.v1.ProgressService#"))
+  EXPECT_TRUE(
+      absl::StartsWith(returned[0].reason().event(), "ecoplan.progress.v1.ProgressService#"))
       << returned[0].DebugString();
   // Only 区交通局 was told.
   EXPECT_TRUE(Inbox(forestry, nv1::NOTIFICATION_KIND_REPORT_RETURNED).empty());
@@ -848,7 +853,9 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
   EXPECT_TRUE(WaitFor([&] {
     overdue = StreamedByRecipient(nv1::NOTIFICATION_KIND_REPORT_OVERDUE);
     return overdue.size() >= silent.size();
-  })) << overdue.size() << " of " << silent.size() << " overdue\n" << Log("notification");
+  })) << overdue.size()
+      << " of " << silent.size() << " overdue\n"
+      << Log("notification");
   {
     std::set<std::string> told;
     for (const auto& [recipient, items] : overdue) told.insert(recipient);
@@ -868,7 +875,8 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
     EXPECT_EQ(n.period(), kPeriod);
     EXPECT_EQ(n.recipient_display_name(), o->display);
     EXPECT_EQ(n.reason().rule(), "rules/report-overdue");
-    EXPECT_EQ(n.reason().explanation(), "2026-04 report was due on 2026-04-25 and is not submitted");
+    EXPECT_EQ(n.reason().explanation(),
+              "2026-04 report was due on 2026-04-25 and is not submitted");
     if (o == &yongding) {
       ASSERT_EQ(n.contacts_size(), 1) << n.DebugString();
       EXPECT_EQ(n.contacts(0).display_name(), "王芳");
@@ -906,10 +914,9 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
   station = Ctl({"indicator", "stations", "set", "Dingling", "--town", "清水镇", "--name", "定陵",
                  "--not-district", "--demonstration"});
   ASSERT_EQ(station.exit_code, 0) << station.stderr_text;
-  CommandResult loaded =
-      Ctl({"--output", "json", "indicator", "load",
-           ReplayAsApril("PRSA_Data_Gucheng_20170101-20170121.csv"),
-           ReplayAsApril("PRSA_Data_Dingling_20170101-20170121.csv")});
+  CommandResult loaded = Ctl({"--output", "json", "indicator", "load",
+                              ReplayAsApril("PRSA_Data_Gucheng_20170101-20170121.csv"),
+                              ReplayAsApril("PRSA_Data_Dingling_20170101-20170121.csv")});
   ASSERT_EQ(loaded.exit_code, 0) << loaded.stderr_text;
   const nlohmann::json load = nlohmann::json::parse(loaded.stdout_text, nullptr, false);
   ASSERT_FALSE(load.is_discarded()) << loaded.stdout_text;
@@ -948,7 +955,9 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
           if (n.resource() == e.indicator().name()) alerts.push_back(n);
         }
         return !alerts.empty();
-      })) << org.display << " has no alert for " << id << "\n" << Log("notification");
+      })) << org.display
+          << " has no alert for " << id << "\n"
+          << Log("notification");
       ASSERT_EQ(alerts.size(), 1u) << org.display << " " << id;
       EXPECT_EQ(alerts[0].title(), absl::StrCat("指标状态变化：", id, "：", e.status_reason()));
       EXPECT_EQ(alerts[0].severity(), nv1::SEVERITY_CRITICAL);
@@ -962,7 +971,8 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
   }
   // 永定镇 answers for its own PM2.5.
   EXPECT_EQ(alerted["a5-永定镇-pm25"].count(yongding.name), 1u)
-      << "owners of a5-永定镇-pm25: " << absl::StrJoin(evaluations["a5-永定镇-pm25"].indicator().owners(), ", ");
+      << "owners of a5-永定镇-pm25: "
+      << absl::StrJoin(evaluations["a5-永定镇-pm25"].indicator().owners(), ", ");
   // A second evaluation with the same status alerts nobody again.
   EXPECT_EQ(Evaluate("a4-pm25").status(), iv1::INDICATOR_STATUS_OFF_TRACK);
 
@@ -989,7 +999,8 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
     pv1::ListReportRevisionsRequest history;
     history.set_name(transport_report.name());
     pv1::ListReportRevisionsResponse revisions;
-    s = progress_stub_->ListReportRevisions(Context(Reporter(transport)).get(), history, &revisions);
+    s = progress_stub_->ListReportRevisions(Context(Reporter(transport)).get(), history,
+                                            &revisions);
     ASSERT_TRUE(s.ok()) << s.error_message();
     std::vector<pv1::RevisionAction> actions;
     for (const pv1::ReportRevision& r : revisions.revisions()) actions.push_back(r.action());
@@ -1011,7 +1022,8 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
     return !escalated.empty();
   })) << Log("notification");
   ASSERT_EQ(escalated.size(), 1u);
-  EXPECT_EQ(escalated[0].title(), "【升级至分管领导】2026-04 月报已逾期（截止2026-04-25），请尽快报送");
+  EXPECT_EQ(escalated[0].title(),
+            "【升级至分管领导】2026-04 月报已逾期（截止2026-04-25），请尽快报送");
   EXPECT_EQ(escalated[0].severity(), nv1::SEVERITY_CRITICAL);
   ASSERT_EQ(escalated[0].contacts_size(), 1);
   EXPECT_EQ(escalated[0].contacts(0).display_name(), "李强");
@@ -1094,7 +1106,8 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
   EXPECT_TRUE(WaitFor([&] {
     hooks = receiver.ById();
     return hooks.size() >= subscribed_kinds.size();
-  })) << hooks.size() << " of " << subscribed_kinds.size() << " webhooks\n"
+  })) << hooks.size()
+      << " of " << subscribed_kinds.size() << " webhooks\n"
       << Log("notification");
   {
     std::set<std::string> want, got;
