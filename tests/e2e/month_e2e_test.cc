@@ -712,7 +712,7 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
   // PlanImported's own notification is made, so Notifier::OrgName falls back
   // to the organization id ("o-97af674569") for the display name.
   EXPECT_EQ(plan_imported[0].recipient_display_name(), "区生态环境局")
-      << "DEFECT: PLAN_IMPORTED names its recipient by id, not by display name";
+      << "PLAN_IMPORTED names its recipient by display name (from the plan it announces)";
   EXPECT_EQ(plan_imported[0].severity(), nv1::SEVERITY_INFO);
   EXPECT_EQ(plan_imported[0].resource(), plan_);
   EXPECT_TRUE(absl::EndsWith(plan_imported[0].body(), " 项工作措施")) << plan_imported[0].body();

@@ -158,7 +158,16 @@ std::vector<const Rule*> Notifier::RulesOf(Kind kind) const {
   return out;
 }
 
-std::string Notifier::OrgName(const std::string& plan_id, const std::string& org) const {
+std::string Notifier::OrgName(const std::string& plan_id, const std::string& org,
+                              const Changes* pending) const {
+  // A plan imported by the batch being built is not in state_ yet.
+  if (pending != nullptr) {
+    for (auto p = pending->plans.rbegin(); p != pending->plans.rend(); ++p) {
+      if (p->plan_id != plan_id) continue;
+      auto name = p->organization_names.find(org);
+      if (name != p->organization_names.end()) return name->second;
+    }
+  }
   auto plan = state_.plans.find(plan_id);
   if (plan != state_.plans.end()) {
     auto name = plan->second.organization_names.find(org);
@@ -253,7 +262,7 @@ void Notifier::Emit(const Candidate& c, Changes* changes) {
   n.kind = rule.kind;
   n.severity = rule.severity;
   n.recipient = c.recipient;
-  n.recipient_display_name = OrgName(c.plan_id, c.recipient);
+  n.recipient_display_name = OrgName(c.plan_id, c.recipient, changes);
   n.level = c.level;
   n.plan_id = c.plan_id;
   n.resource = c.resource;

@@ -230,8 +230,10 @@ class Notifier {
   void AddNotification(Notification n, const std::string& key, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::vector<const Rule*> RulesOf(Kind kind) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  std::string OrgName(const std::string& plan_id, const std::string& org) const
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The organization's display name from the plan (`pending`'s plans first,
+  // as a plan imported in the same batch is not stored yet); its id if unknown.
+  std::string OrgName(const std::string& plan_id, const std::string& org,
+                      const Changes* pending = nullptr) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status CommitAndApply(Changes& changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Apply(const Changes& changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status ValidateSubscription(const Subscription& s) const;

@@ -112,6 +112,8 @@ TEST_F(NotifierTest, PlanImportedNotifiesTheBureauOnce) {
   std::vector<Notification> n = OfKind(Kind::kPlanImported);
   ASSERT_EQ(n.size(), 1u);
   EXPECT_EQ(n[0].recipient, "o-bureau");
+  // Named from the plan imported by the same event, not yet stored.
+  EXPECT_EQ(n[0].recipient_display_name, "区生态环境局");
   EXPECT_EQ(n[0].event, "registry#1");
   EXPECT_EQ(n[0].resource, "plans/2026-abc");
 }
