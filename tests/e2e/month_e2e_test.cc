@@ -708,9 +708,8 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
       AwaitInbox(bureau, nv1::NOTIFICATION_KIND_PLAN_IMPORTED);
   ASSERT_EQ(plan_imported.size(), 1u);
   EXPECT_EQ(plan_imported[0].title(), "新行动计划已导入：美丽门头沟建设2026年行动计划");
-  // Known defect (notification): the plan's view is not applied yet when
-  // PlanImported's own notification is made, so Notifier::OrgName falls back
-  // to the organization id ("o-97af674569") for the display name.
+  // Named from the plan the notification announces, which is stored in the
+  // same batch.
   EXPECT_EQ(plan_imported[0].recipient_display_name(), "区生态环境局")
       << "PLAN_IMPORTED names its recipient by display name (from the plan it announces)";
   EXPECT_EQ(plan_imported[0].severity(), nv1::SEVERITY_INFO);
