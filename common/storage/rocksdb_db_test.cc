@@ -192,12 +192,17 @@ TEST_F(RocksDbTest, CommitsEverythingWaitingInOneSyncedWrite) {
   // The first request's callback holds the committer, so the next requests
   // all queue up behind it and must be taken as one group.
   absl::Notification release;
+  absl::Notification first_entered;
   absl::Notification first_done;
   db->CommitAsync(PutWithEvents("i/first", "x", 1, *db), [&](absl::StatusOr<CommitResult> r) {
     EXPECT_OK(r);
+    first_entered.Notify();
     release.WaitForNotification();
     first_done.Notify();
   });
+  // Only once the committer is inside the first callback: otherwise, on a
+  // busy machine, it may wake late and take some of the queue with the first.
+  first_entered.WaitForNotification();
   constexpr int kQueued = 50;
   absl::Mutex mu;
   std::vector<CommitResult> results(kQueued);
