@@ -292,16 +292,9 @@ class IndicatorAuthTest : public ::testing::Test {
     add("WatchEvents", [this](const std::string& t) {
       // A server stream: allowed once the first event (from the plan's sync)
       // arrives; refusals end the stream with their code.
-      auto ctx = TokenContext(t);
       iv1::WatchEventsRequest r;
-      auto reader = stub_->WatchEvents(ctx.get(), r);
-      iv1::WatchEventsResponse event;
-      if (reader->Read(&event)) {
-        ctx->TryCancel();
-        (void)reader->Finish();
-        return grpc::StatusCode::OK;
-      }
-      return reader->Finish().error_code();
+      return FirstStreamMessage<iv1::WatchEventsResponse>(
+          t, [&](grpc::ClientContext* ctx) { return stub_->WatchEvents(ctx, r); });
     });
     return calls;
   }

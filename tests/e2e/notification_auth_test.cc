@@ -394,17 +394,10 @@ class NotificationAuthTest : public ::testing::Test {
     // allowed once the first event arrives; refusals end the stream with
     // their code.
     add("StreamNotifications", [this](const std::string& t) {
-      auto ctx = TokenContext(t);
       nv1::StreamNotificationsRequest r;
       r.set_after_sequence(0);
-      auto reader = stub_->StreamNotifications(ctx.get(), r);
-      nv1::StreamNotificationsResponse event;
-      if (reader->Read(&event)) {
-        ctx->TryCancel();
-        (void)reader->Finish();
-        return grpc::StatusCode::OK;
-      }
-      return reader->Finish().error_code();
+      return FirstStreamMessage<nv1::StreamNotificationsResponse>(
+          t, [&](grpc::ClientContext* ctx) { return stub_->StreamNotifications(ctx, r); });
     });
     add("AcknowledgeStream", [this](const std::string& t) {
       nv1::AcknowledgeStreamRequest r;
@@ -414,16 +407,9 @@ class NotificationAuthTest : public ::testing::Test {
       return stub_->AcknowledgeStream(TokenContext(t).get(), r, &out).error_code();
     });
     add("WatchEvents", [this](const std::string& t) {
-      auto ctx = TokenContext(t);
       nv1::WatchEventsRequest r;
-      auto reader = stub_->WatchEvents(ctx.get(), r);
-      nv1::WatchEventsResponse event;
-      if (reader->Read(&event)) {
-        ctx->TryCancel();
-        (void)reader->Finish();
-        return grpc::StatusCode::OK;
-      }
-      return reader->Finish().error_code();
+      return FirstStreamMessage<nv1::WatchEventsResponse>(
+          t, [&](grpc::ClientContext* ctx) { return stub_->WatchEvents(ctx, r); });
     });
     return calls;
   }
@@ -462,8 +448,7 @@ TEST_F(NotificationAuthTest, AReporterOfAnotherOrganizationIsHeldToItsOwnInboxAn
   std::map<std::string, PolicyCall> calls = Calls();
   // The bureau's inbox item, inbox, contacts (personal data) and mutes are not its own.
   for (const char* method : {"ListNotifications", "GetNotification", "MarkNotificationRead",
-                             "AcknowledgeNotification", "SetContacts", "GetContacts",
-                             "MuteRule"}) {
+                             "AcknowledgeNotification", "SetContacts", "GetContacts", "MuteRule"}) {
     EXPECT_EQ(calls[notification::NotificationMethod(method)](stranger),
               grpc::StatusCode::PERMISSION_DENIED)
         << method;

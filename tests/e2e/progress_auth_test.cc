@@ -438,16 +438,9 @@ class ProgressAuthTest : public ::testing::Test {
       return stub_->GetHolidays(Context(t).get(), r, &out).error_code();
     });
     add("WatchEvents", [this](const std::string& t) {
-      auto ctx = Context(t);
       pv1::WatchEventsRequest r;
-      auto reader = stub_->WatchEvents(ctx.get(), r);
-      pv1::WatchEventsResponse event;
-      if (reader->Read(&event)) {
-        ctx->TryCancel();
-        (void)reader->Finish();
-        return grpc::StatusCode::OK;
-      }
-      return reader->Finish().error_code();
+      return FirstStreamMessage<pv1::WatchEventsResponse>(
+          t, [&](grpc::ClientContext* ctx) { return stub_->WatchEvents(ctx, r); });
     });
     return calls;
   }

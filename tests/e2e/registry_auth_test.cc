@@ -211,16 +211,9 @@ class RegistryAuthTest : public ::testing::Test {
     });
     add("WatchEvents", [this](const std::string& t) {
       // Allowed: the first stored event arrives. Refused: the stream ends with the code.
-      auto ctx = Context(t);
       v1::WatchEventsRequest r;
-      auto reader = stub_->WatchEvents(ctx.get(), r);
-      v1::WatchEventsResponse event;
-      if (reader->Read(&event)) {
-        ctx->TryCancel();
-        (void)reader->Finish();
-        return grpc::StatusCode::OK;
-      }
-      return reader->Finish().error_code();
+      return FirstStreamMessage<v1::WatchEventsResponse>(
+          t, [&](grpc::ClientContext* ctx) { return stub_->WatchEvents(ctx, r); });
     });
     return calls;
   }

@@ -57,6 +57,23 @@ class SecuredSetup {
 // A client context with a 30 s deadline carrying `token` (none when empty).
 std::unique_ptr<grpc::ClientContext> TokenContext(const std::string& token);
 
+// A server-streaming call with `token`: OK once its first message arrives
+// (the call is then cancelled), else the code the stream ended with.
+// `open(ctx)` starts the call, e.g.
+//   [&](grpc::ClientContext* ctx) { return stub->WatchEvents(ctx, request); }
+template <typename Response, typename Open>
+grpc::StatusCode FirstStreamMessage(const std::string& token, Open open) {
+  std::unique_ptr<grpc::ClientContext> ctx = TokenContext(token);
+  std::unique_ptr<grpc::ClientReader<Response>> reader = open(ctx.get());
+  Response message;
+  if (reader->Read(&message)) {
+    ctx->TryCancel();
+    (void)reader->Finish();
+    return grpc::StatusCode::OK;
+  }
+  return reader->Finish().error_code();
+}
+
 // One call per RPC, keyed by its full method path; it returns the call's code.
 using PolicyCall = std::function<grpc::StatusCode(const std::string& token)>;
 
