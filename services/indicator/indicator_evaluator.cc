@@ -705,8 +705,13 @@ absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareSync(const PlanSource& sou
       bool reinstated = false;
       if (it != indicators_.end()) {
         const Indicator& held = it->second;
-        // An administrator's creation, correction or retirement stays.
-        if (held.manually_corrected || (held.retired && !held.retired_by_sync)) continue;
+        // An administrator's creation, correction or retirement stays, also
+        // one still being committed (busy_): the sync would write over it on
+        // disk while the memory kept the hand edit.
+        if (held.manually_corrected || (held.retired && !held.retired_by_sync) ||
+            busy_.count(it->first)) {
+          continue;
+        }
         reinstated = held.retired;
         if (!reinstated && SameDefinition(held, ind)) continue;
         ind.revision = held.revision + 1;
@@ -737,7 +742,8 @@ absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareSync(const PlanSource& sou
            it != indicators_.end() && it->first.first == source.plan_id; ++it) {
         const Indicator& held = it->second;
         if (built_ids.count(held.id) || held.retired || held.manually_corrected ||
-            held.origin == Origin::kManual || held.origin == Origin::kUnspecified) {
+            held.origin == Origin::kManual || held.origin == Origin::kUnspecified ||
+            busy_.count(it->first)) {
           continue;
         }
         Indicator after = held;
@@ -803,7 +809,10 @@ absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareMeasureUpdate(const std::s
     for (auto it = indicators_.lower_bound({plan_id, ""});
          it != indicators_.end() && it->first.first == plan_id; ++it) {
       const Indicator& ind = it->second;
-      if (ind.origin != Origin::kMeasureText || ind.manually_corrected || ind.retired) continue;
+      if (ind.origin != Origin::kMeasureText || ind.manually_corrected || ind.retired ||
+          busy_.count(it->first)) {
+        continue;  // a hand edit being committed wins
+      }
       if (std::find(ind.measures.begin(), ind.measures.end(), measure.id()) == ind.measures.end()) {
         continue;
       }

@@ -280,5 +280,45 @@ TEST_F(RegistryPlanFollowerTest, AHandRetiredIndicatorStaysRetiredWhenThePlanPro
   EXPECT_FALSE(Get("a4-good-days").retired);
 }
 
+TEST_F(RegistryPlanFollowerTest, AHandEditStillBeingCommittedIsNotOverwrittenByASync) {
+  Import(Export(/*with_good_days=*/true, /*with_measure=*/false));
+  // Hold the committer, so the administrator's correction of B is in flight
+  // (queued, not yet durable) while the sync of a plan without B is prepared.
+  absl::Notification committer_held, release;
+  db_->CommitAsync(common::WriteRequest(), [&](absl::StatusOr<common::CommitResult>) {
+    committer_held.Notify();
+    release.WaitForNotification();
+  });
+  committer_held.WaitForNotification();
+  Indicator correction;
+  correction.target_value = 80;
+  absl::Notification corrected;
+  absl::StatusOr<Indicator> edit = absl::UnknownError("not answered");
+  evaluator_->UpdateIndicator(kPlan, "a4-good-days", correction, {"target_value"},
+                              IndicatorEtag(Get("a4-good-days")), "区生态环境局更正", "", "admin",
+                              [&](absl::StatusOr<Indicator> r) {
+                                edit = std::move(r);
+                                corrected.Notify();
+                              });
+  registry_.Set(Export(/*with_good_days=*/false, /*with_measure=*/false));
+  rv1::PlanImported payload;
+  payload.set_plan(absl::StrCat("plans/", kPlan));
+  common::v1::Event event = common::MakeEvent(payload, payload.plan());
+  event.set_sequence(++sequence_);
+  ASSERT_OK_AND_ASSIGN(common::FollowEffect sync, follower_->Handle(event));
+  release.Notify();
+  ASSERT_TRUE(corrected.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  ASSERT_OK(edit.status());
+  ASSERT_OK(db_->Commit(std::move(sync.write)).status());
+  if (sync.on_committed) sync.on_committed();
+  // The hand edit stands, in memory and on disk (a fresh evaluator loads it).
+  EXPECT_EQ(Get("a4-good-days"), *edit);
+  EXPECT_FALSE(edit->retired);
+  IndicatorEvaluator reloaded(store_.get(), &clock_, &ingest_);
+  ASSERT_OK(reloaded.Load());
+  ASSERT_OK_AND_ASSIGN(Indicator stored, reloaded.GetIndicator(kPlan, "a4-good-days"));
+  EXPECT_EQ(stored, *edit);
+}
+
 }  // namespace
 }  // namespace ecoplan::indicator
