@@ -27,6 +27,7 @@
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "services/indicator/indicator_policy.h"
+#include "tests/harness/dates.h"
 #include "tests/harness/process.h"
 #include "tests/harness/secured.h"
 
@@ -41,20 +42,6 @@ const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
 const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 constexpr char kStation[] = "stations/walk-station";
-
-absl::CivilDay Today() {
-  absl::TimeZone shanghai;
-  if (!absl::LoadTimeZone("Asia/Shanghai", &shanghai)) shanghai = absl::FixedTimeZone(8 * 3600);
-  return absl::ToCivilDay(absl::Now(), shanghai);
-}
-
-common::v1::Date ToDate(absl::CivilDay day) {
-  common::v1::Date d;
-  d.set_year(static_cast<int>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
-}
 
 class IndicatorAuthTest : public ::testing::Test {
  protected:
@@ -140,8 +127,8 @@ class IndicatorAuthTest : public ::testing::Test {
     ind->set_comparator(iv1::COMPARATOR_AT_LEAST);
     ind->set_target_value(80);
     ind->set_target_text("达到80%");
-    *ind->mutable_period_start() = ToDate(absl::CivilDay(Today().year(), 1, 1));
-    *ind->mutable_period_end() = ToDate(absl::CivilDay(Today().year(), 12, 31));
+    *ind->mutable_period_start() = ToDate(absl::CivilDay(TodayInShanghai().year(), 1, 1));
+    *ind->mutable_period_end() = ToDate(absl::CivilDay(TodayInShanghai().year(), 12, 31));
     ind->set_aggregation(iv1::AGGREGATION_LATEST_VALUE);
     ind->set_source(iv1::SOURCE_KIND_REPORTED);
     r.set_reason("行动计划未列出的考核指标");
@@ -250,7 +237,7 @@ class IndicatorAuthTest : public ::testing::Test {
       iv1::IngestObservationsRequest chunk;
       iv1::StationReading* reading = chunk.add_readings();
       reading->set_station("walk-station");
-      const absl::CivilDay yesterday = Today() - 1;
+      const absl::CivilDay yesterday = TodayInShanghai() - 1;
       reading->set_hour(absl::StrFormat("%04d-%02d-%02dT%02d", yesterday.year(), yesterday.month(),
                                         yesterday.day(), counter_ % 24));
       reading->set_pollutant(iv1::POLLUTANT_PM25);
@@ -270,22 +257,22 @@ class IndicatorAuthTest : public ::testing::Test {
     add("GetDailyAirQuality", [this](const std::string& t) {
       iv1::GetDailyAirQualityRequest r;
       r.set_area(kStation);
-      *r.mutable_from() = ToDate(Today() - 7);
-      *r.mutable_to() = ToDate(Today());
+      *r.mutable_from() = ToDate(TodayInShanghai() - 7);
+      *r.mutable_to() = ToDate(TodayInShanghai());
       iv1::GetDailyAirQualityResponse out;
       return stub_->GetDailyAirQuality(TokenContext(t).get(), r, &out).error_code();
     });
     add("EvaluateIndicator", [this](const std::string& t) {
       iv1::EvaluateIndicatorRequest r;
       r.set_name(IndicatorName("walk-corrected"));
-      *r.mutable_as_of() = ToDate(Today());
+      *r.mutable_as_of() = ToDate(TodayInShanghai());
       iv1::EvaluateIndicatorResponse out;
       return stub_->EvaluateIndicator(TokenContext(t).get(), r, &out).error_code();
     });
     add("EvaluatePlan", [this](const std::string& t) {
       iv1::EvaluatePlanRequest r;
       r.set_plan(plan_);
-      *r.mutable_as_of() = ToDate(Today());
+      *r.mutable_as_of() = ToDate(TodayInShanghai());
       iv1::EvaluatePlanResponse out;
       return stub_->EvaluatePlan(TokenContext(t).get(), r, &out).error_code();
     });

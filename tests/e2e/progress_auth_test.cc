@@ -26,6 +26,7 @@
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "services/progress/progress_policy.h"
+#include "tests/harness/dates.h"
 #include "tests/harness/process.h"
 #include "tests/harness/secured.h"
 
@@ -39,20 +40,6 @@ using common::Role;
 const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
 const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
-
-absl::CivilDay Today() {
-  absl::TimeZone shanghai;
-  if (!absl::LoadTimeZone("Asia/Shanghai", &shanghai)) shanghai = absl::FixedTimeZone(8 * 3600);
-  return absl::ToCivilDay(absl::Now(), shanghai);
-}
-
-common::v1::Date ToDate(absl::CivilDay day) {
-  common::v1::Date d;
-  d.set_year(static_cast<int>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
-}
 
 class ProgressAuthTest : public ::testing::Test {
  protected:
@@ -86,7 +73,7 @@ class ProgressAuthTest : public ::testing::Test {
             .ok());
     // The measures with a named lead organization; the extension measure is
     // the one with the latest deadline still ahead.
-    const absl::CivilDay today = Today();
+    const absl::CivilDay today = TodayInShanghai();
     absl::CivilDay latest = today + 2;
     for (const rv1::Task& task : plan.tasks()) {
       for (const rv1::Measure& m : task.measures()) {
@@ -204,7 +191,7 @@ class ProgressAuthTest : public ::testing::Test {
       if (seen.insert(pair.first).second) leads.push_back(pair);
     }
     const auto& [organization, measure] = leads[review_count_ % leads.size()];
-    const std::string period = absl::StrFormat("%04d-%02d", Today().year(),
+    const std::string period = absl::StrFormat("%04d-%02d", TodayInShanghai().year(),
                                                1 + static_cast<int>(review_count_ / leads.size()));
     ++review_count_;
     EXPECT_EQ(Submit(Admin(), organization, measure, period), grpc::StatusCode::OK) << last_error_;
@@ -304,10 +291,10 @@ class ProgressAuthTest : public ::testing::Test {
 
   pv1::LoadHolidaysRequest Holidays() {
     pv1::LoadHolidaysRequest r;
-    r.mutable_holidays()->set_name(absl::StrCat("holidayCalendars/", Today().year()));
-    r.mutable_holidays()->set_year(static_cast<int>(Today().year()));
-    *r.mutable_holidays()->add_holidays() = ToDate(absl::CivilDay(Today().year(), 10, 1));
-    *r.mutable_holidays()->add_holidays() = ToDate(absl::CivilDay(Today().year(), 10, 2));
+    r.mutable_holidays()->set_name(absl::StrCat("holidayCalendars/", TodayInShanghai().year()));
+    r.mutable_holidays()->set_year(static_cast<int>(TodayInShanghai().year()));
+    *r.mutable_holidays()->add_holidays() = ToDate(absl::CivilDay(TodayInShanghai().year(), 10, 1));
+    *r.mutable_holidays()->add_holidays() = ToDate(absl::CivilDay(TodayInShanghai().year(), 10, 2));
     r.set_request_id(NextId("holidays"));
     return r;
   }
@@ -433,7 +420,7 @@ class ProgressAuthTest : public ::testing::Test {
     });
     add("GetHolidays", [this](const std::string& t) {
       pv1::GetHolidaysRequest r;
-      r.set_name(absl::StrCat("holidayCalendars/", Today().year()));
+      r.set_name(absl::StrCat("holidayCalendars/", TodayInShanghai().year()));
       pv1::GetHolidaysResponse out;
       return stub_->GetHolidays(Context(t).get(), r, &out).error_code();
     });
