@@ -18,8 +18,9 @@ if ! command -v clang++-14 >/dev/null 2>&1 ||
     clang-14 libclang-rt-14-dev >/dev/null
 fi
 
+source scripts/ccache-env.sh
 CXX=clang++-14 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DECOPLAN_FUZZ=ON >/dev/null
+  -DECOPLAN_FUZZ=ON "${ccache_launcher[@]}" >/dev/null
 targets=(
   "services/registry/domain/plan_parser_fuzzer:services/registry/domain/testdata/plan_parser_corpus"
   "common/calendar/deadline_fuzzer:common/calendar/testdata/deadline_corpus"

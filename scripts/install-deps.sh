@@ -9,6 +9,7 @@ packages=(
   libabsl-dev librocksdb-dev libicu-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev libjwt-dev libcurl4-openssl-dev
   libjemalloc-dev
   zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
+  ccache
 )
 
 missing=()
