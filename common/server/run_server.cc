@@ -15,7 +15,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/log/log.h"
 #include "common/server/unparsable_request_interceptor.h"
+#include "common/status/grpc_status.h"
 
 namespace ecoplan::common {
 namespace {
@@ -86,6 +88,9 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
     return absl::InvalidArgumentError(
         absl::StrCat("metrics port ", options.metrics_port, " out of range"));
   }
+  // INTERNAL answers are logged under the service's name (one per process; in a
+  // test process running several servers, the last one started names them).
+  if (!options.service_name.empty()) SetInternalErrorLogger(Logger(options.service_name));
   // Debian builds Abseil without NDEBUG, so every absl::Mutex (gRPC's too)
   // tracks lock order for deadlock detection: a measurable share of a busy
   // server's CPU. Servers run without it; domain tests keep it.
@@ -125,7 +130,8 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   for (grpc::experimental::ServerInterceptorFactoryInterface* factory : options.interceptors) {
     interceptors.push_back(std::make_unique<ForwardingInterceptorFactory>(factory));
   }
-  interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(running->metrics_));
+  interceptors.push_back(
+      std::make_unique<MetricsInterceptorFactory>(running->metrics_, &running->service_names_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   running->server_ = builder.BuildAndStart();

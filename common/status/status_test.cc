@@ -2,7 +2,13 @@
 #include <gtest/gtest.h>
 #include <rocksdb/status.h>
 
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
 #include "absl/status/statusor.h"
+#include "common/log/log.h"
 #include "common/status/grpc_status.h"
 #include "common/status/rocksdb_status.h"
 #include "common/status/status_macros.h"
@@ -27,6 +33,32 @@ TEST(GrpcStatusTest, HidesInternalDetails) {
   const grpc::Status converted = ToGrpcStatus(absl::InternalError("rocksdb /var/x corrupt"));
   EXPECT_EQ(converted.error_code(), grpc::StatusCode::INTERNAL);
   EXPECT_EQ(converted.error_message().find("rocksdb"), std::string::npos);
+}
+
+TEST(GrpcStatusTest, LogsEachInternalErrorOnceUnderTheReferenceTheClientGets) {
+  std::vector<std::string> lines;
+  SetInternalErrorLogger(
+      Logger("registry", [&lines](absl::string_view line) { lines.emplace_back(line); }));
+  const grpc::Status first = ToGrpcStatus(absl::DataLossError("sst 000042.sst: bad checksum"));
+  const grpc::Status second = ToGrpcStatus(absl::InternalError("commit: IO error"));
+  ASSERT_EQ(lines.size(), 2u);
+  const nlohmann::json logged = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(logged["level"], "error");
+  EXPECT_EQ(logged["service"], "registry");
+  EXPECT_EQ(logged["code"], "DATA_LOSS");
+  EXPECT_EQ(logged["detail"], "sst 000042.sst: bad checksum");
+  const std::string reference = logged["reference"];
+  ASSERT_EQ(reference.size(), 16u);
+  EXPECT_EQ(first.error_message(), InternalErrorMessage(reference));
+  EXPECT_NE(first.error_message().find(reference), std::string::npos);
+  // Each answer has its own reference.
+  const nlohmann::json logged2 = nlohmann::json::parse(lines[1]);
+  EXPECT_NE(logged2["reference"], logged["reference"]);
+  EXPECT_NE(second.error_message().find(std::string(logged2["reference"])), std::string::npos);
+  // Other codes are answered as they are and not logged.
+  EXPECT_EQ(ToGrpcStatus(absl::NotFoundError("no plan p")).error_message(), "no plan p");
+  EXPECT_EQ(lines.size(), 2u);
+  SetInternalErrorLogger(Logger("ecoplan", [](absl::string_view) {}));
 }
 
 TEST(RocksDbStatusTest, MapsCodes) {
