@@ -1,67 +1,28 @@
 #include "common/server/metrics.h"
 
+#include <google/protobuf/descriptor.h>
 #include <httplib.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
+#include "prometheus/text_serializer.h"
 
 namespace ecoplan::common {
 namespace {
 
-std::vector<std::string> Fit(const std::vector<std::string>& values, size_t n) {
-  std::vector<std::string> out = values;
-  out.resize(n);
-  return out;
-}
-
-// Label values escape backslash, double quote and newline (exposition format).
-std::string EscapeLabel(absl::string_view value) {
-  std::string out;
-  for (char c : value) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string FormatValue(double v) {
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  if (std::isnan(v)) return "NaN";
-  if (v == std::floor(v) && std::fabs(v) < 1e15) return absl::StrFormat("%.0f", v);
-  return absl::StrFormat("%.17g", v);
-}
-
-// {a="x",b="y"} plus an optional extra label (for "le"); empty when no labels.
-std::string Labels(const std::vector<std::string>& names, const std::vector<std::string>& values,
-                   absl::string_view extra_name = {}, absl::string_view extra_value = {}) {
-  std::string out;
+// The labels of one series: the family's names paired with `values` by position
+// (missing values are empty, extra ones dropped).
+prometheus::Labels LabelsOf(const std::vector<std::string>& names,
+                            const std::vector<std::string>& values) {
+  prometheus::Labels labels;
   for (size_t i = 0; i < names.size(); ++i) {
-    absl::StrAppend(&out, out.empty() ? "" : ",", names[i], "=\"", EscapeLabel(values[i]), "\"");
+    labels.emplace(names[i], i < values.size() ? values[i] : std::string());
   }
-  if (!extra_name.empty()) {
-    absl::StrAppend(&out, out.empty() ? "" : ",", extra_name, "=\"", extra_value, "\"");
-  }
-  return out.empty() ? out : absl::StrCat("{", out, "}");
-}
-
-void Header(std::string* out, const std::string& name, const std::string& help,
-            absl::string_view type) {
-  std::string escaped_help;
-  for (char c : help) escaped_help += c == '\n' ? std::string("\\n") : std::string(1, c);
-  absl::StrAppend(out, "# HELP ", name, " ", escaped_help, "\n# TYPE ", name, " ", type, "\n");
+  return labels;
 }
 
 // Splits "/pkg.Service/Method".
@@ -74,12 +35,9 @@ std::pair<std::string, std::string> SplitMethod(absl::string_view full) {
 
 class MetricsInterceptor : public grpc::experimental::Interceptor {
  public:
-  MetricsInterceptor(std::string service, std::string method, Counter* handled, Histogram* latency)
-      : service_(std::move(service)),
-        method_(std::move(method)),
-        handled_(handled),
-        latency_(latency),
-        start_(std::chrono::steady_clock::now()) {}
+  MetricsInterceptor(MetricsInterceptorFactory* factory,
+                     MetricsInterceptorFactory::MethodSeries* series)
+      : factory_(factory), series_(series), start_(std::chrono::steady_clock::now()) {}
 
   // An RPC that ends without sending a status (e.g. the server shut down
   // under it) still counts, as CANCELLED.
@@ -100,125 +58,65 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
     recorded_ = true;
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    handled_->Increment({service_, method_, GrpcCodeName(code)});
-    latency_->Observe({service_, method_}, seconds);
+    factory_->Handled(series_, code)->Increment();
+    series_->latency->Observe(seconds);
   }
 
-  const std::string service_;
-  const std::string method_;
-  Counter* const handled_;
-  Histogram* const latency_;
+  MetricsInterceptorFactory* const factory_;
+  MetricsInterceptorFactory::MethodSeries* const series_;
   const std::chrono::steady_clock::time_point start_;
   bool recorded_ = false;
 };
 
 }  // namespace
 
-Counter::Counter(std::string name, std::string help, std::vector<std::string> label_names)
-    : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)) {}
-
 void Counter::Increment(const std::vector<std::string>& label_values, double amount) {
-  absl::MutexLock lock(&mu_);
-  values_[Fit(label_values, label_names_.size())] += amount;
+  family_->Add(LabelsOf(label_names_, label_values)).Increment(amount);
 }
 
 double Counter::Value(const std::vector<std::string>& label_values) const {
-  absl::MutexLock lock(&mu_);
-  auto it = values_.find(Fit(label_values, label_names_.size()));
-  return it == values_.end() ? 0 : it->second;
+  const prometheus::Labels labels = LabelsOf(label_names_, label_values);
+  return family_->Has(labels) ? family_->Add(labels).Value() : 0;
 }
-
-void Counter::Render(std::string* out) const {
-  Header(out, name_, help_, "counter");
-  absl::MutexLock lock(&mu_);
-  for (const auto& [labels, value] : values_) {
-    absl::StrAppend(out, name_, Labels(label_names_, labels), " ", FormatValue(value), "\n");
-  }
-}
-
-Gauge::Gauge(std::string name, std::string help, std::vector<std::string> label_names)
-    : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)) {}
 
 void Gauge::Set(const std::vector<std::string>& label_values, double value) {
-  absl::MutexLock lock(&mu_);
-  values_[Fit(label_values, label_names_.size())] = value;
+  family_->Add(LabelsOf(label_names_, label_values)).Set(value);
 }
 
 void Gauge::Add(const std::vector<std::string>& label_values, double amount) {
-  absl::MutexLock lock(&mu_);
-  values_[Fit(label_values, label_names_.size())] += amount;
+  family_->Add(LabelsOf(label_names_, label_values)).Increment(amount);
 }
 
 void Gauge::Remove(const std::vector<std::string>& label_values) {
-  absl::MutexLock lock(&mu_);
-  values_.erase(Fit(label_values, label_names_.size()));
+  const prometheus::Labels labels = LabelsOf(label_names_, label_values);
+  if (family_->Has(labels)) family_->Remove(&family_->Add(labels));
 }
 
 double Gauge::Value(const std::vector<std::string>& label_values) const {
-  absl::MutexLock lock(&mu_);
-  auto it = values_.find(Fit(label_values, label_names_.size()));
-  return it == values_.end() ? 0 : it->second;
+  const prometheus::Labels labels = LabelsOf(label_names_, label_values);
+  return family_->Has(labels) ? family_->Add(labels).Value() : 0;
 }
-
-void Gauge::Render(std::string* out) const {
-  Header(out, name_, help_, "gauge");
-  absl::MutexLock lock(&mu_);
-  for (const auto& [labels, value] : values_) {
-    absl::StrAppend(out, name_, Labels(label_names_, labels), " ", FormatValue(value), "\n");
-  }
-}
-
-Histogram::Histogram(std::string name, std::string help, std::vector<std::string> label_names,
-                     std::vector<double> bounds)
-    : name_(std::move(name)),
-      help_(std::move(help)),
-      label_names_(std::move(label_names)),
-      bounds_([&] {
-        std::sort(bounds.begin(), bounds.end());
-        return std::move(bounds);
-      }()) {}
 
 void Histogram::Observe(const std::vector<std::string>& label_values, double value) {
-  absl::MutexLock lock(&mu_);
-  Series& series = series_[Fit(label_values, label_names_.size())];
-  if (series.buckets.empty()) series.buckets.assign(bounds_.size(), 0);
-  const size_t index =
-      std::lower_bound(bounds_.begin(), bounds_.end(), value) - bounds_.begin();  // le semantics
-  if (index < bounds_.size()) ++series.buckets[index];
-  ++series.count;
-  series.sum += value;
+  family_->Add(LabelsOf(label_names_, label_values), bounds_).Observe(value);
 }
 
 uint64_t Histogram::Count(const std::vector<std::string>& label_values) const {
-  absl::MutexLock lock(&mu_);
-  auto it = series_.find(Fit(label_values, label_names_.size()));
-  return it == series_.end() ? 0 : it->second.count;
+  const prometheus::Labels labels = LabelsOf(label_names_, label_values);
+  if (!family_->Has(labels)) return 0;
+  return family_->Add(labels, bounds_).Collect().histogram.sample_count;
 }
 
-void Histogram::Render(std::string* out) const {
-  Header(out, name_, help_, "histogram");
-  absl::MutexLock lock(&mu_);
-  for (const auto& [labels, series] : series_) {
-    uint64_t cumulative = 0;
-    for (size_t i = 0; i < bounds_.size(); ++i) {
-      cumulative += series.buckets[i];
-      absl::StrAppend(out, name_, "_bucket",
-                      Labels(label_names_, labels, "le", FormatValue(bounds_[i])), " ", cumulative,
-                      "\n");
-    }
-    absl::StrAppend(out, name_, "_bucket", Labels(label_names_, labels, "le", "+Inf"), " ",
-                    series.count, "\n");
-    absl::StrAppend(out, name_, "_sum", Labels(label_names_, labels), " ", FormatValue(series.sum),
-                    "\n");
-    absl::StrAppend(out, name_, "_count", Labels(label_names_, labels), " ", series.count, "\n");
-  }
-}
+MetricsRegistry::MetricsRegistry() : registry_(std::make_shared<prometheus::Registry>()) {}
 
 Counter* MetricsRegistry::AddCounter(const std::string& name, const std::string& help,
                                      std::vector<std::string> label_names) {
   absl::MutexLock lock(&mu_);
   std::unique_ptr<Counter>& slot = counters_[name];
-  if (slot == nullptr) slot.reset(new Counter(name, help, std::move(label_names)));
+  if (slot == nullptr) {
+    auto& family = prometheus::BuildCounter().Name(name).Help(help).Register(*registry_);
+    slot.reset(new Counter(&family, std::move(label_names)));
+  }
   return slot.get();
 }
 
@@ -228,7 +126,9 @@ Histogram* MetricsRegistry::AddHistogram(const std::string& name, const std::str
   absl::MutexLock lock(&mu_);
   std::unique_ptr<Histogram>& slot = histograms_[name];
   if (slot == nullptr) {
-    slot.reset(new Histogram(name, help, std::move(label_names), std::move(bounds)));
+    std::sort(bounds.begin(), bounds.end());
+    auto& family = prometheus::BuildHistogram().Name(name).Help(help).Register(*registry_);
+    slot.reset(new Histogram(&family, std::move(label_names), std::move(bounds)));
   }
   return slot.get();
 }
@@ -237,20 +137,20 @@ Gauge* MetricsRegistry::AddGauge(const std::string& name, const std::string& hel
                                  std::vector<std::string> label_names) {
   absl::MutexLock lock(&mu_);
   std::unique_ptr<Gauge>& slot = gauges_[name];
-  if (slot == nullptr) slot.reset(new Gauge(name, help, std::move(label_names)));
+  if (slot == nullptr) {
+    auto& family = prometheus::BuildGauge().Name(name).Help(help).Register(*registry_);
+    slot.reset(new Gauge(&family, std::move(label_names)));
+  }
   return slot.get();
 }
 
 std::string MetricsRegistry::Render() const {
-  // Merge the maps so the output is sorted by family name.
-  std::map<std::string, std::string> rendered;
-  absl::MutexLock lock(&mu_);
-  for (const auto& [name, counter] : counters_) counter->Render(&rendered[name]);
-  for (const auto& [name, histogram] : histograms_) histogram->Render(&rendered[name]);
-  for (const auto& [name, gauge] : gauges_) gauge->Render(&rendered[name]);
-  std::string out;
-  for (const auto& [name, text] : rendered) out += text;
-  return out;
+  std::vector<prometheus::MetricFamily> families = registry_->Collect();
+  std::sort(families.begin(), families.end(),
+            [](const prometheus::MetricFamily& a, const prometheus::MetricFamily& b) {
+              return a.name < b.name;
+            });
+  return prometheus::TextSerializer().Serialize(families);
 }
 
 std::vector<double> MetricsRegistry::LatencyBuckets() {
@@ -281,7 +181,8 @@ std::string GrpcCodeName(int code) {
   return kNames[code];
 }
 
-MetricsInterceptorFactory::MetricsInterceptorFactory(MetricsRegistry* registry)
+MetricsInterceptorFactory::MetricsInterceptorFactory(MetricsRegistry* registry,
+                                                     const std::vector<std::string>* services)
     : started_(registry->AddCounter("grpc_server_started_total", "RPCs started on the server.",
                                     {"grpc_service", "grpc_method"})),
       handled_(registry->AddCounter("grpc_server_handled_total",
@@ -290,13 +191,67 @@ MetricsInterceptorFactory::MetricsInterceptorFactory(MetricsRegistry* registry)
       latency_(registry->AddHistogram("grpc_server_handling_seconds",
                                       "Time from the start of an RPC to its status, in seconds.",
                                       {"grpc_service", "grpc_method"},
-                                      MetricsRegistry::LatencyBuckets())) {}
+                                      MetricsRegistry::LatencyBuckets())),
+      services_(services) {}
+
+bool MetricsInterceptorFactory::Served(const std::string& service,
+                                       const std::string& method) const {
+  if (services_ == nullptr ||
+      std::find(services_->begin(), services_->end(), service) == services_->end()) {
+    return false;
+  }
+  // Generated services are in the descriptor pool; the health service (built
+  // into gRPC) is not, and has two methods.
+  const google::protobuf::ServiceDescriptor* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
+  if (descriptor != nullptr) return descriptor->FindMethodByName(method) != nullptr;
+  if (service == "grpc.health.v1.Health") return method == "Check" || method == "Watch";
+  return false;
+}
+
+MetricsInterceptorFactory::MethodSeries* MetricsInterceptorFactory::SeriesOf(
+    const char* full_method) {
+  const absl::string_view full = full_method != nullptr ? full_method : "";
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = by_method_.find(full);
+    if (it != by_method_.end()) return it->second.get();
+  }
+  auto [service, method] = SplitMethod(full);
+  // Every unserved path shares one entry, so the map stays as small as the API.
+  std::string key(full);
+  if (!Served(service, method)) key = service = method = "unknown";
+  absl::MutexLock lock(&mu_);
+  std::unique_ptr<MethodSeries>& slot = by_method_[key];
+  if (slot == nullptr) {
+    slot = std::make_unique<MethodSeries>();
+    slot->service = service;
+    slot->method = method;
+    const prometheus::Labels labels = {{"grpc_service", service}, {"grpc_method", method}};
+    slot->started = &started_->family_->Add(labels);
+    slot->latency = &latency_->family_->Add(labels, latency_->bounds_);
+  }
+  return slot.get();
+}
+
+prometheus::Counter* MetricsInterceptorFactory::Handled(MethodSeries* series, int code) {
+  const size_t index = code >= 0 && code < static_cast<int>(series->handled.size())
+                           ? static_cast<size_t>(code)
+                           : static_cast<size_t>(grpc::StatusCode::UNKNOWN);
+  prometheus::Counter* counter = series->handled[index].load(std::memory_order_acquire);
+  if (counter != nullptr) return counter;
+  counter = &handled_->family_->Add({{"grpc_service", series->service},
+                                     {"grpc_method", series->method},
+                                     {"grpc_code", GrpcCodeName(static_cast<int>(index))}});
+  series->handled[index].store(counter, std::memory_order_release);  // the same pointer if raced
+  return counter;
+}
 
 grpc::experimental::Interceptor* MetricsInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  auto [service, method] = SplitMethod(info->method() != nullptr ? info->method() : "");
-  started_->Increment({service, method});
-  return new MetricsInterceptor(std::move(service), std::move(method), handled_, latency_);
+  MethodSeries* series = SeriesOf(info->method());
+  series->started->Increment();
+  return new MetricsInterceptor(this, series);
 }
 
 absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(

@@ -1,21 +1,33 @@
 #pragma once
 
-// Prometheus metrics without a Prometheus client library (none is packaged on
-// Debian 12): a registry of labelled counters and histograms rendered in the
-// text exposition format 0.0.4, a gRPC server interceptor that measures every
-// RPC, and a small HTTP server for GET /metrics.
+// Prometheus metrics through prometheus-cpp (Debian's prometheus-cpp-dev, core
+// library): a registry of labelled counters, gauges and histograms rendered in
+// the text exposition format 0.0.4, a gRPC server interceptor that measures
+// every RPC, and a small HTTP server for GET /metrics (cpp-httplib, as the
+// servers already link it; prometheus-cpp's own pull server would add civetweb).
+//
+// The classes below are a thin facade over prometheus-cpp families: label
+// values are given by position, in the order of the family's label names, so
+// call sites stay one line.
 
 #include <grpcpp/support/server_interceptor.h>
 
+#include <array>
+#include <atomic>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/gauge.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
 
 namespace httplib {
 class Server;
@@ -35,14 +47,12 @@ class Counter {
 
  private:
   friend class MetricsRegistry;
-  Counter(std::string name, std::string help, std::vector<std::string> label_names);
-  void Render(std::string* out) const;
+  friend class MetricsInterceptorFactory;
+  Counter(prometheus::Family<prometheus::Counter>* family, std::vector<std::string> label_names)
+      : family_(family), label_names_(std::move(label_names)) {}
 
-  const std::string name_;
-  const std::string help_;
+  prometheus::Family<prometheus::Counter>* const family_;
   const std::vector<std::string> label_names_;
-  mutable absl::Mutex mu_;
-  std::map<std::vector<std::string>, double> values_ ABSL_GUARDED_BY(mu_);
 };
 
 // A histogram family with fixed upper bounds (the +Inf bucket is implicit).
@@ -55,21 +65,14 @@ class Histogram {
 
  private:
   friend class MetricsRegistry;
-  struct Series {
-    std::vector<uint64_t> buckets;  // Not cumulative; rendered cumulatively.
-    uint64_t count = 0;
-    double sum = 0;
-  };
-  Histogram(std::string name, std::string help, std::vector<std::string> label_names,
-            std::vector<double> bounds);
-  void Render(std::string* out) const;
+  friend class MetricsInterceptorFactory;
+  Histogram(prometheus::Family<prometheus::Histogram>* family,
+            std::vector<std::string> label_names, std::vector<double> bounds)
+      : family_(family), label_names_(std::move(label_names)), bounds_(std::move(bounds)) {}
 
-  const std::string name_;
-  const std::string help_;
+  prometheus::Family<prometheus::Histogram>* const family_;
   const std::vector<std::string> label_names_;
-  const std::vector<double> bounds_;
-  mutable absl::Mutex mu_;
-  std::map<std::vector<std::string>, Series> series_ ABSL_GUARDED_BY(mu_);
+  const prometheus::Histogram::BucketBoundaries bounds_;
 };
 
 // A gauge family: one value per label-value tuple that goes up and down
@@ -85,22 +88,20 @@ class Gauge {
 
  private:
   friend class MetricsRegistry;
-  Gauge(std::string name, std::string help, std::vector<std::string> label_names);
-  void Render(std::string* out) const;
+  Gauge(prometheus::Family<prometheus::Gauge>* family, std::vector<std::string> label_names)
+      : family_(family), label_names_(std::move(label_names)) {}
 
-  const std::string name_;
-  const std::string help_;
+  prometheus::Family<prometheus::Gauge>* const family_;
   const std::vector<std::string> label_names_;
-  mutable absl::Mutex mu_;
-  std::map<std::vector<std::string>, double> values_ ABSL_GUARDED_BY(mu_);
 };
 
 // Owns metric families; one per process (created in main.cc or the test
 // harness and passed down). Names follow Prometheus rules ([a-zA-Z_:][a-zA-Z0-9_:]*);
-// asking twice for the same name returns the same family. Thread-safe.
+// asking twice for the same name returns the same family (with the label names
+// and bounds of the first call). Thread-safe.
 class MetricsRegistry {
  public:
-  MetricsRegistry() = default;
+  MetricsRegistry();
   MetricsRegistry(const MetricsRegistry&) = delete;
   MetricsRegistry& operator=(const MetricsRegistry&) = delete;
 
@@ -118,10 +119,11 @@ class MetricsRegistry {
   static std::vector<double> LatencyBuckets();
 
  private:
+  const std::shared_ptr<prometheus::Registry> registry_;
   mutable absl::Mutex mu_;
-  std::map<std::string, std::unique_ptr<Counter>> counters_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, std::unique_ptr<Histogram>> histograms_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, std::unique_ptr<Gauge>> gauges_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::unique_ptr<Counter>> counters_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::unique_ptr<Histogram>> histograms_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::unique_ptr<Gauge>> gauges_ ABSL_GUARDED_BY(mu_);
 };
 
 // Server interceptor factory recording, for every RPC:
@@ -129,17 +131,39 @@ class MetricsRegistry {
 //   grpc_server_handled_total{grpc_service, grpc_method, grpc_code}   (code name, e.g. "NOT_FOUND")
 //   grpc_server_handling_seconds{grpc_service, grpc_method}           (histogram, start → status)
 // The names follow go-grpc-prometheus so that existing dashboards work.
-// `registry` must outlive the server.
+// A method the server does not serve (its service is not in `services`, or
+// the service's descriptor has no such method) is counted under
+// grpc_service="unknown", grpc_method="unknown": a client cannot create series
+// by calling made-up paths. `registry` must outlive the server; `services`
+// (the registered services' full names) must be filled before the first RPC
+// and outlive the factory.
 class MetricsInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  explicit MetricsInterceptorFactory(MetricsRegistry* registry);
+  MetricsInterceptorFactory(MetricsRegistry* registry, const std::vector<std::string>* services);
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override;
 
+  // The series of one method, resolved once (the per-call path then only
+  // touches prometheus-cpp's atomic values).
+  struct MethodSeries {
+    std::string service, method;
+    prometheus::Counter* started = nullptr;
+    prometheus::Histogram* latency = nullptr;
+    std::array<std::atomic<prometheus::Counter*>, 17> handled{};  // by status code
+  };
+  // The handled counter of `series` for `code` (created on first use).
+  prometheus::Counter* Handled(MethodSeries* series, int code);
+
  private:
+  MethodSeries* SeriesOf(const char* full_method);
+  bool Served(const std::string& service, const std::string& method) const;
+
   Counter* started_;
   Counter* handled_;
   Histogram* latency_;
+  const std::vector<std::string>* const services_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::unique_ptr<MethodSeries>> by_method_ ABSL_GUARDED_BY(mu_);
 };
 
 // "OK", "CANCELLED", …, "UNAUTHENTICATED" (the names of grpc::StatusCode).

@@ -1,5 +1,6 @@
 #include "common/server/metrics.h"
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -7,6 +8,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "common/server/run_server.h"
 #include "ecoplan/testing/v1/echo_test_service.grpc.pb.h"
 
@@ -35,8 +37,8 @@ TEST(MetricsRegistryTest, RendersCountersAndCumulativeHistograms) {
 
   const std::string text = registry.Render();
   EXPECT_TRUE(Contains(text, "# HELP reports_total Reports.\n# TYPE reports_total counter\n"));
-  EXPECT_TRUE(Contains(text, "reports_total{org=\"区生态环境局\",kind=\"monthly\"} 3\n")) << text;
-  EXPECT_TRUE(Contains(text, "reports_total{org=\"a\\\"b\\\\c\\nd\",kind=\"x\"} 1\n")) << text;
+  EXPECT_TRUE(Contains(text, "reports_total{kind=\"monthly\",org=\"区生态环境局\"} 3\n")) << text;
+  EXPECT_TRUE(Contains(text, "reports_total{kind=\"x\",org=\"a\\\"b\\\\c\\nd\"} 1\n")) << text;
   EXPECT_TRUE(Contains(text, "# TYPE latency_seconds histogram\n"));
   EXPECT_TRUE(Contains(text, "latency_seconds_bucket{op=\"get\",le=\"0.10000000000000001\"} 2\n") ||
               Contains(text, "latency_seconds_bucket{op=\"get\",le=\"0.1\"} 2\n"))
@@ -111,13 +113,14 @@ TEST(MetricsInterceptorTest, CountsCallsByMethodAndCodeAndServesThemOverHttp) {
   ASSERT_TRUE(result) << httplib::to_string(result.error());
   EXPECT_EQ(result->status, 200);
   const std::string& text = result->body;
+  // Labels are rendered sorted by name (prometheus-cpp).
   const std::string labels =
-      "grpc_service=\"ecoplan.testing.v1.EchoTestService\",grpc_method=\"Echo\"";
-  EXPECT_TRUE(
-      Contains(text, absl::StrCat("grpc_server_handled_total{", labels, ",grpc_code=\"OK\"} 2\n")))
+      "grpc_method=\"Echo\",grpc_service=\"ecoplan.testing.v1.EchoTestService\"";
+  EXPECT_TRUE(Contains(text, absl::StrCat("grpc_server_handled_total{grpc_code=\"OK\",", labels,
+                                          "} 2\n")))
       << text;
-  EXPECT_TRUE(Contains(
-      text, absl::StrCat("grpc_server_handled_total{", labels, ",grpc_code=\"NOT_FOUND\"} 1\n")))
+  EXPECT_TRUE(Contains(text, absl::StrCat("grpc_server_handled_total{grpc_code=\"NOT_FOUND\",",
+                                          labels, "} 1\n")))
       << text;
   EXPECT_TRUE(Contains(text, absl::StrCat("grpc_server_started_total{", labels, "} 3\n"))) << text;
   EXPECT_TRUE(Contains(text, absl::StrCat("grpc_server_handling_seconds_count{", labels, "} 3\n")))
@@ -129,6 +132,49 @@ TEST(MetricsInterceptorTest, CountsCallsByMethodAndCodeAndServesThemOverHttp) {
   httplib::Client after("127.0.0.1", metrics_port);
   after.set_connection_timeout(1);
   EXPECT_FALSE(after.Get("/metrics"));  // /metrics stops with the server.
+}
+
+TEST(MetricsInterceptorTest, CountsMethodsTheServerDoesNotServeUnderOneUnknownSeries) {
+  EchoService echo;
+  MetricsRegistry registry;
+  ServerOptions options;
+  options.host = "127.0.0.1";
+  options.metrics = &registry;
+  absl::StatusOr<std::unique_ptr<RunningServer>> server = RunningServer::Start(options, {&echo});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
+                                     grpc::InsecureChannelCredentials());
+  grpc::GenericStub generic(channel);
+  // Made-up services, and a made-up method of a served service.
+  constexpr int kCalls = 60;
+  for (int i = 0; i < kCalls; ++i) {
+    const std::string path = i % 2 == 0
+                                 ? absl::StrCat("/made.up.Service", i, "/Method", i)
+                                 : absl::StrCat("/ecoplan.testing.v1.EchoTestService/Nope", i);
+    grpc::ClientContext context;
+    grpc::Slice empty("");
+    grpc::ByteBuffer request(&empty, 1), response;
+    grpc::Status status;
+    absl::Notification done;
+    generic.UnaryCall(&context, path, grpc::StubOptions(), &request, &response,
+                      [&](grpc::Status s) {
+                        status = s;
+                        done.Notify();
+                      });
+    done.WaitForNotification();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED) << path;
+  }
+  const std::string text = registry.Render();
+  EXPECT_FALSE(Contains(text, "made.up")) << text;
+  EXPECT_FALSE(Contains(text, "Nope")) << text;
+  EXPECT_TRUE(Contains(text, absl::StrCat("grpc_server_started_total{grpc_method=\"unknown\","
+                                          "grpc_service=\"unknown\"} ",
+                                          kCalls, "\n")))
+      << text;
+  EXPECT_TRUE(Contains(text, absl::StrCat("grpc_server_handled_total{grpc_code=\"UNIMPLEMENTED\","
+                                          "grpc_method=\"unknown\",grpc_service=\"unknown\"} ",
+                                          kCalls, "\n")))
+      << text;
 }
 
 }  // namespace
