@@ -41,7 +41,8 @@ absl::Status NotificationConfig::Validate() const {
   }
   absl::TimeZone tz;
   if (!absl::LoadTimeZone(time_zone, &tz)) {
-    return absl::InvalidArgumentError(absl::StrCat("--time_zone: unknown zone ", time_zone));
+    return absl::InvalidArgumentError(absl::StrCat("time zone ", time_zone,
+                     " is unknown: install the tzdata package (it provides Asia/Shanghai)"));
   }
   return security.Validate();
 }
