@@ -281,8 +281,8 @@ TEST_F(DelivererTest, SignedDeliveriesArriveInOrderThroughFailuresAnd429) {
   const std::string text = metrics_.Render();
   EXPECT_NE(text.find("ecoplan_notification_webhook_attempt_seconds_count{outcome=\"failed\"} 4\n"),
             std::string::npos) << text;
-  EXPECT_NE(text.find(absl::StrCat("ecoplan_notification_webhook_attempts_total{subscription=\"", sub,
-                                   "\",outcome=\"succeeded\"} 10\n")),
+  EXPECT_NE(text.find(absl::StrCat("ecoplan_notification_webhook_attempts_total{outcome=\"succeeded\","
+                                   "subscription=\"", sub, "\"} 10\n")),
             std::string::npos) << text;
 }
 
