@@ -280,6 +280,32 @@ Organization FromProto(const v1::Organization& org) {
   return out;
 }
 
+v1::Checkpoint ToProto(const common::Checkpoint& c) {
+  v1::Checkpoint out;
+  out.set_phrase(c.phrase);
+  out.set_text_offset(c.text_offset);
+  out.set_kind(static_cast<v1::CheckpointKind>(c.kind));
+  if (c.due) *out.mutable_due_date() = ToProto(*c.due);
+  if (c.window_start) *out.mutable_window_start() = ToProto(*c.window_start);
+  out.set_recurrence(static_cast<v1::CheckpointRecurrence>(c.recurrence));
+  for (absl::CivilDay day : c.dues) *out.add_due_dates() = ToProto(day);
+  out.set_rounds(c.rounds);
+  return out;
+}
+
+common::Checkpoint FromProto(const v1::Checkpoint& c) {
+  common::Checkpoint out;
+  out.phrase = c.phrase();
+  out.text_offset = c.text_offset();
+  out.kind = static_cast<common::CheckpointKind>(c.kind());
+  if (c.has_due_date()) out.due = FromProto(c.due_date());
+  if (c.has_window_start()) out.window_start = FromProto(c.window_start());
+  out.recurrence = static_cast<common::Recurrence>(c.recurrence());
+  for (const cv1::Date& day : c.due_dates()) out.dues.push_back(FromProto(day));
+  out.rounds = c.rounds();
+  return out;
+}
+
 v1::Measure ToProto(absl::string_view plan_id, const Measure& measure, const Task* task) {
   v1::Measure out;
   out.set_name(MeasureName(plan_id, measure.id));
@@ -302,6 +328,8 @@ v1::Measure ToProto(absl::string_view plan_id, const Measure& measure, const Tas
   if (measure.update_time != absl::InfinitePast()) {
     *out.mutable_update_time() = ToTimestamp(measure.update_time);
   }
+  for (const common::Checkpoint& c : measure.checkpoints) *out.add_checkpoints() = ToProto(c);
+  out.set_checkpoints_corrected(measure.checkpoints_corrected);
   return out;
 }
 
@@ -326,6 +354,8 @@ Measure FromProto(const v1::Measure& measure) {
   out.source = FromProto(measure.source());
   out.revision = measure.revision();
   out.update_time = FromTimestamp(measure.update_time());
+  for (const v1::Checkpoint& c : measure.checkpoints()) out.checkpoints.push_back(FromProto(c));
+  out.checkpoints_corrected = measure.checkpoints_corrected();
   return out;
 }
 

@@ -254,7 +254,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateMeasure(
     if (request->update_mask().paths_size() == 0) {
       return absl::InvalidArgumentError(
           "update_mask is required: name the fields to change (deadline, lead_organizations, "
-          "responsible_organizations)");
+          "responsible_organizations, checkpoints)");
     }
     for (const std::string& path : request->update_mask().paths()) {
       if (path == "deadline" || path == "deadline.raw") {
@@ -263,11 +263,17 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateMeasure(
         update.leads = RefInputsFromProto(request->measure().lead_organizations());
       } else if (path == "responsible_organizations") {
         update.responsibles = RefInputsFromProto(request->measure().responsible_organizations());
+      } else if (path == "checkpoints") {
+        std::vector<std::string> phrases;
+        for (const v1::Checkpoint& c : request->measure().checkpoints()) {
+          phrases.push_back(c.phrase());
+        }
+        update.checkpoint_phrases = std::move(phrases);
       } else {
         return absl::InvalidArgumentError(absl::StrCat(
             "update_mask: \"", path.substr(0, 100),
             "\" cannot be changed; allowed: deadline, lead_organizations, "
-            "responsible_organizations"));
+            "responsible_organizations, checkpoints"));
       }
     }
     ECOPLAN_ASSIGN_OR_RETURN(Measure measure,

@@ -164,6 +164,34 @@ TEST_F(RegistryServiceImplTest, ListsWithFiltersAndPages) {
   EXPECT_EQ(measures, 7);
 }
 
+TEST_F(RegistryServiceImplTest, MapsCheckpointsBothWays) {
+  const v1::Plan plan = Import();
+  v1::GetMeasureRequest get;
+  get.set_name(plan.name() + "/measures/a1-t25-m1");
+  v1::GetMeasureResponse got;
+  ASSERT_TRUE(stub_->GetMeasure(Context().get(), get, &got).ok());
+  ASSERT_EQ(got.measure().checkpoints_size(), 2);
+  EXPECT_EQ(got.measure().checkpoints(0).phrase(), "按季度");
+  EXPECT_EQ(got.measure().checkpoints(0).text_offset(), 26);
+  EXPECT_EQ(got.measure().checkpoints(1).kind(), v1::CHECKPOINT_KIND_ROUNDS);
+  EXPECT_FALSE(got.measure().checkpoints_corrected());
+
+  v1::UpdateMeasureRequest points;
+  points.mutable_measure()->set_name(plan.name() + "/measures/a1-t1-m1");
+  points.mutable_measure()->add_checkpoints()->set_phrase("按季度");
+  points.set_reason("督查室要求");
+  points.set_etag("r0");
+  points.mutable_update_mask()->add_paths("checkpoints");
+  v1::UpdateMeasureResponse updated;
+  ASSERT_TRUE(stub_->UpdateMeasure(Context().get(), points, &updated).ok());
+  ASSERT_EQ(updated.measure().checkpoints_size(), 1);
+  EXPECT_EQ(updated.measure().checkpoints(0).kind(), v1::CHECKPOINT_KIND_RECURRING);
+  EXPECT_EQ(updated.measure().checkpoints(0).recurrence(), v1::CHECKPOINT_RECURRENCE_QUARTERLY);
+  EXPECT_EQ(updated.measure().checkpoints(0).due_dates_size(), 3);  // June, September, December
+  EXPECT_EQ(updated.measure().checkpoints(0).text_offset(), -1);
+  EXPECT_TRUE(updated.measure().checkpoints_corrected());
+}
+
 TEST_F(RegistryServiceImplTest, AnswersBadInputWithTheRightCode) {
   const v1::Plan plan = Import();
   v1::GetPlanRequest bad_name;
@@ -208,6 +236,17 @@ TEST_F(RegistryServiceImplTest, AnswersBadInputWithTheRightCode) {
   status = stub_->UpdateMeasure(Context().get(), update, &updated);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("update_mask"), std::string::npos);
+  // A checkpoint phrase that is not one names its index.
+  v1::UpdateMeasureRequest points;
+  points.mutable_measure()->set_name(plan.name() + "/measures/a1-t1-m1");
+  points.mutable_measure()->add_checkpoints()->set_phrase("按季度");
+  points.mutable_measure()->add_checkpoints()->set_phrase("尽快");
+  points.set_reason("督查室要求");
+  points.set_etag("r0");
+  points.mutable_update_mask()->add_paths("checkpoints");
+  status = stub_->UpdateMeasure(Context().get(), points, &updated);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("checkpoints[1].phrase"), std::string::npos);
 
   v1::ImportPlanRequest truncated;
   truncated.set_document_text(seed_.substr(0, seed_.find('\n', seed_.size() / 2) + 1));

@@ -315,6 +315,34 @@ void AddMeasureRow(Table& table, const v1::Measure& m) {
                 m.text()});
 }
 
+// "按季度: 2026-06-30, 2026-09-30, 2026-12-31"; "5月底前: 2026-05-31"; "两轮次: 2 rounds by …".
+std::string FormatCheckpoint(const v1::Checkpoint& c) {
+  switch (c.kind()) {
+    case v1::CHECKPOINT_KIND_DUE:
+      return absl::StrCat(c.phrase(), ": ", FormatDate(c.due_date()));
+    case v1::CHECKPOINT_KIND_WINDOW:
+      return absl::StrCat(c.phrase(), ": ", FormatDate(c.window_start()), "..",
+                          FormatDate(c.due_date()));
+    case v1::CHECKPOINT_KIND_RECURRING: {
+      std::vector<std::string> days;
+      for (const auto& day : c.due_dates()) days.push_back(FormatDate(day));
+      return absl::StrCat(c.phrase(), ": ", days.empty() ? "none left" : absl::StrJoin(days, ", "));
+    }
+    case v1::CHECKPOINT_KIND_ROUNDS:
+      return absl::StrCat(c.phrase(), ": ", c.rounds(), " round(s) by ", FormatDate(c.due_date()));
+    default:
+      return c.phrase();
+  }
+}
+
+std::string FormatCheckpoints(const v1::Measure& m) {
+  std::vector<std::string> parts;
+  for (const auto& c : m.checkpoints()) parts.push_back(FormatCheckpoint(c));
+  std::string out = absl::StrJoin(parts, "; ");
+  if (m.checkpoints_corrected()) absl::StrAppend(&out, out.empty() ? "" : " ", "(corrected)");
+  return out;
+}
+
 // A measure in full, every field on its own line; `context` adds the task's
 // title, annex and section.
 void PrintMeasure(const v1::Measure& m, std::ostream& out, int indent, bool context = false) {
@@ -323,6 +351,7 @@ void PrintMeasure(const v1::Measure& m, std::ostream& out, int indent, bool cont
   std::vector<std::pair<std::string, std::string>> fields = {
       {"Name", m.name()},
       {"Deadline", FormatDeadline(m.deadline())},
+      {"Checkpoints", FormatCheckpoints(m)},
       {"Leads", OrgRefsDetail(m.lead_organizations())},
       {"Responsible", OrgRefsDetail(m.responsible_organizations())},
       {"Source", Lines(m.source())},
@@ -657,6 +686,9 @@ absl::Status MeasureHistory(const RegistryContext& ctx, const PlanArg& plan,
         fields.emplace_back("  responsibles",
                             absl::StrCat(OrgNames(r.before().responsible_organizations()), " → ",
                                          OrgNames(r.after().responsible_organizations())));
+      } else if (field == "checkpoints") {
+        fields.emplace_back("  checkpoints", absl::StrCat(FormatCheckpoints(r.before()), " → ",
+                                                          FormatCheckpoints(r.after())));
       }
     }
     PrintFields(out, fields, 2);
@@ -722,6 +754,12 @@ absl::Status MeasureUpdate(const RegistryContext& ctx, const MeasureUpdateArgs& 
   if (args.deadline.has_value()) {
     measure->mutable_deadline()->set_raw(*args.deadline);
     request.mutable_update_mask()->add_paths("deadline");
+  }
+  if (args.checkpoints.has_value()) {
+    for (const std::string& phrase : *args.checkpoints) {
+      measure->add_checkpoints()->set_phrase(phrase);
+    }
+    request.mutable_update_mask()->add_paths("checkpoints");
   }
   if (fill(args.leads, current.lead_organizations(), measure->mutable_lead_organizations())) {
     request.mutable_update_mask()->add_paths("lead_organizations");
@@ -1207,8 +1245,8 @@ CommandGroup MeasureGroup() {
   group.commands.push_back(
       {"update",
        "MEASURE [--deadline WORDS] [--leads A,B] [--responsibles A,B] [--members GROUP=X,Y] "
-       "--reason TEXT [--etag E] [--request-id ID] [--plan PLAN]",
-       "correct a measure's deadline or organizations",
+       "[--checkpoints P,Q] --reason TEXT [--etag E] [--request-id ID] [--plan PLAN]",
+       "correct a measure's deadline, organizations or checkpoints",
        1,
        1,
        {kPlanFlag,
@@ -1216,6 +1254,8 @@ CommandGroup MeasureGroup() {
         {"leads", "A,B", "new lead organizations (names, aliases or group words)"},
         {"responsibles", "A,B", "new responsible organizations; \"\" for none"},
         {"members", "GROUP=X,Y", "name the members of a group word such as 相关镇街 (repeatable)"},
+        {"checkpoints", "P,Q",
+         "the measure's checkpoints in the plan's words, e.g. 5月底前,按季度,两轮次; \"\" for none"},
         {"reason", "TEXT", "why (required; kept in the audit trail)"},
         {"etag", "E", "the etag read before; default: read the measure now"},
         {"request-id", "ID", "client id of the call, for a safe retry"}},
@@ -1226,6 +1266,7 @@ CommandGroup MeasureGroup() {
          update.deadline = args.Optional("deadline");
          if (auto leads = args.Optional("leads")) update.leads = SplitList(*leads);
          if (auto resp = args.Optional("responsibles")) update.responsibles = SplitList(*resp);
+         if (auto points = args.Optional("checkpoints")) update.checkpoints = SplitList(*points);
          for (const std::string& value : args.Values("members")) {
            const size_t eq = value.find('=');
            if (eq == std::string::npos || eq == 0) {

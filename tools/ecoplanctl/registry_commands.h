@@ -76,6 +76,7 @@ struct MeasureUpdateArgs {
   std::optional<std::vector<std::string>> leads;
   std::optional<std::vector<std::string>> responsibles;
   std::vector<std::pair<std::string, std::vector<std::string>>> members;  // group word → members
+  std::optional<std::vector<std::string>> checkpoints;  // phrases; empty: remove them all
   std::string reason;
   std::string etag;  // empty: read the measure first
   std::string request_id;

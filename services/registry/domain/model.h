@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/calendar/checkpoints.h"
 
 namespace ecoplan::registry {
 
@@ -66,6 +67,10 @@ struct Measure {
   SourceSpan source;
   int revision = 0;      // corrections after import
   absl::Time update_time = absl::InfinitePast();
+  // Intermediate obligations of the text (common/calendar/checkpoints.h), or
+  // as the bureau corrected them (checkpoints_corrected).
+  std::vector<common::Checkpoint> checkpoints;
+  bool checkpoints_corrected = false;
 };
 
 enum class TaskOrigin { kUnspecified = 0, kDocument = 1, kSupervision = 2 };
@@ -172,6 +177,22 @@ struct MeasureRevision {
 
 // A measure's etag: changes with every revision. Opaque to clients.
 inline std::string MeasureEtag(const Measure& measure) { return absl::StrCat("r", measure.revision); }
+
+// What the checkpoint grammar needs of a measure of `plan`: the plan year, the
+// measure's due day (none when ongoing or unresolved), and the day reporting
+// obligations start after (the plan's issue date; the eve of the year when it
+// has none).
+inline common::CheckpointContext CheckpointContextOf(int plan_year,
+                                                     std::optional<absl::CivilDay> issue_date,
+                                                     const Deadline& deadline) {
+  common::CheckpointContext context;
+  context.year = plan_year;
+  if (deadline.kind == DeadlineKind::kDueDate || deadline.kind == DeadlineKind::kWindow) {
+    context.measure_due = deadline.due;
+  }
+  context.obligations_from = issue_date.value_or(absl::CivilDay(plan_year, 1, 1) - 1);
+  return context;
+}
 
 // A task's etag: changes whenever one of its measures changes.
 inline std::string TaskEtag(const Task& task) {

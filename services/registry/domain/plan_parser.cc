@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "common/calendar/checkpoints.h"
 #include "common/calendar/deadline.h"
 #include "common/text/normalize.h"
 
@@ -28,7 +29,8 @@ namespace {
 //   no-reporting-rule, reporting-rule-unparsed, reporting-recipient-unknown,
 //   supersedes-unparsed, section-number-gap, task-outside-section, task-sequence-gap,
 //   task-without-number, empty-task-title, empty-measure-text,
-//   featured-marker-inside-text, empty-deadline, unresolved-deadline, empty-lead-cell,
+//   featured-marker-inside-text, empty-deadline, unresolved-deadline, checkpoint-unparsed,
+//   empty-lead-cell,
 //   empty-responsible-cell, no-lead-organization, organization-name-joined,
 //   organization-name-unrecognized, group-word-assumed, town-not-in-town-table,
 //   all-towns-unknown, two-level-header, short-table-row, long-table-row, row-without-label
@@ -864,6 +866,16 @@ absl::Status Parser::ParseTaskTable(const std::vector<Cell>& cells, Annex* annex
       Warn(deadline_cell.first_line, "unresolved-deadline",
            absl::StrCat("measure ", m.id, ": deadline «", m.deadline.raw,
                         "» not understood; kept as written"));
+    }
+
+    const common::CheckpointExtraction checkpoints = common::ExtractCheckpoints(
+        m.text, CheckpointContextOf(out_.plan.year, out_.plan.issue_date, m.deadline));
+    m.checkpoints = checkpoints.checkpoints;
+    for (const common::UnparsedCheckpoint& phrase : checkpoints.unparsed) {
+      Warn(text_cell.first_line, "checkpoint-unparsed",
+           absl::StrCat("measure ", m.id, ": «", phrase.phrase,
+                        "» reads like an obligation but names no period; name its checkpoints "
+                        "with UpdateMeasure (update_mask checkpoints)"));
     }
 
     PendingMeasure pending;

@@ -193,6 +193,48 @@ TEST_F(PlanParserSeedTest, ReadsMetadataFromTheFrontMatter) {
   EXPECT_EQ(plan.import_time, absl::InfinitePast());
 }
 
+TEST_F(PlanParserSeedTest, FindsTheCheckpointsInsideMeasureTexts) {
+  // a1-t25-m1: 按季度开展不低于总数10%的巡查检查 … 全年实现一轮巡查.
+  const Measure& outfalls = FindMeasure("a1-t25-m1");
+  ASSERT_THAT(outfalls.text, HasSubstr("按季度"));
+  ASSERT_EQ(outfalls.checkpoints.size(), 2u);
+  EXPECT_EQ(outfalls.checkpoints[0].kind, common::CheckpointKind::kRecurring);
+  EXPECT_EQ(outfalls.checkpoints[0].recurrence, common::Recurrence::kQuarterly);
+  // The plan was issued on March 31: the first quarter is not owed.
+  EXPECT_EQ(outfalls.checkpoints[0].dues,
+            (std::vector<absl::CivilDay>{absl::CivilDay(2026, 6, 30), absl::CivilDay(2026, 9, 30),
+                                         absl::CivilDay(2026, 12, 31)}));
+  EXPECT_EQ(outfalls.checkpoints[1].kind, common::CheckpointKind::kRounds);
+  EXPECT_EQ(outfalls.checkpoints[1].rounds, 1);
+  // Every measure's text: count the kinds, and find the dated ones.
+  std::map<std::string, std::string> phrase_of;  // measure → phrases
+  for (const Task& t : parsed_->tasks) {
+    for (const Measure& m : t.measures) {
+      for (const common::Checkpoint& c : m.checkpoints) {
+        absl::StrAppend(&phrase_of[m.id], phrase_of[m.id].empty() ? "" : ",", c.phrase);
+        EXPECT_GE(c.text_offset, 0) << m.id;
+      }
+    }
+  }
+  bool may = false, november = false, spring = false, two_rounds = false, flood = false;
+  for (const auto& [id, phrases] : phrase_of) {
+    may = may || phrases.find("5月底前") != std::string::npos;
+    november = november || phrases.find("11月底前") != std::string::npos;
+    spring = spring || phrases.find("3-5月") != std::string::npos;
+    two_rounds = two_rounds || phrases.find("两轮次") != std::string::npos;
+    flood = flood || phrases.find("汛期前") != std::string::npos;
+  }
+  EXPECT_TRUE(may && november && spring && two_rounds && flood);
+  // 定期 names no period: a warning, not a checkpoint.
+  int unparsed = 0;
+  for (const ParseWarning& w : parsed_->plan.warnings) {
+    if (w.code != "checkpoint-unparsed") continue;
+    ++unparsed;
+    EXPECT_THAT(w.message, HasSubstr("names no period"));
+  }
+  EXPECT_GE(unparsed, 1);
+}
+
 TEST_F(PlanParserSeedTest, CountsMatchTheHandCount) {
   const PlanSummary& s = parsed_->plan.summary;
   EXPECT_EQ(s.annex_count, 5);
@@ -554,7 +596,9 @@ TEST_F(PlanParserSeedTest, Annex5ListsTheTownsAndStreets) {
 TEST_F(PlanParserSeedTest, ReportsItsDoubtsAsWarnings) {
   std::map<std::string, int> codes;
   for (const ParseWarning& w : parsed_->plan.warnings) ++codes[w.code];
+  // checkpoint-unparsed: 适时, 降雨前, 雨前 and 定期 twice in measure texts.
   EXPECT_EQ(codes, (std::map<std::string, int>{{"annex-title-mismatch", 1},
+                                               {"checkpoint-unparsed", 5},
                                                {"empty-responsible-cell", 2},
                                                {"featured-marker-inside-text", 2},
                                                {"group-word-assumed", 1},

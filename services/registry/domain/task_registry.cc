@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/string_view.h"
+#include "common/calendar/checkpoints.h"
 #include "common/calendar/deadline.h"
 #include "common/status/status_macros.h"
 #include "common/text/normalize.h"
@@ -90,6 +91,21 @@ Deadline ToDeadline(absl::string_view raw, const common::ResolvedDeadline& resol
   return d;
 }
 
+// Resolves the checkpoint phrases a caller typed, each exactly one checkpoint.
+absl::StatusOr<std::vector<common::Checkpoint>> ResolveCheckpoints(
+    const std::vector<std::string>& phrases, const common::CheckpointContext& context) {
+  std::vector<common::Checkpoint> out;
+  for (size_t i = 0; i < phrases.size(); ++i) {
+    const std::string normalized = common::NormalizeDocumentText(phrases[i]);
+    ECOPLAN_ASSIGN_OR_RETURN(
+        common::Checkpoint c,
+        common::ResolveCheckpointPhrase(normalized, context,
+                                        absl::StrCat("checkpoints[", i, "].phrase")));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 // Resolves deadline words a caller typed; unlike a document, a caller gets
 // InvalidArgument instead of an unresolved deadline.
 absl::StatusOr<Deadline> ResolveCallerDeadline(absl::string_view raw, int year,
@@ -124,11 +140,30 @@ std::shared_ptr<const TaskRegistry::PlanView> TaskRegistry::MakeView(StoredPlan 
   return view;
 }
 
+namespace {
+
+// Plans stored before measures had checkpoints get those of their texts (the
+// same as a fresh import would give); corrected lists are kept.
+void AddMissingCheckpoints(StoredPlan* plan) {
+  for (Task& task : plan->tasks) {
+    for (Measure& m : task.measures) {
+      if (!m.checkpoints.empty() || m.checkpoints_corrected) continue;
+      m.checkpoints = common::ExtractCheckpoints(
+                          m.text, CheckpointContextOf(plan->plan.year, plan->plan.issue_date,
+                                                      m.deadline))
+                          .checkpoints;
+    }
+  }
+}
+
+}  // namespace
+
 absl::Status TaskRegistry::Load() {
   ECOPLAN_ASSIGN_OR_RETURN(std::vector<StoredPlan> plans, store_->LoadPlans());
   ECOPLAN_ASSIGN_OR_RETURN(std::vector<Organization> orgs, store_->LoadOrganizations());
   auto state = std::make_shared<State>();
   for (StoredPlan& plan : plans) {
+    AddMissingCheckpoints(&plan);
     std::string id = plan.plan.id;
     state->plans[id] = MakeView(std::move(plan));
   }
@@ -439,10 +474,21 @@ absl::StatusOr<std::vector<OrgRef>> TaskRegistry::ResolveInputs(
 
 absl::StatusOr<Measure> TaskRegistry::UpdateMeasure(const MeasureUpdate& update,
                                                     const ChangeContext& context) {
-  if (!update.deadline_raw && !update.leads && !update.responsibles) {
+  if (!update.deadline_raw && !update.leads && !update.responsibles &&
+      !update.checkpoint_phrases) {
     return absl::InvalidArgumentError(
         "update_mask names no field to change (deadline, lead_organizations, "
-        "responsible_organizations)");
+        "responsible_organizations, checkpoints)");
+  }
+  if (update.checkpoint_phrases) {
+    if (update.checkpoint_phrases->size() > kMaxCheckpoints) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("checkpoints: at most ", kMaxCheckpoints, " checkpoints"));
+    }
+    for (size_t i = 0; i < update.checkpoint_phrases->size(); ++i) {
+      ECOPLAN_RETURN_IF_ERROR(CheckText((*update.checkpoint_phrases)[i],
+                                        absl::StrCat("checkpoints[", i, "].phrase"), 64, true));
+    }
   }
   if (update.etag.empty()) {
     return absl::InvalidArgumentError("etag is required: read the measure and pass its etag");
@@ -468,8 +514,10 @@ absl::StatusOr<Measure> TaskRegistry::UpdateMeasure(const MeasureUpdate& update,
   const std::string fingerprint =
       Fingerprint({update.plan_id, update.measure_id, update.deadline_raw.value_or("\x01"),
                    update.leads ? RefsText(*update.leads) : "\x01",
-                   update.responsibles ? RefsText(*update.responsibles) : "\x01", update.etag,
-                   update.reason});
+                   update.responsibles ? RefsText(*update.responsibles) : "\x01",
+                   update.checkpoint_phrases ? absl::StrJoin(*update.checkpoint_phrases, "\x02")
+                                             : "\x01",
+                   update.etag, update.reason});
   ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> earlier,
                            CheckRequest(context.request_id, kUpdateMethod, fingerprint));
   if (earlier) return before;  // the retried change is the current state or was superseded
@@ -499,6 +547,21 @@ absl::StatusOr<Measure> TaskRegistry::UpdateMeasure(const MeasureUpdate& update,
                              ResolveInputs(*state->organizations, *update.responsibles,
                                            "responsible_organizations"));
     changed.push_back("responsible_organizations");
+  }
+  const Plan& plan = view->stored.plan;
+  if (update.checkpoint_phrases) {
+    ECOPLAN_ASSIGN_OR_RETURN(
+        after.checkpoints,
+        ResolveCheckpoints(*update.checkpoint_phrases,
+                           CheckpointContextOf(plan.year, plan.issue_date, after.deadline)));
+    after.checkpoints_corrected = true;
+    changed.push_back("checkpoints");
+  } else if (update.deadline_raw && !after.checkpoints_corrected) {
+    // Recurring dues end at the due day: the text's checkpoints follow the new deadline.
+    after.checkpoints =
+        common::ExtractCheckpoints(after.text,
+                                   CheckpointContextOf(plan.year, plan.issue_date, after.deadline))
+            .checkpoints;
   }
   const absl::Time now = clock_->Now();
   after.revision = before.revision + 1;
@@ -605,6 +668,11 @@ absl::StatusOr<Task> TaskRegistry::CreateSupervisionTask(const SupervisionTaskDr
     ECOPLAN_ASSIGN_OR_RETURN(
         m.responsibles, ResolveInputs(*state->organizations, in.responsibles,
                                       absl::StrCat(field, ".responsible_organizations")));
+    const Plan& plan = view->stored.plan;
+    m.checkpoints =
+        common::ExtractCheckpoints(m.text,
+                                   CheckpointContextOf(plan.year, plan.issue_date, m.deadline))
+            .checkpoints;
     task.measures.push_back(std::move(m));
   }
 

@@ -39,6 +39,8 @@ struct MeasureUpdate {
   std::optional<std::string> deadline_raw;
   std::optional<std::vector<OrgRefInput>> leads;
   std::optional<std::vector<OrgRefInput>> responsibles;
+  // Checkpoints as phrases (5月底前, 按季度, 两轮次 …); an empty list removes them.
+  std::optional<std::vector<std::string>> checkpoint_phrases;
   std::string etag;    // required: the etag the caller read
   std::string reason;  // required
 };
@@ -83,6 +85,7 @@ inline constexpr size_t kMaxMeasureTextLength = 4000;
 inline constexpr size_t kMaxNameLength = 100;
 inline constexpr size_t kMaxOrgRefs = 100;
 inline constexpr size_t kMaxSupervisionMeasures = 50;
+inline constexpr size_t kMaxCheckpoints = 20;
 
 // The task registry's use cases: import plans, answer queries, correct
 // measures, create supervision tasks.

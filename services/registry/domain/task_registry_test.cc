@@ -234,6 +234,72 @@ TEST_F(TaskRegistryTest, RejectsBadUpdatesWithoutWriting) {
   EXPECT_EQ(store_.events().size(), 1u);
 }
 
+TEST_F(TaskRegistryTest, TheBureauCorrectsCheckpointsAndADeadlineMovesTheTextsOnes) {
+  // a1-t25-m1: 按季度 … 一轮, due 年底前.
+  const Measure imported = GetMeasure("a1-t25-m1");
+  ASSERT_EQ(imported.checkpoints.size(), 2u);
+  EXPECT_FALSE(imported.checkpoints_corrected);
+
+  // Moving the deadline to September re-derives the quarters from the text.
+  MeasureUpdate earlier;
+  earlier.plan_id = plan_.id;
+  earlier.measure_id = "a1-t25-m1";
+  earlier.deadline_raw = "9月底前";
+  earlier.etag = "r0";
+  earlier.reason = "提前完成";
+  ASSERT_OK_AND_ASSIGN(Measure moved, registry_.UpdateMeasure(earlier, {"u-1", "admin"}));
+  ASSERT_EQ(moved.checkpoints.size(), 2u);
+  EXPECT_EQ(moved.checkpoints[0].dues,
+            (std::vector<absl::CivilDay>{absl::CivilDay(2026, 6, 30), absl::CivilDay(2026, 9, 30)}));
+  EXPECT_EQ(moved.checkpoints[1].due, absl::CivilDay(2026, 9, 30));
+
+  // The bureau names the checkpoints in the plan's own words.
+  MeasureUpdate named;
+  named.plan_id = plan_.id;
+  named.measure_id = "a1-t25-m1";
+  named.checkpoint_phrases = std::vector<std::string>{"每月", "两轮次"};
+  named.etag = "r1";
+  named.reason = "督查室要求逐月巡查";
+  ASSERT_OK_AND_ASSIGN(Measure corrected, registry_.UpdateMeasure(named, {"u-2", "admin"}));
+  EXPECT_TRUE(corrected.checkpoints_corrected);
+  ASSERT_EQ(corrected.checkpoints.size(), 2u);
+  EXPECT_EQ(corrected.checkpoints[0].recurrence, common::Recurrence::kMonthly);
+  EXPECT_EQ(corrected.checkpoints[0].dues.size(), 6u);  // April .. September
+  EXPECT_EQ(corrected.checkpoints[0].text_offset, -1);
+  EXPECT_EQ(corrected.checkpoints[1].rounds, 2);
+  ASSERT_OK_AND_ASSIGN(std::vector<MeasureRevision> revisions,
+                       registry_.ListRevisions(plan_.id, "a1-t25-m1"));
+  ASSERT_EQ(revisions.size(), 2u);
+  EXPECT_EQ(revisions[1].changed_fields, (std::vector<std::string>{"checkpoints"}));
+  EXPECT_EQ(revisions[1].before.checkpoints[0].phrase, "按季度");
+  EXPECT_EQ(revisions[1].after.checkpoints[0].phrase, "每月");
+
+  // A corrected list stays when the deadline moves again.
+  MeasureUpdate later;
+  later.plan_id = plan_.id;
+  later.measure_id = "a1-t25-m1";
+  later.deadline_raw = "年底前";
+  later.etag = "r2";
+  later.reason = "恢复原时限";
+  ASSERT_OK_AND_ASSIGN(Measure kept, registry_.UpdateMeasure(later, {"u-3", "admin"}));
+  EXPECT_EQ(kept.checkpoints[0].phrase, "每月");
+
+  // A phrase that is not one checkpoint is refused, naming it; nothing is written.
+  const size_t events = store_.events().size();
+  MeasureUpdate bad = named;
+  bad.etag = "r3";
+  bad.checkpoint_phrases = std::vector<std::string>{"按季度", "定期"};
+  const absl::StatusOr<Measure> refused = registry_.UpdateMeasure(bad, {"u-4", "admin"});
+  EXPECT_STATUS_CODE(refused, absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("checkpoints[1].phrase"), std::string::npos);
+  EXPECT_EQ(store_.events().size(), events);
+  // An empty list removes them.
+  bad.checkpoint_phrases = std::vector<std::string>{};
+  ASSERT_OK_AND_ASSIGN(Measure cleared, registry_.UpdateMeasure(bad, {"u-5", "admin"}));
+  EXPECT_TRUE(cleared.checkpoints.empty());
+  EXPECT_TRUE(cleared.checkpoints_corrected);
+}
+
 TEST_F(TaskRegistryTest, NamesTheMembersOfARelatedTownsGroup) {
   // Annex 1 task 6 measure 1 is the responsibility of 相关镇街, members unknown.
   const Measure before = GetMeasure("a1-t6-m1");
