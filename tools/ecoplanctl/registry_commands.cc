@@ -700,8 +700,9 @@ absl::Status MeasureUpdate(const RegistryContext& ctx, const MeasureUpdateArgs& 
                            std::ostream& out) {
   if (args.reason.empty()) return UsageError("--reason is required: it goes to the audit trail");
   if (!args.deadline.has_value() && !args.leads.has_value() && !args.responsibles.has_value() &&
-      args.members.empty()) {
-    return UsageError("nothing to change: give --deadline, --leads, --responsibles or --members");
+      args.members.empty() && !args.checkpoints.has_value()) {
+    return UsageError(
+        "nothing to change: give --deadline, --leads, --responsibles, --members or --checkpoints");
   }
   v1::UpdateMeasureRequest request;
   ECOPLAN_ASSIGN_OR_RETURN(const std::string name,

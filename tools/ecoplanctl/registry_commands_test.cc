@@ -569,6 +569,24 @@ TEST_F(RegistryCommandsTest, MeasureUpdateWithAnEtagSkipsTheRead) {
   EXPECT_EQ(err_.str(), "error: ABORTED: stale etag\n");
 }
 
+TEST_F(RegistryCommandsTest, MeasureUpdateNamesCheckpointsInThePlansWords) {
+  ASSERT_EQ(Run({"measure", "update", "a1-t2-m1", "--checkpoints", "5月底前、按季度,两轮次",
+                 "--reason", "督查室要求"}),
+            0)
+      << err_.str();
+  const v1::UpdateMeasureRequest request = fake_.update_request();
+  EXPECT_THAT(request.update_mask().paths(), ElementsAre("checkpoints"));
+  ASSERT_EQ(request.measure().checkpoints_size(), 3);
+  EXPECT_EQ(request.measure().checkpoints(0).phrase(), "5月底前");
+  EXPECT_EQ(request.measure().checkpoints(1).phrase(), "按季度");
+  EXPECT_EQ(request.measure().checkpoints(2).phrase(), "两轮次");
+  // "" removes them all.
+  ASSERT_EQ(Run({"measure", "update", "a1-t2-m1", "--checkpoints", "", "--reason", "r"}), 0)
+      << err_.str();
+  EXPECT_THAT(fake_.update_request().update_mask().paths(), ElementsAre("checkpoints"));
+  EXPECT_EQ(fake_.update_request().measure().checkpoints_size(), 0);
+}
+
 TEST_F(RegistryCommandsTest, SupervisionCreateGeneratesAndPrintsARequestId) {
   ASSERT_EQ(Run({"supervision", "create", "--title", "道路扬尘整治", "--assigned-by", "区城指中心",
                  "--measure", "对主干道开展扬尘专项检查", "--deadline", "6月底前", "--leads",
