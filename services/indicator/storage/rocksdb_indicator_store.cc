@@ -374,8 +374,8 @@ absl::Status RocksDbIndicatorStore::PutLedgerChange(common::WriteRequest& w,
     if (d.decided.has_value()) *r.mutable_decided() = DateToProto(*d.decided);
     r.set_indicator_check_overridden(d.indicator_check_overridden);
     r.set_override_reason(d.override_reason);
-    ECOPLAN_RETURN_IF_ERROR(Put(
-        w.batch, cf, absl::StrCat("d/", change.plan_id, "/", change.declaration->first), r));
+    ECOPLAN_RETURN_IF_ERROR(
+        Put(w.batch, cf, absl::StrCat("d/", change.plan_id, "/", change.declaration->first), r));
   }
   if (change.extension.has_value()) {
     storage::ApprovedExtensionRecord r;
