@@ -514,6 +514,11 @@ PlanEvaluationInput IndicatorEvaluator::InputLocked(const std::string& plan_id,
         if (auto d = DateFromProto(m.due(), "due"); d.ok()) info.due = *d;
       }
       info.owners.assign(m.owners().begin(), m.owners().end());
+      for (const std::string& r : m.responsible_organizations()) {
+        if (std::find(info.owners.begin(), info.owners.end(), r) == info.owners.end()) {
+          info.responsible.push_back(r);
+        }
+      }
       measures->push_back(std::move(info));
     }
   }

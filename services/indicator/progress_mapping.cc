@@ -91,6 +91,46 @@ absl::StatusOr<T> Unpack(const ecoplan::common::v1::Event& event) {
   return payload;
 }
 
+// A declaration event whose completion is in `expected` state → `kind` with
+// the declaration; a completion in another state → nullopt.
+absl::StatusOr<std::optional<ProgressUpdate>> FromCompletion(
+    const pv1::Completion& c, const ecoplan::common::v1::Event& event,
+    pv1::CompletionState expected, ProgressUpdate::Kind kind) {
+  if (c.state() != expected) return std::nullopt;
+  ProgressUpdate u;
+  u.kind = kind;
+  ECOPLAN_ASSIGN_OR_RETURN(u.plan_id, PlanIdOf(c.measure(), "completion.measure"));
+  u.measure_id = LastSegment(c.measure());
+  u.completion = c.name();
+  const absl::Time committed =
+      event.has_commit_time() ? TimeOf(event.commit_time()) : absl::UnixEpoch();
+  const absl::Time declared = c.has_declare_time() ? TimeOf(c.declare_time()) : committed;
+  const absl::Time decided = c.has_decision_time() ? TimeOf(c.decision_time()) : committed;
+  CompletionDeclaration& d = u.declaration;
+  d.name = c.name();
+  d.number = c.declaration_number();
+  d.organization_id = LastSegment(c.organization());
+  d.declared = absl::ToCivilDay(declared, kShanghai);
+  d.comment = c.decision_comment();
+  d.indicator_check_overridden = c.indicator_check_overridden();
+  d.override_reason = c.override_reason();
+  switch (expected) {
+    case pv1::COMPLETION_STATE_CONFIRMED:
+      d.state = CompletionState::kConfirmed;
+      d.decided = absl::ToCivilDay(decided, kShanghai);
+      break;
+    case pv1::COMPLETION_STATE_REJECTED:
+      d.state = CompletionState::kRejected;
+      d.decided = absl::ToCivilDay(decided, kShanghai);
+      break;
+    default:
+      d.state = CompletionState::kDeclared;
+      break;
+  }
+  u.day = d.decided.value_or(d.declared);
+  return u;
+}
+
 }  // namespace
 
 absl::StatusOr<std::optional<ProgressUpdate>> ProgressUpdateFromEvent(
@@ -112,20 +152,20 @@ absl::StatusOr<std::optional<ProgressUpdate>> ProgressUpdateFromEvent(
     ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::ReportReturned>(event));
     return FromReport(p.report());
   }
+  if (type == "ecoplan.progress.v1.CompletionDeclared") {
+    ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::CompletionDeclared>(event));
+    return FromCompletion(p.completion(), event, pv1::COMPLETION_STATE_DECLARED,
+                          ProgressUpdate::Kind::kCompletionDeclared);
+  }
   if (type == "ecoplan.progress.v1.CompletionConfirmed") {
     ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::CompletionConfirmed>(event));
-    const pv1::Completion& c = p.completion();
-    if (c.state() != pv1::COMPLETION_STATE_CONFIRMED) return std::nullopt;
-    ProgressUpdate u;
-    u.kind = ProgressUpdate::Kind::kCompletionConfirmed;
-    ECOPLAN_ASSIGN_OR_RETURN(u.plan_id, PlanIdOf(c.measure(), "completion.measure"));
-    u.measure_id = LastSegment(c.measure());
-    u.completion = c.name();
-    const absl::Time when = c.has_decision_time() ? TimeOf(c.decision_time())
-                            : event.has_commit_time() ? TimeOf(event.commit_time())
-                                                  : absl::UnixEpoch();
-    u.day = absl::ToCivilDay(when, kShanghai);
-    return u;
+    return FromCompletion(p.completion(), event, pv1::COMPLETION_STATE_CONFIRMED,
+                          ProgressUpdate::Kind::kCompletionConfirmed);
+  }
+  if (type == "ecoplan.progress.v1.CompletionRejected") {
+    ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::CompletionRejected>(event));
+    return FromCompletion(p.completion(), event, pv1::COMPLETION_STATE_REJECTED,
+                          ProgressUpdate::Kind::kCompletionRejected);
   }
   if (type == "ecoplan.progress.v1.ExtensionDecided") {
     ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::ExtensionDecided>(event));

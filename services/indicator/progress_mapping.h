@@ -14,10 +14,15 @@ namespace ecoplan::indicator {
 //     monthly period → kReport with every entry (returned = the bureau returned
 //     it; on_time from the recorded timeliness; the due day from the recorded
 //     due time, Asia/Shanghai);
-//   CompletionConfirmed → kCompletionConfirmed on the day of the decision;
+//   CompletionDeclared / CompletionConfirmed / CompletionRejected →
+//     kCompletionDeclared / kCompletionConfirmed / kCompletionRejected with the
+//     declaration (number, declaring organization id, day declared, state, the
+//     bureau's comment, decision day, indicator-check override and reason; days
+//     in Asia/Shanghai); `day` is the decision day (the declaration day while
+//     declared); a completion whose state does not match its event → nullopt;
 //   ExtensionDecided, approved → kExtensionApproved with the new due day;
 //   anything else (drafts, summaries of quarters, half years and years,
-//   declarations, rejections, calendars, holidays) → nullopt: no effect.
+//   calendars, holidays) → nullopt: no effect.
 // Errors: InvalidArgument for a payload or a name that does not parse.
 absl::StatusOr<std::optional<ProgressUpdate>> ProgressUpdateFromEvent(
     const ecoplan::common::v1::Event& event);

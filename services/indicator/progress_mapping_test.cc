@@ -143,9 +143,71 @@ TEST(ProgressMappingTest, DraftsSummariesAndOtherEventsHaveNoEffect) {
   ASSERT_OK_AND_ASSIGN(u, ProgressUpdateFromEvent(EventOf(rejected)));
   EXPECT_FALSE(u.has_value());
 
+  // A completion whose state does not fit its event.
   pv1::CompletionDeclared declared;
+  declared.mutable_completion()->set_measure("plans/p/measures/m");
+  declared.mutable_completion()->set_state(pv1::COMPLETION_STATE_CONFIRMED);
   ASSERT_OK_AND_ASSIGN(u, ProgressUpdateFromEvent(EventOf(declared)));
   EXPECT_FALSE(u.has_value());
+}
+
+TEST(ProgressMappingTest, DeclaredRejectedAndConfirmedCompletionsCarryTheDeclaration) {
+  pv1::Completion c;
+  c.set_name("plans/p/measures/a1-t1-m1/completions/2");
+  c.set_measure("plans/p/measures/a1-t1-m1");
+  c.set_organization("organizations/o-1a2b3c4d5e");
+  c.set_declaration_number(2);
+  c.set_state(pv1::COMPLETION_STATE_DECLARED);
+  *c.mutable_declare_time() = At(absl::CivilSecond(2026, 5, 20, 7, 30, 0));  // 05-19 23:30 UTC
+  pv1::CompletionDeclared declared;
+  *declared.mutable_completion() = c;
+  ASSERT_OK_AND_ASSIGN(std::optional<ProgressUpdate> u, ProgressUpdateFromEvent(EventOf(declared)));
+  ASSERT_TRUE(u.has_value());
+  EXPECT_EQ(u->kind, ProgressUpdate::Kind::kCompletionDeclared);
+  EXPECT_EQ(u->plan_id, "p");
+  EXPECT_EQ(u->measure_id, "a1-t1-m1");
+  EXPECT_EQ(u->declaration.name, "plans/p/measures/a1-t1-m1/completions/2");
+  EXPECT_EQ(u->declaration.number, 2);
+  EXPECT_EQ(u->declaration.organization_id, "o-1a2b3c4d5e");
+  EXPECT_EQ(u->declaration.declared, absl::CivilDay(2026, 5, 20));  // Asia/Shanghai
+  EXPECT_EQ(u->declaration.state, CompletionState::kDeclared);
+  EXPECT_FALSE(u->declaration.decided.has_value());
+
+  c.set_state(pv1::COMPLETION_STATE_REJECTED);
+  c.set_decision_comment("证明材料不全");
+  *c.mutable_decision_time() = At(absl::CivilSecond(2026, 6, 1, 9, 0, 0));
+  pv1::CompletionRejected rejected;
+  *rejected.mutable_completion() = c;
+  ASSERT_OK_AND_ASSIGN(u, ProgressUpdateFromEvent(EventOf(rejected)));
+  ASSERT_TRUE(u.has_value());
+  EXPECT_EQ(u->kind, ProgressUpdate::Kind::kCompletionRejected);
+  EXPECT_EQ(u->declaration.state, CompletionState::kRejected);
+  EXPECT_EQ(u->declaration.comment, "证明材料不全");
+  EXPECT_EQ(u->declaration.decided, absl::CivilDay(2026, 6, 1));
+  EXPECT_EQ(u->day, absl::CivilDay(2026, 6, 1));
+
+  c.set_state(pv1::COMPLETION_STATE_CONFIRMED);
+  c.set_decision_comment("");
+  c.set_indicator_check_overridden(true);
+  c.set_override_reason("指标为年度统计，年底方可核实");
+  pv1::CompletionConfirmed confirmed;
+  *confirmed.mutable_completion() = c;
+  ASSERT_OK_AND_ASSIGN(u, ProgressUpdateFromEvent(EventOf(confirmed)));
+  ASSERT_TRUE(u.has_value());
+  EXPECT_EQ(u->kind, ProgressUpdate::Kind::kCompletionConfirmed);
+  EXPECT_EQ(u->declaration.state, CompletionState::kConfirmed);
+  EXPECT_TRUE(u->declaration.indicator_check_overridden);
+  EXPECT_EQ(u->declaration.override_reason, "指标为年度统计，年底方可核实");
+
+  // Through the ledger: the declaration is kept (its organization by id, no
+  // report named it) and the confirmation recorded.
+  ProgressLedger ledger;
+  LedgerChange change = ledger.Prepare(*u, {});
+  ASSERT_TRUE(change.declaration.has_value());
+  EXPECT_EQ(change.declaration->first, "a1-t1-m1");
+  EXPECT_EQ(change.declaration->second.organization, "o-1a2b3c4d5e");
+  ASSERT_TRUE(change.completion.has_value());
+  EXPECT_EQ(change.completion->second, absl::CivilDay(2026, 6, 1));
 }
 
 TEST(ProgressMappingTest, ConfirmedCompletionsAndApprovedExtensions) {

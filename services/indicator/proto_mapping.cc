@@ -295,8 +295,43 @@ v1::MeasureLight ToProto(absl::string_view plan_id, const MeasureLight& l) {
   p.set_completion_confirmed(l.completion_confirmed);
   if (l.due.has_value()) *p.mutable_due_date() = DateToProto(*l.due);
   if (l.original_due.has_value()) *p.mutable_original_due_date() = DateToProto(*l.original_due);
+  for (const std::string& o : l.responsible) p.add_responsible_organizations(o);
+  switch (l.completion_state) {
+    case CompletionState::kNone:
+      p.set_completion_state(v1::MEASURE_COMPLETION_STATE_NONE);
+      break;
+    case CompletionState::kDeclared:
+      p.set_completion_state(v1::MEASURE_COMPLETION_STATE_DECLARED);
+      break;
+    case CompletionState::kConfirmed:
+      p.set_completion_state(v1::MEASURE_COMPLETION_STATE_CONFIRMED);
+      break;
+    case CompletionState::kRejected:
+      p.set_completion_state(v1::MEASURE_COMPLETION_STATE_REJECTED);
+      break;
+  }
+  p.set_completion(l.completion);
+  p.set_counted_completed(l.counted_completed);
   return p;
 }
+
+namespace {
+
+v1::ScoreRole ToProto(const ScoreRole& r) {
+  v1::ScoreRole p;
+  p.set_measures(r.measures);
+  p.set_measures_due(r.measures_due);
+  p.set_measures_completed(r.measures_completed);
+  p.set_overdue_measures(r.overdue_measures);
+  for (const std::string& o : r.overdue) p.add_overdue(o);
+  p.set_reports_due(r.reports_due);
+  p.set_reports_on_time(r.reports_on_time);
+  p.set_reports_late(r.reports_late);
+  p.set_reports_missing(r.reports_missing);
+  return p;
+}
+
+}  // namespace
 
 v1::Scorecard ToProto(const Scorecard& c) {
   v1::Scorecard p;
@@ -316,6 +351,9 @@ v1::Scorecard ToProto(const Scorecard& c) {
   p.set_reports_on_time(c.reports_on_time);
   p.set_reports_late(c.reports_late);
   p.set_reports_missing(c.reports_missing);
+  p.set_measures_responsible(c.measures_responsible);
+  *p.mutable_as_lead() = ToProto(c.as_lead);
+  *p.mutable_as_responsible() = ToProto(c.as_responsible);
   return p;
 }
 

@@ -2,6 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -70,14 +71,22 @@ storage::MeasureView ViewOf(const rv1::Measure& m, const std::map<std::string, s
   storage::MeasureView v;
   v.set_id(LastSegment(m.name()));
   if (m.deadline().has_due_date()) *v.mutable_due() = m.deadline().due_date();
-  for (const std::string& n : Names(m.lead_organizations(), display)) v.add_owners(n);
+  const std::vector<std::string> leads = Names(m.lead_organizations(), display);
+  for (const std::string& n : leads) v.add_owners(n);
+  // 责任单位: group words (各镇街) stand for their members; a lead is not listed twice.
+  for (const std::string& n : Names(m.responsible_organizations(), display)) {
+    if (std::find(leads.begin(), leads.end(), n) == leads.end()) {
+      v.add_responsible_organizations(n);
+    }
+  }
   return v;
 }
 
 }  // namespace
 
-storage::MeasureView MeasureViewFromRegistry(const rv1::Measure& measure) {
-  return ViewOf(measure, nullptr);
+storage::MeasureView MeasureViewFromRegistry(
+    const rv1::Measure& measure, const std::map<std::string, std::string>& organizations) {
+  return ViewOf(measure, &organizations);
 }
 
 RegistryPlan FromRegistryExport(const rv1::ExportPlanResponse& exported) {
@@ -146,8 +155,22 @@ absl::StatusOr<common::FollowEffect> RegistryPlanFollower::Handle(
       return absl::InvalidArgumentError("MeasureUpdated payload does not parse");
     }
     const rv1::Measure& m = updated.revision().after();
-    ECOPLAN_ASSIGN_OR_RETURN(SyncEffect sync, evaluator_->PrepareMeasureUpdate(
-                                                  PlanIdOf(m.name()), MeasureViewFromRegistry(m)));
+    // The event names organizations by resource name (group members) and as
+    // written (an alias): the plan's organization list gives their canonical
+    // names, which reports use.
+    rv1::ExportPlanRequest request;
+    request.set_name(absl::StrCat("plans/", PlanIdOf(m.name())));
+    rv1::ExportPlanResponse exported;
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + call_timeout_));
+    ECOPLAN_RETURN_IF_ERROR(
+        common::FromGrpcStatus(registry_->ExportPlan(&context, request, &exported)));
+    std::map<std::string, std::string> display;
+    for (const rv1::Organization& o : exported.organizations())
+      display[o.name()] = o.display_name();
+    ECOPLAN_ASSIGN_OR_RETURN(
+        SyncEffect sync,
+        evaluator_->PrepareMeasureUpdate(PlanIdOf(m.name()), MeasureViewFromRegistry(m, display)));
     effect = std::move(sync);
   }
   common::FollowEffect out;

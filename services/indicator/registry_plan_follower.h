@@ -1,5 +1,8 @@
 #pragma once
 
+#include <map>
+#include <string>
+
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/events/event_follower.h"
@@ -13,21 +16,29 @@ namespace ecoplan::indicator {
 
 // What the indicator service reads from a registry export: the annex-4 and
 // annex-5 tables, the measures with their lead organizations (canonical names)
-// and the plan view (measure deadlines and owners, for colours and scorecards).
+// and the plan view (measure deadlines, lead organizations and responsible
+// organizations — group words such as 各镇街 expanded to their members, a
+// lead not repeated — by canonical name, for colours and scorecards).
 struct RegistryPlan {
   PlanSource source;
   storage::PlanViewRecord view;
 };
 RegistryPlan FromRegistryExport(const ecoplan::registry::v1::ExportPlanResponse& exported);
-// A registry measure as the plan view keeps it.
-storage::MeasureView MeasureViewFromRegistry(const ecoplan::registry::v1::Measure& measure);
+// A registry measure as the plan view keeps it; `organizations` maps
+// organizations/{id} to canonical names (an organization missing from it is
+// kept as written, a group member missing from it is left out).
+storage::MeasureView MeasureViewFromRegistry(
+    const ecoplan::registry::v1::Measure& measure,
+    const std::map<std::string, std::string>& organizations);
 
 // The handler of the EventFollower on the registry's WatchEvents:
 //   PlanImported   → ExportPlan (a blocking read, on the follower's thread) →
 //                    BuildPlanIndicators → indicators, revisions, events, the
 //                    extraction report and the plan view, with the cursor in one batch;
-//   MeasureUpdated → the plan view's measure (owners, deadline) and the owners
-//                    of the measure-text indicators of that measure;
+//   MeasureUpdated → ExportPlan for the plan's organizations (canonical names),
+//                    then the plan view's measure (deadline, lead and
+//                    responsible organizations) and the owners of the
+//                    measure-text indicators of that measure;
 //   anything else  → no effect (the cursor still moves).
 // `evaluator` and `registry` must outlive it.
 class RegistryPlanFollower {

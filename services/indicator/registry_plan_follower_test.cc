@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <functional>
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace ecoplan::indicator {
@@ -318,6 +320,60 @@ TEST_F(RegistryPlanFollowerTest, AHandEditStillBeingCommittedIsNotOverwrittenByA
   ASSERT_OK(reloaded.Load());
   ASSERT_OK_AND_ASSIGN(Indicator stored, reloaded.GetIndicator(kPlan, "a4-good-days"));
   EXPECT_EQ(stored, *edit);
+}
+
+TEST_F(RegistryPlanFollowerTest, TheViewKeepsResponsibleOrganizationsByCanonicalName) {
+  rv1::ExportPlanResponse e = Export(/*with_good_days=*/false, /*with_measure=*/false);
+  const std::vector<std::pair<std::string, std::string>> orgs = {
+      {"o-town1", "甲镇"}, {"o-town2", "乙街道"}, {"o-water", "区水务局"}};
+  for (const auto& [id, name] : orgs) {
+    rv1::Organization* o = e.add_organizations();
+    o->set_name(absl::StrCat("organizations/", id));
+    o->set_display_name(name);
+  }
+  rv1::Measure* m = e.mutable_tasks(0)->mutable_measures(0);
+  // The lead again (not listed twice), 各镇街 (its members), an alias.
+  rv1::OrgRef* lead = m->add_responsible_organizations();
+  lead->set_written_name("区城管委");
+  lead->set_organization("organizations/o-city");
+  rv1::OrgRef* towns = m->add_responsible_organizations();
+  towns->set_written_name("各镇街");
+  towns->mutable_group()->set_word("各镇街");
+  towns->mutable_group()->set_kind(rv1::ORG_GROUP_KIND_ALL_TOWNS);
+  towns->mutable_group()->set_resolved(true);
+  towns->add_members("organizations/o-town1");
+  towns->add_members("organizations/o-town2");
+  rv1::OrgRef* water = m->add_responsible_organizations();
+  water->set_written_name("区水务");
+  water->set_organization("organizations/o-water");
+  ASSERT_NO_FATAL_FAILURE(Import(e));
+  auto responsible = [&]() -> std::vector<std::string> {
+    absl::StatusOr<std::map<std::string, storage::PlanViewRecord>> views = store_->LoadPlanViews();
+    EXPECT_TRUE(views.ok()) << views.status();
+    if (!views.ok() || !views->count(kPlan)) return {};
+    for (const storage::MeasureView& v : views->at(kPlan).measures()) {
+      if (v.id() == "a1-t9-m2") {
+        return {v.responsible_organizations().begin(), v.responsible_organizations().end()};
+      }
+    }
+    return {};
+  };
+  EXPECT_THAT(responsible(), ::testing::ElementsAre("甲镇", "乙街道", "区水务局"));
+
+  // A MeasureUpdated names organizations by resource name and as written:
+  // the follower resolves them to canonical names through the plan's export.
+  rv1::MeasureUpdated updated;
+  rv1::Measure* after = updated.mutable_revision()->mutable_after();
+  *after = *m;
+  after->clear_responsible_organizations();
+  *after->add_responsible_organizations() = *water;
+  *after->add_responsible_organizations() = *towns;
+  common::v1::Event event = common::MakeEvent(updated, after->name());
+  event.set_sequence(++sequence_);
+  ASSERT_OK_AND_ASSIGN(common::FollowEffect effect, follower_->Handle(event));
+  ASSERT_OK(db_->Commit(std::move(effect.write)).status());
+  if (effect.on_committed) effect.on_committed();
+  EXPECT_THAT(responsible(), ::testing::ElementsAre("区水务局", "甲镇", "乙街道"));
 }
 
 }  // namespace

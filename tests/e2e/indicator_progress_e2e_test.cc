@@ -4,9 +4,12 @@
 // trucks through the progress API, and the indicator service — following the
 // progress service's events — shows it in the indicator's evaluation, the
 // measure's colour and the department's scorecard; a revision replaces the
-// value, a confirmed completion turns the measure green, and all of it
-// survives a restart of the indicator service.
+// value; a declared completion is shown as a claim, a rejected one with the
+// bureau's comment, and a confirmed one whose indicator is off track turns
+// the measure back to red; responsible units are coloured and scored; and all
+// of it survives a restart of the indicator service.
 
+#include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -303,7 +306,8 @@ TEST_F(IndicatorProgressE2eTest, ReportedValuesAndReportsReachEvaluationColoursA
   EXPECT_EQ(e.observed_days(), 1);
   EXPECT_EQ(e.status(), iv1::INDICATOR_STATUS_OFF_TRACK) << e.DebugString();
 
-  // The bureau confirms the measure's completion: green.
+  // The lead declares the measure completed: a claim, shown as such and never
+  // what makes it green (it stays red for the missed periods).
   pv1::DeclareCompletionRequest declare;
   declare.set_measure(measure);
   declare.set_organization(lead_);
@@ -313,6 +317,48 @@ TEST_F(IndicatorProgressE2eTest, ReportedValuesAndReportsReachEvaluationColoursA
   pv1::DeclareCompletionResponse declared;
   s = progress->DeclareCompletion(Context().get(), declare, &declared);
   ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_TRUE(Eventually([&] {
+    plan = EvaluatePlan();
+    light = LightOf(plan, measure);
+    return light != nullptr && light->completion_state() == iv1::MEASURE_COMPLETION_STATE_DECLARED;
+  })) << Log("indicator");
+  EXPECT_EQ(light->completion(), declared.completion().name());
+  EXPECT_FALSE(light->completion_confirmed());
+  EXPECT_FALSE(light->counted_completed());
+  EXPECT_EQ(light->colour(), iv1::MEASURE_COLOUR_RED);
+  EXPECT_TRUE(absl::StartsWith(light->reasons(0),
+                               absl::StrCat("completion declared by ", lead_name, " on ")))
+      << light->DebugString();
+  EXPECT_TRUE(
+      absl::EndsWith(light->reasons(0), "(declaration 1), awaiting the bureau's confirmation"))
+      << light->DebugString();
+
+  // The bureau rejects it: the explanation says so, with the comment.
+  pv1::RejectCompletionRequest reject;
+  reject.set_name(declared.completion().name());
+  reject.set_comment("证明材料不全");
+  reject.set_actor("bureau");
+  pv1::RejectCompletionResponse rejected;
+  s = progress->RejectCompletion(Context().get(), reject, &rejected);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_TRUE(Eventually([&] {
+    plan = EvaluatePlan();
+    light = LightOf(plan, measure);
+    return light != nullptr && light->completion_state() == iv1::MEASURE_COMPLETION_STATE_REJECTED;
+  })) << Log("indicator");
+  EXPECT_TRUE(absl::StrContains(
+      light->reasons(0),
+      absl::StrCat("completion declaration 1 by ", lead_name, " rejected by the bureau on ")))
+      << light->DebugString();
+  EXPECT_TRUE(absl::StrContains(light->reasons(0), ": 证明材料不全")) << light->DebugString();
+
+  // Declared again and confirmed by the bureau (this progress server does not
+  // check indicators: it has no --indicator_address). The measure's indicator
+  // is off track (26 % against ≥ 30 %), so the measure turns back: red, not
+  // counted as completed, with the indicator, its value, its day and target.
+  s = progress->DeclareCompletion(Context().get(), declare, &declared);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(declared.completion().declaration_number(), 2);
   pv1::ConfirmCompletionRequest confirm;
   confirm.set_name(declared.completion().name());
   confirm.set_actor("bureau");
@@ -324,8 +370,62 @@ TEST_F(IndicatorProgressE2eTest, ReportedValuesAndReportsReachEvaluationColoursA
     light = LightOf(plan, measure);
     return light != nullptr && light->completion_confirmed();
   })) << Log("indicator");
-  EXPECT_EQ(light->colour(), iv1::MEASURE_COLOUR_GREEN);
-  EXPECT_EQ(light->reasons(0), "completion confirmed by the bureau");
+  EXPECT_EQ(light->colour(), iv1::MEASURE_COLOUR_RED) << light->DebugString();
+  EXPECT_EQ(light->completion_state(), iv1::MEASURE_COMPLETION_STATE_CONFIRMED);
+  EXPECT_EQ(light->completion(), confirmed.completion().name());
+  EXPECT_FALSE(light->counted_completed());
+  const std::string trucks_id = trucks.name().substr(trucks.name().rfind('/') + 1);
+  EXPECT_TRUE(absl::StartsWith(light->reasons(0), "completion confirmed by the bureau on "))
+      << light->DebugString();
+  EXPECT_TRUE(
+      absl::StrContains(light->reasons(0), absl::StrCat("(declaration 2 by ", lead_name, " on ")))
+      << light->DebugString();
+  EXPECT_TRUE(absl::StrContains(
+      light->reasons(0), absl::StrCat("but indicator ", trucks_id, " ", trucks.display_name(),
+                                      " is off track: 26 % on 2026-05-25 against ≥ 30 %")))
+      << light->DebugString();
+  EXPECT_TRUE(absl::EndsWith(light->reasons(0), "; not counted as completed"))
+      << light->DebugString();
+  card = CardOf(plan, lead_name);
+  ASSERT_NE(card, nullptr);
+  EXPECT_GE(card->as_lead().measures(), 1);
+
+  // Responsible units (责任单位) are on the lights and have scorecards of their own.
+  std::string responsible_measure, responsible_org;
+  for (const rv1::Task& task : exported.tasks()) {
+    for (const rv1::Measure& m : task.measures()) {
+      for (const rv1::OrgRef& ref : m.responsible_organizations()) {
+        if (!responsible_measure.empty() || ref.organization().empty()) continue;
+        bool also_lead = false;
+        for (const rv1::OrgRef& l : m.lead_organizations()) {
+          also_lead = also_lead || l.organization() == ref.organization();
+        }
+        if (also_lead) continue;
+        responsible_measure = m.name();
+        responsible_org = ref.organization();
+      }
+    }
+  }
+  ASSERT_FALSE(responsible_measure.empty());
+  std::string responsible_name;
+  for (const rv1::Organization& o : exported.organizations()) {
+    if (o.name() == responsible_org) responsible_name = o.display_name();
+  }
+  const iv1::MeasureLight* with_responsible = LightOf(plan, responsible_measure);
+  ASSERT_NE(with_responsible, nullptr);
+  EXPECT_THAT(std::vector<std::string>(with_responsible->responsible_organizations().begin(),
+                                       with_responsible->responsible_organizations().end()),
+              ::testing::Contains(responsible_name))
+      << with_responsible->DebugString();
+  EXPECT_TRUE(
+      absl::StrContains(absl::StrJoin(with_responsible->reasons(), "\n"),
+                        absl::StrCat(responsible_name, " (responsible unit) missed the last ")))
+      << with_responsible->DebugString();
+  const iv1::Scorecard* responsible_card = CardOf(plan, responsible_name);
+  ASSERT_NE(responsible_card, nullptr) << responsible_name;
+  EXPECT_GE(responsible_card->measures_responsible(), 1) << responsible_card->DebugString();
+  EXPECT_GE(responsible_card->as_responsible().reports_missing(), 1)
+      << responsible_card->DebugString();
 
   // After a restart the indicator service holds the same, and replays nothing twice.
   indicator_.Signal(SIGTERM);
@@ -338,6 +438,9 @@ TEST_F(IndicatorProgressE2eTest, ReportedValuesAndReportsReachEvaluationColoursA
   light = LightOf(plan, measure);
   ASSERT_NE(light, nullptr);
   EXPECT_TRUE(light->completion_confirmed());
+  EXPECT_EQ(light->completion_state(), iv1::MEASURE_COMPLETION_STATE_CONFIRMED);
+  EXPECT_EQ(light->completion(), confirmed.completion().name());
+  EXPECT_EQ(light->colour(), iv1::MEASURE_COLOUR_RED);
   EXPECT_EQ(light->progress(0).percent_done(), 40);
 }
 

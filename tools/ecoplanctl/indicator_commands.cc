@@ -577,8 +577,8 @@ absl::Status IndicatorPlan(const IndicatorContext& ctx, const std::string& plan,
   }
   if (!response.scorecards().empty()) {
     out << "\nDepartment scorecards\n";
-    Table cards({"ORGANIZATION", "SCORE", "LED", "OVERDUE", "COMPONENTS"});
-    if (!ctx.output.wide) cards.SetMaxWidth(4, 90);
+    Table cards({"ORGANIZATION", "SCORE", "LED", "RESPONSIBLE", "OVERDUE", "COMPONENTS"});
+    if (!ctx.output.wide) cards.SetMaxWidth(5, 90);
     for (const iv1::Scorecard& c : response.scorecards()) {
       std::vector<std::string> parts;
       for (const iv1::ScoreComponent& s : c.components()) {
@@ -587,8 +587,8 @@ absl::Status IndicatorPlan(const IndicatorContext& ctx, const std::string& plan,
                                      s.detail().empty() ? "" : ")"));
       }
       cards.AddRow({c.organization(), absl::StrFormat("%.1f", c.score()),
-                    absl::StrCat(c.measures_led()), absl::StrCat(c.overdue_measures()),
-                    absl::StrJoin(parts, "; ")});
+                    absl::StrCat(c.measures_led()), absl::StrCat(c.measures_responsible()),
+                    absl::StrCat(c.overdue_measures()), absl::StrJoin(parts, "; ")});
     }
     cards.Print(out);
   }

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 
 namespace ecoplan::indicator {
 namespace {
@@ -35,20 +36,38 @@ ReportIndex Index(const std::vector<ProgressReport>& reports) {
   return index;
 }
 
-// A lead's latest report says completed (and the bureau did not return it).
+// An owner's latest report says completed (and the bureau did not return it):
+// a claim, never a completion.
 const ProgressReport* ReportedCompleted(const ReportIndex& index, const MeasureInfo& m) {
-  for (const std::string& owner : m.owners) {
-    auto it = index.latest.find({owner, m.id});
-    if (it != index.latest.end() && it->second->status == ReportedStatus::kCompleted &&
-        !it->second->returned) {
-      return it->second;
+  for (const std::vector<std::string>* list : {&m.owners, &m.responsible}) {
+    for (const std::string& owner : *list) {
+      auto it = index.latest.find({owner, m.id});
+      if (it != index.latest.end() && it->second->status == ReportedStatus::kCompleted &&
+          !it->second->returned) {
+        return it->second;
+      }
     }
   }
   return nullptr;
 }
 
-bool Completed(const ReportIndex& index, const MeasureInfo& m) {
-  return m.completion_confirmed || ReportedCompleted(index, m) != nullptr;
+bool Confirmed(const MeasureInfo& m) {
+  return m.completion_confirmed ||
+         (m.declaration.has_value() && m.declaration->state == CompletionState::kConfirmed);
+}
+
+// The measure's indicators with `status`.
+std::vector<const MeasureIndicator*> IndicatorsWith(const MeasureInfo& m, IndicatorStatus status) {
+  std::vector<const MeasureIndicator*> out;
+  for (const MeasureIndicator& i : m.indicators) {
+    if (i.status == status) out.push_back(&i);
+  }
+  return out;
+}
+
+// Confirmed by the bureau and no indicator of the measure off track.
+bool CountedCompleted(const MeasureInfo& m) {
+  return Confirmed(m) && IndicatorsWith(m, IndicatorStatus::kOffTrack).empty();
 }
 
 std::vector<OwnerProgress> ProgressOf(const ReportIndex& index, const MeasureInfo& m) {
@@ -60,10 +79,14 @@ std::vector<OwnerProgress> ProgressOf(const ReportIndex& index, const MeasureInf
     out.push_back({org, lead, r.period, r.status, r.percent_done, r.on_time, r.returned});
   };
   for (const std::string& owner : m.owners) add(owner, true);
+  for (const std::string& owner : m.responsible) add(owner, false);
   auto reporters = index.reporters.find(m.id);
   if (reporters != index.reporters.end()) {
     for (const std::string& org : reporters->second) {
-      if (std::find(m.owners.begin(), m.owners.end(), org) == m.owners.end()) add(org, false);
+      if (std::find(m.owners.begin(), m.owners.end(), org) == m.owners.end() &&
+          std::find(m.responsible.begin(), m.responsible.end(), org) == m.responsible.end()) {
+        add(org, false);
+      }
     }
   }
   return out;
@@ -81,6 +104,27 @@ int MissedAtEnd(const ReportIndex& index, const std::string& owner, const Measur
 }
 
 std::string Day(absl::CivilDay d) { return absl::FormatCivilTime(d); }
+
+std::string Number(double v) { return absl::StrCat(v); }
+
+// "a1-t3-m7-i1 新能源车比例 is off track: 26 % on 2026-06-25 against ≥ 30 %".
+std::string IndicatorFact(const MeasureIndicator& i, const char* verdict) {
+  std::string out = absl::StrCat("indicator ", i.id, " ", i.name, " is ", verdict, ": ");
+  if (i.value.has_value()) {
+    absl::StrAppend(&out, Number(*i.value), i.unit.empty() ? "" : " ", i.unit);
+    if (i.value_day.has_value()) absl::StrAppend(&out, " on ", Day(*i.value_day));
+  } else {
+    absl::StrAppend(&out, "no value");
+  }
+  if (!i.target.empty()) absl::StrAppend(&out, " against ", i.target);
+  if (!i.status_reason.empty()) absl::StrAppend(&out, " (", i.status_reason, ")");
+  return out;
+}
+
+// "declaration 2 by 区交通局 on 2026-05-20".
+std::string DeclarationText(const CompletionDeclaration& d) {
+  return absl::StrCat("declaration ", d.number, " by ", d.organization, " on ", Day(d.declared));
+}
 
 std::string DueText(const MeasureInfo& m) {
   std::string out = absl::StrCat("due ", Day(*m.due));
@@ -115,6 +159,28 @@ std::vector<absl::CivilMonth> DuePeriods(absl::CivilMonth first, int due_day,
   return out;
 }
 
+const char* CompletionStateName(CompletionState state) {
+  switch (state) {
+    case CompletionState::kNone:
+      return "none";
+    case CompletionState::kDeclared:
+      return "declared";
+    case CompletionState::kConfirmed:
+      return "confirmed";
+    case CompletionState::kRejected:
+      return "rejected";
+  }
+  return "none";
+}
+
+bool CompletionDeclaration::operator==(const CompletionDeclaration& o) const {
+  return name == o.name && number == o.number && organization_id == o.organization_id &&
+         organization == o.organization && declared == o.declared && state == o.state &&
+         comment == o.comment && decided == o.decided &&
+         indicator_check_overridden == o.indicator_check_overridden &&
+         override_reason == o.override_reason;
+}
+
 std::vector<MeasureLight> ColourMeasures(const std::vector<MeasureInfo>& measures,
                                          const std::vector<ProgressReport>& reports,
                                          const std::vector<absl::CivilMonth>& due_periods,
@@ -125,39 +191,111 @@ std::vector<MeasureLight> ColourMeasures(const std::vector<MeasureInfo>& measure
     MeasureLight light;
     light.measure_id = m.id;
     light.owners = m.owners;
+    light.responsible = m.responsible;
     light.progress = ProgressOf(index, m);
-    light.completion_confirmed = m.completion_confirmed;
+    light.completion_confirmed = Confirmed(m);
+    light.counted_completed = CountedCompleted(m);
     light.due = m.due;
     light.original_due = m.original_due;
+    if (m.declaration.has_value()) {
+      light.completion = m.declaration->name;
+      light.completion_state = m.declaration->state;
+    }
+    if (light.completion_confirmed) light.completion_state = CompletionState::kConfirmed;
+    bool fired = false;  // a rule raised the colour
     auto raise = [&](Colour c, std::string reason) {
       light.colour = std::max(light.colour, c);
       light.reasons.push_back(std::move(reason));
+      fired = true;
     };
-    if (m.completion_confirmed) {
-      light.reasons.push_back("completion confirmed by the bureau");
-      out.push_back(std::move(light));
-      continue;
+    auto note = [&](std::string reason) { light.reasons.push_back(std::move(reason)); };
+
+    // The completion: confirmed (and checked against the measure's
+    // indicators), declared, rejected, or claimed in a report.
+    const CompletionDeclaration* d = m.declaration ? &*m.declaration : nullptr;
+    if (light.completion_confirmed) {
+      std::string text = "completion confirmed by the bureau";
+      const std::optional<absl::CivilDay> on = m.confirmed_on.has_value() ? m.confirmed_on
+                                               : d != nullptr             ? d->decided
+                                                                          : std::nullopt;
+      if (on.has_value()) absl::StrAppend(&text, " on ", Day(*on));
+      if (d != nullptr && d->state == CompletionState::kConfirmed) {
+        absl::StrAppend(&text, " (", DeclarationText(*d), ")");
+        if (!d->comment.empty()) absl::StrAppend(&text, ": ", d->comment);
+      }
+      const std::vector<const MeasureIndicator*> off =
+          IndicatorsWith(m, IndicatorStatus::kOffTrack);
+      if (off.empty()) {
+        note(text);
+      } else {
+        for (const MeasureIndicator* i : off) {
+          raise(Colour::kRed, absl::StrCat(text, ", but ", IndicatorFact(*i, "off track"),
+                                           "; not counted as completed"));
+        }
+      }
+      if (d != nullptr && d->state == CompletionState::kConfirmed &&
+          d->indicator_check_overridden) {
+        note(absl::StrCat("the bureau confirmed with the indicator check overridden: ",
+                          d->override_reason));
+      }
+      for (const MeasureIndicator* i : IndicatorsWith(m, IndicatorStatus::kAtRisk)) {
+        raise(Colour::kYellow,
+              absl::StrCat("completion confirmed, but ", IndicatorFact(*i, "at risk")));
+      }
+      if (light.counted_completed) {
+        if (!fired) light.colour = Colour::kGreen;
+        out.push_back(std::move(light));
+        continue;
+      }
+      // Turned back: the rules for a measure not completed apply as well.
+    } else if (d != nullptr && d->state == CompletionState::kDeclared) {
+      note(absl::StrCat("completion declared by ", d->organization, " on ", Day(d->declared),
+                        " (declaration ", d->number, "), awaiting the bureau's confirmation"));
+    } else if (d != nullptr && d->state == CompletionState::kRejected) {
+      std::string text = absl::StrCat("completion declaration ", d->number, " by ", d->organization,
+                                      " rejected by the bureau");
+      if (d->decided.has_value()) absl::StrAppend(&text, " on ", Day(*d->decided));
+      absl::StrAppend(&text, ": ", d->comment.empty() ? "no comment" : d->comment, " (declared on ",
+                      Day(d->declared), "); the measure is not completed");
+      note(std::move(text));
     }
-    if (const ProgressReport* done = ReportedCompleted(index, m)) {
-      light.reasons.push_back(absl::StrCat("reported completed by ", done->organization, " for ",
-                                           absl::FormatCivilTime(done->period),
-                                           " (completion not yet confirmed by the bureau)"));
-      out.push_back(std::move(light));
-      continue;
-    }
-    if (m.due.has_value()) {
-      if (as_of > *m.due) {
-        raise(Colour::kRed, absl::StrCat(DueText(m), " passed, not reported completed"));
-      } else if (*m.due - as_of <= rules.yellow_days_before_due) {
-        raise(Colour::kYellow, absl::StrCat(DueText(m), " in ", *m.due - as_of,
-                                            " days, not reported completed"));
+    if (!light.completion_confirmed) {
+      if (const ProgressReport* done = ReportedCompleted(index, m)) {
+        if (light.completion_state == CompletionState::kNone) {
+          light.completion_state = CompletionState::kDeclared;
+        }
+        std::string text = absl::StrCat("reported completed by ", done->organization,
+                                        " in its report for ", absl::FormatCivilTime(done->period));
+        if (!done->report.empty()) absl::StrAppend(&text, " (", done->report, ")");
+        absl::StrAppend(&text, ", awaiting the bureau's confirmation");
+        if (d == nullptr || d->state == CompletionState::kRejected) {
+          absl::StrAppend(&text, " (no completion declaration pending)");
+        }
+        note(std::move(text));
       }
     }
-    for (const std::string& owner : m.owners) {
+
+    const char* not_done = light.completion_confirmed ? "not counted as completed"
+                                                      : "completion not confirmed by the bureau";
+    if (m.due.has_value()) {
+      if (as_of > *m.due) {
+        raise(Colour::kRed, absl::StrCat(DueText(m), " passed, ", not_done));
+      } else if (*m.due - as_of <= rules.yellow_days_before_due) {
+        raise(Colour::kYellow,
+              absl::StrCat(DueText(m), " in ", *m.due - as_of, " days, ", not_done));
+      }
+    }
+    auto check_owner = [&](const std::string& owner, bool lead) {
+      // Leads are named plainly; responsible units are marked as such.
+      const std::string who = lead ? owner : absl::StrCat(owner, " (responsible unit)");
       const int missed = MissedAtEnd(index, owner, m, due_periods);
       int late = 0;
-      for (size_t k = 0; k < static_cast<size_t>(missed); ++k) {
-        late += index.late.count({owner, m.id, due_periods[due_periods.size() - 1 - k]}) ? 1 : 0;
+      std::vector<std::string> periods;
+      for (size_t k = missed; k-- > 0;) {
+        const absl::CivilMonth p = due_periods[due_periods.size() - 1 - k];
+        const bool was_late = index.late.count({owner, m.id, p}) > 0;
+        late += was_late ? 1 : 0;
+        periods.push_back(absl::StrCat(absl::FormatCivilTime(p), was_late ? " late" : " no entry"));
       }
       const std::string how =
           late == 0 ? "no entry" : late == missed ? "reported late" : absl::StrCat(
@@ -165,30 +303,33 @@ std::vector<MeasureLight> ColourMeasures(const std::vector<MeasureInfo>& measure
                                                                           missed - late,
                                                                           " without entry");
       if (missed >= rules.red_missed_reports) {
-        raise(Colour::kRed, absl::StrCat(owner, " missed the last ", missed,
-                                         " reporting periods (", how, ")"));
+        raise(Colour::kRed, absl::StrCat(who, " missed the last ", missed, " reporting periods (",
+                                         how, "): ", absl::StrJoin(periods, ", ")));
       } else if (missed > 0) {
-        raise(Colour::kYellow, absl::StrCat(owner, " missed the last reporting period ",
-                                            absl::FormatCivilTime(due_periods.back()), " (",
-                                            how, ")"));
+        raise(Colour::kYellow,
+              absl::StrCat(who, " missed the last reporting period ",
+                           absl::FormatCivilTime(due_periods.back()), " (", how, ")"));
       }
       auto it = index.latest.find({owner, m.id});
       if (it != index.latest.end()) {
         const ProgressReport& r = *it->second;
+        const std::string in = r.report.empty() ? "" : absl::StrCat(", ", r.report);
         if (r.status == ReportedStatus::kBlocked) {
-          raise(Colour::kYellow, absl::StrCat(owner, " reports the measure blocked (",
-                                              absl::FormatCivilTime(r.period), ")"));
+          raise(Colour::kYellow, absl::StrCat(who, " reports the measure blocked (",
+                                              absl::FormatCivilTime(r.period), in, ")"));
         } else if (r.status == ReportedStatus::kDelayed) {
-          raise(Colour::kYellow, absl::StrCat(owner, " reports the measure delayed (",
-                                              absl::FormatCivilTime(r.period), ")"));
+          raise(Colour::kYellow, absl::StrCat(who, " reports the measure delayed (",
+                                              absl::FormatCivilTime(r.period), in, ")"));
         }
         if (r.returned) {
-          raise(Colour::kYellow, absl::StrCat("the bureau returned ", owner, "'s report for ",
-                                              absl::FormatCivilTime(r.period)));
+          raise(Colour::kYellow, absl::StrCat("the bureau returned ", who, "'s report for ",
+                                              absl::FormatCivilTime(r.period), in));
         }
       }
-    }
-    if (light.reasons.empty()) light.reasons.push_back("on schedule");
+    };
+    for (const std::string& owner : m.owners) check_owner(owner, true);
+    for (const std::string& owner : m.responsible) check_owner(owner, false);
+    if (!fired) light.reasons.push_back("on schedule");
     out.push_back(std::move(light));
   }
   return out;
@@ -201,26 +342,37 @@ std::vector<Scorecard> ScoreOrganizations(const std::vector<MeasureInfo>& measur
                                           absl::CivilDay as_of, const ScoreWeights& weights) {
   const ReportIndex index = Index(reports);
   struct Counts {
-    int led = 0, due = 0, due_completed = 0, overdue = 0;
-    int reports_due = 0, reports_on_time = 0, reports_late = 0;
+    ScoreRole lead, responsible;
     int indicators = 0, indicators_good = 0;
   };
   std::map<std::string, Counts> by_org;
   for (const MeasureInfo& m : measures) {
-    const bool completed = Completed(index, m);
-    for (const std::string& owner : m.owners) {
-      Counts& c = by_org[owner];
-      ++c.led;
+    const bool completed = CountedCompleted(m);
+    auto count = [&](ScoreRole& r, const std::string& owner) {
+      ++r.measures;
       if (m.due.has_value() && *m.due <= as_of) {
-        ++c.due;
-        if (completed) ++c.due_completed;
+        ++r.measures_due;
+        if (completed) ++r.measures_completed;
       }
-      if (m.due.has_value() && *m.due < as_of && !completed) ++c.overdue;
+      if (m.due.has_value() && *m.due < as_of && !completed) {
+        ++r.overdue_measures;
+        r.overdue.push_back(absl::StrCat(m.id, " (", DueText(m), ")"));
+      }
       for (absl::CivilMonth p : due_periods) {
-        ++c.reports_due;
-        if (index.on_time.count({owner, m.id, p})) ++c.reports_on_time;
-        if (index.late.count({owner, m.id, p})) ++c.reports_late;
+        ++r.reports_due;
+        if (index.on_time.count({owner, m.id, p})) {
+          ++r.reports_on_time;
+        } else if (index.late.count({owner, m.id, p})) {
+          ++r.reports_late;
+        } else {
+          ++r.reports_missing;
+        }
       }
+    };
+    for (const std::string& owner : m.owners) count(by_org[owner].lead, owner);
+    for (const std::string& owner : m.responsible) {
+      if (std::find(m.owners.begin(), m.owners.end(), owner) != m.owners.end()) continue;
+      count(by_org[owner].responsible, owner);
     }
   }
   for (const OwnedIndicator& ind : indicators) {
@@ -238,14 +390,22 @@ std::vector<Scorecard> ScoreOrganizations(const std::vector<MeasureInfo>& measur
   }
   std::vector<Scorecard> out;
   for (const auto& [org, c] : by_org) {
+    const ScoreRole& l = c.lead;
+    const ScoreRole& r = c.responsible;
     Scorecard card;
     card.organization = org;
-    card.measures_led = c.led;
-    card.overdue_measures = c.overdue;
-    card.reports_due = c.reports_due;
-    card.reports_on_time = c.reports_on_time;
-    card.reports_late = c.reports_late;
-    card.reports_missing = c.reports_due - c.reports_on_time - c.reports_late;
+    card.measures_led = l.measures;
+    card.measures_responsible = r.measures;
+    card.as_lead = l;
+    card.as_responsible = r;
+    card.overdue_measures = l.overdue_measures + r.overdue_measures;
+    card.reports_due = l.reports_due + r.reports_due;
+    card.reports_on_time = l.reports_on_time + r.reports_on_time;
+    card.reports_late = l.reports_late + r.reports_late;
+    card.reports_missing = l.reports_missing + r.reports_missing;
+    const int measures = l.measures + r.measures;
+    const int due = l.measures_due + r.measures_due;
+    const int due_completed = l.measures_completed + r.measures_completed;
     auto add = [&](const char* name, double weight, int num, int den, std::string detail) {
       ScoreComponent comp;
       comp.name = name;
@@ -254,15 +414,31 @@ std::vector<Scorecard> ScoreOrganizations(const std::vector<MeasureInfo>& measur
       comp.detail = std::move(detail);
       card.components.push_back(std::move(comp));
     };
-    add("on_time_reporting", weights.on_time_reporting, c.reports_on_time, c.reports_due,
-        absl::StrCat(c.reports_on_time, " of ", c.reports_due, " reports on time (",
-                     c.reports_late, " late, ", c.reports_due - c.reports_on_time - c.reports_late,
-                     " missing)"));
-    add("completion_of_due_measures", weights.completion_of_due_measures, c.due_completed, c.due,
-        absl::StrCat(c.due_completed, " of ", c.due, " measures due by ", Day(as_of),
-                     " reported completed"));
-    add("no_overdue_measures", weights.no_overdue_measures, c.led - c.overdue, c.led,
-        absl::StrCat(c.overdue, " of ", c.led, " measures led are overdue"));
+    auto roles = [&](auto fn) {
+      return absl::StrCat("as lead ", fn(l), "; as responsible unit ", fn(r));
+    };
+    add("on_time_reporting", weights.on_time_reporting, card.reports_on_time, card.reports_due,
+        absl::StrCat(
+            card.reports_on_time, " of ", card.reports_due, " reports on time (", card.reports_late,
+            " late, ", card.reports_missing, " missing); ", roles([](const ScoreRole& x) {
+              return absl::StrCat(x.reports_on_time, " of ", x.reports_due, " (", x.reports_late,
+                                  " late, ", x.reports_missing, " missing)");
+            })));
+    add("completion_of_due_measures", weights.completion_of_due_measures, due_completed, due,
+        absl::StrCat(due_completed, " of ", due, " measures due by ", Day(as_of),
+                     " completed as confirmed by the bureau (no indicator off track); ",
+                     roles([](const ScoreRole& x) {
+                       return absl::StrCat(x.measures_completed, " of ", x.measures_due);
+                     })));
+    add("no_overdue_measures", weights.no_overdue_measures, measures - card.overdue_measures,
+        measures,
+        absl::StrCat(card.overdue_measures, " of ", measures, " measures owned are overdue; ",
+                     roles([](const ScoreRole& x) {
+                       std::string s = absl::StrCat(x.overdue_measures, " of ", x.measures);
+                       if (!x.overdue.empty())
+                         absl::StrAppend(&s, " (", absl::StrJoin(x.overdue, ", "), ")");
+                       return s;
+                     })));
     add("indicators_on_track", weights.indicators_on_track, c.indicators_good, c.indicators,
         absl::StrCat(c.indicators_good, " of ", c.indicators,
                      " indicators owned are achieved or on track"));

@@ -1,27 +1,55 @@
 #pragma once
 
 // Measure colours (红黄绿灯) and department scorecards for the comprehensive
-// evaluation (区委综合考评), from plain inputs: measures with deadlines and
-// owners, and progress reports per organization, measure and period with an
-// on-time flag (the progress service's reports, mapped at the edge).
+// evaluation (区委综合考评), from plain inputs: measures with deadlines, lead
+// organizations (牵头部门) and responsible organizations (责任单位), the latest
+// completion declaration (办结) of each measure as the bureau decided it, the
+// evaluated indicators of each measure, and progress reports per organization,
+// measure and period with an on-time flag (the progress service's reports and
+// completions, mapped at the edge).
 //
-// Colour rules (LightRules; every rule that fires is listed as a reason):
-//   green  — the bureau confirmed the measure's completion (办结), or a lead
-//            organization's latest report says completed, or nothing below fired;
-//   red    — the (effective) due day has passed and the measure is not completed,
-//            or an owner missed (or was late for) the last `red_missed_reports`
-//            reporting periods;
-//   yellow — due within `yellow_days_before_due` days and not completed; an owner
-//            missed (or was late for) the last reporting period; the latest
-//            report says blocked or delayed; the bureau returned the latest report.
-// The worst colour wins. The due day is the effective one: an approved
-// extension (延期) replaces the plan's deadline, and the reason says so.
+// Facts, not claims. A measure counts as completed only once the bureau
+// confirmed its completion (CompletionConfirmed) and none of its indicators
+// is off track. A completion declared and not yet decided, or an owner's
+// report saying "completed", is a claim: the light shows it (completion state
+// DECLARED, "completion declared by X on D (declaration N), awaiting the
+// bureau's confirmation") and otherwise follows the rules for a measure not
+// completed. A rejected declaration reverts the measure, and the light says
+// who declared it, when the bureau rejected it and why. A confirmation the
+// bureau made over the indicator check (override) is shown with its reason;
+// an indicator off track still turns the measure back (the data outranks the
+// override for the light; the override stays on record).
+//
+// Colour rules (LightRules; every rule that fires is listed as a reason, and
+// every reason names the facts it rests on: the report period, the deadline,
+// the indicator's value, its day and its target):
+//   green  — completed (confirmed, no indicator of the measure off track), or
+//            nothing below fired ("on schedule");
+//   red    — confirmed, but an indicator of the measure is off track: the
+//            measure turns back and is not counted as completed (the reason
+//            names the indicator, its value, the value's day and the target);
+//            the (effective) due day has passed and the measure is not
+//            completed; an owner (lead or responsible) missed (or was late
+//            for) the last `red_missed_reports` reporting periods;
+//   yellow — confirmed, but an indicator of the measure is at risk; due
+//            within `yellow_days_before_due` days and not completed; an owner
+//            missed (or was late for) the last reporting period; its latest
+//            report says blocked or delayed; the bureau returned its latest
+//            report.
+// The worst colour wins. The reporting rules apply to every owner, lead or
+// responsible, and their reasons say which role the owner holds. The due day
+// is the effective one: an approved extension (延期) replaces the plan's
+// deadline, and the reason says so.
 //
 // Scorecard (ScoreWeights; a component with nothing to count is left out and
-// its weight spread over the others, so the score stays on 0..100):
+// its weight spread over the others, so the score stays on 0..100). Every
+// organization that leads or is responsible for a measure (or owns an
+// indicator) gets one; lead and responsible work count alike and are shown
+// apart (ScoreRole, and in each component's detail):
 //   on_time_reporting          = reports on time / reports due
-//   completion_of_due_measures = measures due by as_of reported completed / measures due
-//   no_overdue_measures        = 1 − overdue measures / measures led
+//   completion_of_due_measures = measures due by as_of counted as completed
+//                                (confirmed, no indicator off track) / measures due
+//   no_overdue_measures        = 1 − overdue measures / measures owned
 //   indicators_on_track        = indicators achieved or on track / indicators judged
 //   score = Σ rate × weight / Σ weights of the components present × 100.
 
@@ -39,12 +67,61 @@ enum class ReportedStatus : uint8_t { kNotStarted, kInProgress, kCompleted, kBlo
 // "not_started", "in_progress", "completed", "blocked", "delayed".
 const char* ReportedStatusName(ReportedStatus status);
 
+// State of a measure's latest completion declaration (办结).
+enum class CompletionState : uint8_t {
+  kNone = 0,       // nothing declared or claimed
+  kDeclared = 1,   // declared (or reported completed), awaiting the bureau
+  kConfirmed = 2,  // the bureau confirmed it
+  kRejected = 3,   // the bureau sent it back
+};
+
+// "none", "declared", "confirmed", "rejected".
+const char* CompletionStateName(CompletionState state);
+
+// The latest completion declaration of a measure, as the progress service
+// recorded it and the bureau decided it.
+struct CompletionDeclaration {
+  std::string name;             // plans/{plan}/measures/{measure}/completions/{n}
+  int number = 0;               // 1-based declaration number for the measure
+  std::string organization_id;  // the declaring organization's registry id
+  std::string organization;     // its canonical name (the id when unknown)
+  absl::CivilDay declared;      // day declared (Asia/Shanghai)
+  CompletionState state = CompletionState::kDeclared;  // kDeclared/kConfirmed/kRejected
+  std::string comment;                                 // the bureau's comment
+  std::optional<absl::CivilDay> decided;               // day of the bureau's decision
+  bool indicator_check_overridden = false;             // confirmed over an off-track indicator
+  std::string override_reason;                         // the bureau's reason for that
+
+  bool operator==(const CompletionDeclaration& o) const;
+};
+
+// An indicator of a measure as evaluated as of the same day (pure input,
+// filled by the plan evaluation).
+struct MeasureIndicator {
+  std::string id;    // e.g. a1-t3-m7-i1
+  std::string name;  // display name
+  IndicatorStatus status = IndicatorStatus::kUnspecified;
+  std::optional<double> value;              // the value judged
+  std::optional<absl::CivilDay> value_day;  // the day of that value
+  std::string unit;
+  std::string target;         // e.g. "≥ 30 %"
+  std::string status_reason;  // the evaluation's reason
+};
+
 struct MeasureInfo {
   std::string id;
   std::optional<absl::CivilDay> due;  // effective due day; none for ongoing work
-  std::vector<std::string> owners;    // lead organizations
+  std::vector<std::string> owners;    // lead organizations (牵头部门)
   bool completion_confirmed = false;  // the bureau confirmed a completion (办结)
   std::optional<absl::CivilDay> original_due = std::nullopt;  // the plan's due day, when extended
+  // Responsible organizations (责任单位) that are not also leads.
+  std::vector<std::string> responsible = {};
+  // Day of the bureau's confirmation, when known.
+  std::optional<absl::CivilDay> confirmed_on = std::nullopt;
+  // The latest completion declaration, if any.
+  std::optional<CompletionDeclaration> declaration = std::nullopt;
+  // The measure's (non-retired) indicators, evaluated as of the same day.
+  std::vector<MeasureIndicator> indicators = {};
 };
 
 // One organization's entry for one measure in one monthly report.
@@ -55,7 +132,8 @@ struct ProgressReport {
   ReportedStatus status = ReportedStatus::kInProgress;
   bool on_time = true;       // false: first submitted after the due time
   double percent_done = 0;
-  bool returned = false;     // the bureau returned the report (to be revised)
+  bool returned = false;    // the bureau returned the report (to be revised)
+  std::string report = {};  // plans/{plan}/reports/{report}, when known
 };
 
 struct LightRules {
@@ -68,7 +146,7 @@ enum class Colour : uint8_t { kGreen = 1, kYellow = 2, kRed = 3 };
 // The latest entry one organization reported for a measure.
 struct OwnerProgress {
   std::string organization;
-  bool lead = false;  // among the measure's lead organizations
+  bool lead = false;  // among the measure's lead organizations (else responsible or other)
   absl::CivilMonth period;
   ReportedStatus status = ReportedStatus::kInProgress;
   double percent_done = 0;
@@ -80,9 +158,14 @@ struct MeasureLight {
   std::string measure_id;
   Colour colour = Colour::kGreen;
   std::vector<std::string> reasons;
-  std::vector<std::string> owners;
-  std::vector<OwnerProgress> progress;  // leads first, then by organization
-  bool completion_confirmed = false;
+  std::vector<std::string> owners;       // lead organizations
+  std::vector<std::string> responsible;  // responsible organizations (not leads)
+  std::vector<OwnerProgress> progress;   // leads, then responsible, then other reporters
+  bool completion_confirmed = false;     // the bureau confirmed a completion
+  // Confirmed and no indicator of the measure off track: counts as completed.
+  bool counted_completed = false;
+  CompletionState completion_state = CompletionState::kNone;
+  std::string completion;                      // the latest declaration's resource name, if any
   std::optional<absl::CivilDay> due;           // effective
   std::optional<absl::CivilDay> original_due;  // when an extension moved it
 };
@@ -113,16 +196,32 @@ struct ScoreComponent {
   std::string detail;
 };
 
+// An organization's work in one role (lead or responsible).
+struct ScoreRole {
+  int measures = 0;                  // measures it holds in this role
+  int measures_due = 0;              // ... due by as_of
+  int measures_completed = 0;        // ... of those, counted as completed
+  int overdue_measures = 0;          // due day passed, not counted as completed
+  std::vector<std::string> overdue;  // "a1-t2-m3 (due 2026-06-30)"
+  int reports_due = 0;               // (measure, period) entries due by as_of
+  int reports_on_time = 0;
+  int reports_late = 0;
+  int reports_missing = 0;
+};
+
 struct Scorecard {
   std::string organization;
   double score = 0;
   std::vector<ScoreComponent> components;
   int measures_led = 0;
-  int overdue_measures = 0;
-  int reports_due = 0;      // (measure, period) entries due by as_of
+  int overdue_measures = 0;  // lead and responsible
+  int reports_due = 0;       // (measure, period) entries due by as_of, both roles
   int reports_on_time = 0;
   int reports_late = 0;     // submitted after the due time
   int reports_missing = 0;  // no entry at all
+  int measures_responsible = 0;
+  ScoreRole as_lead;
+  ScoreRole as_responsible;
 };
 
 // An indicator's owners and status, for the scorecards.
@@ -131,8 +230,8 @@ struct OwnedIndicator {
   IndicatorStatus status = IndicatorStatus::kUnspecified;
 };
 
-// One scorecard per organization that leads a measure or owns an indicator,
-// best first (ties by name).
+// One scorecard per organization that leads or is responsible for a measure,
+// or owns an indicator, best first (ties by name).
 std::vector<Scorecard> ScoreOrganizations(const std::vector<MeasureInfo>& measures,
                                           const std::vector<ProgressReport>& reports,
                                           const std::vector<absl::CivilMonth>& due_periods,

@@ -1,5 +1,6 @@
 #include "services/indicator/domain/dashboard.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -38,10 +39,20 @@ TEST(DashboardTest, ColoursMeasuresByDeadlineReportsAndStatus) {
   ASSERT_EQ(lights.size(), 5u);
   EXPECT_EQ(lights[0].colour, Colour::kRed);
   EXPECT_THAT(lights[0].reasons[0], HasSubstr("due 2026-06-30 passed"));
-  EXPECT_EQ(lights[1].colour, Colour::kGreen);
+  // Reported completed is a claim: overdue all the same, shown as declared.
+  EXPECT_EQ(lights[1].colour, Colour::kRed);
+  EXPECT_EQ(lights[1].completion_state, CompletionState::kDeclared);
+  EXPECT_FALSE(lights[1].counted_completed);
+  EXPECT_THAT(lights[1].reasons,
+              ::testing::ElementsAre(
+                  "reported completed by 区交通局 in its report for 2026-06, awaiting the "
+                  "bureau's confirmation (no completion declaration pending)",
+                  "due 2026-06-30 passed, completion not confirmed by the bureau"));
   EXPECT_EQ(lights[2].colour, Colour::kYellow);
   EXPECT_EQ(lights[3].colour, Colour::kRed);  // three periods unreported
-  EXPECT_THAT(lights[3].reasons[0], HasSubstr("missed the last 3"));
+  EXPECT_EQ(lights[3].reasons[0],
+            "区水务局 missed the last 3 reporting periods (no entry): 2026-04 no entry, "
+            "2026-05 no entry, 2026-06 no entry");
   EXPECT_EQ(lights[4].colour, Colour::kGreen);
 }
 
@@ -61,14 +72,237 @@ TEST(DashboardTest, ScorecardShowsEveryComponentAndRedistributesMissingWeights) 
   const Scorecard& c = cards[0];
   ASSERT_EQ(c.components.size(), 4u);
   EXPECT_EQ(c.components[0].rate, 0.5);  // 1 of 2 on time
-  EXPECT_EQ(c.components[1].rate, 1.0);  // a done
-  EXPECT_EQ(c.components[2].rate, 1.0);  // nothing overdue
+  EXPECT_EQ(c.components[1].rate, 0.0);  // a reported completed, not confirmed
+  EXPECT_EQ(c.components[2].rate, 0.5);  // a overdue
   EXPECT_FALSE(c.components[3].rate.has_value());
-  // (0.5×0.3 + 1×0.3 + 1×0.2) / 0.8 × 100
-  EXPECT_NEAR(c.score, 81.25, 1e-9);
-  EXPECT_EQ(c.components[0].detail, "1 of 2 reports on time (1 late, 0 missing)");
+  // (0.5×0.3 + 0×0.3 + 0.5×0.2) / 0.8 × 100
+  EXPECT_NEAR(c.score, 31.25, 1e-9);
+  EXPECT_EQ(c.components[0].detail,
+            "1 of 2 reports on time (1 late, 0 missing); as lead 1 of 2 (1 late, 0 missing); "
+            "as responsible unit 0 of 0 (0 late, 0 missing)");
+  EXPECT_EQ(c.components[2].detail,
+            "1 of 2 measures owned are overdue; as lead 1 of 2 (a (due 2026-06-30)); as "
+            "responsible unit 0 of 0");
   EXPECT_EQ(c.reports_late, 1);
   EXPECT_EQ(c.reports_missing, 0);
+}
+
+// A measure due 2026-12-31, led by 区交通局 with 各镇街 (two towns) responsible;
+// every owner reported June on time.
+struct Fixture {
+  absl::CivilDay as_of{2026, 7, 10};
+  std::vector<absl::CivilMonth> due = {absl::CivilMonth(2026, 6)};
+  MeasureInfo measure{"a1-t3-m7", absl::CivilDay(2026, 12, 31), {"区交通局"}};
+  std::vector<ProgressReport> reports;
+  Fixture() {
+    measure.responsible = {"甲镇", "乙街道"};
+    for (const char* org : {"区交通局", "甲镇", "乙街道"}) {
+      ProgressReport r;
+      r.organization = org;
+      r.measure_id = measure.id;
+      r.period = absl::CivilMonth(2026, 6);
+      r.report = absl::StrCat("plans/p/reports/", org, "_2026-06");
+      reports.push_back(r);
+    }
+  }
+  CompletionDeclaration Declaration(CompletionState state) const {
+    CompletionDeclaration d;
+    d.name = "plans/p/measures/a1-t3-m7/completions/1";
+    d.number = 1;
+    d.organization_id = "o-traffic";
+    d.organization = "区交通局";
+    d.declared = absl::CivilDay(2026, 5, 20);
+    d.state = state;
+    if (state != CompletionState::kDeclared) d.decided = absl::CivilDay(2026, 6, 10);
+    return d;
+  }
+  MeasureIndicator Indicator(IndicatorStatus status, double value) const {
+    MeasureIndicator i;
+    i.id = "a1-t3-m7-i1";
+    i.name = "新能源车比例";
+    i.status = status;
+    i.value = value;
+    i.value_day = absl::CivilDay(2026, 6, 25);
+    i.unit = "%";
+    i.target = "≥ 30 %";
+    return i;
+  }
+  MeasureLight Light() const {
+    const auto lights = ColourMeasures({measure}, reports, due, as_of, LightRules());
+    EXPECT_EQ(lights.size(), 1u);
+    return lights.at(0);
+  }
+  Scorecard Card(const std::string& org) const {
+    for (const Scorecard& c :
+         ScoreOrganizations({measure}, reports, due, {}, as_of, ScoreWeights())) {
+      if (c.organization == org) return c;
+    }
+    ADD_FAILURE() << "no scorecard for " << org;
+    return {};
+  }
+};
+
+TEST(DashboardTest, ADeclaredCompletionIsAClaimNotGreenAndNotCounted) {
+  Fixture f;
+  f.measure.due = absl::CivilDay(2026, 7, 1);  // passed
+  f.measure.declaration = f.Declaration(CompletionState::kDeclared);
+  const MeasureLight light = f.Light();
+  EXPECT_EQ(light.colour, Colour::kRed);
+  EXPECT_EQ(light.completion_state, CompletionState::kDeclared);
+  EXPECT_EQ(light.completion, "plans/p/measures/a1-t3-m7/completions/1");
+  EXPECT_FALSE(light.completion_confirmed);
+  EXPECT_FALSE(light.counted_completed);
+  EXPECT_THAT(light.reasons,
+              ::testing::ElementsAre("completion declared by 区交通局 on 2026-05-20 (declaration "
+                                     "1), awaiting the bureau's confirmation",
+                                     "due 2026-07-01 passed, completion not confirmed by the "
+                                     "bureau"));
+  const Scorecard card = f.Card("区交通局");
+  EXPECT_EQ(card.as_lead.measures_due, 1);
+  EXPECT_EQ(card.as_lead.measures_completed, 0);
+  EXPECT_EQ(card.as_lead.overdue_measures, 1);
+  EXPECT_THAT(card.components[1].detail, HasSubstr("0 of 1 measures due by 2026-07-10"));
+
+  // Not due yet and nothing else fired: on schedule (the rule for a measure
+  // not completed), still only declared.
+  f.measure.due = absl::CivilDay(2026, 12, 31);
+  const MeasureLight later = f.Light();
+  EXPECT_EQ(later.colour, Colour::kGreen);
+  EXPECT_EQ(later.completion_state, CompletionState::kDeclared);
+  EXPECT_THAT(later.reasons, ::testing::Contains("on schedule"));
+}
+
+TEST(DashboardTest, ARejectedCompletionRevertsTheMeasureWithTheBureausComment) {
+  Fixture f;
+  f.measure.due = absl::CivilDay(2026, 7, 1);
+  f.measure.declaration = f.Declaration(CompletionState::kRejected);
+  f.measure.declaration->comment = "证明材料不全";
+  const MeasureLight light = f.Light();
+  EXPECT_EQ(light.colour, Colour::kRed);
+  EXPECT_EQ(light.completion_state, CompletionState::kRejected);
+  EXPECT_FALSE(light.counted_completed);
+  ASSERT_GE(light.reasons.size(), 2u);
+  EXPECT_EQ(light.reasons[0],
+            "completion declaration 1 by 区交通局 rejected by the bureau on 2026-06-10: "
+            "证明材料不全 (declared on 2026-05-20); the measure is not completed");
+  EXPECT_EQ(light.reasons[1], "due 2026-07-01 passed, completion not confirmed by the bureau");
+}
+
+TEST(DashboardTest, AConfirmedCompletionIsGreenAndCounted) {
+  Fixture f;
+  f.measure.due = absl::CivilDay(2026, 7, 1);
+  f.measure.completion_confirmed = true;
+  f.measure.confirmed_on = absl::CivilDay(2026, 6, 10);
+  f.measure.declaration = f.Declaration(CompletionState::kConfirmed);
+  f.measure.indicators = {f.Indicator(IndicatorStatus::kOnTrack, 35)};
+  const MeasureLight light = f.Light();
+  EXPECT_EQ(light.colour, Colour::kGreen);
+  EXPECT_EQ(light.completion_state, CompletionState::kConfirmed);
+  EXPECT_TRUE(light.counted_completed);
+  EXPECT_THAT(light.reasons,
+              ::testing::ElementsAre("completion confirmed by the bureau on 2026-06-10 "
+                                     "(declaration 1 by 区交通局 on 2026-05-20)"));
+  const Scorecard card = f.Card("区交通局");
+  EXPECT_EQ(card.as_lead.measures_completed, 1);
+  EXPECT_EQ(card.overdue_measures, 0);
+  // The responsible units share the completion.
+  EXPECT_EQ(f.Card("甲镇").as_responsible.measures_completed, 1);
+}
+
+TEST(DashboardTest, AConfirmedCompletionWhoseIndicatorIsOffTrackTurnsBackRed) {
+  Fixture f;
+  f.measure.due = absl::CivilDay(2026, 7, 1);
+  f.measure.completion_confirmed = true;
+  f.measure.confirmed_on = absl::CivilDay(2026, 6, 10);
+  f.measure.declaration = f.Declaration(CompletionState::kConfirmed);
+  f.measure.indicators = {f.Indicator(IndicatorStatus::kOffTrack, 26)};
+  const MeasureLight light = f.Light();
+  EXPECT_EQ(light.colour, Colour::kRed);
+  EXPECT_TRUE(light.completion_confirmed);
+  EXPECT_EQ(light.completion_state, CompletionState::kConfirmed);
+  EXPECT_FALSE(light.counted_completed);
+  ASSERT_GE(light.reasons.size(), 2u);
+  EXPECT_EQ(light.reasons[0],
+            "completion confirmed by the bureau on 2026-06-10 (declaration 1 by 区交通局 on "
+            "2026-05-20), but indicator a1-t3-m7-i1 新能源车比例 is off track: 26 % on "
+            "2026-06-25 against ≥ 30 %; not counted as completed");
+  EXPECT_EQ(light.reasons[1], "due 2026-07-01 passed, not counted as completed");
+  const Scorecard card = f.Card("区交通局");
+  EXPECT_EQ(card.as_lead.measures_completed, 0);
+  EXPECT_EQ(card.as_lead.overdue_measures, 1);
+  EXPECT_EQ(f.Card("甲镇").as_responsible.overdue_measures, 1);
+
+  // Confirmed over the indicator check: the override and its reason are shown,
+  // and the indicator still turns the measure back.
+  f.measure.declaration->indicator_check_overridden = true;
+  f.measure.declaration->override_reason = "指标为年度统计";
+  const MeasureLight overridden = f.Light();
+  EXPECT_EQ(overridden.colour, Colour::kRed);
+  EXPECT_THAT(overridden.reasons,
+              ::testing::Contains("the bureau confirmed with the indicator check overridden: "
+                                  "指标为年度统计"));
+  f.measure.declaration->indicator_check_overridden = false;
+
+  // At risk only: still counted, but yellow with the indicator named.
+  f.measure.indicators = {f.Indicator(IndicatorStatus::kAtRisk, 29)};
+  const MeasureLight at_risk = f.Light();
+  EXPECT_EQ(at_risk.colour, Colour::kYellow);
+  EXPECT_TRUE(at_risk.counted_completed);
+  EXPECT_THAT(at_risk.reasons,
+              ::testing::Contains("completion confirmed, but indicator a1-t3-m7-i1 新能源车比例 "
+                                  "is at risk: 29 % on 2026-06-25 against ≥ 30 %"));
+}
+
+TEST(DashboardTest, AResponsibleUnitMissingReportsColoursTheLightAndItsOwnScorecard) {
+  Fixture f;
+  f.due = {absl::CivilMonth(2026, 4), absl::CivilMonth(2026, 5), absl::CivilMonth(2026, 6)};
+  // The lead and 甲镇 report every month; 乙街道 only April, on time.
+  f.reports.clear();
+  for (absl::CivilMonth m : f.due) {
+    for (const char* org : {"区交通局", "甲镇"}) {
+      f.reports.push_back({org, f.measure.id, m, ReportedStatus::kInProgress, true});
+    }
+  }
+  f.reports.push_back(
+      {"乙街道", f.measure.id, absl::CivilMonth(2026, 4), ReportedStatus::kInProgress, true});
+  MeasureLight light = f.Light();
+  EXPECT_EQ(light.colour, Colour::kRed);
+  EXPECT_THAT(light.owners, ::testing::ElementsAre("区交通局"));
+  EXPECT_THAT(light.responsible, ::testing::ElementsAre("甲镇", "乙街道"));
+  EXPECT_THAT(light.reasons,
+              ::testing::ElementsAre("乙街道 (responsible unit) missed the last 2 reporting "
+                                     "periods (no entry): 2026-05 no entry, 2026-06 no entry"));
+  // Progress: the lead first, then the responsible units, marked apart.
+  ASSERT_EQ(light.progress.size(), 3u);
+  EXPECT_EQ(light.progress[0].organization, "区交通局");
+  EXPECT_TRUE(light.progress[0].lead);
+  EXPECT_EQ(light.progress[1].organization, "甲镇");
+  EXPECT_FALSE(light.progress[1].lead);
+
+  // One period missed: yellow.
+  f.reports.push_back(
+      {"乙街道", f.measure.id, absl::CivilMonth(2026, 5), ReportedStatus::kInProgress, true});
+  light = f.Light();
+  EXPECT_EQ(light.colour, Colour::kYellow);
+  EXPECT_THAT(light.reasons,
+              ::testing::ElementsAre("乙街道 (responsible unit) missed the last reporting period "
+                                     "2026-06 (no entry)"));
+
+  // 乙街道 has its own scorecard, with its responsible work apart.
+  const Scorecard card = f.Card("乙街道");
+  EXPECT_EQ(card.measures_led, 0);
+  EXPECT_EQ(card.measures_responsible, 1);
+  EXPECT_EQ(card.as_responsible.reports_due, 3);
+  EXPECT_EQ(card.as_responsible.reports_on_time, 2);
+  EXPECT_EQ(card.as_responsible.reports_missing, 1);
+  EXPECT_EQ(card.as_lead.reports_due, 0);
+  EXPECT_EQ(card.components[0].detail,
+            "2 of 3 reports on time (0 late, 1 missing); as lead 0 of 0 (0 late, 0 missing); "
+            "as responsible unit 2 of 3 (0 late, 1 missing)");
+  const Scorecard lead = f.Card("区交通局");
+  EXPECT_EQ(lead.measures_led, 1);
+  EXPECT_EQ(lead.measures_responsible, 0);
+  EXPECT_EQ(lead.as_lead.reports_on_time, 3);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "services/indicator/domain/plan_evaluation.h"
 
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "services/indicator/domain/rounding.h"
@@ -10,6 +11,41 @@ namespace {
 
 std::string AreaOf(const Indicator& ind) {
   return ind.scope_kind == ScopeKind::kTown ? absl::StrCat("towns/", ind.scope_name) : "district";
+}
+
+// The indicator's evaluation as a fact a light can state: value, its day and
+// the target.
+MeasureIndicator Judged(const Indicator& ind, const Evaluation& e, absl::CivilDay as_of,
+                        const PlanEvaluationInput& input) {
+  MeasureIndicator out;
+  out.id = ind.id;
+  out.name = ind.display_name;
+  out.status = e.status;
+  out.value = e.current_value;
+  out.unit = ind.unit;
+  out.status_reason = e.status_reason;
+  if (ind.target_value.has_value()) {
+    out.target = absl::StrCat(ComparatorSymbol(ind.comparator), " ", *ind.target_value,
+                              ind.unit.empty() ? "" : " ", ind.unit);
+  } else {
+    out.target = ind.target_text;
+  }
+  if (!e.current_value.has_value()) return out;
+  const absl::CivilDay end = std::min(as_of, ind.period_end);
+  if (ind.source == SourceKind::kReported) {
+    // The latest value counted: reported within the period, by as_of.
+    if (input.reported != nullptr) {
+      if (auto it = input.reported->find(ind.id); it != input.reported->end()) {
+        for (const ReportedValue& v : it->second) {
+          if (v.day < ind.period_start || v.day > end) continue;
+          if (!out.value_day.has_value() || v.day > *out.value_day) out.value_day = v.day;
+        }
+      }
+    }
+  } else {
+    out.value_day = end;  // the period to date
+  }
+  return out;
 }
 
 }  // namespace
@@ -99,7 +135,17 @@ PlanEvaluation EvaluatePlan(absl::CivilDay as_of, const PlanEvaluationInput& inp
   }
   static const std::vector<MeasureInfo> kNoMeasures;
   static const std::vector<ProgressReport> kNoReports;
-  const std::vector<MeasureInfo>& measures = input.measures ? *input.measures : kNoMeasures;
+  // Each measure with its indicators as just evaluated: a confirmed completion
+  // is checked against them.
+  std::vector<MeasureInfo> measures = input.measures ? *input.measures : kNoMeasures;
+  std::map<std::string, MeasureInfo*> by_id;
+  for (MeasureInfo& m : measures) by_id[m.id] = &m;
+  for (const auto& [ind, e] : out.evaluations) {
+    for (const std::string& measure_id : ind->measures) {
+      auto it = by_id.find(measure_id);
+      if (it != by_id.end()) it->second->indicators.push_back(Judged(*ind, e, as_of, input));
+    }
+  }
   const std::vector<ProgressReport>& reports = input.reports ? *input.reports : kNoReports;
   out.lights = ColourMeasures(measures, reports, input.due_periods, as_of, rules.lights);
   out.scorecards =

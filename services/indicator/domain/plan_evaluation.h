@@ -3,6 +3,10 @@
 // EvaluatePlan's domain: every indicator of a plan as of a day, the town
 // ranking, measure colours and department scorecards in one pass, and the
 // status changes to emit as events. Pure; the caller supplies the data views.
+// The colours and scorecards see each measure's (non-retired) indicators as
+// evaluated in the same pass (MeasureInfo.indicators: status, value, the
+// value's day, target), so a confirmed completion whose indicator is off track
+// turns back (services/indicator/domain/dashboard.h).
 
 #include <map>
 #include <optional>
@@ -41,7 +45,7 @@ struct PlanEvaluationInput {
   const std::vector<Indicator>* indicators = nullptr;  // of the plan
   const ObservationBook* book = nullptr;
   const std::map<std::string, std::vector<ReportedValue>>* reported = nullptr;  // by indicator id
-  const std::vector<MeasureInfo>* measures = nullptr;
+  const std::vector<MeasureInfo>* measures = nullptr;  // `indicators` filled by EvaluatePlan
   const std::vector<ProgressReport>* reports = nullptr;
   std::vector<absl::CivilMonth> due_periods;
   const Calibers* calibers = nullptr;

@@ -124,9 +124,40 @@ LedgerChange ProgressLedger::Prepare(const ProgressUpdate& u,
   auto p = plans_.find(u.plan_id);
   const Plan& plan = p == plans_.end() ? kEmpty : p->second;
   switch (u.kind) {
+    case ProgressUpdate::Kind::kCompletionDeclared:
     case ProgressUpdate::Kind::kCompletionConfirmed:
-      if (!plan.completions.count(u.measure_id)) change.completion = {u.measure_id, u.day};
+    case ProgressUpdate::Kind::kCompletionRejected: {
+      if (u.kind == ProgressUpdate::Kind::kCompletionConfirmed &&
+          !plan.completions.count(u.measure_id)) {
+        change.completion = {u.measure_id, u.day};
+      }
+      CompletionDeclaration d = u.declaration;
+      if (d.organization.empty()) {
+        // The declaring organization's name as its reports give it.
+        d.organization = d.organization_id;
+        for (const auto& [key, e] : plan.entries) {
+          if (e.organization_id == d.organization_id) {
+            d.organization = e.organization;
+            break;
+          }
+        }
+      }
+      auto held = plan.declarations.find(u.measure_id);
+      if (held != plan.declarations.end()) {
+        const CompletionDeclaration& h = held->second;
+        // Late or repeated delivery: an older declaration, or a change to a
+        // confirmed one (final), leaves the ledger as it is.
+        if (h.number > d.number) return change;
+        if (h.number == d.number && h.state == CompletionState::kConfirmed) return change;
+        if (h.number == d.number && d.state == CompletionState::kDeclared &&
+            h.state != CompletionState::kDeclared) {
+          return change;
+        }
+        if (h == d) return change;
+      }
+      change.declaration = {u.measure_id, std::move(d)};
       return change;
+    }
     case ProgressUpdate::Kind::kExtensionApproved: {
       auto it = plan.extensions.find(u.measure_id);
       if (it == plan.extensions.end() || it->second != u.day) change.extension = {u.measure_id, u.day};
@@ -257,6 +288,9 @@ void ProgressLedger::Apply(const LedgerChange& change) {
   }
   if (change.completion) plan.completions[change.completion->first] = change.completion->second;
   if (change.extension) plan.extensions[change.extension->first] = change.extension->second;
+  if (change.declaration) {
+    plan.declarations[change.declaration->first] = change.declaration->second;
+  }
 }
 
 void ProgressLedger::PutEntry(const std::string& plan_id, LedgerEntry entry) {
@@ -274,6 +308,11 @@ void ProgressLedger::PutExtension(const std::string& plan_id, const std::string&
   plans_[plan_id].extensions[measure_id] = due;
 }
 
+void ProgressLedger::PutDeclaration(const std::string& plan_id, const std::string& measure_id,
+                                    CompletionDeclaration declaration) {
+  plans_[plan_id].declarations[measure_id] = std::move(declaration);
+}
+
 std::vector<ProgressReport> ProgressLedger::Reports(const std::string& plan_id) const {
   std::vector<ProgressReport> out;
   auto p = plans_.find(plan_id);
@@ -287,6 +326,7 @@ std::vector<ProgressReport> ProgressLedger::Reports(const std::string& plan_id) 
     r.on_time = e.on_time;
     r.percent_done = e.percent_done;
     r.returned = e.returned;
+    r.report = e.report;
     out.push_back(std::move(r));
   }
   return out;
@@ -297,7 +337,17 @@ void ProgressLedger::Annotate(const std::string& plan_id,
   auto p = plans_.find(plan_id);
   if (p == plans_.end()) return;
   for (MeasureInfo& m : *measures) {
-    if (p->second.completions.count(m.id)) m.completion_confirmed = true;
+    if (auto c = p->second.completions.find(m.id); c != p->second.completions.end()) {
+      m.completion_confirmed = true;
+      m.confirmed_on = c->second;
+    }
+    if (auto d = p->second.declarations.find(m.id); d != p->second.declarations.end()) {
+      m.declaration = d->second;
+      if (d->second.state == CompletionState::kConfirmed) {
+        m.completion_confirmed = true;
+        if (!m.confirmed_on.has_value()) m.confirmed_on = d->second.decided;
+      }
+    }
     auto x = p->second.extensions.find(m.id);
     if (x != p->second.extensions.end()) {
       m.original_due = m.due;

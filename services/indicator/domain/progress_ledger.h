@@ -10,7 +10,13 @@
 //   * the entries of every submitted monthly report, one per (organization,
 //     period, measure): status, percent done, on time or late, returned by the
 //     bureau, and the quantitative values with the indicator each one feeds;
-//   * confirmed completions (办结) and approved extensions (effective due days).
+//   * confirmed completions (办结) and approved extensions (effective due days);
+//   * the latest completion declaration of each measure (number, declaring
+//     organization, day, state declared / confirmed / rejected, the bureau's
+//     comment and decision day, an indicator-check override and its reason),
+//     so a light can show a claim as a claim and a rejection with its reason.
+//     An older declaration (lower number) delivered late never replaces a
+//     newer one, and a confirmed declaration is final.
 // Drafts and quarterly / half-year / annual summaries are not kept: the
 // colours and scorecards count monthly reports, and a summary restating the
 // months would count their values twice.
@@ -80,7 +86,9 @@ struct LedgerEntry {
 struct ProgressUpdate {
   enum class Kind : uint8_t {
     kReport,               // ReportSubmitted / ReportRevised / ReportAccepted / ReportReturned
+    kCompletionDeclared,   // CompletionDeclared
     kCompletionConfirmed,  // CompletionConfirmed
+    kCompletionRejected,   // CompletionRejected
     kExtensionApproved,    // ExtensionDecided, approved
   };
   Kind kind = Kind::kReport;
@@ -104,10 +112,14 @@ struct ProgressUpdate {
   };
   std::vector<Entry> entries;
 
-  // kCompletionConfirmed / kExtensionApproved.
+  // kCompletion* / kExtensionApproved.
   std::string measure_id;
-  std::string completion;        // plans/{plan}/measures/{m}/completions/{n}
-  absl::CivilDay day;            // confirmation day / the new due day
+  std::string completion;  // plans/{plan}/measures/{m}/completions/{n}
+  absl::CivilDay day;      // confirmation day / the new due day
+
+  // kCompletion*: the declaration after the event (organization left empty:
+  // the ledger names it from the organization's reports, else its id).
+  CompletionDeclaration declaration;
 };
 
 // An observation of an indicator to write (value set) or remove (unset).
@@ -125,10 +137,12 @@ struct LedgerChange {
   std::vector<LedgerEntry> deleted_entries;
   std::optional<std::pair<std::string, absl::CivilDay>> completion;  // measure, day
   std::optional<std::pair<std::string, absl::CivilDay>> extension;   // measure, new due day
+  // measure, its latest completion declaration.
+  std::optional<std::pair<std::string, CompletionDeclaration>> declaration;
   std::vector<ObservationChange> observations;
   bool empty() const {
     return put_entries.empty() && deleted_entries.empty() && !completion && !extension &&
-           observations.empty();
+           !declaration && observations.empty();
   }
 };
 
@@ -151,15 +165,15 @@ class ProgressLedger {
 
   // Loading (at start).
   void PutEntry(const std::string& plan_id, LedgerEntry entry);
-  void PutCompletion(const std::string& plan_id, const std::string& measure_id,
-                     absl::CivilDay day);
-  void PutExtension(const std::string& plan_id, const std::string& measure_id,
-                    absl::CivilDay due);
+  void PutCompletion(const std::string& plan_id, const std::string& measure_id, absl::CivilDay day);
+  void PutExtension(const std::string& plan_id, const std::string& measure_id, absl::CivilDay due);
+  void PutDeclaration(const std::string& plan_id, const std::string& measure_id,
+                      CompletionDeclaration declaration);
 
   // Views for the dashboard.
   std::vector<ProgressReport> Reports(const std::string& plan_id) const;
-  // Sets completion_confirmed and the effective due day (keeping the plan's
-  // in original_due) of `measures`.
+  // Sets completion_confirmed, confirmed_on, the latest declaration and the
+  // effective due day (keeping the plan's in original_due) of `measures`.
   void Annotate(const std::string& plan_id, std::vector<MeasureInfo>* measures) const;
   // "measure a1-t2-m3, 区交通局 2026-05: «充电桩» 12 个 — no indicator of the measure ..."
   std::vector<std::string> UnmatchedValues(const std::string& plan_id) const;
@@ -171,8 +185,9 @@ class ProgressLedger {
   using EntryKey = std::tuple<std::string, absl::CivilMonth, std::string>;  // org id, period, measure
   struct Plan {
     std::map<EntryKey, LedgerEntry> entries;
-    std::map<std::string, absl::CivilDay> completions;  // measure → confirmation day
-    std::map<std::string, absl::CivilDay> extensions;   // measure → effective due day
+    std::map<std::string, absl::CivilDay> completions;          // measure → confirmation day
+    std::map<std::string, absl::CivilDay> extensions;           // measure → effective due day
+    std::map<std::string, CompletionDeclaration> declarations;  // measure → latest
   };
   std::map<std::string, Plan> plans_;
 };

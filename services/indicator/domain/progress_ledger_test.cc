@@ -1,5 +1,6 @@
 #include "services/indicator/domain/progress_ledger.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -241,7 +242,7 @@ TEST(ProgressLedgerTest, ReportsCompletionsAndExtensionsColourTheMeasures) {
   // m3: completion confirmed.
   EXPECT_EQ(lights[2].colour, Colour::kGreen);
   EXPECT_TRUE(lights[2].completion_confirmed);
-  EXPECT_THAT(lights[2].reasons[0], HasSubstr("completion confirmed"));
+  EXPECT_EQ(lights[2].reasons[0], "completion confirmed by the bureau on 2026-06-20");
 
   // The scorecard counts on time, late and missing entries.
   const std::vector<Scorecard> cards = ScoreOrganizations(measures, reports, due, {}, as_of,
@@ -251,9 +252,118 @@ TEST(ProgressLedgerTest, ReportsCompletionsAndExtensionsColourTheMeasures) {
   EXPECT_EQ(cards[0].reports_on_time, 1);
   EXPECT_EQ(cards[0].reports_late, 2);
   EXPECT_EQ(cards[0].reports_missing, 3);
-  EXPECT_EQ(cards[0].components[0].detail, "1 of 6 reports on time (2 late, 3 missing)");
+  EXPECT_EQ(cards[0].components[0].detail,
+            "1 of 6 reports on time (2 late, 3 missing); as lead 1 of 6 (2 late, 3 missing); "
+            "as responsible unit 0 of 0 (0 late, 0 missing)");
   EXPECT_EQ(cards[0].overdue_measures, 0);  // m2 extended, m3 completed
   EXPECT_THAT(ledger.UnmatchedValues("p"), IsEmpty());
+}
+
+ProgressUpdate Completion(ProgressUpdate::Kind kind, int number, CompletionState state,
+                          absl::CivilDay declared, std::optional<absl::CivilDay> decided,
+                          const std::string& comment = "") {
+  ProgressUpdate u;
+  u.kind = kind;
+  u.plan_id = "p";
+  u.measure_id = "m1";
+  u.completion = absl::StrCat("plans/p/measures/m1/completions/", number);
+  u.declaration.name = u.completion;
+  u.declaration.number = number;
+  u.declaration.organization_id = "o-1";
+  u.declaration.declared = declared;
+  u.declaration.state = state;
+  u.declaration.comment = comment;
+  u.declaration.decided = decided;
+  u.day = decided.value_or(declared);
+  return u;
+}
+
+TEST(ProgressLedgerTest, KeepsTheLatestDeclarationThroughRejectionAndConfirmation) {
+  const std::vector<Indicator> inds = Indicators();
+  ProgressLedger ledger;
+  // 区交通局 (o-1) reported on m1, so its declaration carries its name.
+  ledger.Apply(ledger.Prepare(Report("o-1", "区交通局", absl::CivilMonth(2026, 5), 1,
+                                     {Entry("m1", ReportedStatus::kCompleted, 100)}),
+                              inds));
+  auto annotated = [&] {
+    std::vector<MeasureInfo> measures = {{"m1", absl::CivilDay(2026, 12, 31), {"区交通局"}}};
+    ledger.Annotate("p", &measures);
+    return measures[0];
+  };
+  using Kind = ProgressUpdate::Kind;
+  const absl::CivilDay may20(2026, 5, 20), june1(2026, 6, 1), june5(2026, 6, 5),
+      june10(2026, 6, 10);
+
+  // Declared: kept, not confirmed.
+  const ProgressUpdate declared =
+      Completion(Kind::kCompletionDeclared, 1, CompletionState::kDeclared, may20, std::nullopt);
+  LedgerChange c = ledger.Prepare(declared, inds);
+  ASSERT_TRUE(c.declaration.has_value());
+  EXPECT_FALSE(c.completion.has_value());
+  EXPECT_EQ(c.declaration->second.organization, "区交通局");
+  ledger.Apply(c);
+  EXPECT_TRUE(ledger.Prepare(declared, inds).empty());  // delivered twice
+  MeasureInfo m = annotated();
+  ASSERT_TRUE(m.declaration.has_value());
+  EXPECT_EQ(m.declaration->state, CompletionState::kDeclared);
+  EXPECT_FALSE(m.completion_confirmed);
+
+  // Rejected with a comment; the declaration delivered late does not undo it.
+  ledger.Apply(ledger.Prepare(Completion(Kind::kCompletionRejected, 1, CompletionState::kRejected,
+                                         may20, june1, "证明材料不全"),
+                              inds));
+  EXPECT_TRUE(ledger.Prepare(declared, inds).empty());
+  m = annotated();
+  EXPECT_EQ(m.declaration->state, CompletionState::kRejected);
+  EXPECT_EQ(m.declaration->comment, "证明材料不全");
+  EXPECT_EQ(m.declaration->decided, june1);
+  EXPECT_FALSE(m.completion_confirmed);
+  {
+    const std::vector<MeasureLight> lights =
+        ColourMeasures({m}, ledger.Reports("p"), {}, absl::CivilDay(2026, 6, 2), LightRules());
+    EXPECT_EQ(lights[0].completion_state, CompletionState::kRejected);
+    EXPECT_THAT(lights[0].reasons[0],
+                HasSubstr("completion declaration 1 by 区交通局 rejected by the bureau on "
+                          "2026-06-01: 证明材料不全"));
+    // The report saying completed is still a claim, and says so.
+    EXPECT_THAT(lights[0].reasons[1],
+                HasSubstr("reported completed by 区交通局 in its report for 2026-05 "
+                          "(plans/p/reports/o-1_2026-05), awaiting the bureau's confirmation"));
+  }
+
+  // Declared again (number 2), then confirmed: final.
+  ledger.Apply(ledger.Prepare(
+      Completion(Kind::kCompletionDeclared, 2, CompletionState::kDeclared, june5, std::nullopt),
+      inds));
+  EXPECT_EQ(annotated().declaration->number, 2);
+  c = ledger.Prepare(
+      Completion(Kind::kCompletionConfirmed, 2, CompletionState::kConfirmed, june5, june10), inds);
+  ASSERT_TRUE(c.completion.has_value());
+  EXPECT_EQ(c.completion->second, june10);
+  ledger.Apply(c);
+  EXPECT_TRUE(ledger
+                  .Prepare(Completion(Kind::kCompletionRejected, 2, CompletionState::kRejected,
+                                      june5, june10, "迟到的事件"),
+                           inds)
+                  .empty());
+  EXPECT_TRUE(ledger
+                  .Prepare(Completion(Kind::kCompletionRejected, 1, CompletionState::kRejected,
+                                      may20, june1, "证明材料不全"),
+                           inds)
+                  .empty());
+  m = annotated();
+  EXPECT_TRUE(m.completion_confirmed);
+  EXPECT_EQ(m.confirmed_on, june10);
+  EXPECT_EQ(m.declaration->state, CompletionState::kConfirmed);
+  EXPECT_EQ(m.declaration->name, "plans/p/measures/m1/completions/2");
+
+  // Loaded back (as at a restart) the ledger holds the same.
+  ProgressLedger loaded;
+  loaded.PutDeclaration("p", "m1", *m.declaration);
+  std::vector<MeasureInfo> again = {{"m1", absl::CivilDay(2026, 12, 31), {"区交通局"}}};
+  loaded.Annotate("p", &again);
+  EXPECT_TRUE(again[0].completion_confirmed);
+  EXPECT_EQ(again[0].confirmed_on, june10);
 }
 
 }  // namespace

@@ -361,6 +361,22 @@ absl::Status RocksDbIndicatorStore::PutLedgerChange(common::WriteRequest& w,
     ECOPLAN_RETURN_IF_ERROR(
         Put(w.batch, cf, absl::StrCat("c/", change.plan_id, "/", change.completion->first), r));
   }
+  if (change.declaration.has_value()) {
+    const CompletionDeclaration& d = change.declaration->second;
+    storage::CompletionDeclarationRecord r;
+    r.set_name(d.name);
+    r.set_number(d.number);
+    r.set_organization_id(d.organization_id);
+    r.set_organization(d.organization);
+    *r.mutable_declared() = DateToProto(d.declared);
+    r.set_state(static_cast<int>(d.state));
+    r.set_comment(d.comment);
+    if (d.decided.has_value()) *r.mutable_decided() = DateToProto(*d.decided);
+    r.set_indicator_check_overridden(d.indicator_check_overridden);
+    r.set_override_reason(d.override_reason);
+    ECOPLAN_RETURN_IF_ERROR(
+        Put(w.batch, cf, absl::StrCat("d/", change.plan_id, "/", change.declaration->first), r));
+  }
   if (change.extension.has_value()) {
     storage::ApprovedExtensionRecord r;
     *r.mutable_due() = DateToProto(change.extension->second);
@@ -403,6 +419,25 @@ absl::Status RocksDbIndicatorStore::LoadProgress(ProgressLedger* ledger) const {
           ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &r, "completion", key));
           ECOPLAN_ASSIGN_OR_RETURN(absl::CivilDay day, DateFromProto(r.day(), "day"));
           ledger->PutCompletion(parts[1], parts[2], day);
+          return absl::OkStatus();
+        }
+        if (parts[0] == "d" && parts.size() == 3) {
+          storage::CompletionDeclarationRecord r;
+          ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &r, "declaration", key));
+          CompletionDeclaration d;
+          d.name = r.name();
+          d.number = r.number();
+          d.organization_id = r.organization_id();
+          d.organization = r.organization();
+          ECOPLAN_ASSIGN_OR_RETURN(d.declared, DateFromProto(r.declared(), "declared"));
+          d.state = static_cast<CompletionState>(std::clamp(r.state(), 1, 3));
+          d.comment = r.comment();
+          if (r.has_decided()) {
+            ECOPLAN_ASSIGN_OR_RETURN(d.decided, DateFromProto(r.decided(), "decided"));
+          }
+          d.indicator_check_overridden = r.indicator_check_overridden();
+          d.override_reason = r.override_reason();
+          ledger->PutDeclaration(parts[1], parts[2], std::move(d));
           return absl::OkStatus();
         }
         if (parts[0] == "x" && parts.size() == 3) {

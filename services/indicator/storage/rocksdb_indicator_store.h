@@ -34,6 +34,7 @@ namespace ecoplan::indicator {
 //                                                            → storage.ValueCorrectionRecord
 //   progress:    e/<plan_id>/<organization_id>/<YYYY-MM>/<measure_id> → storage.ProgressEntryRecord
 //                c/<plan_id>/<measure_id>                    → storage.ConfirmedCompletionRecord
+//                d/<plan_id>/<measure_id>                    → storage.CompletionDeclarationRecord
 //                x/<plan_id>/<measure_id>                    → storage.ApprovedExtensionRecord
 //   statuses:    <plan_id>/<indicator_id>                    → storage.StatusRecord (last evaluated)
 //   reports:     <plan_id>                                   → storage.ExtractionReportRecord
@@ -81,7 +82,7 @@ class RocksDbIndicatorStore {
   absl::StatusOr<std::map<std::string, storage::ExtractionReportRecord>> LoadReports() const;
   absl::StatusOr<std::map<std::string, storage::PlanViewRecord>> LoadPlanViews() const;
   absl::StatusOr<std::set<std::string>> LoadRequestIds() const;
-  // Every progress entry, completion and extension, into `ledger`.
+  // Every progress entry, completion, declaration and extension, into `ledger`.
   absl::Status LoadProgress(ProgressLedger* ledger) const;
   // Corrections of an indicator's reported values, oldest first.
   struct ValueCorrection {
@@ -113,7 +114,7 @@ class RocksDbIndicatorStore {
                                   absl::string_view id, absl::CivilDay day, double previous,
                                   std::optional<double> value, absl::string_view source,
                                   absl::Time now) const;
-  // The writes of a LedgerChange's entries, completion and extension (not its
+  // The writes of a LedgerChange's entries, completion, declaration and extension (not its
   // observations: the caller decides those against the reported values).
   absl::Status PutLedgerChange(common::WriteRequest& w, const LedgerChange& change) const;
   absl::Status PutStatus(common::WriteRequest& w, absl::string_view plan_id, absl::string_view id,

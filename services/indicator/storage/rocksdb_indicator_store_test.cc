@@ -171,5 +171,50 @@ TEST_F(RocksDbIndicatorStoreTest, StationsStatusesReportsViewsAndReportedValuesR
   EXPECT_EQ(reported["p"]["m-1"][0].value, 31.5);
 }
 
+TEST_F(RocksDbIndicatorStoreTest, CompletionDeclarationsAndConfirmationsSurviveReopen) {
+  CompletionDeclaration d;
+  d.name = "plans/p/measures/m1/completions/2";
+  d.number = 2;
+  d.organization_id = "o-1";
+  d.organization = "区交通局";
+  d.declared = absl::CivilDay(2026, 6, 5);
+  d.state = CompletionState::kConfirmed;
+  d.comment = "同意办结";
+  d.decided = absl::CivilDay(2026, 6, 10);
+  d.indicator_check_overridden = true;
+  d.override_reason = "指标为年度统计";
+  LedgerChange change;
+  change.plan_id = "p";
+  change.completion = {"m1", absl::CivilDay(2026, 6, 10)};
+  change.declaration = {"m1", d};
+  CompletionDeclaration rejected = d;
+  rejected.name = "plans/p/measures/m2/completions/1";
+  rejected.number = 1;
+  rejected.state = CompletionState::kRejected;
+  rejected.indicator_check_overridden = false;
+  rejected.override_reason = "";
+  LedgerChange second;
+  second.plan_id = "p";
+  second.declaration = {"m2", rejected};
+  common::WriteRequest w;
+  ASSERT_OK(store_->PutLedgerChange(w, change));
+  ASSERT_OK(store_->PutLedgerChange(w, second));
+  ASSERT_OK(db_->Commit(std::move(w)).status());
+
+  Open();
+  ProgressLedger ledger;
+  ASSERT_OK(store_->LoadProgress(&ledger));
+  std::vector<MeasureInfo> measures = {{"m1", absl::CivilDay(2026, 6, 30), {"区交通局"}},
+                                       {"m2", absl::CivilDay(2026, 6, 30), {"区交通局"}}};
+  ledger.Annotate("p", &measures);
+  EXPECT_TRUE(measures[0].completion_confirmed);
+  EXPECT_EQ(measures[0].confirmed_on, absl::CivilDay(2026, 6, 10));
+  ASSERT_TRUE(measures[0].declaration.has_value());
+  EXPECT_EQ(*measures[0].declaration, d);
+  EXPECT_FALSE(measures[1].completion_confirmed);
+  ASSERT_TRUE(measures[1].declaration.has_value());
+  EXPECT_EQ(*measures[1].declaration, rejected);
+}
+
 }  // namespace
 }  // namespace ecoplan::indicator
