@@ -66,8 +66,14 @@ std::vector<const MeasureIndicator*> IndicatorsWith(const MeasureInfo& m, Indica
 }
 
 // Confirmed by the bureau and no indicator of the measure off track.
+// The bureau confirmed over the indicator check (ConfirmCompletion's override).
+bool Overridden(const MeasureInfo& m) {
+  return m.declaration.has_value() && m.declaration->state == CompletionState::kConfirmed &&
+         m.declaration->indicator_check_overridden;
+}
+
 bool CountedCompleted(const MeasureInfo& m) {
-  return Confirmed(m) && IndicatorsWith(m, IndicatorStatus::kOffTrack).empty();
+  return Confirmed(m) && (IndicatorsWith(m, IndicatorStatus::kOffTrack).empty() || Overridden(m));
 }
 
 std::vector<OwnerProgress> ProgressOf(const ReportIndex& index, const MeasureInfo& m) {
@@ -225,18 +231,26 @@ std::vector<MeasureLight> ColourMeasures(const std::vector<MeasureInfo>& measure
       }
       const std::vector<const MeasureIndicator*> off =
           IndicatorsWith(m, IndicatorStatus::kOffTrack);
+      const bool overridden = Overridden(m);
       if (off.empty()) {
         note(text);
-      } else {
-        for (const MeasureIndicator* i : off) {
+        if (overridden) {
+          note(absl::StrCat("the bureau confirmed with the indicator check overridden: ",
+                            d->override_reason));
+        }
+      }
+      for (const MeasureIndicator* i : off) {
+        if (overridden) {
+          // The bureau has said so with a reason on record: counted, but not green.
+          raise(Colour::kYellow,
+                absl::StrCat(text, ", while ", IndicatorFact(*i, "off track"),
+                             "; counted as completed because the bureau confirmed with the "
+                             "indicator check overridden: ",
+                             d->override_reason));
+        } else {
           raise(Colour::kRed, absl::StrCat(text, ", but ", IndicatorFact(*i, "off track"),
                                            "; not counted as completed"));
         }
-      }
-      if (d != nullptr && d->state == CompletionState::kConfirmed &&
-          d->indicator_check_overridden) {
-        note(absl::StrCat("the bureau confirmed with the indicator check overridden: ",
-                          d->override_reason));
       }
       for (const MeasureIndicator* i : IndicatorsWith(m, IndicatorStatus::kAtRisk)) {
         raise(Colour::kYellow,

@@ -16,9 +16,9 @@
 // bureau's confirmation") and otherwise follows the rules for a measure not
 // completed. A rejected declaration reverts the measure, and the light says
 // who declared it, when the bureau rejected it and why. A confirmation the
-// bureau made over the indicator check (override) is shown with its reason;
-// an indicator off track still turns the measure back (the data outranks the
-// override for the light; the override stays on record).
+// bureau made over the indicator check (override) counts as completed and
+// shows its reason; while an indicator is off track such a measure is yellow,
+// never green, with the indicator's facts beside the bureau's reason.
 //
 // Colour rules (LightRules; every rule that fires is listed as a reason, and
 // every reason names the facts it rests on: the report period, the deadline,

@@ -232,15 +232,20 @@ TEST(DashboardTest, AConfirmedCompletionWhoseIndicatorIsOffTrackTurnsBackRed) {
   EXPECT_EQ(card.as_lead.overdue_measures, 1);
   EXPECT_EQ(f.Card("甲镇").as_responsible.overdue_measures, 1);
 
-  // Confirmed over the indicator check: the override and its reason are shown,
-  // and the indicator still turns the measure back.
+  // Confirmed over the indicator check: counted, yellow (never green) while the
+  // indicator is off track, with the indicator's facts and the bureau's reason.
   f.measure.declaration->indicator_check_overridden = true;
   f.measure.declaration->override_reason = "指标为年度统计";
   const MeasureLight overridden = f.Light();
-  EXPECT_EQ(overridden.colour, Colour::kRed);
-  EXPECT_THAT(overridden.reasons,
-              ::testing::Contains("the bureau confirmed with the indicator check overridden: "
-                                  "指标为年度统计"));
+  EXPECT_EQ(overridden.colour, Colour::kYellow);
+  EXPECT_TRUE(overridden.counted_completed);
+  ASSERT_FALSE(overridden.reasons.empty());
+  EXPECT_EQ(overridden.reasons[0],
+            "completion confirmed by the bureau on 2026-06-10 (declaration 1 by 区交通局 on "
+            "2026-05-20), while indicator a1-t3-m7-i1 新能源车比例 is off track: 26 % on "
+            "2026-06-25 against ≥ 30 %; counted as completed because the bureau confirmed with "
+            "the indicator check overridden: 指标为年度统计");
+  EXPECT_EQ(f.Card("区交通局").as_lead.measures_completed, 1);
   f.measure.declaration->indicator_check_overridden = false;
 
   // At risk only: still counted, but yellow with the indicator named.
