@@ -79,6 +79,10 @@ absl::Status IndicatorEvaluator::Load() {
   ECOPLAN_ASSIGN_OR_RETURN(views_, store_->LoadPlanViews());
   ECOPLAN_ASSIGN_OR_RETURN(request_ids_, store_->LoadRequestIds());
   ECOPLAN_RETURN_IF_ERROR(store_->LoadProgress(&progress_));
+  ECOPLAN_ASSIGN_OR_RETURN(auto calendars, store_->LoadCalendars());
+  for (auto& [plan, calendar] : calendars) calendars_.SetCalendar(plan, std::move(calendar));
+  ECOPLAN_ASSIGN_OR_RETURN(auto holidays, store_->LoadHolidays());
+  for (common::HolidayYear& year : holidays) calendars_.SetHolidays(std::move(year));
   return absl::OkStatus();
 }
 
@@ -504,9 +508,13 @@ PlanEvaluationInput IndicatorEvaluator::InputLocked(const std::string& plan_id,
   auto v = views_.find(plan_id);
   int year = static_cast<int>(as_of.year());
   int due_day = 25;
+  std::optional<absl::CivilDay> issue_date;
   if (v != views_.end()) {
     year = v->second.year() > 0 ? v->second.year() : year;
     due_day = v->second.reporting_due_day() > 0 ? v->second.reporting_due_day() : 25;
+    if (v->second.has_issue_date()) {
+      if (auto d = DateFromProto(v->second.issue_date(), "issue_date"); d.ok()) issue_date = *d;
+    }
     for (const storage::MeasureView& m : v->second.measures()) {
       MeasureInfo info;
       info.id = m.id();
@@ -526,7 +534,10 @@ PlanEvaluationInput IndicatorEvaluator::InputLocked(const std::string& plan_id,
   *reports = progress_.Reports(plan_id);
   input.measures = measures;
   input.reports = reports;
-  input.due_periods = DuePeriods(absl::CivilMonth(year, 1), due_day, true, as_of);
+  // The progress service's calendar of the plan (its due rule, holidays and
+  // make-up days), owed from the plan's issue date.
+  input.due_periods = OwedMonthlyPeriods(calendars_.CalendarOf(plan_id, due_day), year,
+                                         calendars_.Days(), issue_date, as_of);
   return input;
 }
 
@@ -932,6 +943,46 @@ absl::StatusOr<v1::ExtractionReport> IndicatorEvaluator::GetReport(
     return absl::NotFoundError(absl::StrCat("plans/", plan_id, " was never synced"));
   }
   return it->second;
+}
+
+absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareCalendar(const std::string& plan_id,
+                                                               common::CalendarRule calendar) {
+  SyncEffect effect;
+  ECOPLAN_RETURN_IF_ERROR(store_->PutCalendar(effect.write, plan_id, calendar));
+  effect.changed = 1;
+  effect.publish = [this, plan_id, calendar = std::move(calendar)] {
+    absl::MutexLock lock(&mu_);
+    calendars_.SetCalendar(plan_id, calendar);
+  };
+  return effect;
+}
+
+absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareHolidays(common::HolidayYear year) {
+  SyncEffect effect;
+  ECOPLAN_RETURN_IF_ERROR(store_->PutHolidays(effect.write, year));
+  effect.changed = 1;
+  effect.publish = [this, year = std::move(year)] {
+    absl::MutexLock lock(&mu_);
+    calendars_.SetHolidays(year);
+  };
+  return effect;
+}
+
+std::optional<common::HolidayYear> IndicatorEvaluator::Holidays(int year) const {
+  absl::ReaderMutexLock lock(&mu_);
+  return calendars_.HolidaysOf(year);
+}
+
+std::optional<common::CalendarRule> IndicatorEvaluator::Calendar(const std::string& plan_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  return calendars_.SetCalendarOf(plan_id);
+}
+
+std::vector<std::string> IndicatorEvaluator::PlanIds() const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<std::string> out;
+  for (const auto& [id, view] : views_) out.push_back(id);
+  return out;
 }
 
 bool IndicatorEvaluator::HasPlan(const std::string& plan_id) const {

@@ -39,6 +39,7 @@
 #include "services/indicator/domain/plan_evaluation.h"
 #include "services/indicator/domain/plan_indicators.h"
 #include "services/indicator/domain/progress_ledger.h"
+#include "services/indicator/domain/reporting_calendars.h"
 #include "services/indicator/storage/rocksdb_indicator_store.h"
 
 namespace ecoplan::indicator {
@@ -144,12 +145,27 @@ class IndicatorEvaluator {
                                                   storage::MeasureView measure);
   absl::StatusOr<ecoplan::indicator::v1::ExtractionReport> GetReport(const std::string& plan_id) const;
   bool HasPlan(const std::string& plan_id) const;
+  // Ids of the plans built from the registry.
+  std::vector<std::string> PlanIds() const;
 
   // --- Progress reports (ProgressLedger). The write of what `update` changes:
   // the ledger's records, and each observation it adds, replaces (with a
   // correction record) or withdraws (likewise), with one ObservationsIngested
   // event when observations changed. Errors: from storage.
   absl::StatusOr<SyncEffect> PrepareProgress(const ProgressUpdate& update);
+
+  // --- The progress service's reporting calendars (which monthly periods the
+  // lights and scorecards count; services/indicator/domain/reporting_calendars.h).
+  // The write of a plan's calendar (CalendarChanged), applied in memory by
+  // `publish`. The plan need not be built yet. Errors: from storage.
+  absl::StatusOr<SyncEffect> PrepareCalendar(const std::string& plan_id,
+                                             common::CalendarRule calendar);
+  // The write of one year's holidays (HolidaysLoaded, GetHolidays).
+  absl::StatusOr<SyncEffect> PrepareHolidays(common::HolidayYear year);
+  // The holidays known for `year`, if any.
+  std::optional<common::HolidayYear> Holidays(int year) const;
+  // The calendar set for the plan in the progress service, if any.
+  std::optional<common::CalendarRule> Calendar(const std::string& plan_id) const;
 
   common::RocksDb* db() const { return store_->db(); }
 
@@ -190,6 +206,7 @@ class IndicatorEvaluator {
   std::map<std::string, ecoplan::indicator::v1::ExtractionReport> reports_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, storage::PlanViewRecord> views_ ABSL_GUARDED_BY(mu_);
   ProgressLedger progress_ ABSL_GUARDED_BY(mu_);
+  ReportingCalendars calendars_ ABSL_GUARDED_BY(mu_);
 
   absl::Mutex queue_mu_;
   std::deque<std::pair<IngestChunk, Done<ChunkOutcome>>> queue_ ABSL_GUARDED_BY(queue_mu_);

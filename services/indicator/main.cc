@@ -191,10 +191,14 @@ int main(int argc, char** argv) {
     progress_options.on_error = [&log](const absl::Status& status) {
       log.Warn("progress event stream interrupted; reconnecting", {{"error", status.ToString()}});
     };
+    // The holidays and calendars are read once before the first stream: a
+    // cursor already past their events would otherwise never learn them.
     progress_follower = std::make_unique<common::EventFollower>(
         db->get(), progress_options,
-        common::MakeWatchEventsOpener<pv1::WatchEventsRequest, pv1::WatchEventsResponse>(
-            progress.get()),
+        progress_handler.WithStartSync(
+            common::MakeWatchEventsOpener<pv1::WatchEventsRequest, pv1::WatchEventsResponse>(
+                progress.get()),
+            progress.get(), [&clock] { return clock.Now(); }, absl::Seconds(30)),
         [&progress_handler](const ecoplan::common::v1::Event& event) {
           return progress_handler.Handle(event);
         });

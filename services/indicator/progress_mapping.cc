@@ -1,6 +1,8 @@
 #include "services/indicator/progress_mapping.h"
 
+#include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -131,7 +133,67 @@ absl::StatusOr<std::optional<ProgressUpdate>> FromCompletion(
   return u;
 }
 
+common::DueRule DueRuleFromProto(const pv1::DueRule& rule) {
+  common::DueRule out;
+  if (rule.rule_case() == pv1::DueRule::kNthWorkingDay && rule.nth_working_day() > 0) {
+    out.kind = common::DueRule::Kind::kNthWorkingDay;
+    out.n = rule.nth_working_day();
+  } else {
+    out.kind = common::DueRule::Kind::kDayOfMonth;
+    out.n = rule.day_of_month() > 0 ? rule.day_of_month() : 25;
+  }
+  out.month_offset = rule.month_offset();
+  return out;
+}
+
 }  // namespace
+
+common::CalendarRule CalendarFromProto(const pv1::ReportingCalendar& calendar) {
+  common::CalendarRule out;
+  out.monthly_due = DueRuleFromProto(calendar.monthly_due());
+  out.quarterly_summaries = calendar.quarterly_summaries();
+  out.half_year_summaries = calendar.half_year_summaries();
+  out.annual_summary = calendar.annual_summary();
+  if (calendar.has_summary_due()) out.summary_due = DueRuleFromProto(calendar.summary_due());
+  return out;
+}
+
+absl::StatusOr<std::optional<common::HolidayYear>> HolidayYearFromProto(
+    const pv1::HolidayCalendar& holidays) {
+  if (holidays.year() < 2000 || holidays.year() > 2100) return std::nullopt;
+  common::HolidayYear out;
+  out.year = holidays.year();
+  for (const auto& d : holidays.holidays()) {
+    ECOPLAN_ASSIGN_OR_RETURN(absl::CivilDay day, DateFromProto(d, "holidays.holidays"));
+    out.holidays.push_back(day);
+  }
+  for (const auto& d : holidays.make_up_workdays()) {
+    ECOPLAN_ASSIGN_OR_RETURN(absl::CivilDay day, DateFromProto(d, "holidays.make_up_workdays"));
+    out.make_up_workdays.push_back(day);
+  }
+  for (std::vector<absl::CivilDay>* days : {&out.holidays, &out.make_up_workdays}) {
+    std::sort(days->begin(), days->end());
+    days->erase(std::unique(days->begin(), days->end()), days->end());
+  }
+  return std::optional<common::HolidayYear>(std::move(out));
+}
+
+absl::StatusOr<std::optional<CalendarUpdate>> CalendarUpdateFromEvent(
+    const ecoplan::common::v1::Event& event) {
+  if (event.type() != "ecoplan.progress.v1.CalendarChanged") return std::nullopt;
+  ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::CalendarChanged>(event));
+  CalendarUpdate u;
+  ECOPLAN_ASSIGN_OR_RETURN(u.plan_id, PlanIdOf(p.calendar().name(), "calendar.name"));
+  u.calendar = CalendarFromProto(p.calendar());
+  return std::optional<CalendarUpdate>(std::move(u));
+}
+
+absl::StatusOr<std::optional<common::HolidayYear>> HolidaysFromEvent(
+    const ecoplan::common::v1::Event& event) {
+  if (event.type() != "ecoplan.progress.v1.HolidaysLoaded") return std::nullopt;
+  ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::HolidaysLoaded>(event));
+  return HolidayYearFromProto(p.holidays());
+}
 
 absl::StatusOr<std::optional<ProgressUpdate>> ProgressUpdateFromEvent(
     const ecoplan::common::v1::Event& event) {

@@ -1,9 +1,12 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "absl/status/statusor.h"
+#include "common/calendar/reporting_calendar.h"
 #include "ecoplan/common/v1/event.pb.h"
+#include "ecoplan/progress/v1/progress_service.pb.h"
 #include "services/indicator/domain/progress_ledger.h"
 
 namespace ecoplan::indicator {
@@ -22,9 +25,31 @@ namespace ecoplan::indicator {
 //     declared); a completion whose state does not match its event → nullopt;
 //   ExtensionDecided, approved → kExtensionApproved with the new due day;
 //   anything else (drafts, summaries of quarters, half years and years,
-//   calendars, holidays) → nullopt: no effect.
+//   calendars, holidays) → nullopt: no effect here (calendars and holidays:
+//   CalendarUpdateFromEvent, HolidaysFromEvent).
 // Errors: InvalidArgument for a payload or a name that does not parse.
 absl::StatusOr<std::optional<ProgressUpdate>> ProgressUpdateFromEvent(
+    const ecoplan::common::v1::Event& event);
+
+// A plan's reporting calendar as the progress service changed it.
+struct CalendarUpdate {
+  std::string plan_id;
+  common::CalendarRule calendar;
+};
+
+// The progress service's calendar in the shared definition. An unset due
+// rule is the default: the 25th of the same month.
+common::CalendarRule CalendarFromProto(const ecoplan::progress::v1::ReportingCalendar& calendar);
+// The working-day data of a HolidayCalendar, days in order; nullopt when its
+// year is outside 2000..2100. Errors: InvalidArgument for a day that is not one.
+absl::StatusOr<std::optional<common::HolidayYear>> HolidayYearFromProto(
+    const ecoplan::progress::v1::HolidayCalendar& holidays);
+// CalendarChanged → the plan's calendar; anything else → nullopt.
+// Errors: InvalidArgument for a payload or a name that does not parse.
+absl::StatusOr<std::optional<CalendarUpdate>> CalendarUpdateFromEvent(
+    const ecoplan::common::v1::Event& event);
+// HolidaysLoaded → the year's holidays; anything else → nullopt.
+absl::StatusOr<std::optional<common::HolidayYear>> HolidaysFromEvent(
     const ecoplan::common::v1::Event& event);
 
 }  // namespace ecoplan::indicator

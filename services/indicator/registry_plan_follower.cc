@@ -108,6 +108,7 @@ RegistryPlan FromRegistryExport(const rv1::ExportPlanResponse& exported) {
   out.view.set_plan_id(out.source.plan_id);
   out.view.set_year(plan.year());
   out.view.set_reporting_due_day(plan.reporting_due_day());
+  if (plan.has_issue_date()) *out.view.mutable_issue_date() = plan.issue_date();
   for (const rv1::Task& task : exported.tasks()) {
     for (const rv1::Measure& m : task.measures()) {
       SourceMeasure sm;

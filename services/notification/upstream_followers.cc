@@ -52,10 +52,14 @@ void AddOrgs(const google::protobuf::RepeatedPtrField<rv1::OrgRef>& refs,
 // An unset rule (neither day nor working day) is the default: the 25th.
 DueRule DueRuleFromProto(const pv1::DueRule& rule) {
   DueRule out;
-  out.day_of_month = rule.day_of_month();
-  out.nth_working_day = rule.nth_working_day();
+  if (rule.rule_case() == pv1::DueRule::kNthWorkingDay && rule.nth_working_day() > 0) {
+    out.kind = DueRule::Kind::kNthWorkingDay;
+    out.n = rule.nth_working_day();
+  } else {
+    out.kind = DueRule::Kind::kDayOfMonth;
+    out.n = rule.day_of_month() > 0 ? rule.day_of_month() : 25;
+  }
   out.month_offset = rule.month_offset();
-  if (out.day_of_month == 0 && out.nth_working_day == 0) out.day_of_month = 25;
   return out;
 }
 
@@ -91,7 +95,7 @@ PlanView PlanViewFromExport(const rv1::ExportPlanResponse& e) {
   p.year = e.plan().year();
   if (!e.plan().time_zone().empty()) p.time_zone = e.plan().time_zone();
   if (auto d = Day(e.plan().issue_date())) p.issue_date = *d;
-  if (e.plan().reporting_due_day() > 0) p.monthly_due.day_of_month = e.plan().reporting_due_day();
+  p.calendar = common::DefaultCalendar(e.plan().reporting_due_day());
   for (const rv1::Organization& o : e.organizations()) {
     const std::string id = Id(o.name(), "organizations/");
     p.organization_names[id] = o.display_name();
@@ -196,11 +200,13 @@ absl::StatusOr<UpstreamInput> ProgressInput(const common::v1::Event& event) {
     if (!Unpack(event, &p)) return absl::DataLossError("bad CalendarChanged payload");
     std::string ignored;
     PlanAndId(p.calendar().name(), &in.plan_id, &ignored);
-    in.due_rule = DueRuleFromProto(p.calendar().monthly_due());
-    in.quarterly_summaries = p.calendar().quarterly_summaries();
-    in.half_year_summaries = p.calendar().half_year_summaries();
-    in.annual_summary = p.calendar().annual_summary();
-    if (p.calendar().has_summary_due()) in.summary_due = DueRuleFromProto(p.calendar().summary_due());
+    in.calendar.monthly_due = DueRuleFromProto(p.calendar().monthly_due());
+    in.calendar.quarterly_summaries = p.calendar().quarterly_summaries();
+    in.calendar.half_year_summaries = p.calendar().half_year_summaries();
+    in.calendar.annual_summary = p.calendar().annual_summary();
+    if (p.calendar().has_summary_due()) {
+      in.calendar.summary_due = DueRuleFromProto(p.calendar().summary_due());
+    }
     in.type = UpstreamInput::Type::kCalendarChanged;
   } else if (type == "ecoplan.progress.v1.HolidaysLoaded") {
     pv1::HolidaysLoaded p;
@@ -218,10 +224,15 @@ std::optional<HolidayYear> HolidayYearFromProto(const pv1::HolidayCalendar& cale
   HolidayYear out;
   out.year = calendar.year();
   for (const common::v1::Date& d : calendar.holidays()) {
-    if (auto day = Day(d)) out.holidays.insert(*day);
+    if (auto day = Day(d)) out.holidays.push_back(*day);
   }
   for (const common::v1::Date& d : calendar.make_up_workdays()) {
-    if (auto day = Day(d)) out.make_up_workdays.insert(*day);
+    if (auto day = Day(d)) out.make_up_workdays.push_back(*day);
+  }
+  // In day order, each day once: comparable with the stored year.
+  for (std::vector<absl::CivilDay>* days : {&out.holidays, &out.make_up_workdays}) {
+    std::sort(days->begin(), days->end());
+    days->erase(std::unique(days->begin(), days->end()), days->end());
   }
   return out;
 }

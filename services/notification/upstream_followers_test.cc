@@ -45,21 +45,19 @@ TEST(UpstreamFollowersTest, CalendarChangedCarriesSummariesAndTheirRule) {
   ASSERT_TRUE(in.ok()) << in.status();
   EXPECT_EQ(in->type, UpstreamInput::Type::kCalendarChanged);
   EXPECT_EQ(in->plan_id, "2026-abc");
-  EXPECT_EQ(in->due_rule.nth_working_day, 2);
-  EXPECT_EQ(in->due_rule.month_offset, 1);
-  EXPECT_TRUE(in->quarterly_summaries);
-  EXPECT_FALSE(in->half_year_summaries);
-  EXPECT_TRUE(in->annual_summary);
-  ASSERT_TRUE(in->summary_due.has_value());
-  EXPECT_EQ(in->summary_due->day_of_month, 15);
-  EXPECT_EQ(in->summary_due->nth_working_day, 0);
+  EXPECT_EQ(in->calendar.monthly_due, (DueRule{DueRule::Kind::kNthWorkingDay, 2, 1}));
+  EXPECT_TRUE(in->calendar.quarterly_summaries);
+  EXPECT_FALSE(in->calendar.half_year_summaries);
+  EXPECT_TRUE(in->calendar.annual_summary);
+  ASSERT_TRUE(in->calendar.summary_due.has_value());
+  EXPECT_EQ(*in->calendar.summary_due, (DueRule{DueRule::Kind::kDayOfMonth, 15, 1}));
   // Without a summary rule, summaries follow the monthly rule.
   c->clear_summary_due();
   c->clear_monthly_due();
   in = ProgressInput(common::MakeEvent(payload, c->name()));
   ASSERT_TRUE(in.ok());
-  EXPECT_FALSE(in->summary_due.has_value());
-  EXPECT_EQ(in->due_rule.day_of_month, 25);
+  EXPECT_FALSE(in->calendar.summary_due.has_value());
+  EXPECT_EQ(in->calendar.monthly_due, (DueRule{DueRule::Kind::kDayOfMonth, 25, 0}));
 }
 
 TEST(UpstreamFollowersTest, HolidaysLoadedBecomesTheYearsWorkingDayData) {
@@ -75,8 +73,8 @@ TEST(UpstreamFollowersTest, HolidaysLoadedBecomesTheYearsWorkingDayData) {
   EXPECT_EQ(in->type, UpstreamInput::Type::kHolidaysLoaded);
   EXPECT_EQ(in->holidays.year, 2026);
   EXPECT_EQ(in->holidays.holidays,
-            (std::set<absl::CivilDay>{absl::CivilDay(2026, 10, 1), absl::CivilDay(2026, 10, 2)}));
-  EXPECT_EQ(in->holidays.make_up_workdays, std::set<absl::CivilDay>{absl::CivilDay(2026, 10, 10)});
+            (std::vector<absl::CivilDay>{absl::CivilDay(2026, 10, 1), absl::CivilDay(2026, 10, 2)}));
+  EXPECT_EQ(in->holidays.make_up_workdays, std::vector<absl::CivilDay>{absl::CivilDay(2026, 10, 10)});
   h->set_year(0);  // nothing usable: the cursor moves on
   in = ProgressInput(common::MakeEvent(payload, h->name()));
   ASSERT_TRUE(in.ok());
@@ -210,9 +208,9 @@ TEST_F(ProgressHolidaysTest, AtStartTheCurrentAndNextYearsHolidaysAreReadAndStor
   const HolidayYear y2026 = Stored(2026);
   EXPECT_EQ(y2026.year, 2026);
   EXPECT_EQ(y2026.holidays,
-            (std::set<absl::CivilDay>{absl::CivilDay(2026, 10, 1), absl::CivilDay(2026, 10, 2)}));
-  EXPECT_EQ(y2026.make_up_workdays, std::set<absl::CivilDay>{absl::CivilDay(2026, 9, 27)});
-  EXPECT_EQ(Stored(2027).holidays, std::set<absl::CivilDay>{absl::CivilDay(2027, 1, 1)});
+            (std::vector<absl::CivilDay>{absl::CivilDay(2026, 10, 1), absl::CivilDay(2026, 10, 2)}));
+  EXPECT_EQ(y2026.make_up_workdays, std::vector<absl::CivilDay>{absl::CivilDay(2026, 9, 27)});
+  EXPECT_EQ(Stored(2027).holidays, std::vector<absl::CivilDay>{absl::CivilDay(2027, 1, 1)});
   EXPECT_EQ(Stored(2028).year, 0);
   follower_->Stop();
   ASSERT_OK_AND_ASSIGN(LoadedState state, store_->Load());

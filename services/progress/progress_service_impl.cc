@@ -335,6 +335,7 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::GetSubmissionStatus(
     response->set_late_count(status.late);
     response->set_draft_only_count(status.draft_only);
     response->set_missing_count(status.missing);
+    response->set_owed(status.owed);
     return absl::OkStatus();
   });
 }

@@ -117,6 +117,11 @@ absl::StatusOr<common::FollowEffect> RegistryViewUpdater::Handle(
         exported.plan().time_zone().empty() ? "Asia/Shanghai" : exported.plan().time_zone();
     plan->reporting_due_day =
         exported.plan().reporting_due_day() > 0 ? exported.plan().reporting_due_day() : 25;
+    if (exported.plan().has_issue_date()) {
+      if (auto d = DateFromProto(exported.plan().issue_date(), "issue_date"); d.ok()) {
+        plan->issue_date = *d;
+      }
+    }
     for (const rv1::Organization& org : exported.organizations()) {
       plan->organizations[LastSegment(org.name())] = org.display_name();
     }

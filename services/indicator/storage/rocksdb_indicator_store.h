@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "common/calendar/reporting_calendar.h"
 #include "common/storage/rocksdb_db.h"
 #include "services/indicator/domain/evaluation.h"
 #include "services/indicator/domain/model.h"
@@ -40,6 +41,8 @@ namespace ecoplan::indicator {
 //   reports:     <plan_id>                                   → storage.ExtractionReportRecord
 //   plan_views:  <plan_id>                                   → storage.PlanViewRecord
 //   meta:        req/<request_id>                            → storage.RequestRecord
+//                calendar/<plan_id>                          → storage.ReportingCalendarRecord
+//                holidays/<YYYY>                             → storage.HolidayYearRecord
 //                cursor/<name>                               → u64 BE (EventFollower:
 //                                                              "registry", "progress")
 //   events:      <seq: u64 BE>                               → common.v1.Event (RocksDb)
@@ -82,6 +85,9 @@ class RocksDbIndicatorStore {
   absl::StatusOr<std::map<std::string, storage::ExtractionReportRecord>> LoadReports() const;
   absl::StatusOr<std::map<std::string, storage::PlanViewRecord>> LoadPlanViews() const;
   absl::StatusOr<std::set<std::string>> LoadRequestIds() const;
+  // The progress service's calendars set for plans, by plan id, and its holidays.
+  absl::StatusOr<std::map<std::string, common::CalendarRule>> LoadCalendars() const;
+  absl::StatusOr<std::vector<common::HolidayYear>> LoadHolidays() const;
   // Every progress entry, completion, declaration and extension, into `ledger`.
   absl::Status LoadProgress(ProgressLedger* ledger) const;
   // Corrections of an indicator's reported values, oldest first.
@@ -122,6 +128,9 @@ class RocksDbIndicatorStore {
                          absl::string_view reason) const;
   absl::Status PutReport(common::WriteRequest& w, const ExtractionReport& report) const;
   absl::Status PutPlanView(common::WriteRequest& w, const storage::PlanViewRecord& view) const;
+  absl::Status PutCalendar(common::WriteRequest& w, absl::string_view plan_id,
+                           const common::CalendarRule& calendar) const;
+  absl::Status PutHolidays(common::WriteRequest& w, const common::HolidayYear& year) const;
   absl::Status PutRequest(common::WriteRequest& w, absl::string_view request_id,
                           absl::string_view method, absl::string_view resource) const;
 

@@ -216,5 +216,31 @@ TEST_F(RocksDbIndicatorStoreTest, CompletionDeclarationsAndConfirmationsSurviveR
   EXPECT_EQ(*measures[1].declaration, rejected);
 }
 
+TEST_F(RocksDbIndicatorStoreTest, CalendarsAndHolidaysRoundTripBesideRequestIds) {
+  common::WriteRequest w;
+  common::CalendarRule calendar;
+  calendar.monthly_due = {common::DueRule::Kind::kNthWorkingDay, 2, 1};
+  calendar.quarterly_summaries = true;
+  calendar.summary_due = common::DueRule{common::DueRule::Kind::kDayOfMonth, 15, 1};
+  ASSERT_OK(store_->PutCalendar(w, "p", calendar));
+  common::HolidayYear year;
+  year.year = 2026;
+  year.holidays = {absl::CivilDay(2026, 10, 1), absl::CivilDay(2026, 10, 2)};
+  year.make_up_workdays = {absl::CivilDay(2026, 10, 10)};
+  ASSERT_OK(store_->PutHolidays(w, year));
+  ASSERT_OK(store_->PutRequest(w, "r-1", "SyncPlan", "plans/p"));
+  ASSERT_OK(db_->Commit(std::move(w)).status());
+
+  Open();
+  ASSERT_OK_AND_ASSIGN(auto calendars, store_->LoadCalendars());
+  ASSERT_EQ(calendars.size(), 1u);
+  EXPECT_EQ(calendars["p"], calendar);
+  ASSERT_OK_AND_ASSIGN(auto holidays, store_->LoadHolidays());
+  ASSERT_EQ(holidays.size(), 1u);
+  EXPECT_EQ(holidays[0], year);
+  ASSERT_OK_AND_ASSIGN(auto requests, store_->LoadRequestIds());
+  EXPECT_EQ(requests, std::set<std::string>{"r-1"});
+}
+
 }  // namespace
 }  // namespace ecoplan::indicator

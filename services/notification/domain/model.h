@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/calendar/reporting_calendar.h"
 
 namespace ecoplan::notification {
 
@@ -174,20 +175,13 @@ struct MeasureView {
   bool completed = false;  // a completion was confirmed
 };
 
-// How a period's due day is found (the progress calendar's DueRule).
-struct DueRule {
-  int day_of_month = 25;     // used when nth_working_day == 0
-  int nth_working_day = 0;   // > 0: the Nth working day of the month
-  int month_offset = 0;      // 0 = the period's last month, 1 = the month after
-};
-
+// The progress service's reporting calendar and holidays, in the shared
+// definition (common/calendar/reporting_calendar.h).
+using DueRule = common::DueRule;
+using CalendarRule = common::CalendarRule;
 // The public holidays (法定节假日) and make-up working days (调休上班) of one
 // year, from the progress service's HolidayCalendar.
-struct HolidayYear {
-  int year = 0;
-  std::set<absl::CivilDay> holidays;
-  std::set<absl::CivilDay> make_up_workdays;
-};
+using HolidayYear = common::HolidayYear;
 
 struct PlanView {
   std::string plan_id;
@@ -198,11 +192,8 @@ struct PlanView {
   std::string bureau_organization;  // the reporting recipient (区生态环境局)
   // The progress service's reporting calendar (CalendarChanged): monthly
   // reports always; summaries of quarters, half years and the year when asked.
-  DueRule monthly_due;
-  bool quarterly_summaries = false;
-  bool half_year_summaries = false;
-  bool annual_summary = false;
-  std::optional<DueRule> summary_due;  // unset: monthly_due
+  // The plan's reporting due day until a CalendarChanged event says otherwise.
+  CalendarRule calendar;
   std::map<std::string, MeasureView> measures;      // by measure id
   std::map<std::string, std::string> organization_names;  // id → display name
 };

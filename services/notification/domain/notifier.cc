@@ -56,12 +56,10 @@ const char* ReportNameOf(absl::string_view period) {
   return "月报";
 }
 
-void SetCalendar(const UpstreamInput& in, PlanView* plan) {
-  plan->monthly_due = in.due_rule;
-  plan->quarterly_summaries = in.quarterly_summaries;
-  plan->half_year_summaries = in.half_year_summaries;
-  plan->annual_summary = in.annual_summary;
-  plan->summary_due = in.summary_due;
+common::WorkingDays WorkingDaysOf(const std::map<int, HolidayYear>& years) {
+  std::vector<HolidayYear> list;
+  for (const auto& [year, days] : years) list.push_back(days);
+  return common::WorkingDays(std::move(list));
 }
 
 const char* LevelName(ContactLevel level) {
@@ -362,11 +360,7 @@ absl::StatusOr<Changes> Notifier::BeginUpstream(const UpstreamInput& in) {
       auto old = state_.plans.find(plan.plan_id);
       if (old != state_.plans.end()) {
         // Keep what the progress events taught us (completions, extensions, calendar).
-        plan.monthly_due = old->second.monthly_due;
-        plan.quarterly_summaries = old->second.quarterly_summaries;
-        plan.half_year_summaries = old->second.half_year_summaries;
-        plan.annual_summary = old->second.annual_summary;
-        plan.summary_due = old->second.summary_due;
+        plan.calendar = old->second.calendar;
         for (auto& [id, m] : plan.measures) {
           auto prev = old->second.measures.find(id);
           if (prev != old->second.measures.end()) {
@@ -481,7 +475,7 @@ absl::StatusOr<Changes> Notifier::BeginUpstream(const UpstreamInput& in) {
       } else {
         plan.plan_id = in.plan_id;
       }
-      SetCalendar(in, &plan);
+      plan.calendar = in.calendar;
       changes.plans.push_back(plan);
       break;
     }
@@ -523,14 +517,17 @@ void Notifier::ScheduleReports(const PlanView& plan, absl::CivilDay today, Chang
   }
   const std::vector<const Rule*> due_soon = RulesOf(Kind::kReportDueSoon);
   const std::vector<const Rule*> overdue = RulesOf(Kind::kReportOverdue);
-  const WorkingCalendar days(&state_.holidays);
+  const common::WorkingDays days = WorkingDaysOf(state_.holidays);
+  absl::TimeZone zone = absl::UTCTimeZone();  // only due days are used here
   // Months, and the quarterly, half-year and annual summaries the calendar
-  // asks for; each (rule, report, period) is keyed, so a period is reminded
-  // once whatever the order of runs and restarts.
-  for (const ReportPeriod& p : PeriodsOfYear(plan)) {
+  // asks for, owed from the plan's issue date (common::OwedDuesOfYear); each
+  // (rule, report, period) is keyed, so a period is reminded once whatever
+  // the order of runs and restarts.
+  for (const common::PeriodDueDay& owed :
+       common::OwedDuesOfYear(plan.calendar, plan.year, days, zone, plan.issue_date)) {
+    const common::Period& p = owed.period;
     if (absl::CivilDay(p.FirstMonth()) > today) continue;
-    const absl::CivilDay due = DueDayOf(plan, p, days);
-    if (due <= plan.issue_date) continue;  // periods before the plan was issued
+    const absl::CivilDay due = owed.due_day;
     const std::string period = p.ToString();
     const char* report_name = p.ReportName();
     for (const std::string& org : owners) {
@@ -653,7 +650,7 @@ void Notifier::ScheduleMeasures(const PlanView& plan, absl::CivilDay today, Chan
 
 void Notifier::Escalate(absl::CivilDay today, Changes* changes) {
   // Grace periods count working days: holidays off, make-up days on.
-  const WorkingCalendar days(&state_.holidays);
+  const common::WorkingDays days = WorkingDaysOf(state_.holidays);
   for (const auto& [key, e] : state_.escalations) {
     bool resolved = false;
     auto plan = state_.plans.find(e.plan_id);

@@ -80,7 +80,7 @@ struct UpstreamInput {
     kReportReturned,     // organization, period, comment, resource
     kExtensionApproved,  // measure_id, new_due
     kCompletionConfirmed,  // measure_id
-    kCalendarChanged,      // due_rule, summaries, summary_due
+    kCalendarChanged,      // calendar
     kHolidaysLoaded,       // holidays
     kIndicatorStatus,      // indicator_* fields, kind (AT_RISK / OFF_TRACK)
   };
@@ -96,11 +96,7 @@ struct UpstreamInput {
   std::string comment;
   std::string resource;
   absl::CivilDay new_due;
-  DueRule due_rule;
-  bool quarterly_summaries = false;
-  bool half_year_summaries = false;
-  bool annual_summary = false;
-  std::optional<DueRule> summary_due;
+  CalendarRule calendar;
   HolidayYear holidays;
   Kind indicator_kind = Kind::kUnspecified;
   std::string indicator_title;

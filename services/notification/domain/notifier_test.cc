@@ -220,12 +220,13 @@ TEST_F(NotifierTest, NthWorkingDayDueDaySkipsHolidays) {
   UpstreamInput calendar;
   calendar.type = UpstreamInput::Type::kCalendarChanged;
   calendar.plan_id = "2026-abc";
-  calendar.due_rule = DueRule{0, 2, 1};  // 2nd working day of the next month
+  // 2nd working day of the next month.
+  calendar.calendar.monthly_due = DueRule{DueRule::Kind::kNthWorkingDay, 2, 1};
   Upstream(calendar);
   UpstreamInput holidays;
   holidays.type = UpstreamInput::Type::kHolidaysLoaded;
   holidays.holidays.year = 2026;
-  for (int d = 1; d <= 5; ++d) holidays.holidays.holidays.insert(absl::CivilDay(2026, 5, d));
+  for (int d = 1; d <= 5; ++d) holidays.holidays.holidays.push_back(absl::CivilDay(2026, 5, d));
   Upstream(holidays);
   // Weekends only, 2026-04 would be due Mon 05-04; with 05-01..05-05 off it is Thu 05-07.
   clock_.Set(At(5, 5));
@@ -248,9 +249,10 @@ TEST_F(NotifierTest, SummaryPeriodsAreRemindedOncePerRuleReportAndPeriod) {
   UpstreamInput calendar;
   calendar.type = UpstreamInput::Type::kCalendarChanged;
   calendar.plan_id = "2026-abc";
-  calendar.quarterly_summaries = true;
-  calendar.annual_summary = true;
-  calendar.summary_due = DueRule{15, 0, 1};  // the 15th of the month after
+  calendar.calendar.quarterly_summaries = true;
+  calendar.calendar.annual_summary = true;
+  // The 15th of the month after.
+  calendar.calendar.summary_due = DueRule{DueRule::Kind::kDayOfMonth, 15, 1};
   Upstream(calendar);
   clock_.Set(At(4, 2));
   EXPECT_EQ(Run(), 0);

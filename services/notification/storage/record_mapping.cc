@@ -78,18 +78,27 @@ DigestItem DigestItemFrom(const v1::DigestItem& item) {
   return DigestItem{item.resource(), item.title(), static_cast<Kind>(item.kind())};
 }
 
+// day_of_month is used when nth_working_day is 0.
 storage::DueRuleRecord DueRuleRecord(const DueRule& rule) {
   storage::DueRuleRecord out;
-  out.set_day_of_month(rule.day_of_month);
-  out.set_nth_working_day(rule.nth_working_day);
+  if (rule.kind == DueRule::Kind::kNthWorkingDay) {
+    out.set_nth_working_day(rule.n);
+  } else {
+    out.set_day_of_month(rule.n);
+  }
   out.set_month_offset(rule.month_offset);
   return out;
 }
 
 DueRule DueRuleFrom(const storage::DueRuleRecord& r) {
   DueRule out;
-  out.day_of_month = r.day_of_month();
-  out.nth_working_day = r.nth_working_day();
+  if (r.nth_working_day() > 0) {
+    out.kind = DueRule::Kind::kNthWorkingDay;
+    out.n = r.nth_working_day();
+  } else {
+    out.kind = DueRule::Kind::kDayOfMonth;
+    out.n = r.day_of_month() > 0 ? r.day_of_month() : 25;
+  }
   out.month_offset = r.month_offset();
   return out;
 }
@@ -306,11 +315,11 @@ storage::PlanViewRecord ToRecord(const PlanView& p) {
   r.set_time_zone(p.time_zone);
   SetDay(p.issue_date, r.mutable_issue_date());
   r.set_bureau_organization(p.bureau_organization);
-  *r.mutable_monthly_due() = DueRuleRecord(p.monthly_due);
-  r.set_quarterly_summaries(p.quarterly_summaries);
-  r.set_half_year_summaries(p.half_year_summaries);
-  r.set_annual_summary(p.annual_summary);
-  if (p.summary_due) *r.mutable_summary_due() = DueRuleRecord(*p.summary_due);
+  *r.mutable_monthly_due() = DueRuleRecord(p.calendar.monthly_due);
+  r.set_quarterly_summaries(p.calendar.quarterly_summaries);
+  r.set_half_year_summaries(p.calendar.half_year_summaries);
+  r.set_annual_summary(p.calendar.annual_summary);
+  if (p.calendar.summary_due) *r.mutable_summary_due() = DueRuleRecord(*p.calendar.summary_due);
   for (const auto& [id, m] : p.measures) {
     storage::MeasureViewRecord* out = r.add_measures();
     out->set_id(m.id);
@@ -332,11 +341,11 @@ PlanView FromRecord(const storage::PlanViewRecord& r) {
   p.time_zone = r.time_zone();
   p.issue_date = GetDay(r.issue_date());
   p.bureau_organization = r.bureau_organization();
-  p.monthly_due = DueRuleFrom(r.monthly_due());
-  p.quarterly_summaries = r.quarterly_summaries();
-  p.half_year_summaries = r.half_year_summaries();
-  p.annual_summary = r.annual_summary();
-  if (r.has_summary_due()) p.summary_due = DueRuleFrom(r.summary_due());
+  p.calendar.monthly_due = DueRuleFrom(r.monthly_due());
+  p.calendar.quarterly_summaries = r.quarterly_summaries();
+  p.calendar.half_year_summaries = r.half_year_summaries();
+  p.calendar.annual_summary = r.annual_summary();
+  if (r.has_summary_due()) p.calendar.summary_due = DueRuleFrom(r.summary_due());
   for (const storage::MeasureViewRecord& in : r.measures()) {
     MeasureView m;
     m.id = in.id();
@@ -364,8 +373,8 @@ storage::HolidayYearRecord ToRecord(const HolidayYear& h) {
 HolidayYear FromRecord(const storage::HolidayYearRecord& r) {
   HolidayYear h;
   h.year = r.year();
-  for (const common::v1::Date& d : r.holidays()) h.holidays.insert(GetDay(d));
-  for (const common::v1::Date& d : r.make_up_workdays()) h.make_up_workdays.insert(GetDay(d));
+  for (const common::v1::Date& d : r.holidays()) h.holidays.push_back(GetDay(d));
+  for (const common::v1::Date& d : r.make_up_workdays()) h.make_up_workdays.push_back(GetDay(d));
   return h;
 }
 

@@ -39,11 +39,9 @@ auto Tie(const MeasureView& x) {
   const auto& [a, b, c, d, e, f] = x;
   return std::tie(a, b, c, d, e, f);
 }
-auto Tie(const DueRule& x) { const auto& [a, b, c] = x; return std::tie(a, b, c); }
-auto Tie(const HolidayYear& x) { const auto& [a, b, c] = x; return std::tie(a, b, c); }
 auto Tie(const PlanView& x) {
-  const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m] = x;
-  return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m);
+  const auto& [a, b, c, d, e, f, g, h, i] = x;
+  return std::tie(a, b, c, d, e, f, g, h, i);
 }
 auto Tie(const Escalation& x) {
   const auto& [a, b, c, d, e, f, g, h, i, j, k] = x;
@@ -61,8 +59,6 @@ bool operator==(const Subscription& x, const Subscription& y) { return Tie(x) ==
 bool operator==(const DeliveryAttempt& x, const DeliveryAttempt& y) { return Tie(x) == Tie(y); }
 bool operator==(const Delivery& x, const Delivery& y) { return Tie(x) == Tie(y); }
 bool operator==(const MeasureView& x, const MeasureView& y) { return Tie(x) == Tie(y); }
-bool operator==(const DueRule& x, const DueRule& y) { return Tie(x) == Tie(y); }
-bool operator==(const HolidayYear& x, const HolidayYear& y) { return Tie(x) == Tie(y); }
 bool operator==(const PlanView& x, const PlanView& y) { return Tie(x) == Tie(y); }
 bool operator==(const Escalation& x, const Escalation& y) { return Tie(x) == Tie(y); }
 bool operator==(const DigestBucket& x, const DigestBucket& y) { return Tie(x) == Tie(y); }
@@ -294,11 +290,11 @@ struct EveryKind {
     plan.time_zone = "Asia/Urumqi";
     plan.issue_date = absl::CivilDay(2026, 3, 31);
     plan.bureau_organization = "o-bureau";
-    plan.monthly_due = DueRule{0, 2, 1};
-    plan.quarterly_summaries = true;
-    plan.half_year_summaries = true;
-    plan.annual_summary = true;
-    plan.summary_due = DueRule{15, 0, 1};
+    plan.calendar.monthly_due = DueRule{DueRule::Kind::kNthWorkingDay, 2, 1};
+    plan.calendar.quarterly_summaries = true;
+    plan.calendar.half_year_summaries = true;
+    plan.calendar.annual_summary = true;
+    plan.calendar.summary_due = DueRule{DueRule::Kind::kDayOfMonth, 15, 1};
     MeasureView m1;
     m1.id = "a1-t1-m1";
     m1.title = "完成燃煤锅炉淘汰";

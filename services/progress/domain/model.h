@@ -10,6 +10,7 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/calendar/reporting_calendar.h"
 
 namespace ecoplan::progress {
 
@@ -83,37 +84,34 @@ struct ReportRevision {
   std::string request_id;
 };
 
-// How a period's due day is found.
-struct DueRule {
-  enum class Kind { kDayOfMonth = 0, kNthWorkingDay = 1 };
-  Kind kind = Kind::kDayOfMonth;
-  int n = 25;            // the day (1..31) or the working day number (1..23)
-  int month_offset = 0;  // 0: the period's last month; 1: the month after
-  bool operator==(const DueRule& o) const {
-    return kind == o.kind && n == o.n && month_offset == o.month_offset;
-  }
-};
+// The reporting calendar is common (common/calendar/reporting_calendar.h):
+// periods, due rules, working days and the issue-date rule are defined there
+// once, for progress, notification and indicator alike.
+using common::CalendarAsksFor;
+using common::DefaultCalendar;
+using common::DueOf;
+using common::DueRule;
+using common::DuesOfYear;
+using common::IsOwed;
+using common::ParsePeriod;
+using common::Period;
+using common::PeriodDueDay;
+using common::ValidateDueRule;
+using common::ValidateHolidayYear;
+using common::WorkingDays;
 
-// A plan's reporting calendar.
-struct CalendarRule {
-  DueRule monthly_due;
-  bool quarterly_summaries = false;
-  bool half_year_summaries = false;
-  bool annual_summary = false;
-  std::optional<DueRule> summary_due;  // unset: monthly_due
-  bool overridden = false;             // set by an administrator
-  int version = 0;                     // etag "c<version>"
+// A plan's reporting calendar, as the progress service keeps it.
+struct CalendarRule : common::CalendarRule {
+  bool overridden = false;  // set by an administrator
+  int version = 0;          // etag "c<version>"
 };
 
 inline std::string CalendarEtag(const CalendarRule& rule) {
   return "c" + std::to_string(rule.version);
 }
 
-// The public holidays and make-up working days of one year.
-struct HolidayYear {
-  int year = 0;
-  std::vector<absl::CivilDay> holidays;
-  std::vector<absl::CivilDay> make_up_workdays;
+// The public holidays and make-up working days of one year, as loaded.
+struct HolidayYear : common::HolidayYear {
   absl::Time update_time = absl::InfinitePast();
 };
 

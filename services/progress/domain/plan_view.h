@@ -45,6 +45,9 @@ struct PlanInfo {
   int year = 0;
   std::string time_zone = "Asia/Shanghai";
   int reporting_due_day = 25;
+  // When the plan was issued; unknown for plans viewed before it was kept.
+  // Reports are owed only for periods due after it (common::IsOwed).
+  std::optional<absl::CivilDay> issue_date;
   std::vector<MeasureInfo> measures;                  // plan order
   std::map<std::string, std::string> organizations;  // id → display name
   uint64_t registry_sequence = 0;                     // last registry event applied

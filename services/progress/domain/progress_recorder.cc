@@ -348,14 +348,17 @@ absl::Status ProgressRecorder::Load() {
 CalendarRule ProgressRecorder::CalendarOf(const PlanInfo& plan) const {
   absl::MutexLock lock(&cache_mu_);
   auto it = calendars_.find(plan.id);
-  return it != calendars_.end() ? it->second : DefaultCalendar(plan.reporting_due_day);
+  if (it != calendars_.end()) return it->second;
+  CalendarRule rule;
+  static_cast<common::CalendarRule&>(rule) = DefaultCalendar(plan.reporting_due_day);
+  return rule;
 }
 
 WorkingDays ProgressRecorder::Days() const {
   absl::MutexLock lock(&cache_mu_);
-  std::vector<HolidayYear> years;
+  std::vector<common::HolidayYear> years;
   for (const auto& [y, h] : holidays_) years.push_back(h);
-  return WorkingDays(years);
+  return WorkingDays(std::move(years));
 }
 
 void ProgressRecorder::RunSerialized(const Caller& caller, const std::string& resource_key,
@@ -1177,6 +1180,7 @@ absl::StatusOr<SubmissionStatus> ProgressRecorder::GetSubmissionStatus(
   if (!absl::LoadTimeZone(plan->time_zone, &zone)) zone = absl::FixedTimeZone(8 * 3600);
   SubmissionStatus status;
   status.due = DueOf(calendar, period, Days(), zone);
+  status.owed = IsOwed(status.due.due_day, plan->issue_date);
   ECOPLAN_ASSIGN_OR_RETURN(std::vector<Report> reports,
                            store_->ListReports(plan_id, period.ToString()));
   std::map<std::string, const Report*> by_org;
@@ -1188,7 +1192,9 @@ absl::StatusOr<SubmissionStatus> ProgressRecorder::GetSubmissionStatus(
     o.owned_measure_count = static_cast<int>(measure_indexes.size());
     auto it = by_org.find(org_id);
     std::set<std::string> reported;
-    if (it == by_org.end()) {
+    if (it == by_org.end() && !status.owed) {
+      o.state = SubmissionState::kNotOwed;
+    } else if (it == by_org.end()) {
       o.state = SubmissionState::kMissing;
       ++status.missing;
     } else {

@@ -18,7 +18,6 @@
 #include "services/progress/domain/model.h"
 #include "services/progress/domain/plan_view.h"
 #include "services/progress/domain/report_store.h"
-#include "services/progress/domain/reporting_calendar.h"
 
 namespace ecoplan::progress {
 
@@ -68,7 +67,16 @@ struct ReportPage {
   int total_size = 0;
 };
 
-enum class SubmissionState { kUnspecified = 0, kOnTime = 1, kLate = 2, kDraftOnly = 3, kMissing = 4 };
+// kNotOwed: no report, and none owed (the period was due on or before the
+// plan's issue date, common::IsOwed).
+enum class SubmissionState {
+  kUnspecified = 0,
+  kOnTime = 1,
+  kLate = 2,
+  kDraftOnly = 3,
+  kMissing = 4,
+  kNotOwed = 5
+};
 
 struct OrgSubmission {
   std::string org_id;
@@ -83,6 +91,7 @@ struct OrgSubmission {
 
 struct SubmissionStatus {
   PeriodDueDay due;
+  bool owed = true;  // false: due on or before the plan's issue date (common::IsOwed)
   std::vector<OrgSubmission> organizations;  // by display name
   int on_time = 0, late = 0, draft_only = 0, missing = 0;
 };

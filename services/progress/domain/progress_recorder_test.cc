@@ -368,6 +368,37 @@ TEST_F(ProgressRecorderTest, SubmissionStatusIsTheListTheBureauChases) {
   EXPECT_EQ(status.missing, 2);
 }
 
+TEST_F(ProgressRecorderTest, PeriodsDueBeforeThePlanWasIssuedAreNotMissing) {
+  // Issued 2026-03-31: March's report (due 03-25) was due before the plan
+  // existed, April's (due 04-25) is owed.
+  auto plan = MakePlan();
+  plan->issue_date = absl::CivilDay(2026, 3, 31);
+  plans_.Put(plan);
+  clock_.Set(Shanghai(2026, 4, 20, 9, 0));
+  ASSERT_OK(Submit(Submission(kEco, "2026-03", {Entry("a1-t1-m1")})));
+
+  ASSERT_OK_AND_ASSIGN(SubmissionStatus march, recorder_.GetSubmissionStatus(kPlan, "2026-03"));
+  EXPECT_FALSE(march.owed);
+  EXPECT_EQ(march.due.due_day, absl::CivilDay(2026, 3, 25));
+  EXPECT_EQ(march.missing, 0);
+  std::map<std::string, OrgSubmission> by_org;
+  for (const OrgSubmission& o : march.organizations) by_org[o.org_id] = o;
+  EXPECT_EQ(by_org[kTraffic].state, SubmissionState::kNotOwed);
+  EXPECT_EQ(by_org[kTown2].state, SubmissionState::kNotOwed);
+  // A report sent anyway is still shown for what it is (after March 25: late).
+  EXPECT_EQ(by_org[kEco].state, SubmissionState::kLate);
+
+  ASSERT_OK_AND_ASSIGN(SubmissionStatus april, recorder_.GetSubmissionStatus(kPlan, "2026-04"));
+  EXPECT_TRUE(april.owed);
+  EXPECT_EQ(april.missing, 5);
+
+  // Without a known issue date every period is owed, as before.
+  plans_.Put(MakePlan());
+  ASSERT_OK_AND_ASSIGN(SubmissionStatus unknown, recorder_.GetSubmissionStatus(kPlan, "2026-03"));
+  EXPECT_TRUE(unknown.owed);
+  EXPECT_EQ(unknown.missing, 4);
+}
+
 TEST_F(ProgressRecorderTest, WithoutAViewOfThePlanSubmissionsAreUnavailableAndReadsWork) {
   PlanDirectory empty;
   ProgressRecorder recorder(&store_, &empty, &clock_, [](std::function<void()> fn) { fn(); });

@@ -504,6 +504,11 @@ absl::StatusOr<std::vector<std::shared_ptr<PlanInfo>>> RocksDbReportStore::LoadP
         plan->time_zone = record.time_zone();
         plan->reporting_due_day = record.reporting_due_day();
         plan->registry_sequence = record.registry_sequence();
+        if (record.has_issue_date()) {
+          if (auto d = DateFromProto(record.issue_date(), "issue_date"); d.ok()) {
+            plan->issue_date = *d;
+          }
+        }
         plan->organizations.insert(record.organizations().begin(), record.organizations().end());
         for (const storage::MeasureView& m : record.measures()) {
           MeasureInfo info;
@@ -537,6 +542,7 @@ absl::Status RocksDbReportStore::PutPlanView(rocksdb::WriteBatch& batch, const P
   record.set_time_zone(plan.time_zone);
   record.set_reporting_due_day(plan.reporting_due_day);
   record.set_registry_sequence(plan.registry_sequence);
+  if (plan.issue_date.has_value()) *record.mutable_issue_date() = ToProto(*plan.issue_date);
   record.mutable_organizations()->insert(plan.organizations.begin(), plan.organizations.end());
   for (const MeasureInfo& m : plan.measures) {
     storage::MeasureView* v = record.add_measures();

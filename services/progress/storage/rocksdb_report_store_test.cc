@@ -273,6 +273,7 @@ TEST_F(RocksDbReportStoreTest, ExtensionsCompletionsCalendarsHolidaysAndPlanView
   PlanInfo plan;
   plan.id = "2026-abc";
   plan.year = 2026;
+  plan.issue_date = absl::CivilDay(2026, 3, 31);
   plan.organizations = {{"o-eco", "区生态环境局"}};
   plan.measures.push_back({"a1-t1-m1", 0, "text", "6月底前", 1, std::nullopt,
                            absl::CivilDay(2026, 6, 30), {"o-eco"}, {"o-t1"}});
@@ -299,6 +300,7 @@ TEST_F(RocksDbReportStoreTest, ExtensionsCompletionsCalendarsHolidaysAndPlanView
   EXPECT_TRUE(views[0]->FindMeasure("a1-t1-m1")->Owns("o-t1"));
   EXPECT_EQ(*views[0]->FindMeasure("a1-t1-m1")->due, absl::CivilDay(2026, 6, 30));
   EXPECT_EQ(views[0]->OrgName("o-eco"), "区生态环境局");
+  EXPECT_EQ(views[0]->issue_date, absl::CivilDay(2026, 3, 31));
   ASSERT_OK_AND_ASSIGN(auto events, db_->ReadEvents(0, 10));
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].resource(), "plans/2026-abc/measures/a1-t1-m1/extensions/1");

@@ -1,14 +1,15 @@
-#include "services/progress/domain/reporting_calendar.h"
+#include "common/calendar/reporting_calendar.h"
 
 #include <algorithm>
 #include <set>
 #include <tuple>
+#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
-namespace ecoplan::progress {
+namespace ecoplan::common {
 namespace {
 
 bool AllDigits(absl::string_view s) {
@@ -74,6 +75,20 @@ std::tuple<int, int, int> Period::SortKey() const {
   return {year, LastMonth().month(), static_cast<int>(kind)};
 }
 
+const char* Period::ReportName() const {
+  switch (kind) {
+    case Kind::kMonth:
+      return "月报";
+    case Kind::kQuarter:
+      return "季度总结";
+    case Kind::kHalfYear:
+      return "半年总结";
+    case Kind::kYear:
+      return "年度总结";
+  }
+  return "报告";
+}
+
 absl::StatusOr<Period> ParsePeriod(absl::string_view text, absl::string_view field) {
   if (text.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
   if (text.size() < 4 || !AllDigits(text.substr(0, 4))) return Invalid(field, text);
@@ -107,7 +122,7 @@ absl::StatusOr<Period> ParsePeriod(absl::string_view text, absl::string_view fie
   return Invalid(field, text);
 }
 
-WorkingDays::WorkingDays(const std::vector<HolidayYear>& years) : years_(years) {}
+WorkingDays::WorkingDays(std::vector<HolidayYear> years) : years_(std::move(years)) {}
 
 bool WorkingDays::HasYear(int year) const {
   return std::any_of(years_.begin(), years_.end(),
@@ -124,6 +139,15 @@ bool WorkingDays::IsWorkingDay(absl::CivilDay day) const {
     if (std::find(y.holidays.begin(), y.holidays.end(), day) != y.holidays.end()) return false;
   }
   return !IsWeekend(day);
+}
+
+int WorkingDays::WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to) const {
+  int n = 0;
+  int steps = 0;  // bounded: at most a few years of days
+  for (absl::CivilDay d = from + 1; d <= to && steps < 5000; ++d, ++steps) {
+    if (IsWorkingDay(d)) ++n;
+  }
+  return n;
 }
 
 absl::Status ValidateHolidayYear(const HolidayYear& year) {
@@ -153,8 +177,8 @@ absl::Status ValidateHolidayYear(const HolidayYear& year) {
             absl::StrCat(where, ": ", absl::FormatCivilTime(day), " is listed twice"));
       }
       if (list == &year.make_up_workdays && !IsWeekend(day)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            where, ": ", absl::FormatCivilTime(day), " is a weekday; make-up days are weekends"));
+        return absl::InvalidArgumentError(absl::StrCat(where, ": ", absl::FormatCivilTime(day),
+                                                       " is a weekday; make-up days are weekends"));
       }
     }
   }
@@ -210,12 +234,11 @@ PeriodDueDay DueOf(const CalendarRule& calendar, const Period& period, const Wor
   PeriodDueDay due;
   due.period = period;
   if (rule.kind == DueRule::Kind::kDayOfMonth) {
-    due.due_day = std::min(first + (rule.n - 1), last);
+    due.due_day = std::min(first + (std::clamp(rule.n, 1, 31) - 1), last);
   } else {
     due.holidays_known = days.HasYear(static_cast<int>(month.year()));
     int count = 0;
     absl::CivilDay last_working = first;
-    due.due_day = last;
     for (absl::CivilDay d = first; d <= last; ++d) {
       if (!days.IsWorkingDay(d)) continue;
       last_working = d;
@@ -245,4 +268,18 @@ std::vector<PeriodDueDay> DuesOfYear(const CalendarRule& calendar, int year,
   return dues;
 }
 
-}  // namespace ecoplan::progress
+bool IsOwed(absl::CivilDay due_day, std::optional<absl::CivilDay> issue_date) {
+  return !issue_date.has_value() || due_day > *issue_date;
+}
+
+std::vector<PeriodDueDay> OwedDuesOfYear(const CalendarRule& calendar, int year,
+                                         const WorkingDays& days, absl::TimeZone zone,
+                                         std::optional<absl::CivilDay> issue_date) {
+  std::vector<PeriodDueDay> dues = DuesOfYear(calendar, year, days, zone);
+  dues.erase(std::remove_if(dues.begin(), dues.end(),
+                            [&](const PeriodDueDay& d) { return !IsOwed(d.due_day, issue_date); }),
+             dues.end());
+  return dues;
+}
+
+}  // namespace ecoplan::common
