@@ -161,7 +161,7 @@ TEST_F(IndicatorServiceImplTest, IngestsTheTestSliceIdempotentlyAndJudgesItsDays
   EXPECT_GT(resp.days(0).aqi(), 200);  // a heavy-pollution January day
 }
 
-TEST_F(IndicatorServiceImplTest, EvaluationStoresAStatusChangeWithItsEventAndEtagsGuardUpdates) {
+TEST_F(IndicatorServiceImplTest, EvaluationReadsRecordEvaluationRecordsOnceAndEtagsGuardUpdates) {
   v1::CreateIndicatorRequest create;
   create.set_parent("plans/p");
   create.set_indicator_id("m-share");
@@ -196,12 +196,51 @@ TEST_F(IndicatorServiceImplTest, EvaluationStoresAStatusChangeWithItsEventAndEta
   v1::EvaluateIndicatorResponse evaluated;
   ASSERT_TRUE(stub_->EvaluateIndicator(Ctx().get(), eval, &evaluated).ok());
   EXPECT_EQ(evaluated.evaluation().status(), v1::INDICATOR_STATUS_INSUFFICIENT_DATA);
+  // Evaluating is a read: no status, no event.
+  EXPECT_EQ(db_->LastEventSequence(), before);
+  v1::EvaluatePlanRequest plan;
+  plan.set_plan("plans/p");
+  *plan.mutable_as_of() = eval.as_of();
+  v1::EvaluatePlanResponse evaluated_plan;
+  ASSERT_TRUE(stub_->EvaluatePlan(Ctx().get(), plan, &evaluated_plan).ok());
+  ASSERT_EQ(evaluated_plan.evaluations_size(), 1);
+  EXPECT_EQ(db_->LastEventSequence(), before);
+
+  // Recording it writes the change once, with what it rests on.
+  v1::RecordEvaluationRequest record;
+  record.set_plan("plans/p");
+  *record.mutable_as_of() = eval.as_of();
+  v1::RecordEvaluationResponse recorded;
+  ASSERT_TRUE(stub_->RecordEvaluation(Ctx().get(), record, &recorded).ok());
+  ASSERT_EQ(recorded.changes_size(), 1);
+  EXPECT_EQ(recorded.changes(0).indicator(), "plans/p/indicators/m-share");
+  EXPECT_EQ(recorded.changes(0).previous_status(), v1::INDICATOR_STATUS_UNSPECIFIED);
+  EXPECT_EQ(recorded.changes(0).status(), v1::INDICATOR_STATUS_INSUFFICIENT_DATA);
+  EXPECT_EQ(recorded.changes(0).target(), 50);
+  EXPECT_EQ(recorded.changes(0).target_text(), "≥ 50 %");
+  EXPECT_FALSE(recorded.changes(0).has_value());  // no value reported yet
+  EXPECT_EQ(recorded.run().plan(), "plans/p");
+  EXPECT_EQ(recorded.run().trigger(), v1::EVALUATION_TRIGGER_REQUEST);
+  EXPECT_EQ(recorded.run().changed_count(), 1);
+  EXPECT_EQ(recorded.run().evaluated_count(), 1);
+  EXPECT_EQ(recorded.run().actor(), "development");
   EXPECT_EQ(db_->LastEventSequence(), before + 1);
   auto events = *db_->ReadEvents(before, 10);
   EXPECT_EQ(events[0].type(), "ecoplan.indicator.v1.IndicatorStatusChanged");
-  // The same status again: no new event.
-  ASSERT_TRUE(stub_->EvaluateIndicator(Ctx().get(), eval, &evaluated).ok());
+  EXPECT_EQ(events[0].actor(), "development");
+  v1::IndicatorStatusChanged payload;
+  ASSERT_TRUE(events[0].payload().UnpackTo(&payload));
+  EXPECT_EQ(payload.target_text(), "≥ 50 %");
+  ASSERT_EQ(store_->ListEvaluationRuns("p")->size(), 1u);
+  // The same day again: nothing recorded.
+  ASSERT_TRUE(stub_->RecordEvaluation(Ctx().get(), record, &recorded).ok());
+  EXPECT_EQ(recorded.changes_size(), 0);
+  EXPECT_EQ(recorded.run().changed_count(), 0);
   EXPECT_EQ(db_->LastEventSequence(), before + 1);
+  EXPECT_EQ(store_->ListEvaluationRuns("p")->size(), 1u);
+  record.set_plan("plans/none");
+  EXPECT_EQ(stub_->RecordEvaluation(Ctx().get(), record, &recorded).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 
   v1::UpdateIndicatorRequest update;
   update.mutable_indicator()->set_name("plans/p/indicators/m-share");

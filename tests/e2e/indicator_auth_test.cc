@@ -12,9 +12,11 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -99,6 +101,16 @@ class IndicatorAuthTest : public ::testing::Test {
     ASSERT_TRUE(stub_->ListIndicators(TokenContext(Admin()).get(), list, &indicators).ok());
     ASSERT_EQ(indicators.indicators_size(), 1) << "the seed plan yields no indicator";
     plan_indicator_ = indicators.indicators(0).name();
+    // An air-quality indicator: public, so every role evaluates it.
+    list.set_page_size(1000);
+    ASSERT_TRUE(stub_->ListIndicators(TokenContext(Admin()).get(), list, &indicators).ok());
+    for (const iv1::Indicator& i : indicators.indicators()) {
+      if (i.source() == iv1::SOURCE_KIND_AIR_QUALITY && air_indicator_.empty()) {
+        air_indicator_ = i.name();
+      }
+    }
+    ASSERT_FALSE(air_indicator_.empty()) << "the seed plan yields no air-quality indicator";
+    registry_stub_ = std::move(registry);
 
     // The data the calls need: an indicator the bureau corrects again and
     // again, and a station counting for the district.
@@ -264,7 +276,7 @@ class IndicatorAuthTest : public ::testing::Test {
     });
     add("EvaluateIndicator", [this](const std::string& t) {
       iv1::EvaluateIndicatorRequest r;
-      r.set_name(IndicatorName("walk-corrected"));
+      r.set_name(air_indicator_);
       *r.mutable_as_of() = ToDate(TodayInShanghai());
       iv1::EvaluateIndicatorResponse out;
       return stub_->EvaluateIndicator(TokenContext(t).get(), r, &out).error_code();
@@ -275,6 +287,13 @@ class IndicatorAuthTest : public ::testing::Test {
       *r.mutable_as_of() = ToDate(TodayInShanghai());
       iv1::EvaluatePlanResponse out;
       return stub_->EvaluatePlan(TokenContext(t).get(), r, &out).error_code();
+    });
+    add("RecordEvaluation", [this](const std::string& t) {
+      iv1::RecordEvaluationRequest r;
+      r.set_plan(plan_);
+      *r.mutable_as_of() = ToDate(TodayInShanghai());
+      iv1::RecordEvaluationResponse out;
+      return stub_->RecordEvaluation(TokenContext(t).get(), r, &out).error_code();
     });
     add("WatchEvents", [this](const std::string& t) {
       // A server stream: allowed once the first event (from the plan's sync)
@@ -290,8 +309,9 @@ class IndicatorAuthTest : public ::testing::Test {
   SecuredSetup secured_;
   Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
   Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  std::unique_ptr<rv1::RegistryService::Stub> registry_stub_;
   std::unique_ptr<iv1::IndicatorService::Stub> stub_;
-  std::string plan_, plan_indicator_;
+  std::string plan_, plan_indicator_, air_indicator_;
   int counter_ = 0;
   std::string last_error_;
 };
@@ -311,6 +331,65 @@ TEST_F(IndicatorAuthTest, EveryRpcRefusesMissingAndBadTokensAsUnauthenticated) {
     const std::string text = ReadFile(dir_.Sub(log)).value_or("");
     EXPECT_EQ(text.find(secured_.secret()), std::string::npos) << log;
     EXPECT_EQ(text.find("eyJ"), std::string::npos) << log;
+  }
+}
+
+// Same visibility as ProgressService: a reporter's EvaluatePlan holds its own
+// organization's scorecard and the lights of its measures, with no other
+// organization's progress entry; the bureau sees every organization's.
+TEST_F(IndicatorAuthTest, AReporterSeesOnlyItsOwnOrganizationsScorecardAndLights) {
+  rv1::ResolveOrganizationRequest resolve;
+  resolve.set_written_name("区交通局");
+  rv1::ResolveOrganizationResponse resolved;
+  grpc::Status status =
+      registry_stub_->ResolveOrganization(TokenContext(Admin()).get(), resolve, &resolved);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(resolved.organizations_size(), 1);
+  const std::string org_id = resolved.organizations(0).name().substr(strlen("organizations/"));
+  const std::string org = resolved.organizations(0).display_name();
+
+  iv1::EvaluatePlanRequest r;
+  r.set_plan(plan_);
+  *r.mutable_as_of() = ToDate(TodayInShanghai());
+  iv1::EvaluatePlanResponse bureau, reporter, stranger;
+  ASSERT_TRUE(stub_->EvaluatePlan(TokenContext(Admin()).get(), r, &bureau).ok());
+  ASSERT_TRUE(
+      stub_->EvaluatePlan(TokenContext(secured_.Token(Role::kReporter, org_id)).get(), r, &reporter)
+          .ok());
+  const std::string unknown = secured_.Token(Role::kReporter, "o-0000000000");
+  ASSERT_TRUE(stub_->EvaluatePlan(TokenContext(unknown).get(), r, &stranger).ok());
+
+  // The bureau sees many organizations' scorecards, the reporter only its own.
+  std::set<std::string> organizations;
+  for (const iv1::Scorecard& c : bureau.scorecards()) organizations.insert(c.organization());
+  ASSERT_GT(organizations.size(), 5u);
+  ASSERT_TRUE(organizations.count(org)) << org;
+  ASSERT_EQ(reporter.scorecards_size(), 1);
+  EXPECT_EQ(reporter.scorecards(0).organization(), org);
+
+  // Lights: every measure it leads, fewer than the bureau's, no one else's entries.
+  std::set<std::string> led;
+  for (const iv1::MeasureLight& l : bureau.measure_lights()) {
+    for (const std::string& o : l.owners()) {
+      if (o == org) led.insert(l.measure());
+    }
+  }
+  ASSERT_FALSE(led.empty());
+  std::set<std::string> seen;
+  for (const iv1::MeasureLight& l : reporter.measure_lights()) {
+    seen.insert(l.measure());
+    for (const iv1::MeasureOwnerProgress& p : l.progress()) EXPECT_EQ(p.organization(), org);
+  }
+  for (const std::string& m : led) EXPECT_TRUE(seen.count(m)) << m;
+  EXPECT_LT(reporter.measure_lights_size(), bureau.measure_lights_size());
+  // Air quality is public: the same town ranking and air-quality evaluations.
+  EXPECT_EQ(reporter.town_ranking_size(), bureau.town_ranking_size());
+
+  // An organization the plan does not know sees only what is public.
+  EXPECT_EQ(stranger.scorecards_size(), 0);
+  EXPECT_EQ(stranger.measure_lights_size(), 0);
+  for (const iv1::Evaluation& e : stranger.evaluations()) {
+    EXPECT_EQ(e.indicator().source(), iv1::SOURCE_KIND_AIR_QUALITY) << e.indicator().name();
   }
 }
 
