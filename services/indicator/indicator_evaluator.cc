@@ -562,6 +562,12 @@ PlanEvaluationInput IndicatorEvaluator::InputLocked(const std::string& plan_id,
   return input;
 }
 
+bool IndicatorEvaluator::KnowsPlanLocked(const std::string& plan_id) const {
+  if (views_.count(plan_id)) return true;
+  auto it = indicators_.lower_bound({plan_id, ""});
+  return it != indicators_.end() && it->first.first == plan_id;
+}
+
 std::vector<std::string> IndicatorEvaluator::PlanIds() const {
   absl::ReaderMutexLock lock(&mu_);
   std::set<std::string> ids;
@@ -641,8 +647,7 @@ absl::StatusOr<PlanResult> IndicatorEvaluator::EvaluatePlan(const std::string& p
   result.plan_id = plan_id;
   {
     absl::ReaderMutexLock lock(&mu_);
-    if (!views_.count(plan_id) &&
-        indicators_.lower_bound({plan_id, ""}) == indicators_.end()) {
+    if (!KnowsPlanLocked(plan_id)) {
       return absl::NotFoundError(absl::StrCat("plan plans/", plan_id,
                                               " has no indicators (run SyncPlan first)"));
     }
@@ -690,8 +695,7 @@ void IndicatorEvaluator::RecordEvaluation(const std::string& plan_id, absl::Civi
     // statuses and those are updated before the lock is released, so two runs
     // never record the same change; a failed commit puts them back.
     absl::MutexLock lock(&mu_);
-    if (!views_.count(plan_id) &&
-        indicators_.lower_bound({plan_id, ""}) == indicators_.end()) {
+    if (!KnowsPlanLocked(plan_id)) {
       done(absl::NotFoundError(absl::StrCat("plan plans/", plan_id,
                                             " has no indicators (run SyncPlan first)")));
       return;

@@ -224,6 +224,8 @@ class IndicatorEvaluator {
   PlanEvaluation EvaluateLocked(const std::string& plan_id, absl::CivilDay as_of,
                                 PlanData* data) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void NotifyData(const std::string& plan_id) const;
+  // Whether the plan has a view or an indicator.
+  bool KnowsPlanLocked(const std::string& plan_id) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   RocksDbIndicatorStore* const store_;
   const common::Clock* const clock_;

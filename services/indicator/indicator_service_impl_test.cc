@@ -241,6 +241,9 @@ TEST_F(IndicatorServiceImplTest, EvaluationReadsRecordEvaluationRecordsOnceAndEt
   record.set_plan("plans/none");
   EXPECT_EQ(stub_->RecordEvaluation(Ctx().get(), record, &recorded).error_code(),
             grpc::StatusCode::NOT_FOUND);
+  plan.set_plan("plans/none");
+  EXPECT_EQ(stub_->EvaluatePlan(Ctx().get(), plan, &evaluated_plan).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 
   v1::UpdateIndicatorRequest update;
   update.mutable_indicator()->set_name("plans/p/indicators/m-share");
