@@ -341,6 +341,52 @@ TEST_F(IndicatorServiceImplTest, RefusesCallersThePolicyDoesNotAllowAndRecordsTh
     EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
   }
 
+  // Evaluating is a read for a viewer too: twice, and the event log is unchanged;
+  // recording is not a viewer's to do.
+  {
+    v1::CreateIndicatorRequest share;
+    share.set_parent("plans/v");
+    share.set_indicator_id("share");
+    share.mutable_indicator()->set_display_name("share");
+    share.mutable_indicator()->set_source(v1::SOURCE_KIND_REPORTED);
+    share.set_reason("test");
+    v1::CreateIndicatorResponse made;
+    ASSERT_TRUE(stub->CreateIndicator(as(admin).get(), share, &made).ok());
+    const uint64_t before = db_->LastEventSequence();
+    v1::EvaluatePlanRequest plan;
+    plan.set_plan("plans/v");
+    plan.mutable_as_of()->set_year(2026);
+    plan.mutable_as_of()->set_month(4);
+    plan.mutable_as_of()->set_day(30);
+    for (int i = 0; i < 2; ++i) {
+      v1::EvaluatePlanResponse evaluated;
+      ASSERT_TRUE(stub->EvaluatePlan(as(viewer).get(), plan, &evaluated).ok());
+      EXPECT_EQ(evaluated.evaluations_size(), 1);
+    }
+    EXPECT_EQ(db_->LastEventSequence(), before);
+    v1::RecordEvaluationRequest record;
+    record.set_plan("plans/v");
+    *record.mutable_as_of() = plan.as_of();
+    v1::RecordEvaluationResponse recorded;
+    EXPECT_EQ(stub->RecordEvaluation(as(viewer).get(), record, &recorded).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(db_->LastEventSequence(), before);
+    ASSERT_TRUE(stub->RecordEvaluation(as(admin).get(), record, &recorded).ok());
+    ASSERT_EQ(recorded.changes_size(), 1);
+    EXPECT_EQ(recorded.run().actor(), "li.admin");
+    // A reporter of an organization that owns nothing of plan v may not
+    // evaluate its reported indicator.
+    v1::EvaluateIndicatorRequest one;
+    one.set_name("plans/v/indicators/share");
+    *one.mutable_as_of() = plan.as_of();
+    v1::EvaluateIndicatorResponse evaluated;
+    EXPECT_EQ(stub->EvaluateIndicator(as(token(common::Role::kReporter, "x.reporter")).get(), one,
+                                      &evaluated)
+                  .error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_TRUE(stub->EvaluateIndicator(as(viewer).get(), one, &evaluated).ok());
+  }
+
   v1::CreateIndicatorRequest create;
   create.set_parent("plans/p");
   create.set_indicator_id("m-x");
