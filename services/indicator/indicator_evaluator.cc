@@ -690,57 +690,83 @@ void IndicatorEvaluator::RecordEvaluation(const std::string& plan_id, absl::Civi
   outcome->time = clock_->Now();
   common::WriteRequest w;
   std::vector<std::pair<std::string, std::optional<IndicatorStatus>>> previous;
+  absl::Status failed;
+  bool known = true;
   {
-    // The writer lock: the changes are decided against the last recorded
-    // statuses and those are updated before the lock is released, so two runs
-    // never record the same change; a failed commit puts them back.
+    // Evaluated under the reader lock, so reads go on meanwhile.
+    absl::ReaderMutexLock lock(&mu_);
+    known = KnowsPlanLocked(plan_id);
+    if (known) {
+      PlanData data;
+      PlanEvaluation e = EvaluateLocked(plan_id, as_of, &data);
+      outcome->evaluated = static_cast<int>(e.evaluations.size());
+      static const std::map<std::string, IndicatorStatus> kNone;
+      auto s = statuses_.find(plan_id);
+      outcome->changes =
+          StatusChanges(e.evaluations, s == statuses_.end() ? kNone : s->second, as_of, data.input);
+    }
+  }
+  if (!known) {
+    done(absl::NotFoundError(
+        absl::StrCat("plan plans/", plan_id, " has no indicators (run SyncPlan first)")));
+    return;
+  }
+  if (!outcome->changes.empty()) {
+    // The writer lock: each change is checked against the last recorded status
+    // again (a concurrent run may have recorded it) and the statuses are
+    // updated before the lock is released, so two runs never record the same
+    // change; a failed commit puts them back.
     absl::MutexLock lock(&mu_);
-    if (!KnowsPlanLocked(plan_id)) {
-      done(absl::NotFoundError(absl::StrCat("plan plans/", plan_id,
-                                            " has no indicators (run SyncPlan first)")));
-      return;
-    }
-    PlanData data;
-    PlanEvaluation e = EvaluateLocked(plan_id, as_of, &data);
-    outcome->evaluated = static_cast<int>(e.evaluations.size());
     auto& last = statuses_[plan_id];
-    outcome->changes = StatusChanges(e.evaluations, last, as_of, data.input);
-    if (outcome->changes.empty()) {
-      done(std::move(*outcome));  // nothing changed: nothing to write
-      return;
+    std::vector<RecordedChange> effective;
+    for (RecordedChange& c : outcome->changes) {
+      auto it = last.find(c.indicator_id);
+      const IndicatorStatus now = it == last.end() ? IndicatorStatus::kUnspecified : it->second;
+      if (now == c.status) continue;
+      c.previous = now;
+      effective.push_back(std::move(c));
     }
+    outcome->changes = std::move(effective);
     for (const RecordedChange& c : outcome->changes) {
-      absl::Status s = store_->PutStatus(w, plan_id, c.indicator_id, c.status, as_of, c.reason);
-      if (!s.ok()) {
-        done(s);
-        return;
+      if (failed.ok()) {
+        failed = store_->PutStatus(w, plan_id, c.indicator_id, c.status, as_of, c.reason);
       }
       w.events.push_back(common::MakeEvent(StatusChangedEvent(plan_id, as_of, c),
                                            IndicatorName(plan_id, c.indicator_id), "", actor));
     }
-    v1::EvaluationRun run = RunToProto(*outcome);
-    if (absl::Status s = store_->PutEvaluationRun(w, plan_id, run); !s.ok()) {
-      done(s);
-      return;
+    if (failed.ok() && !outcome->changes.empty()) {
+      failed = store_->PutEvaluationRun(w, plan_id, RunToProto(*outcome));
     }
-    for (const RecordedChange& c : outcome->changes) {
-      auto it = last.find(c.indicator_id);
-      previous.emplace_back(c.indicator_id, it == last.end()
-                                                ? std::nullopt
-                                                : std::optional<IndicatorStatus>(it->second));
-      last[c.indicator_id] = c.status;
+    if (failed.ok()) {
+      for (const RecordedChange& c : outcome->changes) {
+        auto it = last.find(c.indicator_id);
+        previous.emplace_back(c.indicator_id, it == last.end()
+                                                  ? std::nullopt
+                                                  : std::optional<IndicatorStatus>(it->second));
+        last[c.indicator_id] = c.status;
+      }
     }
+  }
+  if (!failed.ok()) {
+    done(failed);
+    return;
+  }
+  if (outcome->changes.empty()) {
+    done(std::move(*outcome));  // nothing changed: nothing to write
+    return;
   }
   db()->CommitAsync(std::move(w), [this, plan_id, previous, outcome,
                                    done = std::move(done)](absl::StatusOr<common::CommitResult> r) {
     if (!r.ok()) {
-      // Not durable: the next run records these changes again.
-      absl::MutexLock lock(&mu_);
-      for (const auto& [id, status] : previous) {
-        if (status.has_value()) {
-          statuses_[plan_id][id] = *status;
-        } else {
-          statuses_[plan_id].erase(id);
+      {
+        // Not durable: the next run records these changes again.
+        absl::MutexLock lock(&mu_);
+        for (const auto& [id, status] : previous) {
+          if (status.has_value()) {
+            statuses_[plan_id][id] = *status;
+          } else {
+            statuses_[plan_id].erase(id);
+          }
         }
       }
       done(r.status());
