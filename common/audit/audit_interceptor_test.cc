@@ -301,6 +301,7 @@ TEST(IsReadOnlyMethodTest, ClassifiesEveryMethodOfEveryService) {
                                         "RetireIndicator",
                                         "UpsertStation",
                                         "IngestObservations",
+                                        "RecordEvaluation",
                                         "MarkNotificationRead",
                                         "AcknowledgeNotification",
                                         "CreateRule",

@@ -3,7 +3,9 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/indicator/evaluation_scheduler.h"
 
 namespace ecoplan::indicator {
 
@@ -24,9 +26,21 @@ struct IndicatorConfig {
   absl::Duration registry_max_backoff = absl::Seconds(10);  // --registry_max_backoff
   absl::Duration progress_max_backoff = absl::Seconds(10);  // --progress_max_backoff
   std::string port_file;                 // --port_file: the bound port, once serving
+  // --evaluation_time / ECOPLAN_EVALUATION_TIME: "HH:MM" of the daily recorded
+  // evaluation of every plan (local time in evaluation_time_zone); "off": none.
+  std::string evaluation_time = "01:00";
+  // --evaluation_time_zone: the zone of evaluation_time and of "today".
+  std::string evaluation_time_zone = "Asia/Shanghai";
+  // --evaluation_debounce: a recorded evaluation this long after new
+  // observations or progress reports; 0 disables it.
+  absl::Duration evaluation_debounce = absl::Seconds(5);
 
   // Errors: InvalidArgument naming the flag.
   absl::Status Validate() const;
+  // The zone of evaluation_time (Asia/Shanghai without tzdata: UTC+8).
+  absl::StatusOr<absl::TimeZone> EvaluationTimeZone() const;
+  // The scheduler's configuration. Errors: as Validate.
+  absl::StatusOr<EvaluationSchedule> Schedule() const;
 };
 
 }  // namespace ecoplan::indicator

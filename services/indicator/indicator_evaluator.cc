@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "common/events/event_log.h"
 #include "common/status/status_macros.h"
+#include "services/indicator/domain/status_recording.h"
 #include "services/indicator/proto_mapping.h"
 
 namespace ecoplan::indicator {
@@ -41,6 +42,41 @@ v1::IndicatorChanged ChangedEvent(const Indicator& after, const std::string& cha
 }
 
 }  // namespace
+
+v1::IndicatorStatusChanged StatusChangedEvent(const std::string& plan_id, absl::CivilDay as_of,
+                                              const RecordedChange& c) {
+  v1::IndicatorStatusChanged e;
+  e.set_indicator(IndicatorName(plan_id, c.indicator_id));
+  e.set_previous_status(ToProto(c.previous));
+  e.set_status(ToProto(c.status));
+  *e.mutable_as_of() = DateToProto(as_of);
+  e.set_reason(c.reason);
+  for (const std::string& o : c.owners) e.add_owners(o);
+  if (!c.measure_id.empty()) {
+    e.set_measure(absl::StrCat("plans/", plan_id, "/measures/", c.measure_id));
+  }
+  if (c.value.has_value()) e.set_value(*c.value);
+  if (c.value_day.has_value()) *e.mutable_value_date() = DateToProto(*c.value_day);
+  if (c.target.has_value()) e.set_target(*c.target);
+  e.set_target_text(c.target_text);
+  return e;
+}
+
+v1::EvaluationRun RunToProto(const RunOutcome& run) {
+  v1::EvaluationRun out;
+  out.set_plan(absl::StrCat("plans/", run.plan_id));
+  *out.mutable_as_of() = DateToProto(run.as_of);
+  out.set_trigger(run.trigger == EvaluationTrigger::kDaily     ? v1::EVALUATION_TRIGGER_DAILY
+                  : run.trigger == EvaluationTrigger::kNewData ? v1::EVALUATION_TRIGGER_NEW_DATA
+                                                               : v1::EVALUATION_TRIGGER_REQUEST);
+  const int64_t micros = absl::ToUnixMicros(run.time);
+  out.mutable_time()->set_seconds(micros / 1000000);
+  out.mutable_time()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+  out.set_evaluated_count(run.evaluated);
+  out.set_changed_count(static_cast<int32_t>(run.changes.size()));
+  out.set_actor(run.actor);
+  return out;
+}
 
 IndicatorEvaluator::IndicatorEvaluator(RocksDbIndicatorStore* store, const common::Clock* clock,
                                        common::SerialExecutor* ingest_executor,
@@ -456,6 +492,7 @@ void IndicatorEvaluator::RunNextChunk() {
         finish(applied);
         return;
       }
+      NotifyData("");  // new observations: every plan may change
       finish(*outcome);
     });
   });
@@ -541,146 +578,110 @@ PlanEvaluationInput IndicatorEvaluator::InputLocked(const std::string& plan_id,
   return input;
 }
 
-void IndicatorEvaluator::RecordChanges(const std::string& plan_id, absl::CivilDay as_of,
-                                       std::vector<StatusChange> changes,
-                                       std::function<void(absl::Status)> then) {
-  if (changes.empty()) {
-    then(absl::OkStatus());
-    return;
-  }
-  common::WriteRequest w;
-  std::vector<std::pair<std::string, IndicatorStatus>> previous;
-  {
-    absl::MutexLock lock(&mu_);
-    auto& last = statuses_[plan_id];
-    std::vector<StatusChange> effective;
-    for (StatusChange& c : changes) {
-      // Re-checked under the lock: a concurrent evaluation may have recorded it.
-      auto it = last.find(c.indicator_id);
-      const IndicatorStatus now = it == last.end() ? IndicatorStatus::kUnspecified : it->second;
-      if (now == c.status) continue;
-      c.previous = now;
-      previous.emplace_back(c.indicator_id, now);
-      last[c.indicator_id] = c.status;
-      effective.push_back(std::move(c));
-    }
-    for (const StatusChange& c : effective) {
-      absl::Status s = store_->PutStatus(w, plan_id, c.indicator_id, c.status, as_of, c.reason);
-      if (!s.ok()) {
-        then(s);
-        return;
-      }
-      v1::IndicatorStatusChanged e;
-      e.set_indicator(IndicatorName(plan_id, c.indicator_id));
-      e.set_previous_status(ToProto(c.previous));
-      e.set_status(ToProto(c.status));
-      *e.mutable_as_of() = DateToProto(as_of);
-      e.set_reason(c.reason);
-      for (const std::string& o : c.owners) e.add_owners(o);
-      w.events.push_back(common::MakeEvent(e, IndicatorName(plan_id, c.indicator_id)));
-    }
-  }
-  if (w.events.empty()) {
-    then(absl::OkStatus());
-    return;
-  }
-  db()->CommitAsync(std::move(w), [this, plan_id, previous,
-                                   then = std::move(then)](absl::StatusOr<common::CommitResult> r) {
-    if (!r.ok()) {
-      // Not durable: forget the new statuses so the next evaluation retries.
-      absl::MutexLock lock(&mu_);
-      for (const auto& [id, status] : previous) statuses_[plan_id][id] = status;
-    }
-    then(r.status());
-  });
+bool IndicatorEvaluator::KnowsPlanLocked(const std::string& plan_id) const {
+  if (views_.count(plan_id)) return true;
+  auto it = indicators_.lower_bound({plan_id, ""});
+  return it != indicators_.end() && it->first.first == plan_id;
 }
 
-void IndicatorEvaluator::EvaluateIndicator(const std::string& plan_id, const std::string& id,
-                                           absl::CivilDay as_of,
-                                           Done<std::pair<Indicator, Evaluation>> done) {
-  std::pair<Indicator, Evaluation> result;
-  std::vector<StatusChange> changes;
-  {
-    absl::ReaderMutexLock lock(&mu_);
-    auto it = indicators_.find({plan_id, id});
-    if (it == indicators_.end()) {
-      done(absl::NotFoundError(absl::StrCat("no indicator ", IndicatorName(plan_id, id))));
-      return;
-    }
-    std::vector<Indicator> one = {it->second};
-    std::vector<MeasureInfo> measures;
-    std::vector<ProgressReport> reports;
-    std::map<std::string, std::vector<ReportedValue>> reported;
-    if (auto p = reported_.find(plan_id); p != reported_.end()) {
-      if (auto r = p->second.find(id); r != p->second.end()) {
-        for (const auto& [day, v] : r->second) reported[id].push_back({day, v});
-      }
-    }
-    PlanEvaluationInput input = InputLocked(plan_id, one, as_of, &measures, &reports);
-    input.reported = &reported;
-    result = {it->second, EvaluateOne(it->second, as_of, input, rules_.evaluation)};
-    if (!it->second.retired) {
-      const IndicatorStatus previous =
-          input.last_status->count(id) ? input.last_status->at(id) : IndicatorStatus::kUnspecified;
-      if (previous != result.second.status) {
-        changes.push_back({id, previous, result.second.status, result.second.status_reason,
-                           it->second.owners});
-      }
-    }
-  }
-  auto shared = std::make_shared<std::pair<Indicator, Evaluation>>(std::move(result));
-  RecordChanges(plan_id, as_of, std::move(changes), [shared, done](absl::Status s) {
-    if (!s.ok()) {
-      done(s);
-      return;
-    }
-    done(std::move(*shared));
-  });
+std::vector<std::string> IndicatorEvaluator::PlanIds() const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::set<std::string> ids;
+  for (const auto& [plan, view] : views_) ids.insert(plan);
+  for (const auto& [key, ind] : indicators_) ids.insert(key.first);
+  return {ids.begin(), ids.end()};
 }
 
-void IndicatorEvaluator::EvaluatePlan(const std::string& plan_id, absl::CivilDay as_of,
-                                      Done<PlanResult> done) {
-  auto result = std::make_shared<PlanResult>();
-  result->plan_id = plan_id;
-  std::vector<StatusChange> changes;
+OrganizationScope IndicatorEvaluator::ScopeOf(const std::string& plan_id,
+                                              const std::string& organization_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  OrganizationScope scope;
+  scope.organization_id = organization_id;
+  auto v = views_.find(plan_id);
+  if (v == views_.end() || organization_id.empty()) return scope;
+  auto name = v->second.organization_names().find(organization_id);
+  if (name != v->second.organization_names().end()) scope.name = name->second;
+  for (const storage::MeasureView& m : v->second.measures()) {
+    if (std::find(m.organization_ids().begin(), m.organization_ids().end(), organization_id) !=
+        m.organization_ids().end()) {
+      scope.measure_ids.insert(m.id());
+    }
+  }
+  return scope;
+}
+
+void IndicatorEvaluator::SetDataListener(std::function<void(const std::string&)> listener) {
+  absl::MutexLock lock(&listener_mu_);
+  data_listener_ = std::move(listener);
+}
+
+void IndicatorEvaluator::NotifyData(const std::string& plan_id) const {
+  absl::MutexLock lock(&listener_mu_);
+  if (data_listener_) data_listener_(plan_id);
+}
+
+PlanEvaluation IndicatorEvaluator::EvaluateLocked(const std::string& plan_id, absl::CivilDay as_of,
+                                                  PlanData* data) const {
+  for (auto it = indicators_.lower_bound({plan_id, ""});
+       it != indicators_.end() && it->first.first == plan_id; ++it) {
+    data->indicators.push_back(it->second);
+  }
+  if (auto p = reported_.find(plan_id); p != reported_.end()) {
+    for (const auto& [id, values] : p->second) {
+      for (const auto& [day, v] : values) data->reported[id].push_back({day, v});
+    }
+  }
+  data->input = InputLocked(plan_id, data->indicators, as_of, &data->measures, &data->reports);
+  data->input.reported = &data->reported;
+  return ::ecoplan::indicator::EvaluatePlan(as_of, data->input, rules_);
+}
+
+absl::StatusOr<std::pair<Indicator, Evaluation>> IndicatorEvaluator::EvaluateIndicator(
+    const std::string& plan_id, const std::string& id, absl::CivilDay as_of) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = indicators_.find({plan_id, id});
+  if (it == indicators_.end()) {
+    return absl::NotFoundError(absl::StrCat("no indicator ", IndicatorName(plan_id, id)));
+  }
+  std::vector<Indicator> one = {it->second};
+  std::vector<MeasureInfo> measures;
+  std::vector<ProgressReport> reports;
+  std::map<std::string, std::vector<ReportedValue>> reported;
+  if (auto p = reported_.find(plan_id); p != reported_.end()) {
+    if (auto r = p->second.find(id); r != p->second.end()) {
+      for (const auto& [day, v] : r->second) reported[id].push_back({day, v});
+    }
+  }
+  PlanEvaluationInput input = InputLocked(plan_id, one, as_of, &measures, &reports);
+  input.reported = &reported;
+  return std::make_pair(it->second, EvaluateOne(it->second, as_of, input, rules_.evaluation));
+}
+
+absl::StatusOr<PlanResult> IndicatorEvaluator::EvaluatePlan(const std::string& plan_id,
+                                                            absl::CivilDay as_of) const {
+  PlanResult result;
+  result.plan_id = plan_id;
   {
     absl::ReaderMutexLock lock(&mu_);
-    if (!views_.count(plan_id) &&
-        indicators_.lower_bound({plan_id, ""}) == indicators_.end()) {
-      done(absl::NotFoundError(absl::StrCat("plan plans/", plan_id,
-                                            " has no indicators (run SyncPlan first)")));
-      return;
+    if (!KnowsPlanLocked(plan_id)) {
+      return absl::NotFoundError(absl::StrCat("plan plans/", plan_id,
+                                              " has no indicators (run SyncPlan first)"));
     }
-    std::vector<Indicator> indicators;
-    for (auto it = indicators_.lower_bound({plan_id, ""});
-         it != indicators_.end() && it->first.first == plan_id; ++it) {
-      indicators.push_back(it->second);
-    }
-    std::map<std::string, std::vector<ReportedValue>> reported;
-    if (auto p = reported_.find(plan_id); p != reported_.end()) {
-      for (const auto& [id, values] : p->second) {
-        for (const auto& [day, v] : values) reported[id].push_back({day, v});
-      }
-    }
-    std::vector<MeasureInfo> measures;
-    std::vector<ProgressReport> reports;
-    PlanEvaluationInput input = InputLocked(plan_id, indicators, as_of, &measures, &reports);
-    input.reported = &reported;
-    PlanEvaluation e = ::ecoplan::indicator::EvaluatePlan(as_of, input, rules_);
+    PlanData data;
+    PlanEvaluation e = EvaluateLocked(plan_id, as_of, &data);
     const auto [entries, report_count] = progress_.Counts(plan_id);
-    result->reports_source =
+    result.reports_source =
         entries == 0 ? "none yet (no progress report received for this plan)"
                      : absl::StrCat("progress service: ", entries, " entries of ", report_count,
                                     " monthly reports");
-    result->unmatched_reported_values = progress_.UnmatchedValues(plan_id);
-    for (auto& [ind, ev] : e.evaluations) result->evaluations.emplace_back(*ind, std::move(ev));
-    result->town_ranking = std::move(e.town_ranking);
-    result->lights = std::move(e.lights);
-    result->scorecards = std::move(e.scorecards);
-    result->status_counts = std::move(e.status_counts);
-    changes = std::move(e.changes);
+    result.unmatched_reported_values = progress_.UnmatchedValues(plan_id);
+    for (auto& [ind, ev] : e.evaluations) result.evaluations.emplace_back(*ind, std::move(ev));
+    result.town_ranking = std::move(e.town_ranking);
+    result.lights = std::move(e.lights);
+    result.scorecards = std::move(e.scorecards);
+    result.status_counts = std::move(e.status_counts);
   }
-  result->rules = {
+  result.rules = {
       absl::StrCat("at risk within ", rules_.evaluation.at_risk_margin_percent,
                    "% of the target; insufficient data below ",
                    rules_.evaluation.min_days_for_projection, " valid days"),
@@ -691,12 +692,105 @@ void IndicatorEvaluator::EvaluatePlan(const std::string& plan_id, absl::CivilDay
                    ", completion_of_due_measures ", rules_.weights.completion_of_due_measures,
                    ", no_overdue_measures ", rules_.weights.no_overdue_measures,
                    ", indicators_on_track ", rules_.weights.indicators_on_track)};
-  RecordChanges(plan_id, as_of, std::move(changes), [result, done](absl::Status s) {
-    if (!s.ok()) {
-      done(s);
+  return result;
+}
+
+void IndicatorEvaluator::RecordEvaluation(const std::string& plan_id, absl::CivilDay as_of,
+                                          EvaluationTrigger trigger, std::string actor,
+                                          Done<RunOutcome> done) {
+  auto outcome = std::make_shared<RunOutcome>();
+  outcome->plan_id = plan_id;
+  outcome->as_of = as_of;
+  outcome->trigger = trigger;
+  outcome->actor = actor;
+  outcome->time = clock_->Now();
+  common::WriteRequest w;
+  std::vector<std::pair<std::string, std::optional<IndicatorStatus>>> previous;
+  absl::Status failed;
+  bool known = true;
+  {
+    // Evaluated under the reader lock, so reads go on meanwhile.
+    absl::ReaderMutexLock lock(&mu_);
+    known = KnowsPlanLocked(plan_id);
+    if (known) {
+      PlanData data;
+      PlanEvaluation e = EvaluateLocked(plan_id, as_of, &data);
+      outcome->evaluated = static_cast<int>(e.evaluations.size());
+      static const std::map<std::string, IndicatorStatus> kNone;
+      auto s = statuses_.find(plan_id);
+      outcome->changes =
+          StatusChanges(e.evaluations, s == statuses_.end() ? kNone : s->second, as_of, data.input);
+    }
+  }
+  if (!known) {
+    done(absl::NotFoundError(
+        absl::StrCat("plan plans/", plan_id, " has no indicators (run SyncPlan first)")));
+    return;
+  }
+  if (!outcome->changes.empty()) {
+    // The writer lock: each change is checked against the last recorded status
+    // again (a concurrent run may have recorded it) and the statuses are
+    // updated before the lock is released, so two runs never record the same
+    // change; a failed commit puts them back.
+    absl::MutexLock lock(&mu_);
+    auto& last = statuses_[plan_id];
+    std::vector<RecordedChange> effective;
+    for (RecordedChange& c : outcome->changes) {
+      auto it = last.find(c.indicator_id);
+      const IndicatorStatus now = it == last.end() ? IndicatorStatus::kUnspecified : it->second;
+      if (now == c.status) continue;
+      c.previous = now;
+      effective.push_back(std::move(c));
+    }
+    outcome->changes = std::move(effective);
+    for (const RecordedChange& c : outcome->changes) {
+      if (failed.ok()) {
+        failed = store_->PutStatus(w, plan_id, c.indicator_id, c.status, as_of, c.reason);
+      }
+      w.events.push_back(common::MakeEvent(StatusChangedEvent(plan_id, as_of, c),
+                                           IndicatorName(plan_id, c.indicator_id), "", actor));
+    }
+    if (failed.ok() && !outcome->changes.empty()) {
+      failed = store_->PutEvaluationRun(w, plan_id, RunToProto(*outcome));
+    }
+    if (failed.ok()) {
+      for (const RecordedChange& c : outcome->changes) {
+        auto it = last.find(c.indicator_id);
+        previous.emplace_back(c.indicator_id, it == last.end()
+                                                  ? std::nullopt
+                                                  : std::optional<IndicatorStatus>(it->second));
+        last[c.indicator_id] = c.status;
+      }
+    }
+  }
+  if (!failed.ok()) {
+    done(failed);
+    return;
+  }
+  if (outcome->changes.empty()) {
+    done(std::move(*outcome));  // nothing changed: nothing to write
+    return;
+  }
+  db()->CommitAsync(std::move(w), [this, plan_id, previous, outcome,
+                                   done = std::move(done)](absl::StatusOr<common::CommitResult> r) {
+    if (!r.ok()) {
+      {
+        // Not durable: the next run records these changes again.
+        absl::MutexLock lock(&mu_);
+        for (const auto& [id, status] : previous) {
+          if (status.has_value()) {
+            statuses_[plan_id][id] = *status;
+          } else {
+            statuses_[plan_id].erase(id);
+          }
+        }
+      }
+      done(r.status());
       return;
     }
-    done(std::move(*result));
+    outcome->first_sequence = r->first_sequence;
+    outcome->last_sequence = r->last_sequence;
+    done(std::move(*outcome));
   });
 }
 
@@ -922,15 +1016,18 @@ absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareProgress(const ProgressUpd
   if (change.empty()) return effect;
   effect.publish = [this, change = std::move(change), writes = std::move(writes),
                     plan = update.plan_id]() {
-    absl::MutexLock lock(&mu_);
-    progress_.Apply(change);
-    for (const ValueWrite& w : writes) {
-      if (w.value.has_value()) {
-        reported_[plan][w.id][w.day] = *w.value;
-      } else {
-        reported_[plan][w.id].erase(w.day);
+    {
+      absl::MutexLock lock(&mu_);
+      progress_.Apply(change);
+      for (const ValueWrite& w : writes) {
+        if (w.value.has_value()) {
+          reported_[plan][w.id][w.day] = *w.value;
+        } else {
+          reported_[plan][w.id].erase(w.day);
+        }
       }
     }
+    NotifyData(plan);
   };
   return effect;
 }

@@ -35,11 +35,13 @@
 #include "common/concurrency/serial_executor.h"
 #include "common/storage/rocksdb_db.h"
 #include "common/time/clock.h"
+#include "services/indicator/domain/evaluation_visibility.h"
 #include "services/indicator/domain/observation_book.h"
 #include "services/indicator/domain/plan_evaluation.h"
 #include "services/indicator/domain/plan_indicators.h"
 #include "services/indicator/domain/progress_ledger.h"
 #include "services/indicator/domain/reporting_calendars.h"
+#include "services/indicator/domain/status_recording.h"
 #include "services/indicator/storage/rocksdb_indicator_store.h"
 
 namespace ecoplan::indicator {
@@ -78,6 +80,27 @@ struct PlanResult {
   std::vector<std::string> rules;
   std::vector<std::string> unmatched_reported_values;
 };
+
+// What started an evaluation run.
+enum class EvaluationTrigger : uint8_t { kRequest, kDaily, kNewData };
+
+// One RecordEvaluation run: what it evaluated and the changes it recorded.
+struct RunOutcome {
+  std::string plan_id;
+  absl::CivilDay as_of;
+  EvaluationTrigger trigger = EvaluationTrigger::kRequest;
+  std::string actor;
+  absl::Time time;
+  int evaluated = 0;
+  std::vector<RecordedChange> changes;  // empty: nothing was written
+  uint64_t first_sequence = 0, last_sequence = 0;  // of the events written
+};
+
+// The IndicatorStatusChanged event of a recorded change, and the run's v1 form.
+ecoplan::indicator::v1::IndicatorStatusChanged StatusChangedEvent(const std::string& plan_id,
+                                                                  absl::CivilDay as_of,
+                                                                  const RecordedChange& change);
+ecoplan::indicator::v1::EvaluationRun RunToProto(const RunOutcome& run);
 
 // What a sync (or a progress event) will change, to be committed by the caller
 // (SyncPlan RPC or an event follower); `publish` applies it in memory once durable.
@@ -123,11 +146,34 @@ class IndicatorEvaluator {
       const std::string& area, absl::CivilDay from, absl::CivilDay to,
       const std::string& caliber) const;
 
-  // --- Evaluation. A changed status is stored with IndicatorStatusChanged in
-  // one batch before `done` is called.
-  void EvaluateIndicator(const std::string& plan_id, const std::string& id, absl::CivilDay as_of,
-                         Done<std::pair<Indicator, Evaluation>> done);
-  void EvaluatePlan(const std::string& plan_id, absl::CivilDay as_of, Done<PlanResult> done);
+  // --- Evaluation. EvaluateIndicator and EvaluatePlan are pure reads of the
+  // in-memory state: they write nothing. Errors: NotFound.
+  absl::StatusOr<std::pair<Indicator, Evaluation>> EvaluateIndicator(const std::string& plan_id,
+                                                                     const std::string& id,
+                                                                     absl::CivilDay as_of) const;
+  absl::StatusOr<PlanResult> EvaluatePlan(const std::string& plan_id, absl::CivilDay as_of) const;
+
+  // The recording use case: evaluates the plan as of `as_of` and, for every
+  // indicator whose status differs from the last recorded one, writes the
+  // status (with its reason) and an IndicatorStatusChanged event (actor
+  // `actor`), plus a run record (storage: meta run/<plan>/<micros>), all in
+  // ONE synced WriteBatch; then calls `done` with the changes. Nothing changed
+  // → nothing is written. Runs are serialized against each other on the last
+  // statuses (decided and updated under the lock; put back if the commit
+  // fails), so concurrent runs never record a change twice, and a crash before
+  // the commit loses nothing (Load reads the last durable statuses).
+  // Errors: NotFound (plan without indicators), from storage.
+  void RecordEvaluation(const std::string& plan_id, absl::CivilDay as_of, EvaluationTrigger trigger,
+                        std::string actor, Done<RunOutcome> done);
+
+  // Every plan with indicators or a plan view (for the scheduled runs).
+  std::vector<std::string> PlanIds() const;
+  // The organization `organization_id` as plan `plan_id`'s view knows it:
+  // its canonical name and the measures it leads or is responsible for.
+  OrganizationScope ScopeOf(const std::string& plan_id, const std::string& organization_id) const;
+  // Called (quickly, with the plan id; "" = every plan) after new data is
+  // applied: an ingested chunk, a progress update. Set before serving.
+  void SetDataListener(std::function<void(const std::string& plan_id)> listener);
 
   // --- Plans from the registry.
   // Builds the plan's indicators and the write of every change (indicators,
@@ -183,9 +229,19 @@ class IndicatorEvaluator {
                                   std::vector<MeasureInfo>* measures,
                                   std::vector<ProgressReport>* reports) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  // Records status changes (memory now, disk in one batch) and calls `then`.
-  void RecordChanges(const std::string& plan_id, absl::CivilDay as_of,
-                     std::vector<StatusChange> changes, std::function<void(absl::Status)> then);
+  // The data views of one plan evaluation (EvaluateLocked fills them).
+  struct PlanData {
+    std::vector<Indicator> indicators;
+    std::map<std::string, std::vector<ReportedValue>> reported;
+    std::vector<MeasureInfo> measures;
+    std::vector<ProgressReport> reports;
+    PlanEvaluationInput input;
+  };
+  PlanEvaluation EvaluateLocked(const std::string& plan_id, absl::CivilDay as_of,
+                                PlanData* data) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void NotifyData(const std::string& plan_id) const;
+  // Whether the plan has a view or an indicator.
+  bool KnowsPlanLocked(const std::string& plan_id) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   RocksDbIndicatorStore* const store_;
   const common::Clock* const clock_;
@@ -207,6 +263,9 @@ class IndicatorEvaluator {
   std::map<std::string, storage::PlanViewRecord> views_ ABSL_GUARDED_BY(mu_);
   ProgressLedger progress_ ABSL_GUARDED_BY(mu_);
   ReportingCalendars calendars_ ABSL_GUARDED_BY(mu_);
+
+  mutable absl::Mutex listener_mu_;
+  std::function<void(const std::string&)> data_listener_ ABSL_GUARDED_BY(listener_mu_);
 
   absl::Mutex queue_mu_;
   std::deque<std::pair<IngestChunk, Done<ChunkOutcome>>> queue_ ABSL_GUARDED_BY(queue_mu_);

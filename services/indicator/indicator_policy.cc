@@ -12,6 +12,8 @@ const common::PolicyTable& IndicatorPolicy() {
     const std::set<Role> everyone = {Role::kAdministrator, Role::kReporter, Role::kViewer,
                                      Role::kService};
     const std::string read = "targets, data and evaluations are public within the government";
+    const std::string own =
+        "a read; a reporter sees only its own organization's lights, scores and reported values";
     auto* t = new common::PolicyTable;
     t->service = "ecoplan.indicator.v1.IndicatorService";
     t->Allow("SyncPlan", {Role::kAdministrator}, {}, "the bureau rebuilds a plan's indicators");
@@ -23,10 +25,14 @@ const common::PolicyTable& IndicatorPolicy() {
     t->Allow("IngestObservations", {Role::kAdministrator, Role::kService}, {},
              "bulk loads by the bureau; reported values forwarded by services");
     for (const char* method : {"GetExtractionReport", "GetIndicator", "ListIndicators",
-                               "ListIndicatorRevisions", "ListStations", "GetDailyAirQuality",
-                               "EvaluateIndicator", "EvaluatePlan"}) {
+                               "ListIndicatorRevisions", "ListStations", "GetDailyAirQuality"}) {
       t->Allow(method, everyone, {}, read);
     }
+    for (const char* method : {"EvaluateIndicator", "EvaluatePlan"}) {
+      t->Allow(method, everyone, {}, own);
+    }
+    t->Allow("RecordEvaluation", {Role::kAdministrator, Role::kService}, {},
+             "records status changes and raises alerts (the bureau, or the scheduled job)");
     t->Allow("WatchEvents", {Role::kAdministrator, Role::kViewer, Role::kService}, {},
              "change feed for services and monitoring");
     return t;

@@ -10,7 +10,9 @@ namespace ecoplan::indicator {
 // Who may call each IndicatorService RPC (docs/SECURITY.md's indicator table
 // is rendered from this; indicator_policy_test keeps them equal):
 // indicators, stations, daily air quality and evaluations are read by every
-// role; administrators sync plans, create, correct and retire indicators and
+// role (a reporter's evaluations narrowed to its organization by the
+// handler); evaluations are recorded (RecordEvaluation: statuses, alerts) by
+// administrators and services; administrators sync plans, create, correct and retire indicators and
 // configure stations; observations are ingested by administrators and by
 // services (the progress service forwarding reported values); event streams
 // are for administrators, viewers (the command center) and services.

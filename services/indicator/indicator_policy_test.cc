@@ -49,6 +49,12 @@ TEST(IndicatorPolicyTest, EveryRoleReadsOnlyAdministratorsChangeTargetsServicesI
     EXPECT_FALSE(allowed(common::Role::kViewer, write)) << write;
     EXPECT_FALSE(allowed(common::Role::kService, write)) << write;
   }
+  // Evaluating is a read for everyone; recording it (statuses, alerts) is a
+  // write of the bureau and of services (the scheduled job).
+  EXPECT_TRUE(allowed(common::Role::kAdministrator, "RecordEvaluation"));
+  EXPECT_TRUE(allowed(common::Role::kService, "RecordEvaluation"));
+  EXPECT_FALSE(allowed(common::Role::kReporter, "RecordEvaluation"));
+  EXPECT_FALSE(allowed(common::Role::kViewer, "RecordEvaluation"));
   EXPECT_TRUE(allowed(common::Role::kService, "IngestObservations"));
   EXPECT_FALSE(allowed(common::Role::kReporter, "IngestObservations"));
   EXPECT_FALSE(allowed(common::Role::kViewer, "IngestObservations"));

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/grpc_status.h"
+#include "services/indicator/domain/evaluation_visibility.h"
 #include "services/indicator/indicator_policy.h"
 #include "services/indicator/proto_mapping.h"
 #include "services/indicator/registry_plan_follower.h"
@@ -189,8 +190,13 @@ struct SyncCall {
 IndicatorServiceImpl::IndicatorServiceImpl(IndicatorEvaluator* evaluator,
                                            common::WatchEventsHub* hub,
                                            const common::CallAuthenticator* auth,
-                                           rv1::RegistryService::StubInterface* registry)
-    : evaluator_(evaluator), hub_(hub), auth_(auth), registry_(registry) {}
+                                           rv1::RegistryService::StubInterface* registry,
+                                           const common::Clock* clock)
+    : evaluator_(evaluator),
+      hub_(hub),
+      auth_(auth),
+      registry_(registry),
+      clock_(clock != nullptr ? clock : &real_clock_) {}
 
 grpc::ServerUnaryReactor* IndicatorServiceImpl::SyncPlan(grpc::CallbackServerContext* ctx,
                                                          const v1::SyncPlanRequest* req,
@@ -437,14 +443,19 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::EvaluateIndicator(
   if (!name.ok()) return Finish(ctx, name.status());
   absl::StatusOr<absl::CivilDay> as_of = DateFromProto(req->as_of(), "as_of");
   if (!as_of.ok()) return Finish(ctx, as_of.status());
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  evaluator_->EvaluateIndicator(
-      name->first, name->second, *as_of,
-      [reactor, resp](absl::StatusOr<std::pair<Indicator, Evaluation>> r) {
-        if (r.ok()) *resp->mutable_evaluation() = ToProto(r->first, r->second);
-        reactor->Finish(common::ToGrpcStatus(r.status()));
-      });
-  return reactor;
+  // A read of the in-memory state: nothing is recorded (RecordEvaluation does).
+  absl::StatusOr<std::pair<Indicator, Evaluation>> r =
+      evaluator_->EvaluateIndicator(name->first, name->second, *as_of);
+  if (!r.ok()) return Finish(ctx, r.status());
+  if (who->role == common::Role::kReporter &&
+      !OrganizationMaySee(evaluator_->ScopeOf(name->first, who->organization_id), r->first)) {
+    return Finish(ctx, absl::PermissionDeniedError(
+                           absl::StrCat("a reporter evaluates only the reported indicators its "
+                                        "organization owns; ",
+                                        req->name(), " is another organization's")));
+  }
+  *resp->mutable_evaluation() = ToProto(r->first, r->second);
+  return Finish(ctx, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* IndicatorServiceImpl::EvaluatePlan(grpc::CallbackServerContext* ctx,
@@ -456,22 +467,55 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::EvaluatePlan(grpc::CallbackServe
   if (!plan.ok()) return Finish(ctx, plan.status());
   absl::StatusOr<absl::CivilDay> as_of = DateFromProto(req->as_of(), "as_of");
   if (!as_of.ok()) return Finish(ctx, as_of.status());
+  // A read of the in-memory state: nothing is recorded (RecordEvaluation does).
+  absl::StatusOr<PlanResult> r = evaluator_->EvaluatePlan(*plan, *as_of);
+  if (!r.ok()) return Finish(ctx, r.status());
+  EvaluationOutputs out{std::move(r->evaluations), std::move(r->lights),
+                        std::move(r->scorecards), std::move(r->unmatched_reported_values),
+                        std::move(r->status_counts)};
+  if (who->role == common::Role::kReporter) {
+    // The same visibility as ProgressService: its own organization's share.
+    NarrowToOrganization(evaluator_->ScopeOf(*plan, who->organization_id), &out);
+  }
+  for (const auto& [ind, e] : out.evaluations) *resp->add_evaluations() = ToProto(ind, e);
+  for (const TownRank& t : r->town_ranking) *resp->add_town_ranking() = ToProto(t);
+  for (const MeasureLight& l : out.lights) *resp->add_measure_lights() = ToProto(r->plan_id, l);
+  for (const Scorecard& c : out.scorecards) *resp->add_scorecards() = ToProto(c);
+  for (const auto& [status, n] : out.status_counts) (*resp->mutable_status_counts())[status] = n;
+  resp->set_reports_source(r->reports_source);
+  for (const std::string& rule : r->rules) resp->add_rules(rule);
+  for (const std::string& u : out.unmatched_reported_values) resp->add_unmatched_reported_values(u);
+  return Finish(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* IndicatorServiceImpl::RecordEvaluation(
+    grpc::CallbackServerContext* ctx, const v1::RecordEvaluationRequest* req,
+    v1::RecordEvaluationResponse* resp) {
+  absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "RecordEvaluation");
+  if (!who.ok()) return Finish(ctx, who.status());
+  absl::StatusOr<std::string> plan = ParsePlanName(req->plan(), "plan");
+  if (!plan.ok()) return Finish(ctx, plan.status());
+  absl::CivilDay as_of =
+      absl::ToCivilDay(clock_->Now(), absl::FixedTimeZone(8 * 3600));  // Asia/Shanghai, no DST
+  if (req->has_as_of()) {
+    absl::StatusOr<absl::CivilDay> day = DateFromProto(req->as_of(), "as_of");
+    if (!day.ok()) return Finish(ctx, day.status());
+    as_of = *day;
+  }
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  evaluator_->EvaluatePlan(*plan, *as_of, [reactor, resp](absl::StatusOr<PlanResult> r) {
-    if (r.ok()) {
-      for (const auto& [ind, e] : r->evaluations) *resp->add_evaluations() = ToProto(ind, e);
-      for (const TownRank& t : r->town_ranking) *resp->add_town_ranking() = ToProto(t);
-      for (const MeasureLight& l : r->lights) *resp->add_measure_lights() = ToProto(r->plan_id, l);
-      for (const Scorecard& c : r->scorecards) *resp->add_scorecards() = ToProto(c);
-      for (const auto& [status, n] : r->status_counts) (*resp->mutable_status_counts())[status] = n;
-      resp->set_reports_source(r->reports_source);
-      for (const std::string& rule : r->rules) resp->add_rules(rule);
-      for (const std::string& u : r->unmatched_reported_values) {
-        resp->add_unmatched_reported_values(u);
-      }
-    }
-    reactor->Finish(common::ToGrpcStatus(r.status()));
-  });
+  // The events carry the caller as their actor, so the audit record of this
+  // call lists them as its changes.
+  evaluator_->RecordEvaluation(
+      *plan, as_of, EvaluationTrigger::kRequest, who->subject,
+      [reactor, resp](absl::StatusOr<RunOutcome> r) {
+        if (r.ok()) {
+          for (const RecordedChange& c : r->changes) {
+            *resp->add_changes() = StatusChangedEvent(r->plan_id, r->as_of, c);
+          }
+          *resp->mutable_run() = RunToProto(*r);
+        }
+        reactor->Finish(common::ToGrpcStatus(r.status()));
+      });
   return reactor;
 }
 

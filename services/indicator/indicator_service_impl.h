@@ -4,6 +4,7 @@
 
 #include "common/auth/call_authenticator.h"
 #include "common/events/watch_events_reactor.h"
+#include "common/time/clock.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "services/indicator/indicator_evaluator.h"
@@ -17,13 +18,18 @@ namespace ecoplan::indicator {
 // Every handler first asks `auth` whether the caller may call the method
 // (IndicatorPolicy(); UNAUTHENTICATED, PERMISSION_DENIED, RESOURCE_EXHAUSTED),
 // and changes are recorded with the caller's subject as their actor.
-// `evaluator`, `hub`, `auth` and `registry` (may be null: SyncPlan is then
-// UNAVAILABLE) must outlive the service.
+// EvaluateIndicator and EvaluatePlan only read; for a reporter they narrow
+// the result to its organization's share (NarrowToOrganization).
+// RecordEvaluation records status changes (IndicatorEvaluator::RecordEvaluation).
+// `evaluator`, `hub`, `auth`, `registry` (may be null: SyncPlan is then
+// UNAVAILABLE) and `clock` (may be null: the real clock; RecordEvaluation's
+// default as_of is today by it) must outlive the service.
 class IndicatorServiceImpl final : public ecoplan::indicator::v1::IndicatorService::CallbackService {
  public:
   IndicatorServiceImpl(IndicatorEvaluator* evaluator, common::WatchEventsHub* hub,
                        const common::CallAuthenticator* auth,
-                       ecoplan::registry::v1::RegistryService::StubInterface* registry);
+                       ecoplan::registry::v1::RegistryService::StubInterface* registry,
+                       const common::Clock* clock = nullptr);
 
   grpc::ServerUnaryReactor* SyncPlan(grpc::CallbackServerContext* ctx,
                                      const v1::SyncPlanRequest* req,
@@ -66,6 +72,9 @@ class IndicatorServiceImpl final : public ecoplan::indicator::v1::IndicatorServi
   grpc::ServerUnaryReactor* EvaluatePlan(grpc::CallbackServerContext* ctx,
                                          const v1::EvaluatePlanRequest* req,
                                          v1::EvaluatePlanResponse* resp) override;
+  grpc::ServerUnaryReactor* RecordEvaluation(grpc::CallbackServerContext* ctx,
+                                             const v1::RecordEvaluationRequest* req,
+                                             v1::RecordEvaluationResponse* resp) override;
   grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
       grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* req) override;
 
@@ -74,6 +83,8 @@ class IndicatorServiceImpl final : public ecoplan::indicator::v1::IndicatorServi
   common::WatchEventsHub* const hub_;
   const common::CallAuthenticator* const auth_;
   ecoplan::registry::v1::RegistryService::StubInterface* const registry_;
+  const common::RealClock real_clock_;
+  const common::Clock* const clock_;
 };
 
 }  // namespace ecoplan::indicator

@@ -161,7 +161,7 @@ TEST_F(IndicatorServiceImplTest, IngestsTheTestSliceIdempotentlyAndJudgesItsDays
   EXPECT_GT(resp.days(0).aqi(), 200);  // a heavy-pollution January day
 }
 
-TEST_F(IndicatorServiceImplTest, EvaluationStoresAStatusChangeWithItsEventAndEtagsGuardUpdates) {
+TEST_F(IndicatorServiceImplTest, EvaluationReadsRecordEvaluationRecordsOnceAndEtagsGuardUpdates) {
   v1::CreateIndicatorRequest create;
   create.set_parent("plans/p");
   create.set_indicator_id("m-share");
@@ -196,12 +196,54 @@ TEST_F(IndicatorServiceImplTest, EvaluationStoresAStatusChangeWithItsEventAndEta
   v1::EvaluateIndicatorResponse evaluated;
   ASSERT_TRUE(stub_->EvaluateIndicator(Ctx().get(), eval, &evaluated).ok());
   EXPECT_EQ(evaluated.evaluation().status(), v1::INDICATOR_STATUS_INSUFFICIENT_DATA);
+  // Evaluating is a read: no status, no event.
+  EXPECT_EQ(db_->LastEventSequence(), before);
+  v1::EvaluatePlanRequest plan;
+  plan.set_plan("plans/p");
+  *plan.mutable_as_of() = eval.as_of();
+  v1::EvaluatePlanResponse evaluated_plan;
+  ASSERT_TRUE(stub_->EvaluatePlan(Ctx().get(), plan, &evaluated_plan).ok());
+  ASSERT_EQ(evaluated_plan.evaluations_size(), 1);
+  EXPECT_EQ(db_->LastEventSequence(), before);
+
+  // Recording it writes the change once, with what it rests on.
+  v1::RecordEvaluationRequest record;
+  record.set_plan("plans/p");
+  *record.mutable_as_of() = eval.as_of();
+  v1::RecordEvaluationResponse recorded;
+  ASSERT_TRUE(stub_->RecordEvaluation(Ctx().get(), record, &recorded).ok());
+  ASSERT_EQ(recorded.changes_size(), 1);
+  EXPECT_EQ(recorded.changes(0).indicator(), "plans/p/indicators/m-share");
+  EXPECT_EQ(recorded.changes(0).previous_status(), v1::INDICATOR_STATUS_UNSPECIFIED);
+  EXPECT_EQ(recorded.changes(0).status(), v1::INDICATOR_STATUS_INSUFFICIENT_DATA);
+  EXPECT_EQ(recorded.changes(0).target(), 50);
+  EXPECT_EQ(recorded.changes(0).target_text(), "≥ 50 %");
+  EXPECT_FALSE(recorded.changes(0).has_value());  // no value reported yet
+  EXPECT_EQ(recorded.run().plan(), "plans/p");
+  EXPECT_EQ(recorded.run().trigger(), v1::EVALUATION_TRIGGER_REQUEST);
+  EXPECT_EQ(recorded.run().changed_count(), 1);
+  EXPECT_EQ(recorded.run().evaluated_count(), 1);
+  EXPECT_EQ(recorded.run().actor(), "development");
   EXPECT_EQ(db_->LastEventSequence(), before + 1);
   auto events = *db_->ReadEvents(before, 10);
   EXPECT_EQ(events[0].type(), "ecoplan.indicator.v1.IndicatorStatusChanged");
-  // The same status again: no new event.
-  ASSERT_TRUE(stub_->EvaluateIndicator(Ctx().get(), eval, &evaluated).ok());
+  EXPECT_EQ(events[0].actor(), "development");
+  v1::IndicatorStatusChanged payload;
+  ASSERT_TRUE(events[0].payload().UnpackTo(&payload));
+  EXPECT_EQ(payload.target_text(), "≥ 50 %");
+  ASSERT_EQ(store_->ListEvaluationRuns("p")->size(), 1u);
+  // The same day again: nothing recorded.
+  ASSERT_TRUE(stub_->RecordEvaluation(Ctx().get(), record, &recorded).ok());
+  EXPECT_EQ(recorded.changes_size(), 0);
+  EXPECT_EQ(recorded.run().changed_count(), 0);
   EXPECT_EQ(db_->LastEventSequence(), before + 1);
+  EXPECT_EQ(store_->ListEvaluationRuns("p")->size(), 1u);
+  record.set_plan("plans/none");
+  EXPECT_EQ(stub_->RecordEvaluation(Ctx().get(), record, &recorded).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  plan.set_plan("plans/none");
+  EXPECT_EQ(stub_->EvaluatePlan(Ctx().get(), plan, &evaluated_plan).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 
   v1::UpdateIndicatorRequest update;
   update.mutable_indicator()->set_name("plans/p/indicators/m-share");
@@ -297,6 +339,52 @@ TEST_F(IndicatorServiceImplTest, RefusesCallersThePolicyDoesNotAllowAndRecordsTh
     v1::WatchEventsResponse event;
     EXPECT_FALSE(reader->Read(&event));
     EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  }
+
+  // Evaluating is a read for a viewer too: twice, and the event log is unchanged;
+  // recording is not a viewer's to do.
+  {
+    v1::CreateIndicatorRequest share;
+    share.set_parent("plans/v");
+    share.set_indicator_id("share");
+    share.mutable_indicator()->set_display_name("share");
+    share.mutable_indicator()->set_source(v1::SOURCE_KIND_REPORTED);
+    share.set_reason("test");
+    v1::CreateIndicatorResponse made;
+    ASSERT_TRUE(stub->CreateIndicator(as(admin).get(), share, &made).ok());
+    const uint64_t before = db_->LastEventSequence();
+    v1::EvaluatePlanRequest plan;
+    plan.set_plan("plans/v");
+    plan.mutable_as_of()->set_year(2026);
+    plan.mutable_as_of()->set_month(4);
+    plan.mutable_as_of()->set_day(30);
+    for (int i = 0; i < 2; ++i) {
+      v1::EvaluatePlanResponse evaluated;
+      ASSERT_TRUE(stub->EvaluatePlan(as(viewer).get(), plan, &evaluated).ok());
+      EXPECT_EQ(evaluated.evaluations_size(), 1);
+    }
+    EXPECT_EQ(db_->LastEventSequence(), before);
+    v1::RecordEvaluationRequest record;
+    record.set_plan("plans/v");
+    *record.mutable_as_of() = plan.as_of();
+    v1::RecordEvaluationResponse recorded;
+    EXPECT_EQ(stub->RecordEvaluation(as(viewer).get(), record, &recorded).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(db_->LastEventSequence(), before);
+    ASSERT_TRUE(stub->RecordEvaluation(as(admin).get(), record, &recorded).ok());
+    ASSERT_EQ(recorded.changes_size(), 1);
+    EXPECT_EQ(recorded.run().actor(), "li.admin");
+    // A reporter of an organization that owns nothing of plan v may not
+    // evaluate its reported indicator.
+    v1::EvaluateIndicatorRequest one;
+    one.set_name("plans/v/indicators/share");
+    *one.mutable_as_of() = plan.as_of();
+    v1::EvaluateIndicatorResponse evaluated;
+    EXPECT_EQ(stub->EvaluateIndicator(as(token(common::Role::kReporter, "x.reporter")).get(), one,
+                                      &evaluated)
+                  .error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_TRUE(stub->EvaluateIndicator(as(viewer).get(), one, &evaluated).ok());
   }
 
   v1::CreateIndicatorRequest create;

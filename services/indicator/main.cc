@@ -3,12 +3,14 @@
 // AdminService, both behind BuildServerSecurity) → RunningServer, plus an EventFollower that builds the plans'
 // indicators from the registry's events and, with --progress_address, one that
 // records the progress service's reports (colours, scorecards, reported
-// values), until SIGTERM or SIGINT.
+// values), and the EvaluationScheduler that records evaluations (daily and
+// after new data), until SIGTERM or SIGINT.
 
 #include <cstdlib>
 #include <memory>
 #include <string>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
@@ -31,11 +33,13 @@
 #include "common/storage/rocksdb_db.h"
 #include "common/time/clock.h"
 #include "services/indicator/config.h"
+#include "services/indicator/evaluation_scheduler.h"
 #include "services/indicator/indicator_evaluator.h"
 #include "services/indicator/indicator_policy.h"
 #include "services/indicator/indicator_service_impl.h"
 #include "services/indicator/progress_follower.h"
 #include "services/indicator/registry_plan_follower.h"
+#include "services/indicator/scheduled_evaluation.h"
 #include "services/indicator/storage/rocksdb_indicator_store.h"
 
 using ::ecoplan::common::EnvIntOr;
@@ -59,6 +63,15 @@ ABSL_FLAG(std::string, progress_address, EnvOr("ECOPLAN_PROGRESS_ADDRESS", ""),
           "empty: not followed");
 ABSL_FLAG(absl::Duration, progress_max_backoff, absl::Seconds(10),
           "Longest wait between reconnection attempts to the progress service");
+ABSL_FLAG(std::string, evaluation_time, EnvOr("ECOPLAN_EVALUATION_TIME", "01:00"),
+          "Local time HH:MM of the daily recorded evaluation of every plan (status changes, "
+          "IndicatorStatusChanged, alerts), as of today (env ECOPLAN_EVALUATION_TIME); \"off\": "
+          "none");
+ABSL_FLAG(std::string, evaluation_time_zone, "Asia/Shanghai",
+          "Time zone of --evaluation_time and of \"today\"");
+ABSL_FLAG(absl::Duration, evaluation_debounce, absl::Seconds(5),
+          "A recorded evaluation of the plan this long after new observations or progress "
+          "reports arrive; 0 disables it");
 
 // The flags every server shares (--host, --metrics_port, --port_file, security
 // …) are in common/server/server_flags.cc; IndicatorService's RPCs follow
@@ -88,6 +101,9 @@ int main(int argc, char** argv) {
   config.progress_address = absl::GetFlag(FLAGS_progress_address);
   config.progress_max_backoff = absl::GetFlag(FLAGS_progress_max_backoff);
   config.port_file = shared.port_file;
+  config.evaluation_time = absl::GetFlag(FLAGS_evaluation_time);
+  config.evaluation_time_zone = absl::GetFlag(FLAGS_evaluation_time_zone);
+  config.evaluation_debounce = absl::GetFlag(FLAGS_evaluation_debounce);
   if (absl::Status valid = config.Validate(); !valid.ok()) {
     log.Error("invalid configuration", {{"error", std::string(valid.message())}});
     return 2;
@@ -101,6 +117,9 @@ int main(int argc, char** argv) {
                         {"progress", config.progress_address.empty() ? std::string("(not followed)")
                                                                      : config.progress_address},
                         {"max_message_bytes", config.max_message_bytes},
+                        {"evaluation_time", config.evaluation_time},
+                        {"evaluation_time_zone", config.evaluation_time_zone},
+                        {"evaluation_debounce", absl::FormatDuration(config.evaluation_debounce)},
                         {"shutdown_grace", absl::FormatDuration(config.shutdown_grace)}});
 
   common::RealClock clock;
@@ -210,7 +229,8 @@ int main(int argc, char** argv) {
 
   common::WatchEventsHub watch_hub;
   indicator::IndicatorServiceImpl service(&evaluator, &watch_hub,
-                                          security_pieces->authenticator.get(), registry.get());
+                                          security_pieces->authenticator.get(), registry.get(),
+                                          &clock);
   // Every write and every refused call, recorded before its answer (docs/SECURITY.md "Audit").
   absl::StatusOr<std::unique_ptr<common::ServerAudit>> audit = common::ServerAudit::Open(
       db->get(), security_pieces->authenticator.get(), &clock, &metrics, log);
@@ -218,6 +238,24 @@ int main(int argc, char** argv) {
     log.Error("cannot open the audit log", {{"error", audit.status().ToString()}});
     return 1;
   }
+  // Recorded evaluations (status changes, alerts): daily and after new data,
+  // as the service itself, each run that changed something in the audit log.
+  indicator::ScheduledEvaluation scheduled(&evaluator, (*audit)->log(), &clock, log);
+  absl::StatusOr<indicator::EvaluationSchedule> schedule = config.Schedule();
+  if (!schedule.ok()) {
+    log.Error("invalid configuration", {{"error", std::string(schedule.status().message())}});
+    return 2;
+  }
+  indicator::EvaluationScheduler scheduler(
+      &clock, *schedule, [&evaluator] { return evaluator.PlanIds(); },
+      [&scheduled](const std::string& plan, absl::CivilDay as_of,
+                   indicator::EvaluationTrigger trigger, std::function<void()> done) {
+        scheduled.Run(plan, as_of, trigger, std::move(done));
+      });
+  evaluator.SetDataListener([&scheduler](const std::string& plan) { scheduler.DataArrived(plan); });
+  // Before the scheduler goes (also on an early return below).
+  absl::Cleanup forget_listener = [&evaluator] { evaluator.SetDataListener(nullptr); };
+  scheduler.Start();
   common::BackupManager backups(db->get(), config.backup_dir, &clock);
   std::unique_ptr<common::CallAuthenticator> admin_auth =
       common::AdminAuthenticator(*security_pieces, &metrics, log);
@@ -255,6 +293,8 @@ int main(int argc, char** argv) {
 
   common::RunUntilSignal(**server, [&] {
     watch_hub.Shutdown();
+    evaluator.SetDataListener(nullptr);
+    scheduler.Stop();
     if (progress_follower) progress_follower->Stop();
     follower.Stop();
   });

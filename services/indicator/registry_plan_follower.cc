@@ -79,6 +79,22 @@ storage::MeasureView ViewOf(const rv1::Measure& m, const std::map<std::string, s
       v.add_responsible_organizations(n);
     }
   }
+  // Who sees the measure's colour: its lead and responsible organizations, by id.
+  for (const auto* refs : {&m.lead_organizations(), &m.responsible_organizations()}) {
+    for (const rv1::OrgRef& ref : *refs) {
+      std::vector<std::string> ids;
+      if (ref.target_case() == rv1::OrgRef::kOrganization) {
+        ids.push_back(LastSegment(ref.organization()));
+      }
+      for (const std::string& member : ref.members()) ids.push_back(LastSegment(member));
+      for (const std::string& id : ids) {
+        const auto& held = v.organization_ids();
+        if (!id.empty() && std::find(held.begin(), held.end(), id) == held.end()) {
+          v.add_organization_ids(id);
+        }
+      }
+    }
+  }
   return v;
 }
 
@@ -93,7 +109,10 @@ RegistryPlan FromRegistryExport(const rv1::ExportPlanResponse& exported) {
   RegistryPlan out;
   const rv1::Plan& plan = exported.plan();
   std::map<std::string, std::string> display;
-  for (const rv1::Organization& o : exported.organizations()) display[o.name()] = o.display_name();
+  for (const rv1::Organization& o : exported.organizations()) {
+    display[o.name()] = o.display_name();
+    (*out.view.mutable_organization_names())[LastSegment(o.name())] = o.display_name();
+  }
   out.source.plan_id = PlanIdOf(plan.name());
   out.source.year = plan.year();
   out.source.district = plan.district();

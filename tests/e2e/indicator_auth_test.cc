@@ -2,7 +2,8 @@
 // rendered in docs/SECURITY.md) against real servers started with TLS and an
 // HS256 secret generated at test time: registry_server, and indicator_server
 // following it as the service "indicator" (a minted service token over TLS, so
-// the plan's indicators prove service-to-service authentication). Every
+// the plan's indicators prove service-to-service authentication), and following
+// a secured progress_server (the reports behind the lights' progress entries). Every
 // allowed call works, every forbidden one is PERMISSION_DENIED, and every call
 // — the client stream IngestObservations and the server stream WatchEvents
 // included — without a token or with an expired, wrongly signed or garbage
@@ -12,9 +13,11 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +28,7 @@
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
+#include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "services/indicator/indicator_policy.h"
 #include "tests/harness/dates.h"
@@ -35,11 +39,13 @@ namespace ecoplan::testing {
 namespace {
 
 namespace iv1 = ::ecoplan::indicator::v1;
+namespace pv1 = ::ecoplan::progress::v1;
 namespace rv1 = ::ecoplan::registry::v1;
 using common::Role;
 
 const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
 const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
+const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 constexpr char kStation[] = "stations/walk-station";
 
@@ -57,6 +63,20 @@ class IndicatorAuthTest : public ::testing::Test {
     ASSERT_OK_AND_ASSIGN(registry_, Subprocess::Start(registry_argv, dir_.Sub("registry.log")));
     ASSERT_OK_AND_ASSIGN(int registry_port, WaitForPortFile(dir_.Sub("r.port"), absl::Seconds(30)));
     const std::string registry_address = absl::StrCat("127.0.0.1:", registry_port);
+    // The progress service (reports: the lights' progress entries), secured the same way.
+    std::vector<std::string> progress_argv = {kProgressServer,
+                                              "--host=127.0.0.1",
+                                              "--port=0",
+                                              "--port_file=" + dir_.Sub("p.port"),
+                                              "--db_path=" + dir_.Sub("progress"),
+                                              "--registry_address=" + registry_address,
+                                              "--registry_max_backoff=200ms"};
+    secured_.AddServerFlags(progress_argv);
+    ASSERT_OK_AND_ASSIGN(progress_, Subprocess::Start(progress_argv, dir_.Sub("progress.log")));
+    ASSERT_OK_AND_ASSIGN(int progress_port, WaitForPortFile(dir_.Sub("p.port"), absl::Seconds(30)));
+    const std::string progress_address = absl::StrCat("127.0.0.1:", progress_port);
+    progress_stub_ = pv1::ProgressService::NewStub(
+        grpc::CreateCustomChannel(progress_address, secured_.ChannelCredentials(), args));
     auto registry = rv1::RegistryService::NewStub(
         grpc::CreateCustomChannel(registry_address, secured_.ChannelCredentials(), args));
     rv1::ImportPlanRequest import;
@@ -72,7 +92,9 @@ class IndicatorAuthTest : public ::testing::Test {
                                                "--port_file=" + dir_.Sub("i.port"),
                                                "--db_path=" + dir_.Sub("indicator"),
                                                "--registry_address=" + registry_address,
-                                               "--registry_max_backoff=200ms"};
+                                               "--registry_max_backoff=200ms",
+                                               "--progress_address=" + progress_address,
+                                               "--progress_max_backoff=200ms"};
     secured_.AddServerFlags(indicator_argv);
     ASSERT_OK_AND_ASSIGN(indicator_, Subprocess::Start(indicator_argv, dir_.Sub("indicator.log")));
     absl::StatusOr<int> indicator_port = WaitForPortFile(dir_.Sub("i.port"), absl::Seconds(30));
@@ -99,6 +121,16 @@ class IndicatorAuthTest : public ::testing::Test {
     ASSERT_TRUE(stub_->ListIndicators(TokenContext(Admin()).get(), list, &indicators).ok());
     ASSERT_EQ(indicators.indicators_size(), 1) << "the seed plan yields no indicator";
     plan_indicator_ = indicators.indicators(0).name();
+    // An air-quality indicator: public, so every role evaluates it.
+    list.set_page_size(1000);
+    ASSERT_TRUE(stub_->ListIndicators(TokenContext(Admin()).get(), list, &indicators).ok());
+    for (const iv1::Indicator& i : indicators.indicators()) {
+      if (i.source() == iv1::SOURCE_KIND_AIR_QUALITY && air_indicator_.empty()) {
+        air_indicator_ = i.name();
+      }
+    }
+    ASSERT_FALSE(air_indicator_.empty()) << "the seed plan yields no air-quality indicator";
+    registry_stub_ = std::move(registry);
 
     // The data the calls need: an indicator the bureau corrects again and
     // again, and a station counting for the district.
@@ -264,7 +296,7 @@ class IndicatorAuthTest : public ::testing::Test {
     });
     add("EvaluateIndicator", [this](const std::string& t) {
       iv1::EvaluateIndicatorRequest r;
-      r.set_name(IndicatorName("walk-corrected"));
+      r.set_name(air_indicator_);
       *r.mutable_as_of() = ToDate(TodayInShanghai());
       iv1::EvaluateIndicatorResponse out;
       return stub_->EvaluateIndicator(TokenContext(t).get(), r, &out).error_code();
@@ -275,6 +307,13 @@ class IndicatorAuthTest : public ::testing::Test {
       *r.mutable_as_of() = ToDate(TodayInShanghai());
       iv1::EvaluatePlanResponse out;
       return stub_->EvaluatePlan(TokenContext(t).get(), r, &out).error_code();
+    });
+    add("RecordEvaluation", [this](const std::string& t) {
+      iv1::RecordEvaluationRequest r;
+      r.set_plan(plan_);
+      *r.mutable_as_of() = ToDate(TodayInShanghai());
+      iv1::RecordEvaluationResponse out;
+      return stub_->RecordEvaluation(TokenContext(t).get(), r, &out).error_code();
     });
     add("WatchEvents", [this](const std::string& t) {
       // A server stream: allowed once the first event (from the plan's sync)
@@ -289,9 +328,12 @@ class IndicatorAuthTest : public ::testing::Test {
   common::TempDir dir_;
   SecuredSetup secured_;
   Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Subprocess progress_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
   Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  std::unique_ptr<rv1::RegistryService::Stub> registry_stub_;
+  std::unique_ptr<pv1::ProgressService::Stub> progress_stub_;
   std::unique_ptr<iv1::IndicatorService::Stub> stub_;
-  std::string plan_, plan_indicator_;
+  std::string plan_, plan_indicator_, air_indicator_;
   int counter_ = 0;
   std::string last_error_;
 };
@@ -311,6 +353,124 @@ TEST_F(IndicatorAuthTest, EveryRpcRefusesMissingAndBadTokensAsUnauthenticated) {
     const std::string text = ReadFile(dir_.Sub(log)).value_or("");
     EXPECT_EQ(text.find(secured_.secret()), std::string::npos) << log;
     EXPECT_EQ(text.find("eyJ"), std::string::npos) << log;
+  }
+}
+
+// Same visibility as ProgressService: a reporter's EvaluatePlan holds its own
+// organization's scorecard and the lights of its measures (led or answered
+// for), with no other organization's progress entry; the bureau sees all.
+TEST_F(IndicatorAuthTest, AReporterSeesOnlyItsOwnOrganizationsScorecardAndProgressEntries) {
+  // A measure with one lead organization A and a different responsible one B.
+  rv1::ExportPlanRequest export_request;
+  export_request.set_name(plan_);
+  rv1::ExportPlanResponse exported;
+  grpc::Status status =
+      registry_stub_->ExportPlan(TokenContext(Admin()).get(), export_request, &exported);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::string measure, lead, responsible;
+  for (const rv1::Task& task : exported.tasks()) {
+    for (const rv1::Measure& m : task.measures()) {
+      if (!measure.empty() || m.lead_organizations_size() != 1 ||
+          m.responsible_organizations_size() != 1 ||
+          m.lead_organizations(0).organization().empty() ||
+          m.responsible_organizations(0).organization().empty() ||
+          m.lead_organizations(0).organization() == m.responsible_organizations(0).organization()) {
+        continue;
+      }
+      measure = m.name();
+      lead = m.lead_organizations(0).organization();
+      responsible = m.responsible_organizations(0).organization();
+    }
+  }
+  ASSERT_FALSE(measure.empty()) << "no measure with one lead and one responsible organization";
+  std::map<std::string, std::string> display;
+  for (const rv1::Organization& o : exported.organizations()) display[o.name()] = o.display_name();
+  const std::string lead_id = lead.substr(strlen("organizations/"));
+  const std::string responsible_id = responsible.substr(strlen("organizations/"));
+
+  // A reports on it.
+  pv1::SubmitReportRequest report;
+  report.set_parent(plan_);
+  report.set_organization(lead);
+  const absl::CivilDay today = TodayInShanghai();
+  report.set_period(absl::StrFormat("%04d-%02d", today.year(), today.month()));
+  pv1::ReportEntry* entry = report.add_entries();
+  entry->set_measure(measure);
+  entry->set_status(pv1::MEASURE_STATUS_IN_PROGRESS);
+  entry->set_percent_done(40);
+  entry->set_work_done("推进中");
+  entry->set_next_steps("继续推进");
+  report.set_request_id("walk-report");
+  pv1::SubmitReportResponse submitted;
+  status = progress_stub_->SubmitReport(TokenContext(secured_.Token(Role::kReporter, lead_id)).get(),
+                                        report, &submitted);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  iv1::EvaluatePlanRequest r;
+  r.set_plan(plan_);
+  *r.mutable_as_of() = ToDate(today);
+  auto light_of = [&](const iv1::EvaluatePlanResponse& plan) -> const iv1::MeasureLight* {
+    for (const iv1::MeasureLight& l : plan.measure_lights()) {
+      if (l.measure() == measure) return &l;
+    }
+    return nullptr;
+  };
+  // The bureau sees A's entry once the indicator service has followed the report.
+  iv1::EvaluatePlanResponse bureau;
+  bool followed = false;
+  for (int i = 0; i < 300 && !followed; ++i) {
+    bureau.Clear();
+    ASSERT_TRUE(stub_->EvaluatePlan(TokenContext(Admin()).get(), r, &bureau).ok());
+    const iv1::MeasureLight* l = light_of(bureau);
+    followed = l != nullptr && l->progress_size() > 0;
+    if (!followed) absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(followed) << ReadFile(dir_.Sub("indicator.log")).value_or("");
+  EXPECT_EQ(light_of(bureau)->progress(0).organization(), display[lead]);
+  std::set<std::string> organizations;
+  for (const iv1::Scorecard& c : bureau.scorecards()) organizations.insert(c.organization());
+  ASSERT_GT(organizations.size(), 5u);
+
+  // B answers for the measure: it sees the light, not A's entry, and only its own scorecard.
+  iv1::EvaluatePlanResponse seen_by_b;
+  status = stub_->EvaluatePlan(TokenContext(secured_.Token(Role::kReporter, responsible_id)).get(),
+                               r, &seen_by_b);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const iv1::MeasureLight* light = light_of(seen_by_b);
+  ASSERT_NE(light, nullptr) << "B does not see the measure it is responsible for";
+  EXPECT_EQ(light->progress_size(), 0) << light->DebugString();
+  for (const iv1::MeasureLight& l : seen_by_b.measure_lights()) {
+    for (const iv1::MeasureOwnerProgress& p : l.progress()) {
+      EXPECT_EQ(p.organization(), display[responsible]) << l.measure();
+    }
+  }
+  for (const iv1::Scorecard& c : seen_by_b.scorecards()) {
+    EXPECT_EQ(c.organization(), display[responsible]);
+  }
+  EXPECT_LT(seen_by_b.measure_lights_size(), bureau.measure_lights_size());
+
+  // A sees its own entry and scorecard, not B's.
+  iv1::EvaluatePlanResponse seen_by_a;
+  status = stub_->EvaluatePlan(TokenContext(secured_.Token(Role::kReporter, lead_id)).get(), r,
+                               &seen_by_a);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  light = light_of(seen_by_a);
+  ASSERT_NE(light, nullptr);
+  ASSERT_EQ(light->progress_size(), 1);
+  EXPECT_EQ(light->progress(0).organization(), display[lead]);
+  ASSERT_EQ(seen_by_a.scorecards_size(), 1);
+  EXPECT_EQ(seen_by_a.scorecards(0).organization(), display[lead]);
+  // Air quality is public: the same town ranking.
+  EXPECT_EQ(seen_by_a.town_ranking_size(), bureau.town_ranking_size());
+
+  // An organization the plan does not know sees only what is public.
+  iv1::EvaluatePlanResponse stranger;
+  const std::string unknown = secured_.Token(Role::kReporter, "o-0000000000");
+  ASSERT_TRUE(stub_->EvaluatePlan(TokenContext(unknown).get(), r, &stranger).ok());
+  EXPECT_EQ(stranger.scorecards_size(), 0);
+  EXPECT_EQ(stranger.measure_lights_size(), 0);
+  for (const iv1::Evaluation& e : stranger.evaluations()) {
+    EXPECT_EQ(e.indicator().source(), iv1::SOURCE_KIND_AIR_QUALITY) << e.indicator().name();
   }
 }
 

@@ -419,7 +419,10 @@ class MonthE2eTest : public ::testing::Test {
     indicator_address_ =
         Start(kIndicatorServer, "indicator",
               {"--registry_address=" + registry_address_, "--progress_address=" + progress_address_,
-               "--registry_max_backoff=200ms", "--progress_max_backoff=200ms"},
+               "--registry_max_backoff=200ms", "--progress_max_backoff=200ms",
+               // The month is replayed in April; the bureau records the evaluation
+               // as of its days (RecordEvaluation) instead of the job's "today".
+               "--evaluation_time=off", "--evaluation_debounce=0s"},
               &indicator_);
     ASSERT_FALSE(indicator_address_.empty());
     registry_stub_ = rv1::RegistryService::NewStub(
@@ -627,6 +630,18 @@ class MonthE2eTest : public ::testing::Test {
     absl::StatusOr<CommandResult> result = RunCommand(argv, absl::Seconds(120));
     EXPECT_TRUE(result.ok()) << result.status();
     return result.value_or(CommandResult{});
+  }
+
+  // Records the plan's evaluation as of 2026-04-27 (what the daily job does
+  // for today): status changes become IndicatorStatusChanged, then alerts.
+  iv1::RecordEvaluationResponse RecordEvaluation() {
+    iv1::RecordEvaluationRequest request;
+    request.set_plan(plan_);
+    *request.mutable_as_of() = Date(2026, 4, 27);
+    iv1::RecordEvaluationResponse response;
+    grpc::Status s = indicator_stub_->RecordEvaluation(Context(Bureau()).get(), request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response;
   }
 
   iv1::Evaluation Evaluate(const std::string& indicator) {
@@ -923,7 +938,25 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
   EXPECT_FALSE(load.contains("rejectedCount")) << loaded.stdout_text;
 
   // The bureau evaluates the district's PM2.5 (annex 4) and 永定镇's (annex 5)
-  // as of the 27th: three weeks far above the targets.
+  // as of the 27th: three weeks far above the targets. Evaluating alerts
+  // nobody: it is a read.
+  for (const char* id : {"a4-pm25", "a5-永定镇-pm25"}) Evaluate(id);
+  // The evaluation job records the changes as of the 27th: those two are off track.
+  const iv1::RecordEvaluationResponse recorded = RecordEvaluation();
+  for (const char* id : {"a4-pm25", "a5-永定镇-pm25"}) {
+    const std::string name = absl::StrCat(plan_, "/indicators/", id);
+    int n = 0;
+    for (const iv1::IndicatorStatusChanged& c : recorded.changes()) {
+      if (c.indicator() != name) continue;
+      ++n;
+      EXPECT_EQ(c.status(), iv1::INDICATOR_STATUS_OFF_TRACK) << c.DebugString();
+      EXPECT_TRUE(c.has_value() && c.has_target()) << c.DebugString();
+      EXPECT_EQ(c.value_date().month(), 4) << c.DebugString();
+      EXPECT_EQ(c.value_date().day(), 21) << c.DebugString();
+    }
+    EXPECT_EQ(n, 1) << id;
+  }
+  EXPECT_EQ(recorded.run().changed_count(), recorded.changes_size());
   std::map<std::string, iv1::Evaluation> evaluations;
   for (const char* id : {"a4-pm25", "a5-永定镇-pm25"}) {
     const iv1::Evaluation e = Evaluate(id);
@@ -972,8 +1005,9 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
   EXPECT_EQ(alerted["a5-永定镇-pm25"].count(yongding.name), 1u)
       << "owners of a5-永定镇-pm25: "
       << absl::StrJoin(evaluations["a5-永定镇-pm25"].indicator().owners(), ", ");
-  // A second evaluation with the same status alerts nobody again.
+  // A second recorded evaluation of the same day records (and alerts) nothing.
   EXPECT_EQ(Evaluate("a4-pm25").status(), iv1::INDICATOR_STATUS_OFF_TRACK);
+  EXPECT_EQ(RecordEvaluation().changes_size(), 0);
 
   // The bureau returns 区交通局's resubmission once more, takes the second
   // resubmission and accepts the report.

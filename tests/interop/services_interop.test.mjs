@@ -6,8 +6,9 @@
 // 127.0.0.1 with free ports and wired to each other as in production
 // (development mode: this test speaks for a client stack, not for the token
 // format). Through them: a department reports and the bureau reads the
-// submission status; the plan's indicators are listed and the plan evaluated;
-// the notification rules and the bureau's inbox are read; and every server
+// submission status; the plan's indicators are listed, the plan evaluated and
+// the evaluation recorded; the notification rules and the bureau's inbox are
+// read; and every server
 // answers grpc.health.v1 and lists its services through server reflection.
 //
 //   node --test tests/interop/
@@ -120,7 +121,9 @@ before(async () => {
   const registry = await start('registry', []);
   const progress = await start('progress', [`--registry_address=${registry}`, '--registry_max_backoff=200ms']);
   const indicator = await start('indicator', [`--registry_address=${registry}`,
-    `--progress_address=${progress}`, '--registry_max_backoff=200ms', '--progress_max_backoff=200ms']);
+    `--progress_address=${progress}`, '--registry_max_backoff=200ms', '--progress_max_backoff=200ms',
+    // The test records the evaluation itself (RecordEvaluation), as of a day of its choosing.
+    '--evaluation_time=off', '--evaluation_debounce=0s']);
   await start('notification', [`--registry_address=${registry}`, `--progress_address=${progress}`,
     `--indicator_address=${indicator}`, '--schedule_interval=1s']);
 });
@@ -273,6 +276,19 @@ test('indicator: the plan\'s indicators are listed and the plan is evaluated', a
   assert.equal(district.status, 'INDICATOR_STATUS_INSUFFICIENT_DATA');
   assert.ok(evaluated.measure_lights.length > 100, `${evaluated.measure_lights.length} measure colours`);
   assert.ok(evaluated.scorecards.some((c) => c.organization === '区交通局'), 'a scorecard of 区交通局');
+
+  // Evaluating recorded nothing; RecordEvaluation records each status once.
+  const asOf = { year: 2026, month: 4, day: 30 };
+  const recorded = await call(indicator, 'RecordEvaluation', { plan, as_of: asOf });
+  const change = recorded.changes.find((c) => c.indicator === pm25.name);
+  assert.ok(change, `a4-pm25 among ${recorded.changes.length} recorded changes`);
+  assert.equal(change.previous_status, 'INDICATOR_STATUS_UNSPECIFIED');
+  assert.equal(change.status, 'INDICATOR_STATUS_INSUFFICIENT_DATA');
+  assert.equal(change.target, 27);
+  assert.equal(recorded.run.changed_count, recorded.changes.length);
+  assert.equal(recorded.run.trigger, 'EVALUATION_TRIGGER_REQUEST');
+  const again = await call(indicator, 'RecordEvaluation', { plan, as_of: asOf });
+  assert.equal(again.changes.length, 0);
 });
 
 test('notification: the default rules, and the bureau\'s inbox holds the plan import', async () => {

@@ -528,6 +528,31 @@ absl::Status IndicatorEvaluate(const IndicatorContext& ctx, const std::string& p
   return absl::OkStatus();
 }
 
+absl::Status IndicatorRecord(const IndicatorContext& ctx, const std::string& plan,
+                             const std::string& as_of, std::ostream& out) {
+  ECOPLAN_ASSIGN_OR_RETURN(absl::CivilDay day, AsOf(as_of));
+  ECOPLAN_ASSIGN_OR_RETURN(std::string p, ResolvePlan(ctx, plan));
+  iv1::RecordEvaluationRequest request;
+  request.set_plan(p);
+  *request.mutable_as_of() = ToDate(day);
+  iv1::RecordEvaluationResponse response;
+  ECOPLAN_RETURN_IF_ERROR(
+      Call(ctx, ctx.indicator, &IStub::RecordEvaluation, request, &response));
+  if (Json(ctx)) return PrintJson(response, out);
+  out << p << " as of " << absl::FormatCivilTime(day) << ": " << response.changes_size()
+      << " status changes recorded (" << response.run().evaluated_count()
+      << " indicators evaluated)\n";
+  if (response.changes_size() == 0) return absl::OkStatus();
+  Table changes({"ID", "FROM", "TO", "VALUE", "TARGET", "REASON"});
+  if (!ctx.output.wide) changes.SetMaxWidth(5, 70);
+  for (const iv1::IndicatorStatusChanged& c : response.changes()) {
+    changes.AddRow({Short(c.indicator()), StatusWord(c.previous_status()), StatusWord(c.status()),
+                    Optional(c.has_value(), c.value()), c.target_text(), c.reason()});
+  }
+  changes.Print(out);
+  return absl::OkStatus();
+}
+
 absl::Status IndicatorPlan(const IndicatorContext& ctx, const std::string& plan,
                            const std::string& as_of, std::ostream& out) {
   ECOPLAN_ASSIGN_OR_RETURN(absl::CivilDay day, AsOf(as_of));
@@ -789,6 +814,14 @@ std::vector<CommandGroup> IndicatorCommandGroups() {
        {kPlan, kAsOf},
        WithContext([](const IndicatorContext& ctx, const ParsedArgs& a, std::ostream& out) {
          return IndicatorPlan(ctx, a.Value("plan"), a.Value("as-of"), out);
+       })});
+  g.commands.push_back(
+      {"record", "[--as-of DAY] [--plan PLAN]",
+       "record the plan's status changes as of the day (once; alerts follow): what the daily job "
+       "does",
+       0, 0, {kPlan, kAsOf},
+       WithContext([](const IndicatorContext& ctx, const ParsedArgs& a, std::ostream& out) {
+         return IndicatorRecord(ctx, a.Value("plan"), a.Value("as-of"), out);
        })});
   g.commands.push_back(
       {"stations",

@@ -51,6 +51,11 @@ absl::Status IndicatorEvaluate(const IndicatorContext& ctx, const std::string& p
 // the rest of the period must do), the town ranking and department scorecards.
 absl::Status IndicatorPlan(const IndicatorContext& ctx, const std::string& plan,
                            const std::string& as_of, std::ostream& out);
+// RecordEvaluation: records (once) every indicator status that changed as of
+// the day, with its IndicatorStatusChanged event; prints the changes.
+// `as_of`: YYYY-MM-DD, empty = today in Beijing.
+absl::Status IndicatorRecord(const IndicatorContext& ctx, const std::string& plan,
+                             const std::string& as_of, std::ostream& out);
 
 struct StationSetArgs {
   std::string id;            // e.g. "Dingling"

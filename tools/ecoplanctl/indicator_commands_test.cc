@@ -248,6 +248,15 @@ TEST_F(IndicatorCommandsTest, ListShowEvaluateAndPlanPrintTargetsStatusAndProjec
   EXPECT_THAT(plan.str(), HasSubstr("a4-pm25"));
   EXPECT_THAT(plan.str(), HasSubstr("1 indicators"));
 
+  // Recording: the first run records a4-pm25's status, the second nothing.
+  std::ostringstream recorded;
+  ASSERT_OK(IndicatorRecord(ctx_, kPlan, "2017-01-21", recorded));
+  EXPECT_THAT(recorded.str(), HasSubstr("1 status changes recorded"));
+  EXPECT_THAT(recorded.str(), HasSubstr("a4-pm25"));
+  std::ostringstream again;
+  ASSERT_OK(IndicatorRecord(ctx_, kPlan, "2017-01-21", again));
+  EXPECT_THAT(again.str(), HasSubstr("0 status changes recorded"));
+
   EXPECT_TRUE(IsUsageError(IndicatorEvaluate(ctx_, kPlan, "a4-pm25", "21.1.2017", evaluated)));
   EXPECT_EQ(IndicatorShow(ctx_, kPlan, "nope", show).code(), absl::StatusCode::kNotFound);
   // No --plan and no registry to ask for the newest plan.

@@ -1,5 +1,6 @@
 #include "services/indicator/storage/rocksdb_indicator_store.h"
 
+#include <atomic>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -569,6 +570,33 @@ absl::Status RocksDbIndicatorStore::PutStatus(common::WriteRequest& w, absl::str
   *record.mutable_as_of() = DateToProto(as_of);
   record.set_reason(std::string(reason));
   return Put(w.batch, db_->Cf(kStatuses), absl::StrCat(plan_id, "/", id), record);
+}
+
+absl::Status RocksDbIndicatorStore::PutEvaluationRun(
+    common::WriteRequest& w, absl::string_view plan_id,
+    const ecoplan::indicator::v1::EvaluationRun& run) const {
+  static std::atomic<uint64_t> counter{0};
+  storage::EvaluationRunRecord record;
+  *record.mutable_run() = run;
+  const int64_t micros = run.time().seconds() * 1000000 + run.time().nanos() / 1000;
+  return Put(w.batch, db_->Cf(kMeta),
+             absl::StrCat("run/", plan_id, "/", common::EncodeUint64(static_cast<uint64_t>(micros)),
+                          common::EncodeUint64(counter.fetch_add(1))),
+             record);
+}
+
+absl::StatusOr<std::vector<ecoplan::indicator::v1::EvaluationRun>>
+RocksDbIndicatorStore::ListEvaluationRuns(absl::string_view plan_id) const {
+  std::vector<ecoplan::indicator::v1::EvaluationRun> out;
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
+      *db_, kMeta, absl::StrCat("run/", plan_id, "/"),
+      [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+        storage::EvaluationRunRecord r;
+        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &r, "evaluation run", key));
+        out.push_back(r.run());
+        return absl::OkStatus();
+      }));
+  return out;
 }
 
 absl::Status RocksDbIndicatorStore::PutReport(common::WriteRequest& w,

@@ -45,6 +45,8 @@ namespace ecoplan::indicator {
 //                holidays/<YYYY>                             → storage.HolidayYearRecord
 //                cursor/<name>                               → u64 BE (EventFollower:
 //                                                              "registry", "progress")
+//                run/<plan_id>/<micros: u64 BE><n: u64 BE>    → storage.EvaluationRunRecord
+//                (a RecordEvaluation run that recorded changes, in their batch)
 //   events:      <seq: u64 BE>                               → common.v1.Event (RocksDb)
 // The Put* methods only add to a WriteRequest; the caller adds the change's
 // events and commits it with RocksDb::CommitAsync (or returns it as an
@@ -126,6 +128,12 @@ class RocksDbIndicatorStore {
   absl::Status PutStatus(common::WriteRequest& w, absl::string_view plan_id, absl::string_view id,
                          IndicatorStatus status, absl::CivilDay as_of,
                          absl::string_view reason) const;
+  // The record of an evaluation run (written with its statuses and events).
+  absl::Status PutEvaluationRun(common::WriteRequest& w, absl::string_view plan_id,
+                                const ecoplan::indicator::v1::EvaluationRun& run) const;
+  // The recorded runs of a plan, oldest first (for audits and tests).
+  absl::StatusOr<std::vector<ecoplan::indicator::v1::EvaluationRun>> ListEvaluationRuns(
+      absl::string_view plan_id) const;
   absl::Status PutReport(common::WriteRequest& w, const ExtractionReport& report) const;
   absl::Status PutPlanView(common::WriteRequest& w, const storage::PlanViewRecord& view) const;
   absl::Status PutCalendar(common::WriteRequest& w, absl::string_view plan_id,
