@@ -1075,13 +1075,6 @@ std::optional<common::CalendarRule> IndicatorEvaluator::Calendar(const std::stri
   return calendars_.SetCalendarOf(plan_id);
 }
 
-std::vector<std::string> IndicatorEvaluator::PlanIds() const {
-  absl::ReaderMutexLock lock(&mu_);
-  std::vector<std::string> out;
-  for (const auto& [id, view] : views_) out.push_back(id);
-  return out;
-}
-
 bool IndicatorEvaluator::HasPlan(const std::string& plan_id) const {
   absl::ReaderMutexLock lock(&mu_);
   return views_.count(plan_id) > 0;

@@ -191,8 +191,6 @@ class IndicatorEvaluator {
                                                   storage::MeasureView measure);
   absl::StatusOr<ecoplan::indicator::v1::ExtractionReport> GetReport(const std::string& plan_id) const;
   bool HasPlan(const std::string& plan_id) const;
-  // Ids of the plans built from the registry.
-  std::vector<std::string> PlanIds() const;
 
   // --- Progress reports (ProgressLedger). The write of what `update` changes:
   // the ledger's records, and each observation it adds, replaces (with a
