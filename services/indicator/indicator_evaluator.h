@@ -158,10 +158,12 @@ class IndicatorEvaluator {
   // status (with its reason) and an IndicatorStatusChanged event (actor
   // `actor`), plus a run record (storage: meta run/<plan>/<micros>), all in
   // ONE synced WriteBatch; then calls `done` with the changes. Nothing changed
-  // → nothing is written. Runs are serialized against each other on the last
-  // statuses (decided and updated under the lock; put back if the commit
-  // fails), so concurrent runs never record a change twice, and a crash before
-  // the commit loses nothing (Load reads the last durable statuses).
+  // → nothing is written. The plan is evaluated under the reader lock; each
+  // change is then re-checked against the last recorded status and the
+  // statuses updated under the writer lock (put back if the commit fails), so
+  // concurrent runs never record a change twice, and a crash before the
+  // commit loses nothing (Load reads the last durable statuses). `done` runs
+  // outside the lock (on the committer thread when something was written).
   // Errors: NotFound (plan without indicators), from storage.
   void RecordEvaluation(const std::string& plan_id, absl::CivilDay as_of, EvaluationTrigger trigger,
                         std::string actor, Done<RunOutcome> done);
