@@ -103,7 +103,7 @@ TEST_F(IndicatorViewUpdaterTest, DefinitionAndStatusMakeTheFactsAndSurviveAResta
     EXPECT_EQ(found->sequence, 5u);
     EXPECT_EQ(DescribeIndicator(*found),
               "m-a1-t1-m1-1 «货车新能源化率»: OFF_TRACK; latest value 26 % on 2026-05-31; "
-              "target ≥ 30 % (30 %)");
+              "target ≥ 30 %");
     EXPECT_THAT(found->measure_ids, ElementsAre("a1-t1-m1"));
     EXPECT_EQ(found->reason, "26 < 30");
   };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -115,7 +116,10 @@ std::string DescribeIndicator(const IndicatorFacts& f) {
       !f.status_target_text.empty() ? f.status_target_text : f.target_text;
   if (!target_text.empty()) {
     absl::StrAppend(&line, "; target ", target_text);
-    if (target.has_value()) absl::StrAppend(&line, " (", WithUnit(*target, f.unit), ")");
+    // The number too, unless the words already hold it ("达到30%以上", "≥ 30 %").
+    if (target.has_value() && !absl::StrContains(target_text, absl::StrCat(*target))) {
+      absl::StrAppend(&line, " (", WithUnit(*target, f.unit), ")");
+    }
   } else if (target.has_value()) {
     absl::StrAppend(&line, "; target ", WithUnit(*target, f.unit));
   } else {

@@ -49,8 +49,21 @@ TEST(IndicatorCheckTest, OffTrackFailsWithValueTargetAndDay) {
   ASSERT_THAT(check.lines, SizeIs(1));
   EXPECT_EQ(check.lines[0],
             "m-a1-t1-m1-1 «新注册登记货车新能源化率»: OFF_TRACK; latest value 26 % on 2026-05-31; "
-            "target 达到30%以上 (30 %)");
+            "target 达到30%以上");
   EXPECT_EQ(check.failing, check.lines);
+}
+
+TEST(IndicatorCheckTest, TheTargetNumberIsAddedWhenTheWordsDoNotHoldIt) {
+  auto f = Trucks(IndicatorState::kOffTrack, 26);
+  f->status_target_text = "";
+  f->target_text = "达到市级要求";
+  EXPECT_THAT(DescribeIndicator(*f), HasSubstr("; target 达到市级要求 (30 %)"));
+  f->target_text = "";
+  f->status_target_text = "";
+  EXPECT_THAT(DescribeIndicator(*f), HasSubstr("; target 30 %"));
+  f->target_value.reset();
+  f->status_target.reset();
+  EXPECT_THAT(DescribeIndicator(*f), HasSubstr("; no numeric target"));
 }
 
 TEST(IndicatorCheckTest, NoValueOrNoStatusYetFails) {
@@ -95,7 +108,7 @@ TEST(IndicatorCheckTest, TheRefusalNamesEachFailingIndicatorAndTheOverride) {
       std::string(s.message()),
       AllOf(HasSubstr("measure a1-t1-m1 cannot be confirmed"),
             HasSubstr("m-a1-t1-m1-1 «新注册登记货车新能源化率»: OFF_TRACK; latest value 26 % "
-                      "on 2026-05-31; target 达到30%以上 (30 %)"),
+                      "on 2026-05-31; target 达到30%以上"),
             HasSubstr("override_indicator_check"), HasSubstr("override_reason")));
   EXPECT_THAT(std::string(s.message()), ::testing::Not(HasSubstr("m-a1-t1-m1-2")));
   EXPECT_OK(IndicatorCheckStatus(kMeasure, CheckIndicators({pm})));
@@ -192,7 +205,7 @@ TEST_F(CompletionCheckTest, AnOffTrackIndicatorRefusesTheConfirmationWithTheFact
   EXPECT_THAT(std::string(refused.status().message()),
               AllOf(HasSubstr("m-a1-t1-m1-1"), HasSubstr("新注册登记货车新能源化率"),
                     HasSubstr("latest value 26 %"), HasSubstr("on 2026-05-31"),
-                    HasSubstr("target 达到30%以上 (30 %)"), HasSubstr("override_indicator_check")));
+                    HasSubstr("target 达到30%以上"), HasSubstr("override_indicator_check")));
   // Nothing changed: still pending, no event.
   ASSERT_OK_AND_ASSIGN(auto list,
                        recorder_.ListCompletions(kPlan, kMeasure, CompletionState::kUnspecified));
@@ -208,7 +221,7 @@ TEST_F(CompletionCheckTest, AnOffTrackIndicatorRefusesTheConfirmationWithTheFact
   EXPECT_EQ(c.override_reason, "");
   EXPECT_THAT(c.indicator_checks,
               ElementsAre("m-a1-t1-m1-1 «新注册登记货车新能源化率»: ON_TRACK; latest value 35 % "
-                          "on 2026-05-31; target 达到30%以上 (30 %)"));
+                          "on 2026-05-31; target 达到30%以上"));
   EXPECT_THAT(store_.events(),
               ElementsAre(EventType::kCompletionDeclared, EventType::kCompletionConfirmed));
 }
