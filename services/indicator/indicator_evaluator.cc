@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -561,6 +562,36 @@ void IndicatorEvaluator::RecordChanges(const std::string& plan_id, absl::CivilDa
       *e.mutable_as_of() = DateToProto(as_of);
       e.set_reason(c.reason);
       for (const std::string& o : c.owners) e.add_owners(o);
+      // The facts the status rests on (issue 11). TODO(lead): the scheduled
+      // evaluation job fills these too; keep one of the two when merging.
+      if (auto ind = indicators_.find({plan_id, c.indicator_id}); ind != indicators_.end()) {
+        const Indicator& def = ind->second;
+        if (!def.measures.empty()) {
+          e.set_measure(absl::StrCat("plans/", plan_id, "/measures/", def.measures[0]));
+        }
+        e.set_target_text(def.target_text);
+        if (def.target_value) {
+          e.set_target(*def.target_value);
+          if (def.comparator != Comparator::kImproves &&
+              def.comparator != Comparator::kUnspecified) {
+            e.set_target_text(absl::StrCat(ComparatorSymbol(def.comparator), " ", *def.target_value,
+                                           def.unit.empty() ? "" : " ", def.unit));
+          }
+        }
+      }
+      if (c.value) {
+        e.set_value(*c.value);
+        // The day of the value: the last reported value counted (reported
+        // indicators), else the as-of day.
+        absl::CivilDay day = as_of;
+        if (auto p = reported_.find(plan_id); p != reported_.end()) {
+          if (auto r = p->second.find(c.indicator_id); r != p->second.end()) {
+            auto after = r->second.upper_bound(as_of);
+            if (after != r->second.begin()) day = std::prev(after)->first;
+          }
+        }
+        *e.mutable_value_date() = DateToProto(day);
+      }
       w.events.push_back(common::MakeEvent(e, IndicatorName(plan_id, c.indicator_id)));
     }
   }
@@ -608,7 +639,7 @@ void IndicatorEvaluator::EvaluateIndicator(const std::string& plan_id, const std
           input.last_status->count(id) ? input.last_status->at(id) : IndicatorStatus::kUnspecified;
       if (previous != result.second.status) {
         changes.push_back({id, previous, result.second.status, result.second.status_reason,
-                           it->second.owners});
+                           it->second.owners, result.second.current_value});
       }
     }
   }
