@@ -34,6 +34,7 @@
 #include "services/progress/config.h"
 #include "services/progress/domain/indicator_view.h"
 #include "services/progress/domain/progress_recorder.h"
+#include "services/progress/indicator_catch_up.h"
 #include "services/progress/indicator_view_updater.h"
 #include "services/progress/progress_policy.h"
 #include "services/progress/progress_service_impl.h"
@@ -200,6 +201,7 @@ int main(int argc, char** argv) {
   }
 
   std::unique_ptr<common::EventFollower> indicator_follower;
+  std::unique_ptr<progress::IndicatorCatchUpProbe> catch_up;
   if (check_indicators) {
     common::EventFollowerOptions options;
     options.name = "indicator";
@@ -221,6 +223,11 @@ int main(int argc, char** argv) {
       log.Error("cannot follow the indicator service", {{"error", started.ToString()}});
       return 1;
     }
+    // An indicator service without any event sends none: this probe tells
+    // when the view is nonetheless complete.
+    catch_up = std::make_unique<progress::IndicatorCatchUpProbe>(
+        indicator_stub.get(), [f = indicator_follower.get()] { return f->cursor(); }, &indicators);
+    catch_up->Start();
   }
 
   common::WatchEventsHub watch_hub;
@@ -270,6 +277,7 @@ int main(int argc, char** argv) {
   common::RunUntilSignal(**server, [&] {
     watch_hub.Shutdown();
     follower.Stop();
+    if (catch_up) catch_up->Stop();
     if (indicator_follower) indicator_follower->Stop();
   });
   log.Info("stopped", {});

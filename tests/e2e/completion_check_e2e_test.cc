@@ -88,7 +88,7 @@ int FreeLoopbackPort() {
 class CompletionCheckE2eTest : public ::testing::Test {
  protected:
   void TearDown() override {
-    for (Subprocess* server : {&indicator_, &progress_, &registry_}) {
+    for (Subprocess* server : {&indicator_, &progress_, &registry_, &other_registry_}) {
       if (!server->running()) continue;
       server->Signal(SIGTERM);
       if (!server->Wait(absl::Seconds(30)).ok()) server->Signal(SIGKILL);
@@ -121,10 +121,17 @@ class CompletionCheckE2eTest : public ::testing::Test {
   }
 
   // Registry; progress following the registry and the indicator service;
-  // indicator following the registry and progress. Imports the seed plan.
-  void StartCluster() {
+  // indicator following the registry (or, with `indicator_without_plans`, a
+  // registry of its own that holds no plan) and progress. Imports the seed
+  // plan.
+  void StartCluster(bool indicator_without_plans = false) {
     registry_address_ = Start(kRegistryServer, "registry", 0, {}, &registry_);
     ASSERT_FALSE(registry_address_.empty());
+    std::string indicator_registry = registry_address_;
+    if (indicator_without_plans) {
+      indicator_registry = Start(kRegistryServer, "other-registry", 0, {}, &other_registry_);
+      ASSERT_FALSE(indicator_registry.empty());
+    }
     registry_stub_ = rv1::RegistryService::NewStub(
         grpc::CreateChannel(registry_address_, grpc::InsecureChannelCredentials()));
     const int indicator_port = FreeLoopbackPort();
@@ -140,12 +147,12 @@ class CompletionCheckE2eTest : public ::testing::Test {
         grpc::CreateChannel(progress_address_, grpc::InsecureChannelCredentials());
     progress_stub_ = pv1::ProgressService::NewStub(progress_channel);
     admin_stub_ = av1::AdminService::NewStub(progress_channel);
-    ASSERT_EQ(
-        Start(kIndicatorServer, "indicator", indicator_port,
-              {"--registry_address=" + registry_address_, "--progress_address=" + progress_address_,
-               "--registry_max_backoff=200ms", "--progress_max_backoff=200ms"},
-              &indicator_),
-        indicator_address);
+    ASSERT_EQ(Start(kIndicatorServer, "indicator", indicator_port,
+                    {"--registry_address=" + indicator_registry,
+                     "--progress_address=" + progress_address_, "--registry_max_backoff=200ms",
+                     "--progress_max_backoff=200ms"},
+                    &indicator_),
+              indicator_address);
     indicator_stub_ = iv1::IndicatorService::NewStub(
         grpc::CreateChannel(indicator_address, grpc::InsecureChannelCredentials()));
 
@@ -158,6 +165,7 @@ class CompletionCheckE2eTest : public ::testing::Test {
     rv1::ExportPlanRequest export_request;
     export_request.set_name(plan_);
     ASSERT_TRUE(registry_stub_->ExportPlan(Context().get(), export_request, &exported_).ok());
+    if (indicator_without_plans) return;
     // The indicator service builds the plan's indicators from the registry's events.
     ASSERT_TRUE(Eventually([&] {
       iv1::ListIndicatorsRequest request;
@@ -277,6 +285,7 @@ class CompletionCheckE2eTest : public ::testing::Test {
   Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
   Subprocess progress_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
   Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Subprocess other_registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
   std::string registry_address_, progress_address_, plan_;
   rv1::ExportPlanResponse exported_;
   std::vector<iv1::Indicator> indicators_;
@@ -473,6 +482,43 @@ TEST_F(CompletionCheckE2eTest, TheBureauOverridesWithAReasonOnRecord) {
   EXPECT_TRUE(payload.completion().indicator_check_overridden());
   EXPECT_EQ(payload.completion().override_reason(), reason);
   EXPECT_EQ(payload.completion().name(), completion);
+}
+
+TEST_F(CompletionCheckE2eTest, AnIndicatorServiceWithoutEventsDoesNotHoldUpConfirmations) {
+  // The indicator service follows a registry without plans: it never writes an
+  // event, so the progress service learns that its view is complete by asking
+  // for the events after its cursor (OUT_OF_RANGE), not from an event.
+  ASSERT_NO_FATAL_FAILURE(StartCluster(/*indicator_without_plans=*/true));
+  std::string measure, lead;
+  for (const rv1::Task& task : exported_.tasks()) {
+    for (const rv1::Measure& m : task.measures()) {
+      if (measure.empty() && m.lead_organizations_size() > 0) {
+        measure = m.name();
+        lead = m.lead_organizations(0).organization();
+      }
+    }
+  }
+  ASSERT_FALSE(measure.empty());
+  std::string completion;
+  ASSERT_TRUE(Eventually([&] {
+    pv1::DeclareCompletionRequest declare;
+    declare.set_measure(measure);
+    declare.set_organization(lead);
+    declare.set_description("工作全部完成");
+    declare.add_evidence_links("https://www.bjmtg.gov.cn/evidence/done");
+    pv1::DeclareCompletionResponse declared;
+    if (!progress_stub_->DeclareCompletion(Context().get(), declare, &declared).ok()) return false;
+    completion = declared.completion().name();
+    return true;
+  })) << Log("progress");
+  pv1::ConfirmCompletionResponse confirmed;
+  grpc::Status s = ConfirmOnceSettled(
+      completion,
+      [](const grpc::Status& x) { return x.error_code() != grpc::StatusCode::UNAVAILABLE; },
+      &confirmed);
+  ASSERT_TRUE(s.ok()) << s.error_code() << " " << s.error_message() << "\n" << Log("progress");
+  EXPECT_EQ(confirmed.completion().state(), pv1::COMPLETION_STATE_CONFIRMED);
+  EXPECT_EQ(confirmed.completion().indicator_checks_size(), 0);
 }
 
 }  // namespace

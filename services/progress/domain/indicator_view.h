@@ -66,9 +66,11 @@ struct IndicatorFacts {
 // for the follower). Thread-safe.
 class IndicatorDirectory {
  public:
-  // Whether the view has heard from the indicator service: set once a
+  // Whether the view has caught up with the indicator service: set once a
   // WatchEvents response arrived (in this run or, with a stored cursor, an
-  // earlier one). Until then completions are not confirmed (Unavailable).
+  // earlier one), or once the indicator service has been seen to hold no
+  // event beyond the view's cursor (IndicatorCatchUpProbe). Until then
+  // completions are not confirmed (Unavailable).
   void MarkReceived();
   bool received() const;
 
