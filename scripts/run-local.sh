@@ -67,7 +67,7 @@ start registry "$build_dir/services/registry/registry_server" "${common_flags[@]
   --port="$registry_port" --db_path="$data_dir/registry" --backup_dir="$data_dir/registry-backups"
 start progress "$build_dir/services/progress/progress_server" "${common_flags[@]}" \
   --port="$progress_port" --db_path="$data_dir/progress" --backup_dir="$data_dir/progress-backups" \
-  --registry_address="127.0.0.1:$registry_port"
+  --registry_address="127.0.0.1:$registry_port" --indicator_address="127.0.0.1:$indicator_port"
 start indicator "$build_dir/services/indicator/indicator_server" "${common_flags[@]}" \
   --port="$indicator_port" --db_path="$data_dir/indicator" \
   --backup_dir="$data_dir/indicator-backups" --registry_address="127.0.0.1:$registry_port" \

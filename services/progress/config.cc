@@ -24,6 +24,13 @@ absl::Status ProgressConfig::Validate() const {
   if (registry_max_backoff < absl::Milliseconds(100) || registry_max_backoff > absl::Minutes(5)) {
     return absl::InvalidArgumentError("--registry_max_backoff must be between 100ms and 5m");
   }
+  if (indicator_max_backoff < absl::Milliseconds(100) || indicator_max_backoff > absl::Minutes(5)) {
+    return absl::InvalidArgumentError("--indicator_max_backoff must be between 100ms and 5m");
+  }
+  if (!indicator_address.empty() && indicator_address == registry_address) {
+    return absl::InvalidArgumentError(
+        "--indicator_address must be the indicator service, not the registry's address");
+  }
   return absl::OkStatus();
 }
 

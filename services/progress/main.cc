@@ -1,7 +1,9 @@
 // progress_server: monthly progress reports. Flags → ProgressConfig → RocksDb
 // → RocksDbReportStore → ProgressRecorder → ProgressServiceImpl →
 // RunningServer, plus an EventFollower that keeps the view of the registry
-// current, until SIGTERM or SIGINT.
+// current and, with --indicator_address, one that keeps the view of the
+// indicator service current (for the completion check), until SIGTERM or
+// SIGINT.
 
 #include <cstdio>
 #include <cstdlib>
@@ -28,8 +30,12 @@
 #include "common/server/server_flags.h"
 #include "common/storage/rocksdb_db.h"
 #include "common/time/clock.h"
+#include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "services/progress/config.h"
+#include "services/progress/domain/indicator_view.h"
 #include "services/progress/domain/progress_recorder.h"
+#include "services/progress/indicator_catch_up.h"
+#include "services/progress/indicator_view_updater.h"
 #include "services/progress/progress_policy.h"
 #include "services/progress/progress_service_impl.h"
 #include "services/progress/registry_view_updater.h"
@@ -50,6 +56,12 @@ ABSL_FLAG(std::string, registry_address, EnvOr("ECOPLAN_REGISTRY_ADDRESS", "127.
           "ECOPLAN_REGISTRY_ADDRESS)");
 ABSL_FLAG(absl::Duration, registry_max_backoff, absl::Seconds(10),
           "Longest wait between reconnection attempts to the registry");
+ABSL_FLAG(std::string, indicator_address, EnvOr("ECOPLAN_INDICATOR_ADDRESS", ""),
+          "Address of the indicator service whose events this service follows to check a "
+          "completion against the measure's indicators before the bureau confirms it (env "
+          "ECOPLAN_INDICATOR_ADDRESS); empty: completions are confirmed without that check");
+ABSL_FLAG(absl::Duration, indicator_max_backoff, absl::Seconds(10),
+          "Longest wait between reconnection attempts to the indicator service");
 // The flags every server shares (--host, --metrics_port, security …) are in
 // common/server/server_flags.cc.
 
@@ -72,6 +84,8 @@ int main(int argc, char** argv) {
   config.max_message_bytes = shared.max_message_bytes;
   config.shutdown_grace = shared.shutdown_grace;
   config.registry_max_backoff = absl::GetFlag(FLAGS_registry_max_backoff);
+  config.indicator_address = absl::GetFlag(FLAGS_indicator_address);
+  config.indicator_max_backoff = absl::GetFlag(FLAGS_indicator_max_backoff);
   config.port_file = shared.port_file;
   const std::string backup_dir = absl::GetFlag(FLAGS_backup_dir);
   if (absl::Status valid = config.Validate(); !valid.ok()) {
@@ -84,6 +98,7 @@ int main(int argc, char** argv) {
                         {"db_path", config.db_path},
                         {"backup_dir", backup_dir},
                         {"registry", config.registry_address},
+                        {"indicator", config.indicator_address},
                         {"max_message_bytes", config.max_message_bytes},
                         {"shutdown_grace", absl::FormatDuration(config.shutdown_grace)}});
 
@@ -130,11 +145,36 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // The indicator service (optional): followed through its events, so that a
+  // completion is checked against the measure's indicators from a local view.
+  namespace iv1 = ::ecoplan::indicator::v1;
+  const bool check_indicators = !config.indicator_address.empty();
+  progress::IndicatorDirectory indicators;
+  progress::IndicatorViewUpdater indicator_updater(&store, &indicators, log);
+  std::shared_ptr<grpc::Channel> indicator_channel;
+  std::unique_ptr<iv1::IndicatorService::Stub> indicator_stub;
+  if (check_indicators) {
+    absl::StatusOr<uint64_t> cursor = common::EventFollower::ReadCursor(db->get(), "indicator");
+    absl::Status loaded = cursor.status();
+    if (loaded.ok()) loaded = indicator_updater.LoadStoredViews(*cursor);
+    if (!loaded.ok()) {
+      log.Error("cannot load the indicator view", {{"error", loaded.ToString()}});
+      return 1;
+    }
+    indicator_channel = (*upstream)->Channel(config.indicator_address);
+    indicator_stub = iv1::IndicatorService::NewStub(indicator_channel);
+  } else {
+    log.Warn(
+        "no --indicator_address: completions are confirmed without checking them against "
+        "the measures' indicator data");
+  }
+
   common::SerialExecutor reader;      // scans for list and status queries
   common::SerialExecutor contention;  // writes that waited for another write to the same report
   progress::ProgressRecorder recorder(
       &store, &plans, &clock,
-      [&contention](std::function<void()> fn) { contention.Submit(std::move(fn)); });
+      [&contention](std::function<void()> fn) { contention.Submit(std::move(fn)); },
+      check_indicators ? &indicators : nullptr);
   if (absl::Status loaded = recorder.Load(); !loaded.ok()) {
     log.Error("cannot load calendars", {{"error", loaded.ToString()}});
     return 1;
@@ -158,6 +198,36 @@ int main(int argc, char** argv) {
   if (absl::Status started = follower.Start(); !started.ok()) {
     log.Error("cannot follow the registry", {{"error", started.ToString()}});
     return 1;
+  }
+
+  std::unique_ptr<common::EventFollower> indicator_follower;
+  std::unique_ptr<progress::IndicatorCatchUpProbe> catch_up;
+  if (check_indicators) {
+    common::EventFollowerOptions options;
+    options.name = "indicator";
+    options.max_backoff = config.indicator_max_backoff;
+    options.channel_ready = [indicator_channel] {
+      return indicator_channel->GetState(false) == GRPC_CHANNEL_READY;
+    };
+    options.on_error = [&log](const absl::Status& status) {
+      log.Warn("indicator event stream interrupted; reconnecting", {{"error", status.ToString()}});
+    };
+    indicator_follower = std::make_unique<common::EventFollower>(
+        db->get(), options,
+        common::MakeWatchEventsOpener<iv1::WatchEventsRequest, iv1::WatchEventsResponse>(
+            indicator_stub.get()),
+        [&indicator_updater](const ecoplan::common::v1::Event& event) {
+          return indicator_updater.Handle(event);
+        });
+    if (absl::Status started = indicator_follower->Start(); !started.ok()) {
+      log.Error("cannot follow the indicator service", {{"error", started.ToString()}});
+      return 1;
+    }
+    // An indicator service without any event sends none: this probe tells
+    // when the view is nonetheless complete.
+    catch_up = std::make_unique<progress::IndicatorCatchUpProbe>(
+        indicator_stub.get(), [f = indicator_follower.get()] { return f->cursor(); }, &indicators);
+    catch_up->Start();
   }
 
   common::WatchEventsHub watch_hub;
@@ -199,12 +269,16 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  log.Info("serving", {{"address", absl::StrCat(config.host, ":", port)},
-                       {"registry_cursor", follower.cursor()}});
+  log.Info("serving",
+           {{"address", absl::StrCat(config.host, ":", port)},
+            {"registry_cursor", follower.cursor()},
+            {"indicator_cursor", indicator_follower ? indicator_follower->cursor() : 0}});
 
   common::RunUntilSignal(**server, [&] {
     watch_hub.Shutdown();
     follower.Stop();
+    if (catch_up) catch_up->Stop();
+    if (indicator_follower) indicator_follower->Stop();
   });
   log.Info("stopped", {});
   return 0;

@@ -493,7 +493,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::DeclareCompletion(
 grpc::ServerUnaryReactor* ProgressServiceImpl::DecideCompletion(
     grpc::CallbackServerContext* ctx, absl::string_view method, bool confirm,
     const std::string& name, const std::string& comment, const std::string& actor,
-    const std::string& request_id, v1::Completion* response) {
+    const std::string& request_id, const IndicatorOverride& override_check,
+    v1::Completion* response) {
   absl::StatusOr<Principal> who = Authorize(ctx, method, ResourceScope::Any());
   if (!who.ok()) return Finish(ctx, who.status());
   auto ids = ParseMeasureChildName(name, "completions", "name");
@@ -502,8 +503,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::DecideCompletion(
       ctx,
       [&](Callback<Completion> done) {
         recorder_->DecideCompletion(std::get<0>(*ids), std::get<1>(*ids), std::get<2>(*ids),
-                                    confirm, comment, CallerOf(*who, actor, request_id),
-                                    std::move(done));
+                                    confirm, comment, override_check,
+                                    CallerOf(*who, actor, request_id), std::move(done));
       },
       [response](const Completion& c) { *response = ToProto(c); });
 }
@@ -511,9 +512,12 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::DecideCompletion(
 grpc::ServerUnaryReactor* ProgressServiceImpl::ConfirmCompletion(
     grpc::CallbackServerContext* ctx, const v1::ConfirmCompletionRequest* request,
     v1::ConfirmCompletionResponse* response) {
+  IndicatorOverride override_check;
+  override_check.requested = request->override_indicator_check();
+  override_check.reason = request->override_reason();
   return DecideCompletion(ctx, "ConfirmCompletion", /*confirm=*/true, request->name(),
                           request->comment(), request->actor(), request->request_id(),
-                          response->mutable_completion());
+                          override_check, response->mutable_completion());
 }
 
 grpc::ServerUnaryReactor* ProgressServiceImpl::RejectCompletion(
@@ -521,7 +525,7 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::RejectCompletion(
     v1::RejectCompletionResponse* response) {
   return DecideCompletion(ctx, "RejectCompletion", /*confirm=*/false, request->name(),
                           request->comment(), request->actor(), request->request_id(),
-                          response->mutable_completion());
+                          IndicatorOverride(), response->mutable_completion());
 }
 
 grpc::ServerUnaryReactor* ProgressServiceImpl::ListCompletions(

@@ -109,6 +109,7 @@ class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
                                              const std::string& name, const std::string& comment,
                                              const std::string& actor,
                                              const std::string& request_id,
+                                             const IndicatorOverride& override_check,
                                              v1::Completion* response);
 
   ProgressRecorder* const recorder_;

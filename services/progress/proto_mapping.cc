@@ -413,6 +413,9 @@ v1::Completion ToProto(const Completion& c) {
   if (c.decision_time) *out.mutable_decision_time() = ToTimestamp(*c.decision_time);
   out.set_declared_by(c.declared_by);
   out.set_decided_by(c.decided_by);
+  out.set_indicator_check_overridden(c.indicator_check_overridden);
+  out.set_override_reason(c.override_reason);
+  for (const std::string& line : c.indicator_checks) out.add_indicator_checks(line);
   return out;
 }
 
@@ -430,6 +433,9 @@ Completion FromProto(const v1::Completion& p) {
   if (p.has_decision_time()) c.decision_time = FromTimestamp(p.decision_time());
   c.declared_by = p.declared_by();
   c.decided_by = p.decided_by();
+  c.indicator_check_overridden = p.indicator_check_overridden();
+  c.override_reason = p.override_reason();
+  c.indicator_checks.assign(p.indicator_checks().begin(), p.indicator_checks().end());
   return c;
 }
 

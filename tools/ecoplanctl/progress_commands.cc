@@ -475,13 +475,24 @@ absl::Status CompletionDeclare(const ProgressContext& ctx, const std::string& pl
 
 absl::Status CompletionDecide(const ProgressContext& ctx, const std::string& plan,
                               const std::string& measure, int number, bool confirm,
-                              const std::string& comment, std::ostream& out) {
+                              const std::string& comment, std::ostream& out, bool override_check,
+                              const std::string& reason) {
+  if (override_check && reason.empty()) {
+    return UsageError(
+        "--override-indicator-check needs --reason: why the bureau confirms "
+        "against the indicator data");
+  }
+  if (!override_check && !reason.empty()) {
+    return UsageError("--reason is only for --override-indicator-check");
+  }
   ECOPLAN_ASSIGN_OR_RETURN(std::string m, MeasureName(ctx, plan, measure));
   pv1::Completion completion;
   if (confirm) {
     pv1::ConfirmCompletionRequest request;
     request.set_name(absl::StrCat(m, "/completions/", number));
     request.set_comment(comment);
+    request.set_override_indicator_check(override_check);
+    request.set_override_reason(reason);
     request.set_request_id(NewRequestId());
     pv1::ConfirmCompletionResponse response;
     ECOPLAN_RETURN_IF_ERROR(Call(ctx, ctx.progress, &PStub::ConfirmCompletion, request, &response));
@@ -499,6 +510,10 @@ absl::Status CompletionDecide(const ProgressContext& ctx, const std::string& pla
   if (Json(ctx)) return PrintJson(completion, out);
   out << completion.name() << "  " << pv1::CompletionState_Name(completion.state()).substr(17)
       << "\n";
+  if (completion.indicator_check_overridden()) {
+    out << "indicator check overridden: " << completion.override_reason() << "\n";
+  }
+  for (const std::string& line : completion.indicator_checks()) out << "  " << line << "\n";
   return absl::OkStatus();
 }
 
@@ -793,20 +808,38 @@ CommandGroup CompletionGroup() {
          return CompletionDeclare(ctx, args.Value("plan"), args.args()[0], args.Value("org"),
                                   args.Value("description"), args.Values("evidence"), out);
        })});
-  for (bool confirm : {true, false}) {
-    group.commands.push_back(
-        {confirm ? "confirm" : "reject",
-         confirm ? "MEASURE N [--comment T] [--plan PLAN]" : "MEASURE N --comment T [--plan PLAN]",
-         confirm ? "the bureau confirms declaration N: the measure counts as completed"
-                 : "the bureau sends declaration N back",
-         2, 2, {kPlan, kComment},
-         Bind([confirm](const ProgressContext& ctx, const ParsedArgs& args,
-                        std::ostream& out) -> absl::Status {
-           ECOPLAN_ASSIGN_OR_RETURN(int n, Number(args.args()[1]));
-           return CompletionDecide(ctx, args.Value("plan"), args.args()[0], n, confirm,
-                                   args.Value("comment"), out);
-         })});
-  }
+  group.commands.push_back(
+      {"confirm",
+       "MEASURE N [--comment T] [--override-indicator-check --reason T] [--plan PLAN]",
+       "the bureau confirms declaration N: the measure counts as completed (refused while an "
+       "indicator of the measure is off track or has no value, unless overridden with a reason)",
+       2,
+       2,
+       {kPlan,
+        kComment,
+        {"override-indicator-check", "",
+         "confirm although the measure's indicator data does not support it (needs --reason)"},
+        {"reason", "T", "why the bureau overrides the indicator check (recorded)"}},
+       Bind([](const ProgressContext& ctx, const ParsedArgs& args,
+               std::ostream& out) -> absl::Status {
+         ECOPLAN_ASSIGN_OR_RETURN(int n, Number(args.args()[1]));
+         return CompletionDecide(ctx, args.Value("plan"), args.args()[0], n, /*confirm=*/true,
+                                 args.Value("comment"), out, args.Has("override-indicator-check"),
+                                 args.Value("reason"));
+       })});
+  group.commands.push_back({"reject",
+                            "MEASURE N --comment T [--plan PLAN]",
+                            "the bureau sends declaration N back",
+                            2,
+                            2,
+                            {kPlan, kComment},
+                            Bind([](const ProgressContext& ctx, const ParsedArgs& args,
+                                    std::ostream& out) -> absl::Status {
+                              ECOPLAN_ASSIGN_OR_RETURN(int n, Number(args.args()[1]));
+                              return CompletionDecide(ctx, args.Value("plan"), args.args()[0], n,
+                                                      /*confirm=*/false, args.Value("comment"),
+                                                      out);
+                            })});
   return group;
 }
 

@@ -88,9 +88,12 @@ absl::Status CompletionDeclare(const ProgressContext& ctx, const std::string& pl
                                const std::string& measure, const std::string& org,
                                const std::string& description,
                                const std::vector<std::string>& evidence, std::ostream& out);
+// `override_check` and `reason` (confirm only): confirm although the measure's
+// indicator data does not support it, with the bureau's reason.
 absl::Status CompletionDecide(const ProgressContext& ctx, const std::string& plan,
                               const std::string& measure, int number, bool confirm,
-                              const std::string& comment, std::ostream& out);
+                              const std::string& comment, std::ostream& out,
+                              bool override_check = false, const std::string& reason = "");
 absl::Status CalendarShow(const ProgressContext& ctx, const std::string& plan, std::ostream& out);
 // `rule` is "day:N" or "working-day:N"; summaries are the kinds to ask for.
 struct CalendarSetArgs {

@@ -116,9 +116,28 @@ class FakeProgress final : public pv1::ProgressService::CallbackService {
     return reactor;
   }
 
+  grpc::ServerUnaryReactor* ConfirmCompletion(grpc::CallbackServerContext* ctx,
+                                              const pv1::ConfirmCompletionRequest* request,
+                                              pv1::ConfirmCompletionResponse* response) override {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      confirmed = *request;
+    }
+    pv1::Completion* c = response->mutable_completion();
+    c->set_name(request->name());
+    c->set_state(pv1::COMPLETION_STATE_CONFIRMED);
+    c->set_indicator_check_overridden(request->override_indicator_check());
+    c->set_override_reason(request->override_reason());
+    c->add_indicator_checks("m-a1-t3-m2-1 «新能源货车占比»: OFF_TRACK; latest value 26 %");
+    auto* reactor = ctx->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+
   std::mutex mu;
   pv1::SubmitReportRequest submitted;
   pv1::ReturnReportRequest returned;
+  pv1::ConfirmCompletionRequest confirmed;
 };
 
 class ProgressCommandsTest : public ::testing::Test {
@@ -226,6 +245,28 @@ TEST_F(ProgressCommandsTest, HolidaysLoadReadsTheDayList) {
 TEST_F(ProgressCommandsTest, UnknownOrganizationIsAnError) {
   EXPECT_EQ(Run({"report", "show", "--org", "无此单位", "--period", "2026-05"}), 1);
   EXPECT_THAT(err_.str(), HasSubstr("NOT_FOUND"));
+}
+
+TEST_F(ProgressCommandsTest, ConfirmOverridesTheIndicatorCheckOnlyWithAReason) {
+  EXPECT_NE(Run({"completion", "confirm", "a1-t3-m2", "1", "--override-indicator-check"}), 0);
+  EXPECT_THAT(err_.str(), HasSubstr("--reason"));
+  EXPECT_NE(Run({"completion", "confirm", "a1-t3-m2", "1", "--reason", "数据未入库"}), 0);
+  ASSERT_EQ(Run({"completion", "confirm", "a1-t3-m2", "1", "--override-indicator-check", "--reason",
+                 "数据未入库，已核验台账"}),
+            0)
+      << err_.str();
+  {
+    std::lock_guard<std::mutex> lock(progress_.mu);
+    EXPECT_EQ(progress_.confirmed.name(), absl::StrCat(kPlan, "/measures/a1-t3-m2/completions/1"));
+    EXPECT_TRUE(progress_.confirmed.override_indicator_check());
+    EXPECT_EQ(progress_.confirmed.override_reason(), "数据未入库，已核验台账");
+  }
+  EXPECT_THAT(out_.str(), HasSubstr("indicator check overridden: 数据未入库，已核验台账"));
+  EXPECT_THAT(out_.str(), HasSubstr("OFF_TRACK; latest value 26 %"));
+  ASSERT_EQ(Run({"completion", "confirm", "a1-t3-m2", "1"}), 0) << err_.str();
+  std::lock_guard<std::mutex> lock(progress_.mu);
+  EXPECT_FALSE(progress_.confirmed.override_indicator_check());
+  EXPECT_EQ(progress_.confirmed.override_reason(), "");
 }
 
 }  // namespace

@@ -87,7 +87,8 @@ PlanEvaluation EvaluatePlan(absl::CivilDay as_of, const PlanEvaluationInput& inp
       if (it != input.last_status->end()) previous = it->second;
     }
     if (previous != e.status) {
-      out.changes.push_back({ind.id, previous, e.status, e.status_reason, ind.owners});
+      out.changes.push_back(
+          {ind.id, previous, e.status, e.status_reason, ind.owners, e.current_value});
     }
     out.evaluations.emplace_back(&ind, std::move(e));
   }

@@ -39,6 +39,7 @@ struct StatusChange {
   IndicatorStatus status = IndicatorStatus::kUnspecified;
   std::string reason;
   std::vector<std::string> owners;
+  std::optional<double> value;  // the evaluation's value to date, for IndicatorStatusChanged
 };
 
 struct PlanEvaluationInput {

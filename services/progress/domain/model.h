@@ -149,6 +149,12 @@ struct Completion {
   std::optional<absl::Time> decision_time;
   std::string declared_by;
   std::string decided_by;
+  // Set when the bureau confirmed against the indicator data (see
+  // ProgressRecorder::DecideCompletion), with its reason.
+  bool indicator_check_overridden = false;
+  std::string override_reason;
+  // The indicator facts the confirmation was checked against, one line each.
+  std::vector<std::string> indicator_checks;
 };
 
 // Who is calling, as the gRPC edge authenticated it (the token's role,

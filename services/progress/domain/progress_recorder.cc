@@ -333,8 +333,13 @@ absl::Status CheckAdministrator(const Caller& caller, absl::string_view what) {
 
 ProgressRecorder::ProgressRecorder(ReportStore* store, const PlanDirectory* plans,
                                    const common::Clock* clock,
-                                   std::function<void(std::function<void()>)> dispatch)
-    : store_(store), plans_(plans), clock_(clock), serializer_(std::move(dispatch)) {}
+                                   std::function<void(std::function<void()>)> dispatch,
+                                   const IndicatorDirectory* indicators)
+    : store_(store),
+      plans_(plans),
+      clock_(clock),
+      indicators_(indicators),
+      serializer_(std::move(dispatch)) {}
 
 absl::Status ProgressRecorder::Load() {
   ECOPLAN_ASSIGN_OR_RETURN(auto calendars, store_->ListCalendars());
@@ -954,9 +959,27 @@ void ProgressRecorder::DecideCompletion(const std::string& plan_id,
                                         const std::string& measure_id, int number, bool confirm,
                                         const std::string& comment, const Caller& caller,
                                         Callback<Completion> done) {
+  DecideCompletion(plan_id, measure_id, number, confirm, comment, IndicatorOverride(), caller,
+                   std::move(done));
+}
+
+void ProgressRecorder::DecideCompletion(const std::string& plan_id, const std::string& measure_id,
+                                        int number, bool confirm, const std::string& comment,
+                                        const IndicatorOverride& override_check,
+                                        const Caller& caller, Callback<Completion> done) {
   absl::Status valid = CheckCaller(caller);
   if (valid.ok()) valid = CheckAdministrator(caller, "confirm or reject completions");
   if (valid.ok()) valid = CheckText(comment, "comment", kMaxCommentLength, !confirm);
+  if (valid.ok() && override_check.requested) {
+    valid = confirm
+                ? CheckText(override_check.reason, "override_reason", kMaxCommentLength, true)
+                : absl::InvalidArgumentError("only a confirmation overrides the indicator check");
+  }
+  if (valid.ok() && !override_check.requested && !override_check.reason.empty()) {
+    valid = absl::InvalidArgumentError(
+        "override_reason is given without override_indicator_check: set both to confirm against "
+        "the indicator data, or neither");
+  }
   if (!valid.ok()) return done(valid);
   absl::StatusOr<std::shared_ptr<const PlanInfo>> plan = plans_->Get(plan_id);
   if (!plan.ok()) return done(plan.status());
@@ -966,6 +989,8 @@ void ProgressRecorder::DecideCompletion(const std::string& plan_id,
                                       .Add(number)
                                       .Add(confirm ? "c" : "r")
                                       .Add(comment)
+                                      .Add(override_check.requested ? "o" : "-")
+                                      .Add(override_check.reason)
                                       .Done();
   RunSerialized(caller, MeasureKey(plan_id, measure_id), [=](std::shared_ptr<void> guard) {
     auto seen = CheckRequest(caller, kDecideCompletionMethod, fingerprint);
@@ -986,6 +1011,22 @@ void ProgressRecorder::DecideCompletion(const std::string& plan_id,
                        " was already decided; only a pending declaration can be decided")));
     }
     Completion c = *it;
+    if (confirm && indicators_ != nullptr) {
+      // Facts, not claims: where data can check the claim, it does. Read from
+      // the local view, never from the indicator service inside the request.
+      if (!indicators_->received()) {
+        return done(absl::UnavailableError(
+            "indicator data not yet received from the indicator service; the completion cannot "
+            "be checked against it yet: retry"));
+      }
+      const IndicatorCheck check = CheckIndicators(indicators_->OfMeasure(plan_id, measure_id));
+      if (!check.passed()) {
+        if (!override_check.requested) return done(IndicatorCheckStatus(measure_id, check));
+        c.indicator_check_overridden = true;
+        c.override_reason = override_check.reason;
+      }
+      c.indicator_checks = check.lines;
+    }
     c.state = confirm ? CompletionState::kConfirmed : CompletionState::kRejected;
     c.decision_comment = comment;
     c.decision_time = clock_->Now();

@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "common/time/clock.h"
+#include "services/progress/domain/indicator_view.h"
 #include "services/progress/domain/keyed_serializer.h"
 #include "services/progress/domain/model.h"
 #include "services/progress/domain/plan_view.h"
@@ -129,6 +130,12 @@ struct CalendarView {
   std::vector<PeriodDueDay> dues;
 };
 
+// The bureau's override of the indicator check of a confirmation.
+struct IndicatorOverride {
+  bool requested = false;  // confirm although the indicator data does not support it
+  std::string reason;      // why; 1..kMaxCommentLength characters, only with `requested`
+};
+
 template <typename T>
 using Callback = std::function<void(absl::StatusOr<T>)>;
 
@@ -151,12 +158,18 @@ using Callback = std::function<void(absl::StatusOr<T>)>;
 // It therefore must be the only writer of reports in `store` (a restored
 // database is opened by a new recorder).
 //
-// Thread-safe. `store`, `plans` and `clock` must outlive the recorder;
-// `dispatch` runs queued work (see KeyedSerializer).
+// With `indicators` (the local view of the indicator service), confirming a
+// completion is checked against the measure's indicators (see
+// DecideCompletion); without it (nullptr), completions are confirmed on the
+// bureau's word alone.
+//
+// Thread-safe. `store`, `plans`, `clock` and `indicators` (may be null) must
+// outlive the recorder; `dispatch` runs queued work (see KeyedSerializer).
 class ProgressRecorder {
  public:
   ProgressRecorder(ReportStore* store, const PlanDirectory* plans, const common::Clock* clock,
-                   std::function<void(std::function<void()>)> dispatch);
+                   std::function<void(std::function<void()>)> dispatch,
+                   const IndicatorDirectory* indicators = nullptr);
 
   // Loads the calendar overrides and holidays. Call once before use.
   absl::Status Load();
@@ -186,6 +199,22 @@ class ProgressRecorder {
                          const std::string& org_id, const std::string& description,
                          const std::vector<std::string>& evidence_links, const Caller& caller,
                          Callback<Completion> done);
+  // The bureau confirms (confirm = true) or rejects a pending declaration.
+  // A confirmation of a measure with indicators in the indicator view is
+  // checked against them (CheckIndicators): the completion records the lines
+  // checked; when an indicator is off track or has no value yet, it is
+  // refused unless `override_check` is requested with a reason, which the
+  // completion then records. Errors: InvalidArgument (comment missing to
+  // reject; override reason missing, too long, or given without the
+  // override); NotFound; FailedPrecondition (not pending; the indicator data
+  // does not support the completion, with the facts); Unavailable (the
+  // indicator view has not heard from the indicator service yet);
+  // PermissionDenied.
+  void DecideCompletion(const std::string& plan_id, const std::string& measure_id, int number,
+                        bool confirm, const std::string& comment,
+                        const IndicatorOverride& override_check, const Caller& caller,
+                        Callback<Completion> done);
+  // Same, without an override.
   void DecideCompletion(const std::string& plan_id, const std::string& measure_id, int number,
                         bool confirm, const std::string& comment, const Caller& caller,
                         Callback<Completion> done);
@@ -257,6 +286,7 @@ class ProgressRecorder {
   ReportStore* const store_;
   const PlanDirectory* const plans_;
   const common::Clock* const clock_;
+  const IndicatorDirectory* const indicators_;
   KeyedSerializer serializer_;
 
   // Reports this recorder committed, by serializer key; each entry is read and

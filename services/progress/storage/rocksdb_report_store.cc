@@ -29,6 +29,7 @@ constexpr absl::string_view kCompletions = "completions";
 constexpr absl::string_view kCalendars = "calendars";
 constexpr absl::string_view kHolidays = "holidays";
 constexpr absl::string_view kPlanViews = "plan_views";
+constexpr absl::string_view kIndicatorViews = "indicator_views";
 constexpr absl::string_view kMeta = "meta";
 
 std::string ReportKey(const Report& r) { return absl::StrCat(r.plan_id, "/", r.period, "/", r.org_id); }
@@ -187,9 +188,9 @@ cv1::Event ReportEvent(absl::string_view report_bytes, const std::vector<std::st
 }  // namespace
 
 std::vector<std::string> RocksDbReportStore::ColumnFamilies() {
-  return {std::string(kReports),   std::string(kRevisions), std::string(kExtensions),
-          std::string(kCompletions), std::string(kCalendars), std::string(kHolidays),
-          std::string(kPlanViews)};
+  return {std::string(kReports),     std::string(kRevisions),     std::string(kExtensions),
+          std::string(kCompletions), std::string(kCalendars),     std::string(kHolidays),
+          std::string(kPlanViews),   std::string(kIndicatorViews)};
 }
 
 absl::StatusOr<std::optional<Report>> RocksDbReportStore::GetReport(absl::string_view plan_id,
@@ -557,6 +558,63 @@ absl::Status RocksDbReportStore::PutPlanView(rocksdb::WriteBatch& batch, const P
     for (const std::string& id : m.responsible_org_ids) v->add_responsible_org_ids(id);
   }
   return Put(batch, db_->Cf(kPlanViews), plan.id, record);
+}
+
+absl::StatusOr<std::vector<std::shared_ptr<IndicatorFacts>>>
+RocksDbReportStore::LoadIndicatorViews() {
+  std::vector<std::shared_ptr<IndicatorFacts>> out;
+  ECOPLAN_RETURN_IF_ERROR(ScanPrefix(
+      db_, kIndicatorViews, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+        storage::IndicatorViewRecord r;
+        ECOPLAN_RETURN_IF_ERROR(Parse(value, &r, "indicator view", key));
+        auto f = std::make_shared<IndicatorFacts>();
+        f->plan_id = r.plan_id();
+        f->id = r.id();
+        f->display_name = r.display_name();
+        f->unit = r.unit();
+        f->measure_ids.assign(r.measure_ids().begin(), r.measure_ids().end());
+        f->retired = r.retired();
+        if (r.has_target_value()) f->target_value = r.target_value();
+        f->target_text = r.target_text();
+        f->status = r.status() >= 0 && r.status() <= 5 ? static_cast<IndicatorState>(r.status())
+                                                       : IndicatorState::kUnknown;
+        if (r.has_value()) f->value = r.value();
+        if (r.has_value_date()) {
+          if (auto d = DateFromProto(r.value_date(), "value_date"); d.ok()) f->value_date = *d;
+        }
+        if (r.has_as_of()) {
+          if (auto d = DateFromProto(r.as_of(), "as_of"); d.ok()) f->as_of = *d;
+        }
+        if (r.has_status_target()) f->status_target = r.status_target();
+        f->status_target_text = r.status_target_text();
+        f->reason = r.reason();
+        f->sequence = r.sequence();
+        out.push_back(std::move(f));
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::Status RocksDbReportStore::PutIndicatorView(rocksdb::WriteBatch& batch,
+                                                  const IndicatorFacts& f) {
+  storage::IndicatorViewRecord r;
+  r.set_plan_id(f.plan_id);
+  r.set_id(f.id);
+  r.set_display_name(f.display_name);
+  r.set_unit(f.unit);
+  for (const std::string& m : f.measure_ids) r.add_measure_ids(m);
+  r.set_retired(f.retired);
+  if (f.target_value) r.set_target_value(*f.target_value);
+  r.set_target_text(f.target_text);
+  r.set_status(static_cast<int32_t>(f.status));
+  if (f.value) r.set_value(*f.value);
+  if (f.value_date) *r.mutable_value_date() = ToProto(*f.value_date);
+  if (f.as_of) *r.mutable_as_of() = ToProto(*f.as_of);
+  if (f.status_target) r.set_status_target(*f.status_target);
+  r.set_status_target_text(f.status_target_text);
+  r.set_reason(f.reason);
+  r.set_sequence(f.sequence);
+  return Put(batch, db_->Cf(kIndicatorViews), absl::StrCat(f.plan_id, "/", f.id), r);
 }
 
 }  // namespace ecoplan::progress

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/storage/rocksdb_db.h"
+#include "services/progress/domain/indicator_view.h"
 #include "services/progress/domain/plan_view.h"
 #include "services/progress/domain/report_store.h"
 
@@ -22,6 +23,7 @@ namespace ecoplan::progress {
 //   calendars:    <plan_id>                                 → storage.CalendarRecord
 //   holidays:     <year, 4 digits>                          → storage.HolidaysRecord
 //   plan_views:   <plan_id>                                 → storage.PlanViewRecord
+//   indicator_views: <plan_id>/<indicator_id>               → storage.IndicatorViewRecord
 //   meta:         req/<request_id>                          → storage.RequestRecord
 //                 cursor/<name>                             → u64 BE (EventFollower)
 //   events:       <seq: u64 BE>                             → common.v1.Event (RocksDb)
@@ -59,6 +61,11 @@ class RocksDbReportStore final : public ReportStore {
   absl::StatusOr<std::vector<std::shared_ptr<PlanInfo>>> LoadPlanViews();
   // Adds the write of `plan`'s view to `batch`.
   absl::Status PutPlanView(rocksdb::WriteBatch& batch, const PlanInfo& plan);
+
+  // The stored view of the indicator service (see IndicatorViewUpdater).
+  absl::StatusOr<std::vector<std::shared_ptr<IndicatorFacts>>> LoadIndicatorViews();
+  // Adds the write of `indicator`'s view to `batch`.
+  absl::Status PutIndicatorView(rocksdb::WriteBatch& batch, const IndicatorFacts& indicator);
 
   // Builds the write of `change` (exposed for tests). Errors: Internal.
   absl::StatusOr<common::WriteRequest> BuildWrite(const Change& change);
