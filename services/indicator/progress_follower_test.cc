@@ -157,13 +157,7 @@ class ProgressFollowerTest : public ::testing::Test {
 
   // The reasons of the measure's light as of `as_of`.
   std::string Reasons(absl::CivilDay as_of) {
-    absl::Notification done;
-    absl::StatusOr<PlanResult> result = absl::UnknownError("not called");
-    evaluator_->EvaluatePlan(kPlan, as_of, [&](absl::StatusOr<PlanResult> r) {
-      result = std::move(r);
-      done.Notify();
-    });
-    if (!done.WaitForNotificationWithTimeout(absl::Seconds(30))) return "no answer";
+    const absl::StatusOr<PlanResult> result = evaluator_->EvaluatePlan(kPlan, as_of);
     if (!result.ok()) return result.status().ToString();
     for (const MeasureLight& light : result->lights) {
       if (light.measure_id == "a1-t9-m2") return absl::StrJoin(light.reasons, "\n");
