@@ -153,18 +153,6 @@ const char* ReportedStatusName(ReportedStatus status) {
   return "in_progress";
 }
 
-std::vector<absl::CivilMonth> DuePeriods(absl::CivilMonth first, int due_day,
-                                         bool due_in_same_month, absl::CivilDay as_of) {
-  std::vector<absl::CivilMonth> out;
-  for (absl::CivilMonth m = first; m <= absl::CivilMonth(as_of); ++m) {
-    const absl::CivilMonth due_month = due_in_same_month ? m : m + 1;
-    const absl::CivilDay due(due_month.year(), due_month.month(), due_day);
-    if (due > as_of) break;
-    out.push_back(m);
-  }
-  return out;
-}
-
 const char* CompletionStateName(CompletionState state) {
   switch (state) {
     case CompletionState::kNone:

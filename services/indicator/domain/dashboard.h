@@ -170,12 +170,8 @@ struct MeasureLight {
   std::optional<absl::CivilDay> original_due;  // when an extension moved it
 };
 
-// Reporting periods due by `as_of`: months from `first` whose report is due on
-// `due_day` of the following month (e.g. April's report by May 25) — or of the
-// same month when `due_in_same_month` (the seed: each month's progress by the 25th).
-std::vector<absl::CivilMonth> DuePeriods(absl::CivilMonth first, int due_day, bool due_in_same_month,
-                                         absl::CivilDay as_of);
-
+// `due_periods`: the monthly periods owed by `as_of`, oldest first, from the
+// plan's reporting calendar (OwedMonthlyPeriods, services/indicator/domain/reporting_calendars.h).
 std::vector<MeasureLight> ColourMeasures(const std::vector<MeasureInfo>& measures,
                                          const std::vector<ProgressReport>& reports,
                                          const std::vector<absl::CivilMonth>& due_periods,

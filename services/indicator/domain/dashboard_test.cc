@@ -9,13 +9,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-TEST(DashboardTest, DuePeriodsFollowTheReportingDay) {
-  const auto periods =
-      DuePeriods(absl::CivilMonth(2026, 4), 25, true, absl::CivilDay(2026, 6, 24));
-  EXPECT_THAT(periods, ::testing::ElementsAre(absl::CivilMonth(2026, 4),
-                                              absl::CivilMonth(2026, 5)));
-}
-
 TEST(DashboardTest, ColoursMeasuresByDeadlineReportsAndStatus) {
   const absl::CivilDay as_of(2026, 7, 10);
   const std::vector<absl::CivilMonth> due = {absl::CivilMonth(2026, 4), absl::CivilMonth(2026, 5),

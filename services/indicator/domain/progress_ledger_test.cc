@@ -221,7 +221,8 @@ TEST(ProgressLedgerTest, ReportsCompletionsAndExtensionsColourTheMeasures) {
   EXPECT_TRUE(measures[2].completion_confirmed);
 
   const absl::CivilDay as_of(2026, 7, 10);
-  const std::vector<absl::CivilMonth> due = DuePeriods(absl::CivilMonth(2026, 5), 25, true, as_of);
+  // Owed as of July 10 with reports due on the 25th: May and June.
+  const std::vector<absl::CivilMonth> due = {absl::CivilMonth(2026, 5), absl::CivilMonth(2026, 6)};
   const std::vector<ProgressReport> reports = ledger.Reports("p");
   const std::vector<MeasureLight> lights =
       ColourMeasures(measures, reports, due, as_of, LightRules());
