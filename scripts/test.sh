@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
+# Layering: domain code includes no gRPC, protobuf or RocksDB header (scripts/check-code.sh).
+scripts/check-code.sh
+
 # Contracts first: a proto that breaks the API style fails fast.
 npm ci --no-audit --no-fund --loglevel=error
 npx --no-install buf lint
