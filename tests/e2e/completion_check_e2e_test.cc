@@ -98,22 +98,11 @@ class CompletionCheckE2eTest : public ::testing::Test {
   // Starts `binary` on `port` (0: a free one) of the loopback in development mode.
   std::string Start(const char* binary, const std::string& name, int port,
                     std::vector<std::string> extra, Subprocess* server) {
-    const std::string port_file = dir_.Sub(absl::StrCat(name, ".port", ++starts_));
-    std::vector<std::string> argv{binary,
-                                  "--host=127.0.0.1",
-                                  absl::StrCat("--port=", port),
-                                  "--port_file=" + port_file,
-                                  "--db_path=" + dir_.Sub(name + "-db"),
-                                  "--backup_dir=" + dir_.Sub(name + "-backups"),
-                                  "--insecure_development_mode"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    absl::StatusOr<Subprocess> started = Subprocess::Start(argv, dir_.Sub(name + ".log"));
-    EXPECT_TRUE(started.ok()) << started.status();
-    if (!started.ok()) return "";
-    *server = std::move(*started);
-    absl::StatusOr<int> bound = WaitForPortFile(port_file, absl::Seconds(30));
-    EXPECT_TRUE(bound.ok()) << bound.status() << "\n" << Log(name);
-    return bound.ok() ? absl::StrCat("127.0.0.1:", *bound) : "";
+    extra.push_back("--backup_dir=" + dir_.Sub(name + "-backups"));
+    absl::StatusOr<std::string> address =
+        StartDevelopmentServer(binary, dir_.path(), name, port, extra, server);
+    EXPECT_TRUE(address.ok()) << address.status();
+    return address.value_or("");
   }
 
   std::string Log(const std::string& name) {
@@ -285,7 +274,6 @@ class CompletionCheckE2eTest : public ::testing::Test {
   }
 
   common::TempDir dir_;
-  int starts_ = 0;
   Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
   Subprocess progress_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
   Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();

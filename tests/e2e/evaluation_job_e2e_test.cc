@@ -57,21 +57,10 @@ class EvaluationJobE2eTest : public ::testing::Test {
 
   std::string Start(const char* binary, const std::string& name, std::vector<std::string> extra,
                     Subprocess* server) {
-    const std::string port_file = dir_.Sub(absl::StrCat(name, ".port", ++starts_));
-    std::vector<std::string> argv{binary,
-                                  "--host=127.0.0.1",
-                                  "--port=0",
-                                  "--port_file=" + port_file,
-                                  "--db_path=" + dir_.Sub(name + "-db"),
-                                  "--insecure_development_mode"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    absl::StatusOr<Subprocess> started = Subprocess::Start(argv, dir_.Sub(name + ".log"));
-    EXPECT_TRUE(started.ok()) << started.status();
-    if (!started.ok()) return "";
-    *server = std::move(*started);
-    absl::StatusOr<int> port = WaitForPortFile(port_file, absl::Seconds(30));
-    EXPECT_TRUE(port.ok()) << port.status() << "\n" << Log(name);
-    return port.ok() ? absl::StrCat("127.0.0.1:", *port) : "";
+    absl::StatusOr<std::string> address =
+        StartDevelopmentServer(binary, dir_.path(), name, 0, extra, server);
+    EXPECT_TRUE(address.ok()) << address.status();
+    return address.value_or("");
   }
 
   std::string Log(const std::string& name) {
@@ -172,7 +161,6 @@ class EvaluationJobE2eTest : public ::testing::Test {
   }
 
   common::TempDir dir_;
-  int starts_ = 0;
   Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
   Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
   std::string registry_address_, plan_;

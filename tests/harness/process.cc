@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -144,6 +145,32 @@ absl::StatusOr<int> WaitForPortFile(const std::string& path, absl::Duration time
     }
     absl::SleepFor(absl::Milliseconds(20));
   }
+}
+
+absl::StatusOr<std::string> StartDevelopmentServer(const std::string& binary,
+                                                   const std::string& dir,
+                                                   const std::string& name, int port,
+                                                   const std::vector<std::string>& extra,
+                                                   Subprocess* server) {
+  static std::atomic<int> starts{0};
+  const std::string port_file = absl::StrCat(dir, "/", name, ".port", ++starts);
+  const std::string log = absl::StrCat(dir, "/", name, ".log");
+  std::vector<std::string> argv{binary,
+                                "--host=127.0.0.1",
+                                absl::StrCat("--port=", port),
+                                "--port_file=" + port_file,
+                                absl::StrCat("--db_path=", dir, "/", name, "-db"),
+                                "--insecure_development_mode"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  absl::StatusOr<Subprocess> started = Subprocess::Start(argv, log);
+  if (!started.ok()) return started.status();
+  *server = std::move(*started);
+  absl::StatusOr<int> bound = WaitForPortFile(port_file, absl::Seconds(30));
+  if (!bound.ok()) {
+    return absl::Status(bound.status().code(), absl::StrCat(bound.status().message(), "\n",
+                                                            ReadFile(log).value_or("")));
+  }
+  return absl::StrCat("127.0.0.1:", *bound);
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
