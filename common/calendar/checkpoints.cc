@@ -186,7 +186,8 @@ void ScanKeywords(const Decoded& d, const CheckpointContext& context, Checkpoint
     }
     // N轮 / N轮次, not 新一轮.
     const auto [rounds, length] = NumberAt(s, i);
-    if (length > 0 && i + length < s.size() && s[i + length] == U'轮' &&
+    // "0轮" is no obligation: a round count starts at 1.
+    if (length > 0 && rounds > 0 && i + length < s.size() && s[i + length] == U'轮' &&
         !(i > 0 && s[i - 1] == U'新')) {
       size_t end = i + length + 1;
       if (end < s.size() && s[end] == U'次') ++end;

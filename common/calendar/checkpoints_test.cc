@@ -79,6 +79,11 @@ TEST(CheckpointsTest, FloodSeasonAndRoundsInChineseNumerals) {
   EXPECT_EQ(rounds.checkpoints[0].due, CivilDay(2026, 12, 31));
 }
 
+TEST(CheckpointsTest, ZeroRoundsIsNoCheckpoint) {
+  // Found by the fuzzer: "0轮次" gave a round checkpoint with no rounds.
+  EXPECT_TRUE(ExtractCheckpoints("开展0轮次检查，00轮", YearEnd()).checkpoints.empty());
+}
+
 TEST(CheckpointsTest, ANewRoundIsANameNotACount) {
   const CheckpointExtraction found = ExtractCheckpoints(
       "配合市水务局编制新一轮地下水超采综合治理实施方案，系统推进地下水生态修复。", YearEnd());
