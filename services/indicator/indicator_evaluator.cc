@@ -565,6 +565,14 @@ PlanEvaluationInput IndicatorEvaluator::InputLocked(const std::string& plan_id,
           info.responsible.push_back(r);
         }
       }
+      for (const storage::CheckpointDueRecord& c : m.checkpoints()) {
+        CheckpointDue due{c.phrase(), {}};
+        for (const auto& day : c.due_dates()) {
+          if (auto d = DateFromProto(day, "checkpoint"); d.ok()) due.dues.push_back(*d);
+        }
+        std::sort(due.dues.begin(), due.dues.end());
+        info.checkpoints.push_back(std::move(due));
+      }
       measures->push_back(std::move(info));
     }
   }
@@ -686,9 +694,10 @@ absl::StatusOr<PlanResult> IndicatorEvaluator::EvaluatePlan(const std::string& p
       absl::StrCat("at risk within ", rules_.evaluation.at_risk_margin_percent,
                    "% of the target; insufficient data below ",
                    rules_.evaluation.min_days_for_projection, " valid days"),
-      absl::StrCat("yellow ", rules_.lights.yellow_days_before_due,
-                   " days before a due day; red after ", rules_.lights.red_missed_reports,
-                   " missed reports"),
+      absl::StrCat("yellow ", rules_.lights.yellow_days_before_due, " days before a due day and ",
+                   rules_.lights.yellow_days_before_checkpoint,
+                   " days before a checkpoint of the measure text; red after ",
+                   rules_.lights.red_missed_reports, " missed reports"),
       absl::StrCat("score weights: on_time_reporting ", rules_.weights.on_time_reporting,
                    ", completion_of_due_measures ", rules_.weights.completion_of_due_measures,
                    ", no_overdue_measures ", rules_.weights.no_overdue_measures,

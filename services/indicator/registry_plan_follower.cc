@@ -79,6 +79,16 @@ storage::MeasureView ViewOf(const rv1::Measure& m, const std::map<std::string, s
       v.add_responsible_organizations(n);
     }
   }
+  // Checkpoints of the text: each with the day(s) it is due.
+  for (const rv1::Checkpoint& c : m.checkpoints()) {
+    storage::CheckpointDueRecord* due = v.add_checkpoints();
+    due->set_phrase(c.phrase());
+    if (c.kind() == rv1::CHECKPOINT_KIND_RECURRING) {
+      *due->mutable_due_dates() = c.due_dates();
+    } else if (c.has_due_date()) {
+      *due->add_due_dates() = c.due_date();
+    }
+  }
   // Who sees the measure's colour: its lead and responsible organizations, by id.
   for (const auto* refs : {&m.lead_organizations(), &m.responsible_organizations()}) {
     for (const rv1::OrgRef& ref : *refs) {

@@ -376,5 +376,41 @@ TEST_F(RegistryPlanFollowerTest, TheViewKeepsResponsibleOrganizationsByCanonical
   EXPECT_THAT(responsible(), ::testing::ElementsAre("区水务局", "甲镇", "乙街道"));
 }
 
+TEST_F(RegistryPlanFollowerTest, TheViewKeepsTheCheckpointsOfTheMeasureText) {
+  rv1::ExportPlanResponse e = Export(/*with_good_days=*/false, /*with_measure=*/false);
+  rv1::Measure* m = e.mutable_tasks(0)->mutable_measures(0);
+  rv1::Checkpoint* quarterly = m->add_checkpoints();
+  quarterly->set_phrase("按季度");
+  quarterly->set_kind(rv1::CHECKPOINT_KIND_RECURRING);
+  quarterly->set_recurrence(rv1::CHECKPOINT_RECURRENCE_QUARTERLY);
+  for (int month : {6, 9, 12}) {
+    common::v1::Date* d = quarterly->add_due_dates();
+    d->set_year(2026);
+    d->set_month(month);
+    d->set_day(month == 6 || month == 9 ? 30 : 31);
+  }
+  rv1::Checkpoint* may = m->add_checkpoints();
+  may->set_phrase("5月底前");
+  may->set_kind(rv1::CHECKPOINT_KIND_DUE);
+  may->mutable_due_date()->set_year(2026);
+  may->mutable_due_date()->set_month(5);
+  may->mutable_due_date()->set_day(31);
+  ASSERT_NO_FATAL_FAILURE(Import(e));
+  ASSERT_OK_AND_ASSIGN(auto views, store_->LoadPlanViews());
+  ASSERT_TRUE(views.count(kPlan));
+  const storage::MeasureView* view = nullptr;
+  for (const storage::MeasureView& v : views.at(kPlan).measures()) {
+    if (v.id() == "a1-t9-m2") view = &v;
+  }
+  ASSERT_NE(view, nullptr);
+  ASSERT_EQ(view->checkpoints_size(), 2);
+  EXPECT_EQ(view->checkpoints(0).phrase(), "按季度");
+  ASSERT_EQ(view->checkpoints(0).due_dates_size(), 3);
+  EXPECT_EQ(view->checkpoints(0).due_dates(2).day(), 31);
+  EXPECT_EQ(view->checkpoints(1).phrase(), "5月底前");
+  ASSERT_EQ(view->checkpoints(1).due_dates_size(), 1);
+  EXPECT_EQ(view->checkpoints(1).due_dates(0).month(), 5);
+}
+
 }  // namespace
 }  // namespace ecoplan::indicator

@@ -287,6 +287,16 @@ std::vector<MeasureLight> ColourMeasures(const std::vector<MeasureInfo>& measure
               absl::StrCat(DueText(m), " in ", *m.due - as_of, " days, ", not_done));
       }
     }
+    // The next due day of each checkpoint of the text, when it is close.
+    if (!light.counted_completed) {
+      for (const CheckpointDue& c : m.checkpoints) {
+        auto next = std::lower_bound(c.dues.begin(), c.dues.end(), as_of);
+        if (next == c.dues.end() || *next - as_of > rules.yellow_days_before_checkpoint) continue;
+        raise(Colour::kYellow, absl::StrCat("checkpoint «", c.phrase, "» of the measure text due ",
+                                            Day(*next), *next == as_of ? " today" : absl::StrCat(
+                                                " in ", *next - as_of, " days")));
+      }
+    }
     auto check_owner = [&](const std::string& owner, bool lead) {
       // Leads are named plainly; responsible units are marked as such.
       const std::string who = lead ? owner : absl::StrCat(owner, " (responsible unit)");

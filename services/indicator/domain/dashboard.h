@@ -32,7 +32,10 @@
 //            completed; an owner (lead or responsible) missed (or was late
 //            for) the last `red_missed_reports` reporting periods;
 //   yellow — confirmed, but an indicator of the measure is at risk; due
-//            within `yellow_days_before_due` days and not completed; an owner
+//            within `yellow_days_before_due` days and not completed; a
+//            checkpoint of the measure text (按季度, 5月底前 …, from the
+//            registry) due within `yellow_days_before_checkpoint` days and the
+//            measure not completed; an owner
 //            missed (or was late for) the last reporting period; its latest
 //            report says blocked or delayed; the bureau returned its latest
 //            report.
@@ -108,6 +111,13 @@ struct MeasureIndicator {
   std::string status_reason;  // the evaluation's reason
 };
 
+// A checkpoint of a measure as the lights need it: its phrase and the days it
+// is due (one, or each period's end for 按季度 / 每月 …).
+struct CheckpointDue {
+  std::string phrase;
+  std::vector<absl::CivilDay> dues;
+};
+
 struct MeasureInfo {
   std::string id;
   std::optional<absl::CivilDay> due;  // effective due day; none for ongoing work
@@ -122,6 +132,8 @@ struct MeasureInfo {
   std::optional<CompletionDeclaration> declaration = std::nullopt;
   // The measure's (non-retired) indicators, evaluated as of the same day.
   std::vector<MeasureIndicator> indicators = {};
+  // Checkpoints of the measure's text, from the registry (common/calendar/checkpoints.h).
+  std::vector<CheckpointDue> checkpoints = {};
 };
 
 // One organization's entry for one measure in one monthly report.
@@ -139,6 +151,10 @@ struct ProgressReport {
 struct LightRules {
   int yellow_days_before_due = 30;
   int red_missed_reports = 2;
+  // A checkpoint of the measure's text (按季度, 5月底前 …) turns it yellow this
+  // many days before it is due (shorter than for the deadline: a monthly
+  // checkpoint would otherwise keep the measure yellow all year).
+  int yellow_days_before_checkpoint = 7;
 };
 
 enum class Colour : uint8_t { kGreen = 1, kYellow = 2, kRed = 3 };

@@ -49,6 +49,32 @@ TEST(DashboardTest, ColoursMeasuresByDeadlineReportsAndStatus) {
   EXPECT_EQ(lights[4].colour, Colour::kGreen);
 }
 
+TEST(DashboardTest, ACloseCheckpointOfTheMeasureTextTurnsItYellow) {
+  // A quarterly checkpoint (按季度) on a measure due at the year's end, every report on time.
+  const std::vector<absl::CivilMonth> due = {absl::CivilMonth(2026, 4), absl::CivilMonth(2026, 5)};
+  MeasureInfo m{"a1-t25-m1", absl::CivilDay(2026, 12, 31), {"区生态环境局"}};
+  m.checkpoints = {{"按季度",
+                    {absl::CivilDay(2026, 6, 30), absl::CivilDay(2026, 9, 30),
+                     absl::CivilDay(2026, 12, 31)}}};
+  std::vector<ProgressReport> reports;
+  for (absl::CivilMonth p : due) {
+    reports.push_back({"区生态环境局", m.id, p, ReportedStatus::kInProgress, true});
+  }
+  // A week before the end of June: yellow, naming the checkpoint and its day.
+  const auto close = ColourMeasures({m}, reports, due, absl::CivilDay(2026, 6, 24), LightRules());
+  ASSERT_EQ(close.size(), 1u);
+  EXPECT_EQ(close[0].colour, Colour::kYellow);
+  EXPECT_THAT(close[0].reasons, ::testing::Contains(
+                                    "checkpoint «按季度» of the measure text due 2026-06-30 in 6 days"));
+  // Mid-July, the next one (September 30) is far: green.
+  const auto far = ColourMeasures({m}, reports, due, absl::CivilDay(2026, 7, 15), LightRules());
+  EXPECT_EQ(far[0].colour, Colour::kGreen);
+  // Completed (confirmed) measures owe no more checkpoints.
+  m.completion_confirmed = true;
+  const auto done = ColourMeasures({m}, reports, due, absl::CivilDay(2026, 6, 24), LightRules());
+  EXPECT_EQ(done[0].colour, Colour::kGreen);
+}
+
 TEST(DashboardTest, ScorecardShowsEveryComponentAndRedistributesMissingWeights) {
   const absl::CivilDay as_of(2026, 7, 10);
   const std::vector<absl::CivilMonth> due = {absl::CivilMonth(2026, 6)};
