@@ -29,9 +29,9 @@ AdminServiceImpl::AdminServiceImpl(BackupManager* backups, std::string service_n
                                    const CallAuthenticator* auth, const AuditLog* audit)
     : backups_(backups), service_name_(std::move(service_name)), auth_(auth), audit_(audit) {}
 
-grpc::ServerUnaryReactor* AdminServiceImpl::CreateBackup(grpc::CallbackServerContext* ctx,
-                                                         const admin_v1::CreateBackupRequest* request,
-                                                         admin_v1::CreateBackupResponse* response) {
+grpc::ServerUnaryReactor* AdminServiceImpl::CreateBackup(
+    grpc::CallbackServerContext* ctx, const admin_v1::CreateBackupRequest* request,
+    admin_v1::CreateBackupResponse* response) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   if (absl::Status allowed =
           auth_->Authorize(*ctx, AdminMethod("CreateBackup"), ResourceScope::Any()).status();
@@ -48,7 +48,8 @@ grpc::ServerUnaryReactor* AdminServiceImpl::CreateBackup(grpc::CallbackServerCon
       *response->mutable_backup() = ToProto(info, service_name_);
       ECOPLAN_ASSIGN_OR_RETURN(std::vector<std::string> deleted,
                                backups_->Prune(request->keep_last()));
-      for (const std::string& id : deleted) response->add_deleted_backups(absl::StrCat("backups/", id));
+      for (const std::string& id : deleted)
+        response->add_deleted_backups(absl::StrCat("backups/", id));
       return absl::OkStatus();
     }();
     reactor->Finish(ToGrpcStatus(status));
@@ -69,7 +70,8 @@ grpc::ServerUnaryReactor* AdminServiceImpl::ListBackups(grpc::CallbackServerCont
   worker_.Submit([this, reactor, response] {
     absl::StatusOr<std::vector<BackupInfo>> backups = backups_->List();
     if (backups.ok()) {
-      for (const BackupInfo& info : *backups) *response->add_backups() = ToProto(info, service_name_);
+      for (const BackupInfo& info : *backups)
+        *response->add_backups() = ToProto(info, service_name_);
     }
     reactor->Finish(ToGrpcStatus(backups.status()));
   });

@@ -19,12 +19,12 @@ class AdminServiceImpl final : public ecoplan::admin::v1::AdminService::Callback
   // `service_name` is recorded in each Backup, e.g. "ecoplan.registry.v1.RegistryService".
   // `audit` (may be null: ListAuditRecords is then FAILED_PRECONDITION) must
   // outlive the service too.
-  AdminServiceImpl(BackupManager* backups, std::string service_name,
-                   const CallAuthenticator* auth, const AuditLog* audit = nullptr);
+  AdminServiceImpl(BackupManager* backups, std::string service_name, const CallAuthenticator* auth,
+                   const AuditLog* audit = nullptr);
 
-  grpc::ServerUnaryReactor* CreateBackup(grpc::CallbackServerContext* ctx,
-                                         const ecoplan::admin::v1::CreateBackupRequest* request,
-                                         ecoplan::admin::v1::CreateBackupResponse* response) override;
+  grpc::ServerUnaryReactor* CreateBackup(
+      grpc::CallbackServerContext* ctx, const ecoplan::admin::v1::CreateBackupRequest* request,
+      ecoplan::admin::v1::CreateBackupResponse* response) override;
   grpc::ServerUnaryReactor* ListBackups(grpc::CallbackServerContext* ctx,
                                         const ecoplan::admin::v1::ListBackupsRequest* request,
                                         ecoplan::admin::v1::ListBackupsResponse* response) override;

@@ -52,8 +52,7 @@ bool ParseBackupId(absl::string_view id, absl::Time* time, uint64_t* sequence) {
   if (!absl::SimpleAtoi(id.substr(0, 4), &year) || !absl::SimpleAtoi(id.substr(4, 2), &month) ||
       !absl::SimpleAtoi(id.substr(6, 2), &day) || !absl::SimpleAtoi(id.substr(9, 2), &hour) ||
       !absl::SimpleAtoi(id.substr(11, 2), &minute) ||
-      !absl::SimpleAtoi(id.substr(13, 2), &second) ||
-      !absl::SimpleAtoi(id.substr(17), sequence)) {
+      !absl::SimpleAtoi(id.substr(13, 2), &second) || !absl::SimpleAtoi(id.substr(17), sequence)) {
     return false;
   }
   *time = absl::FromCivil(absl::CivilSecond(year, month, day, hour, minute, second),
@@ -68,7 +67,8 @@ absl::StatusOr<uint64_t> ReadLastEventSequence(const std::string& path) {
   ECOPLAN_RETURN_IF_ERROR(FromRocksDb(
       rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &families), "list families"));
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& name : families) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  for (const std::string& name : families)
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   ECOPLAN_RETURN_IF_ERROR(FromRocksDb(
@@ -80,8 +80,8 @@ absl::StatusOr<uint64_t> ReadLastEventSequence(const std::string& path) {
     if (families[i] != "events") continue;
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[i]));
     it->SeekToLast();
-    if (it->Valid()) last = DecodeUint64(absl::string_view(it->key().data(), it->key().size()))
-                                .value_or(0);
+    if (it->Valid())
+      last = DecodeUint64(absl::string_view(it->key().data(), it->key().size())).value_or(0);
   }
   for (rocksdb::ColumnFamilyHandle* handle : handles) db->DestroyColumnFamilyHandle(handle);
   return last;

@@ -31,8 +31,9 @@ std::string FileStamp(const std::string& path) {
 ServiceTokenSource::ServiceTokenSource(Options options, const Clock* clock, Logger logger)
     : options_(std::move(options)), clock_(clock), logger_(std::move(logger)) {}
 
-absl::StatusOr<std::unique_ptr<ServiceTokenSource>> ServiceTokenSource::Create(
-    Options options, const Clock* clock, Logger logger) {
+absl::StatusOr<std::unique_ptr<ServiceTokenSource>> ServiceTokenSource::Create(Options options,
+                                                                               const Clock* clock,
+                                                                               Logger logger) {
   if (options.token_file.empty() && !options.hs256_secret.empty()) {
     if (options.hs256_secret.size() < kMinHs256SecretBytes) {
       return absl::InvalidArgumentError(
@@ -56,8 +57,8 @@ absl::StatusOr<std::unique_ptr<ServiceTokenSource>> ServiceTokenSource::Create(
 absl::Status ServiceTokenSource::ReloadFileIfChanged() {
   const std::string stamp = FileStamp(options_.token_file);
   if (!stamp.empty() && stamp == file_stamp_) return absl::OkStatus();
-  ECOPLAN_ASSIGN_OR_RETURN(
-      std::string token, ReadSecretFile("--service_token_file", options_.token_file, kMaxTokenBytes));
+  ECOPLAN_ASSIGN_OR_RETURN(std::string token, ReadSecretFile("--service_token_file",
+                                                             options_.token_file, kMaxTokenBytes));
   token = std::string(absl::StripAsciiWhitespace(token));
   if (token.empty()) return absl::InvalidArgumentError("--service_token_file is empty");
   header_ = absl::StrCat("Bearer ", token);
@@ -118,9 +119,9 @@ absl::StatusOr<std::unique_ptr<ServiceClients>> ServiceClients::Create(
     const std::string& service_name, const Clock* clock, const Logger& logger) {
   std::unique_ptr<ServiceClients> clients(new ServiceClients);
   if (!config.tls_ca_file.empty()) {
-    ECOPLAN_ASSIGN_OR_RETURN(clients->credentials_,
-                             ChannelCredentialsFromFiles(config.tls_ca_file, config.tls_cert_file,
-                                                         config.tls_key_file));
+    ECOPLAN_ASSIGN_OR_RETURN(
+        clients->credentials_,
+        ChannelCredentialsFromFiles(config.tls_ca_file, config.tls_cert_file, config.tls_key_file));
   } else if (!config.tls_cert_file.empty() || !config.tls_key_file.empty()) {
     return absl::InvalidArgumentError(
         "--upstream_tls_cert_file and --upstream_tls_key_file need --upstream_tls_ca_file");
@@ -138,7 +139,7 @@ absl::StatusOr<std::unique_ptr<ServiceClients>> ServiceClients::Create(
   ECOPLAN_ASSIGN_OR_RETURN(clients->tokens_,
                            ServiceTokenSource::Create(std::move(options), clock, logger));
   logger.Info("upstream calls", {{"token", clients->tokens_->Describe()},
-                                 {"tls", config.tls_ca_file.empty() ? "off (plaintext)"
+                                 {"tls", config.tls_ca_file.empty()     ? "off (plaintext)"
                                          : config.tls_cert_file.empty() ? "on"
                                                                         : "mutual"}});
   return clients;

@@ -214,8 +214,8 @@ class ServiceClientsTest : public TlsTest {
  protected:
   // Calls Echo through `clients`; returns the payload or the status.
   absl::StatusOr<std::string> CallThrough(const ServiceClients& clients) {
-    auto stub = tv1::EchoTestService::NewStub(
-        clients.Channel(absl::StrCat("127.0.0.1:", server_->port())));
+    auto stub =
+        tv1::EchoTestService::NewStub(clients.Channel(absl::StrCat("127.0.0.1:", server_->port())));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
     tv1::EchoRequest request;
@@ -254,14 +254,12 @@ TEST_F(ServiceClientsTest, MintsServiceTokensFromTheSharedSecret) {
   EXPECT_EQ(CallThrough(*clients).value_or("?"), "progress|service|token");
   EXPECT_EQ(clients->tokens().Describe(), "minted HS256 tokens as progress");
   // Another deployment's secret: the upstream refuses the token.
-  ASSERT_OK_AND_ASSIGN(auto stranger,
-                       ServiceClients::Create(TlsTo(), Own(std::string(40, 'x')), "progress",
-                                              &clock_, quiet_));
+  ASSERT_OK_AND_ASSIGN(auto stranger, ServiceClients::Create(TlsTo(), Own(std::string(40, 'x')),
+                                                             "progress", &clock_, quiet_));
   EXPECT_STATUS_CODE(CallThrough(*stranger), absl::StatusCode::kUnauthenticated);
   // No token at all.
-  ASSERT_OK_AND_ASSIGN(auto anonymous,
-                       ServiceClients::Create(TlsTo(), ServerSecurityConfig{}, "progress", &clock_,
-                                              quiet_));
+  ASSERT_OK_AND_ASSIGN(auto anonymous, ServiceClients::Create(TlsTo(), ServerSecurityConfig{},
+                                                              "progress", &clock_, quiet_));
   EXPECT_EQ(anonymous->tokens().Describe(), "none");
   EXPECT_STATUS_CODE(CallThrough(*anonymous), absl::StatusCode::kUnauthenticated);
 }
@@ -305,7 +303,8 @@ TEST_F(ServiceClientsTest, ATokenFileIsReadAgainWhenItIsRotated) {
   std::remove(config.token_file.c_str());
   EXPECT_EQ(CallThrough(*clients).value_or("?"), "notification-rotated|service|token");
   // A missing file at start is a configuration error naming the flag.
-  absl::Status missing = ServiceClients::Create(config, Own(kSecret), "x", &clock_, quiet_).status();
+  absl::Status missing =
+      ServiceClients::Create(config, Own(kSecret), "x", &clock_, quiet_).status();
   EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
   EXPECT_NE(missing.message().find("--service_token_file"), std::string::npos) << missing;
 }

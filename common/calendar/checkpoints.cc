@@ -61,16 +61,26 @@ struct Keyword {
 // Longest first where one word starts another (汛期前 before 汛期, 不定期 before 定期).
 const std::vector<Keyword>& Keywords() {
   static const std::vector<Keyword>* const keywords = new std::vector<Keyword>{
-      {U"按季度", Rule::kQuarterly},    {U"每季度", Rule::kQuarterly},
-      {U"逐季度", Rule::kQuarterly},    {U"分季度", Rule::kQuarterly},
-      {U"每个月", Rule::kMonthly},      {U"每月", Rule::kMonthly},
-      {U"按月", Rule::kMonthly},        {U"逐月", Rule::kMonthly},
-      {U"每半年", Rule::kHalfYearly},   {U"按半年", Rule::kHalfYearly},
-      {U"汛期前", Rule::kBeforeFloodSeason}, {U"汛前", Rule::kBeforeFloodSeason},
-      {U"主汛期", Rule::kFloodSeason},  {U"汛期", Rule::kFloodSeason},
-      {U"不定期", Rule::kUnparsed},     {U"定期", Rule::kUnparsed},
-      {U"适时", Rule::kUnparsed},       {U"雨前", Rule::kUnparsed},
-      {U"节假日前", Rule::kUnparsed},   {U"重大活动前", Rule::kUnparsed},
+      {U"按季度", Rule::kQuarterly},
+      {U"每季度", Rule::kQuarterly},
+      {U"逐季度", Rule::kQuarterly},
+      {U"分季度", Rule::kQuarterly},
+      {U"每个月", Rule::kMonthly},
+      {U"每月", Rule::kMonthly},
+      {U"按月", Rule::kMonthly},
+      {U"逐月", Rule::kMonthly},
+      {U"每半年", Rule::kHalfYearly},
+      {U"按半年", Rule::kHalfYearly},
+      {U"汛期前", Rule::kBeforeFloodSeason},
+      {U"汛前", Rule::kBeforeFloodSeason},
+      {U"主汛期", Rule::kFloodSeason},
+      {U"汛期", Rule::kFloodSeason},
+      {U"不定期", Rule::kUnparsed},
+      {U"定期", Rule::kUnparsed},
+      {U"适时", Rule::kUnparsed},
+      {U"雨前", Rule::kUnparsed},
+      {U"节假日前", Rule::kUnparsed},
+      {U"重大活动前", Rule::kUnparsed},
   };
   return *keywords;
 }
@@ -115,9 +125,7 @@ std::pair<int, size_t> NumberAt(const std::u32string& s, size_t i) {
   return value > 0 ? std::make_pair(value, j - i) : std::make_pair(0, size_t{0});
 }
 
-absl::CivilDay EndOfPeriod(int year, int last_month) {
-  return LastDayOfMonth(year, last_month);
-}
+absl::CivilDay EndOfPeriod(int year, int last_month) { return LastDayOfMonth(year, last_month); }
 
 // Each period end in (from, last] for periods of `months` months.
 std::vector<absl::CivilDay> PeriodEnds(int year, int months, absl::CivilDay from,
@@ -161,9 +169,15 @@ void ScanKeywords(const Decoded& d, const CheckpointContext& context, Checkpoint
       const int offset = static_cast<int>(i);
       Checkpoint c;
       switch (found->rule) {
-        case Rule::kQuarterly: c = Recurring(Recurrence::kQuarterly, context); break;
-        case Rule::kMonthly: c = Recurring(Recurrence::kMonthly, context); break;
-        case Rule::kHalfYearly: c = Recurring(Recurrence::kHalfYearly, context); break;
+        case Rule::kQuarterly:
+          c = Recurring(Recurrence::kQuarterly, context);
+          break;
+        case Rule::kMonthly:
+          c = Recurring(Recurrence::kMonthly, context);
+          break;
+        case Rule::kHalfYearly:
+          c = Recurring(Recurrence::kHalfYearly, context);
+          break;
         case Rule::kBeforeFloodSeason:
           c.kind = CheckpointKind::kDue;
           c.due = absl::CivilDay(context.year, 5, 31);
@@ -230,10 +244,9 @@ CheckpointExtraction ExtractCheckpoints(absl::string_view text, const Checkpoint
     out.checkpoints.push_back(std::move(c));
   }
   ScanKeywords(d, context, &out);
-  std::stable_sort(out.checkpoints.begin(), out.checkpoints.end(),
-                   [](const Checkpoint& a, const Checkpoint& b) {
-                     return a.text_offset < b.text_offset;
-                   });
+  std::stable_sort(
+      out.checkpoints.begin(), out.checkpoints.end(),
+      [](const Checkpoint& a, const Checkpoint& b) { return a.text_offset < b.text_offset; });
   return out;
 }
 
@@ -264,9 +277,9 @@ std::string DescribeCheckpoint(const Checkpoint& c) {
     case CheckpointKind::kRecurring: {
       std::vector<std::string> days;
       for (absl::CivilDay d : c.dues) days.push_back(day(d));
-      return absl::StrCat(c.phrase, ": due ",
-                          days.empty() ? "no period ends within the measure"
-                                       : absl::StrJoin(days, ", "));
+      return absl::StrCat(
+          c.phrase, ": due ",
+          days.empty() ? "no period ends within the measure" : absl::StrJoin(days, ", "));
     }
     case CheckpointKind::kRounds:
       return absl::StrCat(c.phrase, ": ", c.rounds, " round(s) by ", c.due ? day(*c.due) : "?");

@@ -48,8 +48,8 @@ enum class Recurrence { kNone = 0, kMonthly = 1, kQuarterly = 2, kHalfYearly = 3
 
 struct Checkpoint {
   CheckpointKind kind = CheckpointKind::kDue;
-  std::string phrase;        // as written, e.g. "5月底前", "按季度", "两轮次"
-  int text_offset = -1;      // offset in characters (code points) in the text; -1 if not from it
+  std::string phrase;    // as written, e.g. "5月底前", "按季度", "两轮次"
+  int text_offset = -1;  // offset in characters (code points) in the text; -1 if not from it
   std::optional<absl::CivilDay> window_start;  // kWindow
   std::optional<absl::CivilDay> due;           // kDue, kWindow (last day), kRounds
   Recurrence recurrence = Recurrence::kNone;   // kRecurring
@@ -76,9 +76,9 @@ struct CheckpointExtraction {
 
 // The measure a text belongs to, as the rules above need it.
 struct CheckpointContext {
-  int year = 0;                                 // the plan year
-  std::optional<absl::CivilDay> measure_due;    // the measure's due day; none when ongoing
-  absl::CivilDay obligations_from;              // the plan's issue date
+  int year = 0;                               // the plan year
+  std::optional<absl::CivilDay> measure_due;  // the measure's due day; none when ongoing
+  absl::CivilDay obligations_from;            // the plan's issue date
 };
 
 // Finds the checkpoints of a measure text (see the grammar above).

@@ -106,15 +106,16 @@ TEST(CheckpointsTest, MonthlyDuesStopAtTheMeasuresDueDay) {
   const CheckpointContext june = {2026, CivilDay(2026, 6, 30), CivilDay(2026, 3, 31)};
   const CheckpointExtraction found = ExtractCheckpoints("每月报送整改进展。", june);
   ASSERT_EQ(found.checkpoints.size(), 1u);
-  EXPECT_EQ(found.checkpoints[0].dues,
-            (std::vector<CivilDay>{CivilDay(2026, 4, 30), CivilDay(2026, 5, 31),
-                                   CivilDay(2026, 6, 30)}));
+  EXPECT_EQ(
+      found.checkpoints[0].dues,
+      (std::vector<CivilDay>{CivilDay(2026, 4, 30), CivilDay(2026, 5, 31), CivilDay(2026, 6, 30)}));
   EXPECT_EQ(DescribeCheckpoint(found.checkpoints[0]),
             "每月: due 2026-04-30, 2026-05-31, 2026-06-30");
 }
 
 TEST(CheckpointsTest, APhraseTypedByTheBureauIsExactlyOneCheckpoint) {
-  ASSERT_OK_AND_ASSIGN(Checkpoint c, ResolveCheckpointPhrase("每半年", YearEnd(), "checkpoints[0]"));
+  ASSERT_OK_AND_ASSIGN(Checkpoint c,
+                       ResolveCheckpointPhrase("每半年", YearEnd(), "checkpoints[0]"));
   EXPECT_EQ(c.kind, CheckpointKind::kRecurring);
   EXPECT_EQ(c.text_offset, -1);
   EXPECT_EQ(c.dues, (std::vector<CivilDay>{CivilDay(2026, 6, 30), CivilDay(2026, 12, 31)}));

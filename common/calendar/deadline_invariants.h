@@ -43,7 +43,8 @@ inline absl::Status CheckCheckpoints(absl::string_view text, int year) {
         }
         break;
       case CheckpointKind::kRecurring:
-        if (c.recurrence == Recurrence::kNone) return absl::InternalError("recurring without period");
+        if (c.recurrence == Recurrence::kNone)
+          return absl::InternalError("recurring without period");
         for (size_t i = 0; i < c.dues.size(); ++i) {
           if (c.dues[i] <= context.obligations_from || c.dues[i] > *context.measure_due ||
               (i > 0 && c.dues[i] <= c.dues[i - 1])) {

@@ -62,8 +62,8 @@ class EventStream {
 };
 
 // Opens the stream of events with sequence > after_sequence within `context`.
-using StreamOpener =
-    std::function<std::unique_ptr<EventStream>(grpc::ClientContext* context, uint64_t after_sequence)>;
+using StreamOpener = std::function<std::unique_ptr<EventStream>(grpc::ClientContext* context,
+                                                                uint64_t after_sequence)>;
 
 // A StreamOpener over a generated stub's WatchEvents(Request) → stream of
 // Response{Event event}, e.g. MakeWatchEventsOpener<v1::WatchEventsRequest,
@@ -122,8 +122,7 @@ struct EventFollowerOptions {
 
 class EventFollower {
  public:
-  EventFollower(RocksDb* db, EventFollowerOptions options, StreamOpener open,
-                EventHandler handler);
+  EventFollower(RocksDb* db, EventFollowerOptions options, StreamOpener open, EventHandler handler);
   // Stop().
   ~EventFollower();
   EventFollower(const EventFollower&) = delete;

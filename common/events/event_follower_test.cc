@@ -85,8 +85,8 @@ class EventFollowerTest : public ::testing::Test {
   }
 
   std::unique_ptr<EventFollower> Follow(int port, EventHandler handler) {
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
-                                   grpc::InsecureChannelCredentials());
+    channel_ =
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
     stub_ = tv1::WatchTestService::NewStub(channel_);
     EventFollowerOptions options;
     options.name = "upstream";
@@ -152,7 +152,8 @@ TEST_F(EventFollowerTest, AFailedHandlerGetsTheEventAgainAfterABackoffAndItTakes
   int calls_for_2 = 0;
   EventHandler recorder = Recorder();
   auto follower = Follow(upstream.port(), [&](const cv1::Event& e) -> absl::StatusOr<FollowEffect> {
-    if (e.sequence() == 2 && ++calls_for_2 < 3) return absl::UnavailableError("upstream read failed");
+    if (e.sequence() == 2 && ++calls_for_2 < 3)
+      return absl::UnavailableError("upstream read failed");
     return recorder(e);
   });
   ASSERT_OK(follower->Start());

@@ -66,8 +66,8 @@ class Histogram {
  private:
   friend class MetricsRegistry;
   friend class MetricsInterceptorFactory;
-  Histogram(prometheus::Family<prometheus::Histogram>* family,
-            std::vector<std::string> label_names, std::vector<double> bounds)
+  Histogram(prometheus::Family<prometheus::Histogram>* family, std::vector<std::string> label_names,
+            std::vector<double> bounds)
       : family_(family), label_names_(std::move(label_names)), bounds_(std::move(bounds)) {}
 
   prometheus::Family<prometheus::Histogram>* const family_;

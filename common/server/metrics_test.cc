@@ -116,11 +116,11 @@ TEST(MetricsInterceptorTest, CountsCallsByMethodAndCodeAndServesThemOverHttp) {
   // Labels are rendered sorted by name (prometheus-cpp).
   const std::string labels =
       "grpc_method=\"Echo\",grpc_service=\"ecoplan.testing.v1.EchoTestService\"";
-  EXPECT_TRUE(Contains(text, absl::StrCat("grpc_server_handled_total{grpc_code=\"OK\",", labels,
-                                          "} 2\n")))
+  EXPECT_TRUE(
+      Contains(text, absl::StrCat("grpc_server_handled_total{grpc_code=\"OK\",", labels, "} 2\n")))
       << text;
-  EXPECT_TRUE(Contains(text, absl::StrCat("grpc_server_handled_total{grpc_code=\"NOT_FOUND\",",
-                                          labels, "} 1\n")))
+  EXPECT_TRUE(Contains(
+      text, absl::StrCat("grpc_server_handled_total{grpc_code=\"NOT_FOUND\",", labels, "} 1\n")))
       << text;
   EXPECT_TRUE(Contains(text, absl::StrCat("grpc_server_started_total{", labels, "} 3\n"))) << text;
   EXPECT_TRUE(Contains(text, absl::StrCat("grpc_server_handling_seconds_count{", labels, "} 3\n")))

@@ -20,8 +20,9 @@ ABSL_FLAG(int, metrics_port, EnvIntOr("ECOPLAN_METRICS_PORT", 0),
 ABSL_FLAG(int, max_message_bytes, 8 << 20, "Largest request or response, in bytes");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "How long in-flight calls may run on after SIGTERM");
-ABSL_FLAG(std::string, port_file, "",
-          "If set, the bound gRPC port is written to this file once serving (for scripts and tests)");
+ABSL_FLAG(
+    std::string, port_file, "",
+    "If set, the bound gRPC port is written to this file once serving (for scripts and tests)");
 // Security (docs/SECURITY.md). The HS256 secret itself may also come from the
 // environment variable ECOPLAN_AUTH_HS256_SECRET (never a flag: flags show in ps).
 ABSL_FLAG(std::string, auth_hs256_secret_file, EnvOr("ECOPLAN_AUTH_HS256_SECRET_FILE", ""),
@@ -89,8 +90,8 @@ CommonServerFlags ReadCommonServerFlags() {
   security.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
   security.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
   security.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
-  security.tls_client_service_names = absl::StrSplit(
-      absl::GetFlag(FLAGS_tls_client_service_names), ',', absl::SkipWhitespace());
+  security.tls_client_service_names =
+      absl::StrSplit(absl::GetFlag(FLAGS_tls_client_service_names), ',', absl::SkipWhitespace());
   security.rate_limit_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
   security.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
   security.insecure_development_mode = absl::GetFlag(FLAGS_insecure_development_mode);

@@ -17,7 +17,8 @@ class UnparsableRequestInterceptor : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
-      if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED && status.error_message().empty()) {
+      if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
+          status.error_message().empty()) {
         methods->ModifySendStatus(grpc::Status(
             grpc::StatusCode::INVALID_ARGUMENT,
             "the request could not be parsed: a string field holds invalid UTF-8, or the "
@@ -37,8 +38,8 @@ grpc::experimental::Interceptor* UnparsableRequestInterceptorFactory::CreateServ
   absl::ConsumePrefix(&method, "/");
   const size_t slash = method.find('/');
   const absl::string_view service = method.substr(0, slash);
-  const bool registered = std::find(service_names_->begin(), service_names_->end(), service) !=
-                          service_names_->end();
+  const bool registered =
+      std::find(service_names_->begin(), service_names_->end(), service) != service_names_->end();
   if (!registered) return nullptr;
   // A method the service does not have gets the same empty UNIMPLEMENTED from
   // gRPC's fallback handler: it must stay UNIMPLEMENTED. Services generated

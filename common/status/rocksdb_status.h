@@ -1,10 +1,9 @@
 #pragma once
 
-#include "absl/strings/string_view.h"
-
 #include <rocksdb/status.h>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace ecoplan::common {
 

@@ -9,9 +9,9 @@
 #define ECOPLAN_STATUS_CONCAT_(a, b) ECOPLAN_STATUS_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function if `expr` is not OK.
-#define ECOPLAN_RETURN_IF_ERROR(expr)                 \
-  do {                                                \
-    ::absl::Status ecoplan_status_ = (expr);          \
+#define ECOPLAN_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::absl::Status ecoplan_status_ = (expr);           \
     if (!ecoplan_status_.ok()) return ecoplan_status_; \
   } while (0)
 

@@ -3,7 +3,6 @@
 #include <rocksdb/status.h>
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 

@@ -28,6 +28,6 @@ const absl::Status& GetStatus(const absl::StatusOr<T>& s) {
   lhs = std::move(statusor).value()
 
 // Expects `expr` (Status or StatusOr) to fail with `code`.
-#define EXPECT_STATUS_CODE(expr, expected_code)                                  \
+#define EXPECT_STATUS_CODE(expr, expected_code)                                 \
   EXPECT_EQ(::ecoplan::testing_internal::GetStatus(expr).code(), expected_code) \
       << ::ecoplan::testing_internal::GetStatus(expr)

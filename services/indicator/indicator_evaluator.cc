@@ -100,10 +100,9 @@ absl::Status IndicatorEvaluator::Load() {
   for (Indicator& i : indicators) indicators_[{i.plan_id, i.id}] = std::move(i);
   ECOPLAN_ASSIGN_OR_RETURN(std::vector<Station> stations, store_->LoadStations());
   book_.SetStations(std::move(stations));
-  ECOPLAN_RETURN_IF_ERROR(store_->LoadReadings(1 << 16, [this](std::vector<ReadingWrite> chunk)
-                                                            ABSL_NO_THREAD_SAFETY_ANALYSIS {
-                                                              return book_.Apply(chunk);
-                                                            }));
+  ECOPLAN_RETURN_IF_ERROR(store_->LoadReadings(
+      1 << 16, [this](std::vector<ReadingWrite> chunk)
+                   ABSL_NO_THREAD_SAFETY_ANALYSIS { return book_.Apply(chunk); }));
   ECOPLAN_ASSIGN_OR_RETURN(auto reported, store_->LoadReportedValues());
   for (auto& [plan, by_id] : reported) {
     for (auto& [id, values] : by_id) {
@@ -221,30 +220,47 @@ void IndicatorEvaluator::CreateIndicator(Indicator indicator, std::string reason
   indicator.origin = Origin::kManual;
   indicator.manually_corrected = true;
   indicator.retired = false;
-  WriteIndicator(nullptr, std::move(indicator), "created", std::move(reason),
-                 std::move(request_id), std::move(actor), std::move(done));
+  WriteIndicator(nullptr, std::move(indicator), "created", std::move(reason), std::move(request_id),
+                 std::move(actor), std::move(done));
 }
 
 absl::Status ApplyUpdatePaths(const Indicator& v, const std::vector<std::string>& paths,
                               Indicator* i) {
-  if (paths.empty()) return absl::InvalidArgumentError("update_paths: at least one field is required");
+  if (paths.empty())
+    return absl::InvalidArgumentError("update_paths: at least one field is required");
   for (const std::string& p : paths) {
-    if (p == "display_name") i->display_name = v.display_name;
-    else if (p == "unit") i->unit = v.unit;
-    else if (p == "scope_kind") i->scope_kind = v.scope_kind;
-    else if (p == "scope_name") i->scope_name = v.scope_name;
-    else if (p == "comparator") i->comparator = v.comparator;
-    else if (p == "target_value") i->target_value = v.target_value;
-    else if (p == "target_text") i->target_text = v.target_text;
-    else if (p == "period_start") i->period_start = v.period_start;
-    else if (p == "period_end") i->period_end = v.period_end;
-    else if (p == "aggregation") i->aggregation = v.aggregation;
-    else if (p == "source") i->source = v.source;
-    else if (p == "air_quality_item") i->air_quality_item = v.air_quality_item;
-    else if (p == "measures") i->measures = v.measures;
-    else if (p == "owners") i->owners = v.owners;
-    else if (p == "target_caliber") i->target_caliber = v.target_caliber;
-    else return absl::InvalidArgumentError(absl::StrCat("update_paths: «", p, "» cannot be changed"));
+    if (p == "display_name")
+      i->display_name = v.display_name;
+    else if (p == "unit")
+      i->unit = v.unit;
+    else if (p == "scope_kind")
+      i->scope_kind = v.scope_kind;
+    else if (p == "scope_name")
+      i->scope_name = v.scope_name;
+    else if (p == "comparator")
+      i->comparator = v.comparator;
+    else if (p == "target_value")
+      i->target_value = v.target_value;
+    else if (p == "target_text")
+      i->target_text = v.target_text;
+    else if (p == "period_start")
+      i->period_start = v.period_start;
+    else if (p == "period_end")
+      i->period_end = v.period_end;
+    else if (p == "aggregation")
+      i->aggregation = v.aggregation;
+    else if (p == "source")
+      i->source = v.source;
+    else if (p == "air_quality_item")
+      i->air_quality_item = v.air_quality_item;
+    else if (p == "measures")
+      i->measures = v.measures;
+    else if (p == "owners")
+      i->owners = v.owners;
+    else if (p == "target_caliber")
+      i->target_caliber = v.target_caliber;
+    else
+      return absl::InvalidArgumentError(absl::StrCat("update_paths: «", p, "» cannot be changed"));
   }
   if (i->period_end < i->period_start) {
     return absl::InvalidArgumentError("period_end: before period_start");
@@ -310,8 +326,8 @@ void IndicatorEvaluator::RetireIndicator(const std::string& plan_id, const std::
   after.retired = true;
   after.retired_reason = reason;
   after.retired_by_sync = false;
-  WriteIndicator(&it->second, std::move(after), "retired", std::move(reason),
-                 std::move(request_id), std::move(actor), std::move(done));
+  WriteIndicator(&it->second, std::move(after), "retired", std::move(reason), std::move(request_id),
+                 std::move(actor), std::move(done));
 }
 
 absl::StatusOr<std::vector<IndicatorRevision>> IndicatorEvaluator::ListRevisions(
@@ -405,8 +421,8 @@ void IndicatorEvaluator::RunNextChunk() {
       } else if (!std::isfinite(v.value)) {
         o = {ItemOutcome::kRejected, "value is not a number"};
       } else if (!v.unit.empty() && v.unit != ind->second.unit) {
-        o = {ItemOutcome::kRejected, absl::StrCat("unit «", v.unit, "» is not the indicator's «",
-                                                  ind->second.unit, "»")};
+        o = {ItemOutcome::kRejected,
+             absl::StrCat("unit «", v.unit, "» is not the indicator's «", ind->second.unit, "»")};
       } else {
         std::optional<double> held;
         auto p = reported_.find(name->first);
@@ -426,8 +442,8 @@ void IndicatorEvaluator::RunNextChunk() {
           in_chunk[{name->first, name->second, *v.day}] = v.value;
           value_writes->push_back({name->first, name->second, *v.day, v.value});
           if (status.ok()) {
-            status = store_->PutReportedValue(w, name->first, name->second, *v.day, v.value,
-                                              v.source);
+            status =
+                store_->PutReportedValue(w, name->first, name->second, *v.day, v.value, v.source);
           }
           if (status.ok() && held.has_value()) {
             status = store_->PutValueCorrection(w, name->first, name->second, *v.day, *held,
@@ -673,16 +689,16 @@ absl::StatusOr<PlanResult> IndicatorEvaluator::EvaluatePlan(const std::string& p
   {
     absl::ReaderMutexLock lock(&mu_);
     if (!KnowsPlanLocked(plan_id)) {
-      return absl::NotFoundError(absl::StrCat("plan plans/", plan_id,
-                                              " has no indicators (run SyncPlan first)"));
+      return absl::NotFoundError(
+          absl::StrCat("plan plans/", plan_id, " has no indicators (run SyncPlan first)"));
     }
     PlanData data;
     PlanEvaluation e = EvaluateLocked(plan_id, as_of, &data);
     const auto [entries, report_count] = progress_.Counts(plan_id);
-    result.reports_source =
-        entries == 0 ? "none yet (no progress report received for this plan)"
-                     : absl::StrCat("progress service: ", entries, " entries of ", report_count,
-                                    " monthly reports");
+    result.reports_source = entries == 0
+                                ? "none yet (no progress report received for this plan)"
+                                : absl::StrCat("progress service: ", entries, " entries of ",
+                                               report_count, " monthly reports");
     result.unmatched_reported_values = progress_.UnmatchedValues(plan_id);
     for (auto& [ind, ev] : e.evaluations) result.evaluations.emplace_back(*ind, std::move(ev));
     result.town_ranking = std::move(e.town_ranking);
@@ -843,10 +859,9 @@ absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareSync(const PlanSource& sou
       rev.revision = ind.revision;
       rev.time = now;
       rev.actor = "registry sync";
-      rev.reason = reinstated
-                       ? absl::StrCat("reinstated: the registry's plan ", source.plan_id,
-                                      " produces it again")
-                       : absl::StrCat("built from the registry's plan ", source.plan_id);
+      rev.reason = reinstated ? absl::StrCat("reinstated: the registry's plan ", source.plan_id,
+                                             " produces it again")
+                              : absl::StrCat("built from the registry's plan ", source.plan_id);
       if (it != indicators_.end()) rev.before = it->second;
       rev.after = ind;
       ECOPLAN_RETURN_IF_ERROR(store_->PutIndicator(effect.write, ind));
@@ -873,8 +888,8 @@ absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareSync(const PlanSource& sou
                                             " no longer produces it (re-sync)");
         after.revision = held.revision + 1;
         after.update_time = now;
-        IndicatorRevision rev{after.revision, now, "registry sync", after.retired_reason, held,
-                              after};
+        IndicatorRevision rev{after.revision,       now,  "registry sync",
+                              after.retired_reason, held, after};
         ECOPLAN_RETURN_IF_ERROR(store_->PutIndicator(effect.write, after));
         ECOPLAN_RETURN_IF_ERROR(store_->PutRevision(effect.write, after, rev));
         effect.write.events.push_back(common::MakeEvent(
@@ -941,13 +956,16 @@ absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareMeasureUpdate(const std::s
       after.owners = owners;
       after.revision = ind.revision + 1;
       after.update_time = now;
-      IndicatorRevision rev{after.revision, now, "registry sync",
+      IndicatorRevision rev{after.revision,
+                            now,
+                            "registry sync",
                             absl::StrCat("measure ", measure.id(), " reassigned in the registry"),
-                            ind, after};
+                            ind,
+                            after};
       ECOPLAN_RETURN_IF_ERROR(store_->PutIndicator(effect.write, after));
       ECOPLAN_RETURN_IF_ERROR(store_->PutRevision(effect.write, after, rev));
-      effect.write.events.push_back(common::MakeEvent(ChangedEvent(after, "synced"),
-                                                      IndicatorName(plan_id, after.id)));
+      effect.write.events.push_back(
+          common::MakeEvent(ChangedEvent(after, "synced"), IndicatorName(plan_id, after.id)));
       changed.push_back(std::move(after));
     }
   }
@@ -996,18 +1014,16 @@ absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareProgress(const ProgressUpd
       }
       if (held == o.value) continue;
       if (o.value.has_value()) {
-        ECOPLAN_RETURN_IF_ERROR(store_->PutReportedValue(effect.write, update.plan_id,
-                                                         o.indicator_id, o.day, *o.value,
-                                                         o.source));
+        ECOPLAN_RETURN_IF_ERROR(store_->PutReportedValue(
+            effect.write, update.plan_id, o.indicator_id, o.day, *o.value, o.source));
         event.set_accepted_count(event.accepted_count() + (held.has_value() ? 0 : 1));
       } else {
         ECOPLAN_RETURN_IF_ERROR(
             store_->DeleteReportedValue(effect.write, update.plan_id, o.indicator_id, o.day));
       }
       if (held.has_value()) {
-        ECOPLAN_RETURN_IF_ERROR(store_->PutValueCorrection(effect.write, update.plan_id,
-                                                           o.indicator_id, o.day, *held, o.value,
-                                                           o.source, now));
+        ECOPLAN_RETURN_IF_ERROR(store_->PutValueCorrection(
+            effect.write, update.plan_id, o.indicator_id, o.day, *held, o.value, o.source, now));
         event.set_replaced_count(event.replaced_count() + 1);
       }
       first = first.has_value() ? std::min(*first, o.day) : o.day;
@@ -1017,9 +1033,8 @@ absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareProgress(const ProgressUpd
     if (!writes.empty()) {
       *event.mutable_first_day() = DateToProto(*first);
       *event.mutable_last_day() = DateToProto(*last);
-      effect.write.events.push_back(
-          common::MakeEvent(event, absl::StrCat("plans/", update.plan_id, "/observations"),
-                            "", "progress follower"));
+      effect.write.events.push_back(common::MakeEvent(
+          event, absl::StrCat("plans/", update.plan_id, "/observations"), "", "progress follower"));
     }
   }
   effect.changed = static_cast<int>(writes.size());

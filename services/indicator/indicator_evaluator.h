@@ -64,8 +64,8 @@ struct IngestChunk {
 };
 
 struct ChunkOutcome {
-  PreparedBatch readings;                  // outcomes per reading, flags
-  std::vector<ItemOutcome> values;         // outcome per value
+  PreparedBatch readings;           // outcomes per reading, flags
+  std::vector<ItemOutcome> values;  // outcome per value
   int64_t accepted = 0, replaced = 0, unchanged = 0, rejected = 0;
 };
 
@@ -92,7 +92,7 @@ struct RunOutcome {
   std::string actor;
   absl::Time time;
   int evaluated = 0;
-  std::vector<RecordedChange> changes;  // empty: nothing was written
+  std::vector<RecordedChange> changes;             // empty: nothing was written
   uint64_t first_sequence = 0, last_sequence = 0;  // of the events written
 };
 
@@ -191,7 +191,8 @@ class IndicatorEvaluator {
   // indicators of that measure (unless corrected by hand) follow.
   absl::StatusOr<SyncEffect> PrepareMeasureUpdate(const std::string& plan_id,
                                                   storage::MeasureView measure);
-  absl::StatusOr<ecoplan::indicator::v1::ExtractionReport> GetReport(const std::string& plan_id) const;
+  absl::StatusOr<ecoplan::indicator::v1::ExtractionReport> GetReport(
+      const std::string& plan_id) const;
   bool HasPlan(const std::string& plan_id) const;
 
   // --- Progress reports (ProgressLedger). The write of what `update` changes:

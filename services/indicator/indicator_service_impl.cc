@@ -31,8 +31,8 @@ grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* ctx, const absl::S
 // The caller, if it may call `method` (IndicatorPolicy); its subject is the
 // actor recorded in changes.
 absl::StatusOr<common::Principal> AuthorizeCall(const common::CallAuthenticator* auth,
-                                         grpc::CallbackServerContext* ctx,
-                                         absl::string_view method) {
+                                                grpc::CallbackServerContext* ctx,
+                                                absl::string_view method) {
   return auth->Authorize(*ctx, IndicatorMethod(method), common::ResourceScope::Any());
 }
 
@@ -87,7 +87,7 @@ class IngestReactor final : public grpc::ServerReadReactor<v1::IngestObservation
     response_->set_batch_count(batch + 1);
     IngestChunk chunk;
     std::vector<std::pair<size_t, std::string>> early;  // rejected before the evaluator
-    std::vector<size_t> reading_index;                   // chunk position → request index
+    std::vector<size_t> reading_index;                  // chunk position → request index
     for (int i = 0; i < request_.readings_size(); ++i) {
       const v1::StationReading& r = request_.readings(i);
       absl::StatusOr<Pollutant> p = PollutantFromProto(r.pollutant());
@@ -117,22 +117,21 @@ class IngestReactor final : public grpc::ServerReadReactor<v1::IngestObservation
       chunk.values.push_back(std::move(in));
     }
     auto inputs = std::make_shared<IngestChunk>(chunk);
-    evaluator_->Ingest(std::move(chunk), [this, batch, inputs, reading_index](
-                                             absl::StatusOr<ChunkOutcome> outcome) {
-      if (!outcome.ok()) {
-        Finish(common::ToGrpcStatus(outcome.status()));
-        return;
-      }
-      Record(batch, *inputs, reading_index, *outcome);
-      StartRead(&request_);
-    });
+    evaluator_->Ingest(std::move(chunk),
+                       [this, batch, inputs, reading_index](absl::StatusOr<ChunkOutcome> outcome) {
+                         if (!outcome.ok()) {
+                           Finish(common::ToGrpcStatus(outcome.status()));
+                           return;
+                         }
+                         Record(batch, *inputs, reading_index, *outcome);
+                         StartRead(&request_);
+                       });
   }
 
   void OnDone() override { delete this; }
 
  private:
-  void Reject(std::string position, std::string series, std::string timestamp,
-              std::string reason) {
+  void Reject(std::string position, std::string series, std::string timestamp, std::string reason) {
     response_->set_rejected_count(response_->rejected_count() + 1);
     if (static_cast<size_t>(response_->rejections_size()) >= kMaxReported) return;
     v1::Rejection* r = response_->add_rejections();
@@ -157,8 +156,8 @@ class IngestReactor final : public grpc::ServerReadReactor<v1::IngestObservation
     for (size_t i = 0; i < o.values.size(); ++i) {
       if (o.values[i].kind != ItemOutcome::kRejected) continue;
       const ValueInput& v = in.values[i];
-      Reject(absl::StrCat(batch, ":v", i), v.indicator,
-             v.day ? absl::FormatCivilTime(*v.day) : "", o.values[i].reason);
+      Reject(absl::StrCat(batch, ":v", i), v.indicator, v.day ? absl::FormatCivilTime(*v.day) : "",
+             o.values[i].reason);
     }
     response_->set_quality_flag_count(response_->quality_flag_count() +
                                       static_cast<int64_t>(o.readings.flags.size()));
@@ -217,11 +216,11 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::SyncPlan(grpc::CallbackServerCon
       &call->context, &call->request, &call->response,
       [this, call, reactor, resp, request_id](grpc::Status status) {
         if (!status.ok()) {
-          reactor->Finish(status.error_code() == grpc::StatusCode::NOT_FOUND
-                              ? status
-                              : grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                             "the registry could not be reached: " +
-                                                 status.error_message()));
+          reactor->Finish(
+              status.error_code() == grpc::StatusCode::NOT_FOUND
+                  ? status
+                  : grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                 "the registry could not be reached: " + status.error_message()));
           return;
         }
         RegistryPlan plan = FromRegistryExport(call->response);
@@ -233,12 +232,12 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::SyncPlan(grpc::CallbackServerCon
         }
         *resp->mutable_report() = ToProto(effect->report);
         resp->set_changed_indicator_count(effect->changed);
-        evaluator_->db()->CommitAsync(
-            std::move(effect->write),
-            [reactor, publish = std::move(effect->publish)](absl::StatusOr<common::CommitResult> r) {
-              if (r.ok()) publish();
-              reactor->Finish(common::ToGrpcStatus(r.status()));
-            });
+        evaluator_->db()->CommitAsync(std::move(effect->write),
+                                      [reactor, publish = std::move(effect->publish)](
+                                          absl::StatusOr<common::CommitResult> r) {
+                                        if (r.ok()) publish();
+                                        reactor->Finish(common::ToGrpcStatus(r.status()));
+                                      });
       });
   return reactor;
 }
@@ -263,14 +262,15 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::CreateIndicator(
   absl::StatusOr<std::string> plan = ParsePlanName(req->parent(), "parent");
   if (!plan.ok()) return Finish(ctx, plan.status());
   if (!ValidId(req->indicator_id()) || req->indicator_id().size() > 64 * 3) {
-    return Finish(ctx, absl::InvalidArgumentError(
-                           "indicator_id: 1-64 characters without '/' or spaces"));
+    return Finish(
+        ctx, absl::InvalidArgumentError("indicator_id: 1-64 characters without '/' or spaces"));
   }
   if (absl::Status s = CheckReason(req->reason()); !s.ok()) return Finish(ctx, s);
   Indicator ind = FromProto(req->indicator());
   ind.plan_id = *plan;
   ind.id = req->indicator_id();
-  if (ind.display_name.empty()) return Finish(ctx, absl::InvalidArgumentError("indicator.display_name: required"));
+  if (ind.display_name.empty())
+    return Finish(ctx, absl::InvalidArgumentError("indicator.display_name: required"));
   if (ind.period_end < ind.period_start) {
     return Finish(ctx, absl::InvalidArgumentError("indicator.period_end: before period_start"));
   }
@@ -295,9 +295,9 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::GetIndicator(grpc::CallbackServe
   return Finish(ctx, ind.status());
 }
 
-grpc::ServerUnaryReactor* IndicatorServiceImpl::ListIndicators(
-    grpc::CallbackServerContext* ctx, const v1::ListIndicatorsRequest* req,
-    v1::ListIndicatorsResponse* resp) {
+grpc::ServerUnaryReactor* IndicatorServiceImpl::ListIndicators(grpc::CallbackServerContext* ctx,
+                                                               const v1::ListIndicatorsRequest* req,
+                                                               v1::ListIndicatorsResponse* resp) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "ListIndicators");
   if (!who.ok()) return Finish(ctx, who.status());
   absl::StatusOr<std::string> plan = ParsePlanName(req->parent(), "parent");
@@ -309,8 +309,9 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::ListIndicators(
   // The page token is the last id of the previous page.
   auto it = all.begin();
   if (!req->page_token().empty()) {
-    it = std::upper_bound(all.begin(), all.end(), req->page_token(),
-                          [](const std::string& token, const Indicator& i) { return token < i.id; });
+    it =
+        std::upper_bound(all.begin(), all.end(), req->page_token(),
+                         [](const std::string& token, const Indicator& i) { return token < i.id; });
   }
   for (int n = 0; it != all.end() && n < page_size; ++it, ++n) {
     *resp->add_indicators() = ToProto(*it);
@@ -381,8 +382,9 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::UpsertStation(grpc::CallbackServ
   Station station = FromProto(req->station());
   if (req->station().name().rfind("stations/", 0) != 0 || !ValidId(station.id) ||
       station.id.size() > 64) {
-    return Finish(ctx, absl::InvalidArgumentError(
-                           "station.name: stations/{id} with an id of 1-64 letters, digits, '-', '_'"));
+    return Finish(ctx,
+                  absl::InvalidArgumentError(
+                      "station.name: stations/{id} with an id of 1-64 letters, digits, '-', '_'"));
   }
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   evaluator_->UpsertStation(std::move(station), [reactor, resp](absl::StatusOr<Station> r) {
@@ -470,9 +472,8 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::EvaluatePlan(grpc::CallbackServe
   // A read of the in-memory state: nothing is recorded (RecordEvaluation does).
   absl::StatusOr<PlanResult> r = evaluator_->EvaluatePlan(*plan, *as_of);
   if (!r.ok()) return Finish(ctx, r.status());
-  EvaluationOutputs out{std::move(r->evaluations), std::move(r->lights),
-                        std::move(r->scorecards), std::move(r->unmatched_reported_values),
-                        std::move(r->status_counts)};
+  EvaluationOutputs out{std::move(r->evaluations), std::move(r->lights), std::move(r->scorecards),
+                        std::move(r->unmatched_reported_values), std::move(r->status_counts)};
   if (who->role == common::Role::kReporter) {
     // The same visibility as ProgressService: its own organization's share.
     NarrowToOrganization(evaluator_->ScopeOf(*plan, who->organization_id), &out);
@@ -505,17 +506,17 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::RecordEvaluation(
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   // The events carry the caller as their actor, so the audit record of this
   // call lists them as its changes.
-  evaluator_->RecordEvaluation(
-      *plan, as_of, EvaluationTrigger::kRequest, who->subject,
-      [reactor, resp](absl::StatusOr<RunOutcome> r) {
-        if (r.ok()) {
-          for (const RecordedChange& c : r->changes) {
-            *resp->add_changes() = StatusChangedEvent(r->plan_id, r->as_of, c);
-          }
-          *resp->mutable_run() = RunToProto(*r);
-        }
-        reactor->Finish(common::ToGrpcStatus(r.status()));
-      });
+  evaluator_->RecordEvaluation(*plan, as_of, EvaluationTrigger::kRequest, who->subject,
+                               [reactor, resp](absl::StatusOr<RunOutcome> r) {
+                                 if (r.ok()) {
+                                   for (const RecordedChange& c : r->changes) {
+                                     *resp->add_changes() =
+                                         StatusChangedEvent(r->plan_id, r->as_of, c);
+                                   }
+                                   *resp->mutable_run() = RunToProto(*r);
+                                 }
+                                 reactor->Finish(common::ToGrpcStatus(r.status()));
+                               });
   return reactor;
 }
 

@@ -24,7 +24,8 @@ namespace ecoplan::indicator {
 // `evaluator`, `hub`, `auth`, `registry` (may be null: SyncPlan is then
 // UNAVAILABLE) and `clock` (may be null: the real clock; RecordEvaluation's
 // default as_of is today by it) must outlive the service.
-class IndicatorServiceImpl final : public ecoplan::indicator::v1::IndicatorService::CallbackService {
+class IndicatorServiceImpl final
+    : public ecoplan::indicator::v1::IndicatorService::CallbackService {
  public:
   IndicatorServiceImpl(IndicatorEvaluator* evaluator, common::WatchEventsHub* hub,
                        const common::CallAuthenticator* auth,

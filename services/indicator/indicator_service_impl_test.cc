@@ -12,10 +12,10 @@
 #include "common/auth/token_minter.h"
 #include "common/auth/token_verifier.h"
 #include "common/server/run_server.h"
-#include "services/indicator/indicator_policy.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
+#include "services/indicator/indicator_policy.h"
 
 namespace ecoplan::indicator {
 namespace {
@@ -99,7 +99,8 @@ class IndicatorServiceImplTest : public ::testing::Test {
     auto writer = stub_->IngestObservations(ctx.get(), &resp);
     for (size_t i = 0; i < readings.size(); i += chunk) {
       v1::IngestObservationsRequest req;
-      for (size_t j = i; j < std::min(readings.size(), i + chunk); ++j) *req.add_readings() = readings[j];
+      for (size_t j = i; j < std::min(readings.size(), i + chunk); ++j)
+        *req.add_readings() = readings[j];
       EXPECT_TRUE(writer->Write(req));
     }
     writer->WritesDone();
@@ -115,8 +116,12 @@ class IndicatorServiceImplTest : public ::testing::Test {
   std::unique_ptr<IndicatorEvaluator> evaluator_;
   common::WatchEventsHub hub_;
   // Development mode: every caller is the administrator "development".
-  common::CallAuthenticator auth_{common::CallAuthenticatorOptions{true, false, {}}, nullptr,
-                                  &IndicatorPolicy(), nullptr, nullptr, common::Logger("test")};
+  common::CallAuthenticator auth_{common::CallAuthenticatorOptions{true, false, {}},
+                                  nullptr,
+                                  &IndicatorPolicy(),
+                                  nullptr,
+                                  nullptr,
+                                  common::Logger("test")};
   std::unique_ptr<IndicatorServiceImpl> service_;
   std::unique_ptr<common::RunningServer> server_;
   std::unique_ptr<v1::IndicatorService::Stub> stub_;
@@ -284,7 +289,8 @@ TEST_F(IndicatorServiceImplTest, RefusesCallersThePolicyDoesNotAllowAndRecordsTh
   options.key = secret;
   options.issuer = "ecoplan-local";
   options.audience = "ecoplan";
-  std::unique_ptr<common::TokenVerifier> verifier = *common::TokenVerifier::Create(options, &clock_);
+  std::unique_ptr<common::TokenVerifier> verifier =
+      *common::TokenVerifier::Create(options, &clock_);
   common::CallAuthenticator auth(common::CallAuthenticatorOptions{}, verifier.get(),
                                  &IndicatorPolicy(), nullptr, nullptr, common::Logger("test"));
   IndicatorServiceImpl secured(evaluator_.get(), &hub_, &auth, nullptr);

@@ -1,10 +1,11 @@
 // indicator_server: indicator evaluation. Flags → IndicatorConfig → RocksDb →
 // RocksDbIndicatorStore → IndicatorEvaluator → IndicatorServiceImpl (+ the
-// AdminService, both behind BuildServerSecurity) → RunningServer, plus an EventFollower that builds the plans'
-// indicators from the registry's events and, with --progress_address, one that
-// records the progress service's reports (colours, scorecards, reported
-// values), and the EvaluationScheduler that records evaluations (daily and
-// after new data), until SIGTERM or SIGINT.
+// AdminService, both behind BuildServerSecurity) → RunningServer, plus an EventFollower that builds
+// the plans' indicators from the registry's events and, with --progress_address, one that records
+// the progress service's reports (colours, scorecards, reported values), and the
+// EvaluationScheduler that records evaluations (daily and after new data), until SIGTERM or SIGINT.
+
+#include <grpcpp/grpcpp.h>
 
 #include <cstdlib>
 #include <memory>
@@ -14,24 +15,23 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include <grpcpp/grpcpp.h>
 #include "absl/strings/str_cat.h"
 #include "common/admin/admin_policy.h"
 #include "common/admin/admin_service_impl.h"
-#include "common/audit/server_audit.h"
-#include "common/auth/service_client.h"
-#include "common/auth/server_security.h"
 #include "common/admin/backup_manager.h"
+#include "common/audit/server_audit.h"
+#include "common/auth/server_security.h"
+#include "common/auth/service_client.h"
 #include "common/concurrency/serial_executor.h"
+#include "common/config/env.h"
 #include "common/events/event_follower.h"
 #include "common/events/watch_events_reactor.h"
-#include "common/config/env.h"
 #include "common/log/log.h"
 #include "common/server/run_server.h"
-#include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "common/server/server_flags.h"
 #include "common/storage/rocksdb_db.h"
 #include "common/time/clock.h"
+#include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "services/indicator/config.h"
 #include "services/indicator/evaluation_scheduler.h"
 #include "services/indicator/indicator_evaluator.h"
@@ -130,8 +130,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   security.LogEffective(log);
-  absl::StatusOr<common::ServerSecurity> security_pieces = common::BuildServerSecurity(
-      security, &indicator::IndicatorPolicy(), &clock, &metrics, log);
+  absl::StatusOr<common::ServerSecurity> security_pieces =
+      common::BuildServerSecurity(security, &indicator::IndicatorPolicy(), &clock, &metrics, log);
   if (!security_pieces.ok()) {
     log.Error("invalid security configuration",
               {{"error", std::string(security_pieces.status().message())}});
@@ -228,9 +228,8 @@ int main(int argc, char** argv) {
   }
 
   common::WatchEventsHub watch_hub;
-  indicator::IndicatorServiceImpl service(&evaluator, &watch_hub,
-                                          security_pieces->authenticator.get(), registry.get(),
-                                          &clock);
+  indicator::IndicatorServiceImpl service(
+      &evaluator, &watch_hub, security_pieces->authenticator.get(), registry.get(), &clock);
   // Every write and every refused call, recorded before its answer (docs/SECURITY.md "Audit").
   absl::StatusOr<std::unique_ptr<common::ServerAudit>> audit = common::ServerAudit::Open(
       db->get(), security_pieces->authenticator.get(), &clock, &metrics, log);
@@ -285,11 +284,11 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  log.Info("serving", {{"address", absl::StrCat(config.host, ":", port)},
-                       {"registry_cursor", follower.cursor()},
-                       {"progress_cursor", progress_follower ? static_cast<int64_t>(
-                                                                   progress_follower->cursor())
-                                                             : int64_t{-1}}});
+  log.Info("serving",
+           {{"address", absl::StrCat(config.host, ":", port)},
+            {"registry_cursor", follower.cursor()},
+            {"progress_cursor",
+             progress_follower ? static_cast<int64_t>(progress_follower->cursor()) : int64_t{-1}}});
 
   common::RunUntilSignal(**server, [&] {
     watch_hub.Shutdown();

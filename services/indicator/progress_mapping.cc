@@ -40,11 +40,16 @@ absl::Time TimeOf(const google::protobuf::Timestamp& t) {
 
 ReportedStatus StatusOf(pv1::MeasureStatus s) {
   switch (s) {
-    case pv1::MEASURE_STATUS_NOT_STARTED: return ReportedStatus::kNotStarted;
-    case pv1::MEASURE_STATUS_COMPLETED: return ReportedStatus::kCompleted;
-    case pv1::MEASURE_STATUS_DELAYED: return ReportedStatus::kDelayed;
-    case pv1::MEASURE_STATUS_BLOCKED: return ReportedStatus::kBlocked;
-    default: return ReportedStatus::kInProgress;
+    case pv1::MEASURE_STATUS_NOT_STARTED:
+      return ReportedStatus::kNotStarted;
+    case pv1::MEASURE_STATUS_COMPLETED:
+      return ReportedStatus::kCompleted;
+    case pv1::MEASURE_STATUS_DELAYED:
+      return ReportedStatus::kDelayed;
+    case pv1::MEASURE_STATUS_BLOCKED:
+      return ReportedStatus::kBlocked;
+    default:
+      return ReportedStatus::kInProgress;
   }
 }
 

@@ -118,8 +118,7 @@ TEST(ProgressMappingTest, AReturnedReportIsMarked) {
   pv1::ReportReturned returned;
   *returned.mutable_report() = MayReport(31.5);
   returned.mutable_report()->set_state(pv1::REPORT_STATE_RETURNED);
-  ASSERT_OK_AND_ASSIGN(std::optional<ProgressUpdate> u,
-                       ProgressUpdateFromEvent(EventOf(returned)));
+  ASSERT_OK_AND_ASSIGN(std::optional<ProgressUpdate> u, ProgressUpdateFromEvent(EventOf(returned)));
   ASSERT_TRUE(u.has_value());
   EXPECT_TRUE(u->returned);
 }

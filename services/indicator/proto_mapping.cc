@@ -42,8 +42,8 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseIndicatorName(absl::str
   std::vector<std::string> parts = absl::StrSplit(name, '/');
   if (parts.size() != 4 || parts[0] != "plans" || parts[1].empty() || parts[2] != "indicators" ||
       parts[3].empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ": «", name, "» is not plans/{plan}/indicators/{indicator}"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": «", name, "» is not plans/{plan}/indicators/{indicator}"));
   }
   return std::make_pair(parts[1], parts[3]);
 }
@@ -69,8 +69,8 @@ absl::StatusOr<absl::CivilDay> DateFromProto(const ecoplan::common::v1::Date& da
   const absl::CivilDay day(date.year(), date.month(), date.day());
   if (date.year() < 1 || date.year() > 9999 || day.year() != date.year() ||
       day.month() != date.month() || day.day() != date.day()) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": ", date.year(), "-", date.month(),
-                                                   "-", date.day(), " is not a date"));
+    return absl::InvalidArgumentError(absl::StrCat(field, ": ", date.year(), "-", date.month(), "-",
+                                                   date.day(), " is not a date"));
   }
   return day;
 }
@@ -90,7 +90,8 @@ v1::Indicator ToProto(const Indicator& i) {
   p.set_aggregation(static_cast<v1::Aggregation>(i.aggregation));
   p.set_source(static_cast<v1::SourceKind>(i.source));
   p.set_air_quality_item(static_cast<v1::AirQualityItem>(i.air_quality_item));
-  for (const std::string& m : i.measures) p.add_measures(absl::StrCat("plans/", i.plan_id, "/measures/", m));
+  for (const std::string& m : i.measures)
+    p.add_measures(absl::StrCat("plans/", i.plan_id, "/measures/", m));
   for (const std::string& o : i.owners) p.add_owners(o);
   p.set_origin(static_cast<v1::Origin>(i.origin));
   p.set_source_detail(i.source_detail);
@@ -230,9 +231,7 @@ v1::IndicatorStatus ToProto(IndicatorStatus status) {
   return static_cast<v1::IndicatorStatus>(status);
 }
 
-IndicatorStatus FromProto(v1::IndicatorStatus status) {
-  return Clamp<IndicatorStatus>(status, 5);
-}
+IndicatorStatus FromProto(v1::IndicatorStatus status) { return Clamp<IndicatorStatus>(status, 5); }
 
 v1::Evaluation ToProto(const Indicator& indicator, const Evaluation& e) {
   v1::Evaluation p;
@@ -386,13 +385,20 @@ v1::DailyAirQuality ToProto(const DistrictDay& day, const DailyAqi& aqi,
 
 absl::StatusOr<Pollutant> PollutantFromProto(v1::Pollutant pollutant) {
   switch (pollutant) {
-    case v1::POLLUTANT_PM25: return Pollutant::kPm25;
-    case v1::POLLUTANT_PM10: return Pollutant::kPm10;
-    case v1::POLLUTANT_SO2: return Pollutant::kSo2;
-    case v1::POLLUTANT_NO2: return Pollutant::kNo2;
-    case v1::POLLUTANT_CO: return Pollutant::kCo;
-    case v1::POLLUTANT_O3: return Pollutant::kO3;
-    default: return absl::InvalidArgumentError("pollutant is not set");
+    case v1::POLLUTANT_PM25:
+      return Pollutant::kPm25;
+    case v1::POLLUTANT_PM10:
+      return Pollutant::kPm10;
+    case v1::POLLUTANT_SO2:
+      return Pollutant::kSo2;
+    case v1::POLLUTANT_NO2:
+      return Pollutant::kNo2;
+    case v1::POLLUTANT_CO:
+      return Pollutant::kCo;
+    case v1::POLLUTANT_O3:
+      return Pollutant::kO3;
+    default:
+      return absl::InvalidArgumentError("pollutant is not set");
   }
 }
 

@@ -61,13 +61,15 @@ std::vector<std::string> Names(const google::protobuf::RepeatedPtrField<rv1::Org
     if (!n.empty() && std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
   };
   for (const rv1::OrgRef& ref : refs) {
-    if (ref.target_case() == rv1::OrgRef::kOrganization) add(ref.organization(), ref.written_name());
+    if (ref.target_case() == rv1::OrgRef::kOrganization)
+      add(ref.organization(), ref.written_name());
     for (const std::string& member : ref.members()) add(member, display ? "" : LastSegment(member));
   }
   return out;
 }
 
-storage::MeasureView ViewOf(const rv1::Measure& m, const std::map<std::string, std::string>* display) {
+storage::MeasureView ViewOf(const rv1::Measure& m,
+                            const std::map<std::string, std::string>* display) {
   storage::MeasureView v;
   v.set_id(LastSegment(m.name()));
   if (m.deadline().has_due_date()) *v.mutable_due() = m.deadline().due_date();
@@ -154,7 +156,10 @@ RegistryPlan FromRegistryExport(const rv1::ExportPlanResponse& exported) {
 RegistryPlanFollower::RegistryPlanFollower(IndicatorEvaluator* evaluator,
                                            rv1::RegistryService::StubInterface* registry,
                                            absl::Duration call_timeout, common::Logger log)
-    : evaluator_(evaluator), registry_(registry), call_timeout_(call_timeout), log_(std::move(log)) {}
+    : evaluator_(evaluator),
+      registry_(registry),
+      call_timeout_(call_timeout),
+      log_(std::move(log)) {}
 
 absl::StatusOr<common::FollowEffect> RegistryPlanFollower::Handle(
     const ecoplan::common::v1::Event& event) {
@@ -173,8 +178,7 @@ absl::StatusOr<common::FollowEffect> RegistryPlanFollower::Handle(
         common::FromGrpcStatus(registry_->ExportPlan(&context, request, &exported)));
     RegistryPlan plan = FromRegistryExport(exported);
     plan.view.set_registry_sequence(event.sequence());
-    ECOPLAN_ASSIGN_OR_RETURN(SyncEffect sync,
-                             evaluator_->PrepareSync(plan.source, plan.view, ""));
+    ECOPLAN_ASSIGN_OR_RETURN(SyncEffect sync, evaluator_->PrepareSync(plan.source, plan.view, ""));
     log_.Info("registry plan synced", {{"plan", plan.source.plan_id},
                                        {"changed_indicators", sync.changed},
                                        {"registry_sequence", event.sequence()}});

@@ -116,9 +116,9 @@ class RegistryPlanFollowerTest : public ::testing::Test {
     store_ = std::make_unique<RocksDbIndicatorStore>(db_.get());
     evaluator_ = std::make_unique<IndicatorEvaluator>(store_.get(), &clock_, &ingest_);
     ASSERT_OK(evaluator_->Load());
-    follower_ = std::make_unique<RegistryPlanFollower>(evaluator_.get(), stub_.get(),
-                                                       absl::Seconds(10),
-                                                       common::Logger("test", [](absl::string_view) {}));
+    follower_ =
+        std::make_unique<RegistryPlanFollower>(evaluator_.get(), stub_.get(), absl::Seconds(10),
+                                               common::Logger("test", [](absl::string_view) {}));
   }
 
   void TearDown() override {
@@ -146,8 +146,7 @@ class RegistryPlanFollowerTest : public ::testing::Test {
   }
 
   // Waits for an asynchronous evaluator write.
-  static absl::StatusOr<Indicator> Await(
-      const std::function<void(Done<Indicator>)>& call) {
+  static absl::StatusOr<Indicator> Await(const std::function<void(Done<Indicator>)>& call) {
     absl::Notification done;
     absl::StatusOr<Indicator> result = absl::UnknownError("not called");
     call([&](absl::StatusOr<Indicator> r) {
@@ -173,7 +172,8 @@ class RegistryPlanFollowerTest : public ::testing::Test {
   uint64_t sequence_ = 0;
 };
 
-TEST_F(RegistryPlanFollowerTest, RetiresWhatThePlanNoLongerProducesReinstatesItAndLeavesHandWorkAlone) {
+TEST_F(RegistryPlanFollowerTest,
+       RetiresWhatThePlanNoLongerProducesReinstatesItAndLeavesHandWorkAlone) {
   // v1: A, B, C from annex 4 and D from the text of measure a1-t9-m1.
   Import(Export(/*with_good_days=*/true, /*with_measure=*/true));
   const Indicator a1 = Get("a4-pm25");
@@ -197,8 +197,8 @@ TEST_F(RegistryPlanFollowerTest, RetiresWhatThePlanNoLongerProducesReinstatesItA
   correction.target_value = 98;
   ASSERT_OK_AND_ASSIGN(Indicator d_corrected, Await([&](Done<Indicator> done) {
                          evaluator_->UpdateIndicator(kPlan, d_id, correction, {"target_value"},
-                                                     IndicatorEtag(Get(d_id)), "区城管委更正",
-                                                     "", "admin", std::move(done));
+                                                     IndicatorEtag(Get(d_id)), "区城管委更正", "",
+                                                     "admin", std::move(done));
                        }));
   EXPECT_TRUE(d_corrected.manually_corrected);
   Indicator e;

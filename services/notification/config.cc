@@ -10,8 +10,10 @@ absl::Status NotificationConfig::Validate() const {
   if (webhook_timeout <= absl::ZeroDuration() || webhook_timeout > absl::Minutes(2)) {
     return absl::InvalidArgumentError("--webhook_timeout must be in (0, 2m]");
   }
-  if (webhook_connect_timeout <= absl::ZeroDuration() || webhook_connect_timeout > webhook_timeout) {
-    return absl::InvalidArgumentError("--webhook_connect_timeout must be in (0, --webhook_timeout]");
+  if (webhook_connect_timeout <= absl::ZeroDuration() ||
+      webhook_connect_timeout > webhook_timeout) {
+    return absl::InvalidArgumentError(
+        "--webhook_connect_timeout must be in (0, --webhook_timeout]");
   }
   if (webhook_max_response_bytes < 1024 || webhook_max_response_bytes > (16 << 20)) {
     return absl::InvalidArgumentError("--webhook_max_response_bytes must be 1 KiB..16 MiB");
@@ -20,7 +22,8 @@ absl::Status NotificationConfig::Validate() const {
     return absl::InvalidArgumentError("--retry_horizon must be 1s..7d");
   }
   if (retry_initial_backoff <= absl::ZeroDuration() || retry_max_backoff < retry_initial_backoff) {
-    return absl::InvalidArgumentError("--retry_initial_backoff must be > 0 and <= --retry_max_backoff");
+    return absl::InvalidArgumentError(
+        "--retry_initial_backoff must be > 0 and <= --retry_max_backoff");
   }
   if (delivery_workers < 1 || delivery_workers > 256) {
     return absl::InvalidArgumentError("--delivery_workers must be 1..256");
@@ -41,7 +44,8 @@ absl::Status NotificationConfig::Validate() const {
   }
   absl::TimeZone tz;
   if (!absl::LoadTimeZone(time_zone, &tz)) {
-    return absl::InvalidArgumentError(absl::StrCat("time zone ", time_zone,
+    return absl::InvalidArgumentError(
+        absl::StrCat("time zone ", time_zone,
                      " is unknown: install the tzdata package (it provides Asia/Shanghai)"));
   }
   return security.Validate();

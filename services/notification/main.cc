@@ -24,14 +24,14 @@
 #include "absl/strings/str_split.h"
 #include "common/admin/admin_policy.h"
 #include "common/admin/admin_service_impl.h"
-#include "common/audit/server_audit.h"
 #include "common/admin/backup_manager.h"
+#include "common/audit/server_audit.h"
 #include "common/auth/server_security.h"
 #include "common/auth/service_client.h"
 #include "common/concurrency/serial_executor.h"
+#include "common/config/env.h"
 #include "common/events/watch_events_reactor.h"
 #include "common/log/log.h"
-#include "common/config/env.h"
 #include "common/server/run_server.h"
 #include "common/server/server_flags.h"
 #include "common/storage/rocksdb_db.h"
@@ -55,7 +55,8 @@ namespace {
 // instant and runs `speed` times faster.
 class DemoClock final : public ecoplan::common::Clock {
  public:
-  DemoClock(absl::Time start, double speed) : start_(start), real_start_(absl::Now()), speed_(speed) {}
+  DemoClock(absl::Time start, double speed)
+      : start_(start), real_start_(absl::Now()), speed_(speed) {}
   absl::Time Now() const override { return start_ + (absl::Now() - real_start_) * speed_; }
 
  private:
@@ -68,31 +69,45 @@ class DemoClock final : public ecoplan::common::Clock {
 
 ABSL_FLAG(int, port, EnvIntOr("ECOPLAN_NOTIFICATION_PORT", 50054),
           "gRPC port (env ECOPLAN_NOTIFICATION_PORT); 0 picks a free port");
-ABSL_FLAG(std::string, db_path, EnvOr("ECOPLAN_DB_PATH", "var/notification"), "RocksDB directory (env ECOPLAN_DB_PATH)");
+ABSL_FLAG(std::string, db_path, EnvOr("ECOPLAN_DB_PATH", "var/notification"),
+          "RocksDB directory (env ECOPLAN_DB_PATH)");
 ABSL_FLAG(std::string, registry_address, EnvOr("ECOPLAN_REGISTRY_ADDRESS", ""),
-          "host:port of the registry whose events are followed (env ECOPLAN_REGISTRY_ADDRESS); empty = none");
+          "host:port of the registry whose events are followed (env ECOPLAN_REGISTRY_ADDRESS); "
+          "empty = none");
 ABSL_FLAG(std::string, progress_address, EnvOr("ECOPLAN_PROGRESS_ADDRESS", ""),
-          "host:port of the progress service whose events are followed (env ECOPLAN_PROGRESS_ADDRESS); empty = none");
+          "host:port of the progress service whose events are followed (env "
+          "ECOPLAN_PROGRESS_ADDRESS); empty = none");
 ABSL_FLAG(std::string, indicator_address, EnvOr("ECOPLAN_INDICATOR_ADDRESS", ""),
-          "host:port of the indicator service whose events are followed (env ECOPLAN_INDICATOR_ADDRESS); empty = none");
+          "host:port of the indicator service whose events are followed (env "
+          "ECOPLAN_INDICATOR_ADDRESS); empty = none");
 ABSL_FLAG(std::string, backup_dir, EnvOr("ECOPLAN_BACKUP_DIR", "var/notification-backups"),
-          "Where AdminService.CreateBackup writes checkpoints (env ECOPLAN_BACKUP_DIR); empty disables backups");
-ABSL_FLAG(std::string, webhook_allowed_networks, EnvOr("ECOPLAN_WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128"),
-          "CIDR networks webhook URLs may resolve to, comma-separated (env ECOPLAN_WEBHOOK_ALLOWED_NETWORKS)");
+          "Where AdminService.CreateBackup writes checkpoints (env ECOPLAN_BACKUP_DIR); empty "
+          "disables backups");
+ABSL_FLAG(std::string, webhook_allowed_networks,
+          EnvOr("ECOPLAN_WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128"),
+          "CIDR networks webhook URLs may resolve to, comma-separated (env "
+          "ECOPLAN_WEBHOOK_ALLOWED_NETWORKS)");
 ABSL_FLAG(std::string, webhook_allowed_hosts, EnvOr("ECOPLAN_WEBHOOK_ALLOWED_HOSTS", ""),
           "Host names webhook URLs may name, comma-separated; empty = any inside the networks");
 ABSL_FLAG(absl::Duration, webhook_timeout, absl::Seconds(10), "Total time of one webhook attempt");
-ABSL_FLAG(absl::Duration, webhook_connect_timeout, absl::Seconds(3), "Connect time of one webhook attempt");
-ABSL_FLAG(int, webhook_max_response_bytes, 64 << 10, "Largest receiver answer read; larger = failed attempt");
-ABSL_FLAG(absl::Duration, retry_horizon, absl::Hours(24), "A delivery gives up this long after its first attempt");
-ABSL_FLAG(absl::Duration, retry_initial_backoff, absl::Seconds(1), "First retry delay (doubles, with jitter)");
+ABSL_FLAG(absl::Duration, webhook_connect_timeout, absl::Seconds(3),
+          "Connect time of one webhook attempt");
+ABSL_FLAG(int, webhook_max_response_bytes, 64 << 10,
+          "Largest receiver answer read; larger = failed attempt");
+ABSL_FLAG(absl::Duration, retry_horizon, absl::Hours(24),
+          "A delivery gives up this long after its first attempt");
+ABSL_FLAG(absl::Duration, retry_initial_backoff, absl::Seconds(1),
+          "First retry delay (doubles, with jitter)");
 ABSL_FLAG(absl::Duration, retry_max_backoff, absl::Minutes(10), "Longest retry delay");
-ABSL_FLAG(int, breaker_failures, 5, "Consecutive failures that open a subscription's circuit breaker");
-ABSL_FLAG(absl::Duration, breaker_cooldown, absl::Seconds(30), "Time between probes while the breaker is open");
+ABSL_FLAG(int, breaker_failures, 5,
+          "Consecutive failures that open a subscription's circuit breaker");
+ABSL_FLAG(absl::Duration, breaker_cooldown, absl::Seconds(30),
+          "Time between probes while the breaker is open");
 ABSL_FLAG(int, delivery_workers, 8, "Webhook worker threads shared by all subscriptions");
 ABSL_FLAG(absl::Duration, schedule_interval, absl::Minutes(1), "Wall time between schedule runs");
 ABSL_FLAG(std::string, demo_clock_start, "", "Demo: the schedule's clock starts here (RFC 3339)");
-ABSL_FLAG(double, demo_clock_speed, 1, "Demo: the schedule's clock runs this many times faster (86400 = a day per second)");
+ABSL_FLAG(double, demo_clock_speed, 1,
+          "Demo: the schedule's clock runs this many times faster (86400 = a day per second)");
 
 int main(int argc, char** argv) {
   namespace notification = ::ecoplan::notification;
@@ -138,13 +153,15 @@ int main(int argc, char** argv) {
   absl::StatusOr<notification::NetworkAllowlist> networks =
       notification::NetworkAllowlist::Parse(config.webhook_allowed_networks);
   if (!networks.ok()) {
-    log.Error("invalid configuration", {{"error", absl::StrCat("--webhook_allowed_networks: ",
-                                                               networks.status().message())}});
+    log.Error(
+        "invalid configuration",
+        {{"error", absl::StrCat("--webhook_allowed_networks: ", networks.status().message())}});
     return 2;
   }
   notification::WebhookSecurity webhook_security;
   webhook_security.networks = *networks;
-  for (absl::string_view h : absl::StrSplit(config.webhook_allowed_hosts, ',', absl::SkipWhitespace())) {
+  for (absl::string_view h :
+       absl::StrSplit(config.webhook_allowed_hosts, ',', absl::SkipWhitespace())) {
     webhook_security.hosts.push_back(absl::AsciiStrToLower(h));
   }
   log.Info("starting", {{"port", config.port},
@@ -171,7 +188,8 @@ int main(int argc, char** argv) {
   absl::StatusOr<common::ServerSecurity> security_pieces = common::BuildServerSecurity(
       config.security, &notification::NotificationPolicy(), &real_clock, &metrics, log);
   if (!security_pieces.ok()) {
-    log.Error("invalid security configuration", {{"error", std::string(security_pieces.status().message())}});
+    log.Error("invalid security configuration",
+              {{"error", std::string(security_pieces.status().message())}});
     return 2;
   }
   // Calls to the registry, progress and indicator services authenticate as
@@ -189,7 +207,8 @@ int main(int argc, char** argv) {
   db_options.event_source = "ecoplan.notification.v1.NotificationService";
   absl::StatusOr<std::unique_ptr<common::RocksDb>> db = common::RocksDb::Open(db_options);
   if (!db.ok()) {
-    log.Error("cannot open database", {{"db_path", config.db_path}, {"error", db.status().ToString()}});
+    log.Error("cannot open database",
+              {{"db_path", config.db_path}, {"error", db.status().ToString()}});
     return 1;
   }
   notification::RocksDbNotificationStore store(db->get());
@@ -223,20 +242,17 @@ int main(int argc, char** argv) {
   notification::UpstreamOptions upstream_options;
   if (!config.registry_address.empty()) {
     followers.push_back(notification::UpstreamFollower::ForRegistry(
-        db->get(), &store, &notifier,
-        (*upstream)->Channel(config.registry_address),
+        db->get(), &store, &notifier, (*upstream)->Channel(config.registry_address),
         upstream_options, log));
   }
   if (!config.progress_address.empty()) {
     followers.push_back(notification::UpstreamFollower::ForProgress(
-        db->get(), &store, &notifier,
-        (*upstream)->Channel(config.progress_address),
+        db->get(), &store, &notifier, (*upstream)->Channel(config.progress_address),
         upstream_options, log));
   }
   if (!config.indicator_address.empty()) {
     followers.push_back(notification::UpstreamFollower::ForIndicator(
-        db->get(), &store, &notifier,
-        (*upstream)->Channel(config.indicator_address),
+        db->get(), &store, &notifier, (*upstream)->Channel(config.indicator_address),
         upstream_options, log));
   }
   for (auto& f : followers) {
@@ -258,8 +274,8 @@ int main(int argc, char** argv) {
       if (!created.ok()) {
         log.Warn("schedule run failed", {{"error", created.status().ToString()}});
       } else if (*created > 0) {
-        log.Info("schedule run", {{"created", *created},
-                                  {"now", absl::FormatTime(schedule_clock->Now())}});
+        log.Info("schedule run",
+                 {{"created", *created}, {"now", absl::FormatTime(schedule_clock->Now())}});
       }
       lock.lock();
       schedule_cv.wait_for(lock, absl::ToChronoMilliseconds(config.schedule_interval),

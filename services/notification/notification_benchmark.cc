@@ -7,8 +7,10 @@
 //   registry_server --port=0 --port_file=r.port --db_path=/tmp/b/r --insecure_development_mode &
 //   notification_server --port=0 --port_file=n.port --db_path=/tmp/b/n --insecure_development_mode
 //       --registry_address=127.0.0.1:$(cat r.port) --rate_limit_per_second=0 &
-//   notification_benchmark --registry=127.0.0.1:$(cat r.port) --notification=127.0.0.1:$(cat n.port)
-//       --import_plan=seeds/mentougou_2026_beautiful_mentougou_action_plan.txt --subscribers=1 --updates=200
+//   notification_benchmark --registry=127.0.0.1:$(cat r.port) --notification=127.0.0.1:$(cat
+//   n.port)
+//       --import_plan=seeds/mentougou_2026_beautiful_mentougou_action_plan.txt --subscribers=1
+//       --updates=200
 //   notification_benchmark … --subscribers=100 --updates=20
 
 #include <grpcpp/grpcpp.h>
@@ -18,10 +20,10 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,7 +42,8 @@ ABSL_FLAG(std::string, notification, "127.0.0.1:50054", "Notification service (h
 ABSL_FLAG(int, subscribers, 1, "Webhook subscriptions to the local receiver");
 ABSL_FLAG(int, updates, 100, "MeasureUpdated events caused upstream (deadline corrections)");
 ABSL_FLAG(absl::Duration, gap, absl::Milliseconds(20), "Pause between upstream updates");
-ABSL_FLAG(std::string, import_plan, "", "If set: import this plan document into the registry first");
+ABSL_FLAG(std::string, import_plan, "",
+          "If set: import this plan document into the registry first");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(120), "Give up waiting after this long");
 
 namespace {
@@ -77,7 +80,7 @@ int main(int argc, char** argv) {
       grpc::CreateChannel(absl::GetFlag(FLAGS_notification), grpc::InsecureChannelCredentials()));
 
   absl::Mutex mu;
-  std::map<int64_t, absl::Time> committed;   // registry sequence → commit time
+  std::map<int64_t, absl::Time> committed;  // registry sequence → commit time
   std::vector<std::pair<int64_t, absl::Time>> webhook_arrivals;  // (upstream seq, time)
   std::vector<std::pair<int64_t, absl::Time>> stream_arrivals;
   std::atomic<int64_t> webhook_count{0};
@@ -105,7 +108,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> subscriptions;
   for (int i = 0; i < subscribers; ++i) {
     nv1::CreateSubscriptionRequest request;
-    request.mutable_subscription()->set_url(absl::StrCat("http://127.0.0.1:", receiver_port, "/hook"));
+    request.mutable_subscription()->set_url(
+        absl::StrCat("http://127.0.0.1:", receiver_port, "/hook"));
     request.mutable_subscription()->add_kinds(nv1::NOTIFICATION_KIND_MEASURE_DEADLINE_CHANGED);
     request.set_secret(kSecret);
     nv1::CreateSubscriptionResponse response;
@@ -150,7 +154,8 @@ int main(int argc, char** argv) {
       const absl::Time now = absl::Now();
       nv1::NotificationCreated created;
       if (!r.event().payload().UnpackTo(&created)) continue;
-      if (created.notification().kind() != nv1::NOTIFICATION_KIND_MEASURE_DEADLINE_CHANGED) continue;
+      if (created.notification().kind() != nv1::NOTIFICATION_KIND_MEASURE_DEADLINE_CHANGED)
+        continue;
       absl::MutexLock lock(&mu);
       stream_arrivals.emplace_back(SequenceOf(created.notification().reason().event()), now);
     }
@@ -172,7 +177,8 @@ int main(int argc, char** argv) {
   }
   // Upstream load: deadline corrections of one measure, alternating.
   rv1::ListPlansResponse plans;
-  if (!registry->ListPlans(Context().get(), rv1::ListPlansRequest(), &plans).ok() || plans.plans().empty()) {
+  if (!registry->ListPlans(Context().get(), rv1::ListPlansRequest(), &plans).ok() ||
+      plans.plans().empty()) {
     std::fprintf(stderr, "no plan in the registry: import one first\n");
     return 1;
   }
@@ -180,7 +186,8 @@ int main(int argc, char** argv) {
   list.set_parent(plans.plans(0).name());
   list.set_page_size(1);
   rv1::ListMeasuresResponse measures;
-  if (!registry->ListMeasures(Context().get(), list, &measures).ok() || measures.measures().empty()) {
+  if (!registry->ListMeasures(Context().get(), list, &measures).ok() ||
+      measures.measures().empty()) {
     std::fprintf(stderr, "no measure\n");
     return 1;
   }
@@ -246,10 +253,14 @@ int main(int argc, char** argv) {
   const absl::Duration delivery_span = last_webhook - first_webhook;
   std::printf("upstream events: %d (measure %s, %d owner refs), notifications on the stream: %zu\n",
               updates, measure.name().c_str(), owners, stream_arrivals.size());
-  std::printf("%s\n", stream_stats.ToText("commit→stream", absl::GetFlag(FLAGS_notification), 1,
-                                          absl::Now() - load_start).c_str());
-  std::printf("%s\n", webhook_stats.ToText("commit→webhook", absl::GetFlag(FLAGS_notification),
-                                           subscribers, absl::Now() - load_start).c_str());
+  std::printf("%s\n", stream_stats
+                          .ToText("commit→stream", absl::GetFlag(FLAGS_notification), 1,
+                                  absl::Now() - load_start)
+                          .c_str());
+  std::printf("%s\n", webhook_stats
+                          .ToText("commit→webhook", absl::GetFlag(FLAGS_notification), subscribers,
+                                  absl::Now() - load_start)
+                          .c_str());
   std::printf("webhook deliveries: %lld to %d subscribers in %.3f s = %.0f deliveries/s\n",
               static_cast<long long>(webhook_count.load()), subscribers,
               absl::ToDoubleSeconds(delivery_span),

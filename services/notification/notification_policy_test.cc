@@ -17,8 +17,8 @@ TEST(NotificationPolicyTest, HasARuleForEveryRpcAndNoOther) {
 }
 
 TEST(NotificationPolicyTest, SecurityDocumentShowsTheRenderedTable) {
-  EXPECT_TRUE(common::testing::DocumentShowsPolicy(ECOPLAN_SECURITY_DOC_PATH,
-                                                   "notification policy", NotificationPolicy()));
+  EXPECT_TRUE(common::testing::DocumentShowsPolicy(ECOPLAN_SECURITY_DOC_PATH, "notification policy",
+                                                   NotificationPolicy()));
 }
 
 TEST(NotificationPolicyTest, OnlyTheBureauManagesRulesAndReportersNeverReachSubscriptions) {

@@ -21,10 +21,18 @@ Caller CallerOf(const common::Principal& p) {
   c.subject = p.subject;
   c.organization_id = p.organization_id;
   switch (p.role) {
-    case common::Role::kAdministrator: c.role = Caller::Role::kAdministrator; break;
-    case common::Role::kReporter: c.role = Caller::Role::kReporter; break;
-    case common::Role::kViewer: c.role = Caller::Role::kViewer; break;
-    case common::Role::kService: c.role = Caller::Role::kService; break;
+    case common::Role::kAdministrator:
+      c.role = Caller::Role::kAdministrator;
+      break;
+    case common::Role::kReporter:
+      c.role = Caller::Role::kReporter;
+      break;
+    case common::Role::kViewer:
+      c.role = Caller::Role::kViewer;
+      break;
+    case common::Role::kService:
+      c.role = Caller::Role::kService;
+      break;
   }
   return c;
 }
@@ -58,7 +66,8 @@ absl::StatusOr<Caller> Authorize(grpc::CallbackServerContext* ctx,
 template <typename Fn>
 grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* ctx,
                                  const common::CallAuthenticator* auth, absl::string_view method,
-                                 Fn fn, common::ResourceScope scope = common::ResourceScope::Any()) {
+                                 Fn fn,
+                                 common::ResourceScope scope = common::ResourceScope::Any()) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   absl::StatusOr<Caller> who = Authorize(ctx, auth, method, scope);
   reactor->Finish(common::ToGrpcStatus(who.ok() ? Invoke(fn, *who) : who.status()));
@@ -66,11 +75,10 @@ grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* ctx,
 }
 
 template <typename Fn>
-grpc::ServerUnaryReactor* AnswerFromWriter(grpc::CallbackServerContext* ctx,
-                                           const common::CallAuthenticator* auth,
-                                           absl::string_view method,
-                                           common::SerialExecutor* writer, Fn fn,
-                                           common::ResourceScope scope = common::ResourceScope::Any()) {
+grpc::ServerUnaryReactor* AnswerFromWriter(
+    grpc::CallbackServerContext* ctx, const common::CallAuthenticator* auth,
+    absl::string_view method, common::SerialExecutor* writer, Fn fn,
+    common::ResourceScope scope = common::ResourceScope::Any()) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   absl::StatusOr<Caller> who = Authorize(ctx, auth, method, scope);
   if (!who.ok()) {
@@ -108,7 +116,8 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::ListNotifications(
     grpc::CallbackServerContext* ctx, const v1::ListNotificationsRequest* request,
     v1::ListNotificationsResponse* response) {
   return Answer(ctx, auth_, "ListNotifications", [&](const Caller& who) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(std::string org, ParseName(request->parent(), "organizations", "parent"));
+    ECOPLAN_ASSIGN_OR_RETURN(std::string org,
+                             ParseName(request->parent(), "organizations", "parent"));
     ECOPLAN_RETURN_IF_ERROR(CheckKind(request->kind(), "kind"));
     if (request->page_token().size() > 64) return absl::InvalidArgumentError("page_token too long");
     ECOPLAN_ASSIGN_OR_RETURN(
@@ -136,36 +145,39 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::GetNotification(
 grpc::ServerUnaryReactor* NotificationServiceImpl::MarkNotificationRead(
     grpc::CallbackServerContext* ctx, const v1::MarkNotificationReadRequest* request,
     v1::MarkNotificationReadResponse* response) {
-  return AnswerFromWriter(ctx, auth_, "MarkNotificationRead", writer_,
-                          [this, request, response](const Caller& who) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(uint64_t number, ParseNotificationName(request->name(), "name"));
-    ECOPLAN_ASSIGN_OR_RETURN(Notification n, notifier_->MarkRead(who, number));
-    *response->mutable_notification() = ToProto(n);
-    return absl::OkStatus();
-  });
+  return AnswerFromWriter(
+      ctx, auth_, "MarkNotificationRead", writer_,
+      [this, request, response](const Caller& who) -> absl::Status {
+        ECOPLAN_ASSIGN_OR_RETURN(uint64_t number, ParseNotificationName(request->name(), "name"));
+        ECOPLAN_ASSIGN_OR_RETURN(Notification n, notifier_->MarkRead(who, number));
+        *response->mutable_notification() = ToProto(n);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::AcknowledgeNotification(
     grpc::CallbackServerContext* ctx, const v1::AcknowledgeNotificationRequest* request,
     v1::AcknowledgeNotificationResponse* response) {
-  return AnswerFromWriter(ctx, auth_, "AcknowledgeNotification", writer_,
-                          [this, request, response](const Caller& who) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(uint64_t number, ParseNotificationName(request->name(), "name"));
-    ECOPLAN_ASSIGN_OR_RETURN(Notification n, notifier_->Acknowledge(who, number));
-    *response->mutable_notification() = ToProto(n);
-    return absl::OkStatus();
-  });
+  return AnswerFromWriter(
+      ctx, auth_, "AcknowledgeNotification", writer_,
+      [this, request, response](const Caller& who) -> absl::Status {
+        ECOPLAN_ASSIGN_OR_RETURN(uint64_t number, ParseNotificationName(request->name(), "name"));
+        ECOPLAN_ASSIGN_OR_RETURN(Notification n, notifier_->Acknowledge(who, number));
+        *response->mutable_notification() = ToProto(n);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::CreateRule(grpc::CallbackServerContext* ctx,
                                                               const v1::CreateRuleRequest* request,
                                                               v1::CreateRuleResponse* response) {
-  return AnswerFromWriter(ctx, auth_, "CreateRule", writer_, [this, request, response]() -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(Rule rule, FromProto(request->rule()));
-    ECOPLAN_ASSIGN_OR_RETURN(Rule created, notifier_->CreateRule(rule, request->request_id()));
-    *response->mutable_rule() = ToProto(created);
-    return absl::OkStatus();
-  });
+  return AnswerFromWriter(
+      ctx, auth_, "CreateRule", writer_, [this, request, response]() -> absl::Status {
+        ECOPLAN_ASSIGN_OR_RETURN(Rule rule, FromProto(request->rule()));
+        ECOPLAN_ASSIGN_OR_RETURN(Rule created, notifier_->CreateRule(rule, request->request_id()));
+        *response->mutable_rule() = ToProto(created);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::GetRule(grpc::CallbackServerContext* ctx,
@@ -191,12 +203,13 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::ListRules(grpc::CallbackServe
 grpc::ServerUnaryReactor* NotificationServiceImpl::UpdateRule(grpc::CallbackServerContext* ctx,
                                                               const v1::UpdateRuleRequest* request,
                                                               v1::UpdateRuleResponse* response) {
-  return AnswerFromWriter(ctx, auth_, "UpdateRule", writer_, [this, request, response]() -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(Rule rule, FromProto(request->rule()));
-    ECOPLAN_ASSIGN_OR_RETURN(Rule updated, notifier_->UpdateRule(rule, request->rule().etag()));
-    *response->mutable_rule() = ToProto(updated);
-    return absl::OkStatus();
-  });
+  return AnswerFromWriter(
+      ctx, auth_, "UpdateRule", writer_, [this, request, response]() -> absl::Status {
+        ECOPLAN_ASSIGN_OR_RETURN(Rule rule, FromProto(request->rule()));
+        ECOPLAN_ASSIGN_OR_RETURN(Rule updated, notifier_->UpdateRule(rule, request->rule().etag()));
+        *response->mutable_rule() = ToProto(updated);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::DeleteRule(grpc::CallbackServerContext* ctx,
@@ -211,26 +224,29 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::DeleteRule(grpc::CallbackServ
 grpc::ServerUnaryReactor* NotificationServiceImpl::MuteRule(grpc::CallbackServerContext* ctx,
                                                             const v1::MuteRuleRequest* request,
                                                             v1::MuteRuleResponse* response) {
-  return AnswerFromWriter(ctx, auth_, "MuteRule", writer_,
-                          [this, request, response](const Caller& who) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(std::string id, ParseName(request->name(), "rules", "name"));
-    std::string org;
-    if (!request->organization().empty()) {
-      ECOPLAN_ASSIGN_OR_RETURN(org, ParseName(request->organization(), "organizations", "organization"));
-    }
-    std::optional<absl::Time> until;
-    if (request->has_until()) {
-      until = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(request->until()));
-    }
-    ECOPLAN_ASSIGN_OR_RETURN(Rule rule, notifier_->MuteRule(who, id, until, org, request->etag()));
-    *response->mutable_rule() = ToProto(rule);
-    return absl::OkStatus();
-  });
+  return AnswerFromWriter(
+      ctx, auth_, "MuteRule", writer_,
+      [this, request, response](const Caller& who) -> absl::Status {
+        ECOPLAN_ASSIGN_OR_RETURN(std::string id, ParseName(request->name(), "rules", "name"));
+        std::string org;
+        if (!request->organization().empty()) {
+          ECOPLAN_ASSIGN_OR_RETURN(
+              org, ParseName(request->organization(), "organizations", "organization"));
+        }
+        std::optional<absl::Time> until;
+        if (request->has_until()) {
+          until = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(request->until()));
+        }
+        ECOPLAN_ASSIGN_OR_RETURN(Rule rule,
+                                 notifier_->MuteRule(who, id, until, org, request->etag()));
+        *response->mutable_rule() = ToProto(rule);
+        return absl::OkStatus();
+      });
 }
 
-grpc::ServerUnaryReactor* NotificationServiceImpl::SetContacts(grpc::CallbackServerContext* ctx,
-                                                               const v1::SetContactsRequest* request,
-                                                               v1::SetContactsResponse* response) {
+grpc::ServerUnaryReactor* NotificationServiceImpl::SetContacts(
+    grpc::CallbackServerContext* ctx, const v1::SetContactsRequest* request,
+    v1::SetContactsResponse* response) {
   absl::StatusOr<std::string> org =
       ParseName(request->organization(), "organizations", "organization");
   if (!org.ok()) {
@@ -252,9 +268,9 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::SetContacts(grpc::CallbackSer
       common::ResourceScope::OwnedBy({*org}));
 }
 
-grpc::ServerUnaryReactor* NotificationServiceImpl::GetContacts(grpc::CallbackServerContext* ctx,
-                                                               const v1::GetContactsRequest* request,
-                                                               v1::GetContactsResponse* response) {
+grpc::ServerUnaryReactor* NotificationServiceImpl::GetContacts(
+    grpc::CallbackServerContext* ctx, const v1::GetContactsRequest* request,
+    v1::GetContactsResponse* response) {
   absl::StatusOr<std::string> org =
       ParseName(request->organization(), "organizations", "organization");
   if (!org.ok()) {
@@ -278,17 +294,19 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::GetContacts(grpc::CallbackSer
 grpc::ServerUnaryReactor* NotificationServiceImpl::CreateSubscription(
     grpc::CallbackServerContext* ctx, const v1::CreateSubscriptionRequest* request,
     v1::CreateSubscriptionResponse* response) {
-  return AnswerFromWriter(ctx, auth_, "CreateSubscription", writer_,
-                          [this, request, response](const Caller& who) -> absl::Status {
-    v1::Subscription input = request->subscription();
-    input.clear_name();
-    ECOPLAN_ASSIGN_OR_RETURN(Subscription s, FromProto(input));
-    s.owner = who.subject;
-    ECOPLAN_ASSIGN_OR_RETURN(Subscription created,
-                             notifier_->CreateSubscription(s, request->secret(), request->request_id()));
-    *response->mutable_subscription() = ToProto(created, notifier_->PendingCount(created.id));
-    return absl::OkStatus();
-  });
+  return AnswerFromWriter(
+      ctx, auth_, "CreateSubscription", writer_,
+      [this, request, response](const Caller& who) -> absl::Status {
+        v1::Subscription input = request->subscription();
+        input.clear_name();
+        ECOPLAN_ASSIGN_OR_RETURN(Subscription s, FromProto(input));
+        s.owner = who.subject;
+        ECOPLAN_ASSIGN_OR_RETURN(
+            Subscription created,
+            notifier_->CreateSubscription(s, request->secret(), request->request_id()));
+        *response->mutable_subscription() = ToProto(created, notifier_->PendingCount(created.id));
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::GetSubscription(
@@ -316,67 +334,77 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::ListSubscriptions(
 grpc::ServerUnaryReactor* NotificationServiceImpl::UpdateSubscription(
     grpc::CallbackServerContext* ctx, const v1::UpdateSubscriptionRequest* request,
     v1::UpdateSubscriptionResponse* response) {
-  return AnswerFromWriter(ctx, auth_, "UpdateSubscription", writer_,
-                          [this, request, response](const Caller& who) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(Subscription s, FromProto(request->subscription()));
-    if (s.id.empty()) return absl::InvalidArgumentError("subscription.name is required");
-    ECOPLAN_ASSIGN_OR_RETURN(Subscription current, notifier_->GetSubscription(s.id));
-    ECOPLAN_RETURN_IF_ERROR(CheckSubscriptionOwner(who, current));
-    ECOPLAN_ASSIGN_OR_RETURN(Subscription updated,
-                             notifier_->UpdateSubscription(s, request->subscription().etag()));
-    *response->mutable_subscription() = ToProto(updated, notifier_->PendingCount(updated.id));
-    return absl::OkStatus();
-  });
+  return AnswerFromWriter(
+      ctx, auth_, "UpdateSubscription", writer_,
+      [this, request, response](const Caller& who) -> absl::Status {
+        ECOPLAN_ASSIGN_OR_RETURN(Subscription s, FromProto(request->subscription()));
+        if (s.id.empty()) return absl::InvalidArgumentError("subscription.name is required");
+        ECOPLAN_ASSIGN_OR_RETURN(Subscription current, notifier_->GetSubscription(s.id));
+        ECOPLAN_RETURN_IF_ERROR(CheckSubscriptionOwner(who, current));
+        ECOPLAN_ASSIGN_OR_RETURN(Subscription updated,
+                                 notifier_->UpdateSubscription(s, request->subscription().etag()));
+        *response->mutable_subscription() = ToProto(updated, notifier_->PendingCount(updated.id));
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::DeleteSubscription(
     grpc::CallbackServerContext* ctx, const v1::DeleteSubscriptionRequest* request,
     v1::DeleteSubscriptionResponse*) {
-  return AnswerFromWriter(ctx, auth_, "DeleteSubscription", writer_,
-                          [this, request](const Caller& who) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(std::string id, ParseName(request->name(), "subscriptions", "name"));
-    ECOPLAN_ASSIGN_OR_RETURN(Subscription current, notifier_->GetSubscription(id));
-    ECOPLAN_RETURN_IF_ERROR(CheckSubscriptionOwner(who, current));
-    return notifier_->DeleteSubscription(id, request->etag());
-  });
+  return AnswerFromWriter(
+      ctx, auth_, "DeleteSubscription", writer_,
+      [this, request](const Caller& who) -> absl::Status {
+        ECOPLAN_ASSIGN_OR_RETURN(std::string id,
+                                 ParseName(request->name(), "subscriptions", "name"));
+        ECOPLAN_ASSIGN_OR_RETURN(Subscription current, notifier_->GetSubscription(id));
+        ECOPLAN_RETURN_IF_ERROR(CheckSubscriptionOwner(who, current));
+        return notifier_->DeleteSubscription(id, request->etag());
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::RotateSubscriptionSecret(
     grpc::CallbackServerContext* ctx, const v1::RotateSubscriptionSecretRequest* request,
     v1::RotateSubscriptionSecretResponse* response) {
-  return AnswerFromWriter(ctx, auth_, "RotateSubscriptionSecret", writer_,
-                          [this, request, response](const Caller& who) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(std::string id, ParseName(request->name(), "subscriptions", "name"));
-    ECOPLAN_ASSIGN_OR_RETURN(Subscription current, notifier_->GetSubscription(id));
-    ECOPLAN_RETURN_IF_ERROR(CheckSubscriptionOwner(who, current));
-    const absl::Duration grace =
-        absl::Microseconds(TimeUtil::DurationToMicroseconds(request->previous_secret_grace()));
-    ECOPLAN_ASSIGN_OR_RETURN(Subscription s, notifier_->RotateSecret(id, request->secret(), grace,
-                                                                     request->request_id()));
-    *response->mutable_subscription() = ToProto(s, notifier_->PendingCount(id));
-    return absl::OkStatus();
-  });
+  return AnswerFromWriter(
+      ctx, auth_, "RotateSubscriptionSecret", writer_,
+      [this, request, response](const Caller& who) -> absl::Status {
+        ECOPLAN_ASSIGN_OR_RETURN(std::string id,
+                                 ParseName(request->name(), "subscriptions", "name"));
+        ECOPLAN_ASSIGN_OR_RETURN(Subscription current, notifier_->GetSubscription(id));
+        ECOPLAN_RETURN_IF_ERROR(CheckSubscriptionOwner(who, current));
+        const absl::Duration grace =
+            absl::Microseconds(TimeUtil::DurationToMicroseconds(request->previous_secret_grace()));
+        ECOPLAN_ASSIGN_OR_RETURN(
+            Subscription s,
+            notifier_->RotateSecret(id, request->secret(), grace, request->request_id()));
+        *response->mutable_subscription() = ToProto(s, notifier_->PendingCount(id));
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::EnableSubscription(
     grpc::CallbackServerContext* ctx, const v1::EnableSubscriptionRequest* request,
     v1::EnableSubscriptionResponse* response) {
-  return AnswerFromWriter(ctx, auth_, "EnableSubscription", writer_,
-                          [this, request, response](const Caller& who) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(std::string id, ParseName(request->name(), "subscriptions", "name"));
-    ECOPLAN_ASSIGN_OR_RETURN(Subscription current, notifier_->GetSubscription(id));
-    ECOPLAN_RETURN_IF_ERROR(CheckSubscriptionOwner(who, current));
-    ECOPLAN_ASSIGN_OR_RETURN(Subscription s, notifier_->EnableSubscription(id, request->enabled()));
-    *response->mutable_subscription() = ToProto(s, notifier_->PendingCount(id));
-    return absl::OkStatus();
-  });
+  return AnswerFromWriter(
+      ctx, auth_, "EnableSubscription", writer_,
+      [this, request, response](const Caller& who) -> absl::Status {
+        ECOPLAN_ASSIGN_OR_RETURN(std::string id,
+                                 ParseName(request->name(), "subscriptions", "name"));
+        ECOPLAN_ASSIGN_OR_RETURN(Subscription current, notifier_->GetSubscription(id));
+        ECOPLAN_RETURN_IF_ERROR(CheckSubscriptionOwner(who, current));
+        ECOPLAN_ASSIGN_OR_RETURN(Subscription s,
+                                 notifier_->EnableSubscription(id, request->enabled()));
+        *response->mutable_subscription() = ToProto(s, notifier_->PendingCount(id));
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::ListDeliveries(
     grpc::CallbackServerContext* ctx, const v1::ListDeliveriesRequest* request,
     v1::ListDeliveriesResponse* response) {
   return Answer(ctx, auth_, "ListDeliveries", [&]() -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(std::string id, ParseName(request->parent(), "subscriptions", "parent"));
+    ECOPLAN_ASSIGN_OR_RETURN(std::string id,
+                             ParseName(request->parent(), "subscriptions", "parent"));
     if (request->state() < 0 || request->state() > 3) {
       return absl::InvalidArgumentError("state is not a known delivery state");
     }
@@ -394,29 +422,31 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::ListDeliveries(
 grpc::ServerUnaryReactor* NotificationServiceImpl::ReplayDelivery(
     grpc::CallbackServerContext* ctx, const v1::ReplayDeliveryRequest* request,
     v1::ReplayDeliveryResponse* response) {
-  return AnswerFromWriter(ctx, auth_, "ReplayDelivery", writer_,
-                          [this, request, response](const Caller& who) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(auto name, ParseDeliveryName(request->name(), "name"));
-    ECOPLAN_ASSIGN_OR_RETURN(Subscription current, notifier_->GetSubscription(name.first));
-    ECOPLAN_RETURN_IF_ERROR(CheckSubscriptionOwner(who, current));
-    ECOPLAN_ASSIGN_OR_RETURN(Delivery d, notifier_->ReplayDelivery(name.first, name.second,
-                                                                   request->request_id()));
-    *response->mutable_delivery() = ToProto(d);
-    return absl::OkStatus();
-  });
+  return AnswerFromWriter(
+      ctx, auth_, "ReplayDelivery", writer_,
+      [this, request, response](const Caller& who) -> absl::Status {
+        ECOPLAN_ASSIGN_OR_RETURN(auto name, ParseDeliveryName(request->name(), "name"));
+        ECOPLAN_ASSIGN_OR_RETURN(Subscription current, notifier_->GetSubscription(name.first));
+        ECOPLAN_RETURN_IF_ERROR(CheckSubscriptionOwner(who, current));
+        ECOPLAN_ASSIGN_OR_RETURN(
+            Delivery d, notifier_->ReplayDelivery(name.first, name.second, request->request_id()));
+        *response->mutable_delivery() = ToProto(d);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::AcknowledgeStream(
     grpc::CallbackServerContext* ctx, const v1::AcknowledgeStreamRequest* request,
     v1::AcknowledgeStreamResponse* response) {
-  return AnswerFromWriter(ctx, auth_, "AcknowledgeStream", writer_,
-                          [this, request, response]() -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(std::string consumer,
-                             ParseName(request->consumer(), "streamConsumers", "consumer"));
-    ECOPLAN_ASSIGN_OR_RETURN(uint64_t seq, notifier_->AcknowledgeStream(consumer, request->sequence()));
-    response->set_sequence(seq);
-    return absl::OkStatus();
-  });
+  return AnswerFromWriter(
+      ctx, auth_, "AcknowledgeStream", writer_, [this, request, response]() -> absl::Status {
+        ECOPLAN_ASSIGN_OR_RETURN(std::string consumer,
+                                 ParseName(request->consumer(), "streamConsumers", "consumer"));
+        ECOPLAN_ASSIGN_OR_RETURN(uint64_t seq,
+                                 notifier_->AcknowledgeStream(consumer, request->sequence()));
+        response->set_sequence(seq);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::RunSchedule(grpc::CallbackServerContext* ctx,
@@ -441,7 +471,8 @@ NotificationServiceImpl::StreamNotifications(grpc::CallbackServerContext* ctx,
   } else if (!request->consumer().empty()) {
     absl::StatusOr<std::string> consumer =
         ParseName(request->consumer(), "streamConsumers", "consumer");
-    if (!consumer.ok()) return new RefusedStream<v1::StreamNotificationsResponse>(consumer.status());
+    if (!consumer.ok())
+      return new RefusedStream<v1::StreamNotificationsResponse>(consumer.status());
     after = notifier_->ConsumerPosition(*consumer);
   }
   return hub_->NewReactor<v1::StreamNotificationsResponse>(db_, after);

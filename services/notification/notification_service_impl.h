@@ -20,9 +20,9 @@ class NotificationServiceImpl final : public v1::NotificationService::CallbackSe
   NotificationServiceImpl(Notifier* notifier, common::SerialExecutor* writer, common::RocksDb* db,
                           common::WatchEventsHub* hub, const common::CallAuthenticator* auth);
 
-#define ECOPLAN_UNARY(Method)                                                          \
-  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* ctx,                   \
-                                   const v1::Method##Request* request,                 \
+#define ECOPLAN_UNARY(Method)                                          \
+  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* ctx,   \
+                                   const v1::Method##Request* request, \
                                    v1::Method##Response* response) override;
   ECOPLAN_UNARY(ListNotifications)
   ECOPLAN_UNARY(GetNotification)

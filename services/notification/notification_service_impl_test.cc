@@ -44,9 +44,9 @@ class NotificationServiceImplTest : public ::testing::Test {
     options.issuer = "ecoplan-local";
     options.audience = "ecoplan";
     verifier_ = *common::TokenVerifier::Create(options, &clock_);
-    auth_ = std::make_unique<common::CallAuthenticator>(
-        common::CallAuthenticatorOptions{}, verifier_.get(), &NotificationPolicy(), nullptr,
-        nullptr, common::Logger("test"));
+    auth_ = std::make_unique<common::CallAuthenticator>(common::CallAuthenticatorOptions{},
+                                                        verifier_.get(), &NotificationPolicy(),
+                                                        nullptr, nullptr, common::Logger("test"));
     // The streams are not exercised here: no database, no hub.
     service_ = std::make_unique<NotificationServiceImpl>(notifier_.get(), &writer_, nullptr,
                                                          nullptr, auth_.get());
@@ -214,14 +214,16 @@ TEST_F(NotificationServiceImplTest, RuleUpdatesAndDeletesNeedTheCurrentEtag) {
   update.mutable_rule()->set_description("退回提醒（含意见）");
   update.mutable_rule()->set_etag("r7");
   v1::UpdateRuleResponse updated;
-  EXPECT_EQ(stub_->UpdateRule(As(admin_).get(), update, &updated).error_code(), StatusCode::ABORTED);
+  EXPECT_EQ(stub_->UpdateRule(As(admin_).get(), update, &updated).error_code(),
+            StatusCode::ABORTED);
   update.mutable_rule()->set_etag("r1");
   grpc::Status s = stub_->UpdateRule(As(admin_).get(), update, &updated);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(updated.rule().etag(), "r2");
   EXPECT_EQ(updated.rule().description(), "退回提醒（含意见）");
   // The same etag again is stale now.
-  EXPECT_EQ(stub_->UpdateRule(As(admin_).get(), update, &updated).error_code(), StatusCode::ABORTED);
+  EXPECT_EQ(stub_->UpdateRule(As(admin_).get(), update, &updated).error_code(),
+            StatusCode::ABORTED);
 
   v1::DeleteRuleRequest del;
   del.set_name("rules/report-returned");
@@ -396,7 +398,8 @@ TEST_F(NotificationServiceImplTest, SubscriptionsAreCreatedListedUpdatedRotatedA
             StatusCode::ABORTED);
   del.set_etag(rotated.subscription().etag());
   ASSERT_TRUE(stub_->DeleteSubscription(As(admin_).get(), del, &deleted).ok());
-  EXPECT_EQ(stub_->GetSubscription(As(admin_).get(), get, &got).error_code(), StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->GetSubscription(As(admin_).get(), get, &got).error_code(),
+            StatusCode::NOT_FOUND);
   ASSERT_TRUE(stub_->ListSubscriptions(As(viewer_).get(), {}, &listed).ok());
   EXPECT_EQ(listed.subscriptions_size(), 0);
 }

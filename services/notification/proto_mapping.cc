@@ -109,7 +109,8 @@ v1::Subscription ToProto(const Subscription& s, int64_t pending) {
   out.set_description(s.description);
   for (Kind k : s.kinds) out.add_kinds(static_cast<v1::NotificationKind>(k));
   for (const std::string& p : s.plans) out.add_plans(absl::StrCat("plans/", p));
-  for (const std::string& o : s.organizations) out.add_organizations(absl::StrCat("organizations/", o));
+  for (const std::string& o : s.organizations)
+    out.add_organizations(absl::StrCat("organizations/", o));
   for (Severity sv : s.severities) out.add_severities(static_cast<v1::Severity>(sv));
   out.set_state(static_cast<v1::SubscriptionState>(s.state));
   out.set_state_reason(s.state_reason);
@@ -157,7 +158,8 @@ v1::Delivery ToProto(const Delivery& d) {
   out.set_webhook_id(d.webhook_id);
   out.set_state(static_cast<v1::DeliveryState>(d.state));
   *out.mutable_create_time() = Ts(d.create_time);
-  if (d.state == DeliveryState::kPending) *out.mutable_next_attempt_time() = Ts(d.next_attempt_time);
+  if (d.state == DeliveryState::kPending)
+    *out.mutable_next_attempt_time() = Ts(d.next_attempt_time);
   for (const DeliveryAttempt& a : d.attempts) {
     v1::DeliveryAttempt* p = out.add_attempts();
     *p->mutable_time() = Ts(a.time);

@@ -335,9 +335,7 @@ common::EventFollowerOptions FollowerOptions(const std::string& name, const Upst
   options.name = name;
   options.initial_backoff = o.initial_backoff;
   options.max_backoff = o.max_backoff;
-  options.channel_ready = [channel] {
-    return channel->GetState(false) == GRPC_CHANNEL_READY;
-  };
+  options.channel_ready = [channel] { return channel->GetState(false) == GRPC_CHANNEL_READY; };
   options.on_error = [name, log, holding, release](const absl::Status& status) {
     // A failed commit: the Notifier still holds its lock for the event.
     if (*holding) {
@@ -360,7 +358,8 @@ std::unique_ptr<UpstreamFollower> UpstreamFollower::ForRegistry(
   f->channel_ = channel;
   f->registry_stub_ = rv1::RegistryService::NewStub(channel);
   UpstreamFollower* self = f.get();
-  auto export_plan = [self, options](const std::string& plan) -> absl::StatusOr<rv1::ExportPlanResponse> {
+  auto export_plan = [self,
+                      options](const std::string& plan) -> absl::StatusOr<rv1::ExportPlanResponse> {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() +
                      absl::ToChronoMilliseconds(options.export_timeout));

@@ -13,9 +13,8 @@
 // otherwise never learn that year's holidays.
 
 #include <memory>
-#include <string>
-
 #include <optional>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "common/events/event_follower.h"
@@ -73,11 +72,9 @@ class UpstreamFollower {
                                                        Notifier* notifier,
                                                        std::shared_ptr<grpc::Channel> channel,
                                                        UpstreamOptions options, common::Logger log);
-  static std::unique_ptr<UpstreamFollower> ForIndicator(common::RocksDb* db,
-                                                        RocksDbNotificationStore* store,
-                                                        Notifier* notifier,
-                                                        std::shared_ptr<grpc::Channel> channel,
-                                                        UpstreamOptions options, common::Logger log);
+  static std::unique_ptr<UpstreamFollower> ForIndicator(
+      common::RocksDb* db, RocksDbNotificationStore* store, Notifier* notifier,
+      std::shared_ptr<grpc::Channel> channel, UpstreamOptions options, common::Logger log);
   ~UpstreamFollower();
 
   absl::Status Start();

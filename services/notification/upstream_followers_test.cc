@@ -72,9 +72,10 @@ TEST(UpstreamFollowersTest, HolidaysLoadedBecomesTheYearsWorkingDayData) {
   ASSERT_TRUE(in.ok()) << in.status();
   EXPECT_EQ(in->type, UpstreamInput::Type::kHolidaysLoaded);
   EXPECT_EQ(in->holidays.year, 2026);
-  EXPECT_EQ(in->holidays.holidays,
-            (std::vector<absl::CivilDay>{absl::CivilDay(2026, 10, 1), absl::CivilDay(2026, 10, 2)}));
-  EXPECT_EQ(in->holidays.make_up_workdays, std::vector<absl::CivilDay>{absl::CivilDay(2026, 10, 10)});
+  EXPECT_EQ(in->holidays.holidays, (std::vector<absl::CivilDay>{absl::CivilDay(2026, 10, 1),
+                                                                absl::CivilDay(2026, 10, 2)}));
+  EXPECT_EQ(in->holidays.make_up_workdays,
+            std::vector<absl::CivilDay>{absl::CivilDay(2026, 10, 10)});
   h->set_year(0);  // nothing usable: the cursor moves on
   in = ProgressInput(common::MakeEvent(payload, h->name()));
   ASSERT_TRUE(in.ok());
@@ -91,7 +92,8 @@ class FakeProgress final : public pv1::ProgressService::Service {
     c.set_name(absl::StrCat("holidayCalendars/", year));
     c.set_year(year);
     for (absl::CivilDay d : days_off) SetDate(c.add_holidays(), d.year(), d.month(), d.day());
-    for (absl::CivilDay d : make_up) SetDate(c.add_make_up_workdays(), d.year(), d.month(), d.day());
+    for (absl::CivilDay d : make_up)
+      SetDate(c.add_make_up_workdays(), d.year(), d.month(), d.day());
     absl::MutexLock lock(&mu_);
     calendars_[c.name()] = c;
   }
@@ -163,9 +165,10 @@ class ProgressHolidaysTest : public ::testing::Test {
     options.max_backoff = absl::Milliseconds(50);
     options.export_timeout = absl::Seconds(5);
     options.clock = &clock_;
-    follower_ = UpstreamFollower::ForProgress(db_.get(), store_.get(), notifier_.get(),
-                                              server_->InProcessChannel(grpc::ChannelArguments()),
-                                              options, common::Logger("notification-test", [](absl::string_view) {}));
+    follower_ = UpstreamFollower::ForProgress(
+        db_.get(), store_.get(), notifier_.get(),
+        server_->InProcessChannel(grpc::ChannelArguments()), options,
+        common::Logger("notification-test", [](absl::string_view) {}));
     ASSERT_OK(follower_->Start());
     // The holidays are read before the stream opens.
     for (int i = 0; i < 1000 && progress_.streams() < streams; ++i) {
@@ -207,8 +210,8 @@ TEST_F(ProgressHolidaysTest, AtStartTheCurrentAndNextYearsHolidaysAreReadAndStor
             (std::vector<std::string>{"holidayCalendars/2026", "holidayCalendars/2027"}));
   const HolidayYear y2026 = Stored(2026);
   EXPECT_EQ(y2026.year, 2026);
-  EXPECT_EQ(y2026.holidays,
-            (std::vector<absl::CivilDay>{absl::CivilDay(2026, 10, 1), absl::CivilDay(2026, 10, 2)}));
+  EXPECT_EQ(y2026.holidays, (std::vector<absl::CivilDay>{absl::CivilDay(2026, 10, 1),
+                                                         absl::CivilDay(2026, 10, 2)}));
   EXPECT_EQ(y2026.make_up_workdays, std::vector<absl::CivilDay>{absl::CivilDay(2026, 9, 27)});
   EXPECT_EQ(Stored(2027).holidays, std::vector<absl::CivilDay>{absl::CivilDay(2027, 1, 1)});
   EXPECT_EQ(Stored(2028).year, 0);
@@ -219,7 +222,8 @@ TEST_F(ProgressHolidaysTest, AtStartTheCurrentAndNextYearsHolidaysAreReadAndStor
 
 TEST_F(ProgressHolidaysTest, HolidaysAlreadyKnownOrNotLoadedUpstreamWriteNothing) {
   Changes known;
-  known.holidays.push_back(HolidayYear{2026, {absl::CivilDay(2026, 10, 1)}, {absl::CivilDay(2026, 9, 27)}});
+  known.holidays.push_back(
+      HolidayYear{2026, {absl::CivilDay(2026, 10, 1)}, {absl::CivilDay(2026, 9, 27)}});
   ASSERT_OK(store_->Commit(known));
   progress_.SetHolidays(2026, {absl::CivilDay(2026, 10, 1)}, {absl::CivilDay(2026, 9, 27)});
   // 2027 was not loaded into the progress service: NOT_FOUND, skipped.
@@ -244,8 +248,8 @@ TEST_F(ProgressHolidaysTest, AnUnreachableProgressServiceIsAskedAgainBeforeTheNe
     ASSERT_NE(probe, nullptr);
     probe->Shutdown(std::chrono::system_clock::now());
   }
-  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
+  std::shared_ptr<grpc::Channel> channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
   NotifierOptions notifier_options;
   notifier_options.install_default_rules = false;
   notifier_ = std::make_unique<Notifier>(store_.get(), &clock_, &urls_, notifier_options);

@@ -14,7 +14,8 @@ absl::Status ProgressConfig::Validate() const {
         absl::StrCat("--metrics_port must be 0..65535; got ", metrics_port));
   }
   if (db_path.empty()) return absl::InvalidArgumentError("--db_path must not be empty");
-  if (registry_address.empty()) return absl::InvalidArgumentError("--registry_address must not be empty");
+  if (registry_address.empty())
+    return absl::InvalidArgumentError("--registry_address must not be empty");
   if (max_message_bytes < (1 << 20) || max_message_bytes > (64 << 20)) {
     return absl::InvalidArgumentError("--max_message_bytes must be between 1 MiB and 64 MiB");
   }

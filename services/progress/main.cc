@@ -232,10 +232,10 @@ int main(int argc, char** argv) {
 
   common::WatchEventsHub watch_hub;
   progress::ProgressServiceImpl service(&recorder, &reader, db->get(), &watch_hub,
-                                       security->authenticator.get());
+                                        security->authenticator.get());
   // Every write and every refused call, recorded before its answer (docs/SECURITY.md "Audit").
-  absl::StatusOr<std::unique_ptr<common::ServerAudit>> audit = common::ServerAudit::Open(
-      db->get(), security->authenticator.get(), &clock, &metrics, log);
+  absl::StatusOr<std::unique_ptr<common::ServerAudit>> audit =
+      common::ServerAudit::Open(db->get(), security->authenticator.get(), &clock, &metrics, log);
   if (!audit.ok()) {
     log.Error("cannot open the audit log", {{"error", audit.status().ToString()}});
     return 1;

@@ -25,7 +25,8 @@ const common::PolicyTable& ProgressPolicy() {
     t->Allow("GetSubmissionStatus", readers, {}, "the bureau's list of who has not reported");
     t->Allow("GetMeasureProgress", everyone, {},
              "a reporter sees only its own organization's entries");
-    t->Allow("ListMeasureHistory", everyone, reporter, "a reporter: its own organization's entries");
+    t->Allow("ListMeasureHistory", everyone, reporter,
+             "a reporter: its own organization's entries");
     t->Allow("RequestExtension", {Role::kAdministrator, Role::kReporter}, reporter,
              "the lead organization asks (延期申请)");
     t->Allow("DecideExtension", {Role::kAdministrator}, {}, "the bureau decides");

@@ -26,9 +26,8 @@ template <typename Fn>
 grpc::ServerUnaryReactor* AnswerFromReader(grpc::CallbackServerContext* ctx,
                                            common::SerialExecutor* reader, Fn fn) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  reader->Submit([reactor, fn = std::move(fn)]() mutable {
-    reactor->Finish(common::ToGrpcStatus(fn()));
-  });
+  reader->Submit(
+      [reactor, fn = std::move(fn)]() mutable { reactor->Finish(common::ToGrpcStatus(fn())); });
   return reactor;
 }
 
@@ -164,7 +163,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::SubmitReport(grpc::CallbackServer
   absl::StatusOr<ReportSubmission> submission = [&]() -> absl::StatusOr<ReportSubmission> {
     ReportSubmission s;
     ECOPLAN_ASSIGN_OR_RETURN(s.plan_id, ParsePlanName(request->parent(), "parent"));
-    ECOPLAN_ASSIGN_OR_RETURN(s.org_id, ParseOrganizationName(request->organization(), "organization"));
+    ECOPLAN_ASSIGN_OR_RETURN(s.org_id,
+                             ParseOrganizationName(request->organization(), "organization"));
     s.period = request->period();
     if (request->entries_size() > static_cast<int>(kMaxEntries)) {
       return absl::InvalidArgumentError(
@@ -194,11 +194,11 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::SubmitReport(grpc::CallbackServer
 grpc::ServerUnaryReactor* ProgressServiceImpl::GetReport(grpc::CallbackServerContext* ctx,
                                                          const v1::GetReportRequest* request,
                                                          v1::GetReportResponse* response) {
-  absl::StatusOr<std::pair<std::string, std::string>> ids = ParseReportName(request->name(), "name");
-  absl::StatusOr<Principal> who =
-      AuthorizeFor(ctx, "GetReport",
-                   ids.ok() ? absl::StatusOr<std::string>(OrganizationOfReport(ids->second))
-                            : ids.status());
+  absl::StatusOr<std::pair<std::string, std::string>> ids =
+      ParseReportName(request->name(), "name");
+  absl::StatusOr<Principal> who = AuthorizeFor(
+      ctx, "GetReport",
+      ids.ok() ? absl::StatusOr<std::string>(OrganizationOfReport(ids->second)) : ids.status());
   if (!who.ok()) return Finish(ctx, who.status());
   return Answer(ctx, [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(Report r, recorder_->GetReport(ids->first, ids->second));
@@ -226,7 +226,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ListReports(grpc::CallbackServerC
       f.measure_id = ids.second;
     }
     ECOPLAN_RETURN_IF_ERROR(CheckEnum<v1::ReportState>(request->state(), 4, "state"));
-    ECOPLAN_RETURN_IF_ERROR(CheckEnum<v1::MeasureStatus>(request->entry_status(), 5, "entry_status"));
+    ECOPLAN_RETURN_IF_ERROR(
+        CheckEnum<v1::MeasureStatus>(request->entry_status(), 5, "entry_status"));
     ECOPLAN_RETURN_IF_ERROR(CheckEnum<v1::Timeliness>(request->timeliness(), 2, "timeliness"));
     f.state = static_cast<ReportState>(request->state());
     f.entry_status = static_cast<MeasureStatus>(request->entry_status());
@@ -234,31 +235,31 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ListReports(grpc::CallbackServerC
     return f;
   }();
   if (!filter.ok()) return Finish(ctx, filter.status());
-  who = Authorize(ctx, "ListReports",
-                  filter->org_id.empty() ? ResourceScope::Any()
-                                         : ResourceScope::OwnedBy({filter->org_id}));
+  who = Authorize(
+      ctx, "ListReports",
+      filter->org_id.empty() ? ResourceScope::Any() : ResourceScope::OwnedBy({filter->org_id}));
   if (!who.ok()) return Finish(ctx, who.status());
-  return AnswerFromReader(ctx, reader_,
-                          [this, request, response, f = *std::move(filter)]() -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->parent(), "parent"));
-    ECOPLAN_ASSIGN_OR_RETURN(
-        ReportPage page,
-        recorder_->ListReports(plan_id, f, {request->page_size(), request->page_token()}));
-    for (const Report& r : page.reports) *response->add_reports() = ToProto(r);
-    response->set_next_page_token(page.next_page_token);
-    response->set_total_size(page.total_size);
-    return absl::OkStatus();
-  });
+  return AnswerFromReader(
+      ctx, reader_, [this, request, response, f = *std::move(filter)]() -> absl::Status {
+        ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->parent(), "parent"));
+        ECOPLAN_ASSIGN_OR_RETURN(
+            ReportPage page,
+            recorder_->ListReports(plan_id, f, {request->page_size(), request->page_token()}));
+        for (const Report& r : page.reports) *response->add_reports() = ToProto(r);
+        response->set_next_page_token(page.next_page_token);
+        response->set_total_size(page.total_size);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* ProgressServiceImpl::ListReportRevisions(
     grpc::CallbackServerContext* ctx, const v1::ListReportRevisionsRequest* request,
     v1::ListReportRevisionsResponse* response) {
-  absl::StatusOr<std::pair<std::string, std::string>> ids = ParseReportName(request->name(), "name");
-  absl::StatusOr<Principal> who =
-      AuthorizeFor(ctx, "ListReportRevisions",
-                   ids.ok() ? absl::StatusOr<std::string>(OrganizationOfReport(ids->second))
-                            : ids.status());
+  absl::StatusOr<std::pair<std::string, std::string>> ids =
+      ParseReportName(request->name(), "name");
+  absl::StatusOr<Principal> who = AuthorizeFor(
+      ctx, "ListReportRevisions",
+      ids.ok() ? absl::StatusOr<std::string>(OrganizationOfReport(ids->second)) : ids.status());
   if (!who.ok()) return Finish(ctx, who.status());
   return AnswerFromReader(ctx, reader_, [this, ids = *ids, response]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::vector<ReportRevision> revisions,
@@ -268,14 +269,10 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ListReportRevisions(
   });
 }
 
-grpc::ServerUnaryReactor* ProgressServiceImpl::Review(grpc::CallbackServerContext* ctx,
-                                                      absl::string_view method, bool accept,
-                                                      const std::string& name,
-                                                      const std::string& etag,
-                                                      const std::string& comment,
-                                                      const std::string& actor,
-                                                      const std::string& request_id,
-                                                      v1::Report* response) {
+grpc::ServerUnaryReactor* ProgressServiceImpl::Review(
+    grpc::CallbackServerContext* ctx, absl::string_view method, bool accept,
+    const std::string& name, const std::string& etag, const std::string& comment,
+    const std::string& actor, const std::string& request_id, v1::Report* response) {
   absl::StatusOr<Principal> who = Authorize(ctx, method, ResourceScope::Any());
   if (!who.ok()) return Finish(ctx, who.status());
   absl::StatusOr<std::pair<std::string, std::string>> ids = ParseReportName(name, "name");
@@ -381,21 +378,21 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ListMeasureHistory(
   who = Authorize(ctx, "ListMeasureHistory",
                   org_id->empty() ? ResourceScope::Any() : ResourceScope::OwnedBy({*org_id}));
   if (!who.ok()) return Finish(ctx, who.status());
-  return AnswerFromReader(ctx, reader_,
-                          [this, request, response, org_id = *org_id]() -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->measure(), "measure"));
-    ECOPLAN_ASSIGN_OR_RETURN(std::vector<HistoryItem> items,
-                             recorder_->ListMeasureHistory(ids.first, ids.second, org_id));
-    for (const HistoryItem& item : items) {
-      v1::MeasureHistoryItem* p = response->add_items();
-      p->set_period(item.period);
-      p->set_organization(OrganizationName(item.org_id));
-      p->set_report(ReportName(ids.first, item.report_id));
-      p->set_report_state(static_cast<v1::ReportState>(item.report_state));
-      *p->mutable_entry() = ToProto(ids.first, item.entry);
-    }
-    return absl::OkStatus();
-  });
+  return AnswerFromReader(
+      ctx, reader_, [this, request, response, org_id = *org_id]() -> absl::Status {
+        ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->measure(), "measure"));
+        ECOPLAN_ASSIGN_OR_RETURN(std::vector<HistoryItem> items,
+                                 recorder_->ListMeasureHistory(ids.first, ids.second, org_id));
+        for (const HistoryItem& item : items) {
+          v1::MeasureHistoryItem* p = response->add_items();
+          p->set_period(item.period);
+          p->set_organization(OrganizationName(item.org_id));
+          p->set_report(ReportName(ids.first, item.report_id));
+          p->set_report_state(static_cast<v1::ReportState>(item.report_state));
+          *p->mutable_entry() = ToProto(ids.first, item.entry);
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* ProgressServiceImpl::RequestExtension(
@@ -412,21 +409,22 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::RequestExtension(
   absl::StatusOr<Parsed> parsed = [&]() -> absl::StatusOr<Parsed> {
     Parsed p;
     ECOPLAN_ASSIGN_OR_RETURN(p.ids, ParseMeasureName(request->measure(), "measure"));
-    ECOPLAN_ASSIGN_OR_RETURN(p.org_id, ParseOrganizationName(request->organization(), "organization"));
+    ECOPLAN_ASSIGN_OR_RETURN(p.org_id,
+                             ParseOrganizationName(request->organization(), "organization"));
     if (!request->has_requested_due_date()) {
       return absl::InvalidArgumentError("requested_due_date is required");
     }
-    ECOPLAN_ASSIGN_OR_RETURN(p.day, DateFromProto(request->requested_due_date(), "requested_due_date"));
+    ECOPLAN_ASSIGN_OR_RETURN(p.day,
+                             DateFromProto(request->requested_due_date(), "requested_due_date"));
     return p;
   }();
   if (!parsed.ok()) return Finish(ctx, parsed.status());
   return Write<Extension>(
       ctx,
       [&](Callback<Extension> done) {
-        recorder_->RequestExtension(parsed->ids.first, parsed->ids.second, parsed->org_id,
-                                    parsed->day, request->reason(),
-                                    CallerOf(*who, request->actor(), request->request_id()),
-                                    std::move(done));
+        recorder_->RequestExtension(
+            parsed->ids.first, parsed->ids.second, parsed->org_id, parsed->day, request->reason(),
+            CallerOf(*who, request->actor(), request->request_id()), std::move(done));
       },
       [response](const Extension& e) { *response->mutable_extension() = ToProto(e); });
 }
@@ -481,11 +479,11 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::DeclareCompletion(
   return Write<Completion>(
       ctx,
       [&](Callback<Completion> done) {
-        recorder_->DeclareCompletion(
-            ids->first, ids->second, *org, request->description(),
-            std::vector<std::string>(request->evidence_links().begin(),
-                                     request->evidence_links().end()),
-            CallerOf(*who, request->actor(), request->request_id()), std::move(done));
+        recorder_->DeclareCompletion(ids->first, ids->second, *org, request->description(),
+                                     std::vector<std::string>(request->evidence_links().begin(),
+                                                              request->evidence_links().end()),
+                                     CallerOf(*who, request->actor(), request->request_id()),
+                                     std::move(done));
       },
       [response](const Completion& c) { *response->mutable_completion() = ToProto(c); });
 }

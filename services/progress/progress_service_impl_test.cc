@@ -33,8 +33,15 @@ class ProgressServiceImplTest : public ::testing::Test {
     plan->id = "2026-abc";
     plan->year = 2026;
     plan->organizations = {{"o-eco", "区生态环境局"}, {"o-traffic", "区交通局"}};
-    plan->measures.push_back({"a1-t1-m1", 0, "推进新能源货车", "6月底前", 1, std::nullopt,
-                              absl::CivilDay(2026, 6, 30), {"o-eco"}, {"o-traffic"}});
+    plan->measures.push_back({"a1-t1-m1",
+                              0,
+                              "推进新能源货车",
+                              "6月底前",
+                              1,
+                              std::nullopt,
+                              absl::CivilDay(2026, 6, 30),
+                              {"o-eco"},
+                              {"o-traffic"}});
     plan->Index();
     plans_.Put(plan);
     plans_.SetConnected(true);
@@ -91,8 +98,8 @@ class ProgressServiceImplTest : public ::testing::Test {
     claims.issued_at = clock_.Now();
     claims.expires_at = clock_.Now() + absl::Hours(1);
     auto ctx = Context();
-    ctx->AddMetadata("authorization",
-                     "Bearer " + *common::MintToken(common::TokenAlgorithm::kHs256, kSecret, claims));
+    ctx->AddMetadata("authorization", "Bearer " + *common::MintToken(common::TokenAlgorithm::kHs256,
+                                                                     kSecret, claims));
     return ctx;
   }
 

@@ -19,7 +19,8 @@ namespace cv1 = ::ecoplan::common::v1;
 bool ValidSegment(absl::string_view s) {
   if (s.empty() || s.size() > 128) return false;
   for (char c : s) {
-    if (c == '/' || static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f) {
+    if (c == '/' || static_cast<unsigned char>(c) <= 0x20 ||
+        static_cast<unsigned char>(c) >= 0x7f) {
       return false;
     }
   }
@@ -68,7 +69,7 @@ absl::StatusOr<std::string> ParsePlanName(absl::string_view name, absl::string_v
 }
 
 absl::StatusOr<std::pair<std::string, std::string>> ParseReportName(absl::string_view name,
-                                                                     absl::string_view field) {
+                                                                    absl::string_view field) {
   if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
   auto s = Segments(name);
   if (s.size() != 4 || s[0] != "plans" || !ValidSegment(s[1]) || s[2] != "reports" ||
@@ -89,8 +90,7 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseMeasureName(absl::strin
   return std::make_pair(std::string(s[1]), std::string(s[3]));
 }
 
-absl::StatusOr<std::string> ParseOrganizationName(absl::string_view name,
-                                                  absl::string_view field) {
+absl::StatusOr<std::string> ParseOrganizationName(absl::string_view name, absl::string_view field) {
   if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
   auto s = Segments(name);
   if (s.size() != 2 || s[0] != "organizations" || !ValidSegment(s[1]) ||
@@ -107,7 +107,8 @@ absl::StatusOr<std::tuple<std::string, std::string, int>> ParseMeasureChildName(
   int n = 0;
   if (s.size() != 6 || s[0] != "plans" || !ValidSegment(s[1]) || s[2] != "measures" ||
       !ValidSegment(s[3]) || s[4] != collection || !absl::SimpleAtoi(s[5], &n) || n < 1) {
-    return BadName(field, name, absl::StrCat("plans/{plan}/measures/{measure}/", collection, "/{n}"));
+    return BadName(field, name,
+                   absl::StrCat("plans/{plan}/measures/{measure}/", collection, "/{n}"));
   }
   return std::make_tuple(std::string(s[1]), std::string(s[3]), n);
 }
@@ -153,9 +154,8 @@ absl::StatusOr<absl::CivilDay> DateFromProto(const cv1::Date& date, absl::string
   const absl::CivilDay day(date.year(), date.month(), date.day());
   if (date.year() < 1 || date.year() > 9999 || day.year() != date.year() ||
       day.month() != date.month() || day.day() != date.day()) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is not a valid calendar date: ",
-                                                   date.year(), "-", date.month(), "-",
-                                                   date.day()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " is not a valid calendar date: ", date.year(), "-", date.month(), "-", date.day()));
   }
   return day;
 }
@@ -522,14 +522,15 @@ absl::StatusOr<HolidayYear> FromProto(const v1::HolidayCalendar& calendar) {
   HolidayYear year;
   year.year = calendar.year();
   for (int i = 0; i < calendar.holidays_size(); ++i) {
-    ECOPLAN_ASSIGN_OR_RETURN(absl::CivilDay d, DateFromProto(calendar.holidays(i),
-                                                             absl::StrCat("holidays.holidays[", i, "]")));
+    ECOPLAN_ASSIGN_OR_RETURN(
+        absl::CivilDay d,
+        DateFromProto(calendar.holidays(i), absl::StrCat("holidays.holidays[", i, "]")));
     year.holidays.push_back(d);
   }
   for (int i = 0; i < calendar.make_up_workdays_size(); ++i) {
-    ECOPLAN_ASSIGN_OR_RETURN(
-        absl::CivilDay d,
-        DateFromProto(calendar.make_up_workdays(i), absl::StrCat("holidays.make_up_workdays[", i, "]")));
+    ECOPLAN_ASSIGN_OR_RETURN(absl::CivilDay d,
+                             DateFromProto(calendar.make_up_workdays(i),
+                                           absl::StrCat("holidays.make_up_workdays[", i, "]")));
     year.make_up_workdays.push_back(d);
   }
   year.update_time = GetTime(calendar.has_update_time(), calendar.update_time());

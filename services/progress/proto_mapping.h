@@ -30,11 +30,10 @@ std::string HolidaysName(int year);
 absl::StatusOr<std::string> ParsePlanName(absl::string_view name, absl::string_view field);
 // plans/{plan}/reports/{org}_{period} → (plan id, report id).
 absl::StatusOr<std::pair<std::string, std::string>> ParseReportName(absl::string_view name,
-                                                                     absl::string_view field);
+                                                                    absl::string_view field);
 absl::StatusOr<std::pair<std::string, std::string>> ParseMeasureName(absl::string_view name,
                                                                      absl::string_view field);
-absl::StatusOr<std::string> ParseOrganizationName(absl::string_view name,
-                                                  absl::string_view field);
+absl::StatusOr<std::string> ParseOrganizationName(absl::string_view name, absl::string_view field);
 // plans/{plan}/measures/{measure}/<collection>/{n} → (plan, measure, n).
 absl::StatusOr<std::tuple<std::string, std::string, int>> ParseMeasureChildName(
     absl::string_view name, absl::string_view collection, absl::string_view field);

@@ -132,9 +132,9 @@ absl::StatusOr<common::FollowEffect> RegistryViewUpdater::Handle(
         AddNames(m.responsible_organizations(), plan.get());
       }
     }
-    log_.Info("registry plan imported into the view",
-              {{"plan", plan->id}, {"measures", plan->measures.size()},
-               {"registry_sequence", event.sequence()}});
+    log_.Info("registry plan imported into the view", {{"plan", plan->id},
+                                                       {"measures", plan->measures.size()},
+                                                       {"registry_sequence", event.sequence()}});
     return Publish(std::move(plan), event.sequence());
   }
   if (event.type() == "ecoplan.registry.v1.MeasureUpdated" ||

@@ -39,8 +39,7 @@ class RegistryViewUpdater {
   absl::StatusOr<common::FollowEffect> Handle(const ecoplan::common::v1::Event& event);
 
  private:
-  absl::StatusOr<common::FollowEffect> Publish(std::shared_ptr<PlanInfo> plan,
-                                               uint64_t sequence);
+  absl::StatusOr<common::FollowEffect> Publish(std::shared_ptr<PlanInfo> plan, uint64_t sequence);
 
   RocksDbReportStore* const store_;
   PlanDirectory* const plans_;

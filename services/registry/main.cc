@@ -16,10 +16,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "common/auth/server_security.h"
 #include "common/admin/admin_policy.h"
 #include "common/admin/admin_service_impl.h"
 #include "common/audit/server_audit.h"
+#include "common/auth/server_security.h"
 #include "common/concurrency/serial_executor.h"
 #include "common/config/env.h"
 #include "common/events/watch_events_reactor.h"
@@ -96,8 +96,8 @@ int main(int argc, char** argv) {
   db_options.event_source = "ecoplan.registry.v1.RegistryService";
   absl::StatusOr<std::unique_ptr<common::RocksDb>> db = common::RocksDb::Open(db_options);
   if (!db.ok()) {
-    log.Error("cannot open database", {{"db_path", config.db_path},
-                                        {"error", db.status().ToString()}});
+    log.Error("cannot open database",
+              {{"db_path", config.db_path}, {"error", db.status().ToString()}});
     return 1;
   }
   registry::RocksDbPlanStore store(db->get());
@@ -120,8 +120,8 @@ int main(int argc, char** argv) {
   common::BackupManager backups(db->get(), config.backup_dir, &clock);
   std::unique_ptr<common::CallAuthenticator> admin_auth =
       common::AdminAuthenticator(*security_pieces, &metrics, log);
-  common::AdminServiceImpl admin(&backups, "ecoplan.registry.v1.RegistryService",
-                                 admin_auth.get(), (*audit)->log());
+  common::AdminServiceImpl admin(&backups, "ecoplan.registry.v1.RegistryService", admin_auth.get(),
+                                 (*audit)->log());
 
   common::ServerOptions server_options;
   server_options.host = config.host;

@@ -30,8 +30,8 @@ bool IsValidId(absl::string_view id) {
 }
 
 absl::Status BadName(absl::string_view field, absl::string_view name, absl::string_view form) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(field, ": \"", name.substr(0, 200), "\" is not a resource name of the form ", form));
+  return absl::InvalidArgumentError(absl::StrCat(field, ": \"", name.substr(0, 200),
+                                                 "\" is not a resource name of the form ", form));
 }
 
 absl::StatusOr<std::pair<std::string, std::string>> ParseChildName(absl::string_view name,
@@ -188,8 +188,7 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseMeasureName(absl::strin
   return ParseChildName(name, field, "measures");
 }
 
-absl::StatusOr<std::string> ParseOrganizationName(absl::string_view name,
-                                                  absl::string_view field) {
+absl::StatusOr<std::string> ParseOrganizationName(absl::string_view name, absl::string_view field) {
   if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
   if (!absl::ConsumePrefix(&name, kOrganizations) || !IsValidId(name)) {
     return BadName(field, name, "organizations/{organization}");
@@ -315,7 +314,8 @@ v1::Measure ToProto(absl::string_view plan_id, const Measure& measure, const Tas
   out.set_featured(measure.featured);
   *out.mutable_deadline() = ToProto(measure.deadline);
   for (const OrgRef& ref : measure.leads) *out.add_lead_organizations() = ToProto(ref);
-  for (const OrgRef& ref : measure.responsibles) *out.add_responsible_organizations() = ToProto(ref);
+  for (const OrgRef& ref : measure.responsibles)
+    *out.add_responsible_organizations() = ToProto(ref);
   if (measure.source.first_line > 0) *out.mutable_source() = ToProto(measure.source);
   out.set_etag(MeasureEtag(measure));
   out.set_revision(measure.revision);

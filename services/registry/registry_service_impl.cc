@@ -43,8 +43,8 @@ grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* ctx,
 template <typename Fn>
 grpc::ServerUnaryReactor* AnswerFromWriter(grpc::CallbackServerContext* ctx,
                                            const common::CallAuthenticator* auth,
-                                           absl::string_view method,
-                                           common::SerialExecutor* writer, Fn fn) {
+                                           absl::string_view method, common::SerialExecutor* writer,
+                                           Fn fn) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   absl::StatusOr<common::Principal> who =
       auth->Authorize(*ctx, RegistryMethod(method), common::ResourceScope::Any());
@@ -70,9 +70,8 @@ absl::StatusOr<absl::CivilDay> DateFromProto(const cv1::Date& date, absl::string
   const absl::CivilDay day(date.year(), date.month(), date.day());
   if (date.year() < 1 || date.year() > 9999 || day.year() != date.year() ||
       day.month() != date.month() || day.day() != date.day()) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is not a valid calendar date: ",
-                                                   date.year(), "-", date.month(), "-",
-                                                   date.day()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " is not a valid calendar date: ", date.year(), "-", date.month(), "-", date.day()));
   }
   return day;
 }
@@ -90,8 +89,7 @@ absl::StatusOr<MeasureQueryInput> QueryFromProto(const v1::MeasureFilter& filter
     ECOPLAN_ASSIGN_OR_RETURN(q.due_after, DateFromProto(filter.due_after(), "filter.due_after"));
   }
   if (filter.has_due_before()) {
-    ECOPLAN_ASSIGN_OR_RETURN(q.due_before,
-                             DateFromProto(filter.due_before(), "filter.due_before"));
+    ECOPLAN_ASSIGN_OR_RETURN(q.due_before, DateFromProto(filter.due_before(), "filter.due_before"));
   }
   if (filter.deadline_kind() < 0 || filter.deadline_kind() > 4) {
     return absl::InvalidArgumentError("filter.deadline_kind is not a known kind");
@@ -135,14 +133,14 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ImportPlan(grpc::CallbackServerCo
   return AnswerFromWriter(
       ctx, auth_, "ImportPlan", writer_,
       [this, request, response](const common::Principal& who) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(
-        ImportResult result,
-        registry_->ImportPlan(request->document_text(), request->validate_only(),
-                              request->time_zone(), ContextOf(who, request->request_id())));
-    *response->mutable_plan() = ToProto(result.plan);
-    response->set_already_imported(result.already_imported);
-    return absl::OkStatus();
-  });
+        ECOPLAN_ASSIGN_OR_RETURN(
+            ImportResult result,
+            registry_->ImportPlan(request->document_text(), request->validate_only(),
+                                  request->time_zone(), ContextOf(who, request->request_id())));
+        *response->mutable_plan() = ToProto(result.plan);
+        response->set_already_imported(result.already_imported);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* RegistryServiceImpl::GetPlan(grpc::CallbackServerContext* ctx,
@@ -245,43 +243,46 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateMeasure(
   return AnswerFromWriter(
       ctx, auth_, "UpdateMeasure", writer_,
       [this, request, response](const common::Principal& who) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->measure().name(), "measure.name"));
-    MeasureUpdate update;
-    update.plan_id = ids.first;
-    update.measure_id = ids.second;
-    update.etag = request->etag();
-    update.reason = request->reason();
-    if (request->update_mask().paths_size() == 0) {
-      return absl::InvalidArgumentError(
-          "update_mask is required: name the fields to change (deadline, lead_organizations, "
-          "responsible_organizations, checkpoints)");
-    }
-    for (const std::string& path : request->update_mask().paths()) {
-      if (path == "deadline" || path == "deadline.raw") {
-        update.deadline_raw = request->measure().deadline().raw();
-      } else if (path == "lead_organizations") {
-        update.leads = RefInputsFromProto(request->measure().lead_organizations());
-      } else if (path == "responsible_organizations") {
-        update.responsibles = RefInputsFromProto(request->measure().responsible_organizations());
-      } else if (path == "checkpoints") {
-        std::vector<std::string> phrases;
-        for (const v1::Checkpoint& c : request->measure().checkpoints()) {
-          phrases.push_back(c.phrase());
+        ECOPLAN_ASSIGN_OR_RETURN(auto ids,
+                                 ParseMeasureName(request->measure().name(), "measure.name"));
+        MeasureUpdate update;
+        update.plan_id = ids.first;
+        update.measure_id = ids.second;
+        update.etag = request->etag();
+        update.reason = request->reason();
+        if (request->update_mask().paths_size() == 0) {
+          return absl::InvalidArgumentError(
+              "update_mask is required: name the fields to change (deadline, lead_organizations, "
+              "responsible_organizations, checkpoints)");
         }
-        update.checkpoint_phrases = std::move(phrases);
-      } else {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "update_mask: \"", path.substr(0, 100),
-            "\" cannot be changed; allowed: deadline, lead_organizations, "
-            "responsible_organizations, checkpoints"));
-      }
-    }
-    ECOPLAN_ASSIGN_OR_RETURN(Measure measure,
-                             registry_->UpdateMeasure(update, ContextOf(who, request->request_id())));
-    ECOPLAN_ASSIGN_OR_RETURN(auto found, registry_->GetMeasure(ids.first, measure.id));
-    *response->mutable_measure() = ToProto(ids.first, found.first, &found.second);
-    return absl::OkStatus();
-  });
+        for (const std::string& path : request->update_mask().paths()) {
+          if (path == "deadline" || path == "deadline.raw") {
+            update.deadline_raw = request->measure().deadline().raw();
+          } else if (path == "lead_organizations") {
+            update.leads = RefInputsFromProto(request->measure().lead_organizations());
+          } else if (path == "responsible_organizations") {
+            update.responsibles =
+                RefInputsFromProto(request->measure().responsible_organizations());
+          } else if (path == "checkpoints") {
+            std::vector<std::string> phrases;
+            for (const v1::Checkpoint& c : request->measure().checkpoints()) {
+              phrases.push_back(c.phrase());
+            }
+            update.checkpoint_phrases = std::move(phrases);
+          } else {
+            return absl::InvalidArgumentError(
+                absl::StrCat("update_mask: \"", path.substr(0, 100),
+                             "\" cannot be changed; allowed: deadline, lead_organizations, "
+                             "responsible_organizations, checkpoints"));
+          }
+        }
+        ECOPLAN_ASSIGN_OR_RETURN(
+            Measure measure,
+            registry_->UpdateMeasure(update, ContextOf(who, request->request_id())));
+        ECOPLAN_ASSIGN_OR_RETURN(auto found, registry_->GetMeasure(ids.first, measure.id));
+        *response->mutable_measure() = ToProto(ids.first, found.first, &found.second);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* RegistryServiceImpl::ListMeasureRevisions(
@@ -290,12 +291,13 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListMeasureRevisions(
   // Revisions are read from disk, so this runs off the gRPC threads too.
   return AnswerFromWriter(
       ctx, auth_, "ListMeasureRevisions", writer_, [this, request, response]() -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->name(), "name"));
-    ECOPLAN_ASSIGN_OR_RETURN(std::vector<MeasureRevision> revisions,
-                             registry_->ListRevisions(ids.first, ids.second));
-    for (const MeasureRevision& r : revisions) *response->add_revisions() = ToProto(ids.first, r);
-    return absl::OkStatus();
-  });
+        ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->name(), "name"));
+        ECOPLAN_ASSIGN_OR_RETURN(std::vector<MeasureRevision> revisions,
+                                 registry_->ListRevisions(ids.first, ids.second));
+        for (const MeasureRevision& r : revisions)
+          *response->add_revisions() = ToProto(ids.first, r);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* RegistryServiceImpl::CreateSupervisionTask(
@@ -304,22 +306,22 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::CreateSupervisionTask(
   return AnswerFromWriter(
       ctx, auth_, "CreateSupervisionTask", writer_,
       [this, request, response](const common::Principal& who) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->parent(), "parent"));
-    SupervisionTaskDraft draft;
-    draft.plan_id = plan_id;
-    draft.title = request->title();
-    draft.description = request->description();
-    draft.assigned_by = request->assigned_by();
-    for (const v1::Measure& m : request->measures()) {
-      draft.measures.push_back({m.text(), m.deadline().raw(),
-                                RefInputsFromProto(m.lead_organizations()),
-                                RefInputsFromProto(m.responsible_organizations())});
-    }
-    ECOPLAN_ASSIGN_OR_RETURN(Task task, registry_->CreateSupervisionTask(
-                                            draft, ContextOf(who, request->request_id())));
-    *response->mutable_task() = ToProto(plan_id, task);
-    return absl::OkStatus();
-  });
+        ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->parent(), "parent"));
+        SupervisionTaskDraft draft;
+        draft.plan_id = plan_id;
+        draft.title = request->title();
+        draft.description = request->description();
+        draft.assigned_by = request->assigned_by();
+        for (const v1::Measure& m : request->measures()) {
+          draft.measures.push_back({m.text(), m.deadline().raw(),
+                                    RefInputsFromProto(m.lead_organizations()),
+                                    RefInputsFromProto(m.responsible_organizations())});
+        }
+        ECOPLAN_ASSIGN_OR_RETURN(Task task, registry_->CreateSupervisionTask(
+                                                draft, ContextOf(who, request->request_id())));
+        *response->mutable_task() = ToProto(plan_id, task);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* RegistryServiceImpl::GetOrganization(

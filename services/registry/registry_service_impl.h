@@ -19,9 +19,8 @@ namespace ecoplan::registry {
 // subject is the actor of each change. All pointers must outlive the service.
 class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
  public:
-  RegistryServiceImpl(TaskRegistry* registry, common::SerialExecutor* writer,
-                      common::RocksDb* db, common::WatchEventsHub* watch_hub,
-                      const common::CallAuthenticator* auth);
+  RegistryServiceImpl(TaskRegistry* registry, common::SerialExecutor* writer, common::RocksDb* db,
+                      common::WatchEventsHub* watch_hub, const common::CallAuthenticator* auth);
 
   grpc::ServerUnaryReactor* ImportPlan(grpc::CallbackServerContext* ctx,
                                        const v1::ImportPlanRequest* request,
@@ -50,9 +49,9 @@ class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
   grpc::ServerUnaryReactor* UpdateMeasure(grpc::CallbackServerContext* ctx,
                                           const v1::UpdateMeasureRequest* request,
                                           v1::UpdateMeasureResponse* response) override;
-  grpc::ServerUnaryReactor* ListMeasureRevisions(grpc::CallbackServerContext* ctx,
-                                                 const v1::ListMeasureRevisionsRequest* request,
-                                                 v1::ListMeasureRevisionsResponse* response) override;
+  grpc::ServerUnaryReactor* ListMeasureRevisions(
+      grpc::CallbackServerContext* ctx, const v1::ListMeasureRevisionsRequest* request,
+      v1::ListMeasureRevisionsResponse* response) override;
   grpc::ServerUnaryReactor* CreateSupervisionTask(
       grpc::CallbackServerContext* ctx, const v1::CreateSupervisionTaskRequest* request,
       v1::CreateSupervisionTaskResponse* response) override;

@@ -47,8 +47,8 @@ class RegistryServiceImplTest : public ::testing::Test {
     ASSERT_OK(registry_->Load());
     // Development mode: these tests are about mapping and codes; registry_auth_test
     // walks the policy with real tokens.
-    service_ = std::make_unique<RegistryServiceImpl>(registry_.get(), &writer_, db_.get(), &hub_,
-                                                     &auth_);
+    service_ =
+        std::make_unique<RegistryServiceImpl>(registry_.get(), &writer_, db_.get(), &hub_, &auth_);
     common::ServerOptions server_options;
     server_options.host = "127.0.0.1";
     ASSERT_OK_AND_ASSIGN(server_, common::RunningServer::Start(server_options, {service_.get()}));
@@ -141,7 +141,8 @@ TEST_F(RegistryServiceImplTest, ListsWithFiltersAndPages) {
     for (const v1::Measure& m : response.measures()) {
       names.push_back(m.name());
       bool leads = false;
-      for (const v1::OrgRef& ref : m.lead_organizations()) leads |= ref.written_name() == "区交通局";
+      for (const v1::OrgRef& ref : m.lead_organizations())
+        leads |= ref.written_name() == "区交通局";
       EXPECT_TRUE(leads) << m.name();
     }
     request.set_page_token(response.next_page_token());

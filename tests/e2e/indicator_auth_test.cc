@@ -402,8 +402,8 @@ TEST_F(IndicatorAuthTest, AReporterSeesOnlyItsOwnOrganizationsScorecardAndProgre
   entry->set_next_steps("继续推进");
   report.set_request_id("walk-report");
   pv1::SubmitReportResponse submitted;
-  status = progress_stub_->SubmitReport(TokenContext(secured_.Token(Role::kReporter, lead_id)).get(),
-                                        report, &submitted);
+  status = progress_stub_->SubmitReport(
+      TokenContext(secured_.Token(Role::kReporter, lead_id)).get(), report, &submitted);
   ASSERT_TRUE(status.ok()) << status.error_message();
 
   iv1::EvaluatePlanRequest r;

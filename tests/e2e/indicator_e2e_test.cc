@@ -25,10 +25,8 @@ const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
 const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
 const char* const kCtl = ECOPLAN_CTL_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
-const std::string kGucheng =
-    ECOPLAN_TEST_DATA_DIR "/PRSA_Data_Gucheng_20170101-20170121.csv";
-const std::string kDingling =
-    ECOPLAN_TEST_DATA_DIR "/PRSA_Data_Dingling_20170101-20170121.csv";
+const std::string kGucheng = ECOPLAN_TEST_DATA_DIR "/PRSA_Data_Gucheng_20170101-20170121.csv";
+const std::string kDingling = ECOPLAN_TEST_DATA_DIR "/PRSA_Data_Dingling_20170101-20170121.csv";
 
 class IndicatorE2eTest : public ::testing::Test {
  protected:
@@ -48,8 +46,8 @@ class IndicatorE2eTest : public ::testing::Test {
 
   // Starts `binary` on a free loopback port in development mode, with its data
   // in the temp dir.
-  void StartServer(const char* binary, const std::string& name,
-                   std::vector<std::string> extra, Subprocess* server, std::string* address) {
+  void StartServer(const char* binary, const std::string& name, std::vector<std::string> extra,
+                   Subprocess* server, std::string* address) {
     const std::string port_file = dir_.Sub(name + ".port");
     const std::string log = dir_.Sub(name + ".log");
     std::vector<std::string> argv{binary,
@@ -88,8 +86,8 @@ class IndicatorE2eTest : public ::testing::Test {
       }
       absl::SleepFor(absl::Milliseconds(200));
     }
-    ADD_FAILURE() << "no indicators after 60 s: " << last.stdout_text << last.stderr_text
-                  << "\n" << ReadFile(dir_.Sub("indicator.log")).value_or("");
+    ADD_FAILURE() << "no indicators after 60 s: " << last.stdout_text << last.stderr_text << "\n"
+                  << ReadFile(dir_.Sub("indicator.log")).value_or("");
     return nlohmann::json::object();
   }
 
@@ -103,8 +101,8 @@ class IndicatorE2eTest : public ::testing::Test {
 const nlohmann::json* FindIndicator(const nlohmann::json& list, const std::string& id) {
   for (const nlohmann::json& i : list["indicators"]) {
     const std::string name = i.value("name", "");
-    if (name.size() >= id.size() + 1 && name.compare(name.size() - id.size() - 1, std::string::npos,
-                                                     "/" + id) == 0) {
+    if (name.size() >= id.size() + 1 &&
+        name.compare(name.size() - id.size() - 1, std::string::npos, "/" + id) == 0) {
       return &i;
     }
   }
@@ -139,8 +137,8 @@ TEST_F(IndicatorE2eTest, BuildsThePlansIndicatorsLoadsStationDataAndEvaluates) {
   EXPECT_NE(shown.stdout_text.find("≤ 19"), std::string::npos) << shown.stdout_text;
 
   // Two demonstration stations (Beijing sites standing in for Mentougou towns).
-  CommandResult set1 = Ctl({"indicator", "stations", "set", "Gucheng", "--town", "永定镇",
-                            "--name", "古城", "--demonstration"});
+  CommandResult set1 = Ctl({"indicator", "stations", "set", "Gucheng", "--town", "永定镇", "--name",
+                            "古城", "--demonstration"});
   ASSERT_EQ(set1.exit_code, 0) << set1.stderr_text;
   CommandResult set2 = Ctl({"indicator", "stations", "set", "Dingling", "--town", "清水镇",
                             "--name", "定陵", "--not-district", "--demonstration"});
@@ -166,8 +164,8 @@ TEST_F(IndicatorE2eTest, BuildsThePlansIndicatorsLoadsStationDataAndEvaluates) {
   EXPECT_FALSE(second.contains("replacedCount")) << again.stdout_text;
 
   // A 2017 day is judged by the standard in force then, HJ 633-2012.
-  CommandResult daily = Ctl({"--output", "json", "indicator", "daily", "2017-01-02", "--area",
-                             "stations/Gucheng"});
+  CommandResult daily =
+      Ctl({"--output", "json", "indicator", "daily", "2017-01-02", "--area", "stations/Gucheng"});
   ASSERT_EQ(daily.exit_code, 0) << daily.stderr_text;
   const nlohmann::json days = nlohmann::json::parse(daily.stdout_text);
   ASSERT_EQ(days["days"].size(), 1u) << daily.stdout_text;
@@ -204,8 +202,9 @@ TEST_F(IndicatorE2eTest, BuildsThePlansIndicatorsLoadsStationDataAndEvaluates) {
     if (check.value("measureText", "").find("不超过4%") == std::string::npos) continue;
     dust_roads = true;
     EXPECT_TRUE(check.value("agrees", false)) << check.dump();
-    const nlohmann::json* annex = FindIndicator(list, check["indicator"].get<std::string>().substr(
-                                                          check["indicator"].get<std::string>().rfind('/') + 1));
+    const nlohmann::json* annex =
+        FindIndicator(list, check["indicator"].get<std::string>().substr(
+                                check["indicator"].get<std::string>().rfind('/') + 1));
     ASSERT_NE(annex, nullptr);
     EXPECT_EQ((*annex)["targetValue"].get<double>(), 4);
     EXPECT_EQ((*annex)["comparator"], "COMPARATOR_AT_MOST");

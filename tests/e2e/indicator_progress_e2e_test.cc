@@ -84,9 +84,8 @@ class IndicatorProgressE2eTest : public ::testing::Test {
   void StartIndicator() {
     const std::string address =
         Start(kIndicatorServer, "indicator",
-              {"--registry_address=" + registry_address_,
-               "--progress_address=" + progress_address_, "--registry_max_backoff=200ms",
-               "--progress_max_backoff=200ms"},
+              {"--registry_address=" + registry_address_, "--progress_address=" + progress_address_,
+               "--registry_max_backoff=200ms", "--progress_max_backoff=200ms"},
               &indicator_);
     ASSERT_FALSE(address.empty());
     indicator_stub_ = iv1::IndicatorService::NewStub(
@@ -177,10 +176,9 @@ TEST_F(IndicatorProgressE2eTest, ReportedValuesAndReportsReachEvaluationColoursA
   ASSERT_FALSE(registry_address_.empty());
   auto registry = rv1::RegistryService::NewStub(
       grpc::CreateChannel(registry_address_, grpc::InsecureChannelCredentials()));
-  progress_address_ = Start(kProgressServer, "progress",
-                            {"--registry_address=" + registry_address_,
-                             "--registry_max_backoff=200ms"},
-                            &progress_);
+  progress_address_ = Start(
+      kProgressServer, "progress",
+      {"--registry_address=" + registry_address_, "--registry_max_backoff=200ms"}, &progress_);
   ASSERT_FALSE(progress_address_.empty());
   auto progress = pv1::ProgressService::NewStub(
       grpc::CreateChannel(progress_address_, grpc::InsecureChannelCredentials()));
@@ -241,7 +239,9 @@ TEST_F(IndicatorProgressE2eTest, ReportedValuesAndReportsReachEvaluationColoursA
   ASSERT_TRUE(Eventually([&] {
     s = progress->SubmitReport(Context().get(), Report(measure, 35, ""), &submitted);
     return s.ok();
-  })) << s.error_message() << "\n" << Log("progress");
+  })) << s.error_message()
+      << "\n"
+      << Log("progress");
   EXPECT_EQ(submitted.report().timeliness(), pv1::TIMELINESS_LATE);
 
   // The evaluation reflects it: latest value 35 against ≥ 30.
@@ -249,13 +249,15 @@ TEST_F(IndicatorProgressE2eTest, ReportedValuesAndReportsReachEvaluationColoursA
   ASSERT_TRUE(Eventually([&] {
     e = Evaluate(trucks.name());
     return e.has_current_value() && e.current_value() == 35;
-  })) << e.DebugString() << Log("indicator");
+  })) << e.DebugString()
+      << Log("indicator");
   EXPECT_EQ(e.status(), iv1::INDICATOR_STATUS_ON_TRACK) << e.DebugString();
   EXPECT_EQ(e.observed_days(), 1);
 
   // The measure's colour and the department's scorecard use the report.
   iv1::EvaluatePlanResponse plan = EvaluatePlan();
-  EXPECT_TRUE(absl::StartsWith(plan.reports_source(), "progress service: ")) << plan.reports_source();
+  EXPECT_TRUE(absl::StartsWith(plan.reports_source(), "progress service: "))
+      << plan.reports_source();
   const iv1::MeasureLight* light = LightOf(plan, measure);
   ASSERT_NE(light, nullptr);
   ASSERT_GE(light->progress_size(), 1) << light->DebugString();
@@ -270,16 +272,17 @@ TEST_F(IndicatorProgressE2eTest, ReportedValuesAndReportsReachEvaluationColoursA
   // May and June: May came late, the others have no entry.
   EXPECT_EQ(light->colour(), iv1::MEASURE_COLOUR_RED) << light->DebugString();
   EXPECT_TRUE(absl::StrContains(absl::StrJoin(light->reasons(), "\n"),
-                                absl::StrCat(lead_name, " missed the last 3 reporting periods "
-                                                        "(1 late, 2 without entry)")))
+                                absl::StrCat(lead_name,
+                                             " missed the last 3 reporting periods "
+                                             "(1 late, 2 without entry)")))
       << light->DebugString();
   const iv1::Scorecard* card = CardOf(plan, lead_name);
   ASSERT_NE(card, nullptr);
   EXPECT_GE(card->reports_late(), 1) << card->DebugString();
-  EXPECT_EQ(card->reports_due(), card->reports_on_time() + card->reports_late() +
-                                     card->reports_missing());
-  EXPECT_TRUE(absl::StrContains(card->components(0).detail(),
-                                absl::StrCat(card->reports_late(), " late")))
+  EXPECT_EQ(card->reports_due(),
+            card->reports_on_time() + card->reports_late() + card->reports_missing());
+  EXPECT_TRUE(
+      absl::StrContains(card->components(0).detail(), absl::StrCat(card->reports_late(), " late")))
       << card->DebugString();
   bool unmatched = false;
   for (const std::string& u : plan.unmatched_reported_values()) {

@@ -90,9 +90,11 @@ class NotificationE2eTest : public ::testing::Test {
  protected:
   void StartRegistry() {
     const std::string port_file = dir_.Sub(absl::StrCat("registry.port", ++starts_));
-    std::vector<std::string> argv = {kRegistry, "--host=127.0.0.1",
+    std::vector<std::string> argv = {kRegistry,
+                                     "--host=127.0.0.1",
                                      absl::StrCat("--port=", registry_port_),
-                                     "--port_file=" + port_file, "--db_path=" + dir_.Sub("registry"),
+                                     "--port_file=" + port_file,
+                                     "--db_path=" + dir_.Sub("registry"),
                                      "--insecure_development_mode"};
     ASSERT_OK_AND_ASSIGN(registry_, Subprocess::Start(argv, dir_.Sub("registry.log")));
     absl::StatusOr<int> port = WaitForPortFile(port_file, absl::Seconds(30));
@@ -107,7 +109,8 @@ class NotificationE2eTest : public ::testing::Test {
     std::vector<std::string> argv = {
         kNotification, "--host=127.0.0.1", absl::StrCat("--port=", notification_port_),
         "--port_file=" + port_file, "--db_path=" + dir_.Sub("notification"),
-        "--insecure_development_mode", absl::StrCat("--registry_address=127.0.0.1:", registry_port_),
+        "--insecure_development_mode",
+        absl::StrCat("--registry_address=127.0.0.1:", registry_port_),
         // A demo clock on 2026-04-22, three days before the April report is due.
         "--demo_clock_start=2026-04-22T09:00:00+08:00", "--schedule_interval=100ms",
         "--retry_initial_backoff=50ms", "--retry_max_backoff=500ms", "--webhook_timeout=2s",
@@ -235,24 +238,29 @@ TEST_F(NotificationE2eTest, EveryNotificationArrivesOnceThroughAKillAndAnUpstrea
 
   // Everything created reaches the receiver; nothing was created twice.
   std::vector<nv1::Notification> created;
-  ASSERT_TRUE(WaitFor([&] {
-    created = Created();
-    int changed = 0;
-    for (const nv1::Notification& n : created) {
-      if (n.kind() == nv1::NOTIFICATION_KIND_MEASURE_DEADLINE_CHANGED) ++changed;
-    }
-    if (changed == 0) return false;
-    std::set<std::string> expected;
-    for (const nv1::Notification& n : created) expected.insert(absl::StrCat("msg_", n.name().substr(14)));
-    return receiver.distinct() == expected;
-  }, absl::Seconds(90))) << "created " << created.size() << ", received " << receiver.distinct().size()
-                         << "\n" << ReadFile(dir_.Sub("notification.log")).value_or("");
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        created = Created();
+        int changed = 0;
+        for (const nv1::Notification& n : created) {
+          if (n.kind() == nv1::NOTIFICATION_KIND_MEASURE_DEADLINE_CHANGED) ++changed;
+        }
+        if (changed == 0) return false;
+        std::set<std::string> expected;
+        for (const nv1::Notification& n : created)
+          expected.insert(absl::StrCat("msg_", n.name().substr(14)));
+        return receiver.distinct() == expected;
+      },
+      absl::Seconds(90)))
+      << "created " << created.size() << ", received " << receiver.distinct().size() << "\n"
+      << ReadFile(dir_.Sub("notification.log")).value_or("");
   std::set<std::string> keys;
   int due_soon = 0, imported_count = 0;
   for (const nv1::Notification& n : created) {
-    const std::string key = n.reason().schedule_key().empty()
-                                ? absl::StrCat(n.reason().event(), "|", n.reason().rule(), "|", n.recipient())
-                                : n.reason().schedule_key();
+    const std::string key =
+        n.reason().schedule_key().empty()
+            ? absl::StrCat(n.reason().event(), "|", n.reason().rule(), "|", n.recipient())
+            : n.reason().schedule_key();
     EXPECT_TRUE(keys.insert(key).second) << "created twice: " << key;
     if (n.kind() == nv1::NOTIFICATION_KIND_REPORT_DUE_SOON) ++due_soon;
     if (n.kind() == nv1::NOTIFICATION_KIND_PLAN_IMPORTED) ++imported_count;

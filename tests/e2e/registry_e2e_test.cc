@@ -35,14 +35,14 @@ class RegistryE2eTest : public ::testing::Test {
   void StartServer(const std::string& db_path = "") {
     const std::string port_file = dir_.Sub(absl::StrCat("port", ++starts_));
     ASSERT_OK_AND_ASSIGN(
-        server_, Subprocess::Start({kServer, "--host=127.0.0.1", "--port=0",
-                                    "--port_file=" + port_file,
-                                    "--db_path=" + (db_path.empty() ? dir_.Sub("db") : db_path),
-                                    "--backup_dir=" + dir_.Sub("backups"),
-                                    "--insecure_development_mode"},
-                                   dir_.Sub("server.log")));
+        server_,
+        Subprocess::Start({kServer, "--host=127.0.0.1", "--port=0", "--port_file=" + port_file,
+                           "--db_path=" + (db_path.empty() ? dir_.Sub("db") : db_path),
+                           "--backup_dir=" + dir_.Sub("backups"), "--insecure_development_mode"},
+                          dir_.Sub("server.log")));
     absl::StatusOr<int> port = WaitForPortFile(port_file, absl::Seconds(30));
-    ASSERT_TRUE(port.ok()) << port.status() << "\n" << ReadFile(dir_.Sub("server.log")).value_or("");
+    ASSERT_TRUE(port.ok()) << port.status() << "\n"
+                           << ReadFile(dir_.Sub("server.log")).value_or("");
     address_ = absl::StrCat("127.0.0.1:", *port);
     stub_ = v1::RegistryService::NewStub(
         grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));

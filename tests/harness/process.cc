@@ -148,9 +148,8 @@ absl::StatusOr<int> WaitForPortFile(const std::string& path, absl::Duration time
 }
 
 absl::StatusOr<std::string> StartDevelopmentServer(const std::string& binary,
-                                                   const std::string& dir,
-                                                   const std::string& name, int port,
-                                                   const std::vector<std::string>& extra,
+                                                   const std::string& dir, const std::string& name,
+                                                   int port, const std::vector<std::string>& extra,
                                                    Subprocess* server) {
   static std::atomic<int> starts{0};
   const std::string port_file = absl::StrCat(dir, "/", name, ".port", ++starts);
@@ -167,8 +166,8 @@ absl::StatusOr<std::string> StartDevelopmentServer(const std::string& binary,
   *server = std::move(*started);
   absl::StatusOr<int> bound = WaitForPortFile(port_file, absl::Seconds(30));
   if (!bound.ok()) {
-    return absl::Status(bound.status().code(), absl::StrCat(bound.status().message(), "\n",
-                                                            ReadFile(log).value_or("")));
+    return absl::Status(bound.status().code(),
+                        absl::StrCat(bound.status().message(), "\n", ReadFile(log).value_or("")));
   }
   return absl::StrCat("127.0.0.1:", *bound);
 }

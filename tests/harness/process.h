@@ -61,9 +61,8 @@ absl::StatusOr<int> WaitForPortFile(const std::string& path, absl::Duration time
 // and the result is its address "127.0.0.1:<port>". Errors: from Subprocess::Start,
 // DeadlineExceeded (no port written; the message ends with the server's log).
 absl::StatusOr<std::string> StartDevelopmentServer(const std::string& binary,
-                                                   const std::string& dir,
-                                                   const std::string& name, int port,
-                                                   const std::vector<std::string>& extra,
+                                                   const std::string& dir, const std::string& name,
+                                                   int port, const std::vector<std::string>& extra,
                                                    Subprocess* server);
 
 // Reads a whole file. Errors: NotFound.

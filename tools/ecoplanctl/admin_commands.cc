@@ -26,7 +26,8 @@ namespace admin_v1 = ::ecoplan::admin::v1;
 const FlagSpec kTargetFlag = {"target", "ADDRESS",
                               "the server to act on (host:port); default: the --registry address"};
 
-std::unique_ptr<admin_v1::AdminService::Stub> StubFor(const CommandEnv& env, const ParsedArgs& args) {
+std::unique_ptr<admin_v1::AdminService::Stub> StubFor(const CommandEnv& env,
+                                                      const ParsedArgs& args) {
   return admin_v1::AdminService::NewStub(
       MakeChannel(args.Value("target", env.options.registry_address), env.options.connection));
 }
@@ -131,8 +132,8 @@ absl::Status ListAudit(const CommandEnv& env, const ParsedArgs& args) {
   admin_v1::ListAuditRecordsResponse response;
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + env.options.timeout));
-  ECOPLAN_RETURN_IF_ERROR(common::FromGrpcStatus(
-      StubFor(env, args)->ListAuditRecords(&context, request, &response)));
+  ECOPLAN_RETURN_IF_ERROR(
+      common::FromGrpcStatus(StubFor(env, args)->ListAuditRecords(&context, request, &response)));
   if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
   Table table({"SEQ", "TIME", "SUBJECT", "ROLE", "ORG", "METHOD", "CODE", "PEER", "CHANGES"});
   for (const admin_v1::AuditRecord& r : response.records()) {
@@ -156,14 +157,20 @@ std::vector<CommandGroup> AdminCommandGroups() {
   admin.name = "admin";
   admin.summary = "operator commands of any ecoplan server (backups, audit log)";
   admin.commands.push_back(
-      {"backup", "[--target ADDRESS] [--keep-last N]",
+      {"backup",
+       "[--target ADDRESS] [--keep-last N]",
        "take a backup of the server's database into its backup directory",
        0,
        0,
        {kTargetFlag, {"keep-last", "N", "then delete the oldest backups beyond N (0: keep all)"}},
        Backup});
-  admin.commands.push_back({"backups", "[--target ADDRESS]", "list the server's backups, newest first",
-                            0, 0, {kTargetFlag}, ListBackups});
+  admin.commands.push_back({"backups",
+                            "[--target ADDRESS]",
+                            "list the server's backups, newest first",
+                            0,
+                            0,
+                            {kTargetFlag},
+                            ListBackups});
   admin.commands.push_back(
       {"audit",
        "[--target ADDRESS] [--since T] [--until T] [--subject NAME] [--org ID] [--method M] "
@@ -185,7 +192,8 @@ std::vector<CommandGroup> AdminCommandGroups() {
   admin.notes =
       "A backup is a complete RocksDB database. To restore, stop the service and start it with\n"
       "--db_path on a copy of the backup directory (docs/OPERATIONS.md).\n"
-      "The audit log records every write and every refused call of the server (docs/SECURITY.md).\n";
+      "The audit log records every write and every refused call of the server "
+      "(docs/SECURITY.md).\n";
   return {admin};
 }
 

@@ -21,9 +21,9 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
   // ExportPlan returns a whole plan at once, beyond gRPC's default 4 MiB.
   arguments.SetMaxReceiveMessageSize(64 * 1024 * 1024);
   arguments.SetMaxSendMessageSize(16 * 1024 * 1024);
-  std::shared_ptr<grpc::ChannelCredentials> credentials =
-      connection.credentials != nullptr ? connection.credentials
-                                        : grpc::InsecureChannelCredentials();
+  std::shared_ptr<grpc::ChannelCredentials> credentials = connection.credentials != nullptr
+                                                              ? connection.credentials
+                                                              : grpc::InsecureChannelCredentials();
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
   if (!connection.token.empty()) {
     interceptors.push_back(std::make_unique<common::BearerTokenInterceptorFactory>(

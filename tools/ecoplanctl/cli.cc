@@ -295,12 +295,12 @@ int Cli::Run(const std::vector<std::string>& args, std::ostream& out, std::ostre
   env.options.registry_address = parsed.Value("registry", default_registry_address_);
   const char* progress_env = std::getenv("ECOPLAN_PROGRESS_ADDRESS");
   env.options.progress_address = parsed.Value(
-      "progress", progress_env != nullptr && *progress_env != '\0' ? progress_env : "127.0.0.1:50052");
+      "progress",
+      progress_env != nullptr && *progress_env != '\0' ? progress_env : "127.0.0.1:50052");
   const char* indicator_env = std::getenv("ECOPLAN_INDICATOR_ADDRESS");
-  env.options.indicator_address =
-      parsed.Value("indicator", indicator_env != nullptr && *indicator_env != '\0'
-                                    ? indicator_env
-                                    : "127.0.0.1:50053");
+  env.options.indicator_address = parsed.Value(
+      "indicator",
+      indicator_env != nullptr && *indicator_env != '\0' ? indicator_env : "127.0.0.1:50053");
   if (auto timeout = parsed.Optional("timeout"); timeout.has_value()) {
     if (!absl::ParseDuration(*timeout, &env.options.timeout) ||
         env.options.timeout <= absl::ZeroDuration()) {

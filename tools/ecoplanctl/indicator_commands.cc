@@ -170,35 +170,36 @@ absl::StatusOr<iv1::Origin> ParseOrigin(const std::string& text) {
 }
 
 void PrintIndicator(const iv1::Indicator& i, std::ostream& out) {
-  PrintFields(out, {{"Indicator", i.name()},
-                    {"Name", i.display_name()},
-                    {"Scope", Scope(i)},
-                    {"Target", TargetText(i)},
-                    {"Target as written", i.target_text()},
-                    {"Target caliber", i.target_caliber()},
-                    {"Period", Period(i)},
-                    {"Aggregation", EnumWord(iv1::Aggregation_Name(i.aggregation()), "AGGREGATION_")},
-                    {"Source", EnumWord(iv1::SourceKind_Name(i.source()), "SOURCE_KIND_")},
-                    {"Air-quality item",
-                     i.air_quality_item() == iv1::AIR_QUALITY_ITEM_UNSPECIFIED
-                         ? ""
-                         : EnumWord(iv1::AirQualityItem_Name(i.air_quality_item()),
-                                    "AIR_QUALITY_ITEM_")},
-                    {"Origin", EnumWord(iv1::Origin_Name(i.origin()), "ORIGIN_")},
-                    {"Read from", i.source_detail()},
-                    {"Measures", absl::StrJoin(i.measures(), ", ")},
-                    {"Owners", absl::StrJoin(i.owners(), "、")},
-                    {"Retired", i.retired() ? "yes" : ""},
-                    {"Manually corrected", i.manually_corrected() ? "yes" : ""},
-                    {"Revision", absl::StrCat(i.revision())},
-                    {"Etag", i.etag()},
-                    {"Updated", FormatTimestamp(i.update_time())}});
+  PrintFields(
+      out, {{"Indicator", i.name()},
+            {"Name", i.display_name()},
+            {"Scope", Scope(i)},
+            {"Target", TargetText(i)},
+            {"Target as written", i.target_text()},
+            {"Target caliber", i.target_caliber()},
+            {"Period", Period(i)},
+            {"Aggregation", EnumWord(iv1::Aggregation_Name(i.aggregation()), "AGGREGATION_")},
+            {"Source", EnumWord(iv1::SourceKind_Name(i.source()), "SOURCE_KIND_")},
+            {"Air-quality item",
+             i.air_quality_item() == iv1::AIR_QUALITY_ITEM_UNSPECIFIED
+                 ? ""
+                 : EnumWord(iv1::AirQualityItem_Name(i.air_quality_item()), "AIR_QUALITY_ITEM_")},
+            {"Origin", EnumWord(iv1::Origin_Name(i.origin()), "ORIGIN_")},
+            {"Read from", i.source_detail()},
+            {"Measures", absl::StrJoin(i.measures(), ", ")},
+            {"Owners", absl::StrJoin(i.owners(), "、")},
+            {"Retired", i.retired() ? "yes" : ""},
+            {"Manually corrected", i.manually_corrected() ? "yes" : ""},
+            {"Revision", absl::StrCat(i.revision())},
+            {"Etag", i.etag()},
+            {"Updated", FormatTimestamp(i.update_time())}});
 }
 
 void PrintEvaluation(const iv1::Evaluation& e, std::ostream& out) {
   const iv1::Indicator& i = e.indicator();
   std::string projection = Optional(e.has_projected_value(), e.projected_value(), i.unit());
-  if (!e.projection_method().empty()) absl::StrAppend(&projection, " (", e.projection_method(), ")");
+  if (!e.projection_method().empty())
+    absl::StrAppend(&projection, " (", e.projection_method(), ")");
   PrintFields(out, {{"Indicator", i.name()},
                     {"Name", absl::StrCat(i.display_name(), " — ", Scope(i))},
                     {"As of", FormatDate(e.as_of())},
@@ -234,9 +235,9 @@ class LineReader {
     gzFile file = path == "-" ? gzdopen(dup(0), "rb") : gzopen(path.c_str(), "rb");
     if (file == nullptr) {
       const int err = errno;
-      return absl::Status(err == ENOENT ? absl::StatusCode::kNotFound
-                                        : absl::StatusCode::kPermissionDenied,
-                          absl::StrCat("cannot open ", path, ": ", std::strerror(err)));
+      return absl::Status(
+          err == ENOENT ? absl::StatusCode::kNotFound : absl::StatusCode::kPermissionDenied,
+          absl::StrCat("cannot open ", path, ": ", std::strerror(err)));
     }
     gzbuffer(file, 1 << 17);
     return std::unique_ptr<LineReader>(new LineReader(path, file));
@@ -307,8 +308,9 @@ absl::StatusOr<CsvColumns> ParseHeader(const std::string& path, const std::strin
   if (c.year < 0 || c.month < 0 || c.day < 0 || c.hour < 0 || c.station < 0 ||
       c.pollutants.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        path, ": not a PRSA CSV (the header needs year, month, day, hour, station and at least "
-              "one of PM2.5, PM10, SO2, NO2, CO, O3): ",
+        path,
+        ": not a PRSA CSV (the header needs year, month, day, hour, station and at least "
+        "one of PM2.5, PM10, SO2, NO2, CO, O3): ",
         line.substr(0, 200)));
   }
   c.max_index = std::max({c.year, c.month, c.day, c.hour, c.station});
@@ -371,10 +373,10 @@ absl::Status StreamFiles(const LoadArgs& args, const std::set<std::string>& stat
       const std::string station =
           args.station.empty() ? Unquote(cells[columns.station]) : args.station;
       if (checked.insert(station).second && stations.count(station) == 0) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            path, ":", line_number, ": station \"", station,
-            "\" is not configured; run: ecoplanctl indicator stations set ", station,
-            " --town TOWN (or map the rows with --station ID)"));
+        return absl::FailedPreconditionError(
+            absl::StrCat(path, ":", line_number, ": station \"", station,
+                         "\" is not configured; run: ecoplanctl indicator stations set ", station,
+                         " --town TOWN (or map the rows with --station ID)"));
       }
       const std::string hour_text = absl::StrFormat("%04d-%02d-%02dT%02d", year, month, day, hour);
       ++totals.rows;
@@ -409,8 +411,7 @@ absl::Status StreamFiles(const LoadArgs& args, const std::set<std::string>& stat
 // The command line
 
 std::function<absl::Status(const CommandEnv&, const ParsedArgs&)> WithContext(
-    std::function<absl::Status(const IndicatorContext&, const ParsedArgs&, std::ostream&)>
-        runner) {
+    std::function<absl::Status(const IndicatorContext&, const ParsedArgs&, std::ostream&)> runner) {
   return [runner](const CommandEnv& env, const ParsedArgs& args) -> absl::Status {
     auto indicator = iv1::IndicatorService::NewStub(
         MakeChannel(env.options.indicator_address, env.options.connection));
@@ -441,15 +442,16 @@ absl::Status IndicatorSync(const IndicatorContext& ctx, const std::string& plan,
   const iv1::ExtractionReport& r = response.report();
   int disagreements = 0;
   for (const iv1::CrossCheck& c : r.cross_checks()) disagreements += c.agrees() ? 0 : 1;
-  PrintFields(out, {{"Plan", r.plan()},
-                    {"Annex 4 indicators", absl::StrCat(r.annex4_indicator_count())},
-                    {"Annex 5 indicators", absl::StrCat(r.annex5_indicator_count())},
-                    {"Measure-text indicators", absl::StrCat(r.measure_text_indicator_count())},
-                    {"Changed by this sync", absl::StrCat(response.changed_indicator_count())},
-                    {"Issues", absl::StrCat(r.issues_size())},
-                    {"Cross-checks", absl::StrCat(r.cross_checks_size(), " (", disagreements,
-                                                  " disagree)")}},
-              0, false);
+  PrintFields(
+      out,
+      {{"Plan", r.plan()},
+       {"Annex 4 indicators", absl::StrCat(r.annex4_indicator_count())},
+       {"Annex 5 indicators", absl::StrCat(r.annex5_indicator_count())},
+       {"Measure-text indicators", absl::StrCat(r.measure_text_indicator_count())},
+       {"Changed by this sync", absl::StrCat(response.changed_indicator_count())},
+       {"Issues", absl::StrCat(r.issues_size())},
+       {"Cross-checks", absl::StrCat(r.cross_checks_size(), " (", disagreements, " disagree)")}},
+      0, false);
   if (!r.issues().empty()) {
     out << "\n";
     Table table({"WHERE", "TEXT", "WHY"});
@@ -464,8 +466,8 @@ absl::Status IndicatorSync(const IndicatorContext& ctx, const std::string& plan,
   }
   for (const iv1::CrossCheck& c : r.cross_checks()) {
     if (c.agrees()) continue;
-    out << "\ndisagreement: " << Short(c.indicator()) << " (annex 4: " << c.annex_text()
-        << ") vs " << Short(c.measure()) << ": " << c.difference() << "\n";
+    out << "\ndisagreement: " << Short(c.indicator()) << " (annex 4: " << c.annex_text() << ") vs "
+        << Short(c.measure()) << ": " << c.difference() << "\n";
   }
   return absl::OkStatus();
 }
@@ -521,8 +523,7 @@ absl::Status IndicatorEvaluate(const IndicatorContext& ctx, const std::string& p
   request.set_name(name);
   *request.mutable_as_of() = ToDate(day);
   iv1::EvaluateIndicatorResponse response;
-  ECOPLAN_RETURN_IF_ERROR(
-      Call(ctx, ctx.indicator, &IStub::EvaluateIndicator, request, &response));
+  ECOPLAN_RETURN_IF_ERROR(Call(ctx, ctx.indicator, &IStub::EvaluateIndicator, request, &response));
   if (Json(ctx)) return PrintJson(response, out);
   PrintEvaluation(response.evaluation(), out);
   return absl::OkStatus();
@@ -536,8 +537,7 @@ absl::Status IndicatorRecord(const IndicatorContext& ctx, const std::string& pla
   request.set_plan(p);
   *request.mutable_as_of() = ToDate(day);
   iv1::RecordEvaluationResponse response;
-  ECOPLAN_RETURN_IF_ERROR(
-      Call(ctx, ctx.indicator, &IStub::RecordEvaluation, request, &response));
+  ECOPLAN_RETURN_IF_ERROR(Call(ctx, ctx.indicator, &IStub::RecordEvaluation, request, &response));
   if (Json(ctx)) return PrintJson(response, out);
   out << p << " as of " << absl::FormatCivilTime(day) << ": " << response.changes_size()
       << " status changes recorded (" << response.run().evaluated_count()
@@ -572,11 +572,10 @@ absl::Status IndicatorPlan(const IndicatorContext& ctx, const std::string& plan,
   }
   for (const iv1::Evaluation& e : response.evaluations()) {
     const iv1::Indicator& i = e.indicator();
-    indicators.AddRow({Short(i.name()), i.display_name(), Scope(i),
-                       Optional(e.has_current_value(), e.current_value()), TargetText(i),
-                       StatusWord(e.status()),
-                       Optional(e.has_projected_value(), e.projected_value()),
-                       e.required_remaining_text()});
+    indicators.AddRow(
+        {Short(i.name()), i.display_name(), Scope(i),
+         Optional(e.has_current_value(), e.current_value()), TargetText(i), StatusWord(e.status()),
+         Optional(e.has_projected_value(), e.projected_value()), e.required_remaining_text()});
   }
   indicators.Print(out);
   std::vector<std::string> counts;
@@ -673,8 +672,8 @@ absl::Status IndicatorLoad(const IndicatorContext& ctx, const LoadArgs& args, st
   for (const iv1::Station& s : listed.stations()) stations.insert(Short(s.name()));
 
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(
-      absl::Now() + ctx.timeout * static_cast<int64_t>(args.files.size())));
+  context.set_deadline(
+      absl::ToChronoTime(absl::Now() + ctx.timeout * static_cast<int64_t>(args.files.size())));
   iv1::IngestObservationsResponse response;
   std::unique_ptr<grpc::ClientWriterInterface<iv1::IngestObservationsRequest>> writer =
       ctx.indicator->IngestObservations(&context, &response);
@@ -695,17 +694,18 @@ absl::Status IndicatorLoad(const IndicatorContext& ctx, const LoadArgs& args, st
 
   Table files({"FILE", "ROWS", "READINGS", "MISSING (NA)"});
   for (size_t i = 0; i < per_file.size(); ++i) {
-    files.AddRow({args.files[i], absl::StrCat(per_file[i].rows),
-                  absl::StrCat(per_file[i].readings), absl::StrCat(per_file[i].missing)});
+    files.AddRow({args.files[i], absl::StrCat(per_file[i].rows), absl::StrCat(per_file[i].readings),
+                  absl::StrCat(per_file[i].missing)});
   }
   files.Print(out);
   out << "\n";
-  PrintFields(out, {{"Accepted", absl::StrCat(response.accepted_count())},
-                    {"Replaced", absl::StrCat(response.replaced_count())},
-                    {"Unchanged", absl::StrCat(response.unchanged_count())},
-                    {"Rejected", absl::StrCat(response.rejected_count())},
-                    {"Quality flags", absl::StrCat(response.quality_flag_count())},
-                    {"Batches", absl::StrCat(response.batch_count())}},
+  PrintFields(out,
+              {{"Accepted", absl::StrCat(response.accepted_count())},
+               {"Replaced", absl::StrCat(response.replaced_count())},
+               {"Unchanged", absl::StrCat(response.unchanged_count())},
+               {"Rejected", absl::StrCat(response.rejected_count())},
+               {"Quality flags", absl::StrCat(response.quality_flag_count())},
+               {"Batches", absl::StrCat(response.batch_count())}},
               0, false);
   constexpr int kShown = 10;
   if (!response.rejections().empty()) {
@@ -748,18 +748,16 @@ absl::Status IndicatorDaily(const IndicatorContext& ctx, const DailyArgs& args, 
   *request.mutable_to() = ToDate(to);
   request.set_caliber(args.caliber);
   iv1::GetDailyAirQualityResponse response;
-  ECOPLAN_RETURN_IF_ERROR(
-      Call(ctx, ctx.indicator, &IStub::GetDailyAirQuality, request, &response));
+  ECOPLAN_RETURN_IF_ERROR(Call(ctx, ctx.indicator, &IStub::GetDailyAirQuality, request, &response));
   if (Json(ctx)) return PrintJson(response, out);
   const std::vector<std::string> items = {"PM2.5", "PM10", "SO2", "NO2", "CO", "O3_8h"};
   std::vector<std::string> headers = {"DAY", "AQI", "CATEGORY", "PRIMARY", "STANDARD"};
   headers.insert(headers.end(), items.begin(), items.end());
   Table table(headers);
   for (const iv1::DailyAirQuality& d : response.days()) {
-    std::vector<std::string> row = {FormatDate(d.date()),
-                                    d.published() ? absl::StrCat(d.aqi()) : "NA",
-                                    d.published() ? d.category() : "",
-                                    absl::StrJoin(d.primary_items(), ","), d.standard()};
+    std::vector<std::string> row = {
+        FormatDate(d.date()), d.published() ? absl::StrCat(d.aqi()) : "NA",
+        d.published() ? d.category() : "", absl::StrJoin(d.primary_items(), ","), d.standard()};
     for (const std::string& item : items) {
       std::string cell = "-";
       for (const iv1::DailyItemValue& v : d.items()) {
@@ -782,13 +780,21 @@ std::vector<CommandGroup> IndicatorCommandGroups() {
   g.name = "indicator";
   g.summary = "indicators, stations, air-quality data and evaluations (indicator service)";
   g.commands.push_back(
-      {"sync", "[--plan PLAN]", "rebuild the plan's indicators from the registry (SyncPlan)", 0, 0,
-       {kPlan}, WithContext([](const IndicatorContext& ctx, const ParsedArgs& a, std::ostream& out) {
+      {"sync",
+       "[--plan PLAN]",
+       "rebuild the plan's indicators from the registry (SyncPlan)",
+       0,
+       0,
+       {kPlan},
+       WithContext([](const IndicatorContext& ctx, const ParsedArgs& a, std::ostream& out) {
          return IndicatorSync(ctx, a.Value("plan"), out);
        })});
   g.commands.push_back(
-      {"list", "[--plan PLAN] [--origin annex4|annex5|measure|manual] [--include-retired]",
-       "list the plan's indicators with their targets", 0, 0,
+      {"list",
+       "[--plan PLAN] [--origin annex4|annex5|measure|manual] [--include-retired]",
+       "list the plan's indicators with their targets",
+       0,
+       0,
        {kPlan,
         {"origin", "ORIGIN", "indicator list: annex4, annex5, measure or manual"},
         {"include-retired", "", "also list retired indicators"}},
@@ -797,78 +803,103 @@ std::vector<CommandGroup> IndicatorCommandGroups() {
                               out);
        })});
   g.commands.push_back(
-      {"show", "ID [--plan PLAN]", "show one indicator (a4-pm25 or plans/…/indicators/…)", 1, 1,
-       {kPlan}, WithContext([](const IndicatorContext& ctx, const ParsedArgs& a, std::ostream& out) {
+      {"show",
+       "ID [--plan PLAN]",
+       "show one indicator (a4-pm25 or plans/…/indicators/…)",
+       1,
+       1,
+       {kPlan},
+       WithContext([](const IndicatorContext& ctx, const ParsedArgs& a, std::ostream& out) {
          return IndicatorShow(ctx, a.Value("plan"), a.args()[0], out);
        })});
   g.commands.push_back(
-      {"evaluate", "ID [--as-of DAY] [--plan PLAN]",
+      {"evaluate",
+       "ID [--as-of DAY] [--plan PLAN]",
        "evaluate one indicator: value, status, projection, what the rest of the period must do",
-       1, 1, {kPlan, kAsOf},
+       1,
+       1,
+       {kPlan, kAsOf},
        WithContext([](const IndicatorContext& ctx, const ParsedArgs& a, std::ostream& out) {
          return IndicatorEvaluate(ctx, a.Value("plan"), a.args()[0], a.Value("as-of"), out);
        })});
   g.commands.push_back(
-      {"plan", "[--as-of DAY] [--plan PLAN]",
-       "evaluate the whole plan: indicators, town ranking, department scorecards", 0, 0,
+      {"plan",
+       "[--as-of DAY] [--plan PLAN]",
+       "evaluate the whole plan: indicators, town ranking, department scorecards",
+       0,
+       0,
        {kPlan, kAsOf},
        WithContext([](const IndicatorContext& ctx, const ParsedArgs& a, std::ostream& out) {
          return IndicatorPlan(ctx, a.Value("plan"), a.Value("as-of"), out);
        })});
   g.commands.push_back(
-      {"record", "[--as-of DAY] [--plan PLAN]",
+      {"record",
+       "[--as-of DAY] [--plan PLAN]",
        "record the plan's status changes as of the day (once; alerts follow): what the daily job "
        "does",
-       0, 0, {kPlan, kAsOf},
+       0,
+       0,
+       {kPlan, kAsOf},
        WithContext([](const IndicatorContext& ctx, const ParsedArgs& a, std::ostream& out) {
          return IndicatorRecord(ctx, a.Value("plan"), a.Value("as-of"), out);
        })});
   g.commands.push_back(
       {"stations",
        "set ID --town TOWN [--name NAME] [--not-district] [--demonstration] [--note TEXT] | list",
-       "configure a monitoring station and the town it represents, or list them", 1, 2,
+       "configure a monitoring station and the town it represents, or list them",
+       1,
+       2,
        {{"town", "TOWN", "stations set: the town or street the station represents"},
         {"name", "NAME", "stations set: display name, e.g. 定陵"},
-        {"not-district", "", "stations set: leave it out of the district's value (clean-control point)"},
+        {"not-district", "",
+         "stations set: leave it out of the district's value (clean-control point)"},
         {"demonstration", "", "stations set: mark it as demonstration configuration"},
         {"note", "TEXT", "stations set: free text"}},
-       WithContext([](const IndicatorContext& ctx, const ParsedArgs& a,
-                      std::ostream& out) -> absl::Status {
-         const std::string& sub = a.args()[0];
-         if (sub == "list") {
-           if (a.args().size() != 1) return UsageError("indicator stations list takes no argument");
-           return StationsList(ctx, out);
-         }
-         if (sub != "set") {
-           return UsageError(absl::StrCat("unknown command \"indicator stations ", sub,
-                                          "\": set or list"));
-         }
-         if (a.args().size() != 2) return UsageError("indicator stations set needs the station ID");
-         StationSetArgs args;
-         args.id = a.args()[1];
-         args.town = a.Value("town");
-         args.display_name = a.Value("name");
-         args.excluded_from_district = a.Has("not-district");
-         args.demonstration = a.Has("demonstration");
-         args.note = a.Value("note");
-         return StationsSet(ctx, args, out);
-       })});
+       WithContext(
+           [](const IndicatorContext& ctx, const ParsedArgs& a, std::ostream& out) -> absl::Status {
+             const std::string& sub = a.args()[0];
+             if (sub == "list") {
+               if (a.args().size() != 1)
+                 return UsageError("indicator stations list takes no argument");
+               return StationsList(ctx, out);
+             }
+             if (sub != "set") {
+               return UsageError(
+                   absl::StrCat("unknown command \"indicator stations ", sub, "\": set or list"));
+             }
+             if (a.args().size() != 2)
+               return UsageError("indicator stations set needs the station ID");
+             StationSetArgs args;
+             args.id = a.args()[1];
+             args.town = a.Value("town");
+             args.display_name = a.Value("name");
+             args.excluded_from_district = a.Has("not-district");
+             args.demonstration = a.Has("demonstration");
+             args.note = a.Value("note");
+             return StationsSet(ctx, args, out);
+           })});
   g.commands.push_back(
-      {"load", "FILE.csv[.gz]... [--chunk N] [--station ID]",
-       "stream hourly readings of PRSA CSV files (plain or gzip) into the service", 1, 10000,
+      {"load",
+       "FILE.csv[.gz]... [--chunk N] [--station ID]",
+       "stream hourly readings of PRSA CSV files (plain or gzip) into the service",
+       1,
+       10000,
        {{"chunk", "N", "indicator load: readings per streamed message (default 5000)"},
         {"station", "ID", "indicator load: send every row as this station"}},
-       WithContext([](const IndicatorContext& ctx, const ParsedArgs& a,
-                      std::ostream& out) -> absl::Status {
-         LoadArgs args;
-         args.files = a.args();
-         ECOPLAN_ASSIGN_OR_RETURN(args.chunk, a.Int("chunk", 5000));
-         args.station = a.Value("station");
-         return IndicatorLoad(ctx, args, out);
-       })});
+       WithContext(
+           [](const IndicatorContext& ctx, const ParsedArgs& a, std::ostream& out) -> absl::Status {
+             LoadArgs args;
+             args.files = a.args();
+             ECOPLAN_ASSIGN_OR_RETURN(args.chunk, a.Int("chunk", 5000));
+             args.station = a.Value("station");
+             return IndicatorLoad(ctx, args, out);
+           })});
   g.commands.push_back(
-      {"daily", "DAY [--to DAY] [--area district|towns/NAME|stations/ID] [--caliber VERSION]",
-       "daily AQI and the standard version that judged each day", 1, 1,
+      {"daily",
+       "DAY [--to DAY] [--area district|towns/NAME|stations/ID] [--caliber VERSION]",
+       "daily AQI and the standard version that judged each day",
+       1,
+       1,
        {{"to", "DAY", "indicator daily: last day (default: DAY)"},
         {"area", "AREA", "indicator daily: district (default), towns/NAME or stations/ID"},
         {"caliber", "VERSION", "indicator daily: judge by HJ 633-2012 or HJ 633—2026 instead"}},

@@ -36,8 +36,7 @@ struct IndicatorContext {
 
 // SyncPlan: rebuilds the plan's indicators from the registry; prints the
 // extraction report (counts, issues, annex-4/measure-text cross-checks).
-absl::Status IndicatorSync(const IndicatorContext& ctx, const std::string& plan,
-                           std::ostream& out);
+absl::Status IndicatorSync(const IndicatorContext& ctx, const std::string& plan, std::ostream& out);
 // ListIndicators, every page. `origin`: "" | annex4 | annex5 | measure | manual.
 absl::Status IndicatorList(const IndicatorContext& ctx, const std::string& plan,
                            const std::string& origin, bool include_retired, std::ostream& out);
@@ -58,9 +57,9 @@ absl::Status IndicatorRecord(const IndicatorContext& ctx, const std::string& pla
                              const std::string& as_of, std::ostream& out);
 
 struct StationSetArgs {
-  std::string id;            // e.g. "Dingling"
-  std::string town;          // --town
-  std::string display_name;  // --name
+  std::string id;                       // e.g. "Dingling"
+  std::string town;                     // --town
+  std::string display_name;             // --name
   bool excluded_from_district = false;  // --not-district (a clean-control point)
   bool demonstration = false;           // --demonstration
   std::string note;                     // --note

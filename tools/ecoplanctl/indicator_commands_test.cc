@@ -4,8 +4,8 @@
 
 #include "tools/ecoplanctl/indicator_commands.h"
 
-#include <google/protobuf/util/json_util.h>
 #include <gmock/gmock.h>
+#include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -18,11 +18,11 @@
 #include "common/concurrency/serial_executor.h"
 #include "common/events/watch_events_reactor.h"
 #include "common/server/run_server.h"
-#include "services/indicator/indicator_policy.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
 #include "services/indicator/indicator_evaluator.h"
+#include "services/indicator/indicator_policy.h"
 #include "services/indicator/indicator_service_impl.h"
 #include "services/indicator/storage/rocksdb_indicator_store.h"
 
@@ -55,7 +55,8 @@ class IndicatorCommandsTest : public ::testing::Test {
     store_ = std::make_unique<indicator::RocksDbIndicatorStore>(db_.get());
     evaluator_ = std::make_unique<indicator::IndicatorEvaluator>(store_.get(), &clock_, &ingest_);
     ASSERT_OK(evaluator_->Load());
-    service_ = std::make_unique<indicator::IndicatorServiceImpl>(evaluator_.get(), &hub_, &auth_, nullptr);
+    service_ =
+        std::make_unique<indicator::IndicatorServiceImpl>(evaluator_.get(), &hub_, &auth_, nullptr);
     common::ServerOptions so;
     so.host = "127.0.0.1";
     so.port = 0;
@@ -138,8 +139,12 @@ class IndicatorCommandsTest : public ::testing::Test {
   std::unique_ptr<indicator::IndicatorEvaluator> evaluator_;
   common::WatchEventsHub hub_;
   // Development mode: every caller is the administrator "development".
-  common::CallAuthenticator auth_{common::CallAuthenticatorOptions{true, false, {}}, nullptr,
-                                  &indicator::IndicatorPolicy(), nullptr, nullptr, common::Logger("test")};
+  common::CallAuthenticator auth_{common::CallAuthenticatorOptions{true, false, {}},
+                                  nullptr,
+                                  &indicator::IndicatorPolicy(),
+                                  nullptr,
+                                  nullptr,
+                                  common::Logger("test")};
   std::unique_ptr<indicator::IndicatorServiceImpl> service_;
   std::unique_ptr<common::RunningServer> server_;
   std::unique_ptr<iv1::IndicatorService::Stub> stub_;
@@ -174,7 +179,8 @@ TEST_F(IndicatorCommandsTest, LoadsPlainAndGzipFilesAndALoadAgainChangesNothing)
 
   std::ostringstream again;
   ASSERT_OK(IndicatorLoad(ctx_, args, again));
-  EXPECT_THAT(again.str(), ContainsRegex(absl::StrCat("Unchanged: +", first.accepted_count(), "\n")))
+  EXPECT_THAT(again.str(),
+              ContainsRegex(absl::StrCat("Unchanged: +", first.accepted_count(), "\n")))
       << again.str();
   EXPECT_THAT(again.str(), ContainsRegex("Accepted: +0\n"));
   EXPECT_THAT(again.str(), ContainsRegex("Replaced: +0\n"));
@@ -282,9 +288,8 @@ TEST_F(IndicatorCommandsTest, TheCommandLineReachesTheServerNamedByIndicator) {
   EXPECT_EQ(cli.Run({"--indicator", address, "indicator", "load", kGucheng, "--chunk", "0"},
                     usage_out, usage_err),
             2);
-  EXPECT_EQ(cli.Run({"--indicator", address, "indicator", "stations", "frob"}, usage_out,
-                    usage_err),
-            2);
+  EXPECT_EQ(
+      cli.Run({"--indicator", address, "indicator", "stations", "frob"}, usage_out, usage_err), 2);
 }
 
 }  // namespace

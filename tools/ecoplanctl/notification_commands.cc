@@ -25,7 +25,8 @@ const FlagSpec kServerFlag = {"notification", "ADDRESS",
                               "the notification server (host:port); default "
                               "$ECOPLAN_NOTIFICATION_ADDRESS or 127.0.0.1:50054"};
 
-std::unique_ptr<nv1::NotificationService::Stub> StubFor(const CommandEnv& env, const ParsedArgs& args) {
+std::unique_ptr<nv1::NotificationService::Stub> StubFor(const CommandEnv& env,
+                                                        const ParsedArgs& args) {
   const char* env_address = std::getenv("ECOPLAN_NOTIFICATION_ADDRESS");
   const std::string fallback =
       env_address != nullptr && *env_address != '\0' ? env_address : "127.0.0.1:50054";
@@ -39,8 +40,9 @@ void Deadline(const CommandEnv& env, grpc::ClientContext* context) {
 
 // "o-1" or "organizations/o-1" → "organizations/o-1".
 std::string Named(const std::string& value, absl::string_view collection) {
-  return absl::StartsWith(value, absl::StrCat(collection, "/")) ? value
-                                                                 : absl::StrCat(collection, "/", value);
+  return absl::StartsWith(value, absl::StrCat(collection, "/"))
+             ? value
+             : absl::StrCat(collection, "/", value);
 }
 
 std::string KindName(nv1::NotificationKind kind) {
@@ -64,7 +66,8 @@ absl::Status Inbox(const CommandEnv& env, const ParsedArgs& args) {
   for (const nv1::Notification& n : response.notifications()) {
     const std::string severity(absl::StripPrefix(nv1::Severity_Name(n.severity()), "SEVERITY_"));
     table.AddRow({n.name(), KindName(n.kind()), severity, FormatTimestamp(n.create_time()),
-                  n.has_read_time() ? "yes" : "", n.has_acknowledge_time() ? "yes" : "", n.title()});
+                  n.has_read_time() ? "yes" : "", n.has_acknowledge_time() ? "yes" : "",
+                  n.title()});
   }
   table.Print(*env.out);
   *env.out << response.notifications_size() << " shown, " << response.unread_count() << " unread\n";
@@ -136,7 +139,8 @@ absl::Status Subscriptions(const CommandEnv& env, const ParsedArgs& args) {
   if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
   Table table({"SUBSCRIPTION", "STATE", "PENDING", "URL", "SECRET", "REASON"});
   for (const nv1::Subscription& s : response.subscriptions()) {
-    const std::string state(absl::StripPrefix(nv1::SubscriptionState_Name(s.state()), "SUBSCRIPTION_STATE_"));
+    const std::string state(
+        absl::StripPrefix(nv1::SubscriptionState_Name(s.state()), "SUBSCRIPTION_STATE_"));
     table.AddRow({s.name(), state, absl::StrCat(s.pending_deliveries()), s.url(),
                   s.secrets_size() > 0 ? s.secrets(0).fingerprint() : "", s.state_reason()});
   }
@@ -158,7 +162,8 @@ absl::Status Deliveries(const CommandEnv& env, const ParsedArgs& args) {
   if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
   Table table({"DELIVERY", "STATE", "ATTEMPTS", "LAST STATUS", "LAST ERROR", "WEBHOOK ID"});
   for (const nv1::Delivery& d : response.deliveries()) {
-    const std::string state(absl::StripPrefix(nv1::DeliveryState_Name(d.state()), "DELIVERY_STATE_"));
+    const std::string state(
+        absl::StripPrefix(nv1::DeliveryState_Name(d.state()), "DELIVERY_STATE_"));
     const bool any = d.attempts_size() > 0;
     table.AddRow({d.name(), state, absl::StrCat(d.attempt_count()),
                   any ? absl::StrCat(d.attempts(d.attempts_size() - 1).status_code()) : "",
@@ -219,29 +224,65 @@ std::vector<CommandGroup> NotificationCommandGroups() {
   g.summary = "notifications: inboxes, rules, webhook subscriptions and deliveries";
   const FlagSpec page_size = {"page-size", "N", "at most N per page (1..500)"};
   const FlagSpec page_token = {"page-token", "TOKEN", "the next page, from a previous listing"};
-  g.commands.push_back({"inbox", "ORGANIZATION [--unread] [--page-size N] [--page-token T]",
-                        "an organization's notifications, newest first", 1, 1,
+  g.commands.push_back({"inbox",
+                        "ORGANIZATION [--unread] [--page-size N] [--page-token T]",
+                        "an organization's notifications, newest first",
+                        1,
+                        1,
                         {kServerFlag, {"unread", "", "only unread ones"}, page_size, page_token},
                         Inbox});
-  g.commands.push_back({"read", "NOTIFICATION", "mark a notification read", 1, 1, {kServerFlag},
-                        [](const CommandEnv& env, const ParsedArgs& args) { return Mark(env, args, false); }});
-  g.commands.push_back({"ack", "NOTIFICATION",
-                        "acknowledge a notification (an overdue item stops escalating)", 1, 1,
-                        {kServerFlag},
-                        [](const CommandEnv& env, const ParsedArgs& args) { return Mark(env, args, true); }});
+  g.commands.push_back(
+      {"read",
+       "NOTIFICATION",
+       "mark a notification read",
+       1,
+       1,
+       {kServerFlag},
+       [](const CommandEnv& env, const ParsedArgs& args) { return Mark(env, args, false); }});
+  g.commands.push_back(
+      {"ack",
+       "NOTIFICATION",
+       "acknowledge a notification (an overdue item stops escalating)",
+       1,
+       1,
+       {kServerFlag},
+       [](const CommandEnv& env, const ParsedArgs& args) { return Mark(env, args, true); }});
   g.commands.push_back({"rules", "", "the notification rules", 0, 0, {kServerFlag}, Rules});
-  g.commands.push_back({"subscriptions", "", "webhook subscriptions (secrets as fingerprints)", 0, 0,
-                        {kServerFlag}, Subscriptions});
-  g.commands.push_back({"deliveries", "SUBSCRIPTION [--page-size N] [--page-token T]",
-                        "a subscription's deliveries and their last attempt", 1, 1,
-                        {kServerFlag, page_size, page_token}, Deliveries});
-  g.commands.push_back({"replay", "DELIVERY", "queue a delivery again (same webhook-id)", 1, 1,
-                        {kServerFlag}, Replay});
-  g.commands.push_back({"enable", "SUBSCRIPTION [--disable]",
-                        "re-enable a failing or disabled subscription (or disable it)", 1, 1,
-                        {kServerFlag, {"disable", "", "disable instead"}}, Enable});
-  g.commands.push_back({"run-schedule", "", "run the schedule now (administrators)", 0, 0,
-                        {kServerFlag}, RunSchedule});
+  g.commands.push_back({"subscriptions",
+                        "",
+                        "webhook subscriptions (secrets as fingerprints)",
+                        0,
+                        0,
+                        {kServerFlag},
+                        Subscriptions});
+  g.commands.push_back({"deliveries",
+                        "SUBSCRIPTION [--page-size N] [--page-token T]",
+                        "a subscription's deliveries and their last attempt",
+                        1,
+                        1,
+                        {kServerFlag, page_size, page_token},
+                        Deliveries});
+  g.commands.push_back({"replay",
+                        "DELIVERY",
+                        "queue a delivery again (same webhook-id)",
+                        1,
+                        1,
+                        {kServerFlag},
+                        Replay});
+  g.commands.push_back({"enable",
+                        "SUBSCRIPTION [--disable]",
+                        "re-enable a failing or disabled subscription (or disable it)",
+                        1,
+                        1,
+                        {kServerFlag, {"disable", "", "disable instead"}},
+                        Enable});
+  g.commands.push_back({"run-schedule",
+                        "",
+                        "run the schedule now (administrators)",
+                        0,
+                        0,
+                        {kServerFlag},
+                        RunSchedule});
   g.notes =
       "Names may be given with or without their collection: o-1a2b or organizations/o-1a2b,\n"
       "n-000000000042 or notifications/n-000000000042.\n";

@@ -107,8 +107,9 @@ absl::StatusOr<pv1::MeasureStatus> ParseStatus(const std::string& text) {
   if (s == "completed") return pv1::MEASURE_STATUS_COMPLETED;
   if (s == "delayed") return pv1::MEASURE_STATUS_DELAYED;
   if (s == "blocked") return pv1::MEASURE_STATUS_BLOCKED;
-  return UsageError(absl::StrCat(
-      "status must be not-started, in-progress, completed, delayed or blocked, not \"", text, "\""));
+  return UsageError(
+      absl::StrCat("status must be not-started, in-progress, completed, delayed or blocked, not \"",
+                   text, "\""));
 }
 
 absl::StatusOr<pv1::ReportState> ParseState(const std::string& text) {
@@ -117,8 +118,8 @@ absl::StatusOr<pv1::ReportState> ParseState(const std::string& text) {
   if (s == "submitted") return pv1::REPORT_STATE_SUBMITTED;
   if (s == "returned") return pv1::REPORT_STATE_RETURNED;
   if (s == "accepted") return pv1::REPORT_STATE_ACCEPTED;
-  return UsageError(absl::StrCat(
-      "--state must be draft, submitted, returned or accepted, not \"", text, "\""));
+  return UsageError(
+      absl::StrCat("--state must be draft, submitted, returned or accepted, not \"", text, "\""));
 }
 
 absl::StatusOr<std::string> ReadAll(const std::string& file) {
@@ -184,8 +185,8 @@ absl::Status ReportSubmit(const ProgressContext& ctx, const ReportSubmitArgs& ar
     google::protobuf::util::JsonParseOptions options;
     auto parsed = google::protobuf::util::JsonStringToMessage(text, &request, options);
     if (!parsed.ok()) {
-      return UsageError(absl::StrCat(args.file, " is not a SubmitReportRequest in JSON: ",
-                                     parsed.ToString()));
+      return UsageError(
+          absl::StrCat(args.file, " is not a SubmitReportRequest in JSON: ", parsed.ToString()));
     }
   }
   if (!args.plan.empty() || request.parent().empty()) {
@@ -198,7 +199,8 @@ absl::Status ReportSubmit(const ProgressContext& ctx, const ReportSubmitArgs& ar
   if (request.period().empty()) return UsageError("--period is required, e.g. 2026-05");
   if (!args.measure.empty()) {
     pv1::ReportEntry* e = request.add_entries();
-    ECOPLAN_ASSIGN_OR_RETURN(*e->mutable_measure(), MeasureName(ctx, request.parent(), args.measure));
+    ECOPLAN_ASSIGN_OR_RETURN(*e->mutable_measure(),
+                             MeasureName(ctx, request.parent(), args.measure));
     ECOPLAN_ASSIGN_OR_RETURN(pv1::MeasureStatus status,
                              ParseStatus(args.status.empty() ? "in-progress" : args.status));
     e->set_status(status);
@@ -346,8 +348,7 @@ absl::Status ReportStatus(const ProgressContext& ctx, const std::string& plan,
     for (const std::string& m : o.measures_without_entry()) missing.push_back(Short(m));
     std::string text = absl::StrJoin(missing, ",");
     if (!ctx.output.wide && text.size() > 40) text = text.substr(0, 37) + "...";
-    table.AddRow({o.organization_display_name(),
-                  pv1::SubmissionState_Name(o.state()).substr(17),
+    table.AddRow({o.organization_display_name(), pv1::SubmissionState_Name(o.state()).substr(17),
                   o.report_state() == pv1::REPORT_STATE_UNSPECIFIED
                       ? "-"
                       : pv1::ReportState_Name(o.report_state()).substr(13),
@@ -355,14 +356,13 @@ absl::Status ReportStatus(const ProgressContext& ctx, const std::string& plan,
   }
   table.Print(out);
   out << "on time " << response.on_time_count() << ", late " << response.late_count()
-      << ", draft only " << response.draft_only_count() << ", missing "
-      << response.missing_count() << "\n";
+      << ", draft only " << response.draft_only_count() << ", missing " << response.missing_count()
+      << "\n";
   return absl::OkStatus();
 }
 
 absl::Status ReportReview(const ProgressContext& ctx, const ReportRef& ref, bool accept,
-                          const std::string& comment, const std::string& actor,
-                          std::ostream& out) {
+                          const std::string& comment, const std::string& actor, std::ostream& out) {
   ECOPLAN_ASSIGN_OR_RETURN(std::string name, ReportName(ctx, ref));
   pv1::GetReportRequest get;
   get.set_name(name);
@@ -410,8 +410,8 @@ absl::Status ExtensionRequest(const ProgressContext& ctx, const std::string& pla
   ECOPLAN_RETURN_IF_ERROR(Call(ctx, ctx.progress, &PStub::RequestExtension, request, &response));
   if (Json(ctx)) return PrintJson(response, out);
   const pv1::Extension& e = response.extension();
-  out << e.name() << "  request " << e.request_number() << "  "
-      << Date(e.current_due_date()) << " → " << Date(e.requested_due_date()) << "  "
+  out << e.name() << "  request " << e.request_number() << "  " << Date(e.current_due_date())
+      << " → " << Date(e.requested_due_date()) << "  "
       << pv1::ExtensionState_Name(e.state()).substr(16) << "\n";
   return absl::OkStatus();
 }
@@ -446,10 +446,9 @@ absl::Status ExtensionList(const ProgressContext& ctx, const std::string& plan,
   if (Json(ctx)) return PrintJson(response, out);
   Table table({"measure", "#", "original", "from", "to", "state", "reason"});
   for (const pv1::Extension& e : response.extensions()) {
-    table.AddRow({Short(e.measure()), absl::StrCat(e.request_number()),
-                  Date(e.original_due_date()), Date(e.current_due_date()),
-                  Date(e.requested_due_date()), pv1::ExtensionState_Name(e.state()).substr(16),
-                  e.reason()});
+    table.AddRow({Short(e.measure()), absl::StrCat(e.request_number()), Date(e.original_due_date()),
+                  Date(e.current_due_date()), Date(e.requested_due_date()),
+                  pv1::ExtensionState_Name(e.state()).substr(16), e.reason()});
   }
   table.Print(out);
   return absl::OkStatus();
@@ -522,11 +521,13 @@ absl::Status CalendarShow(const ProgressContext& ctx, const std::string& plan, s
   ECOPLAN_ASSIGN_OR_RETURN(std::string p, ResolvePlan(ctx, plan));
   request.set_name(p + "/reportingCalendar");
   pv1::GetReportingCalendarResponse response;
-  ECOPLAN_RETURN_IF_ERROR(Call(ctx, ctx.progress, &PStub::GetReportingCalendar, request, &response));
+  ECOPLAN_RETURN_IF_ERROR(
+      Call(ctx, ctx.progress, &PStub::GetReportingCalendar, request, &response));
   if (Json(ctx)) return PrintJson(response, out);
   const pv1::ReportingCalendar& c = response.calendar();
-  out << c.name() << "  (" << c.time_zone() << ", " << (c.overridden() ? "set by administrator" : "from the plan")
-      << ", etag " << c.etag() << ")\n";
+  out << c.name() << "  (" << c.time_zone() << ", "
+      << (c.overridden() ? "set by administrator" : "from the plan") << ", etag " << c.etag()
+      << ")\n";
   Table table({"period", "due", "holidays known"});
   for (const pv1::PeriodDue& d : c.period_dues()) {
     table.AddRow({d.period(), Date(d.due_date()), d.holidays_known() ? "yes" : "no"});
@@ -546,7 +547,8 @@ absl::StatusOr<pv1::DueRule> ParseRule(const std::string& text, int month_offset
   } else if (absl::StartsWith(text, "working-day:") && absl::SimpleAtoi(text.substr(12), &n)) {
     rule.set_nth_working_day(n);
   } else {
-    return UsageError(absl::StrCat("--", flag, " needs day:N or working-day:N, not \"", text, "\""));
+    return UsageError(
+        absl::StrCat("--", flag, " needs day:N or working-day:N, not \"", text, "\""));
   }
   rule.set_month_offset(month_offset);
   return rule;
@@ -554,12 +556,14 @@ absl::StatusOr<pv1::DueRule> ParseRule(const std::string& text, int month_offset
 
 }  // namespace
 
-absl::Status CalendarSet(const ProgressContext& ctx, const CalendarSetArgs& args, std::ostream& out) {
+absl::Status CalendarSet(const ProgressContext& ctx, const CalendarSetArgs& args,
+                         std::ostream& out) {
   pv1::UpdateReportingCalendarRequest request;
   ECOPLAN_ASSIGN_OR_RETURN(std::string p, ResolvePlan(ctx, args.plan));
   pv1::ReportingCalendar* c = request.mutable_calendar();
   c->set_name(p + "/reportingCalendar");
-  ECOPLAN_ASSIGN_OR_RETURN(*c->mutable_monthly_due(), ParseRule(args.due, args.month_offset, "due"));
+  ECOPLAN_ASSIGN_OR_RETURN(*c->mutable_monthly_due(),
+                           ParseRule(args.due, args.month_offset, "due"));
   if (!args.summary_due.empty()) {
     ECOPLAN_ASSIGN_OR_RETURN(*c->mutable_summary_due(),
                              ParseRule(args.summary_due, args.month_offset, "summary-due"));
@@ -593,8 +597,8 @@ absl::Status HolidaysLoad(const ProgressContext& ctx, const std::string& file, s
                                      ": expected \"YYYY-MM-DD\" or \"YYYY-MM-DD workday\""));
     }
     if (h->year() == 0) h->set_year(static_cast<int32_t>(day.year()));
-    cv1::Date* d = words.size() == 2 && words[1] == "workday" ? h->add_make_up_workdays()
-                                                               : h->add_holidays();
+    cv1::Date* d =
+        words.size() == 2 && words[1] == "workday" ? h->add_make_up_workdays() : h->add_holidays();
     d->set_year(static_cast<int32_t>(day.year()));
     d->set_month(day.month());
     d->set_day(day.day());
@@ -654,7 +658,8 @@ absl::StatusOr<int> Number(const std::string& text) {
 }
 
 CommandGroup ReportGroup() {
-  CommandGroup group{"report", "monthly progress reports: submit, show, list, history, status, review", {}, ""};
+  CommandGroup group{
+      "report", "monthly progress reports: submit, show, list, history, status, review", {}, ""};
   group.commands.push_back(
       {"submit",
        "--org ORG --period P [--file REQUEST.json] [--measure M --status S --percent N "
@@ -663,7 +668,9 @@ CommandGroup ReportGroup() {
        "save or submit a report (entries from a JSON file and/or one entry from flags)",
        0,
        0,
-       {kPlan, kOrg, kPeriod,
+       {kPlan,
+        kOrg,
+        kPeriod,
         {"file", "FILE", "SubmitReportRequest in the protobuf JSON mapping (\"-\" = stdin)"},
         {"measure", "TEXT", "measure of the flag entry (a1-t3-m2)"},
         {"status", "S", "not-started | in-progress | completed | delayed | blocked"},
@@ -678,7 +685,8 @@ CommandGroup ReportGroup() {
         {"etag", "E", "the etag read before; default: read the report now"},
         {"request-id", "ID", "client id of the call, for a safe retry"},
         kActor},
-       Bind([](const ProgressContext& ctx, const ParsedArgs& args, std::ostream& out) -> absl::Status {
+       Bind([](const ProgressContext& ctx, const ParsedArgs& args,
+               std::ostream& out) -> absl::Status {
          ReportSubmitArgs a;
          a.plan = args.Value("plan");
          a.org = args.Value("org");
@@ -706,21 +714,35 @@ CommandGroup ReportGroup() {
          }
          return ReportSubmit(ctx, a, out);
        })});
-  group.commands.push_back({"show", "[NAME] [--org ORG --period P] [--plan PLAN]",
-                            "one report in its current revision", 0, 1, {kPlan, kOrg, kPeriod},
-                            Bind([](const ProgressContext& ctx, const ParsedArgs& args,
-                                    std::ostream& out) { return ReportShow(ctx, RefFrom(args), out); })});
+  group.commands.push_back(
+      {"show",
+       "[NAME] [--org ORG --period P] [--plan PLAN]",
+       "one report in its current revision",
+       0,
+       1,
+       {kPlan, kOrg, kPeriod},
+       Bind([](const ProgressContext& ctx, const ParsedArgs& args, std::ostream& out) {
+         return ReportShow(ctx, RefFrom(args), out);
+       })});
   group.commands.push_back(
       {"list",
        "[--org ORG] [--period P] [--measure M] [--state S] [--entry-status S] [--late|--on-time] "
        "[--page-size N] [--page-token T] [--plan PLAN]",
-       "list reports", 0, 0,
-       {kPlan, kOrg, kPeriod, {"measure", "TEXT", "only reports with an entry for this measure"},
+       "list reports",
+       0,
+       0,
+       {kPlan,
+        kOrg,
+        kPeriod,
+        {"measure", "TEXT", "only reports with an entry for this measure"},
         {"state", "S", "draft | submitted | returned | accepted"},
         {"entry-status", "S", "only reports with an entry of this status"},
-        {"late", "", "only late reports"}, {"on-time", "", "only on-time reports"},
-        {"page-size", "N", "one page of N"}, {"page-token", "TOKEN", "the page after this token"}},
-       Bind([](const ProgressContext& ctx, const ParsedArgs& args, std::ostream& out) -> absl::Status {
+        {"late", "", "only late reports"},
+        {"on-time", "", "only on-time reports"},
+        {"page-size", "N", "one page of N"},
+        {"page-token", "TOKEN", "the page after this token"}},
+       Bind([](const ProgressContext& ctx, const ParsedArgs& args,
+               std::ostream& out) -> absl::Status {
          ReportListArgs a;
          a.plan = args.Value("plan");
          a.org = args.Value("org");
@@ -734,75 +756,105 @@ CommandGroup ReportGroup() {
          a.page_token = args.Value("page-token");
          return ReportList(ctx, a, out);
        })});
-  group.commands.push_back({"history", "[NAME] [--org ORG --period P] [--plan PLAN]",
-                            "every revision of a report: who, when, what changed", 0, 1,
-                            {kPlan, kOrg, kPeriod},
-                            Bind([](const ProgressContext& ctx, const ParsedArgs& args,
-                                    std::ostream& out) { return ReportHistory(ctx, RefFrom(args), out); })});
-  group.commands.push_back({"status", "--period P [--plan PLAN]",
-                            "who has reported for a period, who has not, and what is missing", 0, 0,
-                            {kPlan, kPeriod},
-                            Bind([](const ProgressContext& ctx, const ParsedArgs& args,
-                                    std::ostream& out) {
-                              return ReportStatus(ctx, args.Value("plan"), args.Value("period"), out);
-                            })});
-  group.commands.push_back({"accept", "[NAME] [--org ORG --period P] [--comment T] [--actor A]",
-                            "the bureau accepts a submitted report", 0, 1,
-                            {kPlan, kOrg, kPeriod, kComment, kActor},
-                            Bind([](const ProgressContext& ctx, const ParsedArgs& args,
-                                    std::ostream& out) {
-                              return ReportReview(ctx, RefFrom(args), true, args.Value("comment"),
-                                                  args.Value("actor"), out);
-                            })});
-  group.commands.push_back({"return", "[NAME] [--org ORG --period P] --comment T [--actor A]",
-                            "the bureau returns a submitted report with a comment", 0, 1,
-                            {kPlan, kOrg, kPeriod, kComment, kActor},
-                            Bind([](const ProgressContext& ctx, const ParsedArgs& args,
-                                    std::ostream& out) {
-                              return ReportReview(ctx, RefFrom(args), false, args.Value("comment"),
-                                                  args.Value("actor"), out);
-                            })});
+  group.commands.push_back(
+      {"history",
+       "[NAME] [--org ORG --period P] [--plan PLAN]",
+       "every revision of a report: who, when, what changed",
+       0,
+       1,
+       {kPlan, kOrg, kPeriod},
+       Bind([](const ProgressContext& ctx, const ParsedArgs& args, std::ostream& out) {
+         return ReportHistory(ctx, RefFrom(args), out);
+       })});
+  group.commands.push_back(
+      {"status",
+       "--period P [--plan PLAN]",
+       "who has reported for a period, who has not, and what is missing",
+       0,
+       0,
+       {kPlan, kPeriod},
+       Bind([](const ProgressContext& ctx, const ParsedArgs& args, std::ostream& out) {
+         return ReportStatus(ctx, args.Value("plan"), args.Value("period"), out);
+       })});
+  group.commands.push_back(
+      {"accept",
+       "[NAME] [--org ORG --period P] [--comment T] [--actor A]",
+       "the bureau accepts a submitted report",
+       0,
+       1,
+       {kPlan, kOrg, kPeriod, kComment, kActor},
+       Bind([](const ProgressContext& ctx, const ParsedArgs& args, std::ostream& out) {
+         return ReportReview(ctx, RefFrom(args), true, args.Value("comment"), args.Value("actor"),
+                             out);
+       })});
+  group.commands.push_back(
+      {"return",
+       "[NAME] [--org ORG --period P] --comment T [--actor A]",
+       "the bureau returns a submitted report with a comment",
+       0,
+       1,
+       {kPlan, kOrg, kPeriod, kComment, kActor},
+       Bind([](const ProgressContext& ctx, const ParsedArgs& args, std::ostream& out) {
+         return ReportReview(ctx, RefFrom(args), false, args.Value("comment"), args.Value("actor"),
+                             out);
+       })});
   return group;
 }
 
 CommandGroup ExtensionGroup() {
   CommandGroup group{"extension", "extension requests (延期申请)", {}, ""};
   group.commands.push_back(
-      {"request", "MEASURE --org ORG --date YYYY-MM-DD --reason T [--plan PLAN]",
-       "a lead organization asks for a later deadline", 1, 1,
+      {"request",
+       "MEASURE --org ORG --date YYYY-MM-DD --reason T [--plan PLAN]",
+       "a lead organization asks for a later deadline",
+       1,
+       1,
        {kPlan, kOrg, {"date", "YYYY-MM-DD", "the new deadline"}, {"reason", "TEXT", "why"}},
        Bind([](const ProgressContext& ctx, const ParsedArgs& args, std::ostream& out) {
          return ExtensionRequest(ctx, args.Value("plan"), args.args()[0], args.Value("org"),
                                  args.Value("date"), args.Value("reason"), out);
        })});
-  group.commands.push_back(
-      {"decide", "MEASURE N (--approve | --reject) [--comment T] [--plan PLAN]",
-       "the bureau approves or rejects request N of a measure", 2, 2,
-       {kPlan, kComment, {"approve", "", "approve"}, {"reject", "", "reject"}},
-       Bind([](const ProgressContext& ctx, const ParsedArgs& args, std::ostream& out) -> absl::Status {
-         if (args.Has("approve") == args.Has("reject")) {
-           return UsageError("give one of --approve or --reject");
-         }
-         ECOPLAN_ASSIGN_OR_RETURN(int n, Number(args.args()[1]));
-         return ExtensionDecide(ctx, args.Value("plan"), args.args()[0], n, args.Has("approve"),
-                                args.Value("comment"), out);
-       })});
-  group.commands.push_back({"list", "[MEASURE] [--plan PLAN]", "extension requests, oldest first",
-                            0, 1, {kPlan},
+  group.commands.push_back({"decide",
+                            "MEASURE N (--approve | --reject) [--comment T] [--plan PLAN]",
+                            "the bureau approves or rejects request N of a measure",
+                            2,
+                            2,
+                            {kPlan, kComment, {"approve", "", "approve"}, {"reject", "", "reject"}},
                             Bind([](const ProgressContext& ctx, const ParsedArgs& args,
-                                    std::ostream& out) {
-                              return ExtensionList(ctx, args.Value("plan"),
-                                                   args.args().empty() ? "" : args.args()[0], out);
+                                    std::ostream& out) -> absl::Status {
+                              if (args.Has("approve") == args.Has("reject")) {
+                                return UsageError("give one of --approve or --reject");
+                              }
+                              ECOPLAN_ASSIGN_OR_RETURN(int n, Number(args.args()[1]));
+                              return ExtensionDecide(ctx, args.Value("plan"), args.args()[0], n,
+                                                     args.Has("approve"), args.Value("comment"),
+                                                     out);
                             })});
+  group.commands.push_back(
+      {"list",
+       "[MEASURE] [--plan PLAN]",
+       "extension requests, oldest first",
+       0,
+       1,
+       {kPlan},
+       Bind([](const ProgressContext& ctx, const ParsedArgs& args, std::ostream& out) {
+         return ExtensionList(ctx, args.Value("plan"), args.args().empty() ? "" : args.args()[0],
+                              out);
+       })});
   return group;
 }
 
 CommandGroup CompletionGroup() {
   CommandGroup group{"completion", "completion sign-off (办结)", {}, ""};
   group.commands.push_back(
-      {"declare", "MEASURE --org ORG --description T --evidence URL... [--plan PLAN]",
-       "a lead organization declares a measure completed", 1, 1,
-       {kPlan, kOrg, {"description", "D", "what was achieved"},
+      {"declare",
+       "MEASURE --org ORG --description T --evidence URL... [--plan PLAN]",
+       "a lead organization declares a measure completed",
+       1,
+       1,
+       {kPlan,
+        kOrg,
+        {"description", "D", "what was achieved"},
         {"evidence", "URL", "an evidence link (repeatable)"}},
        Bind([](const ProgressContext& ctx, const ParsedArgs& args, std::ostream& out) {
          return CompletionDeclare(ctx, args.Value("plan"), args.args()[0], args.Value("org"),
@@ -845,23 +897,32 @@ CommandGroup CompletionGroup() {
 
 CommandGroup CalendarGroup() {
   CommandGroup group{"calendar", "a plan's reporting calendar", {}, ""};
-  group.commands.push_back({"show", "[--plan PLAN]", "the due day of every period", 0, 0, {kPlan},
-                            Bind([](const ProgressContext& ctx, const ParsedArgs& args,
-                                    std::ostream& out) {
-                              return CalendarShow(ctx, args.Value("plan"), out);
-                            })});
+  group.commands.push_back(
+      {"show",
+       "[--plan PLAN]",
+       "the due day of every period",
+       0,
+       0,
+       {kPlan},
+       Bind([](const ProgressContext& ctx, const ParsedArgs& args, std::ostream& out) {
+         return CalendarShow(ctx, args.Value("plan"), out);
+       })});
   group.commands.push_back(
       {"set",
        "--due day:N|working-day:N [--month-offset N] [--summary-due day:N|working-day:N] "
        "[--quarterly] [--half-year] [--annual] [--plan PLAN]",
-       "override the calendar (administrator)", 0, 0,
-       {kPlan, {"due", "RULE", "day:25 or working-day:2"},
+       "override the calendar (administrator)",
+       0,
+       0,
+       {kPlan,
+        {"due", "RULE", "day:25 or working-day:2"},
         {"month-offset", "N", "0: the period's last month; 1: the month after"},
         {"summary-due", "RULE", "rule of summaries; default: the monthly rule"},
         {"quarterly", "", "ask for quarterly summaries"},
         {"half-year", "", "ask for half-year summaries"},
         {"annual", "", "ask for an annual summary"}},
-       Bind([](const ProgressContext& ctx, const ParsedArgs& args, std::ostream& out) -> absl::Status {
+       Bind([](const ProgressContext& ctx, const ParsedArgs& args,
+               std::ostream& out) -> absl::Status {
          CalendarSetArgs a;
          a.plan = args.Value("plan");
          a.due = args.Value("due");
@@ -877,12 +938,18 @@ CommandGroup CalendarGroup() {
 }
 
 CommandGroup HolidaysGroup() {
-  CommandGroup group{"holidays", "public holidays and make-up working days (法定节假日 / 调休)", {}, ""};
-  group.commands.push_back({"load", "FILE", "load a year's days (administrator)", 1, 1, {},
-                            Bind([](const ProgressContext& ctx, const ParsedArgs& args,
-                                    std::ostream& out) {
-                              return HolidaysLoad(ctx, args.args()[0], out);
-                            })});
+  CommandGroup group{
+      "holidays", "public holidays and make-up working days (法定节假日 / 调休)", {}, ""};
+  group.commands.push_back(
+      {"load",
+       "FILE",
+       "load a year's days (administrator)",
+       1,
+       1,
+       {},
+       Bind([](const ProgressContext& ctx, const ParsedArgs& args, std::ostream& out) {
+         return HolidaysLoad(ctx, args.args()[0], out);
+       })});
   group.notes =
       "FILE: one day per line, \"2026-10-01\" for a holiday or \"2026-10-10 workday\" for a\n"
       "make-up working day; # starts a comment.\n";

@@ -66,15 +66,15 @@ struct ReportListArgs {
   std::string page_token;
 };
 
-absl::Status ReportSubmit(const ProgressContext& ctx, const ReportSubmitArgs& args, std::ostream& out);
+absl::Status ReportSubmit(const ProgressContext& ctx, const ReportSubmitArgs& args,
+                          std::ostream& out);
 absl::Status ReportShow(const ProgressContext& ctx, const ReportRef& ref, std::ostream& out);
 absl::Status ReportList(const ProgressContext& ctx, const ReportListArgs& args, std::ostream& out);
 absl::Status ReportHistory(const ProgressContext& ctx, const ReportRef& ref, std::ostream& out);
 absl::Status ReportStatus(const ProgressContext& ctx, const std::string& plan,
                           const std::string& period, std::ostream& out);
 absl::Status ReportReview(const ProgressContext& ctx, const ReportRef& ref, bool accept,
-                          const std::string& comment, const std::string& actor,
-                          std::ostream& out);
+                          const std::string& comment, const std::string& actor, std::ostream& out);
 absl::Status ExtensionRequest(const ProgressContext& ctx, const std::string& plan,
                               const std::string& measure, const std::string& org,
                               const std::string& date, const std::string& reason,
@@ -103,7 +103,8 @@ struct CalendarSetArgs {
   std::string summary_due;  // --summary-due, same form; empty = the monthly rule
   bool quarterly = false, half_year = false, annual = false;
 };
-absl::Status CalendarSet(const ProgressContext& ctx, const CalendarSetArgs& args, std::ostream& out);
+absl::Status CalendarSet(const ProgressContext& ctx, const CalendarSetArgs& args,
+                         std::ostream& out);
 // FILE: one day per line, "YYYY-MM-DD" (a holiday) or "YYYY-MM-DD workday" (调休上班);
 // blank lines and lines starting with # are ignored. All days in one year.
 absl::Status HolidaysLoad(const ProgressContext& ctx, const std::string& file, std::ostream& out);

@@ -25,16 +25,17 @@ constexpr char kPlan[] = "plans/2026-5b6a16527908";
 
 class FakeRegistry final : public rv1::RegistryService::CallbackService {
  public:
-  grpc::ServerUnaryReactor* ListPlans(grpc::CallbackServerContext* ctx, const rv1::ListPlansRequest*,
+  grpc::ServerUnaryReactor* ListPlans(grpc::CallbackServerContext* ctx,
+                                      const rv1::ListPlansRequest*,
                                       rv1::ListPlansResponse* response) override {
     response->add_plans()->set_name(kPlan);
     auto* r = ctx->DefaultReactor();
     r->Finish(grpc::Status::OK);
     return r;
   }
-  grpc::ServerUnaryReactor* ResolveOrganization(grpc::CallbackServerContext* ctx,
-                                                const rv1::ResolveOrganizationRequest* request,
-                                                rv1::ResolveOrganizationResponse* response) override {
+  grpc::ServerUnaryReactor* ResolveOrganization(
+      grpc::CallbackServerContext* ctx, const rv1::ResolveOrganizationRequest* request,
+      rv1::ResolveOrganizationResponse* response) override {
     auto* r = ctx->DefaultReactor();
     if (request->written_name() == "区交通局") {
       response->add_organizations()->set_name("organizations/o-traffic0001");
@@ -91,9 +92,9 @@ class FakeProgress final : public pv1::ProgressService::CallbackService {
     reactor->Finish(grpc::Status::OK);
     return reactor;
   }
-  grpc::ServerUnaryReactor* GetSubmissionStatus(grpc::CallbackServerContext* ctx,
-                                                const pv1::GetSubmissionStatusRequest* request,
-                                                pv1::GetSubmissionStatusResponse* response) override {
+  grpc::ServerUnaryReactor* GetSubmissionStatus(
+      grpc::CallbackServerContext* ctx, const pv1::GetSubmissionStatusRequest* request,
+      pv1::GetSubmissionStatusResponse* response) override {
     response->set_period(request->period());
     auto* o = response->add_organizations();
     o->set_organization("organizations/o-traffic0001");
@@ -148,8 +149,8 @@ class ProgressCommandsTest : public ::testing::Test {
     builder.RegisterService(&registry_);
     builder.RegisterService(&progress_);
     server_ = builder.BuildAndStart();
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_),
-                                   grpc::InsecureChannelCredentials());
+    channel_ =
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_), grpc::InsecureChannelCredentials());
     pstub_ = pv1::ProgressService::NewStub(channel_);
     rstub_ = rv1::RegistryService::NewStub(channel_);
     ctx_.progress = pstub_.get();
@@ -180,10 +181,13 @@ class ProgressCommandsTest : public ::testing::Test {
 };
 
 TEST_F(ProgressCommandsTest, SubmitFromFlagsResolvesNamesReadsTheEtagAndPrintsTheReport) {
-  ASSERT_EQ(Run({"report", "submit", "--org", "区交通局", "--period", "2026-05", "--measure",
-                 "a1-t3-m2", "--status", "in-progress", "--percent", "46", "--work-done", "推广新能源货车",
-                 "--next-steps", "继续", "--value", "新能源货车占比=46.5%", "--evidence",
-                 "https://a.cn/1"}),
+  ASSERT_EQ(Run({"report",      "submit",         "--org",
+                 "区交通局",    "--period",       "2026-05",
+                 "--measure",   "a1-t3-m2",       "--status",
+                 "in-progress", "--percent",      "46",
+                 "--work-done", "推广新能源货车", "--next-steps",
+                 "继续",        "--value",        "新能源货车占比=46.5%",
+                 "--evidence",  "https://a.cn/1"}),
             0)
       << err_.str();
   std::lock_guard<std::mutex> lock(progress_.mu);
@@ -203,10 +207,11 @@ TEST_F(ProgressCommandsTest, SubmitFromFlagsResolvesNamesReadsTheEtagAndPrintsTh
 
 TEST_F(ProgressCommandsTest, SubmitFromAJsonFile) {
   const std::string path = ::testing::TempDir() + "/report.json";
-  std::ofstream(path) << R"({"period":"2026-06","entries":[{"measure":")" << kPlan
-                      << R"(/measures/a1-t3-m2","status":"MEASURE_STATUS_COMPLETED","percentDone":100,"workDone":"完成"}]})";
-  ASSERT_EQ(Run({"report", "submit", "--org", "o-traffic0001", "--file", path, "--request-id", "x1"}),
-            0)
+  std::ofstream(path)
+      << R"({"period":"2026-06","entries":[{"measure":")" << kPlan
+      << R"(/measures/a1-t3-m2","status":"MEASURE_STATUS_COMPLETED","percentDone":100,"workDone":"完成"}]})";
+  ASSERT_EQ(
+      Run({"report", "submit", "--org", "o-traffic0001", "--file", path, "--request-id", "x1"}), 0)
       << err_.str();
   std::lock_guard<std::mutex> lock(progress_.mu);
   EXPECT_EQ(progress_.submitted.period(), "2026-06");

@@ -1044,9 +1044,8 @@ using Runner =
 
 std::function<absl::Status(const CommandEnv&, const ParsedArgs&)> Bind(Runner runner) {
   return [runner = std::move(runner)](const CommandEnv& env, const ParsedArgs& args) {
-    std::unique_ptr<Stub> stub =
-        v1::RegistryService::NewStub(MakeChannel(env.options.registry_address,
-                                                 env.options.connection));
+    std::unique_ptr<Stub> stub = v1::RegistryService::NewStub(
+        MakeChannel(env.options.registry_address, env.options.connection));
     RegistryContext ctx;
     ctx.stub = stub.get();
     ctx.timeout = env.options.timeout;
@@ -1256,7 +1255,8 @@ CommandGroup MeasureGroup() {
         {"responsibles", "A,B", "new responsible organizations; \"\" for none"},
         {"members", "GROUP=X,Y", "name the members of a group word such as 相关镇街 (repeatable)"},
         {"checkpoints", "P,Q",
-         "the measure's checkpoints in the plan's words, e.g. 5月底前,按季度,两轮次; \"\" for none"},
+         "the measure's checkpoints in the plan's words, e.g. 5月底前,按季度,两轮次; \"\" for "
+         "none"},
         {"reason", "TEXT", "why (required; kept in the audit trail)"},
         {"etag", "E", "the etag read before; default: read the measure now"},
         {"request-id", "ID", "client id of the call, for a safe retry"}},

@@ -16,8 +16,7 @@ void LoadStats::Record(absl::Duration latency, const std::string& code) {
 }
 
 void LoadStats::Merge(const LoadStats& other) {
-  latencies_us_.insert(latencies_us_.end(), other.latencies_us_.begin(),
-                       other.latencies_us_.end());
+  latencies_us_.insert(latencies_us_.end(), other.latencies_us_.begin(), other.latencies_us_.end());
   sorted_ = false;
   for (const auto& [code, n] : other.codes_) codes_[code] += n;
 }
@@ -59,8 +58,11 @@ std::string LoadStats::ToJson(const std::string& rpc, const std::string& target,
   j["rps"] = elapsed > absl::ZeroDuration() ? count() / absl::ToDoubleSeconds(elapsed) : 0.0;
   j["codes"] = nlohmann::json::object();
   for (const auto& [code, n] : codes_) j["codes"][code] = n;
-  j["latency_ms"] = {{"p50", QuantileMs(0.5)}, {"p90", QuantileMs(0.9)}, {"p99", QuantileMs(0.99)},
-                     {"max", MaxMs()},         {"mean", MeanMs()}};
+  j["latency_ms"] = {{"p50", QuantileMs(0.5)},
+                     {"p90", QuantileMs(0.9)},
+                     {"p99", QuantileMs(0.99)},
+                     {"max", MaxMs()},
+                     {"mean", MeanMs()}};
   return j.dump();
 }
 

@@ -48,16 +48,19 @@ ABSL_FLAG(std::string, target, "127.0.0.1:50052", "Server under load (host:port)
 ABSL_FLAG(std::string, rpc, "submit_report", "submit_report | echo");
 ABSL_FLAG(int, concurrency, 16, "Calls kept in flight (one per worker)");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(10), "Measured time, after the warmup");
-ABSL_FLAG(int64_t, count, 0, "If > 0: stop after this many calls (no warmup) instead of --duration");
+ABSL_FLAG(int64_t, count, 0,
+          "If > 0: stop after this many calls (no warmup) instead of --duration");
 ABSL_FLAG(absl::Duration, warmup, absl::Seconds(1), "Load before measuring (not counted)");
-ABSL_FLAG(std::string, registry, "127.0.0.1:50051", "Registry to read the plan from (submit_report)");
+ABSL_FLAG(std::string, registry, "127.0.0.1:50051",
+          "Registry to read the plan from (submit_report)");
 ABSL_FLAG(std::string, plan, "", "plans/{plan}; default: the registry's newest plan");
 ABSL_FLAG(int, entries, 5, "Entries per report (capped by what the organization owns)");
 ABSL_FLAG(int, channels, 4, "Client channels (separate connections) the workers share");
 ABSL_FLAG(std::string, output, "text", "text | json (one JSON object on stdout)");
 ABSL_FLAG(int, payload_bytes, 0, "Echo payload size; 0: the size of a SubmitReport request");
-ABSL_FLAG(int, serve_echo, -1, "Serve the echo baseline on this port (0: any free port) and "
-                               "generate no load; stops on SIGTERM/SIGINT");
+ABSL_FLAG(int, serve_echo, -1,
+          "Serve the echo baseline on this port (0: any free port) and "
+          "generate no load; stops on SIGTERM/SIGINT");
 ABSL_FLAG(std::string, port_file, "", "With --serve_echo: write the bound port here");
 
 namespace ecoplan::loadgen {
@@ -128,7 +131,8 @@ std::vector<Slot> BuildSlots(const std::string& registry_address, std::string pl
     rv1::ListPlansResponse plans;
     grpc::Status s = stub->ListPlans(context().get(), list, &plans);
     if (!s.ok() || plans.plans().empty()) {
-      *error = absl::StrCat("no plan in the registry at ", registry_address, ": ", s.error_message());
+      *error =
+          absl::StrCat("no plan in the registry at ", registry_address, ": ", s.error_message());
       return {};
     }
     plan = plans.plans(0).name();
@@ -220,7 +224,8 @@ class Run {
   }
   absl::Time Wait() {
     absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(+[](int* n) { return *n == 0; }, &running_));
+    mu_.Await(absl::Condition(
+        +[](int* n) { return *n == 0; }, &running_));
     return last_;
   }
 
@@ -279,9 +284,10 @@ class Worker {
     const absl::Time now = absl::Now();
     if (!status.ok()) run_->NoteError(status);
     if (run_->Measured(started_)) {
-      stats_.Record(now - started_, status.ok() ? "OK"
-                                                : absl::StatusCodeToString(static_cast<absl::StatusCode>(
-                                                      status.error_code())));
+      stats_.Record(now - started_, status.ok()
+                                        ? "OK"
+                                        : absl::StatusCodeToString(
+                                              static_cast<absl::StatusCode>(status.error_code())));
       last_ = now;
     }
     Issue();
@@ -358,7 +364,8 @@ int Main() {
     for (Slot& slot : slots) {
       pv1::GetReportRequest get;
       get.set_name(absl::StrCat(slot.request.parent(), "/reports/",
-                                slot.request.organization().substr(14), "_", slot.request.period()));
+                                slot.request.organization().substr(14), "_",
+                                slot.request.period()));
       pv1::GetReportResponse got;
       grpc::ClientContext ctx;
       ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
@@ -382,10 +389,9 @@ int Main() {
     for (size_t i = w; i < slots.size() && rpc == "submit_report"; i += concurrency) {
       mine.push_back(&slots[i]);
     }
-    workers.push_back(std::make_unique<Worker>(
-        &run, w, run_id, progress[w % channels].get(),
-        rpc == "echo" ? echo[w % channels].get() : nullptr, std::move(mine),
-        std::string(request_bytes, 'x')));
+    workers.push_back(std::make_unique<Worker>(&run, w, run_id, progress[w % channels].get(),
+                                               rpc == "echo" ? echo[w % channels].get() : nullptr,
+                                               std::move(mine), std::string(request_bytes, 'x')));
   }
   for (auto& worker : workers) worker->Issue();
   const absl::Time last = run.Wait();

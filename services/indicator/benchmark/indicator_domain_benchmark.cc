@@ -23,10 +23,10 @@ namespace {
 // Mentougou's towns (Dingling, the clean-control point, does not count for the district).
 std::vector<Station> DemoStations() {
   const std::pair<const char*, const char*> kTowns[] = {
-      {"Aotizhongxin", "大峪街道"}, {"Changping", "城子街道"}, {"Dingling", "清水镇"},
-      {"Dongsi", "东辛房街道"},     {"Guanyuan", "大台街道"},  {"Gucheng", "永定镇"},
+      {"Aotizhongxin", "大峪街道"}, {"Changping", "城子街道"},  {"Dingling", "清水镇"},
+      {"Dongsi", "东辛房街道"},     {"Guanyuan", "大台街道"},   {"Gucheng", "永定镇"},
       {"Huairou", "雁翅镇"},        {"Nongzhanguan", "龙泉镇"}, {"Shunyi", "军庄镇"},
-      {"Tiantan", "潭柘寺镇"},      {"Wanliu", "妙峰山镇"},    {"Wanshouxigong", "王平镇"}};
+      {"Tiantan", "潭柘寺镇"},      {"Wanliu", "妙峰山镇"},     {"Wanshouxigong", "王平镇"}};
   std::vector<Station> out;
   for (auto [id, town] : kTowns) {
     out.push_back({id, id, town, std::string(id) != "Dingling", true, "demonstration"});
@@ -53,8 +53,8 @@ size_t ReadCsv(const std::string& path, std::vector<ReadingInput>* out) {
     ++rows;
     std::string station(absl::StripSuffix(absl::StripPrefix(c[17], "\""), "\""));
     int y = 0, m = 0, d = 0, h = 0;
-    if (!absl::SimpleAtoi(c[1], &y) || !absl::SimpleAtoi(c[2], &m) ||
-        !absl::SimpleAtoi(c[3], &d) || !absl::SimpleAtoi(c[4], &h)) {
+    if (!absl::SimpleAtoi(c[1], &y) || !absl::SimpleAtoi(c[2], &m) || !absl::SimpleAtoi(c[3], &d) ||
+        !absl::SimpleAtoi(c[4], &h)) {
       continue;
     }
     const std::string hour = absl::FormatCivilTime(absl::CivilHour(y, m, d, h));
@@ -62,8 +62,9 @@ size_t ReadCsv(const std::string& path, std::vector<ReadingInput>* out) {
       double v = 0;
       if (!absl::SimpleAtod(c[5 + k], &v)) continue;  // NA
       out->push_back({station, hour, kCols[k], v,
-                      kCols[k] == Pollutant::kCo ? std::optional<Unit>(Unit::kMicrogramsPerCubicMeter)
-                                                 : std::nullopt});
+                      kCols[k] == Pollutant::kCo
+                          ? std::optional<Unit>(Unit::kMicrogramsPerCubicMeter)
+                          : std::nullopt});
     }
   }
   pclose(f);

@@ -144,11 +144,16 @@ std::string DueText(const MeasureInfo& m) {
 
 const char* ReportedStatusName(ReportedStatus status) {
   switch (status) {
-    case ReportedStatus::kNotStarted: return "not_started";
-    case ReportedStatus::kInProgress: return "in_progress";
-    case ReportedStatus::kCompleted: return "completed";
-    case ReportedStatus::kBlocked: return "blocked";
-    case ReportedStatus::kDelayed: return "delayed";
+    case ReportedStatus::kNotStarted:
+      return "not_started";
+    case ReportedStatus::kInProgress:
+      return "in_progress";
+    case ReportedStatus::kCompleted:
+      return "completed";
+    case ReportedStatus::kBlocked:
+      return "blocked";
+    case ReportedStatus::kDelayed:
+      return "delayed";
   }
   return "in_progress";
 }
@@ -292,9 +297,10 @@ std::vector<MeasureLight> ColourMeasures(const std::vector<MeasureInfo>& measure
       for (const CheckpointDue& c : m.checkpoints) {
         auto next = std::lower_bound(c.dues.begin(), c.dues.end(), as_of);
         if (next == c.dues.end() || *next - as_of > rules.yellow_days_before_checkpoint) continue;
-        raise(Colour::kYellow, absl::StrCat("checkpoint «", c.phrase, "» of the measure text due ",
-                                            Day(*next), *next == as_of ? " today" : absl::StrCat(
-                                                " in ", *next - as_of, " days")));
+        raise(
+            Colour::kYellow,
+            absl::StrCat("checkpoint «", c.phrase, "» of the measure text due ", Day(*next),
+                         *next == as_of ? " today" : absl::StrCat(" in ", *next - as_of, " days")));
       }
     }
     auto check_owner = [&](const std::string& owner, bool lead) {
@@ -309,11 +315,10 @@ std::vector<MeasureLight> ColourMeasures(const std::vector<MeasureInfo>& measure
         late += was_late ? 1 : 0;
         periods.push_back(absl::StrCat(absl::FormatCivilTime(p), was_late ? " late" : " no entry"));
       }
-      const std::string how =
-          late == 0 ? "no entry" : late == missed ? "reported late" : absl::StrCat(
-                                                                          late, " late, ",
-                                                                          missed - late,
-                                                                          " without entry");
+      const std::string how = late == 0 ? "no entry"
+                              : late == missed
+                                  ? "reported late"
+                                  : absl::StrCat(late, " late, ", missed - late, " without entry");
       if (missed >= rules.red_missed_reports) {
         raise(Colour::kRed, absl::StrCat(who, " missed the last ", missed, " reporting periods (",
                                          how, "): ", absl::StrJoin(periods, ", ")));

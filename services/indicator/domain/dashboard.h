@@ -142,7 +142,7 @@ struct ProgressReport {
   std::string measure_id;
   absl::CivilMonth period;  // the reported month
   ReportedStatus status = ReportedStatus::kInProgress;
-  bool on_time = true;       // false: first submitted after the due time
+  bool on_time = true;  // false: first submitted after the due time
   double percent_done = 0;
   bool returned = false;    // the bureau returned the report (to be revised)
   std::string report = {};  // plans/{plan}/reports/{report}, when known

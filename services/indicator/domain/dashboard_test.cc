@@ -26,8 +26,8 @@ TEST(DashboardTest, ColoursMeasuresByDeadlineReportsAndStatus) {
       reports.push_back({"区交通局", id, m, ReportedStatus::kInProgress, true});
     }
   }
-  reports.push_back({"区交通局", "done", absl::CivilMonth(2026, 6), ReportedStatus::kCompleted,
-                     true});
+  reports.push_back(
+      {"区交通局", "done", absl::CivilMonth(2026, 6), ReportedStatus::kCompleted, true});
   const auto lights = ColourMeasures(measures, reports, due, as_of, LightRules());
   ASSERT_EQ(lights.size(), 5u);
   EXPECT_EQ(lights[0].colour, Colour::kRed);
@@ -53,9 +53,9 @@ TEST(DashboardTest, ACloseCheckpointOfTheMeasureTextTurnsItYellow) {
   // A quarterly checkpoint (按季度) on a measure due at the year's end, every report on time.
   const std::vector<absl::CivilMonth> due = {absl::CivilMonth(2026, 4), absl::CivilMonth(2026, 5)};
   MeasureInfo m{"a1-t25-m1", absl::CivilDay(2026, 12, 31), {"区生态环境局"}};
-  m.checkpoints = {{"按季度",
-                    {absl::CivilDay(2026, 6, 30), absl::CivilDay(2026, 9, 30),
-                     absl::CivilDay(2026, 12, 31)}}};
+  m.checkpoints = {
+      {"按季度",
+       {absl::CivilDay(2026, 6, 30), absl::CivilDay(2026, 9, 30), absl::CivilDay(2026, 12, 31)}}};
   std::vector<ProgressReport> reports;
   for (absl::CivilMonth p : due) {
     reports.push_back({"区生态环境局", m.id, p, ReportedStatus::kInProgress, true});
@@ -64,8 +64,9 @@ TEST(DashboardTest, ACloseCheckpointOfTheMeasureTextTurnsItYellow) {
   const auto close = ColourMeasures({m}, reports, due, absl::CivilDay(2026, 6, 24), LightRules());
   ASSERT_EQ(close.size(), 1u);
   EXPECT_EQ(close[0].colour, Colour::kYellow);
-  EXPECT_THAT(close[0].reasons, ::testing::Contains(
-                                    "checkpoint «按季度» of the measure text due 2026-06-30 in 6 days"));
+  EXPECT_THAT(
+      close[0].reasons,
+      ::testing::Contains("checkpoint «按季度» of the measure text due 2026-06-30 in 6 days"));
   // Mid-July, the next one (September 30) is far: green.
   const auto far = ColourMeasures({m}, reports, due, absl::CivilDay(2026, 7, 15), LightRules());
   EXPECT_EQ(far[0].colour, Colour::kGreen);

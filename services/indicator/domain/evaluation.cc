@@ -39,9 +39,9 @@ IndicatorStatus ByProjection(Comparator c, double p, double t, const EvaluationR
                            ComparatorSymbol(c), " ", Num(t), " with margin");
     return IndicatorStatus::kOnTrack;
   }
-  *reason = absl::StrCat("projection ", Num(p), " ", unit, " misses the target ",
-                         ComparatorSymbol(c), " ", Num(t), " by more than ",
-                         Num(rules.at_risk_margin_percent), "%");
+  *reason =
+      absl::StrCat("projection ", Num(p), " ", unit, " misses the target ", ComparatorSymbol(c),
+                   " ", Num(t), " by more than ", Num(rules.at_risk_margin_percent), "%");
   return IndicatorStatus::kOffTrack;
 }
 
@@ -98,10 +98,10 @@ std::string ProfileMethod(const Profile& p) {
 }
 
 struct YearToDate {
-  int n = 0;                     // valid days
-  double sum = 0;                // of the item (mean type)
-  int qualifying = 0;            // days that qualify (ratio / count)
-  double expected_weight = 0;    // Σ profile factor (or rate) over observed days
+  int n = 0;                   // valid days
+  double sum = 0;              // of the item (mean type)
+  int qualifying = 0;          // days that qualify (ratio / count)
+  double expected_weight = 0;  // Σ profile factor (or rate) over observed days
   std::map<std::string, int> standards;
 };
 
@@ -205,15 +205,18 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
       method = ProfileMethod(profile);
     } else {
       projected = ytd.sum / ytd.n;
-      method = "straight line: the remaining days assumed to average the period-to-date mean "
-               "(no complete past year for a seasonal profile)";
+      method =
+          "straight line: the remaining days assumed to average the period-to-date mean "
+          "(no complete past year for a seasonal profile)";
     }
     if (target.has_value() && remaining > 0) {
       const double need = (*target * total_days - ytd.sum) / remaining;
       required = RoundHalfEven(need, 1);
       required_text =
-          need < 0 ? absl::StrCat("the target ", Num(*target, 0), " can no longer be reached: "
-                                  "even 0 on the remaining ", remaining, " days would not do")
+          need < 0 ? absl::StrCat("the target ", Num(*target, 0),
+                                  " can no longer be reached: "
+                                  "even 0 on the remaining ",
+                                  remaining, " days would not do")
                    : absl::StrCat("the remaining ", remaining, " days must average ",
                                   ComparatorSymbol(ind.comparator), " ", Num(need), " ", ind.unit,
                                   " for the annual mean to reach ", Num(*target, 0));
@@ -246,14 +249,14 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
                               "% of the ", total_days, " days of the year");
         required_text = "no more 优良 days needed";
       } else if (remaining > 0) {
-        required_text = absl::StrCat("at least ", need, " of the remaining ", remaining,
-                                     " days (", Num(100.0 * need / remaining), "%) must be 优良 for ",
+        required_text = absl::StrCat("at least ", need, " of the remaining ", remaining, " days (",
+                                     Num(100.0 * need / remaining), "%) must be 优良 for ",
                                      Num(*target, 0), "%");
         if (need > remaining) {
           status = IndicatorStatus::kOffTrack;
-          reason = absl::StrCat("even if all remaining ", remaining,
-                                " days were 优良 the ratio would stay below ", Num(*target, 0),
-                                "%");
+          reason =
+              absl::StrCat("even if all remaining ", remaining,
+                           " days were 优良 the ratio would stay below ", Num(*target, 0), "%");
         }
       }
     }
@@ -294,13 +297,13 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
     } else if (as_of >= ind.period_end) {
       const bool met = Satisfies(ind.comparator, current, *target);
       status = met ? IndicatorStatus::kAchieved : IndicatorStatus::kOffTrack;
-      reason = absl::StrCat("period over: ", Num(current), " ", ind.unit,
-                            met ? " meets " : " misses ", ComparatorSymbol(ind.comparator), " ",
-                            Num(*target));
+      reason =
+          absl::StrCat("period over: ", Num(current), " ", ind.unit, met ? " meets " : " misses ",
+                       ComparatorSymbol(ind.comparator), " ", Num(*target));
     } else if (ytd.n < rules.min_days_for_projection) {
       status = IndicatorStatus::kInsufficientData;
-      reason = absl::StrCat("only ", ytd.n, " valid days (at least ",
-                            rules.min_days_for_projection, " needed to project)");
+      reason = absl::StrCat("only ", ytd.n, " valid days (at least ", rules.min_days_for_projection,
+                            " needed to project)");
     } else {
       status = ByProjection(ind.comparator, projected, *target, rules, &reason, ind.unit);
     }
@@ -322,12 +325,18 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
 
 const char* IndicatorStatusName(IndicatorStatus status) {
   switch (status) {
-    case IndicatorStatus::kAchieved: return "achieved";
-    case IndicatorStatus::kOnTrack: return "on_track";
-    case IndicatorStatus::kAtRisk: return "at_risk";
-    case IndicatorStatus::kOffTrack: return "off_track";
-    case IndicatorStatus::kInsufficientData: return "insufficient_data";
-    default: return "unspecified";
+    case IndicatorStatus::kAchieved:
+      return "achieved";
+    case IndicatorStatus::kOnTrack:
+      return "on_track";
+    case IndicatorStatus::kAtRisk:
+      return "at_risk";
+    case IndicatorStatus::kOffTrack:
+      return "off_track";
+    case IndicatorStatus::kInsufficientData:
+      return "insufficient_data";
+    default:
+      return "unspecified";
   }
 }
 
@@ -380,13 +389,13 @@ Evaluation EvaluateAirQuality(const Indicator& indicator, absl::CivilDay as_of,
     out.current_value = change;
     out.status = change < 0 ? IndicatorStatus::kOnTrack : IndicatorStatus::kOffTrack;
     if (as_of >= indicator.period_end && change < 0) out.status = IndicatorStatus::kAchieved;
-    out.status_reason = absl::StrCat(Num(*now), " against ", Num(*last), " a year earlier (",
-                                     Num(change), "%)");
+    out.status_reason =
+        absl::StrCat(Num(*now), " against ", Num(*last), " a year earlier (", Num(change), "%)");
     return out;
   }
   if (calibers.in_force != nullptr) {
-    out.calibers.push_back(EvaluateCaliber(indicator, as_of, days, *calibers.in_force,
-                                           "in force", rules, &out));
+    out.calibers.push_back(
+        EvaluateCaliber(indicator, as_of, days, *calibers.in_force, "in force", rules, &out));
   }
   // Side by side for the periods that straddle a change of standards.
   const bool straddles = [&] {
@@ -451,12 +460,12 @@ Evaluation EvaluateReported(const Indicator& ind, absl::CivilDay as_of,
             more <= 0 ? "the target is reached"
                       : absl::StrCat(Num(more, 0), " ", ind.unit, " more needed in the remaining ",
                                      out.remaining_days, " days");
-        if (!LowerIsBetter(ind.comparator) && Satisfies(ind.comparator, current,
-                                                        *ind.target_value)) {
+        if (!LowerIsBetter(ind.comparator) &&
+            Satisfies(ind.comparator, current, *ind.target_value)) {
           settled = IndicatorStatus::kAchieved;
         }
-        if (LowerIsBetter(ind.comparator) && !Satisfies(ind.comparator, current,
-                                                        *ind.target_value)) {
+        if (LowerIsBetter(ind.comparator) &&
+            !Satisfies(ind.comparator, current, *ind.target_value)) {
           settled = IndicatorStatus::kOffTrack;
         }
       }

@@ -111,8 +111,7 @@ TEST_F(EvaluationTest, CountOfHeavyDaysSaysHowManyMoreAreAllowed) {
   for (absl::CivilDay d(2026, 3, 1); d <= absl::CivilDay(2026, 4, 30); ++d) {
     days.push_back(Day(d, d.day() <= 2 && d.month() == 3 ? 200 : 30));  // 2 days: AQI 250
   }
-  Evaluation e =
-      EvaluateAirQuality(heavy, absl::CivilDay(2026, 4, 30), days, calibers_, rules_);
+  Evaluation e = EvaluateAirQuality(heavy, absl::CivilDay(2026, 4, 30), days, calibers_, rules_);
   EXPECT_EQ(e.current_value, 2);
   EXPECT_THAT(e.required_remaining_text, HasSubstr("at most 1 more 重污染 day is allowed"));
 
@@ -135,7 +134,8 @@ TEST_F(EvaluationTest, GoodDayRatioDiffersByCaliberAndShowsBoth) {
   for (absl::CivilDay d(2026, 3, 1); d <= absl::CivilDay(2026, 3, 31); ++d) {
     days.push_back(Day(d, 70));
   }
-  const Evaluation e = EvaluateAirQuality(good, absl::CivilDay(2026, 3, 31), days, calibers_, rules_);
+  const Evaluation e =
+      EvaluateAirQuality(good, absl::CivilDay(2026, 3, 31), days, calibers_, rules_);
   ASSERT_EQ(e.calibers.size(), 3u);
   EXPECT_EQ(e.calibers[0].current_value, 0);    // in force: every day is 2026
   EXPECT_EQ(e.calibers[1].current_value, 100);  // HJ 633-2012

@@ -3,8 +3,8 @@
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 
 namespace ecoplan::indicator {
@@ -24,35 +24,53 @@ uint64_t Fnv1a(const std::string& s) {
 
 DailyItem DailyItemOf(AirQualityItem item) {
   switch (item) {
-    case AirQualityItem::kPm10: return DailyItem::kPm10;
-    case AirQualityItem::kSo2: return DailyItem::kSo2;
-    case AirQualityItem::kNo2: return DailyItem::kNo2;
-    case AirQualityItem::kCo: return DailyItem::kCo;
-    case AirQualityItem::kO38h: return DailyItem::kO3Max8h;
-    default: return DailyItem::kPm25;
+    case AirQualityItem::kPm10:
+      return DailyItem::kPm10;
+    case AirQualityItem::kSo2:
+      return DailyItem::kSo2;
+    case AirQualityItem::kNo2:
+      return DailyItem::kNo2;
+    case AirQualityItem::kCo:
+      return DailyItem::kCo;
+    case AirQualityItem::kO38h:
+      return DailyItem::kO3Max8h;
+    default:
+      return DailyItem::kPm25;
   }
 }
 
 const char* ComparatorSymbol(Comparator comparator) {
   switch (comparator) {
-    case Comparator::kAtMost: return "≤";
-    case Comparator::kLessThan: return "<";
-    case Comparator::kAtLeast: return "≥";
-    case Comparator::kGreaterThan: return ">";
-    case Comparator::kImproves: return "improves";
-    default: return "?";
+    case Comparator::kAtMost:
+      return "≤";
+    case Comparator::kLessThan:
+      return "<";
+    case Comparator::kAtLeast:
+      return "≥";
+    case Comparator::kGreaterThan:
+      return ">";
+    case Comparator::kImproves:
+      return "improves";
+    default:
+      return "?";
   }
 }
 
 bool Satisfies(Comparator comparator, double value, double target) {
   constexpr double kEps = 1e-9;
   switch (comparator) {
-    case Comparator::kAtMost: return value <= target + kEps;
-    case Comparator::kLessThan: return value < target - kEps;
-    case Comparator::kAtLeast: return value >= target - kEps;
-    case Comparator::kGreaterThan: return value > target + kEps;
-    case Comparator::kImproves: return value < 0;
-    default: return false;
+    case Comparator::kAtMost:
+      return value <= target + kEps;
+    case Comparator::kLessThan:
+      return value < target - kEps;
+    case Comparator::kAtLeast:
+      return value >= target - kEps;
+    case Comparator::kGreaterThan:
+      return value > target + kEps;
+    case Comparator::kImproves:
+      return value < 0;
+    default:
+      return false;
   }
 }
 
@@ -62,13 +80,13 @@ bool LowerIsBetter(Comparator comparator) {
 }
 
 bool Indicator::operator==(const Indicator& o) const {
-  return plan_id == o.plan_id && id == o.id && display_name == o.display_name &&
-         unit == o.unit && scope_kind == o.scope_kind && scope_name == o.scope_name &&
-         comparator == o.comparator && target_value == o.target_value &&
-         target_text == o.target_text && period_start == o.period_start &&
-         period_end == o.period_end && aggregation == o.aggregation && source == o.source &&
-         air_quality_item == o.air_quality_item && measures == o.measures &&
-         owners == o.owners && origin == o.origin && source_detail == o.source_detail &&
+  return plan_id == o.plan_id && id == o.id && display_name == o.display_name && unit == o.unit &&
+         scope_kind == o.scope_kind && scope_name == o.scope_name && comparator == o.comparator &&
+         target_value == o.target_value && target_text == o.target_text &&
+         period_start == o.period_start && period_end == o.period_end &&
+         aggregation == o.aggregation && source == o.source &&
+         air_quality_item == o.air_quality_item && measures == o.measures && owners == o.owners &&
+         origin == o.origin && source_detail == o.source_detail &&
          target_caliber == o.target_caliber && retired == o.retired &&
          retired_reason == o.retired_reason && retired_by_sync == o.retired_by_sync &&
          manually_corrected == o.manually_corrected;
@@ -79,8 +97,8 @@ std::string IndicatorEtag(const Indicator& ind) {
       ind.id, "|", ind.display_name, "|", ind.unit, "|", static_cast<int>(ind.scope_kind), "|",
       ind.scope_name, "|", static_cast<int>(ind.comparator), "|",
       ind.target_value.has_value() ? absl::StrCat(*ind.target_value) : "-", "|", ind.target_text,
-      "|", absl::FormatCivilTime(ind.period_start), "|", absl::FormatCivilTime(ind.period_end),
-      "|", static_cast<int>(ind.aggregation), "|", static_cast<int>(ind.source), "|",
+      "|", absl::FormatCivilTime(ind.period_start), "|", absl::FormatCivilTime(ind.period_end), "|",
+      static_cast<int>(ind.aggregation), "|", static_cast<int>(ind.source), "|",
       static_cast<int>(ind.air_quality_item), "|", absl::StrJoin(ind.measures, ","), "|",
       absl::StrJoin(ind.owners, ","), "|", ind.target_caliber, "|", ind.retired);
   return absl::StrFormat("%d-%016x", ind.revision, Fnv1a(state));

@@ -14,9 +14,12 @@ namespace {
 double PlausibleMax(Pollutant p) {
   switch (p) {
     case Pollutant::kPm25:
-    case Pollutant::kPm10: return 2000;
-    case Pollutant::kCo: return 150;
-    default: return 5000;
+    case Pollutant::kPm10:
+      return 2000;
+    case Pollutant::kCo:
+      return 150;
+    default:
+      return 5000;
   }
 }
 
@@ -77,7 +80,8 @@ PreparedBatch ObservationBook::Prepare(const std::vector<ReadingInput>& batch,
   for (size_t i = 0; i < batch.size(); ++i) {
     const ReadingInput& r = batch[i];
     if (stations_.find(r.station) == stations_.end()) {
-      reject(i, absl::StrCat("unknown station «", r.station, "» (configure it with UpsertStation)"));
+      reject(i,
+             absl::StrCat("unknown station «", r.station, "» (configure it with UpsertStation)"));
       continue;
     }
     absl::StatusOr<absl::CivilHour> hour = ParseHour(r.hour);
@@ -86,8 +90,8 @@ PreparedBatch ObservationBook::Prepare(const std::vector<ReadingInput>& batch,
       continue;
     }
     if (*hour > now) {
-      reject(i, absl::StrCat("hour ", r.hour, " is in the future (now ",
-                             absl::FormatCivilTime(now), " Asia/Shanghai)"));
+      reject(i, absl::StrCat("hour ", r.hour, " is in the future (now ", absl::FormatCivilTime(now),
+                             " Asia/Shanghai)"));
       continue;
     }
     if (!std::isfinite(r.value)) {
@@ -102,8 +106,8 @@ PreparedBatch ObservationBook::Prepare(const std::vector<ReadingInput>& batch,
     if (v > PlausibleMax(r.pollutant)) {
       reject(i, absl::StrCat(PollutantName(r.pollutant), " ", v,
                              r.pollutant == Pollutant::kCo ? " mg/m³" : " µg/m³",
-                             " is beyond any plausible concentration (",
-                             PlausibleMax(r.pollutant), "): check the unit"));
+                             " is beyond any plausible concentration (", PlausibleMax(r.pollutant),
+                             "): check the unit"));
       continue;
     }
     hours[i] = *hour;
@@ -119,8 +123,7 @@ PreparedBatch ObservationBook::Prepare(const std::vector<ReadingInput>& batch,
     for (size_t j : same) conflict = conflict || values[j] != values[i];
     if (conflict) {
       reject(i, absl::StrCat("the batch has ", same.size(), " rows for ", r.station, " ",
-                             PollutantName(r.pollutant), " at ", r.hour,
-                             " with different values"));
+                             PollutantName(r.pollutant), " at ", r.hour, " with different values"));
       continue;
     }
     if (same.front() != i) {  // an identical duplicate within the batch
@@ -137,8 +140,8 @@ PreparedBatch ObservationBook::Prepare(const std::vector<ReadingInput>& batch,
       it->second = std::max(it->second, hours[i]);
     }
     if (AtCap(r.pollutant, values[i])) {
-      out.flags.push_back({i, absl::StrCat("at the instrument cap ", values[i],
-                                           ": the true value may be higher")});
+      out.flags.push_back(
+          {i, absl::StrCat("at the instrument cap ", values[i], ": the true value may be higher")});
     }
     const std::optional<double> held = Held(r.station, r.pollutant, hours[i]);
     if (held.has_value() && *held == values[i]) {

@@ -20,8 +20,8 @@ class ObservationBookTest : public ::testing::Test {
   std::vector<ReadingInput> Day(const std::string& station, const std::string& day, double pm25) {
     std::vector<ReadingInput> out;
     for (int h = 0; h < 24; ++h) {
-      out.push_back({station, absl::StrCat(day, "T", h < 10 ? "0" : "", h), Pollutant::kPm25,
-                     pm25, std::nullopt});
+      out.push_back({station, absl::StrCat(day, "T", h < 10 ? "0" : "", h), Pollutant::kPm25, pm25,
+                     std::nullopt});
     }
     return out;
   }
@@ -37,7 +37,8 @@ TEST_F(ObservationBookTest, ResendingADayIsIdempotentAndACorrectionReplacesAndIs
   PreparedBatch again = book_.Prepare(Day("Gucheng", "2026-04-01", 40), now_);
   EXPECT_EQ(again.unchanged, 24);
   EXPECT_TRUE(again.writes.empty());
-  std::vector<ReadingInput> fix = {{"Gucheng", "2026-04-01T05", Pollutant::kPm25, 44, std::nullopt}};
+  std::vector<ReadingInput> fix = {
+      {"Gucheng", "2026-04-01T05", Pollutant::kPm25, 44, std::nullopt}};
   PreparedBatch corrected = book_.Prepare(fix, now_);
   EXPECT_EQ(corrected.replaced, 1);
   ASSERT_EQ(corrected.writes.size(), 1u);

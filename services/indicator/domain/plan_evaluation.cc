@@ -50,8 +50,8 @@ MeasureIndicator Judged(const Indicator& ind, const Evaluation& e, absl::CivilDa
 
 }  // namespace
 
-Evaluation EvaluateOne(const Indicator& ind, absl::CivilDay as_of,
-                       const PlanEvaluationInput& input, const EvaluationRules& rules) {
+Evaluation EvaluateOne(const Indicator& ind, absl::CivilDay as_of, const PlanEvaluationInput& input,
+                       const EvaluationRules& rules) {
   if (ind.source == SourceKind::kAirQuality) {
     absl::StatusOr<std::vector<DistrictDay>> days = input.book->AreaDays(AreaOf(ind));
     if (!days.ok()) {

@@ -29,10 +29,10 @@ struct Subject {
 };
 
 bool IsCountUnit(absl::string_view unit) {
-  constexpr absl::string_view kCounts[] = {"家", "个", "项", "台", "辆", "座", "块",
-                                           "处", "条", "户", "所", "吨", "万吨", "万立方米",
-                                           "立方米", "株", "万株", "亩", "公顷", "平方米",
-                                           "万平方米", "公里", "千米"};
+  constexpr absl::string_view kCounts[] = {"家",   "个",       "项",       "台",   "辆",   "座",
+                                           "块",   "处",       "条",       "户",   "所",   "吨",
+                                           "万吨", "万立方米", "立方米",   "株",   "万株", "亩",
+                                           "公顷", "平方米",   "万平方米", "公里", "千米"};
   for (absl::string_view u : kCounts) {
     if (unit == u) return true;
   }
@@ -55,18 +55,33 @@ std::optional<Subject> AirQualitySubject(absl::string_view words) {
   Subject s;
   s.source = SourceKind::kAirQuality;
   if (absl::StrContains(words, "PM2.5") && absl::StrContains(words, "浓度")) {
-    s = {"pm25", "PM2.5年均浓度", "微克/立方米", Comparator::kAtMost,
-         Aggregation::kMeanOfDaily, SourceKind::kAirQuality, AirQualityItem::kPm25};
+    s = {"pm25",
+         "PM2.5年均浓度",
+         "微克/立方米",
+         Comparator::kAtMost,
+         Aggregation::kMeanOfDaily,
+         SourceKind::kAirQuality,
+         AirQualityItem::kPm25};
     return s;
   }
   if (absl::StrContains(words, "优良天数")) {
-    s = {"good-days", "优良天数比率", "%", Comparator::kAtLeast,
-         Aggregation::kRatioOfQualifyingDays, SourceKind::kAirQuality, AirQualityItem::kAqi};
+    s = {"good-days",
+         "优良天数比率",
+         "%",
+         Comparator::kAtLeast,
+         Aggregation::kRatioOfQualifyingDays,
+         SourceKind::kAirQuality,
+         AirQualityItem::kAqi};
     return s;
   }
   if (absl::StrContains(words, "重污染天数")) {
-    s = {"heavy-days", "重污染天数", "天", Comparator::kAtMost,
-         Aggregation::kCountOfDays, SourceKind::kAirQuality, AirQualityItem::kAqi};
+    s = {"heavy-days",
+         "重污染天数",
+         "天",
+         Comparator::kAtMost,
+         Aggregation::kCountOfDays,
+         SourceKind::kAirQuality,
+         AirQualityItem::kAqi};
     return s;
   }
   return std::nullopt;
@@ -129,8 +144,8 @@ std::vector<char32_t> CodePoints(absl::string_view s) {
 // Normalizes words for matching: no year, no units in brackets, 比率/占比 → 比例.
 std::string MatchForm(absl::string_view words) {
   std::string s = SplitUnit(Collapse(words)).first;
-  s = absl::StrReplaceAll(s, {{"比率", "比例"}, {"占比", "比例"}, {"2026年", ""}, {"全区", ""},
-                               {"各区", ""}});
+  s = absl::StrReplaceAll(
+      s, {{"比率", "比例"}, {"占比", "比例"}, {"2026年", ""}, {"全区", ""}, {"各区", ""}});
   return s;
 }
 
@@ -159,9 +174,7 @@ std::string FormatValue(double v) {
 
 class Builder {
  public:
-  explicit Builder(const PlanSource& plan) : plan_(plan) {
-    out_.report.plan_id = plan.plan_id;
-  }
+  explicit Builder(const PlanSource& plan) : plan_(plan) { out_.report.plan_id = plan.plan_id; }
 
   PlanIndicators Build() {
     for (const SourceTable& t : plan_.annex4) Annex4Table(t);
@@ -253,9 +266,9 @@ class Builder {
       std::vector<std::string> lost;
       for (size_t c = 1; c < row.size(); ++c) {
         if (!placed.count(c)) {
-          lost.push_back(text[c].has_value() ? (merged[c] ? absl::StrCat("(merged) ", *text[c])
-                                                          : *text[c])
-                                             : "(merged, unknown)");
+          lost.push_back(text[c].has_value()
+                             ? (merged[c] ? absl::StrCat("(merged) ", *text[c]) : *text[c])
+                             : "(merged, unknown)");
         }
       }
       std::vector<std::string> unplaced_columns;
@@ -347,8 +360,12 @@ class Builder {
           s.display_name = absl::StrCat(town, " PM2.5年均浓度");
           key = "pm25";
         } else if (absl::StrContains(label, "TSP")) {
-          s = {"", absl::StrCat(town, " TSP浓度同比变化"), "%", Comparator::kImproves,
-               Aggregation::kYearOnYearChange, SourceKind::kReported,
+          s = {"",
+               absl::StrCat(town, " TSP浓度同比变化"),
+               "%",
+               Comparator::kImproves,
+               Aggregation::kYearOnYearChange,
+               SourceKind::kReported,
                AirQualityItem::kUnspecified};
           key = "tsp";
         } else {
@@ -420,10 +437,9 @@ class Builder {
                                        ", measure ", t.value_text));
         }
         if (best->comparator != t.comparator) {
-          diffs.push_back(absl::StrCat("comparator: annex 4 ",
-                                       ComparatorSymbol(best->comparator), ", measure ",
-                                       ComparatorSymbol(t.comparator), " (", t.comparator_text,
-                                       ")"));
+          diffs.push_back(absl::StrCat("comparator: annex 4 ", ComparatorSymbol(best->comparator),
+                                       ", measure ", ComparatorSymbol(t.comparator), " (",
+                                       t.comparator_text, ")"));
         }
         check.agrees = diffs.empty();
         check.difference = absl::StrJoin(diffs, "; ");
@@ -464,10 +480,17 @@ class Builder {
 
   void Add(Indicator ind) {
     switch (ind.origin) {
-      case Origin::kAnnex4: ++out_.report.annex4_count; break;
-      case Origin::kAnnex5: ++out_.report.annex5_count; break;
-      case Origin::kMeasureText: ++out_.report.measure_text_count; break;
-      default: break;
+      case Origin::kAnnex4:
+        ++out_.report.annex4_count;
+        break;
+      case Origin::kAnnex5:
+        ++out_.report.annex5_count;
+        break;
+      case Origin::kMeasureText:
+        ++out_.report.measure_text_count;
+        break;
+      default:
+        break;
     }
     std::string id = ind.id;
     indicators_.emplace(std::move(id), std::move(ind));

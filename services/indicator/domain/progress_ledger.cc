@@ -14,8 +14,9 @@ namespace ecoplan::indicator {
 namespace {
 
 bool IsCountUnit(const std::string& unit) {
-  for (const char* u : {"家", "个", "处", "项", "座", "条", "台", "辆", "次", "宗", "件", "块",
-                        "户", "公里", "千米", "吨", "万立方米", "立方米", "亩", "公顷", "天"}) {
+  for (const char* u :
+       {"家", "个", "处",   "项",   "座", "条",       "台",     "辆", "次",   "宗", "件",
+        "块", "户", "公里", "千米", "吨", "万立方米", "立方米", "亩", "公顷", "天"}) {
     if (unit == u) return true;
   }
   return false;
@@ -160,7 +161,8 @@ LedgerChange ProgressLedger::Prepare(const ProgressUpdate& u,
     }
     case ProgressUpdate::Kind::kExtensionApproved: {
       auto it = plan.extensions.find(u.measure_id);
-      if (it == plan.extensions.end() || it->second != u.day) change.extension = {u.measure_id, u.day};
+      if (it == plan.extensions.end() || it->second != u.day)
+        change.extension = {u.measure_id, u.day};
       return change;
     }
     case ProgressUpdate::Kind::kReport:
@@ -256,8 +258,8 @@ LedgerChange ProgressLedger::Prepare(const ProgressUpdate& u,
       }
     }
     for (const auto& [e, v] : contributions) {
-      if (owners_reported && std::find(ind->owners.begin(), ind->owners.end(), e->organization) ==
-                                 ind->owners.end()) {
+      if (owners_reported &&
+          std::find(ind->owners.begin(), ind->owners.end(), e->organization) == ind->owners.end()) {
         continue;
       }
       sum += v;
@@ -363,10 +365,9 @@ std::vector<std::string> ProgressLedger::UnmatchedValues(const std::string& plan
   for (const auto& [key, e] : p->second.entries) {
     for (const EntryValue& v : e.values) {
       if (!v.indicator_id.empty()) continue;
-      out.push_back(absl::StrCat("measure ", e.measure_id, ", ", e.organization, " ",
-                                 absl::FormatCivilTime(e.period), ": «", v.name, "» ",
-                                 Number(v.value), v.unit.empty() ? "" : " ", v.unit, " — ",
-                                 v.note));
+      out.push_back(absl::StrCat(
+          "measure ", e.measure_id, ", ", e.organization, " ", absl::FormatCivilTime(e.period),
+          ": «", v.name, "» ", Number(v.value), v.unit.empty() ? "" : " ", v.unit, " — ", v.note));
     }
   }
   return out;
@@ -380,8 +381,6 @@ std::pair<int, int> ProgressLedger::Counts(const std::string& plan_id) const {
   return {static_cast<int>(p->second.entries.size()), static_cast<int>(reports.size())};
 }
 
-bool ProgressLedger::HasPlan(const std::string& plan_id) const {
-  return plans_.count(plan_id) > 0;
-}
+bool ProgressLedger::HasPlan(const std::string& plan_id) const { return plans_.count(plan_id) > 0; }
 
 }  // namespace ecoplan::indicator

@@ -57,9 +57,9 @@ namespace ecoplan::indicator {
 
 // A number reported in an entry, and where it went.
 struct EntryValue {
-  std::string name;   // e.g. 新能源货车占比
+  std::string name;  // e.g. 新能源货车占比
   double value = 0;
-  std::string unit;   // as reported
+  std::string unit;          // as reported
   std::string indicator_id;  // the indicator it feeds; empty when unmatched
   std::string note;          // why it is unmatched, or how it was matched
 };
@@ -70,7 +70,7 @@ struct LedgerEntry {
   std::string organization;     // display name (the registry's canonical name)
   absl::CivilMonth period;
   std::string measure_id;
-  std::string report;           // plans/{plan}/reports/{report}
+  std::string report;  // plans/{plan}/reports/{report}
   int report_revision = 0;
   ReportedStatus status = ReportedStatus::kInProgress;
   double percent_done = 0;
@@ -182,7 +182,8 @@ class ProgressLedger {
   bool HasPlan(const std::string& plan_id) const;
 
  private:
-  using EntryKey = std::tuple<std::string, absl::CivilMonth, std::string>;  // org id, period, measure
+  using EntryKey =
+      std::tuple<std::string, absl::CivilMonth, std::string>;  // org id, period, measure
   struct Plan {
     std::map<EntryKey, LedgerEntry> entries;
     std::map<std::string, absl::CivilDay> completions;          // measure → confirmation day

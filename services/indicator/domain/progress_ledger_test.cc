@@ -41,7 +41,8 @@ std::vector<Indicator> Indicators() {
       Reported("roads", "尘负荷差等级道路数量比例", "%", {"m2"}, Aggregation::kLatestValue),
       Reported("sweep", "道路机械化作业率", "%", {"m2"}, Aggregation::kLatestValue),
   };
-  Indicator pm = Reported("pm25", "PM2.5年均浓度", "微克/立方米", {"m1"}, Aggregation::kMeanOfDaily);
+  Indicator pm =
+      Reported("pm25", "PM2.5年均浓度", "微克/立方米", {"m1"}, Aggregation::kMeanOfDaily);
   pm.source = SourceKind::kAirQuality;
   out.push_back(pm);
   return out;
@@ -78,8 +79,7 @@ TEST(MatchReportedValueTest, PicksTheMeasuresIndicatorByUnitAndName) {
   EXPECT_EQ(MatchReportedValue(inds, "m1", Value("货车新能源化率", 31, "%"), &note), "trucks");
   EXPECT_THAT(note, HasSubstr("name and unit"));
   // Full-width percent sign, a different wording: the only % indicator of m1.
-  EXPECT_EQ(MatchReportedValue(inds, "m1", Value("本月新能源货车占比", 31, "％"), &note),
-            "trucks");
+  EXPECT_EQ(MatchReportedValue(inds, "m1", Value("本月新能源货车占比", 31, "％"), &note), "trucks");
   // A count without unit matches the count indicator.
   EXPECT_EQ(MatchReportedValue(inds, "m1", Value("绿色汽修企业", 1, ""), &note), "garages");
   // m2 has two % indicators: the name decides ...
@@ -99,10 +99,10 @@ TEST(ProgressLedgerTest, AReportFeedsTheIndicatorOnItsDueDayAndARevisionCorrects
   const std::vector<Indicator> inds = Indicators();
   ProgressLedger ledger;
   const absl::CivilMonth may(2026, 5);
-  ProgressUpdate first = Report("o-1", "区交通局", may, 1,
-                                {Entry("m1", ReportedStatus::kInProgress, 40,
-                                       {Value("货车新能源化率", 31.5, "%"),
-                                        Value("充电桩", 12, "个")})});
+  ProgressUpdate first =
+      Report("o-1", "区交通局", may, 1,
+             {Entry("m1", ReportedStatus::kInProgress, 40,
+                    {Value("货车新能源化率", 31.5, "%"), Value("充电桩", 12, "个")})});
   LedgerChange c = ledger.Prepare(first, inds);
   ASSERT_THAT(c.put_entries, SizeIs(1));
   EXPECT_EQ(c.put_entries[0].values[0].indicator_id, "trucks");
@@ -188,9 +188,9 @@ TEST(ProgressLedgerTest, ReportsCompletionsAndExtensionsColourTheMeasures) {
   ledger.Apply(ledger.Prepare(Report("o-1", "区交通局", absl::CivilMonth(2026, 5), 1,
                                      {Entry("m1", ReportedStatus::kInProgress, 40)}),
                               inds));
-  ProgressUpdate june = Report("o-1", "区交通局", absl::CivilMonth(2026, 6), 1,
-                               {Entry("m1", ReportedStatus::kInProgress, 60),
-                                Entry("m2", ReportedStatus::kBlocked, 10)});
+  ProgressUpdate june = Report(
+      "o-1", "区交通局", absl::CivilMonth(2026, 6), 1,
+      {Entry("m1", ReportedStatus::kInProgress, 60), Entry("m2", ReportedStatus::kBlocked, 10)});
   june.on_time = false;
   ledger.Apply(ledger.Prepare(june, inds));
   // m3: the bureau confirmed its completion; m2's deadline was extended.
@@ -246,8 +246,8 @@ TEST(ProgressLedgerTest, ReportsCompletionsAndExtensionsColourTheMeasures) {
   EXPECT_EQ(lights[2].reasons[0], "completion confirmed by the bureau on 2026-06-20");
 
   // The scorecard counts on time, late and missing entries.
-  const std::vector<Scorecard> cards = ScoreOrganizations(measures, reports, due, {}, as_of,
-                                                          ScoreWeights());
+  const std::vector<Scorecard> cards =
+      ScoreOrganizations(measures, reports, due, {}, as_of, ScoreWeights());
   ASSERT_THAT(cards, SizeIs(1));
   EXPECT_EQ(cards[0].reports_due, 6);  // 3 measures × May, June
   EXPECT_EQ(cards[0].reports_on_time, 1);

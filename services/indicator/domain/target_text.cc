@@ -8,17 +8,18 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace ecoplan::indicator {
 namespace {
 
 // Longest first, so "万立方米" wins over "立方米" and "微克/立方米" over nothing.
 constexpr absl::string_view kUnits[] = {
-    "微克/立方米", "毫克/立方米", "万平方米", "平方公里", "万立方米", "立方米", "平方米",
-    "万千瓦", "千瓦", "万吨", "公里", "千米", "公顷", "人次", "万株", "%", "％", "家",
-    "天", "个", "项", "台", "辆", "座", "块", "处", "条", "户", "所", "亩", "吨", "株",
+    "微克/立方米", "毫克/立方米", "万平方米", "平方公里", "万立方米", "立方米", "平方米", "万千瓦",
+    "千瓦",        "万吨",        "公里",     "千米",     "公顷",     "人次",   "万株",   "%",
+    "％",          "家",          "天",       "个",       "项",       "台",     "辆",     "座",
+    "块",          "处",          "条",       "户",       "所",       "亩",     "吨",     "株",
 };
 
 // Words that may sit between a comparator and its number.
@@ -30,15 +31,15 @@ struct ComparatorWord {
 };
 // Longest first within a shared suffix ("不低于" before "低于").
 constexpr ComparatorWord kBefore[] = {
-    {"不低于", Comparator::kAtLeast},   {"不少于", Comparator::kAtLeast},
-    {"不小于", Comparator::kAtLeast},   {"不超过", Comparator::kAtMost},
-    {"不高于", Comparator::kAtMost},    {"不大于", Comparator::kAtMost},
-    {"低于", Comparator::kLessThan},    {"小于", Comparator::kLessThan},
-    {"超过", Comparator::kGreaterThan}, {"高于", Comparator::kGreaterThan},
-    {"大于", Comparator::kGreaterThan}, {"达到", Comparator::kUnspecified},
+    {"不低于", Comparator::kAtLeast},     {"不少于", Comparator::kAtLeast},
+    {"不小于", Comparator::kAtLeast},     {"不超过", Comparator::kAtMost},
+    {"不高于", Comparator::kAtMost},      {"不大于", Comparator::kAtMost},
+    {"低于", Comparator::kLessThan},      {"小于", Comparator::kLessThan},
+    {"超过", Comparator::kGreaterThan},   {"高于", Comparator::kGreaterThan},
+    {"大于", Comparator::kGreaterThan},   {"达到", Comparator::kUnspecified},
     {"控制在", Comparator::kUnspecified}, {"保持在", Comparator::kUnspecified},
-    {"提高到", Comparator::kAtLeast},   {"提升至", Comparator::kAtLeast},
-    {"提高至", Comparator::kAtLeast},   {"降至", Comparator::kAtMost},
+    {"提高到", Comparator::kAtLeast},     {"提升至", Comparator::kAtLeast},
+    {"提高至", Comparator::kAtLeast},     {"降至", Comparator::kAtMost},
     {"达", Comparator::kUnspecified},
 };
 
@@ -177,9 +178,8 @@ TextTargets ParseTextTargets(absl::string_view text) {
     t.value_text = std::string(number);
     t.unit = unit == "％" ? "%" : std::string(unit);
     const size_t subject_end = word != nullptr ? before_end - word->word.size() : before_end;
-    t.subject = Trimmed(text.substr(clause_start, subject_end > clause_start
-                                                      ? subject_end - clause_start
-                                                      : 0));
+    t.subject = Trimmed(
+        text.substr(clause_start, subject_end > clause_start ? subject_end - clause_start : 0));
     t.clause = std::move(clause);
     if (word != nullptr && word->comparator != Comparator::kUnspecified) {
       t.comparator = word->comparator;

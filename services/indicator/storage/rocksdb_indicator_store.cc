@@ -29,8 +29,8 @@ constexpr absl::string_view kMeta = "meta";
 constexpr absl::string_view kValueCorrections = "value_corrections";
 constexpr absl::string_view kProgress = "progress";
 
-absl::Status Put(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf,
-                 absl::string_view key, const google::protobuf::Message& record) {
+absl::Status Put(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf, absl::string_view key,
+                 const google::protobuf::Message& record) {
   return common::FromRocksDb(
       batch.Put(cf, rocksdb::Slice(key.data(), key.size()), record.SerializeAsString()), "put");
 }
@@ -57,9 +57,9 @@ google::protobuf::Timestamp TimestampOf(absl::Time t) {
 }  // namespace
 
 std::vector<std::string> RocksDbIndicatorStore::ColumnFamilies() {
-  return {std::string(kIndicators), std::string(kRevisions), std::string(kStations),
-          std::string(kReadings),   std::string(kCorrections), std::string(kDaily),
-          std::string(kReported),   std::string(kStatuses),  std::string(kReports),
+  return {std::string(kIndicators), std::string(kRevisions),        std::string(kStations),
+          std::string(kReadings),   std::string(kCorrections),      std::string(kDaily),
+          std::string(kReported),   std::string(kStatuses),         std::string(kReports),
           std::string(kPlanViews),  std::string(kValueCorrections), std::string(kProgress)};
 }
 
@@ -119,8 +119,8 @@ absl::Status RocksDbIndicatorStore::LoadReadings(
           return absl::DataLossError(absl::StrCat("malformed reading key ", key.ToString()));
         }
         p = parts[1][0] - '0';
-        pending.push_back({std::string(parts[0]), static_cast<Pollutant>(p), hour, record.value(),
-                           std::nullopt});
+        pending.push_back(
+            {std::string(parts[0]), static_cast<Pollutant>(p), hour, record.value(), std::nullopt});
         if (pending.size() >= chunk) {
           ECOPLAN_RETURN_IF_ERROR(fn(std::move(pending)));
           pending.clear();
@@ -215,11 +215,11 @@ RocksDbIndicatorStore::LoadPlanViews() const {
 
 absl::StatusOr<std::set<std::string>> RocksDbIndicatorStore::LoadRequestIds() const {
   std::set<std::string> out;
-  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
-      *db_, kMeta, "req/", [&](const rocksdb::Slice& key, const rocksdb::Slice&) {
-        out.insert(key.ToString().substr(4));
-        return absl::OkStatus();
-      }));
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(*db_, kMeta, "req/",
+                                             [&](const rocksdb::Slice& key, const rocksdb::Slice&) {
+                                               out.insert(key.ToString().substr(4));
+                                               return absl::OkStatus();
+                                             }));
   return out;
 }
 
@@ -367,7 +367,8 @@ absl::Status RocksDbIndicatorStore::PutStationDays(common::WriteRequest& w,
       v->set_value(d.values[k].value);
       v->set_samples(d.values[k].samples);
     }
-    ECOPLAN_RETURN_IF_ERROR(Put(w.batch, cf, absl::StrCat(d.station_id, "/", DayText(d.day)), record));
+    ECOPLAN_RETURN_IF_ERROR(
+        Put(w.batch, cf, absl::StrCat(d.station_id, "/", DayText(d.day)), record));
   }
   return absl::OkStatus();
 }
@@ -391,13 +392,9 @@ absl::Status RocksDbIndicatorStore::DeleteReportedValue(common::WriteRequest& w,
   return common::FromRocksDb(w.batch.Delete(db_->Cf(kReported), key), "delete");
 }
 
-absl::Status RocksDbIndicatorStore::PutValueCorrection(common::WriteRequest& w,
-                                                       absl::string_view plan_id,
-                                                       absl::string_view id, absl::CivilDay day,
-                                                       double previous,
-                                                       std::optional<double> value,
-                                                       absl::string_view source,
-                                                       absl::Time now) const {
+absl::Status RocksDbIndicatorStore::PutValueCorrection(
+    common::WriteRequest& w, absl::string_view plan_id, absl::string_view id, absl::CivilDay day,
+    double previous, std::optional<double> value, absl::string_view source, absl::Time now) const {
   storage::ValueCorrectionRecord record;
   record.set_previous(previous);
   if (value.has_value()) record.set_value(*value);
@@ -536,13 +533,11 @@ absl::Status RocksDbIndicatorStore::LoadProgress(ProgressLedger* ledger) const {
 }
 
 absl::StatusOr<std::vector<RocksDbIndicatorStore::ValueCorrection>>
-RocksDbIndicatorStore::ListValueCorrections(absl::string_view plan_id,
-                                            absl::string_view id) const {
+RocksDbIndicatorStore::ListValueCorrections(absl::string_view plan_id, absl::string_view id) const {
   std::vector<ValueCorrection> out;
   const std::string prefix = absl::StrCat(plan_id, "/", id, "/");
   ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
-      *db_, kValueCorrections, prefix,
-      [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+      *db_, kValueCorrections, prefix, [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
         storage::ValueCorrectionRecord r;
         ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &r, "value correction", key));
         ValueCorrection c;

@@ -23,8 +23,8 @@ namespace ecoplan::indicator {
 // The indicator service's durable state on RocksDB. Key layout (column family:
 // key → value; ids never contain '/'):
 //   indicators:  <plan_id>/<indicator_id>                    → storage.IndicatorRecord
-//   revisions:   <plan_id>/<indicator_id>/<rev: u64 BE>       → storage.RevisionRecord (audit trail)
-//   stations:    <station_id>                                → storage.StationRecord
+//   revisions:   <plan_id>/<indicator_id>/<rev: u64 BE>       → storage.RevisionRecord (audit
+//   trail) stations:    <station_id>                                → storage.StationRecord
 //   readings:    <station_id>/<pollutant digit>/<YYYY-MM-DDTHH> → storage.ReadingRecord
 //                (one key per station, pollutant and hour: a re-send overwrites it)
 //   corrections: <station_id>/<pollutant digit>/<YYYY-MM-DDTHH>/<micros: u64 BE>
@@ -37,10 +37,11 @@ namespace ecoplan::indicator {
 //                c/<plan_id>/<measure_id>                    → storage.ConfirmedCompletionRecord
 //                d/<plan_id>/<measure_id>                    → storage.CompletionDeclarationRecord
 //                x/<plan_id>/<measure_id>                    → storage.ApprovedExtensionRecord
-//   statuses:    <plan_id>/<indicator_id>                    → storage.StatusRecord (last evaluated)
-//   reports:     <plan_id>                                   → storage.ExtractionReportRecord
-//   plan_views:  <plan_id>                                   → storage.PlanViewRecord
-//   meta:        req/<request_id>                            → storage.RequestRecord
+//   statuses:    <plan_id>/<indicator_id>                    → storage.StatusRecord (last
+//   evaluated) reports:     <plan_id>                                   →
+//   storage.ExtractionReportRecord plan_views:  <plan_id>                                   →
+//   storage.PlanViewRecord meta:        req/<request_id>                            →
+//   storage.RequestRecord
 //                calendar/<plan_id>                          → storage.ReportingCalendarRecord
 //                holidays/<YYYY>                             → storage.HolidayYearRecord
 //                cursor/<name>                               → u64 BE (EventFollower:
@@ -83,7 +84,8 @@ class RocksDbIndicatorStore {
   absl::StatusOr<std::map<std::string, std::map<std::string, std::vector<ReportedValue>>>>
   LoadReportedValues() const;
   // Last statuses by plan id, then indicator id.
-  absl::StatusOr<std::map<std::string, std::map<std::string, IndicatorStatus>>> LoadStatuses() const;
+  absl::StatusOr<std::map<std::string, std::map<std::string, IndicatorStatus>>> LoadStatuses()
+      const;
   absl::StatusOr<std::map<std::string, storage::ExtractionReportRecord>> LoadReports() const;
   absl::StatusOr<std::map<std::string, storage::PlanViewRecord>> LoadPlanViews() const;
   absl::StatusOr<std::set<std::string>> LoadRequestIds() const;

@@ -63,7 +63,8 @@ TEST_F(RocksDbIndicatorStoreTest, IndicatorRevisionAndEventCommitTogetherAndSurv
   rev.reason = "created";
   rev.after = ind;
   ASSERT_OK(store_->PutRevision(w, ind, rev));
-  ASSERT_OK(store_->PutRequest(w, "req-1", "CreateIndicator", "plans/2026-test/indicators/a4-pm25"));
+  ASSERT_OK(
+      store_->PutRequest(w, "req-1", "CreateIndicator", "plans/2026-test/indicators/a4-pm25"));
   ecoplan::indicator::v1::IndicatorChanged changed;
   changed.set_change("created");
   w.events.push_back(common::MakeEvent(changed, "plans/2026-test/indicators/a4-pm25", "req-1"));

@@ -24,9 +24,9 @@ Deliverer::Deliverer(Notifier* notifier, NotificationStore* store, WebhookSender
         "ecoplan_notification_webhook_attempt_seconds",
         "Duration of webhook delivery attempts by outcome (succeeded, failed).", {"outcome"},
         common::MetricsRegistry::LatencyBuckets());
-    depth_metric_ = metrics->AddGauge("ecoplan_notification_delivery_queue_depth",
-                                      "Webhook deliveries waiting per subscription.",
-                                      {"subscription"});
+    depth_metric_ =
+        metrics->AddGauge("ecoplan_notification_delivery_queue_depth",
+                          "Webhook deliveries waiting per subscription.", {"subscription"});
     circuit_metric_ = metrics->AddGauge(
         "ecoplan_notification_circuit_state",
         "Circuit breaker per subscription: 0 closed, 1 open, 2 suspended (FAILING or DISABLED).",
@@ -178,7 +178,8 @@ void Deliverer::Work() {
 
     // Outside the lock: read the notification, sign, POST, record.
     WebhookResult result;
-    absl::StatusOr<Notification> notification = store_->GetNotification(delivery.notification_number);
+    absl::StatusOr<Notification> notification =
+        store_->GetNotification(delivery.notification_number);
     const absl::Time started = clock_->Now();
     if (!notification.ok()) {
       result.error = absl::StrCat("notification unreadable: ", notification.status().message());
@@ -192,7 +193,8 @@ void Deliverer::Work() {
       for (const Secret& s : subscription.secrets) {
         if (!s.expire_time.has_value() || *s.expire_time > started) keys.push_back(s.key);
       }
-      request.signature = SignatureHeader(keys, request.webhook_id, request.timestamp, request.body);
+      request.signature =
+          SignatureHeader(keys, request.webhook_id, request.timestamp, request.body);
       result = sender_->Send(request);
     }
     if (delivery.attempt_count == 0 || delivery.first_attempt_time == absl::InfinitePast()) {
@@ -201,7 +203,8 @@ void Deliverer::Work() {
     ++delivery.attempt_count;
     delivery.attempts.push_back(
         DeliveryAttempt{started, result.status_code, result.latency, result.error});
-    if (delivery.attempts.size() > kMaxKeptAttempts) delivery.attempts.erase(delivery.attempts.begin());
+    if (delivery.attempts.size() > kMaxKeptAttempts)
+      delivery.attempts.erase(delivery.attempts.begin());
     bool gave_up = false;
     absl::Duration delay;
     if (result.ok()) {
@@ -218,14 +221,17 @@ void Deliverer::Work() {
     const absl::Status recorded = notifier_->RecordDelivery(delivery);
     if (gave_up && recorded.ok()) {
       (void)notifier_->SuspendSubscription(
-          subscription.id, absl::StrCat("delivery ", delivery.number, " failed for ",
-                                        absl::FormatDuration(options_.retry_horizon), ": ",
-                                        result.error));
+          subscription.id,
+          absl::StrCat("delivery ", delivery.number, " failed for ",
+                       absl::FormatDuration(options_.retry_horizon), ": ", result.error));
     }
 
     lock.lock();
     ++stats_.attempts;
-    if (result.ok()) ++stats_.succeeded; else ++stats_.failed_attempts;
+    if (result.ok())
+      ++stats_.succeeded;
+    else
+      ++stats_.failed_attempts;
     if (gave_up) ++stats_.gave_up;
     if (attempts_metric_ != nullptr) {
       attempts_metric_->Increment(
@@ -254,8 +260,8 @@ void Deliverer::Work() {
       ++after.consecutive_failures;
       if (after.consecutive_failures >= options_.breaker_failures) {
         // Open: at most one probe per cooldown.
-        after.next_time = std::max(delivery.next_attempt_time,
-                                   clock_->Now() + options_.breaker_cooldown);
+        after.next_time =
+            std::max(delivery.next_attempt_time, clock_->Now() + options_.breaker_cooldown);
       }
     }
     ExportLocked(id, after);

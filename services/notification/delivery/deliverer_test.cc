@@ -79,7 +79,8 @@ class Receiver {
         const std::string expected =
             ReferenceSignature(KeyBytes(), absl::StrCat(id, ".", ts, ".", req.body));
         bool valid = false;
-        for (absl::string_view sig : absl::StrSplit(req.get_header_value("webhook-signature"), ' ')) {
+        for (absl::string_view sig :
+             absl::StrSplit(req.get_header_value("webhook-signature"), ' ')) {
           if (sig == absl::StrCat("v1,", expected)) valid = true;
         }
         if (!valid) ++bad_signatures_;
@@ -200,7 +201,8 @@ class DelivererTest : public ::testing::Test {
   }
 
   // Polls (bounded) until `done` or the deadline.
-  static bool WaitFor(const std::function<bool()>& done, absl::Duration timeout = absl::Seconds(20)) {
+  static bool WaitFor(const std::function<bool()>& done,
+                      absl::Duration timeout = absl::Seconds(20)) {
     const absl::Time deadline = absl::Now() + timeout;
     while (absl::Now() < deadline) {
       if (done()) return true;
@@ -270,20 +272,26 @@ TEST_F(DelivererTest, SignedDeliveriesArriveInOrderThroughFailuresAnd429) {
   ASSERT_EQ(deliveries.size(), 10u);
   EXPECT_EQ(deliveries[0].attempt_count, 5);  // 500, 500, 500, 429, 204
   EXPECT_EQ(deliveries[0].attempts[3].status_code, 429);
-  EXPECT_GE(deliveries[0].attempts[4].time - deliveries[0].attempts[3].time, absl::Milliseconds(950));
+  EXPECT_GE(deliveries[0].attempts[4].time - deliveries[0].attempts[3].time,
+            absl::Milliseconds(950));
   for (const Delivery& d : deliveries) EXPECT_EQ(d.state, DeliveryState::kSucceeded);
   // /metrics: every attempt by outcome, its latency, an empty queue, a closed breaker.
-  EXPECT_TRUE(WaitFor([&] { return Gauge("ecoplan_notification_delivery_queue_depth", sub) == 0; }));
+  EXPECT_TRUE(
+      WaitFor([&] { return Gauge("ecoplan_notification_delivery_queue_depth", sub) == 0; }));
   EXPECT_EQ(Attempts(sub, "succeeded"), 10);
   EXPECT_EQ(Attempts(sub, "failed"), 4);
   EXPECT_EQ(Attempts(sub, "gave_up"), 0);
   EXPECT_EQ(Gauge("ecoplan_notification_circuit_state", sub), 0);
   const std::string text = metrics_.Render();
   EXPECT_NE(text.find("ecoplan_notification_webhook_attempt_seconds_count{outcome=\"failed\"} 4\n"),
-            std::string::npos) << text;
-  EXPECT_NE(text.find(absl::StrCat("ecoplan_notification_webhook_attempts_total{outcome=\"succeeded\","
-                                   "subscription=\"", sub, "\"} 10\n")),
-            std::string::npos) << text;
+            std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find(absl::StrCat("ecoplan_notification_webhook_attempts_total{outcome=\"succeeded\","
+                             "subscription=\"",
+                             sub, "\"} 10\n")),
+      std::string::npos)
+      << text;
 }
 
 TEST_F(DelivererTest, TimeoutsAndHugeBodiesAreRecordedFailuresAndTheSubscriptionIsSuspended) {
@@ -337,7 +345,8 @@ TEST_F(DelivererTest, TimeoutsAndHugeBodiesAreRecordedFailuresAndTheSubscription
     if (d.state == DeliveryState::kSucceeded) succeeded.insert(d.webhook_id);
   }
   EXPECT_EQ(succeeded.size(), 2u);
-  EXPECT_TRUE(WaitFor([&] { return Gauge("ecoplan_notification_delivery_queue_depth", sub) == 0; }));
+  EXPECT_TRUE(
+      WaitFor([&] { return Gauge("ecoplan_notification_delivery_queue_depth", sub) == 0; }));
   EXPECT_EQ(Gauge("ecoplan_notification_circuit_state", sub), 0);
 }
 
@@ -368,7 +377,8 @@ TEST_F(DelivererTest, ADeadReceiverDoesNotSlowTheOthers) {
   EXPECT_NE(Deliveries(dead)[0].attempts[0].error, "");
   EXPECT_EQ(Gauge("ecoplan_notification_delivery_queue_depth", dead), 20);
   // The gauge follows the durable record a moment later.
-  EXPECT_TRUE(WaitFor([&] { return Gauge("ecoplan_notification_delivery_queue_depth", live) == 0; }));
+  EXPECT_TRUE(
+      WaitFor([&] { return Gauge("ecoplan_notification_delivery_queue_depth", live) == 0; }));
   ASSERT_TRUE(WaitFor([&] { return Gauge("ecoplan_notification_circuit_state", dead) == 1; }));
   EXPECT_EQ(Gauge("ecoplan_notification_circuit_state", live), 0);
 }

@@ -112,9 +112,11 @@ curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, struct curl_sockadd
     t->refused_address = true;
     char text[INET6_ADDRSTRLEN] = "?";
     if (address->family == AF_INET) {
-      inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&address->addr)->sin_addr, text, sizeof(text));
+      inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&address->addr)->sin_addr, text,
+                sizeof(text));
     } else if (address->family == AF_INET6) {
-      inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&address->addr)->sin6_addr, text, sizeof(text));
+      inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&address->addr)->sin6_addr, text,
+                sizeof(text));
     }
     t->refused_text = text;
     return CURL_SOCKET_BAD;
@@ -192,11 +194,10 @@ bool NetworkAllowlist::Allows(const struct sockaddr* address) const {
 absl::Status ResolvingUrlChecker::CheckUrl(const std::string& url) const {
   std::string scheme, host, port;
   if (absl::Status s = SplitUrl(url, &scheme, &host, &port); !s.ok()) return s;
-  if (!security_.hosts.empty() &&
-      std::find(security_.hosts.begin(), security_.hosts.end(), absl::AsciiStrToLower(host)) ==
-          security_.hosts.end()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("subscription.url host \"", host, "\" is not among the allowed webhook hosts"));
+  if (!security_.hosts.empty() && std::find(security_.hosts.begin(), security_.hosts.end(),
+                                            absl::AsciiStrToLower(host)) == security_.hosts.end()) {
+    return absl::FailedPreconditionError(absl::StrCat("subscription.url host \"", host,
+                                                      "\" is not among the allowed webhook hosts"));
   }
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
@@ -209,9 +210,9 @@ absl::Status ResolvingUrlChecker::CheckUrl(const std::string& url) const {
   std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(found, freeaddrinfo);
   for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
     if (!security_.networks.Allows(a->ai_addr)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "subscription.url host \"", host,
-          "\" resolves to an address outside the networks allowed for webhooks"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("subscription.url host \"", host,
+                       "\" resolves to an address outside the networks allowed for webhooks"));
     }
   }
   return absl::OkStatus();
@@ -234,7 +235,9 @@ WebhookResult CurlWebhookSender::Send(const WebhookRequest& request) {
   transfer.security = &security_;
   transfer.max_bytes = options_.max_response_bytes;
   std::unique_ptr<curl_slist, HeaderListDeleter> headers;
-  auto add = [&](const std::string& h) { headers.reset(curl_slist_append(headers.release(), h.c_str())); };
+  auto add = [&](const std::string& h) {
+    headers.reset(curl_slist_append(headers.release(), h.c_str()));
+  };
   add("Content-Type: application/json");
   add(absl::StrCat("webhook-id: ", request.webhook_id));
   add(absl::StrCat("webhook-timestamp: ", request.timestamp));
@@ -254,8 +257,10 @@ WebhookResult CurlWebhookSender::Send(const WebhookRequest& request) {
   curl_easy_setopt(c, CURLOPT_USERAGENT, options_.user_agent.c_str());
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(absl::ToInt64Milliseconds(options_.connect_timeout)));
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(absl::ToInt64Milliseconds(options_.timeout)));
-  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_response_bytes));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(absl::ToInt64Milliseconds(options_.timeout)));
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+                   static_cast<curl_off_t>(options_.max_response_bytes));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);

@@ -47,8 +47,9 @@ class NetworkAllowlist {
 };
 
 struct WebhookSecurity {
-  NetworkAllowlist networks;            // addresses a webhook may reach
-  std::vector<std::string> hosts;       // host names allowed; empty = any that resolves inside `networks`
+  NetworkAllowlist networks;  // addresses a webhook may reach
+  std::vector<std::string>
+      hosts;  // host names allowed; empty = any that resolves inside `networks`
 };
 
 // Checks URLs at subscription time: http(s), host allowed, resolves, every
@@ -73,7 +74,7 @@ struct WebhookRequest {
 struct WebhookResult {
   int status_code = 0;  // 0 = no HTTP answer
   absl::Duration latency;
-  std::string error;    // empty on success (2xx)
+  std::string error;  // empty on success (2xx)
   std::optional<absl::Duration> retry_after;
   bool ok() const { return error.empty(); }
 };

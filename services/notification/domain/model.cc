@@ -7,18 +7,30 @@ namespace ecoplan::notification {
 
 const char* KindName(Kind kind) {
   switch (kind) {
-    case Kind::kReportDueSoon: return "REPORT_DUE_SOON";
-    case Kind::kReportOverdue: return "REPORT_OVERDUE";
-    case Kind::kMeasureDeadlineApproaching: return "MEASURE_DEADLINE_APPROACHING";
-    case Kind::kMeasureOverdue: return "MEASURE_OVERDUE";
-    case Kind::kReportReturned: return "REPORT_RETURNED";
-    case Kind::kIndicatorAtRisk: return "INDICATOR_AT_RISK";
-    case Kind::kIndicatorOffTrack: return "INDICATOR_OFF_TRACK";
-    case Kind::kMeasureReassigned: return "MEASURE_REASSIGNED";
-    case Kind::kMeasureDeadlineChanged: return "MEASURE_DEADLINE_CHANGED";
-    case Kind::kPlanImported: return "PLAN_IMPORTED";
-    case Kind::kDigest: return "DIGEST";
-    case Kind::kUnspecified: break;
+    case Kind::kReportDueSoon:
+      return "REPORT_DUE_SOON";
+    case Kind::kReportOverdue:
+      return "REPORT_OVERDUE";
+    case Kind::kMeasureDeadlineApproaching:
+      return "MEASURE_DEADLINE_APPROACHING";
+    case Kind::kMeasureOverdue:
+      return "MEASURE_OVERDUE";
+    case Kind::kReportReturned:
+      return "REPORT_RETURNED";
+    case Kind::kIndicatorAtRisk:
+      return "INDICATOR_AT_RISK";
+    case Kind::kIndicatorOffTrack:
+      return "INDICATOR_OFF_TRACK";
+    case Kind::kMeasureReassigned:
+      return "MEASURE_REASSIGNED";
+    case Kind::kMeasureDeadlineChanged:
+      return "MEASURE_DEADLINE_CHANGED";
+    case Kind::kPlanImported:
+      return "PLAN_IMPORTED";
+    case Kind::kDigest:
+      return "DIGEST";
+    case Kind::kUnspecified:
+      break;
   }
   return "UNSPECIFIED";
 }

@@ -168,11 +168,11 @@ constexpr size_t kMaxKeptAttempts = 50;
 
 struct MeasureView {
   std::string id;
-  std::string title;  // first 60 characters of the text
+  std::string title;                  // first 60 characters of the text
   std::optional<absl::CivilDay> due;  // effective due day (after approved extensions)
   std::vector<std::string> lead_organizations;
   std::vector<std::string> responsible_organizations;  // groups expanded
-  bool completed = false;  // a completion was confirmed
+  bool completed = false;                              // a completion was confirmed
 };
 
 // The progress service's reporting calendar and holidays, in the shared
@@ -194,7 +194,7 @@ struct PlanView {
   // reports always; summaries of quarters, half years and the year when asked.
   // The plan's reporting due day until a CalendarChanged event says otherwise.
   CalendarRule calendar;
-  std::map<std::string, MeasureView> measures;      // by measure id
+  std::map<std::string, MeasureView> measures;            // by measure id
   std::map<std::string, std::string> organization_names;  // id → display name
 };
 
@@ -206,7 +206,7 @@ struct Escalation {
   std::string plan_id;
   std::string organization_id;
   std::string resource;
-  std::string period;    // report period, or the measure id for measures
+  std::string period;  // report period, or the measure id for measures
   std::string title;
   ContactLevel level = ContactLevel::kLiaison;
   absl::CivilDay level_since;

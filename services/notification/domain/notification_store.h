@@ -17,7 +17,12 @@ namespace ecoplan::notification {
 
 // A domain event the change appends to the service's own log.
 struct ChangeEvent {
-  enum class Type { kNotificationCreated, kNotificationAcknowledged, kRuleChanged, kSubscriptionChanged };
+  enum class Type {
+    kNotificationCreated,
+    kNotificationAcknowledged,
+    kRuleChanged,
+    kSubscriptionChanged
+  };
   Type type = Type::kNotificationCreated;
   uint64_t notification_number = 0;  // the notification (in `notifications` of the same change)
   std::string rule_id;
@@ -28,35 +33,36 @@ struct ChangeEvent {
 // One atomic change: everything here is written in one batch (with the
 // follower's cursor when it comes from an upstream event).
 struct Changes {
-  std::vector<Notification> notifications;           // upserts
-  std::map<std::string, uint64_t> dedup_keys;         // schedule/event key → notification number
-  std::vector<Rule> rules;                            // upserts
+  std::vector<Notification> notifications;     // upserts
+  std::map<std::string, uint64_t> dedup_keys;  // schedule/event key → notification number
+  std::vector<Rule> rules;                     // upserts
   std::vector<std::string> deleted_rules;
-  std::vector<Subscription> subscriptions;            // upserts
-  std::vector<std::string> deleted_subscriptions;     // and their deliveries
-  std::vector<Delivery> deliveries;                   // upserts
-  std::vector<OrgContacts> contacts;                  // upserts
-  std::vector<PlanView> plans;                        // upserts
-  std::vector<HolidayYear> holidays;                  // upserts, by year
-  std::vector<std::string> submissions;               // "plan|org|period" marks
-  std::vector<Escalation> escalations;                // upserts
+  std::vector<Subscription> subscriptions;         // upserts
+  std::vector<std::string> deleted_subscriptions;  // and their deliveries
+  std::vector<Delivery> deliveries;                // upserts
+  std::vector<OrgContacts> contacts;               // upserts
+  std::vector<PlanView> plans;                     // upserts
+  std::vector<HolidayYear> holidays;               // upserts, by year
+  std::vector<std::string> submissions;            // "plan|org|period" marks
+  std::vector<Escalation> escalations;             // upserts
   std::vector<std::string> deleted_escalations;
-  std::vector<DigestBucket> digests;                  // upserts
-  std::vector<std::string> deleted_digests;           // DigestKey
-  std::map<std::string, uint64_t> stream_consumers;   // consumer → acknowledged sequence
-  std::map<std::string, std::string> request_ids;     // request id → resource id
-  uint64_t next_notification_number = 0;              // 0 = unchanged
-  uint64_t next_delivery_number = 0;                  // 0 = unchanged
-  uint64_t next_subscription_number = 0;              // 0 = unchanged
+  std::vector<DigestBucket> digests;                 // upserts
+  std::vector<std::string> deleted_digests;          // DigestKey
+  std::map<std::string, uint64_t> stream_consumers;  // consumer → acknowledged sequence
+  std::map<std::string, std::string> request_ids;    // request id → resource id
+  uint64_t next_notification_number = 0;             // 0 = unchanged
+  uint64_t next_delivery_number = 0;                 // 0 = unchanged
+  uint64_t next_subscription_number = 0;             // 0 = unchanged
   std::vector<ChangeEvent> events;
 
   bool empty() const {
     return notifications.empty() && dedup_keys.empty() && rules.empty() && deleted_rules.empty() &&
            subscriptions.empty() && deleted_subscriptions.empty() && deliveries.empty() &&
-           contacts.empty() && plans.empty() && holidays.empty() && submissions.empty() && escalations.empty() &&
-           deleted_escalations.empty() && digests.empty() && deleted_digests.empty() &&
-           stream_consumers.empty() && request_ids.empty() && next_notification_number == 0 &&
-           next_delivery_number == 0 && next_subscription_number == 0 && events.empty();
+           contacts.empty() && plans.empty() && holidays.empty() && submissions.empty() &&
+           escalations.empty() && deleted_escalations.empty() && digests.empty() &&
+           deleted_digests.empty() && stream_consumers.empty() && request_ids.empty() &&
+           next_notification_number == 0 && next_delivery_number == 0 &&
+           next_subscription_number == 0 && events.empty();
   }
 };
 

@@ -6,9 +6,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "common/status/status_macros.h"
 #include "services/notification/domain/schedule.h"
 #include "services/notification/domain/webhook_signature.h"
@@ -28,7 +28,8 @@ bool ValidId(absl::string_view id) {
   return true;
 }
 
-std::string ReportResource(absl::string_view plan, absl::string_view org, absl::string_view period) {
+std::string ReportResource(absl::string_view plan, absl::string_view org,
+                           absl::string_view period) {
   return absl::StrCat("plans/", plan, "/reports/", org, "_", period);
 }
 
@@ -64,9 +65,12 @@ common::WorkingDays WorkingDaysOf(const std::map<int, HolidayYear>& years) {
 
 const char* LevelName(ContactLevel level) {
   switch (level) {
-    case ContactLevel::kDeputyHead: return "分管领导";
-    case ContactLevel::kHead: return "主要领导";
-    default: return "联络员";
+    case ContactLevel::kDeputyHead:
+      return "分管领导";
+    case ContactLevel::kHead:
+      return "主要领导";
+    default:
+      return "联络员";
   }
 }
 
@@ -92,7 +96,8 @@ std::vector<Rule> DefaultRules() {
       make("report-due-soon", Kind::kReportDueSoon, Severity::kWarning, {3}, 0,
            "月报（及季度、半年、年度总结）截止前3天提醒尚未报送的单位"),
       make("report-overdue", Kind::kReportOverdue, Severity::kCritical, {}, 3,
-           "月报（及季度、半年、年度总结）逾期未报送；3个工作日（除法定节假日，含调休上班日）未处理逐级升级"),
+           "月报（及季度、半年、年度总结）逾期未报送；3个工作日（除法定节假日，含调休上班日）未处理"
+           "逐级升级"),
       make("measure-deadline-approaching", Kind::kMeasureDeadlineApproaching, Severity::kWarning,
            {30, 7}, 0, "工作措施完成时限前30天、7天提醒"),
       make("measure-overdue", Kind::kMeasureOverdue, Severity::kCritical, {}, 5,
@@ -225,8 +230,7 @@ void Notifier::Emit(const Candidate& c, Changes* changes) {
       !IsCriticalKind(rule.kind)) {
     return;
   }
-  if (!c.key.empty() &&
-      (state_.dedup_keys.count(c.key) > 0 || reserved_keys_.count(c.key) > 0)) {
+  if (!c.key.empty() && (state_.dedup_keys.count(c.key) > 0 || reserved_keys_.count(c.key) > 0)) {
     return;
   }
   if (rule.digest_window > absl::ZeroDuration()) {
@@ -314,8 +318,10 @@ void Notifier::Apply(const Changes& changes) {
   for (const Escalation& e : changes.escalations) state_.escalations[e.key] = e;
   for (const std::string& k : changes.deleted_escalations) state_.escalations.erase(k);
   for (const std::string& k : changes.deleted_digests) state_.digests.erase(k);
-  for (const DigestBucket& b : changes.digests) state_.digests[DigestKey(b.recipient, b.rule_id)] = b;
-  for (const auto& [consumer, seq] : changes.stream_consumers) state_.stream_consumers[consumer] = seq;
+  for (const DigestBucket& b : changes.digests)
+    state_.digests[DigestKey(b.recipient, b.rule_id)] = b;
+  for (const auto& [consumer, seq] : changes.stream_consumers)
+    state_.stream_consumers[consumer] = seq;
   for (const auto& [req, id] : changes.request_ids) state_.request_ids[req] = id;
   if (changes.next_notification_number != 0) {
     state_.next_notification_number = changes.next_notification_number;
@@ -407,8 +413,8 @@ absl::StatusOr<Changes> Notifier::BeginUpstream(const UpstreamInput& in) {
       if (reassigned) {
         for (const Rule* rule : RulesOf(Kind::kMeasureReassigned)) {
           for (const std::string& org : owners) {
-            candidate(rule, org, resource, absl::StrCat("工作措施责任单位调整：", after.title),
-                      "", "the measure's lead or responsible organizations changed", "");
+            candidate(rule, org, resource, absl::StrCat("工作措施责任单位调整：", after.title), "",
+                      "the measure's lead or responsible organizations changed", "");
           }
         }
       }
@@ -416,8 +422,9 @@ absl::StatusOr<Changes> Notifier::BeginUpstream(const UpstreamInput& in) {
         const std::string due = after.due.has_value() ? DayText(*after.due) : "无";
         for (const Rule* rule : RulesOf(Kind::kMeasureDeadlineChanged)) {
           for (const std::string& org : owners) {
-            candidate(rule, org, resource, absl::StrCat("工作措施完成时限调整为", due, "：", after.title),
-                      "", "the registry corrected the measure's deadline", due);
+            candidate(rule, org, resource,
+                      absl::StrCat("工作措施完成时限调整为", due, "：", after.title), "",
+                      "the registry corrected the measure's deadline", due);
           }
         }
       }
@@ -432,8 +439,7 @@ absl::StatusOr<Changes> Notifier::BeginUpstream(const UpstreamInput& in) {
                   in.resource.empty() ? ReportResource(in.plan_id, in.organization_id, in.period)
                                       : in.resource,
                   absl::StrCat(in.period, " ", ReportNameOf(in.period), "被退回，请修改后重新报送"),
-                  in.comment,
-                  "the bureau returned the report", in.period);
+                  in.comment, "the bureau returned the report", in.period);
       }
       break;
     case UpstreamInput::Type::kExtensionApproved: {
@@ -544,8 +550,9 @@ void Notifier::ScheduleReports(const PlanView& plan, absl::CivilDay today, Chang
         c.resource = resource;
         c.period = period;
         c.title = absl::StrCat(period, " ", report_name, "将于", DayText(due), "截止，尚未报送");
-        c.explanation = absl::StrCat(period, " report due on ", DayText(due), ", not submitted; rule ",
-                                     rule->id, " reminds ", lead, " days ahead");
+        c.explanation =
+            absl::StrCat(period, " report due on ", DayText(due), ", not submitted; rule ",
+                         rule->id, " reminds ", lead, " days ahead");
         Emit(c, changes);
       }
       if (today <= due) continue;
@@ -557,8 +564,10 @@ void Notifier::ScheduleReports(const PlanView& plan, absl::CivilDay today, Chang
         c.plan_id = plan.plan_id;
         c.resource = resource;
         c.period = period;
-        c.title = absl::StrCat(period, " ", report_name, "已逾期（截止", DayText(due), "），请尽快报送");
-        c.explanation = absl::StrCat(period, " report was due on ", DayText(due), " and is not submitted");
+        c.title =
+            absl::StrCat(period, " ", report_name, "已逾期（截止", DayText(due), "），请尽快报送");
+        c.explanation =
+            absl::StrCat(period, " report was due on ", DayText(due), " and is not submitted");
         c.escalation_key = c.key;
         const bool is_new = state_.dedup_keys.count(c.key) == 0 && reserved_keys_.count(c.key) == 0;
         Emit(c, changes);
@@ -657,7 +666,8 @@ void Notifier::Escalate(absl::CivilDay today, Changes* changes) {
     if (plan == state_.plans.end()) {
       resolved = true;
     } else if (e.kind == Kind::kReportOverdue) {
-      resolved = state_.submissions.count(SubmissionKey(e.plan_id, e.organization_id, e.period)) > 0;
+      resolved =
+          state_.submissions.count(SubmissionKey(e.plan_id, e.organization_id, e.period)) > 0;
     } else {
       auto m = plan->second.measures.find(e.period);
       resolved = m == plan->second.measures.end() || m->second.completed ||
@@ -711,7 +721,8 @@ void Notifier::FlushDigests(Changes* changes) {
     n.recipient_display_name = OrgName(bucket.plan_id, bucket.recipient);
     n.plan_id = bucket.plan_id;
     n.resource = bucket.items.front().resource;
-    n.title = absl::StrCat(bucket.items.size(), " 条提醒汇总（", KindName(bucket.items.front().kind), "）");
+    n.title = absl::StrCat(bucket.items.size(), " 条提醒汇总（",
+                           KindName(bucket.items.front().kind), "）");
     n.rule_id = bucket.rule_id;
     n.schedule_key = absl::StrCat("digest|", key, "|", absl::ToUnixMicros(bucket.window_start));
     n.explanation = absl::StrCat("rule ", bucket.rule_id, " groups notifications within ",
@@ -750,13 +761,12 @@ absl::StatusOr<int> Notifier::RunSchedule() {
 // Inbox
 
 absl::StatusOr<InboxPage> Notifier::ListInbox(const Caller& caller,
-                                              const std::string& organization_id,
-                                              bool unread_only, Kind kind, int page_size,
+                                              const std::string& organization_id, bool unread_only,
+                                              Kind kind, int page_size,
                                               const std::string& page_token) {
   if (!caller.MayActFor(organization_id)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("a reporter of ", caller.organization_id, " may not read the inbox of ",
-                     organization_id));
+    return absl::PermissionDeniedError(absl::StrCat(
+        "a reporter of ", caller.organization_id, " may not read the inbox of ", organization_id));
   }
   if (page_size < 0 || page_size > 500) {
     return absl::InvalidArgumentError("page_size must be 0..500");
@@ -854,9 +864,10 @@ absl::Status ValidateRule(const Rule& r) {
 
 }  // namespace
 
-absl::StatusOr<std::optional<std::string>> Notifier::RetriedRequest(
-    const std::string& request_id, absl::string_view kind) const {
-  if (request_id.size() > 64) return absl::InvalidArgumentError("request_id: at most 64 characters");
+absl::StatusOr<std::optional<std::string>> Notifier::RetriedRequest(const std::string& request_id,
+                                                                    absl::string_view kind) const {
+  if (request_id.size() > 64)
+    return absl::InvalidArgumentError("request_id: at most 64 characters");
   if (request_id.empty()) return std::optional<std::string>();
   auto it = state_.request_ids.find(request_id);
   if (it == state_.request_ids.end()) return std::optional<std::string>();
@@ -904,7 +915,8 @@ absl::StatusOr<Rule> Notifier::CreateRule(const Rule& input, const std::string& 
 absl::StatusOr<Rule> Notifier::GetRule(const std::string& id) const {
   absl::MutexLock lock(&mu_);
   auto it = state_.rules.find(id);
-  if (it == state_.rules.end()) return absl::NotFoundError(absl::StrCat("rules/", id, " not found"));
+  if (it == state_.rules.end())
+    return absl::NotFoundError(absl::StrCat("rules/", id, " not found"));
   return it->second;
 }
 
@@ -923,8 +935,8 @@ absl::StatusOr<Rule> Notifier::UpdateRule(const Rule& input, const std::string& 
     return absl::NotFoundError(absl::StrCat("rules/", input.id, " not found"));
   }
   if (etag != RuleEtag(it->second)) {
-    return absl::AbortedError(absl::StrCat("stale etag for rules/", input.id, ": current is ",
-                                           RuleEtag(it->second)));
+    return absl::AbortedError(
+        absl::StrCat("stale etag for rules/", input.id, ": current is ", RuleEtag(it->second)));
   }
   Rule rule = input;
   rule.muted_until = it->second.muted_until;
@@ -941,7 +953,8 @@ absl::StatusOr<Rule> Notifier::UpdateRule(const Rule& input, const std::string& 
 absl::Status Notifier::DeleteRule(const std::string& id, const std::string& etag) {
   absl::MutexLock lock(&mu_);
   auto it = state_.rules.find(id);
-  if (it == state_.rules.end()) return absl::NotFoundError(absl::StrCat("rules/", id, " not found"));
+  if (it == state_.rules.end())
+    return absl::NotFoundError(absl::StrCat("rules/", id, " not found"));
   if (etag != RuleEtag(it->second)) {
     return absl::AbortedError(absl::StrCat("stale etag for rules/", id));
   }
@@ -957,7 +970,8 @@ absl::StatusOr<Rule> Notifier::MuteRule(const Caller& caller, const std::string&
                                         const std::string& etag) {
   absl::MutexLock lock(&mu_);
   auto it = state_.rules.find(id);
-  if (it == state_.rules.end()) return absl::NotFoundError(absl::StrCat("rules/", id, " not found"));
+  if (it == state_.rules.end())
+    return absl::NotFoundError(absl::StrCat("rules/", id, " not found"));
   if (!etag.empty() && etag != RuleEtag(it->second)) {
     return absl::AbortedError(absl::StrCat("stale etag for rules/", id));
   }
@@ -965,20 +979,26 @@ absl::StatusOr<Rule> Notifier::MuteRule(const Caller& caller, const std::string&
   const bool unmute = !until.has_value() || *until <= Now();
   if (organization_id.empty()) {
     if (caller.role != Caller::Role::kAdministrator) {
-      return absl::PermissionDeniedError("only the bureau (administrator) mutes a rule for everyone");
+      return absl::PermissionDeniedError(
+          "only the bureau (administrator) mutes a rule for everyone");
     }
-    if (unmute) rule.muted_until.reset(); else rule.muted_until = until;
+    if (unmute)
+      rule.muted_until.reset();
+    else
+      rule.muted_until = until;
   } else {
     if (!caller.MayActFor(organization_id)) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("a reporter of ", caller.organization_id, " may not mute for ", organization_id));
+      return absl::PermissionDeniedError(absl::StrCat("a reporter of ", caller.organization_id,
+                                                      " may not mute for ", organization_id));
     }
     if (IsCriticalKind(rule.kind) && !unmute) {
       return absl::FailedPreconditionError(absl::StrCat(
           "rules/", id, " is critical (", KindName(rule.kind), "): a recipient cannot mute it"));
     }
-    if (unmute) rule.organization_mutes.erase(organization_id);
-    else rule.organization_mutes[organization_id] = *until;
+    if (unmute)
+      rule.organization_mutes.erase(organization_id);
+    else
+      rule.organization_mutes[organization_id] = *until;
   }
   ++rule.revision;
   rule.update_time = Now();
@@ -1003,13 +1023,16 @@ absl::StatusOr<OrgContacts> Notifier::SetContacts(const std::string& organizatio
     const Contact& c = contacts[i];
     const int level = static_cast<int>(c.level);
     if (level < 1 || level > 3) {
-      return absl::InvalidArgumentError(absl::StrCat("contacts[", i, "].level must be LIAISON, DEPUTY_HEAD or HEAD"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("contacts[", i, "].level must be LIAISON, DEPUTY_HEAD or HEAD"));
     }
     if (c.display_name.empty() || c.display_name.size() > 64 * 4) {
-      return absl::InvalidArgumentError(absl::StrCat("contacts[", i, "].display_name: 1..64 characters"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("contacts[", i, "].display_name: 1..64 characters"));
     }
     if (c.address.size() > 128 * 4) {
-      return absl::InvalidArgumentError(absl::StrCat("contacts[", i, "].address: at most 128 characters"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("contacts[", i, "].address: at most 128 characters"));
     }
   }
   absl::MutexLock lock(&mu_);
@@ -1074,18 +1097,21 @@ absl::Status Notifier::ValidateSubscription(const Subscription& s) const {
   for (Kind k : s.kinds) {
     const int v = static_cast<int>(k);
     if (v < 1 || v > kMaxKind) {
-      return absl::InvalidArgumentError(absl::StrCat("subscription.kinds names an unknown kind: ", v));
+      return absl::InvalidArgumentError(
+          absl::StrCat("subscription.kinds names an unknown kind: ", v));
     }
   }
   for (Severity sv : s.severities) {
     const int v = static_cast<int>(sv);
     if (v < 1 || v > 3) {
-      return absl::InvalidArgumentError(absl::StrCat("subscription.severities names an unknown severity: ", v));
+      return absl::InvalidArgumentError(
+          absl::StrCat("subscription.severities names an unknown severity: ", v));
     }
   }
   for (const std::string& p : s.plans) {
     if (p.empty() || p.size() > 64 || p.find('/') != std::string::npos) {
-      return absl::InvalidArgumentError(absl::StrCat("subscription.plans: bad plan name \"plans/", p, "\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("subscription.plans: bad plan name \"plans/", p, "\""));
     }
   }
   for (const std::string& o : s.organizations) {
@@ -1100,7 +1126,8 @@ absl::Status Notifier::ValidateSubscription(const Subscription& s) const {
 absl::StatusOr<Subscription> Notifier::CreateSubscription(const Subscription& input,
                                                           const std::string& secret,
                                                           const std::string& request_id) {
-  if (request_id.size() > 64) return absl::InvalidArgumentError("request_id: at most 64 characters");
+  if (request_id.size() > 64)
+    return absl::InvalidArgumentError("request_id: at most 64 characters");
   {
     absl::MutexLock lock(&mu_);
     if (!request_id.empty()) {
@@ -1112,7 +1139,8 @@ absl::StatusOr<Subscription> Notifier::CreateSubscription(const Subscription& in
         }
         auto s = state_.subscriptions.find(done->second);
         if (s != state_.subscriptions.end()) return s->second;
-        return absl::FailedPreconditionError("request_id was used for a subscription since deleted");
+        return absl::FailedPreconditionError(
+            "request_id was used for a subscription since deleted");
       }
     }
   }
@@ -1139,7 +1167,8 @@ absl::StatusOr<Subscription> Notifier::CreateSubscription(const Subscription& in
   changes.subscriptions.push_back(s);
   changes.next_subscription_number = state_.next_subscription_number + 1;
   if (!request_id.empty()) changes.request_ids[request_id] = s.id;
-  changes.events.push_back(ChangeEvent{ChangeEvent::Type::kSubscriptionChanged, 0, "", s.id, false});
+  changes.events.push_back(
+      ChangeEvent{ChangeEvent::Type::kSubscriptionChanged, 0, "", s.id, false});
   ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
   return s;
 }
@@ -1193,7 +1222,8 @@ absl::StatusOr<Subscription> Notifier::UpdateSubscription(const Subscription& in
   ++s.revision;
   Changes changes;
   changes.subscriptions.push_back(s);
-  changes.events.push_back(ChangeEvent{ChangeEvent::Type::kSubscriptionChanged, 0, "", s.id, false});
+  changes.events.push_back(
+      ChangeEvent{ChangeEvent::Type::kSubscriptionChanged, 0, "", s.id, false});
   ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
   return s;
 }
@@ -1213,7 +1243,8 @@ absl::Status Notifier::DeleteSubscription(const std::string& id, const std::stri
   return CommitAndApply(changes);
 }
 
-absl::StatusOr<Subscription> Notifier::RotateSecret(const std::string& id, const std::string& secret,
+absl::StatusOr<Subscription> Notifier::RotateSecret(const std::string& id,
+                                                    const std::string& secret,
                                                     absl::Duration previous_grace,
                                                     const std::string& request_id) {
   ECOPLAN_ASSIGN_OR_RETURN(std::string key, ParseWebhookSecret(secret));
@@ -1221,7 +1252,8 @@ absl::StatusOr<Subscription> Notifier::RotateSecret(const std::string& id, const
     return absl::InvalidArgumentError("previous_secret_grace must be 0..7 days");
   }
   absl::MutexLock lock(&mu_);
-  ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> retried, RetriedRequest(request_id, "rotate"));
+  ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> retried,
+                           RetriedRequest(request_id, "rotate"));
   if (retried.has_value() && *retried != id) {
     return absl::InvalidArgumentError(
         absl::StrCat("request_id ", request_id, " was used for subscriptions/", *retried));
@@ -1247,7 +1279,8 @@ absl::StatusOr<Subscription> Notifier::RotateSecret(const std::string& id, const
   Changes changes;
   changes.subscriptions.push_back(s);
   if (!request_id.empty()) changes.request_ids[request_id] = absl::StrCat("rotate:", id);
-  changes.events.push_back(ChangeEvent{ChangeEvent::Type::kSubscriptionChanged, 0, "", s.id, false});
+  changes.events.push_back(
+      ChangeEvent{ChangeEvent::Type::kSubscriptionChanged, 0, "", s.id, false});
   ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
   return s;
 }
@@ -1264,7 +1297,8 @@ absl::StatusOr<Subscription> Notifier::EnableSubscription(const std::string& id,
   ++s.revision;
   Changes changes;
   changes.subscriptions.push_back(s);
-  changes.events.push_back(ChangeEvent{ChangeEvent::Type::kSubscriptionChanged, 0, "", s.id, false});
+  changes.events.push_back(
+      ChangeEvent{ChangeEvent::Type::kSubscriptionChanged, 0, "", s.id, false});
   ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
   return s;
 }
@@ -1281,7 +1315,8 @@ absl::Status Notifier::SuspendSubscription(const std::string& id, const std::str
   ++s.revision;
   Changes changes;
   changes.subscriptions.push_back(s);
-  changes.events.push_back(ChangeEvent{ChangeEvent::Type::kSubscriptionChanged, 0, "", s.id, false});
+  changes.events.push_back(
+      ChangeEvent{ChangeEvent::Type::kSubscriptionChanged, 0, "", s.id, false});
   return CommitAndApply(changes);
 }
 
@@ -1294,14 +1329,17 @@ absl::StatusOr<DeliveryPage> Notifier::ListDeliveries(const std::string& subscri
       return absl::NotFoundError(absl::StrCat("subscriptions/", subscription_id, " not found"));
     }
   }
-  if (page_size < 0 || page_size > 500) return absl::InvalidArgumentError("page_size must be 0..500");
-  return store_->ListDeliveries(subscription_id, state, page_size == 0 ? 50 : page_size, page_token);
+  if (page_size < 0 || page_size > 500)
+    return absl::InvalidArgumentError("page_size must be 0..500");
+  return store_->ListDeliveries(subscription_id, state, page_size == 0 ? 50 : page_size,
+                                page_token);
 }
 
 absl::StatusOr<Delivery> Notifier::ReplayDelivery(const std::string& subscription_id,
                                                   uint64_t number, const std::string& request_id) {
   absl::MutexLock lock(&mu_);
-  ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> retried, RetriedRequest(request_id, "replay"));
+  ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> retried,
+                           RetriedRequest(request_id, "replay"));
   if (state_.subscriptions.count(subscription_id) == 0) {
     return absl::NotFoundError(absl::StrCat("subscriptions/", subscription_id, " not found"));
   }
@@ -1359,7 +1397,8 @@ uint64_t Notifier::ConsumerPosition(const std::string& consumer) const {
 absl::StatusOr<uint64_t> Notifier::AcknowledgeStream(const std::string& consumer,
                                                      uint64_t sequence) {
   if (!ValidId(consumer)) {
-    return absl::InvalidArgumentError("consumer must be streamConsumers/{id}, id 1..64 of [a-z0-9-]");
+    return absl::InvalidArgumentError(
+        "consumer must be streamConsumers/{id}, id 1..64 of [a-z0-9-]");
   }
   if (sequence > store_->LastEventSequence()) {
     return absl::OutOfRangeError(absl::StrCat("sequence ", sequence, " is ahead of the log (last ",

@@ -73,12 +73,12 @@ class DeliverySink {
 // One upstream event, mapped from its proto by the follower glue.
 struct UpstreamInput {
   enum class Type {
-    kIgnored,            // advances the cursor only
-    kPlanImported,       // `plan` holds the whole view (from ExportPlan)
-    kMeasureChanged,     // `before` (absent for a new measure) → `after`
-    kReportSubmitted,    // organization, period
-    kReportReturned,     // organization, period, comment, resource
-    kExtensionApproved,  // measure_id, new_due
+    kIgnored,              // advances the cursor only
+    kPlanImported,         // `plan` holds the whole view (from ExportPlan)
+    kMeasureChanged,       // `before` (absent for a new measure) → `after`
+    kReportSubmitted,      // organization, period
+    kReportReturned,       // organization, period, comment, resource
+    kExtensionApproved,    // measure_id, new_due
     kCompletionConfirmed,  // measure_id
     kCalendarChanged,      // calendar
     kHolidaysLoaded,       // holidays
@@ -129,7 +129,8 @@ class Notifier {
   std::vector<Delivery> PendingDeliveries() const;
 
   // --- upstream events (see class comment)
-  absl::StatusOr<Changes> BeginUpstream(const UpstreamInput& input) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu_);
+  absl::StatusOr<Changes> BeginUpstream(const UpstreamInput& input)
+      ABSL_EXCLUSIVE_LOCK_FUNCTION(mu_);
   void FinishUpstream(const Changes& changes, bool committed) ABSL_UNLOCK_FUNCTION(mu_);
 
   // --- schedule: due soon, overdue, deadlines, escalation, digests. Returns
@@ -154,8 +155,8 @@ class Notifier {
   absl::StatusOr<Rule> UpdateRule(const Rule& rule, const std::string& etag);
   absl::Status DeleteRule(const std::string& id, const std::string& etag);
   absl::StatusOr<Rule> MuteRule(const Caller& caller, const std::string& id,
-                                std::optional<absl::Time> until,
-                                const std::string& organization_id, const std::string& etag);
+                                std::optional<absl::Time> until, const std::string& organization_id,
+                                const std::string& etag);
 
   // --- contacts. Errors: InvalidArgument, Aborted.
   absl::StatusOr<OrgContacts> SetContacts(const std::string& organization_id,

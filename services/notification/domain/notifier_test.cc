@@ -148,9 +148,11 @@ TEST_F(NotifierTest, SubmittedOrganizationsGetNoReminder) {
 
 TEST_F(NotifierTest, OverdueEscalatesAfterGraceUntilAcknowledged) {
   ImportPlan();
-  ASSERT_OK(notifier_->SetContacts("o-b", {{ContactLevel::kLiaison, "张联络", "138"},
-                                           {ContactLevel::kDeputyHead, "李分管", "139"},
-                                           {ContactLevel::kHead, "王主要", "137"}}, ""));
+  ASSERT_OK(notifier_->SetContacts("o-b",
+                                   {{ContactLevel::kLiaison, "张联络", "138"},
+                                    {ContactLevel::kDeputyHead, "李分管", "139"},
+                                    {ContactLevel::kHead, "王主要", "137"}},
+                                   ""));
   clock_.Set(At(4, 27));  // Monday after the 25th (a Saturday)
   Run();
   std::vector<Notification> overdue = OfKind(Kind::kReportOverdue);
@@ -197,7 +199,8 @@ TEST_F(NotifierTest, EscalationGraceCountsWorkingDaysOfTheHolidayCalendar) {
   Upstream(holidays);
   auto escalated = [&] {
     int n = 0;
-    for (const Notification& x : OfKind(Kind::kReportOverdue)) n += x.level != ContactLevel::kLiaison;
+    for (const Notification& x : OfKind(Kind::kReportOverdue))
+      n += x.level != ContactLevel::kLiaison;
     return n;
   };
   clock_.Set(At(4, 27));  // overdue since Monday
@@ -206,11 +209,11 @@ TEST_F(NotifierTest, EscalationGraceCountsWorkingDaysOfTheHolidayCalendar) {
   clock_.Set(At(4, 30));  // 3 weekdays, but all holidays
   Run();
   EXPECT_EQ(escalated(), 0);
-  Restart();  // the holidays are durable
-  clock_.Set(At(5, 2));   // Fri 05-01 and the make-up Saturday: 2
+  Restart();             // the holidays are durable
+  clock_.Set(At(5, 2));  // Fri 05-01 and the make-up Saturday: 2
   Run();
   EXPECT_EQ(escalated(), 0);
-  clock_.Set(At(5, 4));   // Monday: 3
+  clock_.Set(At(5, 4));  // Monday: 3
   Run();
   EXPECT_EQ(escalated(), 2);
 }
@@ -288,7 +291,7 @@ TEST_F(NotifierTest, SummaryPeriodsAreRemindedOncePerRuleReportAndPeriod) {
   std::vector<Notification> late = of_period(Kind::kReportOverdue, "2026-Q2");
   ASSERT_EQ(late.size(), 1u);
   EXPECT_EQ(late[0].recipient, "o-b");
-  EXPECT_TRUE(of_period(Kind::kReportDueSoon, "2026").empty());  // due 2027-01-15
+  EXPECT_TRUE(of_period(Kind::kReportDueSoon, "2026").empty());     // due 2027-01-15
   EXPECT_TRUE(of_period(Kind::kReportDueSoon, "2026-H1").empty());  // not asked for
 }
 
@@ -476,9 +479,9 @@ TEST_F(NotifierTest, SubscriptionsGetDeliveriesOfMatchingNotificationsAndRetries
 TEST_F(NotifierTest, ReportersSeeOnlyTheirOwnInbox) {
   ImportPlan();
   Caller reporter{"a", "o-a", Caller::Role::kReporter};
-  EXPECT_EQ(notifier_->ListInbox(reporter, "o-bureau", false, Kind::kUnspecified, 0, "")
-                .status().code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      notifier_->ListInbox(reporter, "o-bureau", false, Kind::kUnspecified, 0, "").status().code(),
+      absl::StatusCode::kPermissionDenied);
   ASSERT_OK_AND_ASSIGN(InboxPage page,
                        notifier_->ListInbox(admin_, "o-bureau", false, Kind::kUnspecified, 0, ""));
   EXPECT_EQ(page.notifications.size(), 1u);
@@ -495,9 +498,9 @@ TEST_F(NotifierTest, FailedCommitLeavesNothingBehind) {
 
 TEST(WebhookSignatureTest, MatchesTheStandardWebhooksReferenceVector) {
   // From the Standard Webhooks reference test suite.
-  ASSERT_OK_AND_ASSIGN(std::string key, ParseWebhookSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
-  EXPECT_EQ(SignWebhook(key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
-                        R"({"test": 2432232314})"),
+  ASSERT_OK_AND_ASSIGN(std::string key,
+                       ParseWebhookSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
+  EXPECT_EQ(SignWebhook(key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, R"({"test": 2432232314})"),
             "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
 }
 

@@ -19,7 +19,8 @@ namespace ecoplan::notification {
 
 absl::StatusOr<std::string> ParseWebhookSecret(absl::string_view secret) {
   if (!absl::StartsWith(secret, "whsec_")) {
-    return absl::InvalidArgumentError("secret must be \"whsec_\" followed by base64 of 24..64 bytes");
+    return absl::InvalidArgumentError(
+        "secret must be \"whsec_\" followed by base64 of 24..64 bytes");
   }
   std::string key;
   if (!absl::Base64Unescape(secret.substr(6), &key)) {

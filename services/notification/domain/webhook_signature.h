@@ -3,7 +3,8 @@
 // Standard Webhooks 1.0 signing (https://www.standardwebhooks.com/):
 //   webhook-id: <id>
 //   webhook-timestamp: <unix seconds>
-//   webhook-signature: v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")> [space-separated, one per secret]
+//   webhook-signature: v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")> [space-separated,
+//   one per secret]
 // Secrets are written "whsec_" + base64(key), the key 24..64 bytes.
 
 #include <string>

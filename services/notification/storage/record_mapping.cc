@@ -150,7 +150,8 @@ Notification FromRecord(const storage::NotificationRecord& r) {
   n.event = r.event();
   n.explanation = r.explanation();
   n.period = r.period();
-  for (const v1::DigestItem& item : r.digest_items()) n.digest_items.push_back(DigestItemFrom(item));
+  for (const v1::DigestItem& item : r.digest_items())
+    n.digest_items.push_back(DigestItemFrom(item));
   n.escalation_key = r.escalation_key();
   n.create_time = TimeOrPast(r.has_create_time(), r.create_time());
   if (r.has_read_time()) n.read_time = GetTime(r.read_time());

@@ -101,9 +101,15 @@ absl::Status Scan(common::RocksDb* db, const std::string& prefix, bool reverse,
   options.iterate_lower_bound = &lower_slice;
   std::unique_ptr<rocksdb::Iterator> it(db->db()->NewIterator(options, db->Cf(kCf)));
   if (reverse) {
-    if (start.empty()) it->SeekToLast(); else it->SeekForPrev(start);
+    if (start.empty())
+      it->SeekToLast();
+    else
+      it->SeekForPrev(start);
   } else {
-    if (start.empty()) it->Seek(prefix); else it->Seek(start);
+    if (start.empty())
+      it->Seek(prefix);
+    else
+      it->Seek(start);
   }
   for (; it->Valid(); reverse ? it->Prev() : it->Next()) {
     if (!fn(it->key().ToString(), it->value())) break;
@@ -127,8 +133,8 @@ absl::StatusOr<LoadedState> RocksDbNotificationStore::Load() {
     absl::Status error;
     ECOPLAN_RETURN_IF_ERROR(
         Scan(db_, prefix, false, "", [&](const std::string& key, rocksdb::Slice value) {
-          error = handle(key.substr(prefix.size()), absl::string_view(value.data(), value.size()),
-                         key);
+          error =
+              handle(key.substr(prefix.size()), absl::string_view(value.data(), value.size()), key);
           return error.ok();
         }));
     return error;
@@ -240,8 +246,10 @@ absl::StatusOr<common::WriteRequest> RocksDbNotificationStore::Encode(const Chan
     by_number[n.number] = &n;
     put(NotificationKey(n.number), Serialize(ToRecord(n)));
     put(InboxKey(n.recipient, n.number), index_entry);
-    if (n.read_time.has_value()) del(UnreadKey(n.recipient, n.number));
-    else put(UnreadKey(n.recipient, n.number), index_entry);
+    if (n.read_time.has_value())
+      del(UnreadKey(n.recipient, n.number));
+    else
+      put(UnreadKey(n.recipient, n.number), index_entry);
   }
   for (const auto& [key, number] : c.dedup_keys) {
     storage::DedupRecord r;
@@ -250,7 +258,8 @@ absl::StatusOr<common::WriteRequest> RocksDbNotificationStore::Encode(const Chan
   }
   for (const Rule& r : c.rules) put(absl::StrCat("r/", r.id), Serialize(ToRecord(r)));
   for (const std::string& id : c.deleted_rules) del(absl::StrCat("r/", id));
-  for (const Subscription& s : c.subscriptions) put(absl::StrCat("s/", s.id), Serialize(ToRecord(s)));
+  for (const Subscription& s : c.subscriptions)
+    put(absl::StrCat("s/", s.id), Serialize(ToRecord(s)));
   for (const std::string& id : c.deleted_subscriptions) {
     del(absl::StrCat("s/", id));
     for (const char* prefix : {"d/", "p/"}) {
@@ -260,14 +269,17 @@ absl::StatusOr<common::WriteRequest> RocksDbNotificationStore::Encode(const Chan
   }
   for (const Delivery& d : c.deliveries) {
     put(DeliveryKey(d.subscription_id, d.number), Serialize(ToRecord(d)));
-    if (d.state == DeliveryState::kPending) put(PendingKey(d.subscription_id, d.number), index_entry);
-    else del(PendingKey(d.subscription_id, d.number));
+    if (d.state == DeliveryState::kPending)
+      put(PendingKey(d.subscription_id, d.number), index_entry);
+    else
+      del(PendingKey(d.subscription_id, d.number));
   }
   for (const OrgContacts& oc : c.contacts) {
     put(absl::StrCat("c/", oc.organization_id), Serialize(ToRecord(oc)));
   }
   for (const PlanView& p : c.plans) put(absl::StrCat("v/", p.plan_id), Serialize(ToRecord(p)));
-  for (const HolidayYear& h : c.holidays) put(absl::StrFormat("h/%04d", h.year), Serialize(ToRecord(h)));
+  for (const HolidayYear& h : c.holidays)
+    put(absl::StrFormat("h/%04d", h.year), Serialize(ToRecord(h)));
   for (const std::string& s : c.submissions) {
     put(absl::StrCat("m/", s), Serialize(storage::SubmissionRecord()));
   }
@@ -295,7 +307,8 @@ absl::StatusOr<common::WriteRequest> RocksDbNotificationStore::Encode(const Chan
       case ChangeEvent::Type::kNotificationCreated:
       case ChangeEvent::Type::kNotificationAcknowledged: {
         auto it = by_number.find(e.notification_number);
-        if (it == by_number.end()) return absl::InternalError("event of a notification not in the change");
+        if (it == by_number.end())
+          return absl::InternalError("event of a notification not in the change");
         const v1::Notification proto = ToProto(*it->second);
         if (e.type == ChangeEvent::Type::kNotificationCreated) {
           v1::NotificationCreated payload;
@@ -304,7 +317,8 @@ absl::StatusOr<common::WriteRequest> RocksDbNotificationStore::Encode(const Chan
         } else {
           v1::NotificationAcknowledged payload;
           *payload.mutable_notification() = proto;
-          w.events.push_back(common::MakeEvent(payload, proto.name(), "", it->second->acknowledged_by));
+          w.events.push_back(
+              common::MakeEvent(payload, proto.name(), "", it->second->acknowledged_by));
         }
         break;
       }
@@ -332,8 +346,11 @@ absl::StatusOr<common::WriteRequest> RocksDbNotificationStore::Encode(const Chan
             found = true;
           }
         }
-        if (!found) payload.mutable_subscription()->set_name(absl::StrCat("subscriptions/", e.subscription_id));
-        w.events.push_back(common::MakeEvent(payload, absl::StrCat("subscriptions/", e.subscription_id)));
+        if (!found)
+          payload.mutable_subscription()->set_name(
+              absl::StrCat("subscriptions/", e.subscription_id));
+        w.events.push_back(
+            common::MakeEvent(payload, absl::StrCat("subscriptions/", e.subscription_id)));
         break;
       }
     }
@@ -349,7 +366,8 @@ absl::Status RocksDbNotificationStore::Commit(const Changes& changes) {
 absl::StatusOr<Notification> RocksDbNotificationStore::GetNotification(uint64_t number) {
   absl::StatusOr<std::string> v = db_->Get(kCf, NotificationKey(number));
   if (absl::IsNotFound(v.status())) {
-    return absl::NotFoundError(absl::StrCat("notifications/", NotificationId(number), " not found"));
+    return absl::NotFoundError(
+        absl::StrCat("notifications/", NotificationId(number), " not found"));
   }
   if (!v.ok()) return v.status();
   return Decode<storage::NotificationRecord>(db_, *v, NotificationKey(number));
@@ -369,38 +387,40 @@ absl::StatusOr<InboxPage> RocksDbNotificationStore::ListInbox(const std::string&
     before = *t;
   }
   const std::string prefix = absl::StrCat(unread_only ? "u/" : "i/", org, "/");
-  const std::string start = before == UINT64_MAX ? "" : absl::StrCat(prefix, EncodeUint64(before - 1));
+  const std::string start =
+      before == UINT64_MAX ? "" : absl::StrCat(prefix, EncodeUint64(before - 1));
   absl::Status error;
   size_t scanned = 0;
-  ECOPLAN_RETURN_IF_ERROR(Scan(db_, prefix, true, start, [&](const std::string& key, rocksdb::Slice) {
-    const uint64_t n = common::DecodeUint64(absl::string_view(key).substr(prefix.size())).value_or(0);
-    if (page.notifications.size() >= static_cast<size_t>(page_size) || ++scanned > 10000) {
-      page.next_page_token = absl::BytesToHexString(EncodeUint64(n + 1));
-      return false;
-    }
-    absl::StatusOr<Notification> notification = GetNotification(n);
-    if (!notification.ok()) {
-      error = notification.status();
-      return false;
-    }
-    if (kind == Kind::kUnspecified || notification->kind == kind) {
-      page.notifications.push_back(std::move(*notification));
-    }
-    return true;
-  }));
+  ECOPLAN_RETURN_IF_ERROR(
+      Scan(db_, prefix, true, start, [&](const std::string& key, rocksdb::Slice) {
+        const uint64_t n =
+            common::DecodeUint64(absl::string_view(key).substr(prefix.size())).value_or(0);
+        if (page.notifications.size() >= static_cast<size_t>(page_size) || ++scanned > 10000) {
+          page.next_page_token = absl::BytesToHexString(EncodeUint64(n + 1));
+          return false;
+        }
+        absl::StatusOr<Notification> notification = GetNotification(n);
+        if (!notification.ok()) {
+          error = notification.status();
+          return false;
+        }
+        if (kind == Kind::kUnspecified || notification->kind == kind) {
+          page.notifications.push_back(std::move(*notification));
+        }
+        return true;
+      }));
   ECOPLAN_RETURN_IF_ERROR(error);
   const std::string unread_prefix = absl::StrCat("u/", org, "/");
-  ECOPLAN_RETURN_IF_ERROR(Scan(db_, unread_prefix, false, "", [&](const std::string&, rocksdb::Slice) {
-    ++page.unread_count;
-    return true;
-  }));
+  ECOPLAN_RETURN_IF_ERROR(
+      Scan(db_, unread_prefix, false, "", [&](const std::string&, rocksdb::Slice) {
+        ++page.unread_count;
+        return true;
+      }));
   return page;
 }
 
-absl::StatusOr<DeliveryPage> RocksDbNotificationStore::ListDeliveries(const std::string& sub,
-                                                                      DeliveryState state,
-                                                                      int page_size,
-                                                                      const std::string& page_token) {
+absl::StatusOr<DeliveryPage> RocksDbNotificationStore::ListDeliveries(
+    const std::string& sub, DeliveryState state, int page_size, const std::string& page_token) {
   DeliveryPage page;
   uint64_t after = 0;
   if (!page_token.empty()) {
@@ -414,19 +434,21 @@ absl::StatusOr<DeliveryPage> RocksDbNotificationStore::ListDeliveries(const std:
   absl::Status error;
   ECOPLAN_RETURN_IF_ERROR(Scan(db_, prefix, false, absl::StrCat(prefix, EncodeUint64(after)),
                                [&](const std::string& key, rocksdb::Slice value) {
-    absl::StatusOr<Delivery> d =
-        Decode<storage::DeliveryRecord>(db_, absl::string_view(value.data(), value.size()), key);
-    if (!d.ok()) {
-      error = d.status();
-      return false;
-    }
-    if (page.deliveries.size() >= static_cast<size_t>(page_size)) {
-      page.next_page_token = absl::BytesToHexString(EncodeUint64(d->number));
-      return false;
-    }
-    if (state == DeliveryState::kUnspecified || d->state == state) page.deliveries.push_back(*d);
-    return true;
-  }));
+                                 absl::StatusOr<Delivery> d = Decode<storage::DeliveryRecord>(
+                                     db_, absl::string_view(value.data(), value.size()), key);
+                                 if (!d.ok()) {
+                                   error = d.status();
+                                   return false;
+                                 }
+                                 if (page.deliveries.size() >= static_cast<size_t>(page_size)) {
+                                   page.next_page_token =
+                                       absl::BytesToHexString(EncodeUint64(d->number));
+                                   return false;
+                                 }
+                                 if (state == DeliveryState::kUnspecified || d->state == state)
+                                   page.deliveries.push_back(*d);
+                                 return true;
+                               }));
   ECOPLAN_RETURN_IF_ERROR(error);
   return page;
 }
@@ -435,7 +457,8 @@ absl::StatusOr<Delivery> RocksDbNotificationStore::GetDelivery(const std::string
                                                                uint64_t number) {
   absl::StatusOr<std::string> v = db_->Get(kCf, DeliveryKey(sub, number));
   if (absl::IsNotFound(v.status())) {
-    return absl::NotFoundError(absl::StrCat("subscriptions/", sub, "/deliveries/", number, " not found"));
+    return absl::NotFoundError(
+        absl::StrCat("subscriptions/", sub, "/deliveries/", number, " not found"));
   }
   if (!v.ok()) return v.status();
   return Decode<storage::DeliveryRecord>(db_, *v, DeliveryKey(sub, number));

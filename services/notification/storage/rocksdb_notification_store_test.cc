@@ -14,9 +14,18 @@ namespace ecoplan::notification {
 // Field-by-field equality of the domain structs, for round-trip checks. The
 // structured bindings list every member: a field added to a struct stops this
 // file from compiling until it is compared here (and, so, stored).
-auto Tie(const Contact& x) { const auto& [a, b, c] = x; return std::tie(a, b, c); }
-auto Tie(const OrgContacts& x) { const auto& [a, b, c] = x; return std::tie(a, b, c); }
-auto Tie(const DigestItem& x) { const auto& [a, b, c] = x; return std::tie(a, b, c); }
+auto Tie(const Contact& x) {
+  const auto& [a, b, c] = x;
+  return std::tie(a, b, c);
+}
+auto Tie(const OrgContacts& x) {
+  const auto& [a, b, c] = x;
+  return std::tie(a, b, c);
+}
+auto Tie(const DigestItem& x) {
+  const auto& [a, b, c] = x;
+  return std::tie(a, b, c);
+}
 auto Tie(const Notification& x) {
   const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v] = x;
   return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v);
@@ -25,12 +34,18 @@ auto Tie(const Rule& x) {
   const auto& [a, b, c, d, e, f, g, h, i, j, k, l] = x;
   return std::tie(a, b, c, d, e, f, g, h, i, j, k, l);
 }
-auto Tie(const Secret& x) { const auto& [a, b, c, d] = x; return std::tie(a, b, c, d); }
+auto Tie(const Secret& x) {
+  const auto& [a, b, c, d] = x;
+  return std::tie(a, b, c, d);
+}
 auto Tie(const Subscription& x) {
   const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m, n] = x;
   return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m, n);
 }
-auto Tie(const DeliveryAttempt& x) { const auto& [a, b, c, d] = x; return std::tie(a, b, c, d); }
+auto Tie(const DeliveryAttempt& x) {
+  const auto& [a, b, c, d] = x;
+  return std::tie(a, b, c, d);
+}
 auto Tie(const Delivery& x) {
   const auto& [a, b, c, d, e, f, g, h, i, j] = x;
   return std::tie(a, b, c, d, e, f, g, h, i, j);
@@ -47,7 +62,10 @@ auto Tie(const Escalation& x) {
   const auto& [a, b, c, d, e, f, g, h, i, j, k] = x;
   return std::tie(a, b, c, d, e, f, g, h, i, j, k);
 }
-auto Tie(const DigestBucket& x) { const auto& [a, b, c, d, e] = x; return std::tie(a, b, c, d, e); }
+auto Tie(const DigestBucket& x) {
+  const auto& [a, b, c, d, e] = x;
+  return std::tie(a, b, c, d, e);
+}
 
 bool operator==(const Contact& x, const Contact& y) { return Tie(x) == Tie(y); }
 bool operator==(const OrgContacts& x, const OrgContacts& y) { return Tie(x) == Tie(y); }
@@ -145,11 +163,12 @@ TEST_F(RocksDbNotificationStoreTest, InboxIsNewestFirstPagedAndCountsUnread) {
   ASSERT_EQ(page.notifications.size(), 2u);
   EXPECT_EQ(page.notifications[0].number, 5u);
   EXPECT_EQ(page.unread_count, 4);
-  ASSERT_OK_AND_ASSIGN(InboxPage next,
-                       store_->ListInbox("o-a", false, Kind::kUnspecified, 10, page.next_page_token));
+  ASSERT_OK_AND_ASSIGN(InboxPage next, store_->ListInbox("o-a", false, Kind::kUnspecified, 10,
+                                                         page.next_page_token));
   ASSERT_EQ(next.notifications.size(), 3u);
   EXPECT_EQ(next.notifications[0].number, 3u);
-  ASSERT_OK_AND_ASSIGN(InboxPage unread, store_->ListInbox("o-a", true, Kind::kUnspecified, 10, ""));
+  ASSERT_OK_AND_ASSIGN(InboxPage unread,
+                       store_->ListInbox("o-a", true, Kind::kUnspecified, 10, ""));
   EXPECT_EQ(unread.notifications.size(), 4u);
   EXPECT_EQ(store_->ListInbox("o-a", false, Kind::kUnspecified, 10, "zz").status().code(),
             absl::StatusCode::kInvalidArgument);
@@ -220,7 +239,8 @@ struct EveryKind {
     notification.event = "ecoplan.progress.v1.ProgressService#17";
     notification.explanation = "due 2026-05-25, not submitted";
     notification.period = "2026-05";
-    notification.digest_items = {DigestItem{"plans/2026-abc/measures/m1", "一项", Kind::kMeasureOverdue}};
+    notification.digest_items = {
+        DigestItem{"plans/2026-abc/measures/m1", "一项", Kind::kMeasureOverdue}};
     notification.escalation_key = "report-overdue|o-traffic|2026-05";
     notification.create_time = T(1780000000);
     notification.read_time = T(1780000100, 1);
@@ -255,8 +275,7 @@ struct EveryKind {
     subscription.state = SubscriptionState::kFailing;
     subscription.state_reason = "HTTP 500 for 24h";
     subscription.secrets = {
-        Secret{std::string("\x00\xff\x10key", 6), "0123456789abcdef", T(1770000000),
-               T(1770086400)},
+        Secret{std::string("\x00\xff\x10key", 6), "0123456789abcdef", T(1770000000), T(1770086400)},
         Secret{"current-key-bytes", "fedcba9876543210", T(1770086400), std::nullopt}};
     subscription.revision = 4;
     subscription.create_time = T(1770000000);
@@ -271,8 +290,9 @@ struct EveryKind {
     delivery.create_time = T(1780000000);
     delivery.next_attempt_time = T(1780000060);
     delivery.first_attempt_time = T(1780000001);
-    delivery.attempts = {DeliveryAttempt{T(1780000001), 503, absl::Milliseconds(12), "HTTP 503"},
-                         DeliveryAttempt{T(1780000030), 0, absl::Seconds(5), "timeout after 5000 ms"}};
+    delivery.attempts = {
+        DeliveryAttempt{T(1780000001), 503, absl::Milliseconds(12), "HTTP 503"},
+        DeliveryAttempt{T(1780000030), 0, absl::Seconds(5), "timeout after 5000 ms"}};
     delivery.attempt_count = 52;
 
     finished = delivery;
@@ -327,7 +347,8 @@ struct EveryKind {
     digest.rule_id = "measure-deadline";
     digest.plan_id = "2026-abc";
     digest.window_start = T(1780000500);
-    digest.items = {DigestItem{"plans/2026-abc/measures/a1-t1-m1", "燃煤锅炉", Kind::kMeasureDeadlineApproaching},
+    digest.items = {DigestItem{"plans/2026-abc/measures/a1-t1-m1", "燃煤锅炉",
+                               Kind::kMeasureDeadlineApproaching},
                     DigestItem{"plans/2026-abc/measures/a1-t1-m2", "", Kind::kUnspecified}};
   }
 
@@ -374,9 +395,11 @@ void ExpectEveryKind(RocksDbNotificationStore& store, const EveryKind& want) {
   EXPECT_TRUE(state.digests.at(digest_key) == want.digest);
   EXPECT_EQ(state.dedup_keys,
             (std::set<std::string>{want.notification.schedule_key, "digest-waiting"}));
-  EXPECT_EQ(state.stream_consumers, (std::map<std::string, uint64_t>{{"supervision-platform", 1234}}));
-  EXPECT_EQ(state.request_ids, (std::map<std::string, std::string>{
-                                   {"req-rule-1", "rule:measure-deadline"}, {"req-create-1", "s-3"}}));
+  EXPECT_EQ(state.stream_consumers,
+            (std::map<std::string, uint64_t>{{"supervision-platform", 1234}}));
+  EXPECT_EQ(state.request_ids,
+            (std::map<std::string, std::string>{{"req-rule-1", "rule:measure-deadline"},
+                                                {"req-create-1", "s-3"}}));
   ASSERT_EQ(state.pending_deliveries.size(), 1u);
   EXPECT_TRUE(state.pending_deliveries[0] == want.delivery);
   EXPECT_EQ(state.next_notification_number, 44u);
@@ -389,11 +412,13 @@ void ExpectEveryKind(RocksDbNotificationStore& store, const EveryKind& want) {
   EXPECT_TRUE(digest == want.read_digest);
   EXPECT_EQ(digest.create_time, absl::InfinitePast());
   EXPECT_FALSE(digest.acknowledge_time.has_value());
-  ASSERT_OK_AND_ASSIGN(InboxPage unread, store.ListInbox("o-traffic", true, Kind::kUnspecified, 10, ""));
+  ASSERT_OK_AND_ASSIGN(InboxPage unread,
+                       store.ListInbox("o-traffic", true, Kind::kUnspecified, 10, ""));
   EXPECT_EQ(unread.notifications.size(), 0u);
   ASSERT_OK_AND_ASSIGN(Delivery d, store.GetDelivery("s-3", 47));
   EXPECT_TRUE(d == want.delivery);
-  ASSERT_OK_AND_ASSIGN(DeliveryPage page, store.ListDeliveries("s-3", DeliveryState::kUnspecified, 10, ""));
+  ASSERT_OK_AND_ASSIGN(DeliveryPage page,
+                       store.ListDeliveries("s-3", DeliveryState::kUnspecified, 10, ""));
   ASSERT_EQ(page.deliveries.size(), 2u);
   EXPECT_TRUE(page.deliveries[1] == want.finished);
   ASSERT_OK_AND_ASSIGN(std::optional<HolidayYear> h, store.GetHolidays(2026));

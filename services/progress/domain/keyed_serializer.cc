@@ -32,9 +32,8 @@ void KeyedSerializer::Release(const std::string& key) {
   }
   // The key stays held and passes to `next`.
   auto lease = std::make_shared<Lease>(this, key);
-  dispatch_([next = std::move(next), lease = std::move(lease)]() mutable {
-    next(std::move(lease));
-  });
+  dispatch_(
+      [next = std::move(next), lease = std::move(lease)]() mutable { next(std::move(lease)); });
 }
 
 size_t KeyedSerializer::held_keys() const {

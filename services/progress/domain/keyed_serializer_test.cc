@@ -10,7 +10,8 @@ namespace {
 
 TEST(KeyedSerializerTest, SameKeyWaitsForTheLeaseDifferentKeysDoNot) {
   std::deque<std::function<void()>> dispatched;
-  KeyedSerializer serializer([&](std::function<void()> fn) { dispatched.push_back(std::move(fn)); });
+  KeyedSerializer serializer(
+      [&](std::function<void()> fn) { dispatched.push_back(std::move(fn)); });
   std::vector<std::string> ran;
   std::shared_ptr<KeyedSerializer::Lease> held;
   serializer.Run("a", [&](std::shared_ptr<KeyedSerializer::Lease> l) {

@@ -14,7 +14,14 @@
 
 namespace ecoplan::progress {
 
-enum class MeasureStatus { kUnspecified = 0, kNotStarted = 1, kInProgress = 2, kCompleted = 3, kDelayed = 4, kBlocked = 5 };
+enum class MeasureStatus {
+  kUnspecified = 0,
+  kNotStarted = 1,
+  kInProgress = 2,
+  kCompleted = 3,
+  kDelayed = 4,
+  kBlocked = 5
+};
 
 struct QuantitativeValue {
   std::string name;
@@ -37,7 +44,13 @@ struct ReportEntry {
   std::vector<std::string> evidence_links;
 };
 
-enum class ReportState { kUnspecified = 0, kDraft = 1, kSubmitted = 2, kReturned = 3, kAccepted = 4 };
+enum class ReportState {
+  kUnspecified = 0,
+  kDraft = 1,
+  kSubmitted = 2,
+  kReturned = 3,
+  kAccepted = 4
+};
 enum class Timeliness { kUnspecified = 0, kOnTime = 1, kLate = 2 };
 
 // A report of one organization for one period of one plan. Its id is
@@ -70,7 +83,14 @@ inline std::string ReportEtag(const Report& report) {
   return "r" + std::to_string(report.revision);
 }
 
-enum class RevisionAction { kUnspecified = 0, kDraftSaved = 1, kSubmitted = 2, kRevised = 3, kReturned = 4, kAccepted = 5 };
+enum class RevisionAction {
+  kUnspecified = 0,
+  kDraftSaved = 1,
+  kSubmitted = 2,
+  kRevised = 3,
+  kReturned = 4,
+  kAccepted = 5
+};
 
 // One change of a report, with the report after it.
 struct ReportRevision {

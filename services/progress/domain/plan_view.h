@@ -48,9 +48,9 @@ struct PlanInfo {
   // When the plan was issued; unknown for plans viewed before it was kept.
   // Reports are owed only for periods due after it (common::IsOwed).
   std::optional<absl::CivilDay> issue_date;
-  std::vector<MeasureInfo> measures;                  // plan order
+  std::vector<MeasureInfo> measures;                 // plan order
   std::map<std::string, std::string> organizations;  // id → display name
-  uint64_t registry_sequence = 0;                     // last registry event applied
+  uint64_t registry_sequence = 0;                    // last registry event applied
 
   // Indexes, rebuilt by Index().
   absl::flat_hash_map<std::string, size_t> measure_index;
@@ -86,7 +86,8 @@ class PlanDirectory {
   bool connected_ ABSL_GUARDED_BY(mu_) = false;
   std::function<bool()> probe_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<const std::map<std::string, std::shared_ptr<const PlanInfo>>> plans_
-      ABSL_GUARDED_BY(mu_) = std::make_shared<std::map<std::string, std::shared_ptr<const PlanInfo>>>();
+      ABSL_GUARDED_BY(mu_) =
+          std::make_shared<std::map<std::string, std::shared_ptr<const PlanInfo>>>();
 };
 
 }  // namespace ecoplan::progress

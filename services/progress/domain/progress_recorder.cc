@@ -144,7 +144,8 @@ std::vector<std::string> Diff(const Report* before, const Report& after) {
     if (o.evidence_links != e.evidence_links) changes.push_back(change(".evidence_links"));
     old_entries.erase(it);
   }
-  for (const auto& [id, e] : old_entries) changes.push_back(absl::StrCat("entries[", id, "]: removed"));
+  for (const auto& [id, e] : old_entries)
+    changes.push_back(absl::StrCat("entries[", id, "]: removed"));
   return changes;
 }
 
@@ -273,13 +274,13 @@ std::tuple<int, int, int, std::string> Order(const Report& r) {
 absl::Status CheckPeriodInPlan(const Period& period, const PlanInfo& plan,
                                const CalendarRule& calendar, absl::string_view field) {
   if (period.year != plan.year) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": ", period.ToString(),
-                                                   " is outside the plan year ", plan.year));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": ", period.ToString(), " is outside the plan year ", plan.year));
   }
   if (!CalendarAsksFor(calendar, period.kind)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ": ", period.ToString(),
-        " is a summary period this plan's reporting calendar does not ask for"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": ", period.ToString(),
+                     " is a summary period this plan's reporting calendar does not ask for"));
   }
   return absl::OkStatus();
 }
@@ -298,8 +299,7 @@ absl::Status CheckUrl(absl::string_view url, absl::string_view field) {
 
 absl::Status CheckCaller(const Caller& caller) {
   ECOPLAN_RETURN_IF_ERROR(CheckText(caller.actor, "actor", kMaxActorLength, false));
-  ECOPLAN_RETURN_IF_ERROR(
-      CheckText(caller.request_id, "request_id", kMaxRequestIdLength, false));
+  ECOPLAN_RETURN_IF_ERROR(CheckText(caller.request_id, "request_id", kMaxRequestIdLength, false));
   for (char c : caller.request_id) {
     if (static_cast<unsigned char>(c) < 0x20) {
       return absl::InvalidArgumentError("request_id contains control characters");
@@ -315,9 +315,8 @@ absl::Status CheckActsFor(const Caller& caller, absl::string_view org_id) {
       return absl::OkStatus();
     case Caller::Role::kReporter:
       if (caller.org_id == org_id) return absl::OkStatus();
-      return absl::PermissionDeniedError(
-          absl::StrCat("a reporter of organizations/", caller.org_id,
-                       " cannot act for organizations/", org_id));
+      return absl::PermissionDeniedError(absl::StrCat("a reporter of organizations/", caller.org_id,
+                                                      " cannot act for organizations/", org_id));
     case Caller::Role::kViewer:
       break;
   }
@@ -420,9 +419,9 @@ absl::StatusOr<std::optional<RequestRecord>> ProgressRecorder::CheckRequest(
                            store_->FindRequest(caller.request_id));
   if (!seen) return seen;
   if (seen->method != method || seen->fingerprint != fingerprint) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "request_id \"", caller.request_id, "\" was already used for a different ", seen->method,
-        " request; use a new request id for a new request"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("request_id \"", caller.request_id, "\" was already used for a different ",
+                     seen->method, " request; use a new request id for a new request"));
   }
   return seen;
 }
@@ -481,9 +480,9 @@ absl::StatusOr<ProgressRecorder::Validated> ProgressRecorder::ValidateSubmission
   const absl::Time period_start =
       absl::FromCivil(absl::CivilSecond(absl::CivilDay(period.FirstMonth())), zone);
   if (clock_->Now() < period_start) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "period: ", period.ToString(), " has not begun; reports are accepted from ",
-        absl::FormatCivilTime(absl::CivilDay(period.FirstMonth()))));
+    return absl::FailedPreconditionError(
+        absl::StrCat("period: ", period.ToString(), " has not begun; reports are accepted from ",
+                     absl::FormatCivilTime(absl::CivilDay(period.FirstMonth()))));
   }
   return Validated{std::move(plan), period};
 }
@@ -667,8 +666,8 @@ void ProgressRecorder::ReviewReport(const std::string& plan_id, const std::strin
     if (*current == nullptr) return done(NotFoundReport(plan_id, report_id));
     const Report& before = **current;
     if (etag != ReportEtag(before)) {
-      return done(absl::AbortedError(absl::StrCat("etag: report is at revision ",
-                                                  before.revision, "; read it again")));
+      return done(absl::AbortedError(
+          absl::StrCat("etag: report is at revision ", before.revision, "; read it again")));
     }
     if (before.state != ReportState::kSubmitted) {
       return done(absl::FailedPreconditionError(absl::StrCat(
@@ -732,16 +731,17 @@ void ProgressRecorder::RequestExtension(const std::string& plan_id, const std::s
         absl::StrCat("measure: plans/", plan_id, "/measures/", measure_id, " does not exist")));
   }
   if (!measure->IsLead(org_id)) {
-    return done(absl::PermissionDeniedError(absl::StrCat(
-        "organization: ", plan->OrgName(org_id), " (organizations/", org_id,
-        ") does not lead measure ", measure_id, "; only a lead organization asks for an extension")));
+    return done(absl::PermissionDeniedError(
+        absl::StrCat("organization: ", plan->OrgName(org_id), " (organizations/", org_id,
+                     ") does not lead measure ", measure_id,
+                     "; only a lead organization asks for an extension")));
   }
   valid = CheckActsFor(caller, org_id);
   if (!valid.ok()) return done(valid);
   if (requested_due > absl::CivilDay(plan->year + 1, 12, 31)) {
-    return done(absl::InvalidArgumentError(absl::StrCat(
-        "requested_due_date: at most the end of the year after the plan year (", plan->year + 1,
-        "-12-31)")));
+    return done(absl::InvalidArgumentError(
+        absl::StrCat("requested_due_date: at most the end of the year after the plan year (",
+                     plan->year + 1, "-12-31)")));
   }
   const std::string fingerprint = Fingerprinter()
                                       .Add(plan_id)
@@ -765,28 +765,28 @@ void ProgressRecorder::RequestExtension(const std::string& plan_id, const std::s
     }
     for (const Extension& e : extensions) {
       if (e.state == ExtensionState::kPending) {
-        return done(absl::FailedPreconditionError(absl::StrCat(
-            "extension request ", e.number, " of measure ", measure_id,
-            " is still pending; wait for the bureau's decision")));
+        return done(absl::FailedPreconditionError(
+            absl::StrCat("extension request ", e.number, " of measure ", measure_id,
+                         " is still pending; wait for the bureau's decision")));
       }
     }
     if (!due->has_value()) {
-      return done(absl::FailedPreconditionError(absl::StrCat(
-          "measure ", measure_id, " has no due date (", m.deadline_raw,
-          "), so there is nothing to extend")));
+      return done(absl::FailedPreconditionError(absl::StrCat("measure ", measure_id,
+                                                             " has no due date (", m.deadline_raw,
+                                                             "), so there is nothing to extend")));
     }
     absl::TimeZone zone;
     if (!absl::LoadTimeZone(plan->time_zone, &zone)) zone = absl::FixedTimeZone(8 * 3600);
     const absl::Time now = clock_->Now();
     if (now >= absl::FromCivil(absl::CivilSecond(**due + 1), zone)) {
-      return done(absl::FailedPreconditionError(absl::StrCat(
-          "the deadline of measure ", measure_id, " (", absl::FormatCivilTime(**due),
-          ") has passed; an extension must be asked for before it")));
+      return done(absl::FailedPreconditionError(
+          absl::StrCat("the deadline of measure ", measure_id, " (", absl::FormatCivilTime(**due),
+                       ") has passed; an extension must be asked for before it")));
     }
     if (requested_due <= **due) {
-      return done(absl::InvalidArgumentError(absl::StrCat(
-          "requested_due_date: ", absl::FormatCivilTime(requested_due),
-          " is not after the current deadline ", absl::FormatCivilTime(**due))));
+      return done(absl::InvalidArgumentError(
+          absl::StrCat("requested_due_date: ", absl::FormatCivilTime(requested_due),
+                       " is not after the current deadline ", absl::FormatCivilTime(**due))));
     }
     Extension e;
     e.plan_id = plan_id;
@@ -839,9 +839,9 @@ void ProgressRecorder::DecideExtension(const std::string& plan_id, const std::st
     auto it = std::find_if(extensions->begin(), extensions->end(),
                            [number](const Extension& e) { return e.number == number; });
     if (it == extensions->end()) {
-      return done(absl::NotFoundError(absl::StrCat("extension plans/", plan_id, "/measures/",
-                                                   measure_id, "/extensions/", number,
-                                                   " does not exist")));
+      return done(
+          absl::NotFoundError(absl::StrCat("extension plans/", plan_id, "/measures/", measure_id,
+                                           "/extensions/", number, " does not exist")));
     }
     if (seen->has_value()) return done(*it);
     if (it->state != ExtensionState::kPending) {
@@ -869,10 +869,8 @@ void ProgressRecorder::DecideExtension(const std::string& plan_id, const std::st
   });
 }
 
-void ProgressRecorder::DeclareCompletion(const std::string& plan_id,
-                                         const std::string& measure_id,
-                                         const std::string& org_id,
-                                         const std::string& description,
+void ProgressRecorder::DeclareCompletion(const std::string& plan_id, const std::string& measure_id,
+                                         const std::string& org_id, const std::string& description,
                                          const std::vector<std::string>& evidence_links,
                                          const Caller& caller, Callback<Completion> done) {
   absl::Status valid = CheckCaller(caller);
@@ -921,9 +919,9 @@ void ProgressRecorder::DeclareCompletion(const std::string& plan_id,
     }
     for (const Completion& c : *completions) {
       if (c.state == CompletionState::kDeclared) {
-        return done(absl::FailedPreconditionError(absl::StrCat(
-            "completion declaration ", c.number, " of measure ", measure_id,
-            " awaits the bureau's decision")));
+        return done(absl::FailedPreconditionError(absl::StrCat("completion declaration ", c.number,
+                                                               " of measure ", measure_id,
+                                                               " awaits the bureau's decision")));
       }
       if (c.state == CompletionState::kConfirmed) {
         return done(absl::FailedPreconditionError(
@@ -955,10 +953,9 @@ void ProgressRecorder::DeclareCompletion(const std::string& plan_id,
   });
 }
 
-void ProgressRecorder::DecideCompletion(const std::string& plan_id,
-                                        const std::string& measure_id, int number, bool confirm,
-                                        const std::string& comment, const Caller& caller,
-                                        Callback<Completion> done) {
+void ProgressRecorder::DecideCompletion(const std::string& plan_id, const std::string& measure_id,
+                                        int number, bool confirm, const std::string& comment,
+                                        const Caller& caller, Callback<Completion> done) {
   DecideCompletion(plan_id, measure_id, number, confirm, comment, IndicatorOverride(), caller,
                    std::move(done));
 }
@@ -1000,9 +997,9 @@ void ProgressRecorder::DecideCompletion(const std::string& plan_id, const std::s
     auto it = std::find_if(completions->begin(), completions->end(),
                            [number](const Completion& c) { return c.number == number; });
     if (it == completions->end()) {
-      return done(absl::NotFoundError(absl::StrCat("completion plans/", plan_id, "/measures/",
-                                                   measure_id, "/completions/", number,
-                                                   " does not exist")));
+      return done(
+          absl::NotFoundError(absl::StrCat("completion plans/", plan_id, "/measures/", measure_id,
+                                           "/completions/", number, " does not exist")));
     }
     if (seen->has_value()) return done(*it);
     if (it->state != CompletionState::kDeclared) {
@@ -1067,7 +1064,8 @@ void ProgressRecorder::UpdateCalendar(const std::string& plan_id, const Calendar
           .Add(plan_id)
           .Add(rule_text(rule.monthly_due))
           .Add(rule.summary_due ? rule_text(*rule.summary_due) : "-")
-          .Add(absl::StrCat(rule.quarterly_summaries, rule.half_year_summaries, rule.annual_summary))
+          .Add(
+              absl::StrCat(rule.quarterly_summaries, rule.half_year_summaries, rule.annual_summary))
           .Add(etag)
           .Done();
   RunSerialized(caller, absl::StrCat("c/", plan_id), [=](std::shared_ptr<void> guard) {
@@ -1123,8 +1121,8 @@ void ProgressRecorder::LoadHolidays(const HolidayYear& holidays, const Caller& c
     Change change;
     change.holidays = year;
     if (!caller.request_id.empty()) {
-      change.request = RequestRecord{std::string(kHolidaysMethod), fingerprint,
-                                     absl::StrCat(year.year), 0};
+      change.request =
+          RequestRecord{std::string(kHolidaysMethod), fingerprint, absl::StrCat(year.year), 0};
     }
     change.events.push_back(EventType::kHolidaysLoaded);
     change.caller = caller;

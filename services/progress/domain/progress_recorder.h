@@ -23,14 +23,14 @@
 namespace ecoplan::progress {
 
 // Limits on caller-supplied data (text lengths in Unicode code points).
-inline constexpr size_t kMaxEntries = 300;            // and no more than the org owns
-inline constexpr size_t kMaxEntryTextLength = 4000;   // work_done, problems, next_steps, summary
-inline constexpr size_t kMaxValues = 50;              // quantitative values per entry
+inline constexpr size_t kMaxEntries = 300;           // and no more than the org owns
+inline constexpr size_t kMaxEntryTextLength = 4000;  // work_done, problems, next_steps, summary
+inline constexpr size_t kMaxValues = 50;             // quantitative values per entry
 inline constexpr size_t kMaxValueNameLength = 100;
 inline constexpr size_t kMaxUnitLength = 32;
 inline constexpr size_t kMaxEvidenceLinks = 20;
 inline constexpr size_t kMaxUrlLength = 2000;
-inline constexpr size_t kMaxCommentLength = 2000;     // review and decision comments, reasons
+inline constexpr size_t kMaxCommentLength = 2000;  // review and decision comments, reasons
 inline constexpr size_t kMaxRequestIdLength = 128;
 inline constexpr size_t kMaxActorLength = 128;
 // Reports the write path keeps after committing them (see ProgressRecorder).
@@ -190,8 +190,7 @@ class ProgressRecorder {
   // Errors: see RequestExtension in the proto.
   void RequestExtension(const std::string& plan_id, const std::string& measure_id,
                         const std::string& org_id, absl::CivilDay requested_due,
-                        const std::string& reason, const Caller& caller,
-                        Callback<Extension> done);
+                        const std::string& reason, const Caller& caller, Callback<Extension> done);
   void DecideExtension(const std::string& plan_id, const std::string& measure_id, int number,
                        bool approve, const std::string& comment, const Caller& caller,
                        Callback<Extension> done);
@@ -220,10 +219,9 @@ class ProgressRecorder {
                         Callback<Completion> done);
 
   // Replaces a plan's calendar. `etag` empty replaces unconditionally.
-  void UpdateCalendar(const std::string& plan_id, const CalendarRule& rule,
-                      const std::string& etag, const Caller& caller, Callback<CalendarView> done);
-  void LoadHolidays(const HolidayYear& holidays, const Caller& caller,
-                    Callback<HolidayYear> done);
+  void UpdateCalendar(const std::string& plan_id, const CalendarRule& rule, const std::string& etag,
+                      const Caller& caller, Callback<CalendarView> done);
+  void LoadHolidays(const HolidayYear& holidays, const Caller& caller, Callback<HolidayYear> done);
 
   // Reads. Errors: NotFound / Unavailable (plan), NotFound (the resource),
   // InvalidArgument (filters, tokens, periods).

@@ -21,11 +21,11 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr char kPlan[] = "2026-abc";
-constexpr char kEco[] = "o-eco";      // 区生态环境局: leads m1, m2
+constexpr char kEco[] = "o-eco";          // 区生态环境局: leads m1, m2
 constexpr char kTraffic[] = "o-traffic";  // 区交通局: responsible for m1, leads m4
-constexpr char kCity[] = "o-city";    // 区城管委: leads m3
-constexpr char kTown1[] = "o-town1";  // 龙泉镇: responsible for m3 through 各镇街
-constexpr char kTown2[] = "o-town2";  // 城子街道: likewise
+constexpr char kCity[] = "o-city";        // 区城管委: leads m3
+constexpr char kTown1[] = "o-town1";      // 龙泉镇: responsible for m3 through 各镇街
+constexpr char kTown2[] = "o-town2";      // 城子街道: likewise
 
 absl::Time Shanghai(int y, int mo, int d, int h, int mi, int s = 0) {
   absl::TimeZone zone;
@@ -43,12 +43,26 @@ std::shared_ptr<PlanInfo> MakePlan() {
                          {kCity, "区城管委"},
                          {kTown1, "龙泉镇"},
                          {kTown2, "城子街道"}};
-  MeasureInfo m1{"a1-t1-m1", 0, "推进新能源货车", "6月底前", 1, std::nullopt,
-                 absl::CivilDay(2026, 6, 30), {kEco}, {kTraffic}};
-  MeasureInfo m2{"a1-t1-m2", 0, "扬尘治理", "年底前", 1, std::nullopt,
-                 absl::CivilDay(2026, 12, 31), {kEco}, {}};
-  MeasureInfo m3{"a1-t2-m1", 0, "垃圾分类", "年底前", 1, std::nullopt,
-                 absl::CivilDay(2026, 12, 31), {kCity}, {kTown1, kTown2}};
+  MeasureInfo m1{"a1-t1-m1",
+                 0,
+                 "推进新能源货车",
+                 "6月底前",
+                 1,
+                 std::nullopt,
+                 absl::CivilDay(2026, 6, 30),
+                 {kEco},
+                 {kTraffic}};
+  MeasureInfo m2{"a1-t1-m2", 0, "扬尘治理", "年底前", 1, std::nullopt, absl::CivilDay(2026, 12, 31),
+                 {kEco},     {}};
+  MeasureInfo m3{"a1-t2-m1",
+                 0,
+                 "垃圾分类",
+                 "年底前",
+                 1,
+                 std::nullopt,
+                 absl::CivilDay(2026, 12, 31),
+                 {kCity},
+                 {kTown1, kTown2}};
   MeasureInfo m4{"a2-t1-m1", 0, "长期实施的措施", "长期实施", 3, std::nullopt, std::nullopt,
                  {kTraffic}, {}};
   plan->measures = {m1, m2, m3, m4};
@@ -121,7 +135,8 @@ class ProgressRecorderTest : public ::testing::Test {
 };
 
 TEST_F(ProgressRecorderTest, SubmitsAReportAndRecordsThatItIsOnTime) {
-  ASSERT_OK_AND_ASSIGN(Report r, Submit(Submission(kEco, "2026-05", {Entry("a1-t1-m1"), Entry("a1-t1-m2")})));
+  ASSERT_OK_AND_ASSIGN(Report r,
+                       Submit(Submission(kEco, "2026-05", {Entry("a1-t1-m1"), Entry("a1-t1-m2")})));
   EXPECT_EQ(r.id(), "o-eco_2026-05");
   EXPECT_EQ(r.state, ReportState::kSubmitted);
   EXPECT_EQ(r.revision, 1);
@@ -193,8 +208,7 @@ TEST_F(ProgressRecorderTest, BadInputGetsTheRightCodeNamingTheFieldAndWritesNoth
        absl::StatusCode::kInvalidArgument, "entries[0].next_steps"},
       {"invalid UTF-8", [](auto& s) { s.entries[0].problems = "bad \xff\xfe"; },
        absl::StatusCode::kInvalidArgument, "entries[0].problems"},
-      {"delayed without problems",
-       [](auto& s) { s.entries[0].status = MeasureStatus::kDelayed; },
+      {"delayed without problems", [](auto& s) { s.entries[0].status = MeasureStatus::kDelayed; },
        absl::StatusCode::kInvalidArgument, "entries[0].problems"},
       {"no status", [](auto& s) { s.entries[0].status = MeasureStatus::kUnspecified; },
        absl::StatusCode::kInvalidArgument, "entries[0].status"},
@@ -210,8 +224,8 @@ TEST_F(ProgressRecorderTest, BadInputGetsTheRightCodeNamingTheFieldAndWritesNoth
        absl::StatusCode::kFailedPrecondition, "period"},
       {"unknown measure", [](auto& s) { s.entries[0].measure_id = "a9-t9-m9"; },
        absl::StatusCode::kNotFound, "entries[0].measure"},
-      {"unknown organization", [](auto& s) { s.org_id = "o-nobody"; },
-       absl::StatusCode::kNotFound, "organization"},
+      {"unknown organization", [](auto& s) { s.org_id = "o-nobody"; }, absl::StatusCode::kNotFound,
+       "organization"},
       {"duplicate measure", [](auto& s) { s.entries.push_back(s.entries[0]); },
        absl::StatusCode::kInvalidArgument, "entries[1].measure"},
       {"more entries than owned measures",
@@ -333,10 +347,9 @@ TEST_F(ProgressRecorderTest, TheHistoryShowsTheWholeExchangeWithTheBureau) {
   EXPECT_EQ(history[2].actor, "区生态环境局-李四");
   EXPECT_THAT(history[3].changes, ::testing::Contains("entries[a1-t1-m1].percent_done: 40 → 60"));
   EXPECT_THAT(history[3].changes, ::testing::Contains("state: RETURNED → SUBMITTED"));
-  EXPECT_THAT(store_.events(),
-              ElementsAre(EventType::kReportDraftSaved, EventType::kReportSubmitted,
-                          EventType::kReportReturned, EventType::kReportRevised,
-                          EventType::kReportAccepted));
+  EXPECT_THAT(store_.events(), ElementsAre(EventType::kReportDraftSaved,
+                                           EventType::kReportSubmitted, EventType::kReportReturned,
+                                           EventType::kReportRevised, EventType::kReportAccepted));
 }
 
 TEST_F(ProgressRecorderTest, SubmissionStatusIsTheListTheBureauChases) {
@@ -423,7 +436,8 @@ TEST_F(ProgressRecorderTest, ExtensionsMoveTheEffectiveDeadlineAndKeepTheOrigina
   };
   auto decide = [&](int n, bool approve) {
     return Sync<Extension>([&](Callback<Extension> cb) {
-      recorder_.DecideExtension(kPlan, "a1-t1-m1", n, approve, approve ? "" : "理由不充分", caller, cb);
+      recorder_.DecideExtension(kPlan, "a1-t1-m1", n, approve, approve ? "" : "理由不充分", caller,
+                                cb);
     });
   };
   EXPECT_STATUS_CODE(request(kTraffic, absl::CivilDay(2026, 9, 30)),
@@ -509,7 +523,8 @@ TEST_F(ProgressRecorderTest, AWorkingDayCalendarDecidesLateness) {
   HolidayYear h;
   h.year = 2026;
   h.holidays = {absl::CivilDay(2026, 6, 1), absl::CivilDay(2026, 6, 2)};
-  ASSERT_OK(Sync<HolidayYear>([&](Callback<HolidayYear> cb) { recorder_.LoadHolidays(h, admin, cb); }));
+  ASSERT_OK(
+      Sync<HolidayYear>([&](Callback<HolidayYear> cb) { recorder_.LoadHolidays(h, admin, cb); }));
   clock_.Set(Shanghai(2026, 6, 4, 18, 0));
   ASSERT_OK_AND_ASSIGN(Report r, Submit(Submission(kEco, "2026-05", {Entry("a1-t1-m1")})));
   EXPECT_EQ(r.timeliness, Timeliness::kOnTime);

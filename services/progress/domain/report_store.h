@@ -65,13 +65,13 @@ struct Change {
   // Appended to the history of `report` (required with it), with `report` as
   // the revision's snapshot.
   std::optional<RevisionNote> revision;
-  std::optional<Extension> extension;      // inserted or replaced (plan, measure, number)
-  std::optional<Completion> completion;    // inserted or replaced (plan, measure, number)
+  std::optional<Extension> extension;    // inserted or replaced (plan, measure, number)
+  std::optional<Completion> completion;  // inserted or replaced (plan, measure, number)
   std::optional<std::pair<std::string, CalendarRule>> calendar;  // plan id → rule
-  std::optional<HolidayYear> holidays;     // replaces the year
-  std::optional<RequestRecord> request;    // stored under caller.request_id when set
+  std::optional<HolidayYear> holidays;                           // replaces the year
+  std::optional<RequestRecord> request;  // stored under caller.request_id when set
   std::vector<EventType> events;
-  Caller caller;                           // request id and actor for the events
+  Caller caller;  // request id and actor for the events
 };
 
 // Storage port of the progress service. Reads see only durable data.
@@ -88,8 +88,8 @@ class ReportStore {
                                                           absl::string_view period) = 0;
   // One revision or nullopt.
   virtual absl::StatusOr<std::optional<ReportRevision>> GetRevision(absl::string_view plan_id,
-                                                                   absl::string_view report_id,
-                                                                   int revision) = 0;
+                                                                    absl::string_view report_id,
+                                                                    int revision) = 0;
   // Revisions, oldest first.
   virtual absl::StatusOr<std::vector<ReportRevision>> ListRevisions(
       absl::string_view plan_id, absl::string_view report_id) = 0;
@@ -98,8 +98,8 @@ class ReportStore {
   virtual absl::StatusOr<std::vector<Extension>> ListExtensions(absl::string_view plan_id,
                                                                 absl::string_view measure_id) = 0;
   // Completion declarations, likewise.
-  virtual absl::StatusOr<std::vector<Completion>> ListCompletions(
-      absl::string_view plan_id, absl::string_view measure_id) = 0;
+  virtual absl::StatusOr<std::vector<Completion>> ListCompletions(absl::string_view plan_id,
+                                                                  absl::string_view measure_id) = 0;
   // Every stored calendar override, plan id → rule.
   virtual absl::StatusOr<std::vector<std::pair<std::string, CalendarRule>>> ListCalendars() = 0;
   // Every loaded holiday year.

@@ -32,7 +32,9 @@ constexpr absl::string_view kPlanViews = "plan_views";
 constexpr absl::string_view kIndicatorViews = "indicator_views";
 constexpr absl::string_view kMeta = "meta";
 
-std::string ReportKey(const Report& r) { return absl::StrCat(r.plan_id, "/", r.period, "/", r.org_id); }
+std::string ReportKey(const Report& r) {
+  return absl::StrCat(r.plan_id, "/", r.period, "/", r.org_id);
+}
 
 std::string ChildKey(absl::string_view plan_id, absl::string_view parent, uint64_t n) {
   return absl::StrCat(plan_id, "/", parent, "/", common::EncodeUint64(n));
@@ -197,9 +199,10 @@ absl::StatusOr<std::optional<Report>> RocksDbReportStore::GetReport(absl::string
                                                                     absl::string_view report_id) {
   const size_t sep = report_id.rfind('_');
   if (sep == absl::string_view::npos) return std::optional<Report>();
-  const std::string key = absl::StrCat(plan_id, "/", report_id.substr(sep + 1), "/",
-                                       report_id.substr(0, sep));
-  ECOPLAN_ASSIGN_OR_RETURN(auto record, GetRecord<storage::ReportRecord>(db_, kReports, key, "report"));
+  const std::string key =
+      absl::StrCat(plan_id, "/", report_id.substr(sep + 1), "/", report_id.substr(0, sep));
+  ECOPLAN_ASSIGN_OR_RETURN(auto record,
+                           GetRecord<storage::ReportRecord>(db_, kReports, key, "report"));
   if (!record) return std::optional<Report>();
   return std::optional<Report>(FromProto(record->report()));
 }
@@ -231,22 +234,22 @@ absl::StatusOr<std::optional<ReportRevision>> RocksDbReportStore::GetRevision(
 absl::StatusOr<std::vector<ReportRevision>> RocksDbReportStore::ListRevisions(
     absl::string_view plan_id, absl::string_view report_id) {
   std::vector<ReportRevision> revisions;
-  ECOPLAN_RETURN_IF_ERROR(ScanPrefix(
-      db_, kRevisions, absl::StrCat(plan_id, "/", report_id, "/"),
-      [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
-        storage::RevisionRecord record;
-        ECOPLAN_RETURN_IF_ERROR(Parse(value, &record, "revision", key));
-        revisions.push_back(FromProto(record.revision()));
-        return absl::OkStatus();
-      }));
+  ECOPLAN_RETURN_IF_ERROR(ScanPrefix(db_, kRevisions, absl::StrCat(plan_id, "/", report_id, "/"),
+                                     [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+                                       storage::RevisionRecord record;
+                                       ECOPLAN_RETURN_IF_ERROR(
+                                           Parse(value, &record, "revision", key));
+                                       revisions.push_back(FromProto(record.revision()));
+                                       return absl::OkStatus();
+                                     }));
   return revisions;
 }
 
 absl::StatusOr<std::vector<Extension>> RocksDbReportStore::ListExtensions(
     absl::string_view plan_id, absl::string_view measure_id) {
   std::vector<Extension> out;
-  const std::string prefix = measure_id.empty() ? absl::StrCat(plan_id, "/")
-                                                : absl::StrCat(plan_id, "/", measure_id, "/");
+  const std::string prefix =
+      measure_id.empty() ? absl::StrCat(plan_id, "/") : absl::StrCat(plan_id, "/", measure_id, "/");
   ECOPLAN_RETURN_IF_ERROR(ScanPrefix(
       db_, kExtensions, prefix, [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
         storage::ExtensionRecord record;
@@ -260,8 +263,8 @@ absl::StatusOr<std::vector<Extension>> RocksDbReportStore::ListExtensions(
 absl::StatusOr<std::vector<Completion>> RocksDbReportStore::ListCompletions(
     absl::string_view plan_id, absl::string_view measure_id) {
   std::vector<Completion> out;
-  const std::string prefix = measure_id.empty() ? absl::StrCat(plan_id, "/")
-                                                : absl::StrCat(plan_id, "/", measure_id, "/");
+  const std::string prefix =
+      measure_id.empty() ? absl::StrCat(plan_id, "/") : absl::StrCat(plan_id, "/", measure_id, "/");
   ECOPLAN_RETURN_IF_ERROR(ScanPrefix(
       db_, kCompletions, prefix, [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
         storage::CompletionRecord record;
@@ -275,8 +278,8 @@ absl::StatusOr<std::vector<Completion>> RocksDbReportStore::ListCompletions(
 absl::StatusOr<std::vector<std::pair<std::string, CalendarRule>>>
 RocksDbReportStore::ListCalendars() {
   std::vector<std::pair<std::string, CalendarRule>> out;
-  ECOPLAN_RETURN_IF_ERROR(ScanPrefix(
-      db_, kCalendars, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+  ECOPLAN_RETURN_IF_ERROR(
+      ScanPrefix(db_, kCalendars, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
         storage::CalendarRecord record;
         ECOPLAN_RETURN_IF_ERROR(Parse(value, &record, "calendar", key));
         out.emplace_back(key.ToString(), FromProto(record.calendar()));
@@ -287,8 +290,8 @@ RocksDbReportStore::ListCalendars() {
 
 absl::StatusOr<std::vector<HolidayYear>> RocksDbReportStore::ListHolidays() {
   std::vector<HolidayYear> out;
-  ECOPLAN_RETURN_IF_ERROR(ScanPrefix(
-      db_, kHolidays, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+  ECOPLAN_RETURN_IF_ERROR(
+      ScanPrefix(db_, kHolidays, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
         storage::HolidaysRecord record;
         ECOPLAN_RETURN_IF_ERROR(Parse(value, &record, "holidays", key));
         ECOPLAN_ASSIGN_OR_RETURN(HolidayYear year, FromProto(record.holidays()));
@@ -303,8 +306,8 @@ absl::StatusOr<std::optional<RequestRecord>> RocksDbReportStore::FindRequest(
   ECOPLAN_ASSIGN_OR_RETURN(auto record, GetRecord<storage::RequestRecord>(
                                             db_, kMeta, RequestKey(request_id), "request"));
   if (!record) return std::optional<RequestRecord>();
-  return std::optional<RequestRecord>(
-      RequestRecord{record->method(), record->fingerprint(), record->resource(), record->revision()});
+  return std::optional<RequestRecord>(RequestRecord{record->method(), record->fingerprint(),
+                                                    record->resource(), record->revision()});
 }
 
 absl::StatusOr<common::WriteRequest> RocksDbReportStore::BuildWrite(const Change& change) {
@@ -364,8 +367,8 @@ absl::StatusOr<common::WriteRequest> RocksDbReportStore::BuildWrite(const Change
   if (change.holidays) {
     storage::HolidaysRecord record;
     *record.mutable_holidays() = ToProto(*change.holidays);
-    ECOPLAN_RETURN_IF_ERROR(Put(batch, db_->Cf(kHolidays),
-                                absl::StrFormat("%04d", change.holidays->year), record));
+    ECOPLAN_RETURN_IF_ERROR(
+        Put(batch, db_->Cf(kHolidays), absl::StrFormat("%04d", change.holidays->year), record));
   }
   if (change.request && !change.caller.request_id.empty()) {
     storage::RequestRecord record;
@@ -477,8 +480,8 @@ absl::StatusOr<common::WriteRequest> RocksDbReportStore::BuildWrite(const Change
       default:
         return absl::InternalError("unexpected event type");
     }
-    write.events.push_back(common::MakeEvent(*payload, event_resource, change.caller.request_id,
-                                             change.caller.actor));
+    write.events.push_back(
+        common::MakeEvent(*payload, event_resource, change.caller.request_id, change.caller.actor));
   }
   return write;
 }
@@ -486,16 +489,16 @@ absl::StatusOr<common::WriteRequest> RocksDbReportStore::BuildWrite(const Change
 void RocksDbReportStore::CommitAsync(Change change, std::function<void(absl::Status)> done) {
   absl::StatusOr<common::WriteRequest> write = BuildWrite(change);
   if (!write.ok()) return done(write.status());
-  db_->CommitAsync(std::move(*write), [done = std::move(done)](
-                                          absl::StatusOr<common::CommitResult> result) {
-    done(result.status());
-  });
+  db_->CommitAsync(std::move(*write),
+                   [done = std::move(done)](absl::StatusOr<common::CommitResult> result) {
+                     done(result.status());
+                   });
 }
 
 absl::StatusOr<std::vector<std::shared_ptr<PlanInfo>>> RocksDbReportStore::LoadPlanViews() {
   std::vector<std::shared_ptr<PlanInfo>> out;
-  ECOPLAN_RETURN_IF_ERROR(ScanPrefix(
-      db_, kPlanViews, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+  ECOPLAN_RETURN_IF_ERROR(
+      ScanPrefix(db_, kPlanViews, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
         storage::PlanViewRecord record;
         ECOPLAN_RETURN_IF_ERROR(Parse(value, &record, "plan view", key));
         auto plan = std::make_shared<PlanInfo>();
@@ -518,7 +521,8 @@ absl::StatusOr<std::vector<std::shared_ptr<PlanInfo>>> RocksDbReportStore::LoadP
           info.deadline_raw = m.deadline().raw();
           info.deadline_kind = m.deadline().kind();
           if (m.deadline().has_window_start()) {
-            if (auto d = DateFromProto(m.deadline().window_start(), "d"); d.ok()) info.window_start = *d;
+            if (auto d = DateFromProto(m.deadline().window_start(), "d"); d.ok())
+              info.window_start = *d;
           }
           if (m.deadline().has_due_date()) {
             if (auto d = DateFromProto(m.deadline().due_date(), "d"); d.ok()) info.due = *d;

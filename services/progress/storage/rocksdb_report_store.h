@@ -44,8 +44,8 @@ class RocksDbReportStore final : public ReportStore {
   absl::StatusOr<std::vector<Report>> ListReports(absl::string_view plan_id,
                                                   absl::string_view period) override;
   absl::StatusOr<std::optional<ReportRevision>> GetRevision(absl::string_view plan_id,
-                                                           absl::string_view report_id,
-                                                           int revision) override;
+                                                            absl::string_view report_id,
+                                                            int revision) override;
   absl::StatusOr<std::vector<ReportRevision>> ListRevisions(absl::string_view plan_id,
                                                             absl::string_view report_id) override;
   absl::StatusOr<std::vector<Extension>> ListExtensions(absl::string_view plan_id,

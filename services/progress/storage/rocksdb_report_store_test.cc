@@ -275,8 +275,15 @@ TEST_F(RocksDbReportStoreTest, ExtensionsCompletionsCalendarsHolidaysAndPlanView
   plan.year = 2026;
   plan.issue_date = absl::CivilDay(2026, 3, 31);
   plan.organizations = {{"o-eco", "区生态环境局"}};
-  plan.measures.push_back({"a1-t1-m1", 0, "text", "6月底前", 1, std::nullopt,
-                           absl::CivilDay(2026, 6, 30), {"o-eco"}, {"o-t1"}});
+  plan.measures.push_back({"a1-t1-m1",
+                           0,
+                           "text",
+                           "6月底前",
+                           1,
+                           std::nullopt,
+                           absl::CivilDay(2026, 6, 30),
+                           {"o-eco"},
+                           {"o-t1"}});
   plan.Index();
   common::WriteRequest write;
   ASSERT_OK(store_->PutPlanView(write.batch, plan));

@@ -38,8 +38,8 @@ class FakeReportStore final : public ReportStore {
     return out;
   }
   absl::StatusOr<std::optional<ReportRevision>> GetRevision(absl::string_view plan_id,
-                                                           absl::string_view report_id,
-                                                           int revision) override {
+                                                            absl::string_view report_id,
+                                                            int revision) override {
     absl::MutexLock lock(&mu_);
     auto it = revisions_.find(Key(plan_id, report_id));
     if (it == revisions_.end()) return std::optional<ReportRevision>();
@@ -78,8 +78,7 @@ class FakeReportStore final : public ReportStore {
   }
   absl::StatusOr<std::vector<std::pair<std::string, CalendarRule>>> ListCalendars() override {
     absl::MutexLock lock(&mu_);
-    return std::vector<std::pair<std::string, CalendarRule>>(calendars_.begin(),
-                                                             calendars_.end());
+    return std::vector<std::pair<std::string, CalendarRule>>(calendars_.begin(), calendars_.end());
   }
   absl::StatusOr<std::vector<HolidayYear>> ListHolidays() override {
     absl::MutexLock lock(&mu_);
@@ -143,7 +142,9 @@ class FakeReportStore final : public ReportStore {
   }
 
  private:
-  static std::string Key(absl::string_view a, absl::string_view b) { return absl::StrCat(a, "/", b); }
+  static std::string Key(absl::string_view a, absl::string_view b) {
+    return absl::StrCat(a, "/", b);
+  }
 
   void Apply(Change change, std::function<void(absl::Status)> done) {
     absl::Status status;

@@ -144,9 +144,9 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
 std::string QueryFingerprint(absl::string_view parent, const MeasureQuery& query) {
   const MeasureQueryInput& in = query.input;
   const std::string canonical = absl::StrCat(
-      parent, "\x1f", in.annex_number, "\x1f", in.section_id, "\x1f", query.organization_id,
-      "\x1f", static_cast<int>(in.role), "\x1f", DayText(in.due_after), "\x1f",
-      DayText(in.due_before), "\x1f", static_cast<int>(in.deadline_kind), "\x1f",
+      parent, "\x1f", in.annex_number, "\x1f", in.section_id, "\x1f", query.organization_id, "\x1f",
+      static_cast<int>(in.role), "\x1f", DayText(in.due_after), "\x1f", DayText(in.due_before),
+      "\x1f", static_cast<int>(in.deadline_kind), "\x1f",
       in.featured ? (*in.featured ? "1" : "0") : "-", "\x1f", in.text_contains, "\x1f",
       static_cast<int>(in.origin));
   return absl::StrFormat("%016x", Fnv1a(canonical));
@@ -175,9 +175,7 @@ class PageBuilder {
   }
   int total() const { return total_; }
   // The token of the next page; empty when this page is the last.
-  std::string next_page_token() const {
-    return more_ ? EncodePageToken(fingerprint_, last_) : "";
-  }
+  std::string next_page_token() const { return more_ ? EncodePageToken(fingerprint_, last_) : ""; }
 
  private:
   const std::string fingerprint_;

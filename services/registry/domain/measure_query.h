@@ -17,15 +17,15 @@ enum class OrgRole { kEither = 0, kLead = 1, kResponsible = 2 };
 
 // A filter as the caller gives it. All set fields must match.
 struct MeasureQueryInput {
-  int annex_number = 0;          // 0: any
-  std::string section_id;        // "s1" or "s1.2"; empty: any
-  std::string organization;      // resource name, name or alias; empty: any
+  int annex_number = 0;      // 0: any
+  std::string section_id;    // "s1" or "s1.2"; empty: any
+  std::string organization;  // resource name, name or alias; empty: any
   OrgRole role = OrgRole::kEither;
   std::optional<absl::CivilDay> due_after;
   std::optional<absl::CivilDay> due_before;
   DeadlineKind deadline_kind = DeadlineKind::kUnspecified;  // kUnspecified: any
   std::optional<bool> featured;
-  std::string text_contains;     // substring of the measure text or task title
+  std::string text_contains;  // substring of the measure text or task title
   TaskOrigin origin = TaskOrigin::kUnspecified;
 };
 
@@ -88,8 +88,7 @@ absl::StatusOr<int> EffectivePageSize(int requested, PageLimits limits);
 // appended), so pages stay stable while others write. Errors of Decode:
 // InvalidArgument for a malformed token or one made for another filter.
 std::string EncodePageToken(absl::string_view fingerprint, absl::string_view position);
-absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
-                                            absl::string_view fingerprint);
+absl::StatusOr<std::string> DecodePageToken(absl::string_view token, absl::string_view fingerprint);
 
 // A stable fingerprint of a filter (and parent), for page tokens.
 std::string QueryFingerprint(absl::string_view parent, const MeasureQuery& query);
@@ -100,7 +99,6 @@ absl::StatusOr<TaskPage> ListMatchingTasks(const std::vector<Task>& tasks,
                                            const PageRequest& page);
 absl::StatusOr<MeasurePage> ListMatchingMeasures(const std::vector<Task>& tasks,
                                                  const MeasureQuery& query,
-                                                 absl::string_view parent,
-                                                 const PageRequest& page);
+                                                 absl::string_view parent, const PageRequest& page);
 
 }  // namespace ecoplan::registry

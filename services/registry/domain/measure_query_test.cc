@@ -150,7 +150,8 @@ TEST(MeasureQueryTest, PagesStayStableWhenTasksAreAppended) {
   appended.id = "s1";
   appended.origin = TaskOrigin::kSupervision;
   tasks.push_back(appended);
-  ASSERT_OK_AND_ASSIGN(TaskPage second, ListMatchingTasks(tasks, q, "p", {2, first.next_page_token}));
+  ASSERT_OK_AND_ASSIGN(TaskPage second,
+                       ListMatchingTasks(tasks, q, "p", {2, first.next_page_token}));
   ASSERT_EQ(second.tasks.size(), 2u);
   EXPECT_EQ(second.tasks[0].id, "a1-t3");
   EXPECT_EQ(second.total_size, 6);

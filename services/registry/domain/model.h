@@ -24,48 +24,66 @@ struct SourceSpan {
   }
 };
 
-enum class DeadlineKind { kUnspecified = 0, kDueDate = 1, kWindow = 2, kOngoing = 3, kUnresolved = 4 };
+enum class DeadlineKind {
+  kUnspecified = 0,
+  kDueDate = 1,
+  kWindow = 2,
+  kOngoing = 3,
+  kUnresolved = 4
+};
 
 // A deadline (完成时限) as written and as resolved against the plan year.
 struct Deadline {
-  std::string raw;                           // as written, e.g. "6月底前"
+  std::string raw;  // as written, e.g. "6月底前"
   DeadlineKind kind = DeadlineKind::kUnspecified;
   std::optional<absl::CivilDay> window_start;  // kWindow only
   std::optional<absl::CivilDay> due;           // kDueDate and kWindow (last day)
 };
 
-enum class OrganizationKind { kUnspecified = 0, kDepartment = 1, kManagementBody = 2, kTown = 3, kStreet = 4 };
+enum class OrganizationKind {
+  kUnspecified = 0,
+  kDepartment = 1,
+  kManagementBody = 2,
+  kTown = 3,
+  kStreet = 4
+};
 
 struct Organization {
-  std::string id;            // "o-" + 10 hex of sha256(canonical name)
-  std::string name;          // canonical name, e.g. 区发展改革委
+  std::string id;    // "o-" + 10 hex of sha256(canonical name)
+  std::string name;  // canonical name, e.g. 区发展改革委
   std::vector<std::string> aliases;
   OrganizationKind kind = OrganizationKind::kUnspecified;
 };
 
-enum class OrgGroupKind { kNone = 0, kAllTowns = 1, kRelatedTowns = 2, kRelatedDepartments = 3, kAllDepartments = 4 };
+enum class OrgGroupKind {
+  kNone = 0,
+  kAllTowns = 1,
+  kRelatedTowns = 2,
+  kRelatedDepartments = 3,
+  kAllDepartments = 4
+};
 
 // A reference to organizations as written in a table cell: one organization
 // (org_id set) or a group word (group != kNone) with its members, if known.
 struct OrgRef {
   std::string written_name;
-  std::string org_id;                    // set for a single organization
+  std::string org_id;  // set for a single organization
   OrgGroupKind group = OrgGroupKind::kNone;
-  bool group_resolved = false;           // members are known
-  std::vector<std::string> member_ids;   // organization ids a group stands for
+  bool group_resolved = false;          // members are known
+  std::vector<std::string> member_ids;  // organization ids a group stands for
 };
 
 struct Measure {
-  std::string id;        // "a1-t3-m2"; supervision: "s1-m1"
-  std::string task_id;   // "a1-t3"
-  int ordinal = 0;       // 1-based within the task
-  std::string text;      // paragraphs joined with "\n", ★ removed
-  bool featured = false; // marked ★
+  std::string id;         // "a1-t3-m2"; supervision: "s1-m1"
+  std::string task_id;    // "a1-t3"
+  int ordinal = 0;        // 1-based within the task
+  std::string text;       // paragraphs joined with "\n", ★ removed
+  bool featured = false;  // marked ★
   Deadline deadline;
   std::vector<OrgRef> leads;
   std::vector<OrgRef> responsibles;
   SourceSpan source;
-  int revision = 0;      // corrections after import
+  int revision = 0;  // corrections after import
   absl::Time update_time = absl::InfinitePast();
   // Intermediate obligations of the text (common/calendar/checkpoints.h), or
   // as the bureau corrected them (checkpoints_corrected).
@@ -76,17 +94,17 @@ struct Measure {
 enum class TaskOrigin { kUnspecified = 0, kDocument = 1, kSupervision = 2 };
 
 struct Task {
-  std::string id;            // "a1-t3"; supervision "s1"
+  std::string id;  // "a1-t3"; supervision "s1"
   TaskOrigin origin = TaskOrigin::kDocument;
   int annex_number = 0;
-  std::string section_id;    // "s1"
-  std::string subsection_id; // "s1.2", empty when the section has none
-  int sequence_number = 0;   // as printed, restarting in each annex
+  std::string section_id;     // "s1"
+  std::string subsection_id;  // "s1.2", empty when the section has none
+  int sequence_number = 0;    // as printed, restarting in each annex
   std::string title;
   std::vector<Measure> measures;
   SourceSpan source;
-  std::string assigned_by;   // supervision tasks
-  std::string description;   // supervision tasks
+  std::string assigned_by;  // supervision tasks
+  std::string description;  // supervision tasks
   absl::Time create_time = absl::InfinitePast();
 };
 
@@ -130,20 +148,19 @@ struct Annex {
 
 struct ParseWarning {
   int line = 0;
-  std::string code;     // machine-readable, e.g. "empty-responsible-cell"
+  std::string code;  // machine-readable, e.g. "empty-responsible-cell"
   std::string message;
 };
 
 struct PlanSummary {
-  int annex_count = 0, section_count = 0, subsection_count = 0, task_count = 0,
-      measure_count = 0, featured_measure_count = 0, organization_count = 0,
-      due_date_deadline_count = 0, window_deadline_count = 0, ongoing_deadline_count = 0,
-      unresolved_deadline_count = 0, indicator_table_count = 0, supervision_task_count = 0,
-      warning_count = 0;
+  int annex_count = 0, section_count = 0, subsection_count = 0, task_count = 0, measure_count = 0,
+      featured_measure_count = 0, organization_count = 0, due_date_deadline_count = 0,
+      window_deadline_count = 0, ongoing_deadline_count = 0, unresolved_deadline_count = 0,
+      indicator_table_count = 0, supervision_task_count = 0, warning_count = 0;
 };
 
 struct Plan {
-  std::string id;                 // "{year}-{12 hex of sha256}"
+  std::string id;  // "{year}-{12 hex of sha256}"
   std::string title;
   std::string document_number;
   std::string issuer;
@@ -156,7 +173,7 @@ struct Plan {
   int reporting_due_day = 0;
   std::string reporting_recipient;
   std::string time_zone = "Asia/Shanghai";
-  std::string source_sha256;      // lowercase hex
+  std::string source_sha256;  // lowercase hex
   std::vector<Annex> annexes;
   PlanSummary summary;
   absl::Time import_time = absl::InfinitePast();
@@ -176,7 +193,9 @@ struct MeasureRevision {
 };
 
 // A measure's etag: changes with every revision. Opaque to clients.
-inline std::string MeasureEtag(const Measure& measure) { return absl::StrCat("r", measure.revision); }
+inline std::string MeasureEtag(const Measure& measure) {
+  return absl::StrCat("r", measure.revision);
+}
 
 // What the checkpoint grammar needs of a measure of `plan`: the plan year, the
 // measure's due day (none when ongoing or unresolved), and the day reporting

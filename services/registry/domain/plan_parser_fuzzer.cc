@@ -14,8 +14,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view text(reinterpret_cast<const char*>(data), size);
-  absl::StatusOr<ecoplan::registry::ParsedPlan> parsed =
-      ecoplan::registry::ParsePlanDocument(text);
+  absl::StatusOr<ecoplan::registry::ParsedPlan> parsed = ecoplan::registry::ParsePlanDocument(text);
   if (!parsed.ok()) {
     if (parsed.status().code() != absl::StatusCode::kInvalidArgument) std::abort();
     return 0;

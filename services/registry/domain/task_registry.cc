@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "common/calendar/checkpoints.h"
 #include "common/calendar/deadline.h"
 #include "common/status/status_macros.h"
@@ -97,10 +97,9 @@ absl::StatusOr<std::vector<common::Checkpoint>> ResolveCheckpoints(
   std::vector<common::Checkpoint> out;
   for (size_t i = 0; i < phrases.size(); ++i) {
     const std::string normalized = common::NormalizeDocumentText(phrases[i]);
-    ECOPLAN_ASSIGN_OR_RETURN(
-        common::Checkpoint c,
-        common::ResolveCheckpointPhrase(normalized, context,
-                                        absl::StrCat("checkpoints[", i, "].phrase")));
+    ECOPLAN_ASSIGN_OR_RETURN(common::Checkpoint c,
+                             common::ResolveCheckpointPhrase(
+                                 normalized, context, absl::StrCat("checkpoints[", i, "].phrase")));
     out.push_back(std::move(c));
   }
   return out;
@@ -148,10 +147,10 @@ void AddMissingCheckpoints(StoredPlan* plan) {
   for (Task& task : plan->tasks) {
     for (Measure& m : task.measures) {
       if (!m.checkpoints.empty() || m.checkpoints_corrected) continue;
-      m.checkpoints = common::ExtractCheckpoints(
-                          m.text, CheckpointContextOf(plan->plan.year, plan->plan.issue_date,
-                                                      m.deadline))
-                          .checkpoints;
+      m.checkpoints =
+          common::ExtractCheckpoints(
+              m.text, CheckpointContextOf(plan->plan.year, plan->plan.issue_date, m.deadline))
+              .checkpoints;
     }
   }
 }
@@ -193,9 +192,9 @@ absl::StatusOr<std::optional<std::string>> TaskRegistry::CheckRequest(
   ECOPLAN_ASSIGN_OR_RETURN(std::optional<RequestRecord> seen, store_->FindRequest(request_id));
   if (!seen) return std::optional<std::string>();
   if (seen->method != method || seen->fingerprint != fingerprint) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "request_id \"", request_id, "\" was already used for a different ", seen->method,
-        " request; use a new request id for a new request"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("request_id \"", request_id, "\" was already used for a different ",
+                     seen->method, " request; use a new request id for a new request"));
   }
   return std::optional<std::string>(seen->resource);
 }
@@ -428,7 +427,8 @@ absl::StatusOr<std::vector<OrgRef>> TaskRegistry::ResolveInputs(
     const OrgRefInput& input = inputs[i];
     ECOPLAN_RETURN_IF_ERROR(
         CheckText(input.written_name, absl::StrCat(item, ".written_name"), kMaxNameLength, true));
-    absl::StatusOr<OrgRef> ref = directory.Resolve(common::NormalizeDocumentText(input.written_name));
+    absl::StatusOr<OrgRef> ref =
+        directory.Resolve(common::NormalizeDocumentText(input.written_name));
     if (!ref.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(
           item, ".written_name: \"", input.written_name,
@@ -456,9 +456,9 @@ absl::StatusOr<std::vector<OrgRef>> TaskRegistry::ResolveInputs(
           m = directory.Resolve(common::NormalizeDocumentText(input.member_names[j]));
         }
         if (!m.ok() || m->org_id.empty()) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              item, ".members[", j, "]: \"", input.member_names[j],
-              "\" is not a known organization"));
+          return absl::InvalidArgumentError(absl::StrCat(item, ".members[", j, "]: \"",
+                                                         input.member_names[j],
+                                                         "\" is not a known organization"));
         }
         if (std::find(ref->member_ids.begin(), ref->member_ids.end(), m->org_id) ==
             ref->member_ids.end()) {
@@ -474,8 +474,7 @@ absl::StatusOr<std::vector<OrgRef>> TaskRegistry::ResolveInputs(
 
 absl::StatusOr<Measure> TaskRegistry::UpdateMeasure(const MeasureUpdate& update,
                                                     const ChangeContext& context) {
-  if (!update.deadline_raw && !update.leads && !update.responsibles &&
-      !update.checkpoint_phrases) {
+  if (!update.deadline_raw && !update.leads && !update.responsibles && !update.checkpoint_phrases) {
     return absl::InvalidArgumentError(
         "update_mask names no field to change (deadline, lead_organizations, "
         "responsible_organizations, checkpoints)");
@@ -501,8 +500,7 @@ absl::StatusOr<Measure> TaskRegistry::UpdateMeasure(const MeasureUpdate& update,
 
   absl::MutexLock write_lock(&write_mu_);
   std::shared_ptr<const State> state = Snapshot();
-  ECOPLAN_ASSIGN_OR_RETURN(std::shared_ptr<const PlanView> view,
-                           FindPlan(*state, update.plan_id));
+  ECOPLAN_ASSIGN_OR_RETURN(std::shared_ptr<const PlanView> view, FindPlan(*state, update.plan_id));
   auto it = view->measure_index.find(update.measure_id);
   if (it == view->measure_index.end()) {
     return absl::NotFoundError(absl::StrCat("measure \"plans/", update.plan_id, "/measures/",
@@ -511,22 +509,21 @@ absl::StatusOr<Measure> TaskRegistry::UpdateMeasure(const MeasureUpdate& update,
   const Task& task = view->stored.tasks[it->second.first];
   const Measure& before = task.measures[it->second.second];
 
-  const std::string fingerprint =
-      Fingerprint({update.plan_id, update.measure_id, update.deadline_raw.value_or("\x01"),
-                   update.leads ? RefsText(*update.leads) : "\x01",
-                   update.responsibles ? RefsText(*update.responsibles) : "\x01",
-                   update.checkpoint_phrases ? absl::StrJoin(*update.checkpoint_phrases, "\x02")
-                                             : "\x01",
-                   update.etag, update.reason});
+  const std::string fingerprint = Fingerprint(
+      {update.plan_id, update.measure_id, update.deadline_raw.value_or("\x01"),
+       update.leads ? RefsText(*update.leads) : "\x01",
+       update.responsibles ? RefsText(*update.responsibles) : "\x01",
+       update.checkpoint_phrases ? absl::StrJoin(*update.checkpoint_phrases, "\x02") : "\x01",
+       update.etag, update.reason});
   ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> earlier,
                            CheckRequest(context.request_id, kUpdateMethod, fingerprint));
   if (earlier) return before;  // the retried change is the current state or was superseded
 
   if (update.etag != MeasureEtag(before)) {
-    return absl::AbortedError(absl::StrCat(
-        "measure \"plans/", update.plan_id, "/measures/", update.measure_id,
-        "\" changed since it was read (etag \"", update.etag, "\", now \"", MeasureEtag(before),
-        "\"); read it again and retry"));
+    return absl::AbortedError(
+        absl::StrCat("measure \"plans/", update.plan_id, "/measures/", update.measure_id,
+                     "\" changed since it was read (etag \"", update.etag, "\", now \"",
+                     MeasureEtag(before), "\"); read it again and retry"));
   }
 
   Measure after = before;
@@ -543,9 +540,9 @@ absl::StatusOr<Measure> TaskRegistry::UpdateMeasure(const MeasureUpdate& update,
     changed.push_back("lead_organizations");
   }
   if (update.responsibles) {
-    ECOPLAN_ASSIGN_OR_RETURN(after.responsibles,
-                             ResolveInputs(*state->organizations, *update.responsibles,
-                                           "responsible_organizations"));
+    ECOPLAN_ASSIGN_OR_RETURN(
+        after.responsibles,
+        ResolveInputs(*state->organizations, *update.responsibles, "responsible_organizations"));
     changed.push_back("responsible_organizations");
   }
   const Plan& plan = view->stored.plan;
@@ -567,19 +564,19 @@ absl::StatusOr<Measure> TaskRegistry::UpdateMeasure(const MeasureUpdate& update,
   after.revision = before.revision + 1;
   after.update_time = now;
 
-  MeasureRevision revision{after.revision, now,    context.actor, update.reason, changed,
-                           before,         after, context.request_id};
+  MeasureRevision revision{after.revision, now,    context.actor, update.reason,
+                           changed,        before, after,         context.request_id};
   Task changed_task = task;
   changed_task.measures[it->second.second] = after;
   std::optional<RequestRecord> request;
   if (!context.request_id.empty()) {
-    request = RequestRecord{std::string(kUpdateMethod), fingerprint,
-                            absl::StrCat("plans/", update.plan_id, "/measures/", update.measure_id)};
+    request =
+        RequestRecord{std::string(kUpdateMethod), fingerprint,
+                      absl::StrCat("plans/", update.plan_id, "/measures/", update.measure_id)};
   }
-  ECOPLAN_RETURN_IF_ERROR(store_->CommitMeasureUpdate(update.plan_id, changed_task, revision,
-                                                      request,
-                                                      MeasureUpdated{update.plan_id, revision},
-                                                      context));
+  ECOPLAN_RETURN_IF_ERROR(
+      store_->CommitMeasureUpdate(update.plan_id, changed_task, revision, request,
+                                  MeasureUpdated{update.plan_id, revision}, context));
   StoredPlan next_plan = view->stored;
   next_plan.tasks[it->second.first] = std::move(changed_task);
   auto next = std::make_shared<State>(*state);
@@ -657,22 +654,22 @@ absl::StatusOr<Task> TaskRegistry::CreateSupervisionTask(const SupervisionTaskDr
     m.ordinal = static_cast<int>(i + 1);
     m.text = in.text;
     m.update_time = now;
-    ECOPLAN_ASSIGN_OR_RETURN(m.deadline, ResolveCallerDeadline(in.deadline_raw, view->stored.plan.year,
-                                                               absl::StrCat(field, ".deadline.raw")));
+    ECOPLAN_ASSIGN_OR_RETURN(m.deadline,
+                             ResolveCallerDeadline(in.deadline_raw, view->stored.plan.year,
+                                                   absl::StrCat(field, ".deadline.raw")));
     if (in.leads.empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat(field, ".lead_organizations: at least one lead is required"));
     }
     ECOPLAN_ASSIGN_OR_RETURN(m.leads, ResolveInputs(*state->organizations, in.leads,
                                                     absl::StrCat(field, ".lead_organizations")));
-    ECOPLAN_ASSIGN_OR_RETURN(
-        m.responsibles, ResolveInputs(*state->organizations, in.responsibles,
-                                      absl::StrCat(field, ".responsible_organizations")));
+    ECOPLAN_ASSIGN_OR_RETURN(m.responsibles,
+                             ResolveInputs(*state->organizations, in.responsibles,
+                                           absl::StrCat(field, ".responsible_organizations")));
     const Plan& plan = view->stored.plan;
-    m.checkpoints =
-        common::ExtractCheckpoints(m.text,
-                                   CheckpointContextOf(plan.year, plan.issue_date, m.deadline))
-            .checkpoints;
+    m.checkpoints = common::ExtractCheckpoints(
+                        m.text, CheckpointContextOf(plan.year, plan.issue_date, m.deadline))
+                        .checkpoints;
     task.measures.push_back(std::move(m));
   }
 
@@ -719,7 +716,8 @@ absl::StatusOr<OrganizationPage> TaskRegistry::ListOrganizations(OrganizationKin
     if (!after.empty() && position <= after) continue;
     if (static_cast<int>(result.organizations.size()) == size) {
       const Organization& last = result.organizations.back();
-      result.next_page_token = EncodePageToken(fingerprint, absl::StrCat(last.name, "\x1f", last.id));
+      result.next_page_token =
+          EncodePageToken(fingerprint, absl::StrCat(last.name, "\x1f", last.id));
       break;
     }
     result.organizations.push_back(org);
@@ -727,15 +725,14 @@ absl::StatusOr<OrganizationPage> TaskRegistry::ListOrganizations(OrganizationKin
   return result;
 }
 
-absl::StatusOr<Resolution> TaskRegistry::ResolveOrganization(
-    absl::string_view written_name) const {
+absl::StatusOr<Resolution> TaskRegistry::ResolveOrganization(absl::string_view written_name) const {
   ECOPLAN_RETURN_IF_ERROR(CheckText(written_name, "written_name", kMaxNameLength, true));
   std::shared_ptr<const State> state = Snapshot();
   absl::StatusOr<OrgRef> ref =
       state->organizations->Resolve(common::NormalizeDocumentText(written_name));
   if (!ref.ok()) {
-    return absl::NotFoundError(absl::StrCat(
-        "\"", written_name, "\" is not a known organization, alias or group word"));
+    return absl::NotFoundError(
+        absl::StrCat("\"", written_name, "\" is not a known organization, alias or group word"));
   }
   Resolution out{*ref, {}};
   if (!ref->org_id.empty()) {

@@ -137,8 +137,7 @@ class TaskRegistry {
   // Corrects a measure and records the revision. Errors: NotFound; Aborted
   // (stale etag); InvalidArgument (no field to change, missing etag or reason,
   // unknown organization, unresolvable deadline, reused request id).
-  absl::StatusOr<Measure> UpdateMeasure(const MeasureUpdate& update,
-                                        const ChangeContext& context);
+  absl::StatusOr<Measure> UpdateMeasure(const MeasureUpdate& update, const ChangeContext& context);
   // Errors: NotFound.
   absl::StatusOr<std::vector<MeasureRevision>> ListRevisions(absl::string_view plan_id,
                                                              absl::string_view measure_id) const;
@@ -161,8 +160,9 @@ class TaskRegistry {
   // An immutable plan with lookup tables.
   struct PlanView {
     StoredPlan stored;
-    absl::flat_hash_map<std::string, size_t> task_index;                       // task id → index
-    absl::flat_hash_map<std::string, std::pair<size_t, size_t>> measure_index;  // measure id → (task, measure)
+    absl::flat_hash_map<std::string, size_t> task_index;  // task id → index
+    absl::flat_hash_map<std::string, std::pair<size_t, size_t>>
+        measure_index;  // measure id → (task, measure)
   };
   struct State {
     absl::flat_hash_map<std::string, std::shared_ptr<const PlanView>> plans;

@@ -164,8 +164,7 @@ TEST_F(TaskRegistryTest, FiltersByDeadlineAndFeatured) {
 
   MeasureQueryInput ongoing;
   ongoing.deadline_kind = DeadlineKind::kOngoing;
-  EXPECT_EQ(MeasureIds(ongoing).size(),
-            static_cast<size_t>(plan_.summary.ongoing_deadline_count));
+  EXPECT_EQ(MeasureIds(ongoing).size(), static_cast<size_t>(plan_.summary.ongoing_deadline_count));
 }
 
 TEST_F(TaskRegistryTest, UpdatesAMeasureWithEtagAndAuditTrail) {
@@ -202,8 +201,7 @@ TEST_F(TaskRegistryTest, UpdatesAMeasureWithEtagAndAuditTrail) {
   ASSERT_OK(registry_.UpdateMeasure(update, {"u-1", "admin"}));
   EXPECT_EQ(store_.events().size(), 2u);
   // The old etag is stale now.
-  EXPECT_STATUS_CODE(registry_.UpdateMeasure(update, {"u-2", "admin"}),
-                     absl::StatusCode::kAborted);
+  EXPECT_STATUS_CODE(registry_.UpdateMeasure(update, {"u-2", "admin"}), absl::StatusCode::kAborted);
   // The same request id for another change is refused.
   update.etag = "r1";
   update.reason = "另一次调整";
@@ -249,8 +247,8 @@ TEST_F(TaskRegistryTest, TheBureauCorrectsCheckpointsAndADeadlineMovesTheTextsOn
   earlier.reason = "提前完成";
   ASSERT_OK_AND_ASSIGN(Measure moved, registry_.UpdateMeasure(earlier, {"u-1", "admin"}));
   ASSERT_EQ(moved.checkpoints.size(), 2u);
-  EXPECT_EQ(moved.checkpoints[0].dues,
-            (std::vector<absl::CivilDay>{absl::CivilDay(2026, 6, 30), absl::CivilDay(2026, 9, 30)}));
+  EXPECT_EQ(moved.checkpoints[0].dues, (std::vector<absl::CivilDay>{absl::CivilDay(2026, 6, 30),
+                                                                    absl::CivilDay(2026, 9, 30)}));
   EXPECT_EQ(moved.checkpoints[1].due, absl::CivilDay(2026, 9, 30));
 
   // The bureau names the checkpoints in the plan's own words.

@@ -117,8 +117,8 @@ TEST_F(RocksDbPlanStoreTest, IndexesMeasuresByOrganizationAndUpdatesTheIndexWith
   ASSERT_NE(after.leads[0].org_id, lead_id);
   Task changed = task;
   changed.measures[1] = after;
-  MeasureRevision revision{1, absl::Now(), "tester", "reassign", {"lead_organizations"},
-                           before, after, "req-9"};
+  MeasureRevision revision{1,      absl::Now(), "tester", "reassign", {"lead_organizations"},
+                           before, after,       "req-9"};
   ASSERT_OK(store_->CommitMeasureUpdate(parsed.plan.id, changed, revision, std::nullopt,
                                         MeasureUpdated{parsed.plan.id, revision}, {"req-9", ""}));
   ASSERT_OK_AND_ASSIGN(owned, store_->MeasuresOfOrganization(lead_id));

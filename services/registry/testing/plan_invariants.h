@@ -40,7 +40,8 @@ inline absl::Status CheckParsedPlanInvariants(const ParsedPlan& parsed, absl::st
       }
       const Deadline& d = m.deadline;
       if ((d.kind == DeadlineKind::kDueDate && !d.due) ||
-          (d.kind == DeadlineKind::kWindow && (!d.due || !d.window_start || *d.window_start > *d.due))) {
+          (d.kind == DeadlineKind::kWindow &&
+           (!d.due || !d.window_start || *d.window_start > *d.due))) {
         return absl::InternalError(absl::StrCat("measure ", m.id, " has an incoherent deadline"));
       }
     }
