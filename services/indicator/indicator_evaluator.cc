@@ -646,7 +646,8 @@ void IndicatorEvaluator::NotifyData(const std::string& plan_id) const {
 }
 
 PlanEvaluation IndicatorEvaluator::EvaluateLocked(const std::string& plan_id, absl::CivilDay as_of,
-                                                  PlanData* data) const {
+                                                  PlanData* data, const ScoringRules* scoring,
+                                                  bool with_facts) const {
   for (auto it = indicators_.lower_bound({plan_id, ""});
        it != indicators_.end() && it->first.first == plan_id; ++it) {
     data->indicators.push_back(it->second);
@@ -658,7 +659,19 @@ PlanEvaluation IndicatorEvaluator::EvaluateLocked(const std::string& plan_id, ab
   }
   data->input = InputLocked(plan_id, data->indicators, as_of, &data->measures, &data->reports);
   data->input.reported = &data->reported;
-  return ::ecoplan::indicator::EvaluatePlan(as_of, data->input, rules_);
+  if (scoring == nullptr) return ::ecoplan::indicator::EvaluatePlan(as_of, data->input, rules_);
+  PlanEvaluationRules rules = rules_;
+  rules.scoring = *scoring;
+  return ::ecoplan::indicator::EvaluatePlan(as_of, data->input, rules, with_facts);
+}
+
+std::optional<absl::CivilDay> IndicatorEvaluator::IssueDate(const std::string& plan_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto v = views_.find(plan_id);
+  if (v == views_.end() || !v->second.has_issue_date()) return std::nullopt;
+  absl::StatusOr<absl::CivilDay> day = DateFromProto(v->second.issue_date(), "issue_date");
+  if (!day.ok()) return std::nullopt;
+  return *day;
 }
 
 absl::StatusOr<std::pair<Indicator, Evaluation>> IndicatorEvaluator::EvaluateIndicator(
@@ -683,7 +696,9 @@ absl::StatusOr<std::pair<Indicator, Evaluation>> IndicatorEvaluator::EvaluateInd
 }
 
 absl::StatusOr<PlanResult> IndicatorEvaluator::EvaluatePlan(const std::string& plan_id,
-                                                            absl::CivilDay as_of) const {
+                                                            absl::CivilDay as_of,
+                                                            const ScoringRules& scoring,
+                                                            bool with_facts) const {
   PlanResult result;
   result.plan_id = plan_id;
   {
@@ -693,7 +708,7 @@ absl::StatusOr<PlanResult> IndicatorEvaluator::EvaluatePlan(const std::string& p
           absl::StrCat("plan plans/", plan_id, " has no indicators (run SyncPlan first)"));
     }
     PlanData data;
-    PlanEvaluation e = EvaluateLocked(plan_id, as_of, &data);
+    PlanEvaluation e = EvaluateLocked(plan_id, as_of, &data, &scoring, with_facts);
     const auto [entries, report_count] = progress_.Counts(plan_id);
     result.reports_source = entries == 0
                                 ? "none yet (no progress report received for this plan)"
@@ -714,10 +729,7 @@ absl::StatusOr<PlanResult> IndicatorEvaluator::EvaluatePlan(const std::string& p
                    rules_.lights.yellow_days_before_checkpoint,
                    " days before a checkpoint of the measure text; red after ",
                    rules_.lights.red_missed_reports, " missed reports"),
-      absl::StrCat("score weights: on_time_reporting ", rules_.weights.on_time_reporting,
-                   ", completion_of_due_measures ", rules_.weights.completion_of_due_measures,
-                   ", no_overdue_measures ", rules_.weights.no_overdue_measures,
-                   ", indicators_on_track ", rules_.weights.indicators_on_track)};
+      absl::StrCat("scoring (the plan's rules): ", DescribeScoringRules(scoring))};
   return result;
 }
 

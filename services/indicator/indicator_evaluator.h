@@ -151,7 +151,11 @@ class IndicatorEvaluator {
   absl::StatusOr<std::pair<Indicator, Evaluation>> EvaluateIndicator(const std::string& plan_id,
                                                                      const std::string& id,
                                                                      absl::CivilDay as_of) const;
-  absl::StatusOr<PlanResult> EvaluatePlan(const std::string& plan_id, absl::CivilDay as_of) const;
+  // Scorecards follow `scoring` (the plan's rules, MonthlyAssessments::RulesFor);
+  // `with_facts`: each score component lists the facts it counted.
+  absl::StatusOr<PlanResult> EvaluatePlan(const std::string& plan_id, absl::CivilDay as_of,
+                                          const ScoringRules& scoring = ScoringRules(),
+                                          bool with_facts = false) const;
 
   // The recording use case: evaluates the plan as of `as_of` and, for every
   // indicator whose status differs from the last recorded one, writes the
@@ -168,6 +172,8 @@ class IndicatorEvaluator {
   void RecordEvaluation(const std::string& plan_id, absl::CivilDay as_of, EvaluationTrigger trigger,
                         std::string actor, Done<RunOutcome> done);
 
+  // The plan's issue date (from the registry's plan view), when known.
+  std::optional<absl::CivilDay> IssueDate(const std::string& plan_id) const;
   // Every plan with indicators or a plan view (for the scheduled runs).
   std::vector<std::string> PlanIds() const;
   // The organization `organization_id` as plan `plan_id`'s view knows it:
@@ -238,8 +244,10 @@ class IndicatorEvaluator {
     std::vector<ProgressReport> reports;
     PlanEvaluationInput input;
   };
-  PlanEvaluation EvaluateLocked(const std::string& plan_id, absl::CivilDay as_of,
-                                PlanData* data) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // `scoring` null: the service's default rules (the statuses do not depend on them).
+  PlanEvaluation EvaluateLocked(const std::string& plan_id, absl::CivilDay as_of, PlanData* data,
+                                const ScoringRules* scoring = nullptr,
+                                bool with_facts = false) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void NotifyData(const std::string& plan_id) const;
   // Whether the plan has a view or an indicator.
   bool KnowsPlanLocked(const std::string& plan_id) const ABSL_SHARED_LOCKS_REQUIRED(mu_);

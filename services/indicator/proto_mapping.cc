@@ -12,6 +12,13 @@ namespace {
 
 namespace v1 = ::ecoplan::indicator::v1;
 
+template <typename E>
+E Clamp(int value, int max) {
+  return static_cast<E>(value >= 0 && value <= max ? value : 0);
+}
+
+}  // namespace
+
 google::protobuf::Timestamp TimeToProto(absl::Time t) {
   google::protobuf::Timestamp ts;
   if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) return ts;
@@ -25,13 +32,6 @@ absl::Time TimeFromProto(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() == 0 && ts.nanos() == 0) return absl::InfinitePast();
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
 }
-
-template <typename E>
-E Clamp(int value, int max) {
-  return static_cast<E>(value >= 0 && value <= max ? value : 0);
-}
-
-}  // namespace
 
 std::string IndicatorName(absl::string_view plan_id, absl::string_view id) {
   return absl::StrCat("plans/", plan_id, "/indicators/", id);
@@ -343,6 +343,15 @@ v1::Scorecard ToProto(const Scorecard& c) {
     q->set_weight(s.weight);
     q->set_points(s.points);
     q->set_detail(s.detail);
+    for (const ScoreFact& f : s.facts) {
+      v1::ScoreFact* g = q->add_facts();
+      g->set_key(f.key);
+      g->set_role(f.role);
+      g->set_outcome(f.outcome);
+      g->set_credit(f.credit);
+      g->set_reference(f.reference);
+      g->set_detail(f.detail);
+    }
   }
   p.set_measures_led(c.measures_led);
   p.set_overdue_measures(c.overdue_measures);

@@ -9,8 +9,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "ecoplan/common/v1/types.pb.h"
 #include "ecoplan/indicator/v1/indicator_service.pb.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "services/indicator/domain/aqi.h"
 #include "services/indicator/domain/daily_statistics.h"
 #include "services/indicator/domain/model.h"
@@ -25,6 +27,10 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseIndicatorName(absl::str
                                                                        absl::string_view field);
 // "plans/{plan}" → plan id. Errors: InvalidArgument naming `field`.
 absl::StatusOr<std::string> ParsePlanName(absl::string_view name, absl::string_view field);
+
+// Unset (0) ↔ absl::InfinitePast().
+google::protobuf::Timestamp TimeToProto(absl::Time t);
+absl::Time TimeFromProto(const google::protobuf::Timestamp& ts);
 
 ecoplan::common::v1::Date DateToProto(absl::CivilDay day);
 // Errors: InvalidArgument naming `field` (unset or impossible date).

@@ -44,13 +44,18 @@
 // is the effective one: an approved extension (延期) replaces the plan's
 // deadline, and the reason says so.
 //
-// Scorecard (ScoreWeights; a component with nothing to count is left out and
-// its weight spread over the others, so the score stays on 0..100). Every
+// Scorecard (the plan's ScoringRules, services/indicator/domain/scoring_rules.h;
+// a component with nothing to count is left out and its weight spread over the
+// others, so the score stays on 0..100). Every
 // organization that leads or is responsible for a measure (or owns an
 // indicator) gets one; lead and responsible work count alike and are shown
 // apart (ScoreRole, and in each component's detail):
-//   on_time_reporting          = reports on time / reports due
+//   on_time_reporting          = Σ report credits / reports due (on time 1, late
+//                                late_report_credit, × returned_report_credit
+//                                when the bureau returned it, missing 0)
 //   completion_of_due_measures = measures due by as_of counted as completed
+//                                (due: the extension's day, or the plan's under
+//                                ExtensionScoring::kPlanDeadline)
 //                                (confirmed, no indicator off track) / measures due
 //   no_overdue_measures        = 1 − overdue measures / measures owned
 //   indicators_on_track        = indicators achieved or on track / indicators judged
@@ -62,6 +67,7 @@
 
 #include "absl/time/civil_time.h"
 #include "services/indicator/domain/evaluation.h"
+#include "services/indicator/domain/scoring_rules.h"
 
 namespace ecoplan::indicator {
 
@@ -193,11 +199,22 @@ std::vector<MeasureLight> ColourMeasures(const std::vector<MeasureInfo>& measure
                                          const std::vector<absl::CivilMonth>& due_periods,
                                          absl::CivilDay as_of, const LightRules& rules);
 
-struct ScoreWeights {
-  double on_time_reporting = 0.3;
-  double completion_of_due_measures = 0.3;
-  double no_overdue_measures = 0.2;
-  double indicators_on_track = 0.2;
+// One fact a score component counts: a report entry of a period, a measure
+// due or owned, an indicator judged. `key` is unique within the organization's
+// scorecard and stable across evaluations, so a closed month's item can be
+// contested and corrected by it ("on_time_reporting/a1-t2-m3/2026-05",
+// "completion_of_due_measures/a1-t2-m3", "no_overdue_measures/a1-t2-m3",
+// "indicators_on_track/a1-t3-m7-i1").
+struct ScoreFact {
+  std::string key;
+  std::string role;       // "lead", "responsible" or "owner" (of an indicator)
+  std::string outcome;    // on_time, late, missing (…_returned); completed, not_completed;
+                          // overdue, not_overdue; an indicator status name
+  double credit = 0;      // what it adds to the component's numerator, 0..1
+  std::string reference;  // the report, completion or indicator it rests on, if any
+  std::string detail;     // the fact in words, with its period, deadline or value
+
+  bool operator==(const ScoreFact& o) const;
 };
 
 struct ScoreComponent {
@@ -206,6 +223,8 @@ struct ScoreComponent {
   double weight = 0;
   double points = 0;
   std::string detail;
+  // The facts counted (ScoreOrganizations with `with_facts`), in order.
+  std::vector<ScoreFact> facts = {};
 };
 
 // An organization's work in one role (lead or responsible).
@@ -240,14 +259,20 @@ struct Scorecard {
 struct OwnedIndicator {
   std::vector<std::string> owners;
   IndicatorStatus status = IndicatorStatus::kUnspecified;
+  std::string id = {};        // e.g. a1-t3-m7-i1
+  std::string name_ref = {};  // plans/{plan}/indicators/{id}, for the facts
+  std::string detail = {};    // its value, the value's day and the target, for the facts
 };
 
 // One scorecard per organization that leads or is responsible for a measure,
-// or owns an indicator, best first (ties by name).
+// or owns an indicator, best first (ties by name), under the plan's `rules`.
+// `with_facts`: every component lists the facts it counted (a closed month
+// keeps them; EvaluatePlan leaves them out).
 std::vector<Scorecard> ScoreOrganizations(const std::vector<MeasureInfo>& measures,
                                           const std::vector<ProgressReport>& reports,
                                           const std::vector<absl::CivilMonth>& due_periods,
                                           const std::vector<OwnedIndicator>& indicators,
-                                          absl::CivilDay as_of, const ScoreWeights& weights);
+                                          absl::CivilDay as_of, const ScoringRules& rules,
+                                          bool with_facts = false);
 
 }  // namespace ecoplan::indicator

@@ -87,7 +87,7 @@ TEST(DashboardTest, ScorecardShowsEveryComponentAndRedistributesMissingWeights) 
       {"区交通局", "a", absl::CivilMonth(2026, 6), ReportedStatus::kCompleted, true},
       {"区交通局", "b", absl::CivilMonth(2026, 6), ReportedStatus::kInProgress, false},
   };
-  const auto cards = ScoreOrganizations(measures, reports, due, {}, as_of, ScoreWeights());
+  const auto cards = ScoreOrganizations(measures, reports, due, {}, as_of, ScoringRules());
   ASSERT_EQ(cards.size(), 1u);
   const Scorecard& c = cards[0];
   ASSERT_EQ(c.components.size(), 4u);
@@ -154,7 +154,7 @@ struct Fixture {
   }
   Scorecard Card(const std::string& org) const {
     for (const Scorecard& c :
-         ScoreOrganizations({measure}, reports, due, {}, as_of, ScoreWeights())) {
+         ScoreOrganizations({measure}, reports, due, {}, as_of, ScoringRules())) {
       if (c.organization == org) return c;
     }
     ADD_FAILURE() << "no scorecard for " << org;

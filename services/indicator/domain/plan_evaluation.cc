@@ -72,15 +72,34 @@ Evaluation EvaluateOne(const Indicator& ind, absl::CivilDay as_of, const PlanEva
   return EvaluateReported(ind, as_of, std::move(values), rules);
 }
 
+namespace {
+
+// "a1-t3-m7-i1 新能源车比例: 26 % on 2026-06-25 against ≥ 30 % (off_track)".
+std::string OwnedIndicatorDetail(const MeasureIndicator& j) {
+  std::string out = absl::StrCat(j.id, " ", j.name, ": ");
+  if (j.value.has_value()) {
+    absl::StrAppend(&out, *j.value, j.unit.empty() ? "" : " ", j.unit);
+    if (j.value_day.has_value()) absl::StrAppend(&out, " on ", absl::FormatCivilTime(*j.value_day));
+  } else {
+    absl::StrAppend(&out, "no value");
+  }
+  if (!j.target.empty()) absl::StrAppend(&out, " against ", j.target);
+  return absl::StrCat(out, " (", IndicatorStatusName(j.status), ")");
+}
+
+}  // namespace
+
 PlanEvaluation EvaluatePlan(absl::CivilDay as_of, const PlanEvaluationInput& input,
-                            const PlanEvaluationRules& rules) {
+                            const PlanEvaluationRules& rules, bool with_facts) {
   PlanEvaluation out;
   std::vector<OwnedIndicator> owned;
   for (const Indicator& ind : *input.indicators) {
     if (ind.retired) continue;
     Evaluation e = EvaluateOne(ind, as_of, input, rules.evaluation);
     ++out.status_counts[IndicatorStatusName(e.status)];
-    owned.push_back({ind.owners, e.status});
+    owned.push_back({ind.owners, e.status, ind.id,
+                     absl::StrCat("plans/", ind.plan_id, "/indicators/", ind.id),
+                     with_facts ? OwnedIndicatorDetail(Judged(ind, e, as_of, input)) : ""});
     IndicatorStatus previous = IndicatorStatus::kUnspecified;
     if (input.last_status != nullptr) {
       auto it = input.last_status->find(ind.id);
@@ -149,8 +168,8 @@ PlanEvaluation EvaluatePlan(absl::CivilDay as_of, const PlanEvaluationInput& inp
   }
   const std::vector<ProgressReport>& reports = input.reports ? *input.reports : kNoReports;
   out.lights = ColourMeasures(measures, reports, input.due_periods, as_of, rules.lights);
-  out.scorecards =
-      ScoreOrganizations(measures, reports, input.due_periods, owned, as_of, rules.weights);
+  out.scorecards = ScoreOrganizations(measures, reports, input.due_periods, owned, as_of,
+                                      rules.scoring, with_facts);
   return out;
 }
 

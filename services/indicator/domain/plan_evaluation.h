@@ -57,7 +57,7 @@ struct PlanEvaluationInput {
 struct PlanEvaluationRules {
   EvaluationRules evaluation;
   LightRules lights;
-  ScoreWeights weights;
+  ScoringRules scoring;  // the plan's, or the defaults
 };
 
 struct PlanEvaluation {
@@ -73,7 +73,8 @@ struct PlanEvaluation {
 Evaluation EvaluateOne(const Indicator& indicator, absl::CivilDay as_of,
                        const PlanEvaluationInput& input, const EvaluationRules& rules);
 
+// `with_facts`: the scorecards list the facts each component counted.
 PlanEvaluation EvaluatePlan(absl::CivilDay as_of, const PlanEvaluationInput& input,
-                            const PlanEvaluationRules& rules);
+                            const PlanEvaluationRules& rules, bool with_facts = false);
 
 }  // namespace ecoplan::indicator

@@ -247,7 +247,7 @@ TEST(ProgressLedgerTest, ReportsCompletionsAndExtensionsColourTheMeasures) {
 
   // The scorecard counts on time, late and missing entries.
   const std::vector<Scorecard> cards =
-      ScoreOrganizations(measures, reports, due, {}, as_of, ScoreWeights());
+      ScoreOrganizations(measures, reports, due, {}, as_of, ScoringRules());
   ASSERT_THAT(cards, SizeIs(1));
   EXPECT_EQ(cards[0].reports_due, 6);  // 3 measures × May, June
   EXPECT_EQ(cards[0].reports_on_time, 1);

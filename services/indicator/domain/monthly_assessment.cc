@@ -1,0 +1,247 @@
+#include "services/indicator/domain/monthly_assessment.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace ecoplan::indicator {
+namespace {
+
+std::string MonthText(absl::CivilMonth m) { return absl::FormatCivilTime(m); }
+
+const char* ColourName(Colour c) {
+  switch (c) {
+    case Colour::kGreen:
+      return "green";
+    case Colour::kYellow:
+      return "yellow";
+    case Colour::kRed:
+      return "red";
+  }
+  return "green";
+}
+
+std::string FactText(const ScoreFact& f) {
+  return absl::StrFormat("%s (credit %.2f)", f.outcome, f.credit);
+}
+
+// Every fact of a scorecard by key.
+std::map<std::string, const ScoreFact*> FactsOf(const Scorecard& card) {
+  std::map<std::string, const ScoreFact*> out;
+  for (const ScoreComponent& c : card.components) {
+    for (const ScoreFact& f : c.facts) out[f.key] = &f;
+  }
+  return out;
+}
+
+void LightCorrections(const MonthAssessment& closed, const MonthScores& now,
+                      std::vector<Adjustment>* out) {
+  std::map<std::string, const MeasureLight*> then;
+  for (const MeasureLight& l : closed.scores.lights) then[l.measure_id] = &l;
+  for (const MeasureLight& l : now.lights) {
+    auto it = then.find(l.measure_id);
+    if (it == then.end() || it->second->colour == l.colour) continue;
+    Adjustment a;
+    a.corrects = closed.month;
+    a.item = absl::StrCat("light/", l.measure_id);
+    a.before = ColourName(it->second->colour);
+    a.after = ColourName(l.colour);
+    a.reference = l.completion;
+    a.detail =
+        absl::StrCat("the light of ", l.measure_id, " as of ", absl::FormatCivilTime(closed.as_of),
+                     " is now ", a.after, " (", l.reasons.empty() ? "" : l.reasons.front(),
+                     "); it was ", a.before, " when ", MonthText(closed.month), " closed");
+    out->push_back(std::move(a));
+  }
+}
+
+void FactCorrection(const MonthAssessment& closed, const std::string& org, const std::string& key,
+                    const ScoreFact* then, const ScoreFact* now, std::vector<Adjustment>* out) {
+  if (then != nullptr && now != nullptr && then->outcome == now->outcome &&
+      then->credit == now->credit) {
+    return;
+  }
+  Adjustment a;
+  a.corrects = closed.month;
+  a.organization = org;
+  a.item = key;
+  a.before = then ? FactText(*then) : "not counted";
+  a.after = now ? FactText(*now) : "not counted";
+  a.reference = now != nullptr && !now->reference.empty() ? now->reference
+                : then != nullptr                         ? then->reference
+                                                          : "";
+  a.detail = absl::StrCat(org, ", ", key, ": ", now ? now->detail : then->detail, " (",
+                          MonthText(closed.month), " closed with ", a.before, ")");
+  out->push_back(std::move(a));
+}
+
+}  // namespace
+
+const char* ContestStateName(ContestState state) {
+  switch (state) {
+    case ContestState::kPending:
+      return "pending";
+    case ContestState::kAccepted:
+      return "accepted";
+    case ContestState::kRejected:
+      return "rejected";
+  }
+  return "pending";
+}
+
+std::string Contest::Name() const { return absl::StrCat("plans/", plan_id, "/contests/", number); }
+
+absl::CivilDay LastDayOf(absl::CivilMonth month) {
+  return absl::CivilDay(absl::CivilMonth(month + 1)) - 1;
+}
+
+absl::Status CheckClosable(absl::CivilMonth month, absl::CivilDay today,
+                           std::optional<absl::CivilDay> issue_date,
+                           std::optional<absl::CivilMonth> latest_closed) {
+  if (LastDayOf(month) >= today) {
+    return absl::FailedPreconditionError(absl::StrCat(MonthText(month), " has not ended (today is ",
+                                                      absl::FormatCivilTime(today),
+                                                      "): a month closes after its last day"));
+  }
+  if (issue_date.has_value() && month < absl::CivilMonth(*issue_date)) {
+    return absl::FailedPreconditionError(absl::StrCat(MonthText(month),
+                                                      " is before the plan was issued on ",
+                                                      absl::FormatCivilTime(*issue_date)));
+  }
+  if (latest_closed.has_value() && month <= *latest_closed) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        MonthText(month), " is not after the latest closed month ", MonthText(*latest_closed)));
+  }
+  if (latest_closed.has_value() && month != *latest_closed + 1) {
+    return absl::FailedPreconditionError(absl::StrCat("months close in order: close ",
+                                                      MonthText(*latest_closed + 1), " before ",
+                                                      MonthText(month)));
+  }
+  return absl::OkStatus();
+}
+
+std::vector<Adjustment> Corrections(const MonthAssessment& closed, const MonthScores& now) {
+  std::vector<Adjustment> out;
+  LightCorrections(closed, now, &out);
+  std::map<std::string, const Scorecard*> then_cards, now_cards;
+  for (const Scorecard& c : closed.scores.scorecards) then_cards[c.organization] = &c;
+  for (const Scorecard& c : now.scorecards) now_cards[c.organization] = &c;
+  std::map<std::string, std::pair<const Scorecard*, const Scorecard*>> orgs;
+  for (const auto& [org, c] : then_cards) orgs[org].first = c;
+  for (const auto& [org, c] : now_cards) orgs[org].second = c;
+  static const Scorecard kNone;
+  for (const auto& [org, pair] : orgs) {
+    const Scorecard& then = pair.first ? *pair.first : kNone;
+    const Scorecard& current = pair.second ? *pair.second : kNone;
+    const auto then_facts = FactsOf(then);
+    const auto now_facts = FactsOf(current);
+    std::map<std::string, std::pair<const ScoreFact*, const ScoreFact*>> keys;
+    for (const auto& [k, f] : then_facts) keys[k].first = f;
+    for (const auto& [k, f] : now_facts) keys[k].second = f;
+    for (const auto& [key, facts] : keys) {
+      FactCorrection(closed, org, key, facts.first, facts.second, &out);
+    }
+    // Rounded to the displayed precision, so float noise is no correction.
+    const double change = std::round((current.score - then.score) * 100) / 100;
+    if (change != 0) {
+      Adjustment a;
+      a.corrects = closed.month;
+      a.organization = org;
+      a.item = "score";
+      a.before = absl::StrFormat("%.2f", then.score);
+      a.after = absl::StrFormat("%.2f", current.score);
+      a.points = change;
+      a.detail = absl::StrFormat(
+          "%s: the score of %s as corrected is %.2f, %+.2f on the %.2f it "
+          "closed with",
+          org, MonthText(closed.month), current.score, change, then.score);
+      out.push_back(std::move(a));
+    }
+  }
+  return out;
+}
+
+std::vector<Adjustment> ContestAdjustments(const std::vector<Contest>& decided) {
+  std::vector<Adjustment> out;
+  for (const Contest& c : decided) {
+    if (c.state != ContestState::kAccepted) continue;
+    Adjustment a;
+    a.kind = AdjustmentKind::kContest;
+    a.corrects = c.month;
+    a.organization = c.organization;
+    a.item = c.item;
+    a.before = "contested";
+    a.after = "accepted";
+    a.points = c.points;
+    a.reference = c.Name();
+    a.detail = absl::StrFormat("contest %d of %s on %s of %s accepted by %s: %s (%+.2f points)",
+                               c.number, c.organization, c.item, MonthText(c.month), c.decided_by,
+                               c.comment, c.points);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+absl::Status CheckContest(const MonthAssessment& closed, const Contest& contest) {
+  if (contest.reason.empty()) {
+    return absl::InvalidArgumentError("reason is required: say why the item is wrong");
+  }
+  if (!closed.closed) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(MonthText(closed.month),
+                     " is not closed: only a closed month's items are "
+                     "contested (an open month still follows the data)"));
+  }
+  if (absl::StartsWith(contest.item, "light/")) {
+    const std::string measure = contest.item.substr(6);
+    for (const MeasureLight& l : closed.scores.lights) {
+      if (l.measure_id != measure) continue;
+      const bool owns =
+          std::find(l.owners.begin(), l.owners.end(), contest.organization) != l.owners.end() ||
+          std::find(l.responsible.begin(), l.responsible.end(), contest.organization) !=
+              l.responsible.end();
+      if (!owns) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(contest.organization, " neither leads nor is responsible for ", measure));
+      }
+      return absl::OkStatus();
+    }
+    return absl::NotFoundError(
+        absl::StrCat("no light of ", measure, " in ", MonthText(closed.month)));
+  }
+  for (const Scorecard& card : closed.scores.scorecards) {
+    if (card.organization != contest.organization) continue;
+    if (FactsOf(card).count(contest.item) > 0) return absl::OkStatus();
+    return absl::NotFoundError(absl::StrCat("no item ", contest.item, " on the scorecard of ",
+                                            contest.organization, " for ",
+                                            MonthText(closed.month)));
+  }
+  return absl::NotFoundError(
+      absl::StrCat("no scorecard of ", contest.organization, " for ", MonthText(closed.month)));
+}
+
+absl::Status CheckDecision(const Contest& contest, bool accept, double points,
+                           const std::string& comment) {
+  if (contest.state != ContestState::kPending) {
+    return absl::FailedPreconditionError(absl::StrCat(contest.Name(), " was already ",
+                                                      ContestStateName(contest.state), " by ",
+                                                      contest.decided_by));
+  }
+  if (comment.empty()) {
+    return absl::InvalidArgumentError("comment is required: the decision is on record");
+  }
+  if (!(points >= -100 && points <= 100)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("points must be between -100 and 100, got ", points));
+  }
+  if (!accept && points != 0) {
+    return absl::InvalidArgumentError("points are given only when a contest is accepted");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace ecoplan::indicator

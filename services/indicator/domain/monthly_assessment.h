@@ -1,0 +1,136 @@
+#pragma once
+
+// Month closing (月度结账) and contested items (申诉), pure.
+//
+// A month's assessment is the plan's lights and scorecards as of the month's
+// last day (year to date, as EvaluatePlan computes them), under the plan's
+// scoring rules, with the facts behind every score. While the month is open
+// it is computed from the data as they are; once the bureau closes it, it is
+// frozen and never changes again.
+//
+// Corrections. Data about a closed month can still change: a report for one
+// of its periods arrives late or is revised, a completion is rejected, a
+// reported value is corrected. The closed month keeps what it said; the
+// next open month carries each difference as an adjustment: the closed month
+// evaluated again with today's data, compared item by item (lights by
+// measure, score facts by organization and key) with what was frozen, each
+// difference naming the closed month, the item, what it said then and what it
+// says now, and the report or completion behind the change. Since scores are
+// year to date, the open month's own scores already count the corrected
+// facts; the adjustment says where a change comes from.
+//
+// Contests. An organization contests an item of a closed month that concerns
+// it (a score fact of its scorecard, or the light of a measure it owns) with
+// a reason. The bureau accepts it, with the points the organization's score
+// gains or loses (−100..100), or rejects it, with a comment; both are on
+// record. An accepted contest is an adjustment of the month that was open
+// when it was decided, and its points count in that month's adjusted score
+// and every later month's (they are not part of any computed score).
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "services/indicator/domain/dashboard.h"
+#include "services/indicator/domain/scoring_rules.h"
+
+namespace ecoplan::indicator {
+
+// Lights and scorecards (with facts) of a plan as of one day.
+struct MonthScores {
+  std::vector<MeasureLight> lights;
+  std::vector<Scorecard> scorecards;
+};
+
+enum class ContestState : uint8_t { kPending = 1, kAccepted = 2, kRejected = 3 };
+
+// "pending", "accepted", "rejected".
+const char* ContestStateName(ContestState state);
+
+// An organization's contest (申诉) of one item of a closed month.
+struct Contest {
+  std::string plan_id;
+  absl::CivilMonth month;    // the closed month contested
+  int number = 0;            // 1-based within the plan
+  std::string organization;  // canonical name, as on its scorecard
+  std::string item;          // a score fact key, or "light/<measure id>"
+  std::string reason;
+  std::string filed_by;  // principal
+  absl::Time filed_at;
+  ContestState state = ContestState::kPending;
+  std::string comment;  // the bureau's
+  double points = 0;    // accepted: added to the organization's adjusted score
+  std::string decided_by;
+  absl::Time decided_at;
+  std::optional<absl::CivilMonth> recorded_in;  // the month open when it was decided
+
+  // plans/{plan}/contests/{number}.
+  std::string Name() const;
+};
+
+enum class AdjustmentKind : uint8_t { kCorrection = 1, kContest = 2 };
+
+// A change to a closed month's item, carried by a later month.
+struct Adjustment {
+  AdjustmentKind kind = AdjustmentKind::kCorrection;
+  absl::CivilMonth corrects;  // the closed month
+  std::string organization;   // whose score or light ("" for a light: see owners)
+  std::string item;           // score fact key, "light/<measure>", or "score"
+  std::string before;         // what the closed month said (outcome, colour, score)
+  std::string after;          // what it says now (or the contest's decision)
+  double points = 0;          // kContest: points; kCorrection of "score": the change
+  std::string reference;      // the report / completion / contest behind it
+  std::string detail;
+};
+
+// What a month's assessment holds, open (computed) or closed (frozen).
+struct MonthAssessment {
+  std::string plan_id;
+  absl::CivilMonth month;
+  absl::CivilDay as_of;  // the month's last day (open: today when earlier)
+  bool closed = false;
+  absl::Time closed_at;
+  std::string closed_by;
+  std::string reason;
+  ScoringRules rules;
+  MonthScores scores;
+  std::vector<Adjustment> adjustments;
+  std::vector<Contest> decided_contests;  // decided while this month was open
+  // Σ accepted contest points per organization, this month and earlier.
+  std::map<std::string, double> contest_points;
+};
+
+absl::CivilDay LastDayOf(absl::CivilMonth month);
+
+// Why `month` cannot be closed now (FailedPrecondition), or OK. A month closes
+// after its last day (today, Asia/Shanghai, is later), not before the plan's
+// issue month, and right after the latest closed month when one is.
+absl::Status CheckClosable(absl::CivilMonth month, absl::CivilDay today,
+                           std::optional<absl::CivilDay> issue_date,
+                           std::optional<absl::CivilMonth> latest_closed);
+
+// The differences between a closed month as frozen and as evaluated again now
+// (same day, same rules): lights whose colour changed, score facts whose
+// outcome or credit changed (or appeared, or went), and each organization's
+// score change ("score", points = now − then). Ordered: lights by measure,
+// then by organization and key.
+std::vector<Adjustment> Corrections(const MonthAssessment& closed, const MonthScores& now);
+
+// The adjustments of accepted contests decided while `month` was open.
+std::vector<Adjustment> ContestAdjustments(const std::vector<Contest>& decided);
+
+// Why `contest` of `closed` cannot be filed (InvalidArgument / NotFound /
+// FailedPrecondition), or OK: a reason is given, the item exists in the
+// closed month and concerns the organization (a fact of its scorecard, or
+// the light of a measure it leads or is responsible for).
+absl::Status CheckContest(const MonthAssessment& closed, const Contest& contest);
+
+// Why `points` / `comment` cannot decide a pending contest, or OK.
+absl::Status CheckDecision(const Contest& contest, bool accept, double points,
+                           const std::string& comment);
+
+}  // namespace ecoplan::indicator

@@ -1,0 +1,66 @@
+#include "services/indicator/domain/scoring_rules.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace ecoplan::indicator {
+
+bool ScoreWeights::operator==(const ScoreWeights& o) const {
+  return on_time_reporting == o.on_time_reporting &&
+         completion_of_due_measures == o.completion_of_due_measures &&
+         no_overdue_measures == o.no_overdue_measures &&
+         indicators_on_track == o.indicators_on_track;
+}
+
+bool ScoringRules::operator==(const ScoringRules& o) const {
+  return weights == o.weights && late_report_credit == o.late_report_credit &&
+         returned_report_credit == o.returned_report_credit && extensions == o.extensions;
+}
+
+const char* ExtensionScoringName(ExtensionScoring scoring) {
+  return scoring == ExtensionScoring::kPlanDeadline ? "plan_deadline" : "extended_deadline";
+}
+
+std::string ScoringRulesError(const ScoringRules& rules) {
+  const std::vector<std::pair<const char*, double>> shares = {
+      {"weights.on_time_reporting", rules.weights.on_time_reporting},
+      {"weights.completion_of_due_measures", rules.weights.completion_of_due_measures},
+      {"weights.no_overdue_measures", rules.weights.no_overdue_measures},
+      {"weights.indicators_on_track", rules.weights.indicators_on_track},
+      {"late_report_credit", rules.late_report_credit},
+      {"returned_report_credit", rules.returned_report_credit},
+  };
+  for (const auto& [field, value] : shares) {
+    // Written so that NaN fails too.
+    if (!(value >= 0 && value <= 1)) {
+      return absl::StrCat(field, " must be between 0 and 1, got ", value);
+    }
+  }
+  const ScoreWeights& w = rules.weights;
+  if (w.on_time_reporting + w.completion_of_due_measures + w.no_overdue_measures +
+          w.indicators_on_track <=
+      0) {
+    return "weights must not all be 0";
+  }
+  if (rules.extensions != ExtensionScoring::kExtendedDeadline &&
+      rules.extensions != ExtensionScoring::kPlanDeadline) {
+    return "extensions must be EXTENDED_DEADLINE or PLAN_DEADLINE";
+  }
+  return "";
+}
+
+std::string DescribeScoringRules(const ScoringRules& rules) {
+  const ScoreWeights& w = rules.weights;
+  return absl::StrCat("weights: on-time reporting ", w.on_time_reporting,
+                      ", completion of due measures ", w.completion_of_due_measures,
+                      ", no overdue measures ", w.no_overdue_measures, ", indicators on track ",
+                      w.indicators_on_track, "; a late report earns ", rules.late_report_credit,
+                      " of an on-time one; a returned report keeps ", rules.returned_report_credit,
+                      " of its credit; extended measures are scored against the ",
+                      rules.extensions == ExtensionScoring::kPlanDeadline ? "plan's deadline"
+                                                                          : "extension's deadline");
+}
+
+}  // namespace ecoplan::indicator
