@@ -44,4 +44,35 @@ std::string IndicatorMethod(absl::string_view method) {
   return absl::StrCat("/", IndicatorPolicy().service, "/", method);
 }
 
+const common::PolicyTable& AssessmentPolicy() {
+  using common::Role;
+  static const common::PolicyTable* const kPolicy = [] {
+    const std::set<Role> everyone = {Role::kAdministrator, Role::kReporter, Role::kViewer,
+                                     Role::kService};
+    auto* t = new common::PolicyTable;
+    t->service = "ecoplan.indicator.v1.AssessmentService";
+    for (const char* method : {"GetScoringRules", "ListClosedMonths"}) {
+      t->Allow(method, everyone, {}, "the rules and the closing calendar are public");
+    }
+    for (const char* method : {"GetMonthlyAssessment", "ListContests"}) {
+      t->Allow(method, everyone, {},
+               "a read; a reporter sees only its own organization's lights, scores, adjustments "
+               "and contests");
+    }
+    t->Allow("UpdateScoringRules", {Role::kAdministrator}, {},
+             "the bureau sets the rules of 综合考评 (audit trail)");
+    t->Allow("CloseMonth", {Role::kAdministrator}, {}, "the bureau closes a month (月度结账)");
+    t->Allow("ContestItem", {Role::kAdministrator, Role::kReporter}, {},
+             "a reporter contests (申诉) items of its own organization only (checked by the "
+             "handler); the bureau on any organization's behalf");
+    t->Allow("DecideContest", {Role::kAdministrator}, {}, "the bureau accepts or rejects");
+    return t;
+  }();
+  return *kPolicy;
+}
+
+std::string AssessmentMethod(absl::string_view method) {
+  return absl::StrCat("/", AssessmentPolicy().service, "/", method);
+}
+
 }  // namespace ecoplan::indicator

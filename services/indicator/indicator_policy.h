@@ -21,4 +21,15 @@ const common::PolicyTable& IndicatorPolicy();
 // "/ecoplan.indicator.v1.IndicatorService/<method>".
 std::string IndicatorMethod(absl::string_view method);
 
+// Who may call each AssessmentService RPC (docs/SECURITY.md's assessment
+// table): rules, months and contests are read by every role (a reporter's
+// narrowed to its organization by the handler); administrators set the
+// scoring rules, close months and decide contests; a reporter contests items
+// of its own organization (checked by the handler), an administrator on any
+// organization's behalf.
+const common::PolicyTable& AssessmentPolicy();
+
+// "/ecoplan.indicator.v1.AssessmentService/<method>".
+std::string AssessmentMethod(absl::string_view method);
+
 }  // namespace ecoplan::indicator

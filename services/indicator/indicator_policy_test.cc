@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/auth/testing/policy_testing.h"
+#include "ecoplan/indicator/v1/assessment_service.pb.h"
 #include "ecoplan/indicator/v1/indicator_service.pb.h"
 
 namespace ecoplan::indicator {
@@ -60,6 +61,37 @@ TEST(IndicatorPolicyTest, EveryRoleReadsOnlyAdministratorsChangeTargetsServicesI
   EXPECT_FALSE(allowed(common::Role::kViewer, "IngestObservations"));
   EXPECT_TRUE(allowed(common::Role::kViewer, "WatchEvents"));
   EXPECT_FALSE(allowed(common::Role::kReporter, "WatchEvents"));
+}
+
+TEST(AssessmentPolicyTest, HasARuleForEveryRpcAndTheDocumentShowsIt) {
+  EXPECT_TRUE(common::testing::PolicyCoversService(
+      AssessmentPolicy(), v1::GetScoringRulesRequest::descriptor()->file()));
+  EXPECT_TRUE(common::testing::DocumentShowsPolicy(ECOPLAN_SECURITY_DOC_PATH, "assessment policy",
+                                                   AssessmentPolicy()));
+}
+
+TEST(AssessmentPolicyTest, OnlyTheBureauClosesAndDecidesReportersContest) {
+  const common::PolicyTable& policy = AssessmentPolicy();
+  auto allowed = [&](common::Role role, const char* method) {
+    common::Principal p;
+    p.subject = "someone";
+    p.organization_id = "o-1";
+    p.role = role;
+    return common::Authorize(p, policy, AssessmentMethod(method), common::ResourceScope::Any())
+        .ok();
+  };
+  for (const char* write : {"UpdateScoringRules", "CloseMonth", "DecideContest"}) {
+    EXPECT_TRUE(allowed(common::Role::kAdministrator, write)) << write;
+    EXPECT_FALSE(allowed(common::Role::kReporter, write)) << write;
+    EXPECT_FALSE(allowed(common::Role::kViewer, write)) << write;
+    EXPECT_FALSE(allowed(common::Role::kService, write)) << write;
+  }
+  EXPECT_TRUE(allowed(common::Role::kReporter, "ContestItem"));
+  EXPECT_FALSE(allowed(common::Role::kViewer, "ContestItem"));
+  for (common::Role role : {common::Role::kAdministrator, common::Role::kReporter,
+                            common::Role::kViewer, common::Role::kService}) {
+    EXPECT_TRUE(allowed(role, "GetMonthlyAssessment"));
+  }
 }
 
 }  // namespace

@@ -190,12 +190,14 @@ IndicatorServiceImpl::IndicatorServiceImpl(IndicatorEvaluator* evaluator,
                                            common::WatchEventsHub* hub,
                                            const common::CallAuthenticator* auth,
                                            rv1::RegistryService::StubInterface* registry,
-                                           const common::Clock* clock)
+                                           const common::Clock* clock,
+                                           const MonthlyAssessments* assessments)
     : evaluator_(evaluator),
       hub_(hub),
       auth_(auth),
       registry_(registry),
-      clock_(clock != nullptr ? clock : &real_clock_) {}
+      clock_(clock != nullptr ? clock : &real_clock_),
+      assessments_(assessments) {}
 
 grpc::ServerUnaryReactor* IndicatorServiceImpl::SyncPlan(grpc::CallbackServerContext* ctx,
                                                          const v1::SyncPlanRequest* req,
@@ -470,7 +472,9 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::EvaluatePlan(grpc::CallbackServe
   absl::StatusOr<absl::CivilDay> as_of = DateFromProto(req->as_of(), "as_of");
   if (!as_of.ok()) return Finish(ctx, as_of.status());
   // A read of the in-memory state: nothing is recorded (RecordEvaluation does).
-  absl::StatusOr<PlanResult> r = evaluator_->EvaluatePlan(*plan, *as_of);
+  const ScoringRules scoring =
+      assessments_ != nullptr ? assessments_->RulesFor(*plan).rules : ScoringRules();
+  absl::StatusOr<PlanResult> r = evaluator_->EvaluatePlan(*plan, *as_of, scoring);
   if (!r.ok()) return Finish(ctx, r.status());
   EvaluationOutputs out{std::move(r->evaluations), std::move(r->lights), std::move(r->scorecards),
                         std::move(r->unmatched_reported_values), std::move(r->status_counts)};

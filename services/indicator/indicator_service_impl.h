@@ -7,6 +7,7 @@
 #include "common/time/clock.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "services/indicator/domain/monthly_assessments.h"
 #include "services/indicator/indicator_evaluator.h"
 
 namespace ecoplan::indicator {
@@ -21,16 +22,19 @@ namespace ecoplan::indicator {
 // EvaluateIndicator and EvaluatePlan only read; for a reporter they narrow
 // the result to its organization's share (NarrowToOrganization).
 // RecordEvaluation records status changes (IndicatorEvaluator::RecordEvaluation).
+// EvaluatePlan's scorecards follow the plan's scoring rules from
+// `assessments` (may be null: the default rules).
 // `evaluator`, `hub`, `auth`, `registry` (may be null: SyncPlan is then
-// UNAVAILABLE) and `clock` (may be null: the real clock; RecordEvaluation's
-// default as_of is today by it) must outlive the service.
+// UNAVAILABLE), `clock` (may be null: the real clock; RecordEvaluation's
+// default as_of is today by it) and `assessments` must outlive the service.
 class IndicatorServiceImpl final
     : public ecoplan::indicator::v1::IndicatorService::CallbackService {
  public:
   IndicatorServiceImpl(IndicatorEvaluator* evaluator, common::WatchEventsHub* hub,
                        const common::CallAuthenticator* auth,
                        ecoplan::registry::v1::RegistryService::StubInterface* registry,
-                       const common::Clock* clock = nullptr);
+                       const common::Clock* clock = nullptr,
+                       const MonthlyAssessments* assessments = nullptr);
 
   grpc::ServerUnaryReactor* SyncPlan(grpc::CallbackServerContext* ctx,
                                      const v1::SyncPlanRequest* req,
@@ -86,6 +90,7 @@ class IndicatorServiceImpl final
   ecoplan::registry::v1::RegistryService::StubInterface* const registry_;
   const common::RealClock real_clock_;
   const common::Clock* const clock_;
+  const MonthlyAssessments* const assessments_;
 };
 
 }  // namespace ecoplan::indicator

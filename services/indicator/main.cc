@@ -32,6 +32,7 @@
 #include "common/storage/rocksdb_db.h"
 #include "common/time/clock.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
+#include "services/indicator/assessment_service_impl.h"
 #include "services/indicator/config.h"
 #include "services/indicator/evaluation_scheduler.h"
 #include "services/indicator/indicator_evaluator.h"
@@ -40,6 +41,7 @@
 #include "services/indicator/progress_follower.h"
 #include "services/indicator/registry_plan_follower.h"
 #include "services/indicator/scheduled_evaluation.h"
+#include "services/indicator/storage/rocksdb_assessment_store.h"
 #include "services/indicator/storage/rocksdb_indicator_store.h"
 
 using ::ecoplan::common::EnvIntOr;
@@ -149,6 +151,9 @@ int main(int argc, char** argv) {
   common::RocksDbOptions db_options;
   db_options.path = config.db_path;
   db_options.column_families = indicator::RocksDbIndicatorStore::ColumnFamilies();
+  for (const std::string& cf : indicator::RocksDbAssessmentStore::ColumnFamilies()) {
+    db_options.column_families.push_back(cf);
+  }
   db_options.event_source = indicator::RocksDbIndicatorStore::kEventSource;
   absl::StatusOr<std::unique_ptr<common::RocksDb>> db = common::RocksDb::Open(db_options);
   if (!db.ok()) {
@@ -227,9 +232,28 @@ int main(int argc, char** argv) {
     }
   }
 
+  // Scoring rules, month closing and contests (AssessmentService).
+  indicator::RocksDbAssessmentStore assessment_store(db->get());
+  indicator::EvaluatorPlanScoring plan_scoring(&evaluator);
+  common::SerialExecutor assessment_executor;
+  indicator::MonthlyAssessments assessments(&plan_scoring, &assessment_store, &clock,
+                                            absl::FixedTimeZone(8 * 3600),  // Asia/Shanghai
+                                            &assessment_executor);
+  if (absl::Status loaded = assessments.Load(); !loaded.ok()) {
+    log.Error("cannot load the assessments", {{"error", loaded.ToString()}});
+    return 1;
+  }
+
   common::WatchEventsHub watch_hub;
-  indicator::IndicatorServiceImpl service(
-      &evaluator, &watch_hub, security_pieces->authenticator.get(), registry.get(), &clock);
+  indicator::IndicatorServiceImpl service(&evaluator, &watch_hub,
+                                          security_pieces->authenticator.get(), registry.get(),
+                                          &clock, &assessments);
+  std::unique_ptr<common::CallAuthenticator> assessment_auth =
+      std::make_unique<common::CallAuthenticator>(
+          security_pieces->authenticator_options, security_pieces->verifier.get(),
+          &indicator::AssessmentPolicy(), security_pieces->limiter.get(), &metrics, log);
+  indicator::AssessmentServiceImpl assessment_service(&assessments, &evaluator,
+                                                      assessment_auth.get());
   // Every write and every refused call, recorded before its answer (docs/SECURITY.md "Audit").
   absl::StatusOr<std::unique_ptr<common::ServerAudit>> audit = common::ServerAudit::Open(
       db->get(), security_pieces->authenticator.get(), &clock, &metrics, log);
@@ -272,7 +296,7 @@ int main(int argc, char** argv) {
   server_options.metrics = &metrics;
   server_options.interceptors.push_back((*audit)->capture());
   absl::StatusOr<std::unique_ptr<common::RunningServer>> server = common::RunningServer::Start(
-      server_options, {&service, &admin}, security_pieces->credentials);
+      server_options, {&service, &assessment_service, &admin}, security_pieces->credentials);
   if (!server.ok()) {
     log.Error("cannot start server", {{"error", server.status().ToString()}});
     return 1;

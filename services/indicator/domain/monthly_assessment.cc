@@ -224,6 +224,47 @@ absl::Status CheckContest(const MonthAssessment& closed, const Contest& contest)
       absl::StrCat("no scorecard of ", contest.organization, " for ", MonthText(closed.month)));
 }
 
+void NarrowMonthToOrganization(const std::string& name, const std::set<std::string>& measure_ids,
+                               MonthAssessment* month) {
+  auto named = [&](const std::vector<std::string>& orgs) {
+    return !name.empty() && std::find(orgs.begin(), orgs.end(), name) != orgs.end();
+  };
+  std::set<std::string> kept_measures;
+  std::vector<MeasureLight> lights;
+  for (MeasureLight& l : month->scores.lights) {
+    if (name.empty()) break;
+    if (measure_ids.count(l.measure_id) > 0 || named(l.owners) || named(l.responsible)) {
+      kept_measures.insert(l.measure_id);
+      lights.push_back(std::move(l));
+    }
+  }
+  month->scores.lights = std::move(lights);
+  std::vector<Scorecard> cards;
+  for (Scorecard& c : month->scores.scorecards) {
+    if (!name.empty() && c.organization == name) cards.push_back(std::move(c));
+  }
+  month->scores.scorecards = std::move(cards);
+  std::vector<Adjustment> adjustments;
+  for (Adjustment& a : month->adjustments) {
+    const bool own_light = absl::StartsWith(a.item, "light/") && a.organization.empty() &&
+                           kept_measures.count(a.item.substr(6)) > 0;
+    if ((!name.empty() && a.organization == name) || own_light) {
+      adjustments.push_back(std::move(a));
+    }
+  }
+  month->adjustments = std::move(adjustments);
+  std::vector<Contest> contests;
+  for (Contest& c : month->decided_contests) {
+    if (!name.empty() && c.organization == name) contests.push_back(std::move(c));
+  }
+  month->decided_contests = std::move(contests);
+  std::map<std::string, double> points;
+  if (auto it = month->contest_points.find(name); it != month->contest_points.end()) {
+    points.insert(*it);
+  }
+  month->contest_points = std::move(points);
+}
+
 absl::Status CheckDecision(const Contest& contest, bool accept, double points,
                            const std::string& comment) {
   if (contest.state != ContestState::kPending) {

@@ -29,6 +29,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -128,6 +129,14 @@ std::vector<Adjustment> ContestAdjustments(const std::vector<Contest>& decided);
 // closed month and concerns the organization (a fact of its scorecard, or
 // the light of a measure it leads or is responsible for).
 absl::Status CheckContest(const MonthAssessment& closed, const Contest& contest);
+
+// Keeps of `month` only what concerns one organization (`name`, canonical; it
+// leads or is responsible for `measure_ids`, or is named on the light): those
+// lights, its scorecard, its adjustments (and those of its lights), its
+// decided contests and contest points. An empty name keeps none of them. The
+// same rule as evaluation_visibility.h, for a reporter or an explicit filter.
+void NarrowMonthToOrganization(const std::string& name, const std::set<std::string>& measure_ids,
+                               MonthAssessment* month);
 
 // Why `points` / `comment` cannot decide a pending contest, or OK.
 absl::Status CheckDecision(const Contest& contest, bool accept, double points,

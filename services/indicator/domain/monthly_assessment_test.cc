@@ -165,5 +165,36 @@ TEST(ContestTest, OnlyAcceptedContestsAdjust) {
             "bureau: the outage is on record (+2.50 points)");
 }
 
+TEST(NarrowMonthTest, AnOrganizationKeepsItsOwnLightsScorecardAdjustmentsAndContests) {
+  MonthAssessment m = ClosedJune();
+  m.scores.lights.push_back(Light("a3-t1-m1", Colour::kRed, "x"));
+  m.scores.lights.back().owners = {"区水务局"};
+  m.scores.scorecards.push_back(Card("区水务局", 10, {}));
+  Adjustment own;
+  own.organization = "区交通局";
+  own.item = "score";
+  Adjustment other_light;
+  other_light.item = "light/a3-t1-m1";
+  Adjustment own_light;
+  own_light.item = "light/a1-t2-m3";
+  m.adjustments = {own, other_light, own_light};
+  m.contest_points = {{"区交通局", 2}, {"区水务局", 1}};
+  MonthAssessment jt = m;
+  NarrowMonthToOrganization("区交通局", {}, &jt);
+  ASSERT_EQ(jt.scores.lights.size(), 2u);
+  EXPECT_EQ(jt.scores.lights[1].measure_id, "a1-t2-m4");
+  ASSERT_EQ(jt.scores.scorecards.size(), 1u);
+  EXPECT_EQ(jt.scores.scorecards[0].organization, "区交通局");
+  ASSERT_EQ(jt.adjustments.size(), 2u);
+  EXPECT_EQ(jt.adjustments[1].item, "light/a1-t2-m3");
+  EXPECT_EQ(jt.contest_points.size(), 1u);
+  MonthAssessment unknown = m;
+  NarrowMonthToOrganization("", {"a1-t2-m3"}, &unknown);
+  EXPECT_TRUE(unknown.scores.lights.empty());
+  EXPECT_TRUE(unknown.scores.scorecards.empty());
+  EXPECT_TRUE(unknown.adjustments.empty());
+  EXPECT_TRUE(unknown.contest_points.empty());
+}
+
 }  // namespace
 }  // namespace ecoplan::indicator
