@@ -1,122 +1,14 @@
-#include "services/notification/domain/notifier.h"
+// Notifier unit tests of the schedule: reports due soon and overdue, measure
+// deadlines, escalation, digests; idempotent across runs and restarts.
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
+#include <set>
+#include <string>
+#include <vector>
 
-#include <memory>
+#include "services/notification/domain/notifier_test_fixture.h"
 
-#include "common/testing/status_matchers.h"
-#include "services/notification/domain/webhook_signature.h"
-#include "services/notification/testing/fake_notification_store.h"
-
-namespace ecoplan::notification {
+namespace ecoplan::notification::notifier_test {
 namespace {
-
-// 2026-xx-dd 09:00 Asia/Shanghai.
-absl::Time At(int month, int day) {
-  absl::TimeZone tz;
-  absl::LoadTimeZone("Asia/Shanghai", &tz);
-  return absl::FromCivil(absl::CivilHour(2026, month, day, 9), tz);
-}
-
-class AllowAll final : public UrlChecker {
- public:
-  absl::Status CheckUrl(const std::string&) const override { return absl::OkStatus(); }
-};
-
-class RecordingSink final : public DeliverySink {
- public:
-  void DeliveriesQueued(const std::vector<Delivery>& d) override {
-    queued.insert(queued.end(), d.begin(), d.end());
-  }
-  void SubscriptionUpdated(const Subscription&) override {}
-  void SubscriptionDeleted(const std::string&) override {}
-  std::vector<Delivery> queued;
-};
-
-const char kSecret[] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";  // 27 bytes
-
-PlanView SamplePlan() {
-  PlanView p;
-  p.plan_id = "2026-abc";
-  p.title = "美丽门头沟建设2026年行动计划";
-  p.year = 2026;
-  p.issue_date = absl::CivilDay(2026, 3, 31);
-  p.bureau_organization = "o-bureau";
-  p.organization_names = {{"o-a", "区交通局"}, {"o-b", "龙泉镇"}, {"o-bureau", "区生态环境局"}};
-  MeasureView m;
-  m.id = "a1-t1-m1";
-  m.title = "推广新能源货车";
-  m.due = absl::CivilDay(2026, 6, 30);
-  m.lead_organizations = {"o-a"};
-  m.responsible_organizations = {"o-b"};
-  p.measures[m.id] = m;
-  return p;
-}
-
-class NotifierTest : public ::testing::Test {
- protected:
-  NotifierTest() : clock_(At(4, 1)) { Restart(); }
-
-  void Restart() {
-    notifier_ = std::make_unique<Notifier>(&store_, &clock_, &allow_);
-    ASSERT_OK(notifier_->Load());
-    notifier_->SetDeliverySink(&sink_);
-  }
-
-  void Upstream(UpstreamInput in) {
-    absl::StatusOr<Changes> changes = notifier_->BeginUpstream(in);
-    ASSERT_OK(changes.status());
-    absl::Status committed = store_.Commit(*changes);
-    notifier_->FinishUpstream(*changes, committed.ok());
-    ASSERT_OK(committed);
-  }
-
-  void ImportPlan() {
-    UpstreamInput in;
-    in.type = UpstreamInput::Type::kPlanImported;
-    in.event_ref = "registry#1";
-    in.plan_id = "2026-abc";
-    in.plan = SamplePlan();
-    Upstream(in);
-  }
-
-  std::vector<Notification> OfKind(Kind kind) {
-    std::vector<Notification> out;
-    for (const Notification& n : store_.AllNotifications()) {
-      if (n.kind == kind) out.push_back(n);
-    }
-    return out;
-  }
-
-  int Run() {
-    absl::StatusOr<int> created = notifier_->RunSchedule();
-    EXPECT_OK(created.status());
-    return created.value_or(-1);
-  }
-
-  common::FakeClock clock_;
-  FakeNotificationStore store_;
-  AllowAll allow_;
-  RecordingSink sink_;
-  std::unique_ptr<Notifier> notifier_;
-  Caller admin_{"admin", "", Caller::Role::kAdministrator};
-};
-
-TEST_F(NotifierTest, InstallsDefaultRulesOnFirstStart) {
-  EXPECT_EQ(notifier_->ListRules().size(), DefaultRules().size());
-}
-
-TEST_F(NotifierTest, PlanImportedNotifiesTheBureauOnce) {
-  ImportPlan();
-  std::vector<Notification> n = OfKind(Kind::kPlanImported);
-  ASSERT_EQ(n.size(), 1u);
-  EXPECT_EQ(n[0].recipient, "o-bureau");
-  // Named from the plan imported by the same event, not yet stored.
-  EXPECT_EQ(n[0].recipient_display_name, "区生态环境局");
-  EXPECT_EQ(n[0].event, "registry#1");
-  EXPECT_EQ(n[0].resource, "plans/2026-abc");
-}
 
 TEST_F(NotifierTest, ReportDueSoonOncePerOrganizationAndPeriodEvenAfterRestart) {
   ImportPlan();
@@ -343,75 +235,6 @@ TEST_F(NotifierTest, ConfirmedCompletionStopsDeadlineReminders) {
   EXPECT_TRUE(OfKind(Kind::kMeasureDeadlineApproaching).empty());
 }
 
-TEST_F(NotifierTest, ReassignmentNotifiesOldAndNewOwners) {
-  ImportPlan();
-  UpstreamInput in;
-  in.type = UpstreamInput::Type::kMeasureChanged;
-  in.event_ref = "registry#2";
-  in.plan_id = "2026-abc";
-  in.before = SamplePlan().measures.at("a1-t1-m1");
-  in.after = *in.before;
-  in.after.lead_organizations = {"o-c"};
-  in.after.due = absl::CivilDay(2026, 9, 30);
-  Upstream(in);
-  std::vector<Notification> moved = OfKind(Kind::kMeasureReassigned);
-  std::set<std::string> to;
-  for (const Notification& n : moved) to.insert(n.recipient);
-  EXPECT_EQ(to, (std::set<std::string>{"o-a", "o-b", "o-c"}));
-  EXPECT_EQ(OfKind(Kind::kMeasureDeadlineChanged).size(), 3u);
-}
-
-TEST_F(NotifierTest, ReturnedReportGoesToItsOrganization) {
-  ImportPlan();
-  UpstreamInput in;
-  in.type = UpstreamInput::Type::kReportReturned;
-  in.event_ref = "progress#9";
-  in.plan_id = "2026-abc";
-  in.organization_id = "o-a";
-  in.period = "2026-04";
-  in.comment = "数据不全";
-  Upstream(in);
-  std::vector<Notification> n = OfKind(Kind::kReportReturned);
-  ASSERT_EQ(n.size(), 1u);
-  EXPECT_EQ(n[0].recipient, "o-a");
-  EXPECT_EQ(n[0].body, "数据不全");
-  EXPECT_EQ(n[0].resource, "plans/2026-abc/reports/o-a_2026-04");
-}
-
-TEST_F(NotifierTest, OffTrackIndicatorGoesToTheBureauAndTheOwners) {
-  ImportPlan();
-  UpstreamInput in;
-  in.type = UpstreamInput::Type::kIndicatorStatus;
-  in.event_ref = "indicator#4";
-  in.plan_id = "2026-abc";
-  in.indicator_kind = Kind::kIndicatorOffTrack;
-  in.resource = "plans/2026-abc/indicators/pm25";
-  in.indicator_title = "pm25";
-  in.indicator_owners = {notifier_->OrganizationIdByName("2026-abc", "区交通局")};
-  Upstream(in);
-  std::vector<Notification> n = OfKind(Kind::kIndicatorOffTrack);
-  ASSERT_EQ(n.size(), 2u);
-  EXPECT_EQ(n[0].recipient, "o-bureau");
-  EXPECT_EQ(n[1].recipient, "o-a");
-  EXPECT_EQ(n[0].severity, Severity::kCritical);
-}
-
-TEST_F(NotifierTest, BureauMuteSilencesARuleForItsPeriod) {
-  ImportPlan();
-  ASSERT_OK(notifier_->MuteRule(admin_, "report-due-soon", At(4, 30), "", ""));
-  clock_.Set(At(4, 23));
-  EXPECT_EQ(Run(), 0);
-}
-
-TEST_F(NotifierTest, RecipientCannotMuteACriticalRule) {
-  Caller reporter{"a", "o-a", Caller::Role::kReporter};
-  EXPECT_EQ(notifier_->MuteRule(reporter, "report-overdue", At(5, 1), "o-a", "").status().code(),
-            absl::StatusCode::kFailedPrecondition);
-  EXPECT_OK(notifier_->MuteRule(reporter, "report-due-soon", At(5, 1), "o-a", ""));
-  EXPECT_EQ(notifier_->MuteRule(reporter, "report-due-soon", At(5, 1), "o-b", "").status().code(),
-            absl::StatusCode::kPermissionDenied);
-}
-
 TEST_F(NotifierTest, DigestGroupsOneRulesNotificationsPerRecipientAndWindow) {
   ImportPlan();
   ASSERT_OK_AND_ASSIGN(Rule rule, notifier_->GetRule("report-returned"));
@@ -434,60 +257,6 @@ TEST_F(NotifierTest, DigestGroupsOneRulesNotificationsPerRecipientAndWindow) {
   EXPECT_EQ(digests[0].digest_items.size(), 3u);
 }
 
-TEST_F(NotifierTest, RuleUpdatesNeedTheCurrentEtag) {
-  ASSERT_OK_AND_ASSIGN(Rule rule, notifier_->GetRule("report-due-soon"));
-  rule.lead_days = {5};
-  EXPECT_EQ(notifier_->UpdateRule(rule, "r999").status().code(), absl::StatusCode::kAborted);
-  rule.severity = Severity::kInfo;
-  rule.kind = Kind::kReportOverdue;
-  EXPECT_EQ(notifier_->UpdateRule(rule, RuleEtag(rule)).status().code(),
-            absl::StatusCode::kInvalidArgument);
-}
-
-TEST_F(NotifierTest, SubscriptionInputIsValidated) {
-  Subscription s;
-  s.url = "ftp://example/x";
-  EXPECT_EQ(notifier_->CreateSubscription(s, kSecret, "").status().code(),
-            absl::StatusCode::kInvalidArgument);
-  s.url = "http://user:pw@127.0.0.1/x";
-  EXPECT_EQ(notifier_->CreateSubscription(s, kSecret, "").status().code(),
-            absl::StatusCode::kInvalidArgument);
-  s.url = "http://127.0.0.1/x";
-  EXPECT_EQ(notifier_->CreateSubscription(s, "whsec_c2hvcnQ=", "").status().code(),
-            absl::StatusCode::kInvalidArgument);
-  s.kinds = {static_cast<Kind>(42)};
-  EXPECT_EQ(notifier_->CreateSubscription(s, kSecret, "").status().code(),
-            absl::StatusCode::kInvalidArgument);
-}
-
-TEST_F(NotifierTest, SubscriptionsGetDeliveriesOfMatchingNotificationsAndRetriesAreIdempotent) {
-  Subscription s;
-  s.url = "http://127.0.0.1/hook";
-  s.kinds = {Kind::kPlanImported};
-  ASSERT_OK_AND_ASSIGN(Subscription created, notifier_->CreateSubscription(s, kSecret, "req-1"));
-  ASSERT_OK_AND_ASSIGN(Subscription again, notifier_->CreateSubscription(s, kSecret, "req-1"));
-  EXPECT_EQ(created.id, again.id);
-  EXPECT_EQ(created.secrets[0].fingerprint.size(), 16u);
-  ImportPlan();
-  clock_.Set(At(4, 23));
-  Run();  // due-soon: not subscribed
-  ASSERT_EQ(sink_.queued.size(), 1u);
-  EXPECT_EQ(sink_.queued[0].subscription_id, created.id);
-  EXPECT_EQ(notifier_->PendingCount(created.id), 1);
-}
-
-TEST_F(NotifierTest, ReportersSeeOnlyTheirOwnInbox) {
-  ImportPlan();
-  Caller reporter{"a", "o-a", Caller::Role::kReporter};
-  EXPECT_EQ(
-      notifier_->ListInbox(reporter, "o-bureau", false, Kind::kUnspecified, 0, "").status().code(),
-      absl::StatusCode::kPermissionDenied);
-  ASSERT_OK_AND_ASSIGN(InboxPage page,
-                       notifier_->ListInbox(admin_, "o-bureau", false, Kind::kUnspecified, 0, ""));
-  EXPECT_EQ(page.notifications.size(), 1u);
-  EXPECT_EQ(page.unread_count, 1);
-}
-
 TEST_F(NotifierTest, FailedCommitLeavesNothingBehind) {
   ImportPlan();
   clock_.Set(At(4, 23));
@@ -496,13 +265,5 @@ TEST_F(NotifierTest, FailedCommitLeavesNothingBehind) {
   EXPECT_EQ(Run(), 2);  // the keys were not consumed
 }
 
-TEST(WebhookSignatureTest, MatchesTheStandardWebhooksReferenceVector) {
-  // From the Standard Webhooks reference test suite.
-  ASSERT_OK_AND_ASSIGN(std::string key,
-                       ParseWebhookSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
-  EXPECT_EQ(SignWebhook(key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, R"({"test": 2432232314})"),
-            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
-}
-
 }  // namespace
-}  // namespace ecoplan::notification
+}  // namespace ecoplan::notification::notifier_test
