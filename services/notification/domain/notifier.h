@@ -118,7 +118,8 @@ struct NotifierOptions {
 };
 
 // The default rules for the seed plan (report due 3 days before its due day;
-// measure deadlines 30 and 7 days ahead; overdue escalates after 3 working days).
+// measure deadlines 30 and 7 days ahead; checkpoints of measure texts 7 days
+// ahead; overdue escalates after 3 working days). Installed on first start only.
 std::vector<Rule> DefaultRules();
 
 class Notifier {
@@ -288,6 +289,11 @@ class Notifier {
   // Deadline approaching and passed of the measure `id` (not completed, with a due day).
   void ScheduleMeasureDeadline(const PlanView& plan, const std::string& id, const MeasureView& m,
                                absl::CivilDay today, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The checkpoints of the text of the measure `id` (not completed) due within a
+  // lead time of a kMeasureCheckpointApproaching rule.
+  void ScheduleCheckpoints(const PlanView& plan, const std::string& id, const MeasureView& m,
+                           absl::CivilDay today, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Emits the overdue notification `c` and, when it is new, opens its escalation
   // (`subject`: the report period, or the measure id).

@@ -40,6 +40,9 @@ std::vector<Rule> DefaultRules() {
       make("measure-deadline-changed", Kind::kMeasureDeadlineChanged, Severity::kInfo, {}, 0,
            "工作措施完成时限调整"),
       make("plan-imported", Kind::kPlanImported, Severity::kInfo, {}, 0, "新行动计划已导入"),
+      make("measure-checkpoint-approaching", Kind::kMeasureCheckpointApproaching,
+           Severity::kWarning, {7}, 0,
+           "工作措施文本中的阶段性节点（按季度、每月、5月底前、汛期前、两轮次等）到期前7天提醒"),
   };
 }
 

@@ -147,8 +147,9 @@ void Notifier::ScheduleReport(const PlanView& plan, const std::string& org,
 
 void Notifier::ScheduleMeasures(const PlanView& plan, absl::CivilDay today, Changes* changes) {
   for (const auto& [id, m] : plan.measures) {
-    if (!m.due.has_value() || m.completed) continue;
-    ScheduleMeasureDeadline(plan, id, m, today, changes);
+    if (m.completed) continue;
+    if (m.due.has_value()) ScheduleMeasureDeadline(plan, id, m, today, changes);
+    ScheduleCheckpoints(plan, id, m, today, changes);
   }
 }
 
@@ -199,6 +200,45 @@ void Notifier::ScheduleMeasureDeadline(const PlanView& plan, const std::string& 
           absl::StrCat("measure deadline ", DayText(due), " passed without a confirmed completion");
       c.escalation_key = c.key;
       EmitEscalating(c, id, today, changes);
+    }
+  }
+}
+
+void Notifier::ScheduleCheckpoints(const PlanView& plan, const std::string& id,
+                                   const MeasureView& m, absl::CivilDay today, Changes* changes) {
+  if (m.checkpoints.empty()) return;
+  const std::string resource = MeasureResource(plan.plan_id, id);
+  const std::vector<std::string> owners = OwnersOf(m);
+  for (const Rule* rule : RulesOf(Kind::kMeasureCheckpointApproaching)) {
+    std::vector<int> leads = rule->lead_days;
+    if (leads.empty()) leads = {7};
+    std::sort(leads.begin(), leads.end());
+    for (const CheckpointDue& checkpoint : m.checkpoints) {
+      for (absl::CivilDay due : checkpoint.dues) {
+        // The measure's own due day is the deadline rules' (measure-deadline-approaching).
+        if (m.due.has_value() && due == *m.due) continue;
+        // The shortest lead time that covers today: one reminder per lead time.
+        auto active = std::find_if(leads.begin(), leads.end(),
+                                   [&](int lead) { return today >= due - lead && today <= due; });
+        if (active == leads.end()) continue;
+        const std::string period = absl::StrCat(DayText(due), "/", *active, "/", checkpoint.phrase);
+        for (const std::string& org : owners) {
+          Candidate c;
+          c.rule = rule;
+          c.key = ScheduleKey(rule->id, resource, period, org);
+          c.recipient = org;
+          c.plan_id = plan.plan_id;
+          c.resource = resource;
+          c.period = DayText(due);
+          c.title = absl::StrCat("工作措施阶段性节点「", checkpoint.phrase, "」将于", DayText(due),
+                                 "到期（", *active, "天内）：", m.title);
+          c.explanation = absl::StrCat("checkpoint «", checkpoint.phrase,
+                                       "» of the measure text due ", DayText(due), " within ",
+                                       *active, " days, no confirmed completion; rule ", rule->id,
+                                       " reminds ", *active, " days ahead");
+          Emit(c, changes);
+        }
+      }
     }
   }
 }

@@ -265,5 +265,129 @@ TEST_F(NotifierTest, FailedCommitLeavesNothingBehind) {
   EXPECT_EQ(Run(), 2);  // the keys were not consumed
 }
 
+// The sample measure, due 09-30, with the checkpoints of its text as the registry resolves them.
+PlanView PlanWithCheckpoints() {
+  PlanView p = SamplePlan();
+  MeasureView& m = p.measures.at("a1-t1-m1");
+  m.due = absl::CivilDay(2026, 9, 30);
+  m.checkpoints = {
+      {"按季度", {absl::CivilDay(2026, 6, 30), absl::CivilDay(2026, 9, 30)}},
+      {"5月底前", {absl::CivilDay(2026, 5, 31)}},
+  };
+  return p;
+}
+
+TEST_F(NotifierTest, CheckpointsOfTheMeasureTextAreRemindedToItsOwnersOnceEach) {
+  Subscription s;
+  s.url = "http://127.0.0.1/hook";
+  s.kinds = {Kind::kMeasureCheckpointApproaching};
+  ASSERT_OK_AND_ASSIGN(Subscription subscribed, notifier_->CreateSubscription(s, kSecret, ""));
+  UpstreamInput in;
+  in.type = UpstreamInput::Type::kPlanImported;
+  in.event_ref = "registry#1";
+  in.plan_id = "2026-abc";
+  in.plan = PlanWithCheckpoints();
+  Upstream(in);
+  clock_.Set(At(5, 23));  // 8 days before 05-31: not yet
+  Run();
+  EXPECT_TRUE(OfKind(Kind::kMeasureCheckpointApproaching).empty());
+  clock_.Set(At(5, 24));  // 7 days before
+  EXPECT_EQ(Run(), 2);    // the reports' notices came the day before
+  std::vector<Notification> may = OfKind(Kind::kMeasureCheckpointApproaching);
+  ASSERT_EQ(may.size(), 2u);
+  std::set<std::string> to;
+  for (const Notification& n : may) {
+    to.insert(n.recipient);
+    EXPECT_EQ(n.resource, "plans/2026-abc/measures/a1-t1-m1");
+    EXPECT_EQ(n.title, "工作措施阶段性节点「5月底前」将于2026-05-31到期（7天内）：推广新能源货车");
+    EXPECT_EQ(n.period, "2026-05-31");
+    EXPECT_EQ(n.severity, Severity::kWarning);
+    EXPECT_EQ(n.rule_id, "measure-checkpoint-approaching");
+    EXPECT_EQ(n.schedule_key, "measure-checkpoint-approaching|plans/2026-abc/measures/a1-t1-m1|" +
+                                  std::string("2026-05-31/7/5月底前|") + n.recipient);
+    EXPECT_THAT(n.explanation, ::testing::HasSubstr("checkpoint «5月底前» of the measure text due "
+                                                    "2026-05-31 within 7 days"));
+  }
+  EXPECT_EQ(to, (std::set<std::string>{"o-a", "o-b"}));  // lead and responsible
+  // A subscriber filtering on the kind gets them.
+  ASSERT_EQ(sink_.queued.size(), 2u);
+  EXPECT_EQ(sink_.queued[0].subscription_id, subscribed.id);
+  // Idempotent: again the same day, on the following days, and after a restart.
+  EXPECT_EQ(Run(), 0);
+  clock_.Set(At(5, 27));
+  Run();
+  Restart();
+  clock_.Set(At(5, 31));
+  Run();
+  EXPECT_EQ(OfKind(Kind::kMeasureCheckpointApproaching).size(), 2u);
+  // The next checkpoint: the quarter's end.
+  clock_.Set(At(6, 24));
+  Run();
+  std::vector<std::string> titles;
+  for (const Notification& n : OfKind(Kind::kMeasureCheckpointApproaching)) {
+    if (n.period == "2026-06-30") titles.push_back(n.recipient + " " + n.title);
+  }
+  EXPECT_EQ(titles,
+            (std::vector<std::string>{
+                "o-a 工作措施阶段性节点「按季度」将于2026-06-30到期（7天内）：推广新能源货车",
+                "o-b 工作措施阶段性节点「按季度」将于2026-06-30到期（7天内）：推广新能源货车"}));
+  // 09-30 is the measure's own due day: the deadline rule reminds of it, not this one.
+  clock_.Set(At(9, 25));
+  Run();
+  for (const Notification& n : OfKind(Kind::kMeasureCheckpointApproaching)) {
+    EXPECT_NE(n.period, "2026-09-30") << n.title;
+  }
+  EXPECT_EQ(OfKind(Kind::kMeasureDeadlineApproaching).size(), 2u);  // 7 days, two owners
+}
+
+TEST_F(NotifierTest, CheckpointLeadTimeIsTheRulesAndACompletedMeasureIsNotReminded) {
+  ASSERT_OK_AND_ASSIGN(Rule rule, notifier_->GetRule("measure-checkpoint-approaching"));
+  EXPECT_EQ(rule.kind, Kind::kMeasureCheckpointApproaching);
+  EXPECT_EQ(rule.lead_days, std::vector<int>{7});
+  rule.lead_days = {3};
+  ASSERT_OK(notifier_->UpdateRule(rule, RuleEtag(rule)));
+  UpstreamInput in;
+  in.type = UpstreamInput::Type::kPlanImported;
+  in.event_ref = "registry#1";
+  in.plan_id = "2026-abc";
+  in.plan = PlanWithCheckpoints();
+  Upstream(in);
+  clock_.Set(At(5, 27));  // 4 days before 05-31
+  Run();
+  EXPECT_TRUE(OfKind(Kind::kMeasureCheckpointApproaching).empty());
+  clock_.Set(At(5, 28));
+  Run();
+  ASSERT_EQ(OfKind(Kind::kMeasureCheckpointApproaching).size(), 2u);
+  EXPECT_THAT(OfKind(Kind::kMeasureCheckpointApproaching)[0].title,
+              ::testing::HasSubstr("「5月底前」将于2026-05-31到期（3天内）"));
+  UpstreamInput done;
+  done.type = UpstreamInput::Type::kCompletionConfirmed;
+  done.plan_id = "2026-abc";
+  done.measure_id = "a1-t1-m1";
+  Upstream(done);
+  clock_.Set(At(6, 28));  // 按季度 due 06-30, but the measure is completed
+  Run();
+  EXPECT_EQ(OfKind(Kind::kMeasureCheckpointApproaching).size(), 2u);
+}
+
+TEST_F(NotifierTest, AnOngoingMeasureIsRemindedOfItsCheckpoints) {
+  PlanView plan = PlanWithCheckpoints();
+  MeasureView& m = plan.measures.at("a1-t1-m1");
+  m.due.reset();  // 持续推进: no deadline, but 两轮次 by the year's end
+  m.checkpoints = {{"两轮次", {absl::CivilDay(2026, 12, 31)}}};
+  UpstreamInput in;
+  in.type = UpstreamInput::Type::kPlanImported;
+  in.event_ref = "registry#1";
+  in.plan_id = "2026-abc";
+  in.plan = plan;
+  Upstream(in);
+  clock_.Set(At(12, 24));
+  Run();
+  std::vector<Notification> n = OfKind(Kind::kMeasureCheckpointApproaching);
+  ASSERT_EQ(n.size(), 2u);
+  EXPECT_EQ(n[0].title, "工作措施阶段性节点「两轮次」将于2026-12-31到期（7天内）：推广新能源货车");
+  EXPECT_TRUE(OfKind(Kind::kMeasureDeadlineApproaching).empty());
+}
+
 }  // namespace
 }  // namespace ecoplan::notification::notifier_test
