@@ -5,8 +5,10 @@
 namespace ecoplan::notification {
 
 absl::Status NotificationConfig::Validate() const {
-  if (port < 0 || port > 65535) return absl::InvalidArgumentError("--port must be 0..65535");
-  if (db_path.empty()) return absl::InvalidArgumentError("--db_path is required");
+  for (absl::Status valid :
+       {server.Validate(), registry.Validate(), progress.Validate(), indicator.Validate()}) {
+    if (!valid.ok()) return valid;
+  }
   if (webhook_timeout <= absl::ZeroDuration() || webhook_timeout > absl::Minutes(2)) {
     return absl::InvalidArgumentError("--webhook_timeout must be in (0, 2m]");
   }
@@ -46,9 +48,9 @@ absl::Status NotificationConfig::Validate() const {
   if (!absl::LoadTimeZone(time_zone, &tz)) {
     return absl::InvalidArgumentError(
         absl::StrCat("time zone ", time_zone,
-                     " is unknown: install the tzdata package (it provides Asia/Shanghai)"));
+                     " (of the schedule; no flag) is unknown: install the tzdata package"));
   }
-  return security.Validate();
+  return absl::OkStatus();
 }
 
 }  // namespace ecoplan::notification
