@@ -1,6 +1,7 @@
 #include "services/notification/config.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/time/scaled_clock.h"
 
 namespace ecoplan::notification {
 
@@ -51,6 +52,14 @@ absl::Status NotificationConfig::Validate() const {
                      " (of the schedule; no flag) is unknown: install the tzdata package"));
   }
   return absl::OkStatus();
+}
+
+std::unique_ptr<common::Clock> NotificationConfig::DemoClock(const common::Clock* wall) const {
+  if (demo_clock_start.empty()) return nullptr;
+  absl::Time start;
+  std::string error;
+  absl::ParseTime(absl::RFC3339_full, demo_clock_start, &start, &error);  // checked by Validate
+  return std::make_unique<common::ScaledClock>(wall, start, demo_clock_speed);
 }
 
 }  // namespace ecoplan::notification

@@ -1,10 +1,12 @@
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/config/server_config.h"
+#include "common/time/clock.h"
 
 namespace ecoplan::notification {
 
@@ -42,6 +44,10 @@ struct NotificationConfig {
   // server.Validate(), the upstreams', then notification's own flags. Errors:
   // InvalidArgument naming the flag.
   absl::Status Validate() const;
+  // The demo clock over `wall` (not owned, must outlive it): from demo_clock_start
+  // at demo_clock_speed; null when demo_clock_start is empty (the schedule then
+  // runs on `wall`). Call after Validate().
+  std::unique_ptr<common::Clock> DemoClock(const common::Clock* wall) const;
 };
 
 }  // namespace ecoplan::notification

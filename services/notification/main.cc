@@ -1,13 +1,10 @@
 // notification_server: flags → NotificationConfig → RocksDb →
 // RocksDbNotificationStore → Notifier → Deliverer (webhooks) + followers of the
-// registry, progress and indicator streams + schedule thread → NotificationServiceImpl →
+// registry, progress and indicator streams + ScheduleRunner → NotificationServiceImpl →
 // RunningServer, until SIGTERM or SIGINT.
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -36,29 +33,12 @@
 #include "services/notification/domain/notifier.h"
 #include "services/notification/notification_policy.h"
 #include "services/notification/notification_service_impl.h"
+#include "services/notification/schedule_runner.h"
 #include "services/notification/storage/rocksdb_notification_store.h"
 #include "services/notification/upstream_followers.h"
 
 using ::ecoplan::common::EnvIntOr;
 using ::ecoplan::common::EnvOr;
-
-namespace {
-
-// The schedule's clock: wall time, or a demo clock that starts at a given
-// instant and runs `speed` times faster.
-class DemoClock final : public ecoplan::common::Clock {
- public:
-  DemoClock(absl::Time start, double speed)
-      : start_(start), real_start_(absl::Now()), speed_(speed) {}
-  absl::Time Now() const override { return start_ + (absl::Now() - real_start_) * speed_; }
-
- private:
-  const absl::Time start_;
-  const absl::Time real_start_;
-  const double speed_;
-};
-
-}  // namespace
 
 ABSL_FLAG(int, port, EnvIntOr("ECOPLAN_NOTIFICATION_PORT", 50054),
           "gRPC port (env ECOPLAN_NOTIFICATION_PORT); 0 picks a free port");
@@ -161,15 +141,8 @@ int main(int argc, char** argv) {
   config.server.security.LogEffective(log);
 
   common::RealClock real_clock;
-  std::unique_ptr<common::Clock> demo_clock;
-  const common::Clock* schedule_clock = &real_clock;
-  if (!config.demo_clock_start.empty()) {
-    absl::Time start;
-    std::string error;
-    absl::ParseTime(absl::RFC3339_full, config.demo_clock_start, &start, &error);
-    demo_clock = std::make_unique<DemoClock>(start, config.demo_clock_speed);
-    schedule_clock = demo_clock.get();
-  }
+  const std::unique_ptr<common::Clock> demo_clock = config.DemoClock(&real_clock);
+  const common::Clock* schedule_clock = demo_clock ? demo_clock.get() : &real_clock;
   common::MetricsRegistry metrics;
   absl::StatusOr<common::ServerSecurity> security_pieces = common::BuildServerSecurity(
       config.server.security, &notification::NotificationPolicy(), &real_clock, &metrics, log);
@@ -253,26 +226,9 @@ int main(int argc, char** argv) {
     }
   }
 
-  // The schedule: runs every schedule_interval of wall time until shutdown.
-  std::mutex schedule_mu;
-  std::condition_variable schedule_cv;
-  bool schedule_stop = false;
-  std::thread schedule([&] {
-    std::unique_lock<std::mutex> lock(schedule_mu);
-    while (!schedule_stop) {
-      lock.unlock();
-      absl::StatusOr<int> created = notifier.RunSchedule();
-      if (!created.ok()) {
-        log.Warn("schedule run failed", {{"error", created.status().ToString()}});
-      } else if (*created > 0) {
-        log.Info("schedule run",
-                 {{"created", *created}, {"now", absl::FormatTime(schedule_clock->Now())}});
-      }
-      lock.lock();
-      schedule_cv.wait_for(lock, absl::ToChronoMilliseconds(config.schedule_interval),
-                           [&] { return schedule_stop; });
-    }
-  });
+  notification::ScheduleRunner schedule([&notifier] { return notifier.RunSchedule(); },
+                                        schedule_clock, config.schedule_interval, log);
+  schedule.Start();
 
   common::SerialExecutor writer;
   common::WatchEventsHub watch_hub;
@@ -298,12 +254,7 @@ int main(int argc, char** argv) {
   serve.interceptors = {(*audit)->capture()};
   serve.on_signal = [&] { watch_hub.Shutdown(); };
   const int exit_code = common::ServeUntilSignal(config.server, serve, log);
-  {
-    std::lock_guard<std::mutex> lock(schedule_mu);
-    schedule_stop = true;
-  }
-  schedule_cv.notify_all();
-  schedule.join();
+  schedule.Stop();
   for (auto& f : followers) f->Stop();
   deliverer.Stop();
   return exit_code;
