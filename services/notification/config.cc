@@ -1,6 +1,8 @@
 #include "services/notification/config.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/time/scaled_clock.h"
 
 namespace ecoplan::notification {
@@ -10,6 +12,7 @@ absl::Status NotificationConfig::Validate() const {
        {server.Validate(), registry.Validate(), progress.Validate(), indicator.Validate()}) {
     if (!valid.ok()) return valid;
   }
+  if (absl::Status policy = WebhookPolicy().status(); !policy.ok()) return policy;
   if (webhook_timeout <= absl::ZeroDuration() || webhook_timeout > absl::Minutes(2)) {
     return absl::InvalidArgumentError("--webhook_timeout must be in (0, 2m]");
   }
@@ -60,6 +63,21 @@ std::unique_ptr<common::Clock> NotificationConfig::DemoClock(const common::Clock
   std::string error;
   absl::ParseTime(absl::RFC3339_full, demo_clock_start, &start, &error);  // checked by Validate
   return std::make_unique<common::ScaledClock>(wall, start, demo_clock_speed);
+}
+
+absl::StatusOr<WebhookSecurity> NotificationConfig::WebhookPolicy() const {
+  absl::StatusOr<NetworkAllowlist> networks = NetworkAllowlist::Parse(webhook_allowed_networks);
+  if (!networks.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--webhook_allowed_networks: ", networks.status().message()));
+  }
+  WebhookSecurity security;
+  security.networks = *std::move(networks);
+  for (absl::string_view host :
+       absl::StrSplit(webhook_allowed_hosts, ',', absl::SkipWhitespace())) {
+    security.hosts.push_back(absl::AsciiStrToLower(host));
+  }
+  return security;
 }
 
 }  // namespace ecoplan::notification

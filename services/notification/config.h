@@ -4,9 +4,11 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/config/server_config.h"
 #include "common/time/clock.h"
+#include "services/notification/delivery/webhook_sender.h"
 
 namespace ecoplan::notification {
 
@@ -48,6 +50,10 @@ struct NotificationConfig {
   // at demo_clock_speed; null when demo_clock_start is empty (the schedule then
   // runs on `wall`). Call after Validate().
   std::unique_ptr<common::Clock> DemoClock(const common::Clock* wall) const;
+  // What a webhook may reach: webhook_allowed_networks parsed, webhook_allowed_hosts
+  // lower-cased. Errors: InvalidArgument naming --webhook_allowed_networks (also
+  // returned by Validate()).
+  absl::StatusOr<WebhookSecurity> WebhookPolicy() const;
 };
 
 }  // namespace ecoplan::notification

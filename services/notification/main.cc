@@ -9,9 +9,6 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "common/admin/admin_policy.h"
 #include "common/admin/admin_service_impl.h"
 #include "common/admin/backup_manager.h"
@@ -115,20 +112,7 @@ int main(int argc, char** argv) {
     log.Error("invalid configuration", {{"error", std::string(valid.message())}});
     return 2;
   }
-  absl::StatusOr<notification::NetworkAllowlist> networks =
-      notification::NetworkAllowlist::Parse(config.webhook_allowed_networks);
-  if (!networks.ok()) {
-    log.Error(
-        "invalid configuration",
-        {{"error", absl::StrCat("--webhook_allowed_networks: ", networks.status().message())}});
-    return 2;
-  }
-  notification::WebhookSecurity webhook_security;
-  webhook_security.networks = *networks;
-  for (absl::string_view h :
-       absl::StrSplit(config.webhook_allowed_hosts, ',', absl::SkipWhitespace())) {
-    webhook_security.hosts.push_back(absl::AsciiStrToLower(h));
-  }
+  const notification::WebhookSecurity webhook_security = *config.WebhookPolicy();  // validated
   log.Info("starting", {{"port", config.server.port},
                         {"db_path", config.server.db_path},
                         {"registry_address", config.registry.address},
