@@ -1,7 +1,5 @@
 #include "common/server/server_flags.h"
 
-#include <cstdio>
-#include <fstream>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -72,14 +70,14 @@ ABSL_FLAG(std::string, upstream_tls_key_file, EnvOr("ECOPLAN_UPSTREAM_TLS_KEY_FI
 
 namespace ecoplan::common {
 
-CommonServerFlags ReadCommonServerFlags() {
-  CommonServerFlags flags;
-  flags.host = absl::GetFlag(FLAGS_host);
-  flags.metrics_port = absl::GetFlag(FLAGS_metrics_port);
-  flags.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
-  flags.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
-  flags.port_file = absl::GetFlag(FLAGS_port_file);
-  ServerSecurityConfig& security = flags.security;
+ServerConfig ReadCommonServerFlags() {
+  ServerConfig config;
+  config.host = absl::GetFlag(FLAGS_host);
+  config.metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  config.port_file = absl::GetFlag(FLAGS_port_file);
+  ServerSecurityConfig& security = config.security;
   security.auth_hs256_secret_file = absl::GetFlag(FLAGS_auth_hs256_secret_file);
   security.auth_hs256_secret = EnvOr("ECOPLAN_AUTH_HS256_SECRET", "");
   security.auth_public_key_file = absl::GetFlag(FLAGS_auth_public_key_file);
@@ -95,24 +93,11 @@ CommonServerFlags ReadCommonServerFlags() {
   security.rate_limit_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
   security.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
   security.insecure_development_mode = absl::GetFlag(FLAGS_insecure_development_mode);
-  flags.upstream.token_file = absl::GetFlag(FLAGS_service_token_file);
-  flags.upstream.tls_ca_file = absl::GetFlag(FLAGS_upstream_tls_ca_file);
-  flags.upstream.tls_cert_file = absl::GetFlag(FLAGS_upstream_tls_cert_file);
-  flags.upstream.tls_key_file = absl::GetFlag(FLAGS_upstream_tls_key_file);
-  return flags;
-}
-
-absl::Status WritePortFile(const std::string& path, int port) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << port << "\n";
-    if (!out) return absl::InternalError(absl::StrCat("cannot write ", tmp));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return absl::InternalError(absl::StrCat("cannot rename ", tmp, " to ", path));
-  }
-  return absl::OkStatus();
+  config.upstream_clients.token_file = absl::GetFlag(FLAGS_service_token_file);
+  config.upstream_clients.tls_ca_file = absl::GetFlag(FLAGS_upstream_tls_ca_file);
+  config.upstream_clients.tls_cert_file = absl::GetFlag(FLAGS_upstream_tls_cert_file);
+  config.upstream_clients.tls_key_file = absl::GetFlag(FLAGS_upstream_tls_key_file);
+  return config;
 }
 
 }  // namespace ecoplan::common

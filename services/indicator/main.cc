@@ -15,7 +15,6 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/str_cat.h"
 #include "common/admin/admin_policy.h"
 #include "common/admin/admin_service_impl.h"
 #include "common/admin/backup_manager.h"
@@ -28,7 +27,9 @@
 #include "common/events/watch_events_reactor.h"
 #include "common/log/log.h"
 #include "common/server/run_server.h"
+#include "common/server/serve.h"
 #include "common/server/server_flags.h"
+#include "common/server/upstream.h"
 #include "common/storage/rocksdb_db.h"
 #include "common/time/clock.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
@@ -54,17 +55,12 @@ ABSL_FLAG(std::string, db_path, EnvOr("ECOPLAN_DB_PATH", "var/indicator"),
 ABSL_FLAG(std::string, backup_dir, EnvOr("ECOPLAN_BACKUP_DIR", ""),
           "Directory of backups taken through AdminService (env ECOPLAN_BACKUP_DIR); empty "
           "disables them");
-ABSL_FLAG(std::string, registry_address, EnvOr("ECOPLAN_REGISTRY_ADDRESS", "127.0.0.1:50051"),
-          "Address of the registry whose events this service follows (env "
-          "ECOPLAN_REGISTRY_ADDRESS)");
-ABSL_FLAG(absl::Duration, registry_max_backoff, absl::Seconds(10),
-          "Longest wait between reconnection attempts to the registry");
-ABSL_FLAG(std::string, progress_address, EnvOr("ECOPLAN_PROGRESS_ADDRESS", ""),
-          "Address of the progress service whose events (reports, completions, extensions) "
-          "feed measure colours, scorecards and reported values (env ECOPLAN_PROGRESS_ADDRESS); "
-          "empty: not followed");
-ABSL_FLAG(absl::Duration, progress_max_backoff, absl::Seconds(10),
-          "Longest wait between reconnection attempts to the progress service");
+ECOPLAN_UPSTREAM_FLAGS(registry, "ECOPLAN_REGISTRY_ADDRESS", "127.0.0.1:50051",
+                       "Address of the registry whose events this service follows");
+ECOPLAN_UPSTREAM_FLAGS(progress, "ECOPLAN_PROGRESS_ADDRESS", "",
+                       "Address of the progress service whose events (reports, completions, "
+                       "extensions) feed measure colours, scorecards and reported values; empty: "
+                       "not followed");
 ABSL_FLAG(std::string, evaluation_time, EnvOr("ECOPLAN_EVALUATION_TIME", "01:00"),
           "Local time HH:MM of the daily recorded evaluation of every plan (status changes, "
           "IndicatorStatusChanged, alerts), as of today (env ECOPLAN_EVALUATION_TIME); \"off\": "
@@ -88,21 +84,14 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("ecoplan indicator evaluation server");
   absl::ParseCommandLine(argc, argv);
   common::Logger log("indicator");
-  const common::CommonServerFlags shared = common::ReadCommonServerFlags();
 
   indicator::IndicatorConfig config;
-  config.host = shared.host;
-  config.port = absl::GetFlag(FLAGS_port);
-  config.metrics_port = shared.metrics_port;
-  config.db_path = absl::GetFlag(FLAGS_db_path);
-  config.backup_dir = absl::GetFlag(FLAGS_backup_dir);
-  config.registry_address = absl::GetFlag(FLAGS_registry_address);
-  config.max_message_bytes = shared.max_message_bytes;
-  config.shutdown_grace = shared.shutdown_grace;
-  config.registry_max_backoff = absl::GetFlag(FLAGS_registry_max_backoff);
-  config.progress_address = absl::GetFlag(FLAGS_progress_address);
-  config.progress_max_backoff = absl::GetFlag(FLAGS_progress_max_backoff);
-  config.port_file = shared.port_file;
+  config.server = common::ReadCommonServerFlags();
+  config.server.port = absl::GetFlag(FLAGS_port);
+  config.server.db_path = absl::GetFlag(FLAGS_db_path);
+  config.server.backup_dir = absl::GetFlag(FLAGS_backup_dir);
+  config.registry = ECOPLAN_UPSTREAM_FLAG_VALUES(registry, /*required=*/true);
+  config.progress = ECOPLAN_UPSTREAM_FLAG_VALUES(progress, /*required=*/false);
   config.evaluation_time = absl::GetFlag(FLAGS_evaluation_time);
   config.evaluation_time_zone = absl::GetFlag(FLAGS_evaluation_time_zone);
   config.evaluation_debounce = absl::GetFlag(FLAGS_evaluation_debounce);
@@ -110,28 +99,24 @@ int main(int argc, char** argv) {
     log.Error("invalid configuration", {{"error", std::string(valid.message())}});
     return 2;
   }
-  log.Info("starting", {{"host", config.host},
-                        {"port", config.port},
-                        {"metrics_port", config.metrics_port},
-                        {"db_path", config.db_path},
-                        {"backup_dir", config.backup_dir},
-                        {"registry", config.registry_address},
-                        {"progress", config.progress_address.empty() ? std::string("(not followed)")
-                                                                     : config.progress_address},
-                        {"max_message_bytes", config.max_message_bytes},
+  log.Info("starting", {{"host", config.server.host},
+                        {"port", config.server.port},
+                        {"metrics_port", config.server.metrics_port},
+                        {"db_path", config.server.db_path},
+                        {"backup_dir", config.server.backup_dir},
+                        {"registry", config.registry.address},
+                        {"progress", config.progress.followed() ? config.progress.address
+                                                                : std::string("(not followed)")},
+                        {"max_message_bytes", config.server.max_message_bytes},
                         {"evaluation_time", config.evaluation_time},
                         {"evaluation_time_zone", config.evaluation_time_zone},
                         {"evaluation_debounce", absl::FormatDuration(config.evaluation_debounce)},
-                        {"shutdown_grace", absl::FormatDuration(config.shutdown_grace)}});
+                        {"shutdown_grace", absl::FormatDuration(config.server.shutdown_grace)}});
+  const common::ServerSecurityConfig& security = config.server.security;
+  security.LogEffective(log);
 
   common::RealClock clock;
   common::MetricsRegistry metrics;
-  const common::ServerSecurityConfig& security = shared.security;
-  if (absl::Status valid = security.Validate(); !valid.ok()) {
-    log.Error("invalid configuration", {{"error", std::string(valid.message())}});
-    return 2;
-  }
-  security.LogEffective(log);
   absl::StatusOr<common::ServerSecurity> security_pieces =
       common::BuildServerSecurity(security, &indicator::IndicatorPolicy(), &clock, &metrics, log);
   if (!security_pieces.ok()) {
@@ -141,15 +126,15 @@ int main(int argc, char** argv) {
   }
   // Calls to the registry and the progress service authenticate as the
   // service "indicator".
-  absl::StatusOr<std::unique_ptr<common::ServiceClients>> upstream =
-      common::ServiceClients::Create(shared.upstream, security, "indicator", &clock, log);
+  absl::StatusOr<std::unique_ptr<common::ServiceClients>> upstream = common::ServiceClients::Create(
+      config.server.upstream_clients, security, "indicator", &clock, log);
   if (!upstream.ok()) {
     log.Error("invalid upstream configuration",
               {{"error", std::string(upstream.status().message())}});
     return 2;
   }
   common::RocksDbOptions db_options;
-  db_options.path = config.db_path;
+  db_options.path = config.server.db_path;
   db_options.column_families = indicator::RocksDbIndicatorStore::ColumnFamilies();
   for (const std::string& cf : indicator::RocksDbAssessmentStore::ColumnFamilies()) {
     db_options.column_families.push_back(cf);
@@ -158,7 +143,7 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<common::RocksDb>> db = common::RocksDb::Open(db_options);
   if (!db.ok()) {
     log.Error("cannot open database",
-              {{"db_path", config.db_path}, {"error", db.status().ToString()}});
+              {{"db_path", config.server.db_path}, {"error", db.status().ToString()}});
     return 1;
   }
   indicator::RocksDbIndicatorStore store(db->get());
@@ -171,28 +156,19 @@ int main(int argc, char** argv) {
   }
   log.Info("state loaded", {{"seconds", absl::ToDoubleSeconds(absl::Now() - load_start)}});
 
-  std::shared_ptr<grpc::Channel> registry_channel = (*upstream)->Channel(config.registry_address);
+  std::shared_ptr<grpc::Channel> registry_channel = (*upstream)->Channel(config.registry.address);
   std::unique_ptr<rv1::RegistryService::Stub> registry =
       rv1::RegistryService::NewStub(registry_channel);
   // The progress service, when configured.
   std::shared_ptr<grpc::Channel> progress_channel;
   std::unique_ptr<pv1::ProgressService::Stub> progress;
-  if (!config.progress_address.empty()) {
-    progress_channel = (*upstream)->Channel(config.progress_address);
+  if (config.progress.followed()) {
+    progress_channel = (*upstream)->Channel(config.progress.address);
     progress = pv1::ProgressService::NewStub(progress_channel);
   }
   indicator::RegistryPlanFollower plan_follower(&evaluator, registry.get(), absl::Seconds(30), log);
-  common::EventFollowerOptions follow_options;
-  follow_options.name = "registry";
-  follow_options.max_backoff = config.registry_max_backoff;
-  follow_options.channel_ready = [registry_channel] {
-    return registry_channel->GetState(false) == GRPC_CHANNEL_READY;
-  };
-  follow_options.on_error = [&log](const absl::Status& status) {
-    log.Warn("registry event stream interrupted; reconnecting", {{"error", status.ToString()}});
-  };
   common::EventFollower follower(
-      db->get(), follow_options,
+      db->get(), common::FollowerOptions(config.registry, registry_channel, log),
       common::MakeWatchEventsOpener<rv1::WatchEventsRequest, rv1::WatchEventsResponse>(
           registry.get()),
       [&plan_follower](const ecoplan::common::v1::Event& event) {
@@ -206,19 +182,10 @@ int main(int argc, char** argv) {
   indicator::ProgressFollower progress_handler(&evaluator, log);
   std::unique_ptr<common::EventFollower> progress_follower;
   if (progress != nullptr) {
-    common::EventFollowerOptions progress_options;
-    progress_options.name = "progress";
-    progress_options.max_backoff = config.progress_max_backoff;
-    progress_options.channel_ready = [progress_channel] {
-      return progress_channel->GetState(false) == GRPC_CHANNEL_READY;
-    };
-    progress_options.on_error = [&log](const absl::Status& status) {
-      log.Warn("progress event stream interrupted; reconnecting", {{"error", status.ToString()}});
-    };
     // The holidays and calendars are read once before the first stream: a
     // cursor already past their events would otherwise never learn them.
     progress_follower = std::make_unique<common::EventFollower>(
-        db->get(), progress_options,
+        db->get(), common::FollowerOptions(config.progress, progress_channel, log),
         progress_handler.WithStartSync(
             common::MakeWatchEventsOpener<pv1::WatchEventsRequest, pv1::WatchEventsResponse>(
                 progress.get()),
@@ -279,48 +246,31 @@ int main(int argc, char** argv) {
   // Before the scheduler goes (also on an early return below).
   absl::Cleanup forget_listener = [&evaluator] { evaluator.SetDataListener(nullptr); };
   scheduler.Start();
-  common::BackupManager backups(db->get(), config.backup_dir, &clock);
+  common::BackupManager backups(db->get(), config.server.backup_dir, &clock);
   std::unique_ptr<common::CallAuthenticator> admin_auth =
       common::AdminAuthenticator(*security_pieces, &metrics, log);
   common::AdminServiceImpl admin(&backups, indicator::RocksDbIndicatorStore::kEventSource,
                                  admin_auth.get(), (*audit)->log());
 
-  common::ServerOptions server_options;
-  server_options.host = config.host;
-  server_options.port = config.port;
-  server_options.metrics_port = config.metrics_port;
-  server_options.max_receive_message_bytes = config.max_message_bytes;
-  server_options.max_send_message_bytes = config.max_message_bytes;
-  server_options.shutdown_grace = config.shutdown_grace;
-  server_options.service_name = "indicator";
-  server_options.metrics = &metrics;
-  server_options.interceptors.push_back((*audit)->capture());
-  absl::StatusOr<std::unique_ptr<common::RunningServer>> server = common::RunningServer::Start(
-      server_options, {&service, &assessment_service, &admin}, security_pieces->credentials);
-  if (!server.ok()) {
-    log.Error("cannot start server", {{"error", server.status().ToString()}});
-    return 1;
-  }
-  const int port = (*server)->port();
-  if (!config.port_file.empty()) {
-    if (absl::Status written = common::WritePortFile(config.port_file, port); !written.ok()) {
-      log.Error("cannot write the port file", {{"error", std::string(written.message())}});
-      return 1;
-    }
-  }
-  log.Info("serving",
-           {{"address", absl::StrCat(config.host, ":", port)},
-            {"registry_cursor", follower.cursor()},
-            {"progress_cursor",
-             progress_follower ? static_cast<int64_t>(progress_follower->cursor()) : int64_t{-1}}});
-
-  common::RunUntilSignal(**server, [&] {
+  common::ServeSpec serve;
+  serve.service_name = "indicator";
+  serve.services = {&service, &assessment_service, &admin};
+  serve.credentials = security_pieces->credentials;
+  serve.metrics = &metrics;
+  serve.interceptors = {(*audit)->capture()};
+  serve.log_serving = [&](const std::string& address) {
+    log.Info("serving", {{"address", address},
+                         {"registry_cursor", follower.cursor()},
+                         {"progress_cursor", progress_follower
+                                                 ? static_cast<int64_t>(progress_follower->cursor())
+                                                 : int64_t{-1}}});
+  };
+  serve.on_signal = [&] {
     watch_hub.Shutdown();
     evaluator.SetDataListener(nullptr);
     scheduler.Stop();
     if (progress_follower) progress_follower->Stop();
     follower.Stop();
-  });
-  log.Info("stopped", {});
-  return 0;
+  };
+  return common::ServeUntilSignal(config.server, serve, log);
 }

@@ -1,12 +1,18 @@
 #include "services/notification/config.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/time/scaled_clock.h"
 
 namespace ecoplan::notification {
 
 absl::Status NotificationConfig::Validate() const {
-  if (port < 0 || port > 65535) return absl::InvalidArgumentError("--port must be 0..65535");
-  if (db_path.empty()) return absl::InvalidArgumentError("--db_path is required");
+  for (absl::Status valid :
+       {server.Validate(), registry.Validate(), progress.Validate(), indicator.Validate()}) {
+    if (!valid.ok()) return valid;
+  }
+  if (absl::Status policy = WebhookPolicy().status(); !policy.ok()) return policy;
   if (webhook_timeout <= absl::ZeroDuration() || webhook_timeout > absl::Minutes(2)) {
     return absl::InvalidArgumentError("--webhook_timeout must be in (0, 2m]");
   }
@@ -46,9 +52,32 @@ absl::Status NotificationConfig::Validate() const {
   if (!absl::LoadTimeZone(time_zone, &tz)) {
     return absl::InvalidArgumentError(
         absl::StrCat("time zone ", time_zone,
-                     " is unknown: install the tzdata package (it provides Asia/Shanghai)"));
+                     " (of the schedule; no flag) is unknown: install the tzdata package"));
   }
-  return security.Validate();
+  return absl::OkStatus();
+}
+
+std::unique_ptr<common::Clock> NotificationConfig::DemoClock(const common::Clock* wall) const {
+  if (demo_clock_start.empty()) return nullptr;
+  absl::Time start;
+  std::string error;
+  absl::ParseTime(absl::RFC3339_full, demo_clock_start, &start, &error);  // checked by Validate
+  return std::make_unique<common::ScaledClock>(wall, start, demo_clock_speed);
+}
+
+absl::StatusOr<WebhookSecurity> NotificationConfig::WebhookPolicy() const {
+  absl::StatusOr<NetworkAllowlist> networks = NetworkAllowlist::Parse(webhook_allowed_networks);
+  if (!networks.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--webhook_allowed_networks: ", networks.status().message()));
+  }
+  WebhookSecurity security;
+  security.networks = *std::move(networks);
+  for (absl::string_view host :
+       absl::StrSplit(webhook_allowed_hosts, ',', absl::SkipWhitespace())) {
+    security.hosts.push_back(absl::AsciiStrToLower(host));
+  }
+  return security;
 }
 
 }  // namespace ecoplan::notification

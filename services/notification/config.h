@@ -1,27 +1,28 @@
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/auth/server_security.h"
+#include "common/config/server_config.h"
+#include "common/time/clock.h"
+#include "services/notification/delivery/webhook_sender.h"
 
 namespace ecoplan::notification {
 
 // Effective configuration of notification_server, filled by main.cc from flags
 // (each flag defaults to an environment variable, then to a local default).
 struct NotificationConfig {
-  std::string host = "127.0.0.1";  // --host / ECOPLAN_HOST
-  int port = 50054;                // --port / ECOPLAN_NOTIFICATION_PORT; 0 = any free port
-  int metrics_port = 0;            // --metrics_port / ECOPLAN_METRICS_PORT
-  std::string db_path = "var/notification";  // --db_path / ECOPLAN_DB_PATH
-  int max_message_bytes = 8 << 20;           // --max_message_bytes
-  absl::Duration shutdown_grace = absl::Seconds(10);
-  std::string port_file;          // --port_file
-  std::string registry_address;   // --registry_address; empty = do not follow
-  std::string progress_address;   // --progress_address; empty = do not follow
-  std::string indicator_address;  // --indicator_address; empty = do not follow
-  std::string backup_dir = "var/notification-backups";  // --backup_dir; empty disables backups
+  // --port / ECOPLAN_NOTIFICATION_PORT (50054), --db_path (var/notification),
+  // --backup_dir (var/notification-backups) and the flags every server shares.
+  common::ServerConfig server;
+  // --<name>_address / ECOPLAN_<NAME>_ADDRESS and --<name>_max_backoff of the three
+  // services whose events are followed; an empty address: that one is not followed.
+  common::UpstreamConfig registry{"registry", "127.0.0.1:50051", absl::Seconds(10), false};
+  common::UpstreamConfig progress{"progress", "", absl::Seconds(10), false};
+  common::UpstreamConfig indicator{"indicator", "", absl::Seconds(10), false};
   // Webhooks: networks (CIDR, comma-separated) and host names a URL may point at.
   std::string webhook_allowed_networks = "127.0.0.0/8,::1/128";
   std::string webhook_allowed_hosts;  // empty = any host resolving inside the networks
@@ -39,11 +40,20 @@ struct NotificationConfig {
   // times faster than wall time (86400 = a day per second). Unset = wall time.
   std::string demo_clock_start;  // RFC 3339, e.g. 2026-04-20T09:00:00+08:00
   double demo_clock_speed = 1;
+  // The zone of the schedule's days (no flag: the plans are Beijing's).
   std::string time_zone = "Asia/Shanghai";
-  common::ServerSecurityConfig security;
 
-  // Errors: InvalidArgument naming the flag.
+  // server.Validate(), the upstreams', then notification's own flags. Errors:
+  // InvalidArgument naming the flag.
   absl::Status Validate() const;
+  // The demo clock over `wall` (not owned, must outlive it): from demo_clock_start
+  // at demo_clock_speed; null when demo_clock_start is empty (the schedule then
+  // runs on `wall`). Call after Validate().
+  std::unique_ptr<common::Clock> DemoClock(const common::Clock* wall) const;
+  // What a webhook may reach: webhook_allowed_networks parsed, webhook_allowed_hosts
+  // lower-cased. Errors: InvalidArgument naming --webhook_allowed_networks (also
+  // returned by Validate()).
+  absl::StatusOr<WebhookSecurity> WebhookPolicy() const;
 };
 
 }  // namespace ecoplan::notification

@@ -1,27 +1,14 @@
 // notification_server: flags → NotificationConfig → RocksDb →
 // RocksDbNotificationStore → Notifier → Deliverer (webhooks) + followers of the
-// registry and progress streams + schedule thread → NotificationServiceImpl →
+// registry, progress and indicator streams + ScheduleRunner → NotificationServiceImpl →
 // RunningServer, until SIGTERM or SIGINT.
 
-#include <curl/curl.h>
-
-#include <atomic>
-#include <condition_variable>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "common/admin/admin_policy.h"
 #include "common/admin/admin_service_impl.h"
 #include "common/admin/backup_manager.h"
@@ -33,6 +20,7 @@
 #include "common/events/watch_events_reactor.h"
 #include "common/log/log.h"
 #include "common/server/run_server.h"
+#include "common/server/serve.h"
 #include "common/server/server_flags.h"
 #include "common/storage/rocksdb_db.h"
 #include "common/time/clock.h"
@@ -42,44 +30,24 @@
 #include "services/notification/domain/notifier.h"
 #include "services/notification/notification_policy.h"
 #include "services/notification/notification_service_impl.h"
+#include "services/notification/schedule_runner.h"
 #include "services/notification/storage/rocksdb_notification_store.h"
 #include "services/notification/upstream_followers.h"
 
-using ::ecoplan::common::EnvBoolOr;
 using ::ecoplan::common::EnvIntOr;
 using ::ecoplan::common::EnvOr;
-
-namespace {
-
-// The schedule's clock: wall time, or a demo clock that starts at a given
-// instant and runs `speed` times faster.
-class DemoClock final : public ecoplan::common::Clock {
- public:
-  DemoClock(absl::Time start, double speed)
-      : start_(start), real_start_(absl::Now()), speed_(speed) {}
-  absl::Time Now() const override { return start_ + (absl::Now() - real_start_) * speed_; }
-
- private:
-  const absl::Time start_;
-  const absl::Time real_start_;
-  const double speed_;
-};
-
-}  // namespace
 
 ABSL_FLAG(int, port, EnvIntOr("ECOPLAN_NOTIFICATION_PORT", 50054),
           "gRPC port (env ECOPLAN_NOTIFICATION_PORT); 0 picks a free port");
 ABSL_FLAG(std::string, db_path, EnvOr("ECOPLAN_DB_PATH", "var/notification"),
           "RocksDB directory (env ECOPLAN_DB_PATH)");
-ABSL_FLAG(std::string, registry_address, EnvOr("ECOPLAN_REGISTRY_ADDRESS", ""),
-          "host:port of the registry whose events are followed (env ECOPLAN_REGISTRY_ADDRESS); "
-          "empty = none");
-ABSL_FLAG(std::string, progress_address, EnvOr("ECOPLAN_PROGRESS_ADDRESS", ""),
-          "host:port of the progress service whose events are followed (env "
-          "ECOPLAN_PROGRESS_ADDRESS); empty = none");
-ABSL_FLAG(std::string, indicator_address, EnvOr("ECOPLAN_INDICATOR_ADDRESS", ""),
-          "host:port of the indicator service whose events are followed (env "
-          "ECOPLAN_INDICATOR_ADDRESS); empty = none");
+ECOPLAN_UPSTREAM_FLAGS(registry, "ECOPLAN_REGISTRY_ADDRESS", "127.0.0.1:50051",
+                       "host:port of the registry whose events are followed; empty = none");
+ECOPLAN_UPSTREAM_FLAGS(progress, "ECOPLAN_PROGRESS_ADDRESS", "",
+                       "host:port of the progress service whose events are followed; empty = none");
+ECOPLAN_UPSTREAM_FLAGS(indicator, "ECOPLAN_INDICATOR_ADDRESS", "",
+                       "host:port of the indicator service whose events are followed; empty = "
+                       "none");
 ABSL_FLAG(std::string, backup_dir, EnvOr("ECOPLAN_BACKUP_DIR", "var/notification-backups"),
           "Where AdminService.CreateBackup writes checkpoints (env ECOPLAN_BACKUP_DIR); empty "
           "disables backups");
@@ -119,18 +87,13 @@ int main(int argc, char** argv) {
   notification::CurlGlobalInit();
 
   notification::NotificationConfig config;
-  const common::CommonServerFlags shared = common::ReadCommonServerFlags();
-  config.host = shared.host;
-  config.port = absl::GetFlag(FLAGS_port);
-  config.metrics_port = shared.metrics_port;
-  config.db_path = absl::GetFlag(FLAGS_db_path);
-  config.max_message_bytes = shared.max_message_bytes;
-  config.shutdown_grace = shared.shutdown_grace;
-  config.port_file = shared.port_file;
-  config.registry_address = absl::GetFlag(FLAGS_registry_address);
-  config.progress_address = absl::GetFlag(FLAGS_progress_address);
-  config.indicator_address = absl::GetFlag(FLAGS_indicator_address);
-  config.backup_dir = absl::GetFlag(FLAGS_backup_dir);
+  config.server = common::ReadCommonServerFlags();
+  config.server.port = absl::GetFlag(FLAGS_port);
+  config.server.db_path = absl::GetFlag(FLAGS_db_path);
+  config.server.backup_dir = absl::GetFlag(FLAGS_backup_dir);
+  config.registry = ECOPLAN_UPSTREAM_FLAG_VALUES(registry, /*required=*/false);
+  config.progress = ECOPLAN_UPSTREAM_FLAG_VALUES(progress, /*required=*/false);
+  config.indicator = ECOPLAN_UPSTREAM_FLAG_VALUES(indicator, /*required=*/false);
   config.webhook_allowed_networks = absl::GetFlag(FLAGS_webhook_allowed_networks);
   config.webhook_allowed_hosts = absl::GetFlag(FLAGS_webhook_allowed_hosts);
   config.webhook_timeout = absl::GetFlag(FLAGS_webhook_timeout);
@@ -145,48 +108,28 @@ int main(int argc, char** argv) {
   config.schedule_interval = absl::GetFlag(FLAGS_schedule_interval);
   config.demo_clock_start = absl::GetFlag(FLAGS_demo_clock_start);
   config.demo_clock_speed = absl::GetFlag(FLAGS_demo_clock_speed);
-  config.security = shared.security;
   if (absl::Status valid = config.Validate(); !valid.ok()) {
     log.Error("invalid configuration", {{"error", std::string(valid.message())}});
     return 2;
   }
-  absl::StatusOr<notification::NetworkAllowlist> networks =
-      notification::NetworkAllowlist::Parse(config.webhook_allowed_networks);
-  if (!networks.ok()) {
-    log.Error(
-        "invalid configuration",
-        {{"error", absl::StrCat("--webhook_allowed_networks: ", networks.status().message())}});
-    return 2;
-  }
-  notification::WebhookSecurity webhook_security;
-  webhook_security.networks = *networks;
-  for (absl::string_view h :
-       absl::StrSplit(config.webhook_allowed_hosts, ',', absl::SkipWhitespace())) {
-    webhook_security.hosts.push_back(absl::AsciiStrToLower(h));
-  }
-  log.Info("starting", {{"port", config.port},
-                        {"db_path", config.db_path},
-                        {"registry_address", config.registry_address},
-                        {"progress_address", config.progress_address},
+  const notification::WebhookSecurity webhook_security = *config.WebhookPolicy();  // validated
+  log.Info("starting", {{"port", config.server.port},
+                        {"db_path", config.server.db_path},
+                        {"registry_address", config.registry.address},
+                        {"progress_address", config.progress.address},
+                        {"indicator_address", config.indicator.address},
                         {"webhook_allowed_networks", config.webhook_allowed_networks},
                         {"retry_horizon", absl::FormatDuration(config.retry_horizon)},
                         {"demo_clock_start", config.demo_clock_start},
                         {"demo_clock_speed", config.demo_clock_speed}});
-  config.security.LogEffective(log);
+  config.server.security.LogEffective(log);
 
   common::RealClock real_clock;
-  std::unique_ptr<common::Clock> demo_clock;
-  const common::Clock* schedule_clock = &real_clock;
-  if (!config.demo_clock_start.empty()) {
-    absl::Time start;
-    std::string error;
-    absl::ParseTime(absl::RFC3339_full, config.demo_clock_start, &start, &error);
-    demo_clock = std::make_unique<DemoClock>(start, config.demo_clock_speed);
-    schedule_clock = demo_clock.get();
-  }
+  const std::unique_ptr<common::Clock> demo_clock = config.DemoClock(&real_clock);
+  const common::Clock* schedule_clock = demo_clock ? demo_clock.get() : &real_clock;
   common::MetricsRegistry metrics;
   absl::StatusOr<common::ServerSecurity> security_pieces = common::BuildServerSecurity(
-      config.security, &notification::NotificationPolicy(), &real_clock, &metrics, log);
+      config.server.security, &notification::NotificationPolicy(), &real_clock, &metrics, log);
   if (!security_pieces.ok()) {
     log.Error("invalid security configuration",
               {{"error", std::string(security_pieces.status().message())}});
@@ -195,20 +138,20 @@ int main(int argc, char** argv) {
   // Calls to the registry, progress and indicator services authenticate as
   // the service "notification".
   absl::StatusOr<std::unique_ptr<common::ServiceClients>> upstream = common::ServiceClients::Create(
-      shared.upstream, config.security, "notification", &real_clock, log);
+      config.server.upstream_clients, config.server.security, "notification", &real_clock, log);
   if (!upstream.ok()) {
     log.Error("invalid upstream configuration",
               {{"error", std::string(upstream.status().message())}});
     return 2;
   }
   common::RocksDbOptions db_options;
-  db_options.path = config.db_path;
+  db_options.path = config.server.db_path;
   db_options.column_families = notification::RocksDbNotificationStore::ColumnFamilies();
   db_options.event_source = "ecoplan.notification.v1.NotificationService";
   absl::StatusOr<std::unique_ptr<common::RocksDb>> db = common::RocksDb::Open(db_options);
   if (!db.ok()) {
     log.Error("cannot open database",
-              {{"db_path", config.db_path}, {"error", db.status().ToString()}});
+              {{"db_path", config.server.db_path}, {"error", db.status().ToString()}});
     return 1;
   }
   notification::RocksDbNotificationStore store(db->get());
@@ -239,21 +182,26 @@ int main(int argc, char** argv) {
   deliverer.Start(notifier.ListSubscriptions(), notifier.PendingDeliveries());
 
   std::vector<std::unique_ptr<notification::UpstreamFollower>> followers;
-  notification::UpstreamOptions upstream_options;
-  if (!config.registry_address.empty()) {
+  // Each upstream with its own --<name>_max_backoff.
+  auto options_of = [](const common::UpstreamConfig& upstream) {
+    notification::UpstreamOptions options;
+    options.max_backoff = upstream.max_backoff;
+    return options;
+  };
+  if (config.registry.followed()) {
     followers.push_back(notification::UpstreamFollower::ForRegistry(
-        db->get(), &store, &notifier, (*upstream)->Channel(config.registry_address),
-        upstream_options, log));
+        db->get(), &store, &notifier, (*upstream)->Channel(config.registry.address),
+        options_of(config.registry), log));
   }
-  if (!config.progress_address.empty()) {
+  if (config.progress.followed()) {
     followers.push_back(notification::UpstreamFollower::ForProgress(
-        db->get(), &store, &notifier, (*upstream)->Channel(config.progress_address),
-        upstream_options, log));
+        db->get(), &store, &notifier, (*upstream)->Channel(config.progress.address),
+        options_of(config.progress), log));
   }
-  if (!config.indicator_address.empty()) {
+  if (config.indicator.followed()) {
     followers.push_back(notification::UpstreamFollower::ForIndicator(
-        db->get(), &store, &notifier, (*upstream)->Channel(config.indicator_address),
-        upstream_options, log));
+        db->get(), &store, &notifier, (*upstream)->Channel(config.indicator.address),
+        options_of(config.indicator), log));
   }
   for (auto& f : followers) {
     if (absl::Status started = f->Start(); !started.ok()) {
@@ -262,26 +210,9 @@ int main(int argc, char** argv) {
     }
   }
 
-  // The schedule: runs every schedule_interval of wall time until shutdown.
-  std::mutex schedule_mu;
-  std::condition_variable schedule_cv;
-  bool schedule_stop = false;
-  std::thread schedule([&] {
-    std::unique_lock<std::mutex> lock(schedule_mu);
-    while (!schedule_stop) {
-      lock.unlock();
-      absl::StatusOr<int> created = notifier.RunSchedule();
-      if (!created.ok()) {
-        log.Warn("schedule run failed", {{"error", created.status().ToString()}});
-      } else if (*created > 0) {
-        log.Info("schedule run",
-                 {{"created", *created}, {"now", absl::FormatTime(schedule_clock->Now())}});
-      }
-      lock.lock();
-      schedule_cv.wait_for(lock, absl::ToChronoMilliseconds(config.schedule_interval),
-                           [&] { return schedule_stop; });
-    }
-  });
+  notification::ScheduleRunner schedule([&notifier] { return notifier.RunSchedule(); },
+                                        schedule_clock, config.schedule_interval, log);
+  schedule.Start();
 
   common::SerialExecutor writer;
   common::WatchEventsHub watch_hub;
@@ -294,45 +225,21 @@ int main(int argc, char** argv) {
     log.Error("cannot open the audit log", {{"error", audit.status().ToString()}});
     return 1;
   }
-  common::BackupManager backups(db->get(), config.backup_dir, &real_clock);
+  common::BackupManager backups(db->get(), config.server.backup_dir, &real_clock);
   std::unique_ptr<common::CallAuthenticator> admin_auth =
       common::AdminAuthenticator(*security_pieces, &metrics, log);
   common::AdminServiceImpl admin(&backups, "ecoplan.notification.v1.NotificationService",
                                  admin_auth.get(), (*audit)->log());
-  common::ServerOptions server_options;
-  server_options.host = config.host;
-  server_options.port = config.port;
-  server_options.metrics_port = config.metrics_port;
-  server_options.max_receive_message_bytes = config.max_message_bytes;
-  server_options.max_send_message_bytes = config.max_message_bytes;
-  server_options.shutdown_grace = config.shutdown_grace;
-  server_options.service_name = "notification";
-  server_options.metrics = &metrics;
-  server_options.interceptors.push_back((*audit)->capture());
-  absl::StatusOr<std::unique_ptr<common::RunningServer>> server = common::RunningServer::Start(
-      server_options, {&service, &admin}, security_pieces->credentials);
-  if (!server.ok()) {
-    log.Error("cannot start server", {{"error", server.status().ToString()}});
-    return 1;
-  }
-  const int port = (*server)->port();
-  if (!config.port_file.empty()) {
-    if (absl::Status written = common::WritePortFile(config.port_file, port); !written.ok()) {
-      log.Error("cannot write the port file", {{"error", std::string(written.message())}});
-      return 1;
-    }
-  }
-  log.Info("serving", {{"address", absl::StrCat(config.host, ":", port)}});
-
-  common::RunUntilSignal(**server, [&] { watch_hub.Shutdown(); });
-  {
-    std::lock_guard<std::mutex> lock(schedule_mu);
-    schedule_stop = true;
-  }
-  schedule_cv.notify_all();
-  schedule.join();
+  common::ServeSpec serve;
+  serve.service_name = "notification";
+  serve.services = {&service, &admin};
+  serve.credentials = security_pieces->credentials;
+  serve.metrics = &metrics;
+  serve.interceptors = {(*audit)->capture()};
+  serve.on_signal = [&] { watch_hub.Shutdown(); };
+  const int exit_code = common::ServeUntilSignal(config.server, serve, log);
+  schedule.Stop();
   for (auto& f : followers) f->Stop();
   deliverer.Stop();
-  log.Info("stopped", {});
-  return 0;
+  return exit_code;
 }

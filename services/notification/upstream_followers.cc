@@ -85,6 +85,20 @@ MeasureView MeasureViewFromProto(const rv1::Measure& m) {
   if (m.deadline().has_due_date()) v.due = Day(m.deadline().due_date());
   AddOrgs(m.lead_organizations(), &v.lead_organizations);
   AddOrgs(m.responsible_organizations(), &v.responsible_organizations);
+  // Checkpoints of the text, each with the day(s) it is due: a recurring one at
+  // each period's end, the others on their due day (a window's last day).
+  for (const rv1::Checkpoint& c : m.checkpoints()) {
+    CheckpointDue due;
+    due.phrase = c.phrase();
+    if (c.kind() == rv1::CHECKPOINT_KIND_RECURRING) {
+      for (const common::v1::Date& d : c.due_dates()) {
+        if (auto day = Day(d)) due.dues.push_back(*day);
+      }
+    } else if (auto day = c.has_due_date() ? Day(c.due_date()) : std::nullopt) {
+      due.dues.push_back(*day);
+    }
+    if (!due.dues.empty()) v.checkpoints.push_back(std::move(due));
+  }
   return v;
 }
 

@@ -60,6 +60,39 @@ TEST(UpstreamFollowersTest, CalendarChangedCarriesSummariesAndTheirRule) {
   EXPECT_EQ(in->calendar.monthly_due, (DueRule{DueRule::Kind::kDayOfMonth, 25, 0}));
 }
 
+TEST(UpstreamFollowersTest, AMeasuresViewCarriesTheCheckpointsOfItsTextWithTheirDueDays) {
+  namespace rv1 = ::ecoplan::registry::v1;
+  rv1::Measure m;
+  m.set_name("plans/2026-abc/measures/a1-t25-m1");
+  m.set_text("按季度开展巡查，5月底前完成排查，3-5月集中整治");
+  SetDate(m.mutable_deadline()->mutable_due_date(), 2026, 12, 31);
+  rv1::Checkpoint* quarterly = m.add_checkpoints();
+  quarterly->set_phrase("按季度");
+  quarterly->set_kind(rv1::CHECKPOINT_KIND_RECURRING);
+  quarterly->set_recurrence(rv1::CHECKPOINT_RECURRENCE_QUARTERLY);
+  SetDate(quarterly->add_due_dates(), 2026, 6, 30);
+  SetDate(quarterly->add_due_dates(), 2026, 9, 30);
+  rv1::Checkpoint* may = m.add_checkpoints();
+  may->set_phrase("5月底前");
+  may->set_kind(rv1::CHECKPOINT_KIND_DUE);
+  SetDate(may->mutable_due_date(), 2026, 5, 31);
+  rv1::Checkpoint* window = m.add_checkpoints();
+  window->set_phrase("3-5月");
+  window->set_kind(rv1::CHECKPOINT_KIND_WINDOW);
+  SetDate(window->mutable_window_start(), 2026, 3, 1);
+  SetDate(window->mutable_due_date(), 2026, 5, 31);
+  MeasureView v = MeasureViewFromProto(m);
+  ASSERT_EQ(v.checkpoints.size(), 3u);
+  EXPECT_EQ(v.checkpoints[0].phrase, "按季度");
+  EXPECT_EQ(v.checkpoints[0].dues, (std::vector<absl::CivilDay>{absl::CivilDay(2026, 6, 30),
+                                                                absl::CivilDay(2026, 9, 30)}));
+  EXPECT_EQ(v.checkpoints[1].phrase, "5月底前");
+  EXPECT_EQ(v.checkpoints[1].dues, std::vector<absl::CivilDay>{absl::CivilDay(2026, 5, 31)});
+  // A window is due on its last day.
+  EXPECT_EQ(v.checkpoints[2].phrase, "3-5月");
+  EXPECT_EQ(v.checkpoints[2].dues, std::vector<absl::CivilDay>{absl::CivilDay(2026, 5, 31)});
+}
+
 TEST(UpstreamFollowersTest, HolidaysLoadedBecomesTheYearsWorkingDayData) {
   pv1::HolidaysLoaded payload;
   pv1::HolidayCalendar* h = payload.mutable_holidays();

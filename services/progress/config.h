@@ -1,31 +1,25 @@
 #pragma once
 
-#include <string>
-
 #include "absl/status/status.h"
-#include "absl/time/time.h"
+#include "common/config/server_config.h"
 
 namespace ecoplan::progress {
 
 // Effective configuration of progress_server, filled by main.cc from flags
 // (each flag defaults to an environment variable, then to a local default).
 struct ProgressConfig {
-  std::string host = "127.0.0.1";        // --host / ECOPLAN_HOST
-  int port = 50052;                      // --port / ECOPLAN_PROGRESS_PORT; 0 picks a free port
-  int metrics_port = 0;                  // --metrics_port / ECOPLAN_METRICS_PORT; 0 disables
-  std::string db_path = "var/progress";  // --db_path / ECOPLAN_DB_PATH
-  std::string registry_address =
-      "127.0.0.1:50051";  // --registry_address / ECOPLAN_REGISTRY_ADDRESS
-  // --indicator_address / ECOPLAN_INDICATOR_ADDRESS: the indicator service whose
-  // events feed the completion check; empty: completions are confirmed without it.
-  std::string indicator_address;
-  int max_message_bytes = 8 << 20;                           // --max_message_bytes
-  absl::Duration shutdown_grace = absl::Seconds(10);         // --shutdown_grace
-  absl::Duration registry_max_backoff = absl::Seconds(10);   // --registry_max_backoff
-  absl::Duration indicator_max_backoff = absl::Seconds(10);  // --indicator_max_backoff
-  std::string port_file;  // --port_file: write the bound port here once serving
+  // --port / ECOPLAN_PROGRESS_PORT (50052), --db_path (var/progress), --backup_dir
+  // (var/progress-backups) and the flags every server shares.
+  common::ServerConfig server;
+  // --registry_address / ECOPLAN_REGISTRY_ADDRESS (127.0.0.1:50051), --registry_max_backoff.
+  common::UpstreamConfig registry{"registry", "127.0.0.1:50051", absl::Seconds(10), true};
+  // --indicator_address / ECOPLAN_INDICATOR_ADDRESS, --indicator_max_backoff: the
+  // indicator service whose events feed the completion check; empty: completions
+  // are confirmed without it.
+  common::UpstreamConfig indicator{"indicator", "", absl::Seconds(10), false};
 
-  // Errors: InvalidArgument naming the flag.
+  // server.Validate(), the upstreams', then progress's own rules. Errors:
+  // InvalidArgument naming the flag.
   absl::Status Validate() const;
 };
 

@@ -5,18 +5,12 @@
 // indicator service current (for the completion check), until SIGTERM or
 // SIGINT.
 
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "common/admin/admin_policy.h"
 #include "common/admin/admin_service_impl.h"
 #include "common/audit/server_audit.h"
@@ -27,7 +21,9 @@
 #include "common/events/watch_events_reactor.h"
 #include "common/log/log.h"
 #include "common/server/run_server.h"
+#include "common/server/serve.h"
 #include "common/server/server_flags.h"
+#include "common/server/upstream.h"
 #include "common/storage/rocksdb_db.h"
 #include "common/time/clock.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
@@ -51,17 +47,12 @@ ABSL_FLAG(std::string, db_path, EnvOr("ECOPLAN_DB_PATH", "var/progress"),
 ABSL_FLAG(std::string, backup_dir, EnvOr("ECOPLAN_BACKUP_DIR", "var/progress-backups"),
           "Where AdminService.CreateBackup writes checkpoints (env ECOPLAN_BACKUP_DIR); empty "
           "disables backups");
-ABSL_FLAG(std::string, registry_address, EnvOr("ECOPLAN_REGISTRY_ADDRESS", "127.0.0.1:50051"),
-          "Address of the registry whose events this service follows (env "
-          "ECOPLAN_REGISTRY_ADDRESS)");
-ABSL_FLAG(absl::Duration, registry_max_backoff, absl::Seconds(10),
-          "Longest wait between reconnection attempts to the registry");
-ABSL_FLAG(std::string, indicator_address, EnvOr("ECOPLAN_INDICATOR_ADDRESS", ""),
-          "Address of the indicator service whose events this service follows to check a "
-          "completion against the measure's indicators before the bureau confirms it (env "
-          "ECOPLAN_INDICATOR_ADDRESS); empty: completions are confirmed without that check");
-ABSL_FLAG(absl::Duration, indicator_max_backoff, absl::Seconds(10),
-          "Longest wait between reconnection attempts to the indicator service");
+ECOPLAN_UPSTREAM_FLAGS(registry, "ECOPLAN_REGISTRY_ADDRESS", "127.0.0.1:50051",
+                       "Address of the registry whose events this service follows");
+ECOPLAN_UPSTREAM_FLAGS(indicator, "ECOPLAN_INDICATOR_ADDRESS", "",
+                       "Address of the indicator service whose events this service follows to "
+                       "check a completion against the measure's indicators before the bureau "
+                       "confirms it; empty: completions are confirmed without that check");
 // The flags every server shares (--host, --metrics_port, security …) are in
 // common/server/server_flags.cc.
 
@@ -74,61 +65,53 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   common::Logger log("progress");
 
-  const common::CommonServerFlags shared = common::ReadCommonServerFlags();
   progress::ProgressConfig config;
-  config.host = shared.host;
-  config.port = absl::GetFlag(FLAGS_port);
-  config.metrics_port = shared.metrics_port;
-  config.db_path = absl::GetFlag(FLAGS_db_path);
-  config.registry_address = absl::GetFlag(FLAGS_registry_address);
-  config.max_message_bytes = shared.max_message_bytes;
-  config.shutdown_grace = shared.shutdown_grace;
-  config.registry_max_backoff = absl::GetFlag(FLAGS_registry_max_backoff);
-  config.indicator_address = absl::GetFlag(FLAGS_indicator_address);
-  config.indicator_max_backoff = absl::GetFlag(FLAGS_indicator_max_backoff);
-  config.port_file = shared.port_file;
-  const std::string backup_dir = absl::GetFlag(FLAGS_backup_dir);
+  config.server = common::ReadCommonServerFlags();
+  config.server.port = absl::GetFlag(FLAGS_port);
+  config.server.db_path = absl::GetFlag(FLAGS_db_path);
+  config.server.backup_dir = absl::GetFlag(FLAGS_backup_dir);
+  config.registry = ECOPLAN_UPSTREAM_FLAG_VALUES(registry, /*required=*/true);
+  config.indicator = ECOPLAN_UPSTREAM_FLAG_VALUES(indicator, /*required=*/false);
   if (absl::Status valid = config.Validate(); !valid.ok()) {
     log.Error("invalid configuration", {{"error", std::string(valid.message())}});
     return 2;
   }
-  log.Info("starting", {{"host", config.host},
-                        {"port", config.port},
-                        {"metrics_port", config.metrics_port},
-                        {"db_path", config.db_path},
-                        {"backup_dir", backup_dir},
-                        {"registry", config.registry_address},
-                        {"indicator", config.indicator_address},
-                        {"max_message_bytes", config.max_message_bytes},
-                        {"shutdown_grace", absl::FormatDuration(config.shutdown_grace)}});
-
-  shared.security.LogEffective(log);
+  log.Info("starting", {{"host", config.server.host},
+                        {"port", config.server.port},
+                        {"metrics_port", config.server.metrics_port},
+                        {"db_path", config.server.db_path},
+                        {"backup_dir", config.server.backup_dir},
+                        {"registry", config.registry.address},
+                        {"indicator", config.indicator.address},
+                        {"max_message_bytes", config.server.max_message_bytes},
+                        {"shutdown_grace", absl::FormatDuration(config.server.shutdown_grace)}});
+  config.server.security.LogEffective(log);
 
   common::RealClock clock;
   common::MetricsRegistry metrics;
   absl::StatusOr<common::ServerSecurity> security = common::BuildServerSecurity(
-      shared.security, &progress::ProgressPolicy(), &clock, &metrics, log);
+      config.server.security, &progress::ProgressPolicy(), &clock, &metrics, log);
   if (!security.ok()) {
     log.Error("invalid security configuration",
               {{"error", std::string(security.status().message())}});
     return 2;
   }
   // Calls to the registry authenticate as the service "progress".
-  absl::StatusOr<std::unique_ptr<common::ServiceClients>> upstream =
-      common::ServiceClients::Create(shared.upstream, shared.security, "progress", &clock, log);
+  absl::StatusOr<std::unique_ptr<common::ServiceClients>> upstream = common::ServiceClients::Create(
+      config.server.upstream_clients, config.server.security, "progress", &clock, log);
   if (!upstream.ok()) {
     log.Error("invalid upstream configuration",
               {{"error", std::string(upstream.status().message())}});
     return 2;
   }
   common::RocksDbOptions db_options;
-  db_options.path = config.db_path;
+  db_options.path = config.server.db_path;
   db_options.column_families = progress::RocksDbReportStore::ColumnFamilies();
   db_options.event_source = progress::RocksDbReportStore::kEventSource;
   absl::StatusOr<std::unique_ptr<common::RocksDb>> db = common::RocksDb::Open(db_options);
   if (!db.ok()) {
     log.Error("cannot open database",
-              {{"db_path", config.db_path}, {"error", db.status().ToString()}});
+              {{"db_path", config.server.db_path}, {"error", db.status().ToString()}});
     return 1;
   }
   progress::RocksDbReportStore store(db->get());
@@ -136,7 +119,7 @@ int main(int argc, char** argv) {
 
   // The registry: followed through its events; ExportPlan is called only on
   // the follower's thread.
-  std::shared_ptr<grpc::Channel> registry_channel = (*upstream)->Channel(config.registry_address);
+  std::shared_ptr<grpc::Channel> registry_channel = (*upstream)->Channel(config.registry.address);
   std::unique_ptr<rv1::RegistryService::Stub> registry =
       rv1::RegistryService::NewStub(registry_channel);
   progress::RegistryViewUpdater updater(&store, &plans, registry.get(), absl::Seconds(30), log);
@@ -148,7 +131,7 @@ int main(int argc, char** argv) {
   // The indicator service (optional): followed through its events, so that a
   // completion is checked against the measure's indicators from a local view.
   namespace iv1 = ::ecoplan::indicator::v1;
-  const bool check_indicators = !config.indicator_address.empty();
+  const bool check_indicators = config.indicator.followed();
   progress::IndicatorDirectory indicators;
   progress::IndicatorViewUpdater indicator_updater(&store, &indicators, log);
   std::shared_ptr<grpc::Channel> indicator_channel;
@@ -161,7 +144,7 @@ int main(int argc, char** argv) {
       log.Error("cannot load the indicator view", {{"error", loaded.ToString()}});
       return 1;
     }
-    indicator_channel = (*upstream)->Channel(config.indicator_address);
+    indicator_channel = (*upstream)->Channel(config.indicator.address);
     indicator_stub = iv1::IndicatorService::NewStub(indicator_channel);
   } else {
     log.Warn(
@@ -180,17 +163,8 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  common::EventFollowerOptions follow_options;
-  follow_options.name = "registry";
-  follow_options.max_backoff = config.registry_max_backoff;
-  follow_options.channel_ready = [registry_channel] {
-    return registry_channel->GetState(false) == GRPC_CHANNEL_READY;
-  };
-  follow_options.on_error = [&log](const absl::Status& status) {
-    log.Warn("registry event stream interrupted; reconnecting", {{"error", status.ToString()}});
-  };
   common::EventFollower follower(
-      db->get(), follow_options,
+      db->get(), common::FollowerOptions(config.registry, registry_channel, log),
       common::MakeWatchEventsOpener<rv1::WatchEventsRequest, rv1::WatchEventsResponse>(
           registry.get()),
       [&updater](const ecoplan::common::v1::Event& event) { return updater.Handle(event); });
@@ -203,17 +177,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<common::EventFollower> indicator_follower;
   std::unique_ptr<progress::IndicatorCatchUpProbe> catch_up;
   if (check_indicators) {
-    common::EventFollowerOptions options;
-    options.name = "indicator";
-    options.max_backoff = config.indicator_max_backoff;
-    options.channel_ready = [indicator_channel] {
-      return indicator_channel->GetState(false) == GRPC_CHANNEL_READY;
-    };
-    options.on_error = [&log](const absl::Status& status) {
-      log.Warn("indicator event stream interrupted; reconnecting", {{"error", status.ToString()}});
-    };
     indicator_follower = std::make_unique<common::EventFollower>(
-        db->get(), options,
+        db->get(), common::FollowerOptions(config.indicator, indicator_channel, log),
         common::MakeWatchEventsOpener<iv1::WatchEventsRequest, iv1::WatchEventsResponse>(
             indicator_stub.get()),
         [&indicator_updater](const ecoplan::common::v1::Event& event) {
@@ -240,46 +205,29 @@ int main(int argc, char** argv) {
     log.Error("cannot open the audit log", {{"error", audit.status().ToString()}});
     return 1;
   }
-  common::BackupManager backups(db->get(), backup_dir, &clock);
+  common::BackupManager backups(db->get(), config.server.backup_dir, &clock);
   std::unique_ptr<common::CallAuthenticator> admin_auth =
       common::AdminAuthenticator(*security, &metrics, log);
   common::AdminServiceImpl admin(&backups, progress::RocksDbReportStore::kEventSource,
                                  admin_auth.get(), (*audit)->log());
 
-  common::ServerOptions server_options;
-  server_options.host = config.host;
-  server_options.port = config.port;
-  server_options.metrics_port = config.metrics_port;
-  server_options.max_receive_message_bytes = config.max_message_bytes;
-  server_options.max_send_message_bytes = config.max_message_bytes;
-  server_options.shutdown_grace = config.shutdown_grace;
-  server_options.service_name = "progress";
-  server_options.metrics = &metrics;
-  server_options.interceptors.push_back((*audit)->capture());
-  absl::StatusOr<std::unique_ptr<common::RunningServer>> server =
-      common::RunningServer::Start(server_options, {&service, &admin}, security->credentials);
-  if (!server.ok()) {
-    log.Error("cannot start server", {{"error", server.status().ToString()}});
-    return 1;
-  }
-  const int port = (*server)->port();
-  if (!config.port_file.empty()) {
-    if (absl::Status written = common::WritePortFile(config.port_file, port); !written.ok()) {
-      log.Error("cannot write the port file", {{"error", std::string(written.message())}});
-      return 1;
-    }
-  }
-  log.Info("serving",
-           {{"address", absl::StrCat(config.host, ":", port)},
-            {"registry_cursor", follower.cursor()},
-            {"indicator_cursor", indicator_follower ? indicator_follower->cursor() : 0}});
-
-  common::RunUntilSignal(**server, [&] {
+  common::ServeSpec serve;
+  serve.service_name = "progress";
+  serve.services = {&service, &admin};
+  serve.credentials = security->credentials;
+  serve.metrics = &metrics;
+  serve.interceptors = {(*audit)->capture()};
+  serve.log_serving = [&](const std::string& address) {
+    log.Info("serving",
+             {{"address", address},
+              {"registry_cursor", follower.cursor()},
+              {"indicator_cursor", indicator_follower ? indicator_follower->cursor() : 0}});
+  };
+  serve.on_signal = [&] {
     watch_hub.Shutdown();
     follower.Stop();
     if (catch_up) catch_up->Stop();
     if (indicator_follower) indicator_follower->Stop();
-  });
-  log.Info("stopped", {});
-  return 0;
+  };
+  return common::ServeUntilSignal(config.server, serve, log);
 }

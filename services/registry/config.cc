@@ -1,28 +1,15 @@
 #include "services/registry/config.h"
 
-#include "absl/strings/str_cat.h"
-
 namespace ecoplan::registry {
 
 absl::Status RegistryConfig::Validate() const {
-  if (host.empty()) return absl::InvalidArgumentError("--host must not be empty");
-  if (port < 0 || port > 65535) {
-    return absl::InvalidArgumentError(absl::StrCat("--port must be 0..65535; got ", port));
-  }
-  if (metrics_port < 0 || metrics_port > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--metrics_port must be 0..65535; got ", metrics_port));
-  }
-  if (db_path.empty()) return absl::InvalidArgumentError("--db_path must not be empty");
-  if (max_message_bytes < (4 << 20) + 4096 || max_message_bytes > (64 << 20)) {
+  if (absl::Status valid = server.Validate(); !valid.ok()) return valid;
+  if (server.max_message_bytes < (4 << 20) + 4096) {
     return absl::InvalidArgumentError(
         "--max_message_bytes must be between 4 MiB (+4 KiB, to fit a full plan document) and "
         "64 MiB");
   }
-  if (shutdown_grace < absl::ZeroDuration() || shutdown_grace > absl::Minutes(5)) {
-    return absl::InvalidArgumentError("--shutdown_grace must be between 0s and 5m");
-  }
-  return security.Validate();
+  return absl::OkStatus();
 }
 
 }  // namespace ecoplan::registry

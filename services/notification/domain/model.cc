@@ -29,6 +29,8 @@ const char* KindName(Kind kind) {
       return "PLAN_IMPORTED";
     case Kind::kDigest:
       return "DIGEST";
+    case Kind::kMeasureCheckpointApproaching:
+      return "MEASURE_CHECKPOINT_APPROACHING";
     case Kind::kUnspecified:
       break;
   }

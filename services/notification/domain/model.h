@@ -34,8 +34,9 @@ enum class Kind {
   kMeasureDeadlineChanged = 9,
   kPlanImported = 10,
   kDigest = 11,
+  kMeasureCheckpointApproaching = 12,
 };
-constexpr int kMaxKind = 11;
+constexpr int kMaxKind = 12;
 
 enum class Severity { kUnspecified = 0, kInfo = 1, kWarning = 2, kCritical = 3 };
 
@@ -166,6 +167,15 @@ constexpr size_t kMaxKeptAttempts = 50;
 // ---------------------------------------------------------------------------
 // The local view of the other services, fed by their events.
 
+// A checkpoint of a measure's text (按季度, 5月底前, 两轮次 …; registry
+// Measure.checkpoints, grammar in common/calendar/checkpoints.h) as the schedule
+// needs it: its phrase and the days it is due (one; each period's end of a
+// recurring one; the last day of a window).
+struct CheckpointDue {
+  std::string phrase;
+  std::vector<absl::CivilDay> dues;  // in order
+};
+
 struct MeasureView {
   std::string id;
   std::string title;                  // first 60 characters of the text
@@ -173,6 +183,7 @@ struct MeasureView {
   std::vector<std::string> lead_organizations;
   std::vector<std::string> responsible_organizations;  // groups expanded
   bool completed = false;                              // a completion was confirmed
+  std::vector<CheckpointDue> checkpoints;              // of its text, in text order
 };
 
 // The progress service's reporting calendar and holidays, in the shared

@@ -19,6 +19,11 @@
 // Who may act is decided at the gRPC edge by the policy; the per-organization
 // part (a reporter sees only its own inbox) is checked here with the Caller.
 //
+// The implementation is one file per concept: notifier.cc (loading, emitting,
+// committing), notifier_intake.cc (upstream events), notifier_schedule.cc,
+// notifier_inbox.cc, notifier_rules.cc, notifier_contacts.cc,
+// notifier_subscriptions.cc (with deliveries), notifier_streams.cc.
+//
 // Thread-safe. `store`, `clock`, `url_checker` must outlive it.
 
 #include <cstdint>
@@ -113,7 +118,8 @@ struct NotifierOptions {
 };
 
 // The default rules for the seed plan (report due 3 days before its due day;
-// measure deadlines 30 and 7 days ahead; overdue escalates after 3 working days).
+// measure deadlines 30 and 7 days ahead; checkpoints of measure texts 7 days
+// ahead; overdue escalates after 3 working days). Installed on first start only.
 std::vector<Rule> DefaultRules();
 
 class Notifier {
@@ -220,7 +226,18 @@ class Notifier {
     ContactLevel level = ContactLevel::kLiaison;
   };
 
+  // What an upstream event's notification says; the rest comes from the event.
+  struct EventText {
+    std::string resource;
+    std::string title;
+    std::string body;
+    std::string explanation;
+    std::string period;
+  };
+
+  // --- core (notifier.cc)
   absl::Time Now() const { return clock_->Now(); }
+  absl::CivilDay Today(const std::string& time_zone) const;
   // Adds the notification (or digest item) of `c` to `changes` unless its key
   // was used, the rule is muted for the recipient, or the rule is disabled.
   void Emit(const Candidate& c, Changes* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -233,23 +250,63 @@ class Notifier {
                       const Changes* pending = nullptr) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status CommitAndApply(Changes& changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Apply(const Changes& changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status ValidateSubscription(const Subscription& s) const;
   // The resource a request id was used for by a write of `kind` ("rule",
   // "rotate", "replay"), or nullopt when the id is new. Errors:
   // InvalidArgument (too long, or used for another kind of write).
   absl::StatusOr<std::optional<std::string>> RetriedRequest(const std::string& request_id,
                                                             absl::string_view kind) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // --- upstream intake (notifier_intake.cc), one per event type that needs more than a line
+  // Emits `rule`'s notification of the event `in` to `recipient`, keyed by event, rule and
+  // recipient.
+  void EmitForEvent(const UpstreamInput& in, const Rule* rule, const std::string& recipient,
+                    EventText text, Changes* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void IntakePlanImported(const UpstreamInput& in, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void IntakeMeasureChanged(const UpstreamInput& in, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void IntakeReportReturned(const UpstreamInput& in, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void IntakeExtensionApproved(const UpstreamInput& in, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void IntakeCompletionConfirmed(const UpstreamInput& in, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void IntakeCalendarChanged(const UpstreamInput& in, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void IntakeIndicatorStatus(const UpstreamInput& in, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // --- schedule (notifier_schedule.cc)
   void ScheduleReports(const PlanView& plan, absl::CivilDay today, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Due soon and overdue of one organization's report for one owed period.
+  void ScheduleReport(const PlanView& plan, const std::string& org,
+                      const common::PeriodDueDay& owed, absl::CivilDay today, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ScheduleMeasures(const PlanView& plan, absl::CivilDay today, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Escalate(absl::CivilDay today, Changes* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void FlushDigests(Changes* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::CivilDay Today(const std::string& time_zone) const;
-  // The pending view of a change in progress (state + `changes`).
-  const Escalation* FindEscalation(const std::string& key, const Changes& changes) const
+  // Deadline approaching and passed of the measure `id` (not completed, with a due day).
+  void ScheduleMeasureDeadline(const PlanView& plan, const std::string& id, const MeasureView& m,
+                               absl::CivilDay today, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The checkpoints of the text of the measure `id` (not completed) due within a
+  // lead time of a kMeasureCheckpointApproaching rule.
+  void ScheduleCheckpoints(const PlanView& plan, const std::string& id, const MeasureView& m,
+                           absl::CivilDay today, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Emits the overdue notification `c` and, when it is new, opens its escalation
+  // (`subject`: the report period, or the measure id).
+  void EmitEscalating(const Candidate& c, const std::string& subject, absl::CivilDay today,
+                      Changes* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Escalate(absl::CivilDay today, Changes* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The report was submitted, or the measure completed, extended or gone.
+  bool EscalationResolved(const Escalation& e, absl::CivilDay today) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void FlushDigests(Changes* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // --- subscriptions (notifier_subscriptions.cc)
+  absl::Status ValidateSubscription(const Subscription& s) const;
 
   NotificationStore* const store_;
   const common::Clock* const clock_;

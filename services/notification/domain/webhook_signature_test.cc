@@ -1,4 +1,5 @@
-// VerifyWebhook (the receiver side of Standard Webhooks), and the replay of the
+// SignWebhook against the Standard Webhooks reference vector, VerifyWebhook
+// (the receiver side of Standard Webhooks), and the replay of the
 // webhook-signature fuzz corpus (and every crash the fuzzer ever found, which
 // is added to it) in every build.
 
@@ -27,6 +28,14 @@ constexpr char kSignature[] = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
 const absl::Time kSent = absl::FromUnixSeconds(1614265330);
 
 std::string Key() { return ParseWebhookSecret(kSecret).value(); }
+
+TEST(WebhookSignatureTest, MatchesTheStandardWebhooksReferenceVector) {
+  // From the Standard Webhooks reference test suite.
+  ASSERT_OK_AND_ASSIGN(std::string key,
+                       ParseWebhookSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
+  EXPECT_EQ(SignWebhook(key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, R"({"test": 2432232314})"),
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+}
 
 TEST(WebhookVerifyTest, AcceptsTheReferenceVectorAmongOtherEntries) {
   EXPECT_OK(VerifyWebhook({Key()}, {kId, kTimestamp, kSignature}, kBody, kSent));

@@ -329,6 +329,11 @@ storage::PlanViewRecord ToRecord(const PlanView& p) {
     for (const std::string& o : m.lead_organizations) out->add_lead_organizations(o);
     for (const std::string& o : m.responsible_organizations) out->add_responsible_organizations(o);
     out->set_completed(m.completed);
+    for (const CheckpointDue& c : m.checkpoints) {
+      storage::CheckpointDueRecord* due = out->add_checkpoints();
+      due->set_phrase(c.phrase);
+      for (absl::CivilDay d : c.dues) SetDay(d, due->add_due_dates());
+    }
   }
   for (const auto& [id, name] : p.organization_names) (*r.mutable_organization_names())[id] = name;
   return r;
@@ -356,6 +361,12 @@ PlanView FromRecord(const storage::PlanViewRecord& r) {
     m.responsible_organizations.assign(in.responsible_organizations().begin(),
                                        in.responsible_organizations().end());
     m.completed = in.completed();
+    for (const storage::CheckpointDueRecord& c : in.checkpoints()) {
+      CheckpointDue due;
+      due.phrase = c.phrase();
+      for (const common::v1::Date& d : c.due_dates()) due.dues.push_back(GetDay(d));
+      m.checkpoints.push_back(std::move(due));
+    }
     // Keyed by the map key the view was written with (the same id).
     p.measures[m.id] = std::move(m);
   }

@@ -50,9 +50,13 @@ auto Tie(const Delivery& x) {
   const auto& [a, b, c, d, e, f, g, h, i, j] = x;
   return std::tie(a, b, c, d, e, f, g, h, i, j);
 }
+auto Tie(const CheckpointDue& x) {
+  const auto& [a, b] = x;
+  return std::tie(a, b);
+}
 auto Tie(const MeasureView& x) {
-  const auto& [a, b, c, d, e, f] = x;
-  return std::tie(a, b, c, d, e, f);
+  const auto& [a, b, c, d, e, f, g] = x;
+  return std::tie(a, b, c, d, e, f, g);
 }
 auto Tie(const PlanView& x) {
   const auto& [a, b, c, d, e, f, g, h, i] = x;
@@ -76,6 +80,7 @@ bool operator==(const Secret& x, const Secret& y) { return Tie(x) == Tie(y); }
 bool operator==(const Subscription& x, const Subscription& y) { return Tie(x) == Tie(y); }
 bool operator==(const DeliveryAttempt& x, const DeliveryAttempt& y) { return Tie(x) == Tie(y); }
 bool operator==(const Delivery& x, const Delivery& y) { return Tie(x) == Tie(y); }
+bool operator==(const CheckpointDue& x, const CheckpointDue& y) { return Tie(x) == Tie(y); }
 bool operator==(const MeasureView& x, const MeasureView& y) { return Tie(x) == Tie(y); }
 bool operator==(const PlanView& x, const PlanView& y) { return Tie(x) == Tie(y); }
 bool operator==(const Escalation& x, const Escalation& y) { return Tie(x) == Tie(y); }
@@ -322,6 +327,8 @@ struct EveryKind {
     m1.lead_organizations = {"o-bureau"};
     m1.responsible_organizations = {"o-traffic", "o-a"};
     m1.completed = true;
+    m1.checkpoints = {{"5月底前", {absl::CivilDay(2026, 5, 31)}},
+                      {"按季度", {absl::CivilDay(2026, 3, 31), absl::CivilDay(2026, 6, 30)}}};
     MeasureView m2;
     m2.id = "a1-t1-m2";  // no deadline
     plan.measures = {{m1.id, m1}, {m2.id, m2}};

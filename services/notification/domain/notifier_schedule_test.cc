@@ -1,122 +1,14 @@
-#include "services/notification/domain/notifier.h"
+// Notifier unit tests of the schedule: reports due soon and overdue, measure
+// deadlines, escalation, digests; idempotent across runs and restarts.
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
+#include <set>
+#include <string>
+#include <vector>
 
-#include <memory>
+#include "services/notification/domain/notifier_test_fixture.h"
 
-#include "common/testing/status_matchers.h"
-#include "services/notification/domain/webhook_signature.h"
-#include "services/notification/testing/fake_notification_store.h"
-
-namespace ecoplan::notification {
+namespace ecoplan::notification::notifier_test {
 namespace {
-
-// 2026-xx-dd 09:00 Asia/Shanghai.
-absl::Time At(int month, int day) {
-  absl::TimeZone tz;
-  absl::LoadTimeZone("Asia/Shanghai", &tz);
-  return absl::FromCivil(absl::CivilHour(2026, month, day, 9), tz);
-}
-
-class AllowAll final : public UrlChecker {
- public:
-  absl::Status CheckUrl(const std::string&) const override { return absl::OkStatus(); }
-};
-
-class RecordingSink final : public DeliverySink {
- public:
-  void DeliveriesQueued(const std::vector<Delivery>& d) override {
-    queued.insert(queued.end(), d.begin(), d.end());
-  }
-  void SubscriptionUpdated(const Subscription&) override {}
-  void SubscriptionDeleted(const std::string&) override {}
-  std::vector<Delivery> queued;
-};
-
-const char kSecret[] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";  // 27 bytes
-
-PlanView SamplePlan() {
-  PlanView p;
-  p.plan_id = "2026-abc";
-  p.title = "美丽门头沟建设2026年行动计划";
-  p.year = 2026;
-  p.issue_date = absl::CivilDay(2026, 3, 31);
-  p.bureau_organization = "o-bureau";
-  p.organization_names = {{"o-a", "区交通局"}, {"o-b", "龙泉镇"}, {"o-bureau", "区生态环境局"}};
-  MeasureView m;
-  m.id = "a1-t1-m1";
-  m.title = "推广新能源货车";
-  m.due = absl::CivilDay(2026, 6, 30);
-  m.lead_organizations = {"o-a"};
-  m.responsible_organizations = {"o-b"};
-  p.measures[m.id] = m;
-  return p;
-}
-
-class NotifierTest : public ::testing::Test {
- protected:
-  NotifierTest() : clock_(At(4, 1)) { Restart(); }
-
-  void Restart() {
-    notifier_ = std::make_unique<Notifier>(&store_, &clock_, &allow_);
-    ASSERT_OK(notifier_->Load());
-    notifier_->SetDeliverySink(&sink_);
-  }
-
-  void Upstream(UpstreamInput in) {
-    absl::StatusOr<Changes> changes = notifier_->BeginUpstream(in);
-    ASSERT_OK(changes.status());
-    absl::Status committed = store_.Commit(*changes);
-    notifier_->FinishUpstream(*changes, committed.ok());
-    ASSERT_OK(committed);
-  }
-
-  void ImportPlan() {
-    UpstreamInput in;
-    in.type = UpstreamInput::Type::kPlanImported;
-    in.event_ref = "registry#1";
-    in.plan_id = "2026-abc";
-    in.plan = SamplePlan();
-    Upstream(in);
-  }
-
-  std::vector<Notification> OfKind(Kind kind) {
-    std::vector<Notification> out;
-    for (const Notification& n : store_.AllNotifications()) {
-      if (n.kind == kind) out.push_back(n);
-    }
-    return out;
-  }
-
-  int Run() {
-    absl::StatusOr<int> created = notifier_->RunSchedule();
-    EXPECT_OK(created.status());
-    return created.value_or(-1);
-  }
-
-  common::FakeClock clock_;
-  FakeNotificationStore store_;
-  AllowAll allow_;
-  RecordingSink sink_;
-  std::unique_ptr<Notifier> notifier_;
-  Caller admin_{"admin", "", Caller::Role::kAdministrator};
-};
-
-TEST_F(NotifierTest, InstallsDefaultRulesOnFirstStart) {
-  EXPECT_EQ(notifier_->ListRules().size(), DefaultRules().size());
-}
-
-TEST_F(NotifierTest, PlanImportedNotifiesTheBureauOnce) {
-  ImportPlan();
-  std::vector<Notification> n = OfKind(Kind::kPlanImported);
-  ASSERT_EQ(n.size(), 1u);
-  EXPECT_EQ(n[0].recipient, "o-bureau");
-  // Named from the plan imported by the same event, not yet stored.
-  EXPECT_EQ(n[0].recipient_display_name, "区生态环境局");
-  EXPECT_EQ(n[0].event, "registry#1");
-  EXPECT_EQ(n[0].resource, "plans/2026-abc");
-}
 
 TEST_F(NotifierTest, ReportDueSoonOncePerOrganizationAndPeriodEvenAfterRestart) {
   ImportPlan();
@@ -343,75 +235,6 @@ TEST_F(NotifierTest, ConfirmedCompletionStopsDeadlineReminders) {
   EXPECT_TRUE(OfKind(Kind::kMeasureDeadlineApproaching).empty());
 }
 
-TEST_F(NotifierTest, ReassignmentNotifiesOldAndNewOwners) {
-  ImportPlan();
-  UpstreamInput in;
-  in.type = UpstreamInput::Type::kMeasureChanged;
-  in.event_ref = "registry#2";
-  in.plan_id = "2026-abc";
-  in.before = SamplePlan().measures.at("a1-t1-m1");
-  in.after = *in.before;
-  in.after.lead_organizations = {"o-c"};
-  in.after.due = absl::CivilDay(2026, 9, 30);
-  Upstream(in);
-  std::vector<Notification> moved = OfKind(Kind::kMeasureReassigned);
-  std::set<std::string> to;
-  for (const Notification& n : moved) to.insert(n.recipient);
-  EXPECT_EQ(to, (std::set<std::string>{"o-a", "o-b", "o-c"}));
-  EXPECT_EQ(OfKind(Kind::kMeasureDeadlineChanged).size(), 3u);
-}
-
-TEST_F(NotifierTest, ReturnedReportGoesToItsOrganization) {
-  ImportPlan();
-  UpstreamInput in;
-  in.type = UpstreamInput::Type::kReportReturned;
-  in.event_ref = "progress#9";
-  in.plan_id = "2026-abc";
-  in.organization_id = "o-a";
-  in.period = "2026-04";
-  in.comment = "数据不全";
-  Upstream(in);
-  std::vector<Notification> n = OfKind(Kind::kReportReturned);
-  ASSERT_EQ(n.size(), 1u);
-  EXPECT_EQ(n[0].recipient, "o-a");
-  EXPECT_EQ(n[0].body, "数据不全");
-  EXPECT_EQ(n[0].resource, "plans/2026-abc/reports/o-a_2026-04");
-}
-
-TEST_F(NotifierTest, OffTrackIndicatorGoesToTheBureauAndTheOwners) {
-  ImportPlan();
-  UpstreamInput in;
-  in.type = UpstreamInput::Type::kIndicatorStatus;
-  in.event_ref = "indicator#4";
-  in.plan_id = "2026-abc";
-  in.indicator_kind = Kind::kIndicatorOffTrack;
-  in.resource = "plans/2026-abc/indicators/pm25";
-  in.indicator_title = "pm25";
-  in.indicator_owners = {notifier_->OrganizationIdByName("2026-abc", "区交通局")};
-  Upstream(in);
-  std::vector<Notification> n = OfKind(Kind::kIndicatorOffTrack);
-  ASSERT_EQ(n.size(), 2u);
-  EXPECT_EQ(n[0].recipient, "o-bureau");
-  EXPECT_EQ(n[1].recipient, "o-a");
-  EXPECT_EQ(n[0].severity, Severity::kCritical);
-}
-
-TEST_F(NotifierTest, BureauMuteSilencesARuleForItsPeriod) {
-  ImportPlan();
-  ASSERT_OK(notifier_->MuteRule(admin_, "report-due-soon", At(4, 30), "", ""));
-  clock_.Set(At(4, 23));
-  EXPECT_EQ(Run(), 0);
-}
-
-TEST_F(NotifierTest, RecipientCannotMuteACriticalRule) {
-  Caller reporter{"a", "o-a", Caller::Role::kReporter};
-  EXPECT_EQ(notifier_->MuteRule(reporter, "report-overdue", At(5, 1), "o-a", "").status().code(),
-            absl::StatusCode::kFailedPrecondition);
-  EXPECT_OK(notifier_->MuteRule(reporter, "report-due-soon", At(5, 1), "o-a", ""));
-  EXPECT_EQ(notifier_->MuteRule(reporter, "report-due-soon", At(5, 1), "o-b", "").status().code(),
-            absl::StatusCode::kPermissionDenied);
-}
-
 TEST_F(NotifierTest, DigestGroupsOneRulesNotificationsPerRecipientAndWindow) {
   ImportPlan();
   ASSERT_OK_AND_ASSIGN(Rule rule, notifier_->GetRule("report-returned"));
@@ -434,60 +257,6 @@ TEST_F(NotifierTest, DigestGroupsOneRulesNotificationsPerRecipientAndWindow) {
   EXPECT_EQ(digests[0].digest_items.size(), 3u);
 }
 
-TEST_F(NotifierTest, RuleUpdatesNeedTheCurrentEtag) {
-  ASSERT_OK_AND_ASSIGN(Rule rule, notifier_->GetRule("report-due-soon"));
-  rule.lead_days = {5};
-  EXPECT_EQ(notifier_->UpdateRule(rule, "r999").status().code(), absl::StatusCode::kAborted);
-  rule.severity = Severity::kInfo;
-  rule.kind = Kind::kReportOverdue;
-  EXPECT_EQ(notifier_->UpdateRule(rule, RuleEtag(rule)).status().code(),
-            absl::StatusCode::kInvalidArgument);
-}
-
-TEST_F(NotifierTest, SubscriptionInputIsValidated) {
-  Subscription s;
-  s.url = "ftp://example/x";
-  EXPECT_EQ(notifier_->CreateSubscription(s, kSecret, "").status().code(),
-            absl::StatusCode::kInvalidArgument);
-  s.url = "http://user:pw@127.0.0.1/x";
-  EXPECT_EQ(notifier_->CreateSubscription(s, kSecret, "").status().code(),
-            absl::StatusCode::kInvalidArgument);
-  s.url = "http://127.0.0.1/x";
-  EXPECT_EQ(notifier_->CreateSubscription(s, "whsec_c2hvcnQ=", "").status().code(),
-            absl::StatusCode::kInvalidArgument);
-  s.kinds = {static_cast<Kind>(42)};
-  EXPECT_EQ(notifier_->CreateSubscription(s, kSecret, "").status().code(),
-            absl::StatusCode::kInvalidArgument);
-}
-
-TEST_F(NotifierTest, SubscriptionsGetDeliveriesOfMatchingNotificationsAndRetriesAreIdempotent) {
-  Subscription s;
-  s.url = "http://127.0.0.1/hook";
-  s.kinds = {Kind::kPlanImported};
-  ASSERT_OK_AND_ASSIGN(Subscription created, notifier_->CreateSubscription(s, kSecret, "req-1"));
-  ASSERT_OK_AND_ASSIGN(Subscription again, notifier_->CreateSubscription(s, kSecret, "req-1"));
-  EXPECT_EQ(created.id, again.id);
-  EXPECT_EQ(created.secrets[0].fingerprint.size(), 16u);
-  ImportPlan();
-  clock_.Set(At(4, 23));
-  Run();  // due-soon: not subscribed
-  ASSERT_EQ(sink_.queued.size(), 1u);
-  EXPECT_EQ(sink_.queued[0].subscription_id, created.id);
-  EXPECT_EQ(notifier_->PendingCount(created.id), 1);
-}
-
-TEST_F(NotifierTest, ReportersSeeOnlyTheirOwnInbox) {
-  ImportPlan();
-  Caller reporter{"a", "o-a", Caller::Role::kReporter};
-  EXPECT_EQ(
-      notifier_->ListInbox(reporter, "o-bureau", false, Kind::kUnspecified, 0, "").status().code(),
-      absl::StatusCode::kPermissionDenied);
-  ASSERT_OK_AND_ASSIGN(InboxPage page,
-                       notifier_->ListInbox(admin_, "o-bureau", false, Kind::kUnspecified, 0, ""));
-  EXPECT_EQ(page.notifications.size(), 1u);
-  EXPECT_EQ(page.unread_count, 1);
-}
-
 TEST_F(NotifierTest, FailedCommitLeavesNothingBehind) {
   ImportPlan();
   clock_.Set(At(4, 23));
@@ -496,13 +265,129 @@ TEST_F(NotifierTest, FailedCommitLeavesNothingBehind) {
   EXPECT_EQ(Run(), 2);  // the keys were not consumed
 }
 
-TEST(WebhookSignatureTest, MatchesTheStandardWebhooksReferenceVector) {
-  // From the Standard Webhooks reference test suite.
-  ASSERT_OK_AND_ASSIGN(std::string key,
-                       ParseWebhookSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
-  EXPECT_EQ(SignWebhook(key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, R"({"test": 2432232314})"),
-            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+// The sample measure, due 09-30, with the checkpoints of its text as the registry resolves them.
+PlanView PlanWithCheckpoints() {
+  PlanView p = SamplePlan();
+  MeasureView& m = p.measures.at("a1-t1-m1");
+  m.due = absl::CivilDay(2026, 9, 30);
+  m.checkpoints = {
+      {"按季度", {absl::CivilDay(2026, 6, 30), absl::CivilDay(2026, 9, 30)}},
+      {"5月底前", {absl::CivilDay(2026, 5, 31)}},
+  };
+  return p;
+}
+
+TEST_F(NotifierTest, CheckpointsOfTheMeasureTextAreRemindedToItsOwnersOnceEach) {
+  Subscription s;
+  s.url = "http://127.0.0.1/hook";
+  s.kinds = {Kind::kMeasureCheckpointApproaching};
+  ASSERT_OK_AND_ASSIGN(Subscription subscribed, notifier_->CreateSubscription(s, kSecret, ""));
+  UpstreamInput in;
+  in.type = UpstreamInput::Type::kPlanImported;
+  in.event_ref = "registry#1";
+  in.plan_id = "2026-abc";
+  in.plan = PlanWithCheckpoints();
+  Upstream(in);
+  clock_.Set(At(5, 23));  // 8 days before 05-31: not yet
+  Run();
+  EXPECT_TRUE(OfKind(Kind::kMeasureCheckpointApproaching).empty());
+  clock_.Set(At(5, 24));  // 7 days before
+  EXPECT_EQ(Run(), 2);    // the reports' notices came the day before
+  std::vector<Notification> may = OfKind(Kind::kMeasureCheckpointApproaching);
+  ASSERT_EQ(may.size(), 2u);
+  std::set<std::string> to;
+  for (const Notification& n : may) {
+    to.insert(n.recipient);
+    EXPECT_EQ(n.resource, "plans/2026-abc/measures/a1-t1-m1");
+    EXPECT_EQ(n.title, "工作措施阶段性节点「5月底前」将于2026-05-31到期（7天内）：推广新能源货车");
+    EXPECT_EQ(n.period, "2026-05-31");
+    EXPECT_EQ(n.severity, Severity::kWarning);
+    EXPECT_EQ(n.rule_id, "measure-checkpoint-approaching");
+    EXPECT_EQ(n.schedule_key, "measure-checkpoint-approaching|plans/2026-abc/measures/a1-t1-m1|" +
+                                  std::string("2026-05-31/7/5月底前|") + n.recipient);
+    EXPECT_THAT(n.explanation, ::testing::HasSubstr("checkpoint «5月底前» of the measure text due "
+                                                    "2026-05-31 within 7 days"));
+  }
+  EXPECT_EQ(to, (std::set<std::string>{"o-a", "o-b"}));  // lead and responsible
+  // A subscriber filtering on the kind gets them.
+  ASSERT_EQ(sink_.queued.size(), 2u);
+  EXPECT_EQ(sink_.queued[0].subscription_id, subscribed.id);
+  // Idempotent: again the same day, on the following days, and after a restart.
+  EXPECT_EQ(Run(), 0);
+  clock_.Set(At(5, 27));
+  Run();
+  Restart();
+  clock_.Set(At(5, 31));
+  Run();
+  EXPECT_EQ(OfKind(Kind::kMeasureCheckpointApproaching).size(), 2u);
+  // The next checkpoint: the quarter's end.
+  clock_.Set(At(6, 24));
+  Run();
+  std::vector<std::string> titles;
+  for (const Notification& n : OfKind(Kind::kMeasureCheckpointApproaching)) {
+    if (n.period == "2026-06-30") titles.push_back(n.recipient + " " + n.title);
+  }
+  EXPECT_EQ(titles,
+            (std::vector<std::string>{
+                "o-a 工作措施阶段性节点「按季度」将于2026-06-30到期（7天内）：推广新能源货车",
+                "o-b 工作措施阶段性节点「按季度」将于2026-06-30到期（7天内）：推广新能源货车"}));
+  // 09-30 is the measure's own due day: the deadline rule reminds of it, not this one.
+  clock_.Set(At(9, 25));
+  Run();
+  for (const Notification& n : OfKind(Kind::kMeasureCheckpointApproaching)) {
+    EXPECT_NE(n.period, "2026-09-30") << n.title;
+  }
+  EXPECT_EQ(OfKind(Kind::kMeasureDeadlineApproaching).size(), 2u);  // 7 days, two owners
+}
+
+TEST_F(NotifierTest, CheckpointLeadTimeIsTheRulesAndACompletedMeasureIsNotReminded) {
+  ASSERT_OK_AND_ASSIGN(Rule rule, notifier_->GetRule("measure-checkpoint-approaching"));
+  EXPECT_EQ(rule.kind, Kind::kMeasureCheckpointApproaching);
+  EXPECT_EQ(rule.lead_days, std::vector<int>{7});
+  rule.lead_days = {3};
+  ASSERT_OK(notifier_->UpdateRule(rule, RuleEtag(rule)));
+  UpstreamInput in;
+  in.type = UpstreamInput::Type::kPlanImported;
+  in.event_ref = "registry#1";
+  in.plan_id = "2026-abc";
+  in.plan = PlanWithCheckpoints();
+  Upstream(in);
+  clock_.Set(At(5, 27));  // 4 days before 05-31
+  Run();
+  EXPECT_TRUE(OfKind(Kind::kMeasureCheckpointApproaching).empty());
+  clock_.Set(At(5, 28));
+  Run();
+  ASSERT_EQ(OfKind(Kind::kMeasureCheckpointApproaching).size(), 2u);
+  EXPECT_THAT(OfKind(Kind::kMeasureCheckpointApproaching)[0].title,
+              ::testing::HasSubstr("「5月底前」将于2026-05-31到期（3天内）"));
+  UpstreamInput done;
+  done.type = UpstreamInput::Type::kCompletionConfirmed;
+  done.plan_id = "2026-abc";
+  done.measure_id = "a1-t1-m1";
+  Upstream(done);
+  clock_.Set(At(6, 28));  // 按季度 due 06-30, but the measure is completed
+  Run();
+  EXPECT_EQ(OfKind(Kind::kMeasureCheckpointApproaching).size(), 2u);
+}
+
+TEST_F(NotifierTest, AnOngoingMeasureIsRemindedOfItsCheckpoints) {
+  PlanView plan = PlanWithCheckpoints();
+  MeasureView& m = plan.measures.at("a1-t1-m1");
+  m.due.reset();  // 持续推进: no deadline, but 两轮次 by the year's end
+  m.checkpoints = {{"两轮次", {absl::CivilDay(2026, 12, 31)}}};
+  UpstreamInput in;
+  in.type = UpstreamInput::Type::kPlanImported;
+  in.event_ref = "registry#1";
+  in.plan_id = "2026-abc";
+  in.plan = plan;
+  Upstream(in);
+  clock_.Set(At(12, 24));
+  Run();
+  std::vector<Notification> n = OfKind(Kind::kMeasureCheckpointApproaching);
+  ASSERT_EQ(n.size(), 2u);
+  EXPECT_EQ(n[0].title, "工作措施阶段性节点「两轮次」将于2026-12-31到期（7天内）：推广新能源货车");
+  EXPECT_TRUE(OfKind(Kind::kMeasureDeadlineApproaching).empty());
 }
 
 }  // namespace
-}  // namespace ecoplan::notification
+}  // namespace ecoplan::notification::notifier_test

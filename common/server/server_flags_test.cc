@@ -1,0 +1,119 @@
+// The shared configuration against the shared flags: every message of
+// ServerConfig::Validate() and UpstreamConfig::Validate() names a flag that
+// exists, and the struct's defaults are the flags' defaults.
+
+#include "common/server/server_flags.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "absl/flags/reflection.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "common/config/server_config.h"
+
+// As registry-following servers define them.
+ECOPLAN_UPSTREAM_FLAGS(registry, "ECOPLAN_TEST_REGISTRY_ADDRESS", "127.0.0.1:50051",
+                       "Address of the registry whose events this server follows");
+
+namespace ecoplan::common {
+namespace {
+
+ServerConfig Valid() {
+  ServerConfig config;
+  config.port = 50051;
+  config.db_path = "var/registry";
+  config.security.insecure_development_mode = true;  // else a token key is required
+  return config;
+}
+
+// The flag a message starts with ("--max_message_bytes must ..." → "max_message_bytes").
+std::string FlagOf(const absl::Status& status) {
+  const std::string message(status.message());
+  if (message.rfind("--", 0) != 0) return "";
+  const size_t end = message.find_first_of(" :", 2);
+  return message.substr(2, end == std::string::npos ? std::string::npos : end - 2);
+}
+
+// `status` is InvalidArgument, starts with --`flag`, and that flag is defined
+// (by common_server_flags or ECOPLAN_UPSTREAM_FLAGS above).
+void ExpectNamesDefinedFlag(const absl::Status& status, const std::string& flag) {
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_EQ(FlagOf(status), flag) << status;
+  EXPECT_NE(absl::FindCommandLineFlag(flag), nullptr) << "no flag --" << flag << ": " << status;
+}
+
+TEST(ServerConfigTest, TheDefaultsWithAPortAndADataDirectoryAreValid) {
+  EXPECT_TRUE(Valid().Validate().ok()) << Valid().Validate();
+}
+
+TEST(ServerConfigTest, EachSharedFieldIsRefusedNamingItsFlag) {
+  ServerConfig config = Valid();
+  config.host = "";
+  ExpectNamesDefinedFlag(config.Validate(), "host");
+  config = Valid();
+  config.metrics_port = 70000;
+  ExpectNamesDefinedFlag(config.Validate(), "metrics_port");
+  EXPECT_NE(config.Validate().message().find("got 70000"), std::string::npos);
+  config = Valid();
+  config.max_message_bytes = 1000;
+  ExpectNamesDefinedFlag(config.Validate(), "max_message_bytes");
+  config = Valid();
+  config.shutdown_grace = absl::Minutes(6);
+  ExpectNamesDefinedFlag(config.Validate(), "shutdown_grace");
+  config = Valid();
+  config.security.auth_issuer = "";
+  ExpectNamesDefinedFlag(config.Validate(), "auth_issuer");
+}
+
+TEST(ServerConfigTest, PortAndDataDirectoryAreRefusedNamingTheirFlags) {
+  // --port and --db_path are defined by each main.cc (their defaults differ).
+  ServerConfig config = Valid();
+  config.port = -1;
+  EXPECT_EQ(config.Validate().message(), "--port must be 0..65535; got -1");
+  config = Valid();
+  config.db_path = "";
+  EXPECT_EQ(config.Validate().message(), "--db_path must not be empty");
+}
+
+TEST(ServerConfigTest, TheStructsDefaultsAreTheFlagsDefaults) {
+  const ServerConfig from_flags = ReadCommonServerFlags();
+  const ServerConfig defaults;
+  EXPECT_EQ(from_flags.host, defaults.host);
+  EXPECT_EQ(from_flags.metrics_port, defaults.metrics_port);
+  EXPECT_EQ(from_flags.max_message_bytes, defaults.max_message_bytes);
+  EXPECT_EQ(from_flags.shutdown_grace, defaults.shutdown_grace);
+  EXPECT_EQ(from_flags.port_file, "");
+  EXPECT_EQ(from_flags.security.auth_issuer, defaults.security.auth_issuer);
+}
+
+TEST(UpstreamConfigTest, TheFlagsOfAnUpstreamReadWithTheirDefaults) {
+  const UpstreamConfig registry = ECOPLAN_UPSTREAM_FLAG_VALUES(registry, true);
+  EXPECT_EQ(registry.name, "registry");
+  EXPECT_EQ(registry.address, "127.0.0.1:50051");
+  EXPECT_EQ(registry.max_backoff, absl::Seconds(10));
+  EXPECT_TRUE(registry.required);
+  EXPECT_TRUE(registry.Validate().ok()) << registry.Validate();
+}
+
+TEST(UpstreamConfigTest, AnEmptyAddressIsRefusedOnlyWhenRequired) {
+  UpstreamConfig registry{"registry", "", absl::Seconds(10), /*required=*/true};
+  ExpectNamesDefinedFlag(registry.Validate(), "registry_address");
+  EXPECT_EQ(registry.Validate().message(), "--registry_address must not be empty");
+  registry.required = false;
+  EXPECT_TRUE(registry.Validate().ok());
+  EXPECT_FALSE(registry.followed());
+}
+
+TEST(UpstreamConfigTest, ABackoffOutOfRangeIsRefusedNamingItsFlag) {
+  UpstreamConfig registry{"registry", "127.0.0.1:50051", absl::Milliseconds(50), true};
+  ExpectNamesDefinedFlag(registry.Validate(), "registry_max_backoff");
+  registry.max_backoff = absl::Minutes(6);
+  ExpectNamesDefinedFlag(registry.Validate(), "registry_max_backoff");
+  registry.max_backoff = absl::Milliseconds(100);
+  EXPECT_TRUE(registry.Validate().ok());
+}
+
+}  // namespace
+}  // namespace ecoplan::common

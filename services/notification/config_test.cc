@@ -1,0 +1,78 @@
+#include "services/notification/config.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "common/time/clock.h"
+
+namespace ecoplan::notification {
+namespace {
+
+NotificationConfig Valid() {
+  NotificationConfig config;
+  config.server.port = 50054;
+  config.server.db_path = "var/notification";
+  config.server.security.insecure_development_mode = true;
+  return config;
+}
+
+TEST(NotificationConfigTest, FollowsTheRegistryAtTheSameDefaultAddressAsTheOtherServers) {
+  const NotificationConfig config = Valid();
+  EXPECT_EQ(config.registry.address, "127.0.0.1:50051");
+  EXPECT_TRUE(config.registry.followed());
+  EXPECT_FALSE(config.progress.followed());
+  EXPECT_FALSE(config.indicator.followed());
+  EXPECT_TRUE(config.Validate().ok()) << config.Validate();
+}
+
+TEST(NotificationConfigTest, AnEmptyRegistryAddressIsAllowedAndMeansNotFollowed) {
+  NotificationConfig config = Valid();
+  config.registry.address = "";
+  EXPECT_TRUE(config.Validate().ok()) << config.Validate();
+  EXPECT_FALSE(config.registry.followed());
+}
+
+TEST(NotificationConfigTest, MessagesNameTheFlag) {
+  NotificationConfig config = Valid();
+  config.indicator.max_backoff = absl::Milliseconds(1);
+  EXPECT_EQ(config.Validate().message(),
+            "--indicator_max_backoff must be between 100ms and 5m; got 1ms");
+  config = Valid();
+  config.server.shutdown_grace = absl::Hours(1);
+  EXPECT_EQ(config.Validate().message().substr(0, 16), "--shutdown_grace");
+  config = Valid();
+  config.webhook_allowed_networks = "10.0.0.0/33";
+  EXPECT_EQ(config.Validate().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(config.Validate().message().substr(0, 27), "--webhook_allowed_networks:");
+  config = Valid();
+  config.demo_clock_start = "yesterday";
+  EXPECT_EQ(config.Validate().message().substr(0, 19), "--demo_clock_start:");
+}
+
+TEST(NotificationConfigTest, TheWebhookPolicyLowerCasesTheHosts) {
+  NotificationConfig config = Valid();
+  config.webhook_allowed_hosts = "Hooks.Example.ORG,ops.example.org";
+  absl::StatusOr<WebhookSecurity> policy = config.WebhookPolicy();
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  EXPECT_EQ(policy->hosts, (std::vector<std::string>{"hooks.example.org", "ops.example.org"}));
+  EXPECT_FALSE(policy->networks.empty());
+}
+
+TEST(NotificationConfigTest, TheDemoClockStartsAtItsStartAndRunsFaster) {
+  common::FakeClock wall;
+  NotificationConfig config = Valid();
+  EXPECT_EQ(config.DemoClock(&wall), nullptr);  // unset: the schedule runs on wall time
+  config.demo_clock_start = "2026-04-20T09:00:00+08:00";
+  config.demo_clock_speed = 86400;
+  ASSERT_TRUE(config.Validate().ok()) << config.Validate();
+  std::unique_ptr<common::Clock> clock = config.DemoClock(&wall);
+  ASSERT_NE(clock, nullptr);
+  const absl::Time start = absl::FromUnixSeconds(1776646800);
+  EXPECT_EQ(clock->Now(), start);
+  wall.Advance(absl::Seconds(2));
+  EXPECT_EQ(clock->Now(), start + absl::Hours(48));
+}
+
+}  // namespace
+}  // namespace ecoplan::notification

@@ -1,0 +1,77 @@
+// Notifier unit tests of the upstream intake: what each event notifies, to whom.
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "services/notification/domain/notifier_test_fixture.h"
+
+namespace ecoplan::notification::notifier_test {
+namespace {
+
+TEST_F(NotifierTest, PlanImportedNotifiesTheBureauOnce) {
+  ImportPlan();
+  std::vector<Notification> n = OfKind(Kind::kPlanImported);
+  ASSERT_EQ(n.size(), 1u);
+  EXPECT_EQ(n[0].recipient, "o-bureau");
+  // Named from the plan imported by the same event, not yet stored.
+  EXPECT_EQ(n[0].recipient_display_name, "区生态环境局");
+  EXPECT_EQ(n[0].event, "registry#1");
+  EXPECT_EQ(n[0].resource, "plans/2026-abc");
+}
+
+TEST_F(NotifierTest, ReassignmentNotifiesOldAndNewOwners) {
+  ImportPlan();
+  UpstreamInput in;
+  in.type = UpstreamInput::Type::kMeasureChanged;
+  in.event_ref = "registry#2";
+  in.plan_id = "2026-abc";
+  in.before = SamplePlan().measures.at("a1-t1-m1");
+  in.after = *in.before;
+  in.after.lead_organizations = {"o-c"};
+  in.after.due = absl::CivilDay(2026, 9, 30);
+  Upstream(in);
+  std::vector<Notification> moved = OfKind(Kind::kMeasureReassigned);
+  std::set<std::string> to;
+  for (const Notification& n : moved) to.insert(n.recipient);
+  EXPECT_EQ(to, (std::set<std::string>{"o-a", "o-b", "o-c"}));
+  EXPECT_EQ(OfKind(Kind::kMeasureDeadlineChanged).size(), 3u);
+}
+
+TEST_F(NotifierTest, ReturnedReportGoesToItsOrganization) {
+  ImportPlan();
+  UpstreamInput in;
+  in.type = UpstreamInput::Type::kReportReturned;
+  in.event_ref = "progress#9";
+  in.plan_id = "2026-abc";
+  in.organization_id = "o-a";
+  in.period = "2026-04";
+  in.comment = "数据不全";
+  Upstream(in);
+  std::vector<Notification> n = OfKind(Kind::kReportReturned);
+  ASSERT_EQ(n.size(), 1u);
+  EXPECT_EQ(n[0].recipient, "o-a");
+  EXPECT_EQ(n[0].body, "数据不全");
+  EXPECT_EQ(n[0].resource, "plans/2026-abc/reports/o-a_2026-04");
+}
+
+TEST_F(NotifierTest, OffTrackIndicatorGoesToTheBureauAndTheOwners) {
+  ImportPlan();
+  UpstreamInput in;
+  in.type = UpstreamInput::Type::kIndicatorStatus;
+  in.event_ref = "indicator#4";
+  in.plan_id = "2026-abc";
+  in.indicator_kind = Kind::kIndicatorOffTrack;
+  in.resource = "plans/2026-abc/indicators/pm25";
+  in.indicator_title = "pm25";
+  in.indicator_owners = {notifier_->OrganizationIdByName("2026-abc", "区交通局")};
+  Upstream(in);
+  std::vector<Notification> n = OfKind(Kind::kIndicatorOffTrack);
+  ASSERT_EQ(n.size(), 2u);
+  EXPECT_EQ(n[0].recipient, "o-bureau");
+  EXPECT_EQ(n[1].recipient, "o-a");
+  EXPECT_EQ(n[0].severity, Severity::kCritical);
+}
+
+}  // namespace
+}  // namespace ecoplan::notification::notifier_test

@@ -1,0 +1,34 @@
+#pragma once
+
+// What the Notifier's implementation files (notifier*.cc) share: resource
+// names, the key of a submission, a measure's owners, id and text limits.
+// Not for callers of the Notifier.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "services/notification/domain/model.h"
+
+namespace ecoplan::notification::internal {
+
+// Descriptions of rules and subscriptions: at most this many bytes.
+constexpr size_t kMaxDescription = 500;
+
+// 1..64 of [a-z0-9-] (rule ids, stream consumer ids).
+bool ValidId(absl::string_view id);
+
+// "plans/<plan>/reports/<org>_<period>".
+std::string ReportResource(absl::string_view plan, absl::string_view org, absl::string_view period);
+
+// "plans/<plan>/measures/<measure>".
+std::string MeasureResource(absl::string_view plan, absl::string_view measure);
+
+// The key of a submitted report in the state: "<plan>|<org>|<period>".
+std::string SubmissionKey(absl::string_view plan, absl::string_view org, absl::string_view period);
+
+// Lead organizations, then responsible ones not already leads.
+std::vector<std::string> OwnersOf(const MeasureView& m);
+
+}  // namespace ecoplan::notification::internal

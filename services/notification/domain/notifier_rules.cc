@@ -1,0 +1,214 @@
+// Notifier: the rules (defaults, validation, create, update, delete, mute).
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
+#include "services/notification/domain/notifier.h"
+#include "services/notification/domain/notifier_internal.h"
+
+namespace ecoplan::notification {
+
+std::vector<Rule> DefaultRules() {
+  auto make = [](std::string id, Kind kind, Severity severity, std::vector<int> lead, int grace,
+                 std::string description) {
+    Rule r;
+    r.id = std::move(id);
+    r.kind = kind;
+    r.severity = severity;
+    r.lead_days = std::move(lead);
+    r.escalation_grace_working_days = grace;
+    r.description = std::move(description);
+    return r;
+  };
+  return {
+      make("report-due-soon", Kind::kReportDueSoon, Severity::kWarning, {3}, 0,
+           "月报（及季度、半年、年度总结）截止前3天提醒尚未报送的单位"),
+      make("report-overdue", Kind::kReportOverdue, Severity::kCritical, {}, 3,
+           "月报（及季度、半年、年度总结）逾期未报送；3个工作日（除法定节假日，含调休上班日）未处理"
+           "逐级升级"),
+      make("measure-deadline-approaching", Kind::kMeasureDeadlineApproaching, Severity::kWarning,
+           {30, 7}, 0, "工作措施完成时限前30天、7天提醒"),
+      make("measure-overdue", Kind::kMeasureOverdue, Severity::kCritical, {}, 5,
+           "工作措施超过完成时限仍未办结；5个工作日未处理逐级升级"),
+      make("report-returned", Kind::kReportReturned, Severity::kWarning, {}, 0, "月报被退回"),
+      make("indicator-at-risk", Kind::kIndicatorAtRisk, Severity::kWarning, {}, 0, "指标存在风险"),
+      make("indicator-off-track", Kind::kIndicatorOffTrack, Severity::kCritical, {}, 0,
+           "指标偏离目标"),
+      make("measure-reassigned", Kind::kMeasureReassigned, Severity::kInfo, {}, 0,
+           "工作措施责任单位调整（通知原单位和新单位）"),
+      make("measure-deadline-changed", Kind::kMeasureDeadlineChanged, Severity::kInfo, {}, 0,
+           "工作措施完成时限调整"),
+      make("plan-imported", Kind::kPlanImported, Severity::kInfo, {}, 0, "新行动计划已导入"),
+      make("measure-checkpoint-approaching", Kind::kMeasureCheckpointApproaching,
+           Severity::kWarning, {7}, 0,
+           "工作措施文本中的阶段性节点（按季度、每月、5月底前、汛期前、两轮次等）到期前7天提醒"),
+  };
+}
+
+namespace {
+
+absl::Status ValidateRule(const Rule& r) {
+  if (!internal::ValidId(r.id)) {
+    return absl::InvalidArgumentError("rule.name must be rules/{id} with id 1..64 of [a-z0-9-]");
+  }
+  const int kind = static_cast<int>(r.kind);
+  if (kind < 1 || kind > kMaxKind || r.kind == Kind::kDigest) {
+    return absl::InvalidArgumentError(absl::StrCat("rule.kind ", kind, " is not a known kind"));
+  }
+  const int severity = static_cast<int>(r.severity);
+  if (severity < 1 || severity > 3) {
+    return absl::InvalidArgumentError("rule.severity must be INFO, WARNING or CRITICAL");
+  }
+  if (IsCriticalKind(r.kind) && r.severity != Severity::kCritical) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("rule.severity must be CRITICAL for ", KindName(r.kind)));
+  }
+  if (r.lead_days.size() > 10) return absl::InvalidArgumentError("rule.lead_days: at most 10");
+  for (int d : r.lead_days) {
+    if (d < 0 || d > 366) return absl::InvalidArgumentError("rule.lead_days: each 0..366");
+  }
+  if (r.escalation_grace_working_days < 0 || r.escalation_grace_working_days > 60) {
+    return absl::InvalidArgumentError("rule.escalation_grace_working_days must be 0..60");
+  }
+  if (r.digest_window < absl::ZeroDuration() || r.digest_window > absl::Hours(24 * 7)) {
+    return absl::InvalidArgumentError("rule.digest_window must be 0..7 days");
+  }
+  if (r.description.size() > internal::kMaxDescription) {
+    return absl::InvalidArgumentError("rule.description: at most 500 bytes");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Rule> Notifier::CreateRule(const Rule& input, const std::string& request_id) {
+  ECOPLAN_RETURN_IF_ERROR(ValidateRule(input));
+  absl::MutexLock lock(&mu_);
+  ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> retried, RetriedRequest(request_id, "rule"));
+  if (retried.has_value()) {
+    if (*retried != input.id) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("request_id ", request_id, " was used for rules/", *retried));
+    }
+    auto done = state_.rules.find(*retried);
+    if (done == state_.rules.end()) {
+      return absl::FailedPreconditionError("request_id was used for a rule since deleted");
+    }
+    return done->second;
+  }
+  if (state_.rules.count(input.id) > 0) {
+    return absl::AlreadyExistsError(absl::StrCat("rules/", input.id, " exists"));
+  }
+  Rule rule = input;
+  rule.revision = 1;
+  rule.muted_until.reset();
+  rule.organization_mutes.clear();
+  rule.update_time = Now();
+  Changes changes;
+  changes.rules.push_back(rule);
+  if (!request_id.empty()) changes.request_ids[request_id] = absl::StrCat("rule:", rule.id);
+  ChangeEvent event{ChangeEvent::Type::kRuleChanged, 0, rule.id, "", false};
+  changes.events.push_back(event);
+  ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
+  return rule;
+}
+
+absl::StatusOr<Rule> Notifier::GetRule(const std::string& id) const {
+  absl::MutexLock lock(&mu_);
+  auto it = state_.rules.find(id);
+  if (it == state_.rules.end())
+    return absl::NotFoundError(absl::StrCat("rules/", id, " not found"));
+  return it->second;
+}
+
+std::vector<Rule> Notifier::ListRules() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<Rule> out;
+  for (const auto& [id, r] : state_.rules) out.push_back(r);
+  return out;
+}
+
+absl::StatusOr<Rule> Notifier::UpdateRule(const Rule& input, const std::string& etag) {
+  ECOPLAN_RETURN_IF_ERROR(ValidateRule(input));
+  absl::MutexLock lock(&mu_);
+  auto it = state_.rules.find(input.id);
+  if (it == state_.rules.end()) {
+    return absl::NotFoundError(absl::StrCat("rules/", input.id, " not found"));
+  }
+  if (etag != RuleEtag(it->second)) {
+    return absl::AbortedError(
+        absl::StrCat("stale etag for rules/", input.id, ": current is ", RuleEtag(it->second)));
+  }
+  Rule rule = input;
+  rule.muted_until = it->second.muted_until;
+  rule.organization_mutes = it->second.organization_mutes;
+  rule.revision = it->second.revision + 1;
+  rule.update_time = Now();
+  Changes changes;
+  changes.rules.push_back(rule);
+  changes.events.push_back(ChangeEvent{ChangeEvent::Type::kRuleChanged, 0, rule.id, "", false});
+  ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
+  return rule;
+}
+
+absl::Status Notifier::DeleteRule(const std::string& id, const std::string& etag) {
+  absl::MutexLock lock(&mu_);
+  auto it = state_.rules.find(id);
+  if (it == state_.rules.end())
+    return absl::NotFoundError(absl::StrCat("rules/", id, " not found"));
+  if (etag != RuleEtag(it->second)) {
+    return absl::AbortedError(absl::StrCat("stale etag for rules/", id));
+  }
+  Changes changes;
+  changes.deleted_rules.push_back(id);
+  changes.events.push_back(ChangeEvent{ChangeEvent::Type::kRuleChanged, 0, id, "", true});
+  return CommitAndApply(changes);
+}
+
+absl::StatusOr<Rule> Notifier::MuteRule(const Caller& caller, const std::string& id,
+                                        std::optional<absl::Time> until,
+                                        const std::string& organization_id,
+                                        const std::string& etag) {
+  absl::MutexLock lock(&mu_);
+  auto it = state_.rules.find(id);
+  if (it == state_.rules.end())
+    return absl::NotFoundError(absl::StrCat("rules/", id, " not found"));
+  if (!etag.empty() && etag != RuleEtag(it->second)) {
+    return absl::AbortedError(absl::StrCat("stale etag for rules/", id));
+  }
+  Rule rule = it->second;
+  const bool unmute = !until.has_value() || *until <= Now();
+  if (organization_id.empty()) {
+    if (caller.role != Caller::Role::kAdministrator) {
+      return absl::PermissionDeniedError(
+          "only the bureau (administrator) mutes a rule for everyone");
+    }
+    if (unmute)
+      rule.muted_until.reset();
+    else
+      rule.muted_until = until;
+  } else {
+    if (!caller.MayActFor(organization_id)) {
+      return absl::PermissionDeniedError(absl::StrCat("a reporter of ", caller.organization_id,
+                                                      " may not mute for ", organization_id));
+    }
+    if (IsCriticalKind(rule.kind) && !unmute) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "rules/", id, " is critical (", KindName(rule.kind), "): a recipient cannot mute it"));
+    }
+    if (unmute)
+      rule.organization_mutes.erase(organization_id);
+    else
+      rule.organization_mutes[organization_id] = *until;
+  }
+  ++rule.revision;
+  rule.update_time = Now();
+  Changes changes;
+  changes.rules.push_back(rule);
+  changes.events.push_back(ChangeEvent{ChangeEvent::Type::kRuleChanged, 0, rule.id, "", false});
+  ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
+  return rule;
+}
+
+}  // namespace ecoplan::notification

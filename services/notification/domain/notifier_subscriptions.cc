@@ -1,0 +1,343 @@
+// Notifier: webhook subscriptions (validation, create, update, delete, secrets,
+// state) and their deliveries (list, replay, outcome).
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/status/status_macros.h"
+#include "services/notification/domain/notifier.h"
+#include "services/notification/domain/notifier_internal.h"
+#include "services/notification/domain/webhook_signature.h"
+
+namespace ecoplan::notification {
+namespace {
+
+constexpr int kMaxListItems = 20;
+constexpr size_t kMaxUrlLength = 2000;
+
+}  // namespace
+
+absl::Status Notifier::ValidateSubscription(const Subscription& s) const {
+  if (s.url.empty() || s.url.size() > kMaxUrlLength) {
+    return absl::InvalidArgumentError("subscription.url: 1..2000 characters");
+  }
+  const std::string lower = absl::AsciiStrToLower(s.url);
+  size_t rest = 0;
+  if (absl::StartsWith(lower, "http://")) {
+    rest = 7;
+  } else if (absl::StartsWith(lower, "https://")) {
+    rest = 8;
+  } else {
+    return absl::InvalidArgumentError("subscription.url must be an http:// or https:// URL");
+  }
+  const std::string authority = lower.substr(rest, lower.find_first_of("/?#", rest) - rest);
+  if (authority.empty()) return absl::InvalidArgumentError("subscription.url has no host");
+  if (authority.find('@') != std::string::npos) {
+    return absl::InvalidArgumentError("subscription.url must not carry credentials (user@host)");
+  }
+  for (char c : s.url) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
+      return absl::InvalidArgumentError("subscription.url contains spaces or control characters");
+    }
+  }
+  if (s.description.size() > internal::kMaxDescription) {
+    return absl::InvalidArgumentError("subscription.description: at most 500 bytes");
+  }
+  if (s.kinds.size() > kMaxListItems || s.plans.size() > kMaxListItems ||
+      s.organizations.size() > 200 || s.severities.size() > 3) {
+    return absl::InvalidArgumentError("subscription filters: too many values");
+  }
+  for (Kind k : s.kinds) {
+    const int v = static_cast<int>(k);
+    if (v < 1 || v > kMaxKind) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("subscription.kinds names an unknown kind: ", v));
+    }
+  }
+  for (Severity sv : s.severities) {
+    const int v = static_cast<int>(sv);
+    if (v < 1 || v > 3) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("subscription.severities names an unknown severity: ", v));
+    }
+  }
+  for (const std::string& p : s.plans) {
+    if (p.empty() || p.size() > 64 || p.find('/') != std::string::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("subscription.plans: bad plan name \"plans/", p, "\""));
+    }
+  }
+  for (const std::string& o : s.organizations) {
+    if (o.empty() || o.size() > 64 || o.find('/') != std::string::npos) {
+      return absl::InvalidArgumentError("subscription.organizations: bad organization name");
+    }
+  }
+  if (url_checker_ != nullptr) ECOPLAN_RETURN_IF_ERROR(url_checker_->CheckUrl(s.url));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Subscription> Notifier::CreateSubscription(const Subscription& input,
+                                                          const std::string& secret,
+                                                          const std::string& request_id) {
+  if (request_id.size() > 64)
+    return absl::InvalidArgumentError("request_id: at most 64 characters");
+  {
+    absl::MutexLock lock(&mu_);
+    if (!request_id.empty()) {
+      auto done = state_.request_ids.find(request_id);
+      if (done != state_.request_ids.end()) {
+        if (absl::StrContains(done->second, ':')) {  // another kind of write's record
+          return absl::InvalidArgumentError(
+              absl::StrCat("request_id ", request_id, " was used for another kind of request"));
+        }
+        auto s = state_.subscriptions.find(done->second);
+        if (s != state_.subscriptions.end()) return s->second;
+        return absl::FailedPreconditionError(
+            "request_id was used for a subscription since deleted");
+      }
+    }
+  }
+  ECOPLAN_ASSIGN_OR_RETURN(std::string key, ParseWebhookSecret(secret));
+  // Resolves the host: outside the lock.
+  ECOPLAN_RETURN_IF_ERROR(ValidateSubscription(input));
+  absl::MutexLock lock(&mu_);
+  if (!request_id.empty() && state_.request_ids.count(request_id) > 0) {
+    // Created meanwhile by a concurrent retry (or another write took the id).
+    auto s = state_.subscriptions.find(state_.request_ids.at(request_id));
+    if (s != state_.subscriptions.end()) return s->second;
+    return absl::InvalidArgumentError(
+        absl::StrCat("request_id ", request_id, " was used for another request"));
+  }
+  Subscription s = input;
+  s.id = absl::StrCat("s-", state_.next_subscription_number);
+  s.state = SubscriptionState::kActive;
+  s.state_reason.clear();
+  s.revision = 1;
+  s.create_time = Now();
+  s.request_id = request_id;
+  s.secrets = {Secret{key, SecretFingerprint(key), Now(), std::nullopt}};
+  Changes changes;
+  changes.subscriptions.push_back(s);
+  changes.next_subscription_number = state_.next_subscription_number + 1;
+  if (!request_id.empty()) changes.request_ids[request_id] = s.id;
+  changes.events.push_back(
+      ChangeEvent{ChangeEvent::Type::kSubscriptionChanged, 0, "", s.id, false});
+  ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
+  return s;
+}
+
+absl::StatusOr<Subscription> Notifier::GetSubscription(const std::string& id) const {
+  absl::MutexLock lock(&mu_);
+  auto it = state_.subscriptions.find(id);
+  if (it == state_.subscriptions.end()) {
+    return absl::NotFoundError(absl::StrCat("subscriptions/", id, " not found"));
+  }
+  return it->second;
+}
+
+std::vector<Subscription> Notifier::ListSubscriptions() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<Subscription> out;
+  for (const auto& [id, s] : state_.subscriptions) out.push_back(s);
+  return out;
+}
+
+int64_t Notifier::PendingCount(const std::string& subscription_id) const {
+  absl::MutexLock lock(&mu_);
+  auto it = pending_.find(subscription_id);
+  return it == pending_.end() ? 0 : it->second;
+}
+
+absl::StatusOr<Subscription> Notifier::UpdateSubscription(const Subscription& input,
+                                                          const std::string& etag) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (state_.subscriptions.count(input.id) == 0) {
+      return absl::NotFoundError(absl::StrCat("subscriptions/", input.id, " not found"));
+    }
+  }
+  ECOPLAN_RETURN_IF_ERROR(ValidateSubscription(input));
+  absl::MutexLock lock(&mu_);
+  auto it = state_.subscriptions.find(input.id);
+  if (it == state_.subscriptions.end()) {
+    return absl::NotFoundError(absl::StrCat("subscriptions/", input.id, " not found"));
+  }
+  if (etag != SubscriptionEtag(it->second)) {
+    return absl::AbortedError(absl::StrCat("stale etag for subscriptions/", input.id));
+  }
+  Subscription s = it->second;
+  s.url = input.url;
+  s.description = input.description;
+  s.kinds = input.kinds;
+  s.plans = input.plans;
+  s.organizations = input.organizations;
+  s.severities = input.severities;
+  ++s.revision;
+  Changes changes;
+  changes.subscriptions.push_back(s);
+  changes.events.push_back(
+      ChangeEvent{ChangeEvent::Type::kSubscriptionChanged, 0, "", s.id, false});
+  ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
+  return s;
+}
+
+absl::Status Notifier::DeleteSubscription(const std::string& id, const std::string& etag) {
+  absl::MutexLock lock(&mu_);
+  auto it = state_.subscriptions.find(id);
+  if (it == state_.subscriptions.end()) {
+    return absl::NotFoundError(absl::StrCat("subscriptions/", id, " not found"));
+  }
+  if (etag != SubscriptionEtag(it->second)) {
+    return absl::AbortedError(absl::StrCat("stale etag for subscriptions/", id));
+  }
+  Changes changes;
+  changes.deleted_subscriptions.push_back(id);
+  changes.events.push_back(ChangeEvent{ChangeEvent::Type::kSubscriptionChanged, 0, "", id, true});
+  return CommitAndApply(changes);
+}
+
+absl::StatusOr<Subscription> Notifier::RotateSecret(const std::string& id,
+                                                    const std::string& secret,
+                                                    absl::Duration previous_grace,
+                                                    const std::string& request_id) {
+  ECOPLAN_ASSIGN_OR_RETURN(std::string key, ParseWebhookSecret(secret));
+  if (previous_grace < absl::ZeroDuration() || previous_grace > absl::Hours(24 * 7)) {
+    return absl::InvalidArgumentError("previous_secret_grace must be 0..7 days");
+  }
+  absl::MutexLock lock(&mu_);
+  ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> retried,
+                           RetriedRequest(request_id, "rotate"));
+  if (retried.has_value() && *retried != id) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("request_id ", request_id, " was used for subscriptions/", *retried));
+  }
+  auto it = state_.subscriptions.find(id);
+  if (it == state_.subscriptions.end()) {
+    return absl::NotFoundError(absl::StrCat("subscriptions/", id, " not found"));
+  }
+  if (retried.has_value()) return it->second;  // rotated the first time
+  Subscription s = it->second;
+  const absl::Time now = Now();
+  std::vector<Secret> kept;
+  for (Secret old : s.secrets) {
+    if (old.expire_time.has_value() && *old.expire_time <= now) continue;
+    if (previous_grace <= absl::ZeroDuration()) continue;
+    if (!old.expire_time.has_value()) old.expire_time = now + previous_grace;
+    kept.push_back(old);
+  }
+  kept.insert(kept.begin(), Secret{key, SecretFingerprint(key), now, std::nullopt});
+  if (kept.size() > 5) kept.resize(5);
+  s.secrets = kept;
+  ++s.revision;
+  Changes changes;
+  changes.subscriptions.push_back(s);
+  if (!request_id.empty()) changes.request_ids[request_id] = absl::StrCat("rotate:", id);
+  changes.events.push_back(
+      ChangeEvent{ChangeEvent::Type::kSubscriptionChanged, 0, "", s.id, false});
+  ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
+  return s;
+}
+
+absl::StatusOr<Subscription> Notifier::EnableSubscription(const std::string& id, bool enabled) {
+  absl::MutexLock lock(&mu_);
+  auto it = state_.subscriptions.find(id);
+  if (it == state_.subscriptions.end()) {
+    return absl::NotFoundError(absl::StrCat("subscriptions/", id, " not found"));
+  }
+  Subscription s = it->second;
+  s.state = enabled ? SubscriptionState::kActive : SubscriptionState::kDisabled;
+  s.state_reason = enabled ? "" : "disabled by a person";
+  ++s.revision;
+  Changes changes;
+  changes.subscriptions.push_back(s);
+  changes.events.push_back(
+      ChangeEvent{ChangeEvent::Type::kSubscriptionChanged, 0, "", s.id, false});
+  ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
+  return s;
+}
+
+absl::Status Notifier::SuspendSubscription(const std::string& id, const std::string& reason) {
+  absl::MutexLock lock(&mu_);
+  auto it = state_.subscriptions.find(id);
+  if (it == state_.subscriptions.end() || it->second.state != SubscriptionState::kActive) {
+    return absl::OkStatus();
+  }
+  Subscription s = it->second;
+  s.state = SubscriptionState::kFailing;
+  s.state_reason = reason;
+  ++s.revision;
+  Changes changes;
+  changes.subscriptions.push_back(s);
+  changes.events.push_back(
+      ChangeEvent{ChangeEvent::Type::kSubscriptionChanged, 0, "", s.id, false});
+  return CommitAndApply(changes);
+}
+
+absl::StatusOr<DeliveryPage> Notifier::ListDeliveries(const std::string& subscription_id,
+                                                      DeliveryState state, int page_size,
+                                                      const std::string& page_token) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (state_.subscriptions.count(subscription_id) == 0) {
+      return absl::NotFoundError(absl::StrCat("subscriptions/", subscription_id, " not found"));
+    }
+  }
+  if (page_size < 0 || page_size > 500)
+    return absl::InvalidArgumentError("page_size must be 0..500");
+  return store_->ListDeliveries(subscription_id, state, page_size == 0 ? 50 : page_size,
+                                page_token);
+}
+
+absl::StatusOr<Delivery> Notifier::ReplayDelivery(const std::string& subscription_id,
+                                                  uint64_t number, const std::string& request_id) {
+  absl::MutexLock lock(&mu_);
+  ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> retried,
+                           RetriedRequest(request_id, "replay"));
+  if (state_.subscriptions.count(subscription_id) == 0) {
+    return absl::NotFoundError(absl::StrCat("subscriptions/", subscription_id, " not found"));
+  }
+  if (retried.has_value()) {
+    // "<subscription>/<original>/<replay>": the same request, answered with its replay.
+    const std::string prefix = absl::StrCat(subscription_id, "/", number, "/");
+    absl::string_view replay = *retried;
+    uint64_t replay_number = 0;
+    if (!absl::ConsumePrefix(&replay, prefix) || !absl::SimpleAtoi(replay, &replay_number)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("request_id ", request_id, " was used for another delivery's replay"));
+    }
+    return store_->GetDelivery(subscription_id, replay_number);
+  }
+  ECOPLAN_ASSIGN_OR_RETURN(Delivery original, store_->GetDelivery(subscription_id, number));
+  Delivery d;
+  d.subscription_id = subscription_id;
+  d.number = state_.next_delivery_number;
+  d.notification_number = original.notification_number;
+  d.webhook_id = original.webhook_id;
+  d.create_time = Now();
+  d.next_attempt_time = d.create_time;
+  Changes changes;
+  changes.deliveries.push_back(d);
+  changes.next_delivery_number = d.number + 1;
+  if (!request_id.empty()) {
+    changes.request_ids[request_id] =
+        absl::StrCat("replay:", subscription_id, "/", number, "/", d.number);
+  }
+  ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
+  return d;
+}
+
+absl::Status Notifier::RecordDelivery(const Delivery& delivery) {
+  Changes changes;
+  changes.deliveries.push_back(delivery);
+  ECOPLAN_RETURN_IF_ERROR(store_->Commit(changes));
+  if (delivery.state != DeliveryState::kPending) {
+    absl::MutexLock lock(&mu_);
+    auto it = pending_.find(delivery.subscription_id);
+    if (it != pending_.end() && it->second > 0) --it->second;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace ecoplan::notification
