@@ -96,9 +96,9 @@ class MonthClosingE2eTest : public ::testing::Test {
   void StartIndicator(int port) {
     indicator_address_ =
         Start(kIndicatorServer, "indicator", port,
-              {"--registry_address=" + registry_address_,
-               "--progress_address=" + progress_address_, "--registry_max_backoff=200ms",
-               "--progress_max_backoff=200ms", "--evaluation_time=off", "--evaluation_debounce=0s"},
+              {"--registry_address=" + registry_address_, "--progress_address=" + progress_address_,
+               "--registry_max_backoff=200ms", "--progress_max_backoff=200ms",
+               "--evaluation_time=off", "--evaluation_debounce=0s"},
               &indicator_);
     ASSERT_FALSE(indicator_address_.empty());
     auto channel = grpc::CreateChannel(indicator_address_, grpc::InsecureChannelCredentials());
@@ -111,10 +111,9 @@ class MonthClosingE2eTest : public ::testing::Test {
     ASSERT_FALSE(registry_address_.empty());
     registry_stub_ = rv1::RegistryService::NewStub(
         grpc::CreateChannel(registry_address_, grpc::InsecureChannelCredentials()));
-    progress_address_ = Start(kProgressServer, "progress", 0,
-                              {"--registry_address=" + registry_address_,
-                               "--registry_max_backoff=200ms"},
-                              &progress_);
+    progress_address_ = Start(
+        kProgressServer, "progress", 0,
+        {"--registry_address=" + registry_address_, "--registry_max_backoff=200ms"}, &progress_);
     ASSERT_FALSE(progress_address_.empty());
     progress_stub_ = pv1::ProgressService::NewStub(
         grpc::CreateChannel(progress_address_, grpc::InsecureChannelCredentials()));
@@ -164,9 +163,7 @@ class MonthClosingE2eTest : public ::testing::Test {
     return false;
   }
 
-  std::string MonthName(const std::string& month) {
-    return absl::StrCat(plan_, "/months/", month);
-  }
+  std::string MonthName(const std::string& month) { return absl::StrCat(plan_, "/months/", month); }
 
   grpc::Status Month(const std::string& month, iv1::MonthlyAssessment* out) {
     iv1::GetMonthlyAssessmentRequest request;
@@ -212,7 +209,10 @@ class MonthClosingE2eTest : public ::testing::Test {
   }
 
   common::TempDir dir_;
-  Subprocess registry_, progress_, indicator_;
+  // Placeholders until Start replaces them (Subprocess has no empty state).
+  Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Subprocess progress_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
   std::string registry_address_, progress_address_, indicator_address_;
   std::unique_ptr<rv1::RegistryService::Stub> registry_stub_;
   std::unique_ptr<pv1::ProgressService::Stub> progress_stub_;
