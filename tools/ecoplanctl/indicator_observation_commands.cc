@@ -15,7 +15,6 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -24,7 +23,6 @@
 #include "absl/strings/strip.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
-#include "tools/ecoplanctl/channel.h"
 #include "tools/ecoplanctl/indicator_commands.h"
 #include "tools/ecoplanctl/indicator_common.h"
 #include "tools/ecoplanctl/table.h"

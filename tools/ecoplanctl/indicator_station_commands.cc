@@ -1,29 +1,8 @@
 // The "indicator stations" command: the monitoring stations and the towns they represent.
 
-#include <grpcpp/grpcpp.h>
-#include <unistd.h>
-#include <zlib.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <map>
-#include <memory>
-#include <set>
-#include <utility>
-
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
-#include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
-#include "tools/ecoplanctl/channel.h"
 #include "tools/ecoplanctl/indicator_commands.h"
 #include "tools/ecoplanctl/indicator_common.h"
 #include "tools/ecoplanctl/table.h"

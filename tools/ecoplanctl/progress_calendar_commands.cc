@@ -1,27 +1,13 @@
 // The "calendar" and "holidays" commands: a plan's reporting calendar and the
 // holiday list its due days are counted with.
 
-#include <google/protobuf/util/json_util.h>
-#include <grpcpp/grpcpp.h>
-
-#include <fstream>
-#include <iostream>
-#include <iterator>
-#include <random>
-#include <sstream>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
-#include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
-#include "tools/ecoplanctl/channel.h"
 #include "tools/ecoplanctl/progress_commands.h"
 #include "tools/ecoplanctl/progress_common.h"
 #include "tools/ecoplanctl/table.h"

@@ -2,9 +2,6 @@
 
 #include "tools/ecoplanctl/progress_common.h"
 
-#include <google/protobuf/util/json_util.h>
-#include <grpcpp/grpcpp.h>
-
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -16,11 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
-#include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "tools/ecoplanctl/channel.h"
 #include "tools/ecoplanctl/table.h"

@@ -1,33 +1,11 @@
 // The commands on tasks and measures: "tasks", "task", "measures", "measure" and
 // "supervision" (a supervision task is created with its measure).
 
-#include <grpcpp/grpcpp.h>
-
-#include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <fstream>
-#include <iostream>
-#include <iterator>
-#include <mutex>
-#include <random>
 #include <set>
-#include <sstream>
-#include <thread>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
-#include "absl/time/civil_time.h"
-#include "common/calendar/deadline.h"
-#include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
-#include "tools/ecoplanctl/channel.h"
 #include "tools/ecoplanctl/registry_commands.h"
 #include "tools/ecoplanctl/registry_common.h"
 #include "tools/ecoplanctl/registry_format.h"
