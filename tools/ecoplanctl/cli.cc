@@ -379,133 +379,151 @@ Cli::PlacedArgs Cli::PlaceFlags(const std::vector<std::string>& args) const {
 
 std::string Cli::Usage() const { return BuildApp()->root().help(); }
 
-int Cli::Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) const {
+bool Cli::Parse(const PlacedArgs& placed, App& app, std::optional<std::string>* error) const {
   // CLI11 reads a flag in the subcommand that declares it, after that
   // subcommand's name; ecoplanctl has always taken flags anywhere. So the
   // global flags go first and the command's flags after the two command
   // words; the command's arguments (whatever follows the command words, also
-  // after --) are counted here, not by CLI11.
-  const PlacedArgs placed = PlaceFlags(args);
+  // after --) are counted by CheckCommandLine, not by CLI11.
   std::vector<std::string> tokens = placed.global_flags;
   for (size_t i = 0; i < placed.words.size() && i < 2; ++i) tokens.push_back(placed.words[i]);
   tokens.insert(tokens.end(), placed.command_flags.begin(), placed.command_flags.end());
   if (placed.help) tokens.push_back("--help");
   std::reverse(tokens.begin(), tokens.end());  // CLI11 takes a vector last-first
-
-  std::unique_ptr<App> app = BuildApp();
-  std::optional<std::string> parse_error;
-  bool help = false;
   try {
-    app->root().parse(tokens);
+    app.root().parse(tokens);
   } catch (const CLI::CallForHelp&) {
-    help = true;
-  } catch (const CLI::ParseError& error) {
-    parse_error = error.what();
+    return true;
+  } catch (const CLI::ParseError& parse_error) {
+    *error = parse_error.what();
   }
-  CLI::App* group_app = app->parsed_group();
-  CLI::App* command_app = app->parsed_command();
-  const CommandGroup* group = app->group(group_app);
-  const Command* command = app->command(command_app);
-  const CLI::App& deepest = command_app != nullptr ? *command_app
-                            : group_app != nullptr ? *group_app
-                                                   : app->root();
-  if (help) {
-    out << deepest.help();
-    return 0;
-  }
-  auto usage_error = [&](absl::string_view message) {
-    err << "error: " << message << "\n\n" << deepest.help();
-    return 2;
-  };
+  return false;
+}
 
+absl::Status Cli::CheckCommandLine(const PlacedArgs& placed, App& app,
+                                   const std::optional<std::string>& parse_error) const {
   std::string extra_flag;  // the first flag no parsed command declares
-  for (const std::string& extra : app->root().remaining(/*recurse=*/true)) {
+  for (const std::string& extra : app.root().remaining(/*recurse=*/true)) {
     if (extra.size() > 1 && extra[0] == '-') {
       extra_flag = extra.substr(0, extra.find('='));
       break;
     }
   }
-  const auto& words = placed.words;
-  if (words.empty()) return usage_error("no command given");
-  if (group == nullptr)
-    return usage_error(absl::StrCat("unknown command group \"", words[0], "\""));
-  if (!placed.error.empty()) return usage_error(placed.error);
+  const std::vector<std::string>& words = placed.words;
+  const CommandGroup* group = app.group(app.parsed_group());
+  const Command* command = app.command(app.parsed_command());
+  if (words.empty()) return UsageError("no command given");
+  if (group == nullptr) return UsageError(absl::StrCat("unknown command group \"", words[0], "\""));
+  if (!placed.error.empty()) return UsageError(placed.error);
   if (!extra_flag.empty() && FindFlag(absl::StripPrefix(extra_flag, "--")) == nullptr) {
-    return usage_error(absl::StrCat("unknown flag ", extra_flag));
+    return UsageError(absl::StrCat("unknown flag ", extra_flag));
   }
-  if (words.size() < 2) return usage_error(absl::StrCat("missing command after ", group->name));
+  if (words.size() < 2) return UsageError(absl::StrCat("missing command after ", group->name));
   if (command == nullptr) {
-    return usage_error(absl::StrCat("unknown command \"", group->name, " ", words[1], "\""));
+    return UsageError(absl::StrCat("unknown command \"", group->name, " ", words[1], "\""));
   }
   const std::string command_name = absl::StrCat(group->name, " ", command->verb);
   if (!extra_flag.empty()) {
-    return usage_error(absl::StrCat("flag ", extra_flag, " does not apply to ", command_name));
+    return UsageError(absl::StrCat("flag ", extra_flag, " does not apply to ", command_name));
   }
-  if (parse_error.has_value()) return usage_error(*parse_error);
+  if (parse_error.has_value()) return UsageError(*parse_error);
+  const int arg_count = static_cast<int>(words.size()) - 2;
+  if (arg_count < command->min_args || arg_count > command->max_args) {
+    return UsageError(absl::StrCat(command_name, " takes ",
+                                   command->min_args == command->max_args
+                                       ? absl::StrCat(command->min_args)
+                                       : absl::StrCat(command->min_args, " to ", command->max_args),
+                                   " argument(s), got ", arg_count, ": ", command_name, " ",
+                                   command->synopsis));
+  }
+  return absl::OkStatus();
+}
 
+ParsedArgs Cli::Results(App& app, const std::vector<std::string>& words) const {
   ParsedArgs parsed;
   parsed.positional_ = words;
   parsed.args_.assign(words.begin() + 2, words.end());
-  for (const CLI::App* parsed_app : std::vector<const CLI::App*>{&app->root(), command_app}) {
+  const CLI::App* command_app = app.parsed_command();
+  for (const CLI::App* parsed_app : std::vector<const CLI::App*>{&app.root(), command_app}) {
     for (const CLI::Option* option : parsed_app->get_options()) {
       if (option == parsed_app->get_help_ptr() || option->get_lnames().empty()) continue;
       const std::string& name = option->get_single_name();
-      if (option->get_expected_max() == 0) {
+      if (option->get_expected_max() == 0) {  // a switch
         for (size_t i = 0; i < option->count(); ++i) parsed.flags_.emplace_back(name, "");
       } else {
         for (const std::string& value : option->results()) parsed.flags_.emplace_back(name, value);
       }
     }
   }
-  const int arg_count = static_cast<int>(parsed.args_.size());
-  if (arg_count < command->min_args || arg_count > command->max_args) {
-    return usage_error(
-        absl::StrCat(command_name, " takes ",
-                     command->min_args == command->max_args
-                         ? absl::StrCat(command->min_args)
-                         : absl::StrCat(command->min_args, " to ", command->max_args),
-                     " argument(s), got ", arg_count, ": ", command_name, " ", command->synopsis));
-  }
+  return parsed;
+}
 
-  CommandEnv env;
-  env.out = &out;
-  env.err = &err;
-  env.options.registry_address = parsed.Value("registry", default_registry_address_);
+absl::StatusOr<GlobalOptions> Cli::ResolveGlobalOptions(const ParsedArgs& parsed) const {
+  GlobalOptions options;
+  options.registry_address = parsed.Value("registry", default_registry_address_);
   const char* progress_env = std::getenv("ECOPLAN_PROGRESS_ADDRESS");
-  env.options.progress_address = parsed.Value(
+  options.progress_address = parsed.Value(
       "progress",
       progress_env != nullptr && *progress_env != '\0' ? progress_env : "127.0.0.1:50052");
   const char* indicator_env = std::getenv("ECOPLAN_INDICATOR_ADDRESS");
-  env.options.indicator_address = parsed.Value(
+  options.indicator_address = parsed.Value(
       "indicator",
       indicator_env != nullptr && *indicator_env != '\0' ? indicator_env : "127.0.0.1:50053");
   if (auto timeout = parsed.Optional("timeout"); timeout.has_value()) {
-    if (!absl::ParseDuration(*timeout, &env.options.timeout) ||
-        env.options.timeout <= absl::ZeroDuration()) {
-      return usage_error(
+    if (!absl::ParseDuration(*timeout, &options.timeout) ||
+        options.timeout <= absl::ZeroDuration()) {
+      return UsageError(
           absl::StrCat("--timeout needs a positive duration such as 30s, not \"", *timeout, "\""));
     }
   }
-  auto format = ParseOutputFormat(parsed.Value("output", "table"));
-  if (!format.ok()) return usage_error(format.status().message());
-  env.options.output.format = *format;
-  env.options.output.wide = parsed.Has("wide");
+  absl::StatusOr<OutputFormat> format = ParseOutputFormat(parsed.Value("output", "table"));
+  if (!format.ok()) return UsageError(format.status().message());
+  options.output.format = *format;
+  options.output.wide = parsed.Has("wide");
   absl::StatusOr<ConnectionOptions> connection = ResolveConnection(
       parsed.Value("token"), parsed.Value("token-file"), parsed.Value("tls-ca-file"),
       parsed.Value("tls-cert-file"), parsed.Value("tls-key-file"));
-  if (!connection.ok()) {
-    err << "error: " << absl::StatusCodeToString(connection.status().code()) << ": "
-        << connection.status().message() << '\n';
-    return 1;
-  }
-  env.options.connection = *std::move(connection);
+  if (!connection.ok()) return connection.status();  // not a usage error: exit 1
+  options.connection = *std::move(connection);
+  return options;
+}
 
-  const absl::Status status = command->run(env, parsed);
+int Cli::Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) const {
+  const PlacedArgs placed = PlaceFlags(args);
+  std::unique_ptr<App> app = BuildApp();
+  std::optional<std::string> parse_error;
+  const bool help = Parse(placed, *app, &parse_error);
+  // Help and usage errors show the help of the command, else of the group,
+  // else of the program: as far as the command line was understood.
+  const CLI::App& deepest = app->parsed_command() != nullptr ? *app->parsed_command()
+                            : app->parsed_group() != nullptr ? *app->parsed_group()
+                                                             : app->root();
+  if (help) {
+    out << deepest.help();
+    return 0;
+  }
+  auto fail = [&](const absl::Status& status) {
+    if (IsUsageError(status)) {
+      err << "error: " << status.message() << "\n\n" << deepest.help();
+      return 2;
+    }
+    err << "error: " << absl::StatusCodeToString(status.code()) << ": " << status.message() << '\n';
+    return 1;
+  };
+  if (absl::Status status = CheckCommandLine(placed, *app, parse_error); !status.ok()) {
+    return fail(status);
+  }
+  const ParsedArgs parsed = Results(*app, placed.words);
+  absl::StatusOr<GlobalOptions> options = ResolveGlobalOptions(parsed);
+  if (!options.ok()) return fail(options.status());
+
+  CommandEnv env;
+  env.options = *std::move(options);
+  env.out = &out;
+  env.err = &err;
+  const absl::Status status = app->command(app->parsed_command())->run(env, parsed);
   out.flush();
-  if (status.ok()) return 0;
-  if (IsUsageError(status)) return usage_error(status.message());
-  err << "error: " << absl::StatusCodeToString(status.code()) << ": " << status.message() << '\n';
-  return 1;
+  return status.ok() ? 0 : fail(status);
 }
 
 namespace {

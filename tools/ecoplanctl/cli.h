@@ -143,6 +143,17 @@ class Cli {
   };
   PlacedArgs PlaceFlags(const std::vector<std::string>& args) const;
   std::unique_ptr<App> BuildApp() const;
+  // Parses `placed` with CLI11 into `app`. Returns true when help was asked
+  // for; `error` gets what CLI11 found wrong, if anything.
+  bool Parse(const PlacedArgs& placed, App& app, std::optional<std::string>* error) const;
+  // OK, or the first usage error of the parsed command line.
+  absl::Status CheckCommandLine(const PlacedArgs& placed, App& app,
+                                const std::optional<std::string>& parse_error) const;
+  // The command's arguments and every flag given, for the command.
+  ParsedArgs Results(App& app, const std::vector<std::string>& words) const;
+  // The global flags with their defaults. Errors: a usage error for a bad
+  // --timeout or --output; ResolveConnection's errors.
+  absl::StatusOr<GlobalOptions> ResolveGlobalOptions(const ParsedArgs& parsed) const;
   const CommandGroup* FindGroup(absl::string_view name) const;
   const FlagSpec* FindFlag(absl::string_view name) const;
   bool IsGlobalFlag(absl::string_view name) const;

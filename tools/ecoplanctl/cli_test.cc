@@ -164,6 +164,10 @@ TEST_F(CliTest, UsageErrorsExitTwoWithTheMessageAndTheHelpOfWhatWasFound) {
 TEST_F(CliTest, AFailedCommandExitsOneWithTheCodeName) {
   EXPECT_EQ(Run({"things", "fail"}), 1);
   EXPECT_EQ(err_.str(), "error: NOT_FOUND: no such thing\n");
+  // Connection flags that cannot be used are a failure too, not a usage error.
+  EXPECT_EQ(Run({"things", "list", "--token", "t", "--token-file", "/nonexistent/token"}), 1);
+  EXPECT_EQ(err_.str(), "error: INVALID_ARGUMENT: give --token or --token-file, not both\n");
+  EXPECT_THAT(received_.verb, IsEmpty());
 }
 
 TEST_F(CliTest, ProgramHelpListsEveryCommandAndTheGlobalFlags) {
