@@ -301,8 +301,13 @@ void ProgressRecorder::SubmitLocked(std::shared_ptr<SubmitCall> call) {
   const Transition transition = MoveToState(report, s.draft, c.caller.actor, now, due);
 
   Change change;
-  change.revision = RevisionNote{report.revision,      transition.action,  now, c.caller.actor, "",
-                                 Diff(before, report), c.caller.request_id};
+  RevisionNote& note = change.revision.emplace();
+  note.revision = report.revision;
+  note.action = transition.action;
+  note.time = now;
+  note.actor = c.caller.actor;
+  note.changes = Diff(before, report);
+  note.request_id = c.caller.request_id;
   change.report = next;
   if (!c.caller.request_id.empty()) {
     change.request =
