@@ -1,19 +1,22 @@
 #pragma once
 
-// A small command-line framework for ecoplanctl: command groups ("plan",
+// The command line of ecoplanctl, on CLI11: command groups ("plan",
 // "measures", ...) with verbs ("import", "list", ...), flags that may come
-// before or after the command words, per-group help, and the exit-code
-// contract:
+// before or after the command words, help for the program, each group and each
+// command, a generated bash completion script, and the exit-code contract:
 //   0  success
 //   1  the command failed (a gRPC error, an unreadable file ...): stderr gets
 //      "error: <CODE_NAME>: <message>"
 //   2  usage error: stderr gets "error: <message>" and the usage text
 //
-// Adding a command group for another service: write a function that returns a
-// CommandGroup (see registry_commands.h) and add it to the Cli in main.cc.
+// Commands are described as data (CommandGroup, Command, FlagSpec); the Cli
+// builds a CLI::App from them for each run. Adding a command group for another
+// service: write a function that returns a CommandGroup (see
+// registry_commands.h) and add it to the Cli in main.cc.
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -103,8 +106,11 @@ struct CommandGroup {
 
 class Cli {
  public:
-  // `default_registry_address` is the --registry default.
+  // `default_registry_address` is the --registry default. The Cli has one
+  // group of its own: "shell-completion bash" prints BashCompletion().
   Cli(std::string program, std::string default_registry_address);
+  Cli(const Cli&) = delete;
+  Cli& operator=(const Cli&) = delete;
 
   // Adds a group. Precondition: its name is new, and a flag name used by
   // several commands is a switch everywhere or takes a value everywhere.
@@ -114,19 +120,50 @@ class Cli {
   // exit code.
   int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) const;
 
-  // The usage text: every group and command, or one group in detail.
+  // The help of the program ("ecoplanctl --help"): every group and command.
   std::string Usage() const;
-  std::string GroupUsage(const CommandGroup& group) const;
+
+  // A bash completion script for the program, generated from the command
+  // line the Cli builds (groups, commands, their flags and which flags take a
+  // value), so it cannot drift from it. Install with
+  //   ecoplanctl shell-completion bash > /etc/bash_completion.d/ecoplanctl
+  std::string BashCompletion() const;
 
  private:
+  class App;  // the CLI::App built from the groups, in cli.cc
+
+  // The command line with the global flags and the command's flags apart
+  // from the words (command words and arguments), as Run hands them to CLI11.
+  struct PlacedArgs {
+    std::vector<std::string> global_flags;   // "--name", and its value if it takes one
+    std::vector<std::string> command_flags;  // the same, and flags no command declares
+    std::vector<std::string> words;          // group, command, arguments
+    bool help = false;                       // -h or --help
+    std::string error;                       // a flag without its value, or a switch with one
+  };
+  PlacedArgs PlaceFlags(const std::vector<std::string>& args) const;
+  std::unique_ptr<App> BuildApp() const;
+  // Parses `placed` with CLI11 into `app`. Returns true when help was asked
+  // for; `error` gets what CLI11 found wrong, if anything.
+  bool Parse(const PlacedArgs& placed, App& app, std::optional<std::string>* error) const;
+  // OK, or the first usage error of the parsed command line.
+  absl::Status CheckCommandLine(const PlacedArgs& placed, App& app,
+                                const std::optional<std::string>& parse_error) const;
+  // The command's arguments and every flag given, for the command.
+  ParsedArgs Results(App& app, const std::vector<std::string>& words) const;
+  // The global flags with their defaults. Errors: a usage error for a bad
+  // --timeout or --output; ResolveConnection's errors.
+  absl::StatusOr<GlobalOptions> ResolveGlobalOptions(const ParsedArgs& parsed) const;
   const CommandGroup* FindGroup(absl::string_view name) const;
   const FlagSpec* FindFlag(absl::string_view name) const;
+  bool IsGlobalFlag(absl::string_view name) const;
 
   std::string program_;
   std::string default_registry_address_;
   std::vector<FlagSpec> global_flags_;
   std::vector<CommandGroup> groups_;
-  std::map<std::string, FlagSpec, std::less<>> all_flags_;  // union, for parsing
+  std::map<std::string, FlagSpec, std::less<>> all_flags_;  // union, for placing flags
+  CommandGroup completion_group_;                           // "shell-completion bash"
 };
 
 }  // namespace ecoplan::ctl

@@ -1,6 +1,6 @@
 // ecoplanctl: the command-line client of the ecoplan services for operators
-// and departments. Flags and dispatch only; the commands live in
-// registry_commands.cc (and, later, one file per service).
+// and departments. Wiring only: the command line is cli.h, and each service's
+// commands are gathered by <service>_commands.h (one file per concept behind it).
 
 #include <cstdlib>
 #include <iostream>

@@ -165,6 +165,11 @@ using Callback = std::function<void(absl::StatusOr<T>)>;
 //
 // Thread-safe. `store`, `plans`, `clock` and `indicators` (may be null) must
 // outlive the recorder; `dispatch` runs queued work (see KeyedSerializer).
+//
+// The implementation is split by concept: progress_recorder.cc (the shared
+// machinery: checks, serialisation, request ids, the report cache), and
+// progress_recorder_submit.cc, _review.cc, _extensions.cc, _completions.cc,
+// _calendar.cc and _queries.cc (the use cases).
 class ProgressRecorder {
  public:
   ProgressRecorder(ReportStore* store, const PlanDirectory* plans, const common::Clock* clock,
@@ -257,6 +262,8 @@ class ProgressRecorder {
   absl::StatusOr<Validated> ValidateSubmission(const ReportSubmission& s, const Caller& caller);
   // Runs with the call's keys held (call->guard).
   void SubmitLocked(std::shared_ptr<SubmitCall> call);
+  // The answer to a retry of `call`: the revision its first call produced.
+  absl::StatusOr<Report> RetriedReport(const SubmitCall& call, const RequestRecord& seen);
   // Runs `fn` holding the request id's key (if any) and then `resource_key`;
   // `fn` gets the guard that releases both.
   void RunSerialized(const Caller& caller, const std::string& resource_key,

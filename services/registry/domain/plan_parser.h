@@ -66,7 +66,7 @@ struct ParsedPlan {
 // messages) are 1-based lines of the original text; normalization never moves them.
 //
 // Doubts are reported as Plan.warnings (code + line + message), not guessed
-// silently; the codes are listed in plan_parser.cc (kWarningCodes).
+// silently; the codes are listed at the top of plan_parser.cc.
 //
 // Errors: InvalidArgument with a message starting "line N: " for a document that
 // is not valid UTF-8, empty, has no document number, no title or no year in the

@@ -98,6 +98,10 @@ inline constexpr size_t kMaxCheckpoints = 20;
 // interleave with another write. A write becomes visible only once durable.
 //
 // Thread-safe. `store` and `clock` must outlive the registry.
+//
+// The implementation is split by concept: task_registry.cc (loading, the plan
+// views, request ids), and task_registry_plans.cc, _queries.cc, _measures.cc,
+// _supervision.cc and _organizations.cc (the use cases).
 class TaskRegistry {
  public:
   TaskRegistry(PlanStore* store, const common::Clock* clock);
@@ -178,9 +182,23 @@ class TaskRegistry {
   absl::StatusOr<std::optional<std::string>> CheckRequest(absl::string_view request_id,
                                                           absl::string_view method,
                                                           absl::string_view fingerprint);
+  // Resolves organization inputs (names, aliases, group words with their
+  // members); `field` names them in errors.
   absl::StatusOr<std::vector<OrgRef>> ResolveInputs(const OrganizationDirectory& directory,
                                                     const std::vector<OrgRefInput>& inputs,
                                                     absl::string_view field) const;
+  // `before` with the changes of `update` (resolved against `directory` and
+  // `plan`); appends the names of the changed fields to `changed`.
+  absl::StatusOr<Measure> Corrected(const MeasureUpdate& update, const Measure& before,
+                                    const OrganizationDirectory& directory, const Plan& plan,
+                                    std::vector<std::string>* changed) const;
+  // Measure `i` of a supervision task `task_id` created at `now`.
+  absl::StatusOr<Measure> DraftedMeasure(const SupervisionMeasureDraft& in, size_t i,
+                                         const std::string& task_id, absl::Time now,
+                                         const Plan& plan,
+                                         const OrganizationDirectory& directory) const;
+  // Makes `next` the state readers see (after its change is durable).
+  void Publish(std::shared_ptr<const State> next);
 
   PlanStore* const store_;
   const common::Clock* const clock_;

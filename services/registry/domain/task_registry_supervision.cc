@@ -1,0 +1,144 @@
+// TaskRegistry: supervision tasks (督办任务) the bureau adds to a plan.
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/calendar/checkpoints.h"
+#include "common/status/status_macros.h"
+#include "common/text/normalize.h"
+#include "services/registry/domain/task_registry.h"
+#include "services/registry/domain/task_registry_internal.h"
+
+namespace ecoplan::registry {
+
+using registry_internal::CheckRequestId;
+using registry_internal::CheckText;
+using registry_internal::Fingerprint;
+using registry_internal::kCreateSupervisionMethod;
+using registry_internal::RefsText;
+using registry_internal::ResolveCallerDeadline;
+
+namespace {
+
+// The checks of a draft that need no plan.
+absl::Status CheckDraft(const SupervisionTaskDraft& draft, const ChangeContext& context) {
+  ECOPLAN_RETURN_IF_ERROR(CheckRequestId(context.request_id, /*required=*/true));
+  ECOPLAN_RETURN_IF_ERROR(CheckText(draft.title, "title", kMaxTitleLength, true));
+  ECOPLAN_RETURN_IF_ERROR(
+      CheckText(draft.description, "description", kMaxDescriptionLength, false));
+  ECOPLAN_RETURN_IF_ERROR(CheckText(draft.assigned_by, "assigned_by", kMaxNameLength, false));
+  if (draft.measures.empty()) {
+    return absl::InvalidArgumentError("measures: a supervision task needs at least one measure");
+  }
+  if (draft.measures.size() > kMaxSupervisionMeasures) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("measures: at most ", kMaxSupervisionMeasures, " measures"));
+  }
+  return absl::OkStatus();
+}
+
+std::string DraftFingerprint(const SupervisionTaskDraft& draft) {
+  std::vector<std::string> parts{draft.plan_id, draft.title, draft.description, draft.assigned_by};
+  for (const SupervisionMeasureDraft& m : draft.measures) {
+    parts.push_back(m.text);
+    parts.push_back(m.deadline_raw);
+    parts.push_back(RefsText(m.leads));
+    parts.push_back(RefsText(m.responsibles));
+  }
+  return Fingerprint(parts);
+}
+
+// The number of the next supervision task of a plan with `tasks`: s1, s2, …
+int NextSupervisionNumber(const std::vector<Task>& tasks) {
+  int number = 1;
+  for (const Task& t : tasks) {
+    if (t.origin == TaskOrigin::kSupervision) number = std::max(number, t.sequence_number + 1);
+  }
+  return number;
+}
+
+}  // namespace
+
+absl::StatusOr<Task> TaskRegistry::CreateSupervisionTask(const SupervisionTaskDraft& draft,
+                                                         const ChangeContext& context) {
+  ECOPLAN_RETURN_IF_ERROR(CheckDraft(draft, context));
+  const std::string fingerprint = DraftFingerprint(draft);
+
+  absl::MutexLock write_lock(&write_mu_);
+  std::shared_ptr<const State> state = Snapshot();
+  ECOPLAN_ASSIGN_OR_RETURN(std::shared_ptr<const PlanView> view, FindPlan(*state, draft.plan_id));
+  ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> earlier,
+                           CheckRequest(context.request_id, kCreateSupervisionMethod, fingerprint));
+  if (earlier) {
+    absl::string_view task_id = *earlier;
+    if (auto pos = task_id.rfind('/'); pos != absl::string_view::npos) {
+      task_id = task_id.substr(pos + 1);
+    }
+    return GetTask(draft.plan_id, task_id);
+  }
+
+  const int number = NextSupervisionNumber(view->stored.tasks);
+  const absl::Time now = clock_->Now();
+  Task task;
+  task.id = absl::StrCat("s", number);
+  task.origin = TaskOrigin::kSupervision;
+  task.sequence_number = number;
+  task.title = common::NormalizeDocumentText(draft.title);
+  task.description = draft.description;
+  task.assigned_by = draft.assigned_by;
+  task.create_time = now;
+  for (size_t i = 0; i < draft.measures.size(); ++i) {
+    ECOPLAN_ASSIGN_OR_RETURN(Measure m, DraftedMeasure(draft.measures[i], i, task.id, now,
+                                                       view->stored.plan, *state->organizations));
+    task.measures.push_back(std::move(m));
+  }
+
+  StoredPlan next_plan = view->stored;
+  next_plan.tasks.push_back(task);
+  ++next_plan.plan.summary.supervision_task_count;
+  std::optional<RequestRecord> request =
+      RequestRecord{std::string(kCreateSupervisionMethod), fingerprint,
+                    absl::StrCat("plans/", draft.plan_id, "/tasks/", task.id)};
+  ECOPLAN_RETURN_IF_ERROR(store_->CommitSupervisionTask(
+      draft.plan_id, task, request, SupervisionTaskCreated{draft.plan_id, task}, context));
+  auto next = std::make_shared<State>(*state);
+  next->plans[draft.plan_id] = MakeView(std::move(next_plan));
+  Publish(std::move(next));
+  return task;
+}
+
+absl::StatusOr<Measure> TaskRegistry::DraftedMeasure(const SupervisionMeasureDraft& in, size_t i,
+                                                     const std::string& task_id, absl::Time now,
+                                                     const Plan& plan,
+                                                     const OrganizationDirectory& directory) const {
+  const std::string field = absl::StrCat("measures[", i, "]");
+  ECOPLAN_RETURN_IF_ERROR(
+      CheckText(in.text, absl::StrCat(field, ".text"), kMaxMeasureTextLength, true));
+  Measure m;
+  m.id = absl::StrCat(task_id, "-m", i + 1);
+  m.task_id = task_id;
+  m.ordinal = static_cast<int>(i + 1);
+  m.text = in.text;
+  m.update_time = now;
+  ECOPLAN_ASSIGN_OR_RETURN(m.deadline, ResolveCallerDeadline(in.deadline_raw, plan.year,
+                                                             absl::StrCat(field, ".deadline.raw")));
+  if (in.leads.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ".lead_organizations: at least one lead is required"));
+  }
+  ECOPLAN_ASSIGN_OR_RETURN(
+      m.leads, ResolveInputs(directory, in.leads, absl::StrCat(field, ".lead_organizations")));
+  ECOPLAN_ASSIGN_OR_RETURN(
+      m.responsibles,
+      ResolveInputs(directory, in.responsibles, absl::StrCat(field, ".responsible_organizations")));
+  m.checkpoints = common::ExtractCheckpoints(
+                      m.text, CheckpointContextOf(plan.year, plan.issue_date, m.deadline))
+                      .checkpoints;
+  return m;
+}
+
+}  // namespace ecoplan::registry

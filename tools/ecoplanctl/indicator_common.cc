@@ -1,0 +1,81 @@
+// What the indicator command files share; see indicator_common.h.
+
+#include "tools/ecoplanctl/indicator_common.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
+#include "tools/ecoplanctl/channel.h"
+
+namespace ecoplan::ctl::indicator_internal {
+namespace {
+
+namespace iv1 = ::ecoplan::indicator::v1;
+namespace rv1 = ::ecoplan::registry::v1;
+namespace cv1 = ::ecoplan::common::v1;
+
+using IStub = iv1::IndicatorService::StubInterface;
+using RStub = rv1::RegistryService::StubInterface;
+
+}  // namespace
+
+bool Json(const IndicatorContext& ctx) { return ctx.output.format == OutputFormat::kJson; }
+
+absl::StatusOr<std::string> ResolvePlan(const IndicatorContext& ctx, const std::string& plan) {
+  if (absl::StartsWith(plan, "plans/")) return plan;
+  if (!plan.empty()) return absl::StrCat("plans/", plan);
+  if (ctx.registry == nullptr) return UsageError("--plan is required");
+  rv1::ListPlansRequest request;
+  request.set_page_size(1);
+  rv1::ListPlansResponse response;
+  ECOPLAN_RETURN_IF_ERROR(Call(ctx, ctx.registry, &RStub::ListPlans, request, &response));
+  if (response.plans().empty()) return absl::NotFoundError("no plan has been imported yet");
+  return response.plans(0).name();
+}
+
+absl::StatusOr<absl::CivilDay> ParseDay(const std::string& text, absl::string_view flag) {
+  absl::CivilDay day;
+  if (text.size() != 10 || !absl::ParseCivilTime(text, &day)) {
+    return UsageError(absl::StrCat(flag, " needs a day YYYY-MM-DD, not \"", text, "\""));
+  }
+  return day;
+}
+
+// `text`, or today in Beijing (UTC+8, no daylight saving) when empty.
+absl::StatusOr<absl::CivilDay> AsOf(const std::string& text) {
+  if (text.empty()) return absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600));
+  return ParseDay(text, "--as-of");
+}
+
+cv1::Date ToDate(absl::CivilDay day) {
+  cv1::Date date;
+  date.set_year(static_cast<int32_t>(day.year()));
+  date.set_month(day.month());
+  date.set_day(day.day());
+  return date;
+}
+
+std::string Short(absl::string_view name) {
+  const size_t slash = name.rfind('/');
+  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
+}
+
+std::string Number(double value) { return absl::StrCat(value); }
+
+std::function<absl::Status(const CommandEnv&, const ParsedArgs&)> WithContext(
+    std::function<absl::Status(const IndicatorContext&, const ParsedArgs&, std::ostream&)> runner) {
+  return [runner](const CommandEnv& env, const ParsedArgs& args) -> absl::Status {
+    auto indicator = iv1::IndicatorService::NewStub(
+        MakeChannel(env.options.indicator_address, env.options.connection));
+    auto registry = rv1::RegistryService::NewStub(
+        MakeChannel(env.options.registry_address, env.options.connection));
+    IndicatorContext ctx;
+    ctx.indicator = indicator.get();
+    ctx.registry = registry.get();
+    ctx.timeout = env.options.timeout;
+    ctx.output = env.options.output;
+    return runner(ctx, args, *env.out);
+  };
+}
+
+}  // namespace ecoplan::ctl::indicator_internal

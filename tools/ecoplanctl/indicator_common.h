@@ -1,0 +1,68 @@
+#pragma once
+
+// What the indicator command files of ecoplanctl share, and only they: calls
+// with the command's deadline, naming the plan, days, and binding a command
+// to the command line. The commands are declared in indicator_commands.h, and
+// each concept has its file: indicator_{evaluation,station,observation}_commands.cc.
+
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
+#include <ostream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "common/status/grpc_status.h"
+#include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
+#include "tools/ecoplanctl/cli.h"
+#include "tools/ecoplanctl/indicator_commands.h"
+
+namespace ecoplan::ctl::indicator_internal {
+
+// True when the command prints JSON (--output json).
+bool Json(const IndicatorContext& ctx);
+
+// One unary call on `stub` (indicator or registry) with the command's deadline.
+template <typename Stub, typename Request, typename Response>
+absl::Status Call(const IndicatorContext& ctx, Stub* stub,
+                  grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                  const Request& request, Response* response) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + ctx.timeout));
+  return common::FromGrpcStatus((stub->*method)(&context, request, response));
+}
+
+// plans/…, a bare id, or (empty) the newest plan, asked of the registry.
+absl::StatusOr<std::string> ResolvePlan(const IndicatorContext& ctx, const std::string& plan);
+
+// YYYY-MM-DD. Errors: a usage error naming `flag`.
+absl::StatusOr<absl::CivilDay> ParseDay(const std::string& text, absl::string_view flag);
+// `text`, or today in Beijing (UTC+8, no daylight saving) when empty.
+absl::StatusOr<absl::CivilDay> AsOf(const std::string& text);
+ecoplan::common::v1::Date ToDate(absl::CivilDay day);
+
+// The last segment of a resource name.
+std::string Short(absl::string_view name);
+std::string Number(double value);
+
+// The command line.
+
+// A command's run function: makes the indicator and registry stubs from the global flags.
+std::function<absl::Status(const CommandEnv&, const ParsedArgs&)> WithContext(
+    std::function<absl::Status(const IndicatorContext&, const ParsedArgs&, std::ostream&)> runner);
+
+inline const FlagSpec kPlan = {"plan", "PLAN",
+                               "plan name (plans/…) or id; default: the newest plan"};
+inline const FlagSpec kAsOf = {"as-of", "DAY",
+                               "evaluate as of this day (YYYY-MM-DD); default: today"};
+
+// The commands of the "indicator" group, added in this order by IndicatorCommandGroups().
+void AddEvaluationCommands(CommandGroup& group);   // indicator_evaluation_commands.cc
+void AddStationCommands(CommandGroup& group);      // indicator_station_commands.cc
+void AddObservationCommands(CommandGroup& group);  // indicator_observation_commands.cc
+
+}  // namespace ecoplan::ctl::indicator_internal
