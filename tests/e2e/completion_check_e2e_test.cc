@@ -206,6 +206,39 @@ class CompletionCheckE2eTest : public ::testing::Test {
     return response.evaluation();
   }
 
+  // The measure's light as of the scenario's day (EvaluatePlan, a read).
+  iv1::MeasureLight LightOf(const std::string& measure) {
+    iv1::EvaluatePlanRequest request;
+    request.set_plan(plan_);
+    *request.mutable_as_of() = Date(2026, 6, 30);
+    iv1::EvaluatePlanResponse response;
+    grpc::Status s = indicator_stub_->EvaluatePlan(Context().get(), request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    for (const iv1::MeasureLight& l : response.measure_lights()) {
+      if (l.measure() == measure) return l;
+    }
+    return iv1::MeasureLight();
+  }
+
+  // Waits until the measure's light has `state` and a reason containing `text`.
+  iv1::MeasureLight LightWhen(const std::string& measure, iv1::MeasureCompletionState state,
+                              const std::string& text) {
+    iv1::MeasureLight light;
+    Eventually([&] {
+      light = LightOf(measure);
+      if (light.completion_state() != state) return false;
+      for (const std::string& r : light.reasons()) {
+        if (absl::StrContains(r, text)) return true;
+      }
+      return false;
+    });
+    return light;
+  }
+
+  static std::string Reasons(const iv1::MeasureLight& light) {
+    return absl::StrJoin(light.reasons(), " | ");
+  }
+
   std::string LeadOf(const std::string& measure) {
     for (const rv1::Task& task : exported_.tasks()) {
       for (const rv1::Measure& m : task.measures()) {
@@ -320,17 +353,31 @@ TEST_F(CompletionCheckE2eTest, AConfirmationWaitsUntilTheIndicatorIsOnTrack) {
   ASSERT_EQ(e.status(), iv1::INDICATOR_STATUS_OFF_TRACK) << e.DebugString();
   ASSERT_NO_FATAL_FAILURE(RecordIndicatorStatuses());
 
-  // Declared → rejected → declared again.
+  // Declared → shown as awaiting confirmation, never green.
   const std::string first = Declare(measure, lead);
   ASSERT_FALSE(first.empty());
+  iv1::MeasureLight light = LightWhen(measure, iv1::MEASURE_COMPLETION_STATE_DECLARED,
+                                      "(declaration 1), awaiting the bureau's confirmation");
+  EXPECT_EQ(light.completion_state(), iv1::MEASURE_COMPLETION_STATE_DECLARED) << Reasons(light);
+  EXPECT_NE(light.colour(), iv1::MEASURE_COLOUR_GREEN) << Reasons(light);
+  EXPECT_FALSE(light.counted_completed());
+  EXPECT_EQ(light.completion(), first);
+  // → rejected: reverted, with the bureau's comment.
   pv1::RejectCompletionRequest reject;
   reject.set_name(first);
   reject.set_comment("证明材料不全");
   pv1::RejectCompletionResponse rejected;
   s = progress_stub_->RejectCompletion(Context().get(), reject, &rejected);
   ASSERT_TRUE(s.ok()) << s.error_message();
+  light = LightWhen(measure, iv1::MEASURE_COMPLETION_STATE_REJECTED, "rejected by the bureau");
+  EXPECT_TRUE(absl::StrContains(Reasons(light), "completion declaration 1 by")) << Reasons(light);
+  EXPECT_TRUE(absl::StrContains(Reasons(light), ": 证明材料不全 (declared on")) << Reasons(light);
+  EXPECT_FALSE(light.counted_completed());
+  // → declared again.
   const std::string second = Declare(measure, lead);
   ASSERT_FALSE(second.empty());
+  light = LightWhen(measure, iv1::MEASURE_COMPLETION_STATE_DECLARED, "(declaration 2)");
+  EXPECT_EQ(light.completion(), second) << Reasons(light);
 
   // Refused while the indicator is off track, with the facts.
   pv1::ConfirmCompletionResponse confirmed;
@@ -368,6 +415,29 @@ TEST_F(CompletionCheckE2eTest, AConfirmationWaitsUntilTheIndicatorIsOnTrack) {
                                absl::StrCat(LastSegment(trucks.name()), " «", trucks.display_name(),
                                             "»: ON_TRACK; latest value 35 %")))
       << c.indicator_checks(0);
+  // Confirmed and on track: counted as completed.
+  ASSERT_TRUE(Eventually([&] {
+    light = LightOf(measure);
+    return light.counted_completed();
+  })) << Reasons(light);
+  EXPECT_EQ(light.completion_state(), iv1::MEASURE_COMPLETION_STATE_CONFIRMED);
+
+  // The indicator falls again: the light turns back, red, naming the facts.
+  s = SubmitShare(measure, lead, 20, submitted.report().etag(), &submitted);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_TRUE(Eventually([&] {
+    light = LightOf(measure);
+    return !light.counted_completed();
+  })) << Reasons(light);
+  EXPECT_EQ(light.colour(), iv1::MEASURE_COLOUR_RED) << Reasons(light);
+  EXPECT_EQ(light.completion_state(), iv1::MEASURE_COMPLETION_STATE_CONFIRMED);
+  const std::string reasons = Reasons(light);
+  EXPECT_TRUE(
+      absl::StrContains(reasons, absl::StrCat("but indicator ", LastSegment(trucks.name()), " ",
+                                              trucks.display_name(), " is off track: 20 %")))
+      << reasons;
+  EXPECT_TRUE(absl::StrContains(reasons, "; not counted as completed")) << reasons;
+  EXPECT_TRUE(std::regex_search(reasons, std::regex("against [^|]*30"))) << reasons;
 }
 
 TEST_F(CompletionCheckE2eTest, TheBureauOverridesWithAReasonOnRecord) {

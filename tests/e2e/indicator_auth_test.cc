@@ -27,6 +27,7 @@
 #include "absl/time/clock.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
+#include "ecoplan/indicator/v1/assessment_service.grpc.pb.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
@@ -99,8 +100,10 @@ class IndicatorAuthTest : public ::testing::Test {
     ASSERT_OK_AND_ASSIGN(indicator_, Subprocess::Start(indicator_argv, dir_.Sub("indicator.log")));
     absl::StatusOr<int> indicator_port = WaitForPortFile(dir_.Sub("i.port"), absl::Seconds(30));
     ASSERT_TRUE(indicator_port.ok()) << ReadFile(dir_.Sub("indicator.log")).value_or("");
-    stub_ = iv1::IndicatorService::NewStub(grpc::CreateCustomChannel(
-        absl::StrCat("127.0.0.1:", *indicator_port), secured_.ChannelCredentials(), args));
+    auto indicator_channel = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", *indicator_port),
+                                                       secured_.ChannelCredentials(), args);
+    stub_ = iv1::IndicatorService::NewStub(indicator_channel);
+    assessment_stub_ = iv1::AssessmentService::NewStub(indicator_channel);
 
     // The indicator service gets the plan only by following the secured
     // registry with its service credentials.
@@ -333,6 +336,7 @@ class IndicatorAuthTest : public ::testing::Test {
   std::unique_ptr<rv1::RegistryService::Stub> registry_stub_;
   std::unique_ptr<pv1::ProgressService::Stub> progress_stub_;
   std::unique_ptr<iv1::IndicatorService::Stub> stub_;
+  std::unique_ptr<iv1::AssessmentService::Stub> assessment_stub_;
   std::string plan_, plan_indicator_, air_indicator_;
   int counter_ = 0;
   std::string last_error_;
@@ -354,6 +358,164 @@ TEST_F(IndicatorAuthTest, EveryRpcRefusesMissingAndBadTokensAsUnauthenticated) {
     EXPECT_EQ(text.find(secured_.secret()), std::string::npos) << log;
     EXPECT_EQ(text.find("eyJ"), std::string::npos) << log;
   }
+}
+
+// The AssessmentService's table (AssessmentPolicy) walked the same way, with
+// tokens of an organization the plan names (a reporter contests for its own
+// organization only); then what a reporter sees of a closed month.
+TEST_F(IndicatorAuthTest, AssessmentServiceAnswersEachRoleAsItsPolicySaysAndNarrowsReporters) {
+  // A measure's single lead organization: its id for the tokens, its name on the scorecards.
+  rv1::ExportPlanRequest export_request;
+  export_request.set_name(plan_);
+  rv1::ExportPlanResponse exported;
+  ASSERT_TRUE(
+      registry_stub_->ExportPlan(TokenContext(Admin()).get(), export_request, &exported).ok());
+  std::string lead;
+  for (const rv1::Task& task : exported.tasks()) {
+    for (const rv1::Measure& m : task.measures()) {
+      if (lead.empty() && m.lead_organizations_size() == 1) {
+        lead = m.lead_organizations(0).organization();
+      }
+    }
+  }
+  ASSERT_FALSE(lead.empty());
+  std::string lead_name;
+  for (const rv1::Organization& o : exported.organizations()) {
+    if (o.name() == lead) lead_name = o.display_name();
+  }
+  const std::string lead_id = lead.substr(strlen("organizations/"));
+  const std::string april = absl::StrCat(plan_, "/months/2026-04");
+  auto close_next = [this](const std::string& token) {
+    iv1::ListClosedMonthsRequest list;
+    list.set_plan(plan_);
+    iv1::ListClosedMonthsResponse closed;
+    EXPECT_TRUE(
+        assessment_stub_->ListClosedMonths(TokenContext(Admin()).get(), list, &closed).ok());
+    absl::CivilMonth next(2026, 4);
+    if (closed.months_size() > 0) {
+      const std::string& last = closed.months(closed.months_size() - 1).name();
+      EXPECT_TRUE(absl::ParseCivilTime(last.substr(last.rfind('/') + 1), &next)) << last;
+      ++next;
+    }
+    iv1::CloseMonthRequest r;
+    r.set_name(absl::StrCat(plan_, "/months/", absl::FormatCivilTime(next)));
+    r.set_reason("月度结账");
+    iv1::CloseMonthResponse out;
+    return assessment_stub_->CloseMonth(TokenContext(token).get(), r, &out).error_code();
+  };
+  ASSERT_EQ(close_next(Admin()), grpc::StatusCode::OK);
+  iv1::GetMonthlyAssessmentRequest get_april;
+  get_april.set_name(april);
+  iv1::GetMonthlyAssessmentResponse closed_april;
+  ASSERT_TRUE(
+      assessment_stub_->GetMonthlyAssessment(TokenContext(Admin()).get(), get_april, &closed_april)
+          .ok());
+  // The lead's April facts: one contested item per ContestItem call.
+  std::vector<std::string> items;
+  for (const iv1::Scorecard& c : closed_april.assessment().scorecards()) {
+    if (c.organization() != lead_name) continue;
+    for (const iv1::ScoreComponent& comp : c.components()) {
+      for (const iv1::ScoreFact& f : comp.facts()) items.push_back(f.key());
+    }
+  }
+  ASSERT_GE(items.size(), 4u) << lead_name;
+  size_t next_item = 0;  // each contest a different item (a pending one cannot be filed twice)
+  auto contest = [&, this](const std::string& token, iv1::Contest* out) {
+    iv1::ContestItemRequest r;
+    r.set_month(april);
+    r.set_organization(lead_name);
+    r.set_item(items.at(next_item++ % items.size()));
+    r.set_reason("申诉理由");
+    iv1::ContestItemResponse response;
+    grpc::Status s = assessment_stub_->ContestItem(TokenContext(token).get(), r, &response);
+    if (out != nullptr) *out = response.contest();
+    return s.error_code();
+  };
+
+  std::map<std::string, PolicyCall> calls;
+  auto add = [&](const char* method, PolicyCall call) {
+    calls[indicator::AssessmentMethod(method)] = std::move(call);
+  };
+  add("GetScoringRules", [&](const std::string& t) {
+    iv1::GetScoringRulesRequest r;
+    r.set_plan(plan_);
+    iv1::GetScoringRulesResponse out;
+    return assessment_stub_->GetScoringRules(TokenContext(t).get(), r, &out).error_code();
+  });
+  add("UpdateScoringRules", [&](const std::string& t) {
+    iv1::UpdateScoringRulesRequest r;
+    r.set_plan(plan_);
+    r.mutable_rules()->set_on_time_reporting_weight(0.3);
+    r.mutable_rules()->set_completion_of_due_measures_weight(0.3);
+    r.mutable_rules()->set_no_overdue_measures_weight(0.2);
+    r.mutable_rules()->set_indicators_on_track_weight(0.2);
+    r.mutable_rules()->set_late_report_credit(0.1 * (++counter_ % 10));
+    r.mutable_rules()->set_returned_report_credit(1);
+    r.set_reason("考评办法");
+    iv1::UpdateScoringRulesResponse out;
+    return assessment_stub_->UpdateScoringRules(TokenContext(t).get(), r, &out).error_code();
+  });
+  add("GetMonthlyAssessment", [&](const std::string& t) {
+    iv1::GetMonthlyAssessmentResponse out;
+    return assessment_stub_->GetMonthlyAssessment(TokenContext(t).get(), get_april, &out)
+        .error_code();
+  });
+  add("ListClosedMonths", [&](const std::string& t) {
+    iv1::ListClosedMonthsRequest r;
+    r.set_plan(plan_);
+    iv1::ListClosedMonthsResponse out;
+    return assessment_stub_->ListClosedMonths(TokenContext(t).get(), r, &out).error_code();
+  });
+  add("CloseMonth", close_next);
+  add("ContestItem", [&](const std::string& t) { return contest(t, nullptr); });
+  add("DecideContest", [&](const std::string& t) {
+    iv1::Contest filed;
+    EXPECT_EQ(contest(Admin(), &filed), grpc::StatusCode::OK);
+    iv1::DecideContestRequest r;
+    r.set_name(filed.name());
+    r.set_accept(false);
+    r.set_comment("无证据");
+    iv1::DecideContestResponse out;
+    return assessment_stub_->DecideContest(TokenContext(t).get(), r, &out).error_code();
+  });
+  add("ListContests", [&](const std::string& t) {
+    iv1::ListContestsRequest r;
+    r.set_plan(plan_);
+    iv1::ListContestsResponse out;
+    return assessment_stub_->ListContests(TokenContext(t).get(), r, &out).error_code();
+  });
+  EXPECT_THAT(WalkPolicy(indicator::AssessmentPolicy(), calls,
+                         [&](Role r) { return secured_.Token(r, lead_id); }),
+              ::testing::IsEmpty());
+  EXPECT_THAT(WalkBadTokens(calls, secured_.BadTokens()), ::testing::IsEmpty());
+
+  // A reporter of the lead sees its own scorecard and contests only, and
+  // cannot contest for another organization; the bureau sees every organization.
+  const std::string reporter = secured_.Token(Role::kReporter, lead_id);
+  iv1::GetMonthlyAssessmentResponse seen;
+  ASSERT_TRUE(
+      assessment_stub_->GetMonthlyAssessment(TokenContext(reporter).get(), get_april, &seen).ok());
+  ASSERT_EQ(seen.assessment().scorecards_size(), 1);
+  EXPECT_EQ(seen.assessment().scorecards(0).organization(), lead_name);
+  EXPECT_GT(closed_april.assessment().scorecards_size(), 5);
+  EXPECT_LT(seen.assessment().measure_lights_size(),
+            closed_april.assessment().measure_lights_size());
+  iv1::ListContestsRequest list;
+  list.set_plan(plan_);
+  iv1::ListContestsResponse contests;
+  ASSERT_TRUE(assessment_stub_->ListContests(TokenContext(reporter).get(), list, &contests).ok());
+  for (const iv1::Contest& c : contests.contests()) EXPECT_EQ(c.organization(), lead_name);
+  iv1::ContestItemRequest other;
+  other.set_month(april);
+  other.set_organization(closed_april.assessment().scorecards(0).organization() == lead_name
+                             ? closed_april.assessment().scorecards(1).organization()
+                             : closed_april.assessment().scorecards(0).organization());
+  other.set_item("score");
+  other.set_reason("x");
+  iv1::ContestItemResponse refused;
+  EXPECT_EQ(
+      assessment_stub_->ContestItem(TokenContext(reporter).get(), other, &refused).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
 }
 
 // Same visibility as ProgressService: a reporter's EvaluatePlan holds its own
