@@ -405,21 +405,32 @@ class MeasureScorer {
     if (due.has_value() && *due <= as_of_) {
       ++r.measures_due;
       if (completed) ++r.measures_completed;
-      Fact(tally, 1, absl::StrCat(kComponents[1], "/", m.id), role,
-           completed ? "completed" : "not_completed", completed ? 1 : 0, CompletionRef(m),
-           absl::StrCat(m.id, " ", ScoredDueText(m, *due), completed ? ": " : ": not ",
-                        "counted as completed", CompletionNote(m)));
+      Fact(tally, 1, [&] {
+        return ScoreFact{
+            absl::StrCat(kComponents[1], "/", m.id),
+            role,
+            completed ? "completed" : "not_completed",
+            completed ? 1.0 : 0.0,
+            CompletionRef(m),
+            absl::StrCat(m.id, " ", ScoredDueText(m, *due), completed ? ": " : ": not ",
+                         "counted as completed", CompletionNote(m))};
+      });
     }
     const bool overdue = due.has_value() && *due < as_of_ && !completed;
     if (overdue) {
       ++r.overdue_measures;
       r.overdue.push_back(absl::StrCat(m.id, " (", ScoredDueText(m, *due), ")"));
     }
-    Fact(tally, 2, absl::StrCat(kComponents[2], "/", m.id), role,
-         overdue ? "overdue" : "not_overdue", overdue ? 0 : 1, CompletionRef(m),
-         due.has_value() ? absl::StrCat(m.id, " ", ScoredDueText(m, *due),
-                                        overdue ? ", passed and not completed" : "")
-                         : absl::StrCat(m.id, " has no deadline (ongoing work)"));
+    Fact(tally, 2, [&] {
+      return ScoreFact{absl::StrCat(kComponents[2], "/", m.id),
+                       role,
+                       overdue ? "overdue" : "not_overdue",
+                       overdue ? 0.0 : 1.0,
+                       CompletionRef(m),
+                       due.has_value() ? absl::StrCat(m.id, " ", ScoredDueText(m, *due),
+                                                      overdue ? ", passed and not completed" : "")
+                                       : absl::StrCat(m.id, " has no deadline (ongoing work)")};
+    });
     for (absl::CivilMonth p : due_periods_) CountReport(m, owner, p, role, r, tally);
   }
 
@@ -429,24 +440,35 @@ class MeasureScorer {
     ++r.reports_due;
     auto it = entries_.find({owner, m.id, p});
     const ProgressReport* report = it == entries_.end() ? nullptr : it->second;
-    const std::string period = absl::FormatCivilTime(p);
-    const std::string key = absl::StrCat(kComponents[0], "/", m.id, "/", period);
+    auto key = [&] {
+      return absl::StrCat(kComponents[0], "/", m.id, "/", absl::FormatCivilTime(p));
+    };
     if (report == nullptr) {
       ++r.reports_missing;
-      Fact(tally, 0, key, role, "missing", 0, "",
-           absl::StrCat("no report on ", m.id, " for ", period));
+      Fact(tally, 0, [&] {
+        return ScoreFact{
+            key(), role, "missing",
+            0,     "",   absl::StrCat("no report on ", m.id, " for ", absl::FormatCivilTime(p))};
+      });
       return;
     }
     double credit = report->on_time ? 1.0 : rules_.late_report_credit;
     if (report->returned) credit *= rules_.returned_report_credit;
     ++(report->on_time ? r.reports_on_time : r.reports_late);
     tally.report_credit += credit;
-    std::string outcome = report->on_time ? "on_time" : "late";
-    if (report->returned) outcome += "_returned";
-    Fact(tally, 0, key, role, outcome, credit, report->report,
-         absl::StrCat("report on ", m.id, " for ", period,
-                      report->on_time ? " submitted on time" : " submitted after its due time",
-                      report->returned ? ", returned by the bureau" : ""));
+    Fact(tally, 0, [&] {
+      std::string outcome = report->on_time ? "on_time" : "late";
+      if (report->returned) outcome += "_returned";
+      return ScoreFact{
+          key(),
+          role,
+          std::move(outcome),
+          credit,
+          report->report,
+          absl::StrCat("report on ", m.id, " for ", absl::FormatCivilTime(p),
+                       report->on_time ? " submitted on time" : " submitted after its due time",
+                       report->returned ? ", returned by the bureau" : "")};
+    });
   }
 
   static std::string CompletionRef(const MeasureInfo& m) {
@@ -461,11 +483,11 @@ class MeasureScorer {
     return out + ")";
   }
 
-  void Fact(OrgTally& tally, int component, std::string key, const char* role, std::string outcome,
-            double credit, std::string reference, std::string detail) const {
-    if (!with_facts_) return;
-    tally.facts[component].push_back({std::move(key), role, std::move(outcome), credit,
-                                      std::move(reference), std::move(detail)});
+  // Adds the fact `make()` builds, only when facts are asked for (building
+  // their text is most of the cost of scoring).
+  template <typename Make>
+  void Fact(OrgTally& tally, int component, Make make) const {
+    if (with_facts_) tally.facts[component].push_back(make());
   }
 
   const std::map<PeriodKey, const ProgressReport*>& entries_;
