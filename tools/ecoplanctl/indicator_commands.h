@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "ecoplan/indicator/v1/assessment_service.grpc.pb.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "tools/ecoplanctl/cli.h"
@@ -28,10 +29,13 @@ namespace ecoplan::ctl {
 
 struct IndicatorContext {
   ecoplan::indicator::v1::IndicatorService::StubInterface* indicator = nullptr;  // not owned
+  // The assessment commands' (assessment_commands.h), served beside IndicatorService.
+  ecoplan::indicator::v1::AssessmentService::StubInterface* assessment = nullptr;  // not owned
   // Only to find the newest plan when none is given; may be null (then a plan is required).
   ecoplan::registry::v1::RegistryService::StubInterface* registry = nullptr;  // not owned
   absl::Duration timeout = absl::Seconds(30);
   OutputOptions output;
+  std::ostream* notes = nullptr;  // e.g. a generated request id; may be null
 };
 
 // SyncPlan: rebuilds the plan's indicators from the registry; prints the

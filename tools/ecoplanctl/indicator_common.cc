@@ -65,15 +65,20 @@ std::string Number(double value) { return absl::StrCat(value); }
 std::function<absl::Status(const CommandEnv&, const ParsedArgs&)> WithContext(
     std::function<absl::Status(const IndicatorContext&, const ParsedArgs&, std::ostream&)> runner) {
   return [runner](const CommandEnv& env, const ParsedArgs& args) -> absl::Status {
-    auto indicator = iv1::IndicatorService::NewStub(
-        MakeChannel(env.options.indicator_address, env.options.connection));
+    // One channel for both services of the indicator server.
+    std::shared_ptr<grpc::Channel> channel =
+        MakeChannel(env.options.indicator_address, env.options.connection);
+    auto indicator = iv1::IndicatorService::NewStub(channel);
+    auto assessment = iv1::AssessmentService::NewStub(channel);
     auto registry = rv1::RegistryService::NewStub(
         MakeChannel(env.options.registry_address, env.options.connection));
     IndicatorContext ctx;
     ctx.indicator = indicator.get();
+    ctx.assessment = assessment.get();
     ctx.registry = registry.get();
     ctx.timeout = env.options.timeout;
     ctx.output = env.options.output;
+    ctx.notes = env.err;
     return runner(ctx, args, *env.out);
   };
 }

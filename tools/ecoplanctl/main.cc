@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tools/ecoplanctl/admin_commands.h"
+#include "tools/ecoplanctl/assessment_commands.h"
 #include "tools/ecoplanctl/cli.h"
 #include "tools/ecoplanctl/indicator_commands.h"
 #include "tools/ecoplanctl/notification_commands.h"
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   for (auto& group : ecoplan::ctl::TokenCommandGroups()) cli.AddGroup(std::move(group));
   for (auto& group : ecoplan::ctl::ProgressCommandGroups()) cli.AddGroup(std::move(group));
   for (auto& group : ecoplan::ctl::IndicatorCommandGroups()) cli.AddGroup(std::move(group));
+  for (auto& group : ecoplan::ctl::AssessmentCommandGroups()) cli.AddGroup(std::move(group));
   for (auto& group : ecoplan::ctl::NotificationCommandGroups()) cli.AddGroup(std::move(group));
 
   const std::vector<std::string> args(argv + 1, argv + argc);
