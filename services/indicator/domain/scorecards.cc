@@ -1,0 +1,305 @@
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "services/indicator/domain/dashboard.h"
+#include "services/indicator/domain/dashboard_internal.h"
+
+// The department scorecards (ScoreOrganizations, dashboard.h), under the
+// plan's scoring rules, with the facts behind every score when asked.
+
+namespace ecoplan::indicator {
+
+namespace {
+
+using dashboard_internal::Confirmed;
+using dashboard_internal::CountedCompleted;
+using dashboard_internal::Day;
+using dashboard_internal::DeclarationText;
+using dashboard_internal::PeriodKey;
+
+// One organization's counts and facts while scoring.
+struct OrgTally {
+  ScoreRole lead, responsible;
+  double report_credit = 0;  // Σ credits of its report entries
+  int indicators = 0, indicators_good = 0;
+  // Facts per component, in component order (see kComponents).
+  std::vector<ScoreFact> facts[4];
+};
+
+constexpr const char* kComponents[4] = {"on_time_reporting", "completion_of_due_measures",
+                                        "no_overdue_measures", "indicators_on_track"};
+
+// The deadline the score holds `m` to under `rules`.
+std::optional<absl::CivilDay> ScoredDue(const MeasureInfo& m, const ScoringRules& rules) {
+  if (rules.extensions == ExtensionScoring::kPlanDeadline && m.original_due.has_value()) {
+    return m.original_due;
+  }
+  return m.due;
+}
+
+std::string ScoredDueText(const MeasureInfo& m, absl::CivilDay due) {
+  std::string out = absl::StrCat("due ", Day(due));
+  if (m.due.has_value() && *m.due != due) {
+    absl::StrAppend(&out, " (the plan's deadline; extended to ", Day(*m.due), ")");
+  } else if (m.original_due.has_value() && *m.original_due != due) {
+    absl::StrAppend(&out, " (extended from ", Day(*m.original_due), ")");
+  }
+  return out;
+}
+
+// Counts (and, with facts, explains) one owner's work on one measure.
+class MeasureScorer {
+ public:
+  MeasureScorer(const std::map<PeriodKey, const ProgressReport*>& entries,
+                const std::vector<absl::CivilMonth>& due_periods, absl::CivilDay as_of,
+                const ScoringRules& rules, bool with_facts)
+      : entries_(entries),
+        due_periods_(due_periods),
+        as_of_(as_of),
+        rules_(rules),
+        with_facts_(with_facts) {}
+
+  void Count(const MeasureInfo& m, const std::string& owner, bool lead, OrgTally& tally) const {
+    ScoreRole& r = lead ? tally.lead : tally.responsible;
+    const char* role = lead ? "lead" : "responsible";
+    const bool completed = CountedCompleted(m);
+    const std::optional<absl::CivilDay> due = ScoredDue(m, rules_);
+    ++r.measures;
+    if (due.has_value() && *due <= as_of_) {
+      ++r.measures_due;
+      if (completed) ++r.measures_completed;
+      Fact(tally, 1, [&] {
+        return ScoreFact{
+            absl::StrCat(kComponents[1], "/", m.id),
+            role,
+            completed ? "completed" : "not_completed",
+            completed ? 1.0 : 0.0,
+            CompletionRef(m),
+            absl::StrCat(m.id, " ", ScoredDueText(m, *due), completed ? ": " : ": not ",
+                         "counted as completed", CompletionNote(m))};
+      });
+    }
+    const bool overdue = due.has_value() && *due < as_of_ && !completed;
+    if (overdue) {
+      ++r.overdue_measures;
+      r.overdue.push_back(absl::StrCat(m.id, " (", ScoredDueText(m, *due), ")"));
+    }
+    Fact(tally, 2, [&] {
+      return ScoreFact{absl::StrCat(kComponents[2], "/", m.id),
+                       role,
+                       overdue ? "overdue" : "not_overdue",
+                       overdue ? 0.0 : 1.0,
+                       CompletionRef(m),
+                       due.has_value() ? absl::StrCat(m.id, " ", ScoredDueText(m, *due),
+                                                      overdue ? ", passed and not completed" : "")
+                                       : absl::StrCat(m.id, " has no deadline (ongoing work)")};
+    });
+    for (absl::CivilMonth p : due_periods_) CountReport(m, owner, p, role, r, tally);
+  }
+
+ private:
+  void CountReport(const MeasureInfo& m, const std::string& owner, absl::CivilMonth p,
+                   const char* role, ScoreRole& r, OrgTally& tally) const {
+    ++r.reports_due;
+    auto it = entries_.find({owner, m.id, p});
+    const ProgressReport* report = it == entries_.end() ? nullptr : it->second;
+    auto key = [&] {
+      return absl::StrCat(kComponents[0], "/", m.id, "/", absl::FormatCivilTime(p));
+    };
+    if (report == nullptr) {
+      ++r.reports_missing;
+      Fact(tally, 0, [&] {
+        return ScoreFact{
+            key(), role, "missing",
+            0,     "",   absl::StrCat("no report on ", m.id, " for ", absl::FormatCivilTime(p))};
+      });
+      return;
+    }
+    double credit = report->on_time ? 1.0 : rules_.late_report_credit;
+    if (report->returned) credit *= rules_.returned_report_credit;
+    ++(report->on_time ? r.reports_on_time : r.reports_late);
+    tally.report_credit += credit;
+    Fact(tally, 0, [&] {
+      std::string outcome = report->on_time ? "on_time" : "late";
+      if (report->returned) outcome += "_returned";
+      return ScoreFact{
+          key(),
+          role,
+          std::move(outcome),
+          credit,
+          report->report,
+          absl::StrCat("report on ", m.id, " for ", absl::FormatCivilTime(p),
+                       report->on_time ? " submitted on time" : " submitted after its due time",
+                       report->returned ? ", returned by the bureau" : "")};
+    });
+  }
+
+  static std::string CompletionRef(const MeasureInfo& m) {
+    return m.declaration.has_value() ? m.declaration->name : "";
+  }
+
+  static std::string CompletionNote(const MeasureInfo& m) {
+    if (!m.declaration.has_value()) return "";
+    const CompletionDeclaration& d = *m.declaration;
+    std::string out = absl::StrCat(" (", DeclarationText(d), ", ", CompletionStateName(d.state));
+    if (Confirmed(m) && !CountedCompleted(m)) absl::StrAppend(&out, ", an indicator is off track");
+    return out + ")";
+  }
+
+  // Adds the fact `make()` builds, only when facts are asked for (building
+  // their text is most of the cost of scoring).
+  template <typename Make>
+  void Fact(OrgTally& tally, int component, Make make) const {
+    if (with_facts_) tally.facts[component].push_back(make());
+  }
+
+  const std::map<PeriodKey, const ProgressReport*>& entries_;
+  const std::vector<absl::CivilMonth>& due_periods_;
+  const absl::CivilDay as_of_;
+  const ScoringRules& rules_;
+  const bool with_facts_;
+};
+
+// The latest entry per (organization, measure, period).
+std::map<PeriodKey, const ProgressReport*> EntriesByPeriod(
+    const std::vector<ProgressReport>& reports) {
+  std::map<PeriodKey, const ProgressReport*> out;
+  for (const ProgressReport& r : reports) out[{r.organization, r.measure_id, r.period}] = &r;
+  return out;
+}
+
+void CountIndicator(const OwnedIndicator& ind, bool with_facts,
+                    std::map<std::string, OrgTally>& by_org) {
+  if (ind.status == IndicatorStatus::kInsufficientData ||
+      ind.status == IndicatorStatus::kUnspecified) {
+    return;
+  }
+  const bool good =
+      ind.status == IndicatorStatus::kAchieved || ind.status == IndicatorStatus::kOnTrack;
+  for (const std::string& owner : ind.owners) {
+    OrgTally& t = by_org[owner];
+    ++t.indicators;
+    if (good) ++t.indicators_good;
+    if (with_facts) {
+      t.facts[3].push_back({absl::StrCat(kComponents[3], "/", ind.id), "owner",
+                            IndicatorStatusName(ind.status), good ? 1.0 : 0.0, ind.name_ref,
+                            ind.detail});
+    }
+  }
+}
+
+std::string RoleCounts(const ScoreRole& l, const ScoreRole& r,
+                       std::string (*fn)(const ScoreRole&)) {
+  return absl::StrCat("as lead ", fn(l), "; as responsible unit ", fn(r));
+}
+
+Scorecard CardOf(const std::string& org, OrgTally& t, absl::CivilDay as_of,
+                 const ScoringRules& rules) {
+  const ScoreRole& l = t.lead;
+  const ScoreRole& r = t.responsible;
+  Scorecard card;
+  card.organization = org;
+  card.measures_led = l.measures;
+  card.measures_responsible = r.measures;
+  card.as_lead = l;
+  card.as_responsible = r;
+  card.overdue_measures = l.overdue_measures + r.overdue_measures;
+  card.reports_due = l.reports_due + r.reports_due;
+  card.reports_on_time = l.reports_on_time + r.reports_on_time;
+  card.reports_late = l.reports_late + r.reports_late;
+  card.reports_missing = l.reports_missing + r.reports_missing;
+  const int measures = l.measures + r.measures;
+  const int due = l.measures_due + r.measures_due;
+  const int due_completed = l.measures_completed + r.measures_completed;
+  auto add = [&](int component, double weight, double num, int den, std::string detail) {
+    ScoreComponent comp;
+    comp.name = kComponents[component];
+    comp.weight = weight;
+    if (den > 0) comp.rate = num / den;
+    comp.detail = std::move(detail);
+    comp.facts = std::move(t.facts[component]);
+    card.components.push_back(std::move(comp));
+  };
+  std::string reporting = absl::StrCat(
+      card.reports_on_time, " of ", card.reports_due, " reports on time (", card.reports_late,
+      " late, ", card.reports_missing, " missing); ", RoleCounts(l, r, [](const ScoreRole& x) {
+        return absl::StrCat(x.reports_on_time, " of ", x.reports_due, " (", x.reports_late,
+                            " late, ", x.reports_missing, " missing)");
+      }));
+  if (rules.late_report_credit > 0 || rules.returned_report_credit < 1) {
+    absl::StrAppend(&reporting, "; credit ", absl::StrFormat("%.2f", t.report_credit),
+                    " (a late report earns ", rules.late_report_credit, ", a returned one keeps ",
+                    rules.returned_report_credit, " of its credit)");
+  }
+  add(0, rules.weights.on_time_reporting, t.report_credit, card.reports_due, std::move(reporting));
+  add(1, rules.weights.completion_of_due_measures, due_completed, due,
+      absl::StrCat(due_completed, " of ", due, " measures due by ", Day(as_of),
+                   " completed as confirmed by the bureau (no indicator off track); ",
+                   RoleCounts(l, r, [](const ScoreRole& x) {
+                     return absl::StrCat(x.measures_completed, " of ", x.measures_due);
+                   })));
+  add(2, rules.weights.no_overdue_measures, measures - card.overdue_measures, measures,
+      absl::StrCat(card.overdue_measures, " of ", measures, " measures owned are overdue; ",
+                   RoleCounts(l, r, [](const ScoreRole& x) {
+                     std::string s = absl::StrCat(x.overdue_measures, " of ", x.measures);
+                     if (!x.overdue.empty()) {
+                       absl::StrAppend(&s, " (", absl::StrJoin(x.overdue, ", "), ")");
+                     }
+                     return s;
+                   })));
+  add(3, rules.weights.indicators_on_track, t.indicators_good, t.indicators,
+      absl::StrCat(t.indicators_good, " of ", t.indicators,
+                   " indicators owned are achieved or on track"));
+  double present_weight = 0;
+  for (const ScoreComponent& comp : card.components) {
+    if (comp.rate.has_value()) present_weight += comp.weight;
+  }
+  for (ScoreComponent& comp : card.components) {
+    if (!comp.rate.has_value() || present_weight <= 0) continue;
+    comp.points = *comp.rate * comp.weight / present_weight * 100.0;
+    card.score += comp.points;
+  }
+  return card;
+}
+
+}  // namespace
+
+bool ScoreFact::operator==(const ScoreFact& o) const {
+  return key == o.key && role == o.role && outcome == o.outcome && credit == o.credit &&
+         reference == o.reference && detail == o.detail;
+}
+
+std::vector<Scorecard> ScoreOrganizations(const std::vector<MeasureInfo>& measures,
+                                          const std::vector<ProgressReport>& reports,
+                                          const std::vector<absl::CivilMonth>& due_periods,
+                                          const std::vector<OwnedIndicator>& indicators,
+                                          absl::CivilDay as_of, const ScoringRules& rules,
+                                          bool with_facts) {
+  const std::map<PeriodKey, const ProgressReport*> entries = EntriesByPeriod(reports);
+  const MeasureScorer scorer(entries, due_periods, as_of, rules, with_facts);
+  std::map<std::string, OrgTally> by_org;
+  for (const MeasureInfo& m : measures) {
+    for (const std::string& owner : m.owners) scorer.Count(m, owner, true, by_org[owner]);
+    for (const std::string& owner : m.responsible) {
+      if (std::find(m.owners.begin(), m.owners.end(), owner) != m.owners.end()) continue;
+      scorer.Count(m, owner, false, by_org[owner]);
+    }
+  }
+  for (const OwnedIndicator& ind : indicators) CountIndicator(ind, with_facts, by_org);
+  std::vector<Scorecard> out;
+  for (auto& [org, tally] : by_org) out.push_back(CardOf(org, tally, as_of, rules));
+  std::sort(out.begin(), out.end(), [](const Scorecard& a, const Scorecard& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return a.organization < b.organization;
+  });
+  return out;
+}
+
+}  // namespace ecoplan::indicator
