@@ -1,8 +1,8 @@
 #pragma once
 
 // Measure colours (红黄绿灯, dashboard.cc) and department scorecards
-// (scorecards.cc) for the comprehensive evaluation (区委综合考评), from plain inputs: measures with deadlines, lead
-// organizations (牵头部门) and responsible organizations (责任单位), the latest
+// (scorecards.cc) for the comprehensive evaluation (区委综合考评), from plain inputs: measures with
+// deadlines, lead organizations (牵头部门) and responsible organizations (责任单位), the latest
 // completion declaration (办结) of each measure as the bureau decided it, the
 // evaluated indicators of each measure, and progress reports per organization,
 // measure and period with an on-time flag (the progress service's reports and
