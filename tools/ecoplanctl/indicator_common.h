@@ -4,7 +4,7 @@
 // with the command's deadline, naming the plan, days, and binding a command
 // to the command line. The commands are declared in indicator_commands.h, and
 // each concept has its file: indicator_{evaluation,station,observation}_commands.cc;
-// the assessment commands (assessment_commands.{h,cc}, the indicator server's
+// the assessment commands (assessment_*_commands.cc, the indicator server's
 // AssessmentService) use it too.
 
 #include <grpcpp/grpcpp.h>
