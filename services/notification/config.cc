@@ -73,9 +73,10 @@ absl::StatusOr<WebhookSecurity> NotificationConfig::WebhookPolicy() const {
   }
   WebhookSecurity security;
   security.networks = *std::move(networks);
+  // "a.example, b.example": the spaces around a name are not part of it.
   for (absl::string_view host :
        absl::StrSplit(webhook_allowed_hosts, ',', absl::SkipWhitespace())) {
-    security.hosts.push_back(absl::AsciiStrToLower(host));
+    security.hosts.push_back(absl::AsciiStrToLower(absl::StripAsciiWhitespace(host)));
   }
   return security;
 }

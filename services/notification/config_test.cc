@@ -50,9 +50,9 @@ TEST(NotificationConfigTest, MessagesNameTheFlag) {
   EXPECT_EQ(config.Validate().message().substr(0, 19), "--demo_clock_start:");
 }
 
-TEST(NotificationConfigTest, TheWebhookPolicyLowerCasesTheHosts) {
+TEST(NotificationConfigTest, TheWebhookPolicyLowerCasesAndTrimsTheHosts) {
   NotificationConfig config = Valid();
-  config.webhook_allowed_hosts = "Hooks.Example.ORG,ops.example.org";
+  config.webhook_allowed_hosts = "Hooks.Example.ORG, ops.example.org ,";
   absl::StatusOr<WebhookSecurity> policy = config.WebhookPolicy();
   ASSERT_TRUE(policy.ok()) << policy.status();
   EXPECT_EQ(policy->hosts, (std::vector<std::string>{"hooks.example.org", "ops.example.org"}));
