@@ -59,7 +59,7 @@ namespace ecoplan::common {
 
 // The shared flags' values (call after absl::ParseCommandLine): every field of
 // ServerConfig except port, db_path and backup_dir, whose flags each main.cc
-// defines with its own defaults and environment variables.
+// defines with its own defaults and environment variables (ECOPLAN_SERVER_FLAGS).
 ServerConfig ReadCommonServerFlags();
 
 // The first line of every server's main(): blocks SIGTERM and SIGINT before any
