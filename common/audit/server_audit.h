@@ -1,6 +1,7 @@
 #pragma once
 
-// A server's audit log and its capture, as each main.cc wires them:
+// A server's audit log and its capture, as ServerFoundation
+// (common/server/server_foundation.h) opens them for every server:
 //
 //   absl::StatusOr<std::unique_ptr<common::ServerAudit>> audit = common::ServerAudit::Open(
 //       db.get(), security.authenticator.get(), &clock, &metrics, log);

@@ -1,11 +1,11 @@
 #pragma once
 
-// Everything a service's main.cc needs to secure its server, from one config
-// struct: the token verifier, the rate limiter, the CallAuthenticator and the
-// server credentials (TLS, mutual TLS). Each service's main.cc fills
-// ServerSecurityConfig from its flags (the same flag names everywhere; see
-// docs/SECURITY.md) and passes `authenticator` to its service and
-// `credentials` to RunningServer::Start.
+// Everything a server needs to secure itself, from one config struct: the
+// token verifier, the rate limiter, the CallAuthenticator and the server
+// credentials (TLS, mutual TLS). ServerConfig::security is filled from the
+// shared flags (the same names everywhere; see docs/SECURITY.md);
+// ServerFoundation (common/server/server_foundation.h) builds the pieces, hands
+// `authenticator` to the service and `credentials` to the server.
 //
 // Secrets come from files (Kubernetes Secrets mounted as files) or, for the
 // HS256 secret, the environment; they are never logged (LogEffective() lists

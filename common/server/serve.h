@@ -2,16 +2,13 @@
 
 // The serving block of every server's main.cc, once:
 //
-//   common::ServeSpec spec;
-//   spec.service_name = "registry";
-//   spec.services = {&service, &admin};
-//   spec.credentials = security->credentials;
-//   spec.metrics = &metrics;
-//   spec.interceptors = {audit->capture()};
-//   spec.on_signal = [&] { watch_hub.Shutdown(); };
+//   common::ServeSpec spec = foundation->Serve("registry", {&service});  // + AdminService,
+//   spec.on_signal = [&] { watch_hub.Shutdown(); };  // TLS, metrics, audit capture
 //   return common::ServeUntilSignal(config.server, spec, log);
 //
-// Call common::BlockTerminationSignals() first thing in main() (see run_server.h).
+// (ServerFoundation::Serve: common/server/server_foundation.h.) Block the
+// termination signals first thing in main(): common::StartServerProcess
+// (server_flags.h) does, see BlockTerminationSignals in run_server.h.
 
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/support/server_interceptor.h>

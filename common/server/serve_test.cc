@@ -14,9 +14,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "common/testing/captured_log.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/testing/v1/echo_test_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -30,25 +29,6 @@ using ::grpc::health::v1::HealthCheckRequest;
 using ::grpc::health::v1::HealthCheckResponse;
 
 class EchoService final : public tv1::EchoTestService::CallbackService {};
-
-// The lines a Logger wrote.
-class CapturedLog {
- public:
-  Logger logger() {
-    return Logger("echo", [this](absl::string_view line) {
-      absl::MutexLock lock(&mu_);
-      lines_.emplace_back(line);
-    });
-  }
-  std::string text() const {
-    absl::MutexLock lock(&mu_);
-    return absl::StrJoin(lines_, "\n");
-  }
-
- private:
-  mutable absl::Mutex mu_;
-  std::vector<std::string> lines_;
-};
 
 class ServeUntilSignalTest : public ::testing::Test {
  protected:

@@ -3,9 +3,12 @@
 #include <string>
 
 #include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/config/env.h"
+#include "common/server/run_server.h"
 
 using ::ecoplan::common::EnvBoolOr;
 using ::ecoplan::common::EnvIntOr;
@@ -69,6 +72,14 @@ ABSL_FLAG(std::string, upstream_tls_key_file, EnvOr("ECOPLAN_UPSTREAM_TLS_KEY_FI
           "PEM private key of --upstream_tls_cert_file (env ECOPLAN_UPSTREAM_TLS_KEY_FILE)");
 
 namespace ecoplan::common {
+
+Logger StartServerProcess(int argc, char** argv, const std::string& service,
+                          absl::string_view usage) {
+  BlockTerminationSignals();
+  absl::SetProgramUsageMessage(usage);
+  absl::ParseCommandLine(argc, argv);
+  return Logger(service);
+}
 
 ServerConfig ReadCommonServerFlags() {
   ServerConfig config;

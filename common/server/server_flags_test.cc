@@ -13,6 +13,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/config/server_config.h"
 
+// As a server defines them (with its own port, environment variable and paths).
+ECOPLAN_SERVER_FLAGS("ECOPLAN_TEST_PORT", 50059, "var/test", "var/test-backups");
 // As registry-following servers define them.
 ECOPLAN_UPSTREAM_FLAGS(registry, "ECOPLAN_TEST_REGISTRY_ADDRESS", "127.0.0.1:50051",
                        "Address of the registry whose events this server follows");
@@ -68,13 +70,25 @@ TEST(ServerConfigTest, EachSharedFieldIsRefusedNamingItsFlag) {
 }
 
 TEST(ServerConfigTest, PortAndDataDirectoryAreRefusedNamingTheirFlags) {
-  // --port and --db_path are defined by each main.cc (their defaults differ).
+  // --port and --db_path are defined by each main.cc with ECOPLAN_SERVER_FLAGS.
   ServerConfig config = Valid();
   config.port = -1;
+  ExpectNamesDefinedFlag(config.Validate(), "port");
   EXPECT_EQ(config.Validate().message(), "--port must be 0..65535; got -1");
   config = Valid();
   config.db_path = "";
+  ExpectNamesDefinedFlag(config.Validate(), "db_path");
   EXPECT_EQ(config.Validate().message(), "--db_path must not be empty");
+}
+
+TEST(ServerConfigTest, TheServersOwnFlagsAreReadWithTheSharedOnes) {
+  const ServerConfig config = ECOPLAN_SERVER_FLAG_VALUES();
+  EXPECT_EQ(config.port, 50059);
+  EXPECT_EQ(config.db_path, "var/test");
+  EXPECT_EQ(config.backup_dir, "var/test-backups");
+  EXPECT_EQ(config.host, ServerConfig().host);  // a shared flag's default
+  ASSERT_NE(absl::FindCommandLineFlag("backup_dir"), nullptr);
+  EXPECT_NE(absl::FindCommandLineFlag("port")->Help().find("ECOPLAN_TEST_PORT"), std::string::npos);
 }
 
 TEST(ServerConfigTest, TheStructsDefaultsAreTheFlagsDefaults) {

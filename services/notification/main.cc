@@ -1,28 +1,20 @@
-// notification_server: flags → NotificationConfig → RocksDb →
-// RocksDbNotificationStore → Notifier → Deliverer (webhooks) + followers of the
-// registry, progress and indicator streams + ScheduleRunner → NotificationServiceImpl →
-// RunningServer, until SIGTERM or SIGINT.
+// notification_server: flags → NotificationConfig → ServerFoundation (security,
+// upstream clients, RocksDb, audit, AdminService) → RocksDbNotificationStore →
+// Notifier → Deliverer (webhooks) + followers of the registry, progress and
+// indicator streams + ScheduleRunner → NotificationServiceImpl → ServeUntilSignal,
+// until SIGTERM or SIGINT.
 
 #include <memory>
 #include <string>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
-#include "common/admin/admin_policy.h"
-#include "common/admin/admin_service_impl.h"
-#include "common/admin/backup_manager.h"
-#include "common/audit/server_audit.h"
-#include "common/auth/server_security.h"
-#include "common/auth/service_client.h"
 #include "common/concurrency/serial_executor.h"
 #include "common/config/env.h"
 #include "common/events/watch_events_reactor.h"
 #include "common/log/log.h"
-#include "common/server/run_server.h"
 #include "common/server/serve.h"
 #include "common/server/server_flags.h"
-#include "common/storage/rocksdb_db.h"
+#include "common/server/server_foundation.h"
 #include "common/time/clock.h"
 #include "services/notification/config.h"
 #include "services/notification/delivery/deliverer.h"
@@ -34,13 +26,10 @@
 #include "services/notification/storage/rocksdb_notification_store.h"
 #include "services/notification/upstream_followers.h"
 
-using ::ecoplan::common::EnvIntOr;
 using ::ecoplan::common::EnvOr;
 
-ABSL_FLAG(int, port, EnvIntOr("ECOPLAN_NOTIFICATION_PORT", 50054),
-          "gRPC port (env ECOPLAN_NOTIFICATION_PORT); 0 picks a free port");
-ABSL_FLAG(std::string, db_path, EnvOr("ECOPLAN_DB_PATH", "var/notification"),
-          "RocksDB directory (env ECOPLAN_DB_PATH)");
+ECOPLAN_SERVER_FLAGS("ECOPLAN_NOTIFICATION_PORT", 50054, "var/notification",
+                     "var/notification-backups");
 ECOPLAN_UPSTREAM_FLAGS(registry, "ECOPLAN_REGISTRY_ADDRESS", "127.0.0.1:50051",
                        "host:port of the registry whose events are followed; empty = none");
 ECOPLAN_UPSTREAM_FLAGS(progress, "ECOPLAN_PROGRESS_ADDRESS", "",
@@ -48,9 +37,6 @@ ECOPLAN_UPSTREAM_FLAGS(progress, "ECOPLAN_PROGRESS_ADDRESS", "",
 ECOPLAN_UPSTREAM_FLAGS(indicator, "ECOPLAN_INDICATOR_ADDRESS", "",
                        "host:port of the indicator service whose events are followed; empty = "
                        "none");
-ABSL_FLAG(std::string, backup_dir, EnvOr("ECOPLAN_BACKUP_DIR", "var/notification-backups"),
-          "Where AdminService.CreateBackup writes checkpoints (env ECOPLAN_BACKUP_DIR); empty "
-          "disables backups");
 ABSL_FLAG(std::string, webhook_allowed_networks,
           EnvOr("ECOPLAN_WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128"),
           "CIDR networks webhook URLs may resolve to, comma-separated (env "
@@ -80,17 +66,12 @@ ABSL_FLAG(double, demo_clock_speed, 1,
 int main(int argc, char** argv) {
   namespace notification = ::ecoplan::notification;
   namespace common = ::ecoplan::common;
-  common::BlockTerminationSignals();
-  absl::SetProgramUsageMessage("ecoplan notification server");
-  absl::ParseCommandLine(argc, argv);
-  common::Logger log("notification");
+  const common::Logger log =
+      common::StartServerProcess(argc, argv, "notification", "ecoplan notification server");
   notification::CurlGlobalInit();
 
   notification::NotificationConfig config;
-  config.server = common::ReadCommonServerFlags();
-  config.server.port = absl::GetFlag(FLAGS_port);
-  config.server.db_path = absl::GetFlag(FLAGS_db_path);
-  config.server.backup_dir = absl::GetFlag(FLAGS_backup_dir);
+  config.server = ECOPLAN_SERVER_FLAG_VALUES();
   config.registry = ECOPLAN_UPSTREAM_FLAG_VALUES(registry, /*required=*/false);
   config.progress = ECOPLAN_UPSTREAM_FLAG_VALUES(progress, /*required=*/false);
   config.indicator = ECOPLAN_UPSTREAM_FLAG_VALUES(indicator, /*required=*/false);
@@ -109,59 +90,41 @@ int main(int argc, char** argv) {
   config.demo_clock_start = absl::GetFlag(FLAGS_demo_clock_start);
   config.demo_clock_speed = absl::GetFlag(FLAGS_demo_clock_speed);
   if (absl::Status valid = config.Validate(); !valid.ok()) {
-    log.Error("invalid configuration", {{"error", std::string(valid.message())}});
-    return 2;
+    return common::ExitInvalidConfiguration(log, valid);
   }
   const notification::WebhookSecurity webhook_security = *config.WebhookPolicy();  // validated
-  log.Info("starting", {{"port", config.server.port},
-                        {"db_path", config.server.db_path},
-                        {"registry_address", config.registry.address},
-                        {"progress_address", config.progress.address},
-                        {"indicator_address", config.indicator.address},
-                        {"webhook_allowed_networks", config.webhook_allowed_networks},
-                        {"retry_horizon", absl::FormatDuration(config.retry_horizon)},
-                        {"demo_clock_start", config.demo_clock_start},
-                        {"demo_clock_speed", config.demo_clock_speed}});
-  config.server.security.LogEffective(log);
+  common::LogStarting(log, config.server,
+                      common::LogField{"registry_address", config.registry.address},
+                      common::LogField{"progress_address", config.progress.address},
+                      common::LogField{"indicator_address", config.indicator.address},
+                      common::LogField{"webhook_allowed_networks", config.webhook_allowed_networks},
+                      common::LogField{"retry_horizon", absl::FormatDuration(config.retry_horizon)},
+                      common::LogField{"demo_clock_start", config.demo_clock_start},
+                      common::LogField{"demo_clock_speed", config.demo_clock_speed});
 
   common::RealClock real_clock;
   const std::unique_ptr<common::Clock> demo_clock = config.DemoClock(&real_clock);
   const common::Clock* schedule_clock = demo_clock ? demo_clock.get() : &real_clock;
   common::MetricsRegistry metrics;
-  absl::StatusOr<common::ServerSecurity> security_pieces = common::BuildServerSecurity(
-      config.server.security, &notification::NotificationPolicy(), &real_clock, &metrics, log);
-  if (!security_pieces.ok()) {
-    log.Error("invalid security configuration",
-              {{"error", std::string(security_pieces.status().message())}});
-    return 2;
+  common::FoundationSpec spec;
+  spec.event_source = "ecoplan.notification.v1.NotificationService";
+  spec.policy = &notification::NotificationPolicy();
+  spec.column_families = notification::RocksDbNotificationStore::ColumnFamilies();
+  // Calls to the registry, progress and indicator services authenticate as "notification".
+  spec.upstream_identity = "notification";
+  std::unique_ptr<common::ServerFoundation> base;
+  if (int failed =
+          common::ServerFoundation::Open(config.server, spec, &real_clock, &metrics, log, &base)) {
+    return failed;
   }
-  // Calls to the registry, progress and indicator services authenticate as
-  // the service "notification".
-  absl::StatusOr<std::unique_ptr<common::ServiceClients>> upstream = common::ServiceClients::Create(
-      config.server.upstream_clients, config.server.security, "notification", &real_clock, log);
-  if (!upstream.ok()) {
-    log.Error("invalid upstream configuration",
-              {{"error", std::string(upstream.status().message())}});
-    return 2;
-  }
-  common::RocksDbOptions db_options;
-  db_options.path = config.server.db_path;
-  db_options.column_families = notification::RocksDbNotificationStore::ColumnFamilies();
-  db_options.event_source = "ecoplan.notification.v1.NotificationService";
-  absl::StatusOr<std::unique_ptr<common::RocksDb>> db = common::RocksDb::Open(db_options);
-  if (!db.ok()) {
-    log.Error("cannot open database",
-              {{"db_path", config.server.db_path}, {"error", db.status().ToString()}});
-    return 1;
-  }
-  notification::RocksDbNotificationStore store(db->get());
+
+  notification::RocksDbNotificationStore store(base->db());
   notification::ResolvingUrlChecker url_checker(webhook_security);
   notification::NotifierOptions notifier_options;
   notifier_options.time_zone = config.time_zone;
   notification::Notifier notifier(&store, schedule_clock, &url_checker, notifier_options);
   if (absl::Status loaded = notifier.Load(); !loaded.ok()) {
-    log.Error("cannot load state", {{"error", loaded.ToString()}});
-    return 1;
+    return common::ExitFailure(log, "cannot load state", loaded);
   }
 
   notification::CurlSenderOptions sender_options;
@@ -190,23 +153,22 @@ int main(int argc, char** argv) {
   };
   if (config.registry.followed()) {
     followers.push_back(notification::UpstreamFollower::ForRegistry(
-        db->get(), &store, &notifier, (*upstream)->Channel(config.registry.address),
+        base->db(), &store, &notifier, base->upstream()->Channel(config.registry.address),
         options_of(config.registry), log));
   }
   if (config.progress.followed()) {
     followers.push_back(notification::UpstreamFollower::ForProgress(
-        db->get(), &store, &notifier, (*upstream)->Channel(config.progress.address),
+        base->db(), &store, &notifier, base->upstream()->Channel(config.progress.address),
         options_of(config.progress), log));
   }
   if (config.indicator.followed()) {
     followers.push_back(notification::UpstreamFollower::ForIndicator(
-        db->get(), &store, &notifier, (*upstream)->Channel(config.indicator.address),
+        base->db(), &store, &notifier, base->upstream()->Channel(config.indicator.address),
         options_of(config.indicator), log));
   }
   for (auto& f : followers) {
     if (absl::Status started = f->Start(); !started.ok()) {
-      log.Error("cannot start follower", {{"error", started.ToString()}});
-      return 1;
+      return common::ExitFailure(log, "cannot start follower", started);
     }
   }
 
@@ -216,26 +178,10 @@ int main(int argc, char** argv) {
 
   common::SerialExecutor writer;
   common::WatchEventsHub watch_hub;
-  notification::NotificationServiceImpl service(&notifier, &writer, db->get(), &watch_hub,
-                                                security_pieces->authenticator.get());
-  // Every write and every refused call, recorded before its answer (docs/SECURITY.md "Audit").
-  absl::StatusOr<std::unique_ptr<common::ServerAudit>> audit = common::ServerAudit::Open(
-      db->get(), security_pieces->authenticator.get(), &real_clock, &metrics, log);
-  if (!audit.ok()) {
-    log.Error("cannot open the audit log", {{"error", audit.status().ToString()}});
-    return 1;
-  }
-  common::BackupManager backups(db->get(), config.server.backup_dir, &real_clock);
-  std::unique_ptr<common::CallAuthenticator> admin_auth =
-      common::AdminAuthenticator(*security_pieces, &metrics, log);
-  common::AdminServiceImpl admin(&backups, "ecoplan.notification.v1.NotificationService",
-                                 admin_auth.get(), (*audit)->log());
-  common::ServeSpec serve;
-  serve.service_name = "notification";
-  serve.services = {&service, &admin};
-  serve.credentials = security_pieces->credentials;
-  serve.metrics = &metrics;
-  serve.interceptors = {(*audit)->capture()};
+  notification::NotificationServiceImpl service(&notifier, &writer, base->db(), &watch_hub,
+                                                base->authenticator());
+
+  common::ServeSpec serve = base->Serve("notification", {&service});
   serve.on_signal = [&] { watch_hub.Shutdown(); };
   const int exit_code = common::ServeUntilSignal(config.server, serve, log);
   schedule.Stop();

@@ -2,7 +2,7 @@
 // (the registry's Event.commit_time of a MeasureUpdated) to the notifications
 // it causes arriving (a) on the notification service's gRPC stream and (b) at
 // a local webhook receiver, plus webhook deliveries per second to N
-// subscribers. Statistics with the load generator's LoadStats (tools/loadgen).
+// subscribers. Statistics with common/stats' LoadStats, as the load generator's.
 //
 //   registry_server --port=0 --port_file=r.port --db_path=/tmp/b/r --insecure_development_mode &
 //   notification_server --port=0 --port_file=n.port --db_path=/tmp/b/n --insecure_development_mode
@@ -33,9 +33,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "common/stats/load_stats.h"
 #include "ecoplan/notification/v1/notification_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
-#include "tools/loadgen/load_stats.h"
 
 ABSL_FLAG(std::string, registry, "127.0.0.1:50051", "Registry (host:port)");
 ABSL_FLAG(std::string, notification, "127.0.0.1:50054", "Notification service (host:port)");
@@ -50,7 +50,7 @@ namespace {
 
 namespace rv1 = ::ecoplan::registry::v1;
 namespace nv1 = ::ecoplan::notification::v1;
-using ecoplan::loadgen::LoadStats;
+using ecoplan::common::LoadStats;
 
 const char kSecret[] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 

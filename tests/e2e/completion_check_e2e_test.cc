@@ -181,12 +181,9 @@ class CompletionCheckE2eTest : public ::testing::Test {
     return false;
   }
 
-  // The indicator service records its status changes (IndicatorStatusChanged,
-  // the events the progress service's completion check is fed from).
-  // TODO(lead): until the scheduled evaluation job lands, statuses are
-  // recorded by EvaluatePlan; switch this one helper to the new trigger.
-  // The recorded evaluation as of the scenario's day: its IndicatorStatusChanged
-  // events feed the progress service's completion check.
+  // The recorded evaluation as of the scenario's day (the scheduler is off in
+  // this test): its IndicatorStatusChanged events feed the progress service's
+  // completion check.
   void RecordIndicatorStatuses() {
     iv1::RecordEvaluationRequest request;
     request.set_plan(plan_);

@@ -39,10 +39,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "common/stats/load_stats.h"
 #include "ecoplan/loadgen/v1/echo_service.grpc.pb.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
-#include "tools/loadgen/load_stats.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50052", "Server under load (host:port)");
 ABSL_FLAG(std::string, rpc, "submit_report", "submit_report | echo");
@@ -69,6 +69,7 @@ namespace {
 namespace pv1 = ::ecoplan::progress::v1;
 namespace rv1 = ::ecoplan::registry::v1;
 namespace lv1 = ::ecoplan::loadgen::v1;
+using ::ecoplan::common::LoadStats;
 
 class EchoServiceImpl final : public lv1::EchoService::CallbackService {
   grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* ctx, const lv1::EchoRequest* request,

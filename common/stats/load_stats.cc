@@ -1,4 +1,4 @@
-#include "tools/loadgen/load_stats.h"
+#include "common/stats/load_stats.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_format.h"
 
-namespace ecoplan::loadgen {
+namespace ecoplan::common {
 
 void LoadStats::Record(absl::Duration latency, const std::string& code) {
   latencies_us_.push_back(absl::ToDoubleMicroseconds(latency));
@@ -78,4 +78,4 @@ std::string LoadStats::ToText(const std::string& rpc, const std::string& target,
       QuantileMs(0.5), QuantileMs(0.9), QuantileMs(0.99), MaxMs(), MeanMs());
 }
 
-}  // namespace ecoplan::loadgen
+}  // namespace ecoplan::common

@@ -1,10 +1,10 @@
-#include "tools/loadgen/load_stats.h"
+#include "common/stats/load_stats.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-namespace ecoplan::loadgen {
+namespace ecoplan::common {
 namespace {
 
 TEST(LoadStatsTest, QuantilesByNearestRankAndMergedCodes) {
@@ -30,4 +30,4 @@ TEST(LoadStatsTest, EmptyRunReportsZeros) {
 }
 
 }  // namespace
-}  // namespace ecoplan::loadgen
+}  // namespace ecoplan::common

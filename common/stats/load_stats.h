@@ -1,6 +1,7 @@
 #pragma once
 
-// Latency and outcome statistics of a load run, and their JSON form.
+// Latency and outcome statistics of a load run, and their JSON form: used by
+// tools/loadgen and by the services' benchmarks (e.g. notification_benchmark).
 
 #include <cstdint>
 #include <map>
@@ -9,7 +10,7 @@
 
 #include "absl/time/time.h"
 
-namespace ecoplan::loadgen {
+namespace ecoplan::common {
 
 // What one worker (or the whole run) observed. Not thread-safe: one per
 // worker, merged at the end.
@@ -41,4 +42,4 @@ class LoadStats {
   std::map<std::string, int64_t> codes_;
 };
 
-}  // namespace ecoplan::loadgen
+}  // namespace ecoplan::common
