@@ -59,23 +59,59 @@ void LightCorrections(const MonthAssessment& closed, const MonthScores& now,
   }
 }
 
-void FactCorrection(const MonthAssessment& closed, const std::string& org, const std::string& key,
-                    const ScoreFact* then, const ScoreFact* now, std::vector<Adjustment>* out) {
+// What `month` said of `org`'s fact `key`: its text, or "not counted".
+std::string FactTextIn(const MonthAssessment& month, const std::string& org,
+                       const std::string& key) {
+  for (const Scorecard& card : month.scores.scorecards) {
+    if (card.organization != org) continue;
+    for (const ScoreComponent& c : card.components) {
+      for (const ScoreFact& f : c.facts) {
+        if (f.key == key) return FactText(f);
+      }
+    }
+  }
+  return "not counted";
+}
+
+// The first closed month from which every closed month up to `closed` said
+// `before` of the fact (`earlier`: the closed months before `closed`, oldest
+// first). A fact not counted then is attributed to `closed` itself.
+absl::CivilMonth FirstMonthSaying(const MonthAssessment& closed,
+                                  const std::vector<const MonthAssessment*>& earlier,
+                                  const std::string& org, const std::string& key,
+                                  const std::string& before) {
+  absl::CivilMonth first = closed.month;
+  if (before == "not counted") return first;
+  for (auto it = earlier.rbegin(); it != earlier.rend(); ++it) {
+    if ((*it)->month != first - 1 || FactTextIn(**it, org, key) != before) break;
+    first = (*it)->month;
+  }
+  return first;
+}
+
+void FactCorrection(const MonthAssessment& closed,
+                    const std::vector<const MonthAssessment*>& earlier, const std::string& org,
+                    const std::string& key, const ScoreFact* then, const ScoreFact* now,
+                    std::vector<Adjustment>* out) {
   if (then != nullptr && now != nullptr && then->outcome == now->outcome &&
       then->credit == now->credit) {
     return;
   }
   Adjustment a;
-  a.corrects = closed.month;
   a.organization = org;
   a.item = key;
   a.before = then ? FactText(*then) : "not counted";
   a.after = now ? FactText(*now) : "not counted";
+  a.corrects = FirstMonthSaying(closed, earlier, org, key, a.before);
   a.reference = now != nullptr && !now->reference.empty() ? now->reference
                 : then != nullptr                         ? then->reference
                                                           : "";
-  a.detail = absl::StrCat(org, ", ", key, ": ", now ? now->detail : then->detail, " (",
-                          MonthText(closed.month), " closed with ", a.before, ")");
+  const std::string months = a.corrects == closed.month
+                                 ? MonthText(closed.month)
+                                 : absl::StrCat(MonthText(a.corrects), " to ",
+                                                MonthText(closed.month));
+  a.detail = absl::StrCat(org, ", ", key, ": ", now ? now->detail : then->detail, " (", months,
+                          " closed with ", a.before, ")");
   out->push_back(std::move(a));
 }
 
@@ -124,7 +160,8 @@ absl::Status CheckClosable(absl::CivilMonth month, absl::CivilDay today,
   return absl::OkStatus();
 }
 
-std::vector<Adjustment> Corrections(const MonthAssessment& closed, const MonthScores& now) {
+std::vector<Adjustment> Corrections(const MonthAssessment& closed, const MonthScores& now,
+                                    const std::vector<const MonthAssessment*>& earlier) {
   std::vector<Adjustment> out;
   LightCorrections(closed, now, &out);
   std::map<std::string, const Scorecard*> then_cards, now_cards;
@@ -143,7 +180,7 @@ std::vector<Adjustment> Corrections(const MonthAssessment& closed, const MonthSc
     for (const auto& [k, f] : then_facts) keys[k].first = f;
     for (const auto& [k, f] : now_facts) keys[k].second = f;
     for (const auto& [key, facts] : keys) {
-      FactCorrection(closed, org, key, facts.first, facts.second, &out);
+      FactCorrection(closed, earlier, org, key, facts.first, facts.second, &out);
     }
     // Rounded to the displayed precision, so float noise is no correction.
     const double change = std::round((current.score - then.score) * 100) / 100;

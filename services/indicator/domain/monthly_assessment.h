@@ -118,8 +118,13 @@ absl::Status CheckClosable(absl::CivilMonth month, absl::CivilDay today,
 // (same day, same rules): lights whose colour changed, score facts whose
 // outcome or credit changed (or appeared, or went), and each organization's
 // score change ("score", points = now − then). Ordered: lights by measure,
-// then by organization and key.
-std::vector<Adjustment> Corrections(const MonthAssessment& closed, const MonthScores& now);
+// then by organization and key. A score fact that several closed months
+// carried alike (scores are year to date: April's report is a fact of April,
+// May and June) corrects the first of them: `earlier` are the closed months
+// before `closed`, oldest first, and the adjustment names the earliest month
+// from which every closed month up to `closed` said the same as `closed`.
+std::vector<Adjustment> Corrections(const MonthAssessment& closed, const MonthScores& now,
+                                    const std::vector<const MonthAssessment*>& earlier = {});
 
 // The adjustments of accepted contests decided while `month` was open.
 std::vector<Adjustment> ContestAdjustments(const std::vector<Contest>& decided);

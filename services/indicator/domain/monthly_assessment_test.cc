@@ -95,6 +95,41 @@ TEST(CorrectionsTest, ALateReportForAClosedMonthIsAnAdjustmentNamingWhatItCorrec
             "with");
 }
 
+TEST(CorrectionsTest, AFactSeveralClosedMonthsCarriedAlikeCorrectsTheFirstOfThem) {
+  // April's report was missing when April, May and June closed (scores are
+  // year to date); a late one arrives in July: the correction is of April.
+  MonthAssessment april = ClosedJune(), may = ClosedJune(), june = ClosedJune();
+  april.month = absl::CivilMonth(2026, 4);
+  may.month = absl::CivilMonth(2026, 5);
+  const ScoreFact missing{"on_time_reporting/a1-t2-m3/2026-04", "lead", "missing", 0, "",
+                          "no report"};
+  for (MonthAssessment* m : {&april, &may, &june}) {
+    m->scores.scorecards[0].components[0].facts.push_back(missing);
+  }
+  MonthScores now = june.scores;
+  now.scorecards[0].components[0].facts.back() = {"on_time_reporting/a1-t2-m3/2026-04", "lead",
+                                                  "late", 0.5, "plans/p/reports/apr",
+                                                  "report for 2026-04 submitted late"};
+  now.scorecards[0].score = 55;
+  std::vector<Adjustment> out = Corrections(june, now, {&april, &may});
+  ASSERT_EQ(out.size(), 2u);  // the fact and the score
+  EXPECT_EQ(out[0].item, "on_time_reporting/a1-t2-m3/2026-04");
+  EXPECT_EQ(out[0].corrects, absl::CivilMonth(2026, 4));
+  EXPECT_EQ(out[0].detail,
+            "区交通局, on_time_reporting/a1-t2-m3/2026-04: report for 2026-04 submitted late "
+            "(2026-04 to 2026-06 closed with missing (credit 0.00))");
+  EXPECT_EQ(out[1].item, "score");
+  EXPECT_EQ(out[1].corrects, absl::CivilMonth(2026, 6));  // June's year-to-date score
+
+  // May said something else (a correction it carried): the fact corrects June's.
+  may.scores.scorecards[0].components[0].facts.back().outcome = "on_time";
+  out = Corrections(june, now, {&april, &may});
+  EXPECT_EQ(out[0].corrects, absl::CivilMonth(2026, 6));
+  // Without the earlier months (or with a gap), the closed month itself.
+  EXPECT_EQ(Corrections(june, now)[0].corrects, absl::CivilMonth(2026, 6));
+  EXPECT_EQ(Corrections(june, now, {&april})[0].corrects, absl::CivilMonth(2026, 6));
+}
+
 TEST(CorrectionsTest, NothingChangedIsNoAdjustment) {
   const MonthAssessment june = ClosedJune();
   EXPECT_TRUE(Corrections(june, june.scores).empty());

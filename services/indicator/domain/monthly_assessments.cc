@@ -207,7 +207,14 @@ absl::StatusOr<MonthAssessment> MonthlyAssessments::Compute(const std::string& p
   if (previous.has_value()) {
     absl::StatusOr<MonthScores> again = scoring_->Score(plan_id, previous->as_of, previous->rules);
     if (!again.ok()) return again.status();
-    out.adjustments = Corrections(*previous, *again);
+    // Under the lock: the closed months before it, to name the first month a
+    // corrected fact was closed with (closed months never change or go away).
+    absl::MutexLock lock(&mu_);
+    std::vector<const MonthAssessment*> earlier;
+    for (const auto& [m, closed] : plans_.at(plan_id).closed) {
+      if (m < previous->month) earlier.push_back(&closed);
+    }
+    out.adjustments = Corrections(*previous, *again, earlier);
   }
   for (Adjustment& a : ContestAdjustments(out.decided_contests)) {
     out.adjustments.push_back(std::move(a));
