@@ -91,7 +91,8 @@ Scorecard CardFromProto(const v1::Scorecard& p) {
 }
 
 // What the month's corrections and contests use of a light: its measure,
-// colour, owners, reasons and completion (the rest stays in the stored proto).
+// colour, owners, reasons, completion and checkpoints (the rest stays in the
+// stored proto).
 MeasureLight LightFromProto(const v1::MeasureLight& p) {
   MeasureLight l;
   l.measure_id = p.measure().substr(p.measure().rfind('/') + 1);
@@ -138,6 +139,30 @@ MeasureLight LightFromProto(const v1::MeasureLight& p) {
     if (auto d = DateFromProto(p.original_due_date(), "original_due_date"); d.ok()) {
       l.original_due = *d;
     }
+  }
+  for (const v1::MeasureCheckpoint& q : p.checkpoints()) {
+    CheckpointJudgement c;
+    c.phrase = q.phrase();
+    if (auto d = DateFromProto(q.due_date(), "due_date"); d.ok()) c.due = *d;
+    switch (q.state()) {
+      case v1::MEASURE_CHECKPOINT_STATE_MET:
+        c.state = CheckpointState::kMet;
+        break;
+      case v1::MEASURE_CHECKPOINT_STATE_MET_LATE:
+        c.state = CheckpointState::kMetLate;
+        break;
+      case v1::MEASURE_CHECKPOINT_STATE_MISSED:
+        c.state = CheckpointState::kMissed;
+        break;
+      default:
+        c.state = CheckpointState::kUpcoming;
+    }
+    c.organization = q.organization();
+    c.report = q.report();
+    if (q.has_stated_date()) {
+      if (auto d = DateFromProto(q.stated_date(), "stated_date"); d.ok()) c.stated_on = *d;
+    }
+    l.checkpoints.push_back(std::move(c));
   }
   return l;
 }

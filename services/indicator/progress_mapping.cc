@@ -53,7 +53,10 @@ ReportedStatus StatusOf(pv1::MeasureStatus s) {
   }
 }
 
-absl::StatusOr<std::optional<ProgressUpdate>> FromReport(const pv1::Report& r) {
+// `committed`: the day the event was committed, for a report without a
+// submission time.
+absl::StatusOr<std::optional<ProgressUpdate>> FromReport(const pv1::Report& r,
+                                                         std::optional<absl::CivilDay> committed) {
   absl::CivilMonth period;
   // Only monthly reports ("2026-05"); summaries ("2026-Q2", "2026-H1", "2026") are not kept.
   if (r.period().size() != 7 || !absl::ParseCivilTime(r.period(), &period)) return std::nullopt;
@@ -75,6 +78,11 @@ absl::StatusOr<std::optional<ProgressUpdate>> FromReport(const pv1::Report& r) {
   }
   u.on_time = r.timeliness() != pv1::TIMELINESS_LATE;
   u.returned = r.state() == pv1::REPORT_STATE_RETURNED;
+  if (r.has_last_submit_time()) {
+    u.submitted_day = absl::ToCivilDay(TimeOf(r.last_submit_time()), kShanghai);
+  } else if (committed.has_value()) {
+    u.submitted_day = committed;
+  }
   for (const pv1::ReportEntry& e : r.entries()) {
     ProgressUpdate::Entry entry;
     entry.measure_id = LastSegment(e.measure());
@@ -83,9 +91,21 @@ absl::StatusOr<std::optional<ProgressUpdate>> FromReport(const pv1::Report& r) {
     for (const pv1::QuantitativeValue& v : e.values()) {
       entry.values.push_back({v.name(), v.value(), v.unit(), "", ""});
     }
+    for (const pv1::CheckpointMet& c : e.met_checkpoints()) {
+      CheckpointStatement statement;
+      ECOPLAN_ASSIGN_OR_RETURN(statement.due,
+                               DateFromProto(c.due_date(), "report.entries.met_checkpoints"));
+      statement.phrase = c.phrase();
+      entry.met_checkpoints.push_back(std::move(statement));
+    }
     u.entries.push_back(std::move(entry));
   }
   return u;
+}
+
+std::optional<absl::CivilDay> CommitDay(const ecoplan::common::v1::Event& event) {
+  if (!event.has_commit_time()) return std::nullopt;
+  return absl::ToCivilDay(TimeOf(event.commit_time()), kShanghai);
 }
 
 template <typename T>
@@ -205,19 +225,19 @@ absl::StatusOr<std::optional<ProgressUpdate>> ProgressUpdateFromEvent(
   const std::string& type = event.type();
   if (type == "ecoplan.progress.v1.ReportSubmitted") {
     ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::ReportSubmitted>(event));
-    return FromReport(p.report());
+    return FromReport(p.report(), CommitDay(event));
   }
   if (type == "ecoplan.progress.v1.ReportRevised") {
     ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::ReportRevised>(event));
-    return FromReport(p.report());
+    return FromReport(p.report(), CommitDay(event));
   }
   if (type == "ecoplan.progress.v1.ReportAccepted") {
     ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::ReportAccepted>(event));
-    return FromReport(p.report());
+    return FromReport(p.report(), CommitDay(event));
   }
   if (type == "ecoplan.progress.v1.ReportReturned") {
     ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::ReportReturned>(event));
-    return FromReport(p.report());
+    return FromReport(p.report(), CommitDay(event));
   }
   if (type == "ecoplan.progress.v1.CompletionDeclared") {
     ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::CompletionDeclared>(event));

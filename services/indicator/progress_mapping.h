@@ -16,7 +16,9 @@ namespace ecoplan::indicator {
 //   ReportSubmitted / ReportRevised / ReportAccepted / ReportReturned of a
 //     monthly period → kReport with every entry (returned = the bureau returned
 //     it; on_time from the recorded timeliness; the due day from the recorded
-//     due time, Asia/Shanghai);
+//     due time, Asia/Shanghai; each entry's met_checkpoints (due day, phrase);
+//     submitted_day from the last submission time, else the event's commit
+//     time, Asia/Shanghai);
 //   CompletionDeclared / CompletionConfirmed / CompletionRejected →
 //     kCompletionDeclared / kCompletionConfirmed / kCompletionRejected with the
 //     declaration (number, declaring organization id, day declared, state, the

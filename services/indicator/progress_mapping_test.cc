@@ -13,6 +13,7 @@ namespace ecoplan::indicator {
 namespace {
 
 namespace pv1 = ::ecoplan::progress::v1;
+using ::testing::ElementsAre;
 using ::testing::SizeIs;
 
 const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 3600);
@@ -121,6 +122,85 @@ TEST(ProgressMappingTest, AReturnedReportIsMarked) {
   ASSERT_OK_AND_ASSIGN(std::optional<ProgressUpdate> u, ProgressUpdateFromEvent(EventOf(returned)));
   ASSERT_TRUE(u.has_value());
   EXPECT_TRUE(u->returned);
+}
+
+// The ledger's statements of the only entry of the only report.
+std::vector<CheckpointStatement> Statements(const ProgressLedger& ledger) {
+  const std::vector<ProgressReport> reports = ledger.Reports("2026-5b6a16527908");
+  if (reports.size() != 1) return {};
+  return reports[0].met_checkpoints;
+}
+
+TEST(ProgressMappingTest, CheckpointsStatedMetCarryTheDayTheirReportWasSubmitted) {
+  ProgressLedger ledger;
+  auto apply = [&ledger](const ecoplan::common::v1::Event& event) {
+    absl::StatusOr<std::optional<ProgressUpdate>> u = ProgressUpdateFromEvent(event);
+    ASSERT_OK(u.status());
+    ASSERT_TRUE(u->has_value());
+    ledger.Apply(ledger.Prepare(**u, {}));
+  };
+  auto state = [](pv1::Report* r, absl::CivilDay due, const std::string& phrase) {
+    pv1::CheckpointMet* c = r->mutable_entries(0)->add_met_checkpoints();
+    c->mutable_due_date()->set_year(static_cast<int>(due.year()));
+    c->mutable_due_date()->set_month(due.month());
+    c->mutable_due_date()->set_day(due.day());
+    c->set_phrase(phrase);
+  };
+  // Submitted on May 28 stating 5月底前 met.
+  pv1::ReportSubmitted submitted;
+  pv1::Report* r = submitted.mutable_report();
+  *r = MayReport(31.5);
+  *r->mutable_last_submit_time() = At(absl::CivilSecond(2026, 5, 28, 23, 30, 0));
+  state(r, absl::CivilDay(2026, 5, 31), "5月底前");
+  ASSERT_OK_AND_ASSIGN(std::optional<ProgressUpdate> u,
+                       ProgressUpdateFromEvent(EventOf(submitted)));
+  EXPECT_EQ(u->submitted_day, absl::CivilDay(2026, 5, 28));  // Asia/Shanghai, not UTC
+  ASSERT_THAT(u->entries[0].met_checkpoints, SizeIs(1));
+  EXPECT_EQ(u->entries[0].met_checkpoints[0].due, absl::CivilDay(2026, 5, 31));
+  EXPECT_EQ(u->entries[0].met_checkpoints[0].phrase, "5月底前");
+  apply(EventOf(submitted));
+  EXPECT_THAT(Statements(ledger),
+              ElementsAre(CheckpointStatement{absl::CivilDay(2026, 5, 31), "5月底前",
+                                              absl::CivilDay(2026, 5, 28)}));
+
+  // Revised on June 2 adding the quarter: the first statement keeps its day.
+  pv1::ReportRevised revised;
+  *revised.mutable_report() = *r;
+  r = revised.mutable_report();
+  r->set_revision(2);
+  *r->mutable_last_submit_time() = At(absl::CivilSecond(2026, 6, 2, 9, 0, 0));
+  state(r, absl::CivilDay(2026, 6, 30), "按季度");
+  apply(EventOf(revised));
+  EXPECT_THAT(
+      Statements(ledger),
+      ElementsAre(
+          CheckpointStatement{absl::CivilDay(2026, 5, 31), "5月底前", absl::CivilDay(2026, 5, 28)},
+          CheckpointStatement{absl::CivilDay(2026, 6, 30), "按季度", absl::CivilDay(2026, 6, 2)}));
+
+  // Returned by the bureau: kept with their days, the entry marked returned
+  // (the lights count nothing of it).
+  pv1::ReportReturned returned;
+  *returned.mutable_report() = *r;
+  returned.mutable_report()->set_state(pv1::REPORT_STATE_RETURNED);
+  returned.mutable_report()->set_revision(3);
+  apply(EventOf(returned));
+  ASSERT_THAT(ledger.Reports("2026-5b6a16527908"), SizeIs(1));
+  EXPECT_TRUE(ledger.Reports("2026-5b6a16527908")[0].returned);
+  EXPECT_EQ(Statements(ledger)[0].stated_on, absl::CivilDay(2026, 5, 28));
+
+  // Resubmitted on June 5: stated from the resubmission.
+  pv1::ReportRevised resubmitted;
+  *resubmitted.mutable_report() = *r;
+  resubmitted.mutable_report()->set_revision(4);
+  *resubmitted.mutable_report()->mutable_last_submit_time() =
+      At(absl::CivilSecond(2026, 6, 5, 10, 0, 0));
+  apply(EventOf(resubmitted));
+  EXPECT_FALSE(ledger.Reports("2026-5b6a16527908")[0].returned);
+  EXPECT_THAT(
+      Statements(ledger),
+      ElementsAre(
+          CheckpointStatement{absl::CivilDay(2026, 5, 31), "5月底前", absl::CivilDay(2026, 6, 5)},
+          CheckpointStatement{absl::CivilDay(2026, 6, 30), "按季度", absl::CivilDay(2026, 6, 5)}));
 }
 
 TEST(ProgressMappingTest, DraftsSummariesAndOtherEventsHaveNoEffect) {

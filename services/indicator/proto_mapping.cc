@@ -295,6 +295,28 @@ v1::MeasureLight ToProto(absl::string_view plan_id, const MeasureLight& l) {
   if (l.due.has_value()) *p.mutable_due_date() = DateToProto(*l.due);
   if (l.original_due.has_value()) *p.mutable_original_due_date() = DateToProto(*l.original_due);
   for (const std::string& o : l.responsible) p.add_responsible_organizations(o);
+  for (const CheckpointJudgement& c : l.checkpoints) {
+    v1::MeasureCheckpoint* q = p.add_checkpoints();
+    q->set_phrase(c.phrase);
+    *q->mutable_due_date() = DateToProto(c.due);
+    switch (c.state) {
+      case CheckpointState::kUpcoming:
+        q->set_state(v1::MEASURE_CHECKPOINT_STATE_UPCOMING);
+        break;
+      case CheckpointState::kMet:
+        q->set_state(v1::MEASURE_CHECKPOINT_STATE_MET);
+        break;
+      case CheckpointState::kMetLate:
+        q->set_state(v1::MEASURE_CHECKPOINT_STATE_MET_LATE);
+        break;
+      case CheckpointState::kMissed:
+        q->set_state(v1::MEASURE_CHECKPOINT_STATE_MISSED);
+        break;
+    }
+    q->set_organization(c.organization);
+    q->set_report(c.report);
+    if (c.stated_on.has_value()) *q->mutable_stated_date() = DateToProto(*c.stated_on);
+  }
   switch (l.completion_state) {
     case CompletionState::kNone:
       p.set_completion_state(v1::MEASURE_COMPLETION_STATE_NONE);

@@ -218,6 +218,11 @@ void FillEntry(absl::string_view plan_id, const ReportEntry& e, v1::ReportEntry*
     pv->set_unit(v.unit);
   }
   for (const std::string& l : e.evidence_links) out->add_evidence_links(l);
+  for (const CheckpointMet& c : e.met_checkpoints) {
+    v1::CheckpointMet* pc = out->add_met_checkpoints();
+    *pc->mutable_due_date() = ToProto(c.due);
+    pc->set_phrase(c.phrase);
+  }
 }
 
 }  // namespace
@@ -256,6 +261,17 @@ absl::StatusOr<ReportEntry> FromProto(absl::string_view plan_id, const v1::Repor
     out.values.push_back({v.name(), v.value(), v.unit()});
   }
   out.evidence_links.assign(e.evidence_links().begin(), e.evidence_links().end());
+  for (int i = 0; i < e.met_checkpoints_size(); ++i) {
+    const v1::CheckpointMet& c = e.met_checkpoints(i);
+    const std::string name = absl::StrCat(field, ".met_checkpoints[", i, "]");
+    if (!c.has_due_date()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, ".due_date is required: the day the checkpoint occurrence is due"));
+    }
+    ECOPLAN_ASSIGN_OR_RETURN(absl::CivilDay due,
+                             DateFromProto(c.due_date(), absl::StrCat(name, ".due_date")));
+    out.met_checkpoints.push_back({due, c.phrase()});
+  }
   return out;
 }
 

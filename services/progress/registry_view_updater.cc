@@ -67,6 +67,20 @@ MeasureInfo MeasureFromRegistry(const rv1::Measure& m) {
   }
   AddIds(m.lead_organizations(), &info.lead_org_ids);
   AddIds(m.responsible_organizations(), &info.responsible_org_ids);
+  // Checkpoints of the text, each with the days its occurrences are due.
+  for (const rv1::Checkpoint& c : m.checkpoints()) {
+    CheckpointInfo checkpoint;
+    checkpoint.phrase = c.phrase();
+    if (c.kind() == rv1::CHECKPOINT_KIND_RECURRING) {
+      for (const auto& day : c.due_dates()) {
+        if (auto d = DateFromProto(day, "d"); d.ok()) checkpoint.dues.push_back(*d);
+      }
+    } else if (c.has_due_date()) {
+      if (auto d = DateFromProto(c.due_date(), "d"); d.ok()) checkpoint.dues.push_back(*d);
+    }
+    std::sort(checkpoint.dues.begin(), checkpoint.dues.end());
+    info.checkpoints.push_back(std::move(checkpoint));
+  }
   return info;
 }
 

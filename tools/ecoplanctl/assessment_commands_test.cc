@@ -84,6 +84,13 @@ iv1::MonthlyAssessment ClosedJune() {
     l->set_colour(colours[i]);
     l->add_reasons(absl::StrCat("reason of light ", i + 1));
   }
+  // The red light's checkpoint: passed, no report states it met.
+  iv1::MeasureCheckpoint* missed = a.mutable_measure_lights(3)->add_checkpoints();
+  missed->set_phrase("5月底前");
+  missed->mutable_due_date()->set_year(2026);
+  missed->mutable_due_date()->set_month(5);
+  missed->mutable_due_date()->set_day(31);
+  missed->set_state(iv1::MEASURE_CHECKPOINT_STATE_MISSED);
   iv1::Scorecard* jt = a.add_scorecards();
   jt->set_organization("区交通局");
   jt->set_score(76.5);
@@ -370,7 +377,7 @@ TEST_F(AssessmentCommandsTest, MonthShowListsLightsAndOneOrganizationsFactsOnReq
       << err_.str();
   EXPECT_EQ(fake_.last_get().organization(), "区交通局");
   const std::string out = out_.str();
-  EXPECT_THAT(out, ContainsRegex("a1-t1-m4 +red +reason of light 4"));
+  EXPECT_THAT(out, ContainsRegex("a1-t1-m4 +red +5月底前 2026-05-31 missed +reason of light 4"));
   EXPECT_THAT(out, HasSubstr("Facts of 区交通局 (score 76.50)"));
   EXPECT_THAT(out, HasSubstr("on_time_reporting: 15.00 points (rate 0.500, weight 0.3) — 1 of 2 "
                              "reports on time"));

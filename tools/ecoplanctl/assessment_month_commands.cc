@@ -31,6 +31,7 @@ using assessment_internal::Stub;
 using assessment_internal::When;
 using assessment_internal::Word;
 using indicator_internal::Call;
+using indicator_internal::CheckpointsText;
 using indicator_internal::Json;
 using indicator_internal::kPlan;
 using indicator_internal::Number;
@@ -98,14 +99,17 @@ absl::Status PrintFacts(const iv1::MonthlyAssessment& a, const std::string& orga
 
 void PrintLights(const iv1::MonthlyAssessment& a, bool wide, std::ostream& out) {
   out << "\nLights\n";
-  Table table({"MEASURE", "COLOUR", "DUE", "COMPLETION", "REASONS"});
-  if (!wide) table.SetMaxWidth(4, 80);
+  Table table({"MEASURE", "COLOUR", "DUE", "COMPLETION", "CHECKPOINTS", "REASONS"});
+  if (!wide) {
+    table.SetMaxWidth(4, 60);
+    table.SetMaxWidth(5, 80);
+  }
   for (const iv1::MeasureLight& l : a.measure_lights()) {
     table.AddRow({Short(l.measure()), ColourWord(l.colour()), FormatDate(l.due_date()),
                   l.counted_completed()      ? "counted completed"
                   : l.completion_confirmed() ? "confirmed, not counted"
                                              : "",
-                  absl::StrJoin(l.reasons(), "; ")});
+                  CheckpointsText(l), absl::StrJoin(l.reasons(), "; ")});
   }
   table.Print(out);
 }

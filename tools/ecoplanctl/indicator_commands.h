@@ -51,7 +51,9 @@ absl::Status IndicatorEvaluate(const IndicatorContext& ctx, const std::string& p
                                const std::string& indicator, const std::string& as_of,
                                std::ostream& out);
 // EvaluatePlan: every indicator (value, target, status, projection and what
-// the rest of the period must do), the town ranking and department scorecards.
+// the rest of the period must do), the town ranking, department scorecards and
+// the measure lights (colour, due day, each checkpoint occurrence and how it
+// stands, reasons).
 absl::Status IndicatorPlan(const IndicatorContext& ctx, const std::string& plan,
                            const std::string& as_of, std::ostream& out);
 // RecordEvaluation: records (once) every indicator status that changed as of

@@ -4,8 +4,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/status/status_macros.h"
 #include "tools/ecoplanctl/channel.h"
+#include "tools/ecoplanctl/output.h"
 
 namespace ecoplan::ctl::indicator_internal {
 namespace {
@@ -61,6 +63,36 @@ std::string Short(absl::string_view name) {
 }
 
 std::string Number(double value) { return absl::StrCat(value); }
+
+std::string CheckpointsText(const ecoplan::indicator::v1::MeasureLight& light) {
+  namespace iv1 = ::ecoplan::indicator::v1;
+  std::vector<std::string> parts;
+  for (const iv1::MeasureCheckpoint& c : light.checkpoints()) {
+    std::string state;
+    switch (c.state()) {
+      case iv1::MEASURE_CHECKPOINT_STATE_UPCOMING:
+        state = "upcoming";
+        break;
+      case iv1::MEASURE_CHECKPOINT_STATE_MET:
+        state = "met";
+        break;
+      case iv1::MEASURE_CHECKPOINT_STATE_MET_LATE:
+        state = "met late";
+        break;
+      case iv1::MEASURE_CHECKPOINT_STATE_MISSED:
+        state = "missed";
+        break;
+      default:
+        state = "-";
+    }
+    std::string part = absl::StrCat(c.phrase(), " ", FormatDate(c.due_date()), " ", state);
+    if (!c.organization().empty()) {
+      absl::StrAppend(&part, " (", c.organization(), ", ", FormatDate(c.stated_date()), ")");
+    }
+    parts.push_back(std::move(part));
+  }
+  return parts.empty() ? "-" : absl::StrJoin(parts, "; ");
+}
 
 std::function<absl::Status(const CommandEnv&, const ParsedArgs&)> WithContext(
     std::function<absl::Status(const IndicatorContext&, const ParsedArgs&, std::ostream&)> runner) {

@@ -51,6 +51,11 @@ ecoplan::common::v1::Date ToDate(absl::CivilDay day);
 std::string Short(absl::string_view name);
 std::string Number(double value);
 
+// The checkpoints of a measure's light, one occurrence each: "5月底前 2026-05-31
+// missed; 按季度 2026-03-31 met (区交通局, 2026-03-25); 按季度 2026-06-30
+// upcoming"; "-" without any.
+std::string CheckpointsText(const ecoplan::indicator::v1::MeasureLight& light);
+
 // The command line.
 
 // A command's run function: makes the indicator and registry stubs from the global flags.

@@ -27,6 +27,7 @@ using RStub = rv1::RegistryService::StubInterface;
 
 using indicator_internal::AsOf;
 using indicator_internal::Call;
+using indicator_internal::CheckpointsText;
 using indicator_internal::Json;
 using indicator_internal::kAsOf;
 using indicator_internal::kPlan;
@@ -360,6 +361,20 @@ absl::Status IndicatorPlan(const IndicatorContext& ctx, const std::string& plan,
     }
     cards.Print(out);
   }
+  if (!response.measure_lights().empty()) {
+    out << "\nMeasure lights\n";
+    Table lights({"MEASURE", "COLOUR", "DUE", "CHECKPOINTS", "REASONS"});
+    if (!ctx.output.wide) {
+      lights.SetMaxWidth(3, 60);
+      lights.SetMaxWidth(4, 80);
+    }
+    for (const iv1::MeasureLight& l : response.measure_lights()) {
+      lights.AddRow(
+          {Short(l.measure()), EnumWord(iv1::MeasureColour_Name(l.colour()), "MEASURE_COLOUR_"),
+           FormatDate(l.due_date()), CheckpointsText(l), absl::StrJoin(l.reasons(), "; ")});
+    }
+    lights.Print(out);
+  }
   if (!response.reports_source().empty()) out << "\nReports: " << response.reports_source() << "\n";
   return absl::OkStatus();
 }
@@ -413,7 +428,8 @@ void indicator_internal::AddEvaluationCommands(CommandGroup& group) {
   group.commands.push_back(
       {"plan",
        "[--as-of DAY] [--plan PLAN]",
-       "evaluate the whole plan: indicators, town ranking, department scorecards",
+       "evaluate the whole plan: indicators, town ranking, department scorecards, measure lights "
+       "with their checkpoints",
        0,
        0,
        {kPlan, kAsOf},

@@ -52,6 +52,8 @@ struct ReportSubmitArgs {
   std::string work_done, problems, next_steps;
   std::vector<std::string> values;    // NAME=VALUE[UNIT], e.g. 新能源货车占比=46.5%
   std::vector<std::string> evidence;  // URLs
+  // Checkpoints of the measure stated met: DAY or DAY:PHRASE, e.g. 2026-05-31:5月底前.
+  std::vector<std::string> checkpoints_met;
   std::string summary;
   bool draft = false;
   std::string etag;        // empty: read the report's etag if it exists

@@ -205,6 +205,31 @@ TEST_F(ProgressCommandsTest, SubmitFromFlagsResolvesNamesReadsTheEtagAndPrintsTh
   EXPECT_THAT(out_.str(), HasSubstr("IN_PROGRESS"));
 }
 
+TEST_F(ProgressCommandsTest, SubmitStatesCheckpointsMetByTheirDueDayAndShowsThem) {
+  ASSERT_EQ(Run({"report", "submit", "--org", "区交通局", "--period", "2026-06", "--measure",
+                 "a1-t3-m2", "--work-done", "完成", "--next-steps", "继续", "--checkpoint-met",
+                 "2026-05-31:5月底前", "--checkpoint-met", "2026-06-30"}),
+            0)
+      << err_.str();
+  {
+    std::lock_guard<std::mutex> lock(progress_.mu);
+    const pv1::ReportEntry& e = progress_.submitted.entries(0);
+    ASSERT_EQ(e.met_checkpoints_size(), 2);
+    EXPECT_EQ(e.met_checkpoints(0).due_date().month(), 5);
+    EXPECT_EQ(e.met_checkpoints(0).due_date().day(), 31);
+    EXPECT_EQ(e.met_checkpoints(0).phrase(), "5月底前");
+    EXPECT_EQ(e.met_checkpoints(1).due_date().month(), 6);
+    EXPECT_EQ(e.met_checkpoints(1).phrase(), "");
+  }
+  EXPECT_THAT(out_.str(), HasSubstr("checkpoints met"));
+  EXPECT_THAT(out_.str(), HasSubstr("5月底前 2026-05-31, 2026-06-30"));
+
+  EXPECT_EQ(Run({"report", "submit", "--org", "区交通局", "--period", "2026-06", "--measure",
+                 "a1-t3-m2", "--checkpoint-met", "5月底前"}),
+            2);
+  EXPECT_THAT(err_.str(), HasSubstr("--checkpoint-met needs a date YYYY-MM-DD"));
+}
+
 TEST_F(ProgressCommandsTest, SubmitFromAJsonFile) {
   const std::string path = ::testing::TempDir() + "/report.json";
   std::ofstream(path)

@@ -13,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "common/status/status_macros.h"
 #include "tools/ecoplanctl/channel.h"
@@ -155,10 +156,15 @@ void PrintReport(const pv1::Report& r, std::ostream& out) {
     out << "\n";
   }
   if (!r.review_comment().empty()) out << "review:      " << r.review_comment() << "\n";
-  Table table({"measure", "status", "%", "work done"});
+  Table table({"measure", "status", "%", "checkpoints met", "work done"});
   for (const pv1::ReportEntry& e : r.entries()) {
+    std::vector<std::string> met;
+    for (const pv1::CheckpointMet& c : e.met_checkpoints()) {
+      met.push_back(absl::StrCat(c.phrase(), c.phrase().empty() ? "" : " ", Date(c.due_date())));
+    }
     table.AddRow({Short(e.measure()), pv1::MeasureStatus_Name(e.status()).substr(15),
-                  absl::StrCat(e.percent_done()), e.work_done()});
+                  absl::StrCat(e.percent_done()), met.empty() ? "-" : absl::StrJoin(met, ", "),
+                  e.work_done()});
   }
   table.Print(out);
 }

@@ -33,6 +33,7 @@ using progress_internal::kPeriod;
 using progress_internal::kPlan;
 using progress_internal::MeasureName;
 using progress_internal::NewRequestId;
+using progress_internal::ParseDate;
 using progress_internal::ParseState;
 using progress_internal::ParseStatus;
 using progress_internal::PrintReport;
@@ -95,6 +96,16 @@ absl::Status ReportSubmit(const ProgressContext& ctx, const ReportSubmitArgs& ar
       q->set_unit(std::string(rest.substr(end)));
     }
     for (const std::string& url : args.evidence) e->add_evidence_links(url);
+    for (const std::string& c : args.checkpoints_met) {
+      // DAY or DAY:PHRASE; the service fills in the phrase when none is given.
+      const size_t colon = c.find(':');
+      pv1::CheckpointMet* met = e->add_met_checkpoints();
+      ECOPLAN_ASSIGN_OR_RETURN(*met->mutable_due_date(),
+                               ParseDate(c.substr(0, colon), "checkpoint-met"));
+      if (colon != std::string::npos) met->set_phrase(c.substr(colon + 1));
+    }
+  } else if (!args.checkpoints_met.empty()) {
+    return UsageError("--checkpoint-met belongs to the flag entry: give --measure as well");
   }
   if (!args.summary.empty()) request.set_summary(args.summary);
   if (args.draft) request.set_draft(true);
@@ -272,7 +283,8 @@ CommandGroup progress_internal::ReportGroup() {
   group.commands.push_back(
       {"submit",
        "--org ORG --period P [--file REQUEST.json] [--measure M --status S --percent N "
-       "--work-done T --problems T --next-steps T --value NAME=VALUE[UNIT]... --evidence URL...] "
+       "--work-done T --problems T --next-steps T --value NAME=VALUE[UNIT]... --evidence URL... "
+       "--checkpoint-met DAY[:PHRASE]...] "
        "[--summary T] [--draft] [--etag E] [--request-id ID] [--actor A] [--plan PLAN]",
        "save or submit a report (entries from a JSON file and/or one entry from flags)",
        0,
@@ -289,6 +301,9 @@ CommandGroup progress_internal::ReportGroup() {
         {"next-steps", "TEXT", "下步计划"},
         {"value", "NAME=VALUE[UNIT]", "a quantitative value (repeatable)"},
         {"evidence", "URL", "an evidence link (repeatable)"},
+        {"checkpoint-met", "DAY[:PHRASE]",
+         "a checkpoint of the measure text met, by its due day, e.g. 2026-05-31:5月底前 or "
+         "2026-06-30 for 按季度's second quarter (repeatable)"},
         {"summary", "TEXT", "overall remarks"},
         {"draft", "", "save as a draft"},
         {"etag", "E", "the etag read before; default: read the report now"},
@@ -313,6 +328,7 @@ CommandGroup progress_internal::ReportGroup() {
          a.next_steps = args.Value("next-steps");
          a.values = args.Values("value");
          a.evidence = args.Values("evidence");
+         a.checkpoints_met = args.Values("checkpoint-met");
          a.summary = args.Value("summary");
          a.draft = args.Has("draft");
          a.etag = args.Value("etag");

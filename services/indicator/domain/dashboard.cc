@@ -30,6 +30,7 @@ struct ReportIndex {
   std::set<PeriodKey> on_time;
   std::set<PeriodKey> late;
   std::map<std::string, std::set<std::string>> reporters;  // measure → organizations
+  std::map<std::string, std::vector<const ProgressReport*>> by_measure;  // every entry
 };
 
 ReportIndex Index(const std::vector<ProgressReport>& reports) {
@@ -39,8 +40,56 @@ ReportIndex Index(const std::vector<ProgressReport>& reports) {
     if (latest == nullptr || latest->period <= r.period) latest = &r;
     (r.on_time ? index.on_time : index.late).insert({r.organization, r.measure_id, r.period});
     index.reporters[r.measure_id].insert(r.organization);
+    index.by_measure[r.measure_id].push_back(&r);
   }
   return index;
+}
+
+// The earliest statement, known by `as_of`, by an owner (lead or responsible)
+// of `m` in a report the bureau did not return, that the occurrence of
+// `checkpoint` due `due` is met; null when none. A statement names the
+// occurrence by its day; its phrase, when it is one of the checkpoints due
+// that day, picks among them.
+struct Statement {
+  const ProgressReport* report = nullptr;
+  const CheckpointStatement* statement = nullptr;
+};
+Statement EarliestStatement(const ReportIndex& index, const MeasureInfo& m,
+                            const CheckpointDue& checkpoint, absl::CivilDay due,
+                            absl::CivilDay as_of) {
+  Statement best;
+  auto it = index.by_measure.find(m.id);
+  if (it == index.by_measure.end()) return best;
+  auto owner = [&m](const std::string& org) {
+    return std::find(m.owners.begin(), m.owners.end(), org) != m.owners.end() ||
+           std::find(m.responsible.begin(), m.responsible.end(), org) != m.responsible.end();
+  };
+  auto names_another = [&](const std::string& phrase) {
+    if (phrase.empty() || phrase == checkpoint.phrase) return false;
+    for (const CheckpointDue& c : m.checkpoints) {
+      if (c.phrase == phrase && std::find(c.dues.begin(), c.dues.end(), due) != c.dues.end()) {
+        return true;
+      }
+    }
+    return false;
+  };
+  for (const ProgressReport* r : it->second) {
+    if (r->returned || !owner(r->organization)) continue;
+    for (const CheckpointStatement& s : r->met_checkpoints) {
+      if (s.due != due || s.stated_on > as_of || names_another(s.phrase)) continue;
+      if (best.statement == nullptr || s.stated_on < best.statement->stated_on) best = {r, &s};
+    }
+  }
+  return best;
+}
+
+// "by 区交通局 in plans/p/reports/o-1_2026-06 (report for 2026-06) submitted on 2026-06-03".
+std::string StatementText(const Statement& s) {
+  std::string out = absl::StrCat("by ", s.report->organization, " in ");
+  if (!s.report->report.empty()) absl::StrAppend(&out, s.report->report, " ");
+  absl::StrAppend(&out, "(report for ", absl::FormatCivilTime(s.report->period), ") submitted on ",
+                  Day(s.statement->stated_on));
+  return out;
 }
 
 // An owner's latest report says completed (and the bureau did not return it):
@@ -131,6 +180,20 @@ const char* ReportedStatusName(ReportedStatus status) {
       return "delayed";
   }
   return "in_progress";
+}
+
+const char* CheckpointStateName(CheckpointState state) {
+  switch (state) {
+    case CheckpointState::kUpcoming:
+      return "upcoming";
+    case CheckpointState::kMet:
+      return "met";
+    case CheckpointState::kMetLate:
+      return "met_late";
+    case CheckpointState::kMissed:
+      return "missed";
+  }
+  return "upcoming";
 }
 
 const char* CompletionStateName(CompletionState state) {
@@ -267,15 +330,42 @@ std::vector<MeasureLight> ColourMeasures(const std::vector<MeasureInfo>& measure
               absl::StrCat(DueText(m), " in ", *m.due - as_of, " days, ", not_done));
       }
     }
-    // The next due day of each checkpoint of the text, when it is close.
+    // Each occurrence of each checkpoint of the text: passed ones judged by
+    // the owners' statements, the next one announced when it is close.
     if (!light.counted_completed) {
       for (const CheckpointDue& c : m.checkpoints) {
         auto next = std::lower_bound(c.dues.begin(), c.dues.end(), as_of);
-        if (next == c.dues.end() || *next - as_of > rules.yellow_days_before_checkpoint) continue;
-        raise(
-            Colour::kYellow,
-            absl::StrCat("checkpoint «", c.phrase, "» of the measure text due ", Day(*next),
-                         *next == as_of ? " today" : absl::StrCat(" in ", *next - as_of, " days")));
+        for (auto due = c.dues.begin(); due != c.dues.end(); ++due) {
+          CheckpointJudgement j{c.phrase, *due};
+          const Statement met = EarliestStatement(index, m, c, *due, as_of);
+          if (met.statement != nullptr) {
+            j.organization = met.report->organization;
+            j.report = met.report->report;
+            j.stated_on = met.statement->stated_on;
+          }
+          const std::string what =
+              absl::StrCat("checkpoint «", c.phrase, "» of the measure text due ", Day(*due));
+          if (met.statement != nullptr && met.statement->stated_on <= *due) {
+            j.state = CheckpointState::kMet;  // on time: nothing to say
+          } else if (met.statement != nullptr) {
+            j.state = CheckpointState::kMetLate;
+            std::string text =
+                absl::StrCat(what, " stated met only after its due day: ", StatementText(met));
+            if (as_of - met.statement->stated_on <= rules.yellow_days_after_late_checkpoint) {
+              raise(Colour::kYellow, std::move(text));
+            } else {
+              note(std::move(text));
+            }
+          } else if (as_of > *due) {
+            j.state = CheckpointState::kMissed;
+            raise(Colour::kRed, absl::StrCat(what, " passed: no report of an owner states it met"));
+          } else if (due == next && *due - as_of <= rules.yellow_days_before_checkpoint) {
+            raise(Colour::kYellow,
+                  absl::StrCat(what, *due == as_of ? " today"
+                                                   : absl::StrCat(" in ", *due - as_of, " days")));
+          }
+          light.checkpoints.push_back(std::move(j));
+        }
       }
     }
     auto check_owner = [&](const std::string& owner, bool lead) {

@@ -30,15 +30,28 @@
 //            names the indicator, its value, the value's day and the target);
 //            the (effective) due day has passed and the measure is not
 //            completed; an owner (lead or responsible) missed (or was late
-//            for) the last `red_missed_reports` reporting periods;
+//            for) the last `red_missed_reports` reporting periods; an
+//            occurrence of a checkpoint of the measure text whose due day has
+//            passed while no report of an owner states it met (the reason
+//            names the checkpoint's phrase and its due day);
 //   yellow — confirmed, but an indicator of the measure is at risk; due
 //            within `yellow_days_before_due` days and not completed; a
 //            checkpoint of the measure text (按季度, 5月底前 …, from the
-//            registry) due within `yellow_days_before_checkpoint` days and the
-//            measure not completed; an owner
+//            registry) due within `yellow_days_before_checkpoint` days, not
+//            yet stated met, and the measure not completed; a checkpoint
+//            stated met only after its due day, for
+//            `yellow_days_after_late_checkpoint` days after the statement
+//            (afterwards the reason stays, without colour); an owner
 //            missed (or was late for) the last reporting period; its latest
 //            report says blocked or delayed; the bureau returned its latest
 //            report.
+// Checkpoints are judged by statements (ProgressReport.met_checkpoints): an
+// owner, lead or responsible, states in a monthly report that an occurrence
+// (identified by its due day; a recurring 按季度 has one per quarter) is met;
+// one owner's statement suffices, the earliest counts, a report the bureau
+// returned states nothing, and a statement made after `as_of` is not yet
+// known. Stated met by the due day (early included): no reason. A measure
+// counted as completed is not judged (nor are its checkpoints listed).
 // The worst colour wins. The reporting rules apply to every owner, lead or
 // responsible, and their reasons say which role the owner holds. The due day
 // is the effective one: an approved extension (延期) replaces the plan's
@@ -124,6 +137,18 @@ struct CheckpointDue {
   std::vector<absl::CivilDay> dues;
 };
 
+// An occurrence of a checkpoint of a measure's text that an organization
+// states as met in a monthly report.
+struct CheckpointStatement {
+  absl::CivilDay due;        // the occurrence's due day: identifies it
+  std::string phrase;        // its phrase, e.g. "5月底前" (for display)
+  absl::CivilDay stated_on;  // the day the report was submitted carrying it (Asia/Shanghai)
+
+  bool operator==(const CheckpointStatement& o) const {
+    return due == o.due && phrase == o.phrase && stated_on == o.stated_on;
+  }
+};
+
 struct MeasureInfo {
   std::string id;
   std::optional<absl::CivilDay> due;  // effective due day; none for ongoing work
@@ -152,6 +177,8 @@ struct ProgressReport {
   double percent_done = 0;
   bool returned = false;    // the bureau returned the report (to be revised)
   std::string report = {};  // plans/{plan}/reports/{report}, when known
+  // Checkpoints of the measure this entry states met (see the rules above).
+  std::vector<CheckpointStatement> met_checkpoints = {};
 };
 
 struct LightRules {
@@ -161,6 +188,10 @@ struct LightRules {
   // many days before it is due (shorter than for the deadline: a monthly
   // checkpoint would otherwise keep the measure yellow all year).
   int yellow_days_before_checkpoint = 7;
+  // A checkpoint stated met only after its due day keeps the measure yellow
+  // this many days after the statement (about one reporting period), so the
+  // late statement is seen; afterwards its reason stays without colour.
+  int yellow_days_after_late_checkpoint = 30;
 };
 
 enum class Colour : uint8_t { kGreen = 1, kYellow = 2, kRed = 3 };
@@ -174,6 +205,29 @@ struct OwnerProgress {
   double percent_done = 0;
   bool on_time = true;
   bool returned = false;
+};
+
+// How an occurrence of a checkpoint of a measure's text stands on `as_of`.
+enum class CheckpointState : uint8_t {
+  kUpcoming = 1,  // not yet due, not stated met
+  kMet = 2,       // stated met on or before its due day
+  kMetLate = 3,   // stated met only after its due day
+  kMissed = 4,    // due day passed, no owner's report states it met
+};
+
+// "upcoming", "met", "met_late", "missed".
+const char* CheckpointStateName(CheckpointState state);
+
+// One checkpoint occurrence of a measure, judged.
+struct CheckpointJudgement {
+  std::string phrase;
+  absl::CivilDay due;
+  CheckpointState state = CheckpointState::kUpcoming;
+  // The earliest statement that it is met (kMet, kMetLate): who, in which
+  // report, on which day.
+  std::string organization = {};
+  std::string report = {};
+  std::optional<absl::CivilDay> stated_on = std::nullopt;
 };
 
 struct MeasureLight {
@@ -190,6 +244,9 @@ struct MeasureLight {
   std::string completion;                      // the latest declaration's resource name, if any
   std::optional<absl::CivilDay> due;           // effective
   std::optional<absl::CivilDay> original_due;  // when an extension moved it
+  // Each occurrence of each checkpoint of the measure text, in text order and
+  // then by day; empty for a measure counted as completed (not judged).
+  std::vector<CheckpointJudgement> checkpoints = {};
 };
 
 // `due_periods`: the monthly periods owed by `as_of`, oldest first, from the

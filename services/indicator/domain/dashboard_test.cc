@@ -67,8 +67,19 @@ TEST(DashboardTest, ACloseCheckpointOfTheMeasureTextTurnsItYellow) {
   EXPECT_THAT(
       close[0].reasons,
       ::testing::Contains("checkpoint «按季度» of the measure text due 2026-06-30 in 6 days"));
-  // Mid-July, the next one (September 30) is far: green.
-  const auto far = ColourMeasures({m}, reports, due, absl::CivilDay(2026, 7, 15), LightRules());
+  // Mid-July the next one (September 30) is far, but June 30 has passed and no
+  // report states it met: red (dashboard_checkpoints_test.cc has the rules).
+  auto far = ColourMeasures({m}, reports, due, absl::CivilDay(2026, 7, 15), LightRules());
+  EXPECT_EQ(far[0].colour, Colour::kRed);
+  EXPECT_THAT(far[0].reasons, ::testing::Contains("checkpoint «按季度» of the measure text due "
+                                                  "2026-06-30 passed: no report of an owner "
+                                                  "states it met"));
+  // Stated met in the June report on time: green.
+  ProgressReport june{"区生态环境局", m.id, absl::CivilMonth(2026, 6), ReportedStatus::kInProgress,
+                      true};
+  june.met_checkpoints = {{absl::CivilDay(2026, 6, 30), "按季度", absl::CivilDay(2026, 6, 25)}};
+  reports.push_back(june);
+  far = ColourMeasures({m}, reports, due, absl::CivilDay(2026, 7, 15), LightRules());
   EXPECT_EQ(far[0].colour, Colour::kGreen);
   // Completed (confirmed) measures owe no more checkpoints.
   m.completion_confirmed = true;

@@ -56,7 +56,7 @@ bool LedgerEntry::operator==(const LedgerEntry& o) const {
          period == o.period && measure_id == o.measure_id && report == o.report &&
          report_revision == o.report_revision && status == o.status &&
          percent_done == o.percent_done && on_time == o.on_time && returned == o.returned &&
-         day == o.day;
+         day == o.day && met_checkpoints == o.met_checkpoints;
 }
 
 std::string NormalizeUnit(const std::string& unit) {
@@ -201,6 +201,17 @@ LedgerChange ProgressLedger::Prepare(const ProgressUpdate& u,
       entry.values.push_back(std::move(v));
     }
     auto old = before.find(e.measure_id);
+    for (CheckpointStatement c : e.met_checkpoints) {
+      // Stated on the day of the submission that first carried it; a
+      // statement of a returned report counts again from its resubmission.
+      c.stated_on = u.submitted_day.value_or(day);
+      if (old != before.end() && (!old->second->returned || u.returned)) {
+        for (const CheckpointStatement& held : old->second->met_checkpoints) {
+          if (held.due == c.due && held.phrase == c.phrase) c.stated_on = held.stated_on;
+        }
+      }
+      entry.met_checkpoints.push_back(std::move(c));
+    }
     if (old == before.end() || !(*old->second == entry)) change.put_entries.push_back(entry);
     after[{u.organization_id, u.period, e.measure_id}] = std::move(entry);
   }
@@ -329,6 +340,7 @@ std::vector<ProgressReport> ProgressLedger::Reports(const std::string& plan_id) 
     r.percent_done = e.percent_done;
     r.returned = e.returned;
     r.report = e.report;
+    r.met_checkpoints = e.met_checkpoints;
     out.push_back(std::move(r));
   }
   return out;

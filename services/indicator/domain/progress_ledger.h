@@ -10,6 +10,11 @@
 //   * the entries of every submitted monthly report, one per (organization,
 //     period, measure): status, percent done, on time or late, returned by the
 //     bureau, and the quantitative values with the indicator each one feeds;
+//   * the checkpoints of the measure text each entry states met, each with
+//     the day it was stated: the day (Asia/Shanghai) of the submission that
+//     first carried it, kept through later revisions, acceptance and return;
+//     a statement in a report the bureau returned counts again only from its
+//     resubmission (the lights ignore returned entries);
 //   * confirmed completions (办结) and approved extensions (effective due days);
 //   * the latest completion declaration of each measure (number, declaring
 //     organization, day, state declared / confirmed / rejected, the bureau's
@@ -78,6 +83,8 @@ struct LedgerEntry {
   bool returned = false;
   absl::CivilDay day;  // observation day of the period (see above)
   std::vector<EntryValue> values;
+  // Checkpoints of the measure stated met, with the day each was stated.
+  std::vector<CheckpointStatement> met_checkpoints = {};
 
   bool operator==(const LedgerEntry& o) const;
 };
@@ -104,11 +111,17 @@ struct ProgressUpdate {
   std::optional<absl::CivilDay> due_day;  // the report's recorded due day
   bool on_time = true;
   bool returned = false;
+  // The day (Asia/Shanghai) of the submission this state of the report comes
+  // from (its last submission): the day a checkpoint it newly states met is
+  // stated on.
+  std::optional<absl::CivilDay> submitted_day = std::nullopt;
   struct Entry {
     std::string measure_id;
     ReportedStatus status = ReportedStatus::kInProgress;
     double percent_done = 0;
     std::vector<EntryValue> values;  // name, value, unit
+    // Checkpoints stated met: due day and phrase (stated_on is set by the ledger).
+    std::vector<CheckpointStatement> met_checkpoints = {};
   };
   std::vector<Entry> entries;
 

@@ -59,6 +59,9 @@ TEST_F(RocksDbAssessmentStoreTest, AClosedMonthAndAContestReadBackAsWrittenWithT
   light.owners = {"区交通局"};
   light.responsible = {"大峪街道"};
   light.due = absl::CivilDay(2026, 6, 30);
+  light.checkpoints = {{"5月底前", absl::CivilDay(2026, 5, 31), CheckpointState::kMissed},
+                       {"按季度", absl::CivilDay(2026, 6, 30), CheckpointState::kMetLate,
+                        "区交通局", "plans/p/reports/o-1_2026-06", absl::CivilDay(2026, 7, 2)}};
   june.scores.lights = {light};
   Scorecard card;
   card.organization = "区交通局";
@@ -122,6 +125,15 @@ TEST_F(RocksDbAssessmentStoreTest, AClosedMonthAndAContestReadBackAsWrittenWithT
   ASSERT_EQ(back.scores.lights.size(), 1u);
   EXPECT_EQ(back.scores.lights[0].colour, Colour::kRed);
   EXPECT_EQ(back.scores.lights[0].responsible, light.responsible);
+  // A closed month keeps how each checkpoint stood.
+  ASSERT_EQ(back.scores.lights[0].checkpoints.size(), 2u);
+  EXPECT_EQ(back.scores.lights[0].checkpoints[0].state, CheckpointState::kMissed);
+  EXPECT_EQ(back.scores.lights[0].checkpoints[0].due, absl::CivilDay(2026, 5, 31));
+  EXPECT_FALSE(back.scores.lights[0].checkpoints[0].stated_on.has_value());
+  EXPECT_EQ(back.scores.lights[0].checkpoints[1].phrase, "按季度");
+  EXPECT_EQ(back.scores.lights[0].checkpoints[1].state, CheckpointState::kMetLate);
+  EXPECT_EQ(back.scores.lights[0].checkpoints[1].report, "plans/p/reports/o-1_2026-06");
+  EXPECT_EQ(back.scores.lights[0].checkpoints[1].stated_on, absl::CivilDay(2026, 7, 2));
   ASSERT_EQ(back.scores.scorecards.size(), 1u);
   EXPECT_EQ(back.scores.scorecards[0].components[0].facts, c.facts);
   EXPECT_EQ(back.scores.scorecards[0].components[0].rate, 0.5);

@@ -434,6 +434,12 @@ absl::Status RocksDbIndicatorStore::PutLedgerChange(common::WriteRequest& w,
       x->set_indicator_id(v.indicator_id);
       x->set_note(v.note);
     }
+    for (const CheckpointStatement& c : e.met_checkpoints) {
+      storage::CheckpointMetRecord* x = r.add_met_checkpoints();
+      *x->mutable_due_date() = DateToProto(c.due);
+      x->set_phrase(c.phrase);
+      *x->mutable_stated_date() = DateToProto(c.stated_on);
+    }
     ECOPLAN_RETURN_IF_ERROR(Put(w.batch, cf, EntryKey(change.plan_id, e), r));
   }
   if (change.completion.has_value()) {
@@ -491,6 +497,13 @@ absl::Status RocksDbIndicatorStore::LoadProgress(ProgressLedger* ledger) const {
           ECOPLAN_ASSIGN_OR_RETURN(e.day, DateFromProto(r.day(), "day"));
           for (const storage::ProgressEntryValueRecord& x : r.values()) {
             e.values.push_back({x.name(), x.value(), x.unit(), x.indicator_id(), x.note()});
+          }
+          for (const storage::CheckpointMetRecord& x : r.met_checkpoints()) {
+            CheckpointStatement c;
+            ECOPLAN_ASSIGN_OR_RETURN(c.due, DateFromProto(x.due_date(), "due_date"));
+            c.phrase = x.phrase();
+            ECOPLAN_ASSIGN_OR_RETURN(c.stated_on, DateFromProto(x.stated_date(), "stated_date"));
+            e.met_checkpoints.push_back(std::move(c));
           }
           ledger->PutEntry(parts[1], std::move(e));
           return absl::OkStatus();

@@ -217,6 +217,32 @@ TEST_F(RocksDbIndicatorStoreTest, CompletionDeclarationsAndConfirmationsSurviveR
   EXPECT_EQ(*measures[1].declaration, rejected);
 }
 
+TEST_F(RocksDbIndicatorStoreTest, AProgressEntryKeepsItsCheckpointsStatedMetWithTheirDays) {
+  LedgerEntry e;
+  e.organization_id = "o-1";
+  e.organization = "区交通局";
+  e.period = absl::CivilMonth(2026, 6);
+  e.measure_id = "m1";
+  e.report = "plans/p/reports/o-1_2026-06";
+  e.report_revision = 2;
+  e.day = absl::CivilDay(2026, 6, 25);
+  e.met_checkpoints = {{absl::CivilDay(2026, 5, 31), "5月底前", absl::CivilDay(2026, 6, 3)},
+                       {absl::CivilDay(2026, 6, 30), "按季度", absl::CivilDay(2026, 6, 20)}};
+  LedgerChange change;
+  change.plan_id = "p";
+  change.put_entries = {e};
+  common::WriteRequest w;
+  ASSERT_OK(store_->PutLedgerChange(w, change));
+  ASSERT_OK(db_->Commit(std::move(w)).status());
+
+  Open();
+  ProgressLedger ledger;
+  ASSERT_OK(store_->LoadProgress(&ledger));
+  const std::vector<ProgressReport> reports = ledger.Reports("p");
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].met_checkpoints, e.met_checkpoints);
+}
+
 TEST_F(RocksDbIndicatorStoreTest, CalendarsAndHolidaysRoundTripBesideRequestIds) {
   common::WriteRequest w;
   common::CalendarRule calendar;

@@ -32,6 +32,14 @@ struct QuantitativeValue {
   }
 };
 
+// An occurrence of a checkpoint of the measure's text that an entry states as
+// met: identified by its due day; the phrase is for readability.
+struct CheckpointMet {
+  absl::CivilDay due;
+  std::string phrase;  // e.g. "5月底前"; filled from the plan view when empty
+  bool operator==(const CheckpointMet& o) const { return due == o.due && phrase == o.phrase; }
+};
+
 // One measure's progress in a report.
 struct ReportEntry {
   std::string measure_id;  // registry id, e.g. "a1-t3-m2"
@@ -42,6 +50,7 @@ struct ReportEntry {
   std::string next_steps;  // 下步计划
   std::vector<QuantitativeValue> values;
   std::vector<std::string> evidence_links;
+  std::vector<CheckpointMet> met_checkpoints = {};  // checkpoints stated met
 };
 
 enum class ReportState {

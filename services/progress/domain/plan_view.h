@@ -21,6 +21,13 @@
 
 namespace ecoplan::progress {
 
+// A checkpoint of a measure's text (registry Measure.checkpoints): its phrase
+// and the days its occurrences are due (one; each period's end for 按季度 …).
+struct CheckpointInfo {
+  std::string phrase;
+  std::vector<absl::CivilDay> dues;  // in order
+};
+
 // What the progress service needs of one measure.
 struct MeasureInfo {
   std::string id;            // "a1-t3-m2"
@@ -33,6 +40,8 @@ struct MeasureInfo {
   // Organization ids, expanded through group members (各镇街), in order, no repeats.
   std::vector<std::string> lead_org_ids;
   std::vector<std::string> responsible_org_ids;
+  // The checkpoints of its text, for the statements of reports that they are met.
+  std::vector<CheckpointInfo> checkpoints = {};
 
   bool IsLead(absl::string_view org_id) const;
   bool Owns(absl::string_view org_id) const;

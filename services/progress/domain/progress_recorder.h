@@ -29,6 +29,7 @@ inline constexpr size_t kMaxValues = 50;             // quantitative values per 
 inline constexpr size_t kMaxValueNameLength = 100;
 inline constexpr size_t kMaxUnitLength = 32;
 inline constexpr size_t kMaxEvidenceLinks = 20;
+inline constexpr size_t kMaxMetCheckpoints = 50;  // checkpoints stated met per entry
 inline constexpr size_t kMaxUrlLength = 2000;
 inline constexpr size_t kMaxCommentLength = 2000;  // review and decision comments, reasons
 inline constexpr size_t kMaxRequestIdLength = 128;

@@ -1,6 +1,9 @@
 #include "services/progress/domain/progress_recorder_internal.h"
 
+#include <algorithm>
 #include <map>
+
+#include "absl/strings/str_join.h"
 
 namespace ecoplan::progress::internal {
 namespace {
@@ -79,6 +82,25 @@ std::vector<std::string> Diff(const Report* before, const Report& after) {
     if (o.next_steps != e.next_steps) changes.push_back(change(".next_steps"));
     if (!SameValues(o, e)) changes.push_back(change(".values"));
     if (o.evidence_links != e.evidence_links) changes.push_back(change(".evidence_links"));
+    if (o.met_checkpoints != e.met_checkpoints) {
+      // "entries[a1-t3-m2].met_checkpoints: + 2026-05-31 5月底前, - 2026-06-30 按季度".
+      std::vector<std::string> diff;
+      auto held = [](const std::vector<CheckpointMet>& list, const CheckpointMet& c) {
+        return std::find(list.begin(), list.end(), c) != list.end();
+      };
+      for (const CheckpointMet& c : e.met_checkpoints) {
+        if (!held(o.met_checkpoints, c)) {
+          diff.push_back(absl::StrCat("+ ", absl::FormatCivilTime(c.due), " ", c.phrase));
+        }
+      }
+      for (const CheckpointMet& c : o.met_checkpoints) {
+        if (!held(e.met_checkpoints, c)) {
+          diff.push_back(absl::StrCat("- ", absl::FormatCivilTime(c.due), " ", c.phrase));
+        }
+      }
+      changes.push_back(change(absl::StrCat(
+          ".met_checkpoints", diff.empty() ? "" : absl::StrCat(": ", absl::StrJoin(diff, ", ")))));
+    }
     old_entries.erase(it);
   }
   for (const auto& [id, e] : old_entries)

@@ -2,6 +2,7 @@
 // validation of a submission against the plan and the stamping of its
 // timeliness on first submission.
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -9,6 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/status/status_macros.h"
 #include "services/progress/domain/progress_recorder.h"
 #include "services/progress/domain/progress_recorder_internal.h"
@@ -35,6 +37,12 @@ std::string SubmissionFingerprint(const ReportSubmission& s) {
     for (const QuantitativeValue& v : e.values) f.Add(v.name).Add(v.value).Add(v.unit);
     f.Add("|");
     for (const std::string& l : e.evidence_links) f.Add(l);
+    // Only when stated, so that the fingerprints of entries without (all
+    // those recorded before checkpoints could be stated) stay as they were.
+    if (!e.met_checkpoints.empty()) f.Add("|");
+    for (const CheckpointMet& c : e.met_checkpoints) {
+      f.Add(absl::FormatCivilTime(c.due)).Add(c.phrase);
+    }
     f.Add("#");
   }
   return f.Done();
@@ -99,6 +107,84 @@ absl::Status CheckEntry(const ReportEntry& e, size_t index, bool draft) {
   return absl::OkStatus();
 }
 
+// The checkpoints of `m` due on `day`.
+std::vector<const CheckpointInfo*> CheckpointsDue(const MeasureInfo& m, absl::CivilDay day) {
+  std::vector<const CheckpointInfo*> out;
+  for (const CheckpointInfo& c : m.checkpoints) {
+    if (std::find(c.dues.begin(), c.dues.end(), day) != c.dues.end()) out.push_back(&c);
+  }
+  return out;
+}
+
+// "5月底前 2026-05-31; 按季度 2026-06-30, 2026-09-30", or "none".
+std::string CheckpointList(const MeasureInfo& m) {
+  std::vector<std::string> parts;
+  for (const CheckpointInfo& c : m.checkpoints) {
+    std::vector<std::string> days;
+    for (absl::CivilDay d : c.dues) days.push_back(absl::FormatCivilTime(d));
+    parts.push_back(absl::StrCat(c.phrase, " ", absl::StrJoin(days, ", ")));
+  }
+  return parts.empty() ? "none" : absl::StrJoin(parts, "; ");
+}
+
+// Checks the checkpoints entry `index` states met against the measure's
+// checkpoints: each names the due day of an occurrence of one of them (and,
+// when given, its phrase), once.
+absl::Status CheckMetCheckpoints(const ReportEntry& e, size_t index, const MeasureInfo& m) {
+  if (e.met_checkpoints.size() > kMaxMetCheckpoints) {
+    return absl::InvalidArgumentError(absl::StrCat("entries[", index, "].met_checkpoints: at most ",
+                                                   kMaxMetCheckpoints, " checkpoints"));
+  }
+  for (size_t j = 0; j < e.met_checkpoints.size(); ++j) {
+    const CheckpointMet& c = e.met_checkpoints[j];
+    auto field = [&](absl::string_view suffix = {}) {
+      return absl::StrCat("entries[", index, "].met_checkpoints[", j, "]", suffix);
+    };
+    ECOPLAN_RETURN_IF_ERROR(CheckTextNamed(
+        c.phrase, [&] { return field(".phrase"); }, kMaxValueNameLength, false));
+    const std::string day = absl::FormatCivilTime(c.due);
+    const std::vector<const CheckpointInfo*> due = CheckpointsDue(m, c.due);
+    if (due.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(field(), ": measure ", m.id, " (entries[",
+                                                     index, "]) has no checkpoint due ", day,
+                                                     "; its checkpoints: ", CheckpointList(m)));
+    }
+    if (!c.phrase.empty() && std::none_of(due.begin(), due.end(), [&](const CheckpointInfo* x) {
+          return x->phrase == c.phrase;
+        })) {
+      std::vector<std::string> phrases;
+      for (const CheckpointInfo* x : due) phrases.push_back(absl::StrCat("«", x->phrase, "»"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          field(".phrase"), ": measure ", m.id, " (entries[", index, "]) has no checkpoint «",
+          c.phrase, "» due ", day, "; due that day: ", absl::StrJoin(phrases, ", ")));
+    }
+    for (size_t k = 0; k < j; ++k) {
+      const CheckpointMet& o = e.met_checkpoints[k];
+      if (o.due == c.due && (o.phrase == c.phrase || o.phrase.empty() || c.phrase.empty())) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(field(), ": the checkpoint due ", day, " of measure ", m.id,
+                         " is stated twice (also met_checkpoints[", k, "])"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Fills the phrase of each checkpoint stated met without one: the phrase of
+// the measure's checkpoint due that day (several joined by 、).
+void FillCheckpointPhrases(const PlanInfo& plan, std::vector<ReportEntry>* entries) {
+  for (ReportEntry& e : *entries) {
+    const MeasureInfo* m = plan.FindMeasure(e.measure_id);
+    if (m == nullptr) continue;
+    for (CheckpointMet& c : e.met_checkpoints) {
+      if (!c.phrase.empty()) continue;
+      std::vector<std::string> phrases;
+      for (const CheckpointInfo* x : CheckpointsDue(*m, c.due)) phrases.push_back(x->phrase);
+      c.phrase = absl::StrJoin(phrases, "、");
+    }
+  }
+}
+
 // Checks the entries of `s` against `plan`: each names a measure of the plan
 // that the reporting organization owns, once, and is complete (CheckEntry).
 absl::Status CheckEntries(const ReportSubmission& s, const PlanInfo& plan) {
@@ -126,6 +212,7 @@ absl::Status CheckEntries(const ReportSubmission& s, const PlanInfo& plan) {
                                                      e.measure_id, " has more than one entry"));
     }
     ECOPLAN_RETURN_IF_ERROR(CheckEntry(e, i, s.draft));
+    ECOPLAN_RETURN_IF_ERROR(CheckMetCheckpoints(e, i, *m));
   }
   return absl::OkStatus();
 }
@@ -258,6 +345,8 @@ void ProgressRecorder::SubmitReport(ReportSubmission&& submission, const Caller&
   call->s.period = call->v.period.ToString();  // canonical: 2026-q2 → 2026-Q2
   call->caller = caller;
   call->fingerprint = SubmissionFingerprint(call->s);
+  // After the fingerprint, so that a retry matches whatever the view says now.
+  FillCheckpointPhrases(*call->v.plan, &call->s.entries);
   call->report_id = absl::StrCat(call->s.org_id, "_", call->s.period);
   call->key = ReportKey(call->s.plan_id, call->report_id);
   call->done = std::move(done);

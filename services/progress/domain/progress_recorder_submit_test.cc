@@ -319,6 +319,11 @@ std::string ReferenceFingerprint(const ReportSubmission& s) {
     }
     add("|");
     for (const std::string& l : e.evidence_links) add(l);
+    if (!e.met_checkpoints.empty()) add("|");
+    for (const CheckpointMet& c : e.met_checkpoints) {
+      add(absl::FormatCivilTime(c.due));
+      add(c.phrase);
+    }
     add("#");
   }
   return absl::StrCat(absl::Hex(hash, absl::kZeroPad16));
@@ -332,6 +337,81 @@ TEST_F(ProgressRecorderTest, TheRequestFingerprintKeepsItsDefinition) {
   ASSERT_OK_AND_ASSIGN(std::optional<RequestRecord> record, store_.FindRequest("req-fp"));
   ASSERT_TRUE(record.has_value());
   EXPECT_EQ(record->fingerprint, ReferenceFingerprint(s));
+}
+
+// Checkpoints of the measure texts (registry Measure.checkpoints) as the plan
+// view holds them: a1-t1-m1 has 5月底前 and 按季度 (two quarters by its due day).
+void AddCheckpoints(PlanDirectory* plans) {
+  auto plan = MakePlan();
+  plan->measures[0].checkpoints = {
+      {"5月底前", {absl::CivilDay(2026, 5, 31)}},
+      {"按季度", {absl::CivilDay(2026, 3, 31), absl::CivilDay(2026, 6, 30)}}};
+  plan->Index();
+  plans->Put(plan);
+}
+
+TEST_F(ProgressRecorderTest, RejectsACheckpointStatedMetThatTheMeasureDoesNotHave) {
+  AddCheckpoints(&plans_);
+  ReportEntry e = Entry("a1-t1-m1");
+  e.met_checkpoints = {{absl::CivilDay(2026, 5, 31), "5月底前"}, {absl::CivilDay(2026, 4, 30), ""}};
+  absl::StatusOr<Report> r = Submit(Submission(kEco, "2026-05", {Entry("a1-t1-m2"), e}));
+  EXPECT_STATUS_CODE(r, absl::StatusCode::kInvalidArgument);
+  const std::string message(r.status().message());
+  EXPECT_THAT(message, HasSubstr("entries[1].met_checkpoints[1]"));
+  EXPECT_THAT(message, HasSubstr("a1-t1-m1"));
+  EXPECT_THAT(message, HasSubstr("no checkpoint due 2026-04-30"));
+  EXPECT_THAT(message, HasSubstr("5月底前 2026-05-31"));
+  EXPECT_EQ(store_.commits(), 0);
+
+  // A measure without checkpoints has none to meet.
+  ReportEntry other = Entry("a1-t1-m2");
+  other.met_checkpoints = {{absl::CivilDay(2026, 5, 31), ""}};
+  r = Submit(Submission(kEco, "2026-05", {other}));
+  EXPECT_STATUS_CODE(r, absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("a1-t1-m2 (entries[0]) has no checkpoint due 2026-05-31; its checkpoints: "
+                        "none"));
+
+  // A phrase that is not the one due that day, and a day stated twice.
+  e.met_checkpoints = {{absl::CivilDay(2026, 6, 30), "5月底前"}};
+  r = Submit(Submission(kEco, "2026-05", {e}));
+  EXPECT_STATUS_CODE(r, absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("entries[0].met_checkpoints[0].phrase"));
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("due that day: «按季度»"));
+  e.met_checkpoints = {{absl::CivilDay(2026, 6, 30), ""}, {absl::CivilDay(2026, 6, 30), "按季度"}};
+  r = Submit(Submission(kEco, "2026-05", {e}));
+  EXPECT_STATUS_CODE(r, absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("stated twice"));
+  EXPECT_EQ(store_.commits(), 0);
+}
+
+TEST_F(ProgressRecorderTest, StatesCheckpointsMetWithTheirPhraseAndListsThemInTheRevision) {
+  AddCheckpoints(&plans_);
+  ReportEntry e = Entry("a1-t1-m1");
+  e.met_checkpoints = {{absl::CivilDay(2026, 3, 31), ""}};
+  ASSERT_OK_AND_ASSIGN(Report first, Submit(Submission(kEco, "2026-05", {e}), "req-ck"));
+  ASSERT_EQ(first.entries[0].met_checkpoints.size(), 1u);
+  // The phrase is filled in from the measure's checkpoint due that day.
+  EXPECT_EQ(first.entries[0].met_checkpoints[0].phrase, "按季度");
+  // A retry with the same content is still the same request.
+  ASSERT_OK(Submit(Submission(kEco, "2026-05", {e}), "req-ck"));
+  EXPECT_EQ(store_.commits(), 1);
+
+  // The responsible unit states the other occurrence met in its own report.
+  ReportEntry t = Entry("a1-t1-m1");
+  t.met_checkpoints = {{absl::CivilDay(2026, 5, 31), "5月底前"}};
+  ASSERT_OK_AND_ASSIGN(Report traffic, Submit(Submission(kTraffic, "2026-05", {t})));
+  EXPECT_EQ(traffic.entries[0].met_checkpoints[0].phrase, "5月底前");
+
+  ReportSubmission revision = Submission(kEco, "2026-05", {e});
+  revision.entries[0].met_checkpoints.push_back({absl::CivilDay(2026, 6, 30), "按季度"});
+  revision.etag = ReportEtag(first);
+  ASSERT_OK(Submit(revision));
+  ASSERT_OK_AND_ASSIGN(std::vector<ReportRevision> history,
+                       recorder_.ListRevisions(kPlan, first.id()));
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_THAT(history[1].changes,
+              ElementsAre("entries[a1-t1-m1].met_checkpoints: + 2026-06-30 按季度"));
 }
 
 }  // namespace

@@ -530,6 +530,14 @@ absl::StatusOr<std::vector<std::shared_ptr<PlanInfo>>> RocksDbReportStore::LoadP
           info.lead_org_ids.assign(m.lead_org_ids().begin(), m.lead_org_ids().end());
           info.responsible_org_ids.assign(m.responsible_org_ids().begin(),
                                           m.responsible_org_ids().end());
+          for (const storage::CheckpointView& c : m.checkpoints()) {
+            CheckpointInfo checkpoint;
+            checkpoint.phrase = c.phrase();
+            for (const auto& day : c.due_dates()) {
+              if (auto d = DateFromProto(day, "d"); d.ok()) checkpoint.dues.push_back(*d);
+            }
+            info.checkpoints.push_back(std::move(checkpoint));
+          }
           plan->measures.push_back(std::move(info));
         }
         plan->Index();
@@ -560,6 +568,11 @@ absl::Status RocksDbReportStore::PutPlanView(rocksdb::WriteBatch& batch, const P
     if (m.due) *d->mutable_due_date() = ToProto(*m.due);
     for (const std::string& id : m.lead_org_ids) v->add_lead_org_ids(id);
     for (const std::string& id : m.responsible_org_ids) v->add_responsible_org_ids(id);
+    for (const CheckpointInfo& c : m.checkpoints) {
+      storage::CheckpointView* cv = v->add_checkpoints();
+      cv->set_phrase(c.phrase);
+      for (absl::CivilDay d : c.dues) *cv->add_due_dates() = ToProto(d);
+    }
   }
   return Put(batch, db_->Cf(kPlanViews), plan.id, record);
 }

@@ -284,6 +284,8 @@ TEST_F(RocksDbReportStoreTest, ExtensionsCompletionsCalendarsHolidaysAndPlanView
                            absl::CivilDay(2026, 6, 30),
                            {"o-eco"},
                            {"o-t1"}});
+  plan.measures.back().checkpoints = {
+      {"按季度", {absl::CivilDay(2026, 3, 31), absl::CivilDay(2026, 6, 30)}}};
   plan.Index();
   common::WriteRequest write;
   ASSERT_OK(store_->PutPlanView(write.batch, plan));
@@ -308,6 +310,12 @@ TEST_F(RocksDbReportStoreTest, ExtensionsCompletionsCalendarsHolidaysAndPlanView
   EXPECT_EQ(*views[0]->FindMeasure("a1-t1-m1")->due, absl::CivilDay(2026, 6, 30));
   EXPECT_EQ(views[0]->OrgName("o-eco"), "区生态环境局");
   EXPECT_EQ(views[0]->issue_date, absl::CivilDay(2026, 3, 31));
+  // The checkpoints of the measure text, for the statements that they are met.
+  const std::vector<CheckpointInfo>& checkpoints = views[0]->FindMeasure("a1-t1-m1")->checkpoints;
+  ASSERT_EQ(checkpoints.size(), 1u);
+  EXPECT_EQ(checkpoints[0].phrase, "按季度");
+  EXPECT_EQ(checkpoints[0].dues, std::vector<absl::CivilDay>(
+                                     {absl::CivilDay(2026, 3, 31), absl::CivilDay(2026, 6, 30)}));
   ASSERT_OK_AND_ASSIGN(auto events, db_->ReadEvents(0, 10));
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].resource(), "plans/2026-abc/measures/a1-t1-m1/extensions/1");
