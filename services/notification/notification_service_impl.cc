@@ -1,11 +1,10 @@
 #include "services/notification/notification_service_impl.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/edge/reactors.h"
+#include "common/mapping/proto_values.h"
 #include "common/status/status_macros.h"
 #include "services/notification/notification_policy.h"
 #include "services/notification/proto_mapping.h"
@@ -17,7 +16,6 @@ using common::AnswerInline;
 using common::AnswerOn;
 using common::FinishUnary;
 using common::RefusedStream;
-using google::protobuf::util::TimeUtil;
 
 Caller CallerOf(const common::Principal& p) {
   Caller c;
@@ -202,24 +200,24 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::DeleteRule(grpc::CallbackServ
 grpc::ServerUnaryReactor* NotificationServiceImpl::MuteRule(grpc::CallbackServerContext* ctx,
                                                             const v1::MuteRuleRequest* request,
                                                             v1::MuteRuleResponse* response) {
-  return AnswerOn(
-      ctx, Authorize(ctx, auth_, "MuteRule"), writer_,
-      [this, request, response](const Caller& who) -> absl::Status {
-        ECOPLAN_ASSIGN_OR_RETURN(std::string id, ParseName(request->name(), "rules", "name"));
-        std::string org;
-        if (!request->organization().empty()) {
-          ECOPLAN_ASSIGN_OR_RETURN(
-              org, ParseName(request->organization(), "organizations", "organization"));
-        }
-        std::optional<absl::Time> until;
-        if (request->has_until()) {
-          until = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(request->until()));
-        }
-        ECOPLAN_ASSIGN_OR_RETURN(Rule rule,
-                                 notifier_->MuteRule(who, id, until, org, request->etag()));
-        *response->mutable_rule() = ToProto(rule);
-        return absl::OkStatus();
-      });
+  return AnswerOn(ctx, Authorize(ctx, auth_, "MuteRule"), writer_,
+                  [this, request, response](const Caller& who) -> absl::Status {
+                    ECOPLAN_ASSIGN_OR_RETURN(std::string id,
+                                             ParseName(request->name(), "rules", "name"));
+                    std::string org;
+                    if (!request->organization().empty()) {
+                      ECOPLAN_ASSIGN_OR_RETURN(
+                          org, ParseName(request->organization(), "organizations", "organization"));
+                    }
+                    std::optional<absl::Time> until;
+                    if (request->has_until()) {
+                      until = common::TimeFromProto(request->until());
+                    }
+                    ECOPLAN_ASSIGN_OR_RETURN(
+                        Rule rule, notifier_->MuteRule(who, id, until, org, request->etag()));
+                    *response->mutable_rule() = ToProto(rule);
+                    return absl::OkStatus();
+                  });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::SetContacts(
@@ -336,8 +334,7 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::RotateSubscriptionSecret(
         ECOPLAN_ASSIGN_OR_RETURN(std::string id,
                                  ParseName(request->name(), "subscriptions", "name"));
         ECOPLAN_RETURN_IF_ERROR(CheckOwnsSubscription(*notifier_, who, id));
-        const absl::Duration grace =
-            absl::Microseconds(TimeUtil::DurationToMicroseconds(request->previous_secret_grace()));
+        const absl::Duration grace = common::DurationFromProto(request->previous_secret_grace());
         ECOPLAN_ASSIGN_OR_RETURN(
             Subscription s,
             notifier_->RotateSecret(id, request->secret(), grace, request->request_id()));

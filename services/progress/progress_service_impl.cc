@@ -375,8 +375,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::RequestExtension(
     if (!request->has_requested_due_date()) {
       return absl::InvalidArgumentError("requested_due_date is required");
     }
-    ECOPLAN_ASSIGN_OR_RETURN(p.day,
-                             DateFromProto(request->requested_due_date(), "requested_due_date"));
+    ECOPLAN_ASSIGN_OR_RETURN(
+        p.day, common::DateFromProto(request->requested_due_date(), "requested_due_date"));
     return p;
   }();
   if (!parsed.ok()) return FinishUnary(ctx, parsed.status());

@@ -12,8 +12,6 @@
 namespace ecoplan::registry {
 namespace {
 
-namespace cv1 = ::ecoplan::common::v1;
-
 using common::AnswerInline;
 using common::AnswerOn;
 using common::RefusedStream;
@@ -25,15 +23,7 @@ absl::StatusOr<common::Principal> Authorize(grpc::CallbackServerContext* ctx,
   return auth->Authorize(*ctx, RegistryMethod(method), common::ResourceScope::Any());
 }
 
-absl::StatusOr<absl::CivilDay> DateFromProto(const cv1::Date& date, absl::string_view field) {
-  const absl::CivilDay day(date.year(), date.month(), date.day());
-  if (date.year() < 1 || date.year() > 9999 || day.year() != date.year() ||
-      day.month() != date.month() || day.day() != date.day()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " is not a valid calendar date: ", date.year(), "-", date.month(), "-", date.day()));
-  }
-  return day;
-}
+using common::DateFromProto;
 
 absl::StatusOr<MeasureQueryInput> QueryFromProto(const v1::MeasureFilter& filter) {
   MeasureQueryInput q;
