@@ -23,13 +23,8 @@ TEST(NotificationPolicyTest, SecurityDocumentShowsTheRenderedTable) {
 
 TEST(NotificationPolicyTest, OnlyTheBureauManagesRulesAndReportersNeverReachSubscriptions) {
   auto allowed = [](common::Role role, const char* method) {
-    common::Principal p;
-    p.subject = "someone";
-    p.organization_id = "o-1";
-    p.role = role;
-    return common::Authorize(p, NotificationPolicy(), NotificationMethod(method),
-                             common::ResourceScope::OwnedBy({"o-1"}))
-        .ok();
+    return common::testing::Allows(NotificationPolicy(), role, method,
+                                   common::ResourceScope::OwnedBy({"o-1"}));
   };
   for (const char* rules : {"CreateRule", "UpdateRule", "DeleteRule", "RunSchedule"}) {
     EXPECT_TRUE(allowed(common::Role::kAdministrator, rules)) << rules;

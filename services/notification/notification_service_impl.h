@@ -4,6 +4,7 @@
 
 #include "common/auth/call_authenticator.h"
 #include "common/concurrency/serial_executor.h"
+#include "common/edge/reactors.h"
 #include "common/events/watch_events_reactor.h"
 #include "ecoplan/notification/v1/notification_service.grpc.pb.h"
 #include "services/notification/domain/notifier.h"
@@ -20,34 +21,29 @@ class NotificationServiceImpl final : public v1::NotificationService::CallbackSe
   NotificationServiceImpl(Notifier* notifier, common::SerialExecutor* writer, common::RocksDb* db,
                           common::WatchEventsHub* hub, const common::CallAuthenticator* auth);
 
-#define ECOPLAN_UNARY(Method)                                          \
-  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* ctx,   \
-                                   const v1::Method##Request* request, \
-                                   v1::Method##Response* response) override;
-  ECOPLAN_UNARY(ListNotifications)
-  ECOPLAN_UNARY(GetNotification)
-  ECOPLAN_UNARY(MarkNotificationRead)
-  ECOPLAN_UNARY(AcknowledgeNotification)
-  ECOPLAN_UNARY(CreateRule)
-  ECOPLAN_UNARY(GetRule)
-  ECOPLAN_UNARY(ListRules)
-  ECOPLAN_UNARY(UpdateRule)
-  ECOPLAN_UNARY(DeleteRule)
-  ECOPLAN_UNARY(MuteRule)
-  ECOPLAN_UNARY(SetContacts)
-  ECOPLAN_UNARY(GetContacts)
-  ECOPLAN_UNARY(CreateSubscription)
-  ECOPLAN_UNARY(GetSubscription)
-  ECOPLAN_UNARY(ListSubscriptions)
-  ECOPLAN_UNARY(UpdateSubscription)
-  ECOPLAN_UNARY(DeleteSubscription)
-  ECOPLAN_UNARY(RotateSubscriptionSecret)
-  ECOPLAN_UNARY(EnableSubscription)
-  ECOPLAN_UNARY(ListDeliveries)
-  ECOPLAN_UNARY(ReplayDelivery)
-  ECOPLAN_UNARY(AcknowledgeStream)
-  ECOPLAN_UNARY(RunSchedule)
-#undef ECOPLAN_UNARY
+  ECOPLAN_UNARY_RPC(ListNotifications);
+  ECOPLAN_UNARY_RPC(GetNotification);
+  ECOPLAN_UNARY_RPC(MarkNotificationRead);
+  ECOPLAN_UNARY_RPC(AcknowledgeNotification);
+  ECOPLAN_UNARY_RPC(CreateRule);
+  ECOPLAN_UNARY_RPC(GetRule);
+  ECOPLAN_UNARY_RPC(ListRules);
+  ECOPLAN_UNARY_RPC(UpdateRule);
+  ECOPLAN_UNARY_RPC(DeleteRule);
+  ECOPLAN_UNARY_RPC(MuteRule);
+  ECOPLAN_UNARY_RPC(SetContacts);
+  ECOPLAN_UNARY_RPC(GetContacts);
+  ECOPLAN_UNARY_RPC(CreateSubscription);
+  ECOPLAN_UNARY_RPC(GetSubscription);
+  ECOPLAN_UNARY_RPC(ListSubscriptions);
+  ECOPLAN_UNARY_RPC(UpdateSubscription);
+  ECOPLAN_UNARY_RPC(DeleteSubscription);
+  ECOPLAN_UNARY_RPC(RotateSubscriptionSecret);
+  ECOPLAN_UNARY_RPC(EnableSubscription);
+  ECOPLAN_UNARY_RPC(ListDeliveries);
+  ECOPLAN_UNARY_RPC(ReplayDelivery);
+  ECOPLAN_UNARY_RPC(AcknowledgeStream);
+  ECOPLAN_UNARY_RPC(RunSchedule);
 
   grpc::ServerWriteReactor<v1::StreamNotificationsResponse>* StreamNotifications(
       grpc::CallbackServerContext* ctx, const v1::StreamNotificationsRequest* request) override;

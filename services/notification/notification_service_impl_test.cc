@@ -12,7 +12,7 @@
 #include <memory>
 #include <string>
 
-#include "common/auth/token_minter.h"
+#include "common/auth/testing/test_tokens.h"
 #include "common/auth/token_verifier.h"
 #include "common/server/run_server.h"
 #include "common/testing/status_matchers.h"
@@ -62,15 +62,8 @@ class NotificationServiceImplTest : public ::testing::Test {
   void TearDown() override { server_.reset(); }
 
   std::string Token(common::Role role, const std::string& subject, const std::string& org) {
-    common::TokenClaims claims;
-    claims.subject = subject;
-    claims.organization_id = org;
-    claims.role = role;
-    claims.issuer = "ecoplan-local";
-    claims.audience = "ecoplan";
-    claims.issued_at = clock_.Now();
-    claims.expires_at = clock_.Now() + absl::Hours(24);
-    return *common::MintToken(common::TokenAlgorithm::kHs256, kTokenKey, claims);
+    return common::testing::LocalToken(kTokenKey, role, subject, org, clock_.Now(),
+                                       absl::Hours(24));
   }
 
   std::unique_ptr<grpc::ClientContext> As(const std::string& token) {

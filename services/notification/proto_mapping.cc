@@ -1,22 +1,21 @@
 #include "services/notification/proto_mapping.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/mapping/proto_values.h"
+#include "common/status/status_macros.h"
 
 namespace ecoplan::notification {
 namespace {
 
-using google::protobuf::util::TimeUtil;
+using common::DurationToProto;
+using common::TimeToProto;
 
-google::protobuf::Timestamp Ts(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
-google::protobuf::Duration Dur(absl::Duration d) {
-  return TimeUtil::MicrosecondsToDuration(absl::ToInt64Microseconds(d));
+// Ids: 1 to 64 characters, no '/'.
+bool IsValidId(absl::string_view id) {
+  return !id.empty() && id.size() <= 64 && id.find('/') == absl::string_view::npos;
 }
 
 }  // namespace
@@ -61,9 +60,9 @@ v1::Notification ToProto(const Notification& n) {
     p->set_title(item.title);
     p->set_kind(static_cast<v1::NotificationKind>(item.kind));
   }
-  *out.mutable_create_time() = Ts(n.create_time);
-  if (n.read_time) *out.mutable_read_time() = Ts(*n.read_time);
-  if (n.acknowledge_time) *out.mutable_acknowledge_time() = Ts(*n.acknowledge_time);
+  *out.mutable_create_time() = TimeToProto(n.create_time);
+  if (n.read_time) *out.mutable_read_time() = TimeToProto(*n.read_time);
+  if (n.acknowledge_time) *out.mutable_acknowledge_time() = TimeToProto(*n.acknowledge_time);
   out.set_acknowledged_by(n.acknowledged_by);
   return out;
 }
@@ -76,14 +75,14 @@ v1::Rule ToProto(const Rule& r) {
   out.set_enabled(r.enabled);
   for (int d : r.lead_days) out.add_lead_days(d);
   out.set_escalation_grace_working_days(r.escalation_grace_working_days);
-  *out.mutable_digest_window() = Dur(r.digest_window);
-  if (r.muted_until) *out.mutable_muted_until() = Ts(*r.muted_until);
+  *out.mutable_digest_window() = DurationToProto(r.digest_window);
+  if (r.muted_until) *out.mutable_muted_until() = TimeToProto(*r.muted_until);
   for (const auto& [org, until] : r.organization_mutes) {
-    (*out.mutable_organization_mutes())[absl::StrCat("organizations/", org)] = Ts(until);
+    (*out.mutable_organization_mutes())[absl::StrCat("organizations/", org)] = TimeToProto(until);
   }
   out.set_description(r.description);
   out.set_etag(RuleEtag(r));
-  *out.mutable_update_time() = Ts(r.update_time);
+  *out.mutable_update_time() = TimeToProto(r.update_time);
   return out;
 }
 
@@ -97,7 +96,7 @@ absl::StatusOr<Rule> FromProto(const v1::Rule& r) {
   out.enabled = r.enabled();
   out.lead_days.assign(r.lead_days().begin(), r.lead_days().end());
   out.escalation_grace_working_days = r.escalation_grace_working_days();
-  out.digest_window = absl::Microseconds(TimeUtil::DurationToMicroseconds(r.digest_window()));
+  out.digest_window = common::DurationFromProto(r.digest_window());
   out.description = r.description();
   return out;
 }
@@ -117,11 +116,11 @@ v1::Subscription ToProto(const Subscription& s, int64_t pending) {
   for (const Secret& secret : s.secrets) {
     v1::SecretInfo* info = out.add_secrets();
     info->set_fingerprint(secret.fingerprint);
-    *info->mutable_create_time() = Ts(secret.create_time);
-    if (secret.expire_time) *info->mutable_expire_time() = Ts(*secret.expire_time);
+    *info->mutable_create_time() = TimeToProto(secret.create_time);
+    if (secret.expire_time) *info->mutable_expire_time() = TimeToProto(*secret.expire_time);
   }
   out.set_etag(SubscriptionEtag(s));
-  *out.mutable_create_time() = Ts(s.create_time);
+  *out.mutable_create_time() = TimeToProto(s.create_time);
   out.set_pending_deliveries(pending);
   out.set_owner(s.owner);
   return out;
@@ -157,14 +156,14 @@ v1::Delivery ToProto(const Delivery& d) {
   out.set_notification(absl::StrCat("notifications/", NotificationId(d.notification_number)));
   out.set_webhook_id(d.webhook_id);
   out.set_state(static_cast<v1::DeliveryState>(d.state));
-  *out.mutable_create_time() = Ts(d.create_time);
+  *out.mutable_create_time() = TimeToProto(d.create_time);
   if (d.state == DeliveryState::kPending)
-    *out.mutable_next_attempt_time() = Ts(d.next_attempt_time);
+    *out.mutable_next_attempt_time() = TimeToProto(d.next_attempt_time);
   for (const DeliveryAttempt& a : d.attempts) {
     v1::DeliveryAttempt* p = out.add_attempts();
-    *p->mutable_time() = Ts(a.time);
+    *p->mutable_time() = TimeToProto(a.time);
     p->set_status_code(a.status_code);
-    *p->mutable_latency() = Dur(a.latency);
+    *p->mutable_latency() = DurationToProto(a.latency);
     p->set_error(a.error);
   }
   out.set_attempt_count(d.attempt_count);
@@ -173,13 +172,10 @@ v1::Delivery ToProto(const Delivery& d) {
 
 absl::StatusOr<std::string> ParseName(absl::string_view name, absl::string_view collection,
                                       absl::string_view field) {
-  absl::string_view id = name;
-  if (!absl::ConsumePrefix(&id, collection) || !absl::ConsumePrefix(&id, "/") || id.empty() ||
-      id.size() > 64 || id.find('/') != absl::string_view::npos) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " must be ", collection, "/{id}, got \"", name.substr(0, 100), "\""));
-  }
-  return std::string(id);
+  ECOPLAN_ASSIGN_OR_RETURN(
+      std::vector<std::string> ids,
+      common::ParseResourceName(name, absl::StrCat(collection, "/{id}"), field, IsValidId));
+  return ids[0];
 }
 
 absl::StatusOr<uint64_t> ParseNotificationName(absl::string_view name, absl::string_view field) {

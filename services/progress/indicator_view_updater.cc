@@ -80,11 +80,12 @@ absl::StatusOr<IndicatorFacts> StatusFromProto(const iv1::IndicatorStatusChanged
   if (changed.has_value()) f.value = changed.value();
   f.value_date.reset();
   if (changed.has_value_date()) {
-    if (auto d = DateFromProto(changed.value_date(), "value_date"); d.ok()) f.value_date = *d;
+    if (auto d = common::DateFromProto(changed.value_date(), "value_date"); d.ok())
+      f.value_date = *d;
   }
   f.as_of.reset();
   if (changed.has_as_of()) {
-    if (auto d = DateFromProto(changed.as_of(), "as_of"); d.ok()) f.as_of = *d;
+    if (auto d = common::DateFromProto(changed.as_of(), "as_of"); d.ok()) f.as_of = *d;
   }
   f.status_target.reset();
   if (changed.has_target()) f.status_target = changed.target();

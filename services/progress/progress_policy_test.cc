@@ -24,16 +24,8 @@ TEST(ProgressPolicyTest, SecurityDocumentShowsTheRenderedTable) {
 }
 
 TEST(ProgressPolicyTest, ReportersActForTheirOwnOrganizationOnlyAndOnlyTheBureauReviews) {
-  auto as = [](common::Role role) {
-    common::Principal p;
-    p.subject = "someone";
-    p.organization_id = "o-1";
-    p.role = role;
-    return p;
-  };
-  const common::PolicyTable& policy = ProgressPolicy();
-  auto allowed = [&](common::Role role, const char* method, const common::ResourceScope& scope) {
-    return common::Authorize(as(role), policy, ProgressMethod(method), scope).ok();
+  auto allowed = [](common::Role role, const char* method, const common::ResourceScope& scope) {
+    return common::testing::Allows(ProgressPolicy(), role, method, scope);
   };
   const auto own = common::ResourceScope::OwnedBy({"o-1"});
   const auto other = common::ResourceScope::OwnedBy({"o-2"});

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "common/status/grpc_status.h"
+#include "common/edge/reactors.h"
 #include "common/status/status_macros.h"
 #include "services/progress/progress_policy.h"
 #include "services/progress/proto_mapping.h"
@@ -12,45 +12,13 @@
 namespace ecoplan::progress {
 namespace {
 
-// Finishes a unary call with the outcome of `fn`, run inline (point reads and
-// in-memory state only).
-template <typename Fn>
-grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* ctx, Fn fn) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  reactor->Finish(common::ToGrpcStatus(fn()));
-  return reactor;
-}
-
-// Same, but `fn` runs on `reader` because it scans the database.
-template <typename Fn>
-grpc::ServerUnaryReactor* AnswerFromReader(grpc::CallbackServerContext* ctx,
-                                           common::SerialExecutor* reader, Fn fn) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  reader->Submit(
-      [reactor, fn = std::move(fn)]() mutable { reactor->Finish(common::ToGrpcStatus(fn())); });
-  return reactor;
-}
-
-// Starts a write: `start(done)` calls the recorder; `done(result)` fills the
-// response and finishes the reactor (on whatever thread the commit ends).
-template <typename T, typename Start, typename Fill>
-grpc::ServerUnaryReactor* Write(grpc::CallbackServerContext* ctx, Start start, Fill fill) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  start([reactor, fill = std::move(fill)](absl::StatusOr<T> result) {
-    if (result.ok()) fill(*result);
-    reactor->Finish(common::ToGrpcStatus(result.status()));
-  });
-  return reactor;
-}
-
+using common::AnswerAsync;
+using common::AnswerInline;
+using common::AnswerOn;
+using common::FinishUnary;
 using common::Principal;
+using common::RefusedStream;
 using common::ResourceScope;
-
-grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* ctx, const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  reactor->Finish(common::ToGrpcStatus(status));
-  return reactor;
-}
 
 // The domain's view of the authenticated caller. The actor recorded in the
 // history is the token's subject; only in development mode (where everyone
@@ -123,13 +91,6 @@ v1::GetMeasureProgressResponse ProgressToProto(const std::string& plan_id,
   return out;
 }
 
-// A server stream refused before it started.
-class RefusedStream final : public grpc::ServerWriteReactor<v1::WatchEventsResponse> {
- public:
-  explicit RefusedStream(const absl::Status& status) { Finish(common::ToGrpcStatus(status)); }
-  void OnDone() override { delete this; }
-};
-
 }  // namespace
 
 ProgressServiceImpl::ProgressServiceImpl(ProgressRecorder* recorder, common::SerialExecutor* reader,
@@ -159,7 +120,7 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::SubmitReport(grpc::CallbackServer
                                                             v1::SubmitReportResponse* response) {
   absl::StatusOr<Principal> who = AuthorizeFor(
       ctx, "SubmitReport", ParseOrganizationName(request->organization(), "organization"));
-  if (!who.ok()) return Finish(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   absl::StatusOr<ReportSubmission> submission = [&]() -> absl::StatusOr<ReportSubmission> {
     ReportSubmission s;
     ECOPLAN_ASSIGN_OR_RETURN(s.plan_id, ParsePlanName(request->parent(), "parent"));
@@ -180,8 +141,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::SubmitReport(grpc::CallbackServer
     s.etag = request->etag();
     return s;
   }();
-  if (!submission.ok()) return Finish(ctx, submission.status());
-  return Write<Report>(
+  if (!submission.ok()) return FinishUnary(ctx, submission.status());
+  return AnswerAsync<Report>(
       ctx,
       [&](Callback<Report> done) {
         recorder_->SubmitReport(*std::move(submission),
@@ -199,8 +160,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::GetReport(grpc::CallbackServerCon
   absl::StatusOr<Principal> who = AuthorizeFor(
       ctx, "GetReport",
       ids.ok() ? absl::StatusOr<std::string>(OrganizationOfReport(ids->second)) : ids.status());
-  if (!who.ok()) return Finish(ctx, who.status());
-  return Answer(ctx, [&]() -> absl::Status {
+  if (!who.ok()) return FinishUnary(ctx, who.status());
+  return AnswerInline(ctx, [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(Report r, recorder_->GetReport(ids->first, ids->second));
     *response->mutable_report() = ToProto(r);
     return absl::OkStatus();
@@ -211,7 +172,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ListReports(grpc::CallbackServerC
                                                            const v1::ListReportsRequest* request,
                                                            v1::ListReportsResponse* response) {
   absl::StatusOr<Principal> who = auth_->Authenticate(*ctx);
-  if (!who.ok()) return Finish(ctx, Authorize(ctx, "ListReports", ResourceScope::Any()).status());
+  if (!who.ok())
+    return FinishUnary(ctx, Authorize(ctx, "ListReports", ResourceScope::Any()).status());
   absl::StatusOr<ReportFilter> filter = [&]() -> absl::StatusOr<ReportFilter> {
     ReportFilter f;
     if (!request->organization().empty()) {
@@ -234,12 +196,12 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ListReports(grpc::CallbackServerC
     f.timeliness = static_cast<Timeliness>(request->timeliness());
     return f;
   }();
-  if (!filter.ok()) return Finish(ctx, filter.status());
+  if (!filter.ok()) return FinishUnary(ctx, filter.status());
   who = Authorize(
       ctx, "ListReports",
       filter->org_id.empty() ? ResourceScope::Any() : ResourceScope::OwnedBy({filter->org_id}));
-  if (!who.ok()) return Finish(ctx, who.status());
-  return AnswerFromReader(
+  if (!who.ok()) return FinishUnary(ctx, who.status());
+  return AnswerOn(
       ctx, reader_, [this, request, response, f = *std::move(filter)]() -> absl::Status {
         ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->parent(), "parent"));
         ECOPLAN_ASSIGN_OR_RETURN(
@@ -260,8 +222,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ListReportRevisions(
   absl::StatusOr<Principal> who = AuthorizeFor(
       ctx, "ListReportRevisions",
       ids.ok() ? absl::StatusOr<std::string>(OrganizationOfReport(ids->second)) : ids.status());
-  if (!who.ok()) return Finish(ctx, who.status());
-  return AnswerFromReader(ctx, reader_, [this, ids = *ids, response]() -> absl::Status {
+  if (!who.ok()) return FinishUnary(ctx, who.status());
+  return AnswerOn(ctx, reader_, [this, ids = *ids, response]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::vector<ReportRevision> revisions,
                              recorder_->ListRevisions(ids.first, ids.second));
     for (const ReportRevision& r : revisions) *response->add_revisions() = ToProto(r);
@@ -274,10 +236,10 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::Review(
     const std::string& name, const std::string& etag, const std::string& comment,
     const std::string& actor, const std::string& request_id, v1::Report* response) {
   absl::StatusOr<Principal> who = Authorize(ctx, method, ResourceScope::Any());
-  if (!who.ok()) return Finish(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   absl::StatusOr<std::pair<std::string, std::string>> ids = ParseReportName(name, "name");
-  if (!ids.ok()) return Finish(ctx, ids.status());
-  return Write<Report>(
+  if (!ids.ok()) return FinishUnary(ctx, ids.status());
+  return AnswerAsync<Report>(
       ctx,
       [&](Callback<Report> done) {
         recorder_->ReviewReport(ids->first, ids->second, accept, etag, comment,
@@ -306,8 +268,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::GetSubmissionStatus(
     grpc::CallbackServerContext* ctx, const v1::GetSubmissionStatusRequest* request,
     v1::GetSubmissionStatusResponse* response) {
   absl::StatusOr<Principal> who = Authorize(ctx, "GetSubmissionStatus", ResourceScope::Any());
-  if (!who.ok()) return Finish(ctx, who.status());
-  return AnswerFromReader(ctx, reader_, [this, request, response]() -> absl::Status {
+  if (!who.ok()) return FinishUnary(ctx, who.status());
+  return AnswerOn(ctx, reader_, [this, request, response]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->plan(), "plan"));
     ECOPLAN_ASSIGN_OR_RETURN(SubmissionStatus status,
                              recorder_->GetSubmissionStatus(plan_id, request->period()));
@@ -341,8 +303,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::GetMeasureProgress(
     grpc::CallbackServerContext* ctx, const v1::GetMeasureProgressRequest* request,
     v1::GetMeasureProgressResponse* response) {
   absl::StatusOr<Principal> who = Authorize(ctx, "GetMeasureProgress", ResourceScope::Any());
-  if (!who.ok()) return Finish(ctx, who.status());
-  return AnswerFromReader(ctx, reader_, [this, request, response, who = *who]() -> absl::Status {
+  if (!who.ok()) return FinishUnary(ctx, who.status());
+  return AnswerOn(ctx, reader_, [this, request, response, who = *who]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->measure(), "measure"));
     ECOPLAN_ASSIGN_OR_RETURN(MeasureProgress p,
                              recorder_->GetMeasureProgress(ids.first, ids.second));
@@ -366,7 +328,7 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ListMeasureHistory(
     v1::ListMeasureHistoryResponse* response) {
   absl::StatusOr<Principal> who = auth_->Authenticate(*ctx);
   if (!who.ok()) {
-    return Finish(ctx, Authorize(ctx, "ListMeasureHistory", ResourceScope::Any()).status());
+    return FinishUnary(ctx, Authorize(ctx, "ListMeasureHistory", ResourceScope::Any()).status());
   }
   absl::StatusOr<std::string> org_id = std::string();
   if (!request->organization().empty()) {
@@ -374,25 +336,24 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ListMeasureHistory(
   } else if (IsReporter(*who)) {
     org_id = who->organization_id;  // a reporter reads its own organization's history
   }
-  if (!org_id.ok()) return Finish(ctx, org_id.status());
+  if (!org_id.ok()) return FinishUnary(ctx, org_id.status());
   who = Authorize(ctx, "ListMeasureHistory",
                   org_id->empty() ? ResourceScope::Any() : ResourceScope::OwnedBy({*org_id}));
-  if (!who.ok()) return Finish(ctx, who.status());
-  return AnswerFromReader(
-      ctx, reader_, [this, request, response, org_id = *org_id]() -> absl::Status {
-        ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->measure(), "measure"));
-        ECOPLAN_ASSIGN_OR_RETURN(std::vector<HistoryItem> items,
-                                 recorder_->ListMeasureHistory(ids.first, ids.second, org_id));
-        for (const HistoryItem& item : items) {
-          v1::MeasureHistoryItem* p = response->add_items();
-          p->set_period(item.period);
-          p->set_organization(OrganizationName(item.org_id));
-          p->set_report(ReportName(ids.first, item.report_id));
-          p->set_report_state(static_cast<v1::ReportState>(item.report_state));
-          *p->mutable_entry() = ToProto(ids.first, item.entry);
-        }
-        return absl::OkStatus();
-      });
+  if (!who.ok()) return FinishUnary(ctx, who.status());
+  return AnswerOn(ctx, reader_, [this, request, response, org_id = *org_id]() -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->measure(), "measure"));
+    ECOPLAN_ASSIGN_OR_RETURN(std::vector<HistoryItem> items,
+                             recorder_->ListMeasureHistory(ids.first, ids.second, org_id));
+    for (const HistoryItem& item : items) {
+      v1::MeasureHistoryItem* p = response->add_items();
+      p->set_period(item.period);
+      p->set_organization(OrganizationName(item.org_id));
+      p->set_report(ReportName(ids.first, item.report_id));
+      p->set_report_state(static_cast<v1::ReportState>(item.report_state));
+      *p->mutable_entry() = ToProto(ids.first, item.entry);
+    }
+    return absl::OkStatus();
+  });
 }
 
 grpc::ServerUnaryReactor* ProgressServiceImpl::RequestExtension(
@@ -400,7 +361,7 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::RequestExtension(
     v1::RequestExtensionResponse* response) {
   absl::StatusOr<Principal> who = AuthorizeFor(
       ctx, "RequestExtension", ParseOrganizationName(request->organization(), "organization"));
-  if (!who.ok()) return Finish(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   struct Parsed {
     std::pair<std::string, std::string> ids;
     std::string org_id;
@@ -414,12 +375,12 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::RequestExtension(
     if (!request->has_requested_due_date()) {
       return absl::InvalidArgumentError("requested_due_date is required");
     }
-    ECOPLAN_ASSIGN_OR_RETURN(p.day,
-                             DateFromProto(request->requested_due_date(), "requested_due_date"));
+    ECOPLAN_ASSIGN_OR_RETURN(
+        p.day, common::DateFromProto(request->requested_due_date(), "requested_due_date"));
     return p;
   }();
-  if (!parsed.ok()) return Finish(ctx, parsed.status());
-  return Write<Extension>(
+  if (!parsed.ok()) return FinishUnary(ctx, parsed.status());
+  return AnswerAsync<Extension>(
       ctx,
       [&](Callback<Extension> done) {
         recorder_->RequestExtension(
@@ -433,14 +394,14 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::DecideExtension(
     grpc::CallbackServerContext* ctx, const v1::DecideExtensionRequest* request,
     v1::DecideExtensionResponse* response) {
   absl::StatusOr<Principal> who = Authorize(ctx, "DecideExtension", ResourceScope::Any());
-  if (!who.ok()) return Finish(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   auto ids = ParseMeasureChildName(request->name(), "extensions", "name");
-  if (!ids.ok()) return Finish(ctx, ids.status());
+  if (!ids.ok()) return FinishUnary(ctx, ids.status());
   if (request->decision() != v1::DECISION_APPROVE && request->decision() != v1::DECISION_REJECT) {
-    return Finish(ctx, absl::InvalidArgumentError(
-                           "decision is required: DECISION_APPROVE or DECISION_REJECT"));
+    return FinishUnary(ctx, absl::InvalidArgumentError(
+                                "decision is required: DECISION_APPROVE or DECISION_REJECT"));
   }
-  return Write<Extension>(
+  return AnswerAsync<Extension>(
       ctx,
       [&](Callback<Extension> done) {
         recorder_->DecideExtension(std::get<0>(*ids), std::get<1>(*ids), std::get<2>(*ids),
@@ -455,8 +416,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ListExtensions(
     grpc::CallbackServerContext* ctx, const v1::ListExtensionsRequest* request,
     v1::ListExtensionsResponse* response) {
   absl::StatusOr<Principal> who = Authorize(ctx, "ListExtensions", ResourceScope::Any());
-  if (!who.ok()) return Finish(ctx, who.status());
-  return AnswerFromReader(ctx, reader_, [this, request, response]() -> absl::Status {
+  if (!who.ok()) return FinishUnary(ctx, who.status());
+  return AnswerOn(ctx, reader_, [this, request, response]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParsePlanOrMeasure(request->parent(), "parent"));
     ECOPLAN_RETURN_IF_ERROR(CheckEnum<v1::ExtensionState>(request->state(), 3, "state"));
     ECOPLAN_ASSIGN_OR_RETURN(
@@ -473,10 +434,10 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::DeclareCompletion(
     v1::DeclareCompletionResponse* response) {
   auto org = ParseOrganizationName(request->organization(), "organization");
   absl::StatusOr<Principal> who = AuthorizeFor(ctx, "DeclareCompletion", org);
-  if (!who.ok()) return Finish(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   auto ids = ParseMeasureName(request->measure(), "measure");
-  if (!ids.ok()) return Finish(ctx, ids.status());
-  return Write<Completion>(
+  if (!ids.ok()) return FinishUnary(ctx, ids.status());
+  return AnswerAsync<Completion>(
       ctx,
       [&](Callback<Completion> done) {
         recorder_->DeclareCompletion(ids->first, ids->second, *org, request->description(),
@@ -494,10 +455,10 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::DecideCompletion(
     const std::string& request_id, const IndicatorOverride& override_check,
     v1::Completion* response) {
   absl::StatusOr<Principal> who = Authorize(ctx, method, ResourceScope::Any());
-  if (!who.ok()) return Finish(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   auto ids = ParseMeasureChildName(name, "completions", "name");
-  if (!ids.ok()) return Finish(ctx, ids.status());
-  return Write<Completion>(
+  if (!ids.ok()) return FinishUnary(ctx, ids.status());
+  return AnswerAsync<Completion>(
       ctx,
       [&](Callback<Completion> done) {
         recorder_->DecideCompletion(std::get<0>(*ids), std::get<1>(*ids), std::get<2>(*ids),
@@ -530,8 +491,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ListCompletions(
     grpc::CallbackServerContext* ctx, const v1::ListCompletionsRequest* request,
     v1::ListCompletionsResponse* response) {
   absl::StatusOr<Principal> who = Authorize(ctx, "ListCompletions", ResourceScope::Any());
-  if (!who.ok()) return Finish(ctx, who.status());
-  return AnswerFromReader(ctx, reader_, [this, request, response]() -> absl::Status {
+  if (!who.ok()) return FinishUnary(ctx, who.status());
+  return AnswerOn(ctx, reader_, [this, request, response]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParsePlanOrMeasure(request->parent(), "parent"));
     ECOPLAN_RETURN_IF_ERROR(CheckEnum<v1::CompletionState>(request->state(), 3, "state"));
     ECOPLAN_ASSIGN_OR_RETURN(
@@ -547,8 +508,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::GetReportingCalendar(
     grpc::CallbackServerContext* ctx, const v1::GetReportingCalendarRequest* request,
     v1::GetReportingCalendarResponse* response) {
   absl::StatusOr<Principal> who = Authorize(ctx, "GetReportingCalendar", ResourceScope::Any());
-  if (!who.ok()) return Finish(ctx, who.status());
-  return Answer(ctx, [&]() -> absl::Status {
+  if (!who.ok()) return FinishUnary(ctx, who.status());
+  return AnswerInline(ctx, [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParseCalendarName(request->name(), "name"));
     ECOPLAN_ASSIGN_OR_RETURN(CalendarView view, recorder_->GetCalendar(plan_id));
     *response->mutable_calendar() = ToProto(plan_id, view);
@@ -560,12 +521,13 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::UpdateReportingCalendar(
     grpc::CallbackServerContext* ctx, const v1::UpdateReportingCalendarRequest* request,
     v1::UpdateReportingCalendarResponse* response) {
   absl::StatusOr<Principal> who = Authorize(ctx, "UpdateReportingCalendar", ResourceScope::Any());
-  if (!who.ok()) return Finish(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   auto plan_id = ParseCalendarName(request->calendar().name(), "calendar.name");
-  if (!plan_id.ok()) return Finish(ctx, plan_id.status());
+  if (!plan_id.ok()) return FinishUnary(ctx, plan_id.status());
   if (!request->calendar().has_monthly_due() ||
       request->calendar().monthly_due().rule_case() == v1::DueRule::RULE_NOT_SET) {
-    return Finish(ctx, absl::InvalidArgumentError(
+    return FinishUnary(ctx,
+                       absl::InvalidArgumentError(
                            "calendar.monthly_due is required: day_of_month or nth_working_day"));
   }
   CalendarRule rule = FromProto(request->calendar());
@@ -573,7 +535,7 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::UpdateReportingCalendar(
       request->calendar().summary_due().rule_case() == v1::DueRule::RULE_NOT_SET) {
     rule.summary_due.reset();
   }
-  return Write<CalendarView>(
+  return AnswerAsync<CalendarView>(
       ctx,
       [&](Callback<CalendarView> done) {
         recorder_->UpdateCalendar(*plan_id, rule, request->etag(),
@@ -589,10 +551,10 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::LoadHolidays(grpc::CallbackServer
                                                             const v1::LoadHolidaysRequest* request,
                                                             v1::LoadHolidaysResponse* response) {
   absl::StatusOr<Principal> who = Authorize(ctx, "LoadHolidays", ResourceScope::Any());
-  if (!who.ok()) return Finish(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   absl::StatusOr<HolidayYear> year = FromProto(request->holidays());
-  if (!year.ok()) return Finish(ctx, year.status());
-  return Write<HolidayYear>(
+  if (!year.ok()) return FinishUnary(ctx, year.status());
+  return AnswerAsync<HolidayYear>(
       ctx,
       [&](Callback<HolidayYear> done) {
         recorder_->LoadHolidays(*year, CallerOf(*who, request->actor(), request->request_id()),
@@ -605,8 +567,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::GetHolidays(grpc::CallbackServerC
                                                            const v1::GetHolidaysRequest* request,
                                                            v1::GetHolidaysResponse* response) {
   absl::StatusOr<Principal> who = Authorize(ctx, "GetHolidays", ResourceScope::Any());
-  if (!who.ok()) return Finish(ctx, who.status());
-  return Answer(ctx, [&]() -> absl::Status {
+  if (!who.ok()) return FinishUnary(ctx, who.status());
+  return AnswerInline(ctx, [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(int year, ParseHolidaysName(request->name(), "name"));
     ECOPLAN_ASSIGN_OR_RETURN(HolidayYear h, recorder_->GetHolidays(year));
     *response->mutable_holidays() = ToProto(h);
@@ -617,7 +579,7 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::GetHolidays(grpc::CallbackServerC
 grpc::ServerWriteReactor<v1::WatchEventsResponse>* ProgressServiceImpl::WatchEvents(
     grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* request) {
   absl::StatusOr<Principal> who = Authorize(ctx, "WatchEvents", ResourceScope::Any());
-  if (!who.ok()) return new RefusedStream(who.status());
+  if (!who.ok()) return new RefusedStream<v1::WatchEventsResponse>(who.status());
   return watch_hub_->NewReactor<v1::WatchEventsResponse>(db_, request->after_sequence());
 }
 

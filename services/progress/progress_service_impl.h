@@ -4,6 +4,7 @@
 
 #include "common/auth/call_authenticator.h"
 #include "common/concurrency/serial_executor.h"
+#include "common/edge/reactors.h"
 #include "common/events/watch_events_reactor.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "services/progress/domain/progress_recorder.h"
@@ -25,66 +26,26 @@ class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
                       common::RocksDb* db, common::WatchEventsHub* watch_hub,
                       const common::CallAuthenticator* auth);
 
-  grpc::ServerUnaryReactor* SubmitReport(grpc::CallbackServerContext* ctx,
-                                         const v1::SubmitReportRequest* request,
-                                         v1::SubmitReportResponse* response) override;
-  grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* ctx,
-                                      const v1::GetReportRequest* request,
-                                      v1::GetReportResponse* response) override;
-  grpc::ServerUnaryReactor* ListReports(grpc::CallbackServerContext* ctx,
-                                        const v1::ListReportsRequest* request,
-                                        v1::ListReportsResponse* response) override;
-  grpc::ServerUnaryReactor* ListReportRevisions(grpc::CallbackServerContext* ctx,
-                                                const v1::ListReportRevisionsRequest* request,
-                                                v1::ListReportRevisionsResponse* response) override;
-  grpc::ServerUnaryReactor* AcceptReport(grpc::CallbackServerContext* ctx,
-                                         const v1::AcceptReportRequest* request,
-                                         v1::AcceptReportResponse* response) override;
-  grpc::ServerUnaryReactor* ReturnReport(grpc::CallbackServerContext* ctx,
-                                         const v1::ReturnReportRequest* request,
-                                         v1::ReturnReportResponse* response) override;
-  grpc::ServerUnaryReactor* GetSubmissionStatus(grpc::CallbackServerContext* ctx,
-                                                const v1::GetSubmissionStatusRequest* request,
-                                                v1::GetSubmissionStatusResponse* response) override;
-  grpc::ServerUnaryReactor* GetMeasureProgress(grpc::CallbackServerContext* ctx,
-                                               const v1::GetMeasureProgressRequest* request,
-                                               v1::GetMeasureProgressResponse* response) override;
-  grpc::ServerUnaryReactor* ListMeasureHistory(grpc::CallbackServerContext* ctx,
-                                               const v1::ListMeasureHistoryRequest* request,
-                                               v1::ListMeasureHistoryResponse* response) override;
-  grpc::ServerUnaryReactor* RequestExtension(grpc::CallbackServerContext* ctx,
-                                             const v1::RequestExtensionRequest* request,
-                                             v1::RequestExtensionResponse* response) override;
-  grpc::ServerUnaryReactor* DecideExtension(grpc::CallbackServerContext* ctx,
-                                            const v1::DecideExtensionRequest* request,
-                                            v1::DecideExtensionResponse* response) override;
-  grpc::ServerUnaryReactor* ListExtensions(grpc::CallbackServerContext* ctx,
-                                           const v1::ListExtensionsRequest* request,
-                                           v1::ListExtensionsResponse* response) override;
-  grpc::ServerUnaryReactor* DeclareCompletion(grpc::CallbackServerContext* ctx,
-                                              const v1::DeclareCompletionRequest* request,
-                                              v1::DeclareCompletionResponse* response) override;
-  grpc::ServerUnaryReactor* ConfirmCompletion(grpc::CallbackServerContext* ctx,
-                                              const v1::ConfirmCompletionRequest* request,
-                                              v1::ConfirmCompletionResponse* response) override;
-  grpc::ServerUnaryReactor* RejectCompletion(grpc::CallbackServerContext* ctx,
-                                             const v1::RejectCompletionRequest* request,
-                                             v1::RejectCompletionResponse* response) override;
-  grpc::ServerUnaryReactor* ListCompletions(grpc::CallbackServerContext* ctx,
-                                            const v1::ListCompletionsRequest* request,
-                                            v1::ListCompletionsResponse* response) override;
-  grpc::ServerUnaryReactor* GetReportingCalendar(
-      grpc::CallbackServerContext* ctx, const v1::GetReportingCalendarRequest* request,
-      v1::GetReportingCalendarResponse* response) override;
-  grpc::ServerUnaryReactor* UpdateReportingCalendar(
-      grpc::CallbackServerContext* ctx, const v1::UpdateReportingCalendarRequest* request,
-      v1::UpdateReportingCalendarResponse* response) override;
-  grpc::ServerUnaryReactor* LoadHolidays(grpc::CallbackServerContext* ctx,
-                                         const v1::LoadHolidaysRequest* request,
-                                         v1::LoadHolidaysResponse* response) override;
-  grpc::ServerUnaryReactor* GetHolidays(grpc::CallbackServerContext* ctx,
-                                        const v1::GetHolidaysRequest* request,
-                                        v1::GetHolidaysResponse* response) override;
+  ECOPLAN_UNARY_RPC(SubmitReport);
+  ECOPLAN_UNARY_RPC(GetReport);
+  ECOPLAN_UNARY_RPC(ListReports);
+  ECOPLAN_UNARY_RPC(ListReportRevisions);
+  ECOPLAN_UNARY_RPC(AcceptReport);
+  ECOPLAN_UNARY_RPC(ReturnReport);
+  ECOPLAN_UNARY_RPC(GetSubmissionStatus);
+  ECOPLAN_UNARY_RPC(GetMeasureProgress);
+  ECOPLAN_UNARY_RPC(ListMeasureHistory);
+  ECOPLAN_UNARY_RPC(RequestExtension);
+  ECOPLAN_UNARY_RPC(DecideExtension);
+  ECOPLAN_UNARY_RPC(ListExtensions);
+  ECOPLAN_UNARY_RPC(DeclareCompletion);
+  ECOPLAN_UNARY_RPC(ConfirmCompletion);
+  ECOPLAN_UNARY_RPC(RejectCompletion);
+  ECOPLAN_UNARY_RPC(ListCompletions);
+  ECOPLAN_UNARY_RPC(GetReportingCalendar);
+  ECOPLAN_UNARY_RPC(UpdateReportingCalendar);
+  ECOPLAN_UNARY_RPC(LoadHolidays);
+  ECOPLAN_UNARY_RPC(GetHolidays);
   grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
       grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* request) override;
 

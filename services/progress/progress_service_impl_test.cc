@@ -6,7 +6,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
-#include "common/auth/token_minter.h"
+#include "common/auth/testing/test_tokens.h"
 #include "common/auth/token_verifier.h"
 #include "common/server/run_server.h"
 #include "common/testing/status_matchers.h"
@@ -89,17 +89,11 @@ class ProgressServiceImplTest : public ::testing::Test {
 
   // A context carrying a token of `role` (reporters belong to `org`).
   std::unique_ptr<grpc::ClientContext> As(common::Role role, const std::string& org = "") {
-    common::TokenClaims claims;
-    claims.subject = absl::StrCat("wang.", common::RoleName(role));
-    claims.role = role;
-    claims.organization_id = org;
-    claims.issuer = "ecoplan-local";
-    claims.audience = "ecoplan";
-    claims.issued_at = clock_.Now();
-    claims.expires_at = clock_.Now() + absl::Hours(1);
     auto ctx = Context();
-    ctx->AddMetadata("authorization", "Bearer " + *common::MintToken(common::TokenAlgorithm::kHs256,
-                                                                     kSecret, claims));
+    ctx->AddMetadata("authorization",
+                     "Bearer " + common::testing::LocalToken(
+                                     kSecret, role, absl::StrCat("wang.", common::RoleName(role)),
+                                     org, clock_.Now(), absl::Hours(1)));
     return ctx;
   }
 

@@ -1,5 +1,7 @@
 #include "services/progress/proto_mapping.h"
 
+#include <algorithm>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -8,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/mapping/proto_values.h"
 #include "common/status/status_macros.h"
 
 namespace ecoplan::progress {
@@ -15,26 +18,9 @@ namespace {
 
 namespace cv1 = ::ecoplan::common::v1;
 
-// A name segment: non-empty, no '/', printable ASCII.
-bool ValidSegment(absl::string_view s) {
-  if (s.empty() || s.size() > 128) return false;
-  for (char c : s) {
-    if (c == '/' || static_cast<unsigned char>(c) <= 0x20 ||
-        static_cast<unsigned char>(c) >= 0x7f) {
-      return false;
-    }
-  }
-  return true;
-}
-
-absl::Status BadName(absl::string_view field, absl::string_view name, absl::string_view form) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": \"", name.substr(0, 200),
-                                                 "\" is not a resource name of the form ", form));
-}
-
-std::vector<absl::string_view> Segments(absl::string_view name) {
-  return absl::StrSplit(name, '/');
-}
+using common::BadResourceName;
+using common::IsPrintableSegment;
+using common::ParseResourceName;
 
 }  // namespace
 
@@ -60,132 +46,78 @@ std::string CalendarName(absl::string_view plan_id) {
 std::string HolidaysName(int year) { return absl::StrCat("holidayCalendars/", year); }
 
 absl::StatusOr<std::string> ParsePlanName(absl::string_view name, absl::string_view field) {
-  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  auto s = Segments(name);
-  if (s.size() != 2 || s[0] != "plans" || !ValidSegment(s[1])) {
-    return BadName(field, name, "plans/{plan}");
-  }
-  return std::string(s[1]);
+  ECOPLAN_ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                           ParseResourceName(name, "plans/{plan}", field));
+  return ids[0];
 }
 
 absl::StatusOr<std::pair<std::string, std::string>> ParseReportName(absl::string_view name,
                                                                     absl::string_view field) {
-  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  auto s = Segments(name);
-  if (s.size() != 4 || s[0] != "plans" || !ValidSegment(s[1]) || s[2] != "reports" ||
-      !ValidSegment(s[3]) || !absl::StrContains(s[3], '_')) {
-    return BadName(field, name, "plans/{plan}/reports/{organization}_{period}");
-  }
-  return std::make_pair(std::string(s[1]), std::string(s[3]));
+  constexpr absl::string_view kForm = "plans/{plan}/reports/{organization}_{period}";
+  ECOPLAN_ASSIGN_OR_RETURN(std::vector<std::string> ids, ParseResourceName(name, kForm, field));
+  if (!absl::StrContains(ids[1], '_')) return BadResourceName(field, name, kForm);
+  return std::make_pair(ids[0], ids[1]);
 }
 
 absl::StatusOr<std::pair<std::string, std::string>> ParseMeasureName(absl::string_view name,
                                                                      absl::string_view field) {
-  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  auto s = Segments(name);
-  if (s.size() != 4 || s[0] != "plans" || !ValidSegment(s[1]) || s[2] != "measures" ||
-      !ValidSegment(s[3])) {
-    return BadName(field, name, "plans/{plan}/measures/{measure}");
-  }
-  return std::make_pair(std::string(s[1]), std::string(s[3]));
+  ECOPLAN_ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                           ParseResourceName(name, "plans/{plan}/measures/{measure}", field));
+  return std::make_pair(ids[0], ids[1]);
 }
 
 absl::StatusOr<std::string> ParseOrganizationName(absl::string_view name, absl::string_view field) {
-  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  auto s = Segments(name);
-  if (s.size() != 2 || s[0] != "organizations" || !ValidSegment(s[1]) ||
-      absl::StrContains(s[1], '_')) {
-    return BadName(field, name, "organizations/{organization}");
-  }
-  return std::string(s[1]);
+  constexpr absl::string_view kForm = "organizations/{organization}";
+  ECOPLAN_ASSIGN_OR_RETURN(std::vector<std::string> ids, ParseResourceName(name, kForm, field));
+  if (absl::StrContains(ids[0], '_')) return BadResourceName(field, name, kForm);
+  return ids[0];
 }
 
 absl::StatusOr<std::tuple<std::string, std::string, int>> ParseMeasureChildName(
     absl::string_view name, absl::string_view collection, absl::string_view field) {
-  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  auto s = Segments(name);
+  const std::string form = absl::StrCat("plans/{plan}/measures/{measure}/", collection, "/{n}");
+  ECOPLAN_ASSIGN_OR_RETURN(std::vector<std::string> ids, ParseResourceName(name, form, field));
   int n = 0;
-  if (s.size() != 6 || s[0] != "plans" || !ValidSegment(s[1]) || s[2] != "measures" ||
-      !ValidSegment(s[3]) || s[4] != collection || !absl::SimpleAtoi(s[5], &n) || n < 1) {
-    return BadName(field, name,
-                   absl::StrCat("plans/{plan}/measures/{measure}/", collection, "/{n}"));
-  }
-  return std::make_tuple(std::string(s[1]), std::string(s[3]), n);
+  if (!absl::SimpleAtoi(ids[2], &n) || n < 1) return BadResourceName(field, name, form);
+  return std::make_tuple(ids[0], ids[1], n);
 }
 
 absl::StatusOr<std::pair<std::string, std::string>> ParsePlanOrMeasure(absl::string_view name,
                                                                        absl::string_view field) {
-  if (Segments(name).size() == 2) {
+  if (std::count(name.begin(), name.end(), '/') == 1) {
     ECOPLAN_ASSIGN_OR_RETURN(std::string plan, ParsePlanName(name, field));
     return std::make_pair(plan, std::string());
   }
   absl::StatusOr<std::pair<std::string, std::string>> m = ParseMeasureName(name, field);
-  if (!m.ok()) return BadName(field, name, "plans/{plan} or plans/{plan}/measures/{measure}");
+  if (!m.ok())
+    return BadResourceName(field, name, "plans/{plan} or plans/{plan}/measures/{measure}");
   return m;
 }
 
 absl::StatusOr<std::string> ParseCalendarName(absl::string_view name, absl::string_view field) {
-  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  auto s = Segments(name);
-  if (s.size() != 3 || s[0] != "plans" || !ValidSegment(s[1]) || s[2] != "reportingCalendar") {
-    return BadName(field, name, "plans/{plan}/reportingCalendar");
-  }
-  return std::string(s[1]);
+  ECOPLAN_ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                           ParseResourceName(name, "plans/{plan}/reportingCalendar", field));
+  return ids[0];
 }
 
 absl::StatusOr<int> ParseHolidaysName(absl::string_view name, absl::string_view field) {
-  auto s = Segments(name);
+  constexpr absl::string_view kForm = "holidayCalendars/{year}";
+  std::optional<std::vector<std::string>> ids = common::MatchResourceName(name, kForm);
   int year = 0;
-  if (s.size() != 2 || s[0] != "holidayCalendars" || !absl::SimpleAtoi(s[1], &year)) {
-    return BadName(field, name, "holidayCalendars/{year}");
+  if (!ids.has_value() || !absl::SimpleAtoi((*ids)[0], &year)) {
+    return BadResourceName(field, name, kForm);
   }
   return year;
-}
-
-cv1::Date ToProto(absl::CivilDay day) {
-  cv1::Date d;
-  d.set_year(static_cast<int32_t>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
-}
-
-absl::StatusOr<absl::CivilDay> DateFromProto(const cv1::Date& date, absl::string_view field) {
-  const absl::CivilDay day(date.year(), date.month(), date.day());
-  if (date.year() < 1 || date.year() > 9999 || day.year() != date.year() ||
-      day.month() != date.month() || day.day() != date.day()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " is not a valid calendar date: ", date.year(), "-", date.month(), "-", date.day()));
-  }
-  return day;
-}
-
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  google::protobuf::Timestamp ts;
-  const int64_t nanos = absl::ToUnixNanos(time);
-  int64_t seconds = nanos / 1000000000;
-  int32_t n = static_cast<int32_t>(nanos % 1000000000);
-  if (n < 0) {
-    --seconds;
-    n += 1000000000;
-  }
-  ts.set_seconds(seconds);
-  ts.set_nanos(n);
-  return ts;
-}
-
-absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
 }
 
 namespace {
 
 void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
-  if (t != absl::InfinitePast()) *out = ToTimestamp(t);
+  if (t != absl::InfinitePast()) *out = common::TimeToProto(t);
 }
 
 absl::Time GetTime(bool has, const google::protobuf::Timestamp& ts) {
-  return has ? FromTimestamp(ts) : absl::InfinitePast();
+  return has ? common::TimeFromProto(ts) : absl::InfinitePast();
 }
 
 google::protobuf::Duration ToDuration(absl::Duration d) {
@@ -239,9 +171,9 @@ absl::StatusOr<ReportEntry> FromProto(absl::string_view plan_id, const v1::Repor
   // The usual name, plans/{plan_id}/measures/{measure}, is checked without
   // building strings; anything else takes the general parser for its message.
   absl::string_view measure = e.measure();
-  if (ValidSegment(plan_id) && absl::ConsumePrefix(&measure, "plans/") &&
+  if (IsPrintableSegment(plan_id) && absl::ConsumePrefix(&measure, "plans/") &&
       absl::ConsumePrefix(&measure, plan_id) && absl::ConsumePrefix(&measure, "/measures/") &&
-      ValidSegment(measure)) {
+      IsPrintableSegment(measure)) {
     out.measure_id = std::string(measure);
   } else {
     ECOPLAN_ASSIGN_OR_RETURN(auto ids,
@@ -294,9 +226,11 @@ void ToProto(const Report& r, v1::Report* out) {
   out->set_etag(ReportEtag(r));
   SetTime(r.create_time, out->mutable_create_time());
   SetTime(r.update_time, out->mutable_update_time());
-  if (r.first_submit_time) *out->mutable_first_submit_time() = ToTimestamp(*r.first_submit_time);
-  if (r.last_submit_time) *out->mutable_last_submit_time() = ToTimestamp(*r.last_submit_time);
-  if (r.due_time) *out->mutable_due_time() = ToTimestamp(*r.due_time);
+  if (r.first_submit_time)
+    *out->mutable_first_submit_time() = common::TimeToProto(*r.first_submit_time);
+  if (r.last_submit_time)
+    *out->mutable_last_submit_time() = common::TimeToProto(*r.last_submit_time);
+  if (r.due_time) *out->mutable_due_time() = common::TimeToProto(*r.due_time);
   out->set_timeliness(static_cast<v1::Timeliness>(r.timeliness));
   if (r.timeliness != Timeliness::kUnspecified) *out->mutable_lateness() = ToDuration(r.lateness);
   out->set_review_comment(r.review_comment);
@@ -318,9 +252,9 @@ Report FromProto(const v1::Report& p) {
   r.revision = p.revision();
   r.create_time = GetTime(p.has_create_time(), p.create_time());
   r.update_time = GetTime(p.has_update_time(), p.update_time());
-  if (p.has_first_submit_time()) r.first_submit_time = FromTimestamp(p.first_submit_time());
-  if (p.has_last_submit_time()) r.last_submit_time = FromTimestamp(p.last_submit_time());
-  if (p.has_due_time()) r.due_time = FromTimestamp(p.due_time());
+  if (p.has_first_submit_time()) r.first_submit_time = common::TimeFromProto(p.first_submit_time());
+  if (p.has_last_submit_time()) r.last_submit_time = common::TimeFromProto(p.last_submit_time());
+  if (p.has_due_time()) r.due_time = common::TimeFromProto(p.due_time());
   r.timeliness = static_cast<Timeliness>(p.timeliness());
   r.lateness = FromDuration(p.lateness());
   r.review_comment = p.review_comment();
@@ -386,7 +320,7 @@ v1::Extension ToProto(const Extension& e) {
   out.set_state(static_cast<v1::ExtensionState>(e.state));
   out.set_decision_comment(e.decision_comment);
   SetTime(e.request_time, out.mutable_request_time());
-  if (e.decision_time) *out.mutable_decision_time() = ToTimestamp(*e.decision_time);
+  if (e.decision_time) *out.mutable_decision_time() = common::TimeToProto(*e.decision_time);
   out.set_requested_by(e.requested_by);
   out.set_decided_by(e.decided_by);
   return out;
@@ -399,17 +333,17 @@ Extension FromProto(const v1::Extension& p) {
   }
   if (auto org = ParseOrganizationName(p.organization(), "organization"); org.ok()) e.org_id = *org;
   if (p.has_current_due_date()) {
-    if (auto d = DateFromProto(p.current_due_date(), "d"); d.ok()) e.current_due = *d;
+    if (auto d = common::DateFromProto(p.current_due_date(), "d"); d.ok()) e.current_due = *d;
   }
   if (p.has_original_due_date()) {
-    if (auto d = DateFromProto(p.original_due_date(), "d"); d.ok()) e.original_due = *d;
+    if (auto d = common::DateFromProto(p.original_due_date(), "d"); d.ok()) e.original_due = *d;
   }
-  if (auto d = DateFromProto(p.requested_due_date(), "d"); d.ok()) e.requested_due = *d;
+  if (auto d = common::DateFromProto(p.requested_due_date(), "d"); d.ok()) e.requested_due = *d;
   e.reason = p.reason();
   e.state = static_cast<ExtensionState>(p.state());
   e.decision_comment = p.decision_comment();
   e.request_time = GetTime(p.has_request_time(), p.request_time());
-  if (p.has_decision_time()) e.decision_time = FromTimestamp(p.decision_time());
+  if (p.has_decision_time()) e.decision_time = common::TimeFromProto(p.decision_time());
   e.requested_by = p.requested_by();
   e.decided_by = p.decided_by();
   return e;
@@ -426,7 +360,7 @@ v1::Completion ToProto(const Completion& c) {
   out.set_state(static_cast<v1::CompletionState>(c.state));
   out.set_decision_comment(c.decision_comment);
   SetTime(c.declare_time, out.mutable_declare_time());
-  if (c.decision_time) *out.mutable_decision_time() = ToTimestamp(*c.decision_time);
+  if (c.decision_time) *out.mutable_decision_time() = common::TimeToProto(*c.decision_time);
   out.set_declared_by(c.declared_by);
   out.set_decided_by(c.decided_by);
   out.set_indicator_check_overridden(c.indicator_check_overridden);
@@ -446,7 +380,7 @@ Completion FromProto(const v1::Completion& p) {
   c.state = static_cast<CompletionState>(p.state());
   c.decision_comment = p.decision_comment();
   c.declare_time = GetTime(p.has_declare_time(), p.declare_time());
-  if (p.has_decision_time()) c.decision_time = FromTimestamp(p.decision_time());
+  if (p.has_decision_time()) c.decision_time = common::TimeFromProto(p.decision_time());
   c.declared_by = p.declared_by();
   c.decided_by = p.decided_by();
   c.indicator_check_overridden = p.indicator_check_overridden();
@@ -496,7 +430,7 @@ v1::PeriodDue ToProto(const PeriodDueDay& due) {
   v1::PeriodDue out;
   out.set_period(due.period.ToString());
   *out.mutable_due_date() = ToProto(due.due_day);
-  *out.mutable_due_time() = ToTimestamp(due.due_time);
+  *out.mutable_due_time() = common::TimeToProto(due.due_time);
   out.set_holidays_known(due.holidays_known);
   return out;
 }
@@ -540,13 +474,14 @@ absl::StatusOr<HolidayYear> FromProto(const v1::HolidayCalendar& calendar) {
   for (int i = 0; i < calendar.holidays_size(); ++i) {
     ECOPLAN_ASSIGN_OR_RETURN(
         absl::CivilDay d,
-        DateFromProto(calendar.holidays(i), absl::StrCat("holidays.holidays[", i, "]")));
+        common::DateFromProto(calendar.holidays(i), absl::StrCat("holidays.holidays[", i, "]")));
     year.holidays.push_back(d);
   }
   for (int i = 0; i < calendar.make_up_workdays_size(); ++i) {
-    ECOPLAN_ASSIGN_OR_RETURN(absl::CivilDay d,
-                             DateFromProto(calendar.make_up_workdays(i),
-                                           absl::StrCat("holidays.make_up_workdays[", i, "]")));
+    ECOPLAN_ASSIGN_OR_RETURN(
+        absl::CivilDay d,
+        common::DateFromProto(calendar.make_up_workdays(i),
+                              absl::StrCat("holidays.make_up_workdays[", i, "]")));
     year.make_up_workdays.push_back(d);
   }
   year.update_time = GetTime(calendar.has_update_time(), calendar.update_time());

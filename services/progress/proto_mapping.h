@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/mapping/proto_values.h"
 #include "ecoplan/progress/v1/progress_service.pb.h"
 #include "services/progress/domain/model.h"
 #include "services/progress/domain/progress_recorder.h"
@@ -43,13 +44,9 @@ absl::StatusOr<std::pair<std::string, std::string>> ParsePlanOrMeasure(absl::str
 absl::StatusOr<std::string> ParseCalendarName(absl::string_view name, absl::string_view field);
 absl::StatusOr<int> ParseHolidaysName(absl::string_view name, absl::string_view field);
 
-// Civil days; FromProto fails (InvalidArgument naming `field`) on an invalid date.
-ecoplan::common::v1::Date ToProto(absl::CivilDay day);
-absl::StatusOr<absl::CivilDay> DateFromProto(const ecoplan::common::v1::Date& date,
-                                             absl::string_view field);
-
-google::protobuf::Timestamp ToTimestamp(absl::Time time);
-absl::Time FromTimestamp(const google::protobuf::Timestamp& ts);
+// Civil days (dates a client sends are checked with common::DateFromProto,
+// times map with common::TimeToProto; see common/mapping/proto_values.h).
+inline ecoplan::common::v1::Date ToProto(absl::CivilDay day) { return common::DateToProto(day); }
 
 v1::ReportEntry ToProto(absl::string_view plan_id, const ReportEntry& entry);
 // Parses the entry's measure name (it must belong to `plan_id`). Errors:

@@ -60,10 +60,11 @@ MeasureInfo MeasureFromRegistry(const rv1::Measure& m) {
   info.deadline_raw = m.deadline().raw();
   info.deadline_kind = m.deadline().kind();
   if (m.deadline().has_window_start()) {
-    if (auto d = DateFromProto(m.deadline().window_start(), "d"); d.ok()) info.window_start = *d;
+    if (auto d = common::DateFromProto(m.deadline().window_start(), "d"); d.ok())
+      info.window_start = *d;
   }
   if (m.deadline().has_due_date()) {
-    if (auto d = DateFromProto(m.deadline().due_date(), "d"); d.ok()) info.due = *d;
+    if (auto d = common::DateFromProto(m.deadline().due_date(), "d"); d.ok()) info.due = *d;
   }
   AddIds(m.lead_organizations(), &info.lead_org_ids);
   AddIds(m.responsible_organizations(), &info.responsible_org_ids);
@@ -132,7 +133,7 @@ absl::StatusOr<common::FollowEffect> RegistryViewUpdater::Handle(
     plan->reporting_due_day =
         exported.plan().reporting_due_day() > 0 ? exported.plan().reporting_due_day() : 25;
     if (exported.plan().has_issue_date()) {
-      if (auto d = DateFromProto(exported.plan().issue_date(), "issue_date"); d.ok()) {
+      if (auto d = common::DateFromProto(exported.plan().issue_date(), "issue_date"); d.ok()) {
         plan->issue_date = *d;
       }
     }

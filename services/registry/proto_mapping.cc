@@ -1,19 +1,17 @@
 #include "services/registry/proto_mapping.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/status/status_macros.h"
 
 namespace ecoplan::registry {
 namespace {
 
 namespace cv1 = ::ecoplan::common::v1;
-using google::protobuf::Timestamp;
 
 constexpr absl::string_view kPlans = "plans/";
 constexpr absl::string_view kOrganizations = "organizations/";
@@ -27,41 +25,6 @@ bool IsValidId(absl::string_view id) {
     if (!ok) return false;
   }
   return true;
-}
-
-absl::Status BadName(absl::string_view field, absl::string_view name, absl::string_view form) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": \"", name.substr(0, 200),
-                                                 "\" is not a resource name of the form ", form));
-}
-
-absl::StatusOr<std::pair<std::string, std::string>> ParseChildName(absl::string_view name,
-                                                                   absl::string_view field,
-                                                                   absl::string_view collection) {
-  const std::string form = absl::StrCat("plans/{plan}/", collection, "/{id}");
-  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
-  if (parts.size() != 4 || parts[0] != "plans" || parts[2] != collection || !IsValidId(parts[1]) ||
-      !IsValidId(parts[3])) {
-    return BadName(field, name, form);
-  }
-  return std::make_pair(std::string(parts[1]), std::string(parts[3]));
-}
-
-Timestamp ToTimestamp(absl::Time t) {
-  Timestamp ts;
-  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) return ts;
-  const int64_t micros = absl::ToUnixMicros(t);
-  ts.set_seconds(micros / 1000000);
-  ts.set_nanos(static_cast<int32_t>((micros % 1000000) * 1000));
-  if (ts.nanos() < 0) {
-    ts.set_seconds(ts.seconds() - 1);
-    ts.set_nanos(ts.nanos() + 1000000000);
-  }
-  return ts;
-}
-
-absl::Time FromTimestamp(const Timestamp& ts) {
-  if (ts.seconds() == 0 && ts.nanos() == 0) return absl::InfinitePast();
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
 }
 
 cv1::SourceSpan ToProto(const SourceSpan& span) {
@@ -169,43 +132,32 @@ std::string OrganizationName(absl::string_view org_id) {
 }
 
 absl::StatusOr<std::string> ParsePlanName(absl::string_view name, absl::string_view field) {
-  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  if (!absl::ConsumePrefix(&name, kPlans) || !IsValidId(name)) {
-    return BadName(field, name, "plans/{plan}");
-  }
-  return std::string(name);
+  ECOPLAN_ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                           common::ParseResourceName(name, "plans/{plan}", field, IsValidId));
+  return ids[0];
 }
 
 absl::StatusOr<std::pair<std::string, std::string>> ParseTaskName(absl::string_view name,
                                                                   absl::string_view field) {
-  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  return ParseChildName(name, field, "tasks");
+  ECOPLAN_ASSIGN_OR_RETURN(
+      std::vector<std::string> ids,
+      common::ParseResourceName(name, "plans/{plan}/tasks/{id}", field, IsValidId));
+  return std::make_pair(ids[0], ids[1]);
 }
 
 absl::StatusOr<std::pair<std::string, std::string>> ParseMeasureName(absl::string_view name,
                                                                      absl::string_view field) {
-  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  return ParseChildName(name, field, "measures");
+  ECOPLAN_ASSIGN_OR_RETURN(
+      std::vector<std::string> ids,
+      common::ParseResourceName(name, "plans/{plan}/measures/{id}", field, IsValidId));
+  return std::make_pair(ids[0], ids[1]);
 }
 
 absl::StatusOr<std::string> ParseOrganizationName(absl::string_view name, absl::string_view field) {
-  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  if (!absl::ConsumePrefix(&name, kOrganizations) || !IsValidId(name)) {
-    return BadName(field, name, "organizations/{organization}");
-  }
-  return std::string(name);
-}
-
-cv1::Date ToProto(const absl::CivilDay& day) {
-  cv1::Date out;
-  out.set_year(static_cast<int32_t>(day.year()));
-  out.set_month(day.month());
-  out.set_day(day.day());
-  return out;
-}
-
-absl::CivilDay FromProto(const cv1::Date& date) {
-  return absl::CivilDay(date.year(), date.month(), date.day());
+  ECOPLAN_ASSIGN_OR_RETURN(
+      std::vector<std::string> ids,
+      common::ParseResourceName(name, "organizations/{organization}", field, IsValidId));
+  return ids[0];
 }
 
 cv1::Deadline ToProto(const Deadline& deadline) {
@@ -326,7 +278,7 @@ v1::Measure ToProto(absl::string_view plan_id, const Measure& measure, const Tas
     out.set_subsection_id(task->subsection_id);
   }
   if (measure.update_time != absl::InfinitePast()) {
-    *out.mutable_update_time() = ToTimestamp(measure.update_time);
+    *out.mutable_update_time() = common::TimeToProto(measure.update_time);
   }
   for (const common::Checkpoint& c : measure.checkpoints) *out.add_checkpoints() = ToProto(c);
   out.set_checkpoints_corrected(measure.checkpoints_corrected);
@@ -353,7 +305,7 @@ Measure FromProto(const v1::Measure& measure) {
   }
   out.source = FromProto(measure.source());
   out.revision = measure.revision();
-  out.update_time = FromTimestamp(measure.update_time());
+  out.update_time = common::TimeFromProtoOrPast(measure.update_time());
   for (const v1::Checkpoint& c : measure.checkpoints()) out.checkpoints.push_back(FromProto(c));
   out.checkpoints_corrected = measure.checkpoints_corrected();
   return out;
@@ -374,7 +326,7 @@ v1::Task ToProto(absl::string_view plan_id, const Task& task) {
   out.set_description(task.description);
   out.set_etag(TaskEtag(task));
   if (task.create_time != absl::InfinitePast()) {
-    *out.mutable_create_time() = ToTimestamp(task.create_time);
+    *out.mutable_create_time() = common::TimeToProto(task.create_time);
   }
   return out;
 }
@@ -394,7 +346,7 @@ Task FromProto(const v1::Task& task) {
   out.source = FromProto(task.source());
   out.assigned_by = task.assigned_by();
   out.description = task.description();
-  out.create_time = FromTimestamp(task.create_time());
+  out.create_time = common::TimeFromProtoOrPast(task.create_time());
   return out;
 }
 
@@ -454,7 +406,7 @@ v1::Plan ToProto(const Plan& plan, bool with_annexes) {
   out.set_source_sha256(plan.source_sha256);
   *out.mutable_summary() = ToProto(plan.summary);
   if (plan.import_time != absl::InfinitePast()) {
-    *out.mutable_import_time() = ToTimestamp(plan.import_time);
+    *out.mutable_import_time() = common::TimeToProto(plan.import_time);
   }
   if (with_annexes) {
     for (const Annex& annex : plan.annexes) *out.add_annexes() = ToProto(annex);
@@ -488,7 +440,7 @@ Plan FromProto(const v1::Plan& plan) {
   out.source_sha256 = plan.source_sha256();
   for (const v1::Annex& annex : plan.annexes()) out.annexes.push_back(FromProto(annex));
   out.summary = FromProto(plan.summary());
-  out.import_time = FromTimestamp(plan.import_time());
+  out.import_time = common::TimeFromProtoOrPast(plan.import_time());
   for (const v1::ParseWarning& w : plan.warnings()) {
     out.warnings.push_back({w.line(), w.code(), w.message()});
   }
@@ -498,7 +450,7 @@ Plan FromProto(const v1::Plan& plan) {
 v1::MeasureRevision ToProto(absl::string_view plan_id, const MeasureRevision& revision) {
   v1::MeasureRevision out;
   out.set_revision(revision.revision);
-  *out.mutable_time() = ToTimestamp(revision.time);
+  *out.mutable_time() = common::TimeToProto(revision.time);
   out.set_actor(revision.actor);
   out.set_reason(revision.reason);
   for (const std::string& f : revision.changed_fields) out.add_changed_fields(f);
@@ -511,7 +463,7 @@ v1::MeasureRevision ToProto(absl::string_view plan_id, const MeasureRevision& re
 MeasureRevision FromProto(const v1::MeasureRevision& revision) {
   MeasureRevision out;
   out.revision = revision.revision();
-  out.time = FromTimestamp(revision.time());
+  out.time = common::TimeFromProtoOrPast(revision.time());
   out.actor = revision.actor();
   out.reason = revision.reason();
   out.changed_fields.assign(revision.changed_fields().begin(), revision.changed_fields().end());

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/mapping/proto_values.h"
 #include "ecoplan/registry/v1/registry_service.pb.h"
 #include "services/registry/domain/model.h"
 
@@ -29,8 +30,14 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseMeasureName(absl::strin
 // Parses "organizations/{organization}" into the organization id.
 absl::StatusOr<std::string> ParseOrganizationName(absl::string_view name, absl::string_view field);
 
-ecoplan::common::v1::Date ToProto(const absl::CivilDay& day);
-absl::CivilDay FromProto(const ecoplan::common::v1::Date& date);
+// Stored and exported days (common/mapping/proto_values.h; dates a client
+// sends are checked with common::DateFromProto).
+inline ecoplan::common::v1::Date ToProto(const absl::CivilDay& day) {
+  return common::DateToProto(day);
+}
+inline absl::CivilDay FromProto(const ecoplan::common::v1::Date& date) {
+  return common::StoredDateFromProto(date);
+}
 
 ecoplan::common::v1::Deadline ToProto(const Deadline& deadline);
 Deadline FromProto(const ecoplan::common::v1::Deadline& deadline);

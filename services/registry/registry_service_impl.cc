@@ -1,11 +1,10 @@
 #include "services/registry/registry_service_impl.h"
 
 #include <memory>
-#include <type_traits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "common/status/grpc_status.h"
+#include "common/edge/reactors.h"
 #include "common/status/status_macros.h"
 #include "services/registry/proto_mapping.h"
 #include "services/registry/registry_policy.h"
@@ -13,68 +12,18 @@
 namespace ecoplan::registry {
 namespace {
 
-namespace cv1 = ::ecoplan::common::v1;
+using common::AnswerInline;
+using common::AnswerOn;
+using common::RefusedStream;
 
-// Runs `fn` as `who`; `fn` takes the caller's Principal or nothing.
-template <typename Fn>
-absl::Status Invoke(Fn& fn, const common::Principal& who) {
-  if constexpr (std::is_invocable_v<Fn&, const common::Principal&>) {
-    return fn(who);
-  } else {
-    return fn();
-  }
+// The caller, if it may call `method` (short name).
+absl::StatusOr<common::Principal> Authorize(grpc::CallbackServerContext* ctx,
+                                            const common::CallAuthenticator* auth,
+                                            absl::string_view method) {
+  return auth->Authorize(*ctx, RegistryMethod(method), common::ResourceScope::Any());
 }
 
-// Finishes a unary call with the outcome of `fn`, run inline (reads only:
-// they touch nothing but the in-memory view), once the caller may call `method`.
-template <typename Fn>
-grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* ctx,
-                                 const common::CallAuthenticator* auth, absl::string_view method,
-                                 Fn fn) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  absl::StatusOr<common::Principal> who =
-      auth->Authorize(*ctx, RegistryMethod(method), common::ResourceScope::Any());
-  reactor->Finish(common::ToGrpcStatus(who.ok() ? Invoke(fn, *who) : who.status()));
-  return reactor;
-}
-
-// Same, but `fn` runs on the writer thread because it waits for a durable write.
-// The caller is checked first, on the gRPC thread, so refused calls never queue.
-template <typename Fn>
-grpc::ServerUnaryReactor* AnswerFromWriter(grpc::CallbackServerContext* ctx,
-                                           const common::CallAuthenticator* auth,
-                                           absl::string_view method, common::SerialExecutor* writer,
-                                           Fn fn) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  absl::StatusOr<common::Principal> who =
-      auth->Authorize(*ctx, RegistryMethod(method), common::ResourceScope::Any());
-  if (!who.ok()) {
-    reactor->Finish(common::ToGrpcStatus(who.status()));
-    return reactor;
-  }
-  writer->Submit([reactor, who = *std::move(who), fn = std::move(fn)]() mutable {
-    reactor->Finish(common::ToGrpcStatus(Invoke(fn, who)));
-  });
-  return reactor;
-}
-
-// A server stream refused before it started.
-template <typename Response>
-class RefusedStream final : public grpc::ServerWriteReactor<Response> {
- public:
-  explicit RefusedStream(const absl::Status& status) { this->Finish(common::ToGrpcStatus(status)); }
-  void OnDone() override { delete this; }
-};
-
-absl::StatusOr<absl::CivilDay> DateFromProto(const cv1::Date& date, absl::string_view field) {
-  const absl::CivilDay day(date.year(), date.month(), date.day());
-  if (date.year() < 1 || date.year() > 9999 || day.year() != date.year() ||
-      day.month() != date.month() || day.day() != date.day()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " is not a valid calendar date: ", date.year(), "-", date.month(), "-", date.day()));
-  }
-  return day;
-}
+using common::DateFromProto;
 
 absl::StatusOr<MeasureQueryInput> QueryFromProto(const v1::MeasureFilter& filter) {
   MeasureQueryInput q;
@@ -130,8 +79,8 @@ RegistryServiceImpl::RegistryServiceImpl(TaskRegistry* registry, common::SerialE
 grpc::ServerUnaryReactor* RegistryServiceImpl::ImportPlan(grpc::CallbackServerContext* ctx,
                                                           const v1::ImportPlanRequest* request,
                                                           v1::ImportPlanResponse* response) {
-  return AnswerFromWriter(
-      ctx, auth_, "ImportPlan", writer_,
+  return AnswerOn(
+      ctx, Authorize(ctx, auth_, "ImportPlan"), writer_,
       [this, request, response](const common::Principal& who) -> absl::Status {
         ECOPLAN_ASSIGN_OR_RETURN(
             ImportResult result,
@@ -146,7 +95,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ImportPlan(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* RegistryServiceImpl::GetPlan(grpc::CallbackServerContext* ctx,
                                                        const v1::GetPlanRequest* request,
                                                        v1::GetPlanResponse* response) {
-  return Answer(ctx, auth_, "GetPlan", [&]() -> absl::Status {
+  return AnswerInline(ctx, Authorize(ctx, auth_, "GetPlan"), [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->name(), "name"));
     ECOPLAN_ASSIGN_OR_RETURN(Plan plan, registry_->GetPlan(plan_id));
     *response->mutable_plan() = ToProto(plan);
@@ -157,7 +106,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::GetPlan(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* RegistryServiceImpl::ListPlans(grpc::CallbackServerContext* ctx,
                                                          const v1::ListPlansRequest* request,
                                                          v1::ListPlansResponse* response) {
-  return Answer(ctx, auth_, "ListPlans", [&]() -> absl::Status {
+  return AnswerInline(ctx, Authorize(ctx, auth_, "ListPlans"), [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(PlanPage page,
                              registry_->ListPlans({request->page_size(), request->page_token()}));
     for (const Plan& plan : page.plans) *response->add_plans() = ToProto(plan, false);
@@ -169,7 +118,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListPlans(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* RegistryServiceImpl::ExportPlan(grpc::CallbackServerContext* ctx,
                                                           const v1::ExportPlanRequest* request,
                                                           v1::ExportPlanResponse* response) {
-  return Answer(ctx, auth_, "ExportPlan", [&]() -> absl::Status {
+  return AnswerInline(ctx, Authorize(ctx, auth_, "ExportPlan"), [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->name(), "name"));
     ECOPLAN_ASSIGN_OR_RETURN(PlanExport exported, registry_->ExportPlan(plan_id));
     *response->mutable_plan() = ToProto(exported.plan);
@@ -184,7 +133,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ExportPlan(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* RegistryServiceImpl::GetTask(grpc::CallbackServerContext* ctx,
                                                        const v1::GetTaskRequest* request,
                                                        v1::GetTaskResponse* response) {
-  return Answer(ctx, auth_, "GetTask", [&]() -> absl::Status {
+  return AnswerInline(ctx, Authorize(ctx, auth_, "GetTask"), [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseTaskName(request->name(), "name"));
     ECOPLAN_ASSIGN_OR_RETURN(Task task, registry_->GetTask(ids.first, ids.second));
     *response->mutable_task() = ToProto(ids.first, task);
@@ -195,7 +144,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::GetTask(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* RegistryServiceImpl::ListTasks(grpc::CallbackServerContext* ctx,
                                                          const v1::ListTasksRequest* request,
                                                          v1::ListTasksResponse* response) {
-  return Answer(ctx, auth_, "ListTasks", [&]() -> absl::Status {
+  return AnswerInline(ctx, Authorize(ctx, auth_, "ListTasks"), [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->parent(), "parent"));
     ECOPLAN_ASSIGN_OR_RETURN(MeasureQueryInput query, QueryFromProto(request->filter()));
     ECOPLAN_ASSIGN_OR_RETURN(
@@ -211,7 +160,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListTasks(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* RegistryServiceImpl::GetMeasure(grpc::CallbackServerContext* ctx,
                                                           const v1::GetMeasureRequest* request,
                                                           v1::GetMeasureResponse* response) {
-  return Answer(ctx, auth_, "GetMeasure", [&]() -> absl::Status {
+  return AnswerInline(ctx, Authorize(ctx, auth_, "GetMeasure"), [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->name(), "name"));
     ECOPLAN_ASSIGN_OR_RETURN(auto found, registry_->GetMeasure(ids.first, ids.second));
     *response->mutable_measure() = ToProto(ids.first, found.first, &found.second);
@@ -222,7 +171,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::GetMeasure(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* RegistryServiceImpl::ListMeasures(grpc::CallbackServerContext* ctx,
                                                             const v1::ListMeasuresRequest* request,
                                                             v1::ListMeasuresResponse* response) {
-  return Answer(ctx, auth_, "ListMeasures", [&]() -> absl::Status {
+  return AnswerInline(ctx, Authorize(ctx, auth_, "ListMeasures"), [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->parent(), "parent"));
     ECOPLAN_ASSIGN_OR_RETURN(MeasureQueryInput query, QueryFromProto(request->filter()));
     ECOPLAN_ASSIGN_OR_RETURN(
@@ -240,8 +189,8 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListMeasures(grpc::CallbackServer
 grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateMeasure(
     grpc::CallbackServerContext* ctx, const v1::UpdateMeasureRequest* request,
     v1::UpdateMeasureResponse* response) {
-  return AnswerFromWriter(
-      ctx, auth_, "UpdateMeasure", writer_,
+  return AnswerOn(
+      ctx, Authorize(ctx, auth_, "UpdateMeasure"), writer_,
       [this, request, response](const common::Principal& who) -> absl::Status {
         ECOPLAN_ASSIGN_OR_RETURN(auto ids,
                                  ParseMeasureName(request->measure().name(), "measure.name"));
@@ -289,22 +238,22 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListMeasureRevisions(
     grpc::CallbackServerContext* ctx, const v1::ListMeasureRevisionsRequest* request,
     v1::ListMeasureRevisionsResponse* response) {
   // Revisions are read from disk, so this runs off the gRPC threads too.
-  return AnswerFromWriter(
-      ctx, auth_, "ListMeasureRevisions", writer_, [this, request, response]() -> absl::Status {
-        ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->name(), "name"));
-        ECOPLAN_ASSIGN_OR_RETURN(std::vector<MeasureRevision> revisions,
-                                 registry_->ListRevisions(ids.first, ids.second));
-        for (const MeasureRevision& r : revisions)
-          *response->add_revisions() = ToProto(ids.first, r);
-        return absl::OkStatus();
-      });
+  return AnswerOn(ctx, Authorize(ctx, auth_, "ListMeasureRevisions"), writer_,
+                  [this, request, response]() -> absl::Status {
+                    ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->name(), "name"));
+                    ECOPLAN_ASSIGN_OR_RETURN(std::vector<MeasureRevision> revisions,
+                                             registry_->ListRevisions(ids.first, ids.second));
+                    for (const MeasureRevision& r : revisions)
+                      *response->add_revisions() = ToProto(ids.first, r);
+                    return absl::OkStatus();
+                  });
 }
 
 grpc::ServerUnaryReactor* RegistryServiceImpl::CreateSupervisionTask(
     grpc::CallbackServerContext* ctx, const v1::CreateSupervisionTaskRequest* request,
     v1::CreateSupervisionTaskResponse* response) {
-  return AnswerFromWriter(
-      ctx, auth_, "CreateSupervisionTask", writer_,
+  return AnswerOn(
+      ctx, Authorize(ctx, auth_, "CreateSupervisionTask"), writer_,
       [this, request, response](const common::Principal& who) -> absl::Status {
         ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->parent(), "parent"));
         SupervisionTaskDraft draft;
@@ -327,7 +276,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::CreateSupervisionTask(
 grpc::ServerUnaryReactor* RegistryServiceImpl::GetOrganization(
     grpc::CallbackServerContext* ctx, const v1::GetOrganizationRequest* request,
     v1::GetOrganizationResponse* response) {
-  return Answer(ctx, auth_, "GetOrganization", [&]() -> absl::Status {
+  return AnswerInline(ctx, Authorize(ctx, auth_, "GetOrganization"), [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::string org_id, ParseOrganizationName(request->name(), "name"));
     ECOPLAN_ASSIGN_OR_RETURN(Organization org, registry_->GetOrganization(org_id));
     *response->mutable_organization() = ToProto(org);
@@ -338,7 +287,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::GetOrganization(
 grpc::ServerUnaryReactor* RegistryServiceImpl::ListOrganizations(
     grpc::CallbackServerContext* ctx, const v1::ListOrganizationsRequest* request,
     v1::ListOrganizationsResponse* response) {
-  return Answer(ctx, auth_, "ListOrganizations", [&]() -> absl::Status {
+  return AnswerInline(ctx, Authorize(ctx, auth_, "ListOrganizations"), [&]() -> absl::Status {
     if (request->kind() < 0 || request->kind() > 4) {
       return absl::InvalidArgumentError("kind is not a known organization kind");
     }
@@ -357,7 +306,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListOrganizations(
 grpc::ServerUnaryReactor* RegistryServiceImpl::ResolveOrganization(
     grpc::CallbackServerContext* ctx, const v1::ResolveOrganizationRequest* request,
     v1::ResolveOrganizationResponse* response) {
-  return Answer(ctx, auth_, "ResolveOrganization", [&]() -> absl::Status {
+  return AnswerInline(ctx, Authorize(ctx, auth_, "ResolveOrganization"), [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(Resolution resolution,
                              registry_->ResolveOrganization(request->written_name()));
     *response->mutable_reference() = ToProto(resolution.reference);
@@ -370,8 +319,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ResolveOrganization(
 
 grpc::ServerWriteReactor<v1::WatchEventsResponse>* RegistryServiceImpl::WatchEvents(
     grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* request) {
-  absl::StatusOr<common::Principal> who =
-      auth_->Authorize(*ctx, RegistryMethod("WatchEvents"), common::ResourceScope::Any());
+  absl::StatusOr<common::Principal> who = Authorize(ctx, auth_, "WatchEvents");
   if (!who.ok()) return new RefusedStream<v1::WatchEventsResponse>(who.status());
   return watch_hub_->NewReactor<v1::WatchEventsResponse>(db_, request->after_sequence());
 }

@@ -4,6 +4,7 @@
 
 #include "common/auth/call_authenticator.h"
 #include "common/concurrency/serial_executor.h"
+#include "common/edge/reactors.h"
 #include "common/events/watch_events_reactor.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "services/registry/domain/task_registry.h"
@@ -22,48 +23,20 @@ class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
   RegistryServiceImpl(TaskRegistry* registry, common::SerialExecutor* writer, common::RocksDb* db,
                       common::WatchEventsHub* watch_hub, const common::CallAuthenticator* auth);
 
-  grpc::ServerUnaryReactor* ImportPlan(grpc::CallbackServerContext* ctx,
-                                       const v1::ImportPlanRequest* request,
-                                       v1::ImportPlanResponse* response) override;
-  grpc::ServerUnaryReactor* GetPlan(grpc::CallbackServerContext* ctx,
-                                    const v1::GetPlanRequest* request,
-                                    v1::GetPlanResponse* response) override;
-  grpc::ServerUnaryReactor* ListPlans(grpc::CallbackServerContext* ctx,
-                                      const v1::ListPlansRequest* request,
-                                      v1::ListPlansResponse* response) override;
-  grpc::ServerUnaryReactor* ExportPlan(grpc::CallbackServerContext* ctx,
-                                       const v1::ExportPlanRequest* request,
-                                       v1::ExportPlanResponse* response) override;
-  grpc::ServerUnaryReactor* GetTask(grpc::CallbackServerContext* ctx,
-                                    const v1::GetTaskRequest* request,
-                                    v1::GetTaskResponse* response) override;
-  grpc::ServerUnaryReactor* ListTasks(grpc::CallbackServerContext* ctx,
-                                      const v1::ListTasksRequest* request,
-                                      v1::ListTasksResponse* response) override;
-  grpc::ServerUnaryReactor* GetMeasure(grpc::CallbackServerContext* ctx,
-                                       const v1::GetMeasureRequest* request,
-                                       v1::GetMeasureResponse* response) override;
-  grpc::ServerUnaryReactor* ListMeasures(grpc::CallbackServerContext* ctx,
-                                         const v1::ListMeasuresRequest* request,
-                                         v1::ListMeasuresResponse* response) override;
-  grpc::ServerUnaryReactor* UpdateMeasure(grpc::CallbackServerContext* ctx,
-                                          const v1::UpdateMeasureRequest* request,
-                                          v1::UpdateMeasureResponse* response) override;
-  grpc::ServerUnaryReactor* ListMeasureRevisions(
-      grpc::CallbackServerContext* ctx, const v1::ListMeasureRevisionsRequest* request,
-      v1::ListMeasureRevisionsResponse* response) override;
-  grpc::ServerUnaryReactor* CreateSupervisionTask(
-      grpc::CallbackServerContext* ctx, const v1::CreateSupervisionTaskRequest* request,
-      v1::CreateSupervisionTaskResponse* response) override;
-  grpc::ServerUnaryReactor* GetOrganization(grpc::CallbackServerContext* ctx,
-                                            const v1::GetOrganizationRequest* request,
-                                            v1::GetOrganizationResponse* response) override;
-  grpc::ServerUnaryReactor* ListOrganizations(grpc::CallbackServerContext* ctx,
-                                              const v1::ListOrganizationsRequest* request,
-                                              v1::ListOrganizationsResponse* response) override;
-  grpc::ServerUnaryReactor* ResolveOrganization(grpc::CallbackServerContext* ctx,
-                                                const v1::ResolveOrganizationRequest* request,
-                                                v1::ResolveOrganizationResponse* response) override;
+  ECOPLAN_UNARY_RPC(ImportPlan);
+  ECOPLAN_UNARY_RPC(GetPlan);
+  ECOPLAN_UNARY_RPC(ListPlans);
+  ECOPLAN_UNARY_RPC(ExportPlan);
+  ECOPLAN_UNARY_RPC(GetTask);
+  ECOPLAN_UNARY_RPC(ListTasks);
+  ECOPLAN_UNARY_RPC(GetMeasure);
+  ECOPLAN_UNARY_RPC(ListMeasures);
+  ECOPLAN_UNARY_RPC(UpdateMeasure);
+  ECOPLAN_UNARY_RPC(ListMeasureRevisions);
+  ECOPLAN_UNARY_RPC(CreateSupervisionTask);
+  ECOPLAN_UNARY_RPC(GetOrganization);
+  ECOPLAN_UNARY_RPC(ListOrganizations);
+  ECOPLAN_UNARY_RPC(ResolveOrganization);
   grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
       grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* request) override;
 

@@ -33,7 +33,9 @@
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "tests/harness/client.h"
 #include "tests/harness/process.h"
+#include "tests/harness/reports.h"
 
 namespace ecoplan::testing {
 namespace {
@@ -48,20 +50,6 @@ const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
 const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 constexpr char kConfirmMethod[] = "/ecoplan.progress.v1.ProgressService/ConfirmCompletion";
-
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-  return ctx;
-}
-
-ecoplan::common::v1::Date Date(int y, int m, int d) {
-  ecoplan::common::v1::Date out;
-  out.set_year(y);
-  out.set_month(m);
-  out.set_day(d);
-  return out;
-}
 
 std::string LastSegment(const std::string& name) { return name.substr(name.rfind('/') + 1); }
 
@@ -87,13 +75,7 @@ int FreeLoopbackPort() {
 
 class CompletionCheckE2eTest : public ::testing::Test {
  protected:
-  void TearDown() override {
-    for (Subprocess* server : {&indicator_, &progress_, &registry_, &other_registry_}) {
-      if (!server->running()) continue;
-      server->Signal(SIGTERM);
-      if (!server->Wait(absl::Seconds(30)).ok()) server->Signal(SIGKILL);
-    }
-  }
+  void TearDown() override { StopServers({&indicator_, &progress_, &registry_, &other_registry_}); }
 
   // Starts `binary` on `port` (0: a free one) of the loopback in development mode.
   std::string Start(const char* binary, const std::string& name, int port,
@@ -249,23 +231,8 @@ class CompletionCheckE2eTest : public ::testing::Test {
 
   grpc::Status SubmitShare(const std::string& measure, const std::string& lead, double share,
                            const std::string& etag, pv1::SubmitReportResponse* out) {
-    pv1::SubmitReportRequest r;
-    r.set_parent(plan_);
-    r.set_organization(lead);
-    r.set_period("2026-05");
-    r.set_etag(etag);
-    r.set_actor("e2e");
-    pv1::ReportEntry* e = r.add_entries();
-    e->set_measure(measure);
-    e->set_status(pv1::MEASURE_STATUS_IN_PROGRESS);
-    e->set_percent_done(40);
-    e->set_work_done("淘汰老旧营运货车，新注册登记新能源货车");
-    e->set_next_steps("继续推进");
-    pv1::QuantitativeValue* v = e->add_values();
-    v->set_name("新注册登记货车新能源化率");
-    v->set_value(share);
-    v->set_unit("%");
-    return progress_stub_->SubmitReport(Context().get(), r, out);
+    return progress_stub_->SubmitReport(Context().get(),
+                                        TruckShareReport(plan_, lead, measure, share, etag), out);
   }
 
   std::string Declare(const std::string& measure, const std::string& lead) {

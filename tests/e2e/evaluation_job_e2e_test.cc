@@ -26,6 +26,7 @@
 #include "common/testing/temp_dir.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "tests/harness/client.h"
 #include "tests/harness/dates.h"
 #include "tests/harness/process.h"
 
@@ -39,21 +40,9 @@ const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
 const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 
-std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout = absl::Seconds(30)) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  return ctx;
-}
-
 class EvaluationJobE2eTest : public ::testing::Test {
  protected:
-  void TearDown() override {
-    for (Subprocess* server : {&indicator_, &registry_}) {
-      if (!server->running()) continue;
-      server->Signal(SIGTERM);
-      if (!server->Wait(absl::Seconds(30)).ok()) server->Signal(SIGKILL);
-    }
-  }
+  void TearDown() override { StopServers({&indicator_, &registry_}); }
 
   std::string Start(const char* binary, const std::string& name, std::vector<std::string> extra,
                     Subprocess* server) {

@@ -36,6 +36,7 @@
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/harness/client.h"
 #include "tests/harness/process.h"
 
 namespace ecoplan::testing {
@@ -55,12 +56,6 @@ const char* const kSeed = ECOPLAN_SEED_PATH;
 
 const std::string kRegistry = "/ecoplan.registry.v1.RegistryService/";
 const std::string kProgress = "/ecoplan.progress.v1.ProgressService/";
-
-std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout = absl::Seconds(30)) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  return ctx;
-}
 
 // --- Protobuf wire format, written by hand so that it can be wrong.
 std::string Varint(uint64_t v) {
@@ -142,13 +137,7 @@ void ExpectRefused(const grpc::Status& s, std::set<grpc::StatusCode> allowed,
 
 class HostileInputTest : public ::testing::Test {
  protected:
-  void TearDown() override {
-    for (Subprocess* server : {&notification_, &indicator_, &progress_, &registry_}) {
-      if (!server->running()) continue;
-      server->Signal(SIGTERM);
-      if (!server->Wait(absl::Seconds(30)).ok()) server->Signal(SIGKILL);
-    }
-  }
+  void TearDown() override { StopServers({&notification_, &indicator_, &progress_, &registry_}); }
 
   std::shared_ptr<grpc::Channel> Start(const char* binary, const std::string& name,
                                        std::vector<std::string> extra, Subprocess* server,

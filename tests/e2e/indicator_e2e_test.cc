@@ -36,13 +36,7 @@ class IndicatorE2eTest : public ::testing::Test {
                 &indicator_, &indicator_address_);
   }
 
-  void TearDown() override {
-    for (Subprocess* server : {&indicator_, &registry_}) {
-      if (!server->running()) continue;
-      server->Signal(SIGTERM);
-      if (!server->Wait(absl::Seconds(30)).ok()) server->Signal(SIGKILL);
-    }
-  }
+  void TearDown() override { StopServers({&indicator_, &registry_}); }
 
   // Starts `binary` on a free loopback port in development mode, with its data
   // in the temp dir.

@@ -29,7 +29,9 @@
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "tests/harness/client.h"
 #include "tests/harness/process.h"
+#include "tests/harness/reports.h"
 
 namespace ecoplan::testing {
 namespace {
@@ -43,29 +45,9 @@ const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
 const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-  return ctx;
-}
-
-ecoplan::common::v1::Date Date(int y, int m, int d) {
-  ecoplan::common::v1::Date out;
-  out.set_year(y);
-  out.set_month(m);
-  out.set_day(d);
-  return out;
-}
-
 class IndicatorProgressE2eTest : public ::testing::Test {
  protected:
-  void TearDown() override {
-    for (Subprocess* server : {&indicator_, &progress_, &registry_}) {
-      if (!server->running()) continue;
-      server->Signal(SIGTERM);
-      if (!server->Wait(absl::Seconds(30)).ok()) server->Signal(SIGKILL);
-    }
-  }
+  void TearDown() override { StopServers({&indicator_, &progress_, &registry_}); }
 
   // Starts `binary` on a free loopback port in development mode.
   std::string Start(const char* binary, const std::string& name, std::vector<std::string> extra,
@@ -140,22 +122,8 @@ class IndicatorProgressE2eTest : public ::testing::Test {
 
   pv1::SubmitReportRequest Report(const std::string& measure, double share,
                                   const std::string& etag) {
-    pv1::SubmitReportRequest r;
-    r.set_parent(plan_);
-    r.set_organization(lead_);
-    r.set_period("2026-05");
-    r.set_etag(etag);
-    r.set_actor("e2e");
-    pv1::ReportEntry* e = r.add_entries();
-    e->set_measure(measure);
-    e->set_status(pv1::MEASURE_STATUS_IN_PROGRESS);
-    e->set_percent_done(40);
-    e->set_work_done("淘汰老旧营运货车，新注册登记新能源货车");
-    e->set_next_steps("继续推进");
-    pv1::QuantitativeValue* v = e->add_values();
-    v->set_name("新注册登记货车新能源化率");
-    v->set_value(share);
-    v->set_unit("%");
+    pv1::SubmitReportRequest r = TruckShareReport(plan_, lead_, measure, share, etag);
+    pv1::ReportEntry* e = r.mutable_entries(0);
     pv1::QuantitativeValue* other = e->add_values();
     other->set_name("充电桩");
     other->set_value(12);

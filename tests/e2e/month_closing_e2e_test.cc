@@ -27,6 +27,7 @@
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "tests/harness/client.h"
 #include "tests/harness/process.h"
 
 namespace ecoplan::testing {
@@ -40,12 +41,6 @@ const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
 const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
 const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
-
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-  return ctx;
-}
 
 const iv1::ScoreFact* FindFact(const iv1::MonthlyAssessment& m, const std::string& org,
                                const std::string& key) {
@@ -76,13 +71,7 @@ const iv1::MonthScore* FindScore(const iv1::MonthlyAssessment& m, const std::str
 
 class MonthClosingE2eTest : public ::testing::Test {
  protected:
-  void TearDown() override {
-    for (Subprocess* server : {&indicator_, &progress_, &registry_}) {
-      if (!server->running()) continue;
-      server->Signal(SIGTERM);
-      if (!server->Wait(absl::Seconds(30)).ok()) server->Signal(SIGKILL);
-    }
-  }
+  void TearDown() override { StopServers({&indicator_, &progress_, &registry_}); }
 
   std::string Start(const char* binary, const std::string& name, int port,
                     std::vector<std::string> extra, Subprocess* server) {

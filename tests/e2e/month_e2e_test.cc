@@ -79,6 +79,7 @@
 #include "ecoplan/notification/v1/notification_service.grpc.pb.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "tests/harness/client.h"
 #include "tests/harness/process.h"
 
 namespace ecoplan::testing {
@@ -123,14 +124,6 @@ bool WaitFor(const std::function<bool()>& done, absl::Duration timeout = absl::S
     absl::SleepFor(absl::Milliseconds(100));
   }
   return done();
-}
-
-common::v1::Date Date(int y, int m, int d) {
-  common::v1::Date out;
-  out.set_year(y);
-  out.set_month(m);
-  out.set_day(d);
-  return out;
 }
 
 // "organizations/o-1" → "o-1".
@@ -341,11 +334,7 @@ class MonthE2eTest : public ::testing::Test {
 
   void TearDown() override {
     command_center_.reset();
-    for (Subprocess* server : {&notification_, &indicator_, &progress_, &registry_}) {
-      if (!server->running()) continue;
-      server->Signal(SIGTERM);
-      if (!server->Wait(absl::Seconds(30)).ok()) server->Signal(SIGKILL);
-    }
+    StopServers({&notification_, &indicator_, &progress_, &registry_});
     if (HasFailure()) {
       for (const char* name : {"registry", "progress", "indicator", "notification"}) {
         const std::string log = Log(name);

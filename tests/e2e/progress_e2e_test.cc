@@ -28,6 +28,7 @@
 #include "common/testing/temp_dir.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "tests/harness/client.h"
 #include "tests/harness/process.h"
 
 namespace ecoplan::testing {
@@ -40,12 +41,6 @@ const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
 const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
 const char* const kCtl = ECOPLAN_CTL_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
-
-std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout = absl::Seconds(30)) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  return ctx;
-}
 
 // A loopback port nothing listens on (bound, read, released).
 int UnusedPort() {

@@ -180,4 +180,12 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return text.str();
 }
 
+void StopServers(std::initializer_list<Subprocess*> servers) {
+  for (Subprocess* server : servers) {
+    if (!server->running()) continue;
+    server->Signal(SIGTERM);
+    if (!server->Wait(absl::Seconds(30)).ok()) server->Signal(SIGKILL);
+  }
+}
+
 }  // namespace ecoplan::testing

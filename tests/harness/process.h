@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -67,5 +68,9 @@ absl::StatusOr<std::string> StartDevelopmentServer(const std::string& binary,
 
 // Reads a whole file. Errors: NotFound.
 absl::StatusOr<std::string> ReadFile(const std::string& path);
+
+// Stops the servers still running, in the order given: SIGTERM, then SIGKILL
+// after 30 s without exiting. For a test's TearDown.
+void StopServers(std::initializer_list<Subprocess*> servers);
 
 }  // namespace ecoplan::testing

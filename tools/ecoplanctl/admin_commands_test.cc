@@ -14,11 +14,12 @@
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
+#include "tools/ecoplanctl/testing/command_test.h"
 
 namespace ecoplan::ctl {
 namespace {
 
-class AdminCommandsTest : public ::testing::Test {
+class AdminCommandsTest : public ctl_testing::CommandTest {
  protected:
   void SetUp() override {
     common::RocksDbOptions options;
@@ -39,11 +40,7 @@ class AdminCommandsTest : public ::testing::Test {
     for (auto& group : AdminCommandGroups()) cli_->AddGroup(std::move(group));
   }
 
-  int Run(std::vector<std::string> args) {
-    out_.str("");
-    err_.str("");
-    return cli_->Run(args, out_, err_);
-  }
+  int Run(std::vector<std::string> args) { return RunCli(*cli_, args); }
 
   common::TempDir dir_;
   common::FakeClock clock_;
@@ -54,7 +51,6 @@ class AdminCommandsTest : public ::testing::Test {
   std::unique_ptr<common::AdminServiceImpl> service_;
   std::unique_ptr<common::RunningServer> server_;
   std::unique_ptr<Cli> cli_;
-  std::ostringstream out_, err_;
 };
 
 TEST_F(AdminCommandsTest, TakesListsAndPrunesBackups) {

@@ -19,11 +19,14 @@
 #include "absl/strings/str_cat.h"
 #include "ecoplan/indicator/v1/assessment_service.grpc.pb.h"
 #include "tools/ecoplanctl/cli.h"
+#include "tools/ecoplanctl/testing/command_test.h"
 
 namespace ecoplan::ctl {
 namespace {
 
 namespace iv1 = ::ecoplan::indicator::v1;
+using ctl_testing::FakeNotFound;
+using ctl_testing::FinishFake;
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -194,10 +197,10 @@ class FakeAssessment final : public iv1::AssessmentService::CallbackService {
   grpc::ServerUnaryReactor* GetScoringRules(grpc::CallbackServerContext* ctx,
                                             const iv1::GetScoringRulesRequest* request,
                                             iv1::GetScoringRulesResponse* response) override {
-    if (request->plan() != kPlan) return Done(ctx, NotFound(request->plan()));
+    if (request->plan() != kPlan) return FinishFake(ctx, FakeNotFound(request->plan()));
     std::lock_guard<std::mutex> lock(mu_);
     *response->mutable_rules() = rules_;
-    return Done(ctx, grpc::Status::OK);
+    return FinishFake(ctx, grpc::Status::OK);
   }
   grpc::ServerUnaryReactor* UpdateScoringRules(grpc::CallbackServerContext* ctx,
                                                const iv1::UpdateScoringRulesRequest* request,
@@ -205,15 +208,16 @@ class FakeAssessment final : public iv1::AssessmentService::CallbackService {
     std::lock_guard<std::mutex> lock(mu_);
     updates_.push_back(*request);
     if (request->has_expected_revision() && request->expected_revision() != rules_.revision()) {
-      return Done(ctx, grpc::Status(grpc::StatusCode::ABORTED,
-                                    absl::StrCat("the rules are at revision ", rules_.revision())));
+      return FinishFake(
+          ctx, grpc::Status(grpc::StatusCode::ABORTED,
+                            absl::StrCat("the rules are at revision ", rules_.revision())));
     }
     *rules_.mutable_rules() = request->rules();
     rules_.mutable_rules()->set_description("new rules in words");
     rules_.set_revision(rules_.revision() + 1);
     rules_.set_reason(request->reason());
     *response->mutable_rules() = rules_;
-    return Done(ctx, grpc::Status::OK);
+    return FinishFake(ctx, grpc::Status::OK);
   }
   grpc::ServerUnaryReactor* GetMonthlyAssessment(
       grpc::CallbackServerContext* ctx, const iv1::GetMonthlyAssessmentRequest* request,
@@ -221,15 +225,15 @@ class FakeAssessment final : public iv1::AssessmentService::CallbackService {
     std::lock_guard<std::mutex> lock(mu_);
     get_ = *request;
     if (request->name() != absl::StrCat(kPlan, "/months/2026-06")) {
-      return Done(ctx, NotFound(request->name()));
+      return FinishFake(ctx, FakeNotFound(request->name()));
     }
     *response->mutable_assessment() = ClosedJune();
-    return Done(ctx, grpc::Status::OK);
+    return FinishFake(ctx, grpc::Status::OK);
   }
   grpc::ServerUnaryReactor* ListClosedMonths(grpc::CallbackServerContext* ctx,
                                              const iv1::ListClosedMonthsRequest* request,
                                              iv1::ListClosedMonthsResponse* response) override {
-    if (request->plan() != kPlan) return Done(ctx, NotFound(request->plan()));
+    if (request->plan() != kPlan) return FinishFake(ctx, FakeNotFound(request->plan()));
     for (const char* month : {"2026-05", "2026-06"}) {
       iv1::ClosedMonth* m = response->add_months();
       m->set_name(absl::StrCat(kPlan, "/months/", month));
@@ -239,7 +243,7 @@ class FakeAssessment final : public iv1::AssessmentService::CallbackService {
       m->set_adjustment_count(month[6] == '6' ? 2 : 0);
       m->set_decided_contest_count(month[6] == '6' ? 1 : 0);
     }
-    return Done(ctx, grpc::Status::OK);
+    return FinishFake(ctx, grpc::Status::OK);
   }
   grpc::ServerUnaryReactor* CloseMonth(grpc::CallbackServerContext* ctx,
                                        const iv1::CloseMonthRequest* request,
@@ -247,11 +251,11 @@ class FakeAssessment final : public iv1::AssessmentService::CallbackService {
     std::lock_guard<std::mutex> lock(mu_);
     close_ = *request;
     if (request->name() != absl::StrCat(kPlan, "/months/2026-06")) {
-      return Done(ctx, grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
-                                    "2026-07 has not ended (Asia/Shanghai)"));
+      return FinishFake(ctx, grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                                          "2026-07 has not ended (Asia/Shanghai)"));
     }
     *response->mutable_assessment() = ClosedJune();
-    return Done(ctx, grpc::Status::OK);
+    return FinishFake(ctx, grpc::Status::OK);
   }
   grpc::ServerUnaryReactor* ContestItem(grpc::CallbackServerContext* ctx,
                                         const iv1::ContestItemRequest* request,
@@ -260,7 +264,7 @@ class FakeAssessment final : public iv1::AssessmentService::CallbackService {
     contest_ = *request;
     *response->mutable_contest() = MakeContest(4, iv1::CONTEST_STATE_PENDING);
     response->mutable_contest()->set_item(request->item());
-    return Done(ctx, grpc::Status::OK);
+    return FinishFake(ctx, grpc::Status::OK);
   }
   grpc::ServerUnaryReactor* DecideContest(grpc::CallbackServerContext* ctx,
                                           const iv1::DecideContestRequest* request,
@@ -269,12 +273,12 @@ class FakeAssessment final : public iv1::AssessmentService::CallbackService {
     ++decide_calls_;
     decide_ = *request;
     if (request->name() != absl::StrCat(kPlan, "/contests/3")) {
-      return Done(ctx, NotFound(request->name()));
+      return FinishFake(ctx, FakeNotFound(request->name()));
     }
     *response->mutable_contest() = MakeContest(3, iv1::CONTEST_STATE_ACCEPTED);
     response->mutable_contest()->set_points(request->points());
     response->mutable_contest()->set_comment(request->comment());
-    return Done(ctx, grpc::Status::OK);
+    return FinishFake(ctx, grpc::Status::OK);
   }
   grpc::ServerUnaryReactor* ListContests(grpc::CallbackServerContext* ctx,
                                          const iv1::ListContestsRequest* request,
@@ -283,19 +287,10 @@ class FakeAssessment final : public iv1::AssessmentService::CallbackService {
     list_contests_ = *request;
     *response->add_contests() = MakeContest(3, iv1::CONTEST_STATE_ACCEPTED);
     *response->add_contests() = MakeContest(4, iv1::CONTEST_STATE_PENDING);
-    return Done(ctx, grpc::Status::OK);
+    return FinishFake(ctx, grpc::Status::OK);
   }
 
  private:
-  static grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* ctx, grpc::Status status) {
-    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-    reactor->Finish(std::move(status));
-    return reactor;
-  }
-  static grpc::Status NotFound(const std::string& name) {
-    return grpc::Status(grpc::StatusCode::NOT_FOUND, absl::StrCat(name, " not found"));
-  }
-
   std::mutex mu_;
   iv1::PlanScoringRules rules_ = Rules(4);
   iv1::GetMonthlyAssessmentRequest get_;
@@ -307,40 +302,26 @@ class FakeAssessment final : public iv1::AssessmentService::CallbackService {
   int decide_calls_ = 0;
 };
 
-class AssessmentCommandsTest : public ::testing::Test {
+class AssessmentCommandsTest : public ctl_testing::CommandTest {
  protected:
   void SetUp() override {
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(&fake_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    ASSERT_GT(port, 0);
-    address_ = absl::StrCat("127.0.0.1:", port);
+    address_ = Serve({&fake_});
+    ASSERT_FALSE(address_.empty());
     // The registry is never asked: every command line names the plan.
     cli_ = std::make_unique<Cli>("ecoplanctl", "127.0.0.1:1");
     for (auto& group : AssessmentCommandGroups()) cli_->AddGroup(std::move(group));
-  }
-  void TearDown() override {
-    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   }
 
   // Runs ecoplanctl --indicator <fake> --plan 2026-test `args`; output in out_ and err_.
   int Run(std::vector<std::string> args) {
     args.insert(args.begin(), {"--indicator", address_});
     args.insert(args.end(), {"--plan", "2026-test"});
-    out_.str("");
-    err_.str("");
-    return cli_->Run(args, out_, err_);
+    return RunCli(*cli_, args);
   }
 
   FakeAssessment fake_;
-  std::unique_ptr<grpc::Server> server_;
   std::string address_;
   std::unique_ptr<Cli> cli_;
-  std::ostringstream out_;
-  std::ostringstream err_;
 };
 
 TEST_F(AssessmentCommandsTest, MonthShowPrintsAClosedMonthWithItsAdjustmentsAndContest) {

@@ -17,11 +17,12 @@
 #include "common/testing/status_matchers.h"
 #include "services/notification/notification_service_impl.h"
 #include "services/notification/testing/fake_notification_store.h"
+#include "tools/ecoplanctl/testing/command_test.h"
 
 namespace ecoplan::ctl {
 namespace {
 
-class NotificationCommandsTest : public ::testing::Test {
+class NotificationCommandsTest : public ctl_testing::CommandTest {
  protected:
   void SetUp() override {
     notifier_ = std::make_unique<notification::Notifier>(&store_, &clock_, nullptr);
@@ -62,7 +63,6 @@ class NotificationCommandsTest : public ::testing::Test {
   std::unique_ptr<notification::NotificationServiceImpl> service_;
   std::unique_ptr<common::RunningServer> server_;
   std::unique_ptr<Cli> cli_;
-  std::ostringstream out_, err_;
 };
 
 TEST_F(NotificationCommandsTest, InboxShowsTheOrganizationsNotifications) {

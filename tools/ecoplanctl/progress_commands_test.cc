@@ -13,12 +13,14 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "tools/ecoplanctl/testing/command_test.h"
 
 namespace ecoplan::ctl {
 namespace {
 
 namespace pv1 = ::ecoplan::progress::v1;
 namespace rv1 = ::ecoplan::registry::v1;
+using ctl_testing::FinishFake;
 using ::testing::HasSubstr;
 
 constexpr char kPlan[] = "plans/2026-5b6a16527908";
@@ -29,9 +31,7 @@ class FakeRegistry final : public rv1::RegistryService::CallbackService {
                                       const rv1::ListPlansRequest*,
                                       rv1::ListPlansResponse* response) override {
     response->add_plans()->set_name(kPlan);
-    auto* r = ctx->DefaultReactor();
-    r->Finish(grpc::Status::OK);
-    return r;
+    return FinishFake(ctx, grpc::Status::OK);
   }
   grpc::ServerUnaryReactor* ResolveOrganization(
       grpc::CallbackServerContext* ctx, const rv1::ResolveOrganizationRequest* request,
@@ -65,9 +65,7 @@ class FakeProgress final : public pv1::ProgressService::CallbackService {
     r->set_revision(2);
     r->set_etag("r2");
     *r->mutable_entries() = request->entries();
-    auto* reactor = ctx->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
+    return FinishFake(ctx, grpc::Status::OK);
   }
   grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* ctx,
                                       const pv1::GetReportRequest* request,
@@ -75,9 +73,7 @@ class FakeProgress final : public pv1::ProgressService::CallbackService {
     response->mutable_report()->set_name(request->name());
     response->mutable_report()->set_etag("r1");
     response->mutable_report()->set_state(pv1::REPORT_STATE_SUBMITTED);
-    auto* reactor = ctx->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
+    return FinishFake(ctx, grpc::Status::OK);
   }
   grpc::ServerUnaryReactor* ReturnReport(grpc::CallbackServerContext* ctx,
                                          const pv1::ReturnReportRequest* request,
@@ -88,9 +84,7 @@ class FakeProgress final : public pv1::ProgressService::CallbackService {
     }
     response->mutable_report()->set_name(request->name());
     response->mutable_report()->set_state(pv1::REPORT_STATE_RETURNED);
-    auto* reactor = ctx->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
+    return FinishFake(ctx, grpc::Status::OK);
   }
   grpc::ServerUnaryReactor* GetSubmissionStatus(
       grpc::CallbackServerContext* ctx, const pv1::GetSubmissionStatusRequest* request,
@@ -104,17 +98,13 @@ class FakeProgress final : public pv1::ProgressService::CallbackService {
     o->add_measures_without_entry(absl::StrCat(kPlan, "/measures/a1-t3-m2"));
     o->add_measures_without_entry(absl::StrCat(kPlan, "/measures/a1-t3-m4"));
     response->set_missing_count(1);
-    auto* reactor = ctx->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
+    return FinishFake(ctx, grpc::Status::OK);
   }
   grpc::ServerUnaryReactor* LoadHolidays(grpc::CallbackServerContext* ctx,
                                          const pv1::LoadHolidaysRequest* request,
                                          pv1::LoadHolidaysResponse* response) override {
     *response->mutable_holidays() = request->holidays();
-    auto* reactor = ctx->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
+    return FinishFake(ctx, grpc::Status::OK);
   }
 
   grpc::ServerUnaryReactor* ConfirmCompletion(grpc::CallbackServerContext* ctx,
@@ -130,9 +120,7 @@ class FakeProgress final : public pv1::ProgressService::CallbackService {
     c->set_indicator_check_overridden(request->override_indicator_check());
     c->set_override_reason(request->override_reason());
     c->add_indicator_checks("m-a1-t3-m2-1 «新能源货车占比»: OFF_TRACK; latest value 26 %");
-    auto* reactor = ctx->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
+    return FinishFake(ctx, grpc::Status::OK);
   }
 
   std::mutex mu;
@@ -141,43 +129,35 @@ class FakeProgress final : public pv1::ProgressService::CallbackService {
   pv1::ConfirmCompletionRequest confirmed;
 };
 
-class ProgressCommandsTest : public ::testing::Test {
+class ProgressCommandsTest : public ctl_testing::CommandTest {
  protected:
   void SetUp() override {
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(&registry_);
-    builder.RegisterService(&progress_);
-    server_ = builder.BuildAndStart();
-    channel_ =
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_), grpc::InsecureChannelCredentials());
+    address_ = Serve({&registry_, &progress_});
+    ASSERT_FALSE(address_.empty());
+    channel_ = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
     pstub_ = pv1::ProgressService::NewStub(channel_);
     rstub_ = rv1::RegistryService::NewStub(channel_);
     ctx_.progress = pstub_.get();
     ctx_.registry = rstub_.get();
     ctx_.notes = &notes_;
   }
-  void TearDown() override { server_->Shutdown(); }
 
   // Runs a whole command line through the Cli, as the binary does.
   int Run(std::vector<std::string> args) {
-    Cli cli("ecoplanctl", absl::StrCat("127.0.0.1:", port_));
+    Cli cli("ecoplanctl", address_);
     for (auto& group : ProgressCommandGroups()) cli.AddGroup(std::move(group));
-    args.insert(args.begin(), absl::StrCat("--progress=127.0.0.1:", port_));
-    out_.str("");
-    err_.str("");
-    return cli.Run(args, out_, err_);
+    args.insert(args.begin(), absl::StrCat("--progress=", address_));
+    return RunCli(cli, args);
   }
 
   FakeRegistry registry_;
   FakeProgress progress_;
-  int port_ = 0;
-  std::unique_ptr<grpc::Server> server_;
+  std::string address_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<pv1::ProgressService::Stub> pstub_;
   std::unique_ptr<rv1::RegistryService::Stub> rstub_;
   ProgressContext ctx_;
-  std::ostringstream notes_, out_, err_;
+  std::ostringstream notes_;
 };
 
 TEST_F(ProgressCommandsTest, SubmitFromFlagsResolvesNamesReadsTheEtagAndPrintsTheReport) {

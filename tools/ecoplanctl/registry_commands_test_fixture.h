@@ -20,11 +20,15 @@
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "tools/ecoplanctl/cli.h"
 #include "tools/ecoplanctl/registry_commands.h"
+#include "tools/ecoplanctl/testing/command_test.h"
 
 namespace ecoplan::ctl::registry_test {
 
 namespace v1 = ::ecoplan::registry::v1;
 namespace cv1 = ::ecoplan::common::v1;
+
+using ctl_testing::FakeNotFound;
+using ctl_testing::FinishFake;
 
 inline constexpr char kPlan[] = "plans/2026-5b6a16527908";
 
@@ -186,7 +190,7 @@ class FakeRegistry final : public v1::RegistryService::CallbackService {
     std::lock_guard<std::mutex> lock(mu_);
     import_request_ = *request;
     *response->mutable_plan() = plan_;
-    return Done(ctx, grpc::Status::OK);
+    return FinishFake(ctx, grpc::Status::OK);
   }
   grpc::ServerUnaryReactor* ListPlans(grpc::CallbackServerContext* ctx, const v1::ListPlansRequest*,
                                       v1::ListPlansResponse* response) override {
@@ -195,16 +199,16 @@ class FakeRegistry final : public v1::RegistryService::CallbackService {
       *plan = plan_;
       plan->clear_warnings();
     }
-    return Done(ctx, grpc::Status::OK);
+    return FinishFake(ctx, grpc::Status::OK);
   }
   grpc::ServerUnaryReactor* GetPlan(grpc::CallbackServerContext* ctx,
                                     const v1::GetPlanRequest* request,
                                     v1::GetPlanResponse* response) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++get_plan_calls_;
-    if (request->name() != kPlan) return Done(ctx, NotFound(request->name()));
+    if (request->name() != kPlan) return FinishFake(ctx, FakeNotFound(request->name()));
     *response->mutable_plan() = plan_;
-    return Done(ctx, grpc::Status::OK);
+    return FinishFake(ctx, grpc::Status::OK);
   }
   grpc::ServerUnaryReactor* ListMeasures(grpc::CallbackServerContext* ctx,
                                          const v1::ListMeasuresRequest* request,
@@ -229,7 +233,7 @@ class FakeRegistry final : public v1::RegistryService::CallbackService {
       response->set_next_page_token(std::to_string(start + page_size));
     }
     response->set_total_size(static_cast<int>(matching.size()));
-    return Done(ctx, grpc::Status::OK);
+    return FinishFake(ctx, grpc::Status::OK);
   }
   grpc::ServerUnaryReactor* GetMeasure(grpc::CallbackServerContext* ctx,
                                        const v1::GetMeasureRequest* request,
@@ -239,10 +243,10 @@ class FakeRegistry final : public v1::RegistryService::CallbackService {
     for (const auto& m : measures_) {
       if (m.name() == request->name()) {
         *response->mutable_measure() = m;
-        return Done(ctx, grpc::Status::OK);
+        return FinishFake(ctx, grpc::Status::OK);
       }
     }
-    return Done(ctx, NotFound(request->name()));
+    return FinishFake(ctx, FakeNotFound(request->name()));
   }
   grpc::ServerUnaryReactor* UpdateMeasure(grpc::CallbackServerContext* ctx,
                                           const v1::UpdateMeasureRequest* request,
@@ -252,15 +256,15 @@ class FakeRegistry final : public v1::RegistryService::CallbackService {
     for (const auto& m : measures_) {
       if (m.name() != request->measure().name()) continue;
       if (m.etag() != request->etag()) {
-        return Done(ctx, grpc::Status(grpc::StatusCode::ABORTED, "stale etag"));
+        return FinishFake(ctx, grpc::Status(grpc::StatusCode::ABORTED, "stale etag"));
       }
       v1::Measure* updated = response->mutable_measure();
       *updated = m;
       updated->set_revision(1);
       updated->mutable_deadline()->set_raw(request->measure().deadline().raw());
-      return Done(ctx, grpc::Status::OK);
+      return FinishFake(ctx, grpc::Status::OK);
     }
-    return Done(ctx, NotFound(request->measure().name()));
+    return FinishFake(ctx, FakeNotFound(request->measure().name()));
   }
   grpc::ServerUnaryReactor* CreateSupervisionTask(
       grpc::CallbackServerContext* ctx, const v1::CreateSupervisionTaskRequest* request,
@@ -274,7 +278,7 @@ class FakeRegistry final : public v1::RegistryService::CallbackService {
     task->set_assigned_by(request->assigned_by());
     *task->mutable_measures() = request->measures();
     task->mutable_measures(0)->set_name(absl::StrCat(request->parent(), "/measures/s-1-m1"));
-    return Done(ctx, grpc::Status::OK);
+    return FinishFake(ctx, grpc::Status::OK);
   }
   grpc::ServerUnaryReactor* ResolveOrganization(
       grpc::CallbackServerContext* ctx, const v1::ResolveOrganizationRequest* request,
@@ -286,9 +290,9 @@ class FakeRegistry final : public v1::RegistryService::CallbackService {
       org->set_display_name("区发展改革委");
       org->add_aliases("区发改委");
       org->set_kind(v1::ORGANIZATION_KIND_DEPARTMENT);
-      return Done(ctx, grpc::Status::OK);
+      return FinishFake(ctx, grpc::Status::OK);
     }
-    return Done(ctx, NotFound(request->written_name()));
+    return FinishFake(ctx, FakeNotFound(request->written_name()));
   }
   grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
       grpc::CallbackServerContext*, const v1::WatchEventsRequest* request) override {
@@ -309,15 +313,6 @@ class FakeRegistry final : public v1::RegistryService::CallbackService {
   }
 
  private:
-  static grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* ctx, grpc::Status status) {
-    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-    reactor->Finish(std::move(status));
-    return reactor;
-  }
-  static grpc::Status NotFound(const std::string& name) {
-    return grpc::Status(grpc::StatusCode::NOT_FOUND, absl::StrCat(name, " not found"));
-  }
-
   std::mutex mu_;
   v1::Plan plan_;
   std::vector<v1::Measure> measures_;
@@ -329,35 +324,20 @@ class FakeRegistry final : public v1::RegistryService::CallbackService {
   int get_plan_calls_ = 0;
 };
 
-class RegistryCommandsTest : public ::testing::Test {
+class RegistryCommandsTest : public ctl_testing::CommandTest {
  protected:
   void SetUp() override {
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(&fake_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    ASSERT_GT(port, 0);
-    cli_ = std::make_unique<Cli>("ecoplanctl", absl::StrCat("127.0.0.1:", port));
+    const std::string address = Serve({&fake_});
+    ASSERT_FALSE(address.empty());
+    cli_ = std::make_unique<Cli>("ecoplanctl", address);
     for (auto& group : RegistryCommandGroups()) cli_->AddGroup(std::move(group));
-  }
-  void TearDown() override {
-    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   }
 
   // Runs ecoplanctl with `args`; the output lands in out_ and err_.
-  int Run(std::vector<std::string> args) {
-    out_.str("");
-    err_.str("");
-    return cli_->Run(args, out_, err_);
-  }
+  int Run(std::vector<std::string> args) { return RunCli(*cli_, args); }
 
   FakeRegistry fake_;
-  std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<Cli> cli_;
-  std::ostringstream out_;
-  std::ostringstream err_;
 };
 
 }  // namespace ecoplan::ctl::registry_test

@@ -65,4 +65,13 @@ namespace ecoplan::common::testing {
          << expected;
 }
 
+bool Allows(const PolicyTable& policy, Role role, absl::string_view method,
+            const ResourceScope& scope) {
+  Principal p;
+  p.subject = "someone";
+  p.organization_id = "o-1";
+  p.role = role;
+  return Authorize(p, policy, policy.MethodPath(method), scope).ok();
+}
+
 }  // namespace ecoplan::common::testing

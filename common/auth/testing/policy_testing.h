@@ -30,4 +30,12 @@ namespace ecoplan::common::testing {
 ::testing::AssertionResult DocumentShowsPolicy(const std::string& path, absl::string_view marker,
                                                const PolicyTable& policy);
 
+// Whether a caller of `role`, subject "someone" of organization "o-1", may
+// call `method` (the short name, e.g. "SubmitReport") on `scope` under
+// `policy`: the question a policy test asks row by row.
+//   EXPECT_FALSE(Allows(ProgressPolicy(), Role::kViewer, "SubmitReport",
+//                       ResourceScope::OwnedBy({"o-1"})));
+bool Allows(const PolicyTable& policy, Role role, absl::string_view method,
+            const ResourceScope& scope = ResourceScope::Any());
+
 }  // namespace ecoplan::common::testing

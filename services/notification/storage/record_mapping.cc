@@ -3,21 +3,21 @@
 #include <cstdint>
 #include <limits>
 
+#include "common/mapping/proto_values.h"
+
 namespace ecoplan::notification {
 namespace {
 
 namespace v1 = ::ecoplan::notification::v1;
 
-// Unset = InfinitePast, so a default domain time writes nothing.
+// Unset = InfinitePast, so a default domain time writes nothing;
+// InfiniteFuture is stored as the largest second.
 void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
   if (t == absl::InfiniteFuture()) {
     out->set_seconds(std::numeric_limits<int64_t>::max());
     return;
   }
-  // Floor to the second, keeping the nanoseconds (the wall clock's precision).
-  const int64_t seconds = absl::ToUnixSeconds(t);
-  out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>((t - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1)));
+  *out = common::TimeToProto(t);  // to the nanosecond (the wall clock's precision)
 }
 
 template <typename Message, typename Setter>
@@ -27,31 +27,11 @@ void SetTimeIfKnown(absl::Time t, Message* message, Setter mutable_field) {
 
 absl::Time GetTime(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() == std::numeric_limits<int64_t>::max()) return absl::InfiniteFuture();
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+  return common::TimeFromProto(ts);
 }
 
 absl::Time TimeOrPast(bool has, const google::protobuf::Timestamp& ts) {
   return has ? GetTime(ts) : absl::InfinitePast();
-}
-
-void SetDuration(absl::Duration d, google::protobuf::Duration* out) {
-  const int64_t seconds = absl::IDivDuration(d, absl::Seconds(1), &d);
-  out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>(d / absl::Nanoseconds(1)));
-}
-
-absl::Duration GetDuration(const google::protobuf::Duration& d) {
-  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
-}
-
-void SetDay(absl::CivilDay day, common::v1::Date* out) {
-  out->set_year(static_cast<int32_t>(day.year()));
-  out->set_month(day.month());
-  out->set_day(day.day());
-}
-
-absl::CivilDay GetDay(const common::v1::Date& d) {
-  return absl::CivilDay(d.year(), d.month(), d.day());
 }
 
 v1::Contact ContactRecord(const Contact& c) {
@@ -168,7 +148,7 @@ storage::RuleRecord ToRecord(const Rule& rule) {
   r.set_enabled(rule.enabled);
   for (int d : rule.lead_days) r.add_lead_days(d);
   r.set_escalation_grace_working_days(rule.escalation_grace_working_days);
-  SetDuration(rule.digest_window, r.mutable_digest_window());
+  *r.mutable_digest_window() = common::DurationToProto(rule.digest_window);
   if (rule.muted_until) SetTime(*rule.muted_until, r.mutable_muted_until());
   for (const auto& [org, until] : rule.organization_mutes) {
     SetTime(until, &(*r.mutable_organization_mutes())[org]);
@@ -187,7 +167,7 @@ Rule FromRecord(const storage::RuleRecord& r) {
   rule.enabled = r.enabled();
   rule.lead_days.assign(r.lead_days().begin(), r.lead_days().end());
   rule.escalation_grace_working_days = r.escalation_grace_working_days();
-  rule.digest_window = GetDuration(r.digest_window());
+  rule.digest_window = common::DurationFromProto(r.digest_window());
   if (r.has_muted_until()) rule.muted_until = GetTime(r.muted_until());
   for (const auto& [org, until] : r.organization_mutes()) {
     rule.organization_mutes[org] = GetTime(until);
@@ -263,7 +243,7 @@ storage::DeliveryRecord ToRecord(const Delivery& d) {
     v1::DeliveryAttempt* out = r.add_attempts();
     SetTimeIfKnown(a.time, out, &v1::DeliveryAttempt::mutable_time);
     out->set_status_code(a.status_code);
-    SetDuration(a.latency, out->mutable_latency());
+    *out->mutable_latency() = common::DurationToProto(a.latency);
     out->set_error(a.error);
   }
   r.set_attempt_count(d.attempt_count);
@@ -284,7 +264,7 @@ Delivery FromRecord(const storage::DeliveryRecord& r) {
     DeliveryAttempt a;
     a.time = TimeOrPast(in.has_time(), in.time());
     a.status_code = in.status_code();
-    a.latency = GetDuration(in.latency());
+    a.latency = common::DurationFromProto(in.latency());
     a.error = in.error();
     d.attempts.push_back(std::move(a));
   }
@@ -314,7 +294,7 @@ storage::PlanViewRecord ToRecord(const PlanView& p) {
   r.set_title(p.title);
   r.set_year(p.year);
   r.set_time_zone(p.time_zone);
-  SetDay(p.issue_date, r.mutable_issue_date());
+  *r.mutable_issue_date() = common::DateToProto(p.issue_date);
   r.set_bureau_organization(p.bureau_organization);
   *r.mutable_monthly_due() = DueRuleRecord(p.calendar.monthly_due);
   r.set_quarterly_summaries(p.calendar.quarterly_summaries);
@@ -325,14 +305,14 @@ storage::PlanViewRecord ToRecord(const PlanView& p) {
     storage::MeasureViewRecord* out = r.add_measures();
     out->set_id(m.id);
     out->set_title(m.title);
-    if (m.due) SetDay(*m.due, out->mutable_due());
+    if (m.due) *out->mutable_due() = common::DateToProto(*m.due);
     for (const std::string& o : m.lead_organizations) out->add_lead_organizations(o);
     for (const std::string& o : m.responsible_organizations) out->add_responsible_organizations(o);
     out->set_completed(m.completed);
     for (const CheckpointDue& c : m.checkpoints) {
       storage::CheckpointDueRecord* due = out->add_checkpoints();
       due->set_phrase(c.phrase);
-      for (absl::CivilDay d : c.dues) SetDay(d, due->add_due_dates());
+      for (absl::CivilDay d : c.dues) *due->add_due_dates() = common::DateToProto(d);
     }
   }
   for (const auto& [id, name] : p.organization_names) (*r.mutable_organization_names())[id] = name;
@@ -345,7 +325,7 @@ PlanView FromRecord(const storage::PlanViewRecord& r) {
   p.title = r.title();
   p.year = r.year();
   p.time_zone = r.time_zone();
-  p.issue_date = GetDay(r.issue_date());
+  p.issue_date = common::StoredDateFromProto(r.issue_date());
   p.bureau_organization = r.bureau_organization();
   p.calendar.monthly_due = DueRuleFrom(r.monthly_due());
   p.calendar.quarterly_summaries = r.quarterly_summaries();
@@ -356,7 +336,7 @@ PlanView FromRecord(const storage::PlanViewRecord& r) {
     MeasureView m;
     m.id = in.id();
     m.title = in.title();
-    if (in.has_due()) m.due = GetDay(in.due());
+    if (in.has_due()) m.due = common::StoredDateFromProto(in.due());
     m.lead_organizations.assign(in.lead_organizations().begin(), in.lead_organizations().end());
     m.responsible_organizations.assign(in.responsible_organizations().begin(),
                                        in.responsible_organizations().end());
@@ -364,7 +344,8 @@ PlanView FromRecord(const storage::PlanViewRecord& r) {
     for (const storage::CheckpointDueRecord& c : in.checkpoints()) {
       CheckpointDue due;
       due.phrase = c.phrase();
-      for (const common::v1::Date& d : c.due_dates()) due.dues.push_back(GetDay(d));
+      for (const common::v1::Date& d : c.due_dates())
+        due.dues.push_back(common::StoredDateFromProto(d));
       m.checkpoints.push_back(std::move(due));
     }
     // Keyed by the map key the view was written with (the same id).
@@ -377,16 +358,18 @@ PlanView FromRecord(const storage::PlanViewRecord& r) {
 storage::HolidayYearRecord ToRecord(const HolidayYear& h) {
   storage::HolidayYearRecord r;
   r.set_year(h.year);
-  for (absl::CivilDay d : h.holidays) SetDay(d, r.add_holidays());
-  for (absl::CivilDay d : h.make_up_workdays) SetDay(d, r.add_make_up_workdays());
+  for (absl::CivilDay d : h.holidays) *r.add_holidays() = common::DateToProto(d);
+  for (absl::CivilDay d : h.make_up_workdays) *r.add_make_up_workdays() = common::DateToProto(d);
   return r;
 }
 
 HolidayYear FromRecord(const storage::HolidayYearRecord& r) {
   HolidayYear h;
   h.year = r.year();
-  for (const common::v1::Date& d : r.holidays()) h.holidays.push_back(GetDay(d));
-  for (const common::v1::Date& d : r.make_up_workdays()) h.make_up_workdays.push_back(GetDay(d));
+  for (const common::v1::Date& d : r.holidays())
+    h.holidays.push_back(common::StoredDateFromProto(d));
+  for (const common::v1::Date& d : r.make_up_workdays())
+    h.make_up_workdays.push_back(common::StoredDateFromProto(d));
   return h;
 }
 
@@ -401,7 +384,7 @@ storage::EscalationRecord ToRecord(const Escalation& e) {
   r.set_period(e.period);
   r.set_title(e.title);
   r.set_level(static_cast<v1::ContactLevel>(e.level));
-  SetDay(e.level_since, r.mutable_level_since());
+  *r.mutable_level_since() = common::DateToProto(e.level_since);
   r.set_acknowledged(e.acknowledged);
   return r;
 }
@@ -417,7 +400,7 @@ Escalation FromRecord(const storage::EscalationRecord& r) {
   e.period = r.period();
   e.title = r.title();
   e.level = static_cast<ContactLevel>(r.level());
-  e.level_since = GetDay(r.level_since());
+  e.level_since = common::StoredDateFromProto(r.level_since());
   e.acknowledged = r.acknowledged();
   return e;
 }

@@ -283,6 +283,16 @@ class ProgressRecorder {
   absl::StatusOr<std::optional<RequestRecord>> CheckRequest(const Caller& caller,
                                                             absl::string_view method,
                                                             absl::string_view fingerprint);
+  // The bureau's decision on item `number` (an Extension or a Completion) of a
+  // measure of plan `plan_id` (NotFound / Unavailable), under the measure's key: answers a retry
+  // with the item, refuses one already decided, else lets `decide` change it (an error refuses),
+  // stamps the decision's time and actor and commits it with `event`. Defined
+  // in progress_recorder_measure_items.h.
+  template <typename T>
+  void DecideMeasureItem(const std::string& plan_id, const std::string& measure_id, int number,
+                         absl::string_view method, const std::string& fingerprint, EventType event,
+                         std::function<absl::Status(T&)> decide, const Caller& caller,
+                         Callback<T> done);
   CalendarRule CalendarOf(const PlanInfo& plan) const;
   WorkingDays Days() const;
   absl::StatusOr<std::optional<absl::CivilDay>> EffectiveDue(const PlanInfo& plan,

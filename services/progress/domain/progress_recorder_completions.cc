@@ -2,7 +2,6 @@
 // measure completed; the bureau confirms, checked against the measure's
 // indicators, or rejects).
 
-#include <algorithm>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -11,14 +10,19 @@
 #include "common/status/status_macros.h"
 #include "services/progress/domain/progress_recorder.h"
 #include "services/progress/domain/progress_recorder_internal.h"
+#include "services/progress/domain/progress_recorder_measure_items.h"
 
 namespace ecoplan::progress {
 
+using internal::CommitMeasureItem;
+using internal::DecisionFingerprint;
 using internal::Fingerprinter;
 using internal::kDecideCompletionMethod;
 using internal::kDeclareMethod;
 using internal::LedMeasure;
+using internal::ListMeasureItems;
 using internal::MeasureKey;
+using internal::ReplayedMeasureItem;
 
 namespace {
 
@@ -122,12 +126,7 @@ void ProgressRecorder::DeclareCompletion(const std::string& plan_id, const std::
     if (!seen.ok()) return done(seen.status());
     auto completions = store_->ListCompletions(plan_id, measure_id);
     if (!completions.ok()) return done(completions.status());
-    if (seen->has_value()) {
-      for (const Completion& c : *completions) {
-        if (absl::StrCat(c.measure_id, "/", c.number) == (*seen)->resource) return done(c);
-      }
-      return done(absl::InternalError("a request record refers to a missing completion"));
-    }
+    if (seen->has_value()) return done(ReplayedMeasureItem(*completions, **seen));
     absl::Status declarable = CheckDeclarable(*completions, measure_id);
     if (!declarable.ok()) return done(declarable);
     Completion c;
@@ -140,18 +139,8 @@ void ProgressRecorder::DeclareCompletion(const std::string& plan_id, const std::
     c.state = CompletionState::kDeclared;
     c.declare_time = clock_->Now();
     c.declared_by = caller.actor;
-    Change change;
-    change.completion = c;
-    if (!caller.request_id.empty()) {
-      change.request = RequestRecord{std::string(kDeclareMethod), fingerprint,
-                                     absl::StrCat(measure_id, "/", c.number), 0};
-    }
-    change.events.push_back(EventType::kCompletionDeclared);
-    change.caller = caller;
-    store_->CommitAsync(std::move(change), [guard, c, done](absl::Status s) {
-      if (!s.ok()) return done(s);
-      done(c);
-    });
+    CommitMeasureItem(*store_, c, kDeclareMethod, fingerprint, EventType::kCompletionDeclared,
+                      caller, std::move(guard), done);
   });
 }
 
@@ -170,81 +159,31 @@ void ProgressRecorder::DecideCompletion(const std::string& plan_id, const std::s
   if (valid.ok()) valid = CheckAdministrator(caller, "confirm or reject completions");
   if (valid.ok()) valid = CheckDecision(confirm, comment, override_check);
   if (!valid.ok()) return done(valid);
-  absl::StatusOr<std::shared_ptr<const PlanInfo>> plan = plans_->Get(plan_id);
-  if (!plan.ok()) return done(plan.status());
-  const std::string fingerprint = Fingerprinter()
-                                      .Add(plan_id)
-                                      .Add(measure_id)
-                                      .Add(number)
-                                      .Add(confirm ? "c" : "r")
-                                      .Add(comment)
-                                      .Add(override_check.requested ? "o" : "-")
-                                      .Add(override_check.reason)
-                                      .Done();
-  RunSerialized(caller, MeasureKey(plan_id, measure_id), [=](std::shared_ptr<void> guard) {
-    auto seen = CheckRequest(caller, kDecideCompletionMethod, fingerprint);
-    if (!seen.ok()) return done(seen.status());
-    auto completions = store_->ListCompletions(plan_id, measure_id);
-    if (!completions.ok()) return done(completions.status());
-    auto it = std::find_if(completions->begin(), completions->end(),
-                           [number](const Completion& c) { return c.number == number; });
-    if (it == completions->end()) {
-      return done(
-          absl::NotFoundError(absl::StrCat("completion plans/", plan_id, "/measures/", measure_id,
-                                           "/completions/", number, " does not exist")));
-    }
-    if (seen->has_value()) return done(*it);
-    if (it->state != CompletionState::kDeclared) {
-      return done(absl::FailedPreconditionError(
-          absl::StrCat("completion ", number, " of measure ", measure_id,
-                       " was already decided; only a pending declaration can be decided")));
-    }
-    Completion c = *it;
-    if (confirm && indicators_ != nullptr) {
-      absl::Status checked =
-          ApplyIndicatorCheck(*indicators_, plan_id, measure_id, override_check, c);
-      if (!checked.ok()) return done(checked);
-    }
-    c.state = confirm ? CompletionState::kConfirmed : CompletionState::kRejected;
-    c.decision_comment = comment;
-    c.decision_time = clock_->Now();
-    c.decided_by = caller.actor;
-    Change change;
-    change.completion = c;
-    if (!caller.request_id.empty()) {
-      change.request = RequestRecord{std::string(kDecideCompletionMethod), fingerprint,
-                                     absl::StrCat(measure_id, "/", number), 0};
-    }
-    change.events.push_back(confirm ? EventType::kCompletionConfirmed
-                                    : EventType::kCompletionRejected);
-    change.caller = caller;
-    store_->CommitAsync(std::move(change), [guard, c, done](absl::Status s) {
-      if (!s.ok()) return done(s);
-      done(c);
-    });
-  });
+  const std::string fingerprint =
+      DecisionFingerprint(plan_id, measure_id, number, confirm ? "c" : "r", comment)
+          .Add(override_check.requested ? "o" : "-")
+          .Add(override_check.reason)
+          .Done();
+  ;
+  const IndicatorDirectory* indicators = indicators_;
+  DecideMeasureItem<Completion>(
+      plan_id, measure_id, number, kDecideCompletionMethod, fingerprint,
+      confirm ? EventType::kCompletionConfirmed : EventType::kCompletionRejected,
+      [=](Completion& c) {
+        if (confirm && indicators != nullptr) {
+          ECOPLAN_RETURN_IF_ERROR(
+              ApplyIndicatorCheck(*indicators, plan_id, measure_id, override_check, c));
+        }
+        c.state = confirm ? CompletionState::kConfirmed : CompletionState::kRejected;
+        c.decision_comment = comment;
+        return absl::OkStatus();
+      },
+      caller, std::move(done));
 }
 
 absl::StatusOr<std::vector<Completion>> ProgressRecorder::ListCompletions(
     const std::string& plan_id, const std::string& measure_id, CompletionState state) {
-  ECOPLAN_ASSIGN_OR_RETURN(std::shared_ptr<const PlanInfo> plan, plans_->Get(plan_id));
-  if (!measure_id.empty() && plan->FindMeasure(measure_id) == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat("measure plans/", plan_id, "/measures/", measure_id, " does not exist"));
-  }
-  ECOPLAN_ASSIGN_OR_RETURN(std::vector<Completion> all,
-                           store_->ListCompletions(plan_id, measure_id));
-  std::vector<Completion> out;
-  for (Completion& c : all) {
-    if (state == CompletionState::kUnspecified || c.state == state) out.push_back(std::move(c));
-  }
-  auto order = [&plan](const Completion& c) {
-    const MeasureInfo* m = plan->FindMeasure(c.measure_id);
-    return std::make_pair(m != nullptr ? m->order : 1 << 30, c.number);
-  };
-  std::stable_sort(out.begin(), out.end(),
-                   [&](const Completion& a, const Completion& b) { return order(a) < order(b); });
-  return out;
+  return ListMeasureItems<Completion>(*plans_, *store_, plan_id, measure_id, state);
 }
 
 }  // namespace ecoplan::progress

@@ -1,7 +1,6 @@
 // ProgressRecorder: deadline extensions (a lead organization asks, the bureau
 // decides) and the effective deadline they give a measure.
 
-#include <algorithm>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -11,15 +10,20 @@
 #include "common/status/status_macros.h"
 #include "services/progress/domain/progress_recorder.h"
 #include "services/progress/domain/progress_recorder_internal.h"
+#include "services/progress/domain/progress_recorder_measure_items.h"
 
 namespace ecoplan::progress {
 
+using internal::CommitMeasureItem;
+using internal::DecisionFingerprint;
 using internal::Fingerprinter;
 using internal::kDecideExtensionMethod;
 using internal::kRequestExtensionMethod;
 using internal::LedMeasure;
+using internal::ListMeasureItems;
 using internal::MeasureKey;
 using internal::PlanZone;
+using internal::ReplayedMeasureItem;
 
 namespace {
 
@@ -101,12 +105,7 @@ void ProgressRecorder::RequestExtension(const std::string& plan_id, const std::s
     std::vector<Extension> extensions;
     absl::StatusOr<std::optional<absl::CivilDay>> due = EffectiveDue(*plan, m, &extensions);
     if (!due.ok()) return done(due.status());
-    if (seen->has_value()) {
-      for (const Extension& e : extensions) {
-        if (absl::StrCat(e.measure_id, "/", e.number) == (*seen)->resource) return done(e);
-      }
-      return done(absl::InternalError("a request record refers to a missing extension"));
-    }
+    if (seen->has_value()) return done(ReplayedMeasureItem(extensions, **seen));
     const absl::Time now = clock_->Now();
     absl::Status extendable =
         CheckExtendable(m, extensions, *due, requested_due, now, PlanZone(*plan));
@@ -123,18 +122,8 @@ void ProgressRecorder::RequestExtension(const std::string& plan_id, const std::s
     e.state = ExtensionState::kPending;
     e.request_time = now;
     e.requested_by = caller.actor;
-    Change change;
-    change.extension = e;
-    if (!caller.request_id.empty()) {
-      change.request = RequestRecord{std::string(kRequestExtensionMethod), fingerprint,
-                                     absl::StrCat(measure_id, "/", e.number), 0};
-    }
-    change.events.push_back(EventType::kExtensionRequested);
-    change.caller = caller;
-    store_->CommitAsync(std::move(change), [guard, e, done](absl::Status s) {
-      if (!s.ok()) return done(s);
-      done(e);
-    });
+    CommitMeasureItem(*store_, e, kRequestExtensionMethod, fingerprint,
+                      EventType::kExtensionRequested, caller, std::move(guard), done);
   });
 }
 
@@ -145,72 +134,23 @@ void ProgressRecorder::DecideExtension(const std::string& plan_id, const std::st
   if (valid.ok()) valid = CheckAdministrator(caller, "decide on extensions");
   if (valid.ok()) valid = CheckText(comment, "comment", kMaxCommentLength, !approve);
   if (!valid.ok()) return done(valid);
-  absl::StatusOr<std::shared_ptr<const PlanInfo>> plan = plans_->Get(plan_id);
-  if (!plan.ok()) return done(plan.status());
-  const std::string fingerprint = Fingerprinter()
-                                      .Add(plan_id)
-                                      .Add(measure_id)
-                                      .Add(number)
-                                      .Add(approve ? "a" : "r")
-                                      .Add(comment)
-                                      .Done();
-  RunSerialized(caller, MeasureKey(plan_id, measure_id), [=](std::shared_ptr<void> guard) {
-    auto seen = CheckRequest(caller, kDecideExtensionMethod, fingerprint);
-    if (!seen.ok()) return done(seen.status());
-    auto extensions = store_->ListExtensions(plan_id, measure_id);
-    if (!extensions.ok()) return done(extensions.status());
-    auto it = std::find_if(extensions->begin(), extensions->end(),
-                           [number](const Extension& e) { return e.number == number; });
-    if (it == extensions->end()) {
-      return done(
-          absl::NotFoundError(absl::StrCat("extension plans/", plan_id, "/measures/", measure_id,
-                                           "/extensions/", number, " does not exist")));
-    }
-    if (seen->has_value()) return done(*it);
-    if (it->state != ExtensionState::kPending) {
-      return done(absl::FailedPreconditionError(
-          absl::StrCat("extension ", number, " of measure ", measure_id,
-                       " was already decided; only a pending request can be decided")));
-    }
-    Extension e = *it;
-    e.state = approve ? ExtensionState::kApproved : ExtensionState::kRejected;
-    e.decision_comment = comment;
-    e.decision_time = clock_->Now();
-    e.decided_by = caller.actor;
-    Change change;
-    change.extension = e;
-    if (!caller.request_id.empty()) {
-      change.request = RequestRecord{std::string(kDecideExtensionMethod), fingerprint,
-                                     absl::StrCat(measure_id, "/", number), 0};
-    }
-    change.events.push_back(EventType::kExtensionDecided);
-    change.caller = caller;
-    store_->CommitAsync(std::move(change), [guard, e, done](absl::Status s) {
-      if (!s.ok()) return done(s);
-      done(e);
-    });
-  });
+  const std::string fingerprint =
+      DecisionFingerprint(plan_id, measure_id, number, approve ? "a" : "r", comment).Done();
+  ;
+  DecideMeasureItem<Extension>(
+      plan_id, measure_id, number, kDecideExtensionMethod, fingerprint,
+      EventType::kExtensionDecided,
+      [approve, comment](Extension& e) {
+        e.state = approve ? ExtensionState::kApproved : ExtensionState::kRejected;
+        e.decision_comment = comment;
+        return absl::OkStatus();
+      },
+      caller, std::move(done));
 }
 
 absl::StatusOr<std::vector<Extension>> ProgressRecorder::ListExtensions(
     const std::string& plan_id, const std::string& measure_id, ExtensionState state) {
-  ECOPLAN_ASSIGN_OR_RETURN(std::shared_ptr<const PlanInfo> plan, plans_->Get(plan_id));
-  if (!measure_id.empty() && plan->FindMeasure(measure_id) == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat("measure plans/", plan_id, "/measures/", measure_id, " does not exist"));
-  }
-  ECOPLAN_ASSIGN_OR_RETURN(std::vector<Extension> all, store_->ListExtensions(plan_id, measure_id));
-  std::vector<Extension> out;
-  for (Extension& e : all) {
-    if (state == ExtensionState::kUnspecified || e.state == state) out.push_back(std::move(e));
-  }
-  auto order = [&plan](const Extension& e) {
-    const MeasureInfo* m = plan->FindMeasure(e.measure_id);
-    return std::make_pair(m != nullptr ? m->order : 1 << 30, e.number);
-  };
-  std::stable_sort(out.begin(), out.end(),
-                   [&](const Extension& a, const Extension& b) { return order(a) < order(b); });
-  return out;
+  return ListMeasureItems<Extension>(*plans_, *store_, plan_id, measure_id, state);
 }
 
 }  // namespace ecoplan::progress

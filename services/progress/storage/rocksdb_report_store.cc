@@ -509,7 +509,7 @@ absl::StatusOr<std::vector<std::shared_ptr<PlanInfo>>> RocksDbReportStore::LoadP
         plan->reporting_due_day = record.reporting_due_day();
         plan->registry_sequence = record.registry_sequence();
         if (record.has_issue_date()) {
-          if (auto d = DateFromProto(record.issue_date(), "issue_date"); d.ok()) {
+          if (auto d = common::DateFromProto(record.issue_date(), "issue_date"); d.ok()) {
             plan->issue_date = *d;
           }
         }
@@ -521,11 +521,11 @@ absl::StatusOr<std::vector<std::shared_ptr<PlanInfo>>> RocksDbReportStore::LoadP
           info.deadline_raw = m.deadline().raw();
           info.deadline_kind = m.deadline().kind();
           if (m.deadline().has_window_start()) {
-            if (auto d = DateFromProto(m.deadline().window_start(), "d"); d.ok())
+            if (auto d = common::DateFromProto(m.deadline().window_start(), "d"); d.ok())
               info.window_start = *d;
           }
           if (m.deadline().has_due_date()) {
-            if (auto d = DateFromProto(m.deadline().due_date(), "d"); d.ok()) info.due = *d;
+            if (auto d = common::DateFromProto(m.deadline().due_date(), "d"); d.ok()) info.due = *d;
           }
           info.lead_org_ids.assign(m.lead_org_ids().begin(), m.lead_org_ids().end());
           info.responsible_org_ids.assign(m.responsible_org_ids().begin(),
@@ -597,10 +597,11 @@ RocksDbReportStore::LoadIndicatorViews() {
                                                        : IndicatorState::kUnknown;
         if (r.has_value()) f->value = r.value();
         if (r.has_value_date()) {
-          if (auto d = DateFromProto(r.value_date(), "value_date"); d.ok()) f->value_date = *d;
+          if (auto d = common::DateFromProto(r.value_date(), "value_date"); d.ok())
+            f->value_date = *d;
         }
         if (r.has_as_of()) {
-          if (auto d = DateFromProto(r.as_of(), "as_of"); d.ok()) f->as_of = *d;
+          if (auto d = common::DateFromProto(r.as_of(), "as_of"); d.ok()) f->as_of = *d;
         }
         if (r.has_status_target()) f->status_target = r.status_target();
         f->status_target_text = r.status_target_text();
