@@ -201,7 +201,7 @@ absl::StatusOr<ReportEntry> FromProto(absl::string_view plan_id, const v1::Repor
           absl::StrCat(name, ".due_date is required: the day the checkpoint occurrence is due"));
     }
     ECOPLAN_ASSIGN_OR_RETURN(absl::CivilDay due,
-                             DateFromProto(c.due_date(), absl::StrCat(name, ".due_date")));
+                             common::DateFromProto(c.due_date(), absl::StrCat(name, ".due_date")));
     out.met_checkpoints.push_back({due, c.phrase()});
   }
   return out;

@@ -74,10 +74,10 @@ MeasureInfo MeasureFromRegistry(const rv1::Measure& m) {
     checkpoint.phrase = c.phrase();
     if (c.kind() == rv1::CHECKPOINT_KIND_RECURRING) {
       for (const auto& day : c.due_dates()) {
-        if (auto d = DateFromProto(day, "d"); d.ok()) checkpoint.dues.push_back(*d);
+        if (auto d = common::DateFromProto(day, "d"); d.ok()) checkpoint.dues.push_back(*d);
       }
     } else if (c.has_due_date()) {
-      if (auto d = DateFromProto(c.due_date(), "d"); d.ok()) checkpoint.dues.push_back(*d);
+      if (auto d = common::DateFromProto(c.due_date(), "d"); d.ok()) checkpoint.dues.push_back(*d);
     }
     std::sort(checkpoint.dues.begin(), checkpoint.dues.end());
     info.checkpoints.push_back(std::move(checkpoint));

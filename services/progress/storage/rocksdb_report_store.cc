@@ -534,7 +534,7 @@ absl::StatusOr<std::vector<std::shared_ptr<PlanInfo>>> RocksDbReportStore::LoadP
             CheckpointInfo checkpoint;
             checkpoint.phrase = c.phrase();
             for (const auto& day : c.due_dates()) {
-              if (auto d = DateFromProto(day, "d"); d.ok()) checkpoint.dues.push_back(*d);
+              if (auto d = common::DateFromProto(day, "d"); d.ok()) checkpoint.dues.push_back(*d);
             }
             info.checkpoints.push_back(std::move(checkpoint));
           }
