@@ -35,8 +35,8 @@
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "services/indicator/assessment_service_impl.h"
 #include "services/indicator/config.h"
+#include "services/indicator/domain/indicator_evaluator.h"
 #include "services/indicator/evaluation_scheduler.h"
-#include "services/indicator/indicator_evaluator.h"
 #include "services/indicator/indicator_policy.h"
 #include "services/indicator/indicator_service_impl.h"
 #include "services/indicator/progress_follower.h"
@@ -166,7 +166,8 @@ int main(int argc, char** argv) {
     progress_channel = (*upstream)->Channel(config.progress.address);
     progress = pv1::ProgressService::NewStub(progress_channel);
   }
-  indicator::RegistryPlanFollower plan_follower(&evaluator, registry.get(), absl::Seconds(30), log);
+  indicator::RegistryPlanFollower plan_follower(&evaluator, &store, registry.get(),
+                                                absl::Seconds(30), log);
   common::EventFollower follower(
       db->get(), common::FollowerOptions(config.registry, registry_channel, log),
       common::MakeWatchEventsOpener<rv1::WatchEventsRequest, rv1::WatchEventsResponse>(
@@ -179,7 +180,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  indicator::ProgressFollower progress_handler(&evaluator, log);
+  indicator::ProgressFollower progress_handler(&evaluator, &store, log);
   std::unique_ptr<common::EventFollower> progress_follower;
   if (progress != nullptr) {
     // The holidays and calendars are read once before the first stream: a
@@ -212,7 +213,7 @@ int main(int argc, char** argv) {
   }
 
   common::WatchEventsHub watch_hub;
-  indicator::IndicatorServiceImpl service(&evaluator, &watch_hub,
+  indicator::IndicatorServiceImpl service(&evaluator, db->get(), &watch_hub,
                                           security_pieces->authenticator.get(), registry.get(),
                                           &clock, &assessments);
   std::unique_ptr<common::CallAuthenticator> assessment_auth =
