@@ -115,7 +115,7 @@ class IndicatorEvaluator {
   // Loads the stored state. Call once before serving. Errors: from storage.
   absl::Status Load();
 
-  // --- Indicators.
+  // --- Indicators (indicator_catalog.cc).
   absl::StatusOr<Indicator> GetIndicator(const std::string& plan_id, const std::string& id) const;
   std::vector<Indicator> ListIndicators(const std::string& plan_id, bool include_retired,
                                         Origin origin) const;
@@ -131,7 +131,7 @@ class IndicatorEvaluator {
   absl::StatusOr<std::vector<IndicatorRevision>> ListRevisions(const std::string& plan_id,
                                                                const std::string& id) const;
 
-  // --- Stations and observations.
+  // --- Stations and observations (indicator_intake.cc).
   void UpsertStation(Station station, Done<Station> done);
   std::vector<Station> ListStations() const;
   void Ingest(IngestChunk chunk, Done<ChunkOutcome> done);
@@ -141,8 +141,8 @@ class IndicatorEvaluator {
       const std::string& area, absl::CivilDay from, absl::CivilDay to,
       const std::string& caliber) const;
 
-  // --- Evaluation. EvaluateIndicator and EvaluatePlan are pure reads of the
-  // in-memory state: they write nothing. Errors: NotFound.
+  // --- Evaluation (indicator_evaluation.cc). EvaluateIndicator and EvaluatePlan are pure reads of
+  // the in-memory state: they write nothing. Errors: NotFound.
   absl::StatusOr<std::pair<Indicator, Evaluation>> EvaluateIndicator(const std::string& plan_id,
                                                                      const std::string& id,
                                                                      absl::CivilDay as_of) const;
@@ -178,7 +178,7 @@ class IndicatorEvaluator {
   // applied: an ingested chunk, a progress update. Set before serving.
   void SetDataListener(std::function<void(const std::string& plan_id)> listener);
 
-  // --- Plans from the registry.
+  // --- Plans from the registry (indicator_plan_sync.cc, as the next two).
   // Builds the plan's indicators and the write of every change (indicators,
   // revisions, IndicatorChanged events, the report, the plan view). An
   // indicator built from the plan before (annex 4, annex 5, measure text) that
