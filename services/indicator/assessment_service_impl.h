@@ -4,8 +4,8 @@
 
 #include "common/auth/call_authenticator.h"
 #include "ecoplan/indicator/v1/assessment_service.grpc.pb.h"
+#include "services/indicator/domain/indicator_evaluator.h"
 #include "services/indicator/domain/monthly_assessments.h"
-#include "services/indicator/indicator_evaluator.h"
 
 namespace ecoplan::indicator {
 

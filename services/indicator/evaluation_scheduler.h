@@ -34,7 +34,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/time/clock.h"
-#include "services/indicator/indicator_evaluator.h"
+#include "services/indicator/domain/indicator_evaluator.h"
 
 namespace ecoplan::indicator {
 

@@ -186,13 +186,14 @@ struct SyncCall {
 
 }  // namespace
 
-IndicatorServiceImpl::IndicatorServiceImpl(IndicatorEvaluator* evaluator,
+IndicatorServiceImpl::IndicatorServiceImpl(IndicatorEvaluator* evaluator, common::RocksDb* events,
                                            common::WatchEventsHub* hub,
                                            const common::CallAuthenticator* auth,
                                            rv1::RegistryService::StubInterface* registry,
                                            const common::Clock* clock,
                                            const MonthlyAssessments* assessments)
     : evaluator_(evaluator),
+      events_(events),
       hub_(hub),
       auth_(auth),
       registry_(registry),
@@ -234,12 +235,9 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::SyncPlan(grpc::CallbackServerCon
         }
         *resp->mutable_report() = ToProto(effect->report);
         resp->set_changed_indicator_count(effect->changed);
-        evaluator_->db()->CommitAsync(std::move(effect->write),
-                                      [reactor, publish = std::move(effect->publish)](
-                                          absl::StatusOr<common::CommitResult> r) {
-                                        if (r.ok()) publish();
-                                        reactor->Finish(common::ToGrpcStatus(r.status()));
-                                      });
+        evaluator_->CommitEffect(*std::move(effect), [reactor](absl::Status committed) {
+          reactor->Finish(common::ToGrpcStatus(committed));
+        });
       });
   return reactor;
 }
@@ -251,8 +249,8 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::GetExtractionReport(
   if (!who.ok()) return Finish(ctx, who.status());
   absl::StatusOr<std::string> plan = ParsePlanName(req->plan(), "plan");
   if (!plan.ok()) return Finish(ctx, plan.status());
-  absl::StatusOr<v1::ExtractionReport> report = evaluator_->GetReport(*plan);
-  if (report.ok()) *resp->mutable_report() = *report;
+  absl::StatusOr<ExtractionReport> report = evaluator_->GetReport(*plan);
+  if (report.ok()) *resp->mutable_report() = ToProto(*report);
   return Finish(ctx, report.status());
 }
 
@@ -528,7 +526,7 @@ grpc::ServerWriteReactor<v1::WatchEventsResponse>* IndicatorServiceImpl::WatchEv
     grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* req) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "WatchEvents");
   if (!who.ok()) return new RefusedStream<v1::WatchEventsResponse>(who.status());
-  return hub_->NewReactor<v1::WatchEventsResponse>(evaluator_->db(), req->after_sequence());
+  return hub_->NewReactor<v1::WatchEventsResponse>(events_, req->after_sequence());
 }
 
 }  // namespace ecoplan::indicator

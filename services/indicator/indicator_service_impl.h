@@ -4,11 +4,12 @@
 
 #include "common/auth/call_authenticator.h"
 #include "common/events/watch_events_reactor.h"
+#include "common/storage/rocksdb_db.h"
 #include "common/time/clock.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "services/indicator/domain/indicator_evaluator.h"
 #include "services/indicator/domain/monthly_assessments.h"
-#include "services/indicator/indicator_evaluator.h"
 
 namespace ecoplan::indicator {
 
@@ -24,14 +25,16 @@ namespace ecoplan::indicator {
 // RecordEvaluation records status changes (IndicatorEvaluator::RecordEvaluation).
 // EvaluatePlan's scorecards follow the plan's scoring rules from
 // `assessments` (may be null: the default rules).
-// `evaluator`, `hub`, `auth`, `registry` (may be null: SyncPlan is then
+// WatchEvents streams `events` (the service's event log, the RocksDb the
+// store writes to; not the domain's state, so it comes from main directly).
+// `evaluator`, `events`, `hub`, `auth`, `registry` (may be null: SyncPlan is then
 // UNAVAILABLE), `clock` (may be null: the real clock; RecordEvaluation's
 // default as_of is today by it) and `assessments` must outlive the service.
 class IndicatorServiceImpl final
     : public ecoplan::indicator::v1::IndicatorService::CallbackService {
  public:
-  IndicatorServiceImpl(IndicatorEvaluator* evaluator, common::WatchEventsHub* hub,
-                       const common::CallAuthenticator* auth,
+  IndicatorServiceImpl(IndicatorEvaluator* evaluator, common::RocksDb* events,
+                       common::WatchEventsHub* hub, const common::CallAuthenticator* auth,
                        ecoplan::registry::v1::RegistryService::StubInterface* registry,
                        const common::Clock* clock = nullptr,
                        const MonthlyAssessments* assessments = nullptr);
@@ -85,6 +88,7 @@ class IndicatorServiceImpl final
 
  private:
   IndicatorEvaluator* const evaluator_;
+  common::RocksDb* const events_;
   common::WatchEventsHub* const hub_;
   const common::CallAuthenticator* const auth_;
   ecoplan::registry::v1::RegistryService::StubInterface* const registry_;

@@ -16,6 +16,7 @@
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
 #include "services/indicator/indicator_policy.h"
+#include "services/indicator/storage/rocksdb_indicator_store.h"
 
 namespace ecoplan::indicator {
 namespace {
@@ -66,7 +67,8 @@ class IndicatorServiceImplTest : public ::testing::Test {
     store_ = std::make_unique<RocksDbIndicatorStore>(db_.get());
     evaluator_ = std::make_unique<IndicatorEvaluator>(store_.get(), &clock_, &ingest_);
     ASSERT_OK(evaluator_->Load());
-    service_ = std::make_unique<IndicatorServiceImpl>(evaluator_.get(), &hub_, &auth_, nullptr);
+    service_ =
+        std::make_unique<IndicatorServiceImpl>(evaluator_.get(), db_.get(), &hub_, &auth_, nullptr);
     common::ServerOptions so;
     so.host = "127.0.0.1";
     server_ = *common::RunningServer::Start(so, {service_.get()});
@@ -293,7 +295,7 @@ TEST_F(IndicatorServiceImplTest, RefusesCallersThePolicyDoesNotAllowAndRecordsTh
       *common::TokenVerifier::Create(options, &clock_);
   common::CallAuthenticator auth(common::CallAuthenticatorOptions{}, verifier.get(),
                                  &IndicatorPolicy(), nullptr, nullptr, common::Logger("test"));
-  IndicatorServiceImpl secured(evaluator_.get(), &hub_, &auth, nullptr);
+  IndicatorServiceImpl secured(evaluator_.get(), db_.get(), &hub_, &auth, nullptr);
   common::ServerOptions so;
   so.host = "127.0.0.1";
   std::unique_ptr<common::RunningServer> server = *common::RunningServer::Start(so, {&secured});

@@ -26,8 +26,8 @@
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "services/indicator/assessment_service_impl.h"
 #include "services/indicator/config.h"
+#include "services/indicator/domain/indicator_evaluator.h"
 #include "services/indicator/evaluation_scheduler.h"
-#include "services/indicator/indicator_evaluator.h"
 #include "services/indicator/indicator_policy.h"
 #include "services/indicator/indicator_service_impl.h"
 #include "services/indicator/progress_follower.h"
@@ -123,7 +123,8 @@ int main(int argc, char** argv) {
     progress_channel = base->upstream()->Channel(config.progress.address);
     progress = pv1::ProgressService::NewStub(progress_channel);
   }
-  indicator::RegistryPlanFollower plan_follower(&evaluator, registry.get(), absl::Seconds(30), log);
+  indicator::RegistryPlanFollower plan_follower(&evaluator, &store, registry.get(),
+                                                absl::Seconds(30), log);
   common::EventFollower follower(
       base->db(), common::FollowerOptions(config.registry, registry_channel, log),
       common::MakeWatchEventsOpener<rv1::WatchEventsRequest, rv1::WatchEventsResponse>(
@@ -135,7 +136,7 @@ int main(int argc, char** argv) {
     return common::ExitFailure(log, "cannot follow the registry", started);
   }
 
-  indicator::ProgressFollower progress_handler(&evaluator, log);
+  indicator::ProgressFollower progress_handler(&evaluator, &store, log);
   std::unique_ptr<common::EventFollower> progress_follower;
   if (progress != nullptr) {
     // The holidays and calendars are read once before the first stream: a
@@ -166,8 +167,9 @@ int main(int argc, char** argv) {
   }
 
   common::WatchEventsHub watch_hub;
-  indicator::IndicatorServiceImpl service(&evaluator, &watch_hub, base->authenticator(),
-                                          registry.get(), &clock, &assessments);
+  indicator::IndicatorServiceImpl service(&evaluator, base->db(), &watch_hub,
+                                          base->authenticator(), registry.get(), &clock,
+                                          &assessments);
   std::unique_ptr<common::CallAuthenticator> assessment_auth =
       base->AuthenticatorFor(&indicator::AssessmentPolicy());
   indicator::AssessmentServiceImpl assessment_service(&assessments, &evaluator,

@@ -9,13 +9,15 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
+#include "services/indicator/follow_effect.h"
 
 namespace ecoplan::indicator {
 
 namespace pv1 = ::ecoplan::progress::v1;
 
-ProgressFollower::ProgressFollower(IndicatorEvaluator* evaluator, common::Logger log)
-    : evaluator_(evaluator), log_(std::move(log)) {}
+ProgressFollower::ProgressFollower(IndicatorEvaluator* evaluator,
+                                   const RocksDbIndicatorStore* store, common::Logger log)
+    : evaluator_(evaluator), store_(store), log_(std::move(log)) {}
 
 absl::StatusOr<common::FollowEffect> ProgressFollower::Handle(
     const ecoplan::common::v1::Event& event) {
@@ -26,18 +28,14 @@ absl::StatusOr<common::FollowEffect> ProgressFollower::Handle(
                              evaluator_->PrepareCalendar(calendar->plan_id, calendar->calendar));
     log_.Info("reporting calendar recorded",
               {{"plan", calendar->plan_id}, {"progress_sequence", event.sequence()}});
-    out.write = std::move(effect.write);
-    out.on_committed = std::move(effect.publish);
-    return out;
+    return FollowEffectOf(*store_, std::move(effect));
   }
   ECOPLAN_ASSIGN_OR_RETURN(std::optional<common::HolidayYear> holidays, HolidaysFromEvent(event));
   if (holidays.has_value()) {
     const int year = holidays->year;
     ECOPLAN_ASSIGN_OR_RETURN(SyncEffect effect, evaluator_->PrepareHolidays(std::move(*holidays)));
     log_.Info("holidays recorded", {{"year", year}, {"progress_sequence", event.sequence()}});
-    out.write = std::move(effect.write);
-    out.on_committed = std::move(effect.publish);
-    return out;
+    return FollowEffectOf(*store_, std::move(effect));
   }
   ECOPLAN_ASSIGN_OR_RETURN(std::optional<ProgressUpdate> update, ProgressUpdateFromEvent(event));
   if (!update.has_value()) return out;
@@ -52,9 +50,7 @@ absl::StatusOr<common::FollowEffect> ProgressFollower::Handle(
                                            {"observations", effect.changed},
                                            {"progress_sequence", event.sequence()}});
   }
-  out.write = std::move(effect.write);
-  out.on_committed = std::move(effect.publish);
-  return out;
+  return FollowEffectOf(*store_, std::move(effect));
 }
 
 absl::Status ProgressFollower::SyncHolidays(pv1::ProgressService::StubInterface* progress, int year,
@@ -75,8 +71,7 @@ absl::Status ProgressFollower::SyncHolidays(pv1::ProgressService::StubInterface*
     if (evaluator_->Holidays(y) == fetched) continue;
     const auto days_off = static_cast<int64_t>(fetched->holidays.size());
     ECOPLAN_ASSIGN_OR_RETURN(SyncEffect effect, evaluator_->PrepareHolidays(std::move(*fetched)));
-    ECOPLAN_RETURN_IF_ERROR(evaluator_->db()->Commit(std::move(effect.write)).status());
-    effect.publish();
+    ECOPLAN_RETURN_IF_ERROR(evaluator_->CommitEffectNow(std::move(effect)));
     log_.Info("holidays updated from the progress service", {{"year", y}, {"days_off", days_off}});
   }
   return absl::OkStatus();
@@ -99,8 +94,7 @@ absl::Status ProgressFollower::SyncCalendars(pv1::ProgressService::StubInterface
     if (evaluator_->Calendar(plan_id) == fetched) continue;
     ECOPLAN_ASSIGN_OR_RETURN(SyncEffect effect,
                              evaluator_->PrepareCalendar(plan_id, std::move(fetched)));
-    ECOPLAN_RETURN_IF_ERROR(evaluator_->db()->Commit(std::move(effect.write)).status());
-    effect.publish();
+    ECOPLAN_RETURN_IF_ERROR(evaluator_->CommitEffectNow(std::move(effect)));
     log_.Info("reporting calendar updated from the progress service", {{"plan", plan_id}});
   }
   return absl::OkStatus();

@@ -8,17 +8,18 @@
 #include "common/log/log.h"
 #include "ecoplan/common/v1/event.pb.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
-#include "services/indicator/indicator_evaluator.h"
+#include "services/indicator/domain/indicator_evaluator.h"
 #include "services/indicator/progress_mapping.h"
+#include "services/indicator/storage/rocksdb_indicator_store.h"
 
 namespace ecoplan::indicator {
 
 // The handler of the EventFollower on the progress service's WatchEvents:
 // maps each event (ProgressUpdateFromEvent, progress_mapping.h) and returns the evaluator's
-// PrepareProgress write, committed by the follower with its cursor in one
-// batch. An event of a plan the indicator service has not built yet (its
-// registry follower lags behind) fails with Unavailable, so the follower
-// delivers it again after its backoff instead of losing the values.
+// PrepareProgress change as `store`'s write (FollowEffectOf), committed by the
+// follower with its cursor in one batch. An event of a plan the indicator service has not built yet
+// (its registry follower lags behind) fails with Unavailable, so the follower delivers it again
+// after its backoff instead of losing the values.
 //
 // CalendarChanged and HolidaysLoaded are kept too (PrepareCalendar,
 // PrepareHolidays), whether the plan is built or not: the lights count the
@@ -26,11 +27,13 @@ namespace ecoplan::indicator {
 // may already be past a year's HolidaysLoaded or a plan's CalendarChanged
 // (events older versions skipped), the current and the next year's holidays
 // (GetHolidays) and the calendars set for the known plans
-// (GetReportingCalendar) are read before the first stream (WithStartSync).
-// `evaluator` must outlive it.
+// (GetReportingCalendar) are read before the first stream (WithStartSync) and
+// committed through the evaluator (CommitEffectNow).
+// `evaluator` and `store` must outlive it.
 class ProgressFollower {
  public:
-  ProgressFollower(IndicatorEvaluator* evaluator, common::Logger log);
+  ProgressFollower(IndicatorEvaluator* evaluator, const RocksDbIndicatorStore* store,
+                   common::Logger log);
 
   // Errors (the event is delivered again later): InvalidArgument (payload),
   // Unavailable (plan not built yet), storage errors.
@@ -58,6 +61,7 @@ class ProgressFollower {
 
  private:
   IndicatorEvaluator* const evaluator_;
+  const RocksDbIndicatorStore* const store_;
   common::Logger log_;
   bool start_synced_ = false;  // the follower's thread only
 };

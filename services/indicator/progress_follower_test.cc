@@ -115,10 +115,9 @@ class ProgressFollowerTest : public ::testing::Test {
     ASSERT_NO_FATAL_FAILURE(Open());
     // The plan, as the registry follower builds it.
     RegistryPlan plan = FromRegistryExport(Export());
-    ASSERT_TRUE(plan.view.has_issue_date());
+    ASSERT_TRUE(plan.view.issue_date.has_value());
     ASSERT_OK_AND_ASSIGN(SyncEffect effect, evaluator_->PrepareSync(plan.source, plan.view, ""));
-    ASSERT_OK(db_->Commit(std::move(effect.write)).status());
-    if (effect.publish) effect.publish();
+    ASSERT_OK(evaluator_->CommitEffectNow(std::move(effect)));
   }
 
   void TearDown() override {
@@ -141,7 +140,7 @@ class ProgressFollowerTest : public ::testing::Test {
     evaluator_ = std::make_unique<IndicatorEvaluator>(store_.get(), &clock_, &ingest_);
     ASSERT_OK(evaluator_->Load());
     follower_ = std::make_unique<ProgressFollower>(
-        evaluator_.get(), common::Logger("test", [](absl::string_view) {}));
+        evaluator_.get(), store_.get(), common::Logger("test", [](absl::string_view) {}));
   }
 
   // The follower handles `payload` as a progress event; the effect is

@@ -33,21 +33,6 @@ absl::Time TimeFromProto(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
 }
 
-std::string IndicatorName(absl::string_view plan_id, absl::string_view id) {
-  return absl::StrCat("plans/", plan_id, "/indicators/", id);
-}
-
-absl::StatusOr<std::pair<std::string, std::string>> ParseIndicatorName(absl::string_view name,
-                                                                       absl::string_view field) {
-  std::vector<std::string> parts = absl::StrSplit(name, '/');
-  if (parts.size() != 4 || parts[0] != "plans" || parts[1].empty() || parts[2] != "indicators" ||
-      parts[3].empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": «", name, "» is not plans/{plan}/indicators/{indicator}"));
-  }
-  return std::make_pair(parts[1], parts[3]);
-}
-
 absl::StatusOr<std::string> ParsePlanName(absl::string_view name, absl::string_view field) {
   absl::string_view rest = name;
   if (!absl::ConsumePrefix(&rest, "plans/") || rest.empty() || absl::StrContains(rest, '/')) {
@@ -225,6 +210,72 @@ v1::ExtractionReport ToProto(const ExtractionReport& r) {
   }
   *p.mutable_time() = TimeToProto(r.time);
   return p;
+}
+
+absl::StatusOr<ExtractionReport> FromProto(const v1::ExtractionReport& p) {
+  ExtractionReport r;
+  absl::string_view plan = p.plan();
+  if (!absl::ConsumePrefix(&plan, "plans/")) {
+    return absl::InvalidArgumentError(absl::StrCat("report: «", p.plan(), "» is not plans/{plan}"));
+  }
+  r.plan_id = std::string(plan);
+  r.annex4_count = p.annex4_indicator_count();
+  r.annex5_count = p.annex5_indicator_count();
+  r.measure_text_count = p.measure_text_indicator_count();
+  for (const v1::ExtractionIssue& i : p.issues())
+    r.issues.push_back({i.location(), i.text(), i.reason()});
+  const std::string measures = absl::StrCat("plans/", r.plan_id, "/measures/");
+  for (const v1::CrossCheck& c : p.cross_checks()) {
+    CrossCheck check;
+    auto name = ParseIndicatorName(c.indicator(), "cross_check.indicator");
+    if (!name.ok()) return name.status();
+    check.indicator_id = name->second;
+    absl::string_view measure = c.measure();
+    absl::ConsumePrefix(&measure, measures);
+    check.measure_id = std::string(measure);
+    check.annex_text = c.annex_text();
+    check.measure_text = c.measure_text();
+    check.agrees = c.agrees();
+    check.difference = c.difference();
+    r.cross_checks.push_back(std::move(check));
+  }
+  r.time = TimeFromProto(p.time());
+  return r;
+}
+
+v1::IndicatorStatusChanged StatusChangedEvent(const std::string& plan_id, absl::CivilDay as_of,
+                                              const RecordedChange& c) {
+  v1::IndicatorStatusChanged e;
+  e.set_indicator(IndicatorName(plan_id, c.indicator_id));
+  e.set_previous_status(ToProto(c.previous));
+  e.set_status(ToProto(c.status));
+  *e.mutable_as_of() = DateToProto(as_of);
+  e.set_reason(c.reason);
+  for (const std::string& o : c.owners) e.add_owners(o);
+  if (!c.measure_id.empty()) {
+    e.set_measure(absl::StrCat("plans/", plan_id, "/measures/", c.measure_id));
+  }
+  if (c.value.has_value()) e.set_value(*c.value);
+  if (c.value_day.has_value()) *e.mutable_value_date() = DateToProto(*c.value_day);
+  if (c.target.has_value()) e.set_target(*c.target);
+  e.set_target_text(c.target_text);
+  return e;
+}
+
+v1::EvaluationRun RunToProto(const RunOutcome& run) {
+  v1::EvaluationRun out;
+  out.set_plan(absl::StrCat("plans/", run.plan_id));
+  *out.mutable_as_of() = DateToProto(run.as_of);
+  out.set_trigger(run.trigger == EvaluationTrigger::kDaily     ? v1::EVALUATION_TRIGGER_DAILY
+                  : run.trigger == EvaluationTrigger::kNewData ? v1::EVALUATION_TRIGGER_NEW_DATA
+                                                               : v1::EVALUATION_TRIGGER_REQUEST);
+  const int64_t micros = absl::ToUnixMicros(run.time);
+  out.mutable_time()->set_seconds(micros / 1000000);
+  out.mutable_time()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+  out.set_evaluated_count(run.evaluated);
+  out.set_changed_count(static_cast<int32_t>(run.changes.size()));
+  out.set_actor(run.actor);
+  return out;
 }
 
 v1::IndicatorStatus ToProto(IndicatorStatus status) {

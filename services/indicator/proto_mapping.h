@@ -15,16 +15,13 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "services/indicator/domain/aqi.h"
 #include "services/indicator/domain/daily_statistics.h"
+#include "services/indicator/domain/indicator_store.h"
 #include "services/indicator/domain/model.h"
 #include "services/indicator/domain/plan_evaluation.h"
 
 namespace ecoplan::indicator {
 
-// "plans/{plan}/indicators/{id}".
-std::string IndicatorName(absl::string_view plan_id, absl::string_view id);
-// Splits an indicator name into (plan id, indicator id). Errors: InvalidArgument naming `field`.
-absl::StatusOr<std::pair<std::string, std::string>> ParseIndicatorName(absl::string_view name,
-                                                                       absl::string_view field);
+// IndicatorName and ParseIndicatorName: domain/model.h.
 // "plans/{plan}" → plan id. Errors: InvalidArgument naming `field`.
 absl::StatusOr<std::string> ParsePlanName(absl::string_view name, absl::string_view field);
 
@@ -52,6 +49,14 @@ ecoplan::indicator::v1::Station ToProto(const Station& station);
 Station FromProto(const ecoplan::indicator::v1::Station& proto);
 
 ecoplan::indicator::v1::ExtractionReport ToProto(const ExtractionReport& report);
+// The inverse, for a stored report. Errors: InvalidArgument for a name that does not parse.
+absl::StatusOr<ExtractionReport> FromProto(const ecoplan::indicator::v1::ExtractionReport& proto);
+
+// The IndicatorStatusChanged event of a recorded change, and a run's v1 form.
+ecoplan::indicator::v1::IndicatorStatusChanged StatusChangedEvent(const std::string& plan_id,
+                                                                  absl::CivilDay as_of,
+                                                                  const RecordedChange& change);
+ecoplan::indicator::v1::EvaluationRun RunToProto(const RunOutcome& run);
 
 ecoplan::indicator::v1::IndicatorStatus ToProto(IndicatorStatus status);
 IndicatorStatus FromProto(ecoplan::indicator::v1::IndicatorStatus status);

@@ -11,7 +11,7 @@
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
-#include "services/indicator/indicator_evaluator.h"
+#include "services/indicator/domain/indicator_evaluator.h"
 #include "services/indicator/scheduled_evaluation.h"
 #include "services/indicator/storage/rocksdb_indicator_store.h"
 

@@ -10,6 +10,7 @@
 #include "absl/strings/strip.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
+#include "services/indicator/follow_effect.h"
 #include "services/indicator/proto_mapping.h"
 
 namespace ecoplan::indicator {
@@ -68,28 +69,38 @@ std::vector<std::string> Names(const google::protobuf::RepeatedPtrField<rv1::Org
   return out;
 }
 
-storage::MeasureView ViewOf(const rv1::Measure& m,
-                            const std::map<std::string, std::string>* display) {
-  storage::MeasureView v;
-  v.set_id(LastSegment(m.name()));
-  if (m.deadline().has_due_date()) *v.mutable_due() = m.deadline().due_date();
+// A registry date, or nothing when it is unset or not a date.
+std::optional<absl::CivilDay> DayOf(bool set, const ecoplan::common::v1::Date& date) {
+  if (!set) return std::nullopt;
+  absl::StatusOr<absl::CivilDay> day = DateFromProto(date, "date");
+  if (!day.ok()) return std::nullopt;
+  return *day;
+}
+
+MeasureView ViewOf(const rv1::Measure& m, const std::map<std::string, std::string>* display) {
+  MeasureView v;
+  v.id = LastSegment(m.name());
+  v.due = DayOf(m.deadline().has_due_date(), m.deadline().due_date());
   const std::vector<std::string> leads = Names(m.lead_organizations(), display);
-  for (const std::string& n : leads) v.add_owners(n);
+  v.owners = leads;
   // 责任单位: group words (各镇街) stand for their members; a lead is not listed twice.
   for (const std::string& n : Names(m.responsible_organizations(), display)) {
     if (std::find(leads.begin(), leads.end(), n) == leads.end()) {
-      v.add_responsible_organizations(n);
+      v.responsible_organizations.push_back(n);
     }
   }
   // Checkpoints of the text: each with the day(s) it is due.
   for (const rv1::Checkpoint& c : m.checkpoints()) {
-    storage::CheckpointDueRecord* due = v.add_checkpoints();
-    due->set_phrase(c.phrase());
+    CheckpointView due;
+    due.phrase = c.phrase();
     if (c.kind() == rv1::CHECKPOINT_KIND_RECURRING) {
-      *due->mutable_due_dates() = c.due_dates();
-    } else if (c.has_due_date()) {
-      *due->add_due_dates() = c.due_date();
+      for (const ecoplan::common::v1::Date& d : c.due_dates()) {
+        if (std::optional<absl::CivilDay> day = DayOf(true, d)) due.due_dates.push_back(*day);
+      }
+    } else if (std::optional<absl::CivilDay> day = DayOf(c.has_due_date(), c.due_date())) {
+      due.due_dates.push_back(*day);
     }
+    v.checkpoints.push_back(std::move(due));
   }
   // Who sees the measure's colour: its lead and responsible organizations, by id.
   for (const auto* refs : {&m.lead_organizations(), &m.responsible_organizations()}) {
@@ -100,9 +111,9 @@ storage::MeasureView ViewOf(const rv1::Measure& m,
       }
       for (const std::string& member : ref.members()) ids.push_back(LastSegment(member));
       for (const std::string& id : ids) {
-        const auto& held = v.organization_ids();
+        const std::vector<std::string>& held = v.organization_ids;
         if (!id.empty() && std::find(held.begin(), held.end(), id) == held.end()) {
-          v.add_organization_ids(id);
+          v.organization_ids.push_back(id);
         }
       }
     }
@@ -112,8 +123,8 @@ storage::MeasureView ViewOf(const rv1::Measure& m,
 
 }  // namespace
 
-storage::MeasureView MeasureViewFromRegistry(
-    const rv1::Measure& measure, const std::map<std::string, std::string>& organizations) {
+MeasureView MeasureViewFromRegistry(const rv1::Measure& measure,
+                                    const std::map<std::string, std::string>& organizations) {
   return ViewOf(measure, &organizations);
 }
 
@@ -123,7 +134,7 @@ RegistryPlan FromRegistryExport(const rv1::ExportPlanResponse& exported) {
   std::map<std::string, std::string> display;
   for (const rv1::Organization& o : exported.organizations()) {
     display[o.name()] = o.display_name();
-    (*out.view.mutable_organization_names())[LastSegment(o.name())] = o.display_name();
+    out.view.organization_names[LastSegment(o.name())] = o.display_name();
   }
   out.source.plan_id = PlanIdOf(plan.name());
   out.source.year = plan.year();
@@ -136,10 +147,10 @@ RegistryPlan FromRegistryExport(const rv1::ExportPlanResponse& exported) {
     if (into == nullptr) continue;
     for (const rv1::IndicatorTable& t : annex.indicator_tables()) into->push_back(TableFrom(t));
   }
-  out.view.set_plan_id(out.source.plan_id);
-  out.view.set_year(plan.year());
-  out.view.set_reporting_due_day(plan.reporting_due_day());
-  if (plan.has_issue_date()) *out.view.mutable_issue_date() = plan.issue_date();
+  out.view.plan_id = out.source.plan_id;
+  out.view.year = plan.year();
+  out.view.reporting_due_day = plan.reporting_due_day();
+  out.view.issue_date = DayOf(plan.has_issue_date(), plan.issue_date());
   for (const rv1::Task& task : exported.tasks()) {
     for (const rv1::Measure& m : task.measures()) {
       SourceMeasure sm;
@@ -147,16 +158,18 @@ RegistryPlan FromRegistryExport(const rv1::ExportPlanResponse& exported) {
       sm.text = m.text();
       sm.leads = Names(m.lead_organizations(), &display);
       out.source.measures.push_back(std::move(sm));
-      *out.view.add_measures() = ViewOf(m, &display);
+      out.view.measures.push_back(ViewOf(m, &display));
     }
   }
   return out;
 }
 
 RegistryPlanFollower::RegistryPlanFollower(IndicatorEvaluator* evaluator,
+                                           const RocksDbIndicatorStore* store,
                                            rv1::RegistryService::StubInterface* registry,
                                            absl::Duration call_timeout, common::Logger log)
     : evaluator_(evaluator),
+      store_(store),
       registry_(registry),
       call_timeout_(call_timeout),
       log_(std::move(log)) {}
@@ -177,7 +190,7 @@ absl::StatusOr<common::FollowEffect> RegistryPlanFollower::Handle(
     ECOPLAN_RETURN_IF_ERROR(
         common::FromGrpcStatus(registry_->ExportPlan(&context, request, &exported)));
     RegistryPlan plan = FromRegistryExport(exported);
-    plan.view.set_registry_sequence(event.sequence());
+    plan.view.registry_sequence = event.sequence();
     ECOPLAN_ASSIGN_OR_RETURN(SyncEffect sync, evaluator_->PrepareSync(plan.source, plan.view, ""));
     log_.Info("registry plan synced", {{"plan", plan.source.plan_id},
                                        {"changed_indicators", sync.changed},
@@ -207,11 +220,8 @@ absl::StatusOr<common::FollowEffect> RegistryPlanFollower::Handle(
         evaluator_->PrepareMeasureUpdate(PlanIdOf(m.name()), MeasureViewFromRegistry(m, display)));
     effect = std::move(sync);
   }
-  common::FollowEffect out;
-  if (!effect.has_value()) return out;
-  out.write = std::move(effect->write);
-  out.on_committed = std::move(effect->publish);
-  return out;
+  if (!effect.has_value()) return common::FollowEffect();
+  return FollowEffectOf(*store_, *std::move(effect));
 }
 
 }  // namespace ecoplan::indicator

@@ -8,9 +8,10 @@
 #include "common/events/event_follower.h"
 #include "common/log/log.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "services/indicator/domain/indicator_evaluator.h"
 #include "services/indicator/domain/plan_indicators.h"
-#include "services/indicator/indicator_evaluator.h"
-#include "services/indicator/storage/indicator_storage.pb.h"
+#include "services/indicator/domain/plan_view.h"
+#include "services/indicator/storage/rocksdb_indicator_store.h"
 
 namespace ecoplan::indicator {
 
@@ -21,15 +22,14 @@ namespace ecoplan::indicator {
 // lead not repeated — by canonical name, for colours and scorecards).
 struct RegistryPlan {
   PlanSource source;
-  storage::PlanViewRecord view;
+  PlanView view;
 };
 RegistryPlan FromRegistryExport(const ecoplan::registry::v1::ExportPlanResponse& exported);
 // A registry measure as the plan view keeps it; `organizations` maps
 // organizations/{id} to canonical names (an organization missing from it is
 // kept as written, a group member missing from it is left out).
-storage::MeasureView MeasureViewFromRegistry(
-    const ecoplan::registry::v1::Measure& measure,
-    const std::map<std::string, std::string>& organizations);
+MeasureView MeasureViewFromRegistry(const ecoplan::registry::v1::Measure& measure,
+                                    const std::map<std::string, std::string>& organizations);
 
 // The handler of the EventFollower on the registry's WatchEvents:
 //   PlanImported   → ExportPlan (a blocking read, on the follower's thread) →
@@ -40,10 +40,11 @@ storage::MeasureView MeasureViewFromRegistry(
 //                    responsible organizations) and the owners of the
 //                    measure-text indicators of that measure;
 //   anything else  → no effect (the cursor still moves).
-// `evaluator` and `registry` must outlive it.
+// The effects are the evaluator's Prepare* changes as `store`'s writes
+// (FollowEffectOf). `evaluator`, `store` and `registry` must outlive it.
 class RegistryPlanFollower {
  public:
-  RegistryPlanFollower(IndicatorEvaluator* evaluator,
+  RegistryPlanFollower(IndicatorEvaluator* evaluator, const RocksDbIndicatorStore* store,
                        ecoplan::registry::v1::RegistryService::StubInterface* registry,
                        absl::Duration call_timeout, common::Logger log);
 
@@ -53,6 +54,7 @@ class RegistryPlanFollower {
 
  private:
   IndicatorEvaluator* const evaluator_;
+  const RocksDbIndicatorStore* const store_;
   ecoplan::registry::v1::RegistryService::StubInterface* const registry_;
   const absl::Duration call_timeout_;
   common::Logger log_;

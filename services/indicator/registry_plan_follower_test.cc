@@ -116,9 +116,9 @@ class RegistryPlanFollowerTest : public ::testing::Test {
     store_ = std::make_unique<RocksDbIndicatorStore>(db_.get());
     evaluator_ = std::make_unique<IndicatorEvaluator>(store_.get(), &clock_, &ingest_);
     ASSERT_OK(evaluator_->Load());
-    follower_ =
-        std::make_unique<RegistryPlanFollower>(evaluator_.get(), stub_.get(), absl::Seconds(10),
-                                               common::Logger("test", [](absl::string_view) {}));
+    follower_ = std::make_unique<RegistryPlanFollower>(
+        evaluator_.get(), store_.get(), stub_.get(), absl::Seconds(10),
+        common::Logger("test", [](absl::string_view) {}));
   }
 
   void TearDown() override {
@@ -348,13 +348,11 @@ TEST_F(RegistryPlanFollowerTest, TheViewKeepsResponsibleOrganizationsByCanonical
   water->set_organization("organizations/o-water");
   ASSERT_NO_FATAL_FAILURE(Import(e));
   auto responsible = [&]() -> std::vector<std::string> {
-    absl::StatusOr<std::map<std::string, storage::PlanViewRecord>> views = store_->LoadPlanViews();
+    absl::StatusOr<std::map<std::string, PlanView>> views = store_->LoadPlanViews();
     EXPECT_TRUE(views.ok()) << views.status();
     if (!views.ok() || !views->count(kPlan)) return {};
-    for (const storage::MeasureView& v : views->at(kPlan).measures()) {
-      if (v.id() == "a1-t9-m2") {
-        return {v.responsible_organizations().begin(), v.responsible_organizations().end()};
-      }
+    for (const MeasureView& v : views->at(kPlan).measures) {
+      if (v.id == "a1-t9-m2") return v.responsible_organizations;
     }
     return {};
   };
@@ -398,18 +396,18 @@ TEST_F(RegistryPlanFollowerTest, TheViewKeepsTheCheckpointsOfTheMeasureText) {
   ASSERT_NO_FATAL_FAILURE(Import(e));
   ASSERT_OK_AND_ASSIGN(auto views, store_->LoadPlanViews());
   ASSERT_TRUE(views.count(kPlan));
-  const storage::MeasureView* view = nullptr;
-  for (const storage::MeasureView& v : views.at(kPlan).measures()) {
-    if (v.id() == "a1-t9-m2") view = &v;
+  const MeasureView* view = nullptr;
+  for (const MeasureView& v : views.at(kPlan).measures) {
+    if (v.id == "a1-t9-m2") view = &v;
   }
   ASSERT_NE(view, nullptr);
-  ASSERT_EQ(view->checkpoints_size(), 2);
-  EXPECT_EQ(view->checkpoints(0).phrase(), "按季度");
-  ASSERT_EQ(view->checkpoints(0).due_dates_size(), 3);
-  EXPECT_EQ(view->checkpoints(0).due_dates(2).day(), 31);
-  EXPECT_EQ(view->checkpoints(1).phrase(), "5月底前");
-  ASSERT_EQ(view->checkpoints(1).due_dates_size(), 1);
-  EXPECT_EQ(view->checkpoints(1).due_dates(0).month(), 5);
+  ASSERT_EQ(view->checkpoints.size(), 2u);
+  EXPECT_EQ(view->checkpoints[0].phrase, "按季度");
+  ASSERT_EQ(view->checkpoints[0].due_dates.size(), 3u);
+  EXPECT_EQ(view->checkpoints[0].due_dates[2], absl::CivilDay(2026, 12, 31));
+  EXPECT_EQ(view->checkpoints[1].phrase, "5月底前");
+  ASSERT_EQ(view->checkpoints[1].due_dates.size(), 1u);
+  EXPECT_EQ(view->checkpoints[1].due_dates[0], absl::CivilDay(2026, 5, 31));
 }
 
 }  // namespace

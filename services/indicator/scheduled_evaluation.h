@@ -21,7 +21,7 @@
 #include "common/audit/audit_log.h"
 #include "common/log/log.h"
 #include "common/time/clock.h"
-#include "services/indicator/indicator_evaluator.h"
+#include "services/indicator/domain/indicator_evaluator.h"
 
 namespace ecoplan::indicator {
 

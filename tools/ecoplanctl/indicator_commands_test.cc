@@ -21,7 +21,7 @@
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
-#include "services/indicator/indicator_evaluator.h"
+#include "services/indicator/domain/indicator_evaluator.h"
 #include "services/indicator/indicator_policy.h"
 #include "services/indicator/indicator_service_impl.h"
 #include "services/indicator/storage/rocksdb_indicator_store.h"
@@ -55,8 +55,8 @@ class IndicatorCommandsTest : public ::testing::Test {
     store_ = std::make_unique<indicator::RocksDbIndicatorStore>(db_.get());
     evaluator_ = std::make_unique<indicator::IndicatorEvaluator>(store_.get(), &clock_, &ingest_);
     ASSERT_OK(evaluator_->Load());
-    service_ =
-        std::make_unique<indicator::IndicatorServiceImpl>(evaluator_.get(), &hub_, &auth_, nullptr);
+    service_ = std::make_unique<indicator::IndicatorServiceImpl>(evaluator_.get(), db_.get(), &hub_,
+                                                                 &auth_, nullptr);
     common::ServerOptions so;
     so.host = "127.0.0.1";
     so.port = 0;

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 
 namespace ecoplan::indicator {
@@ -102,6 +103,21 @@ std::string IndicatorEtag(const Indicator& ind) {
       static_cast<int>(ind.air_quality_item), "|", absl::StrJoin(ind.measures, ","), "|",
       absl::StrJoin(ind.owners, ","), "|", ind.target_caliber, "|", ind.retired);
   return absl::StrFormat("%d-%016x", ind.revision, Fnv1a(state));
+}
+
+std::string IndicatorName(absl::string_view plan_id, absl::string_view id) {
+  return absl::StrCat("plans/", plan_id, "/indicators/", id);
+}
+
+absl::StatusOr<std::pair<std::string, std::string>> ParseIndicatorName(absl::string_view name,
+                                                                       absl::string_view field) {
+  std::vector<std::string> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 4 || parts[0] != "plans" || parts[1].empty() || parts[2] != "indicators" ||
+      parts[3].empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": «", name, "» is not plans/{plan}/indicators/{indicator}"));
+  }
+  return std::make_pair(parts[1], parts[3]);
 }
 
 }  // namespace ecoplan::indicator

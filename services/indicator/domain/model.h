@@ -6,8 +6,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "services/indicator/domain/air_quality_standard.h"
@@ -104,6 +107,12 @@ struct Indicator {
 
 // The etag of an indicator's current state ("<revision>-<hash>").
 std::string IndicatorEtag(const Indicator& indicator);
+
+// "plans/{plan}/indicators/{id}".
+std::string IndicatorName(absl::string_view plan_id, absl::string_view id);
+// Splits an indicator name into (plan id, indicator id). Errors: InvalidArgument naming `field`.
+absl::StatusOr<std::pair<std::string, std::string>> ParseIndicatorName(absl::string_view name,
+                                                                       absl::string_view field);
 
 // One change of an indicator (audit trail).
 struct IndicatorRevision {

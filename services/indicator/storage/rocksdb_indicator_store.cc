@@ -190,24 +190,30 @@ RocksDbIndicatorStore::LoadStatuses() const {
   return out;
 }
 
-absl::StatusOr<std::map<std::string, storage::ExtractionReportRecord>>
-RocksDbIndicatorStore::LoadReports() const {
-  std::map<std::string, storage::ExtractionReportRecord> out;
+absl::StatusOr<std::map<std::string, ExtractionReport>> RocksDbIndicatorStore::LoadReports() const {
+  std::map<std::string, ExtractionReport> out;
   ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
       *db_, kReports, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
-        ECOPLAN_RETURN_IF_ERROR(
-            common::ParseRecord(value, &out[key.ToString()], "extraction report", key));
+        storage::ExtractionReportRecord record;
+        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "extraction report", key));
+        absl::StatusOr<ExtractionReport> report = FromProto(record.report());
+        if (!report.ok()) {
+          return absl::DataLossError(
+              absl::StrCat("extraction report ", key.ToString(), ": ", report.status().message()));
+        }
+        out[key.ToString()] = *std::move(report);
         return absl::OkStatus();
       }));
   return out;
 }
 
-absl::StatusOr<std::map<std::string, storage::PlanViewRecord>>
-RocksDbIndicatorStore::LoadPlanViews() const {
-  std::map<std::string, storage::PlanViewRecord> out;
+absl::StatusOr<std::map<std::string, PlanView>> RocksDbIndicatorStore::LoadPlanViews() const {
+  std::map<std::string, PlanView> out;
   ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
       *db_, kPlanViews, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
-        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &out[key.ToString()], "plan view", key));
+        storage::PlanViewRecord record;
+        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "plan view", key));
+        out[key.ToString()] = PlanViewFromRecord(record);
         return absl::OkStatus();
       }));
   return out;
@@ -615,8 +621,8 @@ absl::Status RocksDbIndicatorStore::PutReport(common::WriteRequest& w,
 }
 
 absl::Status RocksDbIndicatorStore::PutPlanView(common::WriteRequest& w,
-                                                const storage::PlanViewRecord& view) const {
-  return Put(w.batch, db_->Cf(kPlanViews), view.plan_id(), view);
+                                                const PlanView& view) const {
+  return Put(w.batch, db_->Cf(kPlanViews), view.plan_id, PlanViewToRecord(view));
 }
 
 absl::Status RocksDbIndicatorStore::PutRequest(common::WriteRequest& w,

@@ -13,6 +13,7 @@
 #include "common/calendar/reporting_calendar.h"
 #include "common/storage/rocksdb_db.h"
 #include "services/indicator/domain/evaluation.h"
+#include "services/indicator/domain/indicator_store.h"
 #include "services/indicator/domain/model.h"
 #include "services/indicator/domain/observation_book.h"
 #include "services/indicator/domain/progress_ledger.h"
@@ -49,13 +50,22 @@ namespace ecoplan::indicator {
 //                run/<plan_id>/<micros: u64 BE><n: u64 BE>    → storage.EvaluationRunRecord
 //                (a RecordEvaluation run that recorded changes, in their batch)
 //   events:      <seq: u64 BE>                               → common.v1.Event (RocksDb)
-// The Put* methods only add to a WriteRequest; the caller adds the change's
-// events and commits it with RocksDb::CommitAsync (or returns it as an
-// EventFollower effect), so an entity, its indexes and its events are applied
-// in one synced WriteBatch. Readings, corrections and the touched daily
-// values of an ingestion batch go in one WriteRequest.
+// The IndicatorStore adapter (domain/indicator_store.h): ToWrite turns a
+// domain Change into one WriteRequest — its entities through the Put*
+// methods, its events (IndicatorChanged, IndicatorStatusChanged,
+// ObservationsIngested) built from the same entities — and CommitAsync /
+// Commit commit it, so an entity, its indexes and its events are applied in
+// one synced WriteBatch. The event followers commit ToWrite's request with
+// their cursor instead (registry_plan_follower.cc, progress_follower.cc).
+// Readings, corrections and the touched daily values of an ingestion batch go
+// in one WriteRequest.
 // Thread-safe (RocksDB is); `db` must outlive the store.
-class RocksDbIndicatorStore {
+// The plan view as stored (storage.PlanViewRecord) and back; a stored date
+// that does not parse is left out.
+storage::PlanViewRecord PlanViewToRecord(const PlanView& view);
+PlanView PlanViewFromRecord(const storage::PlanViewRecord& record);
+
+class RocksDbIndicatorStore final : public IndicatorStore {
  public:
   // Column families this store needs; pass them to RocksDb::Open.
   static std::vector<std::string> ColumnFamilies();
@@ -63,37 +73,38 @@ class RocksDbIndicatorStore {
   static constexpr char kEventSource[] = "ecoplan.indicator.v1.IndicatorService";
 
   explicit RocksDbIndicatorStore(common::RocksDb* db) : db_(db) {}
-  common::RocksDb* db() const { return db_; }
 
-  // --- Reads (at start, and for rarely used lists). Errors: DataLoss for a
-  // record that does not parse, or the mapped RocksDB error.
-  absl::StatusOr<std::vector<Indicator>> LoadIndicators() const;
+  // --- IndicatorStore. Reads: errors DataLoss for a record that does not
+  // parse, or the mapped RocksDB error.
+  absl::StatusOr<std::vector<Indicator>> LoadIndicators() const override;
   absl::StatusOr<std::vector<IndicatorRevision>> ListRevisions(absl::string_view plan_id,
-                                                               absl::string_view id) const;
-  absl::StatusOr<std::vector<Station>> LoadStations() const;
-  // Every stored reading, in key order, handed over in chunks of about
-  // `chunk` writes (so the caller can Apply them without holding them all).
-  absl::Status LoadReadings(size_t chunk,
-                            const std::function<absl::Status(std::vector<ReadingWrite>)>& fn) const;
+                                                               absl::string_view id) const override;
+  absl::StatusOr<std::vector<Station>> LoadStations() const override;
+  absl::Status LoadReadings(
+      size_t chunk,
+      const std::function<absl::Status(std::vector<ReadingWrite>)>& fn) const override;
+  absl::StatusOr<std::map<std::string, std::map<std::string, std::vector<ReportedValue>>>>
+  LoadReportedValues() const override;
+  absl::StatusOr<std::map<std::string, std::map<std::string, IndicatorStatus>>> LoadStatuses()
+      const override;
+  absl::StatusOr<std::map<std::string, ExtractionReport>> LoadReports() const override;
+  absl::StatusOr<std::map<std::string, PlanView>> LoadPlanViews() const override;
+  absl::StatusOr<std::set<std::string>> LoadRequestIds() const override;
+  absl::StatusOr<std::map<std::string, common::CalendarRule>> LoadCalendars() const override;
+  absl::StatusOr<std::vector<common::HolidayYear>> LoadHolidays() const override;
+  absl::Status LoadProgress(ProgressLedger* ledger) const override;
+  void CommitAsync(Change change, std::function<void(absl::StatusOr<Committed>)> done) override;
+  absl::StatusOr<Committed> Commit(Change change) override;
+
+  // The write of `change`: its entities and its events. Errors: Internal (a batch error).
+  absl::StatusOr<common::WriteRequest> ToWrite(const Change& change) const;
+
+  // --- Reads for audits and tests.
   // Corrections of a station (oldest key first), for audits and tests.
   absl::StatusOr<std::vector<std::pair<std::string, storage::CorrectionRecord>>> ListCorrections(
       absl::string_view station_id) const;
   absl::StatusOr<std::optional<storage::StationDayRecord>> GetStationDay(
       absl::string_view station_id, absl::CivilDay day) const;
-  // Reported values by plan id, then indicator id.
-  absl::StatusOr<std::map<std::string, std::map<std::string, std::vector<ReportedValue>>>>
-  LoadReportedValues() const;
-  // Last statuses by plan id, then indicator id.
-  absl::StatusOr<std::map<std::string, std::map<std::string, IndicatorStatus>>> LoadStatuses()
-      const;
-  absl::StatusOr<std::map<std::string, storage::ExtractionReportRecord>> LoadReports() const;
-  absl::StatusOr<std::map<std::string, storage::PlanViewRecord>> LoadPlanViews() const;
-  absl::StatusOr<std::set<std::string>> LoadRequestIds() const;
-  // The progress service's calendars set for plans, by plan id, and its holidays.
-  absl::StatusOr<std::map<std::string, common::CalendarRule>> LoadCalendars() const;
-  absl::StatusOr<std::vector<common::HolidayYear>> LoadHolidays() const;
-  // Every progress entry, completion, declaration and extension, into `ledger`.
-  absl::Status LoadProgress(ProgressLedger* ledger) const;
   // Corrections of an indicator's reported values, oldest first.
   struct ValueCorrection {
     absl::CivilDay day;
@@ -137,7 +148,7 @@ class RocksDbIndicatorStore {
   absl::StatusOr<std::vector<ecoplan::indicator::v1::EvaluationRun>> ListEvaluationRuns(
       absl::string_view plan_id) const;
   absl::Status PutReport(common::WriteRequest& w, const ExtractionReport& report) const;
-  absl::Status PutPlanView(common::WriteRequest& w, const storage::PlanViewRecord& view) const;
+  absl::Status PutPlanView(common::WriteRequest& w, const PlanView& view) const;
   absl::Status PutCalendar(common::WriteRequest& w, absl::string_view plan_id,
                            const common::CalendarRule& calendar) const;
   absl::Status PutHolidays(common::WriteRequest& w, const common::HolidayYear& year) const;

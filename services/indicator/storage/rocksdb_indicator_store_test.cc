@@ -148,10 +148,15 @@ TEST_F(RocksDbIndicatorStoreTest, StationsStatusesReportsViewsAndReportedValuesR
   report.plan_id = "p";
   report.annex4_count = 3;
   ASSERT_OK(store_->PutReport(w, report));
-  storage::PlanViewRecord view;
-  view.set_plan_id("p");
-  view.set_year(2026);
-  view.add_measures()->set_id("a1-t1-m1");
+  PlanView view;
+  view.plan_id = "p";
+  view.year = 2026;
+  view.measures.push_back(MeasureView{});
+  view.measures[0].id = "a1-t1-m1";
+  view.measures[0].due = absl::CivilDay(2026, 6, 30);
+  view.measures[0].checkpoints.push_back({"按季度", {absl::CivilDay(2026, 6, 30)}});
+  view.issue_date = absl::CivilDay(2026, 3, 1);
+  view.organization_names["o-1"] = "区生态环境局";
   ASSERT_OK(store_->PutPlanView(w, view));
   ASSERT_OK(store_->PutReportedValue(w, "p", "m-1", absl::CivilDay(2026, 4, 30), 31.5, "test"));
   ASSERT_OK(db_->Commit(std::move(w)).status());
@@ -164,9 +169,10 @@ TEST_F(RocksDbIndicatorStoreTest, StationsStatusesReportsViewsAndReportedValuesR
   ASSERT_OK_AND_ASSIGN(auto statuses, store_->LoadStatuses());
   EXPECT_EQ(statuses["p"]["a4-pm25"], IndicatorStatus::kAtRisk);
   ASSERT_OK_AND_ASSIGN(auto reports, store_->LoadReports());
-  EXPECT_EQ(reports["p"].report().annex4_indicator_count(), 3);
+  EXPECT_EQ(reports["p"].annex4_count, 3);
+  EXPECT_EQ(reports["p"].plan_id, "p");
   ASSERT_OK_AND_ASSIGN(auto views, store_->LoadPlanViews());
-  EXPECT_EQ(views["p"].measures(0).id(), "a1-t1-m1");
+  EXPECT_EQ(views["p"], view);  // every field back as it was
   ASSERT_OK_AND_ASSIGN(auto reported, store_->LoadReportedValues());
   ASSERT_EQ(reported["p"]["m-1"].size(), 1u);
   EXPECT_EQ(reported["p"]["m-1"][0].value, 31.5);

@@ -2,12 +2,27 @@
 
 // IndicatorEvaluator: the indicator service's use cases over its in-memory
 // state (indicators, stations, the ObservationBook, reported values, last
-// statuses, plan views) and the RocksDbIndicatorStore.
+// statuses, plan views, the progress ledger, calendars) and its storage port
+// (IndicatorStore, domain/indicator_store.h). One class with one mutex, its
+// use cases split by concept like progress's ProgressRecorder:
+//   indicator_evaluator.cc   construction, Load, committing through the port;
+//   indicator_catalog.cc     indicators: create, update, retire, revisions;
+//   indicator_intake.cc      stations, readings and reported values (Ingest),
+//                            daily air quality;
+//   indicator_evaluation.cc  EvaluateIndicator, EvaluatePlan, RecordEvaluation,
+//                            ScopeOf, PlanIds, IssueDate;
+//   indicator_plan_sync.cc   what the registry and the progress service say:
+//                            PrepareSync, PrepareMeasureUpdate, PrepareProgress,
+//                            PrepareCalendar, PrepareHolidays.
 //
-// Writes are decided under the lock, made durable with RocksDb::CommitAsync
-// (never blocking the caller's thread), and published in memory once durable;
-// `done` callbacks run on the DB's committer thread or the ingest executor and
-// must be quick. Reads and evaluations use the in-memory state only.
+// Writes are decided under the lock, made durable with
+// IndicatorStore::CommitAsync (never blocking the caller's thread), and
+// published in memory once durable; `done` callbacks run on the store's
+// committer thread or the ingest executor and must be quick. Reads and
+// evaluations use the in-memory state only. The Prepare* use cases return the
+// Change instead of committing it: an event follower commits it with its
+// cursor (the RocksDB adapter turns it into the follower's write), SyncPlan
+// and the followers' start-up reads commit it through CommitEffect.
 //
 // Ingestion is serialized: one chunk at a time is prepared (validated against
 // the state including every earlier chunk), committed, then applied, on
@@ -33,16 +48,16 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/concurrency/serial_executor.h"
-#include "common/storage/rocksdb_db.h"
 #include "common/time/clock.h"
 #include "services/indicator/domain/evaluation_visibility.h"
+#include "services/indicator/domain/indicator_store.h"
 #include "services/indicator/domain/observation_book.h"
 #include "services/indicator/domain/plan_evaluation.h"
 #include "services/indicator/domain/plan_indicators.h"
+#include "services/indicator/domain/plan_view.h"
 #include "services/indicator/domain/progress_ledger.h"
 #include "services/indicator/domain/reporting_calendars.h"
 #include "services/indicator/domain/status_recording.h"
-#include "services/indicator/storage/rocksdb_indicator_store.h"
 
 namespace ecoplan::indicator {
 
@@ -81,31 +96,11 @@ struct PlanResult {
   std::vector<std::string> unmatched_reported_values;
 };
 
-// What started an evaluation run.
-enum class EvaluationTrigger : uint8_t { kRequest, kDaily, kNewData };
-
-// One RecordEvaluation run: what it evaluated and the changes it recorded.
-struct RunOutcome {
-  std::string plan_id;
-  absl::CivilDay as_of;
-  EvaluationTrigger trigger = EvaluationTrigger::kRequest;
-  std::string actor;
-  absl::Time time;
-  int evaluated = 0;
-  std::vector<RecordedChange> changes;             // empty: nothing was written
-  uint64_t first_sequence = 0, last_sequence = 0;  // of the events written
-};
-
-// The IndicatorStatusChanged event of a recorded change, and the run's v1 form.
-ecoplan::indicator::v1::IndicatorStatusChanged StatusChangedEvent(const std::string& plan_id,
-                                                                  absl::CivilDay as_of,
-                                                                  const RecordedChange& change);
-ecoplan::indicator::v1::EvaluationRun RunToProto(const RunOutcome& run);
-
 // What a sync (or a progress event) will change, to be committed by the caller
-// (SyncPlan RPC or an event follower); `publish` applies it in memory once durable.
+// (CommitEffect, or an event follower with its cursor); `publish` (may be
+// empty) applies it in memory once durable.
 struct SyncEffect {
-  common::WriteRequest write;
+  Change change;
   std::function<void()> publish;
   ExtractionReport report;
   int changed = 0;
@@ -113,14 +108,14 @@ struct SyncEffect {
 
 class IndicatorEvaluator {
  public:
-  IndicatorEvaluator(RocksDbIndicatorStore* store, const common::Clock* clock,
+  IndicatorEvaluator(IndicatorStore* store, const common::Clock* clock,
                      common::SerialExecutor* ingest_executor,
                      PlanEvaluationRules rules = PlanEvaluationRules());
 
   // Loads the stored state. Call once before serving. Errors: from storage.
   absl::Status Load();
 
-  // --- Indicators.
+  // --- Indicators (indicator_catalog.cc).
   absl::StatusOr<Indicator> GetIndicator(const std::string& plan_id, const std::string& id) const;
   std::vector<Indicator> ListIndicators(const std::string& plan_id, bool include_retired,
                                         Origin origin) const;
@@ -136,7 +131,7 @@ class IndicatorEvaluator {
   absl::StatusOr<std::vector<IndicatorRevision>> ListRevisions(const std::string& plan_id,
                                                                const std::string& id) const;
 
-  // --- Stations and observations.
+  // --- Stations and observations (indicator_intake.cc).
   void UpsertStation(Station station, Done<Station> done);
   std::vector<Station> ListStations() const;
   void Ingest(IngestChunk chunk, Done<ChunkOutcome> done);
@@ -146,8 +141,8 @@ class IndicatorEvaluator {
       const std::string& area, absl::CivilDay from, absl::CivilDay to,
       const std::string& caliber) const;
 
-  // --- Evaluation. EvaluateIndicator and EvaluatePlan are pure reads of the
-  // in-memory state: they write nothing. Errors: NotFound.
+  // --- Evaluation (indicator_evaluation.cc). EvaluateIndicator and EvaluatePlan are pure reads of
+  // the in-memory state: they write nothing. Errors: NotFound.
   absl::StatusOr<std::pair<Indicator, Evaluation>> EvaluateIndicator(const std::string& plan_id,
                                                                      const std::string& id,
                                                                      absl::CivilDay as_of) const;
@@ -183,7 +178,7 @@ class IndicatorEvaluator {
   // applied: an ingested chunk, a progress update. Set before serving.
   void SetDataListener(std::function<void(const std::string& plan_id)> listener);
 
-  // --- Plans from the registry.
+  // --- Plans from the registry (indicator_plan_sync.cc, as the next two).
   // Builds the plan's indicators and the write of every change (indicators,
   // revisions, IndicatorChanged events, the report, the plan view). An
   // indicator built from the plan before (annex 4, annex 5, measure text) that
@@ -191,14 +186,12 @@ class IndicatorEvaluator {
   // unless an administrator created, corrected or retired it; one retired by a
   // sync that the plan produces again is reinstated. A build that yields no
   // indicator at all retires nothing (an empty export is not a plan).
-  absl::StatusOr<SyncEffect> PrepareSync(const PlanSource& source, storage::PlanViewRecord view,
+  absl::StatusOr<SyncEffect> PrepareSync(const PlanSource& source, PlanView view,
                                          const std::string& request_id);
   // A measure's owners or deadline changed: the plan view and the measure-text
   // indicators of that measure (unless corrected by hand) follow.
-  absl::StatusOr<SyncEffect> PrepareMeasureUpdate(const std::string& plan_id,
-                                                  storage::MeasureView measure);
-  absl::StatusOr<ecoplan::indicator::v1::ExtractionReport> GetReport(
-      const std::string& plan_id) const;
+  absl::StatusOr<SyncEffect> PrepareMeasureUpdate(const std::string& plan_id, MeasureView measure);
+  absl::StatusOr<ExtractionReport> GetReport(const std::string& plan_id) const;
   bool HasPlan(const std::string& plan_id) const;
 
   // --- Progress reports (ProgressLedger). The write of what `update` changes:
@@ -220,13 +213,18 @@ class IndicatorEvaluator {
   // The calendar set for the plan in the progress service, if any.
   std::optional<common::CalendarRule> Calendar(const std::string& plan_id) const;
 
-  common::RocksDb* db() const { return store_->db(); }
+  // Commits a prepared effect through the store and publishes it once
+  // durable; then `done` (on the store's committer thread). Nothing is
+  // published when the commit fails. (SyncPlan.)
+  void CommitEffect(SyncEffect effect, std::function<void(absl::Status)> done);
+  // Likewise, blocking (the progress follower's start-up reads, on its thread).
+  absl::Status CommitEffectNow(SyncEffect effect);
 
  private:
   using Key = std::pair<std::string, std::string>;  // plan id, indicator id
-  // Commits `w`; on success runs `publish` then `done(value)`.
+  // Commits `change`; runs `publish(ok)`, then on success `done(value)`.
   template <typename T>
-  void CommitThen(common::WriteRequest w, std::function<void(bool)> publish, T value, Done<T> done);
+  void CommitThen(Change change, std::function<void(bool)> publish, T value, Done<T> done);
   void WriteIndicator(const Indicator* before, Indicator after, const std::string& change,
                       std::string reason, std::string request_id, std::string actor,
                       Done<Indicator> done) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -252,7 +250,7 @@ class IndicatorEvaluator {
   // Whether the plan has a view or an indicator.
   bool KnowsPlanLocked(const std::string& plan_id) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
-  RocksDbIndicatorStore* const store_;
+  IndicatorStore* const store_;
   const common::Clock* const clock_;
   common::SerialExecutor* const ingest_executor_;
   const PlanEvaluationRules rules_;
@@ -268,8 +266,8 @@ class IndicatorEvaluator {
   std::map<std::string, std::map<std::string, std::map<absl::CivilDay, double>>> reported_
       ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::map<std::string, IndicatorStatus>> statuses_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, ecoplan::indicator::v1::ExtractionReport> reports_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, storage::PlanViewRecord> views_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, ExtractionReport> reports_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, PlanView> views_ ABSL_GUARDED_BY(mu_);
   ProgressLedger progress_ ABSL_GUARDED_BY(mu_);
   ReportingCalendars calendars_ ABSL_GUARDED_BY(mu_);
 
@@ -284,5 +282,20 @@ class IndicatorEvaluator {
 // Applies `paths` of `values` to `indicator`. Errors: InvalidArgument for an unknown path.
 absl::Status ApplyUpdatePaths(const Indicator& values, const std::vector<std::string>& paths,
                               Indicator* indicator);
+
+template <typename T>
+void IndicatorEvaluator::CommitThen(Change change, std::function<void(bool)> publish, T value,
+                                    Done<T> done) {
+  store_->CommitAsync(std::move(change),
+                      [publish = std::move(publish), value = std::move(value),
+                       done = std::move(done)](absl::StatusOr<Committed> committed) {
+                        if (publish) publish(committed.ok());
+                        if (!committed.ok()) {
+                          done(committed.status());
+                          return;
+                        }
+                        done(std::move(value));
+                      });
+}
 
 }  // namespace ecoplan::indicator

@@ -1,0 +1,207 @@
+// IndicatorEvaluator, catalog: the plan's indicators as administrators
+// create, correct and retire them, each write with its revision (the audit
+// trail), its IndicatorChanged event and its request id in one Change.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
+#include "services/indicator/domain/indicator_evaluator.h"
+
+namespace ecoplan::indicator {
+
+absl::StatusOr<Indicator> IndicatorEvaluator::GetIndicator(const std::string& plan_id,
+                                                           const std::string& id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = indicators_.find({plan_id, id});
+  if (it == indicators_.end()) {
+    return absl::NotFoundError(absl::StrCat("no indicator ", IndicatorName(plan_id, id)));
+  }
+  return it->second;
+}
+
+std::vector<Indicator> IndicatorEvaluator::ListIndicators(const std::string& plan_id,
+                                                          bool include_retired,
+                                                          Origin origin) const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<Indicator> out;
+  for (auto it = indicators_.lower_bound({plan_id, ""});
+       it != indicators_.end() && it->first.first == plan_id; ++it) {
+    if (!include_retired && it->second.retired) continue;
+    if (origin != Origin::kUnspecified && it->second.origin != origin) continue;
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+void IndicatorEvaluator::WriteIndicator(const Indicator* before, Indicator after,
+                                        const std::string& change, std::string reason,
+                                        std::string request_id, std::string actor,
+                                        Done<Indicator> done) {
+  const Key key{after.plan_id, after.id};
+  after.revision = before == nullptr ? 1 : before->revision + 1;
+  after.update_time = clock_->Now();
+  IndicatorRevision rev;
+  rev.revision = after.revision;
+  rev.time = after.update_time;
+  rev.actor = actor;
+  rev.reason = reason;
+  if (before != nullptr) rev.before = *before;
+  rev.after = after;
+  Change c;
+  c.indicators.push_back({after, std::move(rev), change});
+  if (!request_id.empty()) {
+    c.request = RequestRecord{request_id, change, IndicatorName(after.plan_id, after.id)};
+  }
+  c.request_id = request_id;
+  c.actor = std::move(actor);
+  busy_.insert(key);
+  CommitThen<Indicator>(
+      std::move(c),
+      [this, key, after, request_id](bool ok) {
+        absl::MutexLock lock(&mu_);
+        busy_.erase(key);
+        if (!ok) return;
+        indicators_[key] = after;
+        if (!request_id.empty()) request_ids_.insert(request_id);
+      },
+      after, std::move(done));
+}
+
+void IndicatorEvaluator::CreateIndicator(Indicator indicator, std::string reason,
+                                         std::string request_id, std::string actor,
+                                         Done<Indicator> done) {
+  absl::MutexLock lock(&mu_);
+  const Key key{indicator.plan_id, indicator.id};
+  auto it = indicators_.find(key);
+  if (!request_id.empty() && request_ids_.count(request_id) && it != indicators_.end()) {
+    done(it->second);  // a retry
+    return;
+  }
+  if (it != indicators_.end() || busy_.count(key)) {
+    done(absl::AlreadyExistsError(
+        absl::StrCat("indicator ", IndicatorName(indicator.plan_id, indicator.id), " exists")));
+    return;
+  }
+  indicator.origin = Origin::kManual;
+  indicator.manually_corrected = true;
+  indicator.retired = false;
+  WriteIndicator(nullptr, std::move(indicator), "created", std::move(reason), std::move(request_id),
+                 std::move(actor), std::move(done));
+}
+
+absl::Status ApplyUpdatePaths(const Indicator& v, const std::vector<std::string>& paths,
+                              Indicator* i) {
+  if (paths.empty())
+    return absl::InvalidArgumentError("update_paths: at least one field is required");
+  for (const std::string& p : paths) {
+    if (p == "display_name")
+      i->display_name = v.display_name;
+    else if (p == "unit")
+      i->unit = v.unit;
+    else if (p == "scope_kind")
+      i->scope_kind = v.scope_kind;
+    else if (p == "scope_name")
+      i->scope_name = v.scope_name;
+    else if (p == "comparator")
+      i->comparator = v.comparator;
+    else if (p == "target_value")
+      i->target_value = v.target_value;
+    else if (p == "target_text")
+      i->target_text = v.target_text;
+    else if (p == "period_start")
+      i->period_start = v.period_start;
+    else if (p == "period_end")
+      i->period_end = v.period_end;
+    else if (p == "aggregation")
+      i->aggregation = v.aggregation;
+    else if (p == "source")
+      i->source = v.source;
+    else if (p == "air_quality_item")
+      i->air_quality_item = v.air_quality_item;
+    else if (p == "measures")
+      i->measures = v.measures;
+    else if (p == "owners")
+      i->owners = v.owners;
+    else if (p == "target_caliber")
+      i->target_caliber = v.target_caliber;
+    else
+      return absl::InvalidArgumentError(absl::StrCat("update_paths: «", p, "» cannot be changed"));
+  }
+  if (i->period_end < i->period_start) {
+    return absl::InvalidArgumentError("period_end: before period_start");
+  }
+  return absl::OkStatus();
+}
+
+void IndicatorEvaluator::UpdateIndicator(const std::string& plan_id, const std::string& id,
+                                         Indicator values, std::vector<std::string> paths,
+                                         std::string etag, std::string reason,
+                                         std::string request_id, std::string actor,
+                                         Done<Indicator> done) {
+  absl::MutexLock lock(&mu_);
+  auto it = indicators_.find({plan_id, id});
+  if (it == indicators_.end()) {
+    done(absl::NotFoundError(absl::StrCat("no indicator ", IndicatorName(plan_id, id))));
+    return;
+  }
+  if (!request_id.empty() && request_ids_.count(request_id)) {
+    done(it->second);
+    return;
+  }
+  if (busy_.count(it->first) || etag != IndicatorEtag(it->second)) {
+    done(absl::AbortedError(absl::StrCat("etag «", etag, "» is stale (current ",
+                                         IndicatorEtag(it->second), "): re-read and retry")));
+    return;
+  }
+  Indicator after = it->second;
+  if (absl::Status s = ApplyUpdatePaths(values, paths, &after); !s.ok()) {
+    done(s);
+    return;
+  }
+  after.manually_corrected = true;
+  WriteIndicator(&it->second, std::move(after), "updated", std::move(reason), std::move(request_id),
+                 std::move(actor), std::move(done));
+}
+
+void IndicatorEvaluator::RetireIndicator(const std::string& plan_id, const std::string& id,
+                                         std::string etag, std::string reason,
+                                         std::string request_id, std::string actor,
+                                         Done<Indicator> done) {
+  absl::MutexLock lock(&mu_);
+  auto it = indicators_.find({plan_id, id});
+  if (it == indicators_.end()) {
+    done(absl::NotFoundError(absl::StrCat("no indicator ", IndicatorName(plan_id, id))));
+    return;
+  }
+  if (!request_id.empty() && request_ids_.count(request_id)) {
+    done(it->second);
+    return;
+  }
+  if (busy_.count(it->first) || etag != IndicatorEtag(it->second)) {
+    done(absl::AbortedError(absl::StrCat("etag «", etag, "» is stale (current ",
+                                         IndicatorEtag(it->second), "): re-read and retry")));
+    return;
+  }
+  if (it->second.retired) {
+    done(absl::FailedPreconditionError(
+        absl::StrCat("indicator ", IndicatorName(plan_id, id), " is already retired")));
+    return;
+  }
+  Indicator after = it->second;
+  after.retired = true;
+  after.retired_reason = reason;
+  after.retired_by_sync = false;
+  WriteIndicator(&it->second, std::move(after), "retired", std::move(reason), std::move(request_id),
+                 std::move(actor), std::move(done));
+}
+
+absl::StatusOr<std::vector<IndicatorRevision>> IndicatorEvaluator::ListRevisions(
+    const std::string& plan_id, const std::string& id) const {
+  ECOPLAN_RETURN_IF_ERROR(GetIndicator(plan_id, id).status());
+  return store_->ListRevisions(plan_id, id);
+}
+
+}  // namespace ecoplan::indicator

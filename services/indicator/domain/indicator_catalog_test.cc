@@ -1,0 +1,144 @@
+// The catalog use cases over the fake store: create, update and retire with
+// etags and request-id replay, each write with its revision and event in one
+// change; a failed commit publishes nothing.
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "services/indicator/domain/indicator_evaluator_test_fixture.h"
+
+namespace ecoplan::indicator {
+namespace {
+
+class IndicatorCatalogTest : public IndicatorEvaluatorTest {
+ protected:
+  absl::StatusOr<Indicator> Update(const std::string& etag, double target,
+                                   const std::string& request_id = "") {
+    Indicator values;
+    values.target_value = target;
+    return Wait<Indicator>([&](Done<Indicator> d) {
+      evaluator_->UpdateIndicator("p", "trucks", values, {"target_value"}, etag, "更正", request_id,
+                                  "admin", d);
+    });
+  }
+  absl::StatusOr<Indicator> Retire(const std::string& etag, const std::string& request_id = "") {
+    return Wait<Indicator>([&](Done<Indicator> d) {
+      evaluator_->RetireIndicator("p", "trucks", etag, "不再考核", request_id, "admin", d);
+    });
+  }
+};
+
+TEST_F(IndicatorCatalogTest, CreateWritesTheIndicatorItsRevisionAndEventOnce) {
+  ASSERT_OK_AND_ASSIGN(Indicator created, Create(Share(), "req-1"));
+  EXPECT_EQ(created.revision, 1);
+  EXPECT_EQ(created.origin, Origin::kManual);
+  EXPECT_TRUE(created.manually_corrected);
+  std::vector<Change> commits = store_.committed();
+  ASSERT_EQ(commits.size(), 1u);
+  ASSERT_EQ(commits[0].indicators.size(), 1u);
+  EXPECT_EQ(commits[0].indicators[0].change, "created");
+  EXPECT_EQ(commits[0].indicators[0].revision.revision, 1);
+  EXPECT_EQ(commits[0].indicators[0].revision.actor, "admin");
+  EXPECT_FALSE(commits[0].indicators[0].revision.before.has_value());
+  ASSERT_TRUE(commits[0].request.has_value());
+  EXPECT_EQ(commits[0].request->request_id, "req-1");
+  EXPECT_EQ(commits[0].request->resource, "plans/p/indicators/trucks");
+  EXPECT_EQ(commits[0].request_id, "req-1");
+  EXPECT_EQ(commits[0].actor, "admin");
+
+  // The same request again answers the indicator and writes nothing.
+  ASSERT_OK_AND_ASSIGN(Indicator replay, Create(Share(), "req-1"));
+  EXPECT_EQ(replay, created);
+  EXPECT_EQ(store_.committed().size(), 1u);
+  // Another request for the same id: it exists.
+  EXPECT_EQ(Create(Share(), "req-2").status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_.committed().size(), 1u);
+}
+
+TEST_F(IndicatorCatalogTest, UpdateNeedsTheCurrentEtagAndReplaysByRequestId) {
+  ASSERT_OK_AND_ASSIGN(Indicator created, Create(Share()));
+  EXPECT_EQ(Update("1-stale", 60).status().code(), absl::StatusCode::kAborted);
+  ASSERT_OK_AND_ASSIGN(Indicator updated, Update(IndicatorEtag(created), 60, "req-u"));
+  EXPECT_EQ(updated.revision, 2);
+  EXPECT_EQ(updated.target_value, 60);
+  ASSERT_OK_AND_ASSIGN(Indicator held, evaluator_->GetIndicator("p", "trucks"));
+  EXPECT_EQ(held, updated);
+  // The old etag again with the same request id: the answer of the first call.
+  ASSERT_OK_AND_ASSIGN(Indicator replay, Update(IndicatorEtag(created), 70, "req-u"));
+  EXPECT_EQ(replay.target_value, 60);
+  ASSERT_EQ(store_.committed().size(), 2u);
+  const IndicatorWrite w = store_.committed()[1].indicators.at(0);
+  EXPECT_EQ(w.change, "updated");
+  ASSERT_TRUE(w.revision.before.has_value());
+  EXPECT_EQ(w.revision.before->target_value, 50);
+  EXPECT_EQ(w.revision.after.target_value, 60);
+  // An unknown field is refused and writes nothing.
+  Indicator values;
+  EXPECT_EQ(Wait<Indicator>([&](Done<Indicator> d) {
+              evaluator_->UpdateIndicator("p", "trucks", values, {"origin"}, IndicatorEtag(updated),
+                                          "", "", "admin", d);
+            })
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_.committed().size(), 2u);
+}
+
+TEST_F(IndicatorCatalogTest, RetireOnceThenFailedPrecondition) {
+  ASSERT_OK_AND_ASSIGN(Indicator created, Create(Share()));
+  ASSERT_OK_AND_ASSIGN(Indicator retired, Retire(IndicatorEtag(created), "req-r"));
+  EXPECT_TRUE(retired.retired);
+  EXPECT_EQ(retired.retired_reason, "不再考核");
+  EXPECT_EQ(store_.committed().back().indicators.at(0).change, "retired");
+  // Replay by request id answers the retired indicator; a new retirement is refused.
+  ASSERT_OK_AND_ASSIGN(Indicator replay, Retire(IndicatorEtag(created), "req-r"));
+  EXPECT_EQ(replay, retired);
+  EXPECT_EQ(Retire(IndicatorEtag(retired)).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_.committed().size(), 2u);
+  EXPECT_TRUE(evaluator_->ListIndicators("p", false, Origin::kUnspecified).empty());
+  EXPECT_EQ(evaluator_->ListIndicators("p", true, Origin::kUnspecified).size(), 1u);
+  // Revisions come from the store; a restart loads the retired indicator and the request id.
+  ASSERT_OK_AND_ASSIGN(std::vector<IndicatorRevision> revisions,
+                       evaluator_->ListRevisions("p", "trucks"));
+  ASSERT_EQ(revisions.size(), 2u);
+  EXPECT_TRUE(revisions[1].after.retired);
+  Reopen();
+  ASSERT_OK_AND_ASSIGN(Indicator reloaded, evaluator_->GetIndicator("p", "trucks"));
+  EXPECT_EQ(reloaded, retired);
+  ASSERT_OK_AND_ASSIGN(replay, Retire("whatever", "req-r"));
+  EXPECT_EQ(replay, retired);
+}
+
+TEST_F(IndicatorCatalogTest, AFailedCommitPublishesNothing) {
+  store_.FailNextCommit(absl::UnavailableError("disk gone"));
+  EXPECT_EQ(Create(Share(), "req-1").status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(evaluator_->GetIndicator("p", "trucks").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(store_.committed().empty());
+  // Neither the indicator nor the request id was kept: the retry creates it.
+  ASSERT_OK_AND_ASSIGN(Indicator created, Create(Share(), "req-1"));
+  EXPECT_EQ(created.revision, 1);
+  EXPECT_EQ(store_.committed().size(), 1u);
+}
+
+TEST_F(IndicatorCatalogTest, AWriteInFlightMakesAConcurrentUpdateAbort) {
+  ASSERT_OK_AND_ASSIGN(Indicator created, Create(Share()));
+  store_.hold_commits(true);
+  absl::Notification first_done;
+  absl::StatusOr<Indicator> first = absl::UnknownError("not answered");
+  Indicator values;
+  values.target_value = 55;
+  evaluator_->UpdateIndicator("p", "trucks", values, {"target_value"}, IndicatorEtag(created), "",
+                              "", "admin", [&](absl::StatusOr<Indicator> r) {
+                                first = std::move(r);
+                                first_done.Notify();
+                              });
+  EXPECT_EQ(store_.held_commits(), 1u);
+  EXPECT_EQ(Update(IndicatorEtag(created), 56).status().code(), absl::StatusCode::kAborted);
+  store_.hold_commits(false);
+  store_.ReleaseCommits();
+  first_done.WaitForNotification();
+  ASSERT_OK(first.status());
+  EXPECT_EQ(first->target_value, 55);
+}
+
+}  // namespace
+}  // namespace ecoplan::indicator

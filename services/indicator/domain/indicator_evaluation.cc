@@ -1,0 +1,275 @@
+// IndicatorEvaluator, evaluation: EvaluateIndicator and EvaluatePlan (pure
+// reads of the in-memory state), RecordEvaluation (the status changes of a
+// run, written once), and what the plan view says about a plan (ScopeOf,
+// PlanIds, IssueDate).
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "services/indicator/domain/indicator_evaluator.h"
+
+namespace ecoplan::indicator {
+
+PlanEvaluationInput IndicatorEvaluator::InputLocked(const std::string& plan_id,
+                                                    const std::vector<Indicator>& indicators,
+                                                    absl::CivilDay as_of,
+                                                    std::vector<MeasureInfo>* measures,
+                                                    std::vector<ProgressReport>* reports) const {
+  static const std::map<std::string, std::vector<ReportedValue>> kNone;
+  static const std::map<std::string, IndicatorStatus> kNoStatus;
+  PlanEvaluationInput input;
+  input.indicators = &indicators;
+  input.book = &book_;
+  input.calibers = &calibers_;
+  auto s = statuses_.find(plan_id);
+  input.last_status = s == statuses_.end() ? &kNoStatus : &s->second;
+  auto v = views_.find(plan_id);
+  int year = static_cast<int>(as_of.year());
+  int due_day = 25;
+  std::optional<absl::CivilDay> issue_date;
+  if (v != views_.end()) {
+    year = v->second.year > 0 ? v->second.year : year;
+    due_day = v->second.reporting_due_day > 0 ? v->second.reporting_due_day : 25;
+    issue_date = v->second.issue_date;
+    for (const MeasureView& m : v->second.measures) {
+      MeasureInfo info;
+      info.id = m.id;
+      info.due = m.due;
+      info.owners.assign(m.owners.begin(), m.owners.end());
+      for (const std::string& r : m.responsible_organizations) {
+        if (std::find(info.owners.begin(), info.owners.end(), r) == info.owners.end()) {
+          info.responsible.push_back(r);
+        }
+      }
+      for (const CheckpointView& c : m.checkpoints) {
+        CheckpointDue due{c.phrase, {}};
+        for (absl::CivilDay day : c.due_dates) due.dues.push_back(day);
+        std::sort(due.dues.begin(), due.dues.end());
+        info.checkpoints.push_back(std::move(due));
+      }
+      measures->push_back(std::move(info));
+    }
+  }
+  progress_.Annotate(plan_id, measures);
+  *reports = progress_.Reports(plan_id);
+  input.measures = measures;
+  input.reports = reports;
+  // The progress service's calendar of the plan (its due rule, holidays and
+  // make-up days), owed from the plan's issue date.
+  input.due_periods = OwedMonthlyPeriods(calendars_.CalendarOf(plan_id, due_day), year,
+                                         calendars_.Days(), issue_date, as_of);
+  return input;
+}
+
+bool IndicatorEvaluator::KnowsPlanLocked(const std::string& plan_id) const {
+  if (views_.count(plan_id)) return true;
+  auto it = indicators_.lower_bound({plan_id, ""});
+  return it != indicators_.end() && it->first.first == plan_id;
+}
+
+std::vector<std::string> IndicatorEvaluator::PlanIds() const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::set<std::string> ids;
+  for (const auto& [plan, view] : views_) ids.insert(plan);
+  for (const auto& [key, ind] : indicators_) ids.insert(key.first);
+  return {ids.begin(), ids.end()};
+}
+
+OrganizationScope IndicatorEvaluator::ScopeOf(const std::string& plan_id,
+                                              const std::string& organization_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  OrganizationScope scope;
+  scope.organization_id = organization_id;
+  auto v = views_.find(plan_id);
+  if (v == views_.end() || organization_id.empty()) return scope;
+  auto name = v->second.organization_names.find(organization_id);
+  if (name != v->second.organization_names.end()) scope.name = name->second;
+  for (const MeasureView& m : v->second.measures) {
+    if (std::find(m.organization_ids.begin(), m.organization_ids.end(), organization_id) !=
+        m.organization_ids.end()) {
+      scope.measure_ids.insert(m.id);
+    }
+  }
+  return scope;
+}
+
+PlanEvaluation IndicatorEvaluator::EvaluateLocked(const std::string& plan_id, absl::CivilDay as_of,
+                                                  PlanData* data, const ScoringRules* scoring,
+                                                  bool with_facts) const {
+  for (auto it = indicators_.lower_bound({plan_id, ""});
+       it != indicators_.end() && it->first.first == plan_id; ++it) {
+    data->indicators.push_back(it->second);
+  }
+  if (auto p = reported_.find(plan_id); p != reported_.end()) {
+    for (const auto& [id, values] : p->second) {
+      for (const auto& [day, v] : values) data->reported[id].push_back({day, v});
+    }
+  }
+  data->input = InputLocked(plan_id, data->indicators, as_of, &data->measures, &data->reports);
+  data->input.reported = &data->reported;
+  if (scoring == nullptr) return ::ecoplan::indicator::EvaluatePlan(as_of, data->input, rules_);
+  PlanEvaluationRules rules = rules_;
+  rules.scoring = *scoring;
+  return ::ecoplan::indicator::EvaluatePlan(as_of, data->input, rules, with_facts);
+}
+
+std::optional<absl::CivilDay> IndicatorEvaluator::IssueDate(const std::string& plan_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto v = views_.find(plan_id);
+  if (v == views_.end()) return std::nullopt;
+  return v->second.issue_date;
+}
+
+absl::StatusOr<std::pair<Indicator, Evaluation>> IndicatorEvaluator::EvaluateIndicator(
+    const std::string& plan_id, const std::string& id, absl::CivilDay as_of) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = indicators_.find({plan_id, id});
+  if (it == indicators_.end()) {
+    return absl::NotFoundError(absl::StrCat("no indicator ", IndicatorName(plan_id, id)));
+  }
+  std::vector<Indicator> one = {it->second};
+  std::vector<MeasureInfo> measures;
+  std::vector<ProgressReport> reports;
+  std::map<std::string, std::vector<ReportedValue>> reported;
+  if (auto p = reported_.find(plan_id); p != reported_.end()) {
+    if (auto r = p->second.find(id); r != p->second.end()) {
+      for (const auto& [day, v] : r->second) reported[id].push_back({day, v});
+    }
+  }
+  PlanEvaluationInput input = InputLocked(plan_id, one, as_of, &measures, &reports);
+  input.reported = &reported;
+  return std::make_pair(it->second, EvaluateOne(it->second, as_of, input, rules_.evaluation));
+}
+
+absl::StatusOr<PlanResult> IndicatorEvaluator::EvaluatePlan(const std::string& plan_id,
+                                                            absl::CivilDay as_of,
+                                                            const ScoringRules& scoring,
+                                                            bool with_facts) const {
+  PlanResult result;
+  result.plan_id = plan_id;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    if (!KnowsPlanLocked(plan_id)) {
+      return absl::NotFoundError(
+          absl::StrCat("plan plans/", plan_id, " has no indicators (run SyncPlan first)"));
+    }
+    PlanData data;
+    PlanEvaluation e = EvaluateLocked(plan_id, as_of, &data, &scoring, with_facts);
+    const auto [entries, report_count] = progress_.Counts(plan_id);
+    result.reports_source = entries == 0
+                                ? "none yet (no progress report received for this plan)"
+                                : absl::StrCat("progress service: ", entries, " entries of ",
+                                               report_count, " monthly reports");
+    result.unmatched_reported_values = progress_.UnmatchedValues(plan_id);
+    for (auto& [ind, ev] : e.evaluations) result.evaluations.emplace_back(*ind, std::move(ev));
+    result.town_ranking = std::move(e.town_ranking);
+    result.lights = std::move(e.lights);
+    result.scorecards = std::move(e.scorecards);
+    result.status_counts = std::move(e.status_counts);
+  }
+  result.rules = {
+      absl::StrCat("at risk within ", rules_.evaluation.at_risk_margin_percent,
+                   "% of the target; insufficient data below ",
+                   rules_.evaluation.min_days_for_projection, " valid days"),
+      absl::StrCat("yellow ", rules_.lights.yellow_days_before_due, " days before a due day and ",
+                   rules_.lights.yellow_days_before_checkpoint,
+                   " days before a checkpoint of the measure text; red after ",
+                   rules_.lights.red_missed_reports, " missed reports"),
+      absl::StrCat("scoring (the plan's rules): ", DescribeScoringRules(scoring))};
+  return result;
+}
+
+void IndicatorEvaluator::RecordEvaluation(const std::string& plan_id, absl::CivilDay as_of,
+                                          EvaluationTrigger trigger, std::string actor,
+                                          Done<RunOutcome> done) {
+  auto outcome = std::make_shared<RunOutcome>();
+  outcome->plan_id = plan_id;
+  outcome->as_of = as_of;
+  outcome->trigger = trigger;
+  outcome->actor = actor;
+  outcome->time = clock_->Now();
+  std::vector<std::pair<std::string, std::optional<IndicatorStatus>>> previous;
+  bool known = true;
+  {
+    // Evaluated under the reader lock, so reads go on meanwhile.
+    absl::ReaderMutexLock lock(&mu_);
+    known = KnowsPlanLocked(plan_id);
+    if (known) {
+      PlanData data;
+      PlanEvaluation e = EvaluateLocked(plan_id, as_of, &data);
+      outcome->evaluated = static_cast<int>(e.evaluations.size());
+      static const std::map<std::string, IndicatorStatus> kNone;
+      auto s = statuses_.find(plan_id);
+      outcome->changes =
+          StatusChanges(e.evaluations, s == statuses_.end() ? kNone : s->second, as_of, data.input);
+    }
+  }
+  if (!known) {
+    done(absl::NotFoundError(
+        absl::StrCat("plan plans/", plan_id, " has no indicators (run SyncPlan first)")));
+    return;
+  }
+  if (!outcome->changes.empty()) {
+    // The writer lock: each change is checked against the last recorded status
+    // again (a concurrent run may have recorded it) and the statuses are
+    // updated before the lock is released, so two runs never record the same
+    // change; a failed commit puts them back.
+    absl::MutexLock lock(&mu_);
+    auto& last = statuses_[plan_id];
+    std::vector<RecordedChange> effective;
+    for (RecordedChange& c : outcome->changes) {
+      auto it = last.find(c.indicator_id);
+      const IndicatorStatus now = it == last.end() ? IndicatorStatus::kUnspecified : it->second;
+      if (now == c.status) continue;
+      c.previous = now;
+      effective.push_back(std::move(c));
+    }
+    outcome->changes = std::move(effective);
+    for (const RecordedChange& c : outcome->changes) {
+      auto it = last.find(c.indicator_id);
+      previous.emplace_back(c.indicator_id, it == last.end()
+                                                ? std::nullopt
+                                                : std::optional<IndicatorStatus>(it->second));
+      last[c.indicator_id] = c.status;
+    }
+  }
+  if (outcome->changes.empty()) {
+    done(std::move(*outcome));  // nothing changed: nothing to write
+    return;
+  }
+  // The statuses, the run record and an IndicatorStatusChanged event per
+  // change (actor `actor`), in one batch.
+  Change change;
+  change.run = *outcome;
+  change.actor = actor;
+  store_->CommitAsync(std::move(change), [this, plan_id, previous, outcome,
+                                          done = std::move(done)](absl::StatusOr<Committed> r) {
+    if (!r.ok()) {
+      {
+        // Not durable: the next run records these changes again.
+        absl::MutexLock lock(&mu_);
+        for (const auto& [id, status] : previous) {
+          if (status.has_value()) {
+            statuses_[plan_id][id] = *status;
+          } else {
+            statuses_[plan_id].erase(id);
+          }
+        }
+      }
+      done(r.status());
+      return;
+    }
+    outcome->first_sequence = r->first_sequence;
+    outcome->last_sequence = r->last_sequence;
+    done(std::move(*outcome));
+  });
+}
+
+}  // namespace ecoplan::indicator

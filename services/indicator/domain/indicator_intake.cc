@@ -1,0 +1,227 @@
+// IndicatorEvaluator, intake: monitoring stations, hourly readings and
+// reported indicator values (Ingest, one chunk at a time on the ingest
+// executor), and the daily air quality computed from the readings.
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
+#include "services/indicator/domain/indicator_evaluator.h"
+
+namespace ecoplan::indicator {
+namespace {
+
+absl::CivilHour NowHour(const common::Clock* clock) {
+  return absl::ToCivilHour(clock->Now(), absl::FixedTimeZone(8 * 3600));  // Asia/Shanghai, no DST
+}
+
+}  // namespace
+
+void IndicatorEvaluator::UpsertStation(Station station, Done<Station> done) {
+  Change change;
+  change.station = station;
+  CommitThen<Station>(
+      std::move(change),
+      [this, station](bool ok) {
+        if (!ok) return;
+        absl::MutexLock lock(&mu_);
+        std::vector<Station> all;
+        for (const auto& [id, s] : book_.stations()) {
+          if (id != station.id) all.push_back(s);
+        }
+        all.push_back(station);
+        book_.SetStations(std::move(all));
+      },
+      station, std::move(done));
+}
+
+std::vector<Station> IndicatorEvaluator::ListStations() const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<Station> out;
+  for (const auto& [id, s] : book_.stations()) out.push_back(s);
+  return out;
+}
+
+void IndicatorEvaluator::Ingest(IngestChunk chunk, Done<ChunkOutcome> done) {
+  absl::MutexLock lock(&queue_mu_);
+  queue_.emplace_back(std::move(chunk), std::move(done));
+  if (!ingesting_) {
+    ingesting_ = true;
+    ingest_executor_->Submit([this] { RunNextChunk(); });
+  }
+}
+
+// On the ingest executor: prepare the next chunk against the applied state,
+// commit it asynchronously, and apply it (back on the executor) once durable;
+// only then is the following chunk prepared.
+void IndicatorEvaluator::RunNextChunk() {
+  std::pair<IngestChunk, Done<ChunkOutcome>> job;
+  {
+    absl::MutexLock lock(&queue_mu_);
+    if (queue_.empty()) {
+      ingesting_ = false;
+      return;
+    }
+    job = std::move(queue_.front());
+    queue_.pop_front();
+  }
+  auto outcome = std::make_shared<ChunkOutcome>();
+  Change w;
+  struct ValueWrite {
+    std::string plan, id;
+    absl::CivilDay day;
+    double value;
+  };
+  auto value_writes = std::make_shared<std::vector<ValueWrite>>();
+  absl::Status status;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    outcome->readings = book_.Prepare(job.first.readings, NowHour(clock_));
+    w.readings = outcome->readings.writes;
+    w.readings_time = clock_->Now();
+    absl::StatusOr<std::vector<StationDay>> days = book_.Preview(outcome->readings.writes);
+    if (days.ok()) {
+      w.station_days = *std::move(days);
+    } else {
+      status = days.status();
+    }
+    std::map<std::tuple<std::string, std::string, absl::CivilDay>, double> in_chunk;
+    for (const ValueInput& v : job.first.values) {
+      ItemOutcome o;
+      auto name = ParseIndicatorName(v.indicator, "indicator");
+      auto ind = name.ok() ? indicators_.find({name->first, name->second}) : indicators_.end();
+      if (!name.ok()) {
+        o = {ItemOutcome::kRejected, std::string(name.status().message())};
+      } else if (ind == indicators_.end()) {
+        o = {ItemOutcome::kRejected, absl::StrCat("unknown indicator ", v.indicator)};
+      } else if (!v.day.has_value()) {
+        o = {ItemOutcome::kRejected, "date is not set"};
+      } else if (!std::isfinite(v.value)) {
+        o = {ItemOutcome::kRejected, "value is not a number"};
+      } else if (!v.unit.empty() && v.unit != ind->second.unit) {
+        o = {ItemOutcome::kRejected,
+             absl::StrCat("unit «", v.unit, "» is not the indicator's «", ind->second.unit, "»")};
+      } else {
+        std::optional<double> held;
+        auto p = reported_.find(name->first);
+        if (p != reported_.end()) {
+          auto i = p->second.find(name->second);
+          if (i != p->second.end()) {
+            auto d = i->second.find(*v.day);
+            if (d != i->second.end()) held = d->second;
+          }
+        }
+        auto dup = in_chunk.find({name->first, name->second, *v.day});
+        if (dup != in_chunk.end()) held = dup->second;
+        if (held.has_value() && *held == v.value) {
+          o = {ItemOutcome::kUnchanged, ""};
+        } else {
+          o = {held.has_value() ? ItemOutcome::kReplaced : ItemOutcome::kAccepted, ""};
+          in_chunk[{name->first, name->second, *v.day}] = v.value;
+          value_writes->push_back({name->first, name->second, *v.day, v.value});
+          w.values.push_back(
+              {name->first, name->second, *v.day, v.value, v.source, held, clock_->Now()});
+        }
+      }
+      outcome->values.push_back(o);
+    }
+  }
+  const PreparedBatch& r = outcome->readings;
+  outcome->accepted = r.accepted;
+  outcome->replaced = r.replaced;
+  outcome->unchanged = r.unchanged;
+  outcome->rejected = r.rejected;
+  for (const ItemOutcome& o : outcome->values) {
+    outcome->accepted += o.kind == ItemOutcome::kAccepted;
+    outcome->replaced += o.kind == ItemOutcome::kReplaced;
+    outcome->unchanged += o.kind == ItemOutcome::kUnchanged;
+    outcome->rejected += o.kind == ItemOutcome::kRejected;
+  }
+  auto done = std::make_shared<Done<ChunkOutcome>>(std::move(job.second));
+  auto finish = [this, done](absl::StatusOr<ChunkOutcome> result) {
+    (*done)(std::move(result));
+    ingest_executor_->Submit([this] { RunNextChunk(); });
+  };
+  if (!status.ok()) {
+    finish(status);
+    return;
+  }
+  if (outcome->accepted + outcome->replaced == 0) {
+    finish(*outcome);  // nothing to write: re-sent data
+    return;
+  }
+  ObservationsEvent event;
+  event.resource = "observations";
+  event.accepted = outcome->accepted;
+  event.replaced = outcome->replaced;
+  if (!r.writes.empty()) {
+    absl::CivilDay first = absl::CivilDay(r.writes[0].hour), last = first;
+    for (const ReadingWrite& x : r.writes) {
+      first = std::min(first, absl::CivilDay(x.hour));
+      last = std::max(last, absl::CivilDay(x.hour));
+    }
+    event.first_day = first;
+    event.last_day = last;
+  }
+  w.observations = std::move(event);
+  store_->CommitAsync(std::move(w),
+                      [this, outcome, value_writes, finish](absl::StatusOr<Committed> committed) {
+                        if (!committed.ok()) {
+                          ingest_executor_->Submit([finish, s = committed.status()] { finish(s); });
+                          return;
+                        }
+                        // Applying recomputes daily values: off the committer thread.
+                        ingest_executor_->Submit([this, outcome, value_writes, finish] {
+                          absl::Status applied;
+                          {
+                            absl::MutexLock lock(&mu_);
+                            applied = book_.Apply(outcome->readings.writes);
+                            for (const auto& v : *value_writes)
+                              reported_[v.plan][v.id][v.day] = v.value;
+                          }
+                          if (!applied.ok()) {
+                            finish(applied);
+                            return;
+                          }
+                          NotifyData("");  // new observations: every plan may change
+                          finish(*outcome);
+                        });
+                      });
+}
+
+absl::StatusOr<std::vector<std::pair<DistrictDay, DailyAqi>>> IndicatorEvaluator::DailyAirQuality(
+    const std::string& area, absl::CivilDay from, absl::CivilDay to,
+    const std::string& caliber) const {
+  const AirQualityStandards* standards = &standards_;
+  if (!caliber.empty()) {
+    standards = nullptr;
+    for (const auto& [name, s] : calibers_.fixed) {
+      if (name == caliber) standards = s;
+    }
+    if (standards == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("caliber: «", caliber, "» is not HJ 633-2012 or HJ 633—2026"));
+    }
+  }
+  std::vector<DistrictDay> days;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    ECOPLAN_ASSIGN_OR_RETURN(days, book_.AreaDays(area));
+  }
+  std::vector<std::pair<DistrictDay, DailyAqi>> out;
+  for (const DistrictDay& d : days) {
+    if (d.day < from || d.day > to) continue;
+    ECOPLAN_ASSIGN_OR_RETURN(DailyAqi aqi, ComputeDailyAqi(*standards, d.day, d.values));
+    out.emplace_back(d, std::move(aqi));
+  }
+  return out;
+}
+
+}  // namespace ecoplan::indicator
