@@ -150,23 +150,20 @@ void Notifier::IntakeIndicatorStatus(const UpstreamInput& in, Changes* changes) 
       c.as_of.has_value() ? absl::StrCat("（评估日 ", DayText(*c.as_of), "）") : std::string()));
   body.push_back(absl::StrCat("当前值：", ValueText(c)));
   body.push_back(absl::StrCat("目标：", TargetText(c)));
-  if (!c.measure_id.empty()) {
-    std::string line = absl::StrCat("所属工作措施：", c.measure_id);
-    if (measure != nullptr) {
-      absl::StrAppend(&line, " ", measure->title);
-      std::vector<std::string> leads, responsible;
-      for (const std::string& o : measure->lead_organizations) {
-        leads.push_back(OrgName(in.plan_id, o));
-      }
-      for (const std::string& o : measure->responsible_organizations) {
-        responsible.push_back(OrgName(in.plan_id, o));
-      }
-      body.push_back(std::move(line));
-      line = absl::StrCat("牵头单位：", leads.empty() ? "无" : absl::StrJoin(leads, "、"),
-                          "；责任单位：",
-                          responsible.empty() ? "无" : absl::StrJoin(responsible, "、"));
+  if (measure != nullptr) {
+    std::vector<std::string> leads, responsible;
+    for (const std::string& o : measure->lead_organizations) {
+      leads.push_back(OrgName(in.plan_id, o));
     }
-    body.push_back(std::move(line));
+    for (const std::string& o : measure->responsible_organizations) {
+      responsible.push_back(OrgName(in.plan_id, o));
+    }
+    body.push_back(absl::StrCat("所属工作措施：", c.measure_id, " ", measure->title));
+    body.push_back(absl::StrCat("牵头单位：", leads.empty() ? "无" : absl::StrJoin(leads, "、"),
+                                "；责任单位：",
+                                responsible.empty() ? "无" : absl::StrJoin(responsible, "、")));
+  } else if (!c.measure_id.empty()) {
+    body.push_back(absl::StrCat("所属工作措施：", c.measure_id));
   }
   if (!c.reason.empty()) body.push_back(absl::StrCat("评估说明：", c.reason));
 
