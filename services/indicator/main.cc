@@ -167,9 +167,8 @@ int main(int argc, char** argv) {
   }
 
   common::WatchEventsHub watch_hub;
-  indicator::IndicatorServiceImpl service(&evaluator, base->db(), &watch_hub,
-                                          base->authenticator(), registry.get(), &clock,
-                                          &assessments);
+  indicator::IndicatorServiceImpl service(&evaluator, base->db(), &watch_hub, base->authenticator(),
+                                          registry.get(), &clock, &assessments);
   std::unique_ptr<common::CallAuthenticator> assessment_auth =
       base->AuthenticatorFor(&indicator::AssessmentPolicy());
   indicator::AssessmentServiceImpl assessment_service(&assessments, &evaluator,

@@ -251,30 +251,97 @@ std::optional<HolidayYear> HolidayYearFromProto(const pv1::HolidayCalendar& cale
   return out;
 }
 
-absl::StatusOr<UpstreamInput> IndicatorInput(
-    const common::v1::Event& event,
-    const std::function<std::string(const std::string&, const std::string&)>& owner_id) {
+absl::StatusOr<UpstreamInput> IndicatorInput(const common::v1::Event& event,
+                                             const IndicatorLookups& lookups) {
+  namespace iv1 = ::ecoplan::indicator::v1;
   UpstreamInput in;
   in.event_ref = absl::StrCat(event.source(), "#", event.sequence());
-  if (event.type() != "ecoplan.indicator.v1.IndicatorStatusChanged") return in;
-  indicator::v1::IndicatorStatusChanged p;
-  if (!Unpack(event, &p)) return absl::DataLossError("bad IndicatorStatusChanged payload");
-  if (p.status() == p.previous_status()) return in;
-  if (p.status() == indicator::v1::INDICATOR_STATUS_AT_RISK) {
-    in.indicator_kind = Kind::kIndicatorAtRisk;
-  } else if (p.status() == indicator::v1::INDICATOR_STATUS_OFF_TRACK) {
-    in.indicator_kind = Kind::kIndicatorOffTrack;
-  } else {
+  auto org_id = [&](const std::string& plan, const std::string& name) {
+    return lookups.owner_id ? lookups.owner_id(plan, name) : std::string();
+  };
+  auto contest = [&](const iv1::Contest& c, UpstreamInput::Type type) {
+    std::string number;
+    PlanAndId(c.name(), &in.plan_id, &number);
+    in.type = type;
+    in.resource = c.name();
+    ContestInput& out = in.contest;
+    out.name = c.name();
+    out.month = c.month();
+    out.organization_name = c.organization();
+    out.organization_id = org_id(in.plan_id, c.organization());
+    out.item = c.item();
+    out.reason = c.reason();
+    out.filed_by = c.filed_by();
+    out.decided =
+        c.state() == iv1::CONTEST_STATE_ACCEPTED || c.state() == iv1::CONTEST_STATE_REJECTED;
+    out.accepted = c.state() == iv1::CONTEST_STATE_ACCEPTED;
+    out.comment = c.comment();
+    out.points = c.points();
+    out.decided_by = c.decided_by();
+    out.recorded_in_month = c.recorded_in_month();
+  };
+  const std::string& type = event.type();
+  if (type == "ecoplan.indicator.v1.MonthClosed") {
+    iv1::MonthClosed p;
+    if (!Unpack(event, &p)) return absl::DataLossError("bad MonthClosed payload");
+    PlanAndId(p.name(), &in.plan_id, &in.month_closed.month);
+    in.type = UpstreamInput::Type::kMonthClosed;
+    in.resource = p.name();
+    in.month_closed.name = p.name();
+    in.month_closed.closed_by = p.closed_by();
+    in.month_closed.reason = p.reason();
+    in.month_closed.adjustment_count = p.adjustment_count();
     return in;
   }
-  std::string indicator_id;
-  PlanAndId(p.indicator(), &in.plan_id, &indicator_id);
+  if (type == "ecoplan.indicator.v1.ContestFiled") {
+    iv1::ContestFiled p;
+    if (!Unpack(event, &p)) return absl::DataLossError("bad ContestFiled payload");
+    contest(p.contest(), UpstreamInput::Type::kContestFiled);
+    return in;
+  }
+  if (type == "ecoplan.indicator.v1.ContestDecided") {
+    iv1::ContestDecided p;
+    if (!Unpack(event, &p)) return absl::DataLossError("bad ContestDecided payload");
+    contest(p.contest(), UpstreamInput::Type::kContestDecided);
+    return in;
+  }
+  if (type != "ecoplan.indicator.v1.IndicatorStatusChanged") return in;
+  iv1::IndicatorStatusChanged p;
+  if (!Unpack(event, &p)) return absl::DataLossError("bad IndicatorStatusChanged payload");
+  IndicatorChange& c = in.indicator_change;
+  PlanAndId(p.indicator(), &in.plan_id, &c.indicator_id);
   in.type = UpstreamInput::Type::kIndicatorStatus;
   in.resource = p.indicator();
-  in.indicator_title = absl::StrCat(indicator_id, "：", p.reason());
+  c.indicator = p.indicator();
+  c.previous = static_cast<IndicatorStatus>(p.previous_status());
+  c.status = static_cast<IndicatorStatus>(p.status());
+  c.as_of = Day(p.as_of());
+  c.reason = p.reason();
+  if (!p.measure().empty()) {
+    std::string plan;
+    PlanAndId(p.measure(), &plan, &c.measure_id);
+  }
+  if (p.has_value()) c.value = p.value();
+  c.value_date = Day(p.value_date());
+  if (p.has_target()) c.target = p.target();
+  c.target_text = p.target_text();
   for (const std::string& name : p.owners()) {
-    std::string id = owner_id(in.plan_id, name);
+    std::string id = org_id(in.plan_id, name);
     if (!id.empty()) in.indicator_owners.push_back(std::move(id));
+  }
+  // Only a change that may notify is worth the read.
+  const bool may_notify =
+      p.status() != p.previous_status() && (p.status() != iv1::INDICATOR_STATUS_INSUFFICIENT_DATA &&
+                                            p.status() != iv1::INDICATOR_STATUS_UNSPECIFIED);
+  if (may_notify && lookups.get_indicator) {
+    absl::StatusOr<iv1::Indicator> indicator = lookups.get_indicator(p.indicator());
+    if (absl::IsUnavailable(indicator.status()) || absl::IsDeadlineExceeded(indicator.status())) {
+      return indicator.status();
+    }
+    if (indicator.ok()) {
+      c.display_name = indicator->display_name();
+      c.unit = indicator->unit();
+    }
   }
   return in;
 }
@@ -448,12 +515,24 @@ std::unique_ptr<UpstreamFollower> UpstreamFollower::ForIndicator(
                       [self] { self->notifier_->FinishUpstream(*self->pending_, false); }),
       common::MakeWatchEventsOpener<indicator::v1::WatchEventsRequest,
                                     indicator::v1::WatchEventsResponse>(f->indicator_stub_.get()),
-      [self](const common::v1::Event& event) -> absl::StatusOr<common::FollowEffect> {
-        ECOPLAN_ASSIGN_OR_RETURN(
-            UpstreamInput input,
-            IndicatorInput(event, [self](const std::string& plan, const std::string& name) {
-              return self->notifier_->OrganizationIdByName(plan, name);
-            }));
+      [self, options](const common::v1::Event& event) -> absl::StatusOr<common::FollowEffect> {
+        IndicatorLookups lookups;
+        lookups.owner_id = [self](const std::string& plan, const std::string& name) {
+          return self->notifier_->OrganizationIdByName(plan, name);
+        };
+        lookups.get_indicator =
+            [self, options](const std::string& name) -> absl::StatusOr<indicator::v1::Indicator> {
+          grpc::ClientContext ctx;
+          ctx.set_deadline(std::chrono::system_clock::now() +
+                           absl::ToChronoMilliseconds(options.export_timeout));
+          indicator::v1::GetIndicatorRequest request;
+          request.set_name(name);
+          indicator::v1::GetIndicatorResponse response;
+          grpc::Status status = self->indicator_stub_->GetIndicator(&ctx, request, &response);
+          if (!status.ok()) return common::FromGrpcStatus(status);
+          return response.indicator();
+        };
+        ECOPLAN_ASSIGN_OR_RETURN(UpstreamInput input, IndicatorInput(event, lookups));
         return self->Handle(input);
       });
   return f;

@@ -1,10 +1,13 @@
 #pragma once
 
-// Followers of the registry's and the progress service's WatchEvents streams:
+// Followers of the registry's, the progress service's and the indicator
+// server's WatchEvents streams:
 // each event is mapped to an UpstreamInput, the Notifier computes its effects,
 // and the effects are committed with the follower's cursor in one RocksDB
 // batch (common::EventFollower). After PlanImported the registry's ExportPlan
-// is read here, on the follower's thread, never in a gRPC handler.
+// is read here, on the follower's thread, never in a gRPC handler; likewise
+// the indicator's GetIndicator for an IndicatorStatusChanged (its display name
+// and unit, which the event does not carry).
 //
 // The progress follower also reads the progress service's holidays of the
 // current and the next year with GetHolidays before its first stream opens
@@ -21,6 +24,7 @@
 #include "common/log/log.h"
 #include "common/time/clock.h"
 #include "ecoplan/common/v1/event.pb.h"
+#include "ecoplan/indicator/v1/assessment_service.pb.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
@@ -41,16 +45,29 @@ absl::StatusOr<UpstreamInput> ProgressInput(const common::v1::Event& event);
 // The working-day data of a progress HolidayCalendar; nullopt when its year is
 // outside 2000..2100 (nothing usable).
 std::optional<HolidayYear> HolidayYearFromProto(const progress::v1::HolidayCalendar& calendar);
-// IndicatorStatusChanged to AT_RISK or OFF_TRACK; owners are canonical names,
-// resolved to ids with `owner_id` (names it cannot resolve are dropped).
-absl::StatusOr<UpstreamInput> IndicatorInput(
-    const common::v1::Event& event,
-    const std::function<std::string(const std::string& plan, const std::string& name)>& owner_id);
+// What IndicatorInput reads beside the event.
+struct IndicatorLookups {
+  // The id of the organization called `name` (canonical name) in the plan's
+  // view; empty when unknown.
+  std::function<std::string(const std::string& plan, const std::string& name)> owner_id;
+  // The indicator plans/{plan}/indicators/{id} (for its display name and
+  // unit); nullptr: not read. Unavailable and DeadlineExceeded are returned
+  // (the follower tries the event again); any other error leaves the name and
+  // unit unknown (the texts show the id).
+  std::function<absl::StatusOr<indicator::v1::Indicator>(const std::string& name)> get_indicator;
+};
+// The indicator server's stream: IndicatorStatusChanged (every change; the
+// Notifier decides which alert, if any, it makes) with the indicator's display
+// name and unit; MonthClosed; ContestFiled and ContestDecided. Owners and the
+// contesting organization are canonical names, resolved to ids with
+// `owner_id` (owners it cannot resolve are dropped). Other events: kIgnored.
+absl::StatusOr<UpstreamInput> IndicatorInput(const common::v1::Event& event,
+                                             const IndicatorLookups& lookups);
 
 struct UpstreamOptions {
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(10);
-  // Deadline of each read call to an upstream (ExportPlan, GetHolidays).
+  // Deadline of each read call to an upstream (ExportPlan, GetHolidays, GetIndicator).
   absl::Duration export_timeout = absl::Seconds(30);
   // Progress follower: which years are "current and next" for the holiday
   // read at start. nullptr: the system clock. Not owned; must outlive the follower.

@@ -973,14 +973,27 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
       ASSERT_TRUE(WaitFor([&] {
         alerts.clear();
         for (const nv1::Notification& n : Inbox(org, nv1::NOTIFICATION_KIND_INDICATOR_OFF_TRACK)) {
-          if (n.resource() == e.indicator().name()) alerts.push_back(n);
+          // Linked to the indicator's measure, or to the indicator when it has none.
+          if (n.resource() == e.indicator().name() ||
+              (e.indicator().measures_size() > 0 && n.resource() == e.indicator().measures(0) &&
+               absl::StrContains(n.body(), e.indicator().name()))) {
+            alerts.push_back(n);
+          }
         }
         return !alerts.empty();
       })) << org.display
           << " has no alert for " << id << "\n"
           << Log("notification");
       ASSERT_EQ(alerts.size(), 1u) << org.display << " " << id;
-      EXPECT_EQ(alerts[0].title(), absl::StrCat("指标状态变化：", id, "：", e.status_reason()));
+      // The title names the indicator, its value with the unit and the day of
+      // the value (the 21st: the last day with readings), and the target.
+      EXPECT_TRUE(
+          absl::StartsWith(alerts[0].title(),
+                           absl::StrCat("指标偏离目标：", e.indicator().display_name(), "当前值")))
+          << alerts[0].title();
+      EXPECT_TRUE(absl::StrContains(alerts[0].title(), "（2026-04-21），目标"))
+          << alerts[0].title();
+      EXPECT_TRUE(absl::StrContains(alerts[0].body(), e.status_reason())) << alerts[0].body();
       EXPECT_EQ(alerts[0].severity(), nv1::SEVERITY_CRITICAL);
       EXPECT_EQ(alerts[0].plan(), plan_) << alerts[0].DebugString();
       EXPECT_EQ(alerts[0].reason().rule(), "rules/indicator-off-track");
@@ -1165,12 +1178,16 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
   };
   const nlohmann::json alert = hook_of([&](const nv1::Notification& n) {
     return n.kind() == nv1::NOTIFICATION_KIND_INDICATOR_OFF_TRACK && n.recipient() == bureau.name &&
-           absl::EndsWith(n.resource(), "/indicators/a4-pm25");
+           absl::StrContains(n.body(), "/indicators/a4-pm25）");
   });
   ASSERT_TRUE(alert.is_object()) << "no webhook of the a4-pm25 alert to the bureau";
   EXPECT_EQ(alert["data"].value("severity", ""), "SEVERITY_CRITICAL");
   EXPECT_EQ(alert["data"].value("recipient_display_name", ""), "区生态环境局");
-  EXPECT_EQ(alert["data"].value("resource", ""), absl::StrCat(plan_, "/indicators/a4-pm25"));
+  // The indicator, or the measure it belongs to.
+  const std::string alert_resource = alert["data"].value("resource", "");
+  EXPECT_TRUE(alert_resource == absl::StrCat(plan_, "/indicators/a4-pm25") ||
+              absl::StartsWith(alert_resource, absl::StrCat(plan_, "/measures/")))
+      << alert_resource;
   const nlohmann::json returned_hook = hook_of([&](const nv1::Notification& n) {
     return n.kind() == nv1::NOTIFICATION_KIND_REPORT_RETURNED && n.body() == kSecondReturn;
   });

@@ -31,6 +31,14 @@ const char* KindName(Kind kind) {
       return "DIGEST";
     case Kind::kMeasureCheckpointApproaching:
       return "MEASURE_CHECKPOINT_APPROACHING";
+    case Kind::kIndicatorRecovered:
+      return "INDICATOR_RECOVERED";
+    case Kind::kMonthClosed:
+      return "MONTH_CLOSED";
+    case Kind::kContestFiled:
+      return "CONTEST_FILED";
+    case Kind::kContestDecided:
+      return "CONTEST_DECIDED";
     case Kind::kUnspecified:
       break;
   }

@@ -35,8 +35,12 @@ enum class Kind {
   kPlanImported = 10,
   kDigest = 11,
   kMeasureCheckpointApproaching = 12,
+  kIndicatorRecovered = 13,
+  kMonthClosed = 14,
+  kContestFiled = 15,
+  kContestDecided = 16,
 };
-constexpr int kMaxKind = 12;
+constexpr int kMaxKind = 16;
 
 enum class Severity { kUnspecified = 0, kInfo = 1, kWarning = 2, kCritical = 3 };
 

@@ -20,7 +20,9 @@
 // part (a reporter sees only its own inbox) is checked here with the Caller.
 //
 // The implementation is one file per concept: notifier.cc (loading, emitting,
-// committing), notifier_intake.cc (upstream events), notifier_schedule.cc,
+// committing), notifier_intake.cc (registry and progress events),
+// notifier_indicator.cc (indicator status changes), notifier_assessment.cc
+// (month closing and contests), notifier_schedule.cc,
 // notifier_inbox.cc, notifier_rules.cc, notifier_contacts.cc,
 // notifier_subscriptions.cc (with deliveries), notifier_streams.cc.
 //
@@ -41,6 +43,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/time/clock.h"
+#include "services/notification/domain/indicator_inputs.h"
 #include "services/notification/domain/model.h"
 #include "services/notification/domain/notification_store.h"
 
@@ -87,7 +90,10 @@ struct UpstreamInput {
     kCompletionConfirmed,  // measure_id
     kCalendarChanged,      // calendar
     kHolidaysLoaded,       // holidays
-    kIndicatorStatus,      // indicator_* fields, kind (AT_RISK / OFF_TRACK)
+    kIndicatorStatus,      // indicator_change, indicator_owners
+    kMonthClosed,          // month_closed
+    kContestFiled,         // contest
+    kContestDecided,       // contest
   };
   Type type = Type::kIgnored;
   std::string event_ref;  // "{source}#{sequence}"
@@ -103,9 +109,11 @@ struct UpstreamInput {
   absl::CivilDay new_due;
   CalendarRule calendar;
   HolidayYear holidays;
-  Kind indicator_kind = Kind::kUnspecified;
-  std::string indicator_title;
+  IndicatorChange indicator_change;
+  // The indicator's owners as the event lists them, resolved to ids.
   std::vector<std::string> indicator_owners;
+  MonthClosedInput month_closed;
+  ContestInput contest;
 };
 
 struct NotifierOptions {
@@ -119,7 +127,9 @@ struct NotifierOptions {
 
 // The default rules for the seed plan (report due 3 days before its due day;
 // measure deadlines 30 and 7 days ahead; checkpoints of measure texts 7 days
-// ahead; overdue escalates after 3 working days). Installed on first start only.
+// ahead; overdue escalates after 3 working days; one rule for each event kind:
+// indicator alerts and recoveries, month closing, contests filed and decided).
+// Installed on first start only.
 std::vector<Rule> DefaultRules();
 
 class Notifier {
@@ -274,8 +284,25 @@ class Notifier {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void IntakeCalendarChanged(const UpstreamInput& in, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // --- indicator status changes (notifier_indicator.cc): at risk, off track,
+  // recovered; to the bureau, the indicator's owners and its measure's lead and
+  // responsible organizations.
   void IntakeIndicatorStatus(const UpstreamInput& in, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // --- month closing and contests (notifier_assessment.cc)
+  // To every organization owning a measure of the plan.
+  void IntakeMonthClosed(const UpstreamInput& in, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // To the bureau.
+  void IntakeContestFiled(const UpstreamInput& in, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // To the organization that filed it.
+  void IntakeContestDecided(const UpstreamInput& in, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The plan's view (nullptr when unknown).
+  const PlanView* PlanOf(const std::string& plan_id) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // --- schedule (notifier_schedule.cc)
   void ScheduleReports(const PlanView& plan, absl::CivilDay today, Changes* changes)

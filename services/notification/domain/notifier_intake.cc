@@ -1,4 +1,5 @@
-// Notifier: the intake of upstream events (registry, progress, indicator).
+// Notifier: the intake of upstream events (registry and progress here; the
+// indicator server's in notifier_indicator.cc and notifier_assessment.cc).
 // Each event updates the local view of plans, submissions and holidays and
 // emits the notifications its rules ask for, keyed by event, rule and recipient
 // so that a replayed event notifies no one twice.
@@ -60,6 +61,15 @@ absl::StatusOr<Changes> Notifier::BeginUpstream(const UpstreamInput& in) {
       break;
     case UpstreamInput::Type::kIndicatorStatus:
       IntakeIndicatorStatus(in, &changes);
+      break;
+    case UpstreamInput::Type::kMonthClosed:
+      IntakeMonthClosed(in, &changes);
+      break;
+    case UpstreamInput::Type::kContestFiled:
+      IntakeContestFiled(in, &changes);
+      break;
+    case UpstreamInput::Type::kContestDecided:
+      IntakeContestDecided(in, &changes);
       break;
   }
   return changes;
@@ -216,22 +226,6 @@ void Notifier::IntakeCalendarChanged(const UpstreamInput& in, Changes* changes) 
   }
   plan.calendar = in.calendar;
   changes->plans.push_back(plan);
-}
-
-void Notifier::IntakeIndicatorStatus(const UpstreamInput& in, Changes* changes) {
-  std::vector<std::string> recipients = in.indicator_owners;
-  auto plan_it = state_.plans.find(in.plan_id);
-  if (plan_it != state_.plans.end() && !plan_it->second.bureau_organization.empty()) {
-    recipients.insert(recipients.begin(), plan_it->second.bureau_organization);
-  }
-  for (const Rule* rule : RulesOf(in.indicator_kind)) {
-    for (const std::string& org : recipients) {
-      EmitForEvent(in, rule, org,
-                   {in.resource, absl::StrCat("指标状态变化：", in.indicator_title), "",
-                    "the indicator evaluation changed the indicator's status", ""},
-                   changes);
-    }
-  }
 }
 
 }  // namespace ecoplan::notification

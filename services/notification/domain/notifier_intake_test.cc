@@ -55,23 +55,5 @@ TEST_F(NotifierTest, ReturnedReportGoesToItsOrganization) {
   EXPECT_EQ(n[0].resource, "plans/2026-abc/reports/o-a_2026-04");
 }
 
-TEST_F(NotifierTest, OffTrackIndicatorGoesToTheBureauAndTheOwners) {
-  ImportPlan();
-  UpstreamInput in;
-  in.type = UpstreamInput::Type::kIndicatorStatus;
-  in.event_ref = "indicator#4";
-  in.plan_id = "2026-abc";
-  in.indicator_kind = Kind::kIndicatorOffTrack;
-  in.resource = "plans/2026-abc/indicators/pm25";
-  in.indicator_title = "pm25";
-  in.indicator_owners = {notifier_->OrganizationIdByName("2026-abc", "区交通局")};
-  Upstream(in);
-  std::vector<Notification> n = OfKind(Kind::kIndicatorOffTrack);
-  ASSERT_EQ(n.size(), 2u);
-  EXPECT_EQ(n[0].recipient, "o-bureau");
-  EXPECT_EQ(n[1].recipient, "o-a");
-  EXPECT_EQ(n[0].severity, Severity::kCritical);
-}
-
 }  // namespace
 }  // namespace ecoplan::notification::notifier_test

@@ -43,6 +43,14 @@ std::vector<Rule> DefaultRules() {
       make("measure-checkpoint-approaching", Kind::kMeasureCheckpointApproaching,
            Severity::kWarning, {7}, 0,
            "工作措施文本中的阶段性节点（按季度、每月、5月底前、汛期前、两轮次等）到期前7天提醒"),
+      make("indicator-recovered", Kind::kIndicatorRecovered, Severity::kInfo, {}, 0,
+           "指标由存在风险或偏离目标恢复为按进度推进或已达成"),
+      make("month-closed", Kind::kMonthClosed, Severity::kInfo, {}, 0,
+           "月度结账：当月红黄绿灯和考评得分定稿，通知各责任单位及申诉途径"),
+      make("contest-filed", Kind::kContestFiled, Severity::kWarning, {}, 0,
+           "单位对已结账月份的事项提出申诉，通知区生态环境局受理"),
+      make("contest-decided", Kind::kContestDecided, Severity::kInfo, {}, 0,
+           "申诉已决定（采纳或不予采纳），通知申诉单位及理由"),
   };
 }
 
