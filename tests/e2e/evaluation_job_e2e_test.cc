@@ -9,6 +9,7 @@
 //     produces the status change as of today, by the service itself, with
 //     nobody evaluating.
 
+#include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -207,6 +208,11 @@ TEST_F(EvaluationJobE2eTest, AKilledRunIsRecordedOnceAfterTheRestart) {
   s = Record(absl::CivilDay(2026, 5, 27), &idle);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(idle.changes_size(), 0) << idle.DebugString();
+  // Statuses move forward only: replaying the earlier day would turn them back.
+  iv1::RecordEvaluationResponse back;
+  s = Record(as_of, &back);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << back.DebugString();
+  EXPECT_THAT(s.error_message(), ::testing::HasSubstr("would turn them back"));
 
   // Each indicator's status changes form a chain with no repeat: every event
   // moves from the status the previous one recorded.

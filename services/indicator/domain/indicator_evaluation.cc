@@ -181,9 +181,22 @@ absl::StatusOr<PlanResult> IndicatorEvaluator::EvaluatePlan(const std::string& p
       absl::StrCat("yellow ", rules_.lights.yellow_days_before_due, " days before a due day and ",
                    rules_.lights.yellow_days_before_checkpoint,
                    " days before a checkpoint of the measure text; red after ",
-                   rules_.lights.red_missed_reports, " missed reports"),
+                   rules_.lights.red_missed_reports,
+                   " missed reports and when a checkpoint passed with no owner's report stating "
+                   "it met (yellow for ",
+                   rules_.lights.yellow_days_after_late_checkpoint, " days when stated late)"),
       absl::StrCat("scoring (the plan's rules): ", DescribeScoringRules(scoring))};
   return result;
+}
+
+absl::Status IndicatorEvaluator::CheckRecordingDayLocked(const std::string& plan_id,
+                                                         absl::CivilDay as_of) const {
+  auto t = recorded_through_.find(plan_id);
+  if (t == recorded_through_.end() || as_of >= t->second) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "statuses of plans/", plan_id, " were recorded as of ", absl::FormatCivilTime(t->second),
+      "; recording as of the earlier ", absl::FormatCivilTime(as_of),
+      " would turn them back (and alert again): EvaluatePlan shows a past day without recording"));
 }
 
 void IndicatorEvaluator::RecordEvaluation(const std::string& plan_id, absl::CivilDay as_of,
@@ -196,12 +209,24 @@ void IndicatorEvaluator::RecordEvaluation(const std::string& plan_id, absl::Civi
   outcome->actor = actor;
   outcome->time = clock_->Now();
   std::vector<std::pair<std::string, std::optional<IndicatorStatus>>> previous;
+  std::optional<absl::CivilDay> through_before;  // recorded_through_ before this run
+  const absl::CivilDay today = absl::ToCivilDay(outcome->time, absl::FixedTimeZone(8 * 3600));
+  if (as_of > today) {
+    done(absl::FailedPreconditionError(
+        absl::StrCat("as_of ", absl::FormatCivilTime(as_of), " has not come (today is ",
+                     absl::FormatCivilTime(today),
+                     " in Asia/Shanghai): statuses are recorded for days that "
+                     "have come; EvaluatePlan projects a later day")));
+    return;
+  }
   bool known = true;
+  absl::Status refused;  // answered outside the lock
   {
     // Evaluated under the reader lock, so reads go on meanwhile.
     absl::ReaderMutexLock lock(&mu_);
     known = KnowsPlanLocked(plan_id);
-    if (known) {
+    if (known) refused = CheckRecordingDayLocked(plan_id, as_of);
+    if (known && refused.ok()) {
       PlanData data;
       PlanEvaluation e = EvaluateLocked(plan_id, as_of, &data);
       outcome->evaluated = static_cast<int>(e.evaluations.size());
@@ -210,6 +235,10 @@ void IndicatorEvaluator::RecordEvaluation(const std::string& plan_id, absl::Civi
       outcome->changes =
           StatusChanges(e.evaluations, s == statuses_.end() ? kNone : s->second, as_of, data.input);
     }
+  }
+  if (!refused.ok()) {
+    done(refused);
+    return;
   }
   if (!known) {
     done(absl::NotFoundError(
@@ -222,9 +251,13 @@ void IndicatorEvaluator::RecordEvaluation(const std::string& plan_id, absl::Civi
     // updated before the lock is released, so two runs never record the same
     // change; a failed commit puts them back.
     absl::MutexLock lock(&mu_);
+    // Again: a run for a later day may have recorded meanwhile (then this
+    // run records nothing and is refused below).
+    refused = CheckRecordingDayLocked(plan_id, as_of);
     auto& last = statuses_[plan_id];
     std::vector<RecordedChange> effective;
     for (RecordedChange& c : outcome->changes) {
+      if (!refused.ok()) break;
       auto it = last.find(c.indicator_id);
       const IndicatorStatus now = it == last.end() ? IndicatorStatus::kUnspecified : it->second;
       if (now == c.status) continue;
@@ -239,6 +272,16 @@ void IndicatorEvaluator::RecordEvaluation(const std::string& plan_id, absl::Civi
                                                 : std::optional<IndicatorStatus>(it->second));
       last[c.indicator_id] = c.status;
     }
+    if (!outcome->changes.empty()) {
+      if (auto t = recorded_through_.find(plan_id); t != recorded_through_.end()) {
+        through_before = t->second;
+      }
+      recorded_through_[plan_id] = as_of;
+    }
+  }
+  if (!refused.ok()) {
+    done(refused);
+    return;
   }
   if (outcome->changes.empty()) {
     done(std::move(*outcome));  // nothing changed: nothing to write
@@ -249,7 +292,7 @@ void IndicatorEvaluator::RecordEvaluation(const std::string& plan_id, absl::Civi
   Change change;
   change.run = *outcome;
   change.actor = actor;
-  store_->CommitAsync(std::move(change), [this, plan_id, previous, outcome,
+  store_->CommitAsync(std::move(change), [this, plan_id, previous, through_before, outcome,
                                           done = std::move(done)](absl::StatusOr<Committed> r) {
     if (!r.ok()) {
       {
@@ -261,6 +304,11 @@ void IndicatorEvaluator::RecordEvaluation(const std::string& plan_id, absl::Civi
           } else {
             statuses_[plan_id].erase(id);
           }
+        }
+        if (through_before.has_value()) {
+          recorded_through_[plan_id] = *through_before;
+        } else {
+          recorded_through_.erase(plan_id);
         }
       }
       done(r.status());

@@ -2,11 +2,13 @@
 // RecordEvaluation writes each status change once, with its run, and a
 // failed commit publishes nothing (the next run records the change again).
 
+#include "gmock/gmock.h"
 #include "services/indicator/domain/indicator_evaluator_test_fixture.h"
 
 namespace ecoplan::indicator {
 namespace {
 
+using ::testing::HasSubstr;
 using IndicatorEvaluationTest = IndicatorEvaluatorTest;
 
 TEST_F(IndicatorEvaluationTest, EvaluatingWritesNothing) {
@@ -65,6 +67,37 @@ TEST_F(IndicatorEvaluationTest, AFailedRecordingIsRecordedByTheNextRun) {
   ASSERT_EQ(run.changes.size(), 1u);
   EXPECT_EQ(run.changes[0].previous, IndicatorStatus::kUnspecified);
   EXPECT_EQ(store_.runs().size(), 1u);
+}
+
+TEST_F(IndicatorEvaluationTest, RecordedStatusesOnlyMoveForwardInTime) {
+  ASSERT_OK(Create(Share()).status());
+  ASSERT_OK(Report(absl::CivilDay(2026, 5, 25), 20).status());
+  // A failed commit does not count as recorded: an earlier day still records.
+  store_.FailNextCommit(absl::UnavailableError("disk gone"));
+  EXPECT_EQ(Record(absl::CivilDay(2026, 6, 30)).status().code(), absl::StatusCode::kUnavailable);
+  ASSERT_OK_AND_ASSIGN(RunOutcome run, Record(absl::CivilDay(2026, 6, 29)));
+  ASSERT_EQ(run.changes.size(), 1u);
+  ASSERT_OK_AND_ASSIGN(run, Record(absl::CivilDay(2026, 6, 30)));
+  const size_t commits = store_.committed().size();
+
+  // The fixture's today is 2026-07-01 (UTC midnight: 08:00 in Asia/Shanghai).
+  absl::Status s = Record(absl::CivilDay(2026, 7, 2)).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("as_of 2026-07-02 has not come (today is 2026-07-01"));
+  s = Record(absl::CivilDay(2026, 5, 31)).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(),
+            "statuses of plans/p were recorded as of 2026-06-29; recording as of the earlier "
+            "2026-05-31 would turn them back (and alert again): EvaluatePlan shows a past day "
+            "without recording");
+  EXPECT_EQ(store_.committed().size(), commits);
+  // The same day and later days record; the guard holds after a restart.
+  ASSERT_OK(Record(absl::CivilDay(2026, 6, 29)).status());
+  ASSERT_OK(Record(absl::CivilDay(2026, 7, 1)).status());
+  Reopen();
+  EXPECT_EQ(Record(absl::CivilDay(2026, 6, 1)).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_OK(Record(absl::CivilDay(2026, 6, 29)).status());
 }
 
 TEST_F(IndicatorEvaluationTest, APlanWithoutIndicatorsIsNotFound) {

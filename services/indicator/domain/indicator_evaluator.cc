@@ -41,6 +41,7 @@ absl::Status IndicatorEvaluator::Load() {
     }
   }
   ECOPLAN_ASSIGN_OR_RETURN(statuses_, store_->LoadStatuses());
+  ECOPLAN_ASSIGN_OR_RETURN(recorded_through_, store_->LoadRecordedThrough());
   ECOPLAN_ASSIGN_OR_RETURN(auto reports, store_->LoadReports());
   for (auto& [plan, report] : reports) reports_[plan] = std::move(report);
   ECOPLAN_ASSIGN_OR_RETURN(views_, store_->LoadPlanViews());

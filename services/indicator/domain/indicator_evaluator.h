@@ -163,7 +163,11 @@ class IndicatorEvaluator {
   // concurrent runs never record a change twice, and a crash before the
   // commit loses nothing (Load reads the last durable statuses). `done` runs
   // outside the lock (on the committer thread when something was written).
-  // Errors: NotFound (plan without indicators), from storage.
+  // Recorded statuses only move forward in time: a day after today
+  // (Asia/Shanghai) has not come, and a day before the latest one a status of
+  // the plan was recorded as of would turn the statuses (and the alerts) back;
+  // both are refused (FailedPrecondition; EvaluatePlan shows any day).
+  // Errors: NotFound (plan without indicators), FailedPrecondition, from storage.
   void RecordEvaluation(const std::string& plan_id, absl::CivilDay as_of, EvaluationTrigger trigger,
                         std::string actor, Done<RunOutcome> done);
 
@@ -247,6 +251,9 @@ class IndicatorEvaluator {
                                 const ScoringRules* scoring = nullptr,
                                 bool with_facts = false) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void NotifyData(const std::string& plan_id) const;
+  // FailedPrecondition when `as_of` is before the plan's latest recorded day.
+  absl::Status CheckRecordingDayLocked(const std::string& plan_id, absl::CivilDay as_of) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Whether the plan has a view or an indicator.
   bool KnowsPlanLocked(const std::string& plan_id) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
@@ -266,6 +273,9 @@ class IndicatorEvaluator {
   std::map<std::string, std::map<std::string, std::map<absl::CivilDay, double>>> reported_
       ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::map<std::string, IndicatorStatus>> statuses_ ABSL_GUARDED_BY(mu_);
+  // Per plan, the latest as-of day of a recorded status: RecordEvaluation
+  // refuses an earlier day (it would turn the statuses back).
+  std::map<std::string, absl::CivilDay> recorded_through_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, ExtractionReport> reports_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, PlanView> views_ ABSL_GUARDED_BY(mu_);
   ProgressLedger progress_ ABSL_GUARDED_BY(mu_);

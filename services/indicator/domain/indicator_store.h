@@ -153,6 +153,8 @@ class IndicatorStore {
   // Last recorded statuses by plan id, then indicator id.
   virtual absl::StatusOr<std::map<std::string, std::map<std::string, IndicatorStatus>>>
   LoadStatuses() const = 0;
+  // By plan id, the latest day a recorded status of the plan was evaluated as of.
+  virtual absl::StatusOr<std::map<std::string, absl::CivilDay>> LoadRecordedThrough() const = 0;
   // Extraction reports and plan views by plan id.
   virtual absl::StatusOr<std::map<std::string, ExtractionReport>> LoadReports() const = 0;
   virtual absl::StatusOr<std::map<std::string, PlanView>> LoadPlanViews() const = 0;

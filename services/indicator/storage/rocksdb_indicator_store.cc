@@ -190,6 +190,22 @@ RocksDbIndicatorStore::LoadStatuses() const {
   return out;
 }
 
+absl::StatusOr<std::map<std::string, absl::CivilDay>> RocksDbIndicatorStore::LoadRecordedThrough()
+    const {
+  std::map<std::string, absl::CivilDay> out;
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
+      *db_, kStatuses, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+        storage::StatusRecord record;
+        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "status", key));
+        const std::string k = key.ToString();
+        ECOPLAN_ASSIGN_OR_RETURN(absl::CivilDay day, DateFromProto(record.as_of(), "as_of"));
+        auto [it, added] = out.emplace(k.substr(0, k.find('/')), day);
+        if (!added) it->second = std::max(it->second, day);
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
 absl::StatusOr<std::map<std::string, ExtractionReport>> RocksDbIndicatorStore::LoadReports() const {
   std::map<std::string, ExtractionReport> out;
   ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(

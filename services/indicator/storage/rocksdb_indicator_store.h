@@ -87,6 +87,7 @@ class RocksDbIndicatorStore final : public IndicatorStore {
   LoadReportedValues() const override;
   absl::StatusOr<std::map<std::string, std::map<std::string, IndicatorStatus>>> LoadStatuses()
       const override;
+  absl::StatusOr<std::map<std::string, absl::CivilDay>> LoadRecordedThrough() const override;
   absl::StatusOr<std::map<std::string, ExtractionReport>> LoadReports() const override;
   absl::StatusOr<std::map<std::string, PlanView>> LoadPlanViews() const override;
   absl::StatusOr<std::set<std::string>> LoadRequestIds() const override;

@@ -78,6 +78,10 @@ class FakeIndicatorStore final : public IndicatorStore {
     absl::MutexLock lock(&mu_);
     return statuses_;
   }
+  absl::StatusOr<std::map<std::string, absl::CivilDay>> LoadRecordedThrough() const override {
+    absl::MutexLock lock(&mu_);
+    return recorded_through_;
+  }
   absl::StatusOr<std::map<std::string, ExtractionReport>> LoadReports() const override {
     absl::MutexLock lock(&mu_);
     return reports_;
@@ -214,6 +218,10 @@ class FakeIndicatorStore final : public IndicatorStore {
       for (const RecordedChange& r : c.run->changes) {
         statuses_[c.run->plan_id][r.indicator_id] = r.status;
       }
+      if (!c.run->changes.empty()) {
+        auto [it, added] = recorded_through_.emplace(c.run->plan_id, c.run->as_of);
+        if (!added) it->second = std::max(it->second, c.run->as_of);
+      }
       if (!c.run->changes.empty()) runs_.push_back(*c.run);
     }
     if (c.station.has_value()) stations_[c.station->id] = *c.station;
@@ -259,6 +267,7 @@ class FakeIndicatorStore final : public IndicatorStore {
   std::map<std::tuple<std::string, std::string, absl::CivilDay>, double> reported_
       ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::map<std::string, IndicatorStatus>> statuses_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, absl::CivilDay> recorded_through_ ABSL_GUARDED_BY(mu_);
   std::vector<RunOutcome> runs_ ABSL_GUARDED_BY(mu_);
   std::vector<LedgerChange> ledger_changes_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, PlanView> views_ ABSL_GUARDED_BY(mu_);
