@@ -218,6 +218,8 @@ void Notifier::Apply(const Changes& changes) {
   for (const PlanView& p : changes.plans) state_.plans[p.plan_id] = p;
   for (const HolidayYear& h : changes.holidays) state_.holidays[h.year] = h;
   for (const std::string& s : changes.submissions) state_.submissions.insert(s);
+  for (const std::string& s : changes.deleted_met_statements) state_.met_statements.erase(s);
+  for (const std::string& s : changes.met_statements) state_.met_statements.insert(s);
   for (const Escalation& e : changes.escalations) state_.escalations[e.key] = e;
   for (const std::string& k : changes.deleted_escalations) state_.escalations.erase(k);
   for (const std::string& k : changes.deleted_digests) state_.digests.erase(k);

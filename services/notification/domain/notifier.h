@@ -84,7 +84,7 @@ struct UpstreamInput {
     kIgnored,              // advances the cursor only
     kPlanImported,         // `plan` holds the whole view (from ExportPlan)
     kMeasureChanged,       // `before` (absent for a new measure) → `after`
-    kReportSubmitted,      // organization, period
+    kReportSubmitted,      // organization, period, met_checkpoints
     kReportReturned,       // organization, period, comment, resource
     kExtensionApproved,    // measure_id, new_due
     kCompletionConfirmed,  // measure_id
@@ -114,6 +114,11 @@ struct UpstreamInput {
   std::vector<std::string> indicator_owners;
   MonthClosedInput month_closed;
   ContestInput contest;
+  // kReportSubmitted: the checkpoint occurrences the report states met, all
+  // of its entries together (empty for a report that states nothing, e.g. a
+  // revision of a returned report not yet resubmitted). They replace what the
+  // report stated before.
+  std::vector<MetCheckpoint> met_checkpoints;
 };
 
 struct NotifierOptions {
@@ -276,8 +281,19 @@ class Notifier {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void IntakeMeasureChanged(const UpstreamInput& in, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Marks the period submitted and records the checkpoints the report states met.
+  void IntakeReportSubmitted(const UpstreamInput& in, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Also withdraws what the returned report stated met.
   void IntakeReportReturned(const UpstreamInput& in, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Replaces the checkpoints the report (plan, organization, period) states met by `stated`.
+  void RecordMetCheckpoints(const std::string& plan_id, const std::string& org,
+                            const std::string& period, const std::vector<MetCheckpoint>& stated,
+                            Changes* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Whether a submitted report of any owner states the occurrence met.
+  bool CheckpointStatedMet(const std::string& plan_id, const std::string& measure_id,
+                           absl::CivilDay due) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void IntakeExtensionApproved(const UpstreamInput& in, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void IntakeCompletionConfirmed(const UpstreamInput& in, Changes* changes)
@@ -318,7 +334,8 @@ class Notifier {
                                absl::CivilDay today, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The checkpoints of the text of the measure `id` (not completed) due within a
-  // lead time of a kMeasureCheckpointApproaching rule.
+  // lead time of a kMeasureCheckpointApproaching rule, unless an owner's
+  // submitted (not returned) report states that occurrence met.
   void ScheduleCheckpoints(const PlanView& plan, const std::string& id, const MeasureView& m,
                            absl::CivilDay today, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -171,6 +171,11 @@ absl::StatusOr<LoadedState> RocksDbNotificationStore::Load() {
     state.submissions.insert(id);
     return absl::OkStatus();
   }));
+  ECOPLAN_RETURN_IF_ERROR(load("t/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_RETURN_IF_ERROR(ParseRecord<storage::MetCheckpointRecord>(db_, v, key).status());
+    state.met_statements.insert(id);
+    return absl::OkStatus();
+  }));
   ECOPLAN_RETURN_IF_ERROR(load("e/", [&](Id id, Value v, Key key) -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(state.escalations[id], Decode<storage::EscalationRecord>(db_, v, key));
     return absl::OkStatus();
@@ -282,6 +287,10 @@ absl::StatusOr<common::WriteRequest> RocksDbNotificationStore::Encode(const Chan
     put(absl::StrFormat("h/%04d", h.year), Serialize(ToRecord(h)));
   for (const std::string& s : c.submissions) {
     put(absl::StrCat("m/", s), Serialize(storage::SubmissionRecord()));
+  }
+  for (const std::string& s : c.deleted_met_statements) del(absl::StrCat("t/", s));
+  for (const std::string& s : c.met_statements) {
+    put(absl::StrCat("t/", s), Serialize(storage::MetCheckpointRecord()));
   }
   for (const Escalation& e : c.escalations) put(absl::StrCat("e/", e.key), Serialize(ToRecord(e)));
   for (const std::string& k : c.deleted_escalations) del(absl::StrCat("e/", k));

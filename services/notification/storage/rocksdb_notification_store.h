@@ -19,6 +19,8 @@
 //   v/<plan>                            → PlanViewRecord (the local view of the registry)
 //   h/<year: 4 digits>                  → HolidayYearRecord (the progress service's holidays)
 //   m/<plan>|<org>|<period>             → SubmissionRecord (empty: a report was submitted)
+//   t/<plan>|<measure>|<day>|<org>|<period> → MetCheckpointRecord (empty: that report states
+//                                         the checkpoint occurrence due <day> met)
 //   e/<escalation key>                  → EscalationRecord
 //   g/<recipient>|<rule>                → DigestBucketRecord
 //   q/<stream consumer>                 → StreamConsumerRecord

@@ -37,6 +37,8 @@ class FakeNotificationStore final : public NotificationStore {
     for (const PlanView& p : c.plans) state_.plans[p.plan_id] = p;
     for (const HolidayYear& h : c.holidays) state_.holidays[h.year] = h;
     for (const std::string& s : c.submissions) state_.submissions.insert(s);
+    for (const std::string& s : c.deleted_met_statements) state_.met_statements.erase(s);
+    for (const std::string& s : c.met_statements) state_.met_statements.insert(s);
     for (const Escalation& e : c.escalations) state_.escalations[e.key] = e;
     for (const std::string& k : c.deleted_escalations) state_.escalations.erase(k);
     for (const std::string& k : c.deleted_digests) state_.digests.erase(k);
