@@ -12,6 +12,8 @@
 //   u/<org>/<number: u64 BE>            → ""   unread index
 //   k/<idempotency key>                 → DedupRecord (notification 0 while in a digest)
 //   r/<rule id>                         → RuleRecord (with its mutes)
+//   a/<rule id>                         → DefaultRuleInstalledRecord (empty: that default rule
+//                                         was installed once; never again)
 //   s/<subscription id>                 → SubscriptionRecord (with its secrets' key bytes)
 //   d/<subscription id>/<number: u64 BE>→ DeliveryRecord (with its last 50 attempts)
 //   p/<subscription id>/<number: u64 BE>→ ""   pending deliveries

@@ -371,6 +371,7 @@ struct EveryKind {
     c.holidays = {holidays};
     c.submissions = {"2026-abc|o-traffic|2026-04"};
     c.met_statements = {"2026-abc|a1-t1-m1|2026-05-31|o-traffic|2026-05"};
+    c.installed_default_rules = {"report-due-soon", "month-closed"};
     c.escalations = {escalation};
     c.digests = {digest};
     c.stream_consumers = {{"supervision-platform", 1234}};
@@ -398,6 +399,8 @@ void ExpectEveryKind(RocksDbNotificationStore& store, const EveryKind& want) {
   EXPECT_EQ(state.submissions, std::set<std::string>{"2026-abc|o-traffic|2026-04"});
   EXPECT_EQ(state.met_statements,
             std::set<std::string>{"2026-abc|a1-t1-m1|2026-05-31|o-traffic|2026-05"});
+  EXPECT_EQ(state.installed_default_rules,
+            (std::set<std::string>{"month-closed", "report-due-soon"}));
   ASSERT_EQ(state.escalations.count(want.escalation.key), 1u);
   EXPECT_TRUE(state.escalations.at(want.escalation.key) == want.escalation);
   const std::string digest_key = DigestKey("o-traffic", "measure-deadline");
