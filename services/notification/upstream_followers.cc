@@ -175,6 +175,21 @@ absl::StatusOr<UpstreamInput> ProgressInput(const common::v1::Event& event) {
     in.period = r.period();
     in.resource = r.name();
     in.comment = r.review_comment();
+    // What the report states met counts only while it stands submitted (or
+    // accepted): a returned report, even revised, states nothing until resubmitted.
+    if (t != UpstreamInput::Type::kReportSubmitted ||
+        (r.state() != pv1::REPORT_STATE_SUBMITTED && r.state() != pv1::REPORT_STATE_ACCEPTED)) {
+      return;
+    }
+    for (const pv1::ReportEntry& entry : r.entries()) {
+      std::string plan_ignored, measure;
+      PlanAndId(entry.measure(), &plan_ignored, &measure);
+      for (const pv1::CheckpointMet& met : entry.met_checkpoints()) {
+        if (std::optional<absl::CivilDay> due = Day(met.due_date())) {
+          in.met_checkpoints.push_back({measure, *due, met.phrase()});
+        }
+      }
+    }
   };
   if (type == "ecoplan.progress.v1.ReportSubmitted") {
     pv1::ReportSubmitted p;

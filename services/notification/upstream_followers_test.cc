@@ -93,6 +93,44 @@ TEST(UpstreamFollowersTest, AMeasuresViewCarriesTheCheckpointsOfItsTextWithTheir
   EXPECT_EQ(v.checkpoints[2].dues, std::vector<absl::CivilDay>{absl::CivilDay(2026, 5, 31)});
 }
 
+TEST(UpstreamFollowersTest, ASubmittedReportCarriesTheCheckpointsItStatesMetAReturnedOneNone) {
+  pv1::ReportSubmitted payload;
+  pv1::Report* r = payload.mutable_report();
+  r->set_name("plans/2026-abc/reports/o-b_2026-05");
+  r->set_organization("organizations/o-b");
+  r->set_period("2026-05");
+  r->set_state(pv1::REPORT_STATE_SUBMITTED);
+  pv1::ReportEntry* e = r->add_entries();
+  e->set_measure("plans/2026-abc/measures/a1-t1-m1");
+  pv1::CheckpointMet* met = e->add_met_checkpoints();
+  SetDate(met->mutable_due_date(), 2026, 5, 31);
+  met->set_phrase("5月底前");
+  r->add_entries()->set_measure("plans/2026-abc/measures/a1-t1-m2");  // states nothing
+  absl::StatusOr<UpstreamInput> in = ProgressInput(common::MakeEvent(payload, r->name()));
+  ASSERT_TRUE(in.ok()) << in.status();
+  EXPECT_EQ(in->type, UpstreamInput::Type::kReportSubmitted);
+  EXPECT_EQ(in->organization_id, "o-b");
+  ASSERT_EQ(in->met_checkpoints.size(), 1u);
+  EXPECT_EQ(in->met_checkpoints[0].measure_id, "a1-t1-m1");
+  EXPECT_EQ(in->met_checkpoints[0].due, absl::CivilDay(2026, 5, 31));
+  EXPECT_EQ(in->met_checkpoints[0].phrase, "5月底前");
+  // A returned report revised but not resubmitted states nothing.
+  pv1::ReportRevised revised;
+  *revised.mutable_report() = *r;
+  revised.mutable_report()->set_state(pv1::REPORT_STATE_RETURNED);
+  in = ProgressInput(common::MakeEvent(revised, r->name()));
+  ASSERT_TRUE(in.ok()) << in.status();
+  EXPECT_EQ(in->type, UpstreamInput::Type::kReportSubmitted);
+  EXPECT_TRUE(in->met_checkpoints.empty());
+  pv1::ReportReturned returned;
+  *returned.mutable_report() = *r;
+  returned.mutable_report()->set_state(pv1::REPORT_STATE_RETURNED);
+  in = ProgressInput(common::MakeEvent(returned, r->name()));
+  ASSERT_TRUE(in.ok()) << in.status();
+  EXPECT_EQ(in->type, UpstreamInput::Type::kReportReturned);
+  EXPECT_TRUE(in->met_checkpoints.empty());
+}
+
 TEST(UpstreamFollowersTest, HolidaysLoadedBecomesTheYearsWorkingDayData) {
   pv1::HolidaysLoaded payload;
   pv1::HolidayCalendar* h = payload.mutable_holidays();

@@ -180,6 +180,15 @@ struct CheckpointDue {
   std::vector<absl::CivilDay> dues;  // in order
 };
 
+// An occurrence of a checkpoint that an owner's report states met (progress
+// ReportEntry.met_checkpoints): the measure and the occurrence's due day,
+// which identifies it (a recurring checkpoint has one per period).
+struct MetCheckpoint {
+  std::string measure_id;
+  absl::CivilDay due;
+  std::string phrase;  // for readability
+};
+
 struct MeasureView {
   std::string id;
   std::string title;                  // first 60 characters of the text

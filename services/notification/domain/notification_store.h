@@ -44,7 +44,14 @@ struct Changes {
   std::vector<PlanView> plans;                     // upserts
   std::vector<HolidayYear> holidays;               // upserts, by year
   std::vector<std::string> submissions;            // "plan|org|period" marks
-  std::vector<Escalation> escalations;             // upserts
+  // "plan|measure|YYYY-MM-DD|org|period": the report (plan, org, period),
+  // submitted, states that checkpoint occurrence of the measure met.
+  std::vector<std::string> met_statements;
+  std::vector<std::string> deleted_met_statements;
+  // Ids of default rules (DefaultRules) now installed, or found already present: never installed
+  // again.
+  std::vector<std::string> installed_default_rules;
+  std::vector<Escalation> escalations;  // upserts
   std::vector<std::string> deleted_escalations;
   std::vector<DigestBucket> digests;                 // upserts
   std::vector<std::string> deleted_digests;          // DigestKey
@@ -59,9 +66,10 @@ struct Changes {
     return notifications.empty() && dedup_keys.empty() && rules.empty() && deleted_rules.empty() &&
            subscriptions.empty() && deleted_subscriptions.empty() && deliveries.empty() &&
            contacts.empty() && plans.empty() && holidays.empty() && submissions.empty() &&
-           escalations.empty() && deleted_escalations.empty() && digests.empty() &&
-           deleted_digests.empty() && stream_consumers.empty() && request_ids.empty() &&
-           next_notification_number == 0 && next_delivery_number == 0 &&
+           met_statements.empty() && deleted_met_statements.empty() &&
+           installed_default_rules.empty() && escalations.empty() && deleted_escalations.empty() &&
+           digests.empty() && deleted_digests.empty() && stream_consumers.empty() &&
+           request_ids.empty() && next_notification_number == 0 && next_delivery_number == 0 &&
            next_subscription_number == 0 && events.empty();
   }
 };
@@ -74,6 +82,9 @@ struct LoadedState {
   std::map<std::string, PlanView> plans;
   std::map<int, HolidayYear> holidays;  // by year
   std::set<std::string> submissions;
+  std::set<std::string> met_statements;  // as Changes::met_statements
+  // As Changes::installed_default_rules; empty on a store from before they were recorded.
+  std::set<std::string> installed_default_rules;
   std::map<std::string, Escalation> escalations;
   std::map<std::string, DigestBucket> digests;
   std::set<std::string> dedup_keys;

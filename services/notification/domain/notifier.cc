@@ -4,10 +4,13 @@
 
 #include "services/notification/domain/notifier.h"
 
+#include <set>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "common/status/status_macros.h"
 
@@ -19,7 +22,11 @@ bool Caller::MayActFor(absl::string_view organization) const {
 
 Notifier::Notifier(NotificationStore* store, const common::Clock* clock,
                    const UrlChecker* url_checker, NotifierOptions options)
-    : store_(store), clock_(clock), url_checker_(url_checker), options_(std::move(options)) {}
+    : store_(store),
+      clock_(clock),
+      url_checker_(url_checker),
+      options_(std::move(options)),
+      logger_(options_.logger.has_value() ? *options_.logger : common::Logger("notification")) {}
 
 absl::Status Notifier::Load() {
   ECOPLAN_ASSIGN_OR_RETURN(LoadedState loaded, store_->Load());
@@ -27,13 +34,43 @@ absl::Status Notifier::Load() {
   state_ = std::move(loaded);
   pending_.clear();
   for (const Delivery& d : state_.pending_deliveries) ++pending_[d.subscription_id];
-  if (state_.rules.empty() && options_.install_default_rules) {
-    Changes changes;
-    for (Rule rule : DefaultRules()) {
-      rule.update_time = Now();
-      changes.rules.push_back(rule);
+  if (options_.install_default_rules) ECOPLAN_RETURN_IF_ERROR(InstallMissingDefaultRules());
+  return absl::OkStatus();
+}
+
+absl::Status Notifier::InstallMissingDefaultRules() {
+  Changes changes;
+  std::set<std::string> installed = state_.installed_default_rules;
+  const bool new_store = state_.rules.empty() && installed.empty();
+  if (installed.empty() && !state_.rules.empty()) {
+    // A store from before installed defaults were recorded: it got the
+    // original ones at its first start, whether or not they are still there.
+    for (const std::string& id : OriginalDefaultRuleIds()) {
+      installed.insert(id);
+      changes.installed_default_rules.push_back(id);
     }
-    ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
+  }
+  std::vector<std::string> added;
+  std::vector<std::string> kept;  // an administrator's rule already has the id
+  for (Rule rule : DefaultRules()) {
+    if (installed.count(rule.id) > 0) continue;
+    changes.installed_default_rules.push_back(rule.id);
+    if (state_.rules.count(rule.id) > 0) {
+      kept.push_back(rule.id);
+      continue;
+    }
+    rule.update_time = Now();
+    changes.rules.push_back(rule);
+    added.push_back(rule.id);
+  }
+  if (changes.empty()) return absl::OkStatus();
+  ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
+  if (!added.empty() || !kept.empty()) {
+    logger_.Info(new_store ? "default rules installed on a new store"
+                           : "default rules new since this store was created installed",
+                 {{"installed", absl::StrJoin(added, ",")},
+                  {"installed_count", added.size()},
+                  {"kept_existing", absl::StrJoin(kept, ",")}});
   }
   return absl::OkStatus();
 }
@@ -218,6 +255,11 @@ void Notifier::Apply(const Changes& changes) {
   for (const PlanView& p : changes.plans) state_.plans[p.plan_id] = p;
   for (const HolidayYear& h : changes.holidays) state_.holidays[h.year] = h;
   for (const std::string& s : changes.submissions) state_.submissions.insert(s);
+  for (const std::string& s : changes.deleted_met_statements) state_.met_statements.erase(s);
+  for (const std::string& s : changes.met_statements) state_.met_statements.insert(s);
+  for (const std::string& id : changes.installed_default_rules) {
+    state_.installed_default_rules.insert(id);
+  }
   for (const Escalation& e : changes.escalations) state_.escalations[e.key] = e;
   for (const std::string& k : changes.deleted_escalations) state_.escalations.erase(k);
   for (const std::string& k : changes.deleted_digests) state_.digests.erase(k);

@@ -42,6 +42,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/log/log.h"
 #include "common/time/clock.h"
 #include "services/notification/domain/indicator_inputs.h"
 #include "services/notification/domain/model.h"
@@ -84,7 +85,7 @@ struct UpstreamInput {
     kIgnored,              // advances the cursor only
     kPlanImported,         // `plan` holds the whole view (from ExportPlan)
     kMeasureChanged,       // `before` (absent for a new measure) → `after`
-    kReportSubmitted,      // organization, period
+    kReportSubmitted,      // organization, period, met_checkpoints
     kReportReturned,       // organization, period, comment, resource
     kExtensionApproved,    // measure_id, new_due
     kCompletionConfirmed,  // measure_id
@@ -114,30 +115,49 @@ struct UpstreamInput {
   std::vector<std::string> indicator_owners;
   MonthClosedInput month_closed;
   ContestInput contest;
+  // kReportSubmitted: the checkpoint occurrences the report states met, all
+  // of its entries together (empty for a report that states nothing, e.g. a
+  // revision of a returned report not yet resubmitted). They replace what the
+  // report stated before.
+  std::vector<MetCheckpoint> met_checkpoints;
 };
 
 struct NotifierOptions {
   // Time zone of the schedule (the plan's is used when it has one).
   std::string time_zone = "Asia/Shanghai";
-  // Install the default rules when the store has none.
+  // Install each default rule never installed on this store (see Load()).
   bool install_default_rules = true;
   // Deliveries give up after this long since their first attempt.
   absl::Duration retry_horizon = absl::Hours(24);
+  // Where Load() says which default rules it installed; unset: service
+  // "notification" on stderr.
+  std::optional<common::Logger> logger;
 };
 
 // The default rules for the seed plan (report due 3 days before its due day;
 // measure deadlines 30 and 7 days ahead; checkpoints of measure texts 7 days
 // ahead; overdue escalates after 3 working days; one rule for each event kind:
 // indicator alerts and recoveries, month closing, contests filed and decided).
-// Installed on first start only.
+// Each is installed once per store (see Notifier::Load()).
 std::vector<Rule> DefaultRules();
+
+// The ids of the default rules of the first release (kinds 1-10): a store that
+// has rules but no record of installed defaults (created before the record)
+// got these at its first start.
+std::vector<std::string> OriginalDefaultRuleIds();
 
 class Notifier {
  public:
   Notifier(NotificationStore* store, const common::Clock* clock, const UrlChecker* url_checker,
            NotifierOptions options = {});
 
-  // Loads the state; installs the default rules on first start. Errors: from the store.
+  // Loads the state and installs, in one write, every default rule never
+  // installed on this store: all of them on a new store; on an existing one,
+  // those added to DefaultRules() since (a store without the record of
+  // installed defaults counts OriginalDefaultRuleIds() as installed). A
+  // default an administrator changed or deleted is never touched or
+  // re-created; one whose id an administrator created is kept as it is.
+  // Logs what it installed. Errors: from the store.
   absl::Status Load();
   // Where new deliveries and subscription changes go (nullable; set before traffic).
   void SetDeliverySink(DeliverySink* sink);
@@ -259,6 +279,8 @@ class Notifier {
   std::string OrgName(const std::string& plan_id, const std::string& org,
                       const Changes* pending = nullptr) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status CommitAndApply(Changes& changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // See Load().
+  absl::Status InstallMissingDefaultRules() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Apply(const Changes& changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The resource a request id was used for by a write of `kind` ("rule",
   // "rotate", "replay"), or nullopt when the id is new. Errors:
@@ -276,8 +298,19 @@ class Notifier {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void IntakeMeasureChanged(const UpstreamInput& in, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Marks the period submitted and records the checkpoints the report states met.
+  void IntakeReportSubmitted(const UpstreamInput& in, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Also withdraws what the returned report stated met.
   void IntakeReportReturned(const UpstreamInput& in, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Replaces the checkpoints the report (plan, organization, period) states met by `stated`.
+  void RecordMetCheckpoints(const std::string& plan_id, const std::string& org,
+                            const std::string& period, const std::vector<MetCheckpoint>& stated,
+                            Changes* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Whether a submitted report of any owner states the occurrence met.
+  bool CheckpointStatedMet(const std::string& plan_id, const std::string& measure_id,
+                           absl::CivilDay due) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void IntakeExtensionApproved(const UpstreamInput& in, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void IntakeCompletionConfirmed(const UpstreamInput& in, Changes* changes)
@@ -318,7 +351,8 @@ class Notifier {
                                absl::CivilDay today, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The checkpoints of the text of the measure `id` (not completed) due within a
-  // lead time of a kMeasureCheckpointApproaching rule.
+  // lead time of a kMeasureCheckpointApproaching rule, unless an owner's
+  // submitted (not returned) report states that occurrence met.
   void ScheduleCheckpoints(const PlanView& plan, const std::string& id, const MeasureView& m,
                            absl::CivilDay today, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -339,6 +373,7 @@ class Notifier {
   const common::Clock* const clock_;
   const UrlChecker* const url_checker_;
   const NotifierOptions options_;
+  const common::Logger logger_;
 
   mutable absl::Mutex mu_;
   DeliverySink* sink_ ABSL_GUARDED_BY(mu_) = nullptr;

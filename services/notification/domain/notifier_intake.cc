@@ -1,12 +1,15 @@
 // Notifier: the intake of upstream events (registry and progress here; the
 // indicator server's in notifier_indicator.cc and notifier_assessment.cc).
-// Each event updates the local view of plans, submissions and holidays and
+// Each event updates the local view of plans, submissions (with the checkpoints
+// their reports state met) and holidays and
 // emits the notifications its rules ask for, keyed by event, rule and recipient
 // so that a replayed event notifies no one twice.
 
 #include <algorithm>
+#include <set>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/notification/domain/notifier.h"
 #include "services/notification/domain/notifier_internal.h"
@@ -41,8 +44,7 @@ absl::StatusOr<Changes> Notifier::BeginUpstream(const UpstreamInput& in) {
       IntakeMeasureChanged(in, &changes);
       break;
     case UpstreamInput::Type::kReportSubmitted:
-      changes.submissions.push_back(
-          internal::SubmissionKey(in.plan_id, in.organization_id, in.period));
+      IntakeReportSubmitted(in, &changes);
       break;
     case UpstreamInput::Type::kReportReturned:
       IntakeReportReturned(in, &changes);
@@ -170,7 +172,40 @@ void Notifier::IntakeMeasureChanged(const UpstreamInput& in, Changes* changes) {
   }
 }
 
+void Notifier::IntakeReportSubmitted(const UpstreamInput& in, Changes* changes) {
+  changes->submissions.push_back(
+      internal::SubmissionKey(in.plan_id, in.organization_id, in.period));
+  RecordMetCheckpoints(in.plan_id, in.organization_id, in.period, in.met_checkpoints, changes);
+}
+
+void Notifier::RecordMetCheckpoints(const std::string& plan_id, const std::string& org,
+                                    const std::string& period,
+                                    const std::vector<MetCheckpoint>& stated, Changes* changes) {
+  std::set<std::string> now;
+  for (const MetCheckpoint& m : stated) {
+    now.insert(internal::MetStatementKey(plan_id, m.measure_id, m.due, org, period));
+  }
+  // What the report stated before: the keys of this plan ending in "|org|period".
+  const std::string plan_prefix = absl::StrCat(plan_id, "|");
+  const std::string report_suffix = absl::StrCat("|", org, "|", period);
+  for (auto it = state_.met_statements.lower_bound(plan_prefix);
+       it != state_.met_statements.end() && absl::StartsWith(*it, plan_prefix); ++it) {
+    if (!absl::EndsWith(*it, report_suffix)) continue;
+    if (now.erase(*it) == 0) changes->deleted_met_statements.push_back(*it);
+  }
+  for (const std::string& key : now) changes->met_statements.push_back(key);
+}
+
+bool Notifier::CheckpointStatedMet(const std::string& plan_id, const std::string& measure_id,
+                                   absl::CivilDay due) const {
+  const std::string prefix = internal::MetOccurrencePrefix(plan_id, measure_id, due);
+  auto it = state_.met_statements.lower_bound(prefix);
+  return it != state_.met_statements.end() && absl::StartsWith(*it, prefix);
+}
+
 void Notifier::IntakeReportReturned(const UpstreamInput& in, Changes* changes) {
+  // A returned report states nothing until it is resubmitted.
+  RecordMetCheckpoints(in.plan_id, in.organization_id, in.period, {}, changes);
   const std::string resource =
       in.resource.empty() ? internal::ReportResource(in.plan_id, in.organization_id, in.period)
                           : in.resource;

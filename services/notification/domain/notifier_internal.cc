@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "services/notification/domain/schedule.h"
 
 namespace ecoplan::notification::internal {
 
@@ -26,6 +27,16 @@ std::string MeasureResource(absl::string_view plan, absl::string_view measure) {
 
 std::string SubmissionKey(absl::string_view plan, absl::string_view org, absl::string_view period) {
   return absl::StrCat(plan, "|", org, "|", period);
+}
+
+std::string MetOccurrencePrefix(absl::string_view plan, absl::string_view measure,
+                                absl::CivilDay due) {
+  return absl::StrCat(plan, "|", measure, "|", DayText(due), "|");
+}
+
+std::string MetStatementKey(absl::string_view plan, absl::string_view measure, absl::CivilDay due,
+                            absl::string_view org, absl::string_view period) {
+  return absl::StrCat(MetOccurrencePrefix(plan, measure, due), org, "|", period);
 }
 
 std::vector<std::string> OwnersOf(const MeasureView& m) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "services/notification/domain/model.h"
 
 namespace ecoplan::notification::internal {
@@ -27,6 +28,14 @@ std::string MeasureResource(absl::string_view plan, absl::string_view measure);
 
 // The key of a submitted report in the state: "<plan>|<org>|<period>".
 std::string SubmissionKey(absl::string_view plan, absl::string_view org, absl::string_view period);
+
+// The occurrence part of a met statement's key: "<plan>|<measure>|<YYYY-MM-DD>|".
+std::string MetOccurrencePrefix(absl::string_view plan, absl::string_view measure,
+                                absl::CivilDay due);
+// The key of a met statement in the state (Changes::met_statements):
+// MetOccurrencePrefix, then "<org>|<period>" of the report stating it.
+std::string MetStatementKey(absl::string_view plan, absl::string_view measure, absl::CivilDay due,
+                            absl::string_view org, absl::string_view period);
 
 // Lead organizations, then responsible ones not already leads.
 std::vector<std::string> OwnersOf(const MeasureView& m);

@@ -54,6 +54,13 @@ std::vector<Rule> DefaultRules() {
   };
 }
 
+std::vector<std::string> OriginalDefaultRuleIds() {
+  return {"report-due-soon",     "report-overdue",     "measure-deadline-approaching",
+          "measure-overdue",     "report-returned",    "indicator-at-risk",
+          "indicator-off-track", "measure-reassigned", "measure-deadline-changed",
+          "plan-imported"};
+}
+
 namespace {
 
 absl::Status ValidateRule(const Rule& r) {

@@ -1,5 +1,7 @@
 // Notifier unit tests of the rules: defaults, mutes, etags and validation.
 
+#include <algorithm>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -11,6 +13,135 @@ namespace {
 
 TEST_F(NotifierTest, InstallsDefaultRulesOnFirstStart) {
   EXPECT_EQ(notifier_->ListRules().size(), DefaultRules().size());
+}
+
+std::vector<std::string> RuleIds(const std::vector<Rule>& rules) {
+  std::vector<std::string> ids;
+  for (const Rule& r : rules) ids.push_back(r.id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+// A store as an earlier build left it: the defaults whose ids are in `ids`, and
+// no record of which defaults were installed.
+class EarlierStoreTest : public ::testing::Test {
+ protected:
+  void Seed(const std::set<std::string>& ids) {
+    Changes c;
+    for (const Rule& r : DefaultRules()) {
+      if (ids.count(r.id) > 0) c.rules.push_back(r);
+    }
+    ASSERT_OK(store_.Commit(c));
+  }
+  // Starts a notifier on the store; what it logged goes to `log_`.
+  std::unique_ptr<Notifier> Start() {
+    NotifierOptions options;
+    options.logger = common::Logger(
+        "notification", [this](absl::string_view line) { log_.emplace_back(line); }, &clock_);
+    auto n = std::make_unique<Notifier>(&store_, &clock_, &allow_, options);
+    EXPECT_OK(n->Load());
+    return n;
+  }
+
+  common::FakeClock clock_{At(6, 1)};
+  FakeNotificationStore store_;
+  AllowAll allow_;
+  std::vector<std::string> log_;
+};
+
+// The 11 defaults a store got before kinds 13-16 (INDICATOR_RECOVERED, MONTH_CLOSED,
+// CONTEST_FILED, CONTEST_DECIDED).
+std::set<std::string> BeforeKinds13To16() {
+  std::vector<std::string> ids = OriginalDefaultRuleIds();
+  ids.push_back("measure-checkpoint-approaching");
+  return {ids.begin(), ids.end()};
+}
+
+TEST_F(EarlierStoreTest, AStoreWithTheOldDefaultsGetsExactlyTheNewOnesInOneLoggedWrite) {
+  Seed(BeforeKinds13To16());
+  const int commits = store_.commits();
+  std::unique_ptr<Notifier> n = Start();
+  EXPECT_EQ(store_.commits(), commits + 1);  // one write
+  EXPECT_EQ(RuleIds(n->ListRules()), RuleIds(DefaultRules()));
+  ASSERT_OK_AND_ASSIGN(Rule recovered, n->GetRule("indicator-recovered"));
+  EXPECT_EQ(recovered.kind, Kind::kIndicatorRecovered);
+  ASSERT_EQ(log_.size(), 1u);
+  EXPECT_THAT(log_[0],
+              ::testing::HasSubstr(R"("installed":"indicator-recovered,month-closed,contest-filed,)"
+                                   R"(contest-decided","installed_count":4)"));
+  // The rules it had are untouched (revision 1, as seeded).
+  ASSERT_OK_AND_ASSIGN(LoadedState state, store_.Load());
+  EXPECT_EQ(state.installed_default_rules.size(), DefaultRules().size());
+  // Running it twice changes nothing and logs nothing.
+  n = Start();
+  EXPECT_EQ(store_.commits(), commits + 1);
+  EXPECT_EQ(log_.size(), 1u);
+  EXPECT_EQ(RuleIds(n->ListRules()), RuleIds(DefaultRules()));
+}
+
+TEST_F(EarlierStoreTest, ADefaultTheAdministratorDeletedOrChangedIsNotRecreatedOrOverwritten) {
+  std::set<std::string> seeded = BeforeKinds13To16();
+  seeded.erase("report-returned");  // the administrator deleted it
+  Seed(seeded);
+  {
+    std::unique_ptr<Notifier> n = Start();
+    std::vector<std::string> want = RuleIds(DefaultRules());
+    want.erase(std::find(want.begin(), want.end(), "report-returned"));
+    EXPECT_EQ(RuleIds(n->ListRules()), want);
+    // Now the administrator deletes a new one and changes another.
+    ASSERT_OK_AND_ASSIGN(Rule filed, n->GetRule("contest-filed"));
+    ASSERT_OK(n->DeleteRule("contest-filed", RuleEtag(filed)));
+    ASSERT_OK_AND_ASSIGN(Rule closed, n->GetRule("month-closed"));
+    closed.enabled = false;
+    ASSERT_OK(n->UpdateRule(closed, RuleEtag(closed)));
+  }
+  const int commits = store_.commits();
+  std::unique_ptr<Notifier> n = Start();
+  EXPECT_EQ(store_.commits(), commits);
+  EXPECT_EQ(n->GetRule("report-returned").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(n->GetRule("contest-filed").status().code(), absl::StatusCode::kNotFound);
+  ASSERT_OK_AND_ASSIGN(Rule closed, n->GetRule("month-closed"));
+  EXPECT_FALSE(closed.enabled);
+  EXPECT_EQ(closed.revision, 2);
+}
+
+TEST_F(EarlierStoreTest, AStoreOfTheFirstReleaseAlsoGetsTheCheckpointRule) {
+  const std::vector<std::string> original = OriginalDefaultRuleIds();
+  Seed({original.begin(), original.end()});
+  std::unique_ptr<Notifier> n = Start();
+  EXPECT_EQ(RuleIds(n->ListRules()), RuleIds(DefaultRules()));
+  ASSERT_EQ(log_.size(), 1u);
+  EXPECT_THAT(log_[0], ::testing::HasSubstr(R"("installed_count":5)"));
+}
+
+TEST_F(EarlierStoreTest, ARuleAnAdministratorCreatedWithADefaultsIdIsKept) {
+  Seed(BeforeKinds13To16());
+  Rule own;  // created with CreateRule, as the README advised before
+  own.id = "month-closed";
+  own.kind = Kind::kMonthClosed;
+  own.severity = Severity::kWarning;
+  own.description = "own";
+  Changes c;
+  c.rules.push_back(own);
+  ASSERT_OK(store_.Commit(c));
+  std::unique_ptr<Notifier> n = Start();
+  ASSERT_OK_AND_ASSIGN(Rule kept, n->GetRule("month-closed"));
+  EXPECT_EQ(kept.description, "own");
+  EXPECT_EQ(kept.severity, Severity::kWarning);
+  ASSERT_EQ(log_.size(), 1u);
+  EXPECT_THAT(log_[0], ::testing::HasSubstr(
+                           R"("installed":"indicator-recovered,contest-filed,contest-decided",)"
+                           R"("installed_count":3,)"
+                           R"("kept_existing":"measure-checkpoint-approaching,month-closed")"));
+}
+
+TEST_F(EarlierStoreTest, ANewStoreGetsEveryDefaultAndRecordsThem) {
+  std::unique_ptr<Notifier> n = Start();
+  EXPECT_EQ(RuleIds(n->ListRules()), RuleIds(DefaultRules()));
+  ASSERT_OK_AND_ASSIGN(LoadedState state, store_.Load());
+  EXPECT_EQ(state.installed_default_rules.size(), DefaultRules().size());
+  ASSERT_EQ(log_.size(), 1u);
+  EXPECT_THAT(log_[0], ::testing::HasSubstr("default rules installed on a new store"));
 }
 
 TEST_F(NotifierTest, BureauMuteSilencesARuleForItsPeriod) {

@@ -217,6 +217,8 @@ void Notifier::ScheduleCheckpoints(const PlanView& plan, const std::string& id,
       for (absl::CivilDay due : checkpoint.dues) {
         // The measure's own due day is the deadline rules' (measure-deadline-approaching).
         if (m.due.has_value() && due == *m.due) continue;
+        // An owner's submitted report states it met: nobody is reminded of it.
+        if (CheckpointStatedMet(plan.plan_id, id, due)) continue;
         // The shortest lead time that covers today: one reminder per lead time.
         auto active = std::find_if(leads.begin(), leads.end(),
                                    [&](int lead) { return today >= due - lead && today <= due; });
@@ -232,10 +234,11 @@ void Notifier::ScheduleCheckpoints(const PlanView& plan, const std::string& id,
           c.period = DayText(due);
           c.title = absl::StrCat("工作措施阶段性节点「", checkpoint.phrase, "」将于", DayText(due),
                                  "到期（", *active, "天内）：", m.title);
-          c.explanation = absl::StrCat("checkpoint «", checkpoint.phrase,
-                                       "» of the measure text due ", DayText(due), " within ",
-                                       *active, " days, no confirmed completion; rule ", rule->id,
-                                       " reminds ", *active, " days ahead");
+          c.explanation = absl::StrCat(
+              "checkpoint «", checkpoint.phrase, "» of the measure text due ", DayText(due),
+              " within ", *active,
+              " days, no confirmed completion and no owner's report states it met; rule ", rule->id,
+              " reminds ", *active, " days ahead");
           Emit(c, changes);
         }
       }

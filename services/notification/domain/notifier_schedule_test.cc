@@ -389,5 +389,92 @@ TEST_F(NotifierTest, AnOngoingMeasureIsRemindedOfItsCheckpoints) {
   EXPECT_TRUE(OfKind(Kind::kMeasureDeadlineApproaching).empty());
 }
 
+// Two measures of the same owners, each with a 5月底前 checkpoint.
+PlanView PlanWithTwoCheckpointedMeasures() {
+  PlanView p = PlanWithCheckpoints();
+  MeasureView other = p.measures.at("a1-t1-m1");
+  other.id = "a1-t1-m2";
+  other.title = "淘汰国三柴油货车";
+  other.checkpoints = {{"5月底前", {absl::CivilDay(2026, 5, 31)}}};
+  p.measures[other.id] = other;
+  return p;
+}
+
+UpstreamInput Report(UpstreamInput::Type type, const std::string& org, const std::string& period,
+                     std::vector<MetCheckpoint> met, const std::string& event_ref) {
+  UpstreamInput in;
+  in.type = type;
+  in.event_ref = event_ref;
+  in.plan_id = "2026-abc";
+  in.organization_id = org;
+  in.period = period;
+  in.met_checkpoints = std::move(met);
+  return in;
+}
+
+// "<recipient> <measure resource> <period>" of each checkpoint reminder.
+std::vector<std::string> Reminded(const std::vector<Notification>& all) {
+  std::vector<std::string> out;
+  for (const Notification& n : all) out.push_back(n.recipient + " " + n.resource + " " + n.period);
+  return out;
+}
+
+TEST_F(NotifierTest, ACheckpointStatedMetIsNotRemindedUntilTheReportIsReturned) {
+  UpstreamInput in;
+  in.type = UpstreamInput::Type::kPlanImported;
+  in.event_ref = "registry#1";
+  in.plan_id = "2026-abc";
+  in.plan = PlanWithTwoCheckpointedMeasures();
+  Upstream(in);
+  // The responsible organization (not the lead) states a1-t1-m1's 05-31 met:
+  // one owner's statement suffices, for every owner.
+  Upstream(Report(UpstreamInput::Type::kReportSubmitted, "o-b", "2026-04",
+                  {{"a1-t1-m1", absl::CivilDay(2026, 5, 31), "5月底前"}}, "progress#1"));
+  Restart();  // the statement is durable
+  clock_.Set(At(5, 24));
+  Run();
+  // a1-t1-m2's 5月底前 is not silenced by another measure's statement.
+  EXPECT_EQ(Reminded(OfKind(Kind::kMeasureCheckpointApproaching)),
+            (std::vector<std::string>{"o-a plans/2026-abc/measures/a1-t1-m2 2026-05-31",
+                                      "o-b plans/2026-abc/measures/a1-t1-m2 2026-05-31"}));
+  // The bureau returns the report: its statement counts for nothing any more.
+  Upstream(Report(UpstreamInput::Type::kReportReturned, "o-b", "2026-04", {}, "progress#2"));
+  Restart();
+  clock_.Set(At(5, 25));
+  Run();
+  EXPECT_EQ(Reminded(OfKind(Kind::kMeasureCheckpointApproaching)),
+            (std::vector<std::string>{"o-a plans/2026-abc/measures/a1-t1-m2 2026-05-31",
+                                      "o-b plans/2026-abc/measures/a1-t1-m2 2026-05-31",
+                                      "o-a plans/2026-abc/measures/a1-t1-m1 2026-05-31",
+                                      "o-b plans/2026-abc/measures/a1-t1-m1 2026-05-31"}));
+}
+
+TEST_F(NotifierTest, AResubmissionStatesAgainAndARevisionReplacesTheStatements) {
+  UpstreamInput in;
+  in.type = UpstreamInput::Type::kPlanImported;
+  in.event_ref = "registry#1";
+  in.plan_id = "2026-abc";
+  in.plan = PlanWithCheckpoints();
+  Upstream(in);
+  const MetCheckpoint may{"a1-t1-m1", absl::CivilDay(2026, 5, 31), "5月底前"};
+  const MetCheckpoint june{"a1-t1-m1", absl::CivilDay(2026, 6, 30), "按季度"};
+  Upstream(Report(UpstreamInput::Type::kReportSubmitted, "o-a", "2026-04", {may}, "progress#1"));
+  Upstream(Report(UpstreamInput::Type::kReportReturned, "o-a", "2026-04", {}, "progress#2"));
+  // Resubmitted, stating both.
+  Upstream(
+      Report(UpstreamInput::Type::kReportSubmitted, "o-a", "2026-04", {may, june}, "progress#3"));
+  clock_.Set(At(5, 24));
+  Run();
+  EXPECT_TRUE(OfKind(Kind::kMeasureCheckpointApproaching).empty());
+  // A revision that no longer states the quarter: the quarter is reminded again.
+  Upstream(Report(UpstreamInput::Type::kReportSubmitted, "o-a", "2026-04", {may}, "progress#4"));
+  Restart();
+  clock_.Set(At(6, 24));
+  Run();
+  EXPECT_EQ(Reminded(OfKind(Kind::kMeasureCheckpointApproaching)),
+            (std::vector<std::string>{"o-a plans/2026-abc/measures/a1-t1-m1 2026-06-30",
+                                      "o-b plans/2026-abc/measures/a1-t1-m1 2026-06-30"}));
+}
+
 }  // namespace
 }  // namespace ecoplan::notification::notifier_test

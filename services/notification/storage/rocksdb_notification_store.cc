@@ -147,6 +147,11 @@ absl::StatusOr<LoadedState> RocksDbNotificationStore::Load() {
     ECOPLAN_ASSIGN_OR_RETURN(state.rules[id], Decode<storage::RuleRecord>(db_, v, key));
     return absl::OkStatus();
   }));
+  ECOPLAN_RETURN_IF_ERROR(load("a/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_RETURN_IF_ERROR(ParseRecord<storage::DefaultRuleInstalledRecord>(db_, v, key).status());
+    state.installed_default_rules.insert(id);
+    return absl::OkStatus();
+  }));
   ECOPLAN_RETURN_IF_ERROR(load("s/", [&](Id id, Value v, Key key) -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(Subscription s, Decode<storage::SubscriptionRecord>(db_, v, key));
     if (!s.request_id.empty()) state.request_ids[s.request_id] = s.id;
@@ -169,6 +174,11 @@ absl::StatusOr<LoadedState> RocksDbNotificationStore::Load() {
   ECOPLAN_RETURN_IF_ERROR(load("m/", [&](Id id, Value v, Key key) -> absl::Status {
     ECOPLAN_RETURN_IF_ERROR(ParseRecord<storage::SubmissionRecord>(db_, v, key).status());
     state.submissions.insert(id);
+    return absl::OkStatus();
+  }));
+  ECOPLAN_RETURN_IF_ERROR(load("t/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_RETURN_IF_ERROR(ParseRecord<storage::MetCheckpointRecord>(db_, v, key).status());
+    state.met_statements.insert(id);
     return absl::OkStatus();
   }));
   ECOPLAN_RETURN_IF_ERROR(load("e/", [&](Id id, Value v, Key key) -> absl::Status {
@@ -258,6 +268,9 @@ absl::StatusOr<common::WriteRequest> RocksDbNotificationStore::Encode(const Chan
   }
   for (const Rule& r : c.rules) put(absl::StrCat("r/", r.id), Serialize(ToRecord(r)));
   for (const std::string& id : c.deleted_rules) del(absl::StrCat("r/", id));
+  for (const std::string& id : c.installed_default_rules) {
+    put(absl::StrCat("a/", id), Serialize(storage::DefaultRuleInstalledRecord()));
+  }
   for (const Subscription& s : c.subscriptions)
     put(absl::StrCat("s/", s.id), Serialize(ToRecord(s)));
   for (const std::string& id : c.deleted_subscriptions) {
@@ -282,6 +295,10 @@ absl::StatusOr<common::WriteRequest> RocksDbNotificationStore::Encode(const Chan
     put(absl::StrFormat("h/%04d", h.year), Serialize(ToRecord(h)));
   for (const std::string& s : c.submissions) {
     put(absl::StrCat("m/", s), Serialize(storage::SubmissionRecord()));
+  }
+  for (const std::string& s : c.deleted_met_statements) del(absl::StrCat("t/", s));
+  for (const std::string& s : c.met_statements) {
+    put(absl::StrCat("t/", s), Serialize(storage::MetCheckpointRecord()));
   }
   for (const Escalation& e : c.escalations) put(absl::StrCat("e/", e.key), Serialize(ToRecord(e)));
   for (const std::string& k : c.deleted_escalations) del(absl::StrCat("e/", k));

@@ -12,6 +12,8 @@
 //   u/<org>/<number: u64 BE>            → ""   unread index
 //   k/<idempotency key>                 → DedupRecord (notification 0 while in a digest)
 //   r/<rule id>                         → RuleRecord (with its mutes)
+//   a/<rule id>                         → DefaultRuleInstalledRecord (empty: that default rule
+//                                         was installed once; never again)
 //   s/<subscription id>                 → SubscriptionRecord (with its secrets' key bytes)
 //   d/<subscription id>/<number: u64 BE>→ DeliveryRecord (with its last 50 attempts)
 //   p/<subscription id>/<number: u64 BE>→ ""   pending deliveries
@@ -19,6 +21,8 @@
 //   v/<plan>                            → PlanViewRecord (the local view of the registry)
 //   h/<year: 4 digits>                  → HolidayYearRecord (the progress service's holidays)
 //   m/<plan>|<org>|<period>             → SubmissionRecord (empty: a report was submitted)
+//   t/<plan>|<measure>|<day>|<org>|<period> → MetCheckpointRecord (empty: that report states
+//                                         the checkpoint occurrence due <day> met)
 //   e/<escalation key>                  → EscalationRecord
 //   g/<recipient>|<rule>                → DigestBucketRecord
 //   q/<stream consumer>                 → StreamConsumerRecord

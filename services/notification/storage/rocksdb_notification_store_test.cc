@@ -370,6 +370,8 @@ struct EveryKind {
     c.plans = {plan};
     c.holidays = {holidays};
     c.submissions = {"2026-abc|o-traffic|2026-04"};
+    c.met_statements = {"2026-abc|a1-t1-m1|2026-05-31|o-traffic|2026-05"};
+    c.installed_default_rules = {"report-due-soon", "month-closed"};
     c.escalations = {escalation};
     c.digests = {digest};
     c.stream_consumers = {{"supervision-platform", 1234}};
@@ -395,6 +397,10 @@ void ExpectEveryKind(RocksDbNotificationStore& store, const EveryKind& want) {
   ASSERT_EQ(state.holidays.count(2026), 1u);
   EXPECT_TRUE(state.holidays.at(2026) == want.holidays);
   EXPECT_EQ(state.submissions, std::set<std::string>{"2026-abc|o-traffic|2026-04"});
+  EXPECT_EQ(state.met_statements,
+            std::set<std::string>{"2026-abc|a1-t1-m1|2026-05-31|o-traffic|2026-05"});
+  EXPECT_EQ(state.installed_default_rules,
+            (std::set<std::string>{"month-closed", "report-due-soon"}));
   ASSERT_EQ(state.escalations.count(want.escalation.key), 1u);
   EXPECT_TRUE(state.escalations.at(want.escalation.key) == want.escalation);
   const std::string digest_key = DigestKey("o-traffic", "measure-deadline");
@@ -442,6 +448,21 @@ TEST_F(RocksDbNotificationStoreTest, EveryRecordKindReadsBackIdenticalAlsoAfterA
   ExpectEveryKind(*store_, want);
   Open();
   ExpectEveryKind(*store_, want);
+}
+
+TEST_F(RocksDbNotificationStoreTest, AWithdrawnMetStatementIsGoneAfterAReopen) {
+  Open();
+  Changes stated;
+  stated.met_statements = {"2026-abc|a1-t1-m1|2026-05-31|o-a|2026-05",
+                           "2026-abc|a1-t1-m1|2026-06-30|o-a|2026-06"};
+  ASSERT_OK(store_->Commit(stated));
+  Changes returned;
+  returned.deleted_met_statements = {"2026-abc|a1-t1-m1|2026-05-31|o-a|2026-05"};
+  ASSERT_OK(store_->Commit(returned));
+  Open();
+  ASSERT_OK_AND_ASSIGN(LoadedState state, store_->Load());
+  EXPECT_EQ(state.met_statements,
+            std::set<std::string>{"2026-abc|a1-t1-m1|2026-06-30|o-a|2026-06"});
 }
 
 TEST_F(RocksDbNotificationStoreTest, AJsonRecordOfAnEarlierBuildFailsTheLoadNamingTheDirectory) {

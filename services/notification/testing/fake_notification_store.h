@@ -26,6 +26,7 @@ class FakeNotificationStore final : public NotificationStore {
   absl::Status Commit(const Changes& c) override {
     absl::MutexLock lock(&mu_);
     if (!fail_next_.ok()) return std::exchange(fail_next_, absl::OkStatus());
+    ++commits_;
     for (const Notification& n : c.notifications) notifications_[n.number] = n;
     for (const auto& [k, n] : c.dedup_keys) state_.dedup_keys.insert(k);
     for (const Rule& r : c.rules) state_.rules[r.id] = r;
@@ -37,6 +38,10 @@ class FakeNotificationStore final : public NotificationStore {
     for (const PlanView& p : c.plans) state_.plans[p.plan_id] = p;
     for (const HolidayYear& h : c.holidays) state_.holidays[h.year] = h;
     for (const std::string& s : c.submissions) state_.submissions.insert(s);
+    for (const std::string& s : c.deleted_met_statements) state_.met_statements.erase(s);
+    for (const std::string& s : c.met_statements) state_.met_statements.insert(s);
+    for (const std::string& id : c.installed_default_rules)
+      state_.installed_default_rules.insert(id);
     for (const Escalation& e : c.escalations) state_.escalations[e.key] = e;
     for (const std::string& k : c.deleted_escalations) state_.escalations.erase(k);
     for (const std::string& k : c.deleted_digests) state_.digests.erase(k);
@@ -96,6 +101,11 @@ class FakeNotificationStore final : public NotificationStore {
     absl::MutexLock lock(&mu_);
     fail_next_ = std::move(status);
   }
+  // Number of successful commits.
+  int commits() const {
+    absl::MutexLock lock(&mu_);
+    return commits_;
+  }
   std::vector<Notification> AllNotifications() const {
     absl::MutexLock lock(&mu_);
     std::vector<Notification> out;
@@ -109,6 +119,7 @@ class FakeNotificationStore final : public NotificationStore {
   std::map<uint64_t, Notification> notifications_;
   std::map<std::pair<std::string, uint64_t>, Delivery> deliveries_;
   uint64_t events_ = 0;
+  int commits_ = 0;
   absl::Status fail_next_;
 };
 
