@@ -208,9 +208,9 @@ TEST_F(EvaluationJobE2eTest, AKilledRunIsRecordedOnceAfterTheRestart) {
   s = Record(absl::CivilDay(2026, 5, 27), &idle);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(idle.changes_size(), 0) << idle.DebugString();
-  // Statuses move forward only: replaying the earlier day would turn them back.
+  // Statuses move forward only: a day before the first run's would turn them back.
   iv1::RecordEvaluationResponse back;
-  s = Record(as_of, &back);
+  s = Record(as_of - 1, &back);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << back.DebugString();
   EXPECT_THAT(s.error_message(), ::testing::HasSubstr("would turn them back"));
 
