@@ -106,10 +106,10 @@ void FactCorrection(const MonthAssessment& closed,
   a.reference = now != nullptr && !now->reference.empty() ? now->reference
                 : then != nullptr                         ? then->reference
                                                           : "";
-  const std::string months = a.corrects == closed.month
-                                 ? MonthText(closed.month)
-                                 : absl::StrCat(MonthText(a.corrects), " to ",
-                                                MonthText(closed.month));
+  const std::string months =
+      a.corrects == closed.month
+          ? MonthText(closed.month)
+          : absl::StrCat(MonthText(a.corrects), " to ", MonthText(closed.month));
   a.detail = absl::StrCat(org, ", ", key, ": ", now ? now->detail : then->detail, " (", months,
                           " closed with ", a.before, ")");
   out->push_back(std::move(a));

@@ -101,15 +101,15 @@ TEST(CorrectionsTest, AFactSeveralClosedMonthsCarriedAlikeCorrectsTheFirstOfThem
   MonthAssessment april = ClosedJune(), may = ClosedJune(), june = ClosedJune();
   april.month = absl::CivilMonth(2026, 4);
   may.month = absl::CivilMonth(2026, 5);
-  const ScoreFact missing{"on_time_reporting/a1-t2-m3/2026-04", "lead", "missing", 0, "",
-                          "no report"};
+  const ScoreFact missing{
+      "on_time_reporting/a1-t2-m3/2026-04", "lead", "missing", 0, "", "no report"};
   for (MonthAssessment* m : {&april, &may, &june}) {
     m->scores.scorecards[0].components[0].facts.push_back(missing);
   }
   MonthScores now = june.scores;
-  now.scorecards[0].components[0].facts.back() = {"on_time_reporting/a1-t2-m3/2026-04", "lead",
-                                                  "late", 0.5, "plans/p/reports/apr",
-                                                  "report for 2026-04 submitted late"};
+  now.scorecards[0].components[0].facts.back() = {
+      "on_time_reporting/a1-t2-m3/2026-04", "lead", "late", 0.5, "plans/p/reports/apr",
+      "report for 2026-04 submitted late"};
   now.scorecards[0].score = 55;
   std::vector<Adjustment> out = Corrections(june, now, {&april, &may});
   ASSERT_EQ(out.size(), 2u);  // the fact and the score
