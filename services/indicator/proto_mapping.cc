@@ -41,25 +41,6 @@ absl::StatusOr<std::string> ParsePlanName(absl::string_view name, absl::string_v
   return std::string(rest);
 }
 
-ecoplan::common::v1::Date DateToProto(absl::CivilDay day) {
-  ecoplan::common::v1::Date d;
-  d.set_year(static_cast<int32_t>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
-}
-
-absl::StatusOr<absl::CivilDay> DateFromProto(const ecoplan::common::v1::Date& date,
-                                             absl::string_view field) {
-  const absl::CivilDay day(date.year(), date.month(), date.day());
-  if (date.year() < 1 || date.year() > 9999 || day.year() != date.year() ||
-      day.month() != date.month() || day.day() != date.day()) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": ", date.year(), "-", date.month(), "-",
-                                                   date.day(), " is not a date"));
-  }
-  return day;
-}
-
 v1::Indicator ToProto(const Indicator& i) {
   v1::Indicator p;
   p.set_name(IndicatorName(i.plan_id, i.id));

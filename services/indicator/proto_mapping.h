@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/mapping/proto_values.h"
 #include "ecoplan/common/v1/types.pb.h"
 #include "ecoplan/indicator/v1/indicator_service.pb.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -29,10 +30,10 @@ absl::StatusOr<std::string> ParsePlanName(absl::string_view name, absl::string_v
 google::protobuf::Timestamp TimeToProto(absl::Time t);
 absl::Time TimeFromProto(const google::protobuf::Timestamp& ts);
 
-ecoplan::common::v1::Date DateToProto(absl::CivilDay day);
-// Errors: InvalidArgument naming `field` (unset or impossible date).
-absl::StatusOr<absl::CivilDay> DateFromProto(const ecoplan::common::v1::Date& date,
-                                             absl::string_view field);
+// Dates as every service maps them (common/mapping/proto_values.h);
+// DateFromProto's InvalidArgument names `field` (unset or impossible date).
+using common::DateFromProto;
+using common::DateToProto;
 
 // Indicator (name, etag, revision, update_time derived from the struct).
 ecoplan::indicator::v1::Indicator ToProto(const Indicator& indicator);

@@ -136,26 +136,34 @@ absl::Status ApplyUpdatePaths(const Indicator& v, const std::vector<std::string>
   return absl::OkStatus();
 }
 
+std::map<IndicatorEvaluator::Key, Indicator>::iterator IndicatorEvaluator::EditableLocked(
+    const std::string& plan_id, const std::string& id, const std::string& etag,
+    const std::string& request_id, const Done<Indicator>& done) {
+  auto it = indicators_.find({plan_id, id});
+  if (it == indicators_.end()) {
+    done(absl::NotFoundError(absl::StrCat("no indicator ", IndicatorName(plan_id, id))));
+    return indicators_.end();
+  }
+  if (!request_id.empty() && request_ids_.count(request_id)) {
+    done(it->second);  // a retry: the indicator as it is
+    return indicators_.end();
+  }
+  if (busy_.count(it->first) || etag != IndicatorEtag(it->second)) {
+    done(absl::AbortedError(absl::StrCat("etag «", etag, "» is stale (current ",
+                                         IndicatorEtag(it->second), "): re-read and retry")));
+    return indicators_.end();
+  }
+  return it;
+}
+
 void IndicatorEvaluator::UpdateIndicator(const std::string& plan_id, const std::string& id,
                                          Indicator values, std::vector<std::string> paths,
                                          std::string etag, std::string reason,
                                          std::string request_id, std::string actor,
                                          Done<Indicator> done) {
   absl::MutexLock lock(&mu_);
-  auto it = indicators_.find({plan_id, id});
-  if (it == indicators_.end()) {
-    done(absl::NotFoundError(absl::StrCat("no indicator ", IndicatorName(plan_id, id))));
-    return;
-  }
-  if (!request_id.empty() && request_ids_.count(request_id)) {
-    done(it->second);
-    return;
-  }
-  if (busy_.count(it->first) || etag != IndicatorEtag(it->second)) {
-    done(absl::AbortedError(absl::StrCat("etag «", etag, "» is stale (current ",
-                                         IndicatorEtag(it->second), "): re-read and retry")));
-    return;
-  }
+  auto it = EditableLocked(plan_id, id, etag, request_id, done);
+  if (it == indicators_.end()) return;  // answered
   Indicator after = it->second;
   if (absl::Status s = ApplyUpdatePaths(values, paths, &after); !s.ok()) {
     done(s);
@@ -171,20 +179,8 @@ void IndicatorEvaluator::RetireIndicator(const std::string& plan_id, const std::
                                          std::string request_id, std::string actor,
                                          Done<Indicator> done) {
   absl::MutexLock lock(&mu_);
-  auto it = indicators_.find({plan_id, id});
-  if (it == indicators_.end()) {
-    done(absl::NotFoundError(absl::StrCat("no indicator ", IndicatorName(plan_id, id))));
-    return;
-  }
-  if (!request_id.empty() && request_ids_.count(request_id)) {
-    done(it->second);
-    return;
-  }
-  if (busy_.count(it->first) || etag != IndicatorEtag(it->second)) {
-    done(absl::AbortedError(absl::StrCat("etag «", etag, "» is stale (current ",
-                                         IndicatorEtag(it->second), "): re-read and retry")));
-    return;
-  }
+  auto it = EditableLocked(plan_id, id, etag, request_id, done);
+  if (it == indicators_.end()) return;  // answered
   if (it->second.retired) {
     done(absl::FailedPreconditionError(
         absl::StrCat("indicator ", IndicatorName(plan_id, id), " is already retired")));

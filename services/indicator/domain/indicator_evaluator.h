@@ -251,6 +251,14 @@ class IndicatorEvaluator {
                                 const ScoringRules* scoring = nullptr,
                                 bool with_facts = false) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void NotifyData(const std::string& plan_id) const;
+  // The indicator an update or retirement applies to; indicators_.end() once
+  // `done` has answered: NotFound, a retried request (the indicator as it
+  // is), or Aborted (stale etag, or a write of it in flight).
+  std::map<Key, Indicator>::iterator EditableLocked(const std::string& plan_id,
+                                                    const std::string& id, const std::string& etag,
+                                                    const std::string& request_id,
+                                                    const Done<Indicator>& done)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // FailedPrecondition when `as_of` is before the plan's latest recorded day.
   absl::Status CheckRecordingDayLocked(const std::string& plan_id, absl::CivilDay as_of) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
