@@ -27,6 +27,7 @@
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "tests/harness/client.h"
 #include "tests/harness/process.h"
 
 namespace ecoplan::testing {
@@ -45,12 +46,6 @@ constexpr char kMissed[] =
     "checkpoint «5月底前» of the measure text due 2026-05-31 passed: no report of an owner "
     "states it met";
 
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-  return ctx;
-}
-
 ecoplan::common::v1::Date Date(absl::CivilDay d) {
   ecoplan::common::v1::Date out;
   out.set_year(static_cast<int>(d.year()));
@@ -61,13 +56,7 @@ ecoplan::common::v1::Date Date(absl::CivilDay d) {
 
 class CheckpointsE2eTest : public ::testing::Test {
  protected:
-  void TearDown() override {
-    for (Subprocess* server : {&indicator_, &progress_, &registry_}) {
-      if (!server->running()) continue;
-      server->Signal(SIGTERM);
-      if (!server->Wait(absl::Seconds(30)).ok()) server->Signal(SIGKILL);
-    }
-  }
+  void TearDown() override { StopServers({&indicator_, &progress_, &registry_}); }
 
   std::string Start(const char* binary, const std::string& name, std::vector<std::string> extra,
                     Subprocess* server) {

@@ -37,6 +37,7 @@
 #include "ecoplan/notification/v1/notification_service.grpc.pb.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "tests/harness/client.h"
 #include "tests/harness/process.h"
 
 namespace ecoplan::testing {
@@ -53,33 +54,13 @@ const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
 const char* const kNotificationServer = ECOPLAN_NOTIFICATION_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-  return ctx;
-}
-
-common::v1::Date Date(int y, int m, int d) {
-  common::v1::Date out;
-  out.set_year(y);
-  out.set_month(m);
-  out.set_day(d);
-  return out;
-}
-
 std::string DayText(const common::v1::Date& d) {
   return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
 }
 
 class NotificationIndicatorE2eTest : public ::testing::Test {
  protected:
-  void TearDown() override {
-    for (Subprocess* server : {&notification_, &indicator_, &progress_, &registry_}) {
-      if (!server->running()) continue;
-      server->Signal(SIGTERM);
-      if (!server->Wait(absl::Seconds(30)).ok()) server->Signal(SIGKILL);
-    }
-  }
+  void TearDown() override { StopServers({&notification_, &indicator_, &progress_, &registry_}); }
 
   std::string Start(const char* binary, const std::string& name, int port,
                     std::vector<std::string> extra, Subprocess* server) {
