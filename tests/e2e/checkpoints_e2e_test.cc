@@ -9,6 +9,7 @@
 // its report the red reason is gone (the statement, made today, is late: the
 // light says so, naming the report and its day).
 
+#include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -25,6 +26,7 @@
 #include "absl/time/time.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
+#include "ecoplan/notification/v1/notification_service.grpc.pb.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "tests/harness/client.h"
@@ -34,12 +36,14 @@ namespace ecoplan::testing {
 namespace {
 
 namespace iv1 = ::ecoplan::indicator::v1;
+namespace nv1 = ::ecoplan::notification::v1;
 namespace pv1 = ::ecoplan::progress::v1;
 namespace rv1 = ::ecoplan::registry::v1;
 
 const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
 const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
 const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
+const char* const kNotificationServer = ECOPLAN_NOTIFICATION_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 
 constexpr char kMissed[] =
@@ -56,7 +60,7 @@ ecoplan::common::v1::Date Date(absl::CivilDay d) {
 
 class CheckpointsE2eTest : public ::testing::Test {
  protected:
-  void TearDown() override { StopServers({&indicator_, &progress_, &registry_}); }
+  void TearDown() override { StopServers({&notification_, &indicator_, &progress_, &registry_}); }
 
   std::string Start(const char* binary, const std::string& name, std::vector<std::string> extra,
                     Subprocess* server) {
@@ -81,9 +85,11 @@ class CheckpointsE2eTest : public ::testing::Test {
     return false;
   }
 
-  // Registry; progress following it; indicator following both. Imports the
-  // seed plan and finds the measure with the 5月底前 checkpoint.
-  void StartCluster() {
+  // Registry; progress following it; indicator following both; with
+  // `notification_clock` set, the notification service following registry and
+  // progress, its schedule's clock starting there. Imports the seed plan and
+  // finds the measure with the 5月底前 checkpoint.
+  void StartCluster(const std::string& notification_clock = "") {
     const std::string registry = Start(kRegistryServer, "registry", {}, &registry_);
     ASSERT_FALSE(registry.empty());
     registry_stub_ = rv1::RegistryService::NewStub(
@@ -103,6 +109,19 @@ class CheckpointsE2eTest : public ::testing::Test {
     ASSERT_FALSE(indicator.empty());
     indicator_stub_ = iv1::IndicatorService::NewStub(
         grpc::CreateChannel(indicator, grpc::InsecureChannelCredentials()));
+    if (!notification_clock.empty()) {
+      // Started before the import, so its schedule (which runs once at start,
+      // then only on RunSchedule) sees no plan until it has followed everything.
+      const std::string notification = Start(
+          kNotificationServer, "notification",
+          {"--registry_address=" + registry, "--progress_address=" + progress,
+           "--registry_max_backoff=200ms", "--progress_max_backoff=200ms", "--schedule_interval=1h",
+           "--demo_clock_start=" + notification_clock, "--rate_limit_per_second=0"},
+          &notification_);
+      ASSERT_FALSE(notification.empty());
+      notification_stub_ = nv1::NotificationService::NewStub(
+          grpc::CreateChannel(notification, grpc::InsecureChannelCredentials()));
+    }
 
     rv1::ImportPlanRequest import;
     import.set_document_text(ReadFile(kSeed).value());
@@ -127,6 +146,44 @@ class CheckpointsE2eTest : public ::testing::Test {
       }
     }
     ASSERT_FALSE(measure_.empty()) << "no measure of the seed has the 5月底前 checkpoint";
+    // Another lead's measure with a checkpoint due the same day (the control).
+    for (const rv1::Task& task : exported.tasks()) {
+      for (const rv1::Measure& m : task.measures()) {
+        if (m.lead_organizations_size() == 0 || m.lead_organizations(0).organization() == lead_ ||
+            !other_measure_.empty()) {
+          continue;
+        }
+        for (const rv1::Checkpoint& c : m.checkpoints()) {
+          for (const auto& d : c.due_dates()) {
+            if (d.month() == 5 && d.day() == 31) {
+              other_measure_ = m.name();
+              other_lead_ = m.lead_organizations(0).organization();
+            }
+          }
+          if (c.due_date().month() == 5 && c.due_date().day() == 31) {
+            other_measure_ = m.name();
+            other_lead_ = m.lead_organizations(0).organization();
+          }
+        }
+      }
+    }
+  }
+
+  // The notifications of `org` of `kind` about `measure`.
+  std::vector<nv1::Notification> InboxAbout(const std::string& org, nv1::NotificationKind kind,
+                                            const std::string& measure) {
+    nv1::ListNotificationsRequest request;
+    request.set_parent(org);
+    request.set_kind(kind);
+    request.set_page_size(500);
+    nv1::ListNotificationsResponse response;
+    grpc::Status s = notification_stub_->ListNotifications(Context().get(), request, &response);
+    EXPECT_TRUE(s.ok()) << org << ": " << s.error_message();
+    std::vector<nv1::Notification> out;
+    for (const nv1::Notification& n : response.notifications()) {
+      if (measure.empty() || n.resource() == measure) out.push_back(n);
+    }
+    return out;
   }
 
   // The measure's light as of `as_of` (EvaluatePlan, a read); empty until the
@@ -178,10 +235,12 @@ class CheckpointsE2eTest : public ::testing::Test {
   Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
   Subprocess progress_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
   Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  std::string plan_, measure_, lead_, lead_name_;
+  Subprocess notification_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  std::string plan_, measure_, lead_, lead_name_, other_measure_, other_lead_;
   std::unique_ptr<rv1::RegistryService::Stub> registry_stub_;
   std::unique_ptr<pv1::ProgressService::Stub> progress_stub_;
   std::unique_ptr<iv1::IndicatorService::Stub> indicator_stub_;
+  std::unique_ptr<nv1::NotificationService::Stub> notification_stub_;
 };
 
 TEST_F(CheckpointsE2eTest, APassedCheckpointIsRedUntilAReportStatesItMet) {
@@ -252,6 +311,63 @@ TEST_F(CheckpointsE2eTest, APassedCheckpointIsRedUntilAReportStatesItMet) {
   EXPECT_EQ(met.checkpoints(0).stated_date().day(), stated.day());
   // Evaluated as of June 5 the statement was not made yet: still red.
   EXPECT_TRUE(HasReason(LightOf(absl::CivilDay(2026, 6, 5)), kMissed));
+}
+
+TEST_F(CheckpointsE2eTest, NoReminderOfACheckpointAnOwnerStatedMet) {
+  // The notification service's schedule on 2026-05-26, five days before May 31.
+  ASSERT_NO_FATAL_FAILURE(StartCluster("2026-05-26T09:00:00+08:00"));
+  ASSERT_FALSE(other_measure_.empty()) << "no other lead's measure has a checkpoint on May 31";
+
+  // 区生态环境局 states the 5月底前 checkpoint met in its May report.
+  pv1::SubmitReportResponse met;
+  grpc::Status s;
+  ASSERT_TRUE(Eventually([&] {
+    s = SubmitMay({absl::CivilDay(2026, 5, 31)}, "", &met);
+    return s.ok();
+  })) << s.error_message()
+      << Log("progress");
+  // Another lead's May report, submitted and returned after it: once its
+  // return is in that lead's inbox, the notification service has followed
+  // the statement too (a follower applies the events in order).
+  pv1::SubmitReportRequest other;
+  other.set_parent(plan_);
+  other.set_organization(other_lead_);
+  other.set_period("2026-05");
+  other.set_actor("e2e");
+  pv1::ReportEntry* e = other.add_entries();
+  e->set_measure(other_measure_);
+  e->set_status(pv1::MEASURE_STATUS_IN_PROGRESS);
+  e->set_percent_done(40);
+  e->set_work_done("按计划推进");
+  e->set_next_steps("继续推进");
+  pv1::SubmitReportResponse submitted;
+  s = progress_stub_->SubmitReport(Context().get(), other, &submitted);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  pv1::ReturnReportRequest back;
+  back.set_name(submitted.report().name());
+  back.set_etag(submitted.report().etag());
+  back.set_comment("请补充进展数据");
+  back.set_actor("bureau");
+  pv1::ReturnReportResponse returned;
+  s = progress_stub_->ReturnReport(Context().get(), back, &returned);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_TRUE(Eventually([&] {
+    return !InboxAbout(other_lead_, nv1::NOTIFICATION_KIND_REPORT_RETURNED, "").empty();
+  })) << Log("notification");
+
+  nv1::RunScheduleResponse run;
+  s = notification_stub_->RunSchedule(Context().get(), nv1::RunScheduleRequest(), &run);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  // The other measure's checkpoint is reminded (the schedule ran and knows
+  // the plan); the one stated met is reminded to nobody.
+  const std::vector<nv1::Notification> control = InboxAbout(
+      other_lead_, nv1::NOTIFICATION_KIND_MEASURE_CHECKPOINT_APPROACHING, other_measure_);
+  ASSERT_FALSE(control.empty()) << Log("notification");
+  EXPECT_THAT(control[0].title(), ::testing::HasSubstr("2026-05-31"));
+  EXPECT_TRUE(
+      InboxAbout(lead_, nv1::NOTIFICATION_KIND_MEASURE_CHECKPOINT_APPROACHING, measure_).empty())
+      << InboxAbout(lead_, nv1::NOTIFICATION_KIND_MEASURE_CHECKPOINT_APPROACHING, measure_)[0]
+             .DebugString();
 }
 
 }  // namespace
