@@ -5,7 +5,7 @@
 // otherwise a straight line, always stated), and what the rest of the period
 // must achieve.
 //
-// Status rules (EvaluationRules, documented in services/indicator/README.md):
+// Status rules (EvaluationRules; the rules below are their documentation):
 //  * period over: achieved if the final value meets the target, else off track;
 //  * fewer than `min_days_for_projection` valid days (air quality) or no value
 //    (reported): insufficient data; a target that is unknown: insufficient data;
