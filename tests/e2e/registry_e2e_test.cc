@@ -13,37 +13,27 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
-#include "tests/harness/process.h"
+#include "tests/harness/cluster.h"
 
 namespace ecoplan::testing {
 namespace {
 
 namespace v1 = ::ecoplan::registry::v1;
 
-const char* const kServer = ECOPLAN_REGISTRY_SERVER_PATH;
 const char* const kCtl = ECOPLAN_CTL_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 
 class RegistryE2eTest : public ::testing::Test {
  protected:
-  // Starts registry_server on a free loopback port with its data in the temp dir,
-  // in development mode (registry_auth_test covers tokens and TLS).
+  // Starts registry_server on a free loopback port with its data in the temp dir
+  // (or `db_path`), in development mode (registry_auth_test covers tokens and TLS).
   void StartServer(const std::string& db_path = "") {
-    const std::string port_file = dir_.Sub(absl::StrCat("port", ++starts_));
-    ASSERT_OK_AND_ASSIGN(
-        server_,
-        Subprocess::Start({kServer, "--host=127.0.0.1", "--port=0", "--port_file=" + port_file,
-                           "--db_path=" + (db_path.empty() ? dir_.Sub("db") : db_path),
-                           "--backup_dir=" + dir_.Sub("backups"), "--insecure_development_mode"},
-                          dir_.Sub("server.log")));
-    absl::StatusOr<int> port = WaitForPortFile(port_file, absl::Seconds(30));
-    ASSERT_TRUE(port.ok()) << port.status() << "\n"
-                           << ReadFile(dir_.Sub("server.log")).value_or("");
-    address_ = absl::StrCat("127.0.0.1:", *port);
+    ServerOptions options;
+    options.db_path = db_path;
+    ASSERT_OK_AND_ASSIGN(address_, cluster_.Start("registry", options));
     stub_ = v1::RegistryService::NewStub(
         grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
   }
@@ -78,8 +68,8 @@ class RegistryE2eTest : public ::testing::Test {
   }
 
   common::TempDir dir_;
-  int starts_ = 0;
-  Subprocess server_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Cluster cluster_{dir_.path()};
+  Subprocess& server_ = cluster_.process("registry");
   std::string address_;
   std::unique_ptr<v1::RegistryService::Stub> stub_;
 };

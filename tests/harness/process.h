@@ -20,6 +20,8 @@ class Subprocess {
   static absl::StatusOr<Subprocess> Start(const std::vector<std::string>& argv,
                                           const std::string& log_path);
 
+  // No process (running() is false), e.g. before a server is started.
+  Subprocess() = default;
   Subprocess(Subprocess&& other) noexcept;
   Subprocess& operator=(Subprocess&& other) noexcept;
   Subprocess(const Subprocess&) = delete;
@@ -65,6 +67,10 @@ absl::StatusOr<std::string> StartDevelopmentServer(const std::string& binary,
                                                    const std::string& dir, const std::string& name,
                                                    int port, const std::vector<std::string>& extra,
                                                    Subprocess* server);
+
+// A loopback port free now (bound, read and released), 0 when none could be
+// bound. For a server that must be known before it starts.
+int FreeLoopbackPort();
 
 // Reads a whole file. Errors: NotFound.
 absl::StatusOr<std::string> ReadFile(const std::string& path);
