@@ -7,12 +7,9 @@
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
-#include <signal.h>
 
-#include <cstdio>
 #include <fstream>
 #include <memory>
-#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -25,7 +22,7 @@
 #include "common/testing/temp_dir.h"
 #include "ecoplan/admin/v1/admin_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
-#include "tests/harness/process.h"
+#include "tests/harness/cluster.h"
 
 namespace ecoplan::testing {
 namespace {
@@ -34,7 +31,6 @@ namespace v1 = ::ecoplan::registry::v1;
 namespace admin_v1 = ::ecoplan::admin::v1;
 using common::Role;
 
-const char* const kServer = ECOPLAN_REGISTRY_SERVER_PATH;
 const char* const kCtl = ECOPLAN_CTL_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 constexpr char kImport[] = "/ecoplan.registry.v1.RegistryService/ImportPlan";
@@ -54,33 +50,23 @@ class AuditE2eTest : public ::testing::Test {
       secret_.push_back("abcdefghijklmnopqrstuvwxyz0123456789"[random() % 36]);
     }
     std::ofstream(dir_.Sub("secret")) << secret_;
+    cluster_.SetCommonFlags({"--auth_hs256_secret_file=" + dir_.Sub("secret"),
+                             "--auth_issuer=ecoplan-test", "--auth_audience=ecoplan",
+                             "--rate_limit_per_second=0"});
     StartServer();
   }
 
+  // (Re)starts registry_server on a free loopback port, its data in the temp dir, without backups.
   void StartServer() {
-    const std::string port_file = dir_.Sub("port");
-    std::remove(port_file.c_str());
-    ASSERT_OK_AND_ASSIGN(
-        Subprocess server,
-        Subprocess::Start(
-            {kServer, "--host=127.0.0.1", "--port=0", "--port_file=" + port_file,
-             "--db_path=" + dir_.Sub("db"),
-             "--backup_dir=", "--auth_hs256_secret_file=" + dir_.Sub("secret"),
-             "--auth_issuer=ecoplan-test", "--auth_audience=ecoplan", "--rate_limit_per_second=0"},
-            dir_.Sub("server.log")));
-    server_.emplace(std::move(server));
-    absl::StatusOr<int> port = WaitForPortFile(port_file, absl::Seconds(30));
-    ASSERT_TRUE(port.ok()) << port.status() << "\n" << ReadAll(dir_.Sub("server.log"));
-    address_ = absl::StrCat("127.0.0.1:", *port);
+    ServerOptions options;
+    options.flags = {"--backup_dir="};
+    ASSERT_OK_AND_ASSIGN(address_, cluster_.Start("registry", options));
     auto channel = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
     registry_ = v1::RegistryService::NewStub(channel);
     admin_ = admin_v1::AdminService::NewStub(channel);
   }
 
-  void StopServer() {
-    server_->Signal(SIGTERM);
-    ASSERT_OK(server_->Wait(absl::Seconds(30)));
-  }
+  void StopServer() { ASSERT_OK(cluster_.Stop("registry").status()); }
 
   std::string Token(Role role, const std::string& subject, const std::string& org = "") {
     common::TokenClaims claims;
@@ -120,7 +106,7 @@ class AuditE2eTest : public ::testing::Test {
 
   common::TempDir dir_;
   std::string secret_;
-  std::optional<Subprocess> server_;
+  Cluster cluster_{dir_.path()};
   std::string address_;
   std::unique_ptr<v1::RegistryService::Stub> registry_;
   std::unique_ptr<admin_v1::AdminService::Stub> admin_;

@@ -24,13 +24,14 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/notification/v1/notification_service.grpc.pb.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "tests/harness/client.h"
-#include "tests/harness/process.h"
+#include "tests/harness/cluster.h"
 
 namespace ecoplan::testing {
 namespace {
@@ -40,10 +41,6 @@ namespace nv1 = ::ecoplan::notification::v1;
 namespace pv1 = ::ecoplan::progress::v1;
 namespace rv1 = ::ecoplan::registry::v1;
 
-const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
-const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
-const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
-const char* const kNotificationServer = ECOPLAN_NOTIFICATION_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 
 constexpr char kMissed[] =
@@ -60,20 +57,7 @@ ecoplan::common::v1::Date Date(absl::CivilDay d) {
 
 class CheckpointsE2eTest : public ::testing::Test {
  protected:
-  void TearDown() override { StopServers({&notification_, &indicator_, &progress_, &registry_}); }
-
-  std::string Start(const char* binary, const std::string& name, std::vector<std::string> extra,
-                    Subprocess* server) {
-    extra.push_back("--backup_dir=" + dir_.Sub(name + "-backups"));
-    absl::StatusOr<std::string> address =
-        StartDevelopmentServer(binary, dir_.path(), name, 0, extra, server);
-    EXPECT_TRUE(address.ok()) << address.status();
-    return address.value_or("");
-  }
-
-  std::string Log(const std::string& name) {
-    return ReadFile(dir_.Sub(name + ".log")).value_or("");
-  }
+  std::string Log(const std::string& name) { return cluster_.Log(name); }
 
   // Polls `done` every 100 ms for up to 60 s.
   bool Eventually(const std::function<bool()>& done) {
@@ -90,35 +74,28 @@ class CheckpointsE2eTest : public ::testing::Test {
   // progress, its schedule's clock starting there. Imports the seed plan and
   // finds the measure with the 5月底前 checkpoint.
   void StartCluster(const std::string& notification_clock = "") {
-    const std::string registry = Start(kRegistryServer, "registry", {}, &registry_);
-    ASSERT_FALSE(registry.empty());
+    ASSERT_OK_AND_ASSIGN(const std::string registry, cluster_.Start("registry"));
     registry_stub_ = rv1::RegistryService::NewStub(
         grpc::CreateChannel(registry, grpc::InsecureChannelCredentials()));
-    const std::string progress =
-        Start(kProgressServer, "progress",
-              {"--registry_address=" + registry, "--registry_max_backoff=200ms"}, &progress_);
-    ASSERT_FALSE(progress.empty());
+    ASSERT_OK_AND_ASSIGN(const std::string progress,
+                         cluster_.Start("progress", Following({"registry"})));
     progress_stub_ = pv1::ProgressService::NewStub(
         grpc::CreateChannel(progress, grpc::InsecureChannelCredentials()));
-    const std::string indicator =
-        Start(kIndicatorServer, "indicator",
-              {"--registry_address=" + registry, "--progress_address=" + progress,
-               "--registry_max_backoff=200ms", "--progress_max_backoff=200ms",
-               "--evaluation_time=off", "--evaluation_debounce=0s"},
-              &indicator_);
-    ASSERT_FALSE(indicator.empty());
+    ASSERT_OK_AND_ASSIGN(const std::string indicator,
+                         cluster_.Start("indicator", Following({"registry", "progress"},
+                                                               {"--evaluation_time=off",
+                                                                "--evaluation_debounce=0s"})));
     indicator_stub_ = iv1::IndicatorService::NewStub(
         grpc::CreateChannel(indicator, grpc::InsecureChannelCredentials()));
     if (!notification_clock.empty()) {
       // Started before the import, so its schedule (which runs once at start,
       // then only on RunSchedule) sees no plan until it has followed everything.
-      const std::string notification = Start(
-          kNotificationServer, "notification",
-          {"--registry_address=" + registry, "--progress_address=" + progress,
-           "--registry_max_backoff=200ms", "--progress_max_backoff=200ms", "--schedule_interval=1h",
-           "--demo_clock_start=" + notification_clock, "--rate_limit_per_second=0"},
-          &notification_);
-      ASSERT_FALSE(notification.empty());
+      ASSERT_OK_AND_ASSIGN(
+          const std::string notification,
+          cluster_.Start("notification", Following({"registry", "progress"},
+                                                   {"--schedule_interval=1h",
+                                                    "--demo_clock_start=" + notification_clock,
+                                                    "--rate_limit_per_second=0"})));
       notification_stub_ = nv1::NotificationService::NewStub(
           grpc::CreateChannel(notification, grpc::InsecureChannelCredentials()));
     }
@@ -232,10 +209,7 @@ class CheckpointsE2eTest : public ::testing::Test {
   }
 
   common::TempDir dir_;
-  Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess progress_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess notification_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Cluster cluster_{dir_.path()};
   std::string plan_, measure_, lead_, lead_name_, other_measure_, other_lead_;
   std::unique_ptr<rv1::RegistryService::Stub> registry_stub_;
   std::unique_ptr<pv1::ProgressService::Stub> progress_stub_;

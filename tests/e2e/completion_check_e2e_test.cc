@@ -10,13 +10,8 @@
 // is confirmed only with an explicit override and a reason, which the
 // completion, its event and the audit log record.
 
-#include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <functional>
 #include <memory>
@@ -28,13 +23,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/admin/v1/admin_service.grpc.pb.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "tests/harness/client.h"
-#include "tests/harness/process.h"
+#include "tests/harness/cluster.h"
 #include "tests/harness/reports.h"
 
 namespace ecoplan::testing {
@@ -45,87 +41,42 @@ namespace iv1 = ::ecoplan::indicator::v1;
 namespace pv1 = ::ecoplan::progress::v1;
 namespace rv1 = ::ecoplan::registry::v1;
 
-const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
-const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
-const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 constexpr char kConfirmMethod[] = "/ecoplan.progress.v1.ProgressService/ConfirmCompletion";
 
 std::string LastSegment(const std::string& name) { return name.substr(name.rfind('/') + 1); }
 
-// A loopback port free now. The progress service and the indicator service
-// follow each other's events, so one of them must know the other's address
-// before it starts: the indicator service is started on this port.
-int FreeLoopbackPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
 class CompletionCheckE2eTest : public ::testing::Test {
  protected:
-  void TearDown() override { StopServers({&indicator_, &progress_, &registry_, &other_registry_}); }
-
-  // Starts `binary` on `port` (0: a free one) of the loopback in development mode.
-  std::string Start(const char* binary, const std::string& name, int port,
-                    std::vector<std::string> extra, Subprocess* server) {
-    extra.push_back("--backup_dir=" + dir_.Sub(name + "-backups"));
-    absl::StatusOr<std::string> address =
-        StartDevelopmentServer(binary, dir_.path(), name, port, extra, server);
-    EXPECT_TRUE(address.ok()) << address.status();
-    return address.value_or("");
-  }
-
-  std::string Log(const std::string& name) {
-    return ReadFile(dir_.Sub(name + ".log")).value_or("");
-  }
+  std::string Log(const std::string& name) { return cluster_.Log(name); }
 
   // Registry; progress following the registry and the indicator service;
   // indicator following the registry (or, with `indicator_without_plans`, a
   // registry of its own that holds no plan) and progress. Imports the seed
   // plan.
   void StartCluster(bool indicator_without_plans = false) {
-    registry_address_ = Start(kRegistryServer, "registry", 0, {}, &registry_);
-    ASSERT_FALSE(registry_address_.empty());
-    std::string indicator_registry = registry_address_;
+    ASSERT_OK_AND_ASSIGN(registry_address_, cluster_.Start("registry"));
+    const std::string indicator_registry = indicator_without_plans ? "other-registry" : "registry";
     if (indicator_without_plans) {
-      indicator_registry = Start(kRegistryServer, "other-registry", 0, {}, &other_registry_);
-      ASSERT_FALSE(indicator_registry.empty());
+      ASSERT_OK(cluster_.Start(indicator_registry).status());
     }
     registry_stub_ = rv1::RegistryService::NewStub(
         grpc::CreateChannel(registry_address_, grpc::InsecureChannelCredentials()));
-    const int indicator_port = FreeLoopbackPort();
-    ASSERT_GT(indicator_port, 0);
-    const std::string indicator_address = absl::StrCat("127.0.0.1:", indicator_port);
-    progress_address_ =
-        Start(kProgressServer, "progress", 0,
-              {"--registry_address=" + registry_address_, "--registry_max_backoff=200ms",
-               "--indicator_address=" + indicator_address, "--indicator_max_backoff=200ms"},
-              &progress_);
-    ASSERT_FALSE(progress_address_.empty());
+    // The progress service and the indicator service follow each other's
+    // events, so the indicator service's port is reserved before either starts.
+    ASSERT_OK_AND_ASSIGN(const std::string indicator_address, cluster_.Reserve("indicator"));
+    ASSERT_OK_AND_ASSIGN(progress_address_,
+                         cluster_.Start("progress", Following({"registry", "indicator"})));
     auto progress_channel =
         grpc::CreateChannel(progress_address_, grpc::InsecureChannelCredentials());
     progress_stub_ = pv1::ProgressService::NewStub(progress_channel);
     admin_stub_ = av1::AdminService::NewStub(progress_channel);
-    ASSERT_EQ(Start(kIndicatorServer, "indicator", indicator_port,
-                    {"--registry_address=" + indicator_registry,
-                     "--progress_address=" + progress_address_, "--registry_max_backoff=200ms",
-                     "--progress_max_backoff=200ms",
-                     // Statuses are recorded only as of the scenario's day (RecordEvaluation).
-                     "--evaluation_time=off", "--evaluation_debounce=0s"},
-                    &indicator_),
-              indicator_address);
+    // Statuses are recorded only as of the scenario's day (RecordEvaluation).
+    ASSERT_OK_AND_ASSIGN(const std::string indicator,
+                         cluster_.Start("indicator", Following({indicator_registry, "progress"},
+                                                               {"--evaluation_time=off",
+                                                                "--evaluation_debounce=0s"})));
+    ASSERT_EQ(indicator, indicator_address);
     indicator_stub_ = iv1::IndicatorService::NewStub(
         grpc::CreateChannel(indicator_address, grpc::InsecureChannelCredentials()));
 
@@ -271,10 +222,7 @@ class CompletionCheckE2eTest : public ::testing::Test {
   }
 
   common::TempDir dir_;
-  Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess progress_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess other_registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Cluster cluster_{dir_.path()};
   std::string registry_address_, progress_address_, plan_;
   rv1::ExportPlanResponse exported_;
   std::vector<iv1::Indicator> indicators_;

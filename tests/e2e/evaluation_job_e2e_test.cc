@@ -28,8 +28,8 @@
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "tests/harness/client.h"
+#include "tests/harness/cluster.h"
 #include "tests/harness/dates.h"
-#include "tests/harness/process.h"
 
 namespace ecoplan::testing {
 namespace {
@@ -37,40 +37,24 @@ namespace {
 namespace iv1 = ::ecoplan::indicator::v1;
 namespace rv1 = ::ecoplan::registry::v1;
 
-const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
-const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 
 class EvaluationJobE2eTest : public ::testing::Test {
  protected:
-  void TearDown() override { StopServers({&indicator_, &registry_}); }
-
-  std::string Start(const char* binary, const std::string& name, std::vector<std::string> extra,
-                    Subprocess* server) {
-    absl::StatusOr<std::string> address =
-        StartDevelopmentServer(binary, dir_.path(), name, 0, extra, server);
-    EXPECT_TRUE(address.ok()) << address.status();
-    return address.value_or("");
-  }
-
-  std::string Log(const std::string& name) {
-    return ReadFile(dir_.Sub(name + ".log")).value_or("");
-  }
+  std::string Log(const std::string& name) { return cluster_.Log(name); }
 
   void StartIndicator(std::vector<std::string> schedule) {
-    std::vector<std::string> flags = {"--registry_address=" + registry_address_,
-                                      "--registry_max_backoff=200ms"};
-    flags.insert(flags.end(), schedule.begin(), schedule.end());
-    const std::string address = Start(kIndicatorServer, "indicator", flags, &indicator_);
-    ASSERT_FALSE(address.empty());
+    ServerOptions options;
+    options.follow = {"registry"};
+    options.flags = std::move(schedule);
+    ASSERT_OK_AND_ASSIGN(const std::string address, cluster_.Start("indicator", options));
     stub_ = iv1::IndicatorService::NewStub(
         grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   }
 
   // The registry with the seed plan, and the indicator service following it.
   void StartWithPlan(std::vector<std::string> schedule) {
-    registry_address_ = Start(kRegistryServer, "registry", {}, &registry_);
-    ASSERT_FALSE(registry_address_.empty());
+    ASSERT_OK_AND_ASSIGN(registry_address_, cluster_.Start("registry"));
     auto registry = rv1::RegistryService::NewStub(
         grpc::CreateChannel(registry_address_, grpc::InsecureChannelCredentials()));
     ASSERT_NO_FATAL_FAILURE(StartIndicator(schedule));
@@ -151,8 +135,8 @@ class EvaluationJobE2eTest : public ::testing::Test {
   }
 
   common::TempDir dir_;
-  Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Cluster cluster_{dir_.path()};
+  Subprocess& indicator_ = cluster_.process("indicator");
   std::string registry_address_, plan_;
   std::unique_ptr<iv1::IndicatorService::Stub> stub_;
 };

@@ -37,7 +37,7 @@
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "tests/harness/client.h"
-#include "tests/harness/process.h"
+#include "tests/harness/cluster.h"
 
 namespace ecoplan::testing {
 namespace {
@@ -48,10 +48,6 @@ using ::grpc::health::v1::Health;
 using ::grpc::health::v1::HealthCheckRequest;
 using ::grpc::health::v1::HealthCheckResponse;
 
-const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
-const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
-const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
-const char* const kNotificationServer = ECOPLAN_NOTIFICATION_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 
 const std::string kRegistry = "/ecoplan.registry.v1.RegistryService/";
@@ -137,38 +133,20 @@ void ExpectRefused(const grpc::Status& s, std::set<grpc::StatusCode> allowed,
 
 class HostileInputTest : public ::testing::Test {
  protected:
-  void TearDown() override { StopServers({&notification_, &indicator_, &progress_, &registry_}); }
-
-  std::shared_ptr<grpc::Channel> Start(const char* binary, const std::string& name,
-                                       std::vector<std::string> extra, Subprocess* server,
-                                       std::string* address = nullptr) {
-    const std::string port_file = dir_.Sub(name + ".port");
-    const std::string log = dir_.Sub(name + ".log");
-    std::vector<std::string> argv{binary,
-                                  "--host=127.0.0.1",
-                                  "--port=0",
-                                  "--port_file=" + port_file,
-                                  "--db_path=" + dir_.Sub(name + "-db"),
-                                  "--backup_dir=" + dir_.Sub(name + "-backups"),
-                                  "--insecure_development_mode",
-                                  "--rate_limit_per_second=0"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    absl::StatusOr<Subprocess> started = Subprocess::Start(argv, log);
-    EXPECT_TRUE(started.ok()) << started.status();
-    if (!started.ok()) return nullptr;
-    *server = std::move(*started);
-    absl::StatusOr<int> port = WaitForPortFile(port_file, absl::Seconds(30));
-    EXPECT_TRUE(port.ok()) << port.status() << "\n" << ReadFile(log).value_or("");
-    if (!port.ok()) return nullptr;
-    if (address != nullptr) *address = absl::StrCat("127.0.0.1:", *port);
+  // Starts `name` in development mode without a rate limit; returns a channel
+  // that sends oversized requests to it, null on failure.
+  std::shared_ptr<grpc::Channel> Start(const std::string& name, ServerOptions options = {}) {
+    options.flags.insert(options.flags.begin(), "--rate_limit_per_second=0");
+    absl::StatusOr<std::string> address = cluster_.Start(name, options);
+    EXPECT_TRUE(address.ok()) << address.status();
+    if (!address.ok()) return nullptr;
     grpc::ChannelArguments args;
     args.SetMaxSendMessageSize(64 << 20);  // so that oversized requests reach the server
-    return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", *port),
-                                     grpc::InsecureChannelCredentials(), args);
+    return grpc::CreateCustomChannel(*address, grpc::InsecureChannelCredentials(), args);
   }
 
   void StartRegistryWithSeed() {
-    registry_channel_ = Start(kRegistryServer, "registry", {}, &registry_, &registry_address_);
+    registry_channel_ = Start("registry");
     ASSERT_NE(registry_channel_, nullptr);
     registry_stub_ = rv1::RegistryService::NewStub(registry_channel_);
     rv1::ImportPlanRequest request;
@@ -187,9 +165,7 @@ class HostileInputTest : public ::testing::Test {
   }
 
   void StartProgress() {
-    progress_channel_ = Start(
-        kProgressServer, "progress",
-        {"--registry_address=" + registry_address_, "--registry_max_backoff=200ms"}, &progress_);
+    progress_channel_ = Start("progress", Following({"registry"}));
     ASSERT_NE(progress_channel_, nullptr);
     progress_stub_ = pv1::ProgressService::NewStub(progress_channel_);
     const absl::Time deadline = absl::Now() + absl::Seconds(30);
@@ -321,14 +297,11 @@ class HostileInputTest : public ::testing::Test {
   }
 
   common::TempDir dir_;
-  Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess progress_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess notification_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Cluster cluster_{dir_.path()};
   std::shared_ptr<grpc::Channel> registry_channel_, progress_channel_;
   std::unique_ptr<rv1::RegistryService::Stub> registry_stub_;
   std::unique_ptr<pv1::ProgressService::Stub> progress_stub_;
-  std::string registry_address_, plan_, measure_;
+  std::string plan_, measure_;
 };
 
 const std::set<grpc::StatusCode> kInvalid = {grpc::StatusCode::INVALID_ARGUMENT};
@@ -595,12 +568,10 @@ TEST_F(HostileInputTest, ProgressRefusesMalformedOversizedAndInjectionLookingReq
 
 TEST_F(HostileInputTest, IndicatorAndNotificationRefuseMalformedBytesAndStayHealthy) {
   ASSERT_NO_FATAL_FAILURE(StartRegistryWithSeed());
-  std::shared_ptr<grpc::Channel> indicator = Start(
-      kIndicatorServer, "indicator", {"--registry_address=" + registry_address_}, &indicator_);
+  std::shared_ptr<grpc::Channel> indicator = Start("indicator", Following({"registry"}));
   ASSERT_NE(indicator, nullptr);
   std::shared_ptr<grpc::Channel> notification =
-      Start(kNotificationServer, "notification",
-            {"--registry_address=" + registry_address_, "--schedule_interval=1h"}, &notification_);
+      Start("notification", Following({"registry"}, {"--schedule_interval=1h"}));
   ASSERT_NE(notification, nullptr);
   const std::string kIndicator = "/ecoplan.indicator.v1.IndicatorService/";
   const std::string kNotification = "/ecoplan.notification.v1.NotificationService/";

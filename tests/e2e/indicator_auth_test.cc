@@ -32,8 +32,8 @@
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "services/indicator/indicator_policy.h"
+#include "tests/harness/cluster.h"
 #include "tests/harness/dates.h"
-#include "tests/harness/process.h"
 #include "tests/harness/secured.h"
 
 namespace ecoplan::testing {
@@ -44,9 +44,6 @@ namespace pv1 = ::ecoplan::progress::v1;
 namespace rv1 = ::ecoplan::registry::v1;
 using common::Role;
 
-const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
-const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
-const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 constexpr char kStation[] = "stations/walk-station";
 
@@ -57,25 +54,12 @@ class IndicatorAuthTest : public ::testing::Test {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(64 << 20);
 
-    std::vector<std::string> registry_argv = {kRegistryServer, "--host=127.0.0.1", "--port=0",
-                                              "--port_file=" + dir_.Sub("r.port"),
-                                              "--db_path=" + dir_.Sub("registry")};
-    secured_.AddServerFlags(registry_argv);
-    ASSERT_OK_AND_ASSIGN(registry_, Subprocess::Start(registry_argv, dir_.Sub("registry.log")));
-    ASSERT_OK_AND_ASSIGN(int registry_port, WaitForPortFile(dir_.Sub("r.port"), absl::Seconds(30)));
-    const std::string registry_address = absl::StrCat("127.0.0.1:", registry_port);
+    cluster_.SetCommonFlags(secured_.ServerFlags());
+    ASSERT_OK_AND_ASSIGN(const std::string registry_address, cluster_.Start("registry"));
     // The progress service (reports: the lights' progress entries), secured the same way.
-    std::vector<std::string> progress_argv = {kProgressServer,
-                                              "--host=127.0.0.1",
-                                              "--port=0",
-                                              "--port_file=" + dir_.Sub("p.port"),
-                                              "--db_path=" + dir_.Sub("progress"),
-                                              "--registry_address=" + registry_address,
-                                              "--registry_max_backoff=200ms"};
-    secured_.AddServerFlags(progress_argv);
-    ASSERT_OK_AND_ASSIGN(progress_, Subprocess::Start(progress_argv, dir_.Sub("progress.log")));
-    ASSERT_OK_AND_ASSIGN(int progress_port, WaitForPortFile(dir_.Sub("p.port"), absl::Seconds(30)));
-    const std::string progress_address = absl::StrCat("127.0.0.1:", progress_port);
+    ServerOptions progress;
+    progress.follow = {"registry"};
+    ASSERT_OK_AND_ASSIGN(const std::string progress_address, cluster_.Start("progress", progress));
     progress_stub_ = pv1::ProgressService::NewStub(
         grpc::CreateCustomChannel(progress_address, secured_.ChannelCredentials(), args));
     auto registry = rv1::RegistryService::NewStub(
@@ -87,21 +71,12 @@ class IndicatorAuthTest : public ::testing::Test {
     ASSERT_TRUE(status.ok()) << status.error_message();
     plan_ = imported.plan().name();
 
-    std::vector<std::string> indicator_argv = {kIndicatorServer,
-                                               "--host=127.0.0.1",
-                                               "--port=0",
-                                               "--port_file=" + dir_.Sub("i.port"),
-                                               "--db_path=" + dir_.Sub("indicator"),
-                                               "--registry_address=" + registry_address,
-                                               "--registry_max_backoff=200ms",
-                                               "--progress_address=" + progress_address,
-                                               "--progress_max_backoff=200ms"};
-    secured_.AddServerFlags(indicator_argv);
-    ASSERT_OK_AND_ASSIGN(indicator_, Subprocess::Start(indicator_argv, dir_.Sub("indicator.log")));
-    absl::StatusOr<int> indicator_port = WaitForPortFile(dir_.Sub("i.port"), absl::Seconds(30));
-    ASSERT_TRUE(indicator_port.ok()) << ReadFile(dir_.Sub("indicator.log")).value_or("");
-    auto indicator_channel = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", *indicator_port),
-                                                       secured_.ChannelCredentials(), args);
+    ServerOptions indicator;
+    indicator.follow = {"registry", "progress"};
+    ASSERT_OK_AND_ASSIGN(const std::string indicator_address,
+                         cluster_.Start("indicator", indicator));
+    auto indicator_channel =
+        grpc::CreateCustomChannel(indicator_address, secured_.ChannelCredentials(), args);
     stub_ = iv1::IndicatorService::NewStub(indicator_channel);
     assessment_stub_ = iv1::AssessmentService::NewStub(indicator_channel);
 
@@ -330,9 +305,7 @@ class IndicatorAuthTest : public ::testing::Test {
 
   common::TempDir dir_;
   SecuredSetup secured_;
-  Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess progress_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Cluster cluster_{dir_.path()};
   std::unique_ptr<rv1::RegistryService::Stub> registry_stub_;
   std::unique_ptr<pv1::ProgressService::Stub> progress_stub_;
   std::unique_ptr<iv1::IndicatorService::Stub> stub_;

@@ -5,24 +5,19 @@
 // Beijing PRSA data through `ecoplanctl indicator load`, and evaluate.
 
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
-#include "tests/harness/process.h"
+#include "tests/harness/cluster.h"
 
 namespace ecoplan::testing {
 namespace {
 
-const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
-const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
 const char* const kCtl = ECOPLAN_CTL_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 const std::string kGucheng = ECOPLAN_TEST_DATA_DIR "/PRSA_Data_Gucheng_20170101-20170121.csv";
@@ -31,31 +26,10 @@ const std::string kDingling = ECOPLAN_TEST_DATA_DIR "/PRSA_Data_Dingling_2017010
 class IndicatorE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    StartServer(kRegistryServer, "registry", {}, &registry_, &registry_address_);
-    StartServer(kIndicatorServer, "indicator", {"--registry_address=" + registry_address_},
-                &indicator_, &indicator_address_);
-  }
-
-  void TearDown() override { StopServers({&indicator_, &registry_}); }
-
-  // Starts `binary` on a free loopback port in development mode, with its data
-  // in the temp dir.
-  void StartServer(const char* binary, const std::string& name, std::vector<std::string> extra,
-                   Subprocess* server, std::string* address) {
-    const std::string port_file = dir_.Sub(name + ".port");
-    const std::string log = dir_.Sub(name + ".log");
-    std::vector<std::string> argv{binary,
-                                  "--host=127.0.0.1",
-                                  "--port=0",
-                                  "--port_file=" + port_file,
-                                  "--db_path=" + dir_.Sub(name + "-db"),
-                                  "--backup_dir=" + dir_.Sub(name + "-backups"),
-                                  "--insecure_development_mode"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    ASSERT_OK_AND_ASSIGN(*server, Subprocess::Start(argv, log));
-    absl::StatusOr<int> port = WaitForPortFile(port_file, absl::Seconds(30));
-    ASSERT_TRUE(port.ok()) << port.status() << "\n" << ReadFile(log).value_or("");
-    *address = absl::StrCat("127.0.0.1:", *port);
+    ASSERT_OK_AND_ASSIGN(registry_address_, cluster_.Start("registry"));
+    ServerOptions indicator;
+    indicator.follow = {"registry"};
+    ASSERT_OK_AND_ASSIGN(indicator_address_, cluster_.Start("indicator", indicator));
   }
 
   CommandResult Ctl(std::vector<std::string> args) {
@@ -86,8 +60,7 @@ class IndicatorE2eTest : public ::testing::Test {
   }
 
   common::TempDir dir_;
-  Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Cluster cluster_{dir_.path()};
   std::string registry_address_;
   std::string indicator_address_;
 };

@@ -30,7 +30,7 @@
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "tests/harness/client.h"
-#include "tests/harness/process.h"
+#include "tests/harness/cluster.h"
 #include "tests/harness/reports.h"
 
 namespace ecoplan::testing {
@@ -40,36 +40,15 @@ namespace iv1 = ::ecoplan::indicator::v1;
 namespace pv1 = ::ecoplan::progress::v1;
 namespace rv1 = ::ecoplan::registry::v1;
 
-const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
-const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
-const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 
 class IndicatorProgressE2eTest : public ::testing::Test {
  protected:
-  void TearDown() override { StopServers({&indicator_, &progress_, &registry_}); }
-
-  // Starts `binary` on a free loopback port in development mode.
-  std::string Start(const char* binary, const std::string& name, std::vector<std::string> extra,
-                    Subprocess* server) {
-    extra.push_back("--backup_dir=" + dir_.Sub(name + "-backups"));
-    absl::StatusOr<std::string> address =
-        StartDevelopmentServer(binary, dir_.path(), name, 0, extra, server);
-    EXPECT_TRUE(address.ok()) << address.status();
-    return address.value_or("");
-  }
-
-  std::string Log(const std::string& name) {
-    return ReadFile(dir_.Sub(name + ".log")).value_or("");
-  }
+  std::string Log(const std::string& name) { return cluster_.Log(name); }
 
   void StartIndicator() {
-    const std::string address =
-        Start(kIndicatorServer, "indicator",
-              {"--registry_address=" + registry_address_, "--progress_address=" + progress_address_,
-               "--registry_max_backoff=200ms", "--progress_max_backoff=200ms"},
-              &indicator_);
-    ASSERT_FALSE(address.empty());
+    ASSERT_OK_AND_ASSIGN(const std::string address,
+                         cluster_.Start("indicator", Following({"registry", "progress"})));
     indicator_stub_ = iv1::IndicatorService::NewStub(
         grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   }
@@ -132,22 +111,17 @@ class IndicatorProgressE2eTest : public ::testing::Test {
   }
 
   common::TempDir dir_;
-  Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess progress_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Cluster cluster_{dir_.path()};
+  Subprocess& indicator_ = cluster_.process("indicator");
   std::string registry_address_, progress_address_, plan_, lead_;
   std::unique_ptr<iv1::IndicatorService::Stub> indicator_stub_;
 };
 
 TEST_F(IndicatorProgressE2eTest, ReportedValuesAndReportsReachEvaluationColoursAndScorecards) {
-  registry_address_ = Start(kRegistryServer, "registry", {}, &registry_);
-  ASSERT_FALSE(registry_address_.empty());
+  ASSERT_OK_AND_ASSIGN(registry_address_, cluster_.Start("registry"));
   auto registry = rv1::RegistryService::NewStub(
       grpc::CreateChannel(registry_address_, grpc::InsecureChannelCredentials()));
-  progress_address_ = Start(
-      kProgressServer, "progress",
-      {"--registry_address=" + registry_address_, "--registry_max_backoff=200ms"}, &progress_);
-  ASSERT_FALSE(progress_address_.empty());
+  ASSERT_OK_AND_ASSIGN(progress_address_, cluster_.Start("progress", Following({"registry"})));
   auto progress = pv1::ProgressService::NewStub(
       grpc::CreateChannel(progress_address_, grpc::InsecureChannelCredentials()));
   ASSERT_NO_FATAL_FAILURE(StartIndicator());

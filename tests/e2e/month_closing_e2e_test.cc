@@ -22,13 +22,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/indicator/v1/assessment_service.grpc.pb.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "tests/harness/client.h"
-#include "tests/harness/process.h"
+#include "tests/harness/cluster.h"
 
 namespace ecoplan::testing {
 namespace {
@@ -37,9 +38,6 @@ namespace iv1 = ::ecoplan::indicator::v1;
 namespace pv1 = ::ecoplan::progress::v1;
 namespace rv1 = ::ecoplan::registry::v1;
 
-const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
-const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
-const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 
 const iv1::ScoreFact* FindFact(const iv1::MonthlyAssessment& m, const std::string& org,
@@ -71,39 +69,21 @@ const iv1::MonthScore* FindScore(const iv1::MonthlyAssessment& m, const std::str
 
 class MonthClosingE2eTest : public ::testing::Test {
  protected:
-  void TearDown() override { StopServers({&indicator_, &progress_, &registry_}); }
-
-  std::string Start(const char* binary, const std::string& name, int port,
-                    std::vector<std::string> extra, Subprocess* server) {
-    extra.push_back("--backup_dir=" + dir_.Sub(name + "-backups"));
-    absl::StatusOr<std::string> address =
-        StartDevelopmentServer(binary, dir_.path(), name, port, extra, server);
-    EXPECT_TRUE(address.ok()) << address.status();
-    return address.value_or("");
-  }
-
   void StartIndicator(int port) {
-    indicator_address_ =
-        Start(kIndicatorServer, "indicator", port,
-              {"--registry_address=" + registry_address_, "--progress_address=" + progress_address_,
-               "--registry_max_backoff=200ms", "--progress_max_backoff=200ms",
-               "--evaluation_time=off", "--evaluation_debounce=0s"},
-              &indicator_);
-    ASSERT_FALSE(indicator_address_.empty());
+    ServerOptions indicator =
+        Following({"registry", "progress"}, {"--evaluation_time=off", "--evaluation_debounce=0s"});
+    indicator.port = port;
+    ASSERT_OK_AND_ASSIGN(indicator_address_, cluster_.Start("indicator", indicator));
     auto channel = grpc::CreateChannel(indicator_address_, grpc::InsecureChannelCredentials());
     indicator_stub_ = iv1::IndicatorService::NewStub(channel);
     assessment_stub_ = iv1::AssessmentService::NewStub(channel);
   }
 
   void StartCluster() {
-    registry_address_ = Start(kRegistryServer, "registry", 0, {}, &registry_);
-    ASSERT_FALSE(registry_address_.empty());
+    ASSERT_OK_AND_ASSIGN(registry_address_, cluster_.Start("registry"));
     registry_stub_ = rv1::RegistryService::NewStub(
         grpc::CreateChannel(registry_address_, grpc::InsecureChannelCredentials()));
-    progress_address_ = Start(
-        kProgressServer, "progress", 0,
-        {"--registry_address=" + registry_address_, "--registry_max_backoff=200ms"}, &progress_);
-    ASSERT_FALSE(progress_address_.empty());
+    ASSERT_OK_AND_ASSIGN(progress_address_, cluster_.Start("progress", Following({"registry"})));
     progress_stub_ = pv1::ProgressService::NewStub(
         grpc::CreateChannel(progress_address_, grpc::InsecureChannelCredentials()));
     StartIndicator(0);
@@ -198,10 +178,8 @@ class MonthClosingE2eTest : public ::testing::Test {
   }
 
   common::TempDir dir_;
-  // Placeholders until Start replaces them (Subprocess has no empty state).
-  Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess progress_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Cluster cluster_{dir_.path()};
+  Subprocess& indicator_ = cluster_.process("indicator");
   std::string registry_address_, progress_address_, indicator_address_;
   std::unique_ptr<rv1::RegistryService::Stub> registry_stub_;
   std::unique_ptr<pv1::ProgressService::Stub> progress_stub_;

@@ -80,7 +80,7 @@
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "tests/harness/client.h"
-#include "tests/harness/process.h"
+#include "tests/harness/cluster.h"
 
 namespace ecoplan::testing {
 namespace {
@@ -91,10 +91,6 @@ namespace pv1 = ::ecoplan::progress::v1;
 namespace rv1 = ::ecoplan::registry::v1;
 using common::Role;
 
-const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
-const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
-const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
-const char* const kNotificationServer = ECOPLAN_NOTIFICATION_SERVER_PATH;
 const char* const kCtl = ECOPLAN_CTL_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 const std::string kDataDir = ECOPLAN_TEST_DATA_DIR;
@@ -328,13 +324,16 @@ class MonthE2eTest : public ::testing::Test {
   void SetUp() override {
     secret_ = absl::Base64Escape(RandomBytes(48));
     WriteFile(dir_.Sub("secret"), secret_ + "\n");
+    // Every server with the shared secret.
+    cluster_.SetCommonFlags({"--auth_hs256_secret_file=" + dir_.Sub("secret"),
+                             "--rate_limit_per_second=0", "--shutdown_grace=3s"});
     webhook_key_ = RandomBytes(32);
     args_.SetMaxReceiveMessageSize(64 << 20);
   }
 
   void TearDown() override {
     command_center_.reset();
-    StopServers({&notification_, &indicator_, &progress_, &registry_});
+    cluster_.StopAll();
     if (HasFailure()) {
       for (const char* name : {"registry", "progress", "indicator", "notification"}) {
         const std::string log = Log(name);
@@ -344,76 +343,39 @@ class MonthE2eTest : public ::testing::Test {
     }
   }
 
-  std::string Log(const std::string& name) const {
-    return ReadFile(dir_.Sub(name + ".log")).value_or("");
-  }
-
-  // Starts `binary` on 127.0.0.1 (`port`, 0 = a free one) with the shared
-  // secret; returns its address, empty on failure.
-  std::string Start(const char* binary, const std::string& name, std::vector<std::string> extra,
-                    Subprocess* server, int port = 0) {
-    const std::string port_file = dir_.Sub(absl::StrCat(name, ".port", ++starts_));
-    std::vector<std::string> argv{binary,
-                                  "--host=127.0.0.1",
-                                  absl::StrCat("--port=", port),
-                                  "--port_file=" + port_file,
-                                  "--db_path=" + dir_.Sub(name + "-db"),
-                                  "--backup_dir=" + dir_.Sub(name + "-backups"),
-                                  "--auth_hs256_secret_file=" + dir_.Sub("secret"),
-                                  "--rate_limit_per_second=0",
-                                  "--shutdown_grace=3s"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    absl::StatusOr<Subprocess> started = Subprocess::Start(argv, dir_.Sub(name + ".log"));
-    EXPECT_TRUE(started.ok()) << started.status();
-    if (!started.ok()) return "";
-    *server = std::move(*started);
-    absl::StatusOr<int> bound = WaitForPortFile(port_file, absl::Seconds(30));
-    EXPECT_TRUE(bound.ok()) << bound.status() << "\n" << Log(name);
-    return bound.ok() ? absl::StrCat("127.0.0.1:", *bound) : "";
-  }
+  std::string Log(const std::string& name) const { return cluster_.Log(name); }
 
   // (Re)starts notification_server on its port with its data, the demo clock
   // at `demo_start` (RFC 3339, running at wall-clock speed).
   void StartNotification(const std::string& demo_start) {
-    int port = 0;
-    if (!notification_address_.empty()) {
-      ASSERT_TRUE(absl::SimpleAtoi(notification_address_.substr(10), &port));
-    }
-    notification_address_ = Start(
-        kNotificationServer, "notification",
-        {"--registry_address=" + registry_address_, "--progress_address=" + progress_address_,
-         "--indicator_address=" + indicator_address_, "--demo_clock_start=" + demo_start,
-         "--schedule_interval=200ms", "--retry_initial_backoff=50ms", "--retry_max_backoff=500ms",
-         "--webhook_timeout=5s", "--webhook_connect_timeout=2s", "--delivery_workers=2"},
-        &notification_, port);
-    ASSERT_FALSE(notification_address_.empty());
+    ServerOptions notification =
+        Following({"registry", "progress", "indicator"},
+                  {"--demo_clock_start=" + demo_start, "--schedule_interval=200ms",
+                   "--retry_initial_backoff=50ms", "--retry_max_backoff=500ms",
+                   "--webhook_timeout=5s", "--webhook_connect_timeout=2s", "--delivery_workers=2"});
+    notification.port = cluster_.port("notification");
+    ASSERT_OK_AND_ASSIGN(notification_address_, cluster_.Start("notification", notification));
     notification_stub_ = nv1::NotificationService::NewStub(
         grpc::CreateChannel(notification_address_, grpc::InsecureChannelCredentials()));
   }
 
   void StopNotification() {
-    notification_.Signal(SIGTERM);
-    absl::StatusOr<int> exited = notification_.Wait(absl::Seconds(30));
+    absl::StatusOr<int> exited = cluster_.Stop("notification");
     ASSERT_TRUE(exited.ok()) << exited.status();
     EXPECT_TRUE(WIFEXITED(*exited) && WEXITSTATUS(*exited) == 0) << Log("notification");
   }
 
   void StartAll() {
-    registry_address_ = Start(kRegistryServer, "registry", {}, &registry_);
-    ASSERT_FALSE(registry_address_.empty());
-    progress_address_ = Start(
-        kProgressServer, "progress",
-        {"--registry_address=" + registry_address_, "--registry_max_backoff=200ms"}, &progress_);
-    ASSERT_FALSE(progress_address_.empty());
-    indicator_address_ =
-        Start(kIndicatorServer, "indicator",
-              {"--registry_address=" + registry_address_, "--progress_address=" + progress_address_,
-               "--registry_max_backoff=200ms", "--progress_max_backoff=200ms",
-               // The month is replayed in April; the bureau records the evaluation
-               // as of its days (RecordEvaluation) instead of the job's "today".
-               "--evaluation_time=off", "--evaluation_debounce=0s"},
-              &indicator_);
-    ASSERT_FALSE(indicator_address_.empty());
+    ASSERT_OK_AND_ASSIGN(registry_address_, cluster_.Start("registry"));
+    ASSERT_OK_AND_ASSIGN(progress_address_, cluster_.Start("progress", Following({"registry"})));
+    ASSERT_OK_AND_ASSIGN(
+        indicator_address_,
+        cluster_.Start("indicator",
+                       Following({"registry", "progress"},
+                                 // The month is replayed in April; the bureau records the
+                                 // evaluation as of its days (RecordEvaluation) instead of the
+                                 // job's "today".
+                                 {"--evaluation_time=off", "--evaluation_debounce=0s"})));
     registry_stub_ = rv1::RegistryService::NewStub(
         grpc::CreateCustomChannel(registry_address_, grpc::InsecureChannelCredentials(), args_));
     progress_stub_ = pv1::ProgressService::NewStub(
@@ -648,12 +610,8 @@ class MonthE2eTest : public ::testing::Test {
   std::string secret_;
   std::string webhook_key_;
   grpc::ChannelArguments args_;
-  int starts_ = 0;
   int submissions_ = 0;
-  Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess progress_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess notification_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Cluster cluster_{dir_.path()};
   std::string registry_address_, progress_address_, indicator_address_, notification_address_;
   std::unique_ptr<rv1::RegistryService::Stub> registry_stub_;
   std::unique_ptr<pv1::ProgressService::Stub> progress_stub_;

@@ -28,7 +28,7 @@
 #include "ecoplan/notification/v1/notification_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "services/notification/notification_policy.h"
-#include "tests/harness/process.h"
+#include "tests/harness/cluster.h"
 #include "tests/harness/secured.h"
 
 namespace ecoplan::testing {
@@ -39,8 +39,6 @@ namespace rv1 = ::ecoplan::registry::v1;
 using common::Role;
 using google::protobuf::util::TimeUtil;
 
-const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
-const char* const kNotificationServer = ECOPLAN_NOTIFICATION_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 // Webhooks go to a closed loopback port; the subscriptions stay disabled or
 // match nothing, so no delivery is attempted during the walk.
@@ -60,30 +58,18 @@ class NotificationAuthTest : public ::testing::Test {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(64 << 20);
 
-    std::vector<std::string> registry_argv = {kRegistryServer, "--host=127.0.0.1", "--port=0",
-                                              "--port_file=" + dir_.Sub("r.port"),
-                                              "--db_path=" + dir_.Sub("registry")};
-    secured_.AddServerFlags(registry_argv);
-    ASSERT_OK_AND_ASSIGN(registry_, Subprocess::Start(registry_argv, dir_.Sub("registry.log")));
-    ASSERT_OK_AND_ASSIGN(int registry_port, WaitForPortFile(dir_.Sub("r.port"), absl::Seconds(30)));
-    const std::string registry_address = absl::StrCat("127.0.0.1:", registry_port);
+    cluster_.SetCommonFlags(secured_.ServerFlags());
+    ASSERT_OK_AND_ASSIGN(const std::string registry_address, cluster_.Start("registry"));
     auto registry = rv1::RegistryService::NewStub(
         grpc::CreateCustomChannel(registry_address, secured_.ChannelCredentials(), args));
 
-    std::vector<std::string> notification_argv = {kNotificationServer,
-                                                  "--host=127.0.0.1",
-                                                  "--port=0",
-                                                  "--port_file=" + dir_.Sub("n.port"),
-                                                  "--db_path=" + dir_.Sub("notification"),
-                                                  "--backup_dir=",
-                                                  "--registry_address=" + registry_address};
-    secured_.AddServerFlags(notification_argv);
-    ASSERT_OK_AND_ASSIGN(notification_,
-                         Subprocess::Start(notification_argv, dir_.Sub("notification.log")));
-    absl::StatusOr<int> notification_port = WaitForPortFile(dir_.Sub("n.port"), absl::Seconds(30));
-    ASSERT_TRUE(notification_port.ok()) << ReadFile(dir_.Sub("notification.log")).value_or("");
-    stub_ = nv1::NotificationService::NewStub(grpc::CreateCustomChannel(
-        absl::StrCat("127.0.0.1:", *notification_port), secured_.ChannelCredentials(), args));
+    ServerOptions notification;
+    notification.follow = {"registry"};
+    notification.flags = {"--backup_dir="};
+    ASSERT_OK_AND_ASSIGN(const std::string notification_address,
+                         cluster_.Start("notification", notification));
+    stub_ = nv1::NotificationService::NewStub(
+        grpc::CreateCustomChannel(notification_address, secured_.ChannelCredentials(), args));
 
     // Subscriptions before the plan, so that its PLAN_IMPORTED notification
     // is queued for `replayed_` (disabled: queued, never attempted). The
@@ -416,8 +402,7 @@ class NotificationAuthTest : public ::testing::Test {
 
   common::TempDir dir_;
   SecuredSetup secured_;
-  Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess notification_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Cluster cluster_{dir_.path()};
   std::unique_ptr<nv1::NotificationService::Stub> stub_;
   // The plan's organizations (names), the bureau's id and its PLAN_IMPORTED notification.
   std::vector<std::string> organizations_;

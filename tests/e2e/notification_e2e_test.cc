@@ -26,7 +26,7 @@
 #include "common/testing/temp_dir.h"
 #include "ecoplan/notification/v1/notification_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
-#include "tests/harness/process.h"
+#include "tests/harness/cluster.h"
 
 namespace ecoplan::testing {
 namespace {
@@ -34,8 +34,6 @@ namespace {
 namespace rv1 = ::ecoplan::registry::v1;
 namespace nv1 = ::ecoplan::notification::v1;
 
-const char* const kRegistry = ECOPLAN_REGISTRY_SERVER_PATH;
-const char* const kNotification = ECOPLAN_NOTIFICATION_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 const char kSecret[] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -88,39 +86,27 @@ bool WaitFor(const std::function<bool()>& done, absl::Duration timeout) {
 
 class NotificationE2eTest : public ::testing::Test {
  protected:
+  // (Re)starts registry_server, on its port after the first start, so the follower reconnects.
   void StartRegistry() {
-    const std::string port_file = dir_.Sub(absl::StrCat("registry.port", ++starts_));
-    std::vector<std::string> argv = {kRegistry,
-                                     "--host=127.0.0.1",
-                                     absl::StrCat("--port=", registry_port_),
-                                     "--port_file=" + port_file,
-                                     "--db_path=" + dir_.Sub("registry"),
-                                     "--insecure_development_mode"};
-    ASSERT_OK_AND_ASSIGN(registry_, Subprocess::Start(argv, dir_.Sub("registry.log")));
-    absl::StatusOr<int> port = WaitForPortFile(port_file, absl::Seconds(30));
-    ASSERT_TRUE(port.ok()) << port.status();
-    registry_port_ = *port;  // the same port on restart, so the follower reconnects
-    registry_stub_ = rv1::RegistryService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", registry_port_), grpc::InsecureChannelCredentials()));
+    ServerOptions registry;
+    registry.port = cluster_.port("registry");
+    ASSERT_OK_AND_ASSIGN(const std::string address, cluster_.Start("registry", registry));
+    registry_stub_ = rv1::RegistryService::NewStub(
+        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   }
 
+  // (Re)starts notification_server on its port after the first start, following the registry.
   void StartNotification() {
-    const std::string port_file = dir_.Sub(absl::StrCat("notification.port", ++starts_));
-    std::vector<std::string> argv = {
-        kNotification, "--host=127.0.0.1", absl::StrCat("--port=", notification_port_),
-        "--port_file=" + port_file, "--db_path=" + dir_.Sub("notification"),
-        "--insecure_development_mode",
-        absl::StrCat("--registry_address=127.0.0.1:", registry_port_),
-        // A demo clock on 2026-04-22, three days before the April report is due.
-        "--demo_clock_start=2026-04-22T09:00:00+08:00", "--schedule_interval=100ms",
-        "--retry_initial_backoff=50ms", "--retry_max_backoff=500ms", "--webhook_timeout=2s",
-        "--webhook_connect_timeout=1s", "--delivery_workers=4", "--rate_limit_per_second=0"};
-    ASSERT_OK_AND_ASSIGN(notification_, Subprocess::Start(argv, dir_.Sub("notification.log")));
-    absl::StatusOr<int> port = WaitForPortFile(port_file, absl::Seconds(30));
-    ASSERT_TRUE(port.ok()) << port.status() << ReadFile(dir_.Sub("notification.log")).value_or("");
-    notification_port_ = *port;
-    stub_ = nv1::NotificationService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", notification_port_), grpc::InsecureChannelCredentials()));
+    ServerOptions notification = Following(
+        {"registry"},
+        {// A demo clock on 2026-04-22, three days before the April report is due.
+         "--demo_clock_start=2026-04-22T09:00:00+08:00", "--schedule_interval=100ms",
+         "--retry_initial_backoff=50ms", "--retry_max_backoff=500ms", "--webhook_timeout=2s",
+         "--webhook_connect_timeout=1s", "--delivery_workers=4", "--rate_limit_per_second=0"});
+    notification.port = cluster_.port("notification");
+    ASSERT_OK_AND_ASSIGN(const std::string address, cluster_.Start("notification", notification));
+    stub_ = nv1::NotificationService::NewStub(
+        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   }
 
   std::unique_ptr<grpc::ClientContext> Context(int seconds = 30) {
@@ -163,11 +149,9 @@ class NotificationE2eTest : public ::testing::Test {
   }
 
   common::TempDir dir_;
-  int starts_ = 0;
-  int registry_port_ = 0;
-  int notification_port_ = 0;
-  Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess notification_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Cluster cluster_{dir_.path()};
+  Subprocess& registry_ = cluster_.process("registry");
+  Subprocess& notification_ = cluster_.process("notification");
   std::unique_ptr<rv1::RegistryService::Stub> registry_stub_;
   std::unique_ptr<nv1::NotificationService::Stub> stub_;
 };

@@ -31,6 +31,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/indicator/v1/assessment_service.grpc.pb.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
@@ -38,7 +39,7 @@
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "tests/harness/client.h"
-#include "tests/harness/process.h"
+#include "tests/harness/cluster.h"
 
 namespace ecoplan::testing {
 namespace {
@@ -48,10 +49,6 @@ namespace nv1 = ::ecoplan::notification::v1;
 namespace pv1 = ::ecoplan::progress::v1;
 namespace rv1 = ::ecoplan::registry::v1;
 
-const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
-const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
-const char* const kIndicatorServer = ECOPLAN_INDICATOR_SERVER_PATH;
-const char* const kNotificationServer = ECOPLAN_NOTIFICATION_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 
 std::string DayText(const common::v1::Date& d) {
@@ -60,52 +57,30 @@ std::string DayText(const common::v1::Date& d) {
 
 class NotificationIndicatorE2eTest : public ::testing::Test {
  protected:
-  void TearDown() override { StopServers({&notification_, &indicator_, &progress_, &registry_}); }
-
-  std::string Start(const char* binary, const std::string& name, int port,
-                    std::vector<std::string> extra, Subprocess* server) {
-    extra.push_back("--backup_dir=" + dir_.Sub(name + "-backups"));
-    absl::StatusOr<std::string> address =
-        StartDevelopmentServer(binary, dir_.path(), name, port, extra, server);
-    EXPECT_TRUE(address.ok()) << address.status();
-    return address.value_or("");
-  }
-
-  std::string Log(const std::string& name) {
-    return ReadFile(dir_.Sub(name + ".log")).value_or("");
-  }
+  std::string Log(const std::string& name) { return cluster_.Log(name); }
 
   void StartNotification(int port) {
-    notification_address_ = Start(
-        kNotificationServer, "notification", port,
-        {"--registry_address=" + registry_address_, "--progress_address=" + progress_address_,
-         "--indicator_address=" + indicator_address_, "--registry_max_backoff=200ms",
-         "--progress_max_backoff=200ms", "--indicator_max_backoff=200ms", "--schedule_interval=1h",
-         "--rate_limit_per_second=0"},  // the polling below is one development caller
-        &notification_);
-    ASSERT_FALSE(notification_address_.empty());
+    ServerOptions notification =
+        Following({"registry", "progress", "indicator"},
+                  {"--schedule_interval=1h",
+                   "--rate_limit_per_second=0"});  // the polling below is one development caller
+    notification.port = port;
+    ASSERT_OK_AND_ASSIGN(notification_address_, cluster_.Start("notification", notification));
     notification_stub_ = nv1::NotificationService::NewStub(
         grpc::CreateChannel(notification_address_, grpc::InsecureChannelCredentials()));
   }
 
   void StartCluster() {
-    registry_address_ = Start(kRegistryServer, "registry", 0, {}, &registry_);
-    ASSERT_FALSE(registry_address_.empty());
+    ASSERT_OK_AND_ASSIGN(registry_address_, cluster_.Start("registry"));
     registry_stub_ = rv1::RegistryService::NewStub(
         grpc::CreateChannel(registry_address_, grpc::InsecureChannelCredentials()));
-    progress_address_ = Start(
-        kProgressServer, "progress", 0,
-        {"--registry_address=" + registry_address_, "--registry_max_backoff=200ms"}, &progress_);
-    ASSERT_FALSE(progress_address_.empty());
+    ASSERT_OK_AND_ASSIGN(progress_address_, cluster_.Start("progress", Following({"registry"})));
     progress_stub_ = pv1::ProgressService::NewStub(
         grpc::CreateChannel(progress_address_, grpc::InsecureChannelCredentials()));
-    indicator_address_ =
-        Start(kIndicatorServer, "indicator", 0,
-              {"--registry_address=" + registry_address_, "--progress_address=" + progress_address_,
-               "--registry_max_backoff=200ms", "--progress_max_backoff=200ms",
-               "--evaluation_time=off", "--evaluation_debounce=0s"},
-              &indicator_);
-    ASSERT_FALSE(indicator_address_.empty());
+    ASSERT_OK_AND_ASSIGN(indicator_address_,
+                         cluster_.Start("indicator", Following({"registry", "progress"},
+                                                               {"--evaluation_time=off",
+                                                                "--evaluation_debounce=0s"})));
     auto channel = grpc::CreateChannel(indicator_address_, grpc::InsecureChannelCredentials());
     indicator_stub_ = iv1::IndicatorService::NewStub(channel);
     assessment_stub_ = iv1::AssessmentService::NewStub(channel);
@@ -205,10 +180,8 @@ class NotificationIndicatorE2eTest : public ::testing::Test {
   }
 
   common::TempDir dir_;
-  Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess progress_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess indicator_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess notification_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Cluster cluster_{dir_.path()};
+  Subprocess& notification_ = cluster_.process("notification");
   std::string registry_address_, progress_address_, indicator_address_, notification_address_;
   std::unique_ptr<rv1::RegistryService::Stub> registry_stub_;
   std::unique_ptr<pv1::ProgressService::Stub> progress_stub_;

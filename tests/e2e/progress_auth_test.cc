@@ -26,8 +26,8 @@
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "services/progress/progress_policy.h"
+#include "tests/harness/cluster.h"
 #include "tests/harness/dates.h"
-#include "tests/harness/process.h"
 #include "tests/harness/secured.h"
 
 namespace ecoplan::testing {
@@ -37,8 +37,6 @@ namespace pv1 = ::ecoplan::progress::v1;
 namespace rv1 = ::ecoplan::registry::v1;
 using common::Role;
 
-const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
-const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 
 class ProgressAuthTest : public ::testing::Test {
@@ -47,15 +45,8 @@ class ProgressAuthTest : public ::testing::Test {
     ASSERT_OK_AND_ASSIGN(secured_, SecuredSetup::Create(dir_));
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(64 << 20);
-    const std::vector<std::string> secured = {"--host=127.0.0.1", "--port=0"};
-
-    std::vector<std::string> registry_argv = {kRegistryServer, "--port_file=" + dir_.Sub("r.port"),
-                                              "--db_path=" + dir_.Sub("registry")};
-    registry_argv.insert(registry_argv.end(), secured.begin(), secured.end());
-    secured_.AddServerFlags(registry_argv);
-    ASSERT_OK_AND_ASSIGN(registry_, Subprocess::Start(registry_argv, dir_.Sub("registry.log")));
-    ASSERT_OK_AND_ASSIGN(int registry_port, WaitForPortFile(dir_.Sub("r.port"), absl::Seconds(30)));
-    const std::string registry_address = absl::StrCat("127.0.0.1:", registry_port);
+    cluster_.SetCommonFlags(secured_.ServerFlags());
+    ASSERT_OK_AND_ASSIGN(const std::string registry_address, cluster_.Start("registry"));
     auto registry = rv1::RegistryService::NewStub(
         grpc::CreateCustomChannel(registry_address, secured_.ChannelCredentials(), args));
     rv1::ImportPlanRequest import;
@@ -99,16 +90,11 @@ class ProgressAuthTest : public ::testing::Test {
     organization_id_ = organization_.substr(organization_.rfind('/') + 1);
     period_ = absl::StrFormat("%04d-%02d", today.year(), today.month());
 
-    std::vector<std::string> progress_argv = {
-        kProgressServer, "--port_file=" + dir_.Sub("p.port"), "--db_path=" + dir_.Sub("progress"),
-        "--registry_address=" + registry_address, "--registry_max_backoff=200ms"};
-    progress_argv.insert(progress_argv.end(), secured.begin(), secured.end());
-    secured_.AddServerFlags(progress_argv);
-    ASSERT_OK_AND_ASSIGN(progress_, Subprocess::Start(progress_argv, dir_.Sub("progress.log")));
-    absl::StatusOr<int> progress_port = WaitForPortFile(dir_.Sub("p.port"), absl::Seconds(30));
-    ASSERT_TRUE(progress_port.ok()) << ReadFile(dir_.Sub("progress.log")).value_or("");
-    stub_ = pv1::ProgressService::NewStub(grpc::CreateCustomChannel(
-        absl::StrCat("127.0.0.1:", *progress_port), secured_.ChannelCredentials(), args));
+    ServerOptions progress;
+    progress.follow = {"registry"};
+    ASSERT_OK_AND_ASSIGN(const std::string progress_address, cluster_.Start("progress", progress));
+    stub_ = pv1::ProgressService::NewStub(
+        grpc::CreateCustomChannel(progress_address, secured_.ChannelCredentials(), args));
 
     // The progress service gets the plan only by following the secured
     // registry with its service credentials.
@@ -434,8 +420,7 @@ class ProgressAuthTest : public ::testing::Test {
 
   common::TempDir dir_;
   SecuredSetup secured_;
-  Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess progress_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Cluster cluster_{dir_.path()};
   std::unique_ptr<pv1::ProgressService::Stub> stub_;
   std::string plan_, organization_, organization_id_, measure_, period_;
   absl::CivilDay due_;

@@ -6,11 +6,8 @@
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <map>
@@ -29,7 +26,7 @@
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "tests/harness/client.h"
-#include "tests/harness/process.h"
+#include "tests/harness/cluster.h"
 
 namespace ecoplan::testing {
 namespace {
@@ -37,24 +34,11 @@ namespace {
 namespace pv1 = ::ecoplan::progress::v1;
 namespace rv1 = ::ecoplan::registry::v1;
 
-const char* const kRegistryServer = ECOPLAN_REGISTRY_SERVER_PATH;
-const char* const kProgressServer = ECOPLAN_PROGRESS_SERVER_PATH;
 const char* const kCtl = ECOPLAN_CTL_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 
-// A loopback port nothing listens on (bound, read, released).
-int UnusedPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
+// A loopback port nothing listens on.
+int UnusedPort() { return FreeLoopbackPort(); }
 
 std::string LastSegment(const std::string& name) { return name.substr(name.rfind('/') + 1); }
 
@@ -76,15 +60,9 @@ pv1::ReportEntry Entry(const std::string& measure_name, double percent) {
 class ProgressE2eTest : public ::testing::Test {
  protected:
   void StartRegistry(int port = 0) {
-    const std::string port_file = dir_.Sub(absl::StrCat("registry.port", ++starts_));
-    ASSERT_OK_AND_ASSIGN(
-        registry_,
-        Subprocess::Start({kRegistryServer, "--host=127.0.0.1", absl::StrCat("--port=", port),
-                           "--port_file=" + port_file, "--db_path=" + dir_.Sub("registry"),
-                           "--insecure_development_mode"},
-                          dir_.Sub("registry.log")));
-    ASSERT_OK_AND_ASSIGN(int bound, WaitForPortFile(port_file, absl::Seconds(30)));
-    registry_address_ = absl::StrCat("127.0.0.1:", bound);
+    ServerOptions options;
+    options.port = port;
+    ASSERT_OK_AND_ASSIGN(registry_address_, cluster_.Start("registry", options));
     registry_stub_ = rv1::RegistryService::NewStub(
         grpc::CreateChannel(registry_address_, grpc::InsecureChannelCredentials()));
   }
@@ -114,18 +92,10 @@ class ProgressE2eTest : public ::testing::Test {
   }
 
   void StartProgress(const std::string& registry_address) {
-    const std::string port_file = dir_.Sub(absl::StrCat("progress.port", ++starts_));
-    ASSERT_OK_AND_ASSIGN(
-        progress_,
-        Subprocess::Start(
-            {kProgressServer, "--host=127.0.0.1", "--port=0", "--port_file=" + port_file,
-             "--db_path=" + dir_.Sub("progress"), "--registry_address=" + registry_address,
-             "--insecure_development_mode", "--registry_max_backoff=200ms",
-             "--rate_limit_per_second=0"},  // the load below is one development caller
-            dir_.Sub("progress.log")));
-    absl::StatusOr<int> port = WaitForPortFile(port_file, absl::Seconds(30));
-    ASSERT_TRUE(port.ok()) << ReadFile(dir_.Sub("progress.log")).value_or("");
-    progress_address_ = absl::StrCat("127.0.0.1:", *port);
+    ServerOptions options;
+    options.flags = {"--registry_address=" + registry_address, "--registry_max_backoff=200ms",
+                     "--rate_limit_per_second=0"};  // the load below is one development caller
+    ASSERT_OK_AND_ASSIGN(progress_address_, cluster_.Start("progress", options));
     progress_stub_ = pv1::ProgressService::NewStub(
         grpc::CreateChannel(progress_address_, grpc::InsecureChannelCredentials()));
   }
@@ -159,9 +129,9 @@ class ProgressE2eTest : public ::testing::Test {
   }
 
   common::TempDir dir_;
-  int starts_ = 0;
-  Subprocess registry_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
-  Subprocess progress_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Cluster cluster_{dir_.path()};
+  Subprocess& registry_ = cluster_.process("registry");
+  Subprocess& progress_ = cluster_.process("progress");
   std::string registry_address_, progress_address_, plan_;
   std::unique_ptr<rv1::RegistryService::Stub> registry_stub_;
   std::unique_ptr<pv1::ProgressService::Stub> progress_stub_;

@@ -22,7 +22,7 @@
 #include "common/testing/temp_dir.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "services/registry/registry_policy.h"
-#include "tests/harness/process.h"
+#include "tests/harness/cluster.h"
 #include "tests/harness/secured.h"
 
 namespace ecoplan::testing {
@@ -31,7 +31,6 @@ namespace {
 namespace v1 = ::ecoplan::registry::v1;
 using common::Role;
 
-const char* const kServer = ECOPLAN_REGISTRY_SERVER_PATH;
 const char* const kCtl = ECOPLAN_CTL_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
 
@@ -46,14 +45,8 @@ class RegistryAuthTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_OK_AND_ASSIGN(secured_, SecuredSetup::Create(dir_));
-    const std::string port_file = dir_.Sub("port");
-    std::vector<std::string> argv = {kServer, "--host=127.0.0.1", "--port=0",
-                                     "--port_file=" + port_file, "--db_path=" + dir_.Sub("db")};
-    secured_.AddServerFlags(argv);
-    ASSERT_OK_AND_ASSIGN(server_, Subprocess::Start(argv, dir_.Sub("server.log")));
-    absl::StatusOr<int> port = WaitForPortFile(port_file, absl::Seconds(30));
-    ASSERT_TRUE(port.ok()) << port.status() << "\n" << ReadAll(dir_.Sub("server.log"));
-    address_ = absl::StrCat("127.0.0.1:", *port);
+    cluster_.SetCommonFlags(secured_.ServerFlags());
+    ASSERT_OK_AND_ASSIGN(address_, cluster_.Start("registry"));
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(64 << 20);
     stub_ = v1::RegistryService::NewStub(
@@ -220,7 +213,7 @@ class RegistryAuthTest : public ::testing::Test {
 
   common::TempDir dir_;
   SecuredSetup secured_;
-  Subprocess server_ = Subprocess::Start({"/bin/true"}, "/dev/null").value();
+  Cluster cluster_{dir_.path()};
   std::string address_;
   std::unique_ptr<v1::RegistryService::Stub> stub_;
   std::string plan_, task_, measure_, organization_;
@@ -296,7 +289,7 @@ TEST_F(RegistryAuthTest, EcoplanctlMintsAndSendsTokensOverTls) {
   EXPECT_NE(refused->stderr_text.find("UNAUTHENTICATED"), std::string::npos)
       << refused->stderr_text;
   // The secret and the token never reach the server's log.
-  const std::string log = ReadAll(dir_.Sub("server.log"));
+  const std::string log = cluster_.Log("registry");
   EXPECT_EQ(log.find(secured_.secret()), std::string::npos);
   EXPECT_EQ(log.find(minted->stdout_text.substr(0, 40)), std::string::npos);
 }

@@ -9,12 +9,11 @@
 //   Subprocess& indicator_ = cluster_.process("indicator");   // e.g. to kill it
 //
 //   ASSERT_OK_AND_ASSIGN(std::string registry, cluster_.Start("registry"));
-//   ServerOptions options;
-//   options.follow = {"registry"};              // --registry_address=…, backoff 200ms
-//   options.flags = {"--evaluation_time=off"};  // after the cluster's own (a later flag wins)
-//   ASSERT_OK_AND_ASSIGN(std::string indicator, cluster_.Start("indicator", options));
+//   // --registry_address=…, --registry_max_backoff=200ms, then the flags (a later flag wins):
+//   ServerOptions indicator = Following({"registry"}, {"--evaluation_time=off"});
+//   ASSERT_OK_AND_ASSIGN(std::string address, cluster_.Start("indicator", indicator));
 //   ASSERT_OK(cluster_.Kill("indicator"));                  // SIGKILL, as in a crash
-//   ASSERT_OK_AND_ASSIGN(indicator, cluster_.Restart("indicator"));  // same port and data
+//   ASSERT_OK_AND_ASSIGN(address, cluster_.Restart("indicator"));  // same port and data
 //
 // A server's name is its kind — "registry", "progress", "indicator" or
 // "notification" — or ends with "-<kind>" for a second server of a kind
@@ -23,6 +22,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -46,6 +46,15 @@ struct ServerOptions {
   // The RocksDB directory; empty: <dir>/<name>-db.
   std::string db_path;
 };
+
+// Options of a server that follows `follow` (by name), with `flags` after all others.
+inline ServerOptions Following(std::vector<std::string> follow,
+                               std::vector<std::string> flags = {}) {
+  ServerOptions options;
+  options.follow = std::move(follow);
+  options.flags = std::move(flags);
+  return options;
+}
 
 class Cluster {
  public:

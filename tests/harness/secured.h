@@ -4,8 +4,8 @@
 // — and to walk a service's RPC × role table against them.
 //
 //   ASSERT_OK_AND_ASSIGN(SecuredSetup secured, SecuredSetup::Create(dir));
-//   std::vector<std::string> argv = {kServer, "--port=0", …};
-//   secured.AddServerFlags(argv);            // secret file, TLS, no rate limit
+//   cluster.SetCommonFlags(secured.ServerFlags());   // secret file, TLS, no rate limit
+//   ASSERT_OK_AND_ASSIGN(std::string address, cluster.Start("registry"));
 //   auto stub = Service::NewStub(grpc::CreateChannel(address, secured.ChannelCredentials()));
 //   stub->Call(TokenContext(secured.Token(Role::kAdministrator)).get(), request, &response);
 //   EXPECT_THAT(WalkPolicy(policy, calls, [&](Role r) { return secured.Token(r, "o-…"); }),
@@ -36,6 +36,12 @@ class SecuredSetup {
   // --upstream_tls_ca_file (the services trust each other's certificates) and
   // --rate_limit_per_second=0 (tests call faster than a person).
   void AddServerFlags(std::vector<std::string>& argv) const;
+  // The same flags on their own, e.g. for Cluster::SetCommonFlags.
+  std::vector<std::string> ServerFlags() const {
+    std::vector<std::string> flags;
+    AddServerFlags(flags);
+    return flags;
+  }
   // TLS credentials trusting the test CA.
   std::shared_ptr<grpc::ChannelCredentials> ChannelCredentials() const;
   // A token of `role`, valid for ten minutes; reporters belong to
