@@ -22,6 +22,7 @@
 #include "common/time/clock.h"
 #include "gtest/gtest.h"
 #include "services/indicator/registry_plan_follower.h"
+#include "services/indicator/testing/follower_test_fixture.h"
 
 namespace ecoplan::indicator {
 namespace {
@@ -104,14 +105,13 @@ class FakeProgress final : public pv1::ProgressService::Service {
   }
 };
 
-class ProgressFollowerTest : public ::testing::Test {
+class ProgressFollowerTest
+    : public FollowerTest<pv1::ProgressService, FakeProgress, ProgressFollower> {
  protected:
+  ProgressFollowerTest() : FollowerTest(absl::CivilDay(2026, 10, 8)) {}
+
   void SetUp() override {
-    grpc::ServerBuilder builder;
-    builder.RegisterService(&progress_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    stub_ = pv1::ProgressService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
+    ASSERT_NO_FATAL_FAILURE(StartUpstream());
     ASSERT_NO_FATAL_FAILURE(Open());
     // The plan, as the registry follower builds it.
     RegistryPlan plan = FromRegistryExport(Export());
@@ -120,38 +120,10 @@ class ProgressFollowerTest : public ::testing::Test {
     ASSERT_OK(evaluator_->CommitEffectNow(std::move(effect)));
   }
 
-  void TearDown() override {
-    follower_.reset();
-    evaluator_.reset();
-    if (server_) server_->Shutdown(std::chrono::system_clock::now());
-  }
-
+  // The store (re)opened, with a new evaluator and follower: a restart.
   void Open() {
-    follower_.reset();
-    evaluator_.reset();
-    store_.reset();
-    db_.reset();
-    common::RocksDbOptions options;
-    options.path = dir_.Sub("db");
-    options.column_families = RocksDbIndicatorStore::ColumnFamilies();
-    options.event_source = RocksDbIndicatorStore::kEventSource;
-    ASSERT_OK_AND_ASSIGN(db_, common::RocksDb::Open(options));
-    store_ = std::make_unique<RocksDbIndicatorStore>(db_.get());
-    evaluator_ = std::make_unique<IndicatorEvaluator>(store_.get(), &clock_, &ingest_);
-    ASSERT_OK(evaluator_->Load());
-    follower_ = std::make_unique<ProgressFollower>(
-        evaluator_.get(), store_.get(), common::Logger("test", [](absl::string_view) {}));
-  }
-
-  // The follower handles `payload` as a progress event; the effect is
-  // committed, as the EventFollower does.
-  template <typename Payload>
-  void Follow(const Payload& payload, const std::string& subject) {
-    common::v1::Event event = common::MakeEvent(payload, subject);
-    event.set_sequence(++sequence_);
-    ASSERT_OK_AND_ASSIGN(common::FollowEffect effect, follower_->Handle(event));
-    ASSERT_OK(db_->Commit(std::move(effect.write)).status());
-    if (effect.on_committed) effect.on_committed();
+    ASSERT_NO_FATAL_FAILURE(OpenStore());
+    follower_ = std::make_unique<ProgressFollower>(evaluator_.get(), store_.get(), QuietLogger());
   }
 
   // The reasons of the measure's light as of `as_of`.
@@ -167,18 +139,6 @@ class ProgressFollowerTest : public ::testing::Test {
   static std::string Missed(int n) {
     return absl::StrCat(kOwner, " missed the last ", n, " reporting periods (no entry)");
   }
-
-  common::TempDir dir_;
-  FakeProgress progress_;
-  std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<pv1::ProgressService::Stub> stub_;
-  common::FakeClock clock_{absl::FromCivil(absl::CivilDay(2026, 10, 8), absl::UTCTimeZone())};
-  common::SerialExecutor ingest_;
-  std::unique_ptr<common::RocksDb> db_;
-  std::unique_ptr<RocksDbIndicatorStore> store_;
-  std::unique_ptr<IndicatorEvaluator> evaluator_;
-  std::unique_ptr<ProgressFollower> follower_;
-  uint64_t sequence_ = 0;
 };
 
 TEST_F(ProgressFollowerTest, TheProgressCalendarAndHolidaysDecideWhichPeriodsTheLightsCount) {

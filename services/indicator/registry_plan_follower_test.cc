@@ -20,6 +20,7 @@
 #include "common/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/indicator/testing/follower_test_fixture.h"
 
 namespace ecoplan::indicator {
 namespace {
@@ -100,29 +101,16 @@ rv1::ExportPlanResponse Export(bool with_good_days, bool with_measure) {
   return e;
 }
 
-class RegistryPlanFollowerTest : public ::testing::Test {
+class RegistryPlanFollowerTest
+    : public FollowerTest<rv1::RegistryService, FakeRegistry, RegistryPlanFollower> {
  protected:
-  void SetUp() override {
-    grpc::ServerBuilder builder;
-    builder.RegisterService(&registry_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    stub_ = rv1::RegistryService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
-    common::RocksDbOptions options;
-    options.path = dir_.Sub("db");
-    options.column_families = RocksDbIndicatorStore::ColumnFamilies();
-    options.event_source = RocksDbIndicatorStore::kEventSource;
-    ASSERT_OK_AND_ASSIGN(db_, common::RocksDb::Open(options));
-    store_ = std::make_unique<RocksDbIndicatorStore>(db_.get());
-    evaluator_ = std::make_unique<IndicatorEvaluator>(store_.get(), &clock_, &ingest_);
-    ASSERT_OK(evaluator_->Load());
-    follower_ = std::make_unique<RegistryPlanFollower>(
-        evaluator_.get(), store_.get(), stub_.get(), absl::Seconds(10),
-        common::Logger("test", [](absl::string_view) {}));
-  }
+  RegistryPlanFollowerTest() : FollowerTest(absl::CivilDay(2026, 4, 1)) {}
 
-  void TearDown() override {
-    if (server_) server_->Shutdown(std::chrono::system_clock::now());
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(StartUpstream());
+    ASSERT_NO_FATAL_FAILURE(OpenStore());
+    follower_ = std::make_unique<RegistryPlanFollower>(evaluator_.get(), store_.get(), stub_.get(),
+                                                       absl::Seconds(10), QuietLogger());
   }
 
   // The registry now exports `exported`; the follower handles its PlanImported
@@ -132,11 +120,7 @@ class RegistryPlanFollowerTest : public ::testing::Test {
     clock_.Advance(absl::Hours(1));
     rv1::PlanImported payload;
     payload.set_plan(absl::StrCat("plans/", kPlan));
-    common::v1::Event event = common::MakeEvent(payload, payload.plan());
-    event.set_sequence(++sequence_);
-    ASSERT_OK_AND_ASSIGN(common::FollowEffect effect, follower_->Handle(event));
-    ASSERT_OK(db_->Commit(std::move(effect.write)).status());
-    if (effect.on_committed) effect.on_committed();
+    Follow(payload, payload.plan());
   }
 
   Indicator Get(const std::string& id) {
@@ -159,17 +143,7 @@ class RegistryPlanFollowerTest : public ::testing::Test {
     return result;
   }
 
-  common::TempDir dir_;
-  FakeRegistry registry_;
-  std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<rv1::RegistryService::Stub> stub_;
-  common::FakeClock clock_{absl::FromCivil(absl::CivilDay(2026, 4, 1), absl::UTCTimeZone())};
-  common::SerialExecutor ingest_;
-  std::unique_ptr<common::RocksDb> db_;
-  std::unique_ptr<RocksDbIndicatorStore> store_;
-  std::unique_ptr<IndicatorEvaluator> evaluator_;
-  std::unique_ptr<RegistryPlanFollower> follower_;
-  uint64_t sequence_ = 0;
+  FakeRegistry& registry_ = fake_;
 };
 
 TEST_F(RegistryPlanFollowerTest,
