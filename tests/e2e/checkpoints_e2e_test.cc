@@ -59,16 +59,6 @@ class CheckpointsE2eTest : public ::testing::Test {
  protected:
   std::string Log(const std::string& name) { return cluster_.Log(name); }
 
-  // Polls `done` every 100 ms for up to 60 s.
-  bool Eventually(const std::function<bool()>& done) {
-    const absl::Time deadline = absl::Now() + absl::Seconds(60);
-    while (absl::Now() < deadline) {
-      if (done()) return true;
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-    return false;
-  }
-
   // Registry; progress following it; indicator following both; with
   // `notification_clock` set, the notification service following registry and
   // progress, its schedule's clock starting there. Imports the seed plan and

@@ -104,16 +104,6 @@ class CompletionCheckE2eTest : public ::testing::Test {
     })) << Log("indicator");
   }
 
-  // Polls `done` every 100 ms for up to 60 s.
-  bool Eventually(const std::function<bool()>& done) {
-    const absl::Time deadline = absl::Now() + absl::Seconds(60);
-    while (absl::Now() < deadline) {
-      if (done()) return true;
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-    return false;
-  }
-
   // The recorded evaluation as of the scenario's day (the scheduler is off in
   // this test): its IndicatorStatusChanged events feed the progress service's
   // completion check.

@@ -53,16 +53,6 @@ class IndicatorProgressE2eTest : public ::testing::Test {
         grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   }
 
-  // Polls `done` every 100 ms for up to 60 s.
-  bool Eventually(const std::function<bool()>& done) {
-    const absl::Time deadline = absl::Now() + absl::Seconds(60);
-    while (absl::Now() < deadline) {
-      if (done()) return true;
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-    return false;
-  }
-
   iv1::Evaluation Evaluate(const std::string& indicator) {
     iv1::EvaluateIndicatorRequest request;
     request.set_name(indicator);

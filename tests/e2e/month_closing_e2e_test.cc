@@ -123,15 +123,6 @@ class MonthClosingE2eTest : public ::testing::Test {
     })) << ReadFile(dir_.Sub("indicator.log")).value_or("");
   }
 
-  bool Eventually(const std::function<bool()>& done) {
-    const absl::Time deadline = absl::Now() + absl::Seconds(60);
-    while (absl::Now() < deadline) {
-      if (done()) return true;
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-    return false;
-  }
-
   std::string MonthName(const std::string& month) { return absl::StrCat(plan_, "/months/", month); }
 
   grpc::Status Month(const std::string& month, iv1::MonthlyAssessment* out) {

@@ -114,12 +114,7 @@ std::string RandomBytes(size_t n) {
 
 // Polls `done` every 100 ms until it holds or `timeout` passes.
 bool WaitFor(const std::function<bool()>& done, absl::Duration timeout = absl::Seconds(30)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (done()) return true;
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  return done();
+  return Eventually(done, timeout);
 }
 
 // "organizations/o-1" → "o-1".

@@ -26,6 +26,7 @@
 #include "common/testing/temp_dir.h"
 #include "ecoplan/notification/v1/notification_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "tests/harness/client.h"
 #include "tests/harness/cluster.h"
 
 namespace ecoplan::testing {
@@ -76,12 +77,7 @@ class Receiver {
 };
 
 bool WaitFor(const std::function<bool()>& done, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (done()) return true;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return done();
+  return Eventually(done, timeout, absl::Milliseconds(50));
 }
 
 class NotificationE2eTest : public ::testing::Test {

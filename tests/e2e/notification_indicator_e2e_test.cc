@@ -87,16 +87,6 @@ class NotificationIndicatorE2eTest : public ::testing::Test {
     ASSERT_NO_FATAL_FAILURE(StartNotification(0));
   }
 
-  // Polls `done` every 100 ms for up to 60 s.
-  bool Eventually(const std::function<bool()>& done) {
-    const absl::Time deadline = absl::Now() + absl::Seconds(60);
-    while (absl::Now() < deadline) {
-      if (done()) return true;
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-    return false;
-  }
-
   // The inbox of organizations/{id}, of one kind.
   std::vector<nv1::Notification> Inbox(const std::string& org, nv1::NotificationKind kind) {
     nv1::ListNotificationsRequest request;

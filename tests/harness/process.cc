@@ -8,7 +8,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -149,31 +148,6 @@ absl::StatusOr<int> WaitForPortFile(const std::string& path, absl::Duration time
   }
 }
 
-absl::StatusOr<std::string> StartDevelopmentServer(const std::string& binary,
-                                                   const std::string& dir, const std::string& name,
-                                                   int port, const std::vector<std::string>& extra,
-                                                   Subprocess* server) {
-  static std::atomic<int> starts{0};
-  const std::string port_file = absl::StrCat(dir, "/", name, ".port", ++starts);
-  const std::string log = absl::StrCat(dir, "/", name, ".log");
-  std::vector<std::string> argv{binary,
-                                "--host=127.0.0.1",
-                                absl::StrCat("--port=", port),
-                                "--port_file=" + port_file,
-                                absl::StrCat("--db_path=", dir, "/", name, "-db"),
-                                "--insecure_development_mode"};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  absl::StatusOr<Subprocess> started = Subprocess::Start(argv, log);
-  if (!started.ok()) return started.status();
-  *server = std::move(*started);
-  absl::StatusOr<int> bound = WaitForPortFile(port_file, absl::Seconds(30));
-  if (!bound.ok()) {
-    return absl::Status(bound.status().code(),
-                        absl::StrCat(bound.status().message(), "\n", ReadFile(log).value_or("")));
-  }
-  return absl::StrCat("127.0.0.1:", *bound);
-}
-
 int FreeLoopbackPort() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return 0;
@@ -197,14 +171,6 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-void StopServers(std::initializer_list<Subprocess*> servers) {
-  for (Subprocess* server : servers) {
-    if (!server->running()) continue;
-    server->Signal(SIGTERM);
-    if (!server->Wait(absl::Seconds(30)).ok()) server->Signal(SIGKILL);
-  }
 }
 
 }  // namespace ecoplan::testing

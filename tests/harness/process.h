@@ -2,7 +2,6 @@
 
 #include <sys/types.h>
 
-#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -56,27 +55,11 @@ absl::StatusOr<CommandResult> RunCommand(const std::vector<std::string>& argv,
 // (--port_file), up to `timeout`. Errors: DeadlineExceeded.
 absl::StatusOr<int> WaitForPortFile(const std::string& path, absl::Duration timeout);
 
-// Starts a server binary for a test in development mode on 127.0.0.1:`port`
-// (0: a free port): --port_file under `dir` (a new one on every start, so a
-// restart never reads the old port), --db_path `dir`/<name>-db, its output
-// appended to `dir`/<name>.log; then waits up to 30 s for it to serve.
-// `extra` flags follow (a later flag wins). On success `server` holds the process
-// and the result is its address "127.0.0.1:<port>". Errors: from Subprocess::Start,
-// DeadlineExceeded (no port written; the message ends with the server's log).
-absl::StatusOr<std::string> StartDevelopmentServer(const std::string& binary,
-                                                   const std::string& dir, const std::string& name,
-                                                   int port, const std::vector<std::string>& extra,
-                                                   Subprocess* server);
-
 // A loopback port free now (bound, read and released), 0 when none could be
 // bound. For a server that must be known before it starts.
 int FreeLoopbackPort();
 
 // Reads a whole file. Errors: NotFound.
 absl::StatusOr<std::string> ReadFile(const std::string& path);
-
-// Stops the servers still running, in the order given: SIGTERM, then SIGKILL
-// after 30 s without exiting. For a test's TearDown.
-void StopServers(std::initializer_list<Subprocess*> servers);
 
 }  // namespace ecoplan::testing
