@@ -52,17 +52,6 @@
 
 namespace ecoplan::indicator {
 
-// What a target's figure is measured against.
-enum class TargetBasis : uint8_t {
-  kAbsolute = 0,  // the value itself: 不低于30%
-  // The change from the prior year's value in percentage points (or in the
-  // unit): 较上一年度提升5个百分点. The target is baseline + value.
-  kChangeFromPriorYear = 1,
-  // The change from the prior year's value in percent: 同比下降10%, 零增长.
-  // The target is baseline × (1 + value / 100).
-  kPercentChangeFromPriorYear = 2,
-};
-
 // One target found in a text.
 struct TextTarget {
   Comparator comparator = Comparator::kUnspecified;
