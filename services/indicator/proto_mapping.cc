@@ -69,6 +69,10 @@ v1::Indicator ToProto(const Indicator& i) {
   p.set_manually_corrected(i.manually_corrected);
   p.set_retired_reason(i.retired_reason);
   p.set_retired_by_sync(i.retired_by_sync);
+  p.set_stretch(i.stretch);
+  p.set_target_basis(static_cast<v1::TargetBasis>(i.target_basis));
+  if (i.target_change.has_value()) p.set_target_change(*i.target_change);
+  if (i.baseline_value.has_value()) p.set_baseline_value(*i.baseline_value);
   return p;
 }
 
@@ -97,6 +101,10 @@ Indicator FromProto(const v1::Indicator& p) {
   i.owners.assign(p.owners().begin(), p.owners().end());
   i.source_detail = p.source_detail();
   i.target_caliber = p.target_caliber();
+  i.stretch = p.stretch();
+  i.target_basis = Clamp<TargetBasis>(p.target_basis(), 2);
+  if (p.has_target_change()) i.target_change = p.target_change();
+  if (p.has_baseline_value()) i.baseline_value = p.baseline_value();
   return i;
 }
 

@@ -52,6 +52,7 @@ absl::StatusOr<IndicatorFacts> IndicatorFromProto(const iv1::Indicator& indicato
     if (measure.ok() && measure->first == f.plan_id) f.measure_ids.push_back(measure->second);
   }
   f.retired = indicator.retired();
+  f.stretch = indicator.stretch();
   f.target_value.reset();
   if (indicator.has_target_value()) f.target_value = indicator.target_value();
   f.target_text = indicator.target_text();

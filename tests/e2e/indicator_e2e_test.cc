@@ -182,5 +182,50 @@ TEST_F(IndicatorE2eTest, BuildsThePlansIndicatorsLoadsStationDataAndEvaluates) {
   EXPECT_NE(synced_table.stdout_text.find("Changed by this sync"), std::string::npos);
 }
 
+// What the district's analyst reads of the plan's targets: readable names, the
+// scope thresholds left out, the stretch goals and the targets relative to the
+// prior year marked, and the extraction report through `ecoplanctl indicator
+// extraction`.
+TEST_F(IndicatorE2eTest, TheTargetsCarryReadableNamesAndTheExtractionReportSaysWhatWasLeftOut) {
+  CommandResult imported = Ctl({"plan", "import", kSeed});
+  ASSERT_EQ(imported.exit_code, 0) << imported.stderr_text;
+  const nlohmann::json list = WaitForIndicators();
+  int measure_text = 0;
+  for (const nlohmann::json& i : list["indicators"]) {
+    if (i.value("origin", "") != "ORIGIN_MEASURE_TEXT") continue;
+    ++measure_text;
+    const std::string name = i.value("displayName", "");
+    for (const char* unreadable : {"或者", "鼓励", "原则上", "在督促", "每万平方米", "按照"}) {
+      EXPECT_EQ(name.find(unreadable), std::string::npos) << name;
+    }
+    EXPECT_EQ(name.find("VOCs年排放量"), std::string::npos) << "a scope threshold: " << name;
+  }
+  EXPECT_GE(measure_text, 25);
+
+  // 鼓励低于210吨 (measure text): a stretch goal in 吨/万平方米 beside the binding 300.
+  bool stretch = false;
+  for (const nlohmann::json& i : list["indicators"]) {
+    if (i.value("stretch", false) && i.value("unit", "") == "吨/万平方米" &&
+        i.value("targetValue", 0.0) == 210) {
+      stretch = true;
+      EXPECT_EQ(i.value("displayName", ""), "新建建筑施工现场建筑垃圾产生量");
+    }
+  }
+  EXPECT_TRUE(stretch) << list.dump(1);
+
+  CommandResult report = Ctl({"indicator", "extraction"});
+  ASSERT_EQ(report.exit_code, 0) << report.stderr_text;
+  for (const char* expected :
+       {"Measure-text indicators", "scope threshold", "1吨以上", "0.2吨/万元",
+        "baseline required: indicator", "温拌沥青使用比例", "Cross-checks"}) {
+    EXPECT_NE(report.stdout_text.find(expected), std::string::npos) << expected << " not in:\n"
+                                                                    << report.stdout_text;
+  }
+  CommandResult report_json = Ctl({"--output", "json", "indicator", "extraction"});
+  ASSERT_EQ(report_json.exit_code, 0) << report_json.stderr_text;
+  const nlohmann::json parsed = nlohmann::json::parse(report_json.stdout_text)["report"];
+  EXPECT_EQ(parsed.value("measureTextIndicatorCount", 0), measure_text);
+}
+
 }  // namespace
 }  // namespace ecoplan::testing

@@ -41,6 +41,10 @@ struct IndicatorContext {
 // SyncPlan: rebuilds the plan's indicators from the registry; prints the
 // extraction report (counts, issues, annex-4/measure-text cross-checks).
 absl::Status IndicatorSync(const IndicatorContext& ctx, const std::string& plan, std::ostream& out);
+// GetExtractionReport: the report of the last sync, printed as IndicatorSync
+// does; any reader may see it (a sync stays an administrator's).
+absl::Status IndicatorExtraction(const IndicatorContext& ctx, const std::string& plan,
+                                 std::ostream& out);
 // ListIndicators, every page. `origin`: "" | annex4 | annex5 | measure | manual.
 absl::Status IndicatorList(const IndicatorContext& ctx, const std::string& plan,
                            const std::string& origin, bool include_retired, std::ostream& out);

@@ -82,14 +82,24 @@ std::string Optional(bool has, T value, absl::string_view unit = "") {
   return unit.empty() ? Number(value) : absl::StrCat(Number(value), " ", unit);
 }
 
-// "≤ 27 微克/立方米", "improves", "达到市级要求 (not a number)".
+// "≤ 27 微克/立方米", "improves", "达到市级要求 (not a number)", "较上一年度提升5个百分点
+// (baseline required)", "< 210 吨/万平方米 (stretch)".
 std::string TargetText(const iv1::Indicator& i) {
+  const std::string stretch = i.stretch() ? " (stretch)" : "";
   if (i.comparator() == iv1::COMPARATOR_IMPROVES) return "improves";
   if (!i.has_target_value()) {
-    return i.target_text().empty() ? "-" : absl::StrCat(i.target_text(), " (not a number)");
+    if (i.target_basis() != iv1::TARGET_BASIS_UNSPECIFIED && !i.has_baseline_value()) {
+      return absl::StrCat(i.target_text(), " (baseline required)", stretch);
+    }
+    return i.target_text().empty() ? "-"
+                                   : absl::StrCat(i.target_text(), " (not a number)", stretch);
   }
-  return absl::StrCat(ComparatorSymbol(i.comparator()), " ", Number(i.target_value()),
-                      i.unit().empty() ? "" : " ", i.unit());
+  std::string text = absl::StrCat(ComparatorSymbol(i.comparator()), " ", Number(i.target_value()),
+                                  i.unit().empty() ? "" : " ", i.unit());
+  if (i.target_basis() != iv1::TARGET_BASIS_UNSPECIFIED) {
+    absl::StrAppend(&text, " (", i.target_text(), " from ", Number(i.baseline_value()), ")");
+  }
+  return absl::StrCat(text, stretch);
 }
 
 std::string Scope(const iv1::Indicator& i) {
@@ -120,28 +130,35 @@ absl::StatusOr<iv1::Origin> ParseOrigin(const std::string& text) {
 
 void PrintIndicator(const iv1::Indicator& i, std::ostream& out) {
   PrintFields(
-      out, {{"Indicator", i.name()},
-            {"Name", i.display_name()},
-            {"Scope", Scope(i)},
-            {"Target", TargetText(i)},
-            {"Target as written", i.target_text()},
-            {"Target caliber", i.target_caliber()},
-            {"Period", Period(i)},
-            {"Aggregation", EnumWord(iv1::Aggregation_Name(i.aggregation()), "AGGREGATION_")},
-            {"Source", EnumWord(iv1::SourceKind_Name(i.source()), "SOURCE_KIND_")},
-            {"Air-quality item",
-             i.air_quality_item() == iv1::AIR_QUALITY_ITEM_UNSPECIFIED
-                 ? ""
-                 : EnumWord(iv1::AirQualityItem_Name(i.air_quality_item()), "AIR_QUALITY_ITEM_")},
-            {"Origin", EnumWord(iv1::Origin_Name(i.origin()), "ORIGIN_")},
-            {"Read from", i.source_detail()},
-            {"Measures", absl::StrJoin(i.measures(), ", ")},
-            {"Owners", absl::StrJoin(i.owners(), "、")},
-            {"Retired", i.retired() ? "yes" : ""},
-            {"Manually corrected", i.manually_corrected() ? "yes" : ""},
-            {"Revision", absl::StrCat(i.revision())},
-            {"Etag", i.etag()},
-            {"Updated", FormatTimestamp(i.update_time())}});
+      out,
+      {{"Indicator", i.name()},
+       {"Name", i.display_name()},
+       {"Scope", Scope(i)},
+       {"Target", TargetText(i)},
+       {"Target as written", i.target_text()},
+       {"Stretch goal", i.stretch() ? "yes (力争/鼓励: shown, never counted against owners)" : ""},
+       {"Change asked", i.has_target_change() ? Number(i.target_change()) : ""},
+       {"Baseline", i.target_basis() == iv1::TARGET_BASIS_UNSPECIFIED ? ""
+                    : i.has_baseline_value()
+                        ? absl::StrCat(Number(i.baseline_value()), " (the prior year)")
+                        : "required: enter the prior year's value"},
+       {"Target caliber", i.target_caliber()},
+       {"Period", Period(i)},
+       {"Aggregation", EnumWord(iv1::Aggregation_Name(i.aggregation()), "AGGREGATION_")},
+       {"Source", EnumWord(iv1::SourceKind_Name(i.source()), "SOURCE_KIND_")},
+       {"Air-quality item",
+        i.air_quality_item() == iv1::AIR_QUALITY_ITEM_UNSPECIFIED
+            ? ""
+            : EnumWord(iv1::AirQualityItem_Name(i.air_quality_item()), "AIR_QUALITY_ITEM_")},
+       {"Origin", EnumWord(iv1::Origin_Name(i.origin()), "ORIGIN_")},
+       {"Read from", i.source_detail()},
+       {"Measures", absl::StrJoin(i.measures(), ", ")},
+       {"Owners", absl::StrJoin(i.owners(), "、")},
+       {"Retired", i.retired() ? "yes" : ""},
+       {"Manually corrected", i.manually_corrected() ? "yes" : ""},
+       {"Revision", absl::StrCat(i.revision())},
+       {"Etag", i.etag()},
+       {"Updated", FormatTimestamp(i.update_time())}});
 }
 
 void PrintEvaluation(const iv1::Evaluation& e, std::ostream& out) {
@@ -176,27 +193,23 @@ void PrintEvaluation(const iv1::Evaluation& e, std::ostream& out) {
 
 }  // namespace
 
-absl::Status IndicatorSync(const IndicatorContext& ctx, const std::string& plan,
+// The extraction report: counts, then what was refused and why, then the
+// disagreements with annex 4.
+void PrintExtractionReport(const IndicatorContext& ctx, const iv1::ExtractionReport& r,
+                           std::vector<std::pair<std::string, std::string>> extra,
                            std::ostream& out) {
-  ECOPLAN_ASSIGN_OR_RETURN(std::string p, ResolvePlan(ctx, plan));
-  iv1::SyncPlanRequest request;
-  request.set_plan(p);
-  iv1::SyncPlanResponse response;
-  ECOPLAN_RETURN_IF_ERROR(Call(ctx, ctx.indicator, &IStub::SyncPlan, request, &response));
-  if (Json(ctx)) return PrintJson(response, out);
-  const iv1::ExtractionReport& r = response.report();
   int disagreements = 0;
   for (const iv1::CrossCheck& c : r.cross_checks()) disagreements += c.agrees() ? 0 : 1;
-  PrintFields(
-      out,
-      {{"Plan", r.plan()},
-       {"Annex 4 indicators", absl::StrCat(r.annex4_indicator_count())},
-       {"Annex 5 indicators", absl::StrCat(r.annex5_indicator_count())},
-       {"Measure-text indicators", absl::StrCat(r.measure_text_indicator_count())},
-       {"Changed by this sync", absl::StrCat(response.changed_indicator_count())},
-       {"Issues", absl::StrCat(r.issues_size())},
-       {"Cross-checks", absl::StrCat(r.cross_checks_size(), " (", disagreements, " disagree)")}},
-      0, false);
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"Plan", r.plan()},
+      {"Annex 4 indicators", absl::StrCat(r.annex4_indicator_count())},
+      {"Annex 5 indicators", absl::StrCat(r.annex5_indicator_count())},
+      {"Measure-text indicators", absl::StrCat(r.measure_text_indicator_count())}};
+  for (auto& field : extra) fields.push_back(std::move(field));
+  fields.push_back({"Issues", absl::StrCat(r.issues_size())});
+  fields.push_back(
+      {"Cross-checks", absl::StrCat(r.cross_checks_size(), " (", disagreements, " disagree)")});
+  PrintFields(out, fields, 0, false);
   if (!r.issues().empty()) {
     out << "\n";
     Table table({"WHERE", "TEXT", "WHY"});
@@ -214,6 +227,32 @@ absl::Status IndicatorSync(const IndicatorContext& ctx, const std::string& plan,
     out << "\ndisagreement: " << Short(c.indicator()) << " (annex 4: " << c.annex_text() << ") vs "
         << Short(c.measure()) << ": " << c.difference() << "\n";
   }
+}
+
+absl::Status IndicatorSync(const IndicatorContext& ctx, const std::string& plan,
+                           std::ostream& out) {
+  ECOPLAN_ASSIGN_OR_RETURN(std::string p, ResolvePlan(ctx, plan));
+  iv1::SyncPlanRequest request;
+  request.set_plan(p);
+  iv1::SyncPlanResponse response;
+  ECOPLAN_RETURN_IF_ERROR(Call(ctx, ctx.indicator, &IStub::SyncPlan, request, &response));
+  if (Json(ctx)) return PrintJson(response, out);
+  PrintExtractionReport(
+      ctx, response.report(),
+      {{"Changed by this sync", absl::StrCat(response.changed_indicator_count())}}, out);
+  return absl::OkStatus();
+}
+
+absl::Status IndicatorExtraction(const IndicatorContext& ctx, const std::string& plan,
+                                 std::ostream& out) {
+  ECOPLAN_ASSIGN_OR_RETURN(std::string p, ResolvePlan(ctx, plan));
+  iv1::GetExtractionReportRequest request;
+  request.set_plan(p);
+  iv1::GetExtractionReportResponse response;
+  ECOPLAN_RETURN_IF_ERROR(
+      Call(ctx, ctx.indicator, &IStub::GetExtractionReport, request, &response));
+  if (Json(ctx)) return PrintJson(response, out);
+  PrintExtractionReport(ctx, response.report(), {}, out);
   return absl::OkStatus();
 }
 
@@ -391,6 +430,17 @@ void indicator_internal::AddEvaluationCommands(CommandGroup& group) {
        {kPlan},
        WithContext([](const IndicatorContext& ctx, const ParsedArgs& a, std::ostream& out) {
          return IndicatorSync(ctx, a.Value("plan"), out);
+       })});
+  group.commands.push_back(
+      {"extraction",
+       "[--plan PLAN]",
+       "show how the plan's targets were read at the last sync: counts, what was not taken and "
+       "why, cross-checks with annex 4 (GetExtractionReport; any reader)",
+       0,
+       0,
+       {kPlan},
+       WithContext([](const IndicatorContext& ctx, const ParsedArgs& a, std::ostream& out) {
+         return IndicatorExtraction(ctx, a.Value("plan"), out);
        })});
   group.commands.push_back(
       {"list",

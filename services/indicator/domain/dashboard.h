@@ -128,6 +128,9 @@ struct MeasureIndicator {
   std::string unit;
   std::string target;         // e.g. "≥ 30 %"
   std::string status_reason;  // the evaluation's reason
+  // A stretch goal (力争, 鼓励): shown, never turns the measure red or yellow nor
+  // takes a completion back.
+  bool stretch = false;
 };
 
 // A checkpoint of a measure as the lights need it: its phrase and the days it

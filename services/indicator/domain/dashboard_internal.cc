@@ -14,7 +14,7 @@ bool Confirmed(const MeasureInfo& m) {
 std::vector<const MeasureIndicator*> IndicatorsWith(const MeasureInfo& m, IndicatorStatus status) {
   std::vector<const MeasureIndicator*> out;
   for (const MeasureIndicator& i : m.indicators) {
-    if (i.status == status) out.push_back(&i);
+    if (i.status == status && !i.stretch) out.push_back(&i);
   }
   return out;
 }

@@ -21,7 +21,7 @@ std::string Day(absl::CivilDay d);
 // The bureau confirmed a completion of `m`.
 bool Confirmed(const MeasureInfo& m);
 
-// The measure's indicators with `status`.
+// The measure's indicators with `status`, stretch goals left out (they colour nothing).
 std::vector<const MeasureIndicator*> IndicatorsWith(const MeasureInfo& m, IndicatorStatus status);
 
 // The bureau confirmed over the indicator check (ConfirmCompletion's override).

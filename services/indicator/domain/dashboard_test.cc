@@ -289,6 +289,24 @@ TEST(DashboardTest, AConfirmedCompletionWhoseIndicatorIsOffTrackTurnsBackRed) {
                                   "is at risk: 29 % on 2026-06-25 against ≥ 30 %"));
 }
 
+TEST(DashboardTest, AStretchGoalOffTrackTakesNoConfirmedCompletionBack) {
+  Fixture f;
+  f.measure.due = absl::CivilDay(2026, 7, 1);
+  f.measure.completion_confirmed = true;
+  f.measure.confirmed_on = absl::CivilDay(2026, 6, 10);
+  f.measure.declaration = f.Declaration(CompletionState::kConfirmed);
+  MeasureIndicator stretch = f.Indicator(IndicatorStatus::kOffTrack, 26);
+  stretch.stretch = true;  // 力争: shown, never counted against the measure
+  f.measure.indicators = {stretch};
+  const MeasureLight light = f.Light();
+  EXPECT_EQ(light.colour, Colour::kGreen);
+  EXPECT_TRUE(light.counted_completed);
+  EXPECT_EQ(f.Card("区交通局").as_lead.measures_completed, 1);
+  // The same indicator as a binding target turns the completion back.
+  f.measure.indicators[0].stretch = false;
+  EXPECT_EQ(f.Light().colour, Colour::kRed);
+}
+
 TEST(DashboardTest, AResponsibleUnitMissingReportsColoursTheLightAndItsOwnScorecard) {
   Fixture f;
   f.due = {absl::CivilMonth(2026, 4), absl::CivilMonth(2026, 5), absl::CivilMonth(2026, 6)};

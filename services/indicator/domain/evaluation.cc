@@ -512,7 +512,11 @@ Evaluation EvaluateReported(const Indicator& ind, absl::CivilDay as_of,
   }
   if (!ind.target_value.has_value()) {
     out.status = IndicatorStatus::kInsufficientData;
-    out.status_reason = absl::StrCat("the target is unknown (", ind.target_text, ")");
+    out.status_reason =
+        ind.target_basis != TargetBasis::kAbsolute && !ind.baseline_value.has_value()
+            ? absl::StrCat("baseline required: the target (", ind.target_text,
+                           ") is a change from the prior year's value, which is not entered yet")
+            : absl::StrCat("the target is unknown (", ind.target_text, ")");
     return out;
   }
   const double t = *ind.target_value;

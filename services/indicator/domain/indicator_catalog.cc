@@ -2,6 +2,8 @@
 // create, correct and retire them, each write with its revision (the audit
 // trail), its IndicatorChanged event and its request id in one Change.
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -85,6 +87,14 @@ void IndicatorEvaluator::CreateIndicator(Indicator indicator, std::string reason
         absl::StrCat("indicator ", IndicatorName(indicator.plan_id, indicator.id), " exists")));
     return;
   }
+  if (indicator.target_basis != TargetBasis::kAbsolute) {
+    if (!indicator.target_change.has_value() || !std::isfinite(*indicator.target_change)) {
+      done(absl::InvalidArgumentError(
+          "indicator.target_change: required for a target relative to the prior year"));
+      return;
+    }
+    indicator.target_value = DerivedTarget(indicator);
+  }
   indicator.origin = Origin::kManual;
   indicator.manually_corrected = true;
   indicator.retired = false;
@@ -127,11 +137,38 @@ absl::Status ApplyUpdatePaths(const Indicator& v, const std::vector<std::string>
       i->owners = v.owners;
     else if (p == "target_caliber")
       i->target_caliber = v.target_caliber;
+    else if (p == "stretch")
+      i->stretch = v.stretch;
+    else if (p == "target_basis")
+      i->target_basis = v.target_basis;
+    else if (p == "target_change")
+      i->target_change = v.target_change;
+    else if (p == "baseline_value")
+      i->baseline_value = v.baseline_value;
     else
       return absl::InvalidArgumentError(absl::StrCat("update_paths: «", p, "» cannot be changed"));
   }
   if (i->period_end < i->period_start) {
     return absl::InvalidArgumentError("period_end: before period_start");
+  }
+  for (const auto& [field, value] : {std::pair{"target_change", i->target_change},
+                                     std::pair{"baseline_value", i->baseline_value}}) {
+    if (value.has_value() && !std::isfinite(*value)) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ": not a finite number"));
+    }
+  }
+  if (i->target_basis != TargetBasis::kAbsolute) {
+    // A relative target's value follows from its baseline and change.
+    if (std::find(paths.begin(), paths.end(), "target_value") != paths.end()) {
+      return absl::InvalidArgumentError(
+          "target_value: derived from baseline_value and target_change for a target relative "
+          "to the prior year; set those instead");
+    }
+    if (!i->target_change.has_value()) {
+      return absl::InvalidArgumentError(
+          "target_change: required for a target relative to the prior year");
+    }
+    i->target_value = DerivedTarget(*i);
   }
   return absl::OkStatus();
 }

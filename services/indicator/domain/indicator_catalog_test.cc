@@ -83,6 +83,53 @@ TEST_F(IndicatorCatalogTest, UpdateNeedsTheCurrentEtagAndReplaysByRequestId) {
   EXPECT_EQ(store_.committed().size(), 2u);
 }
 
+// 较上一年度提升5个百分点: no target until the bureau enters the prior year's
+// value; then baseline + change, kept when the change is corrected.
+TEST_F(IndicatorCatalogTest, ARelativeTargetFollowsItsBaselineAndChange) {
+  Indicator asphalt = Share("asphalt");
+  asphalt.display_name = "温拌沥青使用比例";
+  asphalt.target_value.reset();
+  asphalt.target_basis = TargetBasis::kChangeFromPriorYear;
+  asphalt.target_change = 5;
+  ASSERT_OK_AND_ASSIGN(Indicator created, Create(asphalt));
+  EXPECT_FALSE(created.target_value.has_value());
+
+  auto update = [&](const Indicator& values, std::vector<std::string> paths,
+                    const std::string& etag) {
+    return Wait<Indicator>([&](Done<Indicator> d) {
+      evaluator_->UpdateIndicator("p", "asphalt", values, paths, etag, "录入基数", "", "admin", d);
+    });
+  };
+  Indicator values;
+  values.baseline_value = 12.5;
+  ASSERT_OK_AND_ASSIGN(Indicator with_baseline,
+                       update(values, {"baseline_value"}, IndicatorEtag(created)));
+  EXPECT_EQ(with_baseline.target_value, 17.5);
+  EXPECT_EQ(with_baseline.baseline_value, 12.5);
+
+  values.target_change = 6;
+  ASSERT_OK_AND_ASSIGN(Indicator corrected,
+                       update(values, {"target_change"}, IndicatorEtag(with_baseline)));
+  EXPECT_EQ(corrected.target_value, 18.5);
+
+  // The value itself cannot be set: it follows from the two.
+  values.target_value = 40;
+  EXPECT_EQ(update(values, {"target_value"}, IndicatorEtag(corrected)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // A percent change: 同比下降10% from 200 → 180.
+  values.target_basis = TargetBasis::kPercentChangeFromPriorYear;
+  values.target_change = -10;
+  values.baseline_value = 200;
+  ASSERT_OK_AND_ASSIGN(Indicator percent,
+                       update(values, {"target_basis", "target_change", "baseline_value"},
+                              IndicatorEtag(corrected)));
+  EXPECT_EQ(percent.target_value, 180);
+  // A relative target without its change is refused at creation.
+  Indicator no_change = Share("no-change");
+  no_change.target_basis = TargetBasis::kChangeFromPriorYear;
+  EXPECT_EQ(Create(no_change).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(IndicatorCatalogTest, RetireOnceThenFailedPrecondition) {
   ASSERT_OK_AND_ASSIGN(Indicator created, Create(Share()));
   ASSERT_OK_AND_ASSIGN(Indicator retired, Retire(IndicatorEtag(created), "req-r"));

@@ -90,11 +90,27 @@ bool Indicator::operator==(const Indicator& o) const {
          origin == o.origin && source_detail == o.source_detail &&
          target_caliber == o.target_caliber && retired == o.retired &&
          retired_reason == o.retired_reason && retired_by_sync == o.retired_by_sync &&
-         manually_corrected == o.manually_corrected;
+         manually_corrected == o.manually_corrected && stretch == o.stretch &&
+         target_basis == o.target_basis && target_change == o.target_change &&
+         baseline_value == o.baseline_value;
+}
+
+std::optional<double> DerivedTarget(const Indicator& ind) {
+  switch (ind.target_basis) {
+    case TargetBasis::kAbsolute:
+      return ind.target_value;
+    case TargetBasis::kChangeFromPriorYear:
+      if (!ind.baseline_value.has_value() || !ind.target_change.has_value()) return std::nullopt;
+      return *ind.baseline_value + *ind.target_change;
+    case TargetBasis::kPercentChangeFromPriorYear:
+      if (!ind.baseline_value.has_value() || !ind.target_change.has_value()) return std::nullopt;
+      return *ind.baseline_value * (1 + *ind.target_change / 100);
+  }
+  return std::nullopt;
 }
 
 std::string IndicatorEtag(const Indicator& ind) {
-  const std::string state = absl::StrCat(
+  std::string state = absl::StrCat(
       ind.id, "|", ind.display_name, "|", ind.unit, "|", static_cast<int>(ind.scope_kind), "|",
       ind.scope_name, "|", static_cast<int>(ind.comparator), "|",
       ind.target_value.has_value() ? absl::StrCat(*ind.target_value) : "-", "|", ind.target_text,
@@ -102,6 +118,13 @@ std::string IndicatorEtag(const Indicator& ind) {
       static_cast<int>(ind.aggregation), "|", static_cast<int>(ind.source), "|",
       static_cast<int>(ind.air_quality_item), "|", absl::StrJoin(ind.measures, ","), "|",
       absl::StrJoin(ind.owners, ","), "|", ind.target_caliber, "|", ind.retired);
+  // Fields added later enter only when set, so the etags of indicators that do
+  // not use them stay what they were.
+  if (ind.stretch || ind.target_basis != TargetBasis::kAbsolute) {
+    absl::StrAppend(&state, "|", ind.stretch, "|", static_cast<int>(ind.target_basis), "|",
+                    ind.target_change.has_value() ? absl::StrCat(*ind.target_change) : "-", "|",
+                    ind.baseline_value.has_value() ? absl::StrCat(*ind.baseline_value) : "-");
+  }
   return absl::StrFormat("%d-%016x", ind.revision, Fnv1a(state));
 }
 

@@ -28,6 +28,17 @@ enum class Comparator : uint8_t {
   kImproves = 5,     // year-on-year change < 0
 };
 
+// What an indicator's target is measured against.
+enum class TargetBasis : uint8_t {
+  kAbsolute = 0,  // the value itself: 不低于30%
+  // The change from the prior year's value, in the indicator's unit
+  // (percentage points for %): 较上一年度提升5个百分点. Target = baseline + change.
+  kChangeFromPriorYear = 1,
+  // The change from the prior year's value in percent: 同比下降10%, 零增长.
+  // Target = baseline × (1 + change / 100).
+  kPercentChangeFromPriorYear = 2,
+};
+
 enum class Aggregation : uint8_t {
   kUnspecified = 0,
   kMeanOfDaily = 1,
@@ -98,12 +109,25 @@ struct Indicator {
   std::string retired_reason;    // why it was retired (by an administrator or a re-sync)
   bool retired_by_sync = false;  // a re-sync retired it: the plan no longer produces it
   bool manually_corrected = false;
+  // 力争, 争取, 鼓励: a stretch goal, judged and shown, never counted against its
+  // owners (no red light, no completion refused, not scored).
+  bool stretch = false;
+  // For a target relative to the prior year: the change asked for, and the
+  // prior year's value once known; target_value is derived from both
+  // (DerivedTarget) and unset while the baseline is unknown.
+  TargetBasis target_basis = TargetBasis::kAbsolute;
+  std::optional<double> target_change;
+  std::optional<double> baseline_value;
   int revision = 0;
   absl::Time update_time = absl::InfinitePast();
 
   bool operator==(const Indicator& o) const;
   bool operator!=(const Indicator& o) const { return !(*this == o); }
 };
+
+// The target a relative indicator's baseline and change give (target_basis);
+// the indicator's own target_value for an absolute one.
+std::optional<double> DerivedTarget(const Indicator& indicator);
 
 // The etag of an indicator's current state ("<revision>-<hash>").
 std::string IndicatorEtag(const Indicator& indicator);

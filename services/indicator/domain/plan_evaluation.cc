@@ -24,6 +24,7 @@ MeasureIndicator Judged(const Indicator& ind, const Evaluation& e, absl::CivilDa
   out.value = e.current_value;
   out.unit = ind.unit;
   out.status_reason = e.status_reason;
+  out.stretch = ind.stretch;
   if (ind.target_value.has_value()) {
     out.target = absl::StrCat(ComparatorSymbol(ind.comparator), " ", *ind.target_value,
                               ind.unit.empty() ? "" : " ", ind.unit);
@@ -97,9 +98,12 @@ PlanEvaluation EvaluatePlan(absl::CivilDay as_of, const PlanEvaluationInput& inp
     if (ind.retired) continue;
     Evaluation e = EvaluateOne(ind, as_of, input, rules.evaluation);
     ++out.status_counts[IndicatorStatusName(e.status)];
-    owned.push_back({ind.owners, e.status, ind.id,
-                     absl::StrCat("plans/", ind.plan_id, "/indicators/", ind.id),
-                     with_facts ? OwnedIndicatorDetail(Judged(ind, e, as_of, input)) : ""});
+    // A stretch goal is never scored against its owners.
+    if (!ind.stretch) {
+      owned.push_back({ind.owners, e.status, ind.id,
+                       absl::StrCat("plans/", ind.plan_id, "/indicators/", ind.id),
+                       with_facts ? OwnedIndicatorDetail(Judged(ind, e, as_of, input)) : ""});
+    }
     IndicatorStatus previous = IndicatorStatus::kUnspecified;
     if (input.last_status != nullptr) {
       auto it = input.last_status->find(ind.id);

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "services/indicator/domain/target_text.h"
 
 namespace ecoplan::indicator {
@@ -147,6 +148,22 @@ std::string MatchForm(absl::string_view words) {
   s = absl::StrReplaceAll(
       s, {{"比率", "比例"}, {"占比", "比例"}, {"2026年", ""}, {"全区", ""}, {"各区", ""}});
   return s;
+}
+
+// A measure-text target as the plan words it: "不低于30%", "达到30家以上", "50%左右",
+// "较上一年度提升5个百分点", "零增长".
+std::string TargetAsWritten(const TextTarget& t) {
+  if (t.value_text == "零") return t.comparator_text;
+  const std::string figure = absl::StrCat(
+      t.value_text,
+      t.basis == TargetBasis::kChangeFromPriorYear && t.unit == "%" ? "个百分点" : t.unit);
+  const std::vector<absl::string_view> words = absl::StrSplit(t.comparator_text, "…");
+  if (words.size() == 2) return absl::StrCat(words[0], figure, words[1]);
+  for (absl::string_view after : {"以上", "及以上", "以下", "及以下", "以内", "左右"}) {
+    if (t.comparator_text == after) return absl::StrCat(figure, after);
+  }
+  if (t.comparator_text == "为") return figure;
+  return absl::StrCat(t.comparator_text, figure);
 }
 
 // Share of `label`'s bigrams found in `subject`, 0 unless the label's last
@@ -406,49 +423,16 @@ class Builder {
     int k = 0;
     for (const TextTarget& t : found.targets) {
       ++k;
-      // Annex-4 figure restated?
-      Indicator* best = nullptr;
-      if (std::optional<Subject> aq = AirQualitySubject(t.subject)) {
-        auto it = indicators_.find(absl::StrCat("a4-", aq->key));
-        if (it != indicators_.end()) best = &it->second;
-      } else {
-        double best_score = 0;
-        for (auto& [id, ind] : indicators_) {
-          if (ind.origin != Origin::kAnnex4 || ind.unit != t.unit) continue;
-          const double score = Similarity(ind.display_name, t.subject);
-          if (score >= 0.5 && score > best_score) {
-            best_score = score;
-            best = &ind;
-          }
-        }
-      }
+      // Annex 4 states absolute targets (binding: a measure restating one with
+      // 力争 is held to it); a change against the prior year restates none.
+      Indicator* best = t.basis == TargetBasis::kAbsolute ? RestatedInAnnex4(t) : nullptr;
       if (best != nullptr) {
-        CrossCheck check;
-        check.indicator_id = best->id;
-        check.measure_id = m.id;
-        check.annex_text = absl::StrCat(best->display_name, " ", best->target_text);
-        check.measure_text = t.clause;
-        std::vector<std::string> diffs;
-        if (!best->target_value.has_value()) {
-          diffs.push_back(absl::StrCat("annex 4 has no figure (", best->target_text,
-                                       "), the measure says ", t.value_text, t.unit));
-        } else if (std::fabs(*best->target_value - t.value) > 1e-9) {
-          diffs.push_back(absl::StrCat("value: annex 4 ", FormatValue(*best->target_value),
-                                       ", measure ", t.value_text));
-        }
-        if (best->comparator != t.comparator) {
-          diffs.push_back(absl::StrCat("comparator: annex 4 ", ComparatorSymbol(best->comparator),
-                                       ", measure ", ComparatorSymbol(t.comparator), " (",
-                                       t.comparator_text, ")"));
-        }
-        check.agrees = diffs.empty();
-        check.difference = absl::StrJoin(diffs, "; ");
-        out_.report.cross_checks.push_back(std::move(check));
+        CrossCheckWith(*best, t, m);
         AddMeasure(*best, m);
         continue;
       }
       Subject s;
-      s.display_name = t.subject.empty() ? t.clause : t.subject;
+      s.display_name = t.subject;
       s.unit = t.unit;
       s.comparator = t.comparator;
       s.aggregation =
@@ -459,12 +443,66 @@ class Builder {
         s.comparator = t.comparator;
       }
       Indicator ind = NewIndicator(absl::StrCat("m-", m.id, "-", k), s, Origin::kMeasureText);
-      ind.target_value = t.value;
-      ind.target_text = absl::StrCat(t.comparator_text, t.value_text, t.unit);
+      ind.stretch = !t.binding;
+      ind.target_basis = t.basis;
+      ind.target_text = TargetAsWritten(t);
+      if (!t.alternative.empty()) absl::StrAppend(&ind.target_text, "（", t.alternative, "）");
+      if (t.basis == TargetBasis::kAbsolute) {
+        ind.target_value = t.value;
+      } else {
+        ind.target_change = t.value;
+        Issue(location, absl::StrCat(ind.target_text, " in «", t.clause, "»"),
+              absl::StrCat("baseline required: indicator ", ind.id, " «", ind.display_name,
+                           "» is a change from the prior year's value, which the plan does "
+                           "not give; the bureau enters it (UpdateIndicator, baseline_value)"));
+      }
       ind.source_detail = absl::StrCat(location, ": ", t.clause);
       AddMeasure(ind, m);
       Add(std::move(ind));
     }
+  }
+
+  // The annex-4 indicator a measure-text target restates, if any.
+  Indicator* RestatedInAnnex4(const TextTarget& t) {
+    if (std::optional<Subject> aq = AirQualitySubject(t.subject)) {
+      auto it = indicators_.find(absl::StrCat("a4-", aq->key));
+      return it != indicators_.end() ? &it->second : nullptr;
+    }
+    Indicator* best = nullptr;
+    double best_score = 0;
+    for (auto& [id, ind] : indicators_) {
+      if (ind.origin != Origin::kAnnex4 || ind.unit != t.unit) continue;
+      const double score = Similarity(ind.display_name, t.subject);
+      if (score >= 0.5 && score > best_score) {
+        best_score = score;
+        best = &ind;
+      }
+    }
+    return best;
+  }
+
+  void CrossCheckWith(const Indicator& annex, const TextTarget& t, const SourceMeasure& m) {
+    CrossCheck check;
+    check.indicator_id = annex.id;
+    check.measure_id = m.id;
+    check.annex_text = absl::StrCat(annex.display_name, " ", annex.target_text);
+    check.measure_text = t.clause;
+    std::vector<std::string> diffs;
+    if (!annex.target_value.has_value()) {
+      diffs.push_back(absl::StrCat("annex 4 has no figure (", annex.target_text,
+                                   "), the measure says ", t.value_text, t.unit));
+    } else if (std::fabs(*annex.target_value - t.value) > 1e-9) {
+      diffs.push_back(absl::StrCat("value: annex 4 ", FormatValue(*annex.target_value),
+                                   ", measure ", t.value_text));
+    }
+    if (annex.comparator != t.comparator) {
+      diffs.push_back(absl::StrCat("comparator: annex 4 ", ComparatorSymbol(annex.comparator),
+                                   ", measure ", ComparatorSymbol(t.comparator), " (",
+                                   t.comparator_text, ")"));
+    }
+    check.agrees = diffs.empty();
+    check.difference = absl::StrJoin(diffs, "; ");
+    out_.report.cross_checks.push_back(std::move(check));
   }
 
   static void AddMeasure(Indicator& ind, const SourceMeasure& m) {

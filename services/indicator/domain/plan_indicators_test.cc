@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -191,6 +192,70 @@ TEST(PlanIndicatorsTest, CrossChecksAnnex4AgainstMeasureTextsAndBuildsTheRest) {
   EXPECT_EQ(sweeping->target_value, 97.5);
   // PM2.5 in a measure text restates annex 4: no duplicate indicator.
   EXPECT_EQ(Find(built, "m-a1-t1-m1-1"), nullptr);
+}
+
+TEST(PlanIndicatorsTest, MeasureTextsGiveReadableStretchAndRelativeTargets) {
+  PlanSource plan = SeedLikePlan();
+  plan.measures.push_back(
+      {"a1-t8-m4",
+       "继续推行餐饮油烟重点点位包案机制，聚焦信访投诉集中区域，组织开展治理提升5家。",
+       {"区商务局"}});
+  plan.measures.push_back(
+      {"a1-t7-m2",
+       "道路养护项目逐步提升温拌沥青使用比例，温拌沥青使用比例较上一年度提升5个百分点；",
+       {"区交通局"}});
+  plan.measures.push_back(
+      {"a3-t5-m1",
+       "新建建筑施工现场建筑垃圾（不包括工程渣土、工程泥浆）产生量每万平方米低于300 吨，鼓励低于"
+       "210吨。",
+       {"区住房城乡建设委"}});
+  const PlanIndicators built = BuildPlanIndicators(plan);
+
+  // 治理提升5家 restates annex 4's 餐饮治理提升家数: checked against it, no second indicator.
+  const CrossCheck* catering = nullptr;
+  for (const CrossCheck& c : built.report.cross_checks) {
+    if (c.measure_id == "a1-t8-m4") catering = &c;
+  }
+  ASSERT_NE(catering, nullptr);
+  EXPECT_EQ(catering->indicator_id, "a4-t1-c5");
+  EXPECT_TRUE(catering->agrees) << catering->difference;
+  EXPECT_EQ(Find(built, "m-a1-t8-m4-1"), nullptr);
+
+  // A change against the prior year: no target until the baseline is entered.
+  const Indicator* asphalt = Find(built, "m-a1-t7-m2-1");
+  ASSERT_NE(asphalt, nullptr);
+  EXPECT_EQ(asphalt->display_name, "温拌沥青使用比例");
+  EXPECT_EQ(asphalt->target_basis, TargetBasis::kChangeFromPriorYear);
+  EXPECT_EQ(asphalt->target_change, 5);
+  EXPECT_FALSE(asphalt->target_value.has_value());
+  EXPECT_EQ(asphalt->target_text, "较上一年度提升5个百分点");
+  bool baseline_issue = false;
+  for (const ExtractionIssue& issue : built.report.issues) {
+    if (issue.location == "measure a1-t7-m2" &&
+        absl::StrContains(issue.reason, "baseline required: indicator m-a1-t7-m2-1")) {
+      baseline_issue = true;
+    }
+  }
+  EXPECT_TRUE(baseline_issue);
+
+  // The binding target and the stretch goal of one subject, in its compound unit.
+  const Indicator* waste = Find(built, "m-a3-t5-m1-1");
+  const Indicator* stretch = Find(built, "m-a3-t5-m1-2");
+  ASSERT_NE(waste, nullptr);
+  ASSERT_NE(stretch, nullptr);
+  EXPECT_EQ(waste->display_name, "新建建筑施工现场建筑垃圾产生量");
+  EXPECT_EQ(waste->unit, "吨/万平方米");
+  EXPECT_EQ(waste->comparator, Comparator::kLessThan);
+  EXPECT_EQ(waste->target_value, 300);
+  EXPECT_FALSE(waste->stretch);
+  EXPECT_EQ(stretch->display_name, waste->display_name);
+  EXPECT_EQ(stretch->target_value, 210);
+  EXPECT_TRUE(stretch->stretch);
+  EXPECT_EQ(stretch->target_text, "低于210吨/万平方米");
+  // Targets keep the plan's wording, the figure where the plan puts it.
+  const Indicator* cars = Find(built, "m-a1-t2-m1-1");
+  ASSERT_NE(cars, nullptr);
+  EXPECT_EQ(cars->target_text, "达50%以上");
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "services/indicator/domain/target_text.h"
 
 namespace ecoplan::indicator {
@@ -31,13 +32,33 @@ inline bool IsNumberText(absl::string_view s) {
   return dots <= 1;
 }
 
+// Chinese numerals as the parser reads them (两, 三, 十二, 零).
+inline bool IsChineseNumber(absl::string_view s) {
+  if (s.empty()) return false;
+  while (!s.empty()) {
+    bool any = false;
+    for (absl::string_view n :
+         {"零", "一", "二", "两", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千"}) {
+      if (absl::ConsumePrefix(&s, n)) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) return false;
+  }
+  return true;
+}
+
 // The direction a comparator word fixes by itself; kUnspecified for 达到,
-// 达, 控制在, 保持在 (direction from the words after, or from the subject).
+// 达, 控制在, 保持在, 左右 (direction from the words after, or from the subject).
 inline Comparator DirectionOf(absl::string_view word) {
-  for (absl::string_view w : {"不低于", "不少于", "不小于", "提高到", "提升至", "提高至", "以上"}) {
+  if (word == "零增长") return Comparator::kAtMost;
+  for (absl::string_view w : {"不低于", "不少于", "不小于", "至少", "提高到", "提升至", "提高至",
+                              "提升到", "以上", "及以上", "为"}) {
     if (word == w) return Comparator::kAtLeast;
   }
-  for (absl::string_view w : {"不超过", "不高于", "不大于", "降至", "以下", "以内"}) {
+  for (absl::string_view w :
+       {"不超过", "不高于", "不大于", "降至", "降低到", "下降到", "以下", "及以下", "以内"}) {
     if (word == w) return Comparator::kAtMost;
   }
   for (absl::string_view w : {"低于", "小于"}) {
@@ -46,72 +67,78 @@ inline Comparator DirectionOf(absl::string_view word) {
   for (absl::string_view w : {"超过", "高于", "大于"}) {
     if (word == w) return Comparator::kGreaterThan;
   }
+  // A change against the prior year (较上一年度提升, 同比下降, 零增长) and a
+  // commitment to a count (推广, 完成 …).
+  for (absl::string_view w : {"提升", "提高", "增加", "增长", "开展", "完成", "推广", "建设",
+                              "新增", "建成", "打造", "创建", "培育", "实施"}) {
+    if (absl::EndsWith(word, w)) return Comparator::kAtLeast;
+  }
+  for (absl::string_view w : {"下降", "降低", "减少", "零增长"}) {
+    if (absl::EndsWith(word, w)) return Comparator::kAtMost;
+  }
   return Comparator::kUnspecified;
 }
 
 inline bool IsUndirectedWord(absl::string_view word) {
-  return word == "达到" || word == "达" || word == "控制在" || word == "保持在";
+  return word == "达到" || word == "达" || word == "控制在" || word == "保持在" || word == "左右";
 }
 
 }  // namespace target_text_internal
 
-// Every target has a finite, non-negative value written as plain digits in
-// the text, followed there by its unit; a comparator that its comparator
-// words imply (re-derived here from the words, independently of the parser);
-// a clause that lies in the text and a subject that lies in the clause.
-// Every unparsed figure lies in the text. Each number is reported at most once.
+// Every target has a finite value written in the text as digits or Chinese
+// numerals (non-negative unless it is a change against the prior year), a
+// normalized unit, a comparator that its comparator words imply (re-derived
+// here from the words, independently of the parser; a count with no words
+// commits to at least), a clause that lies in the text holding the number, and
+// a readable subject: not empty, one clause, not opening with a word that is
+// not a subject. Every unparsed figure lies in the text.
 inline absl::Status CheckTextTargets(absl::string_view text, const TextTargets& found) {
   using target_text_internal::DirectionOf;
   using target_text_internal::IsUndirectedWord;
-  int digit_runs = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const bool digit = text[i] >= '0' && text[i] <= '9';
-    const bool previous_digit = i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9';
-    if (digit && !previous_digit) ++digit_runs;
-  }
-  if (found.targets.size() + found.unparsed.size() > static_cast<size_t>(digit_runs)) {
-    return absl::InternalError("more targets and figures than numbers in the text");
-  }
   for (const TextTarget& t : found.targets) {
     const std::string where = absl::StrCat(" (target \"", t.value_text, t.unit, "\")");
-    if (!target_text_internal::IsNumberText(t.value_text)) {
-      return absl::InternalError(absl::StrCat("value_text is not a plain number", where));
+    const bool digits = target_text_internal::IsNumberText(t.value_text);
+    if (!digits && !target_text_internal::IsChineseNumber(t.value_text)) {
+      return absl::InternalError(absl::StrCat("value_text is not a number", where));
     }
     double reparsed = 0;
-    if (!absl::SimpleAtod(t.value_text, &reparsed) || reparsed != t.value) {
+    const bool relative = t.basis != TargetBasis::kAbsolute;
+    if (digits && (!absl::SimpleAtod(t.value_text, &reparsed) ||
+                   reparsed != (relative ? std::fabs(t.value) : t.value))) {
       return absl::InternalError(absl::StrCat("value differs from value_text", where));
     }
-    if (!std::isfinite(t.value) || t.value < 0) {
+    if (!std::isfinite(t.value) || (!relative && t.value < 0)) {
       return absl::InternalError(absl::StrCat("value not finite and non-negative", where));
     }
-    if (t.unit.empty() || t.unit == "％") {
+    if (t.unit.empty() || t.unit == "％" || t.unit == "个百分点") {
       return absl::InternalError(absl::StrCat("unit missing or not normalized", where));
     }
-    const bool figure_in_text =
-        absl::StrContains(text, absl::StrCat(t.value_text, t.unit)) ||
-        (t.unit == "%" && absl::StrContains(text, absl::StrCat(t.value_text, "％")));
-    if (!figure_in_text) return absl::InternalError(absl::StrCat("figure not in text", where));
-    if (!absl::StrContains(text, t.clause)) {
-      return absl::InternalError(absl::StrCat("clause not in text", where));
+    if (!absl::StrContains(text, t.clause) || !absl::StrContains(t.clause, t.value_text)) {
+      return absl::InternalError(absl::StrCat("clause not in text or without the number", where));
     }
-    if (!absl::StrContains(t.clause, t.subject)) {
-      return absl::InternalError(absl::StrCat("subject not in clause", where));
+    if (t.subject.empty() || absl::StrContains(t.subject, "，") ||
+        absl::StrContains(t.subject, "。")) {
+      return absl::InternalError(absl::StrCat("subject empty or more than a clause", where));
+    }
+    for (absl::string_view noise : {"或者", "鼓励", "力争", "确保", "原则上", "按照", "其中"}) {
+      if (absl::StartsWith(t.subject, noise)) {
+        return absl::InternalError(absl::StrCat("subject opens with ", noise, where));
+      }
     }
     if (t.comparator != Comparator::kAtLeast && t.comparator != Comparator::kAtMost &&
         t.comparator != Comparator::kLessThan && t.comparator != Comparator::kGreaterThan) {
       return absl::InternalError(absl::StrCat("no comparator", where));
     }
-    // "不低于", "以上", or "达…以上": the word before, the word after, or both.
+    // "不低于", "以上", "达…以上", "较上一年度提升", "推广", or nothing (a count).
     const std::vector<absl::string_view> words = absl::StrSplit(t.comparator_text, "…");
-    if (t.comparator_text.empty() || words.size() > 2) {
+    if (words.size() > 2)
       return absl::InternalError(absl::StrCat("comparator_text malformed", where));
-    }
     for (absl::string_view w : words) {
       if (!absl::StrContains(text, w)) {
         return absl::InternalError(absl::StrCat("comparator word not in text", where));
       }
     }
-    Comparator expected = DirectionOf(words[0]);
+    Comparator expected = t.comparator_text.empty() ? Comparator::kAtLeast : DirectionOf(words[0]);
     if (expected == Comparator::kUnspecified && words.size() == 2) expected = DirectionOf(words[1]);
     if (expected == Comparator::kUnspecified) {
       if (!IsUndirectedWord(words[0])) {
@@ -128,7 +155,7 @@ inline absl::Status CheckTextTargets(absl::string_view text, const TextTargets& 
     if (f.figure.empty() || f.reason.empty()) {
       return absl::InternalError("unparsed figure without figure or reason");
     }
-    if (!absl::StrContains(text, f.figure) || !absl::StrContains(text, f.clause)) {
+    if (!absl::StrContains(text, f.clause)) {
       return absl::InternalError(absl::StrCat("unparsed figure \"", f.figure, "\" not in text"));
     }
   }

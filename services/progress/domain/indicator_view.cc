@@ -134,7 +134,12 @@ IndicatorCheck CheckIndicators(
   for (const std::shared_ptr<const IndicatorFacts>& f : indicators) {
     if (f == nullptr || f->retired) continue;
     std::string line = DescribeIndicator(*f);
-    if (!Supports(*f)) check.failing.push_back(line);
+    if (f->stretch) {
+      // 力争/鼓励: shown with the facts, never a reason to refuse a completion.
+      absl::StrAppend(&line, " (a stretch goal: not checked)");
+    } else if (!Supports(*f)) {
+      check.failing.push_back(line);
+    }
     check.lines.push_back(std::move(line));
   }
   return check;

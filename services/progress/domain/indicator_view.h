@@ -46,6 +46,8 @@ struct IndicatorFacts {
   std::string unit;                      // "%", "微克/立方米"
   std::vector<std::string> measure_ids;  // measures it belongs to, e.g. "a1-t2-m3"
   bool retired = false;
+  // A stretch goal (力争, 鼓励): listed, never refuses a completion.
+  bool stretch = false;
   // The definition's target (from IndicatorChanged).
   std::optional<double> target_value;
   std::string target_text;

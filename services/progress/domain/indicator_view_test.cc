@@ -53,6 +53,20 @@ TEST(IndicatorCheckTest, OffTrackFailsWithValueTargetAndDay) {
   EXPECT_EQ(check.failing, check.lines);
 }
 
+TEST(IndicatorCheckTest, AStretchGoalOffTrackIsListedButRefusesNothing) {
+  auto stretch = Trucks(IndicatorState::kOffTrack, 26);
+  stretch->stretch = true;
+  IndicatorCheck check = CheckIndicators({stretch});
+  EXPECT_TRUE(check.passed());
+  ASSERT_THAT(check.lines, SizeIs(1));
+  EXPECT_THAT(check.lines[0],
+              AllOf(HasSubstr("OFF_TRACK"), HasSubstr("a stretch goal: not checked")));
+  // Beside a binding indicator off track, only the binding one fails.
+  IndicatorCheck both = CheckIndicators({stretch, Trucks(IndicatorState::kOffTrack, 26)});
+  EXPECT_FALSE(both.passed());
+  EXPECT_THAT(both.failing, SizeIs(1));
+}
+
 TEST(IndicatorCheckTest, TheTargetNumberIsAddedWhenTheWordsDoNotHoldIt) {
   auto f = Trucks(IndicatorState::kOffTrack, 26);
   f->status_target_text = "";
