@@ -89,9 +89,17 @@ PreparedBatch ObservationBook::Prepare(const std::vector<ReadingInput>& batch,
       reject(i, std::string(hour.status().message()));
       continue;
     }
+    // `hour` names the hour that starts then (…T07 = 07:00-08:00): its mean
+    // exists only once the hour has ended.
     if (*hour > now) {
       reject(i, absl::StrCat("hour ", r.hour, " is in the future (now ", absl::FormatCivilTime(now),
                              " Asia/Shanghai)"));
+      continue;
+    }
+    if (*hour == now) {
+      reject(i, absl::StrCat("hour ", r.hour, " has not ended (now ", absl::FormatCivilTime(now),
+                             " Asia/Shanghai): its mean is not known before ",
+                             absl::FormatCivilTime(now + 1), ":00"));
       continue;
     }
     if (!std::isfinite(r.value)) {

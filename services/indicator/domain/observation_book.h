@@ -17,7 +17,8 @@
 //
 // Validation (each a rejection with a reason unless said otherwise):
 //   unknown station; hour not "YYYY-MM-DDTHH"; hour in the future (after `now`
-//   in Asia/Shanghai); value NaN, infinite or negative; value above the
+//   in Asia/Shanghai) or still in progress (the hour `now` is in: a reading
+//   names the hour it averages, which must have ended); value NaN, infinite or negative; value above the
 //   plausible maximum of the pollutant (PM2.5/PM10 2000, SO2/NO2/O3 5000 µg/m³,
 //   CO 150 mg/m³: above it a unit error is likelier than air); two rows of one
 //   batch for the same station, pollutant and hour with different values (both

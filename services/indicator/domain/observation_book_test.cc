@@ -52,6 +52,19 @@ TEST_F(ObservationBookTest, ResendingADayIsIdempotentAndACorrectionReplacesAndIs
               1e-9);
 }
 
+// "2026-06-01T00" averages 00:00-01:00: at 00:xx it has not ended yet.
+TEST_F(ObservationBookTest, RejectsTheHourInProgressAndAcceptsTheHourJustEnded) {
+  PreparedBatch p =
+      book_.Prepare({{"Gucheng", "2026-06-01T00", Pollutant::kPm25, 10, std::nullopt},
+                     {"Gucheng", "2026-05-31T23", Pollutant::kPm25, 12, std::nullopt}},
+                    now_);
+  EXPECT_EQ(p.outcomes[0].kind, ItemOutcome::kRejected);
+  EXPECT_THAT(p.outcomes[0].reason,
+              HasSubstr("hour 2026-06-01T00 has not ended (now 2026-06-01T00 Asia/Shanghai): its "
+                        "mean is not known before 2026-06-01T01:00"));
+  EXPECT_EQ(p.outcomes[1].kind, ItemOutcome::kAccepted);
+}
+
 TEST_F(ObservationBookTest, RejectsBadInputWithReasons) {
   std::vector<ReadingInput> batch = {
       {"Nowhere", "2026-04-01T00", Pollutant::kPm25, 10, std::nullopt},
