@@ -122,7 +122,10 @@ absl::StatusOr<std::vector<StationDay>> ComputeStationDays(absl::Span<const Hour
   return out;
 }
 
-std::vector<DistrictDay> ComputeDistrictDays(absl::Span<const StationDay> station_days) {
+std::vector<DistrictDay> ComputeDistrictDays(absl::Span<const StationDay> station_days,
+                                             int station_count) {
+  const int needed =
+      std::max(1, static_cast<int>(std::ceil(kMinimumStationShare * station_count - 1e-9)));
   std::vector<const StationDay*> by_day;
   by_day.reserve(station_days.size());
   for (const StationDay& d : station_days) by_day.push_back(&d);
@@ -147,7 +150,7 @@ std::vector<DistrictDay> ComputeDistrictDays(absl::Span<const StationDay> statio
       DailyStatistic& stat = district.values[i];
       stat.samples = n;
       stat.value = n > 0 ? sum / n : 0;
-      stat.validity = n > 0 ? Validity::kValid : Validity::kInsufficientData;
+      stat.validity = n >= needed ? Validity::kValid : Validity::kInsufficientData;
     }
     begin = end;
   }

@@ -64,9 +64,18 @@ struct DistrictDay {
   DailyValues values;
 };
 
-// The district's daily values: for each day and item, the mean over the stations
-// whose value for that item is usable. Result ordered by day.
-std::vector<DistrictDay> ComputeDistrictDays(absl::Span<const StationDay> station_days);
+// The least share of an area's stations whose value of an item must be usable
+// for the area's value of the day (rounded up, at least one station): a mean
+// of a few stations is not the area's. ecoplan's rule, applied to every item
+// and area (district or town); a day short of it is kInsufficientData with the
+// number of stations it had in `samples`.
+inline constexpr double kMinimumStationShare = 0.75;
+
+// The area's daily values: for each day and item, the mean over the stations
+// whose value for that item is usable, when at least kMinimumStationShare of
+// the area's `station_count` stations have one. Result ordered by day.
+std::vector<DistrictDay> ComputeDistrictDays(absl::Span<const StationDay> station_days,
+                                             int station_count);
 
 // Daily AQI of each district day, each by the version in force on its day.
 // Errors: as ComputeDailyAqi.

@@ -145,17 +145,39 @@ TEST(ComputeDistrictDaysTest, AveragesTheUsableStationValuesPerItem) {
   StationDay other_day{"A", absl::CivilDay(2026, 5, 2), "", {}};
   other_day.values[kPm25] = {Validity::kValid, 12, 24};
 
-  const std::vector<DistrictDay> days = ComputeDistrictDays({other_day, c, b, a});
+  // An area of three stations: two usable values are 2/3 of them, short of 75 %;
+  // the mean is still given with the number of stations it had.
+  const std::vector<DistrictDay> days = ComputeDistrictDays({other_day, c, b, a}, 3);
   ASSERT_EQ(days.size(), 2u);
   EXPECT_EQ(days[0].day, absl::CivilDay(2026, 5, 1));
-  EXPECT_EQ(days[0].values[kPm25].validity, Validity::kValid);
+  EXPECT_EQ(days[0].values[kPm25].validity, Validity::kInsufficientData);
   EXPECT_EQ(days[0].values[kPm25].value, 35.5);
   EXPECT_EQ(days[0].values[kPm25].samples, 2);
-  EXPECT_EQ(days[0].values[kO38h].value, 170);
+  EXPECT_EQ(days[0].values[kO38h].validity, Validity::kInsufficientData);
   EXPECT_EQ(days[0].values[kO38h].samples, 1);
   EXPECT_EQ(days[0].values[kCo].validity, Validity::kInsufficientData);
   EXPECT_EQ(days[0].values[kCo].samples, 0);
+  EXPECT_EQ(days[1].values[kPm25].validity, Validity::kInsufficientData);  // A alone
   EXPECT_EQ(days[1].values[kPm25].value, 12);
+}
+
+TEST(ComputeDistrictDaysTest, AnAreaDayNeedsThreeQuartersOfItsStations) {
+  std::vector<StationDay> stations;
+  for (const char* id : {"S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8"}) {
+    StationDay d{id, absl::CivilDay(2026, 5, 1), "", {}};
+    d.values[kPm25] = {Validity::kValid, 40, 24};
+    stations.push_back(d);
+  }
+  // 6 of 8 stations = 75 %: the area's value.
+  std::vector<StationDay> six(stations.begin(), stations.begin() + 6);
+  EXPECT_EQ(ComputeDistrictDays(six, 8)[0].values[kPm25].validity, Validity::kValid);
+  // 5 of 8: not the area's.
+  std::vector<StationDay> five(stations.begin(), stations.begin() + 5);
+  const DistrictDay short_day = ComputeDistrictDays(five, 8)[0];
+  EXPECT_EQ(short_day.values[kPm25].validity, Validity::kInsufficientData);
+  EXPECT_EQ(short_day.values[kPm25].samples, 5);
+  // A one-station town needs its station.
+  EXPECT_EQ(ComputeDistrictDays({stations[0]}, 1)[0].values[kPm25].validity, Validity::kValid);
 }
 
 TEST_F(ComputeStationDaysTest, EndToEndDistrictAqiAcrossTheVersionChange) {
@@ -166,7 +188,7 @@ TEST_F(ComputeStationDaysTest, EndToEndDistrictAqiAcrossTheVersionChange) {
   }
   ASSERT_OK_AND_ASSIGN(std::vector<StationDay> station_days,
                        ComputeStationDays(readings_, standards_));
-  const std::vector<DistrictDay> district = ComputeDistrictDays(station_days);
+  const std::vector<DistrictDay> district = ComputeDistrictDays(station_days, 2);
   ASSERT_OK_AND_ASSIGN(std::vector<DailyAqi> aqis, ComputeDailyAqis(district, standards_));
   ASSERT_EQ(aqis.size(), 2u);
   EXPECT_EQ(station_days[0].validity_standard, "GB 3095-2012");
@@ -188,7 +210,7 @@ TEST_F(ComputeStationDaysTest, HandlesAYearOfHourlyDataForSeveralStations) {
   ASSERT_OK_AND_ASSIGN(std::vector<StationDay> station_days,
                        ComputeStationDays(readings_, standards_));
   EXPECT_EQ(station_days.size(), 6u * 365);
-  const std::vector<DistrictDay> district = ComputeDistrictDays(station_days);
+  const std::vector<DistrictDay> district = ComputeDistrictDays(station_days, 6);
   EXPECT_EQ(district.size(), 365u);
 }
 

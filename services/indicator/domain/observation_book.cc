@@ -263,7 +263,7 @@ absl::StatusOr<std::vector<DistrictDay>> ObservationBook::AreaDays(const std::st
   for (const auto& [key, day] : days_) {
     if (members.count(key.first)) selected.push_back(day);
   }
-  return ComputeDistrictDays(selected);
+  return ComputeDistrictDays(selected, static_cast<int>(members.size()));
 }
 
 }  // namespace ecoplan::indicator
