@@ -7,9 +7,12 @@
 # 2. As a CTest test (DomainPurity, so a plain `ctest` fails too):
 #    scripts/check-code.sh, which fails when a file under services/*/domain/
 #    includes a gRPC, protobuf or RocksDB header or a generated .pb.h.
+# 3. As CTest tests (DomainIncludeFence*), by the compiler: the domain files
+#    preprocess behind an include path without gRPC, protobuf and RocksDB
+#    (below).
 # Why not include directories: those headers live in /usr/include, which the
-# compiler searches for every target, so no per-target include path can hide
-# them; only the link lists (1) and the include lines (2) can be checked.
+# compiler searches for every target, so no per-target include directory can
+# hide them; the fence (3) replaces the search path itself.
 
 set(ECOPLAN_DOMAIN_TARGETS
     registry_domain_parser registry_domain
@@ -75,3 +78,45 @@ endforeach()
 add_test(NAME DomainPurity COMMAND ${CMAKE_SOURCE_DIR}/scripts/check-code.sh
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(DomainPurity PROPERTIES LABELS unit)
+
+# 3. The include fence, checked by the compiler (GCC and Clang): per-target
+#    include directories cannot hide /usr/include, so the test builds its own
+#    search path. The folder domain_include_fence/usr_include holds a link to
+#    every entry of /usr/include except grpc, grpcpp, grpc++, google and rocksdb;
+#    the flags are -nostdinc and the compiler's implicit include directories,
+#    with /usr/include replaced by that folder, and the source root (not the
+#    generated protos). DomainIncludeFence preprocesses every domain file behind
+#    it (scripts/check-domain-include-fence.sh); DomainIncludeFenceHides_* check
+#    that the fence really hides an installed header of each library.
+if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang" AND IS_DIRECTORY /usr/include)
+  set(_ecoplan_fence ${CMAKE_BINARY_DIR}/domain_include_fence/usr_include)
+  file(REMOVE_RECURSE ${_ecoplan_fence})
+  file(MAKE_DIRECTORY ${_ecoplan_fence})
+  file(GLOB _ecoplan_entries RELATIVE /usr/include /usr/include/*)
+  foreach(entry IN LISTS _ecoplan_entries)
+    if(NOT entry MATCHES "^(grpc|grpcpp|grpc\\+\\+|google|rocksdb)$")
+      file(CREATE_LINK /usr/include/${entry} ${_ecoplan_fence}/${entry} SYMBOLIC)
+    endif()
+  endforeach()
+  set(_ecoplan_fence_flags -nostdinc)
+  foreach(dir IN LISTS CMAKE_CXX_IMPLICIT_INCLUDE_DIRECTORIES)
+    if(dir STREQUAL "/usr/include")
+      list(APPEND _ecoplan_fence_flags -isystem ${_ecoplan_fence})
+    else()
+      list(APPEND _ecoplan_fence_flags -isystem ${dir})
+    endif()
+  endforeach()
+  list(APPEND _ecoplan_fence_flags -I${CMAKE_SOURCE_DIR} -std=c++17 -x c++)
+
+  add_test(NAME DomainIncludeFence
+           COMMAND ${CMAKE_SOURCE_DIR}/scripts/check-domain-include-fence.sh
+                   ${CMAKE_CXX_COMPILER} ${_ecoplan_fence_flags})
+  set_tests_properties(DomainIncludeFence PROPERTIES LABELS unit)
+  foreach(header grpcpp/grpcpp.h google/protobuf/message.h rocksdb/db.h)
+    string(MAKE_C_IDENTIFIER ${header} id)
+    add_test(NAME DomainIncludeFenceHides_${id}
+             COMMAND ${CMAKE_SOURCE_DIR}/scripts/check-domain-include-fence.sh --probe ${header}
+                     ${CMAKE_CXX_COMPILER} ${_ecoplan_fence_flags})
+    set_tests_properties(DomainIncludeFenceHides_${id} PROPERTIES LABELS unit)
+  endforeach()
+endif()
