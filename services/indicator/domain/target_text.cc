@@ -85,69 +85,6 @@ bool SubjectIsToReduce(absl::string_view subject) {
   return false;
 }
 
-namespace {
-
-// The end of the number starting at `start`: digits with at most one decimal
-// point (followed by a digit).
-size_t NumberEnd(absl::string_view text, size_t start) {
-  size_t end = start;
-  bool dot = false;
-  while (end < text.size() &&
-         (IsDigit(text[end]) ||
-          (!dot && text[end] == '.' && end + 1 < text.size() && IsDigit(text[end + 1])))) {
-    if (text[end] == '.') dot = true;
-    ++end;
-  }
-  return end;
-}
-
-// The unit (kUnits) at `pos`, or "".
-absl::string_view UnitAt(absl::string_view text, size_t pos) {
-  for (absl::string_view u : kUnits) {
-    if (absl::StartsWith(text.substr(pos), u)) return u;
-  }
-  return "";
-}
-
-// The comparator the words after a figure's unit state (以上, 以下, 以内),
-// with those words in `word`; kUnspecified when there are none.
-Comparator ComparatorAfter(absl::string_view rest, absl::string_view* word) {
-  if (absl::StartsWith(rest, "以上")) {
-    *word = "以上";
-    return Comparator::kAtLeast;
-  }
-  if (absl::StartsWith(rest, "以下") || absl::StartsWith(rest, "以内")) {
-    *word = rest.substr(0, 6);
-    return Comparator::kAtMost;
-  }
-  return Comparator::kUnspecified;
-}
-
-// Where the words before `end` start once the fillers (kFillers) before it
-// are skipped.
-size_t SkipFillersBack(absl::string_view text, size_t end) {
-  for (bool skipped = true; skipped;) {
-    skipped = false;
-    for (absl::string_view f : kFillers) {
-      if (end >= f.size() && text.substr(end - f.size(), f.size()) == f) {
-        end -= f.size();
-        skipped = true;
-      }
-    }
-  }
-  return end;
-}
-
-// The comparator word (kBefore) `before` ends with, or null.
-const ComparatorWord* ComparatorWordBefore(absl::string_view before) {
-  for (const ComparatorWord& w : kBefore) {
-    if (absl::EndsWith(before, w.word)) return &w;
-  }
-  return nullptr;
-}
-
-}  // namespace
-
 TextTargets ParseTextTargets(absl::string_view text) {
   TextTargets out;
   size_t i = 0;
@@ -158,7 +95,14 @@ TextTargets ParseTextTargets(absl::string_view text) {
     }
     // A number: digits with at most one decimal point.
     const size_t start = i;
-    const size_t end = NumberEnd(text, start);
+    size_t end = i;
+    bool dot = false;
+    while (end < text.size() &&
+           (IsDigit(text[end]) ||
+            (!dot && text[end] == '.' && end + 1 < text.size() && IsDigit(text[end + 1])))) {
+      if (text[end] == '.') dot = true;
+      ++end;
+    }
     i = end;
     // Part of an identifier (PM2.5, NO2, O3, GB3095) or of a longer figure.
     if (start > 0 && (IsAsciiAlpha(text[start - 1]) || text[start - 1] == '.' ||
@@ -166,7 +110,13 @@ TextTargets ParseTextTargets(absl::string_view text) {
       continue;
     }
     const absl::string_view number = text.substr(start, end - start);
-    const absl::string_view unit = UnitAt(text, end);
+    absl::string_view unit;
+    for (absl::string_view u : kUnits) {
+      if (absl::StartsWith(text.substr(end), u)) {
+        unit = u;
+        break;
+      }
+    }
     if (unit.empty()) continue;
     size_t after = end + unit.size();
     double value = 0;
@@ -181,12 +131,36 @@ TextTargets ParseTextTargets(absl::string_view text) {
     }
 
     // Words after the unit.
+    Comparator after_comparator = Comparator::kUnspecified;
     absl::string_view after_word;
-    const Comparator after_comparator = ComparatorAfter(text.substr(after), &after_word);
+    const absl::string_view rest = text.substr(after);
+    if (absl::StartsWith(rest, "以上")) {
+      after_comparator = Comparator::kAtLeast;
+      after_word = "以上";
+    } else if (absl::StartsWith(rest, "以下") || absl::StartsWith(rest, "以内")) {
+      after_comparator = Comparator::kAtMost;
+      after_word = rest.substr(0, 6);
+    }
 
     // Words before the number (skipping fillers).
-    const size_t before_end = SkipFillersBack(text, start);
-    const ComparatorWord* word = ComparatorWordBefore(text.substr(0, before_end));
+    size_t before_end = start;
+    for (bool skipped = true; skipped;) {
+      skipped = false;
+      for (absl::string_view f : kFillers) {
+        if (before_end >= f.size() && text.substr(before_end - f.size(), f.size()) == f) {
+          before_end -= f.size();
+          skipped = true;
+        }
+      }
+    }
+    const absl::string_view before = text.substr(0, before_end);
+    const ComparatorWord* word = nullptr;
+    for (const ComparatorWord& w : kBefore) {
+      if (absl::EndsWith(before, w.word)) {
+        word = &w;
+        break;
+      }
+    }
 
     const size_t clause_start = ClauseStart(text, start);
     const size_t clause_end = ClauseEnd(text, after);
