@@ -1,9 +1,7 @@
 #include "services/indicator/domain/observation_book.h"
 
 #include <cmath>
-#include <optional>
 #include <set>
-#include <string>
 #include <tuple>
 
 #include "absl/strings/numbers.h"
@@ -67,38 +65,6 @@ std::optional<double> ObservationBook::Held(const std::string& station, Pollutan
   return slots.values[hour.hour()];
 }
 
-namespace {
-
-// Why reading `r` is rejected on its own (unknown station, bad or future
-// hour, a value that is not a number, negative or implausible), or nullopt;
-// when it is not, `hour` and `value` (in the standard unit) are set.
-std::optional<std::string> RejectionOf(const ReadingInput& r, bool known_station,
-                                       absl::CivilHour now, absl::CivilHour* hour_out,
-                                       double* value_out) {
-  if (!known_station) {
-    return absl::StrCat("unknown station «", r.station, "» (configure it with UpsertStation)");
-  }
-  absl::StatusOr<absl::CivilHour> hour = ParseHour(r.hour);
-  if (!hour.ok()) return std::string(hour.status().message());
-  if (*hour > now) {
-    return absl::StrCat("hour ", r.hour, " is in the future (now ", absl::FormatCivilTime(now),
-                        " Asia/Shanghai)");
-  }
-  if (!std::isfinite(r.value)) return absl::StrCat("value ", r.value, " is not a number");
-  if (r.value < 0) return absl::StrCat("value ", r.value, " is negative");
-  const double v = ToStandard(r.pollutant, r.value, r.unit);
-  if (v > PlausibleMax(r.pollutant)) {
-    return absl::StrCat(
-        PollutantName(r.pollutant), " ", v, r.pollutant == Pollutant::kCo ? " mg/m³" : " µg/m³",
-        " is beyond any plausible concentration (", PlausibleMax(r.pollutant), "): check the unit");
-  }
-  *hour_out = *hour;
-  *value_out = v;
-  return std::nullopt;
-}
-
-}  // namespace
-
 PreparedBatch ObservationBook::Prepare(const std::vector<ReadingInput>& batch,
                                        absl::CivilHour now) const {
   PreparedBatch out;
@@ -113,14 +79,40 @@ PreparedBatch ObservationBook::Prepare(const std::vector<ReadingInput>& batch,
   };
   for (size_t i = 0; i < batch.size(); ++i) {
     const ReadingInput& r = batch[i];
-    const bool known_station = stations_.find(r.station) != stations_.end();
-    if (std::optional<std::string> reason =
-            RejectionOf(r, known_station, now, &hours[i], &values[i]);
-        reason.has_value()) {
-      reject(i, *std::move(reason));
+    if (stations_.find(r.station) == stations_.end()) {
+      reject(i,
+             absl::StrCat("unknown station «", r.station, "» (configure it with UpsertStation)"));
       continue;
     }
-    rows[{r.station, static_cast<int>(r.pollutant), hours[i]}].push_back(i);
+    absl::StatusOr<absl::CivilHour> hour = ParseHour(r.hour);
+    if (!hour.ok()) {
+      reject(i, std::string(hour.status().message()));
+      continue;
+    }
+    if (*hour > now) {
+      reject(i, absl::StrCat("hour ", r.hour, " is in the future (now ", absl::FormatCivilTime(now),
+                             " Asia/Shanghai)"));
+      continue;
+    }
+    if (!std::isfinite(r.value)) {
+      reject(i, absl::StrCat("value ", r.value, " is not a number"));
+      continue;
+    }
+    if (r.value < 0) {
+      reject(i, absl::StrCat("value ", r.value, " is negative"));
+      continue;
+    }
+    const double v = ToStandard(r.pollutant, r.value, r.unit);
+    if (v > PlausibleMax(r.pollutant)) {
+      reject(i, absl::StrCat(PollutantName(r.pollutant), " ", v,
+                             r.pollutant == Pollutant::kCo ? " mg/m³" : " µg/m³",
+                             " is beyond any plausible concentration (", PlausibleMax(r.pollutant),
+                             "): check the unit"));
+      continue;
+    }
+    hours[i] = *hour;
+    values[i] = v;
+    rows[{r.station, static_cast<int>(r.pollutant), *hour}].push_back(i);
   }
   std::map<std::pair<std::string, int>, absl::CivilHour> last_hour;
   for (size_t i = 0; i < batch.size(); ++i) {
