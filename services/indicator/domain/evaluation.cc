@@ -545,23 +545,11 @@ bool ProjectReported(const Indicator& ind, const std::vector<ReportedValue>& in_
   return true;
 }
 
-// The status of reported values from their current and projected values.
-void DecideReportedStatus(const Indicator& ind, absl::CivilDay as_of, double current,
+// The status of reported values against the indicator's target `t`: settled
+// by the values already, judged at the end of the period, or projected.
+void DecideReportedStatus(const Indicator& ind, double t, absl::CivilDay as_of, double current,
                           double projected, std::optional<IndicatorStatus> settled,
                           const EvaluationRules& rules, Evaluation* out) {
-  if (ind.comparator == Comparator::kImproves) {
-    out->status = current < 0 ? (as_of >= ind.period_end ? IndicatorStatus::kAchieved
-                                                         : IndicatorStatus::kOnTrack)
-                              : IndicatorStatus::kOffTrack;
-    out->status_reason = absl::StrCat("change against the previous year: ", Num(current), "%");
-    return;
-  }
-  if (!ind.target_value.has_value()) {
-    out->status = IndicatorStatus::kInsufficientData;
-    out->status_reason = absl::StrCat("the target is unknown (", ind.target_text, ")");
-    return;
-  }
-  const double t = *ind.target_value;
   if (settled.has_value()) {
     out->status = *settled;
     out->status_reason = absl::StrCat("settled: ", Num(current), " ", ind.unit, " against ",
@@ -611,7 +599,19 @@ Evaluation EvaluateReported(const Indicator& ind, absl::CivilDay as_of,
   }
   out.current_value = current;
   out.projected_value = RoundHalfEven(projected, 2);
-  DecideReportedStatus(ind, as_of, current, projected, settled, rules, &out);
+  if (ind.comparator == Comparator::kImproves) {
+    out.status = current < 0 ? (as_of >= ind.period_end ? IndicatorStatus::kAchieved
+                                                        : IndicatorStatus::kOnTrack)
+                             : IndicatorStatus::kOffTrack;
+    out.status_reason = absl::StrCat("change against the previous year: ", Num(current), "%");
+    return out;
+  }
+  if (!ind.target_value.has_value()) {
+    out.status = IndicatorStatus::kInsufficientData;
+    out.status_reason = absl::StrCat("the target is unknown (", ind.target_text, ")");
+    return out;
+  }
+  DecideReportedStatus(ind, *ind.target_value, as_of, current, projected, settled, rules, &out);
   return out;
 }
 
