@@ -77,7 +77,7 @@ endforeach()
 
 add_test(NAME DomainPurity COMMAND ${CMAKE_SOURCE_DIR}/scripts/check-code.sh
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
-set_tests_properties(DomainPurity PROPERTIES LABELS unit)
+set_tests_properties(DomainPurity PROPERTIES LABELS purity)
 
 # 3. The include fence, checked by the compiler (GCC and Clang): per-target
 #    include directories cannot hide /usr/include, so the test builds its own
@@ -111,12 +111,12 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang" AND IS_DIRECTORY /usr/include)
   add_test(NAME DomainIncludeFence
            COMMAND ${CMAKE_SOURCE_DIR}/scripts/check-domain-include-fence.sh
                    ${CMAKE_CXX_COMPILER} ${_ecoplan_fence_flags})
-  set_tests_properties(DomainIncludeFence PROPERTIES LABELS unit)
+  set_tests_properties(DomainIncludeFence PROPERTIES LABELS purity)
   foreach(header grpcpp/grpcpp.h google/protobuf/message.h rocksdb/db.h)
     string(MAKE_C_IDENTIFIER ${header} id)
     add_test(NAME DomainIncludeFenceHides_${id}
              COMMAND ${CMAKE_SOURCE_DIR}/scripts/check-domain-include-fence.sh --probe ${header}
                      ${CMAKE_CXX_COMPILER} ${_ecoplan_fence_flags})
-    set_tests_properties(DomainIncludeFenceHides_${id} PROPERTIES LABELS unit)
+    set_tests_properties(DomainIncludeFenceHides_${id} PROPERTIES LABELS purity)
   endforeach()
 endif()
