@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/mapping/proto_values.h"
 
 namespace ecoplan::common {
 namespace {
@@ -75,23 +76,6 @@ std::string CleanUtf8(absl::string_view text, size_t max_bytes) {
   return out;
 }
 
-void ToProtoTime(absl::Time time, google::protobuf::Timestamp* out) {
-  const int64_t nanos = absl::ToUnixNanos(time);
-  int64_t seconds = nanos / 1000000000, rest = nanos % 1000000000;
-  if (rest < 0) {
-    seconds -= 1;
-    rest += 1000000000;
-  }
-  out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>(rest));
-}
-
-void ToProtoDuration(absl::Duration d, google::protobuf::Duration* out) {
-  const int64_t nanos = absl::ToInt64Nanoseconds(d);
-  out->set_seconds(nanos / 1000000000);
-  out->set_nanos(static_cast<int32_t>(nanos % 1000000000));
-}
-
 bool IsResourceNameField(const google::protobuf::FieldDescriptor& field) {
   const std::string& name = field.name();
   return name == "name" || name == "parent" ||
@@ -149,8 +133,8 @@ class AuditInterceptor : public grpc::experimental::Interceptor {
  private:
   admin_v1::AuditRecord BuildRecord(const grpc::Status& status, absl::Time now) const {
     admin_v1::AuditRecord record;
-    ToProtoTime(now, record.mutable_time());
-    ToProtoDuration(now - start_time_, record.mutable_duration());
+    *record.mutable_time() = TimeToProto(now);
+    *record.mutable_duration() = DurationToProto(now - start_time_);
     record.set_method(CleanUtf8(method_, kMaxResourceBytes));
     record.set_call_kind(read_only_ ? admin_v1::AUDIT_CALL_KIND_READ
                                     : admin_v1::AUDIT_CALL_KIND_WRITE);

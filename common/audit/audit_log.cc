@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "common/mapping/proto_values.h"
 #include "common/status/rocksdb_status.h"
 #include "common/storage/key_codec.h"
 
@@ -21,22 +22,6 @@ namespace ecoplan::common {
 namespace {
 
 namespace admin_v1 = ::ecoplan::admin::v1;
-
-absl::Time FromProtoTime(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
-
-void ToProtoTime(absl::Time time, google::protobuf::Timestamp* out) {
-  const int64_t nanos = absl::ToUnixNanos(time);
-  int64_t seconds = nanos / 1000000000;
-  int64_t rest = nanos % 1000000000;
-  if (rest < 0) {
-    seconds -= 1;
-    rest += 1000000000;
-  }
-  out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>(rest));
-}
 
 // The gRPC code names (numerically identical to absl's).
 std::optional<int> ParseCodeName(absl::string_view name) {
@@ -111,7 +96,7 @@ void AuditLog::AppendAsync(admin_v1::AuditRecord record,
   const uint64_t sequence = ++last_sequence_;
   record.set_sequence(sequence);
   record.set_name(AuditRecordName(sequence));
-  if (!record.has_time()) ToProtoTime(clock_->Now(), record.mutable_time());
+  if (!record.has_time()) *record.mutable_time() = TimeToProto(clock_->Now());
   WriteRequest write;
   write.batch.Put(db_->Cf(kColumnFamily), EncodeUint64(sequence), record.SerializeAsString());
   db_->CommitAsync(std::move(write),
@@ -143,8 +128,8 @@ absl::StatusOr<admin_v1::ListAuditRecordsResponse> AuditLog::List(
   }
   const int page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
   std::optional<absl::Time> start, end;
-  if (request.has_start_time()) start = FromProtoTime(request.start_time());
-  if (request.has_end_time()) end = FromProtoTime(request.end_time());
+  if (request.has_start_time()) start = TimeFromProto(request.start_time());
+  if (request.has_end_time()) end = TimeFromProto(request.end_time());
   if (start && end && *end <= *start) {
     return absl::InvalidArgumentError("end_time must be after start_time");
   }
@@ -201,7 +186,7 @@ absl::StatusOr<admin_v1::ListAuditRecordsResponse> AuditLog::List(
       return absl::DataLossError(absl::StrCat("audit record at key ",
                                               it->key().ToString(/*hex=*/true), " does not parse"));
     }
-    const absl::Time time = FromProtoTime(record.time());
+    const absl::Time time = TimeFromProto(record.time());
     if (start && time < *start) continue;
     if (end && time >= *end) continue;
     if (!Matches(record, request, codes)) continue;

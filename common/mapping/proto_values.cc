@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 
 namespace ecoplan::common {
 
@@ -83,6 +84,16 @@ std::optional<std::vector<std::string>> MatchResourceName(absl::string_view name
     if (placeholder) ids.emplace_back(parts[i]);
   }
   return ids;
+}
+
+std::string LastSegment(absl::string_view name) {
+  const size_t slash = name.rfind('/');
+  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
+}
+
+std::string CollectionId(absl::string_view name, absl::string_view collection) {
+  if (!absl::ConsumePrefix(&name, collection) || !absl::ConsumePrefix(&name, "/")) return "";
+  return std::string(name.substr(0, name.find('/')));
 }
 
 absl::Status BadResourceName(absl::string_view field, absl::string_view name,

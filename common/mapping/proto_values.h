@@ -64,6 +64,14 @@ std::optional<std::vector<std::string>> MatchResourceName(
     absl::string_view name, absl::string_view form,
     bool (*valid_id)(absl::string_view) = IsPrintableSegment);
 
+// The last '/'-separated segment of a resource name (all of `name` when it
+// has no '/'): LastSegment("plans/p1/measures/m2") == "m2".
+std::string LastSegment(absl::string_view name);
+
+// The id that follows "<collection>/" at the start of `name`, "" when `name`
+// does not start so: CollectionId("plans/p1/measures/m2", "plans") == "p1".
+std::string CollectionId(absl::string_view name, absl::string_view collection);
+
 // InvalidArgument: `<field>: "<name>" is not a resource name of the form <form>`
 // (the name cut to 200 bytes).
 absl::Status BadResourceName(absl::string_view field, absl::string_view name,

@@ -85,5 +85,17 @@ TEST(ResourceNameTest, ParseNamesTheFieldAndTheForm) {
   EXPECT_EQ(*ids, std::vector<std::string>{"r1"});
 }
 
+TEST(ResourceNameTest, LastSegmentAndCollectionId) {
+  EXPECT_EQ(LastSegment("plans/p1/measures/m2"), "m2");
+  EXPECT_EQ(LastSegment("org-7"), "org-7");
+  EXPECT_EQ(LastSegment("plans/p1/"), "");
+  EXPECT_EQ(CollectionId("plans/p1/measures/m2", "plans"), "p1");
+  EXPECT_EQ(CollectionId("plans/p1", "plans"), "p1");
+  EXPECT_EQ(CollectionId("plans//measures/m2", "plans"), "");
+  EXPECT_EQ(CollectionId("plansx/p1", "plans"), "");
+  EXPECT_EQ(CollectionId("organizations/o1", "plans"), "");
+  EXPECT_EQ(CollectionId("plans", "plans"), "");
+}
+
 }  // namespace
 }  // namespace ecoplan::common

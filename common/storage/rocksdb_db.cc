@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "common/mapping/proto_values.h"
 #include "common/status/rocksdb_status.h"
 #include "common/storage/key_codec.h"
 
@@ -332,14 +333,7 @@ class RocksDb::Impl {
 
   void CommitGroup(std::vector<Pending>& group) {
     const absl::Time now = options_.clock->Now();
-    google::protobuf::Timestamp commit_time;
-    const int64_t nanos = absl::ToUnixNanos(now);
-    commit_time.set_seconds(nanos / 1000000000);
-    commit_time.set_nanos(static_cast<int32_t>(nanos % 1000000000));
-    if (commit_time.nanos() < 0) {
-      commit_time.set_seconds(commit_time.seconds() - 1);
-      commit_time.set_nanos(commit_time.nanos() + 1000000000);
-    }
+    const google::protobuf::Timestamp commit_time = TimeToProto(now);
 
     rocksdb::WriteBatch batch;
     std::vector<absl::StatusOr<CommitResult>> results(group.size());

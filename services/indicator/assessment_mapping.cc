@@ -229,7 +229,7 @@ absl::StatusOr<PlanScoringRules> FromProto(const v1::PlanScoringRules& p) {
   r.rules = FromProto(p.rules());
   r.revision = p.revision();
   r.updated_by = p.updated_by();
-  r.updated_at = TimeFromProto(p.update_time());
+  r.updated_at = TimeFromProtoOrPast(p.update_time());
   r.reason = p.reason();
   return r;
 }
@@ -265,13 +265,13 @@ absl::StatusOr<Contest> FromProto(const v1::Contest& p) {
   c.item = p.item();
   c.reason = p.reason();
   c.filed_by = p.filed_by();
-  c.filed_at = TimeFromProto(p.file_time());
+  c.filed_at = TimeFromProtoOrPast(p.file_time());
   const int state = p.state();
   c.state = state >= 1 && state <= 3 ? static_cast<ContestState>(state) : ContestState::kPending;
   c.comment = p.comment();
   c.points = p.points();
   c.decided_by = p.decided_by();
-  c.decided_at = TimeFromProto(p.decide_time());
+  c.decided_at = TimeFromProtoOrPast(p.decide_time());
   if (!p.recorded_in_month().empty()) {
     absl::StatusOr<absl::CivilMonth> in = ParseMonth(p.recorded_in_month(), "recorded_in_month");
     if (!in.ok()) return in.status();
@@ -315,7 +315,7 @@ absl::StatusOr<MonthAssessment> FromProto(const v1::MonthlyAssessment& p) {
   m.month = name->second;
   m.as_of = *as_of;
   m.closed = p.closed();
-  m.closed_at = TimeFromProto(p.close_time());
+  m.closed_at = TimeFromProtoOrPast(p.close_time());
   m.closed_by = p.closed_by();
   m.reason = p.reason();
   m.rules = FromProto(p.rules());
@@ -348,26 +348,23 @@ absl::StatusOr<absl::CivilMonth> ParseMonth(absl::string_view text, absl::string
 
 absl::StatusOr<std::pair<std::string, absl::CivilMonth>> ParseMonthName(absl::string_view name,
                                                                         absl::string_view field) {
-  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
-  if (parts.size() != 4 || parts[0] != "plans" || parts[1].empty() || parts[2] != "months") {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": «", name, "» is not plans/{plan}/months/{YYYY-MM}"));
-  }
-  absl::StatusOr<absl::CivilMonth> month = ParseMonth(parts[3], field);
+  constexpr absl::string_view kForm = "plans/{plan}/months/{YYYY-MM}";
+  std::optional<std::vector<std::string>> ids = common::MatchResourceName(name, kForm);
+  if (!ids.has_value()) return common::BadResourceName(field, name, kForm);
+  absl::StatusOr<absl::CivilMonth> month = ParseMonth((*ids)[1], field);
   if (!month.ok()) return month.status();
-  return std::make_pair(std::string(parts[1]), *month);
+  return std::make_pair(std::move((*ids)[0]), *month);
 }
 
 absl::StatusOr<std::pair<std::string, int>> ParseContestName(absl::string_view name,
                                                              absl::string_view field) {
-  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  constexpr absl::string_view kForm = "plans/{plan}/contests/{number}";
+  std::optional<std::vector<std::string>> ids = common::MatchResourceName(name, kForm);
   int number = 0;
-  if (parts.size() != 4 || parts[0] != "plans" || parts[1].empty() || parts[2] != "contests" ||
-      !absl::SimpleAtoi(parts[3], &number) || number < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": «", name, "» is not plans/{plan}/contests/{number}"));
+  if (!ids.has_value() || !absl::SimpleAtoi((*ids)[1], &number) || number < 1) {
+    return common::BadResourceName(field, name, kForm);
   }
-  return std::make_pair(std::string(parts[1]), number);
+  return std::make_pair(std::move((*ids)[0]), number);
 }
 
 }  // namespace ecoplan::indicator

@@ -6,7 +6,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "common/status/status_macros.h"
 #include "ecoplan/progress/v1/progress_service.pb.h"
@@ -20,22 +19,11 @@ namespace pv1 = ::ecoplan::progress::v1;
 // Asia/Shanghai has no daylight saving time.
 const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 3600);
 
-std::string LastSegment(absl::string_view name) {
-  const size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
-}
-
 // "plans/{plan}/..." → {plan}.
 absl::StatusOr<std::string> PlanIdOf(absl::string_view name, absl::string_view field) {
-  absl::string_view rest = name;
-  if (!absl::ConsumePrefix(&rest, "plans/") || rest.empty() || rest.find('/') == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": «", name, "» is not plans/{plan}/…"));
-  }
-  return std::string(rest.substr(0, rest.find('/')));
-}
-
-absl::Time TimeOf(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+  std::string plan_id = common::CollectionId(name, "plans");
+  if (plan_id.empty()) return common::BadResourceName(field, name, "plans/{plan}/…");
+  return plan_id;
 }
 
 ReportedStatus StatusOf(pv1::MeasureStatus s) {
@@ -68,24 +56,25 @@ absl::StatusOr<std::optional<ProgressUpdate>> FromReport(const pv1::Report& r,
   ECOPLAN_ASSIGN_OR_RETURN(u.plan_id, PlanIdOf(r.name(), "report.name"));
   u.report = r.name();
   u.report_revision = r.revision();
-  u.organization_id = LastSegment(r.organization());
+  u.organization_id = common::LastSegment(r.organization());
   u.organization =
       r.organization_display_name().empty() ? u.organization_id : r.organization_display_name();
   u.period = period;
   if (r.has_due_time()) {
     // due_time ends the due day (exclusive).
-    u.due_day = absl::ToCivilDay(TimeOf(r.due_time()) - absl::Nanoseconds(1), kShanghai);
+    u.due_day =
+        absl::ToCivilDay(common::TimeFromProto(r.due_time()) - absl::Nanoseconds(1), kShanghai);
   }
   u.on_time = r.timeliness() != pv1::TIMELINESS_LATE;
   u.returned = r.state() == pv1::REPORT_STATE_RETURNED;
   if (r.has_last_submit_time()) {
-    u.submitted_day = absl::ToCivilDay(TimeOf(r.last_submit_time()), kShanghai);
+    u.submitted_day = absl::ToCivilDay(common::TimeFromProto(r.last_submit_time()), kShanghai);
   } else if (committed.has_value()) {
     u.submitted_day = committed;
   }
   for (const pv1::ReportEntry& e : r.entries()) {
     ProgressUpdate::Entry entry;
-    entry.measure_id = LastSegment(e.measure());
+    entry.measure_id = common::LastSegment(e.measure());
     entry.status = StatusOf(e.status());
     entry.percent_done = e.percent_done();
     for (const pv1::QuantitativeValue& v : e.values()) {
@@ -105,7 +94,7 @@ absl::StatusOr<std::optional<ProgressUpdate>> FromReport(const pv1::Report& r,
 
 std::optional<absl::CivilDay> CommitDay(const ecoplan::common::v1::Event& event) {
   if (!event.has_commit_time()) return std::nullopt;
-  return absl::ToCivilDay(TimeOf(event.commit_time()), kShanghai);
+  return absl::ToCivilDay(common::TimeFromProto(event.commit_time()), kShanghai);
 }
 
 template <typename T>
@@ -127,16 +116,18 @@ absl::StatusOr<std::optional<ProgressUpdate>> FromCompletion(
   ProgressUpdate u;
   u.kind = kind;
   ECOPLAN_ASSIGN_OR_RETURN(u.plan_id, PlanIdOf(c.measure(), "completion.measure"));
-  u.measure_id = LastSegment(c.measure());
+  u.measure_id = common::LastSegment(c.measure());
   u.completion = c.name();
   const absl::Time committed =
-      event.has_commit_time() ? TimeOf(event.commit_time()) : absl::UnixEpoch();
-  const absl::Time declared = c.has_declare_time() ? TimeOf(c.declare_time()) : committed;
-  const absl::Time decided = c.has_decision_time() ? TimeOf(c.decision_time()) : committed;
+      event.has_commit_time() ? common::TimeFromProto(event.commit_time()) : absl::UnixEpoch();
+  const absl::Time declared =
+      c.has_declare_time() ? common::TimeFromProto(c.declare_time()) : committed;
+  const absl::Time decided =
+      c.has_decision_time() ? common::TimeFromProto(c.decision_time()) : committed;
   CompletionDeclaration& d = u.declaration;
   d.name = c.name();
   d.number = c.declaration_number();
-  d.organization_id = LastSegment(c.organization());
+  d.organization_id = common::LastSegment(c.organization());
   d.declared = absl::ToCivilDay(declared, kShanghai);
   d.comment = c.decision_comment();
   d.indicator_check_overridden = c.indicator_check_overridden();
@@ -261,7 +252,7 @@ absl::StatusOr<std::optional<ProgressUpdate>> ProgressUpdateFromEvent(
     ProgressUpdate u;
     u.kind = ProgressUpdate::Kind::kExtensionApproved;
     ECOPLAN_ASSIGN_OR_RETURN(u.plan_id, PlanIdOf(x.measure(), "extension.measure"));
-    u.measure_id = LastSegment(x.measure());
+    u.measure_id = common::LastSegment(x.measure());
     ECOPLAN_ASSIGN_OR_RETURN(u.day,
                              DateFromProto(x.requested_due_date(), "extension.requested_due_date"));
     return u;

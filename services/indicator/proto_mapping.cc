@@ -19,26 +19,11 @@ E Clamp(int value, int max) {
 
 }  // namespace
 
-google::protobuf::Timestamp TimeToProto(absl::Time t) {
-  google::protobuf::Timestamp ts;
-  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) return ts;
-  const int64_t micros = absl::ToUnixMicros(t);
-  ts.set_seconds(micros >= 0 ? micros / 1000000 : (micros - 999999) / 1000000);
-  ts.set_nanos(static_cast<int32_t>((micros - ts.seconds() * 1000000) * 1000));
-  return ts;
-}
-
-absl::Time TimeFromProto(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() == 0 && ts.nanos() == 0) return absl::InfinitePast();
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
-
 absl::StatusOr<std::string> ParsePlanName(absl::string_view name, absl::string_view field) {
-  absl::string_view rest = name;
-  if (!absl::ConsumePrefix(&rest, "plans/") || rest.empty() || absl::StrContains(rest, '/')) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": «", name, "» is not plans/{plan}"));
-  }
-  return std::string(rest);
+  absl::StatusOr<std::vector<std::string>> ids =
+      common::ParseResourceName(name, "plans/{plan}", field);
+  if (!ids.ok()) return ids.status();
+  return std::move((*ids)[0]);
 }
 
 v1::Indicator ToProto(const Indicator& i) {
@@ -120,7 +105,7 @@ absl::StatusOr<Indicator> StoredIndicatorFromProto(const v1::Indicator& p) {
   i.retired_by_sync = p.retired_by_sync();
   i.manually_corrected = p.manually_corrected();
   i.revision = p.revision();
-  i.update_time = TimeFromProto(p.update_time());
+  i.update_time = TimeFromProtoOrPast(p.update_time());
   return i;
 }
 
@@ -138,7 +123,7 @@ v1::IndicatorRevision ToProto(const IndicatorRevision& r) {
 absl::StatusOr<IndicatorRevision> FromProto(const v1::IndicatorRevision& p) {
   IndicatorRevision r;
   r.revision = p.revision();
-  r.time = TimeFromProto(p.time());
+  r.time = TimeFromProtoOrPast(p.time());
   r.actor = p.actor();
   r.reason = p.reason();
   if (p.has_before()) {
@@ -203,11 +188,9 @@ v1::ExtractionReport ToProto(const ExtractionReport& r) {
 
 absl::StatusOr<ExtractionReport> FromProto(const v1::ExtractionReport& p) {
   ExtractionReport r;
-  absl::string_view plan = p.plan();
-  if (!absl::ConsumePrefix(&plan, "plans/")) {
-    return absl::InvalidArgumentError(absl::StrCat("report: «", p.plan(), "» is not plans/{plan}"));
-  }
-  r.plan_id = std::string(plan);
+  absl::StatusOr<std::string> plan = ParsePlanName(p.plan(), "report");
+  if (!plan.ok()) return plan.status();
+  r.plan_id = *std::move(plan);
   r.annex4_count = p.annex4_indicator_count();
   r.annex5_count = p.annex5_indicator_count();
   r.measure_text_count = p.measure_text_indicator_count();
@@ -228,7 +211,7 @@ absl::StatusOr<ExtractionReport> FromProto(const v1::ExtractionReport& p) {
     check.difference = c.difference();
     r.cross_checks.push_back(std::move(check));
   }
-  r.time = TimeFromProto(p.time());
+  r.time = TimeFromProtoOrPast(p.time());
   return r;
 }
 
@@ -258,9 +241,7 @@ v1::EvaluationRun RunToProto(const RunOutcome& run) {
   out.set_trigger(run.trigger == EvaluationTrigger::kDaily     ? v1::EVALUATION_TRIGGER_DAILY
                   : run.trigger == EvaluationTrigger::kNewData ? v1::EVALUATION_TRIGGER_NEW_DATA
                                                                : v1::EVALUATION_TRIGGER_REQUEST);
-  const int64_t micros = absl::ToUnixMicros(run.time);
-  out.mutable_time()->set_seconds(micros / 1000000);
-  out.mutable_time()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+  *out.mutable_time() = TimeToProto(run.time);
   out.set_evaluated_count(run.evaluated);
   out.set_changed_count(static_cast<int32_t>(run.changes.size()));
   out.set_actor(run.actor);

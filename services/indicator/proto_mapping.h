@@ -26,14 +26,14 @@ namespace ecoplan::indicator {
 // "plans/{plan}" → plan id. Errors: InvalidArgument naming `field`.
 absl::StatusOr<std::string> ParsePlanName(absl::string_view name, absl::string_view field);
 
-// Unset (0) ↔ absl::InfinitePast().
-google::protobuf::Timestamp TimeToProto(absl::Time t);
-absl::Time TimeFromProto(const google::protobuf::Timestamp& ts);
-
-// Dates as every service maps them (common/mapping/proto_values.h);
+// Dates and times as every service maps them (common/mapping/proto_values.h);
 // DateFromProto's InvalidArgument names `field` (unset or impossible date).
+// Times: an unset (all-zero) Timestamp is absl::InfinitePast(), the domain's
+// "never" (TimeFromProtoOrPast), and back (TimeToProto).
 using common::DateFromProto;
 using common::DateToProto;
+using common::TimeFromProtoOrPast;
+using common::TimeToProto;
 
 // Indicator (name, etag, revision, update_time derived from the struct).
 ecoplan::indicator::v1::Indicator ToProto(const Indicator& indicator);

@@ -7,7 +7,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "services/indicator/follow_effect.h"
@@ -17,17 +16,6 @@ namespace ecoplan::indicator {
 namespace {
 
 namespace rv1 = ::ecoplan::registry::v1;
-
-std::string LastSegment(absl::string_view name) {
-  const size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
-}
-
-std::string PlanIdOf(absl::string_view name) {
-  absl::string_view rest = name;
-  if (!absl::ConsumePrefix(&rest, "plans/")) return "";
-  return std::string(rest.substr(0, rest.find('/')));
-}
 
 SourceTable TableFrom(const rv1::IndicatorTable& t) {
   auto row = [](const rv1::TableRow& r) {
@@ -64,7 +52,8 @@ std::vector<std::string> Names(const google::protobuf::RepeatedPtrField<rv1::Org
   for (const rv1::OrgRef& ref : refs) {
     if (ref.target_case() == rv1::OrgRef::kOrganization)
       add(ref.organization(), ref.written_name());
-    for (const std::string& member : ref.members()) add(member, display ? "" : LastSegment(member));
+    for (const std::string& member : ref.members())
+      add(member, display ? "" : common::LastSegment(member));
   }
   return out;
 }
@@ -79,7 +68,7 @@ std::optional<absl::CivilDay> DayOf(bool set, const ecoplan::common::v1::Date& d
 
 MeasureView ViewOf(const rv1::Measure& m, const std::map<std::string, std::string>* display) {
   MeasureView v;
-  v.id = LastSegment(m.name());
+  v.id = common::LastSegment(m.name());
   v.due = DayOf(m.deadline().has_due_date(), m.deadline().due_date());
   const std::vector<std::string> leads = Names(m.lead_organizations(), display);
   v.owners = leads;
@@ -107,9 +96,9 @@ MeasureView ViewOf(const rv1::Measure& m, const std::map<std::string, std::strin
     for (const rv1::OrgRef& ref : *refs) {
       std::vector<std::string> ids;
       if (ref.target_case() == rv1::OrgRef::kOrganization) {
-        ids.push_back(LastSegment(ref.organization()));
+        ids.push_back(common::LastSegment(ref.organization()));
       }
-      for (const std::string& member : ref.members()) ids.push_back(LastSegment(member));
+      for (const std::string& member : ref.members()) ids.push_back(common::LastSegment(member));
       for (const std::string& id : ids) {
         const std::vector<std::string>& held = v.organization_ids;
         if (!id.empty() && std::find(held.begin(), held.end(), id) == held.end()) {
@@ -134,9 +123,9 @@ RegistryPlan FromRegistryExport(const rv1::ExportPlanResponse& exported) {
   std::map<std::string, std::string> display;
   for (const rv1::Organization& o : exported.organizations()) {
     display[o.name()] = o.display_name();
-    out.view.organization_names[LastSegment(o.name())] = o.display_name();
+    out.view.organization_names[common::LastSegment(o.name())] = o.display_name();
   }
-  out.source.plan_id = PlanIdOf(plan.name());
+  out.source.plan_id = common::CollectionId(plan.name(), "plans");
   out.source.year = plan.year();
   out.source.district = plan.district();
   for (const rv1::Annex& annex : plan.annexes()) {
@@ -154,7 +143,7 @@ RegistryPlan FromRegistryExport(const rv1::ExportPlanResponse& exported) {
   for (const rv1::Task& task : exported.tasks()) {
     for (const rv1::Measure& m : task.measures()) {
       SourceMeasure sm;
-      sm.id = LastSegment(m.name());
+      sm.id = common::LastSegment(m.name());
       sm.text = m.text();
       sm.leads = Names(m.lead_organizations(), &display);
       out.source.measures.push_back(std::move(sm));
@@ -206,7 +195,7 @@ absl::StatusOr<common::FollowEffect> RegistryPlanFollower::Handle(
     // written (an alias): the plan's organization list gives their canonical
     // names, which reports use.
     rv1::ExportPlanRequest request;
-    request.set_name(absl::StrCat("plans/", PlanIdOf(m.name())));
+    request.set_name(absl::StrCat("plans/", common::CollectionId(m.name(), "plans")));
     rv1::ExportPlanResponse exported;
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + call_timeout_));
@@ -216,8 +205,8 @@ absl::StatusOr<common::FollowEffect> RegistryPlanFollower::Handle(
     for (const rv1::Organization& o : exported.organizations())
       display[o.name()] = o.display_name();
     ECOPLAN_ASSIGN_OR_RETURN(
-        SyncEffect sync,
-        evaluator_->PrepareMeasureUpdate(PlanIdOf(m.name()), MeasureViewFromRegistry(m, display)));
+        SyncEffect sync, evaluator_->PrepareMeasureUpdate(common::CollectionId(m.name(), "plans"),
+                                                          MeasureViewFromRegistry(m, display)));
     effect = std::move(sync);
   }
   if (!effect.has_value()) return common::FollowEffect();

@@ -12,12 +12,6 @@ namespace {
 
 namespace admin_v1 = ::ecoplan::admin::v1;
 
-void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
-  const int64_t micros = absl::ToUnixMicros(t);
-  out->set_seconds(micros / 1000000);
-  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-}
-
 const char* TriggerName(EvaluationTrigger trigger) {
   switch (trigger) {
     case EvaluationTrigger::kDaily:
@@ -64,10 +58,8 @@ void ScheduledEvaluation::Run(const std::string& plan_id, absl::CivilDay as_of,
         }
         admin_v1::AuditRecord record;
         const absl::Time end = clock_->Now();
-        SetTime(end, record.mutable_time());
-        const int64_t micros = absl::ToInt64Microseconds(end - start);
-        record.mutable_duration()->set_seconds(micros / 1000000);
-        record.mutable_duration()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+        *record.mutable_time() = TimeToProto(end);
+        *record.mutable_duration() = common::DurationToProto(end - start);
         record.set_method(IndicatorMethod("RecordEvaluation"));
         record.set_call_kind(admin_v1::AUDIT_CALL_KIND_WRITE);
         admin_v1::AuditActor* actor = record.mutable_actor();

@@ -120,18 +120,6 @@ absl::Time GetTime(bool has, const google::protobuf::Timestamp& ts) {
   return has ? common::TimeFromProto(ts) : absl::InfinitePast();
 }
 
-google::protobuf::Duration ToDuration(absl::Duration d) {
-  google::protobuf::Duration out;
-  const int64_t nanos = absl::ToInt64Nanoseconds(d);
-  out.set_seconds(nanos / 1000000000);
-  out.set_nanos(static_cast<int32_t>(nanos % 1000000000));
-  return out;
-}
-
-absl::Duration FromDuration(const google::protobuf::Duration& d) {
-  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
-}
-
 }  // namespace
 
 namespace {
@@ -232,7 +220,8 @@ void ToProto(const Report& r, v1::Report* out) {
     *out->mutable_last_submit_time() = common::TimeToProto(*r.last_submit_time);
   if (r.due_time) *out->mutable_due_time() = common::TimeToProto(*r.due_time);
   out->set_timeliness(static_cast<v1::Timeliness>(r.timeliness));
-  if (r.timeliness != Timeliness::kUnspecified) *out->mutable_lateness() = ToDuration(r.lateness);
+  if (r.timeliness != Timeliness::kUnspecified)
+    *out->mutable_lateness() = common::DurationToProto(r.lateness);
   out->set_review_comment(r.review_comment);
   out->set_submitted_by(r.submitted_by);
   out->set_reviewed_by(r.reviewed_by);
@@ -256,7 +245,7 @@ Report FromProto(const v1::Report& p) {
   if (p.has_last_submit_time()) r.last_submit_time = common::TimeFromProto(p.last_submit_time());
   if (p.has_due_time()) r.due_time = common::TimeFromProto(p.due_time());
   r.timeliness = static_cast<Timeliness>(p.timeliness());
-  r.lateness = FromDuration(p.lateness());
+  r.lateness = common::DurationFromProto(p.lateness());
   r.review_comment = p.review_comment();
   r.submitted_by = p.submitted_by();
   r.reviewed_by = p.reviewed_by();

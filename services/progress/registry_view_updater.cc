@@ -7,7 +7,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "services/progress/proto_mapping.h"
@@ -17,22 +16,10 @@ namespace {
 
 namespace rv1 = ::ecoplan::registry::v1;
 
-std::string LastSegment(absl::string_view name) {
-  const size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
-}
-
-// "plans/{plan}/…" → plan id.
-std::string PlanIdOf(absl::string_view name) {
-  absl::string_view rest = name;
-  if (!absl::ConsumePrefix(&rest, "plans/")) return "";
-  return std::string(rest.substr(0, rest.find('/')));
-}
-
 void AddIds(const google::protobuf::RepeatedPtrField<rv1::OrgRef>& refs,
             std::vector<std::string>* ids) {
   auto add = [ids](absl::string_view name) {
-    std::string id = LastSegment(name);
+    std::string id = common::LastSegment(name);
     if (!id.empty() && std::find(ids->begin(), ids->end(), id) == ids->end()) ids->push_back(id);
   };
   for (const rv1::OrgRef& ref : refs) {
@@ -44,7 +31,7 @@ void AddIds(const google::protobuf::RepeatedPtrField<rv1::OrgRef>& refs,
 void AddNames(const google::protobuf::RepeatedPtrField<rv1::OrgRef>& refs, PlanInfo* plan) {
   for (const rv1::OrgRef& ref : refs) {
     if (ref.target_case() == rv1::OrgRef::kOrganization) {
-      plan->organizations.emplace(LastSegment(ref.organization()), ref.written_name());
+      plan->organizations.emplace(common::LastSegment(ref.organization()), ref.written_name());
     }
   }
 }
@@ -55,7 +42,7 @@ common::FollowEffect NoEffect() { return common::FollowEffect(); }
 
 MeasureInfo MeasureFromRegistry(const rv1::Measure& m) {
   MeasureInfo info;
-  info.id = LastSegment(m.name());
+  info.id = common::LastSegment(m.name());
   info.text = m.text();
   info.deadline_raw = m.deadline().raw();
   info.deadline_kind = m.deadline().kind();
@@ -125,7 +112,7 @@ absl::StatusOr<common::FollowEffect> RegistryViewUpdater::Handle(
     ECOPLAN_RETURN_IF_ERROR(
         common::FromGrpcStatus(registry_->ExportPlan(&context, request, &exported)));
     auto plan = std::make_shared<PlanInfo>();
-    plan->id = PlanIdOf(exported.plan().name());
+    plan->id = common::CollectionId(exported.plan().name(), "plans");
     plan->title = exported.plan().title();
     plan->year = exported.plan().year();
     plan->time_zone =
@@ -138,7 +125,7 @@ absl::StatusOr<common::FollowEffect> RegistryViewUpdater::Handle(
       }
     }
     for (const rv1::Organization& org : exported.organizations()) {
-      plan->organizations[LastSegment(org.name())] = org.display_name();
+      plan->organizations[common::LastSegment(org.name())] = org.display_name();
     }
     for (const rv1::Task& task : exported.tasks()) {
       for (const rv1::Measure& m : task.measures()) {
@@ -169,7 +156,7 @@ absl::StatusOr<common::FollowEffect> RegistryViewUpdater::Handle(
       measures.assign(created.task().measures().begin(), created.task().measures().end());
     }
     if (measures.empty()) return NoEffect();
-    const std::string plan_id = PlanIdOf(measures[0].name());
+    const std::string plan_id = common::CollectionId(measures[0].name(), "plans");
     std::shared_ptr<const PlanInfo> current = plans_->Find(plan_id);
     if (current == nullptr) {
       log_.Warn("registry event for a plan not in the view; ignored",

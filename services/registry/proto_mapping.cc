@@ -287,14 +287,8 @@ v1::Measure ToProto(absl::string_view plan_id, const Measure& measure, const Tas
 
 Measure FromProto(const v1::Measure& measure) {
   Measure out;
-  absl::string_view id = measure.name();
-  if (auto pos = id.rfind('/'); pos != absl::string_view::npos) id = id.substr(pos + 1);
-  out.id = std::string(id);
-  absl::string_view task_id = measure.task();
-  if (auto pos = task_id.rfind('/'); pos != absl::string_view::npos) {
-    task_id = task_id.substr(pos + 1);
-  }
-  out.task_id = std::string(task_id);
+  out.id = common::LastSegment(measure.name());
+  out.task_id = common::LastSegment(measure.task());
   out.ordinal = measure.ordinal();
   out.text = measure.text();
   out.featured = measure.featured();
@@ -333,9 +327,7 @@ v1::Task ToProto(absl::string_view plan_id, const Task& task) {
 
 Task FromProto(const v1::Task& task) {
   Task out;
-  absl::string_view id = task.name();
-  if (auto pos = id.rfind('/'); pos != absl::string_view::npos) id = id.substr(pos + 1);
-  out.id = std::string(id);
+  out.id = common::LastSegment(task.name());
   out.origin = static_cast<TaskOrigin>(task.origin());
   out.annex_number = task.annex_number();
   out.section_id = task.section_id();

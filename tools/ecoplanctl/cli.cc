@@ -4,25 +4,18 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <optional>
 #include <utility>
 
-#include "absl/strings/cord.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "tools/ecoplanctl/table.h"
+#include "tools/ecoplanctl/cli_app.h"
 
 namespace ecoplan::ctl {
 namespace {
 
-constexpr absl::string_view kUsageErrorPayload = "ecoplanctl/usage-error";
-constexpr char kGlobalFlagsGroup[] = "Global flags (before or after the command words)";
-constexpr char kFlagsGroup[] = "Flags";
 constexpr char kShellCompletionGroup[] = "shell-completion";
 
 std::vector<FlagSpec> GlobalFlagSpecs() {
@@ -48,213 +41,7 @@ std::vector<FlagSpec> GlobalFlagSpecs() {
   };
 }
 
-std::string FlagSynopsis(const FlagSpec& flag) {
-  return flag.takes_value() ? absl::StrCat("--", flag.name, " ", flag.value_name)
-                            : absl::StrCat("--", flag.name);
-}
-
-// Lines "  --name VALUE  help", aligned, each flag once.
-std::string FlagHelp(const std::vector<FlagSpec>& flags) {
-  std::vector<std::string> seen;
-  int width = 0;
-  for (const auto& flag : flags) width = std::max(width, DisplayWidth(FlagSynopsis(flag)));
-  std::string text;
-  for (const auto& flag : flags) {
-    if (std::find(seen.begin(), seen.end(), flag.name) != seen.end()) continue;
-    seen.push_back(flag.name);
-    absl::StrAppend(&text, "  ", PadToWidth(FlagSynopsis(flag), width), "  ", flag.help, "\n");
-  }
-  return text;
-}
-
-// CLI11's help, with a usage line that names the whole command and its
-// arguments ("Usage: ecoplanctl org owns NAME [--plan PLAN]") instead of
-// "Usage: owns [OPTIONS]".
-class HelpFormatter : public CLI::Formatter {
- public:
-  void SetUsage(const CLI::App* app, std::string usage) { usages_[app] = std::move(usage); }
-
-  std::string make_usage(const CLI::App* app, std::string name) const override {
-    auto it = usages_.find(app);
-    if (it == usages_.end()) return CLI::Formatter::make_usage(app, std::move(name));
-    return absl::StrCat(get_label("Usage"), ": ", it->second, "\n");
-  }
-
- private:
-  std::map<const CLI::App*, std::string> usages_;
-};
-
-// Adds a flag to a CLI11 app: a switch may repeat; a flag with a value takes
-// exactly one per occurrence and may repeat too (every value is kept).
-void AddFlag(CLI::App& app, const FlagSpec& flag, const std::string& group) {
-  const std::string name = absl::StrCat("--", flag.name);
-  if (app.get_option_no_throw(name) != nullptr) return;  // listed twice by one command
-  if (flag.takes_value()) {
-    app.add_option(name, flag.help)
-        ->type_name(flag.value_name)
-        ->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-        ->group(group);
-  } else {
-    app.add_flag(name, flag.help)->group(group);
-  }
-}
-
-std::string CommandLine(absl::string_view program, absl::string_view group,
-                        const Command& command) {
-  return absl::StrCat(program, " ", group, " ", command.verb, command.synopsis.empty() ? "" : " ",
-                      command.synopsis);
-}
-
-// The flags a CLI11 app declares (without --help), as FlagSpecs: what the
-// help of a group and the completion script are generated from.
-std::vector<FlagSpec> FlagsOf(const CLI::App& app) {
-  std::vector<FlagSpec> flags;
-  for (const CLI::Option* option : app.get_options()) {
-    if (option == app.get_help_ptr() || option->get_lnames().empty()) continue;
-    flags.push_back({option->get_single_name(),
-                     option->get_expected_max() == 0 ? "" : option->get_type_name(),
-                     option->get_description()});
-  }
-  return flags;
-}
-
 }  // namespace
-
-absl::Status UsageError(absl::string_view message) {
-  absl::Status status(absl::StatusCode::kInvalidArgument, message);
-  status.SetPayload(kUsageErrorPayload, absl::Cord("1"));
-  return status;
-}
-
-bool IsUsageError(const absl::Status& status) {
-  return status.GetPayload(kUsageErrorPayload).has_value();
-}
-
-bool ParsedArgs::Has(absl::string_view flag) const {
-  for (const auto& [name, value] : flags_) {
-    if (name == flag) return true;
-  }
-  return false;
-}
-
-std::string ParsedArgs::Value(absl::string_view flag, absl::string_view fallback) const {
-  std::optional<std::string> value = Optional(flag);
-  return value.has_value() ? *value : std::string(fallback);
-}
-
-std::optional<std::string> ParsedArgs::Optional(absl::string_view flag) const {
-  std::optional<std::string> result;
-  for (const auto& [name, value] : flags_) {
-    if (name == flag) result = value;
-  }
-  return result;
-}
-
-std::vector<std::string> ParsedArgs::Values(absl::string_view flag) const {
-  std::vector<std::string> result;
-  for (const auto& [name, value] : flags_) {
-    if (name == flag) result.push_back(value);
-  }
-  return result;
-}
-
-absl::StatusOr<int> ParsedArgs::Int(absl::string_view flag, int fallback) const {
-  std::optional<std::string> value = Optional(flag);
-  if (!value.has_value()) return fallback;
-  int result = 0;
-  if (!absl::SimpleAtoi(*value, &result)) {
-    return UsageError(absl::StrCat("--", flag, " needs an integer, not \"", *value, "\""));
-  }
-  return result;
-}
-
-// The CLI::App built from the command groups, with the way back from the
-// parsed subcommands to the groups and commands.
-class Cli::App {
- public:
-  App(const Cli& cli, const std::vector<const CommandGroup*>& groups);
-
-  CLI::App& root() { return *root_; }
-  const CLI::App& root() const { return *root_; }
-  const CommandGroup* group(const CLI::App* app) const { return Find(groups_, app); }
-  const Command* command(const CLI::App* app) const { return Find(commands_, app); }
-
-  // The group and command the last parse reached, or null.
-  CLI::App* parsed_group() {
-    return root_->get_subcommands().empty() ? nullptr : root_->get_subcommands().front();
-  }
-  CLI::App* parsed_command() {
-    CLI::App* group = parsed_group();
-    return group == nullptr || group->get_subcommands().empty() ? nullptr
-                                                                : group->get_subcommands().front();
-  }
-
- private:
-  template <typename T>
-  static const T* Find(const std::map<const CLI::App*, const T*>& map, const CLI::App* app) {
-    auto it = map.find(app);
-    return it == map.end() ? nullptr : it->second;
-  }
-
-  std::unique_ptr<CLI::App> root_;
-  std::map<const CLI::App*, const CommandGroup*> groups_;
-  std::map<const CLI::App*, const Command*> commands_;
-};
-
-Cli::App::App(const Cli& cli, const std::vector<const CommandGroup*>& groups) {
-  const std::string& program = cli.program_;
-  auto formatter = std::make_shared<HelpFormatter>();
-  root_ = std::make_unique<CLI::App>(
-      absl::StrCat(program, ": command-line client of the ecoplan services."), program);
-  root_->formatter(formatter);
-  root_->set_help_flag("-h,--help", "print help: of the program, a group or a command");
-  root_->get_help_ptr()->group(kGlobalFlagsGroup);
-  formatter->SetUsage(root_.get(),
-                      absl::StrCat(program,
-                                   " [global flags] <group> <command> [arguments] [flags]\n"
-                                   "Flags may come before or after the command words; "
-                                   "--name value and --name=value both work."));
-  for (const FlagSpec& flag : cli.global_flags_) AddFlag(*root_, flag, kGlobalFlagsGroup);
-  const std::string global_help = FlagHelp(cli.global_flags_);
-
-  std::string commands = "Commands:\n";
-  for (const CommandGroup* group : groups) {
-    CLI::App* group_app = root_->add_subcommand(group->name, group->summary);
-    groups_[group_app] = group;
-    group_app->get_help_ptr()->group(kFlagsGroup);
-    formatter->SetUsage(group_app,
-                        absl::StrCat(program, " ", group->name, " <command> [arguments] [flags]"));
-    std::vector<FlagSpec> group_flags;
-    for (const Command& command : group->commands) {
-      CLI::App* command_app = group_app->add_subcommand(command.verb, command.summary);
-      commands_[command_app] = &command;
-      command_app->get_help_ptr()->group(kFlagsGroup);
-      formatter->SetUsage(command_app, CommandLine(program, group->name, command));
-      for (const FlagSpec& flag : command.flags) AddFlag(*command_app, flag, kFlagsGroup);
-      std::vector<FlagSpec> flags = FlagsOf(*command_app);
-      group_flags.insert(group_flags.end(), flags.begin(), flags.end());
-      command_app->footer(absl::StrCat(group->notes, group->notes.empty() ? "" : "\n",
-                                       kGlobalFlagsGroup, ":\n", global_help));
-      absl::StrAppend(&commands, "  ", CommandLine(program, group->name, command), "\n      ",
-                      command.summary, "\n");
-    }
-    std::string footer;
-    if (!group_flags.empty()) {
-      absl::StrAppend(&footer, "Flags of its commands:\n", FlagHelp(group_flags), "\n");
-    }
-    if (!group->notes.empty()) absl::StrAppend(&footer, group->notes, "\n");
-    absl::StrAppend(&footer, "Run '", program, " ", group->name,
-                    " <command> --help' for one command.\n\n", kGlobalFlagsGroup, ":\n",
-                    global_help);
-    group_app->footer(footer);
-  }
-  root_->footer(
-      absl::StrCat(commands, "\nRun '", program, " <group> --help' or '", program,
-                   " <group> <command> --help' for the flags of a group's commands.\n",
-                   "Exit codes: 0 success; 1 the call failed (error: <CODE>: <message> on stderr); "
-                   "2 usage error.\n"));
-}
 
 Cli::Cli(std::string program, std::string default_registry_address)
     : program_(std::move(program)),
@@ -320,13 +107,6 @@ bool Cli::IsGlobalFlag(absl::string_view name) const {
     if (flag.name == name) return true;
   }
   return false;
-}
-
-std::unique_ptr<Cli::App> Cli::BuildApp() const {
-  std::vector<const CommandGroup*> groups;
-  for (const auto& group : groups_) groups.push_back(&group);
-  groups.push_back(&completion_group_);
-  return std::make_unique<App>(*this, groups);
 }
 
 Cli::PlacedArgs Cli::PlaceFlags(const std::vector<std::string>& args) const {
@@ -525,83 +305,4 @@ int Cli::Run(const std::vector<std::string>& args, std::ostream& out, std::ostre
   out.flush();
   return status.ok() ? 0 : fail(status);
 }
-
-namespace {
-
-// "a b c" for the case arms and word lists of the completion script.
-std::string Words(const std::vector<std::string>& words) { return absl::StrJoin(words, " "); }
-
-std::vector<std::string> FlagNames(const CLI::App& app) {
-  std::vector<std::string> names;
-  for (const CLI::Option* option : app.get_options()) {
-    if (option == app.get_help_ptr()) continue;  // the root's help flag stands for all
-    for (const std::string& name : option->get_snames()) names.push_back(absl::StrCat("-", name));
-    for (const std::string& name : option->get_lnames()) names.push_back(absl::StrCat("--", name));
-  }
-  return names;
-}
-
-}  // namespace
-
-std::string Cli::BashCompletion() const {
-  std::unique_ptr<App> app = BuildApp();
-  const CLI::App& root = app->root();
-  // Flags that take a value, so that their values are not taken for command
-  // words; flags whose value is a file, completed with file names.
-  std::vector<std::string> value_flags;
-  std::vector<std::string> file_flags;
-  auto collect = [&](const CLI::App& from) {
-    for (const CLI::Option* option : from.get_options()) {
-      if (option->get_expected_max() == 0 || option->get_lnames().empty()) continue;
-      const std::string name = absl::StrCat("--", option->get_single_name());
-      if (std::find(value_flags.begin(), value_flags.end(), name) != value_flags.end()) continue;
-      value_flags.push_back(name);
-      if (absl::StartsWith(option->get_type_name(), "FILE")) file_flags.push_back(name);
-    }
-  };
-  collect(root);
-  std::vector<std::string> groups;
-  std::string arms;
-  for (const CLI::App* group : root.get_subcommands({})) {
-    groups.push_back(group->get_name());
-    std::vector<std::string> verbs;
-    for (const CLI::App* command : group->get_subcommands({})) {
-      collect(*command);
-      verbs.push_back(command->get_name());
-      const std::string path = absl::StrCat(group->get_name(), " ", command->get_name());
-      absl::StrAppend(&arms, "    \"", path, "\" | \"", path, " \"*) flags=\"$flags ",
-                      Words(FlagNames(*command)), "\" ;;\n");
-    }
-    absl::StrAppend(&arms, "    \"", group->get_name(), "\") commands=\"", Words(verbs), "\" ;;\n");
-  }
-  const std::string function = absl::StrCat("_", program_);
-  std::string script = absl::StrCat(
-      "# bash completion for ", program_, ", generated by '", program_,
-      " shell-completion bash' from its command line.\n", "# Install: ", program_,
-      " shell-completion bash > /etc/bash_completion.d/", program_, "\n",
-      "# or add to ~/.bashrc: source <(", program_, " shell-completion bash)\n\n",  //
-      function, "() {\n", "  local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"\"\n",
-      "  ((COMP_CWORD > 0)) && prev=\"${COMP_WORDS[COMP_CWORD-1]}\"\n", "  local value_flags=\" ",
-      Words(value_flags), " \"\n",  //
-      "  local file_flags=\" ", Words(file_flags), " \"\n",
-      "  if [[ \"$file_flags\" == *\" $prev \"* ]]; then\n",
-      "    COMPREPLY=($(compgen -f -- \"$cur\"))\n", "    return 0\n", "  fi\n",
-      "  if [[ \"$value_flags\" == *\" $prev \"* ]]; then\n", "    COMPREPLY=()\n",
-      "    return 0\n", "  fi\n", "  # The command words typed so far; flags may stand anywhere.\n",
-      "  local path=\"\" word i skip=0\n", "  for ((i = 1; i < COMP_CWORD; i++)); do\n",
-      "    word=\"${COMP_WORDS[i]}\"\n", "    if ((skip)); then\n", "      skip=0\n",
-      "      continue\n", "    fi\n", "    case \"$word\" in\n", "      -*=*) ;;\n",
-      "      -?*) [[ \"$value_flags\" == *\" $word \"* ]] && skip=1 ;;\n",
-      "      *) path=\"${path:+$path }$word\" ;;\n", "    esac\n", "  done\n",
-      "  local commands=\"\" flags=\"-h --help ", Words(FlagNames(root)), "\"\n",
-      "  case \"$path\" in\n", "    \"\") commands=\"", Words(groups), "\" ;;\n",  //
-      arms, "  esac\n", "  if [[ \"$cur\" == -* ]]; then\n",
-      "    COMPREPLY=($(compgen -W \"$flags\" -- \"$cur\"))\n",
-      "  elif [[ -n \"$commands\" ]]; then\n",
-      "    COMPREPLY=($(compgen -W \"$commands\" -- \"$cur\"))\n", "  else\n",
-      "    COMPREPLY=()  # an argument: -o default completes file names\n", "  fi\n", "}\n",
-      "complete -o default -F ", function, " ", program_, "\n");
-  return script;
-}
-
 }  // namespace ecoplan::ctl

@@ -130,7 +130,7 @@ class Cli {
   std::string BashCompletion() const;
 
  private:
-  class App;  // the CLI::App built from the groups, in cli.cc
+  class App;  // the CLI::App built from the groups, in cli_app.h
 
   // The command line with the global flags and the command's flags apart
   // from the words (command words and arguments), as Run hands them to CLI11.

@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/mapping/proto_values.h"
 #include "common/status/status_macros.h"
 #include "tools/ecoplanctl/channel.h"
 #include "tools/ecoplanctl/output.h"
@@ -49,18 +50,9 @@ absl::StatusOr<absl::CivilDay> AsOf(const std::string& text) {
   return ParseDay(text, "--as-of");
 }
 
-cv1::Date ToDate(absl::CivilDay day) {
-  cv1::Date date;
-  date.set_year(static_cast<int32_t>(day.year()));
-  date.set_month(day.month());
-  date.set_day(day.day());
-  return date;
-}
+cv1::Date ToDate(absl::CivilDay day) { return common::DateToProto(day); }
 
-std::string Short(absl::string_view name) {
-  const size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
-}
+std::string Short(absl::string_view name) { return common::LastSegment(name); }
 
 std::string Number(double value) { return absl::StrCat(value); }
 

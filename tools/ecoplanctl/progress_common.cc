@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "common/mapping/proto_values.h"
 #include "common/status/status_macros.h"
 #include "tools/ecoplanctl/channel.h"
 #include "tools/ecoplanctl/table.h"
@@ -33,10 +34,7 @@ using RStub = rv1::RegistryService::StubInterface;
 
 bool Json(const ProgressContext& ctx) { return ctx.output.format == OutputFormat::kJson; }
 
-std::string Short(absl::string_view name) {
-  const size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
-}
+std::string Short(absl::string_view name) { return common::LastSegment(name); }
 
 absl::StatusOr<std::string> ResolvePlan(const ProgressContext& ctx, const std::string& plan) {
   if (absl::StartsWith(plan, "plans/")) return plan;

@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "common/calendar/deadline.h"
+#include "common/mapping/proto_values.h"
 #include "common/status/status_macros.h"
 #include "tools/ecoplanctl/channel.h"
 
@@ -25,10 +26,7 @@ using Stub = v1::RegistryService::StubInterface;
 
 bool Json(const RegistryContext& ctx) { return ctx.output.format == OutputFormat::kJson; }
 
-std::string ShortId(absl::string_view name) {
-  const size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
-}
+std::string ShortId(absl::string_view name) { return common::LastSegment(name); }
 
 // Resolves a PlanArg: a name, a bare id, or the newest plan.
 absl::StatusOr<PlanRef> ResolvePlan(const RegistryContext& ctx, const PlanArg& arg) {
@@ -72,13 +70,7 @@ absl::StatusOr<std::string> ChildName(const RegistryContext& ctx, const PlanArg&
   return absl::StrCat(ref.name, "/", collection, "/", id);
 }
 
-cv1::Date ToDate(absl::CivilDay day) {
-  cv1::Date date;
-  date.set_year(static_cast<int32_t>(day.year()));
-  date.set_month(day.month());
-  date.set_day(day.day());
-  return date;
-}
+cv1::Date ToDate(absl::CivilDay day) { return common::DateToProto(day); }
 
 namespace {
 

@@ -30,12 +30,16 @@ int64_t DayNumber(absl::CivilDay day) { return day - absl::CivilDay(1970, 1, 1);
 
 }  // namespace
 
-absl::StatusOr<std::vector<StationDay>> ComputeStationDays(absl::Span<const HourlyReading> readings,
-                                                           const AirQualityStandards& standards) {
-  std::vector<absl::string_view> stations;
+namespace {
+
+// The readings by station and day, one DayGrid (hour slots per pollutant)
+// each; `stations` gets the station ids, which the grids index. Errors:
+// InvalidArgument for an empty station id, a value that is not a
+// concentration, or two readings of one slot.
+absl::Status GridReadings(absl::Span<const HourlyReading> readings,
+                          std::vector<absl::string_view>* stations, std::vector<DayGrid>* grids) {
   absl::flat_hash_map<absl::string_view, int> station_index;
   absl::flat_hash_map<int64_t, int> grid_index;  // (station << 32 | day number) -> grids
-  std::vector<DayGrid> grids;
 
   // Readings usually arrive sorted, so consecutive ones share station and day:
   // remembering the last lookup skips both hash probes for ~all of them.
@@ -53,8 +57,8 @@ absl::StatusOr<std::vector<StationDay>> ComputeStationDays(absl::Span<const Hour
     }
     if (last_station_index < 0 || r.station_id != last_station) {
       auto [it, inserted] =
-          station_index.try_emplace(r.station_id, static_cast<int>(stations.size()));
-      if (inserted) stations.push_back(r.station_id);
+          station_index.try_emplace(r.station_id, static_cast<int>(stations->size()));
+      if (inserted) stations->push_back(r.station_id);
       last_station = r.station_id;
       last_station_index = it->second;
     }
@@ -62,16 +66,16 @@ absl::StatusOr<std::vector<StationDay>> ComputeStationDays(absl::Span<const Hour
     const int64_t key =
         (static_cast<int64_t>(last_station_index) << 32) | static_cast<uint32_t>(DayNumber(day));
     if (key != last_key) {
-      auto [it, inserted] = grid_index.try_emplace(key, static_cast<int>(grids.size()));
+      auto [it, inserted] = grid_index.try_emplace(key, static_cast<int>(grids->size()));
       if (inserted) {
-        grids.emplace_back();
-        grids.back().station = last_station_index;
-        grids.back().day = day;
+        grids->emplace_back();
+        grids->back().station = last_station_index;
+        grids->back().day = day;
       }
       last_key = key;
       last_grid = it->second;
     }
-    HourSlots& slots = grids[last_grid].slots[static_cast<int>(r.pollutant)];
+    HourSlots& slots = (*grids)[last_grid].slots[static_cast<int>(r.pollutant)];
     const int hour = r.hour.hour();
     if (slots.has(hour)) {
       return absl::InvalidArgumentError(absl::StrCat("station ", r.station_id, " has two ",
@@ -80,6 +84,37 @@ absl::StatusOr<std::vector<StationDay>> ComputeStationDays(absl::Span<const Hour
     }
     slots.Set(hour, ToStandardUnit(r.pollutant, r.value, r.unit));
   }
+  return absl::OkStatus();
+}
+
+// The daily values of one station's day under `standard`.
+void FillStationDay(const DayGrid& grid, absl::string_view station,
+                    const AirQualityStandard& standard, StationDay* day) {
+  const ValidityRules& rules = standard.validity;
+  day->station_id = std::string(station);
+  day->day = grid.day;
+  day->validity_standard = standard.validity_standard;
+  const auto slots = [&](Pollutant p) -> const HourSlots& {
+    return grid.slots[static_cast<int>(p)];
+  };
+  day->values[static_cast<int>(DailyItem::kSo2)] = DailyMean(slots(Pollutant::kSo2), rules);
+  day->values[static_cast<int>(DailyItem::kNo2)] = DailyMean(slots(Pollutant::kNo2), rules);
+  day->values[static_cast<int>(DailyItem::kCo)] = DailyMean(slots(Pollutant::kCo), rules);
+  day->values[static_cast<int>(DailyItem::kPm10)] = DailyMean(slots(Pollutant::kPm10), rules);
+  day->values[static_cast<int>(DailyItem::kPm25)] = DailyMean(slots(Pollutant::kPm25), rules);
+  day->values[static_cast<int>(DailyItem::kO3Max1h)] =
+      DailyMaxOneHour(slots(Pollutant::kO3), rules);
+  day->values[static_cast<int>(DailyItem::kO3Max8h)] =
+      DailyMaxEightHourMean(slots(Pollutant::kO3), rules);
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<StationDay>> ComputeStationDays(absl::Span<const HourlyReading> readings,
+                                                           const AirQualityStandards& standards) {
+  std::vector<absl::string_view> stations;
+  std::vector<DayGrid> grids;
+  if (absl::Status s = GridReadings(readings, &stations, &grids); !s.ok()) return s;
 
   std::vector<int> order(grids.size());
   std::iota(order.begin(), order.end(), 0);
@@ -101,23 +136,7 @@ absl::StatusOr<std::vector<StationDay>> ComputeStationDays(absl::Span<const Hour
       if (!found.ok()) return found.status();
       standard = *found;
     }
-    const ValidityRules& rules = standard->validity;
-    StationDay& day = out.emplace_back();
-    day.station_id = std::string(stations[grid.station]);
-    day.day = grid.day;
-    day.validity_standard = standard->validity_standard;
-    const auto slots = [&](Pollutant p) -> const HourSlots& {
-      return grid.slots[static_cast<int>(p)];
-    };
-    day.values[static_cast<int>(DailyItem::kSo2)] = DailyMean(slots(Pollutant::kSo2), rules);
-    day.values[static_cast<int>(DailyItem::kNo2)] = DailyMean(slots(Pollutant::kNo2), rules);
-    day.values[static_cast<int>(DailyItem::kCo)] = DailyMean(slots(Pollutant::kCo), rules);
-    day.values[static_cast<int>(DailyItem::kPm10)] = DailyMean(slots(Pollutant::kPm10), rules);
-    day.values[static_cast<int>(DailyItem::kPm25)] = DailyMean(slots(Pollutant::kPm25), rules);
-    day.values[static_cast<int>(DailyItem::kO3Max1h)] =
-        DailyMaxOneHour(slots(Pollutant::kO3), rules);
-    day.values[static_cast<int>(DailyItem::kO3Max8h)] =
-        DailyMaxEightHourMean(slots(Pollutant::kO3), rules);
+    FillStationDay(grid, stations[grid.station], *standard, &out.emplace_back());
   }
   return out;
 }

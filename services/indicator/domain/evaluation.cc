@@ -110,38 +110,12 @@ bool Qualifies(const Indicator& ind, const DailyAqi& aqi) {
                                                                 : aqi.IsHeavyPollutionDay();
 }
 
-// Evaluates one caliber; fills `out` (the in-force caliber fills everything).
-CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
-                              absl::Span<const DistrictDay> days,
-                              const AirQualityStandards& standards, const std::string& caliber,
-                              const EvaluationRules& rules, Evaluation* out) {
-  CaliberResult result;
-  result.caliber = caliber;
-  const int year = static_cast<int>(ind.period_start.year());
-  const absl::CivilDay end_day = std::min(as_of, ind.period_end);
-  const int remaining = DaysInclusive(std::max(as_of + 1, ind.period_start), ind.period_end);
-  const bool counting = ind.aggregation == Aggregation::kRatioOfQualifyingDays ||
-                        ind.aggregation == Aggregation::kCountOfDays;
-  const DailyItem item = counting ? DailyItem::kPm25 : DailyItemOf(ind.air_quality_item);
-  const std::optional<double> target = ind.target_value;
-
-  // Profile from past years, and the current year's data.
-  Profile profile;
-  if (counting) {
-    profile = BuildProfile(days, year, rules, [&](const DistrictDay& d) -> std::optional<double> {
-      absl::StatusOr<DailyAqi> aqi = ComputeDailyAqi(standards, d.day, d.values);
-      if (!aqi.ok() || !aqi->published()) return std::nullopt;
-      return Qualifies(ind, *aqi) ? 1.0 : 0.0;
-    });
-  } else {
-    profile = BuildProfile(days, year, rules, [&](const DistrictDay& d) -> std::optional<double> {
-      const DailyStatistic& s = d.values[static_cast<int>(item)];
-      if (!s.usable()) return std::nullopt;
-      return s.value;
-    });
-  }
+// The days of the period up to `end_day` that count for `ind`, tallied;
+// `decimals` gets those of the item's period statistic (mean type).
+YearToDate TallyYearToDate(const Indicator& ind, absl::Span<const DistrictDay> days,
+                           const AirQualityStandards& standards, const Profile& profile,
+                           bool counting, DailyItem item, absl::CivilDay end_day, int* decimals) {
   YearToDate ytd;
-  int decimals = 0;
   for (const DistrictDay& d : days) {
     if (d.day < ind.period_start || d.day > end_day) continue;
     if (counting) {
@@ -160,10 +134,207 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
       absl::StatusOr<const AirQualityStandard*> std_of_day = standards.ForDay(d.day);
       if (std_of_day.ok()) {
         ++ytd.standards[(*std_of_day)->id];
-        decimals = (*std_of_day)->period_statistic_decimals[static_cast<int>(item)];
+        *decimals = (*std_of_day)->period_statistic_decimals[static_cast<int>(item)];
       }
     }
   }
+  return ytd;
+}
+
+// What a caliber's aggregation projects: its values and method and, where the
+// projection already decides it, the status and its reason.
+struct Projection {
+  double current = 0;
+  double projected = 0;
+  std::string method;
+  std::string reason;
+  IndicatorStatus status = IndicatorStatus::kUnspecified;
+  std::optional<double> required;
+  std::string required_text;
+};
+
+// What every aggregation's projection reads.
+struct ProjectionInput {
+  const Indicator& ind;
+  absl::CivilDay as_of;
+  const YearToDate& ytd;  // at least one valid day
+  const Profile& profile;
+  int remaining;            // days left in the period
+  double remaining_weight;  // their weight under the profile
+  int decimals;             // of the mean (kMeanOfDaily)
+
+  bool seasonal() const { return !profile.years.empty(); }
+  double total_days() const { return ytd.n + remaining; }
+};
+
+Projection ProjectMean(const ProjectionInput& in) {
+  const Indicator& ind = in.ind;
+  const YearToDate& ytd = in.ytd;
+  const std::optional<double> target = ind.target_value;
+  const int remaining = in.remaining;
+  Projection p;
+  p.current = RoundHalfEven(ytd.sum / ytd.n, in.decimals);
+  const double level = ytd.expected_weight > 0 ? ytd.sum / ytd.expected_weight : ytd.sum / ytd.n;
+  if (in.seasonal()) {
+    p.projected = (ytd.sum + level * in.remaining_weight) / in.total_days();
+    p.method = ProfileMethod(in.profile);
+  } else {
+    p.projected = ytd.sum / ytd.n;
+    p.method =
+        "straight line: the remaining days assumed to average the period-to-date mean "
+        "(no complete past year for a seasonal profile)";
+  }
+  if (target.has_value() && remaining > 0) {
+    const double need = (*target * in.total_days() - ytd.sum) / remaining;
+    p.required = RoundHalfEven(need, 1);
+    p.required_text =
+        need < 0 ? absl::StrCat("the target ", Num(*target, 0),
+                                " can no longer be reached: "
+                                "even 0 on the remaining ",
+                                remaining, " days would not do")
+                 : absl::StrCat("the remaining ", remaining, " days must average ",
+                                ComparatorSymbol(ind.comparator), " ", Num(need), " ", ind.unit,
+                                " for the annual mean to reach ", Num(*target, 0));
+    if (need < 0 && LowerIsBetter(ind.comparator)) {
+      p.status = IndicatorStatus::kOffTrack;
+      p.reason = p.required_text;
+    }
+  }
+  return p;
+}
+
+Projection ProjectRatio(const ProjectionInput& in) {
+  const Indicator& ind = in.ind;
+  const YearToDate& ytd = in.ytd;
+  const std::optional<double> target = ind.target_value;
+  const int remaining = in.remaining;
+  const double total_days = in.total_days();
+  Projection p;
+  p.current = RoundHalfEven(100.0 * ytd.qualifying / ytd.n, 1);
+  double expected_good = 0;
+  if (in.seasonal()) {
+    const double scale = ytd.expected_weight > 0 ? ytd.qualifying / ytd.expected_weight : 1.0;
+    for (absl::CivilDay d = std::max(in.as_of + 1, ind.period_start); d <= ind.period_end; ++d) {
+      expected_good += std::min(1.0, scale * in.profile.rate[d.month() - 1]);
+    }
+    p.method = ProfileMethod(in.profile);
+  } else {
+    expected_good = remaining * static_cast<double>(ytd.qualifying) / ytd.n;
+    p.method = "straight line: the remaining days assumed to keep the period-to-date ratio";
+  }
+  p.projected = 100.0 * (ytd.qualifying + expected_good) / total_days;
+  if (target.has_value()) {
+    const int need =
+        static_cast<int>(std::ceil(*target / 100.0 * total_days - 1e-9)) - ytd.qualifying;
+    p.required = need;
+    if (need <= 0 && remaining > 0) {
+      p.status = IndicatorStatus::kAchieved;
+      p.reason = absl::StrCat(ytd.qualifying, " 优良 days already secure ", Num(*target, 0),
+                              "% of the ", total_days, " days of the year");
+      p.required_text = "no more 优良 days needed";
+    } else if (remaining > 0) {
+      p.required_text =
+          absl::StrCat("at least ", need, " of the remaining ", remaining, " days (",
+                       Num(100.0 * need / remaining), "%) must be 优良 for ", Num(*target, 0), "%");
+      if (need > remaining) {
+        p.status = IndicatorStatus::kOffTrack;
+        p.reason =
+            absl::StrCat("even if all remaining ", remaining,
+                         " days were 优良 the ratio would stay below ", Num(*target, 0), "%");
+      }
+    }
+  }
+  return p;
+}
+
+Projection ProjectCount(const ProjectionInput& in) {
+  const YearToDate& ytd = in.ytd;
+  const std::optional<double> target = in.ind.target_value;
+  Projection p;
+  p.current = ytd.qualifying;
+  double expected_more = 0;
+  if (in.seasonal()) {
+    expected_more = in.remaining_weight;
+    p.method = absl::StrCat(ProfileMethod(in.profile),
+                            ": expected days per month from those years' frequencies");
+  } else {
+    expected_more = in.remaining * static_cast<double>(ytd.qualifying) / ytd.n;
+    p.method = "straight line: the period-to-date frequency continued";
+  }
+  p.projected = ytd.qualifying + expected_more;
+  if (target.has_value()) {
+    const double allowed = *target - ytd.qualifying;
+    p.required = allowed;
+    if (allowed < 0) {
+      p.status = IndicatorStatus::kOffTrack;
+      p.reason = absl::StrCat("already ", ytd.qualifying, " 重污染 days, above the maximum ",
+                              Num(*target, 0));
+      p.required_text = p.reason;
+    } else {
+      p.required_text = absl::StrCat("at most ", Num(allowed, 0), " more 重污染 day",
+                                     allowed == 1 ? " is" : "s are", " allowed in the remaining ",
+                                     in.remaining, " days");
+    }
+  }
+  return p;
+}
+
+// The status of a projection that did not decide it: unknown target, period
+// over, too few days to project, or the projection against the target.
+void DecideStatus(const Indicator& ind, absl::CivilDay as_of, int valid_days,
+                  const EvaluationRules& rules, Projection* p) {
+  if (p->status != IndicatorStatus::kUnspecified) return;
+  const std::optional<double> target = ind.target_value;
+  if (!target.has_value()) {
+    p->status = IndicatorStatus::kInsufficientData;
+    p->reason = absl::StrCat("the target is unknown (", ind.target_text, ")");
+  } else if (as_of >= ind.period_end) {
+    const bool met = Satisfies(ind.comparator, p->current, *target);
+    p->status = met ? IndicatorStatus::kAchieved : IndicatorStatus::kOffTrack;
+    p->reason =
+        absl::StrCat("period over: ", Num(p->current), " ", ind.unit, met ? " meets " : " misses ",
+                     ComparatorSymbol(ind.comparator), " ", Num(*target));
+  } else if (valid_days < rules.min_days_for_projection) {
+    p->status = IndicatorStatus::kInsufficientData;
+    p->reason = absl::StrCat("only ", valid_days, " valid days (at least ",
+                             rules.min_days_for_projection, " needed to project)");
+  } else {
+    p->status = ByProjection(ind.comparator, p->projected, *target, rules, &p->reason, ind.unit);
+  }
+}
+
+// Evaluates one caliber; fills `out` (the in-force caliber fills everything).
+CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
+                              absl::Span<const DistrictDay> days,
+                              const AirQualityStandards& standards, const std::string& caliber,
+                              const EvaluationRules& rules, Evaluation* out) {
+  CaliberResult result;
+  result.caliber = caliber;
+  const int year = static_cast<int>(ind.period_start.year());
+  const absl::CivilDay end_day = std::min(as_of, ind.period_end);
+  const int remaining = DaysInclusive(std::max(as_of + 1, ind.period_start), ind.period_end);
+  const bool counting = ind.aggregation == Aggregation::kRatioOfQualifyingDays ||
+                        ind.aggregation == Aggregation::kCountOfDays;
+  const DailyItem item = counting ? DailyItem::kPm25 : DailyItemOf(ind.air_quality_item);
+
+  // Profile from past years, and the current year's data.
+  Profile profile;
+  if (counting) {
+    profile = BuildProfile(days, year, rules, [&](const DistrictDay& d) -> std::optional<double> {
+      absl::StatusOr<DailyAqi> aqi = ComputeDailyAqi(standards, d.day, d.values);
+      if (!aqi.ok() || !aqi->published()) return std::nullopt;
+      return Qualifies(ind, *aqi) ? 1.0 : 0.0;
+    });
+  } else {
+    profile = BuildProfile(days, year, rules, [&](const DistrictDay& d) -> std::optional<double> {
+      const DailyStatistic& s = d.values[static_cast<int>(item)];
+      if (!s.usable()) return std::nullopt;
+      return s.value;
+    });
+  }
+  int decimals = 0;
+  const YearToDate ytd =
+      TallyYearToDate(ind, days, standards, profile, counting, item, end_day, &decimals);
   result.days = ytd.n;
   if (out != nullptr) {
     out->observed_days = ytd.n;
@@ -187,136 +358,22 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
   for (absl::CivilDay d = std::max(as_of + 1, ind.period_start); d <= ind.period_end; ++d) {
     remaining_weight += counting ? profile.rate[d.month() - 1] : profile.factor[d.month() - 1];
   }
-  const bool seasonal = !profile.years.empty();
-  std::string method;
-  std::string reason;
-  IndicatorStatus status = IndicatorStatus::kUnspecified;
-  std::optional<double> required;
-  std::string required_text;
-  const double total_days = ytd.n + remaining;
-  double current = 0;
-  double projected = 0;
-
-  if (ind.aggregation == Aggregation::kMeanOfDaily) {
-    current = RoundHalfEven(ytd.sum / ytd.n, decimals);
-    const double level = ytd.expected_weight > 0 ? ytd.sum / ytd.expected_weight : ytd.sum / ytd.n;
-    if (seasonal) {
-      projected = (ytd.sum + level * remaining_weight) / total_days;
-      method = ProfileMethod(profile);
-    } else {
-      projected = ytd.sum / ytd.n;
-      method =
-          "straight line: the remaining days assumed to average the period-to-date mean "
-          "(no complete past year for a seasonal profile)";
-    }
-    if (target.has_value() && remaining > 0) {
-      const double need = (*target * total_days - ytd.sum) / remaining;
-      required = RoundHalfEven(need, 1);
-      required_text =
-          need < 0 ? absl::StrCat("the target ", Num(*target, 0),
-                                  " can no longer be reached: "
-                                  "even 0 on the remaining ",
-                                  remaining, " days would not do")
-                   : absl::StrCat("the remaining ", remaining, " days must average ",
-                                  ComparatorSymbol(ind.comparator), " ", Num(need), " ", ind.unit,
-                                  " for the annual mean to reach ", Num(*target, 0));
-      if (need < 0 && LowerIsBetter(ind.comparator)) {
-        status = IndicatorStatus::kOffTrack;
-        reason = required_text;
-      }
-    }
-  } else if (ind.aggregation == Aggregation::kRatioOfQualifyingDays) {
-    current = RoundHalfEven(100.0 * ytd.qualifying / ytd.n, 1);
-    double expected_good = 0;
-    if (seasonal) {
-      const double scale = ytd.expected_weight > 0 ? ytd.qualifying / ytd.expected_weight : 1.0;
-      for (absl::CivilDay d = std::max(as_of + 1, ind.period_start); d <= ind.period_end; ++d) {
-        expected_good += std::min(1.0, scale * profile.rate[d.month() - 1]);
-      }
-      method = ProfileMethod(profile);
-    } else {
-      expected_good = remaining * static_cast<double>(ytd.qualifying) / ytd.n;
-      method = "straight line: the remaining days assumed to keep the period-to-date ratio";
-    }
-    projected = 100.0 * (ytd.qualifying + expected_good) / total_days;
-    if (target.has_value()) {
-      const int need =
-          static_cast<int>(std::ceil(*target / 100.0 * total_days - 1e-9)) - ytd.qualifying;
-      required = need;
-      if (need <= 0 && remaining > 0) {
-        status = IndicatorStatus::kAchieved;
-        reason = absl::StrCat(ytd.qualifying, " 优良 days already secure ", Num(*target, 0),
-                              "% of the ", total_days, " days of the year");
-        required_text = "no more 优良 days needed";
-      } else if (remaining > 0) {
-        required_text = absl::StrCat("at least ", need, " of the remaining ", remaining, " days (",
-                                     Num(100.0 * need / remaining), "%) must be 优良 for ",
-                                     Num(*target, 0), "%");
-        if (need > remaining) {
-          status = IndicatorStatus::kOffTrack;
-          reason =
-              absl::StrCat("even if all remaining ", remaining,
-                           " days were 优良 the ratio would stay below ", Num(*target, 0), "%");
-        }
-      }
-    }
-  } else {  // kCountOfDays
-    current = ytd.qualifying;
-    double expected_more = 0;
-    if (seasonal) {
-      expected_more = remaining_weight;
-      method = absl::StrCat(ProfileMethod(profile),
-                            ": expected days per month from those years' frequencies");
-    } else {
-      expected_more = remaining * static_cast<double>(ytd.qualifying) / ytd.n;
-      method = "straight line: the period-to-date frequency continued";
-    }
-    projected = ytd.qualifying + expected_more;
-    if (target.has_value()) {
-      const double allowed = *target - ytd.qualifying;
-      required = allowed;
-      if (allowed < 0) {
-        status = IndicatorStatus::kOffTrack;
-        reason = absl::StrCat("already ", ytd.qualifying, " 重污染 days, above the maximum ",
-                              Num(*target, 0));
-        required_text = reason;
-      } else {
-        required_text = absl::StrCat("at most ", Num(allowed, 0), " more 重污染 day",
-                                     allowed == 1 ? " is" : "s are", " allowed in the remaining ",
-                                     remaining, " days");
-      }
-    }
-  }
-
-  result.current_value = current;
-  result.projected_value = RoundHalfEven(projected, 1);
-  if (status == IndicatorStatus::kUnspecified) {
-    if (!target.has_value()) {
-      status = IndicatorStatus::kInsufficientData;
-      reason = absl::StrCat("the target is unknown (", ind.target_text, ")");
-    } else if (as_of >= ind.period_end) {
-      const bool met = Satisfies(ind.comparator, current, *target);
-      status = met ? IndicatorStatus::kAchieved : IndicatorStatus::kOffTrack;
-      reason =
-          absl::StrCat("period over: ", Num(current), " ", ind.unit, met ? " meets " : " misses ",
-                       ComparatorSymbol(ind.comparator), " ", Num(*target));
-    } else if (ytd.n < rules.min_days_for_projection) {
-      status = IndicatorStatus::kInsufficientData;
-      reason = absl::StrCat("only ", ytd.n, " valid days (at least ", rules.min_days_for_projection,
-                            " needed to project)");
-    } else {
-      status = ByProjection(ind.comparator, projected, *target, rules, &reason, ind.unit);
-    }
-  }
-  result.status = status;
+  const ProjectionInput input{ind, as_of, ytd, profile, remaining, remaining_weight, decimals};
+  Projection p = ind.aggregation == Aggregation::kMeanOfDaily             ? ProjectMean(input)
+                 : ind.aggregation == Aggregation::kRatioOfQualifyingDays ? ProjectRatio(input)
+                                                                          : ProjectCount(input);
+  DecideStatus(ind, as_of, ytd.n, rules, &p);
+  result.current_value = p.current;
+  result.projected_value = RoundHalfEven(p.projected, 1);
+  result.status = p.status;
   if (out != nullptr) {
     out->current_value = result.current_value;
     out->projected_value = result.projected_value;
-    out->projection_method = method;
-    out->required_remaining_value = required;
-    out->required_remaining_text = required_text;
-    out->status = status;
-    out->status_reason = reason;
+    out->projection_method = p.method;
+    out->required_remaining_value = p.required;
+    out->required_remaining_text = p.required_text;
+    out->status = p.status;
+    out->status_reason = p.reason;
   }
   return result;
 }
@@ -421,6 +478,94 @@ Evaluation EvaluateAirQuality(const Indicator& indicator, absl::CivilDay as_of,
   return out;
 }
 
+namespace {
+
+// The current and projected values of an indicator's reported values in the
+// period (`last_year`: those of the same days a year before), by its
+// aggregation, with the projection method in `out`; `settled` gets a status
+// the values already decide. False, with `out`'s status set, when there is
+// nothing to compare with.
+bool ProjectReported(const Indicator& ind, const std::vector<ReportedValue>& in_period,
+                     const std::vector<ReportedValue>& last_year, double elapsed, double total,
+                     double* current, double* projected, std::optional<IndicatorStatus>* settled,
+                     Evaluation* out) {
+  switch (ind.aggregation) {
+    case Aggregation::kCumulativeCount: {
+      for (const ReportedValue& v : in_period) *current += v.value;
+      *projected = elapsed > 0 ? *current * total / elapsed : *current;
+      out->projection_method = "straight line: the pace so far continued to the end of the period";
+      if (ind.target_value.has_value()) {
+        const double more = *ind.target_value - *current;
+        out->required_remaining_value = std::max(0.0, more);
+        out->required_remaining_text =
+            more <= 0 ? "the target is reached"
+                      : absl::StrCat(Num(more, 0), " ", ind.unit, " more needed in the remaining ",
+                                     out->remaining_days, " days");
+        if (!LowerIsBetter(ind.comparator) &&
+            Satisfies(ind.comparator, *current, *ind.target_value)) {
+          *settled = IndicatorStatus::kAchieved;
+        }
+        if (LowerIsBetter(ind.comparator) &&
+            !Satisfies(ind.comparator, *current, *ind.target_value)) {
+          *settled = IndicatorStatus::kOffTrack;
+        }
+      }
+      break;
+    }
+    case Aggregation::kYearOnYearChange: {
+      double now = 0, last = 0;
+      for (const ReportedValue& v : in_period) now += v.value;
+      for (const ReportedValue& v : last_year) last += v.value;
+      if (last_year.empty() || last == 0) {
+        out->status = IndicatorStatus::kInsufficientData;
+        out->status_reason = "no value for the same period of the previous year";
+        return false;
+      }
+      now /= in_period.size();
+      last /= last_year.size();
+      *current = RoundHalfEven(100.0 * (now - last) / last, 1);
+      *projected = *current;
+      out->projection_method = "none: a year-on-year change is judged on the period to date";
+      break;
+    }
+    case Aggregation::kMeanOfDaily: {
+      for (const ReportedValue& v : in_period) *current += v.value;
+      *current /= in_period.size();
+      *projected = *current;
+      out->projection_method = "straight line: the mean so far";
+      break;
+    }
+    default: {
+      *current = in_period.back().value;
+      *projected = *current;
+      out->projection_method = "latest value carried forward";
+      break;
+    }
+  }
+  return true;
+}
+
+// The status of reported values against the indicator's target `t`: settled
+// by the values already, judged at the end of the period, or projected.
+void DecideReportedStatus(const Indicator& ind, double t, absl::CivilDay as_of, double current,
+                          double projected, std::optional<IndicatorStatus> settled,
+                          const EvaluationRules& rules, Evaluation* out) {
+  if (settled.has_value()) {
+    out->status = *settled;
+    out->status_reason = absl::StrCat("settled: ", Num(current), " ", ind.unit, " against ",
+                                      ComparatorSymbol(ind.comparator), " ", Num(t));
+  } else if (as_of >= ind.period_end) {
+    const bool met = Satisfies(ind.comparator, current, t);
+    out->status = met ? IndicatorStatus::kAchieved : IndicatorStatus::kOffTrack;
+    out->status_reason = absl::StrCat("period over: ", Num(current), met ? " meets " : " misses ",
+                                      ComparatorSymbol(ind.comparator), " ", Num(t));
+  } else {
+    out->status = ByProjection(ind.comparator, projected, t, rules, &out->status_reason, ind.unit);
+  }
+}
+
+}  // namespace
+
 Evaluation EvaluateReported(const Indicator& ind, absl::CivilDay as_of,
                             std::vector<ReportedValue> values, const EvaluationRules& rules) {
   Evaluation out;
@@ -448,58 +593,9 @@ Evaluation EvaluateReported(const Indicator& ind, absl::CivilDay as_of,
   const double total = DaysInclusive(ind.period_start, ind.period_end);
   double current = 0, projected = 0;
   std::optional<IndicatorStatus> settled;
-  switch (ind.aggregation) {
-    case Aggregation::kCumulativeCount: {
-      for (const ReportedValue& v : in_period) current += v.value;
-      projected = elapsed > 0 ? current * total / elapsed : current;
-      out.projection_method = "straight line: the pace so far continued to the end of the period";
-      if (ind.target_value.has_value()) {
-        const double more = *ind.target_value - current;
-        out.required_remaining_value = std::max(0.0, more);
-        out.required_remaining_text =
-            more <= 0 ? "the target is reached"
-                      : absl::StrCat(Num(more, 0), " ", ind.unit, " more needed in the remaining ",
-                                     out.remaining_days, " days");
-        if (!LowerIsBetter(ind.comparator) &&
-            Satisfies(ind.comparator, current, *ind.target_value)) {
-          settled = IndicatorStatus::kAchieved;
-        }
-        if (LowerIsBetter(ind.comparator) &&
-            !Satisfies(ind.comparator, current, *ind.target_value)) {
-          settled = IndicatorStatus::kOffTrack;
-        }
-      }
-      break;
-    }
-    case Aggregation::kYearOnYearChange: {
-      double now = 0, last = 0;
-      for (const ReportedValue& v : in_period) now += v.value;
-      for (const ReportedValue& v : last_year) last += v.value;
-      if (last_year.empty() || last == 0) {
-        out.status = IndicatorStatus::kInsufficientData;
-        out.status_reason = "no value for the same period of the previous year";
-        return out;
-      }
-      now /= in_period.size();
-      last /= last_year.size();
-      current = RoundHalfEven(100.0 * (now - last) / last, 1);
-      projected = current;
-      out.projection_method = "none: a year-on-year change is judged on the period to date";
-      break;
-    }
-    case Aggregation::kMeanOfDaily: {
-      for (const ReportedValue& v : in_period) current += v.value;
-      current /= in_period.size();
-      projected = current;
-      out.projection_method = "straight line: the mean so far";
-      break;
-    }
-    default: {
-      current = in_period.back().value;
-      projected = current;
-      out.projection_method = "latest value carried forward";
-      break;
-    }
+  if (!ProjectReported(ind, in_period, last_year, elapsed, total, &current, &projected, &settled,
+                       &out)) {
+    return out;
   }
   out.current_value = current;
   out.projected_value = RoundHalfEven(projected, 2);
@@ -519,19 +615,7 @@ Evaluation EvaluateReported(const Indicator& ind, absl::CivilDay as_of,
             : absl::StrCat("the target is unknown (", ind.target_text, ")");
     return out;
   }
-  const double t = *ind.target_value;
-  if (settled.has_value()) {
-    out.status = *settled;
-    out.status_reason = absl::StrCat("settled: ", Num(current), " ", ind.unit, " against ",
-                                     ComparatorSymbol(ind.comparator), " ", Num(t));
-  } else if (as_of >= ind.period_end) {
-    const bool met = Satisfies(ind.comparator, current, t);
-    out.status = met ? IndicatorStatus::kAchieved : IndicatorStatus::kOffTrack;
-    out.status_reason = absl::StrCat("period over: ", Num(current), met ? " meets " : " misses ",
-                                     ComparatorSymbol(ind.comparator), " ", Num(t));
-  } else {
-    out.status = ByProjection(ind.comparator, projected, t, rules, &out.status_reason, ind.unit);
-  }
+  DecideReportedStatus(ind, *ind.target_value, as_of, current, projected, settled, rules, &out);
   return out;
 }
 

@@ -199,6 +199,74 @@ absl::Status IndicatorEvaluator::CheckRecordingDayLocked(const std::string& plan
       " would turn them back (and alert again): EvaluatePlan shows a past day without recording"));
 }
 
+namespace {
+
+// The statuses a run replaced (nullopt: the indicator had none), to put back
+// when its commit fails.
+using PreviousStatuses = std::vector<std::pair<std::string, std::optional<IndicatorStatus>>>;
+
+// Keeps the `changes` that still change the last recorded statuses `last`
+// (a concurrent run may have recorded them), each with its previous status,
+// and records them in `last`. Returns what they replaced.
+PreviousStatuses ClaimChanges(std::vector<RecordedChange>* changes,
+                              std::map<std::string, IndicatorStatus>* last) {
+  std::vector<RecordedChange> effective;
+  for (RecordedChange& c : *changes) {
+    auto it = last->find(c.indicator_id);
+    const IndicatorStatus now = it == last->end() ? IndicatorStatus::kUnspecified : it->second;
+    if (now == c.status) continue;
+    c.previous = now;
+    effective.push_back(std::move(c));
+  }
+  *changes = std::move(effective);
+  PreviousStatuses previous;
+  for (const RecordedChange& c : *changes) {
+    auto it = last->find(c.indicator_id);
+    previous.emplace_back(c.indicator_id, it == last->end()
+                                              ? std::nullopt
+                                              : std::optional<IndicatorStatus>(it->second));
+    (*last)[c.indicator_id] = c.status;
+  }
+  return previous;
+}
+
+// Puts back the statuses ClaimChanges replaced.
+void RestoreStatuses(const PreviousStatuses& previous,
+                     std::map<std::string, IndicatorStatus>* statuses) {
+  for (const auto& [id, status] : previous) {
+    if (status.has_value()) {
+      (*statuses)[id] = *status;
+    } else {
+      statuses->erase(id);
+    }
+  }
+}
+
+// Puts back a plan's recorded-through day as it was before a run (`before`;
+// nullopt: the plan had none).
+void RestoreDay(const std::string& plan_id, std::optional<absl::CivilDay> before,
+                std::map<std::string, absl::CivilDay>* recorded_through) {
+  if (before.has_value()) {
+    (*recorded_through)[plan_id] = *before;
+  } else {
+    recorded_through->erase(plan_id);
+  }
+}
+
+// OK when `as_of` has come at `now` in Asia/Shanghai; else FailedPrecondition:
+// statuses are recorded for days that have come.
+absl::Status DayHasCome(absl::CivilDay as_of, absl::Time now) {
+  const absl::CivilDay today = absl::ToCivilDay(now, absl::FixedTimeZone(8 * 3600));
+  if (as_of <= today) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("as_of ", absl::FormatCivilTime(as_of), " has not come (today is ",
+                   absl::FormatCivilTime(today),
+                   " in Asia/Shanghai): statuses are recorded for days that "
+                   "have come; EvaluatePlan projects a later day"));
+}
+
+}  // namespace
+
 void IndicatorEvaluator::RecordEvaluation(const std::string& plan_id, absl::CivilDay as_of,
                                           EvaluationTrigger trigger, std::string actor,
                                           Done<RunOutcome> done) {
@@ -208,15 +276,10 @@ void IndicatorEvaluator::RecordEvaluation(const std::string& plan_id, absl::Civi
   outcome->trigger = trigger;
   outcome->actor = actor;
   outcome->time = clock_->Now();
-  std::vector<std::pair<std::string, std::optional<IndicatorStatus>>> previous;
+  PreviousStatuses previous;
   std::optional<absl::CivilDay> through_before;  // recorded_through_ before this run
-  const absl::CivilDay today = absl::ToCivilDay(outcome->time, absl::FixedTimeZone(8 * 3600));
-  if (as_of > today) {
-    done(absl::FailedPreconditionError(
-        absl::StrCat("as_of ", absl::FormatCivilTime(as_of), " has not come (today is ",
-                     absl::FormatCivilTime(today),
-                     " in Asia/Shanghai): statuses are recorded for days that "
-                     "have come; EvaluatePlan projects a later day")));
+  if (absl::Status come = DayHasCome(as_of, outcome->time); !come.ok()) {
+    done(come);
     return;
   }
   bool known = true;
@@ -254,23 +317,11 @@ void IndicatorEvaluator::RecordEvaluation(const std::string& plan_id, absl::Civi
     // Again: a run for a later day may have recorded meanwhile (then this
     // run records nothing and is refused below).
     refused = CheckRecordingDayLocked(plan_id, as_of);
-    auto& last = statuses_[plan_id];
-    std::vector<RecordedChange> effective;
-    for (RecordedChange& c : outcome->changes) {
-      if (!refused.ok()) break;
-      auto it = last.find(c.indicator_id);
-      const IndicatorStatus now = it == last.end() ? IndicatorStatus::kUnspecified : it->second;
-      if (now == c.status) continue;
-      c.previous = now;
-      effective.push_back(std::move(c));
-    }
-    outcome->changes = std::move(effective);
-    for (const RecordedChange& c : outcome->changes) {
-      auto it = last.find(c.indicator_id);
-      previous.emplace_back(c.indicator_id, it == last.end()
-                                                ? std::nullopt
-                                                : std::optional<IndicatorStatus>(it->second));
-      last[c.indicator_id] = c.status;
+    std::map<std::string, IndicatorStatus>& last = statuses_[plan_id];
+    if (refused.ok()) {
+      previous = ClaimChanges(&outcome->changes, &last);
+    } else {
+      outcome->changes.clear();
     }
     if (!outcome->changes.empty()) {
       if (auto t = recorded_through_.find(plan_id); t != recorded_through_.end()) {
@@ -298,18 +349,8 @@ void IndicatorEvaluator::RecordEvaluation(const std::string& plan_id, absl::Civi
       {
         // Not durable: the next run records these changes again.
         absl::MutexLock lock(&mu_);
-        for (const auto& [id, status] : previous) {
-          if (status.has_value()) {
-            statuses_[plan_id][id] = *status;
-          } else {
-            statuses_[plan_id].erase(id);
-          }
-        }
-        if (through_before.has_value()) {
-          recorded_through_[plan_id] = *through_before;
-        } else {
-          recorded_through_.erase(plan_id);
-        }
+        RestoreStatuses(previous, &statuses_[plan_id]);
+        RestoreDay(plan_id, through_before, &recorded_through_);
       }
       done(r.status());
       return;

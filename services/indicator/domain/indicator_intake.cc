@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -20,6 +21,106 @@ namespace {
 
 absl::CivilHour NowHour(const common::Clock* clock) {
   return absl::ToCivilHour(clock->Now(), absl::FixedTimeZone(8 * 3600));  // Asia/Shanghai, no DST
+}
+
+// A reported value accepted in a chunk, applied to the held values once durable.
+struct ValueWrite {
+  std::string plan, id;
+  absl::CivilDay day;
+  double value;
+};
+
+using IndicatorMap = std::map<std::pair<std::string, std::string>, Indicator>;
+using HeldValues = std::map<std::string, std::map<std::string, std::map<absl::CivilDay, double>>>;
+
+// The value held for an indicator's day, if any.
+std::optional<double> HeldValue(const HeldValues& held, const std::string& plan,
+                                const std::string& id, absl::CivilDay day) {
+  auto p = held.find(plan);
+  if (p == held.end()) return std::nullopt;
+  auto i = p->second.find(id);
+  if (i == p->second.end()) return std::nullopt;
+  auto d = i->second.find(day);
+  if (d == i->second.end()) return std::nullopt;
+  return d->second;
+}
+
+// The outcome of each reported value of a chunk, checked against the
+// indicators and the values held (and the chunk's earlier values); the
+// accepted and replaced ones are added to `w` and to `writes`.
+std::vector<ItemOutcome> PrepareValues(const std::vector<ValueInput>& values,
+                                       const IndicatorMap& indicators, const HeldValues& reported,
+                                       const common::Clock* clock, Change* w,
+                                       std::vector<ValueWrite>* writes) {
+  std::vector<ItemOutcome> outcomes;
+  std::map<std::tuple<std::string, std::string, absl::CivilDay>, double> in_chunk;
+  for (const ValueInput& v : values) {
+    ItemOutcome o;
+    auto name = ParseIndicatorName(v.indicator, "indicator");
+    auto ind = name.ok() ? indicators.find({name->first, name->second}) : indicators.end();
+    if (!name.ok()) {
+      o = {ItemOutcome::kRejected, std::string(name.status().message())};
+    } else if (ind == indicators.end()) {
+      o = {ItemOutcome::kRejected, absl::StrCat("unknown indicator ", v.indicator)};
+    } else if (!v.day.has_value()) {
+      o = {ItemOutcome::kRejected, "date is not set"};
+    } else if (!std::isfinite(v.value)) {
+      o = {ItemOutcome::kRejected, "value is not a number"};
+    } else if (!v.unit.empty() && v.unit != ind->second.unit) {
+      o = {ItemOutcome::kRejected,
+           absl::StrCat("unit «", v.unit, "» is not the indicator's «", ind->second.unit, "»")};
+    } else {
+      std::optional<double> held = HeldValue(reported, name->first, name->second, *v.day);
+      auto dup = in_chunk.find({name->first, name->second, *v.day});
+      if (dup != in_chunk.end()) held = dup->second;
+      if (held.has_value() && *held == v.value) {
+        o = {ItemOutcome::kUnchanged, ""};
+      } else {
+        o = {held.has_value() ? ItemOutcome::kReplaced : ItemOutcome::kAccepted, ""};
+        in_chunk[{name->first, name->second, *v.day}] = v.value;
+        writes->push_back({name->first, name->second, *v.day, v.value});
+        w->values.push_back(
+            {name->first, name->second, *v.day, v.value, v.source, held, clock->Now()});
+      }
+    }
+    outcomes.push_back(o);
+  }
+  return outcomes;
+}
+
+// The totals of a chunk: its readings' and its values' outcomes.
+void CountOutcomes(ChunkOutcome* outcome) {
+  const PreparedBatch& r = outcome->readings;
+  outcome->accepted = r.accepted;
+  outcome->replaced = r.replaced;
+  outcome->unchanged = r.unchanged;
+  outcome->rejected = r.rejected;
+  for (const ItemOutcome& o : outcome->values) {
+    outcome->accepted += o.kind == ItemOutcome::kAccepted;
+    outcome->replaced += o.kind == ItemOutcome::kReplaced;
+    outcome->unchanged += o.kind == ItemOutcome::kUnchanged;
+    outcome->rejected += o.kind == ItemOutcome::kRejected;
+  }
+}
+
+// The ObservationsIngested event of a chunk: its counts and the days its
+// readings cover.
+ObservationsEvent ObservationsEventOf(const ChunkOutcome& outcome) {
+  ObservationsEvent event;
+  event.resource = "observations";
+  event.accepted = outcome.accepted;
+  event.replaced = outcome.replaced;
+  const std::vector<ReadingWrite>& writes = outcome.readings.writes;
+  if (!writes.empty()) {
+    absl::CivilDay first = absl::CivilDay(writes[0].hour), last = first;
+    for (const ReadingWrite& x : writes) {
+      first = std::min(first, absl::CivilDay(x.hour));
+      last = std::max(last, absl::CivilDay(x.hour));
+    }
+    event.first_day = first;
+    event.last_day = last;
+  }
+  return event;
 }
 
 }  // namespace
@@ -74,11 +175,6 @@ void IndicatorEvaluator::RunNextChunk() {
   }
   auto outcome = std::make_shared<ChunkOutcome>();
   Change w;
-  struct ValueWrite {
-    std::string plan, id;
-    absl::CivilDay day;
-    double value;
-  };
   auto value_writes = std::make_shared<std::vector<ValueWrite>>();
   absl::Status status;
   {
@@ -92,58 +188,10 @@ void IndicatorEvaluator::RunNextChunk() {
     } else {
       status = days.status();
     }
-    std::map<std::tuple<std::string, std::string, absl::CivilDay>, double> in_chunk;
-    for (const ValueInput& v : job.first.values) {
-      ItemOutcome o;
-      auto name = ParseIndicatorName(v.indicator, "indicator");
-      auto ind = name.ok() ? indicators_.find({name->first, name->second}) : indicators_.end();
-      if (!name.ok()) {
-        o = {ItemOutcome::kRejected, std::string(name.status().message())};
-      } else if (ind == indicators_.end()) {
-        o = {ItemOutcome::kRejected, absl::StrCat("unknown indicator ", v.indicator)};
-      } else if (!v.day.has_value()) {
-        o = {ItemOutcome::kRejected, "date is not set"};
-      } else if (!std::isfinite(v.value)) {
-        o = {ItemOutcome::kRejected, "value is not a number"};
-      } else if (!v.unit.empty() && v.unit != ind->second.unit) {
-        o = {ItemOutcome::kRejected,
-             absl::StrCat("unit «", v.unit, "» is not the indicator's «", ind->second.unit, "»")};
-      } else {
-        std::optional<double> held;
-        auto p = reported_.find(name->first);
-        if (p != reported_.end()) {
-          auto i = p->second.find(name->second);
-          if (i != p->second.end()) {
-            auto d = i->second.find(*v.day);
-            if (d != i->second.end()) held = d->second;
-          }
-        }
-        auto dup = in_chunk.find({name->first, name->second, *v.day});
-        if (dup != in_chunk.end()) held = dup->second;
-        if (held.has_value() && *held == v.value) {
-          o = {ItemOutcome::kUnchanged, ""};
-        } else {
-          o = {held.has_value() ? ItemOutcome::kReplaced : ItemOutcome::kAccepted, ""};
-          in_chunk[{name->first, name->second, *v.day}] = v.value;
-          value_writes->push_back({name->first, name->second, *v.day, v.value});
-          w.values.push_back(
-              {name->first, name->second, *v.day, v.value, v.source, held, clock_->Now()});
-        }
-      }
-      outcome->values.push_back(o);
-    }
+    outcome->values =
+        PrepareValues(job.first.values, indicators_, reported_, clock_, &w, value_writes.get());
   }
-  const PreparedBatch& r = outcome->readings;
-  outcome->accepted = r.accepted;
-  outcome->replaced = r.replaced;
-  outcome->unchanged = r.unchanged;
-  outcome->rejected = r.rejected;
-  for (const ItemOutcome& o : outcome->values) {
-    outcome->accepted += o.kind == ItemOutcome::kAccepted;
-    outcome->replaced += o.kind == ItemOutcome::kReplaced;
-    outcome->unchanged += o.kind == ItemOutcome::kUnchanged;
-    outcome->rejected += o.kind == ItemOutcome::kRejected;
-  }
+  CountOutcomes(outcome.get());
   auto done = std::make_shared<Done<ChunkOutcome>>(std::move(job.second));
   auto finish = [this, done](absl::StatusOr<ChunkOutcome> result) {
     (*done)(std::move(result));
@@ -157,20 +205,7 @@ void IndicatorEvaluator::RunNextChunk() {
     finish(*outcome);  // nothing to write: re-sent data
     return;
   }
-  ObservationsEvent event;
-  event.resource = "observations";
-  event.accepted = outcome->accepted;
-  event.replaced = outcome->replaced;
-  if (!r.writes.empty()) {
-    absl::CivilDay first = absl::CivilDay(r.writes[0].hour), last = first;
-    for (const ReadingWrite& x : r.writes) {
-      first = std::min(first, absl::CivilDay(x.hour));
-      last = std::max(last, absl::CivilDay(x.hour));
-    }
-    event.first_day = first;
-    event.last_day = last;
-  }
-  w.observations = std::move(event);
+  w.observations = ObservationsEventOf(*outcome);
   store_->CommitAsync(std::move(w),
                       [this, outcome, value_writes, finish](absl::StatusOr<Committed> committed) {
                         if (!committed.ok()) {

@@ -117,6 +117,114 @@ std::string MatchReportedValue(const std::vector<Indicator>& indicators,
   return "";
 }
 
+namespace {
+
+// The completion or declaration a completion event changes, into `change`:
+// nothing for a late or repeated delivery. `plan` is the ledger's plan.
+template <typename Plan>
+void PrepareCompletion(const ProgressUpdate& u, const Plan& plan, LedgerChange* change) {
+  if (u.kind == ProgressUpdate::Kind::kCompletionConfirmed &&
+      !plan.completions.count(u.measure_id)) {
+    change->completion = {u.measure_id, u.day};
+  }
+  CompletionDeclaration d = u.declaration;
+  if (d.organization.empty()) {
+    // The declaring organization's name as its reports give it.
+    d.organization = d.organization_id;
+    for (const auto& [key, e] : plan.entries) {
+      if (e.organization_id == d.organization_id) {
+        d.organization = e.organization;
+        break;
+      }
+    }
+  }
+  auto held = plan.declarations.find(u.measure_id);
+  if (held != plan.declarations.end()) {
+    const CompletionDeclaration& h = held->second;
+    // Late or repeated delivery: an older declaration, or a change to a
+    // confirmed one (final), leaves the ledger as it is.
+    if (h.number > d.number) return;
+    if (h.number == d.number && h.state == CompletionState::kConfirmed) return;
+    if (h.number == d.number && d.state == CompletionState::kDeclared &&
+        h.state != CompletionState::kDeclared) {
+      return;
+    }
+    if (h == d) return;
+  }
+  change->declaration = {u.measure_id, std::move(d)};
+}
+
+// The observation of (indicator `id`, day `d`) from a set of ledger entries,
+// with its source; nullopt when no entry holds a value of the indicator.
+template <typename Entries>
+std::optional<double> CombineObservation(const std::vector<Indicator>& indicators,
+                                         const Entries& entries, const std::string& id,
+                                         absl::CivilDay d, std::string* source) {
+  const Indicator* ind = Find(indicators, id);
+  std::vector<std::pair<const LedgerEntry*, double>> contributions;
+  for (const auto& [key, e] : entries) {
+    if (e.day != d) continue;
+    std::optional<double> v;
+    for (const EntryValue& x : e.values) {
+      if (x.indicator_id == id) v = x.value;
+    }
+    if (v.has_value()) contributions.emplace_back(&e, *v);
+  }
+  if (contributions.empty()) return std::nullopt;
+  if (contributions.size() == 1) {
+    *source = absl::StrCat("progress: ", contributions[0].first->report, " (",
+                           contributions[0].first->organization, ")");
+    return contributions[0].second;
+  }
+  std::vector<std::string> orgs;
+  double sum = 0;
+  int n = 0;
+  const bool count = ind != nullptr && ind->aggregation == Aggregation::kCumulativeCount;
+  bool owners_reported = false;
+  if (!count && ind != nullptr) {
+    for (const auto& [e, v] : contributions) {
+      if (std::find(ind->owners.begin(), ind->owners.end(), e->organization) != ind->owners.end()) {
+        owners_reported = true;
+      }
+    }
+  }
+  for (const auto& [e, v] : contributions) {
+    if (owners_reported &&
+        std::find(ind->owners.begin(), ind->owners.end(), e->organization) == ind->owners.end()) {
+      continue;
+    }
+    sum += v;
+    ++n;
+    orgs.push_back(e->organization);
+  }
+  *source = absl::StrCat("progress: ", count ? "sum" : "mean", " of ", n, " organizations (",
+                         absl::StrJoin(orgs, ", "), ")");
+  return count ? sum : sum / n;
+}
+
+// Observations touched by `change`: (indicator, day) of every value of its
+// entries, before (`before`: the entries the report held) and after.
+std::set<std::pair<std::string, absl::CivilDay>> TouchedObservations(
+    const LedgerChange& change, const std::map<std::string, const LedgerEntry*>& before) {
+  std::set<std::pair<std::string, absl::CivilDay>> touched;
+  for (const auto* list : {&change.put_entries, &change.deleted_entries}) {
+    for (const LedgerEntry& e : *list) {
+      auto old = before.find(e.measure_id);
+      if (old != before.end()) {
+        for (const EntryValue& v : old->second->values) {
+          if (!v.indicator_id.empty()) touched.insert({v.indicator_id, old->second->day});
+        }
+      }
+      for (const EntryValue& v : e.values) {
+        if (!v.indicator_id.empty()) touched.insert({v.indicator_id, e.day});
+      }
+    }
+  }
+  return touched;
+}
+
+}  // namespace
+
 LedgerChange ProgressLedger::Prepare(const ProgressUpdate& u,
                                      const std::vector<Indicator>& indicators) const {
   LedgerChange change;
@@ -127,38 +235,9 @@ LedgerChange ProgressLedger::Prepare(const ProgressUpdate& u,
   switch (u.kind) {
     case ProgressUpdate::Kind::kCompletionDeclared:
     case ProgressUpdate::Kind::kCompletionConfirmed:
-    case ProgressUpdate::Kind::kCompletionRejected: {
-      if (u.kind == ProgressUpdate::Kind::kCompletionConfirmed &&
-          !plan.completions.count(u.measure_id)) {
-        change.completion = {u.measure_id, u.day};
-      }
-      CompletionDeclaration d = u.declaration;
-      if (d.organization.empty()) {
-        // The declaring organization's name as its reports give it.
-        d.organization = d.organization_id;
-        for (const auto& [key, e] : plan.entries) {
-          if (e.organization_id == d.organization_id) {
-            d.organization = e.organization;
-            break;
-          }
-        }
-      }
-      auto held = plan.declarations.find(u.measure_id);
-      if (held != plan.declarations.end()) {
-        const CompletionDeclaration& h = held->second;
-        // Late or repeated delivery: an older declaration, or a change to a
-        // confirmed one (final), leaves the ledger as it is.
-        if (h.number > d.number) return change;
-        if (h.number == d.number && h.state == CompletionState::kConfirmed) return change;
-        if (h.number == d.number && d.state == CompletionState::kDeclared &&
-            h.state != CompletionState::kDeclared) {
-          return change;
-        }
-        if (h == d) return change;
-      }
-      change.declaration = {u.measure_id, std::move(d)};
+    case ProgressUpdate::Kind::kCompletionRejected:
+      PrepareCompletion(u, plan, &change);
       return change;
-    }
     case ProgressUpdate::Kind::kExtensionApproved: {
       auto it = plan.extensions.find(u.measure_id);
       if (it == plan.extensions.end() || it->second != u.day)
@@ -221,70 +300,13 @@ LedgerChange ProgressLedger::Prepare(const ProgressUpdate& u,
     after.erase({u.organization_id, u.period, measure});
   }
 
-  // Observations touched: (indicator, day) of every value before and after.
-  std::set<std::pair<std::string, absl::CivilDay>> touched;
-  for (const auto* list : {&change.put_entries, &change.deleted_entries}) {
-    for (const LedgerEntry& e : *list) {
-      auto old = before.find(e.measure_id);
-      if (old != before.end()) {
-        for (const EntryValue& v : old->second->values) {
-          if (!v.indicator_id.empty()) touched.insert({v.indicator_id, old->second->day});
-        }
-      }
-      for (const EntryValue& v : e.values) {
-        if (!v.indicator_id.empty()) touched.insert({v.indicator_id, e.day});
-      }
-    }
-  }
-  // The observation of (indicator, day) from a set of entries.
-  auto combine = [&](const std::map<EntryKey, LedgerEntry>& entries, const std::string& id,
-                     absl::CivilDay d, std::string* source) -> std::optional<double> {
-    const Indicator* ind = Find(indicators, id);
-    std::vector<std::pair<const LedgerEntry*, double>> contributions;
-    for (const auto& [key, e] : entries) {
-      if (e.day != d) continue;
-      std::optional<double> v;
-      for (const EntryValue& x : e.values) {
-        if (x.indicator_id == id) v = x.value;
-      }
-      if (v.has_value()) contributions.emplace_back(&e, *v);
-    }
-    if (contributions.empty()) return std::nullopt;
-    if (contributions.size() == 1) {
-      *source = absl::StrCat("progress: ", contributions[0].first->report, " (",
-                             contributions[0].first->organization, ")");
-      return contributions[0].second;
-    }
-    std::vector<std::string> orgs;
-    double sum = 0;
-    int n = 0;
-    const bool count = ind != nullptr && ind->aggregation == Aggregation::kCumulativeCount;
-    bool owners_reported = false;
-    if (!count && ind != nullptr) {
-      for (const auto& [e, v] : contributions) {
-        if (std::find(ind->owners.begin(), ind->owners.end(), e->organization) !=
-            ind->owners.end()) {
-          owners_reported = true;
-        }
-      }
-    }
-    for (const auto& [e, v] : contributions) {
-      if (owners_reported &&
-          std::find(ind->owners.begin(), ind->owners.end(), e->organization) == ind->owners.end()) {
-        continue;
-      }
-      sum += v;
-      ++n;
-      orgs.push_back(e->organization);
-    }
-    *source = absl::StrCat("progress: ", count ? "sum" : "mean", " of ", n, " organizations (",
-                           absl::StrJoin(orgs, ", "), ")");
-    return count ? sum : sum / n;
-  };
+  const std::set<std::pair<std::string, absl::CivilDay>> touched =
+      TouchedObservations(change, before);
   for (const auto& [id, d] : touched) {
     std::string ignored, source;
-    const std::optional<double> old_value = combine(plan.entries, id, d, &ignored);
-    const std::optional<double> new_value = combine(after, id, d, &source);
+    const std::optional<double> old_value =
+        CombineObservation(indicators, plan.entries, id, d, &ignored);
+    const std::optional<double> new_value = CombineObservation(indicators, after, id, d, &source);
     if (old_value == new_value) continue;
     change.observations.push_back({id, d, new_value, new_value ? source : "progress: withdrawn"});
   }

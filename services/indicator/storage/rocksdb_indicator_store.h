@@ -23,9 +23,10 @@ namespace ecoplan::indicator {
 
 // The indicator service's durable state on RocksDB. Key layout (column family:
 // key → value; ids never contain '/'):
+// clang-format off
 //   indicators:  <plan_id>/<indicator_id>                    → storage.IndicatorRecord
-//   revisions:   <plan_id>/<indicator_id>/<rev: u64 BE>       → storage.RevisionRecord (audit
-//   trail) stations:    <station_id>                                → storage.StationRecord
+//   revisions:   <plan_id>/<indicator_id>/<rev: u64 BE>       → storage.RevisionRecord (audit trail)
+//   stations:    <station_id>                                → storage.StationRecord
 //   readings:    <station_id>/<pollutant digit>/<YYYY-MM-DDTHH> → storage.ReadingRecord
 //                (one key per station, pollutant and hour: a re-send overwrites it)
 //   corrections: <station_id>/<pollutant digit>/<YYYY-MM-DDTHH>/<micros: u64 BE>
@@ -38,11 +39,10 @@ namespace ecoplan::indicator {
 //                c/<plan_id>/<measure_id>                    → storage.ConfirmedCompletionRecord
 //                d/<plan_id>/<measure_id>                    → storage.CompletionDeclarationRecord
 //                x/<plan_id>/<measure_id>                    → storage.ApprovedExtensionRecord
-//   statuses:    <plan_id>/<indicator_id>                    → storage.StatusRecord (last
-//   evaluated) reports:     <plan_id>                                   →
-//   storage.ExtractionReportRecord plan_views:  <plan_id>                                   →
-//   storage.PlanViewRecord meta:        req/<request_id>                            →
-//   storage.RequestRecord
+//   statuses:    <plan_id>/<indicator_id>                    → storage.StatusRecord (last evaluated)
+//   reports:     <plan_id>                                   → storage.ExtractionReportRecord
+//   plan_views:  <plan_id>                                   → storage.PlanViewRecord
+//   meta:        req/<request_id>                            → storage.RequestRecord
 //                calendar/<plan_id>                          → storage.ReportingCalendarRecord
 //                holidays/<YYYY>                             → storage.HolidayYearRecord
 //                cursor/<name>                               → u64 BE (EventFollower:
@@ -50,6 +50,7 @@ namespace ecoplan::indicator {
 //                run/<plan_id>/<micros: u64 BE><n: u64 BE>    → storage.EvaluationRunRecord
 //                (a RecordEvaluation run that recorded changes, in their batch)
 //   events:      <seq: u64 BE>                               → common.v1.Event (RocksDb)
+// clang-format on
 // The IndicatorStore adapter (domain/indicator_store.h): ToWrite turns a
 // domain Change into one WriteRequest — its entities through the Put*
 // methods, its events (IndicatorChanged, IndicatorStatusChanged,
@@ -59,6 +60,10 @@ namespace ecoplan::indicator {
 // their cursor instead (registry_plan_follower.cc, progress_follower.cc).
 // Readings, corrections and the touched daily values of an ingestion batch go
 // in one WriteRequest.
+// The code is one file per concept: reads (rocksdb_indicator_store.cc), entity
+// writes (_put.cc), the progress ledger (_ledger.cc), calendars and holidays
+// (_calendar.cc), a Change as one write (_write.cc); shared keys in
+// indicator_store_keys.h.
 // Thread-safe (RocksDB is); `db` must outlive the store.
 // The plan view as stored (storage.PlanViewRecord) and back; a stored date
 // that does not parse is left out.

@@ -29,7 +29,11 @@ namespace ecoplan::progress {
 //   events:       <seq: u64 BE>                             → common.v1.Event (RocksDb)
 // Every CommitAsync is one RocksDb::CommitAsync: entity, revision, request
 // record and event in one synced WriteBatch, grouped by the committer with
-// other concurrent commits. Thread-safe; `db` must outlive the store.
+// other concurrent commits. The code is one file per concept: reads
+// (rocksdb_report_store.cc), the write of a Change (_write.cc, with the
+// serialize-once framing of report_framing.h), the plan and indicator views
+// (_views.cc); keys in report_store_keys.h.
+// Thread-safe; `db` must outlive the store.
 class RocksDbReportStore final : public ReportStore {
  public:
   // Column families this store needs; pass them to RocksDb::Open.
