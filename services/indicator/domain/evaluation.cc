@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "services/indicator/domain/aqi.h"
 #include "services/indicator/domain/rounding.h"
+#include "services/indicator/domain/validity.h"
 
 namespace ecoplan::indicator {
 namespace {
@@ -103,11 +104,27 @@ struct YearToDate {
   int qualifying = 0;          // days that qualify (ratio / count)
   double expected_weight = 0;  // Σ profile factor (or rate) over observed days
   std::map<std::string, int> standards;
+  std::array<int, 12> valid_by_month = {};  // valid days per month (index 0 = January)
 };
 
 bool Qualifies(const Indicator& ind, const DailyAqi& aqi) {
   return ind.aggregation == Aggregation::kRatioOfQualifyingDays ? aqi.IsGoodDay()
                                                                 : aqi.IsHeavyPollutionDay();
+}
+
+// Whether a day counts for `ind` (优良 / 重污染), or nullopt when its AQI does
+// not decide it: not published, or an item missing whose value could change the
+// verdict. A missing item can only raise the AQI, so an AQI ≤ 100 without O3 is
+// not certainly 优良 (nor one ≤ 200 certainly not 重污染) under either standard;
+// HJ 633-2012 publishes such an AQI, but it does not count.
+std::optional<bool> DayVerdict(const Indicator& ind, const DailyAqi& aqi) {
+  if (!aqi.published()) return std::nullopt;
+  const bool qualifies = Qualifies(ind, aqi);
+  if (aqi.missing_items != 0) {
+    const bool good_ratio = ind.aggregation == Aggregation::kRatioOfQualifyingDays;
+    if (good_ratio == qualifies) return std::nullopt;
+  }
+  return qualifies;
 }
 
 // The days of the period up to `end_day` that count for `ind`, tallied;
@@ -120,15 +137,19 @@ YearToDate TallyYearToDate(const Indicator& ind, absl::Span<const DistrictDay> d
     if (d.day < ind.period_start || d.day > end_day) continue;
     if (counting) {
       absl::StatusOr<DailyAqi> aqi = ComputeDailyAqi(standards, d.day, d.values);
-      if (!aqi.ok() || !aqi->published()) continue;
+      if (!aqi.ok()) continue;
+      const std::optional<bool> verdict = DayVerdict(ind, *aqi);
+      if (!verdict.has_value()) continue;
       ++ytd.n;
+      ++ytd.valid_by_month[d.day.month() - 1];
       ++ytd.standards[aqi->standard_id];
-      if (Qualifies(ind, *aqi)) ++ytd.qualifying;
+      if (*verdict) ++ytd.qualifying;
       ytd.expected_weight += profile.rate[d.day.month() - 1];
     } else {
       const DailyStatistic& s = d.values[static_cast<int>(item)];
       if (!s.usable()) continue;
       ++ytd.n;
+      ++ytd.valid_by_month[d.day.month() - 1];
       ytd.sum += s.value;
       ytd.expected_weight += profile.factor[d.day.month() - 1];
       absl::StatusOr<const AirQualityStandard*> std_of_day = standards.ForDay(d.day);
@@ -173,7 +194,10 @@ Projection ProjectMean(const ProjectionInput& in) {
   const std::optional<double> target = ind.target_value;
   const int remaining = in.remaining;
   Projection p;
-  p.current = RoundHalfEven(ytd.sum / ytd.n, in.decimals);
+  // The period's statistic is rounded as the standard says (PM2.5: an integer);
+  // while the period runs, one decimal more, so 27.4 is not shown as 27.
+  p.current =
+      RoundHalfEven(ytd.sum / ytd.n, in.as_of >= ind.period_end ? in.decimals : in.decimals + 1);
   const double level = ytd.expected_weight > 0 ? ytd.sum / ytd.expected_weight : ytd.sum / ytd.n;
   if (in.seasonal()) {
     p.projected = (ytd.sum + level * in.remaining_weight) / in.total_days();
@@ -241,6 +265,8 @@ Projection ProjectRatio(const ProjectionInput& in) {
         p.reason =
             absl::StrCat("even if all remaining ", remaining,
                          " days were 优良 the ratio would stay below ", Num(*target, 0), "%");
+        // Guidance never contradicts the status: no "at least 118 of 26 days".
+        p.required_text = absl::StrCat("out of reach: ", p.reason);
       }
     }
   }
@@ -279,15 +305,36 @@ Projection ProjectCount(const ProjectionInput& in) {
   return p;
 }
 
+// Why a calendar year's data cannot carry an annual verdict (GB 3095 / HJ 663:
+// at least 324 valid days, 27 in each month, 25 in February, under the rules of
+// the standard in force on the last day); empty when they can, or when the
+// period is not a calendar year.
+std::string AnnualShortfall(const Indicator& ind, const YearToDate& ytd,
+                            const AirQualityStandards& standards) {
+  const int year = static_cast<int>(ind.period_start.year());
+  if (ind.period_start != absl::CivilDay(year, 1, 1) ||
+      ind.period_end != absl::CivilDay(year, 12, 31)) {
+    return "";
+  }
+  absl::StatusOr<const AirQualityStandard*> standard = standards.ForDay(ind.period_end);
+  if (!standard.ok()) return "";
+  const AnnualValidity v = CheckAnnualValidity(year, ytd.valid_by_month, (*standard)->validity);
+  return v.validity == Validity::kValid ? "" : v.reason;
+}
+
 // The status of a projection that did not decide it: unknown target, period
 // over, too few days to project, or the projection against the target.
 void DecideStatus(const Indicator& ind, absl::CivilDay as_of, int valid_days,
-                  const EvaluationRules& rules, Projection* p) {
+                  const std::string& data_shortfall, const EvaluationRules& rules, Projection* p) {
   if (p->status != IndicatorStatus::kUnspecified) return;
   const std::optional<double> target = ind.target_value;
   if (!target.has_value()) {
     p->status = IndicatorStatus::kInsufficientData;
     p->reason = absl::StrCat("the target is unknown (", ind.target_text, ")");
+  } else if (as_of >= ind.period_end && !data_shortfall.empty()) {
+    p->status = IndicatorStatus::kInsufficientData;
+    p->reason = absl::StrCat("period over, but its data do not meet the validity rules (",
+                             data_shortfall, "): no verdict on ", Num(p->current), " ", ind.unit);
   } else if (as_of >= ind.period_end) {
     const bool met = Satisfies(ind.comparator, p->current, *target);
     p->status = met ? IndicatorStatus::kAchieved : IndicatorStatus::kOffTrack;
@@ -322,8 +369,10 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
   if (counting) {
     profile = BuildProfile(days, year, rules, [&](const DistrictDay& d) -> std::optional<double> {
       absl::StatusOr<DailyAqi> aqi = ComputeDailyAqi(standards, d.day, d.values);
-      if (!aqi.ok() || !aqi->published()) return std::nullopt;
-      return Qualifies(ind, *aqi) ? 1.0 : 0.0;
+      if (!aqi.ok()) return std::nullopt;
+      const std::optional<bool> verdict = DayVerdict(ind, *aqi);
+      if (!verdict.has_value()) return std::nullopt;
+      return *verdict ? 1.0 : 0.0;
     });
   } else {
     profile = BuildProfile(days, year, rules, [&](const DistrictDay& d) -> std::optional<double> {
@@ -362,7 +411,7 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
   Projection p = ind.aggregation == Aggregation::kMeanOfDaily             ? ProjectMean(input)
                  : ind.aggregation == Aggregation::kRatioOfQualifyingDays ? ProjectRatio(input)
                                                                           : ProjectCount(input);
-  DecideStatus(ind, as_of, ytd.n, rules, &p);
+  DecideStatus(ind, as_of, ytd.n, AnnualShortfall(ind, ytd, standards), rules, &p);
   result.current_value = p.current;
   result.projected_value = RoundHalfEven(p.projected, 1);
   result.status = p.status;

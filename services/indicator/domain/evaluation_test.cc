@@ -1,5 +1,6 @@
 #include "services/indicator/domain/evaluation.h"
 
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -8,15 +9,32 @@
 namespace ecoplan::indicator {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
+// A day with every item of the AQI, PM2.5 the one that decides it (the others
+// low: SO2 5, NO2 20, CO 0.5, PM10 as PM2.5, O3 60 / 80).
 DistrictDay Day(absl::CivilDay day, double pm25) {
   DistrictDay d;
   d.day = day;
-  DailyStatistic& s = d.values[static_cast<int>(DailyItem::kPm25)];
-  s.value = pm25;
-  s.samples = 1;
-  s.validity = Validity::kValid;
+  const std::pair<DailyItem, double> items[] = {{DailyItem::kSo2, 5},     {DailyItem::kNo2, 20},
+                                                {DailyItem::kCo, 0.5},    {DailyItem::kPm10, pm25},
+                                                {DailyItem::kPm25, pm25}, {DailyItem::kO3Max1h, 80},
+                                                {DailyItem::kO3Max8h, 60}};
+  for (const auto& [item, value] : items) {
+    DailyStatistic& s = d.values[static_cast<int>(item)];
+    s.value = value;
+    s.samples = 1;
+    s.validity = Validity::kValid;
+  }
+  return d;
+}
+
+DistrictDay WithoutO3(DistrictDay d) {
+  for (DailyItem item : {DailyItem::kO3Max1h, DailyItem::kO3Max8h}) {
+    d.values[static_cast<int>(item)] = DailyStatistic();
+  }
   return d;
 }
 
@@ -141,6 +159,80 @@ TEST_F(EvaluationTest, GoodDayRatioDiffersByCaliberAndShowsBoth) {
   EXPECT_EQ(e.calibers[1].current_value, 100);  // HJ 633-2012
   EXPECT_EQ(e.calibers[2].current_value, 0);    // HJ 633—2026
   EXPECT_THAT(e.notes[0], HasSubstr("both calibers"));
+}
+
+// O3 unknown district-wide: an AQI of the other items ≤ 100 is not certainly
+// 优良 (O3 could raise it), under either standard; one above 200 is certainly
+// 重污染.
+TEST_F(EvaluationTest, ADayWithoutO3CountsOnlyWhenItsVerdictIsCertain) {
+  Indicator good = Pm25(78);
+  good.id = "a4-good-days";
+  good.unit = "%";
+  good.comparator = Comparator::kAtLeast;
+  good.aggregation = Aggregation::kRatioOfQualifyingDays;
+  good.air_quality_item = AirQualityItem::kAqi;
+  std::vector<DistrictDay> days;
+  for (absl::CivilDay d(2025, 3, 1); d <= absl::CivilDay(2025, 3, 10); ++d) {
+    days.push_back(d.day() <= 5 ? Day(d, 30) : WithoutO3(Day(d, 30)));  // 2012 rules
+  }
+  good.period_start = absl::CivilDay(2025, 1, 1);
+  good.period_end = absl::CivilDay(2025, 12, 31);
+  Evaluation e = EvaluateAirQuality(good, absl::CivilDay(2025, 3, 10), days, calibers_, rules_);
+  EXPECT_EQ(e.observed_days, 5);  // the 5 days without O3 are not judged
+  EXPECT_EQ(e.current_value, 100);
+
+  Indicator heavy = good;
+  heavy.id = "a4-heavy-days";
+  heavy.unit = "天";
+  heavy.comparator = Comparator::kAtMost;
+  heavy.target_value = 3;
+  heavy.aggregation = Aggregation::kCountOfDays;
+  days.push_back(WithoutO3(Day(absl::CivilDay(2025, 3, 11), 300)));  // AQI > 200 without O3
+  e = EvaluateAirQuality(heavy, absl::CivilDay(2025, 3, 11), days, calibers_, rules_);
+  EXPECT_EQ(e.current_value, 1);
+  EXPECT_EQ(e.observed_days, 6);
+}
+
+// A year whose data miss the validity rules gets no verdict, and the guidance
+// never asks for more days than are left.
+TEST_F(EvaluationTest, NoAnnualVerdictOnIncompleteDataAndNoImpossibleGuidance) {
+  std::vector<DistrictDay> days;
+  for (absl::CivilDay d(2026, 1, 1); d <= absl::CivilDay(2026, 12, 31); ++d) {
+    if (d.month() == 12 && d.day() > 5) continue;  // December holds 5 days
+    days.push_back(Day(d, 30));
+  }
+  Evaluation e =
+      EvaluateAirQuality(Pm25(27), absl::CivilDay(2026, 12, 31), days, calibers_, rules_);
+  EXPECT_EQ(e.status, IndicatorStatus::kInsufficientData);
+  EXPECT_THAT(e.status_reason, AllOf(HasSubstr("period over, but its data do not meet the validity "
+                                               "rules"),
+                                     HasSubstr("2026-12: 5 valid days"), HasSubstr("no verdict")));
+
+  Indicator good = Pm25(78);
+  good.unit = "%";
+  good.comparator = Comparator::kAtLeast;
+  good.aggregation = Aggregation::kRatioOfQualifyingDays;
+  good.air_quality_item = AirQualityItem::kAqi;
+  std::vector<DistrictDay> bad_year;
+  for (absl::CivilDay d(2026, 1, 1); d <= absl::CivilDay(2026, 12, 5); ++d) {
+    bad_year.push_back(Day(d, 150));  // every day 轻度 or worse
+  }
+  e = EvaluateAirQuality(good, absl::CivilDay(2026, 12, 5), bad_year, calibers_, rules_);
+  EXPECT_EQ(e.status, IndicatorStatus::kOffTrack);
+  EXPECT_THAT(e.required_remaining_text, HasSubstr("out of reach"));
+  EXPECT_THAT(e.required_remaining_text, Not(HasSubstr("must be 优良")));
+}
+
+// While the year runs, the year-to-date PM2.5 keeps a decimal; the verdict at
+// the end uses the standard's integer.
+TEST_F(EvaluationTest, YearToDatePm25KeepsADecimal) {
+  std::vector<DistrictDay> days;
+  for (absl::CivilDay d(2026, 1, 1); d <= absl::CivilDay(2026, 1, 31); ++d) {
+    days.push_back(Day(d, d.day() <= 12 ? 28 : 27));  // mean 27.387…
+  }
+  const Evaluation e =
+      EvaluateAirQuality(Pm25(27), absl::CivilDay(2026, 1, 31), days, calibers_, rules_);
+  EXPECT_EQ(e.current_value, 27.4);
 }
 
 TEST_F(EvaluationTest, InsufficientDataWithFewDaysOrUnknownTarget) {
