@@ -103,6 +103,8 @@ int main(int argc, char** argv) {
   }
 
   indicator::RocksDbIndicatorStore store(base->db());
+  // Prepares observation chunks (one at a time, the key "observations"); an
+  // indicator edit that waited for the one before it resumes here.
   common::SerialExecutor ingest;
   indicator::IndicatorEvaluator evaluator(&store, &clock, &ingest);
   const absl::Time load_start = absl::Now();
@@ -158,7 +160,7 @@ int main(int argc, char** argv) {
   // Scoring rules, month closing and contests (AssessmentService).
   indicator::RocksDbAssessmentStore assessment_store(base->db());
   indicator::EvaluatorPlanScoring plan_scoring(&evaluator);
-  common::SerialExecutor assessment_executor;
+  common::SerialExecutor assessment_executor;  // decides a plan's writes once it holds the plan
   indicator::MonthlyAssessments assessments(&plan_scoring, &assessment_store, &clock,
                                             absl::FixedTimeZone(8 * 3600),  // Asia/Shanghai
                                             &assessment_executor);

@@ -2,8 +2,10 @@
 // (security, RocksDb, audit, AdminService) → RocksDbPlanStore → TaskRegistry →
 // RegistryServiceImpl → ServeUntilSignal, until SIGTERM or SIGINT.
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/flags/flag.h"
 #include "common/concurrency/serial_executor.h"
@@ -48,14 +50,20 @@ int main(int argc, char** argv) {
     return failed;
   }
 
+  // Writes are decided on the gRPC thread and answered once durable
+  // (docs/ARCHITECTURE.md, "Where a write becomes durable"); a write that
+  // waited for the one before it resumes on `contention`.
+  common::SerialExecutor contention;
+  common::SerialExecutor reader;  // ListMeasureRevisions reads from disk
   registry::RocksDbPlanStore store(base->db());
-  registry::TaskRegistry task_registry(&store, &clock);
+  registry::TaskRegistry task_registry(&store, &clock, [&contention](std::function<void()> fn) {
+    contention.Submit(std::move(fn));
+  });
   if (absl::Status loaded = task_registry.Load(); !loaded.ok()) {
     return common::ExitFailure(log, "cannot load plans", loaded);
   }
-  common::SerialExecutor writer;  // every write, one at a time (docs/ARCHITECTURE.md)
   common::WatchEventsHub watch_hub;
-  registry::RegistryServiceImpl service(&task_registry, &writer, base->db(), &watch_hub,
+  registry::RegistryServiceImpl service(&task_registry, &reader, base->db(), &watch_hub,
                                         base->authenticator());
 
   common::ServeSpec serve = base->Serve("registry", {&service});

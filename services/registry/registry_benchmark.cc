@@ -18,6 +18,7 @@
 #include "services/registry/registry_policy.h"
 #include "services/registry/registry_service_impl.h"
 #include "services/registry/storage/rocksdb_plan_store.h"
+#include "services/registry/testing/blocking_registry.h"
 
 namespace ecoplan::registry {
 namespace {
@@ -37,13 +38,13 @@ struct Fixture {
     options.column_families = RocksDbPlanStore::ColumnFamilies();
     db = common::RocksDb::Open(options).value();
     store = std::make_unique<RocksDbPlanStore>(db.get());
-    registry = std::make_unique<TaskRegistry>(store.get(), &clock);
+    registry = std::make_unique<BlockingRegistry>(store.get(), &clock);
     if (!registry->Load().ok()) std::abort();
   }
   common::RealClock clock;
   std::unique_ptr<common::RocksDb> db;
   std::unique_ptr<RocksDbPlanStore> store;
-  std::unique_ptr<TaskRegistry> registry;
+  std::unique_ptr<BlockingRegistry> registry;
 };
 
 void BM_ImportSeedPlanDurably(benchmark::State& state) {
@@ -86,13 +87,13 @@ void BM_ListMeasuresOverGrpc(benchmark::State& state) {
   common::TempDir dir;
   Fixture fixture(dir.Sub("db"));
   const std::string plan_id = fixture.registry->ImportPlan(seed, false, "", {})->plan.id;
-  common::SerialExecutor writer;
+  common::SerialExecutor reader;
   common::WatchEventsHub hub;
   // Development mode: the benchmark measures the query, not token checks.
   common::CallAuthenticator auth(common::CallAuthenticatorOptions{true, false, {}}, nullptr,
                                  &RegistryPolicy(), nullptr, nullptr,
                                  common::Logger("registry_benchmark"));
-  RegistryServiceImpl service(fixture.registry.get(), &writer, fixture.db.get(), &hub, &auth);
+  RegistryServiceImpl service(fixture.registry.get(), &reader, fixture.db.get(), &hub, &auth);
   common::ServerOptions options;
   options.host = "127.0.0.1";
   auto server = common::RunningServer::Start(options, {&service}).value();

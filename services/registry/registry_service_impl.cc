@@ -1,6 +1,7 @@
 #include "services/registry/registry_service_impl.h"
 
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -12,8 +13,10 @@
 namespace ecoplan::registry {
 namespace {
 
+using common::AnswerAsync;
 using common::AnswerInline;
 using common::AnswerOn;
+using common::FinishUnary;
 using common::RefusedStream;
 
 // The caller, if it may call `method` (short name).
@@ -64,6 +67,42 @@ std::vector<OrgRefInput> RefInputsFromProto(
   return out;
 }
 
+// The correction an UpdateMeasure request asks for. Errors: InvalidArgument.
+absl::StatusOr<MeasureUpdate> UpdateFromProto(const v1::UpdateMeasureRequest& request) {
+  ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request.measure().name(), "measure.name"));
+  MeasureUpdate update;
+  update.plan_id = ids.first;
+  update.measure_id = ids.second;
+  update.etag = request.etag();
+  update.reason = request.reason();
+  if (request.update_mask().paths_size() == 0) {
+    return absl::InvalidArgumentError(
+        "update_mask is required: name the fields to change (deadline, lead_organizations, "
+        "responsible_organizations, checkpoints)");
+  }
+  for (const std::string& path : request.update_mask().paths()) {
+    if (path == "deadline" || path == "deadline.raw") {
+      update.deadline_raw = request.measure().deadline().raw();
+    } else if (path == "lead_organizations") {
+      update.leads = RefInputsFromProto(request.measure().lead_organizations());
+    } else if (path == "responsible_organizations") {
+      update.responsibles = RefInputsFromProto(request.measure().responsible_organizations());
+    } else if (path == "checkpoints") {
+      std::vector<std::string> phrases;
+      for (const v1::Checkpoint& c : request.measure().checkpoints()) {
+        phrases.push_back(c.phrase());
+      }
+      update.checkpoint_phrases = std::move(phrases);
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("update_mask: \"", path.substr(0, 100),
+                       "\" cannot be changed; allowed: deadline, lead_organizations, "
+                       "responsible_organizations, checkpoints"));
+    }
+  }
+  return update;
+}
+
 // The actor of a change is the authenticated caller.
 ChangeContext ContextOf(const common::Principal& who, const std::string& request_id) {
   return ChangeContext{request_id, who.subject};
@@ -71,24 +110,27 @@ ChangeContext ContextOf(const common::Principal& who, const std::string& request
 
 }  // namespace
 
-RegistryServiceImpl::RegistryServiceImpl(TaskRegistry* registry, common::SerialExecutor* writer,
+RegistryServiceImpl::RegistryServiceImpl(TaskRegistry* registry, common::SerialExecutor* reader,
                                          common::RocksDb* db, common::WatchEventsHub* watch_hub,
                                          const common::CallAuthenticator* auth)
-    : registry_(registry), writer_(writer), db_(db), watch_hub_(watch_hub), auth_(auth) {}
+    : registry_(registry), reader_(reader), db_(db), watch_hub_(watch_hub), auth_(auth) {}
 
 grpc::ServerUnaryReactor* RegistryServiceImpl::ImportPlan(grpc::CallbackServerContext* ctx,
                                                           const v1::ImportPlanRequest* request,
                                                           v1::ImportPlanResponse* response) {
-  return AnswerOn(
-      ctx, Authorize(ctx, auth_, "ImportPlan"), writer_,
-      [this, request, response](const common::Principal& who) -> absl::Status {
-        ECOPLAN_ASSIGN_OR_RETURN(
-            ImportResult result,
-            registry_->ImportPlan(request->document_text(), request->validate_only(),
-                                  request->time_zone(), ContextOf(who, request->request_id())));
+  absl::StatusOr<common::Principal> who = Authorize(ctx, auth_, "ImportPlan");
+  if (!who.ok()) return FinishUnary(ctx, who.status());
+  // Parsed on this thread; answered once durable, from the commit's callback.
+  return AnswerAsync<ImportResult>(
+      ctx,
+      [&](TaskRegistry::Done<ImportResult> done) {
+        registry_->ImportPlan(request->document_text(), request->validate_only(),
+                              request->time_zone(), ContextOf(*who, request->request_id()),
+                              std::move(done));
+      },
+      [response](const ImportResult& result) {
         *response->mutable_plan() = ToProto(result.plan);
         response->set_already_imported(result.already_imported);
-        return absl::OkStatus();
       });
 }
 
@@ -189,56 +231,26 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListMeasures(grpc::CallbackServer
 grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateMeasure(
     grpc::CallbackServerContext* ctx, const v1::UpdateMeasureRequest* request,
     v1::UpdateMeasureResponse* response) {
-  return AnswerOn(
-      ctx, Authorize(ctx, auth_, "UpdateMeasure"), writer_,
-      [this, request, response](const common::Principal& who) -> absl::Status {
-        ECOPLAN_ASSIGN_OR_RETURN(auto ids,
-                                 ParseMeasureName(request->measure().name(), "measure.name"));
-        MeasureUpdate update;
-        update.plan_id = ids.first;
-        update.measure_id = ids.second;
-        update.etag = request->etag();
-        update.reason = request->reason();
-        if (request->update_mask().paths_size() == 0) {
-          return absl::InvalidArgumentError(
-              "update_mask is required: name the fields to change (deadline, lead_organizations, "
-              "responsible_organizations, checkpoints)");
-        }
-        for (const std::string& path : request->update_mask().paths()) {
-          if (path == "deadline" || path == "deadline.raw") {
-            update.deadline_raw = request->measure().deadline().raw();
-          } else if (path == "lead_organizations") {
-            update.leads = RefInputsFromProto(request->measure().lead_organizations());
-          } else if (path == "responsible_organizations") {
-            update.responsibles =
-                RefInputsFromProto(request->measure().responsible_organizations());
-          } else if (path == "checkpoints") {
-            std::vector<std::string> phrases;
-            for (const v1::Checkpoint& c : request->measure().checkpoints()) {
-              phrases.push_back(c.phrase());
-            }
-            update.checkpoint_phrases = std::move(phrases);
-          } else {
-            return absl::InvalidArgumentError(
-                absl::StrCat("update_mask: \"", path.substr(0, 100),
-                             "\" cannot be changed; allowed: deadline, lead_organizations, "
-                             "responsible_organizations, checkpoints"));
-          }
-        }
-        ECOPLAN_ASSIGN_OR_RETURN(
-            Measure measure,
-            registry_->UpdateMeasure(update, ContextOf(who, request->request_id())));
-        ECOPLAN_ASSIGN_OR_RETURN(auto found, registry_->GetMeasure(ids.first, measure.id));
-        *response->mutable_measure() = ToProto(ids.first, found.first, &found.second);
-        return absl::OkStatus();
+  absl::StatusOr<common::Principal> who = Authorize(ctx, auth_, "UpdateMeasure");
+  if (!who.ok()) return FinishUnary(ctx, who.status());
+  absl::StatusOr<MeasureUpdate> update = UpdateFromProto(*request);
+  if (!update.ok()) return FinishUnary(ctx, update.status());
+  const std::string plan_id = update->plan_id;
+  return AnswerAsync<std::pair<Measure, Task>>(
+      ctx,
+      [&](TaskRegistry::Done<std::pair<Measure, Task>> done) {
+        registry_->UpdateMeasure(*update, ContextOf(*who, request->request_id()), std::move(done));
+      },
+      [response, plan_id](const std::pair<Measure, Task>& written) {
+        *response->mutable_measure() = ToProto(plan_id, written.first, &written.second);
       });
 }
 
 grpc::ServerUnaryReactor* RegistryServiceImpl::ListMeasureRevisions(
     grpc::CallbackServerContext* ctx, const v1::ListMeasureRevisionsRequest* request,
     v1::ListMeasureRevisionsResponse* response) {
-  // Revisions are read from disk, so this runs off the gRPC threads too.
-  return AnswerOn(ctx, Authorize(ctx, auth_, "ListMeasureRevisions"), writer_,
+  // Revisions are read from disk, so this runs off the gRPC threads.
+  return AnswerOn(ctx, Authorize(ctx, auth_, "ListMeasureRevisions"), reader_,
                   [this, request, response]() -> absl::Status {
                     ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(request->name(), "name"));
                     ECOPLAN_ASSIGN_OR_RETURN(std::vector<MeasureRevision> revisions,
@@ -252,24 +264,28 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListMeasureRevisions(
 grpc::ServerUnaryReactor* RegistryServiceImpl::CreateSupervisionTask(
     grpc::CallbackServerContext* ctx, const v1::CreateSupervisionTaskRequest* request,
     v1::CreateSupervisionTaskResponse* response) {
-  return AnswerOn(
-      ctx, Authorize(ctx, auth_, "CreateSupervisionTask"), writer_,
-      [this, request, response](const common::Principal& who) -> absl::Status {
-        ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->parent(), "parent"));
-        SupervisionTaskDraft draft;
-        draft.plan_id = plan_id;
-        draft.title = request->title();
-        draft.description = request->description();
-        draft.assigned_by = request->assigned_by();
-        for (const v1::Measure& m : request->measures()) {
-          draft.measures.push_back({m.text(), m.deadline().raw(),
-                                    RefInputsFromProto(m.lead_organizations()),
-                                    RefInputsFromProto(m.responsible_organizations())});
-        }
-        ECOPLAN_ASSIGN_OR_RETURN(Task task, registry_->CreateSupervisionTask(
-                                                draft, ContextOf(who, request->request_id())));
+  absl::StatusOr<common::Principal> who = Authorize(ctx, auth_, "CreateSupervisionTask");
+  if (!who.ok()) return FinishUnary(ctx, who.status());
+  absl::StatusOr<std::string> plan_id = ParsePlanName(request->parent(), "parent");
+  if (!plan_id.ok()) return FinishUnary(ctx, plan_id.status());
+  SupervisionTaskDraft draft;
+  draft.plan_id = *plan_id;
+  draft.title = request->title();
+  draft.description = request->description();
+  draft.assigned_by = request->assigned_by();
+  for (const v1::Measure& m : request->measures()) {
+    draft.measures.push_back({m.text(), m.deadline().raw(),
+                              RefInputsFromProto(m.lead_organizations()),
+                              RefInputsFromProto(m.responsible_organizations())});
+  }
+  return AnswerAsync<Task>(
+      ctx,
+      [&](TaskRegistry::Done<Task> done) {
+        registry_->CreateSupervisionTask(draft, ContextOf(*who, request->request_id()),
+                                         std::move(done));
+      },
+      [response, plan_id = *plan_id](const Task& task) {
         *response->mutable_task() = ToProto(plan_id, task);
-        return absl::OkStatus();
       });
 }
 

@@ -13,14 +13,17 @@ namespace ecoplan::registry {
 
 // gRPC edge of the task registry: maps v1 messages to domain calls and the
 // result back, and nothing else. Reads answer inline from the registry's
-// in-memory view; writes run on `writer` so no gRPC thread waits on disk.
+// in-memory view (revisions, read from disk, on `reader`); a write is decided
+// on the gRPC thread (or, when it waited for another, where the registry
+// dispatches it) and answered from its commit's callback once durable, so no
+// gRPC thread waits on disk (TaskRegistry).
 // WatchEvents streams `db`'s event log through `watch_hub`. Every RPC first
 // authenticates and authorizes the caller with `auth` against RegistryPolicy()
 // (UNAUTHENTICATED, PERMISSION_DENIED, RESOURCE_EXHAUSTED); the caller's
 // subject is the actor of each change. All pointers must outlive the service.
 class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
  public:
-  RegistryServiceImpl(TaskRegistry* registry, common::SerialExecutor* writer, common::RocksDb* db,
+  RegistryServiceImpl(TaskRegistry* registry, common::SerialExecutor* reader, common::RocksDb* db,
                       common::WatchEventsHub* watch_hub, const common::CallAuthenticator* auth);
 
   ECOPLAN_UNARY_RPC(ImportPlan);
@@ -42,7 +45,7 @@ class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
 
  private:
   TaskRegistry* const registry_;
-  common::SerialExecutor* const writer_;
+  common::SerialExecutor* const reader_;
   common::RocksDb* const db_;
   common::WatchEventsHub* const watch_hub_;
   const common::CallAuthenticator* const auth_;

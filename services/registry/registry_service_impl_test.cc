@@ -48,7 +48,7 @@ class RegistryServiceImplTest : public ::testing::Test {
     // Development mode: these tests are about mapping and codes; registry_auth_test
     // walks the policy with real tokens.
     service_ =
-        std::make_unique<RegistryServiceImpl>(registry_.get(), &writer_, db_.get(), &hub_, &auth_);
+        std::make_unique<RegistryServiceImpl>(registry_.get(), &reader_, db_.get(), &hub_, &auth_);
     common::ServerOptions server_options;
     server_options.host = "127.0.0.1";
     ASSERT_OK_AND_ASSIGN(server_, common::RunningServer::Start(server_options, {service_.get()}));
@@ -75,7 +75,7 @@ class RegistryServiceImplTest : public ::testing::Test {
   std::unique_ptr<common::RocksDb> db_;
   std::unique_ptr<RocksDbPlanStore> store_;
   std::unique_ptr<TaskRegistry> registry_;
-  common::SerialExecutor writer_;
+  common::SerialExecutor reader_;
   common::WatchEventsHub hub_;
   common::CallAuthenticator auth_{common::CallAuthenticatorOptions{true, false, {}},
                                   nullptr,

@@ -1,6 +1,9 @@
 // IndicatorEvaluator, catalog: the plan's indicators as administrators
 // create, correct and retire them, each write with its revision (the audit
-// trail), its IndicatorChanged event and its request id in one Change.
+// trail), its IndicatorChanged event and its request id in one Change. Edits
+// of one indicator wait for each other (the serializer's key is the
+// indicator's name): an edit that arrives while another is being committed is
+// decided once that one is published, against its result.
 
 #include <algorithm>
 #include <cmath>
@@ -40,7 +43,7 @@ std::vector<Indicator> IndicatorEvaluator::ListIndicators(const std::string& pla
 
 void IndicatorEvaluator::WriteIndicator(const Indicator* before, Indicator after,
                                         const std::string& change, std::string reason,
-                                        std::string request_id, std::string actor,
+                                        std::string request_id, std::string actor, Lease lease,
                                         Done<Indicator> done) {
   const Key key{after.plan_id, after.id};
   after.revision = before == nullptr ? 1 : before->revision + 1;
@@ -62,12 +65,16 @@ void IndicatorEvaluator::WriteIndicator(const Indicator* before, Indicator after
   busy_.insert(key);
   CommitThen<Indicator>(
       std::move(c),
-      [this, key, after, request_id](bool ok) {
-        absl::MutexLock lock(&mu_);
-        busy_.erase(key);
-        if (!ok) return;
-        indicators_[key] = after;
-        if (!request_id.empty()) request_ids_.insert(request_id);
+      [this, key, after, request_id, lease = std::move(lease)](bool ok) mutable {
+        {
+          absl::MutexLock lock(&mu_);
+          busy_.erase(key);
+          if (ok) {
+            indicators_[key] = after;
+            if (!request_id.empty()) request_ids_.insert(request_id);
+          }
+        }
+        lease.reset();  // published: the next edit of the indicator may be decided
       },
       after, std::move(done));
 }
@@ -75,31 +82,36 @@ void IndicatorEvaluator::WriteIndicator(const Indicator* before, Indicator after
 void IndicatorEvaluator::CreateIndicator(Indicator indicator, std::string reason,
                                          std::string request_id, std::string actor,
                                          Done<Indicator> done) {
-  absl::MutexLock lock(&mu_);
-  const Key key{indicator.plan_id, indicator.id};
-  auto it = indicators_.find(key);
-  if (!request_id.empty() && request_ids_.count(request_id) && it != indicators_.end()) {
-    done(it->second);  // a retry
-    return;
-  }
-  if (it != indicators_.end() || busy_.count(key)) {
-    done(absl::AlreadyExistsError(
-        absl::StrCat("indicator ", IndicatorName(indicator.plan_id, indicator.id), " exists")));
-    return;
-  }
-  if (indicator.target_basis != TargetBasis::kAbsolute) {
-    if (!indicator.target_change.has_value() || !std::isfinite(*indicator.target_change)) {
-      done(absl::InvalidArgumentError(
-          "indicator.target_change: required for a target relative to the prior year"));
+  const std::string name = IndicatorName(indicator.plan_id, indicator.id);
+  serializer_.Run(name, [this, indicator = std::move(indicator), reason = std::move(reason),
+                         request_id = std::move(request_id), actor = std::move(actor),
+                         done = std::move(done)](Lease lease) mutable {
+    absl::MutexLock lock(&mu_);
+    const Key key{indicator.plan_id, indicator.id};
+    auto it = indicators_.find(key);
+    if (!request_id.empty() && request_ids_.count(request_id) && it != indicators_.end()) {
+      done(it->second);  // a retry
       return;
     }
-    indicator.target_value = DerivedTarget(indicator);
-  }
-  indicator.origin = Origin::kManual;
-  indicator.manually_corrected = true;
-  indicator.retired = false;
-  WriteIndicator(nullptr, std::move(indicator), "created", std::move(reason), std::move(request_id),
-                 std::move(actor), std::move(done));
+    if (it != indicators_.end()) {
+      done(absl::AlreadyExistsError(
+          absl::StrCat("indicator ", IndicatorName(indicator.plan_id, indicator.id), " exists")));
+      return;
+    }
+    if (indicator.target_basis != TargetBasis::kAbsolute) {
+      if (!indicator.target_change.has_value() || !std::isfinite(*indicator.target_change)) {
+        done(absl::InvalidArgumentError(
+            "indicator.target_change: required for a target relative to the prior year"));
+        return;
+      }
+      indicator.target_value = DerivedTarget(indicator);
+    }
+    indicator.origin = Origin::kManual;
+    indicator.manually_corrected = true;
+    indicator.retired = false;
+    WriteIndicator(nullptr, std::move(indicator), "created", std::move(reason),
+                   std::move(request_id), std::move(actor), std::move(lease), std::move(done));
+  });
 }
 
 absl::Status ApplyUpdatePaths(const Indicator& v, const std::vector<std::string>& paths,
@@ -185,7 +197,7 @@ std::map<IndicatorEvaluator::Key, Indicator>::iterator IndicatorEvaluator::Edita
     done(it->second);  // a retry: the indicator as it is
     return indicators_.end();
   }
-  if (busy_.count(it->first) || etag != IndicatorEtag(it->second)) {
+  if (etag != IndicatorEtag(it->second)) {
     done(absl::AbortedError(absl::StrCat("etag «", etag, "» is stale (current ",
                                          IndicatorEtag(it->second), "): re-read and retry")));
     return indicators_.end();
@@ -198,37 +210,49 @@ void IndicatorEvaluator::UpdateIndicator(const std::string& plan_id, const std::
                                          std::string etag, std::string reason,
                                          std::string request_id, std::string actor,
                                          Done<Indicator> done) {
-  absl::MutexLock lock(&mu_);
-  auto it = EditableLocked(plan_id, id, etag, request_id, done);
-  if (it == indicators_.end()) return;  // answered
-  Indicator after = it->second;
-  if (absl::Status s = ApplyUpdatePaths(values, paths, &after); !s.ok()) {
-    done(s);
-    return;
-  }
-  after.manually_corrected = true;
-  WriteIndicator(&it->second, std::move(after), "updated", std::move(reason), std::move(request_id),
-                 std::move(actor), std::move(done));
+  serializer_.Run(
+      IndicatorName(plan_id, id),
+      [this, plan_id, id, values = std::move(values), paths = std::move(paths),
+       etag = std::move(etag), reason = std::move(reason), request_id = std::move(request_id),
+       actor = std::move(actor), done = std::move(done)](Lease lease) mutable {
+        absl::MutexLock lock(&mu_);
+        auto it = EditableLocked(plan_id, id, etag, request_id, done);
+        if (it == indicators_.end()) return;  // answered
+        Indicator after = it->second;
+        if (absl::Status s = ApplyUpdatePaths(values, paths, &after); !s.ok()) {
+          done(s);
+          return;
+        }
+        after.manually_corrected = true;
+        WriteIndicator(&it->second, std::move(after), "updated", std::move(reason),
+                       std::move(request_id), std::move(actor), std::move(lease), std::move(done));
+      });
 }
 
 void IndicatorEvaluator::RetireIndicator(const std::string& plan_id, const std::string& id,
                                          std::string etag, std::string reason,
                                          std::string request_id, std::string actor,
                                          Done<Indicator> done) {
-  absl::MutexLock lock(&mu_);
-  auto it = EditableLocked(plan_id, id, etag, request_id, done);
-  if (it == indicators_.end()) return;  // answered
-  if (it->second.retired) {
-    done(absl::FailedPreconditionError(
-        absl::StrCat("indicator ", IndicatorName(plan_id, id), " is already retired")));
-    return;
-  }
-  Indicator after = it->second;
-  after.retired = true;
-  after.retired_reason = reason;
-  after.retired_by_sync = false;
-  WriteIndicator(&it->second, std::move(after), "retired", std::move(reason), std::move(request_id),
-                 std::move(actor), std::move(done));
+  serializer_.Run(IndicatorName(plan_id, id),
+                  [this, plan_id, id, etag = std::move(etag), reason = std::move(reason),
+                   request_id = std::move(request_id), actor = std::move(actor),
+                   done = std::move(done)](Lease lease) mutable {
+                    absl::MutexLock lock(&mu_);
+                    auto it = EditableLocked(plan_id, id, etag, request_id, done);
+                    if (it == indicators_.end()) return;  // answered
+                    if (it->second.retired) {
+                      done(absl::FailedPreconditionError(absl::StrCat(
+                          "indicator ", IndicatorName(plan_id, id), " is already retired")));
+                      return;
+                    }
+                    Indicator after = it->second;
+                    after.retired = true;
+                    after.retired_reason = reason;
+                    after.retired_by_sync = false;
+                    WriteIndicator(&it->second, std::move(after), "retired", std::move(reason),
+                                   std::move(request_id), std::move(actor), std::move(lease),
+                                   std::move(done));
+                  });
 }
 
 absl::StatusOr<std::vector<IndicatorRevision>> IndicatorEvaluator::ListRevisions(

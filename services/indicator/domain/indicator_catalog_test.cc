@@ -166,25 +166,60 @@ TEST_F(IndicatorCatalogTest, AFailedCommitPublishesNothing) {
   EXPECT_EQ(store_.committed().size(), 1u);
 }
 
-TEST_F(IndicatorCatalogTest, AWriteInFlightMakesAConcurrentUpdateAbort) {
+TEST_F(IndicatorCatalogTest, AnEditWhileAnotherIsCommittedWaitsItsTurnAndLandsAfterIt) {
   ASSERT_OK_AND_ASSIGN(Indicator created, Create(Share()));
   store_.hold_commits(true);
-  absl::Notification first_done;
-  absl::StatusOr<Indicator> first = absl::UnknownError("not answered");
-  Indicator values;
-  values.target_value = 55;
-  evaluator_->UpdateIndicator("p", "trucks", values, {"target_value"}, IndicatorEtag(created), "",
-                              "", "admin", [&](absl::StatusOr<Indicator> r) {
-                                first = std::move(r);
-                                first_done.Notify();
-                              });
+  struct Answer {
+    absl::Notification done;
+    absl::StatusOr<Indicator> result = absl::UnknownError("not answered");
+  };
+  Answer first, second, stale;
+  auto update = [&](const std::string& etag, double target, Answer* answer) {
+    Indicator values;
+    values.target_value = target;
+    evaluator_->UpdateIndicator("p", "trucks", values, {"target_value"}, etag, "更正", "", "admin",
+                                [answer](absl::StatusOr<Indicator> r) {
+                                  answer->result = std::move(r);
+                                  answer->done.Notify();
+                                });
+  };
+  update(IndicatorEtag(created), 55, &first);
   EXPECT_EQ(store_.held_commits(), 1u);
-  EXPECT_EQ(Update(IndicatorEtag(created), 56).status().code(), absl::StatusCode::kAborted);
+  // The etag the first edit will produce (revision 2, target 55): the second
+  // edit is decided against the first one's result, so it is current then.
+  Indicator after_first = created;
+  after_first.revision = 2;
+  after_first.target_value = 55;
+  update(IndicatorEtag(after_first), 56, &second);
+  // Still based on the created indicator: stale once the first edit is in.
+  update(IndicatorEtag(created), 57, &stale);
+  // The second and third wait for the first: not refused, not committed.
+  EXPECT_EQ(store_.held_commits(), 1u);
+  EXPECT_FALSE(second.done.HasBeenNotified());
+  EXPECT_FALSE(stale.done.HasBeenNotified());
+  EXPECT_FALSE(first.done.HasBeenNotified());  // answered only once durable
   store_.hold_commits(false);
   store_.ReleaseCommits();
-  first_done.WaitForNotification();
-  ASSERT_OK(first.status());
-  EXPECT_EQ(first->target_value, 55);
+  first.done.WaitForNotification();
+  second.done.WaitForNotification();
+  stale.done.WaitForNotification();
+  ASSERT_OK(first.result.status());
+  EXPECT_EQ(first.result->target_value, 55);
+  EXPECT_EQ(first.result->revision, 2);
+  ASSERT_OK(second.result.status());
+  EXPECT_EQ(second.result->target_value, 56);
+  EXPECT_EQ(second.result->revision, 3);
+  EXPECT_EQ(stale.result.status().code(), absl::StatusCode::kAborted);
+  // Both edits landed, in order.
+  std::vector<Change> commits = store_.committed();
+  ASSERT_EQ(commits.size(), 3u);
+  EXPECT_EQ(commits[1].indicators[0].indicator.target_value, 55);
+  EXPECT_EQ(commits[2].indicators[0].indicator.target_value, 56);
+  ASSERT_TRUE(commits[2].indicators[0].revision.before.has_value());
+  EXPECT_EQ(commits[2].indicators[0].revision.before->target_value, 55);
+  ASSERT_OK_AND_ASSIGN(Indicator now, evaluator_->GetIndicator("p", "trucks"));
+  EXPECT_EQ(now.target_value, 56);
+  EXPECT_EQ(now.revision, 3);
 }
 
 }  // namespace

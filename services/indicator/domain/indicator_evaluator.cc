@@ -20,7 +20,8 @@ IndicatorEvaluator::IndicatorEvaluator(IndicatorStore* store, const common::Cloc
       standards_(AirQualityStandards::National()),
       v2012_(SingleVersion(Hj633Of2012())),
       v2026_(SingleVersion(Hj633Of2026())),
-      book_(&standards_) {
+      book_(&standards_),
+      serializer_([this](std::function<void()> fn) { ingest_executor_->Submit(std::move(fn)); }) {
   calibers_.in_force = &standards_;
   calibers_.fixed = {{v2012_.versions()[0].id, &v2012_}, {v2026_.versions()[0].id, &v2026_}};
 }

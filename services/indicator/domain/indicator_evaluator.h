@@ -15,26 +15,29 @@
 //                            PrepareSync, PrepareMeasureUpdate, PrepareProgress,
 //                            PrepareCalendar, PrepareHolidays.
 //
-// Writes are decided under the lock, made durable with
+// Writes are serialised per key by one common::KeyedSerializer (an indicator's
+// create, update and retire by the indicator's name; observation chunks by one
+// key, "observations"): each is decided under the lock against the state
+// including every earlier write to its key, made durable with
 // IndicatorStore::CommitAsync (never blocking the caller's thread), and
-// published in memory once durable; `done` callbacks run on the store's
-// committer thread or the ingest executor and must be quick. Reads and
+// published in memory once durable, before the key passes on. A write that
+// had to wait for its key resumes on `ingest_executor`. `done` callbacks run
+// on the store's committer thread or the ingest executor and must be quick. Reads and
 // evaluations use the in-memory state only. The Prepare* use cases return the
 // Change instead of committing it: an event follower commits it with its
 // cursor (the RocksDB adapter turns it into the follower's write), SyncPlan
 // and the followers' start-up reads commit it through CommitEffect.
 //
-// Ingestion is serialized: one chunk at a time is prepared (validated against
-// the state including every earlier chunk), committed, then applied, on
-// `ingest_executor`, so counts (accepted / replaced / unchanged) are exact
-// across concurrent streams.
+// Ingestion is serialized (the key "observations"): one chunk at a time is
+// prepared (validated against the state including every earlier chunk),
+// committed, then applied, on `ingest_executor`, so counts (accepted /
+// replaced / unchanged) are exact across concurrent streams.
 //
 // Thread-safe. `store`, `clock` and `ingest_executor` must outlive it.
 // Errors, as returned through `done`: InvalidArgument (naming the field),
 // NotFound, AlreadyExists, Aborted (stale etag or a concurrent change),
 // FailedPrecondition (already retired), Unavailable (shutting down).
 
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -47,6 +50,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "common/concurrency/keyed_serializer.h"
 #include "common/concurrency/serial_executor.h"
 #include "common/time/clock.h"
 #include "services/indicator/domain/evaluation_visibility.h"
@@ -229,10 +233,13 @@ class IndicatorEvaluator {
   // Commits `change`; runs `publish(ok)`, then on success `done(value)`.
   template <typename T>
   void CommitThen(Change change, std::function<void(bool)> publish, T value, Done<T> done);
+  using Lease = std::shared_ptr<common::KeyedSerializer::Lease>;
+  // Commits the edit; the indicator's key (`lease`) is held until it is published.
   void WriteIndicator(const Indicator* before, Indicator after, const std::string& change,
-                      std::string reason, std::string request_id, std::string actor,
+                      std::string reason, std::string request_id, std::string actor, Lease lease,
                       Done<Indicator> done) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void RunNextChunk();
+  // Prepares, commits and applies one chunk while holding the key "observations".
+  void RunChunk(IngestChunk chunk, Done<ChunkOutcome> done, Lease lease);
   PlanEvaluationInput InputLocked(const std::string& plan_id,
                                   const std::vector<Indicator>& indicators, absl::CivilDay as_of,
                                   std::vector<MeasureInfo>* measures,
@@ -253,7 +260,7 @@ class IndicatorEvaluator {
   void NotifyData(const std::string& plan_id) const;
   // The indicator an update or retirement applies to; indicators_.end() once
   // `done` has answered: NotFound, a retried request (the indicator as it
-  // is), or Aborted (stale etag, or a write of it in flight).
+  // is), or Aborted (stale etag).
   std::map<Key, Indicator>::iterator EditableLocked(const std::string& plan_id,
                                                     const std::string& id, const std::string& etag,
                                                     const std::string& request_id,
@@ -275,7 +282,9 @@ class IndicatorEvaluator {
 
   mutable absl::Mutex mu_;
   std::map<Key, Indicator> indicators_ ABSL_GUARDED_BY(mu_);
-  std::set<Key> busy_ ABSL_GUARDED_BY(mu_);  // indicator writes in flight
+  // Indicator edits decided and not yet published (their key is held): the
+  // registry's sync leaves them alone.
+  std::set<Key> busy_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> request_ids_ ABSL_GUARDED_BY(mu_);
   ObservationBook book_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::map<std::string, std::map<absl::CivilDay, double>>> reported_
@@ -292,9 +301,8 @@ class IndicatorEvaluator {
   mutable absl::Mutex listener_mu_;
   std::function<void(const std::string&)> data_listener_ ABSL_GUARDED_BY(listener_mu_);
 
-  absl::Mutex queue_mu_;
-  std::deque<std::pair<IngestChunk, Done<ChunkOutcome>>> queue_ ABSL_GUARDED_BY(queue_mu_);
-  bool ingesting_ ABSL_GUARDED_BY(queue_mu_) = false;
+  // The write keys (see the class comment); queued writes resume on ingest_executor_.
+  common::KeyedSerializer serializer_;
 };
 
 // Applies `paths` of `values` to `indicator`. Errors: InvalidArgument for an unknown path.

@@ -151,35 +151,29 @@ std::vector<Station> IndicatorEvaluator::ListStations() const {
 }
 
 void IndicatorEvaluator::Ingest(IngestChunk chunk, Done<ChunkOutcome> done) {
-  absl::MutexLock lock(&queue_mu_);
-  queue_.emplace_back(std::move(chunk), std::move(done));
-  if (!ingesting_) {
-    ingesting_ = true;
-    ingest_executor_->Submit([this] { RunNextChunk(); });
-  }
+  // One key for every chunk: a chunk's readings and values touch many stations
+  // and indicators, and its counts must include every earlier chunk. Preparing
+  // a chunk is work for the ingest executor, never for the caller's thread.
+  serializer_.Run("observations", [this, chunk = std::move(chunk),
+                                   done = std::move(done)](Lease lease) mutable {
+    ingest_executor_->Submit([this, chunk = std::move(chunk), done = std::move(done),
+                              lease = std::move(lease)]() mutable {
+      RunChunk(std::move(chunk), std::move(done), std::move(lease));
+    });
+  });
 }
 
 // On the ingest executor: prepare the next chunk against the applied state,
 // commit it asynchronously, and apply it (back on the executor) once durable;
 // only then is the following chunk prepared.
-void IndicatorEvaluator::RunNextChunk() {
-  std::pair<IngestChunk, Done<ChunkOutcome>> job;
-  {
-    absl::MutexLock lock(&queue_mu_);
-    if (queue_.empty()) {
-      ingesting_ = false;
-      return;
-    }
-    job = std::move(queue_.front());
-    queue_.pop_front();
-  }
+void IndicatorEvaluator::RunChunk(IngestChunk chunk, Done<ChunkOutcome> chunk_done, Lease lease) {
   auto outcome = std::make_shared<ChunkOutcome>();
   Change w;
   auto value_writes = std::make_shared<std::vector<ValueWrite>>();
   absl::Status status;
   {
     absl::ReaderMutexLock lock(&mu_);
-    outcome->readings = book_.Prepare(job.first.readings, NowHour(clock_));
+    outcome->readings = book_.Prepare(chunk.readings, NowHour(clock_));
     w.readings = outcome->readings.writes;
     w.readings_time = clock_->Now();
     absl::StatusOr<std::vector<StationDay>> days = book_.Preview(outcome->readings.writes);
@@ -189,13 +183,14 @@ void IndicatorEvaluator::RunNextChunk() {
       status = days.status();
     }
     outcome->values =
-        PrepareValues(job.first.values, indicators_, reported_, clock_, &w, value_writes.get());
+        PrepareValues(chunk.values, indicators_, reported_, clock_, &w, value_writes.get());
   }
   CountOutcomes(outcome.get());
-  auto done = std::make_shared<Done<ChunkOutcome>>(std::move(job.second));
-  auto finish = [this, done](absl::StatusOr<ChunkOutcome> result) {
+  auto done = std::make_shared<Done<ChunkOutcome>>(std::move(chunk_done));
+  auto held = std::make_shared<Lease>(std::move(lease));
+  auto finish = [done, held](absl::StatusOr<ChunkOutcome> result) {
     (*done)(std::move(result));
-    ingest_executor_->Submit([this] { RunNextChunk(); });
+    held->reset();  // the next chunk may be prepared
   };
   if (!status.ok()) {
     finish(status);

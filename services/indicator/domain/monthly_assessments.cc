@@ -40,7 +40,12 @@ std::optional<absl::CivilMonth> LatestClosed(const std::map<absl::CivilMonth, Mo
 MonthlyAssessments::MonthlyAssessments(const PlanScoring* scoring, AssessmentStore* store,
                                        const common::Clock* clock, absl::TimeZone zone,
                                        common::SerialExecutor* executor)
-    : scoring_(scoring), store_(store), clock_(clock), zone_(zone), executor_(executor) {}
+    : scoring_(scoring),
+      store_(store),
+      clock_(clock),
+      zone_(zone),
+      executor_(executor),
+      serializer_([this](std::function<void()> fn) { executor_->Submit(std::move(fn)); }) {}
 
 absl::Status MonthlyAssessments::Load() {
   absl::StatusOr<AssessmentRecords> records = store_->Load();
@@ -65,30 +70,27 @@ PlanScoringRules MonthlyAssessments::RulesFor(const std::string& plan_id) const 
 }
 
 void MonthlyAssessments::Enqueue(const std::string& plan_id, std::function<void()> op) {
-  {
-    absl::MutexLock lock(&mu_);
-    if (!busy_.insert(plan_id).second) {
-      queues_[plan_id].push_back(std::move(op));
-      return;
+  serializer_.Run(plan_id, [this, plan_id, op = std::move(op)](
+                               std::shared_ptr<common::KeyedSerializer::Lease> lease) mutable {
+    {
+      absl::MutexLock lock(&mu_);
+      leases_[plan_id] = std::move(lease);
     }
-  }
-  executor_->Submit(std::move(op));
+    // Deciding evaluates the plan: never on the caller's thread.
+    executor_->Submit(std::move(op));
+  });
 }
 
 void MonthlyAssessments::Finish(const std::string& plan_id) {
-  std::function<void()> next;
+  std::shared_ptr<common::KeyedSerializer::Lease> lease;
   {
     absl::MutexLock lock(&mu_);
-    auto q = queues_.find(plan_id);
-    if (q == queues_.end() || q->second.empty()) {
-      busy_.erase(plan_id);
-      if (q != queues_.end()) queues_.erase(q);
-      return;
-    }
-    next = std::move(q->second.front());
-    q->second.pop_front();
+    auto it = leases_.find(plan_id);
+    if (it == leases_.end()) return;
+    lease = std::move(it->second);
+    leases_.erase(it);
   }
-  executor_->Submit(std::move(next));
+  // Released outside mu_: the plan's next write is handed to the executor.
 }
 
 template <typename T>

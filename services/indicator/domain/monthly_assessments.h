@@ -7,7 +7,8 @@
 // AssessmentStore (durable records; the adapter appends each write's event in
 // the same synced batch).
 //
-// Writes of one plan run one at a time, in arrival order (a per-plan queue):
+// Writes of one plan run one at a time, in arrival order (a
+// common::KeyedSerializer keyed by the plan):
 // each is decided against the state including every earlier write, made
 // durable, then published, and only then answered. The deciding (which
 // evaluates the plan) and the answering run on `executor`, never on the
@@ -19,11 +20,10 @@
 // (stale revision), PermissionDenied (a reporter for another organization is
 // the handler's), from storage.
 
-#include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +32,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/concurrency/keyed_serializer.h"
 #include "common/concurrency/serial_executor.h"
 #include "common/time/clock.h"
 #include "services/indicator/domain/monthly_assessment.h"
@@ -138,7 +139,8 @@ class MonthlyAssessments {
     std::map<int, Contest> contests;
   };
   absl::CivilDay Today() const;
-  // Runs `op` on the executor, after the plan's writes ahead of it; `op` calls Finish.
+  // Runs `op` on the executor once it holds the plan's key (after the plan's
+  // writes ahead of it); `op` calls Finish, which releases the key.
   void Enqueue(const std::string& plan_id, std::function<void()> op);
   void Finish(const std::string& plan_id);
   // Commits `write`; on success applies it, then answers `answer()`.
@@ -162,8 +164,10 @@ class MonthlyAssessments {
   mutable absl::Mutex mu_;
   std::map<std::string, PlanState> plans_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::string> requests_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, std::deque<std::function<void()>>> queues_ ABSL_GUARDED_BY(mu_);
-  std::set<std::string> busy_ ABSL_GUARDED_BY(mu_);
+  // The key of each plan whose write runs now (held from Enqueue to Finish).
+  std::map<std::string, std::shared_ptr<common::KeyedSerializer::Lease>> leases_
+      ABSL_GUARDED_BY(mu_);
+  common::KeyedSerializer serializer_;  // queued writes resume on executor_
 };
 
 }  // namespace ecoplan::indicator

@@ -73,7 +73,7 @@ void ProgressRecorder::RunSerialized(const Caller& caller, const std::string& re
                                      std::function<void(std::shared_ptr<void>)> fn) {
   if (caller.request_id.empty()) {
     serializer_.Run(resource_key,
-                    [fn = std::move(fn)](std::shared_ptr<KeyedSerializer::Lease> lease) {
+                    [fn = std::move(fn)](std::shared_ptr<common::KeyedSerializer::Lease> lease) {
                       fn(std::move(lease));
                     });
     return;
@@ -81,9 +81,9 @@ void ProgressRecorder::RunSerialized(const Caller& caller, const std::string& re
   serializer_.Run(
       absl::StrCat("q/", caller.request_id),
       [this, resource_key,
-       fn = std::move(fn)](std::shared_ptr<KeyedSerializer::Lease> outer) mutable {
+       fn = std::move(fn)](std::shared_ptr<common::KeyedSerializer::Lease> outer) mutable {
         serializer_.Run(resource_key, [outer = std::move(outer), fn = std::move(fn)](
-                                          std::shared_ptr<KeyedSerializer::Lease> inner) {
+                                          std::shared_ptr<common::KeyedSerializer::Lease> inner) {
           // One guard holding both leases; the resource key is released first.
           fn(std::make_shared<std::pair<std::shared_ptr<void>, std::shared_ptr<void>>>(
               outer, std::move(inner)));

@@ -15,7 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/time/clock.h"
 #include "services/progress/domain/indicator_view.h"
-#include "services/progress/domain/keyed_serializer.h"
+#include "common/concurrency/keyed_serializer.h"
 #include "services/progress/domain/model.h"
 #include "services/progress/domain/plan_view.h"
 #include "services/progress/domain/report_store.h"
@@ -147,7 +147,7 @@ using Callback = std::function<void(absl::StatusOr<T>)>;
 // Writes answer through a callback once durable (ReportStore::CommitAsync),
 // so no caller thread waits on disk. Conflicting writes are serialised per
 // resource (a report; a measure's extensions and completions; a plan's
-// calendar; a holiday year; a request id) by a KeyedSerializer that holds the
+// calendar; a holiday year; a request id) by a common::KeyedSerializer that holds the
 // key from the etag check until the commit's callback, never by a global
 // lock: writes to different reports reach the store's group commit together.
 // Validation against the plan happens first, on the caller's thread, against
@@ -303,7 +303,7 @@ class ProgressRecorder {
   const PlanDirectory* const plans_;
   const common::Clock* const clock_;
   const IndicatorDirectory* const indicators_;
-  KeyedSerializer serializer_;
+  common::KeyedSerializer serializer_;
 
   // Reports this recorder committed, by serializer key; each entry is read and
   // replaced only by the holder of its key.

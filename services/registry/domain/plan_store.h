@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,10 +29,15 @@ struct RequestRecord {
 
 // Storage port of the task registry. Each Commit* writes the entity, its
 // indexes, the request record (if a request id is given) and the event in
-// one durable atomic write: all or nothing. Implementations are thread-safe;
-// the registry serialises its own writes.
+// one durable atomic write: all or nothing. It returns without waiting for
+// the disk and calls `done` once the write is durable (or failed), on the
+// storage's committer thread or inline; `done` must be quick and must not
+// block. The arguments are read before Commit* returns. Implementations are
+// thread-safe; the registry serialises its own writes.
 class PlanStore {
  public:
+  using Done = std::function<void(absl::Status)>;
+
   virtual ~PlanStore() = default;
 
   // Every plan with its tasks, for the registry's in-memory view.
@@ -46,21 +52,20 @@ class PlanStore {
       absl::string_view plan_id, absl::string_view measure_id) = 0;
 
   // Stores a new plan, its tasks, and the organizations (inserted or replaced by id).
-  virtual absl::Status CommitImport(const StoredPlan& plan,
-                                    const std::vector<Organization>& organizations,
-                                    const std::optional<RequestRecord>& request,
-                                    const PlanImported& event, const ChangeContext& context) = 0;
+  virtual void CommitImport(const StoredPlan& plan, const std::vector<Organization>& organizations,
+                            const std::optional<RequestRecord>& request, const PlanImported& event,
+                            const ChangeContext& context, Done done) = 0;
   // Replaces one task (holding the changed measure) and appends the revision.
-  virtual absl::Status CommitMeasureUpdate(absl::string_view plan_id, const Task& task,
-                                           const MeasureRevision& revision,
-                                           const std::optional<RequestRecord>& request,
-                                           const MeasureUpdated& event,
-                                           const ChangeContext& context) = 0;
+  virtual void CommitMeasureUpdate(absl::string_view plan_id, const Task& task,
+                                   const MeasureRevision& revision,
+                                   const std::optional<RequestRecord>& request,
+                                   const MeasureUpdated& event, const ChangeContext& context,
+                                   Done done) = 0;
   // Stores a new supervision task.
-  virtual absl::Status CommitSupervisionTask(absl::string_view plan_id, const Task& task,
-                                             const std::optional<RequestRecord>& request,
-                                             const SupervisionTaskCreated& event,
-                                             const ChangeContext& context) = 0;
+  virtual void CommitSupervisionTask(absl::string_view plan_id, const Task& task,
+                                     const std::optional<RequestRecord>& request,
+                                     const SupervisionTaskCreated& event,
+                                     const ChangeContext& context, Done done) = 0;
 };
 
 }  // namespace ecoplan::registry

@@ -12,8 +12,12 @@
 
 namespace ecoplan::registry {
 
-TaskRegistry::TaskRegistry(PlanStore* store, const common::Clock* clock)
-    : store_(store), clock_(clock), state_(std::make_shared<State>()) {}
+TaskRegistry::TaskRegistry(PlanStore* store, const common::Clock* clock,
+                           std::function<void(std::function<void()>)> dispatch)
+    : store_(store),
+      clock_(clock),
+      state_(std::make_shared<State>()),
+      writes_(dispatch ? std::move(dispatch) : [](std::function<void()> fn) { fn(); }) {}
 
 std::shared_ptr<const TaskRegistry::PlanView> TaskRegistry::MakeView(StoredPlan stored) {
   auto view = std::make_shared<PlanView>();

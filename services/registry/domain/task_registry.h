@@ -1,8 +1,10 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -10,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "common/concurrency/keyed_serializer.h"
 #include "common/time/clock.h"
 #include "services/registry/domain/events.h"
 #include "services/registry/domain/measure_query.h"
@@ -93,18 +96,35 @@ inline constexpr size_t kMaxCheckpoints = 20;
 // Reads are served from an immutable in-memory view of every plan (a plan is
 // a few hundred records), swapped atomically after each durable write, so a
 // query never waits for a writer and pagination walks a fixed order.
-// Writes are administrative and rare (an import a year, a few corrections a
-// month), so they are serialised: an etag check and its write can never
-// interleave with another write. A write becomes visible only once durable.
+// Writes take one key of a common::KeyedSerializer: each is decided on the
+// thread that holds the key, against the state including every earlier write,
+// committed through the store's asynchronous commit (the group committer),
+// published in the commit's callback before the key is released, and answered
+// through `done` only once durable (on the store's committer thread, or at
+// once when nothing is written); no thread waits on disk. The key is one for
+// the whole registry, not one per plan: an import changes the organization
+// directory every plan's corrections and supervision tasks resolve names
+// against, request ids are one namespace across plans, and the published
+// state is one immutable snapshot built from the previous one, so two writes
+// published at once would lose one. Writes are administrative and rare (an
+// import a year, a few corrections a month): the coarse key costs nothing.
+// Parsing a document and the checks that need no state run before the key,
+// on the caller's thread.
 //
-// Thread-safe. `store` and `clock` must outlive the registry.
+// Thread-safe. `store` and `clock` must outlive the registry. `dispatch` runs a
+// write that had to wait for the key (an executor's Submit); empty: inline,
+// on the thread that released the key (tests with a store that answers at once).
 //
 // The implementation is split by concept: task_registry.cc (loading, the plan
 // views, request ids), and task_registry_plans.cc, _queries.cc, _measures.cc,
 // _supervision.cc and _organizations.cc (the use cases).
 class TaskRegistry {
  public:
-  TaskRegistry(PlanStore* store, const common::Clock* clock);
+  template <typename T>
+  using Done = std::function<void(absl::StatusOr<T>)>;
+
+  TaskRegistry(PlanStore* store, const common::Clock* clock,
+               std::function<void(std::function<void()>)> dispatch = nullptr);
 
   // Loads every plan and organization from the store. Call once before use.
   absl::Status Load();
@@ -113,9 +133,8 @@ class TaskRegistry {
   // oversized, not UTF-8, or malformed document: the message names the line;
   // bad time zone); InvalidArgument when `context.request_id` was used for
   // another request. The same document again → already_imported, no write.
-  absl::StatusOr<ImportResult> ImportPlan(absl::string_view document_text, bool validate_only,
-                                          absl::string_view time_zone,
-                                          const ChangeContext& context);
+  void ImportPlan(absl::string_view document_text, bool validate_only, absl::string_view time_zone,
+                  const ChangeContext& context, Done<ImportResult> done);
 
   // Errors: NotFound.
   absl::StatusOr<Plan> GetPlan(absl::string_view plan_id) const;
@@ -140,8 +159,10 @@ class TaskRegistry {
 
   // Corrects a measure and records the revision. Errors: NotFound; Aborted
   // (stale etag); InvalidArgument (no field to change, missing etag or reason,
-  // unknown organization, unresolvable deadline, reused request id).
-  absl::StatusOr<Measure> UpdateMeasure(const MeasureUpdate& update, const ChangeContext& context);
+  // unknown organization, unresolvable deadline, reused request id). Answers
+  // the measure and its task (for context), as written.
+  void UpdateMeasure(const MeasureUpdate& update, const ChangeContext& context,
+                     Done<std::pair<Measure, Task>> done);
   // Errors: NotFound.
   absl::StatusOr<std::vector<MeasureRevision>> ListRevisions(absl::string_view plan_id,
                                                              absl::string_view measure_id) const;
@@ -149,8 +170,8 @@ class TaskRegistry {
   // Creates a supervision task. `context.request_id` is required; a retry
   // with the same id and content returns the task created the first time.
   // Errors: NotFound (plan); InvalidArgument (fields; reused request id).
-  absl::StatusOr<Task> CreateSupervisionTask(const SupervisionTaskDraft& draft,
-                                             const ChangeContext& context);
+  void CreateSupervisionTask(const SupervisionTaskDraft& draft, const ChangeContext& context,
+                             Done<Task> done);
 
   // Errors: NotFound.
   absl::StatusOr<Organization> GetOrganization(absl::string_view org_id) const;
@@ -200,12 +221,54 @@ class TaskRegistry {
   // Makes `next` the state readers see (after its change is durable).
   void Publish(std::shared_ptr<const State> next);
 
+  // A write as decided under the key: the answer, and unless nothing is to be
+  // written, the state to publish once `commit` (which calls the store) is durable.
+  template <typename T>
+  struct Decided {
+    explicit Decided(T a) : answer(std::move(a)) {}
+    Decided(T a, std::shared_ptr<const State> n) : answer(std::move(a)), next(std::move(n)) {}
+    T answer;
+    std::shared_ptr<const State> next;  // null: nothing to write, answer at once
+    std::function<void(PlanStore::Done)> commit;
+  };
+  // Takes the registry's write key, runs `decide` against the state then,
+  // commits what it decided, publishes it and releases the key, then answers.
+  template <typename T>
+  void RunWrite(std::function<absl::StatusOr<Decided<T>>()> decide, Done<T> done);
+
   PlanStore* const store_;
   const common::Clock* const clock_;
 
-  absl::Mutex write_mu_;  // serialises writers (held across the durable write)
   mutable absl::Mutex state_mu_;
   std::shared_ptr<const State> state_ ABSL_GUARDED_BY(state_mu_);
+  common::KeyedSerializer writes_;  // one key: see the class comment
 };
+
+template <typename T>
+void TaskRegistry::RunWrite(std::function<absl::StatusOr<Decided<T>>()> decide, Done<T> done) {
+  writes_.Run("registry", [this, decide = std::move(decide), done = std::move(done)](
+                              std::shared_ptr<common::KeyedSerializer::Lease> lease) mutable {
+    absl::StatusOr<Decided<T>> decided = decide();
+    if (!decided.ok() || decided->next == nullptr) {
+      lease.reset();
+      if (!decided.ok()) {
+        done(decided.status());
+      } else {
+        done(std::move(decided->answer));
+      }
+      return;
+    }
+    decided->commit([this, answer = std::move(decided->answer), next = std::move(decided->next),
+                     lease = std::move(lease), done = std::move(done)](absl::Status s) mutable {
+      if (s.ok()) Publish(std::move(next));
+      lease.reset();  // published: the next write may be decided
+      if (!s.ok()) {
+        done(s);
+        return;
+      }
+      done(std::move(answer));
+    });
+  });
+}
 
 }  // namespace ecoplan::registry

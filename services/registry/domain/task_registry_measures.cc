@@ -1,6 +1,7 @@
 // TaskRegistry: corrections of a measure (deadline, organizations,
 // checkpoints) and their revisions.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -65,59 +66,69 @@ std::string UpdateFingerprint(const MeasureUpdate& update) {
 
 }  // namespace
 
-absl::StatusOr<Measure> TaskRegistry::UpdateMeasure(const MeasureUpdate& update,
-                                                    const ChangeContext& context) {
-  ECOPLAN_RETURN_IF_ERROR(CheckUpdate(update, context));
-
-  absl::MutexLock write_lock(&write_mu_);
-  std::shared_ptr<const State> state = Snapshot();
-  ECOPLAN_ASSIGN_OR_RETURN(std::shared_ptr<const PlanView> view, FindPlan(*state, update.plan_id));
-  auto it = view->measure_index.find(update.measure_id);
-  if (it == view->measure_index.end()) {
-    return absl::NotFoundError(absl::StrCat("measure \"plans/", update.plan_id, "/measures/",
-                                            update.measure_id, "\" does not exist"));
+void TaskRegistry::UpdateMeasure(const MeasureUpdate& update, const ChangeContext& context,
+                                 Done<std::pair<Measure, Task>> done) {
+  if (absl::Status s = CheckUpdate(update, context); !s.ok()) {
+    done(s);
+    return;
   }
-  const Task& task = view->stored.tasks[it->second.first];
-  const Measure& before = task.measures[it->second.second];
-
-  const std::string fingerprint = UpdateFingerprint(update);
-  ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> earlier,
-                           CheckRequest(context.request_id, kUpdateMethod, fingerprint));
-  if (earlier) return before;  // the retried change is the current state or was superseded
-
-  if (update.etag != MeasureEtag(before)) {
-    return absl::AbortedError(
-        absl::StrCat("measure \"plans/", update.plan_id, "/measures/", update.measure_id,
-                     "\" changed since it was read (etag \"", update.etag, "\", now \"",
-                     MeasureEtag(before), "\"); read it again and retry"));
-  }
-
-  std::vector<std::string> changed;
-  ECOPLAN_ASSIGN_OR_RETURN(
-      Measure after, Corrected(update, before, *state->organizations, view->stored.plan, &changed));
-  const absl::Time now = clock_->Now();
-  after.revision = before.revision + 1;
-  after.update_time = now;
-
-  MeasureRevision revision{after.revision, now,    context.actor, update.reason,
-                           changed,        before, after,         context.request_id};
-  Task changed_task = task;
-  changed_task.measures[it->second.second] = after;
-  std::optional<RequestRecord> request;
-  if (!context.request_id.empty()) {
-    request =
-        RequestRecord{std::string(kUpdateMethod), fingerprint,
-                      absl::StrCat("plans/", update.plan_id, "/measures/", update.measure_id)};
-  }
-  ECOPLAN_RETURN_IF_ERROR(
-      store_->CommitMeasureUpdate(update.plan_id, changed_task, revision, request,
-                                  MeasureUpdated{update.plan_id, revision}, context));
-  StoredPlan next_plan = view->stored;
-  next_plan.tasks[it->second.first] = std::move(changed_task);
-  auto next = std::make_shared<State>(*state);
-  next->plans[update.plan_id] = MakeView(std::move(next_plan));
-  Publish(std::move(next));
-  return after;
+  using Answer = std::pair<Measure, Task>;
+  RunWrite<Answer>(
+      [this, update, context]() -> absl::StatusOr<Decided<Answer>> {
+        std::shared_ptr<const State> state = Snapshot();
+        ECOPLAN_ASSIGN_OR_RETURN(std::shared_ptr<const PlanView> view,
+                                 FindPlan(*state, update.plan_id));
+        auto it = view->measure_index.find(update.measure_id);
+        if (it == view->measure_index.end()) {
+          return absl::NotFoundError(absl::StrCat("measure \"plans/", update.plan_id, "/measures/",
+                                                  update.measure_id, "\" does not exist"));
+        }
+        const Task& task = view->stored.tasks[it->second.first];
+        const Measure& before = task.measures[it->second.second];
+        const std::string fingerprint = UpdateFingerprint(update);
+        ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> earlier,
+                                 CheckRequest(context.request_id, kUpdateMethod, fingerprint));
+        if (earlier) {
+          // The retried change is the current state or was superseded.
+          return Decided<Answer>{{before, task}};
+        }
+        if (update.etag != MeasureEtag(before)) {
+          return absl::AbortedError(
+              absl::StrCat("measure \"plans/", update.plan_id, "/measures/", update.measure_id,
+                           "\" changed since it was read (etag \"", update.etag, "\", now \"",
+                           MeasureEtag(before), "\"); read it again and retry"));
+        }
+        std::vector<std::string> changed;
+        ECOPLAN_ASSIGN_OR_RETURN(Measure after, Corrected(update, before, *state->organizations,
+                                                          view->stored.plan, &changed));
+        const absl::Time now = clock_->Now();
+        after.revision = before.revision + 1;
+        after.update_time = now;
+        MeasureRevision revision{after.revision, now,    context.actor, update.reason,
+                                 changed,        before, after,         context.request_id};
+        Task changed_task = task;
+        changed_task.measures[it->second.second] = after;
+        std::optional<RequestRecord> request;
+        if (!context.request_id.empty()) {
+          request = RequestRecord{
+              std::string(kUpdateMethod), fingerprint,
+              absl::StrCat("plans/", update.plan_id, "/measures/", update.measure_id)};
+        }
+        StoredPlan next_plan = view->stored;
+        next_plan.tasks[it->second.first] = changed_task;
+        auto next = std::make_shared<State>(*state);
+        next->plans[update.plan_id] = MakeView(std::move(next_plan));
+        Decided<Answer> decided{{after, changed_task}, std::move(next)};
+        decided.commit = [this, plan_id = update.plan_id, changed_task = std::move(changed_task),
+                          revision = std::move(revision), request,
+                          context](PlanStore::Done committed) {
+          store_->CommitMeasureUpdate(plan_id, changed_task, revision, request,
+                                      MeasureUpdated{plan_id, revision}, context,
+                                      std::move(committed));
+        };
+        return decided;
+      },
+      std::move(done));
 }
 
 absl::StatusOr<Measure> TaskRegistry::Corrected(const MeasureUpdate& update, const Measure& before,

@@ -1,6 +1,8 @@
 // TaskRegistry: plans: import a plan document, read, list and export plans.
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,50 +50,63 @@ absl::StatusOr<ParseOptions> ParseOptionsFor(absl::string_view time_zone) {
 
 }  // namespace
 
-absl::StatusOr<ImportResult> TaskRegistry::ImportPlan(absl::string_view document_text,
-                                                      bool validate_only,
-                                                      absl::string_view time_zone,
-                                                      const ChangeContext& context) {
-  ECOPLAN_RETURN_IF_ERROR(CheckDocument(document_text));
-  ECOPLAN_RETURN_IF_ERROR(CheckRequestId(context.request_id, /*required=*/false));
-  ECOPLAN_ASSIGN_OR_RETURN(ParseOptions options, ParseOptionsFor(time_zone));
-  ECOPLAN_ASSIGN_OR_RETURN(ParsedPlan parsed, ParsePlanDocument(document_text, options));
-
-  absl::MutexLock write_lock(&write_mu_);
-  std::shared_ptr<const State> state = Snapshot();
-  if (auto it = state->plans.find(parsed.plan.id); it != state->plans.end()) {
-    return ImportResult{it->second->stored.plan, /*already_imported=*/true};
+void TaskRegistry::ImportPlan(absl::string_view document_text, bool validate_only,
+                              absl::string_view time_zone, const ChangeContext& context,
+                              Done<ImportResult> done) {
+  // Checked and parsed before the write key, on the caller's thread.
+  absl::StatusOr<ParsedPlan> parsed = [&]() -> absl::StatusOr<ParsedPlan> {
+    ECOPLAN_RETURN_IF_ERROR(CheckDocument(document_text));
+    ECOPLAN_RETURN_IF_ERROR(CheckRequestId(context.request_id, /*required=*/false));
+    ECOPLAN_ASSIGN_OR_RETURN(ParseOptions options, ParseOptionsFor(time_zone));
+    return ParsePlanDocument(document_text, options);
+  }();
+  if (!parsed.ok()) {
+    done(parsed.status());
+    return;
   }
-  if (validate_only) return ImportResult{std::move(parsed.plan), false};
-
-  // The plan id is derived from the content, so a retried import is found above;
-  // the request record only guards against reusing the id for another document.
-  const std::string fingerprint = Fingerprint({parsed.plan.id});
-  ECOPLAN_RETURN_IF_ERROR(CheckRequest(context.request_id, kImportMethod, fingerprint).status());
-
-  const absl::Time now = clock_->Now();
-  StoredPlan stored{std::move(parsed.plan), std::move(parsed.tasks)};
-  stored.plan.import_time = now;
-  for (Task& task : stored.tasks) {
-    task.create_time = now;
-    for (Measure& m : task.measures) m.update_time = now;
-  }
-  // Organizations already known (from earlier plans) keep their aliases.
-  std::vector<Organization> merged = state->organizations->MergedWith(parsed.organizations);
-  std::optional<RequestRecord> request;
-  if (!context.request_id.empty()) {
-    request = RequestRecord{std::string(kImportMethod), fingerprint, stored.plan.id};
-  }
-  const PlanImported event{stored.plan.id, stored.plan.title, stored.plan.document_number,
-                           stored.plan.summary};
-  ECOPLAN_RETURN_IF_ERROR(store_->CommitImport(stored, merged, request, event, context));
-
-  Plan plan = stored.plan;
-  auto next = std::make_shared<State>(*state);
-  next->plans[plan.id] = MakeView(std::move(stored));
-  next->organizations = std::make_shared<const OrganizationDirectory>(std::move(merged));
-  Publish(std::move(next));
-  return ImportResult{std::move(plan), false};
+  auto shared = std::make_shared<ParsedPlan>(*std::move(parsed));
+  RunWrite<ImportResult>(
+      [this, shared, validate_only, context]() -> absl::StatusOr<Decided<ImportResult>> {
+        ParsedPlan& parsed = *shared;
+        std::shared_ptr<const State> state = Snapshot();
+        if (auto it = state->plans.find(parsed.plan.id); it != state->plans.end()) {
+          return Decided<ImportResult>{{it->second->stored.plan, /*already_imported=*/true}};
+        }
+        if (validate_only) return Decided<ImportResult>{{std::move(parsed.plan), false}};
+        // The plan id is derived from the content, so a retried import is found
+        // above; the request record only guards against reusing the id for
+        // another document.
+        const std::string fingerprint = Fingerprint({parsed.plan.id});
+        ECOPLAN_RETURN_IF_ERROR(
+            CheckRequest(context.request_id, kImportMethod, fingerprint).status());
+        const absl::Time now = clock_->Now();
+        StoredPlan stored{std::move(parsed.plan), std::move(parsed.tasks)};
+        stored.plan.import_time = now;
+        for (Task& task : stored.tasks) {
+          task.create_time = now;
+          for (Measure& m : task.measures) m.update_time = now;
+        }
+        // Organizations already known (from earlier plans) keep their aliases.
+        std::vector<Organization> merged = state->organizations->MergedWith(parsed.organizations);
+        std::optional<RequestRecord> request;
+        if (!context.request_id.empty()) {
+          request = RequestRecord{std::string(kImportMethod), fingerprint, stored.plan.id};
+        }
+        const PlanImported event{stored.plan.id, stored.plan.title, stored.plan.document_number,
+                                 stored.plan.summary};
+        Decided<ImportResult> decided{{stored.plan, false}};
+        std::shared_ptr<const PlanView> view = MakeView(std::move(stored));
+        auto next = std::make_shared<State>(*state);
+        next->plans[view->stored.plan.id] = view;
+        next->organizations = std::make_shared<const OrganizationDirectory>(merged);
+        decided.next = std::move(next);
+        decided.commit = [this, view, merged = std::move(merged), request, event,
+                          context](PlanStore::Done committed) {
+          store_->CommitImport(view->stored, merged, request, event, context, std::move(committed));
+        };
+        return decided;
+      },
+      std::move(done));
 }
 
 absl::StatusOr<Plan> TaskRegistry::GetPlan(absl::string_view plan_id) const {

@@ -1,6 +1,7 @@
 // TaskRegistry: supervision tasks (督办任务) the bureau adds to a plan.
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -63,52 +64,65 @@ int NextSupervisionNumber(const std::vector<Task>& tasks) {
 
 }  // namespace
 
-absl::StatusOr<Task> TaskRegistry::CreateSupervisionTask(const SupervisionTaskDraft& draft,
-                                                         const ChangeContext& context) {
-  ECOPLAN_RETURN_IF_ERROR(CheckDraft(draft, context));
-  const std::string fingerprint = DraftFingerprint(draft);
-
-  absl::MutexLock write_lock(&write_mu_);
-  std::shared_ptr<const State> state = Snapshot();
-  ECOPLAN_ASSIGN_OR_RETURN(std::shared_ptr<const PlanView> view, FindPlan(*state, draft.plan_id));
-  ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> earlier,
-                           CheckRequest(context.request_id, kCreateSupervisionMethod, fingerprint));
-  if (earlier) {
-    absl::string_view task_id = *earlier;
-    if (auto pos = task_id.rfind('/'); pos != absl::string_view::npos) {
-      task_id = task_id.substr(pos + 1);
-    }
-    return GetTask(draft.plan_id, task_id);
+void TaskRegistry::CreateSupervisionTask(const SupervisionTaskDraft& draft,
+                                         const ChangeContext& context, Done<Task> done) {
+  if (absl::Status s = CheckDraft(draft, context); !s.ok()) {
+    done(s);
+    return;
   }
+  RunWrite<Task>(
+      [this, draft, context]() -> absl::StatusOr<Decided<Task>> {
+        const std::string fingerprint = DraftFingerprint(draft);
+        std::shared_ptr<const State> state = Snapshot();
+        ECOPLAN_ASSIGN_OR_RETURN(std::shared_ptr<const PlanView> view,
+                                 FindPlan(*state, draft.plan_id));
+        ECOPLAN_ASSIGN_OR_RETURN(
+            std::optional<std::string> earlier,
+            CheckRequest(context.request_id, kCreateSupervisionMethod, fingerprint));
+        if (earlier) {
+          absl::string_view task_id = *earlier;
+          if (auto pos = task_id.rfind('/'); pos != absl::string_view::npos) {
+            task_id = task_id.substr(pos + 1);
+          }
+          ECOPLAN_ASSIGN_OR_RETURN(Task task, GetTask(draft.plan_id, task_id));
+          return Decided<Task>{std::move(task)};
+        }
 
-  const int number = NextSupervisionNumber(view->stored.tasks);
-  const absl::Time now = clock_->Now();
-  Task task;
-  task.id = absl::StrCat("s", number);
-  task.origin = TaskOrigin::kSupervision;
-  task.sequence_number = number;
-  task.title = common::NormalizeDocumentText(draft.title);
-  task.description = draft.description;
-  task.assigned_by = draft.assigned_by;
-  task.create_time = now;
-  for (size_t i = 0; i < draft.measures.size(); ++i) {
-    ECOPLAN_ASSIGN_OR_RETURN(Measure m, DraftedMeasure(draft.measures[i], i, task.id, now,
-                                                       view->stored.plan, *state->organizations));
-    task.measures.push_back(std::move(m));
-  }
+        const int number = NextSupervisionNumber(view->stored.tasks);
+        const absl::Time now = clock_->Now();
+        Task task;
+        task.id = absl::StrCat("s", number);
+        task.origin = TaskOrigin::kSupervision;
+        task.sequence_number = number;
+        task.title = common::NormalizeDocumentText(draft.title);
+        task.description = draft.description;
+        task.assigned_by = draft.assigned_by;
+        task.create_time = now;
+        for (size_t i = 0; i < draft.measures.size(); ++i) {
+          ECOPLAN_ASSIGN_OR_RETURN(
+              Measure m, DraftedMeasure(draft.measures[i], i, task.id, now, view->stored.plan,
+                                        *state->organizations));
+          task.measures.push_back(std::move(m));
+        }
 
-  StoredPlan next_plan = view->stored;
-  next_plan.tasks.push_back(task);
-  ++next_plan.plan.summary.supervision_task_count;
-  std::optional<RequestRecord> request =
-      RequestRecord{std::string(kCreateSupervisionMethod), fingerprint,
-                    absl::StrCat("plans/", draft.plan_id, "/tasks/", task.id)};
-  ECOPLAN_RETURN_IF_ERROR(store_->CommitSupervisionTask(
-      draft.plan_id, task, request, SupervisionTaskCreated{draft.plan_id, task}, context));
-  auto next = std::make_shared<State>(*state);
-  next->plans[draft.plan_id] = MakeView(std::move(next_plan));
-  Publish(std::move(next));
-  return task;
+        StoredPlan next_plan = view->stored;
+        next_plan.tasks.push_back(task);
+        ++next_plan.plan.summary.supervision_task_count;
+        std::optional<RequestRecord> request =
+            RequestRecord{std::string(kCreateSupervisionMethod), fingerprint,
+                          absl::StrCat("plans/", draft.plan_id, "/tasks/", task.id)};
+        auto next = std::make_shared<State>(*state);
+        next->plans[draft.plan_id] = MakeView(std::move(next_plan));
+        Decided<Task> decided{task, std::move(next)};
+        decided.commit = [this, plan_id = draft.plan_id, task = std::move(task), request,
+                          context](PlanStore::Done committed) {
+          store_->CommitSupervisionTask(plan_id, task, request,
+                                        SupervisionTaskCreated{plan_id, task}, context,
+                                        std::move(committed));
+        };
+        return decided;
+      },
+      std::move(done));
 }
 
 absl::StatusOr<Measure> TaskRegistry::DraftedMeasure(const SupervisionMeasureDraft& in, size_t i,

@@ -7,8 +7,10 @@
 #include <string>
 
 #include "absl/strings/str_replace.h"
+#include "absl/synchronization/notification.h"
 #include "common/testing/status_matchers.h"
 #include "common/time/clock.h"
+#include "services/registry/testing/blocking_registry.h"
 #include "services/registry/testing/fake_plan_store.h"
 
 namespace ecoplan::registry {
@@ -49,7 +51,7 @@ class TaskRegistryTest : public ::testing::Test {
   std::string seed_ = ReadSeed();
   FakePlanStore store_;
   common::FakeClock clock_;
-  TaskRegistry registry_{&store_, &clock_};
+  BlockingRegistry registry_{&store_, &clock_};
   Plan plan_;
 };
 
@@ -98,7 +100,7 @@ TEST_F(TaskRegistryTest, RejectsMalformedDocumentsAndWritesNothing) {
 
 TEST_F(TaskRegistryTest, ValidateOnlyWritesNothing) {
   FakePlanStore empty_store;
-  TaskRegistry fresh(&empty_store, &clock_);
+  BlockingRegistry fresh(&empty_store, &clock_);
   ASSERT_OK(fresh.Load());
   ASSERT_OK_AND_ASSIGN(ImportResult result, fresh.ImportPlan(seed_, true, "", {}));
   EXPECT_EQ(result.plan.id, plan_.id);
@@ -109,7 +111,7 @@ TEST_F(TaskRegistryTest, ValidateOnlyWritesNothing) {
 
 TEST_F(TaskRegistryTest, AFailedWriteLeavesNothingVisible) {
   FakePlanStore failing;
-  TaskRegistry fresh(&failing, &clock_);
+  BlockingRegistry fresh(&failing, &clock_);
   ASSERT_OK(fresh.Load());
   failing.FailNextCommit(absl::UnavailableError("disk full"));
   EXPECT_STATUS_CODE(fresh.ImportPlan(seed_, false, "", {}), absl::StatusCode::kUnavailable);
@@ -351,6 +353,48 @@ TEST_F(TaskRegistryTest, CreatesSupervisionTasksIdempotently) {
                      absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(TaskRegistryTest, AWriteWhileAnotherIsCommittedWaitsAndIsDecidedAfterIt) {
+  SupervisionTaskDraft draft;
+  draft.plan_id = plan_.id;
+  draft.title = "永定河沿线裸地苫盖";
+  draft.assigned_by = "区城指中心";
+  draft.measures.push_back({"对沿线裸地全部苫盖并拍照上传", "6月底前", {{"永定镇", {}}}, {}});
+  store_.hold_commits(true);
+  struct Answer {
+    absl::Notification done;
+    absl::StatusOr<Task> task = absl::UnknownError("not answered");
+  };
+  Answer first, second;
+  auto create = [&](const std::string& request_id, Answer* answer) {
+    static_cast<TaskRegistry&>(registry_).CreateSupervisionTask(
+        draft, {request_id, "center"}, [answer](absl::StatusOr<Task> task) {
+          answer->task = std::move(task);
+          answer->done.Notify();
+        });
+  };
+  create("s-1", &first);
+  create("s-2", &second);
+  // The first is being committed: not answered, not visible; the second waits
+  // for the key (it is neither refused nor committed).
+  EXPECT_EQ(store_.held_commits(), 1u);
+  EXPECT_FALSE(first.done.HasBeenNotified());
+  EXPECT_FALSE(second.done.HasBeenNotified());
+  ASSERT_OK_AND_ASSIGN(Plan plan, registry_.GetPlan(plan_.id));
+  EXPECT_EQ(plan.summary.supervision_task_count, 0);
+  store_.hold_commits(false);
+  store_.ReleaseCommits();
+  first.done.WaitForNotification();
+  second.done.WaitForNotification();
+  // Both landed, in order: the second was decided against the first's result.
+  ASSERT_OK(first.task.status());
+  ASSERT_OK(second.task.status());
+  EXPECT_EQ(first.task->id, "s1");
+  EXPECT_EQ(second.task->id, "s2");
+  EXPECT_EQ(store_.events().size(), 3u);  // the import and the two tasks
+  ASSERT_OK_AND_ASSIGN(plan, registry_.GetPlan(plan_.id));
+  EXPECT_EQ(plan.summary.supervision_task_count, 2);
+}
+
 TEST_F(TaskRegistryTest, StateSurvivesAReloadFromTheStore) {
   MeasureUpdate update;
   update.plan_id = plan_.id;
@@ -359,7 +403,7 @@ TEST_F(TaskRegistryTest, StateSurvivesAReloadFromTheStore) {
   update.etag = "r0";
   update.reason = "提前";
   ASSERT_OK(registry_.UpdateMeasure(update, {}));
-  TaskRegistry reloaded(&store_, &clock_);
+  BlockingRegistry reloaded(&store_, &clock_);
   ASSERT_OK(reloaded.Load());
   ASSERT_OK_AND_ASSIGN(auto found, reloaded.GetMeasure(plan_.id, "a2-t1-m1"));
   EXPECT_EQ(found.first.deadline.raw, "9月底前");

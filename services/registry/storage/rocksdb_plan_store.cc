@@ -86,11 +86,12 @@ absl::Status PutRequest(rocksdb::WriteBatch& batch, common::RocksDb* db,
       batch.Put(db->Cf(kMeta), RequestKey(request_id), record.SerializeAsString()), "put request");
 }
 
-absl::Status CommitWithEvent(common::RocksDb* db, common::WriteRequest request,
-                             const google::protobuf::Message& payload, absl::string_view resource,
-                             const ChangeContext& context) {
+// `request` with its event: what one Commit* hands to the group committer.
+common::WriteRequest WithEvent(common::WriteRequest request,
+                               const google::protobuf::Message& payload, absl::string_view resource,
+                               const ChangeContext& context) {
   request.events.push_back(common::MakeEvent(payload, resource, context.request_id, context.actor));
-  return db->Commit(std::move(request)).status();
+  return request;
 }
 
 }  // namespace
@@ -170,11 +171,46 @@ absl::StatusOr<std::vector<std::string>> RocksDbPlanStore::MeasuresOfOrganizatio
   return ids;
 }
 
-absl::Status RocksDbPlanStore::CommitImport(const StoredPlan& plan,
-                                            const std::vector<Organization>& organizations,
-                                            const std::optional<RequestRecord>& request,
-                                            const PlanImported& event,
-                                            const ChangeContext& context) {
+void RocksDbPlanStore::CommitAsync(absl::StatusOr<common::WriteRequest> write, Done done) {
+  if (!write.ok()) {
+    done(write.status());
+    return;
+  }
+  // Durable when the committer's synced batch holding it is written.
+  db_->CommitAsync(*std::move(write),
+                   [done = std::move(done)](absl::StatusOr<common::CommitResult> committed) {
+                     done(committed.status());
+                   });
+}
+
+void RocksDbPlanStore::CommitImport(const StoredPlan& plan,
+                                    const std::vector<Organization>& organizations,
+                                    const std::optional<RequestRecord>& request,
+                                    const PlanImported& event, const ChangeContext& context,
+                                    Done done) {
+  CommitAsync(BuildImport(plan, organizations, request, event, context), std::move(done));
+}
+
+void RocksDbPlanStore::CommitMeasureUpdate(absl::string_view plan_id, const Task& task,
+                                           const MeasureRevision& revision,
+                                           const std::optional<RequestRecord>& request,
+                                           const MeasureUpdated& event,
+                                           const ChangeContext& context, Done done) {
+  CommitAsync(BuildMeasureUpdate(plan_id, task, revision, request, event, context),
+              std::move(done));
+}
+
+void RocksDbPlanStore::CommitSupervisionTask(absl::string_view plan_id, const Task& task,
+                                             const std::optional<RequestRecord>& request,
+                                             const SupervisionTaskCreated& event,
+                                             const ChangeContext& context, Done done) {
+  CommitAsync(BuildSupervisionTask(plan_id, task, request, event, context), std::move(done));
+}
+
+absl::StatusOr<common::WriteRequest> RocksDbPlanStore::BuildImport(
+    const StoredPlan& plan, const std::vector<Organization>& organizations,
+    const std::optional<RequestRecord>& request, const PlanImported& event,
+    const ChangeContext& context) {
   common::WriteRequest write;
   storage::PlanRecord plan_record;
   *plan_record.mutable_plan() = ToProto(plan.plan);
@@ -199,14 +235,13 @@ absl::Status RocksDbPlanStore::CommitImport(const StoredPlan& plan,
   payload.set_title(event.title);
   payload.set_document_number(event.document_number);
   *payload.mutable_summary() = ToProto(event.summary);
-  return CommitWithEvent(db_, std::move(write), payload, PlanName(event.plan_id), context);
+  return WithEvent(std::move(write), payload, PlanName(event.plan_id), context);
 }
 
-absl::Status RocksDbPlanStore::CommitMeasureUpdate(absl::string_view plan_id, const Task& task,
-                                                   const MeasureRevision& revision,
-                                                   const std::optional<RequestRecord>& request,
-                                                   const MeasureUpdated& event,
-                                                   const ChangeContext& context) {
+absl::StatusOr<common::WriteRequest> RocksDbPlanStore::BuildMeasureUpdate(
+    absl::string_view plan_id, const Task& task, const MeasureRevision& revision,
+    const std::optional<RequestRecord>& request, const MeasureUpdated& event,
+    const ChangeContext& context) {
   common::WriteRequest write;
   ECOPLAN_RETURN_IF_ERROR(PutTask(write.batch, db_, plan_id, task));
   for (const std::string& org_id : OrgIdsOf(revision.before)) {
@@ -226,14 +261,14 @@ absl::Status RocksDbPlanStore::CommitMeasureUpdate(absl::string_view plan_id, co
   ECOPLAN_RETURN_IF_ERROR(PutRequest(write.batch, db_, request, context.request_id));
   v1::MeasureUpdated payload;
   *payload.mutable_revision() = ToProto(plan_id, event.revision);
-  return CommitWithEvent(db_, std::move(write), payload, MeasureName(plan_id, revision.after.id),
-                         context);
+  return WithEvent(std::move(write), payload, MeasureName(plan_id, revision.after.id), context);
 }
 
-absl::Status RocksDbPlanStore::CommitSupervisionTask(absl::string_view plan_id, const Task& task,
-                                                     const std::optional<RequestRecord>& request,
-                                                     const SupervisionTaskCreated& event,
-                                                     const ChangeContext& context) {
+absl::StatusOr<common::WriteRequest> RocksDbPlanStore::BuildSupervisionTask(
+    absl::string_view plan_id, const Task& task, const std::optional<RequestRecord>& request,
+    const SupervisionTaskCreated& event, const ChangeContext& context) {
+  // The plan's summary is read from disk: the registry's write key ensures the
+  // previous write, if any, is durable and therefore read here.
   common::WriteRequest write;
   ECOPLAN_RETURN_IF_ERROR(PutTask(write.batch, db_, plan_id, task));
   for (const Measure& m : task.measures) {
@@ -252,7 +287,7 @@ absl::Status RocksDbPlanStore::CommitSupervisionTask(absl::string_view plan_id, 
   ECOPLAN_RETURN_IF_ERROR(PutRequest(write.batch, db_, request, context.request_id));
   v1::SupervisionTaskCreated payload;
   *payload.mutable_task() = ToProto(plan_id, event.task);
-  return CommitWithEvent(db_, std::move(write), payload, TaskName(plan_id, task.id), context);
+  return WithEvent(std::move(write), payload, TaskName(plan_id, task.id), context);
 }
 
 }  // namespace ecoplan::registry

@@ -24,8 +24,10 @@ namespace ecoplan::registry {
 //                   through a group's members; rewritten with its task)
 //   meta:           req/<request_id>                         → storage.RequestRecord
 //   events:         <seq: u64 BE>                            → common.v1.Event (RocksDb)
-// Every Commit* is one RocksDb::Commit: entity, index entries, request record
-// and event in one synced WriteBatch. Thread-safe; `db` must outlive the store.
+// Every Commit* is one RocksDb::CommitAsync: entity, index entries, request
+// record and event in one WriteRequest, made durable by the group committer's
+// synced WriteBatch; `done` runs on the committer thread. Thread-safe; `db`
+// must outlive the store.
 class RocksDbPlanStore final : public PlanStore {
  public:
   // Column families this store needs; pass them to RocksDb::Open.
@@ -38,24 +40,39 @@ class RocksDbPlanStore final : public PlanStore {
   absl::StatusOr<std::optional<RequestRecord>> FindRequest(absl::string_view request_id) override;
   absl::StatusOr<std::vector<MeasureRevision>> ListRevisions(absl::string_view plan_id,
                                                              absl::string_view measure_id) override;
-  absl::Status CommitImport(const StoredPlan& plan, const std::vector<Organization>& organizations,
-                            const std::optional<RequestRecord>& request, const PlanImported& event,
-                            const ChangeContext& context) override;
-  absl::Status CommitMeasureUpdate(absl::string_view plan_id, const Task& task,
-                                   const MeasureRevision& revision,
-                                   const std::optional<RequestRecord>& request,
-                                   const MeasureUpdated& event,
-                                   const ChangeContext& context) override;
-  absl::Status CommitSupervisionTask(absl::string_view plan_id, const Task& task,
-                                     const std::optional<RequestRecord>& request,
-                                     const SupervisionTaskCreated& event,
-                                     const ChangeContext& context) override;
+  void CommitImport(const StoredPlan& plan, const std::vector<Organization>& organizations,
+                    const std::optional<RequestRecord>& request, const PlanImported& event,
+                    const ChangeContext& context, Done done) override;
+  void CommitMeasureUpdate(absl::string_view plan_id, const Task& task,
+                           const MeasureRevision& revision,
+                           const std::optional<RequestRecord>& request, const MeasureUpdated& event,
+                           const ChangeContext& context, Done done) override;
+  void CommitSupervisionTask(absl::string_view plan_id, const Task& task,
+                             const std::optional<RequestRecord>& request,
+                             const SupervisionTaskCreated& event, const ChangeContext& context,
+                             Done done) override;
 
   // Ids "<plan_id>/<measure_id>" of the measures `org_id` leads or is responsible for,
   // read from the by_org index.
   absl::StatusOr<std::vector<std::string>> MeasuresOfOrganization(absl::string_view org_id);
 
  private:
+  // The WriteRequest of each Commit*, with its event.
+  absl::StatusOr<common::WriteRequest> BuildImport(const StoredPlan& plan,
+                                                   const std::vector<Organization>& organizations,
+                                                   const std::optional<RequestRecord>& request,
+                                                   const PlanImported& event,
+                                                   const ChangeContext& context);
+  absl::StatusOr<common::WriteRequest> BuildMeasureUpdate(
+      absl::string_view plan_id, const Task& task, const MeasureRevision& revision,
+      const std::optional<RequestRecord>& request, const MeasureUpdated& event,
+      const ChangeContext& context);
+  absl::StatusOr<common::WriteRequest> BuildSupervisionTask(
+      absl::string_view plan_id, const Task& task, const std::optional<RequestRecord>& request,
+      const SupervisionTaskCreated& event, const ChangeContext& context);
+  // Hands `write` to the group committer; `done` once durable (or at once on an error).
+  void CommitAsync(absl::StatusOr<common::WriteRequest> write, Done done);
+
   common::RocksDb* const db_;
 };
 

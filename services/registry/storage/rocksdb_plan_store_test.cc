@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
+#include "absl/synchronization/notification.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/registry/v1/registry_service.pb.h"
@@ -39,14 +41,28 @@ class RocksDbPlanStoreTest : public ::testing::Test {
   }
   void SetUp() override { Open(); }
 
+  // Runs one Commit* and waits until it is durable (its `done`).
+  static absl::Status Durable(const std::function<void(PlanStore::Done)>& commit) {
+    absl::Notification durable;
+    absl::Status out = absl::UnknownError("not answered");
+    commit([&](absl::Status s) {
+      out = std::move(s);
+      durable.Notify();
+    });
+    durable.WaitForNotification();
+    return out;
+  }
+
   StoredPlan Import(const ParsedPlan& parsed, const std::string& request_id = "") {
     StoredPlan stored{parsed.plan, parsed.tasks};
     std::optional<RequestRecord> request;
     if (!request_id.empty()) request = RequestRecord{"ImportPlan", "fp", "plans/" + parsed.plan.id};
-    EXPECT_OK(store_->CommitImport(stored, parsed.organizations, request,
-                                   PlanImported{parsed.plan.id, parsed.plan.title,
-                                                parsed.plan.document_number, parsed.plan.summary},
-                                   {request_id, "tester"}));
+    EXPECT_OK(Durable([&](PlanStore::Done done) {
+      store_->CommitImport(stored, parsed.organizations, request,
+                           PlanImported{parsed.plan.id, parsed.plan.title,
+                                        parsed.plan.document_number, parsed.plan.summary},
+                           {request_id, "tester"}, std::move(done));
+    }));
     return stored;
   }
 
@@ -119,8 +135,11 @@ TEST_F(RocksDbPlanStoreTest, IndexesMeasuresByOrganizationAndUpdatesTheIndexWith
   changed.measures[1] = after;
   MeasureRevision revision{1,      absl::Now(), "tester", "reassign", {"lead_organizations"},
                            before, after,       "req-9"};
-  ASSERT_OK(store_->CommitMeasureUpdate(parsed.plan.id, changed, revision, std::nullopt,
-                                        MeasureUpdated{parsed.plan.id, revision}, {"req-9", ""}));
+  ASSERT_OK(Durable([&](PlanStore::Done done) {
+    store_->CommitMeasureUpdate(parsed.plan.id, changed, revision, std::nullopt,
+                                MeasureUpdated{parsed.plan.id, revision}, {"req-9", ""},
+                                std::move(done));
+  }));
   ASSERT_OK_AND_ASSIGN(owned, store_->MeasuresOfOrganization(lead_id));
   EXPECT_EQ(std::find(owned.begin(), owned.end(), key), owned.end());
   ASSERT_OK_AND_ASSIGN(owned, store_->MeasuresOfOrganization(after.leads[0].org_id));
@@ -154,8 +173,11 @@ TEST_F(RocksDbPlanStoreTest, SupervisionTasksFollowTheDocumentTasks) {
   m.ordinal = 1;
   m.text = "x";
   task.measures.push_back(m);
-  ASSERT_OK(store_->CommitSupervisionTask(parsed.plan.id, task, std::nullopt,
-                                          SupervisionTaskCreated{parsed.plan.id, task}, {}));
+  ASSERT_OK(Durable([&](PlanStore::Done done) {
+    store_->CommitSupervisionTask(parsed.plan.id, task, std::nullopt,
+                                  SupervisionTaskCreated{parsed.plan.id, task}, {},
+                                  std::move(done));
+  }));
   Open();
   ASSERT_OK_AND_ASSIGN(std::vector<StoredPlan> plans, store_->LoadPlans());
   ASSERT_EQ(plans[0].tasks.size(), parsed.tasks.size() + 1);

@@ -42,9 +42,28 @@ class FakePlanStore final : public PlanStore {
     absl::MutexLock lock(&mu_);
     return revisions_[std::string(plan_id) + "/" + std::string(measure_id)];
   }
-  absl::Status CommitImport(const StoredPlan& plan, const std::vector<Organization>& organizations,
-                            const std::optional<RequestRecord>& request, const PlanImported& event,
-                            const ChangeContext& context) override {
+  // Each commit is stored at once; `done` runs before Commit* returns, or with
+  // hold_commits(true), when ReleaseCommits() is called (a commit in flight).
+  void CommitImport(const StoredPlan& plan, const std::vector<Organization>& organizations,
+                    const std::optional<RequestRecord>& request, const PlanImported& event,
+                    const ChangeContext& context, Done done) override {
+    Answer(std::move(done), StoreImport(plan, organizations, request, event, context));
+  }
+  void CommitMeasureUpdate(absl::string_view plan_id, const Task& task,
+                           const MeasureRevision& revision,
+                           const std::optional<RequestRecord>& request, const MeasureUpdated& event,
+                           const ChangeContext& context, Done done) override {
+    Answer(std::move(done), StoreMeasureUpdate(plan_id, task, revision, request, event, context));
+  }
+  void CommitSupervisionTask(absl::string_view plan_id, const Task& task,
+                             const std::optional<RequestRecord>& request,
+                             const SupervisionTaskCreated& event, const ChangeContext& context,
+                             Done done) override {
+    Answer(std::move(done), StoreSupervisionTask(plan_id, task, request, event, context));
+  }
+  absl::Status StoreImport(const StoredPlan& plan, const std::vector<Organization>& organizations,
+                           const std::optional<RequestRecord>& request, const PlanImported& event,
+                           const ChangeContext& context) {
     absl::MutexLock lock(&mu_);
     if (absl::Status s = TakeFailure(); !s.ok()) return s;
     plans_[plan.plan.id] = plan;
@@ -53,11 +72,10 @@ class FakePlanStore final : public PlanStore {
     events_.push_back(event);
     return absl::OkStatus();
   }
-  absl::Status CommitMeasureUpdate(absl::string_view plan_id, const Task& task,
-                                   const MeasureRevision& revision,
-                                   const std::optional<RequestRecord>& request,
-                                   const MeasureUpdated& event,
-                                   const ChangeContext& context) override {
+  absl::Status StoreMeasureUpdate(absl::string_view plan_id, const Task& task,
+                                  const MeasureRevision& revision,
+                                  const std::optional<RequestRecord>& request,
+                                  const MeasureUpdated& event, const ChangeContext& context) {
     absl::MutexLock lock(&mu_);
     if (absl::Status s = TakeFailure(); !s.ok()) return s;
     for (Task& t : plans_[std::string(plan_id)].tasks) {
@@ -68,10 +86,10 @@ class FakePlanStore final : public PlanStore {
     events_.push_back(event);
     return absl::OkStatus();
   }
-  absl::Status CommitSupervisionTask(absl::string_view plan_id, const Task& task,
-                                     const std::optional<RequestRecord>& request,
-                                     const SupervisionTaskCreated& event,
-                                     const ChangeContext& context) override {
+  absl::Status StoreSupervisionTask(absl::string_view plan_id, const Task& task,
+                                    const std::optional<RequestRecord>& request,
+                                    const SupervisionTaskCreated& event,
+                                    const ChangeContext& context) {
     absl::MutexLock lock(&mu_);
     if (absl::Status s = TakeFailure(); !s.ok()) return s;
     StoredPlan& plan = plans_[std::string(plan_id)];
@@ -83,6 +101,23 @@ class FakePlanStore final : public PlanStore {
   }
 
   // The next commit fails with `status` and writes nothing.
+  void hold_commits(bool hold) {
+    absl::MutexLock lock(&mu_);
+    hold_ = hold;
+  }
+  size_t held_commits() const {
+    absl::MutexLock lock(&mu_);
+    return held_.size();
+  }
+  // Answers the held commits, in order.
+  void ReleaseCommits() {
+    std::vector<std::pair<Done, absl::Status>> held;
+    {
+      absl::MutexLock lock(&mu_);
+      held.swap(held_);
+    }
+    for (auto& [done, status] : held) done(status);
+  }
   void FailNextCommit(absl::Status status) {
     absl::MutexLock lock(&mu_);
     next_failure_ = std::move(status);
@@ -97,6 +132,16 @@ class FakePlanStore final : public PlanStore {
   }
 
  private:
+  void Answer(Done done, absl::Status status) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (hold_) {
+        held_.emplace_back(std::move(done), std::move(status));
+        return;
+      }
+    }
+    done(std::move(status));
+  }
   absl::Status TakeFailure() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     absl::Status s = next_failure_;
     next_failure_ = absl::OkStatus();
@@ -114,6 +159,8 @@ class FakePlanStore final : public PlanStore {
   std::map<std::string, std::vector<MeasureRevision>> revisions_ ABSL_GUARDED_BY(mu_);
   std::vector<Event> events_ ABSL_GUARDED_BY(mu_);
   absl::Status next_failure_ ABSL_GUARDED_BY(mu_);
+  bool hold_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::pair<Done, absl::Status>> held_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ecoplan::registry

@@ -9,7 +9,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 
-namespace ecoplan::progress {
+namespace ecoplan::common {
 
 // Serialises work per key without blocking any thread and without a global
 // lock: Run(key, fn) calls fn(lease) at once when no one holds `key`, else
@@ -57,4 +57,4 @@ class KeyedSerializer {
   absl::flat_hash_map<std::string, std::unique_ptr<std::deque<Fn>>> held_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace ecoplan::progress
+}  // namespace ecoplan::common

@@ -1,11 +1,11 @@
-#include "services/progress/domain/keyed_serializer.h"
+#include "common/concurrency/keyed_serializer.h"
 
 #include <gtest/gtest.h>
 
 #include <deque>
 #include <vector>
 
-namespace ecoplan::progress {
+namespace ecoplan::common {
 namespace {
 
 TEST(KeyedSerializerTest, SameKeyWaitsForTheLeaseDifferentKeysDoNot) {
@@ -61,4 +61,4 @@ TEST(KeyedSerializerTest, WaitersRunInArrivalOrderAndTheKeyIsFreeAfterTheLast) {
 }
 
 }  // namespace
-}  // namespace ecoplan::progress
+}  // namespace ecoplan::common

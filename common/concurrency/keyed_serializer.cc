@@ -1,8 +1,8 @@
-#include "services/progress/domain/keyed_serializer.h"
+#include "common/concurrency/keyed_serializer.h"
 
 #include <utility>
 
-namespace ecoplan::progress {
+namespace ecoplan::common {
 
 void KeyedSerializer::Run(const std::string& key, Fn fn) {
   {
@@ -41,4 +41,4 @@ size_t KeyedSerializer::held_keys() const {
   return held_.size();
 }
 
-}  // namespace ecoplan::progress
+}  // namespace ecoplan::common
