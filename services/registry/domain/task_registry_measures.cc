@@ -105,9 +105,9 @@ absl::StatusOr<Measure> TaskRegistry::UpdateMeasure(const MeasureUpdate& update,
   changed_task.measures[it->second.second] = after;
   std::optional<RequestRecord> request;
   if (!context.request_id.empty()) {
-    request =
-        RequestRecord{std::string(kUpdateMethod), fingerprint,
-                      absl::StrCat("plans/", update.plan_id, "/measures/", update.measure_id)};
+    request = RequestRecord{context.request_id, std::string(kUpdateMethod),
+                            absl::StrCat("plans/", update.plan_id, "/measures/", update.measure_id),
+                            fingerprint};
   }
   ECOPLAN_RETURN_IF_ERROR(
       store_->CommitMeasureUpdate(update.plan_id, changed_task, revision, request,

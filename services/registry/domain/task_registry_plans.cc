@@ -80,7 +80,8 @@ absl::StatusOr<ImportResult> TaskRegistry::ImportPlan(absl::string_view document
   std::vector<Organization> merged = state->organizations->MergedWith(parsed.organizations);
   std::optional<RequestRecord> request;
   if (!context.request_id.empty()) {
-    request = RequestRecord{std::string(kImportMethod), fingerprint, stored.plan.id};
+    request = RequestRecord{context.request_id, std::string(kImportMethod),
+                            absl::StrCat("plans/", stored.plan.id), fingerprint};
   }
   const PlanImported event{stored.plan.id, stored.plan.title, stored.plan.document_number,
                            stored.plan.summary};

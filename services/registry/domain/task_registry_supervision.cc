@@ -101,8 +101,8 @@ absl::StatusOr<Task> TaskRegistry::CreateSupervisionTask(const SupervisionTaskDr
   next_plan.tasks.push_back(task);
   ++next_plan.plan.summary.supervision_task_count;
   std::optional<RequestRecord> request =
-      RequestRecord{std::string(kCreateSupervisionMethod), fingerprint,
-                    absl::StrCat("plans/", draft.plan_id, "/tasks/", task.id)};
+      RequestRecord{context.request_id, std::string(kCreateSupervisionMethod),
+                    absl::StrCat("plans/", draft.plan_id, "/tasks/", task.id), fingerprint};
   ECOPLAN_RETURN_IF_ERROR(store_->CommitSupervisionTask(
       draft.plan_id, task, request, SupervisionTaskCreated{draft.plan_id, task}, context));
   auto next = std::make_shared<State>(*state);
