@@ -306,8 +306,9 @@ absl::StatusOr<std::optional<RequestRecord>> RocksDbReportStore::FindRequest(
   ECOPLAN_ASSIGN_OR_RETURN(auto record, GetRecord<storage::RequestRecord>(
                                             db_, kMeta, RequestKey(request_id), "request"));
   if (!record) return std::optional<RequestRecord>();
-  return std::optional<RequestRecord>(RequestRecord{record->method(), record->fingerprint(),
-                                                    record->resource(), record->revision()});
+  return std::optional<RequestRecord>(RequestRecord{std::string(request_id), record->method(),
+                                                    record->resource(), record->fingerprint(),
+                                                    record->revision()});
 }
 
 absl::StatusOr<common::WriteRequest> RocksDbReportStore::BuildWrite(const Change& change) {
