@@ -90,8 +90,7 @@ TEST(NotifierRequestRecordsTest, TheStoredEncodingOfTheFirstReleaseStillLoads) {
       LoadedRequest("d", "replay:s-3/4/9"),
       (common::RequestRecord{"d", "ReplayDelivery", "subscriptions/s-3/deliveries/4", "", 9}));
   // Written the same way as before.
-  for (const std::string& stored :
-       {"rule:measure-deadline", "s-3", "rotate:s-3", "replay:s-3/4/9"}) {
+  for (const char* stored : {"rule:measure-deadline", "s-3", "rotate:s-3", "replay:s-3/4/9"}) {
     EXPECT_EQ(StoredRequest(LoadedRequest("x", stored)), stored);
   }
   // An unknown kind: no method, matched on the value only.
