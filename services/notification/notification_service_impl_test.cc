@@ -418,6 +418,9 @@ TEST_F(NotificationServiceImplTest, RetriedWritesWithARequestIdHappenOnce) {
   // The rule's request id is not a subscription's.
   CreateSubscription("http://127.0.0.1:9/hook", "rule-1", &s);
   EXPECT_EQ(s.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(),
+            "request_id \"rule-1\" was already used for CreateRule of rules/weekly-digest; use a "
+            "new request_id for a new request");
   v1::RotateSubscriptionSecretRequest rotate;
   rotate.set_name(sub.name());
   rotate.set_secret("whsec_dGhpcnR5LXR3by1ieXRlcy1vZi1uZXctc2VjcmV0IQ==");
@@ -446,7 +449,10 @@ TEST_F(NotificationServiceImplTest, RetriedWritesWithARequestIdHappenOnce) {
   EXPECT_EQ(replayed.delivery().webhook_id(), listed.deliveries(0).webhook_id());
   ASSERT_TRUE(stub_->ListDeliveries(As(admin_).get(), list, &listed).ok());
   EXPECT_EQ(listed.deliveries_size(), 2);  // the original and one replay
-  replay.set_request_id(std::string(65, 'r'));
+  // Up to 128 characters (common/idempotency): a new id of 128 replays again, 129 is refused.
+  replay.set_request_id(std::string(128, 'r'));
+  ASSERT_TRUE(stub_->ReplayDelivery(As(admin_).get(), replay, &replayed).ok());
+  replay.set_request_id(std::string(129, 'r'));
   EXPECT_EQ(stub_->ReplayDelivery(As(admin_).get(), replay, &replayed).error_code(),
             StatusCode::INVALID_ARGUMENT);
 }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,21 @@
 #include "services/indicator/domain/indicator_evaluator.h"
 
 namespace ecoplan::indicator {
+namespace {
+
+// The method names of the catalog's request records (common::RequestRecord::method).
+constexpr absl::string_view kCreateMethod = "CreateIndicator";
+constexpr absl::string_view kUpdateMethod = "UpdateIndicator";
+constexpr absl::string_view kRetireMethod = "RetireIndicator";
+
+// The method of a write by its change word ("created", "updated", "retired").
+std::string WriteMethod(const std::string& change) {
+  if (change == "created") return std::string(kCreateMethod);
+  if (change == "retired") return std::string(kRetireMethod);
+  return std::string(kUpdateMethod);
+}
+
+}  // namespace
 
 absl::StatusOr<Indicator> IndicatorEvaluator::GetIndicator(const std::string& plan_id,
                                                            const std::string& id) const {
@@ -58,20 +74,22 @@ void IndicatorEvaluator::WriteIndicator(const Indicator* before, Indicator after
   Change c;
   c.indicators.push_back({after, std::move(rev), change});
   if (!request_id.empty()) {
-    c.request = RequestRecord{request_id, change, IndicatorName(after.plan_id, after.id)};
+    c.request = RequestRecord{request_id, WriteMethod(change),
+                              IndicatorName(after.plan_id, after.id), "", 0};
   }
   c.request_id = request_id;
   c.actor = std::move(actor);
   busy_.insert(key);
+  std::optional<RequestRecord> request = c.request;  // recorded once durable
   CommitThen<Indicator>(
       std::move(c),
-      [this, key, after, request_id, lease = std::move(lease)](bool ok) mutable {
+      [this, key, after, request = std::move(request), lease = std::move(lease)](bool ok) mutable {
         {
           absl::MutexLock lock(&mu_);
           busy_.erase(key);
           if (ok) {
             indicators_[key] = after;
-            if (!request_id.empty()) request_ids_.insert(request_id);
+            if (request.has_value()) requests_.Record(*request);
           }
         }
         lease.reset();  // published: the next edit of the indicator may be decided
@@ -89,7 +107,13 @@ void IndicatorEvaluator::CreateIndicator(Indicator indicator, std::string reason
     absl::MutexLock lock(&mu_);
     const Key key{indicator.plan_id, indicator.id};
     auto it = indicators_.find(key);
-    if (!request_id.empty() && request_ids_.count(request_id) && it != indicators_.end()) {
+    absl::StatusOr<const RequestRecord*> retried = requests_.Check(
+        {request_id, kCreateMethod, IndicatorName(indicator.plan_id, indicator.id), ""});
+    if (!retried.ok()) {
+      done(retried.status());
+      return;
+    }
+    if (*retried != nullptr && it != indicators_.end()) {
       done(it->second);  // a retry
       return;
     }
@@ -187,13 +211,19 @@ absl::Status ApplyUpdatePaths(const Indicator& v, const std::vector<std::string>
 
 std::map<IndicatorEvaluator::Key, Indicator>::iterator IndicatorEvaluator::EditableLocked(
     const std::string& plan_id, const std::string& id, const std::string& etag,
-    const std::string& request_id, const Done<Indicator>& done) {
+    const std::string& request_id, absl::string_view method, const Done<Indicator>& done) {
+  absl::StatusOr<const RequestRecord*> retried =
+      requests_.Check({request_id, method, IndicatorName(plan_id, id), ""});
+  if (!retried.ok()) {
+    done(retried.status());
+    return indicators_.end();
+  }
   auto it = indicators_.find({plan_id, id});
   if (it == indicators_.end()) {
     done(absl::NotFoundError(absl::StrCat("no indicator ", IndicatorName(plan_id, id))));
     return indicators_.end();
   }
-  if (!request_id.empty() && request_ids_.count(request_id)) {
+  if (*retried != nullptr) {
     done(it->second);  // a retry: the indicator as it is
     return indicators_.end();
   }
@@ -216,7 +246,7 @@ void IndicatorEvaluator::UpdateIndicator(const std::string& plan_id, const std::
        etag = std::move(etag), reason = std::move(reason), request_id = std::move(request_id),
        actor = std::move(actor), done = std::move(done)](Lease lease) mutable {
         absl::MutexLock lock(&mu_);
-        auto it = EditableLocked(plan_id, id, etag, request_id, done);
+        auto it = EditableLocked(plan_id, id, etag, request_id, kUpdateMethod, done);
         if (it == indicators_.end()) return;  // answered
         Indicator after = it->second;
         if (absl::Status s = ApplyUpdatePaths(values, paths, &after); !s.ok()) {
@@ -238,7 +268,7 @@ void IndicatorEvaluator::RetireIndicator(const std::string& plan_id, const std::
                    request_id = std::move(request_id), actor = std::move(actor),
                    done = std::move(done)](Lease lease) mutable {
                     absl::MutexLock lock(&mu_);
-                    auto it = EditableLocked(plan_id, id, etag, request_id, done);
+                    auto it = EditableLocked(plan_id, id, etag, request_id, kRetireMethod, done);
                     if (it == indicators_.end()) return;  // answered
                     if (it->second.retired) {
                       done(absl::FailedPreconditionError(absl::StrCat(

@@ -155,6 +155,51 @@ TEST_F(IndicatorCatalogTest, RetireOnceThenFailedPrecondition) {
   EXPECT_EQ(replay, retired);
 }
 
+TEST_F(IndicatorCatalogTest, ARequestIdUsedForAnotherMethodIsRefusedAndARetryAnswersTheFirst) {
+  const std::string id(128, 'i');  // the longest id accepted
+  ASSERT_OK_AND_ASSIGN(Indicator created, Create(Share(), id));
+  const std::string used =
+      absl::StrCat("request_id \"", id,
+                   "\" was already used for CreateIndicator of plans/p/indicators/trucks; use a "
+                   "new request_id for a new request");
+  absl::StatusOr<Indicator> updated = Update(IndicatorEtag(created), 60, id);
+  EXPECT_EQ(updated.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(updated.status().message(), used);
+  absl::StatusOr<Indicator> retired = Retire(IndicatorEtag(created), id);
+  EXPECT_EQ(retired.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(retired.status().message(), used);
+  // Another indicator with the same id: another resource, refused too.
+  EXPECT_EQ(Create(Share("buses"), id).status().message(), used);
+  // The retry answers the first result and writes nothing, also after a restart.
+  ASSERT_OK_AND_ASSIGN(Indicator again, Create(Share(), id));
+  EXPECT_EQ(again, created);
+  Reopen();
+  ASSERT_OK_AND_ASSIGN(again, Create(Share(), id));
+  EXPECT_EQ(again, created);
+  EXPECT_EQ(Update(IndicatorEtag(created), 60, id).status().message(), used);
+  EXPECT_EQ(store_.committed().size(), 1u);
+  // Longer than 128 characters, or with a space: refused.
+  EXPECT_EQ(Create(Share("buses"), std::string(129, 'i')).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Update(IndicatorEtag(created), 60, "req 2").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(IndicatorCatalogTest, RecordsOfOlderReleasesWithTheChangeWordAsMethodStillAnswerRetries) {
+  ASSERT_OK_AND_ASSIGN(Indicator created, Create(Share()));
+  ASSERT_OK_AND_ASSIGN(Indicator updated, Update(IndicatorEtag(created), 60));
+  // As an older release stored an update's record: the change word as its method.
+  Change old;
+  old.request = RequestRecord{"old-u", "updated", "plans/p/indicators/trucks", "", 0};
+  ASSERT_OK(store_.Commit(old).status());
+  Reopen();
+  ASSERT_OK_AND_ASSIGN(Indicator replay, Update(IndicatorEtag(created), 70, "old-u"));
+  EXPECT_EQ(replay, updated);
+  EXPECT_THAT(std::string(Retire(IndicatorEtag(updated), "old-u").status().message()),
+              ::testing::HasSubstr("was already used for UpdateIndicator of plans/p/indicators/"
+                                   "trucks"));
+}
+
 TEST_F(IndicatorCatalogTest, AFailedCommitPublishesNothing) {
   store_.FailNextCommit(absl::UnavailableError("disk gone"));
   EXPECT_EQ(Create(Share(), "req-1").status().code(), absl::StatusCode::kUnavailable);

@@ -46,7 +46,14 @@ absl::Status IndicatorEvaluator::Load() {
   ECOPLAN_ASSIGN_OR_RETURN(auto reports, store_->LoadReports());
   for (auto& [plan, report] : reports) reports_[plan] = std::move(report);
   ECOPLAN_ASSIGN_OR_RETURN(views_, store_->LoadPlanViews());
-  ECOPLAN_ASSIGN_OR_RETURN(request_ids_, store_->LoadRequestIds());
+  ECOPLAN_ASSIGN_OR_RETURN(std::vector<RequestRecord> requests, store_->LoadRequests());
+  for (RequestRecord& r : requests) {
+    // Older releases stored the indicator writes' change word as their method.
+    if (r.method == "created") r.method = "CreateIndicator";
+    if (r.method == "updated") r.method = "UpdateIndicator";
+    if (r.method == "retired") r.method = "RetireIndicator";
+    requests_.Record(std::move(r));
+  }
   ECOPLAN_RETURN_IF_ERROR(store_->LoadProgress(&progress_));
   ECOPLAN_ASSIGN_OR_RETURN(auto calendars, store_->LoadCalendars());
   for (auto& [plan, calendar] : calendars) calendars_.SetCalendar(plan, std::move(calendar));

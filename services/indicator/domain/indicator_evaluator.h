@@ -264,6 +264,7 @@ class IndicatorEvaluator {
   std::map<Key, Indicator>::iterator EditableLocked(const std::string& plan_id,
                                                     const std::string& id, const std::string& etag,
                                                     const std::string& request_id,
+                                                    absl::string_view method,
                                                     const Done<Indicator>& done)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // FailedPrecondition when `as_of` is before the plan's latest recorded day.
@@ -285,7 +286,7 @@ class IndicatorEvaluator {
   // Indicator edits decided and not yet published (their key is held): the
   // registry's sync leaves them alone.
   std::set<Key> busy_ ABSL_GUARDED_BY(mu_);
-  std::set<std::string> request_ids_ ABSL_GUARDED_BY(mu_);
+  common::RequestLedger requests_ ABSL_GUARDED_BY(mu_);
   ObservationBook book_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::map<std::string, std::map<absl::CivilDay, double>>> reported_
       ABSL_GUARDED_BY(mu_);

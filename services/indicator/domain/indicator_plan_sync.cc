@@ -45,8 +45,20 @@ absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareSync(const PlanSource& sou
   effect.report = built.report;
   const absl::Time now = clock_->Now();
   std::vector<Indicator> changed;
+  const std::string plan_name = "plans/" + source.plan_id;
   {
     absl::ReaderMutexLock lock(&mu_);
+    // A retry answers the plan's extraction report and changes nothing (its
+    // change is empty); an id used for another write is refused.
+    absl::StatusOr<const RequestRecord*> retried =
+        requests_.Check({request_id, "SyncPlan", plan_name, ""});
+    if (!retried.ok()) return retried.status();
+    if (*retried != nullptr) {
+      if (auto held = reports_.find(source.plan_id); held != reports_.end()) {
+        effect.report = held->second;
+      }
+      return effect;
+    }
     std::set<std::string> built_ids;
     for (Indicator& ind : built.indicators) {
       built_ids.insert(ind.id);
@@ -110,11 +122,12 @@ absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareSync(const PlanSource& sou
   view.plan_id = source.plan_id;
   effect.change.plan_view = view;
   if (!request_id.empty()) {
-    effect.change.request = RequestRecord{request_id, "SyncPlan", "plans/" + source.plan_id};
+    effect.change.request = RequestRecord{request_id, "SyncPlan", plan_name, "", 0};
   }
   effect.change.request_id = request_id;
   ExtractionReport report = built.report;
-  effect.publish = [this, changed = std::move(changed), report, view, request_id]() {
+  effect.publish = [this, changed = std::move(changed), report, view,
+                    request = effect.change.request]() {
     absl::MutexLock lock(&mu_);
     for (const Indicator& ind : changed) {
       Indicator& slot = indicators_[{ind.plan_id, ind.id}];
@@ -123,7 +136,7 @@ absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareSync(const PlanSource& sou
     }
     reports_[view.plan_id] = report;
     views_[view.plan_id] = view;
-    if (!request_id.empty()) request_ids_.insert(request_id);
+    if (request.has_value()) requests_.Record(*request);
   };
   return effect;
 }

@@ -66,6 +66,20 @@ TEST_F(IndicatorPlanSyncTest, ASyncIsPublishedOnlyOnceDurable) {
   Reopen();
   EXPECT_TRUE(evaluator_->HasPlan("p"));
   EXPECT_EQ(evaluator_->ScopeOf("p", "o-traffic").measure_ids, scope.measure_ids);
+
+  // The retry (also after the restart) answers the report and changes nothing;
+  // the id used for another method is refused.
+  ASSERT_OK_AND_ASSIGN(ExtractionReport first, evaluator_->GetReport("p"));
+  clock_.Advance(absl::Hours(1));
+  ASSERT_OK_AND_ASSIGN(SyncEffect retried, evaluator_->PrepareSync(Source(), View(), "req-s"));
+  EXPECT_TRUE(retried.change.empty());
+  EXPECT_EQ(retried.changed, 0);
+  EXPECT_EQ(retried.report.time, first.time);
+  absl::StatusOr<Indicator> created = Create(Share("buses"), "req-s");
+  EXPECT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(created.status().message(),
+            "request_id \"req-s\" was already used for SyncPlan of plans/p; use a new request_id "
+            "for a new request");
 }
 
 TEST_F(IndicatorPlanSyncTest, AReassignedMeasureMovesTheViewAndItsTextIndicators) {

@@ -28,6 +28,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/calendar/reporting_calendar.h"
+#include "common/idempotency/request_ledger.h"
 #include "services/indicator/domain/daily_statistics.h"
 #include "services/indicator/domain/evaluation.h"
 #include "services/indicator/domain/model.h"
@@ -82,12 +83,9 @@ struct ObservationsEvent {
   std::optional<absl::CivilDay> first_day, last_day;
 };
 
-// A request id's record: the method and the resource it created or changed.
-struct RequestRecord {
-  std::string request_id;
-  std::string method;
-  std::string resource;
-};
+// A request id's record (common/idempotency/request_ledger.h): the method and the
+// resource it created or changed. Stored: request_id, method, resource.
+using RequestRecord = common::RequestRecord;
 
 // One durable change, written in one atomic batch with its events (request
 // id and actor of the events: `request_id`, `actor`). Unset parts are left
@@ -158,7 +156,9 @@ class IndicatorStore {
   // Extraction reports and plan views by plan id.
   virtual absl::StatusOr<std::map<std::string, ExtractionReport>> LoadReports() const = 0;
   virtual absl::StatusOr<std::map<std::string, PlanView>> LoadPlanViews() const = 0;
-  virtual absl::StatusOr<std::set<std::string>> LoadRequestIds() const = 0;
+  // Every request record (their method as stored: older releases wrote "created",
+  // "updated", "retired" for the indicator writes; the evaluator reads both).
+  virtual absl::StatusOr<std::vector<RequestRecord>> LoadRequests() const = 0;
   // The progress service's calendars set for plans, by plan id, and its holidays.
   virtual absl::StatusOr<std::map<std::string, common::CalendarRule>> LoadCalendars() const = 0;
   virtual absl::StatusOr<std::vector<common::HolidayYear>> LoadHolidays() const = 0;

@@ -18,6 +18,11 @@ std::string RulesName(const std::string& plan_id) {
   return absl::StrCat("plans/", plan_id, "/scoringRules");
 }
 
+constexpr absl::string_view kUpdateRulesMethod = "UpdateScoringRules";
+constexpr absl::string_view kCloseMonthMethod = "CloseMonth";
+constexpr absl::string_view kFileContestMethod = "ContestItem";
+constexpr absl::string_view kDecideContestMethod = "DecideContest";
+
 // The month a months/… resource names (a replayed CloseMonth).
 std::optional<absl::CivilMonth> MonthOf(const std::string& resource) {
   const size_t at = resource.rfind('/');
@@ -47,6 +52,24 @@ MonthlyAssessments::MonthlyAssessments(const PlanScoring* scoring, AssessmentSto
       executor_(executor),
       serializer_([this](std::function<void()> fn) { executor_->Submit(std::move(fn)); }) {}
 
+std::string StoredAssessmentRequest(const common::RequestRecord& record) {
+  return absl::StrCat(record.method, " ", record.resource);
+}
+
+common::RequestRecord LoadedAssessmentRequest(const std::string& request_id,
+                                              const std::string& stored) {
+  common::RequestRecord r;
+  r.request_id = request_id;
+  const size_t space = stored.find(' ');
+  if (space == std::string::npos) {
+    r.resource = stored;  // an older release's record: the resource alone
+  } else {
+    r.method = stored.substr(0, space);
+    r.resource = stored.substr(space + 1);
+  }
+  return r;
+}
+
 absl::Status MonthlyAssessments::Load() {
   absl::StatusOr<AssessmentRecords> records = store_->Load();
   if (!records.ok()) return records.status();
@@ -54,7 +77,9 @@ absl::Status MonthlyAssessments::Load() {
   for (PlanScoringRules& r : records->rules) plans_[r.plan_id].rules = std::move(r);
   for (MonthAssessment& m : records->months) plans_[m.plan_id].closed[m.month] = std::move(m);
   for (Contest& c : records->contests) plans_[c.plan_id].contests[c.number] = std::move(c);
-  requests_ = std::move(records->requests);
+  for (const auto& [id, stored] : records->requests) {
+    requests_.Record(LoadedAssessmentRequest(id, stored));
+  }
   return absl::OkStatus();
 }
 
@@ -124,15 +149,16 @@ void MonthlyAssessments::Apply(const AssessmentWrite& w) {
   if (w.rules.has_value()) plan.rules = *w.rules;
   if (w.closed_month.has_value()) plan.closed[w.closed_month->month] = *w.closed_month;
   if (w.contest.has_value()) plan.contests[w.contest->number] = *w.contest;
-  if (!w.request_id.empty()) requests_[w.request_id] = w.resource;
+  if (!w.request_id.empty()) requests_.Record(LoadedAssessmentRequest(w.request_id, w.resource));
 }
 
-std::optional<std::string> MonthlyAssessments::Replayed(const std::string& request_id) const {
-  if (request_id.empty()) return std::nullopt;
+absl::StatusOr<std::optional<common::RequestRecord>> MonthlyAssessments::Retried(
+    const common::RequestCall& call) const {
   absl::MutexLock lock(&mu_);
-  auto it = requests_.find(request_id);
-  if (it == requests_.end()) return std::nullopt;
-  return it->second;
+  absl::StatusOr<const common::RequestRecord*> first = requests_.Check(call);
+  if (!first.ok()) return first.status();
+  if (*first == nullptr) return std::optional<common::RequestRecord>();
+  return std::optional<common::RequestRecord>(**first);
 }
 
 void MonthlyAssessments::UpdateRules(const std::string& plan_id, ScoringRules rules,
@@ -144,7 +170,10 @@ void MonthlyAssessments::UpdateRules(const std::string& plan_id, ScoringRules ru
       Finish(plan_id);
       done(s);
     };
-    if (Replayed(request_id).has_value()) {
+    absl::StatusOr<std::optional<common::RequestRecord>> retried =
+        Retried({request_id, kUpdateRulesMethod, RulesName(plan_id), ""});
+    if (!retried.ok()) return fail(retried.status());
+    if (retried->has_value()) {
       PlanScoringRules current = RulesFor(plan_id);
       Finish(plan_id);
       done(current);
@@ -174,7 +203,8 @@ void MonthlyAssessments::UpdateRules(const std::string& plan_id, ScoringRules ru
     w.plan_id = plan_id;
     w.rules = PlanScoringRules{plan_id, rules, current.revision + 1, actor, clock_->Now(), reason};
     w.request_id = request_id;
-    w.resource = RulesName(plan_id);
+    w.resource = StoredAssessmentRequest(
+        {request_id, std::string(kUpdateRulesMethod), RulesName(plan_id), "", 0});
     w.actor = actor;
     CommitThen<PlanScoringRules>(
         std::move(w), [this, plan_id] { return RulesFor(plan_id); }, done);
@@ -274,8 +304,11 @@ void MonthlyAssessments::DoClose(const std::string& plan_id, absl::CivilMonth mo
     Finish(plan_id);
     done(s);
   };
-  if (std::optional<std::string> replayed = Replayed(request_id); replayed.has_value()) {
-    std::optional<absl::CivilMonth> closed = MonthOf(*replayed);
+  absl::StatusOr<std::optional<common::RequestRecord>> retried =
+      Retried({request_id, kCloseMonthMethod, MonthName(plan_id, month), ""});
+  if (!retried.ok()) return fail(retried.status());
+  if (retried->has_value()) {
+    std::optional<absl::CivilMonth> closed = MonthOf((*retried)->resource);
     Finish(plan_id);
     if (!closed.has_value()) return done(absl::InternalError("stored request names no month"));
     return done(GetMonth(plan_id, *closed));
@@ -313,7 +346,8 @@ void MonthlyAssessments::DoClose(const std::string& plan_id, absl::CivilMonth mo
   w.plan_id = plan_id;
   w.closed_month = *computed;
   w.request_id = request_id;
-  w.resource = MonthName(plan_id, month);
+  w.resource = StoredAssessmentRequest(
+      {request_id, std::string(kCloseMonthMethod), MonthName(plan_id, month), "", 0});
   w.actor = actor;
   CommitThen<MonthAssessment>(
       std::move(w), [computed = *std::move(computed)] { return computed; }, done);
@@ -327,11 +361,15 @@ void MonthlyAssessments::FileContest(Contest contest, std::string actor, std::st
       Finish(plan_id);
       done(s);
     };
-    if (std::optional<std::string> replayed = Replayed(request_id); replayed.has_value()) {
+    absl::StatusOr<std::optional<common::RequestRecord>> retried =
+        Retried({request_id, kFileContestMethod, "", ""});
+    if (!retried.ok()) return fail(retried.status());
+    if (retried->has_value()) {
       Finish(plan_id);
-      const size_t at = replayed->rfind('/');
+      const std::string& replayed = (*retried)->resource;
+      const size_t at = replayed.rfind('/');
       int number = 0;
-      if (at == std::string::npos || !absl::SimpleAtoi(replayed->substr(at + 1), &number)) {
+      if (at == std::string::npos || !absl::SimpleAtoi(replayed.substr(at + 1), &number)) {
         return done(absl::InternalError("stored request names no contest"));
       }
       return done(GetContest(plan_id, number));
@@ -368,7 +406,8 @@ void MonthlyAssessments::FileContest(Contest contest, std::string actor, std::st
     w.plan_id = plan_id;
     w.contest = contest;
     w.request_id = request_id;
-    w.resource = contest.Name();
+    w.resource = StoredAssessmentRequest(
+        {request_id, std::string(kFileContestMethod), contest.Name(), "", 0});
     w.actor = actor;
     CommitThen<Contest>(
         std::move(w), [contest] { return contest; }, done);
@@ -383,7 +422,13 @@ void MonthlyAssessments::DecideContest(const std::string& plan_id, int number, b
       Finish(plan_id);
       done(s);
     };
-    if (Replayed(request_id).has_value()) {
+    Contest named;
+    named.plan_id = plan_id;
+    named.number = number;
+    absl::StatusOr<std::optional<common::RequestRecord>> retried =
+        Retried({request_id, kDecideContestMethod, named.Name(), ""});
+    if (!retried.ok()) return fail(retried.status());
+    if (retried->has_value()) {
       Finish(plan_id);
       return done(GetContest(plan_id, number));
     }
@@ -407,7 +452,8 @@ void MonthlyAssessments::DecideContest(const std::string& plan_id, int number, b
     w.plan_id = plan_id;
     w.contest = *contest;
     w.request_id = request_id;
-    w.resource = contest->Name();
+    w.resource = StoredAssessmentRequest(
+        {request_id, std::string(kDecideContestMethod), contest->Name(), "", 0});
     w.actor = actor;
     CommitThen<Contest>(
         std::move(w), [decided = *contest] { return decided; }, done);

@@ -34,6 +34,7 @@
 #include "absl/time/time.h"
 #include "common/concurrency/keyed_serializer.h"
 #include "common/concurrency/serial_executor.h"
+#include "common/idempotency/request_ledger.h"
 #include "common/time/clock.h"
 #include "services/indicator/domain/monthly_assessment.h"
 #include "services/indicator/domain/scoring_rules.h"
@@ -69,7 +70,8 @@ struct AssessmentWrite {
   std::optional<MonthAssessment> closed_month;
   std::optional<Contest> contest;
   std::string request_id;  // empty: none
-  std::string resource;    // what the request produced (for retries)
+  // What the request did, for retries, as stored: StoredAssessmentRequest.
+  std::string resource;
   std::string actor;
 };
 
@@ -78,8 +80,16 @@ struct AssessmentRecords {
   std::vector<PlanScoringRules> rules;
   std::vector<MonthAssessment> months;
   std::vector<Contest> contests;
-  std::map<std::string, std::string> requests;  // request id → resource
+  std::map<std::string, std::string> requests;  // request id → StoredAssessmentRequest
 };
+
+// A request record (common/idempotency/request_ledger.h) as the assessment store keeps it:
+// "<Method> <resource name>", e.g. "CloseMonth plans/p/months/2026-05". Releases before the
+// shared rule stored the resource name alone; such a value loads as a record without a method,
+// which matches a call on the same resource (as those releases answered it).
+std::string StoredAssessmentRequest(const common::RequestRecord& record);
+common::RequestRecord LoadedAssessmentRequest(const std::string& request_id,
+                                              const std::string& stored);
 
 // Port: durable storage of the records.
 class AssessmentStore {
@@ -147,8 +157,10 @@ class MonthlyAssessments {
   template <typename T>
   void CommitThen(AssessmentWrite write, std::function<T()> answer, AssessmentDone<T> done);
   void Apply(const AssessmentWrite& write) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // The resource a used request id produced, if any.
-  std::optional<std::string> Replayed(const std::string& request_id) const;
+  // The record of the first call when `call` is a retry of it; nullopt when its
+  // id is new or empty. Errors: InvalidArgument (common::RequestLedger::Decide).
+  absl::StatusOr<std::optional<common::RequestRecord>> Retried(
+      const common::RequestCall& call) const;
   // The month's assessment computed from the data (not closed).
   absl::StatusOr<MonthAssessment> Compute(const std::string& plan_id, absl::CivilMonth month,
                                           absl::CivilDay as_of) const;
@@ -163,7 +175,7 @@ class MonthlyAssessments {
 
   mutable absl::Mutex mu_;
   std::map<std::string, PlanState> plans_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, std::string> requests_ ABSL_GUARDED_BY(mu_);
+  common::RequestLedger requests_ ABSL_GUARDED_BY(mu_);
   // The key of each plan whose write runs now (held from Enqueue to Finish).
   std::map<std::string, std::shared_ptr<common::KeyedSerializer::Lease>> leases_
       ABSL_GUARDED_BY(mu_);

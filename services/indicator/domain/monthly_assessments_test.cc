@@ -1,5 +1,6 @@
 #include "services/indicator/domain/monthly_assessments.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -265,6 +266,60 @@ TEST_F(MonthlyAssessmentsTest, AFailedCommitChangesNothingAndAReloadRestoresEver
   ASSERT_TRUE(reloaded.Load().ok());
   EXPECT_EQ(reloaded.ClosedMonths("p").size(), 1u);
   EXPECT_EQ(reloaded.GetContest("p", 1)->item, "light/a1-t2-m3");
+}
+
+TEST_F(MonthlyAssessmentsTest, ARequestIdUsedForAnotherMethodIsRefusedAndARetryAnswersTheFirst) {
+  ASSERT_TRUE(Close(5).ok());
+  const std::string id(128, 'a');  // the longest id accepted
+  absl::StatusOr<MonthAssessment> june = Close(6, id);
+  ASSERT_TRUE(june.ok()) << june.status();
+  EXPECT_EQ(store_.records.requests.at(id), "CloseMonth plans/p/months/2026-06");
+  const std::string used = absl::StrCat("request_id \"", id,
+                                        "\" was already used for CloseMonth of "
+                                        "plans/p/months/2026-06; use a new request_id for a new "
+                                        "request");
+  absl::Status filed = File("light/a1-t2-m3", id).status();
+  EXPECT_EQ(filed.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(filed.message(), used);
+  EXPECT_EQ(Close(7, id).status().message(), used);  // another month: another resource
+  // The retry answers the first closing, also after a reload; nothing more is written.
+  const size_t writes = store_.writes.size();
+  for (int round = 0; round < 2; ++round) {
+    MonthlyAssessments reloaded(&scoring_, &store_, &clock_, kShanghai, &executor_);
+    ASSERT_TRUE(reloaded.Load().ok());
+    MonthlyAssessments& a = round == 0 ? assessments_ : reloaded;
+    absl::StatusOr<MonthAssessment> again = Wait<MonthAssessment>([&](auto done) {
+      a.CloseMonth("p", absl::CivilMonth(2026, 6), "月度结账", "bureau", id, done);
+    });
+    ASSERT_TRUE(again.ok()) << again.status();
+    EXPECT_EQ(again->closed_at, june->closed_at);
+  }
+  EXPECT_EQ(store_.writes.size(), writes);
+  EXPECT_EQ(File("light/a1-t2-m3", std::string(129, 'a')).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(MonthlyAssessmentsTest, RecordsOfOlderReleasesHoldingTheResourceAloneStillAnswerRetries) {
+  ASSERT_TRUE(Close(5).ok());
+  ASSERT_TRUE(Close(6).ok());
+  ASSERT_TRUE(File("light/a1-t2-m3").ok());
+  // As an older release stored a filed contest's request: the resource alone.
+  store_.records.requests["old-file"] = "plans/p/contests/1";
+  MonthlyAssessments reloaded(&scoring_, &store_, &clock_, kShanghai, &executor_);
+  ASSERT_TRUE(reloaded.Load().ok());
+  Contest c;
+  c.plan_id = "p";
+  c.month = absl::CivilMonth(2026, 6);
+  c.organization = "区交通局";
+  c.item = "light/a1-t2-m3";
+  absl::StatusOr<Contest> again =
+      Wait<Contest>([&](auto done) { reloaded.FileContest(c, "o-jt reporter", "old-file", done); });
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->number, 1);
+  EXPECT_EQ(LoadedAssessmentRequest("x", "plans/p/contests/1"),
+            (common::RequestRecord{"x", "", "plans/p/contests/1", "", 0}));
+  EXPECT_EQ(LoadedAssessmentRequest("x", "ContestItem plans/p/contests/1"),
+            (common::RequestRecord{"x", "ContestItem", "plans/p/contests/1", "", 0}));
 }
 
 TEST_F(MonthlyAssessmentsTest, OpenMonthsFollowTheDataUntilToday) {

@@ -5,7 +5,8 @@
 //   rules/<plan_id>                       → v1.PlanScoringRules
 //   months/<plan_id>/<YYYY-MM>            → v1.MonthlyAssessment (closed, as answered)
 //   contests/<plan_id>/<number: u64 BE>   → v1.Contest (latest state)
-//   requests/<request_id>                 → the resource the request produced
+//   requests/<request_id>                 → "<Method> <resource>" (StoredAssessmentRequest;
+//                                           before common/idempotency: the resource alone)
 // Each write goes in one synced WriteBatch with its event
 // (v1.ScoringRulesChanged, MonthClosed, ContestFiled, ContestDecided).
 // Thread-safe; `db` must outlive it.

@@ -211,13 +211,16 @@ absl::StatusOr<std::map<std::string, PlanView>> RocksDbIndicatorStore::LoadPlanV
   return out;
 }
 
-absl::StatusOr<std::set<std::string>> RocksDbIndicatorStore::LoadRequestIds() const {
-  std::set<std::string> out;
-  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(*db_, kMeta, "req/",
-                                             [&](const rocksdb::Slice& key, const rocksdb::Slice&) {
-                                               out.insert(key.ToString().substr(4));
-                                               return absl::OkStatus();
-                                             }));
+absl::StatusOr<std::vector<RequestRecord>> RocksDbIndicatorStore::LoadRequests() const {
+  std::vector<RequestRecord> out;
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
+      *db_, kMeta, "req/", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+        storage::RequestRecord record;
+        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "request", key));
+        out.push_back(RequestRecord{key.ToString().substr(4), record.method(), record.resource(),
+                                    "", 0});
+        return absl::OkStatus();
+      }));
   return out;
 }
 

@@ -95,7 +95,7 @@ class RocksDbIndicatorStore final : public IndicatorStore {
   absl::StatusOr<std::map<std::string, absl::CivilDay>> LoadRecordedThrough() const override;
   absl::StatusOr<std::map<std::string, ExtractionReport>> LoadReports() const override;
   absl::StatusOr<std::map<std::string, PlanView>> LoadPlanViews() const override;
-  absl::StatusOr<std::set<std::string>> LoadRequestIds() const override;
+  absl::StatusOr<std::vector<RequestRecord>> LoadRequests() const override;
   absl::StatusOr<std::map<std::string, common::CalendarRule>> LoadCalendars() const override;
   absl::StatusOr<std::vector<common::HolidayYear>> LoadHolidays() const override;
   absl::Status LoadProgress(ProgressLedger* ledger) const override;

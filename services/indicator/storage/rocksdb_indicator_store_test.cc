@@ -85,8 +85,10 @@ TEST_F(RocksDbIndicatorStoreTest, IndicatorRevisionAndEventCommitTogetherAndSurv
   ASSERT_OK_AND_ASSIGN(auto events, db_->ReadEvents(0, 10));
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].type(), "ecoplan.indicator.v1.IndicatorChanged");
-  ASSERT_OK_AND_ASSIGN(std::set<std::string> ids, store_->LoadRequestIds());
-  EXPECT_EQ(ids.count("req-1"), 1u);
+  ASSERT_OK_AND_ASSIGN(std::vector<RequestRecord> requests, store_->LoadRequests());
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0], (RequestRecord{"req-1", "CreateIndicator",
+                                        "plans/2026-test/indicators/a4-pm25", "", 0}));
 }
 
 TEST_F(RocksDbIndicatorStoreTest, AFailedCommitWritesNeitherEntityNorEvent) {
@@ -271,8 +273,9 @@ TEST_F(RocksDbIndicatorStoreTest, CalendarsAndHolidaysRoundTripBesideRequestIds)
   ASSERT_OK_AND_ASSIGN(auto holidays, store_->LoadHolidays());
   ASSERT_EQ(holidays.size(), 1u);
   EXPECT_EQ(holidays[0], year);
-  ASSERT_OK_AND_ASSIGN(auto requests, store_->LoadRequestIds());
-  EXPECT_EQ(requests, std::set<std::string>{"r-1"});
+  ASSERT_OK_AND_ASSIGN(auto requests, store_->LoadRequests());
+  EXPECT_EQ(requests,
+            (std::vector<RequestRecord>{RequestRecord{"r-1", "SyncPlan", "plans/p", "", 0}}));
 }
 
 }  // namespace

@@ -90,10 +90,10 @@ class FakeIndicatorStore final : public IndicatorStore {
     absl::MutexLock lock(&mu_);
     return views_;
   }
-  absl::StatusOr<std::set<std::string>> LoadRequestIds() const override {
+  absl::StatusOr<std::vector<RequestRecord>> LoadRequests() const override {
     absl::MutexLock lock(&mu_);
-    std::set<std::string> out;
-    for (const auto& [id, r] : requests_) out.insert(id);
+    std::vector<RequestRecord> out;
+    for (const auto& [id, r] : requests_) out.push_back(r);
     return out;
   }
   absl::StatusOr<std::map<std::string, common::CalendarRule>> LoadCalendars() const override {

@@ -56,7 +56,7 @@ struct Changes {
   std::vector<DigestBucket> digests;                 // upserts
   std::vector<std::string> deleted_digests;          // DigestKey
   std::map<std::string, uint64_t> stream_consumers;  // consumer → acknowledged sequence
-  std::map<std::string, std::string> request_ids;    // request id → resource id
+  std::map<std::string, std::string> request_ids;    // request id → internal::StoredRequest
   uint64_t next_notification_number = 0;             // 0 = unchanged
   uint64_t next_delivery_number = 0;                 // 0 = unchanged
   uint64_t next_subscription_number = 0;             // 0 = unchanged

@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "common/status/status_macros.h"
+#include "services/notification/domain/notifier_internal.h"
 
 namespace ecoplan::notification {
 
@@ -281,20 +282,17 @@ void Notifier::Apply(const Changes& changes) {
   if (sink_ != nullptr && !queued.empty()) sink_->DeliveriesQueued(queued);
 }
 
-absl::StatusOr<std::optional<std::string>> Notifier::RetriedRequest(const std::string& request_id,
-                                                                    absl::string_view kind) const {
-  if (request_id.size() > 64)
-    return absl::InvalidArgumentError("request_id: at most 64 characters");
-  if (request_id.empty()) return std::optional<std::string>();
-  auto it = state_.request_ids.find(request_id);
-  if (it == state_.request_ids.end()) return std::optional<std::string>();
-  // Records are "<kind>:<resource>"; CreateSubscription's are a bare subscription id.
-  absl::string_view record = it->second;
-  if (!absl::ConsumePrefix(&record, absl::StrCat(kind, ":"))) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("request_id ", request_id, " was used for another kind of request"));
+absl::StatusOr<std::optional<common::RequestRecord>> Notifier::RetriedRequest(
+    const common::RequestCall& call) const {
+  std::optional<common::RequestRecord> earlier;
+  if (!call.request_id.empty()) {
+    auto it = state_.request_ids.find(std::string(call.request_id));
+    if (it != state_.request_ids.end()) earlier = internal::LoadedRequest(it->first, it->second);
   }
-  return std::optional<std::string>(std::string(record));
+  ECOPLAN_ASSIGN_OR_RETURN(common::RequestDecision decision,
+                           common::RequestLedger::Decide(call, earlier ? &*earlier : nullptr));
+  if (decision == common::RequestDecision::kFresh) return std::optional<common::RequestRecord>();
+  return earlier;
 }
 
 std::string Notifier::OrganizationIdByName(const std::string& plan_id,

@@ -42,6 +42,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/idempotency/request_ledger.h"
 #include "common/log/log.h"
 #include "common/time/clock.h"
 #include "services/notification/domain/indicator_inputs.h"
@@ -184,7 +185,8 @@ class Notifier {
 
   // --- rules. Errors: InvalidArgument, NotFound, AlreadyExists, Aborted (etag),
   // FailedPrecondition (a recipient muting a critical rule), PermissionDenied.
-  // `request_id` (optional, ≤ 64): a retry returns the rule as it is now.
+  // `request_id` (optional; common/idempotency/request_ledger.h): a retry returns the rule as
+  // it is now; the id used for another write is InvalidArgument.
   absl::StatusOr<Rule> CreateRule(const Rule& rule, const std::string& request_id = "");
   absl::StatusOr<Rule> GetRule(const std::string& id) const;
   std::vector<Rule> ListRules() const;
@@ -282,12 +284,11 @@ class Notifier {
   // See Load().
   absl::Status InstallMissingDefaultRules() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Apply(const Changes& changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // The resource a request id was used for by a write of `kind` ("rule",
-  // "rotate", "replay"), or nullopt when the id is new. Errors:
-  // InvalidArgument (too long, or used for another kind of write).
-  absl::StatusOr<std::optional<std::string>> RetriedRequest(const std::string& request_id,
-                                                            absl::string_view kind) const
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The record of the first call when `call` is a retry of it, or nullopt when
+  // its request id is new or empty (common::RequestLedger::Decide). Errors:
+  // InvalidArgument (not a valid request id, or one used for another method or resource).
+  absl::StatusOr<std::optional<common::RequestRecord>> RetriedRequest(
+      const common::RequestCall& call) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // --- upstream intake (notifier_intake.cc), one per event type that needs more than a line
   // Emits `rule`'s notification of the event `in` to `recipient`, keyed by event, rule and

@@ -10,6 +10,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "common/idempotency/request_ledger.h"
 #include "services/notification/domain/model.h"
 
 namespace ecoplan::notification::internal {
@@ -39,5 +40,27 @@ std::string MetStatementKey(absl::string_view plan, absl::string_view measure, a
 
 // Lead organizations, then responsible ones not already leads.
 std::vector<std::string> OwnersOf(const MeasureView& m);
+
+// The method names of request records (common::RequestRecord::method): the RPCs.
+inline constexpr absl::string_view kCreateRuleMethod = "CreateRule";
+inline constexpr absl::string_view kCreateSubscriptionMethod = "CreateSubscription";
+inline constexpr absl::string_view kRotateSecretMethod = "RotateSubscriptionSecret";
+inline constexpr absl::string_view kReplayDeliveryMethod = "ReplayDelivery";
+
+// "subscriptions/<subscription>/deliveries/<number>".
+std::string DeliveryResource(absl::string_view subscription, uint64_t number);
+
+// A request record as the store keeps it (Changes::request_ids, storage RequestRecord.resource),
+// the encoding of the first release, kept so that stores on disk load unchanged:
+//   CreateRule                 "rule:<rule>"
+//   RotateSubscriptionSecret   "rotate:<subscription>"
+//   ReplayDelivery             "replay:<subscription>/<number>/<number of the replay>"
+//   CreateSubscription         "<subscription>" (no kind)
+// `record.resource` is the resource name (rules/…, subscriptions/…, and for a replay the
+// delivery replayed, subscriptions/…/deliveries/<number>; `revision` is the replay's number).
+std::string StoredRequest(const common::RequestRecord& record);
+// The inverse of StoredRequest. A value of an unknown kind gives a record without a method
+// naming the value as its resource (common/idempotency: it matches on the resource only).
+common::RequestRecord LoadedRequest(absl::string_view request_id, absl::string_view stored);
 
 }  // namespace ecoplan::notification::internal

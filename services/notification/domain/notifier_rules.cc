@@ -100,15 +100,14 @@ absl::Status ValidateRule(const Rule& r) {
 absl::StatusOr<Rule> Notifier::CreateRule(const Rule& input, const std::string& request_id) {
   ECOPLAN_RETURN_IF_ERROR(ValidateRule(input));
   absl::MutexLock lock(&mu_);
-  ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> retried, RetriedRequest(request_id, "rule"));
+  const std::string resource = absl::StrCat("rules/", input.id);
+  ECOPLAN_ASSIGN_OR_RETURN(std::optional<common::RequestRecord> retried,
+                           RetriedRequest({request_id, internal::kCreateRuleMethod, resource, ""}));
   if (retried.has_value()) {
-    if (*retried != input.id) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("request_id ", request_id, " was used for rules/", *retried));
-    }
-    auto done = state_.rules.find(*retried);
+    auto done = state_.rules.find(input.id);
     if (done == state_.rules.end()) {
-      return absl::FailedPreconditionError("request_id was used for a rule since deleted");
+      return absl::FailedPreconditionError(absl::StrCat(
+          "request_id \"", request_id, "\" was used for ", resource, ", since deleted"));
     }
     return done->second;
   }
@@ -122,7 +121,10 @@ absl::StatusOr<Rule> Notifier::CreateRule(const Rule& input, const std::string& 
   rule.update_time = Now();
   Changes changes;
   changes.rules.push_back(rule);
-  if (!request_id.empty()) changes.request_ids[request_id] = absl::StrCat("rule:", rule.id);
+  if (!request_id.empty()) {
+    changes.request_ids[request_id] = internal::StoredRequest(
+        {request_id, std::string(internal::kCreateRuleMethod), resource, "", 0});
+  }
   ChangeEvent event{ChangeEvent::Type::kRuleChanged, 0, rule.id, "", false};
   changes.events.push_back(event);
   ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));

@@ -81,35 +81,28 @@ absl::Status Notifier::ValidateSubscription(const Subscription& s) const {
 absl::StatusOr<Subscription> Notifier::CreateSubscription(const Subscription& input,
                                                           const std::string& secret,
                                                           const std::string& request_id) {
-  if (request_id.size() > 64)
-    return absl::InvalidArgumentError("request_id: at most 64 characters");
+  const common::RequestCall call{request_id, internal::kCreateSubscriptionMethod, "", ""};
+  // The subscription the first call created, or FailedPrecondition when it is gone.
+  auto created = [this](const common::RequestRecord& first) -> absl::StatusOr<Subscription> {
+    absl::string_view id = first.resource;
+    absl::ConsumePrefix(&id, "subscriptions/");
+    auto s = state_.subscriptions.find(std::string(id));
+    if (s != state_.subscriptions.end()) return s->second;
+    return absl::FailedPreconditionError(absl::StrCat(
+        "request_id \"", first.request_id, "\" was used for ", first.resource, ", since deleted"));
+  };
   {
     absl::MutexLock lock(&mu_);
-    if (!request_id.empty()) {
-      auto done = state_.request_ids.find(request_id);
-      if (done != state_.request_ids.end()) {
-        if (absl::StrContains(done->second, ':')) {  // another kind of write's record
-          return absl::InvalidArgumentError(
-              absl::StrCat("request_id ", request_id, " was used for another kind of request"));
-        }
-        auto s = state_.subscriptions.find(done->second);
-        if (s != state_.subscriptions.end()) return s->second;
-        return absl::FailedPreconditionError(
-            "request_id was used for a subscription since deleted");
-      }
-    }
+    ECOPLAN_ASSIGN_OR_RETURN(std::optional<common::RequestRecord> retried, RetriedRequest(call));
+    if (retried.has_value()) return created(*retried);
   }
   ECOPLAN_ASSIGN_OR_RETURN(std::string key, ParseWebhookSecret(secret));
   // Resolves the host: outside the lock.
   ECOPLAN_RETURN_IF_ERROR(ValidateSubscription(input));
   absl::MutexLock lock(&mu_);
-  if (!request_id.empty() && state_.request_ids.count(request_id) > 0) {
-    // Created meanwhile by a concurrent retry (or another write took the id).
-    auto s = state_.subscriptions.find(state_.request_ids.at(request_id));
-    if (s != state_.subscriptions.end()) return s->second;
-    return absl::InvalidArgumentError(
-        absl::StrCat("request_id ", request_id, " was used for another request"));
-  }
+  // Created meanwhile by a concurrent retry (or another write took the id).
+  ECOPLAN_ASSIGN_OR_RETURN(std::optional<common::RequestRecord> retried, RetriedRequest(call));
+  if (retried.has_value()) return created(*retried);
   Subscription s = input;
   s.id = absl::StrCat("s-", state_.next_subscription_number);
   s.state = SubscriptionState::kActive;
@@ -121,7 +114,11 @@ absl::StatusOr<Subscription> Notifier::CreateSubscription(const Subscription& in
   Changes changes;
   changes.subscriptions.push_back(s);
   changes.next_subscription_number = state_.next_subscription_number + 1;
-  if (!request_id.empty()) changes.request_ids[request_id] = s.id;
+  if (!request_id.empty()) {
+    changes.request_ids[request_id] =
+        internal::StoredRequest({request_id, std::string(internal::kCreateSubscriptionMethod),
+                                 absl::StrCat("subscriptions/", s.id), "", 0});
+  }
   changes.events.push_back(
       ChangeEvent{ChangeEvent::Type::kSubscriptionChanged, 0, "", s.id, false});
   ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
@@ -207,12 +204,10 @@ absl::StatusOr<Subscription> Notifier::RotateSecret(const std::string& id,
     return absl::InvalidArgumentError("previous_secret_grace must be 0..7 days");
   }
   absl::MutexLock lock(&mu_);
-  ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> retried,
-                           RetriedRequest(request_id, "rotate"));
-  if (retried.has_value() && *retried != id) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("request_id ", request_id, " was used for subscriptions/", *retried));
-  }
+  const std::string resource = absl::StrCat("subscriptions/", id);
+  ECOPLAN_ASSIGN_OR_RETURN(
+      std::optional<common::RequestRecord> retried,
+      RetriedRequest({request_id, internal::kRotateSecretMethod, resource, ""}));
   auto it = state_.subscriptions.find(id);
   if (it == state_.subscriptions.end()) {
     return absl::NotFoundError(absl::StrCat("subscriptions/", id, " not found"));
@@ -233,7 +228,10 @@ absl::StatusOr<Subscription> Notifier::RotateSecret(const std::string& id,
   ++s.revision;
   Changes changes;
   changes.subscriptions.push_back(s);
-  if (!request_id.empty()) changes.request_ids[request_id] = absl::StrCat("rotate:", id);
+  if (!request_id.empty()) {
+    changes.request_ids[request_id] = internal::StoredRequest(
+        {request_id, std::string(internal::kRotateSecretMethod), resource, "", 0});
+  }
   changes.events.push_back(
       ChangeEvent{ChangeEvent::Type::kSubscriptionChanged, 0, "", s.id, false});
   ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
@@ -293,21 +291,16 @@ absl::StatusOr<DeliveryPage> Notifier::ListDeliveries(const std::string& subscri
 absl::StatusOr<Delivery> Notifier::ReplayDelivery(const std::string& subscription_id,
                                                   uint64_t number, const std::string& request_id) {
   absl::MutexLock lock(&mu_);
-  ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> retried,
-                           RetriedRequest(request_id, "replay"));
+  const std::string resource = internal::DeliveryResource(subscription_id, number);
+  ECOPLAN_ASSIGN_OR_RETURN(
+      std::optional<common::RequestRecord> retried,
+      RetriedRequest({request_id, internal::kReplayDeliveryMethod, resource, ""}));
   if (state_.subscriptions.count(subscription_id) == 0) {
     return absl::NotFoundError(absl::StrCat("subscriptions/", subscription_id, " not found"));
   }
   if (retried.has_value()) {
-    // "<subscription>/<original>/<replay>": the same request, answered with its replay.
-    const std::string prefix = absl::StrCat(subscription_id, "/", number, "/");
-    absl::string_view replay = *retried;
-    uint64_t replay_number = 0;
-    if (!absl::ConsumePrefix(&replay, prefix) || !absl::SimpleAtoi(replay, &replay_number)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("request_id ", request_id, " was used for another delivery's replay"));
-    }
-    return store_->GetDelivery(subscription_id, replay_number);
+    // The same request, answered with the replay it queued.
+    return store_->GetDelivery(subscription_id, static_cast<uint64_t>(retried->revision));
   }
   ECOPLAN_ASSIGN_OR_RETURN(Delivery original, store_->GetDelivery(subscription_id, number));
   Delivery d;
@@ -322,7 +315,8 @@ absl::StatusOr<Delivery> Notifier::ReplayDelivery(const std::string& subscriptio
   changes.next_delivery_number = d.number + 1;
   if (!request_id.empty()) {
     changes.request_ids[request_id] =
-        absl::StrCat("replay:", subscription_id, "/", number, "/", d.number);
+        internal::StoredRequest({request_id, std::string(internal::kReplayDeliveryMethod), resource,
+                                 "", static_cast<int64_t>(d.number)});
   }
   ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
   return d;

@@ -28,13 +28,7 @@ absl::Status CheckUrl(absl::string_view url, absl::string_view field) {
 
 absl::Status CheckCaller(const Caller& caller) {
   ECOPLAN_RETURN_IF_ERROR(CheckText(caller.actor, "actor", kMaxActorLength, false));
-  ECOPLAN_RETURN_IF_ERROR(CheckText(caller.request_id, "request_id", kMaxRequestIdLength, false));
-  for (char c : caller.request_id) {
-    if (static_cast<unsigned char>(c) < 0x20) {
-      return absl::InvalidArgumentError("request_id contains control characters");
-    }
-  }
-  return absl::OkStatus();
+  return common::ValidateRequestId(caller.request_id);
 }
 
 absl::Status CheckActsFor(const Caller& caller, absl::string_view org_id) {
@@ -121,12 +115,11 @@ absl::StatusOr<std::optional<RequestRecord>> ProgressRecorder::CheckRequest(
   if (caller.request_id.empty()) return std::optional<RequestRecord>();
   ECOPLAN_ASSIGN_OR_RETURN(std::optional<RequestRecord> seen,
                            store_->FindRequest(caller.request_id));
-  if (!seen) return seen;
-  if (seen->method != method || seen->fingerprint != fingerprint) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("request_id \"", caller.request_id, "\" was already used for a different ",
-                     seen->method, " request; use a new request id for a new request"));
-  }
+  ECOPLAN_ASSIGN_OR_RETURN(
+      common::RequestDecision decision,
+      common::RequestLedger::Decide({caller.request_id, method, "", fingerprint},
+                                    seen ? &*seen : nullptr));
+  if (decision == common::RequestDecision::kFresh) return std::optional<RequestRecord>();
   return seen;
 }
 

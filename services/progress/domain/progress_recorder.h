@@ -32,7 +32,6 @@ inline constexpr size_t kMaxEvidenceLinks = 20;
 inline constexpr size_t kMaxMetCheckpoints = 50;  // checkpoints stated met per entry
 inline constexpr size_t kMaxUrlLength = 2000;
 inline constexpr size_t kMaxCommentLength = 2000;  // review and decision comments, reasons
-inline constexpr size_t kMaxRequestIdLength = 128;
 inline constexpr size_t kMaxActorLength = 128;
 // Reports the write path keeps after committing them (see ProgressRecorder).
 inline constexpr size_t kMaxCachedReports = 4096;
@@ -278,8 +277,9 @@ class ProgressRecorder {
   // After a commit under `key` (still held): remembers the durable report, or
   // forgets it when the commit failed (nullptr).
   void CommittedReport(const std::string& key, std::shared_ptr<const Report> report);
-  // Looks up a request id: nullopt when unseen (or empty); InvalidArgument when
-  // used for another request.
+  // Looks up a request id: nullopt when unseen (or empty), the first call's
+  // record for a retry; InvalidArgument when used for another method or other
+  // content (common::RequestLedger::Decide).
   absl::StatusOr<std::optional<RequestRecord>> CheckRequest(const Caller& caller,
                                                             absl::string_view method,
                                                             absl::string_view fingerprint);

@@ -82,7 +82,8 @@ void ProgressRecorder::UpdateCalendar(const std::string& plan_id, const Calendar
     Change change;
     change.calendar = std::make_pair(plan_id, next);
     if (!caller.request_id.empty()) {
-      change.request = RequestRecord{std::string(kCalendarMethod), fingerprint, plan_id, 0};
+      change.request =
+          RequestRecord{caller.request_id, std::string(kCalendarMethod), plan_id, fingerprint, 0};
     }
     change.events.push_back(EventType::kCalendarChanged);
     change.caller = caller;
@@ -120,8 +121,8 @@ void ProgressRecorder::LoadHolidays(const HolidayYear& holidays, const Caller& c
     Change change;
     change.holidays = year;
     if (!caller.request_id.empty()) {
-      change.request =
-          RequestRecord{std::string(kHolidaysMethod), fingerprint, absl::StrCat(year.year), 0};
+      change.request = RequestRecord{caller.request_id, std::string(kHolidaysMethod),
+                                     absl::StrCat(year.year), fingerprint, 0};
     }
     change.events.push_back(EventType::kHolidaysLoaded);
     change.caller = caller;

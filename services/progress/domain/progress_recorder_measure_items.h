@@ -110,8 +110,9 @@ void CommitMeasureItem(ReportStore& store, const T& item, absl::string_view meth
   Change change;
   MeasureItemKind<T>::Put(change, item);
   if (!caller.request_id.empty()) {
-    change.request = RequestRecord{std::string(method), fingerprint,
-                                   MeasureItemResource(item.measure_id, item.number), 0};
+    change.request =
+        RequestRecord{caller.request_id, std::string(method),
+                      MeasureItemResource(item.measure_id, item.number), fingerprint, 0};
   }
   change.events.push_back(event);
   change.caller = caller;

@@ -74,7 +74,8 @@ void ProgressRecorder::ReviewReport(const std::string& plan_id, const std::strin
                                    caller.request_id};
     change.report = next;
     if (!caller.request_id.empty()) {
-      change.request = RequestRecord{method, fingerprint, report_id, report.revision};
+      change.request =
+          RequestRecord{caller.request_id, method, report_id, fingerprint, report.revision};
     }
     change.events.push_back(accept ? EventType::kReportAccepted : EventType::kReportReturned);
     change.caller = caller;

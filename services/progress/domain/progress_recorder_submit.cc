@@ -399,8 +399,8 @@ void ProgressRecorder::SubmitLocked(std::shared_ptr<SubmitCall> call) {
   note.request_id = c.caller.request_id;
   change.report = next;
   if (!c.caller.request_id.empty()) {
-    change.request =
-        RequestRecord{std::string(kSubmitMethod), c.fingerprint, c.report_id, report.revision};
+    change.request = RequestRecord{c.caller.request_id, std::string(kSubmitMethod), c.report_id,
+                                   c.fingerprint, report.revision};
   }
   change.events.push_back(transition.event);
   change.caller = c.caller;

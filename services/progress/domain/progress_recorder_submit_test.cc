@@ -155,7 +155,36 @@ TEST_F(ProgressRecorderTest, RetryWithTheSameRequestIdReturnsTheSameResultAndWri
   other.entries[0].percent_done = 90;
   absl::StatusOr<Report> reused = Submit(other, "req-1");
   EXPECT_STATUS_CODE(reused, absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(reused.status().message()), HasSubstr("request_id"));
+  EXPECT_THAT(std::string(reused.status().message()),
+              HasSubstr("request_id \"req-1\" was already used for SubmitReport of "));
+}
+
+TEST_F(ProgressRecorderTest, ARequestIdUsedForAnotherMethodIsRefusedAndARetryAnswersTheFirst) {
+  const ReportSubmission s = Submission(kEco, "2026-05", {Entry("a1-t1-m1")});
+  const std::string id(128, 'q');  // the longest id accepted
+  ASSERT_OK_AND_ASSIGN(Report first, Submit(s, id));
+  // The same id for a review (another method) is refused, naming the first use.
+  Caller admin;
+  admin.role = Caller::Role::kAdministrator;
+  admin.actor = "区生态环境局-李四";
+  admin.request_id = id;
+  absl::StatusOr<Report> reviewed = Sync<Report>([&](Callback<Report> cb) {
+    recorder_.ReviewReport(kPlan, first.id(), true, ReportEtag(first), "", admin, cb);
+  });
+  EXPECT_STATUS_CODE(reviewed, absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(reviewed.status().message(),
+            absl::StrCat("request_id \"", id, "\" was already used for SubmitReport of ",
+                         first.id(), "; use a new request_id for a new request"));
+  EXPECT_EQ(store_.commits(), 1);
+  // The retry of the first call answers its result.
+  clock_.Advance(absl::Minutes(1));
+  ASSERT_OK_AND_ASSIGN(Report again, Submit(s, id));
+  EXPECT_EQ(again.revision, first.revision);
+  EXPECT_EQ(again.update_time, first.update_time);
+  EXPECT_EQ(store_.commits(), 1);
+  // Longer than 128 characters, or with a space: refused before anything is read.
+  EXPECT_STATUS_CODE(Submit(s, std::string(129, 'q')), absl::StatusCode::kInvalidArgument);
+  EXPECT_STATUS_CODE(Submit(s, "req 2"), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(ProgressRecorderTest, ConcurrentRevisionsAreSerialisedByEtagAndTheLoserIsAborted) {

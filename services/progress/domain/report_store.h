@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/idempotency/request_ledger.h"
 #include "services/progress/domain/model.h"
 
 namespace ecoplan::progress {
@@ -32,15 +33,12 @@ enum class EventType {
   kHolidaysLoaded,
 };
 
-// The outcome of a request id seen before: the method, a fingerprint of the
-// request's content, the resource it created or changed, and for reports the
-// revision it produced (so a retry returns exactly that revision).
-struct RequestRecord {
-  std::string method;
-  std::string fingerprint;
-  std::string resource;  // e.g. report id, "<measure_id>/<n>", plan id, year
-  int revision = 0;
-};
+// The outcome of a request id seen before (common/idempotency/request_ledger.h):
+// the method, a fingerprint of the request's content, the resource it created or
+// changed (a report id, "<measure_id>/<n>", a plan id, a year: what a retry reads
+// its answer from), and for reports the revision it produced (so a retry returns
+// exactly that revision).
+using RequestRecord = common::RequestRecord;
 
 // One entry of a report's history as a change appends it: who changed the
 // report, how and why. The report after the change (the revision's snapshot)

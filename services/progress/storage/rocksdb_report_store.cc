@@ -143,8 +143,9 @@ absl::StatusOr<std::optional<RequestRecord>> RocksDbReportStore::FindRequest(
   ECOPLAN_ASSIGN_OR_RETURN(auto record, common::GetRecord<storage::RequestRecord>(
                                             *db_, kMeta, RequestKey(request_id), "request"));
   if (!record) return std::optional<RequestRecord>();
-  return std::optional<RequestRecord>(RequestRecord{record->method(), record->fingerprint(),
-                                                    record->resource(), record->revision()});
+  return std::optional<RequestRecord>(RequestRecord{std::string(request_id), record->method(),
+                                                    record->resource(), record->fingerprint(),
+                                                    record->revision()});
 }
 
 }  // namespace ecoplan::progress

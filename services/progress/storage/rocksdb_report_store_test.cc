@@ -84,7 +84,7 @@ TEST_F(RocksDbReportStoreTest, AReportItsRevisionRequestAndEventCommitTogetherAn
                                  "",
                                  {"created with 1 entries"},
                                  "req-1"};
-  change.request = RequestRecord{"SubmitReport", "fp", "o-eco_2026-05", 1};
+  change.request = RequestRecord{"req-1", "SubmitReport", "o-eco_2026-05", "fp", 1};
   change.caller.request_id = "req-1";
   change.caller.actor = "张三";
   change.events = {EventType::kReportSubmitted};

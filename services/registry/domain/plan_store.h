@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/idempotency/request_ledger.h"
 #include "services/registry/domain/events.h"
 #include "services/registry/domain/model.h"
 
@@ -19,13 +20,10 @@ struct StoredPlan {
   std::vector<Task> tasks;  // document tasks in document order, then supervision tasks by number
 };
 
-// The outcome of a request id seen before: which method produced which resource,
-// and a fingerprint of the request so a reuse with other content is detected.
-struct RequestRecord {
-  std::string method;
-  std::string fingerprint;
-  std::string resource;  // resource name the request created or changed
-};
+// The outcome of a request id seen before (common/idempotency/request_ledger.h):
+// which method produced which resource name, and a fingerprint of the request so
+// that a reuse with other content is refused. `revision` is not used here.
+using RequestRecord = common::RequestRecord;
 
 // Storage port of the task registry. Each Commit* writes the entity, its
 // indexes, the request record (if a request id is given) and the event in

@@ -83,12 +83,10 @@ absl::StatusOr<std::optional<std::string>> TaskRegistry::CheckRequest(
     absl::string_view request_id, absl::string_view method, absl::string_view fingerprint) {
   if (request_id.empty()) return std::optional<std::string>();
   ECOPLAN_ASSIGN_OR_RETURN(std::optional<RequestRecord> seen, store_->FindRequest(request_id));
-  if (!seen) return std::optional<std::string>();
-  if (seen->method != method || seen->fingerprint != fingerprint) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("request_id \"", request_id, "\" was already used for a different ",
-                     seen->method, " request; use a new request id for a new request"));
-  }
+  ECOPLAN_ASSIGN_OR_RETURN(common::RequestDecision decision,
+                           common::RequestLedger::Decide({request_id, method, "", fingerprint},
+                                                         seen ? &*seen : nullptr));
+  if (decision == common::RequestDecision::kFresh) return std::optional<std::string>();
   return std::optional<std::string>(seen->resource);
 }
 

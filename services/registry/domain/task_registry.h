@@ -80,7 +80,6 @@ struct Resolution {
 
 // Limits on caller-supplied text, in Unicode code points.
 inline constexpr size_t kMaxDocumentBytes = 4 << 20;
-inline constexpr size_t kMaxRequestIdLength = 128;
 inline constexpr size_t kMaxReasonLength = 500;
 inline constexpr size_t kMaxTitleLength = 200;
 inline constexpr size_t kMaxDescriptionLength = 4000;
@@ -199,7 +198,8 @@ class TaskRegistry {
   absl::StatusOr<std::shared_ptr<const PlanView>> FindPlan(const State& state,
                                                            absl::string_view plan_id) const;
   // Returns the earlier outcome's resource when `request_id` was used before
-  // with the same fingerprint; InvalidArgument when with another one.
+  // for the same method and content (a retry); InvalidArgument when it was used
+  // for another method, resource or content (common::RequestLedger::Decide).
   absl::StatusOr<std::optional<std::string>> CheckRequest(absl::string_view request_id,
                                                           absl::string_view method,
                                                           absl::string_view fingerprint);

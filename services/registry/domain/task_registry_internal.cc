@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/calendar/deadline.h"
+#include "common/idempotency/request_ledger.h"
 #include "common/status/status_macros.h"
 #include "common/text/normalize.h"
 
@@ -53,13 +54,8 @@ absl::Status CheckText(absl::string_view value, absl::string_view field, size_t 
 }
 
 absl::Status CheckRequestId(absl::string_view request_id, bool required) {
-  ECOPLAN_RETURN_IF_ERROR(CheckText(request_id, "request_id", kMaxRequestIdLength, required));
-  for (char c : request_id) {
-    if (static_cast<unsigned char>(c) < 0x20) {
-      return absl::InvalidArgumentError("request_id contains control characters");
-    }
-  }
-  return absl::OkStatus();
+  if (required && request_id.empty()) return absl::InvalidArgumentError("request_id is required");
+  return common::ValidateRequestId(request_id);
 }
 
 // FNV-1a over the parts, separated so that ("ab","c") differs from ("a","bc").

@@ -111,8 +111,8 @@ void TaskRegistry::UpdateMeasure(const MeasureUpdate& update, const ChangeContex
         std::optional<RequestRecord> request;
         if (!context.request_id.empty()) {
           request = RequestRecord{
-              std::string(kUpdateMethod), fingerprint,
-              absl::StrCat("plans/", update.plan_id, "/measures/", update.measure_id)};
+              context.request_id, std::string(kUpdateMethod),
+              absl::StrCat("plans/", update.plan_id, "/measures/", update.measure_id), fingerprint};
         }
         StoredPlan next_plan = view->stored;
         next_plan.tasks[it->second.first] = changed_task;

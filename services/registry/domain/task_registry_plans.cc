@@ -90,7 +90,8 @@ void TaskRegistry::ImportPlan(absl::string_view document_text, bool validate_onl
         std::vector<Organization> merged = state->organizations->MergedWith(parsed.organizations);
         std::optional<RequestRecord> request;
         if (!context.request_id.empty()) {
-          request = RequestRecord{std::string(kImportMethod), fingerprint, stored.plan.id};
+          request = RequestRecord{context.request_id, std::string(kImportMethod),
+                                  absl::StrCat("plans/", stored.plan.id), fingerprint};
         }
         const PlanImported event{stored.plan.id, stored.plan.title, stored.plan.document_number,
                                  stored.plan.summary};

@@ -109,8 +109,8 @@ void TaskRegistry::CreateSupervisionTask(const SupervisionTaskDraft& draft,
         next_plan.tasks.push_back(task);
         ++next_plan.plan.summary.supervision_task_count;
         std::optional<RequestRecord> request =
-            RequestRecord{std::string(kCreateSupervisionMethod), fingerprint,
-                          absl::StrCat("plans/", draft.plan_id, "/tasks/", task.id)};
+            RequestRecord{context.request_id, std::string(kCreateSupervisionMethod),
+                          absl::StrCat("plans/", draft.plan_id, "/tasks/", task.id), fingerprint};
         auto next = std::make_shared<State>(*state);
         next->plans[draft.plan_id] = MakeView(std::move(next_plan));
         Decided<Task> decided{task, std::move(next)};

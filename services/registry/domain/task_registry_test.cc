@@ -411,6 +411,56 @@ TEST_F(TaskRegistryTest, StateSurvivesAReloadFromTheStore) {
   EXPECT_EQ(resolution.organizations.size(), 13u);
 }
 
+TEST_F(TaskRegistryTest, ARequestIdUsedForAnotherMethodIsRefusedAndARetryAnswersTheFirstResult) {
+  SupervisionTaskDraft draft;
+  draft.plan_id = plan_.id;
+  draft.title = "永定河沿线裸地苫盖";
+  draft.assigned_by = "区城指中心";
+  draft.measures.push_back({"对沿线裸地全部苫盖并拍照上传", "6月底前", {{"永定镇", {}}}, {}});
+  const std::string id(128, 'k');  // the longest id accepted
+  ASSERT_OK_AND_ASSIGN(Task first, registry_.CreateSupervisionTask(draft, {id, "center"}));
+  const size_t events = store_.events().size();
+
+  MeasureUpdate update;
+  update.plan_id = plan_.id;
+  update.measure_id = "a1-t3-m2";
+  update.deadline_raw = "9月底前";
+  update.etag = "r0";
+  update.reason = "调整";
+  absl::StatusOr<Measure> reused = registry_.UpdateMeasure(update, {id, "admin"});
+  EXPECT_EQ(reused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      reused.status().message(),
+      absl::StrCat("request_id \"", id, "\" was already used for CreateSupervisionTask of plans/",
+                   plan_.id, "/tasks/", first.id, "; use a new request_id for a new request"));
+  // The retry of the first call answers the task it created, and writes nothing.
+  ASSERT_OK_AND_ASSIGN(Task again, registry_.CreateSupervisionTask(draft, {id, "center"}));
+  EXPECT_EQ(again.id, first.id);
+  EXPECT_EQ(again.title, first.title);
+  EXPECT_EQ(store_.events().size(), events);
+  // Longer than 128 characters, or with a space: refused.
+  EXPECT_STATUS_CODE(registry_.CreateSupervisionTask(draft, {std::string(129, 'k'), "center"}),
+                     absl::StatusCode::kInvalidArgument);
+  EXPECT_STATUS_CODE(registry_.CreateSupervisionTask(draft, {"s 9", "center"}),
+                     absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(TaskRegistryTest, StateSurvivesAReloadFromTheStore) {
+  MeasureUpdate update;
+  update.plan_id = plan_.id;
+  update.measure_id = "a2-t1-m1";
+  update.deadline_raw = "9月底前";
+  update.etag = "r0";
+  update.reason = "提前";
+  ASSERT_OK(registry_.UpdateMeasure(update, {}));
+  BlockingRegistry reloaded(&store_, &clock_);
+  ASSERT_OK(reloaded.Load());
+  ASSERT_OK_AND_ASSIGN(auto found, reloaded.GetMeasure(plan_.id, "a2-t1-m1"));
+  EXPECT_EQ(found.first.deadline.raw, "9月底前");
+  ASSERT_OK_AND_ASSIGN(Resolution resolution, reloaded.ResolveOrganization("各镇街"));
+  EXPECT_EQ(resolution.organizations.size(), 13u);
+}
+
 TEST_F(TaskRegistryTest, ResolvesOrganizations) {
   ASSERT_OK_AND_ASSIGN(Resolution alias, registry_.ResolveOrganization("区发改委"));
   ASSERT_EQ(alias.organizations.size(), 1u);

@@ -141,8 +141,8 @@ absl::StatusOr<std::optional<RequestRecord>> RocksDbPlanStore::FindRequest(
       std::optional<storage::RequestRecord> record,
       common::GetRecord<storage::RequestRecord>(*db_, kMeta, RequestKey(request_id), "request"));
   if (!record) return std::optional<RequestRecord>();
-  return std::optional<RequestRecord>(
-      RequestRecord{record->method(), record->fingerprint(), record->resource()});
+  return std::optional<RequestRecord>(RequestRecord{std::string(request_id), record->method(),
+                                                    record->resource(), record->fingerprint()});
 }
 
 absl::StatusOr<std::vector<MeasureRevision>> RocksDbPlanStore::ListRevisions(
