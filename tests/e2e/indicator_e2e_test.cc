@@ -4,15 +4,22 @@
 // configure two demonstration stations, load the tests/data slice of the
 // Beijing PRSA data through `ecoplanctl indicator load`, and evaluate.
 
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
+#include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
+#include "tests/harness/client.h"
 #include "tests/harness/cluster.h"
 
 namespace ecoplan::testing {
@@ -225,6 +232,73 @@ TEST_F(IndicatorE2eTest, TheTargetsCarryReadableNamesAndTheExtractionReportSaysW
   ASSERT_EQ(report_json.exit_code, 0) << report_json.stderr_text;
   const nlohmann::json parsed = nlohmann::json::parse(report_json.stdout_text)["report"];
   EXPECT_EQ(parsed.value("measureTextIndicatorCount", 0), measure_text);
+}
+
+// Judgements on top of the arithmetic, through the real server: a reading for
+// the hour still in progress is refused; a 2017 PM2.5 target whose year holds
+// 21 days of data gets no verdict once the year is over, but "insufficient
+// data" with the validity rule it misses.
+TEST_F(IndicatorE2eTest, JudgesOnlyWhatTheDataCanCarry) {
+  namespace iv1 = ::ecoplan::indicator::v1;
+  ASSERT_EQ(Ctl({"indicator", "stations", "set", "Gucheng", "--town", "永定镇"}).exit_code, 0);
+  ASSERT_EQ(Ctl({"indicator", "stations", "set", "Dingling", "--town", "清水镇"}).exit_code, 0);
+
+  // A row for the hour now in progress in Beijing (not in its last seconds, so
+  // the hour does not end while the row travels).
+  const absl::TimeZone beijing = absl::FixedTimeZone(8 * 3600);
+  if (absl::ToCivilSecond(absl::Now(), beijing).minute() == 59) absl::SleepFor(absl::Seconds(61));
+  const absl::CivilHour now = absl::ToCivilHour(absl::Now(), beijing);
+  const std::string current = dir_.Sub("current_hour.csv");
+  {
+    std::ofstream csv(current);
+    csv << "\"No\",\"year\",\"month\",\"day\",\"hour\",\"PM2.5\",\"PM10\",\"SO2\",\"NO2\",\"CO\","
+           "\"O3\",\"TEMP\",\"PRES\",\"DEWP\",\"RAIN\",\"wd\",\"WSPM\",\"station\"\n"
+        << absl::StrFormat("1,%d,%d,%d,%d,30,40,5,20,500,60,0,1000,0,0,\"N\",1,\"Gucheng\"\n",
+                           now.year(), now.month(), now.day(), now.hour());
+  }
+  CommandResult refused = Ctl({"--output", "json", "indicator", "load", current});
+  const nlohmann::json outcome = nlohmann::json::parse(refused.stdout_text, nullptr, false);
+  ASSERT_TRUE(outcome.is_object()) << refused.stdout_text << refused.stderr_text;
+  EXPECT_EQ(outcome.value("acceptedCount", "0"), "0") << outcome.dump(1);
+  ASSERT_TRUE(outcome.contains("rejections")) << outcome.dump(1);
+  EXPECT_NE(outcome["rejections"][0].value("reason", "").find("has not ended"), std::string::npos)
+      << outcome.dump(1);
+
+  // A 2017 target of the district's PM2.5; the data hold 2017-01-01..21.
+  auto stub = iv1::IndicatorService::NewStub(
+      grpc::CreateChannel(indicator_address_, grpc::InsecureChannelCredentials()));
+  iv1::CreateIndicatorRequest create;
+  create.set_parent("plans/2017-aq");
+  create.set_indicator_id("pm25");
+  create.set_reason("e2e");
+  iv1::Indicator* pm25 = create.mutable_indicator();
+  pm25->set_display_name("PM2.5年均浓度");
+  pm25->set_unit("微克/立方米");
+  pm25->set_scope_kind(iv1::SCOPE_KIND_DISTRICT);
+  pm25->set_comparator(iv1::COMPARATOR_AT_MOST);
+  pm25->set_target_value(35);
+  *pm25->mutable_period_start() = Date(2017, 1, 1);
+  *pm25->mutable_period_end() = Date(2017, 12, 31);
+  pm25->set_aggregation(iv1::AGGREGATION_MEAN_OF_DAILY);
+  pm25->set_source(iv1::SOURCE_KIND_AIR_QUALITY);
+  pm25->set_air_quality_item(iv1::AIR_QUALITY_ITEM_PM25);
+  iv1::CreateIndicatorResponse created;
+  const grpc::Status status = stub->CreateIndicator(Context().get(), create, &created);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  CommandResult loaded =
+      Ctl({"--output", "json", "indicator", "load", kGucheng, kDingling, "--chunk", "2000"});
+  ASSERT_EQ(loaded.exit_code, 0) << loaded.stderr_text;
+
+  CommandResult year_end = Ctl({"--output", "json", "indicator", "evaluate", "pm25", "--plan",
+                                "2017-aq", "--as-of", "2017-12-31"});
+  ASSERT_EQ(year_end.exit_code, 0) << year_end.stderr_text;
+  const nlohmann::json evaluation = nlohmann::json::parse(year_end.stdout_text)["evaluation"];
+  EXPECT_EQ(evaluation.value("status", ""), "INDICATOR_STATUS_INSUFFICIENT_DATA")
+      << evaluation.dump(1);
+  const std::string reason = evaluation.value("statusReason", "");
+  EXPECT_NE(reason.find("do not meet the validity rules"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("< 324"), std::string::npos) << reason;
+  EXPECT_EQ(reason.find("misses"), std::string::npos) << reason;
 }
 
 }  // namespace

@@ -52,6 +52,17 @@ Indicator Pm25(double target) {
   return ind;
 }
 
+// 优良天数比率 ≥ `target` %.
+Indicator GoodDays(double target) {
+  Indicator good = Pm25(target);
+  good.id = "a4-good-days";
+  good.unit = "%";
+  good.comparator = Comparator::kAtLeast;
+  good.aggregation = Aggregation::kRatioOfQualifyingDays;
+  good.air_quality_item = AirQualityItem::kAqi;
+  return good;
+}
+
 class EvaluationTest : public ::testing::Test {
  protected:
   EvaluationTest()
@@ -141,12 +152,7 @@ TEST_F(EvaluationTest, CountOfHeavyDaysSaysHowManyMoreAreAllowed) {
 }
 
 TEST_F(EvaluationTest, GoodDayRatioDiffersByCaliberAndShowsBoth) {
-  Indicator good = Pm25(78);
-  good.id = "a4-good-days";
-  good.unit = "%";
-  good.comparator = Comparator::kAtLeast;
-  good.aggregation = Aggregation::kRatioOfQualifyingDays;
-  good.air_quality_item = AirQualityItem::kAqi;
+  Indicator good = GoodDays(78);
   std::vector<DistrictDay> days;
   // PM2.5 70: 良 under 2012 (IAQI 94), 轻度 under 2026 (60 is the new 100).
   for (absl::CivilDay d(2026, 3, 1); d <= absl::CivilDay(2026, 3, 31); ++d) {
@@ -165,12 +171,7 @@ TEST_F(EvaluationTest, GoodDayRatioDiffersByCaliberAndShowsBoth) {
 // 优良 (O3 could raise it), under either standard; one above 200 is certainly
 // 重污染.
 TEST_F(EvaluationTest, ADayWithoutO3CountsOnlyWhenItsVerdictIsCertain) {
-  Indicator good = Pm25(78);
-  good.id = "a4-good-days";
-  good.unit = "%";
-  good.comparator = Comparator::kAtLeast;
-  good.aggregation = Aggregation::kRatioOfQualifyingDays;
-  good.air_quality_item = AirQualityItem::kAqi;
+  Indicator good = GoodDays(78);
   std::vector<DistrictDay> days;
   for (absl::CivilDay d(2025, 3, 1); d <= absl::CivilDay(2025, 3, 10); ++d) {
     days.push_back(d.day() <= 5 ? Day(d, 30) : WithoutO3(Day(d, 30)));  // 2012 rules
@@ -208,11 +209,7 @@ TEST_F(EvaluationTest, NoAnnualVerdictOnIncompleteDataAndNoImpossibleGuidance) {
                                                "rules"),
                                      HasSubstr("2026-12: 5 valid days"), HasSubstr("no verdict")));
 
-  Indicator good = Pm25(78);
-  good.unit = "%";
-  good.comparator = Comparator::kAtLeast;
-  good.aggregation = Aggregation::kRatioOfQualifyingDays;
-  good.air_quality_item = AirQualityItem::kAqi;
+  Indicator good = GoodDays(78);
   std::vector<DistrictDay> bad_year;
   for (absl::CivilDay d(2026, 1, 1); d <= absl::CivilDay(2026, 12, 5); ++d) {
     bad_year.push_back(Day(d, 150));  // every day 轻度 or worse

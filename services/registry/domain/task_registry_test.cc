@@ -323,12 +323,18 @@ TEST_F(TaskRegistryTest, NamesTheMembersOfARelatedTownsGroup) {
   EXPECT_NE(std::find(ids.begin(), ids.end(), "a1-t6-m1"), ids.end());
 }
 
-TEST_F(TaskRegistryTest, CreatesSupervisionTasksIdempotently) {
+// A supervision task the command center assigns: cover the bare land along the 永定河.
+SupervisionTaskDraft BareLandDraft(const std::string& plan_id) {
   SupervisionTaskDraft draft;
-  draft.plan_id = plan_.id;
+  draft.plan_id = plan_id;
   draft.title = "永定河沿线裸地苫盖";
   draft.assigned_by = "区城指中心";
   draft.measures.push_back({"对沿线裸地全部苫盖并拍照上传", "6月底前", {{"永定镇", {}}}, {}});
+  return draft;
+}
+
+TEST_F(TaskRegistryTest, CreatesSupervisionTasksIdempotently) {
+  SupervisionTaskDraft draft = BareLandDraft(plan_.id);
   EXPECT_STATUS_CODE(registry_.CreateSupervisionTask(draft, {}),
                      absl::StatusCode::kInvalidArgument);  // request id required
   ASSERT_OK_AND_ASSIGN(Task task, registry_.CreateSupervisionTask(draft, {"s-1", "center"}));
@@ -354,11 +360,7 @@ TEST_F(TaskRegistryTest, CreatesSupervisionTasksIdempotently) {
 }
 
 TEST_F(TaskRegistryTest, AWriteWhileAnotherIsCommittedWaitsAndIsDecidedAfterIt) {
-  SupervisionTaskDraft draft;
-  draft.plan_id = plan_.id;
-  draft.title = "永定河沿线裸地苫盖";
-  draft.assigned_by = "区城指中心";
-  draft.measures.push_back({"对沿线裸地全部苫盖并拍照上传", "6月底前", {{"永定镇", {}}}, {}});
+  const SupervisionTaskDraft draft = BareLandDraft(plan_.id);
   store_.hold_commits(true);
   struct Answer {
     absl::Notification done;
@@ -395,28 +397,8 @@ TEST_F(TaskRegistryTest, AWriteWhileAnotherIsCommittedWaitsAndIsDecidedAfterIt) 
   EXPECT_EQ(plan.summary.supervision_task_count, 2);
 }
 
-TEST_F(TaskRegistryTest, StateSurvivesAReloadFromTheStore) {
-  MeasureUpdate update;
-  update.plan_id = plan_.id;
-  update.measure_id = "a2-t1-m1";
-  update.deadline_raw = "9月底前";
-  update.etag = "r0";
-  update.reason = "提前";
-  ASSERT_OK(registry_.UpdateMeasure(update, {}));
-  BlockingRegistry reloaded(&store_, &clock_);
-  ASSERT_OK(reloaded.Load());
-  ASSERT_OK_AND_ASSIGN(auto found, reloaded.GetMeasure(plan_.id, "a2-t1-m1"));
-  EXPECT_EQ(found.first.deadline.raw, "9月底前");
-  ASSERT_OK_AND_ASSIGN(Resolution resolution, reloaded.ResolveOrganization("各镇街"));
-  EXPECT_EQ(resolution.organizations.size(), 13u);
-}
-
 TEST_F(TaskRegistryTest, ARequestIdUsedForAnotherMethodIsRefusedAndARetryAnswersTheFirstResult) {
-  SupervisionTaskDraft draft;
-  draft.plan_id = plan_.id;
-  draft.title = "永定河沿线裸地苫盖";
-  draft.assigned_by = "区城指中心";
-  draft.measures.push_back({"对沿线裸地全部苫盖并拍照上传", "6月底前", {{"永定镇", {}}}, {}});
+  const SupervisionTaskDraft draft = BareLandDraft(plan_.id);
   const std::string id(128, 'k');  // the longest id accepted
   ASSERT_OK_AND_ASSIGN(Task first, registry_.CreateSupervisionTask(draft, {id, "center"}));
   const size_t events = store_.events().size();
