@@ -74,7 +74,7 @@ TEST(PlanEvaluationTest, AConfirmedMeasureWhoseIndicatorIsOffTrackTurnsBack) {
   EXPECT_EQ(card.as_lead.measures_due, 2);
   EXPECT_EQ(card.as_lead.measures_completed, 1);
   EXPECT_THAT(card.as_lead.overdue, ::testing::ElementsAre("m1 (due 2026-06-20)"));
-  ASSERT_EQ(card.components.size(), 4u);
+  ASSERT_EQ(card.components.size(), 5u);
   EXPECT_EQ(card.components[3].rate, 0.0);  // the one indicator owned is off track
 }
 

@@ -11,12 +11,13 @@ bool ScoreWeights::operator==(const ScoreWeights& o) const {
   return on_time_reporting == o.on_time_reporting &&
          completion_of_due_measures == o.completion_of_due_measures &&
          no_overdue_measures == o.no_overdue_measures &&
-         indicators_on_track == o.indicators_on_track;
+         indicators_on_track == o.indicators_on_track && checkpoints_met == o.checkpoints_met;
 }
 
 bool ScoringRules::operator==(const ScoringRules& o) const {
   return weights == o.weights && late_report_credit == o.late_report_credit &&
-         returned_report_credit == o.returned_report_credit && extensions == o.extensions;
+         returned_report_credit == o.returned_report_credit && extensions == o.extensions &&
+         late_checkpoint_credit == o.late_checkpoint_credit;
 }
 
 const char* ExtensionScoringName(ExtensionScoring scoring) {
@@ -31,6 +32,8 @@ std::string ScoringRulesError(const ScoringRules& rules) {
       {"weights.indicators_on_track", rules.weights.indicators_on_track},
       {"late_report_credit", rules.late_report_credit},
       {"returned_report_credit", rules.returned_report_credit},
+      {"weights.checkpoints_met", rules.weights.checkpoints_met},
+      {"late_checkpoint_credit", rules.late_checkpoint_credit},
   };
   for (const auto& [field, value] : shares) {
     // Written so that NaN fails too.
@@ -40,7 +43,7 @@ std::string ScoringRulesError(const ScoringRules& rules) {
   }
   const ScoreWeights& w = rules.weights;
   if (w.on_time_reporting + w.completion_of_due_measures + w.no_overdue_measures +
-          w.indicators_on_track <=
+          w.indicators_on_track + w.checkpoints_met <=
       0) {
     return "weights must not all be 0";
   }
@@ -53,14 +56,18 @@ std::string ScoringRulesError(const ScoringRules& rules) {
 
 std::string DescribeScoringRules(const ScoringRules& rules) {
   const ScoreWeights& w = rules.weights;
-  return absl::StrCat("weights: on-time reporting ", w.on_time_reporting,
-                      ", completion of due measures ", w.completion_of_due_measures,
-                      ", no overdue measures ", w.no_overdue_measures, ", indicators on track ",
-                      w.indicators_on_track, "; a late report earns ", rules.late_report_credit,
-                      " of an on-time one; a returned report keeps ", rules.returned_report_credit,
-                      " of its credit; extended measures are scored against the ",
-                      rules.extensions == ExtensionScoring::kPlanDeadline ? "plan's deadline"
-                                                                          : "extension's deadline");
+  return absl::StrCat(
+      "weights: on-time reporting ", w.on_time_reporting, ", completion of due measures ",
+      w.completion_of_due_measures, ", no overdue measures ", w.no_overdue_measures,
+      ", indicators on track ", w.indicators_on_track, "; a late report earns ",
+      rules.late_report_credit, " of an on-time one; a returned report keeps ",
+      rules.returned_report_credit, " of its credit; extended measures are scored against the ",
+      rules.extensions == ExtensionScoring::kPlanDeadline ? "plan's deadline"
+                                                          : "extension's deadline",
+      w.checkpoints_met > 0 ? absl::StrCat("; checkpoints of measure texts met by their due day ",
+                                           w.checkpoints_met, ", one stated met late earns ",
+                                           rules.late_checkpoint_credit, " of one met on time")
+                            : "; checkpoints of measure texts are not scored");
 }
 
 }  // namespace ecoplan::indicator

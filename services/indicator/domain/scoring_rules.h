@@ -8,13 +8,35 @@
 //
 // Defaults (ScoringRules{}):
 //   weights: on_time_reporting 0.3, completion_of_due_measures 0.3,
-//            no_overdue_measures 0.2, indicators_on_track 0.2;
+//            no_overdue_measures 0.2, indicators_on_track 0.2,
+//            checkpoints_met 0.2;
 //   late_report_credit 0      — a report first submitted after its due time
 //                               earns nothing for on-time reporting;
 //   returned_report_credit 1  — a report the bureau returned keeps the credit
 //                               of its timeliness (the return is on the light);
 //   extensions EXTENDED       — an approved extension (延期) moves the deadline
-//                               the measure is scored against.
+//                               the measure is scored against;
+//   late_checkpoint_credit 0.5 — a checkpoint of a measure text stated met
+//                               only after its due day earns half of one
+//                               stated on time (better than never: the light
+//                               shows it yellow, not red); missed earns 0.
+//
+// How the weights combine. Weights are relative, not shares of 1: a score is
+// Σ rate × weight / Σ weights of the components present × 100, and a
+// component with nothing to count (no report due, no measure due, no
+// indicator judged, no checkpoint occurrence passed) is not present. So the
+// checkpoint component changes nothing for an organization without a passed
+// checkpoint occurrence: its score is the four other components' under the
+// weights 0.3/0.3/0.2/0.2, exactly as before checkpoints were scored. Where
+// occurrences have passed, the default weights are 0.3/0.3/0.2/0.2/0.2 out of
+// 1.2 (25 %, 25 %, 16.7 %, 16.7 %, 16.7 %).
+//
+// A checkpoint weight of 0 leaves the component out altogether (no rate, no
+// facts), unlike the other components, which are shown at weight 0. Rules
+// set or frozen before checkpoints were scored read a weight of 0 (the field
+// did not exist), so the bureau's earlier rules and the months it closed
+// under them are not changed by the upgrade; the bureau sets a weight to
+// start scoring checkpoints under its own rules.
 
 #include <string>
 
@@ -25,6 +47,8 @@ struct ScoreWeights {
   double completion_of_due_measures = 0.3;
   double no_overdue_measures = 0.2;
   double indicators_on_track = 0.2;
+  // Checkpoints of measure texts (按季度, 5月底前 …) met by their due day.
+  double checkpoints_met = 0.2;
 
   bool operator==(const ScoreWeights& o) const;
 };
@@ -46,6 +70,8 @@ struct ScoringRules {
   // Factor applied to the credit of a report the bureau returned, in [0, 1].
   double returned_report_credit = 1;
   ExtensionScoring extensions = ExtensionScoring::kExtendedDeadline;
+  // Share of a checkpoint met on time's credit one stated met late earns, in [0, 1].
+  double late_checkpoint_credit = 0.5;
 
   bool operator==(const ScoringRules& o) const;
 };
