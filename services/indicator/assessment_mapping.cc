@@ -188,6 +188,11 @@ v1::ScoringRules ToProto(const ScoringRules& r) {
   p.set_returned_report_credit(r.returned_report_credit);
   p.set_checkpoints_met_weight(r.weights.checkpoints_met);
   p.set_late_checkpoint_credit(r.late_checkpoint_credit);
+  v1::LightRules* lights = p.mutable_light_rules();
+  lights->set_yellow_days_before_due(r.lights.yellow_days_before_due);
+  lights->set_red_missed_reports(r.lights.red_missed_reports);
+  lights->set_yellow_days_before_checkpoint(r.lights.yellow_days_before_checkpoint);
+  lights->set_yellow_days_after_late_checkpoint(r.lights.yellow_days_after_late_checkpoint);
   p.set_extensions(r.extensions == ExtensionScoring::kPlanDeadline
                        ? v1::EXTENSION_SCORING_PLAN_DEADLINE
                        : v1::EXTENSION_SCORING_EXTENDED_DEADLINE);
@@ -205,6 +210,19 @@ ScoringRules FromProto(const v1::ScoringRules& p) {
   r.returned_report_credit = p.returned_report_credit();
   r.weights.checkpoints_met = p.checkpoints_met_weight();  // 0 in records from before it existed
   r.late_checkpoint_credit = p.late_checkpoint_credit();
+  // Unset (a request that leaves them out, rules and months stored before
+  // they could be set): the defaults, the rules those months were coloured by.
+  const v1::LightRules& lights = p.light_rules();
+  if (lights.has_yellow_days_before_due()) {
+    r.lights.yellow_days_before_due = lights.yellow_days_before_due();
+  }
+  if (lights.has_red_missed_reports()) r.lights.red_missed_reports = lights.red_missed_reports();
+  if (lights.has_yellow_days_before_checkpoint()) {
+    r.lights.yellow_days_before_checkpoint = lights.yellow_days_before_checkpoint();
+  }
+  if (lights.has_yellow_days_after_late_checkpoint()) {
+    r.lights.yellow_days_after_late_checkpoint = lights.yellow_days_after_late_checkpoint();
+  }
   switch (p.extensions()) {
     case v1::EXTENSION_SCORING_UNSPECIFIED:
     case v1::EXTENSION_SCORING_EXTENDED_DEADLINE:

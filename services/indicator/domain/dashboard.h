@@ -20,7 +20,8 @@
 // shows its reason; while an indicator is off track such a measure is yellow,
 // never green, with the indicator's facts beside the bureau's reason.
 //
-// Colour rules (LightRules; every rule that fires is listed as a reason, and
+// Colour rules (LightRules, part of the plan's rules the bureau sets:
+// ScoringRules.lights, scoring_rules.h; every rule that fires is listed as a reason, and
 // every reason names the facts it rests on: the report period, the deadline,
 // the indicator's value, its day and its target):
 //   green  — completed (confirmed, no indicator of the measure off track), or
@@ -188,19 +189,6 @@ struct ProgressReport {
   std::string report = {};  // plans/{plan}/reports/{report}, when known
   // Checkpoints of the measure this entry states met (see the rules above).
   std::vector<CheckpointStatement> met_checkpoints = {};
-};
-
-struct LightRules {
-  int yellow_days_before_due = 30;
-  int red_missed_reports = 2;
-  // A checkpoint of the measure's text (按季度, 5月底前 …) turns it yellow this
-  // many days before it is due (shorter than for the deadline: a monthly
-  // checkpoint would otherwise keep the measure yellow all year).
-  int yellow_days_before_checkpoint = 7;
-  // A checkpoint stated met only after its due day keeps the measure yellow
-  // this many days after the statement (about one reporting period), so the
-  // late statement is seen; afterwards its reason stays without colour.
-  int yellow_days_after_late_checkpoint = 30;
 };
 
 enum class Colour : uint8_t { kGreen = 1, kYellow = 2, kRed = 3 };

@@ -14,10 +14,17 @@ bool ScoreWeights::operator==(const ScoreWeights& o) const {
          indicators_on_track == o.indicators_on_track && checkpoints_met == o.checkpoints_met;
 }
 
+bool LightRules::operator==(const LightRules& o) const {
+  return yellow_days_before_due == o.yellow_days_before_due &&
+         red_missed_reports == o.red_missed_reports &&
+         yellow_days_before_checkpoint == o.yellow_days_before_checkpoint &&
+         yellow_days_after_late_checkpoint == o.yellow_days_after_late_checkpoint;
+}
+
 bool ScoringRules::operator==(const ScoringRules& o) const {
   return weights == o.weights && late_report_credit == o.late_report_credit &&
          returned_report_credit == o.returned_report_credit && extensions == o.extensions &&
-         late_checkpoint_credit == o.late_checkpoint_credit;
+         late_checkpoint_credit == o.late_checkpoint_credit && lights == o.lights;
 }
 
 const char* ExtensionScoringName(ExtensionScoring scoring) {
@@ -47,11 +54,36 @@ std::string ScoringRulesError(const ScoringRules& rules) {
       0) {
     return "weights must not all be 0";
   }
+  struct Range {
+    const char* field;
+    int value, min, max;
+  };
+  const LightRules& l = rules.lights;
+  for (const Range& r :
+       {Range{"lights.yellow_days_before_due", l.yellow_days_before_due, 0, 366},
+        Range{"lights.red_missed_reports", l.red_missed_reports, 1, 12},
+        Range{"lights.yellow_days_before_checkpoint", l.yellow_days_before_checkpoint, 0, 366},
+        Range{"lights.yellow_days_after_late_checkpoint", l.yellow_days_after_late_checkpoint, 0,
+              366}}) {
+    if (r.value < r.min || r.value > r.max) {
+      return absl::StrCat(r.field, " must be between ", r.min, " and ", r.max, ", got ", r.value);
+    }
+  }
   if (rules.extensions != ExtensionScoring::kExtendedDeadline &&
       rules.extensions != ExtensionScoring::kPlanDeadline) {
     return "extensions must be EXTENDED_DEADLINE or PLAN_DEADLINE";
   }
   return "";
+}
+
+std::string DescribeLightRules(const LightRules& l) {
+  return absl::StrCat("lights: yellow ", l.yellow_days_before_due, " days before a due day and ",
+                      l.yellow_days_before_checkpoint,
+                      " days before a checkpoint of the measure text; red after ",
+                      l.red_missed_reports,
+                      " missed reports and when a checkpoint passed with no owner's report "
+                      "stating it met (yellow for ",
+                      l.yellow_days_after_late_checkpoint, " days when stated late)");
 }
 
 std::string DescribeScoringRules(const ScoringRules& rules) {
@@ -67,7 +99,8 @@ std::string DescribeScoringRules(const ScoringRules& rules) {
       w.checkpoints_met > 0 ? absl::StrCat("; checkpoints of measure texts met by their due day ",
                                            w.checkpoints_met, ", one stated met late earns ",
                                            rules.late_checkpoint_credit, " of one met on time")
-                            : "; checkpoints of measure texts are not scored");
+                            : "; checkpoints of measure texts are not scored",
+      "; ", DescribeLightRules(rules.lights));
 }
 
 }  // namespace ecoplan::indicator

@@ -16,6 +16,10 @@
 //                               of its timeliness (the return is on the light);
 //   extensions EXTENDED       — an approved extension (延期) moves the deadline
 //                               the measure is scored against;
+//   lights: yellow_days_before_due 30, red_missed_reports 2,
+//           yellow_days_before_checkpoint 7, yellow_days_after_late_checkpoint 30
+//           (the colour rules of dashboard.h; a closed month keeps those it
+//           was closed with, as it keeps the weights);
 //   late_checkpoint_credit 0.5 — a checkpoint of a measure text stated met
 //                               only after its due day earns half of one
 //                               stated on time (better than never: the light
@@ -41,6 +45,26 @@
 #include <string>
 
 namespace ecoplan::indicator {
+
+// The thresholds of the measure lights (dashboard.h), set per plan with the
+// scoring rules. Each in days or periods, validated by ScoringRulesError.
+struct LightRules {
+  // Not completed and due within this many days: yellow (0..366).
+  int yellow_days_before_due = 30;
+  // An owner missed (or was late for) this many of the last reporting
+  // periods: red; fewer than that but at least one: yellow (1..12).
+  int red_missed_reports = 2;
+  // A checkpoint of the measure's text (按季度, 5月底前 …) turns it yellow this
+  // many days before it is due (shorter than for the deadline: a monthly
+  // checkpoint would otherwise keep the measure yellow all year) (0..366).
+  int yellow_days_before_checkpoint = 7;
+  // A checkpoint stated met only after its due day keeps the measure yellow
+  // this many days after the statement (about one reporting period), so the
+  // late statement is seen; afterwards its reason stays without colour (0..366).
+  int yellow_days_after_late_checkpoint = 30;
+
+  bool operator==(const LightRules& o) const;
+};
 
 struct ScoreWeights {
   double on_time_reporting = 0.3;
@@ -72,16 +96,26 @@ struct ScoringRules {
   ExtensionScoring extensions = ExtensionScoring::kExtendedDeadline;
   // Share of a checkpoint met on time's credit one stated met late earns, in [0, 1].
   double late_checkpoint_credit = 0.5;
+  // The measure lights' thresholds.
+  LightRules lights;
 
   bool operator==(const ScoringRules& o) const;
 };
 
 // Empty when `rules` are valid; else what is wrong, naming the field
 // ("weights.on_time_reporting must be between 0 and 1, got 1.5"). Each weight
-// and credit lies in [0, 1]; the weights sum to more than 0.
+// and credit lies in [0, 1]; the weights sum to more than 0; the light rules
+// lie in the ranges given on LightRules ("lights.red_missed_reports must be
+// between 1 and 12, got 0").
 std::string ScoringRulesError(const ScoringRules& rules);
 
-// One line naming every rule, for explanations and audit:
+// The light rules in words, as explanations quote them: "lights: yellow 30
+// days before a due day and 7 days before a checkpoint of the measure text;
+// red after 2 missed reports and when a checkpoint passed with no owner's
+// report stating it met (yellow for 30 days when stated late)".
+std::string DescribeLightRules(const LightRules& lights);
+
+// One line naming every rule (the light rules last), for explanations and audit:
 // "weights 0.3/0.3/0.2/0.2 (on-time reporting/…); late report credit 0; …".
 std::string DescribeScoringRules(const ScoringRules& rules);
 

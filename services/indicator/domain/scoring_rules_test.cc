@@ -29,7 +29,14 @@ TEST(ScoringRulesTest, DefaultsAreTheRulesEcoplanAlwaysApplied) {
             "measures 0.2, indicators on track 0.2; a late report earns 0 of an on-time one; a "
             "returned report keeps 1 of its credit; extended measures are scored against the "
             "extension's deadline; checkpoints of measure texts met by their due day 0.2, one "
-            "stated met late earns 0.5 of one met on time");
+            "stated met late earns 0.5 of one met on time; lights: yellow 30 days before a due "
+            "day and 7 days before a checkpoint of the measure text; red after 2 missed reports "
+            "and when a checkpoint passed with no owner's report stating it met (yellow for 30 "
+            "days when stated late)");
+  EXPECT_EQ(rules.lights.yellow_days_before_due, 30);
+  EXPECT_EQ(rules.lights.red_missed_reports, 2);
+  EXPECT_EQ(rules.lights.yellow_days_before_checkpoint, 7);
+  EXPECT_EQ(rules.lights.yellow_days_after_late_checkpoint, 30);
   ScoringRules without = rules;
   without.weights.checkpoints_met = 0;
   EXPECT_THAT(DescribeScoringRules(without),
@@ -55,6 +62,23 @@ TEST(ScoringRulesTest, ErrorsNameTheField) {
   EXPECT_EQ(ScoringRulesError(rules), "");
   rules.weights.checkpoints_met = 2;
   EXPECT_EQ(ScoringRulesError(rules), "weights.checkpoints_met must be between 0 and 1, got 2");
+  rules = ScoringRules();
+  rules.lights.red_missed_reports = 0;  // every measure would be red
+  EXPECT_EQ(ScoringRulesError(rules), "lights.red_missed_reports must be between 1 and 12, got 0");
+  rules = ScoringRules();
+  rules.lights.yellow_days_before_due = -1;
+  EXPECT_EQ(ScoringRulesError(rules),
+            "lights.yellow_days_before_due must be between 0 and 366, got -1");
+  rules = ScoringRules();
+  rules.lights.yellow_days_before_checkpoint = 400;
+  EXPECT_EQ(ScoringRulesError(rules),
+            "lights.yellow_days_before_checkpoint must be between 0 and 366, got 400");
+  rules = ScoringRules();
+  rules.lights.yellow_days_after_late_checkpoint = -5;
+  EXPECT_THAT(ScoringRulesError(rules), HasSubstr("lights.yellow_days_after_late_checkpoint"));
+  rules = ScoringRules();
+  rules.lights = {0, 12, 0, 0};  // the bounds themselves are valid
+  EXPECT_EQ(ScoringRulesError(rules), "");
   rules = ScoringRules();
   rules.late_checkpoint_credit = -1;
   EXPECT_EQ(ScoringRulesError(rules), "late_checkpoint_credit must be between 0 and 1, got -1");
