@@ -59,6 +59,10 @@ ScoreRole RoleFromProto(const v1::ScoreRole& p) {
   r.reports_on_time = p.reports_on_time();
   r.reports_late = p.reports_late();
   r.reports_missing = p.reports_missing();
+  r.checkpoints_due = p.checkpoints_due();
+  r.checkpoints_met = p.checkpoints_met();
+  r.checkpoints_met_late = p.checkpoints_met_late();
+  r.checkpoints_missed = p.checkpoints_missed();
   return r;
 }
 
@@ -182,6 +186,13 @@ v1::ScoringRules ToProto(const ScoringRules& r) {
   p.set_indicators_on_track_weight(r.weights.indicators_on_track);
   p.set_late_report_credit(r.late_report_credit);
   p.set_returned_report_credit(r.returned_report_credit);
+  p.set_checkpoints_met_weight(r.weights.checkpoints_met);
+  p.set_late_checkpoint_credit(r.late_checkpoint_credit);
+  v1::LightRules* lights = p.mutable_light_rules();
+  lights->set_yellow_days_before_due(r.lights.yellow_days_before_due);
+  lights->set_red_missed_reports(r.lights.red_missed_reports);
+  lights->set_yellow_days_before_checkpoint(r.lights.yellow_days_before_checkpoint);
+  lights->set_yellow_days_after_late_checkpoint(r.lights.yellow_days_after_late_checkpoint);
   p.set_extensions(r.extensions == ExtensionScoring::kPlanDeadline
                        ? v1::EXTENSION_SCORING_PLAN_DEADLINE
                        : v1::EXTENSION_SCORING_EXTENDED_DEADLINE);
@@ -197,6 +208,21 @@ ScoringRules FromProto(const v1::ScoringRules& p) {
   r.weights.indicators_on_track = p.indicators_on_track_weight();
   r.late_report_credit = p.late_report_credit();
   r.returned_report_credit = p.returned_report_credit();
+  r.weights.checkpoints_met = p.checkpoints_met_weight();  // 0 in records from before it existed
+  r.late_checkpoint_credit = p.late_checkpoint_credit();
+  // Unset (a request that leaves them out, rules and months stored before
+  // they could be set): the defaults, the rules those months were coloured by.
+  const v1::LightRules& lights = p.light_rules();
+  if (lights.has_yellow_days_before_due()) {
+    r.lights.yellow_days_before_due = lights.yellow_days_before_due();
+  }
+  if (lights.has_red_missed_reports()) r.lights.red_missed_reports = lights.red_missed_reports();
+  if (lights.has_yellow_days_before_checkpoint()) {
+    r.lights.yellow_days_before_checkpoint = lights.yellow_days_before_checkpoint();
+  }
+  if (lights.has_yellow_days_after_late_checkpoint()) {
+    r.lights.yellow_days_after_late_checkpoint = lights.yellow_days_after_late_checkpoint();
+  }
   switch (p.extensions()) {
     case v1::EXTENSION_SCORING_UNSPECIFIED:
     case v1::EXTENSION_SCORING_EXTENDED_DEADLINE:

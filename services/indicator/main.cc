@@ -129,8 +129,10 @@ int main(int argc, char** argv) {
                                                 absl::Seconds(30), log);
   common::EventFollower follower(
       base->db(), common::FollowerOptions(config.registry, registry_channel, log),
-      common::MakeWatchEventsOpener<rv1::WatchEventsRequest, rv1::WatchEventsResponse>(
-          registry.get()),
+      // Views stored by an older release are refreshed first (on the follower's thread).
+      plan_follower.WithViewRefresh(
+          common::MakeWatchEventsOpener<rv1::WatchEventsRequest, rv1::WatchEventsResponse>(
+              registry.get())),
       [&plan_follower](const ecoplan::common::v1::Event& event) {
         return plan_follower.Handle(event);
       });

@@ -370,6 +370,10 @@ v1::ScoreRole ToProto(const ScoreRole& r) {
   p.set_reports_on_time(r.reports_on_time);
   p.set_reports_late(r.reports_late);
   p.set_reports_missing(r.reports_missing);
+  p.set_checkpoints_due(r.checkpoints_due);
+  p.set_checkpoints_met(r.checkpoints_met);
+  p.set_checkpoints_met_late(r.checkpoints_met_late);
+  p.set_checkpoints_missed(r.checkpoints_missed);
   return p;
 }
 

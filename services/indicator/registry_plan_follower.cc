@@ -163,6 +163,62 @@ RegistryPlanFollower::RegistryPlanFollower(IndicatorEvaluator* evaluator,
       call_timeout_(call_timeout),
       log_(std::move(log)) {}
 
+absl::Status RegistryPlanFollower::RefreshOldViews() {
+  absl::Status retry = absl::OkStatus();
+  for (const PlanView& old : evaluator_->OldFormatViews()) {
+    rv1::ExportPlanRequest request;
+    request.set_name(absl::StrCat("plans/", old.plan_id));
+    rv1::ExportPlanResponse exported;
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + call_timeout_));
+    const absl::Status read =
+        common::FromGrpcStatus(registry_->ExportPlan(&context, request, &exported));
+    if (!read.ok()) {
+      if (absl::IsUnavailable(read) || absl::IsDeadlineExceeded(read)) {
+        log_.Warn("cannot refresh a plan view of an older format yet; trying again",
+                  {{"plan", old.plan_id}, {"error", read.ToString()}});
+        if (retry.ok()) retry = read;
+      } else {
+        log_.Warn("plan view of an older format not refreshed: the registry does not export it",
+                  {{"plan", old.plan_id}, {"error", read.ToString()}});
+      }
+      continue;
+    }
+    PlanView view = FromRegistryExport(exported).view;
+    view.plan_id = old.plan_id;
+    view.registry_sequence = old.registry_sequence;  // the events applied stay applied
+    size_t checkpoints = 0;
+    for (const MeasureView& m : view.measures) checkpoints += m.checkpoints.size();
+    const size_t measures = view.measures.size();
+    ECOPLAN_RETURN_IF_ERROR(evaluator_->CommitEffectNow(evaluator_->PrepareViewRefresh(view)));
+    log_.Info("plan view of an older format refreshed from the registry",
+              {{"plan", old.plan_id},
+               {"stored_format", old.stored_format},
+               {"format", kPlanViewFormat},
+               {"measures", measures},
+               {"checkpoints", checkpoints},
+               {"registry_sequence", old.registry_sequence}});
+  }
+  return retry;
+}
+
+common::StreamOpener RegistryPlanFollower::WithViewRefresh(common::StreamOpener open) {
+  return [this, open = std::move(open)](grpc::ClientContext* context, uint64_t after) {
+    if (!views_current_) {
+      // Tried again before the next stream until it succeeds.
+      const absl::Status refreshed = RefreshOldViews();
+      views_current_ = refreshed.ok();
+      if (!refreshed.ok()) {
+        log_.Warn(
+            "plan views of an older format not all refreshed; trying again before the next "
+            "stream",
+            {{"error", refreshed.ToString()}});
+      }
+    }
+    return open(context, after);
+  };
+}
+
 absl::StatusOr<common::FollowEffect> RegistryPlanFollower::Handle(
     const ecoplan::common::v1::Event& event) {
   std::optional<SyncEffect> effect;

@@ -52,12 +52,29 @@ class RegistryPlanFollower {
   // for a payload that does not parse.
   absl::StatusOr<common::FollowEffect> Handle(const ecoplan::common::v1::Event& event);
 
+  // An opener that, before the stream opens, refreshes every plan view
+  // loaded in a format older than kPlanViewFormat (stored by an older
+  // release, possibly without issue date, responsible organizations,
+  // organization ids or checkpoints): ExportPlan, as for PlanImported, on the
+  // follower's thread; only the view is rewritten (in the current format,
+  // keeping its registry_sequence) and published, and the refresh is logged.
+  // A plan the registry no longer exports is left as it is (logged); on
+  // Unavailable / DeadlineExceeded or a storage error the refresh is tried
+  // again before the next stream. Then opens the stream with `open`.
+  common::StreamOpener WithViewRefresh(common::StreamOpener open);
+
+  // The refresh of WithViewRefresh, once. Errors: the first Unavailable or
+  // DeadlineExceeded of ExportPlan (the other plans are still refreshed),
+  // storage errors.
+  absl::Status RefreshOldViews();
+
  private:
   IndicatorEvaluator* const evaluator_;
   const RocksDbIndicatorStore* const store_;
   ecoplan::registry::v1::RegistryService::StubInterface* const registry_;
   const absl::Duration call_timeout_;
   common::Logger log_;
+  bool views_current_ = false;  // WithViewRefresh: nothing left to refresh (follower thread)
 };
 
 }  // namespace ecoplan::indicator

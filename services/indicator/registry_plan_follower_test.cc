@@ -384,5 +384,92 @@ TEST_F(RegistryPlanFollowerTest, TheViewKeepsTheCheckpointsOfTheMeasureText) {
   EXPECT_EQ(view->checkpoints[1].due_dates[0], absl::CivilDay(2026, 5, 31));
 }
 
+// A view stored by a release before view formats (and before checkpoints,
+// responsible organizations, organization ids and the issue date) is read
+// again from the registry when the follower's first stream opens.
+TEST_F(RegistryPlanFollowerTest, AViewOfAnOlderFormatIsRefreshedFromTheRegistryAtStart) {
+  rv1::ExportPlanResponse e = Export(/*with_good_days=*/false, /*with_measure=*/false);
+  e.mutable_plan()->mutable_issue_date()->set_year(2026);
+  e.mutable_plan()->mutable_issue_date()->set_month(3);
+  e.mutable_plan()->mutable_issue_date()->set_day(31);
+  rv1::Measure* m = e.mutable_tasks(0)->mutable_measures(0);
+  rv1::Checkpoint* may = m->add_checkpoints();
+  may->set_phrase("5月底前");
+  may->set_kind(rv1::CHECKPOINT_KIND_DUE);
+  may->mutable_due_date()->set_year(2026);
+  may->mutable_due_date()->set_month(5);
+  may->mutable_due_date()->set_day(31);
+  registry_.Set(e);
+
+  // The old bytes: what that release wrote for the plan (no field 8 "format").
+  storage::PlanViewRecord old;
+  old.set_plan_id(kPlan);
+  old.set_year(2026);
+  old.set_reporting_due_day(25);
+  old.set_registry_sequence(3);
+  storage::MeasureView* measure = old.add_measures();
+  measure->set_id("a1-t9-m2");
+  measure->add_owners("区城市管理委");
+  const std::string bytes = old.SerializeAsString();
+  storage::PlanViewRecord reparsed;
+  ASSERT_TRUE(reparsed.ParseFromString(bytes));
+  ASSERT_EQ(reparsed.format(), 0u);
+  common::WriteRequest write;
+  write.batch.Put(db_->Cf("plan_views"), kPlan, bytes);
+  ASSERT_OK(db_->Commit(std::move(write)).status());
+
+  // A restart of the service: the evaluator loads the old view.
+  std::vector<std::string> lines;
+  absl::Mutex lines_mu;
+  evaluator_ = std::make_unique<IndicatorEvaluator>(store_.get(), &clock_, &ingest_);
+  ASSERT_OK(evaluator_->Load());
+  follower_ = std::make_unique<RegistryPlanFollower>(
+      evaluator_.get(), store_.get(), stub_.get(), absl::Seconds(10),
+      common::Logger("indicator", [&](absl::string_view line) {
+        absl::MutexLock lock(&lines_mu);
+        lines.emplace_back(line);
+      }));
+  ASSERT_EQ(evaluator_->OldFormatViews().size(), 1u);
+  EXPECT_TRUE(evaluator_->OldFormatViews()[0].measures.at(0).checkpoints.empty());
+
+  // The follower's first stream opens: the view is refreshed before it.
+  int opened = 0;
+  common::StreamOpener open = follower_->WithViewRefresh(
+      [&opened](grpc::ClientContext*, uint64_t) -> std::unique_ptr<common::EventStream> {
+        ++opened;
+        return nullptr;
+      });
+  grpc::ClientContext context;
+  open(&context, 3);
+  EXPECT_EQ(opened, 1);
+  EXPECT_TRUE(evaluator_->OldFormatViews().empty());  // in memory: the current format
+  ASSERT_OK_AND_ASSIGN(auto views, store_->LoadPlanViews());
+  ASSERT_TRUE(views.count(kPlan));
+  const PlanView& view = views.at(kPlan);
+  EXPECT_EQ(view.stored_format, kPlanViewFormat);
+  EXPECT_EQ(view.registry_sequence, 3u);  // the events applied stay applied
+  EXPECT_EQ(view.issue_date, absl::CivilDay(2026, 3, 31));
+  EXPECT_EQ(view.organization_names.at("o-city"), "区城市管理委");
+  ASSERT_EQ(view.measures.size(), 1u);
+  EXPECT_EQ(view.measures[0].organization_ids, std::vector<std::string>({"o-city"}));
+  ASSERT_EQ(view.measures[0].checkpoints.size(), 1u);
+  EXPECT_EQ(view.measures[0].checkpoints[0].phrase, "5月底前");
+  EXPECT_EQ(view.measures[0].checkpoints[0].due_dates,
+            std::vector<absl::CivilDay>({absl::CivilDay(2026, 5, 31)}));
+  {
+    absl::MutexLock lock(&lines_mu);
+    EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
+      return absl::StrContains(l, "plan view of an older format refreshed from the registry");
+    }));
+  }
+  // Nothing left to refresh: the next stream asks the registry nothing.
+  grpc::ClientContext again;
+  registry_.Set(rv1::ExportPlanResponse());  // would fail a refresh (no such plan)
+  open(&again, 3);
+  EXPECT_EQ(opened, 2);
+  ASSERT_OK_AND_ASSIGN(views, store_->LoadPlanViews());
+  EXPECT_EQ(views.at(kPlan).measures.at(0).checkpoints.size(), 1u);
+}
+
 }  // namespace
 }  // namespace ecoplan::indicator

@@ -38,6 +38,9 @@ absl::Status NotificationConfig::Validate() const {
   if (schedule_interval < absl::Milliseconds(10)) {
     return absl::InvalidArgumentError("--schedule_interval must be at least 10ms");
   }
+  if (schedule_start_wait < absl::ZeroDuration() || schedule_start_wait > absl::Hours(1)) {
+    return absl::InvalidArgumentError("--schedule_start_wait must be between 0 and 1h");
+  }
   if (demo_clock_speed <= 0 || demo_clock_speed > 1e7) {
     return absl::InvalidArgumentError("--demo_clock_speed must be in (0, 1e7]");
   }

@@ -36,6 +36,9 @@ struct NotificationConfig {
   absl::Duration breaker_cooldown = absl::Seconds(30);
   int delivery_workers = 8;
   absl::Duration schedule_interval = absl::Minutes(1);  // real time between schedule runs
+  // The first schedule run waits until the followers have caught up with
+  // their upstreams, at most this long (then it runs and logs a warning).
+  absl::Duration schedule_start_wait = absl::Minutes(2);
   // Demo clock: the schedule's time starts here and runs `demo_clock_speed`
   // times faster than wall time (86400 = a day per second). Unset = wall time.
   std::string demo_clock_start;  // RFC 3339, e.g. 2026-04-20T09:00:00+08:00

@@ -59,6 +59,9 @@ ABSL_FLAG(absl::Duration, breaker_cooldown, absl::Seconds(30),
           "Time between probes while the breaker is open");
 ABSL_FLAG(int, delivery_workers, 8, "Webhook worker threads shared by all subscriptions");
 ABSL_FLAG(absl::Duration, schedule_interval, absl::Minutes(1), "Wall time between schedule runs");
+ABSL_FLAG(absl::Duration, schedule_start_wait, absl::Minutes(2),
+          "Longest wait of the first schedule run for the followers to catch up with their "
+          "upstreams (then it runs and logs a warning)");
 ABSL_FLAG(std::string, demo_clock_start, "", "Demo: the schedule's clock starts here (RFC 3339)");
 ABSL_FLAG(double, demo_clock_speed, 1,
           "Demo: the schedule's clock runs this many times faster (86400 = a day per second)");
@@ -87,6 +90,7 @@ int main(int argc, char** argv) {
   config.breaker_cooldown = absl::GetFlag(FLAGS_breaker_cooldown);
   config.delivery_workers = absl::GetFlag(FLAGS_delivery_workers);
   config.schedule_interval = absl::GetFlag(FLAGS_schedule_interval);
+  config.schedule_start_wait = absl::GetFlag(FLAGS_schedule_start_wait);
   config.demo_clock_start = absl::GetFlag(FLAGS_demo_clock_start);
   config.demo_clock_speed = absl::GetFlag(FLAGS_demo_clock_speed);
   if (absl::Status valid = config.Validate(); !valid.ok()) {
@@ -172,8 +176,17 @@ int main(int argc, char** argv) {
     }
   }
 
+  // The first run waits for the followers: a reminder must not go out for a
+  // checkpoint stated met or a report submitted in an event not applied yet.
+  notification::ScheduleStartGate gate;
+  gate.caught_up = [&followers] {
+    bool all = true;
+    for (auto& f : followers) all = f->CaughtUp() && all;  // ask each: each remembers
+    return all;
+  };
+  gate.max_wait = config.schedule_start_wait;
   notification::ScheduleRunner schedule([&notifier] { return notifier.RunSchedule(); },
-                                        schedule_clock, config.schedule_interval, log);
+                                        schedule_clock, config.schedule_interval, log, gate);
   schedule.Start();
 
   common::SerialExecutor writer;

@@ -86,5 +86,87 @@ TEST_F(ScheduleRunnerTest, AFailedRunIsLoggedAndRetriedAtTheNextTick) {
   EXPECT_TRUE(absl::StrContains(log_text(), "store busy")) << log_text();
 }
 
+// Waits up to 10 s for `count` to reach `n`.
+bool WaitForCount(const std::atomic<int>& count, int n) {
+  for (int i = 0; i < 1000 && count.load() < n; ++i) absl::SleepFor(absl::Milliseconds(10));
+  return count.load() >= n;
+}
+
+TEST_F(ScheduleRunnerTest, TheFirstRunWaitsUntilTheFollowersHaveCaughtUp) {
+  std::atomic<int> runs{0};
+  std::atomic<int> polls{0};
+  std::atomic<bool> caught_up{false};
+  ScheduleStartGate gate;
+  gate.caught_up = [&] {
+    ++polls;
+    return caught_up.load();
+  };
+  gate.max_wait = absl::Minutes(2);
+  gate.poll = absl::Milliseconds(1);
+  gate.clock = &clock_;  // never advanced: the bound is not reached
+  ScheduleRunner runner([&]() -> absl::StatusOr<int> { return ++runs; }, &clock_,
+                        absl::Milliseconds(10), logger(), gate);
+  runner.Start();
+  ASSERT_TRUE(WaitForCount(polls, 20));
+  EXPECT_EQ(runs.load(), 0);  // polled again and again, never run
+  caught_up = true;
+  ASSERT_TRUE(WaitForCount(runs, 1));
+  runner.Stop();
+  EXPECT_TRUE(absl::StrContains(log_text(), "upstream followers caught up; first schedule run"))
+      << log_text();
+  EXPECT_FALSE(absl::StrContains(log_text(), "have not caught up")) << log_text();
+}
+
+TEST_F(ScheduleRunnerTest, AfterTheBoundedWaitItRunsAnywayAndWarns) {
+  std::atomic<int> runs{0};
+  std::atomic<int> polls{0};
+  ScheduleStartGate gate;
+  gate.caught_up = [&] {
+    ++polls;
+    return false;  // an upstream that is down
+  };
+  gate.max_wait = absl::Minutes(2);
+  gate.poll = absl::Milliseconds(1);
+  gate.clock = &clock_;
+  ScheduleRunner runner([&]() -> absl::StatusOr<int> { return ++runs; }, &clock_,
+                        absl::Milliseconds(10), logger(), gate);
+  runner.Start();
+  ASSERT_TRUE(WaitForCount(polls, 5));
+  clock_.Advance(absl::Minutes(1));
+  const int polled = polls.load();
+  ASSERT_TRUE(WaitForCount(polls, polled + 5));
+  EXPECT_EQ(runs.load(), 0);  // one minute is not yet the bound
+  clock_.Advance(absl::Minutes(1));
+  ASSERT_TRUE(WaitForCount(runs, 2));  // the first run, then the schedule's ticks
+  runner.Stop();
+  const std::string log = log_text();
+  EXPECT_TRUE(absl::StrContains(log,
+                                "upstream followers have not caught up; running the "
+                                "schedule anyway"))
+      << log;
+  EXPECT_TRUE(absl::StrContains(log, "\"level\":\"warn")) << log;
+  EXPECT_TRUE(absl::StrContains(log, "\"waited\":\"2m\"")) << log;
+}
+
+TEST_F(ScheduleRunnerTest, StopDuringTheWaitForTheFollowersRunsNothing) {
+  std::atomic<int> runs{0};
+  std::atomic<int> polls{0};
+  ScheduleStartGate gate;
+  gate.caught_up = [&] {
+    ++polls;
+    return false;
+  };
+  gate.poll = absl::Hours(1);  // Stop must end the wait between polls
+  gate.clock = &clock_;
+  ScheduleRunner runner([&]() -> absl::StatusOr<int> { return ++runs; }, &clock_,
+                        absl::Milliseconds(10), logger(), gate);
+  runner.Start();
+  ASSERT_TRUE(WaitForCount(polls, 1));
+  const absl::Time before = absl::Now();
+  runner.Stop();
+  EXPECT_LT(absl::Now() - before, absl::Seconds(5));
+  EXPECT_EQ(runs.load(), 0);
+}
+
 }  // namespace
 }  // namespace ecoplan::notification

@@ -466,6 +466,8 @@ std::unique_ptr<UpstreamFollower> UpstreamFollower::ForRegistry(
     if (!status.ok()) return common::FromGrpcStatus(status);
     return response;
   };
+  f->probe_ = common::MakeWatchEventsOpener<rv1::WatchEventsRequest, rv1::WatchEventsResponse>(
+      f->registry_stub_.get());
   f->follower_ = std::make_unique<common::EventFollower>(
       db,
       FollowerOptions("registry", options, channel, log, &f->holding_,
@@ -488,6 +490,8 @@ std::unique_ptr<UpstreamFollower> UpstreamFollower::ForProgress(
   f->channel_ = channel;
   f->progress_stub_ = pv1::ProgressService::NewStub(channel);
   UpstreamFollower* self = f.get();
+  f->probe_ = common::MakeWatchEventsOpener<pv1::WatchEventsRequest, pv1::WatchEventsResponse>(
+      f->progress_stub_.get());
   f->follower_ = std::make_unique<common::EventFollower>(
       db,
       FollowerOptions("progress", options, channel, log, &f->holding_,
@@ -524,6 +528,9 @@ std::unique_ptr<UpstreamFollower> UpstreamFollower::ForIndicator(
   f->channel_ = channel;
   f->indicator_stub_ = indicator::v1::IndicatorService::NewStub(channel);
   UpstreamFollower* self = f.get();
+  f->probe_ =
+      common::MakeWatchEventsOpener<indicator::v1::WatchEventsRequest,
+                                    indicator::v1::WatchEventsResponse>(f->indicator_stub_.get());
   f->follower_ = std::make_unique<common::EventFollower>(
       db,
       FollowerOptions("indicator", options, channel, log, &f->holding_,
@@ -554,6 +561,28 @@ std::unique_ptr<UpstreamFollower> UpstreamFollower::ForIndicator(
 }
 
 absl::Status UpstreamFollower::Start() { return follower_->Start(); }
+
+bool UpstreamCaughtUp(const common::StreamOpener& open, uint64_t cursor, absl::Duration timeout) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  // Events after cursor + 1: OUT_OF_RANGE exactly when the upstream's last
+  // event is at most `cursor` (common/events/watch_events_reactor.h).
+  std::unique_ptr<common::EventStream> stream = open(&context, cursor + 1);
+  if (stream == nullptr) return false;
+  common::v1::Event event;
+  if (stream->Read(&event)) {  // an event not applied yet
+    context.TryCancel();
+    stream->Finish();
+    return false;
+  }
+  return stream->Finish().error_code() == grpc::StatusCode::OUT_OF_RANGE;
+}
+
+bool UpstreamFollower::CaughtUp(absl::Duration timeout) {
+  if (caught_up_.load()) return true;
+  if (UpstreamCaughtUp(probe_, follower_->cursor(), timeout)) caught_up_ = true;
+  return caught_up_.load();
+}
 
 void UpstreamFollower::Stop() {
   if (follower_) follower_->Stop();

@@ -15,6 +15,7 @@
 // directory whose cursor is already past a year's HolidaysLoaded event would
 // otherwise never learn that year's holidays.
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +65,13 @@ struct IndicatorLookups {
 absl::StatusOr<UpstreamInput> IndicatorInput(const common::v1::Event& event,
                                              const IndicatorLookups& lookups);
 
+// Whether a follower whose durable cursor is `cursor` has applied every event
+// of the upstream `open` reads: asks for the events after cursor + 1 (a read),
+// which WatchEvents answers OUT_OF_RANGE exactly when the upstream's last
+// event is at most `cursor`. An event, an error or `timeout` (the upstream's
+// last event is cursor + 1 and the stream waits) mean not yet.
+bool UpstreamCaughtUp(const common::StreamOpener& open, uint64_t cursor, absl::Duration timeout);
+
 struct UpstreamOptions {
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(10);
@@ -97,6 +105,10 @@ class UpstreamFollower {
   absl::Status Start();
   void Stop();
   common::EventFollower& follower() { return *follower_; }
+  // Whether the follower has caught up with its upstream's head
+  // (UpstreamCaughtUp with its cursor); once true, stays true without asking
+  // again. Blocking for up to `timeout`; not on a gRPC handler's thread.
+  bool CaughtUp(absl::Duration timeout = absl::Seconds(2));
 
  private:
   UpstreamFollower() = default;
@@ -113,6 +125,10 @@ class UpstreamFollower {
   std::unique_ptr<progress::v1::ProgressService::Stub> progress_stub_;
   std::unique_ptr<indicator::v1::IndicatorService::Stub> indicator_stub_;
   std::unique_ptr<common::EventFollower> follower_;
+  // Opens the upstream's stream for CaughtUp (not the follower's: that one
+  // reads the holidays first).
+  common::StreamOpener probe_;
+  std::atomic<bool> caught_up_{false};
   // True between a handled event and its commit outcome (same thread).
   bool holding_ = false;
   std::unique_ptr<Changes> pending_;

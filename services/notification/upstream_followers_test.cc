@@ -343,5 +343,45 @@ TEST_F(ProgressHolidaysTest, AnUnreachableProgressServiceIsAskedAgainBeforeTheNe
   EXPECT_EQ(Stored(2026).year, 0);
 }
 
+// A stream that yields `events` events, then ends with `status`.
+class ScriptedStream final : public common::EventStream {
+ public:
+  ScriptedStream(int events, grpc::Status status) : events_(events), status_(std::move(status)) {}
+  bool Read(common::v1::Event* event) override {
+    if (events_ == 0) return false;
+    --events_;
+    event->set_sequence(1);
+    return true;
+  }
+  grpc::Status Finish() override { return status_; }
+
+ private:
+  int events_;
+  grpc::Status status_;
+};
+
+TEST(UpstreamCaughtUpTest, CaughtUpExactlyWhenTheUpstreamHasNoEventAfterTheCursor) {
+  std::vector<uint64_t> asked;
+  auto opener = [&asked](int events, grpc::Status status) -> common::StreamOpener {
+    return [&asked, events, status](grpc::ClientContext*, uint64_t after) {
+      asked.push_back(after);
+      return std::make_unique<ScriptedStream>(events, status);
+    };
+  };
+  // OUT_OF_RANGE for the events after cursor + 1: the last event is at most the cursor.
+  EXPECT_TRUE(UpstreamCaughtUp(opener(0, grpc::Status(grpc::StatusCode::OUT_OF_RANGE, "ahead")), 41,
+                               absl::Seconds(1)));
+  EXPECT_EQ(asked, std::vector<uint64_t>({42}));
+  // An event after cursor + 1: not applied yet.
+  EXPECT_FALSE(UpstreamCaughtUp(opener(1, grpc::Status::CANCELLED), 41, absl::Seconds(1)));
+  // The stream waited for a new event until the deadline: event cursor + 1 exists.
+  EXPECT_FALSE(
+      UpstreamCaughtUp(opener(0, grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline")), 41,
+                       absl::Seconds(1)));
+  // The upstream is down.
+  EXPECT_FALSE(UpstreamCaughtUp(opener(0, grpc::Status(grpc::StatusCode::UNAVAILABLE, "down")), 41,
+                                absl::Seconds(1)));
+}
+
 }  // namespace
 }  // namespace ecoplan::notification

@@ -116,8 +116,10 @@ int main(int argc, char** argv) {
 
   common::EventFollower follower(
       base->db(), common::FollowerOptions(config.registry, registry_channel, log),
-      common::MakeWatchEventsOpener<rv1::WatchEventsRequest, rv1::WatchEventsResponse>(
-          registry.get()),
+      // Views stored by an older release are refreshed first (on the follower's thread).
+      updater.WithViewRefresh(
+          common::MakeWatchEventsOpener<rv1::WatchEventsRequest, rv1::WatchEventsResponse>(
+              registry.get())),
       [&updater](const ecoplan::common::v1::Event& event) { return updater.Handle(event); });
   plans.SetConnectedProbe([&follower] { return follower.connected(); });
   if (absl::Status started = follower.Start(); !started.ok()) {

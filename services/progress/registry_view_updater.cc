@@ -97,6 +97,94 @@ absl::StatusOr<common::FollowEffect> RegistryViewUpdater::Publish(std::shared_pt
   return effect;
 }
 
+absl::StatusOr<std::shared_ptr<PlanInfo>> RegistryViewUpdater::ExportedPlan(
+    const std::string& name) {
+  rv1::ExportPlanRequest request;
+  request.set_name(name);
+  rv1::ExportPlanResponse exported;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + call_timeout_));
+  ECOPLAN_RETURN_IF_ERROR(
+      common::FromGrpcStatus(registry_->ExportPlan(&context, request, &exported)));
+  auto plan = std::make_shared<PlanInfo>();
+  plan->id = common::CollectionId(exported.plan().name(), "plans");
+  plan->title = exported.plan().title();
+  plan->year = exported.plan().year();
+  plan->time_zone =
+      exported.plan().time_zone().empty() ? "Asia/Shanghai" : exported.plan().time_zone();
+  plan->reporting_due_day =
+      exported.plan().reporting_due_day() > 0 ? exported.plan().reporting_due_day() : 25;
+  if (exported.plan().has_issue_date()) {
+    if (auto d = common::DateFromProto(exported.plan().issue_date(), "issue_date"); d.ok()) {
+      plan->issue_date = *d;
+    }
+  }
+  for (const rv1::Organization& org : exported.organizations()) {
+    plan->organizations[common::LastSegment(org.name())] = org.display_name();
+  }
+  for (const rv1::Task& task : exported.tasks()) {
+    for (const rv1::Measure& m : task.measures()) {
+      plan->measures.push_back(MeasureFromRegistry(m));
+      AddNames(m.lead_organizations(), plan.get());
+      AddNames(m.responsible_organizations(), plan.get());
+    }
+  }
+  return plan;
+}
+
+absl::Status RegistryViewUpdater::RefreshOldViews() {
+  absl::Status retry = absl::OkStatus();
+  for (const std::shared_ptr<const PlanInfo>& old : plans_->All()) {
+    if (old->stored_format >= kPlanViewFormat) continue;
+    absl::StatusOr<std::shared_ptr<PlanInfo>> plan = ExportedPlan(absl::StrCat("plans/", old->id));
+    if (!plan.ok()) {
+      const absl::StatusCode code = plan.status().code();
+      if (code == absl::StatusCode::kUnavailable || code == absl::StatusCode::kDeadlineExceeded) {
+        log_.Warn("cannot refresh a plan view of an older format yet; trying again",
+                  {{"plan", old->id}, {"error", plan.status().ToString()}});
+        if (retry.ok()) retry = plan.status();
+      } else {
+        log_.Warn("plan view of an older format not refreshed: the registry does not export it",
+                  {{"plan", old->id}, {"error", plan.status().ToString()}});
+      }
+      continue;
+    }
+    std::shared_ptr<PlanInfo> fresh = *std::move(plan);
+    fresh->registry_sequence = old->registry_sequence;  // the events applied stay applied
+    fresh->stored_format = kPlanViewFormat;
+    fresh->Index();
+    ECOPLAN_RETURN_IF_ERROR(store_->WritePlanView(*fresh));
+    size_t checkpoints = 0;
+    for (const MeasureInfo& m : fresh->measures) checkpoints += m.checkpoints.size();
+    log_.Info("plan view of an older format refreshed from the registry",
+              {{"plan", fresh->id},
+               {"stored_format", old->stored_format},
+               {"format", kPlanViewFormat},
+               {"measures", fresh->measures.size()},
+               {"checkpoints", checkpoints},
+               {"registry_sequence", fresh->registry_sequence}});
+    plans_->Put(std::move(fresh));
+  }
+  return retry;
+}
+
+common::StreamOpener RegistryViewUpdater::WithViewRefresh(common::StreamOpener open) {
+  return [this, open = std::move(open)](grpc::ClientContext* context, uint64_t after) {
+    if (!views_current_) {
+      // Tried again before the next stream until it succeeds.
+      const absl::Status refreshed = RefreshOldViews();
+      views_current_ = refreshed.ok();
+      if (!refreshed.ok()) {
+        log_.Warn(
+            "plan views of an older format not all refreshed; trying again before the next "
+            "stream",
+            {{"error", refreshed.ToString()}});
+      }
+    }
+    return open(context, after);
+  };
+}
+
 absl::StatusOr<common::FollowEffect> RegistryViewUpdater::Handle(
     const ecoplan::common::v1::Event& event) {
   if (event.type() == "ecoplan.registry.v1.PlanImported") {
@@ -104,36 +192,7 @@ absl::StatusOr<common::FollowEffect> RegistryViewUpdater::Handle(
     if (!event.payload().UnpackTo(&imported)) {
       return absl::InvalidArgumentError("PlanImported payload does not parse");
     }
-    rv1::ExportPlanRequest request;
-    request.set_name(imported.plan());
-    rv1::ExportPlanResponse exported;
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + call_timeout_));
-    ECOPLAN_RETURN_IF_ERROR(
-        common::FromGrpcStatus(registry_->ExportPlan(&context, request, &exported)));
-    auto plan = std::make_shared<PlanInfo>();
-    plan->id = common::CollectionId(exported.plan().name(), "plans");
-    plan->title = exported.plan().title();
-    plan->year = exported.plan().year();
-    plan->time_zone =
-        exported.plan().time_zone().empty() ? "Asia/Shanghai" : exported.plan().time_zone();
-    plan->reporting_due_day =
-        exported.plan().reporting_due_day() > 0 ? exported.plan().reporting_due_day() : 25;
-    if (exported.plan().has_issue_date()) {
-      if (auto d = common::DateFromProto(exported.plan().issue_date(), "issue_date"); d.ok()) {
-        plan->issue_date = *d;
-      }
-    }
-    for (const rv1::Organization& org : exported.organizations()) {
-      plan->organizations[common::LastSegment(org.name())] = org.display_name();
-    }
-    for (const rv1::Task& task : exported.tasks()) {
-      for (const rv1::Measure& m : task.measures()) {
-        plan->measures.push_back(MeasureFromRegistry(m));
-        AddNames(m.lead_organizations(), plan.get());
-        AddNames(m.responsible_organizations(), plan.get());
-      }
-    }
+    ECOPLAN_ASSIGN_OR_RETURN(std::shared_ptr<PlanInfo> plan, ExportedPlan(imported.plan()));
     log_.Info("registry plan imported into the view", {{"plan", plan->id},
                                                        {"measures", plan->measures.size()},
                                                        {"registry_sequence", event.sequence()}});

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -34,18 +35,37 @@ class RegistryViewUpdater {
   // Publishes the views stored by earlier runs. Call once before serving.
   absl::Status LoadStoredViews();
 
+  // An opener that, before the stream opens, refreshes every view loaded in a
+  // format older than kPlanViewFormat (stored by an older release, possibly
+  // without checkpoints, issue date, responsible units or organization ids):
+  // ExportPlan, as for PlanImported, on the follower's thread; the view keeps
+  // its registry_sequence, is written in the current format and published,
+  // and the refresh is logged. A plan the registry no longer has is left as
+  // it is (logged); on Unavailable / DeadlineExceeded or a storage error the
+  // refresh is tried again before the next stream. Then opens the stream with
+  // `open`.
+  common::StreamOpener WithViewRefresh(common::StreamOpener open);
+
+  // The refresh of WithViewRefresh, once. Errors: the first Unavailable or
+  // DeadlineExceeded of ExportPlan (the other plans are still refreshed),
+  // storage errors.
+  absl::Status RefreshOldViews();
+
   // Errors (the event is delivered again later): Unavailable and others
   // from ExportPlan; InvalidArgument for a malformed payload.
   absl::StatusOr<common::FollowEffect> Handle(const ecoplan::common::v1::Event& event);
 
  private:
   absl::StatusOr<common::FollowEffect> Publish(std::shared_ptr<PlanInfo> plan, uint64_t sequence);
+  // The plan `name` (plans/{plan}) as the registry exports it now. Errors: from ExportPlan.
+  absl::StatusOr<std::shared_ptr<PlanInfo>> ExportedPlan(const std::string& name);
 
   RocksDbReportStore* const store_;
   PlanDirectory* const plans_;
   registry::v1::RegistryService::StubInterface* const registry_;
   const absl::Duration call_timeout_;
   common::Logger log_;
+  bool views_current_ = false;  // WithViewRefresh: nothing left to refresh (follower thread)
 };
 
 // A registry measure as the progress service needs it (ids expanded through

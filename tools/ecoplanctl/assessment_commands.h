@@ -85,14 +85,21 @@ absl::Status ScoringShow(const IndicatorContext& ctx, const std::string& plan, s
 struct ScoringSetArgs {
   std::string plan;
   // Unset: the current value is kept.
-  std::optional<double> on_time_weight;     // on_time_reporting_weight
-  std::optional<double> completion_weight;  // completion_of_due_measures_weight
-  std::optional<double> no_overdue_weight;  // no_overdue_measures_weight
-  std::optional<double> indicators_weight;  // indicators_on_track_weight
-  std::optional<double> late_credit;        // late_report_credit
-  std::optional<double> returned_credit;    // returned_report_credit
-  std::string extensions;                   // "" | extended | plan
-  std::string reason;                       // required
+  std::optional<double> on_time_weight;          // on_time_reporting_weight
+  std::optional<double> completion_weight;       // completion_of_due_measures_weight
+  std::optional<double> no_overdue_weight;       // no_overdue_measures_weight
+  std::optional<double> indicators_weight;       // indicators_on_track_weight
+  std::optional<double> late_credit;             // late_report_credit
+  std::optional<double> returned_credit;         // returned_report_credit
+  std::string extensions;                        // "" | extended | plan
+  std::optional<double> checkpoints_weight;      // checkpoints_met_weight
+  std::optional<double> late_checkpoint_credit;  // late_checkpoint_credit
+  // light_rules
+  std::optional<int> yellow_days_before_due;
+  std::optional<int> red_missed_reports;
+  std::optional<int> yellow_days_before_checkpoint;
+  std::optional<int> yellow_days_after_late_checkpoint;
+  std::string reason;  // required
   // Unset: the revision read, so a change made in between is not overwritten (ABORTED).
   std::optional<int64_t> expected_revision;
   std::string request_id;

@@ -497,8 +497,12 @@ TEST_F(AssessmentCommandsTest, ScoringSetReadsTheRulesAndChangesOnlyTheFieldsGiv
   EXPECT_THAT(out_.str(), ContainsRegex("Extensions: +extended"));
   EXPECT_THAT(out_.str(), ContainsRegex("Reason: +2026年考评办法\n"));
 
+  EXPECT_THAT(out_.str(), ContainsRegex("Yellow before due: +30 days\n"));  // unset: default
+  EXPECT_THAT(out_.str(), ContainsRegex("Red after missed: +2 reports\n"));
+
   ASSERT_EQ(Run({"scoring", "set", "--late-credit", "0.5", "--extensions", "plan", "--reason",
-                 "区委考评办法第3条", "--request-id", "s-1"}),
+                 "区委考评办法第3条", "--request-id", "s-1", "--red-missed-reports", "3",
+                 "--yellow-days-before-checkpoint", "10", "--checkpoints-weight", "0.1"}),
             0)
       << err_.str();
   ASSERT_EQ(fake_.updates().size(), 1u);
@@ -513,6 +517,10 @@ TEST_F(AssessmentCommandsTest, ScoringSetReadsTheRulesAndChangesOnlyTheFieldsGiv
   EXPECT_EQ(sent.rules().indicators_on_track_weight(), 0.15);
   EXPECT_EQ(sent.rules().returned_report_credit(), 0.8);
   EXPECT_EQ(sent.rules().description(), "");  // output only
+  EXPECT_EQ(sent.rules().checkpoints_met_weight(), 0.1);
+  EXPECT_EQ(sent.rules().light_rules().red_missed_reports(), 3);
+  EXPECT_EQ(sent.rules().light_rules().yellow_days_before_checkpoint(), 10);
+  EXPECT_FALSE(sent.rules().light_rules().has_yellow_days_before_due());  // as read: unset
   ASSERT_TRUE(sent.has_expected_revision());
   EXPECT_EQ(sent.expected_revision(), 4);  // the revision read
   EXPECT_EQ(sent.reason(), "区委考评办法第3条");
@@ -520,6 +528,12 @@ TEST_F(AssessmentCommandsTest, ScoringSetReadsTheRulesAndChangesOnlyTheFieldsGiv
   EXPECT_THAT(out_.str(), StartsWith("Revision 4 → 5\n"));
   EXPECT_THAT(out_.str(), ContainsRegex("Late credit: +0.5\n"));
   EXPECT_THAT(out_.str(), ContainsRegex("Extensions: +plan \\(the plan's own deadline"));
+  EXPECT_THAT(out_.str(), ContainsRegex("Red after missed: +3 reports\n"));
+  EXPECT_THAT(out_.str(), ContainsRegex("Yellow before checkpoint: +10 days\n"));
+  // A light rule that is not a whole number: a usage error, nothing sent.
+  EXPECT_EQ(Run({"scoring", "set", "--red-missed-reports", "two", "--reason", "r"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("--red-missed-reports needs a whole number, not \"two\""));
+  ASSERT_EQ(fake_.updates().size(), 1u);
 
   // A stale --expected-revision: the server's ABORTED, exit 1.
   EXPECT_EQ(Run({"scoring", "set", "--on-time-weight", "0.35", "--completion-weight", "0.35",

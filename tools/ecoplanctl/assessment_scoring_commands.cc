@@ -35,21 +35,49 @@ std::string ExtensionsText(iv1::ExtensionScoring e) {
              : "extended (the approved extension's day)";
 }
 
+// A light rule as the server answered it (always set), or its default.
+std::string LightRule(bool set, int value, int fallback, const char* unit) {
+  return absl::StrCat(set ? value : fallback, " ", unit);
+}
+
+// --NAME as a whole number, if given. Errors: a usage error.
+absl::StatusOr<std::optional<int>> OptionalCount(const ParsedArgs& args, absl::string_view flag) {
+  std::optional<std::string> text = args.Optional(flag);
+  if (!text.has_value()) return std::optional<int>();
+  int value = 0;
+  if (!absl::SimpleAtoi(*text, &value)) {
+    return UsageError(absl::StrCat("--", flag, " needs a whole number, not \"", *text, "\""));
+  }
+  return std::optional<int>(value);
+}
+
 void PrintRules(const iv1::PlanScoringRules& r, std::ostream& out) {
   const iv1::ScoringRules& s = r.rules();
-  PrintFields(out,
-              {{"Rules", r.name()},
-               {"Revision", absl::StrCat(r.revision(), r.revision() == 0 ? " (defaults)" : "")},
-               {"On-time weight", Number(s.on_time_reporting_weight())},
-               {"Completion weight", Number(s.completion_of_due_measures_weight())},
-               {"No-overdue weight", Number(s.no_overdue_measures_weight())},
-               {"Indicators weight", Number(s.indicators_on_track_weight())},
-               {"Late credit", Number(s.late_report_credit())},
-               {"Returned credit", Number(s.returned_report_credit())},
-               {"Extensions", ExtensionsText(s.extensions())},
-               {"Updated", When(r.update_time(), r.updated_by())},
-               {"Reason", r.reason()},
-               {"Description", s.description()}});
+  PrintFields(
+      out, {{"Rules", r.name()},
+            {"Revision", absl::StrCat(r.revision(), r.revision() == 0 ? " (defaults)" : "")},
+            {"On-time weight", Number(s.on_time_reporting_weight())},
+            {"Completion weight", Number(s.completion_of_due_measures_weight())},
+            {"No-overdue weight", Number(s.no_overdue_measures_weight())},
+            {"Indicators weight", Number(s.indicators_on_track_weight())},
+            {"Late credit", Number(s.late_report_credit())},
+            {"Returned credit", Number(s.returned_report_credit())},
+            {"Extensions", ExtensionsText(s.extensions())},
+            {"Checkpoints weight", Number(s.checkpoints_met_weight())},
+            {"Late checkpoint credit", Number(s.late_checkpoint_credit())},
+            {"Yellow before due", LightRule(s.light_rules().has_yellow_days_before_due(),
+                                            s.light_rules().yellow_days_before_due(), 30, "days")},
+            {"Red after missed", LightRule(s.light_rules().has_red_missed_reports(),
+                                           s.light_rules().red_missed_reports(), 2, "reports")},
+            {"Yellow before checkpoint",
+             LightRule(s.light_rules().has_yellow_days_before_checkpoint(),
+                       s.light_rules().yellow_days_before_checkpoint(), 7, "days")},
+            {"Yellow after late checkpoint",
+             LightRule(s.light_rules().has_yellow_days_after_late_checkpoint(),
+                       s.light_rules().yellow_days_after_late_checkpoint(), 30, "days")},
+            {"Updated", When(r.update_time(), r.updated_by())},
+            {"Reason", r.reason()},
+            {"Description", s.description()}});
 }
 
 absl::StatusOr<iv1::ExtensionScoring> ParseExtensions(const std::string& text) {
@@ -76,11 +104,15 @@ absl::Status ScoringSet(const IndicatorContext& ctx, const ScoringSetArgs& args,
   ECOPLAN_ASSIGN_OR_RETURN(AStub * stub, Stub(ctx));
   if (!args.on_time_weight && !args.completion_weight && !args.no_overdue_weight &&
       !args.indicators_weight && !args.late_credit && !args.returned_credit &&
-      args.extensions.empty()) {
+      args.extensions.empty() && !args.checkpoints_weight && !args.late_checkpoint_credit &&
+      !args.yellow_days_before_due && !args.red_missed_reports &&
+      !args.yellow_days_before_checkpoint && !args.yellow_days_after_late_checkpoint) {
     return UsageError(
         "nothing to change: give at least one of --on-time-weight, --completion-weight, "
         "--no-overdue-weight, --indicators-weight, --late-credit, --returned-credit, "
-        "--extensions");
+        "--extensions, --checkpoints-weight, --late-checkpoint-credit, "
+        "--yellow-days-before-due, --red-missed-reports, --yellow-days-before-checkpoint, "
+        "--yellow-days-after-late-checkpoint");
   }
   if (args.reason.empty()) return UsageError("--reason is required");
   std::optional<iv1::ExtensionScoring> extensions;
@@ -107,6 +139,19 @@ absl::Status ScoringSet(const IndicatorContext& ctx, const ScoringSetArgs& args,
   if (args.late_credit) rules->set_late_report_credit(*args.late_credit);
   if (args.returned_credit) rules->set_returned_report_credit(*args.returned_credit);
   if (extensions) rules->set_extensions(*extensions);
+  if (args.checkpoints_weight) rules->set_checkpoints_met_weight(*args.checkpoints_weight);
+  if (args.late_checkpoint_credit) {
+    rules->set_late_checkpoint_credit(*args.late_checkpoint_credit);
+  }
+  iv1::LightRules* lights = rules->mutable_light_rules();
+  if (args.yellow_days_before_due) lights->set_yellow_days_before_due(*args.yellow_days_before_due);
+  if (args.red_missed_reports) lights->set_red_missed_reports(*args.red_missed_reports);
+  if (args.yellow_days_before_checkpoint) {
+    lights->set_yellow_days_before_checkpoint(*args.yellow_days_before_checkpoint);
+  }
+  if (args.yellow_days_after_late_checkpoint) {
+    lights->set_yellow_days_after_late_checkpoint(*args.yellow_days_after_late_checkpoint);
+  }
   // Guard the values read: a change made in between is ABORTED rather than overwritten.
   request.set_expected_revision(args.expected_revision.value_or(current.rules().revision()));
   request.set_reason(args.reason);
@@ -138,7 +183,10 @@ CommandGroup assessment_internal::ScoringGroup() {
       {"set",
        "[--on-time-weight W] [--completion-weight W] [--no-overdue-weight W] "
        "[--indicators-weight W] [--late-credit X] [--returned-credit X] "
-       "[--extensions extended|plan] --reason TEXT [--expected-revision N] [--request-id ID] "
+       "[--extensions extended|plan] [--checkpoints-weight W] [--late-checkpoint-credit X] "
+       "[--yellow-days-before-due N] [--red-missed-reports N] [--yellow-days-before-checkpoint N] "
+       "[--yellow-days-after-late-checkpoint N] "
+       "--reason TEXT [--expected-revision N] [--request-id ID] "
        "[--plan PLAN]",
        "change the scoring rules given (administrators); the others keep their values",
        0,
@@ -152,6 +200,19 @@ CommandGroup assessment_internal::ScoringGroup() {
         {"returned-credit", "X", "scoring set: factor on a returned report's credit"},
         {"extensions", "extended|plan",
          "scoring set: hold an extended measure to the extension's day or the plan's deadline"},
+        {"checkpoints-weight", "W",
+         "scoring set: weight of the share of checkpoints of measure texts met by their day "
+         "(0: not scored)"},
+        {"late-checkpoint-credit", "X",
+         "scoring set: share of a checkpoint met on time's credit one stated met late earns"},
+        {"yellow-days-before-due", "N",
+         "scoring set: a measure not completed turns yellow N days before its due day (0..366)"},
+        {"red-missed-reports", "N",
+         "scoring set: an owner missing the last N reporting periods turns it red (1..12)"},
+        {"yellow-days-before-checkpoint", "N",
+         "scoring set: a checkpoint of the measure text turns it yellow N days before (0..366)"},
+        {"yellow-days-after-late-checkpoint", "N",
+         "scoring set: a checkpoint stated met late keeps it yellow N days (0..366)"},
         kReason,
         {"expected-revision", "N", "scoring set: the revision to change; default: the one read"},
         kRequestId},
@@ -166,6 +227,16 @@ CommandGroup assessment_internal::ScoringGroup() {
          ECOPLAN_ASSIGN_OR_RETURN(args.late_credit, OptionalNumber(a, "late-credit"));
          ECOPLAN_ASSIGN_OR_RETURN(args.returned_credit, OptionalNumber(a, "returned-credit"));
          args.extensions = a.Value("extensions");
+         ECOPLAN_ASSIGN_OR_RETURN(args.checkpoints_weight, OptionalNumber(a, "checkpoints-weight"));
+         ECOPLAN_ASSIGN_OR_RETURN(args.late_checkpoint_credit,
+                                  OptionalNumber(a, "late-checkpoint-credit"));
+         ECOPLAN_ASSIGN_OR_RETURN(args.yellow_days_before_due,
+                                  OptionalCount(a, "yellow-days-before-due"));
+         ECOPLAN_ASSIGN_OR_RETURN(args.red_missed_reports, OptionalCount(a, "red-missed-reports"));
+         ECOPLAN_ASSIGN_OR_RETURN(args.yellow_days_before_checkpoint,
+                                  OptionalCount(a, "yellow-days-before-checkpoint"));
+         ECOPLAN_ASSIGN_OR_RETURN(args.yellow_days_after_late_checkpoint,
+                                  OptionalCount(a, "yellow-days-after-late-checkpoint"));
          args.reason = a.Value("reason");
          if (std::optional<std::string> text = a.Optional("expected-revision")) {
            int64_t revision = 0;
@@ -179,7 +250,9 @@ CommandGroup assessment_internal::ScoringGroup() {
          return ScoringSet(ctx, args, out);
        })});
   group.notes =
-      "Weights and credits are shares in [0, 1]; the weights need not sum to 1. scoring set reads\n"
+      "Weights and credits are shares in [0, 1]; the weights need not sum to 1 (they are\n"
+      "relative). The light rules are days or reporting periods; the server refuses (naming\n"
+      "the field) a value out of range. scoring set reads\n"
       "the rules first and sends them with the changes, guarded by the revision read. Closed\n"
       "months keep the rules they were closed with. The server is --indicator.\n";
   return group;

@@ -15,13 +15,17 @@ namespace {
 
 using ReportKey = std::pair<std::string, std::string>;  // organization, measure
 
+using dashboard_internal::CheckpointText;
 using dashboard_internal::Confirmed;
 using dashboard_internal::CountedCompleted;
 using dashboard_internal::Day;
 using dashboard_internal::DeclarationText;
 using dashboard_internal::IndicatorsWith;
+using dashboard_internal::JudgeCheckpoints;
+using dashboard_internal::JudgedCheckpoint;
 using dashboard_internal::Overridden;
 using dashboard_internal::PeriodKey;
+using dashboard_internal::StatementText;
 
 // Latest report per (organization, measure), the on-time and the late entries,
 // and who reported on each measure.
@@ -43,53 +47,6 @@ ReportIndex Index(const std::vector<ProgressReport>& reports) {
     index.by_measure[r.measure_id].push_back(&r);
   }
   return index;
-}
-
-// The earliest statement, known by `as_of`, by an owner (lead or responsible)
-// of `m` in a report the bureau did not return, that the occurrence of
-// `checkpoint` due `due` is met; null when none. A statement names the
-// occurrence by its day; its phrase, when it is one of the checkpoints due
-// that day, picks among them.
-struct Statement {
-  const ProgressReport* report = nullptr;
-  const CheckpointStatement* statement = nullptr;
-};
-Statement EarliestStatement(const ReportIndex& index, const MeasureInfo& m,
-                            const CheckpointDue& checkpoint, absl::CivilDay due,
-                            absl::CivilDay as_of) {
-  Statement best;
-  auto it = index.by_measure.find(m.id);
-  if (it == index.by_measure.end()) return best;
-  auto owner = [&m](const std::string& org) {
-    return std::find(m.owners.begin(), m.owners.end(), org) != m.owners.end() ||
-           std::find(m.responsible.begin(), m.responsible.end(), org) != m.responsible.end();
-  };
-  auto names_another = [&](const std::string& phrase) {
-    if (phrase.empty() || phrase == checkpoint.phrase) return false;
-    for (const CheckpointDue& c : m.checkpoints) {
-      if (c.phrase == phrase && std::find(c.dues.begin(), c.dues.end(), due) != c.dues.end()) {
-        return true;
-      }
-    }
-    return false;
-  };
-  for (const ProgressReport* r : it->second) {
-    if (r->returned || !owner(r->organization)) continue;
-    for (const CheckpointStatement& s : r->met_checkpoints) {
-      if (s.due != due || s.stated_on > as_of || names_another(s.phrase)) continue;
-      if (best.statement == nullptr || s.stated_on < best.statement->stated_on) best = {r, &s};
-    }
-  }
-  return best;
-}
-
-// "by 区交通局 in plans/p/reports/o-1_2026-06 (report for 2026-06) submitted on 2026-06-03".
-std::string StatementText(const Statement& s) {
-  std::string out = absl::StrCat("by ", s.report->organization, " in ");
-  if (!s.report->report.empty()) absl::StrAppend(&out, s.report->report, " ");
-  absl::StrAppend(&out, "(report for ", absl::FormatCivilTime(s.report->period), ") submitted on ",
-                  Day(s.statement->stated_on));
-  return out;
 }
 
 // An owner's latest report says completed (and the bureau did not return it):
@@ -333,39 +290,46 @@ std::vector<MeasureLight> ColourMeasures(const std::vector<MeasureInfo>& measure
     // Each occurrence of each checkpoint of the text: passed ones judged by
     // the owners' statements, the next one announced when it is close.
     if (!light.counted_completed) {
+      static const std::vector<const ProgressReport*> kNoEntries;
+      auto entries = index.by_measure.find(m.id);
+      // Each checkpoint's next occurrence not passed (phrase, day): only it is announced.
+      std::set<std::pair<std::string, absl::CivilDay>> next;
       for (const CheckpointDue& c : m.checkpoints) {
-        auto next = std::lower_bound(c.dues.begin(), c.dues.end(), as_of);
-        for (auto due = c.dues.begin(); due != c.dues.end(); ++due) {
-          CheckpointJudgement j{c.phrase, *due};
-          const Statement met = EarliestStatement(index, m, c, *due, as_of);
-          if (met.statement != nullptr) {
-            j.organization = met.report->organization;
-            j.report = met.report->report;
-            j.stated_on = met.statement->stated_on;
-          }
-          const std::string what =
-              absl::StrCat("checkpoint «", c.phrase, "» of the measure text due ", Day(*due));
-          if (met.statement != nullptr && met.statement->stated_on <= *due) {
-            j.state = CheckpointState::kMet;  // on time: nothing to say
-          } else if (met.statement != nullptr) {
-            j.state = CheckpointState::kMetLate;
+        auto n = std::lower_bound(c.dues.begin(), c.dues.end(), as_of);
+        if (n != c.dues.end()) next.emplace(c.phrase, *n);
+      }
+      for (JudgedCheckpoint& c : JudgeCheckpoints(
+               m, entries == index.by_measure.end() ? kNoEntries : entries->second, as_of)) {
+        const CheckpointJudgement& j = c.judgement;
+        const std::string what = CheckpointText(j);
+        switch (j.state) {
+          case CheckpointState::kMet:  // on time: nothing to say
+            break;
+          case CheckpointState::kMetLate: {
             std::string text =
-                absl::StrCat(what, " stated met only after its due day: ", StatementText(met));
-            if (as_of - met.statement->stated_on <= rules.yellow_days_after_late_checkpoint) {
+                absl::StrCat(what, " stated met only after its due day: ", StatementText(c));
+            if (as_of - *j.stated_on <= rules.yellow_days_after_late_checkpoint) {
               raise(Colour::kYellow, std::move(text));
             } else {
               note(std::move(text));
             }
-          } else if (as_of > *due) {
-            j.state = CheckpointState::kMissed;
-            raise(Colour::kRed, absl::StrCat(what, " passed: no report of an owner states it met"));
-          } else if (due == next && *due - as_of <= rules.yellow_days_before_checkpoint) {
-            raise(Colour::kYellow,
-                  absl::StrCat(what, *due == as_of ? " today"
-                                                   : absl::StrCat(" in ", *due - as_of, " days")));
+            break;
           }
-          light.checkpoints.push_back(std::move(j));
+          case CheckpointState::kMissed:
+            raise(Colour::kRed, absl::StrCat(what, " passed: no report of an owner states it met"));
+            break;
+          case CheckpointState::kUpcoming: {
+            if (next.count({j.phrase, j.due}) > 0 &&
+                j.due - as_of <= rules.yellow_days_before_checkpoint) {
+              raise(Colour::kYellow,
+                    absl::StrCat(what, j.due == as_of
+                                           ? " today"
+                                           : absl::StrCat(" in ", j.due - as_of, " days")));
+            }
+            break;
+          }
         }
+        light.checkpoints.push_back(std::move(c.judgement));
       }
     }
     auto check_owner = [&](const std::string& owner, bool lead) {

@@ -20,7 +20,8 @@
 // shows its reason; while an indicator is off track such a measure is yellow,
 // never green, with the indicator's facts beside the bureau's reason.
 //
-// Colour rules (LightRules; every rule that fires is listed as a reason, and
+// Colour rules (LightRules, part of the plan's rules the bureau sets:
+// ScoringRules.lights, scoring_rules.h; every rule that fires is listed as a reason, and
 // every reason names the facts it rests on: the report period, the deadline,
 // the indicator's value, its day and its target):
 //   green  — completed (confirmed, no indicator of the measure off track), or
@@ -72,7 +73,16 @@
 //                                (confirmed, no indicator off track) / measures due
 //   no_overdue_measures        = 1 − overdue measures / measures owned
 //   indicators_on_track        = indicators achieved or on track / indicators judged
-//   score = Σ rate × weight / Σ weights of the components present × 100.
+//   checkpoints_met            = Σ checkpoint credits / checkpoint occurrences passed
+//                                (each occurrence of a checkpoint of the text of
+//                                a measure it owns whose due day is before as_of,
+//                                judged as on the light: met by its due day 1,
+//                                stated met late late_checkpoint_credit, missed
+//                                0; one owner's statement counts for every owner;
+//                                a measure counted as completed is not judged;
+//                                left out when its weight is 0)
+//   score = Σ rate × weight / Σ weights of the components present × 100
+//   (scoring_rules.h says why a plan without checkpoints scores as before).
 
 #include <optional>
 #include <string>
@@ -184,19 +194,6 @@ struct ProgressReport {
   std::vector<CheckpointStatement> met_checkpoints = {};
 };
 
-struct LightRules {
-  int yellow_days_before_due = 30;
-  int red_missed_reports = 2;
-  // A checkpoint of the measure's text (按季度, 5月底前 …) turns it yellow this
-  // many days before it is due (shorter than for the deadline: a monthly
-  // checkpoint would otherwise keep the measure yellow all year).
-  int yellow_days_before_checkpoint = 7;
-  // A checkpoint stated met only after its due day keeps the measure yellow
-  // this many days after the statement (about one reporting period), so the
-  // late statement is seen; afterwards its reason stays without colour.
-  int yellow_days_after_late_checkpoint = 30;
-};
-
 enum class Colour : uint8_t { kGreen = 1, kYellow = 2, kRed = 3 };
 
 // The latest entry one organization reported for a measure.
@@ -264,14 +261,18 @@ std::vector<MeasureLight> ColourMeasures(const std::vector<MeasureInfo>& measure
 // scorecard and stable across evaluations, so a closed month's item can be
 // contested and corrected by it ("on_time_reporting/a1-t2-m3/2026-05",
 // "completion_of_due_measures/a1-t2-m3", "no_overdue_measures/a1-t2-m3",
-// "indicators_on_track/a1-t3-m7-i1").
+// "indicators_on_track/a1-t3-m7-i1", "checkpoints_met/a1-t25-m1/2026-05-31"; the
+// checkpoint's phrase is appended, "/5月底前", when another checkpoint of the
+// measure falls due the same day).
 struct ScoreFact {
   std::string key;
   std::string role;       // "lead", "responsible" or "owner" (of an indicator)
   std::string outcome;    // on_time, late, missing (…_returned); completed, not_completed;
-                          // overdue, not_overdue; an indicator status name
+                          // overdue, not_overdue; an indicator status name;
+                          // met, met_late, missed (a checkpoint occurrence)
   double credit = 0;      // what it adds to the component's numerator, 0..1
   std::string reference;  // the report, completion or indicator it rests on, if any
+                          // (a checkpoint: the report that stated it met)
   std::string detail;     // the fact in words, with its period, deadline or value
 
   bool operator==(const ScoreFact& o) const;
@@ -298,6 +299,12 @@ struct ScoreRole {
   int reports_on_time = 0;
   int reports_late = 0;
   int reports_missing = 0;
+  // Checkpoint occurrences of its measures' texts passed by as_of (measures
+  // not counted as completed), and how they stand.
+  int checkpoints_due = 0;
+  int checkpoints_met = 0;       // stated met by their due day
+  int checkpoints_met_late = 0;  // stated met only after it
+  int checkpoints_missed = 0;    // no owner's report states them met
 };
 
 struct Scorecard {

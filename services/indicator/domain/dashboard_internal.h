@@ -34,4 +34,30 @@ bool CountedCompleted(const MeasureInfo& m);
 // "declaration 2 by 区交通局 on 2026-05-20".
 std::string DeclarationText(const CompletionDeclaration& d);
 
+// One occurrence of a checkpoint of a measure's text, judged as of a day, with
+// the statement that decided it.
+struct JudgedCheckpoint {
+  CheckpointJudgement judgement;
+  // The report entry carrying the earliest statement that it is met, and that
+  // statement (kMet, kMetLate); null when none.
+  const ProgressReport* report = nullptr;
+  const CheckpointStatement* statement = nullptr;
+};
+
+// Each occurrence of each checkpoint of `m`, in text order and then by day,
+// judged as of `as_of` from `entries` (the measure's report entries, any
+// organization): the earliest statement known by `as_of`, by an owner (lead or
+// responsible) in a report the bureau did not return, decides; stated by the
+// due day → kMet, later → kMetLate; none and the due day passed (as_of > due)
+// → kMissed; else kUpcoming. The one rule the lights and the scorecards share.
+std::vector<JudgedCheckpoint> JudgeCheckpoints(const MeasureInfo& m,
+                                               const std::vector<const ProgressReport*>& entries,
+                                               absl::CivilDay as_of);
+
+// "by 区交通局 in plans/p/reports/o-1_2026-06 (report for 2026-06) submitted on 2026-06-03".
+std::string StatementText(const JudgedCheckpoint& c);
+
+// "checkpoint «5月底前» of the measure text due 2026-05-31".
+std::string CheckpointText(const CheckpointJudgement& j);
+
 }  // namespace ecoplan::indicator::dashboard_internal

@@ -101,12 +101,15 @@ TEST(DashboardTest, ScorecardShowsEveryComponentAndRedistributesMissingWeights) 
   const auto cards = ScoreOrganizations(measures, reports, due, {}, as_of, ScoringRules());
   ASSERT_EQ(cards.size(), 1u);
   const Scorecard& c = cards[0];
-  ASSERT_EQ(c.components.size(), 4u);
+  ASSERT_EQ(c.components.size(), 5u);
   EXPECT_EQ(c.components[0].rate, 0.5);  // 1 of 2 on time
   EXPECT_EQ(c.components[1].rate, 0.0);  // a reported completed, not confirmed
   EXPECT_EQ(c.components[2].rate, 0.5);  // a overdue
   EXPECT_FALSE(c.components[3].rate.has_value());
-  // (0.5×0.3 + 0×0.3 + 0.5×0.2) / 0.8 × 100
+  EXPECT_EQ(c.components[4].name, "checkpoints_met");  // no checkpoint in these texts
+  EXPECT_FALSE(c.components[4].rate.has_value());
+  // (0.5×0.3 + 0×0.3 + 0.5×0.2) / 0.8 × 100: neither the indicator nor the
+  // checkpoint weight counts, as before checkpoints were scored.
   EXPECT_NEAR(c.score, 31.25, 1e-9);
   EXPECT_EQ(c.components[0].detail,
             "1 of 2 reports on time (1 late, 0 missing); as lead 1 of 2 (1 late, 0 missing); "

@@ -174,18 +174,11 @@ absl::StatusOr<PlanResult> IndicatorEvaluator::EvaluatePlan(const std::string& p
     result.scorecards = std::move(e.scorecards);
     result.status_counts = std::move(e.status_counts);
   }
-  result.rules = {
-      absl::StrCat("at risk within ", rules_.evaluation.at_risk_margin_percent,
-                   "% of the target; insufficient data below ",
-                   rules_.evaluation.min_days_for_projection, " valid days"),
-      absl::StrCat("yellow ", rules_.lights.yellow_days_before_due, " days before a due day and ",
-                   rules_.lights.yellow_days_before_checkpoint,
-                   " days before a checkpoint of the measure text; red after ",
-                   rules_.lights.red_missed_reports,
-                   " missed reports and when a checkpoint passed with no owner's report stating "
-                   "it met (yellow for ",
-                   rules_.lights.yellow_days_after_late_checkpoint, " days when stated late)"),
-      absl::StrCat("scoring (the plan's rules): ", DescribeScoringRules(scoring))};
+  result.rules = {absl::StrCat("at risk within ", rules_.evaluation.at_risk_margin_percent,
+                               "% of the target; insufficient data below ",
+                               rules_.evaluation.min_days_for_projection, " valid days"),
+                  absl::StrCat(DescribeLightRules(scoring.lights), " (the plan's rules)"),
+                  absl::StrCat("scoring (the plan's rules): ", DescribeScoringRules(scoring))};
   return result;
 }
 

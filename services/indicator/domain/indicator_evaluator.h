@@ -199,6 +199,13 @@ class IndicatorEvaluator {
   // A measure's owners or deadline changed: the plan view and the measure-text
   // indicators of that measure (unless corrected by hand) follow.
   absl::StatusOr<SyncEffect> PrepareMeasureUpdate(const std::string& plan_id, MeasureView measure);
+  // The plans whose view was loaded in a format older than kPlanViewFormat
+  // (stored by an older release), by id.
+  std::vector<PlanView> OldFormatViews() const;
+  // The write of `view` alone, replacing a view of an older format (read
+  // again from the registry); its indicators are left as they are (the
+  // registry's events update them). The plan need not be known.
+  SyncEffect PrepareViewRefresh(PlanView view);
   absl::StatusOr<ExtractionReport> GetReport(const std::string& plan_id) const;
   bool HasPlan(const std::string& plan_id) const;
 

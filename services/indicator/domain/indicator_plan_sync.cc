@@ -199,6 +199,26 @@ absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareMeasureUpdate(const std::s
   return effect;
 }
 
+std::vector<PlanView> IndicatorEvaluator::OldFormatViews() const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<PlanView> out;
+  for (const auto& [id, view] : views_) {
+    if (view.stored_format < kPlanViewFormat) out.push_back(view);
+  }
+  return out;
+}
+
+SyncEffect IndicatorEvaluator::PrepareViewRefresh(PlanView view) {
+  view.stored_format = kPlanViewFormat;
+  SyncEffect effect;
+  effect.change.plan_view = view;
+  effect.publish = [this, view]() {
+    absl::MutexLock lock(&mu_);
+    views_[view.plan_id] = view;
+  };
+  return effect;
+}
+
 absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareProgress(const ProgressUpdate& update) {
   SyncEffect effect;
   struct ValueWrite {

@@ -164,6 +164,18 @@ TEST_F(MonthlyAssessmentsTest, RulesHaveRevisionsAndEveryBadInputItsCode) {
   absl::Status s = update(bad, -1, "x").status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(), "rules.weights.on_time_reporting must be between 0 and 1, got 2");
+  bad = ScoringRules();
+  bad.lights.red_missed_reports = -1;
+  s = update(bad, -1, "x").status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "rules.lights.red_missed_reports must be between 1 and 12, got -1");
+  // The light rules are part of the revisioned rules.
+  ScoringRules lights = rules;
+  lights.lights.yellow_days_before_due = 45;
+  set = update(lights, 1, "黄灯提前45天");
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->revision, 2);
+  EXPECT_EQ(assessments_.RulesFor("p").rules.lights.yellow_days_before_due, 45);
   EXPECT_EQ(update(rules, -1, "").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(update(rules, -1, "x", "nope").status().code(), absl::StatusCode::kNotFound);
 }

@@ -171,7 +171,7 @@ PlanEvaluation EvaluatePlan(absl::CivilDay as_of, const PlanEvaluationInput& inp
     }
   }
   const std::vector<ProgressReport>& reports = input.reports ? *input.reports : kNoReports;
-  out.lights = ColourMeasures(measures, reports, input.due_periods, as_of, rules.lights);
+  out.lights = ColourMeasures(measures, reports, input.due_periods, as_of, rules.scoring.lights);
   out.scorecards = ScoreOrganizations(measures, reports, input.due_periods, owned, as_of,
                                       rules.scoring, with_facts);
   return out;

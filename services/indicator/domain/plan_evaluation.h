@@ -56,8 +56,9 @@ struct PlanEvaluationInput {
 
 struct PlanEvaluationRules {
   EvaluationRules evaluation;
-  LightRules lights;
-  ScoringRules scoring;  // the plan's, or the defaults
+  // The plan's rules, or the defaults: the scorecards' and (scoring.lights)
+  // the measure lights'.
+  ScoringRules scoring;
 };
 
 struct PlanEvaluation {

@@ -74,8 +74,40 @@ TEST(PlanEvaluationTest, AConfirmedMeasureWhoseIndicatorIsOffTrackTurnsBack) {
   EXPECT_EQ(card.as_lead.measures_due, 2);
   EXPECT_EQ(card.as_lead.measures_completed, 1);
   EXPECT_THAT(card.as_lead.overdue, ::testing::ElementsAre("m1 (due 2026-06-20)"));
-  ASSERT_EQ(card.components.size(), 4u);
+  ASSERT_EQ(card.components.size(), 5u);
   EXPECT_EQ(card.components[3].rate, 0.0);  // the one indicator owned is off track
+}
+
+TEST(PlanEvaluationTest, TheLightsFollowThePlansLightRules) {
+  const std::vector<Indicator> indicators;
+  // Due in 41 days; its owner missed May and June.
+  const std::vector<MeasureInfo> measures = {{"m1", absl::CivilDay(2026, 8, 10), {"区交通局"}}};
+  const std::vector<ProgressReport> reports;
+  PlanEvaluationInput input;
+  input.indicators = &indicators;
+  input.measures = &measures;
+  input.reports = &reports;
+  input.due_periods = {absl::CivilMonth(2026, 5), absl::CivilMonth(2026, 6)};
+  const absl::CivilDay as_of(2026, 6, 30);
+
+  // The defaults: red after 2 missed reports; 41 days is not yet "due soon".
+  PlanEvaluation e = EvaluatePlan(as_of, input, PlanEvaluationRules());
+  ASSERT_EQ(e.lights.size(), 1u);
+  EXPECT_EQ(e.lights[0].colour, Colour::kRed);
+  EXPECT_THAT(e.lights[0].reasons,
+              ::testing::Contains(HasSubstr("区交通局 missed the last 2 reporting periods")));
+  EXPECT_THAT(e.lights[0].reasons, ::testing::Not(::testing::Contains(HasSubstr("in 41 days"))));
+
+  // The bureau's rules: red only after 3 missed reports, yellow 60 days before the due day.
+  PlanEvaluationRules rules;
+  rules.scoring.lights.red_missed_reports = 3;
+  rules.scoring.lights.yellow_days_before_due = 60;
+  e = EvaluatePlan(as_of, input, rules);
+  ASSERT_EQ(e.lights.size(), 1u);
+  EXPECT_EQ(e.lights[0].colour, Colour::kYellow);
+  EXPECT_THAT(e.lights[0].reasons, ::testing::Contains(HasSubstr("in 41 days")));
+  EXPECT_THAT(e.lights[0].reasons,
+              ::testing::Contains(HasSubstr("区交通局 missed the last reporting period 2026-06")));
 }
 
 }  // namespace

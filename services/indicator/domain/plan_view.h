@@ -17,6 +17,14 @@
 
 namespace ecoplan::indicator {
 
+// The format of a plan view as this release stores it (storage
+// PlanViewRecord.format). 0: stored by a release before views had a format
+// number; such a view may lack what was added since (the issue date, the
+// responsible organizations, the organization ids and names, the measures'
+// checkpoints), so the registry follower refreshes it from the registry at
+// start (RegistryPlanFollower::WithViewRefresh).
+inline constexpr int kPlanViewFormat = 1;
+
 // A checkpoint of a measure's text: its phrase and the days it is due (one;
 // or each period's end of a recurring one), in order.
 struct CheckpointView {
@@ -59,6 +67,9 @@ struct PlanView {
   std::optional<absl::CivilDay> issue_date;
   // Registry organization id (o-…) → canonical name.
   std::map<std::string, std::string> organization_names;
+  // The format the view was loaded in (kPlanViewFormat for one built now); a
+  // storage attribute, not part of the view's content (operator== ignores it).
+  int stored_format = kPlanViewFormat;
 
   bool operator==(const PlanView& o) const {
     return plan_id == o.plan_id && year == o.year && reporting_due_day == o.reporting_due_day &&

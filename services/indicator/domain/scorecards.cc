@@ -18,23 +18,30 @@ namespace ecoplan::indicator {
 
 namespace {
 
+using dashboard_internal::CheckpointText;
 using dashboard_internal::Confirmed;
 using dashboard_internal::CountedCompleted;
 using dashboard_internal::Day;
 using dashboard_internal::DeclarationText;
+using dashboard_internal::JudgeCheckpoints;
+using dashboard_internal::JudgedCheckpoint;
 using dashboard_internal::PeriodKey;
+using dashboard_internal::StatementText;
 
 // One organization's counts and facts while scoring.
 struct OrgTally {
   ScoreRole lead, responsible;
   double report_credit = 0;  // Σ credits of its report entries
   int indicators = 0, indicators_good = 0;
+  double checkpoint_credit = 0;  // Σ credits of the checkpoint occurrences passed
   // Facts per component, in component order (see kComponents).
-  std::vector<ScoreFact> facts[4];
+  std::vector<ScoreFact> facts[5];
 };
 
-constexpr const char* kComponents[4] = {"on_time_reporting", "completion_of_due_measures",
-                                        "no_overdue_measures", "indicators_on_track"};
+constexpr const char* kComponents[5] = {"on_time_reporting", "completion_of_due_measures",
+                                        "no_overdue_measures", "indicators_on_track",
+                                        "checkpoints_met"};
+constexpr int kCheckpoints = 4;
 
 // The deadline the score holds `m` to under `rules`.
 std::optional<absl::CivilDay> ScoredDue(const MeasureInfo& m, const ScoringRules& rules) {
@@ -66,7 +73,10 @@ class MeasureScorer {
         rules_(rules),
         with_facts_(with_facts) {}
 
-  void Count(const MeasureInfo& m, const std::string& owner, bool lead, OrgTally& tally) const {
+  // `checkpoints`: the occurrences of the measure's checkpoints, judged as of
+  // as_of (JudgeCheckpoints).
+  void Count(const MeasureInfo& m, const std::string& owner, bool lead,
+             const std::vector<JudgedCheckpoint>& checkpoints, OrgTally& tally) const {
     ScoreRole& r = lead ? tally.lead : tally.responsible;
     const char* role = lead ? "lead" : "responsible";
     const bool completed = CountedCompleted(m);
@@ -102,9 +112,55 @@ class MeasureScorer {
                                        : absl::StrCat(m.id, " has no deadline (ongoing work)")};
     });
     for (absl::CivilMonth p : due_periods_) CountReport(m, owner, p, role, r, tally);
+    // Checkpoints are judged as on the light: not for a measure counted as completed.
+    if (rules_.weights.checkpoints_met > 0 && !completed) {
+      for (const JudgedCheckpoint& c : checkpoints)
+        CountCheckpoint(m, c, checkpoints, role, r, tally);
+    }
   }
 
  private:
+  void CountCheckpoint(const MeasureInfo& m, const JudgedCheckpoint& c,
+                       const std::vector<JudgedCheckpoint>& all, const char* role, ScoreRole& r,
+                       OrgTally& tally) const {
+    const CheckpointJudgement& j = c.judgement;
+    if (!(j.due < as_of_)) return;  // not passed yet: nothing to score
+    ++r.checkpoints_due;
+    double credit = 0;
+    std::string outcome;
+    std::string how;
+    switch (j.state) {
+      case CheckpointState::kMet:
+        ++r.checkpoints_met;
+        credit = 1;
+        outcome = "met";
+        how = absl::StrCat(": stated met ", StatementText(c));
+        break;
+      case CheckpointState::kMetLate:
+        ++r.checkpoints_met_late;
+        credit = rules_.late_checkpoint_credit;
+        outcome = "met_late";
+        how = absl::StrCat(": stated met only after its due day ", StatementText(c));
+        break;
+      default:  // passed without a statement: kMissed
+        ++r.checkpoints_missed;
+        outcome = "missed";
+        how = " passed: no report of an owner states it met";
+    }
+    tally.checkpoint_credit += credit;
+    Fact(tally, kCheckpoints, [&] {
+      std::string key = absl::StrCat(kComponents[kCheckpoints], "/", m.id, "/", Day(j.due));
+      for (const JudgedCheckpoint& other : all) {
+        if (&other != &c && other.judgement.due == j.due) {
+          absl::StrAppend(&key, "/", j.phrase);  // two checkpoints due that day
+          break;
+        }
+      }
+      return ScoreFact{std::move(key), role,     std::move(outcome),
+                       credit,         j.report, absl::StrCat(m.id, " ", CheckpointText(j), how)};
+    });
+  }
+
   void CountReport(const MeasureInfo& m, const std::string& owner, absl::CivilMonth p,
                    const char* role, ScoreRole& r, OrgTally& tally) const {
     ++r.reports_due;
@@ -257,6 +313,24 @@ Scorecard CardOf(const std::string& org, OrgTally& t, absl::CivilDay as_of,
   add(3, rules.weights.indicators_on_track, t.indicators_good, t.indicators,
       absl::StrCat(t.indicators_good, " of ", t.indicators,
                    " indicators owned are achieved or on track"));
+  if (rules.weights.checkpoints_met > 0) {
+    const int passed = l.checkpoints_due + r.checkpoints_due;
+    std::string detail = absl::StrCat(
+        l.checkpoints_met + r.checkpoints_met, " of ", passed,
+        " checkpoint occurrences of measure texts passed were stated met by their due day (",
+        l.checkpoints_met_late + r.checkpoints_met_late, " late, ",
+        l.checkpoints_missed + r.checkpoints_missed, " missed); ",
+        RoleCounts(l, r, [](const ScoreRole& x) {
+          return absl::StrCat(x.checkpoints_met, " of ", x.checkpoints_due, " (",
+                              x.checkpoints_met_late, " late, ", x.checkpoints_missed, " missed)");
+        }));
+    if (l.checkpoints_met_late + r.checkpoints_met_late > 0) {
+      absl::StrAppend(&detail, "; credit ", absl::StrFormat("%.2f", t.checkpoint_credit),
+                      " (one stated met late earns ", rules.late_checkpoint_credit, ")");
+    }
+    add(kCheckpoints, rules.weights.checkpoints_met, t.checkpoint_credit, passed,
+        std::move(detail));
+  }
   double present_weight = 0;
   for (const ScoreComponent& comp : card.components) {
     if (comp.rate.has_value()) present_weight += comp.weight;
@@ -285,11 +359,23 @@ std::vector<Scorecard> ScoreOrganizations(const std::vector<MeasureInfo>& measur
   const std::map<PeriodKey, const ProgressReport*> entries = EntriesByPeriod(reports);
   const MeasureScorer scorer(entries, due_periods, as_of, rules, with_facts);
   std::map<std::string, OrgTally> by_org;
+  std::map<std::string, std::vector<const ProgressReport*>> by_measure;
+  if (rules.weights.checkpoints_met > 0) {
+    for (const ProgressReport& r : reports) by_measure[r.measure_id].push_back(&r);
+  }
+  static const std::vector<const ProgressReport*> kNoEntries;
   for (const MeasureInfo& m : measures) {
-    for (const std::string& owner : m.owners) scorer.Count(m, owner, true, by_org[owner]);
+    std::vector<JudgedCheckpoint> checkpoints;
+    if (rules.weights.checkpoints_met > 0 && !m.checkpoints.empty()) {
+      auto it = by_measure.find(m.id);
+      checkpoints = JudgeCheckpoints(m, it == by_measure.end() ? kNoEntries : it->second, as_of);
+    }
+    for (const std::string& owner : m.owners) {
+      scorer.Count(m, owner, true, checkpoints, by_org[owner]);
+    }
     for (const std::string& owner : m.responsible) {
       if (std::find(m.owners.begin(), m.owners.end(), owner) != m.owners.end()) continue;
-      scorer.Count(m, owner, false, by_org[owner]);
+      scorer.Count(m, owner, false, checkpoints, by_org[owner]);
     }
   }
   for (const OwnedIndicator& ind : indicators) CountIndicator(ind, with_facts, by_org);

@@ -31,6 +31,7 @@ storage::PlanViewRecord PlanViewToRecord(const PlanView& view) {
     }
   }
   r.set_registry_sequence(view.registry_sequence);
+  r.set_format(kPlanViewFormat);  // a view is always written whole, as this release has it
   if (view.issue_date.has_value()) *r.mutable_issue_date() = DateToProto(*view.issue_date);
   for (const auto& [id, name] : view.organization_names)
     (*r.mutable_organization_names())[id] = name;
@@ -64,6 +65,7 @@ PlanView PlanViewFromRecord(const storage::PlanViewRecord& r) {
     view.measures.push_back(std::move(out));
   }
   view.registry_sequence = r.registry_sequence();
+  view.stored_format = static_cast<int>(r.format());
   if (r.has_issue_date()) {
     if (auto d = DateFromProto(r.issue_date(), "issue_date"); d.ok()) view.issue_date = *d;
   }

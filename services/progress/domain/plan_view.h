@@ -28,6 +28,13 @@ struct CheckpointInfo {
   std::vector<absl::CivilDay> dues;  // in order
 };
 
+// The format of a plan view as this release stores it (storage PlanViewRecord
+// field `format`). 0: stored by a release before views had a format number;
+// such a view may lack what was added since (the measures' checkpoints, the
+// plan's issue date, the responsible units and organization ids), so it is
+// refreshed from the registry at start (RegistryViewUpdater::WithViewRefresh).
+inline constexpr int kPlanViewFormat = 1;
+
 // What the progress service needs of one measure.
 struct MeasureInfo {
   std::string id;            // "a1-t3-m2"
@@ -60,6 +67,8 @@ struct PlanInfo {
   std::vector<MeasureInfo> measures;                 // plan order
   std::map<std::string, std::string> organizations;  // id → display name
   uint64_t registry_sequence = 0;                    // last registry event applied
+  // The format the view was loaded in (kPlanViewFormat for a view built now).
+  int stored_format = kPlanViewFormat;
 
   // Indexes, rebuilt by Index().
   absl::flat_hash_map<std::string, size_t> measure_index;

@@ -63,8 +63,11 @@ class RocksDbReportStore final : public ReportStore {
 
   // The stored views of registry plans (see RegistryViewUpdater).
   absl::StatusOr<std::vector<std::shared_ptr<PlanInfo>>> LoadPlanViews();
-  // Adds the write of `plan`'s view to `batch`.
+  // Adds the write of `plan`'s view to `batch` (in format kPlanViewFormat).
   absl::Status PutPlanView(rocksdb::WriteBatch& batch, const PlanInfo& plan);
+  // Writes `plan`'s view alone, synced (a view refreshed at start, outside any
+  // event). Blocking. Errors: from RocksDB.
+  absl::Status WritePlanView(const PlanInfo& plan);
 
   // The stored view of the indicator service (see IndicatorViewUpdater).
   absl::StatusOr<std::vector<std::shared_ptr<IndicatorFacts>>> LoadIndicatorViews();

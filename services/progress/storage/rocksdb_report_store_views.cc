@@ -53,6 +53,7 @@ std::shared_ptr<PlanInfo> PlanFromRecord(const storage::PlanViewRecord& record) 
   plan->time_zone = record.time_zone();
   plan->reporting_due_day = record.reporting_due_day();
   plan->registry_sequence = record.registry_sequence();
+  plan->stored_format = static_cast<int>(record.format());
   if (record.has_issue_date()) {
     if (auto d = common::DateFromProto(record.issue_date(), "issue_date"); d.ok()) {
       plan->issue_date = *d;
@@ -84,6 +85,12 @@ absl::StatusOr<std::vector<std::shared_ptr<PlanInfo>>> RocksDbReportStore::LoadP
   return out;
 }
 
+absl::Status RocksDbReportStore::WritePlanView(const PlanInfo& plan) {
+  common::WriteRequest write;
+  ECOPLAN_RETURN_IF_ERROR(PutPlanView(write.batch, plan));
+  return db_->Commit(std::move(write)).status();
+}
+
 absl::Status RocksDbReportStore::PutPlanView(rocksdb::WriteBatch& batch, const PlanInfo& plan) {
   storage::PlanViewRecord record;
   record.set_id(plan.id);
@@ -92,6 +99,7 @@ absl::Status RocksDbReportStore::PutPlanView(rocksdb::WriteBatch& batch, const P
   record.set_time_zone(plan.time_zone);
   record.set_reporting_due_day(plan.reporting_due_day);
   record.set_registry_sequence(plan.registry_sequence);
+  record.set_format(kPlanViewFormat);  // a view is always written whole, as this release has it
   if (plan.issue_date.has_value()) *record.mutable_issue_date() = ToProto(*plan.issue_date);
   record.mutable_organizations()->insert(plan.organizations.begin(), plan.organizations.end());
   for (const MeasureInfo& m : plan.measures) {
