@@ -121,6 +121,15 @@ class MonthClosingE2eTest : public ::testing::Test {
       }
       return false;
     })) << ReadFile(dir_.Sub("indicator.log")).value_or("");
+    // And the progress service knows it from the same events (reports are
+    // checked against its view; on a loaded machine it may follow later).
+    ASSERT_TRUE(Eventually([&] {
+      pv1::GetSubmissionStatusRequest request;
+      request.set_plan(plan_);
+      request.set_period("2026-04");
+      pv1::GetSubmissionStatusResponse response;
+      return progress_stub_->GetSubmissionStatus(Context().get(), request, &response).ok();
+    })) << ReadFile(dir_.Sub("progress.log")).value_or("");
   }
 
   std::string MonthName(const std::string& month) { return absl::StrCat(plan_, "/months/", month); }

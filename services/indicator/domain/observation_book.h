@@ -18,13 +18,12 @@
 // Validation (each a rejection with a reason unless said otherwise):
 //   unknown station; hour not "YYYY-MM-DDTHH"; hour in the future (after `now`
 //   in Asia/Shanghai) or still in progress (the hour `now` is in: a reading
-//   names the hour it averages, which must have ended); value NaN, infinite or negative; value above the
-//   plausible maximum of the pollutant (PM2.5/PM10 2000, SO2/NO2/O3 5000 µg/m³,
-//   CO 150 mg/m³: above it a unit error is likelier than air); two rows of one
-//   batch for the same station, pollutant and hour with different values (both
-//   rejected: which one is right is unknown). Flags (accepted, recorded):
-//   a value at a known instrument cap (PM 999 µg/m³, CO 10 mg/m³ = 10000 µg/m³);
-//   a series going back in time within a batch (late data or corrections).
+//   names the hour it averages, which must have ended); value NaN, infinite or negative; value
+//   above the plausible maximum of the pollutant (PM2.5/PM10 2000, SO2/NO2/O3 5000 µg/m³, CO 150
+//   mg/m³: above it a unit error is likelier than air); two rows of one batch for the same station,
+//   pollutant and hour with different values (both rejected: which one is right is unknown). Flags
+//   (accepted, recorded): a value at a known instrument cap (PM 999 µg/m³, CO 10 mg/m³ = 10000
+//   µg/m³); a series going back in time within a batch (late data or corrections).
 //
 // Not thread-safe: the owner serializes Prepare/Apply and reads.
 

@@ -217,8 +217,8 @@ absl::StatusOr<std::vector<RequestRecord>> RocksDbIndicatorStore::LoadRequests()
       *db_, kMeta, "req/", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
         storage::RequestRecord record;
         ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "request", key));
-        out.push_back(RequestRecord{key.ToString().substr(4), record.method(), record.resource(),
-                                    "", 0});
+        out.push_back(
+            RequestRecord{key.ToString().substr(4), record.method(), record.resource(), "", 0});
         return absl::OkStatus();
       }));
   return out;

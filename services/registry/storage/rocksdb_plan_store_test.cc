@@ -56,7 +56,8 @@ class RocksDbPlanStoreTest : public ::testing::Test {
   StoredPlan Import(const ParsedPlan& parsed, const std::string& request_id = "") {
     StoredPlan stored{parsed.plan, parsed.tasks};
     std::optional<RequestRecord> request;
-    if (!request_id.empty()) request = RequestRecord{request_id, "ImportPlan", "plans/" + parsed.plan.id, "fp"};
+    if (!request_id.empty())
+      request = RequestRecord{request_id, "ImportPlan", "plans/" + parsed.plan.id, "fp"};
     EXPECT_OK(Durable([&](PlanStore::Done done) {
       store_->CommitImport(stored, parsed.organizations, request,
                            PlanImported{parsed.plan.id, parsed.plan.title,
