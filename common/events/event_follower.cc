@@ -1,6 +1,7 @@
 #include "common/events/event_follower.h"
 
 #include <algorithm>
+#include <memory>
 #include <random>
 #include <utility>
 
@@ -141,6 +142,20 @@ void EventFollower::Loop() {
     if (!Sleep(backoff * jitter(random))) return;
     backoff = std::min(backoff * 2, options_.max_backoff);
   }
+}
+
+StreamOpener PreparedFirst(StreamOpener open, std::function<absl::Status()> prepare,
+                           std::function<void(const absl::Status&)> on_failure) {
+  auto prepared = std::make_shared<bool>(false);  // used on the follower's thread only
+  return [open = std::move(open), prepare = std::move(prepare), on_failure = std::move(on_failure),
+          prepared](grpc::ClientContext* context, uint64_t after_sequence) {
+    if (!*prepared) {
+      const absl::Status status = prepare();
+      *prepared = status.ok();
+      if (!status.ok()) on_failure(status);
+    }
+    return open(context, after_sequence);
+  };
 }
 
 }  // namespace ecoplan::common

@@ -65,6 +65,13 @@ class EventStream {
 using StreamOpener = std::function<std::unique_ptr<EventStream>(grpc::ClientContext* context,
                                                                 uint64_t after_sequence)>;
 
+// Wraps `open` so that `prepare` runs on the follower's thread before a stream
+// opens, until it has succeeded once (e.g. bringing up to date what an older
+// release stored); a failure goes to `on_failure` and is tried again before
+// the next stream. The stream is opened either way.
+StreamOpener PreparedFirst(StreamOpener open, std::function<absl::Status()> prepare,
+                           std::function<void(const absl::Status&)> on_failure);
+
 // A StreamOpener over a generated stub's WatchEvents(Request) → stream of
 // Response{Event event}, e.g. MakeWatchEventsOpener<v1::WatchEventsRequest,
 // v1::WatchEventsResponse>(stub.get()). `stub` must outlive the follower.

@@ -8,6 +8,8 @@
 
 #include <deque>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -105,6 +107,31 @@ class EventFollowerTest : public ::testing::Test {
   absl::Mutex mu_;
   int handled_ = 0;
 };
+
+// A preparation (refreshing stored views) runs before the first stream and
+// again before each next one until it succeeds; the stream opens every time.
+TEST(PreparedFirstTest, PreparesBeforeStreamsUntilItSucceededOnce) {
+  int opened = 0;
+  int prepared = 0;
+  std::vector<std::string> failures;
+  StreamOpener open = PreparedFirst(
+      [&](grpc::ClientContext*, uint64_t) -> std::unique_ptr<EventStream> {
+        ++opened;
+        return nullptr;
+      },
+      [&]() -> absl::Status {
+        return ++prepared == 1 ? absl::UnavailableError("registry down") : absl::OkStatus();
+      },
+      [&](const absl::Status& failed) { failures.push_back(failed.ToString()); });
+  for (int i = 0; i < 3; ++i) {
+    grpc::ClientContext context;
+    open(&context, 0);
+  }
+  EXPECT_EQ(opened, 3);
+  EXPECT_EQ(prepared, 2);  // failed, then succeeded; never again
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0], "UNAVAILABLE: registry down");
+}
 
 TEST_F(EventFollowerTest, FollowsHistoryThenLiveEventsCommittingEffectAndCursorTogether) {
   OpenDownstream();

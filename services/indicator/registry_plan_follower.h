@@ -74,7 +74,6 @@ class RegistryPlanFollower {
   ecoplan::registry::v1::RegistryService::StubInterface* const registry_;
   const absl::Duration call_timeout_;
   common::Logger log_;
-  bool views_current_ = false;  // WithViewRefresh: nothing left to refresh (follower thread)
 };
 
 }  // namespace ecoplan::indicator

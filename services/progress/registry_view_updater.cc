@@ -169,20 +169,14 @@ absl::Status RegistryViewUpdater::RefreshOldViews() {
 }
 
 common::StreamOpener RegistryViewUpdater::WithViewRefresh(common::StreamOpener open) {
-  return [this, open = std::move(open)](grpc::ClientContext* context, uint64_t after) {
-    if (!views_current_) {
-      // Tried again before the next stream until it succeeds.
-      const absl::Status refreshed = RefreshOldViews();
-      views_current_ = refreshed.ok();
-      if (!refreshed.ok()) {
+  return common::PreparedFirst(
+      std::move(open), [this] { return RefreshOldViews(); },
+      [this](const absl::Status& failed) {
         log_.Warn(
             "plan views of an older format not all refreshed; trying again before the next "
             "stream",
-            {{"error", refreshed.ToString()}});
-      }
-    }
-    return open(context, after);
-  };
+            {{"error", failed.ToString()}});
+      });
 }
 
 absl::StatusOr<common::FollowEffect> RegistryViewUpdater::Handle(

@@ -65,7 +65,6 @@ class RegistryViewUpdater {
   registry::v1::RegistryService::StubInterface* const registry_;
   const absl::Duration call_timeout_;
   common::Logger log_;
-  bool views_current_ = false;  // WithViewRefresh: nothing left to refresh (follower thread)
 };
 
 // A registry measure as the progress service needs it (ids expanded through
