@@ -194,7 +194,18 @@ bool ConsumeYear(absl::string_view* s) {
 
 // A readable subject from the words before a comparator (see target_text.h).
 std::string CleanSubject(absl::string_view raw) {
-  const std::string without_asides = WithoutAsides(raw);
+  std::string without_asides = WithoutAsides(raw);
+  // Dropping an aside can join the bytes around it: in malformed text "，" may
+  // appear only now. A subject never spans a clause: keep what follows.
+  for (bool cut = true; cut;) {
+    cut = false;
+    for (const std::string end : {"，", "。", "；", "："}) {
+      if (const size_t at = without_asides.rfind(end); at != std::string::npos) {
+        without_asides.erase(0, at + end.size());
+        cut = true;
+      }
+    }
+  }
   absl::string_view s = without_asides;
   for (bool changed = true; changed && !s.empty();) {
     changed = false;
@@ -611,7 +622,11 @@ class SentenceReader {
     } else {
       subject = Named(std::move(subject), t.unit);
     }
-    if (subject.empty()) subject = Trimmed(clause);
+    if (subject.empty()) subject = CleanSubject(clause);
+    if (subject.empty()) {
+      Unparsed(absl::StrCat(t.value_text, t.unit), "a figure whose subject cannot be read");
+      return resume;
+    }
     t.subject = std::move(subject);
     if (t.comparator == Comparator::kUnspecified) {
       t.comparator = SubjectIsToReduce(t.subject) ? Comparator::kAtMost : Comparator::kAtLeast;
