@@ -11,262 +11,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "services/indicator/domain/target_text_subject.h"
+#include "services/indicator/domain/target_text_words.h"
 
 namespace ecoplan::indicator {
+namespace target_text_internal {
 namespace {
-
-using Words = std::initializer_list<absl::string_view>;
-
-// Units a target can be written in; the longest that matches wins.
-constexpr absl::string_view kUnits[] = {
-    "微克/立方米", "毫克/立方米", "毫克/升", "个百分点", "万平方米", "平方公里", "万立方米",
-    "立方米",      "平方米",      "万千瓦",  "千瓦",     "万吨",     "公里",     "千米",
-    "公顷",        "人次",        "万株",    "轮次",     "%",        "％",       "家",
-    "天",          "个",          "项",      "台",       "辆",       "座",       "块",
-    "处",          "条",          "户",      "所",       "亩",       "吨",       "株",
-    "轮",          "批",
-};
-// Units that count things: a count that ends its clause commits by itself.
-constexpr Words kCountUnits = {"家", "个", "项", "台", "辆",   "座", "块", "处",
-                               "条", "户", "所", "株", "轮次", "轮", "批"};
-// Denominators of a compound unit (吨/万元, 吨/万平方米).
-constexpr Words kDenominators = {"万平方米", "平方米", "万立方米", "立方米", "万元",
-                                 "元",       "升",     "人",       "户",     "年"};
-// A count unit that starts a duration or a deadline, not a count.
-constexpr Words kDurations = {"个月", "个工作日", "个小时", "个季度"};
-
-// Words that may sit between a comparator and its number.
-constexpr Words kFillers = {"每年", "年均", "平均", "累计", "总计", "总数", "约", "在", " ", "　"};
-
-struct ComparatorWord {
-  absl::string_view word;
-  Comparator comparator;  // kUnspecified: direction from the subject
-};
-// Longest first within a shared suffix ("不低于" before "低于").
-constexpr ComparatorWord kBefore[] = {
-    {"不低于", Comparator::kAtLeast},     {"不少于", Comparator::kAtLeast},
-    {"不小于", Comparator::kAtLeast},     {"至少", Comparator::kAtLeast},
-    {"不超过", Comparator::kAtMost},      {"不高于", Comparator::kAtMost},
-    {"不大于", Comparator::kAtMost},      {"低于", Comparator::kLessThan},
-    {"小于", Comparator::kLessThan},      {"超过", Comparator::kGreaterThan},
-    {"高于", Comparator::kGreaterThan},   {"大于", Comparator::kGreaterThan},
-    {"达到", Comparator::kUnspecified},   {"控制在", Comparator::kUnspecified},
-    {"保持在", Comparator::kUnspecified}, {"提高到", Comparator::kAtLeast},
-    {"提升至", Comparator::kAtLeast},     {"提高至", Comparator::kAtLeast},
-    {"提升到", Comparator::kAtLeast},     {"降至", Comparator::kAtMost},
-    {"降低到", Comparator::kAtMost},      {"下降到", Comparator::kAtMost},
-    {"达", Comparator::kUnspecified},
-};
-constexpr ComparatorWord kAfter[] = {
-    {"及以上", Comparator::kAtLeast}, {"以上", Comparator::kAtLeast},
-    {"及以下", Comparator::kAtMost},  {"以下", Comparator::kAtMost},
-    {"以内", Comparator::kAtMost},    {"左右", Comparator::kUnspecified},
-};
-// A change against the prior year: the verb and its sign.
-constexpr ComparatorWord kChanges[] = {
-    {"提升", Comparator::kAtLeast}, {"提高", Comparator::kAtLeast}, {"增加", Comparator::kAtLeast},
-    {"增长", Comparator::kAtLeast}, {"下降", Comparator::kAtMost},  {"降低", Comparator::kAtMost},
-    {"减少", Comparator::kAtMost},
-};
-constexpr Words kPriorYear = {"较上一年度", "较上年度", "较上年", "较去年", "比上年", "同比"};
-// Comparators that make a figure a threshold when it qualifies an entity.
-constexpr Words kThresholdWords = {"及以上", "以上", "及以下", "以下", "高于",
-                                   "低于",   "超过", "大于",   "小于"};
-// Heads of the noun phrases a scope threshold qualifies.
-constexpr Words kEntities = {"企业", "单位", "用户", "工地", "项目", "车辆", "地块",
-                             "问题", "锅炉", "设施", "工厂", "场所", "园区", "道路"};
-// Verbs that commit to a count: 推广1个典型案例, 开展两轮次…检查.
-constexpr Words kCommitments = {"开展", "完成", "推广", "建设", "新增",   "建成",   "打造",
-                                "创建", "培育", "实施", "至少", "不少于", "不低于", "达到"};
-constexpr Words kStretch = {"力争", "争取", "鼓励"};
-constexpr Words kAlternatives = {"或者", "或"};
-
-// Leading words of a clause that are not its subject.
-constexpr Words kLeadingNoise = {
-    "其中",   "确保", "督促",   "引导", "按照",   "推动", "推进", "持续",   "力争",
-    "争取",   "鼓励", "原则上", "最低", "最高",   "对",   "累计", "推广",   "建立",
-    "开展",   "组织", "实施",   "加快", "进一步", "全面", "积极", "或者",   "或",
-    "并",     "且",   "同时",   "建设", "提升",   "全年", "年度", "年底前", "实现",
-    "按季度", "按月", "每季度", "每月", "定期",   "★",    " ",    "\t",     "　"};
-constexpr Words kTrailingNoise = {"平均", "稳定", "累计", "每年", "总计", "实现", "的", " ", "　"};
-// Where a leading 在… phrase ends (在联合执法时, 在道路…等指定部位).
-constexpr Words kLocativeEnds = {"时", "部位", "领域", "环节", "方面", "期间", "中", "内"};
-// Verbs written before their object: "应用尽用建筑垃圾再生产品" → 建筑垃圾再生产品应用.
-struct Inversion {
-  absl::string_view verb;
-  absl::string_view as_noun;
-};
-constexpr Inversion kInversions[] = {{"应用尽用", "应用"}, {"应用", "应用"}, {"使用", "使用"},
-                                     {"采用", "采用"},     {"淘汰", "淘汰"}, {"推广", "推广"},
-                                     {"利用", "利用"}};
-// Verbs inside "施工工地开展“全电工地”实践": the noun before, the action after.
-constexpr Words kActionVerbs = {"开展", "实施", "进行"};
-
-constexpr Words kSentenceEnds = {"。", "；", ";", "！", "？", "\n"};
-constexpr Words kClauseEnds = {"，", "：", ",", ":"};
-
-struct Numeral {
-  absl::string_view text;
-  int value;     // a digit, or the multiplier of 十/百/千
-  bool is_unit;  // 十, 百, 千
-};
-constexpr Numeral kNumerals[] = {
-    {"零", 0, false}, {"一", 1, false}, {"二", 2, false},  {"两", 2, false},   {"三", 3, false},
-    {"四", 4, false}, {"五", 5, false}, {"六", 6, false},  {"七", 7, false},   {"八", 8, false},
-    {"九", 9, false}, {"十", 10, true}, {"百", 100, true}, {"千", 1000, true},
-};
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAsciiAlpha(char c) { return absl::ascii_isalpha(static_cast<unsigned char>(c)); }
-
-std::optional<absl::string_view> StartsWithAny(absl::string_view s, Words words) {
-  std::optional<absl::string_view> best;
-  for (absl::string_view w : words) {
-    if (absl::StartsWith(s, w) && (!best.has_value() || w.size() > best->size())) best = w;
-  }
-  return best;
-}
-
-std::optional<absl::string_view> EndsWithAny(absl::string_view s, Words words) {
-  std::optional<absl::string_view> best;
-  for (absl::string_view w : words) {
-    if (absl::EndsWith(s, w) && (!best.has_value() || w.size() > best->size())) best = w;
-  }
-  return best;
-}
-
-bool IsOneOf(absl::string_view s, Words words) {
-  for (absl::string_view w : words) {
-    if (s == w) return true;
-  }
-  return false;
-}
-
-bool ContainsAny(absl::string_view s, Words words) {
-  for (absl::string_view w : words) {
-    if (absl::StrContains(s, w)) return true;
-  }
-  return false;
-}
-
-// Position of the first of `words` in `s` at or after `from`, or npos.
-size_t FindAny(absl::string_view s, Words words, size_t from = 0) {
-  size_t best = absl::string_view::npos;
-  for (absl::string_view w : words) {
-    const size_t at = s.find(w, from);
-    if (at < best) best = at;
-  }
-  return best;
-}
-
-const Numeral* NumeralAt(absl::string_view s) {
-  for (const Numeral& n : kNumerals) {
-    if (absl::StartsWith(s, n.text)) return &n;
-  }
-  return nullptr;
-}
-
-// Drops parenthesized asides: "建筑垃圾（不包括工程渣土）产生量" → "建筑垃圾产生量".
-std::string WithoutAsides(absl::string_view s) {
-  std::string out;
-  int depth = 0;
-  while (!s.empty()) {
-    if (absl::ConsumePrefix(&s, "（") || absl::ConsumePrefix(&s, "(")) {
-      ++depth;
-    } else if (absl::ConsumePrefix(&s, "）") || absl::ConsumePrefix(&s, ")")) {
-      if (depth > 0) --depth;
-    } else {
-      if (depth == 0) out.push_back(s.front());
-      s.remove_prefix(1);
-    }
-  }
-  return out;
-}
-
-// "2026年…" → "…".
-bool ConsumeYear(absl::string_view* s) {
-  size_t digits = 0;
-  while (digits < s->size() && IsDigit((*s)[digits])) ++digits;
-  if (digits != 4 || !absl::StartsWith(s->substr(digits), "年")) return false;
-  s->remove_prefix(digits + std::string_view("年").size());
-  return true;
-}
-
-// A readable subject from the words before a comparator (see target_text.h).
-std::string CleanSubject(absl::string_view raw) {
-  std::string without_asides = WithoutAsides(raw);
-  // Dropping an aside can join the bytes around it: in malformed text "，" may
-  // appear only now. A subject never spans a clause: keep what follows.
-  for (bool cut = true; cut;) {
-    cut = false;
-    for (const std::string end : {"，", "。", "；", "："}) {
-      if (const size_t at = without_asides.rfind(end); at != std::string::npos) {
-        without_asides.erase(0, at + end.size());
-        cut = true;
-      }
-    }
-  }
-  absl::string_view s = without_asides;
-  for (bool changed = true; changed && !s.empty();) {
-    changed = false;
-    if (ConsumeYear(&s)) changed = true;
-    if (std::optional<absl::string_view> w = StartsWithAny(s, kLeadingNoise)) {
-      s.remove_prefix(w->size());
-      changed = true;
-    }
-    if (absl::StartsWith(s, "在")) {
-      const size_t end = FindAny(s, kLocativeEnds, std::string_view("在").size());
-      if (end != absl::string_view::npos) {
-        const std::optional<absl::string_view> w = StartsWithAny(s.substr(end), kLocativeEnds);
-        s.remove_prefix(end + w->size());
-        changed = true;
-      }
-    }
-  }
-  for (bool changed = true; changed && !s.empty();) {
-    changed = false;
-    if (std::optional<absl::string_view> w = EndsWithAny(s, kTrailingNoise)) {
-      s.remove_suffix(w->size());
-      changed = true;
-    }
-    if (std::optional<absl::string_view> w = EndsWithAny(s, kPriorYear)) {
-      s.remove_suffix(w->size());
-      changed = true;
-    }
-  }
-  return std::string(s);
-}
-
-// "家" → 家数, "轮次" → 轮次, "处" → 数量, "天" → 天数, "%" → 比例.
-std::string NounOfUnit(absl::string_view unit) {
-  if (unit == "家") return "家数";
-  if (unit == "轮次" || unit == "轮") return "轮次";
-  if (unit == "天") return "天数";
-  if (unit == "%") return "比例";
-  for (absl::string_view u : kCountUnits) {
-    if (unit == u) return "数量";
-  }
-  return "";
-}
-
-// Subjects that already name what is measured.
-constexpr Words kMeasures = {"数", "数量", "率", "比例", "比率", "占比", "量", "轮次", "次"};
-
-// The subject with the noun its unit counts, unless it already names one.
-std::string Named(std::string subject, absl::string_view unit) {
-  if (subject.empty() || EndsWithAny(subject, kMeasures).has_value()) return subject;
-  return absl::StrCat(subject, NounOfUnit(unit));
-}
-
-// "应用尽用建筑垃圾再生产品" → "建筑垃圾再生产品应用"; other phrases unchanged.
-std::string Inverted(absl::string_view phrase) {
-  for (const Inversion& inv : kInversions) {
-    if (absl::StartsWith(phrase, inv.verb) && phrase.size() > inv.verb.size()) {
-      return absl::StrCat(phrase.substr(inv.verb.size()), inv.as_noun);
-    }
-  }
-  return std::string(phrase);
-}
 
 std::string Trimmed(absl::string_view s) {
   s = absl::StripAsciiWhitespace(s);
@@ -672,6 +422,7 @@ class SentenceReader {
 };
 
 }  // namespace
+}  // namespace target_text_internal
 
 bool SubjectIsToReduce(absl::string_view subject) {
   constexpr absl::string_view kReduce[] = {"浓度", "重污染", "漏损", "负荷差", "排放量",
@@ -683,6 +434,10 @@ bool SubjectIsToReduce(absl::string_view subject) {
 }
 
 TextTargets ParseTextTargets(absl::string_view text) {
+  using target_text_internal::FindAny;
+  using target_text_internal::kSentenceEnds;
+  using target_text_internal::SentenceReader;
+  using target_text_internal::StartsWithAny;
   TextTargets out;
   SentenceReader reader(text, &out);
   size_t start = 0;
