@@ -18,6 +18,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/status/status_macros.h"
 
 namespace ecoplan::common {
 namespace {
@@ -81,6 +82,162 @@ struct PkeyDeleter {
 struct BioDeleter {
   void operator()(BIO* bio) const { BIO_free(bio); }
 };
+
+// The compact serialization's shape: three non-empty base64url segments.
+absl::StatusOr<std::vector<absl::string_view>> SplitCompact(absl::string_view token,
+                                                            size_t max_bytes) {
+  if (token.empty()) return Unauthenticated("empty");
+  if (token.size() > max_bytes) {
+    return Unauthenticated(absl::StrCat("larger than ", max_bytes, " bytes"));
+  }
+  std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
+  if (parts.size() != 3) {
+    return Unauthenticated("not a signed JWT (expected header.payload.signature)");
+  }
+  for (absl::string_view part : parts) {
+    if (!IsBase64UrlSegment(part)) {
+      return Unauthenticated("not a signed JWT (a segment is empty or not base64url)");
+    }
+  }
+  return parts;
+}
+
+// The header, read before any signature check: the algorithm is pinned, so a
+// token naming another one (none; HS256 against a public key) goes no further.
+absl::Status CheckHeader(absl::string_view segment, absl::string_view expected_alg) {
+  std::string header_text;
+  if (!absl::WebSafeBase64Unescape(segment, &header_text)) {
+    return Unauthenticated("the header is not base64url");
+  }
+  const Json header = Json::parse(header_text, nullptr, /*allow_exceptions=*/false);
+  if (!header.is_object()) return Unauthenticated("the header is not a JSON object");
+  const auto alg = header.find("alg");
+  if (alg == header.end() || !alg->is_string()) return Unauthenticated("the header has no alg");
+  if (alg->get<std::string>() != expected_alg) {
+    return Unauthenticated(absl::StrCat("algorithm must be ", expected_alg));
+  }
+  if (header.contains("crit")) return Unauthenticated("critical header extensions are refused");
+  if (const auto typ = header.find("typ"); typ != header.end()) {
+    if (!typ->is_string() || !absl::EqualsIgnoreCase(typ->get<std::string>(), "JWT")) {
+      return Unauthenticated("typ must be JWT");
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The claims of a token whose signature libjwt verified with `key`.
+absl::StatusOr<Json> VerifiedClaims(absl::string_view token, TokenAlgorithm algorithm,
+                                    absl::string_view key) {
+  jwt_t* raw = nullptr;
+  const std::string token_copy(token);  // libjwt wants a NUL-terminated string
+  const int rc =
+      jwt_decode(&raw, token_copy.c_str(), reinterpret_cast<const unsigned char*>(key.data()),
+                 static_cast<int>(key.size()));
+  std::unique_ptr<jwt_t, JwtDeleter> jwt(raw);
+  if (rc != 0 || jwt == nullptr) return Unauthenticated("invalid signature or malformed token");
+  if (jwt_get_alg(jwt.get()) != ToJwtAlg(algorithm)) {
+    return Unauthenticated(absl::StrCat("algorithm must be ", TokenAlgorithmName(algorithm)));
+  }
+  std::unique_ptr<char, FreeDeleter> grants_text(jwt_get_grants_json(jwt.get(), nullptr));
+  if (grants_text == nullptr) return Unauthenticated("no claims");
+  Json claims = Json::parse(grants_text.get(), nullptr, /*allow_exceptions=*/false);
+  if (!claims.is_object()) return Unauthenticated("the claims are not a JSON object");
+  return claims;
+}
+
+// A string claim: absent (an error when required) or a non-empty string of at
+// most 256 bytes.
+absl::Status StringClaim(const Json& claims, const char* name, bool required, std::string* out) {
+  const auto it = claims.find(name);
+  if (it == claims.end()) {
+    return required ? Unauthenticated(absl::StrCat("claim ", name, " is missing"))
+                    : absl::OkStatus();
+  }
+  if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
+    return Unauthenticated(absl::StrCat("claim ", name, " must be a non-empty string"));
+  }
+  if (it->get_ref<const std::string&>().size() > 256) {
+    return Unauthenticated(absl::StrCat("claim ", name, " is longer than 256 bytes"));
+  }
+  *out = it->get<std::string>();
+  return absl::OkStatus();
+}
+
+// A NumericDate claim: absent (an error when required) or seconds since the epoch.
+absl::Status TimeClaim(const Json& claims, const char* name, bool required,
+                       std::optional<absl::Time>* out) {
+  const auto it = claims.find(name);
+  if (it == claims.end()) {
+    return required ? Unauthenticated(absl::StrCat("claim ", name, " is missing"))
+                    : absl::OkStatus();
+  }
+  const std::optional<int64_t> seconds = NumericDate(*it);
+  if (!seconds.has_value()) {
+    return Unauthenticated(absl::StrCat("claim ", name, " must be seconds since the epoch"));
+  }
+  *out = absl::FromUnixSeconds(*seconds);
+  return absl::OkStatus();
+}
+
+// Who the claims name: subject, role, organization (the prefix
+// "organizations/" accepted) and issuer. A reporter needs its organization.
+absl::StatusOr<Principal> PrincipalOf(const Json& claims) {
+  Principal principal;
+  principal.via = AuthenticatedVia::kToken;
+  std::string role_name;
+  ECOPLAN_RETURN_IF_ERROR(StringClaim(claims, "sub", true, &principal.subject));
+  ECOPLAN_RETURN_IF_ERROR(StringClaim(claims, "role", true, &role_name));
+  ECOPLAN_RETURN_IF_ERROR(StringClaim(claims, "org", false, &principal.organization_id));
+  ECOPLAN_RETURN_IF_ERROR(StringClaim(claims, "iss", true, &principal.issuer));
+  absl::StatusOr<Role> role = ParseRole(role_name);
+  if (!role.ok()) return Unauthenticated(role.status().message());
+  principal.role = *role;
+  constexpr absl::string_view kOrgPrefix = "organizations/";
+  if (absl::StartsWith(principal.organization_id, kOrgPrefix)) {
+    principal.organization_id.erase(0, kOrgPrefix.size());
+    if (principal.organization_id.empty()) return Unauthenticated("claim org is empty");
+  }
+  if (principal.role == Role::kReporter && principal.organization_id.empty()) {
+    return Unauthenticated("a reporter token needs the org claim");
+  }
+  return principal;
+}
+
+// The aud claim: a string, or an array of at most 32 strings, naming `audience`.
+absl::Status CheckAudience(const Json& claims, absl::string_view audience) {
+  const auto aud = claims.find("aud");
+  if (aud == claims.end()) return Unauthenticated("claim aud is missing");
+  bool audience_ok = false;
+  if (aud->is_string()) {
+    audience_ok = aud->get_ref<const std::string&>() == audience;
+  } else if (aud->is_array() && aud->size() <= 32) {
+    for (const Json& a : *aud) {
+      if (!a.is_string()) return Unauthenticated("claim aud must hold strings");
+      audience_ok = audience_ok || a.get_ref<const std::string&>() == audience;
+    }
+  } else {
+    return Unauthenticated("claim aud must be a string or an array of strings");
+  }
+  return audience_ok ? absl::OkStatus() : Unauthenticated("wrong audience");
+}
+
+// exp (required), nbf and iat against `now`, each allowing `skew`.
+absl::Status CheckValidity(const Json& claims, absl::Time now, absl::Duration skew) {
+  std::optional<absl::Time> exp, nbf, iat;
+  ECOPLAN_RETURN_IF_ERROR(TimeClaim(claims, "exp", true, &exp));
+  ECOPLAN_RETURN_IF_ERROR(TimeClaim(claims, "nbf", false, &nbf));
+  ECOPLAN_RETURN_IF_ERROR(TimeClaim(claims, "iat", false, &iat));
+  if (now >= *exp + skew) {
+    return Unauthenticated(
+        absl::StrCat("expired at ", absl::FormatTime(*exp, absl::UTCTimeZone())));
+  }
+  if (nbf.has_value() && now + skew < *nbf) {
+    return Unauthenticated(
+        absl::StrCat("not valid before ", absl::FormatTime(*nbf, absl::UTCTimeZone())));
+  }
+  if (iat.has_value() && now + skew < *iat) return Unauthenticated("issued in the future");
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -166,137 +323,15 @@ absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifier::Create(TokenVerifi
 }
 
 absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token) const {
-  if (token.empty()) return Unauthenticated("empty");
-  if (token.size() > options_.max_token_bytes) {
-    return Unauthenticated(absl::StrCat("larger than ", options_.max_token_bytes, " bytes"));
-  }
-  const std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
-  if (parts.size() != 3) {
-    return Unauthenticated("not a signed JWT (expected header.payload.signature)");
-  }
-  for (absl::string_view part : parts) {
-    if (!IsBase64UrlSegment(part)) {
-      return Unauthenticated("not a signed JWT (a segment is empty or not base64url)");
-    }
-  }
-
-  // The header first: the algorithm is pinned, so a token naming another one
-  // (none; HS256 against a public key) never reaches the signature check.
-  std::string header_text;
-  if (!absl::WebSafeBase64Unescape(parts[0], &header_text)) {
-    return Unauthenticated("the header is not base64url");
-  }
-  const Json header = Json::parse(header_text, nullptr, /*allow_exceptions=*/false);
-  if (!header.is_object()) return Unauthenticated("the header is not a JSON object");
-  const auto alg = header.find("alg");
-  if (alg == header.end() || !alg->is_string()) return Unauthenticated("the header has no alg");
-  const std::string expected_alg(TokenAlgorithmName(options_.algorithm));
-  if (alg->get<std::string>() != expected_alg) {
-    return Unauthenticated(absl::StrCat("algorithm must be ", expected_alg));
-  }
-  if (header.contains("crit")) return Unauthenticated("critical header extensions are refused");
-  if (const auto typ = header.find("typ"); typ != header.end()) {
-    if (!typ->is_string() || !absl::EqualsIgnoreCase(typ->get<std::string>(), "JWT")) {
-      return Unauthenticated("typ must be JWT");
-    }
-  }
-
-  jwt_t* raw = nullptr;
-  const std::string token_copy(token);  // libjwt wants a NUL-terminated string
-  const int rc = jwt_decode(&raw, token_copy.c_str(),
-                            reinterpret_cast<const unsigned char*>(options_.key.data()),
-                            static_cast<int>(options_.key.size()));
-  std::unique_ptr<jwt_t, JwtDeleter> jwt(raw);
-  if (rc != 0 || jwt == nullptr) return Unauthenticated("invalid signature or malformed token");
-  if (jwt_get_alg(jwt.get()) != ToJwtAlg(options_.algorithm)) {
-    return Unauthenticated(absl::StrCat("algorithm must be ", expected_alg));
-  }
-  std::unique_ptr<char, FreeDeleter> grants_text(jwt_get_grants_json(jwt.get(), nullptr));
-  if (grants_text == nullptr) return Unauthenticated("no claims");
-  const Json claims = Json::parse(grants_text.get(), nullptr, /*allow_exceptions=*/false);
-  if (!claims.is_object()) return Unauthenticated("the claims are not a JSON object");
-
-  auto string_claim = [&](const char* name, bool required, std::string* out) -> absl::Status {
-    const auto it = claims.find(name);
-    if (it == claims.end()) {
-      return required ? Unauthenticated(absl::StrCat("claim ", name, " is missing"))
-                      : absl::OkStatus();
-    }
-    if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
-      return Unauthenticated(absl::StrCat("claim ", name, " must be a non-empty string"));
-    }
-    if (it->get_ref<const std::string&>().size() > 256) {
-      return Unauthenticated(absl::StrCat("claim ", name, " is longer than 256 bytes"));
-    }
-    *out = it->get<std::string>();
-    return absl::OkStatus();
-  };
-  auto time_claim = [&](const char* name, bool required,
-                        std::optional<absl::Time>* out) -> absl::Status {
-    const auto it = claims.find(name);
-    if (it == claims.end()) {
-      return required ? Unauthenticated(absl::StrCat("claim ", name, " is missing"))
-                      : absl::OkStatus();
-    }
-    const std::optional<int64_t> seconds = NumericDate(*it);
-    if (!seconds.has_value()) {
-      return Unauthenticated(absl::StrCat("claim ", name, " must be seconds since the epoch"));
-    }
-    *out = absl::FromUnixSeconds(*seconds);
-    return absl::OkStatus();
-  };
-
-  Principal principal;
-  principal.via = AuthenticatedVia::kToken;
-  std::string role_name;
-  std::optional<absl::Time> exp, nbf, iat;
-  if (absl::Status s = string_claim("sub", true, &principal.subject); !s.ok()) return s;
-  if (absl::Status s = string_claim("role", true, &role_name); !s.ok()) return s;
-  if (absl::Status s = string_claim("org", false, &principal.organization_id); !s.ok()) return s;
-  if (absl::Status s = string_claim("iss", true, &principal.issuer); !s.ok()) return s;
-  if (absl::Status s = time_claim("exp", true, &exp); !s.ok()) return s;
-  if (absl::Status s = time_claim("nbf", false, &nbf); !s.ok()) return s;
-  if (absl::Status s = time_claim("iat", false, &iat); !s.ok()) return s;
-
-  absl::StatusOr<Role> role = ParseRole(role_name);
-  if (!role.ok()) return Unauthenticated(role.status().message());
-  principal.role = *role;
-  constexpr absl::string_view kOrgPrefix = "organizations/";
-  if (absl::StartsWith(principal.organization_id, kOrgPrefix)) {
-    principal.organization_id.erase(0, kOrgPrefix.size());
-    if (principal.organization_id.empty()) return Unauthenticated("claim org is empty");
-  }
-  if (principal.role == Role::kReporter && principal.organization_id.empty()) {
-    return Unauthenticated("a reporter token needs the org claim");
-  }
+  ECOPLAN_ASSIGN_OR_RETURN(const std::vector<absl::string_view> parts,
+                           SplitCompact(token, options_.max_token_bytes));
+  ECOPLAN_RETURN_IF_ERROR(CheckHeader(parts[0], TokenAlgorithmName(options_.algorithm)));
+  ECOPLAN_ASSIGN_OR_RETURN(const Json claims,
+                           VerifiedClaims(token, options_.algorithm, options_.key));
+  ECOPLAN_ASSIGN_OR_RETURN(Principal principal, PrincipalOf(claims));
   if (principal.issuer != options_.issuer) return Unauthenticated("wrong issuer");
-
-  const auto aud = claims.find("aud");
-  if (aud == claims.end()) return Unauthenticated("claim aud is missing");
-  bool audience_ok = false;
-  if (aud->is_string()) {
-    audience_ok = aud->get_ref<const std::string&>() == options_.audience;
-  } else if (aud->is_array() && aud->size() <= 32) {
-    for (const Json& a : *aud) {
-      if (!a.is_string()) return Unauthenticated("claim aud must hold strings");
-      audience_ok = audience_ok || a.get_ref<const std::string&>() == options_.audience;
-    }
-  } else {
-    return Unauthenticated("claim aud must be a string or an array of strings");
-  }
-  if (!audience_ok) return Unauthenticated("wrong audience");
-
-  const absl::Time now = clock_->Now();
-  const absl::Duration skew = options_.clock_skew;
-  if (now >= *exp + skew) {
-    return Unauthenticated(
-        absl::StrCat("expired at ", absl::FormatTime(*exp, absl::UTCTimeZone())));
-  }
-  if (nbf.has_value() && now + skew < *nbf) {
-    return Unauthenticated(
-        absl::StrCat("not valid before ", absl::FormatTime(*nbf, absl::UTCTimeZone())));
-  }
-  if (iat.has_value() && now + skew < *iat) return Unauthenticated("issued in the future");
+  ECOPLAN_RETURN_IF_ERROR(CheckAudience(claims, options_.audience));
+  ECOPLAN_RETURN_IF_ERROR(CheckValidity(claims, clock_->Now(), options_.clock_skew));
   return principal;
 }
 
