@@ -11,8 +11,10 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
@@ -125,6 +127,42 @@ TEST_F(RegistryE2eTest, ImportsTheSeedThroughEcoplanctlAndAnswersQueries) {
   ASSERT_OK_AND_ASSIGN(int status, server_.Wait(absl::Seconds(30)));
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+// A restart of the server (an upgrade, a crash) costs a reader nothing: the
+// call is repeated until the server is back, and the user is told. A write
+// that could be done twice is not repeated, and the error says why.
+TEST_F(RegistryE2eTest, EcoplanctlWaitsOutARestartAndRepeatsOnlyWhatIsSafe) {
+  StartServer();
+  ASSERT_EQ(Ctl({"plan", "import", kSeed}).exit_code, 0);
+  ASSERT_OK_AND_ASSIGN(int stopped, cluster_.Stop("registry"));
+  EXPECT_TRUE(WIFEXITED(stopped) && WEXITSTATUS(stopped) == 0) << stopped;
+
+  absl::StatusOr<std::string> restarted;
+  std::thread restart([&] {
+    absl::SleepFor(absl::Milliseconds(1200));  // within the first two waits (0.5 s, 1 s)
+    restarted = cluster_.Restart("registry");
+  });
+  CommandResult leads = Ctl({"measures", "list", "--org", "区交通局", "--role", "lead"});
+  restart.join();
+  ASSERT_OK(restarted.status());
+  ASSERT_EQ(leads.exit_code, 0) << leads.stderr_text;
+  EXPECT_NE(leads.stdout_text.find("a1-t3-m2"), std::string::npos) << leads.stdout_text;
+  EXPECT_NE(leads.stderr_text.find("; retrying in 500ms (attempt 2 of 5)"), std::string::npos)
+      << leads.stderr_text;
+
+  ASSERT_OK(cluster_.Stop("registry").status());
+  // A backup carries no request id: one attempt, and the reason.
+  CommandResult backup = Ctl({"admin", "backup"});
+  EXPECT_NE(backup.exit_code, 0);
+  EXPECT_NE(backup.stderr_text.find("not retried: the call changes data and carries no request id"),
+            std::string::npos)
+      << backup.stderr_text;
+  EXPECT_EQ(backup.stderr_text.find("retrying in"), std::string::npos) << backup.stderr_text;
+  // --retries 0: a read is tried once too.
+  CommandResult once = Ctl({"--retries", "0", "plan", "list"});
+  EXPECT_NE(once.exit_code, 0);
+  EXPECT_NE(once.stderr_text.find("(1 attempt)"), std::string::npos) << once.stderr_text;
 }
 
 TEST_F(RegistryE2eTest, AcknowledgedWritesAndTheirEventsSurviveSigkill) {

@@ -54,10 +54,9 @@ absl::Status Backup(const CommandEnv& env, const ParsedArgs& args) {
   admin_v1::CreateBackupRequest request;
   request.set_keep_last(keep_last);
   admin_v1::CreateBackupResponse response;
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + env.options.timeout));
-  ECOPLAN_RETURN_IF_ERROR(
-      common::FromGrpcStatus(StubFor(env, args)->CreateBackup(&context, request, &response)));
+  ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                    &admin_v1::AdminService::Stub::CreateBackup, request,
+                                    &response));
   if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
   const admin_v1::Backup& b = response.backup();
   PrintFields(*env.out, {{"Backup", b.name()},
@@ -74,10 +73,9 @@ absl::Status Backup(const CommandEnv& env, const ParsedArgs& args) {
 
 absl::Status ListBackups(const CommandEnv& env, const ParsedArgs& args) {
   admin_v1::ListBackupsResponse response;
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + env.options.timeout));
-  ECOPLAN_RETURN_IF_ERROR(common::FromGrpcStatus(
-      StubFor(env, args)->ListBackups(&context, admin_v1::ListBackupsRequest(), &response)));
+  ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                    &admin_v1::AdminService::Stub::ListBackups,
+                                    admin_v1::ListBackupsRequest(), &response));
   if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
   PrintBackups(response.backups(), *env.out);
   *env.out << response.backups_size() << " backups\n";
@@ -130,10 +128,9 @@ absl::Status ListAudit(const CommandEnv& env, const ParsedArgs& args) {
   request.set_page_token(args.Value("page-token"));
   request.set_oldest_first(args.Has("oldest-first"));
   admin_v1::ListAuditRecordsResponse response;
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + env.options.timeout));
-  ECOPLAN_RETURN_IF_ERROR(
-      common::FromGrpcStatus(StubFor(env, args)->ListAuditRecords(&context, request, &response)));
+  ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                    &admin_v1::AdminService::Stub::ListAuditRecords, request,
+                                    &response));
   if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
   Table table({"SEQ", "TIME", "SUBJECT", "ROLE", "ORG", "METHOD", "CODE", "PEER", "CHANGES"});
   for (const admin_v1::AuditRecord& r : response.records()) {

@@ -21,6 +21,12 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
   // ExportPlan returns a whole plan at once, beyond gRPC's default 4 MiB.
   arguments.SetMaxReceiveMessageSize(64 * 1024 * 1024);
   arguments.SetMaxSendMessageSize(16 * 1024 * 1024);
+  // A server that was down is reconnected to within a second of its return
+  // (gRPC's default backoff grows from 1 s to 2 min), so the retries of
+  // unary_call.h find it back.
+  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 250);
+  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 250);
+  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   std::shared_ptr<grpc::ChannelCredentials> credentials = connection.credentials != nullptr
                                                               ? connection.credentials
                                                               : grpc::InsecureChannelCredentials();

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "tools/ecoplanctl/cli_app.h"
@@ -27,6 +28,9 @@ std::vector<FlagSpec> GlobalFlagSpecs() {
       {"indicator", "ADDR",
        "indicator server address (default: $ECOPLAN_INDICATOR_ADDRESS, else 127.0.0.1:50053)"},
       {"timeout", "DURATION", "deadline of each call, e.g. 30s, 2m (default 30s)"},
+      {"retries", "N",
+       "attempts after the first while a server is unavailable (default 4, waiting 0.5s, 1s, "
+       "2s, 4s); only reads and calls with a request id are repeated; 0: none"},
       {"output", "FORMAT",
        "table (default) or json: the response messages in the protobuf "
        "JSON mapping"},
@@ -238,6 +242,12 @@ ParsedArgs Cli::Results(App& app, const std::vector<std::string>& words) const {
   return parsed;
 }
 
+CallPolicy PolicyOf(const CommandEnv& env) {
+  CallPolicy policy = env.options.call;
+  policy.notices = env.err;
+  return policy;
+}
+
 absl::StatusOr<GlobalOptions> Cli::ResolveGlobalOptions(const ParsedArgs& parsed) const {
   GlobalOptions options;
   options.registry_address = parsed.Value("registry", default_registry_address_);
@@ -250,10 +260,16 @@ absl::StatusOr<GlobalOptions> Cli::ResolveGlobalOptions(const ParsedArgs& parsed
       "indicator",
       indicator_env != nullptr && *indicator_env != '\0' ? indicator_env : "127.0.0.1:50053");
   if (auto timeout = parsed.Optional("timeout"); timeout.has_value()) {
-    if (!absl::ParseDuration(*timeout, &options.timeout) ||
-        options.timeout <= absl::ZeroDuration()) {
+    if (!absl::ParseDuration(*timeout, &options.call.timeout) ||
+        options.call.timeout <= absl::ZeroDuration()) {
       return UsageError(
           absl::StrCat("--timeout needs a positive duration such as 30s, not \"", *timeout, "\""));
+    }
+  }
+  if (auto retries = parsed.Optional("retries"); retries.has_value()) {
+    if (!absl::SimpleAtoi(*retries, &options.call.retries) || options.call.retries < 0 ||
+        options.call.retries > 20) {
+      return UsageError(absl::StrCat("--retries needs a number 0..20, not \"", *retries, "\""));
     }
   }
   absl::StatusOr<OutputFormat> format = ParseOutputFormat(parsed.Value("output", "table"));

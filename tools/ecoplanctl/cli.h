@@ -28,6 +28,7 @@
 #include "absl/time/time.h"
 #include "tools/ecoplanctl/channel.h"
 #include "tools/ecoplanctl/output.h"
+#include "tools/ecoplanctl/unary_call.h"
 
 namespace ecoplan::ctl {
 
@@ -72,12 +73,12 @@ class ParsedArgs {
 
 // Options every command shares (global flags).
 struct GlobalOptions {
-  std::string registry_address;                // --registry
-  std::string progress_address;                // --progress
-  std::string indicator_address;               // --indicator
-  absl::Duration timeout = absl::Seconds(30);  // --timeout: deadline of each call
-  OutputOptions output;                        // --output, --wide
-  ConnectionOptions connection;  // --token, --token-file, --tls-*-file; see ResolveConnection
+  std::string registry_address;   // --registry
+  std::string progress_address;   // --progress
+  std::string indicator_address;  // --indicator
+  CallPolicy call;                // --timeout: deadline of each call; --retries (unary_call.h)
+  OutputOptions output;           // --output, --wide
+  ConnectionOptions connection;   // --token, --token-file, --tls-*-file; see ResolveConnection
 };
 
 // What a command receives.
@@ -86,6 +87,10 @@ struct CommandEnv {
   std::ostream* out = nullptr;  // results
   std::ostream* err = nullptr;  // notes for the user that are not results
 };
+
+// The call policy of a command: the global flags', its retries announced on
+// `err`.
+CallPolicy PolicyOf(const CommandEnv& env);
 
 struct Command {
   std::string verb;      // e.g. "import"

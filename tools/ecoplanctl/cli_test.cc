@@ -105,7 +105,7 @@ TEST_F(CliTest, FlagsMayStandBeforeBetweenAndAfterTheCommandWords) {
   EXPECT_EQ(received_.options.output.format, OutputFormat::kJson);
   EXPECT_TRUE(received_.options.output.wide);
   EXPECT_EQ(received_.options.registry_address, "10.0.0.1:5");
-  EXPECT_EQ(received_.options.timeout, absl::Seconds(30));
+  EXPECT_EQ(received_.options.call.timeout, absl::Seconds(30));
 }
 
 TEST_F(CliTest, RepeatedFlagsKeepEveryValueInOrderAndValuesMayLookLikeFlags) {

@@ -33,7 +33,7 @@ struct IndicatorContext {
   ecoplan::indicator::v1::AssessmentService::StubInterface* assessment = nullptr;  // not owned
   // Only to find the newest plan when none is given; may be null (then a plan is required).
   ecoplan::registry::v1::RegistryService::StubInterface* registry = nullptr;  // not owned
-  absl::Duration timeout = absl::Seconds(30);
+  CallPolicy call;  // deadline and retries of each call (unary_call.h)
   OutputOptions output;
   std::ostream* notes = nullptr;  // e.g. a generated request id; may be null
 };
@@ -88,7 +88,7 @@ struct LoadArgs {
   std::string station;
 };
 // Streams the readings of the files in one IngestObservations call (deadline:
-// ctx.timeout per file) and prints the accepted / replaced / unchanged /
+// ctx.call.timeout per file) and prints the accepted / replaced / unchanged /
 // rejected counts. Each row's station must be configured (stations set)
 // first: FailedPrecondition otherwise, before anything of that station is
 // sent. Errors also: NotFound / InvalidArgument for a missing or malformed file.

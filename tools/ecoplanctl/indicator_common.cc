@@ -100,7 +100,7 @@ std::function<absl::Status(const CommandEnv&, const ParsedArgs&)> WithContext(
     ctx.indicator = indicator.get();
     ctx.assessment = assessment.get();
     ctx.registry = registry.get();
-    ctx.timeout = env.options.timeout;
+    ctx.call = PolicyOf(env);
     ctx.output = env.options.output;
     ctx.notes = env.err;
     return runner(ctx, args, *env.out);

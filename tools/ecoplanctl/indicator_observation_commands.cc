@@ -237,7 +237,7 @@ absl::Status IndicatorLoad(const IndicatorContext& ctx, const LoadArgs& args, st
 
   grpc::ClientContext context;
   context.set_deadline(
-      absl::ToChronoTime(absl::Now() + ctx.timeout * static_cast<int64_t>(args.files.size())));
+      absl::ToChronoTime(absl::Now() + ctx.call.timeout * static_cast<int64_t>(args.files.size())));
   iv1::IngestObservationsResponse response;
   std::unique_ptr<grpc::ClientWriterInterface<iv1::IngestObservationsRequest>> writer =
       ctx.indicator->IngestObservations(&context, &response);

@@ -34,10 +34,6 @@ std::unique_ptr<nv1::NotificationService::Stub> StubFor(const CommandEnv& env,
       MakeChannel(args.Value("notification", fallback), env.options.connection));
 }
 
-void Deadline(const CommandEnv& env, grpc::ClientContext* context) {
-  context->set_deadline(absl::ToChronoTime(absl::Now() + env.options.timeout));
-}
-
 // "o-1" or "organizations/o-1" → "organizations/o-1".
 std::string Named(const std::string& value, absl::string_view collection) {
   return absl::StartsWith(value, absl::StrCat(collection, "/"))
@@ -57,10 +53,9 @@ absl::Status Inbox(const CommandEnv& env, const ParsedArgs& args) {
   request.set_page_size(page_size);
   request.set_page_token(args.Value("page-token"));
   nv1::ListNotificationsResponse response;
-  grpc::ClientContext context;
-  Deadline(env, &context);
-  ECOPLAN_RETURN_IF_ERROR(
-      common::FromGrpcStatus(StubFor(env, args)->ListNotifications(&context, request, &response)));
+  ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                    &nv1::NotificationService::Stub::ListNotifications, request,
+                                    &response));
   if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
   Table table({"NAME", "KIND", "SEVERITY", "CREATED", "READ", "ACK", "TITLE"});
   for (const nv1::Notification& n : response.notifications()) {
@@ -79,22 +74,22 @@ absl::Status Inbox(const CommandEnv& env, const ParsedArgs& args) {
 
 absl::Status Mark(const CommandEnv& env, const ParsedArgs& args, bool acknowledge) {
   const std::string name = Named(args.args()[0], "notifications");
-  grpc::ClientContext context;
-  Deadline(env, &context);
   nv1::Notification n;
   if (acknowledge) {
     nv1::AcknowledgeNotificationRequest request;
     request.set_name(name);
     nv1::AcknowledgeNotificationResponse response;
-    ECOPLAN_RETURN_IF_ERROR(common::FromGrpcStatus(
-        StubFor(env, args)->AcknowledgeNotification(&context, request, &response)));
+    ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                      &nv1::NotificationService::Stub::AcknowledgeNotification,
+                                      request, &response));
     n = response.notification();
   } else {
     nv1::MarkNotificationReadRequest request;
     request.set_name(name);
     nv1::MarkNotificationReadResponse response;
-    ECOPLAN_RETURN_IF_ERROR(common::FromGrpcStatus(
-        StubFor(env, args)->MarkNotificationRead(&context, request, &response)));
+    ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                      &nv1::NotificationService::Stub::MarkNotificationRead,
+                                      request, &response));
     n = response.notification();
   }
   if (env.options.output.format == OutputFormat::kJson) return PrintJson(n, *env.out);
@@ -111,10 +106,9 @@ absl::Status Mark(const CommandEnv& env, const ParsedArgs& args, bool acknowledg
 
 absl::Status Rules(const CommandEnv& env, const ParsedArgs& args) {
   nv1::ListRulesResponse response;
-  grpc::ClientContext context;
-  Deadline(env, &context);
-  ECOPLAN_RETURN_IF_ERROR(common::FromGrpcStatus(
-      StubFor(env, args)->ListRules(&context, nv1::ListRulesRequest(), &response)));
+  ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                    &nv1::NotificationService::Stub::ListRules,
+                                    nv1::ListRulesRequest(), &response));
   if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
   Table table({"RULE", "KIND", "ENABLED", "LEAD DAYS", "ESCALATE AFTER", "MUTED UNTIL", "ETAG"});
   for (const nv1::Rule& r : response.rules()) {
@@ -132,10 +126,9 @@ absl::Status Rules(const CommandEnv& env, const ParsedArgs& args) {
 
 absl::Status Subscriptions(const CommandEnv& env, const ParsedArgs& args) {
   nv1::ListSubscriptionsResponse response;
-  grpc::ClientContext context;
-  Deadline(env, &context);
-  ECOPLAN_RETURN_IF_ERROR(common::FromGrpcStatus(
-      StubFor(env, args)->ListSubscriptions(&context, nv1::ListSubscriptionsRequest(), &response)));
+  ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                    &nv1::NotificationService::Stub::ListSubscriptions,
+                                    nv1::ListSubscriptionsRequest(), &response));
   if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
   Table table({"SUBSCRIPTION", "STATE", "PENDING", "URL", "SECRET", "REASON"});
   for (const nv1::Subscription& s : response.subscriptions()) {
@@ -155,10 +148,9 @@ absl::Status Deliveries(const CommandEnv& env, const ParsedArgs& args) {
   request.set_page_size(page_size);
   request.set_page_token(args.Value("page-token"));
   nv1::ListDeliveriesResponse response;
-  grpc::ClientContext context;
-  Deadline(env, &context);
-  ECOPLAN_RETURN_IF_ERROR(
-      common::FromGrpcStatus(StubFor(env, args)->ListDeliveries(&context, request, &response)));
+  ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                    &nv1::NotificationService::Stub::ListDeliveries, request,
+                                    &response));
   if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
   Table table({"DELIVERY", "STATE", "ATTEMPTS", "LAST STATUS", "LAST ERROR", "WEBHOOK ID"});
   for (const nv1::Delivery& d : response.deliveries()) {
@@ -180,10 +172,9 @@ absl::Status Replay(const CommandEnv& env, const ParsedArgs& args) {
   nv1::ReplayDeliveryRequest request;
   request.set_name(args.args()[0]);
   nv1::ReplayDeliveryResponse response;
-  grpc::ClientContext context;
-  Deadline(env, &context);
-  ECOPLAN_RETURN_IF_ERROR(
-      common::FromGrpcStatus(StubFor(env, args)->ReplayDelivery(&context, request, &response)));
+  ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                    &nv1::NotificationService::Stub::ReplayDelivery, request,
+                                    &response));
   if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
   *env.out << "queued " << response.delivery().name() << " (webhook-id "
            << response.delivery().webhook_id() << ")\n";
@@ -195,10 +186,9 @@ absl::Status Enable(const CommandEnv& env, const ParsedArgs& args) {
   request.set_name(Named(args.args()[0], "subscriptions"));
   request.set_enabled(!args.Has("disable"));
   nv1::EnableSubscriptionResponse response;
-  grpc::ClientContext context;
-  Deadline(env, &context);
-  ECOPLAN_RETURN_IF_ERROR(
-      common::FromGrpcStatus(StubFor(env, args)->EnableSubscription(&context, request, &response)));
+  ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                    &nv1::NotificationService::Stub::EnableSubscription, request,
+                                    &response));
   if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
   *env.out << response.subscription().name() << " "
            << nv1::SubscriptionState_Name(response.subscription().state()) << "\n";
@@ -207,10 +197,9 @@ absl::Status Enable(const CommandEnv& env, const ParsedArgs& args) {
 
 absl::Status RunSchedule(const CommandEnv& env, const ParsedArgs& args) {
   nv1::RunScheduleResponse response;
-  grpc::ClientContext context;
-  Deadline(env, &context);
-  ECOPLAN_RETURN_IF_ERROR(common::FromGrpcStatus(
-      StubFor(env, args)->RunSchedule(&context, nv1::RunScheduleRequest(), &response)));
+  ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                    &nv1::NotificationService::Stub::RunSchedule,
+                                    nv1::RunScheduleRequest(), &response));
   if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
   *env.out << "created " << response.created() << " notifications\n";
   return absl::OkStatus();

@@ -27,7 +27,7 @@ namespace ecoplan::ctl {
 struct ProgressContext {
   ecoplan::progress::v1::ProgressService::StubInterface* progress = nullptr;  // not owned
   ecoplan::registry::v1::RegistryService::StubInterface* registry = nullptr;  // not owned
-  absl::Duration timeout = absl::Seconds(30);
+  CallPolicy call;  // deadline and retries of each call (unary_call.h)
   OutputOptions output;
   std::ostream* notes = nullptr;  // e.g. a generated request id
 };

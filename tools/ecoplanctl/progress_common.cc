@@ -176,7 +176,7 @@ std::function<absl::Status(const CommandEnv&, const ParsedArgs&)> Bind(Runner ru
     ProgressContext ctx;
     ctx.progress = progress.get();
     ctx.registry = registry.get();
-    ctx.timeout = env.options.timeout;
+    ctx.call = PolicyOf(env);
     ctx.output = env.options.output;
     ctx.notes = env.err;
     return runner(ctx, args, *env.out);

@@ -26,14 +26,13 @@ namespace ecoplan::ctl::progress_internal {
 // True when the command prints JSON (--output json).
 bool Json(const ProgressContext& ctx);
 
-// One unary call on `stub` (progress or registry) with the command's deadline.
+// One unary call on `stub` (progress or registry) under the command's call policy (deadline,
+// retries).
 template <typename Stub, typename Request, typename Response>
 absl::Status Call(const ProgressContext& ctx, Stub* stub,
                   grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                   const Request& request, Response* response) {
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + ctx.timeout));
-  return common::FromGrpcStatus((stub->*method)(&context, request, response));
+  return UnaryCall(ctx.call, stub, method, request, response);
 }
 
 // The last segment of a resource name.

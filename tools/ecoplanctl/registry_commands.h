@@ -25,7 +25,7 @@ namespace ecoplan::ctl {
 // What every registry command needs besides its own arguments.
 struct RegistryContext {
   ecoplan::registry::v1::RegistryService::StubInterface* stub = nullptr;  // not owned
-  absl::Duration timeout = absl::Seconds(30);                             // of each call
+  CallPolicy call;  // deadline and retries of each call (unary_call.h)
   OutputOptions output;
   std::ostream* notes = nullptr;  // messages that are not results (e.g. a generated request id)
 };

@@ -173,7 +173,7 @@ std::function<absl::Status(const CommandEnv&, const ParsedArgs&)> Bind(Runner ru
         MakeChannel(env.options.registry_address, env.options.connection));
     RegistryContext ctx;
     ctx.stub = stub.get();
-    ctx.timeout = env.options.timeout;
+    ctx.call = PolicyOf(env);
     ctx.output = env.options.output;
     ctx.notes = env.err;
     return runner(ctx, args, *env.out);

@@ -31,15 +31,13 @@ namespace ecoplan::ctl::registry_internal {
 // True when the command prints JSON (--output json).
 bool Json(const RegistryContext& ctx);
 
-// One unary call with the command's deadline.
+// One unary call under the command's call policy (deadline, retries).
 template <typename Request, typename Response>
 absl::Status Call(const RegistryContext& ctx,
                   grpc::Status (ecoplan::registry::v1::RegistryService::StubInterface::*method)(
                       grpc::ClientContext*, const Request&, Response*),
                   const Request& request, Response* response) {
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + ctx.timeout));
-  return common::FromGrpcStatus((ctx.stub->*method)(&context, request, response));
+  return UnaryCall(ctx.call, ctx.stub, method, request, response);
 }
 
 // Calls a List method page by page and merges the pages into `result`

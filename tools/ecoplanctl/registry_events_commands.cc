@@ -33,7 +33,7 @@ absl::Status EventsWatch(const RegistryContext& ctx, const EventsWatchArgs& args
   if (args.limit < 0) return UsageError("--limit must not be negative");
   grpc::ClientContext context;
   // Following is meant to run until interrupted; otherwise the whole read is bounded.
-  if (!args.follow) context.set_deadline(absl::ToChronoTime(absl::Now() + ctx.timeout));
+  if (!args.follow) context.set_deadline(absl::ToChronoTime(absl::Now() + ctx.call.timeout));
   v1::WatchEventsRequest request;
   request.set_after_sequence(args.after);
   std::unique_ptr<grpc::ClientReaderInterface<v1::WatchEventsResponse>> reader =
