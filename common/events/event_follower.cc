@@ -5,7 +5,9 @@
 #include <random>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/events/stream_headers.h"
 #include "common/status/grpc_status.h"
 #include "common/status/rocksdb_status.h"
 #include "common/status/status_macros.h"
@@ -19,6 +21,17 @@ constexpr char kMetaCf[] = "meta";
 std::string CursorKey(absl::string_view name) { return absl::StrCat("cursor/", name); }
 
 }  // namespace
+
+std::optional<uint64_t> LastSequenceOf(const grpc::ClientContext& context) {
+  const auto& headers = context.GetServerInitialMetadata();
+  const auto found = headers.find(kLastSequenceHeader);
+  uint64_t sequence = 0;
+  if (found == headers.end() ||
+      !absl::SimpleAtoi(absl::string_view(found->second.data(), found->second.size()), &sequence)) {
+    return std::nullopt;
+  }
+  return sequence;
+}
 
 EventFollower::EventFollower(RocksDb* db, EventFollowerOptions options, StreamOpener open,
                              EventHandler handler)
@@ -41,7 +54,8 @@ absl::Status EventFollower::Start() {
   absl::MutexLock lock(&mu_);
   if (started_) return absl::FailedPreconditionError("EventFollower started twice");
   started_ = true;
-  cursor_ = cursor;
+  status_.cursor = cursor;
+  status_.upstream_sequence = cursor;
   thread_ = std::thread([this] { Loop(); });
   return absl::OkStatus();
 }
@@ -57,7 +71,12 @@ void EventFollower::Stop() {
 
 uint64_t EventFollower::cursor() const {
   absl::MutexLock lock(&mu_);
-  return cursor_;
+  return status_.cursor;
+}
+
+FollowerStatus EventFollower::status() const {
+  absl::MutexLock lock(&mu_);
+  return status_;
 }
 
 bool EventFollower::connected() const {
@@ -70,7 +89,8 @@ bool EventFollower::connected() const {
 
 bool EventFollower::WaitForCursor(uint64_t sequence, absl::Duration timeout) const {
   absl::MutexLock lock(&mu_);
-  auto reached = [this, sequence]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return cursor_ >= sequence; };
+  auto reached = [this, sequence]()
+                     ABSL_SHARED_LOCKS_REQUIRED(mu_) { return status_.cursor >= sequence; };
   return mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
 }
 
@@ -82,7 +102,48 @@ bool EventFollower::Sleep(absl::Duration d) {
 }
 
 void EventFollower::Fail(const absl::Status& status) {
+  FollowerStatus snapshot;
+  {
+    absl::MutexLock lock(&mu_);
+    status_.connected = false;
+    if (status_.lost_since == absl::InfiniteFuture()) status_.lost_since = absl::Now();
+    snapshot = status_;
+  }
   if (options_.on_error) options_.on_error(status);
+  if (options_.on_status) options_.on_status(snapshot);
+}
+
+void EventFollower::Accepted(std::optional<uint64_t> upstream_last) {
+  const absl::Time now = absl::Now();
+  FollowerStatus snapshot;
+  absl::Time lost_since;
+  {
+    absl::MutexLock lock(&mu_);
+    lost_since = status_.lost_since;
+    status_.connected = true;
+    status_.lost_since = absl::InfiniteFuture();
+    if (upstream_last.has_value()) {
+      status_.upstream_sequence = std::max(status_.upstream_sequence, *upstream_last);
+    }
+    if (status_.cursor >= status_.upstream_sequence) status_.caught_up_at = now;
+    snapshot = status_;
+  }
+  if (lost_since != absl::InfiniteFuture() && options_.on_resumed) {
+    options_.on_resumed(now - lost_since, snapshot);
+  }
+  if (options_.on_status) options_.on_status(snapshot);
+}
+
+void EventFollower::Applied(uint64_t sequence) {
+  FollowerStatus snapshot;
+  {
+    absl::MutexLock lock(&mu_);
+    status_.cursor = sequence;
+    status_.upstream_sequence = std::max(status_.upstream_sequence, sequence);
+    if (status_.cursor >= status_.upstream_sequence) status_.caught_up_at = absl::Now();
+    snapshot = status_;
+  }
+  if (options_.on_status) options_.on_status(snapshot);
 }
 
 void EventFollower::Loop() {
@@ -97,13 +158,23 @@ void EventFollower::Loop() {
       if (stopping_) return;
       context_ = &context;
       streaming_ = true;
-      after = cursor_;
+      after = status_.cursor;
     }
     ++attempts_;
+    const uint64_t opened_after = after;
     std::unique_ptr<EventStream> stream = open_(&context, after);
+    // An upstream that says nothing in its headers shows the connection with
+    // its first event.
+    const std::optional<uint64_t> upstream_last = stream->WaitAccepted();
+    bool accepted = upstream_last.has_value();
+    if (accepted) Accepted(upstream_last);
     absl::Status failure;
     ecoplan::common::v1::Event event;
     while (stream->Read(&event)) {
+      if (!accepted) {
+        Accepted(std::nullopt);
+        accepted = true;
+      }
       if (event.sequence() <= after) continue;  // already applied (never expected)
       absl::StatusOr<FollowEffect> effect = handler_(event);
       absl::Status status = effect.status();
@@ -123,10 +194,11 @@ void EventFollower::Loop() {
       }
       if (effect->on_committed) effect->on_committed();
       after = event.sequence();
-      backoff = options_.initial_backoff;  // progress: the next failure starts small again
-      absl::MutexLock lock(&mu_);
-      cursor_ = after;
+      Applied(after);
     }
+    // The upstream was back (or events were applied): the next failure starts
+    // with a short wait again. An event the handler keeps failing on does not.
+    if ((accepted && failure.ok()) || after > opened_after) backoff = options_.initial_backoff;
     const grpc::Status finished = stream->Finish();
     {
       absl::MutexLock lock(&mu_);

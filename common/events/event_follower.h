@@ -28,6 +28,11 @@
 // handler (or the commit) closes the stream and the event is delivered again
 // after the backoff.
 //
+// What the follower knows of its upstream (status(): connected, cursor, the
+// upstream's last sequence, when it was last caught up) is reported through
+// `on_status` as it changes, and a stream accepted after failures through
+// `on_resumed`; common/server/upstream.h turns both into logs and metrics.
+//
 // Thread-safe. `db` must outlive the follower.
 
 #include <grpcpp/client_context.h>
@@ -38,6 +43,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -59,7 +65,14 @@ class EventStream {
   virtual bool Read(ecoplan::common::v1::Event* event) = 0;
   // The stream's final status.
   virtual grpc::Status Finish() = 0;
+  // Waits until the upstream has accepted the stream (its headers arrived)
+  // and returns its last committed sequence then (kLastSequenceHeader);
+  // nullopt when the stream failed first or the upstream did not say.
+  virtual std::optional<uint64_t> WaitAccepted() { return std::nullopt; }
 };
+
+// The upstream's last sequence in the headers of an accepted stream.
+std::optional<uint64_t> LastSequenceOf(const grpc::ClientContext& context);
 
 // Opens the stream of events with sequence > after_sequence within `context`.
 using StreamOpener = std::function<std::unique_ptr<EventStream>(grpc::ClientContext* context,
@@ -78,17 +91,23 @@ StreamOpener PreparedFirst(StreamOpener open, std::function<absl::Status()> prep
 template <typename Response>
 class ReaderEventStream final : public EventStream {
  public:
-  explicit ReaderEventStream(std::unique_ptr<grpc::ClientReaderInterface<Response>> reader)
-      : reader_(std::move(reader)) {}
+  ReaderEventStream(std::unique_ptr<grpc::ClientReaderInterface<Response>> reader,
+                    const grpc::ClientContext* context)
+      : reader_(std::move(reader)), context_(context) {}
   bool Read(ecoplan::common::v1::Event* event) override {
     if (!reader_->Read(&response_)) return false;
     *event = std::move(*response_.mutable_event());
     return true;
   }
   grpc::Status Finish() override { return reader_->Finish(); }
+  std::optional<uint64_t> WaitAccepted() override {
+    reader_->WaitForInitialMetadata();
+    return LastSequenceOf(*context_);
+  }
 
  private:
   std::unique_ptr<grpc::ClientReaderInterface<Response>> reader_;
+  const grpc::ClientContext* const context_;
   Response response_;
 };
 
@@ -97,7 +116,8 @@ StreamOpener MakeWatchEventsOpener(Stub* stub) {
   return [stub](grpc::ClientContext* context, uint64_t after) -> std::unique_ptr<EventStream> {
     Request request;
     request.set_after_sequence(after);
-    return std::make_unique<ReaderEventStream<Response>>(stub->WatchEvents(context, request));
+    return std::make_unique<ReaderEventStream<Response>>(stub->WatchEvents(context, request),
+                                                         context);
   };
 }
 
@@ -112,6 +132,28 @@ struct FollowEffect {
 using EventHandler =
     std::function<absl::StatusOr<FollowEffect>(const ecoplan::common::v1::Event& event)>;
 
+// What a follower knows of its upstream.
+struct FollowerStatus {
+  // A stream is open and the upstream accepted it (or sent an event on it).
+  bool connected = false;
+  // The last event applied durably.
+  uint64_t cursor = 0;
+  // The upstream's last sequence as last heard (headers of an accepted
+  // stream, or an event); never below cursor.
+  uint64_t upstream_sequence = 0;
+  // When the cursor last reached upstream_sequence while connected. While
+  // connected with no lag it is current now (new events are pushed to it);
+  // cut off or behind, it has not been current since then. InfinitePast
+  // until the first time.
+  absl::Time caught_up_at = absl::InfinitePast();
+  // Since when the upstream has been lost (InfiniteFuture while connected or
+  // before the first stream).
+  absl::Time lost_since = absl::InfiniteFuture();
+
+  // Events known to exist upstream and not applied yet.
+  uint64_t lag_events() const { return upstream_sequence - cursor; }
+};
+
 struct EventFollowerOptions {
   // Names the cursor: meta key "cursor/<name>". Required, unique per upstream.
   std::string name;
@@ -125,6 +167,12 @@ struct EventFollowerOptions {
   std::function<bool()> channel_ready;
   // Optional: called with every failure (for logs and metrics), on the follower's thread.
   std::function<void(const absl::Status&)> on_error;
+  // Optional: called whenever status() changes (accepted, an event applied,
+  // a failure), on the follower's thread.
+  std::function<void(const FollowerStatus&)> on_status;
+  // Optional: called when a stream is accepted after failures, with how long
+  // the upstream was lost, on the follower's thread.
+  std::function<void(absl::Duration lost_for, const FollowerStatus&)> on_resumed;
 };
 
 class EventFollower {
@@ -143,6 +191,8 @@ class EventFollower {
 
   // Sequence of the last event whose effects are durable.
   uint64_t cursor() const;
+  // What the follower knows of its upstream now.
+  FollowerStatus status() const;
   // True while a stream is open (and the channel is ready, if known).
   bool connected() const;
   // Number of streams opened so far.
@@ -158,6 +208,11 @@ class EventFollower {
   // Waits `d` unless stopped first; false when stopped.
   bool Sleep(absl::Duration d);
   void Fail(const absl::Status& status);
+  // The stream is accepted; the upstream's last sequence is `upstream_last`
+  // (nullopt: not told).
+  void Accepted(std::optional<uint64_t> upstream_last);
+  // Event `sequence` is applied durably.
+  void Applied(uint64_t sequence);
 
   RocksDb* const db_;
   const EventFollowerOptions options_;
@@ -166,7 +221,7 @@ class EventFollower {
   std::atomic<int64_t> attempts_{0};
 
   mutable absl::Mutex mu_;
-  uint64_t cursor_ ABSL_GUARDED_BY(mu_) = 0;
+  FollowerStatus status_ ABSL_GUARDED_BY(mu_);
   bool started_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool streaming_ ABSL_GUARDED_BY(mu_) = false;

@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "common/events/event_log.h"
 #include "common/events/watch_events_reactor.h"
 #include "common/testing/status_matchers.h"
@@ -27,13 +28,15 @@ namespace cv1 = ::ecoplan::common::v1;
 
 class Upstream final : public tv1::WatchTestService::CallbackService {
  public:
-  explicit Upstream(const std::string& path) {
+  // On a free port, or on `port` (a restart keeps its address).
+  explicit Upstream(const std::string& path, int port = 0) {
     RocksDbOptions options;
     options.path = path;
     options.event_source = "upstream";
     db_ = RocksDb::Open(options).value();
     grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.AddListeningPort(absl::StrCat("127.0.0.1:", port), grpc::InsecureServerCredentials(),
+                             &port_);
     builder.RegisterService(this);
     server_ = builder.BuildAndStart();
   }
@@ -42,8 +45,8 @@ class Upstream final : public tv1::WatchTestService::CallbackService {
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   }
   grpc::ServerWriteReactor<tv1::WatchEventsResponse>* WatchEvents(
-      grpc::CallbackServerContext*, const tv1::WatchEventsRequest* request) override {
-    return hub_.NewReactor<tv1::WatchEventsResponse>(db_.get(), request->after_sequence());
+      grpc::CallbackServerContext* context, const tv1::WatchEventsRequest* request) override {
+    return hub_.NewReactor<tv1::WatchEventsResponse>(context, db_.get(), request->after_sequence());
   }
   void Emit(int n) {
     for (int i = 0; i < n; ++i) {
@@ -86,11 +89,11 @@ class EventFollowerTest : public ::testing::Test {
     };
   }
 
-  std::unique_ptr<EventFollower> Follow(int port, EventHandler handler) {
+  std::unique_ptr<EventFollower> Follow(int port, EventHandler handler,
+                                        EventFollowerOptions options = {}) {
     channel_ =
         grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
     stub_ = tv1::WatchTestService::NewStub(channel_);
-    EventFollowerOptions options;
     options.name = "upstream";
     options.initial_backoff = absl::Milliseconds(10);
     options.max_backoff = absl::Milliseconds(100);
@@ -151,6 +154,90 @@ TEST_F(EventFollowerTest, FollowsHistoryThenLiveEventsCommittingEffectAndCursorT
   }
   ASSERT_OK_AND_ASSIGN(uint64_t cursor, EventFollower::ReadCursor(down_.get(), "upstream"));
   EXPECT_EQ(cursor, 5u);
+}
+
+// The upstream's headers tell the follower it is connected (also when nothing
+// happens upstream) and how far behind it is; once it has applied what the
+// upstream had, it is current.
+TEST_F(EventFollowerTest, KnowsFromTheHeadersThatItIsConnectedAndHowFarBehindItIs) {
+  OpenDownstream();
+  Upstream upstream(dir_.Sub("up"));
+  upstream.Emit(5);
+  absl::Notification first_event_seen;
+  absl::Notification release;
+  EventHandler recorder = Recorder();
+  const absl::Time start = absl::Now();
+  auto follower = Follow(upstream.port(), [&](const cv1::Event& e) {
+    if (e.sequence() == 1) {
+      first_event_seen.Notify();
+      release.WaitForNotification();
+    }
+    return recorder(e);
+  });
+  ASSERT_OK(follower->Start());
+  ASSERT_TRUE(first_event_seen.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  FollowerStatus behind = follower->status();
+  EXPECT_TRUE(behind.connected);
+  EXPECT_EQ(behind.cursor, 0u);
+  EXPECT_EQ(behind.upstream_sequence, 5u);
+  EXPECT_EQ(behind.lag_events(), 5u);
+  EXPECT_EQ(behind.caught_up_at, absl::InfinitePast());
+  release.Notify();
+  ASSERT_TRUE(follower->WaitForCursor(5, absl::Seconds(10)));
+  const FollowerStatus current = follower->status();
+  EXPECT_EQ(current.lag_events(), 0u);
+  EXPECT_GE(current.caught_up_at, start);
+  EXPECT_EQ(current.lost_since, absl::InfiniteFuture());
+  follower->Stop();
+
+  // Nothing new upstream: connected without a single event.
+  auto quiet = Follow(upstream.port(), Recorder());
+  ASSERT_OK(quiet->Start());
+  for (int i = 0; i < 200 && !quiet->status().connected; ++i)
+    absl::SleepFor(absl::Milliseconds(50));
+  EXPECT_TRUE(quiet->status().connected);
+  EXPECT_EQ(quiet->status().upstream_sequence, 5u);
+  EXPECT_EQ(quiet->status().lag_events(), 0u);
+}
+
+// A lost upstream: the status says since when; its return is reported once,
+// with how long it was lost, and the follower is current again.
+TEST_F(EventFollowerTest, SaysSinceWhenTheUpstreamIsLostAndWhenItResumes) {
+  OpenDownstream();
+  auto upstream = std::make_unique<Upstream>(dir_.Sub("up"));
+  const int port = upstream->port();
+  upstream->Emit(2);
+  absl::Mutex mu;
+  std::vector<absl::Duration> resumptions;
+  EventFollowerOptions options;
+  options.on_resumed = [&](absl::Duration lost_for, const FollowerStatus& s) {
+    absl::MutexLock lock(&mu);
+    resumptions.push_back(lost_for);
+    EXPECT_TRUE(s.connected);
+  };
+  auto follower = Follow(port, Recorder(), options);
+  ASSERT_OK(follower->Start());
+  ASSERT_TRUE(follower->WaitForCursor(2, absl::Seconds(10)));
+
+  const absl::Time lost = absl::Now();
+  upstream.reset();
+  for (int i = 0; i < 200 && follower->status().connected; ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  const FollowerStatus cut_off = follower->status();
+  EXPECT_FALSE(cut_off.connected);
+  EXPECT_GE(cut_off.lost_since, lost);
+  EXPECT_LE(cut_off.caught_up_at, cut_off.lost_since);  // last current before the loss
+  absl::SleepFor(absl::Milliseconds(300));
+
+  upstream = std::make_unique<Upstream>(dir_.Sub("up"), port);
+  upstream->Emit(1);
+  ASSERT_TRUE(follower->WaitForCursor(3, absl::Seconds(10)));
+  follower->Stop();
+  absl::MutexLock lock(&mu);
+  ASSERT_EQ(resumptions.size(), 1u);
+  EXPECT_GE(resumptions[0], absl::Milliseconds(300));
+  EXPECT_EQ(follower->status().lag_events(), 0u);
 }
 
 TEST_F(EventFollowerTest, ResumesAfterTheDurableCursor) {

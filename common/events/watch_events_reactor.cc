@@ -37,6 +37,8 @@ void WatchEventsStream::Start() {
                      last, " of this service; resume from a sequence this service gave you")));
     return;
   }
+  // The headers go before the commit listener exists: no write can race them.
+  SendHeaders();
   // Registered before the first read, so no commit can slip between the
   // history and the live part.
   listener_id_ = db_->AddCommitListener([this](uint64_t last) { OnCommit(last); });

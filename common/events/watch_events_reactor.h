@@ -7,7 +7,7 @@
 //   class RegistryServiceImpl : public v1::RegistryService::CallbackService {
 //     grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
 //         grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* req) override {
-//       return hub_.NewReactor<v1::WatchEventsResponse>(db_, req->after_sequence());
+//       return hub_.NewReactor<v1::WatchEventsResponse>(ctx, db_, req->after_sequence());
 //     }
 //     common::WatchEventsHub& hub_;  // owned by main / the harness, like db_
 //     common::RocksDb* db_;
@@ -20,6 +20,7 @@
 // RunUntilSignal's `before_shutdown` is the place for hub.Shutdown().
 
 #include <grpcpp/alarm.h>
+#include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
 #include <grpcpp/support/status.h>
 
@@ -28,10 +29,12 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/events/stream_headers.h"
 #include "common/storage/rocksdb_db.h"
 #include "ecoplan/common/v1/event.pb.h"
 
@@ -80,6 +83,7 @@ class WatchEventsStream {
 
   // Hooks to the typed gRPC reactor. Called without `mu_` held; each call is
   // the last thing its caller does with `this`.
+  virtual void SendHeaders() = 0;  // once, before any write: the stream is accepted
   virtual void StartWriteEvent(ecoplan::common::v1::Event event) = 0;
   virtual void FinishStream(const grpc::Status& status) = 0;
   virtual void DeleteSelf() = 0;
@@ -135,6 +139,7 @@ class WatchEventsReactor final : public grpc::ServerWriteReactor<Response>,
   void OnDone() override { HandleDone(); }
 
  private:
+  void SendHeaders() override { this->StartSendInitialMetadata(); }
   void StartWriteEvent(ecoplan::common::v1::Event event) override {
     // Only touched again after OnWriteDone, so no lock is needed.
     *response_.mutable_event() = std::move(event);
@@ -153,11 +158,17 @@ class WatchEventsReactor final : public grpc::ServerWriteReactor<Response>,
 //    order, then live commits as they happen, until the client cancels, the
 //    server shuts down, or `hub` (if given) is shut down (UNAVAILABLE);
 //  - DATA_LOSS if the log has a gap (events pruned), INTERNAL on a read error.
+// An accepted stream sends its headers at once, before any event, with
+// kLastSequenceHeader: the last committed sequence when it opened, so a
+// follower knows it is connected and how far behind it is
+// (event_follower.h) even when nothing new happens.
 // `db` (and `hub`) must outlive the call: destroy them only after the gRPC
 // server has shut down. Call from the RPC handler.
 template <typename Response>
-grpc::ServerWriteReactor<Response>* NewWatchEventsReactor(RocksDb* db, uint64_t after_sequence,
+grpc::ServerWriteReactor<Response>* NewWatchEventsReactor(grpc::CallbackServerContext* context,
+                                                          RocksDb* db, uint64_t after_sequence,
                                                           WatchEventsHub* hub = nullptr) {
+  context->AddInitialMetadata(kLastSequenceHeader, std::to_string(db->LastEventSequence()));
   return new WatchEventsReactor<Response>(db, after_sequence, hub);
 }
 
@@ -178,8 +189,9 @@ class WatchEventsHub {
   // As NewWatchEventsReactor, registered with this hub. After Shutdown() the
   // stream ends at once with UNAVAILABLE.
   template <typename Response>
-  grpc::ServerWriteReactor<Response>* NewReactor(RocksDb* db, uint64_t after_sequence) {
-    return NewWatchEventsReactor<Response>(db, after_sequence, this);
+  grpc::ServerWriteReactor<Response>* NewReactor(grpc::CallbackServerContext* context, RocksDb* db,
+                                                 uint64_t after_sequence) {
+    return NewWatchEventsReactor<Response>(context, db, after_sequence, this);
   }
 
   // Ends every open stream with UNAVAILABLE "server shutting down" (each after

@@ -29,7 +29,8 @@ class WatchTestServiceImpl final : public tv1::WatchTestService::CallbackService
 
   grpc::ServerWriteReactor<tv1::WatchEventsResponse>* WatchEvents(
       grpc::CallbackServerContext* context, const tv1::WatchEventsRequest* request) override {
-    return hub_->NewReactor<tv1::WatchEventsResponse>(db_.load(), request->after_sequence());
+    return hub_->NewReactor<tv1::WatchEventsResponse>(context, db_.load(),
+                                                      request->after_sequence());
   }
 
  private:

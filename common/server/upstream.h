@@ -1,7 +1,8 @@
 #pragma once
 
 // Following an upstream service the same way in every server: the
-// EventFollower's options from the UpstreamConfig its flags filled.
+// EventFollower's options from the UpstreamConfig its flags filled, with the
+// logs and metrics an operator reads when an upstream is lost or slow.
 
 #include <grpcpp/channel.h>
 
@@ -10,12 +11,25 @@
 #include "common/config/server_config.h"
 #include "common/events/event_follower.h"
 #include "common/log/log.h"
+#include "common/server/metrics.h"
 
 namespace ecoplan::common {
 
-// name and max_backoff from `upstream`; connected while `channel` is READY;
-// each interruption logged as a warning "<name> event stream interrupted; reconnecting".
+// name and max_backoff from `upstream`; connected while `channel` is READY.
+// Logs: a warning "<name> event stream interrupted; reconnecting" when the
+// upstream is lost, then at most one "<name> event stream still unreachable"
+// a minute (with the attempts and the last error), and "<name> event stream
+// resumed" (how long it was lost, cursor, events behind) when it is back.
+// Metrics (label upstream=<name>), when `metrics` is not null:
+//   ecoplan_follower_connected                    1 while an accepted stream is open
+//   ecoplan_follower_cursor                       the last event applied
+//   ecoplan_follower_upstream_sequence            the upstream's last sequence as last heard
+//   ecoplan_follower_lag_events                   the difference: events known and not applied
+//   ecoplan_follower_caught_up_timestamp_seconds  when it last became current; cut off or
+//                                                 behind, time() minus it is how long it is late
+//   ecoplan_follower_resumptions_total            streams accepted after a loss
 EventFollowerOptions FollowerOptions(const UpstreamConfig& upstream,
-                                     std::shared_ptr<grpc::Channel> channel, const Logger& log);
+                                     std::shared_ptr<grpc::Channel> channel, const Logger& log,
+                                     MetricsRegistry* metrics);
 
 }  // namespace ecoplan::common

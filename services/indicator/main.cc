@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
   indicator::RegistryPlanFollower plan_follower(&evaluator, &store, registry.get(),
                                                 absl::Seconds(30), log);
   common::EventFollower follower(
-      base->db(), common::FollowerOptions(config.registry, registry_channel, log),
+      base->db(), common::FollowerOptions(config.registry, registry_channel, log, &metrics),
       // Views stored by an older release are refreshed first (on the follower's thread).
       plan_follower.WithViewRefresh(
           common::MakeWatchEventsOpener<rv1::WatchEventsRequest, rv1::WatchEventsResponse>(
@@ -146,7 +146,7 @@ int main(int argc, char** argv) {
     // The holidays and calendars are read once before the first stream: a
     // cursor already past their events would otherwise never learn them.
     progress_follower = std::make_unique<common::EventFollower>(
-        base->db(), common::FollowerOptions(config.progress, progress_channel, log),
+        base->db(), common::FollowerOptions(config.progress, progress_channel, log, &metrics),
         progress_handler.WithStartSync(
             common::MakeWatchEventsOpener<pv1::WatchEventsRequest, pv1::WatchEventsResponse>(
                 progress.get()),

@@ -434,14 +434,14 @@ NotificationServiceImpl::StreamNotifications(grpc::CallbackServerContext* ctx,
       return new RefusedStream<v1::StreamNotificationsResponse>(consumer.status());
     after = notifier_->ConsumerPosition(*consumer);
   }
-  return hub_->NewReactor<v1::StreamNotificationsResponse>(db_, after);
+  return hub_->NewReactor<v1::StreamNotificationsResponse>(ctx, db_, after);
 }
 
 grpc::ServerWriteReactor<v1::WatchEventsResponse>* NotificationServiceImpl::WatchEvents(
     grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* request) {
   absl::StatusOr<Caller> who = Authorize(ctx, auth_, "WatchEvents");
   if (!who.ok()) return new RefusedStream<v1::WatchEventsResponse>(who.status());
-  return hub_->NewReactor<v1::WatchEventsResponse>(db_, request->after_sequence());
+  return hub_->NewReactor<v1::WatchEventsResponse>(ctx, db_, request->after_sequence());
 }
 
 }  // namespace ecoplan::notification

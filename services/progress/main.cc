@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
   }
 
   common::EventFollower follower(
-      base->db(), common::FollowerOptions(config.registry, registry_channel, log),
+      base->db(), common::FollowerOptions(config.registry, registry_channel, log, &metrics),
       // Views stored by an older release are refreshed first (on the follower's thread).
       updater.WithViewRefresh(
           common::MakeWatchEventsOpener<rv1::WatchEventsRequest, rv1::WatchEventsResponse>(
@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<progress::IndicatorCatchUpProbe> catch_up;
   if (check_indicators) {
     indicator_follower = std::make_unique<common::EventFollower>(
-        base->db(), common::FollowerOptions(config.indicator, indicator_channel, log),
+        base->db(), common::FollowerOptions(config.indicator, indicator_channel, log, &metrics),
         common::MakeWatchEventsOpener<iv1::WatchEventsRequest, iv1::WatchEventsResponse>(
             indicator_stub.get()),
         [&indicator_updater](const ecoplan::common::v1::Event& event) {

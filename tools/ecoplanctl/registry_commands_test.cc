@@ -54,8 +54,13 @@ TEST_F(RegistryCommandsTest, UnreachableServerIsUnavailable) {
   Cli cli("ecoplanctl", "127.0.0.1:1");
   for (auto& group : RegistryCommandGroups()) cli.AddGroup(std::move(group));
   std::ostringstream out, err;
-  EXPECT_EQ(cli.Run({"plan", "list", "--timeout", "5s"}, out, err), 1);
+  EXPECT_EQ(cli.Run({"plan", "list", "--timeout", "5s", "--retries", "1"}, out, err), 1);
+  EXPECT_THAT(err.str(), HasSubstr("; retrying in 500ms (attempt 2 of 2)\n"));
   EXPECT_THAT(err.str(), HasSubstr("error: UNAVAILABLE: "));
+  EXPECT_THAT(err.str(), HasSubstr(" (2 attempts)\n"));
+  std::ostringstream usage;
+  EXPECT_EQ(cli.Run({"plan", "list", "--retries", "many"}, out, usage), 2);
+  EXPECT_THAT(usage.str(), HasSubstr("--retries needs a number 0..20, not \"many\""));
 }
 
 TEST_F(RegistryCommandsTest, NoPlanIsNotFound) {
