@@ -76,6 +76,13 @@ class RocksDbNotificationStore final : public NotificationStore {
   absl::StatusOr<common::WriteRequest> Encode(const Changes& changes) const;
 
  private:
+  // The parts of Load(), each adding to `state`. Errors: FailedPrecondition, DataLoss, Internal.
+  absl::Status LoadConfiguration(LoadedState* state) const;
+  absl::Status LoadViews(LoadedState* state) const;
+  absl::Status LoadBookkeeping(LoadedState* state) const;
+  absl::Status LoadPendingDeliveries(LoadedState* state) const;
+  absl::Status LoadCounters(LoadedState* state) const;
+
   common::RocksDb* const db_;
 };
 
