@@ -124,8 +124,13 @@ int main(int argc, char** argv) {
 
   notification::RocksDbNotificationStore store(base->db());
   notification::ResolvingUrlChecker url_checker(webhook_security);
+  // Resumes a write that waited for its key (never the committer's thread).
+  common::SerialExecutor contention;
   notification::NotifierOptions notifier_options;
   notifier_options.time_zone = config.time_zone;
+  notifier_options.dispatch = [&contention](std::function<void()> fn) {
+    contention.Submit(std::move(fn));
+  };
   notification::Notifier notifier(&store, schedule_clock, &url_checker, notifier_options);
   if (absl::Status loaded = notifier.Load(); !loaded.ok()) {
     return common::ExitFailure(log, "cannot load state", loaded);
@@ -189,6 +194,7 @@ int main(int argc, char** argv) {
                                         schedule_clock, config.schedule_interval, log, gate);
   schedule.Start();
 
+  // Starts the writes that first resolve a subscription's host name, and RunSchedule.
   common::SerialExecutor writer;
   common::WatchEventsHub watch_hub;
   notification::NotificationServiceImpl service(&notifier, &writer, base->db(), &watch_hub,

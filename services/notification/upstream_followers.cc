@@ -433,7 +433,7 @@ common::EventFollowerOptions FollowerOptions(const std::string& name, const Upst
   options.max_backoff = o.max_backoff;
   options.channel_ready = [channel] { return channel->GetState(false) == GRPC_CHANNEL_READY; };
   options.on_error = [name, log, holding, release](const absl::Status& status) {
-    // A failed commit: the Notifier still holds its lock for the event.
+    // A failed commit: the Notifier still holds the emit key for the event.
     if (*holding) {
       *holding = false;
       release();

@@ -474,6 +474,19 @@ absl::Status RocksDbNotificationStore::Commit(const Changes& changes) {
   return db_->Commit(std::move(w)).status();
 }
 
+void RocksDbNotificationStore::CommitAsync(const Changes& changes,
+                                           std::function<void(absl::Status)> done) {
+  absl::StatusOr<common::WriteRequest> w = Encode(changes);
+  if (!w.ok()) {
+    done(w.status());
+    return;
+  }
+  db_->CommitAsync(std::move(*w),
+                   [done = std::move(done)](absl::StatusOr<common::CommitResult> committed) {
+                     done(committed.status());
+                   });
+}
+
 absl::StatusOr<Notification> RocksDbNotificationStore::GetNotification(uint64_t number) {
   absl::StatusOr<std::string> v = db_->Get(kCf, NotificationKey(number));
   if (absl::IsNotFound(v.status())) {
