@@ -66,13 +66,12 @@ ABSL_FLAG(std::string, demo_clock_start, "", "Demo: the schedule's clock starts 
 ABSL_FLAG(double, demo_clock_speed, 1,
           "Demo: the schedule's clock runs this many times faster (86400 = a day per second)");
 
-int main(int argc, char** argv) {
-  namespace notification = ::ecoplan::notification;
-  namespace common = ::ecoplan::common;
-  const common::Logger log =
-      common::StartServerProcess(argc, argv, "notification", "ecoplan notification server");
-  notification::CurlGlobalInit();
+namespace {
 
+namespace notification = ::ecoplan::notification;
+namespace common = ::ecoplan::common;
+
+notification::NotificationConfig ConfigFromFlags() {
   notification::NotificationConfig config;
   config.server = ECOPLAN_SERVER_FLAG_VALUES();
   config.registry = ECOPLAN_UPSTREAM_FLAG_VALUES(registry, /*required=*/false);
@@ -93,10 +92,59 @@ int main(int argc, char** argv) {
   config.schedule_start_wait = absl::GetFlag(FLAGS_schedule_start_wait);
   config.demo_clock_start = absl::GetFlag(FLAGS_demo_clock_start);
   config.demo_clock_speed = absl::GetFlag(FLAGS_demo_clock_speed);
-  if (absl::Status valid = config.Validate(); !valid.ok()) {
-    return common::ExitInvalidConfiguration(log, valid);
+  return config;
+}
+
+notification::CurlSenderOptions SenderOptionsOf(const notification::NotificationConfig& config) {
+  notification::CurlSenderOptions sender_options;
+  sender_options.timeout = config.webhook_timeout;
+  sender_options.connect_timeout = config.webhook_connect_timeout;
+  sender_options.max_response_bytes = static_cast<size_t>(config.webhook_max_response_bytes);
+  return sender_options;
+}
+
+notification::DelivererOptions DelivererOptionsOf(const notification::NotificationConfig& config) {
+  notification::DelivererOptions deliverer_options;
+  deliverer_options.workers = config.delivery_workers;
+  deliverer_options.initial_backoff = config.retry_initial_backoff;
+  deliverer_options.max_backoff = config.retry_max_backoff;
+  deliverer_options.retry_horizon = config.retry_horizon;
+  deliverer_options.breaker_failures = config.breaker_failures;
+  deliverer_options.breaker_cooldown = config.breaker_cooldown;
+  return deliverer_options;
+}
+
+// A follower of each upstream the configuration names (not started).
+std::vector<std::unique_ptr<notification::UpstreamFollower>> Followers(
+    const notification::NotificationConfig& config, common::ServerFoundation* base,
+    notification::RocksDbNotificationStore* store, notification::Notifier* notifier,
+    const common::Logger& log) {
+  std::vector<std::unique_ptr<notification::UpstreamFollower>> followers;
+  // Each upstream with its own --<name>_max_backoff.
+  auto options_of = [](const common::UpstreamConfig& upstream) {
+    notification::UpstreamOptions options;
+    options.max_backoff = upstream.max_backoff;
+    return options;
+  };
+  if (config.registry.followed()) {
+    followers.push_back(notification::UpstreamFollower::ForRegistry(
+        base->db(), store, notifier, base->upstream()->Channel(config.registry.address),
+        options_of(config.registry), log));
   }
-  const notification::WebhookSecurity webhook_security = *config.WebhookPolicy();  // validated
+  if (config.progress.followed()) {
+    followers.push_back(notification::UpstreamFollower::ForProgress(
+        base->db(), store, notifier, base->upstream()->Channel(config.progress.address),
+        options_of(config.progress), log));
+  }
+  if (config.indicator.followed()) {
+    followers.push_back(notification::UpstreamFollower::ForIndicator(
+        base->db(), store, notifier, base->upstream()->Channel(config.indicator.address),
+        options_of(config.indicator), log));
+  }
+  return followers;
+}
+
+void LogStart(const common::Logger& log, const notification::NotificationConfig& config) {
   common::LogStarting(log, config.server,
                       common::LogField{"registry_address", config.registry.address},
                       common::LogField{"progress_address", config.progress.address},
@@ -105,6 +153,38 @@ int main(int argc, char** argv) {
                       common::LogField{"retry_horizon", absl::FormatDuration(config.retry_horizon)},
                       common::LogField{"demo_clock_start", config.demo_clock_start},
                       common::LogField{"demo_clock_speed", config.demo_clock_speed});
+}
+
+// The first schedule run waits for every follower to catch up with its upstream, at most
+// --schedule_start_wait.
+notification::ScheduleStartGate StartGate(
+    const std::vector<std::unique_ptr<notification::UpstreamFollower>>& followers,
+    const notification::NotificationConfig& config) {
+  notification::ScheduleStartGate gate;
+  gate.caught_up = [&followers] {
+    bool all = true;
+    for (auto& f : followers) all = f->CaughtUp() && all;  // ask each: each remembers
+    return all;
+  };
+  gate.max_wait = config.schedule_start_wait;
+  return gate;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  namespace notification = ::ecoplan::notification;
+  namespace common = ::ecoplan::common;
+  const common::Logger log =
+      common::StartServerProcess(argc, argv, "notification", "ecoplan notification server");
+  notification::CurlGlobalInit();
+
+  const notification::NotificationConfig config = ConfigFromFlags();
+  if (absl::Status valid = config.Validate(); !valid.ok()) {
+    return common::ExitInvalidConfiguration(log, valid);
+  }
+  const notification::WebhookSecurity webhook_security = *config.WebhookPolicy();  // validated
+  LogStart(log, config);
 
   common::RealClock real_clock;
   const std::unique_ptr<common::Clock> demo_clock = config.DemoClock(&real_clock);
@@ -124,52 +204,28 @@ int main(int argc, char** argv) {
 
   notification::RocksDbNotificationStore store(base->db());
   notification::ResolvingUrlChecker url_checker(webhook_security);
+  // Resumes a write that waited for its key (never the committer's thread).
+  common::SerialExecutor contention;
   notification::NotifierOptions notifier_options;
   notifier_options.time_zone = config.time_zone;
+  notifier_options.dispatch = [&contention](std::function<void()> fn) {
+    contention.Submit(std::move(fn));
+  };
   notification::Notifier notifier(&store, schedule_clock, &url_checker, notifier_options);
   if (absl::Status loaded = notifier.Load(); !loaded.ok()) {
     return common::ExitFailure(log, "cannot load state", loaded);
   }
 
-  notification::CurlSenderOptions sender_options;
-  sender_options.timeout = config.webhook_timeout;
-  sender_options.connect_timeout = config.webhook_connect_timeout;
-  sender_options.max_response_bytes = static_cast<size_t>(config.webhook_max_response_bytes);
+  const notification::CurlSenderOptions sender_options = SenderOptionsOf(config);
   notification::CurlWebhookSender sender(sender_options, webhook_security);
-  notification::DelivererOptions deliverer_options;
-  deliverer_options.workers = config.delivery_workers;
-  deliverer_options.initial_backoff = config.retry_initial_backoff;
-  deliverer_options.max_backoff = config.retry_max_backoff;
-  deliverer_options.retry_horizon = config.retry_horizon;
-  deliverer_options.breaker_failures = config.breaker_failures;
-  deliverer_options.breaker_cooldown = config.breaker_cooldown;
+  const notification::DelivererOptions deliverer_options = DelivererOptionsOf(config);
   notification::Deliverer deliverer(&notifier, &store, &sender, &real_clock, deliverer_options,
                                     &metrics);
   notifier.SetDeliverySink(&deliverer);
   deliverer.Start(notifier.ListSubscriptions(), notifier.PendingDeliveries());
 
-  std::vector<std::unique_ptr<notification::UpstreamFollower>> followers;
-  // Each upstream with its own --<name>_max_backoff.
-  auto options_of = [](const common::UpstreamConfig& upstream) {
-    notification::UpstreamOptions options;
-    options.max_backoff = upstream.max_backoff;
-    return options;
-  };
-  if (config.registry.followed()) {
-    followers.push_back(notification::UpstreamFollower::ForRegistry(
-        base->db(), &store, &notifier, base->upstream()->Channel(config.registry.address),
-        options_of(config.registry), log));
-  }
-  if (config.progress.followed()) {
-    followers.push_back(notification::UpstreamFollower::ForProgress(
-        base->db(), &store, &notifier, base->upstream()->Channel(config.progress.address),
-        options_of(config.progress), log));
-  }
-  if (config.indicator.followed()) {
-    followers.push_back(notification::UpstreamFollower::ForIndicator(
-        base->db(), &store, &notifier, base->upstream()->Channel(config.indicator.address),
-        options_of(config.indicator), log));
-  }
+  std::vector<std::unique_ptr<notification::UpstreamFollower>> followers =
+      Followers(config, base.get(), &store, &notifier, log);
   for (auto& f : followers) {
     if (absl::Status started = f->Start(); !started.ok()) {
       return common::ExitFailure(log, "cannot start follower", started);
@@ -178,17 +234,12 @@ int main(int argc, char** argv) {
 
   // The first run waits for the followers: a reminder must not go out for a
   // checkpoint stated met or a report submitted in an event not applied yet.
-  notification::ScheduleStartGate gate;
-  gate.caught_up = [&followers] {
-    bool all = true;
-    for (auto& f : followers) all = f->CaughtUp() && all;  // ask each: each remembers
-    return all;
-  };
-  gate.max_wait = config.schedule_start_wait;
+  const notification::ScheduleStartGate gate = StartGate(followers, config);
   notification::ScheduleRunner schedule([&notifier] { return notifier.RunSchedule(); },
                                         schedule_clock, config.schedule_interval, log, gate);
   schedule.Start();
 
+  // Starts the writes that first resolve a subscription's host name, and RunSchedule.
   common::SerialExecutor writer;
   common::WatchEventsHub watch_hub;
   notification::NotificationServiceImpl service(&notifier, &writer, base->db(), &watch_hub,

@@ -1,6 +1,8 @@
 #include "services/notification/notification_service_impl.h"
 
 #include <utility>
+#include <variant>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/edge/reactors.h"
@@ -13,7 +15,6 @@ namespace ecoplan::notification {
 namespace {
 
 using common::AnswerInline;
-using common::AnswerOn;
 using common::FinishUnary;
 using common::RefusedStream;
 
@@ -63,20 +64,43 @@ absl::Status CheckOwnsSubscription(const Notifier& notifier, const Caller& who,
   return CheckSubscriptionOwner(who, current);
 }
 
-// What MarkNotificationRead and AcknowledgeNotification run on the writer
-// thread: `change` (a Notifier method) the caller's notification `name` (the
-// request's, which outlives the call) and answer with it.
-template <typename Response>
-auto ChangeOfNotification(Notifier* notifier,
-                          absl::StatusOr<Notification> (Notifier::*change)(const Caller&, uint64_t),
-                          const std::string& name, Response* response) {
-  return [notifier, change, &name, response](const Caller& who) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(uint64_t number, ParseNotificationName(name, "name"));
-    ECOPLAN_ASSIGN_OR_RETURN(Notification n, (notifier->*change)(who, number));
-    *response->mutable_notification() = ToProto(n);
-    return absl::OkStatus();
+// Starts a write once `who` allows it (refused calls never start): `start(caller, done)` runs
+// inline on the gRPC thread, or on `executor` when given (a write that first resolves a host
+// name). The call is finished from `done`, once the write is durable (on the committer's thread),
+// with `fill(value)` filling the response when it succeeded. No thread waits for the commit.
+template <typename T, typename Start, typename Fill>
+grpc::ServerUnaryReactor* AnswerWrite(grpc::CallbackServerContext* ctx, absl::StatusOr<Caller> who,
+                                      common::SerialExecutor* executor, Start start, Fill fill) {
+  if (!who.ok()) return FinishUnary(ctx, who.status());
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  auto run = [reactor, who = *std::move(who), start = std::move(start),
+              fill = std::move(fill)]() mutable {
+    start(who, Done<T>([reactor, fill](absl::StatusOr<T> result) {
+            absl::Status status = result.status();
+            if (status.ok()) status = fill(*result);
+            reactor->Finish(common::ToGrpcStatus(status));
+          }));
+  };
+  if (executor != nullptr) {
+    executor->Submit(std::move(run));
+  } else {
+    run();
+  }
+  return reactor;
+}
+
+// A write answering only its status, as one answering nothing (std::monostate).
+using Nothing = std::monostate;
+DoneStatus AnswerNothing(Done<Nothing> done) {
+  return [done = std::move(done)](absl::Status status) {
+    if (status.ok()) {
+      done(Nothing());
+    } else {
+      done(status);
+    }
   };
 }
+absl::Status FillNothing(const Nothing&) { return absl::OkStatus(); }
 
 absl::Status CheckKind(int kind, absl::string_view field) {
   if (kind < 0 || kind > kMaxKind) {
@@ -129,29 +153,49 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::GetNotification(
 grpc::ServerUnaryReactor* NotificationServiceImpl::MarkNotificationRead(
     grpc::CallbackServerContext* ctx, const v1::MarkNotificationReadRequest* request,
     v1::MarkNotificationReadResponse* response) {
-  return AnswerOn(ctx, Authorize(ctx, auth_, "MarkNotificationRead"), writer_,
-                  ChangeOfNotification(notifier_, &Notifier::MarkRead, request->name(), response));
+  return AnswerWrite<Notification>(
+      ctx, Authorize(ctx, auth_, "MarkNotificationRead"), nullptr,
+      [this, request](const Caller& who, Done<Notification> done) {
+        absl::StatusOr<uint64_t> number = ParseNotificationName(request->name(), "name");
+        if (!number.ok()) return done(number.status());
+        notifier_->MarkRead(who, *number, std::move(done));
+      },
+      [response](const Notification& n) {
+        *response->mutable_notification() = ToProto(n);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::AcknowledgeNotification(
     grpc::CallbackServerContext* ctx, const v1::AcknowledgeNotificationRequest* request,
     v1::AcknowledgeNotificationResponse* response) {
-  return AnswerOn(
-      ctx, Authorize(ctx, auth_, "AcknowledgeNotification"), writer_,
-      ChangeOfNotification(notifier_, &Notifier::Acknowledge, request->name(), response));
+  return AnswerWrite<Notification>(
+      ctx, Authorize(ctx, auth_, "AcknowledgeNotification"), nullptr,
+      [this, request](const Caller& who, Done<Notification> done) {
+        absl::StatusOr<uint64_t> number = ParseNotificationName(request->name(), "name");
+        if (!number.ok()) return done(number.status());
+        notifier_->Acknowledge(who, *number, std::move(done));
+      },
+      [response](const Notification& n) {
+        *response->mutable_notification() = ToProto(n);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::CreateRule(grpc::CallbackServerContext* ctx,
                                                               const v1::CreateRuleRequest* request,
                                                               v1::CreateRuleResponse* response) {
-  return AnswerOn(ctx, Authorize(ctx, auth_, "CreateRule"), writer_,
-                  [this, request, response]() -> absl::Status {
-                    ECOPLAN_ASSIGN_OR_RETURN(Rule rule, FromProto(request->rule()));
-                    ECOPLAN_ASSIGN_OR_RETURN(Rule created,
-                                             notifier_->CreateRule(rule, request->request_id()));
-                    *response->mutable_rule() = ToProto(created);
-                    return absl::OkStatus();
-                  });
+  return AnswerWrite<Rule>(
+      ctx, Authorize(ctx, auth_, "CreateRule"), nullptr,
+      [this, request](const Caller&, Done<Rule> done) {
+        absl::StatusOr<Rule> rule = FromProto(request->rule());
+        if (!rule.ok()) return done(rule.status());
+        notifier_->CreateRule(*rule, request->request_id(), std::move(done));
+      },
+      [response](const Rule& rule) {
+        *response->mutable_rule() = ToProto(rule);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::GetRule(grpc::CallbackServerContext* ctx,
@@ -177,47 +221,55 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::ListRules(grpc::CallbackServe
 grpc::ServerUnaryReactor* NotificationServiceImpl::UpdateRule(grpc::CallbackServerContext* ctx,
                                                               const v1::UpdateRuleRequest* request,
                                                               v1::UpdateRuleResponse* response) {
-  return AnswerOn(ctx, Authorize(ctx, auth_, "UpdateRule"), writer_,
-                  [this, request, response]() -> absl::Status {
-                    ECOPLAN_ASSIGN_OR_RETURN(Rule rule, FromProto(request->rule()));
-                    ECOPLAN_ASSIGN_OR_RETURN(Rule updated,
-                                             notifier_->UpdateRule(rule, request->rule().etag()));
-                    *response->mutable_rule() = ToProto(updated);
-                    return absl::OkStatus();
-                  });
+  return AnswerWrite<Rule>(
+      ctx, Authorize(ctx, auth_, "UpdateRule"), nullptr,
+      [this, request](const Caller&, Done<Rule> done) {
+        absl::StatusOr<Rule> rule = FromProto(request->rule());
+        if (!rule.ok()) return done(rule.status());
+        notifier_->UpdateRule(*rule, request->rule().etag(), std::move(done));
+      },
+      [response](const Rule& rule) {
+        *response->mutable_rule() = ToProto(rule);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::DeleteRule(grpc::CallbackServerContext* ctx,
                                                               const v1::DeleteRuleRequest* request,
                                                               v1::DeleteRuleResponse*) {
-  return AnswerOn(
-      ctx, Authorize(ctx, auth_, "DeleteRule"), writer_, [this, request]() -> absl::Status {
-        ECOPLAN_ASSIGN_OR_RETURN(std::string id, ParseName(request->name(), "rules", "name"));
-        return notifier_->DeleteRule(id, request->etag());
-      });
+  return AnswerWrite<Nothing>(
+      ctx, Authorize(ctx, auth_, "DeleteRule"), nullptr,
+      [this, request](const Caller&, Done<Nothing> done) {
+        absl::StatusOr<std::string> id = ParseName(request->name(), "rules", "name");
+        if (!id.ok()) return done(id.status());
+        notifier_->DeleteRule(*id, request->etag(), AnswerNothing(std::move(done)));
+      },
+      FillNothing);
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::MuteRule(grpc::CallbackServerContext* ctx,
                                                             const v1::MuteRuleRequest* request,
                                                             v1::MuteRuleResponse* response) {
-  return AnswerOn(ctx, Authorize(ctx, auth_, "MuteRule"), writer_,
-                  [this, request, response](const Caller& who) -> absl::Status {
-                    ECOPLAN_ASSIGN_OR_RETURN(std::string id,
-                                             ParseName(request->name(), "rules", "name"));
-                    std::string org;
-                    if (!request->organization().empty()) {
-                      ECOPLAN_ASSIGN_OR_RETURN(
-                          org, ParseName(request->organization(), "organizations", "organization"));
-                    }
-                    std::optional<absl::Time> until;
-                    if (request->has_until()) {
-                      until = common::TimeFromProto(request->until());
-                    }
-                    ECOPLAN_ASSIGN_OR_RETURN(
-                        Rule rule, notifier_->MuteRule(who, id, until, org, request->etag()));
-                    *response->mutable_rule() = ToProto(rule);
-                    return absl::OkStatus();
-                  });
+  return AnswerWrite<Rule>(
+      ctx, Authorize(ctx, auth_, "MuteRule"), nullptr,
+      [this, request](const Caller& who, Done<Rule> done) {
+        absl::StatusOr<std::string> id = ParseName(request->name(), "rules", "name");
+        if (!id.ok()) return done(id.status());
+        std::string org;
+        if (!request->organization().empty()) {
+          absl::StatusOr<std::string> parsed =
+              ParseName(request->organization(), "organizations", "organization");
+          if (!parsed.ok()) return done(parsed.status());
+          org = *parsed;
+        }
+        std::optional<absl::Time> until;
+        if (request->has_until()) until = common::TimeFromProto(request->until());
+        notifier_->MuteRule(who, *id, until, org, request->etag(), std::move(done));
+      },
+      [response](const Rule& rule) {
+        *response->mutable_rule() = ToProto(rule);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::SetContacts(
@@ -226,17 +278,18 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::SetContacts(
   absl::StatusOr<std::string> org =
       ParseName(request->organization(), "organizations", "organization");
   if (!org.ok()) return FinishUnary(ctx, org.status());
-  return AnswerOn(ctx, Authorize(ctx, auth_, "SetContacts", common::ResourceScope::OwnedBy({*org})),
-                  writer_, [this, request, response, org = *org]() -> absl::Status {
-                    std::vector<Contact> contacts;
-                    for (const v1::Contact& c : request->contacts())
-                      contacts.push_back(FromProto(c));
-                    ECOPLAN_ASSIGN_OR_RETURN(
-                        OrgContacts stored, notifier_->SetContacts(org, contacts, request->etag()));
-                    for (const Contact& c : stored.contacts) *response->add_contacts() = ToProto(c);
-                    response->set_etag(absl::StrCat("c", stored.revision));
-                    return absl::OkStatus();
-                  });
+  return AnswerWrite<OrgContacts>(
+      ctx, Authorize(ctx, auth_, "SetContacts", common::ResourceScope::OwnedBy({*org})), nullptr,
+      [this, request, org = *org](const Caller&, Done<OrgContacts> done) {
+        std::vector<Contact> contacts;
+        for (const v1::Contact& c : request->contacts()) contacts.push_back(FromProto(c));
+        notifier_->SetContacts(org, contacts, request->etag(), std::move(done));
+      },
+      [response](const OrgContacts& stored) {
+        for (const Contact& c : stored.contacts) *response->add_contacts() = ToProto(c);
+        response->set_etag(absl::StrCat("c", stored.revision));
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::GetContacts(
@@ -260,19 +313,22 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::GetContacts(
 grpc::ServerUnaryReactor* NotificationServiceImpl::CreateSubscription(
     grpc::CallbackServerContext* ctx, const v1::CreateSubscriptionRequest* request,
     v1::CreateSubscriptionResponse* response) {
-  return AnswerOn(ctx, Authorize(ctx, auth_, "CreateSubscription"), writer_,
-                  [this, request, response](const Caller& who) -> absl::Status {
-                    v1::Subscription input = request->subscription();
-                    input.clear_name();
-                    ECOPLAN_ASSIGN_OR_RETURN(Subscription s, FromProto(input));
-                    s.owner = who.subject;
-                    ECOPLAN_ASSIGN_OR_RETURN(
-                        Subscription created,
-                        notifier_->CreateSubscription(s, request->secret(), request->request_id()));
-                    *response->mutable_subscription() =
-                        ToProto(created, notifier_->PendingCount(created.id));
-                    return absl::OkStatus();
-                  });
+  // On the writer: the address is checked by resolving its host name.
+  return AnswerWrite<Subscription>(
+      ctx, Authorize(ctx, auth_, "CreateSubscription"), writer_,
+      [this, request](const Caller& who, Done<Subscription> done) {
+        v1::Subscription input = request->subscription();
+        input.clear_name();
+        absl::StatusOr<Subscription> s = FromProto(input);
+        if (!s.ok()) return done(s.status());
+        s->owner = who.subject;
+        notifier_->CreateSubscription(*s, request->secret(), request->request_id(),
+                                      std::move(done));
+      },
+      [this, response](const Subscription& s) {
+        *response->mutable_subscription() = ToProto(s, notifier_->PendingCount(s.id));
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::GetSubscription(
@@ -300,15 +356,20 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::ListSubscriptions(
 grpc::ServerUnaryReactor* NotificationServiceImpl::UpdateSubscription(
     grpc::CallbackServerContext* ctx, const v1::UpdateSubscriptionRequest* request,
     v1::UpdateSubscriptionResponse* response) {
-  return AnswerOn(
+  // On the writer: the address is checked by resolving its host name.
+  return AnswerWrite<Subscription>(
       ctx, Authorize(ctx, auth_, "UpdateSubscription"), writer_,
-      [this, request, response](const Caller& who) -> absl::Status {
-        ECOPLAN_ASSIGN_OR_RETURN(Subscription s, FromProto(request->subscription()));
-        if (s.id.empty()) return absl::InvalidArgumentError("subscription.name is required");
-        ECOPLAN_RETURN_IF_ERROR(CheckOwnsSubscription(*notifier_, who, s.id));
-        ECOPLAN_ASSIGN_OR_RETURN(Subscription updated,
-                                 notifier_->UpdateSubscription(s, request->subscription().etag()));
-        *response->mutable_subscription() = ToProto(updated, notifier_->PendingCount(updated.id));
+      [this, request](const Caller& who, Done<Subscription> done) {
+        absl::StatusOr<Subscription> s = FromProto(request->subscription());
+        if (!s.ok()) return done(s.status());
+        if (s->id.empty()) return done(absl::InvalidArgumentError("subscription.name is required"));
+        if (absl::Status owns = CheckOwnsSubscription(*notifier_, who, s->id); !owns.ok()) {
+          return done(owns);
+        }
+        notifier_->UpdateSubscription(*s, request->subscription().etag(), std::move(done));
+      },
+      [this, response](const Subscription& s) {
+        *response->mutable_subscription() = ToProto(s, notifier_->PendingCount(s.id));
         return absl::OkStatus();
       });
 }
@@ -316,29 +377,36 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::UpdateSubscription(
 grpc::ServerUnaryReactor* NotificationServiceImpl::DeleteSubscription(
     grpc::CallbackServerContext* ctx, const v1::DeleteSubscriptionRequest* request,
     v1::DeleteSubscriptionResponse*) {
-  return AnswerOn(ctx, Authorize(ctx, auth_, "DeleteSubscription"), writer_,
-                  [this, request](const Caller& who) -> absl::Status {
-                    ECOPLAN_ASSIGN_OR_RETURN(std::string id,
-                                             ParseName(request->name(), "subscriptions", "name"));
-                    ECOPLAN_RETURN_IF_ERROR(CheckOwnsSubscription(*notifier_, who, id));
-                    return notifier_->DeleteSubscription(id, request->etag());
-                  });
+  return AnswerWrite<Nothing>(
+      ctx, Authorize(ctx, auth_, "DeleteSubscription"), nullptr,
+      [this, request](const Caller& who, Done<Nothing> done) {
+        absl::StatusOr<std::string> id = ParseName(request->name(), "subscriptions", "name");
+        if (!id.ok()) return done(id.status());
+        if (absl::Status owns = CheckOwnsSubscription(*notifier_, who, *id); !owns.ok()) {
+          return done(owns);
+        }
+        notifier_->DeleteSubscription(*id, request->etag(), AnswerNothing(std::move(done)));
+      },
+      FillNothing);
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::RotateSubscriptionSecret(
     grpc::CallbackServerContext* ctx, const v1::RotateSubscriptionSecretRequest* request,
     v1::RotateSubscriptionSecretResponse* response) {
-  return AnswerOn(
-      ctx, Authorize(ctx, auth_, "RotateSubscriptionSecret"), writer_,
-      [this, request, response](const Caller& who) -> absl::Status {
-        ECOPLAN_ASSIGN_OR_RETURN(std::string id,
-                                 ParseName(request->name(), "subscriptions", "name"));
-        ECOPLAN_RETURN_IF_ERROR(CheckOwnsSubscription(*notifier_, who, id));
+  return AnswerWrite<Subscription>(
+      ctx, Authorize(ctx, auth_, "RotateSubscriptionSecret"), nullptr,
+      [this, request](const Caller& who, Done<Subscription> done) {
+        absl::StatusOr<std::string> id = ParseName(request->name(), "subscriptions", "name");
+        if (!id.ok()) return done(id.status());
+        if (absl::Status owns = CheckOwnsSubscription(*notifier_, who, *id); !owns.ok()) {
+          return done(owns);
+        }
         const absl::Duration grace = common::DurationFromProto(request->previous_secret_grace());
-        ECOPLAN_ASSIGN_OR_RETURN(
-            Subscription s,
-            notifier_->RotateSecret(id, request->secret(), grace, request->request_id()));
-        *response->mutable_subscription() = ToProto(s, notifier_->PendingCount(id));
+        notifier_->RotateSecret(*id, request->secret(), grace, request->request_id(),
+                                std::move(done));
+      },
+      [this, response](const Subscription& s) {
+        *response->mutable_subscription() = ToProto(s, notifier_->PendingCount(s.id));
         return absl::OkStatus();
       });
 }
@@ -346,16 +414,20 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::RotateSubscriptionSecret(
 grpc::ServerUnaryReactor* NotificationServiceImpl::EnableSubscription(
     grpc::CallbackServerContext* ctx, const v1::EnableSubscriptionRequest* request,
     v1::EnableSubscriptionResponse* response) {
-  return AnswerOn(ctx, Authorize(ctx, auth_, "EnableSubscription"), writer_,
-                  [this, request, response](const Caller& who) -> absl::Status {
-                    ECOPLAN_ASSIGN_OR_RETURN(std::string id,
-                                             ParseName(request->name(), "subscriptions", "name"));
-                    ECOPLAN_RETURN_IF_ERROR(CheckOwnsSubscription(*notifier_, who, id));
-                    ECOPLAN_ASSIGN_OR_RETURN(Subscription s,
-                                             notifier_->EnableSubscription(id, request->enabled()));
-                    *response->mutable_subscription() = ToProto(s, notifier_->PendingCount(id));
-                    return absl::OkStatus();
-                  });
+  return AnswerWrite<Subscription>(
+      ctx, Authorize(ctx, auth_, "EnableSubscription"), nullptr,
+      [this, request](const Caller& who, Done<Subscription> done) {
+        absl::StatusOr<std::string> id = ParseName(request->name(), "subscriptions", "name");
+        if (!id.ok()) return done(id.status());
+        if (absl::Status owns = CheckOwnsSubscription(*notifier_, who, *id); !owns.ok()) {
+          return done(owns);
+        }
+        notifier_->EnableSubscription(*id, request->enabled(), std::move(done));
+      },
+      [this, response](const Subscription& s) {
+        *response->mutable_subscription() = ToProto(s, notifier_->PendingCount(s.id));
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::ListDeliveries(
@@ -381,42 +453,51 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::ListDeliveries(
 grpc::ServerUnaryReactor* NotificationServiceImpl::ReplayDelivery(
     grpc::CallbackServerContext* ctx, const v1::ReplayDeliveryRequest* request,
     v1::ReplayDeliveryResponse* response) {
-  return AnswerOn(ctx, Authorize(ctx, auth_, "ReplayDelivery"), writer_,
-                  [this, request, response](const Caller& who) -> absl::Status {
-                    ECOPLAN_ASSIGN_OR_RETURN(auto name, ParseDeliveryName(request->name(), "name"));
-                    ECOPLAN_RETURN_IF_ERROR(CheckOwnsSubscription(*notifier_, who, name.first));
-                    ECOPLAN_ASSIGN_OR_RETURN(
-                        Delivery d,
-                        notifier_->ReplayDelivery(name.first, name.second, request->request_id()));
-                    *response->mutable_delivery() = ToProto(d);
-                    return absl::OkStatus();
-                  });
+  return AnswerWrite<Delivery>(
+      ctx, Authorize(ctx, auth_, "ReplayDelivery"), nullptr,
+      [this, request](const Caller& who, Done<Delivery> done) {
+        auto name = ParseDeliveryName(request->name(), "name");
+        if (!name.ok()) return done(name.status());
+        if (absl::Status owns = CheckOwnsSubscription(*notifier_, who, name->first); !owns.ok()) {
+          return done(owns);
+        }
+        notifier_->ReplayDelivery(name->first, name->second, request->request_id(),
+                                  std::move(done));
+      },
+      [response](const Delivery& d) {
+        *response->mutable_delivery() = ToProto(d);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::AcknowledgeStream(
     grpc::CallbackServerContext* ctx, const v1::AcknowledgeStreamRequest* request,
     v1::AcknowledgeStreamResponse* response) {
-  return AnswerOn(ctx, Authorize(ctx, auth_, "AcknowledgeStream"), writer_,
-                  [this, request, response]() -> absl::Status {
-                    ECOPLAN_ASSIGN_OR_RETURN(
-                        std::string consumer,
-                        ParseName(request->consumer(), "streamConsumers", "consumer"));
-                    ECOPLAN_ASSIGN_OR_RETURN(
-                        uint64_t seq, notifier_->AcknowledgeStream(consumer, request->sequence()));
-                    response->set_sequence(seq);
-                    return absl::OkStatus();
-                  });
+  return AnswerWrite<uint64_t>(
+      ctx, Authorize(ctx, auth_, "AcknowledgeStream"), nullptr,
+      [this, request](const Caller&, Done<uint64_t> done) {
+        absl::StatusOr<std::string> consumer =
+            ParseName(request->consumer(), "streamConsumers", "consumer");
+        if (!consumer.ok()) return done(consumer.status());
+        notifier_->AcknowledgeStream(*consumer, request->sequence(), std::move(done));
+      },
+      [response](uint64_t sequence) {
+        response->set_sequence(sequence);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::RunSchedule(grpc::CallbackServerContext* ctx,
                                                                const v1::RunScheduleRequest*,
                                                                v1::RunScheduleResponse* response) {
-  return AnswerOn(ctx, Authorize(ctx, auth_, "RunSchedule"), writer_,
-                  [this, response]() -> absl::Status {
-                    ECOPLAN_ASSIGN_OR_RETURN(int created, notifier_->RunSchedule());
-                    response->set_created(created);
-                    return absl::OkStatus();
-                  });
+  // On the writer: deciding a run goes over every plan.
+  return AnswerWrite<int>(
+      ctx, Authorize(ctx, auth_, "RunSchedule"), writer_,
+      [this](const Caller&, Done<int> done) { notifier_->RunSchedule(std::move(done)); },
+      [response](int created) {
+        response->set_created(created);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerWriteReactor<v1::StreamNotificationsResponse>*

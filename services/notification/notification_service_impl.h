@@ -13,8 +13,11 @@ namespace ecoplan::notification {
 
 // gRPC edge of the notification service: authenticates and authorizes every
 // call (NotificationPolicy), maps v1 messages to Notifier calls and back.
-// Reads answer inline; writes (and subscription checks, which resolve host
-// names) run on `writer` so no gRPC thread waits on disk or DNS. The streams
+// Reads answer inline; writes are started inline and answered from their
+// commit's callback (Notifier: "Where a write becomes durable"), so no thread
+// waits on disk; those that first check a subscription's address (which
+// resolves host names) and RunSchedule start on `writer`, so no gRPC thread
+// waits on DNS either. The streams
 // serve `db`'s event log through `hub`. All pointers must outlive the service.
 class NotificationServiceImpl final : public v1::NotificationService::CallbackService {
  public:

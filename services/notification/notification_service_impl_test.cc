@@ -335,7 +335,7 @@ TEST_F(NotificationServiceImplTest, SubscriptionsAreCreatedListedUpdatedRotatedA
   EXPECT_EQ(created.DebugString().find("MfKQ9r8"), std::string::npos);  // never returned
   // A retry with the same request id returns the first result, nothing new.
   v1::Subscription again = CreateSubscription("http://127.0.0.1:9/hook", "req-1", &s);
-  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(again.name(), created.name());
 
   v1::ListSubscriptionsResponse listed;

@@ -163,34 +163,55 @@ absl::StatusOr<UpstreamInput> RegistryInput(
   return in;
 }
 
+namespace {
+
+// A report's event as `t` (submitted or returned), with what it states met while it stands
+// submitted or accepted.
+void ReportInput(const pv1::Report& r, UpstreamInput::Type t, UpstreamInput* in) {
+  std::string report_id;
+  PlanAndId(r.name(), &in->plan_id, &report_id);
+  in->type = t;
+  in->organization_id = Id(r.organization(), "organizations/");
+  in->period = r.period();
+  in->resource = r.name();
+  in->comment = r.review_comment();
+  // What the report states met counts only while it stands submitted (or
+  // accepted): a returned report, even revised, states nothing until resubmitted.
+  if (t != UpstreamInput::Type::kReportSubmitted ||
+      (r.state() != pv1::REPORT_STATE_SUBMITTED && r.state() != pv1::REPORT_STATE_ACCEPTED)) {
+    return;
+  }
+  for (const pv1::ReportEntry& entry : r.entries()) {
+    std::string plan_ignored, measure;
+    PlanAndId(entry.measure(), &plan_ignored, &measure);
+    for (const pv1::CheckpointMet& met : entry.met_checkpoints()) {
+      if (std::optional<absl::CivilDay> due = Day(met.due_date())) {
+        in->met_checkpoints.push_back({measure, *due, met.phrase()});
+      }
+    }
+  }
+}
+
+// A plan's reporting calendar as changed.
+void CalendarInput(const pv1::ReportingCalendar& calendar, UpstreamInput* in) {
+  std::string ignored;
+  PlanAndId(calendar.name(), &in->plan_id, &ignored);
+  in->calendar.monthly_due = DueRuleFromProto(calendar.monthly_due());
+  in->calendar.quarterly_summaries = calendar.quarterly_summaries();
+  in->calendar.half_year_summaries = calendar.half_year_summaries();
+  in->calendar.annual_summary = calendar.annual_summary();
+  if (calendar.has_summary_due())
+    in->calendar.summary_due = DueRuleFromProto(calendar.summary_due());
+  in->type = UpstreamInput::Type::kCalendarChanged;
+}
+
+}  // namespace
+
 absl::StatusOr<UpstreamInput> ProgressInput(const common::v1::Event& event) {
   UpstreamInput in;
   in.event_ref = absl::StrCat(event.source(), "#", event.sequence());
   const std::string& type = event.type();
-  auto report = [&](const pv1::Report& r, UpstreamInput::Type t) {
-    std::string report_id;
-    PlanAndId(r.name(), &in.plan_id, &report_id);
-    in.type = t;
-    in.organization_id = Id(r.organization(), "organizations/");
-    in.period = r.period();
-    in.resource = r.name();
-    in.comment = r.review_comment();
-    // What the report states met counts only while it stands submitted (or
-    // accepted): a returned report, even revised, states nothing until resubmitted.
-    if (t != UpstreamInput::Type::kReportSubmitted ||
-        (r.state() != pv1::REPORT_STATE_SUBMITTED && r.state() != pv1::REPORT_STATE_ACCEPTED)) {
-      return;
-    }
-    for (const pv1::ReportEntry& entry : r.entries()) {
-      std::string plan_ignored, measure;
-      PlanAndId(entry.measure(), &plan_ignored, &measure);
-      for (const pv1::CheckpointMet& met : entry.met_checkpoints()) {
-        if (std::optional<absl::CivilDay> due = Day(met.due_date())) {
-          in.met_checkpoints.push_back({measure, *due, met.phrase()});
-        }
-      }
-    }
-  };
+  auto report = [&in](const pv1::Report& r, UpstreamInput::Type t) { ReportInput(r, t, &in); };
   if (type == "ecoplan.progress.v1.ReportSubmitted") {
     pv1::ReportSubmitted p;
     if (!Unpack(event, &p)) return absl::DataLossError("bad ReportSubmitted payload");
@@ -227,16 +248,7 @@ absl::StatusOr<UpstreamInput> ProgressInput(const common::v1::Event& event) {
   } else if (type == "ecoplan.progress.v1.CalendarChanged") {
     pv1::CalendarChanged p;
     if (!Unpack(event, &p)) return absl::DataLossError("bad CalendarChanged payload");
-    std::string ignored;
-    PlanAndId(p.calendar().name(), &in.plan_id, &ignored);
-    in.calendar.monthly_due = DueRuleFromProto(p.calendar().monthly_due());
-    in.calendar.quarterly_summaries = p.calendar().quarterly_summaries();
-    in.calendar.half_year_summaries = p.calendar().half_year_summaries();
-    in.calendar.annual_summary = p.calendar().annual_summary();
-    if (p.calendar().has_summary_due()) {
-      in.calendar.summary_due = DueRuleFromProto(p.calendar().summary_due());
-    }
-    in.type = UpstreamInput::Type::kCalendarChanged;
+    CalendarInput(p.calendar(), &in);
   } else if (type == "ecoplan.progress.v1.HolidaysLoaded") {
     pv1::HolidaysLoaded p;
     if (!Unpack(event, &p)) return absl::DataLossError("bad HolidaysLoaded payload");
@@ -266,67 +278,60 @@ std::optional<HolidayYear> HolidayYearFromProto(const pv1::HolidayCalendar& cale
   return out;
 }
 
-absl::StatusOr<UpstreamInput> IndicatorInput(const common::v1::Event& event,
-                                             const IndicatorLookups& lookups) {
-  namespace iv1 = ::ecoplan::indicator::v1;
-  UpstreamInput in;
-  in.event_ref = absl::StrCat(event.source(), "#", event.sequence());
-  auto org_id = [&](const std::string& plan, const std::string& name) {
-    return lookups.owner_id ? lookups.owner_id(plan, name) : std::string();
-  };
-  auto contest = [&](const iv1::Contest& c, UpstreamInput::Type type) {
-    std::string number;
-    PlanAndId(c.name(), &in.plan_id, &number);
-    in.type = type;
-    in.resource = c.name();
-    ContestInput& out = in.contest;
-    out.name = c.name();
-    out.month = c.month();
-    out.organization_name = c.organization();
-    out.organization_id = org_id(in.plan_id, c.organization());
-    out.item = c.item();
-    out.reason = c.reason();
-    out.filed_by = c.filed_by();
-    out.decided =
-        c.state() == iv1::CONTEST_STATE_ACCEPTED || c.state() == iv1::CONTEST_STATE_REJECTED;
-    out.accepted = c.state() == iv1::CONTEST_STATE_ACCEPTED;
-    out.comment = c.comment();
-    out.points = c.points();
-    out.decided_by = c.decided_by();
-    out.recorded_in_month = c.recorded_in_month();
-  };
-  const std::string& type = event.type();
-  if (type == "ecoplan.indicator.v1.MonthClosed") {
-    iv1::MonthClosed p;
-    if (!Unpack(event, &p)) return absl::DataLossError("bad MonthClosed payload");
-    PlanAndId(p.name(), &in.plan_id, &in.month_closed.month);
-    in.type = UpstreamInput::Type::kMonthClosed;
-    in.resource = p.name();
-    in.month_closed.name = p.name();
-    in.month_closed.closed_by = p.closed_by();
-    in.month_closed.reason = p.reason();
-    in.month_closed.adjustment_count = p.adjustment_count();
-    return in;
-  }
-  if (type == "ecoplan.indicator.v1.ContestFiled") {
-    iv1::ContestFiled p;
-    if (!Unpack(event, &p)) return absl::DataLossError("bad ContestFiled payload");
-    contest(p.contest(), UpstreamInput::Type::kContestFiled);
-    return in;
-  }
-  if (type == "ecoplan.indicator.v1.ContestDecided") {
-    iv1::ContestDecided p;
-    if (!Unpack(event, &p)) return absl::DataLossError("bad ContestDecided payload");
-    contest(p.contest(), UpstreamInput::Type::kContestDecided);
-    return in;
-  }
-  if (type != "ecoplan.indicator.v1.IndicatorStatusChanged") return in;
-  iv1::IndicatorStatusChanged p;
-  if (!Unpack(event, &p)) return absl::DataLossError("bad IndicatorStatusChanged payload");
-  IndicatorChange& c = in.indicator_change;
-  PlanAndId(p.indicator(), &in.plan_id, &c.indicator_id);
-  in.type = UpstreamInput::Type::kIndicatorStatus;
-  in.resource = p.indicator();
+namespace {
+
+namespace iv1 = ::ecoplan::indicator::v1;
+
+// The id of the organization called `name` in the plan's view (empty when unknown or no lookup).
+std::string OwnerId(const IndicatorLookups& lookups, const std::string& plan,
+                    const std::string& name) {
+  return lookups.owner_id ? lookups.owner_id(plan, name) : std::string();
+}
+
+// A contest's event as `type` (filed or decided).
+void ContestToInput(const iv1::Contest& c, UpstreamInput::Type type,
+                    const IndicatorLookups& lookups, UpstreamInput* in) {
+  std::string number;
+  PlanAndId(c.name(), &in->plan_id, &number);
+  in->type = type;
+  in->resource = c.name();
+  ContestInput& out = in->contest;
+  out.name = c.name();
+  out.month = c.month();
+  out.organization_name = c.organization();
+  out.organization_id = OwnerId(lookups, in->plan_id, c.organization());
+  out.item = c.item();
+  out.reason = c.reason();
+  out.filed_by = c.filed_by();
+  out.decided =
+      c.state() == iv1::CONTEST_STATE_ACCEPTED || c.state() == iv1::CONTEST_STATE_REJECTED;
+  out.accepted = c.state() == iv1::CONTEST_STATE_ACCEPTED;
+  out.comment = c.comment();
+  out.points = c.points();
+  out.decided_by = c.decided_by();
+  out.recorded_in_month = c.recorded_in_month();
+}
+
+// A month closed.
+void MonthClosedToInput(const iv1::MonthClosed& p, UpstreamInput* in) {
+  PlanAndId(p.name(), &in->plan_id, &in->month_closed.month);
+  in->type = UpstreamInput::Type::kMonthClosed;
+  in->resource = p.name();
+  in->month_closed.name = p.name();
+  in->month_closed.closed_by = p.closed_by();
+  in->month_closed.reason = p.reason();
+  in->month_closed.adjustment_count = p.adjustment_count();
+}
+
+// An indicator's status change, with its owners resolved and, when it may notify, the
+// indicator's name and unit read from the indicator service. Errors: Unavailable and
+// DeadlineExceeded of that read (the event is tried again).
+absl::Status StatusChangeToInput(const iv1::IndicatorStatusChanged& p,
+                                 const IndicatorLookups& lookups, UpstreamInput* in) {
+  IndicatorChange& c = in->indicator_change;
+  PlanAndId(p.indicator(), &in->plan_id, &c.indicator_id);
+  in->type = UpstreamInput::Type::kIndicatorStatus;
+  in->resource = p.indicator();
   c.indicator = p.indicator();
   c.previous = static_cast<IndicatorStatus>(p.previous_status());
   c.status = static_cast<IndicatorStatus>(p.status());
@@ -341,8 +346,8 @@ absl::StatusOr<UpstreamInput> IndicatorInput(const common::v1::Event& event,
   if (p.has_target()) c.target = p.target();
   c.target_text = p.target_text();
   for (const std::string& name : p.owners()) {
-    std::string id = org_id(in.plan_id, name);
-    if (!id.empty()) in.indicator_owners.push_back(std::move(id));
+    std::string id = OwnerId(lookups, in->plan_id, name);
+    if (!id.empty()) in->indicator_owners.push_back(std::move(id));
   }
   // Only a change that may notify is worth the read.
   const bool may_notify =
@@ -358,6 +363,38 @@ absl::StatusOr<UpstreamInput> IndicatorInput(const common::v1::Event& event,
       c.unit = indicator->unit();
     }
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<UpstreamInput> IndicatorInput(const common::v1::Event& event,
+                                             const IndicatorLookups& lookups) {
+  UpstreamInput in;
+  in.event_ref = absl::StrCat(event.source(), "#", event.sequence());
+  const std::string& type = event.type();
+  if (type == "ecoplan.indicator.v1.MonthClosed") {
+    iv1::MonthClosed p;
+    if (!Unpack(event, &p)) return absl::DataLossError("bad MonthClosed payload");
+    MonthClosedToInput(p, &in);
+    return in;
+  }
+  if (type == "ecoplan.indicator.v1.ContestFiled") {
+    iv1::ContestFiled p;
+    if (!Unpack(event, &p)) return absl::DataLossError("bad ContestFiled payload");
+    ContestToInput(p.contest(), UpstreamInput::Type::kContestFiled, lookups, &in);
+    return in;
+  }
+  if (type == "ecoplan.indicator.v1.ContestDecided") {
+    iv1::ContestDecided p;
+    if (!Unpack(event, &p)) return absl::DataLossError("bad ContestDecided payload");
+    ContestToInput(p.contest(), UpstreamInput::Type::kContestDecided, lookups, &in);
+    return in;
+  }
+  if (type != "ecoplan.indicator.v1.IndicatorStatusChanged") return in;
+  iv1::IndicatorStatusChanged p;
+  if (!Unpack(event, &p)) return absl::DataLossError("bad IndicatorStatusChanged payload");
+  ECOPLAN_RETURN_IF_ERROR(StatusChangeToInput(p, lookups, &in));
   return in;
 }
 
@@ -433,7 +470,7 @@ common::EventFollowerOptions FollowerOptions(const std::string& name, const Upst
   options.max_backoff = o.max_backoff;
   options.channel_ready = [channel] { return channel->GetState(false) == GRPC_CHANNEL_READY; };
   options.on_error = [name, log, holding, release](const absl::Status& status) {
-    // A failed commit: the Notifier still holds its lock for the event.
+    // A failed commit: the Notifier still holds the emit key for the event.
     if (*holding) {
       *holding = false;
       release();

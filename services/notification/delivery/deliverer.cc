@@ -175,98 +175,110 @@ void Deliverer::Work() {
     Delivery delivery = q.deliveries.front();
     const Subscription subscription = q.subscription;
     lock.unlock();
-
-    // Outside the lock: read the notification, sign, POST, record.
-    WebhookResult result;
-    absl::StatusOr<Notification> notification =
-        store_->GetNotification(delivery.notification_number);
-    const absl::Time started = clock_->Now();
-    if (!notification.ok()) {
-      result.error = absl::StrCat("notification unreadable: ", notification.status().message());
-    } else {
-      WebhookRequest request;
-      request.url = subscription.url;
-      request.webhook_id = delivery.webhook_id;
-      request.timestamp = absl::ToUnixSeconds(started);
-      request.body = Body(*notification, started);
-      std::vector<std::string> keys;
-      for (const Secret& s : subscription.secrets) {
-        if (!s.expire_time.has_value() || *s.expire_time > started) keys.push_back(s.key);
-      }
-      request.signature =
-          SignatureHeader(keys, request.webhook_id, request.timestamp, request.body);
-      result = sender_->Send(request);
-    }
-    if (delivery.attempt_count == 0 || delivery.first_attempt_time == absl::InfinitePast()) {
-      delivery.first_attempt_time = started;
-    }
-    ++delivery.attempt_count;
-    delivery.attempts.push_back(
-        DeliveryAttempt{started, result.status_code, result.latency, result.error});
-    if (delivery.attempts.size() > kMaxKeptAttempts)
-      delivery.attempts.erase(delivery.attempts.begin());
-    bool gave_up = false;
-    absl::Duration delay;
-    if (result.ok()) {
-      delivery.state = DeliveryState::kSucceeded;
-    } else {
-      delay = Backoff(delivery.attempt_count);
-      if (result.retry_after.has_value()) delay = std::max(delay, *result.retry_after);
-      delivery.next_attempt_time = started + delay;
-      if (delivery.next_attempt_time > delivery.first_attempt_time + options_.retry_horizon) {
-        delivery.state = DeliveryState::kFailed;
-        gave_up = true;
-      }
-    }
-    const absl::Status recorded = notifier_->RecordDelivery(delivery);
-    if (gave_up && recorded.ok()) {
-      (void)notifier_->SuspendSubscription(
-          subscription.id,
-          absl::StrCat("delivery ", delivery.number, " failed for ",
-                       absl::FormatDuration(options_.retry_horizon), ": ", result.error));
-    }
-
+    const AttemptOutcome outcome = Attempt(subscription, &delivery);
     lock.lock();
-    ++stats_.attempts;
-    if (result.ok())
-      ++stats_.succeeded;
-    else
-      ++stats_.failed_attempts;
-    if (gave_up) ++stats_.gave_up;
-    if (attempts_metric_ != nullptr) {
-      attempts_metric_->Increment(
-          {id, result.ok() ? "succeeded" : (gave_up ? "gave_up" : "failed")});
-      latency_metric_->Observe({result.ok() ? "succeeded" : "failed"},
-                               absl::ToDoubleSeconds(result.latency));
-    }
-    auto it = queues_.find(id);
-    if (it == queues_.end()) continue;  // deleted meanwhile
-    Queue& after = it->second;
-    after.busy = false;
-    if (!recorded.ok()) {
-      // Not durable: try the same attempt again a little later.
-      after.next_time = clock_->Now() + options_.initial_backoff;
-      continue;
-    }
-    if (result.ok() || gave_up) {
-      if (!after.deliveries.empty() && after.deliveries.front().number == delivery.number) {
-        after.deliveries.pop_front();
-      }
-      if (result.ok()) after.consecutive_failures = 0;
-    } else {
-      if (!after.deliveries.empty() && after.deliveries.front().number == delivery.number) {
-        after.deliveries.front() = delivery;
-      }
-      ++after.consecutive_failures;
-      if (after.consecutive_failures >= options_.breaker_failures) {
-        // Open: at most one probe per cooldown.
-        after.next_time =
-            std::max(delivery.next_attempt_time, clock_->Now() + options_.breaker_cooldown);
-      }
-    }
-    ExportLocked(id, after);
-    cv_.notify_all();
+    FinishLocked(id, delivery, outcome);
   }
+}
+
+WebhookResult Deliverer::Send(const Subscription& subscription, const Delivery& delivery,
+                              absl::Time started) {
+  absl::StatusOr<Notification> notification = store_->GetNotification(delivery.notification_number);
+  WebhookResult result;
+  if (!notification.ok()) {
+    result.error = absl::StrCat("notification unreadable: ", notification.status().message());
+    return result;
+  }
+  WebhookRequest request;
+  request.url = subscription.url;
+  request.webhook_id = delivery.webhook_id;
+  request.timestamp = absl::ToUnixSeconds(started);
+  request.body = Body(*notification, started);
+  std::vector<std::string> keys;
+  for (const Secret& s : subscription.secrets) {
+    if (!s.expire_time.has_value() || *s.expire_time > started) keys.push_back(s.key);
+  }
+  request.signature = SignatureHeader(keys, request.webhook_id, request.timestamp, request.body);
+  return sender_->Send(request);
+}
+
+Deliverer::AttemptOutcome Deliverer::Attempt(const Subscription& subscription, Delivery* delivery) {
+  AttemptOutcome out;
+  const absl::Time started = clock_->Now();
+  out.result = Send(subscription, *delivery, started);
+  const WebhookResult& result = out.result;
+  if (delivery->attempt_count == 0 || delivery->first_attempt_time == absl::InfinitePast()) {
+    delivery->first_attempt_time = started;
+  }
+  ++delivery->attempt_count;
+  delivery->attempts.push_back(
+      DeliveryAttempt{started, result.status_code, result.latency, result.error});
+  if (delivery->attempts.size() > kMaxKeptAttempts) {
+    delivery->attempts.erase(delivery->attempts.begin());
+  }
+  if (result.ok()) {
+    delivery->state = DeliveryState::kSucceeded;
+  } else {
+    absl::Duration delay = Backoff(delivery->attempt_count);
+    if (result.retry_after.has_value()) delay = std::max(delay, *result.retry_after);
+    delivery->next_attempt_time = started + delay;
+    if (delivery->next_attempt_time > delivery->first_attempt_time + options_.retry_horizon) {
+      delivery->state = DeliveryState::kFailed;
+      out.gave_up = true;
+    }
+  }
+  out.recorded = notifier_->RecordDelivery(*delivery);
+  if (out.gave_up && out.recorded.ok()) {
+    (void)notifier_->SuspendSubscription(
+        subscription.id,
+        absl::StrCat("delivery ", delivery->number, " failed for ",
+                     absl::FormatDuration(options_.retry_horizon), ": ", result.error));
+  }
+  return out;
+}
+
+void Deliverer::CountLocked(const std::string& id, const AttemptOutcome& outcome) {
+  const bool ok = outcome.result.ok();
+  ++stats_.attempts;
+  if (ok)
+    ++stats_.succeeded;
+  else
+    ++stats_.failed_attempts;
+  if (outcome.gave_up) ++stats_.gave_up;
+  if (attempts_metric_ != nullptr) {
+    attempts_metric_->Increment({id, ok ? "succeeded" : (outcome.gave_up ? "gave_up" : "failed")});
+    latency_metric_->Observe({ok ? "succeeded" : "failed"},
+                             absl::ToDoubleSeconds(outcome.result.latency));
+  }
+}
+
+void Deliverer::FinishLocked(const std::string& id, const Delivery& delivery,
+                             const AttemptOutcome& outcome) {
+  CountLocked(id, outcome);
+  auto it = queues_.find(id);
+  if (it == queues_.end()) return;  // deleted meanwhile
+  Queue& after = it->second;
+  after.busy = false;
+  if (!outcome.recorded.ok()) {
+    // Not durable: try the same attempt again a little later.
+    after.next_time = clock_->Now() + options_.initial_backoff;
+    return;
+  }
+  const bool head = !after.deliveries.empty() && after.deliveries.front().number == delivery.number;
+  if (outcome.result.ok() || outcome.gave_up) {
+    if (head) after.deliveries.pop_front();
+    if (outcome.result.ok()) after.consecutive_failures = 0;
+  } else {
+    if (head) after.deliveries.front() = delivery;
+    ++after.consecutive_failures;
+    if (after.consecutive_failures >= options_.breaker_failures) {
+      // Open: at most one probe per cooldown.
+      after.next_time =
+          std::max(delivery.next_attempt_time, clock_->Now() + options_.breaker_cooldown);
+    }
+  }
+  ExportLocked(id, after);
+  cv_.notify_all();
 }
 
 }  // namespace ecoplan::notification

@@ -95,7 +95,28 @@ class Deliverer final : public DeliverySink {
     int consecutive_failures = 0;
   };
 
+  // What one attempt came to.
+  struct AttemptOutcome {
+    WebhookResult result;
+    bool gave_up = false;   // the delivery is FAILED: past the retry horizon
+    absl::Status recorded;  // of Notifier::RecordDelivery
+  };
+
+  // A worker's loop: pick a ready subscription, attempt its head delivery, book the outcome.
   void Work();
+  // Without mu_: reads the notification, signs and POSTs it (the failure to read it is a failed
+  // attempt).
+  WebhookResult Send(const Subscription& subscription, const Delivery& delivery,
+                     absl::Time started);
+  // Without mu_: sends, updates `delivery` (attempts, next time, state) and records it durably;
+  // suspends the subscription when the delivery gave up.
+  AttemptOutcome Attempt(const Subscription& subscription, Delivery* delivery);
+  // With mu_ held: counts the attempt (stats, metrics).
+  void CountLocked(const std::string& id, const AttemptOutcome& outcome);
+  // With mu_ held: counts the attempt, then moves the queue on (done or gave up), keeps the
+  // delivery at its head for a retry (opening the breaker), or retries the same attempt later
+  // when it was not recorded.
+  void FinishLocked(const std::string& id, const Delivery& delivery, const AttemptOutcome& outcome);
   // With mu_ held: a subscription ready to send, or empty; `wake` gets the earliest next time.
   std::string PickLocked(absl::Time now, absl::Time* wake);
   absl::Duration Backoff(int attempt);

@@ -3,6 +3,7 @@
 // The storage port of the notification service, owned by the domain.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -112,8 +113,12 @@ class NotificationStore {
  public:
   virtual ~NotificationStore() = default;
   virtual absl::StatusOr<LoadedState> Load() = 0;
-  // Writes `changes` atomically and durably. Errors: Unavailable, Internal.
+  // Writes `changes` atomically and durably, blocking until then. Errors: Unavailable, Internal.
   virtual absl::Status Commit(const Changes& changes) = 0;
+  // Same without blocking: `done` gets the outcome once the write is durable (or failed), on the
+  // store's committing thread or inline; it must be quick and must not block. `changes` is not
+  // used after the call returns.
+  virtual void CommitAsync(const Changes& changes, std::function<void(absl::Status)> done) = 0;
   // Errors: NotFound.
   virtual absl::StatusOr<Notification> GetNotification(uint64_t number) = 0;
   // Newest first. Errors: InvalidArgument (token).

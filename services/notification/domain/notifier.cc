@@ -1,5 +1,6 @@
 // The Notifier's core: loading, emitting a notification (keys, mutes, digests,
-// deliveries), and committing a change then applying it to memory. The use cases
+// deliveries), and applying a durable change to memory (the write path is
+// notifier_write.cc). The use cases
 // are in notifier_<concept>.cc.
 
 #include "services/notification/domain/notifier.h"
@@ -27,45 +28,36 @@ Notifier::Notifier(NotificationStore* store, const common::Clock* clock,
       clock_(clock),
       url_checker_(url_checker),
       options_(std::move(options)),
-      logger_(options_.logger.has_value() ? *options_.logger : common::Logger("notification")) {}
+      logger_(options_.logger.has_value() ? *options_.logger : common::Logger("notification")),
+      serializer_(options_.dispatch ? options_.dispatch : [](std::function<void()> fn) { fn(); }) {}
 
 absl::Status Notifier::Load() {
   ECOPLAN_ASSIGN_OR_RETURN(LoadedState loaded, store_->Load());
-  absl::MutexLock lock(&mu_);
-  state_ = std::move(loaded);
-  pending_.clear();
-  for (const Delivery& d : state_.pending_deliveries) ++pending_[d.subscription_id];
+  {
+    absl::MutexLock lock(&mu_);
+    state_ = std::move(loaded);
+    pending_.clear();
+    for (const Delivery& d : state_.pending_deliveries) ++pending_[d.subscription_id];
+  }
   if (options_.install_default_rules) ECOPLAN_RETURN_IF_ERROR(InstallMissingDefaultRules());
   return absl::OkStatus();
 }
 
 absl::Status Notifier::InstallMissingDefaultRules() {
-  Changes changes;
-  std::set<std::string> installed = state_.installed_default_rules;
-  const bool new_store = state_.rules.empty() && installed.empty();
-  if (installed.empty() && !state_.rules.empty()) {
-    // A store from before installed defaults were recorded: it got the
-    // original ones at its first start, whether or not they are still there.
-    for (const std::string& id : OriginalDefaultRuleIds()) {
-      installed.insert(id);
-      changes.installed_default_rules.push_back(id);
-    }
-  }
   std::vector<std::string> added;
   std::vector<std::string> kept;  // an administrator's rule already has the id
-  for (Rule rule : DefaultRules()) {
-    if (installed.count(rule.id) > 0) continue;
-    changes.installed_default_rules.push_back(rule.id);
-    if (state_.rules.count(rule.id) > 0) {
-      kept.push_back(rule.id);
-      continue;
-    }
-    rule.update_time = Now();
-    changes.rules.push_back(rule);
-    added.push_back(rule.id);
-  }
-  if (changes.empty()) return absl::OkStatus();
-  ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
+  bool new_store = false;
+  // Before any other write; it changes rules of many ids, so it holds the emit key.
+  ECOPLAN_RETURN_IF_ERROR(AwaitStatus([&](DoneStatus done) {
+    Write(
+        {kEmitKey},
+        [&](Changes* changes) {
+          new_store = state_.rules.empty() && state_.installed_default_rules.empty();
+          DecideDefaultRules(changes, &added, &kept);
+          return absl::OkStatus();
+        },
+        std::move(done));
+  }));
   if (!added.empty() || !kept.empty()) {
     logger_.Info(new_store ? "default rules installed on a new store"
                            : "default rules new since this store was created installed",
@@ -74,6 +66,31 @@ absl::Status Notifier::InstallMissingDefaultRules() {
                   {"kept_existing", absl::StrJoin(kept, ",")}});
   }
   return absl::OkStatus();
+}
+
+void Notifier::DecideDefaultRules(Changes* out, std::vector<std::string>* added,
+                                  std::vector<std::string>* kept) {
+  Changes& changes = *out;
+  std::set<std::string> installed = state_.installed_default_rules;
+  if (installed.empty() && !state_.rules.empty()) {
+    // A store from before installed defaults were recorded: it got the
+    // original ones at its first start, whether or not they are still there.
+    for (const std::string& id : OriginalDefaultRuleIds()) {
+      installed.insert(id);
+      changes.installed_default_rules.push_back(id);
+    }
+  }
+  for (Rule rule : DefaultRules()) {
+    if (installed.count(rule.id) > 0) continue;
+    changes.installed_default_rules.push_back(rule.id);
+    if (state_.rules.count(rule.id) > 0) {
+      kept->push_back(rule.id);
+      continue;
+    }
+    rule.update_time = Now();
+    changes.rules.push_back(rule);
+    added->push_back(rule.id);
+  }
 }
 
 void Notifier::SetDeliverySink(DeliverySink* sink) {
@@ -220,17 +237,6 @@ void Notifier::Emit(const Candidate& c, Changes* changes) {
   AddNotification(std::move(n), c.key, changes);
 }
 
-absl::Status Notifier::CommitAndApply(Changes& changes) {
-  if (changes.empty()) {
-    reserved_keys_.clear();
-    return absl::OkStatus();
-  }
-  absl::Status status = store_->Commit(changes);
-  if (status.ok()) Apply(changes);
-  reserved_keys_.clear();
-  return status;
-}
-
 void Notifier::Apply(const Changes& changes) {
   for (const auto& [key, number] : changes.dedup_keys) state_.dedup_keys.insert(key);
   for (const Rule& r : changes.rules) state_.rules[r.id] = r;
@@ -250,6 +256,9 @@ void Notifier::Apply(const Changes& changes) {
     if (d.state == DeliveryState::kPending && d.attempt_count == 0) {
       ++pending_[d.subscription_id];
       queued.push_back(d);
+    } else if (d.state != DeliveryState::kPending) {  // an attempt's outcome: done or given up
+      auto it = pending_.find(d.subscription_id);
+      if (it != pending_.end() && it->second > 0) --it->second;
     }
   }
   for (const OrgContacts& c : changes.contacts) state_.contacts[c.organization_id] = c;

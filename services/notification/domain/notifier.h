@@ -5,26 +5,51 @@
 // It keeps in memory what it decides with (rules, subscriptions, contacts, the
 // local view of plans and submissions, open escalations, digest buckets, the
 // idempotency keys already used) and reads notifications and deliveries from
-// the store. Every change is computed under one lock, written by the store in
-// one atomic batch, and applied to memory only once durable, so that
-// allocation order (notification and delivery numbers) equals commit order and
-// a key is never used twice.
+// the store.
+//
+// Writes (docs/ARCHITECTURE.md, "Where a write becomes durable"): each is
+// serialized on its keys by a common::KeyedSerializer (notifier_write.cc,
+// Write), decided under the Notifier's mutex against the state including every
+// earlier write to those keys, committed with NotificationStore::CommitAsync
+// outside the mutex, applied to memory in the commit's callback, then its keys
+// are released and it is answered. The mutex is never held across a commit.
+// The keys:
+//   "rule/<id>", "contacts/<org>", "subscription/<id>", "notification/<number>",
+//   "consumer/<id>": the aggregate a write changes;
+//   "subscription/new": creating a subscription (it takes the next subscription number);
+//   "request/<id>": a write's request id, a second key taken first, so that a
+//     retry arriving while the first call commits is decided after it;
+//   kEmitKey ("emit"): every write that takes notification or delivery numbers
+//     or changes what emitting decides with and writes (idempotency keys,
+//     escalations, digests, the views of plans, submissions and holidays): the
+//     followers' events, the schedule, ReplayDelivery, DeleteSubscription (a
+//     concurrent event must not add a delivery to a subscription being deleted)
+//     and Acknowledge of an escalating notification. Holding it, a write sees
+//     every number taken before it published, so numbers are never used twice
+//     and are committed in the order they were taken.
+// Keys are taken in that order (request, aggregate, emit), so no two writes
+// wait for each other.
 //
 // Upstream events come from EventFollowers, which commit the change together
-// with their cursor: BeginUpstream() takes the lock and computes the Changes;
-// the caller commits them (with its cursor) and then calls FinishUpstream(),
-// which applies them if committed and releases the lock. Both calls must come
-// from the same thread, back to back.
+// with their cursor on their own thread: BeginUpstream() waits for kEmitKey
+// (blocking the follower's thread) and computes the Changes under the mutex;
+// the caller commits them (with its cursor), then FinishUpstream() applies them
+// if committed and releases the key. Both calls must come from the same
+// thread, back to back.
+//
+// Every write has an asynchronous form, answering `done` once durable (on the
+// store's committing thread, or inline), and a blocking form for threads that
+// may wait (tests, Load, the deliverer's workers, the ScheduleRunner): never
+// call a blocking form on a gRPC thread, from a `done`, or on `dispatch`.
 //
 // Who may act is decided at the gRPC edge by the policy; the per-organization
 // part (a reporter sees only its own inbox) is checked here with the Caller.
 //
 // The implementation is one file per concept: notifier.cc (loading, emitting,
-// committing), notifier_intake.cc (registry and progress events),
-// notifier_indicator.cc (indicator status changes), notifier_assessment.cc
-// (month closing and contests), notifier_schedule.cc,
-// notifier_inbox.cc, notifier_rules.cc, notifier_contacts.cc,
-// notifier_subscriptions.cc (with deliveries), notifier_streams.cc.
+// applying), notifier_write.cc (keys, deciding, committing), notifier_intake.cc (registry and
+// progress events), notifier_indicator.cc (indicator status changes), notifier_assessment.cc (month
+// closing and contests), notifier_schedule.cc, notifier_inbox.cc, notifier_rules.cc,
+// notifier_contacts.cc, notifier_subscriptions.cc (with deliveries), notifier_streams.cc.
 //
 // Thread-safe. `store`, `clock`, `url_checker` must outlive it.
 
@@ -41,7 +66,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "common/concurrency/keyed_serializer.h"
 #include "common/idempotency/request_ledger.h"
 #include "common/log/log.h"
 #include "common/time/clock.h"
@@ -133,7 +160,15 @@ struct NotifierOptions {
   // Where Load() says which default rules it installed; unset: service
   // "notification" on stderr.
   std::optional<common::Logger> logger;
+  // Runs a write that waited for its keys (common::KeyedSerializer's dispatch): the server's
+  // contention executor, so that it never runs on the committer. Unset: inline (tests).
+  std::function<void(std::function<void()>)> dispatch;
 };
+
+// The answer of an asynchronous write, once durable (or refused, or failed).
+template <typename T>
+using Done = std::function<void(absl::StatusOr<T>)>;
+using DoneStatus = std::function<void(absl::Status)>;
 
 // The default rules for the seed plan (report due 3 days before its due day;
 // measure deadlines 30 and 7 days ahead; checkpoints of measure texts 7 days
@@ -166,12 +201,12 @@ class Notifier {
   std::vector<Delivery> PendingDeliveries() const;
 
   // --- upstream events (see class comment)
-  absl::StatusOr<Changes> BeginUpstream(const UpstreamInput& input)
-      ABSL_EXCLUSIVE_LOCK_FUNCTION(mu_);
-  void FinishUpstream(const Changes& changes, bool committed) ABSL_UNLOCK_FUNCTION(mu_);
+  absl::StatusOr<Changes> BeginUpstream(const UpstreamInput& input);
+  void FinishUpstream(const Changes& changes, bool committed);
 
   // --- schedule: due soon, overdue, deadlines, escalation, digests. Returns
   // the number of notifications created. Errors: from the store.
+  void RunSchedule(Done<int> done);
   absl::StatusOr<int> RunSchedule();
 
   // --- inbox. Errors: InvalidArgument, NotFound, PermissionDenied.
@@ -179,61 +214,88 @@ class Notifier {
                                       bool unread_only, Kind kind, int page_size,
                                       const std::string& page_token);
   absl::StatusOr<Notification> GetNotification(const Caller& caller, uint64_t number);
+  void MarkRead(const Caller& caller, uint64_t number, Done<Notification> done);
   absl::StatusOr<Notification> MarkRead(const Caller& caller, uint64_t number);
   // Also stops the escalation of the overdue item it belongs to.
+  void Acknowledge(const Caller& caller, uint64_t number, Done<Notification> done);
   absl::StatusOr<Notification> Acknowledge(const Caller& caller, uint64_t number);
 
   // --- rules. Errors: InvalidArgument, NotFound, AlreadyExists, Aborted (etag),
   // FailedPrecondition (a recipient muting a critical rule), PermissionDenied.
   // `request_id` (optional; common/idempotency/request_ledger.h): a retry returns the rule as
   // it is now; the id used for another write is InvalidArgument.
+  void CreateRule(const Rule& rule, const std::string& request_id, Done<Rule> done);
   absl::StatusOr<Rule> CreateRule(const Rule& rule, const std::string& request_id = "");
   absl::StatusOr<Rule> GetRule(const std::string& id) const;
   std::vector<Rule> ListRules() const;
+  void UpdateRule(const Rule& rule, const std::string& etag, Done<Rule> done);
   absl::StatusOr<Rule> UpdateRule(const Rule& rule, const std::string& etag);
+  void DeleteRule(const std::string& id, const std::string& etag, DoneStatus done);
   absl::Status DeleteRule(const std::string& id, const std::string& etag);
+  void MuteRule(const Caller& caller, const std::string& id, std::optional<absl::Time> until,
+                const std::string& organization_id, const std::string& etag, Done<Rule> done);
   absl::StatusOr<Rule> MuteRule(const Caller& caller, const std::string& id,
                                 std::optional<absl::Time> until, const std::string& organization_id,
                                 const std::string& etag);
 
   // --- contacts. Errors: InvalidArgument, Aborted.
+  void SetContacts(const std::string& organization_id, const std::vector<Contact>& contacts,
+                   const std::string& etag, Done<OrgContacts> done);
   absl::StatusOr<OrgContacts> SetContacts(const std::string& organization_id,
                                           const std::vector<Contact>& contacts,
                                           const std::string& etag);
   OrgContacts GetContacts(const std::string& organization_id) const;
 
   // --- subscriptions. Errors: InvalidArgument, FailedPrecondition (address
-  // not allowed), NotFound, Aborted.
+  // not allowed), NotFound, Aborted. Creating and updating check the address first, on the
+  // calling thread (it resolves the host name: call them on an executor that may wait on DNS).
+  void CreateSubscription(const Subscription& subscription, const std::string& secret,
+                          const std::string& request_id, Done<Subscription> done);
   absl::StatusOr<Subscription> CreateSubscription(const Subscription& subscription,
                                                   const std::string& secret,
                                                   const std::string& request_id);
   absl::StatusOr<Subscription> GetSubscription(const std::string& id) const;
   std::vector<Subscription> ListSubscriptions() const;
+  void UpdateSubscription(const Subscription& subscription, const std::string& etag,
+                          Done<Subscription> done);
   absl::StatusOr<Subscription> UpdateSubscription(const Subscription& subscription,
                                                   const std::string& etag);
+  void DeleteSubscription(const std::string& id, const std::string& etag, DoneStatus done);
   absl::Status DeleteSubscription(const std::string& id, const std::string& etag);
   // `request_id` (optional): a retry returns the subscription without rotating again.
+  void RotateSecret(const std::string& id, const std::string& secret, absl::Duration previous_grace,
+                    const std::string& request_id, Done<Subscription> done);
   absl::StatusOr<Subscription> RotateSecret(const std::string& id, const std::string& secret,
                                             absl::Duration previous_grace,
                                             const std::string& request_id = "");
+  void EnableSubscription(const std::string& id, bool enabled, Done<Subscription> done);
   absl::StatusOr<Subscription> EnableSubscription(const std::string& id, bool enabled);
   absl::StatusOr<DeliveryPage> ListDeliveries(const std::string& subscription_id,
                                               DeliveryState state, int page_size,
                                               const std::string& page_token);
   // `request_id` (optional): a retry returns the first replay's delivery, queued once.
+  void ReplayDelivery(const std::string& subscription_id, uint64_t number,
+                      const std::string& request_id, Done<Delivery> done);
   absl::StatusOr<Delivery> ReplayDelivery(const std::string& subscription_id, uint64_t number,
                                           const std::string& request_id = "");
   // Pending deliveries per subscription (for display).
   int64_t PendingCount(const std::string& subscription_id) const;
 
   // --- from the deliverer: an attempt's outcome (the updated delivery) and,
-  // optionally, the subscription to suspend. Errors: from the store.
+  // optionally, the subscription to suspend. Errors: from the store. The outcome of a
+  // subscription deleted meanwhile is not written.
+  void RecordDelivery(const Delivery& delivery, DoneStatus done);
   absl::Status RecordDelivery(const Delivery& delivery);
+  void SuspendSubscription(const std::string& id, const std::string& reason, DoneStatus done);
   absl::Status SuspendSubscription(const std::string& id, const std::string& reason);
 
   // --- stream consumers. Errors: InvalidArgument, OutOfRange.
   uint64_t ConsumerPosition(const std::string& consumer) const;
+  void AcknowledgeStream(const std::string& consumer, uint64_t sequence, Done<uint64_t> done);
   absl::StatusOr<uint64_t> AcknowledgeStream(const std::string& consumer, uint64_t sequence);
+
+  // The key of every write that emits (see the class comment).
+  static constexpr char kEmitKey[] = "emit";
 
   // The id of the organization called `name` (display name) in the plan's
   // view; empty when unknown.
@@ -267,6 +329,56 @@ class Notifier {
     std::string period;
   };
 
+  // --- writes (notifier_write.cc)
+  // Holds every key of a write; dropping the last copy releases them (the last taken first).
+  using Lease = std::shared_ptr<void>;
+  // Decides a write: fills the Changes, with mu_ held; an error refuses it (nothing is written).
+  using Decide = std::function<absl::Status(Changes*)>;
+  // Calls `fn` with a lease on `keys` once all are held, taken one after another in the order
+  // given (inline when free; else on options_.dispatch).
+  void WithKeys(std::vector<std::string> keys, std::function<void(Lease)> fn);
+  // WithKeys, waiting on the calling thread.
+  Lease AwaitKeys(std::vector<std::string> keys);
+  // The write model: holding `keys`, decide (under mu_), commit the Changes (CommitAsync, without
+  // mu_), Apply them in the callback (under mu_), release the keys, answer `done`. Nothing to
+  // write answers at once.
+  void Write(std::vector<std::string> keys, Decide decide, DoneStatus done);
+  // Write, answering with the value `decide` returns.
+  template <typename T>
+  void WriteFor(std::vector<std::string> keys, std::function<absl::StatusOr<T>(Changes*)> decide,
+                Done<T> done) {
+    auto result = std::make_shared<absl::StatusOr<T>>(absl::UnknownError("not decided"));
+    Write(
+        std::move(keys),
+        [result, decide = std::move(decide)](Changes* changes) {
+          *result = decide(changes);
+          return result->status();
+        },
+        [result, done = std::move(done)](absl::Status status) {
+          if (status.ok()) {
+            done(std::move(*result));
+          } else {
+            done(status);
+          }
+        });
+  }
+  // Calls `start(done)` and waits for its answer (the blocking forms).
+  template <typename T>
+  static absl::StatusOr<T> Await(const std::function<void(Done<T>)>& start) {
+    absl::Notification answered;
+    absl::StatusOr<T> result = absl::UnknownError("not answered");
+    start([&](absl::StatusOr<T> r) {
+      result = std::move(r);
+      answered.Notify();
+    });
+    answered.WaitForNotification();
+    return result;
+  }
+  static absl::Status AwaitStatus(const std::function<void(DoneStatus)>& start);
+  // "request/<id>" first when `request_id` is not empty, then `keys`.
+  static std::vector<std::string> KeysWithRequest(const std::string& request_id,
+                                                  std::vector<std::string> keys);
+
   // --- core (notifier.cc)
   absl::Time Now() const { return clock_->Now(); }
   absl::CivilDay Today(const std::string& time_zone) const;
@@ -280,9 +392,10 @@ class Notifier {
   // as a plan imported in the same batch is not stored yet); its id if unknown.
   std::string OrgName(const std::string& plan_id, const std::string& org,
                       const Changes* pending = nullptr) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status CommitAndApply(Changes& changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // See Load().
-  absl::Status InstallMissingDefaultRules() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // See Load(): decides the rules to install (nothing when none is missing).
+  void DecideDefaultRules(Changes* changes, std::vector<std::string>* added,
+                          std::vector<std::string>* kept) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status InstallMissingDefaultRules();
   void Apply(const Changes& changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The record of the first call when `call` is a retry of it, or nullopt when
   // its request id is new or empty (common::RequestLedger::Decide). Errors:
@@ -291,6 +404,8 @@ class Notifier {
       const common::RequestCall& call) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // --- upstream intake (notifier_intake.cc), one per event type that needs more than a line
+  // The change an upstream event makes (BeginUpstream).
+  void DecideUpstream(const UpstreamInput& in, Changes* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Emits `rule`'s notification of the event `in` to `recipient`, keyed by event, rule and
   // recipient.
   void EmitForEvent(const UpstreamInput& in, const Rule* rule, const std::string& recipient,
@@ -369,6 +484,10 @@ class Notifier {
 
   // --- subscriptions (notifier_subscriptions.cc)
   absl::Status ValidateSubscription(const Subscription& s) const;
+  // The subscription a CreateSubscription request first created, or FailedPrecondition when it is
+  // gone.
+  absl::StatusOr<Subscription> CreatedBefore(const common::RequestRecord& first) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   NotificationStore* const store_;
   const common::Clock* const clock_;
@@ -383,6 +502,10 @@ class Notifier {
   int64_t created_ ABSL_GUARDED_BY(mu_) = 0;
   // Set of keys and counters already taken by the change being computed.
   std::set<std::string> reserved_keys_ ABSL_GUARDED_BY(mu_);
+  // The follower's hold on kEmitKey from BeginUpstream to FinishUpstream (one follower at a time
+  // holds it).
+  Lease upstream_lease_ ABSL_GUARDED_BY(mu_);
+  common::KeyedSerializer serializer_;
 };
 
 }  // namespace ecoplan::notification

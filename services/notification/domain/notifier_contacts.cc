@@ -1,14 +1,17 @@
 // Notifier: the contacts of each organization (联络员, 分管领导, 主要领导).
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "services/notification/domain/notifier.h"
 
 namespace ecoplan::notification {
 
-absl::StatusOr<OrgContacts> Notifier::SetContacts(const std::string& organization_id,
-                                                  const std::vector<Contact>& contacts,
-                                                  const std::string& etag) {
+namespace {
+
+absl::Status ValidateContacts(const std::string& organization_id,
+                              const std::vector<Contact>& contacts) {
   if (organization_id.empty() || organization_id.size() > 64) {
     return absl::InvalidArgumentError("organization must be organizations/{id}");
   }
@@ -29,21 +32,42 @@ absl::StatusOr<OrgContacts> Notifier::SetContacts(const std::string& organizatio
           absl::StrCat("contacts[", i, "].address: at most 128 characters"));
     }
   }
-  absl::MutexLock lock(&mu_);
-  OrgContacts current;
-  current.organization_id = organization_id;
-  auto it = state_.contacts.find(organization_id);
-  if (it != state_.contacts.end()) current = it->second;
-  const std::string current_etag = absl::StrCat("c", current.revision);
-  if (current.revision > 0 && etag != current_etag) {
-    return absl::AbortedError(absl::StrCat("stale etag for the contacts of ", organization_id));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void Notifier::SetContacts(const std::string& organization_id, const std::vector<Contact>& contacts,
+                           const std::string& etag, Done<OrgContacts> done) {
+  if (absl::Status valid = ValidateContacts(organization_id, contacts); !valid.ok()) {
+    done(valid);
+    return;
   }
-  current.contacts = contacts;
-  ++current.revision;
-  Changes changes;
-  changes.contacts.push_back(current);
-  ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
-  return current;
+  WriteFor<OrgContacts>(
+      {absl::StrCat("contacts/", organization_id)},
+      [this, organization_id, contacts, etag](Changes* changes) -> absl::StatusOr<OrgContacts> {
+        OrgContacts current;
+        current.organization_id = organization_id;
+        auto it = state_.contacts.find(organization_id);
+        if (it != state_.contacts.end()) current = it->second;
+        const std::string current_etag = absl::StrCat("c", current.revision);
+        if (current.revision > 0 && etag != current_etag) {
+          return absl::AbortedError(
+              absl::StrCat("stale etag for the contacts of ", organization_id));
+        }
+        current.contacts = contacts;
+        ++current.revision;
+        changes->contacts.push_back(current);
+        return current;
+      },
+      std::move(done));
+}
+
+absl::StatusOr<OrgContacts> Notifier::SetContacts(const std::string& organization_id,
+                                                  const std::vector<Contact>& contacts,
+                                                  const std::string& etag) {
+  return Await<OrgContacts>(
+      [&](Done<OrgContacts> done) { SetContacts(organization_id, contacts, etag, done); });
 }
 
 OrgContacts Notifier::GetContacts(const std::string& organization_id) const {

@@ -1,5 +1,8 @@
 // Notifier: the inbox (list, read, mark read, acknowledge).
 
+#include <utility>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "services/notification/domain/notifier.h"
@@ -29,46 +32,74 @@ absl::StatusOr<Notification> Notifier::GetNotification(const Caller& caller, uin
   return n;
 }
 
+namespace {
+
+std::string NotificationKey(uint64_t number) { return absl::StrCat("notification/", number); }
+
+}  // namespace
+
+// Under the notification's key: its read and acknowledge times change only there.
+void Notifier::MarkRead(const Caller& caller, uint64_t number, Done<Notification> done) {
+  WriteFor<Notification>(
+      {NotificationKey(number)},
+      [this, caller, number](Changes* changes) -> absl::StatusOr<Notification> {
+        ECOPLAN_ASSIGN_OR_RETURN(Notification n, store_->GetNotification(number));
+        if (!caller.MayActFor(n.recipient)) {
+          return absl::PermissionDeniedError("the notification belongs to another organization");
+        }
+        if (n.read_time.has_value()) return n;
+        n.read_time = Now();
+        changes->notifications.push_back(n);
+        return n;
+      },
+      std::move(done));
+}
+
 absl::StatusOr<Notification> Notifier::MarkRead(const Caller& caller, uint64_t number) {
-  absl::MutexLock lock(&mu_);
-  ECOPLAN_ASSIGN_OR_RETURN(Notification n, store_->GetNotification(number));
-  if (!caller.MayActFor(n.recipient)) {
-    return absl::PermissionDeniedError("the notification belongs to another organization");
+  return Await<Notification>([&](Done<Notification> done) { MarkRead(caller, number, done); });
+}
+
+// Under the notification's key, and kEmitKey when it escalates: the schedule changes its
+// escalation too.
+void Notifier::Acknowledge(const Caller& caller, uint64_t number, Done<Notification> done) {
+  absl::StatusOr<Notification> found = store_->GetNotification(number);
+  if (!found.ok()) {
+    done(found.status());
+    return;
   }
-  if (n.read_time.has_value()) return n;
-  n.read_time = Now();
-  Changes changes;
-  changes.notifications.push_back(n);
-  ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
-  return n;
+  std::vector<std::string> keys = {NotificationKey(number)};
+  if (!found->escalation_key.empty()) keys.push_back(kEmitKey);
+  WriteFor<Notification>(
+      std::move(keys),
+      [this, caller, number](Changes* changes) -> absl::StatusOr<Notification> {
+        ECOPLAN_ASSIGN_OR_RETURN(Notification n, store_->GetNotification(number));
+        if (!caller.MayActFor(n.recipient)) {
+          return absl::PermissionDeniedError("the notification belongs to another organization");
+        }
+        if (n.acknowledge_time.has_value()) return n;
+        n.acknowledge_time = Now();
+        if (!n.read_time.has_value()) n.read_time = n.acknowledge_time;
+        n.acknowledged_by = caller.subject;
+        changes->notifications.push_back(n);
+        if (!n.escalation_key.empty()) {
+          auto e = state_.escalations.find(n.escalation_key);
+          if (e != state_.escalations.end()) {
+            Escalation acked = e->second;
+            acked.acknowledged = true;
+            changes->escalations.push_back(acked);
+          }
+        }
+        ChangeEvent event;
+        event.type = ChangeEvent::Type::kNotificationAcknowledged;
+        event.notification_number = n.number;
+        changes->events.push_back(event);
+        return n;
+      },
+      std::move(done));
 }
 
 absl::StatusOr<Notification> Notifier::Acknowledge(const Caller& caller, uint64_t number) {
-  absl::MutexLock lock(&mu_);
-  ECOPLAN_ASSIGN_OR_RETURN(Notification n, store_->GetNotification(number));
-  if (!caller.MayActFor(n.recipient)) {
-    return absl::PermissionDeniedError("the notification belongs to another organization");
-  }
-  if (n.acknowledge_time.has_value()) return n;
-  n.acknowledge_time = Now();
-  if (!n.read_time.has_value()) n.read_time = n.acknowledge_time;
-  n.acknowledged_by = caller.subject;
-  Changes changes;
-  changes.notifications.push_back(n);
-  if (!n.escalation_key.empty()) {
-    auto e = state_.escalations.find(n.escalation_key);
-    if (e != state_.escalations.end()) {
-      Escalation acked = e->second;
-      acked.acknowledged = true;
-      changes.escalations.push_back(acked);
-    }
-  }
-  ChangeEvent event;
-  event.type = ChangeEvent::Type::kNotificationAcknowledged;
-  event.notification_number = n.number;
-  changes.events.push_back(event);
-  ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
-  return n;
+  return Await<Notification>([&](Done<Notification> done) { Acknowledge(caller, number, done); });
 }
 
 }  // namespace ecoplan::notification

@@ -31,56 +31,47 @@ const char* ReportNameOf(absl::string_view period) {
 
 }  // namespace
 
-absl::StatusOr<Changes> Notifier::BeginUpstream(const UpstreamInput& in) {
-  mu_.Lock();
-  Changes changes;
+void Notifier::DecideUpstream(const UpstreamInput& in, Changes* changes) {
   switch (in.type) {
     case UpstreamInput::Type::kIgnored:
       break;
     case UpstreamInput::Type::kPlanImported:
-      IntakePlanImported(in, &changes);
+      IntakePlanImported(in, changes);
       break;
     case UpstreamInput::Type::kMeasureChanged:
-      IntakeMeasureChanged(in, &changes);
+      IntakeMeasureChanged(in, changes);
       break;
     case UpstreamInput::Type::kReportSubmitted:
-      IntakeReportSubmitted(in, &changes);
+      IntakeReportSubmitted(in, changes);
       break;
     case UpstreamInput::Type::kReportReturned:
-      IntakeReportReturned(in, &changes);
+      IntakeReportReturned(in, changes);
       break;
     case UpstreamInput::Type::kExtensionApproved:
-      IntakeExtensionApproved(in, &changes);
+      IntakeExtensionApproved(in, changes);
       break;
     case UpstreamInput::Type::kCompletionConfirmed:
-      IntakeCompletionConfirmed(in, &changes);
+      IntakeCompletionConfirmed(in, changes);
       break;
     case UpstreamInput::Type::kCalendarChanged:
-      IntakeCalendarChanged(in, &changes);
+      IntakeCalendarChanged(in, changes);
       break;
     case UpstreamInput::Type::kHolidaysLoaded:
-      changes.holidays.push_back(in.holidays);
+      changes->holidays.push_back(in.holidays);
       break;
     case UpstreamInput::Type::kIndicatorStatus:
-      IntakeIndicatorStatus(in, &changes);
+      IntakeIndicatorStatus(in, changes);
       break;
     case UpstreamInput::Type::kMonthClosed:
-      IntakeMonthClosed(in, &changes);
+      IntakeMonthClosed(in, changes);
       break;
     case UpstreamInput::Type::kContestFiled:
-      IntakeContestFiled(in, &changes);
+      IntakeContestFiled(in, changes);
       break;
     case UpstreamInput::Type::kContestDecided:
-      IntakeContestDecided(in, &changes);
+      IntakeContestDecided(in, changes);
       break;
   }
-  return changes;
-}
-
-void Notifier::FinishUpstream(const Changes& changes, bool committed) {
-  if (committed) Apply(changes);
-  reserved_keys_.clear();
-  mu_.Unlock();
 }
 
 void Notifier::EmitForEvent(const UpstreamInput& in, const Rule* rule, const std::string& recipient,

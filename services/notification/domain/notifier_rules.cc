@@ -97,38 +97,54 @@ absl::Status ValidateRule(const Rule& r) {
 
 }  // namespace
 
+namespace {
+
+std::string RuleKey(const std::string& id) { return absl::StrCat("rule/", id); }
+
+}  // namespace
+
+void Notifier::CreateRule(const Rule& input, const std::string& request_id, Done<Rule> done) {
+  if (absl::Status valid = ValidateRule(input); !valid.ok()) {
+    done(valid);
+    return;
+  }
+  WriteFor<Rule>(
+      KeysWithRequest(request_id, {RuleKey(input.id)}),
+      [this, input, request_id](Changes* changes) -> absl::StatusOr<Rule> {
+        const std::string resource = absl::StrCat("rules/", input.id);
+        ECOPLAN_ASSIGN_OR_RETURN(
+            std::optional<common::RequestRecord> retried,
+            RetriedRequest({request_id, internal::kCreateRuleMethod, resource, ""}));
+        if (retried.has_value()) {
+          auto first = state_.rules.find(input.id);
+          if (first == state_.rules.end()) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                "request_id \"", request_id, "\" was used for ", resource, ", since deleted"));
+          }
+          return first->second;
+        }
+        if (state_.rules.count(input.id) > 0) {
+          return absl::AlreadyExistsError(absl::StrCat("rules/", input.id, " exists"));
+        }
+        Rule rule = input;
+        rule.revision = 1;
+        rule.muted_until.reset();
+        rule.organization_mutes.clear();
+        rule.update_time = Now();
+        changes->rules.push_back(rule);
+        if (!request_id.empty()) {
+          changes->request_ids[request_id] = internal::StoredRequest(
+              {request_id, std::string(internal::kCreateRuleMethod), resource, "", 0});
+        }
+        changes->events.push_back(
+            ChangeEvent{ChangeEvent::Type::kRuleChanged, 0, rule.id, "", false});
+        return rule;
+      },
+      std::move(done));
+}
+
 absl::StatusOr<Rule> Notifier::CreateRule(const Rule& input, const std::string& request_id) {
-  ECOPLAN_RETURN_IF_ERROR(ValidateRule(input));
-  absl::MutexLock lock(&mu_);
-  const std::string resource = absl::StrCat("rules/", input.id);
-  ECOPLAN_ASSIGN_OR_RETURN(std::optional<common::RequestRecord> retried,
-                           RetriedRequest({request_id, internal::kCreateRuleMethod, resource, ""}));
-  if (retried.has_value()) {
-    auto done = state_.rules.find(input.id);
-    if (done == state_.rules.end()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "request_id \"", request_id, "\" was used for ", resource, ", since deleted"));
-    }
-    return done->second;
-  }
-  if (state_.rules.count(input.id) > 0) {
-    return absl::AlreadyExistsError(absl::StrCat("rules/", input.id, " exists"));
-  }
-  Rule rule = input;
-  rule.revision = 1;
-  rule.muted_until.reset();
-  rule.organization_mutes.clear();
-  rule.update_time = Now();
-  Changes changes;
-  changes.rules.push_back(rule);
-  if (!request_id.empty()) {
-    changes.request_ids[request_id] = internal::StoredRequest(
-        {request_id, std::string(internal::kCreateRuleMethod), resource, "", 0});
-  }
-  ChangeEvent event{ChangeEvent::Type::kRuleChanged, 0, rule.id, "", false};
-  changes.events.push_back(event);
-  ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
-  return rule;
+  return Await<Rule>([&](Done<Rule> done) { CreateRule(input, request_id, done); });
 }
 
 absl::StatusOr<Rule> Notifier::GetRule(const std::string& id) const {
@@ -146,56 +162,68 @@ std::vector<Rule> Notifier::ListRules() const {
   return out;
 }
 
+void Notifier::UpdateRule(const Rule& input, const std::string& etag, Done<Rule> done) {
+  if (absl::Status valid = ValidateRule(input); !valid.ok()) {
+    done(valid);
+    return;
+  }
+  WriteFor<Rule>(
+      {RuleKey(input.id)},
+      [this, input, etag](Changes* changes) -> absl::StatusOr<Rule> {
+        auto it = state_.rules.find(input.id);
+        if (it == state_.rules.end()) {
+          return absl::NotFoundError(absl::StrCat("rules/", input.id, " not found"));
+        }
+        if (etag != RuleEtag(it->second)) {
+          return absl::AbortedError(absl::StrCat("stale etag for rules/", input.id, ": current is ",
+                                                 RuleEtag(it->second)));
+        }
+        Rule rule = input;
+        rule.muted_until = it->second.muted_until;
+        rule.organization_mutes = it->second.organization_mutes;
+        rule.revision = it->second.revision + 1;
+        rule.update_time = Now();
+        changes->rules.push_back(rule);
+        changes->events.push_back(
+            ChangeEvent{ChangeEvent::Type::kRuleChanged, 0, rule.id, "", false});
+        return rule;
+      },
+      std::move(done));
+}
+
 absl::StatusOr<Rule> Notifier::UpdateRule(const Rule& input, const std::string& etag) {
-  ECOPLAN_RETURN_IF_ERROR(ValidateRule(input));
-  absl::MutexLock lock(&mu_);
-  auto it = state_.rules.find(input.id);
-  if (it == state_.rules.end()) {
-    return absl::NotFoundError(absl::StrCat("rules/", input.id, " not found"));
-  }
-  if (etag != RuleEtag(it->second)) {
-    return absl::AbortedError(
-        absl::StrCat("stale etag for rules/", input.id, ": current is ", RuleEtag(it->second)));
-  }
-  Rule rule = input;
-  rule.muted_until = it->second.muted_until;
-  rule.organization_mutes = it->second.organization_mutes;
-  rule.revision = it->second.revision + 1;
-  rule.update_time = Now();
-  Changes changes;
-  changes.rules.push_back(rule);
-  changes.events.push_back(ChangeEvent{ChangeEvent::Type::kRuleChanged, 0, rule.id, "", false});
-  ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
-  return rule;
+  return Await<Rule>([&](Done<Rule> done) { UpdateRule(input, etag, done); });
+}
+
+void Notifier::DeleteRule(const std::string& id, const std::string& etag, DoneStatus done) {
+  Write(
+      {RuleKey(id)},
+      [this, id, etag](Changes* changes) -> absl::Status {
+        auto it = state_.rules.find(id);
+        if (it == state_.rules.end()) {
+          return absl::NotFoundError(absl::StrCat("rules/", id, " not found"));
+        }
+        if (etag != RuleEtag(it->second)) {
+          return absl::AbortedError(absl::StrCat("stale etag for rules/", id));
+        }
+        changes->deleted_rules.push_back(id);
+        changes->events.push_back(ChangeEvent{ChangeEvent::Type::kRuleChanged, 0, id, "", true});
+        return absl::OkStatus();
+      },
+      std::move(done));
 }
 
 absl::Status Notifier::DeleteRule(const std::string& id, const std::string& etag) {
-  absl::MutexLock lock(&mu_);
-  auto it = state_.rules.find(id);
-  if (it == state_.rules.end())
-    return absl::NotFoundError(absl::StrCat("rules/", id, " not found"));
-  if (etag != RuleEtag(it->second)) {
-    return absl::AbortedError(absl::StrCat("stale etag for rules/", id));
-  }
-  Changes changes;
-  changes.deleted_rules.push_back(id);
-  changes.events.push_back(ChangeEvent{ChangeEvent::Type::kRuleChanged, 0, id, "", true});
-  return CommitAndApply(changes);
+  return AwaitStatus([&](DoneStatus done) { DeleteRule(id, etag, done); });
 }
 
-absl::StatusOr<Rule> Notifier::MuteRule(const Caller& caller, const std::string& id,
-                                        std::optional<absl::Time> until,
-                                        const std::string& organization_id,
-                                        const std::string& etag) {
-  absl::MutexLock lock(&mu_);
-  auto it = state_.rules.find(id);
-  if (it == state_.rules.end())
-    return absl::NotFoundError(absl::StrCat("rules/", id, " not found"));
-  if (!etag.empty() && etag != RuleEtag(it->second)) {
-    return absl::AbortedError(absl::StrCat("stale etag for rules/", id));
-  }
-  Rule rule = it->second;
-  const bool unmute = !until.has_value() || *until <= Now();
+namespace {
+
+// Mutes (or unmutes, `until` absent or past) `rule` for everyone or for `organization_id`, as
+// `caller` may. Errors: PermissionDenied, FailedPrecondition (a recipient muting a critical rule).
+absl::Status ApplyMute(const Caller& caller, std::optional<absl::Time> until,
+                       const std::string& organization_id, absl::Time now, Rule& rule) {
+  const bool unmute = !until.has_value() || *until <= now;
   if (organization_id.empty()) {
     if (caller.role != Caller::Role::kAdministrator) {
       return absl::PermissionDeniedError(
@@ -205,27 +233,56 @@ absl::StatusOr<Rule> Notifier::MuteRule(const Caller& caller, const std::string&
       rule.muted_until.reset();
     else
       rule.muted_until = until;
-  } else {
-    if (!caller.MayActFor(organization_id)) {
-      return absl::PermissionDeniedError(absl::StrCat("a reporter of ", caller.organization_id,
-                                                      " may not mute for ", organization_id));
-    }
-    if (IsCriticalKind(rule.kind) && !unmute) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "rules/", id, " is critical (", KindName(rule.kind), "): a recipient cannot mute it"));
-    }
-    if (unmute)
-      rule.organization_mutes.erase(organization_id);
-    else
-      rule.organization_mutes[organization_id] = *until;
+    return absl::OkStatus();
   }
-  ++rule.revision;
-  rule.update_time = Now();
-  Changes changes;
-  changes.rules.push_back(rule);
-  changes.events.push_back(ChangeEvent{ChangeEvent::Type::kRuleChanged, 0, rule.id, "", false});
-  ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
-  return rule;
+  if (!caller.MayActFor(organization_id)) {
+    return absl::PermissionDeniedError(absl::StrCat("a reporter of ", caller.organization_id,
+                                                    " may not mute for ", organization_id));
+  }
+  if (IsCriticalKind(rule.kind) && !unmute) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "rules/", rule.id, " is critical (", KindName(rule.kind), "): a recipient cannot mute it"));
+  }
+  if (unmute)
+    rule.organization_mutes.erase(organization_id);
+  else
+    rule.organization_mutes[organization_id] = *until;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void Notifier::MuteRule(const Caller& caller, const std::string& id,
+                        std::optional<absl::Time> until, const std::string& organization_id,
+                        const std::string& etag, Done<Rule> done) {
+  WriteFor<Rule>(
+      {RuleKey(id)},
+      [this, caller, id, until, organization_id, etag](Changes* changes) -> absl::StatusOr<Rule> {
+        auto it = state_.rules.find(id);
+        if (it == state_.rules.end()) {
+          return absl::NotFoundError(absl::StrCat("rules/", id, " not found"));
+        }
+        if (!etag.empty() && etag != RuleEtag(it->second)) {
+          return absl::AbortedError(absl::StrCat("stale etag for rules/", id));
+        }
+        Rule rule = it->second;
+        ECOPLAN_RETURN_IF_ERROR(ApplyMute(caller, until, organization_id, Now(), rule));
+        ++rule.revision;
+        rule.update_time = Now();
+        changes->rules.push_back(rule);
+        changes->events.push_back(
+            ChangeEvent{ChangeEvent::Type::kRuleChanged, 0, rule.id, "", false});
+        return rule;
+      },
+      std::move(done));
+}
+
+absl::StatusOr<Rule> Notifier::MuteRule(const Caller& caller, const std::string& id,
+                                        std::optional<absl::Time> until,
+                                        const std::string& organization_id,
+                                        const std::string& etag) {
+  return Await<Rule>(
+      [&](Done<Rule> done) { MuteRule(caller, id, until, organization_id, etag, done); });
 }
 
 }  // namespace ecoplan::notification

@@ -41,21 +41,26 @@ const char* LevelName(ContactLevel level) {
 
 }  // namespace
 
+void Notifier::RunSchedule(Done<int> done) {
+  WriteFor<int>(
+      {kEmitKey},
+      [this](Changes* changes) -> absl::StatusOr<int> {
+        // Digests first, so that a bucket filled by this run waits for its window.
+        FlushDigests(changes);
+        for (const auto& [id, plan] : state_.plans) {
+          if (plan.year == 0) continue;  // a calendar waiting for its plan
+          const absl::CivilDay today = Today(plan.time_zone);
+          ScheduleReports(plan, today, changes);
+          ScheduleMeasures(plan, today, changes);
+        }
+        Escalate(Today(options_.time_zone), changes);
+        return static_cast<int>(changes->notifications.size());
+      },
+      std::move(done));
+}
+
 absl::StatusOr<int> Notifier::RunSchedule() {
-  absl::MutexLock lock(&mu_);
-  Changes changes;
-  // Digests first, so that a bucket filled by this run waits for its window.
-  FlushDigests(&changes);
-  for (const auto& [id, plan] : state_.plans) {
-    if (plan.year == 0) continue;  // a calendar waiting for its plan
-    const absl::CivilDay today = Today(plan.time_zone);
-    ScheduleReports(plan, today, &changes);
-    ScheduleMeasures(plan, today, &changes);
-  }
-  Escalate(Today(options_.time_zone), &changes);
-  const int created = static_cast<int>(changes.notifications.size());
-  ECOPLAN_RETURN_IF_ERROR(CommitAndApply(changes));
-  return created;
+  return Await<int>([&](Done<int> done) { RunSchedule(done); });
 }
 
 void Notifier::EmitEscalating(const Candidate& c, const std::string& subject, absl::CivilDay today,

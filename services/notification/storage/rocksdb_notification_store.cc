@@ -3,6 +3,7 @@
 #include <rocksdb/iterator.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -125,88 +126,111 @@ RocksDbNotificationStore::RocksDbNotificationStore(common::RocksDb* db) : db_(db
 
 uint64_t RocksDbNotificationStore::LastEventSequence() const { return db_->LastEventSequence(); }
 
-absl::StatusOr<LoadedState> RocksDbNotificationStore::Load() {
-  LoadedState state;
-  // Calls handle(id, value, key) for every record under `prefix` (id = the key
-  // without it); stops at the first error.
-  auto load = [&](const std::string& prefix, auto handle) -> absl::Status {
-    absl::Status error;
-    ECOPLAN_RETURN_IF_ERROR(
-        Scan(db_, prefix, false, "", [&](const std::string& key, rocksdb::Slice value) {
-          error =
-              handle(key.substr(prefix.size()), absl::string_view(value.data(), value.size()), key);
-          return error.ok();
-        }));
-    return error;
-  };
-  using Id = const std::string&;
-  using Value = absl::string_view;
-  using Key = const std::string&;
+namespace {
+
+using Id = const std::string&;
+using Value = absl::string_view;
+using Key = const std::string&;
+
+// Calls handle(id, value, key) for every record under `prefix` (id = the key without it); stops at
+// the first error.
+template <typename Handle>
+absl::Status ForEachRecord(common::RocksDb* db, const std::string& prefix, Handle handle) {
+  absl::Status error;
+  ECOPLAN_RETURN_IF_ERROR(
+      Scan(db, prefix, false, "", [&](const std::string& key, rocksdb::Slice value) {
+        error =
+            handle(key.substr(prefix.size()), absl::string_view(value.data(), value.size()), key);
+        return error.ok();
+      }));
+  return error;
+}
+
+}  // namespace
+
+// Rules, installed defaults, subscriptions (with their request ids) and contacts.
+absl::Status RocksDbNotificationStore::LoadConfiguration(LoadedState* state) const {
   // Rules first: every directory has them, so a JSON directory fails here, clearly.
-  ECOPLAN_RETURN_IF_ERROR(load("r/", [&](Id id, Value v, Key key) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(state.rules[id], Decode<storage::RuleRecord>(db_, v, key));
+  ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "r/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(state->rules[id], Decode<storage::RuleRecord>(db_, v, key));
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("a/", [&](Id id, Value v, Key key) -> absl::Status {
+  ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "a/", [&](Id id, Value v, Key key) -> absl::Status {
     ECOPLAN_RETURN_IF_ERROR(ParseRecord<storage::DefaultRuleInstalledRecord>(db_, v, key).status());
-    state.installed_default_rules.insert(id);
+    state->installed_default_rules.insert(id);
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("s/", [&](Id id, Value v, Key key) -> absl::Status {
+  ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "s/", [&](Id id, Value v, Key key) -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(Subscription s, Decode<storage::SubscriptionRecord>(db_, v, key));
-    if (!s.request_id.empty()) state.request_ids[s.request_id] = s.id;
-    state.subscriptions[id] = std::move(s);
+    if (!s.request_id.empty()) state->request_ids[s.request_id] = s.id;
+    state->subscriptions[id] = std::move(s);
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("c/", [&](Id id, Value v, Key key) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(state.contacts[id], Decode<storage::OrgContactsRecord>(db_, v, key));
+  ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "c/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(state->contacts[id], Decode<storage::OrgContactsRecord>(db_, v, key));
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("v/", [&](Id id, Value v, Key key) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(state.plans[id], Decode<storage::PlanViewRecord>(db_, v, key));
+  return absl::OkStatus();
+}
+
+// The local views: plans, holidays, submissions and checkpoints stated met.
+absl::Status RocksDbNotificationStore::LoadViews(LoadedState* state) const {
+  ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "v/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(state->plans[id], Decode<storage::PlanViewRecord>(db_, v, key));
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("h/", [&](Id, Value v, Key key) -> absl::Status {
+  ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "h/", [&](Id, Value v, Key key) -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(HolidayYear h, Decode<storage::HolidayYearRecord>(db_, v, key));
-    state.holidays[h.year] = std::move(h);
+    state->holidays[h.year] = std::move(h);
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("m/", [&](Id id, Value v, Key key) -> absl::Status {
+  ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "m/", [&](Id id, Value v, Key key) -> absl::Status {
     ECOPLAN_RETURN_IF_ERROR(ParseRecord<storage::SubmissionRecord>(db_, v, key).status());
-    state.submissions.insert(id);
+    state->submissions.insert(id);
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("t/", [&](Id id, Value v, Key key) -> absl::Status {
+  ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "t/", [&](Id id, Value v, Key key) -> absl::Status {
     ECOPLAN_RETURN_IF_ERROR(ParseRecord<storage::MetCheckpointRecord>(db_, v, key).status());
-    state.met_statements.insert(id);
+    state->met_statements.insert(id);
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("e/", [&](Id id, Value v, Key key) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(state.escalations[id], Decode<storage::EscalationRecord>(db_, v, key));
+  return absl::OkStatus();
+}
+
+// Escalations, digest buckets, idempotency keys, stream consumers and request ids.
+absl::Status RocksDbNotificationStore::LoadBookkeeping(LoadedState* state) const {
+  ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "e/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(state->escalations[id],
+                             Decode<storage::EscalationRecord>(db_, v, key));
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("g/", [&](Id id, Value v, Key key) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(state.digests[id], Decode<storage::DigestBucketRecord>(db_, v, key));
+  ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "g/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(state->digests[id], Decode<storage::DigestBucketRecord>(db_, v, key));
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("k/", [&](Id id, Value v, Key key) -> absl::Status {
+  ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "k/", [&](Id id, Value v, Key key) -> absl::Status {
     ECOPLAN_RETURN_IF_ERROR(ParseRecord<storage::DedupRecord>(db_, v, key).status());
-    state.dedup_keys.insert(id);
+    state->dedup_keys.insert(id);
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("q/", [&](Id id, Value v, Key key) -> absl::Status {
+  ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "q/", [&](Id id, Value v, Key key) -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(storage::StreamConsumerRecord r,
                              ParseRecord<storage::StreamConsumerRecord>(db_, v, key));
-    state.stream_consumers[id] = r.acknowledged_sequence();
+    state->stream_consumers[id] = r.acknowledged_sequence();
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("x/", [&](Id id, Value v, Key key) -> absl::Status {
+  ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "x/", [&](Id id, Value v, Key key) -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(storage::RequestRecord r,
                              ParseRecord<storage::RequestRecord>(db_, v, key));
-    state.request_ids[id] = r.resource();
+    state->request_ids[id] = r.resource();
     return absl::OkStatus();
   }));
-  ECOPLAN_RETURN_IF_ERROR(load("p/", [&](Id id, Value, Key) -> absl::Status {
+  return absl::OkStatus();
+}
+
+// The pending deliveries, in delivery-number order.
+absl::Status RocksDbNotificationStore::LoadPendingDeliveries(LoadedState* state) const {
+  ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "p/", [&](Id id, Value, Key) -> absl::Status {
     // "<subscription>/<8 bytes>": the number's bytes may include '/'.
     if (id.size() < 10 || id[id.size() - 9] != '/') return absl::DataLossError("bad pending key");
     const std::string sub = id.substr(0, id.size() - 9);
@@ -214,11 +238,16 @@ absl::StatusOr<LoadedState> RocksDbNotificationStore::Load() {
     const std::string key = DeliveryKey(sub, n);
     ECOPLAN_ASSIGN_OR_RETURN(std::string v, db_->Get(kCf, key));
     ECOPLAN_ASSIGN_OR_RETURN(Delivery d, Decode<storage::DeliveryRecord>(db_, v, key));
-    state.pending_deliveries.push_back(std::move(d));
+    state->pending_deliveries.push_back(std::move(d));
     return absl::OkStatus();
   }));
-  std::sort(state.pending_deliveries.begin(), state.pending_deliveries.end(),
+  std::sort(state->pending_deliveries.begin(), state->pending_deliveries.end(),
             [](const Delivery& a, const Delivery& b) { return a.number < b.number; });
+  return absl::OkStatus();
+}
+
+// The next notification, delivery and subscription numbers.
+absl::Status RocksDbNotificationStore::LoadCounters(LoadedState* state) const {
   auto counter = [&](const char* name, uint64_t* out) -> absl::Status {
     const std::string key = absl::StrCat("#/", name);
     absl::StatusOr<std::string> v = db_->Get(kCf, key);
@@ -229,9 +258,19 @@ absl::StatusOr<LoadedState> RocksDbNotificationStore::Load() {
     *out = r.next_number();
     return absl::OkStatus();
   };
-  ECOPLAN_RETURN_IF_ERROR(counter("notification", &state.next_notification_number));
-  ECOPLAN_RETURN_IF_ERROR(counter("delivery", &state.next_delivery_number));
-  ECOPLAN_RETURN_IF_ERROR(counter("subscription", &state.next_subscription_number));
+  ECOPLAN_RETURN_IF_ERROR(counter("notification", &state->next_notification_number));
+  ECOPLAN_RETURN_IF_ERROR(counter("delivery", &state->next_delivery_number));
+  ECOPLAN_RETURN_IF_ERROR(counter("subscription", &state->next_subscription_number));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<LoadedState> RocksDbNotificationStore::Load() {
+  LoadedState state;
+  ECOPLAN_RETURN_IF_ERROR(LoadConfiguration(&state));
+  ECOPLAN_RETURN_IF_ERROR(LoadViews(&state));
+  ECOPLAN_RETURN_IF_ERROR(LoadBookkeeping(&state));
+  ECOPLAN_RETURN_IF_ERROR(LoadPendingDeliveries(&state));
+  ECOPLAN_RETURN_IF_ERROR(LoadCounters(&state));
   return state;
 }
 
@@ -244,132 +283,187 @@ absl::StatusOr<std::optional<HolidayYear>> RocksDbNotificationStore::GetHolidays
   return std::optional<HolidayYear>(std::move(h));
 }
 
-absl::StatusOr<common::WriteRequest> RocksDbNotificationStore::Encode(const Changes& c) const {
-  common::WriteRequest w;
-  rocksdb::ColumnFamilyHandle* cf = db_->Cf(kCf);
-  auto put = [&](const std::string& k, const std::string& v) { return w.batch.Put(cf, k, v); };
-  auto del = [&](const std::string& k) { return w.batch.Delete(cf, k); };
-  // Index entries (i/, u/, p/) are keys only.
-  const std::string index_entry;
-  std::map<uint64_t, const Notification*> by_number;
+namespace {
+
+// Puts and deletes the records of one change in the "notify" family (index entries are keys with
+// an empty value).
+class BatchWriter {
+ public:
+  BatchWriter(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* cf)
+      : batch_(batch), cf_(cf) {}
+  void Put(const std::string& key, const std::string& value) { batch_->Put(cf_, key, value); }
+  void PutIndex(const std::string& key) { batch_->Put(cf_, key, ""); }
+  void Delete(const std::string& key) { batch_->Delete(cf_, key); }
+  void DeletePrefix(const std::string& prefix) {
+    batch_->DeleteRange(cf_, prefix, common::PrefixEnd(prefix));
+  }
+
+ private:
+  rocksdb::WriteBatch* const batch_;
+  rocksdb::ColumnFamilyHandle* const cf_;
+};
+
+// Notifications with their inbox and unread entries, and the idempotency keys.
+void WriteNotifications(const Changes& c, BatchWriter& w) {
   for (const Notification& n : c.notifications) {
-    by_number[n.number] = &n;
-    put(NotificationKey(n.number), Serialize(ToRecord(n)));
-    put(InboxKey(n.recipient, n.number), index_entry);
+    w.Put(NotificationKey(n.number), Serialize(ToRecord(n)));
+    w.PutIndex(InboxKey(n.recipient, n.number));
     if (n.read_time.has_value())
-      del(UnreadKey(n.recipient, n.number));
+      w.Delete(UnreadKey(n.recipient, n.number));
     else
-      put(UnreadKey(n.recipient, n.number), index_entry);
+      w.PutIndex(UnreadKey(n.recipient, n.number));
   }
   for (const auto& [key, number] : c.dedup_keys) {
     storage::DedupRecord r;
     r.set_notification_number(number);
-    put(absl::StrCat("k/", key), Serialize(r));
+    w.Put(absl::StrCat("k/", key), Serialize(r));
   }
-  for (const Rule& r : c.rules) put(absl::StrCat("r/", r.id), Serialize(ToRecord(r)));
-  for (const std::string& id : c.deleted_rules) del(absl::StrCat("r/", id));
+}
+
+// Rules (and the defaults installed), subscriptions (a deleted one with its deliveries) and
+// deliveries with their pending entries.
+void WriteRulesAndSubscriptions(const Changes& c, BatchWriter& w) {
+  for (const Rule& r : c.rules) w.Put(absl::StrCat("r/", r.id), Serialize(ToRecord(r)));
+  for (const std::string& id : c.deleted_rules) w.Delete(absl::StrCat("r/", id));
   for (const std::string& id : c.installed_default_rules) {
-    put(absl::StrCat("a/", id), Serialize(storage::DefaultRuleInstalledRecord()));
+    w.Put(absl::StrCat("a/", id), Serialize(storage::DefaultRuleInstalledRecord()));
   }
-  for (const Subscription& s : c.subscriptions)
-    put(absl::StrCat("s/", s.id), Serialize(ToRecord(s)));
+  for (const Subscription& s : c.subscriptions) {
+    w.Put(absl::StrCat("s/", s.id), Serialize(ToRecord(s)));
+  }
   for (const std::string& id : c.deleted_subscriptions) {
-    del(absl::StrCat("s/", id));
-    for (const char* prefix : {"d/", "p/"}) {
-      const std::string start = absl::StrCat(prefix, id, "/");
-      w.batch.DeleteRange(cf, start, common::PrefixEnd(start));
-    }
+    w.Delete(absl::StrCat("s/", id));
+    for (const char* prefix : {"d/", "p/"}) w.DeletePrefix(absl::StrCat(prefix, id, "/"));
   }
   for (const Delivery& d : c.deliveries) {
-    put(DeliveryKey(d.subscription_id, d.number), Serialize(ToRecord(d)));
+    w.Put(DeliveryKey(d.subscription_id, d.number), Serialize(ToRecord(d)));
     if (d.state == DeliveryState::kPending)
-      put(PendingKey(d.subscription_id, d.number), index_entry);
+      w.PutIndex(PendingKey(d.subscription_id, d.number));
     else
-      del(PendingKey(d.subscription_id, d.number));
+      w.Delete(PendingKey(d.subscription_id, d.number));
   }
+}
+
+// What the notifier decides with: contacts, the local views of plans, holidays, submissions and
+// checkpoints stated met, escalations and digest buckets.
+void WriteViewsAndSchedule(const Changes& c, BatchWriter& w) {
   for (const OrgContacts& oc : c.contacts) {
-    put(absl::StrCat("c/", oc.organization_id), Serialize(ToRecord(oc)));
+    w.Put(absl::StrCat("c/", oc.organization_id), Serialize(ToRecord(oc)));
   }
-  for (const PlanView& p : c.plans) put(absl::StrCat("v/", p.plan_id), Serialize(ToRecord(p)));
-  for (const HolidayYear& h : c.holidays)
-    put(absl::StrFormat("h/%04d", h.year), Serialize(ToRecord(h)));
+  for (const PlanView& p : c.plans) w.Put(absl::StrCat("v/", p.plan_id), Serialize(ToRecord(p)));
+  for (const HolidayYear& h : c.holidays) {
+    w.Put(absl::StrFormat("h/%04d", h.year), Serialize(ToRecord(h)));
+  }
   for (const std::string& s : c.submissions) {
-    put(absl::StrCat("m/", s), Serialize(storage::SubmissionRecord()));
+    w.Put(absl::StrCat("m/", s), Serialize(storage::SubmissionRecord()));
   }
-  for (const std::string& s : c.deleted_met_statements) del(absl::StrCat("t/", s));
+  for (const std::string& s : c.deleted_met_statements) w.Delete(absl::StrCat("t/", s));
   for (const std::string& s : c.met_statements) {
-    put(absl::StrCat("t/", s), Serialize(storage::MetCheckpointRecord()));
+    w.Put(absl::StrCat("t/", s), Serialize(storage::MetCheckpointRecord()));
   }
-  for (const Escalation& e : c.escalations) put(absl::StrCat("e/", e.key), Serialize(ToRecord(e)));
-  for (const std::string& k : c.deleted_escalations) del(absl::StrCat("e/", k));
-  for (const std::string& k : c.deleted_digests) del(absl::StrCat("g/", k));
+  for (const Escalation& e : c.escalations) {
+    w.Put(absl::StrCat("e/", e.key), Serialize(ToRecord(e)));
+  }
+  for (const std::string& k : c.deleted_escalations) w.Delete(absl::StrCat("e/", k));
+  for (const std::string& k : c.deleted_digests) w.Delete(absl::StrCat("g/", k));
   for (const DigestBucket& b : c.digests) {
-    put(absl::StrCat("g/", DigestKey(b.recipient, b.rule_id)), Serialize(ToRecord(b)));
+    w.Put(absl::StrCat("g/", DigestKey(b.recipient, b.rule_id)), Serialize(ToRecord(b)));
   }
+}
+
+// Stream consumers' positions, request ids and the counters.
+void WriteBookkeeping(const Changes& c, BatchWriter& w) {
   for (const auto& [consumer, seq] : c.stream_consumers) {
     storage::StreamConsumerRecord r;
     r.set_acknowledged_sequence(seq);
-    put(absl::StrCat("q/", consumer), Serialize(r));
+    w.Put(absl::StrCat("q/", consumer), Serialize(r));
   }
   for (const auto& [req, resource] : c.request_ids) {
     storage::RequestRecord r;
     r.set_resource(resource);
-    put(absl::StrCat("x/", req), Serialize(r));
+    w.Put(absl::StrCat("x/", req), Serialize(r));
   }
-  if (c.next_notification_number) put("#/notification", Counter(c.next_notification_number));
-  if (c.next_delivery_number) put("#/delivery", Counter(c.next_delivery_number));
-  if (c.next_subscription_number) put("#/subscription", Counter(c.next_subscription_number));
+  if (c.next_notification_number) w.Put("#/notification", Counter(c.next_notification_number));
+  if (c.next_delivery_number) w.Put("#/delivery", Counter(c.next_delivery_number));
+  if (c.next_subscription_number) w.Put("#/subscription", Counter(c.next_subscription_number));
+}
+
+// NotificationCreated / NotificationAcknowledged of a notification of the change (`by_number`:
+// the change's notifications). Errors: Internal (the notification is not in the change).
+absl::StatusOr<common::v1::Event> NotificationEvent(
+    const std::map<uint64_t, const Notification*>& by_number, const ChangeEvent& e) {
+  auto it = by_number.find(e.notification_number);
+  if (it == by_number.end())
+    return absl::InternalError("event of a notification not in the change");
+  const Notification* n = it->second;
+  const v1::Notification proto = ToProto(*n);
+  if (e.type == ChangeEvent::Type::kNotificationCreated) {
+    v1::NotificationCreated payload;
+    *payload.mutable_notification() = proto;
+    return common::MakeEvent(payload, proto.name());
+  }
+  v1::NotificationAcknowledged payload;
+  *payload.mutable_notification() = proto;
+  return common::MakeEvent(payload, proto.name(), "", n->acknowledged_by);
+}
+
+// RuleChanged: the rule as the change writes it, or only its name (deleted).
+common::v1::Event RuleChangedEvent(const Changes& c, const ChangeEvent& e) {
+  v1::RuleChanged payload;
+  payload.set_deleted(e.deleted);
+  bool found = false;
+  for (const Rule& r : c.rules) {
+    if (r.id == e.rule_id) {
+      *payload.mutable_rule() = ToProto(r);
+      found = true;
+    }
+  }
+  if (!found) payload.mutable_rule()->set_name(absl::StrCat("rules/", e.rule_id));
+  return common::MakeEvent(payload, absl::StrCat("rules/", e.rule_id));
+}
+
+// SubscriptionChanged: the subscription as the change writes it, or only its name (deleted).
+common::v1::Event SubscriptionChangedEvent(const Changes& c, const ChangeEvent& e) {
+  v1::SubscriptionChanged payload;
+  payload.set_deleted(e.deleted);
+  bool found = false;
+  for (const Subscription& s : c.subscriptions) {
+    if (s.id == e.subscription_id) {
+      *payload.mutable_subscription() = ToProto(s, 0);
+      found = true;
+    }
+  }
+  if (!found) {
+    payload.mutable_subscription()->set_name(absl::StrCat("subscriptions/", e.subscription_id));
+  }
+  return common::MakeEvent(payload, absl::StrCat("subscriptions/", e.subscription_id));
+}
+
+}  // namespace
+
+absl::StatusOr<common::WriteRequest> RocksDbNotificationStore::Encode(const Changes& c) const {
+  common::WriteRequest w;
+  BatchWriter writer(&w.batch, db_->Cf(kCf));
+  WriteNotifications(c, writer);
+  WriteRulesAndSubscriptions(c, writer);
+  WriteViewsAndSchedule(c, writer);
+  WriteBookkeeping(c, writer);
+  std::map<uint64_t, const Notification*> by_number;
+  for (const Notification& n : c.notifications) by_number[n.number] = &n;
   for (const ChangeEvent& e : c.events) {
     switch (e.type) {
       case ChangeEvent::Type::kNotificationCreated:
       case ChangeEvent::Type::kNotificationAcknowledged: {
-        auto it = by_number.find(e.notification_number);
-        if (it == by_number.end())
-          return absl::InternalError("event of a notification not in the change");
-        const v1::Notification proto = ToProto(*it->second);
-        if (e.type == ChangeEvent::Type::kNotificationCreated) {
-          v1::NotificationCreated payload;
-          *payload.mutable_notification() = proto;
-          w.events.push_back(common::MakeEvent(payload, proto.name()));
-        } else {
-          v1::NotificationAcknowledged payload;
-          *payload.mutable_notification() = proto;
-          w.events.push_back(
-              common::MakeEvent(payload, proto.name(), "", it->second->acknowledged_by));
-        }
+        ECOPLAN_ASSIGN_OR_RETURN(common::v1::Event event, NotificationEvent(by_number, e));
+        w.events.push_back(std::move(event));
         break;
       }
-      case ChangeEvent::Type::kRuleChanged: {
-        v1::RuleChanged payload;
-        payload.set_deleted(e.deleted);
-        bool found = false;
-        for (const Rule& r : c.rules) {
-          if (r.id == e.rule_id) {
-            *payload.mutable_rule() = ToProto(r);
-            found = true;
-          }
-        }
-        if (!found) payload.mutable_rule()->set_name(absl::StrCat("rules/", e.rule_id));
-        w.events.push_back(common::MakeEvent(payload, absl::StrCat("rules/", e.rule_id)));
+      case ChangeEvent::Type::kRuleChanged:
+        w.events.push_back(RuleChangedEvent(c, e));
         break;
-      }
-      case ChangeEvent::Type::kSubscriptionChanged: {
-        v1::SubscriptionChanged payload;
-        payload.set_deleted(e.deleted);
-        bool found = false;
-        for (const Subscription& s : c.subscriptions) {
-          if (s.id == e.subscription_id) {
-            *payload.mutable_subscription() = ToProto(s, 0);
-            found = true;
-          }
-        }
-        if (!found)
-          payload.mutable_subscription()->set_name(
-              absl::StrCat("subscriptions/", e.subscription_id));
-        w.events.push_back(
-            common::MakeEvent(payload, absl::StrCat("subscriptions/", e.subscription_id)));
+      case ChangeEvent::Type::kSubscriptionChanged:
+        w.events.push_back(SubscriptionChangedEvent(c, e));
         break;
-      }
     }
   }
   return w;
@@ -378,6 +472,19 @@ absl::StatusOr<common::WriteRequest> RocksDbNotificationStore::Encode(const Chan
 absl::Status RocksDbNotificationStore::Commit(const Changes& changes) {
   ECOPLAN_ASSIGN_OR_RETURN(common::WriteRequest w, Encode(changes));
   return db_->Commit(std::move(w)).status();
+}
+
+void RocksDbNotificationStore::CommitAsync(const Changes& changes,
+                                           std::function<void(absl::Status)> done) {
+  absl::StatusOr<common::WriteRequest> w = Encode(changes);
+  if (!w.ok()) {
+    done(w.status());
+    return;
+  }
+  db_->CommitAsync(std::move(*w),
+                   [done = std::move(done)](absl::StatusOr<common::CommitResult> committed) {
+                     done(committed.status());
+                   });
 }
 
 absl::StatusOr<Notification> RocksDbNotificationStore::GetNotification(uint64_t number) {

@@ -35,6 +35,7 @@
 //
 // Thread-safe. `db` must outlive the store.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,8 @@ class RocksDbNotificationStore final : public NotificationStore {
 
   absl::StatusOr<LoadedState> Load() override;
   absl::Status Commit(const Changes& changes) override;
+  // Through RocksDb::CommitAsync, the group committer: `done` runs on its thread.
+  void CommitAsync(const Changes& changes, std::function<void(absl::Status)> done) override;
   absl::StatusOr<Notification> GetNotification(uint64_t number) override;
   absl::StatusOr<InboxPage> ListInbox(const std::string& organization_id, bool unread_only,
                                       Kind kind, int page_size,
@@ -76,6 +79,13 @@ class RocksDbNotificationStore final : public NotificationStore {
   absl::StatusOr<common::WriteRequest> Encode(const Changes& changes) const;
 
  private:
+  // The parts of Load(), each adding to `state`. Errors: FailedPrecondition, DataLoss, Internal.
+  absl::Status LoadConfiguration(LoadedState* state) const;
+  absl::Status LoadViews(LoadedState* state) const;
+  absl::Status LoadBookkeeping(LoadedState* state) const;
+  absl::Status LoadPendingDeliveries(LoadedState* state) const;
+  absl::Status LoadCounters(LoadedState* state) const;
+
   common::RocksDb* const db_;
 };
 

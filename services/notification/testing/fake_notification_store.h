@@ -2,9 +2,11 @@
 
 // In-memory NotificationStore for domain and handler tests. Thread-safe.
 
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -22,6 +24,17 @@ class FakeNotificationStore final : public NotificationStore {
       if (d.state == DeliveryState::kPending) s.pending_deliveries.push_back(d);
     }
     return s;
+  }
+  // Inline, unless commits are held (HoldCommits): then queued until ReleaseCommits().
+  void CommitAsync(const Changes& c, std::function<void(absl::Status)> done) override {
+    {
+      absl::MutexLock lock(&mu_);
+      if (hold_) {
+        held_.push_back({c, std::move(done)});
+        return;
+      }
+    }
+    done(Commit(c));
   }
   absl::Status Commit(const Changes& c) override {
     absl::MutexLock lock(&mu_);
@@ -101,6 +114,28 @@ class FakeNotificationStore final : public NotificationStore {
     absl::MutexLock lock(&mu_);
     fail_next_ = std::move(status);
   }
+  // While held, CommitAsync writes nothing and answers nothing: the commits wait, in order.
+  void HoldCommits() {
+    absl::MutexLock lock(&mu_);
+    hold_ = true;
+  }
+  // Stops holding, then commits the held writes in order, answering each (FailNextCommit applies
+  // to the first). Returns how many there were.
+  int ReleaseCommits() {
+    std::vector<std::pair<Changes, std::function<void(absl::Status)>>> held;
+    {
+      absl::MutexLock lock(&mu_);
+      hold_ = false;
+      held.swap(held_);
+    }
+    for (auto& [changes, done] : held) done(Commit(changes));
+    return static_cast<int>(held.size());
+  }
+  // Writes waiting in CommitAsync while held.
+  int held_commits() const {
+    absl::MutexLock lock(&mu_);
+    return static_cast<int>(held_.size());
+  }
   // Number of successful commits.
   int commits() const {
     absl::MutexLock lock(&mu_);
@@ -121,6 +156,8 @@ class FakeNotificationStore final : public NotificationStore {
   uint64_t events_ = 0;
   int commits_ = 0;
   absl::Status fail_next_;
+  bool hold_ = false;
+  std::vector<std::pair<Changes, std::function<void(absl::Status)>>> held_;
 };
 
 }  // namespace ecoplan::notification
