@@ -40,6 +40,9 @@ Caller CallerOf(const Principal& who, const std::string& request_actor,
     case common::Role::kService:
       caller.role = Caller::Role::kService;
       break;
+    case common::Role::kSupervisor:
+      caller.role = Caller::Role::kSupervisor;
+      break;
   }
   caller.org_id = who.organization_id;
   caller.actor = who.via == common::AuthenticatedVia::kDevelopment && !request_actor.empty()
