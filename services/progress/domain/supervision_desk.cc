@@ -347,6 +347,7 @@ void SupervisionDesk::Issue(const OrderIssue& issue, const Caller& caller,
                                    OrderResource(issue.plan_id, order->id), fingerprint, 1};
     change.events = {SupervisionEventType::kIssued};
     change.caller = caller;
+    change.time = now;
     Commit(std::move(change), std::move(guard), std::move(done));
   });
 }
@@ -390,6 +391,7 @@ void SupervisionDesk::EditOrder(const std::string& plan_id, const std::string& o
         change.request = RequestRecord{caller.request_id, method, OrderResource(plan_id, order_id),
                                        fingerprint, order->version};
         change.caller = caller;
+        change.time = clock_->Now();
         Commit(std::move(change), std::move(guard), std::move(done));
       });
 }

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "services/progress/domain/model.h"
 #include "services/progress/domain/report_store.h"
 #include "services/progress/domain/supervision.h"
@@ -37,7 +38,8 @@ struct SupervisionChange {
   std::string org_id;
   std::optional<RequestRecord> request;  // stored under caller.request_id when set
   std::vector<SupervisionEventType> events;
-  Caller caller;  // request id and actor for the events
+  Caller caller;                           // request id and actor for the events
+  absl::Time time = absl::InfinitePast();  // of the change: the events show the order as of then
 };
 
 // Storage port of the supervision orders: a small port of its own beside
