@@ -124,6 +124,10 @@ class SupervisionDesk {
 
   // The service clock's now (what overdue is computed against).
   absl::Time Now() const { return clock_->Now(); }
+  // The plan's view, or nullptr (for display names).
+  std::shared_ptr<const PlanInfo> Plan(absl::string_view plan_id) const {
+    return plans_->Find(plan_id);
+  }
 
  private:
   // Runs `fn` with the order loaded, under the order's key (and the request
