@@ -146,6 +146,7 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ListSupervisionOrders(
       f.measure_id = m.second;
     }
     f.overdue_only = request->overdue_only();
+    f.external_case_number = request->external_case_number();
     ECOPLAN_ASSIGN_OR_RETURN(OrderPage page,
                              desk_->List(plan_id, f, {request->page_size(), request->page_token()},
                                          CallerOf(who, "", "")));

@@ -137,7 +137,7 @@ absl::Status SupervisionClose(const ProgressContext& ctx, const std::string& pla
 absl::Status SupervisionShow(const ProgressContext& ctx, const std::string& plan,
                              const std::string& order, std::ostream& out);
 struct SupervisionListArgs {
-  std::string plan, state, level, org, measure;
+  std::string plan, state, level, org, measure, case_number;
   bool overdue = false;
   int page_size = 0;
   std::string page_token;

@@ -289,6 +289,7 @@ absl::Status SupervisionList(const ProgressContext& ctx, const SupervisionListAr
     ECOPLAN_ASSIGN_OR_RETURN(*request.mutable_measure(), MeasureName(ctx, args.plan, args.measure));
   }
   request.set_overdue_only(args.overdue);
+  request.set_external_case_number(args.case_number);
   request.set_page_size(args.page_size);
   request.set_page_token(args.page_token);
   pv1::ListSupervisionOrdersResponse response;
@@ -408,7 +409,8 @@ CommandGroup progress_internal::SupervisionGroup() {
        })});
   group.commands.push_back(
       {"list",
-       "[--state open|closed] [--level L] [--org ORG] [--measure M] [--overdue] [--plan PLAN]",
+       "[--state open|closed] [--level L] [--org ORG] [--measure M] [--overdue] [--case-number N] "
+       "[--plan PLAN]",
        "supervision orders by id; --overdue: only those with an overdue reply (逾期)",
        0,
        0,
@@ -418,6 +420,7 @@ CommandGroup progress_internal::SupervisionGroup() {
         kOrg,
         {"measure", "ID", "a measure of the plan"},
         {"overdue", "", "only orders with an overdue reply"},
+        {"case-number", "TEXT", "only the order with this case number (案件号)"},
         {"page-size", "N", "orders per page (default 50)"},
         {"page-token", "TOKEN", "from the previous page"}},
        Bind([](const ProgressContext& ctx, const ParsedArgs& args,
@@ -429,6 +432,7 @@ CommandGroup progress_internal::SupervisionGroup() {
          a.org = args.Value("org");
          a.measure = args.Value("measure");
          a.overdue = args.Has("overdue");
+         a.case_number = args.Value("case-number");
          ECOPLAN_ASSIGN_OR_RETURN(a.page_size, args.Int("page-size", 0));
          a.page_token = args.Value("page-token");
          return SupervisionList(ctx, a, out);

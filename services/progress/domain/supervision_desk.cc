@@ -610,6 +610,10 @@ absl::StatusOr<OrderPage> SupervisionDesk::List(const std::string& plan_id, Orde
                                                 filter.measure_id) == o.measure_ids.end()) {
       continue;
     }
+    if (!filter.external_case_number.empty() &&
+        o.external_case_number != filter.external_case_number) {
+      continue;
+    }
     if (filter.overdue_only && !IsOverdue(o, now)) continue;
     matching.push_back(std::move(o));
   }

@@ -53,6 +53,7 @@ struct OrderFilter {
   std::string org_id;
   std::string measure_id;
   bool overdue_only = false;
+  std::string external_case_number;  // the command center's 案件号
 };
 
 struct OrderPage {

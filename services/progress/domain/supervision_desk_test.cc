@@ -378,6 +378,13 @@ TEST_F(SupervisionDeskTest, ListFiltersAndPages) {
   ASSERT_EQ(page.orders.size(), 2u);
   EXPECT_EQ(page.orders[1].id, "2026-004");
   EXPECT_TRUE(page.next_page_token.empty());
+  OrderFilter case_number;
+  case_number.external_case_number = "MTG-2026-05-0199";
+  ASSERT_OK_AND_ASSIGN(page, desk_.List(kPlan, case_number, {}, kSupervisor));
+  EXPECT_EQ(page.total_size, 4);
+  case_number.external_case_number = "MTG-other";
+  ASSERT_OK_AND_ASSIGN(page, desk_.List(kPlan, case_number, {}, kSupervisor));
+  EXPECT_EQ(page.total_size, 0);
   OrderFilter overdue;
   overdue.overdue_only = true;
   ASSERT_OK_AND_ASSIGN(page, desk_.List(kPlan, overdue, {}, kSupervisor));
