@@ -281,6 +281,16 @@ TEST_F(SupervisionE2eTest, AYellowOrderFromA12345TicketIsRepliedReturnedAccepted
   EXPECT_EQ(closed_event.order().external_case_number(), "MTG-2026-0199");
   EXPECT_EQ(closed_event.order().source().reference(), "12345-20260520-0042");
 
+  // The command center finds its case by its own number.
+  pv1::ListSupervisionOrdersRequest by_case;
+  by_case.set_parent(plan_);
+  by_case.set_external_case_number("MTG-2026-0199");
+  by_case.set_state(pv1::SUPERVISION_ORDER_STATE_CLOSED);
+  pv1::ListSupervisionOrdersResponse found;
+  ASSERT_TRUE(stub_->ListSupervisionOrders(Ctx(Role::kViewer).get(), by_case, &found).ok());
+  ASSERT_EQ(found.orders_size(), 1);
+  EXPECT_EQ(found.orders(0).name(), name);
+
   // After a restart the order is as it was.
   ASSERT_OK(cluster_.Stop("progress").status());
   ASSERT_OK(cluster_.Restart("progress").status());
