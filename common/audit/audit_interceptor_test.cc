@@ -273,7 +273,7 @@ TEST(IsReadOnlyMethodTest, ClassifiesEveryMethodOfEveryService) {
       // progress
       "GetReport", "ListReports", "ListReportRevisions", "GetSubmissionStatus",
       "GetMeasureProgress", "ListMeasureHistory", "ListExtensions", "ListCompletions",
-      "GetReportingCalendar", "GetHolidays",
+      "GetReportingCalendar", "GetHolidays", "GetSupervisionOrder", "ListSupervisionOrders",
       // indicator
       "GetExtractionReport", "GetIndicator", "ListIndicators", "ListIndicatorRevisions",
       "ListStations", "GetDailyAirQuality", "EvaluateIndicator", "EvaluatePlan",
@@ -295,6 +295,11 @@ TEST(IsReadOnlyMethodTest, ClassifiesEveryMethodOfEveryService) {
                                         "RejectCompletion",
                                         "UpdateReportingCalendar",
                                         "LoadHolidays",
+                                        "IssueSupervisionOrder",
+                                        "ReplySupervisionOrder",
+                                        "VerifySupervisionReply",
+                                        "RaiseSupervisionLevel",
+                                        "CloseSupervisionOrder",
                                         "SyncPlan",
                                         "CreateIndicator",
                                         "UpdateIndicator",

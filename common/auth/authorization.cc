@@ -53,14 +53,14 @@ absl::Status Authorize(const Principal& principal, const PolicyTable& policy,
 
 std::string RenderPolicyMarkdown(const PolicyTable& policy) {
   std::string out =
-      "| RPC | administrator | reporter | viewer | service | notes |\n"
-      "|---|---|---|---|---|---|\n";
+      "| RPC | administrator | reporter | viewer | service | supervisor | notes |\n"
+      "|---|---|---|---|---|---|---|\n";
   const std::string prefix = absl::StrCat("/", policy.service, "/");
   for (const auto& [path, rule] : policy.rules) {
     absl::string_view method = path;
     if (absl::StartsWith(method, prefix)) method.remove_prefix(prefix.size());
     absl::StrAppend(&out, "| ", method, " |");
-    for (Role role : {Role::kAdministrator, Role::kReporter, Role::kViewer, Role::kService}) {
+    for (Role role : kAllRoles) {
       const char* cell = rule.roles.count(role) == 0                    ? "—"
                          : rule.own_organization_roles.count(role) != 0 ? "own org"
                                                                         : "yes";

@@ -67,20 +67,21 @@ TEST(AuthorizeTest, RestrictsReporterToItsOwnOrganization) {
 
 TEST(RenderPolicyMarkdownTest, RendersOneRowPerMethodSorted) {
   EXPECT_EQ(RenderPolicyMarkdown(TestPolicy()),
-            "| RPC | administrator | reporter | viewer | service | notes |\n"
-            "|---|---|---|---|---|---|\n"
-            "| Import | yes | — | — | — |  |\n"
-            "| Read | yes | yes | yes | yes | everyone reads |\n"
-            "| SubmitReport | yes | own org | — | — | reporters: measures their organization "
+            "| RPC | administrator | reporter | viewer | service | supervisor | notes |\n"
+            "|---|---|---|---|---|---|---|\n"
+            "| Import | yes | — | — | — | — |  |\n"
+            "| Read | yes | yes | yes | yes | — | everyone reads |\n"
+            "| SubmitReport | yes | own org | — | — | — | reporters: measures their organization "
             "owns |\n");
 }
 
 TEST(RoleTest, NamesRoundTrip) {
-  for (Role role : {Role::kAdministrator, Role::kReporter, Role::kViewer, Role::kService}) {
+  for (Role role : kAllRoles) {
     ASSERT_OK_AND_ASSIGN(Role parsed, ParseRole(RoleName(role)));
     EXPECT_EQ(parsed, role);
   }
   EXPECT_STATUS_CODE(ParseRole("Administrator"), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(RoleName(Role::kSupervisor), "supervisor");
 }
 
 }  // namespace

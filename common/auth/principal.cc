@@ -14,19 +14,21 @@ absl::string_view RoleName(Role role) {
       return "viewer";
     case Role::kService:
       return "service";
+    case Role::kSupervisor:
+      return "supervisor";
   }
   return "unknown";
 }
 
 absl::StatusOr<Role> ParseRole(absl::string_view name) {
-  for (Role role : {Role::kAdministrator, Role::kReporter, Role::kViewer, Role::kService}) {
+  for (Role role : kAllRoles) {
     if (name == RoleName(role)) return role;
   }
   // The name is bounded by the caller (a token claim is at most a few KiB);
   // cut it anyway so a message stays readable.
   return absl::InvalidArgumentError(
       absl::StrCat("unknown role \"", name.substr(0, 40),
-                   "\"; expected administrator, reporter, viewer or service"));
+                   "\"; expected administrator, reporter, viewer, service or supervisor"));
 }
 
 absl::string_view AuthenticatedViaName(AuthenticatedVia via) {

@@ -10,16 +10,23 @@
 
 namespace ecoplan::common {
 
-// What a caller may do (see docs/SECURITY.md).
+// What a caller may do (see docs/SECURITY.md). New roles are appended: the
+// numbering is not stored, but kAllRoles lists them in table order.
 enum class Role {
   kAdministrator,  // the district ecology bureau (区生态环境局)
   kReporter,       // one organization (a department or a town); writes only its own reports
   kViewer,   // e.g. the command center (区城指中心): reads everything, writes almost nothing
   kService,  // another ecoplan service
+  // The district government's supervision office (区政府督查室): issues and
+  // follows supervision orders (督办单); reads the plan's progress.
+  kSupervisor,
 };
 
-// "administrator", "reporter", "viewer", "service".
+// "administrator", "reporter", "viewer", "service", "supervisor".
 absl::string_view RoleName(Role role);
+// Every role, in the order of the RPC × role tables.
+inline constexpr Role kAllRoles[] = {Role::kAdministrator, Role::kReporter, Role::kViewer,
+                                     Role::kService, Role::kSupervisor};
 // The inverse of RoleName (exact, lowercase). Errors: InvalidArgument.
 absl::StatusOr<Role> ParseRole(absl::string_view name);
 

@@ -16,7 +16,7 @@
 // HS256-signed tokens against an RS256/ES256 public key (key confusion) are
 // refused. Claims (all checked; times in seconds since the epoch):
 //   sub  required non-empty string                    → Principal::subject
-//   role required: administrator|reporter|viewer|service
+//   role required: administrator|reporter|viewer|service|supervisor
 //   org  organization id; required for reporters      → Principal::organization_id
 //   iss  required, equal to the configured issuer
 //   aud  required, a string or an array of strings containing the configured audience

@@ -150,6 +150,15 @@ int WorkingDays::WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to) cons
   return n;
 }
 
+absl::CivilDay WorkingDays::AddWorkingDays(absl::CivilDay from, int n) const {
+  absl::CivilDay d = from;
+  for (int steps = 0; n > 0 && steps < 5000; ++steps) {
+    ++d;
+    if (IsWorkingDay(d)) --n;
+  }
+  return d;
+}
+
 absl::Status ValidateHolidayYear(const HolidayYear& year) {
   if (year.year < 2000 || year.year > 2100) {
     return absl::InvalidArgumentError(

@@ -125,6 +125,10 @@ class WorkingDays {
   bool HasYear(int year) const;
   // Working days in (from, to]: 0 when to <= from. Counts at most 5000 days.
   int WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to) const;
+  // The n-th working day after `from` (from itself not counted), e.g. a reply
+  // due "5 working days from the issue day"; `from` when n <= 0. Counts at
+  // most 5000 days.
+  absl::CivilDay AddWorkingDays(absl::CivilDay from, int n) const;
 
  private:
   std::vector<HolidayYear> years_;

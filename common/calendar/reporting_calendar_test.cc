@@ -149,6 +149,21 @@ TEST(WorkingDaysTest, SkipWeekendsAndHolidaysAndCountMakeUpDays) {
   EXPECT_EQ(days.WorkingDaysBetween(absl::CivilDay(2026, 9, 25), absl::CivilDay(2026, 9, 28)), 2);
 }
 
+TEST(WorkingDaysTest, AddWorkingDaysSkipsWeekendsAndHolidays) {
+  const WorkingDays weekends;
+  // Thursday 2026-05-28 + 2 working days: Friday, then Monday 06-01.
+  EXPECT_EQ(weekends.AddWorkingDays(absl::CivilDay(2026, 5, 28), 2), absl::CivilDay(2026, 6, 1));
+  EXPECT_EQ(weekends.AddWorkingDays(absl::CivilDay(2026, 5, 28), 0), absl::CivilDay(2026, 5, 28));
+  const WorkingDays days({NationalDay2026()});
+  // Wed 09-30 + 2: the holidays 10-01..10-07 pass, Thu 10-08 and Fri 10-09.
+  EXPECT_EQ(days.AddWorkingDays(absl::CivilDay(2026, 9, 30), 2), absl::CivilDay(2026, 10, 9));
+  // Fri 09-25 + 1: the make-up Sunday 09-27.
+  EXPECT_EQ(days.AddWorkingDays(absl::CivilDay(2026, 9, 25), 1), absl::CivilDay(2026, 9, 27));
+  EXPECT_EQ(days.WorkingDaysBetween(absl::CivilDay(2026, 9, 1),
+                                    days.AddWorkingDays(absl::CivilDay(2026, 9, 1), 30)),
+            30);
+}
+
 TEST(ReportingCalendarTest, SummariesWithoutTheirOwnRuleFollowTheMonthlyOne) {
   CalendarRule rule = DefaultCalendar(25);
   rule.quarterly_summaries = true;

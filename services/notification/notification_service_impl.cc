@@ -30,6 +30,7 @@ Caller CallerOf(const common::Principal& p) {
       c.role = Caller::Role::kReporter;
       break;
     case common::Role::kViewer:
+    case common::Role::kSupervisor:  // not admitted by NotificationPolicy (yet): reads at most
       c.role = Caller::Role::kViewer;
       break;
     case common::Role::kService:

@@ -1,7 +1,8 @@
 // progress_server: monthly progress reports. Flags → ProgressConfig →
 // ServerFoundation (security, upstream clients, RocksDb, audit, AdminService) →
-// RocksDbReportStore → ProgressRecorder → ProgressServiceImpl → ServeUntilSignal,
-// plus an EventFollower that keeps the view of the registry current and, with
+// RocksDbReportStore → ProgressRecorder and SupervisionDesk → ProgressServiceImpl
+// → ServeUntilSignal, plus an EventFollower that keeps the view of the registry
+// current and, with
 // --indicator_address, one that keeps the view of the indicator service current
 // (for the completion check), until SIGTERM or SIGINT.
 
@@ -22,6 +23,7 @@
 #include "services/progress/config.h"
 #include "services/progress/domain/indicator_view.h"
 #include "services/progress/domain/progress_recorder.h"
+#include "services/progress/domain/supervision_desk.h"
 #include "services/progress/indicator_catch_up.h"
 #include "services/progress/indicator_view_updater.h"
 #include "services/progress/progress_policy.h"
@@ -146,8 +148,14 @@ int main(int argc, char** argv) {
     catch_up->Start();
   }
 
+  // Supervision orders (督办单): deadlines in working days of the holidays
+  // the recorder loaded.
+  progress::SupervisionDesk desk(
+      &store, &plans, &clock, [&recorder] { return recorder.Days(); },
+      [&contention](std::function<void()> fn) { contention.Submit(std::move(fn)); });
+
   common::WatchEventsHub watch_hub;
-  progress::ProgressServiceImpl service(&recorder, &reader, base->db(), &watch_hub,
+  progress::ProgressServiceImpl service(&recorder, &desk, &reader, base->db(), &watch_hub,
                                         base->authenticator());
 
   common::ServeSpec serve = base->Serve("progress", {&service});

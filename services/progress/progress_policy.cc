@@ -8,8 +8,11 @@ const common::PolicyTable& ProgressPolicy() {
   using common::Role;
   static const common::PolicyTable* const kPolicy = [] {
     const std::set<Role> everyone = {Role::kAdministrator, Role::kReporter, Role::kViewer,
-                                     Role::kService};
-    const std::set<Role> readers = {Role::kAdministrator, Role::kViewer, Role::kService};
+                                     Role::kService, Role::kSupervisor};
+    // The 督查室 (supervisor) follows the plan: it reads what the bureau reads.
+    const std::set<Role> readers = {Role::kAdministrator, Role::kViewer, Role::kService,
+                                    Role::kSupervisor};
+    const std::set<Role> issuers = {Role::kAdministrator, Role::kSupervisor};
     const std::set<Role> reporter = {Role::kReporter};
     auto* t = new common::PolicyTable;
     t->service = "ecoplan.progress.v1.ProgressService";
@@ -42,6 +45,17 @@ const common::PolicyTable& ProgressPolicy() {
     t->Allow("LoadHolidays", {Role::kAdministrator}, {},
              "the bureau loads 法定节假日 and 调休 each year");
     t->Allow("WatchEvents", readers, {}, "change feed for services and monitoring");
+    t->Allow("IssueSupervisionOrder", issuers, {}, "the 督查室 or the bureau issues 督办单");
+    for (const char* method :
+         {"VerifySupervisionReply", "RaiseSupervisionLevel", "CloseSupervisionOrder"}) {
+      t->Allow(method, issuers, {}, "the issuing side verifies, raises and closes (销号)");
+    }
+    t->Allow("ReplySupervisionOrder", {Role::kAdministrator, Role::kReporter}, reporter,
+             "an addressed organization replies (回复); the bureau for any");
+    for (const char* method : {"GetSupervisionOrder", "ListSupervisionOrders"}) {
+      t->Allow(method, everyone, {},
+               "a reporter: only orders addressed to its organization, only its own replies");
+    }
     return t;
   }();
   return *kPolicy;

@@ -55,5 +55,31 @@ TEST(ProgressPolicyTest, ReportersActForTheirOwnOrganizationOnlyAndOnlyTheBureau
   EXPECT_TRUE(allowed(common::Role::kService, "WatchEvents", common::ResourceScope::Any()));
 }
 
+TEST(ProgressPolicyTest, TheSupervisionOfficeIssuesAndClosesOrdersAndOnlyAddressedUnitsReply) {
+  auto allowed = [](common::Role role, const char* method, const common::ResourceScope& scope) {
+    return common::testing::Allows(ProgressPolicy(), role, method, scope);
+  };
+  const auto any = common::ResourceScope::Any();
+  for (const char* issuer : {"IssueSupervisionOrder", "VerifySupervisionReply",
+                             "RaiseSupervisionLevel", "CloseSupervisionOrder"}) {
+    EXPECT_TRUE(allowed(common::Role::kSupervisor, issuer, any)) << issuer;
+    EXPECT_TRUE(allowed(common::Role::kAdministrator, issuer, any)) << issuer;
+    for (common::Role role :
+         {common::Role::kReporter, common::Role::kViewer, common::Role::kService}) {
+      EXPECT_FALSE(allowed(role, issuer, any)) << issuer << " as " << common::RoleName(role);
+    }
+  }
+  // The 督查室 supervises; it neither reports nor replies for a unit, nor reviews reports.
+  for (const char* write : {"SubmitReport", "ReplySupervisionOrder", "AcceptReport",
+                            "DecideExtension", "LoadHolidays"}) {
+    EXPECT_FALSE(allowed(common::Role::kSupervisor, write, any)) << write;
+  }
+  EXPECT_TRUE(allowed(common::Role::kSupervisor, "GetSubmissionStatus", any));
+  EXPECT_TRUE(allowed(common::Role::kReporter, "ReplySupervisionOrder",
+                      common::ResourceScope::OwnedBy({"o-1"})));
+  EXPECT_FALSE(allowed(common::Role::kReporter, "ReplySupervisionOrder",
+                       common::ResourceScope::OwnedBy({"o-2"})));
+}
+
 }  // namespace
 }  // namespace ecoplan::progress

@@ -20,6 +20,8 @@ using common::Principal;
 using common::RefusedStream;
 using common::ResourceScope;
 
+}  // namespace
+
 // The domain's view of the authenticated caller. The actor recorded in the
 // history is the token's subject; only in development mode (where everyone
 // is the administrator "development") may the request name it, so that local
@@ -40,6 +42,9 @@ Caller CallerOf(const Principal& who, const std::string& request_actor,
     case common::Role::kService:
       caller.role = Caller::Role::kService;
       break;
+    case common::Role::kSupervisor:
+      caller.role = Caller::Role::kSupervisor;
+      break;
   }
   caller.org_id = who.organization_id;
   caller.actor = who.via == common::AuthenticatedVia::kDevelopment && !request_actor.empty()
@@ -48,6 +53,8 @@ Caller CallerOf(const Principal& who, const std::string& request_actor,
   caller.request_id = request_id;
   return caller;
 }
+
+namespace {
 
 // The organization a report belongs to: its id is "{organization}_{period}".
 std::string OrganizationOfReport(const std::string& report_id) {
@@ -93,10 +100,16 @@ v1::GetMeasureProgressResponse ProgressToProto(const std::string& plan_id,
 
 }  // namespace
 
-ProgressServiceImpl::ProgressServiceImpl(ProgressRecorder* recorder, common::SerialExecutor* reader,
-                                         common::RocksDb* db, common::WatchEventsHub* watch_hub,
+ProgressServiceImpl::ProgressServiceImpl(ProgressRecorder* recorder, SupervisionDesk* desk,
+                                         common::SerialExecutor* reader, common::RocksDb* db,
+                                         common::WatchEventsHub* watch_hub,
                                          const common::CallAuthenticator* auth)
-    : recorder_(recorder), reader_(reader), db_(db), watch_hub_(watch_hub), auth_(auth) {}
+    : recorder_(recorder),
+      desk_(desk),
+      reader_(reader),
+      db_(db),
+      watch_hub_(watch_hub),
+      auth_(auth) {}
 
 absl::StatusOr<Principal> ProgressServiceImpl::Authorize(grpc::CallbackServerContext* ctx,
                                                          absl::string_view method,

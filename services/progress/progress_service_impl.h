@@ -8,8 +8,14 @@
 #include "common/events/watch_events_reactor.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "services/progress/domain/progress_recorder.h"
+#include "services/progress/domain/supervision_desk.h"
 
 namespace ecoplan::progress {
+
+// The domain's view of the authenticated caller `who`; `request_actor` names
+// the actor only in development mode (defined in progress_service_impl.cc).
+Caller CallerOf(const common::Principal& who, const std::string& request_actor,
+                const std::string& request_id);
 
 // gRPC edge of the progress service: maps v1 messages to domain calls and the
 // result back, and nothing else. Writes return at once and the reactor is
@@ -22,9 +28,11 @@ namespace ecoplan::progress {
 // and writes. All pointers must outlive the service.
 class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
  public:
-  ProgressServiceImpl(ProgressRecorder* recorder, common::SerialExecutor* reader,
-                      common::RocksDb* db, common::WatchEventsHub* watch_hub,
-                      const common::CallAuthenticator* auth);
+  // `desk` serves the supervision orders (督办单; the handlers are in
+  // progress_service_supervision.cc).
+  ProgressServiceImpl(ProgressRecorder* recorder, SupervisionDesk* desk,
+                      common::SerialExecutor* reader, common::RocksDb* db,
+                      common::WatchEventsHub* watch_hub, const common::CallAuthenticator* auth);
 
   ECOPLAN_UNARY_RPC(SubmitReport);
   ECOPLAN_UNARY_RPC(GetReport);
@@ -46,6 +54,13 @@ class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
   ECOPLAN_UNARY_RPC(UpdateReportingCalendar);
   ECOPLAN_UNARY_RPC(LoadHolidays);
   ECOPLAN_UNARY_RPC(GetHolidays);
+  ECOPLAN_UNARY_RPC(IssueSupervisionOrder);
+  ECOPLAN_UNARY_RPC(GetSupervisionOrder);
+  ECOPLAN_UNARY_RPC(ListSupervisionOrders);
+  ECOPLAN_UNARY_RPC(ReplySupervisionOrder);
+  ECOPLAN_UNARY_RPC(VerifySupervisionReply);
+  ECOPLAN_UNARY_RPC(RaiseSupervisionLevel);
+  ECOPLAN_UNARY_RPC(CloseSupervisionOrder);
   grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
       grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* request) override;
 
@@ -73,7 +88,14 @@ class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
                                              const IndicatorOverride& override_check,
                                              v1::Completion* response);
 
+  // An order write answered with the order as of now (the service clock),
+  // into `response`.
+  grpc::ServerUnaryReactor* AnswerOrder(grpc::CallbackServerContext* ctx,
+                                        std::function<void(Callback<SupervisionOrder>)> call,
+                                        v1::SupervisionOrder* response);
+
   ProgressRecorder* const recorder_;
+  SupervisionDesk* const desk_;
   common::SerialExecutor* const reader_;
   common::RocksDb* const db_;
   common::WatchEventsHub* const watch_hub_;

@@ -13,6 +13,7 @@
 #include "common/time/clock.h"
 #include "services/progress/progress_policy.h"
 #include "services/progress/testing/fake_report_store.h"
+#include "services/progress/testing/fake_supervision_store.h"
 
 namespace ecoplan::progress {
 namespace {
@@ -58,8 +59,11 @@ class ProgressServiceImplTest : public ::testing::Test {
     auth_ = std::make_unique<common::CallAuthenticator>(
         common::CallAuthenticatorOptions{true, false, {}}, verifier_.get(), &ProgressPolicy(),
         nullptr, nullptr, common::Logger("test", [](absl::string_view) {}));
-    service_ = std::make_unique<ProgressServiceImpl>(recorder_.get(), &reader_, nullptr, &hub_,
-                                                     auth_.get());
+    desk_ = std::make_unique<SupervisionDesk>(
+        &orders_, &plans_, &clock_, [this] { return recorder_->Days(); },
+        [](std::function<void()> fn) { fn(); });
+    service_ = std::make_unique<ProgressServiceImpl>(recorder_.get(), desk_.get(), &reader_,
+                                                     nullptr, &hub_, auth_.get());
     common::ServerOptions options;
     options.host = "127.0.0.1";
     ASSERT_OK_AND_ASSIGN(server_, common::RunningServer::Start(options, {service_.get()}));
@@ -106,6 +110,8 @@ class ProgressServiceImplTest : public ::testing::Test {
   common::SerialExecutor reader_;
   common::WatchEventsHub hub_;
   std::unique_ptr<ProgressRecorder> recorder_;
+  FakeSupervisionStore orders_;
+  std::unique_ptr<SupervisionDesk> desk_;
   std::unique_ptr<ProgressServiceImpl> service_;
   std::unique_ptr<common::RunningServer> server_;
   std::unique_ptr<v1::ProgressService::Stub> stub_;
@@ -296,6 +302,119 @@ TEST_F(ProgressServiceImplTest, BadTokensAreUnauthenticatedBeforeTheRequestIsLoo
   EXPECT_FALSE(stream->Read(&event));
   EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(store_.commits(), 0);
+}
+
+TEST_F(ProgressServiceImplTest, SupervisionOrdersMapTheirNamesAndTheCallersRoles) {
+  using common::Role;
+  v1::IssueSupervisionOrderRequest issue;
+  issue.set_parent("plans/2026-abc");
+  issue.set_title("关于渣土车遗撒的督办");
+  issue.set_description("请核实处置");
+  issue.mutable_source()->set_kind(v1::SUPERVISION_SOURCE_KIND_HOTLINE_TICKET);
+  issue.mutable_source()->set_reference("12345-0042");
+  issue.set_level(v1::SUPERVISION_LEVEL_YELLOW);
+  issue.add_measures("plans/2026-abc/measures/a1-t1-m1");
+  issue.add_organizations("organizations/o-traffic");
+  issue.set_external_case_number("MTG-0199");
+  v1::IssueSupervisionOrderResponse issued;
+  // A reporter does not issue; the supervision office does.
+  EXPECT_EQ(stub_->IssueSupervisionOrder(As(Role::kReporter, "o-traffic").get(), issue, &issued)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status status = stub_->IssueSupervisionOrder(As(Role::kSupervisor).get(), issue, &issued);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(issued.order().name(), "plans/2026-abc/supervisionOrders/2026-001");
+  EXPECT_EQ(issued.order().issued_by(), "wang.supervisor");
+  EXPECT_EQ(issued.order().addressees(0).organization(), "organizations/o-traffic");
+  EXPECT_EQ(issued.order().addressees(0).state(), v1::SUPERVISION_REPLY_STATE_AWAITING_REPLY);
+  EXPECT_EQ(issued.order().measures(0), "plans/2026-abc/measures/a1-t1-m1");
+  EXPECT_EQ(issued.order().external_case_number(), "MTG-0199");
+  EXPECT_EQ(issued.order().etag(), "s1");
+
+  // Bad input: a measure of another plan, an unknown level.
+  v1::IssueSupervisionOrderRequest bad = issue;
+  bad.set_measures(0, "plans/other/measures/a1-t1-m1");
+  EXPECT_EQ(stub_->IssueSupervisionOrder(As(Role::kSupervisor).get(), bad, &issued).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  bad = issue;
+  bad.set_level(static_cast<v1::SupervisionLevel>(9));
+  EXPECT_EQ(stub_->IssueSupervisionOrder(As(Role::kSupervisor).get(), bad, &issued).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  bad = issue;
+  bad.set_measures(0, "plans/2026-abc/measures/a9-t9-m9");
+  EXPECT_EQ(stub_->IssueSupervisionOrder(As(Role::kSupervisor).get(), bad, &issued).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  // The addressed unit replies for itself only; another unit neither replies nor reads.
+  v1::ReplySupervisionOrderRequest reply;
+  reply.set_name(issued.order().name());
+  reply.set_organization("organizations/o-traffic");
+  reply.set_content("已清理路面");
+  reply.add_evidence_links("https://example.gov.cn/1.jpg");
+  v1::ReplySupervisionOrderResponse replied;
+  EXPECT_EQ(stub_->ReplySupervisionOrder(As(Role::kReporter, "o-eco").get(), reply, &replied)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  status = stub_->ReplySupervisionOrder(As(Role::kReporter, "o-traffic").get(), reply, &replied);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(replied.order().addressees(0).state(), v1::SUPERVISION_REPLY_STATE_REPLIED);
+  EXPECT_EQ(replied.order().addressees(0).replies(0).evidence_links(0),
+            "https://example.gov.cn/1.jpg");
+  v1::GetSupervisionOrderRequest get;
+  get.set_name(issued.order().name());
+  v1::GetSupervisionOrderResponse got;
+  EXPECT_EQ(stub_->GetSupervisionOrder(As(Role::kReporter, "o-eco").get(), get, &got).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(stub_->GetSupervisionOrder(As(Role::kViewer).get(), get, &got).ok());
+  EXPECT_EQ(got.order().addressees(0).replies(0).content(), "已清理路面");
+  get.set_name("plans/2026-abc/supervisionOrders/2026-404");
+  EXPECT_EQ(stub_->GetSupervisionOrder(As(Role::kViewer).get(), get, &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  // Verifying, raising and closing are the issuing side's.
+  v1::VerifySupervisionReplyRequest verify;
+  verify.set_name(issued.order().name());
+  verify.set_organization("organizations/o-traffic");
+  verify.set_decision(v1::DECISION_APPROVE);
+  v1::VerifySupervisionReplyResponse verified;
+  EXPECT_EQ(stub_->VerifySupervisionReply(As(Role::kViewer).get(), verify, &verified).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  verify.set_decision(v1::DECISION_UNSPECIFIED);
+  EXPECT_EQ(
+      stub_->VerifySupervisionReply(As(Role::kSupervisor).get(), verify, &verified).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
+  verify.set_decision(v1::DECISION_APPROVE);
+  verify.set_etag("s1");  // stale: the reply made it s2
+  EXPECT_EQ(
+      stub_->VerifySupervisionReply(As(Role::kSupervisor).get(), verify, &verified).error_code(),
+      grpc::StatusCode::ABORTED);
+  verify.set_etag("s2");
+  ASSERT_TRUE(stub_->VerifySupervisionReply(As(Role::kSupervisor).get(), verify, &verified).ok());
+  v1::CloseSupervisionOrderRequest close;
+  close.set_name(issued.order().name());
+  v1::CloseSupervisionOrderResponse closed;
+  ASSERT_TRUE(stub_->CloseSupervisionOrder(As(Role::kAdministrator).get(), close, &closed).ok());
+  EXPECT_EQ(closed.order().state(), v1::SUPERVISION_ORDER_STATE_CLOSED);
+  v1::RaiseSupervisionLevelRequest raise;
+  raise.set_name(issued.order().name());
+  raise.set_level(v1::SUPERVISION_LEVEL_RED);
+  raise.set_reason("逾期");
+  v1::RaiseSupervisionLevelResponse raised;
+  EXPECT_EQ(stub_->RaiseSupervisionLevel(As(Role::kSupervisor).get(), raise, &raised).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  // The unit's list holds its order; another unit's holds none.
+  v1::ListSupervisionOrdersRequest list;
+  list.set_parent("plans/2026-abc");
+  v1::ListSupervisionOrdersResponse listed;
+  ASSERT_TRUE(
+      stub_->ListSupervisionOrders(As(Role::kReporter, "o-traffic").get(), list, &listed).ok());
+  EXPECT_EQ(listed.orders_size(), 1);
+  ASSERT_TRUE(stub_->ListSupervisionOrders(As(Role::kReporter, "o-eco").get(), list, &listed).ok());
+  EXPECT_EQ(listed.orders_size(), 0);
+  list.set_state(v1::SUPERVISION_ORDER_STATE_OPEN);
+  ASSERT_TRUE(stub_->ListSupervisionOrders(As(Role::kSupervisor).get(), list, &listed).ok());
+  EXPECT_EQ(listed.total_size(), 0);
 }
 
 }  // namespace

@@ -7,8 +7,9 @@ namespace ecoplan::registry {
 const common::PolicyTable& RegistryPolicy() {
   using common::Role;
   static const common::PolicyTable* const kPolicy = [] {
+    // The 督查室 (supervisor) reads the plan it supervises.
     const std::set<Role> everyone = {Role::kAdministrator, Role::kReporter, Role::kViewer,
-                                     Role::kService};
+                                     Role::kService, Role::kSupervisor};
     const std::string read = "the plan is public within the government";
     auto* t = new common::PolicyTable;
     t->service = "ecoplan.registry.v1.RegistryService";

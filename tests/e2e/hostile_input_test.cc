@@ -473,8 +473,9 @@ TEST_F(HostileInputTest, ProgressRefusesMalformedOversizedAndInjectionLookingReq
   const uint64_t last = ProgressLastSequence();
   const int reports = ReportCount();
 
-  for (const char* method : {"SubmitReport", "GetReport", "ListReports", "AcceptReport",
-                             "RequestExtension", "DeclareCompletion", "LoadHolidays"}) {
+  for (const char* method :
+       {"SubmitReport", "GetReport", "ListReports", "AcceptReport", "RequestExtension",
+        "DeclareCompletion", "LoadHolidays", "IssueSupervisionOrder", "ReplySupervisionOrder"}) {
     for (const auto& [what, bytes] : MalformedRequests()) {
       ExpectRefused(RawCall(progress_channel_, absl::StrCat(kProgress, method), bytes), kInvalid,
                     absl::StrCat(method, ": ", what));

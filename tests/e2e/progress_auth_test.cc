@@ -285,6 +285,63 @@ class ProgressAuthTest : public ::testing::Test {
     return r;
   }
 
+  // Supervision orders (督办单) on the extension measure, addressed to its
+  // lead organization: a new one for each call that changes an order's state
+  // for good; `reply` adds the organization's reply, `accept` accepts it.
+  grpc::StatusCode Issue(const std::string& token, pv1::SupervisionOrder* order = nullptr) {
+    pv1::IssueSupervisionOrderRequest r;
+    r.set_parent(plan_);
+    r.set_title("关于扬尘问题的督办");
+    r.set_description("请核实处置并回复");
+    r.mutable_source()->set_kind(pv1::SUPERVISION_SOURCE_KIND_HOTLINE_TICKET);
+    r.mutable_source()->set_reference(NextId("12345"));
+    r.set_level(pv1::SUPERVISION_LEVEL_BLUE);
+    r.add_measures(measure_);
+    r.add_organizations(organization_);
+    r.set_request_id(NextId("issue"));
+    pv1::IssueSupervisionOrderResponse out;
+    grpc::Status status = stub_->IssueSupervisionOrder(Context(token).get(), r, &out);
+    last_error_ = status.error_message();
+    if (order != nullptr) *order = out.order();
+    return status.error_code();
+  }
+  grpc::StatusCode ReplyTo(const std::string& token, const std::string& order) {
+    pv1::ReplySupervisionOrderRequest r;
+    r.set_name(order);
+    r.set_organization(organization_);
+    r.set_content("已完成整改");
+    r.add_evidence_links("https://www.bjmtg.gov.cn/evidence/supervision");
+    r.set_request_id(NextId("reply"));
+    pv1::ReplySupervisionOrderResponse out;
+    return stub_->ReplySupervisionOrder(Context(token).get(), r, &out).error_code();
+  }
+  grpc::StatusCode VerifyReply(const std::string& token, const std::string& order, bool accept) {
+    pv1::VerifySupervisionReplyRequest r;
+    r.set_name(order);
+    r.set_organization(organization_);
+    r.set_decision(accept ? pv1::DECISION_APPROVE : pv1::DECISION_REJECT);
+    r.set_comment("请补充材料");
+    pv1::VerifySupervisionReplyResponse out;
+    return stub_->VerifySupervisionReply(Context(token).get(), r, &out).error_code();
+  }
+  std::string NewOrder(bool reply = false, bool accept = false) {
+    pv1::SupervisionOrder order;
+    EXPECT_EQ(Issue(Admin(), &order), grpc::StatusCode::OK) << last_error_;
+    if (reply) {
+      EXPECT_EQ(ReplyTo(Admin(), order.name()), grpc::StatusCode::OK);
+    }
+    if (accept) {
+      EXPECT_EQ(VerifyReply(Admin(), order.name(), true), grpc::StatusCode::OK);
+    }
+    return order.name();
+  }
+  // One open order the reporter replies to again and again (each new reply
+  // supersedes the pending one).
+  const std::string& ReplyOrder() {
+    if (reply_order_.empty()) reply_order_ = NewOrder();
+    return reply_order_;
+  }
+
   using Call = PolicyCall;
   std::map<std::string, Call> Calls() {
     std::map<std::string, Call> calls;
@@ -410,6 +467,37 @@ class ProgressAuthTest : public ::testing::Test {
       pv1::GetHolidaysResponse out;
       return stub_->GetHolidays(Context(t).get(), r, &out).error_code();
     });
+    add("IssueSupervisionOrder", [this](const std::string& t) { return Issue(t); });
+    add("GetSupervisionOrder", [this](const std::string& t) {
+      pv1::GetSupervisionOrderRequest r;
+      r.set_name(ReplyOrder());
+      pv1::GetSupervisionOrderResponse out;
+      return stub_->GetSupervisionOrder(Context(t).get(), r, &out).error_code();
+    });
+    add("ListSupervisionOrders", [this](const std::string& t) {
+      pv1::ListSupervisionOrdersRequest r;
+      r.set_parent(plan_);
+      pv1::ListSupervisionOrdersResponse out;
+      return stub_->ListSupervisionOrders(Context(t).get(), r, &out).error_code();
+    });
+    add("ReplySupervisionOrder", [this](const std::string& t) { return ReplyTo(t, ReplyOrder()); });
+    add("VerifySupervisionReply", [this](const std::string& t) {
+      return VerifyReply(t, NewOrder(/*reply=*/true), /*accept=*/false);
+    });
+    add("RaiseSupervisionLevel", [this](const std::string& t) {
+      pv1::RaiseSupervisionLevelRequest r;
+      r.set_name(NewOrder());
+      r.set_level(pv1::SUPERVISION_LEVEL_RED);
+      r.set_reason("逾期未回复");
+      pv1::RaiseSupervisionLevelResponse out;
+      return stub_->RaiseSupervisionLevel(Context(t).get(), r, &out).error_code();
+    });
+    add("CloseSupervisionOrder", [this](const std::string& t) {
+      pv1::CloseSupervisionOrderRequest r;
+      r.set_name(NewOrder(/*reply=*/true, /*accept=*/true));
+      pv1::CloseSupervisionOrderResponse out;
+      return stub_->CloseSupervisionOrder(Context(t).get(), r, &out).error_code();
+    });
     add("WatchEvents", [this](const std::string& t) {
       pv1::WatchEventsRequest r;
       return FirstStreamMessage<pv1::WatchEventsResponse>(
@@ -430,6 +518,7 @@ class ProgressAuthTest : public ::testing::Test {
   size_t review_count_ = 0;
   std::string decision_measure_;
   size_t decision_count_ = 0;
+  std::string reply_order_;
   int counter_ = 0;
   std::string last_error_;
 };
@@ -449,7 +538,7 @@ TEST_F(ProgressAuthTest, AReporterOfAnotherOrganizationIsHeldToItsOwn) {
   const std::string stranger = Token(Role::kReporter, other);
   std::map<std::string, Call> calls = Calls();
   for (const char* method : {"SubmitReport", "GetReport", "ListReportRevisions", "RequestExtension",
-                             "DeclareCompletion"}) {
+                             "DeclareCompletion", "ReplySupervisionOrder", "GetSupervisionOrder"}) {
     EXPECT_EQ(calls[progress::ProgressMethod(method)](stranger),
               grpc::StatusCode::PERMISSION_DENIED)
         << method;
@@ -462,6 +551,16 @@ TEST_F(ProgressAuthTest, AReporterOfAnotherOrganizationIsHeldToItsOwn) {
   for (const pv1::Report& report : out.reports()) {
     EXPECT_EQ(report.organization(), "organizations/" + other);
   }
+  // Nor of the supervision orders addressed to the other organization.
+  ASSERT_FALSE(ReplyOrder().empty());
+  pv1::ListSupervisionOrdersRequest orders;
+  orders.set_parent(plan_);
+  pv1::ListSupervisionOrdersResponse listed;
+  ASSERT_TRUE(stub_->ListSupervisionOrders(Context(stranger).get(), orders, &listed).ok());
+  EXPECT_EQ(listed.orders_size(), 0);
+  ASSERT_TRUE(
+      stub_->ListSupervisionOrders(Context(Token(Role::kReporter)).get(), orders, &listed).ok());
+  EXPECT_EQ(listed.orders_size(), 1);
 }
 
 TEST_F(ProgressAuthTest, EveryRpcRefusesMissingAndBadTokensAsUnauthenticated) {

@@ -127,8 +127,7 @@ std::vector<std::string> WalkPolicy(const common::PolicyTable& policy,
       wrong.push_back(absl::StrCat("no call for ", method));
       continue;
     }
-    for (common::Role role : {common::Role::kAdministrator, common::Role::kReporter,
-                              common::Role::kViewer, common::Role::kService}) {
+    for (common::Role role : common::kAllRoles) {
       const grpc::StatusCode expected =
           rule.roles.count(role) != 0 ? grpc::StatusCode::OK : grpc::StatusCode::PERMISSION_DENIED;
       const grpc::StatusCode got = call->second(token_for(role));

@@ -71,9 +71,24 @@ Cli::Cli(std::string program, std::string default_registry_address)
 }
 
 void Cli::AddGroup(CommandGroup group) {
-  if (FindGroup(group.name) != nullptr || group.name == kShellCompletionGroup) {
-    std::cerr << "ecoplanctl: command group " << group.name << " added twice\n";
+  if (group.name == kShellCompletionGroup) {
+    std::cerr << "ecoplanctl: command group " << group.name << " is the Cli's own\n";
     std::abort();
+  }
+  CommandGroup* existing = nullptr;
+  for (auto& g : groups_) {
+    if (g.name == group.name) existing = &g;
+  }
+  if (existing != nullptr) {
+    for (const auto& command : group.commands) {
+      for (const auto& other : existing->commands) {
+        if (other.verb == command.verb) {
+          std::cerr << "ecoplanctl: command " << group.name << " " << command.verb
+                    << " added twice\n";
+          std::abort();
+        }
+      }
+    }
   }
   for (const auto& command : group.commands) {
     for (const auto& flag : command.flags) {
@@ -91,7 +106,18 @@ void Cli::AddGroup(CommandGroup group) {
       }
     }
   }
-  groups_.push_back(std::move(group));
+  if (existing == nullptr) {
+    groups_.push_back(std::move(group));
+    return;
+  }
+  // One word, two services (e.g. "supervision": the registry's tasks and the
+  // progress service's orders): one group with the commands of both.
+  existing->summary = absl::StrCat(existing->summary, "; ", group.summary);
+  if (!group.notes.empty()) {
+    existing->notes =
+        absl::StrCat(existing->notes, existing->notes.empty() ? "" : "\n", group.notes);
+  }
+  for (auto& command : group.commands) existing->commands.push_back(std::move(command));
 }
 
 const CommandGroup* Cli::FindGroup(absl::string_view name) const {

@@ -117,7 +117,9 @@ class Cli {
   Cli(const Cli&) = delete;
   Cli& operator=(const Cli&) = delete;
 
-  // Adds a group. Precondition: its name is new, and a flag name used by
+  // Adds a group; a group of a name added before gains its commands (one word
+  // may gather the commands of several services, e.g. "supervision").
+  // Preconditions: each verb is new within its group, and a flag name used by
   // several commands is a switch everywhere or takes a value everywhere.
   void AddGroup(CommandGroup group);
 

@@ -93,6 +93,27 @@ class CliTest : public ::testing::Test {
   std::ostringstream err_;
 };
 
+TEST_F(CliTest, AGroupAddedAgainGainsTheNewCommands) {
+  cli_.AddGroup({"other",
+                 "more other commands",
+                 {{"pong",
+                   "",
+                   "pong",
+                   0,
+                   0,
+                   {},
+                   [](const CommandEnv& env, const ParsedArgs&) {
+                     *env.out << "pong ran\n";
+                     return absl::OkStatus();
+                   }}},
+                 ""});
+  ASSERT_EQ(Run({"other", "pong"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "pong ran\n");
+  Run({"other", "--help"});
+  EXPECT_THAT(out_.str() + err_.str(), HasSubstr("ping"));
+  EXPECT_THAT(out_.str() + err_.str(), HasSubstr("pong"));
+}
+
 TEST_F(CliTest, FlagsMayStandBeforeBetweenAndAfterTheCommandWords) {
   ASSERT_EQ(Run({"--org", "区交通局", "things", "--output=json", "list", "a*", "--wide",
                  "--registry", "10.0.0.1:5"}),

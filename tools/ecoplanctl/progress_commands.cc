@@ -10,8 +10,8 @@ namespace ecoplan::ctl {
 
 std::vector<CommandGroup> ProgressCommandGroups() {
   namespace internal = progress_internal;
-  return {internal::ReportGroup(), internal::ExtensionGroup(), internal::CompletionGroup(),
-          internal::CalendarGroup(), internal::HolidaysGroup()};
+  return {internal::ReportGroup(),   internal::ExtensionGroup(), internal::CompletionGroup(),
+          internal::CalendarGroup(), internal::HolidaysGroup(),  internal::SupervisionGroup()};
 }
 
 }  // namespace ecoplan::ctl

@@ -1,7 +1,7 @@
 #pragma once
 
 // The progress commands of ecoplanctl (report, extension, completion,
-// calendar, holidays): one function per command, each taking the stubs, its
+// calendar, holidays, supervision): one function per command, each taking the stubs, its
 // arguments and the output sink, so they can be tested against fake servers.
 // ProgressCommandGroups() binds them to the command line.
 //
@@ -111,7 +111,41 @@ absl::Status CalendarSet(const ProgressContext& ctx, const CalendarSetArgs& args
 // blank lines and lines starting with # are ignored. All days in one year.
 absl::Status HolidaysLoad(const ProgressContext& ctx, const std::string& file, std::ostream& out);
 
-// The command groups report, extension, completion, calendar and holidays.
+// Supervision orders (督办单). ORDER is an order id of the plan (2026-001) or
+// its resource name; levels are blue/yellow/red (or 蓝/黄/红); sources are
+// 12345, meeting, inspection, indicator, ad-hoc.
+struct SupervisionIssueArgs {
+  std::string plan, title, description, source, reference, level, due, case_number;
+  std::vector<std::string> measures;  // measure ids or names
+  std::vector<std::string> orgs;      // empty: the leads of the measures
+};
+absl::Status SupervisionIssue(const ProgressContext& ctx, const SupervisionIssueArgs& args,
+                              std::ostream& out);
+absl::Status SupervisionReply(const ProgressContext& ctx, const std::string& plan,
+                              const std::string& order, const std::string& org,
+                              const std::string& content, const std::vector<std::string>& evidence,
+                              std::ostream& out);
+absl::Status SupervisionVerify(const ProgressContext& ctx, const std::string& plan,
+                               const std::string& order, const std::string& org, bool accept,
+                               const std::string& comment, std::ostream& out);
+absl::Status SupervisionRaise(const ProgressContext& ctx, const std::string& plan,
+                              const std::string& order, const std::string& level,
+                              const std::string& reason, std::ostream& out);
+absl::Status SupervisionClose(const ProgressContext& ctx, const std::string& plan,
+                              const std::string& order, const std::string& comment,
+                              std::ostream& out);
+absl::Status SupervisionShow(const ProgressContext& ctx, const std::string& plan,
+                             const std::string& order, std::ostream& out);
+struct SupervisionListArgs {
+  std::string plan, state, level, org, measure, case_number;
+  bool overdue = false;
+  int page_size = 0;
+  std::string page_token;
+};
+absl::Status SupervisionList(const ProgressContext& ctx, const SupervisionListArgs& args,
+                             std::ostream& out);
+
+// The command groups report, extension, completion, calendar, holidays and supervision.
 std::vector<CommandGroup> ProgressCommandGroups();
 
 }  // namespace ecoplan::ctl

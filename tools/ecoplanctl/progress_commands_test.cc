@@ -123,10 +123,64 @@ class FakeProgress final : public pv1::ProgressService::CallbackService {
     return FinishFake(ctx, grpc::Status::OK);
   }
 
+  grpc::ServerUnaryReactor* IssueSupervisionOrder(
+      grpc::CallbackServerContext* ctx, const pv1::IssueSupervisionOrderRequest* request,
+      pv1::IssueSupervisionOrderResponse* response) override {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      issued = *request;
+    }
+    pv1::SupervisionOrder* o = response->mutable_order();
+    o->set_name(absl::StrCat(request->parent(), "/supervisionOrders/2026-001"));
+    o->set_title(request->title());
+    o->set_level(request->level());
+    *o->mutable_source() = request->source();
+    *o->mutable_measures() = request->measures();
+    o->set_state(pv1::SUPERVISION_ORDER_STATE_OPEN);
+    o->set_external_case_number(request->external_case_number());
+    o->mutable_reply_due_date()->set_year(2026);
+    o->mutable_reply_due_date()->set_month(5);
+    o->mutable_reply_due_date()->set_day(27);
+    o->set_etag("s1");
+    for (const std::string& org : request->organizations()) {
+      pv1::SupervisionAddressee* a = o->add_addressees();
+      a->set_organization(org);
+      a->set_organization_display_name("区交通局");
+      a->set_state(pv1::SUPERVISION_REPLY_STATE_AWAITING_REPLY);
+    }
+    return FinishFake(ctx, grpc::Status::OK);
+  }
+  grpc::ServerUnaryReactor* VerifySupervisionReply(
+      grpc::CallbackServerContext* ctx, const pv1::VerifySupervisionReplyRequest* request,
+      pv1::VerifySupervisionReplyResponse* response) override {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      verified = *request;
+    }
+    response->mutable_order()->set_name(request->name());
+    pv1::SupervisionAddressee* a = response->mutable_order()->add_addressees();
+    a->set_organization(request->organization());
+    a->set_state(request->decision() == pv1::DECISION_APPROVE
+                     ? pv1::SUPERVISION_REPLY_STATE_ACCEPTED
+                     : pv1::SUPERVISION_REPLY_STATE_RETURNED);
+    return FinishFake(ctx, grpc::Status::OK);
+  }
+  grpc::ServerUnaryReactor* CloseSupervisionOrder(grpc::CallbackServerContext* ctx,
+                                                  const pv1::CloseSupervisionOrderRequest* request,
+                                                  pv1::CloseSupervisionOrderResponse*) override {
+    return FinishFake(ctx, grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                                        absl::StrCat("supervision order ", request->name(),
+                                                     " cannot be closed: not every reply is "
+                                                     "accepted yet: organizations/o-traffic0001 "
+                                                     "(RETURNED)")));
+  }
+
   std::mutex mu;
   pv1::SubmitReportRequest submitted;
   pv1::ReturnReportRequest returned;
   pv1::ConfirmCompletionRequest confirmed;
+  pv1::IssueSupervisionOrderRequest issued;
+  pv1::VerifySupervisionReplyRequest verified;
 };
 
 class ProgressCommandsTest : public ctl_testing::CommandTest {
@@ -277,6 +331,57 @@ TEST_F(ProgressCommandsTest, ConfirmOverridesTheIndicatorCheckOnlyWithAReason) {
   std::lock_guard<std::mutex> lock(progress_.mu);
   EXPECT_FALSE(progress_.confirmed.override_indicator_check());
   EXPECT_EQ(progress_.confirmed.override_reason(), "");
+}
+
+TEST_F(ProgressCommandsTest, SupervisionIssueSendsTheOrderInTheUsersWordsAndShowsIt) {
+  ASSERT_EQ(Run({"supervision", "issue", "--title", "关于渣土车遗撒的督办", "--description",
+                 "请核实处置", "--source", "12345", "--ref", "12345-0042", "--level", "黄",
+                 "--measure", "a1-t3-m2", "--org", "区交通局", "--case-number", "MTG-0199"}),
+            0)
+      << err_.str();
+  {
+    std::lock_guard<std::mutex> lock(progress_.mu);
+    EXPECT_EQ(progress_.issued.parent(), kPlan);
+    EXPECT_EQ(progress_.issued.level(), pv1::SUPERVISION_LEVEL_YELLOW);
+    EXPECT_EQ(progress_.issued.source().kind(), pv1::SUPERVISION_SOURCE_KIND_HOTLINE_TICKET);
+    EXPECT_EQ(progress_.issued.source().reference(), "12345-0042");
+    ASSERT_EQ(progress_.issued.measures_size(), 1);
+    EXPECT_EQ(progress_.issued.measures(0), absl::StrCat(kPlan, "/measures/a1-t3-m2"));
+    ASSERT_EQ(progress_.issued.organizations_size(), 1);
+    EXPECT_EQ(progress_.issued.organizations(0), "organizations/o-traffic0001");
+    EXPECT_FALSE(progress_.issued.request_id().empty());
+  }
+  EXPECT_THAT(out_.str(), HasSubstr("supervisionOrders/2026-001"));
+  EXPECT_THAT(out_.str(), HasSubstr("黄 YELLOW"));
+  EXPECT_THAT(out_.str(), HasSubstr("2026-05-27"));
+  EXPECT_THAT(out_.str(), HasSubstr("MTG-0199"));
+  EXPECT_THAT(out_.str(), HasSubstr("待回复"));
+  // Words the service does not know are usage errors, before any call.
+  EXPECT_EQ(Run({"supervision", "issue", "--title", "t", "--source", "12345", "--level", "紫",
+                 "--measure", "a1-t3-m2"}),
+            2);
+  EXPECT_THAT(err_.str(), HasSubstr("--level"));
+}
+
+TEST_F(ProgressCommandsTest, SupervisionVerifyNeedsAcceptOrReturnAndCloseShowsWhoIsOutstanding) {
+  EXPECT_EQ(Run({"supervision", "verify", "2026-001", "--org", "区交通局"}), 2);
+  ASSERT_EQ(Run({"supervision", "verify", "2026-001", "--org", "区交通局", "--return", "--comment",
+                 "未附现场照片"}),
+            0)
+      << err_.str();
+  {
+    std::lock_guard<std::mutex> lock(progress_.mu);
+    EXPECT_EQ(progress_.verified.name(), absl::StrCat(kPlan, "/supervisionOrders/2026-001"));
+    EXPECT_EQ(progress_.verified.decision(), pv1::DECISION_REJECT);
+    EXPECT_EQ(progress_.verified.comment(), "未附现场照片");
+  }
+  EXPECT_THAT(out_.str(), HasSubstr("已退回"));
+  EXPECT_EQ(Run({"supervision", "close", "2026-001"}), 1);
+  EXPECT_THAT(err_.str(), HasSubstr("FAILED_PRECONDITION"));
+  EXPECT_THAT(err_.str(), HasSubstr("o-traffic0001 (RETURNED)"));
+  // The help speaks the users' words.
+  Run({"supervision", "--help"});
+  EXPECT_THAT(out_.str() + err_.str(), HasSubstr("销号"));
 }
 
 }  // namespace

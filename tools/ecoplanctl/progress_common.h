@@ -81,10 +81,11 @@ ReportRef RefFrom(const ParsedArgs& args);
 absl::StatusOr<int> Number(const std::string& text);
 
 // The progress service's command groups, gathered by ProgressCommandGroups().
-CommandGroup ReportGroup();      // progress_report_commands.cc
-CommandGroup ExtensionGroup();   // progress_extension_commands.cc
-CommandGroup CompletionGroup();  // progress_completion_commands.cc
-CommandGroup CalendarGroup();    // progress_calendar_commands.cc
-CommandGroup HolidaysGroup();    // progress_calendar_commands.cc
+CommandGroup ReportGroup();       // progress_report_commands.cc
+CommandGroup ExtensionGroup();    // progress_extension_commands.cc
+CommandGroup CompletionGroup();   // progress_completion_commands.cc
+CommandGroup CalendarGroup();     // progress_calendar_commands.cc
+CommandGroup HolidaysGroup();     // progress_calendar_commands.cc
+CommandGroup SupervisionGroup();  // progress_supervision_commands.cc
 
 }  // namespace ecoplan::ctl::progress_internal

@@ -50,7 +50,7 @@ std::vector<CommandGroup> TokenCommandGroups() {
       {"secret-file", "FILE",
        "the servers' HS256 secret (default: $ECOPLAN_AUTH_HS256_SECRET_FILE)"},
       {"subject", "NAME", "who the token speaks for (claim sub)"},
-      {"role", "ROLE", "administrator, reporter, viewer or service"},
+      {"role", "ROLE", "administrator, reporter, viewer, service or supervisor (督查室)"},
       {"org", "ID", "organization id (o-…), required for reporter"},
       {"ttl", "DURATION", "lifetime, e.g. 30m, 8h (default 1h, at most 720h)"},
       {"issuer", "ISS", "claim iss (default ecoplan-local, the servers' default)"},

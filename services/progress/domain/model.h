@@ -191,7 +191,8 @@ struct Completion {
 // CheckAdministrator) apply to every role; the default is the least
 // privileged one.
 struct Caller {
-  enum class Role { kAdministrator = 1, kReporter = 2, kViewer = 3, kService = 4 };
+  // kSupervisor: the 督查室, which issues and verifies supervision orders.
+  enum class Role { kAdministrator = 1, kReporter = 2, kViewer = 3, kService = 4, kSupervisor = 5 };
   Role role = Role::kViewer;
   std::string org_id;  // for kReporter: the one organization it reports for
   std::string actor;   // who, for the audit trail

@@ -40,6 +40,9 @@ absl::Status CheckActsFor(const Caller& caller, absl::string_view org_id) {
       if (caller.org_id == org_id) return absl::OkStatus();
       return absl::PermissionDeniedError(absl::StrCat("a reporter of organizations/", caller.org_id,
                                                       " cannot act for organizations/", org_id));
+    case Caller::Role::kSupervisor:
+      return absl::PermissionDeniedError(
+          absl::StrCat("the supervision office cannot act for organizations/", org_id));
     case Caller::Role::kViewer:
       break;
   }

@@ -251,6 +251,10 @@ class ProgressRecorder {
   absl::StatusOr<CalendarView> GetCalendar(const std::string& plan_id);
   absl::StatusOr<HolidayYear> GetHolidays(int year);
 
+  // The working days of the loaded holidays (weekends only for years without
+  // any), e.g. for the reply deadlines of supervision orders.
+  WorkingDays Days() const;
+
  private:
   struct Validated {
     std::shared_ptr<const PlanInfo> plan;
@@ -294,7 +298,6 @@ class ProgressRecorder {
                          std::function<absl::Status(T&)> decide, const Caller& caller,
                          Callback<T> done);
   CalendarRule CalendarOf(const PlanInfo& plan) const;
-  WorkingDays Days() const;
   absl::StatusOr<std::optional<absl::CivilDay>> EffectiveDue(const PlanInfo& plan,
                                                              const MeasureInfo& measure,
                                                              std::vector<Extension>* extensions);

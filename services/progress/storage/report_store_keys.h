@@ -27,6 +27,11 @@ inline constexpr absl::string_view kHolidays = "holidays";
 inline constexpr absl::string_view kPlanViews = "plan_views";
 inline constexpr absl::string_view kIndicatorViews = "indicator_views";
 inline constexpr absl::string_view kMeta = "meta";
+inline constexpr absl::string_view kSupervisionOrders = "supervision_orders";
+
+inline std::string OrderKey(absl::string_view plan_id, absl::string_view order_id) {
+  return absl::StrCat(plan_id, "/", order_id);
+}
 
 inline std::string ReportKey(const Report& r) {
   return absl::StrCat(r.plan_id, "/", r.period, "/", r.org_id);

@@ -12,6 +12,7 @@
 #include "services/progress/domain/indicator_view.h"
 #include "services/progress/domain/plan_view.h"
 #include "services/progress/domain/report_store.h"
+#include "services/progress/domain/supervision_store.h"
 
 namespace ecoplan::progress {
 
@@ -24,6 +25,7 @@ namespace ecoplan::progress {
 //   holidays:     <year, 4 digits>                          → storage.HolidaysRecord
 //   plan_views:   <plan_id>                                 → storage.PlanViewRecord
 //   indicator_views: <plan_id>/<indicator_id>               → storage.IndicatorViewRecord
+//   supervision_orders: <plan_id>/<order_id>                → storage.SupervisionOrderRecord
 //   meta:         req/<request_id>                          → storage.RequestRecord
 //                 cursor/<name>                             → u64 BE (EventFollower)
 //   events:       <seq: u64 BE>                             → common.v1.Event (RocksDb)
@@ -32,9 +34,11 @@ namespace ecoplan::progress {
 // other concurrent commits. The code is one file per concept: reads
 // (rocksdb_report_store.cc), the write of a Change (_write.cc, with the
 // serialize-once framing of report_framing.h), the plan and indicator views
-// (_views.cc); keys in report_store_keys.h.
+// (_views.cc), supervision orders (_supervision.cc: the SupervisionStore
+// port, whose commits share the request ids and the event log); keys in
+// report_store_keys.h.
 // Thread-safe; `db` must outlive the store.
-class RocksDbReportStore final : public ReportStore {
+class RocksDbReportStore final : public ReportStore, public SupervisionStore {
  public:
   // Column families this store needs; pass them to RocksDb::Open.
   static std::vector<std::string> ColumnFamilies();
@@ -60,6 +64,14 @@ class RocksDbReportStore final : public ReportStore {
   absl::StatusOr<std::vector<HolidayYear>> ListHolidays() override;
   absl::StatusOr<std::optional<RequestRecord>> FindRequest(absl::string_view request_id) override;
   void CommitAsync(Change change, std::function<void(absl::Status)> done) override;
+
+  // SupervisionStore (FindRequest above serves both ports).
+  absl::StatusOr<std::optional<SupervisionOrder>> GetOrder(absl::string_view plan_id,
+                                                           absl::string_view order_id) override;
+  absl::StatusOr<std::vector<SupervisionOrder>> ListOrders(absl::string_view plan_id) override;
+  void CommitOrderAsync(SupervisionChange change, std::function<void(absl::Status)> done) override;
+  // Builds the write of `change` (exposed for tests). Errors: Internal.
+  absl::StatusOr<common::WriteRequest> BuildOrderWrite(const SupervisionChange& change);
 
   // The stored views of registry plans (see RegistryViewUpdater).
   absl::StatusOr<std::vector<std::shared_ptr<PlanInfo>>> LoadPlanViews();

@@ -1,0 +1,640 @@
+#include "services/progress/domain/supervision_desk.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+#include <tuple>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "common/status/status_macros.h"
+#include "services/progress/domain/progress_recorder_internal.h"
+
+namespace ecoplan::progress {
+
+using internal::Fingerprinter;
+using internal::PlanZone;
+
+namespace {
+
+// The method names of request records: stored, so they must not change.
+constexpr absl::string_view kIssueMethod = "IssueSupervisionOrder";
+constexpr absl::string_view kReplyMethod = "ReplySupervisionOrder";
+constexpr absl::string_view kVerifyMethod = "VerifySupervisionReply";
+constexpr absl::string_view kRaiseMethod = "RaiseSupervisionLevel";
+constexpr absl::string_view kCloseMethod = "CloseSupervisionOrder";
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 200;
+
+// Serializer keys: a plan's orders (issuing assigns the next id) and one order.
+std::string PlanOrdersKey(absl::string_view plan_id) { return absl::StrCat("so/", plan_id); }
+std::string OrderKey(absl::string_view plan_id, absl::string_view order_id) {
+  return absl::StrCat("so/", plan_id, "/", order_id);
+}
+// What a request record names as its resource.
+std::string OrderResource(absl::string_view plan_id, absl::string_view order_id) {
+  return absl::StrCat(plan_id, "/", order_id);
+}
+
+absl::Status NotFoundOrder(absl::string_view plan_id, absl::string_view order_id) {
+  return absl::NotFoundError(absl::StrCat("supervision order plans/", plan_id,
+                                          "/supervisionOrders/", order_id, " not found"));
+}
+
+absl::string_view ReplyStateName(SupervisionReplyState s) {
+  switch (s) {
+    case SupervisionReplyState::kAwaitingReply:
+      return "AWAITING_REPLY";
+    case SupervisionReplyState::kReplied:
+      return "REPLIED";
+    case SupervisionReplyState::kReturned:
+      return "RETURNED";
+    case SupervisionReplyState::kAccepted:
+      return "ACCEPTED";
+    case SupervisionReplyState::kUnspecified:
+      break;
+  }
+  return "UNSPECIFIED";
+}
+
+// Orders sort by year, then number ("2026-009" < "2026-010" < "2026-1000").
+std::tuple<int, int, std::string> OrderSortKey(absl::string_view id) {
+  int year = 0, number = 0;
+  const size_t dash = id.find('-');
+  if (dash != absl::string_view::npos) {
+    (void)absl::SimpleAtoi(id.substr(0, dash), &year);
+    (void)absl::SimpleAtoi(id.substr(dash + 1), &number);
+  }
+  return {year, number, std::string(id)};
+}
+
+absl::Status CheckLevel(SupervisionLevel level, absl::string_view field) {
+  if (level == SupervisionLevel::kBlue || level == SupervisionLevel::kYellow ||
+      level == SupervisionLevel::kRed) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(field, " is required: BLUE, YELLOW or RED"));
+}
+
+absl::Status CheckEvidence(const std::vector<std::string>& links) {
+  if (links.size() > kMaxEvidenceLinks) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("evidence_links: at most ", kMaxEvidenceLinks, " links"));
+  }
+  for (size_t i = 0; i < links.size(); ++i) {
+    ECOPLAN_RETURN_IF_ERROR(CheckUrl(links[i], absl::StrCat("evidence_links[", i, "]")));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckIssue(const OrderIssue& issue) {
+  ECOPLAN_RETURN_IF_ERROR(CheckText(issue.title, "title", kMaxOrderTitleLength, true));
+  ECOPLAN_RETURN_IF_ERROR(CheckText(issue.description, "description", kMaxOrderTextLength, true));
+  if (issue.source.kind == SupervisionSourceKind::kUnspecified ||
+      static_cast<int>(issue.source.kind) > static_cast<int>(SupervisionSourceKind::kAdHoc)) {
+    return absl::InvalidArgumentError(
+        "source.kind is required: a 12345 ticket, a review meeting, an inspection finding, a "
+        "lagging indicator or ad hoc");
+  }
+  ECOPLAN_RETURN_IF_ERROR(CheckText(issue.source.reference, "source.reference",
+                                    kMaxSourceReferenceLength,
+                                    issue.source.kind == SupervisionSourceKind::kHotlineTicket));
+  ECOPLAN_RETURN_IF_ERROR(CheckLevel(issue.level, "level"));
+  if (issue.measure_ids.empty() || issue.measure_ids.size() > kMaxOrderMeasures) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("measures: 1..", kMaxOrderMeasures, " measures of the plan"));
+  }
+  if (std::set<std::string>(issue.measure_ids.begin(), issue.measure_ids.end()).size() !=
+      issue.measure_ids.size()) {
+    return absl::InvalidArgumentError("measures: a measure is named twice");
+  }
+  if (issue.org_ids.size() > kMaxOrderOrganizations) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("organizations: at most ", kMaxOrderOrganizations));
+  }
+  if (std::set<std::string>(issue.org_ids.begin(), issue.org_ids.end()).size() !=
+      issue.org_ids.size()) {
+    return absl::InvalidArgumentError("organizations: an organization is named twice");
+  }
+  if (issue.due_day.has_value() && issue.due_time.has_value()) {
+    return absl::InvalidArgumentError("give at most one of reply_due_date and reply_due_time");
+  }
+  return CheckText(issue.external_case_number, "external_case_number", kMaxCaseNumberLength, false);
+}
+
+// The addressees of `issue` on `plan` (its measures checked): the given
+// organizations, each owning one of the measures, or the measures' leads.
+absl::StatusOr<std::vector<std::string>> Addressees(const OrderIssue& issue, const PlanInfo& plan) {
+  std::vector<const MeasureInfo*> measures;
+  for (const std::string& id : issue.measure_ids) {
+    const MeasureInfo* m = plan.FindMeasure(id);
+    if (m == nullptr) {
+      return absl::NotFoundError(
+          absl::StrCat("measure plans/", plan.id, "/measures/", id, " not found"));
+    }
+    measures.push_back(m);
+  }
+  std::vector<std::string> orgs = issue.org_ids;
+  if (orgs.empty()) {
+    for (const MeasureInfo* m : measures) {
+      for (const std::string& lead : m->lead_org_ids) {
+        if (std::find(orgs.begin(), orgs.end(), lead) == orgs.end()) orgs.push_back(lead);
+      }
+    }
+    if (orgs.empty()) {
+      return absl::InvalidArgumentError(
+          "organizations: the measures have no lead organization; name the organizations");
+    }
+    if (orgs.size() > kMaxOrderOrganizations) orgs.resize(kMaxOrderOrganizations);
+    return orgs;
+  }
+  for (const std::string& org : orgs) {
+    if (plan.organizations.count(org) == 0) {
+      return absl::NotFoundError(
+          absl::StrCat("organizations/", org, " is not an organization of plan ", plan.id));
+    }
+    const bool owns = std::any_of(measures.begin(), measures.end(),
+                                  [&org](const MeasureInfo* m) { return m->Owns(org); });
+    if (!owns) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "organizations/", org,
+          " neither leads nor is responsible for any measure of the order; address the "
+          "organizations that own them"));
+    }
+  }
+  return orgs;
+}
+
+}  // namespace
+
+absl::Status CheckIssuer(const Caller& caller, absl::string_view what) {
+  if (caller.role == Caller::Role::kAdministrator || caller.role == Caller::Role::kSupervisor) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      absl::StrCat("only the supervision office (supervisor) or the bureau may ", what));
+}
+
+absl::Status CheckMayRead(const SupervisionOrder& order, const Caller& caller) {
+  if (caller.role != Caller::Role::kReporter || order.Find(caller.org_id) != nullptr) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      "supervision order ", order.id, " is not addressed to organizations/", caller.org_id));
+}
+
+SupervisionOrder VisibleTo(SupervisionOrder order, const Caller& caller) {
+  if (caller.role != Caller::Role::kReporter) return order;
+  for (SupervisionAddressee& a : order.addressees) {
+    if (a.org_id == caller.org_id) continue;
+    // Keep the facts the order view shows (state, lateness) by keeping the
+    // replies' verdicts and lateness, without their content.
+    for (SupervisionReply& r : a.replies) {
+      r.content.clear();
+      r.evidence_links.clear();
+      r.verdict_comment.clear();
+      r.replied_by.clear();
+      r.verified_by.clear();
+    }
+  }
+  return order;
+}
+
+SupervisionDesk::SupervisionDesk(SupervisionStore* store, const PlanDirectory* plans,
+                                 const common::Clock* clock,
+                                 std::function<common::WorkingDays()> working_days,
+                                 std::function<void(std::function<void()>)> dispatch)
+    : store_(store),
+      plans_(plans),
+      clock_(clock),
+      working_days_(std::move(working_days)),
+      serializer_(std::move(dispatch)) {}
+
+void SupervisionDesk::RunSerialized(const Caller& caller, const std::string& resource_key,
+                                    std::function<void(std::shared_ptr<void>)> fn) {
+  if (caller.request_id.empty()) {
+    serializer_.Run(resource_key,
+                    [fn = std::move(fn)](std::shared_ptr<common::KeyedSerializer::Lease> lease) {
+                      fn(std::move(lease));
+                    });
+    return;
+  }
+  serializer_.Run(
+      absl::StrCat("q/", caller.request_id),
+      [this, resource_key,
+       fn = std::move(fn)](std::shared_ptr<common::KeyedSerializer::Lease> outer) mutable {
+        serializer_.Run(resource_key, [outer = std::move(outer), fn = std::move(fn)](
+                                          std::shared_ptr<common::KeyedSerializer::Lease> inner) {
+          fn(std::make_shared<std::pair<std::shared_ptr<void>, std::shared_ptr<void>>>(
+              outer, std::move(inner)));
+        });
+      });
+}
+
+absl::StatusOr<std::optional<RequestRecord>> SupervisionDesk::CheckRequest(
+    const Caller& caller, absl::string_view method, absl::string_view fingerprint) {
+  if (caller.request_id.empty()) return std::optional<RequestRecord>();
+  ECOPLAN_ASSIGN_OR_RETURN(std::optional<RequestRecord> seen,
+                           store_->FindRequest(caller.request_id));
+  ECOPLAN_ASSIGN_OR_RETURN(
+      common::RequestDecision decision,
+      common::RequestLedger::Decide({caller.request_id, method, "", fingerprint},
+                                    seen ? &*seen : nullptr));
+  if (decision == common::RequestDecision::kFresh) return std::optional<RequestRecord>();
+  return seen;
+}
+
+void SupervisionDesk::Commit(SupervisionChange change, std::shared_ptr<void> guard,
+                             Callback<SupervisionOrder> done) {
+  std::shared_ptr<const SupervisionOrder> order = change.order;
+  const Caller caller = change.caller;
+  store_->CommitOrderAsync(std::move(change),
+                           [order, caller, guard = std::move(guard), done](absl::Status s) {
+                             if (!s.ok()) return done(s);
+                             done(VisibleTo(*order, caller));
+                           });
+}
+
+void SupervisionDesk::Issue(const OrderIssue& issue, const Caller& caller,
+                            Callback<SupervisionOrder> done) {
+  absl::Status valid = CheckCaller(caller);
+  if (valid.ok()) valid = CheckIssuer(caller, "issue supervision orders");
+  if (valid.ok()) valid = CheckIssue(issue);
+  if (!valid.ok()) return done(valid);
+  absl::StatusOr<std::shared_ptr<const PlanInfo>> plan_or = plans_->Get(issue.plan_id);
+  if (!plan_or.ok()) return done(plan_or.status());
+  std::shared_ptr<const PlanInfo> plan = *plan_or;
+  absl::StatusOr<std::vector<std::string>> orgs = Addressees(issue, *plan);
+  if (!orgs.ok()) return done(orgs.status());
+
+  const absl::Time now = clock_->Now();
+  const absl::TimeZone zone = PlanZone(*plan);
+  ReplyDeadline deadline;
+  if (issue.due_day.has_value()) {
+    if (*issue.due_day < absl::ToCivilDay(now, zone)) {
+      return done(absl::InvalidArgumentError(absl::StrCat(
+          "reply_due_date: ", absl::FormatCivilTime(*issue.due_day), " is before today")));
+    }
+    deadline = DeadlineOnDay(*issue.due_day, zone);
+  } else if (issue.due_time.has_value()) {
+    if (*issue.due_time <= now) {
+      return done(absl::InvalidArgumentError("reply_due_time: not after now"));
+    }
+    deadline = {absl::ToCivilDay(*issue.due_time - absl::Nanoseconds(1), zone), *issue.due_time};
+  } else {
+    deadline = DeadlineAfter(now, ReplyWorkingDays(issue.level), working_days_(), zone);
+  }
+
+  Fingerprinter fp;
+  fp.Add(issue.plan_id).Add(issue.title).Add(issue.description);
+  fp.Add(static_cast<int>(issue.source.kind)).Add(issue.source.reference);
+  fp.Add(static_cast<int>(issue.level));
+  for (const std::string& m : issue.measure_ids) fp.Add(m);
+  fp.Add("|");
+  for (const std::string& o : issue.org_ids) fp.Add(o);
+  fp.Add(issue.due_day ? absl::FormatCivilTime(*issue.due_day) : "");
+  fp.Add(issue.due_time ? absl::FormatTime(*issue.due_time) : "");
+  fp.Add(issue.external_case_number);
+  const std::string fingerprint = fp.Done();
+
+  auto order = std::make_shared<SupervisionOrder>();
+  order->plan_id = issue.plan_id;
+  order->title = issue.title;
+  order->description = issue.description;
+  order->source = issue.source;
+  order->level = issue.level;
+  order->measure_ids = issue.measure_ids;
+  for (const std::string& org : *orgs) order->addressees.push_back({org, {}});
+  order->due_day = deadline.day;
+  order->due_time = deadline.time;
+  order->due_explicit = issue.due_day.has_value() || issue.due_time.has_value();
+  order->external_case_number = issue.external_case_number;
+  order->state = SupervisionOrderState::kOpen;
+  order->issue_time = now;
+  order->issued_by = caller.actor;
+  order->version = 1;
+  const int year = static_cast<int>(absl::ToCivilDay(now, zone).year());
+
+  RunSerialized(caller, PlanOrdersKey(issue.plan_id), [=](std::shared_ptr<void> guard) mutable {
+    auto seen = CheckRequest(caller, kIssueMethod, fingerprint);
+    if (!seen.ok()) return done(seen.status());
+    if (seen->has_value()) {
+      const std::string& resource = (*seen)->resource;
+      absl::StatusOr<std::optional<SupervisionOrder>> first =
+          store_->GetOrder(issue.plan_id, resource.substr(resource.rfind('/') + 1));
+      if (!first.ok()) return done(first.status());
+      if (!first->has_value()) return done(absl::InternalError("retried order is missing"));
+      return done(VisibleTo(**first, caller));
+    }
+    absl::StatusOr<std::vector<SupervisionOrder>> existing = store_->ListOrders(issue.plan_id);
+    if (!existing.ok()) return done(existing.status());
+    int last = 0;
+    const std::string prefix = absl::StrCat(year, "-");
+    for (const SupervisionOrder& o : *existing) {
+      int n = 0;
+      if (absl::StartsWith(o.id, prefix) && absl::SimpleAtoi(o.id.substr(prefix.size()), &n)) {
+        last = std::max(last, n);
+      }
+    }
+    order->id = absl::StrFormat("%d-%03d", year, last + 1);
+    SupervisionChange change;
+    change.order = order;
+    change.request = RequestRecord{caller.request_id, std::string(kIssueMethod),
+                                   OrderResource(issue.plan_id, order->id), fingerprint, 1};
+    change.events = {SupervisionEventType::kIssued};
+    change.caller = caller;
+    change.time = now;
+    Commit(std::move(change), std::move(guard), std::move(done));
+  });
+}
+
+void SupervisionDesk::EditOrder(const std::string& plan_id, const std::string& order_id,
+                                absl::string_view method, const std::string& fingerprint,
+                                const std::string& etag, const Caller& caller, Edit edit,
+                                Callback<SupervisionOrder> done) {
+  absl::StatusOr<std::shared_ptr<const PlanInfo>> plan = plans_->Get(plan_id);
+  if (!plan.ok()) return done(plan.status());
+  RunSerialized(
+      caller, OrderKey(plan_id, order_id),
+      [=, method = std::string(method)](std::shared_ptr<void> guard) {
+        auto seen = CheckRequest(caller, method, fingerprint);
+        if (!seen.ok()) return done(seen.status());
+        if (seen->has_value() && (*seen)->resource != OrderResource(plan_id, order_id)) {
+          return done(absl::InvalidArgumentError(
+              absl::StrCat("request_id \"", caller.request_id, "\" was already used for ", method,
+                           " of ", (*seen)->resource, "; use a new request_id for a new request")));
+        }
+        absl::StatusOr<std::optional<SupervisionOrder>> current =
+            store_->GetOrder(plan_id, order_id);
+        if (!current.ok()) return done(current.status());
+        if (!current->has_value()) return done(NotFoundOrder(plan_id, order_id));
+        if (seen->has_value()) return done(VisibleTo(**current, caller));
+        if ((*current)->state == SupervisionOrderState::kClosed) {
+          return done(absl::FailedPreconditionError(
+              absl::StrCat("supervision order ", order_id, " is closed (销号)")));
+        }
+        if (!etag.empty() && etag != SupervisionEtag(**current)) {
+          return done(
+              absl::AbortedError(absl::StrCat("etag ", etag, " is stale; the order is at ",
+                                              SupervisionEtag(**current), ": read it again")));
+        }
+        auto order = std::make_shared<SupervisionOrder>(**std::move(current));
+        SupervisionChange change;
+        absl::Status edited = edit(*order, change);
+        if (!edited.ok()) return done(edited);
+        ++order->version;
+        change.order = order;
+        change.request = RequestRecord{caller.request_id, method, OrderResource(plan_id, order_id),
+                                       fingerprint, order->version};
+        change.caller = caller;
+        change.time = clock_->Now();
+        Commit(std::move(change), std::move(guard), std::move(done));
+      });
+}
+
+void SupervisionDesk::Reply(const OrderReply& reply, const Caller& caller,
+                            Callback<SupervisionOrder> done) {
+  absl::Status valid = CheckCaller(caller);
+  if (valid.ok() && reply.org_id.empty()) {
+    valid = absl::InvalidArgumentError("organization is required");
+  }
+  if (valid.ok()) valid = CheckActsFor(caller, reply.org_id);
+  if (valid.ok()) valid = CheckText(reply.content, "content", kMaxOrderTextLength, true);
+  if (valid.ok()) valid = CheckEvidence(reply.evidence_links);
+  if (!valid.ok()) return done(valid);
+  Fingerprinter fp;
+  fp.Add(reply.plan_id).Add(reply.order_id).Add(reply.org_id).Add(reply.content);
+  for (const std::string& l : reply.evidence_links) fp.Add(l);
+  const absl::Time now = clock_->Now();
+  EditOrder(
+      reply.plan_id, reply.order_id, kReplyMethod, fp.Done(), reply.etag, caller,
+      [reply, caller, now](SupervisionOrder& order, SupervisionChange& change) -> absl::Status {
+        SupervisionAddressee* a = order.Find(reply.org_id);
+        if (a == nullptr) {
+          return absl::PermissionDeniedError(absl::StrCat(
+              "organizations/", reply.org_id, " is not addressed by supervision order ", order.id));
+        }
+        if (a->state() == SupervisionReplyState::kAccepted) {
+          return absl::FailedPreconditionError(absl::StrCat("the reply of organizations/",
+                                                            reply.org_id, " to supervision order ",
+                                                            order.id, " was already accepted"));
+        }
+        if (a->replies.size() >= kMaxRepliesPerOrganization) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("organizations/", reply.org_id, " has replied ",
+                           kMaxRepliesPerOrganization, " times to this order"));
+        }
+        int total = 0;
+        for (const SupervisionAddressee& other : order.addressees) {
+          total += static_cast<int>(other.replies.size());
+        }
+        if (SupervisionReply* last = a->latest();
+            last != nullptr && last->verdict == SupervisionVerdict::kPending) {
+          last->verdict = SupervisionVerdict::kSuperseded;
+        }
+        SupervisionReply r;
+        r.number = total + 1;
+        r.content = reply.content;
+        r.evidence_links = reply.evidence_links;
+        r.time = now;
+        r.late = now >= order.due_time;
+        r.replied_by = caller.actor;
+        a->replies.push_back(std::move(r));
+        change.org_id = reply.org_id;
+        change.events = {SupervisionEventType::kReplied};
+        return absl::OkStatus();
+      },
+      std::move(done));
+}
+
+void SupervisionDesk::Verify(const std::string& plan_id, const std::string& order_id,
+                             const std::string& org_id, bool accept, const std::string& comment,
+                             const std::string& etag, const Caller& caller,
+                             Callback<SupervisionOrder> done) {
+  absl::Status valid = CheckCaller(caller);
+  if (valid.ok()) valid = CheckIssuer(caller, "verify replies to supervision orders");
+  if (valid.ok() && org_id.empty()) valid = absl::InvalidArgumentError("organization is required");
+  if (valid.ok()) valid = CheckText(comment, "comment", kMaxCommentLength, !accept);
+  if (!valid.ok()) return done(valid);
+  const std::string fingerprint = Fingerprinter()
+                                      .Add(plan_id)
+                                      .Add(order_id)
+                                      .Add(org_id)
+                                      .Add(accept ? "a" : "r")
+                                      .Add(comment)
+                                      .Done();
+  const absl::Time now = clock_->Now();
+  EditOrder(
+      plan_id, order_id, kVerifyMethod, fingerprint, etag, caller,
+      [=](SupervisionOrder& order, SupervisionChange& change) -> absl::Status {
+        SupervisionAddressee* a = order.Find(org_id);
+        if (a == nullptr) {
+          return absl::PermissionDeniedError(absl::StrCat(
+              "organizations/", org_id, " is not addressed by supervision order ", order.id));
+        }
+        if (a->state() != SupervisionReplyState::kReplied) {
+          return absl::FailedPreconditionError(absl::StrCat("organizations/", org_id,
+                                                            " has no reply awaiting verification (",
+                                                            ReplyStateName(a->state()), ")"));
+        }
+        SupervisionReply* r = a->latest();
+        r->verdict = accept ? SupervisionVerdict::kAccepted : SupervisionVerdict::kReturned;
+        r->verdict_comment = comment;
+        r->verify_time = now;
+        r->verified_by = caller.actor;
+        change.org_id = org_id;
+        change.events = {accept ? SupervisionEventType::kReplyAccepted
+                                : SupervisionEventType::kReplyReturned};
+        return absl::OkStatus();
+      },
+      std::move(done));
+}
+
+void SupervisionDesk::Raise(const std::string& plan_id, const std::string& order_id,
+                            SupervisionLevel level, const std::string& reason,
+                            const std::string& etag, const Caller& caller,
+                            Callback<SupervisionOrder> done) {
+  absl::Status valid = CheckCaller(caller);
+  if (valid.ok()) valid = CheckIssuer(caller, "raise supervision orders");
+  if (valid.ok()) valid = CheckLevel(level, "level");
+  if (valid.ok()) valid = CheckText(reason, "reason", kMaxCommentLength, true);
+  if (!valid.ok()) return done(valid);
+  absl::StatusOr<std::shared_ptr<const PlanInfo>> plan = plans_->Get(plan_id);
+  if (!plan.ok()) return done(plan.status());
+  const std::string fingerprint =
+      Fingerprinter().Add(plan_id).Add(order_id).Add(static_cast<int>(level)).Add(reason).Done();
+  const absl::Time now = clock_->Now();
+  const ReplyDeadline deadline =
+      DeadlineAfter(now, ReplyWorkingDays(level), working_days_(), PlanZone(**plan));
+  EditOrder(
+      plan_id, order_id, kRaiseMethod, fingerprint, etag, caller,
+      [=](SupervisionOrder& order, SupervisionChange& change) -> absl::Status {
+        if (static_cast<int>(level) <= static_cast<int>(order.level)) {
+          return absl::FailedPreconditionError(absl::StrCat("supervision order ", order.id,
+                                                            " is already ", LevelName(order.level),
+                                                            "; a raise must go above it"));
+        }
+        SupervisionLevelChange c;
+        c.from = order.level;
+        c.to = level;
+        c.reason = reason;
+        c.time = now;
+        c.changed_by = caller.actor;
+        c.due_day = deadline.day;
+        order.level_changes.push_back(std::move(c));
+        order.level = level;
+        order.due_day = deadline.day;
+        order.due_time = deadline.time;
+        order.due_explicit = false;
+        change.events = {SupervisionEventType::kLevelRaised};
+        return absl::OkStatus();
+      },
+      std::move(done));
+}
+
+void SupervisionDesk::Close(const std::string& plan_id, const std::string& order_id,
+                            const std::string& comment, const std::string& etag,
+                            const Caller& caller, Callback<SupervisionOrder> done) {
+  absl::Status valid = CheckCaller(caller);
+  if (valid.ok()) valid = CheckIssuer(caller, "close supervision orders");
+  if (valid.ok()) valid = CheckText(comment, "comment", kMaxCommentLength, false);
+  if (!valid.ok()) return done(valid);
+  const std::string fingerprint = Fingerprinter().Add(plan_id).Add(order_id).Add(comment).Done();
+  const absl::Time now = clock_->Now();
+  EditOrder(
+      plan_id, order_id, kCloseMethod, fingerprint, etag, caller,
+      [=](SupervisionOrder& order, SupervisionChange& change) -> absl::Status {
+        std::vector<std::string> outstanding;
+        for (const SupervisionAddressee& a : order.addressees) {
+          if (a.state() != SupervisionReplyState::kAccepted) {
+            outstanding.push_back(
+                absl::StrCat("organizations/", a.org_id, " (", ReplyStateName(a.state()), ")"));
+          }
+        }
+        if (!outstanding.empty()) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("supervision order ", order.id,
+                           " cannot be closed: not every reply is accepted yet: ",
+                           absl::StrJoin(outstanding, ", ")));
+        }
+        order.state = SupervisionOrderState::kClosed;
+        order.close_time = now;
+        order.closed_by = caller.actor;
+        order.close_comment = comment;
+        change.events = {SupervisionEventType::kClosed};
+        return absl::OkStatus();
+      },
+      std::move(done));
+}
+
+absl::StatusOr<SupervisionOrder> SupervisionDesk::Get(const std::string& plan_id,
+                                                      const std::string& order_id,
+                                                      const Caller& caller) {
+  ECOPLAN_RETURN_IF_ERROR(plans_->Get(plan_id).status());
+  ECOPLAN_ASSIGN_OR_RETURN(std::optional<SupervisionOrder> order,
+                           store_->GetOrder(plan_id, order_id));
+  if (!order.has_value()) return NotFoundOrder(plan_id, order_id);
+  ECOPLAN_RETURN_IF_ERROR(CheckMayRead(*order, caller));
+  return VisibleTo(*std::move(order), caller);
+}
+
+absl::StatusOr<OrderPage> SupervisionDesk::List(const std::string& plan_id, OrderFilter filter,
+                                                const PageRequest& page, const Caller& caller) {
+  if (caller.role == Caller::Role::kReporter) {
+    if (filter.org_id.empty()) filter.org_id = caller.org_id;
+    if (filter.org_id != caller.org_id) {
+      return absl::PermissionDeniedError(absl::StrCat("a reporter of organizations/", caller.org_id,
+                                                      " lists only the orders addressed to it"));
+    }
+  }
+  if (page.page_size < 0 || page.page_size > kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size must be 0..", kMaxPageSize, "; got ", page.page_size));
+  }
+  ECOPLAN_RETURN_IF_ERROR(plans_->Get(plan_id).status());
+  ECOPLAN_ASSIGN_OR_RETURN(std::vector<SupervisionOrder> orders, store_->ListOrders(plan_id));
+  std::sort(orders.begin(), orders.end(), [](const SupervisionOrder& a, const SupervisionOrder& b) {
+    return OrderSortKey(a.id) < OrderSortKey(b.id);
+  });
+  const absl::Time now = clock_->Now();
+  std::vector<SupervisionOrder> matching;
+  for (SupervisionOrder& o : orders) {
+    if (filter.state != SupervisionOrderState::kUnspecified && o.state != filter.state) continue;
+    if (filter.level != SupervisionLevel::kUnspecified && o.level != filter.level) continue;
+    if (!filter.org_id.empty() && o.Find(filter.org_id) == nullptr) continue;
+    if (!filter.measure_id.empty() && std::find(o.measure_ids.begin(), o.measure_ids.end(),
+                                                filter.measure_id) == o.measure_ids.end()) {
+      continue;
+    }
+    if (!filter.external_case_number.empty() &&
+        o.external_case_number != filter.external_case_number) {
+      continue;
+    }
+    if (filter.overdue_only && !IsOverdue(o, now)) continue;
+    matching.push_back(std::move(o));
+  }
+  OrderPage result;
+  result.total_size = static_cast<int>(matching.size());
+  size_t start = 0;
+  if (!page.page_token.empty()) {
+    const auto after = OrderSortKey(page.page_token);
+    if (std::get<0>(after) == 0) {
+      return absl::InvalidArgumentError("page_token is not from a previous response");
+    }
+    while (start < matching.size() && OrderSortKey(matching[start].id) <= after) ++start;
+  }
+  const size_t size = page.page_size == 0 ? kDefaultPageSize : page.page_size;
+  for (size_t i = start; i < matching.size() && result.orders.size() < size; ++i) {
+    result.orders.push_back(VisibleTo(std::move(matching[i]), caller));
+  }
+  if (start + result.orders.size() < matching.size()) {
+    result.next_page_token = result.orders.back().id;
+  }
+  return result;
+}
+
+}  // namespace ecoplan::progress
