@@ -16,11 +16,11 @@
 //                            PrepareCalendar, PrepareHolidays.
 //
 // Writes are serialised per key by one common::KeyedSerializer (an indicator's
-// create, update and retire by the indicator's name; observation chunks by one
-// key, "observations"; a plan's recorded evaluations by
-// "plans/<plan>/statuses"): each is decided under the lock against the state
-// including every earlier write to its key, made durable with
-// IndicatorStore::CommitAsync (never blocking the caller's thread), and
+// create, update and retire by the indicator's name, and by "q/<request id>"
+// when they carry one; observation chunks by one key, "observations"; a plan's
+// recorded evaluations by "plans/<plan>/statuses"): each is decided under the
+// lock against the state including every earlier write to its key, made
+// durable with IndicatorStore::CommitAsync (never blocking the caller's thread), and
 // published in memory once durable, before the key passes on. A write that
 // had to wait for its key resumes on `ingest_executor`. `done` callbacks run
 // on the store's committer thread or the ingest executor and must be quick. Reads and
@@ -251,6 +251,11 @@ class IndicatorEvaluator {
   void WriteIndicator(const Indicator* before, Indicator after, const std::string& change,
                       std::string reason, std::string request_id, std::string actor, Lease lease,
                       Done<Indicator> done) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Runs `fn` holding the indicator's key `name` and, for a call with a
+  // request id, the key "q/<request id>" (taken first, so a retry waits for
+  // the call it repeats; both released when the lease passed to `fn` is).
+  void RunCatalogWrite(const std::string& name, const std::string& request_id,
+                       std::function<void(Lease)> fn);
   // Prepares, commits and applies one chunk while holding the key "observations".
   void RunChunk(IngestChunk chunk, Done<ChunkOutcome> done, Lease lease);
   PlanEvaluationInput InputLocked(const std::string& plan_id,
