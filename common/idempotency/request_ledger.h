@@ -21,12 +21,11 @@
 //       with one message: `request_id "<id>" was already used for <Method> of <resource>; use
 //       a new request_id for a new request`.
 //  5. The record is held only once the write is durable. A retry arriving while the first call
-//     is still being committed: the progress service queues it behind the first call (the
-//     request id is a second key of its serializer) and answers it the first result; the
-//     registry, the notification service and the indicator service's assessments decide their
-//     writes one at a time, so the retry is decided after the first call; the indicator
-//     catalog answers it as for any write to an indicator in flight (ABORTED or ALREADY_EXISTS),
-//     and the client retries again.
+//     is still being committed: the progress service and the indicator catalog queue it behind
+//     the first call (the request id is a second key of their serializer); the registry, the
+//     notification service and the indicator service's assessments decide their writes one at a
+//     time, so the retry is decided after the first call. Either way it answers the first result
+//     (or, when the first call failed, is decided afresh).
 //
 // Records written by older releases may lack a method or a fingerprint (empty): such a record
 // matches a call of any method on the same resource, as those releases answered it.

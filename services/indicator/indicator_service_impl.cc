@@ -11,6 +11,7 @@
 #include "common/status/grpc_status.h"
 #include "services/indicator/domain/evaluation_visibility.h"
 #include "services/indicator/indicator_policy.h"
+#include "services/indicator/ingest_mapping.h"
 #include "services/indicator/proto_mapping.h"
 #include "services/indicator/registry_plan_follower.h"
 
@@ -20,7 +21,6 @@ namespace {
 namespace rv1 = ::ecoplan::registry::v1;
 
 constexpr size_t kMaxReasonChars = 500;
-constexpr size_t kMaxReported = 1000;
 
 grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* ctx, const absl::Status& status) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
@@ -70,7 +70,8 @@ absl::Status CheckReason(const std::string& reason) {
 
 // The stream of IngestObservations: each chunk is validated, committed and
 // applied before the next one is read (flow control: a client can never get
-// ahead of the disk); the response is sent after the last chunk.
+// ahead of the disk); the response is sent after the last chunk. The mapping
+// of a chunk and of its outcome: ingest_mapping.h.
 class IngestReactor final : public grpc::ServerReadReactor<v1::IngestObservationsRequest> {
  public:
   IngestReactor(IndicatorEvaluator* evaluator, v1::IngestObservationsResponse* response)
@@ -85,93 +86,25 @@ class IngestReactor final : public grpc::ServerReadReactor<v1::IngestObservation
     }
     const int batch = response_->batch_count();
     response_->set_batch_count(batch + 1);
-    IngestChunk chunk;
-    std::vector<std::pair<size_t, std::string>> early;  // rejected before the evaluator
-    std::vector<size_t> reading_index;                  // chunk position → request index
-    for (int i = 0; i < request_.readings_size(); ++i) {
-      const v1::StationReading& r = request_.readings(i);
-      absl::StatusOr<Pollutant> p = PollutantFromProto(r.pollutant());
-      if (!p.ok()) {
-        Reject(absl::StrCat(batch, ":", i), r.station(), r.hour(), "pollutant is not set");
-        continue;
-      }
-      ReadingInput in;
-      in.station = r.station();
-      in.hour = r.hour();
-      in.pollutant = *p;
-      in.value = r.value();
-      if (r.unit() == v1::CONCENTRATION_UNIT_UG_M3) in.unit = Unit::kMicrogramsPerCubicMeter;
-      if (r.unit() == v1::CONCENTRATION_UNIT_MG_M3) in.unit = Unit::kMilligramsPerCubicMeter;
-      chunk.readings.push_back(std::move(in));
-      reading_index.push_back(static_cast<size_t>(i));
+    auto in = std::make_shared<ChunkInput>(ChunkFromProto(request_));
+    for (size_t i : in->without_pollutant) {
+      const v1::StationReading& r = request_.readings(static_cast<int>(i));
+      AddRejection(absl::StrCat(batch, ":", i), r.station(), r.hour(), "pollutant is not set",
+                   response_);
     }
-    for (const v1::IndicatorValue& v : request_.values()) {
-      ValueInput in;
-      in.indicator = v.indicator();
-      if (v.has_date()) {
-        if (auto d = DateFromProto(v.date(), "date"); d.ok()) in.day = *d;
+    evaluator_->Ingest(in->chunk, [this, batch, in](absl::StatusOr<ChunkOutcome> outcome) {
+      if (!outcome.ok()) {
+        Finish(common::ToGrpcStatus(outcome.status()));
+        return;
       }
-      in.value = v.value();
-      in.unit = v.unit();
-      in.source = v.source();
-      chunk.values.push_back(std::move(in));
-    }
-    auto inputs = std::make_shared<IngestChunk>(chunk);
-    evaluator_->Ingest(std::move(chunk),
-                       [this, batch, inputs, reading_index](absl::StatusOr<ChunkOutcome> outcome) {
-                         if (!outcome.ok()) {
-                           Finish(common::ToGrpcStatus(outcome.status()));
-                           return;
-                         }
-                         Record(batch, *inputs, reading_index, *outcome);
-                         StartRead(&request_);
-                       });
+      AddChunkOutcome(batch, *in, *outcome, response_);
+      StartRead(&request_);
+    });
   }
 
   void OnDone() override { delete this; }
 
  private:
-  void Reject(std::string position, std::string series, std::string timestamp, std::string reason) {
-    response_->set_rejected_count(response_->rejected_count() + 1);
-    if (static_cast<size_t>(response_->rejections_size()) >= kMaxReported) return;
-    v1::Rejection* r = response_->add_rejections();
-    r->set_position(std::move(position));
-    r->set_series(std::move(series));
-    r->set_timestamp(std::move(timestamp));
-    r->set_reason(std::move(reason));
-  }
-
-  void Record(int batch, const IngestChunk& in, const std::vector<size_t>& reading_index,
-              const ChunkOutcome& o) {
-    response_->set_accepted_count(response_->accepted_count() + o.accepted);
-    response_->set_replaced_count(response_->replaced_count() + o.replaced);
-    response_->set_unchanged_count(response_->unchanged_count() + o.unchanged);
-    for (size_t i = 0; i < o.readings.outcomes.size(); ++i) {
-      const ItemOutcome& x = o.readings.outcomes[i];
-      if (x.kind != ItemOutcome::kRejected) continue;
-      const ReadingInput& r = in.readings[i];
-      Reject(absl::StrCat(batch, ":", reading_index[i]),
-             absl::StrCat(r.station, "/", PollutantName(r.pollutant)), r.hour, x.reason);
-    }
-    for (size_t i = 0; i < o.values.size(); ++i) {
-      if (o.values[i].kind != ItemOutcome::kRejected) continue;
-      const ValueInput& v = in.values[i];
-      Reject(absl::StrCat(batch, ":v", i), v.indicator, v.day ? absl::FormatCivilTime(*v.day) : "",
-             o.values[i].reason);
-    }
-    response_->set_quality_flag_count(response_->quality_flag_count() +
-                                      static_cast<int64_t>(o.readings.flags.size()));
-    for (const PreparedBatch::Flag& f : o.readings.flags) {
-      if (static_cast<size_t>(response_->quality_flags_size()) >= kMaxReported) break;
-      const ReadingInput& r = in.readings[f.index];
-      v1::QualityFlag* q = response_->add_quality_flags();
-      q->set_position(absl::StrCat(batch, ":", reading_index[f.index]));
-      q->set_series(absl::StrCat(r.station, "/", PollutantName(r.pollutant)));
-      q->set_timestamp(r.hour);
-      q->set_flag(f.flag);
-    }
-  }
-
   IndicatorEvaluator* const evaluator_;
   v1::IngestObservationsResponse* const response_;
   v1::IngestObservationsRequest request_;

@@ -35,6 +35,7 @@ absl::StatusOr<T> Wait(const std::function<void(Done<T>)>& call) {
 class RecordEvaluationTest : public ::testing::Test {
  protected:
   void SetUp() override { Open(); }
+  void TearDown() override { Close(); }
 
   void Open() {
     common::RocksDbOptions options;
@@ -47,6 +48,11 @@ class RecordEvaluationTest : public ::testing::Test {
     ASSERT_OK(evaluator_->Load());
   }
   void Close() {
+    // What is still queued on the ingest executor (a chunk's key released
+    // after its answer) runs before the evaluator and its serializer go.
+    absl::Notification drained;
+    ingest_.Submit([&drained] { drained.Notify(); });
+    drained.WaitForNotification();
     evaluator_.reset();
     store_.reset();
     db_.reset();

@@ -121,6 +121,253 @@ std::string DueText(const MeasureInfo& m) {
   return out;
 }
 
+// A measure's light as the rules judge it: every rule that fires raises the
+// colour (the worst wins) and adds its reason; a note adds a reason only.
+struct LightJudge {
+  MeasureLight light;
+  bool fired = false;  // a rule raised the colour
+
+  void Raise(Colour c, std::string reason) {
+    light.colour = std::max(light.colour, c);
+    light.reasons.push_back(std::move(reason));
+    fired = true;
+  }
+  void Note(std::string reason) { light.reasons.push_back(std::move(reason)); }
+};
+
+// The light's facts before any rule: owners, progress, completion, due days.
+MeasureLight LightFacts(const ReportIndex& index, const MeasureInfo& m) {
+  MeasureLight light;
+  light.measure_id = m.id;
+  light.owners = m.owners;
+  light.responsible = m.responsible;
+  light.progress = ProgressOf(index, m);
+  light.completion_confirmed = Confirmed(m);
+  light.counted_completed = CountedCompleted(m);
+  light.due = m.due;
+  light.original_due = m.original_due;
+  if (m.declaration.has_value()) {
+    light.completion = m.declaration->name;
+    light.completion_state = m.declaration->state;
+  }
+  if (light.completion_confirmed) light.completion_state = CompletionState::kConfirmed;
+  return light;
+}
+
+// A completion the bureau confirmed, checked against the measure's
+// indicators: one off track turns it back (red) unless the bureau overrode
+// the check (yellow, counted); one at risk is yellow.
+void JudgeConfirmedCompletion(const MeasureInfo& m, LightJudge* judge) {
+  const CompletionDeclaration* d = m.declaration ? &*m.declaration : nullptr;
+  std::string text = "completion confirmed by the bureau";
+  const std::optional<absl::CivilDay> on = m.confirmed_on.has_value() ? m.confirmed_on
+                                           : d != nullptr             ? d->decided
+                                                                      : std::nullopt;
+  if (on.has_value()) absl::StrAppend(&text, " on ", Day(*on));
+  if (d != nullptr && d->state == CompletionState::kConfirmed) {
+    absl::StrAppend(&text, " (", DeclarationText(*d), ")");
+    if (!d->comment.empty()) absl::StrAppend(&text, ": ", d->comment);
+  }
+  const std::vector<const MeasureIndicator*> off = IndicatorsWith(m, IndicatorStatus::kOffTrack);
+  const bool overridden = Overridden(m);
+  if (off.empty()) {
+    judge->Note(text);
+    if (overridden) {
+      judge->Note(absl::StrCat("the bureau confirmed with the indicator check overridden: ",
+                               d->override_reason));
+    }
+  }
+  for (const MeasureIndicator* i : off) {
+    if (overridden) {
+      // The bureau has said so with a reason on record: counted, but not green.
+      judge->Raise(Colour::kYellow,
+                   absl::StrCat(text, ", while ", IndicatorFact(*i, "off track"),
+                                "; counted as completed because the bureau confirmed with the "
+                                "indicator check overridden: ",
+                                d->override_reason));
+    } else {
+      judge->Raise(Colour::kRed, absl::StrCat(text, ", but ", IndicatorFact(*i, "off track"),
+                                              "; not counted as completed"));
+    }
+  }
+  for (const MeasureIndicator* i : IndicatorsWith(m, IndicatorStatus::kAtRisk)) {
+    judge->Raise(Colour::kYellow,
+                 absl::StrCat("completion confirmed, but ", IndicatorFact(*i, "at risk")));
+  }
+}
+
+// A completion declared and awaiting the bureau, or rejected by it: a note.
+void NoteDeclaration(const MeasureInfo& m, LightJudge* judge) {
+  const CompletionDeclaration* d = m.declaration ? &*m.declaration : nullptr;
+  if (d != nullptr && d->state == CompletionState::kDeclared) {
+    judge->Note(absl::StrCat("completion declared by ", d->organization, " on ", Day(d->declared),
+                             " (declaration ", d->number, "), awaiting the bureau's confirmation"));
+  } else if (d != nullptr && d->state == CompletionState::kRejected) {
+    std::string text = absl::StrCat("completion declaration ", d->number, " by ", d->organization,
+                                    " rejected by the bureau");
+    if (d->decided.has_value()) absl::StrAppend(&text, " on ", Day(*d->decided));
+    absl::StrAppend(&text, ": ", d->comment.empty() ? "no comment" : d->comment, " (declared on ",
+                    Day(d->declared), "); the measure is not completed");
+    judge->Note(std::move(text));
+  }
+}
+
+// An owner's report claiming the measure completed (not confirmed): a claim,
+// shown as one.
+void NoteReportedCompletion(const ReportIndex& index, const MeasureInfo& m, LightJudge* judge) {
+  const ProgressReport* done = ReportedCompleted(index, m);
+  if (done == nullptr) return;
+  if (judge->light.completion_state == CompletionState::kNone) {
+    judge->light.completion_state = CompletionState::kDeclared;
+  }
+  std::string text = absl::StrCat("reported completed by ", done->organization,
+                                  " in its report for ", absl::FormatCivilTime(done->period));
+  if (!done->report.empty()) absl::StrAppend(&text, " (", done->report, ")");
+  absl::StrAppend(&text, ", awaiting the bureau's confirmation");
+  const CompletionDeclaration* d = m.declaration ? &*m.declaration : nullptr;
+  if (d == nullptr || d->state == CompletionState::kRejected) {
+    absl::StrAppend(&text, " (no completion declaration pending)");
+  }
+  judge->Note(std::move(text));
+}
+
+// The (effective) due day: passed (red) or close (yellow).
+void JudgeDue(const MeasureInfo& m, absl::CivilDay as_of, const LightRules& rules,
+              LightJudge* judge) {
+  if (!m.due.has_value()) return;
+  const char* not_done = judge->light.completion_confirmed
+                             ? "not counted as completed"
+                             : "completion not confirmed by the bureau";
+  if (as_of > *m.due) {
+    judge->Raise(Colour::kRed, absl::StrCat(DueText(m), " passed, ", not_done));
+  } else if (*m.due - as_of <= rules.yellow_days_before_due) {
+    judge->Raise(Colour::kYellow,
+                 absl::StrCat(DueText(m), " in ", *m.due - as_of, " days, ", not_done));
+  }
+}
+
+// Each occurrence of each checkpoint of the text: passed ones judged by the
+// owners' statements, the next one announced when it is close.
+void JudgeCheckpointsOfText(const ReportIndex& index, const MeasureInfo& m, absl::CivilDay as_of,
+                            const LightRules& rules, LightJudge* judge) {
+  static const std::vector<const ProgressReport*> kNoEntries;
+  auto entries = index.by_measure.find(m.id);
+  // Each checkpoint's next occurrence not passed (phrase, day): only it is announced.
+  std::set<std::pair<std::string, absl::CivilDay>> next;
+  for (const CheckpointDue& c : m.checkpoints) {
+    auto n = std::lower_bound(c.dues.begin(), c.dues.end(), as_of);
+    if (n != c.dues.end()) next.emplace(c.phrase, *n);
+  }
+  for (JudgedCheckpoint& c : JudgeCheckpoints(
+           m, entries == index.by_measure.end() ? kNoEntries : entries->second, as_of)) {
+    const CheckpointJudgement& j = c.judgement;
+    const std::string what = CheckpointText(j);
+    switch (j.state) {
+      case CheckpointState::kMet:  // on time: nothing to say
+        break;
+      case CheckpointState::kMetLate: {
+        std::string text =
+            absl::StrCat(what, " stated met only after its due day: ", StatementText(c));
+        if (as_of - *j.stated_on <= rules.yellow_days_after_late_checkpoint) {
+          judge->Raise(Colour::kYellow, std::move(text));
+        } else {
+          judge->Note(std::move(text));
+        }
+        break;
+      }
+      case CheckpointState::kMissed:
+        judge->Raise(Colour::kRed,
+                     absl::StrCat(what, " passed: no report of an owner states it met"));
+        break;
+      case CheckpointState::kUpcoming: {
+        if (next.count({j.phrase, j.due}) > 0 &&
+            j.due - as_of <= rules.yellow_days_before_checkpoint) {
+          judge->Raise(
+              Colour::kYellow,
+              absl::StrCat(
+                  what, j.due == as_of ? " today" : absl::StrCat(" in ", j.due - as_of, " days")));
+        }
+        break;
+      }
+    }
+    judge->light.checkpoints.push_back(std::move(c.judgement));
+  }
+}
+
+// An owner's reporting: the last periods missed or late, and its latest
+// report blocked, delayed or returned.
+void JudgeOwner(const ReportIndex& index, const MeasureInfo& m, const std::string& owner, bool lead,
+                const std::vector<absl::CivilMonth>& due_periods, const LightRules& rules,
+                LightJudge* judge) {
+  // Leads are named plainly; responsible units are marked as such.
+  const std::string who = lead ? owner : absl::StrCat(owner, " (responsible unit)");
+  const int missed = MissedAtEnd(index, owner, m, due_periods);
+  int late = 0;
+  std::vector<std::string> periods;
+  for (size_t k = missed; k-- > 0;) {
+    const absl::CivilMonth p = due_periods[due_periods.size() - 1 - k];
+    const bool was_late = index.late.count({owner, m.id, p}) > 0;
+    late += was_late ? 1 : 0;
+    periods.push_back(absl::StrCat(absl::FormatCivilTime(p), was_late ? " late" : " no entry"));
+  }
+  const std::string how = late == 0 ? "no entry"
+                          : late == missed
+                              ? "reported late"
+                              : absl::StrCat(late, " late, ", missed - late, " without entry");
+  if (missed >= rules.red_missed_reports) {
+    judge->Raise(Colour::kRed,
+                 absl::StrCat(who, " missed the last ", missed, " reporting periods (", how,
+                              "): ", absl::StrJoin(periods, ", ")));
+  } else if (missed > 0) {
+    judge->Raise(Colour::kYellow,
+                 absl::StrCat(who, " missed the last reporting period ",
+                              absl::FormatCivilTime(due_periods.back()), " (", how, ")"));
+  }
+  auto it = index.latest.find({owner, m.id});
+  if (it == index.latest.end()) return;
+  const ProgressReport& r = *it->second;
+  const std::string in = r.report.empty() ? "" : absl::StrCat(", ", r.report);
+  if (r.status == ReportedStatus::kBlocked) {
+    judge->Raise(Colour::kYellow, absl::StrCat(who, " reports the measure blocked (",
+                                               absl::FormatCivilTime(r.period), in, ")"));
+  } else if (r.status == ReportedStatus::kDelayed) {
+    judge->Raise(Colour::kYellow, absl::StrCat(who, " reports the measure delayed (",
+                                               absl::FormatCivilTime(r.period), in, ")"));
+  }
+  if (r.returned) {
+    judge->Raise(Colour::kYellow, absl::StrCat("the bureau returned ", who, "'s report for ",
+                                               absl::FormatCivilTime(r.period), in));
+  }
+}
+
+// One measure's light (the rules in dashboard.h, in the order of its reasons).
+MeasureLight ColourMeasure(const ReportIndex& index, const MeasureInfo& m,
+                           const std::vector<absl::CivilMonth>& due_periods, absl::CivilDay as_of,
+                           const LightRules& rules) {
+  LightJudge judge{LightFacts(index, m)};
+  if (judge.light.completion_confirmed) {
+    JudgeConfirmedCompletion(m, &judge);
+    if (judge.light.counted_completed) {
+      if (!judge.fired) judge.light.colour = Colour::kGreen;
+      return std::move(judge.light);
+    }
+    // Turned back: the rules for a measure not completed apply as well.
+  } else {
+    NoteDeclaration(m, &judge);
+    NoteReportedCompletion(index, m, &judge);
+  }
+  JudgeDue(m, as_of, rules, &judge);
+  if (!judge.light.counted_completed) JudgeCheckpointsOfText(index, m, as_of, rules, &judge);
+  for (const std::string& owner : m.owners) {
+    JudgeOwner(index, m, owner, true, due_periods, rules, &judge);
+  }
+  for (const std::string& owner : m.responsible) {
+    JudgeOwner(index, m, owner, false, due_periods, rules, &judge);
+  }
+  if (!judge.fired) judge.light.reasons.push_back("on schedule");
+  return std::move(judge.light);
+}
+
 }  // namespace
 
 const char* ReportedStatusName(ReportedStatus status) {
@@ -181,202 +428,9 @@ std::vector<MeasureLight> ColourMeasures(const std::vector<MeasureInfo>& measure
                                          absl::CivilDay as_of, const LightRules& rules) {
   const ReportIndex index = Index(reports);
   std::vector<MeasureLight> out;
+  out.reserve(measures.size());
   for (const MeasureInfo& m : measures) {
-    MeasureLight light;
-    light.measure_id = m.id;
-    light.owners = m.owners;
-    light.responsible = m.responsible;
-    light.progress = ProgressOf(index, m);
-    light.completion_confirmed = Confirmed(m);
-    light.counted_completed = CountedCompleted(m);
-    light.due = m.due;
-    light.original_due = m.original_due;
-    if (m.declaration.has_value()) {
-      light.completion = m.declaration->name;
-      light.completion_state = m.declaration->state;
-    }
-    if (light.completion_confirmed) light.completion_state = CompletionState::kConfirmed;
-    bool fired = false;  // a rule raised the colour
-    auto raise = [&](Colour c, std::string reason) {
-      light.colour = std::max(light.colour, c);
-      light.reasons.push_back(std::move(reason));
-      fired = true;
-    };
-    auto note = [&](std::string reason) { light.reasons.push_back(std::move(reason)); };
-
-    // The completion: confirmed (and checked against the measure's
-    // indicators), declared, rejected, or claimed in a report.
-    const CompletionDeclaration* d = m.declaration ? &*m.declaration : nullptr;
-    if (light.completion_confirmed) {
-      std::string text = "completion confirmed by the bureau";
-      const std::optional<absl::CivilDay> on = m.confirmed_on.has_value() ? m.confirmed_on
-                                               : d != nullptr             ? d->decided
-                                                                          : std::nullopt;
-      if (on.has_value()) absl::StrAppend(&text, " on ", Day(*on));
-      if (d != nullptr && d->state == CompletionState::kConfirmed) {
-        absl::StrAppend(&text, " (", DeclarationText(*d), ")");
-        if (!d->comment.empty()) absl::StrAppend(&text, ": ", d->comment);
-      }
-      const std::vector<const MeasureIndicator*> off =
-          IndicatorsWith(m, IndicatorStatus::kOffTrack);
-      const bool overridden = Overridden(m);
-      if (off.empty()) {
-        note(text);
-        if (overridden) {
-          note(absl::StrCat("the bureau confirmed with the indicator check overridden: ",
-                            d->override_reason));
-        }
-      }
-      for (const MeasureIndicator* i : off) {
-        if (overridden) {
-          // The bureau has said so with a reason on record: counted, but not green.
-          raise(Colour::kYellow,
-                absl::StrCat(text, ", while ", IndicatorFact(*i, "off track"),
-                             "; counted as completed because the bureau confirmed with the "
-                             "indicator check overridden: ",
-                             d->override_reason));
-        } else {
-          raise(Colour::kRed, absl::StrCat(text, ", but ", IndicatorFact(*i, "off track"),
-                                           "; not counted as completed"));
-        }
-      }
-      for (const MeasureIndicator* i : IndicatorsWith(m, IndicatorStatus::kAtRisk)) {
-        raise(Colour::kYellow,
-              absl::StrCat("completion confirmed, but ", IndicatorFact(*i, "at risk")));
-      }
-      if (light.counted_completed) {
-        if (!fired) light.colour = Colour::kGreen;
-        out.push_back(std::move(light));
-        continue;
-      }
-      // Turned back: the rules for a measure not completed apply as well.
-    } else if (d != nullptr && d->state == CompletionState::kDeclared) {
-      note(absl::StrCat("completion declared by ", d->organization, " on ", Day(d->declared),
-                        " (declaration ", d->number, "), awaiting the bureau's confirmation"));
-    } else if (d != nullptr && d->state == CompletionState::kRejected) {
-      std::string text = absl::StrCat("completion declaration ", d->number, " by ", d->organization,
-                                      " rejected by the bureau");
-      if (d->decided.has_value()) absl::StrAppend(&text, " on ", Day(*d->decided));
-      absl::StrAppend(&text, ": ", d->comment.empty() ? "no comment" : d->comment, " (declared on ",
-                      Day(d->declared), "); the measure is not completed");
-      note(std::move(text));
-    }
-    if (!light.completion_confirmed) {
-      if (const ProgressReport* done = ReportedCompleted(index, m)) {
-        if (light.completion_state == CompletionState::kNone) {
-          light.completion_state = CompletionState::kDeclared;
-        }
-        std::string text = absl::StrCat("reported completed by ", done->organization,
-                                        " in its report for ", absl::FormatCivilTime(done->period));
-        if (!done->report.empty()) absl::StrAppend(&text, " (", done->report, ")");
-        absl::StrAppend(&text, ", awaiting the bureau's confirmation");
-        if (d == nullptr || d->state == CompletionState::kRejected) {
-          absl::StrAppend(&text, " (no completion declaration pending)");
-        }
-        note(std::move(text));
-      }
-    }
-
-    const char* not_done = light.completion_confirmed ? "not counted as completed"
-                                                      : "completion not confirmed by the bureau";
-    if (m.due.has_value()) {
-      if (as_of > *m.due) {
-        raise(Colour::kRed, absl::StrCat(DueText(m), " passed, ", not_done));
-      } else if (*m.due - as_of <= rules.yellow_days_before_due) {
-        raise(Colour::kYellow,
-              absl::StrCat(DueText(m), " in ", *m.due - as_of, " days, ", not_done));
-      }
-    }
-    // Each occurrence of each checkpoint of the text: passed ones judged by
-    // the owners' statements, the next one announced when it is close.
-    if (!light.counted_completed) {
-      static const std::vector<const ProgressReport*> kNoEntries;
-      auto entries = index.by_measure.find(m.id);
-      // Each checkpoint's next occurrence not passed (phrase, day): only it is announced.
-      std::set<std::pair<std::string, absl::CivilDay>> next;
-      for (const CheckpointDue& c : m.checkpoints) {
-        auto n = std::lower_bound(c.dues.begin(), c.dues.end(), as_of);
-        if (n != c.dues.end()) next.emplace(c.phrase, *n);
-      }
-      for (JudgedCheckpoint& c : JudgeCheckpoints(
-               m, entries == index.by_measure.end() ? kNoEntries : entries->second, as_of)) {
-        const CheckpointJudgement& j = c.judgement;
-        const std::string what = CheckpointText(j);
-        switch (j.state) {
-          case CheckpointState::kMet:  // on time: nothing to say
-            break;
-          case CheckpointState::kMetLate: {
-            std::string text =
-                absl::StrCat(what, " stated met only after its due day: ", StatementText(c));
-            if (as_of - *j.stated_on <= rules.yellow_days_after_late_checkpoint) {
-              raise(Colour::kYellow, std::move(text));
-            } else {
-              note(std::move(text));
-            }
-            break;
-          }
-          case CheckpointState::kMissed:
-            raise(Colour::kRed, absl::StrCat(what, " passed: no report of an owner states it met"));
-            break;
-          case CheckpointState::kUpcoming: {
-            if (next.count({j.phrase, j.due}) > 0 &&
-                j.due - as_of <= rules.yellow_days_before_checkpoint) {
-              raise(Colour::kYellow,
-                    absl::StrCat(what, j.due == as_of
-                                           ? " today"
-                                           : absl::StrCat(" in ", j.due - as_of, " days")));
-            }
-            break;
-          }
-        }
-        light.checkpoints.push_back(std::move(c.judgement));
-      }
-    }
-    auto check_owner = [&](const std::string& owner, bool lead) {
-      // Leads are named plainly; responsible units are marked as such.
-      const std::string who = lead ? owner : absl::StrCat(owner, " (responsible unit)");
-      const int missed = MissedAtEnd(index, owner, m, due_periods);
-      int late = 0;
-      std::vector<std::string> periods;
-      for (size_t k = missed; k-- > 0;) {
-        const absl::CivilMonth p = due_periods[due_periods.size() - 1 - k];
-        const bool was_late = index.late.count({owner, m.id, p}) > 0;
-        late += was_late ? 1 : 0;
-        periods.push_back(absl::StrCat(absl::FormatCivilTime(p), was_late ? " late" : " no entry"));
-      }
-      const std::string how = late == 0 ? "no entry"
-                              : late == missed
-                                  ? "reported late"
-                                  : absl::StrCat(late, " late, ", missed - late, " without entry");
-      if (missed >= rules.red_missed_reports) {
-        raise(Colour::kRed, absl::StrCat(who, " missed the last ", missed, " reporting periods (",
-                                         how, "): ", absl::StrJoin(periods, ", ")));
-      } else if (missed > 0) {
-        raise(Colour::kYellow,
-              absl::StrCat(who, " missed the last reporting period ",
-                           absl::FormatCivilTime(due_periods.back()), " (", how, ")"));
-      }
-      auto it = index.latest.find({owner, m.id});
-      if (it != index.latest.end()) {
-        const ProgressReport& r = *it->second;
-        const std::string in = r.report.empty() ? "" : absl::StrCat(", ", r.report);
-        if (r.status == ReportedStatus::kBlocked) {
-          raise(Colour::kYellow, absl::StrCat(who, " reports the measure blocked (",
-                                              absl::FormatCivilTime(r.period), in, ")"));
-        } else if (r.status == ReportedStatus::kDelayed) {
-          raise(Colour::kYellow, absl::StrCat(who, " reports the measure delayed (",
-                                              absl::FormatCivilTime(r.period), in, ")"));
-        }
-        if (r.returned) {
-          raise(Colour::kYellow, absl::StrCat("the bureau returned ", who, "'s report for ",
-                                              absl::FormatCivilTime(r.period), in));
-        }
-      }
-    };
-    for (const std::string& owner : m.owners) check_owner(owner, true);
-    for (const std::string& owner : m.responsible) check_owner(owner, false);
-    if (!fired) light.reasons.push_back("on schedule");
-    out.push_back(std::move(light));
+    out.push_back(ColourMeasure(index, m, due_periods, as_of, rules));
   }
   return out;
 }

@@ -15,6 +15,11 @@
 //  * otherwise by the projection P against the target T with margin
 //    m = T × at_risk_margin_percent / 100: on track if P meets T with more than
 //    m to spare, at risk if |P − T| <= m, off track otherwise.
+//
+// Where: EvaluateAirQuality in evaluation.cc, EvaluateReported in
+// evaluation_reported.cc; the day and verdict arithmetic (evaluation_days.cc)
+// and the projections and guidance (evaluation_projection.cc) they are made of
+// are declared in evaluation_internal.h.
 
 #include <optional>
 #include <string>

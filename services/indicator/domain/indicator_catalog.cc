@@ -3,10 +3,15 @@
 // trail), its IndicatorChanged event and its request id in one Change. Edits
 // of one indicator wait for each other (the serializer's key is the
 // indicator's name): an edit that arrives while another is being committed is
-// decided once that one is published, against its result.
+// decided once that one is published, against its result. A call with a
+// request id holds the id's key too (taken first): a retry, or the id used
+// again for another indicator, arriving while the first call commits waits for
+// it and is decided against its record (the first result, or INVALID_ARGUMENT).
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -97,45 +102,64 @@ void IndicatorEvaluator::WriteIndicator(const Indicator* before, Indicator after
       after, std::move(done));
 }
 
+void IndicatorEvaluator::RunCatalogWrite(const std::string& name, const std::string& request_id,
+                                         std::function<void(Lease)> fn) {
+  if (request_id.empty()) {
+    serializer_.Run(name, std::move(fn));
+    return;
+  }
+  serializer_.Run(
+      absl::StrCat("q/", request_id), [this, name, fn = std::move(fn)](Lease request) mutable {
+        serializer_.Run(name, [request = std::move(request), fn = std::move(fn)](Lease indicator) {
+          // One lease holding both keys; the indicator's is released first.
+          auto both = std::make_shared<std::pair<Lease, Lease>>(request, indicator);
+          fn(Lease(both, indicator.get()));
+        });
+      });
+}
+
 void IndicatorEvaluator::CreateIndicator(Indicator indicator, std::string reason,
                                          std::string request_id, std::string actor,
                                          Done<Indicator> done) {
   const std::string name = IndicatorName(indicator.plan_id, indicator.id);
-  serializer_.Run(name, [this, indicator = std::move(indicator), reason = std::move(reason),
-                         request_id = std::move(request_id), actor = std::move(actor),
-                         done = std::move(done)](Lease lease) mutable {
-    absl::MutexLock lock(&mu_);
-    const Key key{indicator.plan_id, indicator.id};
-    auto it = indicators_.find(key);
-    absl::StatusOr<const RequestRecord*> retried = requests_.Check(
-        {request_id, kCreateMethod, IndicatorName(indicator.plan_id, indicator.id), ""});
-    if (!retried.ok()) {
-      done(retried.status());
-      return;
-    }
-    if (*retried != nullptr && it != indicators_.end()) {
-      done(it->second);  // a retry
-      return;
-    }
-    if (it != indicators_.end()) {
-      done(absl::AlreadyExistsError(
-          absl::StrCat("indicator ", IndicatorName(indicator.plan_id, indicator.id), " exists")));
-      return;
-    }
-    if (indicator.target_basis != TargetBasis::kAbsolute) {
-      if (!indicator.target_change.has_value() || !std::isfinite(*indicator.target_change)) {
-        done(absl::InvalidArgumentError(
-            "indicator.target_change: required for a target relative to the prior year"));
-        return;
-      }
-      indicator.target_value = DerivedTarget(indicator);
-    }
-    indicator.origin = Origin::kManual;
-    indicator.manually_corrected = true;
-    indicator.retired = false;
-    WriteIndicator(nullptr, std::move(indicator), "created", std::move(reason),
-                   std::move(request_id), std::move(actor), std::move(lease), std::move(done));
-  });
+  const std::string id = request_id;
+  RunCatalogWrite(
+      name, id,
+      [this, indicator = std::move(indicator), reason = std::move(reason),
+       request_id = std::move(request_id), actor = std::move(actor),
+       done = std::move(done)](Lease lease) mutable {
+        absl::MutexLock lock(&mu_);
+        const Key key{indicator.plan_id, indicator.id};
+        auto it = indicators_.find(key);
+        absl::StatusOr<const RequestRecord*> retried = requests_.Check(
+            {request_id, kCreateMethod, IndicatorName(indicator.plan_id, indicator.id), ""});
+        if (!retried.ok()) {
+          done(retried.status());
+          return;
+        }
+        if (*retried != nullptr && it != indicators_.end()) {
+          done(it->second);  // a retry
+          return;
+        }
+        if (it != indicators_.end()) {
+          done(absl::AlreadyExistsError(absl::StrCat(
+              "indicator ", IndicatorName(indicator.plan_id, indicator.id), " exists")));
+          return;
+        }
+        if (indicator.target_basis != TargetBasis::kAbsolute) {
+          if (!indicator.target_change.has_value() || !std::isfinite(*indicator.target_change)) {
+            done(absl::InvalidArgumentError(
+                "indicator.target_change: required for a target relative to the prior year"));
+            return;
+          }
+          indicator.target_value = DerivedTarget(indicator);
+        }
+        indicator.origin = Origin::kManual;
+        indicator.manually_corrected = true;
+        indicator.retired = false;
+        WriteIndicator(nullptr, std::move(indicator), "created", std::move(reason),
+                       std::move(request_id), std::move(actor), std::move(lease), std::move(done));
+      });
 }
 
 absl::Status ApplyUpdatePaths(const Indicator& v, const std::vector<std::string>& paths,
@@ -240,8 +264,9 @@ void IndicatorEvaluator::UpdateIndicator(const std::string& plan_id, const std::
                                          std::string etag, std::string reason,
                                          std::string request_id, std::string actor,
                                          Done<Indicator> done) {
-  serializer_.Run(
-      IndicatorName(plan_id, id),
+  const std::string key_id = request_id;
+  RunCatalogWrite(
+      IndicatorName(plan_id, id), key_id,
       [this, plan_id, id, values = std::move(values), paths = std::move(paths),
        etag = std::move(etag), reason = std::move(reason), request_id = std::move(request_id),
        actor = std::move(actor), done = std::move(done)](Lease lease) mutable {
@@ -263,7 +288,8 @@ void IndicatorEvaluator::RetireIndicator(const std::string& plan_id, const std::
                                          std::string etag, std::string reason,
                                          std::string request_id, std::string actor,
                                          Done<Indicator> done) {
-  serializer_.Run(IndicatorName(plan_id, id),
+  const std::string key_id = request_id;
+  RunCatalogWrite(IndicatorName(plan_id, id), key_id,
                   [this, plan_id, id, etag = std::move(etag), reason = std::move(reason),
                    request_id = std::move(request_id), actor = std::move(actor),
                    done = std::move(done)](Lease lease) mutable {

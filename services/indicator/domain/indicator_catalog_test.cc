@@ -1,8 +1,10 @@
 // The catalog use cases over the fake store: create, update and retire with
 // etags and request-id replay, each write with its revision and event in one
-// change; a failed commit publishes nothing.
+// change; a failed commit publishes nothing; a call with a request id that
+// arrives while the first call with that id commits waits for it.
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "services/indicator/domain/indicator_evaluator_test_fixture.h"
 
@@ -265,6 +267,94 @@ TEST_F(IndicatorCatalogTest, AnEditWhileAnotherIsCommittedWaitsItsTurnAndLandsAf
   ASSERT_OK_AND_ASSIGN(Indicator now, evaluator_->GetIndicator("p", "trucks"));
   EXPECT_EQ(now.target_value, 56);
   EXPECT_EQ(now.revision, 3);
+}
+
+// Answers of calls started without waiting (Pending::done tells when they came).
+struct Pending {
+  absl::Notification done;
+  absl::StatusOr<Indicator> result = absl::UnknownError("not answered");
+  Done<Indicator> Callback() {
+    return [this](absl::StatusOr<Indicator> r) {
+      result = std::move(r);
+      done.Notify();
+    };
+  }
+};
+
+TEST_F(IndicatorCatalogTest, ARetryWhileTheFirstCallCommitsWaitsAndAnswersItsResult) {
+  store_.hold_commits(true);
+  Pending first, retry;
+  evaluator_->CreateIndicator(Share(), "新增", "req-c", "admin", first.Callback());
+  ASSERT_EQ(store_.held_commits(), 1u);
+  evaluator_->CreateIndicator(Share(), "新增", "req-c", "admin", retry.Callback());
+  // Waiting for the first call: not refused as in flight, not committed.
+  EXPECT_FALSE(retry.done.HasBeenNotified());
+  EXPECT_EQ(store_.held_commits(), 1u);
+  store_.hold_commits(false);
+  store_.ReleaseCommits();
+  first.done.WaitForNotification();
+  retry.done.WaitForNotification();
+  ASSERT_OK(first.result.status());
+  ASSERT_OK(retry.result.status());  // not ALREADY_EXISTS: the first result
+  EXPECT_EQ(*retry.result, *first.result);
+  EXPECT_EQ(store_.committed().size(), 1u);
+
+  // Likewise an update retried while it commits: the first result, not ABORTED.
+  store_.hold_commits(true);
+  Pending update, update_retry;
+  Indicator values;
+  values.target_value = 60;
+  const std::string etag = IndicatorEtag(*first.result);
+  evaluator_->UpdateIndicator("p", "trucks", values, {"target_value"}, etag, "更正", "req-u",
+                              "admin", update.Callback());
+  evaluator_->UpdateIndicator("p", "trucks", values, {"target_value"}, etag, "更正", "req-u",
+                              "admin", update_retry.Callback());
+  EXPECT_FALSE(update_retry.done.HasBeenNotified());
+  store_.hold_commits(false);
+  store_.ReleaseCommits();
+  update.done.WaitForNotification();
+  update_retry.done.WaitForNotification();
+  ASSERT_OK(update.result.status());
+  ASSERT_OK(update_retry.result.status());
+  EXPECT_EQ(update_retry.result->revision, 2);
+  EXPECT_EQ(*update_retry.result, *update.result);
+  EXPECT_EQ(store_.committed().size(), 2u);
+}
+
+TEST_F(IndicatorCatalogTest, ARequestIdReusedForAnotherIndicatorWhileTheFirstCommitsIsRefused) {
+  store_.hold_commits(true);
+  Pending first, other;
+  evaluator_->CreateIndicator(Share("trucks"), "新增", "req-c", "admin", first.Callback());
+  ASSERT_EQ(store_.held_commits(), 1u);
+  // Another indicator: another indicator key, but the same request id's key.
+  evaluator_->CreateIndicator(Share("buses"), "新增", "req-c", "admin", other.Callback());
+  EXPECT_FALSE(other.done.HasBeenNotified());
+  EXPECT_EQ(store_.held_commits(), 1u);
+  store_.hold_commits(false);
+  store_.ReleaseCommits();
+  first.done.WaitForNotification();
+  other.done.WaitForNotification();
+  ASSERT_OK(first.result.status());
+  EXPECT_EQ(other.result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(other.result.status().message(),
+            "request_id \"req-c\" was already used for CreateIndicator of "
+            "plans/p/indicators/trucks; use a new request_id for a new request");
+  EXPECT_EQ(store_.committed().size(), 1u);
+  EXPECT_EQ(evaluator_->GetIndicator("p", "buses").status().code(), absl::StatusCode::kNotFound);
+  // A failed first call keeps no record: the call waiting behind it is decided afresh.
+  store_.hold_commits(true);
+  store_.FailNextCommit(absl::UnavailableError("disk gone"));
+  Pending failed, after;
+  evaluator_->CreateIndicator(Share("cars"), "新增", "req-d", "admin", failed.Callback());
+  evaluator_->CreateIndicator(Share("cars"), "新增", "req-d", "admin", after.Callback());
+  store_.hold_commits(false);
+  store_.ReleaseCommits();
+  failed.done.WaitForNotification();
+  after.done.WaitForNotification();
+  EXPECT_EQ(failed.result.status().code(), absl::StatusCode::kUnavailable);
+  ASSERT_OK(after.result.status());
+  EXPECT_EQ(after.result->id, "cars");
+  EXPECT_EQ(store_.committed().size(), 2u);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
 #include "services/indicator/domain/indicator_evaluator.h"
 
 namespace ecoplan::indicator {
@@ -194,58 +195,6 @@ absl::Status IndicatorEvaluator::CheckRecordingDayLocked(const std::string& plan
 
 namespace {
 
-// The statuses a run replaced (nullopt: the indicator had none), to put back
-// when its commit fails.
-using PreviousStatuses = std::vector<std::pair<std::string, std::optional<IndicatorStatus>>>;
-
-// Keeps the `changes` that still change the last recorded statuses `last`
-// (a concurrent run may have recorded them), each with its previous status,
-// and records them in `last`. Returns what they replaced.
-PreviousStatuses ClaimChanges(std::vector<RecordedChange>* changes,
-                              std::map<std::string, IndicatorStatus>* last) {
-  std::vector<RecordedChange> effective;
-  for (RecordedChange& c : *changes) {
-    auto it = last->find(c.indicator_id);
-    const IndicatorStatus now = it == last->end() ? IndicatorStatus::kUnspecified : it->second;
-    if (now == c.status) continue;
-    c.previous = now;
-    effective.push_back(std::move(c));
-  }
-  *changes = std::move(effective);
-  PreviousStatuses previous;
-  for (const RecordedChange& c : *changes) {
-    auto it = last->find(c.indicator_id);
-    previous.emplace_back(c.indicator_id, it == last->end()
-                                              ? std::nullopt
-                                              : std::optional<IndicatorStatus>(it->second));
-    (*last)[c.indicator_id] = c.status;
-  }
-  return previous;
-}
-
-// Puts back the statuses ClaimChanges replaced.
-void RestoreStatuses(const PreviousStatuses& previous,
-                     std::map<std::string, IndicatorStatus>* statuses) {
-  for (const auto& [id, status] : previous) {
-    if (status.has_value()) {
-      (*statuses)[id] = *status;
-    } else {
-      statuses->erase(id);
-    }
-  }
-}
-
-// Puts back a plan's recorded-through day as it was before a run (`before`;
-// nullopt: the plan had none).
-void RestoreDay(const std::string& plan_id, std::optional<absl::CivilDay> before,
-                std::map<std::string, absl::CivilDay>* recorded_through) {
-  if (before.has_value()) {
-    (*recorded_through)[plan_id] = *before;
-  } else {
-    recorded_through->erase(plan_id);
-  }
-}
-
 // OK when `as_of` has come at `now` in Asia/Shanghai; else FailedPrecondition:
 // statuses are recorded for days that have come.
 absl::Status DayHasCome(absl::CivilDay as_of, absl::Time now) {
@@ -258,100 +207,102 @@ absl::Status DayHasCome(absl::CivilDay as_of, absl::Time now) {
                    "have come; EvaluatePlan projects a later day"));
 }
 
+// The serializer's key of a plan's recordings: its runs are decided one at a
+// time (indicator names are "plans/<plan>/indicators/<id>", so no other write
+// shares it).
+std::string RecordingKey(const std::string& plan_id) {
+  return absl::StrCat("plans/", plan_id, "/statuses");
+}
+
 }  // namespace
 
 void IndicatorEvaluator::RecordEvaluation(const std::string& plan_id, absl::CivilDay as_of,
                                           EvaluationTrigger trigger, std::string actor,
                                           Done<RunOutcome> done) {
-  auto outcome = std::make_shared<RunOutcome>();
-  outcome->plan_id = plan_id;
-  outcome->as_of = as_of;
-  outcome->trigger = trigger;
-  outcome->actor = actor;
-  outcome->time = clock_->Now();
-  PreviousStatuses previous;
-  std::optional<absl::CivilDay> through_before;  // recorded_through_ before this run
-  if (absl::Status come = DayHasCome(as_of, outcome->time); !come.ok()) {
+  RunOutcome outcome;
+  outcome.plan_id = plan_id;
+  outcome.as_of = as_of;
+  outcome.trigger = trigger;
+  outcome.actor = std::move(actor);
+  outcome.time = clock_->Now();
+  if (absl::Status come = DayHasCome(as_of, outcome.time); !come.ok()) {
     done(come);
     return;
   }
-  bool known = true;
-  absl::Status refused;  // answered outside the lock
+  // The plan is the key: a run waits for the one before it to be published,
+  // so it is decided against the statuses that run recorded.
+  serializer_.Run(RecordingKey(plan_id), [this, outcome = std::move(outcome),
+                                          done = std::move(done)](Lease lease) mutable {
+    RecordHoldingKey(std::move(outcome), std::move(lease), std::move(done));
+  });
+}
+
+absl::Status IndicatorEvaluator::DecideRunLocked(RunOutcome* run) const {
+  if (!KnowsPlanLocked(run->plan_id)) {
+    return absl::NotFoundError(
+        absl::StrCat("plan plans/", run->plan_id, " has no indicators (run SyncPlan first)"));
+  }
+  ECOPLAN_RETURN_IF_ERROR(CheckRecordingDayLocked(run->plan_id, run->as_of));
+  PlanData data;
+  PlanEvaluation e = EvaluateLocked(run->plan_id, run->as_of, &data);
+  run->evaluated = static_cast<int>(e.evaluations.size());
+  static const std::map<std::string, IndicatorStatus> kNone;
+  auto s = statuses_.find(run->plan_id);
+  run->changes = StatusChanges(e.evaluations, s == statuses_.end() ? kNone : s->second, run->as_of,
+                               data.input);
+  return absl::OkStatus();
+}
+
+void IndicatorEvaluator::RecordHoldingKey(RunOutcome run, Lease lease, Done<RunOutcome> done) {
+  absl::Status decided;
   {
-    // Evaluated under the reader lock, so reads go on meanwhile.
+    // The reader lock: reads and other keys' writes go on while the plan is evaluated.
     absl::ReaderMutexLock lock(&mu_);
-    known = KnowsPlanLocked(plan_id);
-    if (known) refused = CheckRecordingDayLocked(plan_id, as_of);
-    if (known && refused.ok()) {
-      PlanData data;
-      PlanEvaluation e = EvaluateLocked(plan_id, as_of, &data);
-      outcome->evaluated = static_cast<int>(e.evaluations.size());
-      static const std::map<std::string, IndicatorStatus> kNone;
-      auto s = statuses_.find(plan_id);
-      outcome->changes =
-          StatusChanges(e.evaluations, s == statuses_.end() ? kNone : s->second, as_of, data.input);
-    }
+    decided = DecideRunLocked(&run);
   }
-  if (!refused.ok()) {
-    done(refused);
-    return;
-  }
-  if (!known) {
-    done(absl::NotFoundError(
-        absl::StrCat("plan plans/", plan_id, " has no indicators (run SyncPlan first)")));
-    return;
-  }
-  if (!outcome->changes.empty()) {
-    // The writer lock: each change is checked against the last recorded status
-    // again (a concurrent run may have recorded it) and the statuses are
-    // updated before the lock is released, so two runs never record the same
-    // change; a failed commit puts them back.
-    absl::MutexLock lock(&mu_);
-    // Again: a run for a later day may have recorded meanwhile (then this
-    // run records nothing and is refused below).
-    refused = CheckRecordingDayLocked(plan_id, as_of);
-    std::map<std::string, IndicatorStatus>& last = statuses_[plan_id];
-    if (refused.ok()) {
-      previous = ClaimChanges(&outcome->changes, &last);
+  if (!decided.ok() || run.changes.empty()) {
+    lease.reset();
+    if (!decided.ok()) {
+      done(decided);
     } else {
-      outcome->changes.clear();
+      done(std::move(run));  // nothing changed: nothing to write
     }
-    if (!outcome->changes.empty()) {
-      if (auto t = recorded_through_.find(plan_id); t != recorded_through_.end()) {
-        through_before = t->second;
-      }
-      recorded_through_[plan_id] = as_of;
-    }
-  }
-  if (!refused.ok()) {
-    done(refused);
-    return;
-  }
-  if (outcome->changes.empty()) {
-    done(std::move(*outcome));  // nothing changed: nothing to write
     return;
   }
   // The statuses, the run record and an IndicatorStatusChanged event per
-  // change (actor `actor`), in one batch.
+  // change (actor `run.actor`), in one batch.
   Change change;
-  change.run = *outcome;
-  change.actor = actor;
-  store_->CommitAsync(std::move(change), [this, plan_id, previous, through_before, outcome,
-                                          done = std::move(done)](absl::StatusOr<Committed> r) {
-    if (!r.ok()) {
-      {
-        // Not durable: the next run records these changes again.
-        absl::MutexLock lock(&mu_);
-        RestoreStatuses(previous, &statuses_[plan_id]);
-        RestoreDay(plan_id, through_before, &recorded_through_);
-      }
-      done(r.status());
-      return;
-    }
-    outcome->first_sequence = r->first_sequence;
-    outcome->last_sequence = r->last_sequence;
-    done(std::move(*outcome));
-  });
+  change.run = run;
+  change.actor = run.actor;
+  store_->CommitAsync(std::move(change),
+                      [this, run = std::move(run), lease = std::move(lease),
+                       done = std::move(done)](absl::StatusOr<Committed> committed) mutable {
+                        // Not durable: memory is as it was, and the next run records these changes.
+                        if (committed.ok()) PublishRun(run);
+                        lease.reset();  // published: the plan's next run may be decided
+                        if (!committed.ok()) {
+                          done(committed.status());
+                          return;
+                        }
+                        run.first_sequence = committed->first_sequence;
+                        run.last_sequence = committed->last_sequence;
+                        done(std::move(run));
+                      });
+}
+
+void IndicatorEvaluator::PublishRun(const RunOutcome& run) {
+  absl::MutexLock lock(&mu_);
+  std::map<std::string, IndicatorStatus>& last = statuses_[run.plan_id];
+  for (const RecordedChange& c : run.changes) last[c.indicator_id] = c.status;
+  // Not before the day already recorded through (CheckRecordingDayLocked).
+  recorded_through_[run.plan_id] = run.as_of;
+}
+
+std::map<std::string, IndicatorStatus> IndicatorEvaluator::RecordedStatuses(
+    const std::string& plan_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto s = statuses_.find(plan_id);
+  return s == statuses_.end() ? std::map<std::string, IndicatorStatus>() : s->second;
 }
 
 }  // namespace ecoplan::indicator

@@ -1,7 +1,11 @@
 // The evaluation use cases over the fake store: evaluating is a read;
 // RecordEvaluation writes each status change once, with its run, and a
 // failed commit publishes nothing (the next run records the change again).
+// Recording is a keyed write (the plan is its key): the statuses in memory
+// change only once the run is durable, and runs of one plan are decided in
+// order, each against the statuses the one before recorded.
 
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "services/indicator/domain/indicator_evaluator_test_fixture.h"
 
@@ -103,6 +107,90 @@ TEST_F(IndicatorEvaluationTest, RecordedStatusesOnlyMoveForwardInTime) {
 TEST_F(IndicatorEvaluationTest, APlanWithoutIndicatorsIsNotFound) {
   EXPECT_EQ(Record(absl::CivilDay(2026, 6, 30)).status().code(), absl::StatusCode::kNotFound);
   EXPECT_TRUE(store_.committed().empty());
+}
+
+// A run started without waiting for its answer (Answer::done tells when it came).
+struct Answer {
+  absl::Notification done;
+  absl::StatusOr<RunOutcome> result = absl::UnknownError("not answered");
+};
+
+class RecordingOrderTest : public IndicatorEvaluatorTest {
+ protected:
+  void Start(absl::CivilDay as_of, Answer* answer) {
+    evaluator_->RecordEvaluation("p", as_of, EvaluationTrigger::kRequest, "li.admin",
+                                 [answer](absl::StatusOr<RunOutcome> r) {
+                                   answer->result = std::move(r);
+                                   answer->done.Notify();
+                                 });
+  }
+};
+
+TEST_F(RecordingOrderTest, StatusesAreNotVisibleBeforeTheRunIsDurable) {
+  ASSERT_OK(Create(Share()).status());
+  ASSERT_OK(Report(absl::CivilDay(2026, 5, 25), 20).status());
+  store_.hold_commits(true);
+  Answer run;
+  Start(absl::CivilDay(2026, 6, 30), &run);
+  ASSERT_EQ(store_.held_commits(), 1u);
+  // Decided and handed to the store, not durable: memory shows nothing yet.
+  EXPECT_TRUE(evaluator_->RecordedStatuses("p").empty());
+  EXPECT_FALSE(run.done.HasBeenNotified());
+  store_.hold_commits(false);
+  store_.ReleaseCommits();
+  run.done.WaitForNotification();
+  ASSERT_OK(run.result.status());
+  ASSERT_EQ(run.result->changes.size(), 1u);
+  const IndicatorStatus recorded = run.result->changes[0].status;
+  EXPECT_NE(recorded, IndicatorStatus::kUnspecified);
+  EXPECT_EQ(evaluator_->RecordedStatuses("p"),
+            (std::map<std::string, IndicatorStatus>{{"trucks", recorded}}));
+}
+
+TEST_F(RecordingOrderTest, AFailedCommitLeavesTheStatusesAndTheDayAsTheyWere) {
+  ASSERT_OK(Create(Share()).status());
+  ASSERT_OK(Report(absl::CivilDay(2026, 5, 25), 20).status());
+  ASSERT_OK_AND_ASSIGN(RunOutcome first, Record(absl::CivilDay(2026, 6, 1)));
+  ASSERT_EQ(first.changes.size(), 1u);
+  const std::map<std::string, IndicatorStatus> before = evaluator_->RecordedStatuses("p");
+  ASSERT_EQ(before.size(), 1u);
+  // 60 % meets the target of at least 50 %: the status would change.
+  ASSERT_OK(Report(absl::CivilDay(2026, 6, 25), 60).status());
+  store_.FailNextCommit(absl::UnavailableError("disk gone"));
+  EXPECT_EQ(Record(absl::CivilDay(2026, 6, 30)).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(evaluator_->RecordedStatuses("p"), before);
+  // Nor did the day move: a day before the failed one still records.
+  ASSERT_OK_AND_ASSIGN(RunOutcome next, Record(absl::CivilDay(2026, 6, 29)));
+  ASSERT_EQ(next.changes.size(), 1u);
+  EXPECT_EQ(next.changes[0].previous, before.at("trucks"));
+  EXPECT_NE(next.changes[0].status, before.at("trucks"));
+  EXPECT_EQ(evaluator_->RecordedStatuses("p").at("trucks"), next.changes[0].status);
+}
+
+TEST_F(RecordingOrderTest, TwoRunsOfAPlanDecideInOrderSoAChangeIsRecordedOnce) {
+  ASSERT_OK(Create(Share()).status());
+  ASSERT_OK(Report(absl::CivilDay(2026, 5, 25), 20).status());
+  const size_t commits = store_.committed().size();
+  store_.hold_commits(true);
+  Answer first, second;
+  Start(absl::CivilDay(2026, 6, 30), &first);
+  Start(absl::CivilDay(2026, 6, 30), &second);
+  // The second waits for the plan's key: not decided, not committed.
+  EXPECT_EQ(store_.held_commits(), 1u);
+  EXPECT_FALSE(second.done.HasBeenNotified());
+  store_.hold_commits(false);
+  store_.ReleaseCommits();
+  first.done.WaitForNotification();
+  second.done.WaitForNotification();
+  ASSERT_OK(first.result.status());
+  ASSERT_OK(second.result.status());
+  ASSERT_EQ(first.result->changes.size(), 1u);
+  // Decided against the first run's statuses: nothing changed since.
+  EXPECT_TRUE(second.result->changes.empty());
+  EXPECT_EQ(second.result->evaluated, 1);
+  ASSERT_EQ(store_.committed().size(), commits + 1);
+  ASSERT_EQ(store_.runs().size(), 1u);
+  EXPECT_EQ(store_.runs()[0].changes.size(), 1u);  // one IndicatorStatusChanged event
 }
 
 }  // namespace

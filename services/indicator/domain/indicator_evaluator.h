@@ -16,10 +16,11 @@
 //                            PrepareCalendar, PrepareHolidays.
 //
 // Writes are serialised per key by one common::KeyedSerializer (an indicator's
-// create, update and retire by the indicator's name; observation chunks by one
-// key, "observations"): each is decided under the lock against the state
-// including every earlier write to its key, made durable with
-// IndicatorStore::CommitAsync (never blocking the caller's thread), and
+// create, update and retire by the indicator's name, and by "q/<request id>"
+// when they carry one; observation chunks by one key, "observations"; a plan's
+// recorded evaluations by "plans/<plan>/statuses"): each is decided under the
+// lock against the state including every earlier write to its key, made
+// durable with IndicatorStore::CommitAsync (never blocking the caller's thread), and
 // published in memory once durable, before the key passes on. A write that
 // had to wait for its key resumes on `ingest_executor`. `done` callbacks run
 // on the store's committer thread or the ingest executor and must be quick. Reads and
@@ -161,12 +162,14 @@ class IndicatorEvaluator {
   // status (with its reason) and an IndicatorStatusChanged event (actor
   // `actor`), plus a run record (storage: meta run/<plan>/<micros>), all in
   // ONE synced WriteBatch; then calls `done` with the changes. Nothing changed
-  // → nothing is written. The plan is evaluated under the reader lock; each
-  // change is then re-checked against the last recorded status and the
-  // statuses updated under the writer lock (put back if the commit fails), so
-  // concurrent runs never record a change twice, and a crash before the
-  // commit loses nothing (Load reads the last durable statuses). `done` runs
-  // outside the lock (on the committer thread when something was written).
+  // → nothing is written. A keyed write (the plan is its key): the runs of a
+  // plan are decided one at a time, each against the statuses the runs before
+  // it recorded, so no change is recorded twice; the statuses in memory change
+  // only once the commit is durable (a failed commit changes nothing, and a
+  // crash before it loses nothing: Load reads the last durable statuses).
+  // The plan is evaluated under the reader lock. `done` runs on the calling
+  // thread, the ingest executor (after waiting for the key) or the committer
+  // thread (when something was written), outside the lock.
   // Recorded statuses only move forward in time: a day after today
   // (Asia/Shanghai) has not come, and a day before the latest one a status of
   // the plan was recorded as of would turn the statuses (and the alerts) back;
@@ -174,6 +177,9 @@ class IndicatorEvaluator {
   // Errors: NotFound (plan without indicators), FailedPrecondition, from storage.
   void RecordEvaluation(const std::string& plan_id, absl::CivilDay as_of, EvaluationTrigger trigger,
                         std::string actor, Done<RunOutcome> done);
+
+  // The statuses last recorded for the plan's indicators (durable ones only), by indicator id.
+  std::map<std::string, IndicatorStatus> RecordedStatuses(const std::string& plan_id) const;
 
   // The plan's issue date (from the registry's plan view), when known.
   std::optional<absl::CivilDay> IssueDate(const std::string& plan_id) const;
@@ -245,6 +251,11 @@ class IndicatorEvaluator {
   void WriteIndicator(const Indicator* before, Indicator after, const std::string& change,
                       std::string reason, std::string request_id, std::string actor, Lease lease,
                       Done<Indicator> done) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Runs `fn` holding the indicator's key `name` and, for a call with a
+  // request id, the key "q/<request id>" (taken first, so a retry waits for
+  // the call it repeats; both released when the lease passed to `fn` is).
+  void RunCatalogWrite(const std::string& name, const std::string& request_id,
+                       std::function<void(Lease)> fn);
   // Prepares, commits and applies one chunk while holding the key "observations".
   void RunChunk(IngestChunk chunk, Done<ChunkOutcome> done, Lease lease);
   PlanEvaluationInput InputLocked(const std::string& plan_id,
@@ -274,6 +285,14 @@ class IndicatorEvaluator {
                                                     absl::string_view method,
                                                     const Done<Indicator>& done)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Decides and commits one recording run while holding its plan's key
+  // (`lease`), publishes it once durable, releases the key, answers.
+  void RecordHoldingKey(RunOutcome run, Lease lease, Done<RunOutcome> done);
+  // The run's status changes against the recorded statuses (fills `evaluated`
+  // and `changes`). Errors: NotFound, FailedPrecondition.
+  absl::Status DecideRunLocked(RunOutcome* run) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Applies a durable run to the recorded statuses and the recorded-through day.
+  void PublishRun(const RunOutcome& run) ABSL_LOCKS_EXCLUDED(mu_);
   // FailedPrecondition when `as_of` is before the plan's latest recorded day.
   absl::Status CheckRecordingDayLocked(const std::string& plan_id, absl::CivilDay as_of) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);

@@ -8,6 +8,7 @@
 //   PrepareCalendar, PrepareHolidays  the progress service's reporting calendar.
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -35,6 +36,79 @@ bool SameDefinition(const Indicator& a, const Indicator& b) {
   return x == y;
 }
 
+using IndicatorKey = std::pair<std::string, std::string>;  // plan id, indicator id
+using HeldIndicators = std::map<IndicatorKey, Indicator>;
+
+// What a sync writes for `built`, which the plan produces: each new or changed
+// indicator, and each one a sync retired that the plan produces again
+// (reinstated); never over an administrator's creation, correction or
+// retirement, also one still being committed (`busy`: the sync would write over
+// it on disk while the memory kept the hand edit). Adds the writes to `change`
+// and the indicators to `changed`; returns the ids the plan produces.
+std::set<std::string> SyncBuilt(std::vector<Indicator>* built, const HeldIndicators& held,
+                                const std::set<IndicatorKey>& busy, absl::Time now,
+                                const std::string& plan_id, Change* change,
+                                std::vector<Indicator>* changed) {
+  std::set<std::string> built_ids;
+  for (Indicator& ind : *built) {
+    built_ids.insert(ind.id);
+    auto it = held.find({ind.plan_id, ind.id});
+    bool reinstated = false;
+    if (it != held.end()) {
+      const Indicator& was = it->second;
+      if (was.manually_corrected || (was.retired && !was.retired_by_sync) ||
+          busy.count(it->first)) {
+        continue;
+      }
+      reinstated = was.retired;
+      if (!reinstated && SameDefinition(was, ind)) continue;
+      ind.revision = was.revision + 1;
+    } else {
+      ind.revision = 1;
+    }
+    ind.update_time = now;
+    IndicatorRevision rev;
+    rev.revision = ind.revision;
+    rev.time = now;
+    rev.actor = "registry sync";
+    rev.reason =
+        reinstated ? absl::StrCat("reinstated: the registry's plan ", plan_id, " produces it again")
+                   : absl::StrCat("built from the registry's plan ", plan_id);
+    if (it != held.end()) rev.before = it->second;
+    rev.after = ind;
+    change->indicators.push_back({ind, std::move(rev), "synced"});
+    changed->push_back(ind);
+  }
+  return built_ids;
+}
+
+// What the plan no longer produces (not in `built_ids`) is retired, never
+// deleted; never what an administrator made or changed, nor one being
+// committed. Adds the writes to `change` and the indicators to `changed`.
+void RetireUnproduced(const std::set<std::string>& built_ids, const HeldIndicators& held,
+                      const std::set<IndicatorKey>& busy, absl::Time now,
+                      const std::string& plan_id, Change* change, std::vector<Indicator>* changed) {
+  for (auto it = held.lower_bound({plan_id, ""}); it != held.end() && it->first.first == plan_id;
+       ++it) {
+    const Indicator& was = it->second;
+    if (built_ids.count(was.id) || was.retired || was.manually_corrected ||
+        was.origin == Origin::kManual || was.origin == Origin::kUnspecified ||
+        busy.count(it->first)) {
+      continue;
+    }
+    Indicator after = was;
+    after.retired = true;
+    after.retired_by_sync = true;
+    after.retired_reason =
+        absl::StrCat("the registry's plan ", plan_id, " no longer produces it (re-sync)");
+    after.revision = was.revision + 1;
+    after.update_time = now;
+    IndicatorRevision rev{after.revision, now, "registry sync", after.retired_reason, was, after};
+    change->indicators.push_back({after, std::move(rev), "retired"});
+    changed->push_back(std::move(after));
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareSync(const PlanSource& source, PlanView view,
@@ -59,62 +133,12 @@ absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareSync(const PlanSource& sou
       }
       return effect;
     }
-    std::set<std::string> built_ids;
-    for (Indicator& ind : built.indicators) {
-      built_ids.insert(ind.id);
-      auto it = indicators_.find({ind.plan_id, ind.id});
-      bool reinstated = false;
-      if (it != indicators_.end()) {
-        const Indicator& held = it->second;
-        // An administrator's creation, correction or retirement stays, also
-        // one still being committed (busy_): the sync would write over it on
-        // disk while the memory kept the hand edit.
-        if (held.manually_corrected || (held.retired && !held.retired_by_sync) ||
-            busy_.count(it->first)) {
-          continue;
-        }
-        reinstated = held.retired;
-        if (!reinstated && SameDefinition(held, ind)) continue;
-        ind.revision = held.revision + 1;
-      } else {
-        ind.revision = 1;
-      }
-      ind.update_time = now;
-      IndicatorRevision rev;
-      rev.revision = ind.revision;
-      rev.time = now;
-      rev.actor = "registry sync";
-      rev.reason = reinstated ? absl::StrCat("reinstated: the registry's plan ", source.plan_id,
-                                             " produces it again")
-                              : absl::StrCat("built from the registry's plan ", source.plan_id);
-      if (it != indicators_.end()) rev.before = it->second;
-      rev.after = ind;
-      effect.change.indicators.push_back({ind, std::move(rev), "synced"});
-      changed.push_back(ind);
-    }
-    // What the plan no longer produces is retired, never deleted; never what an
-    // administrator made or changed, and nothing when the build came out empty.
+    const std::set<std::string> built_ids = SyncBuilt(&built.indicators, indicators_, busy_, now,
+                                                      source.plan_id, &effect.change, &changed);
+    // Nothing is retired when the build came out empty (an empty export is not a plan).
     if (!built_ids.empty()) {
-      for (auto it = indicators_.lower_bound({source.plan_id, ""});
-           it != indicators_.end() && it->first.first == source.plan_id; ++it) {
-        const Indicator& held = it->second;
-        if (built_ids.count(held.id) || held.retired || held.manually_corrected ||
-            held.origin == Origin::kManual || held.origin == Origin::kUnspecified ||
-            busy_.count(it->first)) {
-          continue;
-        }
-        Indicator after = held;
-        after.retired = true;
-        after.retired_by_sync = true;
-        after.retired_reason = absl::StrCat("the registry's plan ", source.plan_id,
-                                            " no longer produces it (re-sync)");
-        after.revision = held.revision + 1;
-        after.update_time = now;
-        IndicatorRevision rev{after.revision,       now,  "registry sync",
-                              after.retired_reason, held, after};
-        effect.change.indicators.push_back({after, std::move(rev), "retired"});
-        changed.push_back(std::move(after));
-      }
+      RetireUnproduced(built_ids, indicators_, busy_, now, source.plan_id, &effect.change,
+                       &changed);
     }
   }
   effect.changed = static_cast<int>(changed.size());
@@ -125,8 +149,7 @@ absl::StatusOr<SyncEffect> IndicatorEvaluator::PrepareSync(const PlanSource& sou
     effect.change.request = RequestRecord{request_id, "SyncPlan", plan_name, "", 0};
   }
   effect.change.request_id = request_id;
-  ExtractionReport report = built.report;
-  effect.publish = [this, changed = std::move(changed), report, view,
+  effect.publish = [this, changed = std::move(changed), report = built.report, view,
                     request = effect.change.request]() {
     absl::MutexLock lock(&mu_);
     for (const Indicator& ind : changed) {

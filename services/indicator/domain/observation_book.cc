@@ -3,6 +3,8 @@
 #include <cmath>
 #include <set>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -34,6 +36,60 @@ double ToStandard(Pollutant p, double v, std::optional<Unit> unit) {
   const Unit standard = StandardUnit(p);
   if (!unit.has_value() || *unit == standard) return v;
   return *unit == Unit::kMilligramsPerCubicMeter ? v * 1000.0 : v / 1000.0;
+}
+
+// A reading checked alone: its hour (ended by `now`) and its value in the
+// pollutant's standard unit. Errors: InvalidArgument whose message is the
+// reason the reading is rejected.
+absl::StatusOr<std::pair<absl::CivilHour, double>> CheckedReading(const ReadingInput& r,
+                                                                  absl::CivilHour now) {
+  absl::StatusOr<absl::CivilHour> hour = ParseHour(r.hour);
+  if (!hour.ok()) return hour.status();
+  // `hour` names the hour that starts then (…T07 = 07:00-08:00): its mean
+  // exists only once the hour has ended.
+  if (*hour > now) {
+    return absl::InvalidArgumentError(absl::StrCat("hour ", r.hour, " is in the future (now ",
+                                                   absl::FormatCivilTime(now), " Asia/Shanghai)"));
+  }
+  if (*hour == now) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "hour ", r.hour, " has not ended (now ", absl::FormatCivilTime(now),
+        " Asia/Shanghai): its mean is not known before ", absl::FormatCivilTime(now + 1), ":00"));
+  }
+  if (!std::isfinite(r.value)) {
+    return absl::InvalidArgumentError(absl::StrCat("value ", r.value, " is not a number"));
+  }
+  if (r.value < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("value ", r.value, " is negative"));
+  }
+  const double v = ToStandard(r.pollutant, r.value, r.unit);
+  if (v > PlausibleMax(r.pollutant)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        PollutantName(r.pollutant), " ", v, r.pollutant == Pollutant::kCo ? " mg/m³" : " µg/m³",
+        " is beyond any plausible concentration (", PlausibleMax(r.pollutant),
+        "): check the unit"));
+  }
+  return std::make_pair(*hour, v);
+}
+
+// The quality flags of an accepted reading `i`: out of order within its series
+// in the batch (`last_hour`: the latest hour seen per station and pollutant),
+// at an instrument cap.
+void FlagReading(size_t i, const ReadingInput& r, absl::CivilHour hour, double value,
+                 std::map<std::pair<std::string, int>, absl::CivilHour>* last_hour,
+                 std::vector<PreparedBatch::Flag>* flags) {
+  auto [it, first] = last_hour->try_emplace({r.station, static_cast<int>(r.pollutant)}, hour);
+  if (!first) {
+    if (hour < it->second) {
+      flags->push_back({i, absl::StrCat("out of order: ", r.hour, " after ",
+                                        absl::FormatCivilTime(it->second))});
+    }
+    it->second = std::max(it->second, hour);
+  }
+  if (AtCap(r.pollutant, value)) {
+    flags->push_back(
+        {i, absl::StrCat("at the instrument cap ", value, ": the true value may be higher")});
+  }
 }
 
 }  // namespace
@@ -84,44 +140,16 @@ PreparedBatch ObservationBook::Prepare(const std::vector<ReadingInput>& batch,
              absl::StrCat("unknown station «", r.station, "» (configure it with UpsertStation)"));
       continue;
     }
-    absl::StatusOr<absl::CivilHour> hour = ParseHour(r.hour);
-    if (!hour.ok()) {
-      reject(i, std::string(hour.status().message()));
+    absl::StatusOr<std::pair<absl::CivilHour, double>> checked = CheckedReading(r, now);
+    if (!checked.ok()) {
+      reject(i, std::string(checked.status().message()));
       continue;
     }
-    // `hour` names the hour that starts then (…T07 = 07:00-08:00): its mean
-    // exists only once the hour has ended.
-    if (*hour > now) {
-      reject(i, absl::StrCat("hour ", r.hour, " is in the future (now ", absl::FormatCivilTime(now),
-                             " Asia/Shanghai)"));
-      continue;
-    }
-    if (*hour == now) {
-      reject(i, absl::StrCat("hour ", r.hour, " has not ended (now ", absl::FormatCivilTime(now),
-                             " Asia/Shanghai): its mean is not known before ",
-                             absl::FormatCivilTime(now + 1), ":00"));
-      continue;
-    }
-    if (!std::isfinite(r.value)) {
-      reject(i, absl::StrCat("value ", r.value, " is not a number"));
-      continue;
-    }
-    if (r.value < 0) {
-      reject(i, absl::StrCat("value ", r.value, " is negative"));
-      continue;
-    }
-    const double v = ToStandard(r.pollutant, r.value, r.unit);
-    if (v > PlausibleMax(r.pollutant)) {
-      reject(i, absl::StrCat(PollutantName(r.pollutant), " ", v,
-                             r.pollutant == Pollutant::kCo ? " mg/m³" : " µg/m³",
-                             " is beyond any plausible concentration (", PlausibleMax(r.pollutant),
-                             "): check the unit"));
-      continue;
-    }
-    hours[i] = *hour;
-    values[i] = v;
-    rows[{r.station, static_cast<int>(r.pollutant), *hour}].push_back(i);
+    std::tie(hours[i], values[i]) = *checked;
+    rows[{r.station, static_cast<int>(r.pollutant), hours[i]}].push_back(i);
   }
+  // Second pass: conflicts and duplicates within the batch, flags, and each
+  // reading against the value held.
   std::map<std::pair<std::string, int>, absl::CivilHour> last_hour;
   for (size_t i = 0; i < batch.size(); ++i) {
     if (out.outcomes[i].kind == ItemOutcome::kRejected) continue;
@@ -139,33 +167,16 @@ PreparedBatch ObservationBook::Prepare(const std::vector<ReadingInput>& batch,
       ++out.unchanged;
       continue;
     }
-    auto [it, first] = last_hour.try_emplace({r.station, static_cast<int>(r.pollutant)}, hours[i]);
-    if (!first) {
-      if (hours[i] < it->second) {
-        out.flags.push_back({i, absl::StrCat("out of order: ", r.hour, " after ",
-                                             absl::FormatCivilTime(it->second))});
-      }
-      it->second = std::max(it->second, hours[i]);
-    }
-    if (AtCap(r.pollutant, values[i])) {
-      out.flags.push_back(
-          {i, absl::StrCat("at the instrument cap ", values[i], ": the true value may be higher")});
-    }
+    FlagReading(i, r, hours[i], values[i], &last_hour, &out.flags);
     const std::optional<double> held = Held(r.station, r.pollutant, hours[i]);
     if (held.has_value() && *held == values[i]) {
       out.outcomes[i] = {ItemOutcome::kUnchanged, ""};
       ++out.unchanged;
       continue;
     }
-    ReadingWrite w{r.station, r.pollutant, hours[i], values[i], held};
-    out.writes.push_back(std::move(w));
-    if (held.has_value()) {
-      out.outcomes[i] = {ItemOutcome::kReplaced, ""};
-      ++out.replaced;
-    } else {
-      out.outcomes[i] = {ItemOutcome::kAccepted, ""};
-      ++out.accepted;
-    }
+    out.writes.push_back({r.station, r.pollutant, hours[i], values[i], held});
+    out.outcomes[i] = {held.has_value() ? ItemOutcome::kReplaced : ItemOutcome::kAccepted, ""};
+    ++(held.has_value() ? out.replaced : out.accepted);
   }
   for (const ItemOutcome& o : out.outcomes) out.rejected += o.kind == ItemOutcome::kRejected;
   return out;

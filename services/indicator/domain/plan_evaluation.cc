@@ -88,6 +88,81 @@ std::string OwnedIndicatorDetail(const MeasureIndicator& j) {
   return absl::StrCat(out, " (", IndicatorStatusName(j.status), ")");
 }
 
+// Whether `ind` is a town's PM2.5 (annex 5), ranked among the towns.
+bool IsTownPm25(const Indicator& ind) {
+  return ind.scope_kind == ScopeKind::kTown && ind.source == SourceKind::kAirQuality &&
+         ind.aggregation == Aggregation::kMeanOfDaily;
+}
+
+// A town's PM2.5 to date as evaluated, with its year-on-year change over the
+// same days of the prior year (unranked).
+TownRank TownOf(const Indicator& ind, const Evaluation& e, absl::CivilDay as_of,
+                const ObservationBook& book) {
+  TownRank t;
+  t.town = ind.scope_name;
+  t.target = ind.target_value;
+  t.status = e.status;
+  t.stations = book.TownStations(t.town);
+  t.pm25 = e.current_value;
+  t.days = e.observed_days;
+  if (t.pm25.has_value() && t.target.has_value()) t.gap = *t.pm25 - *t.target;
+  absl::StatusOr<std::vector<DistrictDay>> days = book.AreaDays(AreaOf(ind));
+  if (!days.ok() || !t.pm25.has_value()) return t;
+  const absl::CivilDay end = std::min(as_of, ind.period_end);
+  const absl::CivilDay start = ind.period_start;
+  int n = 0;
+  std::optional<double> last = MeanOver(
+      *days, DailyItem::kPm25, absl::CivilDay(start.year() - 1, start.month(), start.day()),
+      absl::CivilDay(end.year() - 1, end.month(), end.day()), &n);
+  if (last.has_value() && *last > 0) {
+    t.pm25_last_year = RoundHalfEven(*last, 0);
+    int m = 0;
+    const double now = *MeanOver(*days, DailyItem::kPm25, start, end, &m);
+    t.year_on_year_percent = RoundHalfEven(100.0 * (now - *last) / *last, 1);
+  }
+  return t;
+}
+
+// Towns: every annex-5 PM2.5 indicator, ranked by PM2.5 to date (towns
+// without a value last, unranked). `book` is read only when there is a town.
+std::vector<TownRank> RankTowns(
+    const std::vector<std::pair<const Indicator*, Evaluation>>& evaluations, absl::CivilDay as_of,
+    const ObservationBook* book) {
+  std::vector<TownRank> towns;
+  for (const auto& [ind, e] : evaluations) {
+    if (IsTownPm25(*ind)) towns.push_back(TownOf(*ind, e, as_of, *book));
+  }
+  std::stable_sort(towns.begin(), towns.end(), [](const TownRank& a, const TownRank& b) {
+    if (a.pm25.has_value() != b.pm25.has_value()) return a.pm25.has_value();
+    if (!a.pm25.has_value()) return a.town < b.town;
+    if (*a.pm25 != *b.pm25) return *a.pm25 < *b.pm25;
+    return a.town < b.town;
+  });
+  int rank = 0;
+  for (TownRank& t : towns) {
+    if (t.pm25.has_value()) t.rank = ++rank;
+  }
+  return towns;
+}
+
+// Each measure with its indicators as just evaluated: a confirmed completion
+// is checked against them.
+std::vector<MeasureInfo> MeasuresWithIndicators(
+    const std::vector<std::pair<const Indicator*, Evaluation>>& evaluations, absl::CivilDay as_of,
+    const PlanEvaluationInput& input) {
+  std::vector<MeasureInfo> measures;
+  if (input.measures != nullptr) measures = *input.measures;
+  std::map<std::string, MeasureInfo*> by_id;
+  for (MeasureInfo& m : measures) by_id[m.id] = &m;
+  for (const auto& [ind, e] : evaluations) {
+    for (const std::string& measure_id : ind->measures) {
+      auto it = by_id.find(measure_id);
+      if (it != by_id.end()) it->second->indicators.push_back(Judged(*ind, e, as_of, input));
+    }
+  }
+  return measures;
+}
+
 }  // namespace
 
 PlanEvaluation EvaluatePlan(absl::CivilDay as_of, const PlanEvaluationInput& input,
@@ -115,61 +190,9 @@ PlanEvaluation EvaluatePlan(absl::CivilDay as_of, const PlanEvaluationInput& inp
     }
     out.evaluations.emplace_back(&ind, std::move(e));
   }
-  // Towns: every annex-5 PM2.5 indicator, ranked by PM2.5 to date.
-  for (const auto& [ind, e] : out.evaluations) {
-    if (ind->scope_kind != ScopeKind::kTown || ind->source != SourceKind::kAirQuality ||
-        ind->aggregation != Aggregation::kMeanOfDaily) {
-      continue;
-    }
-    TownRank t;
-    t.town = ind->scope_name;
-    t.target = ind->target_value;
-    t.status = e.status;
-    t.stations = input.book->TownStations(t.town);
-    t.pm25 = e.current_value;
-    t.days = e.observed_days;
-    if (t.pm25.has_value() && t.target.has_value()) t.gap = *t.pm25 - *t.target;
-    absl::StatusOr<std::vector<DistrictDay>> days = input.book->AreaDays(AreaOf(*ind));
-    if (days.ok() && t.pm25.has_value()) {
-      const absl::CivilDay end = std::min(as_of, ind->period_end);
-      const absl::CivilDay start = ind->period_start;
-      int n = 0;
-      std::optional<double> last = MeanOver(
-          *days, DailyItem::kPm25, absl::CivilDay(start.year() - 1, start.month(), start.day()),
-          absl::CivilDay(end.year() - 1, end.month(), end.day()), &n);
-      if (last.has_value() && *last > 0) {
-        t.pm25_last_year = RoundHalfEven(*last, 0);
-        int m = 0;
-        const double now = *MeanOver(*days, DailyItem::kPm25, start, end, &m);
-        t.year_on_year_percent = RoundHalfEven(100.0 * (now - *last) / *last, 1);
-      }
-    }
-    out.town_ranking.push_back(std::move(t));
-  }
-  std::stable_sort(out.town_ranking.begin(), out.town_ranking.end(),
-                   [](const TownRank& a, const TownRank& b) {
-                     if (a.pm25.has_value() != b.pm25.has_value()) return a.pm25.has_value();
-                     if (!a.pm25.has_value()) return a.town < b.town;
-                     if (*a.pm25 != *b.pm25) return *a.pm25 < *b.pm25;
-                     return a.town < b.town;
-                   });
-  int rank = 0;
-  for (TownRank& t : out.town_ranking) {
-    if (t.pm25.has_value()) t.rank = ++rank;
-  }
-  static const std::vector<MeasureInfo> kNoMeasures;
+  out.town_ranking = RankTowns(out.evaluations, as_of, input.book);
+  const std::vector<MeasureInfo> measures = MeasuresWithIndicators(out.evaluations, as_of, input);
   static const std::vector<ProgressReport> kNoReports;
-  // Each measure with its indicators as just evaluated: a confirmed completion
-  // is checked against them.
-  std::vector<MeasureInfo> measures = input.measures ? *input.measures : kNoMeasures;
-  std::map<std::string, MeasureInfo*> by_id;
-  for (MeasureInfo& m : measures) by_id[m.id] = &m;
-  for (const auto& [ind, e] : out.evaluations) {
-    for (const std::string& measure_id : ind->measures) {
-      auto it = by_id.find(measure_id);
-      if (it != by_id.end()) it->second->indicators.push_back(Judged(*ind, e, as_of, input));
-    }
-  }
   const std::vector<ProgressReport>& reports = input.reports ? *input.reports : kNoReports;
   out.lights = ColourMeasures(measures, reports, input.due_periods, as_of, rules.scoring.lights);
   out.scorecards = ScoreOrganizations(measures, reports, input.due_periods, owned, as_of,

@@ -223,6 +223,41 @@ std::set<std::pair<std::string, absl::CivilDay>> TouchedObservations(
   return touched;
 }
 
+// The ledger entry of one measure of report `u`, on the observation day `day`;
+// `old` is the entry the report held for the measure (nullptr: none). Each
+// value is matched to an indicator of the measure; each checkpoint statement is
+// dated by the submission that first carried it (a statement of a returned
+// report counts again from its resubmission).
+LedgerEntry EntryOf(const ProgressUpdate& u, const ProgressUpdate::Entry& e, absl::CivilDay day,
+                    const LedgerEntry* old, const std::vector<Indicator>& indicators) {
+  LedgerEntry entry;
+  entry.organization_id = u.organization_id;
+  entry.organization = u.organization;
+  entry.period = u.period;
+  entry.measure_id = e.measure_id;
+  entry.report = u.report;
+  entry.report_revision = u.report_revision;
+  entry.status = e.status;
+  entry.percent_done = e.percent_done;
+  entry.on_time = u.on_time;
+  entry.returned = u.returned;
+  entry.day = day;
+  for (EntryValue v : e.values) {
+    v.indicator_id = MatchReportedValue(indicators, e.measure_id, v, &v.note);
+    entry.values.push_back(std::move(v));
+  }
+  for (CheckpointStatement c : e.met_checkpoints) {
+    c.stated_on = u.submitted_day.value_or(day);
+    if (old != nullptr && (!old->returned || u.returned)) {
+      for (const CheckpointStatement& held : old->met_checkpoints) {
+        if (held.due == c.due && held.phrase == c.phrase) c.stated_on = held.stated_on;
+      }
+    }
+    entry.met_checkpoints.push_back(std::move(c));
+  }
+  return entry;
+}
+
 }  // namespace
 
 LedgerChange ProgressLedger::Prepare(const ProgressUpdate& u,
@@ -263,34 +298,8 @@ LedgerChange ProgressLedger::Prepare(const ProgressUpdate& u,
   std::set<std::string> seen;
   for (const ProgressUpdate::Entry& e : u.entries) {
     if (!seen.insert(e.measure_id).second) continue;
-    LedgerEntry entry;
-    entry.organization_id = u.organization_id;
-    entry.organization = u.organization;
-    entry.period = u.period;
-    entry.measure_id = e.measure_id;
-    entry.report = u.report;
-    entry.report_revision = u.report_revision;
-    entry.status = e.status;
-    entry.percent_done = e.percent_done;
-    entry.on_time = u.on_time;
-    entry.returned = u.returned;
-    entry.day = day;
-    for (EntryValue v : e.values) {
-      v.indicator_id = MatchReportedValue(indicators, e.measure_id, v, &v.note);
-      entry.values.push_back(std::move(v));
-    }
     auto old = before.find(e.measure_id);
-    for (CheckpointStatement c : e.met_checkpoints) {
-      // Stated on the day of the submission that first carried it; a
-      // statement of a returned report counts again from its resubmission.
-      c.stated_on = u.submitted_day.value_or(day);
-      if (old != before.end() && (!old->second->returned || u.returned)) {
-        for (const CheckpointStatement& held : old->second->met_checkpoints) {
-          if (held.due == c.due && held.phrase == c.phrase) c.stated_on = held.stated_on;
-        }
-      }
-      entry.met_checkpoints.push_back(std::move(c));
-    }
+    LedgerEntry entry = EntryOf(u, e, day, old == before.end() ? nullptr : old->second, indicators);
     if (old == before.end() || !(*old->second == entry)) change.put_entries.push_back(entry);
     after[{u.organization_id, u.period, e.measure_id}] = std::move(entry);
   }

@@ -256,8 +256,8 @@ std::string RoleCounts(const ScoreRole& l, const ScoreRole& r,
   return absl::StrCat("as lead ", fn(l), "; as responsible unit ", fn(r));
 }
 
-Scorecard CardOf(const std::string& org, OrgTally& t, absl::CivilDay as_of,
-                 const ScoringRules& rules) {
+// The card's counts: both roles summed, each role as it is.
+Scorecard CardCounts(const std::string& org, const OrgTally& t) {
   const ScoreRole& l = t.lead;
   const ScoreRole& r = t.responsible;
   Scorecard card;
@@ -271,75 +271,116 @@ Scorecard CardOf(const std::string& org, OrgTally& t, absl::CivilDay as_of,
   card.reports_on_time = l.reports_on_time + r.reports_on_time;
   card.reports_late = l.reports_late + r.reports_late;
   card.reports_missing = l.reports_missing + r.reports_missing;
-  const int measures = l.measures + r.measures;
-  const int due = l.measures_due + r.measures_due;
-  const int due_completed = l.measures_completed + r.measures_completed;
-  auto add = [&](int component, double weight, double num, int den, std::string detail) {
-    ScoreComponent comp;
-    comp.name = kComponents[component];
-    comp.weight = weight;
-    if (den > 0) comp.rate = num / den;
-    comp.detail = std::move(detail);
-    comp.facts = std::move(t.facts[component]);
-    card.components.push_back(std::move(comp));
-  };
-  std::string reporting = absl::StrCat(
-      card.reports_on_time, " of ", card.reports_due, " reports on time (", card.reports_late,
-      " late, ", card.reports_missing, " missing); ", RoleCounts(l, r, [](const ScoreRole& x) {
-        return absl::StrCat(x.reports_on_time, " of ", x.reports_due, " (", x.reports_late,
-                            " late, ", x.reports_missing, " missing)");
-      }));
+  return card;
+}
+
+// Component `component` of the card, with the facts the tally gathered for it
+// (moved out of `t`); no rate when there was nothing to count (`den` 0).
+ScoreComponent Component(int component, double weight, double num, int den, std::string detail,
+                         OrgTally& t) {
+  ScoreComponent comp;
+  comp.name = kComponents[component];
+  comp.weight = weight;
+  if (den > 0) comp.rate = num / den;
+  comp.detail = std::move(detail);
+  comp.facts = std::move(t.facts[component]);
+  return comp;
+}
+
+std::string ReportingDetail(const Scorecard& card, const OrgTally& t, const ScoringRules& rules) {
+  std::string out =
+      absl::StrCat(card.reports_on_time, " of ", card.reports_due, " reports on time (",
+                   card.reports_late, " late, ", card.reports_missing, " missing); ",
+                   RoleCounts(t.lead, t.responsible, [](const ScoreRole& x) {
+                     return absl::StrCat(x.reports_on_time, " of ", x.reports_due, " (",
+                                         x.reports_late, " late, ", x.reports_missing, " missing)");
+                   }));
   if (rules.late_report_credit > 0 || rules.returned_report_credit < 1) {
-    absl::StrAppend(&reporting, "; credit ", absl::StrFormat("%.2f", t.report_credit),
+    absl::StrAppend(&out, "; credit ", absl::StrFormat("%.2f", t.report_credit),
                     " (a late report earns ", rules.late_report_credit, ", a returned one keeps ",
                     rules.returned_report_credit, " of its credit)");
   }
-  add(0, rules.weights.on_time_reporting, t.report_credit, card.reports_due, std::move(reporting));
-  add(1, rules.weights.completion_of_due_measures, due_completed, due,
-      absl::StrCat(due_completed, " of ", due, " measures due by ", Day(as_of),
-                   " completed as confirmed by the bureau (no indicator off track); ",
-                   RoleCounts(l, r, [](const ScoreRole& x) {
-                     return absl::StrCat(x.measures_completed, " of ", x.measures_due);
-                   })));
-  add(2, rules.weights.no_overdue_measures, measures - card.overdue_measures, measures,
-      absl::StrCat(card.overdue_measures, " of ", measures, " measures owned are overdue; ",
-                   RoleCounts(l, r, [](const ScoreRole& x) {
-                     std::string s = absl::StrCat(x.overdue_measures, " of ", x.measures);
-                     if (!x.overdue.empty()) {
-                       absl::StrAppend(&s, " (", absl::StrJoin(x.overdue, ", "), ")");
-                     }
-                     return s;
-                   })));
-  add(3, rules.weights.indicators_on_track, t.indicators_good, t.indicators,
-      absl::StrCat(t.indicators_good, " of ", t.indicators,
-                   " indicators owned are achieved or on track"));
-  if (rules.weights.checkpoints_met > 0) {
-    const int passed = l.checkpoints_due + r.checkpoints_due;
-    std::string detail = absl::StrCat(
-        l.checkpoints_met + r.checkpoints_met, " of ", passed,
-        " checkpoint occurrences of measure texts passed were stated met by their due day (",
-        l.checkpoints_met_late + r.checkpoints_met_late, " late, ",
-        l.checkpoints_missed + r.checkpoints_missed, " missed); ",
-        RoleCounts(l, r, [](const ScoreRole& x) {
-          return absl::StrCat(x.checkpoints_met, " of ", x.checkpoints_due, " (",
-                              x.checkpoints_met_late, " late, ", x.checkpoints_missed, " missed)");
-        }));
-    if (l.checkpoints_met_late + r.checkpoints_met_late > 0) {
-      absl::StrAppend(&detail, "; credit ", absl::StrFormat("%.2f", t.checkpoint_credit),
-                      " (one stated met late earns ", rules.late_checkpoint_credit, ")");
-    }
-    add(kCheckpoints, rules.weights.checkpoints_met, t.checkpoint_credit, passed,
-        std::move(detail));
+  return out;
+}
+
+std::string OverdueDetail(const Scorecard& card, const OrgTally& t) {
+  const int measures = t.lead.measures + t.responsible.measures;
+  return absl::StrCat(card.overdue_measures, " of ", measures, " measures owned are overdue; ",
+                      RoleCounts(t.lead, t.responsible, [](const ScoreRole& x) {
+                        std::string s = absl::StrCat(x.overdue_measures, " of ", x.measures);
+                        if (!x.overdue.empty()) {
+                          absl::StrAppend(&s, " (", absl::StrJoin(x.overdue, ", "), ")");
+                        }
+                        return s;
+                      }));
+}
+
+std::string CheckpointDetail(const OrgTally& t, const ScoringRules& rules) {
+  const ScoreRole& l = t.lead;
+  const ScoreRole& r = t.responsible;
+  std::string out = absl::StrCat(
+      l.checkpoints_met + r.checkpoints_met, " of ", l.checkpoints_due + r.checkpoints_due,
+      " checkpoint occurrences of measure texts passed were stated met by their due day (",
+      l.checkpoints_met_late + r.checkpoints_met_late, " late, ",
+      l.checkpoints_missed + r.checkpoints_missed, " missed); ",
+      RoleCounts(l, r, [](const ScoreRole& x) {
+        return absl::StrCat(x.checkpoints_met, " of ", x.checkpoints_due, " (",
+                            x.checkpoints_met_late, " late, ", x.checkpoints_missed, " missed)");
+      }));
+  if (l.checkpoints_met_late + r.checkpoints_met_late > 0) {
+    absl::StrAppend(&out, "; credit ", absl::StrFormat("%.2f", t.checkpoint_credit),
+                    " (one stated met late earns ", rules.late_checkpoint_credit, ")");
   }
+  return out;
+}
+
+// The score: Σ rate × weight / Σ weights of the components present × 100.
+void Weigh(Scorecard* card) {
   double present_weight = 0;
-  for (const ScoreComponent& comp : card.components) {
+  for (const ScoreComponent& comp : card->components) {
     if (comp.rate.has_value()) present_weight += comp.weight;
   }
-  for (ScoreComponent& comp : card.components) {
+  for (ScoreComponent& comp : card->components) {
     if (!comp.rate.has_value() || present_weight <= 0) continue;
     comp.points = *comp.rate * comp.weight / present_weight * 100.0;
-    card.score += comp.points;
+    card->score += comp.points;
   }
+}
+
+Scorecard CardOf(const std::string& org, OrgTally& t, absl::CivilDay as_of,
+                 const ScoringRules& rules) {
+  const ScoreRole& l = t.lead;
+  const ScoreRole& r = t.responsible;
+  Scorecard card = CardCounts(org, t);
+  const int measures = l.measures + r.measures;
+  const int due = l.measures_due + r.measures_due;
+  const int due_completed = l.measures_completed + r.measures_completed;
+  std::vector<ScoreComponent>& components = card.components;
+  components.push_back(Component(0, rules.weights.on_time_reporting, t.report_credit,
+                                 card.reports_due, ReportingDetail(card, t, rules), t));
+  components.push_back(Component(
+      1, rules.weights.completion_of_due_measures, due_completed, due,
+      absl::StrCat(due_completed, " of ", due, " measures due by ", Day(as_of),
+                   " completed as confirmed by the bureau (no indicator off track); ",
+                   RoleCounts(l, r,
+                              [](const ScoreRole& x) {
+                                return absl::StrCat(x.measures_completed, " of ", x.measures_due);
+                              })),
+      t));
+  components.push_back(Component(2, rules.weights.no_overdue_measures,
+                                 measures - card.overdue_measures, measures, OverdueDetail(card, t),
+                                 t));
+  components.push_back(Component(3, rules.weights.indicators_on_track, t.indicators_good,
+                                 t.indicators,
+                                 absl::StrCat(t.indicators_good, " of ", t.indicators,
+                                              " indicators owned are achieved or on track"),
+                                 t));
+  if (rules.weights.checkpoints_met > 0) {
+    components.push_back(Component(kCheckpoints, rules.weights.checkpoints_met, t.checkpoint_credit,
+                                   l.checkpoints_due + r.checkpoints_due,
+                                   CheckpointDetail(t, rules), t));
+  }
+  Weigh(&card);
   return card;
 }
 

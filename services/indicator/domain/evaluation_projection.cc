@@ -1,0 +1,167 @@
+// Projection and guidance of an air-quality evaluation: each aggregation's
+// projection of the period's value (a seasonal profile of past years, or a
+// straight line, always named), what the remaining days must achieve, and the
+// status when the projection did not settle it.
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/indicator/domain/evaluation_internal.h"
+#include "services/indicator/domain/rounding.h"
+
+namespace ecoplan::indicator::evaluation_internal {
+
+std::string ProfileMethod(const Profile& p) {
+  return absl::StrCat("seasonal profile of ", absl::StrJoin(p.years, ", "),
+                      " (each month weighted by its share in those years)");
+}
+
+Projection ProjectMean(const ProjectionInput& in) {
+  const Indicator& ind = in.ind;
+  const YearToDate& ytd = in.ytd;
+  const std::optional<double> target = ind.target_value;
+  const int remaining = in.remaining;
+  Projection p;
+  // The period's statistic is rounded as the standard says (PM2.5: an integer);
+  // while the period runs, one decimal more, so 27.4 is not shown as 27.
+  p.current =
+      RoundHalfEven(ytd.sum / ytd.n, in.as_of >= ind.period_end ? in.decimals : in.decimals + 1);
+  const double level = ytd.expected_weight > 0 ? ytd.sum / ytd.expected_weight : ytd.sum / ytd.n;
+  if (in.seasonal()) {
+    p.projected = (ytd.sum + level * in.remaining_weight) / in.total_days();
+    p.method = ProfileMethod(in.profile);
+  } else {
+    p.projected = ytd.sum / ytd.n;
+    p.method =
+        "straight line: the remaining days assumed to average the period-to-date mean "
+        "(no complete past year for a seasonal profile)";
+  }
+  if (target.has_value() && remaining > 0) {
+    const double need = (*target * in.total_days() - ytd.sum) / remaining;
+    p.required = RoundHalfEven(need, 1);
+    p.required_text =
+        need < 0 ? absl::StrCat("the target ", Num(*target, 0),
+                                " can no longer be reached: "
+                                "even 0 on the remaining ",
+                                remaining, " days would not do")
+                 : absl::StrCat("the remaining ", remaining, " days must average ",
+                                ComparatorSymbol(ind.comparator), " ", Num(need), " ", ind.unit,
+                                " for the annual mean to reach ", Num(*target, 0));
+    if (need < 0 && LowerIsBetter(ind.comparator)) {
+      p.status = IndicatorStatus::kOffTrack;
+      p.reason = p.required_text;
+    }
+  }
+  return p;
+}
+
+Projection ProjectRatio(const ProjectionInput& in) {
+  const Indicator& ind = in.ind;
+  const YearToDate& ytd = in.ytd;
+  const std::optional<double> target = ind.target_value;
+  const int remaining = in.remaining;
+  const double total_days = in.total_days();
+  Projection p;
+  p.current = RoundHalfEven(100.0 * ytd.qualifying / ytd.n, 1);
+  double expected_good = 0;
+  if (in.seasonal()) {
+    const double scale = ytd.expected_weight > 0 ? ytd.qualifying / ytd.expected_weight : 1.0;
+    for (absl::CivilDay d = std::max(in.as_of + 1, ind.period_start); d <= ind.period_end; ++d) {
+      expected_good += std::min(1.0, scale * in.profile.rate[d.month() - 1]);
+    }
+    p.method = ProfileMethod(in.profile);
+  } else {
+    expected_good = remaining * static_cast<double>(ytd.qualifying) / ytd.n;
+    p.method = "straight line: the remaining days assumed to keep the period-to-date ratio";
+  }
+  p.projected = 100.0 * (ytd.qualifying + expected_good) / total_days;
+  if (target.has_value()) {
+    const int need =
+        static_cast<int>(std::ceil(*target / 100.0 * total_days - 1e-9)) - ytd.qualifying;
+    p.required = need;
+    if (need <= 0 && remaining > 0) {
+      p.status = IndicatorStatus::kAchieved;
+      p.reason = absl::StrCat(ytd.qualifying, " 优良 days already secure ", Num(*target, 0),
+                              "% of the ", total_days, " days of the year");
+      p.required_text = "no more 优良 days needed";
+    } else if (remaining > 0) {
+      p.required_text =
+          absl::StrCat("at least ", need, " of the remaining ", remaining, " days (",
+                       Num(100.0 * need / remaining), "%) must be 优良 for ", Num(*target, 0), "%");
+      if (need > remaining) {
+        p.status = IndicatorStatus::kOffTrack;
+        p.reason =
+            absl::StrCat("even if all remaining ", remaining,
+                         " days were 优良 the ratio would stay below ", Num(*target, 0), "%");
+        // Guidance never contradicts the status: no "at least 118 of 26 days".
+        p.required_text = absl::StrCat("out of reach: ", p.reason);
+      }
+    }
+  }
+  return p;
+}
+
+Projection ProjectCount(const ProjectionInput& in) {
+  const YearToDate& ytd = in.ytd;
+  const std::optional<double> target = in.ind.target_value;
+  Projection p;
+  p.current = ytd.qualifying;
+  double expected_more = 0;
+  if (in.seasonal()) {
+    expected_more = in.remaining_weight;
+    p.method = absl::StrCat(ProfileMethod(in.profile),
+                            ": expected days per month from those years' frequencies");
+  } else {
+    expected_more = in.remaining * static_cast<double>(ytd.qualifying) / ytd.n;
+    p.method = "straight line: the period-to-date frequency continued";
+  }
+  p.projected = ytd.qualifying + expected_more;
+  if (target.has_value()) {
+    const double allowed = *target - ytd.qualifying;
+    p.required = allowed;
+    if (allowed < 0) {
+      p.status = IndicatorStatus::kOffTrack;
+      p.reason = absl::StrCat("already ", ytd.qualifying, " 重污染 days, above the maximum ",
+                              Num(*target, 0));
+      p.required_text = p.reason;
+    } else {
+      p.required_text = absl::StrCat("at most ", Num(allowed, 0), " more 重污染 day",
+                                     allowed == 1 ? " is" : "s are", " allowed in the remaining ",
+                                     in.remaining, " days");
+    }
+  }
+  return p;
+}
+
+// The status of a projection that did not decide it: unknown target, period
+// over, too few days to project, or the projection against the target.
+void DecideStatus(const Indicator& ind, absl::CivilDay as_of, int valid_days,
+                  const std::string& data_shortfall, const EvaluationRules& rules, Projection* p) {
+  if (p->status != IndicatorStatus::kUnspecified) return;
+  const std::optional<double> target = ind.target_value;
+  if (!target.has_value()) {
+    p->status = IndicatorStatus::kInsufficientData;
+    p->reason = absl::StrCat("the target is unknown (", ind.target_text, ")");
+  } else if (as_of >= ind.period_end && !data_shortfall.empty()) {
+    p->status = IndicatorStatus::kInsufficientData;
+    p->reason = absl::StrCat("period over, but its data do not meet the validity rules (",
+                             data_shortfall, "): no verdict on ", Num(p->current), " ", ind.unit);
+  } else if (as_of >= ind.period_end) {
+    const bool met = Satisfies(ind.comparator, p->current, *target);
+    p->status = met ? IndicatorStatus::kAchieved : IndicatorStatus::kOffTrack;
+    p->reason =
+        absl::StrCat("period over: ", Num(p->current), " ", ind.unit, met ? " meets " : " misses ",
+                     ComparatorSymbol(ind.comparator), " ", Num(*target));
+  } else if (valid_days < rules.min_days_for_projection) {
+    p->status = IndicatorStatus::kInsufficientData;
+    p->reason = absl::StrCat("only ", valid_days, " valid days (at least ",
+                             rules.min_days_for_projection, " needed to project)");
+  } else {
+    p->status = ByProjection(ind.comparator, p->projected, *target, rules, &p->reason, ind.unit);
+  }
+}
+
+}  // namespace ecoplan::indicator::evaluation_internal
