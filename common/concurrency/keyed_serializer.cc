@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+
 namespace ecoplan::common {
 
 void KeyedSerializer::Run(const std::string& key, Fn fn) {
@@ -34,6 +36,22 @@ void KeyedSerializer::Release(const std::string& key) {
   auto lease = std::make_shared<Lease>(this, key);
   dispatch_(
       [next = std::move(next), lease = std::move(lease)]() mutable { next(std::move(lease)); });
+}
+
+void KeyedSerializer::RunForRequest(const std::string& request_id, const std::string& key, Fn fn) {
+  if (request_id.empty()) {
+    Run(key, std::move(fn));
+    return;
+  }
+  Run(absl::StrCat("q/", request_id), [this, key,
+                                       fn = std::move(fn)](std::shared_ptr<Lease> request) mutable {
+    Run(key, [request = std::move(request), fn = std::move(fn)](std::shared_ptr<Lease> resource) {
+      // Members are destroyed last to first: the resource's key goes first.
+      auto both = std::make_shared<std::pair<std::shared_ptr<Lease>, std::shared_ptr<Lease>>>(
+          request, resource);
+      fn(std::shared_ptr<Lease>(both, resource.get()));
+    });
+  });
 }
 
 size_t KeyedSerializer::held_keys() const {

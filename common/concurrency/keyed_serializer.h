@@ -30,6 +30,12 @@ class KeyedSerializer {
 
   void Run(const std::string& key, Fn fn);
 
+  // Run(key, fn) for a write that carries `request_id` (none when empty): the
+  // id's own key "q/<id>" is taken first, so a retry waits for the call it
+  // repeats whatever resource it names, and is decided after it. `fn` gets
+  // one lease holding both keys (the resource's is released first).
+  void RunForRequest(const std::string& request_id, const std::string& key, Fn fn);
+
   // Number of keys held now (for tests and metrics).
   size_t held_keys() const;
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <string>
 #include <vector>
 
 namespace ecoplan::common {
@@ -58,6 +59,32 @@ TEST(KeyedSerializerTest, WaitersRunInArrivalOrderAndTheKeyIsFreeAfterTheLast) {
   // Free again: runs at once.
   serializer.Run("k", [&](std::shared_ptr<KeyedSerializer::Lease>) { ran.push_back(9); });
   EXPECT_EQ(ran.back(), 9);
+}
+
+// A retry carries the request id of the call it repeats: it waits for that
+// call even when it names another resource, and a call without an id only
+// waits for its resource. One lease holds both keys until dropped.
+TEST(KeyedSerializerTest, ARequestIdIsASecondKeyTakenFirst) {
+  std::deque<std::function<void()>> dispatched;
+  KeyedSerializer serializer(
+      [&](std::function<void()> fn) { dispatched.push_back(std::move(fn)); });
+  std::vector<std::string> ran;
+  std::shared_ptr<KeyedSerializer::Lease> first;
+  serializer.RunForRequest("r1", "report/a", [&](std::shared_ptr<KeyedSerializer::Lease> l) {
+    ran.push_back("first");
+    first = std::move(l);
+  });
+  EXPECT_EQ(serializer.held_keys(), 2u);  // q/r1 and report/a
+  serializer.RunForRequest(
+      "r1", "report/b", [&](std::shared_ptr<KeyedSerializer::Lease>) { ran.push_back("retry"); });
+  serializer.RunForRequest(
+      "", "report/b", [&](std::shared_ptr<KeyedSerializer::Lease>) { ran.push_back("other"); });
+  EXPECT_EQ(ran, (std::vector<std::string>{"first", "other"}));
+  first.reset();  // both keys released: the retry may go
+  ASSERT_EQ(dispatched.size(), 1u);
+  dispatched.front()();
+  EXPECT_EQ(ran, (std::vector<std::string>{"first", "other", "retry"}));
+  EXPECT_EQ(serializer.held_keys(), 0u);
 }
 
 }  // namespace

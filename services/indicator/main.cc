@@ -59,14 +59,12 @@ ABSL_FLAG(absl::Duration, evaluation_debounce, absl::Seconds(5),
 // …) are in common/server/server_flags.cc; IndicatorService's RPCs follow
 // IndicatorPolicy(), the AdminService AdminPolicy() (docs/SECURITY.md).
 
-int main(int argc, char** argv) {
-  namespace indicator = ::ecoplan::indicator;
-  namespace common = ::ecoplan::common;
-  namespace rv1 = ::ecoplan::registry::v1;
-  namespace pv1 = ::ecoplan::progress::v1;
-  const common::Logger log =
-      common::StartServerProcess(argc, argv, "indicator", "ecoplan indicator evaluation server");
+namespace {
 
+namespace indicator = ::ecoplan::indicator;
+namespace common = ::ecoplan::common;
+
+indicator::IndicatorConfig ConfigFromFlags() {
   indicator::IndicatorConfig config;
   config.server = ECOPLAN_SERVER_FLAG_VALUES();
   config.registry = ECOPLAN_UPSTREAM_FLAG_VALUES(registry, /*required=*/true);
@@ -74,9 +72,10 @@ int main(int argc, char** argv) {
   config.evaluation_time = absl::GetFlag(FLAGS_evaluation_time);
   config.evaluation_time_zone = absl::GetFlag(FLAGS_evaluation_time_zone);
   config.evaluation_debounce = absl::GetFlag(FLAGS_evaluation_debounce);
-  if (absl::Status valid = config.Validate(); !valid.ok()) {
-    return common::ExitInvalidConfiguration(log, valid);
-  }
+  return config;
+}
+
+void LogStart(const common::Logger& log, const indicator::IndicatorConfig& config) {
   common::LogStarting(
       log, config.server, common::LogField{"registry", config.registry.address},
       common::LogField{"progress", config.progress.followed() ? config.progress.address
@@ -84,6 +83,21 @@ int main(int argc, char** argv) {
       common::LogField{"evaluation_time", config.evaluation_time},
       common::LogField{"evaluation_time_zone", config.evaluation_time_zone},
       common::LogField{"evaluation_debounce", absl::FormatDuration(config.evaluation_debounce)});
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  namespace rv1 = ::ecoplan::registry::v1;
+  namespace pv1 = ::ecoplan::progress::v1;
+  const common::Logger log =
+      common::StartServerProcess(argc, argv, "indicator", "ecoplan indicator evaluation server");
+
+  const indicator::IndicatorConfig config = ConfigFromFlags();
+  if (absl::Status valid = config.Validate(); !valid.ok()) {
+    return common::ExitInvalidConfiguration(log, valid);
+  }
+  LogStart(log, config);
 
   common::RealClock clock;
   common::MetricsRegistry metrics;

@@ -118,12 +118,13 @@ notification::DelivererOptions DelivererOptionsOf(const notification::Notificati
 std::vector<std::unique_ptr<notification::UpstreamFollower>> Followers(
     const notification::NotificationConfig& config, common::ServerFoundation* base,
     notification::RocksDbNotificationStore* store, notification::Notifier* notifier,
-    const common::Logger& log) {
+    common::MetricsRegistry* metrics, const common::Logger& log) {
   std::vector<std::unique_ptr<notification::UpstreamFollower>> followers;
   // Each upstream with its own --<name>_max_backoff.
-  auto options_of = [](const common::UpstreamConfig& upstream) {
+  auto options_of = [metrics](const common::UpstreamConfig& upstream) {
     notification::UpstreamOptions options;
     options.max_backoff = upstream.max_backoff;
+    options.metrics = metrics;
     return options;
   };
   if (config.registry.followed()) {
@@ -225,7 +226,7 @@ int main(int argc, char** argv) {
   deliverer.Start(notifier.ListSubscriptions(), notifier.PendingDeliveries());
 
   std::vector<std::unique_ptr<notification::UpstreamFollower>> followers =
-      Followers(config, base.get(), &store, &notifier, log);
+      Followers(config, base.get(), &store, &notifier, &metrics, log);
   for (auto& f : followers) {
     if (absl::Status started = f->Start(); !started.ok()) {
       return common::ExitFailure(log, "cannot start follower", started);

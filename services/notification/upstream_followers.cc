@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/server/upstream.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 
@@ -464,18 +465,21 @@ common::EventFollowerOptions FollowerOptions(const std::string& name, const Upst
                                              std::shared_ptr<grpc::Channel> channel,
                                              common::Logger log, bool* holding,
                                              std::function<void()> release) {
-  common::EventFollowerOptions options;
-  options.name = name;
+  // Logs and metrics as every server's followers (common/server/upstream.h).
+  common::UpstreamConfig upstream;
+  upstream.name = name;
+  upstream.max_backoff = o.max_backoff;
+  common::EventFollowerOptions options =
+      common::FollowerOptions(upstream, std::move(channel), log, o.metrics);
   options.initial_backoff = o.initial_backoff;
-  options.max_backoff = o.max_backoff;
-  options.channel_ready = [channel] { return channel->GetState(false) == GRPC_CHANNEL_READY; };
-  options.on_error = [name, log, holding, release](const absl::Status& status) {
+  options.on_error = [holding, release,
+                      logged = std::move(options.on_error)](const absl::Status& status) {
     // A failed commit: the Notifier still holds the emit key for the event.
     if (*holding) {
       *holding = false;
       release();
     }
-    log.Warn("upstream follower", {{"upstream", name}, {"error", status.ToString()}});
+    logged(status);
   };
   return options;
 }

@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "common/events/event_follower.h"
 #include "common/log/log.h"
+#include "common/server/metrics.h"
 #include "common/time/clock.h"
 #include "ecoplan/common/v1/event.pb.h"
 #include "ecoplan/indicator/v1/assessment_service.pb.h"
@@ -81,6 +82,9 @@ struct UpstreamOptions {
   // read at start. nullptr: the system clock. Not owned; must outlive the follower.
   const common::Clock* clock = nullptr;
   std::string time_zone = "Asia/Shanghai";
+  // The follower's ecoplan_follower_* metrics (common/server/upstream.h);
+  // nullptr: none. Not owned; must outlive the follower.
+  common::MetricsRegistry* metrics = nullptr;
 };
 
 // One follower of one upstream. Thread-safe; everything passed must outlive it.

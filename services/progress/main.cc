@@ -41,22 +41,36 @@ ECOPLAN_UPSTREAM_FLAGS(indicator, "ECOPLAN_INDICATOR_ADDRESS", "",
 // The flags every server shares (--host, --metrics_port, security …) are in
 // common/server/server_flags.cc.
 
-int main(int argc, char** argv) {
-  namespace progress = ::ecoplan::progress;
-  namespace common = ::ecoplan::common;
-  namespace rv1 = ::ecoplan::registry::v1;
-  const common::Logger log =
-      common::StartServerProcess(argc, argv, "progress", "ecoplan progress submission server");
+namespace {
 
+namespace progress = ::ecoplan::progress;
+namespace common = ::ecoplan::common;
+
+progress::ProgressConfig ConfigFromFlags() {
   progress::ProgressConfig config;
   config.server = ECOPLAN_SERVER_FLAG_VALUES();
   config.registry = ECOPLAN_UPSTREAM_FLAG_VALUES(registry, /*required=*/true);
   config.indicator = ECOPLAN_UPSTREAM_FLAG_VALUES(indicator, /*required=*/false);
+  return config;
+}
+
+void LogStart(const common::Logger& log, const progress::ProgressConfig& config) {
+  common::LogStarting(log, config.server, common::LogField{"registry", config.registry.address},
+                      common::LogField{"indicator", config.indicator.address});
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  namespace rv1 = ::ecoplan::registry::v1;
+  const common::Logger log =
+      common::StartServerProcess(argc, argv, "progress", "ecoplan progress submission server");
+
+  const progress::ProgressConfig config = ConfigFromFlags();
   if (absl::Status valid = config.Validate(); !valid.ok()) {
     return common::ExitInvalidConfiguration(log, valid);
   }
-  common::LogStarting(log, config.server, common::LogField{"registry", config.registry.address},
-                      common::LogField{"indicator", config.indicator.address});
+  LogStart(log, config);
 
   common::RealClock clock;
   common::MetricsRegistry metrics;

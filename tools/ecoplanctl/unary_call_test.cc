@@ -116,6 +116,7 @@ TEST_F(UnaryCallTest, OtherErrorsAreNeverRepeated) {
 TEST_F(UnaryCallTest, TheProtoMarksDecideWhatIsSafe) {
   EXPECT_TRUE(SafeToRetry(registry::v1::ExportPlanRequest()));  // NO_SIDE_EFFECTS
   EXPECT_TRUE(SafeToRetry(progress::v1::GetSubmissionStatusRequest()));
+  EXPECT_TRUE(SafeToRetry(progress::v1::ListSupervisionOrdersRequest()));
   EXPECT_TRUE(SafeToRetry(notification::v1::AcknowledgeNotificationRequest()));  // IDEMPOTENT
   EXPECT_FALSE(SafeToRetry(registry::v1::ImportPlanRequest()));
   EXPECT_FALSE(SafeToRetry(notification::v1::RunScheduleRequest()));

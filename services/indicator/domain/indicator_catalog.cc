@@ -104,18 +104,7 @@ void IndicatorEvaluator::WriteIndicator(const Indicator* before, Indicator after
 
 void IndicatorEvaluator::RunCatalogWrite(const std::string& name, const std::string& request_id,
                                          std::function<void(Lease)> fn) {
-  if (request_id.empty()) {
-    serializer_.Run(name, std::move(fn));
-    return;
-  }
-  serializer_.Run(
-      absl::StrCat("q/", request_id), [this, name, fn = std::move(fn)](Lease request) mutable {
-        serializer_.Run(name, [request = std::move(request), fn = std::move(fn)](Lease indicator) {
-          // One lease holding both keys; the indicator's is released first.
-          auto both = std::make_shared<std::pair<Lease, Lease>>(request, indicator);
-          fn(Lease(both, indicator.get()));
-        });
-      });
+  serializer_.RunForRequest(request_id, name, std::move(fn));
 }
 
 void IndicatorEvaluator::CreateIndicator(Indicator indicator, std::string reason,

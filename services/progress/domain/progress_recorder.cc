@@ -68,24 +68,7 @@ ProgressRecorder::ProgressRecorder(ReportStore* store, const PlanDirectory* plan
 
 void ProgressRecorder::RunSerialized(const Caller& caller, const std::string& resource_key,
                                      std::function<void(std::shared_ptr<void>)> fn) {
-  if (caller.request_id.empty()) {
-    serializer_.Run(resource_key,
-                    [fn = std::move(fn)](std::shared_ptr<common::KeyedSerializer::Lease> lease) {
-                      fn(std::move(lease));
-                    });
-    return;
-  }
-  serializer_.Run(
-      absl::StrCat("q/", caller.request_id),
-      [this, resource_key,
-       fn = std::move(fn)](std::shared_ptr<common::KeyedSerializer::Lease> outer) mutable {
-        serializer_.Run(resource_key, [outer = std::move(outer), fn = std::move(fn)](
-                                          std::shared_ptr<common::KeyedSerializer::Lease> inner) {
-          // One guard holding both leases; the resource key is released first.
-          fn(std::make_shared<std::pair<std::shared_ptr<void>, std::shared_ptr<void>>>(
-              outer, std::move(inner)));
-        });
-      });
+  serializer_.RunForRequest(caller.request_id, resource_key, std::move(fn));
 }
 
 absl::StatusOr<std::shared_ptr<const Report>> ProgressRecorder::CurrentReport(

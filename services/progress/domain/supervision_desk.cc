@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cstdlib>
 #include <set>
-#include <tuple>
+#include <string>
 #include <utility>
+#include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -27,9 +29,6 @@ constexpr absl::string_view kVerifyMethod = "VerifySupervisionReply";
 constexpr absl::string_view kRaiseMethod = "RaiseSupervisionLevel";
 constexpr absl::string_view kCloseMethod = "CloseSupervisionOrder";
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 200;
-
 // Serializer keys: a plan's orders (issuing assigns the next id) and one order.
 std::string PlanOrdersKey(absl::string_view plan_id) { return absl::StrCat("so/", plan_id); }
 std::string OrderKey(absl::string_view plan_id, absl::string_view order_id) {
@@ -38,11 +37,6 @@ std::string OrderKey(absl::string_view plan_id, absl::string_view order_id) {
 // What a request record names as its resource.
 std::string OrderResource(absl::string_view plan_id, absl::string_view order_id) {
   return absl::StrCat(plan_id, "/", order_id);
-}
-
-absl::Status NotFoundOrder(absl::string_view plan_id, absl::string_view order_id) {
-  return absl::NotFoundError(absl::StrCat("supervision order plans/", plan_id,
-                                          "/supervisionOrders/", order_id, " not found"));
 }
 
 absl::string_view ReplyStateName(SupervisionReplyState s) {
@@ -59,17 +53,6 @@ absl::string_view ReplyStateName(SupervisionReplyState s) {
       break;
   }
   return "UNSPECIFIED";
-}
-
-// Orders sort by year, then number ("2026-009" < "2026-010" < "2026-1000").
-std::tuple<int, int, std::string> OrderSortKey(absl::string_view id) {
-  int year = 0, number = 0;
-  const size_t dash = id.find('-');
-  if (dash != absl::string_view::npos) {
-    (void)absl::SimpleAtoi(id.substr(0, dash), &year);
-    (void)absl::SimpleAtoi(id.substr(dash + 1), &number);
-  }
-  return {year, number, std::string(id)};
 }
 
 absl::Status CheckLevel(SupervisionLevel level, absl::string_view field) {
@@ -169,7 +152,82 @@ absl::StatusOr<std::vector<std::string>> Addressees(const OrderIssue& issue, con
   return orgs;
 }
 
+// The reply deadline of a new order: the explicit day (end of it) or time,
+// else the level's working days from now. Errors: InvalidArgument (in the past).
+absl::StatusOr<ReplyDeadline> DeadlineOf(const OrderIssue& issue, absl::Time now,
+                                         absl::TimeZone zone,
+                                         const std::function<common::WorkingDays()>& working_days) {
+  if (issue.due_day.has_value()) {
+    if (*issue.due_day < absl::ToCivilDay(now, zone)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "reply_due_date: ", absl::FormatCivilTime(*issue.due_day), " is before today"));
+    }
+    return DeadlineOnDay(*issue.due_day, zone);
+  }
+  if (issue.due_time.has_value()) {
+    if (*issue.due_time <= now) return absl::InvalidArgumentError("reply_due_time: not after now");
+    return ReplyDeadline{absl::ToCivilDay(*issue.due_time - absl::Nanoseconds(1), zone),
+                         *issue.due_time};
+  }
+  return DeadlineAfter(now, ReplyWorkingDays(issue.level), working_days(), zone);
+}
+
+// What a retry of IssueSupervisionOrder must repeat to be the same call.
+std::string IssueFingerprint(const OrderIssue& issue) {
+  Fingerprinter fp;
+  fp.Add(issue.plan_id).Add(issue.title).Add(issue.description);
+  fp.Add(static_cast<int>(issue.source.kind)).Add(issue.source.reference);
+  fp.Add(static_cast<int>(issue.level));
+  for (const std::string& m : issue.measure_ids) fp.Add(m);
+  fp.Add("|");
+  for (const std::string& o : issue.org_ids) fp.Add(o);
+  fp.Add(issue.due_day ? absl::FormatCivilTime(*issue.due_day) : "");
+  fp.Add(issue.due_time ? absl::FormatTime(*issue.due_time) : "");
+  fp.Add(issue.external_case_number);
+  return fp.Done();
+}
+
+// The order `issue` opens (its id is assigned under the plan's key).
+SupervisionOrder NewOrder(const OrderIssue& issue, const std::vector<std::string>& orgs,
+                          const ReplyDeadline& deadline, absl::Time now, const Caller& caller) {
+  SupervisionOrder order;
+  order.plan_id = issue.plan_id;
+  order.title = issue.title;
+  order.description = issue.description;
+  order.source = issue.source;
+  order.level = issue.level;
+  order.measure_ids = issue.measure_ids;
+  for (const std::string& org : orgs) order.addressees.push_back({org, {}});
+  order.due_day = deadline.day;
+  order.due_time = deadline.time;
+  order.due_explicit = issue.due_day.has_value() || issue.due_time.has_value();
+  order.external_case_number = issue.external_case_number;
+  order.state = SupervisionOrderState::kOpen;
+  order.issue_time = now;
+  order.issued_by = caller.actor;
+  order.version = 1;
+  return order;
+}
+
+// The next id of `year` after the plan's `existing` orders: 2026-001, 2026-002, ….
+std::string NextOrderId(const std::vector<SupervisionOrder>& existing, int year) {
+  int last = 0;
+  const std::string prefix = absl::StrCat(year, "-");
+  for (const SupervisionOrder& o : existing) {
+    int n = 0;
+    if (absl::StartsWith(o.id, prefix) && absl::SimpleAtoi(o.id.substr(prefix.size()), &n)) {
+      last = std::max(last, n);
+    }
+  }
+  return absl::StrFormat("%d-%03d", year, last + 1);
+}
+
 }  // namespace
+
+absl::Status NotFoundOrder(absl::string_view plan_id, absl::string_view order_id) {
+  return absl::NotFoundError(absl::StrCat("supervision order plans/", plan_id,
+                                          "/supervisionOrders/", order_id, " not found"));
+}
 
 absl::Status CheckIssuer(const Caller& caller, absl::string_view what) {
   if (caller.role == Caller::Role::kAdministrator || caller.role == Caller::Role::kSupervisor) {
@@ -177,31 +235,6 @@ absl::Status CheckIssuer(const Caller& caller, absl::string_view what) {
   }
   return absl::PermissionDeniedError(
       absl::StrCat("only the supervision office (supervisor) or the bureau may ", what));
-}
-
-absl::Status CheckMayRead(const SupervisionOrder& order, const Caller& caller) {
-  if (caller.role != Caller::Role::kReporter || order.Find(caller.org_id) != nullptr) {
-    return absl::OkStatus();
-  }
-  return absl::PermissionDeniedError(absl::StrCat(
-      "supervision order ", order.id, " is not addressed to organizations/", caller.org_id));
-}
-
-SupervisionOrder VisibleTo(SupervisionOrder order, const Caller& caller) {
-  if (caller.role != Caller::Role::kReporter) return order;
-  for (SupervisionAddressee& a : order.addressees) {
-    if (a.org_id == caller.org_id) continue;
-    // Keep the facts the order view shows (state, lateness) by keeping the
-    // replies' verdicts and lateness, without their content.
-    for (SupervisionReply& r : a.replies) {
-      r.content.clear();
-      r.evidence_links.clear();
-      r.verdict_comment.clear();
-      r.replied_by.clear();
-      r.verified_by.clear();
-    }
-  }
-  return order;
 }
 
 SupervisionDesk::SupervisionDesk(SupervisionStore* store, const PlanDirectory* plans,
@@ -216,23 +249,7 @@ SupervisionDesk::SupervisionDesk(SupervisionStore* store, const PlanDirectory* p
 
 void SupervisionDesk::RunSerialized(const Caller& caller, const std::string& resource_key,
                                     std::function<void(std::shared_ptr<void>)> fn) {
-  if (caller.request_id.empty()) {
-    serializer_.Run(resource_key,
-                    [fn = std::move(fn)](std::shared_ptr<common::KeyedSerializer::Lease> lease) {
-                      fn(std::move(lease));
-                    });
-    return;
-  }
-  serializer_.Run(
-      absl::StrCat("q/", caller.request_id),
-      [this, resource_key,
-       fn = std::move(fn)](std::shared_ptr<common::KeyedSerializer::Lease> outer) mutable {
-        serializer_.Run(resource_key, [outer = std::move(outer), fn = std::move(fn)](
-                                          std::shared_ptr<common::KeyedSerializer::Lease> inner) {
-          fn(std::make_shared<std::pair<std::shared_ptr<void>, std::shared_ptr<void>>>(
-              outer, std::move(inner)));
-        });
-      });
+  serializer_.RunForRequest(caller.request_id, resource_key, std::move(fn));
 }
 
 absl::StatusOr<std::optional<RequestRecord>> SupervisionDesk::CheckRequest(
@@ -273,50 +290,10 @@ void SupervisionDesk::Issue(const OrderIssue& issue, const Caller& caller,
 
   const absl::Time now = clock_->Now();
   const absl::TimeZone zone = PlanZone(*plan);
-  ReplyDeadline deadline;
-  if (issue.due_day.has_value()) {
-    if (*issue.due_day < absl::ToCivilDay(now, zone)) {
-      return done(absl::InvalidArgumentError(absl::StrCat(
-          "reply_due_date: ", absl::FormatCivilTime(*issue.due_day), " is before today")));
-    }
-    deadline = DeadlineOnDay(*issue.due_day, zone);
-  } else if (issue.due_time.has_value()) {
-    if (*issue.due_time <= now) {
-      return done(absl::InvalidArgumentError("reply_due_time: not after now"));
-    }
-    deadline = {absl::ToCivilDay(*issue.due_time - absl::Nanoseconds(1), zone), *issue.due_time};
-  } else {
-    deadline = DeadlineAfter(now, ReplyWorkingDays(issue.level), working_days_(), zone);
-  }
-
-  Fingerprinter fp;
-  fp.Add(issue.plan_id).Add(issue.title).Add(issue.description);
-  fp.Add(static_cast<int>(issue.source.kind)).Add(issue.source.reference);
-  fp.Add(static_cast<int>(issue.level));
-  for (const std::string& m : issue.measure_ids) fp.Add(m);
-  fp.Add("|");
-  for (const std::string& o : issue.org_ids) fp.Add(o);
-  fp.Add(issue.due_day ? absl::FormatCivilTime(*issue.due_day) : "");
-  fp.Add(issue.due_time ? absl::FormatTime(*issue.due_time) : "");
-  fp.Add(issue.external_case_number);
-  const std::string fingerprint = fp.Done();
-
-  auto order = std::make_shared<SupervisionOrder>();
-  order->plan_id = issue.plan_id;
-  order->title = issue.title;
-  order->description = issue.description;
-  order->source = issue.source;
-  order->level = issue.level;
-  order->measure_ids = issue.measure_ids;
-  for (const std::string& org : *orgs) order->addressees.push_back({org, {}});
-  order->due_day = deadline.day;
-  order->due_time = deadline.time;
-  order->due_explicit = issue.due_day.has_value() || issue.due_time.has_value();
-  order->external_case_number = issue.external_case_number;
-  order->state = SupervisionOrderState::kOpen;
-  order->issue_time = now;
-  order->issued_by = caller.actor;
-  order->version = 1;
+  absl::StatusOr<ReplyDeadline> deadline = DeadlineOf(issue, now, zone, working_days_);
+  if (!deadline.ok()) return done(deadline.status());
+  const std::string fingerprint = IssueFingerprint(issue);
+  auto order = std::make_shared<SupervisionOrder>(NewOrder(issue, *orgs, *deadline, now, caller));
   const int year = static_cast<int>(absl::ToCivilDay(now, zone).year());
 
   RunSerialized(caller, PlanOrdersKey(issue.plan_id), [=](std::shared_ptr<void> guard) mutable {
@@ -332,15 +309,7 @@ void SupervisionDesk::Issue(const OrderIssue& issue, const Caller& caller,
     }
     absl::StatusOr<std::vector<SupervisionOrder>> existing = store_->ListOrders(issue.plan_id);
     if (!existing.ok()) return done(existing.status());
-    int last = 0;
-    const std::string prefix = absl::StrCat(year, "-");
-    for (const SupervisionOrder& o : *existing) {
-      int n = 0;
-      if (absl::StartsWith(o.id, prefix) && absl::SimpleAtoi(o.id.substr(prefix.size()), &n)) {
-        last = std::max(last, n);
-      }
-    }
-    order->id = absl::StrFormat("%d-%03d", year, last + 1);
+    order->id = NextOrderId(*existing, year);
     SupervisionChange change;
     change.order = order;
     change.request = RequestRecord{caller.request_id, std::string(kIssueMethod),
@@ -569,72 +538,6 @@ void SupervisionDesk::Close(const std::string& plan_id, const std::string& order
         return absl::OkStatus();
       },
       std::move(done));
-}
-
-absl::StatusOr<SupervisionOrder> SupervisionDesk::Get(const std::string& plan_id,
-                                                      const std::string& order_id,
-                                                      const Caller& caller) {
-  ECOPLAN_RETURN_IF_ERROR(plans_->Get(plan_id).status());
-  ECOPLAN_ASSIGN_OR_RETURN(std::optional<SupervisionOrder> order,
-                           store_->GetOrder(plan_id, order_id));
-  if (!order.has_value()) return NotFoundOrder(plan_id, order_id);
-  ECOPLAN_RETURN_IF_ERROR(CheckMayRead(*order, caller));
-  return VisibleTo(*std::move(order), caller);
-}
-
-absl::StatusOr<OrderPage> SupervisionDesk::List(const std::string& plan_id, OrderFilter filter,
-                                                const PageRequest& page, const Caller& caller) {
-  if (caller.role == Caller::Role::kReporter) {
-    if (filter.org_id.empty()) filter.org_id = caller.org_id;
-    if (filter.org_id != caller.org_id) {
-      return absl::PermissionDeniedError(absl::StrCat("a reporter of organizations/", caller.org_id,
-                                                      " lists only the orders addressed to it"));
-    }
-  }
-  if (page.page_size < 0 || page.page_size > kMaxPageSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size must be 0..", kMaxPageSize, "; got ", page.page_size));
-  }
-  ECOPLAN_RETURN_IF_ERROR(plans_->Get(plan_id).status());
-  ECOPLAN_ASSIGN_OR_RETURN(std::vector<SupervisionOrder> orders, store_->ListOrders(plan_id));
-  std::sort(orders.begin(), orders.end(), [](const SupervisionOrder& a, const SupervisionOrder& b) {
-    return OrderSortKey(a.id) < OrderSortKey(b.id);
-  });
-  const absl::Time now = clock_->Now();
-  std::vector<SupervisionOrder> matching;
-  for (SupervisionOrder& o : orders) {
-    if (filter.state != SupervisionOrderState::kUnspecified && o.state != filter.state) continue;
-    if (filter.level != SupervisionLevel::kUnspecified && o.level != filter.level) continue;
-    if (!filter.org_id.empty() && o.Find(filter.org_id) == nullptr) continue;
-    if (!filter.measure_id.empty() && std::find(o.measure_ids.begin(), o.measure_ids.end(),
-                                                filter.measure_id) == o.measure_ids.end()) {
-      continue;
-    }
-    if (!filter.external_case_number.empty() &&
-        o.external_case_number != filter.external_case_number) {
-      continue;
-    }
-    if (filter.overdue_only && !IsOverdue(o, now)) continue;
-    matching.push_back(std::move(o));
-  }
-  OrderPage result;
-  result.total_size = static_cast<int>(matching.size());
-  size_t start = 0;
-  if (!page.page_token.empty()) {
-    const auto after = OrderSortKey(page.page_token);
-    if (std::get<0>(after) == 0) {
-      return absl::InvalidArgumentError("page_token is not from a previous response");
-    }
-    while (start < matching.size() && OrderSortKey(matching[start].id) <= after) ++start;
-  }
-  const size_t size = page.page_size == 0 ? kDefaultPageSize : page.page_size;
-  for (size_t i = start; i < matching.size() && result.orders.size() < size; ++i) {
-    result.orders.push_back(VisibleTo(std::move(matching[i]), caller));
-  }
-  if (start + result.orders.size() < matching.size()) {
-    result.next_page_token = result.orders.back().id;
-  }
-  return result;
 }
 
 }  // namespace ecoplan::progress

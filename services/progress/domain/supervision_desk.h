@@ -62,6 +62,8 @@ struct OrderPage {
   int total_size = 0;
 };
 
+// NotFound naming plans/{plan}/supervisionOrders/{order}.
+absl::Status NotFoundOrder(absl::string_view plan_id, absl::string_view order_id);
 // Who may issue and verify orders: the 督查室 (supervisor) and the bureau
 // (administrator). Errors: PermissionDenied.
 absl::Status CheckIssuer(const Caller& caller, absl::string_view what);
