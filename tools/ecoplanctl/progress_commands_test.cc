@@ -355,6 +355,7 @@ TEST_F(ProgressCommandsTest, SupervisionIssueSendsTheOrderInTheUsersWordsAndShow
   EXPECT_THAT(out_.str(), HasSubstr("黄 YELLOW"));
   EXPECT_THAT(out_.str(), HasSubstr("2026-05-27"));
   EXPECT_THAT(out_.str(), HasSubstr("MTG-0199"));
+  EXPECT_THAT(out_.str(), HasSubstr("source:       12345 接诉即办  12345-0042\n"));
   EXPECT_THAT(out_.str(), HasSubstr("待回复"));
   // Words the service does not know are usage errors, before any call.
   EXPECT_EQ(Run({"supervision", "issue", "--title", "t", "--source", "12345", "--level", "紫",

@@ -85,6 +85,23 @@ std::string LevelWord(pv1::SupervisionLevel level) {
   }
 }
 
+std::string SourceWord(pv1::SupervisionSourceKind kind) {
+  switch (kind) {
+    case pv1::SUPERVISION_SOURCE_KIND_HOTLINE_TICKET:
+      return "12345 接诉即办";
+    case pv1::SUPERVISION_SOURCE_KIND_REVIEW_MEETING:
+      return "点评会 review meeting";
+    case pv1::SUPERVISION_SOURCE_KIND_INSPECTION_FINDING:
+      return "督察反馈 inspection finding";
+    case pv1::SUPERVISION_SOURCE_KIND_LAGGING_INDICATOR:
+      return "指标滞后 lagging indicator";
+    case pv1::SUPERVISION_SOURCE_KIND_AD_HOC:
+      return "临时督办 ad hoc";
+    default:
+      return "-";
+  }
+}
+
 std::string StateWord(pv1::SupervisionReplyState state) {
   switch (state) {
     case pv1::SUPERVISION_REPLY_STATE_AWAITING_REPLY:
@@ -119,7 +136,7 @@ void PrintOrder(const pv1::SupervisionOrder& o, std::ostream& out) {
       << "level:        " << LevelWord(o.level()) << "\n"
       << "state:        " << OrderStateWord(o) << (o.overdue() ? "  OVERDUE 逾期" : "") << "\n"
       << "reply due:    " << Due(o) << (o.reply_due_explicit() ? " (explicit)" : "") << "\n"
-      << "source:       " << pv1::SupervisionSourceKind_Name(o.source().kind()).substr(26)
+      << "source:       " << SourceWord(o.source().kind())
       << (o.source().reference().empty() ? "" : "  " + o.source().reference()) << "\n";
   if (!o.external_case_number().empty()) {
     out << "case number:  " << o.external_case_number() << "\n";

@@ -412,7 +412,7 @@ CommandGroup registry_internal::SupervisionGroup() {
        })});
   group.notes =
       "Without --request-id a random one is generated and printed on stderr: pass it to retry\n"
-      "a failed call without creating the task twice.\n";
+      "a failed call without doing it twice (creating a task or issuing an order).\n";
   return group;
 }
 
