@@ -13,6 +13,14 @@ scripts/check-code.sh --format
 npm ci --no-audit --no-fund --loglevel=error
 npx --no-install buf lint
 echo "buf lint: proto/ is clean"
+# Contracts change only backward-compatibly: nothing removed, renamed or renumbered
+# since the commit in proto/BASELINE (the contracts as last shipped; docs/OPERATIONS.md).
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  npx --no-install buf breaking --against ".git#ref=$(cat proto/BASELINE)"
+  echo "buf breaking: compatible with $(cut -c1-12 proto/BASELINE)"
+else
+  echo "buf breaking: skipped (not a git checkout)"
+fi
 
 # Deployment manifests: every kustomization renders (kubectl kustomize) and
 # validates offline (schemas, unknown fields, project rules), and the validator
