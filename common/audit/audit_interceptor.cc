@@ -212,7 +212,7 @@ bool IsReadOnlyMethod(absl::string_view method_path) {
   const absl::string_view name =
       slash == absl::string_view::npos ? method_path : method_path.substr(slash + 1);
   for (absl::string_view prefix :
-       {"Get", "List", "Watch", "Export", "Evaluate", "Resolve", "Stream"}) {
+       {"Get", "List", "Watch", "Export", "Evaluate", "Resolve", "Stream", "Summarize"}) {
     // "Get" followed by an upper-case letter: GetPlan, not a hypothetical "Getaway".
     if (absl::StartsWith(name, prefix) && name.size() > prefix.size() &&
         absl::ascii_isupper(static_cast<unsigned char>(name[prefix.size()]))) {
@@ -261,11 +261,17 @@ void AuditInterceptorFactory::Capture(std::function<admin_v1::AuditRecord()> bui
                                              absl::StatusOr<uint64_t> sequence) {
       if (sequence.ok()) {
         if (records_ != nullptr) records_->Increment({method, code});
+        if (audit_failing_.exchange(false)) logger_.Info("audit records written again");
       } else {
         if (failures_ != nullptr) failures_->Increment({});
-        logger_.Error(
-            "audit record not written",
-            {{"method", method}, {"code", code}, {"error", sequence.status().ToString()}});
+        // One line per outage (a full disk refuses thousands a second); the
+        // count is ecoplan_audit_write_failures_total.
+        if (!audit_failing_.exchange(true)) {
+          logger_.Error(
+              "audit record not written; until one is, further failures are only counted "
+              "(ecoplan_audit_write_failures_total)",
+              {{"method", method}, {"code", code}, {"error", sequence.status().ToString()}});
+        }
       }
       proceed();
     });

@@ -41,6 +41,7 @@
 #include <google/protobuf/message.h>
 #include <grpcpp/support/server_interceptor.h>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -58,7 +59,7 @@
 namespace ecoplan::common {
 
 // Whether the method at `method_path` ("/<service>/<Method>") only reads: its
-// name starts with Get, List, Watch, Export, Evaluate, Resolve or Stream.
+// name starts with Get, List, Watch, Export, Evaluate, Resolve, Stream or Summarize.
 // Everything else is treated as a write, so that a new method is audited
 // unless it is named as a read (audit_interceptor_test lists every method of
 // the four services and the admin API with its classification).
@@ -114,7 +115,8 @@ class AuditInterceptorFactory : public grpc::experimental::ServerInterceptorFact
   const AuditCaptureOptions options_;
   Counter* records_ = nullptr;
   Counter* failures_ = nullptr;
-  SerialExecutor worker_;  // last member: drained before the others go
+  std::atomic<bool> audit_failing_{false};  // the last audit write failed
+  SerialExecutor worker_;                   // last member: drained before the others go
 };
 
 }  // namespace ecoplan::common

@@ -274,6 +274,7 @@ TEST(IsReadOnlyMethodTest, ClassifiesEveryMethodOfEveryService) {
       "GetReport", "ListReports", "ListReportRevisions", "GetSubmissionStatus",
       "GetMeasureProgress", "ListMeasureHistory", "ListExtensions", "ListCompletions",
       "GetReportingCalendar", "GetHolidays", "GetSupervisionOrder", "ListSupervisionOrders",
+      "GetProblemItem", "ListProblemItems", "SummarizeProblemItems",
       // indicator
       "GetExtractionReport", "GetIndicator", "ListIndicators", "ListIndicatorRevisions",
       "ListStations", "GetDailyAirQuality", "EvaluateIndicator", "EvaluatePlan",
@@ -296,6 +297,10 @@ TEST(IsReadOnlyMethodTest, ClassifiesEveryMethodOfEveryService) {
                                         "UpdateReportingCalendar",
                                         "LoadHolidays",
                                         "IssueSupervisionOrder",
+                                        "AcknowledgeSupervisionOrder",
+                                        "CreateProblemItem",
+                                        "ImportProblemItems",
+                                        "TransitionProblemItem",
                                         "ReplySupervisionOrder",
                                         "VerifySupervisionReply",
                                         "RaiseSupervisionLevel",

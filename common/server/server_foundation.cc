@@ -45,6 +45,12 @@ int ServerFoundation::Open(const ServerConfig& config, const FoundationSpec& spe
   db_options.path = config.db_path;
   db_options.column_families = spec.column_families;
   db_options.event_source = spec.event_source;
+  db_options.log = &log;
+  opened->storage_signals_ = std::make_unique<StorageSignals>(metrics, log, clock);
+  StorageSignals* signals = opened->storage_signals_.get();
+  db_options.on_group_written = [signals](const absl::Status& outcome) {
+    signals->OnGroupWritten(outcome);
+  };
   absl::StatusOr<std::unique_ptr<RocksDb>> db = RocksDb::Open(db_options);
   if (!db.ok()) {
     log.Error("cannot open database",
@@ -52,6 +58,7 @@ int ServerFoundation::Open(const ServerConfig& config, const FoundationSpec& spe
     return kExitFailure;
   }
   opened->db_ = *std::move(db);
+  signals->OnOpened(opened->db_->open_report(), config.db_path);
   // Every write and every refused call, recorded before its answer (docs/SECURITY.md "Audit").
   absl::StatusOr<std::unique_ptr<ServerAudit>> audit = ServerAudit::Open(
       opened->db_.get(), opened->security_.authenticator.get(), clock, metrics, log);

@@ -50,6 +50,7 @@
 #include "common/log/log.h"
 #include "common/server/metrics.h"
 #include "common/server/serve.h"
+#include "common/server/storage_signals.h"
 #include "common/storage/rocksdb_db.h"
 #include "common/time/clock.h"
 
@@ -150,6 +151,8 @@ class ServerFoundation {
   // Declared in the order they are built; destroyed in reverse.
   ServerSecurity security_;
   std::unique_ptr<ServiceClients> upstream_;
+  // Before db_: the database's committer reports to it until the database is closed.
+  std::unique_ptr<StorageSignals> storage_signals_;
   std::unique_ptr<RocksDb> db_;
   std::unique_ptr<ServerAudit> audit_;
   std::unique_ptr<BackupManager> backups_;

@@ -15,6 +15,13 @@ absl::Status FromRocksDb(const rocksdb::Status& status, absl::string_view contex
     return absl::UnavailableError(message);
   }
   if (status.IsCorruption()) return absl::DataLossError(message);
+  // A full volume is a resource exhausted (gRPC's own example), not a bug;
+  // RocksDB resumes writing by itself once space returns.
+  if (status.IsNoSpace()) return absl::ResourceExhaustedError(absl::StrCat("disk full: ", message));
+  // Any other I/O error of the volume: the storage is unavailable, the request
+  // may be retried; nothing of it was applied.
+  if (status.IsIOError())
+    return absl::UnavailableError(absl::StrCat("storage I/O error: ", message));
   return absl::InternalError(message);
 }
 

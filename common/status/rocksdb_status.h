@@ -8,8 +8,10 @@
 namespace ecoplan::common {
 
 // Maps a RocksDB status: NotFound → NotFound; Busy/TryAgain/TimedOut →
-// Unavailable; Corruption → DataLoss; anything else → Internal. `context`
-// (e.g. "write plan") prefixes the message.
+// Unavailable; Corruption → DataLoss; no space left on the volume →
+// ResourceExhausted ("disk full: …"); any other I/O error → Unavailable
+// ("storage I/O error: …"); anything else → Internal. `context` (e.g.
+// "write plan") prefixes the message.
 absl::Status FromRocksDb(const rocksdb::Status& status, absl::string_view context = {});
 
 }  // namespace ecoplan::common

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <thread>
 #include <utility>
@@ -25,6 +26,7 @@
 #include "common/mapping/proto_values.h"
 #include "common/status/rocksdb_status.h"
 #include "common/storage/key_codec.h"
+#include "common/storage/rocksdb_info_log.h"
 
 namespace ecoplan::common {
 namespace {
@@ -37,6 +39,8 @@ constexpr char kMetaCf[] = "meta";
 // database has it without listing it, and backups carry it.
 constexpr char kAuditCf[] = "audit";
 constexpr char kEventSeqKey[] = "event_seq";
+// In the database directory while a process has it open (OpenReport).
+constexpr char kOpenMarker[] = "ECOPLAN-OPEN";
 
 using DoneFn = std::function<void(absl::StatusOr<CommitResult>)>;
 
@@ -72,8 +76,9 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(const std::shared_ptr<rocksdb::Cache>
   return cf;
 }
 
-rocksdb::DBOptions MakeDbOptions() {
+rocksdb::DBOptions MakeDbOptions(std::shared_ptr<rocksdb::Logger> info_log) {
   rocksdb::DBOptions db;
+  db.info_log = std::move(info_log);
   db.create_if_missing = true;
   db.create_missing_column_families = true;
   // Two cores at most per service: one flush and one compaction.
@@ -168,15 +173,20 @@ class RocksDb::Impl {
         db_->DestroyColumnFamilyHandle(handle);
       }
       cf_by_name_.clear();
-      db_->Close().PermitUncheckedError();
+      const bool closed = db_->Close().ok();
       delete db_;
+      std::error_code ec;
+      if (closed && !marker_.empty()) std::filesystem::remove(marker_, ec);
     }
   }
 
   absl::Status Open() {
     cache_ = rocksdb::NewLRUCache(options_.block_cache_bytes);
     const rocksdb::ColumnFamilyOptions cf_options = MakeCfOptions(cache_);
-    rocksdb::DBOptions db_options = MakeDbOptions();
+    rocksdb::DBOptions db_options = MakeDbOptions(NewRocksDbInfoLog(
+        options_.log != nullptr
+            ? *options_.log
+            : Logger(options_.event_source.empty() ? "storage" : options_.event_source)));
     if (options_.env != nullptr) db_options.env = options_.env;
 
     std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, kEventsCf, kMetaCf,
@@ -201,12 +211,22 @@ class RocksDb::Impl {
       return absl::InternalError(
           absl::StrCat("create directory ", options_.path, ": ", ec.message()));
     }
+    // The marker exists while a process has the database open: found at
+    // start, the previous run ended without closing it.
+    const std::filesystem::path marker = std::filesystem::path(options_.path) / kOpenMarker;
+    report_.previous_run_unclean = std::filesystem::exists(marker, ec);
+    const absl::Time started = absl::Now();
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::Status s = rocksdb::DB::Open(db_options, options_.path, descriptors, &handles, &db_);
+    report_.open_duration = absl::Now() - started;
     if (!s.ok()) {
       db_ = nullptr;
       return FromRocksDb(s, absl::StrCat("open ", options_.path));
     }
+    // Best effort: on a full volume the marker may not be written; the
+    // database itself is what matters.
+    std::ofstream(marker).put('\n');
+    marker_ = marker;
     for (size_t i = 0; i < handles.size(); ++i) {
       cf_by_name_[names[i]] = handles[i];
       cf_by_id_[handles[i]->GetID()] = handles[i];
@@ -248,6 +268,7 @@ class RocksDb::Impl {
   }
 
   rocksdb::DB* db() const { return db_; }
+  const OpenReport& report() const { return report_; }
 
   rocksdb::ColumnFamilyHandle* Cf(absl::string_view name) const {
     auto it = cf_by_name_.find(std::string(name));
@@ -389,6 +410,9 @@ class RocksDb::Impl {
     }
     // Listeners first: when a caller learns its commit is done, every follower
     // has already been told about it.
+    if (batch.Count() > 0 && options_.on_group_written) {
+      options_.on_group_written(s.ok() ? absl::OkStatus() : FromRocksDb(s, "group commit"));
+    }
     if (s.ok() && added_events) NotifyListeners(last);
     for (size_t i = 0; i < group.size(); ++i) {
       group[i].done(std::move(results[i]));
@@ -413,6 +437,8 @@ class RocksDb::Impl {
   }
 
   RocksDbOptions options_;
+  OpenReport report_;
+  std::filesystem::path marker_;
   std::unique_ptr<RealClock> owned_clock_;
   std::shared_ptr<rocksdb::Cache> cache_;
   rocksdb::DB* db_ = nullptr;
@@ -453,6 +479,8 @@ RocksDb::RocksDb(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 RocksDb::~RocksDb() = default;
 
 rocksdb::DB* RocksDb::db() const { return impl_->db(); }
+
+const OpenReport& RocksDb::open_report() const { return impl_->report(); }
 
 rocksdb::ColumnFamilyHandle* RocksDb::Cf(absl::string_view name) const { return impl_->Cf(name); }
 

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/log/log.h"
 #include "common/time/clock.h"
 #include "ecoplan/common/v1/event.pb.h"
 
@@ -39,6 +40,24 @@ struct RocksDbOptions {
   // RocksDB environment (file system); nullptr means rocksdb::Env::Default().
   // Not owned; must outlive the RocksDb. Tests use it to inject I/O errors.
   rocksdb::Env* env = nullptr;
+  // Receives RocksDB's warnings and errors (common/storage/rocksdb_info_log.h:
+  // never a LOG file on the data volume). Not owned; copied at Open. nullptr:
+  // a stderr logger named after event_source.
+  const Logger* log = nullptr;
+  // Called on the committer thread after every group write that reached
+  // RocksDB, with its outcome (OK, or the error every request of the group
+  // got). Must be quick and must not block. For the storage metrics and the
+  // log line when writes start and stop failing (ServerFoundation).
+  std::function<void(const absl::Status&)> on_group_written;
+};
+
+// What RocksDb::Open found.
+struct OpenReport {
+  // True when the previous process did not close the database (a crash, a
+  // kill, a power loss): RocksDB replayed its write-ahead log.
+  bool previous_run_unclean = false;
+  // How long opening took, WAL replay included.
+  absl::Duration open_duration;
 };
 
 // What one logical change writes: its keys and its events, applied atomically.
@@ -82,6 +101,8 @@ class RocksDb {
   RocksDb& operator=(const RocksDb&) = delete;
 
   rocksdb::DB* db() const;
+  // What opening found (an unclean previous run, the time it took).
+  const OpenReport& open_report() const;
   // The handle of a column family given at Open (or "default", "events", "meta", "audit").
   // Crashes on an unknown name: that is a programming error.
   rocksdb::ColumnFamilyHandle* Cf(absl::string_view name) const;
@@ -92,7 +113,9 @@ class RocksDb {
   // Commits durably, blocking until the write is synced. Errors: Unavailable
   // after Shutdown(); InvalidArgument if the batch holds records other than
   // Put/Delete/SingleDelete/DeleteRange/PutLogData (only that request
-  // fails); Internal / DataLoss from RocksDB. On any error nothing of the
+  // fails); ResourceExhausted ("disk full: …") while the volume is full —
+  // RocksDB resumes writing by itself once space returns —, Unavailable for
+  // other I/O errors, Internal / DataLoss from RocksDB. On any error nothing of the
   // request is applied; if the grouped write fails, every request of the group
   // gets the same error. Must not be called from a `done` callback or a commit
   // listener (they run on the committer thread: it would deadlock).

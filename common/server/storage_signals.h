@@ -1,0 +1,51 @@
+#pragma once
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/log/log.h"
+#include "common/server/metrics.h"
+#include "common/storage/rocksdb_db.h"
+#include "common/time/clock.h"
+
+namespace ecoplan::common {
+
+// What an operator woken at night needs to know about a service's database:
+// one warning when writes start failing (a full volume, an I/O error), one
+// line when they resume and after how long, a warning when the previous run
+// ended without closing the database; and the same as metrics:
+//   ecoplan_storage_writes_failing           1 while the last group write failed
+//   ecoplan_storage_write_failures_total{code}  failed group writes (resource_exhausted,
+//   unavailable, …) ecoplan_storage_last_start_unclean       1 when the previous run did not close
+//   the database ecoplan_storage_open_seconds             how long the last open took (WAL replay
+//   included)
+// Thread-safe; OnGroupWritten runs on the committer thread and is quick.
+class StorageSignals {
+ public:
+  // `metrics` may be null (no metrics); `clock` null means the system clock.
+  StorageSignals(MetricsRegistry* metrics, Logger log, const Clock* clock);
+
+  // After RocksDb::Open.
+  void OnOpened(const OpenReport& report, const std::string& path);
+  // RocksDbOptions::on_group_written.
+  void OnGroupWritten(const absl::Status& outcome);
+
+ private:
+  absl::Time Now() const;
+
+  const Logger log_;
+  const Clock* const clock_;
+  Gauge* failing_ = nullptr;
+  Counter* failures_ = nullptr;
+  Gauge* unclean_ = nullptr;
+  Gauge* open_seconds_ = nullptr;
+
+  absl::Mutex mu_;
+  bool failing_now_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Time failing_since_ ABSL_GUARDED_BY(mu_);
+  int64_t failed_groups_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace ecoplan::common

@@ -1,0 +1,75 @@
+#include "common/server/storage_signals.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/time/time.h"
+#include "common/server/metrics.h"
+#include "common/time/clock.h"
+
+namespace ecoplan::common {
+namespace {
+
+class StorageSignalsTest : public ::testing::Test {
+ protected:
+  int Count(absl::string_view text) const {
+    int n = 0;
+    for (const std::string& line : lines_) n += absl::StrContains(line, text) ? 1 : 0;
+    return n;
+  }
+
+  FakeClock clock_{absl::FromUnixSeconds(1780000000)};
+  MetricsRegistry metrics_;
+  std::vector<std::string> lines_;
+  Logger log_{"test", [this](absl::string_view line) { lines_.emplace_back(line); }};
+  StorageSignals signals_{&metrics_, log_, &clock_};
+};
+
+TEST_F(StorageSignalsTest, OneLineWhenWritesStartFailingOneWhenTheyResume) {
+  signals_.OnGroupWritten(absl::OkStatus());
+  EXPECT_TRUE(lines_.empty());
+  for (int i = 0; i < 100; ++i) {
+    signals_.OnGroupWritten(absl::ResourceExhaustedError("disk full: group commit: no space"));
+  }
+  EXPECT_EQ(Count("database writes failing"), 1);
+  EXPECT_EQ(Count("disk full: group commit: no space"), 1);
+  std::string rendered = metrics_.Render();
+  EXPECT_TRUE(absl::StrContains(rendered, "ecoplan_storage_writes_failing 1")) << rendered;
+  EXPECT_TRUE(absl::StrContains(
+      rendered, "ecoplan_storage_write_failures_total{code=\"resource_exhausted\"} 100"))
+      << rendered;
+
+  clock_.Advance(absl::Seconds(42));
+  signals_.OnGroupWritten(absl::OkStatus());
+  signals_.OnGroupWritten(absl::OkStatus());
+  EXPECT_EQ(Count("database writes resumed"), 1);
+  EXPECT_EQ(Count("\"failing_s\":42"), 1) << lines_.back();
+  EXPECT_EQ(Count("\"failed_group_writes\":100"), 1) << lines_.back();
+  rendered = metrics_.Render();
+  EXPECT_TRUE(absl::StrContains(rendered, "ecoplan_storage_writes_failing 0")) << rendered;
+}
+
+TEST_F(StorageSignalsTest, AnUncleanPreviousRunIsAWarningAndAGauge) {
+  OpenReport report;
+  report.previous_run_unclean = true;
+  report.open_duration = absl::Milliseconds(250);
+  signals_.OnOpened(report, "/data/progress");
+  ASSERT_EQ(lines_.size(), 1u);
+  EXPECT_TRUE(absl::StrContains(lines_[0], "\"level\":\"warn\"")) << lines_[0];
+  EXPECT_TRUE(absl::StrContains(lines_[0], "without closing the database")) << lines_[0];
+  EXPECT_TRUE(absl::StrContains(lines_[0], "\"recovery_ms\":250")) << lines_[0];
+  const std::string rendered = metrics_.Render();
+  EXPECT_TRUE(absl::StrContains(rendered, "ecoplan_storage_last_start_unclean 1")) << rendered;
+  EXPECT_TRUE(absl::StrContains(rendered, "ecoplan_storage_open_seconds 0.25")) << rendered;
+
+  report.previous_run_unclean = false;
+  signals_.OnOpened(report, "/data/progress");
+  EXPECT_TRUE(absl::StrContains(lines_[1], "database opened")) << lines_[1];
+  EXPECT_TRUE(absl::StrContains(metrics_.Render(), "ecoplan_storage_last_start_unclean 0"));
+}
+
+}  // namespace
+}  // namespace ecoplan::common
