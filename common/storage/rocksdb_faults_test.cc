@@ -98,7 +98,7 @@ WriteRequest Put(RocksDb& db, const std::string& key) {
   return request;
 }
 
-class RocksDbFullDiskTest : public ::testing::Test {
+class RocksDbFaultsTest : public ::testing::Test {
  protected:
   RocksDbOptions Options() {
     RocksDbOptions options;
@@ -123,7 +123,7 @@ class RocksDbFullDiskTest : public ::testing::Test {
               }};
 };
 
-TEST_F(RocksDbFullDiskTest, RefusesWritesWhileFullKeepsReadingAndResumesByItself) {
+TEST_F(RocksDbFaultsTest, RefusesWritesWhileFullKeepsReadingAndResumesByItself) {
   auto* fs = new FullDiskFs();
   std::shared_ptr<rocksdb::FileSystem> fs_ptr(fs);
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs_ptr);
@@ -191,7 +191,7 @@ TEST_F(RocksDbFullDiskTest, RefusesWritesWhileFullKeepsReadingAndResumesByItself
       << "RocksDB's error about the full volume is in the service log";
 }
 
-TEST_F(RocksDbFullDiskTest, ReportsAnUncleanPreviousRun) {
+TEST_F(RocksDbFaultsTest, ReportsAnUncleanPreviousRun) {
   RocksDbOptions options = Options();
   {
     ASSERT_OK_AND_ASSIGN(std::unique_ptr<RocksDb> db, RocksDb::Open(options));
@@ -236,7 +236,7 @@ void FlipByteAt(const std::filesystem::path& file, uint64_t offset) {
   f.write(&c, 1);
 }
 
-TEST_F(RocksDbFullDiskTest, AWalTornMidRecordRecoversToTheLastCompleteWrite) {
+TEST_F(RocksDbFaultsTest, AWalTornMidRecordRecoversToTheLastCompleteWrite) {
   RocksDbOptions options = Options();
   {
     ASSERT_OK_AND_ASSIGN(std::unique_ptr<RocksDb> db, RocksDb::Open(options));
@@ -265,7 +265,7 @@ TEST_F(RocksDbFullDiskTest, AWalTornMidRecordRecoversToTheLastCompleteWrite) {
   EXPECT_EQ(next.first_sequence, 50u);
 }
 
-TEST_F(RocksDbFullDiskTest, ADamagedTableFileIsFoundAtOpenByName) {
+TEST_F(RocksDbFaultsTest, ADamagedTableFileIsFoundAtOpenByName) {
   RocksDbOptions options = Options();
   {
     ASSERT_OK_AND_ASSIGN(std::unique_ptr<RocksDb> db, RocksDb::Open(options));
@@ -291,7 +291,7 @@ TEST_F(RocksDbFullDiskTest, ADamagedTableFileIsFoundAtOpenByName) {
       << db.status();
 }
 
-TEST_F(RocksDbFullDiskTest, ADamagedManifestIsRefusedAtOpenWithTheWayOut) {
+TEST_F(RocksDbFaultsTest, ADamagedManifestIsRefusedAtOpenWithTheWayOut) {
   RocksDbOptions options = Options();
   {
     ASSERT_OK_AND_ASSIGN(std::unique_ptr<RocksDb> db, RocksDb::Open(options));
