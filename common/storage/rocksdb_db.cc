@@ -221,8 +221,20 @@ class RocksDb::Impl {
     report_.open_duration = absl::Now() - started;
     if (!s.ok()) {
       db_ = nullptr;
-      return FromRocksDb(s, absl::StrCat("open ", options_.path));
+      return OpenFailure(s);
     }
+    // Every table file read once: a damaged SST is found now, with its name,
+    // not by the first read that touches it (a partial database, silently).
+    // The databases are small (tens of MB); OpenReport.open_duration tells.
+    s = db_->VerifyChecksum();
+    if (!s.ok()) {
+      for (rocksdb::ColumnFamilyHandle* handle : handles) db_->DestroyColumnFamilyHandle(handle);
+      db_->Close().PermitUncheckedError();
+      delete db_;
+      db_ = nullptr;
+      return OpenFailure(s);
+    }
+    report_.open_duration = absl::Now() - started;
     // Best effort: on a full volume the marker may not be written; the
     // database itself is what matters.
     std::ofstream(marker).put('\n');
@@ -234,6 +246,17 @@ class RocksDb::Impl {
     events_cf_ = cf_by_name_[kEventsCf];
     meta_cf_ = cf_by_name_[kMetaCf];
     return RecoverLastSequence();
+  }
+
+  // A database that does not open says which file is at fault (RocksDB's
+  // message names it) and the way out.
+  absl::Status OpenFailure(const rocksdb::Status& s) const {
+    const absl::Status status = FromRocksDb(s, absl::StrCat("open ", options_.path));
+    if (!s.IsCorruption()) return status;
+    return absl::DataLossError(absl::StrCat(
+        status.message(),
+        "; the database is damaged: restore the last good backup into an empty directory "
+        "(docs/OPERATIONS.md, \"Backup and restore\"); do not delete files from it"));
   }
 
   // The last sequence is the larger of the "meta" counter and the last key of

@@ -90,7 +90,11 @@ struct CommitResult {
 // Thread-safe. Reads go straight to RocksDB and see only committed data.
 class RocksDb {
  public:
-  // Opens (creating if needed) the database. Errors: Internal / DataLoss from RocksDB,
+  // Opens (creating if needed) the database, replaying its write-ahead log up
+  // to the last complete record (a torn tail, the write in progress at a
+  // crash, was never acknowledged), and reads every table file once to check
+  // its checksums. Errors: DataLoss when a file is damaged (the message names
+  // it and says to restore a backup), Internal / Unavailable from RocksDB,
   // InvalidArgument for an empty path.
   static absl::StatusOr<std::unique_ptr<RocksDb>> Open(const RocksDbOptions& options);
 

@@ -1,13 +1,16 @@
-// A full volume and an unclean previous run, as RocksDb meets them: a file
-// system that answers "no space left on device" to every write while it is
-// full (WAL, SST, MANIFEST alike), and a database directory copied while open.
+// What a volume does to a database besides holding it, as RocksDb meets it: a
+// file system that answers "no space left on device" to every write while it
+// is full (WAL, SST, MANIFEST alike); a directory copied while open (a crash);
+// a write-ahead log torn mid-record; damaged table and MANIFEST files.
 
 #include <gtest/gtest.h>
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -95,7 +98,7 @@ WriteRequest Put(RocksDb& db, const std::string& key) {
   return request;
 }
 
-class RocksDbFullDiskTest : public ::testing::Test {
+class RocksDbFaultsTest : public ::testing::Test {
  protected:
   RocksDbOptions Options() {
     RocksDbOptions options;
@@ -120,7 +123,7 @@ class RocksDbFullDiskTest : public ::testing::Test {
               }};
 };
 
-TEST_F(RocksDbFullDiskTest, RefusesWritesWhileFullKeepsReadingAndResumesByItself) {
+TEST_F(RocksDbFaultsTest, RefusesWritesWhileFullKeepsReadingAndResumesByItself) {
   auto* fs = new FullDiskFs();
   std::shared_ptr<rocksdb::FileSystem> fs_ptr(fs);
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs_ptr);
@@ -188,7 +191,7 @@ TEST_F(RocksDbFullDiskTest, RefusesWritesWhileFullKeepsReadingAndResumesByItself
       << "RocksDB's error about the full volume is in the service log";
 }
 
-TEST_F(RocksDbFullDiskTest, ReportsAnUncleanPreviousRun) {
+TEST_F(RocksDbFaultsTest, ReportsAnUncleanPreviousRun) {
   RocksDbOptions options = Options();
   {
     ASSERT_OK_AND_ASSIGN(std::unique_ptr<RocksDb> db, RocksDb::Open(options));
@@ -210,6 +213,100 @@ TEST_F(RocksDbFullDiskTest, ReportsAnUncleanPreviousRun) {
   EXPECT_GT(db->open_report().open_duration, absl::ZeroDuration());
   ASSERT_OK_AND_ASSIGN(std::string value, db->Get("items", "k"));
   EXPECT_EQ(value, "v");
+}
+
+// The files of `dir` whose name ends with `suffix` (or starts with it, for "MANIFEST").
+std::vector<std::filesystem::path> FilesOf(const std::string& dir, absl::string_view part) {
+  std::vector<std::filesystem::path> found;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (absl::EndsWith(name, part) || absl::StartsWith(name, part)) found.push_back(entry.path());
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+void FlipByteAt(const std::filesystem::path& file, uint64_t offset) {
+  std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(offset);
+  char c = 0;
+  f.read(&c, 1);
+  c = static_cast<char>(c ^ 0x5a);
+  f.seekp(offset);
+  f.write(&c, 1);
+}
+
+TEST_F(RocksDbFaultsTest, AWalTornMidRecordRecoversToTheLastCompleteWrite) {
+  RocksDbOptions options = Options();
+  {
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<RocksDb> db, RocksDb::Open(options));
+    for (int i = 0; i < 50; ++i) ASSERT_OK(db->Commit(Put(*db, absl::StrCat("k", i))));
+    // The crash: the directory as it is on disk while open.
+    std::filesystem::copy(options.path, dir_.Sub("crashed"),
+                          std::filesystem::copy_options::recursive);
+  }
+  RocksDbOptions crashed = Options();
+  crashed.path = dir_.Sub("crashed");
+  std::vector<std::filesystem::path> wals = FilesOf(crashed.path, ".log");
+  ASSERT_FALSE(wals.empty());
+  // Cut the last record in half: the write in progress when the power went.
+  const uint64_t size = std::filesystem::file_size(wals.back());
+  ASSERT_GT(size, 100u);
+  std::filesystem::resize_file(wals.back(), size - 40);
+
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<RocksDb> db, RocksDb::Open(crashed));
+  EXPECT_TRUE(db->open_report().previous_run_unclean);
+  // A prefix of the writes, without a gap: all but the torn last one.
+  EXPECT_EQ(db->LastEventSequence(), 49u);
+  for (int i = 0; i < 49; ++i) EXPECT_OK(db->Get("items", absl::StrCat("k", i))) << i;
+  EXPECT_EQ(db->Get("items", "k49").status().code(), absl::StatusCode::kNotFound);
+  // And it writes on from there.
+  ASSERT_OK_AND_ASSIGN(CommitResult next, db->Commit(Put(*db, "after")));
+  EXPECT_EQ(next.first_sequence, 50u);
+}
+
+TEST_F(RocksDbFaultsTest, ADamagedTableFileIsFoundAtOpenByName) {
+  RocksDbOptions options = Options();
+  {
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<RocksDb> db, RocksDb::Open(options));
+    for (int i = 0; i < 200; ++i) {
+      ASSERT_OK(db->Commit(Put(*db, absl::StrCat("key-", i, std::string(200, 'x')))));
+    }
+    ASSERT_TRUE(db->db()->Flush(rocksdb::FlushOptions(), db->Cf("items")).ok());
+  }
+  std::vector<std::filesystem::path> tables = FilesOf(options.path, ".sst");
+  ASSERT_FALSE(tables.empty());
+  std::filesystem::path largest = tables.front();
+  for (const auto& t : tables) {
+    if (std::filesystem::file_size(t) > std::filesystem::file_size(largest)) largest = t;
+  }
+  // A byte inside the first data block, as a bad sector would.
+  FlipByteAt(largest, 100);
+
+  absl::StatusOr<std::unique_ptr<RocksDb>> db = RocksDb::Open(options);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), absl::StatusCode::kDataLoss) << db.status();
+  EXPECT_TRUE(absl::StrContains(db.status().message(), largest.filename().string())) << db.status();
+  EXPECT_TRUE(absl::StrContains(db.status().message(), "restore the last good backup"))
+      << db.status();
+}
+
+TEST_F(RocksDbFaultsTest, ADamagedManifestIsRefusedAtOpenWithTheWayOut) {
+  RocksDbOptions options = Options();
+  {
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<RocksDb> db, RocksDb::Open(options));
+    ASSERT_OK(db->Commit(Put(*db, "k")));
+  }
+  std::vector<std::filesystem::path> manifests = FilesOf(options.path, "MANIFEST-");
+  ASSERT_EQ(manifests.size(), 1u);
+  FlipByteAt(manifests[0], std::filesystem::file_size(manifests[0]) / 2);
+
+  absl::StatusOr<std::unique_ptr<RocksDb>> db = RocksDb::Open(options);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), absl::StatusCode::kDataLoss) << db.status();
+  EXPECT_TRUE(absl::StrContains(db.status().message(), "MANIFEST")) << db.status();
+  EXPECT_TRUE(absl::StrContains(db.status().message(), "restore the last good backup"))
+      << db.status();
 }
 
 TEST(RocksDbInfoLogTest, WarningsAndErrorsGoToTheServiceLogInfoDoesNot) {
