@@ -12,6 +12,7 @@
 #include "common/testing/status_matchers.h"
 #include "common/time/clock.h"
 #include "services/progress/progress_policy.h"
+#include "services/progress/testing/fake_problem_store.h"
 #include "services/progress/testing/fake_report_store.h"
 #include "services/progress/testing/fake_supervision_store.h"
 
@@ -62,8 +63,10 @@ class ProgressServiceImplTest : public ::testing::Test {
     desk_ = std::make_unique<SupervisionDesk>(
         &orders_, &plans_, &clock_, [this] { return recorder_->Days(); },
         [](std::function<void()> fn) { fn(); });
-    service_ = std::make_unique<ProgressServiceImpl>(recorder_.get(), desk_.get(), &reader_,
-                                                     nullptr, &hub_, auth_.get());
+    ledger_ = std::make_unique<ProblemLedger>(&problems_, &plans_, &clock_,
+                                              [](std::function<void()> fn) { fn(); });
+    service_ = std::make_unique<ProgressServiceImpl>(recorder_.get(), desk_.get(), ledger_.get(),
+                                                     &reader_, nullptr, &hub_, auth_.get());
     common::ServerOptions options;
     options.host = "127.0.0.1";
     ASSERT_OK_AND_ASSIGN(server_, common::RunningServer::Start(options, {service_.get()}));
@@ -112,6 +115,8 @@ class ProgressServiceImplTest : public ::testing::Test {
   std::unique_ptr<ProgressRecorder> recorder_;
   FakeSupervisionStore orders_;
   std::unique_ptr<SupervisionDesk> desk_;
+  FakeProblemStore problems_;
+  std::unique_ptr<ProblemLedger> ledger_;
   std::unique_ptr<ProgressServiceImpl> service_;
   std::unique_ptr<common::RunningServer> server_;
   std::unique_ptr<v1::ProgressService::Stub> stub_;
