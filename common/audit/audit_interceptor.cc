@@ -212,7 +212,7 @@ bool IsReadOnlyMethod(absl::string_view method_path) {
   const absl::string_view name =
       slash == absl::string_view::npos ? method_path : method_path.substr(slash + 1);
   for (absl::string_view prefix :
-       {"Get", "List", "Watch", "Export", "Evaluate", "Resolve", "Stream"}) {
+       {"Get", "List", "Watch", "Export", "Evaluate", "Resolve", "Summarize", "Stream"}) {
     // "Get" followed by an upper-case letter: GetPlan, not a hypothetical "Getaway".
     if (absl::StartsWith(name, prefix) && name.size() > prefix.size() &&
         absl::ascii_isupper(static_cast<unsigned char>(name[prefix.size()]))) {

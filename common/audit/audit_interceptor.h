@@ -58,7 +58,7 @@
 namespace ecoplan::common {
 
 // Whether the method at `method_path` ("/<service>/<Method>") only reads: its
-// name starts with Get, List, Watch, Export, Evaluate, Resolve or Stream.
+// name starts with Get, List, Watch, Export, Evaluate, Resolve, Summarize or Stream.
 // Everything else is treated as a write, so that a new method is audited
 // unless it is named as a read (audit_interceptor_test lists every method of
 // the four services and the admin API with its classification).

@@ -274,6 +274,7 @@ TEST(IsReadOnlyMethodTest, ClassifiesEveryMethodOfEveryService) {
       "GetReport", "ListReports", "ListReportRevisions", "GetSubmissionStatus",
       "GetMeasureProgress", "ListMeasureHistory", "ListExtensions", "ListCompletions",
       "GetReportingCalendar", "GetHolidays", "GetSupervisionOrder", "ListSupervisionOrders",
+      "GetProblemItem", "ListProblemItems", "SummarizeProblemItems",
       // indicator
       "GetExtractionReport", "GetIndicator", "ListIndicators", "ListIndicatorRevisions",
       "ListStations", "GetDailyAirQuality", "EvaluateIndicator", "EvaluatePlan",
@@ -300,6 +301,10 @@ TEST(IsReadOnlyMethodTest, ClassifiesEveryMethodOfEveryService) {
                                         "VerifySupervisionReply",
                                         "RaiseSupervisionLevel",
                                         "CloseSupervisionOrder",
+                                        "AcknowledgeSupervisionOrder",
+                                        "CreateProblemItem",
+                                        "ImportProblemItems",
+                                        "TransitionProblemItem",
                                         "SyncPlan",
                                         "CreateIndicator",
                                         "UpdateIndicator",
