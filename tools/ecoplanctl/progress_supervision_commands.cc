@@ -357,7 +357,7 @@ absl::Status SupervisionAcknowledge(const ProgressContext& ctx, const std::strin
 
 CommandGroup progress_internal::SupervisionGroup() {
   CommandGroup group{"supervision",
-                     "supervision orders (督办单): issue, reply, verify, 销号",
+                     "supervision orders (督办单): issue, reply, verify, 销号, 签收",
                      {},
                      "Orders are named by their id (2026-001) within --plan, or in full\n"
                      "(plans/…/supervisionOrders/2026-001). Reply deadlines: blue (蓝) 10,\n"
