@@ -22,6 +22,7 @@
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "services/progress/config.h"
 #include "services/progress/domain/indicator_view.h"
+#include "services/progress/domain/problem_ledger.h"
 #include "services/progress/domain/progress_recorder.h"
 #include "services/progress/domain/supervision_desk.h"
 #include "services/progress/indicator_catch_up.h"
@@ -168,8 +169,13 @@ int main(int argc, char** argv) {
       &store, &plans, &clock, [&recorder] { return recorder.Days(); },
       [&contention](std::function<void()> fn) { contention.Submit(std::move(fn)); });
 
+  // Problem ledgers (问题清单).
+  progress::ProblemLedger ledger(&store, &plans, &clock, [&contention](std::function<void()> fn) {
+    contention.Submit(std::move(fn));
+  });
+
   common::WatchEventsHub watch_hub;
-  progress::ProgressServiceImpl service(&recorder, &desk, &reader, base->db(), &watch_hub,
+  progress::ProgressServiceImpl service(&recorder, &desk, &ledger, &reader, base->db(), &watch_hub,
                                         base->authenticator());
 
   common::ServeSpec serve = base->Serve("progress", {&service});

@@ -52,10 +52,24 @@ const common::PolicyTable& ProgressPolicy() {
     }
     t->Allow("ReplySupervisionOrder", {Role::kAdministrator, Role::kReporter}, reporter,
              "an addressed organization replies (回复); the bureau for any");
+    t->Allow("AcknowledgeSupervisionOrder",
+             {Role::kAdministrator, Role::kViewer, Role::kSupervisor}, {},
+             "the command center (viewer), the 督查室 or the bureau acknowledges (签收)");
     for (const char* method : {"GetSupervisionOrder", "ListSupervisionOrders"}) {
       t->Allow(method, everyone, {},
                "a reporter: only orders addressed to its organization, only its own replies");
     }
+    for (const char* method : {"CreateProblemItem", "ImportProblemItems"}) {
+      t->Allow(method, issuers, {},
+               "the 督查室 or the bureau keeps the problem ledgers (问题清单)");
+    }
+    for (const char* method : {"GetProblemItem", "ListProblemItems", "SummarizeProblemItems"}) {
+      t->Allow(method, everyone, {}, "a reporter: only its own organization's problem items");
+    }
+    t->Allow("TransitionProblemItem", {Role::kAdministrator, Role::kReporter, Role::kSupervisor},
+             {},
+             "the owner starts and claims rectification; the 督查室 or the bureau verifies, "
+             "closes (销号) and reopens");
     return t;
   }();
   return *kPolicy;

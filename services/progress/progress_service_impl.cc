@@ -101,11 +101,12 @@ v1::GetMeasureProgressResponse ProgressToProto(const std::string& plan_id,
 }  // namespace
 
 ProgressServiceImpl::ProgressServiceImpl(ProgressRecorder* recorder, SupervisionDesk* desk,
-                                         common::SerialExecutor* reader, common::RocksDb* db,
+                                         ProblemLedger* ledger, common::SerialExecutor* reader, common::RocksDb* db,
                                          common::WatchEventsHub* watch_hub,
                                          const common::CallAuthenticator* auth)
     : recorder_(recorder),
       desk_(desk),
+      ledger_(ledger),
       reader_(reader),
       db_(db),
       watch_hub_(watch_hub),

@@ -7,6 +7,7 @@
 #include "common/edge/reactors.h"
 #include "common/events/watch_events_reactor.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
+#include "services/progress/domain/problem_ledger.h"
 #include "services/progress/domain/progress_recorder.h"
 #include "services/progress/domain/supervision_desk.h"
 
@@ -29,8 +30,9 @@ Caller CallerOf(const common::Principal& who, const std::string& request_actor,
 class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
  public:
   // `desk` serves the supervision orders (督办单; the handlers are in
-  // progress_service_supervision.cc).
-  ProgressServiceImpl(ProgressRecorder* recorder, SupervisionDesk* desk,
+  // progress_service_supervision.cc), `ledger` the problem ledgers (问题清单;
+  // progress_service_problems.cc).
+  ProgressServiceImpl(ProgressRecorder* recorder, SupervisionDesk* desk, ProblemLedger* ledger,
                       common::SerialExecutor* reader, common::RocksDb* db,
                       common::WatchEventsHub* watch_hub, const common::CallAuthenticator* auth);
 
@@ -61,6 +63,13 @@ class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
   ECOPLAN_UNARY_RPC(VerifySupervisionReply);
   ECOPLAN_UNARY_RPC(RaiseSupervisionLevel);
   ECOPLAN_UNARY_RPC(CloseSupervisionOrder);
+  ECOPLAN_UNARY_RPC(AcknowledgeSupervisionOrder);
+  ECOPLAN_UNARY_RPC(CreateProblemItem);
+  ECOPLAN_UNARY_RPC(ImportProblemItems);
+  ECOPLAN_UNARY_RPC(GetProblemItem);
+  ECOPLAN_UNARY_RPC(ListProblemItems);
+  ECOPLAN_UNARY_RPC(SummarizeProblemItems);
+  ECOPLAN_UNARY_RPC(TransitionProblemItem);
   grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
       grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* request) override;
 
@@ -93,9 +102,14 @@ class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
   grpc::ServerUnaryReactor* AnswerOrder(grpc::CallbackServerContext* ctx,
                                         std::function<void(Callback<SupervisionOrder>)> call,
                                         v1::SupervisionOrder* response);
+  // A problem item write answered with the item as of now, into `response`.
+  grpc::ServerUnaryReactor* AnswerProblem(grpc::CallbackServerContext* ctx,
+                                          std::function<void(Callback<ProblemItem>)> call,
+                                          v1::ProblemItem* response);
 
   ProgressRecorder* const recorder_;
   SupervisionDesk* const desk_;
+  ProblemLedger* const ledger_;
   common::SerialExecutor* const reader_;
   common::RocksDb* const db_;
   common::WatchEventsHub* const watch_hub_;

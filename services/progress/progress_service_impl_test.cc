@@ -12,6 +12,7 @@
 #include "common/testing/status_matchers.h"
 #include "common/time/clock.h"
 #include "services/progress/progress_policy.h"
+#include "services/progress/testing/fake_problem_store.h"
 #include "services/progress/testing/fake_report_store.h"
 #include "services/progress/testing/fake_supervision_store.h"
 
@@ -62,8 +63,10 @@ class ProgressServiceImplTest : public ::testing::Test {
     desk_ = std::make_unique<SupervisionDesk>(
         &orders_, &plans_, &clock_, [this] { return recorder_->Days(); },
         [](std::function<void()> fn) { fn(); });
-    service_ = std::make_unique<ProgressServiceImpl>(recorder_.get(), desk_.get(), &reader_,
-                                                     nullptr, &hub_, auth_.get());
+    ledger_ = std::make_unique<ProblemLedger>(&problems_, &plans_, &clock_,
+                                              [](std::function<void()> fn) { fn(); });
+    service_ = std::make_unique<ProgressServiceImpl>(recorder_.get(), desk_.get(), ledger_.get(),
+                                                     &reader_, nullptr, &hub_, auth_.get());
     common::ServerOptions options;
     options.host = "127.0.0.1";
     ASSERT_OK_AND_ASSIGN(server_, common::RunningServer::Start(options, {service_.get()}));
@@ -112,6 +115,8 @@ class ProgressServiceImplTest : public ::testing::Test {
   std::unique_ptr<ProgressRecorder> recorder_;
   FakeSupervisionStore orders_;
   std::unique_ptr<SupervisionDesk> desk_;
+  FakeProblemStore problems_;
+  std::unique_ptr<ProblemLedger> ledger_;
   std::unique_ptr<ProgressServiceImpl> service_;
   std::unique_ptr<common::RunningServer> server_;
   std::unique_ptr<v1::ProgressService::Stub> stub_;
@@ -415,6 +420,128 @@ TEST_F(ProgressServiceImplTest, SupervisionOrdersMapTheirNamesAndTheCallersRoles
   list.set_state(v1::SUPERVISION_ORDER_STATE_OPEN);
   ASSERT_TRUE(stub_->ListSupervisionOrders(As(Role::kSupervisor).get(), list, &listed).ok());
   EXPECT_EQ(listed.total_size(), 0);
+}
+
+TEST_F(ProgressServiceImplTest, ProblemItemsMapTheirFieldsAndEachBadInputHasItsCode) {
+  using common::Role;
+  v1::CreateProblemItemRequest create;
+  create.set_parent("plans/2026-abc");
+  v1::ProblemItem* item = create.mutable_item();
+  item->set_measure("plans/2026-abc/measures/a1-t1-m1");
+  item->set_code("PWK-001");
+  item->set_title("排污口");
+  item->set_category(v1::PROBLEM_CATEGORY_DRAINAGE_OUTLET);
+  item->set_organization("organizations/o-traffic");
+  item->mutable_rectification_due_date()->set_year(2026);
+  item->mutable_rectification_due_date()->set_month(5);
+  item->mutable_rectification_due_date()->set_day(10);  // past: accepted, overdue at once
+  v1::CreateProblemItemResponse created;
+  grpc::Status status = stub_->CreateProblemItem(As(Role::kSupervisor).get(), create, &created);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(created.item().name(), "plans/2026-abc/problems/00001");
+  EXPECT_EQ(created.item().organization_display_name(), "区交通局");
+  EXPECT_EQ(created.item().state(), v1::PROBLEM_STATE_OPEN);
+  EXPECT_TRUE(created.item().overdue());
+  EXPECT_EQ(created.item().etag(), "p1");
+  EXPECT_EQ(created.item().steps(0).actor(), "wang.supervisor");
+  // The same code again; a missing deadline; a measure of another plan; the wrong role.
+  EXPECT_EQ(stub_->CreateProblemItem(As(Role::kSupervisor).get(), create, &created).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+  v1::CreateProblemItemRequest bad = create;
+  bad.mutable_item()->clear_rectification_due_date();
+  status = stub_->CreateProblemItem(As(Role::kSupervisor).get(), bad, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("item.rectification_due_date"), std::string::npos);
+  bad = create;
+  bad.mutable_item()->set_measure("plans/other/measures/a1-t1-m1");
+  EXPECT_EQ(stub_->CreateProblemItem(As(Role::kSupervisor).get(), bad, &created).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(stub_->CreateProblemItem(As(Role::kReporter, "o-traffic").get(), create, &created)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  v1::TransitionProblemItemRequest step;
+  step.set_name(created.item().name());
+  v1::TransitionProblemItemResponse moved;
+  EXPECT_EQ(stub_->TransitionProblemItem(As(Role::kReporter, "o-traffic").get(), step, &moved)
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);  // no transition
+  step.set_transition(v1::PROBLEM_TRANSITION_START_RECTIFICATION);
+  EXPECT_EQ(
+      stub_->TransitionProblemItem(As(Role::kReporter, "o-eco").get(), step, &moved).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);  // not the owner
+  EXPECT_EQ(stub_->TransitionProblemItem(As(Role::kViewer).get(), step, &moved).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  status = stub_->TransitionProblemItem(As(Role::kReporter, "o-traffic").get(), step, &moved);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(moved.item().state(), v1::PROBLEM_STATE_RECTIFYING);
+  step.set_transition(v1::PROBLEM_TRANSITION_CLOSE);
+  status = stub_->TransitionProblemItem(As(Role::kSupervisor).get(), step, &moved);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(status.error_message().find("RECTIFYING"), std::string::npos);
+
+  v1::GetProblemItemRequest get;
+  get.set_name("plans/2026-abc/problemz/00001");
+  v1::GetProblemItemResponse got;
+  EXPECT_EQ(stub_->GetProblemItem(As(Role::kViewer).get(), get, &got).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  get.set_name("plans/2026-abc/problems/00009");
+  EXPECT_EQ(stub_->GetProblemItem(As(Role::kViewer).get(), get, &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  get.set_name(created.item().name());
+  EXPECT_EQ(stub_->GetProblemItem(As(Role::kReporter, "o-eco").get(), get, &got).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  v1::ListProblemItemsRequest list;
+  list.set_parent("plans/2026-abc");
+  list.set_state(static_cast<v1::ProblemState>(42));
+  v1::ListProblemItemsResponse listed;
+  EXPECT_EQ(stub_->ListProblemItems(As(Role::kViewer).get(), list, &listed).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  list.clear_state();
+  list.set_overdue_only(true);
+  ASSERT_TRUE(stub_->ListProblemItems(As(Role::kViewer).get(), list, &listed).ok());
+  ASSERT_EQ(listed.items_size(), 1);
+  EXPECT_EQ(listed.total_size(), 1);
+
+  v1::ImportProblemItemsRequest import;
+  import.set_parent("plans/2026-abc");
+  import.set_measure("plans/2026-abc/measures/a1-t1-m1");
+  import.set_csv("编号,名称,责任单位,备注\n");
+  v1::ImportProblemItemsResponse imported;
+  status = stub_->ImportProblemItems(As(Role::kAdministrator).get(), import, &imported);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("备注"), std::string::npos);
+}
+
+TEST_F(ProgressServiceImplTest, OnlyTheCommandCenterTheSupervisionOfficeAndTheBureauAcknowledge) {
+  using common::Role;
+  v1::IssueSupervisionOrderRequest issue;
+  issue.set_parent("plans/2026-abc");
+  issue.set_title("督办");
+  issue.set_description("请处置");
+  issue.mutable_source()->set_kind(v1::SUPERVISION_SOURCE_KIND_AD_HOC);
+  issue.set_level(v1::SUPERVISION_LEVEL_BLUE);
+  issue.add_measures("plans/2026-abc/measures/a1-t1-m1");
+  v1::IssueSupervisionOrderResponse issued;
+  ASSERT_TRUE(stub_->IssueSupervisionOrder(As(Role::kSupervisor).get(), issue, &issued).ok());
+  v1::AcknowledgeSupervisionOrderRequest ack;
+  ack.set_name(issued.order().name());
+  ack.set_external_case_number("MTG-1");
+  v1::AcknowledgeSupervisionOrderResponse acked;
+  for (Role role : {Role::kReporter, Role::kService}) {
+    EXPECT_EQ(
+        stub_->AcknowledgeSupervisionOrder(As(role, "o-traffic").get(), ack, &acked).error_code(),
+        grpc::StatusCode::PERMISSION_DENIED);
+  }
+  grpc::Status status = stub_->AcknowledgeSupervisionOrder(As(Role::kViewer).get(), ack, &acked);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(acked.order().external_case_number(), "MTG-1");
+  ASSERT_EQ(acked.order().acknowledgements_size(), 1);
+  EXPECT_EQ(acked.order().acknowledgements(0).acknowledged_by(), "wang.viewer");
+  ack.set_name("plans/2026-abc/supervisionOrders/2026-999");
+  EXPECT_EQ(stub_->AcknowledgeSupervisionOrder(As(Role::kViewer).get(), ack, &acked).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 }  // namespace

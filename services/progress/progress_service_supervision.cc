@@ -251,4 +251,24 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::CloseSupervisionOrder(
       response->mutable_order());
 }
 
+grpc::ServerUnaryReactor* ProgressServiceImpl::AcknowledgeSupervisionOrder(
+    grpc::CallbackServerContext* ctx, const v1::AcknowledgeSupervisionOrderRequest* request,
+    v1::AcknowledgeSupervisionOrderResponse* response) {
+  absl::StatusOr<Principal> who =
+      Authorize(ctx, "AcknowledgeSupervisionOrder", ResourceScope::Any());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
+  auto ids = ParseSupervisionOrderName(request->name(), "name");
+  if (!ids.ok()) return FinishUnary(ctx, ids.status());
+  const Caller caller = CallerOf(*who, request->actor(), request->request_id());
+  return AnswerOrder(
+      ctx,
+      [this, ids = *ids, case_number = request->external_case_number(),
+       comment = request->comment(), etag = request->etag(),
+       caller](Callback<SupervisionOrder> done) {
+        desk_->Acknowledge(ids.first, ids.second, case_number, comment, etag, caller,
+                           std::move(done));
+      },
+      response->mutable_order());
+}
+
 }  // namespace ecoplan::progress

@@ -85,6 +85,14 @@ v1::SupervisionLevelChange ToProto(const SupervisionLevelChange& c) {
   return out;
 }
 
+v1::SupervisionAcknowledgement ToProto(const SupervisionAcknowledgement& a) {
+  v1::SupervisionAcknowledgement out;
+  out.set_acknowledged_by(a.acknowledged_by);
+  SetTime(a.time, out.mutable_acknowledge_time());
+  out.set_comment(a.comment);
+  return out;
+}
+
 v1::SupervisionOrder ToProto(const SupervisionOrder& o, absl::Time now, const PlanInfo* plan) {
   v1::SupervisionOrder out;
   out.set_name(SupervisionOrderName(o.plan_id, o.id));
@@ -116,6 +124,10 @@ v1::SupervisionOrder ToProto(const SupervisionOrder& o, absl::Time now, const Pl
   out.set_closed_by(o.closed_by);
   out.set_close_comment(o.close_comment);
   out.set_etag(SupervisionEtag(o));
+  if (!o.issuing_org_id.empty()) out.set_issuing_organization(OrganizationName(o.issuing_org_id));
+  for (const SupervisionAcknowledgement& a : o.acknowledgements) {
+    *out.add_acknowledgements() = ToProto(a);
+  }
   return out;
 }
 
@@ -154,6 +166,12 @@ absl::StatusOr<SupervisionOrder> FromProto(const v1::SupervisionOrder& p) {
   if (p.has_close_time()) o.close_time = common::TimeFromProto(p.close_time());
   o.closed_by = p.closed_by();
   o.close_comment = p.close_comment();
+  o.issuing_org_id = p.issuing_organization().empty() ? "" : IdOf(p.issuing_organization());
+  for (const v1::SupervisionAcknowledgement& pa : p.acknowledgements()) {
+    o.acknowledgements.push_back({pa.acknowledged_by(),
+                                  GetTime(pa.has_acknowledge_time(), pa.acknowledge_time()),
+                                  pa.comment()});
+  }
   const std::string& etag = p.etag();
   if (etag.size() < 2 || etag[0] != 's' || !absl::SimpleAtoi(etag.substr(1), &o.version)) {
     return absl::InvalidArgumentError(absl::StrCat("order ", p.name(), ": bad etag ", etag));

@@ -30,6 +30,7 @@ v1::SupervisionOrder ToProto(const SupervisionOrder& order, absl::Time now,
                              const PlanInfo* plan = nullptr);
 v1::SupervisionReply ToProto(const SupervisionReply& reply);
 v1::SupervisionLevelChange ToProto(const SupervisionLevelChange& change);
+v1::SupervisionAcknowledgement ToProto(const SupervisionAcknowledgement& ack);
 // The stored order back (derived fields are ignored). Errors: InvalidArgument
 // for a malformed name.
 absl::StatusOr<SupervisionOrder> FromProto(const v1::SupervisionOrder& order);

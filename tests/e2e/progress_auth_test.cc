@@ -342,6 +342,33 @@ class ProgressAuthTest : public ::testing::Test {
     return reply_order_;
   }
 
+  // Problem items (问题清单) on the extension measure, owned by its lead
+  // organization: a new OPEN one for each step.
+  grpc::StatusCode CreateProblem(const std::string& token, pv1::ProblemItem* item = nullptr) {
+    pv1::CreateProblemItemRequest r;
+    r.set_parent(plan_);
+    r.mutable_item()->set_measure(measure_);
+    r.mutable_item()->set_code(NextId("PWK"));
+    r.mutable_item()->set_title("永定河左岸排污口");
+    r.mutable_item()->set_organization(organization_);
+    *r.mutable_item()->mutable_rectification_due_date() = ToDate(due_);
+    r.set_request_id(NextId("problem"));
+    pv1::CreateProblemItemResponse out;
+    grpc::Status status = stub_->CreateProblemItem(Context(token).get(), r, &out);
+    last_error_ = status.error_message();
+    if (item != nullptr) *item = out.item();
+    return status.error_code();
+  }
+  std::string NewProblem() {
+    pv1::ProblemItem item;
+    EXPECT_EQ(CreateProblem(Admin(), &item), grpc::StatusCode::OK) << last_error_;
+    return item.name();
+  }
+  const std::string& ReadProblem() {
+    if (read_problem_.empty()) read_problem_ = NewProblem();
+    return read_problem_;
+  }
+
   using Call = PolicyCall;
   std::map<std::string, Call> Calls() {
     std::map<std::string, Call> calls;
@@ -498,6 +525,53 @@ class ProgressAuthTest : public ::testing::Test {
       pv1::CloseSupervisionOrderResponse out;
       return stub_->CloseSupervisionOrder(Context(t).get(), r, &out).error_code();
     });
+    add("AcknowledgeSupervisionOrder", [this](const std::string& t) {
+      pv1::AcknowledgeSupervisionOrderRequest r;
+      r.set_name(ReplyOrder());
+      r.set_comment("已签收");
+      r.set_request_id(NextId("ack"));
+      pv1::AcknowledgeSupervisionOrderResponse out;
+      return stub_->AcknowledgeSupervisionOrder(Context(t).get(), r, &out).error_code();
+    });
+    add("CreateProblemItem", [this](const std::string& t) { return CreateProblem(t); });
+    add("ImportProblemItems", [this](const std::string& t) {
+      pv1::ImportProblemItemsRequest r;
+      r.set_parent(plan_);
+      r.set_measure(measure_);
+      r.set_csv(absl::StrCat("编号,名称,责任单位,整改期限\n", NextId("HC"), ",黑臭水体,",
+                             organization_, ",", absl::FormatCivilTime(due_), "\n"));
+      r.set_request_id(NextId("import"));
+      pv1::ImportProblemItemsResponse out;
+      grpc::Status status = stub_->ImportProblemItems(Context(t).get(), r, &out);
+      if (status.ok() && out.accepted() != 1) return grpc::StatusCode::INTERNAL;
+      return status.error_code();
+    });
+    add("GetProblemItem", [this](const std::string& t) {
+      pv1::GetProblemItemRequest r;
+      r.set_name(ReadProblem());
+      pv1::GetProblemItemResponse out;
+      return stub_->GetProblemItem(Context(t).get(), r, &out).error_code();
+    });
+    add("ListProblemItems", [this](const std::string& t) {
+      pv1::ListProblemItemsRequest r;
+      r.set_parent(plan_);
+      pv1::ListProblemItemsResponse out;
+      return stub_->ListProblemItems(Context(t).get(), r, &out).error_code();
+    });
+    add("SummarizeProblemItems", [this](const std::string& t) {
+      pv1::SummarizeProblemItemsRequest r;
+      r.set_parent(plan_);
+      pv1::SummarizeProblemItemsResponse out;
+      return stub_->SummarizeProblemItems(Context(t).get(), r, &out).error_code();
+    });
+    add("TransitionProblemItem", [this](const std::string& t) {
+      pv1::TransitionProblemItemRequest r;
+      r.set_name(NewProblem());
+      r.set_transition(pv1::PROBLEM_TRANSITION_START_RECTIFICATION);
+      r.set_request_id(NextId("step"));
+      pv1::TransitionProblemItemResponse out;
+      return stub_->TransitionProblemItem(Context(t).get(), r, &out).error_code();
+    });
     add("WatchEvents", [this](const std::string& t) {
       pv1::WatchEventsRequest r;
       return FirstStreamMessage<pv1::WatchEventsResponse>(
@@ -519,6 +593,7 @@ class ProgressAuthTest : public ::testing::Test {
   std::string decision_measure_;
   size_t decision_count_ = 0;
   std::string reply_order_;
+  std::string read_problem_;
   int counter_ = 0;
   std::string last_error_;
 };
@@ -538,7 +613,8 @@ TEST_F(ProgressAuthTest, AReporterOfAnotherOrganizationIsHeldToItsOwn) {
   const std::string stranger = Token(Role::kReporter, other);
   std::map<std::string, Call> calls = Calls();
   for (const char* method : {"SubmitReport", "GetReport", "ListReportRevisions", "RequestExtension",
-                             "DeclareCompletion", "ReplySupervisionOrder", "GetSupervisionOrder"}) {
+                             "DeclareCompletion", "ReplySupervisionOrder", "GetSupervisionOrder",
+                             "GetProblemItem", "TransitionProblemItem"}) {
     EXPECT_EQ(calls[progress::ProgressMethod(method)](stranger),
               grpc::StatusCode::PERMISSION_DENIED)
         << method;
@@ -561,6 +637,19 @@ TEST_F(ProgressAuthTest, AReporterOfAnotherOrganizationIsHeldToItsOwn) {
   ASSERT_TRUE(
       stub_->ListSupervisionOrders(Context(Token(Role::kReporter)).get(), orders, &listed).ok());
   EXPECT_EQ(listed.orders_size(), 1);
+  // Nor of the problem items of the other organization; filtering by it is refused.
+  ASSERT_FALSE(ReadProblem().empty());
+  pv1::ListProblemItemsRequest problems;
+  problems.set_parent(plan_);
+  pv1::ListProblemItemsResponse items;
+  ASSERT_TRUE(stub_->ListProblemItems(Context(stranger).get(), problems, &items).ok());
+  EXPECT_EQ(items.items_size(), 0);
+  problems.set_organization(organization_);
+  EXPECT_EQ(stub_->ListProblemItems(Context(stranger).get(), problems, &items).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(
+      stub_->ListProblemItems(Context(Token(Role::kReporter)).get(), problems, &items).ok());
+  EXPECT_GE(items.items_size(), 1);
 }
 
 TEST_F(ProgressAuthTest, EveryRpcRefusesMissingAndBadTokensAsUnauthenticated) {

@@ -11,7 +11,8 @@ namespace ecoplan::ctl {
 std::vector<CommandGroup> ProgressCommandGroups() {
   namespace internal = progress_internal;
   return {internal::ReportGroup(),   internal::ExtensionGroup(), internal::CompletionGroup(),
-          internal::CalendarGroup(), internal::HolidaysGroup(),  internal::SupervisionGroup()};
+          internal::CalendarGroup(), internal::HolidaysGroup(),  internal::SupervisionGroup(),
+          internal::ProblemsGroup()};
 }
 
 }  // namespace ecoplan::ctl

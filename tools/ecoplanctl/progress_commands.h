@@ -1,7 +1,7 @@
 #pragma once
 
 // The progress commands of ecoplanctl (report, extension, completion,
-// calendar, holidays, supervision): one function per command, each taking the stubs, its
+// calendar, holidays, supervision, problems): one function per command, each taking the stubs, its
 // arguments and the output sink, so they can be tested against fake servers.
 // ProgressCommandGroups() binds them to the command line.
 //
@@ -145,7 +145,45 @@ struct SupervisionListArgs {
 absl::Status SupervisionList(const ProgressContext& ctx, const SupervisionListArgs& args,
                              std::ostream& out);
 
-// The command groups report, extension, completion, calendar, holidays and supervision.
+// The command center acknowledges an order (签收), attaching its case number (案件号).
+absl::Status SupervisionAcknowledge(const ProgressContext& ctx, const std::string& plan,
+                                    const std::string& order, const std::string& case_number,
+                                    const std::string& comment, std::ostream& out);
+
+// Problem ledgers (问题清单). PROBLEM is an item id of the plan (00042) or its
+// resource name; measures are ids (a1-t25-m3) or names.
+struct ProblemImportArgs {
+  std::string plan, measure, file;  // file: "-" = stdin
+  bool validate_only = false;
+};
+// Prints the accepted count and each refused row as "line N, column: message".
+absl::Status ProblemImport(const ProgressContext& ctx, const ProblemImportArgs& args,
+                           std::ostream& out);
+struct ProblemCreateArgs {
+  std::string plan, measure, code, title, org, due, category, location, source, description;
+};
+absl::Status ProblemCreate(const ProgressContext& ctx, const ProblemCreateArgs& args,
+                           std::ostream& out);
+absl::Status ProblemStep(const ProgressContext& ctx, const std::string& plan,
+                         const std::string& problem,
+                         ecoplan::progress::v1::ProblemTransition transition,
+                         const std::string& comment, const std::vector<std::string>& evidence,
+                         std::ostream& out);
+absl::Status ProblemShow(const ProgressContext& ctx, const std::string& plan,
+                         const std::string& problem, std::ostream& out);
+struct ProblemListArgs {
+  std::string plan, measure, org, state, category, code;
+  bool unresolved = false, overdue = false;
+  int page_size = 0;
+  std::string page_token;
+};
+absl::Status ProblemList(const ProgressContext& ctx, const ProblemListArgs& args,
+                         std::ostream& out);
+absl::Status ProblemSummary(const ProgressContext& ctx, const std::string& plan,
+                            const std::string& measure, std::ostream& out);
+
+// The command groups report, extension, completion, calendar, holidays, supervision and
+// problems.
 std::vector<CommandGroup> ProgressCommandGroups();
 
 }  // namespace ecoplan::ctl

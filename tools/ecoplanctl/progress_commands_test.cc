@@ -175,7 +175,66 @@ class FakeProgress final : public pv1::ProgressService::CallbackService {
                                                      "(RETURNED)")));
   }
 
+  grpc::ServerUnaryReactor* AcknowledgeSupervisionOrder(
+      grpc::CallbackServerContext* ctx, const pv1::AcknowledgeSupervisionOrderRequest* request,
+      pv1::AcknowledgeSupervisionOrderResponse* response) override {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      acknowledged = *request;
+    }
+    pv1::SupervisionOrder* o = response->mutable_order();
+    o->set_name(request->name());
+    o->set_external_case_number(request->external_case_number());
+    o->set_issuing_organization("organizations/o-duchashi");
+    pv1::SupervisionAcknowledgement* a = o->add_acknowledgements();
+    a->set_acknowledged_by("chengzhi.zhao");
+    a->set_comment(request->comment());
+    return FinishFake(ctx, grpc::Status::OK);
+  }
+  grpc::ServerUnaryReactor* ImportProblemItems(grpc::CallbackServerContext* ctx,
+                                               const pv1::ImportProblemItemsRequest* request,
+                                               pv1::ImportProblemItemsResponse* response) override {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      imported = *request;
+    }
+    response->set_rows(2);
+    response->set_accepted(1);
+    pv1::ImportRowError* e = response->add_errors();
+    e->set_line(3);
+    e->set_column("整改期限");
+    e->set_message("\"2026-02-30\" is not a date: write YYYY-MM-DD or YYYY/M/D");
+    if (!request->validate_only()) {
+      pv1::ProblemItem* i = response->add_items();
+      i->set_name(absl::StrCat(kPlan, "/problems/00001"));
+      i->set_code("PWK-001");
+      i->set_organization_display_name("龙泉镇");
+      i->set_title("永定河左岸排污口");
+    }
+    return FinishFake(ctx, grpc::Status::OK);
+  }
+  grpc::ServerUnaryReactor* TransitionProblemItem(
+      grpc::CallbackServerContext* ctx, const pv1::TransitionProblemItemRequest* request,
+      pv1::TransitionProblemItemResponse* response) override {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stepped = *request;
+    }
+    pv1::ProblemItem* i = response->mutable_item();
+    i->set_name(request->name());
+    i->set_state(pv1::PROBLEM_STATE_RECTIFICATION_CLAIMED);
+    pv1::ProblemStep* s = i->add_steps();
+    s->set_transition(request->transition());
+    s->set_state(pv1::PROBLEM_STATE_RECTIFICATION_CLAIMED);
+    s->set_actor("longquan.li");
+    for (const std::string& l : request->evidence_links()) s->add_evidence_links(l);
+    return FinishFake(ctx, grpc::Status::OK);
+  }
+
   std::mutex mu;
+  pv1::AcknowledgeSupervisionOrderRequest acknowledged;
+  pv1::ImportProblemItemsRequest imported;
+  pv1::TransitionProblemItemRequest stepped;
   pv1::SubmitReportRequest submitted;
   pv1::ReturnReportRequest returned;
   pv1::ConfirmCompletionRequest confirmed;
@@ -383,6 +442,62 @@ TEST_F(ProgressCommandsTest, SupervisionVerifyNeedsAcceptOrReturnAndCloseShowsWh
   // The help speaks the users' words.
   Run({"supervision", "--help"});
   EXPECT_THAT(out_.str() + err_.str(), HasSubstr("销号"));
+}
+
+TEST_F(ProgressCommandsTest, SupervisionAckSendsTheCaseNumberAndShowsTheAcknowledgement) {
+  ASSERT_EQ(
+      Run({"supervision", "ack", "2026-001", "--case-number", "MTG-0777", "--comment", "已签收"}),
+      0)
+      << err_.str();
+  {
+    std::lock_guard<std::mutex> lock(progress_.mu);
+    EXPECT_EQ(progress_.acknowledged.name(), absl::StrCat(kPlan, "/supervisionOrders/2026-001"));
+    EXPECT_EQ(progress_.acknowledged.external_case_number(), "MTG-0777");
+    EXPECT_FALSE(progress_.acknowledged.request_id().empty());
+  }
+  EXPECT_THAT(out_.str(), HasSubstr("acknowledged: chengzhi.zhao: 已签收"));
+  EXPECT_THAT(out_.str(), HasSubstr("(o-duchashi)"));
+}
+
+TEST_F(ProgressCommandsTest, ProblemsImportSendsTheFileAndPrintsEachRefusedRowByLine) {
+  const std::string file = ::testing::TempDir() + "/ledger.csv";
+  {
+    std::ofstream f(file, std::ios::binary);
+    f << "编号,名称,责任单位,整改期限\nPWK-001,永定河左岸排污口,龙泉镇,2026-06-30\n";
+  }
+  ASSERT_EQ(Run({"problems", "import", file, "--measure", "a1-t25-m3"}), 0) << err_.str();
+  {
+    std::lock_guard<std::mutex> lock(progress_.mu);
+    EXPECT_EQ(progress_.imported.parent(), kPlan);
+    EXPECT_EQ(progress_.imported.measure(), absl::StrCat(kPlan, "/measures/a1-t25-m3"));
+    EXPECT_THAT(progress_.imported.csv(), HasSubstr("PWK-001,永定河左岸排污口"));
+    EXPECT_FALSE(progress_.imported.validate_only());
+  }
+  EXPECT_THAT(out_.str(), HasSubstr("imported: 1 of 2 rows accepted"));
+  EXPECT_THAT(out_.str(), HasSubstr("line 3, 整改期限: \"2026-02-30\" is not a date"));
+  EXPECT_THAT(out_.str(), HasSubstr("00001"));
+  EXPECT_EQ(Run({"problems", "import", file, "--validate-only"}), 0) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("nothing created"));
+  std::remove(file.c_str());
+}
+
+TEST_F(ProgressCommandsTest, ProblemsClaimNeedsEvidenceAndReopenAComment) {
+  EXPECT_EQ(Run({"problems", "claim", "00001"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("--evidence"));
+  EXPECT_EQ(Run({"problems", "reopen", "00001"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("--comment"));
+  ASSERT_EQ(Run({"problems", "claim", "00001", "--evidence", "https://a.cn/pwk-001.jpg"}), 0)
+      << err_.str();
+  {
+    std::lock_guard<std::mutex> lock(progress_.mu);
+    EXPECT_EQ(progress_.stepped.name(), absl::StrCat(kPlan, "/problems/00001"));
+    EXPECT_EQ(progress_.stepped.transition(), pv1::PROBLEM_TRANSITION_CLAIM_RECTIFIED);
+    ASSERT_EQ(progress_.stepped.evidence_links_size(), 1);
+  }
+  EXPECT_THAT(out_.str(), HasSubstr("已申报 claimed"));
+  EXPECT_THAT(out_.str(), HasSubstr("CLAIM_RECTIFIED"));
+  Run({"problems", "--help"});
+  EXPECT_THAT(out_.str() + err_.str(), HasSubstr("问题清单"));
 }
 
 }  // namespace

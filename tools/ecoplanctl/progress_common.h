@@ -87,5 +87,6 @@ CommandGroup CompletionGroup();   // progress_completion_commands.cc
 CommandGroup CalendarGroup();     // progress_calendar_commands.cc
 CommandGroup HolidaysGroup();     // progress_calendar_commands.cc
 CommandGroup SupervisionGroup();  // progress_supervision_commands.cc
+CommandGroup ProblemsGroup();     // progress_problem_commands.cc
 
 }  // namespace ecoplan::ctl::progress_internal

@@ -1,5 +1,5 @@
 // The "supervision" commands: supervision orders (督办单) — issue, reply (回复),
-// verify (accept / 退回), raise (升级), close (销号), list and show.
+// verify (accept / 退回), raise (升级), close (销号), acknowledge (签收), list and show.
 
 #include <utility>
 
@@ -144,7 +144,9 @@ void PrintOrder(const pv1::SupervisionOrder& o, std::ostream& out) {
   std::vector<std::string> measures;
   for (const std::string& m : o.measures()) measures.push_back(Short(m));
   out << "measures:     " << absl::StrJoin(measures, ", ") << "\n"
-      << "issued by:    " << o.issued_by() << "\n";
+      << "issued by:    " << o.issued_by()
+      << (o.issuing_organization().empty() ? "" : " (" + Short(o.issuing_organization()) + ")")
+      << "\n";
   if (!o.description().empty()) out << "description:  " << o.description() << "\n";
   for (const pv1::SupervisionLevelChange& c : o.level_changes()) {
     out << "raised:       " << LevelWord(c.from_level()) << " → " << LevelWord(c.to_level())
@@ -331,11 +333,31 @@ absl::Status SupervisionList(const ProgressContext& ctx, const SupervisionListAr
   return absl::OkStatus();
 }
 
+absl::Status SupervisionAcknowledge(const ProgressContext& ctx, const std::string& plan,
+                                    const std::string& order, const std::string& case_number,
+                                    const std::string& comment, std::ostream& out) {
+  pv1::AcknowledgeSupervisionOrderRequest request;
+  ECOPLAN_ASSIGN_OR_RETURN(*request.mutable_name(), OrderName(ctx, plan, order));
+  request.set_external_case_number(case_number);
+  request.set_comment(comment);
+  request.set_request_id(NewRequestId());
+  pv1::AcknowledgeSupervisionOrderResponse response;
+  ECOPLAN_RETURN_IF_ERROR(
+      Call(ctx, ctx.progress, &PStub::AcknowledgeSupervisionOrder, request, &response));
+  if (Json(ctx)) return PrintJson(response, out);
+  PrintOrder(response.order(), out);
+  for (const pv1::SupervisionAcknowledgement& a : response.order().acknowledgements()) {
+    out << "acknowledged: " << a.acknowledged_by()
+        << (a.comment().empty() ? "" : ": " + a.comment()) << "\n";
+  }
+  return absl::OkStatus();
+}
+
 // The command line.
 
 CommandGroup progress_internal::SupervisionGroup() {
   CommandGroup group{"supervision",
-                     "supervision orders (督办单): issue, reply, verify, 销号",
+                     "supervision orders (督办单): issue, reply, verify, 销号, 签收",
                      {},
                      "Orders are named by their id (2026-001) within --plan, or in full\n"
                      "(plans/…/supervisionOrders/2026-001). Reply deadlines: blue (蓝) 10,\n"
@@ -453,6 +475,19 @@ CommandGroup progress_internal::SupervisionGroup() {
          ECOPLAN_ASSIGN_OR_RETURN(a.page_size, args.Int("page-size", 0));
          a.page_token = args.Value("page-token");
          return SupervisionList(ctx, a, out);
+       })});
+  group.commands.push_back(
+      {"ack",
+       "ORDER [--case-number N] [--comment T] [--plan PLAN]",
+       "acknowledge an order (签收; the command center), attaching its case number (案件号)",
+       1,
+       1,
+       {kPlan,
+        {"case-number", "TEXT", "the command center's case number (案件号)"},
+        {"comment", "TEXT", "comment, e.g. to whom it was dispatched (派遣)"}},
+       Bind([](const ProgressContext& ctx, const ParsedArgs& args, std::ostream& out) {
+         return SupervisionAcknowledge(ctx, args.Value("plan"), args.args()[0],
+                                       args.Value("case-number"), args.Value("comment"), out);
        })});
   group.commands.push_back(
       {"show",

@@ -98,15 +98,8 @@ void ProgressRecorder::CommittedReport(const std::string& key,
 
 absl::StatusOr<std::optional<RequestRecord>> ProgressRecorder::CheckRequest(
     const Caller& caller, absl::string_view method, absl::string_view fingerprint) {
-  if (caller.request_id.empty()) return std::optional<RequestRecord>();
-  ECOPLAN_ASSIGN_OR_RETURN(std::optional<RequestRecord> seen,
-                           store_->FindRequest(caller.request_id));
-  ECOPLAN_ASSIGN_OR_RETURN(
-      common::RequestDecision decision,
-      common::RequestLedger::Decide({caller.request_id, method, "", fingerprint},
-                                    seen ? &*seen : nullptr));
-  if (decision == common::RequestDecision::kFresh) return std::optional<RequestRecord>();
-  return seen;
+  return internal::FindRetry(caller, method, fingerprint,
+                             [this](absl::string_view id) { return store_->FindRequest(id); });
 }
 
 }  // namespace ecoplan::progress

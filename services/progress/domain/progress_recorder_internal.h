@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -25,6 +26,7 @@
 #include "services/progress/domain/model.h"
 #include "services/progress/domain/plan_view.h"
 #include "services/progress/domain/progress_recorder.h"
+#include "services/progress/domain/report_store.h"
 
 namespace ecoplan::progress::internal {
 
@@ -66,6 +68,26 @@ class Fingerprinter {
   }
   uint64_t hash_ = 14695981039346656037ull;
 };
+
+// The record of the earlier call when `caller`'s request id was used before
+// for the same `method` and `fingerprint` (a retry: answer, do not write);
+// nullopt for a fresh call or no id. `find` looks the id up in the store
+// (ReportStore, SupervisionStore and ProblemStore share the records).
+// Errors: InvalidArgument (the id was used for another call), the store's.
+template <typename Find>
+absl::StatusOr<std::optional<RequestRecord>> FindRetry(const Caller& caller,
+                                                       absl::string_view method,
+                                                       absl::string_view fingerprint,
+                                                       const Find& find) {
+  if (caller.request_id.empty()) return std::optional<RequestRecord>();
+  ECOPLAN_ASSIGN_OR_RETURN(std::optional<RequestRecord> seen, find(caller.request_id));
+  ECOPLAN_ASSIGN_OR_RETURN(
+      common::RequestDecision decision,
+      common::RequestLedger::Decide({caller.request_id, method, "", fingerprint},
+                                    seen ? &*seen : nullptr));
+  if (decision == common::RequestDecision::kFresh) return std::optional<RequestRecord>();
+  return seen;
+}
 
 // Serializer keys: a report, and a measure (its extensions and completions).
 std::string ReportKey(absl::string_view plan_id, absl::string_view report_id);

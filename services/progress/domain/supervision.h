@@ -96,6 +96,13 @@ struct SupervisionLevelChange {
   absl::CivilDay due_day;
 };
 
+// An acknowledgement (签收) of an order, e.g. by the command center.
+struct SupervisionAcknowledgement {
+  std::string acknowledged_by;
+  absl::Time time = absl::InfinitePast();
+  std::string comment;
+};
+
 struct SupervisionOrder {
   std::string plan_id;
   std::string id;  // "2026-001"
@@ -112,7 +119,9 @@ struct SupervisionOrder {
   SupervisionOrderState state = SupervisionOrderState::kUnspecified;
   absl::Time issue_time = absl::InfinitePast();
   std::string issued_by;
+  std::string issuing_org_id;  // the issuer's organization when its credentials name one
   std::vector<SupervisionLevelChange> level_changes;
+  std::vector<SupervisionAcknowledgement> acknowledgements;  // oldest first
   std::optional<absl::Time> close_time;
   std::string closed_by;
   std::string close_comment;

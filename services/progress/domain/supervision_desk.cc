@@ -28,6 +28,7 @@ constexpr absl::string_view kReplyMethod = "ReplySupervisionOrder";
 constexpr absl::string_view kVerifyMethod = "VerifySupervisionReply";
 constexpr absl::string_view kRaiseMethod = "RaiseSupervisionLevel";
 constexpr absl::string_view kCloseMethod = "CloseSupervisionOrder";
+constexpr absl::string_view kAcknowledgeMethod = "AcknowledgeSupervisionOrder";
 
 // Serializer keys: a plan's orders (issuing assigns the next id) and one order.
 std::string PlanOrdersKey(absl::string_view plan_id) { return absl::StrCat("so/", plan_id); }
@@ -205,6 +206,7 @@ SupervisionOrder NewOrder(const OrderIssue& issue, const std::vector<std::string
   order.state = SupervisionOrderState::kOpen;
   order.issue_time = now;
   order.issued_by = caller.actor;
+  order.issuing_org_id = caller.org_id;
   order.version = 1;
   return order;
 }
@@ -254,15 +256,8 @@ void SupervisionDesk::RunSerialized(const Caller& caller, const std::string& res
 
 absl::StatusOr<std::optional<RequestRecord>> SupervisionDesk::CheckRequest(
     const Caller& caller, absl::string_view method, absl::string_view fingerprint) {
-  if (caller.request_id.empty()) return std::optional<RequestRecord>();
-  ECOPLAN_ASSIGN_OR_RETURN(std::optional<RequestRecord> seen,
-                           store_->FindRequest(caller.request_id));
-  ECOPLAN_ASSIGN_OR_RETURN(
-      common::RequestDecision decision,
-      common::RequestLedger::Decide({caller.request_id, method, "", fingerprint},
-                                    seen ? &*seen : nullptr));
-  if (decision == common::RequestDecision::kFresh) return std::optional<RequestRecord>();
-  return seen;
+  return internal::FindRetry(caller, method, fingerprint,
+                             [this](absl::string_view id) { return store_->FindRequest(id); });
 }
 
 void SupervisionDesk::Commit(SupervisionChange change, std::shared_ptr<void> guard,
@@ -535,6 +530,44 @@ void SupervisionDesk::Close(const std::string& plan_id, const std::string& order
         order.closed_by = caller.actor;
         order.close_comment = comment;
         change.events = {SupervisionEventType::kClosed};
+        return absl::OkStatus();
+      },
+      std::move(done));
+}
+
+void SupervisionDesk::Acknowledge(const std::string& plan_id, const std::string& order_id,
+                                  const std::string& case_number, const std::string& comment,
+                                  const std::string& etag, const Caller& caller,
+                                  Callback<SupervisionOrder> done) {
+  absl::Status valid = CheckCaller(caller);
+  if (valid.ok() && caller.role != Caller::Role::kViewer &&
+      caller.role != Caller::Role::kSupervisor && caller.role != Caller::Role::kAdministrator) {
+    valid = absl::PermissionDeniedError(
+        "only the command center (viewer), the supervision office or the bureau acknowledges "
+        "supervision orders");
+  }
+  if (valid.ok()) {
+    valid = CheckText(case_number, "external_case_number", kMaxCaseNumberLength, false);
+  }
+  if (valid.ok()) valid = CheckText(comment, "comment", kMaxCommentLength, false);
+  if (!valid.ok()) return done(valid);
+  const std::string fingerprint =
+      Fingerprinter().Add(plan_id).Add(order_id).Add(case_number).Add(comment).Done();
+  const absl::Time now = clock_->Now();
+  EditOrder(
+      plan_id, order_id, kAcknowledgeMethod, fingerprint, etag, caller,
+      [=](SupervisionOrder& order, SupervisionChange& change) -> absl::Status {
+        if (!case_number.empty()) {
+          if (order.external_case_number.empty()) {
+            order.external_case_number = case_number;
+          } else if (order.external_case_number != case_number) {
+            return absl::FailedPreconditionError(
+                absl::StrCat("supervision order ", order.id, " already carries case number ",
+                             order.external_case_number, ", not ", case_number));
+          }
+        }
+        order.acknowledgements.push_back({caller.actor, now, comment});
+        change.events = {SupervisionEventType::kAcknowledged};
         return absl::OkStatus();
       },
       std::move(done));

@@ -117,6 +117,15 @@ class SupervisionDesk {
   void Close(const std::string& plan_id, const std::string& order_id, const std::string& comment,
              const std::string& etag, const Caller& caller, Callback<SupervisionOrder> done);
 
+  // Acknowledges the order (签收) for the command center (viewer), the
+  // 督查室 or the bureau: records who, when and `comment`, and attaches
+  // `case_number` when the order has none; appends
+  // SupervisionOrderAcknowledged. Errors: see AcknowledgeSupervisionOrder in
+  // progress_service.proto.
+  void Acknowledge(const std::string& plan_id, const std::string& order_id,
+                   const std::string& case_number, const std::string& comment,
+                   const std::string& etag, const Caller& caller, Callback<SupervisionOrder> done);
+
   // Reads, as `caller` may see them. Errors: NotFound / Unavailable (plan),
   // NotFound (order), PermissionDenied (CheckMayRead; a reporter filtering by
   // another organization), InvalidArgument (paging).

@@ -405,5 +405,49 @@ TEST_F(SupervisionDeskTest, AFailedCommitLeavesNothingBehind) {
   EXPECT_EQ(order.id, "2026-001");
 }
 
+TEST_F(SupervisionDeskTest, TheCommandCenterAcknowledgesAndAttachesItsCaseNumberOnce) {
+  OrderIssue issue = Yellow();
+  issue.external_case_number = "";
+  Caller supervisor = kSupervisor;
+  supervisor.org_id = "o-dcs";
+  ASSERT_OK_AND_ASSIGN(SupervisionOrder order, Issue(issue, supervisor));
+  EXPECT_EQ(order.issuing_org_id, "o-dcs");
+  auto ack = [&](const Caller& caller, const std::string& case_number,
+                 const std::string& etag = "") {
+    return Sync([&](Callback<SupervisionOrder> cb) {
+      desk_.Acknowledge(kPlan, order.id, case_number, "已签收", etag, caller, cb);
+    });
+  };
+  Caller center = As(Caller::Role::kViewer, "", "ack-1");
+  center.actor = "区城指中心";
+  ASSERT_OK_AND_ASSIGN(SupervisionOrder acked, ack(center, "MTG-2026-0601"));
+  EXPECT_EQ(acked.external_case_number, "MTG-2026-0601");
+  ASSERT_EQ(acked.acknowledgements.size(), 1u);
+  EXPECT_EQ(acked.acknowledgements[0].acknowledged_by, "区城指中心");
+  EXPECT_EQ(acked.acknowledgements[0].comment, "已签收");
+  EXPECT_EQ(acked.acknowledgements[0].time, clock_.Now());
+  EXPECT_EQ(SupervisionEtag(acked), "s2");
+  // The same request again writes nothing.
+  ASSERT_OK_AND_ASSIGN(SupervisionOrder again, ack(center, "MTG-2026-0601"));
+  EXPECT_EQ(again.acknowledgements.size(), 1u);
+  EXPECT_EQ(store_.commits(), 2);
+  // The same case number again is fine; another one is refused.
+  center.request_id = "";
+  ASSERT_OK_AND_ASSIGN(again, ack(center, "MTG-2026-0601"));
+  EXPECT_EQ(again.acknowledgements.size(), 2u);
+  ExpectError(ack(center, "MTG-2026-9999").status(), absl::StatusCode::kFailedPrecondition,
+              "MTG-2026-0601");
+  ExpectError(ack(center, "", "s1").status(), absl::StatusCode::kAborted, "stale");
+  ExpectError(ack(As(Caller::Role::kReporter, kTraffic), "").status(),
+              absl::StatusCode::kPermissionDenied, "command center");
+  ExpectError(ack(As(Caller::Role::kService), "").status(), absl::StatusCode::kPermissionDenied,
+              "command center");
+  ExpectError(ack(kSupervisor, std::string(65, 'x')).status(), absl::StatusCode::kInvalidArgument,
+              "external_case_number");
+  EXPECT_THAT(EventTypes(),
+              ElementsAre(SupervisionEventType::kIssued, SupervisionEventType::kAcknowledged,
+                          SupervisionEventType::kAcknowledged));
+}
+
 }  // namespace
 }  // namespace ecoplan::progress

@@ -25,6 +25,7 @@ enum class SupervisionEventType {
   kReplyAccepted,
   kLevelRaised,
   kClosed,
+  kAcknowledged,  // the latest acknowledgement is the event's
 };
 
 // One durable change of an order: the order after it, the request record and

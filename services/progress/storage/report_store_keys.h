@@ -28,6 +28,7 @@ inline constexpr absl::string_view kPlanViews = "plan_views";
 inline constexpr absl::string_view kIndicatorViews = "indicator_views";
 inline constexpr absl::string_view kMeta = "meta";
 inline constexpr absl::string_view kSupervisionOrders = "supervision_orders";
+inline constexpr absl::string_view kProblemItems = "problem_items";
 
 inline std::string OrderKey(absl::string_view plan_id, absl::string_view order_id) {
   return absl::StrCat(plan_id, "/", order_id);
@@ -43,6 +44,10 @@ inline std::string ChildKey(absl::string_view plan_id, absl::string_view parent,
 
 inline std::string RequestKey(absl::string_view request_id) {
   return common::Key("req", request_id);
+}
+
+inline std::string ImportKey(absl::string_view request_id) {
+  return common::Key("imp", request_id);
 }
 
 inline absl::Status PutBytes(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf,

@@ -24,13 +24,15 @@ using report_keys::kMeta;
 using report_keys::kPlanViews;
 using report_keys::kReports;
 using report_keys::kRevisions;
+using report_keys::kProblemItems;
 using report_keys::kSupervisionOrders;
 using report_keys::RequestKey;
 
 std::vector<std::string> RocksDbReportStore::ColumnFamilies() {
   return {std::string(kReports),     std::string(kRevisions),      std::string(kExtensions),
           std::string(kCompletions), std::string(kCalendars),      std::string(kHolidays),
-          std::string(kPlanViews),   std::string(kIndicatorViews), std::string(kSupervisionOrders)};
+          std::string(kPlanViews),   std::string(kIndicatorViews), std::string(kSupervisionOrders),
+          std::string(kProblemItems)};
 }
 
 absl::StatusOr<std::optional<Report>> RocksDbReportStore::GetReport(absl::string_view plan_id,

@@ -11,6 +11,7 @@
 #include "common/storage/rocksdb_db.h"
 #include "services/progress/domain/indicator_view.h"
 #include "services/progress/domain/plan_view.h"
+#include "services/progress/domain/problem_store.h"
 #include "services/progress/domain/report_store.h"
 #include "services/progress/domain/supervision_store.h"
 
@@ -26,7 +27,9 @@ namespace ecoplan::progress {
 //   plan_views:   <plan_id>                                 → storage.PlanViewRecord
 //   indicator_views: <plan_id>/<indicator_id>               → storage.IndicatorViewRecord
 //   supervision_orders: <plan_id>/<order_id>                → storage.SupervisionOrderRecord
+//   problem_items: <plan_id>/<problem_id>                   → storage.ProblemItemRecord
 //   meta:         req/<request_id>                          → storage.RequestRecord
+//                 imp/<request_id>                          → storage.ProblemImportRecord
 //                 cursor/<name>                             → u64 BE (EventFollower)
 //   events:       <seq: u64 BE>                             → common.v1.Event (RocksDb)
 // Every CommitAsync is one RocksDb::CommitAsync: entity, revision, request
@@ -35,10 +38,11 @@ namespace ecoplan::progress {
 // (rocksdb_report_store.cc), the write of a Change (_write.cc, with the
 // serialize-once framing of report_framing.h), the plan and indicator views
 // (_views.cc), supervision orders (_supervision.cc: the SupervisionStore
-// port, whose commits share the request ids and the event log); keys in
+// port, whose commits share the request ids and the event log), problem
+// ledgers (_problems.cc: the ProblemStore port, likewise); keys in
 // report_store_keys.h.
 // Thread-safe; `db` must outlive the store.
-class RocksDbReportStore final : public ReportStore, public SupervisionStore {
+class RocksDbReportStore final : public ReportStore, public SupervisionStore, public ProblemStore {
  public:
   // Column families this store needs; pass them to RocksDb::Open.
   static std::vector<std::string> ColumnFamilies();
@@ -72,6 +76,15 @@ class RocksDbReportStore final : public ReportStore, public SupervisionStore {
   void CommitOrderAsync(SupervisionChange change, std::function<void(absl::Status)> done) override;
   // Builds the write of `change` (exposed for tests). Errors: Internal.
   absl::StatusOr<common::WriteRequest> BuildOrderWrite(const SupervisionChange& change);
+
+  // ProblemStore (FindRequest above serves it too).
+  absl::StatusOr<std::optional<ProblemItem>> GetProblem(absl::string_view plan_id,
+                                                        absl::string_view problem_id) override;
+  absl::StatusOr<std::vector<ProblemItem>> ListProblems(absl::string_view plan_id) override;
+  absl::StatusOr<std::optional<ImportOutcome>> FindImport(absl::string_view request_id) override;
+  void CommitProblemsAsync(ProblemChange change, std::function<void(absl::Status)> done) override;
+  // Builds the write of `change` (exposed for tests). Errors: Internal.
+  absl::StatusOr<common::WriteRequest> BuildProblemWrite(const ProblemChange& change);
 
   // The stored views of registry plans (see RegistryViewUpdater).
   absl::StatusOr<std::vector<std::shared_ptr<PlanInfo>>> LoadPlanViews();

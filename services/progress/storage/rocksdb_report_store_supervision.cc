@@ -85,6 +85,16 @@ absl::StatusOr<cv1::Event> OrderEvent(SupervisionEventType type, const Supervisi
       *m->mutable_order() = order;
       break;
     }
+    case SupervisionEventType::kAcknowledged: {
+      if (o.acknowledgements.empty()) {
+        return absl::InternalError("acknowledgement event without an acknowledgement");
+      }
+      auto* m = new v1::SupervisionOrderAcknowledged;
+      payload.reset(m);
+      *m->mutable_order() = order;
+      *m->mutable_acknowledgement() = ToProto(o.acknowledgements.back());
+      break;
+    }
   }
   if (payload == nullptr) return absl::InternalError("unexpected supervision event type");
   return common::MakeEvent(*payload, SupervisionOrderName(o.plan_id, o.id),
