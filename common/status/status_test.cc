@@ -65,10 +65,17 @@ TEST(RocksDbStatusTest, MapsCodes) {
   EXPECT_EQ(FromRocksDb(rocksdb::Status::Busy()).code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(FromRocksDb(rocksdb::Status::TryAgain()).code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(FromRocksDb(rocksdb::Status::Corruption("x")).code(), absl::StatusCode::kDataLoss);
-  EXPECT_EQ(FromRocksDb(rocksdb::Status::IOError("x")).code(), absl::StatusCode::kInternal);
+  // The volume, not a bug: a full one is RESOURCE_EXHAUSTED, any other I/O error UNAVAILABLE.
+  EXPECT_EQ(FromRocksDb(rocksdb::Status::NoSpace("x")).code(),
+            absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(FromRocksDb(rocksdb::Status::IOError("x")).code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(FromRocksDb(rocksdb::Status::InvalidArgument("x")).code(),
+            absl::StatusCode::kInternal);
   EXPECT_TRUE(FromRocksDb(rocksdb::Status::OK()).ok());
   EXPECT_EQ(FromRocksDb(rocksdb::Status::IOError("disk"), "write plan").message(),
-            "write plan: IO error: disk");
+            "storage I/O error: write plan: IO error: disk");
+  EXPECT_EQ(FromRocksDb(rocksdb::Status::NoSpace("append"), "group commit").message(),
+            "disk full: group commit: IO error: No space left on device: append");
 }
 
 absl::StatusOr<int> Half(int x) {
