@@ -55,6 +55,7 @@ PlanEvaluationInput IndicatorEvaluator::InputLocked(const std::string& plan_id,
         std::sort(due.dues.begin(), due.dues.end());
         info.checkpoints.push_back(std::move(due));
       }
+      info.clear_all_required = m.clear_all_required;
       measures->push_back(std::move(info));
     }
   }
