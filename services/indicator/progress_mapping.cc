@@ -199,8 +199,7 @@ absl::StatusOr<ProgressUpdate> FromOrder(const pv1::SupervisionOrder& o,
   for (const pv1::SupervisionAddressee& a : o.addressees()) {
     SupervisionAddresseeFact x;
     x.organization_id = common::LastSegment(a.organization());
-    x.organization =
-        a.organization_display_name().empty() ? x.organization_id : a.organization_display_name();
+    x.organization = a.organization_display_name();  // empty: named from the plan view
     for (const pv1::SupervisionReply& r : a.replies()) {
       SupervisionReplyFact y;
       y.reply_time = r.has_reply_time() ? common::TimeFromProto(r.reply_time()) : CommitTime(event);
@@ -272,8 +271,7 @@ absl::StatusOr<ProgressUpdate> FromProblem(const pv1::ProblemItem& p,
   f.code = p.code();
   f.title = p.title();
   f.organization_id = common::LastSegment(p.organization());
-  f.organization =
-      p.organization_display_name().empty() ? f.organization_id : p.organization_display_name();
+  f.organization = p.organization_display_name();  // empty: named from the plan view
   ECOPLAN_ASSIGN_OR_RETURN(
       f.due, DateFromProto(p.rectification_due_date(), "item.rectification_due_date"));
   for (const pv1::ProblemStep& s : p.steps()) {

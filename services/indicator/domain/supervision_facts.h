@@ -72,7 +72,9 @@ struct SupervisionReplyFact {
 // An organization addressed by an order, with its replies, oldest first.
 struct SupervisionAddresseeFact {
   std::string organization_id;  // registry id, e.g. o-1a2b3c4d5e
-  std::string organization;     // canonical name (the id when unknown)
+  // Canonical name: the event's display name, else the plan view's name for
+  // the id (IndicatorEvaluator names it when evaluating), else the id.
+  std::string organization;
   std::vector<SupervisionReplyFact> replies;
 
   bool operator==(const SupervisionAddresseeFact& o) const {
@@ -140,7 +142,7 @@ struct ProblemItemFact {
   std::string code;  // the ledger's own number, e.g. PWK-0012
   std::string title;
   std::string organization_id;         // the owner's registry id
-  std::string organization;            // its canonical name (the id when unknown)
+  std::string organization;            // its canonical name, named like an addressee's
   absl::CivilDay due;                  // rectification day
   std::vector<ProblemStepFact> steps;  // oldest first
   uint64_t sequence = 0;               // the progress event it comes from
