@@ -522,7 +522,8 @@ TEST_F(AssessmentCommandsTest, ScoringSetReadsTheRulesAndChangesOnlyTheFieldsGiv
   EXPECT_THAT(out_.str(), ContainsRegex("Extensions: +extended"));
   EXPECT_THAT(out_.str(), ContainsRegex("Reason: +2026年考评办法\n"));
 
-  EXPECT_THAT(out_.str(), ContainsRegex("Yellow before due: +30 days\n"));  // unset: default
+  EXPECT_THAT(out_.str(), ContainsRegex("Supervision replies weight: +0\n"));  // not scored
+  EXPECT_THAT(out_.str(), ContainsRegex("Yellow before due: +30 days\n"));     // unset: default
   EXPECT_THAT(out_.str(), ContainsRegex("Red after missed: +2 reports\n"));
 
   ASSERT_EQ(Run({"scoring", "set", "--late-credit", "0.5", "--extensions", "plan", "--reason",
