@@ -322,10 +322,12 @@ std::vector<MeasureLight> ColourMeasures(const std::vector<MeasureInfo>& measure
 // late or overdue).
 struct ScoreFact {
   std::string key;
-  std::string role;       // "lead", "responsible" or "owner" (of an indicator)
+  std::string role;       // "lead", "responsible", "owner" (of an indicator) or
+                          // "addressee" (of a supervision order)
   std::string outcome;    // on_time, late, missing (…_returned); completed, not_completed;
                           // overdue, not_overdue; an indicator status name;
-                          // met, met_late, missed (a checkpoint occurrence)
+                          // met, met_late, missed (a checkpoint occurrence);
+                          // on_time, late, overdue (a supervision reply owed)
   double credit = 0;      // what it adds to the component's numerator, 0..1
   std::string reference;  // the report, completion or indicator it rests on, if any
                           // (a checkpoint: the report that stated it met)
