@@ -157,6 +157,7 @@ TEST_F(RocksDbIndicatorStoreTest, StationsStatusesReportsViewsAndReportedValuesR
   view.measures[0].id = "a1-t1-m1";
   view.measures[0].due = absl::CivilDay(2026, 6, 30);
   view.measures[0].checkpoints.push_back({"按季度", {absl::CivilDay(2026, 6, 30)}});
+  view.measures[0].clear_all_required = true;  // 动态清零
   view.issue_date = absl::CivilDay(2026, 3, 1);
   view.organization_names["o-1"] = "区生态环境局";
   ASSERT_OK(store_->PutPlanView(w, view));
