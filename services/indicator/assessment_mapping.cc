@@ -91,6 +91,18 @@ Scorecard CardFromProto(const v1::Scorecard& p) {
   c.measures_responsible = p.measures_responsible();
   c.as_lead = RoleFromProto(p.as_lead());
   c.as_responsible = RoleFromProto(p.as_responsible());
+  const v1::ScoreSupervision& s = p.supervision();
+  c.supervision.orders = s.orders();
+  c.supervision.open = s.open();
+  c.supervision.replies_due = s.replies_due();
+  c.supervision.replies_on_time = s.replies_on_time();
+  c.supervision.replies_late = s.replies_late();
+  c.supervision.replies_overdue = s.replies_overdue();
+  c.supervision.overdue.assign(s.overdue().begin(), s.overdue().end());
+  c.problems.total = p.problems().total();
+  c.problems.unresolved = p.problems().unresolved();
+  c.problems.overdue = p.problems().overdue();
+  c.problems.reopened = p.problems().reopened();
   return c;
 }
 
@@ -168,6 +180,30 @@ MeasureLight LightFromProto(const v1::MeasureLight& p) {
     }
     l.checkpoints.push_back(std::move(c));
   }
+  for (const v1::MeasureSupervisionOrder& q : p.supervision_orders()) {
+    LightSupervisionOrder o;
+    o.order = q.order();
+    o.id = q.order().substr(q.order().rfind('/') + 1);
+    o.title = q.title();
+    o.level = q.level();
+    if (q.has_reply_due_date()) {
+      if (auto d = DateFromProto(q.reply_due_date(), "reply_due_date"); d.ok()) o.reply_due = *d;
+    }
+    o.overdue_organizations.assign(q.overdue_organizations().begin(),
+                                   q.overdue_organizations().end());
+    l.supervision_orders.push_back(std::move(o));
+  }
+  if (p.has_problems()) {
+    LightProblems q;
+    q.total = p.problems().total();
+    q.unresolved = p.problems().unresolved();
+    q.overdue = p.problems().overdue();
+    q.claimed = p.problems().claimed();
+    q.overdue_items.assign(p.problems().overdue_items().begin(),
+                           p.problems().overdue_items().end());
+    q.clear_all_required = p.problems().clear_all_required();
+    l.problems = std::move(q);
+  }
   return l;
 }
 
@@ -188,6 +224,7 @@ v1::ScoringRules ToProto(const ScoringRules& r) {
   p.set_returned_report_credit(r.returned_report_credit);
   p.set_checkpoints_met_weight(r.weights.checkpoints_met);
   p.set_late_checkpoint_credit(r.late_checkpoint_credit);
+  p.set_supervision_replies_weight(r.weights.supervision_replies);
   v1::LightRules* lights = p.mutable_light_rules();
   lights->set_yellow_days_before_due(r.lights.yellow_days_before_due);
   lights->set_red_missed_reports(r.lights.red_missed_reports);
@@ -210,6 +247,7 @@ ScoringRules FromProto(const v1::ScoringRules& p) {
   r.returned_report_credit = p.returned_report_credit();
   r.weights.checkpoints_met = p.checkpoints_met_weight();  // 0 in records from before it existed
   r.late_checkpoint_credit = p.late_checkpoint_credit();
+  r.weights.supervision_replies = p.supervision_replies_weight();  // 0 before it existed
   // Unset (a request that leaves them out, rules and months stored before
   // they could be set): the defaults, the rules those months were coloured by.
   const v1::LightRules& lights = p.light_rules();

@@ -149,6 +149,146 @@ absl::StatusOr<std::optional<ProgressUpdate>> FromCompletion(
   return u;
 }
 
+std::string LevelOf(pv1::SupervisionLevel level) {
+  switch (level) {
+    case pv1::SUPERVISION_LEVEL_BLUE:
+      return "blue";
+    case pv1::SUPERVISION_LEVEL_YELLOW:
+      return "yellow";
+    case pv1::SUPERVISION_LEVEL_RED:
+      return "red";
+    default:
+      return "";
+  }
+}
+
+SupervisionVerdict VerdictOf(pv1::SupervisionVerdict v) {
+  switch (v) {
+    case pv1::SUPERVISION_VERDICT_ACCEPTED:
+      return SupervisionVerdict::kAccepted;
+    case pv1::SUPERVISION_VERDICT_RETURNED:
+      return SupervisionVerdict::kReturned;
+    case pv1::SUPERVISION_VERDICT_SUPERSEDED:
+      return SupervisionVerdict::kSuperseded;
+    default:
+      return SupervisionVerdict::kNone;
+  }
+}
+
+// The event's commit time, else the epoch: for a snapshot missing a time.
+absl::Time CommitTime(const ecoplan::common::v1::Event& event) {
+  return event.has_commit_time() ? common::TimeFromProto(event.commit_time()) : absl::UnixEpoch();
+}
+
+// The order snapshot of a supervision event. Deadlines: the one in force at
+// issue (exact only without level changes, else `*initial_known` = false and
+// the first change's reply day stands in), then each level change's reply
+// day, late from the start of the next day (raises are never explicit: the
+// progress service's DeadlineOnDay), the last one the order's reply_due_time.
+absl::StatusOr<ProgressUpdate> FromOrder(const pv1::SupervisionOrder& o,
+                                         const ecoplan::common::v1::Event& event, bool issued) {
+  ProgressUpdate u;
+  u.kind = ProgressUpdate::Kind::kSupervisionOrder;
+  ECOPLAN_ASSIGN_OR_RETURN(u.plan_id, PlanIdOf(o.name(), "order.name"));
+  SupervisionOrderFact f;
+  f.name = o.name();
+  f.id = common::LastSegment(o.name());
+  f.title = o.title();
+  f.sequence = event.sequence();
+  for (const std::string& m : o.measures()) f.measure_ids.push_back(common::LastSegment(m));
+  for (const pv1::SupervisionAddressee& a : o.addressees()) {
+    SupervisionAddresseeFact x;
+    x.organization_id = common::LastSegment(a.organization());
+    x.organization = a.organization_display_name();  // empty: named from the plan view
+    for (const pv1::SupervisionReply& r : a.replies()) {
+      SupervisionReplyFact y;
+      y.reply_time = r.has_reply_time() ? common::TimeFromProto(r.reply_time()) : CommitTime(event);
+      y.verdict = VerdictOf(r.verdict());
+      if (r.has_verify_time()) y.verify_time = common::TimeFromProto(r.verify_time());
+      x.replies.push_back(std::move(y));
+    }
+    f.addressees.push_back(std::move(x));
+  }
+  f.issue_time = o.has_issue_time() ? common::TimeFromProto(o.issue_time()) : CommitTime(event);
+  if (o.state() == pv1::SUPERVISION_ORDER_STATE_CLOSED) {
+    f.close_time = o.has_close_time() ? common::TimeFromProto(o.close_time()) : CommitTime(event);
+  }
+  ECOPLAN_ASSIGN_OR_RETURN(absl::CivilDay due,
+                           DateFromProto(o.reply_due_date(), "order.reply_due_date"));
+  const absl::Time due_time =
+      o.has_reply_due_time() ? common::TimeFromProto(o.reply_due_time()) : EndOfDay(due);
+  const auto& changes = o.level_changes();
+  if (changes.empty()) {
+    f.deadlines.push_back({f.issue_time, LevelOf(o.level()), due, due_time});
+  } else {
+    u.initial_deadline_known = issued;
+    ECOPLAN_ASSIGN_OR_RETURN(
+        absl::CivilDay first,
+        DateFromProto(changes[0].reply_due_date(), "order.level_changes.reply_due_date"));
+    f.deadlines.push_back({f.issue_time, LevelOf(changes[0].from_level()), first, EndOfDay(first)});
+    for (int k = 0; k < changes.size(); ++k) {
+      const pv1::SupervisionLevelChange& c = changes[k];
+      ECOPLAN_ASSIGN_OR_RETURN(
+          absl::CivilDay day,
+          DateFromProto(c.reply_due_date(), "order.level_changes.reply_due_date"));
+      const bool last = k + 1 == changes.size();
+      const absl::Time since =
+          c.has_change_time() ? common::TimeFromProto(c.change_time()) : f.issue_time;
+      f.deadlines.push_back(
+          {since, LevelOf(c.to_level()), day, last && day == due ? due_time : EndOfDay(day)});
+    }
+  }
+  u.order = std::move(f);
+  return u;
+}
+
+ProblemState ProblemStateOf(pv1::ProblemState s) {
+  switch (s) {
+    case pv1::PROBLEM_STATE_RECTIFYING:
+      return ProblemState::kRectifying;
+    case pv1::PROBLEM_STATE_RECTIFICATION_CLAIMED:
+      return ProblemState::kClaimed;
+    case pv1::PROBLEM_STATE_VERIFIED:
+      return ProblemState::kVerified;
+    case pv1::PROBLEM_STATE_CLOSED:
+      return ProblemState::kClosed;
+    default:
+      return ProblemState::kOpen;
+  }
+}
+
+// The item snapshot of a problem event; an item without steps gets one, its
+// state since its creation (or the event).
+absl::StatusOr<ProgressUpdate> FromProblem(const pv1::ProblemItem& p,
+                                           const ecoplan::common::v1::Event& event) {
+  ProgressUpdate u;
+  u.kind = ProgressUpdate::Kind::kProblemItem;
+  ECOPLAN_ASSIGN_OR_RETURN(u.plan_id, PlanIdOf(p.name(), "item.name"));
+  ProblemItemFact f;
+  f.name = p.name();
+  f.id = common::LastSegment(p.name());
+  f.measure_id = common::LastSegment(p.measure());
+  f.code = p.code();
+  f.title = p.title();
+  f.organization_id = common::LastSegment(p.organization());
+  f.organization = p.organization_display_name();  // empty: named from the plan view
+  ECOPLAN_ASSIGN_OR_RETURN(
+      f.due, DateFromProto(p.rectification_due_date(), "item.rectification_due_date"));
+  for (const pv1::ProblemStep& s : p.steps()) {
+    f.steps.push_back({ProblemStateOf(s.state()),
+                       s.has_step_time() ? common::TimeFromProto(s.step_time()) : CommitTime(event),
+                       s.transition() == pv1::PROBLEM_TRANSITION_REOPEN});
+  }
+  if (f.steps.empty()) {
+    f.steps.push_back(
+        {ProblemStateOf(p.state()),
+         p.has_create_time() ? common::TimeFromProto(p.create_time()) : CommitTime(event), false});
+  }
+  f.sequence = event.sequence();
+  u.problem = std::move(f);
+  return u;
+}
+
 common::DueRule DueRuleFromProto(const pv1::DueRule& rule) {
   common::DueRule out;
   if (rule.rule_case() == pv1::DueRule::kNthWorkingDay && rule.nth_working_day() > 0) {
@@ -244,6 +384,42 @@ absl::StatusOr<std::optional<ProgressUpdate>> ProgressUpdateFromEvent(
     ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::CompletionRejected>(event));
     return FromCompletion(p.completion(), event, pv1::COMPLETION_STATE_REJECTED,
                           ProgressUpdate::Kind::kCompletionRejected);
+  }
+  if (type == "ecoplan.progress.v1.SupervisionOrderIssued") {
+    ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::SupervisionOrderIssued>(event));
+    return FromOrder(p.order(), event, true);
+  }
+  if (type == "ecoplan.progress.v1.SupervisionOrderReplied") {
+    ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::SupervisionOrderReplied>(event));
+    return FromOrder(p.order(), event, false);
+  }
+  if (type == "ecoplan.progress.v1.SupervisionOrderReplyReturned") {
+    ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::SupervisionOrderReplyReturned>(event));
+    return FromOrder(p.order(), event, false);
+  }
+  if (type == "ecoplan.progress.v1.SupervisionOrderReplyAccepted") {
+    ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::SupervisionOrderReplyAccepted>(event));
+    return FromOrder(p.order(), event, false);
+  }
+  if (type == "ecoplan.progress.v1.SupervisionOrderLevelRaised") {
+    ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::SupervisionOrderLevelRaised>(event));
+    return FromOrder(p.order(), event, false);
+  }
+  if (type == "ecoplan.progress.v1.SupervisionOrderClosed") {
+    ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::SupervisionOrderClosed>(event));
+    return FromOrder(p.order(), event, false);
+  }
+  if (type == "ecoplan.progress.v1.SupervisionOrderAcknowledged") {
+    ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::SupervisionOrderAcknowledged>(event));
+    return FromOrder(p.order(), event, false);
+  }
+  if (type == "ecoplan.progress.v1.ProblemItemOpened") {
+    ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::ProblemItemOpened>(event));
+    return FromProblem(p.item(), event);
+  }
+  if (type == "ecoplan.progress.v1.ProblemItemTransitioned") {
+    ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::ProblemItemTransitioned>(event));
+    return FromProblem(p.item(), event);
   }
   if (type == "ecoplan.progress.v1.ExtensionDecided") {
     ECOPLAN_ASSIGN_OR_RETURN(auto p, Unpack<pv1::ExtensionDecided>(event));

@@ -26,6 +26,19 @@ namespace ecoplan::indicator {
 //     in Asia/Shanghai); `day` is the decision day (the declaration day while
 //     declared); a completion whose state does not match its event → nullopt;
 //   ExtensionDecided, approved → kExtensionApproved with the new due day;
+//   SupervisionOrderIssued / Replied / ReplyReturned / ReplyAccepted /
+//     LevelRaised / Closed / Acknowledged → kSupervisionOrder with the whole
+//     order (SupervisionOrderFact: measures, addressees with their display
+//     names (empty when the event has none: the evaluation names them from
+//     the plan view) and their replies' reply and verify times and verdicts, issue and close
+//     time, the deadlines: the one given at issue (known exactly from an
+//     Issued event or an order without level changes), then one per level
+//     change, its reply day late from the start of the next day in
+//     Asia/Shanghai, the last one at the order's reply_due_time) and the
+//     event's sequence; a missing time is the event's commit time;
+//   ProblemItemOpened / ProblemItemTransitioned → kProblemItem with the whole
+//     item (code, owner (named likewise), rectification day, every step's
+//     state and time, reopenings) and the event's sequence;
 //   anything else (drafts, summaries of quarters, half years and years,
 //   calendars, holidays) → nullopt: no effect here (calendars and holidays:
 //   CalendarUpdateFromEvent, HolidaysFromEvent).

@@ -326,5 +326,139 @@ TEST(ProgressMappingTest, APayloadThatDoesNotParseIsAnError) {
   EXPECT_EQ(ProgressUpdateFromEvent(e).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+ecoplan::common::v1::Date DateOf(int y, int m, int d) {
+  ecoplan::common::v1::Date out;
+  out.set_year(y);
+  out.set_month(m);
+  out.set_day(d);
+  return out;
+}
+
+pv1::SupervisionOrder RaisedOrder() {
+  pv1::SupervisionOrder o;
+  o.set_name("plans/p-1/supervisionOrders/2026-003");
+  o.set_title("河道排口整治滞后");
+  o.set_level(pv1::SUPERVISION_LEVEL_RED);
+  o.add_measures("plans/p-1/measures/a1-t2-m3");
+  o.add_measures("plans/p-1/measures/a1-t2-m4");
+  pv1::SupervisionAddressee* a = o.add_addressees();
+  a->set_organization("organizations/o-water");
+  a->set_organization_display_name("区水务局");
+  pv1::SupervisionReply* r = a->add_replies();
+  *r->mutable_reply_time() = At(absl::CivilSecond(2026, 6, 9, 15, 0, 0));
+  r->set_verdict(pv1::SUPERVISION_VERDICT_RETURNED);
+  *r->mutable_verify_time() = At(absl::CivilSecond(2026, 6, 10, 9, 0, 0));
+  *o.mutable_reply_due_date() = DateOf(2026, 6, 16);
+  *o.mutable_reply_due_time() = At(absl::CivilSecond(2026, 6, 17, 0, 0, 0));
+  o.set_state(pv1::SUPERVISION_ORDER_STATE_OPEN);
+  *o.mutable_issue_time() = At(absl::CivilSecond(2026, 6, 3, 10, 0, 0));
+  pv1::SupervisionLevelChange* c = o.add_level_changes();
+  c->set_from_level(pv1::SUPERVISION_LEVEL_YELLOW);
+  c->set_to_level(pv1::SUPERVISION_LEVEL_RED);
+  *c->mutable_change_time() = At(absl::CivilSecond(2026, 6, 12, 10, 0, 0));
+  *c->mutable_reply_due_date() = DateOf(2026, 6, 16);
+  return o;
+}
+
+TEST(ProgressMappingTest, ASupervisionEventCarriesTheWholeOrder) {
+  pv1::SupervisionOrderLevelRaised raised;
+  *raised.mutable_order() = RaisedOrder();
+  ASSERT_OK_AND_ASSIGN(std::optional<ProgressUpdate> u,
+                       ProgressUpdateFromEvent(EventOf(raised, 31)));
+  ASSERT_TRUE(u.has_value());
+  EXPECT_EQ(u->kind, ProgressUpdate::Kind::kSupervisionOrder);
+  EXPECT_EQ(u->plan_id, "p-1");
+  EXPECT_FALSE(u->initial_deadline_known);  // a level change hides the issued reply day
+  ASSERT_TRUE(u->order.has_value());
+  const SupervisionOrderFact& o = *u->order;
+  EXPECT_EQ(o.id, "2026-003");
+  EXPECT_EQ(o.sequence, 31u);
+  EXPECT_THAT(o.measure_ids, ElementsAre("a1-t2-m3", "a1-t2-m4"));
+  ASSERT_THAT(o.addressees, SizeIs(1));
+  EXPECT_EQ(o.addressees[0].organization_id, "o-water");
+  EXPECT_EQ(o.addressees[0].organization, "区水务局");
+  ASSERT_THAT(o.addressees[0].replies, SizeIs(1));
+  EXPECT_EQ(o.addressees[0].replies[0].verdict, SupervisionVerdict::kReturned);
+  EXPECT_EQ(o.addressees[0].replies[0].verify_time,
+            absl::FromCivil(absl::CivilSecond(2026, 6, 10, 9, 0, 0), kShanghai));
+  EXPECT_FALSE(o.close_time.has_value());
+  ASSERT_THAT(o.deadlines, SizeIs(2));
+  EXPECT_EQ(o.deadlines[0].level, "yellow");
+  EXPECT_EQ(o.deadlines[1].level, "red");
+  EXPECT_EQ(o.deadlines[1].day, absl::CivilDay(2026, 6, 16));
+  EXPECT_EQ(o.deadlines[1].since,
+            absl::FromCivil(absl::CivilSecond(2026, 6, 12, 10, 0, 0), kShanghai));
+  EXPECT_EQ(o.deadlines[1].time, absl::FromCivil(absl::CivilDay(2026, 6, 17), kShanghai));
+
+  // Issued, without level changes: the deadline is known exactly; closed: its time.
+  pv1::SupervisionOrder plain = RaisedOrder();
+  plain.clear_level_changes();
+  plain.set_level(pv1::SUPERVISION_LEVEL_BLUE);
+  *plain.mutable_reply_due_time() = At(absl::CivilSecond(2026, 6, 16, 17, 0, 0));
+  plain.set_state(pv1::SUPERVISION_ORDER_STATE_CLOSED);
+  *plain.mutable_close_time() = At(absl::CivilSecond(2026, 6, 20, 9, 0, 0));
+  pv1::SupervisionOrderClosed closed;
+  *closed.mutable_order() = plain;
+  ASSERT_OK_AND_ASSIGN(u, ProgressUpdateFromEvent(EventOf(closed, 40)));
+  ASSERT_TRUE(u.has_value() && u->order.has_value());
+  EXPECT_TRUE(u->initial_deadline_known);
+  ASSERT_THAT(u->order->deadlines, SizeIs(1));
+  EXPECT_EQ(u->order->deadlines[0].level, "blue");
+  EXPECT_EQ(u->order->deadlines[0].time,
+            absl::FromCivil(absl::CivilSecond(2026, 6, 16, 17, 0, 0), kShanghai));
+  EXPECT_EQ(u->order->close_time,
+            absl::FromCivil(absl::CivilSecond(2026, 6, 20, 9, 0, 0), kShanghai));
+}
+
+TEST(ProgressMappingTest, AProblemEventCarriesTheWholeItem) {
+  pv1::ProblemItem item;
+  item.set_name("plans/p-1/problems/pb-7");
+  item.set_measure("plans/p-1/measures/a1-t2-m3");
+  item.set_code("PWK-0012");
+  item.set_title("排口 12");
+  item.set_organization("organizations/o-water");
+  item.set_organization_display_name("区水务局");
+  *item.mutable_rectification_due_date() = DateOf(2026, 5, 31);
+  item.set_state(pv1::PROBLEM_STATE_RECTIFYING);
+  item.set_reopen_count(1);
+  pv1::ProblemStep* s = item.add_steps();
+  s->set_state(pv1::PROBLEM_STATE_OPEN);
+  *s->mutable_step_time() = At(absl::CivilSecond(2026, 4, 1, 9, 0, 0));
+  s = item.add_steps();
+  s->set_transition(pv1::PROBLEM_TRANSITION_CLAIM_RECTIFIED);
+  s->set_state(pv1::PROBLEM_STATE_RECTIFICATION_CLAIMED);
+  *s->mutable_step_time() = At(absl::CivilSecond(2026, 5, 2, 9, 0, 0));
+  s = item.add_steps();
+  s->set_transition(pv1::PROBLEM_TRANSITION_REOPEN);
+  s->set_state(pv1::PROBLEM_STATE_RECTIFYING);
+  *s->mutable_step_time() = At(absl::CivilSecond(2026, 5, 10, 9, 0, 0));
+  pv1::ProblemItemTransitioned t;
+  *t.mutable_item() = item;
+  ASSERT_OK_AND_ASSIGN(std::optional<ProgressUpdate> u, ProgressUpdateFromEvent(EventOf(t, 12)));
+  ASSERT_TRUE(u.has_value() && u->problem.has_value());
+  EXPECT_EQ(u->kind, ProgressUpdate::Kind::kProblemItem);
+  EXPECT_EQ(u->plan_id, "p-1");
+  const ProblemItemFact& p = *u->problem;
+  EXPECT_EQ(p.id, "pb-7");
+  EXPECT_EQ(p.measure_id, "a1-t2-m3");
+  EXPECT_EQ(p.code, "PWK-0012");
+  EXPECT_EQ(p.organization, "区水务局");
+  EXPECT_EQ(p.due, absl::CivilDay(2026, 5, 31));
+  EXPECT_EQ(p.sequence, 12u);
+  ASSERT_THAT(p.steps, SizeIs(3));
+  EXPECT_EQ(p.steps[1].state, ProblemState::kClaimed);
+  EXPECT_FALSE(p.steps[1].reopen);
+  EXPECT_EQ(p.steps[2].state, ProblemState::kRectifying);
+  EXPECT_TRUE(p.steps[2].reopen);
+  const ProblemStanding june = ProblemAsOf(p, absl::CivilDay(2026, 6, 1));
+  EXPECT_TRUE(june.overdue && june.reopened && june.unresolved);
+
+  pv1::ProblemItemOpened opened;
+  *opened.mutable_item() = item;
+  ASSERT_OK_AND_ASSIGN(u, ProgressUpdateFromEvent(EventOf(opened, 3)));
+  ASSERT_TRUE(u.has_value() && u->problem.has_value());
+  EXPECT_EQ(u->problem->sequence, 3u);
+}
+
 }  // namespace
 }  // namespace ecoplan::indicator

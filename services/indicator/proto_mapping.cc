@@ -354,6 +354,23 @@ v1::MeasureLight ToProto(absl::string_view plan_id, const MeasureLight& l) {
   }
   p.set_completion(l.completion);
   p.set_counted_completed(l.counted_completed);
+  for (const LightSupervisionOrder& o : l.supervision_orders) {
+    v1::MeasureSupervisionOrder* q = p.add_supervision_orders();
+    q->set_order(o.order);
+    q->set_title(o.title);
+    q->set_level(o.level);
+    if (o.reply_due.has_value()) *q->mutable_reply_due_date() = DateToProto(*o.reply_due);
+    for (const std::string& org : o.overdue_organizations) q->add_overdue_organizations(org);
+  }
+  if (l.problems.has_value()) {
+    v1::MeasureProblemLedger* q = p.mutable_problems();
+    q->set_total(l.problems->total);
+    q->set_unresolved(l.problems->unresolved);
+    q->set_overdue(l.problems->overdue);
+    q->set_claimed(l.problems->claimed);
+    for (const std::string& item : l.problems->overdue_items) q->add_overdue_items(item);
+    q->set_clear_all_required(l.problems->clear_all_required);
+  }
   return p;
 }
 
@@ -409,6 +426,19 @@ v1::Scorecard ToProto(const Scorecard& c) {
   p.set_measures_responsible(c.measures_responsible);
   *p.mutable_as_lead() = ToProto(c.as_lead);
   *p.mutable_as_responsible() = ToProto(c.as_responsible);
+  v1::ScoreSupervision* s = p.mutable_supervision();
+  s->set_orders(c.supervision.orders);
+  s->set_open(c.supervision.open);
+  s->set_replies_due(c.supervision.replies_due);
+  s->set_replies_on_time(c.supervision.replies_on_time);
+  s->set_replies_late(c.supervision.replies_late);
+  s->set_replies_overdue(c.supervision.replies_overdue);
+  for (const std::string& o : c.supervision.overdue) s->add_overdue(o);
+  v1::ScoreProblems* q = p.mutable_problems();
+  q->set_total(c.problems.total);
+  q->set_unresolved(c.problems.unresolved);
+  q->set_overdue(c.problems.overdue);
+  q->set_reopened(c.problems.reopened);
   return p;
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
@@ -78,6 +79,7 @@ MeasureView ViewOf(const rv1::Measure& m, const std::map<std::string, std::strin
       v.responsible_organizations.push_back(n);
     }
   }
+  v.clear_all_required = absl::StrContains(m.text(), "动态清零");
   // Checkpoints of the text: each with the day(s) it is due.
   for (const rv1::Checkpoint& c : m.checkpoints()) {
     CheckpointView due;

@@ -367,9 +367,13 @@ TEST_F(RegistryPlanFollowerTest, TheViewKeepsTheCheckpointsOfTheMeasureText) {
   may->mutable_due_date()->set_year(2026);
   may->mutable_due_date()->set_month(5);
   may->mutable_due_date()->set_day(31);
+  m->set_text(m->text() + "发现问题动态清零。");
   ASSERT_NO_FATAL_FAILURE(Import(e));
   ASSERT_OK_AND_ASSIGN(auto views, store_->LoadPlanViews());
   ASSERT_TRUE(views.count(kPlan));
+  for (const MeasureView& v : views.at(kPlan).measures) {
+    EXPECT_EQ(v.clear_all_required, v.id == "a1-t9-m2") << v.id;  // only its text says so
+  }
   const MeasureView* view = nullptr;
   for (const MeasureView& v : views.at(kPlan).measures) {
     if (v.id == "a1-t9-m2") view = &v;

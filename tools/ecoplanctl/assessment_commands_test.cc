@@ -94,8 +94,23 @@ iv1::MonthlyAssessment ClosedJune() {
   missed->mutable_due_date()->set_month(5);
   missed->mutable_due_date()->set_day(31);
   missed->set_state(iv1::MEASURE_CHECKPOINT_STATE_MISSED);
+  // A supervision order open on the red light, its addressee overdue, and its ledger.
+  iv1::MeasureSupervisionOrder* order = a.mutable_measure_lights(3)->add_supervision_orders();
+  order->set_order(absl::StrCat(kPlan, "/supervisionOrders/2026-003"));
+  order->set_level("yellow");
+  order->mutable_reply_due_date()->set_year(2026);
+  order->mutable_reply_due_date()->set_month(6);
+  order->mutable_reply_due_date()->set_day(10);
+  order->add_overdue_organizations("区交通局");
+  a.mutable_measure_lights(3)->mutable_problems()->set_total(12);
+  a.mutable_measure_lights(3)->mutable_problems()->set_unresolved(3);
+  a.mutable_measure_lights(3)->mutable_problems()->set_overdue(1);
   iv1::Scorecard* jt = a.add_scorecards();
   jt->set_organization("区交通局");
+  jt->mutable_supervision()->set_orders(1);
+  jt->mutable_supervision()->set_open(1);
+  jt->mutable_supervision()->set_replies_due(1);
+  jt->mutable_supervision()->set_replies_overdue(1);
   jt->set_score(76.5);
   iv1::ScoreComponent* on_time = jt->add_components();
   on_time->set_name("on_time_reporting");
@@ -358,7 +373,17 @@ TEST_F(AssessmentCommandsTest, MonthShowListsLightsAndOneOrganizationsFactsOnReq
       << err_.str();
   EXPECT_EQ(fake_.last_get().organization(), "区交通局");
   const std::string out = out_.str();
-  EXPECT_THAT(out, ContainsRegex("a1-t1-m4 +red +5月底前 2026-05-31 missed +reason of light 4"));
+  // The supervision column is cut at 50 columns without --wide.
+  EXPECT_THAT(out, ContainsRegex("a1-t1-m4 +red +5月底前 2026-05-31 missed +督办 2026-003 yellow "
+                                 "due 2026-06-10, overdue 区\\.\\.\\. +reason of light 4"));
+  out_.str("");
+  ASSERT_EQ(Run({"--wide", "month", "show", "--month", "2026-06", "--lights"}), 0) << err_.str();
+  EXPECT_THAT(out_.str(), ContainsRegex("missed +督办 2026-003 yellow due 2026-06-10, overdue "
+                                        "区交通局; 清单 3/12 unresolved, 1 overdue +reason of "
+                                        "light 4"));
+  EXPECT_THAT(out, ContainsRegex("a1-t1-m1 +green +- +- +reason of light 1"));
+  EXPECT_THAT(out, HasSubstr("Supervision: 督办 1 (1 open), replies 0/1 on time, 0 late, 1 "
+                             "overdue\n"));
   EXPECT_THAT(out, HasSubstr("Facts of 区交通局 (score 76.50)"));
   EXPECT_THAT(out, HasSubstr("on_time_reporting: 15.00 points (rate 0.500, weight 0.3) — 1 of 2 "
                              "reports on time"));
@@ -497,7 +522,8 @@ TEST_F(AssessmentCommandsTest, ScoringSetReadsTheRulesAndChangesOnlyTheFieldsGiv
   EXPECT_THAT(out_.str(), ContainsRegex("Extensions: +extended"));
   EXPECT_THAT(out_.str(), ContainsRegex("Reason: +2026年考评办法\n"));
 
-  EXPECT_THAT(out_.str(), ContainsRegex("Yellow before due: +30 days\n"));  // unset: default
+  EXPECT_THAT(out_.str(), ContainsRegex("Supervision replies weight: +0\n"));  // not scored
+  EXPECT_THAT(out_.str(), ContainsRegex("Yellow before due: +30 days\n"));     // unset: default
   EXPECT_THAT(out_.str(), ContainsRegex("Red after missed: +2 reports\n"));
 
   ASSERT_EQ(Run({"scoring", "set", "--late-credit", "0.5", "--extensions", "plan", "--reason",

@@ -37,6 +37,7 @@ using indicator_internal::kPlan;
 using indicator_internal::Number;
 using indicator_internal::ResolvePlan;
 using indicator_internal::Short;
+using indicator_internal::SupervisionText;
 using indicator_internal::WithContext;
 
 std::string KindWord(iv1::AdjustmentKind kind) {
@@ -71,6 +72,7 @@ absl::Status PrintFacts(const iv1::MonthlyAssessment& a, const std::string& orga
   for (const iv1::Scorecard& card : a.scorecards()) {
     if (card.organization() != organization) continue;
     out << "\nFacts of " << organization << " (score " << Score(card.score()) << ")\n";
+    if (const std::string s = SupervisionText(card); s != "-") out << "Supervision: " << s << "\n";
     for (const iv1::ScoreComponent& c : card.components()) {
       out << "\n"
           << c.name() << ": " << absl::StrFormat("%.2f", c.points()) << " points (rate "
@@ -99,17 +101,18 @@ absl::Status PrintFacts(const iv1::MonthlyAssessment& a, const std::string& orga
 
 void PrintLights(const iv1::MonthlyAssessment& a, bool wide, std::ostream& out) {
   out << "\nLights\n";
-  Table table({"MEASURE", "COLOUR", "DUE", "COMPLETION", "CHECKPOINTS", "REASONS"});
+  Table table({"MEASURE", "COLOUR", "DUE", "COMPLETION", "CHECKPOINTS", "SUPERVISION", "REASONS"});
   if (!wide) {
     table.SetMaxWidth(4, 60);
-    table.SetMaxWidth(5, 80);
+    table.SetMaxWidth(5, 50);
+    table.SetMaxWidth(6, 80);
   }
   for (const iv1::MeasureLight& l : a.measure_lights()) {
     table.AddRow({Short(l.measure()), ColourWord(l.colour()), FormatDate(l.due_date()),
                   l.counted_completed()      ? "counted completed"
                   : l.completion_confirmed() ? "confirmed, not counted"
                                              : "",
-                  CheckpointsText(l), absl::StrJoin(l.reasons(), "; ")});
+                  CheckpointsText(l), SupervisionText(l), absl::StrJoin(l.reasons(), "; ")});
   }
   table.Print(out);
 }

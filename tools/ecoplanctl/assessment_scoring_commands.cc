@@ -65,6 +65,7 @@ void PrintRules(const iv1::PlanScoringRules& r, std::ostream& out) {
             {"Extensions", ExtensionsText(s.extensions())},
             {"Checkpoints weight", Number(s.checkpoints_met_weight())},
             {"Late checkpoint credit", Number(s.late_checkpoint_credit())},
+            {"Supervision replies weight", Number(s.supervision_replies_weight())},
             {"Yellow before due", LightRule(s.light_rules().has_yellow_days_before_due(),
                                             s.light_rules().yellow_days_before_due(), 30, "days")},
             {"Red after missed", LightRule(s.light_rules().has_red_missed_reports(),

@@ -86,6 +86,42 @@ std::string CheckpointsText(const ecoplan::indicator::v1::MeasureLight& light) {
   return parts.empty() ? "-" : absl::StrJoin(parts, "; ");
 }
 
+std::string SupervisionText(const ecoplan::indicator::v1::MeasureLight& light) {
+  namespace iv1 = ::ecoplan::indicator::v1;
+  std::vector<std::string> parts;
+  for (const iv1::MeasureSupervisionOrder& o : light.supervision_orders()) {
+    std::string part = absl::StrCat("督办 ", Short(o.order()), " ", o.level(), " due ",
+                                    FormatDate(o.reply_due_date()));
+    if (!o.overdue_organizations().empty()) {
+      absl::StrAppend(&part, ", overdue ", absl::StrJoin(o.overdue_organizations(), ", "));
+    }
+    parts.push_back(std::move(part));
+  }
+  if (light.has_problems()) {
+    const iv1::MeasureProblemLedger& p = light.problems();
+    parts.push_back(absl::StrCat("清单 ", p.unresolved(), "/", p.total(), " unresolved, ",
+                                 p.overdue(), " overdue",
+                                 p.clear_all_required() ? " (动态清零)" : ""));
+  }
+  return parts.empty() ? "-" : absl::StrJoin(parts, "; ");
+}
+
+std::string SupervisionText(const ecoplan::indicator::v1::Scorecard& card) {
+  std::vector<std::string> parts;
+  const auto& s = card.supervision();
+  if (s.orders() > 0) {
+    parts.push_back(absl::StrCat("督办 ", s.orders(), " (", s.open(), " open), replies ",
+                                 s.replies_on_time(), "/", s.replies_due(), " on time, ",
+                                 s.replies_late(), " late, ", s.replies_overdue(), " overdue"));
+  }
+  const auto& p = card.problems();
+  if (p.total() > 0) {
+    parts.push_back(absl::StrCat("清单 ", p.total(), " (", p.unresolved(), " unresolved, ",
+                                 p.overdue(), " overdue, ", p.reopened(), " reopened)"));
+  }
+  return parts.empty() ? "-" : absl::StrJoin(parts, "; ");
+}
+
 std::function<absl::Status(const CommandEnv&, const ParsedArgs&)> WithContext(
     std::function<absl::Status(const IndicatorContext&, const ParsedArgs&, std::ostream&)> runner) {
   return [runner](const CommandEnv& env, const ParsedArgs& args) -> absl::Status {

@@ -55,6 +55,15 @@ std::string Number(double value);
 // upcoming"; "-" without any.
 std::string CheckpointsText(const ecoplan::indicator::v1::MeasureLight& light);
 
+// The open supervision orders and the problem ledger of a measure's light:
+// "督办 2026-003 yellow due 2026-06-10, overdue 区水务局; 清单 2/12 unresolved,
+// 1 overdue"; "-" without any.
+std::string SupervisionText(const ecoplan::indicator::v1::MeasureLight& light);
+
+// A scorecard's supervision orders and ledger items: "督办 2 (1 open), replies
+// 1/2 on time, 1 overdue; 清单 3 (1 unresolved, 0 overdue)"; "-" without any.
+std::string SupervisionText(const ecoplan::indicator::v1::Scorecard& card);
+
 // The command line.
 
 // A command's run function: makes the indicator and registry stubs from the global flags.

@@ -34,6 +34,7 @@ using indicator_internal::kPlan;
 using indicator_internal::Number;
 using indicator_internal::ResolvePlan;
 using indicator_internal::Short;
+using indicator_internal::SupervisionText;
 using indicator_internal::ToDate;
 using indicator_internal::WithContext;
 
@@ -385,8 +386,12 @@ absl::Status IndicatorPlan(const IndicatorContext& ctx, const std::string& plan,
   }
   if (!response.scorecards().empty()) {
     out << "\nDepartment scorecards\n";
-    Table cards({"ORGANIZATION", "SCORE", "LED", "RESPONSIBLE", "OVERDUE", "COMPONENTS"});
-    if (!ctx.output.wide) cards.SetMaxWidth(5, 90);
+    Table cards(
+        {"ORGANIZATION", "SCORE", "LED", "RESPONSIBLE", "OVERDUE", "SUPERVISION", "COMPONENTS"});
+    if (!ctx.output.wide) {
+      cards.SetMaxWidth(5, 50);
+      cards.SetMaxWidth(6, 90);
+    }
     for (const iv1::Scorecard& c : response.scorecards()) {
       std::vector<std::string> parts;
       for (const iv1::ScoreComponent& s : c.components()) {
@@ -396,21 +401,24 @@ absl::Status IndicatorPlan(const IndicatorContext& ctx, const std::string& plan,
       }
       cards.AddRow({c.organization(), absl::StrFormat("%.1f", c.score()),
                     absl::StrCat(c.measures_led()), absl::StrCat(c.measures_responsible()),
-                    absl::StrCat(c.overdue_measures()), absl::StrJoin(parts, "; ")});
+                    absl::StrCat(c.overdue_measures()), SupervisionText(c),
+                    absl::StrJoin(parts, "; ")});
     }
     cards.Print(out);
   }
   if (!response.measure_lights().empty()) {
     out << "\nMeasure lights\n";
-    Table lights({"MEASURE", "COLOUR", "DUE", "CHECKPOINTS", "REASONS"});
+    Table lights({"MEASURE", "COLOUR", "DUE", "CHECKPOINTS", "SUPERVISION", "REASONS"});
     if (!ctx.output.wide) {
       lights.SetMaxWidth(3, 60);
-      lights.SetMaxWidth(4, 80);
+      lights.SetMaxWidth(4, 50);
+      lights.SetMaxWidth(5, 80);
     }
     for (const iv1::MeasureLight& l : response.measure_lights()) {
-      lights.AddRow(
-          {Short(l.measure()), EnumWord(iv1::MeasureColour_Name(l.colour()), "MEASURE_COLOUR_"),
-           FormatDate(l.due_date()), CheckpointsText(l), absl::StrJoin(l.reasons(), "; ")});
+      lights.AddRow({Short(l.measure()),
+                     EnumWord(iv1::MeasureColour_Name(l.colour()), "MEASURE_COLOUR_"),
+                     FormatDate(l.due_date()), CheckpointsText(l), SupervisionText(l),
+                     absl::StrJoin(l.reasons(), "; ")});
     }
     lights.Print(out);
   }

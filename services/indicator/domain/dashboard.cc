@@ -16,6 +16,7 @@ namespace {
 using ReportKey = std::pair<std::string, std::string>;  // organization, measure
 
 using dashboard_internal::CheckpointText;
+using dashboard_internal::ClearingIncomplete;
 using dashboard_internal::Confirmed;
 using dashboard_internal::CountedCompleted;
 using dashboard_internal::Day;
@@ -26,6 +27,7 @@ using dashboard_internal::JudgedCheckpoint;
 using dashboard_internal::Overridden;
 using dashboard_internal::PeriodKey;
 using dashboard_internal::StatementText;
+using dashboard_internal::UnresolvedProblems;
 
 // Latest report per (organization, measure), the on-time and the late entries,
 // and who reported on each measure.
@@ -136,14 +138,14 @@ struct LightJudge {
 };
 
 // The light's facts before any rule: owners, progress, completion, due days.
-MeasureLight LightFacts(const ReportIndex& index, const MeasureInfo& m) {
+MeasureLight LightFacts(const ReportIndex& index, const MeasureInfo& m, absl::CivilDay as_of) {
   MeasureLight light;
   light.measure_id = m.id;
   light.owners = m.owners;
   light.responsible = m.responsible;
   light.progress = ProgressOf(index, m);
   light.completion_confirmed = Confirmed(m);
-  light.counted_completed = CountedCompleted(m);
+  light.counted_completed = CountedCompleted(m, as_of);
   light.due = m.due;
   light.original_due = m.original_due;
   if (m.declaration.has_value()) {
@@ -340,22 +342,113 @@ void JudgeOwner(const ReportIndex& index, const MeasureInfo& m, const std::strin
   }
 }
 
+// The supervision orders open on the day: each at least yellow, red with an
+// overdue addressee ("督办单 2026-003 (黄色督办) open, reply due 2026-06-10;
+// 区水务局 overdue").
+void JudgeSupervision(const MeasureInfo& m, absl::CivilDay as_of, LightJudge* judge) {
+  for (const SupervisionOrderFact& o : m.supervision_orders) {
+    const OrderStanding s = OrderAsOf(o, as_of);
+    if (!s.open) continue;
+    LightSupervisionOrder shown;
+    shown.order = o.name;
+    shown.id = o.id;
+    shown.title = o.title;
+    std::string text = absl::StrCat("督办单 ", o.id);
+    if (s.deadline != nullptr) {
+      shown.level = s.deadline->level;
+      shown.reply_due = s.deadline->day;
+      absl::StrAppend(&text, " (", SupervisionLevelWord(s.deadline->level), ") open, reply due ",
+                      Day(s.deadline->day));
+    } else {
+      absl::StrAppend(&text, " open");
+    }
+    for (const SupervisionAddresseeFact* a : s.overdue) {
+      shown.overdue_organizations.push_back(a->organization);
+    }
+    if (s.overdue.empty()) {
+      judge->Raise(Colour::kYellow, std::move(text));
+    } else {
+      absl::StrAppend(&text, "; ", absl::StrJoin(shown.overdue_organizations, ", "), " overdue");
+      judge->Raise(Colour::kRed, std::move(text));
+    }
+    judge->light.supervision_orders.push_back(std::move(shown));
+  }
+  std::sort(
+      judge->light.supervision_orders.begin(), judge->light.supervision_orders.end(),
+      [](const LightSupervisionOrder& a, const LightSupervisionOrder& b) { return a.id < b.id; });
+}
+
+// The problem ledger as of the day: an overdue item turns the measure red; the
+// unresolved items are listed ("问题清单: 3 of 12 items unresolved (PWK-0001,
+// …), 1 overdue: PWK-0012 (due 2026-05-31, 区水务局)").
+void JudgeProblems(const MeasureInfo& m, absl::CivilDay as_of, LightJudge* judge) {
+  constexpr size_t kListed = 20;
+  LightProblems counts;
+  counts.clear_all_required = m.clear_all_required;
+  std::vector<std::string> unresolved;
+  for (const ProblemItemFact& item : m.problems) {
+    const ProblemStanding s = ProblemAsOf(item, as_of);
+    if (!s.exists) continue;
+    ++counts.total;
+    if (s.claimed) ++counts.claimed;
+    if (s.unresolved) {
+      ++counts.unresolved;
+      if (unresolved.size() < kListed)
+        unresolved.push_back(item.code.empty() ? item.id : item.code);
+    }
+    if (s.overdue) {
+      ++counts.overdue;
+      counts.overdue_items.push_back(ProblemItemText(item));
+    }
+  }
+  if (counts.total == 0) return;
+  std::string text;
+  if (counts.unresolved == 0) {
+    text = absl::StrCat("问题清单: all ", counts.total, " items resolved");
+  } else {
+    text = absl::StrCat("问题清单: ", counts.unresolved, " of ", counts.total,
+                        " items unresolved (", absl::StrJoin(unresolved, ", "),
+                        counts.unresolved > static_cast<int>(kListed) ? ", …" : "", ")");
+    if (counts.claimed > 0) {
+      absl::StrAppend(&text, ", ", counts.claimed, " claimed rectified awaiting verification");
+    }
+  }
+  if (counts.overdue > 0) {
+    absl::StrAppend(&text, ", ", counts.overdue,
+                    " overdue: ", absl::StrJoin(counts.overdue_items, ", "));
+    judge->Raise(Colour::kRed, std::move(text));
+  } else {
+    judge->Note(std::move(text));
+  }
+  judge->light.problems = std::move(counts);
+}
+
+// A completion the bureau confirmed on a measure whose text says 动态清零
+// while ledger items are unresolved: not counted as completed, yellow.
+void JudgeClearing(const MeasureInfo& m, absl::CivilDay as_of, LightJudge* judge) {
+  if (!judge->light.completion_confirmed || !ClearingIncomplete(m, as_of)) return;
+  judge->Raise(Colour::kYellow,
+               absl::StrCat("completion confirmed, but the measure text says 动态清零 and ",
+                            UnresolvedProblems(m, as_of),
+                            " problem ledger items are unresolved; not counted as completed"));
+}
+
 // One measure's light (the rules in dashboard.h, in the order of its reasons).
 MeasureLight ColourMeasure(const ReportIndex& index, const MeasureInfo& m,
                            const std::vector<absl::CivilMonth>& due_periods, absl::CivilDay as_of,
                            const LightRules& rules) {
-  LightJudge judge{LightFacts(index, m)};
+  LightJudge judge{LightFacts(index, m, as_of)};
   if (judge.light.completion_confirmed) {
     JudgeConfirmedCompletion(m, &judge);
-    if (judge.light.counted_completed) {
-      if (!judge.fired) judge.light.colour = Colour::kGreen;
-      return std::move(judge.light);
-    }
-    // Turned back: the rules for a measure not completed apply as well.
+    JudgeClearing(m, as_of, &judge);
   } else {
     NoteDeclaration(m, &judge);
     NoteReportedCompletion(index, m, &judge);
   }
+  JudgeSupervision(m, as_of, &judge);
+  JudgeProblems(m, as_of, &judge);
+  if (judge.light.counted_completed) return std::move(judge.light);
+  // Not completed (or turned back): the rules for a measure not completed apply.
   JudgeDue(m, as_of, rules, &judge);
   if (!judge.light.counted_completed) JudgeCheckpointsOfText(index, m, as_of, rules, &judge);
   for (const std::string& owner : m.owners) {

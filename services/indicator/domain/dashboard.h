@@ -34,7 +34,12 @@
 //            for) the last `red_missed_reports` reporting periods; an
 //            occurrence of a checkpoint of the measure text whose due day has
 //            passed while no report of an owner states it met (the reason
-//            names the checkpoint's phrase and its due day);
+//            names the checkpoint's phrase and its due day); a supervision
+//            order (督办单) on the measure open on the day with an addressee
+//            overdue ("督办单 2026-003 (黄色督办) open, reply due 2026-06-10;
+//            区水务局 overdue"); an item of its problem ledger (问题清单)
+//            overdue ("问题清单: 3 of 12 items unresolved (…), 1 overdue:
+//            PWK-0012 (due 2026-05-31, 区水务局)");
 //   yellow — confirmed, but an indicator of the measure is at risk; due
 //            within `yellow_days_before_due` days and not completed; a
 //            checkpoint of the measure text (按季度, 5月底前 …, from the
@@ -45,7 +50,14 @@
 //            (afterwards the reason stays, without colour); an owner
 //            missed (or was late for) the last reporting period; its latest
 //            report says blocked or delayed; the bureau returned its latest
-//            report.
+//            report; a supervision order on the measure open on the day (its
+//            level and reply day in force then); a confirmed completion of a
+//            measure whose text says 动态清零 while an item of its ledger is
+//            unresolved (not counted as completed).
+// Supervision orders and ledger items are judged as of the day from their
+// latest snapshots (supervision_facts.h); they apply to a measure counted as
+// completed too (an open order on it is still yellow). Unresolved ledger items
+// without an overdue one are listed as a note (no colour).
 // Checkpoints are judged by statements (ProgressReport.met_checkpoints): an
 // owner, lead or responsible, states in a monthly report that an occurrence
 // (identified by its due day; a recurring 按季度 has one per quarter) is met;
@@ -62,7 +74,11 @@
 // a component with nothing to count is left out and its weight spread over the
 // others, so the score stays on 0..100). Every
 // organization that leads or is responsible for a measure (or owns an
-// indicator) gets one; lead and responsible work count alike and are shown
+// indicator), is addressed by a supervision order issued by the day or owns a
+// problem ledger item gets one (an addressee or owner is normally an owner of
+// the measure already; one that no longer is still sees its orders and items
+// on a card of its own); each card counts its orders and items
+// (ScoreSupervision, ScoreProblems); lead and responsible work count alike and are shown
 // apart (ScoreRole, and in each component's detail):
 //   on_time_reporting          = Σ report credits / reports due (on time 1, late
 //                                late_report_credit, × returned_report_credit
@@ -81,6 +97,10 @@
 //                                0; one owner's statement counts for every owner;
 //                                a measure counted as completed is not judged;
 //                                left out when its weight is 0)
+//   supervision_replies_on_time = replies owed given by the reply day / replies
+//                                owed (one per order, addressee and deadline
+//                                passed, supervision_facts.h; left out when
+//                                its weight is 0, the default)
 //   score = Σ rate × weight / Σ weights of the components present × 100
 //   (scoring_rules.h says why a plan without checkpoints scores as before).
 
@@ -91,6 +111,7 @@
 #include "absl/time/civil_time.h"
 #include "services/indicator/domain/evaluation.h"
 #include "services/indicator/domain/scoring_rules.h"
+#include "services/indicator/domain/supervision_facts.h"
 
 namespace ecoplan::indicator {
 
@@ -178,6 +199,14 @@ struct MeasureInfo {
   std::vector<MeasureIndicator> indicators = {};
   // Checkpoints of the measure's text, from the registry (common/calendar/checkpoints.h).
   std::vector<CheckpointDue> checkpoints = {};
+  // The supervision orders (督办单) concerning the measure, latest snapshots
+  // (judged as of the evaluation day, supervision_facts.h).
+  std::vector<SupervisionOrderFact> supervision_orders = {};
+  // The items of its problem ledger (问题清单), latest snapshots.
+  std::vector<ProblemItemFact> problems = {};
+  // The measure's text says 动态清零: not counted as completed while an item
+  // of its ledger is unresolved.
+  bool clear_all_required = false;
 };
 
 // One organization's entry for one measure in one monthly report.
@@ -230,6 +259,26 @@ struct CheckpointJudgement {
   std::optional<absl::CivilDay> stated_on = std::nullopt;
 };
 
+// An open supervision order on a measure, as the light shows it.
+struct LightSupervisionOrder {
+  std::string order;  // plans/{plan}/supervisionOrders/{order}
+  std::string id;     // {order}
+  std::string title;
+  std::string level;                               // in force on the day: blue, yellow, red
+  std::optional<absl::CivilDay> reply_due;         // the reply day in force on the day
+  std::vector<std::string> overdue_organizations;  // canonical names
+};
+
+// A measure's problem ledger counts on the evaluation day.
+struct LightProblems {
+  int total = 0;                           // items existing by then
+  int unresolved = 0;                      // not VERIFIED or CLOSED
+  int overdue = 0;                         // OPEN or RECTIFYING past their rectification day
+  int claimed = 0;                         // claims awaiting verification
+  std::vector<std::string> overdue_items;  // "PWK-0012 (due 2026-05-31, 区水务局)"
+  bool clear_all_required = false;         // the measure's text says 动态清零
+};
+
 struct MeasureLight {
   std::string measure_id;
   Colour colour = Colour::kGreen;
@@ -247,6 +296,11 @@ struct MeasureLight {
   // Each occurrence of each checkpoint of the measure text, in text order and
   // then by day; empty for a measure counted as completed (not judged).
   std::vector<CheckpointJudgement> checkpoints = {};
+  // The supervision orders open on the evaluation day, by id.
+  std::vector<LightSupervisionOrder> supervision_orders = {};
+  // The problem ledger as of the evaluation day; unset when the measure has no
+  // item by then.
+  std::optional<LightProblems> problems = std::nullopt;
 };
 
 // `due_periods`: the monthly periods owed by `as_of`, oldest first, from the
@@ -263,13 +317,17 @@ std::vector<MeasureLight> ColourMeasures(const std::vector<MeasureInfo>& measure
 // "completion_of_due_measures/a1-t2-m3", "no_overdue_measures/a1-t2-m3",
 // "indicators_on_track/a1-t3-m7-i1", "checkpoints_met/a1-t25-m1/2026-05-31"; the
 // checkpoint's phrase is appended, "/5月底前", when another checkpoint of the
-// measure falls due the same day).
+// measure falls due the same day; "supervision_replies_on_time/2026-003/2026-06-10":
+// the order id and the reply day owed, role "addressee", outcome on_time,
+// late or overdue).
 struct ScoreFact {
   std::string key;
-  std::string role;       // "lead", "responsible" or "owner" (of an indicator)
+  std::string role;       // "lead", "responsible", "owner" (of an indicator) or
+                          // "addressee" (of a supervision order)
   std::string outcome;    // on_time, late, missing (…_returned); completed, not_completed;
                           // overdue, not_overdue; an indicator status name;
-                          // met, met_late, missed (a checkpoint occurrence)
+                          // met, met_late, missed (a checkpoint occurrence);
+                          // on_time, late, overdue (a supervision reply owed)
   double credit = 0;      // what it adds to the component's numerator, 0..1
   std::string reference;  // the report, completion or indicator it rests on, if any
                           // (a checkpoint: the report that stated it met)
@@ -307,6 +365,27 @@ struct ScoreRole {
   int checkpoints_missed = 0;    // no owner's report states them met
 };
 
+// An organization's supervision orders as of the evaluation day
+// (supervision_facts.h: open, replies owed and their outcomes).
+struct ScoreSupervision {
+  int orders = 0;           // addressed to it, issued by the day
+  int open = 0;             // ... still open
+  int replies_due = 0;      // replies owed whose deadline passed (order × deadline)
+  int replies_on_time = 0;  // ... first replied before the deadline
+  int replies_late = 0;     // ... replied after it
+  int replies_overdue = 0;  // ... not replied at all
+  // The orders it is overdue on (the light's rule): "2026-003 (黄色督办, reply due 2026-06-10)".
+  std::vector<std::string> overdue = {};
+};
+
+// The problem ledger items an organization owns, as of the evaluation day.
+struct ScoreProblems {
+  int total = 0;
+  int unresolved = 0;
+  int overdue = 0;
+  int reopened = 0;
+};
+
 struct Scorecard {
   std::string organization;
   double score = 0;
@@ -320,6 +399,8 @@ struct Scorecard {
   int measures_responsible = 0;
   ScoreRole as_lead;
   ScoreRole as_responsible;
+  ScoreSupervision supervision = {};
+  ScoreProblems problems = {};
 };
 
 // An indicator's owners and status, for the scorecards.

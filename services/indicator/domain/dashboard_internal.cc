@@ -26,8 +26,21 @@ bool Overridden(const MeasureInfo& m) {
          m.declaration->indicator_check_overridden;
 }
 
-bool CountedCompleted(const MeasureInfo& m) {
-  return Confirmed(m) && (IndicatorsWith(m, IndicatorStatus::kOffTrack).empty() || Overridden(m));
+int UnresolvedProblems(const MeasureInfo& m, absl::CivilDay as_of) {
+  int n = 0;
+  for (const ProblemItemFact& item : m.problems) {
+    if (ProblemAsOf(item, as_of).unresolved) ++n;
+  }
+  return n;
+}
+
+bool ClearingIncomplete(const MeasureInfo& m, absl::CivilDay as_of) {
+  return m.clear_all_required && UnresolvedProblems(m, as_of) > 0;
+}
+
+bool CountedCompleted(const MeasureInfo& m, absl::CivilDay as_of) {
+  return Confirmed(m) && (IndicatorsWith(m, IndicatorStatus::kOffTrack).empty() || Overridden(m)) &&
+         !ClearingIncomplete(m, as_of);
 }
 
 std::string DeclarationText(const CompletionDeclaration& d) {

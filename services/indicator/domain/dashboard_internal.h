@@ -27,9 +27,17 @@ std::vector<const MeasureIndicator*> IndicatorsWith(const MeasureInfo& m, Indica
 // The bureau confirmed over the indicator check (ConfirmCompletion's override).
 bool Overridden(const MeasureInfo& m);
 
+// Items of the measure's problem ledger unresolved as of `as_of`.
+int UnresolvedProblems(const MeasureInfo& m, absl::CivilDay as_of);
+
+// The measure's text says 动态清零 and an item of its ledger is unresolved as
+// of `as_of`: not counted as completed.
+bool ClearingIncomplete(const MeasureInfo& m, absl::CivilDay as_of);
+
 // Confirmed by the bureau and no indicator of the measure off track (or the
-// bureau overrode the check).
-bool CountedCompleted(const MeasureInfo& m);
+// bureau overrode the check), and, for a measure whose text says 动态清零, no
+// item of its problem ledger unresolved as of `as_of`.
+bool CountedCompleted(const MeasureInfo& m, absl::CivilDay as_of);
 
 // "declaration 2 by 区交通局 on 2026-05-20".
 std::string DeclarationText(const CompletionDeclaration& d);

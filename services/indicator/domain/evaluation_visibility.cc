@@ -49,6 +49,26 @@ void NarrowToOrganization(const OrganizationScope& scope, EvaluationOutputs* out
                                       return scope.name.empty() || p.organization != scope.name;
                                     }),
                      l.progress.end());
+    // Supervision orders and the problem ledger: who is overdue, only itself.
+    for (LightSupervisionOrder& o : l.supervision_orders) {
+      auto& orgs = o.overdue_organizations;
+      orgs.erase(std::remove_if(orgs.begin(), orgs.end(),
+                                [&](const std::string& org) {
+                                  return scope.name.empty() || org != scope.name;
+                                }),
+                 orgs.end());
+    }
+    if (l.problems.has_value()) {
+      // "PWK-0012 (due 2026-05-31, 区水务局)": its own items only.
+      auto& items = l.problems->overdue_items;
+      items.erase(std::remove_if(items.begin(), items.end(),
+                                 [&](const std::string& item) {
+                                   return scope.name.empty() ||
+                                          !absl::EndsWith(item,
+                                                          absl::StrCat(", ", scope.name, ")"));
+                                 }),
+                  items.end());
+    }
   }
 
   auto& cards = outputs->scorecards;

@@ -8,8 +8,14 @@
 // Of EvaluatePlan's outputs, an organization X keeps:
 //   * the lights of the measures X leads or is responsible for (by registry
 //     id, or by name among the light's lead owners), with every other
-//     organization's progress entry removed;
-//   * its own scorecard (by canonical name);
+//     organization's progress entry removed, and of the supervision orders
+//     and the problem ledger on them only X's share of who is overdue
+//     (MeasureSupervisionOrder.overdue_organizations, the ledger's
+//     overdue_items; the counts and the reasons, which are about the
+//     measure, stay as they are, as the reasons naming other owners'
+//     missed reports do);
+//   * its own scorecard (by canonical name), with its own supervision orders
+//     and problem items (ScoreSupervision, ScoreProblems);
 //   * its own unmatched reported values (ProgressLedger::UnmatchedValues
 //     lines, "measure <id>, <organization> <period>: …");
 //   * every air-quality indicator (monitoring data are public) and the REPORTED

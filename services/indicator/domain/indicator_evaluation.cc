@@ -55,10 +55,30 @@ PlanEvaluationInput IndicatorEvaluator::InputLocked(const std::string& plan_id,
         std::sort(due.dues.begin(), due.dues.end());
         info.checkpoints.push_back(std::move(due));
       }
+      info.clear_all_required = m.clear_all_required;
       measures->push_back(std::move(info));
     }
   }
   progress_.Annotate(plan_id, measures);
+  // Supervision addressees and ledger owners without a name in their event:
+  // the plan view's canonical name, else the id.
+  auto name_of = [&](const std::string& id) -> std::string {
+    if (v != views_.end()) {
+      auto n = v->second.organization_names.find(id);
+      if (n != v->second.organization_names.end()) return n->second;
+    }
+    return id;
+  };
+  for (MeasureInfo& m : *measures) {
+    for (SupervisionOrderFact& o : m.supervision_orders) {
+      for (SupervisionAddresseeFact& a : o.addressees) {
+        if (a.organization.empty()) a.organization = name_of(a.organization_id);
+      }
+    }
+    for (ProblemItemFact& p : m.problems) {
+      if (p.organization.empty()) p.organization = name_of(p.organization_id);
+    }
+  }
   *reports = progress_.Reports(plan_id);
   input.measures = measures;
   input.reports = reports;

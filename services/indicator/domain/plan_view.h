@@ -23,7 +23,8 @@ namespace ecoplan::indicator {
 // responsible organizations, the organization ids and names, the measures'
 // checkpoints), so the registry follower refreshes it from the registry at
 // start (RegistryPlanFollower::WithViewRefresh).
-inline constexpr int kPlanViewFormat = 1;
+// 1: views without MeasureView.clear_all_required (动态清零), refreshed likewise.
+inline constexpr int kPlanViewFormat = 2;
 
 // A checkpoint of a measure's text: its phrase and the days it is due (one;
 // or each period's end of a recurring one), in order.
@@ -48,11 +49,15 @@ struct MeasureView {
   // Registry ids (o-…) of its lead and responsible organizations.
   std::vector<std::string> organization_ids;
   std::vector<CheckpointView> checkpoints;
+  // Its text says 动态清零: not counted as completed while an item of its
+  // problem ledger (问题清单) is unresolved.
+  bool clear_all_required = false;
 
   bool operator==(const MeasureView& o) const {
     return id == o.id && due == o.due && owners == o.owners &&
            responsible_organizations == o.responsible_organizations &&
-           organization_ids == o.organization_ids && checkpoints == o.checkpoints;
+           organization_ids == o.organization_ids && checkpoints == o.checkpoints &&
+           clear_all_required == o.clear_all_required;
   }
 };
 

@@ -279,6 +279,17 @@ LedgerChange ProgressLedger::Prepare(const ProgressUpdate& u,
         change.extension = {u.measure_id, u.day};
       return change;
     }
+    case ProgressUpdate::Kind::kSupervisionOrder:
+      PrepareOrder(u, plan, &change);
+      return change;
+    case ProgressUpdate::Kind::kProblemItem:
+      if (u.problem.has_value()) {
+        auto it = plan.problems.find(u.problem->id);
+        if (it == plan.problems.end() || it->second.sequence < u.problem->sequence) {
+          change.problem = u.problem;
+        }
+      }
+      return change;
     case ProgressUpdate::Kind::kReport:
       break;
   }
@@ -335,6 +346,32 @@ void ProgressLedger::Apply(const LedgerChange& change) {
   if (change.declaration) {
     plan.declarations[change.declaration->first] = change.declaration->second;
   }
+  if (change.order) plan.orders[change.order->id] = *change.order;
+  if (change.problem) plan.problems[change.problem->id] = *change.problem;
+}
+
+void ProgressLedger::PrepareOrder(const ProgressUpdate& u, const Plan& plan, LedgerChange* change) {
+  if (!u.order.has_value()) return;
+  SupervisionOrderFact order = *u.order;
+  auto held = plan.orders.find(order.id);
+  if (held != plan.orders.end()) {
+    if (held->second.sequence >= order.sequence) return;  // a replay or an older event
+    // The deadline given at issue, which a later snapshot no longer states.
+    if (!u.initial_deadline_known && !held->second.deadlines.empty() && !order.deadlines.empty()) {
+      order.deadlines.front() = held->second.deadlines.front();
+    }
+  }
+  change->order = std::move(order);
+}
+
+void ProgressLedger::PutOrder(const std::string& plan_id, SupervisionOrderFact order) {
+  std::string id = order.id;
+  plans_[plan_id].orders[std::move(id)] = std::move(order);
+}
+
+void ProgressLedger::PutProblem(const std::string& plan_id, ProblemItemFact item) {
+  std::string id = item.id;
+  plans_[plan_id].problems[std::move(id)] = std::move(item);
 }
 
 void ProgressLedger::PutEntry(const std::string& plan_id, LedgerEntry entry) {
@@ -397,6 +434,15 @@ void ProgressLedger::Annotate(const std::string& plan_id,
     if (x != p->second.extensions.end()) {
       m.original_due = m.due;
       m.due = x->second;
+    }
+    for (const auto& [id, order] : p->second.orders) {
+      if (std::find(order.measure_ids.begin(), order.measure_ids.end(), m.id) !=
+          order.measure_ids.end()) {
+        m.supervision_orders.push_back(order);
+      }
+    }
+    for (const auto& [id, item] : p->second.problems) {
+      if (item.measure_id == m.id) m.problems.push_back(item);
     }
   }
 }

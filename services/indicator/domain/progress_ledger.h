@@ -22,6 +22,17 @@
 //     so a light can show a claim as a claim and a rejection with its reason.
 //     An older declaration (lower number) delivered late never replaces a
 //     newer one, and a confirmed declaration is final.
+//   * the latest snapshot of every supervision order (督办单) and problem
+//     ledger item (问题清单) of the plan, as the progress service's events
+//     carry them whole (supervision_facts.h): the event with the highest
+//     sequence wins, so a replay or an older event delivered late changes
+//     nothing. An order keeps the deadline it was issued with even when a
+//     later snapshot no longer says it (a level change replaces the order's
+//     reply day): the ledger takes it from the SupervisionOrderIssued
+//     snapshot; an order first seen after a level change starts from that
+//     change's reply day (an approximation only a ledger built without the
+//     order's issue event makes). The lights and scorecards judge them as of
+//     the evaluation day (Annotate attaches them to their measures).
 // Drafts and quarterly / half-year / annual summaries are not kept: the
 // colours and scorecards count monthly reports, and a summary restating the
 // months would count their values twice.
@@ -97,6 +108,8 @@ struct ProgressUpdate {
     kCompletionConfirmed,  // CompletionConfirmed
     kCompletionRejected,   // CompletionRejected
     kExtensionApproved,    // ExtensionDecided, approved
+    kSupervisionOrder,     // SupervisionOrderIssued / Replied / ReplyReturned / … / Closed
+    kProblemItem,          // ProblemItemOpened / ProblemItemTransitioned
   };
   Kind kind = Kind::kReport;
   std::string plan_id;
@@ -133,6 +146,14 @@ struct ProgressUpdate {
   // kCompletion*: the declaration after the event (organization left empty:
   // the ledger names it from the organization's reports, else its id).
   CompletionDeclaration declaration;
+
+  // kSupervisionOrder: the order after the event (sequence set); its first
+  // deadline is the one given at issue only when `initial_deadline_known`
+  // (a SupervisionOrderIssued event, or no level change yet).
+  std::optional<SupervisionOrderFact> order = std::nullopt;
+  bool initial_deadline_known = true;
+  // kProblemItem: the item after the event (sequence set).
+  std::optional<ProblemItemFact> problem = std::nullopt;
 };
 
 // An observation of an indicator to write (value set) or remove (unset).
@@ -153,9 +174,12 @@ struct LedgerChange {
   // measure, its latest completion declaration.
   std::optional<std::pair<std::string, CompletionDeclaration>> declaration;
   std::vector<ObservationChange> observations;
+  // The order or problem item snapshot to keep (replacing the held one).
+  std::optional<SupervisionOrderFact> order = std::nullopt;
+  std::optional<ProblemItemFact> problem = std::nullopt;
   bool empty() const {
     return put_entries.empty() && deleted_entries.empty() && !completion && !extension &&
-           !declaration && observations.empty();
+           !declaration && observations.empty() && !order && !problem;
   }
 };
 
@@ -182,11 +206,14 @@ class ProgressLedger {
   void PutExtension(const std::string& plan_id, const std::string& measure_id, absl::CivilDay due);
   void PutDeclaration(const std::string& plan_id, const std::string& measure_id,
                       CompletionDeclaration declaration);
+  void PutOrder(const std::string& plan_id, SupervisionOrderFact order);
+  void PutProblem(const std::string& plan_id, ProblemItemFact item);
 
   // Views for the dashboard.
   std::vector<ProgressReport> Reports(const std::string& plan_id) const;
-  // Sets completion_confirmed, confirmed_on, the latest declaration and the
-  // effective due day (keeping the plan's in original_due) of `measures`.
+  // Sets completion_confirmed, confirmed_on, the latest declaration, the
+  // effective due day (keeping the plan's in original_due), the supervision
+  // orders and the problem items of `measures`.
   void Annotate(const std::string& plan_id, std::vector<MeasureInfo>* measures) const;
   // "measure a1-t2-m3, 区交通局 2026-05: «充电桩» 12 个 — no indicator of the measure ..."
   std::vector<std::string> UnmatchedValues(const std::string& plan_id) const;
@@ -202,7 +229,11 @@ class ProgressLedger {
     std::map<std::string, absl::CivilDay> completions;          // measure → confirmation day
     std::map<std::string, absl::CivilDay> extensions;           // measure → effective due day
     std::map<std::string, CompletionDeclaration> declarations;  // measure → latest
+    std::map<std::string, SupervisionOrderFact> orders;         // order id → latest
+    std::map<std::string, ProblemItemFact> problems;            // problem id → latest
   };
+  // The order snapshot of `u` to keep, unless `plan` holds a newer one.
+  static void PrepareOrder(const ProgressUpdate& u, const Plan& plan, LedgerChange* change);
   std::map<std::string, Plan> plans_;
 };
 

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +20,7 @@ namespace ecoplan::indicator {
 namespace {
 
 using dashboard_internal::CheckpointText;
+using dashboard_internal::ClearingIncomplete;
 using dashboard_internal::Confirmed;
 using dashboard_internal::CountedCompleted;
 using dashboard_internal::Day;
@@ -27,6 +29,7 @@ using dashboard_internal::JudgeCheckpoints;
 using dashboard_internal::JudgedCheckpoint;
 using dashboard_internal::PeriodKey;
 using dashboard_internal::StatementText;
+using dashboard_internal::UnresolvedProblems;
 
 // One organization's counts and facts while scoring.
 struct OrgTally {
@@ -34,14 +37,17 @@ struct OrgTally {
   double report_credit = 0;  // Σ credits of its report entries
   int indicators = 0, indicators_good = 0;
   double checkpoint_credit = 0;  // Σ credits of the checkpoint occurrences passed
+  ScoreSupervision supervision;
+  ScoreProblems problems;
   // Facts per component, in component order (see kComponents).
-  std::vector<ScoreFact> facts[5];
+  std::vector<ScoreFact> facts[6];
 };
 
-constexpr const char* kComponents[5] = {"on_time_reporting", "completion_of_due_measures",
+constexpr const char* kComponents[6] = {"on_time_reporting",   "completion_of_due_measures",
                                         "no_overdue_measures", "indicators_on_track",
-                                        "checkpoints_met"};
+                                        "checkpoints_met",     "supervision_replies_on_time"};
 constexpr int kCheckpoints = 4;
+constexpr int kSupervision = 5;
 
 // The deadline the score holds `m` to under `rules`.
 std::optional<absl::CivilDay> ScoredDue(const MeasureInfo& m, const ScoringRules& rules) {
@@ -79,7 +85,7 @@ class MeasureScorer {
              const std::vector<JudgedCheckpoint>& checkpoints, OrgTally& tally) const {
     ScoreRole& r = lead ? tally.lead : tally.responsible;
     const char* role = lead ? "lead" : "responsible";
-    const bool completed = CountedCompleted(m);
+    const bool completed = CountedCompleted(m, as_of_);
     const std::optional<absl::CivilDay> due = ScoredDue(m, rules_);
     ++r.measures;
     if (due.has_value() && *due <= as_of_) {
@@ -93,7 +99,7 @@ class MeasureScorer {
             completed ? 1.0 : 0.0,
             CompletionRef(m),
             absl::StrCat(m.id, " ", ScoredDueText(m, *due), completed ? ": " : ": not ",
-                         "counted as completed", CompletionNote(m))};
+                         "counted as completed", CompletionNote(m, as_of_))};
       });
     }
     const bool overdue = due.has_value() && *due < as_of_ && !completed;
@@ -201,11 +207,16 @@ class MeasureScorer {
     return m.declaration.has_value() ? m.declaration->name : "";
   }
 
-  static std::string CompletionNote(const MeasureInfo& m) {
+  static std::string CompletionNote(const MeasureInfo& m, absl::CivilDay as_of) {
     if (!m.declaration.has_value()) return "";
     const CompletionDeclaration& d = *m.declaration;
     std::string out = absl::StrCat(" (", DeclarationText(d), ", ", CompletionStateName(d.state));
-    if (Confirmed(m) && !CountedCompleted(m)) absl::StrAppend(&out, ", an indicator is off track");
+    if (Confirmed(m) && ClearingIncomplete(m, as_of)) {
+      absl::StrAppend(&out, ", 动态清零 with ", UnresolvedProblems(m, as_of),
+                      " ledger items unresolved");
+    } else if (Confirmed(m) && !CountedCompleted(m, as_of)) {
+      absl::StrAppend(&out, ", an indicator is off track");
+    }
     return out + ")";
   }
 
@@ -271,7 +282,92 @@ Scorecard CardCounts(const std::string& org, const OrgTally& t) {
   card.reports_on_time = l.reports_on_time + r.reports_on_time;
   card.reports_late = l.reports_late + r.reports_late;
   card.reports_missing = l.reports_missing + r.reports_missing;
+  card.supervision = t.supervision;
+  card.problems = t.problems;
   return card;
+}
+
+// One addressee's replies owed on one order ("supervision_replies_on_time/
+// 2026-003/2026-06-10": order id and reply day), and whether it is overdue on
+// the day (the light's rule).
+void CountOrder(const SupervisionOrderFact& o, const OrderStanding& standing,
+                const SupervisionAddresseeFact& a, absl::CivilDay as_of, bool with_facts,
+                OrgTally& t) {
+  ScoreSupervision& s = t.supervision;
+  ++s.orders;
+  if (standing.open) ++s.open;
+  if (std::find(standing.overdue.begin(), standing.overdue.end(), &a) != standing.overdue.end()) {
+    s.overdue.push_back(absl::StrCat(o.id, " (", SupervisionLevelWord(standing.deadline->level),
+                                     ", reply due ", Day(standing.deadline->day), ")"));
+  }
+  for (const OwedReply& owed : RepliesOwed(o, a, as_of)) {
+    ++s.replies_due;
+    const char* outcome = "overdue";
+    switch (owed.outcome) {
+      case OwedReply::Outcome::kOnTime:
+        ++s.replies_on_time;
+        outcome = "on_time";
+        break;
+      case OwedReply::Outcome::kLate:
+        ++s.replies_late;
+        outcome = "late";
+        break;
+      case OwedReply::Outcome::kOverdue:
+        ++s.replies_overdue;
+        break;
+    }
+    if (!with_facts) continue;
+    const absl::TimeZone shanghai = absl::FixedTimeZone(8 * 3600);
+    std::string detail = absl::StrCat("督办单 ", o.id, " «", o.title, "» (",
+                                      SupervisionLevelWord(owed.deadline->level), "), reply due ",
+                                      Day(owed.deadline->day), ": ");
+    if (owed.replied.has_value()) {
+      absl::StrAppend(&detail, "first replied on ", Day(absl::ToCivilDay(*owed.replied, shanghai)),
+                      owed.outcome == OwedReply::Outcome::kOnTime ? " (on time)" : " (late)");
+    } else {
+      absl::StrAppend(&detail, "no reply by ", Day(as_of));
+    }
+    t.facts[kSupervision].push_back(
+        {absl::StrCat(kComponents[kSupervision], "/", o.id, "/", Day(owed.deadline->day)),
+         "addressee", outcome, owed.outcome == OwedReply::Outcome::kOnTime ? 1.0 : 0.0, o.name,
+         std::move(detail)});
+  }
+}
+
+// The orders addressed to each organization and the ledger items it owns, as
+// of the day, each order and item once (an order may concern several measures).
+void CountSupervisionAndProblems(const std::vector<MeasureInfo>& measures, absl::CivilDay as_of,
+                                 bool with_facts, std::map<std::string, OrgTally>& by_org) {
+  std::set<std::string> orders_seen, items_seen;
+  const absl::Time cut = EndOfDay(as_of);
+  for (const MeasureInfo& m : measures) {
+    for (const SupervisionOrderFact& o : m.supervision_orders) {
+      if (!orders_seen.insert(o.id).second || o.issue_time >= cut) continue;
+      const OrderStanding standing = OrderAsOf(o, as_of);
+      for (const SupervisionAddresseeFact& a : o.addressees) {
+        CountOrder(o, standing, a, as_of, with_facts, by_org[a.organization]);
+      }
+    }
+    for (const ProblemItemFact& item : m.problems) {
+      if (!items_seen.insert(item.id).second) continue;
+      const ProblemStanding s = ProblemAsOf(item, as_of);
+      if (!s.exists) continue;
+      ScoreProblems& p = by_org[item.organization].problems;
+      ++p.total;
+      if (s.unresolved) ++p.unresolved;
+      if (s.overdue) ++p.overdue;
+      if (s.reopened) ++p.reopened;
+    }
+  }
+}
+
+std::string SupervisionDetail(const ScoreSupervision& s) {
+  std::string out = absl::StrCat(s.replies_on_time, " of ", s.replies_due,
+                                 " supervision replies owed were first given by the reply day (",
+                                 s.replies_late, " late, ", s.replies_overdue, " not given); ",
+                                 s.orders, " orders addressed, ", s.open, " open");
+  if (!s.overdue.empty()) absl::StrAppend(&out, ", overdue on ", absl::StrJoin(s.overdue, ", "));
+  return out;
 }
 
 // Component `component` of the card, with the facts the tally gathered for it
@@ -380,6 +476,11 @@ Scorecard CardOf(const std::string& org, OrgTally& t, absl::CivilDay as_of,
                                    l.checkpoints_due + r.checkpoints_due,
                                    CheckpointDetail(t, rules), t));
   }
+  if (rules.weights.supervision_replies > 0) {
+    components.push_back(Component(kSupervision, rules.weights.supervision_replies,
+                                   t.supervision.replies_on_time, t.supervision.replies_due,
+                                   SupervisionDetail(t.supervision), t));
+  }
   Weigh(&card);
   return card;
 }
@@ -420,6 +521,7 @@ std::vector<Scorecard> ScoreOrganizations(const std::vector<MeasureInfo>& measur
     }
   }
   for (const OwnedIndicator& ind : indicators) CountIndicator(ind, with_facts, by_org);
+  CountSupervisionAndProblems(measures, as_of, with_facts, by_org);
   std::vector<Scorecard> out;
   for (auto& [org, tally] : by_org) out.push_back(CardOf(org, tally, as_of, rules));
   std::sort(out.begin(), out.end(), [](const Scorecard& a, const Scorecard& b) {

@@ -11,7 +11,8 @@ bool ScoreWeights::operator==(const ScoreWeights& o) const {
   return on_time_reporting == o.on_time_reporting &&
          completion_of_due_measures == o.completion_of_due_measures &&
          no_overdue_measures == o.no_overdue_measures &&
-         indicators_on_track == o.indicators_on_track && checkpoints_met == o.checkpoints_met;
+         indicators_on_track == o.indicators_on_track && checkpoints_met == o.checkpoints_met &&
+         supervision_replies == o.supervision_replies;
 }
 
 bool LightRules::operator==(const LightRules& o) const {
@@ -41,6 +42,7 @@ std::string ScoringRulesError(const ScoringRules& rules) {
       {"returned_report_credit", rules.returned_report_credit},
       {"weights.checkpoints_met", rules.weights.checkpoints_met},
       {"late_checkpoint_credit", rules.late_checkpoint_credit},
+      {"weights.supervision_replies", rules.weights.supervision_replies},
   };
   for (const auto& [field, value] : shares) {
     // Written so that NaN fails too.
@@ -50,7 +52,7 @@ std::string ScoringRulesError(const ScoringRules& rules) {
   }
   const ScoreWeights& w = rules.weights;
   if (w.on_time_reporting + w.completion_of_due_measures + w.no_overdue_measures +
-          w.indicators_on_track + w.checkpoints_met <=
+          w.indicators_on_track + w.checkpoints_met + w.supervision_replies <=
       0) {
     return "weights must not all be 0";
   }
@@ -100,6 +102,10 @@ std::string DescribeScoringRules(const ScoringRules& rules) {
                                            w.checkpoints_met, ", one stated met late earns ",
                                            rules.late_checkpoint_credit, " of one met on time")
                             : "; checkpoints of measure texts are not scored",
+      w.supervision_replies > 0
+          ? absl::StrCat("; supervision replies (督办单) first given by the reply day ",
+                         w.supervision_replies)
+          : "; supervision replies (督办单) are shown but not scored",
       "; ", DescribeLightRules(rules.lights));
 }
 

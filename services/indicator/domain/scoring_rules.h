@@ -9,7 +9,7 @@
 // Defaults (ScoringRules{}):
 //   weights: on_time_reporting 0.3, completion_of_due_measures 0.3,
 //            no_overdue_measures 0.2, indicators_on_track 0.2,
-//            checkpoints_met 0.2;
+//            checkpoints_met 0.2, supervision_replies 0;
 //   late_report_credit 0      — a report first submitted after its due time
 //                               earns nothing for on-time reporting;
 //   returned_report_credit 1  — a report the bureau returned keeps the credit
@@ -73,6 +73,13 @@ struct ScoreWeights {
   double indicators_on_track = 0.2;
   // Checkpoints of measure texts (按季度, 5月底前 …) met by their due day.
   double checkpoints_met = 0.2;
+  // Supervision replies (督办单) owed whose reply day passed, first given by
+  // it (component "supervision_replies_on_time"; API
+  // ScoringRules.supervision_replies_weight). 0 by default: supervision is
+  // shown in the scorecards but not scored, and the component is left out
+  // altogether (no rate, no facts), so scores do not change until the bureau
+  // sets a weight; rules set and months closed before it existed read 0.
+  double supervision_replies = 0;
 
   bool operator==(const ScoreWeights& o) const;
 };

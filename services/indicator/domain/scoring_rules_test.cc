@@ -23,13 +23,15 @@ TEST(ScoringRulesTest, DefaultsAreTheRulesEcoplanAlwaysApplied) {
   EXPECT_EQ(rules.extensions, ExtensionScoring::kExtendedDeadline);
   EXPECT_EQ(rules.weights.checkpoints_met, 0.2);
   EXPECT_EQ(rules.late_checkpoint_credit, 0.5);
+  EXPECT_EQ(rules.weights.supervision_replies, 0);  // shown, not scored
   EXPECT_EQ(ScoringRulesError(rules), "");
   EXPECT_EQ(DescribeScoringRules(rules),
             "weights: on-time reporting 0.3, completion of due measures 0.3, no overdue "
             "measures 0.2, indicators on track 0.2; a late report earns 0 of an on-time one; a "
             "returned report keeps 1 of its credit; extended measures are scored against the "
             "extension's deadline; checkpoints of measure texts met by their due day 0.2, one "
-            "stated met late earns 0.5 of one met on time; lights: yellow 30 days before a due "
+            "stated met late earns 0.5 of one met on time; supervision replies (督办单) are "
+            "shown but not scored; lights: yellow 30 days before a due "
             "day and 7 days before a checkpoint of the measure text; red after 2 missed reports "
             "and when a checkpoint passed with no owner's report stating it met (yellow for 30 "
             "days when stated late)");
@@ -41,6 +43,11 @@ TEST(ScoringRulesTest, DefaultsAreTheRulesEcoplanAlwaysApplied) {
   without.weights.checkpoints_met = 0;
   EXPECT_THAT(DescribeScoringRules(without),
               HasSubstr("; checkpoints of measure texts are not scored"));
+  ScoringRules supervision = rules;
+  supervision.weights.supervision_replies = 0.1;
+  EXPECT_THAT(DescribeScoringRules(supervision),
+              HasSubstr("; supervision replies (督办单) first given by the reply day 0.1; lights:"));
+  EXPECT_FALSE(supervision == rules);
 }
 
 TEST(ScoringRulesTest, ErrorsNameTheField) {
@@ -62,6 +69,12 @@ TEST(ScoringRulesTest, ErrorsNameTheField) {
   EXPECT_EQ(ScoringRulesError(rules), "");
   rules.weights.checkpoints_met = 2;
   EXPECT_EQ(ScoringRulesError(rules), "weights.checkpoints_met must be between 0 and 1, got 2");
+  rules = ScoringRules();
+  rules.weights = {0, 0, 0, 0, 0, 0.4};  // supervision replies alone are a valid score
+  EXPECT_EQ(ScoringRulesError(rules), "");
+  rules.weights.supervision_replies = 1.2;
+  EXPECT_EQ(ScoringRulesError(rules),
+            "weights.supervision_replies must be between 0 and 1, got 1.2");
   rules = ScoringRules();
   rules.lights.red_missed_reports = 0;  // every measure would be red
   EXPECT_EQ(ScoringRulesError(rules), "lights.red_missed_reports must be between 1 and 12, got 0");

@@ -52,6 +52,7 @@ TEST_F(RocksDbAssessmentStoreTest, AClosedMonthAndAContestReadBackAsWrittenWithT
   june.closed_by = "bureau";
   june.reason = "2026年6月月度结账";
   june.rules.late_report_credit = 0.5;
+  june.rules.weights.supervision_replies = 0.15;
   MeasureLight light;
   light.measure_id = "a1-t2-m3";
   light.colour = Colour::kRed;
@@ -62,10 +63,19 @@ TEST_F(RocksDbAssessmentStoreTest, AClosedMonthAndAContestReadBackAsWrittenWithT
   light.checkpoints = {{"5月底前", absl::CivilDay(2026, 5, 31), CheckpointState::kMissed},
                        {"按季度", absl::CivilDay(2026, 6, 30), CheckpointState::kMetLate,
                         "区交通局", "plans/p/reports/o-1_2026-06", absl::CivilDay(2026, 7, 2)}};
+  light.supervision_orders = {{"plans/2026-test/supervisionOrders/2026-003",
+                               "2026-003",
+                               "渣土车遗撒",
+                               "red",
+                               absl::CivilDay(2026, 6, 16),
+                               {"区交通局"}}};
+  light.problems = LightProblems{12, 3, 1, 1, {"PWK-0012 (due 2026-05-31, 区交通局)"}, true};
   june.scores.lights = {light};
   Scorecard card;
   card.organization = "区交通局";
   card.score = 42.5;
+  card.supervision = {2, 1, 3, 1, 1, 1, {"2026-003 (红色督办, reply due 2026-06-16)"}};
+  card.problems = {12, 3, 1, 2};
   ScoreComponent c;
   c.name = "on_time_reporting";
   c.rate = 0.5;
@@ -134,7 +144,27 @@ TEST_F(RocksDbAssessmentStoreTest, AClosedMonthAndAContestReadBackAsWrittenWithT
   EXPECT_EQ(back.scores.lights[0].checkpoints[1].state, CheckpointState::kMetLate);
   EXPECT_EQ(back.scores.lights[0].checkpoints[1].report, "plans/p/reports/o-1_2026-06");
   EXPECT_EQ(back.scores.lights[0].checkpoints[1].stated_on, absl::CivilDay(2026, 7, 2));
+  // ... and its supervision orders and problem ledger, on the light and the card.
+  ASSERT_EQ(back.scores.lights[0].supervision_orders.size(), 1u);
+  const LightSupervisionOrder& order = back.scores.lights[0].supervision_orders[0];
+  EXPECT_EQ(order.order, "plans/2026-test/supervisionOrders/2026-003");
+  EXPECT_EQ(order.id, "2026-003");
+  EXPECT_EQ(order.title, "渣土车遗撒");
+  EXPECT_EQ(order.level, "red");
+  EXPECT_EQ(order.reply_due, absl::CivilDay(2026, 6, 16));
+  EXPECT_EQ(order.overdue_organizations, std::vector<std::string>{"区交通局"});
+  ASSERT_TRUE(back.scores.lights[0].problems.has_value());
+  EXPECT_EQ(back.scores.lights[0].problems->unresolved, 3);
+  EXPECT_EQ(back.scores.lights[0].problems->claimed, 1);
+  EXPECT_TRUE(back.scores.lights[0].problems->clear_all_required);
+  EXPECT_EQ(back.scores.lights[0].problems->overdue_items,
+            std::vector<std::string>{"PWK-0012 (due 2026-05-31, 区交通局)"});
   ASSERT_EQ(back.scores.scorecards.size(), 1u);
+  EXPECT_EQ(back.scores.scorecards[0].supervision.replies_due, 3);
+  EXPECT_EQ(back.scores.scorecards[0].supervision.replies_overdue, 1);
+  EXPECT_EQ(back.scores.scorecards[0].supervision.overdue, card.supervision.overdue);
+  EXPECT_EQ(back.scores.scorecards[0].problems.reopened, 2);
+  EXPECT_EQ(back.rules.weights.supervision_replies, 0.15);
   EXPECT_EQ(back.scores.scorecards[0].components[0].facts, c.facts);
   EXPECT_EQ(back.scores.scorecards[0].components[0].rate, 0.5);
   ASSERT_EQ(back.adjustments.size(), 1u);

@@ -39,6 +39,8 @@ namespace ecoplan::indicator {
 //                c/<plan_id>/<measure_id>                    → storage.ConfirmedCompletionRecord
 //                d/<plan_id>/<measure_id>                    → storage.CompletionDeclarationRecord
 //                x/<plan_id>/<measure_id>                    → storage.ApprovedExtensionRecord
+//                so/<plan_id>/<order_id>                     → storage.SupervisionOrderRecord
+//                pi/<plan_id>/<problem_id>                   → storage.ProblemItemRecord
 //   statuses:    <plan_id>/<indicator_id>                    → storage.StatusRecord (last evaluated)
 //   reports:     <plan_id>                                   → storage.ExtractionReportRecord
 //   plan_views:  <plan_id>                                   → storage.PlanViewRecord

@@ -1,6 +1,7 @@
 // RocksDbIndicatorStore: the progress ledger (progress column family: the
-// entries, confirmed completions, completion declarations and approved
-// extensions), written from a LedgerChange and loaded back into a ProgressLedger.
+// entries, confirmed completions, completion declarations, approved
+// extensions, supervision orders and problem items), written from a LedgerChange and loaded back
+// into a ProgressLedger.
 
 #include <algorithm>
 #include <utility>
@@ -116,6 +117,105 @@ absl::StatusOr<CompletionDeclaration> DeclarationFromRecord(
   return d;
 }
 
+storage::SupervisionOrderRecord OrderToRecord(const SupervisionOrderFact& o) {
+  storage::SupervisionOrderRecord r;
+  r.set_name(o.name);
+  r.set_title(o.title);
+  for (const std::string& m : o.measure_ids) r.add_measure_ids(m);
+  for (const SupervisionAddresseeFact& a : o.addressees) {
+    storage::SupervisionAddresseeRecord* x = r.add_addressees();
+    x->set_organization_id(a.organization_id);
+    x->set_organization(a.organization);
+    for (const SupervisionReplyFact& y : a.replies) {
+      storage::SupervisionReplyRecord* z = x->add_replies();
+      *z->mutable_reply_time() = TimeToProto(y.reply_time);
+      z->set_verdict(static_cast<int>(y.verdict));
+      if (y.verify_time.has_value()) *z->mutable_verify_time() = TimeToProto(*y.verify_time);
+    }
+  }
+  *r.mutable_issue_time() = TimeToProto(o.issue_time);
+  if (o.close_time.has_value()) *r.mutable_close_time() = TimeToProto(*o.close_time);
+  for (const SupervisionDeadline& d : o.deadlines) {
+    storage::SupervisionDeadlineRecord* x = r.add_deadlines();
+    *x->mutable_since() = TimeToProto(d.since);
+    x->set_level(d.level);
+    *x->mutable_day() = DateToProto(d.day);
+    *x->mutable_time() = TimeToProto(d.time);
+  }
+  r.set_sequence(o.sequence);
+  return r;
+}
+
+absl::StatusOr<SupervisionOrderFact> OrderFromRecord(const storage::SupervisionOrderRecord& r) {
+  SupervisionOrderFact o;
+  o.name = r.name();
+  o.id = common::LastSegment(r.name());
+  o.title = r.title();
+  o.measure_ids.assign(r.measure_ids().begin(), r.measure_ids().end());
+  for (const storage::SupervisionAddresseeRecord& x : r.addressees()) {
+    SupervisionAddresseeFact a;
+    a.organization_id = x.organization_id();
+    a.organization = x.organization();
+    for (const storage::SupervisionReplyRecord& z : x.replies()) {
+      SupervisionReplyFact y;
+      y.reply_time = common::TimeFromProto(z.reply_time());
+      y.verdict = static_cast<SupervisionVerdict>(std::clamp(z.verdict(), 0, 3));
+      if (z.has_verify_time()) y.verify_time = common::TimeFromProto(z.verify_time());
+      a.replies.push_back(std::move(y));
+    }
+    o.addressees.push_back(std::move(a));
+  }
+  o.issue_time = common::TimeFromProto(r.issue_time());
+  if (r.has_close_time()) o.close_time = common::TimeFromProto(r.close_time());
+  for (const storage::SupervisionDeadlineRecord& x : r.deadlines()) {
+    SupervisionDeadline d;
+    d.since = common::TimeFromProto(x.since());
+    d.level = x.level();
+    ECOPLAN_ASSIGN_OR_RETURN(d.day, DateFromProto(x.day(), "deadlines.day"));
+    d.time = common::TimeFromProto(x.time());
+    o.deadlines.push_back(std::move(d));
+  }
+  o.sequence = r.sequence();
+  return o;
+}
+
+storage::ProblemItemRecord ProblemToRecord(const ProblemItemFact& p) {
+  storage::ProblemItemRecord r;
+  r.set_name(p.name);
+  r.set_measure_id(p.measure_id);
+  r.set_code(p.code);
+  r.set_title(p.title);
+  r.set_organization_id(p.organization_id);
+  r.set_organization(p.organization);
+  *r.mutable_due() = DateToProto(p.due);
+  for (const ProblemStepFact& s : p.steps) {
+    storage::ProblemStepRecord* x = r.add_steps();
+    x->set_state(static_cast<int>(s.state));
+    *x->mutable_time() = TimeToProto(s.time);
+    x->set_reopen(s.reopen);
+  }
+  r.set_sequence(p.sequence);
+  return r;
+}
+
+absl::StatusOr<ProblemItemFact> ProblemFromRecord(const storage::ProblemItemRecord& r) {
+  ProblemItemFact p;
+  p.name = r.name();
+  p.id = common::LastSegment(r.name());
+  p.measure_id = r.measure_id();
+  p.code = r.code();
+  p.title = r.title();
+  p.organization_id = r.organization_id();
+  p.organization = r.organization();
+  ECOPLAN_ASSIGN_OR_RETURN(p.due, DateFromProto(r.due(), "due"));
+  for (const storage::ProblemStepRecord& x : r.steps()) {
+    p.steps.push_back({static_cast<ProblemState>(std::clamp(x.state(), 1, 5)),
+                       common::TimeFromProto(x.time()), x.reopen()});
+  }
+  p.sequence = r.sequence();
+  return p;
+}
+
 // One record of the progress column family into `ledger`; `parts` is its key
 // split at '/'. Errors: DataLoss for a key or record that does not parse.
 absl::Status LoadLedgerRecord(const std::vector<std::string>& parts, const rocksdb::Slice& key,
@@ -148,6 +248,20 @@ absl::Status LoadLedgerRecord(const std::vector<std::string>& parts, const rocks
     ledger->PutExtension(parts[1], parts[2], due);
     return absl::OkStatus();
   }
+  if (parts[0] == "so" && parts.size() == 3) {
+    storage::SupervisionOrderRecord r;
+    ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &r, "supervision order", key));
+    ECOPLAN_ASSIGN_OR_RETURN(SupervisionOrderFact o, OrderFromRecord(r));
+    ledger->PutOrder(parts[1], std::move(o));
+    return absl::OkStatus();
+  }
+  if (parts[0] == "pi" && parts.size() == 3) {
+    storage::ProblemItemRecord r;
+    ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &r, "problem item", key));
+    ECOPLAN_ASSIGN_OR_RETURN(ProblemItemFact p, ProblemFromRecord(r));
+    ledger->PutProblem(parts[1], std::move(p));
+    return absl::OkStatus();
+  }
   return absl::DataLossError(absl::StrCat("malformed progress key ", key.ToString()));
 }
 
@@ -173,6 +287,16 @@ absl::Status RocksDbIndicatorStore::PutLedgerChange(common::WriteRequest& w,
     ECOPLAN_RETURN_IF_ERROR(Put(w.batch, cf,
                                 absl::StrCat("d/", change.plan_id, "/", change.declaration->first),
                                 DeclarationToRecord(change.declaration->second)));
+  }
+  if (change.order.has_value()) {
+    ECOPLAN_RETURN_IF_ERROR(Put(w.batch, cf,
+                                absl::StrCat("so/", change.plan_id, "/", change.order->id),
+                                OrderToRecord(*change.order)));
+  }
+  if (change.problem.has_value()) {
+    ECOPLAN_RETURN_IF_ERROR(Put(w.batch, cf,
+                                absl::StrCat("pi/", change.plan_id, "/", change.problem->id),
+                                ProblemToRecord(*change.problem)));
   }
   if (change.extension.has_value()) {
     storage::ApprovedExtensionRecord r;

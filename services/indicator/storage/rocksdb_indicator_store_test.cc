@@ -157,6 +157,7 @@ TEST_F(RocksDbIndicatorStoreTest, StationsStatusesReportsViewsAndReportedValuesR
   view.measures[0].id = "a1-t1-m1";
   view.measures[0].due = absl::CivilDay(2026, 6, 30);
   view.measures[0].checkpoints.push_back({"按季度", {absl::CivilDay(2026, 6, 30)}});
+  view.measures[0].clear_all_required = true;  // 动态清零
   view.issue_date = absl::CivilDay(2026, 3, 1);
   view.organization_names["o-1"] = "区生态环境局";
   ASSERT_OK(store_->PutPlanView(w, view));
@@ -249,6 +250,64 @@ TEST_F(RocksDbIndicatorStoreTest, AProgressEntryKeepsItsCheckpointsStatedMetWith
   const std::vector<ProgressReport> reports = ledger.Reports("p");
   ASSERT_EQ(reports.size(), 1u);
   EXPECT_EQ(reports[0].met_checkpoints, e.met_checkpoints);
+}
+
+TEST_F(RocksDbIndicatorStoreTest, SupervisionOrdersAndProblemItemsSurviveReopen) {
+  const absl::TimeZone shanghai = absl::FixedTimeZone(8 * 3600);
+  auto at = [&](int d, int h) {
+    return absl::FromCivil(absl::CivilSecond(2026, 6, d, h, 0, 0), shanghai);
+  };
+  SupervisionOrderFact o;
+  o.name = "plans/p/supervisionOrders/2026-003";
+  o.id = "2026-003";
+  o.title = "河道排口整治滞后";
+  o.measure_ids = {"m1", "m2"};
+  o.addressees = {{"o-water",
+                   "区水务局",
+                   {{at(9, 10), SupervisionVerdict::kReturned, at(10, 9)},
+                    {at(11, 10), SupervisionVerdict::kNone, std::nullopt}}}};
+  o.issue_time = at(3, 10);
+  o.close_time = at(20, 9);
+  o.deadlines = {{at(3, 10), "yellow", absl::CivilDay(2026, 6, 10), at(11, 0)},
+                 {at(12, 10), "red", absl::CivilDay(2026, 6, 16), at(17, 0)}};
+  o.sequence = 41;
+  ProblemItemFact p;
+  p.name = "plans/p/problems/pb-7";
+  p.id = "pb-7";
+  p.measure_id = "m1";
+  p.code = "PWK-0012";
+  p.title = "排口 12";
+  p.organization_id = "o-water";
+  p.organization = "区水务局";
+  p.due = absl::CivilDay(2026, 5, 31);
+  p.steps = {{ProblemState::kOpen, at(1, 9), false}, {ProblemState::kRectifying, at(2, 9), true}};
+  p.sequence = 42;
+  LedgerChange change;
+  change.plan_id = "p";
+  change.order = o;
+  change.problem = p;
+  common::WriteRequest w;
+  ASSERT_OK(store_->PutLedgerChange(w, change));
+  ASSERT_OK(db_->Commit(std::move(w)).status());
+
+  Open();
+  ProgressLedger ledger;
+  ASSERT_OK(store_->LoadProgress(&ledger));
+  std::vector<MeasureInfo> measures = {MeasureInfo{"m1", std::nullopt, {"区水务局"}},
+                                       MeasureInfo{"m2", std::nullopt, {"区水务局"}}};
+  ledger.Annotate("p", &measures);
+  ASSERT_EQ(measures[0].supervision_orders.size(), 1u);
+  EXPECT_EQ(measures[0].supervision_orders[0], o);
+  ASSERT_EQ(measures[1].supervision_orders.size(), 1u);
+  ASSERT_EQ(measures[0].problems.size(), 1u);
+  EXPECT_EQ(measures[0].problems[0], p);
+  EXPECT_TRUE(measures[1].problems.empty());
+  // A replay of the stored snapshots changes nothing.
+  ProgressUpdate replay;
+  replay.kind = ProgressUpdate::Kind::kSupervisionOrder;
+  replay.plan_id = "p";
+  replay.order = o;
+  EXPECT_TRUE(ledger.Prepare(replay, {}).empty());
 }
 
 TEST_F(RocksDbIndicatorStoreTest, CalendarsAndHolidaysRoundTripBesideRequestIds) {

@@ -29,6 +29,7 @@ storage::PlanViewRecord PlanViewToRecord(const PlanView& view) {
       due->set_phrase(c.phrase);
       for (absl::CivilDay d : c.due_dates) *due->add_due_dates() = DateToProto(d);
     }
+    out->set_clear_all_required(m.clear_all_required);
   }
   r.set_registry_sequence(view.registry_sequence);
   r.set_format(kPlanViewFormat);  // a view is always written whole, as this release has it
@@ -62,6 +63,7 @@ PlanView PlanViewFromRecord(const storage::PlanViewRecord& r) {
       }
       out.checkpoints.push_back(std::move(due));
     }
+    out.clear_all_required = m.clear_all_required();
     view.measures.push_back(std::move(out));
   }
   view.registry_sequence = r.registry_sequence();
