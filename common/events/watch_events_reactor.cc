@@ -13,8 +13,13 @@ namespace internal {
 
 namespace v1 = ::ecoplan::common::v1;
 
-WatchEventsStream::WatchEventsStream(RocksDb* db, uint64_t after_sequence, WatchEventsHub* hub)
-    : db_(db), hub_(hub), after_sequence_(after_sequence), cursor_(after_sequence) {}
+WatchEventsStream::WatchEventsStream(RocksDb* db, uint64_t after_sequence, WatchEventsHub* hub,
+                                     EventFilter filter)
+    : db_(db),
+      hub_(hub),
+      after_sequence_(after_sequence),
+      filter_(std::move(filter)),
+      cursor_(after_sequence) {}
 
 WatchEventsStream::~WatchEventsStream() = default;
 
@@ -122,9 +127,12 @@ WatchEventsStream::Action WatchEventsStream::NextActionLocked(std::unique_lock<s
       return Action::kFinish;
     }
     if (!page_.empty()) {
-      *event = std::move(page_.front());
+      v1::Event next = std::move(page_.front());
       page_.pop_front();
-      cursor_ = event->sequence();
+      cursor_ = next.sequence();
+      // Passed over, not written: the cursor has moved on all the same.
+      if (filter_ && !filter_(next)) continue;
+      *event = std::move(next);
       writing_ = true;
       return Action::kWrite;
     }

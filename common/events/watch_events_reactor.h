@@ -26,10 +26,12 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
@@ -41,6 +43,12 @@
 namespace ecoplan::common {
 
 class WatchEventsHub;
+
+// Which events of the log a stream carries; empty: all. Called under the
+// stream's lock, once per event: it must be quick and must not block. The
+// events it passes over still move the stream's cursor, so resuming after the
+// last sequence a client received stays exact (it sees gaps in sequences).
+using EventFilter = std::function<bool(const ecoplan::common::v1::Event&)>;
 
 namespace internal {
 
@@ -72,7 +80,7 @@ class WatchEventsStream {
   void RequestFinish(grpc::Status status);
 
  protected:
-  WatchEventsStream(RocksDb* db, uint64_t after_sequence, WatchEventsHub* hub);
+  WatchEventsStream(RocksDb* db, uint64_t after_sequence, WatchEventsHub* hub, EventFilter filter);
   virtual ~WatchEventsStream();
 
   // Called at the end of the derived constructor (virtual calls work there).
@@ -104,6 +112,7 @@ class WatchEventsStream {
   RocksDb* const db_;
   WatchEventsHub* const hub_;  // May be null.
   const uint64_t after_sequence_;
+  const EventFilter filter_;
 
   std::mutex mu_;
   uint64_t cursor_ = 0;  // Sequence of the last event handed to a write.
@@ -129,8 +138,9 @@ template <typename Response>
 class WatchEventsReactor final : public grpc::ServerWriteReactor<Response>,
                                  public internal::WatchEventsStream {
  public:
-  WatchEventsReactor(RocksDb* db, uint64_t after_sequence, WatchEventsHub* hub)
-      : WatchEventsStream(db, after_sequence, hub) {
+  WatchEventsReactor(RocksDb* db, uint64_t after_sequence, WatchEventsHub* hub,
+                     EventFilter filter = {})
+      : WatchEventsStream(db, after_sequence, hub, std::move(filter)) {
     Start();
   }
 
@@ -161,15 +171,17 @@ class WatchEventsReactor final : public grpc::ServerWriteReactor<Response>,
 // An accepted stream sends its headers at once, before any event, with
 // kLastSequenceHeader: the last committed sequence when it opened, so a
 // follower knows it is connected and how far behind it is
-// (event_follower.h) even when nothing new happens.
+// (event_follower.h) even when nothing new happens. With a `filter`, only the
+// events it accepts are written (EventFilter).
 // `db` (and `hub`) must outlive the call: destroy them only after the gRPC
 // server has shut down. Call from the RPC handler.
 template <typename Response>
 grpc::ServerWriteReactor<Response>* NewWatchEventsReactor(grpc::CallbackServerContext* context,
                                                           RocksDb* db, uint64_t after_sequence,
-                                                          WatchEventsHub* hub = nullptr) {
+                                                          WatchEventsHub* hub = nullptr,
+                                                          EventFilter filter = {}) {
   context->AddInitialMetadata(kLastSequenceHeader, std::to_string(db->LastEventSequence()));
-  return new WatchEventsReactor<Response>(db, after_sequence, hub);
+  return new WatchEventsReactor<Response>(db, after_sequence, hub, std::move(filter));
 }
 
 // Tracks a service's open WatchEvents streams so that shutdown can end them
@@ -190,8 +202,8 @@ class WatchEventsHub {
   // stream ends at once with UNAVAILABLE.
   template <typename Response>
   grpc::ServerWriteReactor<Response>* NewReactor(grpc::CallbackServerContext* context, RocksDb* db,
-                                                 uint64_t after_sequence) {
-    return NewWatchEventsReactor<Response>(context, db, after_sequence, this);
+                                                 uint64_t after_sequence, EventFilter filter = {}) {
+    return NewWatchEventsReactor<Response>(context, db, after_sequence, this, std::move(filter));
   }
 
   // Ends every open stream with UNAVAILABLE "server shutting down" (each after

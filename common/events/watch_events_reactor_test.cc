@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/events/event_log.h"
 #include "common/storage/rocksdb_db.h"
@@ -26,15 +27,18 @@ class WatchTestServiceImpl final : public tv1::WatchTestService::CallbackService
  public:
   explicit WatchTestServiceImpl(WatchEventsHub* hub) : hub_(hub) {}
   void set_db(RocksDb* db) { db_.store(db); }
+  // Before the streams it applies to start.
+  void set_filter(EventFilter filter) { filter_ = std::move(filter); }
 
   grpc::ServerWriteReactor<tv1::WatchEventsResponse>* WatchEvents(
       grpc::CallbackServerContext* context, const tv1::WatchEventsRequest* request) override {
     return hub_->NewReactor<tv1::WatchEventsResponse>(context, db_.load(),
-                                                      request->after_sequence());
+                                                      request->after_sequence(), filter_);
   }
 
  private:
   WatchEventsHub* hub_;
+  EventFilter filter_;
   std::atomic<RocksDb*> db_{nullptr};
 };
 
@@ -137,6 +141,27 @@ TEST_F(WatchEventsReactorTest, ReplaysHistoryAfterTheGivenSequenceInPages) {
   EXPECT_EQ(watch->Read(294), Range(7, 300));
   watch->context.TryCancel();
   EXPECT_EQ(watch->reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  ExpectNoOpenStreams();
+}
+
+TEST_F(WatchEventsReactorTest, AFilterPassesEventsOverInHistoryAndLiveAndResumesExactly) {
+  // Resources things/0 … things/299 have sequences 1 … 300: keep things/*0.
+  service_.set_filter([](const common::v1::Event& e) { return absl::EndsWith(e.resource(), "0"); });
+  CommitEvents(300);
+  auto watch = StartWatch(5);
+  std::vector<uint64_t> expected;
+  for (uint64_t s = 11; s <= 291; s += 10) expected.push_back(s);
+  EXPECT_EQ(watch->Read(expected.size()), expected);
+  // Live: of 20 more (things/0 … things/19 again, sequences 301 … 320) two pass.
+  CommitEvents(20);
+  EXPECT_EQ(watch->Read(2), (std::vector<uint64_t>{301, 311}));
+  watch->context.TryCancel();
+  (void)watch->reader->Finish();
+  // Resuming after the last sequence received goes on from there, no repeat.
+  auto resumed = StartWatch(291);
+  EXPECT_EQ(resumed->Read(2), (std::vector<uint64_t>{301, 311}));
+  resumed->context.TryCancel();
+  (void)resumed->reader->Finish();
   ExpectNoOpenStreams();
 }
 

@@ -10,6 +10,7 @@
 #include "common/status/status_macros.h"
 #include "services/notification/notification_policy.h"
 #include "services/notification/proto_mapping.h"
+#include "services/notification/stream_filter.h"
 
 namespace ecoplan::notification {
 namespace {
@@ -516,7 +517,9 @@ NotificationServiceImpl::StreamNotifications(grpc::CallbackServerContext* ctx,
       return new RefusedStream<v1::StreamNotificationsResponse>(consumer.status());
     after = notifier_->ConsumerPosition(*consumer);
   }
-  return hub_->NewReactor<v1::StreamNotificationsResponse>(ctx, db_, after);
+  absl::StatusOr<common::EventFilter> filter = StreamFilterOf(*request);
+  if (!filter.ok()) return new RefusedStream<v1::StreamNotificationsResponse>(filter.status());
+  return hub_->NewReactor<v1::StreamNotificationsResponse>(ctx, db_, after, *std::move(filter));
 }
 
 grpc::ServerWriteReactor<v1::WatchEventsResponse>* NotificationServiceImpl::WatchEvents(
