@@ -21,12 +21,7 @@ using internal::MeasureResource;
 using internal::OwnersOf;
 using internal::ReportResource;
 using internal::SubmissionKey;
-
-common::WorkingDays WorkingDaysOf(const std::map<int, HolidayYear>& years) {
-  std::vector<HolidayYear> list;
-  for (const auto& [year, days] : years) list.push_back(days);
-  return common::WorkingDays(std::move(list));
-}
+using internal::WorkingDaysOf;
 
 const char* LevelName(ContactLevel level) {
   switch (level) {
@@ -53,6 +48,8 @@ void Notifier::RunSchedule(Done<int> done) {
           ScheduleReports(plan, today, changes);
           ScheduleMeasures(plan, today, changes);
         }
+        ScheduleSupervision(changes);
+        ScheduleProblems(changes);
         Escalate(Today(options_.time_zone), changes);
         return static_cast<int>(changes->notifications.size());
       },
@@ -291,6 +288,9 @@ void Notifier::Escalate(absl::CivilDay today, Changes* changes) {
 }
 
 bool Notifier::EscalationResolved(const Escalation& e, absl::CivilDay today) const {
+  if (e.kind == Kind::kSupervisionReplyOverdue || e.kind == Kind::kProblemItemOverdue) {
+    return SupervisionEscalationResolved(e);
+  }
   auto plan = state_.plans.find(e.plan_id);
   if (plan == state_.plans.end()) return true;
   if (e.kind == Kind::kReportOverdue) {
