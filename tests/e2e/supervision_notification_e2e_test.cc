@@ -306,6 +306,7 @@ TEST_F(SupervisionNotificationE2eTest, OrderRepliesCuibanEscalationReturnAndClos
   ASSERT_EQ(escalated.size(), 2u);
   EXPECT_EQ(escalated[0].level(), nv1::CONTACT_LEVEL_DEPUTY_HEAD);
   EXPECT_EQ(escalated[0].severity(), nv1::SEVERITY_CRITICAL);
+  EXPECT_EQ(escalated[0].period(), reply_day);
   EXPECT_THAT(escalated[0].title(),
               ::testing::HasSubstr("【升级至分管领导】催办：督办单 " + order_id));
 

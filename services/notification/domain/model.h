@@ -304,8 +304,8 @@ struct Escalation {
   std::string plan_id;
   std::string organization_id;
   std::string resource;
-  // The report period; the measure id for measures; the reply deadline
-  // (ReplyDeadlineText) for supervision orders; the rectification day for problems.
+  // The report period; the measure id for measures; "<reply day>@<deadline
+  // instant>" for 催办 (notifier_supervision.cc); the rectification day for problems.
   std::string period;
   std::string title;
   ContactLevel level = ContactLevel::kLiaison;

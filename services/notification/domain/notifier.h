@@ -48,8 +48,10 @@
 // The implementation is one file per concept: notifier.cc (loading, emitting,
 // applying), notifier_write.cc (keys, deciding, committing), notifier_intake.cc (registry and
 // progress events), notifier_indicator.cc (indicator status changes), notifier_assessment.cc (month
-// closing and contests), notifier_schedule.cc, notifier_inbox.cc, notifier_rules.cc,
-// notifier_contacts.cc, notifier_subscriptions.cc (with deliveries), notifier_streams.cc.
+// closing and contests), notifier_supervision.cc (supervision orders and 催办, problem items,
+// requests awaiting the bureau, supervision tasks), notifier_schedule.cc, notifier_inbox.cc,
+// notifier_rules.cc, notifier_contacts.cc, notifier_subscriptions.cc (with deliveries),
+// notifier_streams.cc.
 //
 // Thread-safe. `store`, `clock`, `url_checker` must outlive it.
 

@@ -275,7 +275,9 @@ void Notifier::Escalate(absl::CivilDay today, Changes* changes) {
     c.recipient = e.organization_id;
     c.plan_id = e.plan_id;
     c.resource = e.resource;
-    c.period = e.period;
+    // A 催办's subject is "<reply day>@<deadline>": its period is the reply day.
+    c.period = e.kind == Kind::kSupervisionReplyOverdue ? e.period.substr(0, e.period.find('@'))
+                                                        : e.period;
     c.level = next.level;
     c.title = absl::StrCat("【升级至", LevelName(next.level), "】", e.title);
     c.explanation = absl::StrCat("not resolved or acknowledged within ",

@@ -57,6 +57,13 @@ std::string DeadlineText(const SupervisionOrderView& o, absl::TimeZone zone) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", ReplyLateFrom(o, zone), zone);
 }
 
+// What a 催办's escalation remembers (Escalation::period): the reply day, then
+// the deadline instant ("2026-05-28@2026-05-29T00:00:00+08:00"); a new
+// deadline resolves it. Its escalations' period is the part before the '@'.
+std::string EscalationSubject(const SupervisionOrderView& o, absl::TimeZone zone) {
+  return absl::StrCat(DayText(o.reply_due_date), "@", DeadlineText(o, zone));
+}
+
 // "「标题」" when a title is known.
 std::string Quoted(const std::string& title) {
   return title.empty() ? "" : absl::StrCat("「", title, "」");
@@ -385,7 +392,7 @@ void Notifier::ScheduleSupervision(Changes* changes) {
             a.state == AddresseeState::kReturned ? "has not replied again after a return"
                                                  : "has not replied");
         c.escalation_key = c.key;
-        EmitEscalating(c, deadline, today, changes);
+        EmitEscalating(c, EscalationSubject(o, zone), today, changes);
       }
     }
   }
@@ -424,7 +431,7 @@ bool Notifier::SupervisionEscalationResolved(const Escalation& e) const {
   }
   auto o = state_.supervision_orders.find(e.resource);
   if (o == state_.supervision_orders.end()) return true;  // closed
-  if (DeadlineText(o->second, ZoneOf(o->second.plan_id)) != e.period) return true;
+  if (EscalationSubject(o->second, ZoneOf(o->second.plan_id)) != e.period) return true;
   for (const SupervisionAddresseeView& a : o->second.addressees) {
     if (a.organization_id == e.organization_id) return !OwesReply(a.state);
   }

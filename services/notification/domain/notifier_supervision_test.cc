@@ -247,6 +247,8 @@ TEST_F(SupervisionTest, ReplyOverdueOncePerOrganizationAndDeadlineEscalatesAndRe
   n = OfKind(Kind::kSupervisionReplyOverdue);
   ASSERT_EQ(n.size(), 2u);
   EXPECT_EQ(n[1].level, ContactLevel::kDeputyHead);
+  EXPECT_EQ(n[1].period, "2026-04-08");
+  EXPECT_EQ(n[1].severity, Severity::kCritical);
   EXPECT_THAT(n[1].title, HasSubstr("【升级至分管领导】催办"));
   ASSERT_EQ(n[1].contacts.size(), 1u);
 
