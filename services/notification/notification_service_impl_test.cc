@@ -228,6 +228,43 @@ TEST_F(NotificationServiceImplTest, RuleUpdatesAndDeletesNeedTheCurrentEtag) {
   EXPECT_EQ(stub_->GetRule(As(viewer_).get(), get, &got).error_code(), StatusCode::NOT_FOUND);
 }
 
+TEST_F(NotificationServiceImplTest, TheDayToRespondByIsCheckedStoredAndChangeable) {
+  v1::GetRuleRequest get;
+  get.set_name("rules/report-awaiting-review");
+  v1::GetRuleResponse got;
+  ASSERT_TRUE(stub_->GetRule(As(viewer_).get(), get, &got).ok());
+  EXPECT_EQ(got.rule().kind(), v1::NOTIFICATION_KIND_REPORT_AWAITING_REVIEW);
+  EXPECT_EQ(got.rule().respond_within_working_days(), 5);
+
+  v1::UpdateRuleRequest update;
+  *update.mutable_rule() = got.rule();
+  update.mutable_rule()->set_respond_within_working_days(61);
+  v1::UpdateRuleResponse updated;
+  grpc::Status s = stub_->UpdateRule(As(admin_).get(), update, &updated);
+  EXPECT_EQ(s.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("rule.respond_within_working_days"), std::string::npos)
+      << s.error_message();
+  update.mutable_rule()->set_respond_within_working_days(10);
+  s = stub_->UpdateRule(As(admin_).get(), update, &updated);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(updated.rule().respond_within_working_days(), 10);
+
+  v1::CreateRuleRequest create;
+  create.mutable_rule()->set_name("rules/quick-extension-decisions");
+  create.mutable_rule()->set_kind(v1::NOTIFICATION_KIND_EXTENSION_REQUESTED);
+  create.mutable_rule()->set_severity(v1::SEVERITY_WARNING);
+  create.mutable_rule()->set_respond_within_working_days(-1);
+  v1::CreateRuleResponse created;
+  s = stub_->CreateRule(As(admin_).get(), create, &created);
+  EXPECT_EQ(s.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("rule.respond_within_working_days"), std::string::npos)
+      << s.error_message();
+  create.mutable_rule()->set_respond_within_working_days(2);
+  s = stub_->CreateRule(As(admin_).get(), create, &created);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(created.rule().respond_within_working_days(), 2);
+}
+
 TEST_F(NotificationServiceImplTest, RecipientsMuteOrdinaryRulesForThemselvesButNeverCriticalOnes) {
   v1::MuteRuleRequest mute;
   mute.set_name("rules/report-overdue");  // critical

@@ -75,6 +75,7 @@ v1::Rule ToProto(const Rule& r) {
   out.set_enabled(r.enabled);
   for (int d : r.lead_days) out.add_lead_days(d);
   out.set_escalation_grace_working_days(r.escalation_grace_working_days);
+  out.set_respond_within_working_days(r.respond_within_working_days);
   *out.mutable_digest_window() = DurationToProto(r.digest_window);
   if (r.muted_until) *out.mutable_muted_until() = TimeToProto(*r.muted_until);
   for (const auto& [org, until] : r.organization_mutes) {
@@ -96,6 +97,7 @@ absl::StatusOr<Rule> FromProto(const v1::Rule& r) {
   out.enabled = r.enabled();
   out.lead_days.assign(r.lead_days().begin(), r.lead_days().end());
   out.escalation_grace_working_days = r.escalation_grace_working_days();
+  out.respond_within_working_days = r.respond_within_working_days();
   out.digest_window = common::DurationFromProto(r.digest_window());
   out.description = r.description();
   return out;

@@ -11,6 +11,8 @@
 #include "common/server/upstream.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
+#include "services/notification/upstream_mapping_util.h"
+#include "services/notification/upstream_progress_mapping.h"
 
 namespace ecoplan::notification {
 namespace {
@@ -18,22 +20,10 @@ namespace {
 namespace rv1 = ::ecoplan::registry::v1;
 namespace pv1 = ::ecoplan::progress::v1;
 
-std::optional<absl::CivilDay> Day(const common::v1::Date& d) {
-  if (d.year() == 0) return std::nullopt;
-  return absl::CivilDay(d.year(), d.month(), d.day());
-}
-
-std::string Id(absl::string_view name, absl::string_view prefix) {
-  absl::ConsumePrefix(&name, prefix);
-  return std::string(name);
-}
-
-// "plans/{plan}/<collection>/{id}/…" → plan, id.
-void PlanAndId(absl::string_view name, std::string* plan, std::string* id) {
-  std::vector<std::string> parts = absl::StrSplit(name, '/');
-  if (parts.size() >= 2) *plan = parts[1];
-  if (parts.size() >= 4) *id = parts[3];
-}
+using upstream_internal::Day;
+using upstream_internal::Id;
+using upstream_internal::PlanAndId;
+using upstream_internal::Unpack;
 
 void AddOrgs(const google::protobuf::RepeatedPtrField<rv1::OrgRef>& refs,
              std::vector<std::string>* out) {
@@ -62,11 +52,6 @@ DueRule DueRuleFromProto(const pv1::DueRule& rule) {
   }
   out.month_offset = rule.month_offset();
   return out;
-}
-
-template <typename T>
-bool Unpack(const common::v1::Event& event, T* payload) {
-  return event.payload().UnpackTo(payload);
 }
 
 }  // namespace
@@ -153,12 +138,13 @@ absl::StatusOr<UpstreamInput> RegistryInput(
   } else if (event.type() == "ecoplan.registry.v1.SupervisionTaskCreated") {
     rv1::SupervisionTaskCreated payload;
     if (!Unpack(event, &payload)) return absl::DataLossError("bad SupervisionTaskCreated payload");
-    // One input per measure would need several changes; supervision tasks have one measure.
-    if (payload.task().measures_size() > 0) {
-      std::string measure;
-      PlanAndId(payload.task().measures(0).name(), &in.plan_id, &measure);
-      in.type = UpstreamInput::Type::kMeasureChanged;
-      in.after = MeasureViewFromProto(payload.task().measures(0));
+    // Every measure of the task is assigned (SUPERVISION_TASK_ASSIGNED per measure).
+    std::string task;
+    PlanAndId(payload.task().name(), &in.plan_id, &task);
+    in.type = UpstreamInput::Type::kSupervisionTask;
+    in.task_title = payload.task().title();
+    for (const rv1::Measure& m : payload.task().measures()) {
+      in.measures.push_back(MeasureViewFromProto(m));
     }
   }
   return in;
@@ -176,6 +162,8 @@ void ReportInput(const pv1::Report& r, UpstreamInput::Type t, UpstreamInput* in)
   in->period = r.period();
   in->resource = r.name();
   in->comment = r.review_comment();
+  in->awaiting_review =
+      t == UpstreamInput::Type::kReportSubmitted && r.state() == pv1::REPORT_STATE_SUBMITTED;
   // What the report states met counts only while it stands submitted (or
   // accepted): a returned report, even revised, states nothing until resubmitted.
   if (t != UpstreamInput::Type::kReportSubmitted ||
@@ -212,6 +200,9 @@ absl::StatusOr<UpstreamInput> ProgressInput(const common::v1::Event& event) {
   UpstreamInput in;
   in.event_ref = absl::StrCat(event.source(), "#", event.sequence());
   const std::string& type = event.type();
+  // Supervision orders, problem items, extension requests and completion declarations.
+  ECOPLAN_ASSIGN_OR_RETURN(bool handled, SupervisionProgressInput(event, &in));
+  if (handled) return in;
   auto report = [&in](const pv1::Report& r, UpstreamInput::Type t) { ReportInput(r, t, &in); };
   if (type == "ecoplan.progress.v1.ReportSubmitted") {
     pv1::ReportSubmitted p;
@@ -227,6 +218,7 @@ absl::StatusOr<UpstreamInput> ProgressInput(const common::v1::Event& event) {
     pv1::ReportAccepted p;
     if (!Unpack(event, &p)) return absl::DataLossError("bad ReportAccepted payload");
     report(p.report(), UpstreamInput::Type::kReportSubmitted);
+    in.awaiting_review = false;  // reviewed
   } else if (type == "ecoplan.progress.v1.ReportReturned") {
     pv1::ReportReturned p;
     if (!Unpack(event, &p)) return absl::DataLossError("bad ReportReturned payload");

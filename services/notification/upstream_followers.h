@@ -43,6 +43,9 @@ absl::StatusOr<UpstreamInput> RegistryInput(
     const common::v1::Event& event,
     const std::function<absl::StatusOr<registry::v1::ExportPlanResponse>(const std::string& plan)>&
         export_plan);
+// The progress stream; supervision orders, problem items, extension requests
+// and completion declarations are mapped by SupervisionProgressInput
+// (upstream_progress_mapping.h).
 absl::StatusOr<UpstreamInput> ProgressInput(const common::v1::Event& event);
 // The working-day data of a progress HolidayCalendar; nullopt when its year is
 // outside 2000..2100 (nothing usable).

@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -41,14 +43,85 @@ std::string Named(const std::string& value, absl::string_view collection) {
              : absl::StrCat(collection, "/", value);
 }
 
+// Each kind's label in the users' words (docs/API.md and services/notification/README.md use
+// the same).
+struct KindLabel {
+  nv1::NotificationKind kind;
+  const char* label;
+};
+constexpr KindLabel kKindLabels[] = {
+    {nv1::NOTIFICATION_KIND_REPORT_DUE_SOON, "报告将到期"},
+    {nv1::NOTIFICATION_KIND_REPORT_OVERDUE, "报告逾期"},
+    {nv1::NOTIFICATION_KIND_MEASURE_DEADLINE_APPROACHING, "措施将到期"},
+    {nv1::NOTIFICATION_KIND_MEASURE_OVERDUE, "措施逾期"},
+    {nv1::NOTIFICATION_KIND_REPORT_RETURNED, "报告退回"},
+    {nv1::NOTIFICATION_KIND_INDICATOR_AT_RISK, "指标风险"},
+    {nv1::NOTIFICATION_KIND_INDICATOR_OFF_TRACK, "指标偏离"},
+    {nv1::NOTIFICATION_KIND_MEASURE_REASSIGNED, "责任单位调整"},
+    {nv1::NOTIFICATION_KIND_MEASURE_DEADLINE_CHANGED, "时限调整"},
+    {nv1::NOTIFICATION_KIND_PLAN_IMPORTED, "计划导入"},
+    {nv1::NOTIFICATION_KIND_DIGEST, "汇总"},
+    {nv1::NOTIFICATION_KIND_MEASURE_CHECKPOINT_APPROACHING, "节点将到期"},
+    {nv1::NOTIFICATION_KIND_INDICATOR_RECOVERED, "指标恢复"},
+    {nv1::NOTIFICATION_KIND_MONTH_CLOSED, "月度结账"},
+    {nv1::NOTIFICATION_KIND_CONTEST_FILED, "收到申诉"},
+    {nv1::NOTIFICATION_KIND_CONTEST_DECIDED, "申诉决定"},
+    {nv1::NOTIFICATION_KIND_SUPERVISION_ORDER_ISSUED, "督办下达"},
+    {nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_OVERDUE, "催办"},
+    {nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_RETURNED, "回复退回"},
+    {nv1::NOTIFICATION_KIND_SUPERVISION_LEVEL_RAISED, "督办升级"},
+    {nv1::NOTIFICATION_KIND_SUPERVISION_ORDER_CLOSED, "督办销号"},
+    {nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_RECEIVED, "待核查回复"},
+    {nv1::NOTIFICATION_KIND_SUPERVISION_TASK_ASSIGNED, "督办任务"},
+    {nv1::NOTIFICATION_KIND_REPORT_AWAITING_REVIEW, "待审报告"},
+    {nv1::NOTIFICATION_KIND_EXTENSION_REQUESTED, "延期申请"},
+    {nv1::NOTIFICATION_KIND_COMPLETION_DECLARED, "办结申请"},
+    {nv1::NOTIFICATION_KIND_PROBLEM_ITEM_OVERDUE, "问题逾期"},
+    {nv1::NOTIFICATION_KIND_PROBLEM_RECTIFICATION_CLAIMED, "待核查整改"},
+    {nv1::NOTIFICATION_KIND_PROBLEM_ITEM_REOPENED, "问题重新打开"},
+};
+
+const char* LabelOf(nv1::NotificationKind kind) {
+  for (const KindLabel& k : kKindLabels) {
+    if (k.kind == kind) return k.label;
+  }
+  return "";
+}
+
+// "SUPERVISION_REPLY_OVERDUE 催办".
 std::string KindName(nv1::NotificationKind kind) {
-  return std::string(absl::StripPrefix(nv1::NotificationKind_Name(kind), "NOTIFICATION_KIND_"));
+  std::string name(absl::StripPrefix(nv1::NotificationKind_Name(kind), "NOTIFICATION_KIND_"));
+  const char* label = LabelOf(kind);
+  return *label == '\0' ? name : absl::StrCat(name, " ", label);
+}
+
+// --kind: the label (催办), or the name with or without its prefix, in any case.
+absl::StatusOr<nv1::NotificationKind> ParseKind(const std::string& value) {
+  for (const KindLabel& k : kKindLabels) {
+    if (value == k.label) return k.kind;
+  }
+  std::string name = absl::AsciiStrToUpper(value);
+  if (!absl::StartsWith(name, "NOTIFICATION_KIND_"))
+    name = absl::StrCat("NOTIFICATION_KIND_", name);
+  nv1::NotificationKind kind;
+  if (nv1::NotificationKind_Parse(name, &kind) && kind != nv1::NOTIFICATION_KIND_UNSPECIFIED) {
+    return kind;
+  }
+  std::string known;
+  for (const KindLabel& k : kKindLabels)
+    absl::StrAppend(&known, known.empty() ? "" : ", ", k.label);
+  return absl::InvalidArgumentError(
+      absl::StrCat("--kind: unknown kind \"", value, "\" (a kind name, or one of: ", known, ")"));
 }
 
 absl::Status Inbox(const CommandEnv& env, const ParsedArgs& args) {
   nv1::ListNotificationsRequest request;
   request.set_parent(Named(args.args()[0], "organizations"));
   request.set_unread_only(args.Has("unread"));
+  if (args.Has("kind")) {
+    ECOPLAN_ASSIGN_OR_RETURN(nv1::NotificationKind kind, ParseKind(args.Value("kind")));
+    request.set_kind(kind);
+  }
   ECOPLAN_ASSIGN_OR_RETURN(int page_size, args.Int("page-size", 50));
   request.set_page_size(page_size);
   request.set_page_token(args.Value("page-token"));
@@ -110,13 +183,17 @@ absl::Status Rules(const CommandEnv& env, const ParsedArgs& args) {
                                     &nv1::NotificationService::Stub::ListRules,
                                     nv1::ListRulesRequest(), &response));
   if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
-  Table table({"RULE", "KIND", "ENABLED", "LEAD DAYS", "ESCALATE AFTER", "MUTED UNTIL", "ETAG"});
+  Table table({"RULE", "KIND", "ENABLED", "LEAD DAYS", "ESCALATE AFTER", "RESPOND WITHIN",
+               "MUTED UNTIL", "ETAG"});
   for (const nv1::Rule& r : response.rules()) {
     std::string lead;
     for (int d : r.lead_days()) lead += absl::StrCat(lead.empty() ? "" : ",", d);
     table.AddRow({r.name(), KindName(r.kind()), r.enabled() ? "yes" : "no", lead,
                   r.escalation_grace_working_days() > 0
                       ? absl::StrCat(r.escalation_grace_working_days(), " working days")
+                      : "",
+                  r.respond_within_working_days() > 0
+                      ? absl::StrCat(r.respond_within_working_days(), " working days")
                       : "",
                   r.has_muted_until() ? FormatTimestamp(r.muted_until()) : "", r.etag()});
   }
@@ -213,13 +290,19 @@ std::vector<CommandGroup> NotificationCommandGroups() {
   g.summary = "notifications: inboxes, rules, webhook subscriptions and deliveries";
   const FlagSpec page_size = {"page-size", "N", "at most N per page (1..500)"};
   const FlagSpec page_token = {"page-token", "TOKEN", "the next page, from a previous listing"};
-  g.commands.push_back({"inbox",
-                        "ORGANIZATION [--unread] [--page-size N] [--page-token T]",
-                        "an organization's notifications, newest first",
-                        1,
-                        1,
-                        {kServerFlag, {"unread", "", "only unread ones"}, page_size, page_token},
-                        Inbox});
+  g.commands.push_back(
+      {"inbox",
+       "ORGANIZATION [--unread] [--kind KIND] [--page-size N] [--page-token T]",
+       "an organization's notifications, newest first",
+       1,
+       1,
+       {kServerFlag,
+        {"unread", "", "only unread ones"},
+        {"kind", "KIND",
+         "only this kind: its name (SUPERVISION_REPLY_OVERDUE) or label (催办, 督办下达 …)"},
+        page_size,
+        page_token},
+       Inbox});
   g.commands.push_back(
       {"read",
        "NOTIFICATION",
@@ -274,7 +357,10 @@ std::vector<CommandGroup> NotificationCommandGroups() {
                         RunSchedule});
   g.notes =
       "Names may be given with or without their collection: o-1a2b or organizations/o-1a2b,\n"
-      "n-000000000042 or notifications/n-000000000042.\n";
+      "n-000000000042 or notifications/n-000000000042.\n"
+      "Kinds show with their label: 督办下达, 催办, 回复退回, 督办升级, 督办销号, 待核查回复,\n"
+      "督办任务, 待审报告, 延期申请, 办结申请, 问题逾期, 待核查整改, 问题重新打开, …; --kind\n"
+      "takes either.\n";
   return {g};
 }
 

@@ -84,6 +84,41 @@ TEST_F(NotificationCommandsTest, RulesListsTheDefaults) {
   EXPECT_NE(out_.str().find("30,7"), std::string::npos);
 }
 
+TEST_F(NotificationCommandsTest, InboxShowsKindLabelsAndFiltersByKind) {
+  notification::UpstreamInput in;
+  in.type = notification::UpstreamInput::Type::kSupervisionOrder;
+  in.event_ref = "progress#1";
+  in.plan_id = "2026-p";
+  in.supervision.order.name = "plans/2026-p/supervisionOrders/2026-001";
+  in.supervision.order.order_id = "2026-001";
+  in.supervision.order.level = notification::SupervisionLevel::kRed;
+  in.supervision.order.reply_due_date = absl::CivilDay(2026, 4, 8);
+  in.supervision.order.addressees = {{"o-bureau", notification::AddresseeState::kAwaitingReply}};
+  absl::StatusOr<notification::Changes> changes = notifier_->BeginUpstream(in);
+  ASSERT_OK(changes.status());
+  ASSERT_OK(store_.Commit(*changes));
+  notifier_->FinishUpstream(*changes, true);
+
+  ASSERT_EQ(Run({"notify", "inbox", "o-bureau", "--kind", "督办下达"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("SUPERVISION_ORDER_ISSUED 督办下达"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("红色督办"), std::string::npos) << out_.str();
+  EXPECT_EQ(out_.str().find("PLAN_IMPORTED"), std::string::npos) << out_.str();
+  ASSERT_EQ(Run({"notify", "inbox", "o-bureau", "--kind", "plan_imported"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("PLAN_IMPORTED 计划导入"), std::string::npos) << out_.str();
+  EXPECT_EQ(out_.str().find("SUPERVISION_ORDER_ISSUED"), std::string::npos) << out_.str();
+  ASSERT_EQ(Run({"notify", "inbox", "o-bureau", "--kind", "催办"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("0 shown"), std::string::npos) << out_.str();
+  EXPECT_EQ(Run({"notify", "inbox", "o-bureau", "--kind", "紫色"}), 1);
+  EXPECT_NE(err_.str().find("--kind"), std::string::npos) << err_.str();
+}
+
+TEST_F(NotificationCommandsTest, RulesShowTheDayToRespondBy) {
+  ASSERT_EQ(Run({"notify", "rules"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("RESPOND WITHIN"), std::string::npos);
+  EXPECT_NE(out_.str().find("rules/supervision-reply-received"), std::string::npos);
+  EXPECT_NE(out_.str().find("5 working days"), std::string::npos);
+}
+
 TEST_F(NotificationCommandsTest, UnknownNotificationIsNotFound) {
   EXPECT_EQ(Run({"notify", "read", "n-000000000099"}), 1);
   EXPECT_NE(err_.str().find("NOT_FOUND"), std::string::npos) << err_.str();

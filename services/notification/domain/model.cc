@@ -39,6 +39,32 @@ const char* KindName(Kind kind) {
       return "CONTEST_FILED";
     case Kind::kContestDecided:
       return "CONTEST_DECIDED";
+    case Kind::kSupervisionOrderIssued:
+      return "SUPERVISION_ORDER_ISSUED";
+    case Kind::kSupervisionReplyOverdue:
+      return "SUPERVISION_REPLY_OVERDUE";
+    case Kind::kSupervisionReplyReturned:
+      return "SUPERVISION_REPLY_RETURNED";
+    case Kind::kSupervisionLevelRaised:
+      return "SUPERVISION_LEVEL_RAISED";
+    case Kind::kSupervisionOrderClosed:
+      return "SUPERVISION_ORDER_CLOSED";
+    case Kind::kSupervisionReplyReceived:
+      return "SUPERVISION_REPLY_RECEIVED";
+    case Kind::kSupervisionTaskAssigned:
+      return "SUPERVISION_TASK_ASSIGNED";
+    case Kind::kReportAwaitingReview:
+      return "REPORT_AWAITING_REVIEW";
+    case Kind::kExtensionRequested:
+      return "EXTENSION_REQUESTED";
+    case Kind::kCompletionDeclared:
+      return "COMPLETION_DECLARED";
+    case Kind::kProblemItemOverdue:
+      return "PROBLEM_ITEM_OVERDUE";
+    case Kind::kProblemRectificationClaimed:
+      return "PROBLEM_RECTIFICATION_CLAIMED";
+    case Kind::kProblemItemReopened:
+      return "PROBLEM_ITEM_REOPENED";
     case Kind::kUnspecified:
       break;
   }
@@ -47,7 +73,27 @@ const char* KindName(Kind kind) {
 
 bool IsCriticalKind(Kind kind) {
   return kind == Kind::kReportOverdue || kind == Kind::kMeasureOverdue ||
-         kind == Kind::kIndicatorOffTrack;
+         kind == Kind::kIndicatorOffTrack || kind == Kind::kSupervisionReplyOverdue ||
+         kind == Kind::kProblemItemOverdue;
+}
+
+const char* LevelText(SupervisionLevel level) {
+  switch (level) {
+    case SupervisionLevel::kBlue:
+      return "蓝色督办";
+    case SupervisionLevel::kYellow:
+      return "黄色督办";
+    case SupervisionLevel::kRed:
+      return "红色督办";
+    case SupervisionLevel::kUnspecified:
+      break;
+  }
+  return "督办";
+}
+
+absl::Time ReplyLateFrom(const SupervisionOrderView& order, absl::TimeZone zone) {
+  if (order.reply_due_time != absl::InfinitePast()) return order.reply_due_time;
+  return absl::FromCivil(absl::CivilSecond(order.reply_due_date + 1), zone);
 }
 
 std::string NotificationId(uint64_t number) { return absl::StrFormat("n-%012d", number); }

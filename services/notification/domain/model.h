@@ -39,8 +39,21 @@ enum class Kind {
   kMonthClosed = 14,
   kContestFiled = 15,
   kContestDecided = 16,
+  kSupervisionOrderIssued = 17,
+  kSupervisionReplyOverdue = 18,
+  kSupervisionReplyReturned = 19,
+  kSupervisionLevelRaised = 20,
+  kSupervisionOrderClosed = 21,
+  kSupervisionReplyReceived = 22,
+  kSupervisionTaskAssigned = 23,
+  kReportAwaitingReview = 24,
+  kExtensionRequested = 25,
+  kCompletionDeclared = 26,
+  kProblemItemOverdue = 27,
+  kProblemRectificationClaimed = 28,
+  kProblemItemReopened = 29,
 };
-constexpr int kMaxKind = 16;
+constexpr int kMaxKind = 29;
 
 enum class Severity { kUnspecified = 0, kInfo = 1, kWarning = 2, kCritical = 3 };
 
@@ -104,6 +117,9 @@ struct Rule {
   bool enabled = true;
   std::vector<int> lead_days;
   int escalation_grace_working_days = 0;
+  // Kinds asking the bureau or the issuer to act: the working days it has (the
+  // notification's period is that day); 0 = no day.
+  int respond_within_working_days = 0;
   absl::Duration digest_window = absl::ZeroDuration();
   std::optional<absl::Time> muted_until;
   std::map<std::string, absl::Time> organization_mutes;
@@ -222,6 +238,64 @@ struct PlanView {
   std::map<std::string, std::string> organization_names;  // id → display name
 };
 
+// 督办等级 and where an addressed organization stands (the progress enums' values).
+enum class SupervisionLevel { kUnspecified = 0, kBlue = 1, kYellow = 2, kRed = 3 };
+enum class AddresseeState {
+  kUnspecified = 0,
+  kAwaitingReply = 1,
+  kReplied = 2,
+  kReturned = 3,
+  kAccepted = 4
+};
+// "蓝色督办", "黄色督办", "红色督办" ("督办" when unknown).
+const char* LevelText(SupervisionLevel level);
+
+struct SupervisionAddresseeView {
+  std::string organization_id;
+  AddresseeState state = AddresseeState::kAwaitingReply;
+};
+
+// An open supervision order (督办单) as the schedule needs it, from the
+// progress service's SupervisionOrder* events; dropped when it closes.
+struct SupervisionOrderView {
+  std::string name;  // plans/{plan}/supervisionOrders/{order}: the key
+  std::string plan_id;
+  std::string order_id;
+  std::string title;
+  SupervisionLevel level = SupervisionLevel::kUnspecified;
+  std::vector<SupervisionAddresseeView> addressees;  // in the order given
+  absl::CivilDay reply_due_date;                     // the reply day (plan's time zone)
+  absl::Time reply_due_time = absl::InfinitePast();  // late from; InfinitePast: the day after
+  std::string issuing_organization;                  // organization id; empty if none
+  std::string source;                                // 来源 in words, e.g. 12345 工单 …
+};
+// The instant an order's replies are late from (reply_due_time, else the start
+// of the day after reply_due_date in `zone`).
+absl::Time ReplyLateFrom(const SupervisionOrderView& order, absl::TimeZone zone);
+
+// Where a problem ledger item (问题清单) stands (the progress enum's values).
+enum class ProblemState {
+  kUnspecified = 0,
+  kOpen = 1,
+  kRectifying = 2,
+  kRectificationClaimed = 3,
+  kVerified = 4,
+  kClosed = 5
+};
+
+// A problem item not closed, as the schedule needs it (ProblemItemOpened and
+// ProblemItemTransitioned); dropped when closed.
+struct ProblemItemView {
+  std::string name;  // plans/{plan}/problems/{problem}: the key
+  std::string plan_id;
+  std::string measure_id;
+  std::string code;
+  std::string title;
+  std::string owner;  // organization id
+  ProblemState state = ProblemState::kOpen;
+  std::optional<absl::CivilDay> rectification_due;
+};
+
 // An overdue item that escalates until resolved or acknowledged.
 struct Escalation {
   std::string key;  // the schedule key of its first notification
@@ -230,7 +304,9 @@ struct Escalation {
   std::string plan_id;
   std::string organization_id;
   std::string resource;
-  std::string period;  // report period, or the measure id for measures
+  // The report period; the measure id for measures; "<reply day>@<deadline
+  // instant>" for 催办 (notifier_supervision.cc); the rectification day for problems.
+  std::string period;
   std::string title;
   ContactLevel level = ContactLevel::kLiaison;
   absl::CivilDay level_since;

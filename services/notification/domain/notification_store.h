@@ -54,13 +54,17 @@ struct Changes {
   std::vector<std::string> installed_default_rules;
   std::vector<Escalation> escalations;  // upserts
   std::vector<std::string> deleted_escalations;
-  std::vector<DigestBucket> digests;                 // upserts
-  std::vector<std::string> deleted_digests;          // DigestKey
-  std::map<std::string, uint64_t> stream_consumers;  // consumer → acknowledged sequence
-  std::map<std::string, std::string> request_ids;    // request id → internal::StoredRequest
-  uint64_t next_notification_number = 0;             // 0 = unchanged
-  uint64_t next_delivery_number = 0;                 // 0 = unchanged
-  uint64_t next_subscription_number = 0;             // 0 = unchanged
+  std::vector<SupervisionOrderView> supervision_orders;  // upserts (open orders)
+  std::vector<std::string> deleted_supervision_orders;   // names (closed)
+  std::vector<ProblemItemView> problems;                 // upserts (not closed)
+  std::vector<std::string> deleted_problems;             // names (closed)
+  std::vector<DigestBucket> digests;                     // upserts
+  std::vector<std::string> deleted_digests;              // DigestKey
+  std::map<std::string, uint64_t> stream_consumers;      // consumer → acknowledged sequence
+  std::map<std::string, std::string> request_ids;        // request id → internal::StoredRequest
+  uint64_t next_notification_number = 0;                 // 0 = unchanged
+  uint64_t next_delivery_number = 0;                     // 0 = unchanged
+  uint64_t next_subscription_number = 0;                 // 0 = unchanged
   std::vector<ChangeEvent> events;
 
   bool empty() const {
@@ -69,9 +73,10 @@ struct Changes {
            contacts.empty() && plans.empty() && holidays.empty() && submissions.empty() &&
            met_statements.empty() && deleted_met_statements.empty() &&
            installed_default_rules.empty() && escalations.empty() && deleted_escalations.empty() &&
-           digests.empty() && deleted_digests.empty() && stream_consumers.empty() &&
-           request_ids.empty() && next_notification_number == 0 && next_delivery_number == 0 &&
-           next_subscription_number == 0 && events.empty();
+           supervision_orders.empty() && deleted_supervision_orders.empty() && problems.empty() &&
+           deleted_problems.empty() && digests.empty() && deleted_digests.empty() &&
+           stream_consumers.empty() && request_ids.empty() && next_notification_number == 0 &&
+           next_delivery_number == 0 && next_subscription_number == 0 && events.empty();
   }
 };
 
@@ -87,6 +92,8 @@ struct LoadedState {
   // As Changes::installed_default_rules; empty on a store from before they were recorded.
   std::set<std::string> installed_default_rules;
   std::map<std::string, Escalation> escalations;
+  std::map<std::string, SupervisionOrderView> supervision_orders;  // open, by name
+  std::map<std::string, ProblemItemView> problems;                 // not closed, by name
   std::map<std::string, DigestBucket> digests;
   std::set<std::string> dedup_keys;
   std::map<std::string, uint64_t> stream_consumers;

@@ -220,7 +220,7 @@ void Notifier::Emit(const Candidate& c, Changes* changes) {
   }
   Notification n;
   n.kind = rule.kind;
-  n.severity = rule.severity;
+  n.severity = c.severity.value_or(rule.severity);
   n.recipient = c.recipient;
   n.recipient_display_name = OrgName(c.plan_id, c.recipient, changes);
   n.level = c.level;
@@ -272,6 +272,14 @@ void Notifier::Apply(const Changes& changes) {
   }
   for (const Escalation& e : changes.escalations) state_.escalations[e.key] = e;
   for (const std::string& k : changes.deleted_escalations) state_.escalations.erase(k);
+  for (const SupervisionOrderView& o : changes.supervision_orders) {
+    state_.supervision_orders[o.name] = o;
+  }
+  for (const std::string& k : changes.deleted_supervision_orders) {
+    state_.supervision_orders.erase(k);
+  }
+  for (const ProblemItemView& p : changes.problems) state_.problems[p.name] = p;
+  for (const std::string& k : changes.deleted_problems) state_.problems.erase(k);
   for (const std::string& k : changes.deleted_digests) state_.digests.erase(k);
   for (const DigestBucket& b : changes.digests)
     state_.digests[DigestKey(b.recipient, b.rule_id)] = b;

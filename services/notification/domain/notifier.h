@@ -48,8 +48,10 @@
 // The implementation is one file per concept: notifier.cc (loading, emitting,
 // applying), notifier_write.cc (keys, deciding, committing), notifier_intake.cc (registry and
 // progress events), notifier_indicator.cc (indicator status changes), notifier_assessment.cc (month
-// closing and contests), notifier_schedule.cc, notifier_inbox.cc, notifier_rules.cc,
-// notifier_contacts.cc, notifier_subscriptions.cc (with deliveries), notifier_streams.cc.
+// closing and contests), notifier_supervision.cc (supervision orders and 催办, problem items,
+// requests awaiting the bureau, supervision tasks), notifier_schedule.cc, notifier_inbox.cc,
+// notifier_rules.cc, notifier_contacts.cc, notifier_subscriptions.cc (with deliveries),
+// notifier_streams.cc.
 //
 // Thread-safe. `store`, `clock`, `url_checker` must outlive it.
 
@@ -75,6 +77,7 @@
 #include "services/notification/domain/indicator_inputs.h"
 #include "services/notification/domain/model.h"
 #include "services/notification/domain/notification_store.h"
+#include "services/notification/domain/supervision_inputs.h"
 
 namespace ecoplan::notification {
 
@@ -123,6 +126,11 @@ struct UpstreamInput {
     kMonthClosed,          // month_closed
     kContestFiled,         // contest
     kContestDecided,       // contest
+    kSupervisionTask,      // measures: the new supervision task's, each assigned
+    kSupervisionOrder,     // supervision
+    kProblemItem,          // problem
+    kExtensionRequested,   // bureau_request
+    kCompletionDeclared,   // bureau_request
   };
   Type type = Type::kIgnored;
   std::string event_ref;  // "{source}#{sequence}"
@@ -148,6 +156,15 @@ struct UpstreamInput {
   // revision of a returned report not yet resubmitted). They replace what the
   // report stated before.
   std::vector<MetCheckpoint> met_checkpoints;
+  // kReportSubmitted: the report now awaits the bureau's review (submitted or
+  // revised while SUBMITTED; not an acceptance).
+  bool awaiting_review = false;
+  // kSupervisionTask: the task's title and its measures.
+  std::string task_title;
+  std::vector<MeasureView> measures;
+  SupervisionOrderInput supervision;
+  ProblemItemInput problem;
+  BureauRequestInput bureau_request;
 };
 
 struct NotifierOptions {
@@ -173,7 +190,9 @@ using DoneStatus = std::function<void(absl::Status)>;
 // The default rules for the seed plan (report due 3 days before its due day;
 // measure deadlines 30 and 7 days ahead; checkpoints of measure texts 7 days
 // ahead; overdue escalates after 3 working days; one rule for each event kind:
-// indicator alerts and recoveries, month closing, contests filed and decided).
+// indicator alerts and recoveries, month closing, contests filed and decided;
+// supervision orders, 催办 and problem items; the kinds asking the bureau or
+// the issuer to act with 5 working days to respond).
 // Each is installed once per store (see Notifier::Load()).
 std::vector<Rule> DefaultRules();
 
@@ -318,6 +337,8 @@ class Notifier {
     std::string explanation;
     std::string escalation_key;
     ContactLevel level = ContactLevel::kLiaison;
+    // Instead of the rule's (a supervision order's level); unset: the rule's.
+    std::optional<Severity> severity;
   };
 
   // What an upstream event's notification says; the rest comes from the event.
@@ -407,9 +428,12 @@ class Notifier {
   // The change an upstream event makes (BeginUpstream).
   void DecideUpstream(const UpstreamInput& in, Changes* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Emits `rule`'s notification of the event `in` to `recipient`, keyed by event, rule and
-  // recipient.
+  // recipient (and `subject` when an event notifies one recipient of several things, e.g. each
+  // measure of a task). `severity`: instead of the rule's.
   void EmitForEvent(const UpstreamInput& in, const Rule* rule, const std::string& recipient,
-                    EventText text, Changes* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+                    EventText text, Changes* changes, const std::string& subject = "",
+                    std::optional<Severity> severity = std::nullopt)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void IntakePlanImported(const UpstreamInput& in, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void IntakeMeasureChanged(const UpstreamInput& in, Changes* changes)
@@ -450,6 +474,32 @@ class Notifier {
   // To the organization that filed it.
   void IntakeContestDecided(const UpstreamInput& in, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // --- supervision orders, problem items, requests for the bureau (notifier_supervision.cc)
+  void IntakeSupervisionTask(const UpstreamInput& in, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Keeps the open order's mirror and notifies as the order's change says.
+  void IntakeSupervisionOrder(const UpstreamInput& in, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void IntakeProblemItem(const UpstreamInput& in, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // REPORT_AWAITING_REVIEW, EXTENSION_REQUESTED, COMPLETION_DECLARED: to the bureau.
+  void IntakeAwaitingReview(const UpstreamInput& in, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void IntakeBureauRequest(const UpstreamInput& in, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The day to act by under `rule` (respond_within_working_days after today in
+  // the plan's zone, on the shared working-day calendar); empty when 0.
+  std::string RespondByDay(const Rule& rule, const std::string& plan_id) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The plan's reporting recipient (the bureau); empty when unknown.
+  std::string BureauOf(const std::string& plan_id) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // 催办 of open orders and overdue problem items (notifier_supervision.cc).
+  void ScheduleSupervision(Changes* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ScheduleProblems(Changes* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Whether the order's or the problem's overdue item `e` is resolved.
+  bool SupervisionEscalationResolved(const Escalation& e) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::TimeZone ZoneOf(const std::string& plan_id) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   // The plan's view (nullptr when unknown).
   const PlanView* PlanOf(const std::string& plan_id) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

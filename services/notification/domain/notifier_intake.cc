@@ -43,6 +43,7 @@ void Notifier::DecideUpstream(const UpstreamInput& in, Changes* changes) {
       break;
     case UpstreamInput::Type::kReportSubmitted:
       IntakeReportSubmitted(in, changes);
+      if (in.awaiting_review) IntakeAwaitingReview(in, changes);
       break;
     case UpstreamInput::Type::kReportReturned:
       IntakeReportReturned(in, changes);
@@ -71,11 +72,25 @@ void Notifier::DecideUpstream(const UpstreamInput& in, Changes* changes) {
     case UpstreamInput::Type::kContestDecided:
       IntakeContestDecided(in, changes);
       break;
+    case UpstreamInput::Type::kSupervisionTask:
+      IntakeSupervisionTask(in, changes);
+      break;
+    case UpstreamInput::Type::kSupervisionOrder:
+      IntakeSupervisionOrder(in, changes);
+      break;
+    case UpstreamInput::Type::kProblemItem:
+      IntakeProblemItem(in, changes);
+      break;
+    case UpstreamInput::Type::kExtensionRequested:
+    case UpstreamInput::Type::kCompletionDeclared:
+      IntakeBureauRequest(in, changes);
+      break;
   }
 }
 
 void Notifier::EmitForEvent(const UpstreamInput& in, const Rule* rule, const std::string& recipient,
-                            EventText text, Changes* changes) {
+                            EventText text, Changes* changes, const std::string& subject,
+                            std::optional<Severity> severity) {
   Candidate c;
   c.rule = rule;
   c.recipient = recipient;
@@ -87,6 +102,8 @@ void Notifier::EmitForEvent(const UpstreamInput& in, const Rule* rule, const std
   c.period = std::move(text.period);
   c.event_ref = in.event_ref;
   c.key = absl::StrCat("ev|", in.event_ref, "|", rule->id, "|", recipient);
+  if (!subject.empty()) absl::StrAppend(&c.key, "|", subject);
+  c.severity = severity;
   Emit(c, changes);
 }
 
@@ -125,17 +142,7 @@ void Notifier::IntakeMeasureChanged(const UpstreamInput& in, Changes* changes) {
   changes->plans.push_back(plan);
   const std::string resource = MeasureResource(in.plan_id, after.id);
   const std::vector<std::string> new_owners = OwnersOf(after);
-  if (!in.before.has_value()) {
-    for (const Rule* rule : RulesOf(Kind::kMeasureReassigned)) {
-      for (const std::string& org : new_owners) {
-        EmitForEvent(in, rule, org,
-                     {resource, absl::StrCat("新的督办任务：", after.title), "",
-                      "a supervision task was assigned to the organization", ""},
-                     changes);
-      }
-    }
-    return;
-  }
+  if (!in.before.has_value()) return;  // a new measure: nobody was its owner before
   std::vector<std::string> owners = OwnersOf(*in.before);
   const bool reassigned = owners != new_owners;
   for (const std::string& o : new_owners) {

@@ -1,6 +1,7 @@
 #include "services/notification/domain/notifier_internal.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -40,6 +41,12 @@ std::string MetOccurrencePrefix(absl::string_view plan, absl::string_view measur
 std::string MetStatementKey(absl::string_view plan, absl::string_view measure, absl::CivilDay due,
                             absl::string_view org, absl::string_view period) {
   return absl::StrCat(MetOccurrencePrefix(plan, measure, due), org, "|", period);
+}
+
+common::WorkingDays WorkingDaysOf(const std::map<int, HolidayYear>& years) {
+  std::vector<HolidayYear> list;
+  for (const auto& [year, days] : years) list.push_back(days);
+  return common::WorkingDays(std::move(list));
 }
 
 std::vector<std::string> OwnersOf(const MeasureView& m) {

@@ -5,11 +5,13 @@
 // Not for callers of the Notifier.
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "common/calendar/reporting_calendar.h"
 #include "common/idempotency/request_ledger.h"
 #include "services/notification/domain/model.h"
 
@@ -37,6 +39,9 @@ std::string MetOccurrencePrefix(absl::string_view plan, absl::string_view measur
 // MetOccurrencePrefix, then "<org>|<period>" of the report stating it.
 std::string MetStatementKey(absl::string_view plan, absl::string_view measure, absl::CivilDay due,
                             absl::string_view org, absl::string_view period);
+
+// The shared working-day calendar with the holidays the notifier knows.
+common::WorkingDays WorkingDaysOf(const std::map<int, HolidayYear>& years);
 
 // Lead organizations, then responsible ones not already leads.
 std::vector<std::string> OwnersOf(const MeasureView& m);

@@ -9,6 +9,10 @@
 
 namespace ecoplan::notification {
 
+namespace {
+constexpr int kDefaultRespondWithinWorkingDays = 5;
+}  // namespace
+
 std::vector<Rule> DefaultRules() {
   auto make = [](std::string id, Kind kind, Severity severity, std::vector<int> lead, int grace,
                  std::string description) {
@@ -19,6 +23,12 @@ std::vector<Rule> DefaultRules() {
     r.lead_days = std::move(lead);
     r.escalation_grace_working_days = grace;
     r.description = std::move(description);
+    return r;
+  };
+  // The kinds asking the bureau or the issuer to act: 5 working days to respond.
+  auto to_act = [&make](std::string id, Kind kind, std::string description) {
+    Rule r = make(std::move(id), kind, Severity::kWarning, {}, 0, std::move(description));
+    r.respond_within_working_days = kDefaultRespondWithinWorkingDays;
     return r;
   };
   return {
@@ -51,6 +61,33 @@ std::vector<Rule> DefaultRules() {
            "单位对已结账月份的事项提出申诉，通知区生态环境局受理"),
       make("contest-decided", Kind::kContestDecided, Severity::kInfo, {}, 0,
            "申诉已决定（采纳或不予采纳），通知申诉单位及理由"),
+      // Supervision as a workflow (督办), problem ledgers, and what awaits the bureau.
+      make("supervision-order-issued", Kind::kSupervisionOrderIssued, Severity::kWarning, {}, 0,
+           "督办单下达，通知各被督办单位（蓝色督办为提示、黄色为警示、红色为紧急）"),
+      make("supervision-reply-overdue", Kind::kSupervisionReplyOverdue, Severity::kCritical, {}, 3,
+           "催办：被督办单位超过回复期限未回复（或退回后未重新回复）；3个工作日未处理逐级升级"),
+      make("supervision-reply-returned", Kind::kSupervisionReplyReturned, Severity::kWarning, {}, 0,
+           "督办回复被退回，通知该单位重新回复"),
+      make("supervision-level-raised", Kind::kSupervisionLevelRaised, Severity::kWarning, {}, 0,
+           "督办等级提升，通知回复尚未通过核查的单位"),
+      make("supervision-order-closed", Kind::kSupervisionOrderClosed, Severity::kInfo, {}, 0,
+           "督办单已销号，通知各被督办单位及督办单位"),
+      to_act("supervision-reply-received", Kind::kSupervisionReplyReceived,
+             "被督办单位已回复，通知督办单位（或区生态环境局）5个工作日内核查"),
+      make("supervision-task-assigned", Kind::kSupervisionTaskAssigned, Severity::kInfo, {}, 0,
+           "新增督办任务，按工作措施通知牵头单位和责任单位"),
+      to_act("report-awaiting-review", Kind::kReportAwaitingReview,
+             "报告已报送（或修改），通知区生态环境局5个工作日内审核"),
+      to_act("extension-requested", Kind::kExtensionRequested,
+             "延期申请，通知区生态环境局5个工作日内决定"),
+      to_act("completion-declared", Kind::kCompletionDeclared,
+             "办结申请，通知区生态环境局5个工作日内决定"),
+      make("problem-item-overdue", Kind::kProblemItemOverdue, Severity::kCritical, {}, 3,
+           "问题清单事项超过整改期限仍未整改完成；3个工作日未处理逐级升级"),
+      to_act("problem-rectification-claimed", Kind::kProblemRectificationClaimed,
+             "问题整改完成申报，通知区生态环境局5个工作日内核查"),
+      make("problem-item-reopened", Kind::kProblemItemReopened, Severity::kWarning, {}, 0,
+           "问题被重新打开，通知责任单位继续整改"),
   };
 }
 
@@ -85,6 +122,9 @@ absl::Status ValidateRule(const Rule& r) {
   }
   if (r.escalation_grace_working_days < 0 || r.escalation_grace_working_days > 60) {
     return absl::InvalidArgumentError("rule.escalation_grace_working_days must be 0..60");
+  }
+  if (r.respond_within_working_days < 0 || r.respond_within_working_days > 60) {
+    return absl::InvalidArgumentError("rule.respond_within_working_days must be 0..60");
   }
   if (r.digest_window < absl::ZeroDuration() || r.digest_window > absl::Hours(24 * 7)) {
     return absl::InvalidArgumentError("rule.digest_window must be 0..7 days");

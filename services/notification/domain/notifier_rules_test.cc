@@ -57,6 +57,14 @@ std::set<std::string> BeforeKinds13To16() {
   return {ids.begin(), ids.end()};
 }
 
+// The default rules of kinds 17-29 (supervision, problem ledgers, what awaits the bureau), in
+// DefaultRules() order: installed on every store that has not had them.
+const std::string kKinds17To29 =
+    "supervision-order-issued,supervision-reply-overdue,supervision-reply-returned,"
+    "supervision-level-raised,supervision-order-closed,supervision-reply-received,"
+    "supervision-task-assigned,report-awaiting-review,extension-requested,completion-declared,"
+    "problem-item-overdue,problem-rectification-claimed,problem-item-reopened";
+
 TEST_F(EarlierStoreTest, AStoreWithTheOldDefaultsGetsExactlyTheNewOnesInOneLoggedWrite) {
   Seed(BeforeKinds13To16());
   const int commits = store_.commits();
@@ -68,7 +76,8 @@ TEST_F(EarlierStoreTest, AStoreWithTheOldDefaultsGetsExactlyTheNewOnesInOneLogge
   ASSERT_EQ(log_.size(), 1u);
   EXPECT_THAT(log_[0],
               ::testing::HasSubstr(R"("installed":"indicator-recovered,month-closed,contest-filed,)"
-                                   R"(contest-decided","installed_count":4)"));
+                                   R"(contest-decided,)" +
+                                   kKinds17To29 + R"(","installed_count":17)"));
   // The rules it had are untouched (revision 1, as seeded).
   ASSERT_OK_AND_ASSIGN(LoadedState state, store_.Load());
   EXPECT_EQ(state.installed_default_rules.size(), DefaultRules().size());
@@ -111,7 +120,7 @@ TEST_F(EarlierStoreTest, AStoreOfTheFirstReleaseAlsoGetsTheCheckpointRule) {
   std::unique_ptr<Notifier> n = Start();
   EXPECT_EQ(RuleIds(n->ListRules()), RuleIds(DefaultRules()));
   ASSERT_EQ(log_.size(), 1u);
-  EXPECT_THAT(log_[0], ::testing::HasSubstr(R"("installed_count":5)"));
+  EXPECT_THAT(log_[0], ::testing::HasSubstr(R"("installed_count":18)"));
 }
 
 TEST_F(EarlierStoreTest, ARuleAnAdministratorCreatedWithADefaultsIdIsKept) {
@@ -130,8 +139,10 @@ TEST_F(EarlierStoreTest, ARuleAnAdministratorCreatedWithADefaultsIdIsKept) {
   EXPECT_EQ(kept.severity, Severity::kWarning);
   ASSERT_EQ(log_.size(), 1u);
   EXPECT_THAT(log_[0], ::testing::HasSubstr(
-                           R"("installed":"indicator-recovered,contest-filed,contest-decided",)"
-                           R"("installed_count":3,)"
+                           R"("installed":"indicator-recovered,contest-filed,contest-decided,)" +
+                           kKinds17To29 +
+                           R"(",)"
+                           R"("installed_count":16,)"
                            R"("kept_existing":"measure-checkpoint-approaching,month-closed")"));
 }
 

@@ -21,12 +21,7 @@ using internal::MeasureResource;
 using internal::OwnersOf;
 using internal::ReportResource;
 using internal::SubmissionKey;
-
-common::WorkingDays WorkingDaysOf(const std::map<int, HolidayYear>& years) {
-  std::vector<HolidayYear> list;
-  for (const auto& [year, days] : years) list.push_back(days);
-  return common::WorkingDays(std::move(list));
-}
+using internal::WorkingDaysOf;
 
 const char* LevelName(ContactLevel level) {
   switch (level) {
@@ -53,6 +48,8 @@ void Notifier::RunSchedule(Done<int> done) {
           ScheduleReports(plan, today, changes);
           ScheduleMeasures(plan, today, changes);
         }
+        ScheduleSupervision(changes);
+        ScheduleProblems(changes);
         Escalate(Today(options_.time_zone), changes);
         return static_cast<int>(changes->notifications.size());
       },
@@ -278,7 +275,9 @@ void Notifier::Escalate(absl::CivilDay today, Changes* changes) {
     c.recipient = e.organization_id;
     c.plan_id = e.plan_id;
     c.resource = e.resource;
-    c.period = e.period;
+    // A 催办's subject is "<reply day>@<deadline>": its period is the reply day.
+    c.period = e.kind == Kind::kSupervisionReplyOverdue ? e.period.substr(0, e.period.find('@'))
+                                                        : e.period;
     c.level = next.level;
     c.title = absl::StrCat("【升级至", LevelName(next.level), "】", e.title);
     c.explanation = absl::StrCat("not resolved or acknowledged within ",
@@ -291,6 +290,9 @@ void Notifier::Escalate(absl::CivilDay today, Changes* changes) {
 }
 
 bool Notifier::EscalationResolved(const Escalation& e, absl::CivilDay today) const {
+  if (e.kind == Kind::kSupervisionReplyOverdue || e.kind == Kind::kProblemItemOverdue) {
+    return SupervisionEscalationResolved(e);
+  }
   auto plan = state_.plans.find(e.plan_id);
   if (plan == state_.plans.end()) return true;
   if (e.kind == Kind::kReportOverdue) {

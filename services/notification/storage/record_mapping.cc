@@ -148,6 +148,7 @@ storage::RuleRecord ToRecord(const Rule& rule) {
   r.set_enabled(rule.enabled);
   for (int d : rule.lead_days) r.add_lead_days(d);
   r.set_escalation_grace_working_days(rule.escalation_grace_working_days);
+  r.set_respond_within_working_days(rule.respond_within_working_days);
   *r.mutable_digest_window() = common::DurationToProto(rule.digest_window);
   if (rule.muted_until) SetTime(*rule.muted_until, r.mutable_muted_until());
   for (const auto& [org, until] : rule.organization_mutes) {
@@ -167,6 +168,7 @@ Rule FromRecord(const storage::RuleRecord& r) {
   rule.enabled = r.enabled();
   rule.lead_days.assign(r.lead_days().begin(), r.lead_days().end());
   rule.escalation_grace_working_days = r.escalation_grace_working_days();
+  rule.respond_within_working_days = r.respond_within_working_days();
   rule.digest_window = common::DurationFromProto(r.digest_window());
   if (r.has_muted_until()) rule.muted_until = GetTime(r.muted_until());
   for (const auto& [org, until] : r.organization_mutes()) {
@@ -403,6 +405,73 @@ Escalation FromRecord(const storage::EscalationRecord& r) {
   e.level_since = common::StoredDateFromProto(r.level_since());
   e.acknowledged = r.acknowledged();
   return e;
+}
+
+storage::SupervisionOrderViewRecord ToRecord(const SupervisionOrderView& o) {
+  storage::SupervisionOrderViewRecord r;
+  r.set_name(o.name);
+  r.set_plan_id(o.plan_id);
+  r.set_order_id(o.order_id);
+  r.set_title(o.title);
+  r.set_level(static_cast<int>(o.level));
+  for (const SupervisionAddresseeView& a : o.addressees) {
+    storage::SupervisionAddresseeRecord* out = r.add_addressees();
+    out->set_organization_id(a.organization_id);
+    out->set_state(static_cast<int>(a.state));
+  }
+  *r.mutable_reply_due_date() = common::DateToProto(o.reply_due_date);
+  SetTimeIfKnown(o.reply_due_time, &r,
+                 &storage::SupervisionOrderViewRecord::mutable_reply_due_time);
+  r.set_issuing_organization(o.issuing_organization);
+  r.set_source(o.source);
+  return r;
+}
+
+SupervisionOrderView FromRecord(const storage::SupervisionOrderViewRecord& r) {
+  SupervisionOrderView o;
+  o.name = r.name();
+  o.plan_id = r.plan_id();
+  o.order_id = r.order_id();
+  o.title = r.title();
+  o.level = static_cast<SupervisionLevel>(r.level());
+  for (const storage::SupervisionAddresseeRecord& a : r.addressees()) {
+    o.addressees.push_back({a.organization_id(), static_cast<AddresseeState>(a.state())});
+  }
+  o.reply_due_date = common::StoredDateFromProto(r.reply_due_date());
+  o.reply_due_time = TimeOrPast(r.has_reply_due_time(), r.reply_due_time());
+  o.issuing_organization = r.issuing_organization();
+  o.source = r.source();
+  return o;
+}
+
+storage::ProblemItemViewRecord ToRecord(const ProblemItemView& p) {
+  storage::ProblemItemViewRecord r;
+  r.set_name(p.name);
+  r.set_plan_id(p.plan_id);
+  r.set_measure_id(p.measure_id);
+  r.set_code(p.code);
+  r.set_title(p.title);
+  r.set_owner(p.owner);
+  r.set_state(static_cast<int>(p.state));
+  if (p.rectification_due) {
+    *r.mutable_rectification_due_date() = common::DateToProto(*p.rectification_due);
+  }
+  return r;
+}
+
+ProblemItemView FromRecord(const storage::ProblemItemViewRecord& r) {
+  ProblemItemView p;
+  p.name = r.name();
+  p.plan_id = r.plan_id();
+  p.measure_id = r.measure_id();
+  p.code = r.code();
+  p.title = r.title();
+  p.owner = r.owner();
+  p.state = static_cast<ProblemState>(r.state());
+  if (r.has_rectification_due_date()) {
+    p.rectification_due = common::StoredDateFromProto(r.rectification_due_date());
+  }
+  return p;
 }
 
 storage::DigestBucketRecord ToRecord(const DigestBucket& b) {

@@ -37,6 +37,12 @@ HolidayYear FromRecord(const storage::HolidayYearRecord& r);
 storage::EscalationRecord ToRecord(const Escalation& e);
 Escalation FromRecord(const storage::EscalationRecord& r);
 
+storage::SupervisionOrderViewRecord ToRecord(const SupervisionOrderView& o);
+SupervisionOrderView FromRecord(const storage::SupervisionOrderViewRecord& r);
+
+storage::ProblemItemViewRecord ToRecord(const ProblemItemView& p);
+ProblemItemView FromRecord(const storage::ProblemItemViewRecord& r);
+
 storage::DigestBucketRecord ToRecord(const DigestBucket& b);
 DigestBucket FromRecord(const storage::DigestBucketRecord& r);
 

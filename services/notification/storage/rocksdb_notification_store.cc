@@ -173,7 +173,8 @@ absl::Status RocksDbNotificationStore::LoadConfiguration(LoadedState* state) con
   return absl::OkStatus();
 }
 
-// The local views: plans, holidays, submissions and checkpoints stated met.
+// The local views: plans, holidays, submissions, checkpoints stated met, open supervision orders
+// and problem items not closed.
 absl::Status RocksDbNotificationStore::LoadViews(LoadedState* state) const {
   ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "v/", [&](Id id, Value v, Key key) -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(state->plans[id], Decode<storage::PlanViewRecord>(db_, v, key));
@@ -192,6 +193,16 @@ absl::Status RocksDbNotificationStore::LoadViews(LoadedState* state) const {
   ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "t/", [&](Id id, Value v, Key key) -> absl::Status {
     ECOPLAN_RETURN_IF_ERROR(ParseRecord<storage::MetCheckpointRecord>(db_, v, key).status());
     state->met_statements.insert(id);
+    return absl::OkStatus();
+  }));
+  ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "o/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(state->supervision_orders[id],
+                             Decode<storage::SupervisionOrderViewRecord>(db_, v, key));
+    return absl::OkStatus();
+  }));
+  ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "l/", [&](Id id, Value v, Key key) -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(state->problems[id],
+                             Decode<storage::ProblemItemViewRecord>(db_, v, key));
     return absl::OkStatus();
   }));
   return absl::OkStatus();
@@ -361,6 +372,14 @@ void WriteViewsAndSchedule(const Changes& c, BatchWriter& w) {
   for (const std::string& s : c.met_statements) {
     w.Put(absl::StrCat("t/", s), Serialize(storage::MetCheckpointRecord()));
   }
+  for (const SupervisionOrderView& o : c.supervision_orders) {
+    w.Put(absl::StrCat("o/", o.name), Serialize(ToRecord(o)));
+  }
+  for (const std::string& k : c.deleted_supervision_orders) w.Delete(absl::StrCat("o/", k));
+  for (const ProblemItemView& p : c.problems) {
+    w.Put(absl::StrCat("l/", p.name), Serialize(ToRecord(p)));
+  }
+  for (const std::string& k : c.deleted_problems) w.Delete(absl::StrCat("l/", k));
   for (const Escalation& e : c.escalations) {
     w.Put(absl::StrCat("e/", e.key), Serialize(ToRecord(e)));
   }

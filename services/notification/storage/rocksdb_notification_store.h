@@ -23,6 +23,8 @@
 //   m/<plan>|<org>|<period>             → SubmissionRecord (empty: a report was submitted)
 //   t/<plan>|<measure>|<day>|<org>|<period> → MetCheckpointRecord (empty: that report states
 //                                         the checkpoint occurrence due <day> met)
+//   o/<order name>                      → SupervisionOrderViewRecord (an open 督办单, for 催办)
+//   l/<problem name>                    → ProblemItemViewRecord (a problem item not closed)
 //   e/<escalation key>                  → EscalationRecord
 //   g/<recipient>|<rule>                → DigestBucketRecord
 //   q/<stream consumer>                 → StreamConsumerRecord

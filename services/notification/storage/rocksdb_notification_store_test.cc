@@ -31,8 +31,20 @@ auto Tie(const Notification& x) {
   return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v);
 }
 auto Tie(const Rule& x) {
-  const auto& [a, b, c, d, e, f, g, h, i, j, k, l] = x;
-  return std::tie(a, b, c, d, e, f, g, h, i, j, k, l);
+  const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m] = x;
+  return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m);
+}
+auto Tie(const SupervisionAddresseeView& x) {
+  const auto& [a, b] = x;
+  return std::tie(a, b);
+}
+auto Tie(const SupervisionOrderView& x) {
+  const auto& [a, b, c, d, e, f, g, h, i, j] = x;
+  return std::tie(a, b, c, d, e, f, g, h, i, j);
+}
+auto Tie(const ProblemItemView& x) {
+  const auto& [a, b, c, d, e, f, g, h] = x;
+  return std::tie(a, b, c, d, e, f, g, h);
 }
 auto Tie(const Secret& x) {
   const auto& [a, b, c, d] = x;
@@ -85,6 +97,13 @@ bool operator==(const MeasureView& x, const MeasureView& y) { return Tie(x) == T
 bool operator==(const PlanView& x, const PlanView& y) { return Tie(x) == Tie(y); }
 bool operator==(const Escalation& x, const Escalation& y) { return Tie(x) == Tie(y); }
 bool operator==(const DigestBucket& x, const DigestBucket& y) { return Tie(x) == Tie(y); }
+bool operator==(const SupervisionAddresseeView& x, const SupervisionAddresseeView& y) {
+  return Tie(x) == Tie(y);
+}
+bool operator==(const SupervisionOrderView& x, const SupervisionOrderView& y) {
+  return Tie(x) == Tie(y);
+}
+bool operator==(const ProblemItemView& x, const ProblemItemView& y) { return Tie(x) == Tie(y); }
 
 namespace {
 
@@ -263,6 +282,7 @@ struct EveryKind {
     rule.enabled = false;
     rule.lead_days = {30, 7, 0};
     rule.escalation_grace_working_days = 3;
+    rule.respond_within_working_days = 4;
     rule.digest_window = absl::Hours(36) + absl::Nanoseconds(5);
     rule.muted_until = T(1790000000);
     rule.organization_mutes = {{"o-a", T(1790000001)}, {"o-b", absl::InfiniteFuture()}};
@@ -448,6 +468,53 @@ TEST_F(RocksDbNotificationStoreTest, EveryRecordKindReadsBackIdenticalAlsoAfterA
   ExpectEveryKind(*store_, want);
   Open();
   ExpectEveryKind(*store_, want);
+}
+
+TEST_F(RocksDbNotificationStoreTest, OpenOrdersAndProblemItemsSurviveAReopenUntilDeleted) {
+  Open();
+  SupervisionOrderView order;
+  order.name = "plans/2026-abc/supervisionOrders/2026-001";
+  order.plan_id = "2026-abc";
+  order.order_id = "2026-001";
+  order.title = "渣土车遗撒";
+  order.level = SupervisionLevel::kRed;
+  order.addressees = {{"o-a", AddresseeState::kReturned}, {"o-b", AddresseeState::kAccepted}};
+  order.reply_due_date = absl::CivilDay(2026, 5, 28);
+  order.reply_due_time = T(1780000000);
+  order.issuing_organization = "o-duchashi";
+  order.source = "12345 接诉即办 工单 12345-0042";
+  SupervisionOrderView computed = order;  // no explicit deadline: stays unset
+  computed.name = "plans/2026-abc/supervisionOrders/2026-002";
+  computed.reply_due_time = absl::InfinitePast();
+  ProblemItemView problem;
+  problem.name = "plans/2026-abc/problems/p-7";
+  problem.plan_id = "2026-abc";
+  problem.measure_id = "a1-t1-m1";
+  problem.code = "PK-017";
+  problem.title = "排污口";
+  problem.owner = "o-a";
+  problem.state = ProblemState::kRectifying;
+  problem.rectification_due = absl::CivilDay(2026, 6, 30);
+  Changes changes;
+  changes.supervision_orders = {order, computed};
+  changes.problems = {problem};
+  ASSERT_OK(store_->Commit(changes));
+  Open();
+  ASSERT_OK_AND_ASSIGN(LoadedState state, store_->Load());
+  ASSERT_EQ(state.supervision_orders.size(), 2u);
+  EXPECT_TRUE(state.supervision_orders.at(order.name) == order);
+  EXPECT_TRUE(state.supervision_orders.at(computed.name) == computed);
+  ASSERT_EQ(state.problems.size(), 1u);
+  EXPECT_TRUE(state.problems.at(problem.name) == problem);
+  Changes closed;
+  closed.deleted_supervision_orders = {order.name};
+  closed.deleted_problems = {problem.name};
+  ASSERT_OK(store_->Commit(closed));
+  Open();
+  ASSERT_OK_AND_ASSIGN(state, store_->Load());
+  EXPECT_EQ(state.supervision_orders.count(order.name), 0u);
+  EXPECT_EQ(state.supervision_orders.size(), 1u);
+  EXPECT_TRUE(state.problems.empty());
 }
 
 TEST_F(RocksDbNotificationStoreTest, AWithdrawnMetStatementIsGoneAfterAReopen) {

@@ -57,6 +57,11 @@ class FakeNotificationStore final : public NotificationStore {
       state_.installed_default_rules.insert(id);
     for (const Escalation& e : c.escalations) state_.escalations[e.key] = e;
     for (const std::string& k : c.deleted_escalations) state_.escalations.erase(k);
+    for (const SupervisionOrderView& o : c.supervision_orders)
+      state_.supervision_orders[o.name] = o;
+    for (const std::string& k : c.deleted_supervision_orders) state_.supervision_orders.erase(k);
+    for (const ProblemItemView& p : c.problems) state_.problems[p.name] = p;
+    for (const std::string& k : c.deleted_problems) state_.problems.erase(k);
     for (const std::string& k : c.deleted_digests) state_.digests.erase(k);
     for (const DigestBucket& b : c.digests) state_.digests[DigestKey(b.recipient, b.rule_id)] = b;
     for (const auto& [k, v] : c.stream_consumers) state_.stream_consumers[k] = v;

@@ -1,0 +1,375 @@
+// Supervision as a workflow (督办), as the people concerned are told of it:
+// the real registry_server, progress_server and notification_server, secured
+// as in production (TLS, HS256 tokens of each role). The 督查室 issues a
+// yellow order from a 12345 ticket to two organizations on two seed-plan
+// measures (an explicit reply deadline a few seconds ahead, since the
+// progress server's clock is the wall clock): each unit's inbox has the
+// order; one replies and the bureau (the issuer names no organization) has a
+// reply to verify by a day; the other does not reply, and after the deadline
+// RunSchedule creates a 催办 for it alone, critical, once; restarted on a
+// demo day a week later, the 催办 escalates to its deputy head; the first
+// reply is returned, the order is replied to, accepted and closed (销号). A
+// command-center viewer's StreamNotifications sees these kinds in order.
+
+#include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "common/calendar/reporting_calendar.h"
+#include "common/mapping/proto_values.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "ecoplan/notification/v1/notification_service.grpc.pb.h"
+#include "ecoplan/progress/v1/progress_service.grpc.pb.h"
+#include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "tests/harness/client.h"
+#include "tests/harness/cluster.h"
+#include "tests/harness/dates.h"
+#include "tests/harness/secured.h"
+
+namespace ecoplan::testing {
+namespace {
+
+namespace nv1 = ::ecoplan::notification::v1;
+namespace pv1 = ::ecoplan::progress::v1;
+namespace rv1 = ::ecoplan::registry::v1;
+using common::Role;
+
+const char* const kSeed = ECOPLAN_SEED_PATH;
+
+std::string IdOf(const std::string& name) { return name.substr(name.rfind('/') + 1); }
+
+std::string DayText(absl::CivilDay d) {
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+class SupervisionNotificationE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(secured_, SecuredSetup::Create(dir_));
+    cluster_.SetCommonFlags(secured_.ServerFlags());
+    ASSERT_OK_AND_ASSIGN(const std::string registry_address, cluster_.Start("registry"));
+    auto registry = rv1::RegistryService::NewStub(
+        grpc::CreateChannel(registry_address, secured_.ChannelCredentials()));
+    rv1::ImportPlanRequest import;
+    import.set_document_text(ReadFile(kSeed).value());
+    rv1::ImportPlanResponse imported;
+    grpc::Status status = registry->ImportPlan(Ctx(Role::kAdministrator).get(), import, &imported);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    plan_ = imported.plan().name();
+    rv1::ExportPlanRequest export_request;
+    export_request.set_name(plan_);
+    rv1::ExportPlanResponse plan;
+    ASSERT_TRUE(registry->ExportPlan(Ctx(Role::kAdministrator).get(), export_request, &plan).ok());
+    // The bureau (the plan's reporting recipient), to which replies to verify go.
+    std::string bureau;
+    for (const rv1::Organization& o : plan.organizations()) {
+      if (o.display_name() == plan.plan().reporting_recipient()) bureau = o.name();
+    }
+    ASSERT_FALSE(bureau.empty());
+    // Two measures led by two different organizations other than the bureau.
+    for (const rv1::Task& task : plan.tasks()) {
+      for (const rv1::Measure& m : task.measures()) {
+        if (m.lead_organizations_size() == 0 || m.lead_organizations(0).organization().empty() ||
+            m.lead_organizations(0).organization() == bureau) {
+          continue;
+        }
+        const std::string lead = m.lead_organizations(0).organization();
+        if (measures_.empty() || (measures_.size() == 1 && lead != organizations_[0])) {
+          measures_.push_back(m.name());
+          organizations_.push_back(lead);
+        }
+      }
+    }
+    ASSERT_EQ(measures_.size(), 2u);
+    for (const rv1::Organization& o : plan.organizations()) {
+      if (o.name() == organizations_[0]) first_name_ = o.display_name();
+    }
+
+    ServerOptions progress;
+    progress.follow = {"registry"};
+    ASSERT_OK_AND_ASSIGN(const std::string address, cluster_.Start("progress", progress));
+    progress_ =
+        pv1::ProgressService::NewStub(grpc::CreateChannel(address, secured_.ChannelCredentials()));
+    grpc::StatusCode code = grpc::StatusCode::UNKNOWN;
+    for (int i = 0; i < 300 && code != grpc::StatusCode::OK; ++i) {
+      pv1::GetReportingCalendarRequest r;
+      r.set_name(plan_ + "/reportingCalendar");
+      pv1::GetReportingCalendarResponse out;
+      code = progress_->GetReportingCalendar(Ctx(Role::kSupervisor).get(), r, &out).error_code();
+      if (code != grpc::StatusCode::OK) absl::SleepFor(absl::Milliseconds(100));
+    }
+    ASSERT_EQ(code, grpc::StatusCode::OK) << cluster_.Log("progress");
+
+    StartNotification({});
+    // The bureau: the recipient of the plan's PLAN_IMPORTED notification.
+    ASSERT_TRUE(Eventually(
+        [&] {
+          for (const nv1::Notification& n : Streamed()) {
+            if (n.kind() == nv1::NOTIFICATION_KIND_PLAN_IMPORTED) bureau_ = n.recipient();
+          }
+          return !bureau_.empty();
+        },
+        absl::Seconds(30), absl::Milliseconds(200)))
+        << cluster_.Log("notification");
+    ASSERT_EQ(bureau_, bureau);
+  }
+
+  // (Re)starts notification_server following registry and progress; its own
+  // schedule runs hourly, so that what RunSchedule creates is this test's.
+  void StartNotification(std::vector<std::string> flags) {
+    flags.insert(flags.begin(), "--schedule_interval=1h");
+    ServerOptions options = Following({"registry", "progress"}, flags);
+    options.port = cluster_.port("notification");
+    ASSERT_OK_AND_ASSIGN(const std::string address, cluster_.Start("notification", options));
+    notify_ = nv1::NotificationService::NewStub(
+        grpc::CreateChannel(address, secured_.ChannelCredentials()));
+  }
+
+  std::unique_ptr<grpc::ClientContext> Ctx(Role role, const std::string& organization = "") {
+    return TokenContext(
+        secured_.Token(role, IdOf(organization), role == Role::kSupervisor ? "duchashi.wang" : ""));
+  }
+
+  // An inbox's notifications of `kind`, newest first.
+  std::vector<nv1::Notification> Inbox(const std::string& organization,
+                                       nv1::NotificationKind kind) {
+    nv1::ListNotificationsRequest r;
+    r.set_parent(organization);
+    r.set_kind(kind);
+    nv1::ListNotificationsResponse out;
+    grpc::Status status = notify_->ListNotifications(Ctx(Role::kAdministrator).get(), r, &out);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return {out.notifications().begin(), out.notifications().end()};
+  }
+
+  // Waits (bounded) until the inbox has `count` notifications of `kind`; returns them.
+  std::vector<nv1::Notification> AwaitInbox(const std::string& organization,
+                                            nv1::NotificationKind kind, int count = 1) {
+    std::vector<nv1::Notification> got;
+    Eventually(
+        [&] {
+          got = Inbox(organization, kind);
+          return static_cast<int>(got.size()) >= count;
+        },
+        absl::Seconds(30), absl::Milliseconds(100));
+    EXPECT_EQ(static_cast<int>(got.size()), count)
+        << organization << " " << nv1::NotificationKind_Name(kind) << "\n"
+        << cluster_.Log("notification");
+    return got;
+  }
+
+  // Every notification created so far, as a command-center viewer streams them.
+  std::vector<nv1::Notification> Streamed() {
+    auto ctx = Ctx(Role::kViewer);
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    nv1::StreamNotificationsRequest r;
+    r.set_after_sequence(0);
+    auto reader = notify_->StreamNotifications(ctx.get(), r);
+    std::vector<nv1::Notification> out;
+    nv1::StreamNotificationsResponse event;
+    while (reader->Read(&event)) {
+      nv1::NotificationCreated created;
+      if (event.event().payload().UnpackTo(&created)) out.push_back(created.notification());
+    }
+    (void)reader->Finish();
+    return out;
+  }
+
+  int RunSchedule() {
+    nv1::RunScheduleRequest r;
+    nv1::RunScheduleResponse out;
+    grpc::Status status = notify_->RunSchedule(Ctx(Role::kAdministrator).get(), r, &out);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return out.created();
+  }
+
+  void Reply(const std::string& name, const std::string& organization, const std::string& text) {
+    pv1::ReplySupervisionOrderRequest r;
+    r.set_name(name);
+    r.set_organization(organization);
+    r.set_content(text);
+    r.add_evidence_links("https://www.bjmtg.gov.cn/evidence/supervision/1.jpg");
+    r.set_request_id(absl::StrCat("reply-", ++requests_));
+    pv1::ReplySupervisionOrderResponse out;
+    grpc::Status status =
+        progress_->ReplySupervisionOrder(Ctx(Role::kReporter, organization).get(), r, &out);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  void Verify(const std::string& name, const std::string& organization, bool accept,
+              const std::string& comment, pv1::SupervisionOrder* order) {
+    pv1::VerifySupervisionReplyRequest r;
+    r.set_name(name);
+    r.set_organization(organization);
+    r.set_decision(accept ? pv1::DECISION_APPROVE : pv1::DECISION_REJECT);
+    r.set_comment(comment);
+    pv1::VerifySupervisionReplyResponse out;
+    grpc::Status status = progress_->VerifySupervisionReply(Ctx(Role::kSupervisor).get(), r, &out);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    *order = out.order();
+  }
+
+  common::TempDir dir_;
+  SecuredSetup secured_;
+  Cluster cluster_{dir_.path()};
+  std::unique_ptr<pv1::ProgressService::Stub> progress_;
+  std::unique_ptr<nv1::NotificationService::Stub> notify_;
+  std::string plan_;
+  std::string bureau_;      // organizations/…
+  std::string first_name_;  // display name of organizations_[0]
+  std::vector<std::string> measures_, organizations_;
+  int requests_ = 0;
+};
+
+TEST_F(SupervisionNotificationE2eTest, OrderRepliesCuibanEscalationReturnAndCloseAreNotified) {
+  const std::string replies = organizations_[0];
+  const std::string silent = organizations_[1];
+
+  pv1::IssueSupervisionOrderRequest issue;
+  issue.set_parent(plan_);
+  issue.set_title("关于群众反映渣土车遗撒问题的督办");
+  issue.set_description("12345热线反映，请核实处置并按期回复");
+  issue.mutable_source()->set_kind(pv1::SUPERVISION_SOURCE_KIND_HOTLINE_TICKET);
+  issue.mutable_source()->set_reference("12345-20260520-0042");
+  issue.set_level(pv1::SUPERVISION_LEVEL_YELLOW);
+  for (const std::string& m : measures_) issue.add_measures(m);
+  for (const std::string& o : organizations_) issue.add_organizations(o);
+  const absl::Time due = absl::Now() + absl::Seconds(6);
+  *issue.mutable_reply_due_time() = common::TimeToProto(due);
+  pv1::IssueSupervisionOrderResponse issued;
+  grpc::Status status =
+      progress_->IssueSupervisionOrder(Ctx(Role::kSupervisor).get(), issue, &issued);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const std::string name = issued.order().name();
+  const std::string order_id = IdOf(name);
+  const common::v1::Date& d = issued.order().reply_due_date();
+  const std::string reply_day = absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+
+  // Each unit's inbox has the order: warning (黄色), naming the order, its day and the ticket.
+  for (const std::string& org : organizations_) {
+    std::vector<nv1::Notification> n =
+        AwaitInbox(org, nv1::NOTIFICATION_KIND_SUPERVISION_ORDER_ISSUED);
+    ASSERT_EQ(n.size(), 1u);
+    EXPECT_EQ(n[0].severity(), nv1::SEVERITY_WARNING);
+    EXPECT_EQ(n[0].resource(), name);
+    EXPECT_EQ(n[0].period(), reply_day);
+    EXPECT_THAT(n[0].title(), ::testing::HasSubstr("【黄色督办】督办单 " + order_id));
+    EXPECT_THAT(n[0].title(), ::testing::HasSubstr(reply_day + "前回复"));
+    EXPECT_THAT(n[0].body(), ::testing::HasSubstr("12345-20260520-0042"));
+  }
+
+  // One replies: the bureau has a reply to verify within 5 working days.
+  Reply(name, replies, "已组织执法检查，清理遗撒路面并约谈运输企业");
+  std::vector<nv1::Notification> received =
+      AwaitInbox(bureau_, nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_RECEIVED);
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_THAT(received[0].title(),
+              ::testing::HasSubstr(first_name_ + "已回复督办单 " + order_id + "（黄色督办）"));
+  EXPECT_THAT(received[0].body(), ::testing::HasSubstr("清理遗撒路面"));
+  EXPECT_EQ(received[0].period(),
+            DayText(common::WorkingDays().AddWorkingDays(TodayInShanghai(), 5)));
+
+  // The other does not: after the deadline, RunSchedule urges it alone (催办), once.
+  absl::SleepFor(due - absl::Now() + absl::Seconds(1));
+  EXPECT_GE(RunSchedule(), 1);
+  std::vector<nv1::Notification> cuiban =
+      AwaitInbox(silent, nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_OVERDUE);
+  ASSERT_EQ(cuiban.size(), 1u);
+  EXPECT_EQ(cuiban[0].severity(), nv1::SEVERITY_CRITICAL);
+  EXPECT_EQ(cuiban[0].level(), nv1::CONTACT_LEVEL_LIAISON);
+  EXPECT_EQ(cuiban[0].resource(), name);
+  EXPECT_EQ(cuiban[0].period(), reply_day);
+  EXPECT_THAT(cuiban[0].title(),
+              ::testing::HasSubstr("催办：督办单 " + order_id + "（黄色督办）已超过回复期限"));
+  EXPECT_TRUE(Inbox(replies, nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_OVERDUE).empty());
+  RunSchedule();
+  EXPECT_EQ(Inbox(silent, nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_OVERDUE).size(), 1u);
+
+  // A week later (a demo day; at least three working days), still silent: it escalates.
+  ASSERT_OK(cluster_.Stop("notification").status());
+  StartNotification({"--demo_clock_start=" + absl::FormatTime(absl::RFC3339_sec,
+                                                              absl::Now() + absl::Hours(24 * 7),
+                                                              absl::UTCTimeZone())});
+  RunSchedule();
+  std::vector<nv1::Notification> escalated =
+      AwaitInbox(silent, nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_OVERDUE, 2);
+  ASSERT_EQ(escalated.size(), 2u);
+  EXPECT_EQ(escalated[0].level(), nv1::CONTACT_LEVEL_DEPUTY_HEAD);
+  EXPECT_EQ(escalated[0].severity(), nv1::SEVERITY_CRITICAL);
+  EXPECT_EQ(escalated[0].period(), reply_day);
+  EXPECT_THAT(escalated[0].title(),
+              ::testing::HasSubstr("【升级至分管领导】催办：督办单 " + order_id));
+
+  // The issuer returns the first reply.
+  pv1::SupervisionOrder order;
+  Verify(name, replies, false, "未说明长效管控措施，请补充", &order);
+  std::vector<nv1::Notification> returned =
+      AwaitInbox(replies, nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_RETURNED);
+  ASSERT_EQ(returned.size(), 1u);
+  EXPECT_THAT(returned[0].title(),
+              ::testing::HasSubstr("督办单 " + order_id + "（黄色督办）的回复被退回"));
+  EXPECT_THAT(returned[0].body(), ::testing::HasSubstr("未说明长效管控措施"));
+
+  // Both reply, both are accepted, the order is closed (销号).
+  Reply(name, replies, "已补充：建立渣土车运输企业台账，每日巡查");
+  Reply(name, silent, "已安排清扫");
+  Verify(name, replies, true, "同意", &order);
+  Verify(name, silent, true, "同意", &order);
+  pv1::CloseSupervisionOrderRequest close;
+  close.set_name(name);
+  close.set_comment("问题已解决，予以销号");
+  close.set_etag(order.etag());
+  pv1::CloseSupervisionOrderResponse closed;
+  status = progress_->CloseSupervisionOrder(Ctx(Role::kSupervisor).get(), close, &closed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  for (const std::string& org : organizations_) {
+    std::vector<nv1::Notification> n =
+        AwaitInbox(org, nv1::NOTIFICATION_KIND_SUPERVISION_ORDER_CLOSED);
+    ASSERT_EQ(n.size(), 1u);
+    EXPECT_EQ(n[0].severity(), nv1::SEVERITY_INFO);
+    EXPECT_THAT(n[0].title(), ::testing::HasSubstr("督办单 " + order_id + "（黄色督办）已销号"));
+  }
+  // Replied and closed: the 催办 escalates no further.
+  RunSchedule();
+  EXPECT_EQ(Inbox(silent, nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_OVERDUE).size(), 2u);
+
+  // The command center's stream, filtered by the supervision kinds: all of it, in order.
+  const std::set<nv1::NotificationKind> kinds = {nv1::NOTIFICATION_KIND_SUPERVISION_ORDER_ISSUED,
+                                                 nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_RECEIVED,
+                                                 nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_OVERDUE,
+                                                 nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_RETURNED,
+                                                 nv1::NOTIFICATION_KIND_SUPERVISION_ORDER_CLOSED};
+  std::vector<std::string> seen;
+  for (const nv1::Notification& n : Streamed()) {
+    if (kinds.count(n.kind()) == 0 || n.resource() != name) continue;
+    seen.push_back(absl::StrCat(nv1::NotificationKind_Name(n.kind()).substr(18), " ",
+                                n.recipient() == bureau_   ? "bureau"
+                                : n.recipient() == replies ? "replies"
+                                                           : "silent"));
+  }
+  EXPECT_EQ(seen, std::vector<std::string>({
+                      "SUPERVISION_ORDER_ISSUED replies",
+                      "SUPERVISION_ORDER_ISSUED silent",
+                      "SUPERVISION_REPLY_RECEIVED bureau",
+                      "SUPERVISION_REPLY_OVERDUE silent",
+                      "SUPERVISION_REPLY_OVERDUE silent",
+                      "SUPERVISION_REPLY_RETURNED replies",
+                      "SUPERVISION_REPLY_RECEIVED bureau",
+                      "SUPERVISION_REPLY_RECEIVED bureau",
+                      "SUPERVISION_ORDER_CLOSED replies",
+                      "SUPERVISION_ORDER_CLOSED silent",
+                  }));
+}
+
+}  // namespace
+}  // namespace ecoplan::testing
