@@ -63,6 +63,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -1110,10 +1111,13 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
     EXPECT_LT(std::abs(absl::ToUnixSeconds(absl::Now()) - timestamp), 300) << w.id;
     const nlohmann::json body = nlohmann::json::parse(w.body, nullptr, false);
     ASSERT_FALSE(body.is_discarded()) << w.body;
-    EXPECT_EQ(body.value("type", ""), "notification.created");
     ASSERT_TRUE(body.contains("data")) << w.body;
     auto n = subscribed_kinds.find(w.id);
     ASSERT_NE(n, subscribed_kinds.end()) << "not subscribed: " << w.body;
+    // Typed by kind: "notification.month_closed", "notification.contest_filed" …
+    std::string kind = nv1::NotificationKind_Name(n->second.kind());
+    kind = absl::AsciiStrToLower(kind.substr(std::string("NOTIFICATION_KIND_").size()));
+    EXPECT_EQ(body.value("type", ""), "notification." + kind);
     const nlohmann::json& data = body["data"];
     EXPECT_EQ(data.value("name", ""), n->second.name());
     EXPECT_EQ(data.value("kind", ""), nv1::NotificationKind_Name(n->second.kind()));

@@ -7,7 +7,10 @@
 // of a day after the reply day without a reply, the light is red and names
 // the organization, and its scorecard counts the reply overdue; the same after
 // a restart of the indicator service; once replied, accepted and closed (销号)
-// the light no longer cites the order.
+// the light no longer cites the order. And a problem ledger (问题清单) of
+// drainage outlets imported from CSV for the 排污口 measure, whose text says
+// 动态清零: the light counts its unresolved and overdue items, red while one is
+// overdue, and follows each step until the ledger is cleared.
 
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
@@ -263,6 +266,123 @@ TEST_F(SupervisionLightsE2eTest, AnOrderColoursItsMeasureAndCountsInTheScorecard
   EXPECT_EQ(card->supervision().overdue_size(), 0);
   // Closed today: as of today (its end) not cited either.
   EXPECT_EQ(LightOf(EvaluatePlan(today), measure)->supervision_orders_size(), 0);
+}
+
+TEST_F(SupervisionLightsE2eTest, ALedgerColoursItsMeasureByItsUnresolvedAndOverdueItems) {
+  ASSERT_OK_AND_ASSIGN(const std::string registry_address, cluster_.Start("registry"));
+  auto registry = rv1::RegistryService::NewStub(
+      grpc::CreateChannel(registry_address, grpc::InsecureChannelCredentials()));
+  ASSERT_OK_AND_ASSIGN(const std::string progress_address,
+                       cluster_.Start("progress", Following({"registry"})));
+  auto progress = pv1::ProgressService::NewStub(
+      grpc::CreateChannel(progress_address, grpc::InsecureChannelCredentials()));
+  ASSERT_NO_FATAL_FAILURE(StartIndicator());
+
+  rv1::ImportPlanRequest import;
+  import.set_document_text(ReadFile(kSeed).value());
+  rv1::ImportPlanResponse imported;
+  grpc::Status s = registry->ImportPlan(Context().get(), import, &imported);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  plan_ = imported.plan().name();
+  // The 排污口 measure (以违规排污口动态清零为目标) and its lead organization.
+  const std::string measure = plan_ + "/measures/a1-t25-m3";
+  rv1::GetMeasureRequest get_measure;
+  get_measure.set_name(measure);
+  rv1::GetMeasureResponse got;
+  s = registry->GetMeasure(Context().get(), get_measure, &got);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_TRUE(absl::StrContains(got.measure().text(), "动态清零")) << got.measure().text();
+  ASSERT_GT(got.measure().lead_organizations_size(), 0);
+  const std::string owner = got.measure().lead_organizations(0).organization();
+  ASSERT_FALSE(owner.empty());
+
+  const absl::CivilDay today = TodayInShanghai();
+  // One outlet due in ten days, one recorded late: its day already passed.
+  const std::string csv =
+      absl::StrCat("编号,名称,责任单位,整改期限,类别,位置\n", "PWK-001,永定河左岸排口,", owner, ",",
+                   DayText(today + 10), ",排污口,永定河左岸\n", "PWK-002,清水河排口,", owner, ",",
+                   DayText(today - 1), ",排污口,清水河\n");
+  pv1::ImportProblemItemsRequest import_items;
+  import_items.set_parent(plan_);
+  import_items.set_measure(measure);
+  import_items.set_csv(csv);
+  import_items.set_request_id("ledger-lights");
+  pv1::ImportProblemItemsResponse items;
+  ASSERT_TRUE(Eventually([&] {
+    s = progress->ImportProblemItems(Context().get(), import_items, &items);
+    return s.ok();
+  })) << s.error_message();
+  ASSERT_EQ(items.errors_size(), 0) << items.DebugString();
+  ASSERT_EQ(items.items_size(), 2);
+  const std::string late_item = items.items(1).name();
+
+  auto ledger_of = [&](const iv1::EvaluatePlanResponse& plan) {
+    const iv1::MeasureLight* l = LightOf(plan, measure);
+    return l != nullptr && l->has_problems() ? l->problems() : iv1::MeasureProblemLedger();
+  };
+  iv1::EvaluatePlanResponse plan;
+  ASSERT_TRUE(Eventually([&] {
+    plan = EvaluatePlan(today);
+    return ledger_of(plan).total() == 2;
+  })) << cluster_.Log("indicator");
+  iv1::MeasureProblemLedger ledger = ledger_of(plan);
+  EXPECT_EQ(ledger.unresolved(), 2);
+  EXPECT_EQ(ledger.overdue(), 1);
+  EXPECT_TRUE(ledger.clear_all_required());
+  ASSERT_EQ(ledger.overdue_items_size(), 1);
+  EXPECT_TRUE(
+      absl::StartsWith(ledger.overdue_items(0), absl::StrCat("PWK-002 (due ", DayText(today - 1))))
+      << ledger.DebugString();
+  const iv1::MeasureLight* light = LightOf(plan, measure);
+  EXPECT_EQ(light->colour(), iv1::MEASURE_COLOUR_RED) << light->DebugString();
+  EXPECT_THAT(light->reasons(),
+              ::testing::Contains(::testing::StartsWith("问题清单: 2 of 2 items unresolved")))
+      << light->DebugString();
+
+  // The owner claims the late one rectified: the clock stops, nothing overdue.
+  auto step = [&](const std::string& name, pv1::ProblemTransition t) {
+    pv1::TransitionProblemItemRequest r;
+    r.set_name(name);
+    r.set_transition(t);
+    r.add_evidence_links("https://www.bjmtg.gov.cn/evidence/outlets/pwk.jpg");
+    pv1::TransitionProblemItemResponse out;
+    grpc::Status status = progress->TransitionProblemItem(Context().get(), r, &out);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+  };
+  step(late_item, pv1::PROBLEM_TRANSITION_CLAIM_RECTIFIED);
+  ASSERT_TRUE(Eventually([&] {
+    plan = EvaluatePlan(today);
+    return ledger_of(plan).claimed() == 1;
+  })) << cluster_.Log("indicator");
+  ledger = ledger_of(plan);
+  EXPECT_EQ(ledger.unresolved(), 2);
+  EXPECT_EQ(ledger.overdue(), 0);
+  EXPECT_EQ(ledger.overdue_items_size(), 0);
+
+  // Verified and closed, both: the ledger is cleared.
+  step(late_item, pv1::PROBLEM_TRANSITION_VERIFY);
+  step(late_item, pv1::PROBLEM_TRANSITION_CLOSE);
+  step(items.items(0).name(), pv1::PROBLEM_TRANSITION_CLAIM_RECTIFIED);
+  step(items.items(0).name(), pv1::PROBLEM_TRANSITION_VERIFY);
+  ASSERT_TRUE(Eventually([&] {
+    plan = EvaluatePlan(today);
+    return ledger_of(plan).unresolved() == 0;
+  })) << cluster_.Log("indicator");
+  ledger = ledger_of(plan);
+  EXPECT_EQ(ledger.total(), 2);
+  EXPECT_EQ(ledger.overdue(), 0);
+  EXPECT_EQ(ledger.claimed(), 0);
+  // Its owner's scorecard counts the items it owns.
+  std::string owner_name;
+  rv1::GetOrganizationRequest get_org;
+  get_org.set_name(owner);
+  rv1::GetOrganizationResponse org;
+  ASSERT_TRUE(registry->GetOrganization(Context().get(), get_org, &org).ok());
+  const iv1::Scorecard* card = CardOf(plan, org.organization().display_name());
+  ASSERT_NE(card, nullptr);
+  EXPECT_EQ(card->problems().total(), 2);
+  EXPECT_EQ(card->problems().unresolved(), 0);
+  EXPECT_EQ(card->problems().overdue(), 0);
 }
 
 }  // namespace

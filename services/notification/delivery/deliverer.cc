@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <chrono>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "services/notification/domain/webhook_signature.h"
 #include "services/notification/proto_mapping.h"
 
@@ -52,8 +54,14 @@ std::string Deliverer::Body(const Notification& n, absl::Time now) {
   std::string data;
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(ToProto(n), &data, options);
-  return absl::StrCat(R"({"type":"notification.created","timestamp":")",
+  const v1::Notification proto = ToProto(n);
+  (void)google::protobuf::util::MessageToJsonString(proto, &data, options);
+  // Typed by what happened, so a receiver routes without reading the data:
+  // "notification.supervision_reply_overdue", "notification.report_overdue" …
+  absl::string_view kind = v1::NotificationKind_Name(proto.kind());
+  absl::ConsumePrefix(&kind, "NOTIFICATION_KIND_");
+  return absl::StrCat(R"({"type":"notification.)", absl::AsciiStrToLower(kind),
+                      R"(","timestamp":")",
                       absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", now, absl::UTCTimeZone()),
                       R"(","data":)", data, "}");
 }

@@ -83,7 +83,8 @@ class Deliverer final : public DeliverySink {
   DelivererStats stats() const;
 
   // The JSON body of a notification (Standard Webhooks payload:
-  // {"type":"notification.created","timestamp":…,"data":{…}}).
+  // {"type":"notification.<kind>","timestamp":…,"data":{…}}, the kind in lower
+  // case without its prefix, e.g. "notification.supervision_reply_overdue").
   static std::string Body(const Notification& notification, absl::Time now);
 
  private:

@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
@@ -424,4 +425,20 @@ TEST_F(DelivererTest, PendingDeliveriesAreSentAgainAfterARestart) {
 }
 
 }  // namespace
+TEST(DelivererBodyTest, TheTypeNamesTheKind) {
+  Notification n;
+  n.number = 7;
+  n.kind = Kind::kReportOverdue;
+  n.recipient = "o-1";
+  const absl::Time now = absl::FromUnixSeconds(1780000000);
+  std::string body = Deliverer::Body(n, now);
+  EXPECT_TRUE(absl::StartsWith(body, R"({"type":"notification.report_overdue","timestamp":")"))
+      << body;
+  EXPECT_TRUE(absl::StrContains(body, R"("kind":"NOTIFICATION_KIND_REPORT_OVERDUE")")) << body;
+  n.kind = static_cast<Kind>(18);  // SUPERVISION_REPLY_OVERDUE (催办)
+  body = Deliverer::Body(n, now);
+  EXPECT_TRUE(absl::StartsWith(body, R"({"type":"notification.supervision_reply_overdue",)"))
+      << body;
+}
+
 }  // namespace ecoplan::notification
