@@ -435,7 +435,7 @@ TEST(DelivererBodyTest, TheTypeNamesTheKind) {
   EXPECT_TRUE(absl::StartsWith(body, R"({"type":"notification.report_overdue","timestamp":")"))
       << body;
   EXPECT_TRUE(absl::StrContains(body, R"("kind":"NOTIFICATION_KIND_REPORT_OVERDUE")")) << body;
-  n.kind = static_cast<Kind>(18);  // SUPERVISION_REPLY_OVERDUE (催办)
+  n.kind = Kind::kSupervisionReplyOverdue;  // 催办
   body = Deliverer::Body(n, now);
   EXPECT_TRUE(absl::StartsWith(body, R"({"type":"notification.supervision_reply_overdue",)"))
       << body;
