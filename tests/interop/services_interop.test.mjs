@@ -8,7 +8,9 @@
 // format). Through them: a department reports and the bureau reads the
 // submission status; the plan's indicators are listed, the plan evaluated and
 // the evaluation recorded; the notification rules and the bureau's inbox are
-// read; and every server
+// read; a supervision order reaches a webhook receiver typed by its kind, and
+// every webhook body matches the published schema
+// (docs/schemas/notification-webhook.schema.json, checked with Ajv); and every server
 // answers grpc.health.v1 and lists its services through server reflection.
 //
 //   node --test tests/interop/
@@ -21,6 +23,8 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -28,6 +32,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import Ajv2020 from 'ajv/dist/2020.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -310,6 +315,51 @@ test('notification: the default rules, and the bureau\'s inbox holds the plan im
   assert.equal(imported.severity, 'SEVERITY_INFO');
   assert.equal(imported.reason.rule, 'rules/plan-imported');
   assert.ok(Number(inbox.unread_count) >= 1);
+});
+
+test('notification: a webhook is typed by its kind and every body matches the published schema', async () => {
+  const schema = JSON.parse(readFileSync(join(root, 'docs/schemas/notification-webhook.schema.json'), 'utf8'));
+  // The schema names every kind of the contract, no more and no fewer.
+  const kinds = ecoplan.notification.v1.NotificationKind.type.value.map((v) => v.name)
+    .filter((k) => k !== 'NOTIFICATION_KIND_UNSPECIFIED');
+  assert.deepEqual(schema.$defs.Notification.properties.kind.enum, kinds);
+  assert.deepEqual(schema.properties.type.enum,
+    kinds.map((k) => `notification.${k.slice('NOTIFICATION_KIND_'.length).toLowerCase()}`));
+  const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+
+  const bodies = [];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => { bodies.push(body); res.writeHead(204).end(); });
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  try {
+    const notification = stub.notification();
+    await call(notification, 'CreateSubscription', {
+      subscription: { url: `http://127.0.0.1:${receiver.address().port}/hook`, description: 'interop receiver' },
+      secret: `whsec_${randomBytes(32).toString('base64')}`, request_id: 'interop-subscription' });
+    // Something happens: the bureau issues a red supervision order to 区交通局 on a1-t3-m2.
+    const transport = (await call(stub.registry(), 'ResolveOrganization', { written_name: '区交通局' })).organizations[0].name;
+    await call(stub.progress(), 'IssueSupervisionOrder', {
+      parent: plan, title: '关于老旧车辆淘汰进度的督办', description: '请说明进展并按期回复',
+      source: { kind: 'SUPERVISION_SOURCE_KIND_REVIEW_MEETING', reference: '5月点评会第3项' },
+      level: 'SUPERVISION_LEVEL_RED', measures: [`${plan}/measures/a1-t3-m2`], organizations: [transport],
+      request_id: 'interop-order' });
+    const issued = await waitFor(() => bodies.map((b) => JSON.parse(b))
+      .find((b) => b.type === 'notification.supervision_order_issued'), 'the order\'s webhook');
+    assert.equal(issued.data.kind, 'NOTIFICATION_KIND_SUPERVISION_ORDER_ISSUED');
+    assert.equal(issued.data.severity, 'SEVERITY_CRITICAL');  // 红色督办
+    assert.equal(issued.data.recipient, transport);
+    assert.match(issued.data.title, /红色督办/);
+    for (const body of bodies) {
+      assert.ok(validate(JSON.parse(body)), `${JSON.stringify(validate.errors)}\n${body}`);
+    }
+  } finally {
+    receiver.closeAllConnections();
+    await new Promise((r) => receiver.close(r));
+  }
 });
 
 test('SIGTERM stops every server gracefully (exit 0)', async () => {
