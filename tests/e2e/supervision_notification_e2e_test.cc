@@ -9,7 +9,10 @@
 // RunSchedule creates a 催办 for it alone, critical, once; restarted on a
 // demo day a week later, the 催办 escalates to its deputy head; the first
 // reply is returned, the order is replied to, accepted and closed (销号). A
-// command-center viewer's StreamNotifications sees these kinds in order.
+// command-center viewer's StreamNotifications, filtered to the supervision
+// kinds, carries exactly these in order; the command center acknowledges
+// (签收) the closed order under the case number it raised it with, and its
+// acknowledged stream position leaves nothing more to read.
 
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
@@ -168,20 +171,24 @@ class SupervisionNotificationE2eTest : public ::testing::Test {
     return got;
   }
 
-  // Every notification created so far, as a command-center viewer streams them.
-  std::vector<nv1::Notification> Streamed() {
+  // What a command-center viewer's stream carries for `r` within two seconds:
+  // the notifications, and the last sequence read (0 when none).
+  std::vector<nv1::Notification> Streamed(const nv1::StreamNotificationsRequest& r,
+                                          uint64_t* last_sequence = nullptr) {
     auto ctx = Ctx(Role::kViewer);
     ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
-    nv1::StreamNotificationsRequest r;
-    r.set_after_sequence(0);
     auto reader = notify_->StreamNotifications(ctx.get(), r);
     std::vector<nv1::Notification> out;
     nv1::StreamNotificationsResponse event;
+    uint64_t last = 0;
     while (reader->Read(&event)) {
+      last = event.event().sequence();
       nv1::NotificationCreated created;
-      if (event.event().payload().UnpackTo(&created)) out.push_back(created.notification());
+      EXPECT_TRUE(event.event().payload().UnpackTo(&created)) << event.event().type();
+      out.push_back(created.notification());
     }
     (void)reader->Finish();
+    if (last_sequence != nullptr) *last_sequence = last;
     return out;
   }
 
@@ -241,6 +248,8 @@ TEST_F(SupervisionNotificationE2eTest, OrderRepliesCuibanEscalationReturnAndClos
   issue.set_description("12345热线反映，请核实处置并按期回复");
   issue.mutable_source()->set_kind(pv1::SUPERVISION_SOURCE_KIND_HOTLINE_TICKET);
   issue.mutable_source()->set_reference("12345-20260520-0042");
+  // The command center raised it: its own case number travels with the order.
+  issue.set_external_case_number("CG-2026-0042");
   issue.set_level(pv1::SUPERVISION_LEVEL_YELLOW);
   for (const std::string& m : measures_) issue.add_measures(m);
   for (const std::string& o : organizations_) issue.add_organizations(o);
@@ -343,15 +352,22 @@ TEST_F(SupervisionNotificationE2eTest, OrderRepliesCuibanEscalationReturnAndClos
   RunSchedule();
   EXPECT_EQ(Inbox(silent, nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_OVERDUE).size(), 2u);
 
-  // The command center's stream, filtered by the supervision kinds: all of it, in order.
-  const std::set<nv1::NotificationKind> kinds = {nv1::NOTIFICATION_KIND_SUPERVISION_ORDER_ISSUED,
-                                                 nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_RECEIVED,
-                                                 nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_OVERDUE,
-                                                 nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_RETURNED,
-                                                 nv1::NOTIFICATION_KIND_SUPERVISION_ORDER_CLOSED};
+  // The command center's stream, filtered by the server to the supervision
+  // kinds: exactly these, in order (nothing else of the log: no report or
+  // deadline reminders, no rule or delivery events).
+  nv1::StreamNotificationsRequest filtered;
+  filtered.set_after_sequence(0);
+  for (nv1::NotificationKind k : {nv1::NOTIFICATION_KIND_SUPERVISION_ORDER_ISSUED,
+                                  nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_RECEIVED,
+                                  nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_OVERDUE,
+                                  nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_RETURNED,
+                                  nv1::NOTIFICATION_KIND_SUPERVISION_ORDER_CLOSED}) {
+    filtered.add_kinds(k);
+  }
+  uint64_t last_sequence = 0;
   std::vector<std::string> seen;
-  for (const nv1::Notification& n : Streamed()) {
-    if (kinds.count(n.kind()) == 0 || n.resource() != name) continue;
+  for (const nv1::Notification& n : Streamed(filtered, &last_sequence)) {
+    EXPECT_EQ(n.resource(), name) << n.title();
     seen.push_back(absl::StrCat(nv1::NotificationKind_Name(n.kind()).substr(18), " ",
                                 n.recipient() == bureau_   ? "bureau"
                                 : n.recipient() == replies ? "replies"
@@ -369,6 +385,38 @@ TEST_F(SupervisionNotificationE2eTest, OrderRepliesCuibanEscalationReturnAndClos
                       "SUPERVISION_ORDER_CLOSED replies",
                       "SUPERVISION_ORDER_CLOSED silent",
                   }));
+
+  // The command center has seen the closure: it acknowledges (签收) the order
+  // under its case number, and its stream position.
+  pv1::AcknowledgeSupervisionOrderRequest ack;
+  ack.set_name(name);
+  ack.set_external_case_number("CG-2026-0042");
+  ack.set_comment("已结案");
+  ack.set_request_id("cc-ack-1");
+  pv1::AcknowledgeSupervisionOrderResponse acked;
+  status = progress_->AcknowledgeSupervisionOrder(Ctx(Role::kViewer).get(), ack, &acked);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(acked.order().acknowledgements_size(), 1);
+  EXPECT_EQ(acked.order().acknowledgements(0).comment(), "已结案");
+  EXPECT_EQ(acked.order().external_case_number(), "CG-2026-0042");
+  EXPECT_EQ(acked.order().state(), pv1::SUPERVISION_ORDER_STATE_CLOSED);
+  // Another case number is not this order's.
+  ack.set_external_case_number("CG-2026-9999");
+  ack.set_request_id("cc-ack-2");
+  status = progress_->AcknowledgeSupervisionOrder(Ctx(Role::kViewer).get(), ack, &acked);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << status.error_message();
+
+  nv1::AcknowledgeStreamRequest position;
+  position.set_consumer("streamConsumers/command-center");
+  position.set_sequence(last_sequence);
+  nv1::AcknowledgeStreamResponse stored;
+  status = notify_->AcknowledgeStream(Ctx(Role::kViewer).get(), position, &stored);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(stored.sequence(), last_sequence);
+  nv1::StreamNotificationsRequest resume = filtered;
+  resume.clear_after_sequence();
+  resume.set_consumer("streamConsumers/command-center");
+  EXPECT_TRUE(Streamed(resume).empty()) << "nothing after the acknowledged position";
 }
 
 }  // namespace

@@ -337,7 +337,9 @@ void SupervisionDesk::EditOrder(const std::string& plan_id, const std::string& o
         if (!current.ok()) return done(current.status());
         if (!current->has_value()) return done(NotFoundOrder(plan_id, order_id));
         if (seen->has_value()) return done(VisibleTo(**current, caller));
-        if ((*current)->state == SupervisionOrderState::kClosed) {
+        // An acknowledgement (签收) is of the order as it stands, closed ones
+        // included: the command center acknowledges the closure (结案) too.
+        if ((*current)->state == SupervisionOrderState::kClosed && method != kAcknowledgeMethod) {
           return done(absl::FailedPreconditionError(
               absl::StrCat("supervision order ", order_id, " is closed (销号)")));
         }

@@ -449,5 +449,25 @@ TEST_F(SupervisionDeskTest, TheCommandCenterAcknowledgesAndAttachesItsCaseNumber
                           SupervisionEventType::kAcknowledged));
 }
 
+TEST_F(SupervisionDeskTest, AClosedOrderIsAcknowledgedButNotRepliedTo) {
+  ASSERT_OK_AND_ASSIGN(SupervisionOrder order, Issue(Yellow()));
+  ASSERT_OK(Reply(order.id, kTraffic));
+  ASSERT_OK(Reply(order.id, kCity));
+  ASSERT_OK(Verify(order.id, kTraffic, true));
+  ASSERT_OK(Verify(order.id, kCity, true));
+  ASSERT_OK(Close(order.id));
+  // The command center acknowledges the closure (结案).
+  Caller center = As(Caller::Role::kViewer, "", "ack-closed");
+  center.actor = "区城指中心";
+  ASSERT_OK_AND_ASSIGN(SupervisionOrder acked, Sync([&](Callback<SupervisionOrder> cb) {
+                         desk_.Acknowledge(kPlan, order.id, "", "已结案", "", center, cb);
+                       }));
+  EXPECT_EQ(acked.state, SupervisionOrderState::kClosed);
+  ASSERT_EQ(acked.acknowledgements.size(), 1u);
+  EXPECT_EQ(acked.acknowledgements[0].comment, "已结案");
+  // Every other change of a closed order is refused.
+  ExpectError(Reply(order.id, kTraffic).status(), absl::StatusCode::kFailedPrecondition, "closed");
+}
+
 }  // namespace
 }  // namespace ecoplan::progress
