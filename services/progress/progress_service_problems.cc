@@ -25,13 +25,6 @@ using common::FinishUnary;
 using common::Principal;
 using common::ResourceScope;
 
-absl::Status CheckEnumValue(int value, int max, absl::string_view field) {
-  if (value < 0 || value > max) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is not a known value: ", value));
-  }
-  return absl::OkStatus();
-}
-
 // The measure id of `name` (empty when empty), which must be of `plan_id`.
 absl::StatusOr<std::string> MeasureOfPlan(const std::string& name, const std::string& plan_id,
                                           absl::string_view field) {

@@ -26,13 +26,6 @@ using common::FinishUnary;
 using common::Principal;
 using common::ResourceScope;
 
-absl::Status CheckEnumValue(int value, int max, absl::string_view field) {
-  if (value < 0 || value > max) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is not a known value: ", value));
-  }
-  return absl::OkStatus();
-}
-
 // The measure ids of `names`, each a measure of `plan_id`.
 absl::StatusOr<std::vector<std::string>> MeasureIds(
     const google::protobuf::RepeatedPtrField<std::string>& names, const std::string& plan_id) {
@@ -54,10 +47,11 @@ absl::StatusOr<OrderIssue> IssueFromProto(const v1::IssueSupervisionOrderRequest
   ECOPLAN_ASSIGN_OR_RETURN(issue.plan_id, ParsePlanName(r.parent(), "parent"));
   issue.title = r.title();
   issue.description = r.description();
-  ECOPLAN_RETURN_IF_ERROR(CheckEnumValue(r.source().kind(), 5, "source.kind"));
+  ECOPLAN_RETURN_IF_ERROR(
+      CheckEnumValue(r.source().kind(), v1::SupervisionSourceKind_MAX, "source.kind"));
   issue.source.kind = static_cast<SupervisionSourceKind>(r.source().kind());
   issue.source.reference = r.source().reference();
-  ECOPLAN_RETURN_IF_ERROR(CheckEnumValue(r.level(), 3, "level"));
+  ECOPLAN_RETURN_IF_ERROR(CheckEnumValue(r.level(), v1::SupervisionLevel_MAX, "level"));
   issue.level = static_cast<SupervisionLevel>(r.level());
   if (r.measures_size() > static_cast<int>(kMaxOrderMeasures)) {
     return absl::InvalidArgumentError(
@@ -133,8 +127,9 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ListSupervisionOrders(
   return AnswerOn(ctx, reader_, [this, request, response, who = *who]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->parent(), "parent"));
     OrderFilter f;
-    ECOPLAN_RETURN_IF_ERROR(CheckEnumValue(request->state(), 2, "state"));
-    ECOPLAN_RETURN_IF_ERROR(CheckEnumValue(request->level(), 3, "level"));
+    ECOPLAN_RETURN_IF_ERROR(
+        CheckEnumValue(request->state(), v1::SupervisionOrderState_MAX, "state"));
+    ECOPLAN_RETURN_IF_ERROR(CheckEnumValue(request->level(), v1::SupervisionLevel_MAX, "level"));
     f.state = static_cast<SupervisionOrderState>(request->state());
     f.level = static_cast<SupervisionLevel>(request->level());
     if (!request->organization().empty()) {
@@ -220,7 +215,8 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::RaiseSupervisionLevel(
   if (!who.ok()) return FinishUnary(ctx, who.status());
   auto ids = ParseSupervisionOrderName(request->name(), "name");
   if (!ids.ok()) return FinishUnary(ctx, ids.status());
-  if (absl::Status valid = CheckEnumValue(request->level(), 3, "level"); !valid.ok()) {
+  if (absl::Status valid = CheckEnumValue(request->level(), v1::SupervisionLevel_MAX, "level");
+      !valid.ok()) {
     return FinishUnary(ctx, valid);
   }
   const Caller caller = CallerOf(*who, request->actor(), request->request_id());

@@ -477,4 +477,11 @@ absl::StatusOr<HolidayYear> FromProto(const v1::HolidayCalendar& calendar) {
   return year;
 }
 
+absl::Status CheckEnumValue(int value, int max, absl::string_view field) {
+  if (value < 0 || value > max) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is not a known value: ", value));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace ecoplan::progress

@@ -27,6 +27,10 @@ std::string CompletionName(absl::string_view plan_id, absl::string_view measure_
 std::string CalendarName(absl::string_view plan_id);
 std::string HolidaysName(int year);
 
+// An enum field's value as received: 0..max (proto3 keeps unknown numbers).
+// Errors: InvalidArgument "<field> is not a known value: <value>".
+absl::Status CheckEnumValue(int value, int max, absl::string_view field);
+
 // Parsers; errors are InvalidArgument naming `field` and the expected form.
 absl::StatusOr<std::string> ParsePlanName(absl::string_view name, absl::string_view field);
 // plans/{plan}/reports/{org}_{period} → (plan id, report id).

@@ -29,6 +29,7 @@
 #include "tests/harness/cluster.h"
 #include "tests/harness/dates.h"
 #include "tests/harness/secured.h"
+#include "tests/harness/seeded.h"
 
 namespace ecoplan::testing {
 namespace {
@@ -54,16 +55,10 @@ class ProblemLedgerE2eTest : public ::testing::Test {
     ASSERT_OK_AND_ASSIGN(const std::string registry_address, cluster_.Start("registry"));
     auto registry = rv1::RegistryService::NewStub(
         grpc::CreateChannel(registry_address, secured_.ChannelCredentials()));
-    rv1::ImportPlanRequest import;
-    import.set_document_text(ReadFile(kSeed).value());
-    rv1::ImportPlanResponse imported;
-    grpc::Status status = registry->ImportPlan(Ctx(Role::kAdministrator).get(), import, &imported);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    plan_ = imported.plan().name();
-    rv1::ExportPlanRequest export_request;
-    export_request.set_name(plan_);
-    rv1::ExportPlanResponse plan;
-    ASSERT_TRUE(registry->ExportPlan(Ctx(Role::kAdministrator).get(), export_request, &plan).ok());
+    ASSERT_OK_AND_ASSIGN(const rv1::ExportPlanResponse plan,
+                         ImportSeedPlan(
+                             *registry, [this] { return Ctx(Role::kAdministrator); }, kSeed));
+    plan_ = plan.plan().name();
     std::map<std::string, std::string> names;
     for (const rv1::Organization& o : plan.organizations()) names[o.name()] = o.display_name();
     // The measure's owners: two responsible towns (各镇街) and a unit that
@@ -99,15 +94,8 @@ class ProblemLedgerE2eTest : public ::testing::Test {
     ASSERT_OK_AND_ASSIGN(const std::string address, cluster_.Start("progress", progress));
     stub_ =
         pv1::ProgressService::NewStub(grpc::CreateChannel(address, secured_.ChannelCredentials()));
-    grpc::StatusCode code = grpc::StatusCode::UNKNOWN;
-    for (int i = 0; i < 300 && code != grpc::StatusCode::OK; ++i) {
-      pv1::GetReportingCalendarRequest r;
-      r.set_name(plan_ + "/reportingCalendar");
-      pv1::GetReportingCalendarResponse out;
-      code = stub_->GetReportingCalendar(Ctx(Role::kSupervisor).get(), r, &out).error_code();
-      if (code != grpc::StatusCode::OK) absl::SleepFor(absl::Milliseconds(100));
-    }
-    ASSERT_EQ(code, grpc::StatusCode::OK) << cluster_.Log("progress");
+    ASSERT_OK(AwaitPlanInProgress(*stub_, plan_, [this] { return Ctx(Role::kSupervisor); }))
+        << cluster_.Log("progress");
   }
 
   std::unique_ptr<grpc::ClientContext> Ctx(Role role, const std::string& organization = "") {

@@ -38,6 +38,7 @@
 #include "tests/harness/cluster.h"
 #include "tests/harness/dates.h"
 #include "tests/harness/secured.h"
+#include "tests/harness/seeded.h"
 
 namespace ecoplan::testing {
 namespace {
@@ -63,16 +64,10 @@ class SupervisionNotificationE2eTest : public ::testing::Test {
     ASSERT_OK_AND_ASSIGN(const std::string registry_address, cluster_.Start("registry"));
     auto registry = rv1::RegistryService::NewStub(
         grpc::CreateChannel(registry_address, secured_.ChannelCredentials()));
-    rv1::ImportPlanRequest import;
-    import.set_document_text(ReadFile(kSeed).value());
-    rv1::ImportPlanResponse imported;
-    grpc::Status status = registry->ImportPlan(Ctx(Role::kAdministrator).get(), import, &imported);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    plan_ = imported.plan().name();
-    rv1::ExportPlanRequest export_request;
-    export_request.set_name(plan_);
-    rv1::ExportPlanResponse plan;
-    ASSERT_TRUE(registry->ExportPlan(Ctx(Role::kAdministrator).get(), export_request, &plan).ok());
+    ASSERT_OK_AND_ASSIGN(const rv1::ExportPlanResponse plan,
+                         ImportSeedPlan(
+                             *registry, [this] { return Ctx(Role::kAdministrator); }, kSeed));
+    plan_ = plan.plan().name();
     // The bureau (the plan's reporting recipient), to which replies to verify go.
     std::string bureau;
     for (const rv1::Organization& o : plan.organizations()) {
@@ -103,15 +98,8 @@ class SupervisionNotificationE2eTest : public ::testing::Test {
     ASSERT_OK_AND_ASSIGN(const std::string address, cluster_.Start("progress", progress));
     progress_ =
         pv1::ProgressService::NewStub(grpc::CreateChannel(address, secured_.ChannelCredentials()));
-    grpc::StatusCode code = grpc::StatusCode::UNKNOWN;
-    for (int i = 0; i < 300 && code != grpc::StatusCode::OK; ++i) {
-      pv1::GetReportingCalendarRequest r;
-      r.set_name(plan_ + "/reportingCalendar");
-      pv1::GetReportingCalendarResponse out;
-      code = progress_->GetReportingCalendar(Ctx(Role::kSupervisor).get(), r, &out).error_code();
-      if (code != grpc::StatusCode::OK) absl::SleepFor(absl::Milliseconds(100));
-    }
-    ASSERT_EQ(code, grpc::StatusCode::OK) << cluster_.Log("progress");
+    ASSERT_OK(AwaitPlanInProgress(*progress_, plan_, [this] { return Ctx(Role::kSupervisor); }))
+        << cluster_.Log("progress");
 
     StartNotification({});
     // The bureau: the recipient of the plan's PLAN_IMPORTED notification.
