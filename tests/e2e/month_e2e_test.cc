@@ -758,6 +758,20 @@ TEST_F(MonthE2eTest, ADistrictsMonthReachesTheInboxesTheWebhookAndTheCommandCent
             .error_code(),
         grpc::StatusCode::PERMISSION_DENIED);
   }
+  // ecoplanctl finds an inbox by the organization's name (the registry resolves
+  // it); a name the registry does not know is an error, not an empty inbox.
+  {
+    const CommandResult by_name =
+        Ctl({"notify", "inbox", "区商务局", "--notification", notification_address_});
+    EXPECT_EQ(by_name.exit_code, 0) << by_name.stderr_text;
+    EXPECT_TRUE(absl::StrContains(by_name.stdout_text, "2026-04 月报将于2026-04-25截止，尚未报送"))
+        << by_name.stdout_text;
+    const CommandResult unknown =
+        Ctl({"notify", "inbox", "区不存在局", "--notification", notification_address_});
+    EXPECT_NE(unknown.exit_code, 0) << unknown.stdout_text;
+    EXPECT_TRUE(absl::StrContains(unknown.stderr_text, "is not a known organization"))
+        << unknown.stderr_text;
+  }
 
   // 区交通局 and 区园林绿化局 report before the due day (the progress service,
   // on the real clock, records them late).

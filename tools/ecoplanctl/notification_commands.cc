@@ -14,6 +14,7 @@
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "ecoplan/notification/v1/notification_service.grpc.pb.h"
+#include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "tools/ecoplanctl/channel.h"
 #include "tools/ecoplanctl/output.h"
 #include "tools/ecoplanctl/table.h"
@@ -41,6 +42,30 @@ std::string Named(const std::string& value, absl::string_view collection) {
   return absl::StartsWith(value, absl::StrCat(collection, "/"))
              ? value
              : absl::StrCat(collection, "/", value);
+}
+
+// An inbox: organizations/o-…, o-…, or a name or alias the registry resolves
+// (区生态环境局, 区水务局): an unknown id would only show an empty inbox.
+absl::StatusOr<std::string> InboxOf(const CommandEnv& env, const std::string& value) {
+  if (absl::StartsWith(value, "organizations/")) return value;
+  if (absl::StartsWith(value, "o-") && !absl::StrContains(value, "/")) {
+    return absl::StrCat("organizations/", value);
+  }
+  auto registry = ecoplan::registry::v1::RegistryService::NewStub(
+      MakeChannel(env.options.registry_address, env.options.connection));
+  ecoplan::registry::v1::ResolveOrganizationRequest request;
+  request.set_written_name(value);
+  ecoplan::registry::v1::ResolveOrganizationResponse response;
+  ECOPLAN_RETURN_IF_ERROR(UnaryCall(
+      PolicyOf(env), registry.get(),
+      &ecoplan::registry::v1::RegistryService::Stub::ResolveOrganization, request, &response));
+  if (response.organizations_size() != 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", value, "\" names ", response.organizations_size(),
+                     " organizations of the registry (at --registry ", env.options.registry_address,
+                     "); give one name, or its id o-…"));
+  }
+  return response.organizations(0).name();
 }
 
 // Each kind's label in the users' words (docs/API.md and services/notification/README.md use
@@ -116,7 +141,8 @@ absl::StatusOr<nv1::NotificationKind> ParseKind(const std::string& value) {
 
 absl::Status Inbox(const CommandEnv& env, const ParsedArgs& args) {
   nv1::ListNotificationsRequest request;
-  request.set_parent(Named(args.args()[0], "organizations"));
+  ECOPLAN_ASSIGN_OR_RETURN(std::string inbox, InboxOf(env, args.args()[0]));
+  request.set_parent(inbox);
   request.set_unread_only(args.Has("unread"));
   if (args.Has("kind")) {
     ECOPLAN_ASSIGN_OR_RETURN(nv1::NotificationKind kind, ParseKind(args.Value("kind")));
@@ -293,7 +319,7 @@ std::vector<CommandGroup> NotificationCommandGroups() {
   g.commands.push_back(
       {"inbox",
        "ORGANIZATION [--unread] [--kind KIND] [--page-size N] [--page-token T]",
-       "an organization's notifications, newest first",
+       "an organization's notifications, newest first; ORGANIZATION: a name (区水务局) or its id",
        1,
        1,
        {kServerFlag,
