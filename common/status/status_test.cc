@@ -69,8 +69,7 @@ TEST(RocksDbStatusTest, MapsCodes) {
   EXPECT_EQ(FromRocksDb(rocksdb::Status::NoSpace("x")).code(),
             absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(FromRocksDb(rocksdb::Status::IOError("x")).code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(FromRocksDb(rocksdb::Status::InvalidArgument("x")).code(),
-            absl::StatusCode::kInternal);
+  EXPECT_EQ(FromRocksDb(rocksdb::Status::InvalidArgument("x")).code(), absl::StatusCode::kInternal);
   EXPECT_TRUE(FromRocksDb(rocksdb::Status::OK()).ok());
   EXPECT_EQ(FromRocksDb(rocksdb::Status::IOError("disk"), "write plan").message(),
             "storage I/O error: write plan: IO error: disk");

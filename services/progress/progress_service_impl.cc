@@ -101,8 +101,8 @@ v1::GetMeasureProgressResponse ProgressToProto(const std::string& plan_id,
 }  // namespace
 
 ProgressServiceImpl::ProgressServiceImpl(ProgressRecorder* recorder, SupervisionDesk* desk,
-                                         ProblemLedger* ledger, common::SerialExecutor* reader, common::RocksDb* db,
-                                         common::WatchEventsHub* watch_hub,
+                                         ProblemLedger* ledger, common::SerialExecutor* reader,
+                                         common::RocksDb* db, common::WatchEventsHub* watch_hub,
                                          const common::CallAuthenticator* auth)
     : recorder_(recorder),
       desk_(desk),

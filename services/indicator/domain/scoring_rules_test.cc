@@ -45,8 +45,9 @@ TEST(ScoringRulesTest, DefaultsAreTheRulesEcoplanAlwaysApplied) {
               HasSubstr("; checkpoints of measure texts are not scored"));
   ScoringRules supervision = rules;
   supervision.weights.supervision_replies = 0.1;
-  EXPECT_THAT(DescribeScoringRules(supervision),
-              HasSubstr("; supervision replies (督办单) first given by the reply day 0.1; lights:"));
+  EXPECT_THAT(
+      DescribeScoringRules(supervision),
+      HasSubstr("; supervision replies (督办单) first given by the reply day 0.1; lights:"));
   EXPECT_FALSE(supervision == rules);
 }
 

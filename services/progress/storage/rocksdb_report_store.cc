@@ -22,9 +22,9 @@ using report_keys::kHolidays;
 using report_keys::kIndicatorViews;
 using report_keys::kMeta;
 using report_keys::kPlanViews;
+using report_keys::kProblemItems;
 using report_keys::kReports;
 using report_keys::kRevisions;
-using report_keys::kProblemItems;
 using report_keys::kSupervisionOrders;
 using report_keys::RequestKey;
 
