@@ -27,6 +27,7 @@ targets=(
   "common/auth/token_verifier_fuzzer:common/auth/testdata/token_verifier_corpus"
   "services/indicator/domain/target_text_fuzzer:services/indicator/domain/testdata/target_text_corpus"
   "services/notification/webhook_signature_fuzzer:services/notification/domain/testdata/webhook_signature_corpus"
+  "services/progress/domain/problem_csv_fuzzer:services/progress/domain/testdata/problem_csv_corpus"
 )
 names=()
 for t in "${targets[@]}"; do names+=("$(basename "${t%%:*}")"); done

@@ -41,8 +41,8 @@ ECOPLAN_REGISTRY_SERVER="$build_dir/services/registry/registry_server" \
   ECOPLAN_NOTIFICATION_SERVER="$build_dir/services/notification/notification_server" \
   node --test tests/interop/
 
-# Fuzzing, bounded: the plan-document, deadline, token and target-text parsers and the
-# webhook signature check (scripts/fuzz.sh).
+# Fuzzing, bounded: the plan-document, deadline, token and target-text parsers, the
+# webhook signature check and the problem-ledger CSV reader (scripts/fuzz.sh).
 ECOPLAN_FUZZ_SECONDS="${ECOPLAN_FUZZ_SECONDS:-20}" scripts/fuzz.sh
 
 cd "$build_dir"

@@ -7,9 +7,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "common/testing/status_matchers.h"
+#include "services/progress/domain/problem_csv_invariants.h"
 #include "services/progress/domain/progress_recorder_test_fixture.h"
 
 namespace ecoplan::progress {
@@ -138,6 +142,42 @@ TEST(ParseProblemCsvTest, CategoriesByChineseWordOrEnumSuffix) {
   EXPECT_EQ(ParseProblemCategory("hazard"), ProblemCategory::kHazard);
   EXPECT_EQ(ParseProblemCategory("PROBLEM_CATEGORY_OTHER"), ProblemCategory::kOther);
   EXPECT_EQ(ParseProblemCategory("噪声"), ProblemCategory::kUnspecified);
+}
+
+std::string ReadCorpusFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+// The fuzzer's corpus, and every input it ever crashed on once added there,
+// keep the invariants in every build.
+TEST(ProblemCsvCorpusTest, EveryCorpusInputSatisfiesTheInvariants) {
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(ECOPLAN_PROBLEM_CSV_CORPUS_DIR)) {
+    ++files;
+    EXPECT_OK(CheckProblemCsvInput(ReadCorpusFile(entry.path()))) << entry.path();
+  }
+  EXPECT_GE(files, 5);
+}
+
+// The corpus reaches the accepting path and each kind of refused row, not only
+// whole-file refusals.
+TEST(ProblemCsvCorpusTest, TheCorpusAcceptsAndRefusesRows) {
+  const std::string csv = ReadCorpusFile(std::filesystem::path(ECOPLAN_PROBLEM_CSV_CORPUS_DIR) /
+                                         "chinese_headers_and_bad_rows.csv");
+  const std::shared_ptr<PlanInfo> plan = problem_csv_internal::FuzzPlan();
+  ASSERT_OK_AND_ASSIGN(
+      ProblemImport parsed,
+      ParseProblemCsv(csv, *plan, "a1-t25-m3", {{{"a1-t25-m3", "PWK-EXIST"}, "00001"}}));
+  EXPECT_EQ(parsed.rows, 6);
+  EXPECT_EQ(parsed.accepted.size(), 2u);
+  ASSERT_EQ(parsed.errors.size(), 4u);
+  EXPECT_EQ(parsed.errors[0].line, 4);  // PWK-EXIST: already in the ledger
+  EXPECT_EQ(parsed.errors[1].line, 5);  // 2026-13-40
+  EXPECT_EQ(parsed.errors[2].line, 6);  // 区商务局 owns nothing of it
+  EXPECT_EQ(parsed.errors[3].line, 7);  // PWK-001 again
 }
 
 }  // namespace
