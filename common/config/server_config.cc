@@ -37,6 +37,15 @@ absl::Status ServerConfig::Validate() const {
     return absl::InvalidArgumentError(absl::StrCat(
         "--shutdown_grace must be between 0s and 5m; got ", absl::FormatDuration(shutdown_grace)));
   }
+  if (clock_max_hold < absl::ZeroDuration() || clock_max_hold > absl::Hours(24)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--clock_max_hold must be between 0s and 24h; got ", absl::FormatDuration(clock_max_hold)));
+  }
+  if (!clock_offset_file.empty() && !security.insecure_development_mode) {
+    return absl::InvalidArgumentError(
+        "--clock_offset_file steps the service's clock for tests: only with "
+        "--insecure_development_mode");
+  }
   return security.Validate();
 }
 

@@ -47,6 +47,12 @@ struct ServerConfig {
   ServerSecurityConfig security;
   // Calls to the services this server follows: --service_token_file, --upstream_tls_*.
   ServiceClientConfig upstream_clients;
+  // How long the service's clock holds its latest time while the wall clock
+  // is behind it (common/time/non_decreasing_clock.h): --clock_max_hold, 0..24h.
+  absl::Duration clock_max_hold = absl::Hours(1);
+  // Development only: the wall clock plus the offset in this file
+  // (common/time/offset_file_clock.h), for tests that step a server's clock.
+  std::string clock_offset_file;  // --clock_offset_file
 
   // Checks the fields above. Errors: InvalidArgument naming the flag.
   absl::Status Validate() const;

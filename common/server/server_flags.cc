@@ -57,6 +57,13 @@ ABSL_FLAG(double, rate_limit_burst, 100, "Calls a caller may make at once");
 ABSL_FLAG(bool, insecure_development_mode, EnvBoolOr("ECOPLAN_INSECURE_DEVELOPMENT_MODE", false),
           "LOCAL RUNS ONLY: accept callers without credentials as the administrator "
           "\"development\" (env ECOPLAN_INSECURE_DEVELOPMENT_MODE)");
+ABSL_FLAG(absl::Duration, clock_max_hold, absl::Hours(1),
+          "While the wall clock is behind a time the service has already used (a step back), "
+          "the service keeps that time for up to this long, then follows the wall clock again "
+          "(0..24h; docs/OPERATIONS.md \"Clock steps\")");
+ABSL_FLAG(std::string, clock_offset_file, "",
+          "DEVELOPMENT ONLY (needs --insecure_development_mode): add the offset in seconds "
+          "read from this file at every reading of the clock, so tests can step it");
 // Calls to other ecoplan services (common/auth/service_client.h).
 ABSL_FLAG(std::string, service_token_file, EnvOr("ECOPLAN_SERVICE_TOKEN_FILE", ""),
           "Token (role service) this server presents to the services it follows; re-read when "
@@ -88,6 +95,8 @@ ServerConfig ReadCommonServerFlags() {
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   config.port_file = absl::GetFlag(FLAGS_port_file);
+  config.clock_max_hold = absl::GetFlag(FLAGS_clock_max_hold);
+  config.clock_offset_file = absl::GetFlag(FLAGS_clock_offset_file);
   ServerSecurityConfig& security = config.security;
   security.auth_hs256_secret_file = absl::GetFlag(FLAGS_auth_hs256_secret_file);
   security.auth_hs256_secret = EnvOr("ECOPLAN_AUTH_HS256_SECRET", "");

@@ -67,6 +67,15 @@ TEST(ServerConfigTest, EachSharedFieldIsRefusedNamingItsFlag) {
   config = Valid();
   config.security.auth_issuer = "";
   ExpectNamesDefinedFlag(config.Validate(), "auth_issuer");
+  config = Valid();
+  config.clock_max_hold = absl::Hours(25);
+  ExpectNamesDefinedFlag(config.Validate(), "clock_max_hold");
+  config = Valid();
+  config.clock_offset_file = "/tmp/offset";
+  EXPECT_TRUE(config.Validate().ok()) << "development mode: a test may step the clock";
+  config.security.insecure_development_mode = false;
+  config.security.auth_hs256_secret = "0123456789abcdef0123456789abcdef";
+  ExpectNamesDefinedFlag(config.Validate(), "clock_offset_file");
 }
 
 TEST(ServerConfigTest, PortAndDataDirectoryAreRefusedNamingTheirFlags) {
@@ -99,6 +108,8 @@ TEST(ServerConfigTest, TheStructsDefaultsAreTheFlagsDefaults) {
   EXPECT_EQ(from_flags.max_message_bytes, defaults.max_message_bytes);
   EXPECT_EQ(from_flags.shutdown_grace, defaults.shutdown_grace);
   EXPECT_EQ(from_flags.port_file, "");
+  EXPECT_EQ(from_flags.clock_max_hold, defaults.clock_max_hold);
+  EXPECT_EQ(from_flags.clock_offset_file, "");
   EXPECT_EQ(from_flags.security.auth_issuer, defaults.security.auth_issuer);
 }
 

@@ -3,8 +3,67 @@
 #include <utility>
 
 #include "common/admin/admin_policy.h"
+#include "common/mapping/proto_values.h"
 
 namespace ecoplan::common {
+
+namespace {
+
+// A step back of the wall clock, and its end, in the log and on /metrics
+// (docs/OPERATIONS.md "Clock steps").
+NonDecreasingClock::Options ClockSignals(absl::Duration max_hold, MetricsRegistry* metrics,
+                                         const Logger& log) {
+  Gauge* behind = metrics->AddGauge(
+      "ecoplan_clock_behind_seconds",
+      "How far the wall clock had stepped back behind the time the service holds; 0 once it "
+      "caught up or was followed again",
+      {});
+  Counter* steps = metrics->AddCounter(
+      "ecoplan_clock_steps_back_total",
+      "Steps back of the wall clock, by outcome: held (the service kept its latest time) or "
+      "abandoned (more than --clock_max_hold behind: the service follows the wall clock again)",
+      {"outcome"});
+  behind->Set({}, 0);
+  NonDecreasingClock::Options options;
+  options.max_hold = max_hold;
+  options.on_step_back = [behind, steps, log, max_hold](absl::Duration by) {
+    behind->Set({}, absl::ToDoubleSeconds(by));
+    steps->Increment({"held"});
+    log.Warn(
+        "the wall clock is behind a time this service already used: it keeps that time "
+        "(deadlines, commit times) until the wall clock catches up",
+        {{"behind", absl::FormatDuration(by)}, {"clock_max_hold", absl::FormatDuration(max_hold)}});
+  };
+  options.on_resumed = [behind, steps, log](absl::Duration by, bool abandoned) {
+    behind->Set({}, 0);
+    if (!abandoned) {
+      log.Info("the wall clock caught up with the time this service held");
+      return;
+    }
+    steps->Increment({"abandoned"});
+    log.Error(
+        "the wall clock is more than --clock_max_hold behind a time this service already used: "
+        "it follows the wall clock again, so times recorded from now on are earlier than "
+        "some recorded before; check the machine's time source",
+        {{"behind", absl::FormatDuration(by)}});
+  };
+  return options;
+}
+
+// The clock starts no earlier than the last event committed before this start,
+// so a restart on a machine whose clock went back does not go back either.
+absl::Status RaiseClockToLastCommit(const RocksDb& db, NonDecreasingClock* clock) {
+  const uint64_t last = db.LastEventSequence();
+  if (last == 0) return absl::OkStatus();
+  absl::StatusOr<std::vector<v1::Event>> events = db.ReadEvents(last - 1, 1);
+  if (!events.ok()) return events.status();
+  if (!events->empty() && events->front().has_commit_time()) {
+    clock->RaiseFloor(TimeFromProto(events->front().commit_time()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 int ExitInvalidConfiguration(const Logger& log, const absl::Status& invalid) {
   log.Error("invalid configuration", {{"error", std::string(invalid.message())}});
@@ -22,6 +81,13 @@ int ServerFoundation::Open(const ServerConfig& config, const FoundationSpec& spe
   std::unique_ptr<ServerFoundation> opened(new ServerFoundation());
   opened->metrics_ = metrics;
   opened->log_ = log;
+  const Clock* wall = clock;
+  if (!config.clock_offset_file.empty()) {
+    opened->offset_clock_ = std::make_unique<OffsetFileClock>(clock, config.clock_offset_file);
+    wall = opened->offset_clock_.get();
+  }
+  opened->clock_ =
+      std::make_unique<NonDecreasingClock>(wall, ClockSignals(config.clock_max_hold, metrics, log));
   absl::StatusOr<ServerSecurity> security =
       BuildServerSecurity(config.security, spec.policy, clock, metrics, log);
   if (!security.ok()) {
@@ -46,6 +112,7 @@ int ServerFoundation::Open(const ServerConfig& config, const FoundationSpec& spe
   db_options.column_families = spec.column_families;
   db_options.event_source = spec.event_source;
   db_options.log = &log;
+  db_options.clock = opened->clock_.get();
   opened->storage_signals_ = std::make_unique<StorageSignals>(metrics, log, clock);
   StorageSignals* signals = opened->storage_signals_.get();
   db_options.on_group_written = [signals](const absl::Status& outcome) {
@@ -59,12 +126,17 @@ int ServerFoundation::Open(const ServerConfig& config, const FoundationSpec& spe
   }
   opened->db_ = *std::move(db);
   signals->OnOpened(opened->db_->open_report(), config.db_path);
+  if (absl::Status floored = RaiseClockToLastCommit(*opened->db_, opened->clock_.get());
+      !floored.ok()) {
+    return ExitFailure(log, "cannot read the last event", floored);
+  }
   // Every write and every refused call, recorded before its answer (docs/SECURITY.md "Audit").
   absl::StatusOr<std::unique_ptr<ServerAudit>> audit = ServerAudit::Open(
-      opened->db_.get(), opened->security_.authenticator.get(), clock, metrics, log);
+      opened->db_.get(), opened->security_.authenticator.get(), opened->clock_.get(), metrics, log);
   if (!audit.ok()) return ExitFailure(log, "cannot open the audit log", audit.status());
   opened->audit_ = *std::move(audit);
-  opened->backups_ = std::make_unique<BackupManager>(opened->db_.get(), config.backup_dir, clock);
+  opened->backups_ =
+      std::make_unique<BackupManager>(opened->db_.get(), config.backup_dir, opened->clock_.get());
   opened->admin_auth_ = AdminAuthenticator(opened->security_, metrics, log);
   opened->admin_ = std::make_unique<AdminServiceImpl>(
       opened->backups_.get(), spec.event_source, opened->admin_auth_.get(), opened->audit_->log());

@@ -53,6 +53,8 @@
 #include "common/server/storage_signals.h"
 #include "common/storage/rocksdb_db.h"
 #include "common/time/clock.h"
+#include "common/time/non_decreasing_clock.h"
+#include "common/time/offset_file_clock.h"
 
 namespace ecoplan::common {
 
@@ -136,6 +138,11 @@ class ServerFoundation {
   // Where writes and refused calls are recorded (docs/SECURITY.md "Audit").
   AuditLog* audit_log() const { return audit_->log(); }
   AdminServiceImpl* admin() const { return admin_.get(); }
+  // The service's clock for everything it decides and records (deadlines,
+  // commit times, audit): the wall clock given to Open, never going back
+  // (common/time/non_decreasing_clock.h, --clock_max_hold), starting no
+  // earlier than the last event committed before this start.
+  const Clock* clock() const { return clock_.get(); }
 
   // The serving spec: `services` and then the AdminService on the gRPC port,
   // the TLS credentials, the metrics registry and the audit capture. The
@@ -149,6 +156,8 @@ class ServerFoundation {
   MetricsRegistry* metrics_ = nullptr;
   Logger log_{""};
   // Declared in the order they are built; destroyed in reverse.
+  std::unique_ptr<OffsetFileClock> offset_clock_;  // --clock_offset_file only
+  std::unique_ptr<NonDecreasingClock> clock_;
   ServerSecurity security_;
   std::unique_ptr<ServiceClients> upstream_;
   // Before db_: the database's committer reports to it until the database is closed.

@@ -77,6 +77,43 @@ TEST_F(ServerFoundationTest, OpensTheDatabaseWithTheServicesFamiliesAndEventSour
   EXPECT_EQ(*foundation_->db()->Get("things", "k"), "v");
 }
 
+// A restart on a machine whose clock went back: the service's clock starts
+// from the last commit, and says so; past --clock_max_hold it follows the wall.
+TEST_F(ServerFoundationTest, TheClockStartsNoEarlierThanTheLastCommit) {
+  ASSERT_EQ(Open(), 0) << log_.text();
+  WriteRequest change;
+  change.events.emplace_back().set_type("ThingPut");
+  absl::StatusOr<CommitResult> committed = foundation_->db()->Commit(std::move(change));
+  ASSERT_TRUE(committed.ok()) << committed.status();
+  const absl::Time last_commit = committed->commit_time;
+  foundation_.reset();
+
+  FakeClock behind(last_commit - absl::Minutes(10));
+  MetricsRegistry metrics;
+  ASSERT_EQ(ServerFoundation::Open(config_, spec_, &behind, &metrics, log_.logger(), &foundation_),
+            0)
+      << log_.text();
+  EXPECT_EQ(foundation_->clock()->Now(), last_commit);
+  EXPECT_TRUE(absl::StrContains(log_.text(), "the wall clock is behind a time")) << log_.text();
+  EXPECT_TRUE(absl::StrContains(metrics.Render(), "ecoplan_clock_behind_seconds 600"))
+      << metrics.Render();
+  behind.Advance(absl::Minutes(11));
+  EXPECT_EQ(foundation_->clock()->Now(), last_commit + absl::Minutes(1));
+  EXPECT_TRUE(absl::StrContains(log_.text(), "caught up")) << log_.text();
+  foundation_.reset();
+
+  FakeClock far_behind(last_commit - absl::Hours(2));
+  MetricsRegistry more_metrics;
+  ASSERT_EQ(ServerFoundation::Open(config_, spec_, &far_behind, &more_metrics, log_.logger(),
+                                   &foundation_),
+            0);
+  EXPECT_EQ(foundation_->clock()->Now(), last_commit - absl::Hours(2));
+  EXPECT_TRUE(absl::StrContains(log_.text(), "more than --clock_max_hold behind")) << log_.text();
+  EXPECT_TRUE(absl::StrContains(more_metrics.Render(),
+                                "ecoplan_clock_steps_back_total{outcome=\"abandoned\"} 1"))
+      << more_metrics.Render();
+}
+
 TEST_F(ServerFoundationTest, ServesTheAdminServiceBesidesTheServiceWithBackupsAndAudit) {
   ASSERT_EQ(Open(), 0) << log_.text();
   EchoService echo;

@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
   }
   LogStart(log, config);
 
-  common::RealClock clock;
+  common::RealClock wall_clock;
   common::MetricsRegistry metrics;
   common::FoundationSpec spec;
   spec.event_source = indicator::RocksDbIndicatorStore::kEventSource;
@@ -112,15 +112,17 @@ int main(int argc, char** argv) {
   spec.upstream_identity = "indicator";
   std::unique_ptr<common::ServerFoundation> base;
   if (int failed =
-          common::ServerFoundation::Open(config.server, spec, &clock, &metrics, log, &base)) {
+          common::ServerFoundation::Open(config.server, spec, &wall_clock, &metrics, log, &base)) {
     return failed;
   }
+  // Deadlines, commit times and audit records follow this clock (never going back).
+  const common::Clock* clock = base->clock();
 
   indicator::RocksDbIndicatorStore store(base->db());
   // Prepares observation chunks (one at a time, the key "observations"); an
   // indicator edit that waited for the one before it resumes here.
   common::SerialExecutor ingest;
-  indicator::IndicatorEvaluator evaluator(&store, &clock, &ingest);
+  indicator::IndicatorEvaluator evaluator(&store, clock, &ingest);
   const absl::Time load_start = absl::Now();
   if (absl::Status loaded = evaluator.Load(); !loaded.ok()) {
     log.Error("cannot load the stored state", {{"error", loaded.ToString()}});
@@ -164,7 +166,7 @@ int main(int argc, char** argv) {
         progress_handler.WithStartSync(
             common::MakeWatchEventsOpener<pv1::WatchEventsRequest, pv1::WatchEventsResponse>(
                 progress.get()),
-            progress.get(), [&clock] { return clock.Now(); }, absl::Seconds(30)),
+            progress.get(), [clock] { return clock->Now(); }, absl::Seconds(30)),
         [&progress_handler](const ecoplan::common::v1::Event& event) {
           return progress_handler.Handle(event);
         });
@@ -177,7 +179,7 @@ int main(int argc, char** argv) {
   indicator::RocksDbAssessmentStore assessment_store(base->db());
   indicator::EvaluatorPlanScoring plan_scoring(&evaluator);
   common::SerialExecutor assessment_executor;  // decides a plan's writes once it holds the plan
-  indicator::MonthlyAssessments assessments(&plan_scoring, &assessment_store, &clock,
+  indicator::MonthlyAssessments assessments(&plan_scoring, &assessment_store, clock,
                                             absl::FixedTimeZone(8 * 3600),  // Asia/Shanghai
                                             &assessment_executor);
   if (absl::Status loaded = assessments.Load(); !loaded.ok()) {
@@ -186,18 +188,18 @@ int main(int argc, char** argv) {
 
   common::WatchEventsHub watch_hub;
   indicator::IndicatorServiceImpl service(&evaluator, base->db(), &watch_hub, base->authenticator(),
-                                          registry.get(), &clock, &assessments);
+                                          registry.get(), clock, &assessments);
   std::unique_ptr<common::CallAuthenticator> assessment_auth =
       base->AuthenticatorFor(&indicator::AssessmentPolicy());
   indicator::AssessmentServiceImpl assessment_service(&assessments, &evaluator,
                                                       assessment_auth.get());
   // Recorded evaluations (status changes, alerts): daily and after new data,
   // as the service itself, each run that changed something in the audit log.
-  indicator::ScheduledEvaluation scheduled(&evaluator, base->audit_log(), &clock, log);
+  indicator::ScheduledEvaluation scheduled(&evaluator, base->audit_log(), clock, log);
   absl::StatusOr<indicator::EvaluationSchedule> schedule = config.Schedule();
   if (!schedule.ok()) return common::ExitInvalidConfiguration(log, schedule.status());
   indicator::EvaluationScheduler scheduler(
-      &clock, *schedule, [&evaluator] { return evaluator.PlanIds(); },
+      clock, *schedule, [&evaluator] { return evaluator.PlanIds(); },
       [&scheduled](const std::string& plan, absl::CivilDay as_of,
                    indicator::EvaluationTrigger trigger, std::function<void()> done) {
         scheduled.Run(plan, as_of, trigger, std::move(done));

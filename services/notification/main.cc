@@ -188,8 +188,6 @@ int main(int argc, char** argv) {
   LogStart(log, config);
 
   common::RealClock real_clock;
-  const std::unique_ptr<common::Clock> demo_clock = config.DemoClock(&real_clock);
-  const common::Clock* schedule_clock = demo_clock ? demo_clock.get() : &real_clock;
   common::MetricsRegistry metrics;
   common::FoundationSpec spec;
   spec.event_source = "ecoplan.notification.v1.NotificationService";
@@ -202,6 +200,10 @@ int main(int argc, char** argv) {
           common::ServerFoundation::Open(config.server, spec, &real_clock, &metrics, log, &base)) {
     return failed;
   }
+  // Deadlines and inbox times follow the service's clock (never going back),
+  // or the demonstration clock running from it; webhook retries the wall clock.
+  const std::unique_ptr<common::Clock> demo_clock = config.DemoClock(base->clock());
+  const common::Clock* schedule_clock = demo_clock ? demo_clock.get() : base->clock();
 
   notification::RocksDbNotificationStore store(base->db());
   notification::ResolvingUrlChecker url_checker(webhook_security);

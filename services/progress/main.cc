@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
   }
   LogStart(log, config);
 
-  common::RealClock clock;
+  common::RealClock wall_clock;
   common::MetricsRegistry metrics;
   common::FoundationSpec spec;
   spec.event_source = progress::RocksDbReportStore::kEventSource;
@@ -82,9 +82,11 @@ int main(int argc, char** argv) {
   spec.upstream_identity = "progress";  // calls to the registry authenticate as "progress"
   std::unique_ptr<common::ServerFoundation> base;
   if (int failed =
-          common::ServerFoundation::Open(config.server, spec, &clock, &metrics, log, &base)) {
+          common::ServerFoundation::Open(config.server, spec, &wall_clock, &metrics, log, &base)) {
     return failed;
   }
+  // Deadlines, commit times and audit records follow this clock (never going back).
+  const common::Clock* clock = base->clock();
 
   progress::RocksDbReportStore store(base->db());
   progress::PlanDirectory plans;
@@ -124,7 +126,7 @@ int main(int argc, char** argv) {
   common::SerialExecutor reader;      // scans for list and status queries
   common::SerialExecutor contention;  // writes that waited for another write to the same report
   progress::ProgressRecorder recorder(
-      &store, &plans, &clock,
+      &store, &plans, clock,
       [&contention](std::function<void()> fn) { contention.Submit(std::move(fn)); },
       check_indicators ? &indicators : nullptr);
   if (absl::Status loaded = recorder.Load(); !loaded.ok()) {
@@ -166,11 +168,11 @@ int main(int argc, char** argv) {
   // Supervision orders (督办单): deadlines in working days of the holidays
   // the recorder loaded.
   progress::SupervisionDesk desk(
-      &store, &plans, &clock, [&recorder] { return recorder.Days(); },
+      &store, &plans, clock, [&recorder] { return recorder.Days(); },
       [&contention](std::function<void()> fn) { contention.Submit(std::move(fn)); });
 
   // Problem ledgers (问题清单).
-  progress::ProblemLedger ledger(&store, &plans, &clock, [&contention](std::function<void()> fn) {
+  progress::ProblemLedger ledger(&store, &plans, clock, [&contention](std::function<void()> fn) {
     contention.Submit(std::move(fn));
   });
 

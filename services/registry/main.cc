@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
   }
   common::LogStarting(log, config.server);
 
-  common::RealClock clock;
+  common::RealClock wall_clock;
   common::MetricsRegistry metrics;
   common::FoundationSpec spec;
   spec.event_source = "ecoplan.registry.v1.RegistryService";
@@ -46,9 +46,11 @@ int main(int argc, char** argv) {
   spec.column_families = registry::RocksDbPlanStore::ColumnFamilies();
   std::unique_ptr<common::ServerFoundation> base;
   if (int failed =
-          common::ServerFoundation::Open(config.server, spec, &clock, &metrics, log, &base)) {
+          common::ServerFoundation::Open(config.server, spec, &wall_clock, &metrics, log, &base)) {
     return failed;
   }
+  // Deadlines, commit times and audit records follow this clock (never going back).
+  const common::Clock* clock = base->clock();
 
   // Writes are decided on the gRPC thread and answered once durable
   // (docs/ARCHITECTURE.md, "Where a write becomes durable"); a write that
@@ -56,9 +58,8 @@ int main(int argc, char** argv) {
   common::SerialExecutor contention;
   common::SerialExecutor reader;  // ListMeasureRevisions reads from disk
   registry::RocksDbPlanStore store(base->db());
-  registry::TaskRegistry task_registry(&store, &clock, [&contention](std::function<void()> fn) {
-    contention.Submit(std::move(fn));
-  });
+  registry::TaskRegistry task_registry(
+      &store, clock, [&contention](std::function<void()> fn) { contention.Submit(std::move(fn)); });
   if (absl::Status loaded = task_registry.Load(); !loaded.ok()) {
     return common::ExitFailure(log, "cannot load plans", loaded);
   }
