@@ -496,8 +496,9 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::RunSchedule(grpc::CallbackSer
   return AnswerWrite<int>(
       ctx, Authorize(ctx, auth_, "RunSchedule"), writer_,
       [this](const Caller&, Done<int> done) { notifier_->RunSchedule(std::move(done)); },
-      [response](int created) {
+      [this, response](int created) {
         response->set_created(created);
+        *response->mutable_now() = common::TimeToProto(notifier_->ScheduleTime());
         return absl::OkStatus();
       });
 }

