@@ -544,5 +544,57 @@ TEST_F(ProgressServiceImplTest, OnlyTheCommandCenterTheSupervisionOfficeAndTheBu
             grpc::StatusCode::NOT_FOUND);
 }
 
+TEST_F(ProgressServiceImplTest, ARequestingOrganizationIsParsedCheckedReturnedAndMayRead) {
+  using common::Role;
+  auto plan = std::make_shared<PlanInfo>(*plans_.Find("2026-abc"));
+  plan->organizations["o-center"] = "区城指中心";
+  plans_.Put(plan);
+  v1::IssueSupervisionOrderRequest issue;
+  issue.set_parent("plans/2026-abc");
+  issue.set_title("12345 转办");
+  issue.set_description("请处置");
+  issue.mutable_source()->set_kind(v1::SUPERVISION_SOURCE_KIND_HOTLINE_TICKET);
+  issue.mutable_source()->set_reference("12345-0042");
+  issue.set_level(v1::SUPERVISION_LEVEL_YELLOW);
+  issue.add_measures("plans/2026-abc/measures/a1-t1-m1");
+  issue.set_request_id("issue-requested");
+  v1::IssueSupervisionOrderResponse issued;
+  v1::IssueSupervisionOrderRequest bad = issue;
+  bad.set_requesting_organization("o-center");  // not a resource name
+  grpc::Status status = stub_->IssueSupervisionOrder(As(Role::kSupervisor).get(), bad, &issued);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("requesting_organization"), std::string::npos);
+  bad.set_requesting_organization("organizations/o-nobody");
+  status = stub_->IssueSupervisionOrder(As(Role::kSupervisor).get(), bad, &issued);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_NE(status.error_message().find("o-nobody"), std::string::npos);
+
+  issue.set_requesting_organization("organizations/o-center");
+  status = stub_->IssueSupervisionOrder(As(Role::kSupervisor).get(), issue, &issued);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(issued.order().requesting_organization(), "organizations/o-center");
+  ASSERT_EQ(issued.order().addressees_size(), 1);
+  EXPECT_EQ(issued.order().addressees(0).organization(), "organizations/o-eco");
+  // A retry naming another requester is other content.
+  bad = issue;
+  bad.set_requesting_organization("organizations/o-traffic");
+  EXPECT_EQ(stub_->IssueSupervisionOrder(As(Role::kSupervisor).get(), bad, &issued).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  // The command center reads it, as a viewer or as a reporter of its own
+  // organization; a reporter of an organization neither asked nor addressed does not.
+  v1::GetSupervisionOrderRequest get;
+  get.set_name(issued.order().name());
+  v1::GetSupervisionOrderResponse got;
+  for (Role role : {Role::kViewer, Role::kReporter}) {
+    status = stub_->GetSupervisionOrder(As(role, "o-center").get(), get, &got);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(got.order().requesting_organization(), "organizations/o-center");
+  }
+  EXPECT_EQ(
+      stub_->GetSupervisionOrder(As(Role::kReporter, "o-traffic").get(), get, &got).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+}
+
 }  // namespace
 }  // namespace ecoplan::progress
