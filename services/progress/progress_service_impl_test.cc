@@ -9,6 +9,7 @@
 #include "common/auth/testing/test_tokens.h"
 #include "common/auth/token_verifier.h"
 #include "common/server/run_server.h"
+#include "common/spreadsheet/testing/xlsx_fixtures.h"
 #include "common/testing/status_matchers.h"
 #include "common/time/clock.h"
 #include "services/progress/progress_policy.h"
@@ -594,6 +595,49 @@ TEST_F(ProgressServiceImplTest, ARequestingOrganizationIsParsedCheckedReturnedAn
   EXPECT_EQ(
       stub_->GetSupervisionOrder(As(Role::kReporter, "o-traffic").get(), get, &got).error_code(),
       grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(ProgressServiceImplTest, ImportProblemItemsReadsAnXlsxWorkbookAndWantsExactlyOneFile) {
+  using common::Role;
+  using common::testing::XlsxCell;
+  const std::string book = common::testing::XlsxWorkbook({
+      {XlsxCell::Text("编号"), XlsxCell::Text("名称"), XlsxCell::Text("责任单位"),
+       XlsxCell::Text("整改期限")},
+      {XlsxCell::Number(1), XlsxCell::Text("渣土遗撒点"), XlsxCell::Text("区交通局"),
+       XlsxCell::Date(2026, 6, 30)},
+      {XlsxCell::Text("D-2"), XlsxCell::Text("无期限"), XlsxCell::Text("区交通局")},
+  });
+  v1::ImportProblemItemsRequest import;
+  import.set_parent("plans/2026-abc");
+  import.set_measure("plans/2026-abc/measures/a1-t1-m1");
+  import.set_xlsx(book);
+  v1::ImportProblemItemsResponse imported;
+  grpc::Status status = stub_->ImportProblemItems(As(Role::kSupervisor).get(), import, &imported);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(imported.rows(), 2);
+  EXPECT_EQ(imported.accepted(), 1);
+  ASSERT_EQ(imported.items_size(), 1);
+  EXPECT_EQ(imported.items(0).code(), "1");
+  EXPECT_EQ(imported.items(0).organization(), "organizations/o-traffic");
+  EXPECT_EQ(imported.items(0).rectification_due_date().day(), 30);
+  ASSERT_EQ(imported.errors_size(), 1);
+  EXPECT_EQ(imported.errors(0).line(), 3);
+  EXPECT_EQ(imported.errors(0).column(), "整改期限");
+
+  v1::ImportProblemItemsRequest both = import;
+  both.set_csv("编号,名称,责任单位,整改期限\n");
+  status = stub_->ImportProblemItems(As(Role::kSupervisor).get(), both, &imported);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("exactly one of csv and xlsx"), std::string::npos);
+  v1::ImportProblemItemsRequest neither = import;
+  neither.clear_xlsx();
+  EXPECT_EQ(stub_->ImportProblemItems(As(Role::kSupervisor).get(), neither, &imported).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  v1::ImportProblemItemsRequest not_a_workbook = import;
+  not_a_workbook.set_xlsx("编号,名称,责任单位,整改期限\n");
+  status = stub_->ImportProblemItems(As(Role::kSupervisor).get(), not_a_workbook, &imported);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("not an .xlsx workbook"), std::string::npos);
 }
 
 }  // namespace

@@ -507,6 +507,7 @@ TEST_F(ProgressCommandsTest, ProblemsImportSendsTheFileAndPrintsEachRefusedRowBy
     EXPECT_EQ(progress_.imported.parent(), kPlan);
     EXPECT_EQ(progress_.imported.measure(), absl::StrCat(kPlan, "/measures/a1-t25-m3"));
     EXPECT_THAT(progress_.imported.csv(), HasSubstr("PWK-001,永定河左岸排污口"));
+    EXPECT_TRUE(progress_.imported.xlsx().empty());
     EXPECT_FALSE(progress_.imported.validate_only());
   }
   EXPECT_THAT(out_.str(), HasSubstr("imported: 1 of 2 rows accepted"));
@@ -515,6 +516,31 @@ TEST_F(ProgressCommandsTest, ProblemsImportSendsTheFileAndPrintsEachRefusedRowBy
   EXPECT_EQ(Run({"problems", "import", file, "--validate-only"}), 0) << err_.str();
   EXPECT_THAT(out_.str(), HasSubstr("nothing created"));
   std::remove(file.c_str());
+}
+
+TEST_F(ProgressCommandsTest, ProblemsImportSendsAWorkbookAsXlsxByItsNameOrItsZipBytes) {
+  const std::string named = ::testing::TempDir() + "/ledger.xlsx";
+  const std::string unnamed = ::testing::TempDir() + "/ledger.bin";
+  const std::string zip = std::string("PK\x03\x04", 4) + "rest of a workbook";
+  for (const std::string& file : {named, unnamed}) {
+    std::ofstream f(file, std::ios::binary);
+    f << (file == named ? "not even a zip" : zip);
+  }
+  ASSERT_EQ(Run({"problems", "import", named, "--measure", "a1-t25-m3"}), 0) << err_.str();
+  {
+    std::lock_guard<std::mutex> lock(progress_.mu);
+    EXPECT_EQ(progress_.imported.xlsx(), "not even a zip");
+    EXPECT_TRUE(progress_.imported.csv().empty());
+  }
+  EXPECT_THAT(out_.str(), HasSubstr("row 3, 整改期限:"));
+  ASSERT_EQ(Run({"problems", "import", unnamed, "--measure", "a1-t25-m3"}), 0) << err_.str();
+  {
+    std::lock_guard<std::mutex> lock(progress_.mu);
+    EXPECT_EQ(progress_.imported.xlsx(), zip);
+    EXPECT_TRUE(progress_.imported.csv().empty());
+  }
+  std::remove(named.c_str());
+  std::remove(unnamed.c_str());
 }
 
 TEST_F(ProgressCommandsTest, ProblemsClaimNeedsEvidenceAndReopenAComment) {
