@@ -28,6 +28,7 @@ targets=(
   "services/indicator/domain/target_text_fuzzer:services/indicator/domain/testdata/target_text_corpus"
   "services/notification/webhook_signature_fuzzer:services/notification/domain/testdata/webhook_signature_corpus"
   "services/progress/domain/problem_csv_fuzzer:services/progress/domain/testdata/problem_csv_corpus"
+  "services/progress/domain/problem_xlsx_fuzzer:services/progress/domain/testdata/problem_xlsx_corpus"
 )
 names=()
 for t in "${targets[@]}"; do names+=("$(basename "${t%%:*}")"); done

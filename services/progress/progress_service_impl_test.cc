@@ -9,6 +9,7 @@
 #include "common/auth/testing/test_tokens.h"
 #include "common/auth/token_verifier.h"
 #include "common/server/run_server.h"
+#include "common/spreadsheet/testing/xlsx_fixtures.h"
 #include "common/testing/status_matchers.h"
 #include "common/time/clock.h"
 #include "services/progress/progress_policy.h"
@@ -542,6 +543,101 @@ TEST_F(ProgressServiceImplTest, OnlyTheCommandCenterTheSupervisionOfficeAndTheBu
   ack.set_name("plans/2026-abc/supervisionOrders/2026-999");
   EXPECT_EQ(stub_->AcknowledgeSupervisionOrder(As(Role::kViewer).get(), ack, &acked).error_code(),
             grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ProgressServiceImplTest, ARequestingOrganizationIsParsedCheckedReturnedAndMayRead) {
+  using common::Role;
+  auto plan = std::make_shared<PlanInfo>(*plans_.Find("2026-abc"));
+  plan->organizations["o-center"] = "区城指中心";
+  plans_.Put(plan);
+  v1::IssueSupervisionOrderRequest issue;
+  issue.set_parent("plans/2026-abc");
+  issue.set_title("12345 转办");
+  issue.set_description("请处置");
+  issue.mutable_source()->set_kind(v1::SUPERVISION_SOURCE_KIND_HOTLINE_TICKET);
+  issue.mutable_source()->set_reference("12345-0042");
+  issue.set_level(v1::SUPERVISION_LEVEL_YELLOW);
+  issue.add_measures("plans/2026-abc/measures/a1-t1-m1");
+  issue.set_request_id("issue-requested");
+  v1::IssueSupervisionOrderResponse issued;
+  v1::IssueSupervisionOrderRequest bad = issue;
+  bad.set_requesting_organization("o-center");  // not a resource name
+  grpc::Status status = stub_->IssueSupervisionOrder(As(Role::kSupervisor).get(), bad, &issued);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("requesting_organization"), std::string::npos);
+  bad.set_requesting_organization("organizations/o-nobody");
+  status = stub_->IssueSupervisionOrder(As(Role::kSupervisor).get(), bad, &issued);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_NE(status.error_message().find("o-nobody"), std::string::npos);
+
+  issue.set_requesting_organization("organizations/o-center");
+  status = stub_->IssueSupervisionOrder(As(Role::kSupervisor).get(), issue, &issued);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(issued.order().requesting_organization(), "organizations/o-center");
+  ASSERT_EQ(issued.order().addressees_size(), 1);
+  EXPECT_EQ(issued.order().addressees(0).organization(), "organizations/o-eco");
+  // A retry naming another requester is other content.
+  bad = issue;
+  bad.set_requesting_organization("organizations/o-traffic");
+  EXPECT_EQ(stub_->IssueSupervisionOrder(As(Role::kSupervisor).get(), bad, &issued).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  // The command center reads it, as a viewer or as a reporter of its own
+  // organization; a reporter of an organization neither asked nor addressed does not.
+  v1::GetSupervisionOrderRequest get;
+  get.set_name(issued.order().name());
+  v1::GetSupervisionOrderResponse got;
+  for (Role role : {Role::kViewer, Role::kReporter}) {
+    status = stub_->GetSupervisionOrder(As(role, "o-center").get(), get, &got);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(got.order().requesting_organization(), "organizations/o-center");
+  }
+  EXPECT_EQ(
+      stub_->GetSupervisionOrder(As(Role::kReporter, "o-traffic").get(), get, &got).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(ProgressServiceImplTest, ImportProblemItemsReadsAnXlsxWorkbookAndWantsExactlyOneFile) {
+  using common::Role;
+  using common::testing::XlsxCell;
+  const std::string book = common::testing::XlsxWorkbook({
+      {XlsxCell::Text("编号"), XlsxCell::Text("名称"), XlsxCell::Text("责任单位"),
+       XlsxCell::Text("整改期限")},
+      {XlsxCell::Number(1), XlsxCell::Text("渣土遗撒点"), XlsxCell::Text("区交通局"),
+       XlsxCell::Date(2026, 6, 30)},
+      {XlsxCell::Text("D-2"), XlsxCell::Text("无期限"), XlsxCell::Text("区交通局")},
+  });
+  v1::ImportProblemItemsRequest import;
+  import.set_parent("plans/2026-abc");
+  import.set_measure("plans/2026-abc/measures/a1-t1-m1");
+  import.set_xlsx(book);
+  v1::ImportProblemItemsResponse imported;
+  grpc::Status status = stub_->ImportProblemItems(As(Role::kSupervisor).get(), import, &imported);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(imported.rows(), 2);
+  EXPECT_EQ(imported.accepted(), 1);
+  ASSERT_EQ(imported.items_size(), 1);
+  EXPECT_EQ(imported.items(0).code(), "1");
+  EXPECT_EQ(imported.items(0).organization(), "organizations/o-traffic");
+  EXPECT_EQ(imported.items(0).rectification_due_date().day(), 30);
+  ASSERT_EQ(imported.errors_size(), 1);
+  EXPECT_EQ(imported.errors(0).line(), 3);
+  EXPECT_EQ(imported.errors(0).column(), "整改期限");
+
+  v1::ImportProblemItemsRequest both = import;
+  both.set_csv("编号,名称,责任单位,整改期限\n");
+  status = stub_->ImportProblemItems(As(Role::kSupervisor).get(), both, &imported);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("exactly one of csv and xlsx"), std::string::npos);
+  v1::ImportProblemItemsRequest neither = import;
+  neither.clear_xlsx();
+  EXPECT_EQ(stub_->ImportProblemItems(As(Role::kSupervisor).get(), neither, &imported).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  v1::ImportProblemItemsRequest not_a_workbook = import;
+  not_a_workbook.set_xlsx("编号,名称,责任单位,整改期限\n");
+  status = stub_->ImportProblemItems(As(Role::kSupervisor).get(), not_a_workbook, &imported);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("not an .xlsx workbook"), std::string::npos);
 }
 
 }  // namespace

@@ -77,11 +77,23 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ImportProblemItems(
   if (!plan_id.ok()) return FinishUnary(ctx, plan_id.status());
   absl::StatusOr<std::string> measure = MeasureOfPlan(request->measure(), *plan_id, "measure");
   if (!measure.ok()) return FinishUnary(ctx, measure.status());
+  if (request->csv().empty() == request->xlsx().empty()) {
+    return FinishUnary(ctx, absl::InvalidArgumentError(
+                                "give exactly one of csv and xlsx: the ledger as a CSV file or "
+                                "as an .xlsx workbook"));
+  }
+  ProblemFile file;
+  if (request->xlsx().empty()) {
+    file.bytes = request->csv();
+  } else {
+    file.format = ProblemFileFormat::kXlsx;
+    file.bytes = request->xlsx();
+  }
   const Caller caller = CallerOf(*who, request->actor(), request->request_id());
   return AnswerAsync<ProblemImportResult>(
       ctx,
       [&](Callback<ProblemImportResult> done) {
-        ledger_->Import(*plan_id, request->csv(), *measure, request->validate_only(), caller,
+        ledger_->Import(*plan_id, std::move(file), *measure, request->validate_only(), caller,
                         std::move(done));
       },
       [this, response](const ProblemImportResult& r) {

@@ -74,6 +74,11 @@ absl::StatusOr<OrderIssue> IssueFromProto(const v1::IssueSupervisionOrderRequest
   }
   if (r.has_reply_due_time()) issue.due_time = common::TimeFromProto(r.reply_due_time());
   issue.external_case_number = r.external_case_number();
+  if (!r.requesting_organization().empty()) {
+    ECOPLAN_ASSIGN_OR_RETURN(
+        issue.requesting_org_id,
+        ParseOrganizationName(r.requesting_organization(), "requesting_organization"));
+  }
   return issue;
 }
 

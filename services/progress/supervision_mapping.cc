@@ -125,6 +125,9 @@ v1::SupervisionOrder ToProto(const SupervisionOrder& o, absl::Time now, const Pl
   out.set_close_comment(o.close_comment);
   out.set_etag(SupervisionEtag(o));
   if (!o.issuing_org_id.empty()) out.set_issuing_organization(OrganizationName(o.issuing_org_id));
+  if (!o.requesting_org_id.empty()) {
+    out.set_requesting_organization(OrganizationName(o.requesting_org_id));
+  }
   for (const SupervisionAcknowledgement& a : o.acknowledgements) {
     *out.add_acknowledgements() = ToProto(a);
   }
@@ -167,6 +170,9 @@ absl::StatusOr<SupervisionOrder> FromProto(const v1::SupervisionOrder& p) {
   o.closed_by = p.closed_by();
   o.close_comment = p.close_comment();
   o.issuing_org_id = p.issuing_organization().empty() ? "" : IdOf(p.issuing_organization());
+  // Empty in records stored before the field existed.
+  o.requesting_org_id =
+      p.requesting_organization().empty() ? "" : IdOf(p.requesting_organization());
   for (const v1::SupervisionAcknowledgement& pa : p.acknowledgements()) {
     o.acknowledgements.push_back({pa.acknowledged_by(),
                                   GetTime(pa.has_acknowledge_time(), pa.acknowledge_time()),

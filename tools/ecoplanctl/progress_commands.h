@@ -118,6 +118,7 @@ struct SupervisionIssueArgs {
   std::string plan, title, description, source, reference, level, due, case_number;
   std::vector<std::string> measures;  // measure ids or names
   std::vector<std::string> orgs;      // empty: the leads of the measures
+  std::string requesting_org;         // optional: who asked (name, alias or o-…)
 };
 absl::Status SupervisionIssue(const ProgressContext& ctx, const SupervisionIssueArgs& args,
                               std::ostream& out);

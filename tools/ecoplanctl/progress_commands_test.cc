@@ -22,6 +22,7 @@ namespace pv1 = ::ecoplan::progress::v1;
 namespace rv1 = ::ecoplan::registry::v1;
 using ctl_testing::FinishFake;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kPlan[] = "plans/2026-5b6a16527908";
 
@@ -39,6 +40,9 @@ class FakeRegistry final : public rv1::RegistryService::CallbackService {
     auto* r = ctx->DefaultReactor();
     if (request->written_name() == "区交通局") {
       response->add_organizations()->set_name("organizations/o-traffic0001");
+      r->Finish(grpc::Status::OK);
+    } else if (request->written_name() == "区城指中心") {
+      response->add_organizations()->set_name("organizations/o-center0001");
       r->Finish(grpc::Status::OK);
     } else {
       r->Finish(grpc::Status(grpc::StatusCode::NOT_FOUND, "unknown"));
@@ -138,6 +142,7 @@ class FakeProgress final : public pv1::ProgressService::CallbackService {
     *o->mutable_measures() = request->measures();
     o->set_state(pv1::SUPERVISION_ORDER_STATE_OPEN);
     o->set_external_case_number(request->external_case_number());
+    o->set_requesting_organization(request->requesting_organization());
     o->mutable_reply_due_date()->set_year(2026);
     o->mutable_reply_due_date()->set_month(5);
     o->mutable_reply_due_date()->set_day(27);
@@ -408,8 +413,10 @@ TEST_F(ProgressCommandsTest, SupervisionIssueSendsTheOrderInTheUsersWordsAndShow
     EXPECT_EQ(progress_.issued.measures(0), absl::StrCat(kPlan, "/measures/a1-t3-m2"));
     ASSERT_EQ(progress_.issued.organizations_size(), 1);
     EXPECT_EQ(progress_.issued.organizations(0), "organizations/o-traffic0001");
+    EXPECT_TRUE(progress_.issued.requesting_organization().empty());
     EXPECT_FALSE(progress_.issued.request_id().empty());
   }
+  EXPECT_THAT(out_.str(), Not(HasSubstr("requested by")));
   EXPECT_THAT(out_.str(), HasSubstr("supervisionOrders/2026-001"));
   EXPECT_THAT(out_.str(), HasSubstr("黄 YELLOW"));
   EXPECT_THAT(out_.str(), HasSubstr("2026-05-27"));
@@ -421,6 +428,35 @@ TEST_F(ProgressCommandsTest, SupervisionIssueSendsTheOrderInTheUsersWordsAndShow
                  "--measure", "a1-t3-m2"}),
             2);
   EXPECT_THAT(err_.str(), HasSubstr("--level"));
+}
+
+TEST_F(ProgressCommandsTest, SupervisionIssueNamesTheRequestingOrganizationByNameOrId) {
+  ASSERT_EQ(Run({"supervision", "issue", "--title", "12345 转办", "--description", "请核实处置",
+                 "--source", "12345", "--ref", "12345-0042", "--level", "blue", "--measure",
+                 "a1-t3-m2", "--requesting-org", "区城指中心"}),
+            0)
+      << err_.str();
+  {
+    std::lock_guard<std::mutex> lock(progress_.mu);
+    EXPECT_EQ(progress_.issued.requesting_organization(), "organizations/o-center0001");
+    EXPECT_EQ(progress_.issued.organizations_size(), 0);
+  }
+  EXPECT_THAT(out_.str(), HasSubstr("requested by: o-center0001\n"));
+  out_.str("");
+  ASSERT_EQ(Run({"supervision", "issue", "--title", "t", "--description", "d", "--source", "ad-hoc",
+                 "--level", "blue", "--measure", "a1-t3-m2", "--requesting-org", "o-center0002"}),
+            0)
+      << err_.str();
+  {
+    std::lock_guard<std::mutex> lock(progress_.mu);
+    EXPECT_EQ(progress_.issued.requesting_organization(), "organizations/o-center0002");
+  }
+  // A name the registry does not know fails before the order is issued.
+  EXPECT_NE(Run({"supervision", "issue", "--title", "t", "--description", "d", "--source", "ad-hoc",
+                 "--level", "blue", "--measure", "a1-t3-m2", "--requesting-org", "不存在的单位"}),
+            0);
+  std::lock_guard<std::mutex> lock(progress_.mu);
+  EXPECT_EQ(progress_.issued.requesting_organization(), "organizations/o-center0002");
 }
 
 TEST_F(ProgressCommandsTest, SupervisionVerifyNeedsAcceptOrReturnAndCloseShowsWhoIsOutstanding) {
@@ -471,6 +507,7 @@ TEST_F(ProgressCommandsTest, ProblemsImportSendsTheFileAndPrintsEachRefusedRowBy
     EXPECT_EQ(progress_.imported.parent(), kPlan);
     EXPECT_EQ(progress_.imported.measure(), absl::StrCat(kPlan, "/measures/a1-t25-m3"));
     EXPECT_THAT(progress_.imported.csv(), HasSubstr("PWK-001,永定河左岸排污口"));
+    EXPECT_TRUE(progress_.imported.xlsx().empty());
     EXPECT_FALSE(progress_.imported.validate_only());
   }
   EXPECT_THAT(out_.str(), HasSubstr("imported: 1 of 2 rows accepted"));
@@ -479,6 +516,31 @@ TEST_F(ProgressCommandsTest, ProblemsImportSendsTheFileAndPrintsEachRefusedRowBy
   EXPECT_EQ(Run({"problems", "import", file, "--validate-only"}), 0) << err_.str();
   EXPECT_THAT(out_.str(), HasSubstr("nothing created"));
   std::remove(file.c_str());
+}
+
+TEST_F(ProgressCommandsTest, ProblemsImportSendsAWorkbookAsXlsxByItsNameOrItsZipBytes) {
+  const std::string named = ::testing::TempDir() + "/ledger.xlsx";
+  const std::string unnamed = ::testing::TempDir() + "/ledger.bin";
+  const std::string zip = std::string("PK\x03\x04", 4) + "rest of a workbook";
+  for (const std::string& file : {named, unnamed}) {
+    std::ofstream f(file, std::ios::binary);
+    f << (file == named ? "not even a zip" : zip);
+  }
+  ASSERT_EQ(Run({"problems", "import", named, "--measure", "a1-t25-m3"}), 0) << err_.str();
+  {
+    std::lock_guard<std::mutex> lock(progress_.mu);
+    EXPECT_EQ(progress_.imported.xlsx(), "not even a zip");
+    EXPECT_TRUE(progress_.imported.csv().empty());
+  }
+  EXPECT_THAT(out_.str(), HasSubstr("row 3, 整改期限:"));
+  ASSERT_EQ(Run({"problems", "import", unnamed, "--measure", "a1-t25-m3"}), 0) << err_.str();
+  {
+    std::lock_guard<std::mutex> lock(progress_.mu);
+    EXPECT_EQ(progress_.imported.xlsx(), zip);
+    EXPECT_TRUE(progress_.imported.csv().empty());
+  }
+  std::remove(named.c_str());
+  std::remove(unnamed.c_str());
 }
 
 TEST_F(ProgressCommandsTest, ProblemsClaimNeedsEvidenceAndReopenAComment) {

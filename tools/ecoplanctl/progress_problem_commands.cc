@@ -1,4 +1,4 @@
-// The "problems" commands: problem ledgers (问题清单) — import from CSV,
+// The "problems" commands: problem ledgers (问题清单) — import from CSV or .xlsx,
 // create, list, show, summary, and the steps start (整改), claim (申报整改完成),
 // verify (核查), close (销号) and reopen (重新整改).
 
@@ -149,7 +149,16 @@ absl::Status ProblemImport(const ProgressContext& ctx, const ProblemImportArgs& 
   if (!args.measure.empty()) {
     ECOPLAN_ASSIGN_OR_RETURN(*request.mutable_measure(), MeasureName(ctx, args.plan, args.measure));
   }
-  ECOPLAN_ASSIGN_OR_RETURN(*request.mutable_csv(), ReadAll(args.file));
+  ECOPLAN_ASSIGN_OR_RETURN(std::string bytes, ReadAll(args.file));
+  // A workbook by its name, or by the zip archive it is (a file from stdin,
+  // or saved under another name); anything else is sent as CSV.
+  const bool xlsx = absl::EndsWithIgnoreCase(args.file, ".xlsx") ||
+                    absl::StartsWith(bytes, absl::string_view("PK\x03\x04", 4));
+  if (xlsx) {
+    *request.mutable_xlsx() = std::move(bytes);
+  } else {
+    *request.mutable_csv() = std::move(bytes);
+  }
   request.set_validate_only(args.validate_only);
   request.set_request_id(NewRequestId());
   if (ctx.notes != nullptr) *ctx.notes << "request id: " << request.request_id() << "\n";
@@ -160,8 +169,8 @@ absl::Status ProblemImport(const ProgressContext& ctx, const ProblemImportArgs& 
       << response.rows() << " rows accepted"
       << (args.validate_only ? " (nothing created, --validate-only)" : "") << "\n";
   for (const pv1::ImportRowError& e : response.errors()) {
-    out << "line " << e.line() << (e.column().empty() ? "" : ", " + e.column()) << ": "
-        << e.message() << "\n";
+    out << (xlsx ? "row " : "line ") << e.line() << (e.column().empty() ? "" : ", " + e.column())
+        << ": " << e.message() << "\n";
   }
   if (response.items_size() > 0) {
     Table table({"problem", "code", "owner", "due", "title"});
@@ -297,16 +306,19 @@ CommandGroup progress_internal::ProblemsGroup() {
       "problem ledgers (问题清单): import, rectify, verify, 销号",
       {},
       "Items are named by their id (00042) within --plan, or in full\n"
-      "(plans/…/problems/00042). The CSV of import has a header row; columns, in\n"
-      "Chinese or English: 措施/measure, 编号/code, 名称/title, 责任单位/organization,\n"
-      "整改期限/due_date (YYYY-MM-DD or YYYY/M/D), 类别/category, 位置/location,\n"
-      "来源/source, 说明/description. Refused rows are listed as \"line N, column: why\".\n"};
+      "(plans/…/problems/00042). The file of import, a CSV file or an .xlsx workbook\n"
+      "(its first worksheet; picked by the .xlsx name or the zip content), has a\n"
+      "header row; columns, in Chinese or English: 措施/measure, 编号/code, 名称/title,\n"
+      "责任单位/organization, 整改期限/due_date (YYYY-MM-DD or YYYY/M/D),\n"
+      "类别/category, 位置/location, 来源/source, 说明/description. Refused rows are listed as "
+      "\"line N, column: why\"\n"
+      "(\"row N\", the worksheet row, for a workbook).\n"};
   const FlagSpec measure = {"measure", "ID", "a measure of the plan (e.g. a1-t25-m3)"};
   const FlagSpec evidence = {"evidence", "URL", "an evidence link (repeatable)"};
   group.commands.push_back(
       {"import",
        "FILE [--measure M] [--validate-only] [--plan PLAN]",
-       "import a problem ledger (问题清单) from a CSV file (- for stdin)",
+       "import a problem ledger (问题清单) from a CSV file or an .xlsx workbook (- for stdin)",
        1,
        1,
        {kPlan,

@@ -147,6 +147,9 @@ void PrintOrder(const pv1::SupervisionOrder& o, std::ostream& out) {
       << "issued by:    " << o.issued_by()
       << (o.issuing_organization().empty() ? "" : " (" + Short(o.issuing_organization()) + ")")
       << "\n";
+  if (!o.requesting_organization().empty()) {
+    out << "requested by: " << Short(o.requesting_organization()) << "\n";
+  }
   if (!o.description().empty()) out << "description:  " << o.description() << "\n";
   for (const pv1::SupervisionLevelChange& c : o.level_changes()) {
     out << "raised:       " << LevelWord(c.from_level()) << " → " << LevelWord(c.to_level())
@@ -202,6 +205,10 @@ absl::Status SupervisionIssue(const ProgressContext& ctx, const SupervisionIssue
     ECOPLAN_ASSIGN_OR_RETURN(*request.mutable_reply_due_date(), ParseDate(args.due, "due"));
   }
   request.set_external_case_number(args.case_number);
+  if (!args.requesting_org.empty()) {
+    ECOPLAN_ASSIGN_OR_RETURN(*request.mutable_requesting_organization(),
+                             ResolveOrg(ctx, args.requesting_org));
+  }
   request.set_request_id(NewRequestId());
   if (ctx.notes != nullptr) *ctx.notes << "request id: " << request.request_id() << "\n";
   pv1::IssueSupervisionOrderResponse response;
@@ -366,7 +373,7 @@ CommandGroup progress_internal::SupervisionGroup() {
   group.commands.push_back(
       {"issue",
        "--title T --description T --source KIND [--ref R] --level L --measure M... [--org O...] "
-       "[--due YYYY-MM-DD] [--case-number N] [--plan PLAN]",
+       "[--due YYYY-MM-DD] [--case-number N] [--requesting-org ORG] [--plan PLAN]",
        "issue a supervision order (督办) on measures to organizations (the 督查室 or the bureau)",
        0,
        0,
@@ -380,7 +387,10 @@ CommandGroup progress_internal::SupervisionGroup() {
         {"measure", "ID", "a measure of the plan (repeatable)"},
         {"org", "NAME", "an organization that must reply (repeatable); default: the leads"},
         {"due", "YYYY-MM-DD", "reply deadline overriding the level's"},
-        {"case-number", "TEXT", "the command center's case number (案件号)"}},
+        {"case-number", "TEXT", "the command center's case number (案件号)"},
+        {"requesting-org", "NAME",
+         "the organization that asked for the order, e.g. the command center (区城指中心) "
+         "passing on a 12345 ticket (name, alias or o-…)"}},
        Bind([](const ProgressContext& ctx, const ParsedArgs& args, std::ostream& out) {
          SupervisionIssueArgs a;
          a.plan = args.Value("plan");
@@ -393,6 +403,7 @@ CommandGroup progress_internal::SupervisionGroup() {
          a.orgs = args.Values("org");
          a.due = args.Value("due");
          a.case_number = args.Value("case-number");
+         a.requesting_org = args.Value("requesting-org");
          return SupervisionIssue(ctx, a, out);
        })});
   group.commands.push_back(

@@ -133,7 +133,8 @@ std::optional<std::string> FindOrganization(const PlanInfo& plan, absl::string_v
 // The header's columns: for each position, the column or nullopt (an empty
 // header cell). Errors: InvalidArgument.
 absl::StatusOr<std::vector<std::optional<Column>>> ReadHeader(const CsvRecord& header,
-                                                              bool measure_given) {
+                                                              bool measure_given,
+                                                              absl::string_view kind) {
   std::vector<std::optional<Column>> columns;
   std::set<Column> seen;
   for (const std::string& raw : header.fields) {
@@ -145,14 +146,14 @@ absl::StatusOr<std::vector<std::optional<Column>>> ReadHeader(const CsvRecord& h
     std::optional<Column> c = ColumnOf(name);
     if (!c.has_value()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "csv: unknown column \"", name,
+          kind, ": unknown column \"", name,
           "\" in the header; the columns are 措施/measure, 编号/code, 名称/title, "
           "责任单位/organization, 整改期限/due_date, 类别/category, 位置/location, 来源/source, "
           "说明/description"));
     }
     if (!seen.insert(*c).second) {
       return absl::InvalidArgumentError(
-          absl::StrCat("csv: column \"", name, "\" appears twice in the header"));
+          absl::StrCat(kind, ": column \"", name, "\" appears twice in the header"));
     }
     columns.push_back(c);
   }
@@ -166,7 +167,7 @@ absl::StatusOr<std::vector<std::optional<Column>>> ReadHeader(const CsvRecord& h
     }
   }
   if (!missing.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("csv: the header lacks the required column",
+    return absl::InvalidArgumentError(absl::StrCat(kind, ": the header lacks the required column",
                                                    missing.size() > 1 ? "s " : " ",
                                                    absl::StrJoin(missing, ", ")));
   }
@@ -177,8 +178,9 @@ absl::StatusOr<std::vector<std::optional<Column>>> ReadHeader(const CsvRecord& h
 class RowReader {
  public:
   RowReader(const PlanInfo& plan, absl::string_view measure_id, const CsvRecord& header,
-            const std::vector<std::optional<Column>>& columns, const ExistingCodes& existing)
-      : plan_(plan), measure_id_(measure_id), existing_(existing) {
+            const std::vector<std::optional<Column>>& columns, const ExistingCodes& existing,
+            absl::string_view line_word)
+      : plan_(plan), measure_id_(measure_id), existing_(existing), line_word_(line_word) {
     for (size_t i = 0; i < columns.size(); ++i) {
       if (columns[i]) header_[static_cast<size_t>(*columns[i])] = Trim(header.fields[i]);
     }
@@ -309,13 +311,15 @@ class RowReader {
     }
     auto [it, fresh] = in_file_.emplace(key, line_);
     if (!fresh) {
-      Error(Column::kCode, absl::StrCat("code ", d.code, " appears already on line ", it->second));
+      Error(Column::kCode,
+            absl::StrCat("code ", d.code, " appears already on ", line_word_, " ", it->second));
     }
   }
 
   const PlanInfo& plan_;
   const absl::string_view measure_id_;
   const ExistingCodes& existing_;
+  const absl::string_view line_word_;
   std::array<std::string, static_cast<size_t>(Column::kCount)> header_;
   std::vector<std::optional<Column>> columns_;
   std::map<std::pair<std::string, std::string>, int> in_file_;
@@ -389,6 +393,35 @@ ProblemCategory ParseProblemCategory(absl::string_view text) {
   return ProblemCategory::kUnspecified;
 }
 
+absl::StatusOr<ProblemImport> CheckProblemRecords(const std::vector<CsvRecord>& records,
+                                                  const ProblemFileWords& words,
+                                                  const PlanInfo& plan,
+                                                  absl::string_view measure_id,
+                                                  const ExistingCodes& existing) {
+  if (records.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(words.kind, ": the file is empty; the first ", words.line, " is the header"));
+  }
+  if (!measure_id.empty() && plan.FindMeasure(measure_id) == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("measure plans/", plan.id, "/measures/", measure_id, " not found"));
+  }
+  const CsvRecord& header = records.front();
+  absl::StatusOr<std::vector<std::optional<Column>>> columns =
+      ReadHeader(header, !measure_id.empty(), words.kind);
+  if (!columns.ok()) return columns.status();
+  RowReader reader(plan, measure_id, header, *columns, existing, words.line);
+  ProblemImport out;
+  for (size_t i = 1; i < records.size(); ++i) {
+    const CsvRecord& record = records[i];
+    std::optional<std::optional<ProblemDraft>> row = reader.Read(record, &out.errors);
+    if (!row.has_value()) continue;
+    ++out.rows;
+    if (row->has_value()) out.accepted.push_back({record.number, **std::move(row)});
+  }
+  return out;
+}
+
 absl::StatusOr<ProblemImport> ParseProblemCsv(absl::string_view csv, const PlanInfo& plan,
                                               absl::string_view measure_id,
                                               const ExistingCodes& existing) {
@@ -404,27 +437,7 @@ absl::StatusOr<ProblemImport> ParseProblemCsv(absl::string_view csv, const PlanI
     }
     return records.status();
   }
-  if (records->empty()) {
-    return absl::InvalidArgumentError("csv: the file is empty; the first line is the header");
-  }
-  if (!measure_id.empty() && plan.FindMeasure(measure_id) == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat("measure plans/", plan.id, "/measures/", measure_id, " not found"));
-  }
-  const CsvRecord& header = records->front();
-  absl::StatusOr<std::vector<std::optional<Column>>> columns =
-      ReadHeader(header, !measure_id.empty());
-  if (!columns.ok()) return columns.status();
-  RowReader reader(plan, measure_id, header, *columns, existing);
-  ProblemImport out;
-  for (size_t i = 1; i < records->size(); ++i) {
-    const CsvRecord& record = (*records)[i];
-    std::optional<std::optional<ProblemDraft>> row = reader.Read(record, &out.errors);
-    if (!row.has_value()) continue;
-    ++out.rows;
-    if (row->has_value()) out.accepted.push_back({record.number, **std::move(row)});
-  }
-  return out;
+  return CheckProblemRecords(*records, {"csv", "line"}, plan, measure_id, existing);
 }
 
 }  // namespace ecoplan::progress

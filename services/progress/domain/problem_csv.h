@@ -1,7 +1,10 @@
 #pragma once
 
-// Reading a problem ledger (问题清单) from a CSV file, as saved by Excel or
-// WPS: pure functions over bytes in memory, with no store and no clock.
+// Reading a problem ledger (问题清单) from a CSV file or an .xlsx workbook,
+// as saved by Excel or WPS: pure functions over bytes in memory, with no
+// store and no clock. Reading a file into records (ReadCsv; the first
+// worksheet's rows, common/spreadsheet/xlsx_reader.h) is apart from
+// checking the records (CheckProblemRecords), which both formats share.
 //
 // The file (RFC 4180, read with Debian's libcsv in strict mode):
 //   - UTF-8, with or without a byte-order mark; lines end in LF or CRLF;
@@ -25,6 +28,13 @@
 //                            empty: 其他
 //   位置 / location, 来源 / source, 说明 / description   optional
 //
+// The workbook (.xlsx): its first worksheet, the header in its first row
+// with a value; a row's number is the worksheet's row number (the header
+// usually being 1); rows with no value are skipped; date cells read as
+// YYYY-MM-DD and numbers as their shortest decimal text (a code 12, not
+// 12.0). Up to kMaxImportBytes packed, kMaxXlsxUnpackedBytes unpacked and
+// kMaxImportRows rows.
+//
 // A row with an error is refused with its record number, the column (as in
 // the header) and a message; the others are accepted.
 
@@ -42,8 +52,10 @@ namespace ecoplan::progress {
 
 inline constexpr size_t kMaxImportBytes = 8u << 20;  // 8 MiB
 inline constexpr int kMaxImportRows = 5000;
+inline constexpr size_t kMaxXlsxUnpackedBytes = 64u << 20;  // 64 MiB, against zip bombs
 
-// One record of a CSV file: its number (see above) and its fields.
+// One record of a file: a CSV record or a worksheet row with a value, with
+// its number (see above) and its fields.
 struct CsvRecord {
   int number = 0;
   std::vector<std::string> fields;
@@ -86,6 +98,43 @@ using ExistingCodes = std::map<std::pair<std::string, std::string>, std::string>
 absl::StatusOr<ProblemImport> ParseProblemCsv(absl::string_view csv, const PlanInfo& plan,
                                               absl::string_view measure_id,
                                               const ExistingCodes& existing);
+
+// How messages name a file's kind and its records: {"csv", "line"},
+// {"xlsx", "row"}.
+struct ProblemFileWords {
+  absl::string_view kind;
+  absl::string_view line;
+};
+
+// Checks `records` (the first the header) for `plan`, as ParseProblemCsv
+// does; messages name the file and its records with `words`. Errors (the
+// whole file): InvalidArgument (no header, an unknown or repeated column, a
+// required column missing), NotFound (`measure_id` not in the plan).
+absl::StatusOr<ProblemImport> CheckProblemRecords(const std::vector<CsvRecord>& records,
+                                                  const ProblemFileWords& words,
+                                                  const PlanInfo& plan,
+                                                  absl::string_view measure_id,
+                                                  const ExistingCodes& existing);
+
+// Reads the first worksheet of the workbook `xlsx` and checks its rows as
+// ParseProblemCsv does. Errors (the whole file): InvalidArgument ("not an
+// .xlsx workbook: …", over kMaxImportBytes, kMaxXlsxUnpackedBytes or
+// kMaxImportRows, and as CheckProblemRecords).
+absl::StatusOr<ProblemImport> ParseProblemXlsx(absl::string_view xlsx, const PlanInfo& plan,
+                                               absl::string_view measure_id,
+                                               const ExistingCodes& existing);
+
+// The file of an import and its format.
+enum class ProblemFileFormat { kCsv, kXlsx };
+struct ProblemFile {
+  ProblemFileFormat format = ProblemFileFormat::kCsv;
+  std::string bytes;
+};
+
+// ParseProblemCsv or ParseProblemXlsx, by `file`'s format.
+absl::StatusOr<ProblemImport> ParseProblemFile(const ProblemFile& file, const PlanInfo& plan,
+                                               absl::string_view measure_id,
+                                               const ExistingCodes& existing);
 
 // The category a cell names (see above); kUnspecified when it names none.
 ProblemCategory ParseProblemCategory(absl::string_view text);

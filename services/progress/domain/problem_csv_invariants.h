@@ -1,9 +1,11 @@
 #pragma once
 
-// What reading a problem ledger (问题清单) from a CSV file must satisfy
-// whatever the bytes — it is a file people upload: checked by
-// problem_csv_fuzzer on arbitrary input and by ProblemCsvCorpusTest on the
-// committed corpus (testdata/problem_csv_corpus/) in every build.
+// What reading a problem ledger (问题清单) from a CSV file or an .xlsx
+// workbook must satisfy whatever the bytes — it is a file people upload:
+// checked by problem_csv_fuzzer and problem_xlsx_fuzzer on arbitrary input
+// and by ProblemCsvCorpusTest / ProblemXlsxCorpusTest on the committed
+// corpora (testdata/problem_csv_corpus/, testdata/problem_xlsx_corpus/) in
+// every build.
 //
 // Against a small plan (one 排污口 measure owned by two organizations, one code
 // already in its ledger): the whole file is refused only with
@@ -53,10 +55,10 @@ inline std::shared_ptr<PlanInfo> FuzzPlan() {
 
 }  // namespace problem_csv_internal
 
-inline absl::Status CheckProblemCsvInput(absl::string_view input) {
-  static const std::shared_ptr<PlanInfo> plan = problem_csv_internal::FuzzPlan();
-  const ExistingCodes existing = {{{"a1-t25-m3", "PWK-EXIST"}, "00001"}};
-  absl::StatusOr<ProblemImport> parsed = ParseProblemCsv(input, *plan, "a1-t25-m3", existing);
+// The invariants of one file's outcome `parsed` against `plan` and
+// `existing` (see above).
+inline absl::Status CheckProblemImport(const absl::StatusOr<ProblemImport>& parsed,
+                                       const PlanInfo* plan, const ExistingCodes& existing) {
   if (!parsed.ok()) {
     if (parsed.status().code() != absl::StatusCode::kInvalidArgument) {
       return absl::InternalError(absl::StrCat("a whole file refused with ",
@@ -104,6 +106,24 @@ inline absl::Status CheckProblemCsvInput(absl::string_view input) {
                                             " accepted and ", refused_lines.size(), " refused"));
   }
   return absl::OkStatus();
+}
+
+inline const ExistingCodes& FuzzExistingCodes() {
+  static const ExistingCodes* const existing =
+      new ExistingCodes{{{"a1-t25-m3", "PWK-EXIST"}, "00001"}};
+  return *existing;
+}
+
+inline absl::Status CheckProblemCsvInput(absl::string_view input) {
+  static const std::shared_ptr<PlanInfo> plan = problem_csv_internal::FuzzPlan();
+  return CheckProblemImport(ParseProblemCsv(input, *plan, "a1-t25-m3", FuzzExistingCodes()),
+                            plan.get(), FuzzExistingCodes());
+}
+
+inline absl::Status CheckProblemXlsxInput(absl::string_view input) {
+  static const std::shared_ptr<PlanInfo> plan = problem_csv_internal::FuzzPlan();
+  return CheckProblemImport(ParseProblemXlsx(input, *plan, "a1-t25-m3", FuzzExistingCodes()),
+                            plan.get(), FuzzExistingCodes());
 }
 
 }  // namespace ecoplan::progress

@@ -170,23 +170,29 @@ void ProblemLedger::Create(const std::string& plan_id, const ProblemDraft& draft
   });
 }
 
-void ProblemLedger::Import(const std::string& plan_id, std::string csv,
+void ProblemLedger::Import(const std::string& plan_id, ProblemFile file,
                            const std::string& measure_id, bool validate_only, const Caller& caller,
                            Callback<ProblemImportResult> done) {
+  const bool xlsx = file.format == ProblemFileFormat::kXlsx;
   absl::Status valid = CheckCaller(caller);
   if (valid.ok()) valid = CheckIssuer(caller, "import problem items");
-  if (valid.ok() && csv.size() > kMaxImportBytes) {
-    valid = absl::InvalidArgumentError(
-        absl::StrCat("csv: ", csv.size(), " bytes; at most 8 MiB (", kMaxImportBytes, ")"));
+  if (valid.ok() && file.bytes.size() > kMaxImportBytes) {
+    valid =
+        absl::InvalidArgumentError(absl::StrCat(xlsx ? "xlsx: " : "csv: ", file.bytes.size(),
+                                                " bytes; at most 8 MiB (", kMaxImportBytes, ")"));
   }
   if (!valid.ok()) return done(valid);
   absl::StatusOr<std::shared_ptr<const PlanInfo>> plan_or = plans_->Get(plan_id);
   if (!plan_or.ok()) return done(plan_or.status());
   std::shared_ptr<const PlanInfo> plan = *plan_or;
-  const std::string fingerprint =
-      Fingerprinter().Add(plan_id).Add(measure_id).Add(validate_only ? "v" : "w").Add(csv).Done();
+  Fingerprinter fp;
+  fp.Add(plan_id).Add(measure_id).Add(validate_only ? "v" : "w").Add(file.bytes);
+  // A CSV file's fingerprint is as before workbooks were read, so that the
+  // request records stored then still match their retries.
+  if (xlsx) fp.Add("xlsx");
+  const std::string fingerprint = fp.Done();
   const absl::Time now = clock_->Now();
-  auto bytes = std::make_shared<const std::string>(std::move(csv));
+  auto bytes = std::make_shared<const ProblemFile>(std::move(file));
   RunSerialized(caller, PlanProblemsKey(plan_id), [=](std::shared_ptr<void> guard) {
     absl::StatusOr<std::optional<RequestRecord>> seen =
         validate_only ? std::optional<RequestRecord>()
@@ -210,7 +216,7 @@ void ProblemLedger::Import(const std::string& plan_id, std::string csv,
     absl::StatusOr<std::vector<ProblemItem>> existing = store_->ListProblems(plan_id);
     if (!existing.ok()) return done(existing.status());
     absl::StatusOr<ProblemImport> parsed =
-        ParseProblemCsv(*bytes, *plan, measure_id, CodesOf(*existing));
+        ParseProblemFile(*bytes, *plan, measure_id, CodesOf(*existing));
     if (!parsed.ok()) return done(parsed.status());
     ProblemImportResult result;
     result.rows = parsed->rows;

@@ -91,10 +91,11 @@ class ProblemLedger {
   // CreateProblemItem in progress_service.proto.
   void Create(const std::string& plan_id, const ProblemDraft& draft, const Caller& caller,
               Callback<ProblemItem> done);
-  // Reads `csv` (problem_csv.h) and creates the accepted rows in one write,
-  // one ProblemItemOpened each (nothing with `validate_only`). Errors: see
-  // ImportProblemItems in progress_service.proto.
-  void Import(const std::string& plan_id, std::string csv, const std::string& measure_id,
+  // Reads `file` (a CSV file or an .xlsx workbook, problem_csv.h) and
+  // creates the accepted rows in one write, one ProblemItemOpened each
+  // (nothing with `validate_only`). Errors: see ImportProblemItems in
+  // progress_service.proto.
+  void Import(const std::string& plan_id, ProblemFile file, const std::string& measure_id,
               bool validate_only, const Caller& caller, Callback<ProblemImportResult> done);
   // Takes one step and appends ProblemItemTransitioned. Errors: see
   // TransitionProblemItem in progress_service.proto.

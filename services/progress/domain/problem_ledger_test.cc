@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/spreadsheet/testing/xlsx_fixtures.h"
 #include "common/testing/status_matchers.h"
 #include "services/progress/domain/progress_recorder_test_fixture.h"
 #include "services/progress/testing/fake_problem_store.h"
@@ -60,8 +61,13 @@ class ProblemLedgerTest : public ::testing::Test {
   }
   absl::StatusOr<ProblemImportResult> Import(const std::string& csv, bool validate_only = false,
                                              const Caller& caller = kSupervisor) {
+    return ImportFile({ProblemFileFormat::kCsv, csv}, validate_only, caller);
+  }
+  absl::StatusOr<ProblemImportResult> ImportFile(const ProblemFile& file,
+                                                 bool validate_only = false,
+                                                 const Caller& caller = kSupervisor) {
     return Sync<ProblemImportResult>([&](Callback<ProblemImportResult> cb) {
-      ledger_.Import(kPlan, csv, "a1-t2-m1", validate_only, caller, cb);
+      ledger_.Import(kPlan, file, "a1-t2-m1", validate_only, caller, cb);
     });
   }
   absl::StatusOr<ProblemItem> Create(const ProblemDraft& d, const Caller& caller = kSupervisor) {
@@ -137,6 +143,35 @@ TEST_F(ProblemLedgerTest, ARetriedImportAnswersTheFirstWithoutWriting) {
   // Reporters do not import.
   EXPECT_EQ(Import(kCsv, false, As(Caller::Role::kReporter, kTown1)).status().code(),
             absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(ProblemLedgerTest, AnXlsxImportCreatesItsRowsAndIsAnotherFileThanTheSameBytesAsCsv) {
+  using common::testing::XlsxCell;
+  const std::string book = common::testing::XlsxWorkbook({
+      {XlsxCell::Text("编号"), XlsxCell::Text("名称"), XlsxCell::Text("责任单位"),
+       XlsxCell::Text("整改期限")},
+      {XlsxCell::Text("PWK-001"), XlsxCell::Text("永定河左岸排污口"), XlsxCell::Text("龙泉镇"),
+       XlsxCell::Date(2026, 6, 30)},
+  });
+  const Caller caller = As(Caller::Role::kSupervisor, "", "imp-xlsx");
+  ASSERT_OK_AND_ASSIGN(ProblemImportResult got,
+                       ImportFile({ProblemFileFormat::kXlsx, book}, false, caller));
+  EXPECT_EQ(got.rows, 1);
+  ASSERT_EQ(got.items.size(), 1u);
+  EXPECT_EQ(got.items[0].code, "PWK-001");
+  EXPECT_EQ(got.items[0].due_day, absl::CivilDay(2026, 6, 30));
+  EXPECT_EQ(store_.commits(), 1);
+  // The retry answers the first; the same bytes sent as CSV are other content.
+  ASSERT_OK_AND_ASSIGN(ProblemImportResult retry,
+                       ImportFile({ProblemFileFormat::kXlsx, book}, false, caller));
+  EXPECT_EQ(retry.items[0].id, got.items[0].id);
+  EXPECT_EQ(ImportFile({ProblemFileFormat::kCsv, book}, false, caller).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_.commits(), 1);
+  // Not a workbook: the whole file is refused.
+  absl::StatusOr<ProblemImportResult> bad = ImportFile({ProblemFileFormat::kXlsx, kCsv});
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("not an .xlsx workbook"));
 }
 
 TEST_F(ProblemLedgerTest, CreatingChecksTheCodeTheOwnerAndTheRole) {

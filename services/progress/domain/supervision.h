@@ -120,6 +120,9 @@ struct SupervisionOrder {
   absl::Time issue_time = absl::InfinitePast();
   std::string issued_by;
   std::string issuing_org_id;  // the issuer's organization when its credentials name one
+  // The organization that asked for the order (e.g. the command center
+  // passing on a 12345 ticket); empty when none. It may read the order.
+  std::string requesting_org_id;
   std::vector<SupervisionLevelChange> level_changes;
   std::vector<SupervisionAcknowledgement> acknowledgements;  // oldest first
   std::optional<absl::Time> close_time;

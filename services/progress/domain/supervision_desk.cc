@@ -153,6 +153,17 @@ absl::StatusOr<std::vector<std::string>> Addressees(const OrderIssue& issue, con
   return orgs;
 }
 
+// Checks the organization that asked for `issue`: one of `plan`'s view (the
+// registry's organizations the plan names). Errors: NotFound.
+absl::Status CheckRequester(const OrderIssue& issue, const PlanInfo& plan) {
+  if (issue.requesting_org_id.empty() || plan.organizations.count(issue.requesting_org_id) > 0) {
+    return absl::OkStatus();
+  }
+  return absl::NotFoundError(absl::StrCat("requesting_organization: organizations/",
+                                          issue.requesting_org_id,
+                                          " is not an organization of plan ", plan.id));
+}
+
 // The reply deadline of a new order: the explicit day (end of it) or time,
 // else the level's working days from now. Errors: InvalidArgument (in the past).
 absl::StatusOr<ReplyDeadline> DeadlineOf(const OrderIssue& issue, absl::Time now,
@@ -185,6 +196,9 @@ std::string IssueFingerprint(const OrderIssue& issue) {
   fp.Add(issue.due_day ? absl::FormatCivilTime(*issue.due_day) : "");
   fp.Add(issue.due_time ? absl::FormatTime(*issue.due_time) : "");
   fp.Add(issue.external_case_number);
+  // Only when set, so that the records of retries stored before the field
+  // existed keep their fingerprints.
+  if (!issue.requesting_org_id.empty()) fp.Add("requested by").Add(issue.requesting_org_id);
   return fp.Done();
 }
 
@@ -207,6 +221,7 @@ SupervisionOrder NewOrder(const OrderIssue& issue, const std::vector<std::string
   order.issue_time = now;
   order.issued_by = caller.actor;
   order.issuing_org_id = caller.org_id;
+  order.requesting_org_id = issue.requesting_org_id;
   order.version = 1;
   return order;
 }
@@ -282,6 +297,7 @@ void SupervisionDesk::Issue(const OrderIssue& issue, const Caller& caller,
   std::shared_ptr<const PlanInfo> plan = *plan_or;
   absl::StatusOr<std::vector<std::string>> orgs = Addressees(issue, *plan);
   if (!orgs.ok()) return done(orgs.status());
+  if (absl::Status s = CheckRequester(issue, *plan); !s.ok()) return done(s);
 
   const absl::Time now = clock_->Now();
   const absl::TimeZone zone = PlanZone(*plan);

@@ -34,6 +34,9 @@ struct OrderIssue {
   std::optional<absl::CivilDay> due_day;
   std::optional<absl::Time> due_time;
   std::string external_case_number;
+  // Optional: the organization that asked for the order (an organization
+  // of the plan's view; it need not own any of the measures).
+  std::string requesting_org_id;
 };
 
 // A reply as an organization gives it.
@@ -68,7 +71,8 @@ absl::Status NotFoundOrder(absl::string_view plan_id, absl::string_view order_id
 // (administrator). Errors: PermissionDenied.
 absl::Status CheckIssuer(const Caller& caller, absl::string_view what);
 // Whether `caller` may read `order`: a reporter only when the order
-// addresses its organization. Errors: PermissionDenied.
+// addresses its organization or its organization requested the order.
+// Errors: PermissionDenied.
 absl::Status CheckMayRead(const SupervisionOrder& order, const Caller& caller);
 // The order as `caller` may see it: a reporter sees only its own
 // organization's replies (who is addressed, their states and lateness are

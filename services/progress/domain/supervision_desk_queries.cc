@@ -37,6 +37,9 @@ absl::Status CheckMayRead(const SupervisionOrder& order, const Caller& caller) {
   if (caller.role != Caller::Role::kReporter || order.Find(caller.org_id) != nullptr) {
     return absl::OkStatus();
   }
+  // The organization that asked for the order follows it (its inbox is told
+  // of the order), whatever its role.
+  if (!caller.org_id.empty() && caller.org_id == order.requesting_org_id) return absl::OkStatus();
   return absl::PermissionDeniedError(absl::StrCat(
       "supervision order ", order.id, " is not addressed to organizations/", caller.org_id));
 }

@@ -469,5 +469,52 @@ TEST_F(SupervisionDeskTest, AClosedOrderIsAcknowledgedButNotRepliedTo) {
   ExpectError(Reply(order.id, kTraffic).status(), absl::StatusCode::kFailedPrecondition, "closed");
 }
 
+TEST_F(SupervisionDeskTest, TheRequestingOrganizationIsCheckedKeptAndMayReadTheOrder) {
+  // The command center is named by the plan (it is responsible for no
+  // measure of the order); an organization the plan does not name is unknown.
+  auto plan = MakePlan();
+  plan->organizations["o-center"] = "区城指中心";
+  plans_.Put(plan);
+  OrderIssue issue = Yellow();
+  issue.requesting_org_id = "o-center";
+  Caller caller = kSupervisor;
+  caller.request_id = "issue-requested";
+  ASSERT_OK_AND_ASSIGN(SupervisionOrder order, Issue(issue, caller));
+  EXPECT_EQ(order.requesting_org_id, "o-center");
+  EXPECT_EQ(order.Find("o-center"), nullptr);  // asked for it, is not addressed
+  ASSERT_EQ(store_.events().size(), 1u);
+  EXPECT_EQ(store_.events()[0].order.requesting_org_id, "o-center");
+  ASSERT_OK_AND_ASSIGN(SupervisionOrder stored, desk_.Get(kPlan, order.id, kSupervisor));
+  EXPECT_EQ(stored.requesting_org_id, "o-center");
+
+  // A retry must name the same requester; without one is other content too.
+  ASSERT_OK_AND_ASSIGN(SupervisionOrder again, Issue(issue, caller));
+  EXPECT_EQ(again.id, order.id);
+  OrderIssue other = issue;
+  other.requesting_org_id = kEco;
+  ExpectError(Issue(other, caller).status(), absl::StatusCode::kInvalidArgument, "request_id");
+  other.requesting_org_id.clear();
+  ExpectError(Issue(other, caller).status(), absl::StatusCode::kInvalidArgument, "request_id");
+  EXPECT_EQ(store_.commits(), 1);
+
+  OrderIssue unknown = Yellow();
+  unknown.requesting_org_id = "o-nobody";
+  ExpectError(Issue(unknown).status(), absl::StatusCode::kNotFound,
+              "requesting_organization: organizations/o-nobody");
+  EXPECT_EQ(store_.commits(), 1);
+
+  // The requester reads the order, as the command center (viewer) or as a
+  // reporter of its organization; another organization's reporter does not.
+  EXPECT_OK(desk_.Get(kPlan, order.id, As(Caller::Role::kViewer, "o-center")));
+  ASSERT_OK_AND_ASSIGN(SupervisionOrder seen,
+                       desk_.Get(kPlan, order.id, As(Caller::Role::kReporter, "o-center")));
+  EXPECT_EQ(seen.requesting_org_id, "o-center");
+  EXPECT_STATUS_CODE(desk_.Get(kPlan, order.id, As(Caller::Role::kReporter, kEco)),
+                     absl::StatusCode::kPermissionDenied);
+  // An order without a requester keeps it empty.
+  ASSERT_OK_AND_ASSIGN(SupervisionOrder plain, Issue(Yellow()));
+  EXPECT_TRUE(plain.requesting_org_id.empty());
+}
+
 }  // namespace
 }  // namespace ecoplan::progress

@@ -97,10 +97,11 @@ TEST_F(RocksDbProblemStoreTest, ItemsImportsAndEventsSurviveAReopen) {
       "PWK-001,永定河左岸排污口,龙泉镇,2026-06-30,排污口\r\n"
       "PWK-002,坏日期,龙泉镇,2026-06-31,排污口\r\n";
   const Caller importer = As(Caller::Role::kSupervisor, "", "imp-1");
-  ASSERT_OK_AND_ASSIGN(ProblemImportResult imported,
-                       Wait<ProblemImportResult>([&](Callback<ProblemImportResult> cb) {
-                         ledger_->Import(kPlan, csv, "a1-t25-m3", false, importer, cb);
-                       }));
+  ASSERT_OK_AND_ASSIGN(
+      ProblemImportResult imported,
+      Wait<ProblemImportResult>([&](Callback<ProblemImportResult> cb) {
+        ledger_->Import(kPlan, {ProblemFileFormat::kCsv, csv}, "a1-t25-m3", false, importer, cb);
+      }));
   ASSERT_EQ(imported.items.size(), 1u);
   ASSERT_EQ(imported.errors.size(), 1u);
   clock_.Advance(absl::Hours(1));
@@ -122,10 +123,10 @@ TEST_F(RocksDbProblemStoreTest, ItemsImportsAndEventsSurviveAReopen) {
   EXPECT_EQ(after.steps[1].evidence_links[0], "https://example.gov.cn/pwk-001.jpg");
   EXPECT_EQ(after.version, 2);
   // The retried import answers the first, with the item as it is now.
-  ASSERT_OK_AND_ASSIGN(ProblemImportResult retried,
-                       Wait<ProblemImportResult>([&](Callback<ProblemImportResult> cb) {
-                         ledger_->Import(kPlan, csv, "a1-t25-m3", false, importer, cb);
-                       }));
+  ASSERT_OK_AND_ASSIGN(
+      ProblemImportResult retried, Wait<ProblemImportResult>([&](Callback<ProblemImportResult> cb) {
+        ledger_->Import(kPlan, {ProblemFileFormat::kCsv, csv}, "a1-t25-m3", false, importer, cb);
+      }));
   ASSERT_EQ(retried.items.size(), 1u);
   EXPECT_EQ(retried.items[0].state, ProblemState::kRectificationClaimed);
   ASSERT_EQ(retried.errors.size(), 1u);

@@ -29,7 +29,8 @@ std::shared_ptr<PlanInfo> Plan() {
   auto plan = std::make_shared<PlanInfo>();
   plan->id = kPlan;
   plan->year = 2026;
-  plan->organizations = {{"o-eco", "区生态环境局"}, {"o-city", "区城管委"}};
+  plan->organizations = {
+      {"o-eco", "区生态环境局"}, {"o-city", "区城管委"}, {"o-center", "区城指中心"}};
   MeasureInfo m;
   m.id = "a1-t1-m1";
   m.lead_org_ids = {"o-eco"};
@@ -101,6 +102,7 @@ TEST_F(RocksDbSupervisionStoreTest, OrdersTheirRequestsAndEventsSurviveAReopen) 
   issue.measure_ids = {"a1-t1-m1"};
   issue.org_ids = {"o-eco", "o-city"};
   issue.external_case_number = "MTG-0199";
+  issue.requesting_org_id = "o-center";
   ASSERT_OK_AND_ASSIGN(SupervisionOrder issued, Wait([&](Callback<SupervisionOrder> cb) {
                          desk_->Issue(issue, Supervisor("issue-1"), cb);
                        }));
@@ -127,6 +129,7 @@ TEST_F(RocksDbSupervisionStoreTest, OrdersTheirRequestsAndEventsSurviveAReopen) 
   EXPECT_EQ(after.Find("o-city")->state(), SupervisionReplyState::kReturned);
   EXPECT_EQ(after.Find("o-city")->replies[0].evidence_links[0], "https://example.gov.cn/1.jpg");
   EXPECT_EQ(after.external_case_number, "MTG-0199");
+  EXPECT_EQ(after.requesting_org_id, "o-center");
   EXPECT_EQ(after.version, 3);
   ASSERT_OK_AND_ASSIGN(std::optional<RequestRecord> request, store_->FindRequest("issue-1"));
   ASSERT_TRUE(request.has_value());
@@ -144,6 +147,9 @@ TEST_F(RocksDbSupervisionStoreTest, OrdersTheirRequestsAndEventsSurviveAReopen) 
   EXPECT_EQ(events[0].type(), "ecoplan.progress.v1.SupervisionOrderIssued");
   EXPECT_EQ(events[0].request_id(), "issue-1");
   EXPECT_EQ(events[0].resource(), "plans/2026-abc/supervisionOrders/2026-001");
+  v1::SupervisionOrderIssued issued_event;
+  ASSERT_TRUE(events[0].payload().UnpackTo(&issued_event));
+  EXPECT_EQ(issued_event.order().requesting_organization(), "organizations/o-center");
   EXPECT_EQ(events[1].type(), "ecoplan.progress.v1.SupervisionOrderReplied");
   EXPECT_EQ(events[2].type(), "ecoplan.progress.v1.SupervisionOrderReplyReturned");
   v1::SupervisionOrderReplyReturned returned;
@@ -152,6 +158,22 @@ TEST_F(RocksDbSupervisionStoreTest, OrdersTheirRequestsAndEventsSurviveAReopen) 
   EXPECT_EQ(returned.reply().verdict_comment(), "证据不足");
   EXPECT_EQ(returned.order().addressees(1).state(), v1::SUPERVISION_REPLY_STATE_RETURNED);
   EXPECT_EQ(returned.order().external_case_number(), "MTG-0199");
+  EXPECT_EQ(returned.order().requesting_organization(), "organizations/o-center");
+}
+
+TEST_F(RocksDbSupervisionStoreTest, ARecordStoredBeforeRequestingOrganizationsLoadsWithoutOne) {
+  // A stored order of an earlier release has no field 23; it maps to none.
+  v1::SupervisionOrder old;
+  old.set_name("plans/2026-abc/supervisionOrders/2026-001");
+  old.set_etag("s1");
+  old.set_issuing_organization("organizations/o-dcs");
+  ASSERT_OK_AND_ASSIGN(SupervisionOrder order, FromProto(old));
+  EXPECT_TRUE(order.requesting_org_id.empty());
+  EXPECT_EQ(order.issuing_org_id, "o-dcs");
+  EXPECT_TRUE(ToProto(order, clock_.Now()).requesting_organization().empty());
+  order.requesting_org_id = "o-center";
+  ASSERT_OK_AND_ASSIGN(SupervisionOrder back, FromProto(ToProto(order, clock_.Now())));
+  EXPECT_EQ(back.requesting_org_id, "o-center");
 }
 
 }  // namespace
