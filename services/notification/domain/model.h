@@ -106,6 +106,10 @@ struct Notification {
   std::optional<absl::Time> read_time;
   std::optional<absl::Time> acknowledge_time;
   std::string acknowledged_by;
+  // The acknowledger's disposal note (处置意见) and own reference (the command
+  // center's case number); empty if none. See Notifier::Acknowledge.
+  std::string acknowledge_comment;
+  std::string external_reference;
 };
 
 std::string NotificationId(uint64_t number);

@@ -275,7 +275,7 @@ absl::Status ApplyMute(const Caller& caller, std::optional<absl::Time> until,
       rule.muted_until = until;
     return absl::OkStatus();
   }
-  if (!caller.MayActFor(organization_id)) {
+  if (!caller.MayChangeFor(organization_id)) {
     return absl::PermissionDeniedError(absl::StrCat("a reporter of ", caller.organization_id,
                                                     " may not mute for ", organization_id));
   }
