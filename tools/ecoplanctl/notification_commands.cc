@@ -106,6 +106,8 @@ constexpr KindLabel kKindLabels[] = {
     {nv1::NOTIFICATION_KIND_PROBLEM_ITEM_OVERDUE, "问题逾期"},
     {nv1::NOTIFICATION_KIND_PROBLEM_RECTIFICATION_CLAIMED, "待核查整改"},
     {nv1::NOTIFICATION_KIND_PROBLEM_ITEM_REOPENED, "问题重新打开"},
+    {nv1::NOTIFICATION_KIND_PROBLEM_ITEM_OPENED, "问题交办"},
+    {nv1::NOTIFICATION_KIND_PROBLEM_ITEM_CLOSED, "问题销号"},
 };
 
 const char* LabelOf(nv1::NotificationKind kind) {
@@ -434,8 +436,10 @@ std::vector<CommandGroup> NotificationCommandGroups() {
       "Names may be given with or without their collection: o-1a2b or organizations/o-1a2b,\n"
       "n-000000000042 or notifications/n-000000000042.\n"
       "Kinds show with their label: 督办下达, 催办, 回复退回, 督办升级, 督办销号, 待核查回复,\n"
-      "督办任务, 待审报告, 延期申请, 办结申请, 问题逾期, 待核查整改, 问题重新打开, …; --kind\n"
-      "takes either.\n";
+      "督办任务, 待审报告, 延期申请, 办结申请, 问题逾期, 待核查整改, 问题重新打开, 问题交办,\n"
+      "问题销号, …; --kind takes either.\n"
+      "The command center (a viewer token whose org names its organization) reads, marks and\n"
+      "acknowledges its own inbox: notify ack n-… --ref 案件号 --comment 处置意见.\n";
   return {g};
 }
 

@@ -516,7 +516,12 @@ class Notifier {
   // Keeps the open order's mirror and notifies as the order's change says.
   void IntakeSupervisionOrder(const UpstreamInput& in, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Opened: the owner; claimed: the bureau; closed: the owner and the measure's lead
+  // organizations; reopened: the owner.
   void IntakeProblemItem(const UpstreamInput& in, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // "a1-t1-m1（推广新能源货车）", or the id alone when the plan's view has no title for it.
+  std::string MeasureText(const std::string& plan_id, const std::string& measure_id) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // REPORT_AWAITING_REVIEW, EXTENSION_REQUESTED, COMPLETION_DECLARED: to the bureau.
   void IntakeAwaitingReview(const UpstreamInput& in, Changes* changes)

@@ -428,6 +428,7 @@ storage::SupervisionOrderViewRecord ToRecord(const SupervisionOrderView& o) {
                  &storage::SupervisionOrderViewRecord::mutable_reply_due_time);
   r.set_issuing_organization(o.issuing_organization);
   r.set_source(o.source);
+  r.set_requesting_organization(o.requesting_organization);
   return r;
 }
 
@@ -445,6 +446,7 @@ SupervisionOrderView FromRecord(const storage::SupervisionOrderViewRecord& r) {
   o.reply_due_time = TimeOrPast(r.has_reply_due_time(), r.reply_due_time());
   o.issuing_organization = r.issuing_organization();
   o.source = r.source();
+  o.requesting_organization = r.requesting_organization();
   return o;
 }
 

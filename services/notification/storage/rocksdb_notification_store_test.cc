@@ -43,8 +43,8 @@ auto Tie(const SupervisionAddresseeView& x) {
   return std::tie(a, b);
 }
 auto Tie(const SupervisionOrderView& x) {
-  const auto& [a, b, c, d, e, f, g, h, i, j] = x;
-  return std::tie(a, b, c, d, e, f, g, h, i, j);
+  const auto& [a, b, c, d, e, f, g, h, i, j, k] = x;
+  return std::tie(a, b, c, d, e, f, g, h, i, j, k);
 }
 auto Tie(const ProblemItemView& x) {
   const auto& [a, b, c, d, e, f, g, h] = x;
@@ -489,6 +489,7 @@ TEST_F(RocksDbNotificationStoreTest, OpenOrdersAndProblemItemsSurviveAReopenUnti
   order.reply_due_time = T(1780000000);
   order.issuing_organization = "o-duchashi";
   order.source = "12345 接诉即办 工单 12345-0042";
+  order.requesting_organization = "o-center";
   SupervisionOrderView computed = order;  // no explicit deadline: stays unset
   computed.name = "plans/2026-abc/supervisionOrders/2026-002";
   computed.reply_due_time = absl::InfinitePast();
