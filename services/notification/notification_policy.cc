@@ -14,10 +14,12 @@ const common::PolicyTable& NotificationPolicy() {
                "reporters: their own organization's inbox only (checked on the notification)");
     }
     // Acknowledging stops an overdue item's escalation to the organization's
-    // leaders: the organization itself or the bureau, never an onlooker.
+    // leaders: the organization itself or the bureau, never an onlooker. A
+    // viewer (the command center) is the organization its credentials name.
     for (const char* m : {"MarkNotificationRead", "AcknowledgeNotification"}) {
-      t->Allow(m, {Role::kAdministrator, Role::kReporter}, {},
-               "the recipient organization (checked on the notification) or the bureau");
+      t->Allow(m, {Role::kAdministrator, Role::kReporter, Role::kViewer}, {},
+               "the recipient organization (checked on the notification: a reporter's, or a "
+               "viewer's whose credentials name it) or the bureau");
     }
     for (const char* m : {"CreateRule", "UpdateRule", "DeleteRule", "RunSchedule"}) {
       t->Allow(m, {Role::kAdministrator}, {}, "the bureau owns the rules and the schedule");

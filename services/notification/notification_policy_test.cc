@@ -35,8 +35,14 @@ TEST(NotificationPolicyTest, OnlyTheBureauManagesRulesAndReportersNeverReachSubs
   }
   EXPECT_TRUE(allowed(common::Role::kViewer, "CreateSubscription"));
   EXPECT_FALSE(allowed(common::Role::kReporter, "CreateSubscription"));
-  EXPECT_TRUE(allowed(common::Role::kReporter, "AcknowledgeNotification"));
-  EXPECT_FALSE(allowed(common::Role::kService, "AcknowledgeNotification"));
+  // The command center acknowledges (the Notifier holds it to the organization its credentials
+  // name); services never mark or acknowledge.
+  for (const char* inbox : {"MarkNotificationRead", "AcknowledgeNotification"}) {
+    EXPECT_TRUE(allowed(common::Role::kReporter, inbox)) << inbox;
+    EXPECT_TRUE(allowed(common::Role::kViewer, inbox)) << inbox;
+    EXPECT_FALSE(allowed(common::Role::kService, inbox)) << inbox;
+    EXPECT_FALSE(allowed(common::Role::kSupervisor, inbox)) << inbox;
+  }
   EXPECT_FALSE(allowed(common::Role::kReporter, "StreamNotifications"));
 }
 

@@ -31,8 +31,11 @@ Caller CallerOf(const common::Principal& p) {
       c.role = Caller::Role::kReporter;
       break;
     case common::Role::kViewer:
+      c.role = Caller::Role::kViewer;
+      break;
     case common::Role::kSupervisor:  // not admitted by NotificationPolicy (yet): reads at most
       c.role = Caller::Role::kViewer;
+      c.organization_id.clear();  // and never changes an inbox
       break;
     case common::Role::kService:
       c.role = Caller::Role::kService;
@@ -176,7 +179,10 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::AcknowledgeNotification(
       [this, request](const Caller& who, Done<Notification> done) {
         absl::StatusOr<uint64_t> number = ParseNotificationName(request->name(), "name");
         if (!number.ok()) return done(number.status());
-        notifier_->Acknowledge(who, *number, std::move(done));
+        AcknowledgeNote note;
+        note.comment = request->comment();
+        note.external_reference = request->external_reference();
+        notifier_->Acknowledge(who, *number, note, std::move(done));
       },
       [response](const Notification& n) {
         *response->mutable_notification() = ToProto(n);

@@ -361,6 +361,70 @@ TEST_F(NotificationServiceImplTest, InboxReadAndAcknowledgeForTheOwnOrganization
   EXPECT_EQ(got.notification().title(), newest.title());
 }
 
+// The command center (a viewer whose token names its organization, o-center) works its own
+// inbox: 签收 with a disposal note and its case number; other viewers and services cannot.
+TEST_F(NotificationServiceImplTest, TheCommandCenterAcknowledgesItsOwnInboxWithItsCaseNumber) {
+  Returned("o-center", 1);
+  const std::string center = Token(common::Role::kViewer, "center.duty", "o-center");
+  const std::string town_screen = Token(common::Role::kViewer, "town.screen", "o-a");
+  const std::string service = Token(common::Role::kService, "indicator", "");
+  v1::ListNotificationsResponse inbox = Inbox(center, "o-center");
+  ASSERT_EQ(inbox.notifications_size(), 1);
+  const std::string name = inbox.notifications(0).name();
+
+  v1::AcknowledgeNotificationRequest ack;
+  ack.set_name(name);
+  ack.set_comment("已派遣至区交通局");
+  ack.set_external_reference("MTG-2026-0042");
+  v1::AcknowledgeNotificationResponse acked;
+  // An onlooker: another organization's viewer, a viewer without one (viewer_), a service.
+  EXPECT_EQ(stub_->AcknowledgeNotification(As(town_screen).get(), ack, &acked).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(stub_->AcknowledgeNotification(As(viewer_).get(), ack, &acked).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(stub_->AcknowledgeNotification(As(service).get(), ack, &acked).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  v1::MarkNotificationReadRequest read;
+  read.set_name(name);
+  v1::MarkNotificationReadResponse was_read;
+  EXPECT_EQ(stub_->MarkNotificationRead(As(viewer_).get(), read, &was_read).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Inbox(center, "o-center", true).unread_count(), 1);
+
+  // Too long, or a line break in the reference: INVALID_ARGUMENT naming the field.
+  v1::AcknowledgeNotificationRequest bad = ack;
+  bad.set_external_reference(std::string(65, '9'));
+  grpc::Status s = stub_->AcknowledgeNotification(As(center).get(), bad, &acked);
+  EXPECT_EQ(s.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("external_reference"), std::string::npos) << s.error_message();
+  bad = ack;
+  bad.set_comment(std::string(2001, 'x'));
+  s = stub_->AcknowledgeNotification(As(center).get(), bad, &acked);
+  EXPECT_EQ(s.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("comment"), std::string::npos) << s.error_message();
+
+  s = stub_->AcknowledgeNotification(As(center).get(), ack, &acked);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(acked.notification().acknowledged_by(), "center.duty");
+  EXPECT_EQ(acked.notification().acknowledge_comment(), "已派遣至区交通局");
+  EXPECT_EQ(acked.notification().external_reference(), "MTG-2026-0042");
+  EXPECT_TRUE(acked.notification().has_read_time());
+  // A retry answers the first; another case number is FAILED_PRECONDITION.
+  clock_.Advance(absl::Hours(1));
+  ASSERT_TRUE(stub_->AcknowledgeNotification(As(center).get(), ack, &acked).ok());
+  EXPECT_EQ(acked.notification().external_reference(), "MTG-2026-0042");
+  ack.set_external_reference("MTG-2026-0099");
+  EXPECT_EQ(stub_->AcknowledgeNotification(As(center).get(), ack, &acked).error_code(),
+            StatusCode::FAILED_PRECONDITION);
+  // Readers see the note and the reference.
+  v1::GetNotificationRequest get;
+  get.set_name(name);
+  v1::GetNotificationResponse got;
+  ASSERT_TRUE(stub_->GetNotification(As(viewer_).get(), get, &got).ok());
+  EXPECT_EQ(got.notification().acknowledge_comment(), "已派遣至区交通局");
+  EXPECT_EQ(got.notification().external_reference(), "MTG-2026-0042");
+}
+
 TEST_F(NotificationServiceImplTest, SubscriptionsAreCreatedListedUpdatedRotatedAndDeleted) {
   grpc::Status s;
   v1::Subscription created = CreateSubscription("http://127.0.0.1:9/hook", "req-1", &s);

@@ -64,6 +64,8 @@ v1::Notification ToProto(const Notification& n) {
   if (n.read_time) *out.mutable_read_time() = TimeToProto(*n.read_time);
   if (n.acknowledge_time) *out.mutable_acknowledge_time() = TimeToProto(*n.acknowledge_time);
   out.set_acknowledged_by(n.acknowledged_by);
+  out.set_acknowledge_comment(n.acknowledge_comment);
+  out.set_external_reference(n.external_reference);
   return out;
 }
 

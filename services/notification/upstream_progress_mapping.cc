@@ -79,11 +79,15 @@ void ProblemInput(const pv1::ProblemItem& item, pv1::ProblemState from,
   in->resource = item.name();
   ProblemItemInput& p = in->problem;
   p.item = ProblemItemViewFromProto(item);
+  p.description = item.description();
+  p.location = item.location();
+  p.source = item.source();
   p.from_state = static_cast<ProblemState>(from);
   if (step != nullptr) {
     p.transition = static_cast<ProblemTransition>(step->transition());
     p.comment = step->comment();
     p.evidence_count = step->evidence_links_size();
+    if (step->has_step_time()) p.step_time = common::TimeFromProto(step->step_time());
   }
 }
 
@@ -103,6 +107,7 @@ SupervisionOrderView SupervisionOrderViewFromProto(const pv1::SupervisionOrder& 
   if (order.has_reply_due_time()) o.reply_due_time = common::TimeFromProto(order.reply_due_time());
   o.issuing_organization = Id(order.issuing_organization(), "organizations/");
   o.source = SourceText(order.source());
+  o.requesting_organization = Id(order.requesting_organization(), "organizations/");
   return o;
 }
 

@@ -77,6 +77,18 @@ TEST(UpstreamProgressMappingTest, ARepliedOrderCarriesTheWholeOrderAndTheReply) 
   EXPECT_EQ(s.order.addressees[0].organization_id, "o-a");
   EXPECT_EQ(s.order.addressees[0].state, AddresseeState::kReplied);
   EXPECT_EQ(s.order.addressees[1].state, AddresseeState::kAwaitingReply);
+  EXPECT_EQ(s.order.requesting_organization, "");  // none
+}
+
+TEST(UpstreamProgressMappingTest, TheRequestingOrganizationIsMappedToItsId) {
+  pv1::SupervisionOrderIssued issued;
+  *issued.mutable_order() = SampleOrder();
+  issued.mutable_order()->set_requesting_organization("organizations/o-center");
+  absl::StatusOr<UpstreamInput> in = ProgressInput(common::MakeEvent(issued, "x"));
+  ASSERT_TRUE(in.ok()) << in.status();
+  EXPECT_EQ(in->supervision.change, SupervisionOrderInput::Change::kIssued);
+  EXPECT_EQ(in->supervision.order.requesting_organization, "o-center");
+  EXPECT_EQ(SupervisionOrderViewFromProto(issued.order()).requesting_organization, "o-center");
 }
 
 TEST(UpstreamProgressMappingTest, RaisedReturnedAndClosedOrders) {
@@ -126,6 +138,8 @@ TEST(UpstreamProgressMappingTest, AProblemItemTransitionCarriesTheItemAndTheStep
   payload.set_from_state(pv1::PROBLEM_STATE_CLOSED);
   payload.mutable_step()->set_transition(pv1::PROBLEM_TRANSITION_REOPEN);
   payload.mutable_step()->set_comment("复查不合格");
+  *payload.mutable_step()->mutable_step_time() =
+      common::TimeToProto(absl::FromUnixSeconds(1776500000));
   absl::StatusOr<UpstreamInput> in = ProgressInput(common::MakeEvent(payload, item->name()));
   ASSERT_TRUE(in.ok()) << in.status();
   EXPECT_EQ(in->type, UpstreamInput::Type::kProblemItem);
@@ -139,15 +153,24 @@ TEST(UpstreamProgressMappingTest, AProblemItemTransitionCarriesTheItemAndTheStep
   EXPECT_EQ(in->problem.item.code, "PK-017");
   EXPECT_EQ(in->problem.item.state, ProblemState::kRectifying);
   EXPECT_EQ(in->problem.item.rectification_due, absl::CivilDay(2026, 4, 10));
+  EXPECT_EQ(in->problem.step_time, absl::FromUnixSeconds(1776500000));
 
   pv1::ProblemItemOpened opened;
   *opened.mutable_item() = *item;
   opened.mutable_item()->set_state(pv1::PROBLEM_STATE_OPEN);
+  opened.mutable_item()->set_location("永定河左岸三家店段");
+  opened.mutable_item()->set_source("督察反馈");
+  opened.mutable_item()->set_description("雨污混接");
   in = ProgressInput(common::MakeEvent(opened, item->name()));
   ASSERT_TRUE(in.ok());
   EXPECT_EQ(in->type, UpstreamInput::Type::kProblemItem);
   EXPECT_EQ(in->problem.transition, ProblemTransition::kUnspecified);
+  EXPECT_EQ(in->problem.from_state, ProblemState::kUnspecified);
   EXPECT_EQ(in->problem.item.state, ProblemState::kOpen);
+  EXPECT_EQ(in->problem.location, "永定河左岸三家店段");
+  EXPECT_EQ(in->problem.source, "督察反馈");
+  EXPECT_EQ(in->problem.description, "雨污混接");
+  EXPECT_EQ(in->problem.step_time, absl::InfinitePast());
 }
 
 TEST(UpstreamProgressMappingTest, OnlySubmittedReportsAwaitReview) {

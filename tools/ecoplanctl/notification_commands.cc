@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
@@ -104,6 +106,8 @@ constexpr KindLabel kKindLabels[] = {
     {nv1::NOTIFICATION_KIND_PROBLEM_ITEM_OVERDUE, "问题逾期"},
     {nv1::NOTIFICATION_KIND_PROBLEM_RECTIFICATION_CLAIMED, "待核查整改"},
     {nv1::NOTIFICATION_KIND_PROBLEM_ITEM_REOPENED, "问题重新打开"},
+    {nv1::NOTIFICATION_KIND_PROBLEM_ITEM_OPENED, "问题交办"},
+    {nv1::NOTIFICATION_KIND_PROBLEM_ITEM_CLOSED, "问题销号"},
 };
 
 const char* LabelOf(nv1::NotificationKind kind) {
@@ -139,6 +143,12 @@ absl::StatusOr<nv1::NotificationKind> ParseKind(const std::string& value) {
       absl::StrCat("--kind: unknown kind \"", value, "\" (a kind name, or one of: ", known, ")"));
 }
 
+// The ACK cell of an inbox row: "yes", with the acknowledger's reference (案件号) when given.
+std::string AckCell(const nv1::Notification& n) {
+  if (!n.has_acknowledge_time()) return "";
+  return n.external_reference().empty() ? "yes" : absl::StrCat("yes ", n.external_reference());
+}
+
 absl::Status Inbox(const CommandEnv& env, const ParsedArgs& args) {
   nv1::ListNotificationsRequest request;
   ECOPLAN_ASSIGN_OR_RETURN(std::string inbox, InboxOf(env, args.args()[0]));
@@ -160,8 +170,7 @@ absl::Status Inbox(const CommandEnv& env, const ParsedArgs& args) {
   for (const nv1::Notification& n : response.notifications()) {
     const std::string severity(absl::StripPrefix(nv1::Severity_Name(n.severity()), "SEVERITY_"));
     table.AddRow({n.name(), KindName(n.kind()), severity, FormatTimestamp(n.create_time()),
-                  n.has_read_time() ? "yes" : "", n.has_acknowledge_time() ? "yes" : "",
-                  n.title()});
+                  n.has_read_time() ? "yes" : "", AckCell(n), n.title()});
   }
   table.Print(*env.out);
   *env.out << response.notifications_size() << " shown, " << response.unread_count() << " unread\n";
@@ -171,36 +180,71 @@ absl::Status Inbox(const CommandEnv& env, const ParsedArgs& args) {
   return absl::OkStatus();
 }
 
-absl::Status Mark(const CommandEnv& env, const ParsedArgs& args, bool acknowledge) {
-  const std::string name = Named(args.args()[0], "notifications");
-  nv1::Notification n;
-  if (acknowledge) {
-    nv1::AcknowledgeNotificationRequest request;
-    request.set_name(name);
-    nv1::AcknowledgeNotificationResponse response;
-    ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
-                                      &nv1::NotificationService::Stub::AcknowledgeNotification,
-                                      request, &response));
-    n = response.notification();
-  } else {
-    nv1::MarkNotificationReadRequest request;
-    request.set_name(name);
-    nv1::MarkNotificationReadResponse response;
-    ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
-                                      &nv1::NotificationService::Stub::MarkNotificationRead,
-                                      request, &response));
-    n = response.notification();
-  }
+// One notification, label: value; `full` adds its text and recipient (notify show).
+absl::Status PrintNotification(const CommandEnv& env, const nv1::Notification& n, bool full) {
   if (env.options.output.format == OutputFormat::kJson) return PrintJson(n, *env.out);
-  PrintFields(*env.out, {{"Notification", n.name()},
-                         {"Kind", KindName(n.kind())},
-                         {"Title", n.title()},
-                         {"Resource", n.resource()},
-                         {"Why", n.reason().explanation()},
-                         {"Read", n.has_read_time() ? FormatTimestamp(n.read_time()) : ""},
-                         {"Acknowledged",
-                          n.has_acknowledge_time() ? FormatTimestamp(n.acknowledge_time()) : ""}});
+  std::vector<std::pair<std::string, std::string>> fields = {{"Notification", n.name()},
+                                                             {"Kind", KindName(n.kind())}};
+  if (full) {
+    fields.push_back({"Severity", std::string(absl::StripPrefix(nv1::Severity_Name(n.severity()),
+                                                                "SEVERITY_"))});
+    fields.push_back(
+        {"Recipient", n.recipient_display_name().empty()
+                          ? n.recipient()
+                          : absl::StrCat(n.recipient_display_name(), " (", n.recipient(), ")")});
+  }
+  fields.push_back({"Title", n.title()});
+  if (full) fields.push_back({"Body", n.body()});
+  fields.push_back({"Resource", n.resource()});
+  if (full) {
+    fields.push_back({"Period", n.period()});
+    fields.push_back({"Created", FormatTimestamp(n.create_time())});
+  }
+  fields.push_back({"Why", n.reason().explanation()});
+  fields.push_back({"Read", n.has_read_time() ? FormatTimestamp(n.read_time()) : ""});
+  fields.push_back(
+      {"Acknowledged",
+       n.has_acknowledge_time()
+           ? absl::StrCat(
+                 FormatTimestamp(n.acknowledge_time()),
+                 n.acknowledged_by().empty() ? "" : absl::StrCat(" by ", n.acknowledged_by()))
+           : ""});
+  fields.push_back({"Disposal", n.acknowledge_comment()});
+  fields.push_back({"Reference", n.external_reference()});
+  PrintFields(*env.out, fields);
   return absl::OkStatus();
+}
+
+absl::Status Show(const CommandEnv& env, const ParsedArgs& args) {
+  nv1::GetNotificationRequest request;
+  request.set_name(Named(args.args()[0], "notifications"));
+  nv1::GetNotificationResponse response;
+  ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                    &nv1::NotificationService::Stub::GetNotification, request,
+                                    &response));
+  return PrintNotification(env, response.notification(), true);
+}
+
+absl::Status Read(const CommandEnv& env, const ParsedArgs& args) {
+  nv1::MarkNotificationReadRequest request;
+  request.set_name(Named(args.args()[0], "notifications"));
+  nv1::MarkNotificationReadResponse response;
+  ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                    &nv1::NotificationService::Stub::MarkNotificationRead, request,
+                                    &response));
+  return PrintNotification(env, response.notification(), false);
+}
+
+absl::Status Ack(const CommandEnv& env, const ParsedArgs& args) {
+  nv1::AcknowledgeNotificationRequest request;
+  request.set_name(Named(args.args()[0], "notifications"));
+  request.set_comment(args.Value("comment"));
+  request.set_external_reference(args.Value("ref"));
+  nv1::AcknowledgeNotificationResponse response;
+  ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                    &nv1::NotificationService::Stub::AcknowledgeNotification,
+                                    request, &response));
+  return PrintNotification(env, response.notification(), false);
 }
 
 absl::Status Rules(const CommandEnv& env, const ParsedArgs& args) {
@@ -329,22 +373,29 @@ std::vector<CommandGroup> NotificationCommandGroups() {
         page_size,
         page_token},
        Inbox});
+  g.commands.push_back({"show",
+                        "NOTIFICATION",
+                        "one notification in full: its text, and who acknowledged it with what "
+                        "disposal note and reference",
+                        1,
+                        1,
+                        {kServerFlag},
+                        Show});
   g.commands.push_back(
-      {"read",
-       "NOTIFICATION",
-       "mark a notification read",
-       1,
-       1,
-       {kServerFlag},
-       [](const CommandEnv& env, const ParsedArgs& args) { return Mark(env, args, false); }});
+      {"read", "NOTIFICATION", "mark a notification read", 1, 1, {kServerFlag}, Read});
   g.commands.push_back(
       {"ack",
-       "NOTIFICATION",
-       "acknowledge a notification (an overdue item stops escalating)",
+       "NOTIFICATION [--comment TEXT] [--ref CASE_NUMBER]",
+       "acknowledge (签收) a notification: an overdue item stops escalating; a repeat changes "
+       "nothing, except that a reference given later is recorded",
        1,
        1,
-       {kServerFlag},
-       [](const CommandEnv& env, const ParsedArgs& args) { return Mark(env, args, true); }});
+       {kServerFlag,
+        {"comment", "TEXT", "a disposal note (处置意见), up to 2000 characters"},
+        {"ref", "CASE_NUMBER",
+         "your own reference, e.g. the command center's case number (案件号), up to 64 "
+         "characters"}},
+       Ack});
   g.commands.push_back({"rules", "", "the notification rules", 0, 0, {kServerFlag}, Rules});
   g.commands.push_back({"subscriptions",
                         "",
@@ -385,8 +436,10 @@ std::vector<CommandGroup> NotificationCommandGroups() {
       "Names may be given with or without their collection: o-1a2b or organizations/o-1a2b,\n"
       "n-000000000042 or notifications/n-000000000042.\n"
       "Kinds show with their label: 督办下达, 催办, 回复退回, 督办升级, 督办销号, 待核查回复,\n"
-      "督办任务, 待审报告, 延期申请, 办结申请, 问题逾期, 待核查整改, 问题重新打开, …; --kind\n"
-      "takes either.\n";
+      "督办任务, 待审报告, 延期申请, 办结申请, 问题逾期, 待核查整改, 问题重新打开, 问题交办,\n"
+      "问题销号, …; --kind takes either.\n"
+      "The command center (a viewer token whose org names its organization) reads, marks and\n"
+      "acknowledges its own inbox: notify ack n-… --ref 案件号 --comment 处置意见.\n";
   return {g};
 }
 

@@ -78,6 +78,40 @@ TEST_F(NotificationCommandsTest, AckMarksTheNotification) {
   EXPECT_NE(out_.str().find("0 unread"), std::string::npos) << out_.str();
 }
 
+TEST_F(NotificationCommandsTest, AckTakesADisposalNoteAndACaseNumberAndShowPrintsThem) {
+  ASSERT_EQ(Run({"notify", "ack", "n-000000000001", "--comment", "已派遣至区交通局", "--ref",
+                 "MTG-2026-0042"}),
+            0)
+      << err_.str();
+  EXPECT_NE(out_.str().find("Disposal"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("已派遣至区交通局"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("MTG-2026-0042"), std::string::npos) << out_.str();
+  ASSERT_OK_AND_ASSIGN(notification::Notification stored, store_.GetNotification(1));
+  EXPECT_EQ(stored.acknowledge_comment, "已派遣至区交通局");
+  EXPECT_EQ(stored.external_reference, "MTG-2026-0042");
+
+  ASSERT_EQ(Run({"notify", "inbox", "o-bureau"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("yes MTG-2026-0042"), std::string::npos) << out_.str();
+
+  ASSERT_EQ(Run({"notify", "show", "notifications/n-000000000001"}), 0) << err_.str();
+  for (const char* want : {"PLAN_IMPORTED 计划导入", "Body", "Acknowledged", "Disposal",
+                           "已派遣至区交通局", "Reference", "MTG-2026-0042", "o-bureau"}) {
+    EXPECT_NE(out_.str().find(want), std::string::npos) << want << "\n" << out_.str();
+  }
+  // Another case number than the recorded one is refused.
+  EXPECT_EQ(Run({"notify", "ack", "n-000000000001", "--ref", "MTG-2026-0043"}), 1);
+  EXPECT_NE(err_.str().find("FAILED_PRECONDITION"), std::string::npos) << err_.str();
+  EXPECT_EQ(Run({"notify", "ack", "n-000000000001", "--ref", std::string(65, '9')}), 1);
+  EXPECT_NE(err_.str().find("INVALID_ARGUMENT"), std::string::npos) << err_.str();
+}
+
+TEST_F(NotificationCommandsTest, ShowPrintsAnUnacknowledgedNotificationWithoutAcknowledgement) {
+  ASSERT_EQ(Run({"notify", "show", "n-000000000001"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("新行动计划已导入"), std::string::npos) << out_.str();
+  EXPECT_EQ(out_.str().find("Acknowledged"), std::string::npos) << out_.str();
+  EXPECT_EQ(out_.str().find("Disposal"), std::string::npos) << out_.str();
+}
+
 TEST_F(NotificationCommandsTest, RulesListsTheDefaults) {
   ASSERT_EQ(Run({"notify", "rules"}), 0) << err_.str();
   EXPECT_NE(out_.str().find("rules/report-overdue"), std::string::npos);

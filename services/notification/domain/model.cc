@@ -65,6 +65,10 @@ const char* KindName(Kind kind) {
       return "PROBLEM_RECTIFICATION_CLAIMED";
     case Kind::kProblemItemReopened:
       return "PROBLEM_ITEM_REOPENED";
+    case Kind::kProblemItemOpened:
+      return "PROBLEM_ITEM_OPENED";
+    case Kind::kProblemItemClosed:
+      return "PROBLEM_ITEM_CLOSED";
     case Kind::kUnspecified:
       break;
   }

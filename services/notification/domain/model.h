@@ -52,8 +52,10 @@ enum class Kind {
   kProblemItemOverdue = 27,
   kProblemRectificationClaimed = 28,
   kProblemItemReopened = 29,
+  kProblemItemOpened = 30,
+  kProblemItemClosed = 31,
 };
-constexpr int kMaxKind = 29;
+constexpr int kMaxKind = 31;
 
 enum class Severity { kUnspecified = 0, kInfo = 1, kWarning = 2, kCritical = 3 };
 
@@ -106,6 +108,10 @@ struct Notification {
   std::optional<absl::Time> read_time;
   std::optional<absl::Time> acknowledge_time;
   std::string acknowledged_by;
+  // The acknowledger's disposal note (处置意见) and own reference (the command
+  // center's case number); empty if none. See Notifier::Acknowledge.
+  std::string acknowledge_comment;
+  std::string external_reference;
 };
 
 std::string NotificationId(uint64_t number);
@@ -268,6 +274,9 @@ struct SupervisionOrderView {
   absl::Time reply_due_time = absl::InfinitePast();  // late from; InfinitePast: the day after
   std::string issuing_organization;                  // organization id; empty if none
   std::string source;                                // 来源 in words, e.g. 12345 工单 …
+  // The organization that asked for the order (e.g. the command center passing
+  // on a 12345 ticket): told of its issue, level changes and closure; empty if none.
+  std::string requesting_organization;
 };
 // The instant an order's replies are late from (reply_due_time, else the start
 // of the day after reply_due_date in `zone`).

@@ -18,8 +18,21 @@
 
 namespace ecoplan::notification {
 
-bool Caller::MayActFor(absl::string_view organization) const {
+bool Caller::MayReadFor(absl::string_view organization) const {
   return role != Role::kReporter || organization_id == organization;
+}
+
+bool Caller::MayChangeFor(absl::string_view organization) const {
+  switch (role) {
+    case Role::kAdministrator:
+      return true;
+    case Role::kReporter:
+    case Role::kViewer:
+      return !organization_id.empty() && organization_id == organization;
+    case Role::kService:
+      return false;
+  }
+  return false;
 }
 
 Notifier::Notifier(NotificationStore* store, const common::Clock* clock,

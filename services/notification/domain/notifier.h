@@ -85,11 +85,19 @@ namespace ecoplan::notification {
 struct Caller {
   enum class Role { kAdministrator, kReporter, kViewer, kService };
   std::string subject;
-  std::string organization_id;  // reporters
+  // The credentials' organization (token "org"): required for reporters; a
+  // viewer's names its own inbox (the command center's, 区城指中心).
+  std::string organization_id;
   Role role = Role::kViewer;
 
-  // Reporters only for their own organization; everyone else for any.
-  bool MayActFor(absl::string_view organization_id) const;
+  // Whether it may read `organization_id`'s inbox: a reporter only its own;
+  // everyone else any.
+  bool MayReadFor(absl::string_view organization_id) const;
+  // Whether it may change what belongs to `organization_id` (mark its
+  // notifications read, acknowledge them, mute a rule for it): the bureau
+  // (administrator) any; a reporter, or a viewer whose credentials name an
+  // organization, only that one; a viewer without one and a service never.
+  bool MayChangeFor(absl::string_view organization_id) const;
 };
 
 // Checks that a webhook URL's host resolves only to allowed addresses.
@@ -182,6 +190,20 @@ struct NotifierOptions {
   std::function<void(std::function<void()>)> dispatch;
 };
 
+// What an acknowledgement (签收) says besides who and when.
+struct AcknowledgeNote {
+  // A disposal note (处置意见), up to kMaxAcknowledgeComment characters; empty: none.
+  std::string comment;
+  // The acknowledger's own reference, e.g. the command center's case number
+  // (案件号): 1..kMaxExternalReference characters, none a control character;
+  // empty: none.
+  std::string external_reference;
+};
+inline constexpr size_t kMaxAcknowledgeComment = 2000;
+inline constexpr size_t kMaxExternalReference = 64;
+// InvalidArgument naming the field (comment, external_reference) at fault.
+absl::Status ValidateAcknowledgeNote(const AcknowledgeNote& note);
+
 // The answer of an asynchronous write, once durable (or refused, or failed).
 template <typename T>
 using Done = std::function<void(absl::StatusOr<T>)>;
@@ -231,15 +253,29 @@ class Notifier {
   absl::Time ScheduleTime() const { return clock_->Now(); }
 
   // --- inbox. Errors: InvalidArgument, NotFound, PermissionDenied.
+  // Reading: Caller::MayReadFor the recipient; marking and acknowledging:
+  // Caller::MayChangeFor it (the command center its own inbox, by the
+  // organization its credentials name).
   absl::StatusOr<InboxPage> ListInbox(const Caller& caller, const std::string& organization_id,
                                       bool unread_only, Kind kind, int page_size,
                                       const std::string& page_token);
   absl::StatusOr<Notification> GetNotification(const Caller& caller, uint64_t number);
   void MarkRead(const Caller& caller, uint64_t number, Done<Notification> done);
   absl::StatusOr<Notification> MarkRead(const Caller& caller, uint64_t number);
-  // Also stops the escalation of the overdue item it belongs to.
-  void Acknowledge(const Caller& caller, uint64_t number, Done<Notification> done);
-  absl::StatusOr<Notification> Acknowledge(const Caller& caller, uint64_t number);
+  // Acknowledges (签收) the notification, with `note`'s disposal comment and
+  // reference, and stops the escalation of the overdue item it belongs to.
+  // Idempotent: once acknowledged, it answers the first acknowledgement
+  // unchanged, except that a reference given when none was recorded is
+  // recorded (the comment stays the first one's; a NotificationAcknowledged
+  // event tells the stream). Errors: NotFound, PermissionDenied,
+  // InvalidArgument (comment over kMaxAcknowledgeComment characters;
+  // reference over kMaxExternalReference characters or with a control
+  // character; not UTF-8), FailedPrecondition (another reference than the one
+  // recorded).
+  void Acknowledge(const Caller& caller, uint64_t number, const AcknowledgeNote& note,
+                   Done<Notification> done);
+  absl::StatusOr<Notification> Acknowledge(const Caller& caller, uint64_t number,
+                                           const AcknowledgeNote& note = {});
 
   // --- rules. Errors: InvalidArgument, NotFound, AlreadyExists, Aborted (etag),
   // FailedPrecondition (a recipient muting a critical rule), PermissionDenied.
@@ -482,7 +518,12 @@ class Notifier {
   // Keeps the open order's mirror and notifies as the order's change says.
   void IntakeSupervisionOrder(const UpstreamInput& in, Changes* changes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Opened: the owner; claimed: the bureau; closed: the owner and the measure's lead
+  // organizations; reopened: the owner.
   void IntakeProblemItem(const UpstreamInput& in, Changes* changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // "a1-t1-m1（推广新能源货车）", or the id alone when the plan's view has no title for it.
+  std::string MeasureText(const std::string& plan_id, const std::string& measure_id) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // REPORT_AWAITING_REVIEW, EXTENSION_REQUESTED, COMPLETION_DECLARED: to the bureau.
   void IntakeAwaitingReview(const UpstreamInput& in, Changes* changes)

@@ -88,6 +88,11 @@ std::vector<Rule> DefaultRules() {
              "问题整改完成申报，通知区生态环境局5个工作日内核查"),
       make("problem-item-reopened", Kind::kProblemItemReopened, Severity::kWarning, {}, 0,
            "问题被重新打开，通知责任单位继续整改"),
+      make(
+          "problem-item-opened", Kind::kProblemItemOpened, Severity::kWarning, {}, 0,
+          "问题清单新交办（新建或导入）问题，通知责任单位整改；设置汇总窗口可将批量导入合并为一条"),
+      make("problem-item-closed", Kind::kProblemItemClosed, Severity::kInfo, {}, 0,
+           "问题已销号，通知责任单位及工作措施的牵头单位"),
   };
 }
 
@@ -275,7 +280,7 @@ absl::Status ApplyMute(const Caller& caller, std::optional<absl::Time> until,
       rule.muted_until = until;
     return absl::OkStatus();
   }
-  if (!caller.MayActFor(organization_id)) {
+  if (!caller.MayChangeFor(organization_id)) {
     return absl::PermissionDeniedError(absl::StrCat("a reporter of ", caller.organization_id,
                                                     " may not mute for ", organization_id));
   }

@@ -57,13 +57,14 @@ std::set<std::string> BeforeKinds13To16() {
   return {ids.begin(), ids.end()};
 }
 
-// The default rules of kinds 17-29 (supervision, problem ledgers, what awaits the bureau), in
+// The default rules of kinds 17-31 (supervision, problem ledgers, what awaits the bureau), in
 // DefaultRules() order: installed on every store that has not had them.
-const std::string kKinds17To29 =
+const std::string kKinds17To31 =
     "supervision-order-issued,supervision-reply-overdue,supervision-reply-returned,"
     "supervision-level-raised,supervision-order-closed,supervision-reply-received,"
     "supervision-task-assigned,report-awaiting-review,extension-requested,completion-declared,"
-    "problem-item-overdue,problem-rectification-claimed,problem-item-reopened";
+    "problem-item-overdue,problem-rectification-claimed,problem-item-reopened,"
+    "problem-item-opened,problem-item-closed";
 
 TEST_F(EarlierStoreTest, AStoreWithTheOldDefaultsGetsExactlyTheNewOnesInOneLoggedWrite) {
   Seed(BeforeKinds13To16());
@@ -77,7 +78,7 @@ TEST_F(EarlierStoreTest, AStoreWithTheOldDefaultsGetsExactlyTheNewOnesInOneLogge
   EXPECT_THAT(log_[0],
               ::testing::HasSubstr(R"("installed":"indicator-recovered,month-closed,contest-filed,)"
                                    R"(contest-decided,)" +
-                                   kKinds17To29 + R"(","installed_count":17)"));
+                                   kKinds17To31 + R"(","installed_count":19)"));
   // The rules it had are untouched (revision 1, as seeded).
   ASSERT_OK_AND_ASSIGN(LoadedState state, store_.Load());
   EXPECT_EQ(state.installed_default_rules.size(), DefaultRules().size());
@@ -120,7 +121,7 @@ TEST_F(EarlierStoreTest, AStoreOfTheFirstReleaseAlsoGetsTheCheckpointRule) {
   std::unique_ptr<Notifier> n = Start();
   EXPECT_EQ(RuleIds(n->ListRules()), RuleIds(DefaultRules()));
   ASSERT_EQ(log_.size(), 1u);
-  EXPECT_THAT(log_[0], ::testing::HasSubstr(R"("installed_count":18)"));
+  EXPECT_THAT(log_[0], ::testing::HasSubstr(R"("installed_count":20)"));
 }
 
 TEST_F(EarlierStoreTest, ARuleAnAdministratorCreatedWithADefaultsIdIsKept) {
@@ -140,9 +141,9 @@ TEST_F(EarlierStoreTest, ARuleAnAdministratorCreatedWithADefaultsIdIsKept) {
   ASSERT_EQ(log_.size(), 1u);
   EXPECT_THAT(log_[0], ::testing::HasSubstr(
                            R"("installed":"indicator-recovered,contest-filed,contest-decided,)" +
-                           kKinds17To29 +
+                           kKinds17To31 +
                            R"(",)"
-                           R"("installed_count":16,)"
+                           R"("installed_count":18,)"
                            R"("kept_existing":"measure-checkpoint-approaching,month-closed")"));
 }
 

@@ -1,9 +1,11 @@
 // Notifier: supervision as a workflow (督办). From the progress service's
 // SupervisionOrder* events it keeps a mirror of the open orders (addressees
 // and their states, the reply deadline) and tells the addressees (issued,
-// returned, raised, closed) and the issuer (a reply to verify); from the
-// problem ledger's events a mirror of the items not closed, telling the bureau
-// of a claimed rectification and the owner of a reopening; the bureau is told
+// returned, raised, closed), the issuer (a reply to verify, closed) and the
+// organization that asked for the order (issued, raised, closed); from the
+// problem ledger's events a mirror of the items not closed, telling the owner
+// of a new item (交办) and of a reopening, the bureau of a claimed
+// rectification, and the owner and the measure's lead of a closing; the bureau is told
 // of reports, extension requests and completion declarations awaiting its
 // decision, with the day to act by (Rule.respond_within_working_days). The
 // schedule part: 催办 of organizations that owe a reply after the deadline and
@@ -67,6 +69,17 @@ std::string EscalationSubject(const SupervisionOrderView& o, absl::TimeZone zone
 // "「标题」" when a title is known.
 std::string Quoted(const std::string& title) {
   return title.empty() ? "" : absl::StrCat("「", title, "」");
+}
+
+// The order's requesting organization when it is to be told besides the
+// addressees and the issuer (it is neither); empty otherwise.
+std::string RequesterToTell(const SupervisionOrderView& o) {
+  const std::string& r = o.requesting_organization;
+  if (r.empty() || r == o.issuing_organization) return "";
+  for (const SupervisionAddresseeView& a : o.addressees) {
+    if (a.organization_id == r) return "";
+  }
+  return r;
 }
 
 }  // namespace
@@ -158,12 +171,39 @@ void Notifier::IntakeSupervisionOrder(const UpstreamInput& in, Changes* changes)
       if (!s.description.empty()) body.push_back(absl::StrCat("督办要求：", s.description));
       const std::string title =
           absl::StrCat("【", level, "】", order, Quoted(o.title), "，请于", day, "前回复");
+      // The requesting organization (the command center that passed the ticket on) is told
+      // that the order stands (立案), not asked to reply.
+      const std::string requester = RequesterToTell(o);
+      std::vector<std::string> requester_body;
+      if (!requester.empty()) {
+        std::vector<std::string> addressed;
+        for (const SupervisionAddresseeView& a : o.addressees) {
+          addressed.push_back(OrgName(in.plan_id, a.organization_id));
+        }
+        requester_body.push_back(absl::StrCat("被督办单位：", absl::StrJoin(addressed, "、")));
+        if (!o.issuing_organization.empty()) {
+          requester_body.push_back(
+              absl::StrCat("督办单位：", OrgName(in.plan_id, o.issuing_organization)));
+        }
+        requester_body.insert(requester_body.end(), body.begin(), body.end());
+      }
       for (const Rule* rule : RulesOf(Kind::kSupervisionOrderIssued)) {
         for (const SupervisionAddresseeView& a : o.addressees) {
           EmitForEvent(in, rule, a.organization_id,
                        {o.name, title, absl::StrJoin(body, "\n"),
                         "a supervision order addressed to the organization was issued", day},
                        changes, "", SeverityOf(o.level));
+        }
+        if (!requester.empty()) {
+          EmitForEvent(
+              in, rule, requester,
+              {o.name,
+               absl::StrCat("【", level, "】已立督办：", order, Quoted(o.title), "，回复期限", day),
+               absl::StrJoin(requester_body, "\n"),
+               "a supervision order the organization asked for was issued (it is told, "
+               "not asked to reply)",
+               day},
+              changes, "", SeverityOf(o.level));
         }
       }
       break;
@@ -211,6 +251,7 @@ void Notifier::IntakeSupervisionOrder(const UpstreamInput& in, Changes* changes)
       add_facts(&body);
       const std::string title =
           absl::StrCat("督办升级为", level, "：", order, Quoted(o.title), "，请于", day, "前回复");
+      const std::string requester = RequesterToTell(o);
       for (const Rule* rule : RulesOf(Kind::kSupervisionLevelRaised)) {
         for (const SupervisionAddresseeView& a : o.addressees) {
           if (a.state == AddresseeState::kAccepted) continue;
@@ -218,6 +259,15 @@ void Notifier::IntakeSupervisionOrder(const UpstreamInput& in, Changes* changes)
               in, rule, a.organization_id,
               {o.name, title, absl::StrJoin(body, "\n"),
                "the order's level was raised; the organization's reply is not accepted", day},
+              changes, "", SeverityOf(o.level));
+        }
+        if (!requester.empty()) {
+          EmitForEvent(
+              in, rule, requester,
+              {o.name,
+               absl::StrCat("督办升级为", level, "：", order, Quoted(o.title), "，回复期限", day),
+               absl::StrJoin(body, "\n"),
+               "the level of an order the organization asked for was raised", day},
               changes, "", SeverityOf(o.level));
         }
       }
@@ -228,10 +278,11 @@ void Notifier::IntakeSupervisionOrder(const UpstreamInput& in, Changes* changes)
       for (const SupervisionAddresseeView& a : o.addressees) {
         recipients.push_back(a.organization_id);
       }
-      if (!o.issuing_organization.empty() &&
-          std::find(recipients.begin(), recipients.end(), o.issuing_organization) ==
-              recipients.end()) {
-        recipients.push_back(o.issuing_organization);
+      for (const std::string& also : {o.issuing_organization, o.requesting_organization}) {
+        if (!also.empty() &&
+            std::find(recipients.begin(), recipients.end(), also) == recipients.end()) {
+          recipients.push_back(also);
+        }
       }
       std::vector<std::string> body;
       if (!s.comment.empty()) body.push_back(absl::StrCat("销号意见：", s.comment));
@@ -241,7 +292,11 @@ void Notifier::IntakeSupervisionOrder(const UpstreamInput& in, Changes* changes)
         for (const std::string& org : recipients) {
           EmitForEvent(in, rule, org,
                        {o.name, title, absl::StrJoin(body, "\n"),
-                        "the order was closed (销号): every reply was accepted", day},
+                        org == o.requesting_organization
+                            ? "an order the organization asked for was closed (销号): every reply "
+                              "was accepted"
+                            : "the order was closed (销号): every reply was accepted",
+                        day},
                        changes);
         }
       }
@@ -255,6 +310,17 @@ void Notifier::IntakeSupervisionOrder(const UpstreamInput& in, Changes* changes)
 
 // ---------------------------------------------------------------------------
 // Problem ledgers
+
+std::string Notifier::MeasureText(const std::string& plan_id, const std::string& measure_id) const {
+  const PlanView* plan = PlanOf(plan_id);
+  if (plan != nullptr) {
+    auto m = plan->measures.find(measure_id);
+    if (m != plan->measures.end() && !m->second.title.empty()) {
+      return absl::StrCat(measure_id, "（", m->second.title, "）");
+    }
+  }
+  return measure_id;
+}
 
 void Notifier::IntakeProblemItem(const UpstreamInput& in, Changes* changes) {
   const ProblemItemInput& p = in.problem;
@@ -289,6 +355,63 @@ void Notifier::IntakeProblemItem(const UpstreamInput& in, Changes* changes) {
            absl::StrJoin(body, "\n"), "the owner claims the problem item rectified: to verify",
            RespondByDay(*rule, in.plan_id)},
           changes);
+    }
+  } else if (p.transition == ProblemTransition::kUnspecified &&
+             p.from_state == ProblemState::kUnspecified && !item.owner.empty()) {
+    // Opened (交办): created or imported. An import of many items to one owner arrives as one
+    // digest when the rule has a digest window (Emit).
+    std::vector<std::string> body;
+    if (!item.measure_id.empty()) {
+      body.push_back(absl::StrCat("工作措施：", MeasureText(in.plan_id, item.measure_id)));
+    }
+    if (!p.location.empty()) body.push_back(absl::StrCat("位置：", p.location));
+    if (!p.source.empty()) body.push_back(absl::StrCat("来源：", p.source));
+    if (!p.description.empty()) body.push_back(absl::StrCat("问题描述：", p.description));
+    body.push_back(absl::StrCat("整改期限：", due.empty() ? "无" : due));
+    const std::string title = absl::StrCat(
+        "新交办", what, due.empty() ? "，请整改" : absl::StrCat("，请于", due, "前整改"));
+    for (const Rule* rule : RulesOf(Kind::kProblemItemOpened)) {
+      EmitForEvent(in, rule, item.owner,
+                   {item.name, title, absl::StrJoin(body, "\n"),
+                    "a problem item owned by the organization was put on the ledger (交办)", due},
+                   changes);
+    }
+  } else if (p.transition == ProblemTransition::kClose && item.state == ProblemState::kClosed) {
+    // 销号: the owner and the measure's lead organizations that are not the owner.
+    std::vector<std::string> recipients;
+    if (!item.owner.empty()) recipients.push_back(item.owner);
+    const PlanView* plan = PlanOf(in.plan_id);
+    if (plan != nullptr) {
+      auto m = plan->measures.find(item.measure_id);
+      if (m != plan->measures.end()) {
+        for (const std::string& lead : m->second.lead_organizations) {
+          if (std::find(recipients.begin(), recipients.end(), lead) == recipients.end()) {
+            recipients.push_back(lead);
+          }
+        }
+      }
+    }
+    const absl::TimeZone zone = ZoneOf(in.plan_id);
+    const std::string closed_on =
+        DayText(absl::ToCivilDay(p.step_time == absl::InfinitePast() ? Now() : p.step_time, zone));
+    std::vector<std::string> body;
+    if (!p.comment.empty()) body.push_back(absl::StrCat("销号意见：", p.comment));
+    body.push_back(absl::StrCat("责任单位：", OrgName(in.plan_id, item.owner)));
+    if (!item.measure_id.empty()) {
+      body.push_back(absl::StrCat("工作措施：", MeasureText(in.plan_id, item.measure_id)));
+    }
+    body.push_back(absl::StrCat("整改期限：", due.empty() ? "无" : due));
+    body.push_back(absl::StrCat("销号日期：", closed_on));
+    for (const Rule* rule : RulesOf(Kind::kProblemItemClosed)) {
+      for (const std::string& org : recipients) {
+        EmitForEvent(in, rule, org,
+                     {item.name, absl::StrCat(what, "已销号"), absl::StrJoin(body, "\n"),
+                      org == item.owner ? "the organization's problem item was closed (销号)"
+                                        : "a problem item on the ledger of a measure the "
+                                          "organization leads was closed (销号)",
+                      closed_on},
+                     changes);
+      }
     }
   } else if (p.transition == ProblemTransition::kReopen && !item.owner.empty()) {
     std::vector<std::string> body = {absl::StrCat("重新打开理由：", p.comment)};

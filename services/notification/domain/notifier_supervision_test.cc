@@ -352,6 +352,197 @@ TEST_F(SupervisionTest, ProblemItemOverdueEscalatesWhileRectifying) {
   EXPECT_EQ(OfKind(Kind::kProblemItemOverdue).size(), 2u);
 }
 
+// The command center (o-center) asked for the order: told of its issue (已立督办, not asked to
+// reply), of the raise and of the closing, each once; never when it is an addressee or the issuer.
+TEST_F(SupervisionTest, TheRequestingOrganizationIsToldOfIssueRaiseAndClose) {
+  ImportPlan();
+  SupervisionOrderView order = SampleOrder();
+  order.requesting_organization = "o-center";
+  Issue(order);
+  EXPECT_EQ(Recipients(Kind::kSupervisionOrderIssued),
+            (std::set<std::string>{"o-a", "o-b", "o-center"}));
+  std::vector<Notification> issued;
+  for (const Notification& x : OfKind(Kind::kSupervisionOrderIssued)) {
+    if (x.recipient == "o-center") {
+      issued.push_back(x);
+    } else {
+      EXPECT_THAT(x.title, HasSubstr("前回复"));
+    }
+  }
+  ASSERT_EQ(issued.size(), 1u);
+  EXPECT_EQ(issued[0].title,
+            "【黄色督办】已立督办：督办单 2026-001「渣土车遗撒问题」，回复期限2026-04-08");
+  EXPECT_EQ(issued[0].body,
+            "被督办单位：区交通局、龙泉镇\n"
+            "督办单位：o-duchashi\n"
+            "来源：12345 接诉即办 工单 12345-0042\n"
+            "工作措施：a1-t1-m1（推广新能源货车）\n"
+            "回复期限：2026-04-08\n"
+            "督办要求：请核实处置并回复");
+  EXPECT_EQ(issued[0].severity, Severity::kWarning);
+  EXPECT_EQ(issued[0].period, "2026-04-08");
+  EXPECT_EQ(issued[0].resource, kOrder);
+  EXPECT_THAT(issued[0].explanation, HasSubstr("not asked to reply"));
+  // A replay notifies no one twice.
+  Issue(order);
+  EXPECT_EQ(OfKind(Kind::kSupervisionOrderIssued).size(), 3u);
+  // It owes no reply: no 催办 after the deadline.
+  clock_.Set(At(4, 9));
+  Run();
+  EXPECT_EQ(Recipients(Kind::kSupervisionReplyOverdue), (std::set<std::string>{"o-a", "o-b"}));
+
+  order.level = SupervisionLevel::kRed;
+  order.reply_due_date = absl::CivilDay(2026, 4, 14);
+  UpstreamInput raised = OrderEvent(SupervisionOrderInput::Change::kLevelRaised, order, 11);
+  raised.supervision.from_level = SupervisionLevel::kYellow;
+  raised.supervision.comment = "群众反复投诉";
+  Upstream(raised);
+  Upstream(raised);
+  EXPECT_EQ(Recipients(Kind::kSupervisionLevelRaised),
+            (std::set<std::string>{"o-a", "o-b", "o-center"}));
+  EXPECT_EQ(OfKind(Kind::kSupervisionLevelRaised).size(), 3u);
+  for (const Notification& x : OfKind(Kind::kSupervisionLevelRaised)) {
+    EXPECT_EQ(x.severity, Severity::kCritical);
+    if (x.recipient != "o-center") continue;
+    EXPECT_EQ(x.title, "督办升级为红色督办：督办单 2026-001「渣土车遗撒问题」，回复期限2026-04-14");
+    EXPECT_THAT(x.body, HasSubstr("升级理由：群众反复投诉"));
+  }
+
+  Upstream(OrderEvent(SupervisionOrderInput::Change::kClosed, order, 12));
+  EXPECT_EQ(Recipients(Kind::kSupervisionOrderClosed),
+            (std::set<std::string>{"o-a", "o-b", "o-duchashi", "o-center"}));
+  EXPECT_EQ(OfKind(Kind::kSupervisionOrderClosed).size(), 4u);
+}
+
+TEST_F(SupervisionTest, ARequesterThatIsAnAddresseeOrTheIssuerIsNotToldTwice) {
+  ImportPlan();
+  SupervisionOrderView order = SampleOrder();
+  order.requesting_organization = "o-a";  // an addressee
+  Issue(order);
+  EXPECT_EQ(OfKind(Kind::kSupervisionOrderIssued).size(), 2u);
+  for (const Notification& x : OfKind(Kind::kSupervisionOrderIssued)) {
+    EXPECT_THAT(x.title, HasSubstr("前回复"));
+  }
+  UpstreamInput raised = OrderEvent(SupervisionOrderInput::Change::kLevelRaised, order, 11);
+  Upstream(raised);
+  EXPECT_EQ(OfKind(Kind::kSupervisionLevelRaised).size(), 2u);
+  Upstream(OrderEvent(SupervisionOrderInput::Change::kClosed, order, 12));
+  EXPECT_EQ(OfKind(Kind::kSupervisionOrderClosed).size(), 3u);  // o-a, o-b, o-duchashi
+
+  SupervisionOrderView by_issuer = SampleOrder();
+  by_issuer.name = "plans/2026-abc/supervisionOrders/2026-009";
+  by_issuer.order_id = "2026-009";
+  by_issuer.requesting_organization = "o-duchashi";  // the issuer itself
+  Issue(by_issuer, 13);
+  EXPECT_EQ(OfKind(Kind::kSupervisionOrderIssued).size(), 4u);
+  Upstream(OrderEvent(SupervisionOrderInput::Change::kClosed, by_issuer, 14));
+  EXPECT_EQ(OfKind(Kind::kSupervisionOrderClosed).size(), 6u);
+}
+
+TEST_F(SupervisionTest, AnOpenedProblemItemTellsItsOwnerOnce) {
+  ImportPlan();
+  UpstreamInput opened = ProblemEvent(ProblemState::kOpen, ProblemTransition::kUnspecified, 20);
+  opened.problem.location = "永定河左岸三家店段";
+  opened.problem.source = "督察反馈";
+  opened.problem.description = "雨污混接，晴天有污水排出";
+  Upstream(opened);
+  std::vector<Notification> n = OfKind(Kind::kProblemItemOpened);
+  ASSERT_EQ(n.size(), 1u);
+  EXPECT_EQ(n[0].recipient, "o-a");
+  EXPECT_EQ(n[0].severity, Severity::kWarning);
+  EXPECT_EQ(n[0].resource, kProblem);
+  EXPECT_EQ(n[0].period, "2026-04-10");
+  EXPECT_EQ(n[0].rule_id, "problem-item-opened");
+  EXPECT_EQ(n[0].title, "新交办问题 PK-017「永定河左岸排污口」，请于2026-04-10前整改");
+  EXPECT_EQ(n[0].body,
+            "工作措施：a1-t1-m1（推广新能源货车）\n"
+            "位置：永定河左岸三家店段\n"
+            "来源：督察反馈\n"
+            "问题描述：雨污混接，晴天有污水排出\n"
+            "整改期限：2026-04-10");
+  // A replay, and the item's later steps, tell no one of the opening again.
+  Upstream(opened);
+  Upstream(ProblemEvent(ProblemState::kRectifying, ProblemTransition::kStartRectification, 21));
+  EXPECT_EQ(OfKind(Kind::kProblemItemOpened).size(), 1u);
+  // Without a deadline.
+  UpstreamInput undated = ProblemEvent(ProblemState::kOpen, ProblemTransition::kUnspecified, 22);
+  undated.problem.item.name = "plans/2026-abc/problems/p-8";
+  undated.problem.item.code = "PK-018";
+  undated.problem.item.rectification_due.reset();
+  Upstream(undated);
+  n = OfKind(Kind::kProblemItemOpened);
+  ASSERT_EQ(n.size(), 2u);
+  EXPECT_EQ(n[1].title, "新交办问题 PK-018「永定河左岸排污口」，请整改");
+  EXPECT_THAT(n[1].body, HasSubstr("整改期限：无"));
+  EXPECT_EQ(n[1].period, "");
+}
+
+TEST_F(SupervisionTest, AnImportOfManyItemsArrivesAsOneDigestWhenTheRuleHasAWindow) {
+  ImportPlan();
+  ASSERT_OK_AND_ASSIGN(Rule rule, notifier_->GetRule("problem-item-opened"));
+  rule.digest_window = absl::Hours(1);
+  ASSERT_OK(notifier_->UpdateRule(rule, RuleEtag(rule)).status());
+  for (int i = 0; i < 3; ++i) {
+    UpstreamInput opened =
+        ProblemEvent(ProblemState::kOpen, ProblemTransition::kUnspecified, 20 + i);
+    opened.problem.item.name = absl::StrCat("plans/2026-abc/problems/p-", 30 + i);
+    opened.problem.item.code = absl::StrCat("PK-0", 30 + i);
+    Upstream(opened);
+  }
+  EXPECT_TRUE(OfKind(Kind::kProblemItemOpened).empty());
+  clock_.Advance(absl::Hours(1) + absl::Minutes(1));
+  Run();
+  std::vector<Notification> digests = OfKind(Kind::kDigest);
+  ASSERT_EQ(digests.size(), 1u);
+  EXPECT_EQ(digests[0].recipient, "o-a");
+  ASSERT_EQ(digests[0].digest_items.size(), 3u);
+  for (const DigestItem& item : digests[0].digest_items) {
+    EXPECT_EQ(item.kind, Kind::kProblemItemOpened);
+    EXPECT_THAT(item.title, HasSubstr("新交办问题 PK-03"));
+  }
+  EXPECT_TRUE(OfKind(Kind::kProblemItemOpened).empty());
+}
+
+TEST_F(SupervisionTest, AClosedProblemItemTellsItsOwnerAndTheMeasuresLead) {
+  ImportPlan();
+  clock_.Set(At(4, 20));
+  // Owned by the responsible town o-b; the measure's lead is o-a.
+  UpstreamInput closed = ProblemEvent(ProblemState::kClosed, ProblemTransition::kClose, 20);
+  closed.problem.item.owner = "o-b";
+  closed.problem.from_state = ProblemState::kVerified;
+  closed.problem.comment = "复查合格，同意销号";
+  absl::TimeZone zone;
+  ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &zone));
+  closed.problem.step_time = absl::FromCivil(absl::CivilSecond(2026, 4, 18, 23, 30, 0), zone);
+  Upstream(closed);
+  Upstream(closed);  // a replay
+  std::vector<Notification> n = OfKind(Kind::kProblemItemClosed);
+  ASSERT_EQ(n.size(), 2u);
+  EXPECT_EQ(Recipients(Kind::kProblemItemClosed), (std::set<std::string>{"o-a", "o-b"}));
+  for (const Notification& x : n) {
+    EXPECT_EQ(x.severity, Severity::kInfo);
+    EXPECT_EQ(x.period, "2026-04-18");  // the closing day in the plan's zone
+    EXPECT_EQ(x.title, "问题 PK-017「永定河左岸排污口」已销号");
+    EXPECT_EQ(x.body,
+              "销号意见：复查合格，同意销号\n"
+              "责任单位：龙泉镇\n"
+              "工作措施：a1-t1-m1（推广新能源货车）\n"
+              "整改期限：2026-04-10\n"
+              "销号日期：2026-04-18");
+    EXPECT_THAT(x.explanation,
+                HasSubstr(x.recipient == "o-b" ? "the organization's problem item"
+                                               : "a measure the organization leads"));
+  }
+  // Owned by the lead itself: told once.
+  UpstreamInput own = ProblemEvent(ProblemState::kClosed, ProblemTransition::kClose, 21);
+  own.problem.item.name = "plans/2026-abc/problems/p-9";
+  Upstream(own);
+  n = OfKind(Kind::kProblemItemClosed);
+  ASSERT_EQ(n.size(), 3u);
+  EXPECT_EQ(n[2].recipient, "o-a");
+  EXPECT_EQ(n[2].period, "2026-04-20");  // no step time: the service's day
+}
+
 TEST_F(SupervisionTest, ReportsExtensionsAndCompletionsAwaitTheBureau) {
   ImportPlan();
   UpstreamInput report;

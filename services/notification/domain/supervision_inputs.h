@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "services/notification/domain/model.h"
 
 namespace ecoplan::notification {
@@ -52,10 +53,16 @@ enum class ProblemTransition {
 // ProblemItemOpened (transition kUnspecified) or ProblemItemTransitioned.
 struct ProblemItemInput {
   ProblemItemView item;
+  // What the opening's text names besides the mirror (not kept in it).
+  std::string description;
+  std::string location;
+  std::string source;  // where it was found (督察反馈, 12345 工单 …)
   ProblemState from_state = ProblemState::kUnspecified;
   ProblemTransition transition = ProblemTransition::kUnspecified;
-  std::string comment;  // the step's comment (a reopening's reason)
+  std::string comment;  // the step's comment (a reopening's reason, a closing's note)
   int evidence_count = 0;
+  // When the step was taken (a closing's day); InfinitePast: unknown.
+  absl::Time step_time = absl::InfinitePast();
 };
 
 // A request the bureau decides: an extension (延期申请, ExtensionRequested) or

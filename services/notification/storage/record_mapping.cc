@@ -109,6 +109,8 @@ storage::NotificationRecord ToRecord(const Notification& n) {
   if (n.read_time) SetTime(*n.read_time, r.mutable_read_time());
   if (n.acknowledge_time) SetTime(*n.acknowledge_time, r.mutable_acknowledge_time());
   r.set_acknowledged_by(n.acknowledged_by);
+  r.set_acknowledge_comment(n.acknowledge_comment);
+  r.set_external_reference(n.external_reference);
   return r;
 }
 
@@ -137,6 +139,8 @@ Notification FromRecord(const storage::NotificationRecord& r) {
   if (r.has_read_time()) n.read_time = GetTime(r.read_time());
   if (r.has_acknowledge_time()) n.acknowledge_time = GetTime(r.acknowledge_time());
   n.acknowledged_by = r.acknowledged_by();
+  n.acknowledge_comment = r.acknowledge_comment();
+  n.external_reference = r.external_reference();
   return n;
 }
 
@@ -424,6 +428,7 @@ storage::SupervisionOrderViewRecord ToRecord(const SupervisionOrderView& o) {
                  &storage::SupervisionOrderViewRecord::mutable_reply_due_time);
   r.set_issuing_organization(o.issuing_organization);
   r.set_source(o.source);
+  r.set_requesting_organization(o.requesting_organization);
   return r;
 }
 
@@ -441,6 +446,7 @@ SupervisionOrderView FromRecord(const storage::SupervisionOrderViewRecord& r) {
   o.reply_due_time = TimeOrPast(r.has_reply_due_time(), r.reply_due_time());
   o.issuing_organization = r.issuing_organization();
   o.source = r.source();
+  o.requesting_organization = r.requesting_organization();
   return o;
 }
 

@@ -6,8 +6,12 @@
 #include <tuple>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/storage/key_codec.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
+#include "ecoplan/notification/v1/notification_service.pb.h"
+#include "services/notification/storage/notification_storage.pb.h"
 
 namespace ecoplan::notification {
 
@@ -27,8 +31,8 @@ auto Tie(const DigestItem& x) {
   return std::tie(a, b, c);
 }
 auto Tie(const Notification& x) {
-  const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v] = x;
-  return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v);
+  const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v, w, y] = x;
+  return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v, w, y);
 }
 auto Tie(const Rule& x) {
   const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m] = x;
@@ -39,8 +43,8 @@ auto Tie(const SupervisionAddresseeView& x) {
   return std::tie(a, b);
 }
 auto Tie(const SupervisionOrderView& x) {
-  const auto& [a, b, c, d, e, f, g, h, i, j] = x;
-  return std::tie(a, b, c, d, e, f, g, h, i, j);
+  const auto& [a, b, c, d, e, f, g, h, i, j, k] = x;
+  return std::tie(a, b, c, d, e, f, g, h, i, j, k);
 }
 auto Tie(const ProblemItemView& x) {
   const auto& [a, b, c, d, e, f, g, h] = x;
@@ -270,6 +274,8 @@ struct EveryKind {
     notification.read_time = T(1780000100, 1);
     notification.acknowledge_time = T(1780000200, 999999999);
     notification.acknowledged_by = "users/zhang";
+    notification.acknowledge_comment = "已派遣至区交通局处置";
+    notification.external_reference = "MTG-2026-0042";
 
     read_digest.number = 43;  // mostly defaults: unset times stay unset
     read_digest.kind = Kind::kDigest;
@@ -483,6 +489,7 @@ TEST_F(RocksDbNotificationStoreTest, OpenOrdersAndProblemItemsSurviveAReopenUnti
   order.reply_due_time = T(1780000000);
   order.issuing_organization = "o-duchashi";
   order.source = "12345 接诉即办 工单 12345-0042";
+  order.requesting_organization = "o-center";
   SupervisionOrderView computed = order;  // no explicit deadline: stays unset
   computed.name = "plans/2026-abc/supervisionOrders/2026-002";
   computed.reply_due_time = absl::InfinitePast();
@@ -515,6 +522,54 @@ TEST_F(RocksDbNotificationStoreTest, OpenOrdersAndProblemItemsSurviveAReopenUnti
   EXPECT_EQ(state.supervision_orders.count(order.name), 0u);
   EXPECT_EQ(state.supervision_orders.size(), 1u);
   EXPECT_TRUE(state.problems.empty());
+}
+
+TEST_F(RocksDbNotificationStoreTest, AnAcknowledgementsNoteAndReferenceAreInItsEvent) {
+  Open();
+  Changes created;
+  created.notifications = {Make(1, "o-center")};
+  created.events.push_back(ChangeEvent{ChangeEvent::Type::kNotificationCreated, 1, "", "", false});
+  ASSERT_OK(store_->Commit(created));
+  Notification acked = Make(1, "o-center");
+  acked.acknowledge_time = T(1780000500);
+  acked.acknowledged_by = "command-center";
+  acked.acknowledge_comment = "已派遣";
+  acked.external_reference = "MTG-2026-0042";
+  Changes ack;
+  ack.notifications = {acked};
+  ack.events.push_back(ChangeEvent{ChangeEvent::Type::kNotificationAcknowledged, 1, "", "", false});
+  ASSERT_OK(store_->Commit(ack));
+  ASSERT_OK_AND_ASSIGN(std::vector<common::v1::Event> events, db_->ReadEvents(0, 10));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].type(), "ecoplan.notification.v1.NotificationAcknowledged");
+  v1::NotificationAcknowledged payload;
+  ASSERT_TRUE(events[1].payload().UnpackTo(&payload));
+  EXPECT_EQ(payload.notification().acknowledge_comment(), "已派遣");
+  EXPECT_EQ(payload.notification().external_reference(), "MTG-2026-0042");
+  EXPECT_EQ(payload.notification().acknowledged_by(), "command-center");
+}
+
+TEST_F(RocksDbNotificationStoreTest,
+       ANotificationRecordOfAnEarlierBuildLoadsWithoutANoteOrReference) {
+  Open();
+  // What a build before acknowledge_comment and external_reference wrote: fields 1..22 only.
+  storage::NotificationRecord old;
+  old.set_number(5);
+  old.set_kind(v1::NOTIFICATION_KIND_REPORT_OVERDUE);
+  old.set_recipient("o-a");
+  old.set_title("月报已逾期");
+  old.mutable_acknowledge_time()->set_seconds(1780000600);
+  old.set_acknowledged_by("users/li");
+  const std::string key = absl::StrCat("n/", common::EncodeUint64(5));
+  ASSERT_TRUE(db_->db()
+                  ->Put(rocksdb::WriteOptions(), db_->Cf("notify"), key, old.SerializeAsString())
+                  .ok());
+  ASSERT_OK_AND_ASSIGN(Notification n, store_->GetNotification(5));
+  EXPECT_EQ(n.title, "月报已逾期");
+  EXPECT_EQ(n.acknowledged_by, "users/li");
+  ASSERT_TRUE(n.acknowledge_time.has_value());
+  EXPECT_EQ(n.acknowledge_comment, "");
+  EXPECT_EQ(n.external_reference, "");
 }
 
 TEST_F(RocksDbNotificationStoreTest, AWithdrawnMetStatementIsGoneAfterAReopen) {
