@@ -9,8 +9,11 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "common/admin/restore.h"
+#include "common/mapping/proto_values.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "ecoplan/admin/v1/admin_service.grpc.pb.h"
@@ -147,6 +150,43 @@ absl::Status ListAudit(const CommandEnv& env, const ParsedArgs& args) {
   return absl::OkStatus();
 }
 
+void PrintVerified(const common::VerifiedBackup& b, std::ostream& out) {
+  PrintFields(
+      out,
+      {{"Backup", b.path},
+       {"Checksums", "every table file read and checked"},
+       {"Last event", absl::StrCat(b.last_event_sequence)},
+       {"Last event time",
+        b.last_event_sequence == 0 ? "-" : FormatTimestamp(common::TimeToProto(b.last_event_time))},
+       {"Column families", absl::StrJoin(b.column_families, ", ")},
+       {"Size", Size(b.size_bytes)}});
+}
+
+// Offline: the service is stopped and this runs where its volumes are mounted.
+absl::Status Restore(const CommandEnv& env, const ParsedArgs& args) {
+  const std::string backup = args.args()[0];
+  if (args.Has("verify-only")) {
+    ECOPLAN_ASSIGN_OR_RETURN(common::VerifiedBackup verified, common::VerifyBackup(backup));
+    PrintVerified(verified, *env.out);
+    return absl::OkStatus();
+  }
+  const std::string db = args.Value("db");
+  if (db.empty())
+    return UsageError("give --db DIR (the stopped service's database) or --verify-only");
+  ECOPLAN_ASSIGN_OR_RETURN(common::RestoreResult result,
+                           common::RestoreBackup(backup, db, absl::Now()));
+  PrintVerified(result.restored, *env.out);
+  *env.out << "restored into " << db << "\n";
+  if (!result.previous_moved_to.empty()) {
+    *env.out << "the previous database is at " << result.previous_moved_to
+             << " (delete it once satisfied)\n";
+  }
+  *env.out << "services following this one that are past event "
+           << result.restored.last_event_sequence
+           << " must be restored from backups of the same time (docs/OPERATIONS.md)\n";
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::vector<CommandGroup> AdminCommandGroups() {
@@ -186,9 +226,20 @@ std::vector<CommandGroup> AdminCommandGroups() {
         {"page-token", "TOKEN", "the next page, from the previous output"},
         {"oldest-first", "", "oldest first instead of newest first"}},
        ListAudit});
+  admin.commands.push_back(
+      {"restore",
+       "BACKUP_DIR (--db DIR | --verify-only)",
+       "verify a backup, then replace a stopped service's database with it (offline, no server)",
+       1,
+       1,
+       {{"db", "DIR", "the stopped service's database directory (its --db_path)"},
+        {"verify-only", "", "only verify the backup: checksums of every file, last event"}},
+       Restore});
   admin.notes =
-      "A backup is a complete RocksDB database. To restore, stop the service and start it with\n"
-      "--db_path on a copy of the backup directory (docs/OPERATIONS.md).\n"
+      "A backup is a complete RocksDB database. To restore, stop the service and run\n"
+      "`admin restore BACKUP_DIR --db DIR` where its volumes are mounted: the backup is verified\n"
+      "(every table file's checksums), copied beside DIR, verified again and swapped in; the old\n"
+      "database stays at DIR.before-restore-<time> (docs/OPERATIONS.md).\n"
       "The audit log records every write and every refused call of the server "
       "(docs/SECURITY.md).\n";
   return {admin};

@@ -106,3 +106,37 @@ TEST_F(AdminCommandsTest, ListsAuditRecordsAsATableOrJsonWithFilters) {
 
 }  // namespace
 }  // namespace ecoplan::ctl
+
+namespace ecoplan::ctl {
+namespace {
+
+// Offline restore: the backup is verified, then swapped in for a stopped
+// service's database, the old one kept aside.
+TEST_F(AdminCommandsTest, RestoresAVerifiedBackupIntoAStoppedServicesDatabase) {
+  common::RocksDbOptions options;
+  options.path = dir_.Sub("service-db");
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<common::RocksDb> service_db, common::RocksDb::Open(options));
+  common::WriteRequest change;
+  change.events.emplace_back().set_type("ThingPut");
+  ASSERT_TRUE(service_db->Commit(std::move(change)).ok());
+  common::BackupManager backups(service_db.get(), dir_.Sub("service-backups"), &clock_);
+  ASSERT_OK_AND_ASSIGN(common::BackupInfo backup, backups.Create());
+  common::WriteRequest later;
+  later.events.emplace_back().set_type("ThingPut");
+  ASSERT_TRUE(service_db->Commit(std::move(later)).ok());
+
+  ASSERT_EQ(Run({"admin", "restore", backup.path, "--verify-only"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("every table file read and checked"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("Last event"), std::string::npos);
+  out_.str("");
+  service_db.reset();  // the service is stopped (a running one: RestoreTest)
+  ASSERT_EQ(Run({"admin", "restore", backup.path, "--db", options.path}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("restored into " + options.path), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find(".before-restore-"), std::string::npos) << out_.str();
+  ASSERT_OK_AND_ASSIGN(service_db, common::RocksDb::Open(options));
+  EXPECT_EQ(service_db->LastEventSequence(), 1u);
+  EXPECT_EQ(Run({"admin", "restore", backup.path}), 2) << "neither --db nor --verify-only";
+}
+
+}  // namespace
+}  // namespace ecoplan::ctl
