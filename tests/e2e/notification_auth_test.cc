@@ -23,6 +23,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/auth/token_minter.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/notification/v1/notification_service.grpc.pb.h"
@@ -116,6 +117,19 @@ class NotificationAuthTest : public ::testing::Test {
   std::string Admin() { return secured_.Token(Role::kAdministrator); }
   // The viewer the walk calls as (same subject as secured_.Token(kViewer)).
   std::string CommandCenter() { return secured_.Token(Role::kViewer); }
+  // The same viewer with credentials naming `organization_id` (org claim): it marks and
+  // acknowledges that organization's notifications (its own inbox), and no other.
+  std::string CommandCenterOf(const std::string& organization_id) {
+    common::TokenClaims c;
+    c.subject = "test-viewer";
+    c.role = Role::kViewer;
+    c.organization_id = organization_id;
+    c.issuer = "ecoplan-local";
+    c.audience = "ecoplan";
+    c.issued_at = absl::Now();
+    c.expires_at = absl::Now() + absl::Minutes(10);
+    return common::MintToken(common::TokenAlgorithm::kHs256, secured_.secret(), c).value();
+  }
   std::string NextId(const char* what) { return absl::StrCat(what, "-", ++counter_); }
   std::string Inbox() { return "organizations/" + bureau_; }
 
@@ -417,10 +431,28 @@ class NotificationAuthTest : public ::testing::Test {
 
 TEST_F(NotificationAuthTest, EveryRpcAnswersEachRoleExactlyAsThePolicySays) {
   std::map<std::string, PolicyCall> calls = Calls();
-  // Reporters belong to the bureau's organization, the recipient of the walk's inbox item.
+  // Reporters belong to the bureau's organization, the recipient of the walk's inbox item, and
+  // the viewer's credentials name it (the command center's own inbox).
   EXPECT_THAT(WalkPolicy(notification::NotificationPolicy(), calls,
-                         [this](Role r) { return secured_.Token(r, bureau_); }),
+                         [this](Role r) {
+                           return r == Role::kViewer ? CommandCenterOf(bureau_)
+                                                     : secured_.Token(r, bureau_);
+                         }),
               ::testing::IsEmpty());
+  // A viewer whose credentials name no organization, or another one, reads but never marks or
+  // acknowledges.
+  const std::string town_screen =
+      CommandCenterOf(IdOf(organizations_.front()) == bureau_ ? IdOf(organizations_.back())
+                                                              : IdOf(organizations_.front()));
+  for (const std::string& onlooker : {CommandCenter(), town_screen}) {
+    EXPECT_EQ(calls[notification::NotificationMethod("GetNotification")](onlooker),
+              grpc::StatusCode::OK);
+    for (const char* method : {"MarkNotificationRead", "AcknowledgeNotification"}) {
+      EXPECT_EQ(calls[notification::NotificationMethod(method)](onlooker),
+                grpc::StatusCode::PERMISSION_DENIED)
+          << method;
+    }
+  }
 }
 
 TEST_F(NotificationAuthTest, AReporterOfAnotherOrganizationIsHeldToItsOwnInboxAndContacts) {
