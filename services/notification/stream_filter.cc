@@ -11,7 +11,7 @@ namespace ecoplan::notification {
 namespace {
 
 constexpr char kCreatedType[] = "ecoplan.notification.v1.NotificationCreated";
-constexpr int kMaxKinds = 30;
+constexpr int kMaxKinds = 64;  // every kind, with room for more
 constexpr int kMaxOrganizations = 100;
 
 struct Filter {

@@ -67,8 +67,16 @@ TEST(StreamFilterTest, RefusesWhatIsNotAFilterNamingTheField) {
   EXPECT_NE(StreamFilterOf(request).status().message().find("severities[0]"), std::string::npos);
 
   request.Clear();
-  for (int i = 0; i < 31; ++i) request.add_kinds(v1::NOTIFICATION_KIND_REPORT_OVERDUE);
+  for (int i = 0; i < 65; ++i) request.add_kinds(v1::NOTIFICATION_KIND_REPORT_OVERDUE);
   EXPECT_EQ(StreamFilterOf(request).status().code(), absl::StatusCode::kInvalidArgument);
+
+  // Every kind at once is a filter a command center may well send.
+  request.Clear();
+  for (int k = 1; v1::NotificationKind_IsValid(k); ++k) {
+    request.add_kinds(static_cast<v1::NotificationKind>(k));
+  }
+  ASSERT_GT(request.kinds_size(), 30);
+  EXPECT_TRUE(StreamFilterOf(request).ok()) << StreamFilterOf(request).status();
 }
 
 }  // namespace
