@@ -157,6 +157,7 @@ std::shared_ptr<grpc::Channel> ServiceClients::Channel(const std::string& addres
   // A stream that only receives sends no data frames: without this the client
   // stops pinging after two pings.
   with_keepalive.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  with_keepalive.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, kMaxReconnectBackoffMs);
   return grpc::experimental::CreateCustomChannelWithInterceptors(
       address, credentials_, with_keepalive, std::move(interceptors));
 }
