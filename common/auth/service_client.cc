@@ -151,8 +151,15 @@ std::shared_ptr<grpc::Channel> ServiceClients::Channel(const std::string& addres
   ServiceTokenSource* tokens = tokens_.get();
   interceptors.push_back(std::make_unique<BearerTokenInterceptorFactory>(
       [tokens] { return tokens->AuthorizationHeader(); }));
-  return grpc::experimental::CreateCustomChannelWithInterceptors(address, credentials_, args,
-                                                                 std::move(interceptors));
+  grpc::ChannelArguments with_keepalive = args;
+  with_keepalive.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, kKeepaliveTimeMs);
+  with_keepalive.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, kKeepaliveTimeoutMs);
+  // A stream that only receives sends no data frames: without this the client
+  // stops pinging after two pings.
+  with_keepalive.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  with_keepalive.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, kMaxReconnectBackoffMs);
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      address, credentials_, with_keepalive, std::move(interceptors));
 }
 
 }  // namespace ecoplan::common

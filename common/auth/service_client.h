@@ -97,7 +97,16 @@ class ServiceClients {
                                                                 const Clock* clock,
                                                                 const Logger& logger);
 
-  // A channel to `address` with the TLS credentials and the token interceptor.
+  // A channel to `address` with the TLS credentials and the token interceptor,
+  // and HTTP/2 keepalive pings while a call is open (every kKeepaliveTime, the
+  // connection is dropped after kKeepaliveTimeout without an answer): a
+  // WatchEvents stream through a silent partition (packets dropped, a proxy
+  // that holds them) fails instead of looking open forever.
+  // A lost connection is tried again at most kMaxReconnectBackoffMs apart
+  // (gRPC's default is 2 minutes, which would outlast a follower's backoff).
+  static constexpr int kMaxReconnectBackoffMs = 10000;
+  static constexpr int kKeepaliveTimeMs = 10000;
+  static constexpr int kKeepaliveTimeoutMs = 5000;
   std::shared_ptr<grpc::Channel> Channel(const std::string& address,
                                          const grpc::ChannelArguments& args = {}) const;
 

@@ -22,6 +22,18 @@ std::string CursorKey(absl::string_view name) { return absl::StrCat("cursor/", n
 
 }  // namespace
 
+const char* FollowerStateName(FollowerState state) {
+  switch (state) {
+    case FollowerState::kConnecting:
+      return "connecting";
+    case FollowerState::kFollowing:
+      return "following";
+    case FollowerState::kDisconnected:
+      return "disconnected";
+  }
+  return "unknown";
+}
+
 std::optional<uint64_t> LastSequenceOf(const grpc::ClientContext& context) {
   const auto& headers = context.GetServerInitialMetadata();
   const auto found = headers.find(kLastSequenceHeader);
@@ -56,6 +68,7 @@ absl::Status EventFollower::Start() {
   started_ = true;
   status_.cursor = cursor;
   status_.upstream_sequence = cursor;
+  status_.started_at = absl::Now();
   thread_ = std::thread([this] { Loop(); });
   return absl::OkStatus();
 }
@@ -105,8 +118,11 @@ void EventFollower::Fail(const absl::Status& status) {
   FollowerStatus snapshot;
   {
     absl::MutexLock lock(&mu_);
+    const absl::Time now = absl::Now();
+    // A stream that was current until now: the view was exact until the break.
+    if (status_.connected && status_.lag_events() == 0) status_.caught_up_at = now;
     status_.connected = false;
-    if (status_.lost_since == absl::InfiniteFuture()) status_.lost_since = absl::Now();
+    if (status_.lost_since == absl::InfiniteFuture()) status_.lost_since = now;
     snapshot = status_;
   }
   if (options_.on_error) options_.on_error(status);
@@ -134,11 +150,12 @@ void EventFollower::Accepted(std::optional<uint64_t> upstream_last) {
   if (options_.on_status) options_.on_status(snapshot);
 }
 
-void EventFollower::Applied(uint64_t sequence) {
+void EventFollower::Applied(uint64_t sequence, absl::Time commit_time) {
   FollowerStatus snapshot;
   {
     absl::MutexLock lock(&mu_);
     status_.cursor = sequence;
+    status_.last_event_time = commit_time;
     status_.upstream_sequence = std::max(status_.upstream_sequence, sequence);
     if (status_.cursor >= status_.upstream_sequence) status_.caught_up_at = absl::Now();
     snapshot = status_;
@@ -150,6 +167,9 @@ void EventFollower::Loop() {
   std::mt19937_64 random(std::random_device{}());
   std::uniform_real_distribution<double> jitter(1.0 - options_.jitter, 1.0 + options_.jitter);
   absl::Duration backoff = options_.initial_backoff;
+  // The last stream ended because the handler (or the commit) failed on an
+  // event: its acceptance says nothing of the upstream, the wait keeps growing.
+  bool handler_failed = false;
   while (true) {
     grpc::ClientContext context;
     uint64_t after;
@@ -167,13 +187,18 @@ void EventFollower::Loop() {
     // its first event.
     const std::optional<uint64_t> upstream_last = stream->WaitAccepted();
     bool accepted = upstream_last.has_value();
-    if (accepted) Accepted(upstream_last);
+    // The upstream is back: the next failure starts with a short wait again.
+    if (accepted) {
+      Accepted(upstream_last);
+      if (!handler_failed) backoff = options_.initial_backoff;
+    }
     absl::Status failure;
     ecoplan::common::v1::Event event;
     while (stream->Read(&event)) {
       if (!accepted) {
         Accepted(std::nullopt);
         accepted = true;
+        if (!handler_failed) backoff = options_.initial_backoff;
       }
       if (event.sequence() <= after) continue;  // already applied (never expected)
       absl::StatusOr<FollowEffect> effect = handler_(event);
@@ -194,11 +219,15 @@ void EventFollower::Loop() {
       }
       if (effect->on_committed) effect->on_committed();
       after = event.sequence();
-      Applied(after);
+      Applied(after, event.has_commit_time()
+                         ? absl::FromUnixSeconds(event.commit_time().seconds()) +
+                               absl::Nanoseconds(event.commit_time().nanos())
+                         : absl::InfinitePast());
     }
-    // The upstream was back (or events were applied): the next failure starts
-    // with a short wait again. An event the handler keeps failing on does not.
-    if ((accepted && failure.ok()) || after > opened_after) backoff = options_.initial_backoff;
+    // Events were applied: the next failure starts with a short wait again.
+    // An event the handler keeps failing on makes the wait grow.
+    if (after > opened_after) backoff = options_.initial_backoff;
+    handler_failed = !failure.ok();
     const grpc::Status finished = stream->Finish();
     {
       absl::MutexLock lock(&mu_);

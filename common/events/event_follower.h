@@ -39,6 +39,7 @@
 #include <grpcpp/support/status.h>
 #include <grpcpp/support/sync_stream.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -132,6 +133,16 @@ struct FollowEffect {
 using EventHandler =
     std::function<absl::StatusOr<FollowEffect>(const ecoplan::common::v1::Event& event)>;
 
+// Where a follower stands with its upstream (FollowerStatus::state()).
+enum class FollowerState {
+  kConnecting,    // started, no stream accepted yet and none lost
+  kFollowing,     // an accepted stream is open
+  kDisconnected,  // the upstream was lost at lost_since; reconnecting with backoff
+};
+
+// "connecting", "following", "disconnected".
+const char* FollowerStateName(FollowerState state);
+
 // What a follower knows of its upstream.
 struct FollowerStatus {
   // A stream is open and the upstream accepted it (or sent an event on it).
@@ -139,25 +150,55 @@ struct FollowerStatus {
   // The last event applied durably.
   uint64_t cursor = 0;
   // The upstream's last sequence as last heard (headers of an accepted
-  // stream, or an event); never below cursor.
+  // stream, or an event); never below cursor. A follower cut off from its
+  // upstream cannot hear of later events, so lag_events() stays where it was
+  // until the upstream is back: lag_seconds() is the figure that grows.
   uint64_t upstream_sequence = 0;
-  // When the cursor last reached upstream_sequence while connected. While
-  // connected with no lag it is current now (new events are pushed to it);
-  // cut off or behind, it has not been current since then. InfinitePast
-  // until the first time.
+  // The last moment the follower knew it held every upstream event: when the
+  // cursor last reached upstream_sequence while connected, or, when a stream
+  // that was current breaks, the moment the break was noticed. While
+  // connected with no lag it is current now (new events are pushed to it).
+  // InfinitePast until the first time.
   absl::Time caught_up_at = absl::InfinitePast();
   // Since when the upstream has been lost (InfiniteFuture while connected or
   // before the first stream).
   absl::Time lost_since = absl::InfiniteFuture();
+  // commit_time of the last event applied by this process (InfinitePast
+  // until one is: the cursor alone is kept across restarts).
+  absl::Time last_event_time = absl::InfinitePast();
+  // When the follower started (Start()).
+  absl::Time started_at = absl::InfinitePast();
 
   // Events known to exist upstream and not applied yet.
   uint64_t lag_events() const { return upstream_sequence - cursor; }
+  FollowerState state() const {
+    if (connected) return FollowerState::kFollowing;
+    return lost_since != absl::InfiniteFuture() ? FollowerState::kDisconnected
+                                                : FollowerState::kConnecting;
+  }
+  // How long the follower's view may be out of date at `now`: zero while it
+  // follows with no known lag; otherwise now minus the last moment its view
+  // is known to have been exact, which is the later of caught_up_at and
+  // last_event_time (the upstream had nothing newer than an applied event
+  // before that event's commit) — or started_at when neither is known. So
+  // while the upstream is lost it counts from the loss even when nothing was
+  // written upstream since (the follower cannot know), and while it catches
+  // up it is now minus the commit time of the last applied event.
+  absl::Duration lag_seconds(absl::Time now) const {
+    if (connected && lag_events() == 0) return absl::ZeroDuration();
+    absl::Time exact = std::max(caught_up_at, last_event_time);
+    if (exact == absl::InfinitePast()) exact = started_at;
+    if (exact == absl::InfinitePast() || now <= exact) return absl::ZeroDuration();
+    return now - exact;
+  }
 };
 
 struct EventFollowerOptions {
   // Names the cursor: meta key "cursor/<name>". Required, unique per upstream.
   std::string name;
-  // First wait after a failure; doubles per failure up to max_backoff.
+  // First wait after a failure; doubles per failure up to max_backoff, and
+  // is short again once a stream is accepted (or an event applied), so a
+  // second outage starts with the short wait.
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(10);
   // Each wait is multiplied by a random factor in [1 - jitter, 1 + jitter].
@@ -211,8 +252,8 @@ class EventFollower {
   // The stream is accepted; the upstream's last sequence is `upstream_last`
   // (nullopt: not told).
   void Accepted(std::optional<uint64_t> upstream_last);
-  // Event `sequence` is applied durably.
-  void Applied(uint64_t sequence);
+  // Event `sequence`, committed upstream at `commit_time`, is applied durably.
+  void Applied(uint64_t sequence, absl::Time commit_time);
 
   RocksDb* const db_;
   const EventFollowerOptions options_;

@@ -240,6 +240,85 @@ TEST_F(EventFollowerTest, SaysSinceWhenTheUpstreamIsLostAndWhenItResumes) {
   EXPECT_EQ(follower->status().lag_events(), 0u);
 }
 
+// The status an operator reads: following with no lag (0 s), then, cut off,
+// disconnected with a lag in seconds that counts from the loss, and the
+// commit time of the last event applied.
+TEST_F(EventFollowerTest, StateAndLagInSecondsFollowTheUpstream) {
+  OpenDownstream();
+  auto upstream = std::make_unique<Upstream>(dir_.Sub("up"));
+  upstream->Emit(3);
+  const absl::Time before = absl::Now();
+  auto follower = Follow(upstream->port(), Recorder());
+  EXPECT_EQ(follower->status().state(), FollowerState::kConnecting);
+  ASSERT_OK(follower->Start());
+  ASSERT_TRUE(follower->WaitForCursor(3, absl::Seconds(10)));
+  FollowerStatus current = follower->status();
+  EXPECT_EQ(current.state(), FollowerState::kFollowing);
+  EXPECT_EQ(current.lag_seconds(absl::Now() + absl::Hours(1)), absl::ZeroDuration());
+  EXPECT_GE(current.last_event_time, before - absl::Seconds(1));
+  EXPECT_LE(current.last_event_time, absl::Now());
+
+  upstream.reset();
+  for (int i = 0; i < 200 && follower->status().connected; ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  const FollowerStatus cut = follower->status();
+  EXPECT_EQ(cut.state(), FollowerState::kDisconnected);
+  EXPECT_EQ(cut.caught_up_at, cut.lost_since);  // current until the loss
+  EXPECT_EQ(cut.lag_seconds(cut.lost_since + absl::Seconds(7)), absl::Seconds(7));
+  EXPECT_STREQ(FollowerStateName(cut.state()), "disconnected");
+  follower->Stop();
+}
+
+// A scripted upstream down for a while (the wait grows), then up for one
+// stream that breaks: the second outage starts again from the shortest wait.
+TEST_F(EventFollowerTest, TheBackoffIsShortAgainOnceAStreamIsAccepted) {
+  OpenDownstream();
+  class Scripted final : public EventStream {
+   public:
+    explicit Scripted(bool accept) : accept_(accept) {}
+    bool Read(cv1::Event*) override { return false; }
+    grpc::Status Finish() override {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, accept_ ? "reset" : "down");
+    }
+    std::optional<uint64_t> WaitAccepted() override {
+      return accept_ ? std::optional<uint64_t>(0) : std::nullopt;
+    }
+
+   private:
+    const bool accept_;
+  };
+  absl::Mutex mu;
+  std::vector<absl::Time> opened;
+  EventFollowerOptions options;
+  options.name = "scripted";
+  options.initial_backoff = absl::Milliseconds(5);
+  options.max_backoff = absl::Seconds(5);
+  options.jitter = 0;
+  constexpr int kDownBefore = 8;  // waits 5, 10, …, 640 ms: the ninth would be 1.28 s
+  EventFollower follower(
+      down_.get(), options,
+      [&](grpc::ClientContext*, uint64_t) -> std::unique_ptr<EventStream> {
+        absl::MutexLock lock(&mu);
+        opened.push_back(absl::Now());
+        return std::make_unique<Scripted>(static_cast<int>(opened.size()) == kDownBefore + 1);
+      },
+      Recorder());
+  ASSERT_OK(follower.Start());
+  {
+    absl::MutexLock lock(&mu);
+    auto enough = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu) { return opened.size() >= kDownBefore + 3; };
+    ASSERT_TRUE(mu.AwaitWithTimeout(absl::Condition(&enough), absl::Seconds(20)));
+  }
+  follower.Stop();
+  absl::MutexLock lock(&mu);
+  // Before the accepted stream the waits had grown to 640 ms …
+  EXPECT_GE(opened[kDownBefore] - opened[kDownBefore - 1], absl::Milliseconds(600));
+  // … after it, the first wait is the shortest again, the next one twice that.
+  EXPECT_LT(opened[kDownBefore + 1] - opened[kDownBefore], absl::Milliseconds(300));
+  EXPECT_LT(opened[kDownBefore + 2] - opened[kDownBefore + 1], absl::Milliseconds(300));
+}
+
 TEST_F(EventFollowerTest, ResumesAfterTheDurableCursor) {
   OpenDownstream();
   Upstream upstream(dir_.Sub("up"));

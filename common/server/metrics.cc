@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
 #include "prometheus/text_serializer.h"
 
 namespace ecoplan::common {
@@ -144,7 +145,16 @@ Gauge* MetricsRegistry::AddGauge(const std::string& name, const std::string& hel
   return slot.get();
 }
 
+void MetricsRegistry::AddCollectHook(std::function<void()> refresh) {
+  absl::MutexLock lock(&hooks_mu_);
+  hooks_.push_back(std::move(refresh));
+}
+
 std::string MetricsRegistry::Render() const {
+  {
+    absl::MutexLock lock(&hooks_mu_);
+    for (const std::function<void()>& refresh : hooks_) refresh();
+  }
   std::vector<prometheus::MetricFamily> families = registry_->Collect();
   std::sort(families.begin(), families.end(),
             [](const prometheus::MetricFamily& a, const prometheus::MetricFamily& b) {
@@ -260,6 +270,10 @@ absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
   server->server_ = std::make_unique<httplib::Server>();
   server->server_->Get("/metrics", [registry](const httplib::Request&, httplib::Response& res) {
     res.set_content(registry->Render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+  server->server_->Get("/status", [registry](const httplib::Request&, httplib::Response& res) {
+    res.set_content(registry->status_page()->ToJson(absl::Now()).dump(2) + "\n",
+                    "application/json");
   });
   if (port == 0) {
     server->port_ = server->server_->bind_to_any_port(host);

@@ -15,6 +15,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -23,6 +24,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "common/server/status_page.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/gauge.h"
@@ -112,8 +114,17 @@ class MetricsRegistry {
   Gauge* AddGauge(const std::string& name, const std::string& help,
                   std::vector<std::string> label_names);
 
-  // Every family in the text exposition format (version 0.0.4), sorted by name.
+  // Every family in the text exposition format (version 0.0.4), sorted by name,
+  // after running the collect hooks.
   std::string Render() const;
+
+  // Runs `refresh` before every Render(), e.g. to set a gauge whose value
+  // depends on the time (a lag in seconds). It runs on the rendering thread
+  // and must not call back into the registry's Add* or Render.
+  void AddCollectHook(std::function<void()> refresh);
+
+  // The JSON health details served at GET /status beside /metrics.
+  StatusPage* status_page() const { return &status_page_; }
 
   // Default latency buckets in seconds, 1 ms … 10 s.
   static std::vector<double> LatencyBuckets();
@@ -124,6 +135,9 @@ class MetricsRegistry {
   absl::flat_hash_map<std::string, std::unique_ptr<Counter>> counters_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::unique_ptr<Histogram>> histograms_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::unique_ptr<Gauge>> gauges_ ABSL_GUARDED_BY(mu_);
+  mutable absl::Mutex hooks_mu_;
+  std::vector<std::function<void()>> hooks_ ABSL_GUARDED_BY(hooks_mu_);
+  mutable StatusPage status_page_;
 };
 
 // Server interceptor factory recording, for every RPC:
@@ -169,7 +183,8 @@ class MetricsInterceptorFactory : public grpc::experimental::ServerInterceptorFa
 // "OK", "CANCELLED", …, "UNAUTHENTICATED" (the names of grpc::StatusCode).
 std::string GrpcCodeName(int code);
 
-// Serves GET /metrics (registry->Render()) over HTTP/1.1 on its own thread.
+// Serves GET /metrics (registry->Render()) and GET /status (the JSON of
+// registry->status_page(), application/json) over HTTP/1.1 on its own thread.
 class MetricsHttpServer {
  public:
   // Binds `host`:`port` (port 0 = any free port) and starts serving.

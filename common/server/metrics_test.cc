@@ -126,6 +126,14 @@ TEST(MetricsInterceptorTest, CountsCallsByMethodAndCodeAndServesThemOverHttp) {
   EXPECT_TRUE(Contains(text, absl::StrCat("grpc_server_handling_seconds_count{", labels, "} 3\n")))
       << text;
   EXPECT_EQ(client.Get("/other")->status, 404);
+  registry.status_page()->Set("storage", [] { return nlohmann::ordered_json{{"ok", true}}; });
+  httplib::Result status = client.Get("/status");
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->status, 200);
+  EXPECT_EQ(status->get_header_value("Content-Type"), "application/json");
+  const nlohmann::json page = nlohmann::json::parse(status->body);
+  EXPECT_TRUE(page["time"].is_string());
+  EXPECT_EQ(page["storage"]["ok"], true);
 
   const int metrics_port = (*server)->metrics_port();
   (*server)->Shutdown();

@@ -117,6 +117,10 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   builder.AddListeningPort(address,
                            credentials != nullptr ? credentials : grpc::InsecureServerCredentials(),
                            &running->port_);
+  // The services' clients ping an open stream every 10 s (ServiceClients::Channel,
+  // common/auth/service_client.h) to notice a silent partition; gRPC's default
+  // (a ping at most every 5 minutes without data) would answer them with GOAWAY.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 5000);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.SetMaxSendMessageSize(options.max_send_message_bytes);
   for (grpc::Service* service : services) builder.RegisterService(service);

@@ -8,7 +8,7 @@
 namespace ecoplan::common {
 
 StorageSignals::StorageSignals(MetricsRegistry* metrics, Logger log, const Clock* clock)
-    : log_(std::move(log)), clock_(clock) {
+    : log_(std::move(log)), clock_(clock), metrics_(metrics) {
   if (metrics == nullptr) return;
   failing_ = metrics->AddGauge("ecoplan_storage_writes_failing",
                                "1 while the database's last group write failed (disk full, I/O "
@@ -23,11 +23,30 @@ StorageSignals::StorageSignals(MetricsRegistry* metrics, Logger log, const Clock
   open_seconds_ = metrics->AddGauge("ecoplan_storage_open_seconds",
                                     "Seconds the last database open took, WAL replay included", {});
   failing_->Set({}, 0);
+  metrics->status_page()->Set("storage", [this] {
+    absl::MutexLock lock(&mu_);
+    nlohmann::ordered_json j;
+    j["writes_failing"] = failing_now_;
+    j["failing_since"] = StatusPage::TimeJson(failing_now_ ? failing_since_ : absl::InfinitePast());
+    j["failed_group_writes"] = failed_groups_;
+    j["last_start_unclean"] = unclean_start_;
+    j["open_seconds"] = absl::ToDoubleSeconds(open_duration_);
+    return j;
+  });
+}
+
+StorageSignals::~StorageSignals() {
+  if (metrics_ != nullptr) metrics_->status_page()->Remove("storage");
 }
 
 absl::Time StorageSignals::Now() const { return clock_ != nullptr ? clock_->Now() : absl::Now(); }
 
 void StorageSignals::OnOpened(const OpenReport& report, const std::string& path) {
+  {
+    absl::MutexLock lock(&mu_);
+    unclean_start_ = report.previous_run_unclean;
+    open_duration_ = report.open_duration;
+  }
   if (unclean_ != nullptr) unclean_->Set({}, report.previous_run_unclean ? 1 : 0);
   if (open_seconds_ != nullptr) open_seconds_->Set({}, absl::ToDoubleSeconds(report.open_duration));
   const double ms = absl::ToDoubleMilliseconds(report.open_duration);

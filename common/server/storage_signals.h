@@ -21,11 +21,19 @@ namespace ecoplan::common {
 //   unavailable, …) ecoplan_storage_last_start_unclean       1 when the previous run did not close
 //   the database ecoplan_storage_open_seconds             how long the last open took (WAL replay
 //   included)
+// and the section "storage" of the status page (GET /status): writes_failing,
+// failing_since, failed_group_writes (in the current failure), last_start_unclean,
+// open_seconds.
 // Thread-safe; OnGroupWritten runs on the committer thread and is quick.
 class StorageSignals {
  public:
   // `metrics` may be null (no metrics); `clock` null means the system clock.
+  // `metrics` must outlive this.
   StorageSignals(MetricsRegistry* metrics, Logger log, const Clock* clock);
+  // Removes the status page section.
+  ~StorageSignals();
+  StorageSignals(const StorageSignals&) = delete;
+  StorageSignals& operator=(const StorageSignals&) = delete;
 
   // After RocksDb::Open.
   void OnOpened(const OpenReport& report, const std::string& path);
@@ -42,10 +50,13 @@ class StorageSignals {
   Gauge* unclean_ = nullptr;
   Gauge* open_seconds_ = nullptr;
 
-  absl::Mutex mu_;
+  MetricsRegistry* const metrics_;
+  mutable absl::Mutex mu_;
   bool failing_now_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time failing_since_ ABSL_GUARDED_BY(mu_);
   int64_t failed_groups_ ABSL_GUARDED_BY(mu_) = 0;
+  bool unclean_start_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Duration open_duration_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ecoplan::common

@@ -52,6 +52,24 @@ TEST_F(StorageSignalsTest, OneLineWhenWritesStartFailingOneWhenTheyResume) {
   EXPECT_TRUE(absl::StrContains(rendered, "ecoplan_storage_writes_failing 0")) << rendered;
 }
 
+// The status page's "storage" section says the same as the metrics, with since when.
+TEST_F(StorageSignalsTest, TheStatusPageSaysWhetherWritesFailAndSinceWhen) {
+  const absl::Time failing_since = clock_.Now();
+  signals_.OnGroupWritten(absl::ResourceExhaustedError("disk full"));
+  signals_.OnGroupWritten(absl::ResourceExhaustedError("disk full"));
+  nlohmann::ordered_json page = metrics_.status_page()->ToJson(clock_.Now());
+  EXPECT_EQ(page["storage"]["writes_failing"], true);
+  EXPECT_EQ(page["storage"]["failing_since"], StatusPage::TimeJson(failing_since));
+  EXPECT_EQ(page["storage"]["failed_group_writes"], 2);
+  signals_.OnGroupWritten(absl::OkStatus());
+  page = metrics_.status_page()->ToJson(clock_.Now());
+  EXPECT_EQ(page["storage"]["writes_failing"], false);
+  EXPECT_TRUE(page["storage"]["failing_since"].is_null());
+  { StorageSignals other(&metrics_, log_, &clock_); }
+  // A section is gone with its StorageSignals.
+  EXPECT_FALSE(metrics_.status_page()->ToJson(clock_.Now()).contains("storage"));
+}
+
 TEST_F(StorageSignalsTest, AnUncleanPreviousRunIsAWarningAndAGauge) {
   OpenReport report;
   report.previous_run_unclean = true;

@@ -4,6 +4,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 
 namespace ecoplan::common {
 namespace {
@@ -18,6 +20,9 @@ struct FollowerMetrics {
   Gauge* upstream_sequence;
   Gauge* lag_events;
   Gauge* caught_up;
+  Gauge* lag_seconds;
+  Gauge* last_event;
+  Gauge* disconnected_since;
   Counter* resumptions;
 
   explicit FollowerMetrics(MetricsRegistry& m)
@@ -34,6 +39,17 @@ struct FollowerMetrics {
         caught_up(m.AddGauge("ecoplan_follower_caught_up_timestamp_seconds",
                              "When the follower last became current with its upstream (Unix time)",
                              {"upstream"})),
+        lag_seconds(m.AddGauge("ecoplan_follower_lag_seconds",
+                               "How long the follower's view may be out of date: 0 while it "
+                               "follows with no lag, else seconds since it was last known exact",
+                               {"upstream"})),
+        last_event(m.AddGauge("ecoplan_follower_last_event_timestamp_seconds",
+                              "Commit time of the last upstream event applied (Unix time)",
+                              {"upstream"})),
+        disconnected_since(m.AddGauge("ecoplan_follower_disconnected_since_timestamp_seconds",
+                                      "Since when the upstream is lost (Unix time); 0 while "
+                                      "following or connecting for the first time",
+                                      {"upstream"})),
         resumptions(m.AddCounter("ecoplan_follower_resumptions_total",
                                  "Streams accepted by the upstream after it was lost",
                                  {"upstream"})) {}
@@ -46,8 +62,54 @@ struct FollowerMetrics {
     if (s.caught_up_at != absl::InfinitePast()) {
       caught_up->Set({name}, absl::ToDoubleSeconds(s.caught_up_at - absl::UnixEpoch()));
     }
+    if (s.last_event_time != absl::InfinitePast()) {
+      last_event->Set({name}, absl::ToDoubleSeconds(s.last_event_time - absl::UnixEpoch()));
+    }
+    disconnected_since->Set({name}, s.lost_since == absl::InfiniteFuture()
+                                        ? 0
+                                        : absl::ToDoubleSeconds(s.lost_since - absl::UnixEpoch()));
+    RecordLag(name, s, absl::Now());
+  }
+  void RecordLag(const std::string& name, const FollowerStatus& s, absl::Time now) const {
+    lag_seconds->Set({name}, absl::ToDoubleSeconds(s.lag_seconds(now)));
   }
 };
+
+// The follower's last status, for the collect hook and the status page, which
+// run on the HTTP thread.
+struct Tracked {
+  mutable absl::Mutex mu;
+  FollowerStatus status ABSL_GUARDED_BY(mu);
+  int64_t resumptions ABSL_GUARDED_BY(mu) = 0;
+  bool started ABSL_GUARDED_BY(mu) = false;  // a status arrived (the follower runs)
+};
+
+nlohmann::ordered_json StatusJson(const UpstreamConfig& upstream, const Tracked& tracked,
+                                  absl::Time now) {
+  FollowerStatus s;
+  int64_t resumptions;
+  bool started;
+  {
+    absl::MutexLock lock(&tracked.mu);
+    s = tracked.status;
+    resumptions = tracked.resumptions;
+    started = tracked.started;
+  }
+  nlohmann::ordered_json j;
+  j["upstream"] = upstream.name;
+  j["address"] = upstream.address;
+  j["state"] = started ? FollowerStateName(s.state()) : "connecting";
+  j["connected"] = s.connected;
+  j["cursor"] = s.cursor;
+  j["upstream_sequence"] = s.upstream_sequence;
+  j["lag_events"] = s.lag_events();
+  j["lag_seconds"] = absl::ToDoubleSeconds(s.lag_seconds(now));
+  j["last_event_time"] = StatusPage::TimeJson(s.last_event_time);
+  j["caught_up_at"] = StatusPage::TimeJson(s.caught_up_at);
+  j["disconnected_since"] = StatusPage::TimeJson(s.lost_since);
+  j["resumptions"] = resumptions;
+  return j;
+}
 
 // What the logs say of one outage: the attempts since it began and when the
 // last warning was written. Used on the follower's thread only.
@@ -83,8 +145,13 @@ EventFollowerOptions FollowerOptions(const UpstreamConfig& upstream,
   };
   std::shared_ptr<const FollowerMetrics> gauges =
       metrics != nullptr ? std::make_shared<const FollowerMetrics>(*metrics) : nullptr;
-  options.on_resumed = [log, outage, gauges, name = upstream.name](absl::Duration lost_for,
-                                                                   const FollowerStatus& s) {
+  auto tracked = std::make_shared<Tracked>();
+  options.on_resumed = [log, outage, gauges, tracked, name = upstream.name](
+                           absl::Duration lost_for, const FollowerStatus& s) {
+    {
+      absl::MutexLock lock(&tracked->mu);
+      ++tracked->resumptions;
+    }
     log.Info(absl::StrCat(name, " event stream resumed"),
              {{"lost_seconds", absl::ToDoubleSeconds(lost_for)},
               {"attempts", outage->failures},
@@ -93,10 +160,23 @@ EventFollowerOptions FollowerOptions(const UpstreamConfig& upstream,
     *outage = Outage();
     if (gauges != nullptr) gauges->resumptions->Increment({name});
   };
-  if (gauges != nullptr) {
-    options.on_status = [gauges, name = upstream.name](const FollowerStatus& s) {
-      gauges->Record(name, s);
-    };
+  options.on_status = [gauges, tracked, name = upstream.name](const FollowerStatus& s) {
+    {
+      absl::MutexLock lock(&tracked->mu);
+      tracked->status = s;
+      tracked->started = true;
+    }
+    if (gauges != nullptr) gauges->Record(name, s);
+  };
+  if (metrics != nullptr) {
+    // The lag in seconds grows with the time, between status changes too.
+    metrics->AddCollectHook([gauges, tracked, name = upstream.name] {
+      absl::MutexLock lock(&tracked->mu);
+      if (tracked->started) gauges->RecordLag(name, tracked->status, absl::Now());
+    });
+    metrics->status_page()->SetItem("followers", upstream.name, [upstream, tracked] {
+      return StatusJson(upstream, *tracked, absl::Now());
+    });
   }
   return options;
 }

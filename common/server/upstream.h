@@ -25,9 +25,19 @@ namespace ecoplan::common {
 //   ecoplan_follower_cursor                       the last event applied
 //   ecoplan_follower_upstream_sequence            the upstream's last sequence as last heard
 //   ecoplan_follower_lag_events                   the difference: events known and not applied
-//   ecoplan_follower_caught_up_timestamp_seconds  when it last became current; cut off or
+//   ecoplan_follower_caught_up_timestamp_seconds  when it was last known current; cut off or
 //                                                 behind, time() minus it is how long it is late
 //   ecoplan_follower_resumptions_total            streams accepted after a loss
+//   ecoplan_follower_lag_seconds                  FollowerStatus::lag_seconds at the scrape:
+//                                                 0 while following with no lag, else how
+//                                                 long since the view was last known exact
+//   ecoplan_follower_last_event_timestamp_seconds commit time of the last event applied
+//   ecoplan_follower_disconnected_since_timestamp_seconds  since when the upstream is lost
+//                                                 (0 while following)
+// and the item <name> of the list "followers" on the status page
+// (metrics->status_page(), GET /status): upstream, address, state (connecting,
+// following, disconnected), connected, cursor, upstream_sequence, lag_events,
+// lag_seconds, last_event_time, caught_up_at, disconnected_since, resumptions.
 EventFollowerOptions FollowerOptions(const UpstreamConfig& upstream,
                                      std::shared_ptr<grpc::Channel> channel, const Logger& log,
                                      MetricsRegistry* metrics);

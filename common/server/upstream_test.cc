@@ -9,7 +9,9 @@
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "common/testing/captured_log.h"
 
 namespace ecoplan::common {
@@ -22,6 +24,7 @@ class FollowerOptionsTest : public ::testing::Test {
  protected:
   FollowerOptionsTest() {
     upstream_.name = "registry";
+    upstream_.address = "registry.ecoplan:50051";
     upstream_.max_backoff = absl::Seconds(3);
     options_ = FollowerOptions(
         upstream_, grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials()),
@@ -86,6 +89,53 @@ TEST_F(FollowerOptionsTest, TheStatusIsExportedAsMetrics) {
   behind.connected = false;
   options_.on_status(behind);
   EXPECT_THAT(metrics_.Render(), HasSubstr("ecoplan_follower_connected{upstream=\"registry\"} 0"));
+}
+
+// The lag in seconds is figured at the scrape, so it grows while the follower
+// is cut off and nothing else changes; the status page says the same.
+TEST_F(FollowerOptionsTest, LagInSecondsGrowsWhileCutOffAndTheStatusPageListsTheFollower) {
+  FollowerStatus current;
+  current.connected = true;
+  current.cursor = current.upstream_sequence = 12;
+  current.caught_up_at = absl::Now();
+  current.last_event_time = absl::FromUnixSeconds(1780000000);
+  options_.on_status(current);
+  EXPECT_THAT(metrics_.Render(),
+              HasSubstr("ecoplan_follower_lag_seconds{upstream=\"registry\"} 0"));
+  EXPECT_THAT(metrics_.Render(),
+              HasSubstr("ecoplan_follower_last_event_timestamp_seconds{upstream=\"registry\"} "
+                        "1780000000"));
+  nlohmann::ordered_json page = metrics_.status_page()->ToJson(absl::Now());
+  ASSERT_EQ(page["followers"].size(), 1u);
+  EXPECT_EQ(page["followers"][0]["upstream"], "registry");
+  EXPECT_EQ(page["followers"][0]["address"], "registry.ecoplan:50051");
+  EXPECT_EQ(page["followers"][0]["state"], "following");
+  EXPECT_EQ(page["followers"][0]["lag_seconds"], 0.0);
+  EXPECT_EQ(page["followers"][0]["last_event_time"], "2026-05-28T20:26:40.000Z");
+  EXPECT_TRUE(page["followers"][0]["disconnected_since"].is_null());
+
+  // Lost 30 s ago, after having been current until then.
+  const absl::Time lost = absl::Now() - absl::Seconds(30);
+  FollowerStatus cut = current;
+  cut.connected = false;
+  cut.caught_up_at = lost;
+  cut.lost_since = lost;
+  options_.on_status(cut);
+  const std::string text = metrics_.Render();
+  EXPECT_THAT(text, HasSubstr("ecoplan_follower_lag_seconds{upstream=\"registry\"} 30"));
+  EXPECT_THAT(text,
+              HasSubstr(absl::StrCat(
+                  "ecoplan_follower_disconnected_since_timestamp_seconds{upstream=\"registry\"} ",
+                  absl::ToUnixSeconds(lost))));
+  page = metrics_.status_page()->ToJson(absl::Now());
+  const nlohmann::ordered_json& follower = page["followers"][0];
+  EXPECT_EQ(follower["state"], "disconnected");
+  EXPECT_EQ(follower["connected"], false);
+  EXPECT_EQ(follower["cursor"], 12);
+  EXPECT_EQ(follower["lag_events"], 0);
+  EXPECT_GE(follower["lag_seconds"].get<double>(), 30.0);
+  EXPECT_LT(follower["lag_seconds"].get<double>(), 40.0);
+  EXPECT_EQ(follower["disconnected_since"], StatusPage::TimeJson(lost));
 }
 
 }  // namespace

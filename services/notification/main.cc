@@ -123,6 +123,7 @@ std::vector<std::unique_ptr<notification::UpstreamFollower>> Followers(
   // Each upstream with its own --<name>_max_backoff.
   auto options_of = [metrics](const common::UpstreamConfig& upstream) {
     notification::UpstreamOptions options;
+    options.address = upstream.address;
     options.max_backoff = upstream.max_backoff;
     options.metrics = metrics;
     return options;

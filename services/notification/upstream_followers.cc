@@ -460,6 +460,7 @@ common::EventFollowerOptions FollowerOptions(const std::string& name, const Upst
   // Logs and metrics as every server's followers (common/server/upstream.h).
   common::UpstreamConfig upstream;
   upstream.name = name;
+  upstream.address = o.address;
   upstream.max_backoff = o.max_backoff;
   common::EventFollowerOptions options =
       common::FollowerOptions(upstream, std::move(channel), log, o.metrics);

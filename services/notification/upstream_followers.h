@@ -77,6 +77,8 @@ absl::StatusOr<UpstreamInput> IndicatorInput(const common::v1::Event& event,
 bool UpstreamCaughtUp(const common::StreamOpener& open, uint64_t cursor, absl::Duration timeout);
 
 struct UpstreamOptions {
+  // The upstream's host:port, as shown on the status page (GET /status).
+  std::string address;
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(10);
   // Deadline of each read call to an upstream (ExportPlan, GetHolidays, GetIndicator).

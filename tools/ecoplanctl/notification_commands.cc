@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <utility>
@@ -10,9 +11,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/time.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "ecoplan/notification/v1/notification_service.grpc.pb.h"
@@ -342,6 +346,176 @@ absl::Status Enable(const CommandEnv& env, const ParsedArgs& args) {
   return absl::OkStatus();
 }
 
+// A new signing secret: "whsec_" + base64 of 32 bytes from the kernel's CSPRNG.
+absl::StatusOr<std::string> NewSecret() {
+  std::ifstream urandom("/dev/urandom", std::ios::binary);
+  std::string bytes(32, '\0');
+  if (!urandom.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
+    return absl::InternalError("cannot read /dev/urandom for a new webhook secret");
+  }
+  return absl::StrCat("whsec_", absl::Base64Escape(bytes));
+}
+
+// Prints a secret the server will never show again.
+void PrintSecretOnce(std::ostream& out, const std::string& secret) {
+  out << "secret: " << secret << "\n"
+      << "This secret is shown once and never again (the server keeps only its fingerprint):\n"
+      << "give it to the receiver now, to check the webhook-signature header.\n";
+}
+
+std::vector<std::string> CommaList(const std::string& value) {
+  std::vector<std::string> out;
+  for (absl::string_view part : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
+    out.emplace_back(absl::StripAsciiWhitespace(part));
+  }
+  return out;
+}
+
+// --kinds, --organizations, --plans, --description into `s` (only the flags given; an empty
+// value clears the filter: every kind, organization or plan).
+absl::Status ApplyFilters(const CommandEnv& env, const ParsedArgs& args, nv1::Subscription* s) {
+  if (args.Has("kinds")) {
+    s->clear_kinds();
+    for (const std::string& k : CommaList(args.Value("kinds"))) {
+      ECOPLAN_ASSIGN_OR_RETURN(nv1::NotificationKind kind, ParseKind(k));
+      s->add_kinds(kind);
+    }
+  }
+  if (args.Has("organizations")) {
+    s->clear_organizations();
+    for (const std::string& o : CommaList(args.Value("organizations"))) {
+      ECOPLAN_ASSIGN_OR_RETURN(std::string organization, InboxOf(env, o));
+      s->add_organizations(organization);
+    }
+  }
+  if (args.Has("plans")) {
+    s->clear_plans();
+    for (const std::string& p : CommaList(args.Value("plans"))) s->add_plans(Named(p, "plans"));
+  }
+  if (args.Has("description")) s->set_description(args.Value("description"));
+  return absl::OkStatus();
+}
+
+void PrintSubscription(std::ostream& out, const nv1::Subscription& s) {
+  std::string kinds, organizations, plans;
+  for (int k : s.kinds()) {
+    absl::StrAppend(&kinds, kinds.empty() ? "" : ", ",
+                    KindName(static_cast<nv1::NotificationKind>(k)));
+  }
+  for (const std::string& o : s.organizations()) {
+    absl::StrAppend(&organizations, organizations.empty() ? "" : ", ", o);
+  }
+  for (const std::string& p : s.plans()) absl::StrAppend(&plans, plans.empty() ? "" : ", ", p);
+  PrintFields(out, {{"Subscription", s.name()},
+                    {"URL", s.url()},
+                    {"State", std::string(absl::StripPrefix(nv1::SubscriptionState_Name(s.state()),
+                                                            "SUBSCRIPTION_STATE_"))},
+                    {"Description", s.description()},
+                    {"Kinds", kinds.empty() ? "all" : kinds},
+                    {"Organizations", organizations.empty() ? "all" : organizations},
+                    {"Plans", plans.empty() ? "all" : plans},
+                    {"Secret", s.secrets_size() > 0 ? s.secrets(0).fingerprint() : ""},
+                    {"Etag", s.etag()}});
+}
+
+absl::StatusOr<nv1::Subscription> GetSubscription(const CommandEnv& env, const ParsedArgs& args) {
+  nv1::GetSubscriptionRequest request;
+  request.set_name(Named(args.args()[0], "subscriptions"));
+  nv1::GetSubscriptionResponse response;
+  ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                    &nv1::NotificationService::Stub::GetSubscription, request,
+                                    &response));
+  return response.subscription();
+}
+
+absl::Status Subscribe(const CommandEnv& env, const ParsedArgs& args) {
+  nv1::CreateSubscriptionRequest request;
+  request.mutable_subscription()->set_url(args.args()[0]);
+  ECOPLAN_RETURN_IF_ERROR(ApplyFilters(env, args, request.mutable_subscription()));
+  ECOPLAN_ASSIGN_OR_RETURN(std::string secret, NewSecret());
+  request.set_secret(secret);
+  // A retry of this call (UnaryCall's policy) creates one subscription.
+  ECOPLAN_ASSIGN_OR_RETURN(std::string request_id, NewSecret());
+  request.set_request_id(absl::StrCat("ctl-subscribe-", request_id.substr(6, 22)));
+  nv1::CreateSubscriptionResponse response;
+  ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                    &nv1::NotificationService::Stub::CreateSubscription, request,
+                                    &response));
+  if (env.options.output.format == OutputFormat::kJson) {
+    // The secret is not in the response (write-only): it goes to stderr, once.
+    PrintSecretOnce(*env.err, secret);
+    return PrintJson(response, *env.out);
+  }
+  PrintSubscription(*env.out, response.subscription());
+  PrintSecretOnce(*env.out, secret);
+  return absl::OkStatus();
+}
+
+absl::Status Unsubscribe(const CommandEnv& env, const ParsedArgs& args) {
+  ECOPLAN_ASSIGN_OR_RETURN(nv1::Subscription current, GetSubscription(env, args));
+  nv1::DeleteSubscriptionRequest request;
+  request.set_name(current.name());
+  request.set_etag(current.etag());
+  nv1::DeleteSubscriptionResponse response;
+  ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                    &nv1::NotificationService::Stub::DeleteSubscription, request,
+                                    &response));
+  if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
+  *env.out << "deleted " << current.name() << " (" << current.url() << ") and its "
+           << current.pending_deliveries() << " pending deliveries\n";
+  return absl::OkStatus();
+}
+
+absl::Status RotateSecret(const CommandEnv& env, const ParsedArgs& args) {
+  nv1::RotateSubscriptionSecretRequest request;
+  request.set_name(Named(args.args()[0], "subscriptions"));
+  absl::Duration grace = absl::Hours(24);
+  if (args.Has("grace") && !absl::ParseDuration(args.Value("grace"), &grace)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--grace: \"", args.Value("grace"), "\" is not a duration (e.g. 24h, 0s)"));
+  }
+  request.mutable_previous_secret_grace()->set_seconds(absl::ToInt64Seconds(grace));
+  ECOPLAN_ASSIGN_OR_RETURN(std::string secret, NewSecret());
+  request.set_secret(secret);
+  ECOPLAN_ASSIGN_OR_RETURN(std::string request_id, NewSecret());
+  request.set_request_id(absl::StrCat("ctl-rotate-", request_id.substr(6, 22)));
+  nv1::RotateSubscriptionSecretResponse response;
+  ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                    &nv1::NotificationService::Stub::RotateSubscriptionSecret,
+                                    request, &response));
+  if (env.options.output.format == OutputFormat::kJson) {
+    PrintSecretOnce(*env.err, secret);
+    return PrintJson(response, *env.out);
+  }
+  *env.out << response.subscription().name() << ": new secret "
+           << (response.subscription().secrets_size() > 0
+                   ? response.subscription().secrets(0).fingerprint()
+                   : "")
+           << "; the previous one keeps signing for " << absl::FormatDuration(grace) << "\n";
+  PrintSecretOnce(*env.out, secret);
+  return absl::OkStatus();
+}
+
+absl::Status Update(const CommandEnv& env, const ParsedArgs& args) {
+  if (!args.Has("url") && !args.Has("kinds") && !args.Has("organizations") && !args.Has("plans") &&
+      !args.Has("description")) {
+    return absl::InvalidArgumentError(
+        "nothing to change: give --url, --kinds, --organizations, --plans or --description");
+  }
+  ECOPLAN_ASSIGN_OR_RETURN(nv1::Subscription current, GetSubscription(env, args));
+  nv1::UpdateSubscriptionRequest request;
+  *request.mutable_subscription() = current;
+  if (args.Has("url")) request.mutable_subscription()->set_url(args.Value("url"));
+  ECOPLAN_RETURN_IF_ERROR(ApplyFilters(env, args, request.mutable_subscription()));
+  nv1::UpdateSubscriptionResponse response;
+  ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
+                                    &nv1::NotificationService::Stub::UpdateSubscription, request,
+                                    &response));
+  if (env.options.output.format == OutputFormat::kJson) return PrintJson(response, *env.out);
+  PrintSubscription(*env.out, response.subscription());
+  return absl::OkStatus();
+}
+
 absl::Status RunSchedule(const CommandEnv& env, const ParsedArgs& args) {
   nv1::RunScheduleResponse response;
   ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), StubFor(env, args).get(),
@@ -413,18 +587,67 @@ std::vector<CommandGroup> NotificationCommandGroups() {
                         Deliveries});
   g.commands.push_back({"replay",
                         "DELIVERY",
-                        "queue a delivery again (same webhook-id)",
+                        "queue a delivery again (same webhook-id); the subscription's waiting "
+                        "delivery is attempted at once",
                         1,
                         1,
                         {kServerFlag},
                         Replay});
   g.commands.push_back({"enable",
                         "SUBSCRIPTION [--disable]",
-                        "re-enable a failing or disabled subscription (or disable it)",
+                        "re-enable a failing or disabled subscription (or disable it); its "
+                        "waiting delivery is attempted at once",
                         1,
                         1,
                         {kServerFlag, {"disable", "", "disable instead"}},
                         Enable});
+  const FlagSpec kinds = {"kinds", "KIND,…",
+                          "only these kinds (names or labels, e.g. 催办,REPORT_OVERDUE); "
+                          "empty: all"};
+  const FlagSpec organizations = {
+      "organizations", "ORG,…",
+      "only notifications to these organizations (names, aliases or ids); empty: all"};
+  const FlagSpec plans = {"plans", "PLAN,…", "only these plans; empty: all"};
+  const FlagSpec description = {"description", "TEXT", "what the subscription is for"};
+  g.commands.push_back(
+      {"subscribe",
+       "URL [--kinds K,…] [--organizations O,…] [--plans P,…] [--description TEXT]",
+       "create a webhook subscription with a new signing secret, printed ONCE (the server keeps "
+       "only its fingerprint)",
+       1,
+       1,
+       {kServerFlag, kinds, organizations, plans, description},
+       Subscribe});
+  g.commands.push_back(
+      {"update",
+       "SUBSCRIPTION [--url URL] [--kinds K,…] [--organizations O,…] [--plans P,…] "
+       "[--description TEXT]",
+       "change a subscription's URL, filters or description",
+       1,
+       1,
+       {kServerFlag,
+        {"url", "URL", "the new receiving URL"},
+        kinds,
+        organizations,
+        plans,
+        description},
+       Update});
+  g.commands.push_back(
+      {"rotate-secret",
+       "SUBSCRIPTION [--grace DURATION]",
+       "sign with a new secret, printed ONCE; the previous one keeps signing for --grace "
+       "(default 24h, at most 168h; 0s drops it at once)",
+       1,
+       1,
+       {kServerFlag, {"grace", "DURATION", "how long the previous secret keeps signing"}},
+       RotateSecret});
+  g.commands.push_back({"unsubscribe",
+                        "SUBSCRIPTION",
+                        "delete a subscription and its pending deliveries",
+                        1,
+                        1,
+                        {kServerFlag},
+                        Unsubscribe});
   g.commands.push_back({"run-schedule",
                         "",
                         "run the schedule now (administrators)",

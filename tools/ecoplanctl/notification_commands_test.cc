@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -151,6 +152,68 @@ TEST_F(NotificationCommandsTest, RulesShowTheDayToRespondBy) {
   EXPECT_NE(out_.str().find("RESPOND WITHIN"), std::string::npos);
   EXPECT_NE(out_.str().find("rules/supervision-reply-received"), std::string::npos);
   EXPECT_NE(out_.str().find("5 working days"), std::string::npos);
+}
+
+// The secret printed by subscribe / rotate-secret ("secret: whsec_…").
+std::string PrintedSecret(const std::string& out) {
+  const size_t at = out.find("secret: whsec_");
+  if (at == std::string::npos) return "";
+  const size_t end = out.find('\n', at);
+  return out.substr(at + 8, end - at - 8);
+}
+
+TEST_F(NotificationCommandsTest, SubscribeUpdateRotateAndUnsubscribe) {
+  ASSERT_EQ(
+      Run({"notify", "subscribe", "https://hooks.example/ecoplan", "--kinds", "催办,report_overdue",
+           "--organizations", "o-bureau", "--description", "指挥中心"}),
+      0)
+      << err_.str();
+  const std::string created = out_.str();
+  const std::string secret = PrintedSecret(created);
+  EXPECT_EQ(secret.size(), 6u + 44u) << created;  // whsec_ + base64 of 32 bytes
+  EXPECT_NE(created.find("shown once"), std::string::npos) << created;
+  EXPECT_NE(created.find("SUPERVISION_REPLY_OVERDUE 催办"), std::string::npos) << created;
+  EXPECT_NE(created.find("organizations/o-bureau"), std::string::npos) << created;
+  std::vector<notification::Subscription> subscriptions = notifier_->ListSubscriptions();
+  ASSERT_EQ(subscriptions.size(), 1u);
+  const notification::Subscription s = subscriptions[0];
+  EXPECT_EQ(s.url, "https://hooks.example/ecoplan");
+  EXPECT_EQ(s.description, "指挥中心");
+  EXPECT_EQ(s.kinds.size(), 2u);
+  EXPECT_EQ(s.organizations, std::set<std::string>{"o-bureau"});
+  ASSERT_EQ(s.secrets.size(), 1u);
+  EXPECT_EQ(s.secrets[0].key.size(), 32u);  // the printed secret's bytes, kept by the server
+  EXPECT_NE(created.find(s.id), std::string::npos);
+
+  ASSERT_EQ(Run({"notify", "update", s.id, "--description", "大屏", "--kinds", ""}), 0)
+      << err_.str();
+  EXPECT_NE(out_.str().find("Kinds"), std::string::npos);
+  subscriptions = notifier_->ListSubscriptions();
+  EXPECT_EQ(subscriptions[0].description, "大屏");
+  EXPECT_TRUE(subscriptions[0].kinds.empty());
+  EXPECT_EQ(subscriptions[0].organizations, std::set<std::string>{"o-bureau"});  // kept
+  EXPECT_EQ(Run({"notify", "update", s.id}), 1);
+  EXPECT_NE(err_.str().find("nothing to change"), std::string::npos) << err_.str();
+
+  ASSERT_EQ(Run({"notify", "rotate-secret", s.id, "--grace", "1h"}), 0) << err_.str();
+  const std::string rotated = PrintedSecret(out_.str());
+  EXPECT_EQ(rotated.size(), 50u) << out_.str();
+  EXPECT_NE(rotated, secret);
+  EXPECT_NE(out_.str().find("keeps signing for 1h"), std::string::npos) << out_.str();
+  EXPECT_EQ(notifier_->ListSubscriptions()[0].secrets.size(), 2u);
+  EXPECT_EQ(Run({"notify", "rotate-secret", s.id, "--grace", "soon"}), 1);
+
+  ASSERT_EQ(Run({"notify", "unsubscribe", s.id}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("deleted subscriptions/"), std::string::npos) << out_.str();
+  EXPECT_TRUE(notifier_->ListSubscriptions().empty());
+  EXPECT_EQ(Run({"notify", "unsubscribe", s.id}), 1);
+  EXPECT_NE(err_.str().find("NOT_FOUND"), std::string::npos) << err_.str();
+}
+
+TEST_F(NotificationCommandsTest, SubscribeRefusesAnUnknownKindBeforeCallingTheServer) {
+  EXPECT_EQ(Run({"notify", "subscribe", "https://hooks.example/x", "--kinds", "紫色"}), 1);
+  EXPECT_NE(err_.str().find("unknown kind"), std::string::npos) << err_.str();
+  EXPECT_TRUE(notifier_->ListSubscriptions().empty());
 }
 
 TEST_F(NotificationCommandsTest, UnknownNotificationIsNotFound) {

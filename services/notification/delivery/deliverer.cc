@@ -120,6 +120,25 @@ void Deliverer::SubscriptionUpdated(const Subscription& subscription) {
   cv_.notify_all();
 }
 
+void Deliverer::RetryNow(const std::string& subscription_id) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = queues_.find(subscription_id);
+    if (it == queues_.end()) return;
+    Queue& q = it->second;
+    q.next_time = absl::InfinitePast();
+    q.consecutive_failures = 0;
+    const absl::Time now = clock_->Now();
+    if (q.busy) {
+      q.retry_now = true;
+    } else if (!q.deliveries.empty() && q.deliveries.front().next_attempt_time > now) {
+      q.deliveries.front().next_attempt_time = now;
+    }
+    ExportLocked(subscription_id, q);
+  }
+  cv_.notify_all();
+}
+
 void Deliverer::SubscriptionDeleted(const std::string& subscription_id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = queues_.find(subscription_id);
@@ -267,6 +286,8 @@ void Deliverer::FinishLocked(const std::string& id, const Delivery& delivery,
   if (it == queues_.end()) return;  // deleted meanwhile
   Queue& after = it->second;
   after.busy = false;
+  const bool retry_now = after.retry_now;
+  after.retry_now = false;
   if (!outcome.recorded.ok()) {
     // Not durable: try the same attempt again a little later.
     after.next_time = clock_->Now() + options_.initial_backoff;
@@ -279,7 +300,11 @@ void Deliverer::FinishLocked(const std::string& id, const Delivery& delivery,
   } else {
     if (head) after.deliveries.front() = delivery;
     ++after.consecutive_failures;
-    if (after.consecutive_failures >= options_.breaker_failures) {
+    if (retry_now) {
+      // An operator asked for it during the attempt: again at once.
+      after.consecutive_failures = 0;
+      if (head) after.deliveries.front().next_attempt_time = clock_->Now();
+    } else if (after.consecutive_failures >= options_.breaker_failures) {
       // Open: at most one probe per cooldown.
       after.next_time =
           std::max(delivery.next_attempt_time, clock_->Now() + options_.breaker_cooldown);

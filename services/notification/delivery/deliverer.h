@@ -7,7 +7,9 @@
 // subscription is preserved. A failed attempt is retried with exponential
 // backoff and jitter (Retry-After honoured, e.g. with 429) until the retry
 // horizon after the first attempt; then the delivery is FAILED and the
-// subscription is suspended (FAILING) until EnableSubscription. A circuit
+// subscription is suspended (FAILING) until EnableSubscription. An operator's
+// EnableSubscription(true) or ReplayDelivery brings the head's next attempt
+// forward to now (RetryNow), past its backoff and the breaker's cooldown. A circuit
 // breaker per subscription opens after `breaker_failures` consecutive failures
 // and lets one probe through per `breaker_cooldown`, so a dead receiver costs
 // one worker at a time and never delays the other subscriptions. Every attempt
@@ -79,6 +81,9 @@ class Deliverer final : public DeliverySink {
   void DeliveriesQueued(const std::vector<Delivery>& deliveries) override;
   void SubscriptionUpdated(const Subscription& subscription) override;
   void SubscriptionDeleted(const std::string& subscription_id) override;
+  // The head delivery's next attempt is now and the breaker is closed (not
+  // while an attempt is in flight: its outcome decides).
+  void RetryNow(const std::string& subscription_id) override;
 
   DelivererStats stats() const;
 
@@ -94,6 +99,7 @@ class Deliverer final : public DeliverySink {
     bool busy = false;
     absl::Time next_time = absl::InfinitePast();
     int consecutive_failures = 0;
+    bool retry_now = false;  // RetryNow while an attempt was in flight: a failure retries now
   };
 
   // What one attempt came to.

@@ -161,8 +161,8 @@ class DelivererTest : public ::testing::Test {
     WebhookSecurity security;
     security.networks = *NetworkAllowlist::Parse(networks);
     sender_ = std::make_unique<CurlWebhookSender>(sender_options, security);
-    deliverer_ = std::make_unique<Deliverer>(notifier_.get(), store_.get(), sender_.get(), &clock_,
-                                             options, &metrics_);
+    deliverer_ = std::make_unique<Deliverer>(notifier_.get(), store_.get(), sender_.get(),
+                                             deliverer_clock_, options, &metrics_);
     notifier_->SetDeliverySink(deliverer_.get());
     deliverer_->Start(notifier_->ListSubscriptions(), notifier_->PendingDeliveries());
   }
@@ -230,6 +230,8 @@ class DelivererTest : public ::testing::Test {
   common::MetricsRegistry metrics_;
   common::TempDir dir_;
   common::RealClock clock_;
+  // The deliverer's clock: clock_, or a FakeClock a test sets.
+  const common::Clock* deliverer_clock_ = &clock_;
   AllowLoopback checker_;
   std::unique_ptr<common::RocksDb> db_;
   std::unique_ptr<RocksDbNotificationStore> store_;
@@ -410,6 +412,54 @@ TEST_F(DelivererTest, ResolvingUrlCheckerRefusesForbiddenAndUnresolvableTargets)
   EXPECT_EQ(by_host.CheckUrl("http://10.1.2.3/hook").code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_FALSE(NetworkAllowlist::Parse("10.0.0.0/33").ok());
   EXPECT_FALSE(NetworkAllowlist::Parse("not-a-network").ok());
+}
+
+// With a fake clock that never moves, a failed delivery's next attempt (an
+// hour of backoff, the breaker open for an hour) never comes by itself: only
+// the operator's levers bring it forward, and then it happens at once.
+TEST_F(DelivererTest, ReEnablingOrReplayingAttemptsTheHeadDeliveryAtOnce) {
+  // Ahead of the notifier's real clock, so the deliveries it queues are due from the start.
+  common::FakeClock fake(absl::Now() + absl::Minutes(1));
+  deliverer_clock_ = &fake;
+  std::atomic<bool> down{true};
+  Receiver receiver([&](int, httplib::Response& res) { res.status = down ? 503 : 204; });
+  const std::string sub = Subscribe(receiver.url());
+  DelivererOptions options = Fast();
+  options.initial_backoff = absl::Hours(1);
+  options.max_backoff = absl::Hours(1);
+  options.jitter = 0;
+  options.breaker_failures = 1;
+  options.breaker_cooldown = absl::Hours(1);
+  options.retry_horizon = absl::Hours(48);
+  StartDeliverer({}, options);
+  Returned("o-a", 2);
+  ASSERT_TRUE(WaitFor([&] { return receiver.arrivals().size() == 1; }));
+  ASSERT_TRUE(WaitFor([&] {
+    const std::vector<Delivery> d = Deliveries(sub);
+    return !d.empty() && d[0].attempt_count == 1;
+  }));
+  EXPECT_EQ(Deliveries(sub)[0].next_attempt_time, fake.Now() + absl::Hours(1));
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_EQ(receiver.arrivals().size(), 1u);  // waiting out its backoff
+
+  // Re-enabled by an operator (still down): attempted at once, and fails again.
+  ASSERT_OK(notifier_->EnableSubscription(sub, true));
+  ASSERT_TRUE(WaitFor([&] { return receiver.arrivals().size() == 2; }, absl::Seconds(5)));
+  ASSERT_TRUE(WaitFor([&] { return Deliveries(sub)[0].attempt_count == 2; }));
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_EQ(receiver.arrivals().size(), 2u);
+
+  // The receiver is back; a replay of the head brings it forward too: the head, the second
+  // notification and the replay arrive without the clock moving.
+  down = false;
+  const uint64_t head = Deliveries(sub)[0].number;
+  ASSERT_OK(notifier_->ReplayDelivery(sub, head).status());
+  ASSERT_TRUE(WaitFor([&] { return receiver.arrivals().size() == 5; }, absl::Seconds(5)))
+      << receiver.arrivals().size();
+  EXPECT_EQ(receiver.Deduplicated().size(), 2u);
+  ASSERT_TRUE(WaitFor([&] { return notifier_->PendingCount(sub) == 0; }));
+  EXPECT_EQ(Gauge("ecoplan_notification_circuit_state", sub), 0);
+  deliverer_->Stop();  // before `fake` goes
 }
 
 TEST_F(DelivererTest, PendingDeliveriesAreSentAgainAfterARestart) {

@@ -116,6 +116,11 @@ class DeliverySink {
   virtual void DeliveriesQueued(const std::vector<Delivery>& deliveries) = 0;
   virtual void SubscriptionUpdated(const Subscription& subscription) = 0;
   virtual void SubscriptionDeleted(const std::string& subscription_id) = 0;
+  // An operator's lever (EnableSubscription true, ReplayDelivery): the
+  // subscription's head delivery is attempted now, not after its backoff or
+  // the circuit breaker's cooldown. After a restart the head's stored next
+  // attempt time applies again.
+  virtual void RetryNow(const std::string& /*subscription_id*/) {}
 };
 
 // One upstream event, mapped from its proto by the follower glue.
@@ -325,12 +330,16 @@ class Notifier {
   absl::StatusOr<Subscription> RotateSecret(const std::string& id, const std::string& secret,
                                             absl::Duration previous_grace,
                                             const std::string& request_id = "");
+  // Enabled: the subscription is ACTIVE again and its head delivery is attempted
+  // at once (DeliverySink::RetryNow), whatever wait its backoff had left.
   void EnableSubscription(const std::string& id, bool enabled, Done<Subscription> done);
   absl::StatusOr<Subscription> EnableSubscription(const std::string& id, bool enabled);
   absl::StatusOr<DeliveryPage> ListDeliveries(const std::string& subscription_id,
                                               DeliveryState state, int page_size,
                                               const std::string& page_token);
   // `request_id` (optional): a retry returns the first replay's delivery, queued once.
+  // The subscription's head delivery is attempted at once (DeliverySink::RetryNow), so the
+  // replay, queued behind it, does not wait out the head's backoff.
   void ReplayDelivery(const std::string& subscription_id, uint64_t number,
                       const std::string& request_id, Done<Delivery> done);
   absl::StatusOr<Delivery> ReplayDelivery(const std::string& subscription_id, uint64_t number,
@@ -581,6 +590,9 @@ class Notifier {
   // gone.
   absl::StatusOr<Subscription> CreatedBefore(const common::RequestRecord& first) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // Tells the sink to attempt `subscription_id`'s head delivery now. Without mu_.
+  void RetryNow(const std::string& subscription_id);
 
   NotificationStore* const store_;
   const common::Clock* const clock_;

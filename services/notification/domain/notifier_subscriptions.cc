@@ -334,7 +334,16 @@ void Notifier::EnableSubscription(const std::string& id, bool enabled, Done<Subs
         changes->events.push_back(SubscriptionChanged(s.id));
         return s;
       },
-      std::move(done));
+      [this, id, enabled, done = std::move(done)](absl::StatusOr<Subscription> s) {
+        // The operator says the receiver is back: no wait left over from its failures.
+        if (s.ok() && enabled) RetryNow(id);
+        done(std::move(s));
+      });
+}
+
+void Notifier::RetryNow(const std::string& subscription_id) {
+  absl::MutexLock lock(&mu_);
+  if (sink_ != nullptr) sink_->RetryNow(subscription_id);
 }
 
 absl::StatusOr<Subscription> Notifier::EnableSubscription(const std::string& id, bool enabled) {
@@ -415,7 +424,11 @@ void Notifier::ReplayDelivery(const std::string& subscription_id, uint64_t numbe
         }
         return d;
       },
-      std::move(done));
+      [this, subscription_id, done = std::move(done)](absl::StatusOr<Delivery> d) {
+        // Queued behind the head: the head goes now, so the replay need not wait.
+        if (d.ok()) RetryNow(subscription_id);
+        done(std::move(d));
+      });
 }
 
 absl::StatusOr<Delivery> Notifier::ReplayDelivery(const std::string& subscription_id,
