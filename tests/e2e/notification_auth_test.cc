@@ -120,15 +120,7 @@ class NotificationAuthTest : public ::testing::Test {
   // The same viewer with credentials naming `organization_id` (org claim): it marks and
   // acknowledges that organization's notifications (its own inbox), and no other.
   std::string CommandCenterOf(const std::string& organization_id) {
-    common::TokenClaims c;
-    c.subject = "test-viewer";
-    c.role = Role::kViewer;
-    c.organization_id = organization_id;
-    c.issuer = "ecoplan-local";
-    c.audience = "ecoplan";
-    c.issued_at = absl::Now();
-    c.expires_at = absl::Now() + absl::Minutes(10);
-    return common::MintToken(common::TokenAlgorithm::kHs256, secured_.secret(), c).value();
+    return secured_.ViewerOf(organization_id);
   }
   std::string NextId(const char* what) { return absl::StrCat(what, "-", ++counter_); }
   std::string Inbox() { return "organizations/" + bureau_; }

@@ -7,7 +7,8 @@
 // start and claim rectification with evidence; the bureau verifies one and
 // closes it (销号), and reopens another at verification; a reporter of
 // another organization is refused; every step is on WatchEvents; the command
-// center acknowledges (签收) a supervision order with its case number.
+// center acknowledges (签收) a supervision order with its case number. The
+// same ledger saved as .xlsx, and what its owners are told (notification_server).
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -22,10 +23,13 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/auth/token_minter.h"
+#include "common/spreadsheet/testing/xlsx_fixtures.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
+#include "ecoplan/notification/v1/notification_service.grpc.pb.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "tests/harness/client.h"
 #include "tests/harness/cluster.h"
 #include "tests/harness/dates.h"
 #include "tests/harness/secured.h"
@@ -34,6 +38,7 @@
 namespace ecoplan::testing {
 namespace {
 
+namespace nv1 = ::ecoplan::notification::v1;
 namespace pv1 = ::ecoplan::progress::v1;
 namespace rv1 = ::ecoplan::registry::v1;
 using common::Role;
@@ -70,6 +75,7 @@ class ProblemLedgerE2eTest : public ::testing::Test {
         measure_ = m.name();
         for (const rv1::OrgRef& r : m.lead_organizations()) {
           if (!r.organization().empty()) owners.push_back(r.organization());
+          if (!r.organization().empty()) leads_.push_back(r.organization());
         }
         for (const rv1::OrgRef& r : m.responsible_organizations()) {
           if (!r.organization().empty()) owners.push_back(r.organization());
@@ -126,7 +132,7 @@ class ProblemLedgerE2eTest : public ::testing::Test {
   Cluster cluster_{dir_.path()};
   std::unique_ptr<pv1::ProgressService::Stub> stub_;
   std::string plan_, measure_, stranger_;
-  std::vector<std::string> towns_, town_names_;
+  std::vector<std::string> towns_, town_names_, leads_;
   int requests_ = 0;
 };
 
@@ -385,6 +391,97 @@ TEST_F(ProblemLedgerE2eTest, TheCommandCenterAcknowledgesAnOrderWithItsCaseNumbe
   EXPECT_EQ(stub_->AcknowledgeSupervisionOrder(Ctx(Role::kReporter, towns_[0]).get(), ack, &acked)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// A ledger saved from Excel as .xlsx (a date cell, a number cell, one bad
+// row refused by its worksheet row), and what the owners hear of it: each
+// town one PROBLEM_ITEM_OPENED per item, the closed item's owner and the
+// measure's lead organizations one PROBLEM_ITEM_CLOSED.
+TEST_F(ProblemLedgerE2eTest, AWorkbookLedgerIsImportedAndTheOwnersAreToldOfOpeningAndClosing) {
+  ASSERT_OK_AND_ASSIGN(const std::string notification_address,
+                       cluster_.Start("notification", Following({"registry", "progress"},
+                                                                {"--schedule_interval=1h"})));
+  auto notify = nv1::NotificationService::NewStub(
+      grpc::CreateChannel(notification_address, secured_.ChannelCredentials()));
+  const absl::CivilDay due = TodayInShanghai() + 60;
+  using Cell = common::testing::XlsxCell;
+  const std::string workbook = common::testing::XlsxWorkbook({
+      {Cell::Text("编号"), Cell::Text("名称"), Cell::Text("责任单位"), Cell::Text("整改期限"),
+       Cell::Text("类别"), Cell::Text("位置")},
+      {Cell::Text("PWK-101"), Cell::Text("永定河右岸排口"), Cell::Text(town_names_[0]),
+       Cell::Date(static_cast<int>(due.year()), due.month(), due.day()), Cell::Text("排污口"),
+       Cell::Text("桩号K5+100")},
+      {Cell::Number(102), Cell::Text("清水河排口"), Cell::Text(town_names_[1]),
+       Cell::Date(static_cast<int>(due.year()), due.month(), due.day()), Cell::Text("排污口"),
+       Cell::Empty()},
+      {Cell::Text("PWK-103"), Cell::Text("无名排口"), Cell::Text("不存在的单位"),
+       Cell::Date(static_cast<int>(due.year()), due.month(), due.day()), Cell::Text("排污口"),
+       Cell::Empty()},
+  });
+  pv1::ImportProblemItemsRequest import;
+  import.set_parent(plan_);
+  import.set_measure(measure_);
+  import.set_xlsx(workbook);
+  import.set_request_id("ledger-xlsx-1");
+  pv1::ImportProblemItemsResponse imported;
+  grpc::Status status = stub_->ImportProblemItems(Ctx(Role::kSupervisor).get(), import, &imported);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(imported.accepted(), 2);
+  ASSERT_EQ(imported.errors_size(), 1);
+  EXPECT_EQ(imported.errors(0).line(), 4) << "the worksheet row of the bad row";
+  EXPECT_EQ(imported.errors(0).column(), "责任单位");
+  ASSERT_EQ(imported.items_size(), 2);
+  EXPECT_EQ(imported.items(0).code(), "PWK-101");
+  EXPECT_EQ(imported.items(1).code(), "102") << "a number cell as its shortest text";
+  EXPECT_EQ(imported.items(0).rectification_due_date().day(), due.day()) << "a date cell as a date";
+  EXPECT_EQ(imported.items(0).location(), "桩号K5+100");
+
+  auto inbox = [&](const std::string& organization, nv1::NotificationKind kind) {
+    nv1::ListNotificationsRequest r;
+    r.set_parent(organization);
+    r.set_kind(kind);
+    nv1::ListNotificationsResponse out;
+    EXPECT_TRUE(notify->ListNotifications(Ctx(Role::kAdministrator).get(), r, &out).ok());
+    return std::vector<nv1::Notification>(out.notifications().begin(), out.notifications().end());
+  };
+  std::vector<nv1::Notification> opened;
+  ASSERT_TRUE(Eventually([&] {
+    opened = inbox(towns_[0], nv1::NOTIFICATION_KIND_PROBLEM_ITEM_OPENED);
+    return !opened.empty();
+  })) << cluster_.Log("notification");
+  ASSERT_EQ(opened.size(), 1u);
+  EXPECT_EQ(opened[0].resource(), imported.items(0).name());
+  EXPECT_NE(opened[0].title().find("PWK-101"), std::string::npos) << opened[0].title();
+  EXPECT_NE(opened[0].title().find(Day(due)), std::string::npos) << opened[0].title();
+  EXPECT_NE(opened[0].body().find("桩号K5+100"), std::string::npos) << opened[0].body();
+  EXPECT_EQ(inbox(towns_[1], nv1::NOTIFICATION_KIND_PROBLEM_ITEM_OPENED).size(), 1u);
+
+  // Rectified, verified and closed (销号): the owner and the measure's leads hear of it.
+  const std::string name = imported.items(0).name();
+  pv1::ProblemItem item;
+  ASSERT_TRUE(
+      Step(name, pv1::PROBLEM_TRANSITION_START_RECTIFICATION, Role::kReporter, towns_[0], &item)
+          .ok());
+  ASSERT_TRUE(Step(name, pv1::PROBLEM_TRANSITION_CLAIM_RECTIFIED, Role::kReporter, towns_[0], &item,
+                   "已封堵", "https://www.bjmtg.gov.cn/evidence/pwk-101.jpg")
+                  .ok());
+  ASSERT_TRUE(Step(name, pv1::PROBLEM_TRANSITION_VERIFY, Role::kSupervisor, "", &item).ok());
+  ASSERT_TRUE(Step(name, pv1::PROBLEM_TRANSITION_CLOSE, Role::kSupervisor, "", &item, "销号").ok());
+  ASSERT_FALSE(leads_.empty());
+  for (const std::string& told : std::vector<std::string>{towns_[0], leads_[0]}) {
+    std::vector<nv1::Notification> closed;
+    ASSERT_TRUE(Eventually([&] {
+      closed = inbox(told, nv1::NOTIFICATION_KIND_PROBLEM_ITEM_CLOSED);
+      return !closed.empty();
+    })) << told
+        << "\n"
+        << cluster_.Log("notification");
+    ASSERT_EQ(closed.size(), 1u) << told;
+    EXPECT_EQ(closed[0].resource(), name);
+    EXPECT_EQ(closed[0].severity(), nv1::SEVERITY_INFO);
+    EXPECT_NE(closed[0].title().find("已销号"), std::string::npos) << closed[0].title();
+  }
+  EXPECT_TRUE(inbox(towns_[1], nv1::NOTIFICATION_KIND_PROBLEM_ITEM_CLOSED).empty());
 }
 
 }  // namespace

@@ -10,7 +10,10 @@
 // demo day a week later, the 催办 escalates to its deputy head; the first
 // reply is returned, the order is replied to, accepted and closed (销号). A
 // command-center viewer's StreamNotifications, filtered to the supervision
-// kinds, carries exactly these in order; the command center acknowledges
+// kinds, carries exactly these in order; the command center, which asked for
+// the order, finds its filing and closure in its own inbox and disposes of
+// the closure with its case number (its credentials: a viewer naming 区城指中心;
+// another unit's notification is not its to acknowledge); it acknowledges
 // (签收) the closed order under the case number it raised it with, and its
 // acknowledged stream position leaves nothing more to read.
 
@@ -91,7 +94,9 @@ class SupervisionNotificationE2eTest : public ::testing::Test {
     ASSERT_EQ(measures_.size(), 2u);
     for (const rv1::Organization& o : plan.organizations()) {
       if (o.name() == organizations_[0]) first_name_ = o.display_name();
+      if (o.display_name() == "区城指中心") command_center_ = o.name();
     }
+    ASSERT_FALSE(command_center_.empty()) << "the seed names the command center 区城指中心";
 
     ServerOptions progress;
     progress.follow = {"registry"};
@@ -129,6 +134,11 @@ class SupervisionNotificationE2eTest : public ::testing::Test {
   std::unique_ptr<grpc::ClientContext> Ctx(Role role, const std::string& organization = "") {
     return TokenContext(
         secured_.Token(role, IdOf(organization), role == Role::kSupervisor ? "duchashi.wang" : ""));
+  }
+
+  // The command center with its own credentials: a viewer naming 区城指中心.
+  std::unique_ptr<grpc::ClientContext> CommandCenter() {
+    return TokenContext(secured_.ViewerOf(IdOf(command_center_)));
   }
 
   // An inbox's notifications of `kind`, newest first.
@@ -226,8 +236,9 @@ class SupervisionNotificationE2eTest : public ::testing::Test {
   std::unique_ptr<pv1::ProgressService::Stub> progress_;
   std::unique_ptr<nv1::NotificationService::Stub> notify_;
   std::string plan_;
-  std::string bureau_;      // organizations/…
-  std::string first_name_;  // display name of organizations_[0]
+  std::string bureau_;          // organizations/…
+  std::string first_name_;      // display name of organizations_[0]
+  std::string command_center_;  // organizations/… of 区城指中心
   std::vector<std::string> measures_, organizations_;
   int requests_ = 0;
 };
@@ -244,6 +255,7 @@ TEST_F(SupervisionNotificationE2eTest, OrderRepliesCuibanEscalationReturnAndClos
   issue.mutable_source()->set_reference("12345-20260520-0042");
   // The command center raised it: its own case number travels with the order.
   issue.set_external_case_number("CG-2026-0042");
+  issue.set_requesting_organization(command_center_);
   issue.set_level(pv1::SUPERVISION_LEVEL_YELLOW);
   for (const std::string& m : measures_) issue.add_measures(m);
   for (const std::string& o : organizations_) issue.add_organizations(o);
@@ -363,13 +375,15 @@ TEST_F(SupervisionNotificationE2eTest, OrderRepliesCuibanEscalationReturnAndClos
   for (const nv1::Notification& n : Streamed(filtered, &last_sequence)) {
     EXPECT_EQ(n.resource(), name) << n.title();
     seen.push_back(absl::StrCat(nv1::NotificationKind_Name(n.kind()).substr(18), " ",
-                                n.recipient() == bureau_   ? "bureau"
-                                : n.recipient() == replies ? "replies"
-                                                           : "silent"));
+                                n.recipient() == bureau_           ? "bureau"
+                                : n.recipient() == replies         ? "replies"
+                                : n.recipient() == command_center_ ? "center"
+                                                                   : "silent"));
   }
   EXPECT_EQ(seen, std::vector<std::string>({
                       "SUPERVISION_ORDER_ISSUED replies",
                       "SUPERVISION_ORDER_ISSUED silent",
+                      "SUPERVISION_ORDER_ISSUED center",
                       "SUPERVISION_REPLY_RECEIVED bureau",
                       "SUPERVISION_REPLY_OVERDUE silent",
                       "SUPERVISION_REPLY_OVERDUE silent",
@@ -378,7 +392,49 @@ TEST_F(SupervisionNotificationE2eTest, OrderRepliesCuibanEscalationReturnAndClos
                       "SUPERVISION_REPLY_RECEIVED bureau",
                       "SUPERVISION_ORDER_CLOSED replies",
                       "SUPERVISION_ORDER_CLOSED silent",
+                      "SUPERVISION_ORDER_CLOSED center",
                   }));
+
+  // The command center's own inbox, with its own credentials (a viewer whose
+  // token names 区城指中心): the order it asked for was filed (已立督办, no
+  // reply owed, so no 催办) and closed.
+  const std::vector<nv1::Notification> filed =
+      Inbox(command_center_, nv1::NOTIFICATION_KIND_SUPERVISION_ORDER_ISSUED);
+  ASSERT_EQ(filed.size(), 1u);
+  EXPECT_THAT(filed[0].title(), ::testing::HasSubstr("已立督办"));
+  EXPECT_TRUE(Inbox(command_center_, nv1::NOTIFICATION_KIND_SUPERVISION_REPLY_OVERDUE).empty());
+  const std::vector<nv1::Notification> closure =
+      Inbox(command_center_, nv1::NOTIFICATION_KIND_SUPERVISION_ORDER_CLOSED);
+  ASSERT_EQ(closure.size(), 1u);
+  nv1::AcknowledgeNotificationRequest dispose;
+  dispose.set_name(closure[0].name());
+  dispose.set_comment("已回访群众，结案");
+  dispose.set_external_reference("CG-2026-0042");
+  nv1::AcknowledgeNotificationResponse disposed;
+  status = notify_->AcknowledgeNotification(CommandCenter().get(), dispose, &disposed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(disposed.notification().acknowledge_comment(), "已回访群众，结案");
+  EXPECT_EQ(disposed.notification().external_reference(), "CG-2026-0042");
+  EXPECT_TRUE(disposed.notification().has_acknowledge_time());
+  // The same again answers the first; another case number is not this one's.
+  dispose.set_comment("重复签收");
+  status = notify_->AcknowledgeNotification(CommandCenter().get(), dispose, &disposed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(disposed.notification().acknowledge_comment(), "已回访群众，结案");
+  dispose.set_external_reference("CG-2026-9999");
+  status = notify_->AcknowledgeNotification(CommandCenter().get(), dispose, &disposed);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << status.error_message();
+  // What is addressed to a unit is the unit's to acknowledge, not the command center's.
+  const std::vector<nv1::Notification> units =
+      Inbox(replies, nv1::NOTIFICATION_KIND_SUPERVISION_ORDER_CLOSED);
+  ASSERT_EQ(units.size(), 1u);
+  nv1::AcknowledgeNotificationRequest not_its;
+  not_its.set_name(units[0].name());
+  status = notify_->AcknowledgeNotification(CommandCenter().get(), not_its, &disposed);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << status.error_message();
+  // A viewer whose credentials name no organization acknowledges nothing.
+  status = notify_->AcknowledgeNotification(Ctx(Role::kViewer).get(), dispose, &disposed);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << status.error_message();
 
   // The command center has seen the closure: it acknowledges (签收) the order
   // under its case number, and its stream position.

@@ -79,6 +79,19 @@ std::string SecuredSetup::Token(common::Role role, const std::string& organizati
   return common::MintToken(common::TokenAlgorithm::kHs256, secret_, c).value();
 }
 
+std::string SecuredSetup::ViewerOf(const std::string& organization_id,
+                                   const std::string& subject) const {
+  common::TokenClaims c;
+  c.subject = subject.empty() ? "test-viewer" : subject;
+  c.role = common::Role::kViewer;
+  c.organization_id = organization_id;
+  c.issuer = kIssuer;
+  c.audience = kAudience;
+  c.issued_at = absl::Now();
+  c.expires_at = absl::Now() + absl::Minutes(10);
+  return common::MintToken(common::TokenAlgorithm::kHs256, secret_, c).value();
+}
+
 std::map<std::string, std::string> SecuredSetup::BadTokens() const {
   common::TokenClaims expired;
   expired.subject = "late";

@@ -48,6 +48,9 @@ class SecuredSetup {
   // `organization_id`.
   std::string Token(common::Role role, const std::string& organization_id = "",
                     const std::string& subject = "") const;
+  // A viewer whose credentials name `organization_id` (the command center
+  // with its own inbox, e.g. 区城指中心), subject "test-viewer" unless given.
+  std::string ViewerOf(const std::string& organization_id, const std::string& subject = "") const;
   // Tokens every server must refuse as UNAUTHENTICATED, by kind: none,
   // expired, wrong signature, wrong audience, alg none, garbage.
   std::map<std::string, std::string> BadTokens() const;
