@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <memory>
 #include <random>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/events/stream_headers.h"
 #include "common/status/grpc_status.h"
 #include "common/status/rocksdb_status.h"
@@ -19,6 +22,7 @@ namespace {
 constexpr char kMetaCf[] = "meta";
 
 std::string CursorKey(absl::string_view name) { return absl::StrCat("cursor/", name); }
+std::string CursorEventKey(absl::string_view name) { return absl::StrCat("cursor-event/", name); }
 
 }  // namespace
 
@@ -30,6 +34,8 @@ const char* FollowerStateName(FollowerState state) {
       return "following";
     case FollowerState::kDisconnected:
       return "disconnected";
+    case FollowerState::kDiverged:
+      return "diverged";
   }
   return "unknown";
 }
@@ -60,9 +66,31 @@ absl::StatusOr<uint64_t> EventFollower::ReadCursor(RocksDb* db, absl::string_vie
   return *cursor;
 }
 
+EventFollower::AppliedEvent EventFollower::IdentityOf(const ecoplan::common::v1::Event& event) {
+  AppliedEvent id;
+  id.sequence = event.sequence();
+  id.commit_unix_nanos = event.commit_time().seconds() * 1000000000 + event.commit_time().nanos();
+  id.type = event.type();
+  return id;
+}
+
 absl::Status EventFollower::Start() {
   if (options_.name.empty()) return absl::InvalidArgumentError("EventFollower needs a name");
   ECOPLAN_ASSIGN_OR_RETURN(uint64_t cursor, ReadCursor(db_, options_.name));
+  // "<sequence> <commit unix nanos> <type>"; absent when written by an older
+  // release (then only the upstream's last sequence is checked).
+  absl::StatusOr<std::string> identity = db_->Get(kMetaCf, CursorEventKey(options_.name));
+  if (identity.ok()) {
+    std::vector<std::string> parts = absl::StrSplit(*identity, absl::MaxSplits(' ', 2));
+    AppliedEvent last;
+    if (parts.size() == 3 && absl::SimpleAtoi(parts[0], &last.sequence) &&
+        absl::SimpleAtoi(parts[1], &last.commit_unix_nanos) && last.sequence == cursor) {
+      last.type = parts[2];
+      last_applied_ = last;
+    }
+  } else if (!absl::IsNotFound(identity.status())) {
+    return identity.status();
+  }
   absl::MutexLock lock(&mu_);
   if (started_) return absl::FailedPreconditionError("EventFollower started twice");
   started_ = true;
@@ -163,6 +191,20 @@ void EventFollower::Applied(uint64_t sequence, absl::Time commit_time) {
   if (options_.on_status) options_.on_status(snapshot);
 }
 
+void EventFollower::Diverged(const std::string& reason) {
+  FollowerStatus snapshot;
+  bool changed;
+  {
+    absl::MutexLock lock(&mu_);
+    changed = status_.diverged != reason;
+    status_.diverged = reason;
+    snapshot = status_;
+  }
+  if (!changed) return;
+  if (options_.on_diverged) options_.on_diverged(reason);
+  if (options_.on_status) options_.on_status(snapshot);
+}
+
 void EventFollower::Loop() {
   std::mt19937_64 random(std::random_device{}());
   std::uniform_real_distribution<double> jitter(1.0 - options_.jitter, 1.0 + options_.jitter);
@@ -182,19 +224,42 @@ void EventFollower::Loop() {
     }
     ++attempts_;
     const uint64_t opened_after = after;
-    std::unique_ptr<EventStream> stream = open_(&context, after);
+    // With the identity of the last event applied, the stream starts at that
+    // event, to check the upstream still has it.
+    const bool check_last = last_applied_.has_value() && after > 0;
+    std::unique_ptr<EventStream> stream = open_(&context, check_last ? after - 1 : after);
+    std::string diverged;
     // An upstream that says nothing in its headers shows the connection with
     // its first event.
     const std::optional<uint64_t> upstream_last = stream->WaitAccepted();
     bool accepted = upstream_last.has_value();
+    if (upstream_last.has_value() && *upstream_last < after) {
+      diverged = absl::StrCat("the upstream's last event is ", *upstream_last, " but event ", after,
+                              " was applied here: it was restored to an earlier point");
+    }
     // The upstream is back: the next failure starts with a short wait again.
-    if (accepted) {
+    if (accepted && diverged.empty()) {
       Accepted(upstream_last);
       if (!handler_failed) backoff = options_.initial_backoff;
+      if (!check_last) Diverged("");
     }
     absl::Status failure;
     ecoplan::common::v1::Event event;
-    while (stream->Read(&event)) {
+    bool checked = !check_last;
+    while (diverged.empty() && stream->Read(&event)) {
+      if (!checked) {
+        checked = true;
+        if (event.sequence() != after || !(IdentityOf(event) == *last_applied_)) {
+          diverged = absl::StrCat(
+              "the upstream's event ", event.sequence(), " (", event.type(), ") is not the event ",
+              after, " (", last_applied_->type,
+              ") applied here: the upstream was restored to an earlier point and wrote other "
+              "events since");
+          break;
+        }
+        Diverged("");
+        continue;  // the event applied last
+      }
       if (!accepted) {
         Accepted(std::nullopt);
         accepted = true;
@@ -203,10 +268,18 @@ void EventFollower::Loop() {
       if (event.sequence() <= after) continue;  // already applied (never expected)
       absl::StatusOr<FollowEffect> effect = handler_(event);
       absl::Status status = effect.status();
+      const AppliedEvent applied = IdentityOf(event);
       if (status.ok()) {
         status = FromRocksDb(effect->write.batch.Put(db_->Cf(kMetaCf), CursorKey(options_.name),
                                                      EncodeUint64(event.sequence())),
                              "put cursor");
+      }
+      if (status.ok()) {
+        status = FromRocksDb(
+            effect->write.batch.Put(
+                db_->Cf(kMetaCf), CursorEventKey(options_.name),
+                absl::StrCat(applied.sequence, " ", applied.commit_unix_nanos, " ", applied.type)),
+            "put cursor event");
       }
       if (status.ok()) status = db_->Commit(std::move(effect->write)).status();
       if (!status.ok()) {
@@ -218,11 +291,17 @@ void EventFollower::Loop() {
         break;
       }
       if (effect->on_committed) effect->on_committed();
+      last_applied_ = applied;
       after = event.sequence();
       Applied(after, event.has_commit_time()
                          ? absl::FromUnixSeconds(event.commit_time().seconds()) +
                                absl::Nanoseconds(event.commit_time().nanos())
                          : absl::InfinitePast());
+    }
+    if (!diverged.empty()) {
+      context.TryCancel();
+      while (stream->Read(&event)) {
+      }
     }
     // Events were applied: the next failure starts with a short wait again.
     // An event the handler keeps failing on makes the wait grow.
@@ -234,6 +313,20 @@ void EventFollower::Loop() {
       context_ = nullptr;
       streaming_ = false;
       if (stopping_) return;
+    }
+    if (diverged.empty() && finished.error_code() == grpc::StatusCode::OUT_OF_RANGE) {
+      diverged = absl::StrCat("the upstream has no event ", after, " though it was applied here (",
+                              finished.error_message(), "): it was restored to an earlier point");
+    }
+    if (!diverged.empty()) {
+      // Not followed, loudly, until its history is this one's again.
+      {
+        absl::MutexLock lock(&mu_);
+        status_.connected = false;
+      }
+      Diverged(diverged);
+      if (!Sleep(options_.max_backoff * jitter(random))) return;
+      continue;
     }
     if (failure.ok()) {
       failure = finished.ok() ? absl::UnavailableError("upstream ended the stream")

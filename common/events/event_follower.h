@@ -28,6 +28,18 @@
 // handler (or the commit) closes the stream and the event is delivered again
 // after the backoff.
 //
+// The upstream's history is checked at every (re)connection: the follower
+// keeps, with its cursor, the identity of the last event it applied (sequence,
+// commit time, type) and opens the stream one event earlier, so the first
+// event must be that one. An upstream restored from a backup to an earlier
+// point (its last sequence behind the cursor: OUT_OF_RANGE or its headers)
+// or one that has since written other events under the same sequences is
+// not followed: nothing is applied or skipped silently, the status says
+// `diverged` with the reason (on_diverged, once per episode), and the
+// follower checks again at its longest backoff, resuming by itself if the
+// upstream's history becomes its own again (docs/OPERATIONS.md "Backup and
+// restore").
+//
 // What the follower knows of its upstream (status(): connected, cursor, the
 // upstream's last sequence, when it was last caught up) is reported through
 // `on_status` as it changes, and a stream accepted after failures through
@@ -138,9 +150,10 @@ enum class FollowerState {
   kConnecting,    // started, no stream accepted yet and none lost
   kFollowing,     // an accepted stream is open
   kDisconnected,  // the upstream was lost at lost_since; reconnecting with backoff
+  kDiverged,      // the upstream's history is not the one applied: not followed
 };
 
-// "connecting", "following", "disconnected".
+// "connecting", "following", "disconnected", "diverged".
 const char* FollowerStateName(FollowerState state);
 
 // What a follower knows of its upstream.
@@ -168,10 +181,14 @@ struct FollowerStatus {
   absl::Time last_event_time = absl::InfinitePast();
   // When the follower started (Start()).
   absl::Time started_at = absl::InfinitePast();
+  // Why the upstream is not followed: its history is not the one applied
+  // (restored to an earlier point). Empty while it is.
+  std::string diverged;
 
   // Events known to exist upstream and not applied yet.
   uint64_t lag_events() const { return upstream_sequence - cursor; }
   FollowerState state() const {
+    if (!diverged.empty()) return FollowerState::kDiverged;
     if (connected) return FollowerState::kFollowing;
     return lost_since != absl::InfiniteFuture() ? FollowerState::kDisconnected
                                                 : FollowerState::kConnecting;
@@ -214,6 +231,10 @@ struct EventFollowerOptions {
   // Optional: called when a stream is accepted after failures, with how long
   // the upstream was lost, on the follower's thread.
   std::function<void(absl::Duration lost_for, const FollowerStatus&)> on_resumed;
+  // Optional: called once when the upstream's history is found not to be the
+  // one applied (with why), and once with an empty reason when it is again;
+  // on the follower's thread.
+  std::function<void(const std::string& reason)> on_diverged;
 };
 
 class EventFollower {
@@ -254,12 +275,28 @@ class EventFollower {
   void Accepted(std::optional<uint64_t> upstream_last);
   // Event `sequence`, committed upstream at `commit_time`, is applied durably.
   void Applied(uint64_t sequence, absl::Time commit_time);
+  // The upstream's history is not the one applied (`reason`), or is again (empty).
+  void Diverged(const std::string& reason);
 
   RocksDb* const db_;
   const EventFollowerOptions options_;
   const StreamOpener open_;
   const EventHandler handler_;
   std::atomic<int64_t> attempts_{0};
+
+  // The identity of the last event applied, kept with the cursor (meta key
+  // "cursor-event/<name>") and checked against the upstream at every
+  // connection. Used by Start() and then the follower's thread only.
+  struct AppliedEvent {
+    uint64_t sequence = 0;
+    int64_t commit_unix_nanos = 0;
+    std::string type;
+    bool operator==(const AppliedEvent& o) const {
+      return sequence == o.sequence && commit_unix_nanos == o.commit_unix_nanos && type == o.type;
+    }
+  };
+  static AppliedEvent IdentityOf(const ecoplan::common::v1::Event& event);
+  std::optional<AppliedEvent> last_applied_;
 
   mutable absl::Mutex mu_;
   FollowerStatus status_ ABSL_GUARDED_BY(mu_);

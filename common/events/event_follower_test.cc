@@ -338,6 +338,76 @@ TEST_F(EventFollowerTest, ResumesAfterTheDurableCursor) {
   EXPECT_EQ(handled_, 3);  // only the new ones
 }
 
+// An upstream restored from a backup to an earlier point: behind the cursor,
+// then past it with other events under the same sequences. Nothing of it is
+// applied or skipped; the follower says why, once; back on its own history
+// (the original upstream again) it resumes by itself.
+TEST_F(EventFollowerTest, AnUpstreamRestoredToAnEarlierPointIsNotFollowedAndSaysWhy) {
+  OpenDownstream();
+  auto original = std::make_unique<Upstream>(dir_.Sub("up"));
+  const int port = original->port();
+  original->Emit(5);
+  {
+    auto follower = Follow(port, Recorder());
+    ASSERT_OK(follower->Start());
+    ASSERT_TRUE(follower->WaitForCursor(5, absl::Seconds(10)));
+  }
+  original.reset();
+
+  // The restored upstream holds only 3 events.
+  auto restored = std::make_unique<Upstream>(dir_.Sub("restored"), port);
+  restored->Emit(3);
+  handled_ = 0;
+  absl::Mutex reasons_mu;
+  std::vector<std::string> reasons;
+  EventFollowerOptions options;
+  options.on_diverged = [&](const std::string& reason) {
+    absl::MutexLock lock(&reasons_mu);
+    reasons.push_back(reason);
+  };
+  auto follower = Follow(port, Recorder(), options);
+  ASSERT_OK(follower->Start());
+  auto state_is = [&](FollowerState state) {
+    for (int i = 0; i < 500; ++i) {
+      if (follower->status().state() == state) return true;
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    return false;
+  };
+  ASSERT_TRUE(state_is(FollowerState::kDiverged));
+  EXPECT_NE(follower->status().diverged.find("restored to an earlier point"), std::string::npos)
+      << follower->status().diverged;
+  // It writes anew past the cursor: event 5 is another one; still not followed.
+  restored->Emit(4);
+  absl::SleepFor(absl::Milliseconds(500));  // several checks at the longest backoff
+  EXPECT_EQ(follower->status().state(), FollowerState::kDiverged);
+  EXPECT_NE(follower->status().diverged.find("is not the event 5"), std::string::npos)
+      << follower->status().diverged;
+  EXPECT_EQ(follower->cursor(), 5u);
+  {
+    absl::MutexLock lock(&mu_);
+    EXPECT_EQ(handled_, 0) << "events of another history were applied";
+  }
+  restored.reset();
+
+  // The upstream's own history again (its restore undone): followed from event 6.
+  original = std::make_unique<Upstream>(dir_.Sub("up"), port);
+  ASSERT_TRUE(state_is(FollowerState::kFollowing)) << follower->status().diverged;
+  original->Emit(1);
+  ASSERT_TRUE(follower->WaitForCursor(6, absl::Seconds(10)));
+  follower->Stop();
+  absl::MutexLock lock(&reasons_mu);
+  ASSERT_GE(reasons.size(), 3u);
+  // Behind the cursor: said from the upstream's headers (its last event is 3)
+  // or its OUT_OF_RANGE answer, whichever comes first.
+  EXPECT_NE(reasons.front().find("event 5"), std::string::npos) << reasons.front();
+  EXPECT_NE(reasons.front().find("restored to an earlier point"), std::string::npos)
+      << reasons.front();
+  EXPECT_EQ(reasons.back(), "") << "the resumption is said too";
+  absl::MutexLock effects(&mu_);
+  EXPECT_EQ(handled_, 1);
+}
+
 TEST_F(EventFollowerTest, AFailedHandlerGetsTheEventAgainAfterABackoffAndItTakesEffectOnce) {
   OpenDownstream();
   Upstream upstream(dir_.Sub("up"));

@@ -23,6 +23,7 @@ struct FollowerMetrics {
   Gauge* lag_seconds;
   Gauge* last_event;
   Gauge* disconnected_since;
+  Gauge* diverged;
   Counter* resumptions;
 
   explicit FollowerMetrics(MetricsRegistry& m)
@@ -50,6 +51,10 @@ struct FollowerMetrics {
                                       "Since when the upstream is lost (Unix time); 0 while "
                                       "following or connecting for the first time",
                                       {"upstream"})),
+        diverged(m.AddGauge("ecoplan_follower_diverged",
+                            "1 while the upstream's history is not the one applied (it was "
+                            "restored to an earlier point): nothing of it is followed",
+                            {"upstream"})),
         resumptions(m.AddCounter("ecoplan_follower_resumptions_total",
                                  "Streams accepted by the upstream after it was lost",
                                  {"upstream"})) {}
@@ -68,6 +73,7 @@ struct FollowerMetrics {
     disconnected_since->Set({name}, s.lost_since == absl::InfiniteFuture()
                                         ? 0
                                         : absl::ToDoubleSeconds(s.lost_since - absl::UnixEpoch()));
+    diverged->Set({name}, s.diverged.empty() ? 0 : 1);
     RecordLag(name, s, absl::Now());
   }
   void RecordLag(const std::string& name, const FollowerStatus& s, absl::Time now) const {
@@ -108,6 +114,7 @@ nlohmann::ordered_json StatusJson(const UpstreamConfig& upstream, const Tracked&
   j["caught_up_at"] = StatusPage::TimeJson(s.caught_up_at);
   j["disconnected_since"] = StatusPage::TimeJson(s.lost_since);
   j["resumptions"] = resumptions;
+  j["diverged"] = s.diverged;
   return j;
 }
 
@@ -159,6 +166,17 @@ EventFollowerOptions FollowerOptions(const UpstreamConfig& upstream,
               {"lag_events", static_cast<int64_t>(s.lag_events())}});
     *outage = Outage();
     if (gauges != nullptr) gauges->resumptions->Increment({name});
+  };
+  options.on_diverged = [log, name = upstream.name](const std::string& reason) {
+    if (reason.empty()) {
+      log.Info(absl::StrCat(name, " event stream followed again: its history is this service's"));
+    } else {
+      log.Error(absl::StrCat(name,
+                             " event stream NOT followed: its history is not the one this "
+                             "service applied; restore this service from a backup taken "
+                             "with the upstream's, or the upstream's own data"),
+                {{"reason", reason}});
+    }
   };
   options.on_status = [gauges, tracked, name = upstream.name](const FollowerStatus& s) {
     {
