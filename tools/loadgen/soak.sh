@@ -4,8 +4,8 @@
 # DURATION seconds: loadgen submitting reports (CONCURRENCY clients, which the
 # notification service turns into review notifications), a reader asking the
 # submission status, an inbox, the plan's evaluation (lights, scorecards)
-# and the registry's measures, and the command center's notification stream
-# and the progress event stream followed the whole time. Every SAMPLE
+# and the registry's measures, and the registry's event stream followed the
+# whole time. Every SAMPLE
 # seconds, per service: resident memory, open file descriptors, threads and
 # the size of its data directory, to $OUT (CSV); at the end the first,
 # the last and the maximum of each, and the growth over the second half.
@@ -67,7 +67,7 @@ end=$((SECONDS + DURATION))
   while [ $SECONDS -lt $end ]; do
     "$B/tools/loadgen/loadgen" --rpc=submit_report --target=$P --registry=$R \
       --concurrency="$CONCURRENCY" --duration=60s --warmup=0s --output=json \
-      >>"$D/loadgen.jsonl" 2>/dev/null
+      >>"$D/loadgen.jsonl" 2>/dev/null || sleep 5  # a failed round is not retried at once
   done
 ) &
 pids+=($!)
@@ -82,10 +82,11 @@ pids+=($!)
   done
 ) &
 pids+=($!)
-# The streams, followed the whole time (reconnecting if one ends).
+# The registry's event stream, followed the whole time (reconnecting if it ends).
 (
   while [ $SECONDS -lt $end ]; do
-    "${ctl[@]}" --registry $P events watch --follow --idle 120s >/dev/null 2>&1
+    "${ctl[@]}" events watch --follow --idle 120s >/dev/null 2>&1
+    sleep 1
   done
 ) &
 pids+=($!)
