@@ -44,6 +44,8 @@ constexpr int kClients = 4;
 class RollingRestartE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // Every development-mode caller is one subject: no per-caller rate limit under load.
+    cluster_.SetCommonFlags({"--insecure_development_mode", "--rate_limit_per_second=0"});
     ASSERT_OK_AND_ASSIGN(const std::string registry_address, cluster_.Start("registry"));
     auto registry = rv1::RegistryService::NewStub(
         grpc::CreateChannel(registry_address, grpc::InsecureChannelCredentials()));

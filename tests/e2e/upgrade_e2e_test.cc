@@ -7,8 +7,8 @@
 // reads.txt. The test unpacks each fixture, starts the four servers on it
 // (development mode) and asks the same: every answer is the same JSON, but
 // for what depends on today (an item's overdue flag) and what a newer
-// schedule adds to an inbox (only the notifications the release had are
-// compared, without the unread count).
+// release adds by itself: notifications its schedule writes, default rules of
+// new kinds (only the items the release had are compared, every one of them).
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -51,24 +51,24 @@ void DropTodaysKeys(nlohmann::json* j) {
   }
 }
 
-// An inbox as it was: only the notifications the release had.
-void KeepNotificationsOf(const nlohmann::json& expected, nlohmann::json* actual) {
-  if (!actual->contains("notifications")) return;
+// A list as the release had it: only the items (by name) it had, for lists a
+// newer release adds to by itself (an inbox the schedule writes to, default
+// rules of new kinds).
+void KeepItemsOf(const nlohmann::json& expected, const std::string& key, nlohmann::json* actual) {
+  if (!actual->contains(key)) return;
   std::set<std::string> had;
-  for (const nlohmann::json& n : expected.value("notifications", nlohmann::json::array())) {
+  for (const nlohmann::json& n : expected.value(key, nlohmann::json::array())) {
     had.insert(n.value("name", ""));
   }
   nlohmann::json kept = nlohmann::json::array();
-  for (const nlohmann::json& n : (*actual)["notifications"]) {
+  for (const nlohmann::json& n : (*actual)[key]) {
     if (had.count(n.value("name", "")) > 0) kept.push_back(n);
   }
   if (kept.empty()) {
-    actual->erase("notifications");  // JSON leaves an empty list out
+    actual->erase(key);  // JSON leaves an empty list out
   } else {
-    (*actual)["notifications"] = kept;
+    (*actual)[key] = kept;
   }
-  actual->erase("nextPageToken");
-  actual->erase("unreadCount");  // counts what the schedule added too
 }
 
 class UpgradeE2eTest : public ::testing::TestWithParam<std::string> {
@@ -127,9 +127,14 @@ TEST_P(UpgradeE2eTest, TheReleasesDataOpensAndAnswersTheSame) {
     nlohmann::json expected = nlohmann::json::parse(expected_text);
     nlohmann::json actual = nlohmann::json::parse(answered.stdout_text);
     if (words[0] == "notify" && words.size() > 1 && words[1] == "inbox") {
-      KeepNotificationsOf(expected, &actual);
-      expected.erase("nextPageToken");
-      expected.erase("unreadCount");
+      KeepItemsOf(expected, "notifications", &actual);
+      for (nlohmann::json* j : {&expected, &actual}) {
+        j->erase("nextPageToken");
+        j->erase("unreadCount");  // counts what the schedule added too
+      }
+    }
+    if (words[0] == "notify" && words.size() > 1 && words[1] == "rules") {
+      KeepItemsOf(expected, "rules", &actual);  // a release adds the rules of its new kinds
     }
     DropTodaysKeys(&expected);
     DropTodaysKeys(&actual);
