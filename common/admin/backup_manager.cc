@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/admin/restore.h"
 #include "common/status/rocksdb_status.h"
 #include "common/status/status_macros.h"
 #include "common/storage/key_codec.h"
@@ -27,21 +28,6 @@ constexpr absl::string_view kTimeFormat = "%Y%m%dT%H%M%SZ";
 absl::Status NoBackupDir() {
   return absl::FailedPreconditionError(
       "this service has no backup directory; start it with --backup_dir");
-}
-
-absl::Status FromErrorCode(const std::error_code& ec, absl::string_view what) {
-  const std::string message = absl::StrCat(what, ": ", ec.message());
-  if (ec == std::errc::no_space_on_device) return absl::ResourceExhaustedError(message);
-  return absl::InternalError(message);
-}
-
-int64_t DirectorySize(const fs::path& dir) {
-  int64_t total = 0;
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file(ec)) total += static_cast<int64_t>(it->file_size(ec));
-  }
-  return total;
 }
 
 // Parses "20261128T193500Z-000000000042". (absl::ParseTime's %Y takes any
@@ -95,7 +81,7 @@ absl::StatusOr<BackupInfo> BackupManager::Create() {
   absl::MutexLock lock(&mu_);
   std::error_code ec;
   fs::create_directories(backup_dir_, ec);
-  if (ec) return FromErrorCode(ec, absl::StrCat("create ", backup_dir_));
+  if (ec) return FileSystemError(ec, absl::StrCat("create ", backup_dir_));
   // Leftovers of a backup interrupted by a crash are never complete.
   for (const fs::directory_entry& entry : fs::directory_iterator(backup_dir_, ec)) {
     if (absl::StartsWith(entry.path().filename().string(), kTmpPrefix)) {
@@ -123,7 +109,7 @@ absl::StatusOr<BackupInfo> BackupManager::Create() {
         absl::StrCat("backup ", info.id, " exists; take the next one a second later"));
   }
   fs::rename(tmp, info.path, ec);
-  if (ec) return FromErrorCode(ec, absl::StrCat("rename into ", info.path));
+  if (ec) return FileSystemError(ec, absl::StrCat("rename into ", info.path));
   info.size_bytes = DirectorySize(info.path);
   return info;
 }
@@ -145,7 +131,7 @@ absl::StatusOr<std::vector<BackupInfo>> BackupManager::List() const {
     info.size_bytes = DirectorySize(entry.path());
     backups.push_back(std::move(info));
   }
-  if (ec) return FromErrorCode(ec, absl::StrCat("list ", backup_dir_));
+  if (ec) return FileSystemError(ec, absl::StrCat("list ", backup_dir_));
   std::sort(backups.begin(), backups.end(),
             [](const BackupInfo& a, const BackupInfo& b) { return a.id > b.id; });
   return backups;
@@ -160,7 +146,7 @@ absl::StatusOr<std::vector<std::string>> BackupManager::Prune(int keep_last) {
   std::error_code ec;
   for (size_t i = static_cast<size_t>(keep_last); i < backups.size(); ++i) {
     fs::remove_all(backups[i].path, ec);
-    if (ec) return FromErrorCode(ec, absl::StrCat("delete ", backups[i].path));
+    if (ec) return FileSystemError(ec, absl::StrCat("delete ", backups[i].path));
     deleted.push_back(backups[i].id);
   }
   return deleted;

@@ -21,15 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int64_t DirectorySize(const fs::path& dir) {
-  int64_t total = 0;
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file(ec)) total += static_cast<int64_t>(it->file_size(ec));
-  }
-  return total;
-}
-
 // Whether a process holds the RocksDB LOCK of `db_path` (RocksDB takes an
 // fcntl write lock on it while the database is open).
 bool HeldByAProcess(const fs::path& db_path) {
@@ -44,13 +35,22 @@ bool HeldByAProcess(const fs::path& db_path) {
   return held;
 }
 
-absl::Status FromErrorCode(const std::error_code& ec, const std::string& what) {
+}  // namespace
+
+int64_t DirectorySize(const std::string& dir) {
+  int64_t total = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec)) total += static_cast<int64_t>(it->file_size(ec));
+  }
+  return total;
+}
+
+absl::Status FileSystemError(const std::error_code& ec, absl::string_view what) {
   const std::string message = absl::StrCat(what, ": ", ec.message());
   if (ec == std::errc::no_space_on_device) return absl::ResourceExhaustedError(message);
   return absl::InternalError(message);
 }
-
-}  // namespace
 
 absl::StatusOr<VerifiedBackup> VerifyBackup(const std::string& path) {
   std::error_code ec;
@@ -124,7 +124,7 @@ absl::StatusOr<RestoreResult> RestoreBackup(const std::string& backup, const std
   fs::copy(backup, copy, fs::copy_options::recursive, ec);
   if (ec) {
     fs::remove_all(copy, ec);
-    return FromErrorCode(ec, absl::StrCat("copy ", backup, " to ", copy.string()));
+    return FileSystemError(ec, absl::StrCat("copy ", backup, " to ", copy.string()));
   }
   fs::remove(copy / "LOCK", ec);  // a checkpoint's LOCK is not the new database's
   absl::StatusOr<VerifiedBackup> copied = VerifyBackup(copy.string());
@@ -137,14 +137,14 @@ absl::StatusOr<RestoreResult> RestoreBackup(const std::string& backup, const std
     const fs::path aside = fs::path(target.string() + ".before-restore-" + stamp);
     fs::rename(target, aside, ec);
     if (ec) {
-      return FromErrorCode(ec, absl::StrCat("move ", db_path, " aside (the verified copy is at ",
-                                            copy.string(), ")"));
+      return FileSystemError(ec, absl::StrCat("move ", db_path, " aside (the verified copy is at ",
+                                              copy.string(), ")"));
     }
     result.previous_moved_to = aside.string();
   }
   fs::rename(copy, target, ec);
   if (ec) {
-    return FromErrorCode(
+    return FileSystemError(
         ec, absl::StrCat("move ", copy.string(), " to ", db_path, " (the previous database is at ",
                          result.previous_moved_to, ")"));
   }

@@ -8,12 +8,21 @@
 
 #include <cstdint>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace ecoplan::common {
+
+// The bytes of the regular files below `dir` (0 when it cannot be read).
+int64_t DirectorySize(const std::string& dir);
+
+// A file-system error as a status: ResourceExhausted for a full volume,
+// Internal otherwise; the message is "<what>: <error>".
+absl::Status FileSystemError(const std::error_code& ec, absl::string_view what);
 
 // What a backup holds, once verified.
 struct VerifiedBackup {
