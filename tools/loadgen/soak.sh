@@ -55,6 +55,8 @@ start notification "$((base + 3))" --registry_address=$R --progress_address=$P \
 ctl=("$B/tools/ecoplanctl/ecoplanctl" --registry $R --progress $P --indicator $I)
 "${ctl[@]}" plan import "$SEED" >/dev/null
 "${ctl[@]}" indicator stations set Gucheng --town 永定镇 --name 古城 --demonstration >/dev/null
+"${ctl[@]}" indicator stations set Dingling --town 清水镇 --name 定陵 --not-district \
+  --demonstration >/dev/null
 "${ctl[@]}" indicator load "$ROOT"/tests/data/beijing-aq/*.csv >/dev/null
 for _ in $(seq 1 100); do
   "${ctl[@]}" report status --period 2026-05 >/dev/null 2>&1 && break
