@@ -111,7 +111,8 @@ TEST_F(ServerFoundationTest, TheClockStartsNoEarlierThanTheLastCommit) {
   EXPECT_TRUE(absl::StrContains(log_.text(), "more than --clock_max_hold behind")) << log_.text();
   EXPECT_TRUE(absl::StrContains(more_metrics.Render(),
                                 "ecoplan_clock_steps_back_total{outcome=\"abandoned\"} 1"))
-      << more_metrics.Render();  foundation_.reset();  // before the clock and the metrics it was opened with
+      << more_metrics.Render();
+  foundation_.reset();  // before the clock and the metrics it was opened with
 }
 
 TEST_F(ServerFoundationTest, ServesTheAdminServiceBesidesTheServiceWithBackupsAndAudit) {
