@@ -35,6 +35,7 @@
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "tests/harness/client.h"
 #include "tests/harness/cluster.h"
+#include "tests/harness/problem_items.h"
 #include "tests/harness/seeded.h"
 
 namespace ecoplan::testing {
@@ -81,38 +82,15 @@ class RestoreE2eTest : public ::testing::Test {
 
   // Adds item `code` (request id retried while UNAVAILABLE); the final status.
   grpc::Status AddItem(const std::string& code) {
-    pv1::CreateProblemItemRequest r;
-    r.set_parent(plan_);
-    r.set_request_id("restore-" + code);
-    r.set_actor("e2e");
-    pv1::ProblemItem* item = r.mutable_item();
-    item->set_measure(plan_ + "/measures/a1-t25-m3");
-    item->set_code(code);
-    item->set_title("排污口 " + code);
-    item->set_organization(owner_);
-    *item->mutable_rectification_due_date() = Date(2027, 6, 30);
+    const pv1::CreateProblemItemRequest r = OutletRequest(plan_, owner_, code, "restore-");
     pv1::CreateProblemItemResponse out;
     return progress_->CreateProblemItem(Context(absl::Seconds(10)).get(), r, &out);
   }
 
   std::set<std::string> ListedCodes(int* listed) {
-    std::set<std::string> codes;
-    *listed = 0;
-    pv1::ListProblemItemsRequest r;
-    r.set_parent(plan_);
-    r.set_page_size(500);
-    do {
-      pv1::ListProblemItemsResponse out;
-      grpc::Status s = progress_->ListProblemItems(Context().get(), r, &out);
-      EXPECT_TRUE(s.ok()) << s.error_message();
-      if (!s.ok()) break;
-      for (const pv1::ProblemItem& i : out.items()) {
-        codes.insert(i.code());
-        ++*listed;
-      }
-      r.set_page_token(out.next_page_token());
-    } while (!r.page_token().empty());
-    return codes;
+    absl::StatusOr<std::set<std::string>> codes = ListedProblemCodes(*progress_, plan_, listed);
+    EXPECT_TRUE(codes.ok()) << codes.status();
+    return codes.value_or(std::set<std::string>());
   }
 
   // The progress service's events from the start, as many as it has (read
