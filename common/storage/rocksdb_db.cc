@@ -41,6 +41,7 @@ constexpr char kAuditCf[] = "audit";
 constexpr char kEventSeqKey[] = "event_seq";
 // In the database directory while a process has it open (OpenReport).
 constexpr char kOpenMarker[] = "ECOPLAN-OPEN";
+constexpr int kMaxOpenTableFiles = 256;
 
 using DoneFn = std::function<void(absl::StatusOr<CommitResult>)>;
 
@@ -93,6 +94,10 @@ rocksdb::DBOptions MakeDbOptions(std::shared_ptr<rocksdb::Logger> info_log) {
   // Bounds the WAL when a column family (e.g. "meta") is written rarely: older
   // memtables are flushed once the WAL exceeds this.
   db.max_total_wal_size = 64 << 20;
+  // The table cache keeps at most this many SST files open (the default, -1, keeps every one: a
+  // service's descriptors then grow with its data, 551 for a 1.9 GB database in the soak). Index
+  // and filter blocks live in the block cache, so reopening an evicted table is one footer read.
+  db.max_open_files = kMaxOpenTableFiles;
   db.keep_log_file_num = 5;
   db.max_log_file_size = 16 << 20;
   return db;

@@ -95,7 +95,6 @@ struct LoadedState {
   std::map<std::string, SupervisionOrderView> supervision_orders;  // open, by name
   std::map<std::string, ProblemItemView> problems;                 // not closed, by name
   std::map<std::string, DigestBucket> digests;
-  std::set<std::string> dedup_keys;
   std::map<std::string, uint64_t> stream_consumers;
   std::map<std::string, std::string> request_ids;
   std::vector<Delivery> pending_deliveries;  // PENDING, in delivery-number order
@@ -128,6 +127,10 @@ class NotificationStore {
   virtual void CommitAsync(const Changes& changes, std::function<void(absl::Status)> done) = 0;
   // Errors: NotFound.
   virtual absl::StatusOr<Notification> GetNotification(uint64_t number) = 0;
+  // Whether an idempotency key (Changes::dedup_keys) was committed. They are looked up, not
+  // loaded: one is written per notification, so holding them all in memory would grow without
+  // bound. Errors: Internal.
+  virtual absl::StatusOr<bool> HasDedupKey(const std::string& key) = 0;
   // Newest first. Errors: InvalidArgument (token).
   virtual absl::StatusOr<InboxPage> ListInbox(const std::string& organization_id, bool unread_only,
                                               Kind kind, int page_size,

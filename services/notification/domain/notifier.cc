@@ -191,6 +191,17 @@ void Notifier::AddNotification(Notification n, const std::string& key, Changes* 
   changes->notifications.push_back(std::move(n));
 }
 
+bool Notifier::KeyUsed(const std::string& key) {
+  if (reserved_keys_.count(key) > 0) return true;
+  absl::StatusOr<bool> stored = store_->HasDedupKey(key);
+  if (stored.ok()) return *stored;
+  // Counted as used (no notification twice); the write then fails with the error (TakeLookupError).
+  if (lookup_error_.ok()) lookup_error_ = stored.status();
+  return true;
+}
+
+absl::Status Notifier::TakeLookupError() { return std::exchange(lookup_error_, absl::OkStatus()); }
+
 void Notifier::Emit(const Candidate& c, Changes* changes) {
   const Rule& rule = *c.rule;
   if (!rule.enabled) return;
@@ -201,9 +212,7 @@ void Notifier::Emit(const Candidate& c, Changes* changes) {
       !IsCriticalKind(rule.kind)) {
     return;
   }
-  if (!c.key.empty() && (state_.dedup_keys.count(c.key) > 0 || reserved_keys_.count(c.key) > 0)) {
-    return;
-  }
+  if (!c.key.empty() && KeyUsed(c.key)) return;
   if (rule.digest_window > absl::ZeroDuration()) {
     const std::string dkey = DigestKey(c.recipient, rule.id);
     DigestBucket* bucket = nullptr;
@@ -251,7 +260,6 @@ void Notifier::Emit(const Candidate& c, Changes* changes) {
 }
 
 void Notifier::Apply(const Changes& changes) {
-  for (const auto& [key, number] : changes.dedup_keys) state_.dedup_keys.insert(key);
   for (const Rule& r : changes.rules) state_.rules[r.id] = r;
   for (const std::string& id : changes.deleted_rules) state_.rules.erase(id);
   for (const Subscription& s : changes.subscriptions) {

@@ -3,8 +3,8 @@
 // Notifier: the use cases of the notification service.
 //
 // It keeps in memory what it decides with (rules, subscriptions, contacts, the
-// local view of plans and submissions, open escalations, digest buckets, the
-// idempotency keys already used) and reads notifications and deliveries from
+// local view of plans and submissions, open escalations, digest buckets) and
+// reads notifications, deliveries and the idempotency keys already used from
 // the store.
 //
 // Writes (docs/ARCHITECTURE.md, "Where a write becomes durable"): each is
@@ -450,6 +450,11 @@ class Notifier {
   // --- core (notifier.cc)
   absl::Time Now() const { return clock_->Now(); }
   absl::CivilDay Today(const std::string& time_zone) const;
+  // Whether an idempotency key was taken by this change or committed before (looked up in the
+  // store). A failed lookup counts as used and is kept for TakeLookupError.
+  bool KeyUsed(const std::string& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The first failed lookup since the last call (OK if none): the decision's write fails with it.
+  absl::Status TakeLookupError() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Adds the notification (or digest item) of `c` to `changes` unless its key
   // was used, the rule is muted for the recipient, or the rule is disabled.
   void Emit(const Candidate& c, Changes* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -607,6 +612,7 @@ class Notifier {
   int64_t created_ ABSL_GUARDED_BY(mu_) = 0;
   // Set of keys and counters already taken by the change being computed.
   std::set<std::string> reserved_keys_ ABSL_GUARDED_BY(mu_);
+  absl::Status lookup_error_ ABSL_GUARDED_BY(mu_);
   // The follower's hold on kEmitKey from BeginUpstream to FinishUpstream (one follower at a time
   // holds it).
   Lease upstream_lease_ ABSL_GUARDED_BY(mu_);

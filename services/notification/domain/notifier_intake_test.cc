@@ -55,5 +55,31 @@ TEST_F(NotifierTest, ReturnedReportGoesToItsOrganization) {
   EXPECT_EQ(n[0].resource, "plans/2026-abc/reports/o-a_2026-04");
 }
 
+TEST_F(NotifierTest, AnEventWhoseKeysCannotBeLookedUpFailsAndNotifiesNobodyUntilTheyCan) {
+  ImportPlan();
+  UpstreamInput in;
+  in.type = UpstreamInput::Type::kReportReturned;
+  in.event_ref = "progress#9";
+  in.plan_id = "2026-abc";
+  in.organization_id = "o-a";
+  in.period = "2026-04";
+  store_.FailLookups(absl::InternalError("disk read failed"));
+  absl::StatusOr<Changes> failed = notifier_->BeginUpstream(in);
+  EXPECT_STATUS_CODE(failed, absl::StatusCode::kInternal);
+  EXPECT_TRUE(OfKind(Kind::kReportReturned).empty());
+  // The schedule's writes fail the same way.
+  clock_.Set(At(4, 24));
+  EXPECT_STATUS_CODE(notifier_->RunSchedule(), absl::StatusCode::kInternal);
+
+  // The follower retries the event once lookups work: notified once, and a replay (its key now
+  // committed, found in the store after a restart) notifies no one again.
+  store_.FailLookups(absl::OkStatus());
+  Upstream(in);
+  EXPECT_EQ(OfKind(Kind::kReportReturned).size(), 1u);
+  Restart();
+  Upstream(in);
+  EXPECT_EQ(OfKind(Kind::kReportReturned).size(), 1u);
+}
+
 }  // namespace
 }  // namespace ecoplan::notification::notifier_test

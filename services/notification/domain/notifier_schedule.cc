@@ -62,7 +62,7 @@ absl::StatusOr<int> Notifier::RunSchedule() {
 
 void Notifier::EmitEscalating(const Candidate& c, const std::string& subject, absl::CivilDay today,
                               Changes* changes) {
-  const bool is_new = state_.dedup_keys.count(c.key) == 0 && reserved_keys_.count(c.key) == 0;
+  const bool is_new = !KeyUsed(c.key);
   Emit(c, changes);
   if (!is_new || reserved_keys_.count(c.key) == 0 || state_.escalations.count(c.key) > 0) return;
   Escalation e;

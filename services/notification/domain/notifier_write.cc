@@ -45,6 +45,8 @@ void Notifier::Write(std::vector<std::string> keys, Decide decide, DoneStatus do
     {
       absl::MutexLock lock(&mu_);
       decided = decide(changes.get());
+      absl::Status lookup = TakeLookupError();
+      if (decided.ok() && !lookup.ok()) decided = std::move(lookup);
       reserved_keys_.clear();
     }
     if (!decided.ok() || changes->empty()) {
@@ -88,6 +90,8 @@ absl::StatusOr<Changes> Notifier::BeginUpstream(const UpstreamInput& in) {
   Changes changes;
   DecideUpstream(in, &changes);
   reserved_keys_.clear();
+  absl::Status lookup = TakeLookupError();
+  if (!lookup.ok()) return lookup;  // the lease goes: nothing to commit
   upstream_lease_ = std::move(lease);
   return changes;
 }

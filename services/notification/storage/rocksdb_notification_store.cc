@@ -208,7 +208,8 @@ absl::Status RocksDbNotificationStore::LoadViews(LoadedState* state) const {
   return absl::OkStatus();
 }
 
-// Escalations, digest buckets, idempotency keys, stream consumers and request ids.
+// Escalations, digest buckets, stream consumers and request ids (idempotency keys are looked up:
+// HasDedupKey).
 absl::Status RocksDbNotificationStore::LoadBookkeeping(LoadedState* state) const {
   ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "e/", [&](Id id, Value v, Key key) -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(state->escalations[id],
@@ -217,11 +218,6 @@ absl::Status RocksDbNotificationStore::LoadBookkeeping(LoadedState* state) const
   }));
   ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "g/", [&](Id id, Value v, Key key) -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(state->digests[id], Decode<storage::DigestBucketRecord>(db_, v, key));
-    return absl::OkStatus();
-  }));
-  ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "k/", [&](Id id, Value v, Key key) -> absl::Status {
-    ECOPLAN_RETURN_IF_ERROR(ParseRecord<storage::DedupRecord>(db_, v, key).status());
-    state->dedup_keys.insert(id);
     return absl::OkStatus();
   }));
   ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "q/", [&](Id id, Value v, Key key) -> absl::Status {
@@ -514,6 +510,15 @@ absl::StatusOr<Notification> RocksDbNotificationStore::GetNotification(uint64_t 
   }
   if (!v.ok()) return v.status();
   return Decode<storage::NotificationRecord>(db_, *v, NotificationKey(number));
+}
+
+absl::StatusOr<bool> RocksDbNotificationStore::HasDedupKey(const std::string& key) {
+  const std::string stored_key = absl::StrCat("k/", key);
+  absl::StatusOr<std::string> v = db_->Get(kCf, stored_key);
+  if (absl::IsNotFound(v.status())) return false;
+  if (!v.ok()) return v.status();
+  ECOPLAN_RETURN_IF_ERROR(ParseRecord<storage::DedupRecord>(db_, *v, stored_key).status());
+  return true;
 }
 
 absl::StatusOr<InboxPage> RocksDbNotificationStore::ListInbox(const std::string& org,

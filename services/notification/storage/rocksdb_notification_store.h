@@ -61,6 +61,7 @@ class RocksDbNotificationStore final : public NotificationStore {
   // Through RocksDb::CommitAsync, the group committer: `done` runs on its thread.
   void CommitAsync(const Changes& changes, std::function<void(absl::Status)> done) override;
   absl::StatusOr<Notification> GetNotification(uint64_t number) override;
+  absl::StatusOr<bool> HasDedupKey(const std::string& key) override;
   absl::StatusOr<InboxPage> ListInbox(const std::string& organization_id, bool unread_only,
                                       Kind kind, int page_size,
                                       const std::string& page_token) override;

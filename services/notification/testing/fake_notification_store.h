@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,7 +42,7 @@ class FakeNotificationStore final : public NotificationStore {
     if (!fail_next_.ok()) return std::exchange(fail_next_, absl::OkStatus());
     ++commits_;
     for (const Notification& n : c.notifications) notifications_[n.number] = n;
-    for (const auto& [k, n] : c.dedup_keys) state_.dedup_keys.insert(k);
+    for (const auto& [k, n] : c.dedup_keys) dedup_keys_.insert(k);
     for (const Rule& r : c.rules) state_.rules[r.id] = r;
     for (const std::string& id : c.deleted_rules) state_.rules.erase(id);
     for (const Subscription& s : c.subscriptions) state_.subscriptions[s.id] = s;
@@ -71,6 +72,11 @@ class FakeNotificationStore final : public NotificationStore {
     if (c.next_subscription_number) state_.next_subscription_number = c.next_subscription_number;
     events_ += static_cast<uint64_t>(c.events.size());
     return absl::OkStatus();
+  }
+  absl::StatusOr<bool> HasDedupKey(const std::string& key) override {
+    absl::MutexLock lock(&mu_);
+    if (!fail_lookups_.ok()) return fail_lookups_;
+    return dedup_keys_.count(key) > 0;
   }
   absl::StatusOr<Notification> GetNotification(uint64_t number) override {
     absl::MutexLock lock(&mu_);
@@ -119,6 +125,11 @@ class FakeNotificationStore final : public NotificationStore {
     absl::MutexLock lock(&mu_);
     fail_next_ = std::move(status);
   }
+  // Every HasDedupKey answers `status` (OK again: lookups work).
+  void FailLookups(absl::Status status) {
+    absl::MutexLock lock(&mu_);
+    fail_lookups_ = std::move(status);
+  }
   // While held, CommitAsync writes nothing and answers nothing: the commits wait, in order.
   void HoldCommits() {
     absl::MutexLock lock(&mu_);
@@ -160,7 +171,9 @@ class FakeNotificationStore final : public NotificationStore {
   std::map<std::pair<std::string, uint64_t>, Delivery> deliveries_;
   uint64_t events_ = 0;
   int commits_ = 0;
+  std::set<std::string> dedup_keys_;
   absl::Status fail_next_;
+  absl::Status fail_lookups_;
   bool hold_ = false;
   std::vector<std::pair<Changes, std::function<void(absl::Status)>>> held_;
 };
