@@ -1,6 +1,6 @@
 // A backup taken under load, restored, and what follows from it, against the
 // real registry_server, progress_server and notification_server (development
-// mode): eight clients add problem-ledger items to progress while a backup is
+// mode): 64 clients add problem-ledger items to progress while a backup is
 // taken (AdminService.CreateBackup) and after it; progress is stopped and the
 // backup restored with `ecoplanctl admin restore` (verified before anything is
 // replaced). The restored service holds a consistent point: every item
@@ -48,7 +48,7 @@ namespace rv1 = ::ecoplan::registry::v1;
 
 const char* const kSeed = ECOPLAN_SEED_PATH;
 const char* const kCtl = ECOPLAN_CTL_PATH;
-constexpr int kClients = 8;
+constexpr int kClients = 64;
 
 class RestoreE2eTest : public ::testing::Test {
  protected:
