@@ -8,7 +8,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
   libabsl-dev librocksdb-dev libicu-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev libjwt-dev libcurl4-openssl-dev
   libjemalloc-dev prometheus-cpp-dev libcli11-dev libcsv-dev libzip-dev libpugixml-dev
-  libxlsxwriter-dev
+  libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
   zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
   ccache clang-format-14
 )
