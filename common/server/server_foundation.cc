@@ -126,6 +126,7 @@ int ServerFoundation::Open(const ServerConfig& config, const FoundationSpec& spe
   }
   opened->db_ = *std::move(db);
   signals->OnOpened(opened->db_->open_report(), config.db_path);
+  signals->WatchMemory(opened->db_.get());
   if (absl::Status floored = RaiseClockToLastCommit(*opened->db_, opened->clock_.get());
       !floored.ok()) {
     return ExitFailure(log, "cannot read the last event", floored);
@@ -144,7 +145,10 @@ int ServerFoundation::Open(const ServerConfig& config, const FoundationSpec& spe
   return 0;
 }
 
-ServerFoundation::~ServerFoundation() = default;
+ServerFoundation::~ServerFoundation() {
+  // db_ closes before storage_signals_ goes (members end in reverse order).
+  if (storage_signals_ != nullptr) storage_signals_->StopWatchingMemory();
+}
 
 std::unique_ptr<CallAuthenticator> ServerFoundation::AuthenticatorFor(
     const PolicyTable* policy) const {

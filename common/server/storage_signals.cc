@@ -1,5 +1,7 @@
 #include "common/server/storage_signals.h"
 
+#include <rocksdb/db.h>
+
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -22,7 +24,17 @@ StorageSignals::StorageSignals(MetricsRegistry* metrics, Logger log, const Clock
       "1 when the previous run ended without closing the database (crash, kill, power loss)", {});
   open_seconds_ = metrics->AddGauge("ecoplan_storage_open_seconds",
                                     "Seconds the last database open took, WAL replay included", {});
+  memory_ = metrics->AddGauge("ecoplan_storage_memory_bytes",
+                              "Memory the database holds, by part: memtables (writes not yet "
+                              "flushed), block_cache (shared, bounded), table_readers (open "
+                              "table files' indexes outside the cache)",
+                              {"part"});
   failing_->Set({}, 0);
+  metrics->AddCollectHook([watch = watch_, memory = memory_] {
+    for (const auto& [part, bytes] : SampleMemory(*watch)) {
+      memory->Set({part}, static_cast<double>(bytes));
+    }
+  });
   metrics->status_page()->Set("storage", [this] {
     absl::MutexLock lock(&mu_);
     nlohmann::ordered_json j;
@@ -31,12 +43,38 @@ StorageSignals::StorageSignals(MetricsRegistry* metrics, Logger log, const Clock
     j["failed_group_writes"] = failed_groups_;
     j["last_start_unclean"] = unclean_start_;
     j["open_seconds"] = absl::ToDoubleSeconds(open_duration_);
+    nlohmann::ordered_json memory = nlohmann::ordered_json::object();
+    for (const auto& [part, bytes] : SampleMemory(*watch_)) memory[part] = bytes;
+    j["memory_bytes"] = memory;
     return j;
   });
 }
 
 StorageSignals::~StorageSignals() {
+  StopWatchingMemory();
   if (metrics_ != nullptr) metrics_->status_page()->Remove("storage");
+}
+
+void StorageSignals::WatchMemory(const RocksDb* db) {
+  absl::MutexLock lock(&watch_->mu);
+  watch_->db = db;
+}
+
+void StorageSignals::StopWatchingMemory() {
+  absl::MutexLock lock(&watch_->mu);
+  watch_->db = nullptr;
+}
+
+std::vector<std::pair<std::string, uint64_t>> StorageSignals::SampleMemory(MemoryWatch& watch) {
+  absl::MutexLock lock(&watch.mu);
+  if (watch.db == nullptr) return {};
+  rocksdb::DB* db = watch.db->db();
+  uint64_t memtables = 0, cache = 0, readers = 0;
+  db->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &memtables);
+  // One cache shared by every column family: read once, not summed over them.
+  db->GetIntProperty(db->DefaultColumnFamily(), rocksdb::DB::Properties::kBlockCacheUsage, &cache);
+  db->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimateTableReadersMem, &readers);
+  return {{"memtables", memtables}, {"block_cache", cache}, {"table_readers", readers}};
 }
 
 absl::Time StorageSignals::Now() const { return clock_ != nullptr ? clock_->Now() : absl::Now(); }

@@ -2,12 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/server/metrics.h"
+#include "common/storage/rocksdb_db.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
 
 namespace ecoplan::common {
@@ -87,6 +93,35 @@ TEST_F(StorageSignalsTest, AnUncleanPreviousRunIsAWarningAndAGauge) {
   signals_.OnOpened(report, "/data/progress");
   EXPECT_TRUE(absl::StrContains(lines_[1], "database opened")) << lines_[1];
   EXPECT_TRUE(absl::StrContains(metrics_.Render(), "ecoplan_storage_last_start_unclean 0"));
+}
+
+TEST_F(StorageSignalsTest, TheDatabasesMemoryIsSampledAtEachScrapeWhileWatched) {
+  TempDir dir;
+  RocksDbOptions options;
+  options.path = dir.path() + "/db";
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<RocksDb> db, RocksDb::Open(options));
+  // Not watched yet: no part reported.
+  EXPECT_FALSE(absl::StrContains(metrics_.Render(), "ecoplan_storage_memory_bytes{"));
+  signals_.WatchMemory(db.get());
+  WriteRequest write;
+  write.batch.Put(db->Cf("default"), "key", std::string(64 << 10, 'x'));
+  ASSERT_OK(db->Commit(std::move(write)));
+  ASSERT_OK(db->Get("default", "key").status());
+  const std::string rendered = metrics_.Render();
+  for (const char* part : {"memtables", "block_cache", "table_readers"}) {
+    EXPECT_TRUE(absl::StrContains(
+        rendered, absl::StrCat("ecoplan_storage_memory_bytes{part=\"", part, "\"}")))
+        << part << "\n"
+        << rendered;
+  }
+  // The unflushed 64 KiB value is in the memtables.
+  nlohmann::ordered_json page = metrics_.status_page()->ToJson(clock_.Now());
+  EXPECT_GE(page["storage"]["memory_bytes"]["memtables"].get<uint64_t>(), 64u << 10) << page;
+  signals_.StopWatchingMemory();
+  db.reset();
+  // Scraping after the database closed reads nothing of it.
+  metrics_.Render();
+  EXPECT_TRUE(metrics_.status_page()->ToJson(clock_.Now())["storage"]["memory_bytes"].empty());
 }
 
 }  // namespace
