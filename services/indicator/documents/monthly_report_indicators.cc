@@ -73,8 +73,8 @@ void WriteIndicators(const MonthlyReportContext& ctx, MonthlyReportPager& pager)
   pager.Paragraph(text);
   if (evaluation.evaluations().empty()) return;
   const std::vector<TableColumn> columns = {
-      {"序号", 0.5, CellAlign::kCenter},           {"指标（单位）", 3.2},
-      {"当前值", 0.95, CellAlign::kRight},         {"目标", 1.1, CellAlign::kCenter},
+      {"序号", 0.5, CellAlign::kCenter},           {"指标（单位）", 3.1},
+      {"当前值", 0.95, CellAlign::kRight},         {"目标", 1.25, CellAlign::kCenter},
       {"状态", 1.4, CellAlign::kCenter},           {"年底预计", 1.15, CellAlign::kRight},
       {"剩余时段须达到", 1.6, CellAlign::kCenter}, {"责任单位", 1.8}};
   std::vector<TableRow> rows;
@@ -290,11 +290,11 @@ void WriteOverdue(const MonthlyReportContext& ctx, MonthlyReportPager& pager) {
                                  "项（逾期未办结、检查节点未完成、督办逾期或问题清单逾期等），"
                                  "判定依据为评估接口给出的原文。"));
     pager.Table("红灯措施及责任单位",
-                {{"措施", 3.2},
-                 {"牵头部门", 1.5},
-                 {"责任单位", 1.5},
+                {{"措施", 3.0},
+                 {"牵头部门", 1.75},
+                 {"责任单位", 1.75},
                  {"完成时限", 1.1},
-                 {"判定依据（评估接口原文）", 3.2}},
+                 {"判定依据（评估接口原文）", 3.0}},
                 rows);
   }
 
@@ -326,8 +326,8 @@ void WriteOverdue(const MonthlyReportContext& ctx, MonthlyReportPager& pager) {
                  {"目标", 0.9, CellAlign::kCenter},
                  {"年底预计", 1.15, CellAlign::kRight},
                  {"状态", 1.4, CellAlign::kCenter},
-                 {"责任单位", 1.5},
-                 {"说明（评估接口原文）", 2.8}},
+                 {"责任单位", 1.7},
+                 {"说明（评估接口原文）", 2.6}},
                 indicator_rows);
   }
 

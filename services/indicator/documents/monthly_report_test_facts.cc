@@ -387,7 +387,7 @@ void AddIndicators(MonthFacts& f) {
     e->set_required_remaining_value(t.target - 2.9);
     if (over) e->set_status_reason(absl::StrCat("projected ", t.pm25 - 2.5, " misses ", t.target));
     iv1::Evaluation* tsp = AddEvaluation(
-        f, absl::StrCat("a5-", t.name, "-tsp"), absl::StrCat(t.name, "TSP同比改善"), "微克/立方米",
+        f, absl::StrCat("a5-", t.name, "-tsp"), absl::StrCat(t.name, "TSP同比变化"), "%",
         iv1::COMPARATOR_IMPROVES, std::nullopt, "同比改善", iv1::INDICATOR_STATUS_ON_TRACK);
     tsp->mutable_indicator()->set_scope_kind(iv1::SCOPE_KIND_TOWN);
     tsp->mutable_indicator()->set_scope_name(t.name);
