@@ -23,8 +23,6 @@ cairo_status_t AppendToString(void* closure, const unsigned char* data, unsigned
   return CAIRO_STATUS_SUCCESS;
 }
 
-cairo_status_t Discard(void*, const unsigned char*, unsigned int) { return CAIRO_STATUS_SUCCESS; }
-
 std::string PlanTitle(const MonthFacts& facts) {
   return facts.plan.title().empty() ? std::string("行动计划") : facts.plan.title();
 }
@@ -146,8 +144,9 @@ absl::StatusOr<RenderedPdf> RenderMonthlyReportPdf(const MonthFacts& facts,
   }
   // First pass: count the pages (charts are not drawn, their boxes are kept),
   // so that every footer can say "共 M 页".
-  cairo_surface_t* counting =
-      cairo_pdf_surface_create_for_stream(Discard, nullptr, kA4Width, kA4Height);
+  // A recording surface measures like the PDF one (the same fonts, unhinted
+  // metrics) without subsetting and writing the fonts.
+  cairo_surface_t* counting = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, nullptr);
   const int pages = Draw(MonthlyReportContext(facts, options, month, false), counting, 0);
   cairo_surface_finish(counting);
   cairo_surface_destroy(counting);

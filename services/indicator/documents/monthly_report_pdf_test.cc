@@ -15,6 +15,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
@@ -23,6 +25,7 @@
 namespace ecoplan::indicator::documents {
 namespace {
 
+namespace iv1 = ::ecoplan::indicator::v1;
 using testing::MayFacts;
 
 bool HaveTool(const std::string& tool) {
@@ -347,6 +350,61 @@ TEST_F(MonthlyReportPdfTest, ChartDrawerGetsEverySlotInDocumentOrder) {
   EXPECT_DOUBLE_EQ(slots[0].height_pt, 220);
   EXPECT_GT(slots[0].width_pt, 400);
   EXPECT_GT(with.page_count, without.page_count);
+}
+
+TEST_F(MonthlyReportPdfTest, ClosedMonthUsesTheAssessmentsLightsAndScorecards) {
+  MonthFacts facts = MayFacts();
+  facts.month_closed = true;
+  iv1::MonthlyAssessment& assessment = facts.assessment.emplace();
+  assessment.set_name(absl::StrCat(testing::kTestPlan, "/months/2026-05"));
+  assessment.set_closed(true);
+  // Frozen at closing: every light green but one red on a1-t9-m1, and 区水务局
+  // with 5 missing entries (the live evaluation says a1-t3-m4, 4).
+  for (const iv1::MeasureLight& live : facts.evaluation.measure_lights()) {
+    iv1::MeasureLight* l = assessment.add_measure_lights();
+    *l = live;
+    l->set_colour(iv1::MEASURE_COLOUR_GREEN);
+    l->clear_reasons();
+    if (absl::EndsWith(l->measure(), "/a1-t9-m1")) {
+      l->set_colour(iv1::MEASURE_COLOUR_RED);
+      l->add_reasons("due 2026-05-31 passed, completion not confirmed by the bureau");
+    }
+  }
+  for (const iv1::Scorecard& live : facts.evaluation.scorecards()) {
+    iv1::Scorecard* card = assessment.add_scorecards();
+    *card = live;
+    if (card->organization() == "区水务局") card->set_reports_missing(5);
+  }
+  Render(facts);
+  const std::string text = Text();
+  EXPECT_TRUE(absl::StrContains(Flat(text), "本月已结账"));
+  EXPECT_TRUE(absl::StrContains(Flat(text), "红灯措施共1项"));
+  const std::string red = Flat(Between(text, "（一）红灯措施", "（二）偏离目标和存在风险的指标"));
+  EXPECT_TRUE(absl::StrContains(red, "a1-t9-m1")) << red;
+  EXPECT_TRUE(absl::StrContains(red, "区规划自然资源")) << red;  // its owner (wrapped)
+  EXPECT_FALSE(absl::StrContains(red, "a1-t3-m4")) << red;
+  const std::vector<std::string> water =
+      LinesWith(Between(text, "四、报送情况", "五、延期与完成"), "区水务局");
+  ASSERT_EQ(water.size(), 1u);
+  EXPECT_TRUE(absl::EndsWith(absl::StripTrailingAsciiWhitespace(water[0]), " 5")) << water[0];
+}
+
+// Prints the time to render the test facts (docs/PERFORMANCE.md).
+TEST(MonthlyReportPdfPureTest, RenderTime) {
+  const MonthFacts facts = MayFacts();
+  constexpr int kRuns = 5;
+  const absl::Time start = absl::Now();
+  int pages = 0;
+  size_t bytes = 0;
+  for (int i = 0; i < kRuns; ++i) {
+    ASSERT_OK_AND_ASSIGN(RenderedPdf pdf, RenderMonthlyReportPdf(facts, {}));
+    pages = pdf.page_count;
+    bytes = pdf.bytes.size();
+  }
+  const double ms = absl::ToDoubleMilliseconds(absl::Now() - start) / kRuns;
+  std::printf("monthly report: %d pages, %zu bytes, %.1f ms per render (mean of %d)\n", pages,
+              bytes, ms, kRuns);
+  EXPECT_LT(ms, 10000) << "far slower than measured in docs/PERFORMANCE.md";
 }
 
 TEST(MonthlyReportPdfPureTest, SameFactsGiveTheSameBytes) {
