@@ -112,13 +112,13 @@ void WriteOverview(const MonthlyReportContext& ctx, MonthlyReportPager& pager) {
   }
   rows.push_back(total.Row("合计", true));
   pager.Table("工作措施进展（按附件和章节）",
-              {{"附件 / 章节", 3.8},
-               {"措施", 0.8, CellAlign::kRight},
-               {"绿灯", 0.8, CellAlign::kRight},
-               {"黄灯", 0.8, CellAlign::kRight},
-               {"红灯", 0.8, CellAlign::kRight},
-               {"未评估", 0.9, CellAlign::kRight},
-               {"已办结", 0.9, CellAlign::kRight},
+              {{"附件 / 章节", 5.2},
+               {"措施", 0.65, CellAlign::kRight},
+               {"绿灯", 0.65, CellAlign::kRight},
+               {"黄灯", 0.65, CellAlign::kRight},
+               {"红灯", 0.65, CellAlign::kRight},
+               {"未评估", 0.8, CellAlign::kRight},
+               {"已办结", 0.8, CellAlign::kRight},
                {"待确认办结", 1.3, CellAlign::kRight}},
               rows);
   pager.Note(
