@@ -50,6 +50,26 @@ bool CalibersDiffer(const iv1::Evaluation& e) {
   return false;
 }
 
+// A table row is kept whole on one page, so no cell may be taller than a
+// page: long texts are cut (the API keeps them whole).
+constexpr size_t kMaxCellChars = 400;
+constexpr int kMaxReasons = 5;
+
+// A light's reasons, one a line, at most kMaxReasons and kMaxCellChars.
+std::string ReasonsText(const iv1::MeasureLight& light) {
+  std::string text;
+  int shown = 0;
+  for (const std::string& reason : light.reasons()) {
+    if (shown == kMaxReasons) break;
+    absl::StrAppend(&text, shown++ > 0 ? "\n" : "", reason);
+  }
+  text = Abbreviate(text, kMaxCellChars);
+  if (light.reasons_size() > shown) {
+    absl::StrAppend(&text, "\n（共", light.reasons_size(), "条，其余见评估接口）");
+  }
+  return text;
+}
+
 bool Alarming(iv1::IndicatorStatus s) { return s == iv1::INDICATOR_STATUS_OFF_TRACK; }
 
 }  // namespace
@@ -280,7 +300,7 @@ void WriteOverdue(const MonthlyReportContext& ctx, MonthlyReportPager& pager) {
                  l.responsible_organizations().empty()
                      ? "—"
                      : absl::StrJoin(l.responsible_organizations(), "、"),
-                 due, absl::StrJoin(l.reasons(), "\n")};
+                 due, ReasonsText(l)};
     rows.push_back(std::move(row));
   }
   if (rows.empty()) {
@@ -312,7 +332,7 @@ void WriteOverdue(const MonthlyReportContext& ctx, MonthlyReportPager& pager) {
                    ValueText(e.has_projected_value(), e.projected_value(), ""),
                    IndicatorStatusWord(e.status()),
                    Owners(i),
-                   e.status_reason()};
+                   Abbreviate(e.status_reason(), kMaxCellChars)};
       if (Alarming(status)) row.alert_columns = {4};
       indicator_rows.push_back(std::move(row));
     }

@@ -389,6 +389,23 @@ TEST_F(MonthlyReportPdfTest, ClosedMonthUsesTheAssessmentsLightsAndScorecards) {
   EXPECT_TRUE(absl::EndsWith(absl::StripTrailingAsciiWhitespace(water[0]), " 5")) << water[0];
 }
 
+TEST_F(MonthlyReportPdfTest, LongReasonsAreCutSoTheRowFitsOnAPage) {
+  MonthFacts facts = MayFacts();
+  for (iv1::MeasureLight& l : *facts.evaluation.mutable_measure_lights()) {
+    if (!absl::EndsWith(l.measure(), "/a1-t3-m4")) continue;
+    for (int i = 0; i < 8; ++i) {
+      l.add_reasons(absl::StrCat("checkpoint «按季度» occurrence ", i,
+                                 " missed: no report of an owner states it met; ",
+                                 std::string(300, 'x')));
+    }
+  }
+  const RenderedPdf pdf = Render(facts);
+  const std::string red = Flat(Between(Text(), "（一）红灯措施", "（二）偏离目标和存在风险的指标"));
+  EXPECT_TRUE(absl::StrContains(red, "（共10条，其余见评估接口）")) << red;
+  EXPECT_FALSE(absl::StrContains(red, "occurrence7")) << "only the first five reasons";
+  EXPECT_LE(pdf.page_count, 10);
+}
+
 // Prints the time to render the test facts (docs/PERFORMANCE.md).
 TEST(MonthlyReportPdfPureTest, RenderTime) {
   const MonthFacts facts = MayFacts();

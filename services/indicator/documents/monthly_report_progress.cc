@@ -222,8 +222,11 @@ void WriteDecisions(const MonthlyReportContext& ctx, MonthlyReportPager& pager) 
     }
     const bool ok = e.state() == pv1::EXTENSION_STATE_APPROVED;
     approved += ok ? 1 : 0;
-    std::string why = e.reason();
-    if (!e.decision_comment().empty()) absl::StrAppend(&why, "\n审核意见：", e.decision_comment());
+    // Cut so that the row fits on a page (the API keeps the whole text).
+    std::string why = Abbreviate(e.reason(), 300);
+    if (!e.decision_comment().empty()) {
+      absl::StrAppend(&why, "\n审核意见：", Abbreviate(e.decision_comment(), 200));
+    }
     rows.push_back(
         {{ctx.MeasureLabel(e.measure(), 0), ctx.organizations.Name(e.organization()),
           ShortDate(e.current_due_date(), ctx.year), ShortDate(e.requested_due_date(), ctx.year),
@@ -261,10 +264,10 @@ void WriteDecisions(const MonthlyReportContext& ctx, MonthlyReportPager& pager) 
     }
     const bool ok = c.state() == pv1::COMPLETION_STATE_CONFIRMED;
     confirmed += ok ? 1 : 0;
-    std::string comment = c.decision_comment();
+    std::string comment = Abbreviate(c.decision_comment(), 200);
     if (c.indicator_check_overridden()) {
       absl::StrAppend(&comment, comment.empty() ? "" : "；", "指标核验未通过，经确认放行：",
-                      c.override_reason());
+                      Abbreviate(c.override_reason(), 200));
     }
     rows.push_back(
         {{ctx.MeasureLabel(c.measure(), 0), ctx.organizations.Name(c.organization()),
