@@ -129,6 +129,12 @@ TEST_F(MonthlyReportPdfTest, HasTheTitlePeriodAndEverySectionInChinese) {
       << text;
   EXPECT_TRUE(absl::StrContains(text, "数据截至2026年5月31日本月尚未结账"));
   EXPECT_TRUE(absl::StrContains(text, "门政办发〔2026〕1号"));
+  EXPECT_TRUE(absl::StrContains(
+      text,
+      "计划共有工作措施20项，其中绿灯15项、黄灯3项、红灯2项；经区生态环境局确认办结并计为完成1项"));
+  EXPECT_TRUE(absl::StrContains(
+      text, "按牵头部门最新报送的进展：推进中15项、滞后1项、牵头部门尚无报送4项。"))
+      << text;
   size_t last = 0;
   for (const char* heading : {"一、总体进展", "二、量化指标完成情况", "三、空气质量",
                               "四、报送情况", "五、延期与完成", "六、逾期与偏离", "七、督查督办"}) {

@@ -16,6 +16,22 @@ namespace iv1 = ::ecoplan::indicator::v1;
 namespace pv1 = ::ecoplan::progress::v1;
 namespace rv1 = ::ecoplan::registry::v1;
 
+// The reported status of a measure: its first lead's latest report
+// (MeasureOwnerProgress.status) in the progress proto's words.
+const char* ReportedStatusWord(const iv1::MeasureLight* light) {
+  if (light != nullptr) {
+    for (const iv1::MeasureOwnerProgress& p : light->progress()) {
+      if (!p.lead()) continue;
+      if (p.status() == "not_started") return "未启动";
+      if (p.status() == "in_progress") return "推进中";
+      if (p.status() == "completed") return "已完成（自报）";
+      if (p.status() == "delayed") return "滞后";
+      if (p.status() == "blocked") return "受阻";
+    }
+  }
+  return "牵头部门尚无报送";
+}
+
 // Measures of one group by colour and completion.
 struct Tally {
   int measures = 0;
@@ -92,6 +108,20 @@ void WriteOverview(const MonthlyReportContext& ctx, MonthlyReportPager& pager) {
       "确认办结并计为完成", total.completed, "项，已申报办结待确认", total.declared, "项。");
   absl::StrAppend(&text, facts.month_closed ? "红黄绿灯以本月结账时的月度评估为准。"
                                             : "红黄绿灯为截至当日的评估结果。");
+  // By the lead's latest reported status.
+  std::map<std::string, int> reported;
+  for (const rv1::Measure& m : facts.measures) {
+    const auto it = lights.find(m.name());
+    ++reported[ReportedStatusWord(it == lights.end() ? nullptr : it->second)];
+  }
+  std::vector<std::string> parts;
+  for (const char* word :
+       {"推进中", "已完成（自报）", "滞后", "受阻", "未启动", "牵头部门尚无报送"}) {
+    if (reported[word] > 0) parts.push_back(absl::StrCat(word, reported[word], "项"));
+  }
+  if (!parts.empty()) {
+    absl::StrAppend(&text, "按牵头部门最新报送的进展：", absl::StrJoin(parts, "、"), "。");
+  }
   pager.Paragraph(text);
 
   std::vector<TableRow> rows;

@@ -227,6 +227,24 @@ void AddMeasures(MonthFacts& f) {
     *light->mutable_due_date() = D(2026, 12, 31);
     light->set_completion_state(iv1::MEASURE_COMPLETION_STATE_NONE);
     ++index;
+    // The lead's latest report: delayed on the red one, missing on every
+    // fifth, else in progress (a responsible unit's report does not count).
+    if (index % 5 != 0) {
+      iv1::MeasureOwnerProgress* p = light->add_progress();
+      p->set_organization(d.lead);
+      p->set_lead(true);
+      p->set_period("2026-05");
+      p->set_status(id == "a1-t3-m4" ? "delayed" : "in_progress");
+      p->set_percent_done(40);
+      p->set_on_time(true);
+    }
+    if (*d.responsible != '\0') {
+      iv1::MeasureOwnerProgress* p = light->add_progress();
+      p->set_organization(d.responsible);
+      p->set_period("2026-05");
+      p->set_status("completed");
+      p->set_percent_done(100);
+    }
     if (id == "a1-t3-m4") {
       light->set_colour(iv1::MEASURE_COLOUR_RED);
       light->add_reasons(
