@@ -77,8 +77,11 @@ struct RenderedPdf {
 };
 
 // Renders the 月报 of `facts`. Pure: draws only from its arguments (fonts
-// from fontconfig). Errors: InvalidArgument when facts.month is not
-// "YYYY-MM"; Internal when cairo fails to write the PDF.
+// from fontconfig), and the same arguments give the same bytes. Thread-safe:
+// threads may render at the same time (pango keeps a font map per thread, so
+// a thread's first render also loads the fonts). Errors: InvalidArgument
+// when facts.month is not "YYYY-MM"; Internal when cairo fails to write the
+// PDF.
 absl::StatusOr<RenderedPdf> RenderMonthlyReportPdf(const MonthFacts& facts,
                                                    const MonthlyReportOptions& options);
 

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -435,6 +436,22 @@ TEST(MonthlyReportPdfPureTest, SameFactsGiveTheSameBytes) {
   ASSERT_OK_AND_ASSIGN(RenderedPdf b, RenderMonthlyReportPdf(MayFacts(), {}));
   EXPECT_EQ(a.page_count, b.page_count);
   EXPECT_TRUE(a.bytes == b.bytes) << "the PDF depends on something besides the facts";
+}
+
+TEST(MonthlyReportPdfPureTest, ThreadsRenderAtTheSameTimeAlike) {
+  const MonthFacts facts = MayFacts();
+  RenderedPdf results[2];
+  std::vector<std::thread> threads;
+  for (RenderedPdf& result : results) {
+    threads.emplace_back([&facts, &result] {
+      absl::StatusOr<RenderedPdf> pdf = RenderMonthlyReportPdf(facts, {});
+      if (pdf.ok()) result = *std::move(pdf);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  ASSERT_GT(results[0].page_count, 0);
+  EXPECT_EQ(results[0].page_count, results[1].page_count);
+  EXPECT_TRUE(results[0].bytes == results[1].bytes);
 }
 
 TEST(MonthlyReportPdfPureTest, RejectsAMalformedMonth) {
