@@ -852,6 +852,10 @@ absl::StatusOr<std::string> RenderLedgerXlsx(const MonthFacts& facts,
   std::string author = "ecoplan";
   props.title = title.data();
   props.author = author.data();
+  // Created at the as-of day's start (Beijing), so that the same facts give
+  // the same bytes (libxlsxwriter also dates the zip entries by it).
+  props.created = static_cast<time_t>(
+      absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(facts.as_of), Shanghai())));
   workbook_set_properties(wb, &props);
 
   const Formats formats(wb);

@@ -9,6 +9,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/time/clock.h"
 #include "common/spreadsheet/xlsx_reader.h"
 #include "services/indicator/documents/testing/ledger_sample_facts.h"
 
@@ -83,6 +84,16 @@ TEST(LedgerXlsxTest, OrganizationLedgerHoldsOnlyItsMeasures) {
   EXPECT_EQ(Cell(town[1], 14), "");
   EXPECT_EQ(LedgerFileName(facts, "o-zz"), "台账_2026-05_张镇.xlsx");
   EXPECT_EQ(LedgerFileName(facts, ""), "台账_2026-05.xlsx");
+}
+
+TEST(LedgerXlsxTest, SameFactsSameBytes) {
+  const MonthFacts facts = testing::SampleLedgerFacts();
+  absl::StatusOr<std::string> first = RenderLedgerXlsx(facts, "");
+  ASSERT_TRUE(first.ok());
+  absl::SleepFor(absl::Milliseconds(1100));  // a second later: no clock in the bytes
+  absl::StatusOr<std::string> second = RenderLedgerXlsx(facts, "");
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(*first == *second);
 }
 
 TEST(LedgerXlsxTest, SheetsInOrder) {
