@@ -40,6 +40,10 @@ ECOPLAN_REGISTRY_SERVER="$build_dir/services/registry/registry_server" \
   ECOPLAN_INDICATOR_SERVER="$build_dir/services/indicator/indicator_server" \
   ECOPLAN_NOTIFICATION_SERVER="$build_dir/services/notification/notification_server" \
   node --test tests/interop/
+# The 台账 (.xlsx) read back with a real reader (exceljs, from the npm install above),
+# cell by cell against the facts it was drawn from (tests/documents).
+ECOPLAN_LEDGER_SAMPLE="$build_dir/services/indicator/documents/ledger_sample_xlsx" \
+  node --test tests/documents/
 
 # Fuzzing, bounded: the plan-document, deadline, token and target-text parsers, the
 # webhook signature check and the problem-ledger CSV reader (scripts/fuzz.sh).

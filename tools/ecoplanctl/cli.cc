@@ -157,6 +157,11 @@ Cli::PlacedArgs Cli::PlaceFlags(const std::vector<std::string>& args) const {
       continue;
     }
     std::string name = absl::StartsWith(token, "--") ? token.substr(2) : "";
+    if (name.empty() && token.size() == 2) {  // a one-letter alias, e.g. -o: its long name
+      for (const auto& [long_name, flag] : all_flags_) {
+        if (flag.short_name == token.substr(1)) name = long_name;
+      }
+    }
     std::optional<std::string> value;
     if (size_t eq = name.find('='); eq != std::string::npos) {
       value = name.substr(eq + 1);

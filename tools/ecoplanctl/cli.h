@@ -42,6 +42,8 @@ struct FlagSpec {
   std::string name;        // without the dashes, e.g. "validate-only"
   std::string value_name;  // e.g. "ID"; empty for a switch (takes no value)
   std::string help;
+  // A one-letter alias written -x (e.g. "o" for -o FILE); empty: none.
+  std::string short_name = "";
   bool takes_value() const { return !value_name.empty(); }
 };
 

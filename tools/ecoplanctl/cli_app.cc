@@ -58,14 +58,16 @@ class HelpFormatter : public CLI::Formatter {
 void AddFlag(CLI::App& app, const FlagSpec& flag, const std::string& group) {
   const std::string name = absl::StrCat("--", flag.name);
   if (app.get_option_no_throw(name) != nullptr) return;  // listed twice by one command
+  const std::string names =
+      flag.short_name.empty() ? name : absl::StrCat("-", flag.short_name, ",", name);
   if (flag.takes_value()) {
-    app.add_option(name, flag.help)
+    app.add_option(names, flag.help)
         ->type_name(flag.value_name)
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
         ->group(group);
   } else {
-    app.add_flag(name, flag.help)->group(group);
+    app.add_flag(names, flag.help)->group(group);
   }
 }
 

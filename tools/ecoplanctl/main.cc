@@ -10,6 +10,7 @@
 #include "tools/ecoplanctl/admin_commands.h"
 #include "tools/ecoplanctl/assessment_commands.h"
 #include "tools/ecoplanctl/cli.h"
+#include "tools/ecoplanctl/document_commands.h"
 #include "tools/ecoplanctl/indicator_commands.h"
 #include "tools/ecoplanctl/notification_commands.h"
 #include "tools/ecoplanctl/progress_commands.h"
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
   for (auto& group : ecoplan::ctl::IndicatorCommandGroups()) cli.AddGroup(std::move(group));
   for (auto& group : ecoplan::ctl::AssessmentCommandGroups()) cli.AddGroup(std::move(group));
   for (auto& group : ecoplan::ctl::NotificationCommandGroups()) cli.AddGroup(std::move(group));
+  for (auto& group : ecoplan::ctl::DocumentCommandGroups()) cli.AddGroup(std::move(group));
 
   const std::vector<std::string> args(argv + 1, argv + argc);
   return cli.Run(args, std::cout, std::cerr);
