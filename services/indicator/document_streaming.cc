@@ -12,6 +12,7 @@
 #include "common/mapping/proto_values.h"
 #include "common/status/grpc_status.h"
 #include "services/indicator/documents/ledger_xlsx.h"
+#include "services/indicator/documents/monthly_report_pdf.h"
 
 namespace ecoplan::indicator {
 namespace {
@@ -48,8 +49,15 @@ absl::StatusOr<std::string> OrganizationName(const std::string& text) {
 }  // namespace
 
 absl::StatusOr<RenderedDocument> RenderMonthlyReportDocument(const documents::MonthFacts& facts) {
-  (void)facts;
-  return absl::UnimplementedError("the monthly report PDF is not built yet");
+  documents::MonthlyReportOptions options;
+  absl::StatusOr<documents::RenderedPdf> pdf = documents::RenderMonthlyReportPdf(facts, options);
+  if (!pdf.ok()) return pdf.status();
+  RenderedDocument doc;
+  doc.bytes = std::move(pdf->bytes);
+  doc.media_type = "application/pdf";
+  doc.file_name = absl::StrCat("月报_", facts.month, ".pdf");
+  doc.page_count = pdf->page_count;
+  return doc;
 }
 
 std::string Sha256Hex(const std::string& bytes) {

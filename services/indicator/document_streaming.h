@@ -30,9 +30,7 @@ struct RenderedDocument {
   int page_count = 0;     // pages (PDF) or sheets (.xlsx)
 };
 
-// The 月报 (DOCUMENT_KIND_MONTHLY_REPORT) of the facts. Until the PDF
-// renderer (documents/monthly_report_pdf.h, RenderMonthlyReportPdf) is wired
-// in here: UNIMPLEMENTED "the monthly report PDF is not built yet".
+// The 月报 (DOCUMENT_KIND_MONTHLY_REPORT) of the facts: documents/monthly_report_pdf.h.
 absl::StatusOr<RenderedDocument> RenderMonthlyReportDocument(const documents::MonthFacts& facts);
 
 // RenderDocument for `caller` (already authorized to call it): on success the

@@ -176,12 +176,23 @@ TEST_F(StreamDocumentTest, ReporterGetsOnlyItsOwnLedger) {
   EXPECT_EQ(writer_.messages.back().done().file_name(), "台账_2026-05_区水务局.xlsx");
 }
 
-TEST_F(StreamDocumentTest, MonthlyReportIsNotBuiltYet) {
+TEST_F(StreamDocumentTest, MonthlyReportIsAPdfOfTheSameFacts) {
   v1::RenderDocumentRequest r = Ledger();
   r.set_kind(v1::DOCUMENT_KIND_MONTHLY_REPORT);
   grpc::Status s = Run(r, admin_);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_THAT(s.error_message(), HasSubstr("monthly report PDF"));
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const auto& m = writer_.messages;
+  ASSERT_TRUE(m.back().has_done());
+  EXPECT_EQ(m[8].progress().stage(), "生成月报");
+  std::string bytes;
+  for (const auto& msg : m) bytes += msg.chunk();
+  const v1::DocumentDone& done = m.back().done();
+  EXPECT_EQ(done.media_type(), "application/pdf");
+  EXPECT_EQ(done.file_name(), "月报_2026-05.pdf");
+  EXPECT_EQ(done.size_bytes(), static_cast<int64_t>(bytes.size()));
+  EXPECT_EQ(done.sha256(), Sha256Hex(bytes));
+  EXPECT_GE(done.page_count(), 1);
+  EXPECT_EQ(bytes.substr(0, 5), "%PDF-");
 }
 
 TEST_F(StreamDocumentTest, UpstreamDownIsUnavailableWithoutDone) {
