@@ -1,0 +1,215 @@
+// The documents the bureau sends out, end to end against the real
+// registry_server, progress_server and indicator_server (development mode):
+// the seed plan imported, a department's May report submitted, then the 月报
+// (PDF) and the 台账 (.xlsx) of May fetched with `ecoplanctl report monthly`
+// and a chart with `ecoplanctl indicator chart`. Each is read back as a
+// person would get it — the PDF's text with pdftotext, its fonts with
+// pdffonts, the workbook with the project's .xlsx reader, the SVG with an XML
+// parser — and its figures are compared with what the APIs answer for the
+// same plan and day (EvaluatePlan, ListMeasures).
+
+#include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <pugixml.hpp>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/spreadsheet/xlsx_reader.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
+#include "ecoplan/progress/v1/progress_service.grpc.pb.h"
+#include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "tests/harness/client.h"
+#include "tests/harness/cluster.h"
+#include "tests/harness/reports.h"
+#include "tests/harness/seeded.h"
+
+namespace ecoplan::testing {
+namespace {
+
+namespace iv1 = ::ecoplan::indicator::v1;
+namespace pv1 = ::ecoplan::progress::v1;
+namespace rv1 = ::ecoplan::registry::v1;
+
+const char* const kSeed = ECOPLAN_SEED_PATH;
+const char* const kCtl = ECOPLAN_CTL_PATH;
+
+// `text` without spaces and line breaks: pdftotext breaks wrapped lines.
+std::string Squeezed(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (!absl::ascii_isspace(static_cast<unsigned char>(c))) out.push_back(c);
+  }
+  return out;
+}
+
+class DocumentsE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cluster_.SetCommonFlags({"--insecure_development_mode"});
+    ASSERT_OK_AND_ASSIGN(const std::string registry_address, cluster_.Start("registry"));
+    ASSERT_OK_AND_ASSIGN(const std::string progress_address,
+                         cluster_.Start("progress", Following({"registry"})));
+    ASSERT_OK_AND_ASSIGN(indicator_address_,
+                         cluster_.Start("indicator", Following({"registry", "progress"})));
+    registry_ = rv1::RegistryService::NewStub(
+        grpc::CreateChannel(registry_address, grpc::InsecureChannelCredentials()));
+    progress_ = pv1::ProgressService::NewStub(
+        grpc::CreateChannel(progress_address, grpc::InsecureChannelCredentials()));
+    indicator_ = iv1::IndicatorService::NewStub(
+        grpc::CreateChannel(indicator_address_, grpc::InsecureChannelCredentials()));
+    ASSERT_OK_AND_ASSIGN(plan_, ImportSeedPlan(*registry_, [] { return Context(); }, kSeed));
+    ASSERT_OK(AwaitPlanInProgress(*progress_, plan_.plan().name(), [] { return Context(); }));
+  }
+
+  CommandResult Ctl(std::vector<std::string> args) {
+    std::vector<std::string> argv = {kCtl, "--indicator", indicator_address_};
+    argv.insert(argv.end(), args.begin(), args.end());
+    absl::StatusOr<CommandResult> result = RunCommand(argv, absl::Seconds(120));
+    EXPECT_OK(result.status());
+    return result.value_or(CommandResult{});
+  }
+
+  std::string Tool(const std::string& command) {
+    absl::StatusOr<CommandResult> result = RunCommand({"/bin/sh", "-c", command});
+    EXPECT_OK(result.status());
+    EXPECT_EQ(result->exit_code, 0) << command << "\n" << result->stderr_text;
+    return result.value_or(CommandResult{}).stdout_text;
+  }
+
+  iv1::EvaluatePlanResponse EvaluatePlan() {
+    iv1::EvaluatePlanRequest request;
+    request.set_plan(plan_.plan().name());
+    *request.mutable_as_of() = Date(2026, 5, 31);
+    iv1::EvaluatePlanResponse response;
+    grpc::Status s = indicator_->EvaluatePlan(Context().get(), request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response;
+  }
+
+  common::TempDir dir_;
+  Cluster cluster_{dir_.path()};
+  std::string indicator_address_;
+  std::unique_ptr<rv1::RegistryService::Stub> registry_;
+  std::unique_ptr<pv1::ProgressService::Stub> progress_;
+  std::unique_ptr<iv1::IndicatorService::Stub> indicator_;
+  rv1::ExportPlanResponse plan_;
+};
+
+TEST_F(DocumentsE2eTest, TheMonthlyReportTheLedgerAndAChartCarryTheApisFigures) {
+  // The transport measure that restates annex 4's 货车新能源化率, and its lead.
+  iv1::Indicator trucks;
+  ASSERT_TRUE(Eventually([&] {
+    iv1::ListIndicatorsRequest request;
+    request.set_parent(plan_.plan().name());
+    request.set_page_size(500);
+    iv1::ListIndicatorsResponse response;
+    if (!indicator_->ListIndicators(Context().get(), request, &response).ok()) return false;
+    for (const iv1::Indicator& i : response.indicators()) {
+      if (absl::StrContains(i.display_name(), "货车新能源化率") &&
+          i.source() == iv1::SOURCE_KIND_REPORTED && i.measures_size() > 0) {
+        trucks = i;
+        return true;
+      }
+    }
+    return false;
+  })) << cluster_.Log("indicator");
+  const std::string measure = trucks.measures(0);
+  std::string lead, lead_name;
+  for (const rv1::Task& task : plan_.tasks()) {
+    for (const rv1::Measure& m : task.measures()) {
+      if (m.name() == measure) lead = m.lead_organizations(0).organization();
+    }
+  }
+  for (const rv1::Organization& o : plan_.organizations()) {
+    if (o.name() == lead) lead_name = o.display_name();
+  }
+  ASSERT_FALSE(lead_name.empty()) << measure;
+
+  // The lead reports May: 35 % of new trucks new-energy.
+  pv1::SubmitReportResponse submitted;
+  grpc::Status s;
+  ASSERT_TRUE(Eventually([&] {
+    s = progress_->SubmitReport(
+        Context().get(), TruckShareReport(plan_.plan().name(), lead_name, measure, 35, ""),
+        &submitted);
+    return s.ok();
+  })) << s.error_message();
+  iv1::EvaluatePlanResponse evaluation;
+  ASSERT_TRUE(Eventually([&] {
+    evaluation = EvaluatePlan();
+    for (const iv1::Evaluation& e : evaluation.evaluations()) {
+      if (e.indicator().name() == trucks.name()) return e.has_current_value();
+    }
+    return false;
+  })) << cluster_.Log("indicator");
+
+  // The 月报 of May, as of its last day.
+  const std::string pdf = dir_.path() + "/月报.pdf";
+  CommandResult made =
+      Ctl({"report", "monthly", "--month", "2026-05", "--format", "pdf", "-o", pdf});
+  ASSERT_EQ(made.exit_code, 0) << made.stderr_text << cluster_.Log("indicator");
+  EXPECT_THAT(made.stderr_text, ::testing::HasSubstr("生成月报"));
+  const std::string text = Squeezed(Tool(absl::StrCat("pdftotext '", pdf, "' -")));
+  std::map<iv1::MeasureColour, int> colours;
+  for (const iv1::MeasureLight& light : evaluation.measure_lights()) ++colours[light.colour()];
+  EXPECT_THAT(text, ::testing::HasSubstr(absl::StrCat(
+                        "截至2026年5月31日，计划共有工作措施", evaluation.measure_lights_size(),
+                        "项，其中绿灯", colours[iv1::MEASURE_COLOUR_GREEN], "项、黄灯",
+                        colours[iv1::MEASURE_COLOUR_YELLOW], "项、红灯",
+                        colours[iv1::MEASURE_COLOUR_RED], "项")));
+  EXPECT_THAT(text, ::testing::HasSubstr(absl::StrCat("共评估量化指标",
+                                                      evaluation.evaluations_size(), "项")));
+  EXPECT_THAT(text, ::testing::HasSubstr("一、总体进展"));
+  EXPECT_THAT(text, ::testing::HasSubstr("四、报送情况"));
+  EXPECT_THAT(text, ::testing::HasSubstr(lead_name));
+  // Every font embedded, a CJK one among them (no boxes for missing glyphs).
+  const std::string fonts = Tool(absl::StrCat("pdffonts '", pdf, "'"));
+  EXPECT_THAT(fonts, ::testing::HasSubstr("NotoSansCJK")) << fonts;
+  int font_rows = 0;
+  for (absl::string_view line : absl::StrSplit(fonts, '\n')) {
+    if (!absl::StrContains(line, "CID") && !absl::StrContains(line, "Type")) continue;
+    if (absl::StartsWith(line, "name")) continue;
+    ++font_rows;
+    EXPECT_THAT(std::string(line), ::testing::HasSubstr(" yes ")) << line;
+  }
+  EXPECT_GT(font_rows, 0) << fonts;
+
+  // The 台账 of May: every measure of the plan, one row each, with its lead.
+  const std::string xlsx = dir_.path() + "/台账.xlsx";
+  made = Ctl({"report", "monthly", "--month", "2026-05", "--format", "xlsx", "-o", xlsx});
+  ASSERT_EQ(made.exit_code, 0) << made.stderr_text;
+  ASSERT_OK_AND_ASSIGN(const std::string workbook, ReadFile(xlsx));
+  ASSERT_OK_AND_ASSIGN(const std::vector<common::SheetRow> rows,
+                       common::ReadFirstWorksheet(workbook));
+  int measures = 0;
+  for (const rv1::Task& task : plan_.tasks()) measures += task.measures_size();
+  EXPECT_EQ(static_cast<int>(rows.size()), measures + 1);
+  bool found = false;
+  for (const common::SheetRow& row : rows) {
+    if (row.cells.empty() || !absl::EndsWith(measure, row.cells[0])) continue;
+    found = true;
+    EXPECT_THAT(absl::StrJoin(row.cells, "|"), ::testing::HasSubstr(lead_name));
+  }
+  EXPECT_TRUE(found) << measure;
+
+  // The town ranking as SVG: a document with the chart's title.
+  const std::string svg = dir_.path() + "/towns.svg";
+  made = Ctl({"indicator", "chart", "towns", "-o", svg, "--as-of", "2026-05-31"});
+  ASSERT_EQ(made.exit_code, 0) << made.stderr_text;
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_file(svg.c_str())) << svg;
+  EXPECT_STREQ(doc.document_element().name(), "svg");
+}
+
+}  // namespace
+}  // namespace ecoplan::testing
