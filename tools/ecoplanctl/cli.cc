@@ -156,7 +156,8 @@ Cli::PlacedArgs Cli::PlaceFlags(const std::vector<std::string>& args) const {
       placed.help = true;
       continue;
     }
-    std::string name = absl::StartsWith(token, "--") ? token.substr(2) : "";
+    // -o is short for --out (the file a command writes).
+    std::string name = absl::StartsWith(token, "--") ? token.substr(2) : token == "-o" ? "out" : "";
     std::optional<std::string> value;
     if (size_t eq = name.find('='); eq != std::string::npos) {
       value = name.substr(eq + 1);
