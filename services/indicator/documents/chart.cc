@@ -302,21 +302,26 @@ void Polyline(cairo_t* cr, const std::vector<ChartPoint>& points, const Frame& f
 void PointLabels(cairo_t* cr, const Chart& chart, const ChartSeries& series, const Frame& f,
                  const std::string& prefix) {
   const size_t n = series.points.size();
-  for (size_t i = (series.label_every_point ? 0 : n - 1); i < n; ++i) {
+  const size_t first = series.label_every_point ? 0 : n - 1;
+  // From the last point back, leaving out a label that would overlap the one after it.
+  double next_left = HUGE_VAL;
+  for (size_t i = n; i-- > first;) {
     const ChartPoint& p = series.points[i];
     const std::string text = prefix + Fixed(p.value, chart.y_decimals);
     const TextStyle style = ValueStyle(f.s, series.color);
     // centred over the point, moved inside the plot near its edges
     const double half = Measure(cr, text, style).width / 2;
     const double x = std::clamp(f.X(p.x), f.left + half, f.right - half);
+    if (x + half + 4 * f.s > next_left) continue;
     Text(cr, text, style, x, f.Y(p.value) - 7 * f.s, 0.5, 1);
+    next_left = x - half;
   }
 }
 
 void DrawSeries(cairo_t* cr, const Chart& chart, const Frame& f) {
   // Stacked bars first (under the lines and targets), all series together.
   std::map<double, double> stacked;  // category → height so far
-  const double bar_w = f.Slot() * 0.6;
+  const double bar_w = std::min(f.Slot() * 0.6, 110 * f.s);
   bool has_stacks = false;
   for (const ChartSeries& series : chart.series) {
     if (series.style != SeriesStyle::kStackedBars) continue;
@@ -377,7 +382,13 @@ void DrawSeries(cairo_t* cr, const Chart& chart, const Frame& f) {
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
         Polyline(cr, series.points, f);
         cairo_stroke(cr);
-        if (series.points.size() <= 40) Markers(cr, series, f);
+        // markers where the points stand apart (month ends), not on a daily line
+        if (series.points.size() == 1 ||
+            (f.X(series.points.back().x) - f.X(series.points.front().x)) /
+                    (series.points.size() - 1) >=
+                12 * f.s) {
+          Markers(cr, series, f);
+        }
         PointLabels(cr, chart, series, f, "");
         break;
       case SeriesStyle::kProjection: {
@@ -416,16 +427,25 @@ void DrawSeries(cairo_t* cr, const Chart& chart, const Frame& f) {
         Text(cr, series.name, ValueStyle(f.s, series.color), f.right - 4 * f.s, y - 3 * f.s, 1, 1);
         break;
       }
-      case SeriesStyle::kTargetMarkers:
+      case SeriesStyle::kTargetMarkers: {
         SetColor(cr, series.color);
         cairo_set_line_width(cr, 3 * f.s);
+        const double half = std::min(f.Slot() * 0.4, bar_w / 2 + 10 * f.s);
         for (const ChartPoint& p : series.points) {
-          const double half = f.Slot() * 0.4;
           cairo_move_to(cr, f.X(p.x) - half, f.Y(p.value));
           cairo_line_to(cr, f.X(p.x) + half, f.Y(p.value));
           cairo_stroke(cr);
         }
+        // each target's value beside its mark, where the slot has room
+        const TextStyle style = ValueStyle(f.s, series.color);
+        for (const ChartPoint& p : series.points) {
+          const std::string text = Fixed(p.value, chart.y_decimals);
+          if (Measure(cr, text, style).width + 4 * f.s < f.Slot() / 2 - half) {
+            Text(cr, text, style, f.X(p.x) + half + 3 * f.s, f.Y(p.value), 0, 0.5);
+          }
+        }
         break;
+      }
     }
     cairo_restore(cr);
   }
