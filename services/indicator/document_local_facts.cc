@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/indicator/assessment_mapping.h"
-#include "services/indicator/domain/air_quality_standard.h"
+#include "services/indicator/indicator_service_impl.h"
 #include "services/indicator/proto_mapping.h"
 
 namespace ecoplan::indicator {
@@ -52,18 +52,11 @@ absl::StatusOr<v1::EvaluatePlanResponse> LocalIndicatorAnswers::EvaluatePlan(
 
 absl::StatusOr<std::vector<v1::DailyAirQuality>> LocalIndicatorAnswers::DistrictDays(
     absl::CivilDay from, absl::CivilDay to) const {
-  // As IndicatorServiceImpl::GetDailyAirQuality answers area "district", no caliber.
-  auto days = evaluator_->DailyAirQuality("district", from, to, "");
-  if (!days.ok()) return days.status();
-  std::vector<v1::DailyAirQuality> out;
-  for (const auto& [day, aqi] : *days) {
-    std::string validity;
-    if (auto s = AirQualityStandards::National().ForDay(day.day); s.ok()) {
-      validity = (*s)->validity_standard;
-    }
-    out.push_back(ToProto(day, aqi, validity));
-  }
-  return out;
+  // As GetDailyAirQuality answers area "district" under the version in force each day. A district
+  // no station represents yet has no days: its report says so rather than failing.
+  auto days = DailyAirQualityAnswer(*evaluator_, "district", from, to, "");
+  if (absl::IsNotFound(days.status())) return std::vector<v1::DailyAirQuality>{};
+  return days;
 }
 
 }  // namespace ecoplan::indicator

@@ -12,6 +12,7 @@
 #include "common/mapping/proto_values.h"
 #include "common/status/grpc_status.h"
 #include "services/indicator/documents/ledger_xlsx.h"
+#include "services/indicator/documents/monthly_report_charts.h"
 #include "services/indicator/documents/monthly_report_pdf.h"
 
 namespace ecoplan::indicator {
@@ -50,6 +51,7 @@ absl::StatusOr<std::string> OrganizationName(const std::string& text) {
 
 absl::StatusOr<RenderedDocument> RenderMonthlyReportDocument(const documents::MonthFacts& facts) {
   documents::MonthlyReportOptions options;
+  documents::UseMonthFactsCharts(&options);
   absl::StatusOr<documents::RenderedPdf> pdf = documents::RenderMonthlyReportPdf(facts, options);
   if (!pdf.ok()) return pdf.status();
   RenderedDocument doc;

@@ -75,4 +75,26 @@ std::string AssessmentMethod(absl::string_view method) {
   return absl::StrCat("/", AssessmentPolicy().service, "/", method);
 }
 
+const common::PolicyTable& DocumentPolicy() {
+  using common::Role;
+  static const common::PolicyTable* const kPolicy = [] {
+    auto* t = new common::PolicyTable;
+    t->service = "ecoplan.indicator.v1.DocumentService";
+    t->Allow("RenderChart", {Role::kAdministrator, Role::kReporter, Role::kViewer, Role::kService},
+             {},
+             "a read; a reporter only charts of public data: air-quality indicators, the "
+             "优良天数比率, the town ranking (checked by the handler)");
+    t->Allow("RenderDocument",
+             {Role::kAdministrator, Role::kReporter, Role::kViewer, Role::kService}, {},
+             "a read; a reporter only a ledger (台账) of its own organization (checked by the "
+             "handler)");
+    return t;
+  }();
+  return *kPolicy;
+}
+
+std::string DocumentMethod(absl::string_view method) {
+  return absl::StrCat("/", DocumentPolicy().service, "/", method);
+}
+
 }  // namespace ecoplan::indicator

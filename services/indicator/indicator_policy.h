@@ -32,4 +32,14 @@ const common::PolicyTable& AssessmentPolicy();
 // "/ecoplan.indicator.v1.AssessmentService/<method>".
 std::string AssessmentMethod(absl::string_view method);
 
+// Who may call each DocumentService RPC (docs/SECURITY.md's document table):
+// charts and documents are reads for every role; the handlers narrow a
+// reporter to public data (RenderChart: air-quality indicators, the
+// 优良天数比率 and the town ranking; PERMISSION_DENIED otherwise) and to a
+// ledger of its own organization (RenderDocument).
+const common::PolicyTable& DocumentPolicy();
+
+// "/ecoplan.indicator.v1.DocumentService/<method>".
+std::string DocumentMethod(absl::string_view method);
+
 }  // namespace ecoplan::indicator

@@ -9,6 +9,7 @@
 
 #include "common/auth/testing/policy_testing.h"
 #include "ecoplan/indicator/v1/assessment_service.pb.h"
+#include "ecoplan/indicator/v1/document_service.pb.h"
 #include "ecoplan/indicator/v1/indicator_service.pb.h"
 
 namespace ecoplan::indicator {
@@ -75,6 +76,24 @@ TEST(AssessmentPolicyTest, OnlyTheBureauClosesAndDecidesReportersContest) {
   for (common::Role role : {common::Role::kAdministrator, common::Role::kReporter,
                             common::Role::kViewer, common::Role::kService}) {
     EXPECT_TRUE(allowed(role, "GetMonthlyAssessment"));
+  }
+}
+
+TEST(DocumentPolicyTest, HasARuleForEveryRpcAndTheDocumentShowsIt) {
+  EXPECT_TRUE(common::testing::PolicyCoversService(DocumentPolicy(),
+                                                   v1::RenderChartRequest::descriptor()->file()));
+  EXPECT_TRUE(common::testing::DocumentShowsPolicy(ECOPLAN_SECURITY_DOC_PATH, "document policy",
+                                                   DocumentPolicy()));
+}
+
+TEST(DocumentPolicyTest, EveryRoleButTheSupervisorAsksTheHandlersNarrowReporters) {
+  for (const char* method : {"RenderChart", "RenderDocument"}) {
+    for (common::Role role : {common::Role::kAdministrator, common::Role::kReporter,
+                              common::Role::kViewer, common::Role::kService}) {
+      EXPECT_TRUE(common::testing::Allows(DocumentPolicy(), role, method)) << method;
+    }
+    EXPECT_FALSE(common::testing::Allows(DocumentPolicy(), common::Role::kSupervisor, method))
+        << method;
   }
 }
 

@@ -119,6 +119,22 @@ struct SyncCall {
 
 }  // namespace
 
+absl::StatusOr<std::vector<v1::DailyAirQuality>> DailyAirQualityAnswer(
+    const IndicatorEvaluator& evaluator, const std::string& area, absl::CivilDay from,
+    absl::CivilDay to, const std::string& caliber) {
+  auto days = evaluator.DailyAirQuality(area, from, to, caliber);
+  if (!days.ok()) return days.status();
+  std::vector<v1::DailyAirQuality> out;
+  for (const auto& [day, aqi] : *days) {
+    std::string validity;
+    if (auto s = AirQualityStandards::National().ForDay(day.day); s.ok()) {
+      validity = (*s)->validity_standard;
+    }
+    out.push_back(ToProto(day, aqi, validity));
+  }
+  return out;
+}
+
 IndicatorServiceImpl::IndicatorServiceImpl(IndicatorEvaluator* evaluator, common::RocksDb* events,
                                            common::WatchEventsHub* hub,
                                            const common::CallAuthenticator* auth,
@@ -356,15 +372,9 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::GetDailyAirQuality(
     return Finish(ctx, absl::InvalidArgumentError("to: must be 0..400 days after from"));
   }
   const std::string area = req->area().empty() ? "district" : req->area();
-  auto days = evaluator_->DailyAirQuality(area, *from, *to, req->caliber());
+  auto days = DailyAirQualityAnswer(*evaluator_, area, *from, *to, req->caliber());
   if (days.ok()) {
-    for (const auto& [day, aqi] : *days) {
-      std::string validity;
-      if (auto s = AirQualityStandards::National().ForDay(day.day); s.ok()) {
-        validity = (*s)->validity_standard;
-      }
-      *resp->add_days() = ToProto(day, aqi, validity);
-    }
+    for (v1::DailyAirQuality& day : *days) *resp->add_days() = std::move(day);
   }
   return Finish(ctx, days.status());
 }

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "common/auth/call_authenticator.h"
 #include "common/events/watch_events_reactor.h"
@@ -12,6 +14,13 @@
 #include "services/indicator/domain/monthly_assessments.h"
 
 namespace ecoplan::indicator {
+
+// GetDailyAirQuality's days for `area` ("district", "towns/{town}",
+// "stations/{id}") over [from, to] under `caliber` (empty: the version in
+// force each day), as the RPC answers them; RenderChart draws the same.
+absl::StatusOr<std::vector<ecoplan::indicator::v1::DailyAirQuality>> DailyAirQualityAnswer(
+    const IndicatorEvaluator& evaluator, const std::string& area, absl::CivilDay from,
+    absl::CivilDay to, const std::string& caliber);
 
 // gRPC edge of ecoplan.indicator.v1.IndicatorService (callback API): proto →
 // domain, one IndicatorEvaluator call, domain → proto, the mapped status.

@@ -1,9 +1,10 @@
 // indicator_server: indicator evaluation. Flags → IndicatorConfig → ServerFoundation (security,
 // upstream clients, RocksDb, audit, AdminService) → RocksDbIndicatorStore → IndicatorEvaluator →
-// IndicatorServiceImpl and AssessmentServiceImpl → ServeUntilSignal, plus an EventFollower that
-// builds the plans' indicators from the registry's events and, with --progress_address, one that
-// records the progress service's reports (colours, scorecards, reported values), and the
-// EvaluationScheduler that records evaluations (daily and after new data), until SIGTERM or SIGINT.
+// IndicatorServiceImpl, AssessmentServiceImpl and DocumentServiceImpl → ServeUntilSignal, plus an
+// EventFollower that builds the plans' indicators from the registry's events and, with
+// --progress_address, one that records the progress service's reports (colours, scorecards,
+// reported values), and the EvaluationScheduler that records evaluations (daily and after new
+// data), until SIGTERM or SIGINT.
 
 #include <grpcpp/grpcpp.h>
 
@@ -26,6 +27,8 @@
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "services/indicator/assessment_service_impl.h"
 #include "services/indicator/config.h"
+#include "services/indicator/document_local_facts.h"
+#include "services/indicator/document_service_impl.h"
 #include "services/indicator/domain/indicator_evaluator.h"
 #include "services/indicator/evaluation_scheduler.h"
 #include "services/indicator/indicator_policy.h"
@@ -57,7 +60,8 @@ ABSL_FLAG(absl::Duration, evaluation_debounce, absl::Seconds(5),
 
 // The flags every server shares (--host, --metrics_port, --port_file, security
 // …) are in common/server/server_flags.cc; IndicatorService's RPCs follow
-// IndicatorPolicy(), the AdminService AdminPolicy() (docs/SECURITY.md).
+// IndicatorPolicy(), AssessmentService's AssessmentPolicy(), DocumentService's DocumentPolicy(),
+// the AdminService AdminPolicy() (docs/SECURITY.md).
 
 namespace {
 
@@ -193,6 +197,17 @@ int main(int argc, char** argv) {
       base->AuthenticatorFor(&indicator::AssessmentPolicy());
   indicator::AssessmentServiceImpl assessment_service(&assessments, &evaluator,
                                                       assessment_auth.get());
+  // Charts (DocumentService.RenderChart) from the same evaluator and, for the
+  // reporting timeliness, the progress service (UNAVAILABLE when not followed);
+  std::unique_ptr<common::CallAuthenticator> document_auth =
+      base->AuthenticatorFor(&indicator::DocumentPolicy());
+  // The 月报 and 台账 (RenderDocument) from the same answers the APIs give: this server's own
+  // (LocalIndicatorAnswers) and the registry's and progress service's, with its service identity.
+  indicator::LocalIndicatorAnswers document_answers(&evaluator, &assessments, clock);
+  indicator::documents::MonthFactsGatherer gatherer(registry.get(), progress.get(),
+                                                    &document_answers);
+  indicator::DocumentServiceImpl document_service(&evaluator, document_auth.get(), progress.get(),
+                                                  clock, &gatherer);
   // Recorded evaluations (status changes, alerts): daily and after new data,
   // as the service itself, each run that changed something in the audit log.
   indicator::ScheduledEvaluation scheduled(&evaluator, base->audit_log(), clock, log);
@@ -209,7 +224,8 @@ int main(int argc, char** argv) {
   absl::Cleanup forget_listener = [&evaluator] { evaluator.SetDataListener(nullptr); };
   scheduler.Start();
 
-  common::ServeSpec serve = base->Serve("indicator", {&service, &assessment_service});
+  common::ServeSpec serve =
+      base->Serve("indicator", {&service, &assessment_service, &document_service});
   serve.log_serving = [&](const std::string& address) {
     log.Info("serving", {{"address", address},
                          {"registry_cursor", follower.cursor()},

@@ -21,6 +21,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/spreadsheet/xlsx_reader.h"
 #include "common/testing/status_matchers.h"
@@ -56,23 +57,25 @@ class DocumentsE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
     cluster_.SetCommonFlags({"--insecure_development_mode"});
-    ASSERT_OK_AND_ASSIGN(const std::string registry_address, cluster_.Start("registry"));
+    ASSERT_OK_AND_ASSIGN(registry_address_, cluster_.Start("registry"));
     ASSERT_OK_AND_ASSIGN(const std::string progress_address,
                          cluster_.Start("progress", Following({"registry"})));
     ASSERT_OK_AND_ASSIGN(indicator_address_,
                          cluster_.Start("indicator", Following({"registry", "progress"})));
     registry_ = rv1::RegistryService::NewStub(
-        grpc::CreateChannel(registry_address, grpc::InsecureChannelCredentials()));
+        grpc::CreateChannel(registry_address_, grpc::InsecureChannelCredentials()));
     progress_ = pv1::ProgressService::NewStub(
         grpc::CreateChannel(progress_address, grpc::InsecureChannelCredentials()));
     indicator_ = iv1::IndicatorService::NewStub(
         grpc::CreateChannel(indicator_address_, grpc::InsecureChannelCredentials()));
-    ASSERT_OK_AND_ASSIGN(plan_, ImportSeedPlan(*registry_, [] { return Context(); }, kSeed));
+    ASSERT_OK_AND_ASSIGN(plan_, ImportSeedPlan(
+                                    *registry_, [] { return Context(); }, kSeed));
     ASSERT_OK(AwaitPlanInProgress(*progress_, plan_.plan().name(), [] { return Context(); }));
   }
 
   CommandResult Ctl(std::vector<std::string> args) {
-    std::vector<std::string> argv = {kCtl, "--indicator", indicator_address_};
+    std::vector<std::string> argv = {kCtl, "--registry", registry_address_, "--indicator",
+                                     indicator_address_};
     argv.insert(argv.end(), args.begin(), args.end());
     absl::StatusOr<CommandResult> result = RunCommand(argv, absl::Seconds(120));
     EXPECT_OK(result.status());
@@ -98,7 +101,7 @@ class DocumentsE2eTest : public ::testing::Test {
 
   common::TempDir dir_;
   Cluster cluster_{dir_.path()};
-  std::string indicator_address_;
+  std::string registry_address_, indicator_address_;
   std::unique_ptr<rv1::RegistryService::Stub> registry_;
   std::unique_ptr<pv1::ProgressService::Stub> progress_;
   std::unique_ptr<iv1::IndicatorService::Stub> indicator_;
@@ -140,8 +143,7 @@ TEST_F(DocumentsE2eTest, TheMonthlyReportTheLedgerAndAChartCarryTheApisFigures) 
   grpc::Status s;
   ASSERT_TRUE(Eventually([&] {
     s = progress_->SubmitReport(
-        Context().get(), TruckShareReport(plan_.plan().name(), lead_name, measure, 35, ""),
-        &submitted);
+        Context().get(), TruckShareReport(plan_.plan().name(), lead, measure, 35, ""), &submitted);
     return s.ok();
   })) << s.error_message();
   iv1::EvaluatePlanResponse evaluation;
@@ -167,8 +169,8 @@ TEST_F(DocumentsE2eTest, TheMonthlyReportTheLedgerAndAChartCarryTheApisFigures) 
                         "项，其中绿灯", colours[iv1::MEASURE_COLOUR_GREEN], "项、黄灯",
                         colours[iv1::MEASURE_COLOUR_YELLOW], "项、红灯",
                         colours[iv1::MEASURE_COLOUR_RED], "项")));
-  EXPECT_THAT(text, ::testing::HasSubstr(absl::StrCat("共评估量化指标",
-                                                      evaluation.evaluations_size(), "项")));
+  EXPECT_THAT(text, ::testing::HasSubstr(
+                        absl::StrCat("共评估量化指标", evaluation.evaluations_size(), "项")));
   EXPECT_THAT(text, ::testing::HasSubstr("一、总体进展"));
   EXPECT_THAT(text, ::testing::HasSubstr("四、报送情况"));
   EXPECT_THAT(text, ::testing::HasSubstr(lead_name));

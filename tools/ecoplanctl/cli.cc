@@ -92,6 +92,14 @@ void Cli::AddGroup(CommandGroup group) {
   }
   for (const auto& command : group.commands) {
     for (const auto& flag : command.flags) {
+      if (!flag.short_name.empty()) {
+        auto [alias, added] = short_names_.emplace(flag.short_name, flag.name);
+        if (!added && alias->second != flag.name) {
+          std::cerr << "ecoplanctl: -" << flag.short_name << " stands for both --" << alias->second
+                    << " and --" << flag.name << "\n";
+          std::abort();
+        }
+      }
       auto [it, inserted] = all_flags_.emplace(flag.name, flag);
       if (!inserted && it->second.takes_value() != flag.takes_value()) {
         // A broken invariant of the program, not of the input: the flags are
@@ -158,9 +166,8 @@ Cli::PlacedArgs Cli::PlaceFlags(const std::vector<std::string>& args) const {
     }
     std::string name = absl::StartsWith(token, "--") ? token.substr(2) : "";
     if (name.empty() && token.size() == 2) {  // a one-letter alias, e.g. -o: its long name
-      for (const auto& [long_name, flag] : all_flags_) {
-        if (flag.short_name == token.substr(1)) name = long_name;
-      }
+      auto alias = short_names_.find(token.substr(1));
+      if (alias != short_names_.end()) name = alias->second;
     }
     std::optional<std::string> value;
     if (size_t eq = name.find('='); eq != std::string::npos) {

@@ -172,6 +172,7 @@ class Cli {
   std::vector<FlagSpec> global_flags_;
   std::vector<CommandGroup> groups_;
   std::map<std::string, FlagSpec, std::less<>> all_flags_;  // union, for placing flags
+  std::map<std::string, std::string> short_names_;          // "o" → "out", of every command
   CommandGroup completion_group_;                           // "shell-completion bash"
 };
 

@@ -32,6 +32,7 @@ struct Received {
   std::vector<std::string> members;
   bool dry_run = false;
   std::string dry_run_value;  // a switch has the value ""
+  std::string out;            // --out (or -o)
   GlobalOptions options;
 };
 
@@ -44,6 +45,7 @@ CommandGroup ThingsGroup(Received* received) {
       received->members = args.Values("member");
       received->dry_run = args.Has("dry-run");
       received->dry_run_value = args.Value("dry-run", "unset");
+      received->out = args.Value("out");
       received->options = env.options;
       *env.out << verb << " ran\n";
       return absl::OkStatus();
@@ -66,6 +68,13 @@ CommandGroup ThingsGroup(Received* received) {
                              {"dry-run", "", "check only"},
                              {"org", "NAME", "the owner"}},
                             record("add")});
+  group.commands.push_back({"save",
+                            "NAME -o FILE",
+                            "save a thing",
+                            1,
+                            1,
+                            {{"out", "FILE", "where", "o"}},
+                            record("save")});
   group.commands.push_back(
       {"fail", "", "always fails", 0, 0, {}, [](const CommandEnv&, const ParsedArgs&) {
          return absl::NotFoundError("no such thing");
@@ -140,6 +149,16 @@ TEST_F(CliTest, RepeatedFlagsKeepEveryValueInOrderAndValuesMayLookLikeFlags) {
   ASSERT_EQ(Run({"things", "list", "--org", ""}), 0) << err_.str();
   EXPECT_EQ(received_.org, "");
   EXPECT_FALSE(received_.dry_run);
+}
+
+TEST_F(CliTest, DashOIsShortForOut) {
+  ASSERT_EQ(Run({"things", "save", "t1", "-o", "t1.svg"}), 0) << err_.str();
+  EXPECT_EQ(received_.out, "t1.svg");
+  EXPECT_THAT(received_.args, ElementsAre("t1"));
+  ASSERT_EQ(Run({"things", "save", "--out", "t2.png", "t2"}), 0) << err_.str();
+  EXPECT_EQ(received_.out, "t2.png");
+  // Not a flag of `things list`.
+  EXPECT_EQ(Run({"things", "list", "-o", "x"}), 2);
 }
 
 TEST_F(CliTest, ArgumentsAfterDoubleDashAreNotFlags) {
@@ -262,7 +281,7 @@ TEST_F(CliTest, ShellCompletionBashPrintsAScriptGeneratedFromTheCommandLine) {
   EXPECT_EQ(script, cli_.BashCompletion());
   EXPECT_THAT(script, HasSubstr("complete -o default -F _ecoplanctl ecoplanctl\n"));
   EXPECT_THAT(script, HasSubstr("\"\") commands=\"things other shell-completion\" ;;"));
-  EXPECT_THAT(script, HasSubstr("\"things\") commands=\"list add fail\" ;;"));
+  EXPECT_THAT(script, HasSubstr("\"things\") commands=\"list add save fail\" ;;"));
   EXPECT_THAT(script,
               HasSubstr("\"things add\" | \"things add \"*) flags=\"$flags --member --dry-run "
                         "--org\" ;;"));
@@ -281,7 +300,7 @@ TEST_F(CliTest, ShellCompletionBashPrintsAScriptGeneratedFromTheCommandLine) {
   EXPECT_EQ(Complete(script, "ecoplanctl th"), "things");
   EXPECT_EQ(Complete(script, "ecoplanctl \"\""), "things other shell-completion");
   EXPECT_EQ(Complete(script, "ecoplanctl --output json things a"), "add");
-  EXPECT_EQ(Complete(script, "ecoplanctl things --org x \"\""), "list add fail");
+  EXPECT_EQ(Complete(script, "ecoplanctl things --org x \"\""), "list add save fail");
   EXPECT_EQ(Complete(script, "ecoplanctl --wide th"), "things");
   EXPECT_EQ(Complete(script, "ecoplanctl things add t1 --m"), "--member");
   EXPECT_EQ(Complete(script, "ecoplanctl things list --o"), "--output --org");

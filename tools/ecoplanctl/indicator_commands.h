@@ -20,6 +20,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "ecoplan/indicator/v1/assessment_service.grpc.pb.h"
+#include "ecoplan/indicator/v1/document_service.grpc.pb.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "tools/ecoplanctl/cli.h"
@@ -31,6 +32,8 @@ struct IndicatorContext {
   ecoplan::indicator::v1::IndicatorService::StubInterface* indicator = nullptr;  // not owned
   // The assessment commands' (assessment_commands.h), served beside IndicatorService.
   ecoplan::indicator::v1::AssessmentService::StubInterface* assessment = nullptr;  // not owned
+  // Charts and documents (document_service.proto), served beside IndicatorService.
+  ecoplan::indicator::v1::DocumentService::StubInterface* document = nullptr;  // not owned
   // Only to find the newest plan when none is given; may be null (then a plan is required).
   ecoplan::registry::v1::RegistryService::StubInterface* registry = nullptr;  // not owned
   CallPolicy call;  // deadline and retries of each call (unary_call.h)
@@ -102,6 +105,21 @@ struct DailyArgs {
 };
 // GetDailyAirQuality: AQI, category, primary pollutants and the standard that judged each day.
 absl::Status IndicatorDaily(const IndicatorContext& ctx, const DailyArgs& args, std::ostream& out);
+
+struct ChartArgs {
+  // An indicator id (a4-pm25: its trajectory), or good-days, towns, timeliness.
+  std::string what;
+  std::string plan;
+  std::string file;   // -o / --out: .svg or .png
+  std::string as_of;  // YYYY-MM-DD; empty = today (the server's)
+  std::string width;  // pixels, with height; both empty = 960 × 540
+  std::string height;
+  std::string period;  // timeliness only: YYYY-MM; empty = the month before as_of
+};
+// DocumentService.RenderChart: writes the image to args.file (its format from
+// the extension) and prints the title, media type, size and each series'
+// point count with its last point.
+absl::Status IndicatorChart(const IndicatorContext& ctx, const ChartArgs& args, std::ostream& out);
 
 // The "indicator" command group.
 std::vector<CommandGroup> IndicatorCommandGroups();

@@ -130,11 +130,13 @@ std::function<absl::Status(const CommandEnv&, const ParsedArgs&)> WithContext(
         MakeChannel(env.options.indicator_address, env.options.connection);
     auto indicator = iv1::IndicatorService::NewStub(channel);
     auto assessment = iv1::AssessmentService::NewStub(channel);
+    auto document = iv1::DocumentService::NewStub(channel);
     auto registry = rv1::RegistryService::NewStub(
         MakeChannel(env.options.registry_address, env.options.connection));
     IndicatorContext ctx;
     ctx.indicator = indicator.get();
     ctx.assessment = assessment.get();
+    ctx.document = document.get();
     ctx.registry = registry.get();
     ctx.call = PolicyOf(env);
     ctx.output = env.options.output;

@@ -79,5 +79,6 @@ inline const FlagSpec kAsOf = {"as-of", "DAY",
 void AddEvaluationCommands(CommandGroup& group);   // indicator_evaluation_commands.cc
 void AddStationCommands(CommandGroup& group);      // indicator_station_commands.cc
 void AddObservationCommands(CommandGroup& group);  // indicator_observation_commands.cc
+void AddChartCommands(CommandGroup& group);        // indicator_chart_commands.cc
 
 }  // namespace ecoplan::ctl::indicator_internal

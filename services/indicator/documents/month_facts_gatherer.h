@@ -56,7 +56,8 @@ class IndicatorAnswers {
   // EvaluatePlan as of the day. Errors: NotFound (no such plan).
   virtual absl::StatusOr<ecoplan::indicator::v1::EvaluatePlanResponse> EvaluatePlan(
       const std::string& plan_id, absl::CivilDay as_of) const = 0;
-  // GetDailyAirQuality of the district (the standard in force on each day).
+  // GetDailyAirQuality of the district (the standard in force on each day); none while no station
+  // represents the district.
   virtual absl::StatusOr<std::vector<ecoplan::indicator::v1::DailyAirQuality>> DistrictDays(
       absl::CivilDay from, absl::CivilDay to) const = 0;
 };

@@ -121,10 +121,11 @@ std::string MonthlyReportContext::MeasureLabel(const std::string& measure, size_
 
 void MonthlyReportContext::Chart(MonthlyReportPager& pager, MonthlyReportChart chart,
                                  const std::string& indicator) const {
-  // CHART SLOT: the chart helper's DrawChart is wired in through
-  // MonthlyReportOptions::draw_chart; without it the report has no boxes.
+  // The charts come through MonthlyReportOptions (monthly_report_charts.h
+  // sets them); without a drawer the report has no boxes.
   if (!options.draw_chart) return;
   MonthlyReportChartSlot slot{chart, indicator, pager.text_width(), options.chart_height_pt};
+  if (options.has_chart && !options.has_chart(slot, facts)) return;
   if (!draw_charts) {
     pager.Box(slot.height_pt, nullptr);
     return;

@@ -60,11 +60,13 @@ using MonthlyReportChartDrawer =
 
 // How to render.
 struct MonthlyReportOptions {
-  // CHART SLOTS: when set, each chart of MonthlyReportChart gets a box of
+  // When set, each chart of MonthlyReportChart gets a box of
   // the text width and `chart_height_pt` at its place in the report, and
   // this draws it. Unset: no chart boxes at all (the tables carry every
   // figure). It is called once per chart, in document order.
   MonthlyReportChartDrawer draw_chart;
+  // When set, a chart it answers false for (no data in the facts) gets no box.
+  std::function<bool(const MonthlyReportChartSlot& slot, const MonthFacts& facts)> has_chart;
   double chart_height_pt = 220;
   // The PDF's Creator metadata.
   std::string creator = "ecoplan";
