@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "services/indicator/documents/monthly_report_text.h"
 
 namespace ecoplan::indicator::documents {
 namespace {
@@ -66,7 +67,7 @@ absl::CivilMonth MonthOf(const google::protobuf::Timestamp& t) {
   return absl::CivilMonth(absl::ToCivilSecond(ToTime(t), Shanghai()));
 }
 
-std::string ColourWord(iv1::MeasureColour c) {
+std::string ColourCell(iv1::MeasureColour c) {
   switch (c) {
     case iv1::MEASURE_COLOUR_RED:
       return "红";
@@ -121,44 +122,12 @@ std::string EntryStatusWord(pv1::MeasureStatus s) {
   }
 }
 
-std::string ReportStateWord(pv1::ReportState s) {
-  switch (s) {
-    case pv1::REPORT_STATE_DRAFT:
-      return "草稿";
-    case pv1::REPORT_STATE_SUBMITTED:
-      return "已报送";
-    case pv1::REPORT_STATE_RETURNED:
-      return "已退回";
-    case pv1::REPORT_STATE_ACCEPTED:
-      return "已采纳";
-    default:
-      return "";
-  }
-}
-
 std::string TimelinessWord(pv1::Timeliness t) {
   switch (t) {
     case pv1::TIMELINESS_ON_TIME:
       return "按时";
     case pv1::TIMELINESS_LATE:
       return "逾期";
-    default:
-      return "";
-  }
-}
-
-std::string SubmissionWord(pv1::SubmissionState s) {
-  switch (s) {
-    case pv1::SUBMISSION_STATE_ON_TIME:
-      return "按时报送";
-    case pv1::SUBMISSION_STATE_LATE:
-      return "逾期报送";
-    case pv1::SUBMISSION_STATE_DRAFT_ONLY:
-      return "仅草稿";
-    case pv1::SUBMISSION_STATE_MISSING:
-      return "未报送";
-    case pv1::SUBMISSION_STATE_NOT_OWED:
-      return "无需报送";
     default:
       return "";
   }
@@ -185,38 +154,6 @@ std::string CompletionStateWord(pv1::CompletionState s) {
       return "已确认";
     case pv1::COMPLETION_STATE_REJECTED:
       return "已退回";
-    default:
-      return "";
-  }
-}
-
-std::string IndicatorStatusWord(iv1::IndicatorStatus s) {
-  switch (s) {
-    case iv1::INDICATOR_STATUS_ACHIEVED:
-      return "已达标";
-    case iv1::INDICATOR_STATUS_ON_TRACK:
-      return "进度正常";
-    case iv1::INDICATOR_STATUS_AT_RISK:
-      return "有风险";
-    case iv1::INDICATOR_STATUS_OFF_TRACK:
-      return "偏离目标";
-    case iv1::INDICATOR_STATUS_INSUFFICIENT_DATA:
-      return "数据不足";
-    default:
-      return "";
-  }
-}
-
-std::string ComparatorSymbol(iv1::Comparator c) {
-  switch (c) {
-    case iv1::COMPARATOR_AT_MOST:
-      return "≤";
-    case iv1::COMPARATOR_LESS_THAN:
-      return "<";
-    case iv1::COMPARATOR_AT_LEAST:
-      return "≥";
-    case iv1::COMPARATOR_GREATER_THAN:
-      return ">";
     default:
       return "";
   }
@@ -431,7 +368,7 @@ class Sheet {
 };
 
 // Names of organizations by resource name.
-std::map<std::string, std::string> OrganizationNames(const MonthFacts& facts) {
+std::map<std::string, std::string> NamesByOrganization(const MonthFacts& facts) {
   std::map<std::string, std::string> names;
   for (const rv1::Organization& o : facts.organizations) {
     names[o.name()] = o.display_name().empty() ? Short(o.name()) : o.display_name();
@@ -517,7 +454,7 @@ lxw_error WriteMeasures(lxw_workbook* wb, const Formats& f, const MonthFacts& fa
       continue;
     }
     s.Text(CompletionWord(light->completion_state(), light->counted_completed()));
-    const std::string colour = ColourWord(light->colour());
+    const std::string colour = ColourCell(light->colour());
     if (colour.empty()) {
       s.Skip();
     } else {
@@ -860,7 +797,7 @@ absl::StatusOr<std::string> RenderLedgerXlsx(const MonthFacts& facts,
 
   const Formats formats(wb);
   const Scope scope(facts, organization);
-  const auto names = OrganizationNames(facts);
+  const auto names = NamesByOrganization(facts);
   lxw_error errors[] = {
       WriteMeasures(wb, formats, facts, scope, names),
       WriteReports(wb, formats, facts, scope),
