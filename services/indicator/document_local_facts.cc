@@ -4,10 +4,32 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/indicator/assessment_mapping.h"
+#include "services/indicator/documents/chart_builders.h"
 #include "services/indicator/indicator_service_impl.h"
 #include "services/indicator/proto_mapping.h"
 
 namespace ecoplan::indicator {
+
+absl::StatusOr<std::vector<v1::Evaluation>> IndicatorTrajectoryAnswer(
+    const IndicatorEvaluator& evaluator, const std::string& plan_id,
+    const std::string& indicator_id, absl::CivilDay as_of) {
+  absl::StatusOr<Indicator> indicator = evaluator.GetIndicator(plan_id, indicator_id);
+  if (!indicator.ok()) return indicator.status();
+  std::vector<v1::Evaluation> evaluations;
+  for (absl::CivilDay day :
+       documents::TrajectoryDays(indicator->period_start, indicator->period_end, as_of)) {
+    absl::StatusOr<std::pair<Indicator, Evaluation>> r =
+        evaluator.EvaluateIndicator(plan_id, indicator_id, day);
+    if (!r.ok()) return r.status();
+    evaluations.push_back(ToProto(r->first, r->second));
+  }
+  return evaluations;
+}
+
+absl::StatusOr<std::vector<v1::Evaluation>> LocalIndicatorAnswers::Trajectory(
+    const std::string& plan_id, const std::string& indicator_id, absl::CivilDay as_of) const {
+  return IndicatorTrajectoryAnswer(*evaluator_, plan_id, indicator_id, as_of);
+}
 
 absl::CivilDay LocalIndicatorAnswers::Today() const {
   return absl::ToCivilDay(clock_->Now(), absl::FixedTimeZone(8 * 3600));  // Asia/Shanghai

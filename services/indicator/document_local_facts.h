@@ -18,6 +18,13 @@
 
 namespace ecoplan::indicator {
 
+// An indicator's trajectory as RenderChart draws it: EvaluateIndicator's answer as of each of
+// documents::TrajectoryDays(period, as_of); none when `as_of` is before the period. Errors:
+// NotFound (no such indicator).
+absl::StatusOr<std::vector<v1::Evaluation>> IndicatorTrajectoryAnswer(
+    const IndicatorEvaluator& evaluator, const std::string& plan_id,
+    const std::string& indicator_id, absl::CivilDay as_of);
+
 class LocalIndicatorAnswers final : public documents::IndicatorAnswers {
  public:
   // `assessments` may be null (default scoring rules, no closed months);
@@ -34,6 +41,9 @@ class LocalIndicatorAnswers final : public documents::IndicatorAnswers {
                                                         absl::CivilDay as_of) const override;
   absl::StatusOr<std::vector<v1::DailyAirQuality>> DistrictDays(absl::CivilDay from,
                                                                 absl::CivilDay to) const override;
+  absl::StatusOr<std::vector<v1::Evaluation>> Trajectory(const std::string& plan_id,
+                                                         const std::string& indicator_id,
+                                                         absl::CivilDay as_of) const override;
 
  private:
   const IndicatorEvaluator* const evaluator_;

@@ -138,6 +138,26 @@ TEST_F(LocalIndicatorAnswersTest, AnswersAsTheHandlersDo) {
   EXPECT_EQ(answers.EvaluatePlan("nope", absl::CivilDay(2026, 4, 30)).status().code(),
             absl::StatusCode::kNotFound);
 
+  // The trajectory: EvaluateIndicator's answers as of each month end, then the day.
+  absl::StatusOr<std::vector<v1::Evaluation>> trajectory =
+      answers.Trajectory("p", "m-share", absl::CivilDay(2026, 4, 15));
+  ASSERT_OK(trajectory.status());
+  const std::vector<absl::CivilDay> month_ends = {
+      absl::CivilDay(2026, 1, 31), absl::CivilDay(2026, 2, 28), absl::CivilDay(2026, 3, 31),
+      absl::CivilDay(2026, 4, 15)};
+  ASSERT_EQ(trajectory->size(), month_ends.size());
+  for (size_t i = 0; i < month_ends.size(); ++i) {
+    v1::EvaluateIndicatorRequest one;
+    one.set_name("plans/p/indicators/m-share");
+    *one.mutable_as_of() = common::DateToProto(month_ends[i]);
+    v1::EvaluateIndicatorResponse answered;
+    ASSERT_TRUE(stub_->EvaluateIndicator(Ctx().get(), one, &answered).ok());
+    EXPECT_TRUE(MessageDifferencer::Equals((*trajectory)[i], answered.evaluation()))
+        << i << ": " << (*trajectory)[i].ShortDebugString();
+  }
+  EXPECT_EQ(answers.Trajectory("p", "nope", absl::CivilDay(2026, 4, 15)).status().code(),
+            absl::StatusCode::kNotFound);
+
   // A district station with the January 2017 slice.
   v1::UpsertStationRequest station;
   station.mutable_station()->set_name("stations/Gucheng");

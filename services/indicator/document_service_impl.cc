@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/status/grpc_status.h"
+#include "services/indicator/document_local_facts.h"
 #include "services/indicator/document_streaming.h"
 #include "services/indicator/documents/chart_builders.h"
 #include "services/indicator/indicator_policy.h"
@@ -178,22 +179,16 @@ grpc::Status DocumentServiceImpl::RenderChart(grpc::ServerContext* ctx,
             "town ranking); ",
             req->indicator(), " is a reported indicator")));
       }
-      const std::vector<absl::CivilDay> days =
-          documents::TrajectoryDays(ind->period_start, ind->period_end, as_of);
-      if (days.empty()) {
+      // The indicator evaluated as EvaluateIndicator evaluates it, as of each month end.
+      absl::StatusOr<std::vector<v1::Evaluation>> evaluations =
+          IndicatorTrajectoryAnswer(*evaluator_, name->first, name->second, as_of);
+      if (!evaluations.ok()) return common::ToGrpcStatus(evaluations.status());
+      if (evaluations->empty()) {
         return common::ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
             "as_of: ", absl::FormatCivilTime(as_of), " is before the period of ", req->indicator(),
             " (from ", absl::FormatCivilTime(ind->period_start), ")")));
       }
-      // The indicator evaluated as EvaluateIndicator evaluates it, as of each day.
-      std::vector<v1::Evaluation> evaluations;
-      for (absl::CivilDay day : days) {
-        absl::StatusOr<std::pair<Indicator, Evaluation>> r =
-            evaluator_->EvaluateIndicator(name->first, name->second, day);
-        if (!r.ok()) return common::ToGrpcStatus(r.status());
-        evaluations.push_back(ToProto(r->first, r->second));
-      }
-      chart = documents::IndicatorTrajectoryChart(evaluations);
+      chart = documents::IndicatorTrajectoryChart(*evaluations);
       break;
     }
     case v1::CHART_KIND_GOOD_DAYS_RATIO: {

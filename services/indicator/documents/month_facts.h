@@ -55,6 +55,11 @@ struct MonthFacts {
   // ListProblemItems), open and closed.
   std::vector<ecoplan::progress::v1::SupervisionOrder> supervision_orders;
   std::vector<ecoplan::progress::v1::ProblemItem> problem_items;
+  // The district's PM2.5 indicator evaluated (EvaluateIndicator) as of each
+  // month end of its period before `as_of`, then as of `as_of`: its
+  // trajectory, drawn in the 月报 as RenderChart draws it. Empty without such
+  // an indicator.
+  std::vector<ecoplan::indicator::v1::Evaluation> pm25_trajectory;
 };
 
 }  // namespace ecoplan::indicator::documents

@@ -211,6 +211,19 @@ absl::StatusOr<MonthFacts> MonthFactsGatherer::Gather(const GatherRequest& reque
         answers_->EvaluatePlan(plan_id, f.as_of);
     if (!e.ok()) return e.status();
     f.evaluation = std::move(*e);
+    for (const ecoplan::indicator::v1::Evaluation& ev : f.evaluation.evaluations()) {
+      const ecoplan::indicator::v1::Indicator& i = ev.indicator();
+      if (i.source() != ecoplan::indicator::v1::SOURCE_KIND_AIR_QUALITY ||
+          i.scope_kind() != ecoplan::indicator::v1::SCOPE_KIND_DISTRICT ||
+          i.air_quality_item() != ecoplan::indicator::v1::AIR_QUALITY_ITEM_PM25) {
+        continue;
+      }
+      absl::StatusOr<std::vector<ecoplan::indicator::v1::Evaluation>> trajectory =
+          answers_->Trajectory(plan_id, i.name().substr(i.name().rfind('/') + 1), f.as_of);
+      if (!trajectory.ok()) return trajectory.status();
+      f.pm25_trajectory = std::move(*trajectory);
+      break;
+    }
     if (f.month_closed) {
       absl::StatusOr<ecoplan::indicator::v1::MonthlyAssessment> a =
           answers_->MonthlyAssessment(plan_id, request.month);

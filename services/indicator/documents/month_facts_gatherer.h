@@ -60,6 +60,10 @@ class IndicatorAnswers {
   // represents the district.
   virtual absl::StatusOr<std::vector<ecoplan::indicator::v1::DailyAirQuality>> DistrictDays(
       absl::CivilDay from, absl::CivilDay to) const = 0;
+  // EvaluateIndicator of plans/{plan}/indicators/{id} as of each of chart_builders.h's
+  // TrajectoryDays up to `as_of` (RenderChart's trajectory). Errors: NotFound.
+  virtual absl::StatusOr<std::vector<ecoplan::indicator::v1::Evaluation>> Trajectory(
+      const std::string& plan_id, const std::string& indicator_id, absl::CivilDay as_of) const = 0;
 };
 
 // What to gather.

@@ -28,6 +28,11 @@ bool IsGoodDaysRatio(const iv1::Indicator& i) {
 std::optional<Chart> ChartOf(const MonthlyReportChartSlot& slot, const MonthFacts& facts) {
   switch (slot.chart) {
     case MonthlyReportChart::kIndicatorTrajectory: {
+      if (!facts.pm25_trajectory.empty() &&
+          facts.pm25_trajectory.back().indicator().name() == slot.indicator) {
+        return IndicatorTrajectoryChart(facts.pm25_trajectory);
+      }
+      // Facts without the trajectory: the value as of the day, the target and the projection.
       const iv1::Evaluation* e =
           Find(facts, [&](const iv1::Indicator& i) { return i.name() == slot.indicator; });
       if (e == nullptr) return std::nullopt;

@@ -11,10 +11,9 @@ namespace ecoplan::indicator::documents {
 
 // Draws each slot's chart: the town ranking and the reporting timeliness as
 // RenderChart draws them; the 优良天数比率 from the district's days; the PM2.5
-// trajectory from the evaluation as of the report's day (MonthFacts holds no
-// month-end evaluations, so it shows the value to date, the target and the
-// projection). A chart whose data the facts lack (no stations, no reports
-// yet) gets no box.
+// trajectory from MonthFacts::pm25_trajectory (month ends, as RenderChart; facts
+// without it: the value as of the day, the target and the projection). A chart whose data the facts
+// lack (no stations, no reports yet) gets no box.
 void UseMonthFactsCharts(MonthlyReportOptions* options);
 
 }  // namespace ecoplan::indicator::documents

@@ -138,6 +138,10 @@ class FakeAnswers final : public IndicatorAnswers {
   mutable std::vector<absl::CivilDay> evaluated;  // the days EvaluatePlan was asked
 
   absl::CivilDay Today() const override { return today_; }
+  absl::StatusOr<std::vector<ecoplan::indicator::v1::Evaluation>> Trajectory(
+      const std::string&, const std::string&, absl::CivilDay) const override {
+    return facts_.pm25_trajectory;
+  }
   absl::StatusOr<std::vector<std::string>> ClosedMonths(const std::string&) const override {
     return closed;
   }
