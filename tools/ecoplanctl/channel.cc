@@ -23,9 +23,11 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
   arguments.SetMaxSendMessageSize(16 * 1024 * 1024);
   // A server that was down is reconnected to within a second of its return
   // (gRPC's default backoff grows from 1 s to 2 min), so the retries of
-  // unary_call.h find it back.
+  // unary_call.h find it back. gRPC also gives each connection attempt the
+  // "min" backoff as its deadline: 250 ms cut handshakes short on a loaded
+  // machine ("tcp handshaker shutdown" until the retries ran out), so 1 s.
   arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 250);
-  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 250);
+  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 1000);
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   std::shared_ptr<grpc::ChannelCredentials> credentials = connection.credentials != nullptr
                                                               ? connection.credentials
