@@ -1,5 +1,8 @@
 #include "common/config/server_config.h"
 
+#include <arpa/inet.h>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace ecoplan::common {
@@ -11,6 +14,26 @@ absl::Status CheckPort(const char* flag, int port) {
 }
 
 }  // namespace
+
+bool IsLoopbackHost(absl::string_view host) {
+  std::string name = absl::AsciiStrToLower(host);
+  if (name.size() >= 2 && name.front() == '[' && name.back() == ']') {
+    name = name.substr(1, name.size() - 2);
+  }
+  if (name == "localhost") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, name.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;  // 127.0.0.0/8
+  }
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, name.c_str(), &v6) == 1) {
+    static const in6_addr kLoopback = IN6ADDR_LOOPBACK_INIT;
+    if (IN6_ARE_ADDR_EQUAL(&v6, &kLoopback)) return true;
+    // ::ffff:127.x.y.z, the IPv4-mapped form of a loopback address.
+    return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+  }
+  return false;
+}
 
 absl::Status UpstreamConfig::Validate() const {
   if (required && address.empty()) {
@@ -28,6 +51,11 @@ absl::Status ServerConfig::Validate() const {
   if (host.empty()) return absl::InvalidArgumentError("--host must not be empty");
   if (absl::Status valid = CheckPort("--port", port); !valid.ok()) return valid;
   if (absl::Status valid = CheckPort("--metrics_port", metrics_port); !valid.ok()) return valid;
+  if (absl::Status valid = CheckPort("--health_port", health_port); !valid.ok()) return valid;
+  if (health_port != 0 && (health_port == port || health_port == metrics_port)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--health_port must differ from --port and --metrics_port; got ", health_port));
+  }
   if (db_path.empty()) return absl::InvalidArgumentError("--db_path must not be empty");
   if (max_message_bytes < (1 << 20) || max_message_bytes > (64 << 20)) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -40,6 +68,14 @@ absl::Status ServerConfig::Validate() const {
   if (clock_max_hold < absl::ZeroDuration() || clock_max_hold > absl::Hours(24)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--clock_max_hold must be between 0s and 24h; got ", absl::FormatDuration(clock_max_hold)));
+  }
+  // Development mode makes every caller an administrator: only callers on this
+  // machine may reach it, never a network (not even a pod network).
+  if (security.insecure_development_mode && !IsLoopbackHost(host)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--insecure_development_mode accepts callers without credentials as the administrator, "
+        "so it listens on loopback only (127.0.0.1, ::1 or localhost); got --host=",
+        host, ". Use tokens (docs/SECURITY.md) to serve a network"));
   }
   if (!clock_offset_file.empty() && !security.insecure_development_mode) {
     return absl::InvalidArgumentError(

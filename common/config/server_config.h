@@ -10,11 +10,15 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/auth/server_security.h"
 #include "common/auth/service_client.h"
 
 namespace ecoplan::common {
+
+// True for "localhost", 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104 (brackets allowed).
+bool IsLoopbackHost(absl::string_view host);
 
 // One service this server follows through its WatchEvents stream. Its flags
 // are --<name>_address (env ECOPLAN_<NAME>_ADDRESS) and --<name>_max_backoff,
@@ -37,6 +41,9 @@ struct ServerConfig {
   std::string host = "127.0.0.1";   // --host / ECOPLAN_HOST; 0.0.0.0 in containers
   int port = 0;                     // --port / ECOPLAN_<SERVICE>_PORT; 0 picks a free port
   int metrics_port = 0;             // --metrics_port / ECOPLAN_METRICS_PORT; 0 disables /metrics
+  // --health_port / ECOPLAN_HEALTH_PORT: a second, plaintext gRPC port serving grpc.health.v1 only,
+  // for probes that cannot speak the main port's TLS (kubelet's native gRPC probes); 0: none.
+  int health_port = 0;
   std::string db_path;              // --db_path / ECOPLAN_DB_PATH
   std::string backup_dir;           // --backup_dir / ECOPLAN_BACKUP_DIR; empty disables backups
   int max_message_bytes = 8 << 20;  // --max_message_bytes

@@ -65,6 +65,12 @@ class ServiceListOption : public grpc::ServerBuilderOption {
   std::vector<std::string>* out_;
 };
 
+// host:port, with an IPv6 host in brackets.
+std::string JoinHostPort(const std::string& host, int port) {
+  return absl::StrCat(host.find(':') != std::string::npos ? absl::StrCat("[", host, "]") : host,
+                      ":", port);
+}
+
 sigset_t TerminationSignals() {
   sigset_t set;
   sigemptyset(&set);
@@ -110,10 +116,7 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   grpc::ServerBuilder builder;
-  const std::string address = absl::StrCat(options.host.find(':') != std::string::npos
-                                               ? absl::StrCat("[", options.host, "]")
-                                               : options.host,
-                                           ":", options.port);
+  const std::string address = JoinHostPort(options.host, options.port);
   builder.AddListeningPort(address,
                            credentials != nullptr ? credentials : grpc::InsecureServerCredentials(),
                            &running->port_);
@@ -144,7 +147,14 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
     return absl::UnavailableError(absl::StrCat("cannot start the gRPC server on ", address,
                                                " (port in use or bad address?)"));
   }
-  if (grpc::HealthCheckServiceInterface* health = running->server_->GetHealthCheckService()) {
+  if (options.health_port != 0) {
+    absl::Status started = running->StartHealthServer();
+    if (!started.ok()) return started;  // The destructor shuts the gRPC server down.
+  }
+  for (grpc::Server* server : {running->server_.get(), running->health_server_.get()}) {
+    grpc::HealthCheckServiceInterface* health =
+        server != nullptr ? server->GetHealthCheckService() : nullptr;
+    if (health == nullptr) continue;
     health->SetServingStatus("", true);
     for (const std::string& name : running->service_names_) health->SetServingStatus(name, true);
     if (!options.service_name.empty()) health->SetServingStatus(options.service_name, true);
@@ -158,6 +168,23 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
     running->metrics_http_ = std::move(*http);
   }
   return running;
+}
+
+absl::Status RunningServer::StartHealthServer() {
+  // No services, interceptors or credentials of the main port: the default
+  // health service (and reflection of it) is all this server answers.
+  grpc::ServerBuilder builder;
+  const std::string address = JoinHostPort(
+      options_.host, options_.health_port == ServerOptions::kPickFreePort ? 0 : options_.health_port);
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &health_port_);
+  builder.SetMaxReceiveMessageSize(4096);
+  health_server_ = builder.BuildAndStart();
+  if (health_server_ == nullptr || health_port_ == 0) {
+    health_server_.reset();
+    return absl::UnavailableError(absl::StrCat("cannot start the health port on ", address,
+                                               " (port in use or bad address?)"));
+  }
+  return absl::OkStatus();
 }
 
 RunningServer::~RunningServer() {
@@ -182,16 +209,21 @@ void RunningServer::Shutdown() {
   shut_down_ = true;
   // NOT_SERVING first: health watchers (load balancers, k8s) learn it before
   // connections start being refused. Shutdown() also freezes the statuses.
-  if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
-    health->Shutdown();
+  for (grpc::Server* server : {server_.get(), health_server_.get()}) {
+    grpc::HealthCheckServiceInterface* health =
+        server != nullptr ? server->GetHealthCheckService() : nullptr;
+    if (health != nullptr) health->Shutdown();
   }
   server_->Shutdown(std::chrono::system_clock::now() +
                     absl::ToChronoMilliseconds(options_.shutdown_grace));
+  // The probes see NOT_SERVING until the main port has drained, then nothing.
+  if (health_server_ != nullptr) health_server_->Shutdown();
   if (metrics_http_ != nullptr) metrics_http_->Stop();
 }
 
 void RunningServer::Wait() {
   if (server_ != nullptr) server_->Wait();
+  if (health_server_ != nullptr) health_server_->Wait();
 }
 
 void BlockTerminationSignals() {

@@ -10,7 +10,7 @@
 //   common::RunUntilSignal(*server, [&] { hub.Shutdown(); });  // SIGTERM/SIGINT
 //
 // Every server has: grpc.health.v1 (SERVING for "" and each service until
-// Shutdown), server reflection (grpc.reflection.v1alpha), message size limits,
+// Shutdown; optionally also on a plaintext health-only port), server reflection (grpc.reflection.v1alpha), message size limits,
 // a metrics interceptor (grpc_server_* families) and optionally GET /metrics.
 
 #include <grpcpp/channel.h>
@@ -48,6 +48,11 @@ struct ServerOptions {
   // HTTP port for GET /metrics: 0 = disabled, kPickFreePort = any free port.
   static constexpr int kPickFreePort = -1;
   int metrics_port = 0;
+  // A second, plaintext gRPC port serving grpc.health.v1 only, with the same
+  // statuses as the main port: for probes that cannot speak the main port's
+  // TLS (kubelet's native gRPC probes). 0 = none, kPickFreePort = any free port.
+  // Nothing else is served on it, so no token or request ever crosses it.
+  int health_port = 0;
   // Registry for the interceptor and /metrics; not owned, must outlive the
   // server. nullptr = the server owns one (RunningServer::metrics()).
   MetricsRegistry* metrics = nullptr;
@@ -76,6 +81,8 @@ class RunningServer {
   int port() const { return port_; }
   // The bound /metrics port; 0 when disabled.
   int metrics_port() const;
+  // The bound health-only port; 0 when there is none.
+  int health_port() const { return health_port_; }
   MetricsRegistry* metrics() const { return metrics_; }
   // Full names of the registered services (including health and reflection).
   const std::vector<std::string>& service_names() const { return service_names_; }
@@ -95,6 +102,8 @@ class RunningServer {
 
  private:
   RunningServer() = default;
+  // Starts health_server_ on options_.health_port. Errors: Unavailable.
+  absl::Status StartHealthServer();
 
   ServerOptions options_;
   int port_ = 0;
@@ -102,6 +111,8 @@ class RunningServer {
   MetricsRegistry* metrics_ = nullptr;
   std::vector<std::string> service_names_;
   std::unique_ptr<grpc::Server> server_;
+  int health_port_ = 0;
+  std::unique_ptr<grpc::Server> health_server_;
   std::unique_ptr<MetricsHttpServer> metrics_http_;
   absl::Mutex shutdown_mu_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;

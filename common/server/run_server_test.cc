@@ -96,6 +96,52 @@ TEST_F(RunningServerTest, HealthIsServingThenNotServingAfterShutdown) {
   watch->Finish();
 }
 
+TEST_F(RunningServerTest, TheHealthPortAnswersHealthOnlyWithTheSameStatuses) {
+  ServerOptions options;
+  options.health_port = ServerOptions::kPickFreePort;
+  Start(options);
+  ASSERT_GT(server_->health_port(), 0);
+  ASSERT_NE(server_->health_port(), server_->port());
+  auto health_channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->health_port()),
+                                            grpc::InsecureChannelCredentials());
+  auto health = Health::NewStub(health_channel);
+  for (const char* name : {"", kEchoName, "echo"}) {
+    grpc::ClientContext context;
+    HealthCheckRequest request;
+    request.set_service(name);
+    HealthCheckResponse response;
+    ASSERT_TRUE(health->Check(&context, request, &response).ok()) << name;
+    EXPECT_EQ(response.status(), HealthCheckResponse::SERVING) << name;
+  }
+  {  // The service itself is not reachable through it.
+    grpc::ClientContext context;
+    tv1::EchoRequest request;
+    request.set_payload("through the health port");
+    tv1::EchoResponse response;
+    EXPECT_EQ(tv1::EchoTestService::NewStub(health_channel)
+                  ->Echo(&context, request, &response)
+                  .error_code(),
+              grpc::StatusCode::UNIMPLEMENTED);
+  }
+  // Draining: the probes see NOT_SERVING, as on the main port.
+  grpc::ClientContext context;
+  auto watch = health->Watch(&context, HealthCheckRequest());
+  HealthCheckResponse response;
+  ASSERT_TRUE(watch->Read(&response));
+  EXPECT_EQ(response.status(), HealthCheckResponse::SERVING);
+  std::thread shutdown([&] { server_->Shutdown(); });
+  ASSERT_TRUE(watch->Read(&response));
+  EXPECT_EQ(response.status(), HealthCheckResponse::NOT_SERVING);
+  shutdown.join();
+  context.TryCancel();
+  watch->Finish();
+}
+
+TEST_F(RunningServerTest, WithoutAHealthPortThereIsNone) {
+  Start();
+  EXPECT_EQ(server_->health_port(), 0);
+}
+
 TEST_F(RunningServerTest, ReflectionListsTheRegisteredServices) {
   Start();
   // The real reflection messages are already registered by libgrpc++_reflection,

@@ -131,6 +131,7 @@ TEST(MakeServerOptionsTest, CarriesTheConfigAndTheSpec) {
   config.host = "0.0.0.0";
   config.port = 50052;
   config.metrics_port = 9092;
+  config.health_port = 50062;
   config.max_message_bytes = 4 << 20;
   config.shutdown_grace = absl::Seconds(3);
   MetricsRegistry metrics;
@@ -141,6 +142,7 @@ TEST(MakeServerOptionsTest, CarriesTheConfigAndTheSpec) {
   EXPECT_EQ(options.host, "0.0.0.0");
   EXPECT_EQ(options.port, 50052);
   EXPECT_EQ(options.metrics_port, 9092);
+  EXPECT_EQ(options.health_port, 50062);
   EXPECT_EQ(options.max_receive_message_bytes, 4 << 20);
   EXPECT_EQ(options.max_send_message_bytes, 4 << 20);
   EXPECT_EQ(options.shutdown_grace, absl::Seconds(3));

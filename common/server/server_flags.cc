@@ -18,6 +18,9 @@ ABSL_FLAG(std::string, host, EnvOr("ECOPLAN_HOST", "127.0.0.1"),
           "Address to listen on (env ECOPLAN_HOST); 0.0.0.0 in containers");
 ABSL_FLAG(int, metrics_port, EnvIntOr("ECOPLAN_METRICS_PORT", 0),
           "HTTP port of /metrics (env ECOPLAN_METRICS_PORT); 0 disables it");
+ABSL_FLAG(int, health_port, EnvIntOr("ECOPLAN_HEALTH_PORT", 0),
+          "Plaintext gRPC port serving grpc.health.v1 only, for probes when the main port speaks "
+          "TLS (env ECOPLAN_HEALTH_PORT); 0: none");
 ABSL_FLAG(int, max_message_bytes, 8 << 20, "Largest request or response, in bytes");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "How long in-flight calls may run on after SIGTERM");
@@ -92,6 +95,7 @@ ServerConfig ReadCommonServerFlags() {
   ServerConfig config;
   config.host = absl::GetFlag(FLAGS_host);
   config.metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  config.health_port = absl::GetFlag(FLAGS_health_port);
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   config.port_file = absl::GetFlag(FLAGS_port_file);

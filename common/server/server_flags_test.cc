@@ -78,6 +78,41 @@ TEST(ServerConfigTest, EachSharedFieldIsRefusedNamingItsFlag) {
   ExpectNamesDefinedFlag(config.Validate(), "clock_offset_file");
 }
 
+TEST(ServerConfigTest, DevelopmentModeListensOnLoopbackOnly) {
+  for (const char* host : {"127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "LOCALHOST",
+                           "::ffff:127.0.0.1"}) {
+    ServerConfig config = Valid();
+    config.host = host;
+    EXPECT_TRUE(config.Validate().ok()) << host << ": " << config.Validate();
+  }
+  for (const char* host : {"0.0.0.0", "::", "[::]", "10.0.0.7", "192.168.1.2", "ecoplan-registry",
+                           "::ffff:10.0.0.1", "128.0.0.1", "localhost.example.org"}) {
+    ServerConfig config = Valid();
+    config.host = host;
+    const absl::Status refused = config.Validate();
+    ExpectNamesDefinedFlag(refused, "insecure_development_mode");
+    EXPECT_NE(refused.message().find(absl::StrCat("got --host=", host)), std::string::npos)
+        << refused;
+    // With tokens instead, any host is served.
+    config.security.insecure_development_mode = false;
+    config.security.auth_hs256_secret = "0123456789abcdef0123456789abcdef";
+    EXPECT_TRUE(config.Validate().ok()) << host << ": " << config.Validate();
+  }
+}
+
+TEST(ServerConfigTest, TheHealthPortIsAPortOfItsOwn) {
+  ServerConfig config = Valid();
+  config.health_port = 50061;
+  EXPECT_TRUE(config.Validate().ok()) << config.Validate();
+  config.health_port = 70000;
+  ExpectNamesDefinedFlag(config.Validate(), "health_port");
+  config.health_port = config.port;
+  ExpectNamesDefinedFlag(config.Validate(), "health_port");
+  config.metrics_port = 9091;
+  config.health_port = 9091;
+  ExpectNamesDefinedFlag(config.Validate(), "health_port");
+}
+
 TEST(ServerConfigTest, PortAndDataDirectoryAreRefusedNamingTheirFlags) {
   // --port and --db_path are defined by each main.cc with ECOPLAN_SERVER_FLAGS.
   ServerConfig config = Valid();

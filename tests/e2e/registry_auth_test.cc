@@ -21,8 +21,10 @@
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "services/registry/registry_policy.h"
 #include "tests/harness/cluster.h"
+#include "tests/harness/process.h"
 #include "tests/harness/secured.h"
 
 namespace ecoplan::testing {
@@ -262,6 +264,42 @@ TEST_F(RegistryAuthTest, PlaintextClientsCannotConnectToATlsServer) {
   v1::ListPlansResponse out;
   EXPECT_EQ(plain->ListPlans(Context(Token(Role::kAdministrator)).get(), r, &out).error_code(),
             grpc::StatusCode::UNAVAILABLE);
+}
+
+// As the production overlay runs it: TLS on the service port, the kubelet's
+// plaintext gRPC probes on --health_port, which serves health and nothing else.
+TEST_F(RegistryAuthTest, ATlsServerAnswersPlaintextProbesOnItsHealthPortOnly) {
+  const int health_port = FreeLoopbackPort();
+  ServerOptions options;
+  options.flags = {absl::StrCat("--health_port=", health_port)};
+  ASSERT_OK_AND_ASSIGN(std::string address, cluster_.Start("registry-probed", options));
+  auto probe = grpc::CreateChannel(absl::StrCat("127.0.0.1:", health_port),
+                                   grpc::InsecureChannelCredentials());
+  for (const char* service : {"", "registry", "ecoplan.registry.v1.RegistryService"}) {
+    grpc::ClientContext context;
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    grpc::health::v1::HealthCheckResponse response;
+    grpc::Status status = grpc::health::v1::Health::NewStub(probe)->Check(&context, request,
+                                                                         &response);
+    ASSERT_TRUE(status.ok()) << service << ": " << status.error_message();
+    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING) << service;
+  }
+  // The API is not there, with or without a token: nothing but probes crosses in clear.
+  v1::ListPlansRequest r;
+  v1::ListPlansResponse out;
+  EXPECT_EQ(v1::RegistryService::NewStub(probe)
+                ->ListPlans(Context(Token(Role::kAdministrator)).get(), r, &out)
+                .error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+  // The service port still speaks TLS only.
+  auto plain = v1::RegistryService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  EXPECT_EQ(plain->ListPlans(Context(Token(Role::kAdministrator)).get(), r, &out).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  auto secure = v1::RegistryService::NewStub(
+      grpc::CreateChannel(address, secured_.ChannelCredentials()));
+  EXPECT_TRUE(secure->ListPlans(Context(Token(Role::kAdministrator)).get(), r, &out).ok());
 }
 
 TEST_F(RegistryAuthTest, EcoplanctlMintsAndSendsTokensOverTls) {

@@ -12,7 +12,10 @@
 
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { effectiveBool, effectiveSetting, isLoopbackHost, serverConfig } from './server_args.mjs';
 
 const require = createRequire(import.meta.url);
 const k8s = require('@kubernetes/client-node');
@@ -226,28 +229,84 @@ function containerErrors(c, podSpec, where, { needProbes }) {
   return errors;
 }
 
-function usesDevelopmentMode(obj) {
-  const text = JSON.stringify(obj);
-  return /--insecure_development_mode(?!=false)/.test(text) ||
-    /"ECOPLAN_INSECURE_DEVELOPMENT_MODE":"(1|true|yes)"/i.test(text) ||
-    /"name":"ECOPLAN_INSECURE_DEVELOPMENT_MODE","value":"(1|true|yes)"/i.test(text);
+// The rules on a server container's configuration (server_args.mjs reads it
+// as the server does). Development mode is refused everywhere: the server
+// accepts it on a loopback host only, where neither probes nor other pods
+// reach it. With `requireTls` (every overlay but dev) the server must speak
+// TLS with a key from a Secret, trust the CA towards its upstreams, and be
+// probed on its plaintext health-only port.
+function serverConfigErrors(c, podSpec, where, config, { requireTls }) {
+  const errors = [];
+  const at = `${where} container ${c.name}`;
+  for (const e of config.errors) errors.push(`${at}: ${e}`);
+  const dev = effectiveBool(config, 'insecure_development_mode', 'ECOPLAN_INSECURE_DEVELOPMENT_MODE');
+  if (dev.error) {
+    errors.push(`${at}: cannot tell whether insecure development mode is on: ${dev.error}`);
+  } else if (dev.on) {
+    const host = effectiveSetting(config, 'host', 'ECOPLAN_HOST', '127.0.0.1');
+    errors.push(`${at}: insecure development mode is on: it serves loopback only` +
+      (host.value && !isLoopbackHost(host.value) ? ` and the server refuses --host=${host.value}` : ', out of reach of probes and pods') +
+      '; use tokens (docs/SECURITY.md)');
+  }
+  const setting = (flag, variable) => effectiveSetting(config, flag, variable, '');
+  const cert = setting('tls_cert_file', 'ECOPLAN_TLS_CERT_FILE');
+  const key = setting('tls_key_file', 'ECOPLAN_TLS_KEY_FILE');
+  const tlsOn = Boolean(cert.value) && Boolean(key.value);
+  const secretMounts = (c.volumeMounts ?? []).filter((m) =>
+    (podSpec.volumes ?? []).some((v) => v.name === m.name && (v.secret || v.projected)));
+  const fromSecret = (path) => secretMounts.some((m) => path.startsWith(`${m.mountPath.replace(/\/$/, '')}/`));
+  if (requireTls) {
+    if (!tlsOn) {
+      errors.push(`${at}: TLS is off (no --tls_cert_file and --tls_key_file): tokens would cross the network in clear`);
+    } else {
+      for (const [name, s] of [['--tls_cert_file', cert], ['--tls_key_file', key]]) {
+        if (!fromSecret(s.value)) errors.push(`${at}: ${name}=${s.value} is not inside a volume mounted from a Secret`);
+      }
+    }
+    const upstreams = [...config.flags.entries()].filter(([k, v]) => k.endsWith('_address') && v !== '').map(([k]) => `--${k}`);
+    for (const [k, v] of config.env.entries()) {
+      if (/^ECOPLAN_(REGISTRY|PROGRESS|INDICATOR|NOTIFICATION)_ADDRESS$/.test(k) && (!v.known || v.value !== '')) upstreams.push(k);
+    }
+    const ca = setting('upstream_tls_ca_file', 'ECOPLAN_UPSTREAM_TLS_CA_FILE');
+    if (upstreams.length > 0 && !ca.value) {
+      errors.push(`${at}: calls its upstreams (${upstreams.join(', ')}) without --upstream_tls_ca_file: in clear, or refused by their TLS`);
+    }
+  }
+  if (tlsOn) {
+    const health = Number(effectiveSetting(config, 'health_port', 'ECOPLAN_HEALTH_PORT', '0').value ?? 0);
+    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+      const port = c[probe]?.grpc?.port;
+      if (port !== undefined && port !== health) {
+        errors.push(`${at}: ${probe} probes port ${port}, which speaks TLS; native gRPC probes are plaintext: ` +
+          (health ? `probe --health_port ${health}` : 'set --health_port and probe it'));
+      }
+    }
+  }
+  return errors;
 }
 
-function projectErrors(objects, { allowDevelopmentMode }) {
+// ecoplanctl in a CronJob talks to a server over TLS when the servers speak it.
+function clientTlsErrors(c, where, { requireTls }) {
+  const program = (c.command ?? [])[0] ?? '';
+  if (!requireTls || !/(^|\/)ecoplanctl$/.test(program)) return [];
+  const argv = [...(c.command ?? []).slice(1), ...(c.args ?? [])];
+  if (argv.some((a) => a === '--tls-ca-file' || String(a).startsWith('--tls-ca-file='))) return [];
+  return [`${where} container ${c.name}: ecoplanctl without --tls-ca-file cannot reach the servers' TLS`];
+}
+
+function projectErrors(objects, { requireTls }) {
   const errors = [];  // [id, message]
   const byNs = (o) => o.metadata?.namespace ?? '';
   const pdbs = objects.filter((o) => o.kind === 'PodDisruptionBudget');
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
   const workloads = objects.map((o) => [o, podTemplate(o)]).filter(([, t]) => t);
-  const configMaps = new Set(objects.filter((o) => o.kind === 'ConfigMap').map((o) => `${byNs(o)}/${o.metadata.name}`));
+  const configMapData = new Map(objects.filter((o) => o.kind === 'ConfigMap').map((o) => [`${byNs(o)}/${o.metadata.name}`, o.data ?? {}]));
+  const configMaps = new Set(configMapData.keys());
 
   for (const obj of objects) {
     const id = idOf(obj);
     if (obj.kind === 'Secret' && (obj.data || obj.stringData)) {
       errors.push([id, 'a Secret with values is rendered from git; create secrets out of band (docs/OPERATIONS.md)']);
-    }
-    if (!allowDevelopmentMode && usesDevelopmentMode(obj)) {
-      errors.push([id, 'insecure development mode is on outside the dev overlay']);
     }
   }
 
@@ -262,6 +321,12 @@ function projectErrors(objects, { allowDevelopmentMode }) {
       for (const e of containerErrors(c, spec, path, { needProbes: isServer && (spec.containers ?? []).includes(c) })) {
         errors.push([id, e]);
       }
+      const program = (c.command ?? [])[0] ?? '';
+      if (isServer || /_server$/.test(program)) {
+        const config = serverConfig(c, byNs(obj), configMapData);
+        for (const e of serverConfigErrors(c, spec, path, config, { requireTls })) errors.push([id, e]);
+      }
+      for (const e of clientTlsErrors(c, path, { requireTls })) errors.push([id, e]);
       for (const src of c.envFrom ?? []) {
         const name = src.configMapRef?.name;
         if (name && !src.configMapRef.optional && !configMaps.has(`${byNs(obj)}/${name}`)) {
@@ -338,8 +403,17 @@ function projectErrors(objects, { allowDevelopmentMode }) {
   return errors.map(([id, message]) => `${id}: ${message}`);
 }
 
+const k8sDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+// Every overlay but dev runs the servers with TLS (the base is not deployed alone).
+export function requiresTls(dir) {
+  const rel = relative(join(k8sDir, 'overlays'), resolve(dir));
+  return rel !== '' && !rel.startsWith('..') && rel !== 'dev';
+}
+
 // Validates rendered objects; returns a list of human-readable errors (empty = valid).
-export async function validateObjects(objects, { allowDevelopmentMode = false } = {}) {
+// `requireTls`: the servers must speak TLS (every overlay but dev; not the base).
+export async function validateObjects(objects, { requireTls = false } = {}) {
   const errors = [];
   for (const obj of objects) {
     for (const e of await schemaErrors(obj)) errors.push(`${idOf(obj)}: ${e}`);
@@ -347,6 +421,6 @@ export async function validateObjects(objects, { allowDevelopmentMode = false } 
       for (const e of unknownFieldErrors(obj)) errors.push(`${idOf(obj)}: ${e}`);
     }
   }
-  errors.push(...projectErrors(objects, { allowDevelopmentMode }));
+  errors.push(...projectErrors(objects, { requireTls }));
   return errors;
 }

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkKubectl, render, validateObjects } from './lib.mjs';
+import { checkKubectl, render, requiresTls, validateObjects } from './lib.mjs';
 
 const k8sDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -22,10 +22,6 @@ export function kustomizations(dir) {
   return found;
 }
 
-// The development mode may be switched on only by the dev overlay.
-export function allowsDevelopmentMode(dir) {
-  return relative(join(k8sDir, 'overlays'), dir) === 'dev';
-}
 
 const args = process.argv.slice(2);
 const dirs = args.length > 0
@@ -50,7 +46,7 @@ for (const dir of dirs) {
     failed++;
     continue;
   }
-  const errors = await validateObjects(objects, { allowDevelopmentMode: allowsDevelopmentMode(dir) });
+  const errors = await validateObjects(objects, { requireTls: requiresTls(dir) });
   if (errors.length > 0) {
     console.error(`FAIL ${name}: ${errors.length} problem(s)`);
     for (const e of errors) console.error(`  - ${e}`);

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { checkKubectl, parseYaml, render, selects, validateObjects } from './lib.mjs';
+import { checkKubectl, parseYaml, render, requiresTls, selects, validateObjects } from './lib.mjs';
+import { effectiveBool, isLoopbackHost, parseServerArgs, serverBoolFlags, serverConfig } from './server_args.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const k8sDir = resolve(here, '..');
@@ -18,18 +19,70 @@ async function errorsOf(dir, options) {
 
 for (const dir of ['base', 'overlays/dev', 'overlays/prod', 'overlays/districts/mentougou', 'overlays/districts/fangshan']) {
   test(`${dir} is valid`, async () => {
-    assert.deepEqual(await errorsOf(join(k8sDir, dir), { allowDevelopmentMode: dir === 'overlays/dev' }), []);
+    assert.equal(requiresTls(join(k8sDir, dir)), dir.startsWith('overlays/') && dir !== 'overlays/dev');
+    assert.deepEqual(await errorsOf(join(k8sDir, dir), { requireTls: requiresTls(join(k8sDir, dir)) }), []);
   });
 }
 
-test('the dev overlay switches the development mode on, and only it', async () => {
-  const dev = render(join(k8sDir, 'overlays/dev'));
-  const registry = dev.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'ecoplan-registry');
-  assert.ok(registry.spec.template.spec.containers[0].args.includes('--insecure_development_mode'));
-  assert.ok((await validateObjects(dev, { allowDevelopmentMode: false })).some((e) => /insecure development mode/.test(e)));
-  for (const dir of ['base', 'overlays/prod', 'overlays/districts/fangshan']) {
-    assert.ok(!JSON.stringify(render(join(k8sDir, dir))).includes('--insecure_development_mode'), dir);
+test('no kustomization switches the development mode on', () => {
+  for (const dir of ['base', 'overlays/dev', 'overlays/prod', 'overlays/districts/fangshan']) {
+    const text = JSON.stringify(render(join(k8sDir, dir)));
+    assert.ok(!text.includes('--insecure_development_mode'), dir);
+    assert.ok(!/ECOPLAN_INSECURE_DEVELOPMENT_MODE":"true/.test(text), dir);
   }
+});
+
+test('prod speaks TLS and is probed on the plaintext health port', async () => {
+  const prod = render(join(k8sDir, 'overlays/prod'));
+  for (const service of ['registry', 'progress', 'indicator', 'notification']) {
+    const set = prod.find((o) => o.kind === 'StatefulSet' && o.metadata.name === `ecoplan-${service}`);
+    const c = set.spec.template.spec.containers[0];
+    assert.ok(c.args.includes('--tls_cert_file=/etc/ecoplan/tls/tls.crt'), service);
+    assert.ok(c.args.includes('--health_port=50050'), service);
+    assert.equal(c.readinessProbe.grpc.port, 50050, service);
+    assert.equal(c.readinessProbe.grpc.service, service);
+    assert.equal(set.spec.template.spec.volumes.find((v) => v.name === 'tls').secret.secretName, `ecoplan-${service}-tls`);
+    const backup = prod.find((o) => o.kind === 'CronJob' && o.metadata.name === `ecoplan-${service}-backup`);
+    assert.equal(backup.spec.jobTemplate.spec.template.spec.containers[0].args[0], '--tls-ca-file=/etc/ecoplan/tls/ca.crt');
+  }
+  // The base alone is not deployable as production: no TLS.
+  const errors = await errorsOf(join(k8sDir, 'base'), { requireTls: true });
+  assert.ok(errors.some((e) => /ecoplan-registry: .*TLS is off/.test(e)), errors.join('\n'));
+  assert.ok(errors.some((e) => /ecoplan-progress: .*without --upstream_tls_ca_file/.test(e)), errors.join('\n'));
+  assert.ok(errors.some((e) => /ecoplan-indicator-backup: .*ecoplanctl without --tls-ca-file/.test(e)), errors.join('\n'));
+});
+
+test('the arguments are parsed as the server parses them', () => {
+  const bools = new Set(['insecure_development_mode']);
+  const parse = (...argv) => Object.fromEntries(parseServerArgs(argv, bools).flags);
+  assert.ok(serverBoolFlags().has('insecure_development_mode'), 'read from common/server/server_flags.cc');
+  assert.deepEqual(parse('-insecure_development_mode'), { insecure_development_mode: 'true' });
+  assert.deepEqual(parse('--insecure_development_mode=YES'), { insecure_development_mode: 'true' });
+  assert.deepEqual(parse('--insecure_development_mode=0'), { insecure_development_mode: 'false' });
+  assert.deepEqual(parse('--insecure_development_mode', '--noinsecure_development_mode'), { insecure_development_mode: 'false' });
+  // A non-boolean flag takes the next argument as its value; a boolean one does not.
+  assert.deepEqual(parse('--host', '0.0.0.0', '--insecure_development_mode', 'positional'),
+    { host: '0.0.0.0', insecure_development_mode: 'true' });
+  assert.deepEqual(parse('--port', '--insecure_development_mode'), { port: '--insecure_development_mode' });
+  assert.deepEqual(parse('--', '--insecure_development_mode'), {});
+  assert.match(parseServerArgs(['--insecure_development_mode=on'], bools).errors[0], /not a boolean/);
+  // $(VAR) references expand from the container's environment.
+  const config = serverConfig({ command: ['/usr/local/bin/registry_server'], args: ['--insecure_development_mode=$(DEV)'],
+    env: [{ name: 'DEV', value: 'true' }] }, 'ns', new Map());
+  assert.equal(config.flags.get('insecure_development_mode'), 'true');
+  // The variable through envFrom (with a prefix) and through valueFrom, env over envFrom.
+  const maps = new Map([['ns/cfg', { INSECURE_DEVELOPMENT_MODE: 'yes', other: 'no' }]]);
+  const fromEnvFrom = serverConfig({ envFrom: [{ prefix: 'ECOPLAN_', configMapRef: { name: 'cfg' } }] }, 'ns', maps);
+  assert.deepEqual(effectiveBool(fromEnvFrom, 'insecure_development_mode', 'ECOPLAN_INSECURE_DEVELOPMENT_MODE'), { on: true });
+  const overridden = serverConfig({ envFrom: [{ prefix: 'ECOPLAN_', configMapRef: { name: 'cfg' } }],
+    env: [{ name: 'ECOPLAN_INSECURE_DEVELOPMENT_MODE', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'other' } } }] }, 'ns', maps);
+  assert.deepEqual(effectiveBool(overridden, 'insecure_development_mode', 'ECOPLAN_INSECURE_DEVELOPMENT_MODE'), { on: false });
+  const fromSecrets = serverConfig({ envFrom: [{ secretRef: { name: 's' } }] }, 'ns', maps);
+  assert.match(effectiveBool(fromSecrets, 'insecure_development_mode', 'ECOPLAN_INSECURE_DEVELOPMENT_MODE').error, /Secret s/);
+  assert.match(effectiveBool(serverConfig({ env: [{ name: 'ECOPLAN_INSECURE_DEVELOPMENT_MODE', value: 'on' }] }, 'ns', maps),
+    'insecure_development_mode', 'ECOPLAN_INSECURE_DEVELOPMENT_MODE').error, /not a boolean/);
+  for (const h of ['127.0.0.1', '127.9.9.9', '::1', '[::1]', 'localhost', '::ffff:127.0.0.1']) assert.ok(isLoopbackHost(h), h);
+  for (const h of ['0.0.0.0', '::', '10.0.0.1', 'ecoplan-registry', '128.0.0.1']) assert.ok(!isLoopbackHost(h), h);
 });
 
 test('each district has its own namespace and token audience', () => {
@@ -51,14 +104,20 @@ const broken = {
   'no-pdb': /StatefulSet ecoplan-progress: no PodDisruptionBudget selects its pods/,
   'no-networkpolicy': /StatefulSet ecoplan-indicator: no NetworkPolicy of its own selects its pods/,
   'tcp-probe': /ecoplan-notification: .*readinessProbe is not a native gRPC probe/,
-  'development-mode-in-prod': /StatefulSet ecoplan\/ecoplan-registry: insecure development mode is on outside the dev overlay/,
+  'development-mode-in-prod': /StatefulSet ecoplan\/ecoplan-registry: .*insecure development mode is on: .*refuses --host=0\.0\.0\.0/,
+  'development-mode-one-dash': /StatefulSet ecoplan\/ecoplan-notification: .*insecure development mode is on/,
+  'development-mode-valuefrom': /StatefulSet ecoplan\/ecoplan-progress: .*insecure development mode is on/,
+  'development-mode-from-secret': /StatefulSet ecoplan\/ecoplan-registry: .*cannot tell whether insecure development mode is on: ECOPLAN_INSECURE_DEVELOPMENT_MODE comes from Secret switches/,
+  'prod-without-tls': /StatefulSet ecoplan\/ecoplan-registry: .*TLS is off/,
+  'probe-on-tls-port': /StatefulSet ecoplan\/ecoplan-indicator: .*readinessProbe probes port 50053, which speaks TLS/,
+  'backup-without-ca': /CronJob ecoplan\/ecoplan-progress-backup: .*ecoplanctl without --tls-ca-file/,
   'committed-secret': /Secret ecoplan-auth-.*: a Secret with values is rendered from git/,
   'two-replicas': /ecoplan-registry: replicas is 2, must be 1/,
   'unreadable-secret': /CronJob ecoplan-registry-backup: volume backup-token \(mode 0440\) is unreadable/,
 };
 for (const [name, expected] of Object.entries(broken)) {
   test(`rejects testdata/${name}`, async () => {
-    const errors = await errorsOf(join(here, 'testdata', name));
+    const errors = await errorsOf(join(here, 'testdata', name), { requireTls: true });
     assert.ok(errors.some((e) => expected.test(e)), `expected ${expected} among:\n${errors.join('\n')}`);
   });
 }
