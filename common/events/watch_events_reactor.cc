@@ -14,11 +14,12 @@ namespace internal {
 namespace v1 = ::ecoplan::common::v1;
 
 WatchEventsStream::WatchEventsStream(RocksDb* db, uint64_t after_sequence, WatchEventsHub* hub,
-                                     EventFilter filter)
+                                     EventFilter filter, std::string subject)
     : db_(db),
       hub_(hub),
       after_sequence_(after_sequence),
       filter_(std::move(filter)),
+      subject_(std::move(subject)),
       cursor_(after_sequence) {}
 
 WatchEventsStream::~WatchEventsStream() = default;
@@ -28,9 +29,10 @@ WatchEventsStream::~WatchEventsStream() = default;
 // after FinishStream here.
 void WatchEventsStream::Start() {
   if (hub_ != nullptr) {
-    registered_ = hub_->Register(this);
+    const absl::Status admitted = hub_->Register(this);
+    registered_ = admitted.ok();
     if (!registered_) {
-      RequestFinish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server shutting down"));
+      RequestFinish(ToGrpcStatus(admitted));
       return;
     }
   }
@@ -251,16 +253,31 @@ bool WatchEventsHub::WaitForNoStreams(absl::Duration timeout) const {
       timeout);
 }
 
-bool WatchEventsHub::Register(internal::WatchEventsStream* stream) {
+absl::Status WatchEventsHub::Register(internal::WatchEventsStream* stream) {
   absl::MutexLock lock(&mu_);
-  if (shut_down_) return false;
+  if (shut_down_) return absl::UnavailableError("server shutting down");
+  if (streams_.size() >= limits_.max_streams) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "this server has ", streams_.size(), " open streams, its limit; retry later"));
+  }
+  if (!stream->subject_.empty()) {
+    size_t& open = streams_per_subject_[stream->subject_];
+    if (open >= limits_.max_streams_per_subject) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("\"", stream->subject_, "\" already has ", open,
+                       " open streams on this server, its limit; close one first"));
+    }
+    ++open;
+  }
   streams_.insert(stream);
-  return true;
+  return absl::OkStatus();
 }
 
 void WatchEventsHub::Unregister(internal::WatchEventsStream* stream) {
   absl::MutexLock lock(&mu_);
-  streams_.erase(stream);
+  if (streams_.erase(stream) == 0 || stream->subject_.empty()) return;
+  auto it = streams_per_subject_.find(stream->subject_);
+  if (it != streams_per_subject_.end() && --it->second == 0) streams_per_subject_.erase(it);
 }
 
 }  // namespace ecoplan::common

@@ -33,7 +33,9 @@
 #include <string>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/events/stream_headers.h"
@@ -80,7 +82,8 @@ class WatchEventsStream {
   void RequestFinish(grpc::Status status);
 
  protected:
-  WatchEventsStream(RocksDb* db, uint64_t after_sequence, WatchEventsHub* hub, EventFilter filter);
+  WatchEventsStream(RocksDb* db, uint64_t after_sequence, WatchEventsHub* hub, EventFilter filter,
+                    std::string subject);
   virtual ~WatchEventsStream();
 
   // Called at the end of the derived constructor (virtual calls work there).
@@ -113,6 +116,7 @@ class WatchEventsStream {
   WatchEventsHub* const hub_;  // May be null.
   const uint64_t after_sequence_;
   const EventFilter filter_;
+  const std::string subject_;  // Who opened it, for the hub's per-subject limit; may be empty.
 
   std::mutex mu_;
   uint64_t cursor_ = 0;  // Sequence of the last event handed to a write.
@@ -139,8 +143,8 @@ class WatchEventsReactor final : public grpc::ServerWriteReactor<Response>,
                                  public internal::WatchEventsStream {
  public:
   WatchEventsReactor(RocksDb* db, uint64_t after_sequence, WatchEventsHub* hub,
-                     EventFilter filter = {})
-      : WatchEventsStream(db, after_sequence, hub, std::move(filter)) {
+                     EventFilter filter = {}, std::string subject = {})
+      : WatchEventsStream(db, after_sequence, hub, std::move(filter), std::move(subject)) {
     Start();
   }
 
@@ -172,17 +176,31 @@ class WatchEventsReactor final : public grpc::ServerWriteReactor<Response>,
 // kLastSequenceHeader: the last committed sequence when it opened, so a
 // follower knows it is connected and how far behind it is
 // (event_follower.h) even when nothing new happens. With a `filter`, only the
-// events it accepts are written (EventFilter).
+// events it accepts are written (EventFilter). With a `hub` over its limits
+// (WatchEventsLimits) the stream ends at once with RESOURCE_EXHAUSTED.
 // `db` (and `hub`) must outlive the call: destroy them only after the gRPC
 // server has shut down. Call from the RPC handler.
 template <typename Response>
 grpc::ServerWriteReactor<Response>* NewWatchEventsReactor(grpc::CallbackServerContext* context,
                                                           RocksDb* db, uint64_t after_sequence,
                                                           WatchEventsHub* hub = nullptr,
-                                                          EventFilter filter = {}) {
+                                                          EventFilter filter = {},
+                                                          std::string subject = {}) {
   context->AddInitialMetadata(kLastSequenceHeader, std::to_string(db->LastEventSequence()));
-  return new WatchEventsReactor<Response>(db, after_sequence, hub, std::move(filter));
+  return new WatchEventsReactor<Response>(db, after_sequence, hub, std::move(filter),
+                                          std::move(subject));
 }
+
+// How many streams a hub keeps open at once. A stream holds a page of events
+// and a commit listener: without a bound, any authenticated caller could open
+// streams until the server runs out of memory (docs/SECURITY.md "Limits").
+struct WatchEventsLimits {
+  // All streams of the service together.
+  size_t max_streams = 2048;
+  // The streams of one subject (token subject or certificate name); a follower
+  // needs one per upstream, the command center a few.
+  size_t max_streams_per_subject = 32;
+};
 
 // Tracks a service's open WatchEvents streams so that shutdown can end them
 // (otherwise they would hold the gRPC server until its shutdown deadline and
@@ -193,17 +211,21 @@ grpc::ServerWriteReactor<Response>* NewWatchEventsReactor(grpc::CallbackServerCo
 // Shutdown() and waits for the open streams to end. Thread-safe.
 class WatchEventsHub {
  public:
-  WatchEventsHub() = default;
+  explicit WatchEventsHub(WatchEventsLimits limits = {}) : limits_(limits) {}
   ~WatchEventsHub();
   WatchEventsHub(const WatchEventsHub&) = delete;
   WatchEventsHub& operator=(const WatchEventsHub&) = delete;
 
-  // As NewWatchEventsReactor, registered with this hub. After Shutdown() the
-  // stream ends at once with UNAVAILABLE.
+  // As NewWatchEventsReactor, registered with this hub and counted against
+  // `subject`'s limit (empty: only the total limit). After Shutdown() the
+  // stream ends at once with UNAVAILABLE; over a limit, with RESOURCE_EXHAUSTED
+  // naming it.
   template <typename Response>
   grpc::ServerWriteReactor<Response>* NewReactor(grpc::CallbackServerContext* context, RocksDb* db,
-                                                 uint64_t after_sequence, EventFilter filter = {}) {
-    return NewWatchEventsReactor<Response>(context, db, after_sequence, this, std::move(filter));
+                                                 uint64_t after_sequence, EventFilter filter = {},
+                                                 std::string subject = {}) {
+    return NewWatchEventsReactor<Response>(context, db, after_sequence, this, std::move(filter),
+                                           std::move(subject));
   }
 
   // Ends every open stream with UNAVAILABLE "server shutting down" (each after
@@ -220,13 +242,16 @@ class WatchEventsHub {
 
  private:
   friend class internal::WatchEventsStream;
-  // False (and not registered) after Shutdown().
-  bool Register(internal::WatchEventsStream* stream);
+  // Unavailable after Shutdown(), ResourceExhausted over a limit; not
+  // registered then.
+  absl::Status Register(internal::WatchEventsStream* stream);
   void Unregister(internal::WatchEventsStream* stream);
 
+  const WatchEventsLimits limits_;
   mutable absl::Mutex mu_;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
   absl::flat_hash_set<internal::WatchEventsStream*> streams_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, size_t> streams_per_subject_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ecoplan::common

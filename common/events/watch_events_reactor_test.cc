@@ -12,6 +12,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/events/event_log.h"
 #include "common/storage/rocksdb_db.h"
 #include "common/testing/status_matchers.h"
@@ -32,8 +33,12 @@ class WatchTestServiceImpl final : public tv1::WatchTestService::CallbackService
 
   grpc::ServerWriteReactor<tv1::WatchEventsResponse>* WatchEvents(
       grpc::CallbackServerContext* context, const tv1::WatchEventsRequest* request) override {
-    return hub_->NewReactor<tv1::WatchEventsResponse>(context, db_.load(),
-                                                      request->after_sequence(), filter_);
+    // The subject a service takes from the caller's credentials, here from metadata.
+    std::string subject;
+    auto it = context->client_metadata().find("test-subject");
+    if (it != context->client_metadata().end()) subject.assign(it->second.data(), it->second.size());
+    return hub_->NewReactor<tv1::WatchEventsResponse>(
+        context, db_.load(), request->after_sequence(), filter_, std::move(subject));
   }
 
  private:
@@ -108,9 +113,10 @@ class WatchEventsReactorTest : public ::testing::Test {
     }
   }
 
-  std::unique_ptr<Watch> StartWatch(uint64_t after) {
+  std::unique_ptr<Watch> StartWatch(uint64_t after, const std::string& subject = "") {
     auto watch = std::make_unique<Watch>();
     watch->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    if (!subject.empty()) watch->context.AddMetadata("test-subject", subject);
     tv1::WatchEventsRequest request;
     request.set_after_sequence(after);
     watch->reader = stub_->WatchEvents(&watch->context, request);
@@ -122,7 +128,8 @@ class WatchEventsReactorTest : public ::testing::Test {
 
   TempDir dir_;
   std::unique_ptr<RocksDb> db_;
-  WatchEventsHub hub_;
+  // Small limits, so that a test reaches them: 8 streams, 2 per subject.
+  WatchEventsHub hub_{WatchEventsLimits{8, 2}};
   WatchTestServiceImpl service_{&hub_};
   int port_ = 0;
   std::unique_ptr<grpc::Server> server_;
@@ -283,6 +290,56 @@ TEST_F(WatchEventsReactorTest, HubShutdownEndsOpenStreamsWithUnavailable) {
   tv1::WatchEventsResponse response;
   EXPECT_FALSE(late->reader->Read(&response));
   EXPECT_EQ(late->reader->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(WatchEventsReactorTest, EachSubjectAndTheServerHaveALimitOfOpenStreams) {
+  CommitEvents(3);
+  std::vector<std::unique_ptr<Watch>> watches;
+  for (int i = 0; i < 2; ++i) {
+    watches.push_back(StartWatch(0, "viewer-a"));
+    EXPECT_EQ(watches.back()->Read(3), Range(1, 3));
+  }
+  // A third stream of the same subject is refused, naming the limit; others still open.
+  auto third = StartWatch(0, "viewer-a");
+  tv1::WatchEventsResponse response;
+  EXPECT_FALSE(third->reader->Read(&response));
+  grpc::Status refused = third->reader->Finish();
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(refused.error_message(),
+            "\"viewer-a\" already has 2 open streams on this server, its limit; close one first");
+  auto other = StartWatch(0, "viewer-b");
+  EXPECT_EQ(other->Read(3), Range(1, 3));
+
+  // Closing one frees its place.
+  watches.back()->context.TryCancel();
+  (void)watches.back()->reader->Finish();
+  watches.pop_back();
+  for (int i = 0; i < 100 && hub_.open_streams() != 2; ++i) absl::SleepFor(absl::Milliseconds(20));
+  auto again = StartWatch(0, "viewer-a");
+  EXPECT_EQ(again->Read(3), Range(1, 3));
+  watches.push_back(std::move(again));
+
+  // The server's total: 8, whoever asks (here without a subject).
+  std::vector<std::unique_ptr<Watch>> anonymous;
+  for (int i = 0; i < 5; ++i) {
+    anonymous.push_back(StartWatch(0));
+    EXPECT_EQ(anonymous.back()->Read(3), Range(1, 3));
+  }
+  EXPECT_EQ(hub_.open_streams(), 8u);
+  auto over = StartWatch(0, "viewer-c");
+  EXPECT_FALSE(over->reader->Read(&response));
+  refused = over->reader->Finish();
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(refused.error_message(), "this server has 8 open streams, its limit; retry later");
+  for (std::vector<std::unique_ptr<Watch>>* group : {&watches, &anonymous}) {
+    for (auto& w : *group) {
+      w->context.TryCancel();
+      (void)w->reader->Finish();
+    }
+  }
+  other->context.TryCancel();
+  (void)other->reader->Finish();
+  ExpectNoOpenStreams();
 }
 
 TEST_F(WatchEventsReactorTest, ServerShutdownWithoutHubShutdownStillEndsStreams) {

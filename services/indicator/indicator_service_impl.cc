@@ -469,7 +469,8 @@ grpc::ServerWriteReactor<v1::WatchEventsResponse>* IndicatorServiceImpl::WatchEv
     grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* req) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "WatchEvents");
   if (!who.ok()) return new RefusedStream<v1::WatchEventsResponse>(who.status());
-  return hub_->NewReactor<v1::WatchEventsResponse>(ctx, events_, req->after_sequence());
+  return hub_->NewReactor<v1::WatchEventsResponse>(ctx, events_, req->after_sequence(), {},
+                                                   who->subject);
 }
 
 }  // namespace ecoplan::indicator

@@ -594,7 +594,8 @@ grpc::ServerWriteReactor<v1::WatchEventsResponse>* ProgressServiceImpl::WatchEve
     grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* request) {
   absl::StatusOr<Principal> who = Authorize(ctx, "WatchEvents", ResourceScope::Any());
   if (!who.ok()) return new RefusedStream<v1::WatchEventsResponse>(who.status());
-  return watch_hub_->NewReactor<v1::WatchEventsResponse>(ctx, db_, request->after_sequence());
+  return watch_hub_->NewReactor<v1::WatchEventsResponse>(ctx, db_, request->after_sequence(), {},
+                                                         who->subject);
 }
 
 }  // namespace ecoplan::progress

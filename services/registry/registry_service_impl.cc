@@ -337,7 +337,8 @@ grpc::ServerWriteReactor<v1::WatchEventsResponse>* RegistryServiceImpl::WatchEve
     grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* request) {
   absl::StatusOr<common::Principal> who = Authorize(ctx, auth_, "WatchEvents");
   if (!who.ok()) return new RefusedStream<v1::WatchEventsResponse>(who.status());
-  return watch_hub_->NewReactor<v1::WatchEventsResponse>(ctx, db_, request->after_sequence());
+  return watch_hub_->NewReactor<v1::WatchEventsResponse>(ctx, db_, request->after_sequence(), {},
+                                                         who->subject);
 }
 
 }  // namespace ecoplan::registry
