@@ -273,6 +273,16 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::CreateSupervisionTask(
   draft.title = request->title();
   draft.description = request->description();
   draft.assigned_by = request->assigned_by();
+  // Administrators assign in any organization's name; a viewer (the command
+  // center) only in its own, which its token must name.
+  if (who->role != common::Role::kAdministrator) {
+    if (who->organization_id.empty()) {
+      return FinishUnary(ctx, absl::PermissionDeniedError(
+                                  "a viewer creates supervision tasks in its organization's name: "
+                                  "its token names no organization (claim org)"));
+    }
+    draft.assigning_organization_id = who->organization_id;
+  }
   for (const v1::Measure& m : request->measures()) {
     draft.measures.push_back({m.text(), m.deadline().raw(),
                               RefInputsFromProto(m.lead_organizations()),

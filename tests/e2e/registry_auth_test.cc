@@ -9,6 +9,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -84,9 +85,24 @@ class RegistryAuthTest : public ::testing::Test {
         stub_->ListOrganizations(Context(Token(Role::kAdministrator)).get(), orgs, &org_list).ok());
     ASSERT_GT(org_list.organizations_size(), 0);
     organization_ = org_list.organizations(0).name();
+    command_center_id_ = OrganizationId("区城指中心");
+    ASSERT_FALSE(command_center_id_.empty());
   }
 
+  // The registry id ("o-…") of the organization `written_name` names.
+  std::string OrganizationId(const std::string& written_name) {
+    v1::ResolveOrganizationRequest resolve;
+    resolve.set_written_name(written_name);
+    v1::ResolveOrganizationResponse resolved;
+    grpc::Status status = stub_->ResolveOrganization(Context(Token(Role::kAdministrator)).get(),
+                                                     resolve, &resolved);
+    if (!status.ok() || resolved.organizations_size() != 1) return "";
+    return resolved.organizations(0).name().substr(strlen("organizations/"));
+  }
+
+  // Viewers are the command center (区城指中心), which assigns supervision tasks.
   std::string Token(Role role, const std::string& subject = "") {
+    if (role == Role::kViewer) return secured_.ViewerOf(command_center_id_, subject);
     return secured_.Token(role, "o-0000000000", subject);
   }
 
@@ -218,7 +234,7 @@ class RegistryAuthTest : public ::testing::Test {
   Cluster cluster_{dir_.path()};
   std::string address_;
   std::unique_ptr<v1::RegistryService::Stub> stub_;
-  std::string plan_, task_, measure_, organization_;
+  std::string plan_, task_, measure_, organization_, command_center_id_;
   int request_counter_ = 0;
 };
 
@@ -255,6 +271,47 @@ TEST_F(RegistryAuthTest, RecordsTheCallerAsTheActorOfAChange) {
       stub_->ListMeasureRevisions(Context(Token(Role::kViewer)).get(), list, &revisions).ok());
   ASSERT_GT(revisions.revisions_size(), 0);
   EXPECT_EQ(revisions.revisions(revisions.revisions_size() - 1).actor(), "wang.fang@sthjj");
+}
+
+// A supervision task says who assigned it: a registered organization, and for a
+// viewer its own (the token's) — never a name the caller makes up.
+TEST_F(RegistryAuthTest, ASupervisionTaskIsAssignedInTheCallersOwnOrganizationsName) {
+  auto create = [&](const std::string& token, const std::string& assigned_by,
+                    v1::CreateSupervisionTaskResponse* out) {
+    v1::CreateSupervisionTaskRequest r;
+    r.set_parent(plan_);
+    r.set_title("督办：渣土车遗撒");
+    r.set_assigned_by(assigned_by);
+    v1::Measure* m = r.add_measures();
+    m->set_text("对渣土车遗撒路段开展专项整治");
+    m->mutable_deadline()->set_raw("7月底前");
+    m->add_lead_organizations()->set_written_name("区城管委");
+    r.set_request_id(absl::StrCat("assigned-", ++request_counter_));
+    return stub_->CreateSupervisionTask(Context(token).get(), r, out);
+  };
+  v1::CreateSupervisionTaskResponse out;
+  // The command center, in its own name (given or left empty).
+  grpc::Status status = create(Token(Role::kViewer), "", &out);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(out.task().assigned_by(), "区城指中心");
+  status = create(Token(Role::kViewer), " 区城指中心 ", &out);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(out.task().assigned_by(), "区城指中心");
+  // Another viewer cannot assign in the command center's name, nor one without an organization.
+  const std::string other = secured_.ViewerOf(OrganizationId("区城管委"), "other-viewer");
+  status = create(other, "区城指中心", &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << status.error_message();
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("own name only"));
+  status = create(secured_.Token(Role::kViewer), "区城指中心", &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << status.error_message();
+  // An administrator names any registered organization, by an alias too, stored canonical.
+  status = create(Token(Role::kAdministrator), "区城市运行指挥中心", &out);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(out.task().assigned_by(), "区城指中心");
+  // … but not a made-up authority.
+  status = create(Token(Role::kAdministrator), "区领导小组办公室", &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("assigned_by: \"区领导小组办公室\""));
 }
 
 TEST_F(RegistryAuthTest, PlaintextClientsCannotConnectToATlsServer) {

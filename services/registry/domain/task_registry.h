@@ -61,7 +61,13 @@ struct SupervisionTaskDraft {
   std::string plan_id;
   std::string title;
   std::string description;
+  // Who assigns it: empty, or a name that resolves to one organization of the
+  // registry (stored as its canonical name).
   std::string assigned_by;
+  // Set when the caller may assign in its own organization's name only (a
+  // viewer such as the command center): assigned_by must resolve to it, and
+  // an empty assigned_by becomes its name.
+  std::string assigning_organization_id;
   std::vector<SupervisionMeasureDraft> measures;
 };
 

@@ -53,6 +53,36 @@ std::string DraftFingerprint(const SupervisionTaskDraft& draft) {
   return Fingerprint(parts);
 }
 
+// Who assigns the task, as stored: the canonical name of the one organization
+// `draft.assigned_by` names (a caller cannot put a made-up authority on a
+// task), or of the caller's own organization when it may assign only in that.
+absl::StatusOr<std::string> AssigningOrganization(const SupervisionTaskDraft& draft,
+                                                  const OrganizationDirectory& directory) {
+  const std::string& own_id = draft.assigning_organization_id;
+  if (draft.assigned_by.empty() && own_id.empty()) return std::string();
+  std::string id = own_id;
+  if (!draft.assigned_by.empty()) {
+    absl::StatusOr<OrgRef> ref = directory.Resolve(draft.assigned_by);
+    if (!ref.ok() || ref->org_id.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "assigned_by: \"", draft.assigned_by,
+          "\" is not one organization of the registry (ListOrganizations shows them)"));
+    }
+    if (!own_id.empty() && ref->org_id != own_id) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "assigned_by: \"", draft.assigned_by,
+          "\" is not the caller's organization; a viewer assigns in its own name only"));
+    }
+    id = ref->org_id;
+  }
+  const Organization* organization = directory.FindById(id);
+  if (organization == nullptr) {
+    return absl::PermissionDeniedError(
+        "the caller's organization is not in the registry: it cannot assign supervision tasks");
+  }
+  return organization->name;
+}
+
 // The number of the next supervision task of a plan with `tasks`: s1, s2, …
 int NextSupervisionNumber(const std::vector<Task>& tasks) {
   int number = 1;
@@ -96,7 +126,8 @@ void TaskRegistry::CreateSupervisionTask(const SupervisionTaskDraft& draft,
         task.sequence_number = number;
         task.title = common::NormalizeDocumentText(draft.title);
         task.description = draft.description;
-        task.assigned_by = draft.assigned_by;
+        ECOPLAN_ASSIGN_OR_RETURN(task.assigned_by,
+                                 AssigningOrganization(draft, *state->organizations));
         task.create_time = now;
         for (size_t i = 0; i < draft.measures.size(); ++i) {
           ECOPLAN_ASSIGN_OR_RETURN(

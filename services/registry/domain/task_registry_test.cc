@@ -333,6 +333,39 @@ SupervisionTaskDraft BareLandDraft(const std::string& plan_id) {
   return draft;
 }
 
+TEST_F(TaskRegistryTest, ASupervisionTaskIsAssignedByARegisteredOrganizationOnly) {
+  SupervisionTaskDraft draft = BareLandDraft(plan_.id);
+  draft.assigned_by = "区城市运行指挥中心";  // an alias: stored under the canonical name
+  ASSERT_OK_AND_ASSIGN(Task task, registry_.CreateSupervisionTask(draft, {"a-1", "bureau"}));
+  EXPECT_EQ(task.assigned_by, "区城指中心");
+  draft.assigned_by = "区委督查组";  // no organization of the registry
+  absl::StatusOr<Task> refused = registry_.CreateSupervisionTask(draft, {"a-2", "bureau"});
+  EXPECT_STATUS_CODE(refused, absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.status().message(),
+            "assigned_by: \"区委督查组\" is not one organization of the registry "
+            "(ListOrganizations shows them)");
+  draft.assigned_by = "各镇街";  // a group is no one
+  EXPECT_STATUS_CODE(registry_.CreateSupervisionTask(draft, {"a-3", "bureau"}),
+                     absl::StatusCode::kInvalidArgument);
+  draft.assigned_by = "";
+  ASSERT_OK_AND_ASSIGN(task, registry_.CreateSupervisionTask(draft, {"a-4", "bureau"}));
+  EXPECT_EQ(task.assigned_by, "");
+
+  // A caller that assigns in its own organization's name only.
+  ASSERT_OK_AND_ASSIGN(Resolution center, registry_.ResolveOrganization("区城指中心"));
+  ASSERT_EQ(center.organizations.size(), 1u);
+  draft.assigning_organization_id = center.organizations[0].id;
+  ASSERT_OK_AND_ASSIGN(task, registry_.CreateSupervisionTask(draft, {"a-5", "center"}));
+  EXPECT_EQ(task.assigned_by, "区城指中心");  // filled in
+  draft.assigned_by = "区城管委";
+  refused = registry_.CreateSupervisionTask(draft, {"a-6", "center"});
+  EXPECT_STATUS_CODE(refused, absl::StatusCode::kPermissionDenied);
+  draft.assigned_by = "";
+  draft.assigning_organization_id = "o-0000000000";  // unknown to the registry
+  EXPECT_STATUS_CODE(registry_.CreateSupervisionTask(draft, {"a-7", "center"}),
+                     absl::StatusCode::kPermissionDenied);
+}
+
 TEST_F(TaskRegistryTest, CreatesSupervisionTasksIdempotently) {
   SupervisionTaskDraft draft = BareLandDraft(plan_.id);
   EXPECT_STATUS_CODE(registry_.CreateSupervisionTask(draft, {}),
