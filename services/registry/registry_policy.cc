@@ -17,7 +17,9 @@ const common::PolicyTable& RegistryPolicy() {
     t->Allow("UpdateMeasure", {Role::kAdministrator}, {},
              "the bureau corrects deadlines and assignments");
     t->Allow("CreateSupervisionTask", {Role::kAdministrator, Role::kViewer}, {},
-             "ad-hoc 督办任务, also from the command center (viewer)");
+             "ad-hoc 督办任务, also from the command center (viewer): a viewer in its own "
+             "organization's name only (its token names it; `assigned_by` another → "
+             "PERMISSION_DENIED), an administrator in any registered organization's");
     for (const char* method : {"GetPlan", "ListPlans", "ExportPlan", "GetTask", "ListTasks",
                                "GetMeasure", "ListMeasures", "ListMeasureRevisions",
                                "GetOrganization", "ListOrganizations", "ResolveOrganization"}) {
