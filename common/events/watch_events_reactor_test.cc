@@ -128,8 +128,9 @@ class WatchEventsReactorTest : public ::testing::Test {
 
   TempDir dir_;
   std::unique_ptr<RocksDb> db_;
-  // Small limits, so that a test reaches them: 8 streams, 2 per subject.
-  WatchEventsHub hub_{WatchEventsLimits{8, 2}};
+  // Small limits, so that a test reaches them: 32 streams, 2 per subject
+  // (more than the other tests keep open while their cancelled ones wind down).
+  WatchEventsHub hub_{WatchEventsLimits{32, 2}};
   WatchTestServiceImpl service_{&hub_};
   int port_ = 0;
   std::unique_ptr<grpc::Server> server_;
@@ -319,18 +320,18 @@ TEST_F(WatchEventsReactorTest, EachSubjectAndTheServerHaveALimitOfOpenStreams) {
   EXPECT_EQ(again->Read(3), Range(1, 3));
   watches.push_back(std::move(again));
 
-  // The server's total: 8, whoever asks (here without a subject).
+  // The server's total: 32, whoever asks (here without a subject).
   std::vector<std::unique_ptr<Watch>> anonymous;
-  for (int i = 0; i < 5; ++i) {
+  for (int i = 0; i < 29; ++i) {
     anonymous.push_back(StartWatch(0));
     EXPECT_EQ(anonymous.back()->Read(3), Range(1, 3));
   }
-  EXPECT_EQ(hub_.open_streams(), 8u);
+  EXPECT_EQ(hub_.open_streams(), 32u);
   auto over = StartWatch(0, "viewer-c");
   EXPECT_FALSE(over->reader->Read(&response));
   refused = over->reader->Finish();
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_EQ(refused.error_message(), "this server has 8 open streams, its limit; retry later");
+  EXPECT_EQ(refused.error_message(), "this server has 32 open streams, its limit; retry later");
   for (std::vector<std::unique_ptr<Watch>>* group : {&watches, &anonymous}) {
     for (auto& w : *group) {
       w->context.TryCancel();

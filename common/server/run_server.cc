@@ -216,8 +216,9 @@ void RunningServer::Shutdown() {
   }
   server_->Shutdown(std::chrono::system_clock::now() +
                     absl::ToChronoMilliseconds(options_.shutdown_grace));
-  // The probes see NOT_SERVING until the main port has drained, then nothing.
-  if (health_server_ != nullptr) health_server_->Shutdown();
+  // The probes see NOT_SERVING until the main port has drained, then nothing:
+  // open health watches are cancelled at once.
+  if (health_server_ != nullptr) health_server_->Shutdown(std::chrono::system_clock::now());
   if (metrics_http_ != nullptr) metrics_http_->Stop();
 }
 
