@@ -329,7 +329,7 @@ TEST_F(RegistryAuthTest, ATlsServerAnswersPlaintextProbesOnItsHealthPortOnly) {
   const int health_port = FreeLoopbackPort();
   ServerOptions options;
   options.flags = {absl::StrCat("--health_port=", health_port)};
-  ASSERT_OK_AND_ASSIGN(std::string address, cluster_.Start("registry-probed", options));
+  ASSERT_OK_AND_ASSIGN(std::string address, cluster_.Start("probed-registry", options));
   auto probe = grpc::CreateChannel(absl::StrCat("127.0.0.1:", health_port),
                                    grpc::InsecureChannelCredentials());
   for (const char* service : {"", "registry", "ecoplan.registry.v1.RegistryService"}) {
