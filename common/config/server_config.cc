@@ -53,8 +53,8 @@ absl::Status ServerConfig::Validate() const {
   if (absl::Status valid = CheckPort("--metrics_port", metrics_port); !valid.ok()) return valid;
   if (absl::Status valid = CheckPort("--health_port", health_port); !valid.ok()) return valid;
   if (health_port != 0 && (health_port == port || health_port == metrics_port)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--health_port must differ from --port and --metrics_port; got ", health_port));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--health_port must differ from --port and --metrics_port; got ", health_port));
   }
   if (db_path.empty()) return absl::InvalidArgumentError("--db_path must not be empty");
   if (max_message_bytes < (1 << 20) || max_message_bytes > (64 << 20)) {

@@ -38,9 +38,9 @@ struct UpstreamConfig {
 // The fields every server has. The defaults are the flags' defaults, except
 // port and db_path, which each service sets (50051…50054, var/<service>).
 struct ServerConfig {
-  std::string host = "127.0.0.1";   // --host / ECOPLAN_HOST; 0.0.0.0 in containers
-  int port = 0;                     // --port / ECOPLAN_<SERVICE>_PORT; 0 picks a free port
-  int metrics_port = 0;             // --metrics_port / ECOPLAN_METRICS_PORT; 0 disables /metrics
+  std::string host = "127.0.0.1";  // --host / ECOPLAN_HOST; 0.0.0.0 in containers
+  int port = 0;                    // --port / ECOPLAN_<SERVICE>_PORT; 0 picks a free port
+  int metrics_port = 0;            // --metrics_port / ECOPLAN_METRICS_PORT; 0 disables /metrics
   // --health_port / ECOPLAN_HEALTH_PORT: a second, plaintext gRPC port serving grpc.health.v1 only,
   // for probes that cannot speak the main port's TLS (kubelet's native gRPC probes); 0: none.
   int health_port = 0;

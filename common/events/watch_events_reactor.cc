@@ -257,8 +257,8 @@ absl::Status WatchEventsHub::Register(internal::WatchEventsStream* stream) {
   absl::MutexLock lock(&mu_);
   if (shut_down_) return absl::UnavailableError("server shutting down");
   if (streams_.size() >= limits_.max_streams) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "this server has ", streams_.size(), " open streams, its limit; retry later"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("this server has ", streams_.size(), " open streams, its limit; retry later"));
   }
   if (!stream->subject_.empty()) {
     size_t& open = streams_per_subject_[stream->subject_];

@@ -36,7 +36,8 @@ class WatchTestServiceImpl final : public tv1::WatchTestService::CallbackService
     // The subject a service takes from the caller's credentials, here from metadata.
     std::string subject;
     auto it = context->client_metadata().find("test-subject");
-    if (it != context->client_metadata().end()) subject.assign(it->second.data(), it->second.size());
+    if (it != context->client_metadata().end())
+      subject.assign(it->second.data(), it->second.size());
     return hub_->NewReactor<tv1::WatchEventsResponse>(
         context, db_.load(), request->after_sequence(), filter_, std::move(subject));
   }

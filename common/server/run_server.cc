@@ -174,8 +174,9 @@ absl::Status RunningServer::StartHealthServer() {
   // No services, interceptors or credentials of the main port: the default
   // health service (and reflection of it) is all this server answers.
   grpc::ServerBuilder builder;
-  const std::string address = JoinHostPort(
-      options_.host, options_.health_port == ServerOptions::kPickFreePort ? 0 : options_.health_port);
+  const std::string address =
+      JoinHostPort(options_.host,
+                   options_.health_port == ServerOptions::kPickFreePort ? 0 : options_.health_port);
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &health_port_);
   builder.SetMaxReceiveMessageSize(4096);
   health_server_ = builder.BuildAndStart();

@@ -10,8 +10,9 @@
 //   common::RunUntilSignal(*server, [&] { hub.Shutdown(); });  // SIGTERM/SIGINT
 //
 // Every server has: grpc.health.v1 (SERVING for "" and each service until
-// Shutdown; optionally also on a plaintext health-only port), server reflection (grpc.reflection.v1alpha), message size limits,
-// a metrics interceptor (grpc_server_* families) and optionally GET /metrics.
+// Shutdown; optionally also on a plaintext health-only port), server reflection
+// (grpc.reflection.v1alpha), message size limits, a metrics interceptor (grpc_server_* families)
+// and optionally GET /metrics.
 
 #include <grpcpp/channel.h>
 #include <grpcpp/security/server_credentials.h>

@@ -79,8 +79,8 @@ TEST(ServerConfigTest, EachSharedFieldIsRefusedNamingItsFlag) {
 }
 
 TEST(ServerConfigTest, DevelopmentModeListensOnLoopbackOnly) {
-  for (const char* host : {"127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "LOCALHOST",
-                           "::ffff:127.0.0.1"}) {
+  for (const char* host :
+       {"127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "LOCALHOST", "::ffff:127.0.0.1"}) {
     ServerConfig config = Valid();
     config.host = host;
     EXPECT_TRUE(config.Validate().ok()) << host << ": " << config.Validate();

@@ -94,8 +94,8 @@ class RegistryAuthTest : public ::testing::Test {
     v1::ResolveOrganizationRequest resolve;
     resolve.set_written_name(written_name);
     v1::ResolveOrganizationResponse resolved;
-    grpc::Status status = stub_->ResolveOrganization(Context(Token(Role::kAdministrator)).get(),
-                                                     resolve, &resolved);
+    grpc::Status status =
+        stub_->ResolveOrganization(Context(Token(Role::kAdministrator)).get(), resolve, &resolved);
     if (!status.ok() || resolved.organizations_size() != 1) return "";
     return resolved.organizations(0).name().substr(strlen("organizations/"));
   }
@@ -337,8 +337,8 @@ TEST_F(RegistryAuthTest, ATlsServerAnswersPlaintextProbesOnItsHealthPortOnly) {
     grpc::health::v1::HealthCheckRequest request;
     request.set_service(service);
     grpc::health::v1::HealthCheckResponse response;
-    grpc::Status status = grpc::health::v1::Health::NewStub(probe)->Check(&context, request,
-                                                                         &response);
+    grpc::Status status =
+        grpc::health::v1::Health::NewStub(probe)->Check(&context, request, &response);
     ASSERT_TRUE(status.ok()) << service << ": " << status.error_message();
     EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING) << service;
   }
@@ -354,8 +354,8 @@ TEST_F(RegistryAuthTest, ATlsServerAnswersPlaintextProbesOnItsHealthPortOnly) {
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   EXPECT_EQ(plain->ListPlans(Context(Token(Role::kAdministrator)).get(), r, &out).error_code(),
             grpc::StatusCode::UNAVAILABLE);
-  auto secure = v1::RegistryService::NewStub(
-      grpc::CreateChannel(address, secured_.ChannelCredentials()));
+  auto secure =
+      v1::RegistryService::NewStub(grpc::CreateChannel(address, secured_.ChannelCredentials()));
   EXPECT_TRUE(secure->ListPlans(Context(Token(Role::kAdministrator)).get(), r, &out).ok());
 }
 
