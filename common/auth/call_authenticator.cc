@@ -113,7 +113,7 @@ ClientAddress CallAuthenticator::Client(const grpc::ServerContextBase& ctx) cons
   std::string forwarded_for;
   for (auto it = range.first; it != range.second && forwarded_for.size() < 1024; ++it) {
     if (!forwarded_for.empty()) forwarded_for.append(",");
-    forwarded_for.append(View(it->second).substr(0, 1024));
+    absl::StrAppend(&forwarded_for, View(it->second).substr(0, 1024));
   }
   return ResolveClientAddress(ctx.peer(), forwarded_for, options_.trusted_proxies);
 }

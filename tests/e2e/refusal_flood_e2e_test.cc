@@ -252,7 +252,8 @@ TEST_F(RefusalFloodE2eTest, RandomPathFloodLeavesSeriesMetricsAndAuditBounded) {
         while (path.size() < 1000) path.push_back(alphabet[random() % alphabet.size()]);
         grpc::ClientContext ctx;
         ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-        grpc::ByteBuffer request, response;
+        grpc::Slice empty("");
+        grpc::ByteBuffer request(&empty, 1), response;
         const grpc::internal::RpcMethod method(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC);
         const grpc::Status s =
             grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
