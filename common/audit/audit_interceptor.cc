@@ -179,8 +179,8 @@ class AuditInterceptor : public grpc::experimental::Interceptor {
             start_sequence_, start_sequence_, [methods] { methods->Proceed(); });
         return;
       }
-      if (throttled && (recorded || absl::StartsWith(status.error_message(),
-                                                     kRefusalThrottledMessage))) {
+      if (throttled &&
+          (recorded || absl::StartsWith(status.error_message(), kRefusalThrottledMessage))) {
         factory_->Aggregate([this, status, end_time] { return BuildRecord(status, end_time); },
                             [methods] { methods->Proceed(); });
         return;
@@ -207,10 +207,10 @@ class AuditInterceptor : public grpc::experimental::Interceptor {
       return BaseRecord(*factory_, info_->server_context(), "unknown",
                         admin_v1::AUDIT_CALL_KIND_UNSPECIFIED, unknown, start_time_, now);
     }
-    admin_v1::AuditRecord record = BaseRecord(
-        *factory_, info_->server_context(), method_,
-        read_only_ ? admin_v1::AUDIT_CALL_KIND_READ : admin_v1::AUDIT_CALL_KIND_WRITE, status,
-        start_time_, now);
+    admin_v1::AuditRecord record =
+        BaseRecord(*factory_, info_->server_context(), method_,
+                   read_only_ ? admin_v1::AUDIT_CALL_KIND_READ : admin_v1::AUDIT_CALL_KIND_WRITE,
+                   status, start_time_, now);
     record.set_request_id(request_id_);
     for (const std::string& resource : resources_) record.add_resources(resource);
     record.set_target_organization_id(target_organization_);
@@ -239,8 +239,7 @@ void ExtractAuditRequestFields(const google::protobuf::Message& message, std::st
 }
 
 void ExtractAuditRequestFields(const google::protobuf::Message& message, std::string* request_id,
-                               std::vector<std::string>* resources,
-                               std::string* organization_id) {
+                               std::vector<std::string>* resources, std::string* organization_id) {
   const google::protobuf::Descriptor* descriptor = message.GetDescriptor();
   const google::protobuf::Reflection* reflection = message.GetReflection();
   for (int i = 0; i < descriptor->field_count(); ++i) {
@@ -331,8 +330,8 @@ std::string UnknownMethodExcerpt(absl::string_view method_path) {
                       ? c
                       : '?');
   }
-  absl::StrAppend(&out, method_path.size() > kMaxExcerpt ? "…" : "", "\" (",
-                  method_path.size(), " bytes)");
+  absl::StrAppend(&out, method_path.size() > kMaxExcerpt ? "…" : "", "\" (", method_path.size(),
+                  " bytes)");
   return out;
 }
 
@@ -391,9 +390,8 @@ grpc::experimental::Interceptor* AuditInterceptorFactory::CreateServerIntercepto
                               known && options_.is_always_recorded(method), known);
 }
 
-void AuditInterceptorFactory::Capture(std::function<CapturedCall()> build,
-                                      uint64_t after_sequence, uint64_t through_sequence,
-                                      std::function<void()> proceed) {
+void AuditInterceptorFactory::Capture(std::function<CapturedCall()> build, uint64_t after_sequence,
+                                      uint64_t through_sequence, std::function<void()> proceed) {
   worker_.Submit([this, build = std::move(build), after_sequence, through_sequence,
                   proceed = std::move(proceed)]() mutable {
     CapturedCall call = build();
@@ -467,16 +465,16 @@ void AuditInterceptorFactory::FlushAggregates(bool all) {
     record.set_method(aggregate.methods.empty() ? "" : aggregate.methods.front());
     record.set_call_kind(admin_v1::AUDIT_CALL_KIND_THROTTLED_REFUSALS);
     record.set_code(CodeName(grpc::StatusCode::RESOURCE_EXHAUSTED));
-    const std::string methods =
-        absl::StrCat(absl::StrJoin(aggregate.methods, ", "),
-                     aggregate.more_methods > 0
-                         ? absl::StrCat(" and ", aggregate.more_methods, " more")
-                         : std::string());
-    record.set_message(CleanUtf8(
-        absl::StrCat(aggregate.count, " calls throttled after too many refusals (or over the "
-                                      "rate limit), not recorded one by one; methods: ",
-                     methods),
-        kMaxMessageBytes));
+    const std::string methods = absl::StrCat(
+        absl::StrJoin(aggregate.methods, ", "),
+        aggregate.more_methods > 0 ? absl::StrCat(" and ", aggregate.more_methods, " more")
+                                   : std::string());
+    record.set_message(
+        CleanUtf8(absl::StrCat(aggregate.count,
+                               " calls throttled after too many refusals (or over the "
+                               "rate limit), not recorded one by one; methods: ",
+                               methods),
+                  kMaxMessageBytes));
     *record.mutable_actor() = aggregate.first.actor();
     record.set_client_address(aggregate.first.client_address());
     record.set_forwarded_for(aggregate.first.forwarded_for());
@@ -502,8 +500,8 @@ void AuditInterceptorFactory::FlushAggregates(bool all) {
 void AuditInterceptorFactory::Write(admin_v1::AuditRecord record, std::function<void()> done) {
   const std::string method = record.method();
   const std::string code = record.code();
-  log_->AppendAsync(std::move(record), [this, method, code, done = std::move(done)](
-                                           absl::StatusOr<uint64_t> sequence) {
+  log_->AppendAsync(std::move(record), [this, method, code,
+                                        done = std::move(done)](absl::StatusOr<uint64_t> sequence) {
     if (sequence.ok()) {
       if (records_ != nullptr) records_->Increment({method, code});
       if (audit_failing_.exchange(false)) logger_.Info("audit records written again");

@@ -30,11 +30,10 @@
 // with whoever they claimed to be when the credentials are valid, and the
 // handlers need no change. Never the token: only the verified principal.
 // From where: ServerContext::peer(), and the client address behind a trusted
-// proxy (CallAuthenticator::Client; x-forwarded-for is kept as a claim). What: the method, the answered status,
-// the request's request_id and resource-name fields (never other fields:
-// bodies may hold secrets), and the events the call appended — events
-// committed while the call ran whose actor is the caller (and whose request id
-// is the call's, when it has one).
+// proxy (CallAuthenticator::Client; x-forwarded-for is kept as a claim). What: the method, the
+// answered status, the request's request_id and resource-name fields (never other fields: bodies
+// may hold secrets), and the events the call appended — events committed while the call ran whose
+// actor is the caller (and whose request id is the call's, when it has one).
 //
 // Durability: the answer (status and response) is held back until the record
 // is synced: PRE_SEND_STATUS hands the record to the RocksDb group committer
@@ -198,7 +197,7 @@ class AuditInterceptorFactory : public grpc::experimental::ServerInterceptorFact
   absl::Mutex aggregate_mu_;
   absl::flat_hash_map<std::string, Aggregated> aggregates_ ABSL_GUARDED_BY(aggregate_mu_);
   bool stopping_ ABSL_GUARDED_BY(aggregate_mu_) = false;
-  std::thread flusher_;  // FlushAggregates(false) every second
+  std::thread flusher_;    // FlushAggregates(false) every second
   SerialExecutor worker_;  // last member: drained before the others go
 };
 

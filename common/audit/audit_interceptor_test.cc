@@ -2,10 +2,9 @@
 
 #include <google/protobuf/descriptor.h>
 #include <grpcpp/grpcpp.h>
-#include <gtest/gtest.h>
-
 #include <grpcpp/impl/codegen/client_unary_call.h>
 #include <grpcpp/impl/codegen/rpc_method.h>
+#include <gtest/gtest.h>
 
 #include <map>
 #include <memory>

@@ -248,8 +248,9 @@ absl::StatusOr<admin_v1::VerifyAuditLogResponse> AuditLog::Verify(
     // Continue from the record the previous call verified last.
     it->Seek(EncodeUint64(after));
     admin_v1::AuditRecord record;
-    if (!it->Valid() || DecodeUint64(absl::string_view(it->key().data(), it->key().size())) !=
-                            std::optional<uint64_t>(after) ||
+    if (!it->Valid() ||
+        DecodeUint64(absl::string_view(it->key().data(), it->key().size())) !=
+            std::optional<uint64_t>(after) ||
         !record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
       if (!it->status().ok()) return FromRocksDb(it->status(), "scan audit");
       admin_v1::AuditChainBreak* broken = response.mutable_broken();
@@ -277,8 +278,8 @@ absl::StatusOr<admin_v1::VerifyAuditLogResponse> AuditLog::Verify(
     const std::optional<uint64_t> sequence =
         DecodeUint64(absl::string_view(it->key().data(), it->key().size()));
     if (!sequence) {
-      fail(previous_sequence + 1, absl::StrCat("a key that is not a sequence follows sequence ",
-                                               previous_sequence));
+      fail(previous_sequence + 1,
+           absl::StrCat("a key that is not a sequence follows sequence ", previous_sequence));
       return response;
     }
     response.set_records_examined(response.records_examined() + 1);
@@ -288,8 +289,8 @@ absl::StatusOr<admin_v1::VerifyAuditLogResponse> AuditLog::Verify(
       return response;
     }
     if (record.sequence() != *sequence) {
-      fail(*sequence, absl::StrCat("the record stored here says it is sequence ",
-                                   record.sequence(), " (moved)"));
+      fail(*sequence, absl::StrCat("the record stored here says it is sequence ", record.sequence(),
+                                   " (moved)"));
       return response;
     }
     if (record.chain_hash().empty()) {

@@ -328,10 +328,10 @@ TEST_F(AuditChainTest, NamesTheFirstRecordAlteredRemovedOrMoved) {
 TEST_F(AuditChainTest, NamesTheRecordAfterARemovedOneAndAMovedOne) {
   for (const char* s : {"a", "b", "c", "d"}) Add(s);
   const admin_v1::AuditRecord third = Get(3);
-  ASSERT_TRUE(db_->db()
-                  ->Delete(rocksdb::WriteOptions(), db_->Cf(AuditLog::kColumnFamily),
-                           EncodeUint64(3))
-                  .ok());
+  ASSERT_TRUE(
+      db_->db()
+          ->Delete(rocksdb::WriteOptions(), db_->Cf(AuditLog::kColumnFamily), EncodeUint64(3))
+          .ok());
   admin_v1::VerifyAuditLogResponse v = Verify();
   ASSERT_TRUE(v.has_broken());
   EXPECT_EQ(v.broken().sequence(), 4u);

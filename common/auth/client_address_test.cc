@@ -31,8 +31,8 @@ TEST(TrustedProxiesTest, ParsesNetworksAndRefusesWhatIsNotOne) {
   ASSERT_OK_AND_ASSIGN(TrustedProxies none, TrustedProxies::Parse(""));
   EXPECT_TRUE(none.empty());
   EXPECT_FALSE(none.Contains("127.0.0.1"));
-  for (const char* bad : {"10.0.0.0/33", "fd00::/129", "10.0.0/8", "host.example", "10.0.0.0/x",
-                          "10.0.0.0/-1"}) {
+  for (const char* bad :
+       {"10.0.0.0/33", "fd00::/129", "10.0.0/8", "host.example", "10.0.0.0/x", "10.0.0.0/-1"}) {
     EXPECT_STATUS_CODE(TrustedProxies::Parse(bad).status(), absl::StatusCode::kInvalidArgument)
         << bad;
   }

@@ -39,10 +39,11 @@ absl::Status RefusalThrottle::Refused(absl::string_view client, absl::string_vie
   absl::string_view hint = limited.message();
   const size_t retry = hint.find("retry after");
   hint = retry == absl::string_view::npos ? absl::string_view() : hint.substr(retry);
-  return absl::ResourceExhaustedError(absl::StrCat(
-      kRefusalThrottledMessage, " from ",
-      !by_client.ok() ? "this client" : !by_subject.ok() ? "this caller" : "all clients",
-      hint.empty() ? "" : "; ", hint));
+  return absl::ResourceExhaustedError(absl::StrCat(kRefusalThrottledMessage, " from ",
+                                                   !by_client.ok()    ? "this client"
+                                                   : !by_subject.ok() ? "this caller"
+                                                                      : "all clients",
+                                                   hint.empty() ? "" : "; ", hint));
 }
 
 bool IsThrottledMessage(absl::string_view message) {

@@ -38,8 +38,8 @@ struct RefusalThrottleOptions {
   // Refusals per second per client and per subject, sustained; 0 disables
   // the throttle (tests that walk a policy; never in production).
   double rate_per_second = 1;
-  double burst = 20;           // refusals recorded one by one before throttling; ≥ 1
-  size_t max_keys = 10000;     // clients (and subjects) tracked at most; ≥ 1
+  double burst = 20;        // refusals recorded one by one before throttling; ≥ 1
+  size_t max_keys = 10000;  // clients (and subjects) tracked at most; ≥ 1
   // Throttled refusals of one client are aggregated into one audit record and
   // one log line per window. 1s..1h.
   absl::Duration window = absl::Seconds(60);
@@ -63,9 +63,9 @@ class RefusalThrottle {
 
   // Accounts one refusal of `client` (an address; "" when unknown: then only
   // the subject's bucket counts) and of `subject` ("" when the caller did not
-  // authenticate: then only the client's bucket counts). OK: answer and record the refusal as usual.
-  // ResourceExhausted (message starting with kRefusalThrottledMessage): answer
-  // that instead, and record it only in the aggregate.
+  // authenticate: then only the client's bucket counts). OK: answer and record the refusal as
+  // usual. ResourceExhausted (message starting with kRefusalThrottledMessage): answer that instead,
+  // and record it only in the aggregate.
   absl::Status Refused(absl::string_view client, absl::string_view subject);
 
   const RefusalThrottleOptions& options() const { return options_; }

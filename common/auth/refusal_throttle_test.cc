@@ -52,8 +52,7 @@ TEST(RefusalThrottleTest, ValidatesItsOptionsByFlag) {
   EXPECT_OK(RefusalThrottle::Validate({0, 0, 0})) << "0 disables";
   RefusalThrottleOptions bad;
   bad.burst = 0.5;
-  EXPECT_TRUE(
-      absl::StrContains(RefusalThrottle::Validate(bad).message(), "--refusal_limit_burst"));
+  EXPECT_TRUE(absl::StrContains(RefusalThrottle::Validate(bad).message(), "--refusal_limit_burst"));
   bad = RefusalThrottleOptions();
   bad.window = absl::Milliseconds(10);
   EXPECT_TRUE(

@@ -63,7 +63,8 @@ absl::Status ServerSecurityConfig::Validate() const {
     return absl::InvalidArgumentError("--rate_limit_burst must not be negative");
   }
   ECOPLAN_RETURN_IF_ERROR(RefusalThrottle::Validate(refusal_limit));
-  if (absl::Status proxies = TrustedProxies::Parse(trusted_proxy_networks).status(); !proxies.ok()) {
+  if (absl::Status proxies = TrustedProxies::Parse(trusted_proxy_networks).status();
+      !proxies.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("--trusted_proxy_networks: ", proxies.message()));
   }
@@ -93,11 +94,11 @@ void ServerSecurityConfig::LogEffective(const Logger& logger) const {
        {"rate_limit", rate_limit_per_second == 0
                           ? std::string("off")
                           : absl::StrCat(rate_limit_per_second, "/s burst ", rate_limit_burst)},
-       {"refusal_limit", refusal_limit.rate_per_second == 0
-                             ? std::string("off")
-                             : absl::StrCat(refusal_limit.rate_per_second, "/s burst ",
-                                            refusal_limit.burst, " window ",
-                                            absl::FormatDuration(refusal_limit.window))},
+       {"refusal_limit",
+        refusal_limit.rate_per_second == 0
+            ? std::string("off")
+            : absl::StrCat(refusal_limit.rate_per_second, "/s burst ", refusal_limit.burst,
+                           " window ", absl::FormatDuration(refusal_limit.window))},
        {"trusted_proxy_networks", trusted_proxy_networks},
        {"insecure_development_mode", insecure_development_mode}});
 }

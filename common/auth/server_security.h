@@ -55,7 +55,8 @@ struct ServerSecurityConfig {
   bool insecure_development_mode = false;  // --insecure_development_mode
   // Budget of refused calls per client address and per subject, and the
   // window of their aggregated audit records (refusal_throttle.h).
-  RefusalThrottleOptions refusal_limit;  // --refusal_limit_per_second, _burst, --refusal_audit_window
+  RefusalThrottleOptions
+      refusal_limit;  // --refusal_limit_per_second, _burst, --refusal_audit_window
   // Proxies whose x-forwarded-for names the client; "" trusts none.
   std::string trusted_proxy_networks;  // --trusted_proxy_networks 10.0.0.0/8,fd00::/8
 

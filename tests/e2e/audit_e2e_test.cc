@@ -2,8 +2,8 @@
 // HS256 secret generated at test time: an administrator's import and a
 // reporter's refused import are both recorded with subject, role, peer,
 // method and code; a reporter's successful read is not, an administrator's
-// read of the log itself is; only administrators list the log (AdminService.ListAuditRecords, also through `ecoplanctl admin
-// audit`), and the records survive a restart.
+// read of the log itself is; only administrators list the log (AdminService.ListAuditRecords, also
+// through `ecoplanctl admin audit`), and the records survive a restart.
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>

@@ -192,8 +192,8 @@ class RefusalFloodE2eTest : public ::testing::Test {
       records = RecordsOfOthers();
       uint64_t total = 0;
       for (const admin_v1::AuditRecord& r : records) {
-        total += r.call_kind() == admin_v1::AUDIT_CALL_KIND_THROTTLED_REFUSALS ? r.refused_count()
-                                                                               : 1;
+        total +=
+            r.call_kind() == admin_v1::AUDIT_CALL_KIND_THROTTLED_REFUSALS ? r.refused_count() : 1;
       }
       if (total >= want) break;
       absl::SleepFor(absl::Milliseconds(200));
@@ -209,8 +209,8 @@ class RefusalFloodE2eTest : public ::testing::Test {
 
   CommandResult Verify() {
     absl::StatusOr<CommandResult> ran =
-        RunCommand({kCtl, "--registry", address_, "--token",
-                    Token(Role::kAdministrator, "auditor"), "admin", "audit", "verify"});
+        RunCommand({kCtl, "--registry", address_, "--token", Token(Role::kAdministrator, "auditor"),
+                    "admin", "audit", "verify"});
     EXPECT_OK(ran);
     return ran.ok() ? *ran : CommandResult();
   }
@@ -312,10 +312,10 @@ TEST_F(RefusalFloodE2eTest, BadTokenFloodIsThrottledAndAuditedInAggregates) {
 
   // A well-behaved caller from the same address is not affected.
   v1::ListPlansResponse plans;
-  EXPECT_TRUE(registry_
-                  ->ListPlans(Context(Token(Role::kViewer, "viewer")).get(),
-                              v1::ListPlansRequest(), &plans)
-                  .ok());
+  EXPECT_TRUE(
+      registry_
+          ->ListPlans(Context(Token(Role::kViewer, "viewer")).get(), v1::ListPlansRequest(), &plans)
+          .ok());
 
   const std::vector<admin_v1::AuditRecord> records = AwaitRefusalsOnRecord(kCalls);
   int one_by_one = 0, aggregated = 0;
@@ -354,8 +354,7 @@ TEST_F(RefusalFloodE2eTest, ReportersForbiddenCallsAreThrottledToo) {
   EXPECT_LT(denied, kBurst + 30);
   // The reporter may still read; another caller may still write.
   v1::ListPlansResponse plans;
-  EXPECT_TRUE(
-      registry_->ListPlans(Context(reporter).get(), v1::ListPlansRequest(), &plans).ok());
+  EXPECT_TRUE(registry_->ListPlans(Context(reporter).get(), v1::ListPlansRequest(), &plans).ok());
   EXPECT_EQ(Import(Token(Role::kAdministrator, "bureau-admin")).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT)
       << "authorized (and then refused for the document, which is not a plan)";
@@ -403,12 +402,10 @@ TEST_F(RefusalFloodE2eTest, VerifyFindsARecordAlteredOrRemovedInTheDatabase) {
   {
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(
-        rocksdb::DB::Open(rocksdb::DBOptions(), db_path, descriptors, &handles, &raw).ok());
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), db_path, descriptors, &handles, &raw).ok());
     std::unique_ptr<rocksdb::DB> db(raw);
-    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), handles[audit], common::EncodeUint64(3),
-                        &original3)
-                    .ok());
+    ASSERT_TRUE(
+        db->Get(rocksdb::ReadOptions(), handles[audit], common::EncodeUint64(3), &original3).ok());
     admin_v1::AuditRecord record;
     ASSERT_TRUE(record.ParseFromString(original3));
     record.mutable_actor()->set_subject("someone-else");  // the chain_hash left as it was
@@ -427,8 +424,7 @@ TEST_F(RefusalFloodE2eTest, VerifyFindsARecordAlteredOrRemovedInTheDatabase) {
   {
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(
-        rocksdb::DB::Open(rocksdb::DBOptions(), db_path, descriptors, &handles, &raw).ok());
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), db_path, descriptors, &handles, &raw).ok());
     std::unique_ptr<rocksdb::DB> db(raw);
     ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), handles[audit], common::EncodeUint64(3)).ok());
     for (rocksdb::ColumnFamilyHandle* h : handles) db->DestroyColumnFamilyHandle(h);

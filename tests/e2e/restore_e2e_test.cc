@@ -191,8 +191,7 @@ TEST_F(RestoreE2eTest, ABackupUnderLoadRestoresToAConsistentPointAndFollowersSay
                        // The path is relative to the server's --backup_dir (the harness's).
                        RunCommand({kCtl, "admin", "restore",
                                    dir_.path() + "/progress-backups/" + backup.backup().path(),
-                                   "--db",
-                                   dir_.path() + "/progress-db"}));
+                                   "--db", dir_.path() + "/progress-db"}));
   ASSERT_EQ(restored.exit_code, 0) << restored.stderr_text;
   EXPECT_THAT(restored.stdout_text, ::testing::HasSubstr("every table file read and checked"));
   EXPECT_THAT(restored.stdout_text,

@@ -153,22 +153,21 @@ absl::Status VerifyAudit(const CommandEnv& env, const ParsedArgs& args) {
   if (env.options.output.format == OutputFormat::kJson) {
     ECOPLAN_RETURN_IF_ERROR(PrintJson(response, *env.out));
   } else {
-    PrintFields(*env.out,
-                {{"Records examined", absl::StrCat(examined)},
-                 {"Before the chain", absl::StrCat(unchained, " (written before records were chained)")},
-                 {"Last verified", last_sequence == 0 ? "-" : AuditRecordName(last_sequence)},
-                 {"Its hash", last_hash.empty() ? "-" : Hex(last_hash)}});
+    PrintFields(
+        *env.out,
+        {{"Records examined", absl::StrCat(examined)},
+         {"Before the chain", absl::StrCat(unchained, " (written before records were chained)")},
+         {"Last verified", last_sequence == 0 ? "-" : AuditRecordName(last_sequence)},
+         {"Its hash", last_hash.empty() ? "-" : Hex(last_hash)}});
   }
   if (response.has_broken()) {
-    return absl::DataLossError(absl::StrCat("the audit log's hash chain breaks at record ",
-                                            response.broken().sequence(), " (",
-                                            AuditRecordName(response.broken().sequence()),
-                                            "): ", response.broken().reason()));
+    return absl::DataLossError(absl::StrCat(
+        "the audit log's hash chain breaks at record ", response.broken().sequence(), " (",
+        AuditRecordName(response.broken().sequence()), "): ", response.broken().reason()));
   }
   if (env.options.output.format != OutputFormat::kJson) {
     *env.out << "the chain holds: no record removed, altered or reordered";
-    *env.out << (last_hash.empty() ? "\n"
-                                   : "; note the hash above to detect a later truncation\n");
+    *env.out << (last_hash.empty() ? "\n" : "; note the hash above to detect a later truncation\n");
   }
   return absl::OkStatus();
 }
@@ -176,8 +175,8 @@ absl::Status VerifyAudit(const CommandEnv& env, const ParsedArgs& args) {
 absl::Status ListAudit(const CommandEnv& env, const ParsedArgs& args) {
   if (!args.args().empty()) {
     if (args.args()[0] != "verify") {
-      return UsageError(absl::StrCat("unknown audit action \"", args.args()[0],
-                                     "\": the only one is verify"));
+      return UsageError(
+          absl::StrCat("unknown audit action \"", args.args()[0], "\": the only one is verify"));
     }
     return VerifyAudit(env, args);
   }

@@ -124,10 +124,10 @@ TEST_F(AdminCommandsTest, VerifiesTheAuditChainAndNamesTheFirstBrokenRecord) {
   ecoplan::admin::v1::AuditRecord altered;
   ASSERT_TRUE(altered.ParseFromString(bytes));
   altered.mutable_actor()->set_subject("mallory");
-  ASSERT_TRUE(db_->db()
-                  ->Put(rocksdb::WriteOptions(), cf, common::EncodeUint64(2),
-                        altered.SerializeAsString())
-                  .ok());
+  ASSERT_TRUE(
+      db_->db()
+          ->Put(rocksdb::WriteOptions(), cf, common::EncodeUint64(2), altered.SerializeAsString())
+          .ok());
   out_.str("");
   err_.str("");
   EXPECT_EQ(Run({"admin", "audit", "verify"}), 1);
