@@ -167,29 +167,29 @@ class AuditInterceptor : public grpc::experimental::Interceptor {
       // commit callback), so the record — token verification included — is
       // built on the factory's worker. The call (this interceptor, its
       // context) lives until Proceed().
-      if (!known_) {
-        // A made-up path: a refusal too, within the client's refusal budget.
-        factory_->Capture(
-            [this, status, end_time] {
-              AuditInterceptorFactory::CapturedCall call{BuildRecord(status, end_time), false};
-              call.throttled =
-                  !factory_->authenticator().ThrottleRefusal(call.record.client_address()).ok();
-              return call;
-            },
-            start_sequence_, start_sequence_, [methods] { methods->Proceed(); });
-        return;
-      }
       if (throttled &&
           (recorded || absl::StartsWith(status.error_message(), kRefusalThrottledMessage))) {
         factory_->Aggregate([this, status, end_time] { return BuildRecord(status, end_time); },
                             [methods] { methods->Proceed(); });
         return;
       }
-      if (recorded) {
+      if (recorded || !known_) {
         const uint64_t through_sequence = factory_->log().db()->LastEventSequence();
         factory_->Capture(
             [this, status, end_time] {
-              return AuditInterceptorFactory::CapturedCall{BuildRecord(status, end_time), false};
+              AuditInterceptorFactory::CapturedCall call{BuildRecord(status, end_time), false};
+              // Calls no handler authorized — a made-up or unserved method, a
+              // request that does not parse — take from the client's refusal
+              // budget here (the handlers' refusals already did, in the
+              // CallAuthenticator): past it they are only counted.
+              const bool unserved = status.error_code() == grpc::StatusCode::UNIMPLEMENTED;
+              const bool anonymous = !call.record.actor().authenticated() &&
+                                     status.error_code() != grpc::StatusCode::UNAUTHENTICATED;
+              if (unserved || anonymous) {
+                call.throttled =
+                    !factory_->authenticator().ThrottleRefusal(call.record.client_address()).ok();
+              }
+              return call;
             },
             start_sequence_, through_sequence, [methods] { methods->Proceed(); });
         return;  // proceeds once the record is synced

@@ -292,6 +292,30 @@ TEST_F(AuditInterceptorTest, ThrottledRefusalsAreCountedIntoOneRecordPerClient) 
   EXPECT_EQ(Records().size(), 4u) << "nothing more to write";
 }
 
+TEST_F(AuditInterceptorTest, CallsNoHandlerAuthorizedTakeFromTheClientsBudget) {
+  ThrottleRefusals(/*burst=*/2);
+  Start();
+  // A method this binary knows but this server does not serve: UNIMPLEMENTED.
+  const std::string path = "/ecoplan.registry.v1.RegistryService/ImportPlan";
+  for (int i = 0; i < 5; ++i) {
+    grpc::ClientContext ctx;
+    grpc::Slice empty("");
+    grpc::ByteBuffer request(&empty, 1), response;
+    const grpc::internal::RpcMethod method(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC);
+    EXPECT_EQ((grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+                   channel_.get(), method, &ctx, request, &response))
+                  .error_code(),
+              grpc::StatusCode::UNIMPLEMENTED);
+  }
+  EXPECT_EQ(Records().size(), 2u);
+  factory_->FlushAggregates(/*all=*/true);
+  const std::vector<admin_v1::AuditRecord> records = Records();
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].method(), path);
+  EXPECT_EQ(records[2].call_kind(), admin_v1::AUDIT_CALL_KIND_THROTTLED_REFUSALS);
+  EXPECT_EQ(records[2].refused_count(), 3u);
+}
+
 TEST_F(AuditInterceptorTest, RecordsTheClientAndTheTargetOrganization) {
   Start();
   grpc::ClientContext ctx;
