@@ -14,6 +14,8 @@ const PolicyTable& AdminPolicy() {
              "operators and the backup CronJob");
     t->Allow("ListAuditRecords", {Role::kAdministrator}, {},
              "the bureau's administrators only (who did what, from where)");
+    t->Allow("VerifyAuditLog", {Role::kAdministrator}, {},
+             "the bureau's administrators only (checks the audit log's hash chain)");
     return t;
   }();
   return *kPolicy;

@@ -15,7 +15,9 @@ namespace admin_v1 = ::ecoplan::admin::v1;
 admin_v1::Backup ToProto(const BackupInfo& info, const std::string& service) {
   admin_v1::Backup out;
   out.set_name(absl::StrCat("backups/", info.id));
-  out.set_path(info.path);
+  // Relative to the backup directory: the server's file system layout is not
+  // the caller's business (operators know their --backup_dir).
+  out.set_path(info.id);
   out.mutable_create_time()->set_seconds(absl::ToUnixSeconds(info.create_time));
   out.set_last_event_sequence(info.last_event_sequence);
   out.set_size_bytes(info.size_bytes);
@@ -97,6 +99,29 @@ grpc::ServerUnaryReactor* AdminServiceImpl::ListAuditRecords(
     absl::StatusOr<admin_v1::ListAuditRecordsResponse> page = audit_->List(*request);
     if (page.ok()) *response = std::move(*page);
     reactor->Finish(ToGrpcStatus(page.status()));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::VerifyAuditLog(
+    grpc::CallbackServerContext* ctx, const admin_v1::VerifyAuditLogRequest* request,
+    admin_v1::VerifyAuditLogResponse* response) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  if (absl::Status allowed =
+          auth_->Authorize(*ctx, AdminMethod("VerifyAuditLog"), ResourceScope::Any()).status();
+      !allowed.ok()) {
+    reactor->Finish(ToGrpcStatus(allowed));
+    return reactor;
+  }
+  if (audit_ == nullptr) {
+    reactor->Finish(ToGrpcStatus(absl::FailedPreconditionError("this server keeps no audit log")));
+    return reactor;
+  }
+  // A scan of up to a million records: off the gRPC thread.
+  worker_.Submit([this, reactor, request, response] {
+    absl::StatusOr<admin_v1::VerifyAuditLogResponse> result = audit_->Verify(*request);
+    if (result.ok()) *response = std::move(*result);
+    reactor->Finish(ToGrpcStatus(result.status()));
   });
   return reactor;
 }

@@ -31,6 +31,9 @@ class AdminServiceImpl final : public ecoplan::admin::v1::AdminService::Callback
   grpc::ServerUnaryReactor* ListAuditRecords(
       grpc::CallbackServerContext* ctx, const ecoplan::admin::v1::ListAuditRecordsRequest* request,
       ecoplan::admin::v1::ListAuditRecordsResponse* response) override;
+  grpc::ServerUnaryReactor* VerifyAuditLog(
+      grpc::CallbackServerContext* ctx, const ecoplan::admin::v1::VerifyAuditLogRequest* request,
+      ecoplan::admin::v1::VerifyAuditLogResponse* response) override;
 
  private:
   BackupManager* const backups_;

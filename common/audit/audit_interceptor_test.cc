@@ -2,8 +2,11 @@
 
 #include <google/protobuf/descriptor.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/client_unary_call.h>
+#include <grpcpp/impl/codegen/rpc_method.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -91,10 +94,21 @@ class AuditInterceptorTest : public ::testing::Test {
                                                 &EchoPolicy(), nullptr, nullptr, Logger("test"));
   }
 
+  // Refusals past `burst` are throttled (call before Start).
+  void ThrottleRefusals(double burst) {
+    throttle_ = std::make_unique<RefusalThrottle>(
+        RefusalThrottleOptions{/*rate_per_second=*/0.001, burst, 100}, &clock_);
+    CallAuthenticatorOptions options;
+    options.refusal_throttle = throttle_.get();
+    auth_ = std::make_unique<CallAuthenticator>(options, verifier_.get(), &EchoPolicy(), nullptr,
+                                                nullptr, Logger("test"));
+  }
+
   // Starts the server; `echo_is_read` makes the classifier call Echo a read.
-  void Start(bool echo_is_read = false) {
+  void Start(bool echo_is_read = false, bool echo_always_recorded = false) {
     AuditCaptureOptions capture;
     if (echo_is_read) capture.is_read_only = [](absl::string_view) { return true; };
+    if (echo_always_recorded) capture.is_always_recorded = [](absl::string_view) { return true; };
     factory_ = std::make_unique<AuditInterceptorFactory>(log_.get(), auth_.get(), &clock_,
                                                          &metrics_, Logger("test"), capture);
     service_ = std::make_unique<WritingEchoService>(auth_.get(), db_.get());
@@ -148,6 +162,7 @@ class AuditInterceptorTest : public ::testing::Test {
   std::unique_ptr<RocksDb> db_;
   std::unique_ptr<AuditLog> log_;
   std::unique_ptr<TokenVerifier> verifier_;
+  std::unique_ptr<RefusalThrottle> throttle_;
   std::unique_ptr<CallAuthenticator> auth_;
   std::unique_ptr<AuditInterceptorFactory> factory_;
   std::unique_ptr<WritingEchoService> service_;
@@ -217,6 +232,113 @@ TEST_F(AuditInterceptorTest, ReadsAreRecordedOnlyWhenRefused) {
   EXPECT_EQ(records[0].code(), "PERMISSION_DENIED");
 }
 
+TEST_F(AuditInterceptorTest, SensitiveReadsAreRecordedWhateverTheirOutcome) {
+  Start(/*echo_is_read=*/true, /*echo_always_recorded=*/true);
+  ASSERT_EQ(Echo(Token(Role::kAdministrator, "alice")), grpc::StatusCode::OK);
+  const std::vector<admin_v1::AuditRecord> records = Records();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].call_kind(), admin_v1::AUDIT_CALL_KIND_READ);
+  EXPECT_EQ(records[0].code(), "OK");
+  EXPECT_TRUE(IsAlwaysRecordedMethod("/ecoplan.notification.v1.NotificationService/GetContacts"));
+  EXPECT_TRUE(IsAlwaysRecordedMethod("/ecoplan.admin.v1.AdminService/ListAuditRecords"));
+  EXPECT_FALSE(IsAlwaysRecordedMethod("/ecoplan.registry.v1.RegistryService/ListPlans"));
+}
+
+TEST_F(AuditInterceptorTest, RecordsMadeUpMethodsAsUnknownWithABoundedExcerpt) {
+  Start();
+  const std::string path = "/ecoplan.x.v1.Nothing/" + std::string(2000, 'z') + "<script>";
+  grpc::ClientContext ctx;
+  grpc::Slice empty("");
+  grpc::ByteBuffer request(&empty, 1), response;
+  const grpc::internal::RpcMethod method(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC);
+  EXPECT_EQ((grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+                 channel_.get(), method, &ctx, request, &response))
+                .error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+  const std::vector<admin_v1::AuditRecord> records = Records();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].method(), "unknown");
+  EXPECT_EQ(records[0].code(), "UNIMPLEMENTED");
+  EXPECT_TRUE(absl::StartsWith(records[0].message(), "unknown method \"/ecoplan.x.v1.Nothing/zz"))
+      << records[0].message();
+  EXPECT_TRUE(absl::StrContains(records[0].message(), "(2030 bytes)")) << records[0].message();
+  EXPECT_LT(records[0].message().size(), 120u);
+  EXPECT_EQ(UnknownMethodExcerpt("/a b\n"), "\"/a?b?\" (5 bytes)");
+  EXPECT_FALSE(IsKnownMethod("/ecoplan.x.v1.Nothing/Echo"));
+  EXPECT_TRUE(IsKnownMethod(kEcho));
+}
+
+TEST_F(AuditInterceptorTest, ThrottledRefusalsAreCountedIntoOneRecordPerClient) {
+  ThrottleRefusals(/*burst=*/2);
+  Start();
+  std::map<grpc::StatusCode, int> codes;
+  for (int i = 0; i < 10; ++i) ++codes[Echo("not-a-token")];
+  EXPECT_EQ(codes[grpc::StatusCode::UNAUTHENTICATED], 2);
+  EXPECT_EQ(codes[grpc::StatusCode::RESOURCE_EXHAUSTED], 8);
+  ASSERT_EQ(Echo(Token(Role::kAdministrator, "alice")), grpc::StatusCode::OK)
+      << "an admitted caller from the same address goes on";
+  EXPECT_EQ(Records().size(), 3u) << "two refusals and the write; the rest not yet";
+  factory_->FlushAggregates(/*all=*/true);
+  const std::vector<admin_v1::AuditRecord> records = Records();
+  ASSERT_EQ(records.size(), 4u);
+  const admin_v1::AuditRecord& aggregate = records[3];
+  EXPECT_EQ(aggregate.call_kind(), admin_v1::AUDIT_CALL_KIND_THROTTLED_REFUSALS);
+  EXPECT_EQ(aggregate.refused_count(), 8u);
+  EXPECT_EQ(aggregate.code(), "RESOURCE_EXHAUSTED");
+  EXPECT_EQ(aggregate.client_address(), "127.0.0.1");
+  EXPECT_EQ(aggregate.method(), kEcho);
+  EXPECT_TRUE(absl::StrContains(aggregate.message(), "8 calls throttled")) << aggregate.message();
+  factory_->FlushAggregates(/*all=*/true);
+  EXPECT_EQ(Records().size(), 4u) << "nothing more to write";
+}
+
+TEST_F(AuditInterceptorTest, CallsNoHandlerAuthorizedTakeFromTheClientsBudget) {
+  ThrottleRefusals(/*burst=*/2);
+  Start();
+  // A method this binary knows but this server does not serve: UNIMPLEMENTED.
+  const std::string path = "/ecoplan.registry.v1.RegistryService/ImportPlan";
+  for (int i = 0; i < 5; ++i) {
+    grpc::ClientContext ctx;
+    grpc::Slice empty("");
+    grpc::ByteBuffer request(&empty, 1), response;
+    const grpc::internal::RpcMethod method(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC);
+    EXPECT_EQ((grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+                   channel_.get(), method, &ctx, request, &response))
+                  .error_code(),
+              grpc::StatusCode::UNIMPLEMENTED);
+  }
+  EXPECT_EQ(Records().size(), 2u);
+  factory_->FlushAggregates(/*all=*/true);
+  const std::vector<admin_v1::AuditRecord> records = Records();
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].method(), path);
+  EXPECT_EQ(records[2].call_kind(), admin_v1::AUDIT_CALL_KIND_THROTTLED_REFUSALS);
+  EXPECT_EQ(records[2].refused_count(), 3u);
+}
+
+TEST_F(AuditInterceptorTest, RecordsTheClientAndTheTargetOrganization) {
+  Start();
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + Token(Role::kReporter, "bob", "o-0000000007"));
+  ctx.AddMetadata("x-forwarded-for", "203.0.113.9");
+  tv1::EchoRequest request;
+  request.set_payload("hello");
+  tv1::EchoResponse response;
+  ASSERT_EQ(tv1::EchoTestService::NewStub(channel_)->Echo(&ctx, request, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  const std::vector<admin_v1::AuditRecord> records = Records();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].client_address(), "127.0.0.1") << "no trusted proxy configured";
+  EXPECT_EQ(records[0].forwarded_for(), "203.0.113.9");
+
+  admin_v1::ListAuditRecordsRequest named;  // a request naming an organization
+  named.set_organization_id("o-0000000042");
+  std::string request_id, target;
+  std::vector<std::string> resources;
+  ExtractAuditRequestFields(named, &request_id, &resources, &target);
+  EXPECT_EQ(target, "o-0000000042");
+}
+
 TEST_F(AuditInterceptorTest, HealthChecksAreNotAudited) {
   Start();
   auto stub = grpc::health::v1::Health::NewStub(channel_);
@@ -282,7 +404,7 @@ TEST(IsReadOnlyMethodTest, ClassifiesEveryMethodOfEveryService) {
       "ListNotifications", "GetNotification", "GetRule", "ListRules", "GetContacts",
       "GetSubscription", "ListSubscriptions", "ListDeliveries", "StreamNotifications",
       // admin
-      "ListBackups", "ListAuditRecords"};
+      "ListBackups", "ListAuditRecords", "VerifyAuditLog"};
   const std::set<std::string> writes = {"ImportPlan",
                                         "UpdateMeasure",
                                         "CreateSupervisionTask",

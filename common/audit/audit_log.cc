@@ -1,5 +1,8 @@
 #include "common/audit/audit_log.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <openssl/sha.h>
 #include <rocksdb/iterator.h>
 #include <rocksdb/options.h>
 
@@ -65,6 +68,21 @@ bool Matches(const admin_v1::AuditRecord& record, const admin_v1::ListAuditRecor
 
 }  // namespace
 
+std::string AuditChainHash(absl::string_view previous, const admin_v1::AuditRecord& record) {
+  admin_v1::AuditRecord canonical = record;
+  canonical.clear_chain_hash();
+  std::string bytes(previous);
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);  // appends
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    canonical.SerializeToCodedStream(&coded);
+  }
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
+}
+
 std::string AuditRecordName(uint64_t sequence) {
   return absl::StrFormat("auditRecords/%020u", sequence);
 }
@@ -74,18 +92,25 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(RocksDb* db, const Cloc
       db->db()->NewIterator(rocksdb::ReadOptions(), db->Cf(kColumnFamily)));
   it->SeekToLast();
   uint64_t last = 0;
+  std::string last_hash;
   if (it->Valid()) {
     std::optional<uint64_t> decoded =
         DecodeUint64(absl::string_view(it->key().data(), it->key().size()));
     if (!decoded) return absl::DataLossError("audit key is not 8 bytes");
     last = *decoded;
+    // The chain continues from the last record (none before the chain existed).
+    admin_v1::AuditRecord record;
+    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("the last audit record (", last, ") does not parse"));
+    }
+    last_hash = record.chain_hash();
   }
   if (!it->status().ok()) return FromRocksDb(it->status(), "scan audit");
-  return std::unique_ptr<AuditLog>(new AuditLog(db, clock, last));
+  return std::unique_ptr<AuditLog>(new AuditLog(db, clock, last, std::move(last_hash)));
 }
 
-AuditLog::AuditLog(RocksDb* db, const Clock* clock, uint64_t last_sequence)
-    : db_(db), clock_(clock), last_sequence_(last_sequence) {}
+AuditLog::AuditLog(RocksDb* db, const Clock* clock, uint64_t last_sequence, std::string last_hash)
+    : db_(db), clock_(clock), last_sequence_(last_sequence), last_hash_(std::move(last_hash)) {}
 
 void AuditLog::AppendAsync(admin_v1::AuditRecord record,
                            std::function<void(absl::StatusOr<uint64_t>)> done) {
@@ -97,6 +122,8 @@ void AuditLog::AppendAsync(admin_v1::AuditRecord record,
   record.set_sequence(sequence);
   record.set_name(AuditRecordName(sequence));
   if (!record.has_time()) *record.mutable_time() = TimeToProto(clock_->Now());
+  last_hash_ = AuditChainHash(last_hash_, record);
+  record.set_chain_hash(last_hash_);
   WriteRequest write;
   write.batch.Put(db_->Cf(kColumnFamily), EncodeUint64(sequence), record.SerializeAsString());
   db_->CommitAsync(std::move(write),
@@ -191,6 +218,106 @@ absl::StatusOr<admin_v1::ListAuditRecordsResponse> AuditLog::List(
     if (end && time >= *end) continue;
     if (!Matches(record, request, codes)) continue;
     *response.add_records() = std::move(record);
+  }
+  if (!it->status().ok()) return FromRocksDb(it->status(), "scan audit");
+  return response;
+}
+
+absl::StatusOr<admin_v1::VerifyAuditLogResponse> AuditLog::Verify(
+    const admin_v1::VerifyAuditLogRequest& request) const {
+  if (request.max_records() < 0 || request.max_records() > kMaxVerifyRecords) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_records must be between 0 and ", kMaxVerifyRecords));
+  }
+  const int max_records =
+      request.max_records() == 0 ? kDefaultVerifyRecords : request.max_records();
+  rocksdb::ReadOptions options;
+  options.fill_cache = false;
+  admin_v1::VerifyAuditLogResponse response;
+  // The chain state: the hash of the last record verified (empty before the chain starts).
+  std::string previous_hash;
+  uint64_t previous_sequence = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(options, db_->Cf(kColumnFamily)));
+  if (!request.page_token().empty()) {
+    uint64_t after = 0;
+    if (request.page_token()[0] != 'v' ||
+        !absl::SimpleAtoi(absl::string_view(request.page_token()).substr(1), &after) ||
+        after == UINT64_MAX) {
+      return absl::InvalidArgumentError("page_token is not one VerifyAuditLog returned");
+    }
+    // Continue from the record the previous call verified last.
+    it->Seek(EncodeUint64(after));
+    admin_v1::AuditRecord record;
+    if (!it->Valid() ||
+        DecodeUint64(absl::string_view(it->key().data(), it->key().size())) !=
+            std::optional<uint64_t>(after) ||
+        !record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      if (!it->status().ok()) return FromRocksDb(it->status(), "scan audit");
+      admin_v1::AuditChainBreak* broken = response.mutable_broken();
+      broken->set_sequence(after);
+      broken->set_reason("the record the previous page ended with is gone or does not parse");
+      return response;
+    }
+    previous_hash = record.chain_hash();
+    previous_sequence = after;
+    it->Next();
+  } else {
+    it->SeekToFirst();
+  }
+  const auto fail = [&response](uint64_t sequence, std::string reason) {
+    admin_v1::AuditChainBreak* broken = response.mutable_broken();
+    broken->set_sequence(sequence);
+    broken->set_reason(std::move(reason));
+    response.clear_next_page_token();
+  };
+  for (; it->Valid(); it->Next()) {
+    if (response.records_examined() == static_cast<uint64_t>(max_records)) {
+      response.set_next_page_token(absl::StrCat("v", previous_sequence));
+      break;
+    }
+    const std::optional<uint64_t> sequence =
+        DecodeUint64(absl::string_view(it->key().data(), it->key().size()));
+    if (!sequence) {
+      fail(previous_sequence + 1,
+           absl::StrCat("a key that is not a sequence follows sequence ", previous_sequence));
+      return response;
+    }
+    response.set_records_examined(response.records_examined() + 1);
+    admin_v1::AuditRecord record;
+    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      fail(*sequence, "the stored record does not parse (altered)");
+      return response;
+    }
+    if (record.sequence() != *sequence) {
+      fail(*sequence, absl::StrCat("the record stored here says it is sequence ", record.sequence(),
+                                   " (moved)"));
+      return response;
+    }
+    if (record.chain_hash().empty()) {
+      if (previous_hash.empty()) {
+        // Before the chain started: a record written by an earlier version.
+        response.set_records_unchained(response.records_unchained() + 1);
+        previous_sequence = *sequence;
+        continue;
+      }
+      fail(*sequence, absl::StrCat("no chain_hash after the chain started (at or before "
+                                   "sequence ",
+                                   previous_sequence, "): the record was altered"));
+      return response;
+    }
+    if (AuditChainHash(previous_hash, record) != record.chain_hash()) {
+      fail(*sequence,
+           previous_hash.empty()
+               ? std::string("chain_hash does not match the record: it was altered")
+               : absl::StrCat("does not follow sequence ", previous_sequence,
+                              ": a record between them was removed, or one of them altered, or "
+                              "they were reordered"));
+      return response;
+    }
+    previous_hash = record.chain_hash();
+    previous_sequence = *sequence;
+    response.set_last_verified_sequence(*sequence);
+    response.set_last_verified_hash(previous_hash);
   }
   if (!it->status().ok()) return FromRocksDb(it->status(), "scan audit");
   return response;

@@ -14,6 +14,17 @@
 // representation, and protobuf's field rules (add, never renumber) keep old
 // records readable.
 //
+// Tamper evidence: each record carries chain_hash = SHA-256(previous
+// record's chain_hash ‖ the record's canonical bytes), the canonical bytes
+// being its serialization with chain_hash cleared (AuditChainHash). The chain
+// starts at the first record that carries a hash (records written before it
+// existed have none) and continues across restarts (Open reads the last
+// record's hash). Verify walks the stored bytes and reports the first record
+// that does not follow its predecessor: a record removed, altered or moved.
+// A record whose write failed (logged as an error) also breaks the chain at
+// the next record. Removing the newest records is only visible against a
+// hash noted earlier (Verify returns the last one).
+//
 // Append-only: this class has no method that edits or deletes a record, and
 // no RPC does. Records live as long as the database (and its backups); there
 // is no retention limit (docs/OPERATIONS.md "Audit log").
@@ -28,9 +39,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "common/storage/rocksdb_db.h"
 #include "common/time/clock.h"
@@ -70,17 +83,32 @@ class AuditLog {
   absl::StatusOr<ecoplan::admin::v1::ListAuditRecordsResponse> List(
       const ecoplan::admin::v1::ListAuditRecordsRequest& request) const;
 
+  // Checks the hash chain (see above). Errors: InvalidArgument (page token,
+  // max_records), or the mapped RocksDB error; a broken chain is an OK
+  // answer with `broken` set.
+  absl::StatusOr<ecoplan::admin::v1::VerifyAuditLogResponse> Verify(
+      const ecoplan::admin::v1::VerifyAuditLogRequest& request) const;
+  static constexpr int kDefaultVerifyRecords = 100000;
+  static constexpr int kMaxVerifyRecords = 1000000;
+
   // The database the log writes into (and whose event log the capture reads).
   RocksDb* db() const { return db_; }
 
  private:
-  AuditLog(RocksDb* db, const Clock* clock, uint64_t last_sequence);
+  AuditLog(RocksDb* db, const Clock* clock, uint64_t last_sequence, std::string last_hash);
 
   RocksDb* const db_;
   const Clock* const clock_;
   absl::Mutex mu_;  // orders sequence assignment with the hand-over to the committer
   uint64_t last_sequence_ ABSL_GUARDED_BY(mu_);
+  std::string last_hash_ ABSL_GUARDED_BY(mu_);  // chain_hash of the last record handed over
 };
+
+// SHA-256 (32 bytes) over `previous` (the previous record's chain_hash; empty
+// for the first record of the chain) followed by `record`'s canonical bytes:
+// its deterministic serialization with chain_hash cleared.
+std::string AuditChainHash(absl::string_view previous,
+                           const ecoplan::admin::v1::AuditRecord& record);
 
 // "auditRecords/00000000000000000042".
 std::string AuditRecordName(uint64_t sequence);

@@ -1,11 +1,13 @@
 #include "common/audit/audit_log.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "common/storage/key_codec.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 
@@ -203,6 +205,165 @@ TEST_F(AuditLogTest, TheLogIsItsOwnColumnFamilyBesideTheEventLog) {
   admin_v1::AuditRecord stored;
   ASSERT_TRUE(stored.ParseFromString(value));
   EXPECT_EQ(stored.actor().subject(), "a");
+}
+
+}  // namespace
+}  // namespace ecoplan::common
+
+namespace ecoplan::common {
+namespace {
+
+// The hash chain: each record's chain_hash covers its predecessor's; a
+// record written without one (before the chain existed) is not checked; an
+// altered, removed or moved record is reported with its sequence.
+class AuditChainTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open(); }
+
+  void Open() {
+    log_.reset();
+    db_.reset();
+    RocksDbOptions options;
+    options.path = dir_.Sub("db");
+    options.clock = &clock_;
+    ASSERT_OK_AND_ASSIGN(db_, RocksDb::Open(options));
+    ASSERT_OK_AND_ASSIGN(log_, AuditLog::Open(db_.get(), &clock_));
+  }
+
+  void Add(const std::string& subject) {
+    admin_v1::AuditRecord record;
+    record.set_method("/ecoplan.registry.v1.RegistryService/ImportPlan");
+    record.set_code("OK");
+    record.mutable_actor()->set_subject(subject);
+    ASSERT_OK(log_->Append(record).status());
+  }
+
+  // Writes `record` straight into the column family, as an intruder would.
+  void Put(uint64_t sequence, const admin_v1::AuditRecord& record) {
+    ASSERT_TRUE(db_->db()
+                    ->Put(rocksdb::WriteOptions(), db_->Cf(AuditLog::kColumnFamily),
+                          EncodeUint64(sequence), record.SerializeAsString())
+                    .ok());
+  }
+  admin_v1::AuditRecord Get(uint64_t sequence) {
+    std::string bytes;
+    EXPECT_TRUE(db_->db()
+                    ->Get(rocksdb::ReadOptions(), db_->Cf(AuditLog::kColumnFamily),
+                          EncodeUint64(sequence), &bytes)
+                    .ok());
+    admin_v1::AuditRecord record;
+    EXPECT_TRUE(record.ParseFromString(bytes));
+    return record;
+  }
+
+  admin_v1::VerifyAuditLogResponse Verify(int max_records = 0, const std::string& token = "") {
+    admin_v1::VerifyAuditLogRequest request;
+    request.set_max_records(max_records);
+    request.set_page_token(token);
+    absl::StatusOr<admin_v1::VerifyAuditLogResponse> response = log_->Verify(request);
+    EXPECT_OK(response);
+    return response.ok() ? *response : admin_v1::VerifyAuditLogResponse();
+  }
+
+  TempDir dir_;
+  FakeClock clock_;
+  std::unique_ptr<RocksDb> db_;
+  std::unique_ptr<AuditLog> log_;
+};
+
+TEST_F(AuditChainTest, ChainsEveryRecordToThePreviousOneAcrossARestart) {
+  Add("a");
+  Add("b");
+  Open();  // the chain continues from the stored last record
+  Add("c");
+  const admin_v1::AuditRecord first = Get(1), second = Get(2), third = Get(3);
+  EXPECT_EQ(first.chain_hash(), AuditChainHash("", first));
+  EXPECT_EQ(second.chain_hash(), AuditChainHash(first.chain_hash(), second));
+  EXPECT_EQ(third.chain_hash(), AuditChainHash(second.chain_hash(), third));
+  EXPECT_EQ(third.chain_hash().size(), 32u);
+  const admin_v1::VerifyAuditLogResponse verified = Verify();
+  EXPECT_FALSE(verified.has_broken()) << verified.DebugString();
+  EXPECT_EQ(verified.records_examined(), 3u);
+  EXPECT_EQ(verified.last_verified_sequence(), 3u);
+  EXPECT_EQ(verified.last_verified_hash(), third.chain_hash());
+  EXPECT_TRUE(verified.next_page_token().empty());
+}
+
+TEST_F(AuditChainTest, StartsAtTheFirstRecordThatHasAHash) {
+  // Two records of an earlier version, without hashes.
+  for (uint64_t sequence : {1, 2}) {
+    admin_v1::AuditRecord old;
+    old.set_sequence(sequence);
+    old.set_method("/ecoplan.registry.v1.RegistryService/ImportPlan");
+    Put(sequence, old);
+  }
+  Open();
+  Add("new");
+  EXPECT_EQ(Get(3).chain_hash(), AuditChainHash("", Get(3)));
+  const admin_v1::VerifyAuditLogResponse verified = Verify();
+  EXPECT_FALSE(verified.has_broken()) << verified.DebugString();
+  EXPECT_EQ(verified.records_unchained(), 2u);
+  EXPECT_EQ(verified.last_verified_sequence(), 3u);
+}
+
+TEST_F(AuditChainTest, NamesTheFirstRecordAlteredRemovedOrMoved) {
+  for (const char* s : {"a", "b", "c", "d"}) Add(s);
+  admin_v1::AuditRecord altered = Get(2);
+  altered.mutable_actor()->set_subject("someone-else");
+  Put(2, altered);
+  admin_v1::VerifyAuditLogResponse v = Verify();
+  ASSERT_TRUE(v.has_broken());
+  EXPECT_EQ(v.broken().sequence(), 2u) << v.broken().reason();
+  EXPECT_EQ(v.last_verified_sequence(), 1u);
+
+  // Its hash recomputed too: then the next one no longer follows.
+  altered.set_chain_hash(AuditChainHash(Get(1).chain_hash(), altered));
+  Put(2, altered);
+  v = Verify();
+  ASSERT_TRUE(v.has_broken());
+  EXPECT_EQ(v.broken().sequence(), 3u) << v.broken().reason();
+  EXPECT_NE(v.broken().reason().find("does not follow sequence 2"), std::string::npos);
+}
+
+TEST_F(AuditChainTest, NamesTheRecordAfterARemovedOneAndAMovedOne) {
+  for (const char* s : {"a", "b", "c", "d"}) Add(s);
+  const admin_v1::AuditRecord third = Get(3);
+  ASSERT_TRUE(
+      db_->db()
+          ->Delete(rocksdb::WriteOptions(), db_->Cf(AuditLog::kColumnFamily), EncodeUint64(3))
+          .ok());
+  admin_v1::VerifyAuditLogResponse v = Verify();
+  ASSERT_TRUE(v.has_broken());
+  EXPECT_EQ(v.broken().sequence(), 4u);
+  EXPECT_NE(v.broken().reason().find("does not follow sequence 2"), std::string::npos);
+
+  Put(3, Get(4));  // record 4's bytes under key 3
+  v = Verify();
+  ASSERT_TRUE(v.has_broken());
+  EXPECT_EQ(v.broken().sequence(), 3u);
+  EXPECT_NE(v.broken().reason().find("says it is sequence 4"), std::string::npos);
+  Put(3, third);
+  EXPECT_FALSE(Verify().has_broken());
+}
+
+TEST_F(AuditChainTest, VerifiesPageByPage) {
+  for (const char* s : {"a", "b", "c", "d", "e"}) Add(s);
+  admin_v1::VerifyAuditLogResponse page = Verify(2);
+  EXPECT_EQ(page.records_examined(), 2u);
+  EXPECT_EQ(page.next_page_token(), "v2");
+  page = Verify(2, page.next_page_token());
+  EXPECT_EQ(page.last_verified_sequence(), 4u);
+  page = Verify(2, page.next_page_token());
+  EXPECT_EQ(page.records_examined(), 1u);
+  EXPECT_EQ(page.last_verified_sequence(), 5u);
+  EXPECT_TRUE(page.next_page_token().empty());
+  EXPECT_FALSE(page.has_broken());
+  admin_v1::VerifyAuditLogRequest bad;
+  bad.set_page_token("n3");
+  EXPECT_STATUS_CODE(log_->Verify(bad).status(), absl::StatusCode::kInvalidArgument);
+  bad.set_page_token("");
+  bad.set_max_records(-1);
+  EXPECT_STATUS_CODE(log_->Verify(bad).status(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -108,10 +108,39 @@ absl::StatusOr<Principal> CallAuthenticator::FromClientCertificate(
   return p;
 }
 
+ClientAddress CallAuthenticator::Client(const grpc::ServerContextBase& ctx) const {
+  const auto range = ctx.client_metadata().equal_range("x-forwarded-for");
+  std::string forwarded_for;
+  for (auto it = range.first; it != range.second && forwarded_for.size() < 1024; ++it) {
+    if (!forwarded_for.empty()) forwarded_for.append(",");
+    absl::StrAppend(&forwarded_for, View(it->second).substr(0, 1024));
+  }
+  return ResolveClientAddress(ctx.peer(), forwarded_for, options_.trusted_proxies);
+}
+
+absl::Status CallAuthenticator::Throttle(absl::string_view client, absl::string_view subject,
+                                         absl::string_view method_path) const {
+  if (options_.refusal_throttle == nullptr) return absl::OkStatus();
+  absl::Status throttled = options_.refusal_throttle->Refused(
+      client.empty() ? std::string() : ThrottleKey(client), subject);
+  if (!throttled.ok()) CountFailure("RESOURCE_EXHAUSTED", method_path);
+  return throttled;
+}
+
+absl::Status CallAuthenticator::ThrottleRefusal(absl::string_view client) const {
+  if (options_.refusal_throttle == nullptr) return absl::OkStatus();
+  return options_.refusal_throttle->Refused(ThrottleKey(client), "");
+}
+
 absl::Status CallAuthenticator::Check(const Principal& principal, absl::string_view method_path,
                                       const ResourceScope& scope) const {
   absl::Status allowed = common::Authorize(principal, *policy_, method_path, scope);
-  if (!allowed.ok()) CountFailure("PERMISSION_DENIED", method_path);
+  if (allowed.ok()) return allowed;
+  // The client is not known here: the subject's budget only.
+  if (absl::Status throttled = Throttle("", principal.subject, method_path); !throttled.ok()) {
+    return throttled;
+  }
+  CountFailure("PERMISSION_DENIED", method_path);
   return allowed;
 }
 
@@ -120,18 +149,32 @@ absl::StatusOr<Principal> CallAuthenticator::Authorize(const grpc::ServerContext
                                                        const ResourceScope& scope) const {
   absl::StatusOr<Principal> principal = Authenticate(ctx);
   if (!principal.ok()) {
+    const ClientAddress client = Client(ctx);
+    // Before any log line: past the budget, a refusal is only counted.
+    if (absl::Status throttled = Throttle(client.address, "", method_path); !throttled.ok()) {
+      return throttled;
+    }
     CountFailure("UNAUTHENTICATED", method_path);
     // The reason only: it never holds the token.
-    logger_.Info(
-        "call refused: unauthenticated",
-        {{"method", method_path}, {"peer", ctx.peer()}, {"reason", principal.status().message()}});
+    logger_.Info("call refused: unauthenticated", {{"method", method_path},
+                                                   {"peer", ctx.peer()},
+                                                   {"client", client.address},
+                                                   {"reason", principal.status().message()}});
     return principal.status();
   }
-  if (absl::Status allowed = Check(*principal, method_path, scope); !allowed.ok()) {
+  if (absl::Status allowed = common::Authorize(*principal, *policy_, method_path, scope);
+      !allowed.ok()) {
+    const ClientAddress client = Client(ctx);
+    if (absl::Status throttled = Throttle(client.address, principal->subject, method_path);
+        !throttled.ok()) {
+      return throttled;
+    }
+    CountFailure("PERMISSION_DENIED", method_path);
     logger_.Info("call refused: permission denied", {{"method", method_path},
                                                      {"subject", principal->subject},
                                                      {"role", RoleName(principal->role)},
-                                                     {"organization", principal->organization_id}});
+                                                     {"organization", principal->organization_id},
+                                                     {"client", client.address}});
     return allowed;
   }
   if (limiter_ != nullptr) {

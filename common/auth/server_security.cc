@@ -62,6 +62,12 @@ absl::Status ServerSecurityConfig::Validate() const {
   } else if (rate_limit_burst < 0) {
     return absl::InvalidArgumentError("--rate_limit_burst must not be negative");
   }
+  ECOPLAN_RETURN_IF_ERROR(RefusalThrottle::Validate(refusal_limit));
+  if (absl::Status proxies = TrustedProxies::Parse(trusted_proxy_networks).status();
+      !proxies.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--trusted_proxy_networks: ", proxies.message()));
+  }
   return absl::OkStatus();
 }
 
@@ -88,6 +94,12 @@ void ServerSecurityConfig::LogEffective(const Logger& logger) const {
        {"rate_limit", rate_limit_per_second == 0
                           ? std::string("off")
                           : absl::StrCat(rate_limit_per_second, "/s burst ", rate_limit_burst)},
+       {"refusal_limit",
+        refusal_limit.rate_per_second == 0
+            ? std::string("off")
+            : absl::StrCat(refusal_limit.rate_per_second, "/s burst ", refusal_limit.burst,
+                           " window ", absl::FormatDuration(refusal_limit.window))},
+       {"trusted_proxy_networks", trusted_proxy_networks},
        {"insecure_development_mode", insecure_development_mode}});
 }
 
@@ -137,6 +149,12 @@ absl::StatusOr<ServerSecurity> BuildServerSecurity(const ServerSecurityConfig& c
   auth_options.insecure_development_mode = config.insecure_development_mode;
   auth_options.client_certificate_as_service = !config.tls_client_service_names.empty();
   auth_options.allowed_client_certificate_names = config.tls_client_service_names;
+  if (config.refusal_limit.rate_per_second > 0) {
+    security.refusal_throttle = std::make_unique<RefusalThrottle>(config.refusal_limit, clock);
+    auth_options.refusal_throttle = security.refusal_throttle.get();
+  }
+  ECOPLAN_ASSIGN_OR_RETURN(auth_options.trusted_proxies,
+                           TrustedProxies::Parse(config.trusted_proxy_networks));
   security.authenticator = std::make_unique<CallAuthenticator>(
       auth_options, security.verifier.get(), policy, security.limiter.get(), metrics, logger);
   security.authenticator_options = auth_options;

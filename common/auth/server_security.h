@@ -22,6 +22,7 @@
 #include "common/auth/authorization.h"
 #include "common/auth/call_authenticator.h"
 #include "common/auth/rate_limiter.h"
+#include "common/auth/refusal_throttle.h"
 #include "common/auth/token_verifier.h"
 #include "common/log/log.h"
 #include "common/server/metrics.h"
@@ -52,6 +53,12 @@ struct ServerSecurityConfig {
   double rate_limit_burst = 100;      // --rate_limit_burst
   // Accept unauthenticated callers as the administrator "development".
   bool insecure_development_mode = false;  // --insecure_development_mode
+  // Budget of refused calls per client address and per subject, and the
+  // window of their aggregated audit records (refusal_throttle.h).
+  RefusalThrottleOptions
+      refusal_limit;  // --refusal_limit_per_second, _burst, --refusal_audit_window
+  // Proxies whose x-forwarded-for names the client; "" trusts none.
+  std::string trusted_proxy_networks;  // --trusted_proxy_networks 10.0.0.0/8,fd00::/8
 
   // Errors: InvalidArgument naming the flag.
   absl::Status Validate() const;
@@ -62,6 +69,7 @@ struct ServerSecurityConfig {
 struct ServerSecurity {
   std::unique_ptr<TokenVerifier> verifier;  // null when no key is configured (development)
   std::unique_ptr<RateLimiter> limiter;     // null when disabled
+  std::unique_ptr<RefusalThrottle> refusal_throttle;
   std::unique_ptr<CallAuthenticator> authenticator;
   // The options `authenticator` was built with, to build the authenticator of
   // another service served on the same port (e.g. the AdminService).

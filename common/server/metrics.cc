@@ -16,13 +16,33 @@ namespace ecoplan::common {
 namespace {
 
 // The labels of one series: the family's names paired with `values` by position
-// (missing values are empty, extra ones dropped).
+// (missing values are empty, extra ones dropped), each cut to kMaxLabelValueBytes.
 prometheus::Labels LabelsOf(const std::vector<std::string>& names,
                             const std::vector<std::string>& values) {
   prometheus::Labels labels;
   for (size_t i = 0; i < names.size(); ++i) {
-    labels.emplace(names[i], i < values.size() ? values[i] : std::string());
+    std::string value = i < values.size() ? values[i] : std::string();
+    if (value.size() > MetricsRegistry::kMaxLabelValueBytes) {
+      size_t cut = MetricsRegistry::kMaxLabelValueBytes;
+      while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+      value.resize(cut);  // at a UTF-8 character boundary
+    }
+    labels.emplace(names[i], std::move(value));
   }
+  return labels;
+}
+
+// The labels of a new series, or of the family's overflow series (every value
+// "overflow") once the family has kMaxSeriesPerFamily series: a label fed by
+// client input can then never grow the registry without bound.
+template <typename Family>
+prometheus::Labels Admitted(Family* family, const std::vector<std::string>& names,
+                            const std::vector<std::string>& values, std::atomic<size_t>* series) {
+  prometheus::Labels labels = LabelsOf(names, values);
+  if (family->Has(labels)) return labels;
+  if (series->fetch_add(1) < MetricsRegistry::kMaxSeriesPerFamily) return labels;
+  series->fetch_sub(1);
+  for (auto& [name, value] : labels) value = "overflow";
   return labels;
 }
 
@@ -72,7 +92,7 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
 }  // namespace
 
 void Counter::Increment(const std::vector<std::string>& label_values, double amount) {
-  family_->Add(LabelsOf(label_names_, label_values)).Increment(amount);
+  family_->Add(Admitted(family_, label_names_, label_values, &series_)).Increment(amount);
 }
 
 double Counter::Value(const std::vector<std::string>& label_values) const {
@@ -81,16 +101,19 @@ double Counter::Value(const std::vector<std::string>& label_values) const {
 }
 
 void Gauge::Set(const std::vector<std::string>& label_values, double value) {
-  family_->Add(LabelsOf(label_names_, label_values)).Set(value);
+  family_->Add(Admitted(family_, label_names_, label_values, &series_)).Set(value);
 }
 
 void Gauge::Add(const std::vector<std::string>& label_values, double amount) {
-  family_->Add(LabelsOf(label_names_, label_values)).Increment(amount);
+  family_->Add(Admitted(family_, label_names_, label_values, &series_)).Increment(amount);
 }
 
 void Gauge::Remove(const std::vector<std::string>& label_values) {
   const prometheus::Labels labels = LabelsOf(label_names_, label_values);
-  if (family_->Has(labels)) family_->Remove(&family_->Add(labels));
+  if (family_->Has(labels)) {
+    family_->Remove(&family_->Add(labels));
+    series_.fetch_sub(1);
+  }
 }
 
 double Gauge::Value(const std::vector<std::string>& label_values) const {
@@ -99,7 +122,7 @@ double Gauge::Value(const std::vector<std::string>& label_values) const {
 }
 
 void Histogram::Observe(const std::vector<std::string>& label_values, double value) {
-  family_->Add(LabelsOf(label_names_, label_values), bounds_).Observe(value);
+  family_->Add(Admitted(family_, label_names_, label_values, &series_), bounds_).Observe(value);
 }
 
 uint64_t Histogram::Count(const std::vector<std::string>& label_values) const {

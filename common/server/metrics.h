@@ -8,7 +8,11 @@
 //
 // The classes below are a thin facade over prometheus-cpp families: label
 // values are given by position, in the order of the family's label names, so
-// call sites stay one line.
+// call sites stay one line. Every family is bounded: label values are cut to
+// kMaxLabelValueBytes, and past kMaxSeriesPerFamily series new label values
+// all count in one series whose labels are "overflow" — a label that takes
+// client input (a method path, a subject) can never exhaust memory or make
+// /metrics unbounded.
 
 #include <grpcpp/support/server_interceptor.h>
 
@@ -55,6 +59,7 @@ class Counter {
 
   prometheus::Family<prometheus::Counter>* const family_;
   const std::vector<std::string> label_names_;
+  std::atomic<size_t> series_{0};
 };
 
 // A histogram family with fixed upper bounds (the +Inf bucket is implicit).
@@ -75,6 +80,7 @@ class Histogram {
   prometheus::Family<prometheus::Histogram>* const family_;
   const std::vector<std::string> label_names_;
   const prometheus::Histogram::BucketBoundaries bounds_;
+  std::atomic<size_t> series_{0};
 };
 
 // A gauge family: one value per label-value tuple that goes up and down
@@ -95,6 +101,7 @@ class Gauge {
 
   prometheus::Family<prometheus::Gauge>* const family_;
   const std::vector<std::string> label_names_;
+  std::atomic<size_t> series_{0};
 };
 
 // Owns metric families; one per process (created in main.cc or the test
@@ -103,6 +110,10 @@ class Gauge {
 // and bounds of the first call). Thread-safe.
 class MetricsRegistry {
  public:
+  // Bounds of every family (see the file comment).
+  static constexpr size_t kMaxSeriesPerFamily = 2000;
+  static constexpr size_t kMaxLabelValueBytes = 128;
+
   MetricsRegistry();
   MetricsRegistry(const MetricsRegistry&) = delete;
   MetricsRegistry& operator=(const MetricsRegistry&) = delete;

@@ -21,6 +21,28 @@ bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
+TEST(MetricsRegistryTest, BoundsEveryFamilyWhateverTheLabelValues) {
+  MetricsRegistry registry;
+  Counter* counter = registry.AddCounter("calls_total", "Calls.", {"who"});
+  Gauge* gauge = registry.AddGauge("depth", "Depth.", {"who"});
+  const size_t cap = MetricsRegistry::kMaxSeriesPerFamily;
+  for (size_t i = 0; i < cap + 500; ++i) {
+    counter->Increment({absl::StrCat("client-", i, std::string(1000, 'x'))});
+    gauge->Set({absl::StrCat("client-", i)}, 1);
+  }
+  EXPECT_EQ(counter->Value({"overflow"}), 500);
+  EXPECT_EQ(gauge->Value({"overflow"}), 1);
+  EXPECT_EQ(counter->Value({absl::StrCat("client-7", std::string(1000, 'x'))}), 1)
+      << "the same value, cut the same way, finds its series";
+  const std::string text = registry.Render();
+  EXPECT_FALSE(Contains(text, std::string(200, 'x'))) << "values are cut to 128 bytes";
+  EXPECT_LT(text.size(), cap * 2 * 200);
+  // A removed gauge series frees its place.
+  gauge->Remove({"client-0"});
+  gauge->Set({"late"}, 2);
+  EXPECT_EQ(gauge->Value({"late"}), 2);
+}
+
 TEST(MetricsRegistryTest, RendersCountersAndCumulativeHistograms) {
   MetricsRegistry registry;
   Counter* counter = registry.AddCounter("reports_total", "Reports.", {"org", "kind"});

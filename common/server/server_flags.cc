@@ -57,6 +57,19 @@ ABSL_FLAG(std::string, tls_client_service_names, EnvOr("ECOPLAN_TLS_CLIENT_SERVI
 ABSL_FLAG(double, rate_limit_per_second, 50,
           "Calls per second per caller, sustained; 0 disables the limit");
 ABSL_FLAG(double, rate_limit_burst, 100, "Calls a caller may make at once");
+ABSL_FLAG(double, refusal_limit_per_second, 1,
+          "Refused calls (UNAUTHENTICATED, PERMISSION_DENIED, unknown methods) per second per "
+          "client address and per subject, sustained, before further refusals are answered "
+          "RESOURCE_EXHAUSTED and only counted; 0 disables (tests only)");
+ABSL_FLAG(double, refusal_limit_burst, 20,
+          "Refused calls of one client or subject recorded one by one before the throttle");
+ABSL_FLAG(absl::Duration, refusal_audit_window, absl::Seconds(60),
+          "Throttled calls of one client are written as one audit record and one log line per "
+          "window (1s..1h)");
+ABSL_FLAG(std::string, trusted_proxy_networks, EnvOr("ECOPLAN_TRUSTED_PROXY_NETWORKS", ""),
+          "Comma-separated networks (CIDR) of proxies whose x-forwarded-for names the client, "
+          "for the refusal throttle and the audit; empty trusts none "
+          "(env ECOPLAN_TRUSTED_PROXY_NETWORKS)");
 ABSL_FLAG(bool, insecure_development_mode, EnvBoolOr("ECOPLAN_INSECURE_DEVELOPMENT_MODE", false),
           "LOCAL RUNS ONLY: accept callers without credentials as the administrator "
           "\"development\" (env ECOPLAN_INSECURE_DEVELOPMENT_MODE)");
@@ -116,6 +129,10 @@ ServerConfig ReadCommonServerFlags() {
       absl::StrSplit(absl::GetFlag(FLAGS_tls_client_service_names), ',', absl::SkipWhitespace());
   security.rate_limit_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
   security.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
+  security.refusal_limit.rate_per_second = absl::GetFlag(FLAGS_refusal_limit_per_second);
+  security.refusal_limit.burst = absl::GetFlag(FLAGS_refusal_limit_burst);
+  security.refusal_limit.window = absl::GetFlag(FLAGS_refusal_audit_window);
+  security.trusted_proxy_networks = absl::GetFlag(FLAGS_trusted_proxy_networks);
   security.insecure_development_mode = absl::GetFlag(FLAGS_insecure_development_mode);
   config.upstream_clients.token_file = absl::GetFlag(FLAGS_service_token_file);
   config.upstream_clients.tls_ca_file = absl::GetFlag(FLAGS_upstream_tls_ca_file);

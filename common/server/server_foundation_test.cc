@@ -139,9 +139,10 @@ TEST_F(ServerFoundationTest, ServesTheAdminServiceBesidesTheServiceWithBackupsAn
       admin->CreateBackup(&create_context, av1::CreateBackupRequest(), &created);
   ASSERT_TRUE(create_status.ok()) << create_status.error_message();
   EXPECT_EQ(created.backup().service(), kEventSource);
-  EXPECT_TRUE(absl::StartsWith(created.backup().path(), config_.backup_dir))
-      << created.backup().path();
-  EXPECT_TRUE(std::filesystem::is_directory(created.backup().path()));
+  // Relative to the backup directory: no server path in the answer.
+  EXPECT_FALSE(absl::StrContains(created.backup().path(), "/")) << created.backup().path();
+  EXPECT_EQ(absl::StrCat("backups/", created.backup().path()), created.backup().name());
+  EXPECT_TRUE(std::filesystem::is_directory(config_.backup_dir + "/" + created.backup().path()));
 
   // The backup was a write: the audit log recorded it.
   grpc::ClientContext audit_context;

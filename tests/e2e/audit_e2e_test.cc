@@ -1,9 +1,9 @@
 // The audit log against the real registry_server, with tokens signed by an
 // HS256 secret generated at test time: an administrator's import and a
 // reporter's refused import are both recorded with subject, role, peer,
-// method and code; a reporter's successful read is not; only administrators
-// list the log (AdminService.ListAuditRecords, also through `ecoplanctl admin
-// audit`), and the records survive a restart.
+// method and code; a reporter's successful read is not, an administrator's
+// read of the log itself is; only administrators list the log (AdminService.ListAuditRecords, also
+// through `ecoplanctl admin audit`), and the records survive a restart.
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -178,9 +178,15 @@ TEST_F(AuditE2eTest, AdministratorsSeeWritesAndRefusalsWithWhoWhenWhereAndOutcom
   admin_v1::ListAuditRecordsResponse after;
   listed = ListAudit(admin, &after);
   ASSERT_TRUE(listed.ok()) << listed.error_message();
-  ASSERT_EQ(after.records_size(), 3) << after.DebugString();
+  // The administrator's two reads of the log (the API's and ecoplanctl's) are on record too.
+  ASSERT_EQ(after.records_size(), 5) << after.DebugString();
   EXPECT_EQ(after.records(0).actor().subject(), "bureau-admin");
   EXPECT_EQ(after.records(1).actor().subject(), "town-reporter");
+  for (int i : {3, 4}) {
+    EXPECT_EQ(after.records(i).method(), "/ecoplan.admin.v1.AdminService/ListAuditRecords");
+    EXPECT_EQ(after.records(i).code(), "OK");
+    EXPECT_EQ(after.records(i).actor().subject(), "bureau-admin");
+  }
 }
 
 }  // namespace

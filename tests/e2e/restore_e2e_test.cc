@@ -188,8 +188,10 @@ TEST_F(RestoreE2eTest, ABackupUnderLoadRestoresToAConsistentPointAndFollowersSay
   // Restored with ecoplanctl while progress is stopped.
   ASSERT_OK(cluster_.Stop("progress").status());
   ASSERT_OK_AND_ASSIGN(CommandResult restored,
-                       RunCommand({kCtl, "admin", "restore", backup.backup().path(), "--db",
-                                   dir_.path() + "/progress-db"}));
+                       // The path is relative to the server's --backup_dir (the harness's).
+                       RunCommand({kCtl, "admin", "restore",
+                                   dir_.path() + "/progress-backups/" + backup.backup().path(),
+                                   "--db", dir_.path() + "/progress-db"}));
   ASSERT_EQ(restored.exit_code, 0) << restored.stderr_text;
   EXPECT_THAT(restored.stdout_text, ::testing::HasSubstr("every table file read and checked"));
   EXPECT_THAT(restored.stdout_text,

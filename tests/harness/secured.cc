@@ -57,7 +57,9 @@ absl::StatusOr<SecuredSetup> SecuredSetup::Create(const common::TempDir& dir) {
 void SecuredSetup::AddServerFlags(std::vector<std::string>& argv) const {
   argv.insert(argv.end(), {"--auth_hs256_secret_file=" + secret_file_,
                            "--tls_cert_file=" + cert_file_, "--tls_key_file=" + key_file_,
-                           "--upstream_tls_ca_file=" + ca_file_, "--rate_limit_per_second=0"});
+                           "--upstream_tls_ca_file=" + ca_file_, "--rate_limit_per_second=0",
+                           // The policy walks refuse hundreds of calls from one client.
+                           "--refusal_limit_per_second=0"});
 }
 
 std::shared_ptr<grpc::ChannelCredentials> SecuredSetup::ChannelCredentials() const {

@@ -34,7 +34,8 @@ class SecuredSetup {
 
   // Appends --auth_hs256_secret_file, --tls_cert_file, --tls_key_file,
   // --upstream_tls_ca_file (the services trust each other's certificates) and
-  // --rate_limit_per_second=0 (tests call faster than a person).
+  // --rate_limit_per_second=0 and --refusal_limit_per_second=0 (tests call
+  // faster than a person, and walk the policy through hundreds of refusals).
   void AddServerFlags(std::vector<std::string>& argv) const;
   // The same flags on their own, e.g. for Cluster::SetCommonFlags.
   std::vector<std::string> ServerFlags() const {

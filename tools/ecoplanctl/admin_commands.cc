@@ -9,6 +9,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
@@ -113,7 +114,72 @@ std::string ShortMethod(absl::string_view path) {
   return absl::StrCat(name, " ", parts[2]);
 }
 
+// "auditRecords/00000000000000000042", as the server names records.
+std::string AuditRecordName(uint64_t sequence) {
+  return absl::StrFormat("auditRecords/%020u", sequence);
+}
+
+std::string Hex(absl::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 15]);
+  }
+  return out;
+}
+
+// `admin audit verify`: the server checks its hash chain (VerifyAuditLog),
+// page by page; a break is an error (exit 1) naming the record's sequence.
+absl::Status VerifyAudit(const CommandEnv& env, const ParsedArgs& args) {
+  std::unique_ptr<admin_v1::AdminService::Stub> stub = StubFor(env, args);
+  admin_v1::VerifyAuditLogRequest request;
+  uint64_t examined = 0, unchained = 0, last_sequence = 0;
+  std::string last_hash;
+  admin_v1::VerifyAuditLogResponse response;
+  do {
+    response.Clear();
+    ECOPLAN_RETURN_IF_ERROR(UnaryCall(PolicyOf(env), stub.get(),
+                                      &admin_v1::AdminService::Stub::VerifyAuditLog, request,
+                                      &response));
+    examined += response.records_examined();
+    unchained += response.records_unchained();
+    if (response.last_verified_sequence() != 0) {
+      last_sequence = response.last_verified_sequence();
+      last_hash = response.last_verified_hash();
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!response.has_broken() && !response.next_page_token().empty());
+  if (env.options.output.format == OutputFormat::kJson) {
+    ECOPLAN_RETURN_IF_ERROR(PrintJson(response, *env.out));
+  } else {
+    PrintFields(
+        *env.out,
+        {{"Records examined", absl::StrCat(examined)},
+         {"Before the chain", absl::StrCat(unchained, " (written before records were chained)")},
+         {"Last verified", last_sequence == 0 ? "-" : AuditRecordName(last_sequence)},
+         {"Its hash", last_hash.empty() ? "-" : Hex(last_hash)}});
+  }
+  if (response.has_broken()) {
+    return absl::DataLossError(absl::StrCat(
+        "the audit log's hash chain breaks at record ", response.broken().sequence(), " (",
+        AuditRecordName(response.broken().sequence()), "): ", response.broken().reason()));
+  }
+  if (env.options.output.format != OutputFormat::kJson) {
+    *env.out << "the chain holds: no record removed, altered or reordered";
+    *env.out << (last_hash.empty() ? "\n" : "; note the hash above to detect a later truncation\n");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ListAudit(const CommandEnv& env, const ParsedArgs& args) {
+  if (!args.args().empty()) {
+    if (args.args()[0] != "verify") {
+      return UsageError(
+          absl::StrCat("unknown audit action \"", args.args()[0], "\": the only one is verify"));
+    }
+    return VerifyAudit(env, args);
+  }
   admin_v1::ListAuditRecordsRequest request;
   ECOPLAN_RETURN_IF_ERROR(ParseTimeFlag(args, "since", request.mutable_start_time()));
   ECOPLAN_RETURN_IF_ERROR(ParseTimeFlag(args, "until", request.mutable_end_time()));
@@ -210,11 +276,12 @@ std::vector<CommandGroup> AdminCommandGroups() {
                             ListBackups});
   admin.commands.push_back(
       {"audit",
-       "[--target ADDRESS] [--since T] [--until T] [--subject NAME] [--org ID] [--method M] "
-       "[--code CODE]... [--page-size N] [--page-token TOKEN] [--oldest-first]",
-       "list the server's audit records (administrators only), newest first",
+       "[verify] [--target ADDRESS] [--since T] [--until T] [--subject NAME] [--org ID] "
+       "[--method M] [--code CODE]... [--page-size N] [--page-token TOKEN] [--oldest-first]",
+       "list the server's audit records (administrators only), newest first; `audit verify` "
+       "checks their hash chain and fails naming the first record removed, altered or moved",
        0,
-       0,
+       1,
        {kTargetFlag,
         {"since", "TIME", "records at or after: RFC 3339, or a duration ago (24h)"},
         {"until", "TIME", "records before: RFC 3339, or a duration ago"},
@@ -241,7 +308,9 @@ std::vector<CommandGroup> AdminCommandGroups() {
       "(every table file's checksums), copied beside DIR, verified again and swapped in; the old\n"
       "database stays at DIR.before-restore-<time> (docs/OPERATIONS.md).\n"
       "The audit log records every write and every refused call of the server "
-      "(docs/SECURITY.md).\n";
+      "(docs/SECURITY.md).\n"
+      "`admin audit verify` has the server check the log's hash chain (AdminService.\n"
+      "VerifyAuditLog over the stored bytes); it exits 1 naming the first broken record.\n";
   return {admin};
 }
 

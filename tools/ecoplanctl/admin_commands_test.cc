@@ -3,6 +3,7 @@
 #include "tools/ecoplanctl/admin_commands.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 
 #include <sstream>
 
@@ -11,6 +12,7 @@
 #include "common/admin/admin_service_impl.h"
 #include "common/audit/audit_log.h"
 #include "common/server/run_server.h"
+#include "common/storage/key_codec.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
@@ -102,6 +104,36 @@ TEST_F(AdminCommandsTest, ListsAuditRecordsAsATableOrJsonWithFilters) {
   ASSERT_EQ(Run({"admin", "audit", "--page-size", "1"}), 0) << err_.str();
   EXPECT_NE(out_.str().find("more: --page-token n2"), std::string::npos) << out_.str();
   EXPECT_EQ(Run({"admin", "audit", "--since", "yesterday"}), 2);
+}
+
+TEST_F(AdminCommandsTest, VerifiesTheAuditChainAndNamesTheFirstBrokenRecord) {
+  for (const char* subject : {"a", "b", "c"}) {
+    ecoplan::admin::v1::AuditRecord record;
+    record.set_method("/ecoplan.registry.v1.RegistryService/ImportPlan");
+    record.mutable_actor()->set_subject(subject);
+    ASSERT_OK(audit_->Append(record));
+  }
+  ASSERT_EQ(Run({"admin", "audit", "verify"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("the chain holds"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("auditRecords/00000000000000000003"), std::string::npos) << out_.str();
+
+  // Record 2 altered in the database.
+  std::string bytes;
+  rocksdb::ColumnFamilyHandle* cf = db_->Cf(common::AuditLog::kColumnFamily);
+  ASSERT_TRUE(db_->db()->Get(rocksdb::ReadOptions(), cf, common::EncodeUint64(2), &bytes).ok());
+  ecoplan::admin::v1::AuditRecord altered;
+  ASSERT_TRUE(altered.ParseFromString(bytes));
+  altered.mutable_actor()->set_subject("mallory");
+  ASSERT_TRUE(
+      db_->db()
+          ->Put(rocksdb::WriteOptions(), cf, common::EncodeUint64(2), altered.SerializeAsString())
+          .ok());
+  out_.str("");
+  err_.str("");
+  EXPECT_EQ(Run({"admin", "audit", "verify"}), 1);
+  EXPECT_NE(err_.str().find("DATA_LOSS"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("breaks at record 2 "), std::string::npos) << err_.str();
+  EXPECT_EQ(Run({"admin", "audit", "check"}), 2) << "verify is the only action";
 }
 
 }  // namespace
