@@ -61,8 +61,9 @@ start() {
 
 # Development mode (docs/SECURITY.md): local callers need no token. Never in a deployment.
 # The local run is a development setup: no tokens (--insecure_development_mode,
-# logged loudly by every service). The Kubernetes manifests keep it off.
-common_flags=(--host=127.0.0.1 --insecure_development_mode)
+# logged loudly by every service), and server reflection on for grpcurl (off by default).
+# The Kubernetes manifests keep both off.
+common_flags=(--host=127.0.0.1 --insecure_development_mode --grpc_reflection)
 start registry "$build_dir/services/registry/registry_server" "${common_flags[@]}" \
   --port="$registry_port" --db_path="$data_dir/registry" --backup_dir="$data_dir/registry-backups"
 start progress "$build_dir/services/progress/progress_server" "${common_flags[@]}" \

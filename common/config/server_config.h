@@ -44,6 +44,9 @@ struct ServerConfig {
   // --health_port / ECOPLAN_HEALTH_PORT: a second, plaintext gRPC port serving grpc.health.v1 only,
   // for probes that cannot speak the main port's TLS (kubelet's native gRPC probes); 0: none.
   int health_port = 0;
+  // --grpc_reflection / ECOPLAN_GRPC_REFLECTION: answer gRPC server reflection
+  // (off by default: it tells any caller the whole API; docs/SECURITY.md).
+  bool reflection = false;
   std::string db_path;              // --db_path / ECOPLAN_DB_PATH
   std::string backup_dir;           // --backup_dir / ECOPLAN_BACKUP_DIR; empty disables backups
   int max_message_bytes = 8 << 20;  // --max_message_bytes

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -71,6 +72,22 @@ std::string JoinHostPort(const std::string& host, int port) {
                       ":", port);
 }
 
+// Takes the reflection plugin, which libgrpc++_reflection registers for every
+// builder of the process when it loads, out of one builder's server.
+class WithoutReflectionOption : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    plugins->erase(
+        std::remove_if(plugins->begin(), plugins->end(),
+                       [](const std::unique_ptr<grpc::ServerBuilderPlugin>& plugin) {
+                         return dynamic_cast<grpc::reflection::ProtoServerReflectionPlugin*>(
+                                    plugin.get()) != nullptr;
+                       }),
+        plugins->end());
+  }
+};
+
 sigset_t TerminationSignals() {
   sigset_t set;
   sigemptyset(&set);
@@ -128,6 +145,7 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   builder.SetMaxSendMessageSize(options.max_send_message_bytes);
   for (grpc::Service* service : services) builder.RegisterService(service);
   builder.SetOption(std::make_unique<ServiceListOption>(&running->service_names_));
+  if (!options.reflection) builder.SetOption(std::make_unique<WithoutReflectionOption>());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   // First, so the metrics record the status the client finally gets.
   interceptors.push_back(
@@ -179,6 +197,7 @@ absl::Status RunningServer::StartHealthServer() {
                    options_.health_port == ServerOptions::kPickFreePort ? 0 : options_.health_port);
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &health_port_);
   builder.SetMaxReceiveMessageSize(4096);
+  builder.SetOption(std::make_unique<WithoutReflectionOption>());
   health_server_ = builder.BuildAndStart();
   if (health_server_ == nullptr || health_port_ == 0) {
     health_server_.reset();

@@ -11,7 +11,7 @@
 //
 // Every server has: grpc.health.v1 (SERVING for "" and each service until
 // Shutdown; optionally also on a plaintext health-only port), server reflection
-// (grpc.reflection.v1alpha), message size limits, a metrics interceptor (grpc_server_* families)
+// (grpc.reflection.v1alpha) only when asked for (ServerOptions.reflection), message size limits, a metrics interceptor (grpc_server_* families)
 // and optionally GET /metrics.
 
 #include <grpcpp/channel.h>
@@ -54,6 +54,11 @@ struct ServerOptions {
   // TLS (kubelet's native gRPC probes). 0 = none, kPickFreePort = any free port.
   // Nothing else is served on it, so no token or request ever crosses it.
   int health_port = 0;
+  // Answer grpc.reflection.v1alpha (what the server serves, message by
+  // message, to anyone who can connect): for local runs and tools such as
+  // grpcurl; off by default, so a production server tells an unauthenticated
+  // caller nothing about its API.
+  bool reflection = false;
   // Registry for the interceptor and /metrics; not owned, must outlive the
   // server. nullptr = the server owns one (RunningServer::metrics()).
   MetricsRegistry* metrics = nullptr;

@@ -142,8 +142,10 @@ TEST_F(RunningServerTest, WithoutAHealthPortThereIsNone) {
   EXPECT_EQ(server_->health_port(), 0);
 }
 
-TEST_F(RunningServerTest, ReflectionListsTheRegisteredServices) {
-  Start();
+TEST_F(RunningServerTest, ReflectionListsTheRegisteredServicesWhenAskedFor) {
+  ServerOptions options;
+  options.reflection = true;
+  Start(options);
   // The real reflection messages are already registered by libgrpc++_reflection,
   // so the test speaks the protocol with wire-compatible messages of its own.
   grpc::internal::RpcMethod method("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
@@ -165,6 +167,37 @@ TEST_F(RunningServerTest, ReflectionListsTheRegisteredServices) {
   EXPECT_TRUE(stream->Finish().ok());
   const auto& registered = server_->service_names();
   EXPECT_NE(std::find(registered.begin(), registered.end(), kEchoName), registered.end());
+}
+
+// By default a server tells nobody its API: reflection is not there (and the
+// health-only port never has it).
+TEST_F(RunningServerTest, WithoutReflectionTheServiceIsUnimplemented) {
+  ServerOptions options;
+  options.health_port = ServerOptions::kPickFreePort;
+  Start(options);
+  for (int port : {server_->port(), server_->health_port()}) {
+    auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
+                                       grpc::InsecureChannelCredentials());
+    grpc::internal::RpcMethod method(
+        "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+        grpc::internal::RpcMethod::BIDI_STREAMING, channel);
+    grpc::ClientContext context;
+    std::unique_ptr<grpc::ClientReaderWriter<tv1::ReflectionRequest, tv1::ReflectionResponse>>
+        stream(grpc::internal::ClientReaderWriterFactory<
+               tv1::ReflectionRequest, tv1::ReflectionResponse>::Create(channel.get(), method,
+                                                                        &context));
+    tv1::ReflectionRequest request;
+    request.set_list_services("*");
+    stream->Write(request);
+    stream->WritesDone();
+    tv1::ReflectionResponse response;
+    EXPECT_FALSE(stream->Read(&response)) << port;
+    EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::UNIMPLEMENTED) << port;
+  }
+  const auto& registered = server_->service_names();
+  EXPECT_EQ(std::find(registered.begin(), registered.end(),
+                      "grpc.reflection.v1alpha.ServerReflection"),
+            registered.end());
 }
 
 TEST_F(RunningServerTest, RejectsOversizeMessagesWithResourceExhausted) {

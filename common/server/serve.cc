@@ -27,6 +27,7 @@ ServerOptions MakeServerOptions(const ServerConfig& config, const ServeSpec& spe
   options.port = config.port;
   options.metrics_port = config.metrics_port;
   options.health_port = config.health_port;
+  options.reflection = config.reflection;
   options.max_receive_message_bytes = config.max_message_bytes;
   options.max_send_message_bytes = config.max_message_bytes;
   options.shutdown_grace = config.shutdown_grace;

@@ -21,6 +21,9 @@ ABSL_FLAG(int, metrics_port, EnvIntOr("ECOPLAN_METRICS_PORT", 0),
 ABSL_FLAG(int, health_port, EnvIntOr("ECOPLAN_HEALTH_PORT", 0),
           "Plaintext gRPC port serving grpc.health.v1 only, for probes when the main port speaks "
           "TLS (env ECOPLAN_HEALTH_PORT); 0: none");
+ABSL_FLAG(bool, grpc_reflection, EnvBoolOr("ECOPLAN_GRPC_REFLECTION", false),
+          "Answer gRPC server reflection, which lists the whole API to any caller that can "
+          "connect: for local runs and grpcurl, off in production (env ECOPLAN_GRPC_REFLECTION)");
 ABSL_FLAG(int, max_message_bytes, 8 << 20, "Largest request or response, in bytes");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "How long in-flight calls may run on after SIGTERM");
@@ -109,6 +112,7 @@ ServerConfig ReadCommonServerFlags() {
   config.host = absl::GetFlag(FLAGS_host);
   config.metrics_port = absl::GetFlag(FLAGS_metrics_port);
   config.health_port = absl::GetFlag(FLAGS_health_port);
+  config.reflection = absl::GetFlag(FLAGS_grpc_reflection);
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   config.port_file = absl::GetFlag(FLAGS_port_file);

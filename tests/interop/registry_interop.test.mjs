@@ -89,6 +89,8 @@ before(async () => {
   // The registry authenticates callers (docs/SECURITY.md); this test speaks
   // for a client stack, not for the token format, so it uses the local mode.
   if (serverFlags.includes('insecure_development_mode')) args.push('--insecure_development_mode');
+  // Reflection is off unless asked for (docs/SECURITY.md); this test lists the services with it.
+  if (serverFlags.includes('grpc_reflection')) args.push('--grpc_reflection');
   if (serverFlags.includes('backup_dir')) args.push(`--backup_dir=${join(workDir, 'backups')}`);
   server = spawn(serverPath, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: workDir });
   process.once('exit', killHard);  // never leave it behind, even if the runner dies

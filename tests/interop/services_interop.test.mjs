@@ -106,7 +106,7 @@ async function start(name, extra) {
   const args = ['--host=127.0.0.1', '--port=0', `--port_file=${portFile}`,
     `--db_path=${join(workDir, `${name}-db`)}`, `--backup_dir=${join(workDir, `${name}-backups`)}`,
     // Development mode: every caller is one subject, so no per-caller rate limit.
-    '--insecure_development_mode', '--rate_limit_per_second=0', ...extra];
+    '--insecure_development_mode', '--grpc_reflection', '--rate_limit_per_second=0', ...extra];
   const child = spawn(path, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: workDir });
   const s = { process: child, log: '', address: '' };
   servers[name] = s;
