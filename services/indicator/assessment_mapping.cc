@@ -115,6 +115,7 @@ MeasureLight LightFromProto(const v1::MeasureLight& p) {
   const int colour = p.colour();
   l.colour = colour >= 1 && colour <= 3 ? static_cast<Colour>(colour) : Colour::kGreen;
   l.reasons.assign(p.reasons().begin(), p.reasons().end());
+  l.reasons_zh.assign(p.reasons_zh().begin(), p.reasons_zh().end());
   l.owners.assign(p.owners().begin(), p.owners().end());
   l.responsible.assign(p.responsible_organizations().begin(), p.responsible_organizations().end());
   for (const v1::MeasureOwnerProgress& q : p.progress()) {

@@ -59,6 +59,7 @@ std::vector<v1::Evaluation> Trajectory() {
   for (const auto& [day, v] : values) out.push_back(PmEvaluation(day, v));
   out.back().set_projected_value(29.5);
   out.back().set_projection_method("seasonal profile of 2023, 2024, 2025");
+  out.back().set_projection_method_zh("按2023、2024、2025年的逐月季节规律推算");
   return out;
 }
 
@@ -121,7 +122,8 @@ TEST(ChartBuildersTest, TrajectoryPlotsEachValueTheTargetAndTheProjectionFromThe
   EXPECT_FALSE(projection->points[1].low.has_value());
   EXPECT_EQ(c.y_decimals, 1);
   ASSERT_FALSE(c.notes.empty());
-  EXPECT_NE(c.notes[0].find("seasonal profile of 2023, 2024, 2025"), std::string::npos);
+  // The chart speaks Chinese: the evaluation's projection_method_zh, not its English twin.
+  EXPECT_EQ(c.notes[0], "预测方法：按2023、2024、2025年的逐月季节规律推算");
 
   v1::RenderChartResponse response;
   SeriesToProto(c, response.mutable_series());

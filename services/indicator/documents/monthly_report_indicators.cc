@@ -59,7 +59,7 @@ constexpr int kMaxReasons = 5;
 std::string ReasonsText(const iv1::MeasureLight& light) {
   std::string text;
   int shown = 0;
-  for (const std::string& reason : light.reasons()) {
+  for (const std::string& reason : ReasonsToPrint(light)) {
     if (shown == kMaxReasons) break;
     absl::StrAppend(&text, shown++ > 0 ? "\n" : "", reason);
   }
@@ -308,13 +308,13 @@ void WriteOverdue(const MonthlyReportContext& ctx, MonthlyReportPager& pager) {
   } else {
     pager.Paragraph(absl::StrCat("红灯措施共", rows.size(),
                                  "项（逾期未办结、检查节点未完成、督办逾期或问题清单逾期等），"
-                                 "判定依据为评估接口给出的原文。"));
+                                 "判定依据与评估接口给出的理由逐条对应。"));
     pager.Table("红灯措施及责任单位",
                 {{"措施", 3.0},
                  {"牵头部门", 1.75},
                  {"责任单位", 1.75},
                  {"完成时限", 1.1},
-                 {"判定依据（评估接口原文）", 3.0}},
+                 {"判定依据", 3.0}},
                 rows);
   }
 
@@ -332,7 +332,7 @@ void WriteOverdue(const MonthlyReportContext& ctx, MonthlyReportPager& pager) {
                    ValueText(e.has_projected_value(), e.projected_value(), ""),
                    IndicatorStatusWord(e.status()),
                    Owners(i),
-                   Abbreviate(e.status_reason(), kMaxCellChars)};
+                   Abbreviate(ChineseOr(e.status_reason_zh(), e.status_reason()), kMaxCellChars)};
       if (Alarming(status)) row.alert_columns = {4};
       indicator_rows.push_back(std::move(row));
     }
@@ -347,7 +347,7 @@ void WriteOverdue(const MonthlyReportContext& ctx, MonthlyReportPager& pager) {
                  {"年底预计", 1.15, CellAlign::kRight},
                  {"状态", 1.4, CellAlign::kCenter},
                  {"责任单位", 1.7},
-                 {"说明（评估接口原文）", 2.6}},
+                 {"说明", 2.6}},
                 indicator_rows);
   }
 

@@ -224,7 +224,11 @@ TEST_F(MonthlyReportPdfTest, OverdueMeasureIsListedWithItsOwnerByName) {
   EXPECT_TRUE(absl::StrContains(red, "a1-t3-m4")) << red;
   EXPECT_TRUE(absl::StrContains(red, "区交通局")) << red;
   EXPECT_TRUE(absl::StrContains(red, "区公安交通支")) << red;  // the responsible unit (wrapped)
-  EXPECT_TRUE(absl::StrContains(red, "«5月底前»")) << red;
+  // The reasons as the API gives them in Chinese (reasons_zh), not its English ones.
+  EXPECT_TRUE(absl::StrContains(red, "「5月底前」")) << red;
+  EXPECT_TRUE(absl::StrContains(red, "责任单位报告均未说明完成")) << red;
+  EXPECT_FALSE(absl::StrContains(red, "no report of an owner")) << red;
+  EXPECT_FALSE(absl::StrContains(red, "评估接口原文")) << red;
   // A green measure is not in the list.
   EXPECT_FALSE(absl::StrContains(red, "a1-t3-m1")) << red;
   const std::string off = Between(Text(), "（二）偏离目标和存在风险的指标", "七、督查督办");
@@ -232,6 +236,23 @@ TEST_F(MonthlyReportPdfTest, OverdueMeasureIsListedWithItsOwnerByName) {
   EXPECT_TRUE(absl::StrContains(leak, " 9.1 ")) << leak;
   EXPECT_TRUE(absl::StrContains(leak, " ≤8 ")) << leak;
   EXPECT_TRUE(absl::StrContains(leak, "区水务局")) << leak;
+  // The explanation is the evaluation's status_reason_zh.
+  EXPECT_TRUE(absl::StrContains(Flat(off), "沿用最新数值9.1（2026年5月25日），未达到目标≤8"))
+      << Flat(off);
+  EXPECT_FALSE(absl::StrContains(off, "carried forward")) << off;
+}
+
+// An answer without the Chinese texts (a month closed before the API gave
+// them) still prints its reasons, in the words it has.
+TEST_F(MonthlyReportPdfTest, ReasonsWithoutAChineseTextArePrintedAsGiven) {
+  MonthFacts facts = MayFacts();
+  for (iv1::MeasureLight& l : *facts.evaluation.mutable_measure_lights()) {
+    if (absl::EndsWith(l.measure(), "/a1-t3-m4")) l.clear_reasons_zh();
+  }
+  Render(facts);
+  const std::string red = Flat(Between(Text(), "（一）红灯措施", "（二）偏离目标和存在风险的指标"));
+  EXPECT_TRUE(absl::StrContains(red, "«5月底前»")) << red;
+  EXPECT_TRUE(absl::StrContains(red, "问题清单：5项中3项未销号")) << red;  // a1-t7-m1 in Chinese
 }
 
 TEST_F(MonthlyReportPdfTest, DecisionsAndSupervisionOfTheMonthOnly) {
@@ -372,9 +393,11 @@ TEST_F(MonthlyReportPdfTest, ClosedMonthUsesTheAssessmentsLightsAndScorecards) {
     *l = live;
     l->set_colour(iv1::MEASURE_COLOUR_GREEN);
     l->clear_reasons();
+    l->clear_reasons_zh();
     if (absl::EndsWith(l->measure(), "/a1-t9-m1")) {
       l->set_colour(iv1::MEASURE_COLOUR_RED);
       l->add_reasons("due 2026-05-31 passed, completion not confirmed by the bureau");
+      l->add_reasons_zh("完成时限2026年5月31日已过，局方尚未确认办结");
     }
   }
   for (const iv1::Scorecard& live : facts.evaluation.scorecards()) {
@@ -404,12 +427,14 @@ TEST_F(MonthlyReportPdfTest, LongReasonsAreCutSoTheRowFitsOnAPage) {
       l.add_reasons(absl::StrCat("checkpoint «按季度» occurrence ", i,
                                  " missed: no report of an owner states it met; ",
                                  std::string(300, 'x')));
+      l.add_reasons_zh(absl::StrCat("措施原文节点「按季度」第", i,
+                                    "次已过，责任单位报告均未说明完成；", std::string(300, 'x')));
     }
   }
   const RenderedPdf pdf = Render(facts);
   const std::string red = Flat(Between(Text(), "（一）红灯措施", "（二）偏离目标和存在风险的指标"));
   EXPECT_TRUE(absl::StrContains(red, "（共10条，其余见评估接口）")) << red;
-  EXPECT_FALSE(absl::StrContains(red, "occurrence7")) << "only the first five reasons";
+  EXPECT_FALSE(absl::StrContains(red, "第7次")) << "only the first five reasons";
   EXPECT_LE(pdf.page_count, 10);
 }
 

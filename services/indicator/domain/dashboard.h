@@ -158,7 +158,8 @@ struct MeasureIndicator {
   std::optional<absl::CivilDay> value_day;  // the day of that value
   std::string unit;
   std::string target;         // e.g. "≥ 30 %"
-  std::string status_reason;  // the evaluation's reason
+  std::string status_reason;     // the evaluation's reason
+  std::string status_reason_zh;  // … in Chinese
   // A stretch goal (力争, 鼓励): shown, never turns the measure red or yellow nor
   // takes a completion back.
   bool stretch = false;
@@ -283,6 +284,7 @@ struct MeasureLight {
   std::string measure_id;
   Colour colour = Colour::kGreen;
   std::vector<std::string> reasons;
+  std::vector<std::string> reasons_zh;  // the same in Chinese, one for one
   std::vector<std::string> owners;       // lead organizations
   std::vector<std::string> responsible;  // responsible organizations (not leads)
   std::vector<OwnerProgress> progress;   // leads, then responsible, then other reporters
