@@ -264,6 +264,8 @@ v1::Evaluation ToProto(const Indicator& indicator, const Evaluation& e) {
   p.set_status_reason(e.status_reason);
   p.set_status_reason_zh(e.status_reason_zh);
   if (e.projected_value) p.set_projected_value(*e.projected_value);
+  if (e.projected_low) p.set_projected_low(*e.projected_low);
+  if (e.projected_high) p.set_projected_high(*e.projected_high);
   p.set_projection_method(e.projection_method);
   p.set_projection_method_zh(e.projection_method_zh);
   if (e.required_remaining_value) p.set_required_remaining_value(*e.required_remaining_value);

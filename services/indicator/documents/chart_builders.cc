@@ -146,10 +146,16 @@ Chart IndicatorTrajectoryChart(const std::vector<v1::Evaluation>& evaluations) {
   }
   if (last.has_projected_value() && last.has_current_value() && as_of < last_day) {
     ChartSeries projection{"预测", SeriesStyle::kProjection, kProjectionBlue, {}};
+    // With a band (projected_low/high), it opens from today's value.
+    const bool band = last.has_projected_low() && last.has_projected_high();
+    const std::optional<double> today =
+        band ? std::optional<double>(last.current_value()) : std::nullopt;
     projection.points.push_back({DayLabel(as_of), static_cast<double>(as_of - first_day),
-                                 last.current_value(), std::nullopt, std::nullopt});
+                                 last.current_value(), today, today});
     ChartPoint end{DayLabel(last_day), static_cast<double>(last_day - first_day),
-                   last.projected_value(), std::nullopt, std::nullopt};
+                   last.projected_value(),
+                   band ? std::optional<double>(last.projected_low()) : std::nullopt,
+                   band ? std::optional<double>(last.projected_high()) : std::nullopt};
     projection.points.push_back(end);
     chart.series.push_back(projection);
     values.push_back(last.projected_value());

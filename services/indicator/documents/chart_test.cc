@@ -120,6 +120,7 @@ TEST(ChartBuildersTest, TrajectoryPlotsEachValueTheTargetAndTheProjectionFromThe
   EXPECT_EQ(projection->points[1].label, "2026-12-31");
   // No band: the evaluation gives none.
   EXPECT_FALSE(projection->points[1].low.has_value());
+  EXPECT_FALSE(projection->points[0].low.has_value());
   EXPECT_EQ(c.y_decimals, 1);
   ASSERT_FALSE(c.notes.empty());
   // The chart speaks Chinese: the evaluation's projection_method_zh, not its English twin.
@@ -377,6 +378,49 @@ TEST(ChartDrawingTest, SvgParsesAndItsLineGoesThroughTheValuesOnTheAxes) {
   EXPECT_NEAR(projected->points[1].second, y_of(29.5), 0.05);
   EXPECT_NEAR(projected->points[1].first, first.first + (364 - value.points[0].x) * px_per_day,
               0.05);
+}
+
+// With the evaluation's band (projected_low/high), the projection opens from
+// the day's value to the band at the period's end, drawn as an area.
+TEST(ChartDrawingTest, TheProjectionsBandIsDrawnFromTheDaysValueToItsBoundsAtTheEnd) {
+  std::vector<v1::Evaluation> trajectory = Trajectory();
+  trajectory.back().set_projected_low(28);
+  trajectory.back().set_projected_high(31);
+  const Chart c = IndicatorTrajectoryChart(trajectory);
+  const ChartSeries& projection = *Find(c, "预测");
+  ASSERT_EQ(projection.points.size(), 2u);
+  EXPECT_EQ(projection.points[0].low, 33.9);
+  EXPECT_EQ(projection.points[0].high, 33.9);
+  EXPECT_EQ(projection.points[1].low, 28);
+  EXPECT_EQ(projection.points[1].high, 31);
+
+  const std::string svg = RenderSvg(c, 960, 540);
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(svg.c_str()));
+  const std::vector<SvgPath> paths = Paths(doc);
+  const ChartSeries& value = *Find(c, "累计值");
+  const SvgPath* line = LongestStroke(paths, value.color);
+  ASSERT_NE(line, nullptr);
+  const auto& first = line->points.front();
+  const auto& last = line->points.back();
+  const double px_per_day =
+      (last.first - first.first) / (value.points.back().x - value.points[0].x);
+  const double px_per_unit =
+      (last.second - first.second) / (value.points.back().value - value.points[0].value);
+  auto y_of = [&](double v) { return first.second + (v - value.points[0].value) * px_per_unit; };
+  const double end_x = first.first + (364 - value.points[0].x) * px_per_day;
+  auto has_point = [](const SvgPath& p, double x, double y) {
+    for (const auto& [px, py] : p.points) {
+      if (std::abs(px - x) < 0.05 && std::abs(py - y) < 0.05) return true;
+    }
+    return false;
+  };
+  bool band = false;
+  for (const SvgPath& p : paths) {
+    band = band || (has_point(p, end_x, y_of(28)) && has_point(p, end_x, y_of(31)) &&
+                    has_point(p, last.first, y_of(33.9)));
+  }
+  EXPECT_TRUE(band) << "no area through the day's value and both bounds at the period's end";
 }
 
 TEST(ChartDrawingTest, BarsAreAsHighAsTheirValuesInCategoryOrder) {

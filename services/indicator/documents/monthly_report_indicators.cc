@@ -72,6 +72,16 @@ std::string ReasonsText(const iv1::MeasureLight& light) {
 
 bool Alarming(iv1::IndicatorStatus s) { return s == iv1::INDICATOR_STATUS_OFF_TRACK; }
 
+// The projection, with its band where the evaluation gives one: "28.4（27.9～29.0）".
+std::string ProjectionText(const iv1::Evaluation& e) {
+  std::string text = ValueText(e.has_projected_value(), e.projected_value(), "");
+  if (e.has_projected_value() && e.has_projected_low() && e.has_projected_high()) {
+    absl::StrAppend(&text, "（", ReportNumber(e.projected_low()), "～",
+                    ReportNumber(e.projected_high()), "）");
+  }
+  return text;
+}
+
 }  // namespace
 
 void WriteIndicators(const MonthlyReportContext& ctx, MonthlyReportPager& pager) {
@@ -88,8 +98,9 @@ void WriteIndicators(const MonthlyReportContext& ctx, MonthlyReportPager& pager)
                                   evaluation.evaluations_size(), "项");
   if (!counts.empty()) absl::StrAppend(&text, "，其中", absl::StrJoin(counts, "、"));
   absl::StrAppend(&text,
-                  "。下表列出各项指标的当前值、目标值、评估状态、年底预计值，以及剩余时段须达到"
-                  "的均值（按评估接口的取值修约，未作二次计算）。");
+                  "。下表列出各项指标的当前值、目标值、评估状态、年底预计值（括号内为按各往年"
+                  "季节规律分别推算的区间），以及剩余时段须达到的均值（按评估接口的取值修约，"
+                  "未作二次计算）。");
   pager.Paragraph(text);
   if (evaluation.evaluations().empty()) return;
   const std::vector<TableColumn> columns = {
@@ -107,7 +118,7 @@ void WriteIndicators(const MonthlyReportContext& ctx, MonthlyReportPager& pager)
                  ValueText(e.has_current_value(), e.current_value(), ""),
                  TargetText(i, false),
                  IndicatorStatusWord(e.status()),
-                 ValueText(e.has_projected_value(), e.projected_value(), ""),
+                 ProjectionText(e),
                  RequiredText(e),
                  Owners(i)};
     if (Alarming(e.status())) row.alert_columns = {4};

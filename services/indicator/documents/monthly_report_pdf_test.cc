@@ -155,7 +155,8 @@ TEST_F(MonthlyReportPdfTest, ShowsTheApiFiguresAsGiven) {
   EXPECT_TRUE(absl::StrContains(pm25, " 31 ")) << pm25;
   EXPECT_TRUE(absl::StrContains(pm25, " ≤27 ")) << pm25;
   EXPECT_TRUE(absl::StrContains(pm25, "偏离目标")) << pm25;
-  EXPECT_TRUE(absl::StrContains(pm25, " 28.4 ")) << pm25;
+  // The projection with its band (projected_low～projected_high).
+  EXPECT_TRUE(absl::StrContains(pm25, " 28.4（27.6～29.3）")) << pm25;
   EXPECT_TRUE(absl::StrContains(pm25, "≤24.6")) << pm25;
   EXPECT_TRUE(absl::StrContains(pm25, "区生态环境局")) << pm25;
   const std::string flat = Flat(text);

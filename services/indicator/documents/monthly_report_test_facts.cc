@@ -328,6 +328,8 @@ void AddIndicators(MonthFacts& f) {
   }
   pm25->set_current_value(31);
   pm25->set_projected_value(28.4);
+  pm25->set_projected_low(27.6);
+  pm25->set_projected_high(29.3);
   pm25->set_required_remaining_value(24.6);
   pm25->set_observed_days(151);
   pm25->set_standards_used("HJ 633-2012: 59, HJ 633—2026: 92");

@@ -141,9 +141,34 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
     remaining_weight += counting ? profile.rate[d.month() - 1] : profile.factor[d.month() - 1];
   }
   const ProjectionInput input{ind, as_of, ytd, profile, remaining, remaining_weight, decimals};
-  Projection p = ind.aggregation == Aggregation::kMeanOfDaily             ? ProjectMean(input)
-                 : ind.aggregation == Aggregation::kRatioOfQualifyingDays ? ProjectRatio(input)
-                                                                          : ProjectCount(input);
+  auto project = [&](const ProjectionInput& in) {
+    return ind.aggregation == Aggregation::kMeanOfDaily             ? ProjectMean(in)
+           : ind.aggregation == Aggregation::kRatioOfQualifyingDays ? ProjectRatio(in)
+                                                                    : ProjectCount(in);
+  };
+  Projection p = project(input);
+  // The band: how far the years behind the profile disagree. Each past year's
+  // own profile projects the same days to date; the lowest and the highest
+  // bound the projection of their mean.
+  std::optional<double> low, high;
+  if (profile.years.size() >= 2 && remaining > 0) {
+    for (size_t k = 0; k < profile.years.size(); ++k) {
+      const Profile one = profile.OfYear(k);
+      YearToDate seen = ytd;
+      seen.expected_weight = 0;
+      for (int m = 0; m < 12; ++m) {
+        seen.expected_weight += ytd.valid_by_month[m] * (counting ? one.rate[m] : one.factor[m]);
+      }
+      double weight = 0;
+      for (absl::CivilDay d = std::max(as_of + 1, ind.period_start); d <= ind.period_end; ++d) {
+        weight += counting ? one.rate[d.month() - 1] : one.factor[d.month() - 1];
+      }
+      const double v =
+          project(ProjectionInput{ind, as_of, seen, one, remaining, weight, decimals}).projected;
+      low = low.has_value() ? std::min(*low, v) : v;
+      high = high.has_value() ? std::max(*high, v) : v;
+    }
+  }
   DecideStatus(ind, as_of, ytd.n, AnnualShortfall(ind, ytd, standards), rules, &p);
   result.current_value = p.current;
   result.projected_value = RoundHalfEven(p.projected, 1);
@@ -151,6 +176,11 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
   if (out != nullptr) {
     out->current_value = result.current_value;
     out->projected_value = result.projected_value;
+    if (low.has_value() && high.has_value()) {
+      // Never narrower than the projection itself, at its rounding.
+      out->projected_low = std::min(RoundHalfEven(*low, 1), *result.projected_value);
+      out->projected_high = std::max(RoundHalfEven(*high, 1), *result.projected_value);
+    }
     out->projection_method = p.method;
     out->projection_method_zh = p.method_zh;
     out->required_remaining_value = p.required;

@@ -72,6 +72,10 @@ struct Evaluation {
   std::string status_reason;
   std::string status_reason_zh;
   std::optional<double> projected_value;
+  // The band around it: the lowest and highest projection under each past
+  // year's own seasonal profile (two or more such years); unset otherwise.
+  std::optional<double> projected_low;
+  std::optional<double> projected_high;
   std::string projection_method;
   std::string projection_method_zh;
   std::optional<double> required_remaining_value;

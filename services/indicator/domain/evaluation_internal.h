@@ -58,6 +58,18 @@ struct Profile {
   std::vector<int> years;
   std::array<double, 12> factor = {};  // mean-type: monthly mean / annual mean
   std::array<double, 12> rate = {};    // count-type: share of qualifying days per month
+  // Each year's own factors and rates (one for one with `years`), whose
+  // projections give the band around the projection under their mean.
+  std::vector<std::array<double, 12>> year_factor, year_rate;
+
+  // The profile of years[k] alone.
+  Profile OfYear(size_t k) const {
+    Profile one;
+    one.years = {years[k]};
+    one.factor = year_factor[k];
+    one.rate = year_rate[k];
+    return one;
+  }
 };
 
 // Past years (before `year`) with enough valid days in every month, by the
@@ -88,10 +100,14 @@ Profile BuildProfile(absl::Span<const DistrictDay> days, int year, const Evaluat
     if (!complete || n == 0) continue;
     const double annual = total / n;
     p.years.push_back(y);
+    std::array<double, 12>& factor = p.year_factor.emplace_back();
+    std::array<double, 12>& rate = p.year_rate.emplace_back();
     for (int m = 0; m < 12; ++m) {
       const double monthly = months[m].first / months[m].second;
-      factor_sum[m] += annual > 0 ? monthly / annual : 1.0;
-      rate_sum[m] += monthly;
+      factor[m] = annual > 0 ? monthly / annual : 1.0;
+      rate[m] = monthly;
+      factor_sum[m] += factor[m];
+      rate_sum[m] += rate[m];
     }
   }
   for (int m = 0; m < 12; ++m) {

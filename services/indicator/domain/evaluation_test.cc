@@ -134,6 +134,47 @@ TEST_F(EvaluationTest, SeasonalProfileWeighsWinterUp) {
   const double y2025 = *MeanOver(days, DailyItem::kPm25, absl::CivilDay(2025, 1, 1),
                                  absl::CivilDay(2025, 12, 31), &n);
   EXPECT_NEAR(*e.projected_value, y2025, 0.1);
+  // One past year: no band to draw.
+  EXPECT_FALSE(e.projected_low.has_value());
+  EXPECT_FALSE(e.projected_high.has_value());
+  EXPECT_EQ(e.projection_method_zh,
+            "按2025年的逐月季节规律推算（各月按其在这些年份中的占比加权）");
+}
+
+// Two past years that disagree about the winter: the projection under their
+// mean profile, with the band of the projections under each year's own.
+TEST_F(EvaluationTest, PastYearsThatDisagreeGiveTheProjectionABand) {
+  std::vector<DistrictDay> days;
+  auto with_winter = [](double winter) {
+    return [winter](absl::CivilDay d) { return (d.month() <= 2 || d.month() >= 11) ? winter : 20.0; };
+  };
+  for (absl::CivilDay d(2024, 1, 1); d <= absl::CivilDay(2024, 12, 31); ++d) {
+    days.push_back(Day(d, with_winter(40)(d)));
+  }
+  for (absl::CivilDay d(2025, 1, 1); d <= absl::CivilDay(2025, 12, 31); ++d) {
+    days.push_back(Day(d, with_winter(80)(d)));
+  }
+  for (absl::CivilDay d(2026, 1, 1); d <= absl::CivilDay(2026, 6, 30); ++d) {
+    days.push_back(Day(d, with_winter(60)(d)));
+  }
+  const Evaluation e =
+      EvaluateAirQuality(Pm25(33), absl::CivilDay(2026, 6, 30), days, calibers_, rules_);
+  EXPECT_THAT(e.projection_method, HasSubstr("seasonal profile of 2024, 2025"));
+  ASSERT_TRUE(e.projected_value.has_value());
+  ASSERT_TRUE(e.projected_low.has_value());
+  ASSERT_TRUE(e.projected_high.has_value());
+  // The milder 2024 winter projects lower than the harsh 2025 one; the
+  // projection lies between them, and the band is not a point.
+  EXPECT_LE(*e.projected_low, *e.projected_value);
+  EXPECT_GE(*e.projected_high, *e.projected_value);
+  EXPECT_GT(*e.projected_high - *e.projected_low, 1.0);
+  // Once the period is over there is nothing left to project.
+  for (absl::CivilDay d(2026, 7, 1); d <= absl::CivilDay(2026, 12, 31); ++d) {
+    days.push_back(Day(d, with_winter(60)(d)));
+  }
+  const Evaluation over =
+      EvaluateAirQuality(Pm25(33), absl::CivilDay(2026, 12, 31), days, calibers_, rules_);
+  EXPECT_FALSE(over.projected_low.has_value());
 }
 
 TEST_F(EvaluationTest, CountOfHeavyDaysSaysHowManyMoreAreAllowed) {
