@@ -55,6 +55,7 @@ ScoreRole RoleFromProto(const v1::ScoreRole& p) {
   r.measures_completed = p.measures_completed();
   r.overdue_measures = p.overdue_measures();
   r.overdue.assign(p.overdue().begin(), p.overdue().end());
+  r.overdue_zh.assign(p.overdue_zh().begin(), p.overdue_zh().end());
   r.reports_due = p.reports_due();
   r.reports_on_time = p.reports_on_time();
   r.reports_late = p.reports_late();

@@ -390,6 +390,7 @@ v1::ScoreRole ToProto(const ScoreRole& r) {
   p.set_measures_completed(r.measures_completed);
   p.set_overdue_measures(r.overdue_measures);
   for (const std::string& o : r.overdue) p.add_overdue(o);
+  for (const std::string& o : r.overdue_zh) p.add_overdue_zh(o);
   p.set_reports_due(r.reports_due);
   p.set_reports_on_time(r.reports_on_time);
   p.set_reports_late(r.reports_late);

@@ -366,9 +366,13 @@ void WriteOverdue(const MonthlyReportContext& ctx, MonthlyReportPager& pager) {
   std::vector<TableRow> org_rows;
   for (const iv1::Scorecard& card : ctx.scorecards) {
     if (card.overdue_measures() == 0) continue;
-    std::vector<std::string> which(card.as_lead().overdue().begin(),
-                                   card.as_lead().overdue().end());
-    for (const std::string& m : card.as_responsible().overdue()) {
+    // The Chinese texts (overdue_zh); the English ones where an answer has none.
+    auto overdue = [](const iv1::ScoreRole& role) -> const auto& {
+      return role.overdue_zh_size() == role.overdue_size() ? role.overdue_zh() : role.overdue();
+    };
+    std::vector<std::string> which(overdue(card.as_lead()).begin(),
+                                   overdue(card.as_lead()).end());
+    for (const std::string& m : overdue(card.as_responsible())) {
       which.push_back(absl::StrCat(m, "（责任单位）"));
     }
     org_rows.push_back(

@@ -237,6 +237,10 @@ TEST_F(MonthlyReportPdfTest, OverdueMeasureIsListedWithItsOwnerByName) {
   EXPECT_TRUE(absl::StrContains(leak, " 9.1 ")) << leak;
   EXPECT_TRUE(absl::StrContains(leak, " ≤8 ")) << leak;
   EXPECT_TRUE(absl::StrContains(leak, "区水务局")) << leak;
+  // Each organization's overdue measures, in the scorecard's Chinese words.
+  const std::string per_org = Flat(Between(Text(), "（三）各单位逾期措施", "七、督查督办"));
+  EXPECT_TRUE(absl::StrContains(per_org, "a1-t3-m4（完成时限2026年5月31日）")) << per_org;
+  EXPECT_FALSE(absl::StrContains(per_org, "(due")) << per_org;
   // The explanation is the evaluation's status_reason_zh.
   EXPECT_TRUE(absl::StrContains(Flat(off), "沿用最新数值9.1（2026年5月25日），未达到目标≤8"))
       << Flat(off);

@@ -354,7 +354,8 @@ struct ScoreRole {
   int measures_due = 0;              // ... due by as_of
   int measures_completed = 0;        // ... of those, counted as completed
   int overdue_measures = 0;          // due day passed, not counted as completed
-  std::vector<std::string> overdue;  // "a1-t2-m3 (due 2026-06-30)"
+  std::vector<std::string> overdue;     // "a1-t2-m3 (due 2026-06-30)"
+  std::vector<std::string> overdue_zh;  // "a1-t2-m3（完成时限2026年6月30日）"
   int reports_due = 0;               // (measure, period) entries due by as_of
   int reports_on_time = 0;
   int reports_late = 0;
