@@ -274,6 +274,7 @@ v1::Evaluation ToProto(const Indicator& indicator, const Evaluation& e) {
   p.set_remaining_days(e.remaining_days);
   p.set_observed_days(e.observed_days);
   p.set_standards_used(e.standards_used);
+  p.set_standards_used_zh(e.standards_used_zh);
   for (const CaliberResult& c : e.calibers) {
     v1::CaliberResult* q = p.add_calibers();
     q->set_caliber(c.caliber);

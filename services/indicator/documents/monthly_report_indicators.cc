@@ -167,10 +167,12 @@ void WriteAirQuality(const MonthlyReportContext& ctx, MonthlyReportPager& pager)
                    ValueText(e->has_current_value(), e->current_value(), ""),
                    TargetText(i, false),
                    IndicatorStatusWord(e->status()),
-                   ValueText(e->has_projected_value(), e->projected_value(), ""),
+                   ProjectionText(*e),
                    RequiredText(*e),
                    absl::StrCat(e->observed_days()),
-                   e->standards_used().empty()
+                   !e->standards_used_zh().empty()
+                       ? absl::StrReplaceAll(e->standards_used_zh(), {{"；", "\n"}})
+                   : e->standards_used().empty()
                        ? "—"
                        : absl::StrReplaceAll(e->standards_used(), {{", ", "\n"}})};
       if (Alarming(e->status())) row.alert_columns = {3};

@@ -155,8 +155,10 @@ TEST_F(MonthlyReportPdfTest, ShowsTheApiFiguresAsGiven) {
   EXPECT_TRUE(absl::StrContains(pm25, " 31 ")) << pm25;
   EXPECT_TRUE(absl::StrContains(pm25, " ≤27 ")) << pm25;
   EXPECT_TRUE(absl::StrContains(pm25, "偏离目标")) << pm25;
-  // The projection with its band (projected_low～projected_high).
-  EXPECT_TRUE(absl::StrContains(pm25, " 28.4（27.6～29.3）")) << pm25;
+  // The projection with its band (projected_low～projected_high), which may wrap.
+  const std::string pm25_cells = Flat(RowAround(text, "a4-pm25", 4, 3));
+  EXPECT_TRUE(absl::StrContains(pm25_cells, "28.4（27.6～")) << pm25_cells;
+  EXPECT_TRUE(absl::StrContains(pm25_cells, "29.3）")) << pm25_cells;
   EXPECT_TRUE(absl::StrContains(pm25, "≤24.6")) << pm25;
   EXPECT_TRUE(absl::StrContains(pm25, "区生态环境局")) << pm25;
   const std::string flat = Flat(text);
@@ -167,6 +169,9 @@ TEST_F(MonthlyReportPdfTest, ShowsTheApiFiguresAsGiven) {
       "共评估量化指标37项，其中已达成2项、按进度推进23项、存在风险2项、偏离目标9项、数据不足1项"));
   // 优良天数比率 under each caliber, since they differ; 重污染天数 alike under all.
   EXPECT_TRUE(absl::StrContains(text, "新旧标准口径对比"));
+  // The standards that judged the days, in Chinese (standards_used_zh).
+  EXPECT_TRUE(absl::StrContains(flat, "HJ633-2012：59天")) << flat;
+  EXPECT_FALSE(absl::StrContains(flat, "59days")) << flat;
   const std::vector<std::string> old_caliber = LinesWith(text, "全部按HJ 633-2012");
   ASSERT_EQ(old_caliber.size(), 1u) << "only 优良天数比率's calibers differ";
   EXPECT_TRUE(absl::StrContains(old_caliber[0], " 75.5 ")) << old_caliber[0];

@@ -332,7 +332,8 @@ void AddIndicators(MonthFacts& f) {
   pm25->set_projected_high(29.3);
   pm25->set_required_remaining_value(24.6);
   pm25->set_observed_days(151);
-  pm25->set_standards_used("HJ 633-2012: 59, HJ 633—2026: 92");
+  pm25->set_standards_used("HJ 633-2012: 59 days, HJ 633—2026: 92 days");
+  pm25->set_standards_used_zh("HJ 633-2012：59天；HJ 633—2026：92天");
   pm25->set_status_reason(
       "projected 28.4 misses the target 27 by more than the at-risk margin of 1");
   pm25->set_status_reason_zh("预计期末28.4微克/立方米，未达到目标≤27，差距超过5%");

@@ -120,9 +120,13 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
   if (out != nullptr) {
     out->observed_days = ytd.n;
     out->remaining_days = remaining;
-    std::vector<std::string> used;
-    for (auto& [id, n] : ytd.standards) used.push_back(absl::StrCat(id, ": ", n, " days"));
+    std::vector<std::string> used, used_zh;
+    for (auto& [id, n] : ytd.standards) {
+      used.push_back(absl::StrCat(id, ": ", n, " days"));
+      used_zh.push_back(absl::StrCat(id, "：", n, "天"));
+    }
     out->standards_used = absl::StrJoin(used, ", ");
+    out->standards_used_zh = absl::StrJoin(used_zh, "；");
   }
   if (ytd.n == 0) {
     result.status = IndicatorStatus::kInsufficientData;

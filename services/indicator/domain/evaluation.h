@@ -84,6 +84,7 @@ struct Evaluation {
   int remaining_days = 0;
   int observed_days = 0;
   std::string standards_used;
+  std::string standards_used_zh;  // "HJ 633-2012：59天；HJ 633—2026：92天"
   std::vector<CaliberResult> calibers;
   std::vector<std::string> notes;
   std::vector<std::string> notes_zh;  // one for one with notes
