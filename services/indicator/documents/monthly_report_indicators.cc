@@ -372,8 +372,7 @@ void WriteOverdue(const MonthlyReportContext& ctx, MonthlyReportPager& pager) {
     auto overdue = [](const iv1::ScoreRole& role) -> const auto& {
       return role.overdue_zh_size() == role.overdue_size() ? role.overdue_zh() : role.overdue();
     };
-    std::vector<std::string> which(overdue(card.as_lead()).begin(),
-                                   overdue(card.as_lead()).end());
+    std::vector<std::string> which(overdue(card.as_lead()).begin(), overdue(card.as_lead()).end());
     for (const std::string& m : overdue(card.as_responsible())) {
       which.push_back(absl::StrCat(m, "（责任单位）"));
     }

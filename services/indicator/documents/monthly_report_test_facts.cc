@@ -251,8 +251,10 @@ void AddMeasures(MonthFacts& f) {
           "checkpoint «5月底前» of the measure text due 2026-05-31 missed: no report of an owner "
           "states it met");
       light->add_reasons("区交通局 did not report for 2026-04 and 2026-05");
-      light->add_reasons_zh("措施原文节点「5月底前」（2026年5月31日）已过，责任单位报告均未说明完成");
-      light->add_reasons_zh("区交通局最近2期未按时报送（未报送）：2026年4月未报送、2026年5月未报送");
+      light->add_reasons_zh(
+          "措施原文节点「5月底前」（2026年5月31日）已过，责任单位报告均未说明完成");
+      light->add_reasons_zh(
+          "区交通局最近2期未按时报送（未报送）：2026年4月未报送、2026年5月未报送");
     } else if (id == "a1-t7-m1") {
       light->set_colour(iv1::MEASURE_COLOUR_RED);
       light->add_reasons(

@@ -236,10 +236,10 @@ void JudgeConfirmedCompletion(const MeasureInfo& m, LightJudge* judge) {
                     absl::StrCat(zh, "，但", IndicatorFactZh(*i, "偏离目标"),
                                  "；局方确认时未采用指标核验，仍计为办结：", d->override_reason)});
     } else {
-      judge->Raise(Colour::kRed, {absl::StrCat(text, ", but ", IndicatorFact(*i, "off track"),
-                                               "; not counted as completed"),
-                                  absl::StrCat(zh, "，但", IndicatorFactZh(*i, "偏离目标"),
-                                               "；不计为办结")});
+      judge->Raise(Colour::kRed,
+                   {absl::StrCat(text, ", but ", IndicatorFact(*i, "off track"),
+                                 "; not counted as completed"),
+                    absl::StrCat(zh, "，但", IndicatorFactZh(*i, "偏离目标"), "；不计为办结")});
     }
   }
   for (const MeasureIndicator* i : IndicatorsWith(m, IndicatorStatus::kAtRisk)) {
@@ -253,9 +253,8 @@ void JudgeConfirmedCompletion(const MeasureInfo& m, LightJudge* judge) {
 void NoteDeclaration(const MeasureInfo& m, LightJudge* judge) {
   const CompletionDeclaration* d = m.declaration ? &*m.declaration : nullptr;
   if (d != nullptr && d->state == CompletionState::kDeclared) {
-    judge->Note({absl::StrCat("completion declared by ", d->organization, " on ",
-                              Day(d->declared), " (declaration ", d->number,
-                              "), awaiting the bureau's confirmation"),
+    judge->Note({absl::StrCat("completion declared by ", d->organization, " on ", Day(d->declared),
+                              " (declaration ", d->number, "), awaiting the bureau's confirmation"),
                  absl::StrCat(d->organization, "于", DayZh(d->declared), "申请办结（第", d->number,
                               "次申请），待局方确认")});
   } else if (d != nullptr && d->state == CompletionState::kRejected) {
@@ -354,8 +353,8 @@ void JudgeCheckpointsOfText(const ReportIndex& index, const MeasureInfo& m, absl
             j.due - as_of <= rules.yellow_days_before_checkpoint) {
           judge->Raise(
               Colour::kYellow,
-              {absl::StrCat(what, j.due == as_of ? " today"
-                                                 : absl::StrCat(" in ", j.due - as_of, " days")),
+              {absl::StrCat(
+                   what, j.due == as_of ? " today" : absl::StrCat(" in ", j.due - as_of, " days")),
                absl::StrCat(what_zh, j.due == as_of ? "今日到期"
                                                     : absl::StrCat("还有", j.due - as_of, "天"))});
         }
@@ -388,16 +387,16 @@ void JudgeOwner(const ReportIndex& index, const MeasureInfo& m, const std::strin
                           : late == missed
                               ? "reported late"
                               : absl::StrCat(late, " late, ", missed - late, " without entry");
-  const std::string how_zh = late == 0        ? "未报送"
-                             : late == missed ? "逾期报送"
-                                              : absl::StrCat(late, "期逾期，", missed - late,
-                                                             "期未报送");
+  const std::string how_zh = late == 0 ? "未报送"
+                             : late == missed
+                                 ? "逾期报送"
+                                 : absl::StrCat(late, "期逾期，", missed - late, "期未报送");
   if (missed >= rules.red_missed_reports) {
     judge->Raise(Colour::kRed,
                  {absl::StrCat(who, " missed the last ", missed, " reporting periods (", how,
                                "): ", absl::StrJoin(periods, ", ")),
-                  absl::StrCat(who_zh, "最近", missed, "期未按时报送（", how_zh,
-                               "）：", absl::StrJoin(periods_zh, "、"))});
+                  absl::StrCat(who_zh, "最近", missed, "期未按时报送（", how_zh, "）：",
+                               absl::StrJoin(periods_zh, "、"))});
   } else if (missed > 0) {
     judge->Raise(Colour::kYellow,
                  {absl::StrCat(who, " missed the last reporting period ",
@@ -410,15 +409,15 @@ void JudgeOwner(const ReportIndex& index, const MeasureInfo& m, const std::strin
   const std::string in = r.report.empty() ? "" : absl::StrCat(", ", r.report);
   const std::string in_zh = r.report.empty() ? "" : absl::StrCat("，", r.report);
   if (r.status == ReportedStatus::kBlocked) {
-    judge->Raise(Colour::kYellow, {absl::StrCat(who, " reports the measure blocked (",
-                                                absl::FormatCivilTime(r.period), in, ")"),
-                                   absl::StrCat(who_zh, "报告措施受阻（", MonthZh(r.period),
-                                                in_zh, "）")});
+    judge->Raise(Colour::kYellow,
+                 {absl::StrCat(who, " reports the measure blocked (",
+                               absl::FormatCivilTime(r.period), in, ")"),
+                  absl::StrCat(who_zh, "报告措施受阻（", MonthZh(r.period), in_zh, "）")});
   } else if (r.status == ReportedStatus::kDelayed) {
-    judge->Raise(Colour::kYellow, {absl::StrCat(who, " reports the measure delayed (",
-                                                absl::FormatCivilTime(r.period), in, ")"),
-                                   absl::StrCat(who_zh, "报告措施滞后（", MonthZh(r.period),
-                                                in_zh, "）")});
+    judge->Raise(Colour::kYellow,
+                 {absl::StrCat(who, " reports the measure delayed (",
+                               absl::FormatCivilTime(r.period), in, ")"),
+                  absl::StrCat(who_zh, "报告措施滞后（", MonthZh(r.period), in_zh, "）")});
   }
   if (r.returned) {
     judge->Raise(Colour::kYellow,
@@ -526,12 +525,12 @@ void JudgeProblems(const MeasureInfo& m, absl::CivilDay as_of, LightJudge* judge
 void JudgeClearing(const MeasureInfo& m, absl::CivilDay as_of, LightJudge* judge) {
   if (!judge->light.completion_confirmed || !ClearingIncomplete(m, as_of)) return;
   const int unresolved = UnresolvedProblems(m, as_of);
-  judge->Raise(Colour::kYellow,
-               {absl::StrCat("completion confirmed, but the measure text says 动态清零 and ",
-                             unresolved,
-                             " problem ledger items are unresolved; not counted as completed"),
-                absl::StrCat("已确认办结，但措施要求动态清零，问题清单尚有", unresolved,
-                             "项未销号；不计为办结")});
+  judge->Raise(
+      Colour::kYellow,
+      {absl::StrCat("completion confirmed, but the measure text says 动态清零 and ", unresolved,
+                    " problem ledger items are unresolved; not counted as completed"),
+       absl::StrCat("已确认办结，但措施要求动态清零，问题清单尚有", unresolved,
+                    "项未销号；不计为办结")});
 }
 
 // One measure's light (the rules in dashboard.h, in the order of its reasons).

@@ -42,7 +42,8 @@ bool ClearingIncomplete(const MeasureInfo& m, absl::CivilDay as_of);
 // item of its problem ledger unresolved as of `as_of`.
 bool CountedCompleted(const MeasureInfo& m, absl::CivilDay as_of);
 
-// "declaration 2 by 区交通局 on 2026-05-20"; DeclarationTextZh: "区交通局2026年5月20日的第2次办结申请".
+// "declaration 2 by 区交通局 on 2026-05-20"; DeclarationTextZh:
+// "区交通局2026年5月20日的第2次办结申请".
 std::string DeclarationText(const CompletionDeclaration& d);
 std::string DeclarationTextZh(const CompletionDeclaration& d);
 

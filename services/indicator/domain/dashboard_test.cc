@@ -211,8 +211,7 @@ TEST(DashboardTest, ADeclaredCompletionIsAClaimNotGreenAndNotCounted) {
   EXPECT_EQ(card.as_lead.overdue_zh[0],
             absl::StrCat(card.as_lead.overdue[0].substr(0, card.as_lead.overdue[0].find(' ')),
                          "（完成时限2026年7月1日）"));
-  EXPECT_EQ(light.reasons_zh[0],
-            "区交通局于2026年5月20日申请办结（第1次申请），待局方确认");
+  EXPECT_EQ(light.reasons_zh[0], "区交通局于2026年5月20日申请办结（第1次申请），待局方确认");
   EXPECT_THAT(card.components[1].detail, HasSubstr("0 of 1 measures due by 2026-07-10"));
 
   // Not due yet and nothing else fired: on schedule (the rule for a measure

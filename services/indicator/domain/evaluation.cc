@@ -42,8 +42,8 @@ IndicatorStatus ByProjection(Comparator c, double p, double t, const EvaluationR
   if (std::fabs(gap) <= margin) {
     *reason = absl::StrCat("projection ", Num(p), " ", unit, " is within ", margin_text,
                            "% of the target ", Num(t));
-    *reason_zh = absl::StrCat("预计期末", Num(p), unit, "，与目标", Num(t), "相差在", margin_text,
-                              "%以内");
+    *reason_zh =
+        absl::StrCat("预计期末", Num(p), unit, "，与目标", Num(t), "相差在", margin_text, "%以内");
     return IndicatorStatus::kAtRisk;
   }
   if (Satisfies(c, p, t)) {
@@ -53,11 +53,10 @@ IndicatorStatus ByProjection(Comparator c, double p, double t, const EvaluationR
                               "且留有余量");
     return IndicatorStatus::kOnTrack;
   }
-  *reason =
-      absl::StrCat("projection ", Num(p), " ", unit, " misses the target ", ComparatorSymbol(c),
-                   " ", Num(t), " by more than ", margin_text, "%");
-  *reason_zh = absl::StrCat("预计期末", Num(p), unit, "，未达到目标", ComparatorSymbolZh(c),
-                            Num(t), "，差距超过", margin_text, "%");
+  *reason = absl::StrCat("projection ", Num(p), " ", unit, " misses the target ",
+                         ComparatorSymbol(c), " ", Num(t), " by more than ", margin_text, "%");
+  *reason_zh = absl::StrCat("预计期末", Num(p), unit, "，未达到目标", ComparatorSymbolZh(c), Num(t),
+                            "，差距超过", margin_text, "%");
   return IndicatorStatus::kOffTrack;
 }
 

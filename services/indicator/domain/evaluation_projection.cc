@@ -117,8 +117,8 @@ Projection ProjectRatio(const ProjectionInput& in) {
         p.reason =
             absl::StrCat("even if all remaining ", remaining,
                          " days were 优良 the ratio would stay below ", Num(*target, 0), "%");
-        p.reason_zh = absl::StrCat("即使剩余", remaining, "天全部为优良，比率仍低于",
-                                   Num(*target, 0), "%");
+        p.reason_zh =
+            absl::StrCat("即使剩余", remaining, "天全部为优良，比率仍低于", Num(*target, 0), "%");
         // Guidance never contradicts the status: no "at least 118 of 26 days".
         p.required_text = absl::StrCat("out of reach: ", p.reason);
         p.required_text_zh = absl::StrCat("已无法实现：", p.reason_zh);
@@ -153,16 +153,16 @@ Projection ProjectCount(const ProjectionInput& in) {
       p.status = IndicatorStatus::kOffTrack;
       p.reason = absl::StrCat("already ", ytd.qualifying, " 重污染 days, above the maximum ",
                               Num(*target, 0));
-      p.reason_zh = absl::StrCat("重污染天数已达", ytd.qualifying, "天，超过上限", Num(*target, 0),
-                                 "天");
+      p.reason_zh =
+          absl::StrCat("重污染天数已达", ytd.qualifying, "天，超过上限", Num(*target, 0), "天");
       p.required_text = p.reason;
       p.required_text_zh = p.reason_zh;
     } else {
       p.required_text = absl::StrCat("at most ", Num(allowed, 0), " more 重污染 day",
                                      allowed == 1 ? " is" : "s are", " allowed in the remaining ",
                                      in.remaining, " days");
-      p.required_text_zh = absl::StrCat("剩余", in.remaining, "天内至多还允许", Num(allowed, 0),
-                                        "个重污染天");
+      p.required_text_zh =
+          absl::StrCat("剩余", in.remaining, "天内至多还允许", Num(allowed, 0), "个重污染天");
     }
   }
   return p;
@@ -180,9 +180,9 @@ void DecideStatus(const Indicator& ind, absl::CivilDay as_of, int valid_days,
     p->reason_zh = absl::StrCat("目标未定（", ind.target_text, "）");
   } else if (as_of >= ind.period_end && !data_shortfall.empty()) {
     p->status = IndicatorStatus::kInsufficientData;
-    p->reason = absl::StrCat("period over, but its data do not meet the validity rules (",
-                             data_shortfall.en, "): no verdict on ", Num(p->current), " ",
-                             ind.unit);
+    p->reason =
+        absl::StrCat("period over, but its data do not meet the validity rules (",
+                     data_shortfall.en, "): no verdict on ", Num(p->current), " ", ind.unit);
     p->reason_zh = absl::StrCat("本期已结束，但数据不满足有效性要求（", data_shortfall.zh, "）：",
                                 Num(p->current), ind.unit, "不作判定");
   } else if (as_of >= ind.period_end) {
@@ -191,14 +191,15 @@ void DecideStatus(const Indicator& ind, absl::CivilDay as_of, int valid_days,
     p->reason =
         absl::StrCat("period over: ", Num(p->current), " ", ind.unit, met ? " meets " : " misses ",
                      ComparatorSymbol(ind.comparator), " ", Num(*target));
-    p->reason_zh = absl::StrCat("本期已结束：", Num(p->current), ind.unit, met ? "，达到" : "，未达到",
-                                "目标", ComparatorSymbolZh(ind.comparator), Num(*target));
+    p->reason_zh =
+        absl::StrCat("本期已结束：", Num(p->current), ind.unit, met ? "，达到" : "，未达到", "目标",
+                     ComparatorSymbolZh(ind.comparator), Num(*target));
   } else if (valid_days < rules.min_days_for_projection) {
     p->status = IndicatorStatus::kInsufficientData;
     p->reason = absl::StrCat("only ", valid_days, " valid days (at least ",
                              rules.min_days_for_projection, " needed to project)");
-    p->reason_zh = absl::StrCat("有效天数仅", valid_days, "天（至少需", rules.min_days_for_projection,
-                                "天才能推算）");
+    p->reason_zh = absl::StrCat("有效天数仅", valid_days, "天（至少需",
+                                rules.min_days_for_projection, "天才能推算）");
   } else {
     p->status = ByProjection(ind.comparator, p->projected, *target, rules, &p->reason,
                              &p->reason_zh, ind.unit);

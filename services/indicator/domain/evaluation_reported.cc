@@ -42,9 +42,9 @@ bool ProjectReported(const Indicator& ind, const std::vector<ReportedValue>& in_
                       : absl::StrCat(Num(more, 0), " ", ind.unit, " more needed in the remaining ",
                                      out->remaining_days, " days");
         out->required_remaining_text_zh =
-            more <= 0 ? "已达到目标"
-                      : absl::StrCat("剩余", out->remaining_days, "天内还需", Num(more, 0),
-                                     ind.unit);
+            more <= 0
+                ? "已达到目标"
+                : absl::StrCat("剩余", out->remaining_days, "天内还需", Num(more, 0), ind.unit);
         if (!LowerIsBetter(ind.comparator) &&
             Satisfies(ind.comparator, *current, *ind.target_value)) {
           *settled = IndicatorStatus::kAchieved;
@@ -109,9 +109,9 @@ void DecideReportedStatus(const Indicator& ind, double t, absl::CivilDay as_of, 
     out->status = met ? IndicatorStatus::kAchieved : IndicatorStatus::kOffTrack;
     out->status_reason = absl::StrCat("period over: ", Num(current), met ? " meets " : " misses ",
                                       ComparatorSymbol(ind.comparator), " ", Num(t));
-    out->status_reason_zh = absl::StrCat("本期已结束：", Num(current), ind.unit,
-                                         met ? "，达到" : "，未达到", "目标",
-                                         ComparatorSymbolZh(ind.comparator), Num(t));
+    out->status_reason_zh =
+        absl::StrCat("本期已结束：", Num(current), ind.unit, met ? "，达到" : "，未达到", "目标",
+                     ComparatorSymbolZh(ind.comparator), Num(t));
   } else {
     out->status = ByProjection(ind.comparator, projected, t, rules, &out->status_reason,
                                &out->status_reason_zh, ind.unit);
@@ -171,10 +171,9 @@ Evaluation EvaluateReported(const Indicator& ind, absl::CivilDay as_of,
             ? absl::StrCat("baseline required: the target (", ind.target_text,
                            ") is a change from the prior year's value, which is not entered yet")
             : absl::StrCat("the target is unknown (", ind.target_text, ")");
-    out.status_reason_zh =
-        needs_baseline ? absl::StrCat("需录入基数：目标（", ind.target_text,
-                                      "）是相对上年数值的变化，上年数值尚未录入")
-                       : absl::StrCat("目标未定（", ind.target_text, "）");
+    out.status_reason_zh = needs_baseline ? absl::StrCat("需录入基数：目标（", ind.target_text,
+                                                         "）是相对上年数值的变化，上年数值尚未录入")
+                                          : absl::StrCat("目标未定（", ind.target_text, "）");
     return out;
   }
   DecideReportedStatus(ind, *ind.target_value, as_of, current, projected, settled, rules, &out);

@@ -97,8 +97,7 @@ TEST_F(EvaluationTest, AnnualMeanStatesWhatTheRemainingDaysMustAverage) {
   EXPECT_THAT(e.projection_method, HasSubstr("straight line"));
   EXPECT_EQ(e.status, IndicatorStatus::kOffTrack);  // 30 vs 27: more than 5 % off
   // The same in Chinese, for the bureau's documents.
-  EXPECT_EQ(e.required_remaining_text_zh,
-            "剩余214天日均须≤24.9微克/立方米，全期均值方能达到27");
+  EXPECT_EQ(e.required_remaining_text_zh, "剩余214天日均须≤24.9微克/立方米，全期均值方能达到27");
   EXPECT_EQ(e.projection_method_zh,
             "直线推算：剩余天数按本期至今均值计（没有完整的往年数据可作季节规律）");
   EXPECT_EQ(e.status_reason_zh, "预计期末30.0微克/立方米，未达到目标≤27.0，差距超过5.0%");
@@ -137,8 +136,7 @@ TEST_F(EvaluationTest, SeasonalProfileWeighsWinterUp) {
   // One past year: no band to draw.
   EXPECT_FALSE(e.projected_low.has_value());
   EXPECT_FALSE(e.projected_high.has_value());
-  EXPECT_EQ(e.projection_method_zh,
-            "按2025年的逐月季节规律推算（各月按其在这些年份中的占比加权）");
+  EXPECT_EQ(e.projection_method_zh, "按2025年的逐月季节规律推算（各月按其在这些年份中的占比加权）");
 }
 
 // Two past years that agree about January and February but not about the

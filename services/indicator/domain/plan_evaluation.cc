@@ -62,7 +62,8 @@ Evaluation EvaluateOne(const Indicator& ind, absl::CivilDay as_of, const PlanEva
       e.target_value = ind.target_value;
       e.status = IndicatorStatus::kInsufficientData;
       e.status_reason = std::string(days.status().message());
-      e.status_reason_zh = absl::StrCat("无法读取该区域的监测数据（", days.status().message(), "）");
+      e.status_reason_zh =
+          absl::StrCat("无法读取该区域的监测数据（", days.status().message(), "）");
       return e;
     }
     return EvaluateAirQuality(ind, as_of, *days, *input.calibers, rules);
