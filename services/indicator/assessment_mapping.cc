@@ -55,6 +55,7 @@ ScoreRole RoleFromProto(const v1::ScoreRole& p) {
   r.measures_completed = p.measures_completed();
   r.overdue_measures = p.overdue_measures();
   r.overdue.assign(p.overdue().begin(), p.overdue().end());
+  r.overdue_zh.assign(p.overdue_zh().begin(), p.overdue_zh().end());
   r.reports_due = p.reports_due();
   r.reports_on_time = p.reports_on_time();
   r.reports_late = p.reports_late();
@@ -115,6 +116,7 @@ MeasureLight LightFromProto(const v1::MeasureLight& p) {
   const int colour = p.colour();
   l.colour = colour >= 1 && colour <= 3 ? static_cast<Colour>(colour) : Colour::kGreen;
   l.reasons.assign(p.reasons().begin(), p.reasons().end());
+  l.reasons_zh.assign(p.reasons_zh().begin(), p.reasons_zh().end());
   l.owners.assign(p.owners().begin(), p.owners().end());
   l.responsible.assign(p.responsible_organizations().begin(), p.responsible_organizations().end());
   for (const v1::MeasureOwnerProgress& q : p.progress()) {

@@ -262,13 +262,19 @@ v1::Evaluation ToProto(const Indicator& indicator, const Evaluation& e) {
   if (e.target_value) p.set_target_value(*e.target_value);
   p.set_status(ToProto(e.status));
   p.set_status_reason(e.status_reason);
+  p.set_status_reason_zh(e.status_reason_zh);
   if (e.projected_value) p.set_projected_value(*e.projected_value);
+  if (e.projected_low) p.set_projected_low(*e.projected_low);
+  if (e.projected_high) p.set_projected_high(*e.projected_high);
   p.set_projection_method(e.projection_method);
+  p.set_projection_method_zh(e.projection_method_zh);
   if (e.required_remaining_value) p.set_required_remaining_value(*e.required_remaining_value);
   p.set_required_remaining_text(e.required_remaining_text);
+  p.set_required_remaining_text_zh(e.required_remaining_text_zh);
   p.set_remaining_days(e.remaining_days);
   p.set_observed_days(e.observed_days);
   p.set_standards_used(e.standards_used);
+  p.set_standards_used_zh(e.standards_used_zh);
   for (const CaliberResult& c : e.calibers) {
     v1::CaliberResult* q = p.add_calibers();
     q->set_caliber(c.caliber);
@@ -278,6 +284,7 @@ v1::Evaluation ToProto(const Indicator& indicator, const Evaluation& e) {
     q->set_days(c.days);
   }
   for (const std::string& n : e.notes) p.add_notes(n);
+  for (const std::string& n : e.notes_zh) p.add_notes_zh(n);
   return p;
 }
 
@@ -301,6 +308,7 @@ v1::MeasureLight ToProto(absl::string_view plan_id, const MeasureLight& l) {
   p.set_measure(absl::StrCat("plans/", plan_id, "/measures/", l.measure_id));
   p.set_colour(static_cast<v1::MeasureColour>(l.colour));
   for (const std::string& r : l.reasons) p.add_reasons(r);
+  for (const std::string& r : l.reasons_zh) p.add_reasons_zh(r);
   for (const std::string& o : l.owners) p.add_owners(o);
   for (const OwnerProgress& o : l.progress) {
     v1::MeasureOwnerProgress* q = p.add_progress();
@@ -383,6 +391,7 @@ v1::ScoreRole ToProto(const ScoreRole& r) {
   p.set_measures_completed(r.measures_completed);
   p.set_overdue_measures(r.overdue_measures);
   for (const std::string& o : r.overdue) p.add_overdue(o);
+  for (const std::string& o : r.overdue_zh) p.add_overdue_zh(o);
   p.set_reports_due(r.reports_due);
   p.set_reports_on_time(r.reports_on_time);
   p.set_reports_late(r.reports_late);

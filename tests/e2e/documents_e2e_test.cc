@@ -174,6 +174,23 @@ TEST_F(DocumentsE2eTest, TheMonthlyReportTheLedgerAndAChartCarryTheApisFigures) 
   EXPECT_THAT(text, ::testing::HasSubstr("一、总体进展"));
   EXPECT_THAT(text, ::testing::HasSubstr("四、报送情况"));
   EXPECT_THAT(text, ::testing::HasSubstr(lead_name));
+  // The red measures' reasons as the API gives them in Chinese, one for one
+  // with the English ones, which the report does not print.
+  int red_reasons = 0;
+  for (const iv1::MeasureLight& light : evaluation.measure_lights()) {
+    ASSERT_EQ(light.reasons_zh_size(), light.reasons_size()) << light.measure();
+    if (light.colour() != iv1::MEASURE_COLOUR_RED || red_reasons >= 3) continue;
+    const std::string first = Squeezed(light.reasons_zh(0));
+    // A cell holds 400 characters: compare the reason's start.
+    EXPECT_THAT(text, ::testing::HasSubstr(first.substr(0, std::min<size_t>(first.size(), 60))))
+        << light.measure();
+    EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr(Squeezed(light.reasons(0)))))
+        << light.measure();
+    ++red_reasons;
+  }
+  for (const iv1::Evaluation& e : evaluation.evaluations()) {
+    EXPECT_EQ(e.status_reason_zh().empty(), e.status_reason().empty()) << e.indicator().name();
+  }
   // Every font embedded, a CJK one among them (no boxes for missing glyphs).
   const std::string fonts = Tool(absl::StrCat("pdffonts '", pdf, "'"));
   EXPECT_THAT(fonts, ::testing::HasSubstr("NotoSansCJK")) << fonts;

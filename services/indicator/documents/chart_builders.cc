@@ -146,10 +146,16 @@ Chart IndicatorTrajectoryChart(const std::vector<v1::Evaluation>& evaluations) {
   }
   if (last.has_projected_value() && last.has_current_value() && as_of < last_day) {
     ChartSeries projection{"预测", SeriesStyle::kProjection, kProjectionBlue, {}};
+    // With a band (projected_low/high), it opens from today's value.
+    const bool band = last.has_projected_low() && last.has_projected_high();
+    const std::optional<double> today =
+        band ? std::optional<double>(last.current_value()) : std::nullopt;
     projection.points.push_back({DayLabel(as_of), static_cast<double>(as_of - first_day),
-                                 last.current_value(), std::nullopt, std::nullopt});
+                                 last.current_value(), today, today});
     ChartPoint end{DayLabel(last_day), static_cast<double>(last_day - first_day),
-                   last.projected_value(), std::nullopt, std::nullopt};
+                   last.projected_value(),
+                   band ? std::optional<double>(last.projected_low()) : std::nullopt,
+                   band ? std::optional<double>(last.projected_high()) : std::nullopt};
     projection.points.push_back(end);
     chart.series.push_back(projection);
     values.push_back(last.projected_value());
@@ -157,12 +163,14 @@ Chart IndicatorTrajectoryChart(const std::vector<v1::Evaluation>& evaluations) {
   chart.y_decimals = UnitDecimals(ind.unit(), values);
   chart.subtitle = absl::StrCat("截至", ChineseDate(as_of), "　考核期 ", DayLabel(first_day),
                                 " 至 ", DayLabel(last_day), "　状态：", StatusText(last.status()));
-  if (!last.projection_method().empty()) {
-    chart.notes.push_back(absl::StrCat("预测方法：", last.projection_method()));
-  }
-  if (!last.required_remaining_text().empty()) {
-    chart.notes.push_back(absl::StrCat("剩余要求：", last.required_remaining_text()));
-  }
+  // The Chinese texts; the English ones only where an older answer has none.
+  const std::string& method =
+      last.projection_method_zh().empty() ? last.projection_method() : last.projection_method_zh();
+  const std::string& required = last.required_remaining_text_zh().empty()
+                                    ? last.required_remaining_text()
+                                    : last.required_remaining_text_zh();
+  if (!method.empty()) chart.notes.push_back(absl::StrCat("预测方法：", method));
+  if (!required.empty()) chart.notes.push_back(absl::StrCat("剩余要求：", required));
   chart.notes.push_back("数据来源：ecoplan 指标服务 EvaluateIndicator（各月末及截至日）");
   return chart;
 }
@@ -215,9 +223,10 @@ Chart GoodDaysRatioChart(const v1::Evaluation& evaluation,
   }
   chart.subtitle = absl::StrCat("截至", ChineseDate(as_of), "　计入 ", evaluation.observed_days(),
                                 " 天　状态：", StatusText(evaluation.status()));
-  if (!evaluation.required_remaining_text().empty()) {
-    chart.notes.push_back(absl::StrCat("剩余要求：", evaluation.required_remaining_text()));
-  }
+  const std::string& required = evaluation.required_remaining_text_zh().empty()
+                                    ? evaluation.required_remaining_text()
+                                    : evaluation.required_remaining_text_zh();
+  if (!required.empty()) chart.notes.push_back(absl::StrCat("剩余要求：", required));
   chart.notes.push_back(
       "按日空气质量指数类别逐日累计（GetDailyAirQuality）；AQI "
       "未发布或缺项可能改变判定的日子不计入，"

@@ -59,6 +59,7 @@ std::vector<v1::Evaluation> Trajectory() {
   for (const auto& [day, v] : values) out.push_back(PmEvaluation(day, v));
   out.back().set_projected_value(29.5);
   out.back().set_projection_method("seasonal profile of 2023, 2024, 2025");
+  out.back().set_projection_method_zh("按2023、2024、2025年的逐月季节规律推算");
   return out;
 }
 
@@ -119,9 +120,11 @@ TEST(ChartBuildersTest, TrajectoryPlotsEachValueTheTargetAndTheProjectionFromThe
   EXPECT_EQ(projection->points[1].label, "2026-12-31");
   // No band: the evaluation gives none.
   EXPECT_FALSE(projection->points[1].low.has_value());
+  EXPECT_FALSE(projection->points[0].low.has_value());
   EXPECT_EQ(c.y_decimals, 1);
   ASSERT_FALSE(c.notes.empty());
-  EXPECT_NE(c.notes[0].find("seasonal profile of 2023, 2024, 2025"), std::string::npos);
+  // The chart speaks Chinese: the evaluation's projection_method_zh, not its English twin.
+  EXPECT_EQ(c.notes[0], "预测方法：按2023、2024、2025年的逐月季节规律推算");
 
   v1::RenderChartResponse response;
   SeriesToProto(c, response.mutable_series());
@@ -317,6 +320,30 @@ const SvgPath* LongestStroke(const std::vector<SvgPath>& paths, Rgb color) {
   return best;
 }
 
+// The plot's axes as the drawn line of `value` shows them: x linear in the
+// day, y linear in the value.
+struct PlotAxes {
+  double x0 = 0, y0 = 0;  // where the first point of the series is drawn
+  double day0 = 0, value0 = 0;
+  double px_per_day = 0, px_per_unit = 0;
+
+  double X(double day) const { return x0 + (day - day0) * px_per_day; }
+  double Y(double v) const { return y0 + (v - value0) * px_per_unit; }
+};
+
+PlotAxes AxesOf(const SvgPath& line, const ChartSeries& value) {
+  const auto& first = line.points.front();
+  const auto& last = line.points.back();
+  PlotAxes a;
+  a.x0 = first.first;
+  a.y0 = first.second;
+  a.day0 = value.points.front().x;
+  a.value0 = value.points.front().value;
+  a.px_per_day = (last.first - first.first) / (value.points.back().x - a.day0);
+  a.px_per_unit = (last.second - first.second) / (value.points.back().value - a.value0);
+  return a;
+}
+
 TEST(ChartDrawingTest, SvgParsesAndItsLineGoesThroughTheValuesOnTheAxes) {
   const Chart c = IndicatorTrajectoryChart(Trajectory());
   const std::string svg = RenderSvg(c, 960, 540);
@@ -333,19 +360,12 @@ TEST(ChartDrawingTest, SvgParsesAndItsLineGoesThroughTheValuesOnTheAxes) {
   ASSERT_NE(line, nullptr);
   ASSERT_EQ(line->points.size(), value.points.size());
   // x linear in the day, y linear in the value, higher values higher up.
-  const auto& first = line->points.front();
-  const auto& last = line->points.back();
-  const double px_per_day =
-      (last.first - first.first) / (value.points.back().x - value.points[0].x);
-  const double px_per_unit =
-      (last.second - first.second) / (value.points.back().value - value.points[0].value);
-  EXPECT_GT(px_per_day, 0);
-  EXPECT_LT(px_per_unit, 0);
-  auto y_of = [&](double v) { return first.second + (v - value.points[0].value) * px_per_unit; };
+  const PlotAxes axes = AxesOf(*line, value);
+  EXPECT_GT(axes.px_per_day, 0);
+  EXPECT_LT(axes.px_per_unit, 0);
+  auto y_of = [&](double v) { return axes.Y(v); };
   for (size_t i = 0; i < value.points.size(); ++i) {
-    EXPECT_NEAR(line->points[i].first,
-                first.first + (value.points[i].x - value.points[0].x) * px_per_day, 0.05)
-        << i;
+    EXPECT_NEAR(line->points[i].first, axes.X(value.points[i].x), 0.05) << i;
     EXPECT_NEAR(line->points[i].second, y_of(value.points[i].value), 0.05) << i;
   }
   // Markers at each point (filled circles in the series' colour).
@@ -370,11 +390,49 @@ TEST(ChartDrawingTest, SvgParsesAndItsLineGoesThroughTheValuesOnTheAxes) {
   ASSERT_NE(projected, nullptr);
   EXPECT_TRUE(projected->dashed);
   ASSERT_EQ(projected->points.size(), 2u);
-  EXPECT_NEAR(projected->points[0].first, last.first, 0.05);
+  EXPECT_NEAR(projected->points[0].first, line->points.back().first, 0.05);
   EXPECT_NEAR(projected->points[0].second, y_of(33.9), 0.05);
   EXPECT_NEAR(projected->points[1].second, y_of(29.5), 0.05);
-  EXPECT_NEAR(projected->points[1].first, first.first + (364 - value.points[0].x) * px_per_day,
-              0.05);
+  EXPECT_NEAR(projected->points[1].first, axes.X(364), 0.05);
+}
+
+// With the evaluation's band (projected_low/high), the projection opens from
+// the day's value to the band at the period's end, drawn as an area.
+TEST(ChartDrawingTest, TheProjectionsBandIsDrawnFromTheDaysValueToItsBoundsAtTheEnd) {
+  std::vector<v1::Evaluation> trajectory = Trajectory();
+  trajectory.back().set_projected_low(28);
+  trajectory.back().set_projected_high(31);
+  const Chart c = IndicatorTrajectoryChart(trajectory);
+  const ChartSeries& projection = *Find(c, "预测");
+  ASSERT_EQ(projection.points.size(), 2u);
+  EXPECT_EQ(projection.points[0].low, 33.9);
+  EXPECT_EQ(projection.points[0].high, 33.9);
+  EXPECT_EQ(projection.points[1].low, 28);
+  EXPECT_EQ(projection.points[1].high, 31);
+
+  const std::string svg = RenderSvg(c, 960, 540);
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(svg.c_str()));
+  const std::vector<SvgPath> paths = Paths(doc);
+  const ChartSeries& value = *Find(c, "累计值");
+  const SvgPath* line = LongestStroke(paths, value.color);
+  ASSERT_NE(line, nullptr);
+  const PlotAxes axes = AxesOf(*line, value);
+  auto y_of = [&](double v) { return axes.Y(v); };
+  const double end_x = axes.X(364);
+  const double today_x = line->points.back().first;
+  auto has_point = [](const SvgPath& p, double x, double y) {
+    for (const auto& [px, py] : p.points) {
+      if (std::abs(px - x) < 0.05 && std::abs(py - y) < 0.05) return true;
+    }
+    return false;
+  };
+  bool band = false;
+  for (const SvgPath& p : paths) {
+    band = band || (has_point(p, end_x, y_of(28)) && has_point(p, end_x, y_of(31)) &&
+                    has_point(p, today_x, y_of(33.9)));
+  }
+  EXPECT_TRUE(band) << "no area through the day's value and both bounds at the period's end";
 }
 
 TEST(ChartDrawingTest, BarsAreAsHighAsTheirValuesInCategoryOrder) {

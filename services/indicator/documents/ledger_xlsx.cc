@@ -460,7 +460,7 @@ lxw_error WriteMeasures(lxw_workbook* wb, const Formats& f, const MonthFacts& fa
     } else {
       s.Text(colour, f.Colour(light->colour()));
     }
-    s.Text(absl::StrJoin(light->reasons(), "\n"));
+    s.Text(absl::StrJoin(ReasonsToPrint(*light), "\n"));
     // The latest report: the first organization's (leads come first).
     const iv1::MeasureOwnerProgress* latest = nullptr;
     for (const iv1::MeasureOwnerProgress& p : light->progress()) {
@@ -698,9 +698,9 @@ lxw_error WriteIndicators(lxw_workbook* wb, const Formats& f, const MonthFacts& 
     s.Optional(e.has_target_value(), e.target_value());
     s.Text(IndicatorStatusWord(e.status()));
     s.Optional(e.has_projected_value(), e.projected_value());
-    s.Text(e.projection_method());
+    s.Text(ChineseOr(e.projection_method_zh(), e.projection_method()));
     s.Optional(e.has_required_remaining_value(), e.required_remaining_value());
-    s.Text(e.required_remaining_text());
+    s.Text(ChineseOr(e.required_remaining_text_zh(), e.required_remaining_text()));
     s.Integer(e.remaining_days());
     s.Integer(e.observed_days());
     s.Date(e.as_of());

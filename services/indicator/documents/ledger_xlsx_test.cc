@@ -64,7 +64,7 @@ TEST(LedgerXlsxTest, MeasuresSheetHoldsEveryMeasureWithItsFigures) {
   EXPECT_EQ(Cell(m1, 10), "2026-05-31");  // the plan's
   EXPECT_EQ(Cell(m1, 11), "已申报办结");
   EXPECT_EQ(Cell(m1, 12), "红");
-  EXPECT_EQ(Cell(m1, 13), "due 2026-05-31 passed");
+  EXPECT_EQ(Cell(m1, 13), "完成时限2026年5月31日已过");  // reasons_zh, not the English
 
   EXPECT_EQ(Cell(rows[3], 0), "a2-t1-m2");
   EXPECT_EQ(Cell(rows[3], 9), "");  // ongoing: no due day

@@ -59,7 +59,7 @@ constexpr int kMaxReasons = 5;
 std::string ReasonsText(const iv1::MeasureLight& light) {
   std::string text;
   int shown = 0;
-  for (const std::string& reason : light.reasons()) {
+  for (const std::string& reason : ReasonsToPrint(light)) {
     if (shown == kMaxReasons) break;
     absl::StrAppend(&text, shown++ > 0 ? "\n" : "", reason);
   }
@@ -71,6 +71,16 @@ std::string ReasonsText(const iv1::MeasureLight& light) {
 }
 
 bool Alarming(iv1::IndicatorStatus s) { return s == iv1::INDICATOR_STATUS_OFF_TRACK; }
+
+// The projection, with its band where the evaluation gives one: "28.4（27.9～29.0）".
+std::string ProjectionText(const iv1::Evaluation& e) {
+  std::string text = ValueText(e.has_projected_value(), e.projected_value(), "");
+  if (e.has_projected_value() && e.has_projected_low() && e.has_projected_high()) {
+    absl::StrAppend(&text, "（", ReportNumber(e.projected_low()), "～",
+                    ReportNumber(e.projected_high()), "）");
+  }
+  return text;
+}
 
 }  // namespace
 
@@ -88,8 +98,9 @@ void WriteIndicators(const MonthlyReportContext& ctx, MonthlyReportPager& pager)
                                   evaluation.evaluations_size(), "项");
   if (!counts.empty()) absl::StrAppend(&text, "，其中", absl::StrJoin(counts, "、"));
   absl::StrAppend(&text,
-                  "。下表列出各项指标的当前值、目标值、评估状态、年底预计值，以及剩余时段须达到"
-                  "的均值（按评估接口的取值修约，未作二次计算）。");
+                  "。下表列出各项指标的当前值、目标值、评估状态、年底预计值（括号内为按各往年"
+                  "季节规律分别推算的区间），以及剩余时段须达到的均值（按评估接口的取值修约，"
+                  "未作二次计算）。");
   pager.Paragraph(text);
   if (evaluation.evaluations().empty()) return;
   const std::vector<TableColumn> columns = {
@@ -107,7 +118,7 @@ void WriteIndicators(const MonthlyReportContext& ctx, MonthlyReportPager& pager)
                  ValueText(e.has_current_value(), e.current_value(), ""),
                  TargetText(i, false),
                  IndicatorStatusWord(e.status()),
-                 ValueText(e.has_projected_value(), e.projected_value(), ""),
+                 ProjectionText(e),
                  RequiredText(e),
                  Owners(i)};
     if (Alarming(e.status())) row.alert_columns = {4};
@@ -156,10 +167,12 @@ void WriteAirQuality(const MonthlyReportContext& ctx, MonthlyReportPager& pager)
                    ValueText(e->has_current_value(), e->current_value(), ""),
                    TargetText(i, false),
                    IndicatorStatusWord(e->status()),
-                   ValueText(e->has_projected_value(), e->projected_value(), ""),
+                   ProjectionText(*e),
                    RequiredText(*e),
                    absl::StrCat(e->observed_days()),
-                   e->standards_used().empty()
+                   !e->standards_used_zh().empty()
+                       ? absl::StrReplaceAll(e->standards_used_zh(), {{"；", "\n"}})
+                   : e->standards_used().empty()
                        ? "—"
                        : absl::StrReplaceAll(e->standards_used(), {{", ", "\n"}})};
       if (Alarming(e->status())) row.alert_columns = {3};
@@ -308,13 +321,13 @@ void WriteOverdue(const MonthlyReportContext& ctx, MonthlyReportPager& pager) {
   } else {
     pager.Paragraph(absl::StrCat("红灯措施共", rows.size(),
                                  "项（逾期未办结、检查节点未完成、督办逾期或问题清单逾期等），"
-                                 "判定依据为评估接口给出的原文。"));
+                                 "判定依据与评估接口给出的理由逐条对应。"));
     pager.Table("红灯措施及责任单位",
                 {{"措施", 3.0},
                  {"牵头部门", 1.75},
                  {"责任单位", 1.75},
                  {"完成时限", 1.1},
-                 {"判定依据（评估接口原文）", 3.0}},
+                 {"判定依据", 3.0}},
                 rows);
   }
 
@@ -332,7 +345,7 @@ void WriteOverdue(const MonthlyReportContext& ctx, MonthlyReportPager& pager) {
                    ValueText(e.has_projected_value(), e.projected_value(), ""),
                    IndicatorStatusWord(e.status()),
                    Owners(i),
-                   Abbreviate(e.status_reason(), kMaxCellChars)};
+                   Abbreviate(ChineseOr(e.status_reason_zh(), e.status_reason()), kMaxCellChars)};
       if (Alarming(status)) row.alert_columns = {4};
       indicator_rows.push_back(std::move(row));
     }
@@ -347,7 +360,7 @@ void WriteOverdue(const MonthlyReportContext& ctx, MonthlyReportPager& pager) {
                  {"年底预计", 1.15, CellAlign::kRight},
                  {"状态", 1.4, CellAlign::kCenter},
                  {"责任单位", 1.7},
-                 {"说明（评估接口原文）", 2.6}},
+                 {"说明", 2.6}},
                 indicator_rows);
   }
 
@@ -355,9 +368,12 @@ void WriteOverdue(const MonthlyReportContext& ctx, MonthlyReportPager& pager) {
   std::vector<TableRow> org_rows;
   for (const iv1::Scorecard& card : ctx.scorecards) {
     if (card.overdue_measures() == 0) continue;
-    std::vector<std::string> which(card.as_lead().overdue().begin(),
-                                   card.as_lead().overdue().end());
-    for (const std::string& m : card.as_responsible().overdue()) {
+    // The Chinese texts (overdue_zh); the English ones where an answer has none.
+    auto overdue = [](const iv1::ScoreRole& role) -> const auto& {
+      return role.overdue_zh_size() == role.overdue_size() ? role.overdue_zh() : role.overdue();
+    };
+    std::vector<std::string> which(overdue(card.as_lead()).begin(), overdue(card.as_lead()).end());
+    for (const std::string& m : overdue(card.as_responsible())) {
       which.push_back(absl::StrCat(m, "（责任单位）"));
     }
     org_rows.push_back(

@@ -155,7 +155,11 @@ TEST_F(MonthlyReportPdfTest, ShowsTheApiFiguresAsGiven) {
   EXPECT_TRUE(absl::StrContains(pm25, " 31 ")) << pm25;
   EXPECT_TRUE(absl::StrContains(pm25, " ≤27 ")) << pm25;
   EXPECT_TRUE(absl::StrContains(pm25, "偏离目标")) << pm25;
-  EXPECT_TRUE(absl::StrContains(pm25, " 28.4 ")) << pm25;
+  // The projection with its band (projected_low～projected_high), which may wrap.
+  const std::string pm25_cells = Flat(RowAround(text, "a4-pm25", 4, 3));
+  // (pdftotext interleaves the wrapped cells' lines.)
+  EXPECT_TRUE(absl::StrContains(pm25_cells, "（27.6～")) << pm25_cells;
+  EXPECT_TRUE(absl::StrContains(pm25_cells, "29.3）")) << pm25_cells;
   EXPECT_TRUE(absl::StrContains(pm25, "≤24.6")) << pm25;
   EXPECT_TRUE(absl::StrContains(pm25, "区生态环境局")) << pm25;
   const std::string flat = Flat(text);
@@ -166,6 +170,10 @@ TEST_F(MonthlyReportPdfTest, ShowsTheApiFiguresAsGiven) {
       "共评估量化指标37项，其中已达成2项、按进度推进23项、存在风险2项、偏离目标9项、数据不足1项"));
   // 优良天数比率 under each caliber, since they differ; 重污染天数 alike under all.
   EXPECT_TRUE(absl::StrContains(text, "新旧标准口径对比"));
+  // The standards that judged the days, in Chinese (standards_used_zh).
+  EXPECT_TRUE(absl::StrContains(flat, "HJ633-2012：59")) << flat;
+  EXPECT_TRUE(absl::StrContains(flat, "HJ633—2026：92")) << flat;
+  EXPECT_FALSE(absl::StrContains(flat, "59days")) << flat;
   const std::vector<std::string> old_caliber = LinesWith(text, "全部按HJ 633-2012");
   ASSERT_EQ(old_caliber.size(), 1u) << "only 优良天数比率's calibers differ";
   EXPECT_TRUE(absl::StrContains(old_caliber[0], " 75.5 ")) << old_caliber[0];
@@ -224,7 +232,12 @@ TEST_F(MonthlyReportPdfTest, OverdueMeasureIsListedWithItsOwnerByName) {
   EXPECT_TRUE(absl::StrContains(red, "a1-t3-m4")) << red;
   EXPECT_TRUE(absl::StrContains(red, "区交通局")) << red;
   EXPECT_TRUE(absl::StrContains(red, "区公安交通支")) << red;  // the responsible unit (wrapped)
-  EXPECT_TRUE(absl::StrContains(red, "«5月底前»")) << red;
+  // The reasons as the API gives them in Chinese (reasons_zh), not its English ones.
+  EXPECT_TRUE(absl::StrContains(red, "「5月底前」")) << red;
+  EXPECT_TRUE(absl::StrContains(red, "未说明完成")) << red;  // (the cell wraps)
+  EXPECT_TRUE(absl::StrContains(red, "2026年5月未报送")) << red;
+  EXPECT_FALSE(absl::StrContains(red, "no report of an owner")) << red;
+  EXPECT_FALSE(absl::StrContains(red, "评估接口原文")) << red;
   // A green measure is not in the list.
   EXPECT_FALSE(absl::StrContains(red, "a1-t3-m1")) << red;
   const std::string off = Between(Text(), "（二）偏离目标和存在风险的指标", "七、督查督办");
@@ -232,6 +245,28 @@ TEST_F(MonthlyReportPdfTest, OverdueMeasureIsListedWithItsOwnerByName) {
   EXPECT_TRUE(absl::StrContains(leak, " 9.1 ")) << leak;
   EXPECT_TRUE(absl::StrContains(leak, " ≤8 ")) << leak;
   EXPECT_TRUE(absl::StrContains(leak, "区水务局")) << leak;
+  // Each organization's overdue measures, in the scorecard's Chinese words.
+  const std::string per_org = Flat(Between(Text(), "（三）各单位逾期措施", "七、督查督办"));
+  EXPECT_TRUE(absl::StrContains(per_org, "a1-t3-m4（完成时限2026年5月31日）")) << per_org;
+  EXPECT_FALSE(absl::StrContains(per_org, "(due")) << per_org;
+  // The explanation is the evaluation's status_reason_zh.
+  EXPECT_TRUE(absl::StrContains(Flat(off), "沿用最新数值9.1")) << Flat(off);
+  EXPECT_TRUE(absl::StrContains(Flat(off), "（2026年5月25日），")) << Flat(off);
+  EXPECT_TRUE(absl::StrContains(Flat(off), "预计期末76.9%，与目")) << Flat(off);
+  EXPECT_FALSE(absl::StrContains(off, "carried forward")) << off;
+}
+
+// An answer without the Chinese texts (a month closed before the API gave
+// them) still prints its reasons, in the words it has.
+TEST_F(MonthlyReportPdfTest, ReasonsWithoutAChineseTextArePrintedAsGiven) {
+  MonthFacts facts = MayFacts();
+  for (iv1::MeasureLight& l : *facts.evaluation.mutable_measure_lights()) {
+    if (absl::EndsWith(l.measure(), "/a1-t3-m4")) l.clear_reasons_zh();
+  }
+  Render(facts);
+  const std::string red = Flat(Between(Text(), "（一）红灯措施", "（二）偏离目标和存在风险的指标"));
+  EXPECT_TRUE(absl::StrContains(red, "«5月底前»")) << red;
+  EXPECT_TRUE(absl::StrContains(red, "问题清单：5项中3项未销号")) << red;  // a1-t7-m1 in Chinese
 }
 
 TEST_F(MonthlyReportPdfTest, DecisionsAndSupervisionOfTheMonthOnly) {
@@ -372,9 +407,11 @@ TEST_F(MonthlyReportPdfTest, ClosedMonthUsesTheAssessmentsLightsAndScorecards) {
     *l = live;
     l->set_colour(iv1::MEASURE_COLOUR_GREEN);
     l->clear_reasons();
+    l->clear_reasons_zh();
     if (absl::EndsWith(l->measure(), "/a1-t9-m1")) {
       l->set_colour(iv1::MEASURE_COLOUR_RED);
       l->add_reasons("due 2026-05-31 passed, completion not confirmed by the bureau");
+      l->add_reasons_zh("完成时限2026年5月31日已过，局方尚未确认办结");
     }
   }
   for (const iv1::Scorecard& live : facts.evaluation.scorecards()) {
@@ -404,12 +441,14 @@ TEST_F(MonthlyReportPdfTest, LongReasonsAreCutSoTheRowFitsOnAPage) {
       l.add_reasons(absl::StrCat("checkpoint «按季度» occurrence ", i,
                                  " missed: no report of an owner states it met; ",
                                  std::string(300, 'x')));
+      l.add_reasons_zh(absl::StrCat("措施原文节点「按季度」第", i,
+                                    "次已过，责任单位报告均未说明完成；", std::string(300, 'x')));
     }
   }
   const RenderedPdf pdf = Render(facts);
   const std::string red = Flat(Between(Text(), "（一）红灯措施", "（二）偏离目标和存在风险的指标"));
   EXPECT_TRUE(absl::StrContains(red, "（共10条，其余见评估接口）")) << red;
-  EXPECT_FALSE(absl::StrContains(red, "occurrence7")) << "only the first five reasons";
+  EXPECT_FALSE(absl::StrContains(red, "第7次")) << "only the first five reasons";
   EXPECT_LE(pdf.page_count, 10);
 }
 

@@ -251,17 +251,26 @@ void AddMeasures(MonthFacts& f) {
           "checkpoint «5月底前» of the measure text due 2026-05-31 missed: no report of an owner "
           "states it met");
       light->add_reasons("区交通局 did not report for 2026-04 and 2026-05");
+      light->add_reasons_zh(
+          "措施原文节点「5月底前」（2026年5月31日）已过，责任单位报告均未说明完成");
+      light->add_reasons_zh(
+          "区交通局最近2期未按时报送（未报送）：2026年4月未报送、2026年5月未报送");
     } else if (id == "a1-t7-m1") {
       light->set_colour(iv1::MEASURE_COLOUR_RED);
       light->add_reasons(
           "问题清单: 3 of 5 items unresolved (PWK-0002, PWK-0003, PWK-0005), 1 overdue: PWK-0003 "
           "(due 2026-05-20, 区水务局)");
+      light->add_reasons_zh(
+          "问题清单：5项中3项未销号（PWK-0002、PWK-0003、PWK-0005），1项逾期：PWK-0003"
+          "（2026年5月20日到期，区水务局）");
     } else if (index % 4 == 0) {
       light->set_colour(iv1::MEASURE_COLOUR_YELLOW);
       light->add_reasons("an owner missed the last period (2026-05)");
+      light->add_reasons_zh("区交通局2026年5月未按时报送（未报送）");
     } else {
       light->set_colour(iv1::MEASURE_COLOUR_GREEN);
       light->add_reasons("on schedule");
+      light->add_reasons_zh("按计划推进");
     }
     if (id == "a2-t5-m1") {
       light->set_completion_state(iv1::MEASURE_COMPLETION_STATE_CONFIRMED);
@@ -321,11 +330,15 @@ void AddIndicators(MonthFacts& f) {
   }
   pm25->set_current_value(31);
   pm25->set_projected_value(28.4);
+  pm25->set_projected_low(27.6);
+  pm25->set_projected_high(29.3);
   pm25->set_required_remaining_value(24.6);
   pm25->set_observed_days(151);
-  pm25->set_standards_used("HJ 633-2012: 59, HJ 633—2026: 92");
+  pm25->set_standards_used("HJ 633-2012: 59 days, HJ 633—2026: 92 days");
+  pm25->set_standards_used_zh("HJ 633-2012：59天；HJ 633—2026：92天");
   pm25->set_status_reason(
       "projected 28.4 misses the target 27 by more than the at-risk margin of 1");
+  pm25->set_status_reason_zh("预计期末28.4微克/立方米，未达到目标≤27，差距超过5%");
   for (const char* c : {"in force", "HJ 633-2012", "HJ 633—2026"}) {
     AddCaliber(pm25, c, 31, 28.4, iv1::INDICATOR_STATUS_OFF_TRACK, 151);
   }
@@ -349,6 +362,7 @@ void AddIndicators(MonthFacts& f) {
   good->set_projected_value(76.9);
   good->set_required_remaining_value(81.8);
   good->set_status_reason("projected 76.9 is within the at-risk margin of the target 78");
+  good->set_status_reason_zh("预计期末76.9%，与目标78相差在5%以内");
   AddCaliber(good, "in force", 72.8, 76.9, iv1::INDICATOR_STATUS_AT_RISK, 151);
   AddCaliber(good, "HJ 633-2012", 75.5, 78.2, iv1::INDICATOR_STATUS_ON_TRACK, 151);
   AddCaliber(good, "HJ 633—2026", 71.5, 76.1, iv1::INDICATOR_STATUS_OFF_TRACK, 151);
@@ -364,6 +378,7 @@ void AddIndicators(MonthFacts& f) {
                     std::nullopt, "达到市级要求", iv1::INDICATOR_STATUS_INSUFFICIENT_DATA);
   water->mutable_indicator()->add_owners("区水务局");
   water->set_status_reason("no value yet");
+  water->set_status_reason_zh("本期尚未报送数值");
   iv1::Evaluation* land =
       AddEvaluation(f, "a4-land-safe-use", "重点建设用地安全利用率", "%", iv1::COMPARATOR_AT_LEAST,
                     100, "100", iv1::INDICATOR_STATUS_ACHIEVED);
@@ -384,7 +399,11 @@ void AddIndicators(MonthFacts& f) {
     e->set_current_value(t.pm25);
     e->set_projected_value(t.pm25 - 2.5);
     e->set_required_remaining_value(t.target - 2.9);
-    if (over) e->set_status_reason(absl::StrCat("projected ", t.pm25 - 2.5, " misses ", t.target));
+    if (over) {
+      e->set_status_reason(absl::StrCat("projected ", t.pm25 - 2.5, " misses ", t.target));
+      e->set_status_reason_zh(
+          absl::StrCat("预计期末", t.pm25 - 2.5, "微克/立方米，未达到目标≤", t.target));
+    }
     iv1::Evaluation* tsp = AddEvaluation(
         f, absl::StrCat("a5-", t.name, "-tsp"), absl::StrCat(t.name, "TSP同比变化"), "%",
         iv1::COMPARATOR_IMPROVES, std::nullopt, "同比改善", iv1::INDICATOR_STATUS_ON_TRACK);
@@ -408,6 +427,7 @@ void AddIndicators(MonthFacts& f) {
   truck->set_current_value(26);
   truck->set_projected_value(29.5);
   truck->set_status_reason("projected 29.5 is within the at-risk margin of 30");
+  truck->set_status_reason_zh("预计期末29.5%，与目标30相差在5%以内");
   iv1::Evaluation* leak =
       AddEvaluation(f, "m-a1-t6-m1-1", "公共供水管网漏损率", "%", iv1::COMPARATOR_AT_MOST, 8,
                     "8%以下", iv1::INDICATOR_STATUS_OFF_TRACK);
@@ -415,6 +435,7 @@ void AddIndicators(MonthFacts& f) {
   leak->set_current_value(9.1);
   leak->set_projected_value(8.9);
   leak->set_status_reason("latest value 9.1 (2026-05-25) carried forward misses 8");
+  leak->set_status_reason_zh("沿用最新数值9.1（2026年5月25日），未达到目标≤8");
   iv1::Evaluation* audit =
       AddEvaluation(f, "m-a2-t5-m2-1", "清洁生产审核企业", "家", iv1::COMPARATOR_AT_LEAST, 2,
                     "不少于2家", iv1::INDICATOR_STATUS_ACHIEVED);

@@ -61,6 +61,7 @@ void AddReporting(MonthFacts& f) {
     if (n == "区交通局") {
       card->set_overdue_measures(1);
       card->mutable_as_lead()->add_overdue("a1-t3-m4 (due 2026-05-31)");
+      card->mutable_as_lead()->add_overdue_zh("a1-t3-m4（完成时限2026年5月31日）");
     }
   }
   s.set_on_time_count(25);

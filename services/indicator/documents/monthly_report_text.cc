@@ -224,6 +224,15 @@ std::string ShortId(const std::string& name) {
   return slash == std::string::npos ? name : name.substr(slash + 1);
 }
 
+const std::string& ChineseOr(const std::string& zh, const std::string& en) {
+  return zh.empty() ? en : zh;
+}
+
+const google::protobuf::RepeatedPtrField<std::string>& ReasonsToPrint(
+    const ecoplan::indicator::v1::MeasureLight& light) {
+  return light.reasons_zh_size() == light.reasons_size() ? light.reasons_zh() : light.reasons();
+}
+
 std::string Abbreviate(const std::string& text, size_t max_chars) {
   size_t chars = 0;
   for (size_t i = 0; i < text.size(); ++i) {

@@ -76,6 +76,13 @@ std::string ShortId(const std::string& name);
 // `text` cut to `max_chars` characters (code points) with "…".
 std::string Abbreviate(const std::string& text, size_t max_chars);
 
+// The Chinese one of an API text pair (status_reason_zh …); the English one
+// only where the answer has none (a month closed before the pairs existed).
+const std::string& ChineseOr(const std::string& zh, const std::string& en);
+// A light's reasons in Chinese (reasons_zh), or in English where it has none.
+const google::protobuf::RepeatedPtrField<std::string>& ReasonsToPrint(
+    const ecoplan::indicator::v1::MeasureLight& light);
+
 // Organization names by resource name ("organizations/o-…" → 区交通局).
 class OrganizationNames {
  public:

@@ -16,17 +16,22 @@ namespace {
 using ReportKey = std::pair<std::string, std::string>;  // organization, measure
 
 using dashboard_internal::CheckpointText;
+using dashboard_internal::CheckpointTextZh;
 using dashboard_internal::ClearingIncomplete;
 using dashboard_internal::Confirmed;
 using dashboard_internal::CountedCompleted;
 using dashboard_internal::Day;
+using dashboard_internal::DayZh;
 using dashboard_internal::DeclarationText;
+using dashboard_internal::DeclarationTextZh;
 using dashboard_internal::IndicatorsWith;
 using dashboard_internal::JudgeCheckpoints;
 using dashboard_internal::JudgedCheckpoint;
+using dashboard_internal::MonthZh;
 using dashboard_internal::Overridden;
 using dashboard_internal::PeriodKey;
 using dashboard_internal::StatementText;
+using dashboard_internal::StatementTextZh;
 using dashboard_internal::UnresolvedProblems;
 
 // Latest report per (organization, measure), the on-time and the late entries,
@@ -101,6 +106,11 @@ int MissedAtEnd(const ReportIndex& index, const std::string& owner, const Measur
 
 std::string Number(double v) { return absl::StrCat(v); }
 
+// A reason in English and in Chinese, saying the same.
+struct Said {
+  std::string en, zh;
+};
+
 // "a1-t3-m7-i1 新能源车比例 is off track: 26 % on 2026-06-25 against ≥ 30 %".
 std::string IndicatorFact(const MeasureIndicator& i, const char* verdict) {
   std::string out = absl::StrCat("indicator ", i.id, " ", i.name, " is ", verdict, ": ");
@@ -115,10 +125,33 @@ std::string IndicatorFact(const MeasureIndicator& i, const char* verdict) {
   return out;
 }
 
+// "指标a1-t3-m7-i1新能源车比例偏离目标：2026年6月25日为26%，目标≥ 30 %（…）".
+std::string IndicatorFactZh(const MeasureIndicator& i, const char* verdict) {
+  std::string out = absl::StrCat("指标", i.id, "「", i.name, "」", verdict, "：");
+  if (i.value.has_value()) {
+    if (i.value_day.has_value()) absl::StrAppend(&out, DayZh(*i.value_day), "为");
+    absl::StrAppend(&out, Number(*i.value), i.unit);
+  } else {
+    absl::StrAppend(&out, "尚无数值");
+  }
+  if (!i.target.empty()) absl::StrAppend(&out, "，目标", i.target);
+  if (!i.status_reason_zh.empty()) absl::StrAppend(&out, "（", i.status_reason_zh, "）");
+  return out;
+}
+
 std::string DueText(const MeasureInfo& m) {
   std::string out = absl::StrCat("due ", Day(*m.due));
   if (m.original_due.has_value() && *m.original_due != *m.due) {
     absl::StrAppend(&out, " (extended from ", Day(*m.original_due), ")");
+  }
+  return out;
+}
+
+// "完成时限2026年6月30日（由2026年5月31日延期）".
+std::string DueTextZh(const MeasureInfo& m) {
+  std::string out = absl::StrCat("完成时限", DayZh(*m.due));
+  if (m.original_due.has_value() && *m.original_due != *m.due) {
+    absl::StrAppend(&out, "（由", DayZh(*m.original_due), "延期）");
   }
   return out;
 }
@@ -129,12 +162,15 @@ struct LightJudge {
   MeasureLight light;
   bool fired = false;  // a rule raised the colour
 
-  void Raise(Colour c, std::string reason) {
+  void Raise(Colour c, Said reason) {
     light.colour = std::max(light.colour, c);
-    light.reasons.push_back(std::move(reason));
+    Note(std::move(reason));
     fired = true;
   }
-  void Note(std::string reason) { light.reasons.push_back(std::move(reason)); }
+  void Note(Said reason) {
+    light.reasons.push_back(std::move(reason.en));
+    light.reasons_zh.push_back(std::move(reason.zh));
+  }
 };
 
 // The light's facts before any rule: owners, progress, completion, due days.
@@ -162,39 +198,54 @@ MeasureLight LightFacts(const ReportIndex& index, const MeasureInfo& m, absl::Ci
 void JudgeConfirmedCompletion(const MeasureInfo& m, LightJudge* judge) {
   const CompletionDeclaration* d = m.declaration ? &*m.declaration : nullptr;
   std::string text = "completion confirmed by the bureau";
+  std::string zh = "局方";
   const std::optional<absl::CivilDay> on = m.confirmed_on.has_value() ? m.confirmed_on
                                            : d != nullptr             ? d->decided
                                                                       : std::nullopt;
-  if (on.has_value()) absl::StrAppend(&text, " on ", Day(*on));
+  if (on.has_value()) {
+    absl::StrAppend(&text, " on ", Day(*on));
+    absl::StrAppend(&zh, "于", DayZh(*on));
+  }
+  absl::StrAppend(&zh, "确认办结");
   if (d != nullptr && d->state == CompletionState::kConfirmed) {
     absl::StrAppend(&text, " (", DeclarationText(*d), ")");
-    if (!d->comment.empty()) absl::StrAppend(&text, ": ", d->comment);
+    absl::StrAppend(&zh, "（", DeclarationTextZh(*d), "）");
+    if (!d->comment.empty()) {
+      absl::StrAppend(&text, ": ", d->comment);
+      absl::StrAppend(&zh, "：", d->comment);
+    }
   }
   const std::vector<const MeasureIndicator*> off = IndicatorsWith(m, IndicatorStatus::kOffTrack);
   const bool overridden = Overridden(m);
   if (off.empty()) {
-    judge->Note(text);
+    judge->Note({text, zh});
     if (overridden) {
-      judge->Note(absl::StrCat("the bureau confirmed with the indicator check overridden: ",
-                               d->override_reason));
+      judge->Note({absl::StrCat("the bureau confirmed with the indicator check overridden: ",
+                                d->override_reason),
+                   absl::StrCat("局方确认时未采用指标核验：", d->override_reason)});
     }
   }
   for (const MeasureIndicator* i : off) {
     if (overridden) {
       // The bureau has said so with a reason on record: counted, but not green.
       judge->Raise(Colour::kYellow,
-                   absl::StrCat(text, ", while ", IndicatorFact(*i, "off track"),
-                                "; counted as completed because the bureau confirmed with the "
-                                "indicator check overridden: ",
-                                d->override_reason));
+                   {absl::StrCat(text, ", while ", IndicatorFact(*i, "off track"),
+                                 "; counted as completed because the bureau confirmed with the "
+                                 "indicator check overridden: ",
+                                 d->override_reason),
+                    absl::StrCat(zh, "，但", IndicatorFactZh(*i, "偏离目标"),
+                                 "；局方确认时未采用指标核验，仍计为办结：", d->override_reason)});
     } else {
-      judge->Raise(Colour::kRed, absl::StrCat(text, ", but ", IndicatorFact(*i, "off track"),
-                                              "; not counted as completed"));
+      judge->Raise(Colour::kRed,
+                   {absl::StrCat(text, ", but ", IndicatorFact(*i, "off track"),
+                                 "; not counted as completed"),
+                    absl::StrCat(zh, "，但", IndicatorFactZh(*i, "偏离目标"), "；不计为办结")});
     }
   }
   for (const MeasureIndicator* i : IndicatorsWith(m, IndicatorStatus::kAtRisk)) {
     judge->Raise(Colour::kYellow,
-                 absl::StrCat("completion confirmed, but ", IndicatorFact(*i, "at risk")));
+                 {absl::StrCat("completion confirmed, but ", IndicatorFact(*i, "at risk")),
+                  absl::StrCat("已确认办结，但", IndicatorFactZh(*i, "存在风险"))});
   }
 }
 
@@ -202,15 +253,22 @@ void JudgeConfirmedCompletion(const MeasureInfo& m, LightJudge* judge) {
 void NoteDeclaration(const MeasureInfo& m, LightJudge* judge) {
   const CompletionDeclaration* d = m.declaration ? &*m.declaration : nullptr;
   if (d != nullptr && d->state == CompletionState::kDeclared) {
-    judge->Note(absl::StrCat("completion declared by ", d->organization, " on ", Day(d->declared),
-                             " (declaration ", d->number, "), awaiting the bureau's confirmation"));
+    judge->Note({absl::StrCat("completion declared by ", d->organization, " on ", Day(d->declared),
+                              " (declaration ", d->number, "), awaiting the bureau's confirmation"),
+                 absl::StrCat(d->organization, "于", DayZh(d->declared), "申请办结（第", d->number,
+                              "次申请），待局方确认")});
   } else if (d != nullptr && d->state == CompletionState::kRejected) {
     std::string text = absl::StrCat("completion declaration ", d->number, " by ", d->organization,
                                     " rejected by the bureau");
-    if (d->decided.has_value()) absl::StrAppend(&text, " on ", Day(*d->decided));
+    std::string zh = absl::StrCat(DeclarationTextZh(*d), "被局方");
+    if (d->decided.has_value()) {
+      absl::StrAppend(&text, " on ", Day(*d->decided));
+      absl::StrAppend(&zh, "于", DayZh(*d->decided));
+    }
     absl::StrAppend(&text, ": ", d->comment.empty() ? "no comment" : d->comment, " (declared on ",
                     Day(d->declared), "); the measure is not completed");
-    judge->Note(std::move(text));
+    absl::StrAppend(&zh, "退回：", d->comment.empty() ? "未附意见" : d->comment, "；措施未办结");
+    judge->Note({std::move(text), std::move(zh)});
   }
 }
 
@@ -224,13 +282,17 @@ void NoteReportedCompletion(const ReportIndex& index, const MeasureInfo& m, Ligh
   }
   std::string text = absl::StrCat("reported completed by ", done->organization,
                                   " in its report for ", absl::FormatCivilTime(done->period));
+  std::string zh =
+      absl::StrCat(done->organization, "在", MonthZh(done->period), "报告中报送已完成");
   if (!done->report.empty()) absl::StrAppend(&text, " (", done->report, ")");
   absl::StrAppend(&text, ", awaiting the bureau's confirmation");
+  absl::StrAppend(&zh, "，待局方确认");
   const CompletionDeclaration* d = m.declaration ? &*m.declaration : nullptr;
   if (d == nullptr || d->state == CompletionState::kRejected) {
     absl::StrAppend(&text, " (no completion declaration pending)");
+    absl::StrAppend(&zh, "（尚无待审的办结申请）");
   }
-  judge->Note(std::move(text));
+  judge->Note({std::move(text), std::move(zh)});
 }
 
 // The (effective) due day: passed (red) or close (yellow).
@@ -240,11 +302,14 @@ void JudgeDue(const MeasureInfo& m, absl::CivilDay as_of, const LightRules& rule
   const char* not_done = judge->light.completion_confirmed
                              ? "not counted as completed"
                              : "completion not confirmed by the bureau";
+  const char* not_done_zh = judge->light.completion_confirmed ? "不计为办结" : "局方尚未确认办结";
   if (as_of > *m.due) {
-    judge->Raise(Colour::kRed, absl::StrCat(DueText(m), " passed, ", not_done));
+    judge->Raise(Colour::kRed, {absl::StrCat(DueText(m), " passed, ", not_done),
+                                absl::StrCat(DueTextZh(m), "已过，", not_done_zh)});
   } else if (*m.due - as_of <= rules.yellow_days_before_due) {
     judge->Raise(Colour::kYellow,
-                 absl::StrCat(DueText(m), " in ", *m.due - as_of, " days, ", not_done));
+                 {absl::StrCat(DueText(m), " in ", *m.due - as_of, " days, ", not_done),
+                  absl::StrCat("距", DueTextZh(m), "还有", *m.due - as_of, "天，", not_done_zh)});
   }
 }
 
@@ -264,12 +329,13 @@ void JudgeCheckpointsOfText(const ReportIndex& index, const MeasureInfo& m, absl
            m, entries == index.by_measure.end() ? kNoEntries : entries->second, as_of)) {
     const CheckpointJudgement& j = c.judgement;
     const std::string what = CheckpointText(j);
+    const std::string what_zh = CheckpointTextZh(j);
     switch (j.state) {
       case CheckpointState::kMet:  // on time: nothing to say
         break;
       case CheckpointState::kMetLate: {
-        std::string text =
-            absl::StrCat(what, " stated met only after its due day: ", StatementText(c));
+        Said text{absl::StrCat(what, " stated met only after its due day: ", StatementText(c)),
+                  absl::StrCat(what_zh, "逾期后才说明完成：", StatementTextZh(c))};
         if (as_of - *j.stated_on <= rules.yellow_days_after_late_checkpoint) {
           judge->Raise(Colour::kYellow, std::move(text));
         } else {
@@ -279,15 +345,18 @@ void JudgeCheckpointsOfText(const ReportIndex& index, const MeasureInfo& m, absl
       }
       case CheckpointState::kMissed:
         judge->Raise(Colour::kRed,
-                     absl::StrCat(what, " passed: no report of an owner states it met"));
+                     {absl::StrCat(what, " passed: no report of an owner states it met"),
+                      absl::StrCat(what_zh, "已过，责任单位报告均未说明完成")});
         break;
       case CheckpointState::kUpcoming: {
         if (next.count({j.phrase, j.due}) > 0 &&
             j.due - as_of <= rules.yellow_days_before_checkpoint) {
           judge->Raise(
               Colour::kYellow,
-              absl::StrCat(
-                  what, j.due == as_of ? " today" : absl::StrCat(" in ", j.due - as_of, " days")));
+              {absl::StrCat(
+                   what, j.due == as_of ? " today" : absl::StrCat(" in ", j.due - as_of, " days")),
+               absl::StrCat(what_zh, j.due == as_of ? "今日到期"
+                                                    : absl::StrCat("还有", j.due - as_of, "天"))});
         }
         break;
       }
@@ -303,42 +372,58 @@ void JudgeOwner(const ReportIndex& index, const MeasureInfo& m, const std::strin
                 LightJudge* judge) {
   // Leads are named plainly; responsible units are marked as such.
   const std::string who = lead ? owner : absl::StrCat(owner, " (responsible unit)");
+  const std::string who_zh = lead ? owner : absl::StrCat(owner, "（责任单位）");
   const int missed = MissedAtEnd(index, owner, m, due_periods);
   int late = 0;
-  std::vector<std::string> periods;
+  std::vector<std::string> periods, periods_zh;
   for (size_t k = missed; k-- > 0;) {
     const absl::CivilMonth p = due_periods[due_periods.size() - 1 - k];
     const bool was_late = index.late.count({owner, m.id, p}) > 0;
     late += was_late ? 1 : 0;
     periods.push_back(absl::StrCat(absl::FormatCivilTime(p), was_late ? " late" : " no entry"));
+    periods_zh.push_back(absl::StrCat(MonthZh(p), was_late ? "逾期报送" : "未报送"));
   }
   const std::string how = late == 0 ? "no entry"
                           : late == missed
                               ? "reported late"
                               : absl::StrCat(late, " late, ", missed - late, " without entry");
+  const std::string how_zh = late == 0 ? "未报送"
+                             : late == missed
+                                 ? "逾期报送"
+                                 : absl::StrCat(late, "期逾期，", missed - late, "期未报送");
   if (missed >= rules.red_missed_reports) {
     judge->Raise(Colour::kRed,
-                 absl::StrCat(who, " missed the last ", missed, " reporting periods (", how,
-                              "): ", absl::StrJoin(periods, ", ")));
+                 {absl::StrCat(who, " missed the last ", missed, " reporting periods (", how,
+                               "): ", absl::StrJoin(periods, ", ")),
+                  absl::StrCat(who_zh, "最近", missed, "期未按时报送（", how_zh, "）：",
+                               absl::StrJoin(periods_zh, "、"))});
   } else if (missed > 0) {
     judge->Raise(Colour::kYellow,
-                 absl::StrCat(who, " missed the last reporting period ",
-                              absl::FormatCivilTime(due_periods.back()), " (", how, ")"));
+                 {absl::StrCat(who, " missed the last reporting period ",
+                               absl::FormatCivilTime(due_periods.back()), " (", how, ")"),
+                  absl::StrCat(who_zh, MonthZh(due_periods.back()), "未按时报送（", how_zh, "）")});
   }
   auto it = index.latest.find({owner, m.id});
   if (it == index.latest.end()) return;
   const ProgressReport& r = *it->second;
   const std::string in = r.report.empty() ? "" : absl::StrCat(", ", r.report);
+  const std::string in_zh = r.report.empty() ? "" : absl::StrCat("，", r.report);
   if (r.status == ReportedStatus::kBlocked) {
-    judge->Raise(Colour::kYellow, absl::StrCat(who, " reports the measure blocked (",
-                                               absl::FormatCivilTime(r.period), in, ")"));
+    judge->Raise(Colour::kYellow,
+                 {absl::StrCat(who, " reports the measure blocked (",
+                               absl::FormatCivilTime(r.period), in, ")"),
+                  absl::StrCat(who_zh, "报告措施受阻（", MonthZh(r.period), in_zh, "）")});
   } else if (r.status == ReportedStatus::kDelayed) {
-    judge->Raise(Colour::kYellow, absl::StrCat(who, " reports the measure delayed (",
-                                               absl::FormatCivilTime(r.period), in, ")"));
+    judge->Raise(Colour::kYellow,
+                 {absl::StrCat(who, " reports the measure delayed (",
+                               absl::FormatCivilTime(r.period), in, ")"),
+                  absl::StrCat(who_zh, "报告措施滞后（", MonthZh(r.period), in_zh, "）")});
   }
   if (r.returned) {
-    judge->Raise(Colour::kYellow, absl::StrCat("the bureau returned ", who, "'s report for ",
-                                               absl::FormatCivilTime(r.period), in));
+    judge->Raise(Colour::kYellow,
+                 {absl::StrCat("the bureau returned ", who, "'s report for ",
+                               absl::FormatCivilTime(r.period), in),
+                  absl::StrCat("局方退回", who_zh, MonthZh(r.period), "的报告", in_zh)});
   }
 }
 
@@ -354,22 +439,27 @@ void JudgeSupervision(const MeasureInfo& m, absl::CivilDay as_of, LightJudge* ju
     shown.id = o.id;
     shown.title = o.title;
     std::string text = absl::StrCat("督办单 ", o.id);
+    std::string zh = absl::StrCat("督办单", o.id);
     if (s.deadline != nullptr) {
       shown.level = s.deadline->level;
       shown.reply_due = s.deadline->day;
       absl::StrAppend(&text, " (", SupervisionLevelWord(s.deadline->level), ") open, reply due ",
                       Day(s.deadline->day));
+      absl::StrAppend(&zh, "（", SupervisionLevelWord(s.deadline->level), "）未销号，应于",
+                      DayZh(s.deadline->day), "前回复");
     } else {
       absl::StrAppend(&text, " open");
+      absl::StrAppend(&zh, "未销号");
     }
     for (const SupervisionAddresseeFact* a : s.overdue) {
       shown.overdue_organizations.push_back(a->organization);
     }
     if (s.overdue.empty()) {
-      judge->Raise(Colour::kYellow, std::move(text));
+      judge->Raise(Colour::kYellow, {std::move(text), std::move(zh)});
     } else {
       absl::StrAppend(&text, "; ", absl::StrJoin(shown.overdue_organizations, ", "), " overdue");
-      judge->Raise(Colour::kRed, std::move(text));
+      absl::StrAppend(&zh, "；", absl::StrJoin(shown.overdue_organizations, "、"), "逾期未回复");
+      judge->Raise(Colour::kRed, {std::move(text), std::move(zh)});
     }
     judge->light.supervision_orders.push_back(std::move(shown));
   }
@@ -385,7 +475,7 @@ void JudgeProblems(const MeasureInfo& m, absl::CivilDay as_of, LightJudge* judge
   constexpr size_t kListed = 20;
   LightProblems counts;
   counts.clear_all_required = m.clear_all_required;
-  std::vector<std::string> unresolved;
+  std::vector<std::string> unresolved, overdue_zh;
   for (const ProblemItemFact& item : m.problems) {
     const ProblemStanding s = ProblemAsOf(item, as_of);
     if (!s.exists) continue;
@@ -399,26 +489,33 @@ void JudgeProblems(const MeasureInfo& m, absl::CivilDay as_of, LightJudge* judge
     if (s.overdue) {
       ++counts.overdue;
       counts.overdue_items.push_back(ProblemItemText(item));
+      overdue_zh.push_back(ProblemItemTextZh(item));
     }
   }
   if (counts.total == 0) return;
-  std::string text;
+  std::string text, zh;
   if (counts.unresolved == 0) {
     text = absl::StrCat("问题清单: all ", counts.total, " items resolved");
+    zh = absl::StrCat("问题清单：", counts.total, "项已全部整改销号");
   } else {
     text = absl::StrCat("问题清单: ", counts.unresolved, " of ", counts.total,
                         " items unresolved (", absl::StrJoin(unresolved, ", "),
                         counts.unresolved > static_cast<int>(kListed) ? ", …" : "", ")");
+    zh = absl::StrCat("问题清单：", counts.total, "项中", counts.unresolved, "项未销号（",
+                      absl::StrJoin(unresolved, "、"),
+                      counts.unresolved > static_cast<int>(kListed) ? "等" : "", "）");
     if (counts.claimed > 0) {
       absl::StrAppend(&text, ", ", counts.claimed, " claimed rectified awaiting verification");
+      absl::StrAppend(&zh, "，", counts.claimed, "项已报整改待核查");
     }
   }
   if (counts.overdue > 0) {
     absl::StrAppend(&text, ", ", counts.overdue,
                     " overdue: ", absl::StrJoin(counts.overdue_items, ", "));
-    judge->Raise(Colour::kRed, std::move(text));
+    absl::StrAppend(&zh, "，", counts.overdue, "项逾期：", absl::StrJoin(overdue_zh, "、"));
+    judge->Raise(Colour::kRed, {std::move(text), std::move(zh)});
   } else {
-    judge->Note(std::move(text));
+    judge->Note({std::move(text), std::move(zh)});
   }
   judge->light.problems = std::move(counts);
 }
@@ -427,10 +524,13 @@ void JudgeProblems(const MeasureInfo& m, absl::CivilDay as_of, LightJudge* judge
 // while ledger items are unresolved: not counted as completed, yellow.
 void JudgeClearing(const MeasureInfo& m, absl::CivilDay as_of, LightJudge* judge) {
   if (!judge->light.completion_confirmed || !ClearingIncomplete(m, as_of)) return;
-  judge->Raise(Colour::kYellow,
-               absl::StrCat("completion confirmed, but the measure text says 动态清零 and ",
-                            UnresolvedProblems(m, as_of),
-                            " problem ledger items are unresolved; not counted as completed"));
+  const int unresolved = UnresolvedProblems(m, as_of);
+  judge->Raise(
+      Colour::kYellow,
+      {absl::StrCat("completion confirmed, but the measure text says 动态清零 and ", unresolved,
+                    " problem ledger items are unresolved; not counted as completed"),
+       absl::StrCat("已确认办结，但措施要求动态清零，问题清单尚有", unresolved,
+                    "项未销号；不计为办结")});
 }
 
 // One measure's light (the rules in dashboard.h, in the order of its reasons).
@@ -457,7 +557,7 @@ MeasureLight ColourMeasure(const ReportIndex& index, const MeasureInfo& m,
   for (const std::string& owner : m.responsible) {
     JudgeOwner(index, m, owner, false, due_periods, rules, &judge);
   }
-  if (!judge.fired) judge.light.reasons.push_back("on schedule");
+  if (!judge.fired) judge.Note({"on schedule", "按计划推进"});
   return std::move(judge.light);
 }
 

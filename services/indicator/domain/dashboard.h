@@ -157,8 +157,9 @@ struct MeasureIndicator {
   std::optional<double> value;              // the value judged
   std::optional<absl::CivilDay> value_day;  // the day of that value
   std::string unit;
-  std::string target;         // e.g. "≥ 30 %"
-  std::string status_reason;  // the evaluation's reason
+  std::string target;            // e.g. "≥ 30 %"
+  std::string status_reason;     // the evaluation's reason
+  std::string status_reason_zh;  // … in Chinese
   // A stretch goal (力争, 鼓励): shown, never turns the measure red or yellow nor
   // takes a completion back.
   bool stretch = false;
@@ -283,6 +284,7 @@ struct MeasureLight {
   std::string measure_id;
   Colour colour = Colour::kGreen;
   std::vector<std::string> reasons;
+  std::vector<std::string> reasons_zh;   // the same in Chinese, one for one
   std::vector<std::string> owners;       // lead organizations
   std::vector<std::string> responsible;  // responsible organizations (not leads)
   std::vector<OwnerProgress> progress;   // leads, then responsible, then other reporters
@@ -348,12 +350,13 @@ struct ScoreComponent {
 
 // An organization's work in one role (lead or responsible).
 struct ScoreRole {
-  int measures = 0;                  // measures it holds in this role
-  int measures_due = 0;              // ... due by as_of
-  int measures_completed = 0;        // ... of those, counted as completed
-  int overdue_measures = 0;          // due day passed, not counted as completed
-  std::vector<std::string> overdue;  // "a1-t2-m3 (due 2026-06-30)"
-  int reports_due = 0;               // (measure, period) entries due by as_of
+  int measures = 0;                     // measures it holds in this role
+  int measures_due = 0;                 // ... due by as_of
+  int measures_completed = 0;           // ... of those, counted as completed
+  int overdue_measures = 0;             // due day passed, not counted as completed
+  std::vector<std::string> overdue;     // "a1-t2-m3 (due 2026-06-30)"
+  std::vector<std::string> overdue_zh;  // "a1-t2-m3（完成时限2026年6月30日）"
+  int reports_due = 0;                  // (measure, period) entries due by as_of
   int reports_on_time = 0;
   int reports_late = 0;
   int reports_missing = 0;

@@ -8,6 +8,12 @@ namespace ecoplan::indicator::dashboard_internal {
 
 std::string Day(absl::CivilDay d) { return absl::FormatCivilTime(d); }
 
+std::string DayZh(absl::CivilDay d) {
+  return absl::StrCat(d.year(), "年", d.month(), "月", d.day(), "日");
+}
+
+std::string MonthZh(absl::CivilMonth m) { return absl::StrCat(m.year(), "年", m.month(), "月"); }
+
 bool Confirmed(const MeasureInfo& m) {
   return m.completion_confirmed ||
          (m.declaration.has_value() && m.declaration->state == CompletionState::kConfirmed);
@@ -45,6 +51,10 @@ bool CountedCompleted(const MeasureInfo& m, absl::CivilDay as_of) {
 
 std::string DeclarationText(const CompletionDeclaration& d) {
   return absl::StrCat("declaration ", d.number, " by ", d.organization, " on ", Day(d.declared));
+}
+
+std::string DeclarationTextZh(const CompletionDeclaration& d) {
+  return absl::StrCat(d.organization, DayZh(d.declared), "的第", d.number, "次办结申请");
 }
 
 namespace {
@@ -110,8 +120,18 @@ std::string StatementText(const JudgedCheckpoint& c) {
   return out;
 }
 
+std::string StatementTextZh(const JudgedCheckpoint& c) {
+  if (c.report == nullptr || c.statement == nullptr) return "";
+  return absl::StrCat(c.report->organization, "于", DayZh(c.statement->stated_on), "在",
+                      MonthZh(c.report->period), "报告中说明");
+}
+
 std::string CheckpointText(const CheckpointJudgement& j) {
   return absl::StrCat("checkpoint «", j.phrase, "» of the measure text due ", Day(j.due));
+}
+
+std::string CheckpointTextZh(const CheckpointJudgement& j) {
+  return absl::StrCat("措施原文节点「", j.phrase, "」（", DayZh(j.due), "）");
 }
 
 }  // namespace ecoplan::indicator::dashboard_internal

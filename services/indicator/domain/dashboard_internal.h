@@ -15,8 +15,11 @@ namespace ecoplan::indicator::dashboard_internal {
 // Organization, measure, period of a report entry.
 using PeriodKey = std::tuple<std::string, std::string, absl::CivilMonth>;
 
-// "2026-05-20".
+// "2026-05-20"; DayZh: "2026年5月20日".
 std::string Day(absl::CivilDay d);
+std::string DayZh(absl::CivilDay d);
+// "2026-05"; MonthZh: "2026年5月".
+std::string MonthZh(absl::CivilMonth m);
 
 // The bureau confirmed a completion of `m`.
 bool Confirmed(const MeasureInfo& m);
@@ -39,8 +42,10 @@ bool ClearingIncomplete(const MeasureInfo& m, absl::CivilDay as_of);
 // item of its problem ledger unresolved as of `as_of`.
 bool CountedCompleted(const MeasureInfo& m, absl::CivilDay as_of);
 
-// "declaration 2 by 区交通局 on 2026-05-20".
+// "declaration 2 by 区交通局 on 2026-05-20"; DeclarationTextZh:
+// "区交通局2026年5月20日的第2次办结申请".
 std::string DeclarationText(const CompletionDeclaration& d);
+std::string DeclarationTextZh(const CompletionDeclaration& d);
 
 // One occurrence of a checkpoint of a measure's text, judged as of a day, with
 // the statement that decided it.
@@ -64,8 +69,12 @@ std::vector<JudgedCheckpoint> JudgeCheckpoints(const MeasureInfo& m,
 
 // "by 区交通局 in plans/p/reports/o-1_2026-06 (report for 2026-06) submitted on 2026-06-03".
 std::string StatementText(const JudgedCheckpoint& c);
+// "区交通局于2026年6月3日在2026年6月报告中说明".
+std::string StatementTextZh(const JudgedCheckpoint& c);
 
 // "checkpoint «5月底前» of the measure text due 2026-05-31".
 std::string CheckpointText(const CheckpointJudgement& j);
+// "措施原文节点「5月底前」（2026年5月31日）".
+std::string CheckpointTextZh(const CheckpointJudgement& j);
 
 }  // namespace ecoplan::indicator::dashboard_internal

@@ -46,6 +46,18 @@ TEST(DashboardTest, ColoursMeasuresByDeadlineReportsAndStatus) {
   EXPECT_EQ(lights[3].reasons[0],
             "区水务局 missed the last 3 reporting periods (no entry): 2026-04 no entry, "
             "2026-05 no entry, 2026-06 no entry");
+  // Every reason in Chinese too, one for one.
+  for (const MeasureLight& light : lights) {
+    EXPECT_EQ(light.reasons_zh.size(), light.reasons.size()) << light.measure_id;
+  }
+  EXPECT_THAT(lights[1].reasons_zh,
+              ::testing::ElementsAre(
+                  "区交通局在2026年6月报告中报送已完成，待局方确认（尚无待审的办结申请）",
+                  "完成时限2026年6月30日已过，局方尚未确认办结"));
+  EXPECT_EQ(lights[3].reasons_zh[0],
+            "区水务局最近3期未按时报送（未报送）：2026年4月未报送、2026年5月未报送、"
+            "2026年6月未报送");
+  EXPECT_EQ(lights[4].reasons_zh, std::vector<std::string>{"按计划推进"});
   EXPECT_EQ(lights[4].colour, Colour::kGreen);
 }
 
@@ -195,6 +207,11 @@ TEST(DashboardTest, ADeclaredCompletionIsAClaimNotGreenAndNotCounted) {
   EXPECT_EQ(card.as_lead.measures_due, 1);
   EXPECT_EQ(card.as_lead.measures_completed, 0);
   EXPECT_EQ(card.as_lead.overdue_measures, 1);
+  ASSERT_EQ(card.as_lead.overdue_zh.size(), card.as_lead.overdue.size());
+  EXPECT_EQ(card.as_lead.overdue_zh[0],
+            absl::StrCat(card.as_lead.overdue[0].substr(0, card.as_lead.overdue[0].find(' ')),
+                         "（完成时限2026年7月1日）"));
+  EXPECT_EQ(light.reasons_zh[0], "区交通局于2026年5月20日申请办结（第1次申请），待局方确认");
   EXPECT_THAT(card.components[1].detail, HasSubstr("0 of 1 measures due by 2026-07-10"));
 
   // Not due yet and nothing else fired: on schedule (the rule for a measure
@@ -220,6 +237,9 @@ TEST(DashboardTest, ARejectedCompletionRevertsTheMeasureWithTheBureausComment) {
             "completion declaration 1 by 区交通局 rejected by the bureau on 2026-06-10: "
             "证明材料不全 (declared on 2026-05-20); the measure is not completed");
   EXPECT_EQ(light.reasons[1], "due 2026-07-01 passed, completion not confirmed by the bureau");
+  EXPECT_EQ(light.reasons_zh[0],
+            "区交通局2026年5月20日的第1次办结申请被局方于2026年6月10日退回：证明材料不全；"
+            "措施未办结");
 }
 
 TEST(DashboardTest, AConfirmedCompletionIsGreenAndCounted) {

@@ -29,24 +29,34 @@ std::string Num(double v, int decimals) {
   return absl::StrFormat("%.*f", decimals, RoundHalfEven(v, decimals));
 }
 
+const char* ComparatorSymbolZh(Comparator c) {
+  return c == Comparator::kImproves ? "较上年改善" : ComparatorSymbol(c);
+}
+
 // Status of projection `p` against target `t` (not yet settled).
 IndicatorStatus ByProjection(Comparator c, double p, double t, const EvaluationRules& rules,
-                             std::string* reason, absl::string_view unit) {
+                             std::string* reason, std::string* reason_zh, absl::string_view unit) {
   const double margin = std::fabs(t) * rules.at_risk_margin_percent / 100.0;
   const double gap = p - t;
+  const std::string margin_text = Num(rules.at_risk_margin_percent);
   if (std::fabs(gap) <= margin) {
-    *reason = absl::StrCat("projection ", Num(p), " ", unit, " is within ",
-                           Num(rules.at_risk_margin_percent), "% of the target ", Num(t));
+    *reason = absl::StrCat("projection ", Num(p), " ", unit, " is within ", margin_text,
+                           "% of the target ", Num(t));
+    *reason_zh =
+        absl::StrCat("预计期末", Num(p), unit, "，与目标", Num(t), "相差在", margin_text, "%以内");
     return IndicatorStatus::kAtRisk;
   }
   if (Satisfies(c, p, t)) {
     *reason = absl::StrCat("projection ", Num(p), " ", unit, " meets the target ",
                            ComparatorSymbol(c), " ", Num(t), " with margin");
+    *reason_zh = absl::StrCat("预计期末", Num(p), unit, "，达到目标", ComparatorSymbolZh(c), Num(t),
+                              "且留有余量");
     return IndicatorStatus::kOnTrack;
   }
-  *reason =
-      absl::StrCat("projection ", Num(p), " ", unit, " misses the target ", ComparatorSymbol(c),
-                   " ", Num(t), " by more than ", Num(rules.at_risk_margin_percent), "%");
+  *reason = absl::StrCat("projection ", Num(p), " ", unit, " misses the target ",
+                         ComparatorSymbol(c), " ", Num(t), " by more than ", margin_text, "%");
+  *reason_zh = absl::StrCat("预计期末", Num(p), unit, "，未达到目标", ComparatorSymbolZh(c), Num(t),
+                            "，差距超过", margin_text, "%");
   return IndicatorStatus::kOffTrack;
 }
 
@@ -109,9 +119,13 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
   if (out != nullptr) {
     out->observed_days = ytd.n;
     out->remaining_days = remaining;
-    std::vector<std::string> used;
-    for (auto& [id, n] : ytd.standards) used.push_back(absl::StrCat(id, ": ", n, " days"));
+    std::vector<std::string> used, used_zh;
+    for (auto& [id, n] : ytd.standards) {
+      used.push_back(absl::StrCat(id, ": ", n, " days"));
+      used_zh.push_back(absl::StrCat(id, "：", n, "天"));
+    }
     out->standards_used = absl::StrJoin(used, ", ");
+    out->standards_used_zh = absl::StrJoin(used_zh, "；");
   }
   if (ytd.n == 0) {
     result.status = IndicatorStatus::kInsufficientData;
@@ -120,6 +134,7 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
       // without data is "insufficient data", never "not evaluated".
       out->status = IndicatorStatus::kInsufficientData;
       out->status_reason = "no valid day in the period so far";
+      out->status_reason_zh = "本期至今尚无有效监测日";
     }
     return result;
   }
@@ -129,9 +144,34 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
     remaining_weight += counting ? profile.rate[d.month() - 1] : profile.factor[d.month() - 1];
   }
   const ProjectionInput input{ind, as_of, ytd, profile, remaining, remaining_weight, decimals};
-  Projection p = ind.aggregation == Aggregation::kMeanOfDaily             ? ProjectMean(input)
-                 : ind.aggregation == Aggregation::kRatioOfQualifyingDays ? ProjectRatio(input)
-                                                                          : ProjectCount(input);
+  auto project = [&](const ProjectionInput& in) {
+    return ind.aggregation == Aggregation::kMeanOfDaily             ? ProjectMean(in)
+           : ind.aggregation == Aggregation::kRatioOfQualifyingDays ? ProjectRatio(in)
+                                                                    : ProjectCount(in);
+  };
+  Projection p = project(input);
+  // The band: how far the years behind the profile disagree. Each past year's
+  // own profile projects the same days to date; the lowest and the highest
+  // bound the projection of their mean.
+  std::optional<double> low, high;
+  if (profile.years.size() >= 2 && remaining > 0) {
+    for (size_t k = 0; k < profile.years.size(); ++k) {
+      const Profile one = profile.OfYear(k);
+      YearToDate seen = ytd;
+      seen.expected_weight = 0;
+      for (int m = 0; m < 12; ++m) {
+        seen.expected_weight += ytd.valid_by_month[m] * (counting ? one.rate[m] : one.factor[m]);
+      }
+      double weight = 0;
+      for (absl::CivilDay d = std::max(as_of + 1, ind.period_start); d <= ind.period_end; ++d) {
+        weight += counting ? one.rate[d.month() - 1] : one.factor[d.month() - 1];
+      }
+      const double v =
+          project(ProjectionInput{ind, as_of, seen, one, remaining, weight, decimals}).projected;
+      low = low.has_value() ? std::min(*low, v) : v;
+      high = high.has_value() ? std::max(*high, v) : v;
+    }
+  }
   DecideStatus(ind, as_of, ytd.n, AnnualShortfall(ind, ytd, standards), rules, &p);
   result.current_value = p.current;
   result.projected_value = RoundHalfEven(p.projected, 1);
@@ -139,11 +179,19 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
   if (out != nullptr) {
     out->current_value = result.current_value;
     out->projected_value = result.projected_value;
+    if (low.has_value() && high.has_value()) {
+      // Never narrower than the projection itself, at its rounding.
+      out->projected_low = std::min(RoundHalfEven(*low, 1), *result.projected_value);
+      out->projected_high = std::max(RoundHalfEven(*high, 1), *result.projected_value);
+    }
     out->projection_method = p.method;
+    out->projection_method_zh = p.method_zh;
     out->required_remaining_value = p.required;
     out->required_remaining_text = p.required_text;
+    out->required_remaining_text_zh = p.required_text_zh;
     out->status = p.status;
     out->status_reason = p.reason;
+    out->status_reason_zh = p.reason_zh;
   }
   return result;
 }
@@ -191,9 +239,11 @@ Evaluation EvaluateAirQuality(const Indicator& indicator, absl::CivilDay as_of,
     std::optional<double> last = MeanOver(days, item, last_start, last_end, &n_last);
     out.observed_days = n;
     out.projection_method = "none: a year-on-year change is judged on the period to date";
+    out.projection_method_zh = "不作推算：同比变化按本期至今判断";
     if (!now.has_value() || !last.has_value() || *last <= 0) {
       out.status = IndicatorStatus::kInsufficientData;
       out.status_reason = "no data for the same period of the previous year";
+      out.status_reason_zh = "缺少上年同期数据";
       return out;
     }
     const double change = RoundHalfEven(100.0 * (*now - *last) / *last, 1);
@@ -202,6 +252,8 @@ Evaluation EvaluateAirQuality(const Indicator& indicator, absl::CivilDay as_of,
     if (as_of >= indicator.period_end && change < 0) out.status = IndicatorStatus::kAchieved;
     out.status_reason =
         absl::StrCat(Num(*now), " against ", Num(*last), " a year earlier (", Num(change), "%)");
+    out.status_reason_zh =
+        absl::StrCat("本期", Num(*now), "，上年同期", Num(*last), "（同比", Num(change), "%）");
     return out;
   }
   if (calibers.in_force != nullptr) {
@@ -228,6 +280,12 @@ Evaluation EvaluateAirQuality(const Indicator& indicator, absl::CivilDay as_of,
             : absl::StrCat("the target was written under ", indicator.target_caliber,
                            "; the status uses the version in force on each day, and that "
                            "caliber is shown beside it"));
+    out.notes_zh.push_back(
+        indicator.target_caliber.empty()
+            ? "本期跨越新旧标准，目标未注明按哪一口径制定：状态按每日适用的标准判定，"
+              "两种口径并列列出"
+            : absl::StrCat("目标按", indicator.target_caliber,
+                           "口径制定；状态按每日适用的标准判定，该口径并列列出"));
   }
   return out;
 }

@@ -67,16 +67,27 @@ struct Evaluation {
   std::optional<double> current_value;
   std::optional<double> target_value;
   IndicatorStatus status = IndicatorStatus::kUnspecified;
+  // The texts people read come in English (integrators, logs) and Chinese (the
+  // bureau's documents and screens), each pair saying the same.
   std::string status_reason;
+  std::string status_reason_zh;
   std::optional<double> projected_value;
+  // The band around it: the lowest and highest projection under each past
+  // year's own seasonal profile (two or more such years); unset otherwise.
+  std::optional<double> projected_low;
+  std::optional<double> projected_high;
   std::string projection_method;
+  std::string projection_method_zh;
   std::optional<double> required_remaining_value;
   std::string required_remaining_text;
+  std::string required_remaining_text_zh;
   int remaining_days = 0;
   int observed_days = 0;
   std::string standards_used;
+  std::string standards_used_zh;  // "HJ 633-2012：59天；HJ 633—2026：92天"
   std::vector<CaliberResult> calibers;
   std::vector<std::string> notes;
+  std::vector<std::string> notes_zh;  // one for one with notes
 };
 
 // One reported value of an indicator.

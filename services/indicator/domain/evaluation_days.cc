@@ -75,17 +75,18 @@ YearToDate TallyYearToDate(const Indicator& ind, absl::Span<const DistrictDay> d
 // at least 324 valid days, 27 in each month, 25 in February, under the rules of
 // the standard in force on the last day); empty when they can, or when the
 // period is not a calendar year.
-std::string AnnualShortfall(const Indicator& ind, const YearToDate& ytd,
-                            const AirQualityStandards& standards) {
+Shortfall AnnualShortfall(const Indicator& ind, const YearToDate& ytd,
+                          const AirQualityStandards& standards) {
   const int year = static_cast<int>(ind.period_start.year());
   if (ind.period_start != absl::CivilDay(year, 1, 1) ||
       ind.period_end != absl::CivilDay(year, 12, 31)) {
-    return "";
+    return {};
   }
   absl::StatusOr<const AirQualityStandard*> standard = standards.ForDay(ind.period_end);
-  if (!standard.ok()) return "";
+  if (!standard.ok()) return {};
   const AnnualValidity v = CheckAnnualValidity(year, ytd.valid_by_month, (*standard)->validity);
-  return v.validity == Validity::kValid ? "" : v.reason;
+  if (v.validity == Validity::kValid) return {};
+  return {v.reason, v.reason_zh};
 }
 
 }  // namespace evaluation_internal

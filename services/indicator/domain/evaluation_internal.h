@@ -42,9 +42,14 @@ int DaysInclusive(absl::CivilDay from, absl::CivilDay to);
 // `v` rounded half-even to `decimals` and printed with them.
 std::string Num(double v, int decimals = 1);
 
-// Status of projection `p` against target `t` (not yet settled), with its reason.
+// Status of projection `p` against target `t` (not yet settled), with its
+// reason in English and in Chinese.
 IndicatorStatus ByProjection(Comparator c, double p, double t, const EvaluationRules& rules,
-                             std::string* reason, absl::string_view unit);
+                             std::string* reason, std::string* reason_zh, absl::string_view unit);
+
+// The comparator as a Chinese reader writes it before a target: "≤", "≥" …,
+// and "较上年改善" for kImproves.
+const char* ComparatorSymbolZh(Comparator c);
 
 // --- evaluation_days.cc
 
@@ -53,6 +58,18 @@ struct Profile {
   std::vector<int> years;
   std::array<double, 12> factor = {};  // mean-type: monthly mean / annual mean
   std::array<double, 12> rate = {};    // count-type: share of qualifying days per month
+  // Each year's own factors and rates (one for one with `years`), whose
+  // projections give the band around the projection under their mean.
+  std::vector<std::array<double, 12>> year_factor, year_rate;
+
+  // The profile of years[k] alone.
+  Profile OfYear(size_t k) const {
+    Profile one;
+    one.years = {years[k]};
+    one.factor = year_factor[k];
+    one.rate = year_rate[k];
+    return one;
+  }
 };
 
 // Past years (before `year`) with enough valid days in every month, by the
@@ -83,10 +100,14 @@ Profile BuildProfile(absl::Span<const DistrictDay> days, int year, const Evaluat
     if (!complete || n == 0) continue;
     const double annual = total / n;
     p.years.push_back(y);
+    std::array<double, 12>& factor = p.year_factor.emplace_back();
+    std::array<double, 12>& rate = p.year_rate.emplace_back();
     for (int m = 0; m < 12; ++m) {
       const double monthly = months[m].first / months[m].second;
-      factor_sum[m] += annual > 0 ? monthly / annual : 1.0;
-      rate_sum[m] += monthly;
+      factor[m] = annual > 0 ? monthly / annual : 1.0;
+      rate[m] = monthly;
+      factor_sum[m] += factor[m];
+      rate_sum[m] += rate[m];
     }
   }
   for (int m = 0; m < 12; ++m) {
@@ -117,10 +138,14 @@ YearToDate TallyYearToDate(const Indicator& ind, absl::Span<const DistrictDay> d
                            const AirQualityStandards& standards, const Profile& profile,
                            bool counting, DailyItem item, absl::CivilDay end_day, int* decimals);
 
-// Why a calendar year's data cannot carry an annual verdict; empty when they
-// can, or when the period is not a calendar year.
-std::string AnnualShortfall(const Indicator& ind, const YearToDate& ytd,
-                            const AirQualityStandards& standards);
+// Why a calendar year's data cannot carry an annual verdict, in English and in
+// Chinese; empty when they can, or when the period is not a calendar year.
+struct Shortfall {
+  std::string en, zh;
+  bool empty() const { return en.empty(); }
+};
+Shortfall AnnualShortfall(const Indicator& ind, const YearToDate& ytd,
+                          const AirQualityStandards& standards);
 
 // --- evaluation_projection.cc
 
@@ -129,11 +154,11 @@ std::string AnnualShortfall(const Indicator& ind, const YearToDate& ytd,
 struct Projection {
   double current = 0;
   double projected = 0;
-  std::string method;
-  std::string reason;
+  std::string method, method_zh;
+  std::string reason, reason_zh;
   IndicatorStatus status = IndicatorStatus::kUnspecified;
   std::optional<double> required;
-  std::string required_text;
+  std::string required_text, required_text_zh;
 };
 
 // What every aggregation's projection reads.
@@ -150,8 +175,10 @@ struct ProjectionInput {
   double total_days() const { return ytd.n + remaining; }
 };
 
-// "seasonal profile of 2014, 2015 (each month weighted by its share in those years)".
+// "seasonal profile of 2014, 2015 (each month weighted by its share in those years)";
+// ProfileMethodZh: "按2014、2015年的逐月季节规律推算（各月按其在这些年份中的占比加权）".
 std::string ProfileMethod(const Profile& p);
+std::string ProfileMethodZh(const Profile& p);
 
 // The projection of a mean of daily values (PM2.5 …), of a ratio of
 // qualifying days (优良天数比率) and of a count of days (重污染天数), each with
@@ -164,6 +191,6 @@ Projection ProjectCount(const ProjectionInput& in);
 // over (with `data_shortfall`, AnnualShortfall, no verdict), too few days to
 // project, or the projection against the target.
 void DecideStatus(const Indicator& ind, absl::CivilDay as_of, int valid_days,
-                  const std::string& data_shortfall, const EvaluationRules& rules, Projection* p);
+                  const Shortfall& data_shortfall, const EvaluationRules& rules, Projection* p);
 
 }  // namespace ecoplan::indicator::evaluation_internal

@@ -19,6 +19,11 @@ std::string ProfileMethod(const Profile& p) {
                       " (each month weighted by its share in those years)");
 }
 
+std::string ProfileMethodZh(const Profile& p) {
+  return absl::StrCat("按", absl::StrJoin(p.years, "、"),
+                      "年的逐月季节规律推算（各月按其在这些年份中的占比加权）");
+}
+
 Projection ProjectMean(const ProjectionInput& in) {
   const Indicator& ind = in.ind;
   const YearToDate& ytd = in.ytd;
@@ -33,11 +38,13 @@ Projection ProjectMean(const ProjectionInput& in) {
   if (in.seasonal()) {
     p.projected = (ytd.sum + level * in.remaining_weight) / in.total_days();
     p.method = ProfileMethod(in.profile);
+    p.method_zh = ProfileMethodZh(in.profile);
   } else {
     p.projected = ytd.sum / ytd.n;
     p.method =
         "straight line: the remaining days assumed to average the period-to-date mean "
         "(no complete past year for a seasonal profile)";
+    p.method_zh = "直线推算：剩余天数按本期至今均值计（没有完整的往年数据可作季节规律）";
   }
   if (target.has_value() && remaining > 0) {
     const double need = (*target * in.total_days() - ytd.sum) / remaining;
@@ -50,9 +57,15 @@ Projection ProjectMean(const ProjectionInput& in) {
                  : absl::StrCat("the remaining ", remaining, " days must average ",
                                 ComparatorSymbol(ind.comparator), " ", Num(need), " ", ind.unit,
                                 " for the annual mean to reach ", Num(*target, 0));
+    p.required_text_zh =
+        need < 0 ? absl::StrCat("目标", Num(*target, 0), "已无法实现：剩余", remaining,
+                                "天即使均为0也不够")
+                 : absl::StrCat("剩余", remaining, "天日均须", ComparatorSymbolZh(ind.comparator),
+                                Num(need), ind.unit, "，全期均值方能达到", Num(*target, 0));
     if (need < 0 && LowerIsBetter(ind.comparator)) {
       p.status = IndicatorStatus::kOffTrack;
       p.reason = p.required_text;
+      p.reason_zh = p.required_text_zh;
     }
   }
   return p;
@@ -73,9 +86,11 @@ Projection ProjectRatio(const ProjectionInput& in) {
       expected_good += std::min(1.0, scale * in.profile.rate[d.month() - 1]);
     }
     p.method = ProfileMethod(in.profile);
+    p.method_zh = ProfileMethodZh(in.profile);
   } else {
     expected_good = remaining * static_cast<double>(ytd.qualifying) / ytd.n;
     p.method = "straight line: the remaining days assumed to keep the period-to-date ratio";
+    p.method_zh = "直线推算：剩余天数按本期至今的比率计";
   }
   p.projected = 100.0 * (ytd.qualifying + expected_good) / total_days;
   if (target.has_value()) {
@@ -86,18 +101,27 @@ Projection ProjectRatio(const ProjectionInput& in) {
       p.status = IndicatorStatus::kAchieved;
       p.reason = absl::StrCat(ytd.qualifying, " 优良 days already secure ", Num(*target, 0),
                               "% of the ", total_days, " days of the year");
+      p.reason_zh = absl::StrCat("已有优良天", ytd.qualifying, "天，已确保全期", total_days, "天中",
+                                 Num(*target, 0), "%的要求");
       p.required_text = "no more 优良 days needed";
+      p.required_text_zh = "无需更多优良天";
     } else if (remaining > 0) {
       p.required_text =
           absl::StrCat("at least ", need, " of the remaining ", remaining, " days (",
                        Num(100.0 * need / remaining), "%) must be 优良 for ", Num(*target, 0), "%");
+      p.required_text_zh =
+          absl::StrCat("剩余", remaining, "天中至少", need, "天（", Num(100.0 * need / remaining),
+                       "%）须为优良，方能达到", Num(*target, 0), "%");
       if (need > remaining) {
         p.status = IndicatorStatus::kOffTrack;
         p.reason =
             absl::StrCat("even if all remaining ", remaining,
                          " days were 优良 the ratio would stay below ", Num(*target, 0), "%");
+        p.reason_zh =
+            absl::StrCat("即使剩余", remaining, "天全部为优良，比率仍低于", Num(*target, 0), "%");
         // Guidance never contradicts the status: no "at least 118 of 26 days".
         p.required_text = absl::StrCat("out of reach: ", p.reason);
+        p.required_text_zh = absl::StrCat("已无法实现：", p.reason_zh);
       }
     }
   }
@@ -114,9 +138,12 @@ Projection ProjectCount(const ProjectionInput& in) {
     expected_more = in.remaining_weight;
     p.method = absl::StrCat(ProfileMethod(in.profile),
                             ": expected days per month from those years' frequencies");
+    p.method_zh = absl::StrCat("按", absl::StrJoin(in.profile.years, "、"),
+                               "年各月的发生频率推算剩余各月的预计天数");
   } else {
     expected_more = in.remaining * static_cast<double>(ytd.qualifying) / ytd.n;
     p.method = "straight line: the period-to-date frequency continued";
+    p.method_zh = "直线推算：按本期至今的发生频率延续";
   }
   p.projected = ytd.qualifying + expected_more;
   if (target.has_value()) {
@@ -126,11 +153,16 @@ Projection ProjectCount(const ProjectionInput& in) {
       p.status = IndicatorStatus::kOffTrack;
       p.reason = absl::StrCat("already ", ytd.qualifying, " 重污染 days, above the maximum ",
                               Num(*target, 0));
+      p.reason_zh =
+          absl::StrCat("重污染天数已达", ytd.qualifying, "天，超过上限", Num(*target, 0), "天");
       p.required_text = p.reason;
+      p.required_text_zh = p.reason_zh;
     } else {
       p.required_text = absl::StrCat("at most ", Num(allowed, 0), " more 重污染 day",
                                      allowed == 1 ? " is" : "s are", " allowed in the remaining ",
                                      in.remaining, " days");
+      p.required_text_zh =
+          absl::StrCat("剩余", in.remaining, "天内至多还允许", Num(allowed, 0), "个重污染天");
     }
   }
   return p;
@@ -139,28 +171,38 @@ Projection ProjectCount(const ProjectionInput& in) {
 // The status of a projection that did not decide it: unknown target, period
 // over, too few days to project, or the projection against the target.
 void DecideStatus(const Indicator& ind, absl::CivilDay as_of, int valid_days,
-                  const std::string& data_shortfall, const EvaluationRules& rules, Projection* p) {
+                  const Shortfall& data_shortfall, const EvaluationRules& rules, Projection* p) {
   if (p->status != IndicatorStatus::kUnspecified) return;
   const std::optional<double> target = ind.target_value;
   if (!target.has_value()) {
     p->status = IndicatorStatus::kInsufficientData;
     p->reason = absl::StrCat("the target is unknown (", ind.target_text, ")");
+    p->reason_zh = absl::StrCat("目标未定（", ind.target_text, "）");
   } else if (as_of >= ind.period_end && !data_shortfall.empty()) {
     p->status = IndicatorStatus::kInsufficientData;
-    p->reason = absl::StrCat("period over, but its data do not meet the validity rules (",
-                             data_shortfall, "): no verdict on ", Num(p->current), " ", ind.unit);
+    p->reason =
+        absl::StrCat("period over, but its data do not meet the validity rules (",
+                     data_shortfall.en, "): no verdict on ", Num(p->current), " ", ind.unit);
+    p->reason_zh = absl::StrCat("本期已结束，但数据不满足有效性要求（", data_shortfall.zh, "）：",
+                                Num(p->current), ind.unit, "不作判定");
   } else if (as_of >= ind.period_end) {
     const bool met = Satisfies(ind.comparator, p->current, *target);
     p->status = met ? IndicatorStatus::kAchieved : IndicatorStatus::kOffTrack;
     p->reason =
         absl::StrCat("period over: ", Num(p->current), " ", ind.unit, met ? " meets " : " misses ",
                      ComparatorSymbol(ind.comparator), " ", Num(*target));
+    p->reason_zh =
+        absl::StrCat("本期已结束：", Num(p->current), ind.unit, met ? "，达到" : "，未达到", "目标",
+                     ComparatorSymbolZh(ind.comparator), Num(*target));
   } else if (valid_days < rules.min_days_for_projection) {
     p->status = IndicatorStatus::kInsufficientData;
     p->reason = absl::StrCat("only ", valid_days, " valid days (at least ",
                              rules.min_days_for_projection, " needed to project)");
+    p->reason_zh = absl::StrCat("有效天数仅", valid_days, "天（至少需",
+                                rules.min_days_for_projection, "天才能推算）");
   } else {
-    p->status = ByProjection(ind.comparator, p->projected, *target, rules, &p->reason, ind.unit);
+    p->status = ByProjection(ind.comparator, p->projected, *target, rules, &p->reason,
+                             &p->reason_zh, ind.unit);
   }
 }
 

@@ -15,6 +15,7 @@ namespace ecoplan::indicator {
 namespace {
 
 using evaluation_internal::ByProjection;
+using evaluation_internal::ComparatorSymbolZh;
 using evaluation_internal::DaysInclusive;
 using evaluation_internal::Num;
 
@@ -32,6 +33,7 @@ bool ProjectReported(const Indicator& ind, const std::vector<ReportedValue>& in_
       for (const ReportedValue& v : in_period) *current += v.value;
       *projected = elapsed > 0 ? *current * total / elapsed : *current;
       out->projection_method = "straight line: the pace so far continued to the end of the period";
+      out->projection_method_zh = "直线推算：按至今进度延续至期末";
       if (ind.target_value.has_value()) {
         const double more = *ind.target_value - *current;
         out->required_remaining_value = std::max(0.0, more);
@@ -39,6 +41,10 @@ bool ProjectReported(const Indicator& ind, const std::vector<ReportedValue>& in_
             more <= 0 ? "the target is reached"
                       : absl::StrCat(Num(more, 0), " ", ind.unit, " more needed in the remaining ",
                                      out->remaining_days, " days");
+        out->required_remaining_text_zh =
+            more <= 0
+                ? "已达到目标"
+                : absl::StrCat("剩余", out->remaining_days, "天内还需", Num(more, 0), ind.unit);
         if (!LowerIsBetter(ind.comparator) &&
             Satisfies(ind.comparator, *current, *ind.target_value)) {
           *settled = IndicatorStatus::kAchieved;
@@ -57,6 +63,7 @@ bool ProjectReported(const Indicator& ind, const std::vector<ReportedValue>& in_
       if (last_year.empty() || last == 0) {
         out->status = IndicatorStatus::kInsufficientData;
         out->status_reason = "no value for the same period of the previous year";
+        out->status_reason_zh = "缺少上年同期数值";
         return false;
       }
       now /= in_period.size();
@@ -64,6 +71,7 @@ bool ProjectReported(const Indicator& ind, const std::vector<ReportedValue>& in_
       *current = RoundHalfEven(100.0 * (now - last) / last, 1);
       *projected = *current;
       out->projection_method = "none: a year-on-year change is judged on the period to date";
+      out->projection_method_zh = "不作推算：同比变化按本期至今判断";
       break;
     }
     case Aggregation::kMeanOfDaily: {
@@ -71,12 +79,14 @@ bool ProjectReported(const Indicator& ind, const std::vector<ReportedValue>& in_
       *current /= in_period.size();
       *projected = *current;
       out->projection_method = "straight line: the mean so far";
+      out->projection_method_zh = "直线推算：按至今均值计";
       break;
     }
     default: {
       *current = in_period.back().value;
       *projected = *current;
       out->projection_method = "latest value carried forward";
+      out->projection_method_zh = "沿用最新数值";
       break;
     }
   }
@@ -92,13 +102,19 @@ void DecideReportedStatus(const Indicator& ind, double t, absl::CivilDay as_of, 
     out->status = *settled;
     out->status_reason = absl::StrCat("settled: ", Num(current), " ", ind.unit, " against ",
                                       ComparatorSymbol(ind.comparator), " ", Num(t));
+    out->status_reason_zh = absl::StrCat("已成定局：", Num(current), ind.unit, "，目标",
+                                         ComparatorSymbolZh(ind.comparator), Num(t));
   } else if (as_of >= ind.period_end) {
     const bool met = Satisfies(ind.comparator, current, t);
     out->status = met ? IndicatorStatus::kAchieved : IndicatorStatus::kOffTrack;
     out->status_reason = absl::StrCat("period over: ", Num(current), met ? " meets " : " misses ",
                                       ComparatorSymbol(ind.comparator), " ", Num(t));
+    out->status_reason_zh =
+        absl::StrCat("本期已结束：", Num(current), ind.unit, met ? "，达到" : "，未达到", "目标",
+                     ComparatorSymbolZh(ind.comparator), Num(t));
   } else {
-    out->status = ByProjection(ind.comparator, projected, t, rules, &out->status_reason, ind.unit);
+    out->status = ByProjection(ind.comparator, projected, t, rules, &out->status_reason,
+                               &out->status_reason_zh, ind.unit);
   }
 }
 
@@ -125,6 +141,7 @@ Evaluation EvaluateReported(const Indicator& ind, absl::CivilDay as_of,
   if (in_period.empty()) {
     out.status = IndicatorStatus::kInsufficientData;
     out.status_reason = "no value reported for the period yet";
+    out.status_reason_zh = "本期尚未报送数值";
     return out;
   }
   const double elapsed = DaysInclusive(ind.period_start, end);
@@ -142,15 +159,21 @@ Evaluation EvaluateReported(const Indicator& ind, absl::CivilDay as_of,
                                                         : IndicatorStatus::kOnTrack)
                              : IndicatorStatus::kOffTrack;
     out.status_reason = absl::StrCat("change against the previous year: ", Num(current), "%");
+    out.status_reason_zh = absl::StrCat("同比变化：", Num(current), "%");
     return out;
   }
   if (!ind.target_value.has_value()) {
     out.status = IndicatorStatus::kInsufficientData;
+    const bool needs_baseline =
+        ind.target_basis != TargetBasis::kAbsolute && !ind.baseline_value.has_value();
     out.status_reason =
-        ind.target_basis != TargetBasis::kAbsolute && !ind.baseline_value.has_value()
+        needs_baseline
             ? absl::StrCat("baseline required: the target (", ind.target_text,
                            ") is a change from the prior year's value, which is not entered yet")
             : absl::StrCat("the target is unknown (", ind.target_text, ")");
+    out.status_reason_zh = needs_baseline ? absl::StrCat("需录入基数：目标（", ind.target_text,
+                                                         "）是相对上年数值的变化，上年数值尚未录入")
+                                          : absl::StrCat("目标未定（", ind.target_text, "）");
     return out;
   }
   DecideReportedStatus(ind, *ind.target_value, as_of, current, projected, settled, rules, &out);

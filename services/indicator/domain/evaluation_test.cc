@@ -96,6 +96,11 @@ TEST_F(EvaluationTest, AnnualMeanStatesWhatTheRemainingDaysMustAverage) {
                         "mean to reach 27"));
   EXPECT_THAT(e.projection_method, HasSubstr("straight line"));
   EXPECT_EQ(e.status, IndicatorStatus::kOffTrack);  // 30 vs 27: more than 5 % off
+  // The same in Chinese, for the bureau's documents.
+  EXPECT_EQ(e.required_remaining_text_zh, "剩余214天日均须≤24.9微克/立方米，全期均值方能达到27");
+  EXPECT_EQ(e.projection_method_zh,
+            "直线推算：剩余天数按本期至今均值计（没有完整的往年数据可作季节规律）");
+  EXPECT_EQ(e.status_reason_zh, "预计期末30.0微克/立方米，未达到目标≤27.0，差距超过5.0%");
   EXPECT_THAT(e.standards_used, HasSubstr("HJ 633-2012: 59 days"));
   EXPECT_THAT(e.standards_used, HasSubstr("HJ 633—2026: 92 days"));
   // Both calibers side by side (the year straddles the change).
@@ -128,6 +133,50 @@ TEST_F(EvaluationTest, SeasonalProfileWeighsWinterUp) {
   const double y2025 = *MeanOver(days, DailyItem::kPm25, absl::CivilDay(2025, 1, 1),
                                  absl::CivilDay(2025, 12, 31), &n);
   EXPECT_NEAR(*e.projected_value, y2025, 0.1);
+  // One past year: no band to draw.
+  EXPECT_FALSE(e.projected_low.has_value());
+  EXPECT_FALSE(e.projected_high.has_value());
+  EXPECT_EQ(e.projection_method_zh, "按2025年的逐月季节规律推算（各月按其在这些年份中的占比加权）");
+}
+
+// Two past years that agree about January and February but not about the
+// year's end: the projection under their mean profile, with the band of the
+// projections under each year's own.
+TEST_F(EvaluationTest, PastYearsThatDisagreeGiveTheProjectionABand) {
+  std::vector<DistrictDay> days;
+  auto year = [](double november_december) {
+    return [november_december](absl::CivilDay d) {
+      return d.month() <= 2 ? 40.0 : d.month() >= 11 ? november_december : 20.0;
+    };
+  };
+  for (absl::CivilDay d(2024, 1, 1); d <= absl::CivilDay(2024, 12, 31); ++d) {
+    days.push_back(Day(d, year(40)(d)));
+  }
+  for (absl::CivilDay d(2025, 1, 1); d <= absl::CivilDay(2025, 12, 31); ++d) {
+    days.push_back(Day(d, year(100)(d)));
+  }
+  for (absl::CivilDay d(2026, 1, 1); d <= absl::CivilDay(2026, 6, 30); ++d) {
+    days.push_back(Day(d, year(70)(d)));
+  }
+  const Evaluation e =
+      EvaluateAirQuality(Pm25(33), absl::CivilDay(2026, 6, 30), days, calibers_, rules_);
+  EXPECT_THAT(e.projection_method, HasSubstr("seasonal profile of 2024, 2025"));
+  ASSERT_TRUE(e.projected_value.has_value());
+  ASSERT_TRUE(e.projected_low.has_value());
+  ASSERT_TRUE(e.projected_high.has_value());
+  // The mild end of 2024 projects about 26.6, the harsh one of 2025 about
+  // 36.6; the projection under their mean lies between, inside the band.
+  EXPECT_NEAR(*e.projected_low, 26.6, 0.5);
+  EXPECT_NEAR(*e.projected_high, 36.6, 0.5);
+  EXPECT_LE(*e.projected_low, *e.projected_value);
+  EXPECT_GE(*e.projected_high, *e.projected_value);
+  // Once the period is over there is nothing left to project.
+  for (absl::CivilDay d(2026, 7, 1); d <= absl::CivilDay(2026, 12, 31); ++d) {
+    days.push_back(Day(d, year(70)(d)));
+  }
+  const Evaluation over =
+      EvaluateAirQuality(Pm25(33), absl::CivilDay(2026, 12, 31), days, calibers_, rules_);
+  EXPECT_FALSE(over.projected_low.has_value());
 }
 
 TEST_F(EvaluationTest, CountOfHeavyDaysSaysHowManyMoreAreAllowed) {
@@ -143,12 +192,14 @@ TEST_F(EvaluationTest, CountOfHeavyDaysSaysHowManyMoreAreAllowed) {
   Evaluation e = EvaluateAirQuality(heavy, absl::CivilDay(2026, 4, 30), days, calibers_, rules_);
   EXPECT_EQ(e.current_value, 2);
   EXPECT_THAT(e.required_remaining_text, HasSubstr("at most 1 more 重污染 day is allowed"));
+  EXPECT_THAT(e.required_remaining_text_zh, HasSubstr("内至多还允许1个重污染天"));
 
   days.push_back(Day(absl::CivilDay(2026, 5, 1), 200));
   days.push_back(Day(absl::CivilDay(2026, 5, 2), 200));
   e = EvaluateAirQuality(heavy, absl::CivilDay(2026, 5, 2), days, calibers_, rules_);
   EXPECT_EQ(e.status, IndicatorStatus::kOffTrack);
   EXPECT_THAT(e.status_reason, HasSubstr("already 4 重污染 days"));
+  EXPECT_EQ(e.status_reason_zh, "重污染天数已达4天，超过上限3天");
 }
 
 TEST_F(EvaluationTest, GoodDayRatioDiffersByCaliberAndShowsBoth) {
@@ -208,6 +259,9 @@ TEST_F(EvaluationTest, NoAnnualVerdictOnIncompleteDataAndNoImpossibleGuidance) {
   EXPECT_THAT(e.status_reason, AllOf(HasSubstr("period over, but its data do not meet the validity "
                                                "rules"),
                                      HasSubstr("2026-12: 5 valid days"), HasSubstr("no verdict")));
+  EXPECT_THAT(e.status_reason_zh,
+              AllOf(HasSubstr("本期已结束，但数据不满足有效性要求（"),
+                    HasSubstr("2026年12月有效天数5天，少于"), HasSubstr("不作判定")));
 
   Indicator good = GoodDays(78);
   std::vector<DistrictDay> bad_year;
@@ -218,6 +272,8 @@ TEST_F(EvaluationTest, NoAnnualVerdictOnIncompleteDataAndNoImpossibleGuidance) {
   EXPECT_EQ(e.status, IndicatorStatus::kOffTrack);
   EXPECT_THAT(e.required_remaining_text, HasSubstr("out of reach"));
   EXPECT_THAT(e.required_remaining_text, Not(HasSubstr("must be 优良")));
+  EXPECT_THAT(e.required_remaining_text_zh, HasSubstr("已无法实现：即使剩余"));
+  EXPECT_THAT(e.required_remaining_text_zh, Not(HasSubstr("须为优良")));
 }
 
 // While the year runs, the year-to-date PM2.5 keeps a decimal; the verdict at

@@ -24,6 +24,7 @@ MeasureIndicator Judged(const Indicator& ind, const Evaluation& e, absl::CivilDa
   out.value = e.current_value;
   out.unit = ind.unit;
   out.status_reason = e.status_reason;
+  out.status_reason_zh = e.status_reason_zh;
   out.stretch = ind.stretch;
   if (ind.target_value.has_value()) {
     out.target = absl::StrCat(ComparatorSymbol(ind.comparator), " ", *ind.target_value,
@@ -61,6 +62,8 @@ Evaluation EvaluateOne(const Indicator& ind, absl::CivilDay as_of, const PlanEva
       e.target_value = ind.target_value;
       e.status = IndicatorStatus::kInsufficientData;
       e.status_reason = std::string(days.status().message());
+      e.status_reason_zh =
+          absl::StrCat("无法读取该区域的监测数据（", days.status().message(), "）");
       return e;
     }
     return EvaluateAirQuality(ind, as_of, *days, *input.calibers, rules);

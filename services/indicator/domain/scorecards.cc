@@ -24,6 +24,7 @@ using dashboard_internal::ClearingIncomplete;
 using dashboard_internal::Confirmed;
 using dashboard_internal::CountedCompleted;
 using dashboard_internal::Day;
+using dashboard_internal::DayZh;
 using dashboard_internal::DeclarationText;
 using dashboard_internal::JudgeCheckpoints;
 using dashboard_internal::JudgedCheckpoint;
@@ -55,6 +56,17 @@ std::optional<absl::CivilDay> ScoredDue(const MeasureInfo& m, const ScoringRules
     return m.original_due;
   }
   return m.due;
+}
+
+// "完成时限2026年6月30日（计划时限，已延期至2026年7月31日）".
+std::string ScoredDueTextZh(const MeasureInfo& m, absl::CivilDay due) {
+  std::string out = absl::StrCat("完成时限", DayZh(due));
+  if (m.due.has_value() && *m.due != due) {
+    absl::StrAppend(&out, "（计划时限，已延期至", DayZh(*m.due), "）");
+  } else if (m.original_due.has_value() && *m.original_due != due) {
+    absl::StrAppend(&out, "（由", DayZh(*m.original_due), "延期）");
+  }
+  return out;
 }
 
 std::string ScoredDueText(const MeasureInfo& m, absl::CivilDay due) {
@@ -106,6 +118,7 @@ class MeasureScorer {
     if (overdue) {
       ++r.overdue_measures;
       r.overdue.push_back(absl::StrCat(m.id, " (", ScoredDueText(m, *due), ")"));
+      r.overdue_zh.push_back(absl::StrCat(m.id, "（", ScoredDueTextZh(m, *due), "）"));
     }
     Fact(tally, 2, [&] {
       return ScoreFact{absl::StrCat(kComponents[2], "/", m.id),

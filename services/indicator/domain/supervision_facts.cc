@@ -108,4 +108,9 @@ std::string ProblemItemText(const ProblemItemFact& item) {
                       absl::FormatCivilTime(item.due), ", ", item.organization, ")");
 }
 
+std::string ProblemItemTextZh(const ProblemItemFact& item) {
+  return absl::StrCat(item.code.empty() ? item.id : item.code, "（", item.due.year(), "年",
+                      item.due.month(), "月", item.due.day(), "日到期，", item.organization, "）");
+}
+
 }  // namespace ecoplan::indicator

@@ -191,5 +191,7 @@ ProblemStanding ProblemAsOf(const ProblemItemFact& item, absl::CivilDay as_of);
 
 // "PWK-0012 (due 2026-05-31, 区水务局)".
 std::string ProblemItemText(const ProblemItemFact& item);
+// "PWK-0012（2026年5月31日到期，区水务局）".
+std::string ProblemItemTextZh(const ProblemItemFact& item);
 
 }  // namespace ecoplan::indicator

@@ -82,6 +82,8 @@ AnnualValidity CheckAnnualValidity(int year, const std::array<int, 12>& valid_da
   for (int m = 0; m < 12; ++m) out.valid_days += valid_days_by_month[m];
   if (out.valid_days < rules.min_days_for_annual) {
     absl::StrAppend(&out.reason, out.valid_days, " valid days < ", rules.min_days_for_annual);
+    absl::StrAppend(&out.reason_zh, "全年有效天数", out.valid_days, "天，少于",
+                    rules.min_days_for_annual, "天");
   }
   for (int m = 0; m < 12; ++m) {
     const int required = m == 1 ? rules.min_days_in_february : rules.min_days_per_month;
@@ -89,6 +91,9 @@ AnnualValidity CheckAnnualValidity(int year, const std::array<int, 12>& valid_da
     if (!out.month_valid[m]) {
       absl::StrAppend(&out.reason, out.reason.empty() ? "" : "; ",
                       absl::StrFormat("%04d-%02d: %d valid days < %d", year, m + 1,
+                                      valid_days_by_month[m], required));
+      absl::StrAppend(&out.reason_zh, out.reason_zh.empty() ? "" : "；",
+                      absl::StrFormat("%d年%d月有效天数%d天，少于%d天", year, m + 1,
                                       valid_days_by_month[m], required));
     }
   }

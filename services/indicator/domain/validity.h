@@ -82,6 +82,8 @@ struct AnnualValidity {
   // Empty when valid; otherwise every shortfall, e.g.
   // "323 valid days < 324; 2026-02: 24 valid days < 25".
   std::string reason;
+  // The same in Chinese: "全年有效天数323天，少于324天；2026年2月有效天数24天，少于25天".
+  std::string reason_zh;
 };
 AnnualValidity CheckAnnualValidity(int year, const std::array<int, 12>& valid_days_by_month,
                                    const ValidityRules& rules);

@@ -134,6 +134,7 @@ MonthFacts SampleLedgerFacts() {
       measure: "plans/p2026/measures/a1-t4-m1"
       colour: MEASURE_COLOUR_RED
       reasons: "due 2026-05-31 passed"
+      reasons_zh: "完成时限2026年5月31日已过"
       owners: "区水务局"
       due_date { year: 2026 month: 6 day: 30 }
       original_due_date { year: 2026 month: 5 day: 31 }
