@@ -66,7 +66,8 @@ class NotificationAuthTest : public ::testing::Test {
 
     ServerOptions notification;
     notification.follow = {"registry"};
-    notification.flags = {"--backup_dir="};
+    // kHookUrl is on loopback, which webhooks reach only when allow-listed.
+    notification.flags = {"--backup_dir=", "--webhook_allowed_networks=127.0.0.1/32"};
     ASSERT_OK_AND_ASSIGN(const std::string notification_address,
                          cluster_.Start("notification", notification));
     stub_ = nv1::NotificationService::NewStub(

@@ -35,6 +35,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,6 +43,7 @@
 #include "absl/time/time.h"
 #include "common/server/metrics.h"
 #include "common/time/clock.h"
+#include "common/log/log.h"
 #include "services/notification/delivery/webhook_sender.h"
 #include "services/notification/domain/notifier.h"
 
@@ -56,6 +58,9 @@ struct DelivererOptions {
   absl::Duration retry_horizon = absl::Hours(24);
   int breaker_failures = 5;
   absl::Duration breaker_cooldown = absl::Seconds(30);
+  // Where a failed attempt's detail goes (WebhookResult::detail: curl's message, the address
+  // refused), which the API shows only as a coarse class; unset: not logged.
+  std::optional<common::Logger> logger;
 };
 
 struct DelivererStats {
