@@ -504,10 +504,15 @@ TEST_F(NotificationSecurityE2eTest, NotificationWritesRecordTheirChangesInTheAud
   ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
   auto reader = stub_->WatchEvents(ctx.get(), watch);
   nv1::WatchEventsResponse event;
+  bool saw_contacts_event = false;
   while (reader->Read(&event)) {
     EXPECT_FALSE(absl::StrContains(event.event().payload().value(), "13800000000"));
-    if (event.event().type() == "ecoplan.notification.v1.RuleChanged") break;
+    if (event.event().type() == "ecoplan.notification.v1.ContactsChanged") {
+      saw_contacts_event = true;
+    }
+    if (event.event().resource() == "rules/e2e-0") break;  // the last write of the test
   }
+  EXPECT_TRUE(saw_contacts_event);
   ctx->TryCancel();
   (void)reader->Finish();
 }

@@ -66,7 +66,8 @@ std::string IpAddress::ToString() const {
 
 absl::StatusOr<IpNetwork> IpNetwork::Parse(absl::string_view text) {
   text = absl::StripAsciiWhitespace(text);
-  std::pair<absl::string_view, absl::string_view> parts = absl::StrSplit(text, '/');
+  std::pair<absl::string_view, absl::string_view> parts =
+      absl::StrSplit(text, absl::MaxSplits('/', 1));
   std::optional<IpAddress> base = IpAddress::Parse(parts.first);
   if (!base.has_value()) {
     return absl::InvalidArgumentError(absl::StrCat("not a network: \"", text, "\""));

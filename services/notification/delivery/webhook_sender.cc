@@ -190,7 +190,9 @@ WebhookResult CurlWebhookSender::Send(const WebhookRequest& request) {
   const absl::Time start = absl::Now();
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (!curl) {
-    result.error = "cannot create an HTTP handle";
+    result.error_class = DeliveryErrorClass::kConnectionFailed;
+    result.error = DeliveryErrorText(result.error_class, 0);
+    result.detail = "cannot create an HTTP handle";
     return result;
   }
   Transfer transfer;

@@ -32,7 +32,7 @@ absl::StatusOr<uint64_t> Notifier::ConsumerPosition(const Caller& caller,
   ECOPLAN_RETURN_IF_ERROR(CheckConsumerId(consumer));
   absl::MutexLock lock(&mu_);
   auto it = state_.stream_consumers.find(consumer);
-  if (it == state_.stream_consumers.end()) return 0;
+  if (it == state_.stream_consumers.end()) return uint64_t{0};
   const StreamConsumer& c = it->second;
   if (!c.owner.empty() && c.owner != caller.subject &&
       caller.role != Caller::Role::kAdministrator) {
