@@ -33,9 +33,10 @@ struct ChangeEvent {
   std::string rule_id;
   std::string subscription_id;
   bool deleted = false;
-  std::string organization_id;
+  // Initialized here, so that the brace lists above that end at `deleted` stay complete.
+  std::string organization_id{};
   uint64_t delivery_number = 0;
-  std::string consumer;
+  std::string consumer{};
   uint64_t previous_position = 0;
 };
 
