@@ -64,8 +64,8 @@ struct NotificationConfig {
   // runs on `wall`). Call after Validate().
   std::unique_ptr<common::Clock> DemoClock(const common::Clock* wall) const;
   // What a webhook may reach: webhook_allowed_networks parsed into the address
-  // policy, webhook_allowed_hosts lower-cased. Errors: InvalidArgument naming --webhook_allowed_networks (also
-  // returned by Validate()).
+  // policy, webhook_allowed_hosts lower-cased. Errors: InvalidArgument naming
+  // --webhook_allowed_networks (also returned by Validate()).
   absl::StatusOr<WebhookSecurity> WebhookPolicy() const;
 };
 

@@ -161,18 +161,17 @@ std::vector<std::unique_ptr<notification::UpstreamFollower>> Followers(
 }
 
 void LogStart(const common::Logger& log, const notification::NotificationConfig& config) {
-  common::LogStarting(log, config.server,
-                      common::LogField{"registry_address", config.registry.address},
-                      common::LogField{"progress_address", config.progress.address},
-                      common::LogField{"indicator_address", config.indicator.address},
-                      common::LogField{"webhook_allowed_networks", config.webhook_allowed_networks},
-                      common::LogField{"webhook_secret_key_file", config.webhook_secret_key_file},
-                      common::LogField{"max_subscriptions_per_owner",
-                                       config.max_subscriptions_per_owner},
-                      common::LogField{"max_streams_per_subject", config.max_streams_per_subject},
-                      common::LogField{"retry_horizon", absl::FormatDuration(config.retry_horizon)},
-                      common::LogField{"demo_clock_start", config.demo_clock_start},
-                      common::LogField{"demo_clock_speed", config.demo_clock_speed});
+  common::LogStarting(
+      log, config.server, common::LogField{"registry_address", config.registry.address},
+      common::LogField{"progress_address", config.progress.address},
+      common::LogField{"indicator_address", config.indicator.address},
+      common::LogField{"webhook_allowed_networks", config.webhook_allowed_networks},
+      common::LogField{"webhook_secret_key_file", config.webhook_secret_key_file},
+      common::LogField{"max_subscriptions_per_owner", config.max_subscriptions_per_owner},
+      common::LogField{"max_streams_per_subject", config.max_streams_per_subject},
+      common::LogField{"retry_horizon", absl::FormatDuration(config.retry_horizon)},
+      common::LogField{"demo_clock_start", config.demo_clock_start},
+      common::LogField{"demo_clock_speed", config.demo_clock_speed});
 }
 
 // The first schedule run waits for every follower to catch up with its upstream, at most

@@ -71,8 +71,9 @@ absl::Status CheckOwnsSubscription(const Notifier& notifier, const Caller& who,
 
 // Starts a write once `who` allows it (refused calls never start): `start(caller, done)` runs
 // inline on the gRPC thread, or on `executor` when given (a write that first resolves a host
-// name), under a WriteOrigin of the caller and `request_id` (the request's, or empty). The call is finished from `done`, once the write is durable (on the committer's thread),
-// with `fill(value)` filling the response when it succeeded. No thread waits for the commit.
+// name), under a WriteOrigin of the caller and `request_id` (the request's, or empty). The call is
+// finished from `done`, once the write is durable (on the committer's thread), with `fill(value)`
+// filling the response when it succeeded. No thread waits for the commit.
 template <typename T, typename Start, typename Fill>
 grpc::ServerUnaryReactor* AnswerWrite(grpc::CallbackServerContext* ctx, absl::StatusOr<Caller> who,
                                       common::SerialExecutor* executor, std::string request_id,
@@ -339,7 +340,8 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::SetContacts(
       ParseName(request->organization(), "organizations", "organization");
   if (!org.ok()) return FinishUnary(ctx, org.status());
   return AnswerWrite<OrgContacts>(
-      ctx, Authorize(ctx, auth_, "SetContacts", common::ResourceScope::OwnedBy({*org})), nullptr, "",
+      ctx, Authorize(ctx, auth_, "SetContacts", common::ResourceScope::OwnedBy({*org})), nullptr,
+      "",
       [this, request, org = *org](const Caller&, Done<OrgContacts> done) {
         std::vector<Contact> contacts;
         for (const v1::Contact& c : request->contacts()) contacts.push_back(FromProto(c));

@@ -178,9 +178,12 @@ class NotificationSecurityE2eTest : public ::testing::Test {
   // `follow_registry` (started first), else nothing.
   void StartNotification(std::vector<std::string> flags, bool follow_registry) {
     ServerOptions options;
-    options.flags = {"--backup_dir=", "--webhook_secret_key_file=" + key_file_,
-                     "--retry_initial_backoff=50ms", "--retry_max_backoff=200ms",
-                     "--webhook_connect_timeout=1s", "--webhook_timeout=2s"};
+    options.flags = {"--backup_dir=",
+                     "--webhook_secret_key_file=" + key_file_,
+                     "--retry_initial_backoff=50ms",
+                     "--retry_max_backoff=200ms",
+                     "--webhook_connect_timeout=1s",
+                     "--webhook_timeout=2s"};
     if (follow_registry) {
       options.follow = {"registry"};
     } else {
@@ -297,9 +300,10 @@ TEST_F(NotificationSecurityE2eTest, LoopbackAndSpecialRangesAreRefusedUnderThePr
         << url << ": " << status.error_message();
   }
   nv1::ListSubscriptionsResponse listed;
-  ASSERT_TRUE(stub_->ListSubscriptions(TokenContext(Admin()).get(), nv1::ListSubscriptionsRequest(),
-                                       &listed)
-                  .ok());
+  ASSERT_TRUE(
+      stub_
+          ->ListSubscriptions(TokenContext(Admin()).get(), nv1::ListSubscriptionsRequest(), &listed)
+          .ok());
   EXPECT_EQ(listed.subscriptions_size(), 0);
 }
 
@@ -402,10 +406,10 @@ TEST_F(NotificationSecurityE2eTest, ASecondViewerCannotMoveTheCommandCentersCurs
 }
 
 TEST_F(NotificationSecurityE2eTest, SubscriptionsPerOwnerAndStreamsPerSubjectAreLimited) {
-  ASSERT_NO_FATAL_FAILURE(StartNotification({"--webhook_allowed_networks=127.0.0.1/32",
-                                             "--max_subscriptions_per_owner=2",
-                                             "--max_streams_per_subject=2"},
-                                            false));
+  ASSERT_NO_FATAL_FAILURE(
+      StartNotification({"--webhook_allowed_networks=127.0.0.1/32",
+                         "--max_subscriptions_per_owner=2", "--max_streams_per_subject=2"},
+                        false));
   ASSERT_TRUE(Subscribe(CommandCenter(), "http://127.0.0.1:9/a").ok());
   ASSERT_TRUE(Subscribe(CommandCenter(), "http://127.0.0.1:9/b").ok());
   const grpc::Status third = Subscribe(CommandCenter(), "http://127.0.0.1:9/c");

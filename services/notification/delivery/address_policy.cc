@@ -205,8 +205,8 @@ AddressVerdict WebhookAddressPolicy::Judge(const IpAddress& address) const {
       if (entry.Contains(judged)) verdict.allowed = true;
     }
     if (!verdict.allowed) {
-      verdict.rule = absl::StrCat(form, most_specific->name, " (",
-                                  most_specific->network.ToString(), ")");
+      verdict.rule =
+          absl::StrCat(form, most_specific->name, " (", most_specific->network.ToString(), ")");
     }
     return verdict;
   }

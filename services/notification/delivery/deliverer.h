@@ -34,16 +34,16 @@
 #include <deque>
 #include <map>
 #include <mutex>
-#include <random>
 #include <optional>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/log/log.h"
 #include "common/server/metrics.h"
 #include "common/time/clock.h"
-#include "common/log/log.h"
 #include "services/notification/delivery/webhook_sender.h"
 #include "services/notification/domain/notifier.h"
 

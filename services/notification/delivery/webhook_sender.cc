@@ -274,7 +274,8 @@ WebhookResult CurlWebhookSender::Send(const WebhookRequest& request) {
   }
   // No HTTP answer: no status code either (an HTTP/0.9 reply would have none anyway).
   if (error_class != DeliveryErrorClass::kHttpStatus &&
-      error_class != DeliveryErrorClass::kResponseTooLarge && error_class != DeliveryErrorClass::kNone) {
+      error_class != DeliveryErrorClass::kResponseTooLarge &&
+      error_class != DeliveryErrorClass::kNone) {
     result.status_code = 0;
   }
   result.error_class = error_class;

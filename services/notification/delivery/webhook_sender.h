@@ -57,13 +57,13 @@ class ResolvingUrlChecker final : public UrlChecker {
 // closed port from one that speaks another protocol (a port scanner). The
 // detail (curl's message, the address refused) goes to the server log only.
 enum class DeliveryErrorClass {
-  kNone,               // 2xx
-  kRefusedByPolicy,    // "refused by policy": an address outside the address policy
-  kConnectionFailed,   // "connection failed": no HTTP answer (refused, reset, not HTTP, DNS)
-  kTimeout,            // "timeout"
-  kTls,                // "TLS"
-  kHttpStatus,         // "HTTP 3xx" / "HTTP 4xx" / "HTTP 5xx" / "HTTP 1xx"
-  kResponseTooLarge,   // "response too large"
+  kNone,              // 2xx
+  kRefusedByPolicy,   // "refused by policy": an address outside the address policy
+  kConnectionFailed,  // "connection failed": no HTTP answer (refused, reset, not HTTP, DNS)
+  kTimeout,           // "timeout"
+  kTls,               // "TLS"
+  kHttpStatus,        // "HTTP 3xx" / "HTTP 4xx" / "HTTP 5xx" / "HTTP 1xx"
+  kResponseTooLarge,  // "response too large"
 };
 
 // The text of a class as ListDeliveries shows it; `status_code` for kHttpStatus.

@@ -63,17 +63,17 @@ struct Changes {
   std::vector<std::string> installed_default_rules;
   std::vector<Escalation> escalations;  // upserts
   std::vector<std::string> deleted_escalations;
-  std::vector<SupervisionOrderView> supervision_orders;  // upserts (open orders)
-  std::vector<std::string> deleted_supervision_orders;   // names (closed)
-  std::vector<ProblemItemView> problems;                 // upserts (not closed)
-  std::vector<std::string> deleted_problems;             // names (closed)
-  std::vector<DigestBucket> digests;                     // upserts
-  std::vector<std::string> deleted_digests;              // DigestKey
+  std::vector<SupervisionOrderView> supervision_orders;    // upserts (open orders)
+  std::vector<std::string> deleted_supervision_orders;     // names (closed)
+  std::vector<ProblemItemView> problems;                   // upserts (not closed)
+  std::vector<std::string> deleted_problems;               // names (closed)
+  std::vector<DigestBucket> digests;                       // upserts
+  std::vector<std::string> deleted_digests;                // DigestKey
   std::map<std::string, StreamConsumer> stream_consumers;  // upserts, by consumer id
-  std::map<std::string, std::string> request_ids;        // request id → internal::StoredRequest
-  uint64_t next_notification_number = 0;                 // 0 = unchanged
-  uint64_t next_delivery_number = 0;                     // 0 = unchanged
-  uint64_t next_subscription_number = 0;                 // 0 = unchanged
+  std::map<std::string, std::string> request_ids;          // request id → internal::StoredRequest
+  uint64_t next_notification_number = 0;                   // 0 = unchanged
+  uint64_t next_delivery_number = 0;                       // 0 = unchanged
+  uint64_t next_subscription_number = 0;                   // 0 = unchanged
   std::vector<ChangeEvent> events;
   // Who made the change and the request id of the call, recorded on its events (Event.actor and
   // request_id, which the audit log reads to list a call's changes); empty for the service's own

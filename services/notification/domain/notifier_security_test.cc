@@ -5,7 +5,6 @@
 #include <string>
 
 #include "absl/strings/match.h"
-
 #include "services/notification/domain/notifier_test_fixture.h"
 
 namespace ecoplan::notification::notifier_test {
@@ -96,9 +95,9 @@ TEST_F(NotifierTest, WritesCarryTheirOriginAndAppendAnEvent) {
   ImportPlan();
   {
     const WriteOrigin origin("bureau-admin", "req-contacts-1");
-    ASSERT_OK(notifier_->SetContacts("o-a", {Contact{ContactLevel::kLiaison, "张三", "13800000000"}},
-                                     "")
-                  .status());
+    ASSERT_OK(
+        notifier_->SetContacts("o-a", {Contact{ContactLevel::kLiaison, "张三", "13800000000"}}, "")
+            .status());
   }
   Changes last = store_.LastCommitted();
   EXPECT_EQ(last.actor, "bureau-admin");

@@ -480,10 +480,9 @@ common::v1::Event DeliveryReplayedEvent(const Changes& c, const ChangeEvent& e) 
       *payload.mutable_delivery() = ToProto(d);
     }
   }
-  const std::string resource =
-      payload.delivery().name().empty()
-          ? absl::StrCat("subscriptions/", e.subscription_id)
-          : payload.delivery().name();
+  const std::string resource = payload.delivery().name().empty()
+                                   ? absl::StrCat("subscriptions/", e.subscription_id)
+                                   : payload.delivery().name();
   return common::MakeEvent(payload, resource);
 }
 
@@ -545,8 +544,8 @@ absl::Status RocksDbNotificationStore::OpenSecrets(storage::SubscriptionRecord* 
 bool RocksDbNotificationStore::NeedsResealing(const storage::SubscriptionRecord& record) const {
   if (cipher_ == nullptr) return false;
   for (const storage::SecretRecord& secret : record.secrets()) {
-    if (!secret.key().empty() || (!secret.sealed_key().empty() &&
-                                  secret.sealing_key_id() != cipher_->current_key_id())) {
+    if (!secret.key().empty() ||
+        (!secret.sealed_key().empty() && secret.sealing_key_id() != cipher_->current_key_id())) {
       return true;
     }
   }

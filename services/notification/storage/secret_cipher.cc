@@ -97,8 +97,7 @@ absl::StatusOr<SecretCipher::Sealed> SecretCipher::Seal(absl::string_view plaint
   CipherContext ctx(EVP_CIPHER_CTX_new());
   int len = 0;
   unsigned char* body = nonce + kNonceBytes;
-  if (!ctx ||
-      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(key), nonce) != 1 ||
+  if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(key), nonce) != 1 ||
       EVP_EncryptUpdate(ctx.get(), nullptr, &len, Bytes(associated),
                         static_cast<int>(associated.size())) != 1 ||
       EVP_EncryptUpdate(ctx.get(), body, &len, Bytes(plaintext),

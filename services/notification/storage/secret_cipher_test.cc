@@ -82,7 +82,8 @@ TEST(SecretCipherTest, ABadKeyFileIsRefusedWithoutShowingTheKey) {
         absl::StrCat(KeyLine("k1", 'a'), KeyLine("k1", 'b'))}) {
     absl::StatusOr<std::unique_ptr<SecretCipher>> cipher = SecretCipher::FromKeyFileText(text);
     EXPECT_EQ(cipher.status().code(), absl::StatusCode::kInvalidArgument) << text;
-    EXPECT_FALSE(absl::StrContains(cipher.status().message(), absl::Base64Escape(std::string(32, 'b'))));
+    EXPECT_FALSE(
+        absl::StrContains(cipher.status().message(), absl::Base64Escape(std::string(32, 'b'))));
   }
 }
 
@@ -110,9 +111,7 @@ class SealedSecretsStoreTest : public ::testing::Test {
     s.secrets = {Secret{key, "0123456789abcdef", absl::FromUnixSeconds(1780000000), std::nullopt}};
     return s;
   }
-  void Flush() {
-    ASSERT_TRUE(db_->db()->Flush(rocksdb::FlushOptions(), db_->Cf("notify")).ok());
-  }
+  void Flush() { ASSERT_TRUE(db_->db()->Flush(rocksdb::FlushOptions(), db_->Cf("notify")).ok()); }
 
   const std::string key_ = "THE-SIGNING-KEY-7f3a9c1e5b";
   common::TempDir dir_;
