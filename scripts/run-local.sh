@@ -73,10 +73,18 @@ start indicator "$build_dir/services/indicator/indicator_server" "${common_flags
   --port="$indicator_port" --db_path="$data_dir/indicator" \
   --backup_dir="$data_dir/indicator-backups" --registry_address="127.0.0.1:$registry_port" \
   --progress_address="127.0.0.1:$progress_port"
+# Webhooks: local receivers are on loopback, which only an explicit allow-list admits (the
+# production default is public addresses only); the signing secrets are sealed at rest with a
+# key made once for this data directory (in production: a Kubernetes Secret).
+webhook_key_file="$data_dir/webhook-secret.key"
+if [[ ! -s "$webhook_key_file" ]]; then
+  (umask 077 && printf 'local-1 %s\n' "$(head -c 32 /dev/urandom | base64 -w0)" >"$webhook_key_file")
+fi
 start notification "$build_dir/services/notification/notification_server" "${common_flags[@]}" \
   --port="$notification_port" --db_path="$data_dir/notification" \
   --backup_dir="$data_dir/notification-backups" --registry_address="127.0.0.1:$registry_port" \
-  --progress_address="127.0.0.1:$progress_port" --indicator_address="127.0.0.1:$indicator_port"
+  --progress_address="127.0.0.1:$progress_port" --indicator_address="127.0.0.1:$indicator_port" \
+  --webhook_allowed_networks=127.0.0.1/32 --webhook_secret_key_file="$webhook_key_file"
 
 for seed in seeds/*.txt; do
   echo

@@ -31,6 +31,12 @@ absl::Status NotificationConfig::Validate() const {
     return absl::InvalidArgumentError(
         "--retry_initial_backoff must be > 0 and <= --retry_max_backoff");
   }
+  if (max_subscriptions_per_owner < 1 || max_subscriptions_per_owner > 10000) {
+    return absl::InvalidArgumentError("--max_subscriptions_per_owner must be 1..10000");
+  }
+  if (max_streams_per_subject < 1 || max_streams_per_subject > 10000) {
+    return absl::InvalidArgumentError("--max_streams_per_subject must be 1..10000");
+  }
   if (delivery_workers < 1 || delivery_workers > 256) {
     return absl::InvalidArgumentError("--delivery_workers must be 1..256");
   }
@@ -69,13 +75,14 @@ std::unique_ptr<common::Clock> NotificationConfig::DemoClock(const common::Clock
 }
 
 absl::StatusOr<WebhookSecurity> NotificationConfig::WebhookPolicy() const {
-  absl::StatusOr<NetworkAllowlist> networks = NetworkAllowlist::Parse(webhook_allowed_networks);
-  if (!networks.ok()) {
+  absl::StatusOr<WebhookAddressPolicy> addresses =
+      WebhookAddressPolicy::Parse(webhook_allowed_networks);
+  if (!addresses.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--webhook_allowed_networks: ", networks.status().message()));
+        absl::StrCat("--webhook_allowed_networks: ", addresses.status().message()));
   }
   WebhookSecurity security;
-  security.networks = *std::move(networks);
+  security.addresses = *std::move(addresses);
   // "a.example, b.example": the spaces around a name are not part of it.
   for (absl::string_view host :
        absl::StrSplit(webhook_allowed_hosts, ',', absl::SkipWhitespace())) {

@@ -23,9 +23,19 @@ struct NotificationConfig {
   common::UpstreamConfig registry{"registry", "127.0.0.1:50051", absl::Seconds(10), false};
   common::UpstreamConfig progress{"progress", "", absl::Seconds(10), false};
   common::UpstreamConfig indicator{"indicator", "", absl::Seconds(10), false};
-  // Webhooks: networks (CIDR, comma-separated) and host names a URL may point at.
-  std::string webhook_allowed_networks = "127.0.0.0/8,::1/128";
-  std::string webhook_allowed_hosts;  // empty = any host resolving inside the networks
+  // Webhooks: the allow-list of networks (CIDR, comma-separated; address_policy.h): empty =
+  // public addresses only; a special-purpose range (loopback, private, …) is reached only when
+  // it names a network inside it (the local run and tests: 127.0.0.1/32).
+  std::string webhook_allowed_networks;
+  std::string webhook_allowed_hosts;  // empty = any host whose addresses are allowed
+  // A file of AES-256-GCM keys sealing the webhook signing secrets at rest
+  // (storage/secret_cipher.h; mounted from a Kubernetes Secret); empty: the
+  // secrets are stored in the clear (a warning at start).
+  std::string webhook_secret_key_file;
+  // Subscriptions one subject may own; open streams (StreamNotifications and
+  // WatchEvents) one subject may hold. More: RESOURCE_EXHAUSTED.
+  int max_subscriptions_per_owner = 20;
+  int max_streams_per_subject = 16;
   absl::Duration webhook_timeout = absl::Seconds(10);
   absl::Duration webhook_connect_timeout = absl::Seconds(3);
   int webhook_max_response_bytes = 64 << 10;
@@ -53,9 +63,9 @@ struct NotificationConfig {
   // at demo_clock_speed; null when demo_clock_start is empty (the schedule then
   // runs on `wall`). Call after Validate().
   std::unique_ptr<common::Clock> DemoClock(const common::Clock* wall) const;
-  // What a webhook may reach: webhook_allowed_networks parsed, webhook_allowed_hosts
-  // lower-cased. Errors: InvalidArgument naming --webhook_allowed_networks (also
-  // returned by Validate()).
+  // What a webhook may reach: webhook_allowed_networks parsed into the address
+  // policy, webhook_allowed_hosts lower-cased. Errors: InvalidArgument naming
+  // --webhook_allowed_networks (also returned by Validate()).
   absl::StatusOr<WebhookSecurity> WebhookPolicy() const;
 };
 

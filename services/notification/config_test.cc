@@ -56,7 +56,22 @@ TEST(NotificationConfigTest, TheWebhookPolicyLowerCasesAndTrimsTheHosts) {
   absl::StatusOr<WebhookSecurity> policy = config.WebhookPolicy();
   ASSERT_TRUE(policy.ok()) << policy.status();
   EXPECT_EQ(policy->hosts, (std::vector<std::string>{"hooks.example.org", "ops.example.org"}));
-  EXPECT_FALSE(policy->networks.empty());
+}
+
+// Issue 15: the production default reaches public addresses only; loopback is an explicit opt-in.
+TEST(NotificationConfigTest, TheDefaultAllowListAdmitsPublicAddressesOnly) {
+  NotificationConfig config;
+  EXPECT_EQ(config.webhook_allowed_networks, "");
+  absl::StatusOr<WebhookSecurity> policy = config.WebhookPolicy();
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  EXPECT_FALSE(policy->addresses.Judge(*IpAddress::Parse("127.0.0.1")).allowed);
+  EXPECT_FALSE(policy->addresses.Judge(*IpAddress::Parse("::1")).allowed);
+  EXPECT_TRUE(policy->addresses.Judge(*IpAddress::Parse("8.8.8.8")).allowed);
+  config.webhook_allowed_networks = "127.0.0.1/32";
+  policy = config.WebhookPolicy();
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  EXPECT_TRUE(policy->addresses.Judge(*IpAddress::Parse("127.0.0.1")).allowed);
+  EXPECT_FALSE(policy->addresses.Judge(*IpAddress::Parse("127.0.0.2")).allowed);
 }
 
 TEST(NotificationConfigTest, TheDemoClockStartsAtItsStartAndRunsFaster) {

@@ -24,6 +24,7 @@
 #include "services/notification/notification_service_impl.h"
 #include "services/notification/schedule_runner.h"
 #include "services/notification/storage/rocksdb_notification_store.h"
+#include "services/notification/storage/secret_cipher.h"
 #include "services/notification/upstream_followers.h"
 
 using ::ecoplan::common::EnvOr;
@@ -37,12 +38,22 @@ ECOPLAN_UPSTREAM_FLAGS(progress, "ECOPLAN_PROGRESS_ADDRESS", "",
 ECOPLAN_UPSTREAM_FLAGS(indicator, "ECOPLAN_INDICATOR_ADDRESS", "",
                        "host:port of the indicator service whose events are followed; empty = "
                        "none");
-ABSL_FLAG(std::string, webhook_allowed_networks,
-          EnvOr("ECOPLAN_WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128"),
-          "CIDR networks webhook URLs may resolve to, comma-separated (env "
-          "ECOPLAN_WEBHOOK_ALLOWED_NETWORKS)");
+ABSL_FLAG(std::string, webhook_allowed_networks, EnvOr("ECOPLAN_WEBHOOK_ALLOWED_NETWORKS", ""),
+          "CIDR networks allowed to webhooks besides public addresses, comma-separated; a "
+          "special-purpose range (loopback, private, link-local, CGNAT, …) is reached only "
+          "through a network inside it named here, e.g. 127.0.0.1/32 (env "
+          "ECOPLAN_WEBHOOK_ALLOWED_NETWORKS); empty = public addresses only");
 ABSL_FLAG(std::string, webhook_allowed_hosts, EnvOr("ECOPLAN_WEBHOOK_ALLOWED_HOSTS", ""),
           "Host names webhook URLs may name, comma-separated; empty = any inside the networks");
+ABSL_FLAG(std::string, webhook_secret_key_file, EnvOr("ECOPLAN_WEBHOOK_SECRET_KEY_FILE", ""),
+          "File of keys sealing the webhook signing secrets at rest, one \"<key id> <base64 of "
+          "32 bytes>\" per line, the first sealing (env ECOPLAN_WEBHOOK_SECRET_KEY_FILE); empty = "
+          "secrets stored in the clear");
+ABSL_FLAG(int, max_subscriptions_per_owner, 20,
+          "Webhook subscriptions one subject may own (more: RESOURCE_EXHAUSTED)");
+ABSL_FLAG(int, max_streams_per_subject, 16,
+          "StreamNotifications and WatchEvents streams one subject may hold open at once (more: "
+          "RESOURCE_EXHAUSTED)");
 ABSL_FLAG(absl::Duration, webhook_timeout, absl::Seconds(10), "Total time of one webhook attempt");
 ABSL_FLAG(absl::Duration, webhook_connect_timeout, absl::Seconds(3),
           "Connect time of one webhook attempt");
@@ -79,6 +90,9 @@ notification::NotificationConfig ConfigFromFlags() {
   config.indicator = ECOPLAN_UPSTREAM_FLAG_VALUES(indicator, /*required=*/false);
   config.webhook_allowed_networks = absl::GetFlag(FLAGS_webhook_allowed_networks);
   config.webhook_allowed_hosts = absl::GetFlag(FLAGS_webhook_allowed_hosts);
+  config.webhook_secret_key_file = absl::GetFlag(FLAGS_webhook_secret_key_file);
+  config.max_subscriptions_per_owner = absl::GetFlag(FLAGS_max_subscriptions_per_owner);
+  config.max_streams_per_subject = absl::GetFlag(FLAGS_max_streams_per_subject);
   config.webhook_timeout = absl::GetFlag(FLAGS_webhook_timeout);
   config.webhook_connect_timeout = absl::GetFlag(FLAGS_webhook_connect_timeout);
   config.webhook_max_response_bytes = absl::GetFlag(FLAGS_webhook_max_response_bytes);
@@ -147,14 +161,17 @@ std::vector<std::unique_ptr<notification::UpstreamFollower>> Followers(
 }
 
 void LogStart(const common::Logger& log, const notification::NotificationConfig& config) {
-  common::LogStarting(log, config.server,
-                      common::LogField{"registry_address", config.registry.address},
-                      common::LogField{"progress_address", config.progress.address},
-                      common::LogField{"indicator_address", config.indicator.address},
-                      common::LogField{"webhook_allowed_networks", config.webhook_allowed_networks},
-                      common::LogField{"retry_horizon", absl::FormatDuration(config.retry_horizon)},
-                      common::LogField{"demo_clock_start", config.demo_clock_start},
-                      common::LogField{"demo_clock_speed", config.demo_clock_speed});
+  common::LogStarting(
+      log, config.server, common::LogField{"registry_address", config.registry.address},
+      common::LogField{"progress_address", config.progress.address},
+      common::LogField{"indicator_address", config.indicator.address},
+      common::LogField{"webhook_allowed_networks", config.webhook_allowed_networks},
+      common::LogField{"webhook_secret_key_file", config.webhook_secret_key_file},
+      common::LogField{"max_subscriptions_per_owner", config.max_subscriptions_per_owner},
+      common::LogField{"max_streams_per_subject", config.max_streams_per_subject},
+      common::LogField{"retry_horizon", absl::FormatDuration(config.retry_horizon)},
+      common::LogField{"demo_clock_start", config.demo_clock_start},
+      common::LogField{"demo_clock_speed", config.demo_clock_speed});
 }
 
 // The first schedule run waits for every follower to catch up with its upstream, at most
@@ -206,12 +223,32 @@ int main(int argc, char** argv) {
   const std::unique_ptr<common::Clock> demo_clock = config.DemoClock(base->clock());
   const common::Clock* schedule_clock = demo_clock ? demo_clock.get() : base->clock();
 
-  notification::RocksDbNotificationStore store(base->db());
+  // Webhook signing secrets are sealed at rest with the key file's first key; secrets stored in
+  // the clear (or under an older key) are re-sealed now, before anything reads them.
+  std::unique_ptr<notification::SecretCipher> cipher;
+  if (!config.webhook_secret_key_file.empty()) {
+    absl::StatusOr<std::unique_ptr<notification::SecretCipher>> loaded =
+        notification::SecretCipher::FromKeyFile(config.webhook_secret_key_file);
+    if (!loaded.ok()) return common::ExitInvalidConfiguration(log, loaded.status());
+    cipher = *std::move(loaded);
+  } else {
+    log.Warn(
+        "--webhook_secret_key_file is not set: webhook signing secrets are stored in the clear in "
+        "the database and its backups (docs/SECURITY.md)");
+  }
+  notification::RocksDbNotificationStore store(base->db(), cipher.get());
+  if (absl::StatusOr<int> resealed = store.ResealSecrets(); !resealed.ok()) {
+    return common::ExitFailure(log, "cannot re-seal the webhook secrets", resealed.status());
+  } else if (*resealed > 0) {
+    log.Info("webhook secrets re-sealed with the current key",
+             {{"subscriptions", *resealed}, {"key_id", cipher->current_key_id()}});
+  }
   notification::ResolvingUrlChecker url_checker(webhook_security);
   // Resumes a write that waited for its key (never the committer's thread).
   common::SerialExecutor contention;
   notification::NotifierOptions notifier_options;
   notifier_options.time_zone = config.time_zone;
+  notifier_options.max_subscriptions_per_owner = config.max_subscriptions_per_owner;
   notifier_options.dispatch = [&contention](std::function<void()> fn) {
     contention.Submit(std::move(fn));
   };
@@ -222,7 +259,8 @@ int main(int argc, char** argv) {
 
   const notification::CurlSenderOptions sender_options = SenderOptionsOf(config);
   notification::CurlWebhookSender sender(sender_options, webhook_security);
-  const notification::DelivererOptions deliverer_options = DelivererOptionsOf(config);
+  notification::DelivererOptions deliverer_options = DelivererOptionsOf(config);
+  deliverer_options.logger = log;
   notification::Deliverer deliverer(&notifier, &store, &sender, &real_clock, deliverer_options,
                                     &metrics);
   notifier.SetDeliverySink(&deliverer);
@@ -246,8 +284,10 @@ int main(int argc, char** argv) {
   // Starts the writes that first resolve a subscription's host name, and RunSchedule.
   common::SerialExecutor writer;
   common::WatchEventsHub watch_hub;
+  notification::NotificationServiceOptions service_options;
+  service_options.max_streams_per_subject = config.max_streams_per_subject;
   notification::NotificationServiceImpl service(&notifier, &writer, base->db(), &watch_hub,
-                                                base->authenticator());
+                                                base->authenticator(), service_options);
 
   common::ServeSpec serve = base->Serve("notification", {&service});
   serve.on_signal = [&] { watch_hub.Shutdown(); };

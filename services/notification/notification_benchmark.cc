@@ -6,7 +6,8 @@
 //
 //   registry_server --port=0 --port_file=r.port --db_path=/tmp/b/r --insecure_development_mode &
 //   notification_server --port=0 --port_file=n.port --db_path=/tmp/b/n --insecure_development_mode
-//       --registry_address=127.0.0.1:$(cat r.port) --rate_limit_per_second=0 &
+//       --registry_address=127.0.0.1:$(cat r.port) --rate_limit_per_second=0
+//       --webhook_allowed_networks=127.0.0.1/32 --max_subscriptions_per_owner=100 &
 //   notification_benchmark --registry=127.0.0.1:$(cat r.port) --notification=127.0.0.1:$(cat
 //   n.port)
 //       --import_plan=seeds/mentougou_2026_beautiful_mentougou_action_plan.txt --subscribers=1

@@ -71,15 +71,19 @@ absl::Status CheckOwnsSubscription(const Notifier& notifier, const Caller& who,
 
 // Starts a write once `who` allows it (refused calls never start): `start(caller, done)` runs
 // inline on the gRPC thread, or on `executor` when given (a write that first resolves a host
-// name). The call is finished from `done`, once the write is durable (on the committer's thread),
-// with `fill(value)` filling the response when it succeeded. No thread waits for the commit.
+// name), under a WriteOrigin of the caller and `request_id` (the request's, or empty). The call is
+// finished from `done`, once the write is durable (on the committer's thread), with `fill(value)`
+// filling the response when it succeeded. No thread waits for the commit.
 template <typename T, typename Start, typename Fill>
 grpc::ServerUnaryReactor* AnswerWrite(grpc::CallbackServerContext* ctx, absl::StatusOr<Caller> who,
-                                      common::SerialExecutor* executor, Start start, Fill fill) {
+                                      common::SerialExecutor* executor, std::string request_id,
+                                      Start start, Fill fill) {
   if (!who.ok()) return FinishUnary(ctx, who.status());
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  auto run = [reactor, who = *std::move(who), start = std::move(start),
-              fill = std::move(fill)]() mutable {
+  auto run = [reactor, who = *std::move(who), request_id = std::move(request_id),
+              start = std::move(start), fill = std::move(fill)]() mutable {
+    // The write's events name the caller and the call's request id: the audit log's changes.
+    const WriteOrigin origin(who.subject, request_id);
     start(who, Done<T>([reactor, fill](absl::StatusOr<T> result) {
             absl::Status status = result.status();
             if (status.ok()) status = fill(*result);
@@ -116,10 +120,59 @@ absl::Status CheckKind(int kind, absl::string_view field) {
 
 }  // namespace
 
+bool StreamSlots::TryAcquire(const std::string& subject) {
+  std::lock_guard<std::mutex> lock(mu_);
+  int& open = open_[subject];
+  if (open >= max_per_subject_) return false;
+  ++open;
+  return true;
+}
+
+void StreamSlots::Release(const std::string& subject) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = open_.find(subject);
+  if (it != open_.end() && --it->second <= 0) open_.erase(it);
+}
+
+int StreamSlots::open(const std::string& subject) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = open_.find(subject);
+  return it == open_.end() ? 0 : it->second;
+}
+
 NotificationServiceImpl::NotificationServiceImpl(Notifier* notifier, common::SerialExecutor* writer,
                                                  common::RocksDb* db, common::WatchEventsHub* hub,
-                                                 const common::CallAuthenticator* auth)
-    : notifier_(notifier), writer_(writer), db_(db), hub_(hub), auth_(auth) {}
+                                                 const common::CallAuthenticator* auth,
+                                                 NotificationServiceOptions options)
+    : notifier_(notifier),
+      writer_(writer),
+      db_(db),
+      hub_(hub),
+      auth_(auth),
+      slots_(std::make_shared<StreamSlots>(options.max_streams_per_subject)) {}
+
+namespace {
+
+// A filter that holds a stream slot of `subject` for as long as the stream keeps it (the stream
+// owns its filter and destroys it when it is gone), passing `inner`'s verdict (all when empty).
+// Errors: ResourceExhausted (the subject has no slot left).
+absl::StatusOr<common::EventFilter> HoldingSlot(const std::shared_ptr<StreamSlots>& slots,
+                                                const std::string& subject,
+                                                common::EventFilter inner) {
+  if (!slots->TryAcquire(subject)) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "subject \"", subject, "\" already has ", slots->max_per_subject(),
+        " streams open (--max_streams_per_subject); close one before opening another"));
+  }
+  // Released when the stream destroys its filter (the handle keeps `slots` alive).
+  std::shared_ptr<void> slot(nullptr, [slots, subject](void*) { slots->Release(subject); });
+  return common::EventFilter(
+      [slot = std::move(slot), inner = std::move(inner)](const ecoplan::common::v1::Event& event) {
+        return !inner || inner(event);
+      });
+}
+
+}  // namespace
 
 grpc::ServerUnaryReactor* NotificationServiceImpl::ListNotifications(
     grpc::CallbackServerContext* ctx, const v1::ListNotificationsRequest* request,
@@ -159,7 +212,7 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::MarkNotificationRead(
     grpc::CallbackServerContext* ctx, const v1::MarkNotificationReadRequest* request,
     v1::MarkNotificationReadResponse* response) {
   return AnswerWrite<Notification>(
-      ctx, Authorize(ctx, auth_, "MarkNotificationRead"), nullptr,
+      ctx, Authorize(ctx, auth_, "MarkNotificationRead"), nullptr, "",
       [this, request](const Caller& who, Done<Notification> done) {
         absl::StatusOr<uint64_t> number = ParseNotificationName(request->name(), "name");
         if (!number.ok()) return done(number.status());
@@ -175,7 +228,7 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::AcknowledgeNotification(
     grpc::CallbackServerContext* ctx, const v1::AcknowledgeNotificationRequest* request,
     v1::AcknowledgeNotificationResponse* response) {
   return AnswerWrite<Notification>(
-      ctx, Authorize(ctx, auth_, "AcknowledgeNotification"), nullptr,
+      ctx, Authorize(ctx, auth_, "AcknowledgeNotification"), nullptr, "",
       [this, request](const Caller& who, Done<Notification> done) {
         absl::StatusOr<uint64_t> number = ParseNotificationName(request->name(), "name");
         if (!number.ok()) return done(number.status());
@@ -194,7 +247,7 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::CreateRule(grpc::CallbackServ
                                                               const v1::CreateRuleRequest* request,
                                                               v1::CreateRuleResponse* response) {
   return AnswerWrite<Rule>(
-      ctx, Authorize(ctx, auth_, "CreateRule"), nullptr,
+      ctx, Authorize(ctx, auth_, "CreateRule"), nullptr, request->request_id(),
       [this, request](const Caller&, Done<Rule> done) {
         absl::StatusOr<Rule> rule = FromProto(request->rule());
         if (!rule.ok()) return done(rule.status());
@@ -230,7 +283,7 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::UpdateRule(grpc::CallbackServ
                                                               const v1::UpdateRuleRequest* request,
                                                               v1::UpdateRuleResponse* response) {
   return AnswerWrite<Rule>(
-      ctx, Authorize(ctx, auth_, "UpdateRule"), nullptr,
+      ctx, Authorize(ctx, auth_, "UpdateRule"), nullptr, "",
       [this, request](const Caller&, Done<Rule> done) {
         absl::StatusOr<Rule> rule = FromProto(request->rule());
         if (!rule.ok()) return done(rule.status());
@@ -246,7 +299,7 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::DeleteRule(grpc::CallbackServ
                                                               const v1::DeleteRuleRequest* request,
                                                               v1::DeleteRuleResponse*) {
   return AnswerWrite<Nothing>(
-      ctx, Authorize(ctx, auth_, "DeleteRule"), nullptr,
+      ctx, Authorize(ctx, auth_, "DeleteRule"), nullptr, "",
       [this, request](const Caller&, Done<Nothing> done) {
         absl::StatusOr<std::string> id = ParseName(request->name(), "rules", "name");
         if (!id.ok()) return done(id.status());
@@ -259,7 +312,7 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::MuteRule(grpc::CallbackServer
                                                             const v1::MuteRuleRequest* request,
                                                             v1::MuteRuleResponse* response) {
   return AnswerWrite<Rule>(
-      ctx, Authorize(ctx, auth_, "MuteRule"), nullptr,
+      ctx, Authorize(ctx, auth_, "MuteRule"), nullptr, "",
       [this, request](const Caller& who, Done<Rule> done) {
         absl::StatusOr<std::string> id = ParseName(request->name(), "rules", "name");
         if (!id.ok()) return done(id.status());
@@ -288,6 +341,7 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::SetContacts(
   if (!org.ok()) return FinishUnary(ctx, org.status());
   return AnswerWrite<OrgContacts>(
       ctx, Authorize(ctx, auth_, "SetContacts", common::ResourceScope::OwnedBy({*org})), nullptr,
+      "",
       [this, request, org = *org](const Caller&, Done<OrgContacts> done) {
         std::vector<Contact> contacts;
         for (const v1::Contact& c : request->contacts()) contacts.push_back(FromProto(c));
@@ -323,7 +377,7 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::CreateSubscription(
     v1::CreateSubscriptionResponse* response) {
   // On the writer: the address is checked by resolving its host name.
   return AnswerWrite<Subscription>(
-      ctx, Authorize(ctx, auth_, "CreateSubscription"), writer_,
+      ctx, Authorize(ctx, auth_, "CreateSubscription"), writer_, request->request_id(),
       [this, request](const Caller& who, Done<Subscription> done) {
         v1::Subscription input = request->subscription();
         input.clear_name();
@@ -366,7 +420,7 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::UpdateSubscription(
     v1::UpdateSubscriptionResponse* response) {
   // On the writer: the address is checked by resolving its host name.
   return AnswerWrite<Subscription>(
-      ctx, Authorize(ctx, auth_, "UpdateSubscription"), writer_,
+      ctx, Authorize(ctx, auth_, "UpdateSubscription"), writer_, "",
       [this, request](const Caller& who, Done<Subscription> done) {
         absl::StatusOr<Subscription> s = FromProto(request->subscription());
         if (!s.ok()) return done(s.status());
@@ -386,7 +440,7 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::DeleteSubscription(
     grpc::CallbackServerContext* ctx, const v1::DeleteSubscriptionRequest* request,
     v1::DeleteSubscriptionResponse*) {
   return AnswerWrite<Nothing>(
-      ctx, Authorize(ctx, auth_, "DeleteSubscription"), nullptr,
+      ctx, Authorize(ctx, auth_, "DeleteSubscription"), nullptr, "",
       [this, request](const Caller& who, Done<Nothing> done) {
         absl::StatusOr<std::string> id = ParseName(request->name(), "subscriptions", "name");
         if (!id.ok()) return done(id.status());
@@ -402,7 +456,7 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::RotateSubscriptionSecret(
     grpc::CallbackServerContext* ctx, const v1::RotateSubscriptionSecretRequest* request,
     v1::RotateSubscriptionSecretResponse* response) {
   return AnswerWrite<Subscription>(
-      ctx, Authorize(ctx, auth_, "RotateSubscriptionSecret"), nullptr,
+      ctx, Authorize(ctx, auth_, "RotateSubscriptionSecret"), nullptr, request->request_id(),
       [this, request](const Caller& who, Done<Subscription> done) {
         absl::StatusOr<std::string> id = ParseName(request->name(), "subscriptions", "name");
         if (!id.ok()) return done(id.status());
@@ -423,7 +477,7 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::EnableSubscription(
     grpc::CallbackServerContext* ctx, const v1::EnableSubscriptionRequest* request,
     v1::EnableSubscriptionResponse* response) {
   return AnswerWrite<Subscription>(
-      ctx, Authorize(ctx, auth_, "EnableSubscription"), nullptr,
+      ctx, Authorize(ctx, auth_, "EnableSubscription"), nullptr, "",
       [this, request](const Caller& who, Done<Subscription> done) {
         absl::StatusOr<std::string> id = ParseName(request->name(), "subscriptions", "name");
         if (!id.ok()) return done(id.status());
@@ -462,7 +516,7 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::ReplayDelivery(
     grpc::CallbackServerContext* ctx, const v1::ReplayDeliveryRequest* request,
     v1::ReplayDeliveryResponse* response) {
   return AnswerWrite<Delivery>(
-      ctx, Authorize(ctx, auth_, "ReplayDelivery"), nullptr,
+      ctx, Authorize(ctx, auth_, "ReplayDelivery"), nullptr, request->request_id(),
       [this, request](const Caller& who, Done<Delivery> done) {
         auto name = ParseDeliveryName(request->name(), "name");
         if (!name.ok()) return done(name.status());
@@ -481,16 +535,18 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::ReplayDelivery(
 grpc::ServerUnaryReactor* NotificationServiceImpl::AcknowledgeStream(
     grpc::CallbackServerContext* ctx, const v1::AcknowledgeStreamRequest* request,
     v1::AcknowledgeStreamResponse* response) {
-  return AnswerWrite<uint64_t>(
-      ctx, Authorize(ctx, auth_, "AcknowledgeStream"), nullptr,
-      [this, request](const Caller&, Done<uint64_t> done) {
+  return AnswerWrite<StreamConsumer>(
+      ctx, Authorize(ctx, auth_, "AcknowledgeStream"), nullptr, "",
+      [this, request](const Caller& who, Done<StreamConsumer> done) {
         absl::StatusOr<std::string> consumer =
             ParseName(request->consumer(), "streamConsumers", "consumer");
         if (!consumer.ok()) return done(consumer.status());
-        notifier_->AcknowledgeStream(*consumer, request->sequence(), std::move(done));
+        notifier_->AcknowledgeStream(who, *consumer, request->sequence(), request->reset(),
+                                     std::move(done));
       },
-      [response](uint64_t sequence) {
-        response->set_sequence(sequence);
+      [response](const StreamConsumer& consumer) {
+        response->set_sequence(consumer.position);
+        response->set_owner(consumer.owner);
         return absl::OkStatus();
       });
 }
@@ -500,7 +556,7 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::RunSchedule(grpc::CallbackSer
                                                                v1::RunScheduleResponse* response) {
   // On the writer: deciding a run goes over every plan.
   return AnswerWrite<int>(
-      ctx, Authorize(ctx, auth_, "RunSchedule"), writer_,
+      ctx, Authorize(ctx, auth_, "RunSchedule"), writer_, "",
       [this](const Caller&, Done<int> done) { notifier_->RunSchedule(std::move(done)); },
       [this, response](int created) {
         response->set_created(created);
@@ -522,9 +578,15 @@ NotificationServiceImpl::StreamNotifications(grpc::CallbackServerContext* ctx,
         ParseName(request->consumer(), "streamConsumers", "consumer");
     if (!consumer.ok())
       return new RefusedStream<v1::StreamNotificationsResponse>(consumer.status());
-    after = notifier_->ConsumerPosition(*consumer);
+    absl::StatusOr<uint64_t> position = notifier_->ConsumerPosition(*who, *consumer);
+    if (!position.ok()) {
+      return new RefusedStream<v1::StreamNotificationsResponse>(position.status());
+    }
+    after = *position;
   }
   absl::StatusOr<common::EventFilter> filter = StreamFilterOf(*request);
+  if (!filter.ok()) return new RefusedStream<v1::StreamNotificationsResponse>(filter.status());
+  filter = HoldingSlot(slots_, who->subject, *std::move(filter));
   if (!filter.ok()) return new RefusedStream<v1::StreamNotificationsResponse>(filter.status());
   return hub_->NewReactor<v1::StreamNotificationsResponse>(ctx, db_, after, *std::move(filter));
 }
@@ -533,7 +595,10 @@ grpc::ServerWriteReactor<v1::WatchEventsResponse>* NotificationServiceImpl::Watc
     grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* request) {
   absl::StatusOr<Caller> who = Authorize(ctx, auth_, "WatchEvents");
   if (!who.ok()) return new RefusedStream<v1::WatchEventsResponse>(who.status());
-  return hub_->NewReactor<v1::WatchEventsResponse>(ctx, db_, request->after_sequence());
+  absl::StatusOr<common::EventFilter> slot = HoldingSlot(slots_, who->subject, {});
+  if (!slot.ok()) return new RefusedStream<v1::WatchEventsResponse>(slot.status());
+  return hub_->NewReactor<v1::WatchEventsResponse>(ctx, db_, request->after_sequence(),
+                                                   *std::move(slot));
 }
 
 }  // namespace ecoplan::notification

@@ -2,6 +2,11 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
 #include "common/auth/call_authenticator.h"
 #include "common/concurrency/serial_executor.h"
 #include "common/edge/reactors.h"
@@ -19,10 +24,35 @@ namespace ecoplan::notification {
 // resolves host names) and RunSchedule start on `writer`, so no gRPC thread
 // waits on DNS either. The streams
 // serve `db`'s event log through `hub`. All pointers must outlive the service.
+//
+// Streams (StreamNotifications and WatchEvents together) are limited per
+// subject: one more than `max_streams_per_subject` open at once is refused
+// with RESOURCE_EXHAUSTED; a slot is freed when its stream is gone.
+struct NotificationServiceOptions {
+  int max_streams_per_subject = 16;  // --max_streams_per_subject
+};
+
+// Counts the open streams of each subject. Thread-safe.
+class StreamSlots {
+ public:
+  explicit StreamSlots(int max_per_subject) : max_per_subject_(max_per_subject) {}
+  // Takes a slot of `subject`; false when it already holds max_per_subject.
+  bool TryAcquire(const std::string& subject);
+  void Release(const std::string& subject);
+  int open(const std::string& subject) const;
+  int max_per_subject() const { return max_per_subject_; }
+
+ private:
+  const int max_per_subject_;
+  mutable std::mutex mu_;
+  std::map<std::string, int> open_;
+};
+
 class NotificationServiceImpl final : public v1::NotificationService::CallbackService {
  public:
   NotificationServiceImpl(Notifier* notifier, common::SerialExecutor* writer, common::RocksDb* db,
-                          common::WatchEventsHub* hub, const common::CallAuthenticator* auth);
+                          common::WatchEventsHub* hub, const common::CallAuthenticator* auth,
+                          NotificationServiceOptions options = {});
 
   ECOPLAN_UNARY_RPC(ListNotifications);
   ECOPLAN_UNARY_RPC(GetNotification);
@@ -59,6 +89,8 @@ class NotificationServiceImpl final : public v1::NotificationService::CallbackSe
   common::RocksDb* const db_;
   common::WatchEventsHub* const hub_;
   const common::CallAuthenticator* const auth_;
+  // Shared with the streams' filters, which hold a slot each (they may outlive a call).
+  const std::shared_ptr<StreamSlots> slots_;
 };
 
 }  // namespace ecoplan::notification

@@ -348,7 +348,9 @@ class MonthE2eTest : public ::testing::Test {
         Following({"registry", "progress", "indicator"},
                   {"--demo_clock_start=" + demo_start, "--schedule_interval=200ms",
                    "--retry_initial_backoff=50ms", "--retry_max_backoff=500ms",
-                   "--webhook_timeout=5s", "--webhook_connect_timeout=2s", "--delivery_workers=2"});
+                   "--webhook_timeout=5s", "--webhook_connect_timeout=2s", "--delivery_workers=2",
+                   // The receiver is on loopback, which webhooks reach only when allow-listed.
+                   "--webhook_allowed_networks=127.0.0.1/32"});
     notification.port = cluster_.port("notification");
     ASSERT_OK_AND_ASSIGN(notification_address_, cluster_.Start("notification", notification));
     notification_stub_ = nv1::NotificationService::NewStub(

@@ -66,7 +66,8 @@ class NotificationAuthTest : public ::testing::Test {
 
     ServerOptions notification;
     notification.follow = {"registry"};
-    notification.flags = {"--backup_dir="};
+    // kHookUrl is on loopback, which webhooks reach only when allow-listed.
+    notification.flags = {"--backup_dir=", "--webhook_allowed_networks=127.0.0.1/32"};
     ASSERT_OK_AND_ASSIGN(const std::string notification_address,
                          cluster_.Start("notification", notification));
     stub_ = nv1::NotificationService::NewStub(
@@ -393,7 +394,9 @@ class NotificationAuthTest : public ::testing::Test {
     });
     add("AcknowledgeStream", [this](const std::string& t) {
       nv1::AcknowledgeStreamRequest r;
-      r.set_consumer("streamConsumers/command-center");
+      // A consumer of its own for each call: a consumer belongs to the subject that created it
+      // (another subject's is PERMISSION_DENIED, tested in notification_security_e2e_test).
+      r.set_consumer(absl::StrCat("streamConsumers/", NextId("walk")));
       r.set_sequence(1);
       nv1::AcknowledgeStreamResponse out;
       return stub_->AcknowledgeStream(TokenContext(t).get(), r, &out).error_code();

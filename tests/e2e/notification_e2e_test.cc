@@ -98,7 +98,9 @@ class NotificationE2eTest : public ::testing::Test {
         {// A demo clock on 2026-04-22, three days before the April report is due.
          "--demo_clock_start=2026-04-22T09:00:00+08:00", "--schedule_interval=100ms",
          "--retry_initial_backoff=50ms", "--retry_max_backoff=500ms", "--webhook_timeout=2s",
-         "--webhook_connect_timeout=1s", "--delivery_workers=4", "--rate_limit_per_second=0"});
+         "--webhook_connect_timeout=1s", "--delivery_workers=4", "--rate_limit_per_second=0",
+         // The receiver is on loopback, which webhooks reach only when allow-listed.
+         "--webhook_allowed_networks=127.0.0.1/32"});
     notification.port = cluster_.port("notification");
     ASSERT_OK_AND_ASSIGN(const std::string address, cluster_.Start("notification", notification));
     stub_ = nv1::NotificationService::NewStub(

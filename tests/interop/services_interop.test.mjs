@@ -130,7 +130,9 @@ before(async () => {
     // The test records the evaluation itself (RecordEvaluation), as of a day of its choosing.
     '--evaluation_time=off', '--evaluation_debounce=0s']);
   await start('notification', [`--registry_address=${registry}`, `--progress_address=${progress}`,
-    `--indicator_address=${indicator}`, '--schedule_interval=1s']);
+    `--indicator_address=${indicator}`, '--schedule_interval=1s',
+    // The test's webhook receiver is on loopback, which webhooks reach only when allow-listed.
+    '--webhook_allowed_networks=127.0.0.1/32']);
 });
 
 after(async () => {

@@ -213,7 +213,10 @@ WebhookResult Deliverer::Send(const Subscription& subscription, const Delivery& 
   absl::StatusOr<Notification> notification = store_->GetNotification(delivery.notification_number);
   WebhookResult result;
   if (!notification.ok()) {
-    result.error = absl::StrCat("notification unreadable: ", notification.status().message());
+    // Not the receiver's doing, but shown as the one class that says nothing about it.
+    result.error_class = DeliveryErrorClass::kConnectionFailed;
+    result.error = DeliveryErrorText(result.error_class, 0);
+    result.detail = absl::StrCat("notification unreadable: ", notification.status().message());
     return result;
   }
   WebhookRequest request;
@@ -246,6 +249,13 @@ Deliverer::AttemptOutcome Deliverer::Attempt(const Subscription& subscription, D
   if (result.ok()) {
     delivery->state = DeliveryState::kSucceeded;
   } else {
+    if (options_.logger.has_value()) {
+      options_.logger->Warn("webhook attempt failed",
+                            {{"subscription", subscription.id},
+                             {"delivery", static_cast<int64_t>(delivery->number)},
+                             {"class", result.error},
+                             {"detail", result.detail}});
+    }
     absl::Duration delay = Backoff(delivery->attempt_count);
     if (result.retry_after.has_value()) delay = std::max(delay, *result.retry_after);
     delivery->next_attempt_time = started + delay;

@@ -34,12 +34,14 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/log/log.h"
 #include "common/server/metrics.h"
 #include "common/time/clock.h"
 #include "services/notification/delivery/webhook_sender.h"
@@ -56,6 +58,9 @@ struct DelivererOptions {
   absl::Duration retry_horizon = absl::Hours(24);
   int breaker_failures = 5;
   absl::Duration breaker_cooldown = absl::Seconds(30);
+  // Where a failed attempt's detail goes (WebhookResult::detail: curl's message, the address
+  // refused), which the API shows only as a coarse class; unset: not logged.
+  std::optional<common::Logger> logger;
 };
 
 struct DelivererStats {

@@ -69,7 +69,7 @@ absl::Status SplitUrl(const std::string& url, std::string* scheme, std::string* 
 }
 
 struct Transfer {
-  const WebhookSecurity* security = nullptr;
+  const WebhookSecurity* security = nullptr;  // addresses judged at connect time
   size_t max_bytes = 0;
   size_t received = 0;
   bool too_large = false;
@@ -108,17 +108,13 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
 
 curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, struct curl_sockaddr* address) {
   Transfer* t = static_cast<Transfer*>(user);
-  if (purpose != CURLSOCKTYPE_IPCXN || !t->security->networks.Allows(&address->addr)) {
+  const AddressVerdict verdict = purpose == CURLSOCKTYPE_IPCXN
+                                     ? t->security->addresses.Judge(&address->addr)
+                                     : AddressVerdict{false, "not a TCP connection"};
+  if (!verdict.allowed) {
     t->refused_address = true;
-    char text[INET6_ADDRSTRLEN] = "?";
-    if (address->family == AF_INET) {
-      inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&address->addr)->sin_addr, text,
-                sizeof(text));
-    } else if (address->family == AF_INET6) {
-      inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&address->addr)->sin6_addr, text,
-                sizeof(text));
-    }
-    t->refused_text = text;
+    const std::optional<IpAddress> ip = IpAddress::FromSockaddr(&address->addr);
+    t->refused_text = absl::StrCat(ip ? ip->ToString() : "?", ": ", verdict.rule);
     return CURL_SOCKET_BAD;
   }
   return socket(address->family, address->socktype, address->protocol);
@@ -131,64 +127,24 @@ void CurlGlobalInit() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-absl::StatusOr<NetworkAllowlist> NetworkAllowlist::Parse(absl::string_view text) {
-  NetworkAllowlist list;
-  for (absl::string_view entry : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
-    entry = absl::StripAsciiWhitespace(entry);
-    std::pair<std::string, std::string> parts = absl::StrSplit(entry, absl::MaxSplits('/', 1));
-    Network n;
-    if (inet_pton(AF_INET, parts.first.c_str(), n.bytes) == 1) {
-      n.family = AF_INET;
-      n.prefix = 32;
-    } else if (inet_pton(AF_INET6, parts.first.c_str(), n.bytes) == 1) {
-      n.family = AF_INET6;
-      n.prefix = 128;
-    } else {
-      return absl::InvalidArgumentError(absl::StrCat("not a network: \"", entry, "\""));
-    }
-    if (!parts.second.empty()) {
-      int prefix = -1;
-      if (!absl::SimpleAtoi(parts.second, &prefix) || prefix < 0 || prefix > n.prefix) {
-        return absl::InvalidArgumentError(absl::StrCat("bad prefix length in \"", entry, "\""));
-      }
-      n.prefix = prefix;
-    }
-    list.networks_.push_back(n);
+std::string DeliveryErrorText(DeliveryErrorClass error_class, int status_code) {
+  switch (error_class) {
+    case DeliveryErrorClass::kNone:
+      return "";
+    case DeliveryErrorClass::kRefusedByPolicy:
+      return "refused by policy";
+    case DeliveryErrorClass::kConnectionFailed:
+      return "connection failed";
+    case DeliveryErrorClass::kTimeout:
+      return "timeout";
+    case DeliveryErrorClass::kTls:
+      return "TLS";
+    case DeliveryErrorClass::kHttpStatus:
+      return absl::StrCat("HTTP ", std::clamp(status_code / 100, 1, 9), "xx");
+    case DeliveryErrorClass::kResponseTooLarge:
+      return "response too large";
   }
-  return list;
-}
-
-bool NetworkAllowlist::Allows(const struct sockaddr* address) const {
-  int family = address->sa_family;
-  const unsigned char* bytes = nullptr;
-  unsigned char mapped[4];
-  if (family == AF_INET) {
-    bytes = reinterpret_cast<const unsigned char*>(
-        &reinterpret_cast<const sockaddr_in*>(address)->sin_addr);
-  } else if (family == AF_INET6) {
-    bytes = reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr.s6_addr;
-    // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is judged as the IPv4 address.
-    static const unsigned char kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (std::memcmp(bytes, kMappedPrefix, 12) == 0) {
-      std::memcpy(mapped, bytes + 12, 4);
-      bytes = mapped;
-      family = AF_INET;
-    }
-  } else {
-    return false;
-  }
-  for (const Network& n : networks_) {
-    if (n.family != family) continue;
-    const int full = n.prefix / 8;
-    const int rest = n.prefix % 8;
-    if (std::memcmp(bytes, n.bytes, full) != 0) continue;
-    if (rest != 0) {
-      const unsigned char mask = static_cast<unsigned char>(0xff << (8 - rest));
-      if ((bytes[full] & mask) != (n.bytes[full] & mask)) continue;
-    }
-    return true;
-  }
-  return false;
+  return "connection failed";
 }
 
 absl::Status ResolvingUrlChecker::CheckUrl(const std::string& url) const {
@@ -209,10 +165,16 @@ absl::Status ResolvingUrlChecker::CheckUrl(const std::string& url) const {
   }
   std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(found, freeaddrinfo);
   for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
-    if (!security_.networks.Allows(a->ai_addr)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("subscription.url host \"", host,
-                       "\" resolves to an address outside the networks allowed for webhooks"));
+    const AddressVerdict verdict = security_.addresses.Judge(a->ai_addr);
+    if (!verdict.allowed) {
+      const std::optional<IpAddress> ip = IpAddress::FromSockaddr(a->ai_addr);
+      return absl::InvalidArgumentError(absl::StrCat(
+          "subscription.url host \"", host, "\" resolves to ", ip ? ip->ToString() : "?",
+          ", refused for webhooks: ", verdict.rule,
+          verdict.rule == "outside --webhook_allowed_networks"
+              ? ""
+              : " is a special-purpose range, reached only when --webhook_allowed_networks names "
+                "a network inside it"));
     }
   }
   return absl::OkStatus();
@@ -228,7 +190,9 @@ WebhookResult CurlWebhookSender::Send(const WebhookRequest& request) {
   const absl::Time start = absl::Now();
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (!curl) {
-    result.error = "cannot create an HTTP handle";
+    result.error_class = DeliveryErrorClass::kConnectionFailed;
+    result.error = DeliveryErrorText(result.error_class, 0);
+    result.detail = "cannot create an HTTP handle";
     return result;
   }
   Transfer transfer;
@@ -274,21 +238,49 @@ WebhookResult CurlWebhookSender::Send(const WebhookRequest& request) {
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   result.status_code = static_cast<int>(status);
   result.retry_after = transfer.retry_after;
+  // The class goes to the API; the detail only to the log.
+  DeliveryErrorClass error_class = DeliveryErrorClass::kNone;
+  std::string detail;
   if (transfer.refused_address) {
-    result.error = absl::StrCat("address ", transfer.refused_text,
-                                " is outside the networks allowed for webhooks; not connected");
+    error_class = DeliveryErrorClass::kRefusedByPolicy;
+    detail = absl::StrCat("address ", transfer.refused_text, "; not connected");
   } else if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
-    result.error = absl::StrCat("response body exceeds ", options_.max_response_bytes, " bytes");
+    error_class = DeliveryErrorClass::kResponseTooLarge;
+    detail = absl::StrCat("response body exceeds ", options_.max_response_bytes, " bytes");
   } else if (code == CURLE_OPERATION_TIMEDOUT) {
-    result.error = absl::StrCat("timeout after ", absl::ToInt64Milliseconds(result.latency), " ms");
+    error_class = DeliveryErrorClass::kTimeout;
+    detail = absl::StrCat("timeout after ", absl::ToInt64Milliseconds(result.latency), " ms");
+  } else if (code == CURLE_SSL_CONNECT_ERROR || code == CURLE_PEER_FAILED_VERIFICATION ||
+             code == CURLE_SSL_CERTPROBLEM || code == CURLE_SSL_CIPHER ||
+             code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_ISSUER_ERROR ||
+             code == CURLE_SSL_PINNEDPUBKEYNOTMATCH || code == CURLE_SSL_INVALIDCERTSTATUS ||
+             code == CURLE_SSL_CRL_BADFILE || code == CURLE_SSL_SHUTDOWN_FAILED ||
+             code == CURLE_SSL_ENGINE_NOTFOUND || code == CURLE_SSL_ENGINE_SETFAILED ||
+             code == CURLE_SSL_ENGINE_INITFAILED || code == CURLE_USE_SSL_FAILED) {
+    error_class = DeliveryErrorClass::kTls;
   } else if (code != CURLE_OK) {
-    result.error = absl::StrCat(curl_easy_strerror(code),
-                                error_buffer[0] != '\0' ? absl::StrCat(": ", error_buffer) : "");
+    // Refused, reset, not HTTP (HTTP/0.9, a weird reply), an empty reply, a name that does not
+    // resolve: one class, so that none of them tells what listens there.
+    error_class = DeliveryErrorClass::kConnectionFailed;
   } else if (status >= 300 && status < 400) {
-    result.error = absl::StrCat("HTTP ", status, ": redirects are not followed");
+    error_class = DeliveryErrorClass::kHttpStatus;
+    detail = "redirects are not followed";
   } else if (status < 200 || status >= 300) {
-    result.error = absl::StrCat("HTTP ", status);
+    error_class = DeliveryErrorClass::kHttpStatus;
   }
+  if (error_class != DeliveryErrorClass::kNone && code != CURLE_OK && detail.empty()) {
+    detail = absl::StrCat(curl_easy_strerror(code),
+                          error_buffer[0] != '\0' ? absl::StrCat(": ", error_buffer) : "");
+  }
+  // No HTTP answer: no status code either (an HTTP/0.9 reply would have none anyway).
+  if (error_class != DeliveryErrorClass::kHttpStatus &&
+      error_class != DeliveryErrorClass::kResponseTooLarge &&
+      error_class != DeliveryErrorClass::kNone) {
+    result.status_code = 0;
+  }
+  result.error_class = error_class;
+  result.error = DeliveryErrorText(error_class, result.status_code);
+  result.detail = std::move(detail);
   return result;
 }
 

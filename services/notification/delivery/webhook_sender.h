@@ -6,10 +6,11 @@
 // Every request: http/https only, no redirects followed (a 3xx is a failed
 // attempt), no proxy from the environment, bounded connect and total timeouts,
 // a bounded response body (larger → failed attempt), and the peer address
-// checked against the operator's allowed networks at connect time
-// (CURLOPT_OPENSOCKETFUNCTION), on the address actually dialled, so DNS
-// rebinding between the check at subscription time and the POST cannot reach a
-// forbidden address.
+// judged by the WebhookAddressPolicy at connect time (CURLOPT_OPENSOCKETFUNCTION),
+// on the address actually dialled: libcurl resolves the name once per
+// transfer and hands each address it is about to connect to this callback, so
+// DNS rebinding between the check at subscription time and the POST (or
+// between the resolution and the connect) cannot reach a refused address.
 
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "services/notification/delivery/address_policy.h"
 #include "services/notification/domain/notifier.h"
 
 struct sockaddr;
@@ -28,32 +30,19 @@ namespace ecoplan::notification {
 // Call once before any thread uses libcurl (idempotent, thread-safe).
 void CurlGlobalInit();
 
-// IPv4/IPv6 networks in CIDR notation.
-class NetworkAllowlist {
- public:
-  // "127.0.0.0/8,::1/128,10.0.0.0/8" (a bare address means /32 or /128).
-  // Errors: InvalidArgument naming the bad entry.
-  static absl::StatusOr<NetworkAllowlist> Parse(absl::string_view networks);
-  bool Allows(const struct sockaddr* address) const;
-  bool empty() const { return networks_.empty(); }
-
- private:
-  struct Network {
-    int family = 0;
-    unsigned char bytes[16] = {};
-    int prefix = 0;
-  };
-  std::vector<Network> networks_;
-};
-
 struct WebhookSecurity {
-  NetworkAllowlist networks;  // addresses a webhook may reach
-  std::vector<std::string>
-      hosts;  // host names allowed; empty = any that resolves inside `networks`
+  // The addresses a webhook may reach (address_policy.h): public ones, and special-purpose ones
+  // only inside the operator's allow-list. Default: public addresses only.
+  WebhookAddressPolicy addresses;
+  // Host names allowed; empty = any whose addresses `addresses` allows.
+  std::vector<std::string> hosts;
 };
 
 // Checks URLs at subscription time: http(s), host allowed, resolves, every
-// address inside the allowed networks. Thread-safe.
+// address allowed by the address policy. Errors: InvalidArgument (not a URL,
+// does not resolve, or an address refused: the message names the rule, e.g.
+// "loopback (127.0.0.0/8)"), FailedPrecondition (a host not among
+// webhook_allowed_hosts). Thread-safe.
 class ResolvingUrlChecker final : public UrlChecker {
  public:
   explicit ResolvingUrlChecker(WebhookSecurity security) : security_(std::move(security)) {}
@@ -62,6 +51,23 @@ class ResolvingUrlChecker final : public UrlChecker {
  private:
   WebhookSecurity security_;
 };
+
+// What an attempt that failed is reported as (DeliveryAttempt.error in
+// ListDeliveries): a few coarse classes, so that the API does not tell a
+// closed port from one that speaks another protocol (a port scanner). The
+// detail (curl's message, the address refused) goes to the server log only.
+enum class DeliveryErrorClass {
+  kNone,              // 2xx
+  kRefusedByPolicy,   // "refused by policy": an address outside the address policy
+  kConnectionFailed,  // "connection failed": no HTTP answer (refused, reset, not HTTP, DNS)
+  kTimeout,           // "timeout"
+  kTls,               // "TLS"
+  kHttpStatus,        // "HTTP 3xx" / "HTTP 4xx" / "HTTP 5xx" / "HTTP 1xx"
+  kResponseTooLarge,  // "response too large"
+};
+
+// The text of a class as ListDeliveries shows it; `status_code` for kHttpStatus.
+std::string DeliveryErrorText(DeliveryErrorClass error_class, int status_code);
 
 struct WebhookRequest {
   std::string url;
@@ -74,7 +80,9 @@ struct WebhookRequest {
 struct WebhookResult {
   int status_code = 0;  // 0 = no HTTP answer
   absl::Duration latency;
-  std::string error;  // empty on success (2xx)
+  std::string error;  // empty on success (2xx); else DeliveryErrorText(error_class, status_code)
+  DeliveryErrorClass error_class = DeliveryErrorClass::kNone;
+  std::string detail;  // for the server's log only (never returned by the API)
   std::optional<absl::Duration> retry_after;
   bool ok() const { return error.empty(); }
 };

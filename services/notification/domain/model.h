@@ -190,6 +190,16 @@ struct Delivery {
 };
 constexpr size_t kMaxKeptAttempts = 50;
 
+// A StreamNotifications consumer (streamConsumers/{id}): how far it has
+// acknowledged, and who owns it.
+struct StreamConsumer {
+  uint64_t position = 0;  // the last event sequence it processed
+  // The subject that created it (its first AcknowledgeStream): only it moves the position (an
+  // administrator may too). Empty for a consumer stored before owners were recorded: the first
+  // subject to acknowledge it after the upgrade claims it.
+  std::string owner;
+};
+
 // ---------------------------------------------------------------------------
 // The local view of the other services, fed by their events.
 

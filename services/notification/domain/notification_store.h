@@ -22,13 +22,22 @@ struct ChangeEvent {
     kNotificationCreated,
     kNotificationAcknowledged,
     kRuleChanged,
-    kSubscriptionChanged
+    kSubscriptionChanged,
+    kNotificationRead,     // notification_number (in `notifications` of the same change)
+    kContactsChanged,      // organization_id (in `contacts` of the same change)
+    kDeliveryReplayed,     // subscription_id, delivery_number (in `deliveries`)
+    kStreamConsumerMoved,  // consumer (in `stream_consumers`), previous_position
   };
   Type type = Type::kNotificationCreated;
   uint64_t notification_number = 0;  // the notification (in `notifications` of the same change)
   std::string rule_id;
   std::string subscription_id;
   bool deleted = false;
+  // Initialized here, so that the brace lists above that end at `deleted` stay complete.
+  std::string organization_id{};
+  uint64_t delivery_number = 0;
+  std::string consumer{};
+  uint64_t previous_position = 0;
 };
 
 // One atomic change: everything here is written in one batch (with the
@@ -54,18 +63,23 @@ struct Changes {
   std::vector<std::string> installed_default_rules;
   std::vector<Escalation> escalations;  // upserts
   std::vector<std::string> deleted_escalations;
-  std::vector<SupervisionOrderView> supervision_orders;  // upserts (open orders)
-  std::vector<std::string> deleted_supervision_orders;   // names (closed)
-  std::vector<ProblemItemView> problems;                 // upserts (not closed)
-  std::vector<std::string> deleted_problems;             // names (closed)
-  std::vector<DigestBucket> digests;                     // upserts
-  std::vector<std::string> deleted_digests;              // DigestKey
-  std::map<std::string, uint64_t> stream_consumers;      // consumer → acknowledged sequence
-  std::map<std::string, std::string> request_ids;        // request id → internal::StoredRequest
-  uint64_t next_notification_number = 0;                 // 0 = unchanged
-  uint64_t next_delivery_number = 0;                     // 0 = unchanged
-  uint64_t next_subscription_number = 0;                 // 0 = unchanged
+  std::vector<SupervisionOrderView> supervision_orders;    // upserts (open orders)
+  std::vector<std::string> deleted_supervision_orders;     // names (closed)
+  std::vector<ProblemItemView> problems;                   // upserts (not closed)
+  std::vector<std::string> deleted_problems;               // names (closed)
+  std::vector<DigestBucket> digests;                       // upserts
+  std::vector<std::string> deleted_digests;                // DigestKey
+  std::map<std::string, StreamConsumer> stream_consumers;  // upserts, by consumer id
+  std::map<std::string, std::string> request_ids;          // request id → internal::StoredRequest
+  uint64_t next_notification_number = 0;                   // 0 = unchanged
+  uint64_t next_delivery_number = 0;                       // 0 = unchanged
+  uint64_t next_subscription_number = 0;                   // 0 = unchanged
   std::vector<ChangeEvent> events;
+  // Who made the change and the request id of the call, recorded on its events (Event.actor and
+  // request_id, which the audit log reads to list a call's changes); empty for the service's own
+  // changes (the schedule, upstream events, deliveries). Not a change by themselves.
+  std::string actor;
+  std::string request_id;
 
   bool empty() const {
     return notifications.empty() && dedup_keys.empty() && rules.empty() && deleted_rules.empty() &&
@@ -95,7 +109,7 @@ struct LoadedState {
   std::map<std::string, SupervisionOrderView> supervision_orders;  // open, by name
   std::map<std::string, ProblemItemView> problems;                 // not closed, by name
   std::map<std::string, DigestBucket> digests;
-  std::map<std::string, uint64_t> stream_consumers;
+  std::map<std::string, StreamConsumer> stream_consumers;
   std::map<std::string, std::string> request_ids;
   std::vector<Delivery> pending_deliveries;  // PENDING, in delivery-number order
   uint64_t next_notification_number = 1;

@@ -304,8 +304,9 @@ void Notifier::Apply(const Changes& changes) {
   for (const std::string& k : changes.deleted_digests) state_.digests.erase(k);
   for (const DigestBucket& b : changes.digests)
     state_.digests[DigestKey(b.recipient, b.rule_id)] = b;
-  for (const auto& [consumer, seq] : changes.stream_consumers)
-    state_.stream_consumers[consumer] = seq;
+  for (const auto& [id, consumer] : changes.stream_consumers) {
+    state_.stream_consumers[id] = consumer;
+  }
   for (const auto& [req, id] : changes.request_ids) state_.request_ids[req] = id;
   if (changes.next_notification_number != 0) {
     state_.next_notification_number = changes.next_notification_number;

@@ -101,8 +101,9 @@ struct Caller {
 };
 
 // Checks that a webhook URL's host resolves only to allowed addresses.
-// Errors: InvalidArgument (does not resolve), FailedPrecondition (an address
-// outside the allowed networks). Implemented by the delivery layer.
+// Errors: InvalidArgument (does not resolve, or an address refused by the
+// address policy, naming its rule), FailedPrecondition (a host name not
+// allowed). Implemented by the delivery layer.
 class UrlChecker {
  public:
   virtual ~UrlChecker() = default;
@@ -190,9 +191,35 @@ struct NotifierOptions {
   // Where Load() says which default rules it installed; unset: service
   // "notification" on stderr.
   std::optional<common::Logger> logger;
+  // Subscriptions one owner (subject) may hold; CreateSubscription beyond it is
+  // ResourceExhausted (--max_subscriptions_per_owner).
+  int max_subscriptions_per_owner = 20;
   // Runs a write that waited for its keys (common::KeyedSerializer's dispatch): the server's
   // contention executor, so that it never runs on the committer. Unset: inline (tests).
   std::function<void(std::function<void()>)> dispatch;
+};
+
+// Who the writes started on this thread are for: the gRPC edge sets one around each Notifier
+// write call, and the Changes of every write started meanwhile carry its subject and request id,
+// which their events record (common.v1.Event actor and request_id: what the audit log lists as
+// the call's changes, docs/SECURITY.md "Audit"). Scoped to the thread, innermost first. Writes
+// started without one (the schedule, the followers, the deliverer) carry none.
+class WriteOrigin {
+ public:
+  WriteOrigin(std::string actor, std::string request_id);
+  ~WriteOrigin();
+  WriteOrigin(const WriteOrigin&) = delete;
+  WriteOrigin& operator=(const WriteOrigin&) = delete;
+
+  // The innermost origin of the calling thread; null when none.
+  static const WriteOrigin* Current();
+  const std::string& actor() const { return actor_; }
+  const std::string& request_id() const { return request_id_; }
+
+ private:
+  const std::string actor_;
+  const std::string request_id_;
+  const WriteOrigin* const previous_;
 };
 
 // What an acknowledgement (签收) says besides who and when.
@@ -308,9 +335,11 @@ class Notifier {
                                           const std::string& etag);
   OrgContacts GetContacts(const std::string& organization_id) const;
 
-  // --- subscriptions. Errors: InvalidArgument, FailedPrecondition (address
-  // not allowed), NotFound, Aborted. Creating and updating check the address first, on the
-  // calling thread (it resolves the host name: call them on an executor that may wait on DNS).
+  // --- subscriptions. Errors: InvalidArgument (also an address the policy refuses),
+  // FailedPrecondition (host name not allowed), NotFound, Aborted, ResourceExhausted (creating
+  // beyond max_subscriptions_per_owner for subscription.owner). Creating and updating check the
+  // address first, on the calling thread (it resolves the host name: call them on an executor
+  // that may wait on DNS).
   void CreateSubscription(const Subscription& subscription, const std::string& secret,
                           const std::string& request_id, Done<Subscription> done);
   absl::StatusOr<Subscription> CreateSubscription(const Subscription& subscription,
@@ -355,10 +384,23 @@ class Notifier {
   void SuspendSubscription(const std::string& id, const std::string& reason, DoneStatus done);
   absl::Status SuspendSubscription(const std::string& id, const std::string& reason);
 
-  // --- stream consumers. Errors: InvalidArgument, OutOfRange.
-  uint64_t ConsumerPosition(const std::string& consumer) const;
-  void AcknowledgeStream(const std::string& consumer, uint64_t sequence, Done<uint64_t> done);
-  absl::StatusOr<uint64_t> AcknowledgeStream(const std::string& consumer, uint64_t sequence);
+  // --- stream consumers (streamConsumers/{id}), each owned by the subject that created it.
+  // The position `caller` streams from: the consumer's, 0 for one never acknowledged. Errors:
+  // PermissionDenied (owned by another subject; an administrator reads any). A consumer without
+  // an owner (stored before owners were kept) is read by anyone until claimed.
+  absl::StatusOr<uint64_t> ConsumerPosition(const Caller& caller,
+                                            const std::string& consumer) const;
+  // Records that `caller` processed the consumer's events through `sequence`; the position never
+  // moves back, except with `reset` (administrators only: set to `sequence`, e.g. to replay). The
+  // first acknowledgement creates the consumer, owned by caller.subject; an ownerless consumer is
+  // claimed by the first subject that acknowledges it (logged). Answers the stored consumer.
+  // Errors: InvalidArgument (consumer id), OutOfRange (ahead of the log), PermissionDenied
+  // (another subject's consumer; `reset` by a non-administrator).
+  void AcknowledgeStream(const Caller& caller, const std::string& consumer, uint64_t sequence,
+                         bool reset, Done<StreamConsumer> done);
+  absl::StatusOr<StreamConsumer> AcknowledgeStream(const Caller& caller,
+                                                   const std::string& consumer, uint64_t sequence,
+                                                   bool reset = false);
 
   // The key of every write that emits (see the class comment).
   static constexpr char kEmitKey[] = "emit";

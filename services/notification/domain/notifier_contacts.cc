@@ -58,6 +58,10 @@ void Notifier::SetContacts(const std::string& organization_id, const std::vector
         current.contacts = contacts;
         ++current.revision;
         changes->contacts.push_back(current);
+        ChangeEvent changed;
+        changed.type = ChangeEvent::Type::kContactsChanged;
+        changed.organization_id = organization_id;
+        changes->events.push_back(changed);
         return current;
       },
       std::move(done));

@@ -105,6 +105,10 @@ void Notifier::MarkRead(const Caller& caller, uint64_t number, Done<Notification
         if (n.read_time.has_value()) return n;
         n.read_time = Now();
         changes->notifications.push_back(n);
+        ChangeEvent read;
+        read.type = ChangeEvent::Type::kNotificationRead;
+        read.notification_number = n.number;
+        changes->events.push_back(read);
         return n;
       },
       std::move(done));

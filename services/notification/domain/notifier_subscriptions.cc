@@ -131,6 +131,16 @@ void Notifier::CreateSubscription(const Subscription& input, const std::string& 
             std::optional<common::RequestRecord> retried,
             RetriedRequest({request_id, internal::kCreateSubscriptionMethod, "", ""}));
         if (retried.has_value()) return CreatedBefore(*retried);
+        int owned = 0;
+        for (const auto& [id, existing] : state_.subscriptions) {
+          if (existing.owner == input.owner) ++owned;
+        }
+        if (owned >= options_.max_subscriptions_per_owner) {
+          return absl::ResourceExhaustedError(absl::StrCat(
+              "\"", input.owner, "\" already owns ", owned,
+              " subscriptions (--max_subscriptions_per_owner is ",
+              options_.max_subscriptions_per_owner, "); delete one before creating another"));
+        }
         Subscription s = input;
         s.id = absl::StrCat("s-", state_.next_subscription_number);
         s.state = SubscriptionState::kActive;
@@ -417,6 +427,11 @@ void Notifier::ReplayDelivery(const std::string& subscription_id, uint64_t numbe
         d.next_attempt_time = d.create_time;
         changes->deliveries.push_back(d);
         changes->next_delivery_number = d.number + 1;
+        ChangeEvent replayed;
+        replayed.type = ChangeEvent::Type::kDeliveryReplayed;
+        replayed.subscription_id = subscription_id;
+        replayed.delivery_number = d.number;
+        changes->events.push_back(replayed);
         if (!request_id.empty()) {
           changes->request_ids[request_id] =
               internal::StoredRequest({request_id, std::string(internal::kReplayDeliveryMethod),

@@ -9,6 +9,20 @@
 #include "services/notification/domain/notifier.h"
 
 namespace ecoplan::notification {
+namespace {
+
+thread_local const WriteOrigin* current_origin = nullptr;
+
+}  // namespace
+
+WriteOrigin::WriteOrigin(std::string actor, std::string request_id)
+    : actor_(std::move(actor)), request_id_(std::move(request_id)), previous_(current_origin) {
+  current_origin = this;
+}
+
+WriteOrigin::~WriteOrigin() { current_origin = previous_; }
+
+const WriteOrigin* WriteOrigin::Current() { return current_origin; }
 
 void Notifier::WithKeys(std::vector<std::string> keys, std::function<void(Lease)> fn) {
   if (keys.empty()) {
@@ -38,8 +52,12 @@ Notifier::Lease Notifier::AwaitKeys(std::vector<std::string> keys) {
 }
 
 void Notifier::Write(std::vector<std::string> keys, Decide decide, DoneStatus done) {
-  WithKeys(std::move(keys), [this, decide = std::move(decide),
-                             done = std::move(done)](Lease lease) mutable {
+  // Taken now, on the thread that starts the write: the decision may run on another.
+  const WriteOrigin* origin = WriteOrigin::Current();
+  WithKeys(std::move(keys), [this, decide = std::move(decide), done = std::move(done),
+                             actor = origin != nullptr ? origin->actor() : std::string(),
+                             request_id = origin != nullptr ? origin->request_id()
+                                                            : std::string()](Lease lease) mutable {
     auto changes = std::make_shared<Changes>();
     absl::Status decided;
     {
@@ -49,6 +67,8 @@ void Notifier::Write(std::vector<std::string> keys, Decide decide, DoneStatus do
       if (decided.ok() && !lookup.ok()) decided = std::move(lookup);
       reserved_keys_.clear();
     }
+    changes->actor = std::move(actor);
+    changes->request_id = std::move(request_id);
     if (!decided.ok() || changes->empty()) {
       lease.reset();
       done(decided);

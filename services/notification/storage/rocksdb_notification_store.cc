@@ -1,6 +1,8 @@
 #include "services/notification/storage/rocksdb_notification_store.h"
 
+#include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
+#include <rocksdb/options.h>
 
 #include <algorithm>
 #include <map>
@@ -122,7 +124,8 @@ absl::Status Scan(common::RocksDb* db, const std::string& prefix, bool reverse,
 
 std::vector<std::string> RocksDbNotificationStore::ColumnFamilies() { return {kCf}; }
 
-RocksDbNotificationStore::RocksDbNotificationStore(common::RocksDb* db) : db_(db) {}
+RocksDbNotificationStore::RocksDbNotificationStore(common::RocksDb* db, const SecretCipher* cipher)
+    : db_(db), cipher_(cipher) {}
 
 uint64_t RocksDbNotificationStore::LastEventSequence() const { return db_->LastEventSequence(); }
 
@@ -161,7 +164,10 @@ absl::Status RocksDbNotificationStore::LoadConfiguration(LoadedState* state) con
     return absl::OkStatus();
   }));
   ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "s/", [&](Id id, Value v, Key key) -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(Subscription s, Decode<storage::SubscriptionRecord>(db_, v, key));
+    ECOPLAN_ASSIGN_OR_RETURN(storage::SubscriptionRecord record,
+                             ParseRecord<storage::SubscriptionRecord>(db_, v, key));
+    ECOPLAN_RETURN_IF_ERROR(OpenSecrets(&record));
+    Subscription s = FromRecord(record);
     if (!s.request_id.empty()) state->request_ids[s.request_id] = s.id;
     state->subscriptions[id] = std::move(s);
     return absl::OkStatus();
@@ -223,7 +229,7 @@ absl::Status RocksDbNotificationStore::LoadBookkeeping(LoadedState* state) const
   ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "q/", [&](Id id, Value v, Key key) -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(storage::StreamConsumerRecord r,
                              ParseRecord<storage::StreamConsumerRecord>(db_, v, key));
-    state->stream_consumers[id] = r.acknowledged_sequence();
+    state->stream_consumers[id] = StreamConsumer{r.acknowledged_sequence(), r.owner()};
     return absl::OkStatus();
   }));
   ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "x/", [&](Id id, Value v, Key key) -> absl::Status {
@@ -335,9 +341,7 @@ void WriteRulesAndSubscriptions(const Changes& c, BatchWriter& w) {
   for (const std::string& id : c.installed_default_rules) {
     w.Put(absl::StrCat("a/", id), Serialize(storage::DefaultRuleInstalledRecord()));
   }
-  for (const Subscription& s : c.subscriptions) {
-    w.Put(absl::StrCat("s/", s.id), Serialize(ToRecord(s)));
-  }
+  // Subscriptions: RocksDbNotificationStore::Encode (their secrets are sealed).
   for (const std::string& id : c.deleted_subscriptions) {
     w.Delete(absl::StrCat("s/", id));
     for (const char* prefix : {"d/", "p/"}) w.DeletePrefix(absl::StrCat(prefix, id, "/"));
@@ -388,10 +392,11 @@ void WriteViewsAndSchedule(const Changes& c, BatchWriter& w) {
 
 // Stream consumers' positions, request ids and the counters.
 void WriteBookkeeping(const Changes& c, BatchWriter& w) {
-  for (const auto& [consumer, seq] : c.stream_consumers) {
+  for (const auto& [id, consumer] : c.stream_consumers) {
     storage::StreamConsumerRecord r;
-    r.set_acknowledged_sequence(seq);
-    w.Put(absl::StrCat("q/", consumer), Serialize(r));
+    r.set_acknowledged_sequence(consumer.position);
+    r.set_owner(consumer.owner);
+    w.Put(absl::StrCat("q/", id), Serialize(r));
   }
   for (const auto& [req, resource] : c.request_ids) {
     storage::RequestRecord r;
@@ -454,12 +459,136 @@ common::v1::Event SubscriptionChangedEvent(const Changes& c, const ChangeEvent& 
   return common::MakeEvent(payload, absl::StrCat("subscriptions/", e.subscription_id));
 }
 
+// ContactsChanged: the organization, the new etag and how many contacts (never the contacts:
+// personal data).
+common::v1::Event ContactsChangedEvent(const Changes& c, const ChangeEvent& e) {
+  v1::ContactsChanged payload;
+  payload.set_organization(absl::StrCat("organizations/", e.organization_id));
+  for (const OrgContacts& contacts : c.contacts) {
+    if (contacts.organization_id != e.organization_id) continue;
+    payload.set_etag(absl::StrCat("c", contacts.revision));
+    payload.set_contact_count(static_cast<int32_t>(contacts.contacts.size()));
+  }
+  return common::MakeEvent(payload, payload.organization());
+}
+
+// DeliveryReplayed: the new delivery as the change writes it.
+common::v1::Event DeliveryReplayedEvent(const Changes& c, const ChangeEvent& e) {
+  v1::DeliveryReplayed payload;
+  for (const Delivery& d : c.deliveries) {
+    if (d.subscription_id == e.subscription_id && d.number == e.delivery_number) {
+      *payload.mutable_delivery() = ToProto(d);
+    }
+  }
+  const std::string resource = payload.delivery().name().empty()
+                                   ? absl::StrCat("subscriptions/", e.subscription_id)
+                                   : payload.delivery().name();
+  return common::MakeEvent(payload, resource);
+}
+
+// StreamConsumerMoved: the consumer's position before and after, and its owner.
+common::v1::Event StreamConsumerMovedEvent(const Changes& c, const ChangeEvent& e) {
+  v1::StreamConsumerMoved payload;
+  payload.set_consumer(absl::StrCat("streamConsumers/", e.consumer));
+  payload.set_previous_sequence(e.previous_position);
+  auto it = c.stream_consumers.find(e.consumer);
+  if (it != c.stream_consumers.end()) {
+    payload.set_sequence(it->second.position);
+    payload.set_owner(it->second.owner);
+  }
+  return common::MakeEvent(payload, payload.consumer());
+}
+
+// The associated data of a subscription's sealed secrets: a sealed key moved to another record
+// does not open.
+std::string SecretAssociatedData(const std::string& subscription_id) {
+  return absl::StrCat("webhook-secret:", subscription_id);
+}
+
 }  // namespace
+
+absl::Status RocksDbNotificationStore::SealSecrets(storage::SubscriptionRecord* record) const {
+  if (cipher_ == nullptr) return absl::OkStatus();  // in the clear (warned about at start)
+  const std::string associated = SecretAssociatedData(record->id());
+  for (storage::SecretRecord& secret : *record->mutable_secrets()) {
+    if (secret.key().empty()) continue;
+    ECOPLAN_ASSIGN_OR_RETURN(SecretCipher::Sealed sealed, cipher_->Seal(secret.key(), associated));
+    secret.set_sealed_key(std::move(sealed.bytes));
+    secret.set_sealing_key_id(std::move(sealed.key_id));
+    secret.clear_key();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RocksDbNotificationStore::OpenSecrets(storage::SubscriptionRecord* record) const {
+  const std::string associated = SecretAssociatedData(record->id());
+  for (storage::SecretRecord& secret : *record->mutable_secrets()) {
+    if (secret.sealed_key().empty()) continue;  // in the clear (older, or without a key file)
+    if (cipher_ == nullptr) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "subscriptions/", record->id(), " has secrets sealed with key \"",
+          secret.sealing_key_id(),
+          "\": start notification_server with --webhook_secret_key_file naming that key"));
+    }
+    absl::StatusOr<std::string> key =
+        cipher_->Open({secret.sealing_key_id(), secret.sealed_key()}, associated);
+    if (!key.ok()) {
+      return absl::Status(key.status().code(), absl::StrCat("subscriptions/", record->id(), ": ",
+                                                            key.status().message()));
+    }
+    secret.set_key(*std::move(key));
+  }
+  return absl::OkStatus();
+}
+
+bool RocksDbNotificationStore::NeedsResealing(const storage::SubscriptionRecord& record) const {
+  if (cipher_ == nullptr) return false;
+  for (const storage::SecretRecord& secret : record.secrets()) {
+    if (!secret.key().empty() ||
+        (!secret.sealed_key().empty() && secret.sealing_key_id() != cipher_->current_key_id())) {
+      return true;
+    }
+  }
+  return false;
+}
+
+absl::StatusOr<int> RocksDbNotificationStore::ResealSecrets() {
+  if (cipher_ == nullptr) return 0;
+  common::WriteRequest w;
+  BatchWriter writer(&w.batch, db_->Cf(kCf));
+  int resealed = 0;
+  ECOPLAN_RETURN_IF_ERROR(ForEachRecord(db_, "s/", [&](Id, Value v, Key key) -> absl::Status {
+    ECOPLAN_ASSIGN_OR_RETURN(storage::SubscriptionRecord record,
+                             ParseRecord<storage::SubscriptionRecord>(db_, v, key));
+    if (!NeedsResealing(record)) return absl::OkStatus();
+    ECOPLAN_RETURN_IF_ERROR(OpenSecrets(&record));
+    ECOPLAN_RETURN_IF_ERROR(SealSecrets(&record));
+    writer.Put(key, Serialize(record));
+    ++resealed;
+    return absl::OkStatus();
+  }));
+  if (resealed == 0) return 0;
+  ECOPLAN_RETURN_IF_ERROR(db_->Commit(std::move(w)).status());
+  // The clear values just overwritten stay in the memtable, the WAL and older SST files until
+  // compacted away: flush and compact the family now, so that they leave the data directory.
+  rocksdb::FlushOptions flush;
+  ECOPLAN_RETURN_IF_ERROR(common::FromRocksDb(db_->db()->Flush(flush, db_->Cf(kCf)), "flush"));
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  ECOPLAN_RETURN_IF_ERROR(common::FromRocksDb(
+      db_->db()->CompactRange(compact, db_->Cf(kCf), nullptr, nullptr), "compact"));
+  return resealed;
+}
 
 absl::StatusOr<common::WriteRequest> RocksDbNotificationStore::Encode(const Changes& c) const {
   common::WriteRequest w;
   BatchWriter writer(&w.batch, db_->Cf(kCf));
   WriteNotifications(c, writer);
+  for (const Subscription& s : c.subscriptions) {
+    storage::SubscriptionRecord record = ToRecord(s);
+    ECOPLAN_RETURN_IF_ERROR(SealSecrets(&record));
+    writer.Put(absl::StrCat("s/", s.id), Serialize(record));
+  }
   WriteRulesAndSubscriptions(c, writer);
   WriteViewsAndSchedule(c, writer);
   WriteBookkeeping(c, writer);
@@ -479,7 +608,31 @@ absl::StatusOr<common::WriteRequest> RocksDbNotificationStore::Encode(const Chan
       case ChangeEvent::Type::kSubscriptionChanged:
         w.events.push_back(SubscriptionChangedEvent(c, e));
         break;
+      case ChangeEvent::Type::kNotificationRead: {
+        auto it = by_number.find(e.notification_number);
+        if (it == by_number.end()) {
+          return absl::InternalError("event of a notification not in the change");
+        }
+        v1::NotificationRead payload;
+        *payload.mutable_notification() = ToProto(*it->second);
+        w.events.push_back(common::MakeEvent(payload, payload.notification().name()));
+        break;
+      }
+      case ChangeEvent::Type::kContactsChanged:
+        w.events.push_back(ContactsChangedEvent(c, e));
+        break;
+      case ChangeEvent::Type::kDeliveryReplayed:
+        w.events.push_back(DeliveryReplayedEvent(c, e));
+        break;
+      case ChangeEvent::Type::kStreamConsumerMoved:
+        w.events.push_back(StreamConsumerMovedEvent(c, e));
+        break;
     }
+  }
+  // Who made the change, for the audit log (an event that names its actor keeps it).
+  for (common::v1::Event& event : w.events) {
+    if (event.actor().empty()) event.set_actor(c.actor);
+    if (event.request_id().empty()) event.set_request_id(c.request_id);
   }
   return w;
 }

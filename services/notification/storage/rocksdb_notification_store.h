@@ -14,7 +14,8 @@
 //   r/<rule id>                         → RuleRecord (with its mutes)
 //   a/<rule id>                         → DefaultRuleInstalledRecord (empty: that default rule
 //                                         was installed once; never again)
-//   s/<subscription id>                 → SubscriptionRecord (with its secrets' key bytes)
+//   s/<subscription id>                 → SubscriptionRecord (with its secrets' key bytes,
+//                                         sealed by the SecretCipher when there is one)
 //   d/<subscription id>/<number: u64 BE>→ DeliveryRecord (with its last 50 attempts)
 //   p/<subscription id>/<number: u64 BE>→ ""   pending deliveries
 //   c/<org>                             → OrgContactsRecord
@@ -27,7 +28,7 @@
 //   l/<problem name>                    → ProblemItemViewRecord (a problem item not closed)
 //   e/<escalation key>                  → EscalationRecord
 //   g/<recipient>|<rule>                → DigestBucketRecord
-//   q/<stream consumer>                 → StreamConsumerRecord
+//   q/<stream consumer>                 → StreamConsumerRecord (position and owner)
 //   x/<request id>                      → RequestRecord
 //   #/notification, #/delivery, #/subscription → CounterRecord (the next number)
 // Development builds before this format wrote JSON values: reading one fails
@@ -46,6 +47,8 @@
 #include "absl/status/statusor.h"
 #include "common/storage/rocksdb_db.h"
 #include "services/notification/domain/notification_store.h"
+#include "services/notification/storage/notification_storage.pb.h"
+#include "services/notification/storage/secret_cipher.h"
 
 namespace ecoplan::notification {
 
@@ -54,7 +57,9 @@ class RocksDbNotificationStore final : public NotificationStore {
   // The column families to pass to RocksDb::Open.
   static std::vector<std::string> ColumnFamilies();
 
-  explicit RocksDbNotificationStore(common::RocksDb* db);
+  // `cipher` (may be null: secrets are then written in the clear) seals the subscriptions'
+  // signing keys on every write and opens them on Load.
+  explicit RocksDbNotificationStore(common::RocksDb* db, const SecretCipher* cipher = nullptr);
 
   absl::StatusOr<LoadedState> Load() override;
   absl::Status Commit(const Changes& changes) override;
@@ -81,6 +86,13 @@ class RocksDbNotificationStore final : public NotificationStore {
   // it themselves). Errors: Internal.
   absl::StatusOr<common::WriteRequest> Encode(const Changes& changes) const;
 
+  // Seals with the cipher's current key every stored secret that is in the clear or sealed with
+  // another key (in one write), then flushes and compacts the family so that the replaced values
+  // leave the data directory. Returns how many subscriptions it rewrote (0 without a cipher).
+  // Call at start, before traffic. Errors: FailedPrecondition (a key id the file no longer
+  // holds), DataLoss, Internal.
+  absl::StatusOr<int> ResealSecrets();
+
  private:
   // The parts of Load(), each adding to `state`. Errors: FailedPrecondition, DataLoss, Internal.
   absl::Status LoadConfiguration(LoadedState* state) const;
@@ -88,8 +100,15 @@ class RocksDbNotificationStore final : public NotificationStore {
   absl::Status LoadBookkeeping(LoadedState* state) const;
   absl::Status LoadPendingDeliveries(LoadedState* state) const;
   absl::Status LoadCounters(LoadedState* state) const;
+  // The record's secrets sealed (in place; nothing without a cipher). Errors: Internal.
+  absl::Status SealSecrets(storage::SubscriptionRecord* record) const;
+  // The record's sealed secrets opened into `key`. Errors: FailedPrecondition (sealed but no
+  // cipher, or an unknown key id), DataLoss (does not open).
+  absl::Status OpenSecrets(storage::SubscriptionRecord* record) const;
+  bool NeedsResealing(const storage::SubscriptionRecord& record) const;
 
   common::RocksDb* const db_;
+  const SecretCipher* const cipher_;
 };
 
 }  // namespace ecoplan::notification

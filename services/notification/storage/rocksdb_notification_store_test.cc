@@ -401,7 +401,7 @@ struct EveryKind {
     c.installed_default_rules = {"report-due-soon", "month-closed"};
     c.escalations = {escalation};
     c.digests = {digest};
-    c.stream_consumers = {{"supervision-platform", 1234}};
+    c.stream_consumers = {{"supervision-platform", StreamConsumer{1234, "command-center"}}};
     c.request_ids = {{"req-rule-1", "rule:measure-deadline"}, {"req-create-1", "s-3"}};
     c.next_notification_number = 44;
     c.next_delivery_number = 49;
@@ -435,8 +435,9 @@ void ExpectEveryKind(RocksDbNotificationStore& store, const EveryKind& want) {
   EXPECT_TRUE(state.digests.at(digest_key) == want.digest);
   EXPECT_EQ(store.HasDedupKey(want.notification.schedule_key).value_or(false), true);
   EXPECT_EQ(store.HasDedupKey("digest-waiting").value_or(false), true);
-  EXPECT_EQ(state.stream_consumers,
-            (std::map<std::string, uint64_t>{{"supervision-platform", 1234}}));
+  ASSERT_EQ(state.stream_consumers.count("supervision-platform"), 1u);
+  EXPECT_EQ(state.stream_consumers.at("supervision-platform").position, 1234u);
+  EXPECT_EQ(state.stream_consumers.at("supervision-platform").owner, "command-center");
   EXPECT_EQ(state.request_ids,
             (std::map<std::string, std::string>{{"req-rule-1", "rule:measure-deadline"},
                                                 {"req-create-1", "s-3"}}));

@@ -71,7 +71,13 @@ class FakeNotificationStore final : public NotificationStore {
     if (c.next_delivery_number) state_.next_delivery_number = c.next_delivery_number;
     if (c.next_subscription_number) state_.next_subscription_number = c.next_subscription_number;
     events_ += static_cast<uint64_t>(c.events.size());
+    last_ = c;
     return absl::OkStatus();
+  }
+  // The last change committed (its events, actor and request id).
+  Changes LastCommitted() const {
+    absl::MutexLock lock(&mu_);
+    return last_;
   }
   absl::StatusOr<bool> HasDedupKey(const std::string& key) override {
     absl::MutexLock lock(&mu_);
@@ -114,6 +120,11 @@ class FakeNotificationStore final : public NotificationStore {
     auto it = deliveries_.find({sub, number});
     if (it == deliveries_.end()) return absl::NotFoundError("delivery not found");
     return it->second;
+  }
+  // Pretends `n` events were appended (a log position to acknowledge up to).
+  void AddEvents(uint64_t n) {
+    absl::MutexLock lock(&mu_);
+    events_ += n;
   }
   uint64_t LastEventSequence() const override {
     absl::MutexLock lock(&mu_);
@@ -170,6 +181,7 @@ class FakeNotificationStore final : public NotificationStore {
   std::map<uint64_t, Notification> notifications_;
   std::map<std::pair<std::string, uint64_t>, Delivery> deliveries_;
   uint64_t events_ = 0;
+  Changes last_ ABSL_GUARDED_BY(mu_);
   int commits_ = 0;
   std::set<std::string> dedup_keys_;
   absl::Status fail_next_;
