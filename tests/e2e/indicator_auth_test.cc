@@ -318,7 +318,8 @@ class IndicatorAuthTest : public ::testing::Test {
 TEST_F(IndicatorAuthTest, EveryRpcAnswersEachRoleExactlyAsThePolicySays) {
   std::map<std::string, PolicyCall> calls = Calls();
   EXPECT_THAT(WalkPolicy(indicator::IndicatorPolicy(), calls,
-                         [this](Role r) { return secured_.Token(r, "o-walk"); }),
+                         [this](Role r) { return secured_.Token(r, "o-walk"); },
+                         secured_.ServiceTokens()),
               ::testing::IsEmpty());
 }
 
@@ -458,7 +459,8 @@ TEST_F(IndicatorAuthTest, AssessmentServiceAnswersEachRoleAsItsPolicySaysAndNarr
     return assessment_stub_->ListContests(TokenContext(t).get(), r, &out).error_code();
   });
   EXPECT_THAT(WalkPolicy(indicator::AssessmentPolicy(), calls,
-                         [&](Role r) { return secured_.Token(r, lead_id); }),
+                         [&](Role r) { return secured_.Token(r, lead_id); },
+                         secured_.ServiceTokens()),
               ::testing::IsEmpty());
   EXPECT_THAT(WalkBadTokens(calls, secured_.BadTokens()), ::testing::IsEmpty());
 

@@ -429,7 +429,8 @@ TEST_F(NotificationAuthTest, EveryRpcAnswersEachRoleExactlyAsThePolicySays) {
                          [this](Role r) {
                            return r == Role::kViewer ? CommandCenterOf(bureau_)
                                                      : secured_.Token(r, bureau_);
-                         }),
+                         },
+                         secured_.ServiceTokens()),
               ::testing::IsEmpty());
   // A viewer whose credentials name no organization, or another one, reads but never marks or
   // acknowledges.

@@ -600,7 +600,8 @@ class ProgressAuthTest : public ::testing::Test {
 
 TEST_F(ProgressAuthTest, EveryRpcAnswersEachRoleExactlyAsThePolicySays) {
   std::map<std::string, Call> calls = Calls();
-  EXPECT_THAT(WalkPolicy(progress::ProgressPolicy(), calls, [this](Role r) { return Token(r); }),
+  EXPECT_THAT(WalkPolicy(progress::ProgressPolicy(), calls, [this](Role r) { return Token(r); },
+                         secured_.ServiceTokens()),
               ::testing::IsEmpty());
 }
 
