@@ -1,6 +1,6 @@
 // Walks the indicator service's whole RPC × role table (IndicatorPolicy,
-// rendered in docs/SECURITY.md) against real servers started with TLS and an
-// HS256 secret generated at test time: registry_server, and indicator_server
+// rendered in docs/SECURITY.md) against real servers started with TLS and
+// ES256 keys (a JWKS) generated at test time: registry_server, and indicator_server
 // following it as the service "indicator" (a minted service token over TLS, so
 // the plan's indicators prove service-to-service authentication), and following
 // a secured progress_server (the reports behind the lights' progress entries). Every

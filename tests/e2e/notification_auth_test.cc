@@ -1,6 +1,6 @@
 // Walks the notification service's whole RPC × role table
 // (NotificationPolicy, rendered in docs/SECURITY.md) against real servers
-// started with TLS and an HS256 secret generated at test time:
+// started with TLS and ES256 keys (a JWKS) generated at test time:
 // registry_server, and notification_server following it as the service
 // "notification" (a minted service token over TLS, so the plan's
 // PLAN_IMPORTED notification proves service-to-service authentication).

@@ -1,6 +1,6 @@
 // A problem ledger (问题清单) of drainage outlets (排污口) for measure
 // a1-t25-m3 of the seed plan against the real registry_server and
-// progress_server binaries, secured as in production (TLS, HS256 tokens of
+// progress_server binaries, secured as in production (TLS, ES256 tokens of
 // each role): the 督查室 imports it from CSV (one bad row refused by its
 // line, the others created, one of them recorded late with a due day in the
 // past and so overdue at once); the summary counts them; the owner towns

@@ -1,6 +1,6 @@
 // Walks the registry's whole RPC × role table (RegistryPolicy, rendered in
-// docs/SECURITY.md) against the real registry_server, started with TLS and an
-// HS256 secret generated at test time: every allowed call works, every
+// docs/SECURITY.md) against the real registry_server, started with TLS and
+// ES256 keys (a JWKS) generated at test time: every allowed call works, every
 // forbidden one is PERMISSION_DENIED, and every call without a token or with
 // an expired, wrongly signed, wrong-audience, alg-none or garbage token is
 // UNAUTHENTICATED.
