@@ -24,8 +24,7 @@ TEST(AdminPolicyTest, OnlyTheBackupSubjectOfTheServicesBacksUp) {
   EXPECT_EQ(testing::ServiceCallers(AdminPolicy(), "backup"),
             std::set<std::string>({"CreateBackup", "ListBackups"}));
   for (const char* subject : {"registry", "progress", "indicator", "notification", "someone"}) {
-    EXPECT_EQ(testing::ServiceCallers(AdminPolicy(), subject), std::set<std::string>())
-        << subject;
+    EXPECT_EQ(testing::ServiceCallers(AdminPolicy(), subject), std::set<std::string>()) << subject;
   }
   EXPECT_TRUE(testing::Allows(AdminPolicy(), Role::kAdministrator, "CreateBackup"));
   EXPECT_FALSE(testing::Allows(AdminPolicy(), Role::kViewer, "CreateBackup"));

@@ -98,9 +98,9 @@ struct PolicyTable {
 // Decides whether `principal` may call `method_path` on `scope`. Errors:
 // PermissionDenied with a message naming the role (for a service, its
 // subject) and the method (and, for an organization-restricted role, that the
-// resource belongs to another organization). A rule restricting the role to its own organization denies a
-// scope of Any() — such a method needs the handler to name the owner — unless
-// the role is also unrestricted.
+// resource belongs to another organization). A rule restricting the role to its own organization
+// denies a scope of Any() — such a method needs the handler to name the owner — unless the role is
+// also unrestricted.
 absl::Status Authorize(const Principal& principal, const PolicyTable& policy,
                        absl::string_view method_path, const ResourceScope& scope);
 

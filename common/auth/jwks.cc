@@ -259,8 +259,7 @@ absl::StatusOr<std::string> BnParam(EVP_PKEY* key, const char* name, int pad_to)
 
 absl::StatusOr<KeySet> ParseJwks(absl::string_view json) {
   if (json.size() > kMaxJwksBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("JWKS: larger than ", kMaxJwksBytes, " bytes"));
+    return absl::InvalidArgumentError(absl::StrCat("JWKS: larger than ", kMaxJwksBytes, " bytes"));
   }
   const Json doc = Json::parse(json.begin(), json.end(), nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object()) return absl::InvalidArgumentError("JWKS: not a JSON object");

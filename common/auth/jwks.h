@@ -95,8 +95,8 @@ class JwksFile {
   // Reads `path` now; it must parse. `clock` must outlive the object.
   // Errors: NotFound, PermissionDenied, InvalidArgument (naming the file).
   static absl::StatusOr<std::unique_ptr<JwksFile>> Open(std::string path, absl::Duration refresh,
-                                                         const Clock* clock,
-                                                         ReloadCallback on_reload);
+                                                        const Clock* clock,
+                                                        ReloadCallback on_reload);
 
   // The key set in force, re-read first when due; `kid_missing` asks for the
   // early check (rate limited as above).
@@ -106,7 +106,10 @@ class JwksFile {
 
  private:
   JwksFile(std::string path, absl::Duration refresh, const Clock* clock, ReloadCallback on_reload)
-      : path_(std::move(path)), refresh_(refresh), clock_(clock), on_reload_(std::move(on_reload)) {}
+      : path_(std::move(path)),
+        refresh_(refresh),
+        clock_(clock),
+        on_reload_(std::move(on_reload)) {}
   // Re-reads the file when its stamp changed. Errors: as Open.
   absl::Status ReloadIfChanged() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

@@ -102,7 +102,9 @@ TEST(JwksTest, RefusesWhatDoesNotBelongInAVerifyingSet) {
        "repeats"},
       {"duplicate kid", Keys({good, good}), "appears twice"},
       {"short rsa",
-       Keys({Json{{"kty", "RSA"}, {"n", std::string(kRfc7638N).substr(0, 100)}, {"e", "AQAB"},
+       Keys({Json{{"kty", "RSA"},
+                  {"n", std::string(kRfc7638N).substr(0, 100)},
+                  {"e", "AQAB"},
                   {"kid", "r"}}}),
        "2048"},
   };
@@ -149,10 +151,10 @@ class JwksFileTest : public ::testing::Test {
 TEST_F(JwksFileTest, ReReadsAChangedFileKeepsTheOldKeysWhenItBreaksAndLooksEarlyForUnknownKids) {
   Write(JwksOf({Jwk("a")}));
   ASSERT_OK_AND_ASSIGN(
-      auto file, JwksFile::Open(path_, absl::Seconds(2), &clock_,
-                                [this](const absl::Status& s, size_t keys) {
-                                  reloads_.push_back(s.ok() ? std::to_string(keys) : "error");
-                                }));
+      auto file,
+      JwksFile::Open(path_, absl::Seconds(2), &clock_, [this](const absl::Status& s, size_t keys) {
+        reloads_.push_back(s.ok() ? std::to_string(keys) : "error");
+      }));
   EXPECT_EQ(file->Current(false)->count("a"), 1u);
 
   Write(JwksOf({Jwk("b")}));

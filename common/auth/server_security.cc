@@ -138,7 +138,7 @@ absl::StatusOr<ServerSecurity> BuildServerSecurity(const ServerSecurityConfig& c
     options.jwks_file = config.auth_jwks_file;
     options.jwks_refresh = config.auth_jwks_refresh;
     options.on_jwks_reload = [logger, path = config.auth_jwks_file](const absl::Status& status,
-                                                                   size_t keys) {
+                                                                    size_t keys) {
       if (status.ok()) {
         logger.Info("token keys read", {{"jwks_file", path}, {"keys", static_cast<int64_t>(keys)}});
       } else {

@@ -34,8 +34,8 @@ struct ServerSecurityConfig {
   // keys selected by kid, re-read when it changes; docs/SECURITY.md "Keys");
   // for local runs and tests a secret file (HS256), the secret itself from the
   // environment (HS256), or one public key file (RS256/ES256, no kid).
-  std::string auth_jwks_file;                            // --auth_jwks_file
-  absl::Duration auth_jwks_refresh = absl::Seconds(2);   // --auth_jwks_refresh
+  std::string auth_jwks_file;                                // --auth_jwks_file
+  absl::Duration auth_jwks_refresh = absl::Seconds(2);       // --auth_jwks_refresh
   absl::Duration auth_max_token_lifetime = absl::Hours(24);  // --auth_max_token_lifetime
   std::string auth_hs256_secret_file;  // --auth_hs256_secret_file (development only)
   std::string auth_hs256_secret;       // env ECOPLAN_AUTH_HS256_SECRET only (never a flag)

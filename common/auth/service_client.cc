@@ -36,8 +36,7 @@ ServiceTokenSource::ServiceTokenSource(Options options, const Clock* clock, Logg
 absl::StatusOr<std::unique_ptr<ServiceTokenSource>> ServiceTokenSource::Create(Options options,
                                                                                const Clock* clock,
                                                                                Logger logger) {
-  if (options.token_file.empty() && !options.signing_key_file.empty() &&
-      options.subject.empty()) {
+  if (options.token_file.empty() && !options.signing_key_file.empty() && options.subject.empty()) {
     return absl::InvalidArgumentError("minted service tokens need a subject");
   }
   if (options.token_file.empty() && options.signing_key_file.empty() &&
@@ -67,8 +66,8 @@ absl::StatusOr<std::unique_ptr<ServiceTokenSource>> ServiceTokenSource::Create(O
 absl::Status ServiceTokenSource::ReloadKeyIfChanged() {
   const std::string stamp = FileStamp(options_.signing_key_file);
   if (!stamp.empty() && stamp == key_stamp_) return absl::OkStatus();
-  ECOPLAN_ASSIGN_OR_RETURN(
-      std::string pem, ReadSecretFile("--service_signing_key_file", options_.signing_key_file));
+  ECOPLAN_ASSIGN_OR_RETURN(std::string pem,
+                           ReadSecretFile("--service_signing_key_file", options_.signing_key_file));
   absl::StatusOr<TokenAlgorithm> algorithm = SigningAlgorithmOfPem(pem);
   if (!algorithm.ok()) {
     return absl::InvalidArgumentError(
@@ -182,8 +181,7 @@ absl::StatusOr<std::unique_ptr<ServiceClients>> ServiceClients::Create(
   options.signing_key_file = config.signing_key_file;
   options.signing_key_id = config.signing_key_id;
   if (!config.signing_key_id.empty() && config.signing_key_file.empty()) {
-    return absl::InvalidArgumentError(
-        "--service_signing_key_id needs --service_signing_key_file");
+    return absl::InvalidArgumentError("--service_signing_key_id needs --service_signing_key_file");
   }
   if (options.token_file.empty() && options.signing_key_file.empty()) {
     ECOPLAN_ASSIGN_OR_RETURN(options.hs256_secret, Hs256SecretOf(own));

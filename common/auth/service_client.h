@@ -47,9 +47,9 @@ struct ServiceClientConfig {
   std::string token_file;        // --service_token_file
   std::string signing_key_file;  // --service_signing_key_file (PEM private key, EC P-256 or RSA)
   std::string signing_key_id;    // --service_signing_key_id; empty: the key's thumbprint
-  std::string tls_ca_file;    // --upstream_tls_ca_file: turns TLS on towards upstreams
-  std::string tls_cert_file;  // --upstream_tls_cert_file: client certificate (mutual TLS)
-  std::string tls_key_file;   // --upstream_tls_key_file
+  std::string tls_ca_file;       // --upstream_tls_ca_file: turns TLS on towards upstreams
+  std::string tls_cert_file;     // --upstream_tls_cert_file: client certificate (mutual TLS)
+  std::string tls_key_file;      // --upstream_tls_key_file
 };
 
 // The token a service presents. Thread-safe.
@@ -62,7 +62,7 @@ class ServiceTokenSource {
     std::string signing_key_file;
     std::string signing_key_id;  // the header kid; empty: the key's RFC 7638 thumbprint
     std::string hs256_secret;    // used when token_file and signing_key_file are empty
-    std::string subject;       // minted tokens' "sub", e.g. "progress"
+    std::string subject;         // minted tokens' "sub", e.g. "progress"
     std::string issuer;
     std::string audience;
     absl::Duration lifetime = absl::Minutes(10);  // of minted tokens

@@ -107,8 +107,8 @@ TEST_F(ServiceTokenTest, MintsItsOwnSubjectWithItsOwnKeyAndFollowsAReplacedKey) 
 TEST_F(ServiceTokenTest, AnExplicitKidIsUsedAndAKeyOfAnotherServiceIsRefused) {
   ASSERT_OK_AND_ASSIGN(testing::PemKeyPair key, testing::GenerateEcKey());
   Replace(key_file_, key.private_key);
-  ASSERT_OK_AND_ASSIGN(std::string jwk, PublicJwkOfPem(key.public_key, "notification-1",
-                                                       {"notification"}));
+  ASSERT_OK_AND_ASSIGN(std::string jwk,
+                       PublicJwkOfPem(key.public_key, "notification-1", {"notification"}));
   Replace(jwks_, JwksOf({jwk}));
   auto verifier = Verifier();
   // progress holding notification's key still names itself: refused.

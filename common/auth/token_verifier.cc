@@ -259,8 +259,9 @@ absl::Status CheckValidity(const Json& claims, absl::Time now, absl::Duration sk
                                         absl::FormatDuration(max_lifetime), ") from now"));
   }
   if (iat.has_value() && *exp - *iat > max_lifetime) {
-    return Unauthenticated(absl::StrCat("lives longer (exp - iat) than the maximum token lifetime (",
-                                        absl::FormatDuration(max_lifetime), ")"));
+    return Unauthenticated(
+        absl::StrCat("lives longer (exp - iat) than the maximum token lifetime (",
+                     absl::FormatDuration(max_lifetime), ")"));
   }
   return absl::OkStatus();
 }
@@ -344,9 +345,9 @@ absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifier::Create(TokenVerifi
     if (!options.key.empty()) {
       return absl::InvalidArgumentError("token verifier: give a JWKS file or a key, not both");
     }
-    ECOPLAN_ASSIGN_OR_RETURN(std::unique_ptr<JwksFile> jwks,
-                             JwksFile::Open(options.jwks_file, options.jwks_refresh, clock,
-                                            options.on_jwks_reload));
+    ECOPLAN_ASSIGN_OR_RETURN(
+        std::unique_ptr<JwksFile> jwks,
+        JwksFile::Open(options.jwks_file, options.jwks_refresh, clock, options.on_jwks_reload));
     return std::unique_ptr<TokenVerifier>(
         new TokenVerifier(std::move(options), clock, std::move(jwks)));
   }

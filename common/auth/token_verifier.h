@@ -106,8 +106,7 @@ class TokenVerifier {
   absl::Duration max_lifetime() const { return options_.max_lifetime; }
 
  private:
-  TokenVerifier(TokenVerifierOptions options, const Clock* clock,
-                std::unique_ptr<JwksFile> jwks)
+  TokenVerifier(TokenVerifierOptions options, const Clock* clock, std::unique_ptr<JwksFile> jwks)
       : options_(std::move(options)), clock_(clock), jwks_(std::move(jwks)) {}
 
   const TokenVerifierOptions options_;

@@ -2,19 +2,19 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
-#include <cstdio>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/auth/jwks.h"
 #include "common/auth/testing/test_keys.h"
 #include "common/auth/token_minter.h"
-#include "common/auth/jwks.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
@@ -304,7 +304,11 @@ TEST_F(TokenVerifierTest, RefusesTokensLivingLongerThanTheMaximum) {
   EXPECT_EQ(s.code(), absl::StatusCode::kUnauthenticated);
   EXPECT_NE(s.message().find("maximum token lifetime"), std::string::npos) << s;
   // As observed: a token expiring in the year 5138, with and without iat.
-  ASSERT_OK_AND_ASSIGN(token, MintRawTokenForTest("HS256", kSecret, R"({"sub":"a","role":"administrator","iss":"ecoplan-test","aud":"ecoplan","exp":99999999999})"));
+  ASSERT_OK_AND_ASSIGN(
+      token,
+      MintRawTokenForTest(
+          "HS256", kSecret,
+          R"({"sub":"a","role":"administrator","iss":"ecoplan-test","aud":"ecoplan","exp":99999999999})"));
   s = verifier->Verify(token).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kUnauthenticated);
   EXPECT_NE(s.message().find("maximum token lifetime"), std::string::npos) << s;

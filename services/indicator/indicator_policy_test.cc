@@ -105,8 +105,8 @@ TEST(DocumentPolicyTest, HasARuleForEveryRpcAndTheDocumentShowsIt) {
 
 TEST(DocumentPolicyTest, EveryRoleButTheSupervisorAsksTheHandlersNarrowReporters) {
   for (const char* method : {"RenderChart", "RenderDocument"}) {
-    for (common::Role role : {common::Role::kAdministrator, common::Role::kReporter,
-                              common::Role::kViewer}) {
+    for (common::Role role :
+         {common::Role::kAdministrator, common::Role::kReporter, common::Role::kViewer}) {
       EXPECT_TRUE(common::testing::Allows(DocumentPolicy(), role, method)) << method;
     }
     EXPECT_FALSE(common::testing::Allows(DocumentPolicy(), common::Role::kSupervisor, method))

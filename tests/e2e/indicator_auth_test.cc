@@ -317,9 +317,9 @@ class IndicatorAuthTest : public ::testing::Test {
 
 TEST_F(IndicatorAuthTest, EveryRpcAnswersEachRoleExactlyAsThePolicySays) {
   std::map<std::string, PolicyCall> calls = Calls();
-  EXPECT_THAT(WalkPolicy(indicator::IndicatorPolicy(), calls,
-                         [this](Role r) { return secured_.Token(r, "o-walk"); },
-                         secured_.ServiceTokens()),
+  EXPECT_THAT(WalkPolicy(
+                  indicator::IndicatorPolicy(), calls,
+                  [this](Role r) { return secured_.Token(r, "o-walk"); }, secured_.ServiceTokens()),
               ::testing::IsEmpty());
 }
 
@@ -458,9 +458,9 @@ TEST_F(IndicatorAuthTest, AssessmentServiceAnswersEachRoleAsItsPolicySaysAndNarr
     iv1::ListContestsResponse out;
     return assessment_stub_->ListContests(TokenContext(t).get(), r, &out).error_code();
   });
-  EXPECT_THAT(WalkPolicy(indicator::AssessmentPolicy(), calls,
-                         [&](Role r) { return secured_.Token(r, lead_id); },
-                         secured_.ServiceTokens()),
+  EXPECT_THAT(WalkPolicy(
+                  indicator::AssessmentPolicy(), calls,
+                  [&](Role r) { return secured_.Token(r, lead_id); }, secured_.ServiceTokens()),
               ::testing::IsEmpty());
   EXPECT_THAT(WalkBadTokens(calls, secured_.BadTokens()), ::testing::IsEmpty());
 

@@ -149,10 +149,10 @@ TEST_F(KeysE2eTest, AKeyRotationTakesEffectWithoutARestart) {
                        common::PublicJwkOfPem(next.public_key, "issuer-2026-12", {}));
   jwks.push_back(jwk);
   for (absl::string_view subject : common::kServiceSubjects) {
-    ASSERT_OK_AND_ASSIGN(jwk, common::PublicJwkOfPem(ReadAll(secured_.ServiceKeyFile(
-                                                         std::string(subject))),
-                                                     secured_.ServiceKid(std::string(subject)),
-                                                     {std::string(subject)}));
+    ASSERT_OK_AND_ASSIGN(
+        jwk,
+        common::PublicJwkOfPem(ReadAll(secured_.ServiceKeyFile(std::string(subject))),
+                               secured_.ServiceKid(std::string(subject)), {std::string(subject)}));
     jwks.push_back(jwk);
   }
   const int pid_before = cluster_.process("registry").pid();
@@ -161,7 +161,8 @@ TEST_F(KeysE2eTest, AKeyRotationTakesEffectWithoutARestart) {
   // The new kid is looked up at once; the old one goes within the refresh interval.
   grpc::Status accepted = PollUntil(grpc::StatusCode::OK, [&] { return ListPlans(new_token); });
   EXPECT_TRUE(accepted.ok()) << accepted.error_message();
-  grpc::Status old = PollUntil(grpc::StatusCode::UNAUTHENTICATED, [&] { return ListPlans(old_token); });
+  grpc::Status old =
+      PollUntil(grpc::StatusCode::UNAUTHENTICATED, [&] { return ListPlans(old_token); });
   EXPECT_EQ(old.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_THAT(old.error_message(), ::testing::HasSubstr("unknown key id (kid)"));
   EXPECT_EQ(cluster_.process("registry").pid(), pid_before) << "the server was restarted";
@@ -200,15 +201,13 @@ TEST_F(KeysE2eTest, RefusesUnknownKidLongLivedTokensAndKeysSigningForOthers) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   // A token without a kid.
   admin.key_id.clear();
-  ASSERT_OK_AND_ASSIGN(
-      const std::string no_kid,
-      common::MintToken(common::TokenAlgorithm::kEs256, secured_.secret(),
-                        [&] {
-                          common::TokenClaims c = admin;
-                          c.issuer = "ecoplan-local";
-                          c.audience = "ecoplan";
-                          return c;
-                        }()));
+  ASSERT_OK_AND_ASSIGN(const std::string no_kid,
+                       common::MintToken(common::TokenAlgorithm::kEs256, secured_.secret(), [&] {
+                         common::TokenClaims c = admin;
+                         c.issuer = "ecoplan-local";
+                         c.audience = "ecoplan";
+                         return c;
+                       }()));
   s = ListPlans(no_kid);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_THAT(s.error_message(), ::testing::HasSubstr("no kid"));
@@ -254,18 +253,17 @@ TEST_F(KeysE2eTest, AFollowerCannotBackUpWhileTheBackupJobCanAndDoesNothingElse)
   EXPECT_EQ(registry_->ExportPlan(TokenContext(backup).get(), rv1::ExportPlanRequest(), &exported)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(FirstStreamMessage<rv1::WatchEventsResponse>(
-                backup,
-                [&](grpc::ClientContext* ctx) {
-                  return registry_->WatchEvents(ctx, rv1::WatchEventsRequest());
-                }),
+  EXPECT_EQ(FirstStreamMessage<rv1::WatchEventsResponse>(backup,
+                                                         [&](grpc::ClientContext* ctx) {
+                                                           return registry_->WatchEvents(
+                                                               ctx, rv1::WatchEventsRequest());
+                                                         }),
             grpc::StatusCode::PERMISSION_DENIED);
   av1::ListAuditRecordsResponse audit;
-  EXPECT_EQ(admin_
-                ->ListAuditRecords(TokenContext(backup).get(), av1::ListAuditRecordsRequest(),
-                                   &audit)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      admin_->ListAuditRecords(TokenContext(backup).get(), av1::ListAuditRecordsRequest(), &audit)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(KeysE2eTest, TheBackupCronJobMintsAShortLivedTokenWithItsOwnKeyAndBacksUp) {
@@ -286,8 +284,8 @@ TEST_F(KeysE2eTest, TheBackupCronJobMintsAShortLivedTokenWithItsOwnKeyAndBacksUp
   EXPECT_EQ(CountBackups(secured_.Token(Role::kAdministrator)), 1);
   // The same token cannot read the plan.
   absl::StatusOr<CommandResult> listed =
-      RunCommand({kCtl, "--registry", address_, "--tls-ca-file", secured_.ca_file(),
-                  "--token-file", token_file, "plan", "list"});
+      RunCommand({kCtl, "--registry", address_, "--tls-ca-file", secured_.ca_file(), "--token-file",
+                  token_file, "plan", "list"});
   ASSERT_TRUE(listed.ok()) << listed.status();
   EXPECT_NE(listed->exit_code, 0);
   EXPECT_THAT(listed->stderr_text, ::testing::HasSubstr("PERMISSION_DENIED"));

@@ -425,12 +425,13 @@ TEST_F(NotificationAuthTest, EveryRpcAnswersEachRoleExactlyAsThePolicySays) {
   std::map<std::string, PolicyCall> calls = Calls();
   // Reporters belong to the bureau's organization, the recipient of the walk's inbox item, and
   // the viewer's credentials name it (the command center's own inbox).
-  EXPECT_THAT(WalkPolicy(notification::NotificationPolicy(), calls,
-                         [this](Role r) {
-                           return r == Role::kViewer ? CommandCenterOf(bureau_)
-                                                     : secured_.Token(r, bureau_);
-                         },
-                         secured_.ServiceTokens()),
+  EXPECT_THAT(WalkPolicy(
+                  notification::NotificationPolicy(), calls,
+                  [this](Role r) {
+                    return r == Role::kViewer ? CommandCenterOf(bureau_)
+                                              : secured_.Token(r, bureau_);
+                  },
+                  secured_.ServiceTokens()),
               ::testing::IsEmpty());
   // A viewer whose credentials name no organization, or another one, reads but never marks or
   // acknowledges.

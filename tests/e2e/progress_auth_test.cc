@@ -600,8 +600,9 @@ class ProgressAuthTest : public ::testing::Test {
 
 TEST_F(ProgressAuthTest, EveryRpcAnswersEachRoleExactlyAsThePolicySays) {
   std::map<std::string, Call> calls = Calls();
-  EXPECT_THAT(WalkPolicy(progress::ProgressPolicy(), calls, [this](Role r) { return Token(r); },
-                         secured_.ServiceTokens()),
+  EXPECT_THAT(WalkPolicy(
+                  progress::ProgressPolicy(), calls, [this](Role r) { return Token(r); },
+                  secured_.ServiceTokens()),
               ::testing::IsEmpty());
 }
 

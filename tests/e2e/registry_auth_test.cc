@@ -222,8 +222,9 @@ class RegistryAuthTest : public ::testing::Test {
 
 TEST_F(RegistryAuthTest, EveryRpcAnswersEachRoleExactlyAsThePolicySays) {
   std::map<std::string, Call> calls = Calls();
-  EXPECT_THAT(WalkPolicy(registry::RegistryPolicy(), calls, [this](Role r) { return Token(r); },
-                         secured_.ServiceTokens()),
+  EXPECT_THAT(WalkPolicy(
+                  registry::RegistryPolicy(), calls, [this](Role r) { return Token(r); },
+                  secured_.ServiceTokens()),
               ::testing::IsEmpty());
 }
 
@@ -267,10 +268,9 @@ TEST_F(RegistryAuthTest, PlaintextClientsCannotConnectToATlsServer) {
 
 TEST_F(RegistryAuthTest, EcoplanctlMintsAndSendsTokensOverTls) {
   const std::string token_file = dir_.Sub("token");
-  absl::StatusOr<CommandResult> minted =
-      RunCommand({kCtl, "token", "mint", "--key-file", secured_.issuer_key_file(), "--kid",
-                  SecuredSetup::kIssuerKid, "--subject", "ops", "--role", "viewer", "--ttl",
-                  "10m"});
+  absl::StatusOr<CommandResult> minted = RunCommand(
+      {kCtl, "token", "mint", "--key-file", secured_.issuer_key_file(), "--kid",
+       SecuredSetup::kIssuerKid, "--subject", "ops", "--role", "viewer", "--ttl", "10m"});
   ASSERT_TRUE(minted.ok()) << minted.status();
   ASSERT_EQ(minted->exit_code, 0) << minted->stderr_text;
   std::ofstream(token_file, std::ios::trunc) << minted->stdout_text;

@@ -80,11 +80,10 @@ absl::StatusOr<SecuredSetup> SecuredSetup::Create(const common::TempDir& dir) {
 }
 
 void SecuredSetup::AddServerFlags(std::vector<std::string>& argv) const {
-  argv.insert(argv.end(),
-              {"--auth_jwks_file=" + jwks_file_,
-               absl::StrCat("--service_signing_key_file=", key_dir_, "/${kind}.pem"),
-               "--tls_cert_file=" + cert_file_, "--tls_key_file=" + key_file_,
-               "--upstream_tls_ca_file=" + ca_file_, "--rate_limit_per_second=0"});
+  argv.insert(argv.end(), {"--auth_jwks_file=" + jwks_file_,
+                           absl::StrCat("--service_signing_key_file=", key_dir_, "/${kind}.pem"),
+                           "--tls_cert_file=" + cert_file_, "--tls_key_file=" + key_file_,
+                           "--upstream_tls_ca_file=" + ca_file_, "--rate_limit_per_second=0"});
 }
 
 std::shared_ptr<grpc::ChannelCredentials> SecuredSetup::ChannelCredentials() const {
@@ -236,8 +235,8 @@ std::vector<std::string> WalkPolicy(
           allowed ? grpc::StatusCode::OK : grpc::StatusCode::PERMISSION_DENIED;
       const grpc::StatusCode got = call->second(service_token_for(subject));
       if (got != expected) {
-        wrong.push_back(absl::StrCat(method, " as service ", subject, ": code ", got,
-                                     ", expected ", expected));
+        wrong.push_back(
+            absl::StrCat(method, " as service ", subject, ": code ", got, ", expected ", expected));
       }
     }
     for (common::Role role : common::kAllRoles) {

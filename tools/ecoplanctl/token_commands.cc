@@ -69,8 +69,7 @@ absl::Status MintTokenCommand(const TokenMintArgs& args, absl::Time now, std::os
     if (!pem.ok()) return pem.status();
     absl::StatusOr<common::TokenAlgorithm> algorithm = common::SigningAlgorithmOfPem(*pem);
     if (!algorithm.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--key-file: ", algorithm.status().message()));
+      return absl::InvalidArgumentError(absl::StrCat("--key-file: ", algorithm.status().message()));
     }
     claims.key_id = args.key_id;
     if (claims.key_id.empty()) {

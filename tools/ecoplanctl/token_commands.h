@@ -41,8 +41,8 @@ struct TokenMintArgs {
 absl::Status MintTokenCommand(const TokenMintArgs& args, absl::Time now, std::ostream& out);
 
 struct TokenJwkArgs {
-  std::string key_file;  // PEM private or public key
-  std::string key_id;    // empty: the key's RFC 7638 thumbprint
+  std::string key_file;                       // PEM private or public key
+  std::string key_id;                         // empty: the key's RFC 7638 thumbprint
   std::vector<std::string> service_subjects;  // --service S (repeatable): bind the key
 };
 

@@ -85,8 +85,7 @@ bool Allows(const PolicyTable& policy, Role role, absl::string_view method,
   return Authorize(p, policy, policy.MethodPath(method), scope).ok();
 }
 
-bool AllowsService(const PolicyTable& policy, absl::string_view subject,
-                   absl::string_view method) {
+bool AllowsService(const PolicyTable& policy, absl::string_view subject, absl::string_view method) {
   Principal p;
   p.subject = std::string(subject);
   p.role = Role::kService;
