@@ -25,6 +25,7 @@ targets=(
   "services/registry/domain/plan_parser_fuzzer:services/registry/domain/testdata/plan_parser_corpus"
   "common/calendar/deadline_fuzzer:common/calendar/testdata/deadline_corpus"
   "common/auth/token_verifier_fuzzer:common/auth/testdata/token_verifier_corpus"
+  "common/auth/jwks_fuzzer:common/auth/testdata/jwks_corpus"
   "services/indicator/domain/target_text_fuzzer:services/indicator/domain/testdata/target_text_corpus"
   "services/notification/webhook_signature_fuzzer:services/notification/domain/testdata/webhook_signature_corpus"
   "services/progress/domain/problem_csv_fuzzer:services/progress/domain/testdata/problem_csv_corpus"

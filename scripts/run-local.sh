@@ -8,6 +8,9 @@
 #   ECOPLAN_REGISTRY_PORT  registry gRPC port (default: 50051); progress, indicator and
 #                          notification listen on the next three ports (50052, 50053, 50054)
 #   ECOPLAN_RUN_ONCE=1     import, print the summary and stop (for scripted checks)
+#   ECOPLAN_LOCAL_KEYS=1   run with tokens as in production instead of development mode: ES256
+#                          keys generated once under <data>/keys (a JWKS, each service its own
+#                          key), and an administrator token for the summary's ecoplanctl calls
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -64,12 +67,42 @@ start() {
 # logged loudly by every service), and server reflection on for grpcurl (off by default).
 # The Kubernetes manifests keep both off.
 common_flags=(--host=127.0.0.1 --insecure_development_mode --grpc_reflection)
+progress_key=() indicator_key=() notification_key=()
+if [ "${ECOPLAN_LOCAL_KEYS:-0}" = "1" ]; then
+  # Keys as docs/OPERATIONS.md "Token keys" makes them: an issuer key for people's tokens and
+  # one key per calling service, bound to its subject in the JWKS (docs/SECURITY.md "Keys").
+  keys="$data_dir/keys"
+  ctl_bin="$root/$build_dir/tools/ecoplanctl/ecoplanctl"
+  if [ ! -s "$keys/jwks.json" ]; then
+    mkdir -p "$keys" && chmod 700 "$keys"
+    for k in issuer progress indicator notification; do
+      openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$keys/$k.pem"
+    done
+    {
+      echo '{"keys":['
+      "$ctl_bin" token jwk --key-file "$keys/issuer.pem" --kid local-issuer
+      for s in progress indicator notification; do
+        echo ','
+        "$ctl_bin" token jwk --key-file "$keys/$s.pem" --service "$s"
+      done
+      echo ']}'
+    } >"$keys/jwks.json"
+  fi
+  "$ctl_bin" token mint --key-file "$keys/issuer.pem" --kid local-issuer --subject local-admin \
+    --role administrator --ttl 12h --out "$keys/admin.token"
+  common_flags=(--host=127.0.0.1 --grpc_reflection --auth_jwks_file="$keys/jwks.json")
+  progress_key=(--service_signing_key_file="$keys/progress.pem")
+  indicator_key=(--service_signing_key_file="$keys/indicator.pem")
+  notification_key=(--service_signing_key_file="$keys/notification.pem")
+  ctl+=(--token-file "$keys/admin.token")
+  echo "tokens: ES256 keys in $keys; ecoplanctl --token-file $keys/admin.token (12 h)"
+fi
 start registry "$build_dir/services/registry/registry_server" "${common_flags[@]}" \
   --port="$registry_port" --db_path="$data_dir/registry" --backup_dir="$data_dir/registry-backups"
-start progress "$build_dir/services/progress/progress_server" "${common_flags[@]}" \
+start progress "$build_dir/services/progress/progress_server" "${common_flags[@]}" "${progress_key[@]}" \
   --port="$progress_port" --db_path="$data_dir/progress" --backup_dir="$data_dir/progress-backups" \
   --registry_address="127.0.0.1:$registry_port" --indicator_address="127.0.0.1:$indicator_port"
-start indicator "$build_dir/services/indicator/indicator_server" "${common_flags[@]}" \
+start indicator "$build_dir/services/indicator/indicator_server" "${common_flags[@]}" "${indicator_key[@]}" \
   --port="$indicator_port" --db_path="$data_dir/indicator" \
   --backup_dir="$data_dir/indicator-backups" --registry_address="127.0.0.1:$registry_port" \
   --progress_address="127.0.0.1:$progress_port"
@@ -81,6 +114,7 @@ if [[ ! -s "$webhook_key_file" ]]; then
   (umask 077 && printf 'local-1 %s\n' "$(head -c 32 /dev/urandom | base64 -w0)" >"$webhook_key_file")
 fi
 start notification "$build_dir/services/notification/notification_server" "${common_flags[@]}" \
+  "${notification_key[@]}" \
   --port="$notification_port" --db_path="$data_dir/notification" \
   --backup_dir="$data_dir/notification-backups" --registry_address="127.0.0.1:$registry_port" \
   --progress_address="127.0.0.1:$progress_port" --indicator_address="127.0.0.1:$indicator_port" \

@@ -8,10 +8,12 @@ const PolicyTable& AdminPolicy() {
   static const PolicyTable* const kPolicy = [] {
     auto* t = new PolicyTable;
     t->service = "ecoplan.admin.v1.AdminService";
-    t->Allow("CreateBackup", {Role::kAdministrator, Role::kService}, {},
-             "operators and the backup CronJob");
-    t->Allow("ListBackups", {Role::kAdministrator, Role::kService}, {},
-             "operators and the backup CronJob");
+    // Of the service principals, only the backup CronJobs (subject "backup"):
+    // CreateBackup prunes old backups, so a follower must never reach it.
+    for (const char* method : {"CreateBackup", "ListBackups"}) {
+      t->Allow(method, {Role::kAdministrator}, {}, "operators and the backup CronJob");
+      t->AllowServices(method, {std::string(kBackupSubject)});
+    }
     t->Allow("ListAuditRecords", {Role::kAdministrator}, {},
              "the bureau's administrators only (who did what, from where)");
     t->Allow("VerifyAuditLog", {Role::kAdministrator}, {},

@@ -9,9 +9,9 @@
 
 namespace ecoplan::common {
 
-// Who may call the AdminService: administrators, and ecoplan's own services
-// (the backup CronJob runs with a service identity). docs/SECURITY.md's admin
-// table is rendered from it; admin_policy_test keeps them equal.
+// Who may call the AdminService: administrators, and of the service
+// principals only the backup CronJob (subject "backup"). docs/SECURITY.md's
+// admin table is rendered from it; admin_policy_test keeps them equal.
 const PolicyTable& AdminPolicy();
 
 // "/ecoplan.admin.v1.AdminService/<method>".

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace ecoplan::common {
 
@@ -14,8 +16,20 @@ std::string PolicyTable::MethodPath(absl::string_view method) const {
 
 PolicyTable& PolicyTable::Allow(absl::string_view method, std::set<Role> roles,
                                 std::set<Role> own_organization_roles, std::string note) {
-  rules[MethodPath(method)] =
-      MethodRule{std::move(roles), std::move(own_organization_roles), std::move(note)};
+  MethodRule& rule = rules[MethodPath(method)];
+  const std::set<std::string> subjects = std::move(rule.service_subjects);
+  rule = MethodRule{std::move(roles), std::move(own_organization_roles), {}, std::move(note)};
+  if (!subjects.empty()) {
+    rule.roles.insert(Role::kService);
+    rule.service_subjects = subjects;
+  }
+  return *this;
+}
+
+PolicyTable& PolicyTable::AllowServices(absl::string_view method, std::set<std::string> subjects) {
+  MethodRule& rule = rules[MethodPath(method)];
+  rule.roles.insert(Role::kService);
+  rule.service_subjects.insert(subjects.begin(), subjects.end());
   return *this;
 }
 
@@ -31,6 +45,11 @@ absl::Status Authorize(const Principal& principal, const PolicyTable& policy,
   if (rule.roles.count(principal.role) == 0) {
     return absl::PermissionDeniedError(
         absl::StrCat("role ", RoleName(principal.role), " may not call ", method));
+  }
+  if (principal.role == Role::kService && rule.service_subjects.count(principal.subject) == 0) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "service \"", absl::CHexEscape(absl::string_view(principal.subject).substr(0, 64)),
+        "\" may not call ", method));
   }
   if (rule.own_organization_roles.count(principal.role) == 0) return absl::OkStatus();
   if (principal.organization_id.empty()) {
@@ -61,9 +80,14 @@ std::string RenderPolicyMarkdown(const PolicyTable& policy) {
     if (absl::StartsWith(method, prefix)) method.remove_prefix(prefix.size());
     absl::StrAppend(&out, "| ", method, " |");
     for (Role role : kAllRoles) {
-      const char* cell = rule.roles.count(role) == 0                    ? "—"
+      std::string cell = rule.roles.count(role) == 0                    ? "—"
                          : rule.own_organization_roles.count(role) != 0 ? "own org"
                                                                         : "yes";
+      if (role == Role::kService) {
+        cell = rule.service_subjects.empty() || rule.roles.count(role) == 0
+                   ? "—"
+                   : absl::StrJoin(rule.service_subjects, ", ");
+      }
       absl::StrAppend(&out, " ", cell, " |");
     }
     absl::StrAppend(&out, " ", rule.note, " |\n");

@@ -10,6 +10,11 @@
 //   Authorize(principal, policy, kSubmitMethod, ResourceScope::OwnedBy({"o-1", "o-2"}));
 //
 // Deny by default: a method missing from the table is refused to everyone.
+// Service principals (role `service`) are authorized by subject as well: a
+// rule names the services that may call it (AllowServices), and any other
+// service subject is refused, so the backup job may back up and nothing else,
+// and a follower reads what it follows and nothing else:
+//   t->Allow("ExportPlan", readers, {}, "…").AllowServices("ExportPlan", {"progress"});
 // Pure: no gRPC.
 
 #include <map>
@@ -23,6 +28,18 @@
 
 namespace ecoplan::common {
 
+// The subjects of ecoplan's own service principals: the sub of the tokens each
+// service mints with its own key (the JWKS binds each key to its subject), or
+// the common name of its client certificate. docs/SECURITY.md "Keys".
+inline constexpr absl::string_view kRegistrySubject = "registry";
+inline constexpr absl::string_view kProgressSubject = "progress";
+inline constexpr absl::string_view kIndicatorSubject = "indicator";
+inline constexpr absl::string_view kNotificationSubject = "notification";
+// The backup CronJobs (AdminService.CreateBackup and ListBackups only).
+inline constexpr absl::string_view kBackupSubject = "backup";
+inline constexpr absl::string_view kServiceSubjects[] = {
+    kRegistrySubject, kProgressSubject, kIndicatorSubject, kNotificationSubject, kBackupSubject};
+
 // The rule of one RPC.
 struct MethodRule {
   // Roles that may call it at all.
@@ -32,6 +49,9 @@ struct MethodRule {
   // organizations in a ResourceScope, and the caller's organization must be
   // one of them.
   std::set<Role> own_organization_roles;
+  // When `roles` holds kService: the service subjects that may call it (any
+  // other service principal is refused). Empty otherwise.
+  std::set<std::string> service_subjects;
   // One line for the document ("plan is public within the government", …).
   std::string note;
 };
@@ -66,22 +86,28 @@ struct PolicyTable {
   // "/<service>/<method>".
   std::string MethodPath(absl::string_view method) const;
   // Adds the rule for `method` (the short name, e.g. "ImportPlan").
+  // `roles` should not hold kService: services are let in by subject, with
+  // AllowServices (a kService without subjects admits no service).
   PolicyTable& Allow(absl::string_view method, std::set<Role> roles,
                      std::set<Role> own_organization_roles = {}, std::string note = "");
+  // Lets the service principals named `subjects` call `method` (adds kService
+  // to its rule, creating the rule if there is none).
+  PolicyTable& AllowServices(absl::string_view method, std::set<std::string> subjects);
 };
 
 // Decides whether `principal` may call `method_path` on `scope`. Errors:
-// PermissionDenied with a message naming the role and the method (and, for an
-// organization-restricted role, that the resource belongs to another
-// organization). A rule restricting the role to its own organization denies a
-// scope of Any() — such a method needs the handler to name the owner — unless
-// the role is also unrestricted.
+// PermissionDenied with a message naming the role (for a service, its
+// subject) and the method (and, for an organization-restricted role, that the
+// resource belongs to another organization). A rule restricting the role to its own organization
+// denies a scope of Any() — such a method needs the handler to name the owner — unless the role is
+// also unrestricted.
 absl::Status Authorize(const Principal& principal, const PolicyTable& policy,
                        absl::string_view method_path, const ResourceScope& scope);
 
 // The markdown table of `policy`: one row per RPC (sorted by method name),
-// columns administrator | reporter | viewer | service | notes; a cell is
-// "yes", "own org" or "—".
+// columns administrator | reporter | viewer | service | supervisor | notes; a
+// cell is "yes", "own org" or "—", and the service cell lists the service
+// subjects allowed (e.g. "progress, indicator") or "—".
 std::string RenderPolicyMarkdown(const PolicyTable& policy);
 
 }  // namespace ecoplan::common

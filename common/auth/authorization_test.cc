@@ -18,8 +18,9 @@ Principal Caller(Role role, std::string org = "") {
 PolicyTable TestPolicy() {
   PolicyTable t;
   t.service = "ecoplan.test.v1.TestService";
-  t.Allow("Read", {Role::kAdministrator, Role::kReporter, Role::kViewer, Role::kService}, {},
-          "everyone reads");
+  t.Allow("Read", {Role::kAdministrator, Role::kReporter, Role::kViewer}, {}, "everyone reads");
+  t.AllowServices("Read", {"progress", "indicator"});
+  t.Allow("Backup", {Role::kAdministrator}).AllowServices("Backup", {"backup"});
   t.Allow("Import", {Role::kAdministrator});
   t.Allow("SubmitReport", {Role::kAdministrator, Role::kReporter}, {Role::kReporter},
           "reporters: measures their organization owns");
@@ -35,6 +36,39 @@ TEST(AuthorizeTest, AllowsListedRolesAndDeniesOthers) {
       Authorize(Caller(Role::kViewer), t, t.MethodPath("Import"), ResourceScope::Any());
   EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(s.message(), "role viewer may not call Import");
+}
+
+Principal Service(const std::string& subject) {
+  Principal p = Caller(Role::kService);
+  p.subject = subject;
+  return p;
+}
+
+TEST(AuthorizeTest, AuthorizesServicesBySubject) {
+  const PolicyTable t = TestPolicy();
+  EXPECT_OK(Authorize(Service("progress"), t, t.MethodPath("Read"), ResourceScope::Any()));
+  EXPECT_OK(Authorize(Service("backup"), t, t.MethodPath("Backup"), ResourceScope::Any()));
+  // The finding: a follower backing up. And the backup job reading.
+  absl::Status s = Authorize(Service("progress"), t, t.MethodPath("Backup"), ResourceScope::Any());
+  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(s.message(), "service \"progress\" may not call Backup");
+  EXPECT_STATUS_CODE(Authorize(Service("backup"), t, t.MethodPath("Read"), ResourceScope::Any()),
+                     absl::StatusCode::kPermissionDenied);
+  EXPECT_STATUS_CODE(Authorize(Service("someone"), t, t.MethodPath("Read"), ResourceScope::Any()),
+                     absl::StatusCode::kPermissionDenied);
+  // Role service without named subjects admits no service.
+  PolicyTable bare;
+  bare.service = "ecoplan.test.v1.TestService";
+  bare.Allow("Read", {Role::kService});
+  EXPECT_STATUS_CODE(
+      Authorize(Service("progress"), bare, bare.MethodPath("Read"), ResourceScope::Any()),
+      absl::StatusCode::kPermissionDenied);
+  // A later Allow keeps the services already let in.
+  PolicyTable later;
+  later.service = "ecoplan.test.v1.TestService";
+  later.AllowServices("Read", {"progress"});
+  later.Allow("Read", {Role::kViewer}, {}, "note");
+  EXPECT_OK(Authorize(Service("progress"), later, later.MethodPath("Read"), ResourceScope::Any()));
 }
 
 TEST(AuthorizeTest, DeniesEveryoneAMethodMissingFromTheTable) {
@@ -69,8 +103,9 @@ TEST(RenderPolicyMarkdownTest, RendersOneRowPerMethodSorted) {
   EXPECT_EQ(RenderPolicyMarkdown(TestPolicy()),
             "| RPC | administrator | reporter | viewer | service | supervisor | notes |\n"
             "|---|---|---|---|---|---|---|\n"
+            "| Backup | yes | — | — | backup | — |  |\n"
             "| Import | yes | — | — | — | — |  |\n"
-            "| Read | yes | yes | yes | yes | — | everyone reads |\n"
+            "| Read | yes | yes | yes | indicator, progress | — | everyone reads |\n"
             "| SubmitReport | yes | own org | — | — | — | reporters: measures their organization "
             "owns |\n");
 }

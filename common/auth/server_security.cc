@@ -10,19 +10,30 @@
 namespace ecoplan::common {
 
 absl::Status ServerSecurityConfig::Validate() const {
-  const int key_sources = (auth_hs256_secret_file.empty() ? 0 : 1) +
-                          (auth_hs256_secret.empty() ? 0 : 1) +
-                          (auth_public_key_file.empty() ? 0 : 1);
+  const int key_sources =
+      (auth_jwks_file.empty() ? 0 : 1) + (auth_hs256_secret_file.empty() ? 0 : 1) +
+      (auth_hs256_secret.empty() ? 0 : 1) + (auth_public_key_file.empty() ? 0 : 1);
   if (key_sources > 1) {
     return absl::InvalidArgumentError(
-        "give one token key: --auth_hs256_secret_file, $ECOPLAN_AUTH_HS256_SECRET or "
-        "--auth_public_key_file");
+        "give one token key: --auth_jwks_file, --auth_hs256_secret_file, "
+        "$ECOPLAN_AUTH_HS256_SECRET or --auth_public_key_file");
   }
   if (key_sources == 0 && !insecure_development_mode) {
     return absl::InvalidArgumentError(
-        "no token key: give --auth_hs256_secret_file (or $ECOPLAN_AUTH_HS256_SECRET) or "
-        "--auth_public_key_file with --auth_algorithm RS256|ES256; for a local run only, "
-        "--insecure_development_mode");
+        "no token key: give --auth_jwks_file (production), or for tests "
+        "--auth_hs256_secret_file (or $ECOPLAN_AUTH_HS256_SECRET) or --auth_public_key_file with "
+        "--auth_algorithm RS256|ES256; for a local run only, --insecure_development_mode");
+  }
+  if (!auth_jwks_file.empty() && !auth_algorithm.empty()) {
+    return absl::InvalidArgumentError(
+        "--auth_algorithm does not apply to --auth_jwks_file: each key's type pins its algorithm");
+  }
+  if (auth_jwks_refresh < absl::Milliseconds(100) || auth_jwks_refresh > absl::Minutes(10)) {
+    return absl::InvalidArgumentError("--auth_jwks_refresh must be between 100ms and 10m");
+  }
+  if (auth_max_token_lifetime < absl::Minutes(1) ||
+      auth_max_token_lifetime > kMaxTokenLifetimeLimit) {
+    return absl::InvalidArgumentError("--auth_max_token_lifetime must be between 1m and 720h");
   }
   TokenAlgorithm algorithm = TokenAlgorithm::kHs256;
   if (!auth_algorithm.empty()) {
@@ -37,7 +48,8 @@ absl::Status ServerSecurityConfig::Validate() const {
     return absl::InvalidArgumentError(
         "--auth_public_key_file needs --auth_algorithm RS256 or ES256");
   }
-  if (auth_public_key_file.empty() && key_sources == 1 && algorithm != TokenAlgorithm::kHs256) {
+  if (auth_public_key_file.empty() && auth_jwks_file.empty() && key_sources == 1 &&
+      algorithm != TokenAlgorithm::kHs256) {
     return absl::InvalidArgumentError(
         "an HS256 secret was given but --auth_algorithm is not HS256");
   }
@@ -73,9 +85,15 @@ absl::Status ServerSecurityConfig::Validate() const {
 
 void ServerSecurityConfig::LogEffective(const Logger& logger) const {
   std::string key = "none";
+  if (!auth_jwks_file.empty()) key = absl::StrCat("JWKS file ", auth_jwks_file);
   if (!auth_hs256_secret_file.empty())
     key = absl::StrCat("HS256 secret file ", auth_hs256_secret_file);
   if (!auth_hs256_secret.empty()) key = "HS256 secret from $ECOPLAN_AUTH_HS256_SECRET";
+  if (!auth_hs256_secret_file.empty() || !auth_hs256_secret.empty()) {
+    logger.Warn(
+        "HS256 tokens: one shared secret both signs and verifies, so anyone holding it mints "
+        "administrator tokens; for local runs and tests only (production: --auth_jwks_file)");
+  }
   if (!auth_public_key_file.empty()) {
     key = absl::StrCat(auth_algorithm, " public key file ", auth_public_key_file);
   }
@@ -86,6 +104,7 @@ void ServerSecurityConfig::LogEffective(const Logger& logger) const {
   logger.Info(
       "security",
       {{"auth_key", key},
+       {"auth_max_token_lifetime", absl::FormatDuration(auth_max_token_lifetime)},
        {"auth_issuer", auth_issuer},
        {"auth_audience", auth_audience},
        {"auth_clock_skew", absl::FormatDuration(auth_clock_skew)},
@@ -124,9 +143,24 @@ absl::StatusOr<ServerSecurity> BuildServerSecurity(const ServerSecurityConfig& c
   options.issuer = config.auth_issuer;
   options.audience = config.auth_audience;
   options.clock_skew = config.auth_clock_skew;
+  options.max_lifetime = config.auth_max_token_lifetime;
   bool have_key = true;
   ECOPLAN_ASSIGN_OR_RETURN(std::string hs256_secret, Hs256SecretOf(config));
-  if (!hs256_secret.empty()) {
+  if (!config.auth_jwks_file.empty()) {
+    options.jwks_file = config.auth_jwks_file;
+    options.jwks_refresh = config.auth_jwks_refresh;
+    options.on_jwks_reload = [logger, path = config.auth_jwks_file](const absl::Status& status,
+                                                                    size_t keys) {
+      if (status.ok()) {
+        logger.Info("token keys read", {{"jwks_file", path}, {"keys", static_cast<int64_t>(keys)}});
+      } else {
+        logger.Error("token keys not re-read; the previous keys stay in force",
+                     {{"jwks_file", path},
+                      {"keys", static_cast<int64_t>(keys)},
+                      {"error", std::string(status.message())}});
+      }
+    };
+  } else if (!hs256_secret.empty()) {
     options.key = std::move(hs256_secret);
   } else if (!config.auth_public_key_file.empty()) {
     ECOPLAN_ASSIGN_OR_RETURN(options.key,

@@ -31,9 +31,14 @@
 namespace ecoplan::common {
 
 struct ServerSecurityConfig {
-  // Tokens. One key source: a secret file (HS256), the secret itself from the
-  // environment (HS256), or a public key file (RS256/ES256).
-  std::string auth_hs256_secret_file;  // --auth_hs256_secret_file
+  // Tokens. One key source: in production a JWKS file (ES256/RS256 public
+  // keys selected by kid, re-read when it changes; docs/SECURITY.md "Keys");
+  // for local runs and tests a secret file (HS256), the secret itself from the
+  // environment (HS256), or one public key file (RS256/ES256, no kid).
+  std::string auth_jwks_file;                                // --auth_jwks_file
+  absl::Duration auth_jwks_refresh = absl::Seconds(2);       // --auth_jwks_refresh
+  absl::Duration auth_max_token_lifetime = absl::Hours(24);  // --auth_max_token_lifetime
+  std::string auth_hs256_secret_file;  // --auth_hs256_secret_file (development only)
   std::string auth_hs256_secret;       // env ECOPLAN_AUTH_HS256_SECRET only (never a flag)
   std::string auth_public_key_file;    // --auth_public_key_file (PEM "PUBLIC KEY")
   std::string auth_algorithm;          // --auth_algorithm: HS256 | RS256 | ES256; empty = HS256

@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/auth/bearer_token_interceptor.h"
+#include "common/auth/jwks.h"
 #include "common/auth/tls.h"
 #include "common/auth/token_minter.h"
 #include "common/auth/token_verifier.h"
@@ -19,11 +20,12 @@ namespace {
 
 constexpr size_t kMaxTokenBytes = 64 * 1024;
 
-// Size and modification time: what tells that a mounted Secret was rotated.
+// Identity, size and modification time: what tells that a mounted Secret was
+// rotated (Kubernetes swaps a symlink: a new inode).
 std::string FileStamp(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return "";
-  return absl::StrCat(st.st_size, ":", st.st_mtim.tv_sec, ".", st.st_mtim.tv_nsec);
+  return absl::StrCat(st.st_ino, ":", st.st_size, ":", st.st_mtim.tv_sec, ".", st.st_mtim.tv_nsec);
 }
 
 }  // namespace
@@ -34,7 +36,11 @@ ServiceTokenSource::ServiceTokenSource(Options options, const Clock* clock, Logg
 absl::StatusOr<std::unique_ptr<ServiceTokenSource>> ServiceTokenSource::Create(Options options,
                                                                                const Clock* clock,
                                                                                Logger logger) {
-  if (options.token_file.empty() && !options.hs256_secret.empty()) {
+  if (options.token_file.empty() && !options.signing_key_file.empty() && options.subject.empty()) {
+    return absl::InvalidArgumentError("minted service tokens need a subject");
+  }
+  if (options.token_file.empty() && options.signing_key_file.empty() &&
+      !options.hs256_secret.empty()) {
     if (options.hs256_secret.size() < kMinHs256SecretBytes) {
       return absl::InvalidArgumentError(
           absl::StrCat("the HS256 secret is shorter than ", kMinHs256SecretBytes, " bytes"));
@@ -48,10 +54,35 @@ absl::StatusOr<std::unique_ptr<ServiceTokenSource>> ServiceTokenSource::Create(O
   absl::MutexLock lock(&source->mu_);
   if (!source->options_.token_file.empty()) {
     ECOPLAN_RETURN_IF_ERROR(source->ReloadFileIfChanged());
+  } else if (!source->options_.signing_key_file.empty()) {
+    ECOPLAN_RETURN_IF_ERROR(source->ReloadKeyIfChanged());
+    ECOPLAN_RETURN_IF_ERROR(source->MintIfDue());
   } else if (!source->options_.hs256_secret.empty()) {
     ECOPLAN_RETURN_IF_ERROR(source->MintIfDue());
   }
   return source;
+}
+
+absl::Status ServiceTokenSource::ReloadKeyIfChanged() {
+  const std::string stamp = FileStamp(options_.signing_key_file);
+  if (!stamp.empty() && stamp == key_stamp_) return absl::OkStatus();
+  ECOPLAN_ASSIGN_OR_RETURN(std::string pem,
+                           ReadSecretFile("--service_signing_key_file", options_.signing_key_file));
+  absl::StatusOr<TokenAlgorithm> algorithm = SigningAlgorithmOfPem(pem);
+  if (!algorithm.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--service_signing_key_file: ", algorithm.status().message()));
+  }
+  std::string kid = options_.signing_key_id;
+  if (kid.empty()) {
+    ECOPLAN_ASSIGN_OR_RETURN(kid, JwkThumbprintOfPem(pem));
+  }
+  key_pem_ = std::move(pem);
+  key_id_ = std::move(kid);
+  key_algorithm_ = *algorithm;
+  key_stamp_ = stamp;
+  renew_at_ = absl::InfinitePast();  // a new key: mint with it now
+  return absl::OkStatus();
 }
 
 absl::Status ServiceTokenSource::ReloadFileIfChanged() {
@@ -76,8 +107,14 @@ absl::Status ServiceTokenSource::MintIfDue() {
   claims.audience = options_.audience;
   claims.issued_at = now;
   claims.expires_at = now + options_.lifetime;
-  ECOPLAN_ASSIGN_OR_RETURN(std::string token,
-                           MintToken(TokenAlgorithm::kHs256, options_.hs256_secret, claims));
+  std::string token;
+  if (!options_.signing_key_file.empty()) {
+    claims.key_id = key_id_;
+    ECOPLAN_ASSIGN_OR_RETURN(token, MintToken(key_algorithm_, key_pem_, claims));
+  } else {
+    ECOPLAN_ASSIGN_OR_RETURN(token,
+                             MintToken(TokenAlgorithm::kHs256, options_.hs256_secret, claims));
+  }
   header_ = absl::StrCat("Bearer ", token);
   // Renewed at four fifths of its life, so a call never leaves with a token
   // about to expire (the upstream tolerates clock skew on top).
@@ -90,6 +127,11 @@ std::string ServiceTokenSource::AuthorizationHeader() {
   absl::Status status = absl::OkStatus();
   if (!options_.token_file.empty()) {
     status = ReloadFileIfChanged();
+  } else if (!options_.signing_key_file.empty()) {
+    status = ReloadKeyIfChanged();
+    // A key file caught mid-rotation: keep minting with the last good key.
+    absl::Status minted = MintIfDue();
+    if (status.ok()) status = minted;
   } else if (!options_.hs256_secret.empty()) {
     status = MintIfDue();
   }
@@ -106,8 +148,14 @@ std::string ServiceTokenSource::AuthorizationHeader() {
   return header_;
 }
 
-std::string ServiceTokenSource::Describe() const {
+std::string ServiceTokenSource::Describe() {
   if (!options_.token_file.empty()) return absl::StrCat("token file ", options_.token_file);
+  if (!options_.signing_key_file.empty()) {
+    absl::MutexLock lock(&mu_);
+    return absl::StrCat("minted ", TokenAlgorithmName(key_algorithm_), " tokens as ",
+                        options_.subject, " (kid ", key_id_, ", key file ",
+                        options_.signing_key_file, ")");
+  }
   if (!options_.hs256_secret.empty()) {
     return absl::StrCat("minted HS256 tokens as ", options_.subject);
   }
@@ -130,14 +178,26 @@ absl::StatusOr<std::unique_ptr<ServiceClients>> ServiceClients::Create(
   }
   ServiceTokenSource::Options options;
   options.token_file = config.token_file;
-  if (options.token_file.empty()) {
+  options.signing_key_file = config.signing_key_file;
+  options.signing_key_id = config.signing_key_id;
+  if (!config.signing_key_id.empty() && config.signing_key_file.empty()) {
+    return absl::InvalidArgumentError("--service_signing_key_id needs --service_signing_key_file");
+  }
+  if (options.token_file.empty() && options.signing_key_file.empty()) {
     ECOPLAN_ASSIGN_OR_RETURN(options.hs256_secret, Hs256SecretOf(own));
   }
   options.subject = service_name;
   options.issuer = own.auth_issuer;
   options.audience = own.auth_audience;
+  const bool no_token = options.token_file.empty() && options.signing_key_file.empty() &&
+                        options.hs256_secret.empty();
   ECOPLAN_ASSIGN_OR_RETURN(clients->tokens_,
                            ServiceTokenSource::Create(std::move(options), clock, logger));
+  if (no_token && !own.insecure_development_mode && config.tls_cert_file.empty()) {
+    logger.Warn(
+        "calls to other services carry no credentials: give --service_signing_key_file (the "
+        "service's own key, its public key in the JWKS bound to its subject)");
+  }
   logger.Info("upstream calls", {{"token", clients->tokens_->Describe()},
                                  {"tls", config.tls_ca_file.empty()     ? "off (plaintext)"
                                          : config.tls_cert_file.empty() ? "on"

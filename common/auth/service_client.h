@@ -9,10 +9,16 @@
 //   1. --service_token_file: a token issued by the deployment's identity
 //      provider (role "service"); re-read whenever the file changes, so a
 //      rotated Kubernetes Secret takes effect without a restart.
-//   2. The HS256 secret the service verifies its own callers with: the
-//      service mints itself short-lived tokens (role "service", subject its
-//      own name, the configured issuer and audience), renewed before expiry.
-//   3. Nothing (development mode, or mutual TLS where the upstream accepts the
+//   2. --service_signing_key_file (production): the service's own ES256/RS256
+//      private key, mounted only in its own pod. The service mints itself
+//      short-lived tokens (role "service", subject its own name, the
+//      configured issuer and audience, header kid --service_signing_key_id or,
+//      without it, the key's RFC 7638 thumbprint), renewed before expiry. The
+//      shared JWKS binds that kid to the subject, so the key can sign for this
+//      service only. The key file is re-read when it changes.
+//   3. The HS256 secret the service verifies its own callers with (local runs
+//      and tests only): minted as in 2, with the shared secret.
+//   4. Nothing (development mode, or mutual TLS where the upstream accepts the
 //      client certificate as a service principal).
 //
 //   ECOPLAN_ASSIGN_OR_RETURN(auto clients, ServiceClients::Create(flags.upstream,
@@ -30,6 +36,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/auth/server_security.h"
+#include "common/auth/token_algorithm.h"
 #include "common/log/log.h"
 #include "common/time/clock.h"
 
@@ -37,26 +44,33 @@ namespace ecoplan::common {
 
 // The shared flags of outgoing calls (common/server/server_flags.cc).
 struct ServiceClientConfig {
-  std::string token_file;     // --service_token_file
-  std::string tls_ca_file;    // --upstream_tls_ca_file: turns TLS on towards upstreams
-  std::string tls_cert_file;  // --upstream_tls_cert_file: client certificate (mutual TLS)
-  std::string tls_key_file;   // --upstream_tls_key_file
+  std::string token_file;        // --service_token_file
+  std::string signing_key_file;  // --service_signing_key_file (PEM private key, EC P-256 or RSA)
+  std::string signing_key_id;    // --service_signing_key_id; empty: the key's thumbprint
+  std::string tls_ca_file;       // --upstream_tls_ca_file: turns TLS on towards upstreams
+  std::string tls_cert_file;     // --upstream_tls_cert_file: client certificate (mutual TLS)
+  std::string tls_key_file;      // --upstream_tls_key_file
 };
 
 // The token a service presents. Thread-safe.
 class ServiceTokenSource {
  public:
   struct Options {
-    std::string token_file;    // a token per line 1, re-read when its size or mtime changes
-    std::string hs256_secret;  // used when token_file is empty
-    std::string subject;       // minted tokens' "sub", e.g. "progress"
+    std::string token_file;  // a token per line 1, re-read when its size or mtime changes
+    // A PEM private key (ES256/RS256), re-read when it changes; used when
+    // token_file is empty.
+    std::string signing_key_file;
+    std::string signing_key_id;  // the header kid; empty: the key's RFC 7638 thumbprint
+    std::string hs256_secret;    // used when token_file and signing_key_file are empty
+    std::string subject;         // minted tokens' "sub", e.g. "progress"
     std::string issuer;
     std::string audience;
     absl::Duration lifetime = absl::Minutes(10);  // of minted tokens
   };
 
-  // Errors: InvalidArgument (a secret too short to mint with, no subject),
-  // NotFound / PermissionDenied (the token file cannot be read now).
+  // Errors: InvalidArgument (a secret too short to mint with, a key that is
+  // not EC P-256 or RSA, no subject), NotFound / PermissionDenied (the token
+  // or key file cannot be read now).
   static absl::StatusOr<std::unique_ptr<ServiceTokenSource>> Create(Options options,
                                                                     const Clock* clock,
                                                                     Logger logger);
@@ -66,12 +80,14 @@ class ServiceTokenSource {
   // UNAUTHENTICATED, which the caller retries).
   std::string AuthorizationHeader();
 
-  // "token file <path>", "minted HS256 tokens as <subject>" or "none".
-  std::string Describe() const;
+  // "token file <path>", "minted ES256 tokens as <subject> (kid …)",
+  // "minted HS256 tokens as <subject>" or "none".
+  std::string Describe();
 
  private:
   ServiceTokenSource(Options options, const Clock* clock, Logger logger);
   absl::Status ReloadFileIfChanged() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status ReloadKeyIfChanged() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status MintIfDue() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const Options options_;
@@ -81,6 +97,11 @@ class ServiceTokenSource {
   std::string header_ ABSL_GUARDED_BY(mu_);
   absl::Time renew_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();  // minted tokens
   std::string file_stamp_ ABSL_GUARDED_BY(mu_);                      // size and mtime seen
+  // The signing key (signing_key_file) as last read.
+  std::string key_pem_ ABSL_GUARDED_BY(mu_);
+  std::string key_id_ ABSL_GUARDED_BY(mu_);
+  TokenAlgorithm key_algorithm_ ABSL_GUARDED_BY(mu_) = TokenAlgorithm::kEs256;
+  std::string key_stamp_ ABSL_GUARDED_BY(mu_);
   bool warned_ ABSL_GUARDED_BY(mu_) = false;
 };
 

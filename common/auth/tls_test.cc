@@ -30,7 +30,10 @@ const std::string kSecret = "an-hs256-secret-of-at-least-32-bytes-for-tests";
 PolicyTable EchoPolicy() {
   PolicyTable t;
   t.service = "ecoplan.testing.v1.EchoTestService";
-  t.Allow("Echo", {Role::kAdministrator, Role::kService, Role::kViewer});
+  t.Allow("Echo", {Role::kAdministrator, Role::kViewer});
+  // Services by subject (the names these tests authenticate as).
+  t.AllowServices("Echo", {"progress", "progress-service", "indicator", "notification",
+                           "notification-rotated"});
   return t;
 }
 

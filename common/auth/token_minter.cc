@@ -73,12 +73,16 @@ absl::StatusOr<std::string> MintToken(TokenAlgorithm algorithm, absl::string_vie
     ok = jwt_add_grant_int(jwt.get(), "nbf", absl::ToUnixSeconds(*claims.not_before)) == 0;
   }
   if (!ok) return absl::InvalidArgumentError("cannot add the claims");
+  if (!claims.key_id.empty() && jwt_add_header(jwt.get(), "kid", claims.key_id.c_str()) != 0) {
+    return absl::InvalidArgumentError("cannot add the kid");
+  }
   return Encode(jwt.get());
 }
 
 absl::StatusOr<std::string> MintRawTokenForTest(absl::string_view algorithm_name,
                                                 absl::string_view key,
-                                                absl::string_view claims_json) {
+                                                absl::string_view claims_json,
+                                                absl::string_view key_id) {
   ECOPLAN_ASSIGN_OR_RETURN(auto jwt, NewJwt());
   const std::string name(algorithm_name);
   const jwt_alg_t alg = jwt_str_alg(name.c_str());
@@ -92,6 +96,10 @@ absl::StatusOr<std::string> MintRawTokenForTest(absl::string_view algorithm_name
   const std::string json(claims_json);
   if (jwt_add_grants_json(jwt.get(), json.c_str()) != 0) {
     return absl::InvalidArgumentError("the claims are not a JSON object");
+  }
+  const std::string kid(key_id);
+  if (!kid.empty() && jwt_add_header(jwt.get(), "kid", kid.c_str()) != 0) {
+    return absl::InvalidArgumentError("cannot add the kid");
   }
   return Encode(jwt.get());
 }

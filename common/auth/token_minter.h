@@ -1,7 +1,9 @@
 #pragma once
 
-// Mints signed JWTs for ecoplanctl's local use ("ecoplanctl token mint") and
-// for tests. Production tokens come from the deployment's identity provider;
+// Mints signed JWTs: for the services' own calls to each other (each with its
+// own ES256/RS256 key and kid, common/auth/service_client.h), for operators
+// ("ecoplanctl token mint --key-file … --kid …"), the backup job, and tests.
+// Tokens of people may also come from the deployment's identity provider;
 // this is the same format (see token_verifier.h for the claims).
 
 #include <optional>
@@ -25,6 +27,7 @@ struct TokenClaims {
   absl::Time issued_at;                  // iat
   absl::Time expires_at;                 // exp
   std::optional<absl::Time> not_before;  // nbf
+  std::string key_id;                    // the header's kid; omitted when empty
 };
 
 // Signs `claims` with `algorithm`: HS256 takes the shared secret
@@ -35,9 +38,11 @@ absl::StatusOr<std::string> MintToken(TokenAlgorithm algorithm, absl::string_vie
 
 // For tests of the verifier: signs an arbitrary JSON claims object with any
 // libjwt algorithm name ("none", "HS256", "RS256", "HS512", …; "none" takes no
-// key). No checks beyond what libjwt does. Errors: InvalidArgument.
+// key), with header kid `key_id` when not empty. No checks beyond what libjwt
+// does. Errors: InvalidArgument.
 absl::StatusOr<std::string> MintRawTokenForTest(absl::string_view algorithm_name,
                                                 absl::string_view key,
-                                                absl::string_view claims_json);
+                                                absl::string_view claims_json,
+                                                absl::string_view key_id = "");
 
 }  // namespace ecoplan::common

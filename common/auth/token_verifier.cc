@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <memory>
@@ -102,9 +103,13 @@ absl::StatusOr<std::vector<absl::string_view>> SplitCompact(absl::string_view to
   return parts;
 }
 
-// The header, read before any signature check: the algorithm is pinned, so a
-// token naming another one (none; HS256 against a public key) goes no further.
-absl::Status CheckHeader(absl::string_view segment, absl::string_view expected_alg) {
+// What the header says, read before any signature check.
+struct Header {
+  std::string alg;
+  std::string kid;  // empty when absent
+};
+
+absl::StatusOr<Header> ReadHeader(absl::string_view segment) {
   std::string header_text;
   if (!absl::WebSafeBase64Unescape(segment, &header_text)) {
     return Unauthenticated("the header is not base64url");
@@ -113,16 +118,27 @@ absl::Status CheckHeader(absl::string_view segment, absl::string_view expected_a
   if (!header.is_object()) return Unauthenticated("the header is not a JSON object");
   const auto alg = header.find("alg");
   if (alg == header.end() || !alg->is_string()) return Unauthenticated("the header has no alg");
-  if (alg->get<std::string>() != expected_alg) {
-    return Unauthenticated(absl::StrCat("algorithm must be ", expected_alg));
-  }
   if (header.contains("crit")) return Unauthenticated("critical header extensions are refused");
   if (const auto typ = header.find("typ"); typ != header.end()) {
     if (!typ->is_string() || !absl::EqualsIgnoreCase(typ->get<std::string>(), "JWT")) {
       return Unauthenticated("typ must be JWT");
     }
   }
-  return absl::OkStatus();
+  Header out;
+  out.alg = alg->get<std::string>();
+  if (const auto kid = header.find("kid"); kid != header.end()) {
+    if (!kid->is_string() || kid->get_ref<const std::string&>().empty() ||
+        kid->get_ref<const std::string&>().size() > 128) {
+      return Unauthenticated("kid must be a string of 1 … 128 characters");
+    }
+    out.kid = kid->get<std::string>();
+  }
+  return out;
+}
+
+// A kid as it may appear in a message: it is the caller's text.
+std::string Quoted(absl::string_view text) {
+  return absl::StrCat("\"", absl::CHexEscape(text.substr(0, 64)), "\"");
 }
 
 // The claims of a token whose signature libjwt verified with `key`.
@@ -221,8 +237,10 @@ absl::Status CheckAudience(const Json& claims, absl::string_view audience) {
   return audience_ok ? absl::OkStatus() : Unauthenticated("wrong audience");
 }
 
-// exp (required), nbf and iat against `now`, each allowing `skew`.
-absl::Status CheckValidity(const Json& claims, absl::Time now, absl::Duration skew) {
+// exp (required), nbf and iat against `now`, each allowing `skew`; exp at
+// most `max_lifetime` after now and after iat.
+absl::Status CheckValidity(const Json& claims, absl::Time now, absl::Duration skew,
+                           absl::Duration max_lifetime) {
   std::optional<absl::Time> exp, nbf, iat;
   ECOPLAN_RETURN_IF_ERROR(TimeClaim(claims, "exp", true, &exp));
   ECOPLAN_RETURN_IF_ERROR(TimeClaim(claims, "nbf", false, &nbf));
@@ -236,6 +254,15 @@ absl::Status CheckValidity(const Json& claims, absl::Time now, absl::Duration sk
         absl::StrCat("not valid before ", absl::FormatTime(*nbf, absl::UTCTimeZone())));
   }
   if (iat.has_value() && now + skew < *iat) return Unauthenticated("issued in the future");
+  if (*exp > now + max_lifetime + skew) {
+    return Unauthenticated(absl::StrCat("expires more than the maximum token lifetime (",
+                                        absl::FormatDuration(max_lifetime), ") from now"));
+  }
+  if (iat.has_value() && *exp - *iat > max_lifetime) {
+    return Unauthenticated(
+        absl::StrCat("lives longer (exp - iat) than the maximum token lifetime (",
+                     absl::FormatDuration(max_lifetime), ")"));
+  }
   return absl::OkStatus();
 }
 
@@ -310,6 +337,20 @@ absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifier::Create(TokenVerifi
   if (options.max_token_bytes < 256 || options.max_token_bytes > 64 * 1024) {
     return absl::InvalidArgumentError("token verifier: max token size must be 256 B … 64 KiB");
   }
+  if (options.max_lifetime < absl::Minutes(1) || options.max_lifetime > kMaxTokenLifetimeLimit) {
+    return absl::InvalidArgumentError(
+        "token verifier: the maximum token lifetime must be between 1m and 720h");
+  }
+  if (!options.jwks_file.empty()) {
+    if (!options.key.empty()) {
+      return absl::InvalidArgumentError("token verifier: give a JWKS file or a key, not both");
+    }
+    ECOPLAN_ASSIGN_OR_RETURN(
+        std::unique_ptr<JwksFile> jwks,
+        JwksFile::Open(options.jwks_file, options.jwks_refresh, clock, options.on_jwks_reload));
+    return std::unique_ptr<TokenVerifier>(
+        new TokenVerifier(std::move(options), clock, std::move(jwks)));
+  }
   if (options.algorithm == TokenAlgorithm::kHs256) {
     if (options.key.size() < kMinHs256SecretBytes) {
       return absl::InvalidArgumentError(absl::StrCat("token verifier: the HS256 secret has ",
@@ -319,19 +360,59 @@ absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifier::Create(TokenVerifi
   } else if (absl::Status pem = CheckPublicKeyPem(options.algorithm, options.key); !pem.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("token verifier: ", pem.message()));
   }
-  return std::unique_ptr<TokenVerifier>(new TokenVerifier(std::move(options), clock));
+  return std::unique_ptr<TokenVerifier>(new TokenVerifier(std::move(options), clock, nullptr));
 }
 
 absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token) const {
   ECOPLAN_ASSIGN_OR_RETURN(const std::vector<absl::string_view> parts,
                            SplitCompact(token, options_.max_token_bytes));
-  ECOPLAN_RETURN_IF_ERROR(CheckHeader(parts[0], TokenAlgorithmName(options_.algorithm)));
-  ECOPLAN_ASSIGN_OR_RETURN(const Json claims,
-                           VerifiedClaims(token, options_.algorithm, options_.key));
+  ECOPLAN_ASSIGN_OR_RETURN(const Header header, ReadHeader(parts[0]));
+  TokenAlgorithm algorithm = options_.algorithm;
+  const std::string* key = &options_.key;
+  std::shared_ptr<const KeySet> keys;  // keeps *key alive while a re-read swaps the set
+  const VerificationKey* jwk = nullptr;
+  if (jwks_ != nullptr) {
+    if (header.kid.empty()) {
+      return Unauthenticated("the header has no kid (key id); keys are selected by kid");
+    }
+    keys = jwks_->Current(/*kid_missing=*/false);
+    auto it = keys->find(header.kid);
+    if (it == keys->end()) {
+      keys = jwks_->Current(/*kid_missing=*/true);
+      it = keys->find(header.kid);
+      if (it == keys->end()) {
+        return Unauthenticated(absl::StrCat("unknown key id (kid) ", Quoted(header.kid)));
+      }
+    }
+    jwk = &it->second;
+    algorithm = jwk->algorithm;
+    key = &jwk->public_key_pem;
+  }
+  if (header.alg != TokenAlgorithmName(algorithm)) {
+    return Unauthenticated(absl::StrCat("algorithm must be ", TokenAlgorithmName(algorithm)));
+  }
+  ECOPLAN_ASSIGN_OR_RETURN(const Json claims, VerifiedClaims(token, algorithm, *key));
   ECOPLAN_ASSIGN_OR_RETURN(Principal principal, PrincipalOf(claims));
   if (principal.issuer != options_.issuer) return Unauthenticated("wrong issuer");
   ECOPLAN_RETURN_IF_ERROR(CheckAudience(claims, options_.audience));
-  ECOPLAN_RETURN_IF_ERROR(CheckValidity(claims, clock_->Now(), options_.clock_skew));
+  ECOPLAN_RETURN_IF_ERROR(
+      CheckValidity(claims, clock_->Now(), options_.clock_skew, options_.max_lifetime));
+  // Who the key may speak for.
+  if (jwk != nullptr && !jwk->service_subjects.empty()) {
+    if (principal.role != Role::kService) {
+      return Unauthenticated(
+          absl::StrCat("key ", Quoted(jwk->kid), " signs only tokens of role service"));
+    }
+    const auto& subjects = jwk->service_subjects;
+    if (std::find(subjects.begin(), subjects.end(), principal.subject) == subjects.end()) {
+      return Unauthenticated(absl::StrCat("key ", Quoted(jwk->kid), " may not sign for subject ",
+                                          Quoted(principal.subject)));
+    }
+  } else if (algorithm != TokenAlgorithm::kHs256 && principal.role == Role::kService) {
+    return Unauthenticated(
+        "a service token must be signed with that service's own key (a JWKS key bound to its "
+        "subject by ecoplan_service_subjects)");
+  }
   return principal;
 }
 

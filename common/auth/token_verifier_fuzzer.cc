@@ -27,6 +27,8 @@ const ecoplan::common::TokenVerifier& Verifier() {
     options.key = kFuzzKey;
     options.issuer = "ecoplan-local";
     options.audience = "ecoplan";
+    // The corpus tokens live 27 h (iat 1774900000, exp 1775000000).
+    options.max_lifetime = absl::Hours(48);
     auto created = ecoplan::common::TokenVerifier::Create(options, clock);
     if (!created.ok()) std::abort();
     return created->release();

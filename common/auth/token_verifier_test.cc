@@ -2,17 +2,21 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/auth/jwks.h"
 #include "common/auth/testing/test_keys.h"
 #include "common/auth/token_minter.h"
 #include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
 
 namespace ecoplan::common {
@@ -21,6 +25,14 @@ namespace {
 const std::string kSecret = "0123456789abcdef0123456789abcdef-test-only";
 constexpr char kIssuer[] = "ecoplan-test";
 constexpr char kAudience[] = "ecoplan";
+
+// `c` as the JSON claims object MintToken would sign.
+std::string ClaimsJsonFor(const TokenClaims& c) {
+  return absl::StrCat(R"({"sub":")", c.subject, R"(","role":")", RoleName(c.role), R"(","iss":")",
+                      c.issuer, R"(","aud":")", c.audience, R"(","iat":)",
+                      absl::ToUnixSeconds(c.issued_at), R"(,"exp":)",
+                      absl::ToUnixSeconds(c.expires_at), "}");
+}
 
 class TokenVerifierTest : public ::testing::Test {
  protected:
@@ -75,13 +87,13 @@ TEST_F(TokenVerifierTest, AcceptsRs256AndEs256TokensSignedWithTheMatchingPrivate
   ASSERT_OK_AND_ASSIGN(std::string rs_token,
                        MintToken(TokenAlgorithm::kRs256, rsa.private_key, Claims(Role::kViewer)));
   ASSERT_OK_AND_ASSIGN(std::string es_token,
-                       MintToken(TokenAlgorithm::kEs256, ec.private_key, Claims(Role::kService)));
+                       MintToken(TokenAlgorithm::kEs256, ec.private_key, Claims(Role::kViewer)));
   ASSERT_OK_AND_ASSIGN(Principal rs,
                        Verifier(TokenAlgorithm::kRs256, rsa.public_key)->Verify(rs_token));
   EXPECT_EQ(rs.role, Role::kViewer);
   ASSERT_OK_AND_ASSIGN(Principal es,
                        Verifier(TokenAlgorithm::kEs256, ec.public_key)->Verify(es_token));
-  EXPECT_EQ(es.role, Role::kService);
+  EXPECT_EQ(es.role, Role::kViewer);
   // ES256 signatures are the 64-byte JOSE form (r‖s), as identity providers send them.
   const std::vector<std::string> parts = absl::StrSplit(es_token, '.');
   std::string signature;
@@ -279,6 +291,198 @@ TEST_F(TokenVerifierTest, CreateRefusesShortSecretWrongKeyTypeAndMissingIssuer) 
   EXPECT_STATUS_CODE(TokenVerifier::Create(options, &clock_), absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(TokenVerifierTest, RefusesTokensLivingLongerThanTheMaximum) {
+  auto verifier = Verifier(TokenAlgorithm::kHs256, kSecret);  // default maximum: 24 h
+  TokenClaims claims = Claims();
+  claims.expires_at = clock_.Now() + absl::Hours(24);
+  ASSERT_OK_AND_ASSIGN(std::string token, MintToken(TokenAlgorithm::kHs256, kSecret, claims));
+  EXPECT_OK(verifier->Verify(token).status());
+  // exp − iat beyond 24 h.
+  claims.expires_at = clock_.Now() + absl::Hours(25);
+  ASSERT_OK_AND_ASSIGN(token, MintToken(TokenAlgorithm::kHs256, kSecret, claims));
+  absl::Status s = verifier->Verify(token).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_NE(s.message().find("maximum token lifetime"), std::string::npos) << s;
+  // As observed: a token expiring in the year 5138, with and without iat.
+  ASSERT_OK_AND_ASSIGN(
+      token,
+      MintRawTokenForTest(
+          "HS256", kSecret,
+          R"({"sub":"a","role":"administrator","iss":"ecoplan-test","aud":"ecoplan","exp":99999999999})"));
+  s = verifier->Verify(token).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_NE(s.message().find("maximum token lifetime"), std::string::npos) << s;
+  claims.issued_at = absl::FromUnixSeconds(99999999999 - 3600);  // iat in the future too
+  claims.expires_at = absl::FromUnixSeconds(99999999999);
+  ASSERT_OK_AND_ASSIGN(token, MintToken(TokenAlgorithm::kHs256, kSecret, claims));
+  EXPECT_STATUS_CODE(verifier->Verify(token), absl::StatusCode::kUnauthenticated);
+  // A tighter cap is configurable.
+  TokenVerifierOptions options;
+  options.key = kSecret;
+  options.issuer = kIssuer;
+  options.audience = kAudience;
+  options.max_lifetime = absl::Minutes(30);
+  ASSERT_OK_AND_ASSIGN(auto tight, TokenVerifier::Create(options, &clock_));
+  ASSERT_OK_AND_ASSIGN(token, MintToken(TokenAlgorithm::kHs256, kSecret, Claims()));  // 1 h
+  EXPECT_STATUS_CODE(tight->Verify(token), absl::StatusCode::kUnauthenticated);
+  options.max_lifetime = absl::Hours(24 * 31);
+  EXPECT_STATUS_CODE(TokenVerifier::Create(options, &clock_), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(TokenVerifierTest, ASinglePublicKeySignsNoServiceTokens) {
+  ASSERT_OK_AND_ASSIGN(testing::PemKeyPair ec, testing::GenerateEcKey());
+  auto verifier = Verifier(TokenAlgorithm::kEs256, ec.public_key);
+  ASSERT_OK_AND_ASSIGN(std::string token,
+                       MintToken(TokenAlgorithm::kEs256, ec.private_key, Claims(Role::kService)));
+  absl::Status s = verifier->Verify(token).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_NE(s.message().find("own key"), std::string::npos) << s;
+}
+
+// Keys from a JWKS file, by kid: the production configuration.
+class JwksVerifierTest : public ::testing::Test {
+ protected:
+  struct Key {
+    testing::PemKeyPair pem;
+    std::string kid;
+    std::vector<std::string> subjects;
+  };
+
+  void SetUp() override {
+    issuer_ = NewKey("issuer-1", {});
+    progress_ = NewKey("progress-1", {"progress"});
+    WriteJwks({issuer_, progress_});
+    TokenVerifierOptions options;
+    options.jwks_file = path_;
+    options.issuer = kIssuer;
+    options.audience = kAudience;
+    ASSERT_OK_AND_ASSIGN(verifier_, TokenVerifier::Create(options, &clock_));
+  }
+
+  Key NewKey(const std::string& kid, std::vector<std::string> subjects, bool rsa = false) {
+    absl::StatusOr<testing::PemKeyPair> pem =
+        rsa ? testing::GenerateRsaKey() : testing::GenerateEcKey();
+    EXPECT_OK(pem.status());
+    return Key{*pem, kid, std::move(subjects)};
+  }
+
+  void WriteJwks(const std::vector<Key>& keys) {
+    std::vector<std::string> jwks;
+    for (const Key& k : keys) {
+      absl::StatusOr<std::string> jwk = PublicJwkOfPem(k.pem.public_key, k.kid, k.subjects);
+      ASSERT_OK(jwk.status());
+      jwks.push_back(*jwk);
+    }
+    const std::string tmp = path_ + ".tmp";
+    std::ofstream(tmp, std::ios::trunc) << JwksOf(jwks);
+    ASSERT_EQ(std::rename(tmp.c_str(), path_.c_str()), 0);
+  }
+
+  std::string Sign(const Key& key, TokenClaims claims, const std::string& kid = "") {
+    claims.key_id = kid.empty() ? key.kid : kid;
+    absl::StatusOr<TokenAlgorithm> alg = SigningAlgorithmOfPem(key.pem.private_key);
+    EXPECT_OK(alg.status());
+    absl::StatusOr<std::string> token = MintToken(*alg, key.pem.private_key, claims);
+    EXPECT_OK(token.status());
+    return token.value_or("");
+  }
+
+  TokenClaims Claims(Role role, const std::string& subject) {
+    TokenClaims c;
+    c.subject = subject;
+    c.role = role;
+    c.organization_id = role == Role::kReporter ? "o-1" : "";
+    c.issuer = kIssuer;
+    c.audience = kAudience;
+    c.issued_at = clock_.Now();
+    c.expires_at = clock_.Now() + absl::Minutes(10);
+    return c;
+  }
+
+  void ExpectRefused(const std::string& token, const std::string& reason) {
+    absl::Status s = verifier_->Verify(token).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kUnauthenticated) << reason;
+    EXPECT_NE(s.message().find(reason), std::string::npos) << s;
+  }
+
+  TempDir dir_;
+  std::string path_ = dir_.Sub("jwks.json");
+  FakeClock clock_;
+  Key issuer_, progress_;
+  std::unique_ptr<TokenVerifier> verifier_;
+};
+
+TEST_F(JwksVerifierTest, VerifiesEs256AndRs256TokensByKid) {
+  ASSERT_OK_AND_ASSIGN(Principal who,
+                       verifier_->Verify(Sign(issuer_, Claims(Role::kAdministrator, "ops"))));
+  EXPECT_EQ(who.subject, "ops");
+  EXPECT_EQ(who.role, Role::kAdministrator);
+  ASSERT_OK_AND_ASSIGN(who, verifier_->Verify(Sign(progress_, Claims(Role::kService, "progress"))));
+  EXPECT_EQ(who.subject, "progress");
+  EXPECT_EQ(who.role, Role::kService);
+  Key rsa = NewKey("rsa-1", {}, /*rsa=*/true);
+  WriteJwks({issuer_, progress_, rsa});
+  ASSERT_OK_AND_ASSIGN(who, verifier_->Verify(Sign(rsa, Claims(Role::kViewer, "screen"))));
+  EXPECT_EQ(who.role, Role::kViewer);
+}
+
+TEST_F(JwksVerifierTest, RefusesTokensWithoutKidOrWithAnUnknownKid) {
+  TokenClaims c = Claims(Role::kAdministrator, "ops");
+  ASSERT_OK_AND_ASSIGN(std::string no_kid,
+                       MintToken(TokenAlgorithm::kEs256, issuer_.pem.private_key, c));
+  ExpectRefused(no_kid, "no kid");
+  ExpectRefused(Sign(issuer_, c, "issuer-9"), "unknown key id (kid) \"issuer-9\"");
+  // Signed by another key under a known kid: a bad signature.
+  Key stranger = NewKey("issuer-1", {});
+  ExpectRefused(Sign(stranger, c), "invalid signature");
+  // A key's kid with another algorithm: HS256 keyed with the public key, and none.
+  ASSERT_OK_AND_ASSIGN(std::string hs, MintRawTokenForTest("HS256", issuer_.pem.public_key,
+                                                           ClaimsJsonFor(c), "issuer-1"));
+  ExpectRefused(hs, "algorithm must be ES256");
+  ASSERT_OK_AND_ASSIGN(std::string none,
+                       MintRawTokenForTest("none", "", ClaimsJsonFor(c), "issuer-1"));
+  ExpectRefused(none, "not a signed JWT");  // no signature segment at all
+}
+
+TEST_F(JwksVerifierTest, AServiceKeySignsOnlyServiceTokensForItsOwnSubject) {
+  ExpectRefused(Sign(progress_, Claims(Role::kService, "notification")),
+                "may not sign for subject \"notification\"");
+  ExpectRefused(Sign(progress_, Claims(Role::kService, "backup")), "may not sign for subject");
+  ExpectRefused(Sign(progress_, Claims(Role::kAdministrator, "progress")),
+                "signs only tokens of role service");
+  ExpectRefused(Sign(progress_, Claims(Role::kViewer, "progress")),
+                "signs only tokens of role service");
+  // And the issuer key cannot speak for a service.
+  ExpectRefused(Sign(issuer_, Claims(Role::kService, "progress")), "own key");
+}
+
+TEST_F(JwksVerifierTest, ARotationTakesEffectWithoutANewVerifier) {
+  const std::string old_token = Sign(issuer_, Claims(Role::kAdministrator, "ops"));
+  ASSERT_OK(verifier_->Verify(old_token).status());
+  Key next = NewKey("issuer-2", {});
+  const std::string new_token = Sign(next, Claims(Role::kAdministrator, "ops"));
+  ExpectRefused(new_token, "unknown key id");
+  clock_.Advance(absl::Seconds(1));  // past the rate limit of early checks
+  WriteJwks({next, progress_});
+  // The new kid at once (an unknown kid looks early) ...
+  EXPECT_OK(verifier_->Verify(new_token).status());
+  // ... the old one until the next check, then refused.
+  clock_.Advance(absl::Seconds(2));
+  ExpectRefused(old_token, "unknown key id (kid) \"issuer-1\"");
+}
+
+TEST_F(JwksVerifierTest, CreateRefusesAKeyAndAJwksTogetherAndABadFile) {
+  TokenVerifierOptions options;
+  options.jwks_file = path_;
+  options.key = kSecret;
+  options.issuer = kIssuer;
+  options.audience = kAudience;
+  EXPECT_STATUS_CODE(TokenVerifier::Create(options, &clock_), absl::StatusCode::kInvalidArgument);
+  options.key.clear();
+  options.jwks_file = dir_.Sub("none.json");
+  EXPECT_STATUS_CODE(TokenVerifier::Create(options, &clock_), absl::StatusCode::kNotFound);
+}
+
 TEST(TokenAlgorithmTest, ParsesNamesCaseInsensitively) {
   ASSERT_OK_AND_ASSIGN(TokenAlgorithm a, ParseTokenAlgorithm("rs256"));
   EXPECT_EQ(a, TokenAlgorithm::kRs256);
@@ -300,6 +504,7 @@ TEST(TokenVerifierCorpusTest, ReplaysTheFuzzCorpus) {
   options.key = "ecoplan-fuzz-key-not-a-secret-0123456789";
   options.issuer = "ecoplan-local";
   options.audience = "ecoplan";
+  options.max_lifetime = absl::Hours(48);  // as the fuzzer: the corpus tokens live 27 h
   ASSERT_OK_AND_ASSIGN(auto verifier, TokenVerifier::Create(options, &clock));
   int files = 0, accepted = 0;
   for (const auto& entry : std::filesystem::directory_iterator(ECOPLAN_TOKEN_CORPUS_DIR)) {

@@ -46,6 +46,15 @@ ABSL_FLAG(std::string, auth_audience, EnvOr("ECOPLAN_AUTH_AUDIENCE", "ecoplan"),
           "Required token audience, claim aud (env ECOPLAN_AUTH_AUDIENCE)");
 ABSL_FLAG(absl::Duration, auth_clock_skew, absl::Seconds(60),
           "Tolerated clock difference on exp/nbf/iat, at most 5m");
+// Token keys in production: a JWKS file of public keys, by kid (docs/SECURITY.md "Keys").
+ABSL_FLAG(std::string, auth_jwks_file, EnvOr("ECOPLAN_AUTH_JWKS_FILE", ""),
+          "JWKS file (RFC 7517) of the ES256/RS256 public keys tokens are verified with, selected "
+          "by kid and re-read when it changes (env ECOPLAN_AUTH_JWKS_FILE)");
+ABSL_FLAG(absl::Duration, auth_jwks_refresh, absl::Seconds(2),
+          "How often the JWKS file is checked for changes (100ms..10m; an unknown kid checks "
+          "at once, at most once a second)");
+ABSL_FLAG(absl::Duration, auth_max_token_lifetime, absl::Hours(24),
+          "Longest token lifetime accepted: exp - iat and exp - now (1m..720h)");
 ABSL_FLAG(std::string, tls_cert_file, EnvOr("ECOPLAN_TLS_CERT_FILE", ""),
           "PEM server certificate chain; with --tls_key_file turns TLS on "
           "(env ECOPLAN_TLS_CERT_FILE)");
@@ -88,6 +97,13 @@ ABSL_FLAG(std::string, service_token_file, EnvOr("ECOPLAN_SERVICE_TOKEN_FILE", "
           "Token (role service) this server presents to the services it follows; re-read when "
           "it changes. Without it, tokens are minted from the HS256 secret, if any "
           "(env ECOPLAN_SERVICE_TOKEN_FILE)");
+ABSL_FLAG(std::string, service_signing_key_file, EnvOr("ECOPLAN_SERVICE_SIGNING_KEY_FILE", ""),
+          "This service's own PEM private key (EC P-256 or RSA): it signs its calls to the "
+          "services it follows as its own subject; re-read when it changes "
+          "(env ECOPLAN_SERVICE_SIGNING_KEY_FILE)");
+ABSL_FLAG(std::string, service_signing_key_id, EnvOr("ECOPLAN_SERVICE_SIGNING_KEY_ID", ""),
+          "kid of --service_signing_key_file in the JWKS; empty: the key's RFC 7638 thumbprint "
+          "(env ECOPLAN_SERVICE_SIGNING_KEY_ID)");
 ABSL_FLAG(std::string, upstream_tls_ca_file, EnvOr("ECOPLAN_UPSTREAM_TLS_CA_FILE", ""),
           "PEM CA of the other services' certificates: calls to them use TLS "
           "(env ECOPLAN_UPSTREAM_TLS_CA_FILE)");
@@ -126,6 +142,9 @@ ServerConfig ReadCommonServerFlags() {
   security.auth_issuer = absl::GetFlag(FLAGS_auth_issuer);
   security.auth_audience = absl::GetFlag(FLAGS_auth_audience);
   security.auth_clock_skew = absl::GetFlag(FLAGS_auth_clock_skew);
+  security.auth_jwks_file = absl::GetFlag(FLAGS_auth_jwks_file);
+  security.auth_jwks_refresh = absl::GetFlag(FLAGS_auth_jwks_refresh);
+  security.auth_max_token_lifetime = absl::GetFlag(FLAGS_auth_max_token_lifetime);
   security.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
   security.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
   security.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
@@ -139,6 +158,8 @@ ServerConfig ReadCommonServerFlags() {
   security.trusted_proxy_networks = absl::GetFlag(FLAGS_trusted_proxy_networks);
   security.insecure_development_mode = absl::GetFlag(FLAGS_insecure_development_mode);
   config.upstream_clients.token_file = absl::GetFlag(FLAGS_service_token_file);
+  config.upstream_clients.signing_key_file = absl::GetFlag(FLAGS_service_signing_key_file);
+  config.upstream_clients.signing_key_id = absl::GetFlag(FLAGS_service_signing_key_id);
   config.upstream_clients.tls_ca_file = absl::GetFlag(FLAGS_upstream_tls_ca_file);
   config.upstream_clients.tls_cert_file = absl::GetFlag(FLAGS_upstream_tls_cert_file);
   config.upstream_clients.tls_key_file = absl::GetFlag(FLAGS_upstream_tls_key_file);

@@ -9,8 +9,8 @@ namespace ecoplan::indicator {
 const common::PolicyTable& IndicatorPolicy() {
   using common::Role;
   static const common::PolicyTable* const kPolicy = [] {
-    const std::set<Role> everyone = {Role::kAdministrator, Role::kReporter, Role::kViewer,
-                                     Role::kService};
+    // Services are let in by subject (AllowServices below), never by role.
+    const std::set<Role> everyone = {Role::kAdministrator, Role::kReporter, Role::kViewer};
     const std::string read = "targets, data and evaluations are public within the government";
     const std::string own =
         "a read; a reporter sees only its own organization's lights, scores and reported values";
@@ -22,8 +22,8 @@ const common::PolicyTable& IndicatorPolicy() {
     }
     t->Allow("UpsertStation", {Role::kAdministrator}, {},
              "the bureau configures monitoring stations");
-    t->Allow("IngestObservations", {Role::kAdministrator, Role::kService}, {},
-             "bulk loads by the bureau; reported values forwarded by services");
+    t->Allow("IngestObservations", {Role::kAdministrator}, {},
+             "bulk loads by the bureau (no service ingests)");
     for (const char* method : {"GetExtractionReport", "GetIndicator", "ListIndicators",
                                "ListIndicatorRevisions", "ListStations", "GetDailyAirQuality"}) {
       t->Allow(method, everyone, {}, read);
@@ -31,10 +31,15 @@ const common::PolicyTable& IndicatorPolicy() {
     for (const char* method : {"EvaluateIndicator", "EvaluatePlan"}) {
       t->Allow(method, everyone, {}, own);
     }
-    t->Allow("RecordEvaluation", {Role::kAdministrator, Role::kService}, {},
-             "records status changes and raises alerts (the bureau, or the scheduled job)");
-    t->Allow("WatchEvents", {Role::kAdministrator, Role::kViewer, Role::kService}, {},
+    t->Allow("RecordEvaluation", {Role::kAdministrator}, {},
+             "records status changes and raises alerts (the bureau; the scheduled job runs "
+             "inside the service)");
+    t->Allow("WatchEvents", {Role::kAdministrator, Role::kViewer}, {},
              "change feed for services and monitoring");
+    // The followers: progress and notification follow the change feed; the
+    // notification service reads an indicator's name for its messages.
+    t->AllowServices("WatchEvents", {"progress", "notification"});
+    t->AllowServices("GetIndicator", {"notification"});
     return t;
   }();
   return *kPolicy;
@@ -47,8 +52,7 @@ std::string IndicatorMethod(absl::string_view method) {
 const common::PolicyTable& AssessmentPolicy() {
   using common::Role;
   static const common::PolicyTable* const kPolicy = [] {
-    const std::set<Role> everyone = {Role::kAdministrator, Role::kReporter, Role::kViewer,
-                                     Role::kService};
+    const std::set<Role> everyone = {Role::kAdministrator, Role::kReporter, Role::kViewer};
     auto* t = new common::PolicyTable;
     t->service = "ecoplan.indicator.v1.AssessmentService";
     for (const char* method : {"GetScoringRules", "ListClosedMonths"}) {
@@ -80,12 +84,10 @@ const common::PolicyTable& DocumentPolicy() {
   static const common::PolicyTable* const kPolicy = [] {
     auto* t = new common::PolicyTable;
     t->service = "ecoplan.indicator.v1.DocumentService";
-    t->Allow("RenderChart", {Role::kAdministrator, Role::kReporter, Role::kViewer, Role::kService},
-             {},
+    t->Allow("RenderChart", {Role::kAdministrator, Role::kReporter, Role::kViewer}, {},
              "a read; a reporter only charts of public data: air-quality indicators, the "
              "优良天数比率, the town ranking (checked by the handler)");
-    t->Allow("RenderDocument",
-             {Role::kAdministrator, Role::kReporter, Role::kViewer, Role::kService}, {},
+    t->Allow("RenderDocument", {Role::kAdministrator, Role::kReporter, Role::kViewer}, {},
              "a read; a reporter only a ledger (台账) of its own organization (checked by the "
              "handler)");
     return t;

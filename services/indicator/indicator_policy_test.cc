@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 
 #include "common/auth/testing/policy_testing.h"
@@ -25,12 +26,12 @@ TEST(IndicatorPolicyTest, SecurityDocumentShowsTheRenderedTable) {
                                                    IndicatorPolicy()));
 }
 
-TEST(IndicatorPolicyTest, EveryRoleReadsOnlyAdministratorsChangeTargetsServicesIngest) {
+TEST(IndicatorPolicyTest, EveryRoleReadsOnlyAdministratorsChangeTargetsAndIngest) {
   auto allowed = [](common::Role role, const char* method) {
     return common::testing::Allows(IndicatorPolicy(), role, method);
   };
-  for (common::Role role : {common::Role::kAdministrator, common::Role::kReporter,
-                            common::Role::kViewer, common::Role::kService}) {
+  for (common::Role role :
+       {common::Role::kAdministrator, common::Role::kReporter, common::Role::kViewer}) {
     EXPECT_TRUE(allowed(role, "EvaluatePlan"));
     EXPECT_TRUE(allowed(role, "ListStations"));
   }
@@ -42,16 +43,32 @@ TEST(IndicatorPolicyTest, EveryRoleReadsOnlyAdministratorsChangeTargetsServicesI
     EXPECT_FALSE(allowed(common::Role::kService, write)) << write;
   }
   // Evaluating is a read for everyone; recording it (statuses, alerts) is a
-  // write of the bureau and of services (the scheduled job).
+  // write of the bureau (the scheduled job runs inside the service).
   EXPECT_TRUE(allowed(common::Role::kAdministrator, "RecordEvaluation"));
-  EXPECT_TRUE(allowed(common::Role::kService, "RecordEvaluation"));
   EXPECT_FALSE(allowed(common::Role::kReporter, "RecordEvaluation"));
   EXPECT_FALSE(allowed(common::Role::kViewer, "RecordEvaluation"));
-  EXPECT_TRUE(allowed(common::Role::kService, "IngestObservations"));
+  EXPECT_TRUE(allowed(common::Role::kAdministrator, "IngestObservations"));
   EXPECT_FALSE(allowed(common::Role::kReporter, "IngestObservations"));
   EXPECT_FALSE(allowed(common::Role::kViewer, "IngestObservations"));
   EXPECT_TRUE(allowed(common::Role::kViewer, "WatchEvents"));
   EXPECT_FALSE(allowed(common::Role::kReporter, "WatchEvents"));
+}
+
+// Services by subject: the followers read what they follow, nothing else; no
+// service ingests observations or records evaluations.
+TEST(IndicatorPolicyTest, ServicesCallOnlyWhatTheyFollow) {
+  using common::testing::ServiceCallers;
+  using Methods = std::set<std::string>;
+  EXPECT_EQ(ServiceCallers(IndicatorPolicy(), "progress"), Methods({"WatchEvents"}));
+  EXPECT_EQ(ServiceCallers(IndicatorPolicy(), "notification"),
+            Methods({"GetIndicator", "WatchEvents"}));
+  for (const char* subject : {"registry", "indicator", "backup", "someone"}) {
+    EXPECT_EQ(ServiceCallers(IndicatorPolicy(), subject), Methods()) << subject;
+  }
+  for (const char* subject : {"registry", "progress", "indicator", "notification", "backup"}) {
+    EXPECT_EQ(ServiceCallers(AssessmentPolicy(), subject), Methods()) << subject;
+    EXPECT_EQ(ServiceCallers(DocumentPolicy(), subject), Methods()) << subject;
+  }
 }
 
 TEST(AssessmentPolicyTest, HasARuleForEveryRpcAndTheDocumentShowsIt) {
@@ -73,8 +90,8 @@ TEST(AssessmentPolicyTest, OnlyTheBureauClosesAndDecidesReportersContest) {
   }
   EXPECT_TRUE(allowed(common::Role::kReporter, "ContestItem"));
   EXPECT_FALSE(allowed(common::Role::kViewer, "ContestItem"));
-  for (common::Role role : {common::Role::kAdministrator, common::Role::kReporter,
-                            common::Role::kViewer, common::Role::kService}) {
+  for (common::Role role :
+       {common::Role::kAdministrator, common::Role::kReporter, common::Role::kViewer}) {
     EXPECT_TRUE(allowed(role, "GetMonthlyAssessment"));
   }
 }
@@ -88,8 +105,8 @@ TEST(DocumentPolicyTest, HasARuleForEveryRpcAndTheDocumentShowsIt) {
 
 TEST(DocumentPolicyTest, EveryRoleButTheSupervisorAsksTheHandlersNarrowReporters) {
   for (const char* method : {"RenderChart", "RenderDocument"}) {
-    for (common::Role role : {common::Role::kAdministrator, common::Role::kReporter,
-                              common::Role::kViewer, common::Role::kService}) {
+    for (common::Role role :
+         {common::Role::kAdministrator, common::Role::kReporter, common::Role::kViewer}) {
       EXPECT_TRUE(common::testing::Allows(DocumentPolicy(), role, method)) << method;
     }
     EXPECT_FALSE(common::testing::Allows(DocumentPolicy(), common::Role::kSupervisor, method))

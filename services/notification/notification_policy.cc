@@ -25,10 +25,11 @@ const common::PolicyTable& NotificationPolicy() {
       t->Allow(m, {Role::kAdministrator}, {}, "the bureau owns the rules and the schedule");
     }
     for (const char* m : {"GetRule", "ListRules"}) {
-      t->Allow(m, {Role::kAdministrator, Role::kReporter, Role::kViewer, Role::kService}, {},
+      t->Allow(m, {Role::kAdministrator, Role::kReporter, Role::kViewer}, {},
                "the rules are public within the government");
     }
-    t->Allow("GetContacts", {Role::kAdministrator, Role::kReporter, Role::kViewer, Role::kService},
+    // No service reads contacts: the notification service uses its own.
+    t->Allow("GetContacts", {Role::kAdministrator, Role::kReporter, Role::kViewer},
              {Role::kReporter}, "personal data: a reporter reads its own organization's contacts");
     t->Allow("MuteRule", {Role::kAdministrator, Role::kReporter}, {},
              "the bureau for everyone; a reporter for its own organization, never a critical rule");
@@ -41,8 +42,7 @@ const common::PolicyTable& NotificationPolicy() {
                "webhook subscriptions: the bureau and the command center");
     }
     for (const char* m : {"StreamNotifications", "AcknowledgeStream", "WatchEvents"}) {
-      t->Allow(m, {Role::kAdministrator, Role::kViewer, Role::kService}, {},
-               "the command center's stream");
+      t->Allow(m, {Role::kAdministrator, Role::kViewer}, {}, "the command center's stream");
     }
     return t;
   }();

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 #include "common/auth/testing/policy_testing.h"
 #include "ecoplan/notification/v1/notification_service.pb.h"
 
@@ -44,6 +47,16 @@ TEST(NotificationPolicyTest, OnlyTheBureauManagesRulesAndReportersNeverReachSubs
     EXPECT_FALSE(allowed(common::Role::kSupervisor, inbox)) << inbox;
   }
   EXPECT_FALSE(allowed(common::Role::kReporter, "StreamNotifications"));
+}
+
+// No service calls the notification service: in particular none reads the
+// contacts (personal data) or moves the command center's stream.
+TEST(NotificationPolicyTest, NoServiceSubjectCallsAnything) {
+  for (const char* subject : {"registry", "progress", "indicator", "notification", "backup"}) {
+    EXPECT_EQ(common::testing::ServiceCallers(NotificationPolicy(), subject),
+              std::set<std::string>())
+        << subject;
+  }
 }
 
 }  // namespace

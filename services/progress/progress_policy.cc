@@ -7,11 +7,11 @@ namespace ecoplan::progress {
 const common::PolicyTable& ProgressPolicy() {
   using common::Role;
   static const common::PolicyTable* const kPolicy = [] {
+    // Services are let in by subject (AllowServices below), never by role.
     const std::set<Role> everyone = {Role::kAdministrator, Role::kReporter, Role::kViewer,
-                                     Role::kService, Role::kSupervisor};
+                                     Role::kSupervisor};
     // The 督查室 (supervisor) follows the plan: it reads what the bureau reads.
-    const std::set<Role> readers = {Role::kAdministrator, Role::kViewer, Role::kService,
-                                    Role::kSupervisor};
+    const std::set<Role> readers = {Role::kAdministrator, Role::kViewer, Role::kSupervisor};
     const std::set<Role> issuers = {Role::kAdministrator, Role::kSupervisor};
     const std::set<Role> reporter = {Role::kReporter};
     auto* t = new common::PolicyTable;
@@ -70,6 +70,17 @@ const common::PolicyTable& ProgressPolicy() {
              {},
              "the owner starts and claims rectification; the 督查室 or the bureau verifies, "
              "closes (销号) and reopens");
+    // The followers: the indicator and notification services follow the
+    // change feed and the holidays (deadlines); the indicator service also
+    // reads the calendar and what its documents (月报) show.
+    for (const char* method : {"WatchEvents", "GetHolidays"}) {
+      t->AllowServices(method, {"indicator", "notification"});
+    }
+    for (const char* method :
+         {"GetReportingCalendar", "GetSubmissionStatus", "ListReports", "ListExtensions",
+          "ListCompletions", "ListSupervisionOrders", "ListProblemItems"}) {
+      t->AllowServices(method, {"indicator"});
+    }
     return t;
   }();
   return *kPolicy;

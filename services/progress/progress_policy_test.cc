@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 
 #include "common/auth/testing/policy_testing.h"
@@ -52,7 +53,22 @@ TEST(ProgressPolicyTest, ReportersActForTheirOwnOrganizationOnlyAndOnlyTheBureau
       allowed(common::Role::kReporter, "GetSubmissionStatus", common::ResourceScope::Any()));
   EXPECT_TRUE(allowed(common::Role::kViewer, "GetSubmissionStatus", common::ResourceScope::Any()));
   EXPECT_FALSE(allowed(common::Role::kReporter, "WatchEvents", common::ResourceScope::Any()));
-  EXPECT_TRUE(allowed(common::Role::kService, "WatchEvents", common::ResourceScope::Any()));
+  EXPECT_TRUE(common::testing::AllowsService(ProgressPolicy(), "indicator", "WatchEvents"));
+}
+
+// Services by subject: each follower reads what it needs, nothing else.
+TEST(ProgressPolicyTest, ServicesCallOnlyWhatTheyFollow) {
+  using common::testing::ServiceCallers;
+  using Methods = std::set<std::string>;
+  EXPECT_EQ(ServiceCallers(ProgressPolicy(), "notification"),
+            Methods({"GetHolidays", "WatchEvents"}));
+  EXPECT_EQ(ServiceCallers(ProgressPolicy(), "indicator"),
+            Methods({"GetHolidays", "GetReportingCalendar", "GetSubmissionStatus",
+                     "ListCompletions", "ListExtensions", "ListProblemItems", "ListReports",
+                     "ListSupervisionOrders", "WatchEvents"}));
+  for (const char* subject : {"registry", "progress", "backup", "someone"}) {
+    EXPECT_EQ(ServiceCallers(ProgressPolicy(), subject), Methods()) << subject;
+  }
 }
 
 TEST(ProgressPolicyTest, TheSupervisionOfficeIssuesAndClosesOrdersAndOnlyAddressedUnitsReply) {

@@ -8,8 +8,9 @@ const common::PolicyTable& RegistryPolicy() {
   using common::Role;
   static const common::PolicyTable* const kPolicy = [] {
     // The 督查室 (supervisor) reads the plan it supervises.
+    // Services are let in by subject (AllowServices below), never by role.
     const std::set<Role> everyone = {Role::kAdministrator, Role::kReporter, Role::kViewer,
-                                     Role::kService, Role::kSupervisor};
+                                     Role::kSupervisor};
     const std::string read = "the plan is public within the government";
     auto* t = new common::PolicyTable;
     t->service = "ecoplan.registry.v1.RegistryService";
@@ -25,8 +26,17 @@ const common::PolicyTable& RegistryPolicy() {
                                "GetOrganization", "ListOrganizations", "ResolveOrganization"}) {
       t->Allow(method, everyone, {}, read);
     }
-    t->Allow("WatchEvents", {Role::kAdministrator, Role::kViewer, Role::kService}, {},
+    t->Allow("WatchEvents", {Role::kAdministrator, Role::kViewer}, {},
              "change feed for services and monitoring");
+    // The followers: each follows the change feed and reads the whole plan
+    // when it (re)builds its view; the indicator service also reads the plan,
+    // measures and organizations for its documents (月报).
+    for (const char* method : {"WatchEvents", "ExportPlan"}) {
+      t->AllowServices(method, {"progress", "indicator", "notification"});
+    }
+    for (const char* method : {"GetPlan", "ListMeasures", "ListOrganizations"}) {
+      t->AllowServices(method, {"indicator"});
+    }
     return t;
   }();
   return *kPolicy;

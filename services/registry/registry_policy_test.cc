@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 
 #include "common/auth/testing/policy_testing.h"
@@ -16,6 +17,21 @@ namespace {
 TEST(RegistryPolicyTest, HasARuleForEveryRpcAndNoOther) {
   EXPECT_TRUE(common::testing::PolicyCoversService(RegistryPolicy(),
                                                    v1::ImportPlanRequest::descriptor()->file()));
+}
+
+// Services by subject: the three followers read the feed and the plan; only
+// the indicator service (its documents) reads more; nobody else.
+TEST(RegistryPolicyTest, ServicesCallOnlyWhatTheyFollow) {
+  using common::testing::ServiceCallers;
+  using Methods = std::set<std::string>;
+  EXPECT_EQ(ServiceCallers(RegistryPolicy(), "progress"), Methods({"ExportPlan", "WatchEvents"}));
+  EXPECT_EQ(ServiceCallers(RegistryPolicy(), "notification"),
+            Methods({"ExportPlan", "WatchEvents"}));
+  EXPECT_EQ(ServiceCallers(RegistryPolicy(), "indicator"),
+            Methods({"ExportPlan", "GetPlan", "ListMeasures", "ListOrganizations", "WatchEvents"}));
+  for (const char* subject : {"registry", "backup", "someone"}) {
+    EXPECT_EQ(ServiceCallers(RegistryPolicy(), subject), Methods()) << subject;
+  }
 }
 
 TEST(RegistryPolicyTest, SecurityDocumentShowsTheRenderedTable) {

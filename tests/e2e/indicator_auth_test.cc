@@ -1,6 +1,6 @@
 // Walks the indicator service's whole RPC × role table (IndicatorPolicy,
-// rendered in docs/SECURITY.md) against real servers started with TLS and an
-// HS256 secret generated at test time: registry_server, and indicator_server
+// rendered in docs/SECURITY.md) against real servers started with TLS and
+// ES256 keys (a JWKS) generated at test time: registry_server, and indicator_server
 // following it as the service "indicator" (a minted service token over TLS, so
 // the plan's indicators prove service-to-service authentication), and following
 // a secured progress_server (the reports behind the lights' progress entries). Every
@@ -317,8 +317,9 @@ class IndicatorAuthTest : public ::testing::Test {
 
 TEST_F(IndicatorAuthTest, EveryRpcAnswersEachRoleExactlyAsThePolicySays) {
   std::map<std::string, PolicyCall> calls = Calls();
-  EXPECT_THAT(WalkPolicy(indicator::IndicatorPolicy(), calls,
-                         [this](Role r) { return secured_.Token(r, "o-walk"); }),
+  EXPECT_THAT(WalkPolicy(
+                  indicator::IndicatorPolicy(), calls,
+                  [this](Role r) { return secured_.Token(r, "o-walk"); }, secured_.ServiceTokens()),
               ::testing::IsEmpty());
 }
 
@@ -457,8 +458,9 @@ TEST_F(IndicatorAuthTest, AssessmentServiceAnswersEachRoleAsItsPolicySaysAndNarr
     iv1::ListContestsResponse out;
     return assessment_stub_->ListContests(TokenContext(t).get(), r, &out).error_code();
   });
-  EXPECT_THAT(WalkPolicy(indicator::AssessmentPolicy(), calls,
-                         [&](Role r) { return secured_.Token(r, lead_id); }),
+  EXPECT_THAT(WalkPolicy(
+                  indicator::AssessmentPolicy(), calls,
+                  [&](Role r) { return secured_.Token(r, lead_id); }, secured_.ServiceTokens()),
               ::testing::IsEmpty());
   EXPECT_THAT(WalkBadTokens(calls, secured_.BadTokens()), ::testing::IsEmpty());
 

@@ -1,6 +1,6 @@
 // Walks the notification service's whole RPC × role table
 // (NotificationPolicy, rendered in docs/SECURITY.md) against real servers
-// started with TLS and an HS256 secret generated at test time:
+// started with TLS and ES256 keys (a JWKS) generated at test time:
 // registry_server, and notification_server following it as the service
 // "notification" (a minted service token over TLS, so the plan's
 // PLAN_IMPORTED notification proves service-to-service authentication).
@@ -428,11 +428,13 @@ TEST_F(NotificationAuthTest, EveryRpcAnswersEachRoleExactlyAsThePolicySays) {
   std::map<std::string, PolicyCall> calls = Calls();
   // Reporters belong to the bureau's organization, the recipient of the walk's inbox item, and
   // the viewer's credentials name it (the command center's own inbox).
-  EXPECT_THAT(WalkPolicy(notification::NotificationPolicy(), calls,
-                         [this](Role r) {
-                           return r == Role::kViewer ? CommandCenterOf(bureau_)
-                                                     : secured_.Token(r, bureau_);
-                         }),
+  EXPECT_THAT(WalkPolicy(
+                  notification::NotificationPolicy(), calls,
+                  [this](Role r) {
+                    return r == Role::kViewer ? CommandCenterOf(bureau_)
+                                              : secured_.Token(r, bureau_);
+                  },
+                  secured_.ServiceTokens()),
               ::testing::IsEmpty());
   // A viewer whose credentials name no organization, or another one, reads but never marks or
   // acknowledges.

@@ -1,6 +1,6 @@
 // A problem ledger (问题清单) of drainage outlets (排污口) for measure
 // a1-t25-m3 of the seed plan against the real registry_server and
-// progress_server binaries, secured as in production (TLS, HS256 tokens of
+// progress_server binaries, secured as in production (TLS, ES256 tokens of
 // each role): the 督查室 imports it from CSV (one bad row refused by its
 // line, the others created, one of them recorded late with a due day in the
 // past and so overdue at once); the summary counts them; the owner towns
@@ -357,12 +357,10 @@ TEST_F(ProblemLedgerE2eTest, TheCommandCenterAcknowledgesAnOrderWithItsCaseNumbe
   claims.subject = "duchashi.wang";
   claims.role = Role::kSupervisor;
   claims.organization_id = "o-duchashi";
-  claims.issuer = "ecoplan-local";
-  claims.audience = "ecoplan";
   claims.issued_at = absl::Now();
   claims.expires_at = absl::Now() + absl::Minutes(10);
-  ASSERT_OK_AND_ASSIGN(const std::string token, common::MintToken(common::TokenAlgorithm::kHs256,
-                                                                  secured_.secret(), claims));
+  const std::string token = secured_.Sign(claims);
+  ASSERT_FALSE(token.empty());
   grpc::Status status = stub_->IssueSupervisionOrder(TokenContext(token).get(), issue, &issued);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(issued.order().issuing_organization(), "organizations/o-duchashi");

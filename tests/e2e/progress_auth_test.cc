@@ -1,6 +1,6 @@
 // Walks the progress service's whole RPC × role table (ProgressPolicy,
-// rendered in docs/SECURITY.md) against real servers started with TLS and an
-// HS256 secret generated at test time: registry_server, and progress_server
+// rendered in docs/SECURITY.md) against real servers started with TLS and
+// ES256 keys (a JWKS) generated at test time: registry_server, and progress_server
 // following it as the service "progress" (a minted service token over TLS,
 // so the follow itself proves service-to-service authentication). Every
 // allowed call works, every forbidden one is PERMISSION_DENIED, a reporter is
@@ -600,7 +600,9 @@ class ProgressAuthTest : public ::testing::Test {
 
 TEST_F(ProgressAuthTest, EveryRpcAnswersEachRoleExactlyAsThePolicySays) {
   std::map<std::string, Call> calls = Calls();
-  EXPECT_THAT(WalkPolicy(progress::ProgressPolicy(), calls, [this](Role r) { return Token(r); }),
+  EXPECT_THAT(WalkPolicy(
+                  progress::ProgressPolicy(), calls, [this](Role r) { return Token(r); },
+                  secured_.ServiceTokens()),
               ::testing::IsEmpty());
 }
 

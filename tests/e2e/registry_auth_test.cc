@@ -1,6 +1,6 @@
 // Walks the registry's whole RPC × role table (RegistryPolicy, rendered in
-// docs/SECURITY.md) against the real registry_server, started with TLS and an
-// HS256 secret generated at test time: every allowed call works, every
+// docs/SECURITY.md) against the real registry_server, started with TLS and
+// ES256 keys (a JWKS) generated at test time: every allowed call works, every
 // forbidden one is PERMISSION_DENIED, and every call without a token or with
 // an expired, wrongly signed, wrong-audience, alg-none or garbage token is
 // UNAUTHENTICATED.
@@ -240,7 +240,9 @@ class RegistryAuthTest : public ::testing::Test {
 
 TEST_F(RegistryAuthTest, EveryRpcAnswersEachRoleExactlyAsThePolicySays) {
   std::map<std::string, Call> calls = Calls();
-  EXPECT_THAT(WalkPolicy(registry::RegistryPolicy(), calls, [this](Role r) { return Token(r); }),
+  EXPECT_THAT(WalkPolicy(
+                  registry::RegistryPolicy(), calls, [this](Role r) { return Token(r); },
+                  secured_.ServiceTokens()),
               ::testing::IsEmpty());
 }
 
@@ -361,9 +363,9 @@ TEST_F(RegistryAuthTest, ATlsServerAnswersPlaintextProbesOnItsHealthPortOnly) {
 
 TEST_F(RegistryAuthTest, EcoplanctlMintsAndSendsTokensOverTls) {
   const std::string token_file = dir_.Sub("token");
-  absl::StatusOr<CommandResult> minted =
-      RunCommand({kCtl, "token", "mint", "--secret-file", secured_.secret_file(), "--subject",
-                  "ops", "--role", "viewer", "--ttl", "10m"});
+  absl::StatusOr<CommandResult> minted = RunCommand(
+      {kCtl, "token", "mint", "--key-file", secured_.issuer_key_file(), "--kid",
+       SecuredSetup::kIssuerKid, "--subject", "ops", "--role", "viewer", "--ttl", "10m"});
   ASSERT_TRUE(minted.ok()) << minted.status();
   ASSERT_EQ(minted->exit_code, 0) << minted->stderr_text;
   std::ofstream(token_file, std::ios::trunc) << minted->stdout_text;

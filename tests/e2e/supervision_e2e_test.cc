@@ -1,6 +1,6 @@
 // A supervision order (督办单) through its whole lifecycle against the real
 // registry_server and progress_server binaries, secured as in production
-// (TLS, HS256 tokens of each role): the 督查室 issues a yellow order from a
+// (TLS, ES256 tokens of each role): the 督查室 issues a yellow order from a
 // 12345 ticket to two organizations on two seed-plan measures; one replies in
 // time, the other after the deadline (an explicit deadline a few seconds
 // ahead, since the server's clock is the wall clock); the 督查室 returns the

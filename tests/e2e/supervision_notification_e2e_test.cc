@@ -1,6 +1,6 @@
 // Supervision as a workflow (督办), as the people concerned are told of it:
 // the real registry_server, progress_server and notification_server, secured
-// as in production (TLS, HS256 tokens of each role). The 督查室 issues a
+// as in production (TLS, ES256 tokens of each role). The 督查室 issues a
 // yellow order from a 12345 ticket to two organizations on two seed-plan
 // measures (an explicit reply deadline a few seconds ahead, since the
 // progress server's clock is the wall clock): each unit's inbox has the

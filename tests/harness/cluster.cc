@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
 
 namespace ecoplan::testing {
@@ -77,7 +78,10 @@ absl::StatusOr<std::string> Cluster::Start(const std::string& name, ServerOption
       "--db_path=" +
           (options.db_path.empty() ? absl::StrCat(dir_, "/", name, "-db") : options.db_path),
       absl::StrCat("--backup_dir=", dir_, "/", name, "-backups")};
-  argv.insert(argv.end(), common_flags_.begin(), common_flags_.end());
+  // "${kind}" in a common flag is this server's kind, e.g. its own key file.
+  for (const std::string& flag : common_flags_) {
+    argv.push_back(absl::StrReplaceAll(flag, {{"${kind}", kind->name}}));
+  }
   argv.insert(argv.end(), upstream.begin(), upstream.end());
   argv.insert(argv.end(), options.flags.begin(), options.flags.end());
   instance.options = std::move(options);

@@ -66,7 +66,9 @@ class Cluster {
   Cluster& operator=(const Cluster&) = delete;
 
   // The flags every server started afterwards gets in place of the default
-  // --insecure_development_mode, e.g. a secret file and TLS (SecuredSetup).
+  // --insecure_development_mode, e.g. keys and TLS (SecuredSetup). "${kind}"
+  // in a flag becomes the server's kind ("registry", …), e.g. in the path of
+  // its own signing key.
   void SetCommonFlags(std::vector<std::string> flags) { common_flags_ = std::move(flags); }
 
   // Starts server `name`: --host=127.0.0.1, its port, --port_file (a new one

@@ -21,10 +21,17 @@ namespace ecoplan::common::testing {
   for (int i = 0; i < service->method_count(); ++i) {
     rpcs.insert(policy.MethodPath(service->method(i)->name()));
   }
-  std::set<std::string> ruled, without_roles;
+  std::set<std::string> ruled, without_roles, services_unnamed, unknown_services;
+  const std::set<std::string> known(std::begin(kServiceSubjects), std::end(kServiceSubjects));
   for (const auto& [path, rule] : policy.rules) {
     ruled.insert(path);
     if (rule.roles.empty()) without_roles.insert(path);
+    if ((rule.roles.count(Role::kService) != 0) != !rule.service_subjects.empty()) {
+      services_unnamed.insert(path);
+    }
+    for (const std::string& subject : rule.service_subjects) {
+      if (known.count(subject) == 0) unknown_services.insert(absl::StrCat(path, ": ", subject));
+    }
   }
   std::set<std::string> missing, extra;
   for (const std::string& r : rpcs) {
@@ -33,13 +40,17 @@ namespace ecoplan::common::testing {
   for (const std::string& r : ruled) {
     if (rpcs.count(r) == 0) extra.insert(r);
   }
-  if (missing.empty() && extra.empty() && without_roles.empty()) {
+  if (missing.empty() && extra.empty() && without_roles.empty() && services_unnamed.empty() &&
+      unknown_services.empty()) {
     return ::testing::AssertionSuccess();
   }
   return ::testing::AssertionFailure()
          << "RPCs without a rule: [" << absl::StrJoin(missing, ", ") << "]; rules for no RPC: ["
          << absl::StrJoin(extra, ", ") << "]; rules without roles: ["
-         << absl::StrJoin(without_roles, ", ") << "]";
+         << absl::StrJoin(without_roles, ", ")
+         << "]; rules with role service but no service subjects (or subjects without the role): ["
+         << absl::StrJoin(services_unnamed, ", ") << "]; unknown service subjects: ["
+         << absl::StrJoin(unknown_services, ", ") << "]";
 }
 
 ::testing::AssertionResult DocumentShowsPolicy(const std::string& path, absl::string_view marker,
@@ -72,6 +83,23 @@ bool Allows(const PolicyTable& policy, Role role, absl::string_view method,
   p.organization_id = "o-1";
   p.role = role;
   return Authorize(p, policy, policy.MethodPath(method), scope).ok();
+}
+
+bool AllowsService(const PolicyTable& policy, absl::string_view subject, absl::string_view method) {
+  Principal p;
+  p.subject = std::string(subject);
+  p.role = Role::kService;
+  return Authorize(p, policy, policy.MethodPath(method), ResourceScope::Any()).ok();
+}
+
+std::set<std::string> ServiceCallers(const PolicyTable& policy, absl::string_view subject) {
+  std::set<std::string> methods;
+  const std::string prefix = absl::StrCat("/", policy.service, "/");
+  for (const auto& [path, rule] : policy.rules) {
+    const std::string method = path.substr(prefix.size());
+    if (AllowsService(policy, subject, method)) methods.insert(method);
+  }
+  return methods;
 }
 
 }  // namespace ecoplan::common::testing

@@ -285,11 +285,13 @@ function serverConfigErrors(c, podSpec, where, config, { requireTls }) {
   return errors;
 }
 
-// ecoplanctl in a CronJob talks to a server over TLS when the servers speak it.
+// ecoplanctl in a CronJob talks to a server over TLS when the servers speak it
+// (`ecoplanctl token …` works offline: it mints, it calls no server).
 function clientTlsErrors(c, where, { requireTls }) {
   const program = (c.command ?? [])[0] ?? '';
   if (!requireTls || !/(^|\/)ecoplanctl$/.test(program)) return [];
   const argv = [...(c.command ?? []).slice(1), ...(c.args ?? [])];
+  if (argv.find((a) => !String(a).startsWith('-')) === 'token') return [];
   if (argv.some((a) => a === '--tls-ca-file' || String(a).startsWith('--tls-ca-file='))) return [];
   return [`${where} container ${c.name}: ecoplanctl without --tls-ca-file cannot reach the servers' TLS`];
 }

@@ -113,7 +113,7 @@ const broken = {
   'backup-without-ca': /CronJob ecoplan\/ecoplan-progress-backup: .*ecoplanctl without --tls-ca-file/,
   'committed-secret': /Secret ecoplan-auth-.*: a Secret with values is rendered from git/,
   'two-replicas': /ecoplan-registry: replicas is 2, must be 1/,
-  'unreadable-secret': /CronJob ecoplan-registry-backup: volume backup-token \(mode 0440\) is unreadable/,
+  'unreadable-secret': /CronJob ecoplan-registry-backup: volume backup-key \(mode 0440\) is unreadable/,
 };
 for (const [name, expected] of Object.entries(broken)) {
   test(`rejects testdata/${name}`, async () => {
