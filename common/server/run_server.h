@@ -11,8 +11,8 @@
 //
 // Every server has: grpc.health.v1 (SERVING for "" and each service until
 // Shutdown; optionally also on a plaintext health-only port), server reflection
-// (grpc.reflection.v1alpha) only when asked for (ServerOptions.reflection), message size limits, a metrics interceptor (grpc_server_* families)
-// and optionally GET /metrics.
+// (grpc.reflection.v1alpha) only when asked for (ServerOptions.reflection), message size limits, a
+// metrics interceptor (grpc_server_* families) and optionally GET /metrics.
 
 #include <grpcpp/channel.h>
 #include <grpcpp/security/server_credentials.h>

@@ -176,8 +176,8 @@ TEST_F(RunningServerTest, WithoutReflectionTheServiceIsUnimplemented) {
   options.health_port = ServerOptions::kPickFreePort;
   Start(options);
   for (int port : {server_->port(), server_->health_port()}) {
-    auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
-                                       grpc::InsecureChannelCredentials());
+    auto channel =
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
     grpc::internal::RpcMethod method(
         "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
         grpc::internal::RpcMethod::BIDI_STREAMING, channel);
@@ -195,9 +195,9 @@ TEST_F(RunningServerTest, WithoutReflectionTheServiceIsUnimplemented) {
     EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::UNIMPLEMENTED) << port;
   }
   const auto& registered = server_->service_names();
-  EXPECT_EQ(std::find(registered.begin(), registered.end(),
-                      "grpc.reflection.v1alpha.ServerReflection"),
-            registered.end());
+  EXPECT_EQ(
+      std::find(registered.begin(), registered.end(), "grpc.reflection.v1alpha.ServerReflection"),
+      registered.end());
 }
 
 TEST_F(RunningServerTest, RejectsOversizeMessagesWithResourceExhausted) {
