@@ -61,6 +61,13 @@ struct CallAuthenticatorOptions {
   TrustedProxies trusted_proxies;
 };
 
+// The options of a server in development mode and nothing else (tests, benchmarks).
+inline CallAuthenticatorOptions DevelopmentModeOptions() {
+  CallAuthenticatorOptions options;
+  options.insecure_development_mode = true;
+  return options;
+}
+
 class CallAuthenticator {
  public:
   // `verifier` may be null (no tokens accepted: then only certificates or

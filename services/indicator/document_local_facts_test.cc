@@ -92,7 +92,7 @@ class LocalIndicatorAnswersTest : public ::testing::Test {
   std::unique_ptr<RocksDbIndicatorStore> store_;
   std::unique_ptr<IndicatorEvaluator> evaluator_;
   common::WatchEventsHub hub_;
-  common::CallAuthenticator auth_{common::CallAuthenticatorOptions{true, false, {}},
+  common::CallAuthenticator auth_{common::DevelopmentModeOptions(),
                                   nullptr,
                                   &IndicatorPolicy(),
                                   nullptr,

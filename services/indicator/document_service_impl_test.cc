@@ -287,7 +287,7 @@ class DocumentServiceImplTest : public ::testing::Test {
   std::unique_ptr<IndicatorEvaluator> evaluator_;
   common::WatchEventsHub hub_;
   // Development mode for the setup through IndicatorService.
-  common::CallAuthenticator dev_auth_{common::CallAuthenticatorOptions{true, false, {}},
+  common::CallAuthenticator dev_auth_{common::DevelopmentModeOptions(),
                                       nullptr,
                                       &IndicatorPolicy(),
                                       nullptr,

@@ -118,7 +118,7 @@ class IndicatorServiceImplTest : public ::testing::Test {
   std::unique_ptr<IndicatorEvaluator> evaluator_;
   common::WatchEventsHub hub_;
   // Development mode: every caller is the administrator "development".
-  common::CallAuthenticator auth_{common::CallAuthenticatorOptions{true, false, {}},
+  common::CallAuthenticator auth_{common::DevelopmentModeOptions(),
                                   nullptr,
                                   &IndicatorPolicy(),
                                   nullptr,

@@ -59,8 +59,8 @@ class ProgressServiceImplTest : public ::testing::Test {
     // Development mode: calls without a token are the administrator
     // "development"; a presented token is still verified and decides.
     auth_ = std::make_unique<common::CallAuthenticator>(
-        common::CallAuthenticatorOptions{true, false, {}}, verifier_.get(), &ProgressPolicy(),
-        nullptr, nullptr, common::Logger("test", [](absl::string_view) {}));
+        common::DevelopmentModeOptions(), verifier_.get(), &ProgressPolicy(), nullptr, nullptr,
+        common::Logger("test", [](absl::string_view) {}));
     desk_ = std::make_unique<SupervisionDesk>(
         &orders_, &plans_, &clock_, [this] { return recorder_->Days(); },
         [](std::function<void()> fn) { fn(); });

@@ -90,9 +90,8 @@ void BM_ListMeasuresOverGrpc(benchmark::State& state) {
   common::SerialExecutor reader;
   common::WatchEventsHub hub;
   // Development mode: the benchmark measures the query, not token checks.
-  common::CallAuthenticator auth(common::CallAuthenticatorOptions{true, false, {}}, nullptr,
-                                 &RegistryPolicy(), nullptr, nullptr,
-                                 common::Logger("registry_benchmark"));
+  common::CallAuthenticator auth(common::DevelopmentModeOptions(), nullptr, &RegistryPolicy(),
+                                 nullptr, nullptr, common::Logger("registry_benchmark"));
   RegistryServiceImpl service(fixture.registry.get(), &reader, fixture.db.get(), &hub, &auth);
   common::ServerOptions options;
   options.host = "127.0.0.1";

@@ -77,7 +77,7 @@ class RegistryServiceImplTest : public ::testing::Test {
   std::unique_ptr<TaskRegistry> registry_;
   common::SerialExecutor reader_;
   common::WatchEventsHub hub_;
-  common::CallAuthenticator auth_{common::CallAuthenticatorOptions{true, false, {}},
+  common::CallAuthenticator auth_{common::DevelopmentModeOptions(),
                                   nullptr,
                                   &RegistryPolicy(),
                                   nullptr,

@@ -124,13 +124,13 @@ class IndicatorChartCommandTest : public ::testing::Test {
   std::unique_ptr<indicator::IndicatorEvaluator> evaluator_;
   common::WatchEventsHub hub_;
   // Development mode: every caller is the administrator "development".
-  common::CallAuthenticator auth_{common::CallAuthenticatorOptions{true, false, {}},
+  common::CallAuthenticator auth_{common::DevelopmentModeOptions(),
                                   nullptr,
                                   &indicator::IndicatorPolicy(),
                                   nullptr,
                                   nullptr,
                                   common::Logger("test")};
-  common::CallAuthenticator document_auth_{common::CallAuthenticatorOptions{true, false, {}},
+  common::CallAuthenticator document_auth_{common::DevelopmentModeOptions(),
                                            nullptr,
                                            &indicator::DocumentPolicy(),
                                            nullptr,

@@ -139,7 +139,7 @@ class IndicatorCommandsTest : public ::testing::Test {
   std::unique_ptr<indicator::IndicatorEvaluator> evaluator_;
   common::WatchEventsHub hub_;
   // Development mode: every caller is the administrator "development".
-  common::CallAuthenticator auth_{common::CallAuthenticatorOptions{true, false, {}},
+  common::CallAuthenticator auth_{common::DevelopmentModeOptions(),
                                   nullptr,
                                   &indicator::IndicatorPolicy(),
                                   nullptr,
