@@ -197,7 +197,9 @@ absl::Status RunningServer::StartHealthServer() {
                    options_.health_port == ServerOptions::kPickFreePort ? 0 : options_.health_port);
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &health_port_);
   builder.SetMaxReceiveMessageSize(4096);
-  builder.SetOption(std::make_unique<WithoutReflectionOption>());
+  // Reflection stays here: gRPC 1.51 does not start a server whose only
+  // service is the default health service. It lists grpc.health.v1 and
+  // itself, nothing of the API.
   health_server_ = builder.BuildAndStart();
   if (health_server_ == nullptr || health_port_ == 0) {
     health_server_.reset();

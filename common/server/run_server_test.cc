@@ -169,13 +169,10 @@ TEST_F(RunningServerTest, ReflectionListsTheRegisteredServicesWhenAskedFor) {
   EXPECT_NE(std::find(registered.begin(), registered.end(), kEchoName), registered.end());
 }
 
-// By default a server tells nobody its API: reflection is not there (and the
-// health-only port never has it).
+// By default a server tells nobody its API: reflection is not there.
 TEST_F(RunningServerTest, WithoutReflectionTheServiceIsUnimplemented) {
-  ServerOptions options;
-  options.health_port = ServerOptions::kPickFreePort;
-  Start(options);
-  for (int port : {server_->port(), server_->health_port()}) {
+  Start();
+  for (int port : {server_->port()}) {
     auto channel =
         grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
     grpc::internal::RpcMethod method(
