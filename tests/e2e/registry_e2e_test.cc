@@ -242,7 +242,9 @@ TEST_F(RegistryE2eTest, ABackupRestoredIntoAFreshFolderHoldsEveryRecord) {
   CommandResult backup = Ctl({"--output", "json", "admin", "backup", "--keep-last", "3"});
   ASSERT_EQ(backup.exit_code, 0) << backup.stderr_text;
   const nlohmann::json taken = nlohmann::json::parse(backup.stdout_text);
-  const std::string path = taken["backup"]["path"].get<std::string>();
+  // The backup's path is relative to the server's --backup_dir (the harness's <name>-backups).
+  const std::string path =
+      cluster_.dir() + "/registry-backups/" + taken["backup"]["path"].get<std::string>();
   EXPECT_EQ(taken["backup"]["lastEventSequence"].get<std::string>(), "1");
   server_.Signal(SIGTERM);
   ASSERT_TRUE(server_.Wait(absl::Seconds(30)).ok());
