@@ -83,47 +83,17 @@ grpc::ServerUnaryReactor* AdminServiceImpl::ListBackups(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* AdminServiceImpl::ListAuditRecords(
     grpc::CallbackServerContext* ctx, const admin_v1::ListAuditRecordsRequest* request,
     admin_v1::ListAuditRecordsResponse* response) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  if (absl::Status allowed =
-          auth_->Authorize(*ctx, AdminMethod("ListAuditRecords"), ResourceScope::Any()).status();
-      !allowed.ok()) {
-    reactor->Finish(ToGrpcStatus(allowed));
-    return reactor;
-  }
-  if (audit_ == nullptr) {
-    reactor->Finish(ToGrpcStatus(absl::FailedPreconditionError("this server keeps no audit log")));
-    return reactor;
-  }
-  // A scan of up to AuditLog::kMaxScannedPerList records: off the gRPC thread.
-  worker_.Submit([this, reactor, request, response] {
-    absl::StatusOr<admin_v1::ListAuditRecordsResponse> page = audit_->List(*request);
-    if (page.ok()) *response = std::move(*page);
-    reactor->Finish(ToGrpcStatus(page.status()));
-  });
-  return reactor;
+  // A scan of up to AuditLog::kMaxScannedPerList records.
+  return AnswerFromAuditLog(ctx, "ListAuditRecords", response,
+                            [request](const AuditLog& log) { return log.List(*request); });
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::VerifyAuditLog(
     grpc::CallbackServerContext* ctx, const admin_v1::VerifyAuditLogRequest* request,
     admin_v1::VerifyAuditLogResponse* response) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  if (absl::Status allowed =
-          auth_->Authorize(*ctx, AdminMethod("VerifyAuditLog"), ResourceScope::Any()).status();
-      !allowed.ok()) {
-    reactor->Finish(ToGrpcStatus(allowed));
-    return reactor;
-  }
-  if (audit_ == nullptr) {
-    reactor->Finish(ToGrpcStatus(absl::FailedPreconditionError("this server keeps no audit log")));
-    return reactor;
-  }
-  // A scan of up to a million records: off the gRPC thread.
-  worker_.Submit([this, reactor, request, response] {
-    absl::StatusOr<admin_v1::VerifyAuditLogResponse> result = audit_->Verify(*request);
-    if (result.ok()) *response = std::move(*result);
-    reactor->Finish(ToGrpcStatus(result.status()));
-  });
-  return reactor;
+  // A scan of up to a million records.
+  return AnswerFromAuditLog(ctx, "VerifyAuditLog", response,
+                            [request](const AuditLog& log) { return log.Verify(*request); });
 }
 
 }  // namespace ecoplan::common
