@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates tzdata
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
-  libabsl-dev librocksdb-dev libicu-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev libjwt-dev libcurl4-openssl-dev
+  libabsl-dev librocksdb-dev libicu-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev libh2o-evloop-dev libjwt-dev libcurl4-openssl-dev
   libjemalloc-dev prometheus-cpp-dev libcli11-dev libcsv-dev libzip-dev libpugixml-dev
   libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
   zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
