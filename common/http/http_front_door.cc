@@ -13,6 +13,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -307,7 +308,7 @@ class Call {
   // Streams.
   std::unique_ptr<StreamReactor> reactor_;
   GeneratorLink generator_{{&Call::OnProceed, &Call::OnStop}, this};
-  KeepAliveLink keep_alive_{{}, this};
+  KeepAliveLink keep_alive_{{0, &Call::OnKeepAlive, {}}, this};
   bool response_started_ = false;
   bool sending_ = false;
   bool stopped_ = false;  // h2o stopped the response: send nothing more
@@ -1025,6 +1026,9 @@ absl::StatusOr<std::unique_ptr<HttpFrontDoor>> HttpFrontDoor::Start(
   if (options.threads < 1 || options.max_body_bytes < 1) {
     return absl::InvalidArgumentError("the HTTP front door needs threads ≥ 1 and a body limit");
   }
+  // h2o writes to sockets with write(2): a client that hung up would end the
+  // process with SIGPIPE instead of an EPIPE that closes the connection.
+  signal(SIGPIPE, SIG_IGN);
   std::unique_ptr<HttpFrontDoor> door(new HttpFrontDoor());
   door->shared_ = std::make_unique<Shared>();
   Shared* shared = door->shared_.get();

@@ -64,17 +64,18 @@ int ServeUntilSignal(const ServerConfig& config, const ServeSpec& spec, const Lo
     log.Error("cannot start server", {{"error", server.status().ToString()}});
     return 1;
   }
-  const int port = (*server)->port();
-  if (!config.port_file.empty()) {
-    if (absl::Status written = WritePortFile(config.port_file, port); !written.ok()) {
-      log.Error("cannot write the port file", {{"error", std::string(written.message())}});
-      return 1;
-    }
-  }
+  // The HTTP port's file first: once the gRPC port's file exists, both do.
   if (!config.http_port_file.empty() && (*server)->http_port() != 0) {
     if (absl::Status written = WritePortFile(config.http_port_file, (*server)->http_port());
         !written.ok()) {
       log.Error("cannot write the HTTP port file", {{"error", std::string(written.message())}});
+      return 1;
+    }
+  }
+  const int port = (*server)->port();
+  if (!config.port_file.empty()) {
+    if (absl::Status written = WritePortFile(config.port_file, port); !written.ok()) {
+      log.Error("cannot write the port file", {{"error", std::string(written.message())}});
       return 1;
     }
   }
