@@ -1,12 +1,12 @@
 #include "common/openapi/openapi_document.h"
 
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "common/openapi/openapi_generator.h"
 

@@ -9,14 +9,14 @@
 // Exits 1 with a message on stderr if the descriptor set is unreadable, a
 // service is unknown or an HTTP rule is wrong; 2 on bad arguments.
 
+#include <google/protobuf/descriptor.h>
+
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <google/protobuf/descriptor.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -111,9 +111,10 @@ int main(int argc, char** argv) {
                     ", sizeof(kDocument", index, ") - 1)},\n");
     ++index;
   }
-  absl::StrAppend(&cc, "}  // namespace\n\nconst EmbeddedOpenApiDocument kEmbeddedOpenApiDocuments[] = {\n",
-                  table, "};\nconst size_t kEmbeddedOpenApiDocumentCount = ", index,
-                  ";\n\n}  // namespace ecoplan::common\n");
+  absl::StrAppend(
+      &cc, "}  // namespace\n\nconst EmbeddedOpenApiDocument kEmbeddedOpenApiDocuments[] = {\n",
+      table, "};\nconst size_t kEmbeddedOpenApiDocumentCount = ", index,
+      ";\n\n}  // namespace ecoplan::common\n");
   if (!WriteFile(cc_out, cc)) return Fail(absl::StrCat("cannot write ", cc_out));
   return 0;
 }

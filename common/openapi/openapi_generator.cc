@@ -1,11 +1,11 @@
 #include "common/openapi/openapi_generator.h"
 
+#include <google/protobuf/descriptor.pb.h>
+
 #include <map>
 #include <optional>
 #include <set>
 #include <utility>
-
-#include <google/protobuf/descriptor.pb.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -49,8 +49,7 @@ constexpr ErrorStatus kErrorStatuses[] = {
     {"404", "not_found, or unimplemented for a method this server does not have.", false},
     {"409", "already_exists, or aborted (a stale etag: read again and retry the whole change).",
      false},
-    {"413", "resource_exhausted: the body is larger than the server's --max_message_bytes.",
-     true},
+    {"413", "resource_exhausted: the body is larger than the server's --max_message_bytes.", true},
     {"415", "The Content-Type is not one this route accepts.", true},
     {"429", "resource_exhausted: the caller's rate limit; retry later.", false},
     {"500", "internal, unknown or data_loss.", false},
@@ -60,10 +59,22 @@ constexpr ErrorStatus kErrorStatuses[] = {
 };
 
 constexpr const char* kConnectCodes[] = {
-    "canceled",          "unknown",           "invalid_argument", "deadline_exceeded",
-    "not_found",         "already_exists",    "permission_denied", "resource_exhausted",
-    "failed_precondition", "aborted",         "out_of_range",     "unimplemented",
-    "internal",          "unavailable",       "data_loss",        "unauthenticated",
+    "canceled",
+    "unknown",
+    "invalid_argument",
+    "deadline_exceeded",
+    "not_found",
+    "already_exists",
+    "permission_denied",
+    "resource_exhausted",
+    "failed_precondition",
+    "aborted",
+    "out_of_range",
+    "unimplemented",
+    "internal",
+    "unavailable",
+    "data_loss",
+    "unauthenticated",
 };
 
 // A .proto comment as Markdown: the one space after "//" dropped from each
@@ -95,7 +106,10 @@ std::string Summary(const std::string& comment) {
   std::string flat = absl::StrJoin(absl::StrSplit(comment, '\n'), " ");
   size_t end = flat.find(". ");
   if (end != std::string::npos) flat = flat.substr(0, end + 1);
-  if (flat.size() > 200) flat = absl::StrCat(flat.substr(0, 197), "...");
+  if (flat.size() > 200) {
+    size_t space = flat.rfind(' ', 197);
+    flat = absl::StrCat(flat.substr(0, space == std::string::npos ? 197 : space), "...");
+  }
   return flat;
 }
 
@@ -174,8 +188,8 @@ class Generator {
       for (int i = 0; i < service->method_count(); ++i) {
         absl::Status status = AddMethod(service->method(i));
         if (!status.ok()) {
-          return absl::Status(status.code(), absl::StrCat(service->method(i)->full_name(), ": ",
-                                                          status.message()));
+          return absl::Status(
+              status.code(), absl::StrCat(service->method(i)->full_name(), ": ", status.message()));
         }
       }
     }
@@ -264,16 +278,16 @@ class Generator {
     return Json{{"schema",
                  {{"type", "string"},
                   {"format", "binary"},
-                  {"description",
-                   absl::StrCat("A ", message->full_name(), " in the protobuf binary encoding.")}}}};
+                  {"description", absl::StrCat("A ", message->full_name(),
+                                               " in the protobuf binary encoding.")}}}};
   }
 
   absl::Status AddOperation(const std::string& path, const std::string& normalized,
                             const std::string& verb, Json operation) {
     auto [it, inserted] = normalized_paths_.emplace(normalized, path);
     if (!inserted && it->second != path) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "path ", path, " is the same route as ", it->second, " with other variable names"));
+      return absl::InvalidArgumentError(absl::StrCat("path ", path, " is the same route as ",
+                                                     it->second, " with other variable names"));
     }
     if (paths_.contains(path) && paths_[path].contains(verb)) {
       return absl::InvalidArgumentError(
@@ -301,8 +315,9 @@ class Generator {
     const std::string path = ConnectPath(method);
     {
       Json op = BaseOperation(method, "", "Connect unary call.");
-      op["parameters"] = Json::array({Json{{"$ref", "#/components/parameters/ConnectProtocolVersion"}},
-                                      Json{{"$ref", "#/components/parameters/ConnectTimeoutMs"}}});
+      op["parameters"] =
+          Json::array({Json{{"$ref", "#/components/parameters/ConnectProtocolVersion"}},
+                       Json{{"$ref", "#/components/parameters/ConnectTimeoutMs"}}});
       op["requestBody"] = {{"required", true},
                            {"content",
                             {{"application/json", {{"schema", MessageRef(method->input_type())}}},
@@ -323,24 +338,24 @@ class Generator {
            "The request: its JSON (encoding=json), or with base64=1 its binary encoding in "
            "URL-safe base64 (encoding=proto); URL-encoded."},
           {"content", {{"application/json", {{"schema", MessageRef(method->input_type())}}}}}};
-      op["parameters"] = Json::array(
-          {Json{{"name", "connect"},
-                {"in", "query"},
-                {"required", false},
-                {"description", "The Connect protocol version."},
-                {"schema", {{"type", "string"}, {"enum", {"v1"}}}}},
-           Json{{"name", "encoding"},
-                {"in", "query"},
-                {"required", true},
-                {"description", "How `message` is encoded."},
-                {"schema", {{"type", "string"}, {"enum", {"json", "proto"}}}}},
-           std::move(message),
-           Json{{"name", "base64"},
-                {"in", "query"},
-                {"required", false},
-                {"description", "1: `message` is base64 (needed for encoding=proto)."},
-                {"schema", {{"type", "string"}, {"enum", {"1"}}}}},
-           Json{{"$ref", "#/components/parameters/ConnectTimeoutMs"}}});
+      op["parameters"] =
+          Json::array({Json{{"name", "connect"},
+                            {"in", "query"},
+                            {"required", false},
+                            {"description", "The Connect protocol version."},
+                            {"schema", {{"type", "string"}, {"enum", {"v1"}}}}},
+                       Json{{"name", "encoding"},
+                            {"in", "query"},
+                            {"required", true},
+                            {"description", "How `message` is encoded."},
+                            {"schema", {{"type", "string"}, {"enum", {"json", "proto"}}}}},
+                       std::move(message),
+                       Json{{"name", "base64"},
+                            {"in", "query"},
+                            {"required", false},
+                            {"description", "1: `message` is base64 (needed for encoding=proto)."},
+                            {"schema", {{"type", "string"}, {"enum", {"1"}}}}},
+                       Json{{"$ref", "#/components/parameters/ConnectTimeoutMs"}}});
       op["responses"] = Responses(UnaryOk(method->output_type(), true), false);
       ECOPLAN_RETURN_IF_ERROR(AddOperation(path, path, "get", std::move(op)));
     }
@@ -367,8 +382,9 @@ class Generator {
         "4-byte big-endian length, the message); the response is a sequence of enveloped "
         "messages ended by an end-of-stream envelope (flags 0x02) whose JSON carries the "
         "`error`, if any, in the shape of connect.Error.");
-    op["parameters"] = Json::array({Json{{"$ref", "#/components/parameters/ConnectProtocolVersion"}},
-                                    Json{{"$ref", "#/components/parameters/ConnectTimeoutMs"}}});
+    op["parameters"] =
+        Json::array({Json{{"$ref", "#/components/parameters/ConnectProtocolVersion"}},
+                     Json{{"$ref", "#/components/parameters/ConnectTimeoutMs"}}});
     auto enveloped = [](const Descriptor* message, const char* encoding) {
       return Json{{"schema",
                    {{"type", "string"},
@@ -384,11 +400,10 @@ class Generator {
                           {{"application/connect+json", enveloped(in, "JSON")},
                            {"application/connect+proto", enveloped(in, "the binary encoding")}}}};
     Json responses;
-    responses["200"] = {
-        {"description", absl::StrCat("The stream of ", out->name(), " messages.")},
-        {"content",
-         {{"application/connect+json", enveloped(out, "JSON")},
-          {"application/connect+proto", enveloped(out, "the binary encoding")}}}};
+    responses["200"] = {{"description", absl::StrCat("The stream of ", out->name(), " messages.")},
+                        {"content",
+                         {{"application/connect+json", enveloped(out, "JSON")},
+                          {"application/connect+proto", enveloped(out, "the binary encoding")}}}};
     responses["401"] = {{"$ref", "#/components/responses/ConnectError401"}};
     responses["415"] = {{"$ref", "#/components/responses/ConnectError415"}};
     op["responses"] = std::move(responses);
@@ -431,15 +446,14 @@ class Generator {
          std::move(last_event_id)});
     Json responses;
     responses["200"] = {
-        {"description", absl::StrCat("The event stream; each event's data is a ", out->name(),
-                                     ".")},
+        {"description",
+         absl::StrCat("The event stream; each event's data is a ", out->name(), ".")},
         {"content",
          {{"text/event-stream",
            {{"schema",
              {{"type", "string"},
-              {"description",
-               absl::StrCat("Lines `id: <n>`, `data: <", out->full_name(),
-                            " as JSON>`, blank line; repeated.")}}},
+              {"description", absl::StrCat("Lines `id: <n>`, `data: <", out->full_name(),
+                                           " as JSON>`, blank line; repeated.")}}},
             {"x-ecoplan-message", MessageRef(out)}}}}}};
     for (const ErrorStatus& error : kErrorStatuses) {
       if (error.body_only) continue;
@@ -465,8 +479,8 @@ class Generator {
       }
       field = message->FindFieldByName(std::string(part));
       if (field == nullptr) {
-        return absl::InvalidArgumentError(absl::StrCat("\"", dotted, "\" is not a field of ",
-                                                       message->full_name()));
+        return absl::InvalidArgumentError(
+            absl::StrCat("\"", dotted, "\" is not a field of ", message->full_name()));
       }
     }
     return field;
@@ -566,8 +580,7 @@ class Generator {
                            {"content", {{"application/json", {{"schema", std::move(schema)}}}}}};
     }
     op["responses"] = Responses(UnaryOk(method->output_type(), false), !body.empty());
-    ECOPLAN_RETURN_IF_ERROR(
-        AddOperation(parsed->path, parsed->normalized, verb, std::move(op)));
+    ECOPLAN_RETURN_IF_ERROR(AddOperation(parsed->path, parsed->normalized, verb, std::move(op)));
     for (const api::HttpRule& additional : rule.additional_bindings()) {
       ECOPLAN_RETURN_IF_ERROR(AddHttpRule(method, additional, binding));
     }
@@ -580,13 +593,13 @@ class Generator {
     if (field->is_map()) return std::nullopt;
     if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
       const std::string& name = field->message_type()->full_name();
-      static const std::set<std::string>* kStringLike = new std::set<std::string>{
-          "google.protobuf.Timestamp",   "google.protobuf.Duration",
-          "google.protobuf.FieldMask",   "google.protobuf.DoubleValue",
-          "google.protobuf.FloatValue",  "google.protobuf.Int64Value",
-          "google.protobuf.UInt64Value", "google.protobuf.Int32Value",
-          "google.protobuf.UInt32Value", "google.protobuf.BoolValue",
-          "google.protobuf.StringValue", "google.protobuf.BytesValue"};
+      static const std::set<std::string>* kStringLike =
+          new std::set<std::string>{"google.protobuf.Timestamp",   "google.protobuf.Duration",
+                                    "google.protobuf.FieldMask",   "google.protobuf.DoubleValue",
+                                    "google.protobuf.FloatValue",  "google.protobuf.Int64Value",
+                                    "google.protobuf.UInt64Value", "google.protobuf.Int32Value",
+                                    "google.protobuf.UInt32Value", "google.protobuf.BoolValue",
+                                    "google.protobuf.StringValue", "google.protobuf.BytesValue"};
       if (kStringLike->count(name) == 0) return std::nullopt;
     }
     Json item = SingularSchema(field);
@@ -732,9 +745,9 @@ class Generator {
     }
     std::string description = Comment(field);
     if (const google::protobuf::OneofDescriptor* oneof = field->real_containing_oneof()) {
-      AppendParagraph(&description, absl::StrCat("Member of oneof `", oneof->name(),
-                                                 "`: at most one of ", OneofMembers(oneof),
-                                                 " is set."));
+      AppendParagraph(&description,
+                      absl::StrCat("Member of oneof `", oneof->name(), "`: at most one of ",
+                                   OneofMembers(oneof), " is set."));
     }
     if (!description.empty()) {
       if (schema.contains("description")) {
@@ -773,9 +786,8 @@ class Generator {
         std::string description = Comment(message);
         for (int i = 0; i < message->real_oneof_decl_count(); ++i) {
           const google::protobuf::OneofDescriptor* oneof = message->oneof_decl(i);
-          AppendParagraph(&description,
-                          absl::StrCat("Oneof `", oneof->name(), "`: at most one of ",
-                                       OneofMembers(oneof), " is set."));
+          AppendParagraph(&description, absl::StrCat("Oneof `", oneof->name(), "`: at most one of ",
+                                                     OneofMembers(oneof), " is set."));
         }
         if (!description.empty()) schema["description"] = description;
         schema["properties"] = Properties(message, {});
@@ -838,8 +850,7 @@ class Generator {
     schemas_[kConnectErrorSchema] = {
         {"type", "object"},
         {"title", "Connect error"},
-        {"description",
-         "The body of every error response (the Connect protocol's error JSON)."},
+        {"description", "The body of every error response (the Connect protocol's error JSON)."},
         {"properties",
          {{"code",
            {{"type", "string"},
@@ -853,8 +864,7 @@ class Generator {
              {{"type", "object"},
               {"properties",
                {{"type",
-                 {{"type", "string"},
-                  {"description", "The detail's full protobuf message name."}}},
+                 {{"type", "string"}, {"description", "The detail's full protobuf message name."}}},
                 {"value",
                  {{"type", "string"},
                   {"description", "The detail's binary encoding, base64 without padding."}}},
@@ -883,8 +893,7 @@ class Generator {
 
 }  // namespace
 
-absl::Status BuildDescriptorPool(std::string_view serialized_descriptor_set,
-                                 DescriptorPool* pool) {
+absl::Status BuildDescriptorPool(std::string_view serialized_descriptor_set, DescriptorPool* pool) {
   google::protobuf::FileDescriptorSet set;
   if (!set.ParseFromArray(serialized_descriptor_set.data(),
                           static_cast<int>(serialized_descriptor_set.size()))) {

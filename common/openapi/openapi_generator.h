@@ -1,11 +1,11 @@
 #pragma once
 
+#include <google/protobuf/descriptor.h>
+
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <google/protobuf/descriptor.h>
-#include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

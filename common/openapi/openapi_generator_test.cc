@@ -1,12 +1,12 @@
 #include "common/openapi/openapi_generator.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 namespace ecoplan::common {
 namespace {
@@ -172,7 +172,8 @@ TEST_F(OpenApiGeneratorTest, ScalarFieldsFollowTheProtobufJsonMapping) {
   const Json& genre = Schema("ecoplan.fixture.v1.Genre");
   EXPECT_EQ(genre["type"], "string");
   EXPECT_EQ(genre["enum"], Json::array({"GENRE_UNSPECIFIED", "GENRE_POETRY", "GENRE_HISTORY"}));
-  EXPECT_THAT(genre["description"].get<std::string>(), HasSubstr("- `GENRE_POETRY`: Poems and verse."));
+  EXPECT_THAT(genre["description"].get<std::string>(),
+              HasSubstr("- `GENRE_POETRY`: Poems and verse."));
   // Maps are objects; their values keep their schema.
   EXPECT_EQ(properties["labels"]["type"], "object");
   EXPECT_EQ(properties["labels"]["additionalProperties"]["type"], "string");
