@@ -11,7 +11,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "common/status/status_macros.h"
 #include "ecoplan/api/v1/annotations.pb.h"
 
@@ -230,7 +229,7 @@ class Generator {
         "/<package>.<Service>/<Method>` with `Content-Type: application/json` (the protobuf "
         "JSON mapping; unknown fields are refused) or `application/proto`. Methods without "
         "side effects also answer Connect's GET form. Some methods have resource URLs as "
-        "well (paths under /v1/). Server-streaming RPCs answer Connect streaming, and those "
+        "well (AIP-127 paths, below). Server-streaming RPCs answer Connect streaming, and those "
         "that clients follow also Server-Sent Events. Client-streaming RPCs are gRPC only.\n\n"
         "Errors have Connect's JSON body `{\"code\": \"not_found\", \"message\": \"...\"}` "
         "and Connect's HTTP status for the code. Every call needs `Authorization: Bearer "
