@@ -8,8 +8,10 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "common/status/status_macros.h"
 #include "ecoplan/api/v1/annotations.pb.h"
@@ -129,18 +131,72 @@ Json Int64Schema(const char* format, bool is_signed) {
               {"description", "A 64-bit integer as a decimal string (protobuf JSON mapping)."}};
 }
 
-// The path template of an HTTP rule, and its {field} variables.
-struct PathTemplate {
-  std::string path;                    // as OpenAPI writes it: /v1/plans/{plan}/measures
-  std::string normalized;              // variables unnamed: /v1/plans/{}/measures
-  std::vector<std::string> variables;  // field paths, e.g. "plan", "library.name"
+// A {field} or {field=pattern} variable of an HTTP rule's path template.
+struct PathVariable {
+  std::string field;    // the dotted field path, e.g. "name", "library.name"
+  std::string pattern;  // AIP-127's pattern, e.g. "plans/*/months/*"; "" for {field}
+  // The OpenAPI path parameters the variable became: {field} is one parameter
+  // named after the field; each * (or **) of a pattern one named after the
+  // collection before it (plans/* → plan), since an OpenAPI parameter is one
+  // path segment while the field's value spans the pattern.
+  std::vector<std::string> parameters;
 };
+
+// The path template of an HTTP rule in OpenAPI's terms.
+struct PathTemplate {
+  std::string path;        // /v1/plans/{plan}/months/{month}:close
+  std::string normalized;  // variables unnamed: /v1/plans/{}/months/{}:close
+  std::vector<PathVariable> variables;
+};
+
+// A collection segment's singular, the name of the id that follows it
+// (plans → plan, deliveries → delivery, holidayCalendars → holidayCalendar).
+std::string Singular(const std::string& collection) {
+  if (absl::EndsWith(collection, "ies")) {
+    return absl::StrCat(collection.substr(0, collection.size() - 3), "y");
+  }
+  if (absl::EndsWith(collection, "s") && !absl::EndsWith(collection, "ss")) {
+    return collection.substr(0, collection.size() - 1);
+  }
+  return absl::StrCat(collection, "Id");
+}
+
+// The names of the {parameters} of an OpenAPI path, in order.
+std::vector<std::string> ParameterNames(const std::string& path) {
+  std::vector<std::string> names;
+  for (size_t open = path.find('{'); open != std::string::npos; open = path.find('{', open)) {
+    size_t close = path.find('}', open);
+    if (close == std::string::npos) break;
+    names.push_back(path.substr(open + 1, close - open - 1));
+    open = close;
+  }
+  return names;
+}
+
+// What a patterned variable's field is set to, in the parameters' names:
+// "`plans/{plan}/months/{month}`".
+std::string PatternValue(const PathVariable& variable) {
+  std::vector<std::string> segments = absl::StrSplit(variable.pattern, '/');
+  size_t next = 0;
+  for (std::string& segment : segments) {
+    if ((segment == "*" || segment == "**") && next < variable.parameters.size()) {
+      segment = absl::StrCat("{", variable.parameters[next++], "}");
+    }
+  }
+  return absl::StrCat("`", absl::StrJoin(segments, "/"), "`");
+}
 
 absl::StatusOr<PathTemplate> ParsePathTemplate(const std::string& text) {
   if (text.empty() || text[0] != '/') {
     return absl::InvalidArgumentError(absl::StrCat("path \"", text, "\" does not start with /"));
   }
   PathTemplate result;
+  std::set<std::string> used;
+  auto unique = [&used](std::string name) {
+    std::string candidate = name;
+    for (int n = 2; !used.insert(candidate).second; ++n) candidate = absl::StrCat(name, n);
+    return candidate;
+  };
   size_t pos = 0;
   while (pos < text.size()) {
     size_t open = text.find('{', pos);
@@ -154,15 +210,51 @@ absl::StatusOr<PathTemplate> ParsePathTemplate(const std::string& text) {
       return absl::InvalidArgumentError(absl::StrCat("path \"", text, "\" has an unclosed {"));
     }
     absl::StrAppend(&result.path, text.substr(pos, open - pos));
-    absl::StrAppend(&result.normalized, text.substr(pos, open - pos), "{}");
-    std::string variable = text.substr(open + 1, close - open - 1);
-    // AIP-127's {field=pattern}: the field is what matters to the caller.
-    variable = variable.substr(0, variable.find('='));
-    if (variable.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat("path \"", text, "\" has an empty {}"));
+    absl::StrAppend(&result.normalized, text.substr(pos, open - pos));
+    std::string inside = text.substr(open + 1, close - open - 1);
+    PathVariable variable;
+    size_t equals = inside.find('=');
+    variable.field = inside.substr(0, equals);
+    if (equals != std::string::npos) variable.pattern = inside.substr(equals + 1);
+    if (variable.field.empty() || (equals != std::string::npos && variable.pattern.empty())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("path \"", text, "\" has an empty variable or pattern"));
     }
-    absl::StrAppend(&result.path, "{", variable, "}");
-    result.variables.push_back(variable);
+    if (variable.pattern.empty() || variable.pattern == "*") {
+      variable.parameters.push_back(unique(variable.field));
+      absl::StrAppend(&result.path, "{", variable.parameters.back(), "}");
+      absl::StrAppend(&result.normalized, "{}");
+    } else {
+      std::vector<std::string> segments = absl::StrSplit(variable.pattern, '/');
+      std::string previous;
+      for (size_t i = 0; i < segments.size(); ++i) {
+        const std::string& segment = segments[i];
+        if (i > 0) {
+          absl::StrAppend(&result.path, "/");
+          absl::StrAppend(&result.normalized, "/");
+        }
+        if (segment == "*" || segment == "**") {
+          std::string base = previous.empty() ? absl::StrReplaceAll(variable.field, {{".", "_"}})
+                                              : Singular(previous);
+          variable.parameters.push_back(unique(base));
+          absl::StrAppend(&result.path, "{", variable.parameters.back(), "}");
+          absl::StrAppend(&result.normalized, "{}");
+          previous.clear();
+        } else if (segment.empty() || segment.find_first_of("{}*=") != std::string::npos) {
+          return absl::InvalidArgumentError(absl::StrCat("path \"", text, "\": pattern \"",
+                                                         variable.pattern, "\" is not AIP-127's"));
+        } else {
+          absl::StrAppend(&result.path, segment);
+          absl::StrAppend(&result.normalized, segment);
+          previous = segment;
+        }
+      }
+      if (variable.parameters.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "path \"", text, "\": pattern \"", variable.pattern, "\" has no * for the value"));
+      }
+    }
+    result.variables.push_back(std::move(variable));
     pos = close + 1;
   }
   return result;
@@ -510,6 +602,27 @@ class Generator {
     }
     auto parsed = ParsePathTemplate(template_text);
     if (!parsed.ok()) return parsed.status();
+    // OpenAPI has one template per route: a path that differs from an earlier
+    // one only in its parameters' names (/v1/calendars/{calendar} and
+    // /v1/calendars/{year}) takes the earlier names, position by position;
+    // the descriptions still say which field each one sets.
+    bool renamed = false;
+    if (auto known = normalized_paths_.find(parsed->normalized);
+        known != normalized_paths_.end() && known->second != parsed->path) {
+      std::vector<std::string> ours = ParameterNames(parsed->path);
+      std::vector<std::string> theirs = ParameterNames(known->second);
+      if (ours.size() != theirs.size()) {
+        return absl::InternalError(absl::StrCat("paths ", parsed->path, " and ", known->second,
+                                                " normalize alike but differ in parameters"));
+      }
+      std::map<std::string, std::string> names;
+      for (size_t i = 0; i < ours.size(); ++i) names[ours[i]] = theirs[i];
+      for (PathVariable& variable : parsed->variables) {
+        for (std::string& name : variable.parameters) name = names[name];
+      }
+      parsed->path = known->second;
+      renamed = true;
+    }
     const Descriptor* in = method->input_type();
     ++*binding;
     Json op = BaseOperation(
@@ -518,20 +631,40 @@ class Generator {
                      template_text, ". The response is the ", method->output_type()->name(),
                      " as JSON."));
     Json parameters = Json::array();
+    // Top-level fields the path sets, in part (bound_top_level: not query
+    // parameters) or whole (set_by_path: not in a "*" body either).
     std::set<std::string> bound_top_level;
-    for (const std::string& variable : parsed->variables) {
-      auto field = ResolveField(in, variable);
+    std::set<std::string> set_by_path;
+    for (const PathVariable& variable : parsed->variables) {
+      auto field = ResolveField(in, variable.field);
       if (!field.ok()) return field.status();
-      if ((*field)->is_repeated() || (*field)->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("path variable {", variable, "} is not a scalar field"));
+      if ((*field)->is_repeated() || (*field)->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE ||
+          (!variable.pattern.empty() && (*field)->type() != FieldDescriptor::TYPE_STRING)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "path variable {", variable.field, "} is not a ",
+            variable.pattern.empty() ? "scalar field" : "string field (it has a pattern)"));
       }
-      bound_top_level.insert(variable.substr(0, variable.find('.')));
-      Json parameter = {{"name", variable}, {"in", "path"}, {"required", true}};
-      std::string description = Comment(*field);
-      if (!description.empty()) parameter["description"] = description;
-      parameter["schema"] = SingularSchema(*field);
-      parameters.push_back(std::move(parameter));
+      bound_top_level.insert(variable.field.substr(0, variable.field.find('.')));
+      if (variable.field.find('.') == std::string::npos) set_by_path.insert(variable.field);
+      std::string comment = Comment(*field);
+      for (const std::string& name : variable.parameters) {
+        Json parameter = {{"name", name}, {"in", "path"}, {"required", true}};
+        std::string description;
+        if (variable.pattern.empty()) {
+          if (renamed && name != variable.field) {
+            description = absl::StrCat("The value of `", variable.field, "`.");
+          }
+          AppendParagraph(&description, comment);
+          parameter["schema"] = SingularSchema(*field);
+        } else {
+          description = absl::StrCat("A segment of `", variable.field, "`, which the path sets to ",
+                                     PatternValue(variable), ".");
+          AppendParagraph(&description, comment);
+          parameter["schema"] = {{"type", "string"}};
+        }
+        if (!description.empty()) parameter["description"] = description;
+        parameters.push_back(std::move(parameter));
+      }
     }
     const std::string& body = rule.body();
     const FieldDescriptor* body_field = nullptr;
@@ -561,15 +694,15 @@ class Generator {
     if (!parameters.empty()) op["parameters"] = std::move(parameters);
     if (body == "*") {
       Json schema;
-      if (bound_top_level.empty()) {
+      if (set_by_path.empty()) {
         schema = MessageRef(in);
       } else {
         MessageRef(in);
         schema = {{"type", "object"},
                   {"description",
                    absl::StrCat("A ", in->full_name(), " without the fields the path sets (",
-                                absl::StrJoin(bound_top_level, ", "), ").")},
-                  {"properties", Properties(in, bound_top_level)}};
+                                absl::StrJoin(set_by_path, ", "), ").")},
+                  {"properties", Properties(in, set_by_path)}};
       }
       op["requestBody"] = {{"required", true},
                            {"content", {{"application/json", {{"schema", std::move(schema)}}}}}};

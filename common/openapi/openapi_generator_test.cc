@@ -102,12 +102,42 @@ TEST_F(OpenApiGeneratorTest, HttpRuleGetRouteHasItsPathParameter) {
 }
 
 TEST_F(OpenApiGeneratorTest, AdditionalBindingWithADottedPathVariable) {
-  const Json& get = doc_["paths"]["/v1/libraries/{library.name}/shelves/{shelf_id}"]["get"];
+  const Json& get = doc_["paths"]["/v1/branches/{library.name}/shelves/{shelf_id}"]["get"];
   ASSERT_TRUE(get.is_object());
-  EXPECT_EQ(get["operationId"], "ShelfService_GetShelf_Http2");
+  EXPECT_EQ(get["operationId"], "ShelfService_GetShelf_Http3");
   EXPECT_EQ(get["parameters"][0]["name"], "library.name");
   EXPECT_EQ(get["parameters"][0]["description"], "The library's name, e.g. \"west\".");
   EXPECT_EQ(get["parameters"][1]["name"], "shelf_id");
+}
+
+TEST_F(OpenApiGeneratorTest, PatternVariableBecomesOneParameterPerSegment) {
+  // {name=libraries/*/bookcases/*}: OpenAPI parameters are single segments.
+  const Json& get = doc_["paths"]["/v1/libraries/{library}/bookcases/{bookcase}"]["get"];
+  ASSERT_TRUE(get.is_object()) << doc_["paths"].dump(1).substr(0, 2000);
+  EXPECT_EQ(get["operationId"], "ShelfService_GetShelf_Http2");
+  ASSERT_GE(get["parameters"].size(), 2u);
+  EXPECT_EQ(get["parameters"][0]["name"], "library");
+  EXPECT_EQ(get["parameters"][0]["in"], "path");
+  EXPECT_EQ(get["parameters"][1]["name"], "bookcase");
+  EXPECT_THAT(
+      get["parameters"][1]["description"].get<std::string>(),
+      HasSubstr("`name`, which the path sets to `libraries/{library}/bookcases/{bookcase}`"));
+  for (const Json& parameter : get["parameters"]) {
+    EXPECT_NE(parameter["name"], "name") << "the path sets it";
+  }
+  // A custom verb after the pattern.
+  const Json& remove = doc_["paths"]["/v1/libraries/{library}/bookcases/{bookcase}:remove"]["post"];
+  ASSERT_TRUE(remove.is_object());
+  EXPECT_FALSE(remove.contains("requestBody"));
+  // A dotted field with a pattern and a whole-message body: the body keeps
+  // `shelf` (the path sets only shelf.name).
+  const Json& patch = doc_["paths"]["/v1/libraries/{library}/bookcases/{bookcase}"]["patch"];
+  ASSERT_TRUE(patch.is_object());
+  EXPECT_EQ(patch["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ecoplan.fixture.v1.UpdateShelfRequest");
+  const Json& create = doc_["paths"]["/v1/libraries/{library}/shelves"]["post"];
+  ASSERT_TRUE(create.is_object());
+  EXPECT_EQ(create["parameters"][0]["name"], "library");
 }
 
 TEST_F(OpenApiGeneratorTest, HttpRuleGetTurnsTheOtherScalarFieldsIntoQueryParameters) {
@@ -118,7 +148,8 @@ TEST_F(OpenApiGeneratorTest, HttpRuleGetTurnsTheOtherScalarFieldsIntoQueryParame
     EXPECT_EQ(parameter["in"], "query");
     query[parameter["name"].get<std::string>()] = parameter;
   }
-  ASSERT_EQ(query.size(), 4u) << get.dump(1);  // not `library`: a message
+  ASSERT_EQ(query.size(), 5u) << get.dump(1);  // not `library`: a message
+  EXPECT_EQ(query["parent"]["schema"]["type"], "string");
   EXPECT_EQ(query["page_size"]["schema"]["type"], "integer");
   EXPECT_EQ(query["genres"]["schema"]["type"], "array");
   EXPECT_EQ(query["genres"]["schema"]["items"]["$ref"],
@@ -132,8 +163,8 @@ TEST_F(OpenApiGeneratorTest, HttpRuleBodyFieldAndWholeMessageBody) {
   ASSERT_TRUE(post.is_object());
   EXPECT_EQ(post["requestBody"]["content"]["application/json"]["schema"]["$ref"],
             "#/components/schemas/ecoplan.fixture.v1.Shelf");
-  // body: "shelf" leaves request_id to the query string.
-  ASSERT_EQ(post["parameters"].size(), 1u);
+  // body: "shelf" leaves request_id (and parent) to the query string.
+  ASSERT_EQ(post["parameters"].size(), 2u);
   EXPECT_EQ(post["parameters"][0]["name"], "request_id");
   EXPECT_TRUE(post["responses"].contains("413"));
 
@@ -149,7 +180,7 @@ TEST_F(OpenApiGeneratorTest, HttpRuleBodyFieldAndWholeMessageBody) {
 
   const Json& del = doc_["paths"]["/v1/shelves/{shelf_id}"]["delete"];
   ASSERT_TRUE(del.is_object());
-  ASSERT_EQ(del["parameters"].size(), 2u);
+  ASSERT_EQ(del["parameters"].size(), 3u);
   EXPECT_EQ(del["parameters"][1]["name"], "expected_revision");
   EXPECT_EQ(del["parameters"][1]["schema"]["type"], "string");
 }
@@ -290,8 +321,8 @@ TEST_F(OpenApiGeneratorTest, OperationIdsAreUnique) {
       EXPECT_TRUE(ids.insert(op["operationId"].get<std::string>()).second) << op["operationId"];
     }
   }
-  // 7 unary/streaming Connect POSTs, 2 Connect GETs, 6 resource URLs, 1 SSE.
-  EXPECT_EQ(operations, 16);
+  // 7 unary/streaming Connect POSTs, 2 Connect GETs, 11 resource URLs, 1 SSE.
+  EXPECT_EQ(operations, 21);
 }
 
 TEST_F(OpenApiGeneratorTest, EveryReferenceResolves) {
@@ -329,7 +360,19 @@ TEST_F(OpenApiGeneratorTest, HttpRuleNamingAnUnknownFieldIsRefused) {
 TEST_F(OpenApiGeneratorTest, TwoRulesOnTheSameRouteAreRefused) {
   auto document = Generate({kShelves, "ecoplan.fixture.v1.ClashingService"});
   EXPECT_EQ(document.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(document.status().message()), HasSubstr("/v1/shelves/{library.name}"));
+  EXPECT_THAT(std::string(document.status().message()), HasSubstr("GET /v1/shelves/{shelf_id}"));
+}
+
+TEST_F(OpenApiGeneratorTest, SameRouteUnderOtherParameterNamesSharesThePath) {
+  auto document = Generate({kShelves, "ecoplan.fixture.v1.RenamingService"});
+  ASSERT_TRUE(document.ok()) << document.status();
+  EXPECT_FALSE((*document)["paths"].contains("/v1/shelves/{library.name}"));
+  const Json& put = (*document)["paths"]["/v1/shelves/{shelf_id}"]["put"];
+  ASSERT_TRUE(put.is_object());
+  EXPECT_EQ(put["operationId"], "RenamingService_Replace_Http");
+  EXPECT_EQ(put["parameters"][0]["name"], "shelf_id");
+  EXPECT_THAT(put["parameters"][0]["description"].get<std::string>(),
+              HasSubstr("The value of `library.name`."));
 }
 
 TEST(BuildDescriptorPoolTest, RefusesBytesThatAreNotADescriptorSet) {

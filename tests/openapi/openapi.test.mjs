@@ -63,11 +63,24 @@ const kChecked = [
 ];
 
 const ref = (message) => `#/components/schemas/${message.typeName}`;
-// An HttpRule's bindings, additional ones included, as [verb, OpenAPI path, rule].
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+// An HttpRule's bindings, additional ones included, as [verb, template, a
+// RegExp matching the OpenAPI path of the template]: {field} and each * or **
+// of a {field=pattern} are one OpenAPI parameter, whatever its name.
 function bindings(rule) {
   const verb = rule.pattern.case;
-  const path = rule.pattern.value.replace(/\{([^}=]+)(=[^}]*)?\}/g, '{$1}');
-  return [[verb, path, rule], ...rule.additionalBindings.flatMap(bindings)];
+  const template = rule.pattern.value;
+  const parameter = '\\{[^/{}]+\\}';
+  let source = '';
+  let last = 0;
+  for (const match of template.matchAll(/\{([^}=]+)(?:=([^}]*))?\}/g)) {
+    source += escape(template.slice(last, match.index));
+    source += (match[2] ?? '*').split('/')
+      .map((segment) => (segment === '*' || segment === '**' ? parameter : escape(segment))).join('/');
+    last = match.index + match[0].length;
+  }
+  source += escape(template.slice(last));
+  return [[verb, template, new RegExp(`^${source}$`)], ...rule.additionalBindings.flatMap(bindings)];
 }
 
 for (const [server, doc, descriptors, serviceNames] of kChecked) {
@@ -163,11 +176,13 @@ for (const [server, doc, descriptors, serviceNames] of kChecked) {
           assert.equal(item, undefined, `${connectPath}: client streaming has no HTTP route`);
         }
         if (!hasOption(method, httpOption)) continue;
-        for (const [verb, path] of bindings(getOption(method, httpOption))) {
+        for (const [verb, template, pattern] of bindings(getOption(method, httpOption))) {
           ++resourceUrls;
           assert.ok(kVerbs.includes(verb), verb);
-          const op = doc.paths[path]?.[verb];
-          assert.ok(op, `${verb.toUpperCase()} ${path} (${method.name})`);
+          const paths = Object.keys(doc.paths).filter((p) => pattern.test(p) && doc.paths[p][verb]);
+          assert.equal(paths.length, 1, `${verb.toUpperCase()} ${template} (${method.name}): ${paths}`);
+          const path = paths[0];
+          const op = doc.paths[path][verb];
           assert.equal(op.responses['200'].content['application/json'].schema.$ref, ref(method.output));
           const pathParameters = op.parameters?.filter((p) => p.in === 'path').map((p) => p.name) ?? [];
           assert.deepEqual(pathParameters, [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]));
@@ -175,7 +190,7 @@ for (const [server, doc, descriptors, serviceNames] of kChecked) {
       }
     }
     assert.ok(unary > 3, `${server} has unary RPCs`);
-    if (server === 'fixture') assert.equal(resourceUrls, 6);
+    if (server === 'fixture') assert.equal(resourceUrls, 11);
     // Nothing of another server's services.
     for (const path of Object.keys(doc.paths)) {
       if (!/^\/ecoplan\.[^/]+\/[^/]+$/.test(path)) continue;  // a resource URL
