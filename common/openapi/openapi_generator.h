@@ -36,8 +36,12 @@ absl::Status BuildDescriptorPool(std::string_view serialized_descriptor_set,
 //   (application/json and application/proto), and for methods with
 //   idempotency_level = NO_SIDE_EFFECTS the Connect GET form too;
 // - every binding of the method option (ecoplan.api.v1.http): its verb and
-//   path, {field} path parameters, the remaining scalar fields as query
-//   parameters when there is no whole-message body, the body per `body`;
+//   path, {field} path parameters ({field=plans/*/months/*}: one parameter
+//   per *, named after the collection before it: /plans/{plan}/months/{month}),
+//   the remaining scalar fields as query parameters under their .proto names
+//   when there is no whole-message body, the body per `body`. A path that
+//   differs from an earlier one only in parameter names takes the earlier
+//   names (OpenAPI allows one template per route);
 // - server-streaming RPCs: Connect streaming (POST application/connect+json),
 //   and, with (ecoplan.api.v1.event_stream), Server-Sent Events on GET;
 // - components/schemas of every message and enum reached, in the protobuf
@@ -46,8 +50,9 @@ absl::Status BuildDescriptorPool(std::string_view serialized_descriptor_set,
 //   error responses with their HTTP statuses.
 // Client-streaming and bidirectional RPCs have no HTTP route and no path.
 // Errors: NotFound for a service not in `pool`; InvalidArgument for an HTTP
-// rule that names an unknown field, binds a non-scalar field to the path,
-// sits on a streaming method, or routes the same verb and path as another.
+// rule that names an unknown field, binds a non-scalar field (or, with a
+// pattern, a non-string field) to the path, has a malformed template, sits on
+// a streaming method, or routes the same verb and path as another.
 absl::StatusOr<nlohmann::ordered_json> GenerateOpenApiDocument(
     const google::protobuf::DescriptorPool& pool, const OpenApiOptions& options);
 
