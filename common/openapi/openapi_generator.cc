@@ -476,16 +476,14 @@ class Generator {
     op["parameters"] =
         Json::array({Json{{"$ref", "#/components/parameters/ConnectProtocolVersion"}},
                      Json{{"$ref", "#/components/parameters/ConnectTimeoutMs"}}});
-    auto enveloped = [](const Descriptor* message, const char* encoding) {
+    auto enveloped = [this](const Descriptor* message, const char* encoding) {
       return Json{{"schema",
                    {{"type", "string"},
                     {"format", "binary"},
                     {"description", absl::StrCat("Enveloped ", message->full_name(),
                                                  " messages in ", encoding, ".")}}},
-                  {"x-ecoplan-message", Ref(message->full_name())}};
+                  {"x-ecoplan-message", MessageRef(message)}};
     };
-    MessageRef(in);
-    MessageRef(out);
     op["requestBody"] = {{"required", true},
                          {"content",
                           {{"application/connect+json", enveloped(in, "JSON")},

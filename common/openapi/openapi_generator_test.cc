@@ -321,8 +321,8 @@ TEST_F(OpenApiGeneratorTest, OperationIdsAreUnique) {
       EXPECT_TRUE(ids.insert(op["operationId"].get<std::string>()).second) << op["operationId"];
     }
   }
-  // 7 unary/streaming Connect POSTs, 2 Connect GETs, 11 resource URLs, 1 SSE.
-  EXPECT_EQ(operations, 21);
+  // 8 unary/streaming Connect POSTs, 2 Connect GETs, 11 resource URLs, 1 SSE.
+  EXPECT_EQ(operations, 22);
 }
 
 TEST_F(OpenApiGeneratorTest, EveryReferenceResolves) {
