@@ -511,6 +511,13 @@ class Generator {
             " as JSON on one line>`, then a blank line; `: keep-alive` comment lines come "
             "every 15 s. A client that reconnects with Last-Event-ID resumes exactly after "
             "that event.");
+    if (!rule.event_id_field().empty()) {
+      auto id_field = ResolveField(out, rule.event_id_field());
+      if (!id_field.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("event_stream.event_id_field: ", id_field.status().message()));
+      }
+    }
     Json last_event_id = {{"name", "Last-Event-ID"},
                           {"in", "header"},
                           {"required", false},

@@ -357,6 +357,13 @@ TEST_F(OpenApiGeneratorTest, HttpRuleNamingAnUnknownFieldIsRefused) {
   EXPECT_THAT(std::string(document.status().message()), HasSubstr("no_such_field"));
 }
 
+TEST_F(OpenApiGeneratorTest, EventStreamNamingAnUnknownEventIdIsRefused) {
+  auto document = Generate({"ecoplan.fixture.v1.BrokenStreamService"});
+  EXPECT_EQ(document.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(document.status().message()),
+              HasSubstr("event_id_field: \"shelf.sequence\" is not a field of"));
+}
+
 TEST_F(OpenApiGeneratorTest, TwoRulesOnTheSameRouteAreRefused) {
   auto document = Generate({kShelves, "ecoplan.fixture.v1.ClashingService"});
   EXPECT_EQ(document.status().code(), absl::StatusCode::kInvalidArgument);
