@@ -722,8 +722,41 @@ void AnswerHealth(HttpFrontDoor::Shared* shared, h2o_req_t* req) {
   Respond(req, serving ? 200 : 503, "text/plain", serving ? "SERVING\n" : "NOT_SERVING\n");
 }
 
+// CORS for the origins the server admits: the answer's headers, and the
+// preflight answered here. True when the request was a preflight (answered).
+bool HandleCors(const HttpFrontDoorOptions& options, h2o_req_t* req) {
+  const std::string origin = Header(req, "origin");
+  const bool preflight =
+      IsMethod(req, "OPTIONS") && !Header(req, "access-control-request-method").empty();
+  if (origin.empty()) return false;
+  const auto& allowed = options.cors_origins;
+  const bool admitted = std::find(allowed.begin(), allowed.end(), "*") != allowed.end() ||
+                        std::find(allowed.begin(), allowed.end(), origin) != allowed.end();
+  if (!admitted) {
+    if (!preflight) return false;
+    RespondError(req, 403, grpc::StatusCode::PERMISSION_DENIED,
+                 absl::StrCat("origin ", origin.substr(0, 100), " may not call this API"));
+    return true;
+  }
+  AddHeader(req, "access-control-allow-origin", origin);
+  AddHeader(req, "vary", "Origin");
+  AddHeader(req, "access-control-expose-headers",
+            "Connect-Protocol-Version, Content-Type, Ecoplan-Last-Sequence");
+  if (!preflight) return false;
+  AddHeader(req, "access-control-allow-methods", "GET, POST");
+  AddHeader(req, "access-control-allow-headers",
+            "Authorization, Content-Type, Connect-Protocol-Version, Connect-Timeout-Ms, "
+            "Last-Event-ID, X-Request-Id");
+  AddHeader(req, "access-control-max-age", "600");
+  req->res.status = 204;
+  req->res.reason = "No Content";
+  h2o_send_inline(req, "", 0);
+  return true;
+}
+
 int OnRequest(h2o_handler_t* self, h2o_req_t* req) {
   HttpFrontDoor::Shared* shared = reinterpret_cast<DoorHandler*>(self)->shared;
+  if (HandleCors(shared->options, req)) return 0;
   HttpFrontDoor::Loop* loop = shared->LoopOf(req->conn->ctx);
   const absl::string_view full_path = View(req->path);
   const absl::string_view path =

@@ -231,6 +231,7 @@ class HttpFrontDoorTest : public ::testing::TestWithParam<bool> {
     http.max_body_bytes = 1 << 20;
     http.keep_alive_interval = absl::Milliseconds(200);
     http.openapi_document = R"({"openapi":"3.1.0"})";
+    http.cors_origins = {"https://zhihui.example.gov.cn"};
     auto door = HttpFrontDoor::Start(http, server_->InProcessChannel(), *std::move(methods));
     ASSERT_TRUE(door.ok()) << door.status();
     door_ = *std::move(door);
@@ -463,6 +464,30 @@ TEST_P(HttpFrontDoorTest, ShutdownEndsOpenStreams) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_EQ(service_.open_streams.load(), 0);
+}
+
+TEST_P(HttpFrontDoorTest, BrowserPagesOfAdmittedOriginsMayCall) {
+  const HttpAnswer preflight =
+      Fetch("OPTIONS", MethodUrl("Lookup"), "",
+            Options({"Origin: https://zhihui.example.gov.cn", "Access-Control-Request-Method: POST",
+                     "Access-Control-Request-Headers: authorization, content-type"}));
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_EQ(preflight.headers.at("access-control-allow-origin"), "https://zhihui.example.gov.cn");
+  EXPECT_THAT(preflight.headers.at("access-control-allow-headers"), HasSubstr("Authorization"));
+
+  const HttpAnswer call =
+      PostJson("Lookup", R"({"name": "x"})", {"Origin: https://zhihui.example.gov.cn"});
+  EXPECT_EQ(call.status, 200);
+  EXPECT_EQ(call.headers.at("access-control-allow-origin"), "https://zhihui.example.gov.cn");
+
+  const HttpAnswer stranger =
+      Fetch("OPTIONS", MethodUrl("Lookup"), "",
+            Options({"Origin: https://elsewhere.example", "Access-Control-Request-Method: POST"}));
+  EXPECT_EQ(stranger.status, 403);
+  EXPECT_EQ(stranger.headers.count("access-control-allow-origin"), 0u);
+  const HttpAnswer stranger_call =
+      PostJson("Lookup", R"({"name": "x"})", {"Origin: https://elsewhere.example"});
+  EXPECT_EQ(stranger_call.headers.count("access-control-allow-origin"), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Http1AndHttp2, HttpFrontDoorTest, ::testing::Bool(),
