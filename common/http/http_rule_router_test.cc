@@ -3,13 +3,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/testing/status_matchers.h"
 #include "ecoplan/admin/v1/admin_service.grpc.pb.h"
 #include "ecoplan/api/v1/annotations.pb.h"
@@ -634,6 +637,43 @@ TEST_F(RealServicesTest, EveryServiceHasRoutesAndNoStreamingMethodHasOne) {
   EXPECT_THAT(services, ElementsAre("AssessmentService", "DocumentService", "IndicatorService",
                                     "NotificationService", "ProgressService", "RegistryService"));
   EXPECT_GE(router_->routes().size(), 90u);
+}
+
+TEST_F(RealServicesTest, GetAndDeleteRoutesBelongToSafeOrIdempotentMethods) {
+  for (const auto& route : router_->routes()) {
+    pb::MethodOptions::IdempotencyLevel level = route.method->options().idempotency_level();
+    if (route.verb == "GET") {
+      EXPECT_EQ(level, pb::MethodOptions::NO_SIDE_EFFECTS) << route.method->full_name();
+    }
+    // A body-less POST or PUT would be a write nobody can describe; every
+    // write route takes the request (or a field of it) from the body.
+    if (route.verb == "POST" || route.verb == "PUT" || route.verb == "PATCH") {
+      EXPECT_FALSE(route.body.empty()) << route.method->full_name();
+    }
+  }
+}
+
+// docs/API.md lists every route as "| `VERB openapi_path` | Method |", and no other.
+TEST_F(RealServicesTest, ApiDocListsEveryRouteAndNoOther) {
+  std::ifstream in(ECOPLAN_API_DOC);
+  ASSERT_TRUE(in.good()) << ECOPLAN_API_DOC;
+  std::set<std::string> documented;
+  std::string line;
+  while (std::getline(in, line)) {
+    for (const char* verb : {"GET", "PUT", "POST", "DELETE", "PATCH"}) {
+      if (absl::StartsWith(line, absl::StrCat("| `", verb, " "))) {
+        std::vector<std::string> cells = absl::StrSplit(line, '|');
+        ASSERT_GE(cells.size(), 3u) << line;
+        documented.insert(absl::StrCat(absl::StripAsciiWhitespace(cells[1]), " ",
+                                       absl::StripAsciiWhitespace(cells[2])));
+      }
+    }
+  }
+  std::set<std::string> routes;
+  for (const auto& route : router_->routes()) {
+    routes.insert(absl::StrCat("`", route.verb, " ", route.openapi_path, "` ", route.method->name()));
+  }
+  EXPECT_EQ(documented, routes);
 }
 
 TEST_F(RealServicesTest, ListMeasuresOfAPlanByOrganizationAndRole) {
