@@ -45,7 +45,10 @@
 // name (ORG_ROLE_LEAD), by the name without the enum's prefix in any case
 // (lead, for ORG_ROLE_LEAD) or by number (a defined one),
 // google.protobuf.Timestamp (RFC 3339), Duration ("3.5s"), FieldMask (comma
-// list, snake_case or lowerCamel), and the wrapper types (Int32Value, ...).
+// list, snake_case or lowerCamel), the wrapper types (Int32Value, ...), and
+// days ("2026-05-31") for a message shaped like google.type.Date (exactly the
+// int32 fields year, month, day: ecoplan.common.v1.Date), whose fields may
+// also be given one by one (as_of.year=2026).
 // InvalidArgument, naming the parameter, for an unknown name, a bad value, a
 // message or map field, a field the path or the body sets, two members of one
 // oneof, or a non-repeated field given twice.

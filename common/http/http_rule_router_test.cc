@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/testing/status_matchers.h"
@@ -671,7 +671,8 @@ TEST_F(RealServicesTest, ApiDocListsEveryRouteAndNoOther) {
   }
   std::set<std::string> routes;
   for (const auto& route : router_->routes()) {
-    routes.insert(absl::StrCat("`", route.verb, " ", route.openapi_path, "` ", route.method->name()));
+    routes.insert(
+        absl::StrCat("`", route.verb, " ", route.openapi_path, "` ", route.method->name()));
   }
   EXPECT_EQ(documented, routes);
 }
