@@ -57,12 +57,32 @@ using SegmentKind = Binding::SegmentKind;
 
 constexpr size_t kMaxQuotedValue = 100;
 
-// A value quoted for an error message, cut to a readable length.
+// A value quoted for an error message, cut to a readable length. UTF-8 text
+// (Chinese names) is kept as it is; control characters and bytes that are not
+// UTF-8 are escaped.
 std::string Quote(absl::string_view value) {
-  if (value.size() > kMaxQuotedValue) {
-    return absl::StrCat("\"", absl::CHexEscape(value.substr(0, kMaxQuotedValue)), "…\"");
+  bool cut = value.size() > kMaxQuotedValue;
+  if (cut) {
+    size_t n = kMaxQuotedValue;
+    while (n > 0 && (static_cast<unsigned char>(value[n]) & 0xC0) == 0x80) --n;
+    value = value.substr(0, n);
   }
-  return absl::StrCat("\"", absl::CHexEscape(value), "\"");
+  std::string out = "\"";
+  if (!IsValidUtf8(value)) {
+    out += absl::CHexEscape(value);
+  } else {
+    for (char c : value) {
+      unsigned char u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u == 0x7f || c == '"' || c == '\\') {
+        out += absl::CHexEscape(absl::string_view(&c, 1));
+      } else {
+        out.push_back(c);
+      }
+    }
+  }
+  if (cut) out += "…";
+  out += "\"";
+  return out;
 }
 
 int HexDigit(char c) {

@@ -686,6 +686,14 @@ TEST_F(RealServicesTest, ListMeasuresOfAPlanByOrganizationAndRole) {
   EXPECT_EQ(request.filter().organization(), "区交通局");
   EXPECT_EQ(request.filter().role(), registry::ORG_ROLE_LEAD);
   EXPECT_EQ(request.page_size(), 20);
+  // Errors quote Chinese values as they are.
+  absl::StatusOr<HttpRuleRouter::Match> bad =
+      router_->Route("GET", "/v1/plans/p1/measures", "filter.role=%E7%89%B5%E5%A4%B4", "");
+  EXPECT_STATUS_CODE(bad, absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()),
+              HasSubstr("query parameter \"filter.role\": \"牵头\" is not a value of "
+                        "ecoplan.registry.v1.OrgRole (ORG_ROLE_UNSPECIFIED, ORG_ROLE_LEAD, "
+                        "ORG_ROLE_RESPONSIBLE)"));
 }
 
 TEST_F(RealServicesTest, ReadsOfRegistry) {
