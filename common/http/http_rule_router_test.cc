@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/http/http_rule_router_real_services.h"
 #include "common/testing/status_matchers.h"
 #include "ecoplan/admin/v1/admin_service.grpc.pb.h"
 #include "ecoplan/api/v1/annotations.pb.h"
@@ -591,21 +592,9 @@ namespace notification = ::ecoplan::notification::v1;
 class RealServicesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // The services of the files the generated request classes belong to.
-    auto service = [](const pb::Descriptor* message, const char* name) {
-      const pb::ServiceDescriptor* s = message->file()->FindServiceByName(name);
-      EXPECT_NE(s, nullptr) << name;
-      return s;
-    };
-    absl::StatusOr<HttpRuleRouter> router = HttpRuleRouter::Build({
-        service(registry::GetPlanRequest::descriptor(), "RegistryService"),
-        service(progress::GetReportRequest::descriptor(), "ProgressService"),
-        service(indicator::GetIndicatorRequest::descriptor(), "IndicatorService"),
-        service(indicator::GetScoringRulesRequest::descriptor(), "AssessmentService"),
-        service(indicator::RenderChartRequest::descriptor(), "DocumentService"),
-        service(notification::GetNotificationRequest::descriptor(), "NotificationService"),
-        service(::ecoplan::admin::v1::ListBackupsRequest::descriptor(), "AdminService"),
-    });
+    std::vector<const pb::ServiceDescriptor*> services = RealServiceDescriptors();
+    for (const pb::ServiceDescriptor* service : services) ASSERT_NE(service, nullptr);
+    absl::StatusOr<HttpRuleRouter> router = HttpRuleRouter::Build(services);
     ASSERT_OK(router);
     router_ = std::make_unique<HttpRuleRouter>(*std::move(router));
   }
