@@ -183,6 +183,12 @@ function isEmptySelector(selector) {
     (selector.matchExpressions ?? []).length === 0);
 }
 
+// The number of a container port given by name or number, or undefined.
+function containerPortOf(c, port) {
+  const found = (c.ports ?? []).find((p) => (typeof port === 'string' ? p.name === port : p.containerPort === port));
+  return found?.containerPort;
+}
+
 function imageErrors(image, where) {
   if (typeof image !== 'string' || image === '') return [`${where}: no image`];
   if (image.includes('@sha256:')) return [];
@@ -215,12 +221,22 @@ function containerErrors(c, podSpec, where, { needProbes }) {
   }
   if (needProbes) {
     const ports = new Set((c.ports ?? []).map((p) => p.containerPort));
+    // Startup and liveness: native gRPC. Readiness: native gRPC or GET
+    // /healthz (the server's HTTP port answers the same health, "").
     for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
       const p = c[probe];
       if (!p) {
         errors.push(`${at}: no ${probe}`);
+      } else if (probe === 'readinessProbe' && p.httpGet) {
+        if (p.httpGet.path !== '/healthz') {
+          errors.push(`${at}: ${probe} gets ${p.httpGet.path ?? '/'}; the servers answer their health at /healthz`);
+        }
+        if (containerPortOf(c, p.httpGet.port) === undefined) {
+          errors.push(`${at}: ${probe} probes port ${p.httpGet.port}, which the container does not expose`);
+        }
       } else if (!p.grpc) {
-        errors.push(`${at}: ${probe} is not a native gRPC probe (grpc: port, service)`);
+        errors.push(`${at}: ${probe} is not a native gRPC probe (grpc: port, service)` +
+          (probe === 'readinessProbe' ? ' nor an httpGet of /healthz' : ''));
       } else if (!ports.has(p.grpc.port)) {
         errors.push(`${at}: ${probe} probes port ${p.grpc.port}, which the container does not expose`);
       }

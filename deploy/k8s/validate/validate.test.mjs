@@ -32,15 +32,17 @@ test('no kustomization switches the development mode on', () => {
   }
 });
 
-test('prod speaks TLS and is probed on the plaintext health port', async () => {
+test('prod speaks TLS and is probed on the plaintext health port and over HTTPS', async () => {
   const prod = render(join(k8sDir, 'overlays/prod'));
   for (const service of ['registry', 'progress', 'indicator', 'notification']) {
     const set = prod.find((o) => o.kind === 'StatefulSet' && o.metadata.name === `ecoplan-${service}`);
     const c = set.spec.template.spec.containers[0];
     assert.ok(c.args.includes('--tls_cert_file=/etc/ecoplan/tls/tls.crt'), service);
     assert.ok(c.args.includes('--health_port=50050'), service);
-    assert.equal(c.readinessProbe.grpc.port, 50050, service);
-    assert.equal(c.readinessProbe.grpc.service, service);
+    assert.equal(c.livenessProbe.grpc.port, 50050, service);
+    assert.equal(c.startupProbe.grpc.port, 50050, service);
+    // Readiness: GET /healthz on the HTTP port, which speaks HTTPS with the server's certificate.
+    assert.deepEqual(c.readinessProbe.httpGet, { path: '/healthz', port: 'http', scheme: 'HTTPS' }, service);
     assert.equal(set.spec.template.spec.volumes.find((v) => v.name === 'tls').secret.secretName, `ecoplan-${service}-tls`);
     const backup = prod.find((o) => o.kind === 'CronJob' && o.metadata.name === `ecoplan-${service}-backup`);
     assert.equal(backup.spec.jobTemplate.spec.template.spec.containers[0].args[0], '--tls-ca-file=/etc/ecoplan/tls/ca.crt');
@@ -109,7 +111,7 @@ const broken = {
   'development-mode-valuefrom': /StatefulSet ecoplan\/ecoplan-progress: .*insecure development mode is on/,
   'development-mode-from-secret': /StatefulSet ecoplan\/ecoplan-registry: .*cannot tell whether insecure development mode is on: ECOPLAN_INSECURE_DEVELOPMENT_MODE comes from Secret switches/,
   'prod-without-tls': /StatefulSet ecoplan\/ecoplan-registry: .*TLS is off/,
-  'probe-on-tls-port': /StatefulSet ecoplan\/ecoplan-indicator: .*readinessProbe probes port 50053, which speaks TLS/,
+  'probe-on-tls-port': /StatefulSet ecoplan\/ecoplan-indicator: .*livenessProbe probes port 50053, which speaks TLS/,
   'backup-without-ca': /CronJob ecoplan\/ecoplan-progress-backup: .*ecoplanctl without --tls-ca-file/,
   'committed-secret': /Secret ecoplan-auth-.*: a Secret with values is rendered from git/,
   'two-replicas': /ecoplan-registry: replicas is 2, must be 1/,
