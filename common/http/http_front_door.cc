@@ -38,6 +38,7 @@
 #include "absl/strings/string_view.h"
 #include "common/auth/client_address.h"
 #include "common/http/connect_protocol.h"
+#include "common/http/http_rule_router.h"
 #include "common/server/unparsable_request_interceptor.h"
 
 namespace ecoplan::common {
@@ -136,6 +137,8 @@ struct HttpFrontDoor::Shared {
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<grpc::GenericStub> stub;
   std::unique_ptr<ServiceMethods> methods;
+  // Resource URLs; null when no method has a rule.
+  std::unique_ptr<HttpRuleRouter> router;
   h2o_globalconf_t config{};
   SSL_CTX* ssl_ctx = nullptr;
   std::vector<HttpFrontDoor::Loop*> loops;
@@ -754,6 +757,60 @@ bool HandleCors(const HttpFrontDoorOptions& options, h2o_req_t* req) {
   return true;
 }
 
+// Sends the refusal of a request for `method` through the in-process channel
+// (so it is audited and throttled as the gRPC twin) and answers it.
+void StartRefusal(HttpFrontDoor::Loop* loop, h2o_req_t* req, const HttpMethod* method,
+                  const Decoded& refusal) {
+  Call* call = new Call(loop, req, method, Mode::kUnary, Codec::kJson);
+  AddForwardedMetadata(req, call->context());
+  call->SetRefusal(refusal.http_status, refusal.code, refusal.message);
+  call->StartUnary(method->path, kUnparsable);
+}
+
+// A resource URL ((ecoplan.api.v1.http) rules, common/http/http_rule_router.h):
+// routed, refused as the RPC it names, or 405 when the path is known for
+// other verbs. False when no rule knows the path.
+bool RouteResourceUrl(HttpFrontDoor::Shared* shared, HttpFrontDoor::Loop* loop, h2o_req_t* req,
+                      absl::string_view path, absl::string_view query) {
+  const absl::string_view verb = View(req->method);
+  const absl::string_view body = req->entity.base == nullptr ? "" : View(req->entity);
+  const auto method_of = [&](const google::protobuf::MethodDescriptor* m) {
+    return shared->methods->Find(absl::StrCat("/", m->service()->full_name(), "/", m->name()));
+  };
+  const google::protobuf::MethodDescriptor* routed = nullptr;
+  if (body.size() > static_cast<size_t>(shared->options.max_body_bytes)) {
+    (void)shared->router->Route(verb, path, query, "", &routed);
+    if (routed == nullptr || method_of(routed) == nullptr) return false;
+    StartRefusal(loop, req, method_of(routed),
+                 Refused(413, grpc::StatusCode::RESOURCE_EXHAUSTED,
+                         absl::StrCat("the request body is ", body.size(), " bytes; at most ",
+                                      shared->options.max_body_bytes, " are accepted")));
+    return true;
+  }
+  absl::StatusOr<HttpRuleRouter::Match> match =
+      shared->router->Route(verb, path, query, body, &routed);
+  const HttpMethod* method = routed == nullptr ? nullptr : method_of(routed);
+  if (match.ok() && method != nullptr) {
+    Call* call = new Call(loop, req, method, Mode::kUnary, Codec::kJson);
+    AddForwardedMetadata(req, call->context());
+    call->StartUnary(method->path, match->request);
+    return true;
+  }
+  if (method != nullptr) {
+    StartRefusal(loop, req, method,
+                 Refused(400, grpc::StatusCode::INVALID_ARGUMENT,
+                         std::string(match.status().message())));
+    return true;
+  }
+  const std::vector<std::string> verbs = shared->router->AllowedVerbs(path);
+  if (verbs.empty()) return false;
+  AddHeader(req, "allow", absl::StrJoin(verbs, ", "));
+  RespondError(req, 405, grpc::StatusCode::INVALID_ARGUMENT,
+               absl::StrCat(verb.substr(0, 16), " is not served at ", path.substr(0, 200),
+                            "; it answers ", absl::StrJoin(verbs, ", ")));
+  return true;
+}
+
 int OnRequest(h2o_handler_t* self, h2o_req_t* req) {
   HttpFrontDoor::Shared* shared = reinterpret_cast<DoorHandler*>(self)->shared;
   if (HandleCors(shared->options, req)) return 0;
@@ -780,6 +837,10 @@ int OnRequest(h2o_handler_t* self, h2o_req_t* req) {
   }
 
   const HttpMethod* method = shared->methods->Find(path);
+  if (method == nullptr && shared->router != nullptr && loop != nullptr && !loop->stopping &&
+      RouteResourceUrl(shared, loop, req, path, query)) {
+    return 0;
+  }
   if (method == nullptr) {
     if (!LooksLikeRpcPath(path) || loop == nullptr || loop->stopping) {
       RespondError(req, 404, grpc::StatusCode::NOT_FOUND,
@@ -1069,6 +1130,9 @@ absl::StatusOr<std::unique_ptr<HttpFrontDoor>> HttpFrontDoor::Start(
   shared->channel = std::move(channel);
   shared->stub = std::make_unique<grpc::GenericStub>(shared->channel);
   shared->methods = std::move(methods);
+  absl::StatusOr<HttpRuleRouter> router = HttpRuleRouter::Build(shared->methods->services());
+  if (!router.ok()) return router.status();
+  if (!router->routes().empty()) shared->router = std::make_unique<HttpRuleRouter>(*std::move(router));
   if (!options.tls_certificate_chain.empty() || !options.tls_private_key.empty()) {
     absl::StatusOr<SSL_CTX*> ssl =
         MakeSslContext(options.tls_certificate_chain, options.tls_private_key);

@@ -466,6 +466,37 @@ TEST_P(HttpFrontDoorTest, ShutdownEndsOpenStreams) {
   EXPECT_EQ(service_.open_streams.load(), 0);
 }
 
+TEST_P(HttpFrontDoorTest, ResourceUrlsRouteByTheirRules) {
+  const HttpAnswer got =
+      Fetch("GET", Url("/v1/lookups/%E5%8C%BA%E4%BA%A4%E9%80%9A%E5%B1%80?big_number=12"), "",
+            Options({"Authorization: Bearer t"}));
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(Json::parse(got.body)["name"], "区交通局");
+  EXPECT_EQ(Json::parse(got.body)["bigNumber"], "12");
+  EXPECT_EQ(Json::parse(got.body)["authorization"], "Bearer t");
+
+  const HttpAnswer changed =
+      Fetch("POST", Url("/v1/changes"), "{}", Options({"Content-Type: application/json"}));
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(Json::parse(changed.body)["calls"], 1);
+
+  // Refused as the RPC it names, without reaching its handler.
+  const HttpAnswer bad_query = Fetch("GET", Url("/v1/lookups/x?big_number=many"), "", Options());
+  EXPECT_EQ(bad_query.status, 400);
+  EXPECT_THAT(Json::parse(bad_query.body)["message"].get<std::string>(), HasSubstr("big_number"));
+  const HttpAnswer bad_body = Fetch("POST", Url("/v1/changes"), R"({"calls": 1})", Options());
+  EXPECT_EQ(bad_body.status, 400);
+  const HttpAnswer too_big =
+      Fetch("POST", Url("/v1/changes"), std::string((1 << 20) + 1, ' '), Options());
+  EXPECT_EQ(too_big.status, 413);
+  EXPECT_EQ(service_.changes.load(), 1);
+
+  const HttpAnswer wrong_verb = Fetch("DELETE", Url("/v1/changes"), "", Options());
+  EXPECT_EQ(wrong_verb.status, 405);
+  EXPECT_EQ(wrong_verb.headers.at("allow"), "POST");
+  EXPECT_EQ(Fetch("GET", Url("/v1/nothing/here"), "", Options()).status, 404);
+}
+
 TEST_P(HttpFrontDoorTest, BrowserPagesOfAdmittedOriginsMayCall) {
   const HttpAnswer preflight =
       Fetch("OPTIONS", MethodUrl("Lookup"), "",

@@ -953,7 +953,8 @@ absl::StatusOr<HttpRuleRouter> HttpRuleRouter::Build(
 absl::StatusOr<HttpRuleRouter::Match> HttpRuleRouter::Route(absl::string_view verb,
                                                             absl::string_view path,
                                                             absl::string_view query,
-                                                            absl::string_view body) const {
+                                                            absl::string_view body,
+                                                            const pb::MethodDescriptor** routed) const {
   ECOPLAN_ASSIGN_OR_RETURN(SplitPath split, Split(path));
   const Binding* best = nullptr;
   PathMatch best_match;
@@ -971,6 +972,7 @@ absl::StatusOr<HttpRuleRouter::Match> HttpRuleRouter::Route(absl::string_view ve
     return absl::NotFoundError(absl::StrCat("no route for ", verb, " ", Quote(path)));
   }
   const Binding& b = *best;
+  if (routed != nullptr) *routed = b.method;
   std::unique_ptr<pb::Message> request(b.prototype->New());
   ECOPLAN_RETURN_IF_ERROR(ApplyBody(b, body, request.get()));
   ECOPLAN_RETURN_IF_ERROR(ApplyQuery(b, query, request.get()));

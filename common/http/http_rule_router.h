@@ -139,9 +139,12 @@ class HttpRuleRouter {
   // AllowedVerbs for a 405); InvalidArgument, naming the path variable,
   // query parameter or body field, for a bad path value, query parameter or
   // body (malformed JSON, an unknown field, a wrong type, a body where the
-  // route takes none).
+  // route takes none). `routed` (optional) receives the RPC as soon as a
+  // binding matches, also when its request then turns out bad (so the caller
+  // can answer that refusal as the RPC's).
   absl::StatusOr<Match> Route(absl::string_view verb, absl::string_view path,
-                              absl::string_view query, absl::string_view body) const;
+                              absl::string_view query, absl::string_view body,
+                              const google::protobuf::MethodDescriptor** routed = nullptr) const;
 
   // The verbs whose templates match `path` (for a 405 with Allow), in the
   // order GET, PUT, POST, DELETE, PATCH; empty when none does.
