@@ -19,10 +19,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstring>
 #include <deque>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -254,6 +252,7 @@ class Call {
     context_.AddMetadata(kFrontDoorRefusalMetadata, value);
   }
   void SetUnknownMethod() { unknown_method_ = true; }
+  void SetHealthCheck() { health_check_ = true; }
 
   void StartUnary(const std::string& path, absl::string_view request_bytes);
   void StartStream(const std::string& path, absl::string_view request_bytes);
@@ -303,6 +302,7 @@ class Call {
   int refusal_http_status_ = 0;
   grpc::StatusCode refusal_code_ = grpc::StatusCode::OK;
   bool unknown_method_ = false;
+  bool health_check_ = false;
 
   // Unary.
   grpc::ByteBuffer request_;
@@ -450,7 +450,11 @@ void Call::AnswerError(const grpc::Status& status) {
 
 void Call::OnUnaryDone(const grpc::Status& status) {
   grpc_done_ = true;
-  if (req_ != nullptr) {
+  if (req_ != nullptr && health_check_) {
+    // HealthCheckResponse{status: SERVING} is field 1 = 1: bytes 08 01.
+    const bool serving = status.ok() && Join(response_) == std::string("\x08\x01", 2);
+    Respond(req_, serving ? 200 : 503, "text/plain", serving ? "SERVING\n" : "NOT_SERVING\n");
+  } else if (req_ != nullptr) {
     if (!status.ok()) {
       AnswerError(status);
     } else {
@@ -700,30 +704,6 @@ bool LooksLikeRpcPath(absl::string_view path) {
   return absl::StrContains(service, '.') && !absl::StrContains(method, '/');
 }
 
-void AnswerHealth(HttpFrontDoor::Shared* shared, h2o_req_t* req) {
-  // The gRPC health status of the whole server (service ""), through the
-  // same channel: SERVING → 200, anything else → 503.
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  grpc::ByteBuffer request = ToByteBuffer("");
-  grpc::ByteBuffer response;
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  grpc::Status status;
-  shared->stub->UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request,
-                          &response, [&](grpc::Status s) {
-                            std::lock_guard<std::mutex> lock(mu);
-                            status = std::move(s);
-                            done = true;
-                            cv.notify_one();
-                          });
-  std::unique_lock<std::mutex> lock(mu);
-  cv.wait(lock, [&] { return done; });
-  // HealthCheckResponse{status: SERVING} is field 1 = 1: bytes 08 01.
-  const bool serving = status.ok() && Join(response) == std::string("\x08\x01", 2);
-  Respond(req, serving ? 200 : 503, "text/plain", serving ? "SERVING\n" : "NOT_SERVING\n");
-}
 
 // CORS for the origins the server admits: the answer's headers, and the
 // preflight answered here. True when the request was a preflight (answered).
@@ -823,8 +803,13 @@ int OnRequest(h2o_handler_t* self, h2o_req_t* req) {
   const bool get = IsMethod(req, "GET");
   const bool post = IsMethod(req, "POST");
 
-  if (get && path == kHealthPath) {
-    AnswerHealth(shared, req);
+  if (get && path == kHealthPath && loop != nullptr) {
+    // The gRPC health status of the whole server (service ""), through the
+    // same channel: SERVING → 200, anything else → 503.
+    Call* call = new Call(loop, req, nullptr, Mode::kUnary, Codec::kProto);
+    call->SetHealthCheck();
+    call->context().set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    call->StartUnary("/grpc.health.v1.Health/Check", "");
     return 0;
   }
   if (get && path == kOpenApiPath) {
