@@ -11,12 +11,24 @@
 //                  etags (so no call loses an etag race) and a fresh request id.
 //   echo           the baseline: EchoService.Echo with a payload the size of a
 //                  SubmitReport request, against `loadgen --serve_echo`.
+//   list_measures  RegistryService.ListMeasures: the first page
+//                  (--page_size) of the plan's measures, from --target (a
+//                  registry).
+//
+// With --http_target=HOST:PORT the calls go to the server's HTTP port
+// instead, as Connect JSON (POST /<service>/<method>, application/json;
+// --http2 for HTTP/2 with prior knowledge), one libcurl connection per
+// worker, so the same run measures HTTP/JSON beside gRPC
+// (tools/loadgen/measure_http.sh, docs/PERFORMANCE.md).
 //
 //   loadgen --serve_echo=0 --port_file=/tmp/echo.port &
 //   loadgen --rpc=echo --target=127.0.0.1:$(cat /tmp/echo.port) --concurrency=64 --duration=10s
 //   loadgen --rpc=submit_report --target=127.0.0.1:50052 --registry=127.0.0.1:50051
 //           --concurrency=64 --duration=10s --output=json
+//   loadgen --rpc=list_measures --target=127.0.0.1:50051 --http_target=127.0.0.1:8081
 
+#include <curl/curl.h>
+#include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 
@@ -29,6 +41,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -45,7 +58,12 @@
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50052", "Server under load (host:port)");
-ABSL_FLAG(std::string, rpc, "submit_report", "submit_report | echo");
+ABSL_FLAG(std::string, rpc, "submit_report", "submit_report | list_measures | echo");
+ABSL_FLAG(std::string, http_target, "",
+          "If set (HOST:PORT of a server's HTTP port): call it as Connect JSON over HTTP "
+          "instead of gRPC (submit_report, list_measures)");
+ABSL_FLAG(bool, http2, false, "With --http_target: HTTP/2 with prior knowledge, not HTTP/1.1");
+ABSL_FLAG(int, page_size, 50, "list_measures: measures per page");
 ABSL_FLAG(int, concurrency, 16, "Calls kept in flight (one per worker)");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(10), "Measured time, after the warmup");
 ABSL_FLAG(int64_t, count, 0,
@@ -244,12 +262,15 @@ class Run {
 class Worker {
  public:
   Worker(Run* run, int id, const std::string& run_id, pv1::ProgressService::Stub* progress,
-         lv1::EchoService::Stub* echo, std::vector<Slot*> slots, std::string payload)
+         lv1::EchoService::Stub* echo, rv1::RegistryService::Stub* registry,
+         rv1::ListMeasuresRequest list, std::vector<Slot*> slots, std::string payload)
       : run_(run),
         id_(id),
         run_id_(run_id),
         progress_(progress),
         echo_(echo),
+        registry_(registry),
+        list_request_(std::move(list)),
         slots_(std::move(slots)) {
     echo_request_.set_payload(std::move(payload));
   }
@@ -265,6 +286,11 @@ class Worker {
     if (echo_ != nullptr) {
       echo_->async()->Echo(context_.get(), &echo_request_, &echo_response_,
                            [this](grpc::Status status) { Done(status); });
+      return;
+    }
+    if (registry_ != nullptr) {
+      registry_->async()->ListMeasures(context_.get(), &list_request_, &list_response_,
+                                       [this](grpc::Status status) { Done(status); });
       return;
     }
     Slot* slot = slots_[next_++ % slots_.size()];
@@ -299,6 +325,9 @@ class Worker {
   const std::string run_id_;
   pv1::ProgressService::Stub* const progress_;
   lv1::EchoService::Stub* const echo_;
+  rv1::RegistryService::Stub* const registry_;
+  rv1::ListMeasuresRequest list_request_;
+  rv1::ListMeasuresResponse list_response_;
   std::vector<Slot*> slots_;
   size_t next_ = 0;
   std::unique_ptr<grpc::ClientContext> context_;
@@ -311,6 +340,124 @@ class Worker {
   LoadStats stats_;
 };
 
+size_t AppendBody(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+// The same calls over the HTTP port, as Connect JSON: one thread and one
+// keep-alive connection per worker, blocking calls.
+class HttpWorker {
+ public:
+  HttpWorker(Run* run, int id, const std::string& run_id, const std::string& base_url, bool http2,
+             rv1::ListMeasuresRequest list, std::vector<Slot*> slots)
+      : run_(run), id_(id), run_id_(run_id), list_request_(std::move(list)), slots_(std::move(slots)) {
+    const bool reports = !slots_.empty();
+    url_ = absl::StrCat(base_url, reports ? "/ecoplan.progress.v1.ProgressService/SubmitReport"
+                                          : "/ecoplan.registry.v1.RegistryService/ListMeasures");
+    curl_ = curl_easy_init();
+    headers_ = curl_slist_append(nullptr, "Content-Type: application/json");
+    curl_easy_setopt(curl_, CURLOPT_URL, url_.c_str());
+    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers_);
+    curl_easy_setopt(curl_, CURLOPT_HTTP_VERSION,
+                     http2 ? CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE : CURL_HTTP_VERSION_1_1);
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, &AppendBody);
+    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &body_);
+    curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, 30000L);
+    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+  }
+  ~HttpWorker() {
+    curl_slist_free_all(headers_);
+    curl_easy_cleanup(curl_);
+  }
+
+  void Start() { thread_ = std::thread([this] { Loop(); }); }
+  void Join() { thread_.join(); }
+  const LoadStats& stats() const { return stats_; }
+
+ private:
+  void Loop() {
+    absl::Time last = absl::InfinitePast();
+    while (run_->Take()) {
+      std::string json;
+      Slot* slot = nullptr;
+      if (slots_.empty()) {
+        (void)google::protobuf::util::MessageToJsonString(list_request_, &json);
+      } else {
+        slot = slots_[next_++ % slots_.size()];
+        pv1::SubmitReportRequest request = slot->request;
+        request.set_etag(slot->etag);
+        request.set_request_id(absl::StrCat("lgh-", run_id_, "-", id_, "-", next_));
+        (void)google::protobuf::util::MessageToJsonString(request, &json);
+      }
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, json.data());
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(json.size()));
+      body_.clear();
+      const absl::Time started = absl::Now();
+      const CURLcode rc = curl_easy_perform(curl_);
+      long status = 0;
+      curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
+      const absl::Time now = absl::Now();
+      std::string outcome = rc != CURLE_OK ? "TRANSPORT" : status == 200 ? "OK" : absl::StrCat("HTTP_", status);
+      if (outcome == "OK" && slot != nullptr) {
+        pv1::SubmitReportResponse response;
+        google::protobuf::util::JsonParseOptions lenient;
+        lenient.ignore_unknown_fields = true;
+        if (google::protobuf::util::JsonStringToMessage(body_, &response, lenient).ok()) {
+          slot->etag = response.report().etag();
+        } else {
+          outcome = "BAD_JSON";
+        }
+      }
+      if (outcome != "OK") {
+        run_->NoteError(grpc::Status(grpc::StatusCode::UNKNOWN,
+                                     absl::StrCat(outcome, " ", body_.substr(0, 200))));
+      }
+      if (run_->Measured(started)) {
+        stats_.Record(now - started, outcome);
+        last = now;
+      }
+    }
+    run_->WorkerDone(last);
+  }
+
+  Run* const run_;
+  const int id_;
+  const std::string run_id_;
+  rv1::ListMeasuresRequest list_request_;
+  std::vector<Slot*> slots_;
+  size_t next_ = 0;
+  std::string url_;
+  CURL* curl_ = nullptr;
+  curl_slist* headers_ = nullptr;
+  std::string body_;
+  std::thread thread_;
+  LoadStats stats_;
+};
+
+// The first page of the newest plan's measures (or --plan's), asked of `registry`.
+rv1::ListMeasuresRequest FirstPageRequest(rv1::RegistryService::Stub* registry,
+                                          std::string* error) {
+  rv1::ListMeasuresRequest request;
+  std::string plan = absl::GetFlag(FLAGS_plan);
+  if (plan.empty()) {
+    rv1::ListPlansRequest list;
+    list.set_page_size(1);
+    rv1::ListPlansResponse plans;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    grpc::Status s = registry->ListPlans(&ctx, list, &plans);
+    if (!s.ok() || plans.plans().empty()) {
+      *error = absl::StrCat("no plan in the registry: ", s.error_message());
+      return request;
+    }
+    plan = plans.plans(0).name();
+  }
+  request.set_parent(plan);
+  request.set_page_size(absl::GetFlag(FLAGS_page_size));
+  return request;
+}
+
 int Main() {
   if (absl::GetFlag(FLAGS_serve_echo) >= 0) {
     return ServeEcho(absl::GetFlag(FLAGS_serve_echo), absl::GetFlag(FLAGS_port_file));
@@ -319,8 +466,13 @@ int Main() {
   const std::string target = absl::GetFlag(FLAGS_target);
   const int concurrency = absl::GetFlag(FLAGS_concurrency);
   const int channels = std::max(1, std::min(absl::GetFlag(FLAGS_channels), concurrency));
-  if (rpc != "submit_report" && rpc != "echo") {
-    std::cerr << "loadgen: --rpc must be submit_report or echo\n";
+  const std::string http_target = absl::GetFlag(FLAGS_http_target);
+  if (rpc != "submit_report" && rpc != "echo" && rpc != "list_measures") {
+    std::cerr << "loadgen: --rpc must be submit_report, list_measures or echo\n";
+    return 2;
+  }
+  if (!http_target.empty() && rpc == "echo") {
+    std::cerr << "loadgen: --http_target calls submit_report or list_measures\n";
     return 2;
   }
   if (concurrency < 1 || concurrency > 10000) {
@@ -335,15 +487,27 @@ int Main() {
   }
   std::vector<std::unique_ptr<pv1::ProgressService::Stub>> progress;
   std::vector<std::unique_ptr<lv1::EchoService::Stub>> echo;
+  std::vector<std::unique_ptr<rv1::RegistryService::Stub>> registry;
   for (auto& channel : pool) {
     progress.push_back(pv1::ProgressService::NewStub(channel));
     echo.push_back(lv1::EchoService::NewStub(channel));
+    registry.push_back(rv1::RegistryService::NewStub(channel));
+  }
+  rv1::ListMeasuresRequest list;
+  if (rpc == "list_measures") {
+    std::string error;
+    list = FirstPageRequest(registry[0].get(), &error);
+    if (list.parent().empty()) {
+      std::cerr << "loadgen: " << error << "\n";
+      return 1;
+    }
   }
 
   // Requests from the plan; the echo payload has the size of one of them.
   std::vector<Slot> slots;
   size_t request_bytes = 1024;
-  const bool need_slots = rpc == "submit_report" || absl::GetFlag(FLAGS_payload_bytes) == 0;
+  const bool need_slots = rpc == "submit_report" ||
+                          (rpc == "echo" && absl::GetFlag(FLAGS_payload_bytes) == 0);
   if (need_slots) {
     std::string error;
     slots = BuildSlots(absl::GetFlag(FLAGS_registry), absl::GetFlag(FLAGS_plan),
@@ -385,25 +549,42 @@ int Main() {
   Run run(concurrency, absl::GetFlag(FLAGS_count), start, absl::GetFlag(FLAGS_warmup),
           absl::GetFlag(FLAGS_duration));
   std::vector<std::unique_ptr<Worker>> workers;
+  std::vector<std::unique_ptr<HttpWorker>> http_workers;
   for (int w = 0; w < concurrency; ++w) {
     std::vector<Slot*> mine;
     for (size_t i = w; i < slots.size() && rpc == "submit_report"; i += concurrency) {
       mine.push_back(&slots[i]);
     }
-    workers.push_back(std::make_unique<Worker>(&run, w, run_id, progress[w % channels].get(),
-                                               rpc == "echo" ? echo[w % channels].get() : nullptr,
-                                               std::move(mine), std::string(request_bytes, 'x')));
+    if (!http_target.empty()) {
+      http_workers.push_back(std::make_unique<HttpWorker>(
+          &run, w, run_id, absl::StrCat("http://", http_target), absl::GetFlag(FLAGS_http2), list,
+          std::move(mine)));
+      continue;
+    }
+    workers.push_back(std::make_unique<Worker>(
+        &run, w, run_id, progress[w % channels].get(),
+        rpc == "echo" ? echo[w % channels].get() : nullptr,
+        rpc == "list_measures" ? registry[w % channels].get() : nullptr, list, std::move(mine),
+        std::string(request_bytes, 'x')));
   }
   for (auto& worker : workers) worker->Issue();
+  for (auto& worker : http_workers) worker->Start();
   const absl::Time last = run.Wait();
+  for (auto& worker : http_workers) worker->Join();
   LoadStats total;
   for (const auto& worker : workers) total.Merge(worker->stats());
+  for (const auto& worker : http_workers) total.Merge(worker->stats());
   const absl::Duration elapsed =
       last > run.measure_from() ? last - run.measure_from() : absl::ZeroDuration();
+  const std::string label =
+      http_target.empty() ? rpc
+                          : absl::StrCat(rpc, absl::GetFlag(FLAGS_http2) ? " (HTTP/2 JSON)"
+                                                                         : " (HTTP/1.1 JSON)");
+  const std::string where = http_target.empty() ? target : http_target;
   if (absl::GetFlag(FLAGS_output) == "json") {
-    std::cout << total.ToJson(rpc, target, concurrency, elapsed) << std::endl;
+    std::cout << total.ToJson(label, where, concurrency, elapsed) << std::endl;
   } else {
-    std::cout << total.ToText(rpc, target, concurrency, elapsed);
+    std::cout << total.ToText(label, where, concurrency, elapsed);
   }
   return total.ok() == total.count() ? 0 : 3;
 }
@@ -413,8 +594,10 @@ int Main() {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "gRPC load generator: loadgen --rpc=submit_report|echo --target=HOST:PORT "
+      "gRPC and HTTP/JSON load generator: loadgen --rpc=submit_report|list_measures|echo "
+      "--target=HOST:PORT [--http_target=HOST:PORT [--http2]] "
       "--concurrency=N (--duration=10s | --count=N) [--output=json]; loadgen --serve_echo=0");
   absl::ParseCommandLine(argc, argv);
+  curl_global_init(CURL_GLOBAL_DEFAULT);
   return ecoplan::loadgen::Main();
 }

@@ -1,0 +1,89 @@
+#!/bin/bash
+# HTTP/JSON beside gRPC in one run: starts registry_server (seed imported) and
+# progress_server with their HTTP ports, then measures SubmitReport and a
+# ListMeasures page over gRPC, HTTP/1.1 JSON and HTTP/2 JSON, alternating, and
+# prints each run's throughput and latency with the server's CPU time per call
+# (utime + stime of the server process over the run, from /proc, divided by the
+# calls it answered: warm-up calls included on both sides of the ratio).
+#
+# Usage: B=build tools/loadgen/measure_http.sh   (CONCURRENCY=64 DURATION=5s ROUNDS=2)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+B=${B:-$ROOT/build}
+SEED=$ROOT/seeds/mentougou_2026_beautiful_mentougou_action_plan.txt
+C=${CONCURRENCY:-64}
+DURATION=${DURATION:-5s}
+ROUNDS=${ROUNDS:-2}
+D=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$D"
+}
+trap cleanup EXIT
+wait_port() {
+  for _ in $(seq 1 300); do
+    [ -s "$1" ] && cat "$1" && return
+    sleep 0.1
+  done
+  echo "no port $1" >&2
+  exit 1
+}
+# CPU seconds (user + system) the process has used so far.
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"
+}
+"$B/services/registry/registry_server" --port=0 --port_file="$D/r.port" --http_port=0 \
+  --http_port_file="$D/r.http" --db_path="$D/registry" --insecure_development_mode \
+  --rate_limit_per_second=0 >"$D/r.log" 2>&1 &
+RPID=$!
+PIDS+=("$RPID")
+RP=$(wait_port "$D/r.port")
+RH=$(wait_port "$D/r.http")
+"$B/tools/ecoplanctl/ecoplanctl" --registry="127.0.0.1:$RP" plan import "$SEED" >/dev/null
+# Every development-mode caller is the one subject "development": no per-caller rate limit here.
+"$B/services/progress/progress_server" --port=0 --port_file="$D/p.port" --http_port=0 \
+  --http_port_file="$D/p.http" --db_path="$D/progress" --registry_address="127.0.0.1:$RP" \
+  --insecure_development_mode --rate_limit_per_second=0 >"$D/p.log" 2>&1 &
+PPID2=$!
+PIDS+=("$PPID2")
+PP=$(wait_port "$D/p.port")
+PH=$(wait_port "$D/p.http")
+for _ in $(seq 1 300); do
+  "$B/tools/ecoplanctl/ecoplanctl" --registry="127.0.0.1:$RP" --progress="127.0.0.1:$PP" calendar show \
+    >/dev/null 2>&1 && break
+  sleep 0.1
+done
+echo "registry :$RP (HTTP :$RH)  progress :$PP (HTTP :$PH)  $C clients, $DURATION per point"
+printf '%-34s %10s %9s %9s %12s\n' "what" "RPC/s" "p50 ms" "p99 ms" "server µs/call"
+run() {  # label pid loadgen-args...
+  local label=$1 pid=$2
+  shift 2
+  local before after out
+  before=$(cpu_seconds "$pid")
+  out=$("$B/tools/loadgen/loadgen" --concurrency="$C" --duration="$DURATION" --warmup=1s \
+    --registry="127.0.0.1:$RP" --output=json "$@")
+  after=$(cpu_seconds "$pid")
+  python3 - "$label" "$before" "$after" "$out" "$DURATION" <<'PY'
+import json, sys
+label, before, after, out, duration = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), json.loads(sys.argv[4]), sys.argv[5]
+seconds = float(duration.rstrip('s')) + 1.0  # the warm-up's calls are served too
+calls = out["rps"] * seconds
+lat = out["latency_ms"]
+failed = "" if out["ok"] == out["count"] else f'  (not OK: {out["codes"]})'
+print(f'{label:<34} {out["rps"]:>10.0f} {lat["p50"]:>9.2f} {lat["p99"]:>9.2f} {1e6 * (after - before) / max(calls, 1):>12.0f}{failed}')
+PY
+}
+for _ in $(seq 1 "$ROUNDS"); do
+  run "SubmitReport gRPC" "$PPID2" --rpc=submit_report --target="127.0.0.1:$PP"
+  run "SubmitReport HTTP/1.1 JSON" "$PPID2" --rpc=submit_report --target="127.0.0.1:$PP" \
+    --http_target="127.0.0.1:$PH"
+  run "SubmitReport HTTP/2 JSON" "$PPID2" --rpc=submit_report --target="127.0.0.1:$PP" \
+    --http_target="127.0.0.1:$PH" --http2
+  run "ListMeasures page gRPC" "$RPID" --rpc=list_measures --target="127.0.0.1:$RP"
+  run "ListMeasures page HTTP/1.1 JSON" "$RPID" --rpc=list_measures --target="127.0.0.1:$RP" \
+    --http_target="127.0.0.1:$RH"
+  run "ListMeasures page HTTP/2 JSON" "$RPID" --rpc=list_measures --target="127.0.0.1:$RP" \
+    --http_target="127.0.0.1:$RH" --http2
+done
