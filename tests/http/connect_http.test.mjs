@@ -83,17 +83,21 @@ function client(name, token, variant, { useHttpGet = false, seen } = {}) {
     jsonOptions: { registry: typeRegistry }, defaultTimeoutMs: kDeadlineMs,
     interceptors: [(next) => async (req) => {
       if (token) req.header.set('Authorization', `Bearer ${token}`);
-      if (seen && !req.stream) seen.push(req.requestMethod);
       return next(req);
     }],
   };
+  // The HTTP method each request went out with, as the transport sent it.
   if (variant.httpVersion === '2') {
     const manager = new Http2SessionManager(baseUrl);
     sessions.push(manager);
+    const request = manager.request.bind(manager);
+    manager.request = (httpMethod, ...rest) => { seen?.push(httpMethod); return request(httpMethod, ...rest); };
     options.sessionManager = manager;
   } else {
     const agent = new http.Agent({ keepAlive: true });
     agents.push(agent);
+    const addRequest = agent.addRequest.bind(agent);
+    agent.addRequest = (req, ...rest) => { seen?.push(req.method); return addRequest(req, ...rest); };
     options.nodeOptions = { agent };
   }
   return createClient(serviceDesc(name), createConnectTransport(options));
@@ -353,6 +357,28 @@ test('writes: a retry with the same request_id answers the same and changes the 
   }
 });
 
+// More writes, so that every service's event log holds enough events to
+// stream, disconnect and resume (each of these appends at least one).
+test('writes: four more per service, over every transport', async () => {
+  const writers = {
+    registry: [tokens.viewer, 'CreateSupervisionTask', (id) => taskRequest(id, '督办：渣土车遗撒')],
+    progress: [tokens.bureau, 'IssueSupervisionOrder', (id) => ({
+      parent: plan, title: '关于老旧车辆淘汰进度的督办', description: '请说明进展并按期回复',
+      source: { kind: 'SUPERVISION_SOURCE_KIND_REVIEW_MEETING', reference: '5月点评会第3项' },
+      level: 'SUPERVISION_LEVEL_YELLOW', measures: [transportMeasure()], organizations: [orgs['区交通局']], requestId: id })],
+    indicator: [tokens.bureau, 'CreateIndicator', (id) => indicatorRequest(`fill-${id.split('-').pop()}`, id)],
+    notification: [tokens.viewer, 'CreateSubscription', (id) => subscriptionRequest(id, 'fill')],
+  };
+  for (const [name, [token, rpc, request]] of Object.entries(writers)) {
+    for (const variant of variants) {
+      const id = nextId(`fill-${name}`);
+      await call(client(name, token, variant), name, rpc, request(id));
+      const events = await eventsUntil(name, (e) => e.requestId === id, variant);
+      assert.ok(events.length >= 2, `${name}: ${events.length} events`);
+    }
+  }
+});
+
 test('streams: WatchEvents as Connect server streaming over every transport gives the event log in order', async () => {
   for (const name of Object.keys(serviceNames)) {
     let reference;
@@ -418,11 +444,13 @@ test('streams: Server-Sent Events resume with Last-Event-ID with no gap and no r
 // --- the RPC × role walk ---------------------------------------------------------------
 
 // A sample of calls per service: [service, rpc, request builder, roles allowed]
-// (docs/SECURITY.md "RPC × role"). Streams are read through the Connect client.
+// (docs/SECURITY.md "RPC × role"; "transport" is the reporter of the organization
+// the request names, "otherReporter" one of another). Streams are read through
+// the Connect client.
 function walkCalls() {
   const transportId = orgs['区交通局'];
   return [
-    ['registry', 'ListMeasures', () => ({ parent: plan, pageSize: 5 }), ['bureau', 'transport', 'viewer', 'supervisor']],
+    ['registry', 'ListMeasures', () => ({ parent: plan, pageSize: 5 }), ['bureau', 'transport', 'otherReporter', 'viewer', 'supervisor']],
     ['registry', 'ImportPlan', () => ({ documentText: readFileSync(seedPath, 'utf8'), validateOnly: true }), ['bureau']],
     ['registry', 'CreateSupervisionTask', () => taskRequest(nextId('walk-task')), ['bureau', 'viewer']],
     ['registry', 'UpdateMeasure', () => ({ measure: { name: transportMeasure() }, updateMask: 'deadline', etag: 'stale', reason: '测试' }), ['bureau']],
@@ -431,11 +459,11 @@ function walkCalls() {
     ['progress', 'SubmitReport', () => reportRequest(transportId, '2026-02', nextId('walk-report')), ['bureau', 'transport']],
     ['progress', 'AcceptReport', () => ({ name: `${plan}/reports/${transportId.split('/').pop()}_2026-01` }), ['bureau']],
     ['progress', 'WatchEvents', () => ({}), ['bureau', 'viewer', 'supervisor'], 'stream'],
-    ['indicator', 'ListIndicators', () => ({ parent: plan, pageSize: 5 }), ['bureau', 'transport', 'viewer']],
+    ['indicator', 'ListIndicators', () => ({ parent: plan, pageSize: 5 }), ['bureau', 'transport', 'otherReporter', 'viewer']],
     ['indicator', 'CreateIndicator', () => indicatorRequest(`walk-${++counter}`, nextId('walk-indicator')), ['bureau']],
     ['indicator', 'RecordEvaluation', () => ({ plan, asOf: { year: 2026, month: 4, day: 30 } }), ['bureau']],
     ['indicator', 'WatchEvents', () => ({}), ['bureau', 'viewer'], 'stream'],
-    ['notification', 'ListRules', () => ({}), ['bureau', 'transport', 'viewer']],
+    ['notification', 'ListRules', () => ({}), ['bureau', 'transport', 'otherReporter', 'viewer']],
     ['notification', 'CreateRule', () => ({ rule: { name: 'rules/walk' } }), ['bureau']],
     ['notification', 'CreateSubscription', () => subscriptionRequest(nextId('walk-subscription')), ['bureau', 'viewer']],
     ['notification', 'StreamNotifications', () => ({ afterSequence: '0' }), ['bureau', 'viewer'], 'stream'],

@@ -10,7 +10,8 @@
 // Needs curl and jq (Debian packages). Environment: as tests/http/harness.mjs.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -42,9 +43,10 @@ function localize(block) {
   return text;
 }
 
-function bash(script) {
-  return execFileSync('bash', ['-c', `set -euo pipefail\n${script}`], {
+async function bash(script) {
+  const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${script}`], {
     cwd: servers.workDir, encoding: 'utf8', timeout: kDeadlineMs, env: { ...process.env, ECOPLAN_TOKEN: '' } });
+  return stdout;
 }
 
 before(async () => {
@@ -69,7 +71,7 @@ before(async () => {
   transport = resolved.json.organizations[0].name;
   // The progress service follows the registry: wait until it knows the plan.
   await servers.waitFor(async () => {
-    const r = await connectPost(servers.base('progress'), serviceNames.progress, 'GetReportingCalendar', { plan }, { token });
+    const r = await connectPost(servers.base('progress'), serviceNames.progress, 'GetSubmissionStatus', { plan, period: '2026-04' }, { token });
     return r.status === 200;
   }, 'the progress service to know the plan');
 });
@@ -90,7 +92,7 @@ test('the README\'s HTTP examples run as written and print what the servers hold
 
   // The three finite examples, one shell as a newcomer pastes them, output split per block.
   const marker = '@@@@ next example @@@@';
-  const output = bash([measuresBlock, reportBlock, errorBlock].join(`\necho '${marker}'\n`));
+  const output = await bash([measuresBlock, reportBlock, errorBlock].join(`\necho '${marker}'\n`));
   const [measuresOut, reportOut, errorOut] = output.split(`${marker}\n`);
 
   // 1. The measures 区交通局 leads: exactly those ListMeasures answers for the filter.
