@@ -43,7 +43,7 @@ start() {
   local name=$1 port=$2
   shift 2
   "$build_dir/services/$name/${name}_server" --host=127.0.0.1 --insecure_development_mode \
-    --port="$port" --port_file="$work/$name.port" --db_path="$data/$name" --backup_dir= \
+    --port="$port" --http_port=-1 --port_file="$work/$name.port" --db_path="$data/$name" --backup_dir= \
     "$@" >>"$work/logs/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 300); do

@@ -23,6 +23,11 @@ registry_port="${ECOPLAN_REGISTRY_PORT:-50051}"
 progress_port=$((registry_port + 1))
 indicator_port=$((registry_port + 2))
 notification_port=$((registry_port + 3))
+# The same APIs over HTTP (Connect, Server-Sent Events, /openapi.json).
+registry_http_port="${ECOPLAN_REGISTRY_HTTP_PORT:-8081}"
+progress_http_port=$((registry_http_port + 1))
+indicator_http_port=$((registry_http_port + 2))
+notification_http_port=$((registry_http_port + 3))
 mkdir -p "$data_dir/logs"
 ctl=("$root/$build_dir/tools/ecoplanctl/ecoplanctl" --registry "127.0.0.1:$registry_port"
      --progress "127.0.0.1:$progress_port" --indicator "127.0.0.1:$indicator_port")
@@ -98,12 +103,12 @@ if [ "${ECOPLAN_LOCAL_KEYS:-0}" = "1" ]; then
   echo "tokens: ES256 keys in $keys; ecoplanctl --token-file $keys/admin.token (12 h)"
 fi
 start registry "$build_dir/services/registry/registry_server" "${common_flags[@]}" \
-  --port="$registry_port" --db_path="$data_dir/registry" --backup_dir="$data_dir/registry-backups"
+  --port="$registry_port" --http_port="$registry_http_port" --db_path="$data_dir/registry" --backup_dir="$data_dir/registry-backups"
 start progress "$build_dir/services/progress/progress_server" "${common_flags[@]}" "${progress_key[@]}" \
-  --port="$progress_port" --db_path="$data_dir/progress" --backup_dir="$data_dir/progress-backups" \
+  --port="$progress_port" --http_port="$progress_http_port" --db_path="$data_dir/progress" --backup_dir="$data_dir/progress-backups" \
   --registry_address="127.0.0.1:$registry_port" --indicator_address="127.0.0.1:$indicator_port"
 start indicator "$build_dir/services/indicator/indicator_server" "${common_flags[@]}" "${indicator_key[@]}" \
-  --port="$indicator_port" --db_path="$data_dir/indicator" \
+  --port="$indicator_port" --http_port="$indicator_http_port" --db_path="$data_dir/indicator" \
   --backup_dir="$data_dir/indicator-backups" --registry_address="127.0.0.1:$registry_port" \
   --progress_address="127.0.0.1:$progress_port"
 # Webhooks: local receivers are on loopback, which only an explicit allow-list admits (the
@@ -115,7 +120,7 @@ if [[ ! -s "$webhook_key_file" ]]; then
 fi
 start notification "$build_dir/services/notification/notification_server" "${common_flags[@]}" \
   "${notification_key[@]}" \
-  --port="$notification_port" --db_path="$data_dir/notification" \
+  --port="$notification_port" --http_port="$notification_http_port" --db_path="$data_dir/notification" \
   --backup_dir="$data_dir/notification-backups" --registry_address="127.0.0.1:$registry_port" \
   --progress_address="127.0.0.1:$progress_port" --indicator_address="127.0.0.1:$indicator_port" \
   --webhook_allowed_networks=127.0.0.1/32 --webhook_secret_key_file="$webhook_key_file"
@@ -153,5 +158,7 @@ if [ "${ECOPLAN_RUN_ONCE:-0}" = "1" ]; then
 fi
 echo
 echo "ecoplan is running. Try: ${ctl[*]} measures list --org 区交通局 --role lead"
+echo "Over HTTP: http://127.0.0.1:$registry_http_port (registry), :$progress_http_port (progress),"
+echo "  :$indicator_http_port (indicator), :$notification_http_port (notification); each serves /openapi.json"
 echo "Press Ctrl-C to stop."
 wait "${pids[@]}"

@@ -42,6 +42,11 @@ ECOPLAN_REGISTRY_SERVER="$build_dir/services/registry/registry_server" \
   ECOPLAN_INDICATOR_SERVER="$build_dir/services/indicator/indicator_server" \
   ECOPLAN_NOTIFICATION_SERVER="$build_dir/services/notification/notification_server" \
   node --test tests/interop/ tests/http/
+# The OpenAPI documents (common/openapi, built from proto/): valid OpenAPI 3.1 by an npm
+# validator, every schema valid JSON Schema, every RPC's HTTP routes present (tests/openapi).
+ECOPLAN_OPENAPI_DIR="$build_dir/common/openapi" \
+  ECOPLAN_PROTO_DESCRIPTOR_SET="$build_dir/proto_gen/ecoplan_descriptor_set.binpb" \
+  node --test tests/openapi/
 # The 台账 (.xlsx) read back with a real reader (exceljs, from the npm install above),
 # cell by cell against the facts it was drawn from (tests/documents).
 ECOPLAN_LEDGER_SAMPLE="$build_dir/services/indicator/documents/ledger_sample_xlsx" \

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -119,16 +120,17 @@ std::string ThrottleKey(absl::string_view address) {
 }
 
 ClientAddress ResolveClientAddress(absl::string_view peer, absl::string_view forwarded_for,
-                                   const TrustedProxies& proxies) {
+                                   const TrustedProxies& proxies, bool from_front_door) {
   ClientAddress out;
   out.forwarded_for = std::string(forwarded_for.substr(0, kMaxForwardedFor));
   std::string ip = PeerIp(peer);
-  if (ip.empty()) {
+  // The HTTP front door appends its TCP peer as a proxy does.
+  if (ip.empty() && !from_front_door) {
     out.address = std::string(peer.substr(0, kMaxOtherPeer));
     return out;
   }
-  out.address = ip;
-  if (forwarded_for.empty() || !proxies.Contains(ip)) return out;
+  out.address = from_front_door ? std::string(peer.substr(0, kMaxOtherPeer)) : ip;
+  if (forwarded_for.empty() || (!from_front_door && !proxies.Contains(ip))) return out;
   const std::vector<absl::string_view> hops = absl::StrSplit(forwarded_for, ',');
   for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
     absl::string_view hop = absl::StripAsciiWhitespace(*it);

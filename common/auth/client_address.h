@@ -12,6 +12,8 @@
 //
 // Pure: no gRPC. Thread-safe (immutable after Parse).
 
+#include <sys/random.h>
+
 #include <array>
 #include <cstdint>
 #include <string>
@@ -55,6 +57,43 @@ struct ClientAddress {
 // The IP of a gRPC peer string, or "" when it names no IP address.
 std::string PeerIp(absl::string_view peer);
 
+// The HTTP front door (common/http) calls the server through its in-process
+// channel, whose calls gRPC gives no telling peer ("unknown"). It proves
+// itself with this metadata, holding FrontDoorProof(): random bytes drawn
+// anew in every process, which no remote caller can know. A call carrying
+// it has its x-forwarded-for believed as a trusted proxy's (its last hop is
+// the HTTP client's TCP peer) and may carry the front door's own refusals
+// (common/server/unparsable_request_interceptor.h). Header-only, so that
+// common/server uses it without linking common/auth.
+inline constexpr char kFrontDoorProofMetadata[] = "ecoplan-front-door-proof";
+inline const std::string& FrontDoorProof() {
+  static const std::string proof = [] {
+    unsigned char bytes[24] = {};
+    size_t got = 0;
+    while (got < sizeof bytes) {
+      const ssize_t n = getrandom(bytes + got, sizeof bytes - got, 0);
+      if (n > 0) got += static_cast<size_t>(n);
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned char b : bytes) {
+      hex.push_back(kHex[b >> 4]);
+      hex.push_back(kHex[b & 15]);
+    }
+    return hex;
+  }();
+  return proof;
+}
+// Whether `value` (of kFrontDoorProofMetadata) is this process's proof; in
+// time independent of where it differs.
+inline bool IsFrontDoorProof(absl::string_view value) {
+  const std::string& proof = FrontDoorProof();
+  if (value.size() != proof.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < proof.size(); ++i) diff |= static_cast<unsigned char>(value[i] ^ proof[i]);
+  return diff == 0;
+}
+
 // The key a client's refusal budget is kept under: the IPv4 address itself;
 // for IPv6 its /64 network ("2001:db8:1:2::/64"), since one host commonly
 // holds a whole /64; anything else unchanged.
@@ -65,8 +104,10 @@ std::string ThrottleKey(absl::string_view address);
 // `proxies`, the header's entries are walked from the right (the nearest hop)
 // past further trusted proxies: the first one that is not trusted is the
 // client. An entry that is not an IP address stops the walk: the last
-// trusted hop is then the client. Otherwise the header is ignored.
+// trusted hop is then the client. Otherwise the header is ignored. A call
+// `from_front_door` (it carried FrontDoorProof) counts as from a trusted
+// proxy whatever its peer.
 ClientAddress ResolveClientAddress(absl::string_view peer, absl::string_view forwarded_for,
-                                   const TrustedProxies& proxies);
+                                   const TrustedProxies& proxies, bool from_front_door = false);
 
 }  // namespace ecoplan::common

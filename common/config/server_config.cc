@@ -56,6 +56,19 @@ absl::Status ServerConfig::Validate() const {
     return absl::InvalidArgumentError(absl::StrCat(
         "--health_port must differ from --port and --metrics_port; got ", health_port));
   }
+  if (http_port != kNoHttpPort) {
+    if (absl::Status valid = CheckPort("--http_port", http_port); !valid.ok()) return valid;
+    if (http_port != 0 && (http_port == port || http_port == metrics_port ||
+                           http_port == health_port)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--http_port must differ from --port, --metrics_port and --health_port; got ",
+          http_port));
+    }
+  }
+  if (http_threads < 1 || http_threads > 64) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--http_threads must be between 1 and 64; got ", http_threads));
+  }
   if (db_path.empty()) return absl::InvalidArgumentError("--db_path must not be empty");
   if (max_message_bytes < (1 << 20) || max_message_bytes > (64 << 20)) {
     return absl::InvalidArgumentError(absl::StrCat(

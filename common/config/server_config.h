@@ -52,6 +52,13 @@ struct ServerConfig {
   int max_message_bytes = 8 << 20;  // --max_message_bytes
   absl::Duration shutdown_grace = absl::Seconds(10);  // --shutdown_grace
   std::string port_file;  // --port_file: the bound port is written here once serving
+  // --http_port / ECOPLAN_<SERVICE>_HTTP_PORT: the HTTP front door (common/http): the
+  // same API as Connect, resource URLs and Server-Sent Events; 0 picks a free port,
+  // kNoHttpPort disables it.
+  static constexpr int kNoHttpPort = -1;
+  int http_port = kNoHttpPort;
+  std::string http_port_file;  // --http_port_file: the bound HTTP port, once serving
+  int http_threads = 2;        // --http_threads: the HTTP port's event loops
   // Tokens, TLS, rate limits, development mode: the --auth_*, --tls_*,
   // --rate_limit_* and --insecure_development_mode flags (docs/SECURITY.md).
   ServerSecurityConfig security;

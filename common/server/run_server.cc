@@ -14,8 +14,10 @@
 #include <chrono>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/http/http_front_door.h"
 #include "common/log/log.h"
 #include "common/server/unparsable_request_interceptor.h"
 #include "common/status/grpc_status.h"
@@ -185,6 +187,10 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
     if (!http.ok()) return http.status();  // The destructor shuts the gRPC server down.
     running->metrics_http_ = std::move(*http);
   }
+  if (options.http_port != 0) {
+    absl::Status started = running->StartHttpFrontDoor();
+    if (!started.ok()) return started;  // The destructor shuts the gRPC server down.
+  }
   return running;
 }
 
@@ -208,6 +214,32 @@ absl::Status RunningServer::StartHealthServer() {
   }
   return absl::OkStatus();
 }
+
+absl::Status RunningServer::StartHttpFrontDoor() {
+  std::vector<std::string> served;
+  for (const std::string& name : service_names_) {
+    // gRPC's own services (health, reflection) are not part of the API: GET
+    // /healthz answers the health status.
+    if (!absl::StartsWith(name, "grpc.")) served.push_back(name);
+  }
+  absl::StatusOr<std::unique_ptr<ServiceMethods>> methods = ServiceMethods::ForServices(served);
+  if (!methods.ok()) return methods.status();
+  HttpFrontDoorOptions http;
+  http.host = options_.host;
+  http.port = options_.http_port == ServerOptions::kPickFreePort ? 0 : options_.http_port;
+  http.threads = options_.http_threads;
+  http.max_body_bytes = options_.max_receive_message_bytes;
+  http.tls_certificate_chain = options_.http_tls_certificate_chain;
+  http.tls_private_key = options_.http_tls_private_key;
+  http.openapi_document = options_.http_openapi_document;
+  absl::StatusOr<std::unique_ptr<HttpFrontDoor>> door =
+      HttpFrontDoor::Start(http, InProcessChannel(), *std::move(methods));
+  if (!door.ok()) return door.status();
+  http_ = *std::move(door);
+  return absl::OkStatus();
+}
+
+int RunningServer::http_port() const { return http_ != nullptr ? http_->port() : 0; }
 
 RunningServer::~RunningServer() {
   if (server_ == nullptr) return;
@@ -236,6 +268,10 @@ void RunningServer::Shutdown() {
         server != nullptr ? server->GetHealthCheckService() : nullptr;
     if (health != nullptr) health->Shutdown();
   }
+  // The HTTP side first: it stops accepting, ends its streams and lets its
+  // unary calls finish through the in-process channel, which the gRPC
+  // server's shutdown would cut.
+  if (http_ != nullptr) http_->Shutdown();
   server_->Shutdown(std::chrono::system_clock::now() +
                     absl::ToChronoMilliseconds(options_.shutdown_grace));
   // The probes see NOT_SERVING until the main port has drained, then nothing:

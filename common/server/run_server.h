@@ -12,7 +12,8 @@
 // Every server has: grpc.health.v1 (SERVING for "" and each service until
 // Shutdown; optionally also on a plaintext health-only port), server reflection
 // (grpc.reflection.v1alpha) only when asked for (ServerOptions.reflection), message size limits, a
-// metrics interceptor (grpc_server_* families) and optionally GET /metrics.
+// metrics interceptor (grpc_server_* families), optionally GET /metrics, and
+// optionally the same API over HTTP (ServerOptions.http_port).
 
 #include <grpcpp/channel.h>
 #include <grpcpp/security/server_credentials.h>
@@ -32,6 +33,8 @@
 #include "common/server/metrics.h"
 
 namespace ecoplan::common {
+
+class HttpFrontDoor;  // common/http/http_front_door.h
 
 struct ServerOptions {
   // Address to listen on; "0.0.0.0" for every IPv4 interface, "127.0.0.1" in tests.
@@ -54,6 +57,17 @@ struct ServerOptions {
   // TLS (kubelet's native gRPC probes). 0 = none, kPickFreePort = any free port.
   // Nothing else is served on it, so no token or request ever crosses it.
   int health_port = 0;
+  // The HTTP front door (common/http/http_front_door.h): every unary and
+  // server-streaming RPC of the services over HTTP (Connect, Server-Sent
+  // Events, /openapi.json), through this server's interceptors. 0 = none,
+  // kPickFreePort = any free port.
+  int http_port = 0;
+  int http_threads = 2;
+  // PEM certificate chain and key of the HTTP port: HTTPS. Empty: cleartext.
+  std::string http_tls_certificate_chain;
+  std::string http_tls_private_key;
+  // Served at GET /openapi.json.
+  std::string http_openapi_document;
   // Answer grpc.reflection.v1alpha (what the server serves, message by
   // message, to anyone who can connect): for local runs and tools such as
   // grpcurl; off by default, so a production server tells an unauthenticated
@@ -87,6 +101,8 @@ class RunningServer {
   int port() const { return port_; }
   // The bound /metrics port; 0 when disabled.
   int metrics_port() const;
+  // The bound HTTP port; 0 when there is none.
+  int http_port() const;
   // The bound health-only port; 0 when there is none.
   int health_port() const { return health_port_; }
   MetricsRegistry* metrics() const { return metrics_; }
@@ -95,7 +111,8 @@ class RunningServer {
   grpc::Server* server() const { return server_.get(); }
 
   // A channel to this server that bypasses the network (for tests and
-  // same-process clients), with the same message size limits.
+  // same-process clients, such as the HTTP front door), with the same message
+  // size limits.
   std::shared_ptr<grpc::Channel> InProcessChannel() const;
 
   // Sets every health status to NOT_SERVING (so load balancers and k8s stop
@@ -108,6 +125,8 @@ class RunningServer {
 
  private:
   RunningServer() = default;
+  // Starts http_ on options_.http_port. Errors: Unavailable, InvalidArgument.
+  absl::Status StartHttpFrontDoor();
   // Starts health_server_ on options_.health_port. Errors: Unavailable.
   absl::Status StartHealthServer();
 
@@ -120,6 +139,7 @@ class RunningServer {
   int health_port_ = 0;
   std::unique_ptr<grpc::Server> health_server_;
   std::unique_ptr<MetricsHttpServer> metrics_http_;
+  std::unique_ptr<HttpFrontDoor> http_;
   absl::Mutex shutdown_mu_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
 };

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/auth/tls.h"
 
 namespace ecoplan::common {
 
@@ -27,6 +28,10 @@ ServerOptions MakeServerOptions(const ServerConfig& config, const ServeSpec& spe
   options.port = config.port;
   options.metrics_port = config.metrics_port;
   options.health_port = config.health_port;
+  options.http_port = config.http_port == ServerConfig::kNoHttpPort ? 0
+                      : config.http_port == 0                     ? ServerOptions::kPickFreePort
+                                                                  : config.http_port;
+  options.http_threads = config.http_threads;
   options.reflection = config.reflection;
   options.max_receive_message_bytes = config.max_message_bytes;
   options.max_send_message_bytes = config.max_message_bytes;
@@ -38,11 +43,34 @@ ServerOptions MakeServerOptions(const ServerConfig& config, const ServeSpec& spe
 }
 
 int ServeUntilSignal(const ServerConfig& config, const ServeSpec& spec, const Logger& log) {
+  ServerOptions options = MakeServerOptions(config, spec);
+  if (options.http_port != 0 && !config.security.tls_cert_file.empty()) {
+    // The HTTP port speaks TLS with the gRPC port's certificate (the files
+    // were checked when the gRPC credentials were built).
+    absl::StatusOr<std::string> chain =
+        ReadSecretFile("--tls_cert_file", config.security.tls_cert_file);
+    absl::StatusOr<std::string> key = ReadSecretFile("--tls_key_file", config.security.tls_key_file);
+    if (!chain.ok() || !key.ok()) {
+      log.Error("cannot read the TLS files for the HTTP port",
+                {{"error", (chain.ok() ? key.status() : chain.status()).ToString()}});
+      return 1;
+    }
+    options.http_tls_certificate_chain = *std::move(chain);
+    options.http_tls_private_key = *std::move(key);
+  }
   absl::StatusOr<std::unique_ptr<RunningServer>> server =
-      RunningServer::Start(MakeServerOptions(config, spec), spec.services, spec.credentials);
+      RunningServer::Start(options, spec.services, spec.credentials);
   if (!server.ok()) {
     log.Error("cannot start server", {{"error", server.status().ToString()}});
     return 1;
+  }
+  // The HTTP port's file first: once the gRPC port's file exists, both do.
+  if (!config.http_port_file.empty() && (*server)->http_port() != 0) {
+    if (absl::Status written = WritePortFile(config.http_port_file, (*server)->http_port());
+        !written.ok()) {
+      log.Error("cannot write the HTTP port file", {{"error", std::string(written.message())}});
+      return 1;
+    }
   }
   const int port = (*server)->port();
   if (!config.port_file.empty()) {
@@ -56,6 +84,10 @@ int ServeUntilSignal(const ServerConfig& config, const ServeSpec& spec, const Lo
     spec.log_serving(address);
   } else {
     log.Info("serving", {{"address", address}});
+  }
+  if ((*server)->http_port() != 0) {
+    log.Info("serving HTTP", {{"address", absl::StrCat(config.host, ":", (*server)->http_port())},
+                              {"tls", !options.http_tls_certificate_chain.empty()}});
   }
   RunUntilSignal(**server, spec.on_signal);
   log.Info("stopped", {});

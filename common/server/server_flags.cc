@@ -30,6 +30,10 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
 ABSL_FLAG(
     std::string, port_file, "",
     "If set, the bound gRPC port is written to this file once serving (for scripts and tests)");
+ABSL_FLAG(std::string, http_port_file, "",
+          "If set, the bound HTTP port is written to this file once serving (for scripts and "
+          "tests)");
+ABSL_FLAG(int, http_threads, 2, "Event loops (threads) of the HTTP port, 1..64");
 // Security (docs/SECURITY.md). The HS256 secret itself may also come from the
 // environment variable ECOPLAN_AUTH_HS256_SECRET (never a flag: flags show in ps).
 ABSL_FLAG(std::string, auth_hs256_secret_file, EnvOr("ECOPLAN_AUTH_HS256_SECRET_FILE", ""),
@@ -132,6 +136,8 @@ ServerConfig ReadCommonServerFlags() {
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   config.port_file = absl::GetFlag(FLAGS_port_file);
+  config.http_port_file = absl::GetFlag(FLAGS_http_port_file);
+  config.http_threads = absl::GetFlag(FLAGS_http_threads);
   config.clock_max_hold = absl::GetFlag(FLAGS_clock_max_hold);
   config.clock_offset_file = absl::GetFlag(FLAGS_clock_offset_file);
   ServerSecurityConfig& security = config.security;

@@ -19,13 +19,18 @@
 #include "common/config/server_config.h"
 #include "common/log/log.h"
 
-// Defines the three flags whose defaults differ between servers: --port (env
-// `port_env`, default `default_port`), --db_path (env ECOPLAN_DB_PATH) and
+// Defines the flags whose defaults differ between servers: --port (env
+// `port_env`, default `default_port`), --http_port (env `http_port_env`,
+// default `default_http_port`), --db_path (env ECOPLAN_DB_PATH) and
 // --backup_dir (env ECOPLAN_BACKUP_DIR; empty disables backups). Read them,
 // with the shared flags, with ECOPLAN_SERVER_FLAG_VALUES().
-#define ECOPLAN_SERVER_FLAGS(port_env, default_port, default_db_path, default_backup_dir)         \
+#define ECOPLAN_SERVER_FLAGS(port_env, default_port, http_port_env, default_http_port,            \
+                             default_db_path, default_backup_dir)                                 \
   ABSL_FLAG(int, port, ::ecoplan::common::EnvIntOr(port_env, default_port),                       \
             "gRPC port (env " port_env "); 0 picks a free port");                                 \
+  ABSL_FLAG(int, http_port, ::ecoplan::common::EnvIntOr(http_port_env, default_http_port),        \
+            "HTTP port of the same API: Connect, resource URLs, Server-Sent Events, "             \
+            "/openapi.json (env " http_port_env "); 0 picks a free port, -1 disables it");        \
   ABSL_FLAG(std::string, db_path, ::ecoplan::common::EnvOr("ECOPLAN_DB_PATH", default_db_path),   \
             "RocksDB directory (env ECOPLAN_DB_PATH)");                                           \
   ABSL_FLAG(std::string, backup_dir,                                                              \
@@ -35,7 +40,7 @@
 
 // The whole ServerConfig: the shared flags and the three ECOPLAN_SERVER_FLAGS defined.
 #define ECOPLAN_SERVER_FLAG_VALUES() \
-  ::ecoplan::common::ReadServerFlags(FLAGS_port, FLAGS_db_path, FLAGS_backup_dir)
+  ::ecoplan::common::ReadServerFlags(FLAGS_port, FLAGS_http_port, FLAGS_db_path, FLAGS_backup_dir)
 
 // Defines the two flags of one upstream, the same in every server that follows
 // it: --<name>_address (env `env`, default `default_address`) and
@@ -72,11 +77,12 @@ Logger StartServerProcess(int argc, char** argv, const std::string& service,
                           absl::string_view usage);
 
 // What ECOPLAN_SERVER_FLAG_VALUES expands to.
-inline ServerConfig ReadServerFlags(const absl::Flag<int>& port,
+inline ServerConfig ReadServerFlags(const absl::Flag<int>& port, const absl::Flag<int>& http_port,
                                     const absl::Flag<std::string>& db_path,
                                     const absl::Flag<std::string>& backup_dir) {
   ServerConfig config = ReadCommonServerFlags();
   config.port = absl::GetFlag(port);
+  config.http_port = absl::GetFlag(http_port);
   config.db_path = absl::GetFlag(db_path);
   config.backup_dir = absl::GetFlag(backup_dir);
   return config;

@@ -81,6 +81,7 @@ void LogStarting(const Logger& log, const ServerConfig& server, Extra&&... extra
   log.Info("starting", {{"host", server.host},
                         {"port", server.port},
                         {"metrics_port", server.metrics_port},
+                        {"http_port", server.http_port},
                         {"db_path", server.db_path},
                         {"backup_dir", server.backup_dir},
                         {"max_message_bytes", server.max_message_bytes},

@@ -1,24 +1,37 @@
 #include "common/server/unparsable_request_interceptor.h"
 
 #include <google/protobuf/descriptor.h>
+#include <grpcpp/server_context.h>
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "common/auth/client_address.h"
 
 namespace ecoplan::common {
 namespace {
 
 class UnparsableRequestInterceptor : public grpc::experimental::Interceptor {
  public:
+  explicit UnparsableRequestInterceptor(grpc::experimental::ServerRpcInfo* info) : info_(info) {}
+
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
+      std::optional<grpc::Status> refusal;
       if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
           status.error_message().empty()) {
+        refusal = FrontDoorRefusal();
+      }
+      if (refusal.has_value()) {
+        methods->ModifySendStatus(*refusal);
+      } else if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
+                 status.error_message().empty()) {
         methods->ModifySendStatus(grpc::Status(
             grpc::StatusCode::INVALID_ARGUMENT,
             "the request could not be parsed: a string field holds invalid UTF-8, or the "
@@ -27,6 +40,28 @@ class UnparsableRequestInterceptor : public grpc::experimental::Interceptor {
     }
     methods->Proceed();
   }
+
+ private:
+  // The HTTP front door's refusal (kFrontDoorRefusalMetadata), believed only
+  // from the in-process channel, which no remote caller can reach.
+  std::optional<grpc::Status> FrontDoorRefusal() const {
+    const grpc::ServerContextBase* ctx = info_->server_context();
+    if (ctx == nullptr) return std::nullopt;
+    const auto& metadata = ctx->client_metadata();
+    const auto proof = metadata.find(kFrontDoorProofMetadata);
+    if (proof == metadata.end() ||
+        !IsFrontDoorProof(absl::string_view(proof->second.data(), proof->second.size()))) {
+      return std::nullopt;
+    }
+    auto it = metadata.find(kFrontDoorRefusalMetadata);
+    if (it == metadata.end() || it->second.size() < 1) return std::nullopt;
+    const int code = static_cast<unsigned char>(*it->second.data());
+    if (code <= 0 || code > grpc::StatusCode::UNAUTHENTICATED) return std::nullopt;
+    return grpc::Status(static_cast<grpc::StatusCode>(code),
+                        std::string(it->second.data() + 1, it->second.size() - 1));
+  }
+
+  grpc::experimental::ServerRpcInfo* info_;
 };
 
 }  // namespace
@@ -51,7 +86,7 @@ grpc::experimental::Interceptor* UnparsableRequestInterceptorFactory::CreateServ
        descriptor->FindMethodByName(std::string(method.substr(slash + 1))) == nullptr)) {
     return nullptr;
   }
-  return new UnparsableRequestInterceptor();
+  return new UnparsableRequestInterceptor(info);
 }
 
 }  // namespace ecoplan::common

@@ -7,6 +7,8 @@
 
 namespace ecoplan::common {
 
+inline constexpr char kFrontDoorRefusalMetadata[] = "ecoplan-front-door-refusal-bin";
+
 // Turns gRPC's answer to a request it could not deserialize into
 // INVALID_ARGUMENT.
 //
@@ -17,6 +19,14 @@ namespace ecoplan::common {
 // registered, this interceptor replaces that answer with INVALID_ARGUMENT and
 // a message saying what to fix. Unknown methods, also of a registered service,
 // keep UNIMPLEMENTED.
+//
+// The HTTP front door (common/http) passes a request it refuses itself
+// (malformed JSON, an oversized body, a wrong Content-Type) through the same
+// path, so the refusal is authenticated, throttled, audited and counted as
+// its gRPC twin is: it sends unparsable bytes with kFrontDoorRefusalMetadata
+// holding the status to answer (first byte: the code; then the message).
+// That metadata is believed only with the front door's proof
+// (common/auth/client_address.h, FrontDoorProof).
 class UnparsableRequestInterceptorFactory
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:

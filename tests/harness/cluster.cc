@@ -75,6 +75,8 @@ absl::StatusOr<std::string> Cluster::Start(const std::string& name, ServerOption
       "--host=127.0.0.1",
       absl::StrCat("--port=", listen_port),
       "--port_file=" + port_file,
+      "--http_port=0",
+      "--http_port_file=" + port_file + ".http",
       "--db_path=" +
           (options.db_path.empty() ? absl::StrCat(dir_, "/", name, "-db") : options.db_path),
       absl::StrCat("--backup_dir=", dir_, "/", name, "-backups")};
@@ -96,6 +98,9 @@ absl::StatusOr<std::string> Cluster::Start(const std::string& name, ServerOption
                         absl::StrCat(name, ": ", bound.status().message(), "\n", Log(name)));
   }
   instance.port = *bound;
+  // Written before the gRPC port's file.
+  absl::StatusOr<int> http_bound = WaitForPortFile(port_file + ".http", absl::Seconds(5));
+  instance.http_port = http_bound.ok() ? *http_bound : 0;
   return Loopback(*bound);
 }
 
@@ -149,6 +154,11 @@ std::string Cluster::address(const std::string& name) const {
 int Cluster::port(const std::string& name) const {
   auto it = instances_.find(name);
   return it == instances_.end() ? 0 : it->second.port;
+}
+
+int Cluster::http_port(const std::string& name) const {
+  auto it = instances_.find(name);
+  return it == instances_.end() ? 0 : it->second.http_port;
 }
 
 Subprocess& Cluster::process(const std::string& name) { return Get(name).process; }

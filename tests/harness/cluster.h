@@ -103,6 +103,8 @@ class Cluster {
   std::string address(const std::string& name) const;
   // The port of `name` (started or reserved), else 0.
   int port(const std::string& name) const;
+  // The server's HTTP port (the same API over HTTP, common/http), on 127.0.0.1.
+  int http_port(const std::string& name) const;
   // The process of `name`; the same object over restarts, so a fixture may
   // keep a reference (not running before the first start).
   Subprocess& process(const std::string& name);
@@ -115,6 +117,7 @@ class Cluster {
     Subprocess process;
     ServerOptions options;
     int port = 0;
+    int http_port = 0;
     bool started = false;
   };
 

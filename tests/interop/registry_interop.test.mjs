@@ -85,7 +85,7 @@ before(async () => {
   assert.ok(existsSync(serverPath), `no registry_server at ${serverPath}; build first (scripts/build.sh) or set ECOPLAN_REGISTRY_SERVER`);
   serverFlags = flagsOf(serverPath);
   const portFile = join(workDir, 'port');
-  const args = ['--host=127.0.0.1', '--port=0', `--port_file=${portFile}`, `--db_path=${join(workDir, 'db')}`];
+  const args = ['--host=127.0.0.1', '--port=0', '--http_port=-1', `--port_file=${portFile}`, `--db_path=${join(workDir, 'db')}`];
   // The registry authenticates callers (docs/SECURITY.md); this test speaks
   // for a client stack, not for the token format, so it uses the local mode.
   if (serverFlags.includes('insecure_development_mode')) args.push('--insecure_development_mode');

@@ -103,7 +103,7 @@ async function start(name, extra) {
   const path = binary(name);
   assert.ok(existsSync(path), `no ${name}_server at ${path}; build first (scripts/build.sh) or set ECOPLAN_${name.toUpperCase()}_SERVER`);
   const portFile = join(workDir, `${name}.port`);
-  const args = ['--host=127.0.0.1', '--port=0', `--port_file=${portFile}`,
+  const args = ['--host=127.0.0.1', '--port=0', '--http_port=-1', `--port_file=${portFile}`,
     `--db_path=${join(workDir, `${name}-db`)}`, `--backup_dir=${join(workDir, `${name}-backups`)}`,
     // Development mode: every caller is one subject, so no per-caller rate limit.
     '--insecure_development_mode', '--grpc_reflection', '--rate_limit_per_second=0', ...extra];

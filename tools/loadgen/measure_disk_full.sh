@@ -27,12 +27,12 @@ wait_port() {
   done
   echo "no port $1" >&2
 }
-"$B/services/registry/registry_server" --port=0 --port_file="$D/r.port" --db_path="$D/registry" \
+"$B/services/registry/registry_server" --port=0 --http_port=-1 --port_file="$D/r.port" --db_path="$D/registry" \
   --insecure_development_mode > "$D/r.log" 2>&1 &
 RPID=$!
 RP=$(wait_port "$D/r.port")
 "$B/tools/ecoplanctl/ecoplanctl" --registry="127.0.0.1:$RP" plan import "$SEED" > /dev/null
-"$B/services/progress/progress_server" --port=0 --port_file="$D/p.port" \
+"$B/services/progress/progress_server" --port=0 --http_port=-1 --port_file="$D/p.port" \
   --db_path="$VOLUME/progress" --registry_address="127.0.0.1:$RP" --insecure_development_mode \
   --rate_limit_per_second=0 > "$D/p.log" 2>&1 &
 PPID2=$!

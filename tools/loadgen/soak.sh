@@ -35,7 +35,7 @@ start() {
   local name=$1 port=$2
   shift 2
   "$B/services/$name/${name}_server" --host=127.0.0.1 --insecure_development_mode \
-    --rate_limit_per_second=0 --port="$port" --port_file="$D/$name.port" \
+    --rate_limit_per_second=0 --port="$port" --http_port=-1 --port_file="$D/$name.port" \
     --db_path="$D/$name" --backup_dir= "$@" >"$D/$name.log" 2>&1 &
   pids+=($!)
   pid_of[$name]=$!
