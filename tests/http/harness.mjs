@@ -272,14 +272,14 @@ export function connectPost(base, service, method, message, { token, http2: useH
 
 // --- Server-Sent Events ------------------------------------------------------------------
 
-// Parses text/event-stream text into events { id, data, comments }; returns the
+// Parses text/event-stream text into events { id, event, data }; returns the
 // events complete so far and the unparsed rest.
 export function parseSse(text) {
   const events = [];
   const blocks = text.replace(/\r\n?/g, '\n').split('\n\n');
   const rest = blocks.pop();
   for (const block of blocks) {
-    const event = { id: undefined, data: [], comments: [] };
+    const event = { id: undefined, event: undefined, data: [], comments: [] };
     for (const line of block.split('\n')) {
       if (line.startsWith(':')) { event.comments.push(line.slice(1).trim()); continue; }
       const colon = line.indexOf(':');
@@ -287,16 +287,19 @@ export function parseSse(text) {
       let value = colon < 0 ? '' : line.slice(colon + 1);
       if (value.startsWith(' ')) value = value.slice(1);
       if (field === 'id') event.id = value;
+      else if (field === 'event') event.event = value;
       else if (field === 'data') event.data.push(value);
     }
     if (event.id !== undefined || event.data.length > 0) {
-      events.push({ id: event.id, data: event.data.join('\n') });
+      events.push({ id: event.id, event: event.event, data: event.data.join('\n') });
     }
   }
   return { events, rest };
 }
 
-// Follows an SSE stream until `enough(events)` holds, then disconnects.
+// Follows an SSE stream until `enough(events)` holds, then disconnects: the
+// events returned are the shortest prefix that is enough, as a client that
+// stops there has processed them (the rest of a chunk is dropped).
 // HTTP/1.1 through fetch, HTTP/2 through node:http2. Resolves
 // { status, contentType, events, text } (text: the body when not an event stream).
 export async function readSse(base, path, { headers = {}, http2: useHttp2 = false, enough }) {
@@ -313,12 +316,14 @@ export async function readSse(base, path, { headers = {}, http2: useHttp2 = fals
       const decoder = new TextDecoder();
       let buffer = '';
       const events = [];
-      for await (const chunk of res.body) {
+      reading: for await (const chunk of res.body) {
         buffer += decoder.decode(chunk, { stream: true });
         const parsed = parseSse(buffer);
-        events.push(...parsed.events);
         buffer = parsed.rest;
-        if (enough(events)) break;
+        for (const e of parsed.events) {
+          events.push(e);
+          if (enough(events)) break reading;
+        }
       }
       controller.abort();
       return { status: res.status, contentType, events, text: '' };
@@ -334,16 +339,27 @@ export async function readSse(base, path, { headers = {}, http2: useHttp2 = fals
     let status; let contentType = '';
     let buffer = '';
     const events = [];
-    const done = (result) => { clearTimeout(timer); req.close(http2.constants.NGHTTP2_CANCEL); session.close(); resolvePromise(result); };
+    let finished = false;
+    const done = (result) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      req.close(http2.constants.NGHTTP2_CANCEL);
+      session.close();
+      resolvePromise(result);
+    };
     req.setEncoding('utf8');
     req.on('response', (headersIn) => { status = headersIn[':status']; contentType = headersIn['content-type'] ?? ''; });
     req.on('data', (chunk) => {
+      if (finished) return;
       buffer += chunk;
       if (!contentType.startsWith('text/event-stream')) return;
       const parsed = parseSse(buffer);
-      events.push(...parsed.events);
       buffer = parsed.rest;
-      if (enough(events)) done({ status, contentType, events, text: '' });
+      for (const e of parsed.events) {
+        events.push(e);
+        if (enough(events)) { done({ status, contentType, events, text: '' }); return; }
+      }
     });
     req.on('end', () => done({ status, contentType, events, text: contentType.startsWith('text/event-stream') ? '' : buffer }));
     req.on('error', (e) => { clearTimeout(timer); session.close(); reject(e); });
