@@ -13,7 +13,7 @@
 // the RPC × role walk for a sample of calls of each service; bad input
 // (malformed JSON, unknown field, wrong type, wrong Content-Type, unknown
 // method, oversized body, bad token) answered with its status and code, and
-// writing nothing.
+// writing nothing, and audited one record per call as its gRPC twin.
 //
 //   node --test tests/http/
 //
@@ -26,6 +26,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { create, createRegistry, fromBinary, fromJson, toBinary, toJson } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { Http2SessionManager, createConnectTransport } from '@connectrpc/connect-node';
 import {
@@ -544,6 +545,7 @@ test('bad input: each answered with its status and Connect code, and none of it 
   for (const [name, [rpc, token, request]] of Object.entries(cases)) {
     const base = servers.base(name);
     const path = `/${serviceNames[name]}/${rpc}`;
+    const since = new Date();  // the servers' clock is this machine's
     for (const useHttp2 of [false, true]) {
       const send = (body, headers = {}, t = token) => rawRequest(base, { path, http2: useHttp2, body,
         headers: { 'content-type': 'application/json', 'connect-protocol-version': '1',
@@ -579,6 +581,23 @@ test('bad input: each answered with its status and Connect code, and none of it 
     const events = await eventsUntil(name, (e) => e.requestId === marker);
     const written = events.filter((m) => m.event.requestId.startsWith('bad-input-'));
     assert.deepEqual(written.map((m) => `${m.event.type} ${m.event.requestId}`), [], `${name}: bad input wrote nothing`);
+    // Audited like their gRPC twins: one record per refused call (both transports),
+    // read through the AdminService over HTTP as well.
+    const admin = createClient(gen.admin.AdminService, createConnectTransport({ baseUrl: base, httpVersion: '1.1',
+      interceptors: [(next) => (req) => { req.header.set('Authorization', `Bearer ${tokens.bureau}`); return next(req); }] }));
+    const audit = await admin.listAuditRecords({ startTime: timestampFromDate(since), oldestFirst: true, pageSize: 1000 });
+    const tally = {};
+    for (const r of audit.records) {
+      if (r.code === 'OK') continue;  // the good writes around the bad input
+      const key = `${r.method} ${r.code}`;
+      tally[key] = (tally[key] ?? 0) + 1;
+    }
+    assert.deepEqual(tally, {
+      [`${path} INVALID_ARGUMENT`]: 8,    // malformed JSON, unknown field, wrong type, wrong Content-Type
+      [`${path} RESOURCE_EXHAUSTED`]: 2,  // the oversized body
+      [`${path} UNAUTHENTICATED`]: 6,     // bad, expired and no token
+      'unknown UNIMPLEMENTED': 2,         // the unknown method
+    }, `${name}: the audit records of the bad input`);
   }
 });
 
