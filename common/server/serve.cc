@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/auth/tls.h"
+#include "common/openapi/openapi_document.h"
 
 namespace ecoplan::common {
 
@@ -32,6 +33,7 @@ ServerOptions MakeServerOptions(const ServerConfig& config, const ServeSpec& spe
                       : config.http_port == 0                     ? ServerOptions::kPickFreePort
                                                                   : config.http_port;
   options.http_threads = config.http_threads;
+  options.http_openapi_document = std::string(OpenApiDocument(spec.service_name));
   options.reflection = config.reflection;
   options.max_receive_message_bytes = config.max_message_bytes;
   options.max_send_message_bytes = config.max_message_bytes;
