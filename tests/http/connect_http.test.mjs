@@ -13,7 +13,9 @@
 // the RPC × role walk for a sample of calls of each service; bad input
 // (malformed JSON, unknown field, wrong type, wrong Content-Type, unknown
 // method, oversized body, bad token) answered with its status and code, and
-// writing nothing, and audited one record per call as its gRPC twin.
+// writing nothing, and audited one record per call as its gRPC twin; each
+// server's /openapi.json lists every method of the generated client and
+// every unary route it lists is routed.
 //
 //   node --test tests/http/
 //
@@ -438,6 +440,34 @@ test('streams: Server-Sent Events resume with Last-Event-ID with no gap and no r
         { headers, http2: useHttp2, enough: (e) => e.length >= 1 });
       assert.equal(query.status, 200, `${what} ?message=: ${query.text}`);
       assert.equal(query.events[0].id, '4', `${what} ?message=`);
+    }
+  }
+});
+
+test('openapi: each server serves its document, listing every method of the generated client, and routes every unary route it lists (no 404)', async () => {
+  for (const name of Object.keys(serviceNames)) {
+    for (const useHttp2 of [false, true]) {
+      const r = await rawRequest(servers.base(name), { method: 'GET', path: '/openapi.json', http2: useHttp2 });
+      assert.equal(r.status, 200, `${name}: ${r.text.slice(0, 200)}`);
+      assert.match(r.headers['content-type'], /^application\/json/);
+      assert.match(r.json.openapi, /^3\./);
+      // Unary and server-streaming methods are reachable over HTTP (a client
+      // stream such as IngestObservations is gRPC only).
+      for (const m of serviceDesc(name).methods.filter((x) => ['unary', 'server_streaming'].includes(x.methodKind))) {
+        const item = r.json.paths[`/${serviceNames[name]}/${m.name}`];
+        assert.ok(item?.post, `${name}: POST /${serviceNames[name]}/${m.name} in /openapi.json`);
+      }
+      if (useHttp2) continue;
+      // Every unary Connect route of the document reaches its method: without a
+      // token it is refused by the method (401, or 400 where a handler checks the
+      // request before the caller), never an unknown route (404, unimplemented).
+      const unrouted = [];
+      for (const [path, item] of Object.entries(r.json.paths)) {
+        if (!item.post?.requestBody?.content?.['application/json'] || !/^\/[a-z0-9.]+\.[A-Za-z]+\/[A-Za-z]+$/.test(path)) continue;
+        const answer = await rawRequest(servers.base(name), { path, body: '{}', headers: { 'content-type': 'application/json' } });
+        if (![401, 400].includes(answer.status) || answer.json?.code === 'unimplemented') unrouted.push(`${path}: ${answer.status} ${answer.text.slice(0, 120)}`);
+      }
+      assert.deepEqual(unrouted, [], `${name}: routes of /openapi.json`);
     }
   }
 });
