@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace ecoplan::common {
@@ -63,6 +64,13 @@ absl::Status ServerConfig::Validate() const {
       return absl::InvalidArgumentError(absl::StrCat(
           "--http_port must differ from --port, --metrics_port and --health_port; got ",
           http_port));
+    }
+  }
+  for (const std::string& origin : http_cors_origins) {
+    if (origin != "*" && !absl::StartsWith(origin, "https://") &&
+        !absl::StartsWith(origin, "http://")) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--http_cors_origins entries are scheme://host[:port] or *; got \"", origin, "\""));
     }
   }
   if (http_threads < 1 || http_threads > 64) {

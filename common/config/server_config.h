@@ -59,6 +59,9 @@ struct ServerConfig {
   int http_port = kNoHttpPort;
   std::string http_port_file;  // --http_port_file: the bound HTTP port, once serving
   int http_threads = 2;        // --http_threads: the HTTP port's event loops
+  // --http_cors_origins: origins whose browser pages may call the HTTP port
+  // ("https://a.example,https://b.example"; "*" any); empty: none.
+  std::vector<std::string> http_cors_origins;
   // Tokens, TLS, rate limits, development mode: the --auth_*, --tls_*,
   // --rate_limit_* and --insecure_development_mode flags (docs/SECURITY.md).
   ServerSecurityConfig security;

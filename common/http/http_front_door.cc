@@ -19,10 +19,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstring>
 #include <deque>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -38,6 +36,7 @@
 #include "absl/strings/string_view.h"
 #include "common/auth/client_address.h"
 #include "common/http/connect_protocol.h"
+#include "common/http/http_rule_router.h"
 #include "common/server/unparsable_request_interceptor.h"
 
 namespace ecoplan::common {
@@ -136,6 +135,8 @@ struct HttpFrontDoor::Shared {
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<grpc::GenericStub> stub;
   std::unique_ptr<ServiceMethods> methods;
+  // Resource URLs; null when no method has a rule.
+  std::unique_ptr<HttpRuleRouter> router;
   h2o_globalconf_t config{};
   SSL_CTX* ssl_ctx = nullptr;
   std::vector<HttpFrontDoor::Loop*> loops;
@@ -251,6 +252,7 @@ class Call {
     context_.AddMetadata(kFrontDoorRefusalMetadata, value);
   }
   void SetUnknownMethod() { unknown_method_ = true; }
+  void SetHealthCheck() { health_check_ = true; }
 
   void StartUnary(const std::string& path, absl::string_view request_bytes);
   void StartStream(const std::string& path, absl::string_view request_bytes);
@@ -300,6 +302,7 @@ class Call {
   int refusal_http_status_ = 0;
   grpc::StatusCode refusal_code_ = grpc::StatusCode::OK;
   bool unknown_method_ = false;
+  bool health_check_ = false;
 
   // Unary.
   grpc::ByteBuffer request_;
@@ -447,7 +450,11 @@ void Call::AnswerError(const grpc::Status& status) {
 
 void Call::OnUnaryDone(const grpc::Status& status) {
   grpc_done_ = true;
-  if (req_ != nullptr) {
+  if (req_ != nullptr && health_check_) {
+    // HealthCheckResponse{status: SERVING} is field 1 = 1: bytes 08 01.
+    const bool serving = status.ok() && Join(response_) == std::string("\x08\x01", 2);
+    Respond(req_, serving ? 200 : 503, "text/plain", serving ? "SERVING\n" : "NOT_SERVING\n");
+  } else if (req_ != nullptr) {
     if (!status.ok()) {
       AnswerError(status);
     } else {
@@ -697,33 +704,96 @@ bool LooksLikeRpcPath(absl::string_view path) {
   return absl::StrContains(service, '.') && !absl::StrContains(method, '/');
 }
 
-void AnswerHealth(HttpFrontDoor::Shared* shared, h2o_req_t* req) {
-  // The gRPC health status of the whole server (service ""), through the
-  // same channel: SERVING → 200, anything else → 503.
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  grpc::ByteBuffer request = ToByteBuffer("");
-  grpc::ByteBuffer response;
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  grpc::Status status;
-  shared->stub->UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request,
-                          &response, [&](grpc::Status s) {
-                            std::lock_guard<std::mutex> lock(mu);
-                            status = std::move(s);
-                            done = true;
-                            cv.notify_one();
-                          });
-  std::unique_lock<std::mutex> lock(mu);
-  cv.wait(lock, [&] { return done; });
-  // HealthCheckResponse{status: SERVING} is field 1 = 1: bytes 08 01.
-  const bool serving = status.ok() && Join(response) == std::string("\x08\x01", 2);
-  Respond(req, serving ? 200 : 503, "text/plain", serving ? "SERVING\n" : "NOT_SERVING\n");
+
+// CORS for the origins the server admits: the answer's headers, and the
+// preflight answered here. True when the request was a preflight (answered).
+bool HandleCors(const HttpFrontDoorOptions& options, h2o_req_t* req) {
+  const std::string origin = Header(req, "origin");
+  const bool preflight =
+      IsMethod(req, "OPTIONS") && !Header(req, "access-control-request-method").empty();
+  if (origin.empty()) return false;
+  const auto& allowed = options.cors_origins;
+  const bool admitted = std::find(allowed.begin(), allowed.end(), "*") != allowed.end() ||
+                        std::find(allowed.begin(), allowed.end(), origin) != allowed.end();
+  if (!admitted) {
+    if (!preflight) return false;
+    RespondError(req, 403, grpc::StatusCode::PERMISSION_DENIED,
+                 absl::StrCat("origin ", origin.substr(0, 100), " may not call this API"));
+    return true;
+  }
+  AddHeader(req, "access-control-allow-origin", origin);
+  AddHeader(req, "vary", "Origin");
+  AddHeader(req, "access-control-expose-headers",
+            "Connect-Protocol-Version, Content-Type, Ecoplan-Last-Sequence");
+  if (!preflight) return false;
+  AddHeader(req, "access-control-allow-methods", "GET, POST");
+  AddHeader(req, "access-control-allow-headers",
+            "Authorization, Content-Type, Connect-Protocol-Version, Connect-Timeout-Ms, "
+            "Last-Event-ID, X-Request-Id");
+  AddHeader(req, "access-control-max-age", "600");
+  req->res.status = 204;
+  req->res.reason = "No Content";
+  h2o_send_inline(req, "", 0);
+  return true;
+}
+
+// Sends the refusal of a request for `method` through the in-process channel
+// (so it is audited and throttled as the gRPC twin) and answers it.
+void StartRefusal(HttpFrontDoor::Loop* loop, h2o_req_t* req, const HttpMethod* method,
+                  const Decoded& refusal) {
+  Call* call = new Call(loop, req, method, Mode::kUnary, Codec::kJson);
+  AddForwardedMetadata(req, call->context());
+  call->SetRefusal(refusal.http_status, refusal.code, refusal.message);
+  call->StartUnary(method->path, kUnparsable);
+}
+
+// A resource URL ((ecoplan.api.v1.http) rules, common/http/http_rule_router.h):
+// routed, refused as the RPC it names, or 405 when the path is known for
+// other verbs. False when no rule knows the path.
+bool RouteResourceUrl(HttpFrontDoor::Shared* shared, HttpFrontDoor::Loop* loop, h2o_req_t* req,
+                      absl::string_view path, absl::string_view query) {
+  const absl::string_view verb = View(req->method);
+  const absl::string_view body = req->entity.base == nullptr ? "" : View(req->entity);
+  const auto method_of = [&](const google::protobuf::MethodDescriptor* m) {
+    return shared->methods->Find(absl::StrCat("/", m->service()->full_name(), "/", m->name()));
+  };
+  const google::protobuf::MethodDescriptor* routed = nullptr;
+  if (body.size() > static_cast<size_t>(shared->options.max_body_bytes)) {
+    (void)shared->router->Route(verb, path, query, "", &routed);
+    if (routed == nullptr || method_of(routed) == nullptr) return false;
+    StartRefusal(loop, req, method_of(routed),
+                 Refused(413, grpc::StatusCode::RESOURCE_EXHAUSTED,
+                         absl::StrCat("the request body is ", body.size(), " bytes; at most ",
+                                      shared->options.max_body_bytes, " are accepted")));
+    return true;
+  }
+  absl::StatusOr<HttpRuleRouter::Match> match =
+      shared->router->Route(verb, path, query, body, &routed);
+  const HttpMethod* method = routed == nullptr ? nullptr : method_of(routed);
+  if (match.ok() && method != nullptr) {
+    Call* call = new Call(loop, req, method, Mode::kUnary, Codec::kJson);
+    AddForwardedMetadata(req, call->context());
+    call->StartUnary(method->path, match->request);
+    return true;
+  }
+  if (method != nullptr) {
+    StartRefusal(loop, req, method,
+                 Refused(400, grpc::StatusCode::INVALID_ARGUMENT,
+                         std::string(match.status().message())));
+    return true;
+  }
+  const std::vector<std::string> verbs = shared->router->AllowedVerbs(path);
+  if (verbs.empty()) return false;
+  AddHeader(req, "allow", absl::StrJoin(verbs, ", "));
+  RespondError(req, 405, grpc::StatusCode::INVALID_ARGUMENT,
+               absl::StrCat(verb.substr(0, 16), " is not served at ", path.substr(0, 200),
+                            "; it answers ", absl::StrJoin(verbs, ", ")));
+  return true;
 }
 
 int OnRequest(h2o_handler_t* self, h2o_req_t* req) {
   HttpFrontDoor::Shared* shared = reinterpret_cast<DoorHandler*>(self)->shared;
+  if (HandleCors(shared->options, req)) return 0;
   HttpFrontDoor::Loop* loop = shared->LoopOf(req->conn->ctx);
   const absl::string_view full_path = View(req->path);
   const absl::string_view path =
@@ -733,8 +803,13 @@ int OnRequest(h2o_handler_t* self, h2o_req_t* req) {
   const bool get = IsMethod(req, "GET");
   const bool post = IsMethod(req, "POST");
 
-  if (get && path == kHealthPath) {
-    AnswerHealth(shared, req);
+  if (get && path == kHealthPath && loop != nullptr) {
+    // The gRPC health status of the whole server (service ""), through the
+    // same channel: SERVING → 200, anything else → 503.
+    Call* call = new Call(loop, req, nullptr, Mode::kUnary, Codec::kProto);
+    call->SetHealthCheck();
+    call->context().set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    call->StartUnary("/grpc.health.v1.Health/Check", "");
     return 0;
   }
   if (get && path == kOpenApiPath) {
@@ -747,6 +822,10 @@ int OnRequest(h2o_handler_t* self, h2o_req_t* req) {
   }
 
   const HttpMethod* method = shared->methods->Find(path);
+  if (method == nullptr && shared->router != nullptr && loop != nullptr && !loop->stopping &&
+      RouteResourceUrl(shared, loop, req, path, query)) {
+    return 0;
+  }
   if (method == nullptr) {
     if (!LooksLikeRpcPath(path) || loop == nullptr || loop->stopping) {
       RespondError(req, 404, grpc::StatusCode::NOT_FOUND,
@@ -1036,6 +1115,9 @@ absl::StatusOr<std::unique_ptr<HttpFrontDoor>> HttpFrontDoor::Start(
   shared->channel = std::move(channel);
   shared->stub = std::make_unique<grpc::GenericStub>(shared->channel);
   shared->methods = std::move(methods);
+  absl::StatusOr<HttpRuleRouter> router = HttpRuleRouter::Build(shared->methods->services());
+  if (!router.ok()) return router.status();
+  if (!router->routes().empty()) shared->router = std::make_unique<HttpRuleRouter>(*std::move(router));
   if (!options.tls_certificate_chain.empty() || !options.tls_private_key.empty()) {
     absl::StatusOr<SSL_CTX*> ssl =
         MakeSslContext(options.tls_certificate_chain, options.tls_private_key);

@@ -60,6 +60,10 @@ struct HttpFrontDoorOptions {
   absl::Duration keep_alive_interval = absl::Seconds(15);
   // Served at GET /openapi.json; empty: 404.
   std::string openapi_document;
+  // Origins (e.g. "https://zhihui.bjmtg.gov.cn") whose browser pages may call
+  // the API (CORS: preflight answered, Access-Control-Allow-Origin on the
+  // answers); "*" any origin; empty: none.
+  std::vector<std::string> cors_origins;
 };
 
 class HttpFrontDoor {

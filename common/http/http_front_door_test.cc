@@ -231,6 +231,7 @@ class HttpFrontDoorTest : public ::testing::TestWithParam<bool> {
     http.max_body_bytes = 1 << 20;
     http.keep_alive_interval = absl::Milliseconds(200);
     http.openapi_document = R"({"openapi":"3.1.0"})";
+    http.cors_origins = {"https://zhihui.example.gov.cn"};
     auto door = HttpFrontDoor::Start(http, server_->InProcessChannel(), *std::move(methods));
     ASSERT_TRUE(door.ok()) << door.status();
     door_ = *std::move(door);
@@ -463,6 +464,61 @@ TEST_P(HttpFrontDoorTest, ShutdownEndsOpenStreams) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_EQ(service_.open_streams.load(), 0);
+}
+
+TEST_P(HttpFrontDoorTest, ResourceUrlsRouteByTheirRules) {
+  const HttpAnswer got =
+      Fetch("GET", Url("/v1/lookups/%E5%8C%BA%E4%BA%A4%E9%80%9A%E5%B1%80?big_number=12"), "",
+            Options({"Authorization: Bearer t"}));
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(Json::parse(got.body)["name"], "区交通局");
+  EXPECT_EQ(Json::parse(got.body)["bigNumber"], "12");
+  EXPECT_EQ(Json::parse(got.body)["authorization"], "Bearer t");
+
+  const HttpAnswer changed =
+      Fetch("POST", Url("/v1/changes"), "{}", Options({"Content-Type: application/json"}));
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(Json::parse(changed.body)["calls"], 1);
+
+  // Refused as the RPC it names, without reaching its handler.
+  const HttpAnswer bad_query = Fetch("GET", Url("/v1/lookups/x?big_number=many"), "", Options());
+  EXPECT_EQ(bad_query.status, 400);
+  EXPECT_THAT(Json::parse(bad_query.body)["message"].get<std::string>(), HasSubstr("big_number"));
+  const HttpAnswer bad_body = Fetch("POST", Url("/v1/changes"), R"({"calls": 1})", Options());
+  EXPECT_EQ(bad_body.status, 400);
+  const HttpAnswer too_big =
+      Fetch("POST", Url("/v1/changes"), std::string((1 << 20) + 1, ' '), Options());
+  EXPECT_EQ(too_big.status, 413);
+  EXPECT_EQ(service_.changes.load(), 1);
+
+  const HttpAnswer wrong_verb = Fetch("DELETE", Url("/v1/changes"), "", Options());
+  EXPECT_EQ(wrong_verb.status, 405);
+  EXPECT_EQ(wrong_verb.headers.at("allow"), "POST");
+  EXPECT_EQ(Fetch("GET", Url("/v1/nothing/here"), "", Options()).status, 404);
+}
+
+TEST_P(HttpFrontDoorTest, BrowserPagesOfAdmittedOriginsMayCall) {
+  const HttpAnswer preflight =
+      Fetch("OPTIONS", MethodUrl("Lookup"), "",
+            Options({"Origin: https://zhihui.example.gov.cn", "Access-Control-Request-Method: POST",
+                     "Access-Control-Request-Headers: authorization, content-type"}));
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_EQ(preflight.headers.at("access-control-allow-origin"), "https://zhihui.example.gov.cn");
+  EXPECT_THAT(preflight.headers.at("access-control-allow-headers"), HasSubstr("Authorization"));
+
+  const HttpAnswer call =
+      PostJson("Lookup", R"({"name": "x"})", {"Origin: https://zhihui.example.gov.cn"});
+  EXPECT_EQ(call.status, 200);
+  EXPECT_EQ(call.headers.at("access-control-allow-origin"), "https://zhihui.example.gov.cn");
+
+  const HttpAnswer stranger =
+      Fetch("OPTIONS", MethodUrl("Lookup"), "",
+            Options({"Origin: https://elsewhere.example", "Access-Control-Request-Method: POST"}));
+  EXPECT_EQ(stranger.status, 403);
+  EXPECT_EQ(stranger.headers.count("access-control-allow-origin"), 0u);
+  const HttpAnswer stranger_call =
+      PostJson("Lookup", R"({"name": "x"})", {"Origin: https://elsewhere.example"});
+  EXPECT_EQ(stranger_call.headers.count("access-control-allow-origin"), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Http1AndHttp2, HttpFrontDoorTest, ::testing::Bool(),

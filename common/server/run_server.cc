@@ -232,6 +232,7 @@ absl::Status RunningServer::StartHttpFrontDoor() {
   http.tls_certificate_chain = options_.http_tls_certificate_chain;
   http.tls_private_key = options_.http_tls_private_key;
   http.openapi_document = options_.http_openapi_document;
+  http.cors_origins = options_.http_cors_origins;
   absl::StatusOr<std::unique_ptr<HttpFrontDoor>> door =
       HttpFrontDoor::Start(http, InProcessChannel(), *std::move(methods));
   if (!door.ok()) return door.status();

@@ -68,6 +68,8 @@ struct ServerOptions {
   std::string http_tls_private_key;
   // Served at GET /openapi.json.
   std::string http_openapi_document;
+  // Origins whose browser pages may call the HTTP port (CORS); "*" any.
+  std::vector<std::string> http_cors_origins;
   // Answer grpc.reflection.v1alpha (what the server serves, message by
   // message, to anyone who can connect): for local runs and tools such as
   // grpcurl; off by default, so a production server tells an unauthenticated

@@ -33,6 +33,7 @@ ServerOptions MakeServerOptions(const ServerConfig& config, const ServeSpec& spe
                       : config.http_port == 0                     ? ServerOptions::kPickFreePort
                                                                   : config.http_port;
   options.http_threads = config.http_threads;
+  options.http_cors_origins = config.http_cors_origins;
   options.http_openapi_document = std::string(OpenApiDocument(spec.service_name));
   options.reflection = config.reflection;
   options.max_receive_message_bytes = config.max_message_bytes;

@@ -34,6 +34,9 @@ ABSL_FLAG(std::string, http_port_file, "",
           "If set, the bound HTTP port is written to this file once serving (for scripts and "
           "tests)");
 ABSL_FLAG(int, http_threads, 2, "Event loops (threads) of the HTTP port, 1..64");
+ABSL_FLAG(std::string, http_cors_origins, EnvOr("ECOPLAN_HTTP_CORS_ORIGINS", ""),
+          "Comma-separated origins (scheme://host[:port]) whose browser pages may call the HTTP "
+          "port, or * for any (env ECOPLAN_HTTP_CORS_ORIGINS); empty: none");
 // Security (docs/SECURITY.md). The HS256 secret itself may also come from the
 // environment variable ECOPLAN_AUTH_HS256_SECRET (never a flag: flags show in ps).
 ABSL_FLAG(std::string, auth_hs256_secret_file, EnvOr("ECOPLAN_AUTH_HS256_SECRET_FILE", ""),
@@ -138,6 +141,8 @@ ServerConfig ReadCommonServerFlags() {
   config.port_file = absl::GetFlag(FLAGS_port_file);
   config.http_port_file = absl::GetFlag(FLAGS_http_port_file);
   config.http_threads = absl::GetFlag(FLAGS_http_threads);
+  config.http_cors_origins =
+      absl::StrSplit(absl::GetFlag(FLAGS_http_cors_origins), ',', absl::SkipWhitespace());
   config.clock_max_hold = absl::GetFlag(FLAGS_clock_max_hold);
   config.clock_offset_file = absl::GetFlag(FLAGS_clock_offset_file);
   ServerSecurityConfig& security = config.security;

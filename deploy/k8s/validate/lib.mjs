@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { effectiveBool, effectiveSetting, isLoopbackHost, serverConfig } from './server_args.mjs';
+import { effectiveBool, effectiveHttpPort, effectiveSetting, isLoopbackHost, serverConfig } from './server_args.mjs';
 
 const require = createRequire(import.meta.url);
 const k8s = require('@kubernetes/client-node');
@@ -183,6 +183,12 @@ function isEmptySelector(selector) {
     (selector.matchExpressions ?? []).length === 0);
 }
 
+// The number of a container port given by name or number, or undefined.
+function containerPortOf(c, port) {
+  const found = (c.ports ?? []).find((p) => (typeof port === 'string' ? p.name === port : p.containerPort === port));
+  return found?.containerPort;
+}
+
 function imageErrors(image, where) {
   if (typeof image !== 'string' || image === '') return [`${where}: no image`];
   if (image.includes('@sha256:')) return [];
@@ -215,12 +221,22 @@ function containerErrors(c, podSpec, where, { needProbes }) {
   }
   if (needProbes) {
     const ports = new Set((c.ports ?? []).map((p) => p.containerPort));
+    // Startup and liveness: native gRPC. Readiness: native gRPC or GET
+    // /healthz (the server's HTTP port answers the same health, "").
     for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
       const p = c[probe];
       if (!p) {
         errors.push(`${at}: no ${probe}`);
+      } else if (probe === 'readinessProbe' && p.httpGet) {
+        if (p.httpGet.path !== '/healthz') {
+          errors.push(`${at}: ${probe} gets ${p.httpGet.path ?? '/'}; the servers answer their health at /healthz`);
+        }
+        if (containerPortOf(c, p.httpGet.port) === undefined) {
+          errors.push(`${at}: ${probe} probes port ${p.httpGet.port}, which the container does not expose`);
+        }
       } else if (!p.grpc) {
-        errors.push(`${at}: ${probe} is not a native gRPC probe (grpc: port, service)`);
+        errors.push(`${at}: ${probe} is not a native gRPC probe (grpc: port, service)` +
+          (probe === 'readinessProbe' ? ' nor an httpGet of /healthz' : ''));
       } else if (!ports.has(p.grpc.port)) {
         errors.push(`${at}: ${probe} probes port ${p.grpc.port}, which the container does not expose`);
       }
@@ -282,6 +298,57 @@ function serverConfigErrors(c, podSpec, where, config, { requireTls }) {
       }
     }
   }
+  errors.push(...httpPortErrors(c, config, at, tlsOn));
+  return errors;
+}
+
+// The server's HTTP port (--http_port): { port, tlsOn, trustedProxies } of a
+// server container, as the server resolves its settings.
+export function serverHttp(c, config) {
+  const cert = effectiveSetting(config, 'tls_cert_file', 'ECOPLAN_TLS_CERT_FILE', '');
+  const key = effectiveSetting(config, 'tls_key_file', 'ECOPLAN_TLS_KEY_FILE', '');
+  const trusted = effectiveSetting(config, 'trusted_proxy_networks', 'ECOPLAN_TRUSTED_PROXY_NETWORKS', '');
+  return {
+    ...effectiveHttpPort(config, (c.command ?? [])[0]),
+    tlsOn: Boolean(cert.value) && Boolean(key.value),
+    trustedProxies: trusted.unknown ? undefined : trusted.value,
+  };
+}
+
+// The HTTP port must be the container port named "http" (what the Service
+// targets and the NetworkPolicy admits), and an httpGet probe must speak the
+// port's protocol: HTTPS when the server has TLS (same certificate).
+function httpPortErrors(c, config, at, tlsOn) {
+  const errors = [];
+  const http = effectiveHttpPort(config, (c.command ?? [])[0]);
+  const named = containerPortOf(c, 'http');
+  if (http.unknown) {
+    errors.push(`${at}: cannot tell its HTTP port: ${http.unknown}`);
+    return errors;
+  }
+  if (http.port === undefined) return errors;
+  if (http.port === 0) {
+    errors.push(`${at}: --http_port=0 picks a free port, which no Service or probe can name; give it a number`);
+  } else if (http.port < 0) {
+    if (named !== undefined) errors.push(`${at}: a container port is named http but the HTTP port is disabled (${http.source}=${http.port})`);
+  } else if (named !== http.port) {
+    errors.push(`${at}: the HTTP port ${http.port} (${http.source}) is not the container port named http` +
+      (named === undefined ? ' (there is none)' : ` (${named})`));
+  }
+  const probe = c.readinessProbe?.httpGet;
+  if (probe) {
+    const port = containerPortOf(c, probe.port);
+    if (port !== undefined && port !== http.port) {
+      errors.push(`${at}: readinessProbe gets /healthz on port ${port}, which is not the HTTP port` +
+        (http.port > 0 ? ` ${http.port}` : ' (disabled)'));
+    }
+    const scheme = probe.scheme ?? 'HTTP';
+    const want = tlsOn ? 'HTTPS' : 'HTTP';
+    if (port === http.port && scheme !== want) {
+      errors.push(`${at}: readinessProbe speaks ${scheme} to the HTTP port, which speaks ${want}` +
+        (tlsOn ? ' (the server has TLS): scheme: HTTPS' : ' (no TLS): scheme: HTTP'));
+    }
+  }
   return errors;
 }
 
@@ -304,6 +371,7 @@ function projectErrors(objects, { requireTls }) {
   const workloads = objects.map((o) => [o, podTemplate(o)]).filter(([, t]) => t);
   const configMapData = new Map(objects.filter((o) => o.kind === 'ConfigMap').map((o) => [`${byNs(o)}/${o.metadata.name}`, o.data ?? {}]));
   const configMaps = new Set(configMapData.keys());
+  const servers = [];  // { obj, labels, container, port (HTTP), tlsOn, trustedProxies }
 
   for (const obj of objects) {
     const id = idOf(obj);
@@ -327,6 +395,7 @@ function projectErrors(objects, { requireTls }) {
       if (isServer || /_server$/.test(program)) {
         const config = serverConfig(c, byNs(obj), configMapData);
         for (const e of serverConfigErrors(c, spec, path, config, { requireTls })) errors.push([id, e]);
+        servers.push({ obj, labels, container: c, ...serverHttp(c, config) });
       }
       for (const e of clientTlsErrors(c, path, { requireTls })) errors.push([id, e]);
       for (const src of c.envFrom ?? []) {
@@ -402,7 +471,121 @@ function projectErrors(objects, { requireTls }) {
       if (!found) errors.push([idOf(svc), `targetPort "${port.targetPort}" is no container port name`]);
     }
   }
+  errors.push(...httpErrors(objects, servers, policies));
   return errors.map(([id, message]) => `${id}: ${message}`);
+}
+
+// The HTTP side: each server's HTTP port is reachable (a Service targets it, a
+// NetworkPolicy admits it), and every Ingress has TLS, names existing Services
+// and ports that reach a server's HTTP port, speaks the port's protocol, lets
+// Server-Sent Events through, keeps AdminService off, and sends to servers
+// that believe its X-Forwarded-For.
+const kAdminPaths = ['/ecoplan.admin.v1.AdminService/CreateBackup', '/ecoplan.admin.v1.AdminService/ListBackups'];
+
+function pathMatches(rulePath, pathType, path) {
+  const p = String(rulePath ?? '/');
+  if (pathType === 'Exact') return p === path;
+  // Prefix (and ImplementationSpecific, read as Prefix): element by element.
+  const prefix = p.replace(/\/+$/, '');
+  return prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
+}
+
+function hostCovered(host, tlsHosts) {
+  return tlsHosts.some((h) => h === host || (h.startsWith('*.') && host.endsWith(h.slice(1)) &&
+    !host.slice(0, host.length - h.length + 1).includes('.')));
+}
+
+function httpErrors(objects, servers, policies) {
+  const errors = [];
+  const byNs = (o) => o.metadata?.namespace ?? '';
+  const services = objects.filter((o) => o.kind === 'Service');
+  const selected = (svc) => servers.filter((s) => byNs(s.obj) === byNs(svc) && svc.spec?.selector &&
+    selects({ matchLabels: svc.spec.selector }, s.labels));
+  const reachesHttp = (server, targetPort) => server.port > 0 &&
+    containerPortOf(server.container, targetPort) === server.port;
+
+  for (const server of servers.filter((s) => s.port > 0 && s.obj.kind === 'StatefulSet')) {
+    const id = idOf(server.obj);
+    if (!services.some((svc) => svc.spec?.clusterIP !== 'None' && selected(svc).includes(server) &&
+      (svc.spec?.ports ?? []).some((p) => reachesHttp(server, p.targetPort ?? p.port)))) {
+      errors.push([id, `no Service (but a headless one) targets its HTTP port ${server.port}`]);
+    }
+    const admitted = policies.some((p) => byNs(p) === byNs(server.obj) && !isEmptySelector(p.spec?.podSelector) &&
+      selects(p.spec.podSelector, server.labels) && (p.spec?.ingress ?? []).some((rule) =>
+      !rule.ports || rule.ports.some((q) => q.port === undefined || q.port === 'http' || q.port === server.port)));
+    if (!admitted) errors.push([id, `no NetworkPolicy admits anyone to its HTTP port ${server.port}`]);
+  }
+
+  for (const ing of objects.filter((o) => o.kind === 'Ingress')) {
+    const id = idOf(ing);
+    const ann = ing.metadata?.annotations ?? {};
+    const tls = ing.spec?.tls ?? [];
+    if (tls.length === 0) errors.push([id, 'has no TLS (spec.tls): tokens would cross the network in clear']);
+    for (const [i, entry] of tls.entries()) {
+      if (!entry.secretName) errors.push([id, `spec.tls[${i}] names no Secret (the certificate)`]);
+    }
+    const tlsHosts = tls.flatMap((entry) => entry.hosts ?? []);
+    const backends = [];  // [backend, where, paths it serves]
+    if (ing.spec?.defaultBackend) backends.push([ing.spec.defaultBackend, 'spec.defaultBackend', null]);
+    for (const [r, rule] of (ing.spec?.rules ?? []).entries()) {
+      if (tls.length > 0 && (!rule.host || !hostCovered(rule.host, tlsHosts))) {
+        errors.push([id, `rule host ${rule.host ?? '(any)'} is not in spec.tls: served in clear`]);
+      }
+      for (const [i, path] of (rule.http?.paths ?? []).entries()) {
+        backends.push([path.backend, `spec.rules[${r}].http.paths[${i}]`, path]);
+      }
+    }
+    const reached = new Set();
+    for (const [backend, where, path] of backends) {
+      if (!backend?.service) {
+        errors.push([id, `${where}: a backend that is no Service`]);
+        continue;
+      }
+      const want = backend.service.port?.name ?? backend.service.port?.number;
+      const svc = services.find((s) => byNs(s) === byNs(ing) && s.metadata?.name === backend.service.name);
+      if (!svc) {
+        errors.push([id, `${where}: backend Service ${backend.service.name} is not part of the manifests`]);
+        continue;
+      }
+      const port = (svc.spec?.ports ?? []).find((p) => (typeof want === 'string' ? p.name === want : p.port === want));
+      if (!port) {
+        errors.push([id, `${where}: Service ${backend.service.name} has no port ${want}`]);
+        continue;
+      }
+      const targets = selected(svc);
+      if (targets.length === 0) continue;  // not an ecoplan server
+      for (const server of targets) {
+        if (!reachesHttp(server, port.targetPort ?? port.port)) {
+          errors.push([id, `${where}: Service ${backend.service.name} port ${want} reaches ${idOf(server.obj)} ` +
+            `on ${port.targetPort ?? port.port}, not its HTTP port` + (server.port > 0 ? ` ${server.port}` : ' (disabled)')]);
+        } else {
+          reached.add(server);
+        }
+      }
+      if (path && kAdminPaths.some((p) => pathMatches(path.path, path.pathType, p))) {
+        errors.push([id, `${where}: path ${path.path} (${path.pathType}) routes ecoplan.admin.v1.AdminService ` +
+          '(backups) to the district\'s HTTP clients; route the services\' own paths only']);
+      }
+    }
+    for (const server of reached) {
+      const protocol = String(ann['nginx.ingress.kubernetes.io/backend-protocol'] ?? 'HTTP').toUpperCase();
+      const want = server.tlsOn ? 'HTTPS' : 'HTTP';
+      if (protocol !== want) {
+        errors.push([id, `speaks ${protocol} to ${idOf(server.obj)}'s HTTP port, which speaks ${want}: ` +
+          `nginx.ingress.kubernetes.io/backend-protocol: ${want}`]);
+      }
+      if (ann['nginx.ingress.kubernetes.io/proxy-buffering'] !== 'off') {
+        errors.push([id, 'buffers the responses, so Server-Sent Events would not flow: ' +
+          'nginx.ingress.kubernetes.io/proxy-buffering: "off"']);
+      }
+      if (server.trustedProxies === '') {
+        errors.push([id, `reaches ${idOf(server.obj)}, which trusts no proxy (--trusted_proxy_networks, ` +
+          'ECOPLAN_TRUSTED_PROXY_NETWORKS): every HTTP client would have the ingress controller\'s address ' +
+          '(one refusal budget for all, no client in the audit)']);
+      }
+    }
+  }
+  return errors;
 }
 
 const k8sDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -40,6 +40,42 @@ export function serverBoolFlags() {
   return names;
 }
 
+let httpDefaultsCache;
+// Each server's HTTP port setting as its main.cc defines it
+// (ECOPLAN_SERVER_FLAGS(port_env, port, http_port_env, http_port, …)):
+// Map program name ("registry_server") → { variable, port }.
+export function serverHttpPortDefaults() {
+  if (httpDefaultsCache) return httpDefaultsCache;
+  const out = new Map();
+  const services = join(repoRoot, 'services');
+  for (const entry of readdirSync(services)) {
+    let text;
+    try {
+      text = readFileSync(join(services, entry, 'main.cc'), 'utf8');
+    } catch {
+      continue;
+    }
+    const m = /ECOPLAN_SERVER_FLAGS\(\s*"\w+"\s*,\s*\d+\s*,\s*"(\w+)"\s*,\s*(-?\d+)/.exec(text);
+    if (m) out.set(`${entry}_server`, { variable: m[1], port: Number(m[2]) });
+  }
+  httpDefaultsCache = out;
+  return out;
+}
+
+// The HTTP port a server container listens on, as the server resolves it
+// (--http_port, else its ECOPLAN_<SERVICE>_HTTP_PORT, else its default):
+// { port } (-1: disabled, 0: a free port) or { unknown: reason } or
+// { port: undefined } when the program is not a known server.
+export function effectiveHttpPort(config, program) {
+  const name = String(program ?? '').split('/').pop();
+  const defaults = serverHttpPortDefaults().get(name);
+  if (!defaults && !config.flags.has('http_port')) return { port: undefined };
+  const s = effectiveSetting(config, 'http_port', defaults?.variable, String(defaults?.port ?? ''));
+  if (s.unknown) return { unknown: s.unknown };
+  if (!/^-?\d+$/.test(s.value)) return { unknown: `${s.source}=${s.value} is not a port number (the server would not start)` };
+  return { port: Number(s.value), source: s.source };
+}
+
 // Parses `argv` (the arguments after the program name) as absl::ParseCommandLine:
 // "-name" and "--name" alike, "--name=value", "--name value" for non-boolean
 // flags, "--name"/"--noname" for boolean ones, a later flag overriding an

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { checkKubectl, parseYaml, render, requiresTls, selects, validateObjects } from './lib.mjs';
-import { effectiveBool, isLoopbackHost, parseServerArgs, serverBoolFlags, serverConfig } from './server_args.mjs';
+import { effectiveBool, effectiveHttpPort, isLoopbackHost, parseServerArgs, serverBoolFlags, serverConfig, serverHttpPortDefaults } from './server_args.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const k8sDir = resolve(here, '..');
@@ -32,15 +32,17 @@ test('no kustomization switches the development mode on', () => {
   }
 });
 
-test('prod speaks TLS and is probed on the plaintext health port', async () => {
+test('prod speaks TLS and is probed on the plaintext health port and over HTTPS', async () => {
   const prod = render(join(k8sDir, 'overlays/prod'));
   for (const service of ['registry', 'progress', 'indicator', 'notification']) {
     const set = prod.find((o) => o.kind === 'StatefulSet' && o.metadata.name === `ecoplan-${service}`);
     const c = set.spec.template.spec.containers[0];
     assert.ok(c.args.includes('--tls_cert_file=/etc/ecoplan/tls/tls.crt'), service);
     assert.ok(c.args.includes('--health_port=50050'), service);
-    assert.equal(c.readinessProbe.grpc.port, 50050, service);
-    assert.equal(c.readinessProbe.grpc.service, service);
+    assert.equal(c.livenessProbe.grpc.port, 50050, service);
+    assert.equal(c.startupProbe.grpc.port, 50050, service);
+    // Readiness: GET /healthz on the HTTP port, which speaks HTTPS with the server's certificate.
+    assert.deepEqual(c.readinessProbe.httpGet, { path: '/healthz', port: 'http', scheme: 'HTTPS' }, service);
     assert.equal(set.spec.template.spec.volumes.find((v) => v.name === 'tls').secret.secretName, `ecoplan-${service}-tls`);
     const backup = prod.find((o) => o.kind === 'CronJob' && o.metadata.name === `ecoplan-${service}-backup`);
     assert.equal(backup.spec.jobTemplate.spec.template.spec.containers[0].args[0], '--tls-ca-file=/etc/ecoplan/tls/ca.crt');
@@ -85,6 +87,41 @@ test('the arguments are parsed as the server parses them', () => {
   for (const h of ['0.0.0.0', '::', '10.0.0.1', 'ecoplan-registry', '128.0.0.1']) assert.ok(!isLoopbackHost(h), h);
 });
 
+test('every server has its HTTP port behind an Ingress with TLS', () => {
+  const defaults = serverHttpPortDefaults();
+  assert.deepEqual([...defaults.entries()].sort(), [
+    ['indicator_server', { variable: 'ECOPLAN_INDICATOR_HTTP_PORT', port: 8083 }],
+    ['notification_server', { variable: 'ECOPLAN_NOTIFICATION_HTTP_PORT', port: 8084 }],
+    ['progress_server', { variable: 'ECOPLAN_PROGRESS_HTTP_PORT', port: 8082 }],
+    ['registry_server', { variable: 'ECOPLAN_REGISTRY_HTTP_PORT', port: 8081 }],
+  ], 'read from services/*/main.cc');
+  // The flag wins over the variable, the variable over the default; -1 disables.
+  const port = (container) => effectiveHttpPort(serverConfig(container, 'ns', new Map()), '/usr/local/bin/progress_server');
+  assert.deepEqual(port({}), { port: 8082, source: 'default' });
+  assert.deepEqual(port({ env: [{ name: 'ECOPLAN_PROGRESS_HTTP_PORT', value: '9000' }] }), { port: 9000, source: 'ECOPLAN_PROGRESS_HTTP_PORT' });
+  assert.deepEqual(port({ args: ['--http_port', '-1'], env: [{ name: 'ECOPLAN_PROGRESS_HTTP_PORT', value: '9000' }] }),
+    { port: -1, source: '--http_port' });
+  assert.match(port({ args: ['--http_port=80a'] }).unknown, /not a port number/);
+  assert.match(port({ env: [{ name: 'ECOPLAN_PROGRESS_HTTP_PORT', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }).unknown, /Secret s/);
+
+  const hostsOf = (dir) => render(join(k8sDir, dir)).filter((o) => o.kind === 'Ingress').map((o) => o.spec.rules[0].host).sort();
+  const prod = render(join(k8sDir, 'overlays/prod'));
+  for (const service of ['registry', 'progress', 'indicator', 'notification']) {
+    const ing = prod.find((o) => o.kind === 'Ingress' && o.metadata.name === `ecoplan-${service}-http`);
+    assert.equal(ing.spec.tls[0].secretName, 'ecoplan-http-ingress-tls', service);
+    assert.deepEqual(ing.spec.tls[0].hosts, [`${service}.ecoplan.example.gov.cn`]);
+    assert.equal(ing.metadata.annotations['nginx.ingress.kubernetes.io/backend-protocol'], 'HTTPS', service);
+    const paths = ing.spec.rules[0].http.paths.map((p) => p.path);
+    assert.ok(paths.includes('/v1') && paths.includes('/openapi.json'), paths.join(' '));
+    assert.ok(paths.some((p) => p.startsWith(`/ecoplan.${service}.v1.`)), paths.join(' '));
+    assert.ok(!paths.some((p) => p.includes('admin')), paths.join(' '));
+  }
+  // Districts on one cluster: no two namespaces claim the same host.
+  const all = ['overlays/prod', 'overlays/districts/mentougou', 'overlays/districts/fangshan'].flatMap(hostsOf);
+  assert.equal(new Set(all).size, all.length, all.join(' '));
+  assert.ok(all.includes('registry.ecoplan-mentougou.example.gov.cn'), all.join(' '));
+});
+
 test('each district has its own namespace and token audience', () => {
   for (const district of ['mentougou', 'fangshan']) {
     const objects = render(join(k8sDir, 'overlays/districts', district));
@@ -109,11 +146,24 @@ const broken = {
   'development-mode-valuefrom': /StatefulSet ecoplan\/ecoplan-progress: .*insecure development mode is on/,
   'development-mode-from-secret': /StatefulSet ecoplan\/ecoplan-registry: .*cannot tell whether insecure development mode is on: ECOPLAN_INSECURE_DEVELOPMENT_MODE comes from Secret switches/,
   'prod-without-tls': /StatefulSet ecoplan\/ecoplan-registry: .*TLS is off/,
-  'probe-on-tls-port': /StatefulSet ecoplan\/ecoplan-indicator: .*readinessProbe probes port 50053, which speaks TLS/,
+  'probe-on-tls-port': /StatefulSet ecoplan\/ecoplan-indicator: .*livenessProbe probes port 50053, which speaks TLS/,
   'backup-without-ca': /CronJob ecoplan\/ecoplan-progress-backup: .*ecoplanctl without --tls-ca-file/,
   'committed-secret': /Secret ecoplan-auth-.*: a Secret with values is rendered from git/,
   'two-replicas': /ecoplan-registry: replicas is 2, must be 1/,
   'unreadable-secret': /CronJob ecoplan-registry-backup: volume backup-key \(mode 0440\) is unreadable/,
+  'http-port-mismatch': /StatefulSet ecoplan\/ecoplan-progress: .*the HTTP port 9999 \(--http_port\) is not the container port named http \(8082\)/,
+  'http-port-from-env': /StatefulSet ecoplan-notification: .*the HTTP port 8090 \(ECOPLAN_NOTIFICATION_HTTP_PORT\) is not the container port named http/,
+  'service-without-http': /StatefulSet ecoplan\/ecoplan-registry: no Service \(but a headless one\) targets its HTTP port 8081/,
+  'http-not-admitted': /StatefulSet ecoplan\/ecoplan-indicator: no NetworkPolicy admits anyone to its HTTP port 8083/,
+  'ingress-without-tls': /Ingress ecoplan\/ecoplan-progress-http: has no TLS/,
+  'ingress-host-outside-tls': /Ingress ecoplan\/ecoplan-registry-http: rule host registry\.other\.example\.gov\.cn is not in spec\.tls/,
+  'ingress-unknown-service': /Ingress ecoplan\/ecoplan-notification-http: .*backend Service ecoplan-notifications is not part of the manifests/,
+  'ingress-grpc-port': /Ingress ecoplan\/ecoplan-indicator-http: .*port grpc reaches StatefulSet ecoplan\/ecoplan-indicator on grpc, not its HTTP port 8083/,
+  'ingress-admin-route': /Ingress ecoplan\/ecoplan-registry-http: .*path \/ \(Prefix\) routes ecoplan\.admin\.v1\.AdminService/,
+  'ingress-plain-backend-in-prod': /Ingress ecoplan\/ecoplan-progress-http: speaks HTTP to StatefulSet ecoplan\/ecoplan-progress's HTTP port, which speaks HTTPS/,
+  'ingress-buffering': /Ingress ecoplan-dev\/ecoplan-notification-http: buffers the responses/,
+  'no-trusted-proxies': /Ingress ecoplan\/ecoplan-registry-http: reaches StatefulSet ecoplan\/ecoplan-registry, which trusts no proxy/,
+  'http-probe-plain-in-prod': /StatefulSet ecoplan\/ecoplan-registry: .*readinessProbe speaks HTTP to the HTTP port, which speaks HTTPS/,
 };
 for (const [name, expected] of Object.entries(broken)) {
   test(`rejects testdata/${name}`, async () => {
