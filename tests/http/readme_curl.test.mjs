@@ -85,8 +85,8 @@ test('the README\'s HTTP examples run as written and print what the servers hold
   const blocks = readmeBlocks();
   assert.equal(blocks.length, 4, 'four examples: measures, a report, an error, the notification stream');
   const [measuresBlock, reportBlock, errorBlock, streamBlock] = blocks.map(localize);
-  assert.match(measuresBlock, /ListMeasures/);
-  assert.match(reportBlock, /SubmitReport/);
+  assert.match(measuresBlock, /\/measures\b/);
+  assert.match(reportBlock, /\/reports\b/);
   assert.match(errorBlock, /GetMeasure/);
   assert.match(streamBlock, /curl -N .*StreamNotifications/s);
 
@@ -126,7 +126,9 @@ test('the README\'s HTTP examples run as written and print what the servers hold
   assert.ok(body.message.length > 0);
 
   // 4. The notification stream: curl -N prints events until stopped; read a few, then stop it.
-  const child = spawn('bash', ['-c', `set -euo pipefail\nexport ECOPLAN_TOKEN=$(cat ${tokenFile})\n${streamBlock}`],
+  // Pasted into the same shell: the first example's settings (the token, `auth`) hold.
+  const settings = measuresBlock.split('\n').filter((line) => /^(export |auth=)/.test(line)).join('\n');
+  const child = spawn('bash', ['-c', `set -euo pipefail\n${settings}\n${streamBlock}`],
     { cwd: servers.workDir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let text = '';
   try {
