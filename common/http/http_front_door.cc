@@ -494,7 +494,15 @@ void Call::StartStreamResponse() {
   h2o_start_response(req_, &generator_.generator);
 }
 
-void Call::OnStreamHeaders() { StartStreamResponse(); }
+void Call::OnStreamHeaders() {
+  // A stream refused at once comes as headers without metadata and its
+  // status ("trailers only"): an event stream waits for its first event or
+  // its end, so the refusal is answered with its HTTP status (401, 403, …),
+  // which EventSource and curl understand. A stream the server accepted
+  // sends its metadata (WatchEvents: ecoplan-last-sequence) first.
+  if (mode_ == Mode::kSse && context_.GetServerInitialMetadata().empty()) return;
+  StartStreamResponse();
+}
 
 void Call::OnStreamMessage(std::string bytes) {
   read_outstanding_ = false;
