@@ -11,6 +11,7 @@ packages=(
   libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
   zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
   ccache clang-format-14
+  curl jq
 )
 
 missing=()
