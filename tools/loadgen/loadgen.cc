@@ -410,8 +410,10 @@ class HttpWorker {
         }
       }
       if (outcome != "OK") {
-        run_->NoteError(grpc::Status(grpc::StatusCode::UNKNOWN,
-                                     absl::StrCat(outcome, " ", body_.substr(0, 200))));
+        run_->NoteError(grpc::Status(
+            grpc::StatusCode::UNKNOWN,
+            absl::StrCat(outcome, " ", rc != CURLE_OK ? curl_easy_strerror(rc) : "",
+                         body_.substr(0, 200))));
       }
       if (run_->Measured(started)) {
         stats_.Record(now - started, outcome);
