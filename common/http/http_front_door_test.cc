@@ -653,6 +653,11 @@ TEST_P(HttpFrontDoorTest, AStreamingDownloadGathersTheChunks) {
   EXPECT_EQ(Json::parse(failed.body)["code"], "unavailable");
   EXPECT_EQ(failed.headers.count("content-disposition"), 0u);
 
+  // A bad query is refused as the RPC, before any stream starts.
+  const HttpAnswer bad = Fetch("GET", Url("/v1/downloads/b.pdf?chunks=many"), "", Options());
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Json::parse(bad.body)["code"], "invalid_argument");
+
   // Only GET; the Connect streaming route still streams the messages.
   EXPECT_EQ(Fetch("POST", Url("/v1/downloads/r.pdf"), "{}", Options()).status, 405);
   const HttpAnswer connect =
