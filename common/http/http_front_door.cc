@@ -38,6 +38,8 @@
 #include "common/http/connect_protocol.h"
 #include "common/http/http_rule_router.h"
 #include "common/server/unparsable_request_interceptor.h"
+#include "ecoplan/api/v1/annotations.pb.h"
+#include "google/protobuf/message.h"
 
 namespace ecoplan::common {
 namespace {
@@ -101,7 +103,8 @@ void RespondError(h2o_req_t* req, int http_status, grpc::StatusCode code,
 // The client's IP of the connection, or "".
 std::string PeerAddress(h2o_req_t* req) {
   sockaddr_storage ss{};
-  const socklen_t len = req->conn->callbacks->get_peername(req->conn, reinterpret_cast<sockaddr*>(&ss));
+  const socklen_t len =
+      req->conn->callbacks->get_peername(req->conn, reinterpret_cast<sockaddr*>(&ss));
   if (len == 0) return "";
   char buf[INET6_ADDRSTRLEN] = {};
   if (ss.ss_family == AF_INET) {
@@ -124,7 +127,60 @@ std::string HeaderValue(absl::string_view key, absl::string_view value) {
   return std::string(value);
 }
 
-enum class Mode { kUnary, kConnectStream, kSse };
+// kDownload: a resource URL of a method with (ecoplan.api.v1.http_body),
+// answered with the file itself (a unary response's bytes field, or a
+// server stream's chunks gathered).
+enum class Mode { kUnary, kConnectStream, kSse, kDownload };
+
+// A download gathered from a stream stops here (resource_exhausted).
+constexpr size_t kMaxDownloadBytes = size_t{64} << 20;
+
+// The scalar field at the dotted `path` of `message` as bytes ("" when unset,
+// absent or not a string/bytes field).
+std::string StringAt(const google::protobuf::Message& message, absl::string_view path) {
+  if (path.empty()) return "";
+  const google::protobuf::Message* at = &message;
+  size_t start = 0;
+  while (true) {
+    const size_t dot = path.find('.', start);
+    const std::string part(
+        path.substr(start, dot == absl::string_view::npos ? path.npos : dot - start));
+    const google::protobuf::FieldDescriptor* f = at->GetDescriptor()->FindFieldByName(part);
+    if (f == nullptr || f->is_repeated()) return "";
+    const google::protobuf::Reflection* r = at->GetReflection();
+    if (dot == absl::string_view::npos) {
+      if (f->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_STRING) return "";
+      return r->GetString(*at, f);
+    }
+    if (f->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) return "";
+    if (!r->HasField(*at, f)) return "";
+    at = &r->GetMessage(*at, f);
+    start = dot + 1;
+  }
+}
+
+// A header value we may send as it is: printable ASCII, not empty.
+bool SafeHeaderValue(absl::string_view value) {
+  return !value.empty() && value.size() <= 200 &&
+         std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+}
+
+// Content-Disposition for saving under `name` (RFC 6266 and RFC 8187:
+// filename* in UTF-8, percent-encoded but for attr-chars).
+std::string ContentDisposition(absl::string_view name) {
+  std::string out = "attachment; filename*=UTF-8''";
+  for (unsigned char c : name) {
+    if (absl::ascii_isalnum(c) ||
+        absl::string_view("!#$&+-.^_`|~").find(static_cast<char>(c)) != absl::string_view::npos) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      absl::StrAppend(&out, "%",
+                      absl::AsciiStrToUpper(absl::BytesToHexString(
+                          absl::string_view(reinterpret_cast<const char*>(&c), 1))));
+    }
+  }
+  return out;
+}
 
 class Call;
 
@@ -150,7 +206,14 @@ struct HttpFrontDoor::Shared {
 namespace {
 
 // What a gRPC thread hands back to a loop.
-enum class PostedKind { kUnaryDone, kStreamHeaders, kStreamMessage, kStreamEnded, kStreamDone, kStop };
+enum class PostedKind {
+  kUnaryDone,
+  kStreamHeaders,
+  kStreamMessage,
+  kStreamEnded,
+  kStreamDone,
+  kStop
+};
 struct Posted;
 // h2o's message node first, so the node's address is the link's.
 struct PostedLink {
@@ -252,6 +315,8 @@ class Call {
     context_.AddMetadata(kFrontDoorRefusalMetadata, value);
   }
   void SetUnknownMethod() { unknown_method_ = true; }
+  // Mode::kDownload: where the file, its media type and its name are.
+  void SetDownload(api::v1::HttpBodyRule rule) { download_ = std::move(rule); }
   void SetHealthCheck() { health_check_ = true; }
 
   void StartUnary(const std::string& path, absl::string_view request_bytes);
@@ -289,6 +354,8 @@ class Call {
   void MaybeReadNext();
   void MaybeDelete();
   void AnswerError(const grpc::Status& status);
+  void AnswerFile();
+  void Collect(const std::string& bytes);
   void CopyInitialMetadata();
   std::vector<std::pair<std::string, std::string>> Trailers() const;
 
@@ -307,6 +374,13 @@ class Call {
   // Unary.
   grpc::ByteBuffer request_;
   grpc::ByteBuffer response_;
+
+  // Downloads: the file gathered so far, its media type and name.
+  api::v1::HttpBodyRule download_;
+  std::string file_;
+  std::string media_type_;
+  std::string file_name_;
+  bool too_large_ = false;
 
   // Streams.
   std::unique_ptr<StreamReactor> reactor_;
@@ -457,9 +531,16 @@ void Call::OnUnaryDone(const grpc::Status& status) {
   } else if (req_ != nullptr) {
     if (!status.ok()) {
       AnswerError(status);
+    } else if (mode_ == Mode::kDownload) {
+      CopyInitialMetadata();
+      for (const auto& [key, value] : Trailers())
+        AddHeader(req_, absl::StrCat("trailer-", key), value);
+      Collect(Join(response_));
+      AnswerFile();
     } else {
       CopyInitialMetadata();
-      for (const auto& [key, value] : Trailers()) AddHeader(req_, absl::StrCat("trailer-", key), value);
+      for (const auto& [key, value] : Trailers())
+        AddHeader(req_, absl::StrCat("trailer-", key), value);
       std::string bytes = Join(response_);
       if (codec_ == Codec::kProto) {
         Respond(req_, 200, UnaryContentType(codec_), bytes);
@@ -475,6 +556,38 @@ void Call::OnUnaryDone(const grpc::Status& status) {
     }
   }
   MaybeDelete();
+}
+
+// Takes a response message's part of the file, its media type and name.
+void Call::Collect(const std::string& bytes) {
+  const google::protobuf::Message* prototype =
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(
+          method_->descriptor->output_type());
+  if (prototype == nullptr) return;
+  std::unique_ptr<google::protobuf::Message> message(prototype->New());
+  if (!message->ParseFromString(bytes)) return;
+  const std::string chunk = StringAt(*message, download_.content_field());
+  if (file_.size() + chunk.size() > kMaxDownloadBytes) {
+    // Refused rather than held: stop the stream and free what was gathered.
+    too_large_ = true;
+    std::string().swap(file_);
+    context_.TryCancel();
+    return;
+  }
+  file_.append(chunk);
+  std::string media_type = StringAt(*message, download_.media_type_field());
+  if (!media_type.empty()) media_type_ = std::move(media_type);
+  std::string file_name = StringAt(*message, download_.file_name_field());
+  if (!file_name.empty()) file_name_ = std::move(file_name);
+}
+
+// The gathered file as the answer: 200, its bytes, its media type and name.
+void Call::AnswerFile() {
+  if (!file_name_.empty()) AddHeader(req_, "content-disposition", ContentDisposition(file_name_));
+  req_->res.content_length = file_.size();
+  Respond(req_, 200, SafeHeaderValue(media_type_) ? media_type_ : "application/octet-stream",
+          file_);
+  std::string().swap(file_);  // h2o sends its own copy
 }
 
 void Call::StartStreamResponse() {
@@ -501,12 +614,19 @@ void Call::OnStreamHeaders() {
   // which EventSource and curl understand. A stream the server accepted
   // sends its metadata (WatchEvents: ecoplan-last-sequence) first.
   if (mode_ == Mode::kSse && context_.GetServerInitialMetadata().empty()) return;
+  // A download answers once, at the end.
+  if (mode_ == Mode::kDownload) return;
   StartStreamResponse();
 }
 
 void Call::OnStreamMessage(std::string bytes) {
   read_outstanding_ = false;
   if (req_ == nullptr || stopped_) {
+    MaybeReadNext();
+    return;
+  }
+  if (mode_ == Mode::kDownload) {
+    if (!too_large_) Collect(bytes);
     MaybeReadNext();
     return;
   }
@@ -546,7 +666,21 @@ void Call::OnStreamEnded() {
 
 void Call::OnStreamDone(const grpc::Status& status) {
   grpc_done_ = true;
-  if (req_ != nullptr && !stopped_) {
+  if (mode_ == Mode::kDownload) {
+    if (req_ != nullptr) {
+      if (too_large_) {
+        RespondError(req_, 500, grpc::StatusCode::RESOURCE_EXHAUSTED,
+                     absl::StrCat("the file is larger than ", kMaxDownloadBytes >> 20,
+                                  " MiB: fetch it over the Connect or gRPC stream"));
+      } else if (!status.ok()) {
+        AnswerError(status);
+      } else {
+        CopyInitialMetadata();
+        AnswerFile();
+      }
+      final_sent_ = true;
+    }
+  } else if (req_ != nullptr && !stopped_) {
     if (!response_started_ && !status.ok() && mode_ == Mode::kSse) {
       // Nothing sent yet: a plain HTTP error tells EventSource and curl at once.
       AnswerError(status);
@@ -712,7 +846,6 @@ bool LooksLikeRpcPath(absl::string_view path) {
   return absl::StrContains(service, '.') && !absl::StrContains(method, '/');
 }
 
-
 // CORS for the origins the server admits: the answer's headers, and the
 // preflight answered here. True when the request was a preflight (answered).
 bool HandleCors(const HttpFrontDoorOptions& options, h2o_req_t* req) {
@@ -732,7 +865,7 @@ bool HandleCors(const HttpFrontDoorOptions& options, h2o_req_t* req) {
   AddHeader(req, "access-control-allow-origin", origin);
   AddHeader(req, "vary", "Origin");
   AddHeader(req, "access-control-expose-headers",
-            "Connect-Protocol-Version, Content-Type, Ecoplan-Last-Sequence");
+            "Connect-Protocol-Version, Content-Disposition, Content-Type, Ecoplan-Last-Sequence");
   if (!preflight) return false;
   AddHeader(req, "access-control-allow-methods", "GET, POST");
   AddHeader(req, "access-control-allow-headers",
@@ -779,15 +912,24 @@ bool RouteResourceUrl(HttpFrontDoor::Shared* shared, HttpFrontDoor::Loop* loop, 
       shared->router->Route(verb, path, query, body, &routed);
   const HttpMethod* method = routed == nullptr ? nullptr : method_of(routed);
   if (match.ok() && method != nullptr) {
-    Call* call = new Call(loop, req, method, Mode::kUnary, Codec::kJson);
+    // A method answering a file (ecoplan.api.v1.http_body) answers it here;
+    // its Connect route keeps answering messages.
+    std::optional<api::v1::HttpBodyRule> download = HttpRuleRouter::HttpBodyOf(routed);
+    Call* call =
+        new Call(loop, req, method, download ? Mode::kDownload : Mode::kUnary, Codec::kJson);
+    if (download) call->SetDownload(*std::move(download));
     AddForwardedMetadata(req, call->context());
-    call->StartUnary(method->path, match->request);
+    if (method->server_streaming) {
+      call->StartStream(method->path, match->request);
+    } else {
+      call->StartUnary(method->path, match->request);
+    }
     return true;
   }
   if (method != nullptr) {
-    StartRefusal(loop, req, method,
-                 Refused(400, grpc::StatusCode::INVALID_ARGUMENT,
-                         std::string(match.status().message())));
+    StartRefusal(
+        loop, req, method,
+        Refused(400, grpc::StatusCode::INVALID_ARGUMENT, std::string(match.status().message())));
     return true;
   }
   const std::vector<std::string> verbs = shared->router->AllowedVerbs(path);
@@ -873,8 +1015,8 @@ int OnRequest(h2o_handler_t* self, h2o_req_t* req) {
       // ?message=<JSON> carries the request, as in Connect's GET form.
       absl::StatusOr<std::vector<std::pair<std::string, std::string>>> pairs = ParseQuery(query);
       if (!pairs.ok()) {
-        decoded = Refused(400, grpc::StatusCode::INVALID_ARGUMENT,
-                          std::string(pairs.status().message()));
+        decoded =
+            Refused(400, grpc::StatusCode::INVALID_ARGUMENT, std::string(pairs.status().message()));
       } else {
         for (const auto& [name, value] : *pairs) {
           if (name == "message") {
@@ -889,9 +1031,8 @@ int OnRequest(h2o_handler_t* self, h2o_req_t* req) {
       }
       const std::string last_event_id = Header(req, "last-event-id");
       if (decoded.http_status == 0 && !last_event_id.empty() && !method->resume_field.empty()) {
-        absl::StatusOr<std::string> resumed =
-            ServiceMethods::WithField(method->descriptor->input_type(), decoded.binary,
-                                      method->resume_field, last_event_id);
+        absl::StatusOr<std::string> resumed = ServiceMethods::WithField(
+            method->descriptor->input_type(), decoded.binary, method->resume_field, last_event_id);
         if (resumed.ok()) {
           decoded.binary = *std::move(resumed);
         } else {
@@ -925,7 +1066,8 @@ int OnRequest(h2o_handler_t* self, h2o_req_t* req) {
     } else {
       absl::StatusOr<GetFormRequest> form = ParseGetForm(query);
       if (!form.ok()) {
-        decoded = Refused(400, grpc::StatusCode::INVALID_ARGUMENT, std::string(form.status().message()));
+        decoded =
+            Refused(400, grpc::StatusCode::INVALID_ARGUMENT, std::string(form.status().message()));
       } else {
         codec = form->codec;
         decoded = DecodeBody(*shared->methods, *method, codec, form->message);
@@ -950,8 +1092,8 @@ int OnRequest(h2o_handler_t* self, h2o_req_t* req) {
   if (decoded.http_status == 0) {
     const std::string connect_version = Header(req, "connect-protocol-version");
     if (!connect_version.empty() && connect_version != "1") {
-      decoded = Refused(400, grpc::StatusCode::INVALID_ARGUMENT,
-                        "Connect-Protocol-Version must be 1");
+      decoded =
+          Refused(400, grpc::StatusCode::INVALID_ARGUMENT, "Connect-Protocol-Version must be 1");
     }
   }
 
@@ -963,7 +1105,8 @@ int OnRequest(h2o_handler_t* self, h2o_req_t* req) {
     if (parsed.ok()) {
       call->context().set_deadline(absl::ToChronoTime(absl::Now() + *parsed));
     } else {
-      decoded = Refused(400, grpc::StatusCode::INVALID_ARGUMENT, std::string(parsed.status().message()));
+      decoded =
+          Refused(400, grpc::StatusCode::INVALID_ARGUMENT, std::string(parsed.status().message()));
     }
   }
   if (decoded.http_status != 0) {
@@ -1054,7 +1197,8 @@ absl::StatusOr<SSL_CTX*> MakeSslContext(const std::string& chain_pem, const std:
   BIO* key_bio = BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size()));
   EVP_PKEY* key = PEM_read_bio_PrivateKey(key_bio, nullptr, nullptr, nullptr);
   BIO_free(key_bio);
-  if (key == nullptr || SSL_CTX_use_PrivateKey(ctx, key) != 1 || SSL_CTX_check_private_key(ctx) != 1) {
+  if (key == nullptr || SSL_CTX_use_PrivateKey(ctx, key) != 1 ||
+      SSL_CTX_check_private_key(ctx) != 1) {
     EVP_PKEY_free(key);
     return fail("the HTTP TLS key does not parse or does not match the certificate");
   }
@@ -1125,7 +1269,8 @@ absl::StatusOr<std::unique_ptr<HttpFrontDoor>> HttpFrontDoor::Start(
   shared->methods = std::move(methods);
   absl::StatusOr<HttpRuleRouter> router = HttpRuleRouter::Build(shared->methods->services());
   if (!router.ok()) return router.status();
-  if (!router->routes().empty()) shared->router = std::make_unique<HttpRuleRouter>(*std::move(router));
+  if (!router->routes().empty())
+    shared->router = std::make_unique<HttpRuleRouter>(*std::move(router));
   if (!options.tls_certificate_chain.empty() || !options.tls_private_key.empty()) {
     absl::StatusOr<SSL_CTX*> ssl =
         MakeSslContext(options.tls_certificate_chain, options.tls_private_key);
@@ -1175,7 +1320,8 @@ absl::StatusOr<std::unique_ptr<HttpFrontDoor>> HttpFrontDoor::Start(
     h2o_multithread_register_receiver(loop->queue, &loop->receiver.receiver, &OnMessages);
     h2o_timeout_init(loop->ctx.loop, &loop->keep_alive,
                      static_cast<uint64_t>(absl::ToInt64Milliseconds(options.keep_alive_interval)));
-    loop->listener = h2o_evloop_socket_create(loop->ctx.loop, loop->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
+    loop->listener =
+        h2o_evloop_socket_create(loop->ctx.loop, loop->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
     loop->listener->data = loop;
     h2o_socket_read_start(loop->listener, &OnAccept);
   }

@@ -7,11 +7,10 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -33,7 +32,8 @@ constexpr char kService[] = "ecoplan.testing.v1.FrontDoorTestService";
 
 std::string Metadata(const grpc::CallbackServerContext* ctx, const std::string& key) {
   auto it = ctx->client_metadata().find(key);
-  return it == ctx->client_metadata().end() ? "" : std::string(it->second.data(), it->second.size());
+  return it == ctx->client_metadata().end() ? ""
+                                            : std::string(it->second.data(), it->second.size());
 }
 
 class FollowReactor : public grpc::ServerWriteReactor<tv1::FollowResponse> {
@@ -76,6 +76,38 @@ class FollowReactor : public grpc::ServerWriteReactor<tv1::FollowResponse> {
   tv1::FollowResponse response_;
 };
 
+class DownloadReactor : public grpc::ServerWriteReactor<tv1::DownloadFileResponse> {
+ public:
+  explicit DownloadReactor(const tv1::DownloadFileRequest& request) : request_(request) {
+    response_.set_progress("gathering");
+    StartWrite(&response_);
+  }
+  void OnWriteDone(bool ok) override {
+    if (!ok) return Finish(grpc::Status::CANCELLED);
+    if (next_ < request_.chunks()) {
+      response_.set_chunk(std::string(request_.chunk_bytes(), static_cast<char>('a' + next_ % 26)));
+      ++next_;
+      StartWrite(&response_);
+    } else if (!done_) {
+      done_ = true;
+      response_.mutable_done()->set_media_type("application/pdf");
+      response_.mutable_done()->set_file_name(request_.name());
+      StartWrite(&response_);
+    } else {
+      Finish(request_.code() == 0
+                 ? grpc::Status::OK
+                 : grpc::Status(static_cast<grpc::StatusCode>(request_.code()), "asked to end"));
+    }
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  tv1::DownloadFileRequest request_;
+  tv1::DownloadFileResponse response_;
+  int next_ = 0;
+  bool done_ = false;
+};
+
 class TestService final : public tv1::FrontDoorTestService::CallbackService {
  public:
   grpc::ServerUnaryReactor* Lookup(grpc::CallbackServerContext* ctx,
@@ -83,7 +115,8 @@ class TestService final : public tv1::FrontDoorTestService::CallbackService {
                                    tv1::LookupResponse* response) override {
     grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
     if (request->code() != 0) {
-      reactor->Finish(grpc::Status(static_cast<grpc::StatusCode>(request->code()), "asked to fail"));
+      reactor->Finish(
+          grpc::Status(static_cast<grpc::StatusCode>(request->code()), "asked to fail"));
       return reactor;
     }
     response->set_name(request->name());
@@ -100,14 +133,35 @@ class TestService final : public tv1::FrontDoorTestService::CallbackService {
                                    tv1::ChangeResponse* response) override {
     grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
     response->set_calls(++changes);
-    reactor->Finish(request->code() == 0 ? grpc::Status::OK
-                                         : grpc::Status(static_cast<grpc::StatusCode>(request->code()),
-                                                        "asked to fail"));
+    reactor->Finish(
+        request->code() == 0
+            ? grpc::Status::OK
+            : grpc::Status(static_cast<grpc::StatusCode>(request->code()), "asked to fail"));
     return reactor;
   }
-  grpc::ServerWriteReactor<tv1::FollowResponse>* Follow(grpc::CallbackServerContext*,
-                                                        const tv1::FollowRequest* request) override {
+  grpc::ServerWriteReactor<tv1::FollowResponse>* Follow(
+      grpc::CallbackServerContext*, const tv1::FollowRequest* request) override {
     return new FollowReactor(*request, &open_streams);
+  }
+
+  grpc::ServerUnaryReactor* GetFile(grpc::CallbackServerContext* ctx,
+                                    const tv1::GetFileRequest* request,
+                                    tv1::GetFileResponse* response) override {
+    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+    if (request->code() != 0) {
+      reactor->Finish(
+          grpc::Status(static_cast<grpc::StatusCode>(request->code()), "asked to fail"));
+      return reactor;
+    }
+    response->set_content(request->name());
+    response->set_media_type(request->media_type());
+    response->set_file_name(request->name());
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+  grpc::ServerWriteReactor<tv1::DownloadFileResponse>* DownloadFile(
+      grpc::CallbackServerContext*, const tv1::DownloadFileRequest* request) override {
+    return new DownloadReactor(*request);
   }
 
   std::atomic<int> changes{0};
@@ -118,7 +172,7 @@ struct HttpAnswer {
   long status = 0;
   std::string body;
   std::map<std::string, std::string> headers;  // lower-case names
-  long version = 0;                             // CURL_HTTP_VERSION_*
+  long version = 0;                            // CURL_HTTP_VERSION_*
 };
 
 struct FetchOptions {
@@ -132,7 +186,8 @@ struct FetchOptions {
 size_t OnBody(char* data, size_t size, size_t n, void* user) {
   auto* state = static_cast<std::pair<HttpAnswer*, const FetchOptions*>*>(user);
   state->first->body.append(data, size * n);
-  if (!state->second->stop_at.empty() && absl::StrContains(state->first->body, state->second->stop_at)) {
+  if (!state->second->stop_at.empty() &&
+      absl::StrContains(state->first->body, state->second->stop_at)) {
     return 0;  // enough: abort the transfer
   }
   return size * n;
@@ -265,9 +320,9 @@ class HttpFrontDoorTest : public ::testing::TestWithParam<bool> {
 };
 
 TEST_P(HttpFrontDoorTest, UnaryJsonFollowsTheProtobufJsonMapping) {
-  const HttpAnswer answer =
-      PostJson("Lookup", R"({"name": "区交通局", "bigNumber": "9007199254740993"})",
-               {"Authorization: Bearer abc.def", "X-Request-Tag: t-1", "X-Forwarded-For: 203.0.113.9"});
+  const HttpAnswer answer = PostJson(
+      "Lookup", R"({"name": "区交通局", "bigNumber": "9007199254740993"})",
+      {"Authorization: Bearer abc.def", "X-Request-Tag: t-1", "X-Forwarded-For: 203.0.113.9"});
   ASSERT_EQ(answer.status, 200) << answer.body;
   EXPECT_EQ(answer.version, GetParam() ? CURL_HTTP_VERSION_2_0 : CURL_HTTP_VERSION_1_1);
   EXPECT_EQ(answer.headers.at("content-type"), "application/json");
@@ -296,9 +351,9 @@ TEST_P(HttpFrontDoorTest, UnaryProtoBodiesAreTheBinaryMessage) {
 }
 
 TEST_P(HttpFrontDoorTest, SideEffectFreeMethodsAnswerTheGetForm) {
-  const HttpAnswer json = Fetch(
-      "GET", MethodUrl("Lookup?connect=v1&encoding=json&message=%7B%22name%22%3A%22g%22%7D"), "",
-      Options());
+  const HttpAnswer json =
+      Fetch("GET", MethodUrl("Lookup?connect=v1&encoding=json&message=%7B%22name%22%3A%22g%22%7D"),
+            "", Options());
   ASSERT_EQ(json.status, 200) << json.body;
   EXPECT_EQ(Json::parse(json.body)["name"], "g");
 
@@ -343,10 +398,10 @@ TEST_P(HttpFrontDoorTest, BadRequestsAreRefusedWithoutReachingTheHandler) {
   std::vector<Case> cases;
   cases.push_back({"malformed JSON", PostJson("Change", R"({"code": )"), 400, "invalid_argument",
                    "not valid JSON for ecoplan.testing.v1.ChangeRequest"});
-  cases.push_back({"unknown field", PostJson("Change", R"({"codes": 1})"), 400, "invalid_argument",
-                   "codes"});
-  cases.push_back({"wrong type", PostJson("Change", R"({"code": "seven"})"), 400,
-                   "invalid_argument", "code"});
+  cases.push_back(
+      {"unknown field", PostJson("Change", R"({"codes": 1})"), 400, "invalid_argument", "codes"});
+  cases.push_back(
+      {"wrong type", PostJson("Change", R"({"code": "seven"})"), 400, "invalid_argument", "code"});
   cases.push_back({"wrong content type",
                    Fetch("POST", MethodUrl("Change"), "{}", Options({"Content-Type: text/plain"})),
                    415, "invalid_argument", "text/plain"});
@@ -354,9 +409,10 @@ TEST_P(HttpFrontDoorTest, BadRequestsAreRefusedWithoutReachingTheHandler) {
                    "resource_exhausted", "at most 1048576"});
   cases.push_back({"bad timeout", PostJson("Change", "{}", {"Connect-Timeout-Ms: soon"}), 400,
                    "invalid_argument", "Connect-Timeout-Ms"});
-  cases.push_back({"unknown method", PostJson("Vanish", "{}"), 404, "unimplemented", "no such method"});
-  cases.push_back({"PUT", Fetch("PUT", MethodUrl("Change"), "{}", Options()), 405,
-                   "invalid_argument", "POST"});
+  cases.push_back(
+      {"unknown method", PostJson("Vanish", "{}"), 404, "unimplemented", "no such method"});
+  cases.push_back(
+      {"PUT", Fetch("PUT", MethodUrl("Change"), "{}", Options()), 405, "invalid_argument", "POST"});
   for (const Case& c : cases) {
     EXPECT_EQ(c.answer.status, c.status) << c.what << ": " << c.answer.body;
     const Json body = Json::parse(c.answer.body, nullptr, /*allow_exceptions=*/false);
@@ -393,8 +449,9 @@ TEST_P(HttpFrontDoorTest, ServerStreamsSpeakConnectsEnvelopes) {
 
   tv1::FollowRequest request;
   request.set_count(1);
-  const HttpAnswer binary = Fetch("POST", MethodUrl("Follow"), Envelope(0, request.SerializeAsString()),
-                                  Options({"Content-Type: application/connect+proto"}));
+  const HttpAnswer binary =
+      Fetch("POST", MethodUrl("Follow"), Envelope(0, request.SerializeAsString()),
+            Options({"Content-Type: application/connect+proto"}));
   const auto binary_envelopes = Envelopes(binary.body);
   ASSERT_EQ(binary_envelopes.size(), 2u);
   tv1::FollowResponse first;
@@ -403,19 +460,20 @@ TEST_P(HttpFrontDoorTest, ServerStreamsSpeakConnectsEnvelopes) {
 }
 
 TEST_P(HttpFrontDoorTest, ServerSentEventsResumeAfterLastEventId) {
-  const HttpAnswer first =
-      Fetch("GET", MethodUrl("Follow?message=%7B%22count%22%3A%223%22%7D"), "",
-            Options({"Accept: text/event-stream"}));
+  const HttpAnswer first = Fetch("GET", MethodUrl("Follow?message=%7B%22count%22%3A%223%22%7D"), "",
+                                 Options({"Accept: text/event-stream"}));
   ASSERT_EQ(first.status, 200) << first.body;
   EXPECT_EQ(first.headers.at("content-type"), "text/event-stream");
   EXPECT_THAT(EventIds(first.body), ::testing::ElementsAre("1", "2", "3"));
   // A text with a newline is split over data: lines, each a piece of the JSON.
-  EXPECT_THAT(first.body, HasSubstr("id: 1\ndata: {\"event\":{\"sequence\":\"1\",\"text\":\"event 1\\nsecond line\"}}\n\n"));
+  EXPECT_THAT(
+      first.body,
+      HasSubstr(
+          "id: 1\ndata: {\"event\":{\"sequence\":\"1\",\"text\":\"event 1\\nsecond line\"}}\n\n"));
 
   // Reconnecting with the last id received resumes right after it.
-  const HttpAnswer resumed =
-      Fetch("GET", MethodUrl("Follow?message=%7B%22count%22%3A%222%22%7D"), "",
-            Options({"Accept: text/event-stream", "Last-Event-ID: 3"}));
+  const HttpAnswer resumed = Fetch("GET", MethodUrl("Follow?message=%7B%22count%22%3A%222%22%7D"),
+                                   "", Options({"Accept: text/event-stream", "Last-Event-ID: 3"}));
   EXPECT_THAT(EventIds(resumed.body), ::testing::ElementsAre("4", "5"));
 
   const HttpAnswer bad = Fetch("GET", MethodUrl("Follow"), "",
@@ -525,6 +583,106 @@ INSTANTIATE_TEST_SUITE_P(Http1AndHttp2, HttpFrontDoorTest, ::testing::Bool(),
                          [](const ::testing::TestParamInfo<bool>& info) {
                            return info.param ? "Http2" : "Http1";
                          });
+
+}  // namespace
+}  // namespace ecoplan::common
+
+namespace ecoplan::common {
+namespace {
+
+TEST_P(HttpFrontDoorTest, AUnaryDownloadAnswersTheFileItself) {
+  // A Chinese name: the body is its UTF-8 bytes, the file name percent-encoded.
+  const HttpAnswer svg =
+      Fetch("GET", Url("/v1/files/%E6%9C%88%E6%8A%A5%20v1.svg?media_type=image%2Fsvg%2Bxml"), "",
+            Options());
+  ASSERT_EQ(svg.status, 200) << svg.body;
+  EXPECT_EQ(svg.body, "月报 v1.svg");
+  EXPECT_EQ(svg.headers.at("content-type"), "image/svg+xml");
+  EXPECT_EQ(svg.headers.at("content-disposition"),
+            "attachment; filename*=UTF-8''%E6%9C%88%E6%8A%A5%20v1.svg");
+  if (!GetParam()) {
+    EXPECT_EQ(svg.headers.at("content-length"), "13");
+  }
+
+  // No media type: octet-stream. An unsafe one (a line break) likewise.
+  const HttpAnswer plain = Fetch("GET", Url("/v1/files/a.bin"), "", Options());
+  ASSERT_EQ(plain.status, 200) << plain.body;
+  EXPECT_EQ(plain.headers.at("content-type"), "application/octet-stream");
+  const HttpAnswer unsafe = Fetch(
+      "GET", Url("/v1/files/a.bin?media_type=text%2Fplain%0D%0AX-Evil%3A%201"), "", Options());
+  ASSERT_EQ(unsafe.status, 200) << unsafe.body;
+  EXPECT_EQ(unsafe.headers.at("content-type"), "application/octet-stream");
+  EXPECT_EQ(unsafe.headers.count("x-evil"), 0u);
+
+  // An error keeps Connect's JSON shape and HTTP status.
+  const HttpAnswer missing = Fetch("GET", Url("/v1/files/x?code=5"), "", Options());
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.headers.at("content-type"), "application/json");
+  EXPECT_EQ(Json::parse(missing.body)["code"], "not_found");
+  const HttpAnswer bad = Fetch("GET", Url("/v1/files/x?code=many"), "", Options());
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Json::parse(bad.body)["code"], "invalid_argument");
+
+  // The Connect route still answers the message as JSON.
+  const HttpAnswer connect = PostJson("GetFile", R"({"name": "b.svg"})");
+  ASSERT_EQ(connect.status, 200) << connect.body;
+  EXPECT_EQ(connect.headers.at("content-type"), "application/json");
+  EXPECT_EQ(Json::parse(connect.body)["fileName"], "b.svg");
+  EXPECT_EQ(connect.headers.count("content-disposition"), 0u);
+}
+
+TEST_P(HttpFrontDoorTest, AStreamingDownloadGathersTheChunks) {
+  const HttpAnswer answer =
+      Fetch("GET", Url("/v1/downloads/r.pdf?chunks=3&chunk_bytes=70000"), "", Options());
+  ASSERT_EQ(answer.status, 200) << answer.body.substr(0, 200);
+  EXPECT_EQ(answer.headers.at("content-type"), "application/pdf");
+  EXPECT_EQ(answer.headers.at("content-disposition"), "attachment; filename*=UTF-8''r.pdf");
+  EXPECT_EQ(answer.body,
+            std::string(70000, 'a') + std::string(70000, 'b') + std::string(70000, 'c'));
+
+  // An empty file is a file.
+  const HttpAnswer empty = Fetch("GET", Url("/v1/downloads/e.pdf?chunks=0"), "", Options());
+  EXPECT_EQ(empty.status, 200);
+  EXPECT_EQ(empty.body, "");
+
+  // A stream that ends in an error after its chunks: the error, not a partial file.
+  const HttpAnswer failed =
+      Fetch("GET", Url("/v1/downloads/f.pdf?chunks=2&chunk_bytes=10&code=14"), "", Options());
+  EXPECT_EQ(failed.status, 503);
+  EXPECT_EQ(failed.headers.at("content-type"), "application/json");
+  EXPECT_EQ(Json::parse(failed.body)["code"], "unavailable");
+  EXPECT_EQ(failed.headers.count("content-disposition"), 0u);
+
+  // A bad query is refused as the RPC, before any stream starts.
+  const HttpAnswer bad = Fetch("GET", Url("/v1/downloads/b.pdf?chunks=many"), "", Options());
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Json::parse(bad.body)["code"], "invalid_argument");
+
+  // Only GET; the Connect streaming route still streams the messages.
+  EXPECT_EQ(Fetch("POST", Url("/v1/downloads/r.pdf"), "{}", Options()).status, 405);
+  const HttpAnswer connect =
+      Fetch("POST", MethodUrl("DownloadFile"),
+            Envelope(0, R"({"name": "c.pdf", "chunks": 1, "chunkBytes": 3})"),
+            Options({"Content-Type: application/connect+json"}));
+  ASSERT_EQ(connect.status, 200);
+  const auto envelopes = Envelopes(connect.body);
+  ASSERT_EQ(envelopes.size(), 4u) << connect.body;
+  EXPECT_EQ(Json::parse(envelopes[1].second)["chunk"], "YWFh");  // base64 of "aaa"
+  EXPECT_EQ(Json::parse(envelopes[2].second)["done"]["fileName"], "c.pdf");
+}
+
+TEST_P(HttpFrontDoorTest, AStreamingDownloadOver64MiBIsRefused) {
+  if (GetParam()) GTEST_SKIP() << "the limit does not depend on the HTTP version";
+  // 130 chunks of 512 KiB: 65 MiB.
+  FetchOptions options = Options();
+  options.timeout_ms = 60000;
+  const HttpAnswer answer =
+      Fetch("GET", Url(absl::StrCat("/v1/downloads/big.pdf?chunks=130&chunk_bytes=", 512 << 10)),
+            "", options);
+  EXPECT_EQ(answer.status, 500);
+  EXPECT_EQ(Json::parse(answer.body)["code"], "resource_exhausted");
+  EXPECT_THAT(Json::parse(answer.body)["message"].get<std::string>(), HasSubstr("64 MiB"));
+}
 
 }  // namespace
 }  // namespace ecoplan::common

@@ -407,6 +407,19 @@ ecoplan::api::v1::HttpRule RuleOf(const pb::MethodDescriptor* method, bool* pres
   return copy.GetExtension(ecoplan::api::v1::http);
 }
 
+// The method's (ecoplan.api.v1.http_body), as RuleOf reads (ecoplan.api.v1.http).
+ecoplan::api::v1::HttpBodyRule BodyRuleOf(const pb::MethodDescriptor* method, bool* present) {
+  const pb::MethodOptions& options = method->options();
+  if (options.HasExtension(ecoplan::api::v1::http_body)) {
+    *present = true;
+    return options.GetExtension(ecoplan::api::v1::http_body);
+  }
+  pb::MethodOptions copy;
+  copy.ParseFromString(options.SerializeAsString());
+  *present = copy.HasExtension(ecoplan::api::v1::http_body);
+  return copy.GetExtension(ecoplan::api::v1::http_body);
+}
+
 // ---------------------------------------------------------------------------
 // Matching
 
@@ -896,9 +909,17 @@ absl::StatusOr<HttpRuleRouter> HttpRuleRouter::Build(
       bool present = false;
       ecoplan::api::v1::HttpRule rule = RuleOf(method, &present);
       if (!present) continue;
-      if (method->client_streaming() || method->server_streaming()) {
+      // A server stream is reachable by URL only as a download: the front
+      // door gathers it into one answer (HttpBodyRule), which a GET fetches.
+      bool has_body_rule = false;
+      const ecoplan::api::v1::HttpBodyRule body_rule = BodyRuleOf(method, &has_body_rule);
+      const bool download_stream =
+          method->server_streaming() && !method->client_streaming() && has_body_rule;
+      if (method->client_streaming() || (method->server_streaming() && !download_stream)) {
         return absl::InvalidArgumentError(absl::StrCat(
-            method->full_name(), ": a streaming method cannot have (ecoplan.api.v1.http)"));
+            method->full_name(),
+            ": a streaming method cannot have (ecoplan.api.v1.http) unless it is a server stream "
+            "with (ecoplan.api.v1.http_body) and GET rules"));
       }
       std::vector<const ecoplan::api::v1::HttpRule*> rules = {&rule};
       for (const auto& extra : rule.additional_bindings()) {
@@ -909,6 +930,11 @@ absl::StatusOr<HttpRuleRouter> HttpRuleRouter::Build(
         rules.push_back(&extra);
       }
       for (const ecoplan::api::v1::HttpRule* r : rules) {
+        if (download_stream && !r->has_get()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              method->full_name(),
+              ": a server-streaming method's (ecoplan.api.v1.http) rules must all be GET"));
+        }
         absl::StatusOr<Binding> b = ParseBinding(method, *r);
         if (!b.ok()) {
           std::string tmpl;
@@ -941,6 +967,7 @@ absl::StatusOr<HttpRuleRouter> HttpRuleRouter::Build(
         route.path_template = b->path_template;
         route.body = r->body();
         route.method = method;
+        if (has_body_rule) route.http_body = body_rule;
         DescribePath(*b, &route);
         router.routes_.push_back(std::move(route));
         router.bindings_.push_back(std::make_shared<const Binding>(*std::move(b)));
@@ -950,11 +977,9 @@ absl::StatusOr<HttpRuleRouter> HttpRuleRouter::Build(
   return router;
 }
 
-absl::StatusOr<HttpRuleRouter::Match> HttpRuleRouter::Route(absl::string_view verb,
-                                                            absl::string_view path,
-                                                            absl::string_view query,
-                                                            absl::string_view body,
-                                                            const pb::MethodDescriptor** routed) const {
+absl::StatusOr<HttpRuleRouter::Match> HttpRuleRouter::Route(
+    absl::string_view verb, absl::string_view path, absl::string_view query, absl::string_view body,
+    const pb::MethodDescriptor** routed) const {
   ECOPLAN_ASSIGN_OR_RETURN(SplitPath split, Split(path));
   const Binding* best = nullptr;
   PathMatch best_match;
@@ -990,6 +1015,14 @@ absl::StatusOr<HttpRuleRouter::Match> HttpRuleRouter::Route(absl::string_view ve
     return absl::InvalidArgumentError("the request could not be serialized");
   }
   return match;
+}
+
+std::optional<ecoplan::api::v1::HttpBodyRule> HttpRuleRouter::HttpBodyOf(
+    const pb::MethodDescriptor* method) {
+  bool present = false;
+  ecoplan::api::v1::HttpBodyRule rule = BodyRuleOf(method, &present);
+  if (!present) return std::nullopt;
+  return rule;
 }
 
 std::vector<std::string> HttpRuleRouter::AllowedVerbs(absl::string_view path) const {

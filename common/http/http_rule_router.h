@@ -64,11 +64,13 @@
 //   // match->method: ListMeasures; match->request: ListMeasuresRequest bytes.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "ecoplan/api/v1/annotations.pb.h"
 #include "google/protobuf/descriptor.h"
 
 namespace google::protobuf {
@@ -115,6 +117,8 @@ class HttpRuleRouter {
     std::string body;
     // The RPC.
     const google::protobuf::MethodDescriptor* method = nullptr;
+    // Its (ecoplan.api.v1.http_body): the route answers a file, not JSON.
+    std::optional<ecoplan::api::v1::HttpBodyRule> http_body;
   };
 
   // The rules of every method of `services` carrying (ecoplan.api.v1.http),
@@ -127,7 +131,10 @@ class HttpRuleRouter {
   // repeated one (or a non-string one spanning several segments), a body
   // field that does not exist or is not a singular message, a body on GET
   // or DELETE, an additional binding with its own additional_bindings, a
-  // streaming method, or two bindings with the same verb and path shape.
+  // client-streaming method, a server-streaming one without
+  // (ecoplan.api.v1.http_body) or with a binding other than GET (a download:
+  // the front door gathers the stream into one answer), or two bindings with
+  // the same verb and path shape.
   static absl::StatusOr<HttpRuleRouter> Build(
       const std::vector<const google::protobuf::ServiceDescriptor*>& services);
 
@@ -149,6 +156,11 @@ class HttpRuleRouter {
   // The verbs whose templates match `path` (for a 405 with Allow), in the
   // order GET, PUT, POST, DELETE, PATCH; empty when none does.
   std::vector<std::string> AllowedVerbs(absl::string_view path) const;
+
+  // The method's (ecoplan.api.v1.http_body), also when its descriptor comes
+  // from a pool that does not know the extension; nullopt when absent.
+  static std::optional<ecoplan::api::v1::HttpBodyRule> HttpBodyOf(
+      const google::protobuf::MethodDescriptor* method);
 
   // Every binding, in the order of the services, their methods and bindings.
   const std::vector<struct Route>& routes() const { return routes_; }

@@ -212,9 +212,17 @@ constexpr char kTestFile[] = R"pb(
 )pb";
 
 struct TestMethod {
+  TestMethod(std::string name, std::string rule, bool server_streaming = false,
+             std::string body_rule = "")
+      : name(std::move(name)),
+        rule(std::move(rule)),
+        server_streaming(server_streaming),
+        body_rule(std::move(body_rule)) {}
+
   std::string name;
   std::string rule;  // HttpRule in text format; empty for none.
   bool server_streaming = false;
+  std::string body_rule;  // HttpBodyRule in text format; empty for none.
 };
 
 // The methods of service test.http.Things used by most tests.
@@ -248,8 +256,13 @@ class TestServices {
       absl::StrAppend(&text, "method { name: \"", m.name,
                       "\" input_type: \".test.http.Request\" output_type: \".test.http.Response\"");
       if (m.server_streaming) absl::StrAppend(&text, " server_streaming: true");
-      if (!m.rule.empty()) {
-        absl::StrAppend(&text, " options { [ecoplan.api.v1.http] { ", m.rule, " } }");
+      if (!m.rule.empty() || !m.body_rule.empty()) {
+        absl::StrAppend(&text, " options {");
+        if (!m.rule.empty()) absl::StrAppend(&text, " [ecoplan.api.v1.http] { ", m.rule, " }");
+        if (!m.body_rule.empty()) {
+          absl::StrAppend(&text, " [ecoplan.api.v1.http_body] { ", m.body_rule, " }");
+        }
+        absl::StrAppend(&text, " }");
       }
       absl::StrAppend(&text, " } ");
     }
@@ -570,6 +583,14 @@ TEST(HttpRuleRouterBuildTest, RefusesBadRulesNamingTheMethodAndTemplate) {
       "an additional binding has additional_bindings");
   ExpectBuildError({{"A", R"(get: "/v1/x")", /*server_streaming=*/true}},
                    "test.http.Things.A: a streaming method cannot have (ecoplan.api.v1.http)");
+  // A download stream (http_body) only by GET, additional bindings included.
+  ExpectBuildError(
+      {{"A", R"(post: "/v1/x" body: "*")", /*server_streaming=*/true, R"(content_field: "data")"}},
+      "test.http.Things.A: a server-streaming method's (ecoplan.api.v1.http) rules "
+      "must all be GET");
+  ExpectBuildError({{"A", R"(get: "/v1/x" additional_bindings { delete: "/v1/y" })",
+                     /*server_streaming=*/true, R"(content_field: "data")"}},
+                   "rules must all be GET");
   ExpectBuildError(
       {{"A", R"(get: "/v1/{name=folders/*}")"}, {"B", R"(get: "/v1/folders/{parent}")"}},
       "test.http.Things.B (GET /v1/folders/{parent}) and test.http.Things.A (GET "
@@ -579,6 +600,31 @@ TEST(HttpRuleRouterBuildTest, RefusesBadRulesNamingTheMethodAndTemplate) {
                    {"B", R"(delete: "/v1/folders/{parent}")"},
                    {"C", R"(post: "/v1/folders/{parent}:go" body: "*")"}});
   EXPECT_OK(HttpRuleRouter::Build({ok.service()}));
+}
+
+TEST(HttpRuleRouterDownloadTest, AServerStreamWithHttpBodyIsRoutedByGet) {
+  TestServices services(
+      {{"Download", R"(get: "/v1/{name=folders/*}/file")",
+        /*server_streaming=*/true, R"(content_field: "chunk" media_type_field: "done.media_type")"},
+       {"GetThing", R"(get: "/v1/{name=folders/*/things/*}")"}});
+  absl::StatusOr<HttpRuleRouter> router = HttpRuleRouter::Build({services.service()});
+  ASSERT_OK(router);
+  ASSERT_EQ(router->routes().size(), 2u);
+  const auto& download = router->routes()[0];
+  EXPECT_EQ(download.method->name(), "Download");
+  ASSERT_TRUE(download.http_body.has_value());
+  EXPECT_EQ(download.http_body->content_field(), "chunk");
+  EXPECT_EQ(download.http_body->media_type_field(), "done.media_type");
+  EXPECT_FALSE(router->routes()[1].http_body.has_value());
+  ASSERT_TRUE(HttpRuleRouter::HttpBodyOf(download.method).has_value());
+  EXPECT_EQ(HttpRuleRouter::HttpBodyOf(download.method)->content_field(), "chunk");
+  EXPECT_FALSE(HttpRuleRouter::HttpBodyOf(router->routes()[1].method).has_value());
+
+  absl::StatusOr<HttpRuleRouter::Match> match =
+      router->Route("GET", "/v1/folders/f1/file", "page_size=3", "");
+  ASSERT_OK(match);
+  EXPECT_EQ(match->method->name(), "Download");
+  services.ExpectRequest(match->request, R"pb(name: "folders/f1" page_size: 3)pb");
 }
 
 // ---------------------------------------------------------------------------
@@ -616,11 +662,15 @@ class RealServicesTest : public ::testing::Test {
   std::unique_ptr<HttpRuleRouter> router_;
 };
 
-TEST_F(RealServicesTest, EveryServiceHasRoutesAndNoStreamingMethodHasOne) {
+TEST_F(RealServicesTest, EveryServiceHasRoutesAndOnlyDownloadStreamsHaveOne) {
   std::set<std::string> services;
   for (const auto& route : router_->routes()) {
     services.insert(route.method->service()->name());
-    EXPECT_FALSE(route.method->server_streaming() || route.method->client_streaming());
+    EXPECT_FALSE(route.method->client_streaming());
+    if (route.method->server_streaming()) {
+      EXPECT_TRUE(route.http_body.has_value()) << route.method->full_name();
+      EXPECT_EQ(route.verb, "GET") << route.method->full_name();
+    }
     EXPECT_TRUE(absl::StartsWith(route.path_template, "/v1/")) << route.path_template;
   }
   EXPECT_THAT(services, ElementsAre("AssessmentService", "DocumentService", "IndicatorService",
@@ -794,6 +844,16 @@ TEST_F(RealServicesTest, EvaluationScorecardsAndCharts) {
   EXPECT_EQ(chart.kind(), indicator::CHART_KIND_TOWN_RANKING);
   EXPECT_EQ(chart.format(), indicator::IMAGE_FORMAT_PNG);
   EXPECT_EQ(chart.width(), 800);
+  // RenderDocument streams; its URL is a download (http_body).
+  auto document = RouteTo<indicator::RenderDocumentRequest>(
+      "GET", "/v1/plans/p1/documents/ledger",
+      "month=2026-05&as_of=2026-05-20&organization=%E5%8C%BA%E4%BA%A4%E9%80%9A%E5%B1%80", "",
+      "ecoplan.indicator.v1.DocumentService.RenderDocument");
+  EXPECT_EQ(document.plan(), "plans/p1");
+  EXPECT_EQ(document.kind(), indicator::DOCUMENT_KIND_LEDGER);
+  EXPECT_EQ(document.month(), "2026-05");
+  EXPECT_EQ(document.as_of().day(), 20);
+  EXPECT_EQ(document.organization(), "区交通局");
 }
 
 TEST_F(RealServicesTest, InboxAndAcknowledge) {

@@ -57,6 +57,22 @@ TEST(OpenApiDocumentTest, EveryUnaryRpcOfEachServerHasItsConnectRoute) {
   }
 }
 
+TEST(OpenApiDocumentTest, TheIndicatorsChartsAndDocumentsDownloadAsFiles) {
+  const Json doc = Json::parse(OpenApiDocument("indicator"));
+  const Json& chart = doc["paths"]["/v1/plans/{plan}/charts/{kind}"]["get"]["responses"]["200"];
+  EXPECT_EQ(chart["content"]["image/svg+xml"]["schema"]["format"], "binary") << chart.dump(2);
+  EXPECT_EQ(chart["content"]["image/png"]["schema"]["format"], "binary");
+  EXPECT_FALSE(chart["content"].contains("application/json"));
+  const Json& document =
+      doc["paths"]["/v1/plans/{plan}/documents/{kind}"]["get"]["responses"]["200"];
+  EXPECT_EQ(document["content"]["application/pdf"]["schema"]["format"], "binary")
+      << document.dump(2);
+  EXPECT_EQ(document["content"]["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+                    ["schema"]["format"],
+            "binary");
+  EXPECT_TRUE(document["headers"].contains("Content-Disposition"));
+}
+
 TEST(OpenApiDocumentTest, ServersOnlyDescribeTheirOwnServices) {
   Json registry = Json::parse(OpenApiDocument("registry"));
   EXPECT_TRUE(registry["paths"].contains("/ecoplan.registry.v1.RegistryService/ListMeasures"));

@@ -395,11 +395,22 @@ class Generator {
       if (has_http) return absl::InvalidArgumentError("an HTTP rule on a client-streaming method");
       return absl::OkStatus();
     }
+    const bool has_body = options.HasExtension(api::http_body);
     if (method->server_streaming()) {
-      if (has_http) return absl::InvalidArgumentError("an HTTP rule on a server-streaming method");
+      // A server stream has a resource URL only as a download (http_body):
+      // the front door gathers its chunks into one answer.
+      if (has_http && !has_body) {
+        return absl::InvalidArgumentError(
+            "an HTTP rule on a server-streaming method without (ecoplan.api.v1.http_body)");
+      }
       AddConnectStreaming(method);
       if (options.HasExtension(api::event_stream)) {
-        return AddServerSentEvents(method, options.GetExtension(api::event_stream));
+        ECOPLAN_RETURN_IF_ERROR(
+            AddServerSentEvents(method, options.GetExtension(api::event_stream)));
+      }
+      if (has_http) {
+        int binding = 0;
+        return AddHttpRule(method, options.GetExtension(api::http), &binding);
       }
       return absl::OkStatus();
     }
@@ -561,6 +572,63 @@ class Generator {
     return AddOperation(path, path, "get", std::move(op));
   }
 
+  // What a resource URL of a method with (ecoplan.api.v1.http_body) says it
+  // answers, in words.
+  static std::string FileDescription(const MethodDescriptor* method) {
+    const api::HttpBodyRule& rule = method->options().GetExtension(api::http_body);
+    std::string text = absl::StrCat(
+        "The response is the file itself, not JSON: the bytes of `", rule.content_field(), "`",
+        method->server_streaming() ? " of every message of the stream, joined in order (the "
+                                     "answer comes once the stream has ended; at most 64 MiB)"
+                                   : "",
+        ", with its media type");
+    if (!rule.media_type_field().empty()) {
+      absl::StrAppend(&text, " (from `", rule.media_type_field(), "`)");
+    }
+    absl::StrAppend(&text, " as Content-Type");
+    if (!rule.file_name_field().empty()) {
+      absl::StrAppend(&text, " and `", rule.file_name_field(),
+                      "` as the name in Content-Disposition");
+    }
+    absl::StrAppend(&text, ". Errors are Connect's JSON errors.");
+    return text;
+  }
+
+  // The 200 response of a download route: the file's bytes, per media type.
+  // InvalidArgument when the rule names no bytes field or non-string fields.
+  absl::StatusOr<Json> FileResponse(const MethodDescriptor* method) {
+    const api::HttpBodyRule& rule = method->options().GetExtension(api::http_body);
+    const Descriptor* out = method->output_type();
+    auto content = ResolveField(out, rule.content_field());
+    if (!content.ok()) return content.status();
+    if ((*content)->type() != FieldDescriptor::TYPE_BYTES || (*content)->is_repeated()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "http_body.content_field \"", rule.content_field(), "\" is not a singular bytes field"));
+    }
+    for (const std::string* named : {&rule.media_type_field(), &rule.file_name_field()}) {
+      if (named->empty()) continue;
+      auto field = ResolveField(out, *named);
+      if (!field.ok()) return field.status();
+      if ((*field)->type() != FieldDescriptor::TYPE_STRING || (*field)->is_repeated()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("http_body field \"", *named, "\" is not a singular string field"));
+      }
+    }
+    Json binary = {{"schema", {{"type", "string"}, {"format", "binary"}}}};
+    Json media;
+    for (const std::string& type : rule.media_types()) media[type] = binary;
+    if (rule.media_types().empty()) media["application/octet-stream"] = binary;
+    Json ok = {{"description", "The file."}, {"content", std::move(media)}};
+    if (!rule.file_name_field().empty()) {
+      ok["headers"] = {
+          {"Content-Disposition",
+           {{"description", absl::StrCat("attachment; filename*=UTF-8''<the name in `",
+                                         rule.file_name_field(), "`, percent-encoded>")},
+            {"schema", {{"type", "string"}}}}}};
+    }
+    return ok;
+  }
+
   // Resolves a dotted field path ("library.name") in `message`.
   static absl::StatusOr<const FieldDescriptor*> ResolveField(const Descriptor* message,
                                                              const std::string& dotted) {
@@ -629,12 +697,23 @@ class Generator {
       renamed = true;
     }
     const Descriptor* in = method->input_type();
+    std::optional<Json> file;
+    if (method->options().HasExtension(api::http_body)) {
+      if (method->server_streaming() && verb != "get") {
+        return absl::InvalidArgumentError(absl::StrCat("a server-streaming method's HTTP rule ",
+                                                       absl::AsciiStrToUpper(verb), " ",
+                                                       template_text, " is not GET"));
+      }
+      ECOPLAN_ASSIGN_OR_RETURN(file, FileResponse(method));
+    }
     ++*binding;
     Json op = BaseOperation(
         method, *binding == 1 ? "_Http" : absl::StrCat("_Http", *binding),
         absl::StrCat("Resource URL of ", method->name(), ": ", absl::AsciiStrToUpper(verb), " ",
-                     template_text, ". The response is the ", method->output_type()->name(),
-                     " as JSON."));
+                     template_text, ". ",
+                     file ? FileDescription(method)
+                          : absl::StrCat("The response is the ", method->output_type()->name(),
+                                         " as JSON.")));
     Json parameters = Json::array();
     // Top-level fields the path sets, in part (bound_top_level: not query
     // parameters) or whole (set_by_path: not in a "*" body either).
@@ -716,7 +795,8 @@ class Generator {
       op["requestBody"] = {{"required", true},
                            {"content", {{"application/json", {{"schema", std::move(schema)}}}}}};
     }
-    op["responses"] = Responses(UnaryOk(method->output_type(), false), !body.empty());
+    op["responses"] =
+        Responses(file ? *std::move(file) : UnaryOk(method->output_type(), false), !body.empty());
     ECOPLAN_RETURN_IF_ERROR(AddOperation(parsed->path, parsed->normalized, verb, std::move(op)));
     for (const api::HttpRule& additional : rule.additional_bindings()) {
       ECOPLAN_RETURN_IF_ERROR(AddHttpRule(method, additional, binding));

@@ -44,6 +44,10 @@ absl::Status BuildDescriptorPool(std::string_view serialized_descriptor_set,
 //   names (OpenAPI allows one template per route);
 // - server-streaming RPCs: Connect streaming (POST application/connect+json),
 //   and, with (ecoplan.api.v1.event_stream), Server-Sent Events on GET;
+// - routes of RPCs with (ecoplan.api.v1.http_body) (a unary RPC, or a server
+//   stream with GET rules): the 200 response is the file, {type: string,
+//   format: binary} under each of the rule's media_types (else
+//   application/octet-stream), with the Content-Disposition header;
 // - components/schemas of every message and enum reached, in the protobuf
 //   JSON mapping, with the .proto leading comments as descriptions;
 // - the bearer (JWT) scheme on every operation; Connect's error body on the
@@ -52,7 +56,9 @@ absl::Status BuildDescriptorPool(std::string_view serialized_descriptor_set,
 // Errors: NotFound for a service not in `pool`; InvalidArgument for an HTTP
 // rule that names an unknown field, binds a non-scalar field (or, with a
 // pattern, a non-string field) to the path, has a malformed template, sits on
-// a streaming method, or routes the same verb and path as another.
+// a streaming method (but a server stream's GET rule with http_body), routes
+// the same verb and path as another, or for an http_body that names no bytes
+// content field or a non-string media type or file name field.
 absl::StatusOr<nlohmann::ordered_json> GenerateOpenApiDocument(
     const google::protobuf::DescriptorPool& pool, const OpenApiOptions& options);
 

@@ -312,6 +312,45 @@ TEST_F(OpenApiGeneratorTest, StreamingWithoutEventStreamIsConnectStreamingOnly) 
   EXPECT_FALSE(doc_["paths"].contains("/ecoplan.fixture.v1.ShelfService/UploadBooks"));
 }
 
+TEST_F(OpenApiGeneratorTest, DownloadRoutesAnswerBinaryFiles) {
+  const Json& label = doc_["paths"]["/v1/shelves/{shelf_id}/label"]["get"];
+  ASSERT_TRUE(label.is_object()) << doc_["paths"].dump(2);
+  const Json& ok = label["responses"]["200"];
+  ASSERT_EQ(ok["content"].size(), 2u) << ok.dump(2);
+  for (const char* type : {"image/svg+xml", "image/png"}) {
+    EXPECT_EQ(ok["content"][type]["schema"]["type"], "string") << type;
+    EXPECT_EQ(ok["content"][type]["schema"]["format"], "binary") << type;
+  }
+  EXPECT_FALSE(ok["content"].contains("application/json"));
+  EXPECT_TRUE(ok["headers"].contains("Content-Disposition"));
+  EXPECT_THAT(label["description"].get<std::string>(), HasSubstr("the file itself"));
+  // Errors keep Connect's JSON error.
+  EXPECT_EQ(label["responses"]["404"]["$ref"], "#/components/responses/ConnectError404");
+  // Its Connect route still answers the message.
+  const Json& connect = doc_["paths"]["/ecoplan.fixture.v1.ShelfService/GetShelfLabel"]["post"];
+  EXPECT_TRUE(connect["responses"]["200"]["content"].contains("application/json"));
+
+  // A server stream's download: one GET, octet-stream without media_types,
+  // no Content-Disposition without a file name field.
+  const Json& catalogue = doc_["paths"]["/v1/shelves/{shelf_id}/catalogue"];
+  ASSERT_TRUE(catalogue.contains("get")) << doc_["paths"].dump(2);
+  const Json& stream_ok = catalogue["get"]["responses"]["200"];
+  EXPECT_EQ(stream_ok["content"]["application/octet-stream"]["schema"]["format"], "binary");
+  EXPECT_FALSE(stream_ok.contains("headers"));
+  EXPECT_THAT(catalogue["get"]["description"].get<std::string>(), HasSubstr("joined in order"));
+  // And Connect streaming on its Connect route.
+  EXPECT_TRUE(doc_["paths"]["/ecoplan.fixture.v1.ShelfService/ExportCatalogue"].contains("post"));
+}
+
+TEST_F(OpenApiGeneratorTest, BadDownloadRulesAreRefused) {
+  auto stream = Generate({"ecoplan.fixture.v1.BrokenDownloadService"});
+  EXPECT_EQ(stream.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(stream.status().message(), HasSubstr("without (ecoplan.api.v1.http_body)"));
+  auto file = Generate({"ecoplan.fixture.v1.BrokenFileService"});
+  EXPECT_EQ(file.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(file.status().message(), HasSubstr("\"file_name\" is not a singular bytes field"));
+}
+
 TEST_F(OpenApiGeneratorTest, OperationIdsAreUnique) {
   std::set<std::string> ids;
   int operations = 0;
@@ -321,8 +360,8 @@ TEST_F(OpenApiGeneratorTest, OperationIdsAreUnique) {
       EXPECT_TRUE(ids.insert(op["operationId"].get<std::string>()).second) << op["operationId"];
     }
   }
-  // 8 unary/streaming Connect POSTs, 2 Connect GETs, 11 resource URLs, 1 SSE.
-  EXPECT_EQ(operations, 22);
+  // 10 unary/streaming Connect POSTs, 3 Connect GETs, 13 resource URLs, 1 SSE.
+  EXPECT_EQ(operations, 27);
 }
 
 TEST_F(OpenApiGeneratorTest, EveryReferenceResolves) {

@@ -6,14 +6,19 @@
 // person would get it — the PDF's text with pdftotext, its fonts with
 // pdffonts, the workbook with the project's .xlsx reader, the SVG with an XML
 // parser — and its figures are compared with what the APIs answer for the
-// same plan and day (EvaluatePlan, ListMeasures).
+// same plan and day (EvaluatePlan, ListMeasures). The same files are then
+// downloaded over the indicator server's HTTP port (resource URLs with
+// (ecoplan.api.v1.http_body)) with libcurl, as `curl -o 月报.pdf` would, and
+// compared byte for byte with what the gRPC RPCs answer.
 
+#include <curl/curl.h>
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 #include <string>
 #include <vector>
@@ -26,6 +31,7 @@
 #include "common/spreadsheet/xlsx_reader.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
+#include "ecoplan/indicator/v1/document_service.grpc.pb.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
@@ -53,8 +59,63 @@ std::string Squeezed(const std::string& text) {
   return out;
 }
 
+// An HTTP answer: status, lower-case headers, body.
+struct HttpAnswer {
+  long status = 0;
+  std::map<std::string, std::string> headers;
+  std::string body;
+};
+
+size_t OnBody(char* data, size_t size, size_t n, void* user) {
+  static_cast<std::string*>(user)->append(data, size * n);
+  return size * n;
+}
+
+size_t OnHeader(char* data, size_t size, size_t n, void* user) {
+  const std::string line(data, size * n);
+  const size_t colon = line.find(':');
+  if (colon != std::string::npos) {
+    (*static_cast<std::map<std::string, std::string>*>(
+        user))[absl::AsciiStrToLower(line.substr(0, colon))] =
+        std::string(absl::StripAsciiWhitespace(line.substr(colon + 1)));
+  }
+  return size * n;
+}
+
+// GET `url` with libcurl (HTTP/1.1), as a person's curl would.
+HttpAnswer HttpGet(const std::string& url) {
+  HttpAnswer answer;
+  CURL* curl = curl_easy_init();
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &OnBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &answer.headers);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 120000L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  const CURLcode rc = curl_easy_perform(curl);
+  EXPECT_EQ(rc, CURLE_OK) << url << ": " << curl_easy_strerror(rc);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &answer.status);
+  curl_easy_cleanup(curl);
+  return answer;
+}
+
+// `svg` with cairo's surface ids (id="surface6") numberless: cairo counts
+// its surfaces per process, so two renderings of one chart differ there only.
+std::string WithoutSurfaceIds(std::string svg) {
+  const std::string marker = "id=\"surface";
+  for (size_t at = svg.find(marker); at != std::string::npos; at = svg.find(marker, at + 1)) {
+    size_t end = at + marker.size();
+    while (end < svg.size() && absl::ascii_isdigit(static_cast<unsigned char>(svg[end]))) ++end;
+    svg.erase(at + marker.size(), end - at - marker.size());
+  }
+  return svg;
+}
+
 class DocumentsE2eTest : public ::testing::Test {
  protected:
+  static void SetUpTestSuite() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
   void SetUp() override {
     cluster_.SetCommonFlags({"--insecure_development_mode"});
     ASSERT_OK_AND_ASSIGN(registry_address_, cluster_.Start("registry"));
@@ -67,6 +128,8 @@ class DocumentsE2eTest : public ::testing::Test {
     progress_ = pv1::ProgressService::NewStub(
         grpc::CreateChannel(progress_address, grpc::InsecureChannelCredentials()));
     indicator_ = iv1::IndicatorService::NewStub(
+        grpc::CreateChannel(indicator_address_, grpc::InsecureChannelCredentials()));
+    documents_ = iv1::DocumentService::NewStub(
         grpc::CreateChannel(indicator_address_, grpc::InsecureChannelCredentials()));
     ASSERT_OK_AND_ASSIGN(plan_, ImportSeedPlan(
                                     *registry_, [] { return Context(); }, kSeed));
@@ -105,6 +168,7 @@ class DocumentsE2eTest : public ::testing::Test {
   std::unique_ptr<rv1::RegistryService::Stub> registry_;
   std::unique_ptr<pv1::ProgressService::Stub> progress_;
   std::unique_ptr<iv1::IndicatorService::Stub> indicator_;
+  std::unique_ptr<iv1::DocumentService::Stub> documents_;
   rv1::ExportPlanResponse plan_;
 };
 
@@ -230,6 +294,79 @@ TEST_F(DocumentsE2eTest, TheMonthlyReportTheLedgerAndAChartCarryTheApisFigures) 
   pugi::xml_document doc;
   ASSERT_TRUE(doc.load_file(svg.c_str())) << svg;
   EXPECT_STREQ(doc.document_element().name(), "svg");
+}
+
+TEST_F(DocumentsE2eTest, ChartsAndDocumentsDownloadOverHttpAsTheRpcsFiles) {
+  const int http_port = cluster_.http_port("indicator");
+  ASSERT_GT(http_port, 0);
+  const std::string base =
+      absl::StrCat("http://127.0.0.1:", http_port, "/v1/", plan_.plan().name());
+  const std::string pm25 = plan_.plan().name() + "/indicators/a4-pm25";
+
+  // The PM2.5 trajectory as of 31 May, over gRPC once the indicator server
+  // has the plan, then over HTTP.
+  iv1::RenderChartRequest chart_request;
+  chart_request.set_plan(plan_.plan().name());
+  chart_request.set_kind(iv1::CHART_KIND_INDICATOR_TRAJECTORY);
+  chart_request.set_indicator(pm25);
+  *chart_request.mutable_as_of() = Date(2026, 5, 31);
+  iv1::RenderChartResponse chart;
+  grpc::Status s;
+  ASSERT_TRUE(Eventually([&] {
+    s = documents_->RenderChart(Context().get(), chart_request, &chart);
+    return s.ok();
+  })) << s.error_message()
+      << cluster_.Log("indicator");
+  HttpAnswer svg = HttpGet(
+      absl::StrCat(base, "/charts/indicator_trajectory?indicator=", pm25, "&as_of=2026-05-31"));
+  ASSERT_EQ(svg.status, 200) << svg.body;
+  EXPECT_EQ(svg.headers["content-type"], "image/svg+xml");
+  EXPECT_EQ(svg.headers["content-disposition"],
+            absl::StrCat("attachment; filename*=UTF-8''", chart.file_name()));
+  // The same chart, but for cairo's surface serial (a per-process counter).
+  EXPECT_EQ(WithoutSurfaceIds(svg.body), WithoutSurfaceIds(chart.content()));
+  EXPECT_THAT(svg.body, ::testing::HasSubstr("<svg"));
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_buffer(svg.body.data(), svg.body.size()));
+  EXPECT_STREQ(doc.document_element().name(), "svg");
+
+  // The 月报 of May over HTTP, and the same request's stream over gRPC.
+  HttpAnswer pdf = HttpGet(absl::StrCat(base, "/documents/monthly_report?month=2026-05"));
+  ASSERT_EQ(pdf.status, 200) << pdf.body.substr(0, 500) << cluster_.Log("indicator");
+  EXPECT_EQ(pdf.headers["content-type"], "application/pdf");
+  // 月报_2026-05.pdf, percent-encoded (RFC 8187).
+  EXPECT_EQ(pdf.headers["content-disposition"],
+            "attachment; filename*=UTF-8''%E6%9C%88%E6%8A%A5_2026-05.pdf");
+  EXPECT_TRUE(absl::StartsWith(pdf.body, "%PDF-")) << pdf.body.substr(0, 16);
+  EXPECT_EQ(pdf.headers["content-length"], std::to_string(pdf.body.size()));
+  iv1::RenderDocumentRequest document_request;
+  document_request.set_plan(plan_.plan().name());
+  document_request.set_kind(iv1::DOCUMENT_KIND_MONTHLY_REPORT);
+  document_request.set_month("2026-05");
+  std::unique_ptr<grpc::ClientContext> ctx = Context(absl::Seconds(120));
+  std::unique_ptr<grpc::ClientReader<iv1::RenderDocumentResponse>> reader =
+      documents_->RenderDocument(ctx.get(), document_request);
+  std::string streamed;
+  iv1::DocumentDone done;
+  for (iv1::RenderDocumentResponse message; reader->Read(&message);) {
+    if (message.has_chunk()) streamed.append(message.chunk());
+    if (message.has_done()) done = message.done();
+  }
+  s = reader->Finish();
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(static_cast<int64_t>(streamed.size()), done.size_bytes());
+  EXPECT_EQ(pdf.body.size(), streamed.size());
+  EXPECT_TRUE(pdf.body == streamed) << "the HTTP download differs from the gRPC stream's chunks";
+
+  // A bad month: refused as the RPC refuses it, in Connect's error shape.
+  HttpAnswer bad = HttpGet(absl::StrCat(base, "/documents/monthly_report?month=2026-13"));
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(bad.headers["content-type"], "application/json");
+  const nlohmann::json error = nlohmann::json::parse(bad.body, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(error.is_object()) << bad.body;
+  EXPECT_EQ(error.value("code", ""), "invalid_argument");
+  EXPECT_THAT(error.value("message", ""), ::testing::HasSubstr("month"));
+  EXPECT_EQ(bad.headers.count("content-disposition"), 0u);
 }
 
 }  // namespace

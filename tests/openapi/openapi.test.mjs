@@ -6,7 +6,8 @@
 // - @bufbuild/protobuf reads the descriptor set of proto/ and the test checks
 //   every RPC has the routes the front door answers: the Connect POST of every
 //   unary RPC, the GET form of the NO_SIDE_EFFECTS ones, every
-//   (ecoplan.api.v1.http) binding, Server-Sent Events for every
+//   (ecoplan.api.v1.http) binding (a file, binary, for the
+//   (ecoplan.api.v1.http_body) ones), Server-Sent Events for every
 //   (ecoplan.api.v1.event_stream) method.
 //
 //   node --test tests/openapi/
@@ -140,6 +141,8 @@ for (const [server, doc, descriptors, serviceNames] of kChecked) {
   test(`${server}: every RPC of its services has its HTTP routes`, () => {
     const httpOption = descriptors.getExtension('ecoplan.api.v1.http');
     const eventStreamOption = descriptors.getExtension('ecoplan.api.v1.event_stream');
+    const httpBodyOption = descriptors.getExtension('ecoplan.api.v1.http_body');
+    assert.ok(httpBodyOption, 'the descriptor set has (ecoplan.api.v1.http_body)');
     let unary = 0;
     let resourceUrls = 0;
     for (const serviceName of serviceNames) {
@@ -183,14 +186,26 @@ for (const [server, doc, descriptors, serviceNames] of kChecked) {
           assert.equal(paths.length, 1, `${verb.toUpperCase()} ${template} (${method.name}): ${paths}`);
           const path = paths[0];
           const op = doc.paths[path][verb];
-          assert.equal(op.responses['200'].content['application/json'].schema.$ref, ref(method.output));
+          if (hasOption(method, httpBodyOption)) {
+            // A download: the file's bytes under each media type, no JSON.
+            const content = op.responses['200'].content;
+            const types = getOption(method, httpBodyOption).mediaTypes;
+            assert.deepEqual(Object.keys(content).sort(),
+              (types.length > 0 ? [...types] : ['application/octet-stream']).sort(), `${method.name} media types`);
+            for (const media of Object.values(content)) {
+              assert.deepEqual(media.schema, { type: 'string', format: 'binary' });
+            }
+            if (method.methodKind === 'server_streaming') assert.equal(verb, 'get', `${method.name}: GET only`);
+          } else {
+            assert.equal(op.responses['200'].content['application/json'].schema.$ref, ref(method.output));
+          }
           const pathParameters = op.parameters?.filter((p) => p.in === 'path').map((p) => p.name) ?? [];
           assert.deepEqual(pathParameters, [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]));
         }
       }
     }
     assert.ok(unary > 3, `${server} has unary RPCs`);
-    if (server === 'fixture') assert.equal(resourceUrls, 11);
+    if (server === 'fixture') assert.equal(resourceUrls, 13);
     // Nothing of another server's services.
     for (const path of Object.keys(doc.paths)) {
       if (!/^\/ecoplan\.[^/]+\/[^/]+$/.test(path)) continue;  // a resource URL
