@@ -116,10 +116,9 @@ ClientAddress CallAuthenticator::Client(const grpc::ServerContextBase& ctx) cons
     absl::StrAppend(&forwarded_for, View(it->second).substr(0, 1024));
   }
   const auto proof = ctx.client_metadata().find(kFrontDoorProofMetadata);
-  const bool from_front_door = proof != ctx.client_metadata().end() &&
-                               IsFrontDoorProof(View(proof->second));
-  return ResolveClientAddress(ctx.peer(), forwarded_for, options_.trusted_proxies,
-                              from_front_door);
+  const bool from_front_door =
+      proof != ctx.client_metadata().end() && IsFrontDoorProof(View(proof->second));
+  return ResolveClientAddress(ctx.peer(), forwarded_for, options_.trusted_proxies, from_front_door);
 }
 
 absl::Status CallAuthenticator::Throttle(absl::string_view client, absl::string_view subject,

@@ -59,8 +59,8 @@ absl::Status ServerConfig::Validate() const {
   }
   if (http_port != kNoHttpPort) {
     if (absl::Status valid = CheckPort("--http_port", http_port); !valid.ok()) return valid;
-    if (http_port != 0 && (http_port == port || http_port == metrics_port ||
-                           http_port == health_port)) {
+    if (http_port != 0 &&
+        (http_port == port || http_port == metrics_port || http_port == health_port)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "--http_port must differ from --port, --metrics_port and --health_port; got ",
           http_port));

@@ -1,8 +1,7 @@
 #include "common/http/connect_protocol.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -232,9 +231,8 @@ absl::StatusOr<absl::Duration> ParseTimeoutMs(absl::string_view header) {
   if (header.empty() || header.size() > 10 ||
       !std::all_of(header.begin(), header.end(), absl::ascii_isdigit) ||
       !absl::SimpleAtoi(header, &ms)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("Connect-Timeout-Ms must be 1 to 10 digits, not \"",
-                     header.substr(0, 32), "\""));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Connect-Timeout-Ms must be 1 to 10 digits, not \"", header.substr(0, 32), "\""));
   }
   return absl::Milliseconds(ms);
 }
@@ -267,8 +265,7 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseQuery(
   std::vector<std::pair<std::string, std::string>> pairs;
   for (absl::string_view part : absl::StrSplit(query, '&', absl::SkipEmpty())) {
     const size_t eq = part.find('=');
-    absl::StatusOr<std::string> name =
-        PercentDecode(part.substr(0, eq), /*plus_is_space=*/true);
+    absl::StatusOr<std::string> name = PercentDecode(part.substr(0, eq), /*plus_is_space=*/true);
     if (!name.ok()) return name.status();
     absl::StatusOr<std::string> value =
         eq == absl::string_view::npos ? std::string()
@@ -303,9 +300,9 @@ absl::StatusOr<GetFormRequest> ParseGetForm(absl::string_view query) {
             absl::StrCat("compression=", value.substr(0, 16), " is not accepted"));
       }
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "unknown query parameter \"", name.substr(0, 64),
-          "\" (the GET form takes connect, encoding, message, base64, compression)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown query parameter \"", name.substr(0, 64),
+                       "\" (the GET form takes connect, encoding, message, base64, compression)"));
     }
   }
   GetFormRequest request;

@@ -57,16 +57,16 @@ TEST(ConnectProtocolTest, ErrorBodiesAreConnectsJson) {
   const auto error = nlohmann::json::parse(ErrorJson(grpc::StatusCode::NOT_FOUND, "没有计划 p1"));
   EXPECT_EQ(error["code"], "not_found");
   EXPECT_EQ(error["message"], "没有计划 p1");
-  EXPECT_FALSE(nlohmann::json::parse(ErrorJson(grpc::StatusCode::INTERNAL, "")).contains("message"));
+  EXPECT_FALSE(
+      nlohmann::json::parse(ErrorJson(grpc::StatusCode::INTERNAL, "")).contains("message"));
   // Bytes that are not UTF-8 never break the JSON.
   EXPECT_NO_THROW(nlohmann::json::parse(ErrorJson(grpc::StatusCode::INTERNAL, "bad \xff")));
 }
 
 TEST(ConnectProtocolTest, EndOfStreamCarriesTheErrorAndTrailers) {
   EXPECT_EQ(EndStreamJson(grpc::Status::OK, {}), "{}");
-  const auto end = nlohmann::json::parse(
-      EndStreamJson(grpc::Status(grpc::StatusCode::OUT_OF_RANGE, "beyond 7"),
-                    {{"ecoplan-last-sequence", "7"}}));
+  const auto end = nlohmann::json::parse(EndStreamJson(
+      grpc::Status(grpc::StatusCode::OUT_OF_RANGE, "beyond 7"), {{"ecoplan-last-sequence", "7"}}));
   EXPECT_EQ(end["error"]["code"], "out_of_range");
   EXPECT_EQ(end["error"]["message"], "beyond 7");
   EXPECT_EQ(end["metadata"]["ecoplan-last-sequence"][0], "7");
@@ -124,8 +124,7 @@ TEST(ConnectProtocolTest, TheGetFormGivesTheMessage) {
   EXPECT_EQ(ParseGetForm("encoding=json")->message, "{}");
   EXPECT_THAT(ParseGetForm("message=%7B%7D").status().message(), HasSubstr("encoding="));
   EXPECT_THAT(ParseGetForm("encoding=json&connect=v2").status().message(), HasSubstr("v1"));
-  EXPECT_THAT(ParseGetForm("encoding=json&compression=gzip").status().message(),
-              HasSubstr("gzip"));
+  EXPECT_THAT(ParseGetForm("encoding=json&compression=gzip").status().message(), HasSubstr("gzip"));
   EXPECT_THAT(ParseGetForm("encoding=json&plan=p1").status().message(), HasSubstr("\"plan\""));
   EXPECT_THAT(ParseGetForm("encoding=proto&base64=1&message=***").status().message(),
               HasSubstr("base64"));

@@ -50,7 +50,8 @@ absl::StatusOr<std::unique_ptr<ServiceMethods>> ServiceMethods::ForServices(
       m.no_side_effects =
           method->options().idempotency_level() == pb::MethodOptions::NO_SIDE_EFFECTS;
       if (method->options().HasExtension(api::v1::event_stream)) {
-        const api::v1::EventStreamRule& rule = method->options().GetExtension(api::v1::event_stream);
+        const api::v1::EventStreamRule& rule =
+            method->options().GetExtension(api::v1::event_stream);
         m.resume_field = rule.resume_field();
         m.event_id_field = rule.event_id_field();
       }
@@ -58,7 +59,8 @@ absl::StatusOr<std::unique_ptr<ServiceMethods>> ServiceMethods::ForServices(
       methods->methods_.emplace(std::move(path), std::move(m));
     }
   }
-  methods->resolver_.reset(pb::util::NewTypeResolverForDescriptorPool(std::string(kTypeUrlPrefix), pool));
+  methods->resolver_.reset(
+      pb::util::NewTypeResolverForDescriptorPool(std::string(kTypeUrlPrefix), pool));
   return methods;
 }
 
@@ -75,8 +77,8 @@ absl::StatusOr<std::string> ServiceMethods::JsonToBinary(const pb::Descriptor* t
   const auto parsed = pb::util::JsonToBinaryString(
       resolver_.get(), TypeUrl(type), pb::StringPiece(json.data(), json.size()), &binary, options);
   if (!parsed.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the body is not valid JSON for ", type->full_name(), ": ", std::string(parsed.message())));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the body is not valid JSON for ", type->full_name(), ": ", std::string(parsed.message())));
   }
   return binary;
 }
@@ -88,8 +90,8 @@ absl::StatusOr<std::string> ServiceMethods::BinaryToJson(const pb::Descriptor* t
   const auto printed =
       pb::util::BinaryToJsonString(resolver_.get(), TypeUrl(type), binary, &json, options);
   if (!printed.ok()) {
-    return absl::InternalError(
-        absl::StrCat("cannot write a ", type->full_name(), " as JSON: ", std::string(printed.message())));
+    return absl::InternalError(absl::StrCat("cannot write a ", type->full_name(),
+                                            " as JSON: ", std::string(printed.message())));
   }
   return json;
 }

@@ -5,8 +5,9 @@
 // code), and the protobuf JSON mapping of their messages. Nothing here is
 // written per method: a new RPC is served as soon as its service is.
 //
-//   ASSIGN_OR_RETURN(auto methods, ServiceMethods::ForServices({"ecoplan.registry.v1.RegistryService"}));
-//   const HttpMethod* m = methods->Find("/ecoplan.registry.v1.RegistryService/ListMeasures");
+//   ASSIGN_OR_RETURN(auto methods,
+//   ServiceMethods::ForServices({"ecoplan.registry.v1.RegistryService"})); const HttpMethod* m =
+//   methods->Find("/ecoplan.registry.v1.RegistryService/ListMeasures");
 //   ASSIGN_OR_RETURN(std::string binary, methods->JsonToBinary(m->descriptor->input_type(), body));
 //
 // Thread-safe after ForServices.

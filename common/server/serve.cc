@@ -30,8 +30,8 @@ ServerOptions MakeServerOptions(const ServerConfig& config, const ServeSpec& spe
   options.metrics_port = config.metrics_port;
   options.health_port = config.health_port;
   options.http_port = config.http_port == ServerConfig::kNoHttpPort ? 0
-                      : config.http_port == 0                     ? ServerOptions::kPickFreePort
-                                                                  : config.http_port;
+                      : config.http_port == 0                       ? ServerOptions::kPickFreePort
+                                                                    : config.http_port;
   options.http_threads = config.http_threads;
   options.http_cors_origins = config.http_cors_origins;
   options.http_openapi_document = std::string(OpenApiDocument(spec.service_name));
@@ -52,7 +52,8 @@ int ServeUntilSignal(const ServerConfig& config, const ServeSpec& spec, const Lo
     // were checked when the gRPC credentials were built).
     absl::StatusOr<std::string> chain =
         ReadSecretFile("--tls_cert_file", config.security.tls_cert_file);
-    absl::StatusOr<std::string> key = ReadSecretFile("--tls_key_file", config.security.tls_key_file);
+    absl::StatusOr<std::string> key =
+        ReadSecretFile("--tls_key_file", config.security.tls_key_file);
     if (!chain.ok() || !key.ok()) {
       log.Error("cannot read the TLS files for the HTTP port",
                 {{"error", (chain.ok() ? key.status() : chain.status()).ToString()}});

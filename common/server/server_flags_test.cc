@@ -14,7 +14,8 @@
 #include "common/config/server_config.h"
 
 // As a server defines them (with its own port, environment variable and paths).
-ECOPLAN_SERVER_FLAGS("ECOPLAN_TEST_PORT", 50059, "ECOPLAN_TEST_HTTP_PORT", 8089, "var/test", "var/test-backups");
+ECOPLAN_SERVER_FLAGS("ECOPLAN_TEST_PORT", 50059, "ECOPLAN_TEST_HTTP_PORT", 8089, "var/test",
+                     "var/test-backups");
 // As registry-following servers define them.
 ECOPLAN_UPSTREAM_FLAGS(registry, "ECOPLAN_TEST_REGISTRY_ADDRESS", "127.0.0.1:50051",
                        "Address of the registry whose events this server follows");

@@ -41,7 +41,8 @@
 
 using ::ecoplan::common::EnvOr;
 
-ECOPLAN_SERVER_FLAGS("ECOPLAN_INDICATOR_PORT", 50053, "ECOPLAN_INDICATOR_HTTP_PORT", 8083, "var/indicator", "");
+ECOPLAN_SERVER_FLAGS("ECOPLAN_INDICATOR_PORT", 50053, "ECOPLAN_INDICATOR_HTTP_PORT", 8083,
+                     "var/indicator", "");
 ECOPLAN_UPSTREAM_FLAGS(registry, "ECOPLAN_REGISTRY_ADDRESS", "127.0.0.1:50051",
                        "Address of the registry whose events this service follows");
 ECOPLAN_UPSTREAM_FLAGS(progress, "ECOPLAN_PROGRESS_ADDRESS", "",

@@ -29,8 +29,8 @@
 
 using ::ecoplan::common::EnvOr;
 
-ECOPLAN_SERVER_FLAGS("ECOPLAN_NOTIFICATION_PORT", 50054, "ECOPLAN_NOTIFICATION_HTTP_PORT", 8084, "var/notification",
-                     "var/notification-backups");
+ECOPLAN_SERVER_FLAGS("ECOPLAN_NOTIFICATION_PORT", 50054, "ECOPLAN_NOTIFICATION_HTTP_PORT", 8084,
+                     "var/notification", "var/notification-backups");
 ECOPLAN_UPSTREAM_FLAGS(registry, "ECOPLAN_REGISTRY_ADDRESS", "127.0.0.1:50051",
                        "host:port of the registry whose events are followed; empty = none");
 ECOPLAN_UPSTREAM_FLAGS(progress, "ECOPLAN_PROGRESS_ADDRESS", "",

@@ -32,7 +32,8 @@
 #include "services/progress/registry_view_updater.h"
 #include "services/progress/storage/rocksdb_report_store.h"
 
-ECOPLAN_SERVER_FLAGS("ECOPLAN_PROGRESS_PORT", 50052, "ECOPLAN_PROGRESS_HTTP_PORT", 8082, "var/progress", "var/progress-backups");
+ECOPLAN_SERVER_FLAGS("ECOPLAN_PROGRESS_PORT", 50052, "ECOPLAN_PROGRESS_HTTP_PORT", 8082,
+                     "var/progress", "var/progress-backups");
 ECOPLAN_UPSTREAM_FLAGS(registry, "ECOPLAN_REGISTRY_ADDRESS", "127.0.0.1:50051",
                        "Address of the registry whose events this service follows");
 ECOPLAN_UPSTREAM_FLAGS(indicator, "ECOPLAN_INDICATOR_ADDRESS", "",

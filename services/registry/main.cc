@@ -21,7 +21,8 @@
 #include "services/registry/registry_service_impl.h"
 #include "services/registry/storage/rocksdb_plan_store.h"
 
-ECOPLAN_SERVER_FLAGS("ECOPLAN_REGISTRY_PORT", 50051, "ECOPLAN_REGISTRY_HTTP_PORT", 8081, "var/registry", "var/registry-backups");
+ECOPLAN_SERVER_FLAGS("ECOPLAN_REGISTRY_PORT", 50051, "ECOPLAN_REGISTRY_HTTP_PORT", 8081,
+                     "var/registry", "var/registry-backups");
 // The flags every server shares (--host, --metrics_port, security …) are in
 // common/server/server_flags.cc.
 

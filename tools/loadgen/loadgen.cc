@@ -351,7 +351,11 @@ class HttpWorker {
  public:
   HttpWorker(Run* run, int id, const std::string& run_id, const std::string& base_url, bool http2,
              rv1::ListMeasuresRequest list, std::vector<Slot*> slots)
-      : run_(run), id_(id), run_id_(run_id), list_request_(std::move(list)), slots_(std::move(slots)) {
+      : run_(run),
+        id_(id),
+        run_id_(run_id),
+        list_request_(std::move(list)),
+        slots_(std::move(slots)) {
     const bool reports = !slots_.empty();
     url_ = absl::StrCat(base_url, reports ? "/ecoplan.progress.v1.ProgressService/SubmitReport"
                                           : "/ecoplan.registry.v1.RegistryService/ListMeasures");
@@ -371,7 +375,9 @@ class HttpWorker {
     curl_easy_cleanup(curl_);
   }
 
-  void Start() { thread_ = std::thread([this] { Loop(); }); }
+  void Start() {
+    thread_ = std::thread([this] { Loop(); });
+  }
   void Join() { thread_.join(); }
   const LoadStats& stats() const { return stats_; }
 
@@ -398,7 +404,9 @@ class HttpWorker {
       long status = 0;
       curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
       const absl::Time now = absl::Now();
-      std::string outcome = rc != CURLE_OK ? "TRANSPORT" : status == 200 ? "OK" : absl::StrCat("HTTP_", status);
+      std::string outcome = rc != CURLE_OK  ? "TRANSPORT"
+                            : status == 200 ? "OK"
+                                            : absl::StrCat("HTTP_", status);
       if (outcome == "OK" && slot != nullptr) {
         pv1::SubmitReportResponse response;
         google::protobuf::util::JsonParseOptions lenient;
@@ -410,10 +418,10 @@ class HttpWorker {
         }
       }
       if (outcome != "OK") {
-        run_->NoteError(grpc::Status(
-            grpc::StatusCode::UNKNOWN,
-            absl::StrCat(outcome, " ", rc != CURLE_OK ? curl_easy_strerror(rc) : "",
-                         body_.substr(0, 200))));
+        run_->NoteError(
+            grpc::Status(grpc::StatusCode::UNKNOWN,
+                         absl::StrCat(outcome, " ", rc != CURLE_OK ? curl_easy_strerror(rc) : "",
+                                      body_.substr(0, 200))));
       }
       if (run_->Measured(started)) {
         stats_.Record(now - started, outcome);
@@ -508,8 +516,8 @@ int Main() {
   // Requests from the plan; the echo payload has the size of one of them.
   std::vector<Slot> slots;
   size_t request_bytes = 1024;
-  const bool need_slots = rpc == "submit_report" ||
-                          (rpc == "echo" && absl::GetFlag(FLAGS_payload_bytes) == 0);
+  const bool need_slots =
+      rpc == "submit_report" || (rpc == "echo" && absl::GetFlag(FLAGS_payload_bytes) == 0);
   if (need_slots) {
     std::string error;
     slots = BuildSlots(absl::GetFlag(FLAGS_registry), absl::GetFlag(FLAGS_plan),
@@ -558,16 +566,16 @@ int Main() {
       mine.push_back(&slots[i]);
     }
     if (!http_target.empty()) {
-      http_workers.push_back(std::make_unique<HttpWorker>(
-          &run, w, run_id, absl::StrCat("http://", http_target), absl::GetFlag(FLAGS_http2), list,
-          std::move(mine)));
+      http_workers.push_back(
+          std::make_unique<HttpWorker>(&run, w, run_id, absl::StrCat("http://", http_target),
+                                       absl::GetFlag(FLAGS_http2), list, std::move(mine)));
       continue;
     }
-    workers.push_back(std::make_unique<Worker>(
-        &run, w, run_id, progress[w % channels].get(),
-        rpc == "echo" ? echo[w % channels].get() : nullptr,
-        rpc == "list_measures" ? registry[w % channels].get() : nullptr, list, std::move(mine),
-        std::string(request_bytes, 'x')));
+    workers.push_back(
+        std::make_unique<Worker>(&run, w, run_id, progress[w % channels].get(),
+                                 rpc == "echo" ? echo[w % channels].get() : nullptr,
+                                 rpc == "list_measures" ? registry[w % channels].get() : nullptr,
+                                 list, std::move(mine), std::string(request_bytes, 'x')));
   }
   for (auto& worker : workers) worker->Issue();
   for (auto& worker : http_workers) worker->Start();
@@ -579,9 +587,9 @@ int Main() {
   const absl::Duration elapsed =
       last > run.measure_from() ? last - run.measure_from() : absl::ZeroDuration();
   const std::string label =
-      http_target.empty() ? rpc
-                          : absl::StrCat(rpc, absl::GetFlag(FLAGS_http2) ? " (HTTP/2 JSON)"
-                                                                         : " (HTTP/1.1 JSON)");
+      http_target.empty()
+          ? rpc
+          : absl::StrCat(rpc, absl::GetFlag(FLAGS_http2) ? " (HTTP/2 JSON)" : " (HTTP/1.1 JSON)");
   const std::string where = http_target.empty() ? target : http_target;
   if (absl::GetFlag(FLAGS_output) == "json") {
     std::cout << total.ToJson(label, where, concurrency, elapsed) << std::endl;
