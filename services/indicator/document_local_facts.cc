@@ -67,6 +67,7 @@ absl::StatusOr<v1::EvaluatePlanResponse> LocalIndicatorAnswers::EvaluatePlan(
   for (const Scorecard& c : r->scorecards) *resp.add_scorecards() = ToProto(c);
   for (const auto& [status, n] : r->status_counts) (*resp.mutable_status_counts())[status] = n;
   resp.set_reports_source(r->reports_source);
+  resp.set_reports_source_zh(r->reports_source_zh);
   for (const std::string& rule : r->rules) resp.add_rules(rule);
   for (const std::string& u : r->unmatched_reported_values) resp.add_unmatched_reported_values(u);
   return resp;

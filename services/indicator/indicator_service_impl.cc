@@ -429,6 +429,7 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::EvaluatePlan(grpc::CallbackServe
   for (const Scorecard& c : out.scorecards) *resp->add_scorecards() = ToProto(c);
   for (const auto& [status, n] : out.status_counts) (*resp->mutable_status_counts())[status] = n;
   resp->set_reports_source(r->reports_source);
+  resp->set_reports_source_zh(r->reports_source_zh);
   for (const std::string& rule : r->rules) resp->add_rules(rule);
   for (const std::string& u : out.unmatched_reported_values) resp->add_unmatched_reported_values(u);
   return Finish(ctx, absl::OkStatus());

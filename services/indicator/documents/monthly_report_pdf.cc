@@ -65,8 +65,8 @@ void WriteSources(const MonthlyReportContext& ctx, MonthlyReportPager& pager) {
   }
   absl::StrAppend(&text,
                   "；报送情况取自 GetSubmissionStatus，延期、办结、督办单和问题清单取自进度服务。");
-  if (!facts.evaluation.reports_source().empty()) {
-    absl::StrAppend(&text, "报告数据来源：", facts.evaluation.reports_source(), "。");
+  if (!facts.evaluation.reports_source_zh().empty()) {
+    absl::StrAppend(&text, "报告数据来源：", facts.evaluation.reports_source_zh(), "。");
   }
   pager.Note(text);
 }

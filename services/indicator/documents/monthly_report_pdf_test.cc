@@ -136,6 +136,9 @@ TEST_F(MonthlyReportPdfTest, HasTheTitlePeriodAndEverySectionInChinese) {
   EXPECT_TRUE(absl::StrContains(
       text, "按牵头部门最新报送的进展：推进中15项、滞后1项、牵头部门尚无报送4项。"))
       << text;
+  // The data note is Chinese to its end: the evaluation's source in its Chinese words.
+  EXPECT_TRUE(absl::StrContains(text, "报告数据来源：进度服务：29份月报中的61条填报。")) << text;
+  EXPECT_FALSE(absl::StrContains(text, "progress service")) << text;
   size_t last = 0;
   for (const char* heading : {"一、总体进展", "二、量化指标完成情况", "三、空气质量",
                               "四、报送情况", "五、延期与完成", "六、逾期与偏离", "七、督查督办"}) {

@@ -462,7 +462,8 @@ void AddIndicators(MonthFacts& f) {
                                          "at_risk",     "off_track", "insufficient_data"};
     ++(*f.evaluation.mutable_status_counts())[kNames[e.status()]];
   }
-  f.evaluation.set_reports_source("progress service: 61 entries of 29 reports");
+  f.evaluation.set_reports_source("progress service: 61 entries of 29 monthly reports");
+  f.evaluation.set_reports_source_zh("进度服务：29份月报中的61条填报");
 
   // The town ranking.
   int rank = 0;

@@ -188,6 +188,9 @@ absl::StatusOr<PlanResult> IndicatorEvaluator::EvaluatePlan(const std::string& p
                                 ? "none yet (no progress report received for this plan)"
                                 : absl::StrCat("progress service: ", entries, " entries of ",
                                                report_count, " monthly reports");
+    result.reports_source_zh =
+        entries == 0 ? "尚无（本计划尚未收到进度报告）"
+                     : absl::StrCat("进度服务：", report_count, "份月报中的", entries, "条填报");
     result.unmatched_reported_values = progress_.UnmatchedValues(plan_id);
     for (auto& [ind, ev] : e.evaluations) result.evaluations.emplace_back(*ind, std::move(ev));
     result.town_ranking = std::move(e.town_ranking);

@@ -97,6 +97,7 @@ struct PlanResult {
   std::vector<Scorecard> scorecards;
   std::map<std::string, int> status_counts;
   std::string reports_source;
+  std::string reports_source_zh;  // the same in Chinese
   std::vector<std::string> rules;
   std::vector<std::string> unmatched_reported_values;
 };
