@@ -190,8 +190,7 @@ TEST_F(IndicatorProgressE2eTest, ReportedValuesAndReportsReachEvaluationColoursA
   iv1::EvaluatePlanResponse plan = EvaluatePlan();
   EXPECT_TRUE(absl::StartsWith(plan.reports_source(), "progress service: "))
       << plan.reports_source();
-  EXPECT_TRUE(absl::StartsWith(plan.reports_source_zh(), "进度服务："))
-      << plan.reports_source_zh();
+  EXPECT_TRUE(absl::StartsWith(plan.reports_source_zh(), "进度服务：")) << plan.reports_source_zh();
   EXPECT_TRUE(absl::StrContains(plan.reports_source_zh(), "份月报中的"))
       << plan.reports_source_zh();
   const iv1::MeasureLight* light = LightOf(plan, measure);
