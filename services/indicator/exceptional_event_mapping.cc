@@ -83,8 +83,8 @@ absl::StatusOr<ExceptionalEvent> DefinitionFromProto(const v1::ExceptionalEvent&
   std::sort(e.stations.begin(), e.stations.end());
   e.stations.erase(std::unique(e.stations.begin(), e.stations.end()), e.stations.end());
   const bool days = p.has_first_day() || p.has_last_day();
-  const bool hours = p.has_hours() && (!p.hours().first_hour().empty() ||
-                                       !p.hours().last_hour().empty());
+  const bool hours =
+      p.has_hours() && (!p.hours().first_hour().empty() || !p.hours().last_hour().empty());
   if (days == hours) {
     return absl::InvalidArgumentError(
         "exceptional_event.first_day: set first_day and last_day, or hours — one of them");
@@ -162,8 +162,8 @@ absl::StatusOr<ExceptionalEvent> StoredExceptionalEventFromProto(const v1::Excep
   }
   absl::StatusOr<ExceptionalEvent> e = DefinitionFromProto(definition);
   if (!e.ok()) {
-    return absl::DataLossError(absl::StrCat("stored exceptional event ", p.name(), ": ",
-                                            e.status().message()));
+    return absl::DataLossError(
+        absl::StrCat("stored exceptional event ", p.name(), ": ", e.status().message()));
   }
   absl::StatusOr<std::string> id = ParseExceptionalEventName(p.name(), "name");
   if (!id.ok()) return absl::DataLossError(id.status().message());

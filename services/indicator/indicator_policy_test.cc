@@ -36,9 +36,9 @@ TEST(IndicatorPolicyTest, EveryRoleReadsOnlyAdministratorsChangeTargetsAndIngest
     EXPECT_TRUE(allowed(role, "ListStations"));
     EXPECT_TRUE(allowed(role, "ListExceptionalEvents"));
   }
-  for (const char* write : {"SyncPlan", "CreateIndicator", "UpdateIndicator", "RetireIndicator",
-                            "UpsertStation", "CreateExceptionalEvent",
-                            "WithdrawExceptionalEvent"}) {
+  for (const char* write :
+       {"SyncPlan", "CreateIndicator", "UpdateIndicator", "RetireIndicator", "UpsertStation",
+        "CreateExceptionalEvent", "WithdrawExceptionalEvent"}) {
     EXPECT_TRUE(allowed(common::Role::kAdministrator, write)) << write;
     EXPECT_FALSE(allowed(common::Role::kReporter, write)) << write;
     EXPECT_FALSE(allowed(common::Role::kViewer, write)) << write;

@@ -110,8 +110,8 @@ class ExceptionalEventE2eTest : public ::testing::Test {
 
 TEST_F(ExceptionalEventE2eTest, TheBureauMarksAuditedOthersAreRefusedAndEveryoneReads) {
   iv1::CreateExceptionalEventResponse created;
-  grpc::Status s = stub_->CreateExceptionalEvent(Context(Admin()).get(), SandDay("sand-0314"),
-                                                 &created);
+  grpc::Status s =
+      stub_->CreateExceptionalEvent(Context(Admin()).get(), SandDay("sand-0314"), &created);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(created.exceptional_event().name(), "exceptionalEvents/ev-1");
   EXPECT_EQ(created.exceptional_event().created_by(), "bureau-admin");
@@ -123,16 +123,18 @@ TEST_F(ExceptionalEventE2eTest, TheBureauMarksAuditedOthersAreRefusedAndEveryone
 
   for (Role role : {Role::kViewer, Role::kReporter}) {
     iv1::CreateExceptionalEventResponse refused;
-    EXPECT_EQ(stub_->CreateExceptionalEvent(Context(Token(role, "someone", "o-1")).get(),
-                                            SandDay("by-someone"), &refused)
+    EXPECT_EQ(stub_
+                  ->CreateExceptionalEvent(Context(Token(role, "someone", "o-1")).get(),
+                                           SandDay("by-someone"), &refused)
                   .error_code(),
               grpc::StatusCode::PERMISSION_DENIED);
     iv1::WithdrawExceptionalEventRequest withdraw;
     withdraw.set_name("exceptionalEvents/ev-1");
     withdraw.set_reason("不是沙尘");
     iv1::WithdrawExceptionalEventResponse not_withdrawn;
-    EXPECT_EQ(stub_->WithdrawExceptionalEvent(Context(Token(role, "someone", "o-1")).get(),
-                                              withdraw, &not_withdrawn)
+    EXPECT_EQ(stub_
+                  ->WithdrawExceptionalEvent(Context(Token(role, "someone", "o-1")).get(), withdraw,
+                                             &not_withdrawn)
                   .error_code(),
               grpc::StatusCode::PERMISSION_DENIED);
     iv1::ListExceptionalEventsResponse listed;

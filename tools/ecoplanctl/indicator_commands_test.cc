@@ -322,8 +322,9 @@ TEST_F(IndicatorCommandsTest, ExceptionalEventCreateListWithdraw) {
 
   std::ostringstream listed;
   ASSERT_OK(ExceptionalEventList(ctx_, false, listed));
-  EXPECT_THAT(listed.str(), ContainsRegex("ev-1 +沙尘 +2017-01-10 .. 2017-01-11 +PM10,PM2.5 +Gucheng "
-                                          "+active"));
+  EXPECT_THAT(listed.str(),
+              ContainsRegex("ev-1 +沙尘 +2017-01-10 .. 2017-01-11 +PM10,PM2.5 +Gucheng "
+                            "+active"));
   EXPECT_THAT(listed.str(), HasSubstr("1 exceptional events"));
 
   std::ostringstream withdrawn;

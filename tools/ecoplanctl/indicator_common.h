@@ -80,6 +80,8 @@ void AddEvaluationCommands(CommandGroup& group);   // indicator_evaluation_comma
 void AddStationCommands(CommandGroup& group);      // indicator_station_commands.cc
 void AddObservationCommands(CommandGroup& group);  // indicator_observation_commands.cc
 void AddChartCommands(CommandGroup& group);        // indicator_chart_commands.cc
-void AddExceptionalEventCommands(CommandGroup& group);  // indicator_exceptional_event_commands.cc
+
+// indicator_exceptional_event_commands.cc
+void AddExceptionalEventCommands(CommandGroup& group);
 
 }  // namespace ecoplan::ctl::indicator_internal

@@ -37,8 +37,7 @@ absl::StatusOr<iv1::ExceptionalEventKind> ParseKind(const std::string& text) {
   }
   if (k == "wildfire") return iv1::EXCEPTIONAL_EVENT_KIND_WILDFIRE;
   if (k == "other") return iv1::EXCEPTIONAL_EVENT_KIND_OTHER;
-  return UsageError(
-      absl::StrCat("--kind: \"", text, "\" is not sand-dust, wildfire or other"));
+  return UsageError(absl::StrCat("--kind: \"", text, "\" is not sand-dust, wildfire or other"));
 }
 
 absl::StatusOr<iv1::Pollutant> ParsePollutant(const std::string& text) {
@@ -49,8 +48,8 @@ absl::StatusOr<iv1::Pollutant> ParsePollutant(const std::string& text) {
   if (p == "NO2") return iv1::POLLUTANT_NO2;
   if (p == "CO") return iv1::POLLUTANT_CO;
   if (p == "O3") return iv1::POLLUTANT_O3;
-  return UsageError(absl::StrCat("--pollutants: \"", text,
-                                 "\" is not one of PM2.5, PM10, SO2, NO2, CO, O3"));
+  return UsageError(
+      absl::StrCat("--pollutants: \"", text, "\" is not one of PM2.5, PM10, SO2, NO2, CO, O3"));
 }
 
 std::string KindText(iv1::ExceptionalEventKind kind) {
@@ -81,28 +80,27 @@ std::string RangeText(const iv1::ExceptionalEvent& e) {
   auto day = [](const ecoplan::common::v1::Date& d) {
     return absl::FormatCivilTime(absl::CivilDay(d.year(), d.month(), d.day()));
   };
-  return e.first_day().year() == 0 ? "" : absl::StrCat(day(e.first_day()), " .. ", day(e.last_day()));
+  return e.first_day().year() == 0 ? ""
+                                   : absl::StrCat(day(e.first_day()), " .. ", day(e.last_day()));
 }
 
 void PrintEvent(const iv1::ExceptionalEvent& e, std::ostream& out) {
   std::vector<std::string> stations;
   for (const std::string& s : e.stations()) stations.push_back(Short(s));
-  PrintFields(out,
-              {{"Event", e.name()},
-               {"Kind", e.description().empty() ? KindText(e.kind())
-                                                : absl::StrCat(KindText(e.kind()), "（",
-                                                               e.description(), "）")},
-               {"Range", RangeText(e)},
-               {"Pollutants", PollutantsText(e)},
-               {"Stations", stations.empty() ? "all" : absl::StrJoin(stations, ",")},
-               {"Reason", e.reason()},
-               {"Basis", absl::StrJoin({e.basis().number(), e.basis().title(), e.basis().url()},
-                                       " ")},
-               {"State", e.state() == iv1::EXCEPTIONAL_EVENT_STATE_WITHDRAWN ? "withdrawn"
-                                                                             : "active"},
-               {"Marked by", e.created_by()},
-               {"Withdrawn by", e.withdrawn_by()},
-               {"Withdraw reason", e.withdraw_reason()}});
+  PrintFields(
+      out, {{"Event", e.name()},
+            {"Kind", e.description().empty()
+                         ? KindText(e.kind())
+                         : absl::StrCat(KindText(e.kind()), "（", e.description(), "）")},
+            {"Range", RangeText(e)},
+            {"Pollutants", PollutantsText(e)},
+            {"Stations", stations.empty() ? "all" : absl::StrJoin(stations, ",")},
+            {"Reason", e.reason()},
+            {"Basis", absl::StrJoin({e.basis().number(), e.basis().title(), e.basis().url()}, " ")},
+            {"State", e.state() == iv1::EXCEPTIONAL_EVENT_STATE_WITHDRAWN ? "withdrawn" : "active"},
+            {"Marked by", e.created_by()},
+            {"Withdrawn by", e.withdrawn_by()},
+            {"Withdraw reason", e.withdraw_reason()}});
 }
 
 }  // namespace
@@ -165,8 +163,7 @@ absl::Status ExceptionalEventList(const IndicatorContext& ctx, bool active_only,
     table.AddRow({Short(e.name()), KindText(e.kind()), RangeText(e), PollutantsText(e),
                   stations.empty() ? "all" : absl::StrJoin(stations, ","),
                   e.state() == iv1::EXCEPTIONAL_EVENT_STATE_WITHDRAWN ? "withdrawn" : "active",
-                  e.basis().number().empty() ? e.basis().title() : e.basis().number(),
-                  e.reason()});
+                  e.basis().number().empty() ? e.basis().title() : e.basis().number(), e.reason()});
   }
   table.Print(out);
   out << response.exceptional_events_size() << " exceptional events\n";
@@ -177,9 +174,8 @@ absl::Status ExceptionalEventWithdraw(const IndicatorContext& ctx, const std::st
                                       const std::string& reason, const std::string& request_id,
                                       std::ostream& out) {
   iv1::WithdrawExceptionalEventRequest request;
-  request.set_name(absl::StartsWith(id, "exceptionalEvents/")
-                       ? id
-                       : absl::StrCat("exceptionalEvents/", id));
+  request.set_name(
+      absl::StartsWith(id, "exceptionalEvents/") ? id : absl::StrCat("exceptionalEvents/", id));
   request.set_reason(reason);
   request.set_request_id(RequestId(ctx, request_id));
   iv1::WithdrawExceptionalEventResponse response;
@@ -233,8 +229,8 @@ void indicator_internal::AddExceptionalEventCommands(CommandGroup& group) {
                                                a.Value("request-id"), out);
              }
              if (sub != "create") {
-               return UsageError(absl::StrCat("unknown command \"indicator exceptional-event ",
-                                              sub, "\": create, list or withdraw"));
+               return UsageError(absl::StrCat("unknown command \"indicator exceptional-event ", sub,
+                                              "\": create, list or withdraw"));
              }
              if (a.args().size() != 1) {
                return UsageError("indicator exceptional-event create takes flags only");

@@ -71,8 +71,8 @@ struct ExceptionalEventsFigure {
   IndicatorStatus status = IndicatorStatus::kUnspecified;
   std::string status_reason;
   std::string status_reason_zh;
-  int observed_days = 0;  // days (values) that counted without the marked ones
-  int excluded_days = 0;  // days of the period to date set apart
+  int observed_days = 0;               // days (values) that counted without the marked ones
+  int excluded_days = 0;               // days of the period to date set apart
   std::vector<std::string> event_ids;  // the events touching the period to date
 };
 

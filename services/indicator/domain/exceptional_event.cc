@@ -53,9 +53,9 @@ absl::Status ValidateExceptionalEvent(const ExceptionalEvent& e,
   }
   for (size_t i = 1; i < e.pollutants.size(); ++i) {
     if (std::count(e.pollutants.begin(), e.pollutants.end(), e.pollutants[i - 1]) > 1) {
-      return absl::InvalidArgumentError(absl::StrCat("exceptional_event.pollutants: ",
-                                                     PollutantName(e.pollutants[i - 1]),
-                                                     " is listed twice"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("exceptional_event.pollutants: ", PollutantName(e.pollutants[i - 1]),
+                       " is listed twice"));
     }
   }
   for (const std::string& s : e.stations) {
@@ -65,9 +65,8 @@ absl::Status ValidateExceptionalEvent(const ExceptionalEvent& e,
     }
   }
   if (e.last_hour < e.first_hour) {
-    return absl::InvalidArgumentError(e.by_hours
-                                          ? "exceptional_event.last_hour: before first_hour"
-                                          : "exceptional_event.last_day: before first_day");
+    return absl::InvalidArgumentError(e.by_hours ? "exceptional_event.last_hour: before first_hour"
+                                                 : "exceptional_event.last_day: before first_day");
   }
   if (e.last_day() - e.first_day() >= kMaxExceptionalEventDays) {
     return absl::InvalidArgumentError(
@@ -150,7 +149,7 @@ std::set<std::string> AreaStations(const std::map<std::string, Station>& station
                                    const std::string& area) {
   std::set<std::string> out;
   for (const auto& [id, s] : stations) {
-    if (area == "district" ? s.counts_for_district
+    if (area == "district"             ? s.counts_for_district
         : area.rfind("towns/", 0) == 0 ? s.town == area.substr(6)
                                        : area == absl::StrCat("stations/", id)) {
       out.insert(id);

@@ -66,7 +66,7 @@ struct ExceptionalEventBasis {
 struct ExceptionalEvent {
   std::string id;  // the resource is exceptionalEvents/{id}
   ExceptionalEventKind kind = ExceptionalEventKind::kUnspecified;
-  std::string description;  // required for kOther
+  std::string description;            // required for kOther
   std::vector<Pollutant> pollutants;  // at least one; sorted, unique
   std::vector<std::string> stations;  // station ids; empty = every station
   // The range, inclusive, in Asia/Shanghai civil time (the hours a reading

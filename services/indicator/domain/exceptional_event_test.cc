@@ -23,9 +23,9 @@ using ::testing::HasSubstr;
 DistrictDay Day(absl::CivilDay day, double pm) {
   DistrictDay d;
   d.day = day;
-  const std::pair<DailyItem, double> items[] = {{DailyItem::kSo2, 5},  {DailyItem::kNo2, 20},
-                                                {DailyItem::kCo, 0.5}, {DailyItem::kPm10, pm},
-                                                {DailyItem::kPm25, pm}, {DailyItem::kO3Max1h, 80},
+  const std::pair<DailyItem, double> items[] = {{DailyItem::kSo2, 5},     {DailyItem::kNo2, 20},
+                                                {DailyItem::kCo, 0.5},    {DailyItem::kPm10, pm},
+                                                {DailyItem::kPm25, pm},   {DailyItem::kO3Max1h, 80},
                                                 {DailyItem::kO3Max8h, 60}};
   for (const auto& [item, value] : items) {
     DailyStatistic& s = d.values[static_cast<int>(item)];
@@ -95,7 +95,8 @@ TEST(ExceptionalEventTest, ACountOfDaysLeavesTheMarkedDaysOutOfItsDenominator) {
 
 TEST(ExceptionalEventTest, WithdrawnOtherPollutantOtherStationsAndOutsideTheRangeTouchNothing) {
   std::vector<DistrictDay> days = {Day(absl::CivilDay(2026, 3, 5), 300)};
-  ExceptionalEvent withdrawn = SandDust("w", absl::CivilDay(2026, 3, 5), absl::CivilDay(2026, 3, 5));
+  ExceptionalEvent withdrawn =
+      SandDust("w", absl::CivilDay(2026, 3, 5), absl::CivilDay(2026, 3, 5));
   withdrawn.state = ExceptionalEventState::kWithdrawn;
   ExceptionalEvent ozone = SandDust("o", absl::CivilDay(2026, 3, 5), absl::CivilDay(2026, 3, 5));
   ozone.pollutants = {Pollutant::kO3};
@@ -112,18 +113,17 @@ TEST(ExceptionalEventTest, WithdrawnOtherPollutantOtherStationsAndOutsideTheRang
   // A station of the area named: touches; an event outside [from, to]: not listed.
   elsewhere.stations = {"s9", "s2"};
   EXPECT_TRUE(TouchesDay(elsewhere, kArea, absl::CivilDay(2026, 3, 5), Pollutant::kPm25));
-  ExceptionalExclusion later = ExcludeExceptionalDays(
-      days, {elsewhere}, kArea, DailyItem::kPm25, absl::CivilDay(2026, 4, 1),
-      absl::CivilDay(2026, 4, 30));
+  ExceptionalExclusion later =
+      ExcludeExceptionalDays(days, {elsewhere}, kArea, DailyItem::kPm25, absl::CivilDay(2026, 4, 1),
+                             absl::CivilDay(2026, 4, 30));
   EXPECT_TRUE(later.event_ids.empty());
   EXPECT_EQ(later.excluded_days, 0);
 }
 
 TEST(ExceptionalEventTest, AnEventMarkedByHoursSetsApartTheWholeDaysOfThoseHours) {
-  std::vector<DistrictDay> days = {Day(absl::CivilDay(2026, 3, 4), 30),
-                                   Day(absl::CivilDay(2026, 3, 5), 300),
-                                   Day(absl::CivilDay(2026, 3, 6), 300),
-                                   Day(absl::CivilDay(2026, 3, 7), 30)};
+  std::vector<DistrictDay> days = {
+      Day(absl::CivilDay(2026, 3, 4), 30), Day(absl::CivilDay(2026, 3, 5), 300),
+      Day(absl::CivilDay(2026, 3, 6), 300), Day(absl::CivilDay(2026, 3, 7), 30)};
   ExceptionalEvent e;
   e.id = "h";
   e.kind = ExceptionalEventKind::kSandDust;
@@ -217,8 +217,8 @@ TEST(ExceptionalEventTest, EvaluateOneGivesBothFiguresOnlyWhenAnEventTouchesTheP
   input.exceptional_events = &events;
   const absl::CivilDay as_of(2026, 1, 20);
   // No event: no second figure.
-  EXPECT_FALSE(EvaluateOne(pm25, as_of, input, EvaluationRules())
-                   .excluding_exceptional_events.has_value());
+  EXPECT_FALSE(
+      EvaluateOne(pm25, as_of, input, EvaluationRules()).excluding_exceptional_events.has_value());
 
   events.push_back(SandDust("ev-1", absl::CivilDay(2026, 1, 10), absl::CivilDay(2026, 1, 10)));
   const Evaluation mean = EvaluateOne(pm25, as_of, input, EvaluationRules());
@@ -241,8 +241,8 @@ TEST(ExceptionalEventTest, EvaluateOneGivesBothFiguresOnlyWhenAnEventTouchesTheP
 
   // Withdrawn: the second figure is gone.
   events[0].state = ExceptionalEventState::kWithdrawn;
-  EXPECT_FALSE(EvaluateOne(pm25, as_of, input, EvaluationRules())
-                   .excluding_exceptional_events.has_value());
+  EXPECT_FALSE(
+      EvaluateOne(pm25, as_of, input, EvaluationRules()).excluding_exceptional_events.has_value());
 }
 
 }  // namespace

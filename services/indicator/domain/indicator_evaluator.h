@@ -254,9 +254,8 @@ class IndicatorEvaluator {
   // of a request id answers the withdrawn event. Errors: NotFound,
   // FailedPrecondition (already withdrawn), InvalidArgument (empty reason, a
   // request id used for another call), from storage.
-  void WithdrawExceptionalEvent(const std::string& id, std::string reason,
-                                std::string request_id, std::string actor,
-                                Done<ExceptionalEvent> done);
+  void WithdrawExceptionalEvent(const std::string& id, std::string reason, std::string request_id,
+                                std::string actor, Done<ExceptionalEvent> done);
   // Every event (or the active ones), ordered by first hour, then id.
   std::vector<ExceptionalEvent> ListExceptionalEvents(bool active_only) const;
   // The active events touching each day of `area` ("district", "towns/{town}",

@@ -29,8 +29,8 @@ void IndicatorEvaluator::CreateExceptionalEvent(ExceptionalEvent event, std::str
                                                 std::string actor, Done<ExceptionalEvent> done) {
   serializer_.RunForRequest(
       request_id, kWriteKey,
-      [this, event = std::move(event), request_id = std::move(request_id),
-       actor = std::move(actor), done = std::move(done)](Lease lease) mutable {
+      [this, event = std::move(event), request_id = std::move(request_id), actor = std::move(actor),
+       done = std::move(done)](Lease lease) mutable {
         absl::MutexLock lock(&mu_);
         absl::StatusOr<const RequestRecord*> retried =
             requests_.Check({request_id, kCreateMethod, "", ""});
@@ -97,7 +97,8 @@ void IndicatorEvaluator::WithdrawExceptionalEvent(const std::string& id, std::st
         auto it = std::find_if(exceptional_events_.begin(), exceptional_events_.end(),
                                [&](const ExceptionalEvent& e) { return e.id == id; });
         if (it == exceptional_events_.end()) {
-          done(absl::NotFoundError(absl::StrCat("no exceptional event ", ExceptionalEventName(id))));
+          done(
+              absl::NotFoundError(absl::StrCat("no exceptional event ", ExceptionalEventName(id))));
           return;
         }
         if (*retried != nullptr) {

@@ -112,11 +112,12 @@ struct Change {
   std::optional<common::HolidayYear> holidays;                           // replaces the year
   std::optional<RequestRecord> request;
   std::optional<ObservationsEvent> observations;  // emits ObservationsIngested
+  std::string request_id;                         // of the events
+  std::string actor;                              // of the events
+
   // An exceptional event as it is after the change ("created" or
   // "withdrawn"); emits ExceptionalEventChanged.
   std::optional<std::pair<ExceptionalEvent, std::string>> exceptional_event;
-  std::string request_id;                         // of the events
-  std::string actor;                              // of the events
 
   bool empty() const {
     return indicators.empty() && !run.has_value() && !station.has_value() && readings.empty() &&

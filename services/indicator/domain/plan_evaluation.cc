@@ -69,10 +69,9 @@ void AddExcludingExceptionalEvents(const Indicator& ind, absl::CivilDay as_of,
   }
   const absl::CivilDay to = std::min(as_of, ind.period_end);
   if (to < ind.period_start) return;
-  ExceptionalExclusion x =
-      ExcludeExceptionalDays(days, *input.exceptional_events,
-                             AreaStations(input.book->stations(), AreaOf(ind)), item,
-                             ind.period_start, to);
+  ExceptionalExclusion x = ExcludeExceptionalDays(days, *input.exceptional_events,
+                                                  AreaStations(input.book->stations(), AreaOf(ind)),
+                                                  item, ind.period_start, to);
   if (x.event_ids.empty()) return;
   Evaluation without = EvaluateAirQuality(ind, as_of, x.days, *input.calibers, rules);
   ExceptionalEventsFigure f;

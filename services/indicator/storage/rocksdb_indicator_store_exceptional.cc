@@ -12,8 +12,7 @@ namespace ecoplan::indicator {
 
 using store_keys::kMeta;
 
-absl::StatusOr<std::vector<ExceptionalEvent>> RocksDbIndicatorStore::LoadExceptionalEvents()
-    const {
+absl::StatusOr<std::vector<ExceptionalEvent>> RocksDbIndicatorStore::LoadExceptionalEvents() const {
   std::vector<ExceptionalEvent> out;
   ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
       *db_, kMeta, "xe/", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
