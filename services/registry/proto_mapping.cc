@@ -396,6 +396,7 @@ v1::Plan ToProto(const Plan& plan, bool with_annexes) {
   out.set_reporting_recipient(plan.reporting_recipient);
   out.set_time_zone(plan.time_zone);
   out.set_source_sha256(plan.source_sha256);
+  out.set_normalized_sha256(plan.normalized_sha256);
   *out.mutable_summary() = ToProto(plan.summary);
   if (plan.import_time != absl::InfinitePast()) {
     *out.mutable_import_time() = common::TimeToProto(plan.import_time);
@@ -429,7 +430,14 @@ Plan FromProto(const v1::Plan& plan) {
   out.reporting_due_day = plan.reporting_due_day();
   out.reporting_recipient = plan.reporting_recipient();
   out.time_zone = plan.time_zone();
+  out.normalized_sha256 = plan.normalized_sha256();
   out.source_sha256 = plan.source_sha256();
+  if (out.normalized_sha256.empty()) {
+    // Stored before the file's digest was kept: source_sha256 then held the
+    // normalized digest, and the file's is unknown.
+    out.normalized_sha256 = std::move(out.source_sha256);
+    out.source_sha256.clear();
+  }
   for (const v1::Annex& annex : plan.annexes()) out.annexes.push_back(FromProto(annex));
   out.summary = FromProto(plan.summary());
   out.import_time = common::TimeFromProtoOrPast(plan.import_time());

@@ -217,7 +217,8 @@ void PrintPlanMetadata(const v1::Plan& plan, std::ostream& out) {
                      plan.reporting_due_day() > 0 ? absl::StrCat(plan.reporting_due_day()) : ""},
                     {"Reporting recipient", plan.reporting_recipient()},
                     {"Time zone", plan.time_zone()},
-                    {"SHA-256", plan.source_sha256()},
+                    {"SHA-256 of the file", plan.source_sha256()},
+                    {"SHA-256 normalized", plan.normalized_sha256()},
                     {"Imported", FormatTimestamp(plan.import_time())}});
 }
 

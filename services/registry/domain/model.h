@@ -173,7 +173,11 @@ struct Plan {
   int reporting_due_day = 0;
   std::string reporting_recipient;
   std::string time_zone = "Asia/Shanghai";
-  std::string source_sha256;  // lowercase hex
+  // Lowercase hex SHA-256 of the document as received (the file's bytes), and
+  // of its normalized text (common::NormalizeDocumentText), which gives the
+  // plan its id: a CRLF or BOM copy of a document is the same plan.
+  std::string source_sha256;
+  std::string normalized_sha256;
   std::vector<Annex> annexes;
   PlanSummary summary;
   absl::Time import_time = absl::InfinitePast();
