@@ -62,7 +62,7 @@ std::vector<std::string> Ids(const MeasurePage& page) {
 
 TEST(MeasureQueryTest, FiltersByOrganizationAndRole) {
   const std::vector<Task> tasks = SamplePlan();
-  MeasureQuery lead{{}, "o-lead"};
+  MeasureQuery lead{{}, "o-lead", ""};
   lead.input.organization = "o-lead";
   lead.input.role = OrgRole::kLead;
   ASSERT_OK_AND_ASSIGN(MeasurePage page, ListMatchingMeasures(tasks, lead, "p", {}));
@@ -74,7 +74,7 @@ TEST(MeasureQueryTest, FiltersByOrganizationAndRole) {
   ASSERT_OK_AND_ASSIGN(page, ListMatchingMeasures(tasks, as_responsible, "p", {}));
   EXPECT_EQ(page.total_size, 0);
 
-  MeasureQuery town{{}, "o-t2"};
+  MeasureQuery town{{}, "o-t2", ""};
   town.input.organization = "o-t2";
   ASSERT_OK_AND_ASSIGN(page, ListMatchingMeasures(tasks, town, "p", {}));
   EXPECT_EQ(Ids(page), std::vector<std::string>{"a2-t2-m2"});  // through the group's members

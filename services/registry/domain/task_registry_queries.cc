@@ -47,7 +47,7 @@ namespace {
 absl::StatusOr<MeasureQuery> ResolveQuery(const OrganizationDirectory& directory,
                                           const MeasureQueryInput& input) {
   ECOPLAN_RETURN_IF_ERROR(ValidateQuery(input));
-  MeasureQuery query{input, ""};
+  MeasureQuery query{input, "", ""};
   query.normalized_text_contains = common::NormalizeDocumentText(input.text_contains);
   if (input.organization.empty()) return query;
   absl::string_view name = input.organization;
