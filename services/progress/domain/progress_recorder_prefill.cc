@@ -141,6 +141,13 @@ void ProgressRecorder::PrefillReport(ReportPrefill prefill, const Caller& caller
     if (before == nullptr) report.create_time = now;
     report.update_time = now;
     std::vector<std::string> kept = MergePrefill(p.entries, caller.actor, now, &report);
+    for (const ReportEntry& e : report.entries) {
+      if (e.values.size() > kMaxValues) {
+        return done(absl::InvalidArgumentError(absl::StrCat(
+            "entries: the draft's entry for measure ", e.measure_id, " would hold ",
+            e.values.size(), " values with the pushed ones; an entry holds at most ", kMaxValues)));
+      }
+    }
 
     Change change;
     RevisionNote& note = change.revision.emplace();

@@ -296,6 +296,19 @@ TEST_F(PrefillTest, BadInputIsInvalidArgumentNamingTheFieldAndWritesNothing) {
   EXPECT_EQ(store_.commits(), 0);
 }
 
+TEST_F(PrefillTest, APushThatWouldOverfillAnEntryIsRefused) {
+  std::vector<QuantitativeValue> values;
+  for (size_t i = 0; i < kMaxValues; ++i) values.push_back({absl::StrCat("指标", i), 1, ""});
+  ReportSubmission draft = Submission(kEco, "2026-05", {Typed("a1-t1-m1", 30, values)});
+  draft.draft = true;
+  ASSERT_OK(Submit(draft));
+  const int commits = store_.commits();
+  absl::StatusOr<PrefillResult> r = Prefill(kEco, StatisticsPush());
+  EXPECT_STATUS_CODE(r, absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("measure a1-t1-m1 would hold 52"));
+  EXPECT_EQ(store_.commits(), commits);
+}
+
 TEST(ReportProvenanceTest, NumbersReadBackExactlyInTheirShortestForm) {
   EXPECT_EQ(NumberText(60), "60");
   EXPECT_EQ(NumberText(12.5), "12.5");
