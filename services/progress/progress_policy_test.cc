@@ -52,8 +52,8 @@ TEST(ProgressPolicyTest, ReportersActForTheirOwnOrganizationOnlyAndOnlyTheBureau
   }
   // Figures pushed by another system prefill drafts only through the bureau
   // (一数一源): not a reporter, even for its own organization, nor a service.
-  EXPECT_FALSE(allowed(common::Role::kReporter, "PrefillReport",
-                       common::ResourceScope::OwnedBy({"o-1"})));
+  EXPECT_FALSE(
+      allowed(common::Role::kReporter, "PrefillReport", common::ResourceScope::OwnedBy({"o-1"})));
   EXPECT_FALSE(common::testing::AllowsService(ProgressPolicy(), "indicator", "PrefillReport"));
   EXPECT_FALSE(
       allowed(common::Role::kReporter, "GetSubmissionStatus", common::ResourceScope::Any()));

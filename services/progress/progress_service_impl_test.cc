@@ -650,8 +650,15 @@ class PrefillReportTest : public ProgressServiceImplTest {
     // A second measure that only 区交通局 owns.
     ASSERT_OK_AND_ASSIGN(std::shared_ptr<const PlanInfo> current, plans_.Get("2026-abc"));
     auto plan = std::make_shared<PlanInfo>(*current);
-    plan->measures.push_back({"a2-t1-m1", 0, "公交电动化", "年底前", 1, std::nullopt,
-                              absl::CivilDay(2026, 12, 31), {"o-traffic"}, {}});
+    plan->measures.push_back({"a2-t1-m1",
+                              0,
+                              "公交电动化",
+                              "年底前",
+                              1,
+                              std::nullopt,
+                              absl::CivilDay(2026, 12, 31),
+                              {"o-traffic"},
+                              {}});
     plan->Index();
     plans_.Put(plan);
   }
@@ -736,8 +743,7 @@ TEST_F(PrefillReportTest, PrefilledConfirmedAndCorrectedValuesKeepTheirSourceAnd
   e->mutable_values(2)->set_value(32);
   e->mutable_provenance(2)->set_origin(v1::FIELD_ORIGIN_CONFIRMED);
   v1::SubmitReportResponse submitted;
-  status =
-      stub_->SubmitReport(As(common::Role::kReporter, "o-eco").get(), submit, &submitted);
+  status = stub_->SubmitReport(As(common::Role::kReporter, "o-eco").get(), submit, &submitted);
   ASSERT_TRUE(status.ok()) << status.error_message();
 
   v1::ListReportRevisionsRequest history;
@@ -783,18 +789,18 @@ TEST_F(PrefillReportTest, PrefilledConfirmedAndCorrectedValuesKeepTheirSourceAnd
   v1::PrefillReportRequest late = Push();
   late.set_request_id("push-2");
   const int before = store_.commits();
-  EXPECT_EQ(stub_->PrefillReport(As(common::Role::kAdministrator).get(), late, &pushed).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      stub_->PrefillReport(As(common::Role::kAdministrator).get(), late, &pushed).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(store_.commits(), before);
 }
 
 TEST_F(PrefillReportTest, OnlyTheBureauPushes) {
   v1::PrefillReportResponse response;
-  for (common::Role role : {common::Role::kReporter, common::Role::kViewer,
-                            common::Role::kSupervisor}) {
-    EXPECT_EQ(
-        stub_->PrefillReport(As(role, "o-eco").get(), Push(), &response).error_code(),
-        grpc::StatusCode::PERMISSION_DENIED)
+  for (common::Role role :
+       {common::Role::kReporter, common::Role::kViewer, common::Role::kSupervisor}) {
+    EXPECT_EQ(stub_->PrefillReport(As(role, "o-eco").get(), Push(), &response).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED)
         << common::RoleName(role);
   }
   EXPECT_EQ(store_.commits(), 0);
@@ -818,7 +824,11 @@ TEST_F(PrefillReportTest, BadInputIsInvalidArgumentNamingTheField) {
            {[](auto& r) { r.mutable_entries(0)->mutable_source()->clear_file_time(); },
             "entries[0].source.file_time is required"},
            {[](auto& r) {
-              r.mutable_entries(0)->mutable_values(2)->mutable_source()->mutable_file_time()->set_nanos(-1);
+              r.mutable_entries(0)
+                  ->mutable_values(2)
+                  ->mutable_source()
+                  ->mutable_file_time()
+                  ->set_nanos(-1);
             },
             "entries[0].values[2].source.file_time is not a valid timestamp"},
            {[](auto& r) { r.clear_entries(); }, "entries"},
@@ -830,8 +840,7 @@ TEST_F(PrefillReportTest, BadInputIsInvalidArgumentNamingTheField) {
     grpc::Status status =
         stub_->PrefillReport(As(common::Role::kAdministrator).get(), request, &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.message;
-    EXPECT_NE(status.error_message().find(c.message), std::string::npos)
-        << status.error_message();
+    EXPECT_NE(status.error_message().find(c.message), std::string::npos) << status.error_message();
   }
   EXPECT_EQ(store_.commits(), 0);
 }

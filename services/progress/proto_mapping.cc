@@ -187,8 +187,7 @@ absl::StatusOr<ValueSource> SourceFromProto(const v1::ValueSource& s, absl::stri
     // 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z, as the JSON mapping allows.
     if (t.seconds() < -62135596800 || t.seconds() > 253402300799 || t.nanos() < 0 ||
         t.nanos() > 999999999) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, ".file_time is not a valid timestamp"));
+      return absl::InvalidArgumentError(absl::StrCat(field, ".file_time is not a valid timestamp"));
     }
     out.file_time = common::TimeFromProto(t);
   }
@@ -248,14 +247,16 @@ absl::StatusOr<ReportEntry> FromProto(absl::string_view plan_id, const v1::Repor
 absl::StatusOr<PrefillEntry> FromProto(absl::string_view plan_id, const v1::PrefillEntry& e,
                                        absl::string_view field) {
   PrefillEntry out;
-  ECOPLAN_ASSIGN_OR_RETURN(auto ids, ParseMeasureName(e.measure(), absl::StrCat(field, ".measure")));
+  ECOPLAN_ASSIGN_OR_RETURN(auto ids,
+                           ParseMeasureName(e.measure(), absl::StrCat(field, ".measure")));
   if (ids.first != plan_id) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, ".measure: ", e.measure(), " is not a measure of plans/", plan_id));
   }
   out.measure_id = std::move(ids.second);
   if (e.has_source()) {
-    ECOPLAN_ASSIGN_OR_RETURN(out.source, SourceFromProto(e.source(), absl::StrCat(field, ".source")));
+    ECOPLAN_ASSIGN_OR_RETURN(out.source,
+                             SourceFromProto(e.source(), absl::StrCat(field, ".source")));
   }
   for (int i = 0; i < e.values_size(); ++i) {
     const v1::PrefilledValue& v = e.values(i);

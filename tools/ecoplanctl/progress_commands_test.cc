@@ -364,12 +364,12 @@ TEST_F(ProgressCommandsTest, SubmitFromAJsonFile) {
 }
 
 TEST_F(ProgressCommandsTest, PrefillSendsOneEntryFromFlagsWithItsSource) {
-  EXPECT_EQ(Run({"report", "prefill", "--org", "o-traffic0001", "--period", "2026-05",
-                 "--measure", "a1-t3-m2", "--value", "新能源货车数量=240辆"}),
+  EXPECT_EQ(Run({"report", "prefill", "--org", "o-traffic0001", "--period", "2026-05", "--measure",
+                 "a1-t3-m2", "--value", "新能源货车数量=240辆"}),
             2);
   EXPECT_THAT(err_.str(), HasSubstr("--source-system"));
-  ASSERT_EQ(Run({"report", "prefill", "--org", "o-traffic0001", "--period", "2026-05",
-                 "--measure", "a1-t3-m2", "--value", "新能源货车数量=240辆", "--source-system",
+  ASSERT_EQ(Run({"report", "prefill", "--org", "o-traffic0001", "--period", "2026-05", "--measure",
+                 "a1-t3-m2", "--value", "新能源货车数量=240辆", "--source-system",
                  "市生态环境统计系统", "--source-record", "HJTJ-0117", "--filed",
                  "2026-05-10T09:00:00+08:00", "--request-id", "p1"}),
             0)
@@ -390,7 +390,8 @@ TEST_F(ProgressCommandsTest, PrefillSendsOneEntryFromFlagsWithItsSource) {
   EXPECT_THAT(out_.str(), HasSubstr("values[新能源货车数量]"));
   EXPECT_THAT(out_.str(), HasSubstr("PREFILLED"));
   EXPECT_THAT(out_.str(), HasSubstr("HJTJ-0117"));
-  EXPECT_THAT(out_.str(), HasSubstr("kept as the organization typed it: entries[a1-t3-m2].work_done"));
+  EXPECT_THAT(out_.str(),
+              HasSubstr("kept as the organization typed it: entries[a1-t3-m2].work_done"));
 }
 
 TEST_F(ProgressCommandsTest, StatusPrintsWhoHasNotReportedAndWhatIsMissing) {

@@ -167,9 +167,9 @@ absl::Status ReportPrefill(const ProgressContext& ctx, const ReportPrefillArgs& 
     absl::Time filed;
     std::string error;
     if (!absl::ParseTime(absl::RFC3339_full, args.filed, &filed, &error)) {
-      return UsageError(absl::StrCat("--filed \"", args.filed,
-                                     "\" is not an RFC 3339 time (2026-05-10T09:00:00+08:00): ",
-                                     error));
+      return UsageError(
+          absl::StrCat("--filed \"", args.filed,
+                       "\" is not an RFC 3339 time (2026-05-10T09:00:00+08:00): ", error));
     }
     source->mutable_file_time()->set_seconds(absl::ToUnixSeconds(filed));
     e->set_work_done(args.work_done);

@@ -42,8 +42,8 @@ struct CheckpointMet {
 
 // Where a figure came from when another system holds it (一数一源).
 struct ValueSource {
-  std::string system;     // e.g. 市生态环境统计系统
-  std::string record_id;  // the record's id or document number (文号) there
+  std::string system;                           // e.g. 市生态环境统计系统
+  std::string record_id;                        // the record's id or document number (文号) there
   absl::Time file_time = absl::InfinitePast();  // when it was filed there
   bool operator==(const ValueSource& o) const {
     return system == o.system && record_id == o.record_id && file_time == o.file_time;

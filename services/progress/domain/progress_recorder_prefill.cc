@@ -88,17 +88,17 @@ void ProgressRecorder::PrefillReport(ReportPrefill prefill, const Caller& caller
       return absl::InvalidArgumentError("entries: at least one entry is required");
     }
     if (prefill.entries.size() > kMaxEntries) {
-      return absl::InvalidArgumentError(absl::StrCat("entries: ", prefill.entries.size(),
-                                                     " entries; at most ", kMaxEntries));
+      return absl::InvalidArgumentError(
+          absl::StrCat("entries: ", prefill.entries.size(), " entries; at most ", kMaxEntries));
     }
     const absl::Time now = clock_->Now();
     ECOPLAN_RETURN_IF_ERROR(CheckPrefillEntries(prefill.entries, *plan, prefill.org_id, now));
     const absl::Time period_start =
         absl::FromCivil(absl::CivilSecond(absl::CivilDay(period.FirstMonth())), PlanZone(*plan));
     if (now < period_start) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "period: ", period.ToString(), " has not begun; figures are taken from ",
-          absl::FormatCivilTime(absl::CivilDay(period.FirstMonth()))));
+      return absl::FailedPreconditionError(
+          absl::StrCat("period: ", period.ToString(), " has not begun; figures are taken from ",
+                       absl::FormatCivilTime(absl::CivilDay(period.FirstMonth()))));
     }
     return Checked{std::move(plan), period.ToString()};
   }();
@@ -120,7 +120,8 @@ void ProgressRecorder::PrefillReport(ReportPrefill prefill, const Caller& caller
       if (!rev->has_value()) return done(absl::InternalError("missing revision of a request"));
       return done(PrefillResult{(*rev)->report, KeptFieldsOf((*rev)->changes)});
     }
-    absl::StatusOr<std::shared_ptr<const Report>> current = CurrentReport(key, p.plan_id, report_id);
+    absl::StatusOr<std::shared_ptr<const Report>> current =
+        CurrentReport(key, p.plan_id, report_id);
     if (!current.ok()) return done(current.status());
     const Report* before = current->get();
     if (before != nullptr && before->state != ReportState::kDraft) {

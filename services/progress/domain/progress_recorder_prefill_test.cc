@@ -250,8 +250,8 @@ TEST_F(PrefillTest, ARetryWithTheSameRequestIdWritesNothingNew) {
 }
 
 TEST_F(PrefillTest, OnlyTheBureauPushes) {
-  for (Caller::Role role : {Caller::Role::kReporter, Caller::Role::kViewer,
-                            Caller::Role::kService, Caller::Role::kSupervisor}) {
+  for (Caller::Role role : {Caller::Role::kReporter, Caller::Role::kViewer, Caller::Role::kService,
+                            Caller::Role::kSupervisor}) {
     EXPECT_STATUS_CODE(Prefill(kEco, StatisticsPush(), "", role),
                        absl::StatusCode::kPermissionDenied);
   }
@@ -276,9 +276,8 @@ TEST_F(PrefillTest, BadInputIsInvalidArgumentNamingTheFieldAndWritesNothing) {
       {"no source", [](auto& e) { e[0].source.reset(); }, "2026-05", "entries[0].source"},
       {"source without record id", [](auto& e) { e[0].source->record_id = ""; }, "2026-05",
        "entries[0].source.record_id"},
-      {"filed after the push",
-       [](auto& e) { e[0].source->file_time = Shanghai(2026, 6, 1, 0, 0); }, "2026-05",
-       "entries[0].source.file_time"},
+      {"filed after the push", [](auto& e) { e[0].source->file_time = Shanghai(2026, 6, 1, 0, 0); },
+       "2026-05", "entries[0].source.file_time"},
       {"value twice", [](auto& e) { e[0].values[1].value.name = "新能源货车占比"; }, "2026-05",
        "entries[0].values[1].value.name"},
       {"nothing pushed", [](auto& e) { e[1].values.clear(); }, "2026-05", "entries[1]: pushes"},

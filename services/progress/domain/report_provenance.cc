@@ -71,17 +71,18 @@ absl::Status CheckPrefillEntry(const PrefillEntry& e, size_t index, absl::Time n
                                    e.percent_done.has_value() || !e.work_done.empty() ||
                                    !e.problems.empty() || !e.next_steps.empty();
   if (!pushes_entry_fields && e.values.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field(), ": pushes nothing; give values, a status, percent_done or a text"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field(), ": pushes nothing; give values, a status, percent_done or a text"));
   }
   bool needs_source = pushes_entry_fields;
   for (const PrefillValue& v : e.values) needs_source |= !v.source.has_value();
   if (e.source.has_value()) {
     ECOPLAN_RETURN_IF_ERROR(CheckSource(*e.source, field(".source"), now));
   } else if (needs_source) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field(".source"), " is required: where the entry's figures were filed (system, "
-                          "record_id, file_time)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field(".source"),
+                     " is required: where the entry's figures were filed (system, "
+                     "record_id, file_time)"));
   }
   if (static_cast<int>(e.status) < 0 || static_cast<int>(e.status) > 5) {
     return absl::InvalidArgumentError(absl::StrCat(field(".status"), " is not a known status"));
@@ -126,8 +127,8 @@ absl::Status CheckPrefillEntry(const PrefillEntry& e, size_t index, absl::Time n
           value_field(".value.value"), " must be a finite number (not NaN or infinite)"));
     }
     if (!names.insert(pv.value.name).second) {
-      return absl::InvalidArgumentError(absl::StrCat(value_field(".value.name"), ": ",
-                                                     pv.value.name, " is pushed twice"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(value_field(".value.name"), ": ", pv.value.name, " is pushed twice"));
     }
     if (pv.source.has_value()) {
       ECOPLAN_RETURN_IF_ERROR(CheckSource(*pv.source, value_field(".source"), now));
@@ -191,8 +192,8 @@ std::optional<std::string> FieldText(const ReportEntry& e, absl::string_view fie
     return StatusText(e.status);
   }
   if (field == kPercentField) return NumberText(e.percent_done);
-  const std::string* text = field == kWorkDoneField   ? &e.work_done
-                            : field == kProblemsField ? &e.problems
+  const std::string* text = field == kWorkDoneField    ? &e.work_done
+                            : field == kProblemsField  ? &e.problems
                             : field == kNextStepsField ? &e.next_steps
                                                        : nullptr;
   if (text != nullptr) {
@@ -347,9 +348,9 @@ std::vector<std::string> MergePrefill(const std::vector<PrefillEntry>& entries,
     };
     // percent_done is the organization's when it set the status itself.
     const FieldProvenance* status_record = FindRecord(*e, kStatusField);
-    const bool status_typed = e->status != MeasureStatus::kUnspecified &&
-                              (status_record == nullptr ||
-                               status_record->origin == FieldOrigin::kCorrected);
+    const bool status_typed =
+        e->status != MeasureStatus::kUnspecified &&
+        (status_record == nullptr || status_record->origin == FieldOrigin::kCorrected);
     if (pe.status != MeasureStatus::kUnspecified) {
       fill(kStatusField, e->status != MeasureStatus::kUnspecified, *pe.source,
            [&] { e->status = pe.status; });

@@ -130,8 +130,13 @@ TEST_F(RocksDbReportStoreTest, TheProvenanceOfPrefilledValuesSurvivesReopenInRep
   report.entries[0].provenance = {p};
   Change change;
   change.report = std::make_shared<Report>(report);
-  change.revision = RevisionNote{1, RevisionAction::kPrefilled, absl::FromUnixSeconds(1778900000),
-                                 "city-env-stats-gateway", "", {}, ""};
+  change.revision = RevisionNote{1,
+                                 RevisionAction::kPrefilled,
+                                 absl::FromUnixSeconds(1778900000),
+                                 "city-env-stats-gateway",
+                                 "",
+                                 {},
+                                 ""};
   change.events = {EventType::kReportDraftSaved};
   ASSERT_OK(Commit(change));
   Open();
