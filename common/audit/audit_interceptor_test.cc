@@ -409,6 +409,7 @@ TEST(IsReadOnlyMethodTest, ClassifiesEveryMethodOfEveryService) {
                                         "UpdateMeasure",
                                         "CreateSupervisionTask",
                                         "SubmitReport",
+                                        "PrefillReport",
                                         "AcceptReport",
                                         "ReturnReport",
                                         "RequestExtension",
