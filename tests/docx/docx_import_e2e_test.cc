@@ -12,11 +12,13 @@
 #include <google/protobuf/message.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <grpcpp/grpcpp.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -44,8 +46,9 @@ constexpr char kDocxType[] =
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 // Where the two imports may differ: where things are (lines of a different
-// text, document positions), which format and digest the plan came from, and
-// when it was imported.
+// text, document positions, and the line numbers a ParseWarning's message
+// quotes: "the row at line 686"), which format and digest the plan came from,
+// and when it was imported.
 const std::set<std::string> kProvenanceFields = {
     "first_line",    "last_line",         "document_position", "line",
     "source_sha256", "source_media_type", "import_time",       "create_time",
@@ -78,6 +81,10 @@ void Normalize(google::protobuf::Message* message, const std::string& from_id,
       } else {
         Normalize(reflection->MutableMessage(message, field), from_id, to_id);
       }
+    } else if (message->GetDescriptor()->name() == "ParseWarning" && field->name() == "message") {
+      reflection->SetString(message, field,
+                            std::regex_replace(reflection->GetString(*message, field),
+                                               std::regex("line [0-9]+"), "line N"));
     } else if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING &&
                field->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
       if (field->is_repeated()) {
