@@ -144,8 +144,8 @@ class Walker {
                         "prints with all changes accepted"));
     }
     if (dropped_notes_ > 0) {
-      out_.notes.push_back(DocxNote{"", "docx-more-notes",
-                                    absl::StrCat(dropped_notes_, " more notes left out")});
+      out_.notes.push_back(
+          DocxNote{"", "docx-more-notes", absl::StrCat(dropped_notes_, " more notes left out")});
     }
     return std::move(out_);
   }
@@ -262,8 +262,7 @@ class Walker {
         if (cell != nullptr) {
           position = cell->paragraphs.empty()
                          ? cell->position
-                         : absl::StrCat(cell->position, " paragraph ",
-                                        cell->paragraphs.size() + 1);
+                         : absl::StrCat(cell->position, " paragraph ", cell->paragraphs.size() + 1);
         } else {
           position = absl::StrCat("paragraph ", ++body_paragraphs_);
         }
@@ -432,12 +431,11 @@ absl::StatusOr<DocxDocument> ReadDocx(absl::string_view bytes, const DocxLimits&
   }
   pugi::xml_document doc;
   // No parse_doctype: pugixml never expands entities beyond the five of XML.
-  const pugi::xml_parse_result parsed =
-      doc.load_buffer_inplace(xml->data(), xml->size(), pugi::parse_default | pugi::parse_ws_pcdata,
-                              pugi::encoding_utf8);
+  const pugi::xml_parse_result parsed = doc.load_buffer_inplace(
+      xml->data(), xml->size(), pugi::parse_default | pugi::parse_ws_pcdata, pugi::encoding_utf8);
   if (!parsed) {
-    return NotDocx(absl::StrCat("word/document.xml is not XML (", parsed.description(),
-                                " at byte ", parsed.offset, ")"));
+    return NotDocx(absl::StrCat("word/document.xml is not XML (", parsed.description(), " at byte ",
+                                parsed.offset, ")"));
   }
   pugi::xml_node body = Child(Child(doc, "document"), "body");
   if (!body) return NotDocx("word/document.xml has no <w:document><w:body>");

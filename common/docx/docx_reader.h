@@ -51,13 +51,13 @@
 namespace ecoplan::common {
 
 struct DocxLimits {
-  size_t max_entries = 1000;                // entries in the zip archive
+  size_t max_entries = 1000;                  // entries in the zip archive
   size_t max_document_xml_bytes = 32u << 20;  // word/document.xml, declared and read
-  size_t max_markup = 2'000'000;            // '<' in word/document.xml (bounds its tree)
-  int max_depth = 64;                       // element depth walked below <w:body>
-  size_t max_paragraphs = 200'000;          // paragraphs, in and out of tables
-  size_t max_text_bytes = 16u << 20;        // text read, all paragraphs together
-  size_t max_notes = 100;                   // further notes are counted in the last
+  size_t max_markup = 2'000'000;              // '<' in word/document.xml (bounds its tree)
+  int max_depth = 64;                         // element depth walked below <w:body>
+  size_t max_paragraphs = 200'000;            // paragraphs, in and out of tables
+  size_t max_text_bytes = 16u << 20;          // text read, all paragraphs together
+  size_t max_notes = 100;                     // further notes are counted in the last
 };
 
 // One table cell.

@@ -17,15 +17,15 @@
 namespace ecoplan::common {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::StartsWith;
 using testing::Docx;
 using testing::DocxWithDocumentXml;
+using ::testing::ElementsAre;
 using testing::GridSpan;
+using ::testing::HasSubstr;
 using testing::kVMergeContinue;
 using testing::kVMergeRestart;
 using testing::P;
+using ::testing::StartsWith;
 using testing::Tbl;
 using testing::Tc;
 using testing::Tr;
@@ -58,11 +58,11 @@ TEST(DocxReaderTest, ReadsRunsTabsBreaksAndMarks) {
 
 TEST(DocxReaderTest, ReadsMergedAndMultiParagraphCells) {
   const std::string table = Tbl(
-      3, {Tr({Tc({"序号"}), Tc({"任务"}), Tc({"措施"})}),
-          Tr({Tc({"一、大气"}, GridSpan(3))}),
-          Tr({Tc({"1"}, kVMergeRestart), Tc({"任务一"}, kVMergeRestart), Tc({"措施一"})}),
-          Tr({Tc({}, kVMergeContinue), Tc({""}, kVMergeContinue), Tc({"区发改委", "", "区城管委"})}),
-          Tr({Tc({"2"}), Tc({"任务二", "第二段"}, GridSpan(2))})});
+      3,
+      {Tr({Tc({"序号"}), Tc({"任务"}), Tc({"措施"})}), Tr({Tc({"一、大气"}, GridSpan(3))}),
+       Tr({Tc({"1"}, kVMergeRestart), Tc({"任务一"}, kVMergeRestart), Tc({"措施一"})}),
+       Tr({Tc({}, kVMergeContinue), Tc({""}, kVMergeContinue), Tc({"区发改委", "", "区城管委"})}),
+       Tr({Tc({"2"}), Tc({"任务二", "第二段"}, GridSpan(2))})});
   absl::StatusOr<DocxDocument> got = ReadDocx(Docx(P("前言") + table + P("抄送")));
   ASSERT_TRUE(got.ok()) << got.status();
   ASSERT_EQ(got->blocks.size(), 3u);
@@ -106,8 +106,9 @@ TEST(DocxReaderTest, NotesTextBoxesImagesNestedTablesAndHiddenMergedText) {
   const std::string text_box =
       "<w:p><w:r><w:t>框前</w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\">"
       "<w:drawing><wps:txbx><w:txbxContent>" +
-      P("框内文字") + "</w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict/>"
-                    "</mc:Fallback></mc:AlternateContent></w:r></w:p>";
+      P("框内文字") +
+      "</w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict/>"
+      "</mc:Fallback></mc:AlternateContent></w:r></w:p>";
   const std::string image = "<w:p><w:r><w:drawing><pic/></w:drawing></w:r></w:p>";
   const std::string nested =
       Tbl(2, {Tr({"<w:tc>" + P("外") + Tbl(1, {Tr({Tc({"内一"})}), Tr({Tc({"内二"})})}) + "</w:tc>",
@@ -132,8 +133,7 @@ TEST(DocxReaderTest, NotesTextBoxesImagesNestedTablesAndHiddenMergedText) {
 TEST(DocxReaderTest, RefusesWhatIsNotADocx) {
   ExpectRefused(ReadDocx("just some text, not a zip"), "not a .docx document: not a zip archive");
   ExpectRefused(ReadDocx(""), "not a .docx document");
-  ExpectRefused(ReadDocx(std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + "rest"),
-                "old .doc");
+  ExpectRefused(ReadDocx(std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + "rest"), "old .doc");
   ExpectRefused(ReadDocx(ZipArchive({{"word/other.xml", "<a/>"}})),
                 "the archive has no word/document.xml");
   ExpectRefused(ReadDocx(DocxWithDocumentXml("<w:document><w:body><w:p>")), "is not XML");
@@ -166,9 +166,9 @@ std::string WithDeclaredSize(std::string zip, const std::string& name, uint32_t 
 
 TEST(DocxReaderTest, StopsUnpackingWhenTheDeclaredSizeLies) {
   // Declares 1000 bytes but unpacks to 40 MiB: refused without unpacking it all.
-  const std::string bomb = WithDeclaredSize(
-      DocxWithDocumentXml(testing::DocumentXml(P(std::string(40u << 20, 'a')))),
-      "word/document.xml", 1000);
+  const std::string bomb =
+      WithDeclaredSize(DocxWithDocumentXml(testing::DocumentXml(P(std::string(40u << 20, 'a')))),
+                       "word/document.xml", 1000);
   absl::StatusOr<DocxDocument> got = ReadDocx(bomb);
   ExpectRefused(got, "word/document.xml");
   // libzip believes the declared size until the end; the cap on bytes read stops it.

@@ -125,9 +125,9 @@ absl::StatusOr<bool> IsDocxImport(const v1::ImportPlanRequest& request) {
           "media_type: only for document_file; leave it empty with document_text");
     }
     if (request.media_type() != kDocx) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "media_type: \"", absl::string_view(request.media_type()).substr(0, 100),
-          "\" is not supported; document_file takes a .docx (", kDocx, ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("media_type: \"", absl::string_view(request.media_type()).substr(0, 100),
+                       "\" is not supported; document_file takes a .docx (", kDocx, ")"));
     }
   }
   return file;

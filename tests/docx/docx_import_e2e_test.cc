@@ -8,11 +8,11 @@
 // only differences allowed are listed in kProvenanceFields and the plan id
 // (it is the sha256 of the text each reads as).
 
+#include <gmock/gmock.h>
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <grpcpp/grpcpp.h>
-#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -50,9 +50,8 @@ constexpr char kDocxType[] =
 // quotes: "the row at line 686"), which format and digest the plan came from,
 // and when it was imported.
 const std::set<std::string> kProvenanceFields = {
-    "first_line",    "last_line",         "document_position", "line",
-    "source_sha256", "source_media_type", "import_time",       "create_time",
-    "update_time"};
+    "first_line",        "last_line",   "document_position", "line",       "source_sha256",
+    "source_media_type", "import_time", "create_time",       "update_time"};
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -241,8 +240,7 @@ TEST_F(DocxImportE2eTest, HostileFilesAreRefusedAndNothingIsWritten) {
       {"not a zip", "这不是压缩包", kDocxType, "not a .docx document: not a zip archive"},
       {"no document part", ZipArchive({{"word/styles.xml", "<a/>"}}), kDocxType,
        "the archive has no word/document.xml"},
-      {"zip bomb", Docx(P(std::string(40u << 20, 'a'))), kDocxType,
-       "word/document.xml declares"},
+      {"zip bomb", Docx(P(std::string(40u << 20, 'a'))), kDocxType, "word/document.xml declares"},
       {"many entries", ZipArchive(many), kDocxType, "entries, more than 1000"},
       {"doctype",
        DocxWithDocumentXml("<!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"

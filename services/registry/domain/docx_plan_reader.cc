@@ -108,7 +108,8 @@ std::string PositionOf(const std::vector<std::string>& positions, int line) {
 void Locate(const std::vector<std::string>& positions, SourceSpan& span) {
   const std::string first = PositionOf(positions, span.first_line);
   const std::string last = PositionOf(positions, span.last_line);
-  span.document_position = (last.empty() || last == first) ? first : absl::StrCat(first, " to ", last);
+  span.document_position =
+      (last.empty() || last == first) ? first : absl::StrCat(first, " to ", last);
 }
 
 void LocateSections(const std::vector<std::string>& positions, std::vector<Section>& sections) {
@@ -150,8 +151,8 @@ absl::Status Relocate(const absl::Status& status, const std::vector<std::string>
   const std::string position = PositionOf(positions, line);
   if (position.empty()) return status;
   return absl::Status(status.code(),
-                      absl::StrCat(position, " (line ", line, " of the document's text): ",
-                                   message.substr(colon + 2)));
+                      absl::StrCat(position, " (line ", line,
+                                   " of the document's text): ", message.substr(colon + 2)));
 }
 
 }  // namespace
@@ -174,8 +175,8 @@ absl::StatusOr<ParsedPlan> ParsePlanDocx(absl::string_view bytes, const ParseOpt
   if (!document.ok()) return document.status();
   DocxPlanText text = DocxToPlanText(*document);
   if (text.text.size() > max_text_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat("docx: the document's text is larger than ",
-                                                   max_text_bytes, " bytes"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("docx: the document's text is larger than ", max_text_bytes, " bytes"));
   }
   absl::StatusOr<ParsedPlan> parsed = ParsePlanDocument(text.text, options);
   if (!parsed.ok()) return Relocate(parsed.status(), text.line_positions);

@@ -22,9 +22,6 @@
 namespace ecoplan::registry {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::StartsWith;
 using common::testing::Docx;
 using common::testing::GridSpan;
 using common::testing::kVMergeContinue;
@@ -33,6 +30,9 @@ using common::testing::P;
 using common::testing::Tbl;
 using common::testing::Tc;
 using common::testing::Tr;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
 
 // The small plan of plan_parser_test.cc as its text …
 constexpr char kSmallPlanText[] =
@@ -72,16 +72,15 @@ std::string SmallPlanDocx(const std::string& extra_body = "") {
         "重点任务"}) {
     body += P(line);
   }
-  body += Tbl(6, {Tr({Tc({"序号"}), Tc({"重点任务"}), Tc({"工作措施"}), Tc({"完成时限"}),
-                      Tc({"牵头部门"}), Tc({"责任单位"})}),
-                  Tr({Tc({"一、大气"}, GridSpan(6))}),
-                  Tr({Tc({"（一）目标"}, GridSpan(6))}),
-                  Tr({Tc({"1"}, kVMergeRestart), Tc({"任务一"}, kVMergeRestart),
-                      Tc({"★措施一"}), Tc({"3月底前"}), Tc({"区发展改革委"}), Tc({"各街镇"})}),
-                  Tr({Tc({}, kVMergeContinue), Tc({}, kVMergeContinue), Tc({"措施二"}),
-                      Tc({"4-5月"}), Tc({"区发改委", "", "区城管委"}), Tc({"相关镇街", ""})}),
-                  Tr({Tc({"3"}), Tc({"任务三"}), Tc({"措施三"}), Tc({"尽快"}), Tc({"区文旅局"}),
-                      Tc({})})});
+  body += Tbl(
+      6, {Tr({Tc({"序号"}), Tc({"重点任务"}), Tc({"工作措施"}), Tc({"完成时限"}), Tc({"牵头部门"}),
+              Tc({"责任单位"})}),
+          Tr({Tc({"一、大气"}, GridSpan(6))}), Tr({Tc({"（一）目标"}, GridSpan(6))}),
+          Tr({Tc({"1"}, kVMergeRestart), Tc({"任务一"}, kVMergeRestart), Tc({"★措施一"}),
+              Tc({"3月底前"}), Tc({"区发展改革委"}), Tc({"各街镇"})}),
+          Tr({Tc({}, kVMergeContinue), Tc({}, kVMergeContinue), Tc({"措施二"}), Tc({"4-5月"}),
+              Tc({"区发改委", "", "区城管委"}), Tc({"相关镇街", ""})}),
+          Tr({Tc({"3"}), Tc({"任务三"}), Tc({"措施三"}), Tc({"尽快"}), Tc({"区文旅局"}), Tc({})})});
   body += P("附件2") + P("指标");
   body += Tbl(2, {Tr({Tc({"镇街"}), Tc({"目标"})}), Tr({Tc({"康庄镇"}), Tc({"30"})}),
                   Tr({Tc({"儒林街道"}), Tc({"-"})})});
@@ -160,9 +159,9 @@ TEST(DocxPlanReaderTest, ReadsMergedCellsAndParagraphsAsTheTextDoes) {
 TEST(DocxPlanReaderTest, WarnsWhatTheTextCannotSayWithPositions) {
   // A tracked change in the front matter and a merged cell across two columns
   // in a row of several cells (annex 2's table gets a third column).
-  std::string docx = SmallPlanDocx(
-      P("注") + Tbl(3, {Tr({Tc({"a", "b"}, GridSpan(2)), Tc({"c"})})}) +
-      "<w:p><w:del><w:r><w:delText>删</w:delText></w:r></w:del></w:p>");
+  std::string docx =
+      SmallPlanDocx(P("注") + Tbl(3, {Tr({Tc({"a", "b"}, GridSpan(2)), Tc({"c"})})}) +
+                    "<w:p><w:del><w:r><w:delText>删</w:delText></w:r></w:del></w:p>");
   ASSERT_OK_AND_ASSIGN(ParsedPlan p, ParsePlanDocx(docx));
   std::vector<std::string> docx_warnings;
   for (const ParseWarning& w : p.plan.warnings) {
@@ -178,8 +177,8 @@ TEST(DocxPlanReaderTest, WarnsWhatTheTextCannotSayWithPositions) {
 
 TEST(DocxPlanReaderTest, ParseErrorsNameTheDocumentPosition) {
   // The parser's "line 1: no document number" becomes the paragraph.
-  absl::StatusOr<ParsedPlan> bad = ParsePlanDocx(Docx(P("北京市延庆区人民政府办公室文件") +
-                                                      P("没有文号") + P("正文")));
+  absl::StatusOr<ParsedPlan> bad =
+      ParsePlanDocx(Docx(P("北京市延庆区人民政府办公室文件") + P("没有文号") + P("正文")));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(bad.status().message()),
