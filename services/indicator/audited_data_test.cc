@@ -62,9 +62,9 @@ class AuditedDataTest : public ::testing::Test {
     ASSERT_OK(evaluator_->Load());
     assessment_store_ = std::make_unique<RocksDbAssessmentStore>(db_.get());
     scoring_ = std::make_unique<EvaluatorPlanScoring>(evaluator_.get());
-    assessments_ = std::make_unique<MonthlyAssessments>(
-        scoring_.get(), assessment_store_.get(), &clock_, absl::FixedTimeZone(8 * 3600),
-        &assessment_executor_);
+    assessments_ =
+        std::make_unique<MonthlyAssessments>(scoring_.get(), assessment_store_.get(), &clock_,
+                                             absl::FixedTimeZone(8 * 3600), &assessment_executor_);
     ASSERT_OK(assessments_->Load());
   }
   void Close() {
@@ -109,8 +109,8 @@ class AuditedDataTest : public ::testing::Test {
     std::vector<ReadingInput> out;
     for (absl::CivilDay d = from; d <= to; ++d) {
       for (int h = 0; h < 24; ++h) {
-        ReadingInput r{"S1", absl::FormatCivilTime(absl::CivilHour(d) + h), Pollutant::kPm25,
-                       pm25, std::nullopt};
+        ReadingInput r{"S1", absl::FormatCivilTime(absl::CivilHour(d) + h), Pollutant::kPm25, pm25,
+                       std::nullopt};
         r.verification = kind;
         out.push_back(std::move(r));
       }
@@ -173,7 +173,7 @@ TEST_F(AuditedDataTest, AuditedReplacesProvisionalIsRecordedAndTheEvaluationSays
     EXPECT_EQ(c.actor(), "bureau.loader");
     EXPECT_EQ(c.call(), "IngestObservations");
     EXPECT_TRUE(c.has_time());
-    if (key == "S1/4/2026-06-01T07") {
+    if (key == "S1/5/2026-06-01T07") {
       found = true;
       EXPECT_EQ(c.previous(), 30);
       EXPECT_EQ(c.value(), 54);
@@ -231,7 +231,8 @@ TEST_F(AuditedDataTest, ProvisionalAfterAuditedIsKeptOutAndCounted) {
   EXPECT_EQ(*e.second.current_value, 30);
 }
 
-TEST_F(AuditedDataTest, AClosedMonthOnProvisionalDataStaysAsPublishedAndAVersionedCorrectionFollows) {
+TEST_F(AuditedDataTest,
+       AClosedMonthOnProvisionalDataStaysAsPublishedAndAVersionedCorrectionFollows) {
   CreatePlan();
   const absl::CivilDay first(2026, 6, 1), last(2026, 6, 30);
   ASSERT_OK(Ingest(Days(first, last, 30, Verification::kProvisional), "feed").status());
@@ -249,10 +250,12 @@ TEST_F(AuditedDataTest, AClosedMonthOnProvisionalDataStaysAsPublishedAndAVersion
                        Ingest(Days(first, last, 80, Verification::kAudited), "bureau.loader"));
   EXPECT_EQ(audited.audited_replaced, 720);
 
-  ASSERT_OK_AND_ASSIGN(MonthAssessment june, assessments_->GetMonth("p", absl::CivilMonth(2026, 6)));
+  ASSERT_OK_AND_ASSIGN(MonthAssessment june,
+                       assessments_->GetMonth("p", absl::CivilMonth(2026, 6)));
   EXPECT_EQ(ToProto(june).SerializeAsString(), published.SerializeAsString());
 
-  ASSERT_OK_AND_ASSIGN(MonthAssessment july, assessments_->GetMonth("p", absl::CivilMonth(2026, 7)));
+  ASSERT_OK_AND_ASSIGN(MonthAssessment july,
+                       assessments_->GetMonth("p", absl::CivilMonth(2026, 7)));
   const v1::MonthlyAssessment open = ToProto(july);
   const v1::Adjustment* correction = nullptr;
   for (const v1::Adjustment& a : open.adjustments()) {

@@ -310,8 +310,8 @@ TEST_F(IndicatorCommandsTest, LoadAuditedReplacesTheProvisionalReadingsAndIsNeve
   args.audited = true;
   std::ostringstream audited;
   ASSERT_OK(IndicatorLoad(ctx_, args, audited));
-  EXPECT_THAT(audited.str(), ContainsRegex(absl::StrCat("Replaced: +", first.accepted_count(),
-                                                        "\n")))
+  EXPECT_THAT(audited.str(),
+              ContainsRegex(absl::StrCat("Replaced: +", first.accepted_count(), "\n")))
       << audited.str();
   EXPECT_THAT(audited.str(), ContainsRegex(absl::StrCat("Audited over provisional: +",
                                                         first.accepted_count(), "\n")));

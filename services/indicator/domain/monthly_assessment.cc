@@ -140,9 +140,9 @@ void IndicatorCorrections(const MonthAssessment& closed, const MonthScores& now,
     a.before = SnapshotText(was);
     a.after = SnapshotText(s);
     a.reference = s.indicator_id;
-    a.detail = absl::StrCat(s.indicator_id, " as of ", absl::FormatCivilTime(closed.as_of),
-                            " is now ", a.after, "; ", MonthText(closed.month), " closed with ",
-                            a.before);
+    a.detail =
+        absl::StrCat(s.indicator_id, " as of ", absl::FormatCivilTime(closed.as_of), " is now ",
+                     a.after, "; ", MonthText(closed.month), " closed with ", a.before);
     out->push_back(std::move(a));
   }
 }

@@ -260,8 +260,8 @@ TEST(CorrectionsTest, AuditedDataReplacingProvisionalIsACorrectionWithItsCause) 
   MonthScores now = june.scores;
   now.lights[0] = Light("a1-t2-m3", Colour::kRed, "indicator a1-t2-m3-i1 is off track");
   now.indicators = {Pm25(36, IndicatorStatus::kOffTrack, 181, 0)};
-  now.scorecards[0].components[0].facts[2] = {"indicators_on_track/a1-t2-m3-i1", "owner",
-                                              "off_track", 0, "a1-t2-m3-i1", "PM2.5 36"};
+  now.scorecards[0].components[0].facts[2] = {
+      "indicators_on_track/a1-t2-m3-i1", "owner", "off_track", 0, "a1-t2-m3-i1", "PM2.5 36"};
   now.scorecards[0].score = 40;
   // A late report for another measure changes too: its cause is not the audit.
   now.scorecards[0].components[0].facts[1].outcome = "late";

@@ -113,8 +113,8 @@ void ObservationBook::SetStations(std::vector<Station> stations) {
 }
 
 std::optional<ObservationBook::HeldReading> ObservationBook::Held(const std::string& station,
-                                                                 Pollutant p,
-                                                                 absl::CivilHour hour) const {
+                                                                  Pollutant p,
+                                                                  absl::CivilHour hour) const {
   auto it = grids_.find({station, absl::CivilDay(hour)});
   if (it == grids_.end()) return std::nullopt;
   const HourSlots& slots = it->second.slots[static_cast<int>(p)];
@@ -199,8 +199,8 @@ PreparedBatch ObservationBook::Prepare(const std::vector<ReadingInput>& batch,
       ++out.unchanged;
       continue;
     }
-    ReadingWrite write{r.station, r.pollutant, hours[i], values[i], std::nullopt, r.verification,
-                       std::nullopt};
+    ReadingWrite write{r.station,    r.pollutant,    hours[i],    values[i],
+                       std::nullopt, r.verification, std::nullopt};
     if (held.has_value()) {
       write.previous = held->value;
       write.previous_verification = held->verification;

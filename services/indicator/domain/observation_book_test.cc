@@ -170,9 +170,8 @@ TEST_F(ProvisionalAuditedTest, ProvisionalNeverReplacesAuditedAndAuditedCorrects
   ASSERT_EQ(p.writes.size(), 1u);
   EXPECT_EQ(p.writes[0].hour, absl::CivilHour(2026, 4, 2, 5));
 
-  PreparedBatch fix =
-      book_.Prepare(Audited({{"Gucheng", "2026-04-01T05", Pollutant::kPm25, 44, std::nullopt}}),
-                    now_);
+  PreparedBatch fix = book_.Prepare(
+      Audited({{"Gucheng", "2026-04-01T05", Pollutant::kPm25, 44, std::nullopt}}), now_);
   EXPECT_EQ(fix.replaced, 1);
   EXPECT_EQ(fix.audited_replaced, 0);  // a correction of an audited value
   ASSERT_EQ(fix.writes.size(), 1u);

@@ -129,8 +129,8 @@ absl::StatusOr<common::WriteRequest> RocksDbIndicatorStore::ToWrite(const Change
   }
   if (change.station.has_value()) ECOPLAN_RETURN_IF_ERROR(PutStation(w, *change.station));
   if (!change.readings.empty()) {
-    ECOPLAN_RETURN_IF_ERROR(PutReadings(w, change.readings, change.readings_time,
-                                        change.actor, change.readings_call));
+    ECOPLAN_RETURN_IF_ERROR(
+        PutReadings(w, change.readings, change.readings_time, change.actor, change.readings_call));
   }
   if (!change.station_days.empty()) ECOPLAN_RETURN_IF_ERROR(PutStationDays(w, change.station_days));
   if (change.ledger.has_value()) ECOPLAN_RETURN_IF_ERROR(PutLedgerChange(w, *change.ledger));
