@@ -30,6 +30,7 @@ targets=(
   "services/notification/webhook_signature_fuzzer:services/notification/domain/testdata/webhook_signature_corpus"
   "services/progress/domain/problem_csv_fuzzer:services/progress/domain/testdata/problem_csv_corpus"
   "services/progress/domain/problem_xlsx_fuzzer:services/progress/domain/testdata/problem_xlsx_corpus"
+  "common/docx/docx_reader_fuzzer:common/docx/testdata/docx_reader_corpus"
 )
 names=()
 for t in "${targets[@]}"; do names+=("$(basename "${t%%:*}")"); done

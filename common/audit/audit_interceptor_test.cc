@@ -410,6 +410,7 @@ TEST(IsReadOnlyMethodTest, ClassifiesEveryMethodOfEveryService) {
                                         "UpdateMeasure",
                                         "CreateSupervisionTask",
                                         "SubmitReport",
+                                        "PrefillReport",
                                         "AcceptReport",
                                         "ReturnReport",
                                         "RequestExtension",

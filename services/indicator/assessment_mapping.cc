@@ -28,6 +28,10 @@ v1::Adjustment ToProto(const Adjustment& a) {
   p.set_points(a.points);
   p.set_reference(a.reference);
   p.set_detail(a.detail);
+  p.set_cause(a.cause == CorrectionCause::kAuditedData   ? v1::CORRECTION_CAUSE_AUDITED_DATA
+              : a.cause == CorrectionCause::kDataChanged ? v1::CORRECTION_CAUSE_DATA_CHANGED
+                                                         : v1::CORRECTION_CAUSE_UNSPECIFIED);
+  p.set_version(a.version);
   return p;
 }
 
@@ -45,6 +49,10 @@ absl::StatusOr<Adjustment> FromProto(const v1::Adjustment& p) {
   a.points = p.points();
   a.reference = p.reference();
   a.detail = p.detail();
+  a.cause = p.cause() == v1::CORRECTION_CAUSE_AUDITED_DATA   ? CorrectionCause::kAuditedData
+            : p.cause() == v1::CORRECTION_CAUSE_DATA_CHANGED ? CorrectionCause::kDataChanged
+                                                             : CorrectionCause::kNone;
+  a.version = p.version();
   return a;
 }
 
@@ -368,6 +376,15 @@ v1::MonthlyAssessment ToProto(const MonthAssessment& m) {
   }
   for (const Adjustment& a : m.adjustments) *p.add_adjustments() = ToProto(a);
   for (const Contest& c : m.decided_contests) *p.add_decided_contests() = ToProto(c);
+  for (const IndicatorSnapshot& s : m.scores.indicators) {
+    v1::IndicatorSnapshot* i = p.add_indicators();
+    i->set_indicator(s.indicator_id);
+    for (const std::string& measure : s.measures) i->add_measures(measure);
+    if (s.value.has_value()) i->set_value(*s.value);
+    i->set_status(ToProto(s.status));
+    *i->mutable_data_verification() = ToProto(s.data);
+  }
+  if (m.scores.data.has_value()) *p.mutable_data_verification() = ToProto(*m.scores.data);
   return p;
 }
 
@@ -387,6 +404,16 @@ absl::StatusOr<MonthAssessment> FromProto(const v1::MonthlyAssessment& p) {
   m.rules = FromProto(p.rules());
   for (const v1::MeasureLight& l : p.measure_lights()) m.scores.lights.push_back(LightFromProto(l));
   for (const v1::Scorecard& c : p.scorecards()) m.scores.scorecards.push_back(CardFromProto(c));
+  for (const v1::IndicatorSnapshot& i : p.indicators()) {
+    IndicatorSnapshot s;
+    s.indicator_id = i.indicator();
+    s.measures.assign(i.measures().begin(), i.measures().end());
+    if (i.has_value()) s.value = i.value();
+    s.status = FromProto(i.status());
+    s.data = DataDaysFromProto(i.data_verification());
+    m.scores.indicators.push_back(std::move(s));
+  }
+  if (p.has_data_verification()) m.scores.data = DataDaysFromProto(p.data_verification());
   for (const v1::Adjustment& a : p.adjustments()) {
     absl::StatusOr<Adjustment> adjustment = FromProto(a);
     if (!adjustment.ok()) return adjustment.status();

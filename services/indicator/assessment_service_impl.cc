@@ -50,7 +50,14 @@ absl::StatusOr<MonthScores> EvaluatorPlanScoring::Score(const std::string& plan_
   absl::StatusOr<PlanResult> result =
       evaluator_->EvaluatePlan(plan_id, as_of, rules, /*with_facts=*/true);
   if (!result.ok()) return result.status();
-  return MonthScores{std::move(result->lights), std::move(result->scorecards)};
+  MonthScores scores{std::move(result->lights), std::move(result->scorecards)};
+  for (const auto& [indicator, e] : result->evaluations) {
+    if (!e.data.has_value()) continue;  // air-quality indicators only
+    scores.indicators.push_back(
+        {indicator.id, indicator.measures, e.current_value, e.status, *e.data});
+  }
+  scores.data = result->data;
+  return scores;
 }
 
 bool EvaluatorPlanScoring::KnowsPlan(const std::string& plan_id) const {

@@ -75,8 +75,9 @@ absl::Status CheckReason(const std::string& reason) {
 // of a chunk and of its outcome: ingest_mapping.h.
 class IngestReactor final : public grpc::ServerReadReactor<v1::IngestObservationsRequest> {
  public:
-  IngestReactor(IndicatorEvaluator* evaluator, v1::IngestObservationsResponse* response)
-      : evaluator_(evaluator), response_(response) {
+  IngestReactor(IndicatorEvaluator* evaluator, v1::IngestObservationsResponse* response,
+                std::string actor)
+      : evaluator_(evaluator), response_(response), actor_(std::move(actor)) {
     StartRead(&request_);
   }
 
@@ -88,9 +89,16 @@ class IngestReactor final : public grpc::ServerReadReactor<v1::IngestObservation
     const int batch = response_->batch_count();
     response_->set_batch_count(batch + 1);
     auto in = std::make_shared<ChunkInput>(ChunkFromProto(request_));
+    in->chunk.actor = actor_;
     for (size_t i : in->without_pollutant) {
       const v1::StationReading& r = request_.readings(static_cast<int>(i));
       AddRejection(absl::StrCat(batch, ":", i), r.station(), r.hour(), "pollutant is not set",
+                   response_);
+    }
+    for (size_t i : in->bad_verification) {
+      const v1::StationReading& r = request_.readings(static_cast<int>(i));
+      AddRejection(absl::StrCat(batch, ":", i), r.station(), r.hour(),
+                   "verification must be PROVISIONAL or AUDITED (MIXED describes summaries)",
                    response_);
     }
     evaluator_->Ingest(in->chunk, [this, batch, in](absl::StatusOr<ChunkOutcome> outcome) {
@@ -108,6 +116,7 @@ class IngestReactor final : public grpc::ServerReadReactor<v1::IngestObservation
  private:
   IndicatorEvaluator* const evaluator_;
   v1::IngestObservationsResponse* const response_;
+  const std::string actor_;  // the caller's subject, recorded with its corrections
   v1::IngestObservationsRequest request_;
 };
 
@@ -362,7 +371,7 @@ grpc::ServerReadReactor<v1::IngestObservationsRequest>* IndicatorServiceImpl::In
     grpc::CallbackServerContext* ctx, v1::IngestObservationsResponse* resp) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "IngestObservations");
   if (!who.ok()) return new RefusedUpload<v1::IngestObservationsRequest>(who.status());
-  return new IngestReactor(evaluator_, resp);
+  return new IngestReactor(evaluator_, resp, who->subject);
 }
 
 grpc::ServerUnaryReactor* IndicatorServiceImpl::GetDailyAirQuality(
@@ -436,6 +445,7 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::EvaluatePlan(grpc::CallbackServe
   for (const auto& [status, n] : out.status_counts) (*resp->mutable_status_counts())[status] = n;
   resp->set_reports_source(r->reports_source);
   resp->set_reports_source_zh(r->reports_source_zh);
+  if (r->data.has_value()) *resp->mutable_data_verification() = ToProto(*r->data);
   for (const std::string& rule : r->rules) resp->add_rules(rule);
   for (const std::string& u : out.unmatched_reported_values) resp->add_unmatched_reported_values(u);
   return Finish(ctx, absl::OkStatus());

@@ -415,3 +415,74 @@ TEST_F(IndicatorServiceImplTest, RefusesCallersThePolicyDoesNotAllowAndRecordsTh
 
 }  // namespace
 }  // namespace ecoplan::indicator
+
+namespace ecoplan::indicator {
+namespace {
+
+TEST_F(IndicatorServiceImplTest, AuditedReadingsReplaceProvisionalOnesAndDailyAirQualitySaysSo) {
+  AddStation("Gucheng", "永定镇", true);
+  std::vector<v1::StationReading> day;
+  for (int h = 0; h < 24; ++h) {
+    v1::StationReading r;
+    r.set_station("Gucheng");
+    r.set_hour(absl::FormatCivilTime(absl::CivilHour(2026, 4, 1, h)));
+    r.set_pollutant(v1::POLLUTANT_PM25);
+    r.set_value(40);
+    day.push_back(r);  // verification unset: provisional
+  }
+  EXPECT_EQ(Ingest(day, 24).accepted_count(), 24);
+
+  v1::GetDailyAirQualityRequest req;
+  req.set_area("district");
+  req.mutable_from()->set_year(2026);
+  req.mutable_from()->set_month(4);
+  req.mutable_from()->set_day(1);
+  *req.mutable_to() = req.from();
+  v1::GetDailyAirQualityResponse provisional;
+  ASSERT_TRUE(stub_->GetDailyAirQuality(Ctx().get(), req, &provisional).ok());
+  ASSERT_EQ(provisional.days_size(), 1);
+  EXPECT_EQ(provisional.days(0).data_verification().verification(),
+            v1::DATA_VERIFICATION_PROVISIONAL);
+  EXPECT_EQ(provisional.days(0).data_verification().provisional_hours(), 24);
+
+  // The audited release of the first 12 hours, and a summary kind, which no reading has.
+  std::vector<v1::StationReading> audited(day.begin(), day.begin() + 12);
+  for (v1::StationReading& r : audited) r.set_verification(v1::DATA_VERIFICATION_AUDITED);
+  audited[3].set_value(47);
+  v1::StationReading mixed = day[20];
+  mixed.set_verification(v1::DATA_VERIFICATION_MIXED);
+  audited.push_back(mixed);
+  const v1::IngestObservationsResponse replaced = Ingest(audited, 100);
+  EXPECT_EQ(replaced.replaced_count(), 12);
+  EXPECT_EQ(replaced.audited_replaced_count(), 12);
+  EXPECT_EQ(replaced.rejected_count(), 1);
+  ASSERT_EQ(replaced.rejections_size(), 1);
+  EXPECT_NE(replaced.rejections(0).reason().find("PROVISIONAL or AUDITED"), std::string::npos);
+  ASSERT_OK_AND_ASSIGN(auto corrections, store_->ListCorrections("Gucheng"));
+  ASSERT_EQ(corrections.size(), 12u);
+  EXPECT_EQ(corrections[3].second.previous(), 40);
+  EXPECT_EQ(corrections[3].second.value(), 47);
+  EXPECT_EQ(corrections[3].second.previous_verification(), v1::DATA_VERIFICATION_PROVISIONAL);
+  EXPECT_EQ(corrections[3].second.verification(), v1::DATA_VERIFICATION_AUDITED);
+  EXPECT_EQ(corrections[3].second.call(), "IngestObservations");
+  EXPECT_FALSE(corrections[3].second.actor().empty());
+
+  // A provisional re-send of the day: the audited hours are kept.
+  const v1::IngestObservationsResponse late = Ingest(day, 24);
+  EXPECT_EQ(late.kept_audited_count(), 12);
+  EXPECT_EQ(late.unchanged_count(), 12);
+  EXPECT_EQ(late.replaced_count(), 0);
+  EXPECT_EQ(late.rejected_count(), 0);
+
+  v1::GetDailyAirQualityResponse after;
+  ASSERT_TRUE(stub_->GetDailyAirQuality(Ctx().get(), req, &after).ok());
+  ASSERT_EQ(after.days_size(), 1);
+  const v1::DataVerificationSummary& mix = after.days(0).data_verification();
+  EXPECT_EQ(mix.verification(), v1::DATA_VERIFICATION_MIXED);
+  EXPECT_EQ(mix.audited_hours(), 12);
+  EXPECT_EQ(mix.provisional_hours(), 12);
+  EXPECT_EQ(mix.provisional_days(), 1);
+}
+
+}  // namespace
+}  // namespace ecoplan::indicator

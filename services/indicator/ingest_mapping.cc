@@ -18,6 +18,12 @@ ChunkInput ChunkFromProto(const v1::IngestObservationsRequest& request) {
       in.without_pollutant.push_back(static_cast<size_t>(i));
       continue;
     }
+    if (r.verification() != v1::DATA_VERIFICATION_UNSPECIFIED &&
+        r.verification() != v1::DATA_VERIFICATION_PROVISIONAL &&
+        r.verification() != v1::DATA_VERIFICATION_AUDITED) {
+      in.bad_verification.push_back(static_cast<size_t>(i));
+      continue;
+    }
     ReadingInput reading;
     reading.station = r.station();
     reading.hour = r.hour();
@@ -25,6 +31,7 @@ ChunkInput ChunkFromProto(const v1::IngestObservationsRequest& request) {
     reading.value = r.value();
     if (r.unit() == v1::CONCENTRATION_UNIT_UG_M3) reading.unit = Unit::kMicrogramsPerCubicMeter;
     if (r.unit() == v1::CONCENTRATION_UNIT_MG_M3) reading.unit = Unit::kMilligramsPerCubicMeter;
+    reading.verification = VerificationFromProto(r.verification());
     in.chunk.readings.push_back(std::move(reading));
     in.reading_index.push_back(static_cast<size_t>(i));
   }
@@ -58,6 +65,8 @@ void AddChunkOutcome(int batch, const ChunkInput& in, const ChunkOutcome& o,
   response->set_accepted_count(response->accepted_count() + o.accepted);
   response->set_replaced_count(response->replaced_count() + o.replaced);
   response->set_unchanged_count(response->unchanged_count() + o.unchanged);
+  response->set_audited_replaced_count(response->audited_replaced_count() + o.audited_replaced);
+  response->set_kept_audited_count(response->kept_audited_count() + o.kept_audited);
   for (size_t i = 0; i < o.readings.outcomes.size(); ++i) {
     const ItemOutcome& x = o.readings.outcomes[i];
     if (x.kind != ItemOutcome::kRejected) continue;

@@ -24,6 +24,8 @@ struct ChunkInput {
   std::vector<size_t> reading_index;
   // Readings of the request without a pollutant (their indexes), rejected before the evaluator.
   std::vector<size_t> without_pollutant;
+  // Readings whose verification is MIXED or unknown (their indexes), rejected likewise.
+  std::vector<size_t> bad_verification;
 };
 
 // The chunk of `request`; a value's unset or impossible date is left unset

@@ -259,6 +259,7 @@ v1::Evaluation ToProto(const Indicator& indicator, const Evaluation& e) {
   v1::Evaluation p;
   *p.mutable_indicator() = ToProto(indicator);
   *p.mutable_as_of() = DateToProto(e.as_of);
+  if (e.data.has_value()) *p.mutable_data_verification() = ToProto(*e.data);
   if (e.current_value) p.set_current_value(*e.current_value);
   if (e.target_value) p.set_target_value(*e.target_value);
   p.set_status(ToProto(e.status));
@@ -293,6 +294,7 @@ v1::Evaluation ToProto(const Indicator& indicator, const Evaluation& e) {
 v1::TownRank ToProto(const TownRank& t) {
   v1::TownRank p;
   p.set_rank(t.rank);
+  if (t.data.has_value()) *p.mutable_data_verification() = ToProto(*t.data);
   p.set_town(t.town);
   if (t.pm25) p.set_pm25(*t.pm25);
   if (t.target) p.set_target(*t.target);
@@ -460,6 +462,7 @@ v1::DailyAirQuality ToProto(const DistrictDay& day, const DailyAqi& aqi,
   p.set_standard(aqi.standard_id);
   p.set_validity_standard(std::string(validity_standard));
   p.set_published(aqi.published());
+  *p.mutable_data_verification() = ToProto(TallyVerification({day}, day.day, day.day));
   if (aqi.published()) {
     p.set_aqi(aqi.aqi);
     p.set_category(std::string(AqiCategoryName(aqi.category)));
@@ -478,6 +481,42 @@ v1::DailyAirQuality ToProto(const DistrictDay& day, const DailyAqi& aqi,
     if (aqi.items[k].in_aqi && aqi.items[k].iaqi.has_iaqi) v->set_iaqi(aqi.items[k].iaqi.iaqi);
   }
   return p;
+}
+
+v1::DataVerification VerificationToProto(Verification v) {
+  return v == Verification::kAudited ? v1::DATA_VERIFICATION_AUDITED
+                                     : v1::DATA_VERIFICATION_PROVISIONAL;
+}
+
+Verification VerificationFromProto(v1::DataVerification v) {
+  return v == v1::DATA_VERIFICATION_AUDITED ? Verification::kAudited : Verification::kProvisional;
+}
+
+v1::DataVerificationSummary ToProto(const DataDays& days) {
+  v1::DataVerificationSummary p;
+  if (days.empty()) {
+    p.set_verification(v1::DATA_VERIFICATION_UNSPECIFIED);
+  } else if (days.provisional_days == 0) {
+    p.set_verification(v1::DATA_VERIFICATION_AUDITED);
+  } else if (days.audited_days == 0 && days.hours.audited_hours == 0) {
+    p.set_verification(v1::DATA_VERIFICATION_PROVISIONAL);
+  } else {
+    p.set_verification(v1::DATA_VERIFICATION_MIXED);
+  }
+  p.set_audited_days(days.audited_days);
+  p.set_provisional_days(days.provisional_days);
+  p.set_audited_hours(days.hours.audited_hours);
+  p.set_provisional_hours(days.hours.provisional_hours);
+  return p;
+}
+
+DataDays DataDaysFromProto(const v1::DataVerificationSummary& p) {
+  DataDays d;
+  d.audited_days = p.audited_days();
+  d.provisional_days = p.provisional_days();
+  d.hours.audited_hours = p.audited_hours();
+  d.hours.provisional_hours = p.provisional_hours();
+  return d;
 }
 
 absl::StatusOr<Pollutant> PollutantFromProto(v1::Pollutant pollutant) {

@@ -72,6 +72,14 @@ ecoplan::indicator::v1::Scorecard ToProto(const Scorecard& card);
 ecoplan::indicator::v1::DailyAirQuality ToProto(const DistrictDay& day, const DailyAqi& aqi,
                                                 absl::string_view validity_standard);
 
+// Provisional / audited ↔ v1 (UNSPECIFIED and anything else read as provisional).
+ecoplan::indicator::v1::DataVerification VerificationToProto(Verification v);
+Verification VerificationFromProto(ecoplan::indicator::v1::DataVerification v);
+// The summary of `days` (verification AUDITED, PROVISIONAL, MIXED or, without
+// days, UNSPECIFIED) and back.
+ecoplan::indicator::v1::DataVerificationSummary ToProto(const DataDays& days);
+DataDays DataDaysFromProto(const ecoplan::indicator::v1::DataVerificationSummary& summary);
+
 // v1.Pollutant → domain. Errors: InvalidArgument for UNSPECIFIED / unknown.
 absl::StatusOr<Pollutant> PollutantFromProto(ecoplan::indicator::v1::Pollutant pollutant);
 

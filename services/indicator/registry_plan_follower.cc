@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
+#include "common/text/normalize.h"
 #include "services/indicator/follow_effect.h"
 #include "services/indicator/proto_mapping.h"
 
@@ -79,7 +80,7 @@ MeasureView ViewOf(const rv1::Measure& m, const std::map<std::string, std::strin
       v.responsible_organizations.push_back(n);
     }
   }
-  v.clear_all_required = absl::StrContains(m.text(), "动态清零");
+  v.clear_all_required = absl::StrContains(common::NormalizeDocumentText(m.text()), "动态清零");
   // Checkpoints of the text: each with the day(s) it is due.
   for (const rv1::Checkpoint& c : m.checkpoints()) {
     CheckpointView due;
@@ -146,7 +147,9 @@ RegistryPlan FromRegistryExport(const rv1::ExportPlanResponse& exported) {
     for (const rv1::Measure& m : task.measures()) {
       SourceMeasure sm;
       sm.id = common::LastSegment(m.name());
-      sm.text = m.text();
+      // The registry keeps texts as the document writes them (full-width
+      // digits and signs too); targets are read from the normalized form.
+      sm.text = common::NormalizeDocumentText(m.text());
       sm.leads = Names(m.lead_organizations(), &display);
       out.source.measures.push_back(std::move(sm));
       out.view.measures.push_back(ViewOf(m, &display));

@@ -23,6 +23,9 @@ const common::PolicyTable& ProgressPolicy() {
                "reports and drafts are read by their own organization, the bureau, the command "
                "center and services");
     }
+    t->Allow("PrefillReport", {Role::kAdministrator}, {},
+             "the bureau's integration pushes figures another system holds (一数一源) into "
+             "drafts; its subject is recorded");
     t->Allow("AcceptReport", {Role::kAdministrator}, {}, "the bureau reviews");
     t->Allow("ReturnReport", {Role::kAdministrator}, {}, "the bureau reviews");
     t->Allow("GetSubmissionStatus", readers, {}, "the bureau's list of who has not reported");

@@ -40,8 +40,9 @@ TEST(ProgressPolicyTest, ReportersActForTheirOwnOrganizationOnlyAndOnlyTheBureau
     EXPECT_FALSE(allowed(common::Role::kViewer, write, own)) << write;
     EXPECT_FALSE(allowed(common::Role::kService, write, own)) << write;
   }
-  for (const char* bureau : {"AcceptReport", "ReturnReport", "DecideExtension", "ConfirmCompletion",
-                             "RejectCompletion", "UpdateReportingCalendar", "LoadHolidays"}) {
+  for (const char* bureau :
+       {"AcceptReport", "ReturnReport", "DecideExtension", "ConfirmCompletion", "RejectCompletion",
+        "UpdateReportingCalendar", "LoadHolidays", "PrefillReport"}) {
     const auto any = common::ResourceScope::Any();
     EXPECT_TRUE(allowed(common::Role::kAdministrator, bureau, any)) << bureau;
     for (common::Role role :
@@ -49,6 +50,11 @@ TEST(ProgressPolicyTest, ReportersActForTheirOwnOrganizationOnlyAndOnlyTheBureau
       EXPECT_FALSE(allowed(role, bureau, any)) << bureau << " as " << common::RoleName(role);
     }
   }
+  // Figures pushed by another system prefill drafts only through the bureau
+  // (一数一源): not a reporter, even for its own organization, nor a service.
+  EXPECT_FALSE(
+      allowed(common::Role::kReporter, "PrefillReport", common::ResourceScope::OwnedBy({"o-1"})));
+  EXPECT_FALSE(common::testing::AllowsService(ProgressPolicy(), "indicator", "PrefillReport"));
   EXPECT_FALSE(
       allowed(common::Role::kReporter, "GetSubmissionStatus", common::ResourceScope::Any()));
   EXPECT_TRUE(allowed(common::Role::kViewer, "GetSubmissionStatus", common::ResourceScope::Any()));

@@ -166,6 +166,42 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::SubmitReport(grpc::CallbackServer
       [response](const Report& r) { *response->mutable_report() = ToProto(r); });
 }
 
+grpc::ServerUnaryReactor* ProgressServiceImpl::PrefillReport(
+    grpc::CallbackServerContext* ctx, const v1::PrefillReportRequest* request,
+    v1::PrefillReportResponse* response) {
+  absl::StatusOr<Principal> who = Authorize(ctx, "PrefillReport", ResourceScope::Any());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
+  absl::StatusOr<ReportPrefill> prefill = [&]() -> absl::StatusOr<ReportPrefill> {
+    ReportPrefill p;
+    ECOPLAN_ASSIGN_OR_RETURN(p.plan_id, ParsePlanName(request->parent(), "parent"));
+    ECOPLAN_ASSIGN_OR_RETURN(p.org_id,
+                             ParseOrganizationName(request->organization(), "organization"));
+    p.period = request->period();
+    if (request->entries_size() > static_cast<int>(kMaxEntries)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("entries: ", request->entries_size(), " entries; at most ", kMaxEntries));
+    }
+    for (int i = 0; i < request->entries_size(); ++i) {
+      ECOPLAN_ASSIGN_OR_RETURN(PrefillEntry e, FromProto(p.plan_id, request->entries(i),
+                                                         absl::StrCat("entries[", i, "]")));
+      p.entries.push_back(std::move(e));
+    }
+    return p;
+  }();
+  if (!prefill.ok()) return FinishUnary(ctx, prefill.status());
+  return AnswerAsync<PrefillResult>(
+      ctx,
+      [&](Callback<PrefillResult> done) {
+        recorder_->PrefillReport(*std::move(prefill),
+                                 CallerOf(*who, request->actor(), request->request_id()),
+                                 std::move(done));
+      },
+      [response](const PrefillResult& r) {
+        *response->mutable_report() = ToProto(r.report);
+        for (const std::string& f : r.kept_fields) response->add_kept_fields(f);
+      });
+}
+
 grpc::ServerUnaryReactor* ProgressServiceImpl::GetReport(grpc::CallbackServerContext* ctx,
                                                          const v1::GetReportRequest* request,
                                                          v1::GetReportResponse* response) {
@@ -303,12 +339,14 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::GetSubmissionStatus(
       if (o.state == SubmissionState::kLate) {
         po->mutable_lateness()->set_seconds(absl::ToInt64Seconds(o.lateness));
       }
+      *po->mutable_burden() = ToProto(o.burden);
     }
     response->set_on_time_count(status.on_time);
     response->set_late_count(status.late);
     response->set_draft_only_count(status.draft_only);
     response->set_missing_count(status.missing);
     response->set_owed(status.owed);
+    *response->mutable_burden() = ToProto(status.burden);
     return absl::OkStatus();
   });
 }

@@ -70,6 +70,7 @@ class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
   ECOPLAN_UNARY_RPC(ListProblemItems);
   ECOPLAN_UNARY_RPC(SummarizeProblemItems);
   ECOPLAN_UNARY_RPC(TransitionProblemItem);
+  ECOPLAN_UNARY_RPC(PrefillReport);
   grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
       grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* request) override;
 

@@ -640,5 +640,210 @@ TEST_F(ProgressServiceImplTest, ImportProblemItemsReadsAnXlsxWorkbookAndWantsExa
   EXPECT_NE(status.error_message().find("not an .xlsx workbook"), std::string::npos);
 }
 
+// 一数一源: figures another system holds prefill the draft through the edge,
+// with their source; the organization confirms two and corrects one by
+// submitting; the burden shows it.
+class PrefillReportTest : public ProgressServiceImplTest {
+ protected:
+  void SetUp() override {
+    ProgressServiceImplTest::SetUp();
+    // A second measure that only 区交通局 owns.
+    ASSERT_OK_AND_ASSIGN(std::shared_ptr<const PlanInfo> current, plans_.Get("2026-abc"));
+    auto plan = std::make_shared<PlanInfo>(*current);
+    plan->measures.push_back({"a2-t1-m1",
+                              0,
+                              "公交电动化",
+                              "年底前",
+                              1,
+                              std::nullopt,
+                              absl::CivilDay(2026, 12, 31),
+                              {"o-traffic"},
+                              {}});
+    plan->Index();
+    plans_.Put(plan);
+  }
+
+  static void SetSource(v1::ValueSource* s, const std::string& system, const std::string& record) {
+    s->set_system(system);
+    s->set_record_id(record);
+    s->mutable_file_time()->set_seconds(1778371200);  // 2026-05-10T00:00:00Z
+  }
+
+  static v1::PrefillReportRequest Push() {
+    v1::PrefillReportRequest r;
+    r.set_parent("plans/2026-abc");
+    r.set_organization("organizations/o-eco");
+    r.set_period("2026-05");
+    r.set_request_id("push-1");
+    v1::PrefillEntry* e = r.add_entries();
+    e->set_measure("plans/2026-abc/measures/a1-t1-m1");
+    SetSource(e->mutable_source(), "市生态环境统计系统", "HJTJ-2026-05-0117");
+    auto add = [e](const std::string& name, double value, const std::string& unit) {
+      v1::PrefilledValue* v = e->add_values();
+      v->mutable_value()->set_name(name);
+      v->mutable_value()->set_value(value);
+      v->mutable_value()->set_unit(unit);
+      return v;
+    };
+    add("新能源货车占比", 46.5, "%");
+    add("新能源货车数量", 240, "辆");
+    SetSource(add("充电桩数量", 30, "个")->mutable_source(), "区发改委台账", "FG-2026-031");
+    return r;
+  }
+
+  static const v1::FieldProvenance* Record(const v1::ReportEntry& e, const std::string& field) {
+    for (const v1::FieldProvenance& p : e.provenance()) {
+      if (p.field() == field) return &p;
+    }
+    return nullptr;
+  }
+};
+
+TEST_F(PrefillReportTest, PrefilledConfirmedAndCorrectedValuesKeepTheirSourceAndAreCounted) {
+  v1::PrefillReportResponse pushed;
+  grpc::Status status =
+      stub_->PrefillReport(As(common::Role::kAdministrator).get(), Push(), &pushed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(pushed.report().name(), "plans/2026-abc/reports/o-eco_2026-05");
+  EXPECT_EQ(pushed.report().state(), v1::REPORT_STATE_DRAFT);
+  EXPECT_EQ(pushed.kept_fields_size(), 0);
+  ASSERT_EQ(pushed.report().entries_size(), 1);
+  const v1::ReportEntry& draft = pushed.report().entries(0);
+  ASSERT_EQ(draft.provenance_size(), 3);
+  EXPECT_EQ(draft.provenance(0).field(), "values[新能源货车占比]");
+  EXPECT_EQ(draft.provenance(0).origin(), v1::FIELD_ORIGIN_PREFILLED);
+  EXPECT_EQ(draft.provenance(0).source().system(), "市生态环境统计系统");
+  EXPECT_EQ(draft.provenance(0).source().record_id(), "HJTJ-2026-05-0117");
+  EXPECT_EQ(draft.provenance(0).source().file_time().seconds(), 1778371200);
+  EXPECT_EQ(draft.provenance(0).prefilled_value(), "46.5 %");
+  EXPECT_EQ(draft.provenance(0).pushed_by(), "wang.administrator");
+  EXPECT_EQ(draft.provenance(2).source().system(), "区发改委台账");
+
+  // A retry with the same request id answers the same and writes nothing.
+  const int commits = store_.commits();
+  v1::PrefillReportResponse retried;
+  ASSERT_TRUE(stub_->PrefillReport(As(common::Role::kAdministrator).get(), Push(), &retried).ok());
+  EXPECT_EQ(store_.commits(), commits);
+  EXPECT_EQ(retried.report().etag(), pushed.report().etag());
+  EXPECT_EQ(retried.report().entries(0).provenance_size(), 3);
+
+  // The organization reads its draft, types the rest, keeps two values and
+  // corrects the third; the provenance it echoes back is ignored.
+  v1::SubmitReportRequest submit;
+  submit.set_parent("plans/2026-abc");
+  submit.set_organization("organizations/o-eco");
+  submit.set_period("2026-05");
+  submit.set_etag(pushed.report().etag());
+  v1::ReportEntry* e = submit.add_entries();
+  *e = draft;
+  e->set_status(v1::MEASURE_STATUS_IN_PROGRESS);
+  e->set_percent_done(40);
+  e->set_work_done("推广新能源货车");
+  e->set_next_steps("继续推进");
+  e->mutable_values(2)->set_value(32);
+  e->mutable_provenance(2)->set_origin(v1::FIELD_ORIGIN_CONFIRMED);
+  v1::SubmitReportResponse submitted;
+  status = stub_->SubmitReport(As(common::Role::kReporter, "o-eco").get(), submit, &submitted);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  v1::ListReportRevisionsRequest history;
+  history.set_name(submitted.report().name());
+  v1::ListReportRevisionsResponse revisions;
+  ASSERT_TRUE(stub_->ListReportRevisions(Context().get(), history, &revisions).ok());
+  ASSERT_EQ(revisions.revisions_size(), 2);
+  EXPECT_EQ(revisions.revisions(0).action(), v1::REVISION_ACTION_PREFILLED);
+  EXPECT_EQ(revisions.revisions(0).actor(), "wang.administrator");
+  EXPECT_EQ(revisions.revisions(1).action(), v1::REVISION_ACTION_SUBMITTED);
+  const v1::ReportEntry& kept = revisions.revisions(1).report().entries(0);
+  ASSERT_EQ(kept.provenance_size(), 3);
+  EXPECT_EQ(Record(kept, "values[新能源货车占比]")->origin(), v1::FIELD_ORIGIN_CONFIRMED);
+  EXPECT_EQ(Record(kept, "values[新能源货车数量]")->origin(), v1::FIELD_ORIGIN_CONFIRMED);
+  const v1::FieldProvenance* chargers = Record(kept, "values[充电桩数量]");
+  EXPECT_EQ(chargers->origin(), v1::FIELD_ORIGIN_CORRECTED);
+  EXPECT_EQ(chargers->prefilled_value(), "30 个");
+  EXPECT_EQ(chargers->source().record_id(), "FG-2026-031");
+  EXPECT_EQ(Record(kept, "status"), nullptr);
+
+  v1::GetSubmissionStatusRequest ask;
+  ask.set_plan("plans/2026-abc");
+  ask.set_period("2026-05");
+  v1::GetSubmissionStatusResponse answer;
+  ASSERT_TRUE(stub_->GetSubmissionStatus(As(common::Role::kViewer).get(), ask, &answer).ok());
+  ASSERT_EQ(answer.organizations_size(), 2);
+  // By display name: 区交通局 (no report) then 区生态环境局.
+  EXPECT_EQ(answer.organizations(0).organization(), "organizations/o-traffic");
+  EXPECT_EQ(answer.organizations(0).burden().field_count(), 0);
+  const v1::ReportingBurden& eco = answer.organizations(1).burden();
+  // status, percent_done, work_done, next_steps typed; 2 values confirmed, 1 corrected.
+  EXPECT_EQ(eco.field_count(), 7);
+  EXPECT_EQ(eco.typed_count(), 5);
+  EXPECT_EQ(eco.prefilled_count(), 3);
+  EXPECT_EQ(eco.confirmed_count(), 2);
+  EXPECT_EQ(eco.corrected_count(), 1);
+  EXPECT_EQ(eco.pending_count(), 0);
+  EXPECT_EQ(answer.burden().field_count(), 7);
+  EXPECT_EQ(answer.burden().typed_count(), 5);
+  EXPECT_EQ(answer.burden().confirmed_count(), 2);
+
+  // Onto a submitted report: refused, nothing written.
+  v1::PrefillReportRequest late = Push();
+  late.set_request_id("push-2");
+  const int before = store_.commits();
+  EXPECT_EQ(
+      stub_->PrefillReport(As(common::Role::kAdministrator).get(), late, &pushed).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(store_.commits(), before);
+}
+
+TEST_F(PrefillReportTest, OnlyTheBureauPushes) {
+  v1::PrefillReportResponse response;
+  for (common::Role role :
+       {common::Role::kReporter, common::Role::kViewer, common::Role::kSupervisor}) {
+    EXPECT_EQ(stub_->PrefillReport(As(role, "o-eco").get(), Push(), &response).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED)
+        << common::RoleName(role);
+  }
+  EXPECT_EQ(store_.commits(), 0);
+}
+
+TEST_F(PrefillReportTest, BadInputIsInvalidArgumentNamingTheField) {
+  struct Case {
+    std::function<void(v1::PrefillReportRequest&)> mutate;
+    std::string message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {[](auto& r) { r.mutable_entries(0)->set_measure("plans/2026-abc/measures/a9-t9-m9"); },
+            "entries[0].measure: plans/2026-abc/measures/a9-t9-m9 does not exist"},
+           {[](auto& r) { r.mutable_entries(0)->set_measure("plans/2026-abc/measures/a2-t1-m1"); },
+            "entries[0].measure: 区生态环境局 (organizations/o-eco) neither leads nor is "
+            "responsible for measure plans/2026-abc/measures/a2-t1-m1"},
+           {[](auto& r) { r.mutable_entries(0)->set_measure("plans/other/measures/a1-t1-m1"); },
+            "entries[0].measure"},
+           {[](auto& r) { r.set_period("2026-5x"); }, "period"},
+           {[](auto& r) { r.set_period("2026-13"); }, "period"},
+           {[](auto& r) { r.mutable_entries(0)->mutable_source()->clear_file_time(); },
+            "entries[0].source.file_time is required"},
+           {[](auto& r) {
+              r.mutable_entries(0)
+                  ->mutable_values(2)
+                  ->mutable_source()
+                  ->mutable_file_time()
+                  ->set_nanos(-1);
+            },
+            "entries[0].values[2].source.file_time is not a valid timestamp"},
+           {[](auto& r) { r.clear_entries(); }, "entries"},
+       }) {
+    v1::PrefillReportRequest request = Push();
+    request.set_request_id("");
+    c.mutate(request);
+    v1::PrefillReportResponse response;
+    grpc::Status status =
+        stub_->PrefillReport(As(common::Role::kAdministrator).get(), request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.message;
+    EXPECT_NE(status.error_message().find(c.message), std::string::npos) << status.error_message();
+  }
+  EXPECT_EQ(store_.commits(), 0);
+}
+
 }  // namespace
 }  // namespace ecoplan::progress

@@ -143,6 +143,55 @@ void FillEntry(absl::string_view plan_id, const ReportEntry& e, v1::ReportEntry*
     *pc->mutable_due_date() = ToProto(c.due);
     pc->set_phrase(c.phrase);
   }
+  for (const FieldProvenance& p : e.provenance) {
+    v1::FieldProvenance* pp = out->add_provenance();
+    pp->set_field(p.field);
+    pp->set_origin(static_cast<v1::FieldOrigin>(p.origin));
+    v1::ValueSource* source = pp->mutable_source();
+    source->set_system(p.source.system);
+    source->set_record_id(p.source.record_id);
+    SetTime(p.source.file_time, source->mutable_file_time());
+    pp->set_prefilled_value(p.prefilled_value);
+    pp->set_pushed_by(p.pushed_by);
+    SetTime(p.push_time, pp->mutable_push_time());
+  }
+}
+
+// The provenance of a stored entry (clients never send it: SubmitReport
+// ignores theirs).
+std::vector<FieldProvenance> StoredProvenance(const v1::ReportEntry& e) {
+  std::vector<FieldProvenance> out;
+  out.reserve(e.provenance_size());
+  for (const v1::FieldProvenance& p : e.provenance()) {
+    FieldProvenance f;
+    f.field = p.field();
+    f.origin = static_cast<FieldOrigin>(p.origin());
+    f.source.system = p.source().system();
+    f.source.record_id = p.source().record_id();
+    f.source.file_time = GetTime(p.source().has_file_time(), p.source().file_time());
+    f.prefilled_value = p.prefilled_value();
+    f.pushed_by = p.pushed_by();
+    f.push_time = GetTime(p.has_push_time(), p.push_time());
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// A source a client sent; the recorder checks its content.
+absl::StatusOr<ValueSource> SourceFromProto(const v1::ValueSource& s, absl::string_view field) {
+  ValueSource out;
+  out.system = s.system();
+  out.record_id = s.record_id();
+  if (s.has_file_time()) {
+    const google::protobuf::Timestamp& t = s.file_time();
+    // 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z, as the JSON mapping allows.
+    if (t.seconds() < -62135596800 || t.seconds() > 253402300799 || t.nanos() < 0 ||
+        t.nanos() > 999999999) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ".file_time is not a valid timestamp"));
+    }
+    out.file_time = common::TimeFromProto(t);
+  }
+  return out;
 }
 
 }  // namespace
@@ -195,6 +244,49 @@ absl::StatusOr<ReportEntry> FromProto(absl::string_view plan_id, const v1::Repor
   return out;
 }
 
+absl::StatusOr<PrefillEntry> FromProto(absl::string_view plan_id, const v1::PrefillEntry& e,
+                                       absl::string_view field) {
+  PrefillEntry out;
+  ECOPLAN_ASSIGN_OR_RETURN(auto ids,
+                           ParseMeasureName(e.measure(), absl::StrCat(field, ".measure")));
+  if (ids.first != plan_id) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ".measure: ", e.measure(), " is not a measure of plans/", plan_id));
+  }
+  out.measure_id = std::move(ids.second);
+  if (e.has_source()) {
+    ECOPLAN_ASSIGN_OR_RETURN(out.source,
+                             SourceFromProto(e.source(), absl::StrCat(field, ".source")));
+  }
+  for (int i = 0; i < e.values_size(); ++i) {
+    const v1::PrefilledValue& v = e.values(i);
+    PrefillValue pv;
+    pv.value = {v.value().name(), v.value().value(), v.value().unit()};
+    if (v.has_source()) {
+      ECOPLAN_ASSIGN_OR_RETURN(
+          pv.source, SourceFromProto(v.source(), absl::StrCat(field, ".values[", i, "].source")));
+    }
+    out.values.push_back(std::move(pv));
+  }
+  out.status = static_cast<MeasureStatus>(e.status());
+  if (e.has_percent_done()) out.percent_done = e.percent_done();
+  out.work_done = e.work_done();
+  out.problems = e.problems();
+  out.next_steps = e.next_steps();
+  return out;
+}
+
+v1::ReportingBurden ToProto(const ReportingBurden& b) {
+  v1::ReportingBurden out;
+  out.set_field_count(b.field_count);
+  out.set_typed_count(b.typed);
+  out.set_prefilled_count(b.prefilled);
+  out.set_confirmed_count(b.confirmed);
+  out.set_corrected_count(b.corrected);
+  out.set_pending_count(b.pending);
+  return out;
+}
+
 v1::Report ToProto(const Report& r) {
   v1::Report out;
   ToProto(r, &out);
@@ -235,7 +327,10 @@ Report FromProto(const v1::Report& p) {
   r.period = p.period();
   r.state = static_cast<ReportState>(p.state());
   for (const v1::ReportEntry& e : p.entries()) {
-    if (auto entry = FromProto(r.plan_id, e, "entry"); entry.ok()) r.entries.push_back(*entry);
+    if (auto entry = FromProto(r.plan_id, e, "entry"); entry.ok()) {
+      r.entries.push_back(*std::move(entry));
+      if (e.provenance_size() > 0) r.entries.back().provenance = StoredProvenance(e);
+    }
   }
   r.summary = p.summary();
   r.revision = p.revision();

@@ -58,6 +58,13 @@ v1::ReportEntry ToProto(absl::string_view plan_id, const ReportEntry& entry);
 absl::StatusOr<ReportEntry> FromProto(absl::string_view plan_id, const v1::ReportEntry& entry,
                                       absl::string_view field);
 
+// A pushed entry of PrefillReport: the measure name as for ReportEntry,
+// sources with a valid file_time when set. Errors: InvalidArgument naming
+// `field`; the content is checked by the recorder (CheckPrefillEntries).
+absl::StatusOr<PrefillEntry> FromProto(absl::string_view plan_id, const v1::PrefillEntry& entry,
+                                       absl::string_view field);
+v1::ReportingBurden ToProto(const ReportingBurden& burden);
+
 v1::Report ToProto(const Report& report);
 // Same, into `out` (which may live on an arena; it is expected empty).
 void ToProto(const Report& report, v1::Report* out);

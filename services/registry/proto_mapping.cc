@@ -31,10 +31,13 @@ cv1::SourceSpan ToProto(const SourceSpan& span) {
   cv1::SourceSpan out;
   out.set_first_line(span.first_line);
   out.set_last_line(span.last_line);
+  out.set_document_position(span.document_position);
   return out;
 }
 
-SourceSpan FromProto(const cv1::SourceSpan& span) { return {span.first_line(), span.last_line()}; }
+SourceSpan FromProto(const cv1::SourceSpan& span) {
+  return SourceSpan(span.first_line(), span.last_line(), span.document_position());
+}
 
 v1::Section ToProto(const Section& section) {
   v1::Section out;
@@ -396,6 +399,8 @@ v1::Plan ToProto(const Plan& plan, bool with_annexes) {
   out.set_reporting_recipient(plan.reporting_recipient);
   out.set_time_zone(plan.time_zone);
   out.set_source_sha256(plan.source_sha256);
+  out.set_normalized_sha256(plan.normalized_sha256);
+  out.set_source_media_type(plan.source_media_type);
   *out.mutable_summary() = ToProto(plan.summary);
   if (plan.import_time != absl::InfinitePast()) {
     *out.mutable_import_time() = common::TimeToProto(plan.import_time);
@@ -407,6 +412,7 @@ v1::Plan ToProto(const Plan& plan, bool with_annexes) {
       pw->set_line(w.line);
       pw->set_code(w.code);
       pw->set_message(w.message);
+      pw->set_document_position(w.document_position);
     }
   }
   return out;
@@ -429,12 +435,20 @@ Plan FromProto(const v1::Plan& plan) {
   out.reporting_due_day = plan.reporting_due_day();
   out.reporting_recipient = plan.reporting_recipient();
   out.time_zone = plan.time_zone();
+  out.normalized_sha256 = plan.normalized_sha256();
   out.source_sha256 = plan.source_sha256();
+  if (out.normalized_sha256.empty()) {
+    // Stored before the file's digest was kept: source_sha256 then held the
+    // normalized digest, and the file's is unknown.
+    out.normalized_sha256 = std::move(out.source_sha256);
+    out.source_sha256.clear();
+  }
+  out.source_media_type = plan.source_media_type();
   for (const v1::Annex& annex : plan.annexes()) out.annexes.push_back(FromProto(annex));
   out.summary = FromProto(plan.summary());
   out.import_time = common::TimeFromProtoOrPast(plan.import_time());
   for (const v1::ParseWarning& w : plan.warnings()) {
-    out.warnings.push_back({w.line(), w.code(), w.message()});
+    out.warnings.push_back(ParseWarning(w.line(), w.code(), w.message(), w.document_position()));
   }
   return out;
 }

@@ -103,6 +103,36 @@ absl::StatusOr<MeasureUpdate> UpdateFromProto(const v1::UpdateMeasureRequest& re
   return update;
 }
 
+// Whether an ImportPlan request carries a .docx file (else text): exactly one
+// of document_text and document_file, and media_type empty or the .docx type
+// (only with document_file).
+absl::StatusOr<bool> IsDocxImport(const v1::ImportPlanRequest& request) {
+  static constexpr absl::string_view kDocx =
+      "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+  const bool text = !request.document_text().empty();
+  const bool file = !request.document_file().empty();
+  if (text && file) {
+    return absl::InvalidArgumentError(
+        "document_text, document_file: give exactly one (the text or the .docx file), not both");
+  }
+  if (!text && !file) {
+    return absl::InvalidArgumentError(
+        "document_text or document_file is required (the plan's text or its .docx file)");
+  }
+  if (!request.media_type().empty()) {
+    if (text) {
+      return absl::InvalidArgumentError(
+          "media_type: only for document_file; leave it empty with document_text");
+    }
+    if (request.media_type() != kDocx) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("media_type: \"", absl::string_view(request.media_type()).substr(0, 100),
+                       "\" is not supported; document_file takes a .docx (", kDocx, ")"));
+    }
+  }
+  return file;
+}
+
 // The actor of a change is the authenticated caller.
 ChangeContext ContextOf(const common::Principal& who, const std::string& request_id) {
   return ChangeContext{request_id, who.subject};
@@ -120,10 +150,18 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ImportPlan(grpc::CallbackServerCo
                                                           v1::ImportPlanResponse* response) {
   absl::StatusOr<common::Principal> who = Authorize(ctx, auth_, "ImportPlan");
   if (!who.ok()) return FinishUnary(ctx, who.status());
+  absl::StatusOr<bool> docx = IsDocxImport(*request);
+  if (!docx.ok()) return FinishUnary(ctx, docx.status());
   // Parsed on this thread; answered once durable, from the commit's callback.
   return AnswerAsync<ImportResult>(
       ctx,
       [&](TaskRegistry::Done<ImportResult> done) {
+        if (*docx) {
+          registry_->ImportPlanDocx(request->document_file(), request->validate_only(),
+                                    request->time_zone(), ContextOf(*who, request->request_id()),
+                                    std::move(done));
+          return;
+        }
         registry_->ImportPlan(request->document_text(), request->validate_only(),
                               request->time_zone(), ContextOf(*who, request->request_id()),
                               std::move(done));

@@ -572,6 +572,33 @@ class ProgressAuthTest : public ::testing::Test {
       pv1::TransitionProblemItemResponse out;
       return stub_->TransitionProblemItem(Context(t).get(), r, &out).error_code();
     });
+    add("PrefillReport", [this](const std::string& t) {
+      // The draft of a lead organization other than the one SubmitReport
+      // submits for, this month: each allowed call merges into it again.
+      std::pair<std::string, std::string> target;
+      for (const auto& pair : led_) {
+        if (pair.first != organization_) target = pair;
+      }
+      pv1::PrefillReportRequest r;
+      r.set_parent(plan_);
+      r.set_organization(target.first);
+      r.set_period(period_);
+      pv1::PrefillEntry* e = r.add_entries();
+      e->set_measure(target.second);
+      e->mutable_source()->set_system("市生态环境统计系统");
+      e->mutable_source()->set_record_id("HJTJ-0001");
+      e->mutable_source()->mutable_file_time()->set_seconds(
+          absl::ToUnixSeconds(absl::Now() - absl::Hours(24)));
+      pv1::QuantitativeValue* v = e->add_values()->mutable_value();
+      v->set_name("新能源货车数量");
+      v->set_value(240);
+      v->set_unit("辆");
+      r.set_request_id(NextId("prefill"));
+      pv1::PrefillReportResponse out;
+      grpc::Status status = stub_->PrefillReport(Context(t).get(), r, &out);
+      last_error_ = status.error_message();
+      return status.error_code();
+    });
     add("WatchEvents", [this](const std::string& t) {
       pv1::WatchEventsRequest r;
       return FirstStreamMessage<pv1::WatchEventsResponse>(

@@ -4,6 +4,7 @@
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <openssl/sha.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -14,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
@@ -76,6 +78,15 @@ class RegistryE2eTest : public ::testing::Test {
   std::unique_ptr<v1::RegistryService::Stub> stub_;
 };
 
+// Lowercase hex SHA-256 of `bytes`.
+std::string Sha256Hex(const std::string& bytes) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  std::string hex;
+  for (unsigned char b : digest) absl::StrAppend(&hex, absl::Hex(b, absl::kZeroPad2));
+  return hex;
+}
+
 TEST_F(RegistryE2eTest, ImportsTheSeedThroughEcoplanctlAndAnswersQueries) {
   StartServer();
   CommandResult imported = Ctl({"plan", "import", kSeed});
@@ -89,6 +100,20 @@ TEST_F(RegistryE2eTest, ImportsTheSeedThroughEcoplanctlAndAnswersQueries) {
   ASSERT_EQ(leads.exit_code, 0) << leads.stderr_text;
   EXPECT_NE(leads.stdout_text.find("a1-t3-m2"), std::string::npos) << leads.stdout_text;
   EXPECT_EQ(leads.stdout_text.find("a1-t3-m1 "), std::string::npos) << leads.stdout_text;
+
+  // The plan shows the digest of the file as the user has it, and its texts
+  // as written: a2-t32-m2's full-width 监测－核查－整改, found by either width.
+  CommandResult shown = Ctl({"plan", "show"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.stderr_text;
+  EXPECT_NE(shown.stdout_text.find(Sha256Hex(ReadFile(kSeed).value())), std::string::npos)
+      << shown.stdout_text;
+  for (const char* wanted : {"监测-核查", "监测－核查"}) {
+    CommandResult found = Ctl({"--output", "json", "measures", "list", "--contains", wanted});
+    ASSERT_EQ(found.exit_code, 0) << found.stderr_text;
+    EXPECT_NE(found.stdout_text.find("a2-t32-m2"), std::string::npos) << found.stdout_text;
+    EXPECT_NE(found.stdout_text.find("监测－核查－整改"), std::string::npos) << found.stdout_text;
+    EXPECT_EQ(found.stdout_text.find("监测-核查-整改"), std::string::npos) << found.stdout_text;
+  }
 
   // What is due by the end of June? The one 6月底前 measure, and no 年底前 one.
   CommandResult june = Ctl({"--output", "json", "measures", "list", "--due-before", "6月底前"});

@@ -20,7 +20,9 @@ std::vector<CommandGroup> IndicatorCommandGroups() {
   g.notes =
       "Stations must be configured before their readings are loaded. The PRSA files give CO in\n"
       "µg/m³ (sent as such; the service converts). Loading the same file again changes nothing:\n"
-      "every reading is counted as unchanged. The load stream's deadline is --timeout per file.\n";
+      "every reading is counted as unchanged. The load stream's deadline is --timeout per file.\n"
+      "Readings load as provisional (实时); --audited loads the bureau's audited (审核) files,\n"
+      "which replace the provisional values of their hours (and are never replaced by them).\n";
   return {g};
 }
 

@@ -89,6 +89,10 @@ struct LoadArgs {
   int chunk = 5000;
   // Every row goes to this station instead of the row's station column.
   std::string station;
+  // The files hold audited (审核) values: every reading is sent AUDITED and
+  // replaces the provisional (实时) reading of its hour; otherwise they are
+  // sent as provisional, and never replace an audited reading.
+  bool audited = false;
 };
 // Streams the readings of the files in one IngestObservations call (deadline:
 // ctx.call.timeout per file) and prints the accepted / replaced / unchanged /

@@ -338,3 +338,36 @@ TEST_F(IndicatorCommandsTest, ExceptionalEventCreateListWithdraw) {
 
 }  // namespace
 }  // namespace ecoplan::ctl
+
+namespace ecoplan::ctl {
+namespace {
+
+TEST_F(IndicatorCommandsTest, LoadAuditedReplacesTheProvisionalReadingsAndIsNeverReplaced) {
+  SetStations();
+  LoadArgs args;
+  args.files = {kGucheng};
+  std::ostringstream first_json;
+  ASSERT_OK(IndicatorLoad(JsonCtx(), args, first_json));
+  const iv1::IngestObservationsResponse first = ParseIngest(first_json.str());
+  ASSERT_GT(first.accepted_count(), 0);
+
+  args.audited = true;
+  std::ostringstream audited;
+  ASSERT_OK(IndicatorLoad(ctx_, args, audited));
+  EXPECT_THAT(audited.str(),
+              ContainsRegex(absl::StrCat("Replaced: +", first.accepted_count(), "\n")))
+      << audited.str();
+  EXPECT_THAT(audited.str(), ContainsRegex(absl::StrCat("Audited over provisional: +",
+                                                        first.accepted_count(), "\n")));
+
+  args.audited = false;
+  std::ostringstream again_json;
+  ASSERT_OK(IndicatorLoad(JsonCtx(), args, again_json));
+  const iv1::IngestObservationsResponse again = ParseIngest(again_json.str());
+  EXPECT_EQ(again.kept_audited_count(), first.accepted_count());
+  EXPECT_EQ(again.replaced_count(), 0);
+  EXPECT_EQ(again.rejected_count(), 0);
+}
+
+}  // namespace
+}  // namespace ecoplan::ctl

@@ -215,6 +215,8 @@ absl::Status StreamFiles(const LoadArgs& args, const std::set<std::string>& stat
         r->set_value(value);
         // The PRSA files give every pollutant in µg/m³, CO included.
         r->set_unit(iv1::CONCENTRATION_UNIT_UG_M3);
+        r->set_verification(args.audited ? iv1::DATA_VERIFICATION_AUDITED
+                                         : iv1::DATA_VERIFICATION_PROVISIONAL);
         ++totals.readings;
         if (request.readings_size() >= args.chunk) ECOPLAN_RETURN_IF_ERROR(flush());
       }
@@ -266,6 +268,8 @@ absl::Status IndicatorLoad(const IndicatorContext& ctx, const LoadArgs& args, st
   PrintFields(out,
               {{"Accepted", absl::StrCat(response.accepted_count())},
                {"Replaced", absl::StrCat(response.replaced_count())},
+               {"Audited over provisional", absl::StrCat(response.audited_replaced_count())},
+               {"Kept audited", absl::StrCat(response.kept_audited_count())},
                {"Unchanged", absl::StrCat(response.unchanged_count())},
                {"Rejected", absl::StrCat(response.rejected_count())},
                {"Quality flags", absl::StrCat(response.quality_flag_count())},
@@ -344,18 +348,22 @@ absl::Status IndicatorDaily(const IndicatorContext& ctx, const DailyArgs& args, 
 void indicator_internal::AddObservationCommands(CommandGroup& group) {
   group.commands.push_back(
       {"load",
-       "FILE.csv[.gz]... [--chunk N] [--station ID]",
+       "FILE.csv[.gz]... [--chunk N] [--station ID] [--audited]",
        "stream hourly readings of PRSA CSV files (plain or gzip) into the service",
        1,
        10000,
        {{"chunk", "N", "indicator load: readings per streamed message (default 5000)"},
-        {"station", "ID", "indicator load: send every row as this station"}},
+        {"station", "ID", "indicator load: send every row as this station"},
+        {"audited", "",
+         "indicator load: the files hold audited (审核) values, which replace the provisional "
+         "(实时) ones of their hours (default: provisional, never replacing audited ones)"}},
        WithContext(
            [](const IndicatorContext& ctx, const ParsedArgs& a, std::ostream& out) -> absl::Status {
              LoadArgs args;
              args.files = a.args();
              ECOPLAN_ASSIGN_OR_RETURN(args.chunk, a.Int("chunk", 5000));
              args.station = a.Value("station");
+             args.audited = a.Has("audited");
              return IndicatorLoad(ctx, args, out);
            })});
   group.commands.push_back(

@@ -61,6 +61,24 @@ struct ReportSubmitArgs {
   std::string actor;
 };
 
+// report prefill: figures another system holds, into an organization's
+// draft (PrefillReport, the bureau only).
+struct ReportPrefillArgs {
+  std::string plan;
+  std::string org;
+  std::string period;
+  std::string file;  // PrefillReportRequest in the protobuf JSON mapping ("-" = stdin)
+  // One entry from flags:
+  std::string measure;
+  std::vector<std::string> values;  // NAME=VALUE[UNIT], e.g. 新能源货车数量=240辆
+  std::string work_done;
+  std::string source_system;  // e.g. 市生态环境统计系统
+  std::string source_record;  // the record id or document number there
+  std::string filed;          // when it was filed there, RFC 3339 (2026-05-10T09:00:00+08:00)
+  std::string request_id;     // empty: generated and printed to notes
+  std::string actor;
+};
+
 struct ReportListArgs {
   std::string plan, org, period, measure, state, entry_status;
   bool late = false, on_time = false;
@@ -70,6 +88,8 @@ struct ReportListArgs {
 
 absl::Status ReportSubmit(const ProgressContext& ctx, const ReportSubmitArgs& args,
                           std::ostream& out);
+absl::Status ReportPrefill(const ProgressContext& ctx, const ReportPrefillArgs& args,
+                           std::ostream& out);
 absl::Status ReportShow(const ProgressContext& ctx, const ReportRef& ref, std::ostream& out);
 absl::Status ReportList(const ProgressContext& ctx, const ReportListArgs& args, std::ostream& out);
 absl::Status ReportHistory(const ProgressContext& ctx, const ReportRef& ref, std::ostream& out);

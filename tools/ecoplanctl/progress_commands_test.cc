@@ -71,6 +71,26 @@ class FakeProgress final : public pv1::ProgressService::CallbackService {
     *r->mutable_entries() = request->entries();
     return FinishFake(ctx, grpc::Status::OK);
   }
+  grpc::ServerUnaryReactor* PrefillReport(grpc::CallbackServerContext* ctx,
+                                          const pv1::PrefillReportRequest* request,
+                                          pv1::PrefillReportResponse* response) override {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      prefilled = *request;
+    }
+    pv1::Report* r = response->mutable_report();
+    r->set_name(absl::StrCat(request->parent(), "/reports/o-traffic0001_", request->period()));
+    r->set_state(pv1::REPORT_STATE_DRAFT);
+    pv1::ReportEntry* e = r->add_entries();
+    e->set_measure(request->entries(0).measure());
+    pv1::FieldProvenance* p = e->add_provenance();
+    p->set_field("values[新能源货车数量]");
+    p->set_origin(pv1::FIELD_ORIGIN_PREFILLED);
+    p->set_prefilled_value("240 辆");
+    *p->mutable_source() = request->entries(0).source();
+    response->add_kept_fields(absl::StrCat("entries[a1-t3-m2].work_done"));
+    return FinishFake(ctx, grpc::Status::OK);
+  }
   grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* ctx,
                                       const pv1::GetReportRequest* request,
                                       pv1::GetReportResponse* response) override {
@@ -241,6 +261,7 @@ class FakeProgress final : public pv1::ProgressService::CallbackService {
   pv1::ImportProblemItemsRequest imported;
   pv1::TransitionProblemItemRequest stepped;
   pv1::SubmitReportRequest submitted;
+  pv1::PrefillReportRequest prefilled;
   pv1::ReturnReportRequest returned;
   pv1::ConfirmCompletionRequest confirmed;
   pv1::IssueSupervisionOrderRequest issued;
@@ -340,6 +361,37 @@ TEST_F(ProgressCommandsTest, SubmitFromAJsonFile) {
   EXPECT_EQ(progress_.submitted.period(), "2026-06");
   EXPECT_EQ(progress_.submitted.request_id(), "x1");
   EXPECT_EQ(progress_.submitted.entries(0).status(), pv1::MEASURE_STATUS_COMPLETED);
+}
+
+TEST_F(ProgressCommandsTest, PrefillSendsOneEntryFromFlagsWithItsSource) {
+  EXPECT_EQ(Run({"report", "prefill", "--org", "o-traffic0001", "--period", "2026-05", "--measure",
+                 "a1-t3-m2", "--value", "新能源货车数量=240辆"}),
+            2);
+  EXPECT_THAT(err_.str(), HasSubstr("--source-system"));
+  ASSERT_EQ(Run({"report", "prefill", "--org", "o-traffic0001", "--period", "2026-05", "--measure",
+                 "a1-t3-m2", "--value", "新能源货车数量=240辆", "--source-system",
+                 "市生态环境统计系统", "--source-record", "HJTJ-0117", "--filed",
+                 "2026-05-10T09:00:00+08:00", "--request-id", "p1"}),
+            0)
+      << err_.str();
+  {
+    std::lock_guard<std::mutex> lock(progress_.mu);
+    const pv1::PrefillReportRequest& r = progress_.prefilled;
+    EXPECT_EQ(r.request_id(), "p1");
+    ASSERT_EQ(r.entries_size(), 1);
+    EXPECT_EQ(r.entries(0).measure(), absl::StrCat(kPlan, "/measures/a1-t3-m2"));
+    EXPECT_EQ(r.entries(0).source().system(), "市生态环境统计系统");
+    EXPECT_EQ(r.entries(0).source().record_id(), "HJTJ-0117");
+    EXPECT_EQ(r.entries(0).source().file_time().seconds(), 1778374800);  // 01:00Z
+    ASSERT_EQ(r.entries(0).values_size(), 1);
+    EXPECT_EQ(r.entries(0).values(0).value().value(), 240);
+    EXPECT_EQ(r.entries(0).values(0).value().unit(), "辆");
+  }
+  EXPECT_THAT(out_.str(), HasSubstr("values[新能源货车数量]"));
+  EXPECT_THAT(out_.str(), HasSubstr("PREFILLED"));
+  EXPECT_THAT(out_.str(), HasSubstr("HJTJ-0117"));
+  EXPECT_THAT(out_.str(),
+              HasSubstr("kept as the organization typed it: entries[a1-t3-m2].work_done"));
 }
 
 TEST_F(ProgressCommandsTest, StatusPrintsWhoHasNotReportedAndWhatIsMissing) {

@@ -134,6 +134,89 @@ absl::Status ReportSubmit(const ProgressContext& ctx, const ReportSubmitArgs& ar
   return absl::OkStatus();
 }
 
+absl::Status ReportPrefill(const ProgressContext& ctx, const ReportPrefillArgs& args,
+                           std::ostream& out) {
+  pv1::PrefillReportRequest request;
+  if (!args.file.empty()) {
+    ECOPLAN_ASSIGN_OR_RETURN(std::string text, ReadAll(args.file));
+    google::protobuf::util::JsonParseOptions options;
+    auto parsed = google::protobuf::util::JsonStringToMessage(text, &request, options);
+    if (!parsed.ok()) {
+      return UsageError(
+          absl::StrCat(args.file, " is not a PrefillReportRequest in JSON: ", parsed.ToString()));
+    }
+  }
+  if (!args.plan.empty() || request.parent().empty()) {
+    ECOPLAN_ASSIGN_OR_RETURN(*request.mutable_parent(), ResolvePlan(ctx, args.plan));
+  }
+  if (!args.org.empty() || request.organization().empty()) {
+    ECOPLAN_ASSIGN_OR_RETURN(*request.mutable_organization(), ResolveOrg(ctx, args.org));
+  }
+  if (!args.period.empty()) request.set_period(args.period);
+  if (request.period().empty()) return UsageError("--period is required, e.g. 2026-05");
+  if (!args.measure.empty()) {
+    pv1::PrefillEntry* e = request.add_entries();
+    ECOPLAN_ASSIGN_OR_RETURN(*e->mutable_measure(),
+                             MeasureName(ctx, request.parent(), args.measure));
+    if (args.source_system.empty() || args.source_record.empty() || args.filed.empty()) {
+      return UsageError("--measure needs --source-system, --source-record and --filed");
+    }
+    pv1::ValueSource* source = e->mutable_source();
+    source->set_system(args.source_system);
+    source->set_record_id(args.source_record);
+    absl::Time filed;
+    std::string error;
+    if (!absl::ParseTime(absl::RFC3339_full, args.filed, &filed, &error)) {
+      return UsageError(
+          absl::StrCat("--filed \"", args.filed,
+                       "\" is not an RFC 3339 time (2026-05-10T09:00:00+08:00): ", error));
+    }
+    source->mutable_file_time()->set_seconds(absl::ToUnixSeconds(filed));
+    e->set_work_done(args.work_done);
+    for (const std::string& v : args.values) {
+      const size_t eq = v.find('=');
+      if (eq == std::string::npos) return UsageError("--value needs NAME=VALUE[UNIT]");
+      absl::string_view rest = absl::string_view(v).substr(eq + 1);
+      size_t end = 0;
+      while (end < rest.size() && (absl::ascii_isdigit(rest[end]) || rest[end] == '.' ||
+                                   rest[end] == '-' || rest[end] == 'e' || rest[end] == '+')) {
+        ++end;
+      }
+      double number = 0;
+      if (!absl::SimpleAtod(rest.substr(0, end), &number)) {
+        return UsageError(absl::StrCat("--value \"", v, "\": the value is not a number"));
+      }
+      pv1::QuantitativeValue* q = e->add_values()->mutable_value();
+      q->set_name(v.substr(0, eq));
+      q->set_value(number);
+      q->set_unit(std::string(rest.substr(end)));
+    }
+  }
+  if (request.entries().empty()) return UsageError("give entries with --file or --measure");
+  if (!args.actor.empty()) request.set_actor(args.actor);
+  request.set_request_id(args.request_id.empty() ? NewRequestId() : args.request_id);
+  if (args.request_id.empty() && ctx.notes != nullptr) {
+    *ctx.notes << "request id: " << request.request_id() << " (retry with --request-id)\n";
+  }
+  pv1::PrefillReportResponse response;
+  ECOPLAN_RETURN_IF_ERROR(Call(ctx, ctx.progress, &PStub::PrefillReport, request, &response));
+  if (Json(ctx)) return PrintJson(response, out);
+  PrintReport(response.report(), out);
+  Table table({"measure", "field", "origin", "prefilled", "source", "record", "filed"});
+  for (const pv1::ReportEntry& e : response.report().entries()) {
+    for (const pv1::FieldProvenance& p : e.provenance()) {
+      table.AddRow({Short(e.measure()), p.field(), pv1::FieldOrigin_Name(p.origin()).substr(13),
+                    p.prefilled_value(), p.source().system(), p.source().record_id(),
+                    FormatTimestamp(p.source().file_time())});
+    }
+  }
+  table.Print(out);
+  for (const std::string& f : response.kept_fields()) {
+    out << "kept as the organization typed it: " << f << "\n";
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ReportShow(const ProgressContext& ctx, const ReportRef& ref, std::ostream& out) {
   pv1::GetReportRequest request;
   ECOPLAN_ASSIGN_OR_RETURN(*request.mutable_name(), ReportName(ctx, ref));
@@ -221,7 +304,8 @@ absl::Status ReportStatus(const ProgressContext& ctx, const std::string& plan,
   if (Json(ctx)) return PrintJson(response, out);
   out << "period " << response.period() << ", due " << Date(response.due().due_date()) << " ("
       << FormatTimestamp(response.due().due_time()) << ")\n";
-  Table table({"organization", "state", "report", "measures without entry"});
+  Table table({"organization", "state", "report", "measures without entry", "typed",
+               "confirmed/prefilled"});
   for (const pv1::OrganizationSubmission& o : response.organizations()) {
     std::vector<std::string> missing;
     for (const std::string& m : o.measures_without_entry()) missing.push_back(Short(m));
@@ -231,12 +315,18 @@ absl::Status ReportStatus(const ProgressContext& ctx, const std::string& plan,
                   o.report_state() == pv1::REPORT_STATE_UNSPECIFIED
                       ? "-"
                       : pv1::ReportState_Name(o.report_state()).substr(13),
-                  absl::StrCat(missing.size(), "/", o.owned_measure_count(), " ", text)});
+                  absl::StrCat(missing.size(), "/", o.owned_measure_count(), " ", text),
+                  absl::StrCat(o.burden().typed_count()),
+                  absl::StrCat(o.burden().confirmed_count(), "/", o.burden().prefilled_count())});
   }
   table.Print(out);
   out << "on time " << response.on_time_count() << ", late " << response.late_count()
       << ", draft only " << response.draft_only_count() << ", missing " << response.missing_count()
       << "\n";
+  const pv1::ReportingBurden& b = response.burden();
+  out << "fields " << b.field_count() << ": typed " << b.typed_count() << ", prefilled "
+      << b.prefilled_count() << " (confirmed " << b.confirmed_count() << ", corrected "
+      << b.corrected_count() << ", to confirm " << b.pending_count() << ")\n";
   return absl::OkStatus();
 }
 
@@ -338,6 +428,41 @@ CommandGroup progress_internal::ReportGroup() {
            return UsageError("give entries with --file or --measure");
          }
          return ReportSubmit(ctx, a, out);
+       })});
+  group.commands.push_back(
+      {"prefill",
+       "--org ORG --period P (--file F | --measure M --value NAME=VALUE[UNIT]... "
+       "--source-system S --source-record R --filed TIME) [--plan PLAN] [--request-id ID]",
+       "the bureau pushes figures another system holds into an organization's draft (一数一源)",
+       0,
+       0,
+       {kPlan,
+        kOrg,
+        kPeriod,
+        {"file", "FILE", "a PrefillReportRequest in JSON (- for stdin)"},
+        {"measure", "TEXT", "the measure of the flag entry"},
+        {"value", "NAME=VALUE[UNIT]", "a quantitative value (repeatable)"},
+        {"work-done", "TEXT", "工作进展 as the other system has it"},
+        {"source-system", "S", "the system that holds the figures, e.g. 市生态环境统计系统"},
+        {"source-record", "R", "the record id or document number there"},
+        {"filed", "TIME", "when they were filed there, RFC 3339"},
+        {"request-id", "ID", "client id of the call, for a safe retry"},
+        kActor},
+       Bind([](const ProgressContext& ctx, const ParsedArgs& args, std::ostream& out) {
+         ReportPrefillArgs a;
+         a.plan = args.Value("plan");
+         a.org = args.Value("org");
+         a.period = args.Value("period");
+         a.file = args.Value("file");
+         a.measure = args.Value("measure");
+         a.values = args.Values("value");
+         a.work_done = args.Value("work-done");
+         a.source_system = args.Value("source-system");
+         a.source_record = args.Value("source-record");
+         a.filed = args.Value("filed");
+         a.request_id = args.Value("request-id");
+         a.actor = args.Value("actor");
+         return ReportPrefill(ctx, a, out);
        })});
   group.commands.push_back(
       {"show",

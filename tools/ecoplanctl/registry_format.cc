@@ -48,8 +48,13 @@ std::string OrgRefsDetail(const google::protobuf::RepeatedPtrField<v1::OrgRef>& 
 
 std::string Lines(const cv1::SourceSpan& span) {
   if (span.first_line() == 0) return "";
-  if (span.last_line() <= span.first_line()) return absl::StrCat("line ", span.first_line());
-  return absl::StrCat("lines ", span.first_line(), "-", span.last_line());
+  // A .docx import: where in the document, then the lines of its text.
+  const std::string where =
+      span.document_position().empty() ? "" : absl::StrCat(span.document_position(), ", ");
+  if (span.last_line() <= span.first_line()) {
+    return absl::StrCat(where, "line ", span.first_line());
+  }
+  return absl::StrCat(where, "lines ", span.first_line(), "-", span.last_line());
 }
 
 std::string SectionOf(absl::string_view section, absl::string_view subsection) {
@@ -217,7 +222,8 @@ void PrintPlanMetadata(const v1::Plan& plan, std::ostream& out) {
                      plan.reporting_due_day() > 0 ? absl::StrCat(plan.reporting_due_day()) : ""},
                     {"Reporting recipient", plan.reporting_recipient()},
                     {"Time zone", plan.time_zone()},
-                    {"SHA-256", plan.source_sha256()},
+                    {"SHA-256 of the file", plan.source_sha256()},
+                    {"SHA-256 normalized", plan.normalized_sha256()},
                     {"Imported", FormatTimestamp(plan.import_time())}});
 }
 
@@ -245,9 +251,16 @@ void PrintWarnings(const v1::Plan& plan, std::ostream& out) {
   out << "Warnings (" << plan.warnings_size() << ")" << (plan.warnings().empty() ? "" : ":")
       << '\n';
   if (plan.warnings().empty()) return;
-  Table table({"  LINE", "CODE", "MESSAGE"});
+  bool positions = false;  // a .docx import: where in the document
+  for (const auto& w : plan.warnings()) positions = positions || !w.document_position().empty();
+  Table table(positions ? std::vector<std::string>{"  LINE", "WHERE", "CODE", "MESSAGE"}
+                        : std::vector<std::string>{"  LINE", "CODE", "MESSAGE"});
   for (const auto& w : plan.warnings()) {
-    table.AddRow({absl::StrCat("  ", w.line()), w.code(), w.message()});
+    if (positions) {
+      table.AddRow({absl::StrCat("  ", w.line()), w.document_position(), w.code(), w.message()});
+    } else {
+      table.AddRow({absl::StrCat("  ", w.line()), w.code(), w.message()});
+    }
   }
   table.Print(out);
 }

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <iterator>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "tools/ecoplanctl/registry_commands.h"
@@ -44,7 +45,17 @@ absl::Status PlanImport(const RegistryContext& ctx, const PlanImportArgs& args, 
     if (file.bad()) return absl::DataLossError(absl::StrCat("error reading ", args.file));
   }
   v1::ImportPlanRequest request;
-  request.set_document_text(std::move(text));
+  // A Word document goes as the file itself (picked by its .docx name or its
+  // zip content); the server reads it.
+  const bool docx = absl::EndsWithIgnoreCase(args.file, ".docx") ||
+                    absl::StartsWith(text, absl::string_view("PK\x03\x04", 4));
+  if (docx) {
+    *request.mutable_document_file() = std::move(text);
+    request.set_media_type(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+  } else {
+    request.set_document_text(std::move(text));
+  }
   request.set_validate_only(args.validate_only);
   request.set_request_id(args.request_id);
   v1::ImportPlanResponse response;
@@ -127,7 +138,8 @@ CommandGroup registry_internal::PlanGroup() {
   group.commands.push_back(
       {"import",
        "FILE [--validate-only] [--request-id ID]",
-       "import a plan document (FILE - reads stdin); prints the summary and every parse warning",
+       "import a plan document, its text or its Word file (.docx, by name or zip content; FILE - "
+       "reads stdin); prints the summary and every parse warning",
        1,
        1,
        {{"validate-only", "", "parse and report only; write nothing"},

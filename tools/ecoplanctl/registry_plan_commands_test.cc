@@ -41,6 +41,30 @@ TEST_F(RegistryCommandsTest, PlanImportPrintsTheSummaryAndEveryWarning) {
   EXPECT_THAT(out, HasSubstr("完成时限“适时”无法解析"));
 }
 
+TEST_F(RegistryCommandsTest, PlanImportSendsAWordDocumentAsTheFile) {
+  // By its .docx name, whatever the content; the bytes as they are.
+  const std::string named = absl::StrCat(::testing::TempDir(), "/ecoplanctl_plan.docx");
+  const std::string bytes("PK\x03\x04\x00\xff binary", 14);
+  {
+    std::ofstream file(named, std::ios::binary);
+    file << bytes;
+  }
+  ASSERT_EQ(Run({"plan", "import", named}), 0) << err_.str();
+  EXPECT_EQ(fake_.import_request().document_file(), bytes);
+  EXPECT_EQ(fake_.import_request().media_type(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+  EXPECT_TRUE(fake_.import_request().document_text().empty());
+  // By its zip content, whatever the name.
+  const std::string unnamed = absl::StrCat(::testing::TempDir(), "/ecoplanctl_plan_download");
+  {
+    std::ofstream file(unnamed, std::ios::binary);
+    file << bytes;
+  }
+  ASSERT_EQ(Run({"plan", "import", unnamed}), 0) << err_.str();
+  EXPECT_EQ(fake_.import_request().document_file(), bytes);
+  EXPECT_TRUE(fake_.import_request().document_text().empty());
+}
+
 TEST_F(RegistryCommandsTest, PlanImportOfAMissingFileFails) {
   EXPECT_EQ(Run({"plan", "import", "/nonexistent/plan.txt"}), 1);
   EXPECT_THAT(err_.str(), HasSubstr("error: NOT_FOUND: cannot read /nonexistent/plan.txt"));

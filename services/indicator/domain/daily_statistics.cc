@@ -141,6 +141,10 @@ absl::StatusOr<std::vector<StationDay>> ComputeStationDays(absl::Span<const Hour
   return out;
 }
 
+const char* VerificationName(Verification v) {
+  return v == Verification::kAudited ? "audited" : "provisional";
+}
+
 std::vector<DistrictDay> ComputeDistrictDays(absl::Span<const StationDay> station_days,
                                              int station_count) {
   const int needed =
@@ -157,6 +161,7 @@ std::vector<DistrictDay> ComputeDistrictDays(absl::Span<const StationDay> statio
     while (end < by_day.size() && by_day[end]->day == by_day[begin]->day) ++end;
     DistrictDay& district = out.emplace_back();
     district.day = by_day[begin]->day;
+    for (size_t s = begin; s < end; ++s) district.verification.Add(by_day[s]->verification);
     for (int i = 0; i < kDailyItemCount; ++i) {
       double sum = 0;
       int n = 0;
@@ -172,6 +177,19 @@ std::vector<DistrictDay> ComputeDistrictDays(absl::Span<const StationDay> statio
       stat.validity = n >= needed ? Validity::kValid : Validity::kInsufficientData;
     }
     begin = end;
+  }
+  return out;
+}
+
+DataDays TallyVerification(absl::Span<const DistrictDay> days, absl::CivilDay from,
+                           absl::CivilDay to) {
+  DataDays out;
+  for (const DistrictDay& d : days) {
+    if (d.day < from || d.day > to) continue;
+    const VerificationMix& v = d.verification;
+    if (v.provisional_hours == 0 && v.audited_hours == 0) continue;
+    ++(v.provisional_hours == 0 ? out.audited_days : out.provisional_days);
+    out.hours.Add(v);
   }
   return out;
 }

@@ -3,6 +3,7 @@
 // Hourly station readings → daily station values → district daily values, with
 // GB 3095 validity (see validity.h). Pure computation; no I/O.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,28 @@ struct HourlyReading {
   Unit unit = Unit::kMicrogramsPerCubicMeter;  // converted to StandardUnit(pollutant)
 };
 
+// Whether a value is real-time (实时, unaudited: the monitoring network's
+// first release) or audited (审核: the same hour after the network's review,
+// released later and final). A real-time value is replaced by its audited one;
+// an audited value is never replaced by a real-time one.
+enum class Verification : uint8_t { kProvisional = 0, kAudited = 1 };
+
+// "provisional" / "audited".
+const char* VerificationName(Verification v);
+
+// The hourly readings a daily value stands on, by kind: every present hour of
+// every pollutant counts once.
+struct VerificationMix {
+  int provisional_hours = 0;
+  int audited_hours = 0;
+
+  bool all_audited() const { return provisional_hours == 0 && audited_hours > 0; }
+  void Add(const VerificationMix& o) {
+    provisional_hours += o.provisional_hours;
+    audited_hours += o.audited_hours;
+  }
+};
+
 // The daily values of one station on one day.
 struct StationDay {
   std::string station_id;
@@ -41,6 +64,8 @@ struct StationDay {
   // rules of the standard in force on `day`. Items with no reading at all are
   // kInsufficientData with 0 samples.
   DailyValues values;
+  // The kinds of the readings the day holds.
+  VerificationMix verification = {};
 };
 
 // Groups `readings` by station and day and computes each station-day's values.
@@ -62,6 +87,9 @@ struct DistrictDay {
   // `samples` = the number of stations averaged; kInsufficientData if none.
   // (Means are not rounded here: the AQI step rounds per its standard.)
   DailyValues values;
+  // The kinds of the readings of the stations averaged (the sum over the
+  // station-days of the day).
+  VerificationMix verification = {};
 };
 
 // The least share of an area's stations whose value of an item must be usable
@@ -76,6 +104,20 @@ inline constexpr double kMinimumStationShare = 0.75;
 // the area's `station_count` stations have one. Result ordered by day.
 std::vector<DistrictDay> ComputeDistrictDays(absl::Span<const StationDay> station_days,
                                              int station_count);
+
+// The days of an area over a span by the kind of their readings: a day is
+// audited when every reading it holds is audited, provisional otherwise.
+struct DataDays {
+  int audited_days = 0;
+  int provisional_days = 0;
+  VerificationMix hours;
+
+  bool empty() const { return audited_days + provisional_days == 0; }
+};
+
+// The days of `days` within [from, to].
+DataDays TallyVerification(absl::Span<const DistrictDay> days, absl::CivilDay from,
+                           absl::CivilDay to);
 
 // Daily AQI of each district day, each by the version in force on its day.
 // Errors: as ComputeDailyAqi.

@@ -102,6 +102,9 @@ struct Evaluation {
   std::vector<CaliberResult> calibers;
   std::vector<std::string> notes;
   std::vector<std::string> notes_zh;  // one for one with notes
+  // Air quality: the kind of the area's data from the period's start to as_of
+  // (or its end); unset for reported indicators (they have no kind).
+  std::optional<DataDays> data;
   // Set when an active exceptional event touches the period to date of an
   // air-quality indicator (for its area and pollutant).
   std::optional<ExceptionalEventsFigure> excluding_exceptional_events;

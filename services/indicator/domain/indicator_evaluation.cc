@@ -198,6 +198,10 @@ absl::StatusOr<PlanResult> IndicatorEvaluator::EvaluatePlan(const std::string& p
     result.lights = std::move(e.lights);
     result.scorecards = std::move(e.scorecards);
     result.status_counts = std::move(e.status_counts);
+    if (absl::StatusOr<std::vector<DistrictDay>> days = book_.AreaDays("district"); days.ok()) {
+      DataDays data = TallyVerification(*days, absl::CivilDay(as_of.year(), 1, 1), as_of);
+      if (!data.empty()) result.data = data;
+    }
   }
   result.rules = {absl::StrCat("at risk within ", rules_.evaluation.at_risk_margin_percent,
                                "% of the target; insufficient data below ",

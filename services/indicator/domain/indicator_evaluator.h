@@ -85,12 +85,17 @@ struct ValueInput {
 struct IngestChunk {
   std::vector<ReadingInput> readings;
   std::vector<ValueInput> values;
+  // Who sent it and by which call (recorded with each correction it makes).
+  std::string actor;
+  std::string call = "IngestObservations";
 };
 
 struct ChunkOutcome {
   PreparedBatch readings;           // outcomes per reading, flags
   std::vector<ItemOutcome> values;  // outcome per value
   int64_t accepted = 0, replaced = 0, unchanged = 0, rejected = 0;
+  // Readings: audited replacing provisional (of `replaced`), provisional kept out.
+  int64_t audited_replaced = 0, kept_audited = 0;
 };
 
 struct PlanResult {
@@ -104,6 +109,9 @@ struct PlanResult {
   std::string reports_source_zh;  // the same in Chinese
   std::vector<std::string> rules;
   std::vector<std::string> unmatched_reported_values;
+  // The kind of the district's readings from 1 January of as_of's year to
+  // as_of; unset without readings.
+  std::optional<DataDays> data;
 };
 
 // What a sync (or a progress event) will change, to be committed by the caller

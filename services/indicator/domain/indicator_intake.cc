@@ -95,6 +95,8 @@ void CountOutcomes(ChunkOutcome* outcome) {
   outcome->replaced = r.replaced;
   outcome->unchanged = r.unchanged;
   outcome->rejected = r.rejected;
+  outcome->audited_replaced = r.audited_replaced;
+  outcome->kept_audited = r.kept_audited;
   for (const ItemOutcome& o : outcome->values) {
     outcome->accepted += o.kind == ItemOutcome::kAccepted;
     outcome->replaced += o.kind == ItemOutcome::kReplaced;
@@ -110,6 +112,7 @@ ObservationsEvent ObservationsEventOf(const ChunkOutcome& outcome) {
   event.resource = "observations";
   event.accepted = outcome.accepted;
   event.replaced = outcome.replaced;
+  event.audited_replaced = outcome.audited_replaced;
   const std::vector<ReadingWrite>& writes = outcome.readings.writes;
   if (!writes.empty()) {
     absl::CivilDay first = absl::CivilDay(writes[0].hour), last = first;
@@ -176,6 +179,8 @@ void IndicatorEvaluator::RunChunk(IngestChunk chunk, Done<ChunkOutcome> chunk_do
     outcome->readings = book_.Prepare(chunk.readings, NowHour(clock_));
     w.readings = outcome->readings.writes;
     w.readings_time = clock_->Now();
+    w.actor = chunk.actor;
+    w.readings_call = chunk.call;
     absl::StatusOr<std::vector<StationDay>> days = book_.Preview(outcome->readings.writes);
     if (days.ok()) {
       w.station_days = *std::move(days);

@@ -81,6 +81,7 @@ struct ObservationsEvent {
   std::string resource;  // "observations" or "plans/{plan}/observations"
   int64_t accepted = 0;
   int64_t replaced = 0;
+  int64_t audited_replaced = 0;  // of `replaced`: audited readings replacing provisional ones
   std::optional<absl::CivilDay> first_day, last_day;
 };
 
@@ -98,9 +99,11 @@ struct Change {
   std::optional<RunOutcome> run;
   std::optional<Station> station;
   // Readings of an ingestion (a correction record for each with a previous
-  // value, at `readings_time`) and the station days they touch.
+  // value, at `readings_time`, naming both kinds, `actor` and `readings_call`)
+  // and the station days they touch.
   std::vector<ReadingWrite> readings;
   absl::Time readings_time;
+  std::string readings_call;
   std::vector<StationDay> station_days;
   std::vector<ReportedValueWrite> values;
   // Progress entries, completions, declarations and extensions (not its

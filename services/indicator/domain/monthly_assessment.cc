@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
+#include <string>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -115,6 +118,88 @@ void FactCorrection(const MonthAssessment& closed,
   out->push_back(std::move(a));
 }
 
+// "28 (off_track; 20 audited days, 11 provisional)".
+std::string SnapshotText(const IndicatorSnapshot& s) {
+  return absl::StrCat(s.value.has_value() ? absl::StrFormat("%g", *s.value) : "no value", " (",
+                      IndicatorStatusName(s.status), "; ", s.data.audited_days, " audited days, ",
+                      s.data.provisional_days, " provisional)");
+}
+
+void IndicatorCorrections(const MonthAssessment& closed, const MonthScores& now,
+                          std::vector<Adjustment>* out) {
+  std::map<std::string, const IndicatorSnapshot*> then;
+  for (const IndicatorSnapshot& s : closed.scores.indicators) then[s.indicator_id] = &s;
+  for (const IndicatorSnapshot& s : now.indicators) {
+    auto it = then.find(s.indicator_id);
+    if (it == then.end()) continue;
+    const IndicatorSnapshot& was = *it->second;
+    if (was.value == s.value && was.status == s.status) continue;
+    Adjustment a;
+    a.corrects = closed.month;
+    a.item = absl::StrCat("indicator/", s.indicator_id);
+    a.before = SnapshotText(was);
+    a.after = SnapshotText(s);
+    a.reference = s.indicator_id;
+    a.detail =
+        absl::StrCat(s.indicator_id, " as of ", absl::FormatCivilTime(closed.as_of), " is now ",
+                     a.after, "; ", MonthText(closed.month), " closed with ", a.before);
+    out->push_back(std::move(a));
+  }
+}
+
+// The indicators whose data were more provisional when `closed` closed than now.
+std::set<std::string> AuditedSince(const MonthAssessment& closed, const MonthScores& now) {
+  std::map<std::string, int> then;
+  for (const IndicatorSnapshot& s : closed.scores.indicators) {
+    then[s.indicator_id] = s.data.provisional_days;
+  }
+  std::set<std::string> out;
+  for (const IndicatorSnapshot& s : now.indicators) {
+    auto it = then.find(s.indicator_id);
+    if (it != then.end() && it->second > s.data.provisional_days) out.insert(s.indicator_id);
+  }
+  return out;
+}
+
+// Sets the cause of each correction (see Corrections).
+void AttributeCauses(const MonthAssessment& closed, const MonthScores& now,
+                     std::vector<Adjustment>* out) {
+  const std::set<std::string> audited = AuditedSince(closed, now);
+  std::set<std::string> audited_measures;
+  for (const IndicatorSnapshot& s : now.indicators) {
+    if (audited.count(s.indicator_id)) {
+      audited_measures.insert(s.measures.begin(), s.measures.end());
+    }
+  }
+  std::set<std::string> audited_orgs;
+  auto rests_on_audited = [&](const Adjustment& a) {
+    constexpr absl::string_view kIndicator = "indicator/", kFact = "indicators_on_track/",
+                                kLight = "light/";
+    if (absl::StartsWith(a.item, kIndicator)) {
+      return audited.count(a.item.substr(kIndicator.size())) > 0;
+    }
+    if (absl::StartsWith(a.item, kFact)) return audited.count(a.item.substr(kFact.size())) > 0;
+    if (absl::StartsWith(a.item, kLight)) {
+      return audited_measures.count(a.item.substr(kLight.size())) > 0;
+    }
+    return false;
+  };
+  for (Adjustment& a : *out) {
+    if (a.item == "score") continue;
+    a.cause = rests_on_audited(a) ? CorrectionCause::kAuditedData : CorrectionCause::kDataChanged;
+    if (a.cause == CorrectionCause::kAuditedData) {
+      if (!a.organization.empty()) audited_orgs.insert(a.organization);
+      absl::StrAppend(&a.detail, "; cause: audited monitoring data replaced the provisional data ",
+                      MonthText(closed.month), " closed on");
+    }
+  }
+  for (Adjustment& a : *out) {
+    if (a.item != "score") continue;
+    a.cause = audited_orgs.count(a.organization) ? CorrectionCause::kAuditedData
+                                                 : CorrectionCause::kDataChanged;
+  }
+}
+
 }  // namespace
 
 const char* ContestStateName(ContestState state) {
@@ -164,6 +249,7 @@ std::vector<Adjustment> Corrections(const MonthAssessment& closed, const MonthSc
                                     const std::vector<const MonthAssessment*>& earlier) {
   std::vector<Adjustment> out;
   LightCorrections(closed, now, &out);
+  IndicatorCorrections(closed, now, &out);
   std::map<std::string, const Scorecard*> then_cards, now_cards;
   for (const Scorecard& c : closed.scores.scorecards) then_cards[c.organization] = &c;
   for (const Scorecard& c : now.scorecards) now_cards[c.organization] = &c;
@@ -199,7 +285,23 @@ std::vector<Adjustment> Corrections(const MonthAssessment& closed, const MonthSc
       out.push_back(std::move(a));
     }
   }
+  AttributeCauses(closed, now, &out);
   return out;
+}
+
+void VersionCorrections(const std::vector<const MonthAssessment*>& closed,
+                        std::vector<Adjustment>* adjustments) {
+  for (Adjustment& a : *adjustments) {
+    if (a.kind != AdjustmentKind::kCorrection) continue;
+    int earlier = 0;
+    for (const MonthAssessment* m : closed) {
+      for (const Adjustment& b : m->adjustments) {
+        earlier += b.kind == AdjustmentKind::kCorrection && b.corrects == a.corrects &&
+                   b.organization == a.organization && b.item == a.item;
+      }
+    }
+    a.version = earlier + 1;
+  }
 }
 
 std::vector<Adjustment> ContestAdjustments(const std::vector<Contest>& decided) {

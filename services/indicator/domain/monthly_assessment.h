@@ -37,14 +37,28 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "services/indicator/domain/dashboard.h"
+#include "services/indicator/domain/evaluation.h"
 #include "services/indicator/domain/scoring_rules.h"
 
 namespace ecoplan::indicator {
 
-// Lights and scorecards (with facts) of a plan as of one day.
+// An air-quality indicator's value as of a day, with the data it stood on.
+struct IndicatorSnapshot {
+  std::string indicator_id;
+  std::vector<std::string> measures;
+  std::optional<double> value;
+  IndicatorStatus status = IndicatorStatus::kUnspecified;
+  DataDays data;
+};
+
+// Lights and scorecards (with facts) of a plan as of one day, and its
+// air-quality indicators' values with the kind of data behind them.
 struct MonthScores {
   std::vector<MeasureLight> lights;
   std::vector<Scorecard> scorecards;
+  std::vector<IndicatorSnapshot> indicators = {};
+  // The district's readings from 1 January to the day, by kind.
+  std::optional<DataDays> data = std::nullopt;
 };
 
 enum class ContestState : uint8_t { kPending = 1, kAccepted = 2, kRejected = 3 };
@@ -75,6 +89,12 @@ struct Contest {
 
 enum class AdjustmentKind : uint8_t { kCorrection = 1, kContest = 2 };
 
+// Why a correction's item changed: data changed (a report, a completion, a
+// value), or audited monitoring data replaced the provisional data the month
+// closed on (an air-quality indicator of the item had provisional days then
+// and fewer now).
+enum class CorrectionCause : uint8_t { kNone = 0, kDataChanged = 1, kAuditedData = 2 };
+
 // A change to a closed month's item, carried by a later month.
 struct Adjustment {
   AdjustmentKind kind = AdjustmentKind::kCorrection;
@@ -86,6 +106,10 @@ struct Adjustment {
   double points = 0;          // kContest: points; kCorrection of "score": the change
   std::string reference;      // the report / completion / contest behind it
   std::string detail;
+  CorrectionCause cause = CorrectionCause::kNone;  // corrections only
+  // Corrections: 1 + the corrections of the same item (corrects, organization,
+  // item) that closed months already carry (VersionCorrections).
+  int version = 0;
 };
 
 // What a month's assessment holds, open (computed) or closed (frozen).
@@ -115,9 +139,14 @@ absl::Status CheckClosable(absl::CivilMonth month, absl::CivilDay today,
                            std::optional<absl::CivilMonth> latest_closed);
 
 // The differences between a closed month as frozen and as evaluated again now
-// (same day, same rules): lights whose colour changed, score facts whose
+// (same day, same rules): lights whose colour changed, air-quality indicators
+// whose value or status changed ("indicator/<id>"), score facts whose
 // outcome or credit changed (or appeared, or went), and each organization's
-// score change ("score", points = now − then). Ordered: lights by measure,
+// score change ("score", points = now − then). Each has a cause: kAuditedData
+// when an air-quality indicator behind it (the indicator itself, the fact
+// "indicators_on_track/<id>", a light of one of its measures, a score with
+// such a fact) had more provisional days then than now, kDataChanged
+// otherwise; `version` is left 0 (VersionCorrections numbers them). Ordered: lights by measure,
 // then by organization and key. A score fact that several closed months
 // carried alike (scores are year to date: April's report is a fact of April,
 // May and June) corrects the first of them: `earlier` are the closed months
@@ -125,6 +154,11 @@ absl::Status CheckClosable(absl::CivilMonth month, absl::CivilDay today,
 // from which every closed month up to `closed` said the same as `closed`.
 std::vector<Adjustment> Corrections(const MonthAssessment& closed, const MonthScores& now,
                                     const std::vector<const MonthAssessment*>& earlier = {});
+
+// Numbers each correction of `adjustments`: 1 + the corrections of the same
+// closed month, organization and item carried by `closed` (the closed months).
+void VersionCorrections(const std::vector<const MonthAssessment*>& closed,
+                        std::vector<Adjustment>* adjustments);
 
 // The adjustments of accepted contests decided while `month` was open.
 std::vector<Adjustment> ContestAdjustments(const std::vector<Contest>& decided);

@@ -233,3 +233,83 @@ TEST(NarrowMonthTest, AnOrganizationKeepsItsOwnLightsScorecardAdjustmentsAndCont
 
 }  // namespace
 }  // namespace ecoplan::indicator
+
+namespace ecoplan::indicator {
+namespace {
+
+IndicatorSnapshot Pm25(std::optional<double> value, IndicatorStatus status, int audited_days,
+                       int provisional_days) {
+  IndicatorSnapshot s;
+  s.indicator_id = "a1-t2-m3-i1";
+  s.measures = {"a1-t2-m3"};
+  s.value = value;
+  s.status = status;
+  s.data.audited_days = audited_days;
+  s.data.provisional_days = provisional_days;
+  return s;
+}
+
+// June closed on provisional (实时) PM2.5 data; the audited (审核) data turn the
+// indicator off track, its fact and the measure's light with it.
+TEST(CorrectionsTest, AuditedDataReplacingProvisionalIsACorrectionWithItsCause) {
+  MonthAssessment june = ClosedJune();
+  june.scores.lights[0] = Light("a1-t2-m3", Colour::kGreen, "on schedule");
+  june.scores.indicators = {Pm25(34, IndicatorStatus::kOnTrack, 150, 31)};
+  june.scores.scorecards[0].components[0].facts.push_back(
+      {"indicators_on_track/a1-t2-m3-i1", "owner", "on_track", 1, "a1-t2-m3-i1", "PM2.5 34"});
+  MonthScores now = june.scores;
+  now.lights[0] = Light("a1-t2-m3", Colour::kRed, "indicator a1-t2-m3-i1 is off track");
+  now.indicators = {Pm25(36, IndicatorStatus::kOffTrack, 181, 0)};
+  now.scorecards[0].components[0].facts[2] = {
+      "indicators_on_track/a1-t2-m3-i1", "owner", "off_track", 0, "a1-t2-m3-i1", "PM2.5 36"};
+  now.scorecards[0].score = 40;
+  // A late report for another measure changes too: its cause is not the audit.
+  now.scorecards[0].components[0].facts[1].outcome = "late";
+  now.scorecards[0].components[0].facts[1].credit = 0.5;
+
+  const std::vector<Adjustment> out = Corrections(june, now);
+  std::map<std::string, const Adjustment*> by_item;
+  for (const Adjustment& a : out) by_item[a.item] = &a;
+  ASSERT_EQ(by_item.count("light/a1-t2-m3"), 1u);
+  EXPECT_EQ(by_item["light/a1-t2-m3"]->cause, CorrectionCause::kAuditedData);
+  EXPECT_EQ(by_item["light/a1-t2-m3"]->before, "green");
+  EXPECT_EQ(by_item["light/a1-t2-m3"]->after, "red");
+  EXPECT_THAT(by_item["light/a1-t2-m3"]->detail,
+              HasSubstr("cause: audited monitoring data replaced the provisional data 2026-06 "
+                        "closed on"));
+  ASSERT_EQ(by_item.count("indicator/a1-t2-m3-i1"), 1u);
+  const Adjustment& ind = *by_item["indicator/a1-t2-m3-i1"];
+  EXPECT_EQ(ind.cause, CorrectionCause::kAuditedData);
+  EXPECT_EQ(ind.before, "34 (on_track; 150 audited days, 31 provisional)");
+  EXPECT_EQ(ind.after, "36 (off_track; 181 audited days, 0 provisional)");
+  EXPECT_EQ(ind.corrects, absl::CivilMonth(2026, 6));
+  ASSERT_EQ(by_item.count("indicators_on_track/a1-t2-m3-i1"), 1u);
+  EXPECT_EQ(by_item["indicators_on_track/a1-t2-m3-i1"]->cause, CorrectionCause::kAuditedData);
+  EXPECT_EQ(by_item["on_time_reporting/a1-t2-m4/2026-06"]->cause, CorrectionCause::kDataChanged);
+  EXPECT_EQ(by_item["score"]->cause, CorrectionCause::kAuditedData);
+  EXPECT_EQ(by_item["score"]->points, -10);
+
+  // Versions: the first correction of an item is 1; once a closed month
+  // carries it, the next correction of the same item is 2.
+  std::vector<Adjustment> first = out;
+  VersionCorrections({&june}, &first);
+  for (const Adjustment& a : first) EXPECT_EQ(a.version, 1) << a.item;
+  MonthAssessment july;
+  july.month = absl::CivilMonth(2026, 7);
+  july.closed = true;
+  july.adjustments = first;
+  std::vector<Adjustment> second = out;
+  VersionCorrections({&june, &july}, &second);
+  for (const Adjustment& a : second) EXPECT_EQ(a.version, 2) << a.item;
+}
+
+TEST(CorrectionsTest, SameDataAuditedWithoutChangeIsNoCorrection) {
+  MonthAssessment june = ClosedJune();
+  june.scores.indicators = {Pm25(34, IndicatorStatus::kOnTrack, 150, 31)};
+  MonthScores now = june.scores;
+  now.indicators = {Pm25(34, IndicatorStatus::kOnTrack, 181, 0)};
+  EXPECT_TRUE(Corrections(june, now).empty());
+}
+
+}  // namespace
+}  // namespace ecoplan::indicator

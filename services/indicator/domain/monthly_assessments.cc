@@ -247,6 +247,9 @@ absl::StatusOr<MonthAssessment> MonthlyAssessments::Compute(const std::string& p
       if (m < previous->month) earlier.push_back(&closed);
     }
     out.adjustments = Corrections(*previous, *again, earlier);
+    std::vector<const MonthAssessment*> closed;
+    for (const auto& [m, c] : plans_.at(plan_id).closed) closed.push_back(&c);
+    VersionCorrections(closed, &out.adjustments);
   }
   for (Adjustment& a : ContestAdjustments(out.decided_contests)) {
     out.adjustments.push_back(std::move(a));

@@ -112,14 +112,32 @@ void ObservationBook::SetStations(std::vector<Station> stations) {
   }
 }
 
-std::optional<double> ObservationBook::Held(const std::string& station, Pollutant p,
-                                            absl::CivilHour hour) const {
+std::optional<ObservationBook::HeldReading> ObservationBook::Held(const std::string& station,
+                                                                  Pollutant p,
+                                                                  absl::CivilHour hour) const {
   auto it = grids_.find({station, absl::CivilDay(hour)});
   if (it == grids_.end()) return std::nullopt;
   const HourSlots& slots = it->second.slots[static_cast<int>(p)];
   if (!slots.has(hour.hour())) return std::nullopt;
-  return slots.values[hour.hour()];
+  const bool audited = (it->second.audited[static_cast<int>(p)] >> hour.hour()) & 1u;
+  return HeldReading{slots.values[hour.hour()],
+                     audited ? Verification::kAudited : Verification::kProvisional};
 }
+
+namespace {
+
+// Records `v` for hour `h` in `grid`'s audited bits of pollutant `p`.
+template <typename Grid>
+void SetVerification(Grid& grid, Pollutant p, int h, Verification v) {
+  uint32_t& bits = grid.audited[static_cast<int>(p)];
+  if (v == Verification::kAudited) {
+    bits |= 1u << h;
+  } else {
+    bits &= ~(1u << h);
+  }
+}
+
+}  // namespace
 
 PreparedBatch ObservationBook::Prepare(const std::vector<ReadingInput>& batch,
                                        absl::CivilHour now) const {
@@ -167,14 +185,29 @@ PreparedBatch ObservationBook::Prepare(const std::vector<ReadingInput>& batch,
       ++out.unchanged;
       continue;
     }
+    const std::optional<HeldReading> held = Held(r.station, r.pollutant, hours[i]);
+    if (held.has_value() && held->verification == Verification::kAudited &&
+        r.verification == Verification::kProvisional) {
+      out.outcomes[i] = {ItemOutcome::kKeptAudited,
+                         absl::StrCat("the audited value ", held->value, " is kept")};
+      ++out.kept_audited;
+      continue;
+    }
     FlagReading(i, r, hours[i], values[i], &last_hour, &out.flags);
-    const std::optional<double> held = Held(r.station, r.pollutant, hours[i]);
-    if (held.has_value() && *held == values[i]) {
+    if (held.has_value() && held->value == values[i] && held->verification == r.verification) {
       out.outcomes[i] = {ItemOutcome::kUnchanged, ""};
       ++out.unchanged;
       continue;
     }
-    out.writes.push_back({r.station, r.pollutant, hours[i], values[i], held});
+    ReadingWrite write{r.station,    r.pollutant,    hours[i],    values[i],
+                       std::nullopt, r.verification, std::nullopt};
+    if (held.has_value()) {
+      write.previous = held->value;
+      write.previous_verification = held->verification;
+      out.audited_replaced += held->verification == Verification::kProvisional &&
+                              r.verification == Verification::kAudited;
+    }
+    out.writes.push_back(std::move(write));
     out.outcomes[i] = {held.has_value() ? ItemOutcome::kReplaced : ItemOutcome::kAccepted, ""};
     ++(held.has_value() ? out.replaced : out.accepted);
   }
@@ -186,9 +219,11 @@ absl::Status ObservationBook::Apply(const std::vector<ReadingWrite>& writes) {
   std::set<Key> touched;
   for (const ReadingWrite& w : writes) {
     const Key key{w.station, absl::CivilDay(w.hour)};
-    HourSlots& slots = grids_[key].slots[static_cast<int>(w.pollutant)];
+    Grid& grid = grids_[key];
+    HourSlots& slots = grid.slots[static_cast<int>(w.pollutant)];
     if (!slots.has(w.hour.hour())) ++reading_count_;
     slots.Set(w.hour.hour(), w.value);
+    SetVerification(grid, w.pollutant, w.hour.hour(), w.verification);
     touched.insert(key);
   }
   for (const Key& key : touched) {
@@ -216,6 +251,12 @@ absl::StatusOr<StationDay> ObservationBook::ComputeDay(const Key& key, const Gri
   day.values[static_cast<int>(DailyItem::kO3Max1h)] = DailyMaxOneHour(slots(Pollutant::kO3), rules);
   day.values[static_cast<int>(DailyItem::kO3Max8h)] =
       DailyMaxEightHourMean(slots(Pollutant::kO3), rules);
+  for (int p = 0; p < kPollutantCount; ++p) {
+    const int present = grid.slots[p].count();
+    const int audited = __builtin_popcount(grid.slots[p].present & grid.audited[p]);
+    day.verification.audited_hours += audited;
+    day.verification.provisional_hours += present - audited;
+  }
   return day;
 }
 
@@ -230,6 +271,7 @@ absl::StatusOr<std::vector<StationDay>> ObservationBook::Preview(
       if (held != grids_.end()) it->second = held->second;
     }
     it->second.slots[static_cast<int>(w.pollutant)].Set(w.hour.hour(), w.value);
+    SetVerification(it->second, w.pollutant, w.hour.hour(), w.verification);
   }
   std::vector<StationDay> out;
   out.reserve(touched.size());

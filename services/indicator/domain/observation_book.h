@@ -8,12 +8,21 @@
 //   1. Prepare(batch) validates every reading against the configured stations
 //      and the values held (read-only) and returns the writes to commit with the
 //      outcome of every item: accepted (new), replaced (a correction: the old
-//      value is in the write, for the audit record), unchanged (re-sent),
-//      rejected (with a reason), plus quality flags on accepted values;
+//      value and its kind are in the write, for the audit record), unchanged
+//      (re-sent), kept audited (a provisional value for an hour whose audited
+//      value is held: not stored), rejected (with a reason), plus quality
+//      flags on accepted values;
 //   2. once the writes are durable, Apply(prepared) updates the readings and
 //      recomputes the daily values of the station-days touched.
 // Idempotent per (station, pollutant, hour): applying the same batch twice
 // leaves the same state, and the second Prepare reports everything unchanged.
+//
+// Provisional (实时) and audited (审核) readings (Verification): an audited
+// reading replaces the provisional one of its hour, even at the same value
+// (replaced, counted in `audited_replaced`); a provisional reading never
+// replaces an audited one (kKeptAudited, counted in `kept_audited`, not an
+// error); an audited reading with a different value replaces an audited one
+// (a correction, as for provisional ones). Same value and kind: unchanged.
 //
 // Validation (each a rejection with a reason unless said otherwise):
 //   unknown station; hour not "YYYY-MM-DDTHH"; hour in the future (after `now`
@@ -47,10 +56,11 @@ struct ReadingInput {
   Pollutant pollutant = Pollutant::kPm25;
   double value = 0;
   std::optional<Unit> unit;  // nullopt: the pollutant's standard unit
+  Verification verification = Verification::kProvisional;
 };
 
 struct ItemOutcome {
-  enum Kind : uint8_t { kAccepted, kReplaced, kUnchanged, kRejected };
+  enum Kind : uint8_t { kAccepted, kReplaced, kUnchanged, kRejected, kKeptAudited };
   Kind kind = kAccepted;
   std::string reason;  // rejections
 };
@@ -62,6 +72,9 @@ struct ReadingWrite {
   absl::CivilHour hour;
   double value = 0;                // in the standard unit
   std::optional<double> previous;  // set for a correction
+  Verification verification = Verification::kProvisional;
+  // The kind of `previous` (set with it).
+  std::optional<Verification> previous_verification = std::nullopt;
 };
 
 struct PreparedBatch {
@@ -73,6 +86,10 @@ struct PreparedBatch {
   };
   std::vector<Flag> flags;
   int64_t accepted = 0, replaced = 0, unchanged = 0, rejected = 0;
+  // Of `replaced`: audited values that replaced provisional ones.
+  int64_t audited_replaced = 0;
+  // Provisional values not stored because the hour's audited value is held.
+  int64_t kept_audited = 0;
 };
 
 class ObservationBook {
@@ -106,11 +123,17 @@ class ObservationBook {
  private:
   struct Grid {
     std::array<HourSlots, kPollutantCount> slots;
+    std::array<uint32_t, kPollutantCount> audited = {};  // bit h: hour h is audited
+  };
+  struct HeldReading {
+    double value;
+    Verification verification;
   };
   using Key = std::pair<std::string, absl::CivilDay>;
 
   absl::StatusOr<StationDay> ComputeDay(const Key& key, const Grid& grid) const;
-  std::optional<double> Held(const std::string& station, Pollutant p, absl::CivilHour hour) const;
+  std::optional<HeldReading> Held(const std::string& station, Pollutant p,
+                                  absl::CivilHour hour) const;
 
   const AirQualityStandards* standards_;
   std::map<std::string, Station> stations_;

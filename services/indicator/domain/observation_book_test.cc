@@ -110,3 +110,86 @@ TEST_F(ObservationBookTest, DistrictLeavesOutTheCleanControlPoint) {
 
 }  // namespace
 }  // namespace ecoplan::indicator
+
+namespace ecoplan::indicator {
+namespace {
+
+class ProvisionalAuditedTest : public ObservationBookTest {
+ protected:
+  std::vector<ReadingInput> Audited(std::vector<ReadingInput> batch) {
+    for (ReadingInput& r : batch) r.verification = Verification::kAudited;
+    return batch;
+  }
+};
+
+TEST_F(ProvisionalAuditedTest, AuditedReplacesProvisionalRecordingBothKinds) {
+  ASSERT_TRUE(book_.Apply(book_.Prepare(Day("Gucheng", "2026-04-01", 40), now_).writes).ok());
+  auto before = book_.AreaDays("stations/Gucheng");
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ((*before)[0].verification.provisional_hours, 24);
+  EXPECT_EQ((*before)[0].verification.audited_hours, 0);
+
+  // The audited day: 23 hours as released in real time, one revised to 52.
+  std::vector<ReadingInput> audited = Audited(Day("Gucheng", "2026-04-01", 40));
+  audited[5].value = 52;
+  PreparedBatch p = book_.Prepare(audited, now_);
+  EXPECT_EQ(p.replaced, 24);  // the same value of another kind is a replacement too
+  EXPECT_EQ(p.audited_replaced, 24);
+  EXPECT_EQ(p.unchanged, 0);
+  ASSERT_EQ(p.writes.size(), 24u);
+  const ReadingWrite& w = p.writes[5];
+  EXPECT_EQ(w.previous, 40);
+  EXPECT_EQ(w.previous_verification, Verification::kProvisional);
+  EXPECT_EQ(w.value, 52);
+  EXPECT_EQ(w.verification, Verification::kAudited);
+  ASSERT_TRUE(book_.Apply(p.writes).ok());
+  EXPECT_EQ(book_.reading_count(), 24u);
+  auto days = book_.AreaDays("stations/Gucheng");
+  ASSERT_TRUE(days.ok());
+  EXPECT_EQ((*days)[0].verification.audited_hours, 24);
+  EXPECT_EQ((*days)[0].verification.provisional_hours, 0);
+  EXPECT_NEAR((*days)[0].values[static_cast<int>(DailyItem::kPm25)].value, (40 * 23 + 52) / 24.0,
+              1e-9);
+  // Re-sent audited data: unchanged.
+  EXPECT_EQ(book_.Prepare(audited, now_).unchanged, 24);
+}
+
+TEST_F(ProvisionalAuditedTest, ProvisionalNeverReplacesAuditedAndAuditedCorrectsAudited) {
+  ASSERT_TRUE(
+      book_.Apply(book_.Prepare(Audited(Day("Gucheng", "2026-04-01", 40)), now_).writes).ok());
+  std::vector<ReadingInput> late = {
+      {"Gucheng", "2026-04-01T05", Pollutant::kPm25, 70, std::nullopt},  // provisional
+      {"Gucheng", "2026-04-02T05", Pollutant::kPm25, 70, std::nullopt}};
+  PreparedBatch p = book_.Prepare(late, now_);
+  EXPECT_EQ(p.kept_audited, 1);
+  EXPECT_EQ(p.outcomes[0].kind, ItemOutcome::kKeptAudited);
+  EXPECT_THAT(p.outcomes[0].reason, HasSubstr("audited value 40 is kept"));
+  EXPECT_EQ(p.accepted, 1);  // the hour without an audited value takes it
+  EXPECT_EQ(p.replaced, 0);
+  EXPECT_EQ(p.rejected, 0);
+  ASSERT_EQ(p.writes.size(), 1u);
+  EXPECT_EQ(p.writes[0].hour, absl::CivilHour(2026, 4, 2, 5));
+
+  PreparedBatch fix = book_.Prepare(
+      Audited({{"Gucheng", "2026-04-01T05", Pollutant::kPm25, 44, std::nullopt}}), now_);
+  EXPECT_EQ(fix.replaced, 1);
+  EXPECT_EQ(fix.audited_replaced, 0);  // a correction of an audited value
+  ASSERT_EQ(fix.writes.size(), 1u);
+  EXPECT_EQ(fix.writes[0].previous_verification, Verification::kAudited);
+  ASSERT_TRUE(book_.Apply(fix.writes).ok());
+  ASSERT_TRUE(book_.Apply(p.writes).ok());
+  auto days = book_.AreaDays("district");
+  ASSERT_TRUE(days.ok());
+  ASSERT_EQ(days->size(), 2u);
+  EXPECT_EQ((*days)[0].verification.audited_hours, 24);
+  EXPECT_EQ((*days)[1].verification.provisional_hours, 1);
+  const DataDays mix =
+      TallyVerification(*days, absl::CivilDay(2026, 4, 1), absl::CivilDay(2026, 4, 30));
+  EXPECT_EQ(mix.audited_days, 1);
+  EXPECT_EQ(mix.provisional_days, 1);
+  EXPECT_EQ(mix.hours.audited_hours, 24);
+  EXPECT_EQ(mix.hours.provisional_hours, 1);
+}
+
+}  // namespace
+}  // namespace ecoplan::indicator

@@ -103,6 +103,7 @@ Evaluation EvaluateOne(const Indicator& ind, absl::CivilDay as_of, const PlanEva
       return e;
     }
     Evaluation e = EvaluateAirQuality(ind, as_of, *days, *input.calibers, rules);
+    e.data = TallyVerification(*days, ind.period_start, std::min(as_of, ind.period_end));
     if (input.exceptional_events != nullptr && !input.exceptional_events->empty()) {
       AddExcludingExceptionalEvents(ind, as_of, *days, input, rules, &e);
     }
@@ -148,6 +149,7 @@ TownRank TownOf(const Indicator& ind, const Evaluation& e, absl::CivilDay as_of,
   t.stations = book.TownStations(t.town);
   t.pm25 = e.current_value;
   t.days = e.observed_days;
+  t.data = e.data;
   if (t.pm25.has_value() && t.target.has_value()) t.gap = *t.pm25 - *t.target;
   absl::StatusOr<std::vector<DistrictDay>> days = book.AreaDays(AreaOf(ind));
   if (!days.ok() || !t.pm25.has_value()) return t;

@@ -32,6 +32,7 @@ struct TownRank {
   std::optional<double> year_on_year_percent;
   int days = 0;
   std::vector<std::string> stations;
+  std::optional<DataDays> data;  // the kind of the data (its indicator's evaluation's)
 };
 
 struct StatusChange {

@@ -95,8 +95,8 @@ absl::Status RocksDbIndicatorStore::LoadReadings(
           return absl::DataLossError(absl::StrCat("malformed reading key ", key.ToString()));
         }
         p = parts[1][0] - '0';
-        pending.push_back(
-            {std::string(parts[0]), static_cast<Pollutant>(p), hour, record.value(), std::nullopt});
+        pending.push_back({std::string(parts[0]), static_cast<Pollutant>(p), hour, record.value(),
+                           std::nullopt, VerificationFromProto(record.verification())});
         if (pending.size() >= chunk) {
           ECOPLAN_RETURN_IF_ERROR(fn(std::move(pending)));
           pending.clear();

@@ -134,7 +134,8 @@ class RocksDbIndicatorStore final : public IndicatorStore {
   absl::Status PutStation(common::WriteRequest& w, const Station& station) const;
   // The readings, and a correction record for each write with a previous value.
   absl::Status PutReadings(common::WriteRequest& w, const std::vector<ReadingWrite>& writes,
-                           absl::Time now) const;
+                           absl::Time now, absl::string_view actor = "",
+                           absl::string_view call = "") const;
   absl::Status PutStationDays(common::WriteRequest& w, const std::vector<StationDay>& days) const;
   absl::Status PutReportedValue(common::WriteRequest& w, absl::string_view plan_id,
                                 absl::string_view id, absl::CivilDay day, double value,

@@ -57,7 +57,8 @@ absl::Status RocksDbIndicatorStore::PutStation(common::WriteRequest& w,
 
 absl::Status RocksDbIndicatorStore::PutReadings(common::WriteRequest& w,
                                                 const std::vector<ReadingWrite>& writes,
-                                                absl::Time now) const {
+                                                absl::Time now, absl::string_view actor,
+                                                absl::string_view call) const {
   rocksdb::ColumnFamilyHandle* readings = db_->Cf(kReadings);
   rocksdb::ColumnFamilyHandle* corrections = db_->Cf(kCorrections);
   const std::string suffix = common::EncodeUint64(static_cast<uint64_t>(absl::ToUnixMicros(now)));
@@ -65,12 +66,18 @@ absl::Status RocksDbIndicatorStore::PutReadings(common::WriteRequest& w,
   for (const ReadingWrite& r : writes) {
     const std::string key = ReadingKey(r.station, r.pollutant, r.hour);
     record.set_value(r.value);
+    record.set_verification(VerificationToProto(r.verification));
     ECOPLAN_RETURN_IF_ERROR(Put(w.batch, readings, key, record));
     if (r.previous.has_value()) {
       storage::CorrectionRecord c;
       c.set_previous(*r.previous);
       c.set_value(r.value);
       *c.mutable_time() = common::TimeToProto(now);
+      c.set_previous_verification(
+          VerificationToProto(r.previous_verification.value_or(Verification::kProvisional)));
+      c.set_verification(VerificationToProto(r.verification));
+      c.set_actor(std::string(actor));
+      c.set_call(std::string(call));
       ECOPLAN_RETURN_IF_ERROR(Put(w.batch, corrections, absl::StrCat(key, "/", suffix), c));
     }
   }
@@ -90,6 +97,8 @@ absl::Status RocksDbIndicatorStore::PutStationDays(common::WriteRequest& w,
       v->set_value(d.values[k].value);
       v->set_samples(d.values[k].samples);
     }
+    record.set_audited_hours(d.verification.audited_hours);
+    record.set_provisional_hours(d.verification.provisional_hours);
     ECOPLAN_RETURN_IF_ERROR(
         Put(w.batch, cf, absl::StrCat(d.station_id, "/", DayText(d.day)), record));
   }

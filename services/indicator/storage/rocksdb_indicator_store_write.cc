@@ -91,6 +91,7 @@ v1::ObservationsIngested IngestedEvent(const ObservationsEvent& o) {
   v1::ObservationsIngested e;
   e.set_accepted_count(o.accepted);
   e.set_replaced_count(o.replaced);
+  e.set_audited_replaced_count(o.audited_replaced);
   if (o.first_day.has_value()) *e.mutable_first_day() = DateToProto(*o.first_day);
   if (o.last_day.has_value()) *e.mutable_last_day() = DateToProto(*o.last_day);
   return e;
@@ -129,7 +130,8 @@ absl::StatusOr<common::WriteRequest> RocksDbIndicatorStore::ToWrite(const Change
   }
   if (change.station.has_value()) ECOPLAN_RETURN_IF_ERROR(PutStation(w, *change.station));
   if (!change.readings.empty()) {
-    ECOPLAN_RETURN_IF_ERROR(PutReadings(w, change.readings, change.readings_time));
+    ECOPLAN_RETURN_IF_ERROR(
+        PutReadings(w, change.readings, change.readings_time, change.actor, change.readings_call));
   }
   if (!change.station_days.empty()) ECOPLAN_RETURN_IF_ERROR(PutStationDays(w, change.station_days));
   if (change.ledger.has_value()) ECOPLAN_RETURN_IF_ERROR(PutLedgerChange(w, *change.ledger));

@@ -40,6 +40,36 @@ struct CheckpointMet {
   bool operator==(const CheckpointMet& o) const { return due == o.due && phrase == o.phrase; }
 };
 
+// Where a figure came from when another system holds it (一数一源).
+struct ValueSource {
+  std::string system;                           // e.g. 市生态环境统计系统
+  std::string record_id;                        // the record's id or document number (文号) there
+  absl::Time file_time = absl::InfinitePast();  // when it was filed there
+  bool operator==(const ValueSource& o) const {
+    return system == o.system && record_id == o.record_id && file_time == o.file_time;
+  }
+};
+
+// What became of a prefilled field (see FieldOrigin in progress_service.proto
+// for the rule, report_provenance.h for the code).
+enum class FieldOrigin { kUnspecified = 0, kPrefilled = 1, kConfirmed = 2, kCorrected = 3 };
+
+// The provenance of one field of an entry that another system prefilled.
+struct FieldProvenance {
+  std::string field;  // "status", "percent_done", "work_done", "problems", "next_steps",
+                      // "values[<name>]"
+  FieldOrigin origin = FieldOrigin::kUnspecified;
+  ValueSource source;
+  std::string prefilled_value;  // as FieldText renders it (report_provenance.h)
+  std::string pushed_by;
+  absl::Time push_time = absl::InfinitePast();
+  bool operator==(const FieldProvenance& o) const {
+    return field == o.field && origin == o.origin && source == o.source &&
+           prefilled_value == o.prefilled_value && pushed_by == o.pushed_by &&
+           push_time == o.push_time;
+  }
+};
+
 // One measure's progress in a report.
 struct ReportEntry {
   std::string measure_id;  // registry id, e.g. "a1-t3-m2"
@@ -51,6 +81,9 @@ struct ReportEntry {
   std::vector<QuantitativeValue> values;
   std::vector<std::string> evidence_links;
   std::vector<CheckpointMet> met_checkpoints = {};  // checkpoints stated met
+  // The fields another system prefilled (only those; every other counted
+  // field was typed), in the order they were first pushed.
+  std::vector<FieldProvenance> provenance = {};
 };
 
 enum class ReportState {
@@ -98,7 +131,8 @@ enum class RevisionAction {
   kSubmitted = 2,
   kRevised = 3,
   kReturned = 4,
-  kAccepted = 5
+  kAccepted = 5,
+  kPrefilled = 6  // figures pushed by another system merged into the draft
 };
 
 // One change of a report, with the report after it.

@@ -18,6 +18,7 @@
 #include "services/progress/domain/indicator_view.h"
 #include "services/progress/domain/model.h"
 #include "services/progress/domain/plan_view.h"
+#include "services/progress/domain/report_provenance.h"
 #include "services/progress/domain/report_store.h"
 
 namespace ecoplan::progress {
@@ -88,6 +89,7 @@ struct OrgSubmission {
   int owned_measure_count = 0;
   std::vector<std::string> measures_without_entry;  // measure ids, plan order
   absl::Duration lateness = absl::ZeroDuration();
+  ReportingBurden burden;  // of its report (zero without one)
 };
 
 struct SubmissionStatus {
@@ -95,6 +97,7 @@ struct SubmissionStatus {
   bool owed = true;  // false: due on or before the plan's issue date (common::IsOwed)
   std::vector<OrgSubmission> organizations;  // by display name
   int on_time = 0, late = 0, draft_only = 0, missing = 0;
+  ReportingBurden burden;  // summed over the organizations
 };
 
 struct OrgProgress {
@@ -185,6 +188,12 @@ class ProgressRecorder {
                     Callback<Report> done);
   // Same, taking the submission over instead of copying it.
   void SubmitReport(ReportSubmission&& submission, const Caller& caller, Callback<Report> done);
+  // Merges figures another system holds into the organization's draft
+  // (creating it), each field with its source, never over what the
+  // organization typed or corrected; `done` gets the draft and the fields
+  // kept. Only the bureau (administrator) calls it. Errors: see
+  // PrefillReport in progress_service.proto.
+  void PrefillReport(ReportPrefill prefill, const Caller& caller, Callback<PrefillResult> done);
   // The bureau accepts (accept = true) or returns a submitted report.
   // Errors: NotFound; InvalidArgument (etag missing, comment missing to return);
   // Aborted (stale etag); FailedPrecondition (not SUBMITTED); PermissionDenied.

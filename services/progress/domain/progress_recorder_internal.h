@@ -41,6 +41,7 @@ inline constexpr absl::string_view kDeclareMethod = "DeclareCompletion";
 inline constexpr absl::string_view kDecideCompletionMethod = "DecideCompletion";
 inline constexpr absl::string_view kCalendarMethod = "UpdateReportingCalendar";
 inline constexpr absl::string_view kHolidaysMethod = "LoadHolidays";
+inline constexpr absl::string_view kPrefillMethod = "PrefillReport";
 
 // FNV-1a over the parts, separated so that ("ab","c") differs from ("a","bc").
 // Request records store the result: its definition must not change.

@@ -133,6 +133,8 @@ absl::StatusOr<SubmissionStatus> ProgressRecorder::GetSubmissionStatus(
       o.report_id = r.id();
       o.report_state = r.state;
       for (const ReportEntry& e : r.entries) reported.insert(e.measure_id);
+      o.burden = BurdenOf(r);
+      status.burden.Add(o.burden);
       if (r.state == ReportState::kDraft) {
         o.state = SubmissionState::kDraftOnly;
         ++status.draft_only;

@@ -379,6 +379,9 @@ void ProgressRecorder::SubmitLocked(std::shared_ptr<SubmitCall> call) {
   report.org_display_name = c.v.plan->OrgName(s.org_id);
   report.period = s.period;
   report.entries = std::move(s.entries);  // the fingerprint was taken before
+  // Prefilled fields the organization left unchanged are confirmed (or stay
+  // prefilled in a draft); changed ones are its corrections.
+  CarryProvenance(before, s.draft, &report.entries);
   report.summary = std::move(s.summary);
   report.revision = before != nullptr ? before->revision + 1 : 1;
   if (before == nullptr) report.create_time = now;

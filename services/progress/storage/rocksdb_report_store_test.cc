@@ -115,6 +115,43 @@ TEST_F(RocksDbReportStoreTest, AReportItsRevisionRequestAndEventCommitTogetherAn
   EXPECT_EQ(payload.report().entries(0).measure(), "plans/2026-abc/measures/a1-t1-m1");
 }
 
+// 一数一源: the provenance of each prefilled value is stored with the report
+// and with every revision.
+TEST_F(RocksDbReportStoreTest, TheProvenanceOfPrefilledValuesSurvivesReopenInReportAndRevision) {
+  Open();
+  Report report = MakeReport("o-eco", "2026-05", 1);
+  FieldProvenance p;
+  p.field = "values[新能源货车占比]";
+  p.origin = FieldOrigin::kCorrected;
+  p.source = {"市生态环境统计系统", "HJTJ-2026-05-0117", absl::FromUnixSeconds(1778371200)};
+  p.prefilled_value = "45 %";
+  p.pushed_by = "city-env-stats-gateway";
+  p.push_time = absl::FromUnixSeconds(1778900000);
+  report.entries[0].provenance = {p};
+  Change change;
+  change.report = std::make_shared<Report>(report);
+  change.revision = RevisionNote{1,
+                                 RevisionAction::kPrefilled,
+                                 absl::FromUnixSeconds(1778900000),
+                                 "city-env-stats-gateway",
+                                 "",
+                                 {},
+                                 ""};
+  change.events = {EventType::kReportDraftSaved};
+  ASSERT_OK(Commit(change));
+  Open();
+  ASSERT_OK_AND_ASSIGN(std::optional<Report> r, store_->GetReport("2026-abc", "o-eco_2026-05"));
+  ASSERT_TRUE(r.has_value());
+  ASSERT_EQ(r->entries[0].provenance.size(), 1u);
+  EXPECT_EQ(r->entries[0].provenance[0], p);
+  ASSERT_OK_AND_ASSIGN(std::optional<ReportRevision> rev,
+                       store_->GetRevision("2026-abc", "o-eco_2026-05", 1));
+  ASSERT_TRUE(rev.has_value());
+  EXPECT_EQ(rev->action, RevisionAction::kPrefilled);
+  ASSERT_EQ(rev->report.entries[0].provenance.size(), 1u);
+  EXPECT_EQ(rev->report.entries[0].provenance[0], p);
+}
+
 TEST_F(RocksDbReportStoreTest, ListsReportsOfAPeriodAndRevisionsInOrder) {
   Open();
   for (const auto& [org, period] : std::vector<std::pair<std::string, std::string>>{

@@ -74,6 +74,21 @@ absl::Status ValidateQuery(const MeasureQueryInput& query) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// The texts as written contain the filter, or their normalized forms contain
+// the normalized filter (normalizing only when the plain comparison misses).
+bool TextMatches(const MeasureQuery& query, const Task& task, const Measure& measure) {
+  const std::string& wanted = query.input.text_contains;
+  if (absl::StrContains(measure.text, wanted) || absl::StrContains(task.title, wanted)) return true;
+  const std::string& normalized =
+      query.normalized_text_contains.empty() ? wanted : query.normalized_text_contains;
+  return absl::StrContains(common::NormalizeDocumentText(measure.text), normalized) ||
+         absl::StrContains(common::NormalizeDocumentText(task.title), normalized);
+}
+
+}  // namespace
+
 bool Matches(const MeasureQuery& query, const Task& task, const Measure& measure) {
   const MeasureQueryInput& in = query.input;
   if (in.annex_number != 0 && task.annex_number != in.annex_number) return false;
@@ -103,10 +118,7 @@ bool Matches(const MeasureQuery& query, const Task& task, const Measure& measure
         break;
     }
   }
-  if (!in.text_contains.empty() && !absl::StrContains(measure.text, in.text_contains) &&
-      !absl::StrContains(task.title, in.text_contains)) {
-    return false;
-  }
+  if (!in.text_contains.empty()) return TextMatches(query, task, measure);
   return true;
 }
 

@@ -33,6 +33,9 @@ struct MeasureQueryInput {
 struct MeasureQuery {
   MeasureQueryInput input;
   std::string organization_id;  // empty: any
+  // input.text_contains normalized (common::NormalizeDocumentText): texts are
+  // stored as the document writes them, so "监测-核查" also finds 监测－核查.
+  std::string normalized_text_contains;
 };
 
 // Validates the parts of a filter that need no lookup. Errors: InvalidArgument naming the field.

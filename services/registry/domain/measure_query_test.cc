@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/testing/status_matchers.h"
+#include "common/text/normalize.h"
 
 namespace ecoplan::registry {
 namespace {
@@ -61,7 +62,7 @@ std::vector<std::string> Ids(const MeasurePage& page) {
 
 TEST(MeasureQueryTest, FiltersByOrganizationAndRole) {
   const std::vector<Task> tasks = SamplePlan();
-  MeasureQuery lead{{}, "o-lead"};
+  MeasureQuery lead{{}, "o-lead", ""};
   lead.input.organization = "o-lead";
   lead.input.role = OrgRole::kLead;
   ASSERT_OK_AND_ASSIGN(MeasurePage page, ListMatchingMeasures(tasks, lead, "p", {}));
@@ -73,7 +74,7 @@ TEST(MeasureQueryTest, FiltersByOrganizationAndRole) {
   ASSERT_OK_AND_ASSIGN(page, ListMatchingMeasures(tasks, as_responsible, "p", {}));
   EXPECT_EQ(page.total_size, 0);
 
-  MeasureQuery town{{}, "o-t2"};
+  MeasureQuery town{{}, "o-t2", ""};
   town.input.organization = "o-t2";
   ASSERT_OK_AND_ASSIGN(page, ListMatchingMeasures(tasks, town, "p", {}));
   EXPECT_EQ(Ids(page), std::vector<std::string>{"a2-t2-m2"});  // through the group's members
@@ -108,6 +109,25 @@ TEST(MeasureQueryTest, FiltersByAnnexSectionFeaturedAndText) {
   q.input.text_contains = "任务3";
   ASSERT_OK_AND_ASSIGN(page, ListMatchingMeasures(tasks, q, "p", {}));
   EXPECT_EQ(page.total_size, 2);
+}
+
+TEST(MeasureQueryTest, TextFilterMatchesTextsAsWrittenInEitherWidth) {
+  // Texts are stored as the document writes them; the filter compares the
+  // normalized forms when the plain comparison misses.
+  std::vector<Task> tasks = SamplePlan();
+  tasks[0].measures[0].text = "持续开展生态问题“监测－核查－整改”闭环管理";
+  tasks[1].measures[0].text = "按“监测-核查-整改”闭环处置";
+  for (const std::string wanted : {"监测-核查", "监测－核查"}) {
+    MeasureQuery q;
+    q.input.text_contains = wanted;
+    q.normalized_text_contains = common::NormalizeDocumentText(wanted);
+    ASSERT_OK_AND_ASSIGN(MeasurePage page, ListMatchingMeasures(tasks, q, "p", {}));
+    EXPECT_EQ(Ids(page),
+              (std::vector<std::string>{tasks[0].measures[0].id, tasks[1].measures[0].id}))
+        << wanted;
+    // What is listed is the text as written.
+    EXPECT_EQ(page.measures[0].first.text, tasks[0].measures[0].text);
+  }
 }
 
 TEST(MeasureQueryTest, PagesCoverEverythingOnceAndTokensAreBoundToTheFilter) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -15,12 +16,20 @@
 
 namespace ecoplan::registry {
 
-// 1-based inclusive line range of the source document.
+// 1-based inclusive line range of the source document; for a plan imported
+// from a .docx, the lines of the text the document reads as, and where in the
+// document they are (document_position, e.g. "table 3 row 5 cell 2").
 struct SourceSpan {
+  SourceSpan() = default;
+  // Not an aggregate, so that SourceSpan{first, last} leaves the position empty.
+  SourceSpan(int first, int last, std::string position = "")
+      : first_line(first), last_line(last), document_position(std::move(position)) {}
   int first_line = 0;
   int last_line = 0;
+  std::string document_position;  // empty for a text import
   bool operator==(const SourceSpan& o) const {
-    return first_line == o.first_line && last_line == o.last_line;
+    return first_line == o.first_line && last_line == o.last_line &&
+           document_position == o.document_position;
   }
 };
 
@@ -147,9 +156,18 @@ struct Annex {
 };
 
 struct ParseWarning {
+  ParseWarning() = default;
+  // Not an aggregate, so that ParseWarning{line, code, message} leaves the position empty.
+  ParseWarning(int line_number, std::string warning_code, std::string text,
+               std::string position = "")
+      : line(line_number),
+        code(std::move(warning_code)),
+        message(std::move(text)),
+        document_position(std::move(position)) {}
   int line = 0;
   std::string code;  // machine-readable, e.g. "empty-responsible-cell"
   std::string message;
+  std::string document_position;  // a .docx import: "paragraph 12", "table 3 row 5 cell 2"
 };
 
 struct PlanSummary {
@@ -173,7 +191,14 @@ struct Plan {
   int reporting_due_day = 0;
   std::string reporting_recipient;
   std::string time_zone = "Asia/Shanghai";
-  std::string source_sha256;  // lowercase hex
+  // Lowercase hex SHA-256 of the document as received (the file's bytes), and
+  // of its normalized text (common::NormalizeDocumentText), which gives the
+  // plan its id: a CRLF or BOM copy of a document is the same plan.
+  std::string source_sha256;
+  std::string normalized_sha256;
+  // The format the plan was imported from: "text/plain" or the .docx media
+  // type; empty for plans imported before the field existed (text).
+  std::string source_media_type;
   std::vector<Annex> annexes;
   PlanSummary summary;
   absl::Time import_time = absl::InfinitePast();

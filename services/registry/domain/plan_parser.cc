@@ -168,7 +168,7 @@ absl::Status Parser::ParseAnnex(int heading_line, int end_line, int number) {
                               "its heading): the document is truncated or malformed"));
   }
   for (int n = heading_line + 1; n < first_cell_line; ++n)
-    annex.title += std::string(Trim(LineText(n)));
+    annex.title += WrittenForm(n, Trim(LineText(n)));
   if (annex.title.empty()) {
     Warn(heading_line, "annex-without-title", absl::StrCat("annex ", number, " has no title"));
   }
@@ -188,7 +188,38 @@ absl::Status Parser::ParseAnnex(int heading_line, int end_line, int number) {
   return absl::OkStatus();
 }
 
-std::vector<Cell> Parser::CollectCells(int begin_line, int end_line, int* first_cell_line) const {
+std::string Parser::WrittenForm(int number, absl::string_view part) {
+  const absl::string_view line = LineText(number);
+  const size_t index = static_cast<size_t>(number - 1);
+  if (part.empty() || index >= written_lines_.size()) return std::string(part);
+  const std::vector<absl::string_view> normalized = CodePoints(line);
+  const std::vector<absl::string_view> written = CodePoints(written_lines_[index]);
+  if (normalized.size() != written.size()) {
+    if (std::find(lines_warned_normalized_.begin(), lines_warned_normalized_.end(), number) ==
+        lines_warned_normalized_.end()) {
+      lines_warned_normalized_.push_back(number);
+      Warn(number, "text-normalized",
+           "Unicode composition changed this line's characters; its text is kept in "
+           "normalized form");
+    }
+    return std::string(part);
+  }
+  // `part` lies inside `line`: find its code points by position.
+  const size_t begin = static_cast<size_t>(part.data() - line.data());
+  const size_t end = begin + part.size();
+  size_t offset = 0, first = 0, last = normalized.size();
+  for (size_t i = 0; i < normalized.size(); ++i) {
+    if (offset == begin) first = i;
+    if (offset == end) last = i;
+    offset += normalized[i].size();
+  }
+  if (first >= last) return std::string(part);
+  const char* start = written[first].data();
+  const char* stop = written[last - 1].data() + written[last - 1].size();
+  return std::string(start, static_cast<size_t>(stop - start));
+}
+
+std::vector<Cell> Parser::CollectCells(int begin_line, int end_line, int* first_cell_line) {
   std::vector<Cell> cells;
   *first_cell_line = 0;
   for (int n = begin_line; n <= end_line; ++n) {
@@ -198,10 +229,14 @@ std::vector<Cell> Parser::CollectCells(int begin_line, int end_line, int* first_
       Cell cell;
       cell.first_line = n;
       cell.last_line = n;
-      cell.parts.emplace_back(Trim(raw.substr(1)));
+      const absl::string_view part = Trim(raw.substr(1));
+      cell.parts.emplace_back(part);
+      cell.written_parts.push_back(WrittenForm(n, part));
       cells.push_back(std::move(cell));
     } else if (!cells.empty()) {
-      cells.back().parts.emplace_back(Trim(raw));
+      const absl::string_view part = Trim(raw);
+      cells.back().parts.emplace_back(part);
+      cells.back().written_parts.push_back(WrittenForm(n, part));
     }
   }
   for (Cell& cell : cells) {

@@ -17,7 +17,8 @@ namespace ecoplan::registry::parser_internal {
 absl::Status Parser::ParseFrontMatter(int end_line) {
   Plan& plan = out_.plan;
   plan.time_zone = options_.time_zone;
-  plan.source_sha256 = Sha256Hex(text_);
+  plan.source_sha256 = Sha256Hex(original_);
+  plan.normalized_sha256 = Sha256Hex(text_);
 
   // Issuer: the first line, without the 文件 of the letterhead.
   int first = 1;
@@ -43,7 +44,7 @@ absl::Status Parser::ParseFrontMatter(int end_line) {
          absl::StrCat("the title «", plan.title, "» does not appear on a line of its own"));
   }
   if (absl::Status s = ParsePlanYear(title_line); !s.ok()) return s;
-  plan.id = absl::StrCat(plan.year, "-", plan.source_sha256.substr(0, 12));
+  plan.id = absl::StrCat(plan.year, "-", plan.normalized_sha256.substr(0, 12));
 
   ParseIssueDate(number_line, end_line);
   ParseReportingRule(title_line, end_line);

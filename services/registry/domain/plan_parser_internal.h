@@ -77,7 +77,10 @@ std::string RemoveSpaces(absl::string_view s);
 struct Cell {
   int first_line = 0;              // line of the TAB
   int last_line = 0;               // last line with text (first_line if none)
-  std::vector<std::string> parts;  // each line, trimmed (empty for blank lines)
+  std::vector<std::string> parts;  // each line, normalized and trimmed (empty for blank lines)
+  // The same lines as the document writes them (see Parser::WrittenForm): the
+  // text people read and quote. `parts` is for matching, ids and numbers.
+  std::vector<std::string> written_parts;
   int trailing_blank_lines = 0;
 
   // The lines joined without separator (names and numbers split by the page
@@ -88,7 +91,21 @@ struct Cell {
     return std::string(Trim(out));
   }
   bool Empty() const { return Joined().empty(); }
+  // Joined() as written.
+  std::string WrittenJoined() const {
+    std::string out;
+    for (const std::string& p : written_parts) out += p;
+    return std::string(Trim(out));
+  }
 };
+
+// The lines of `text` as written: a leading byte-order mark dropped, split at
+// LF, CRLF or a lone CR exactly where common::NormalizeDocumentText puts its
+// line feeds, so line N here is line N of the normalized text.
+std::vector<absl::string_view> SplitWrittenLines(absl::string_view text);
+
+// The last `code_points` code points of `s` (all of it when it has fewer).
+absl::string_view LastCodePoints(absl::string_view s, size_t code_points);
 
 // The parse error at 1-based line `line`: InvalidArgument "line N: message".
 inline absl::Status Error(int line, absl::string_view message) {
@@ -100,7 +117,10 @@ inline absl::Status Error(int line, absl::string_view message) {
 class Parser {
  public:
   Parser(absl::string_view original, const ParseOptions& options)
-      : options_(options), text_(common::NormalizeDocumentText(original)) {
+      : options_(options),
+        original_(original),
+        text_(common::NormalizeDocumentText(original)),
+        written_lines_(SplitWrittenLines(original)) {
     lines_ = absl::StrSplit(text_, '\n');
     // A final newline does not start another line.
     if (!lines_.empty() && lines_.back().empty() && !text_.empty()) lines_.pop_back();
@@ -126,6 +146,11 @@ class Parser {
     return lines_[static_cast<size_t>(number - 1)];
   }
   int LineCount() const { return static_cast<int>(lines_.size()); }
+  // `part`, a view into normalized line `number`, as the document writes it:
+  // the same code points of the original line. Normalization maps code points
+  // one to one except where Unicode composition merges some; on such a line
+  // the normalized text is returned and a "text-normalized" warning raised.
+  std::string WrittenForm(int number, absl::string_view part);
 
   // The document (plan_parser.cc).
   std::vector<std::pair<int, int>> FindAnnexHeadings() const;
@@ -133,7 +158,7 @@ class Parser {
   absl::Status ParseAnnexes(const std::vector<std::pair<int, int>>& headings, int tables_end);
   absl::Status CheckAnnexList(const std::vector<std::pair<int, int>>& headings);
   absl::Status ParseAnnex(int heading_line, int end_line, int number);
-  std::vector<Cell> CollectCells(int begin_line, int end_line, int* first_cell_line) const;
+  std::vector<Cell> CollectCells(int begin_line, int end_line, int* first_cell_line);
   void Summarize();
 
   // Front matter (plan_parser_front_matter.cc); each step returns the line it
@@ -158,9 +183,10 @@ class Parser {
                             TaskTableCursor& cursor);
   absl::Status StartTask(const Cell& head, const Cell& title_cell, const SourceSpan& row_span,
                          const Annex& annex, TaskTableCursor& cursor);
-  void ParseMeasureText(const Cell& text_cell, Measure& m);
+  std::string ParseMeasureText(const Cell& text_cell, Measure& m);  // returns the normalized text
   void ParseMeasureDeadline(const Cell& deadline_cell, Measure& m);
-  void ParseMeasureCheckpoints(const Cell& text_cell, Measure& m);
+  void ParseMeasureCheckpoints(const Cell& text_cell, const std::string& normalized_text,
+                               Measure& m);
 
   // Organizations (plan_parser_organizations.cc).
   Written ParseOrgCell(const Cell& cell, bool lead, int measure_line);
@@ -172,8 +198,11 @@ class Parser {
   void CollectTownNames(const Annex& annex);
 
   const ParseOptions& options_;
-  std::string text_;
+  absl::string_view original_;  // as received, for the file's digest
+  std::string text_;            // normalized: what the parse reads
   std::vector<absl::string_view> lines_;
+  std::vector<absl::string_view> written_lines_;  // original_ by line
+  std::vector<int> lines_warned_normalized_;
   ParsedPlan out_;
   std::vector<ParseWarning> warnings_;
   std::vector<PendingMeasure> pending_;  // one per measure, in order

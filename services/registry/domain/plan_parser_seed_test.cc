@@ -8,9 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "common/testing/status_matchers.h"
 #include "common/text/normalize.h"
 #include "services/registry/domain/plan_parser.h"
@@ -21,6 +23,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 TEST_F(PlanParserSeedTest, ReadsMetadataFromTheFrontMatter) {
@@ -37,9 +40,12 @@ TEST_F(PlanParserSeedTest, ReadsMetadataFromTheFrontMatter) {
   EXPECT_EQ(plan.reporting_due_day, 25);
   EXPECT_EQ(plan.reporting_recipient, "区生态环境局");
   EXPECT_EQ(plan.time_zone, "Asia/Shanghai");
-  // sha256 of the normalized text; the id is the year and its first 12 hex digits.
-  EXPECT_EQ(plan.source_sha256, Sha256Hex(common::NormalizeDocumentText(*seed_)));
-  EXPECT_EQ(plan.id, "2026-" + plan.source_sha256.substr(0, 12));
+  // The file's digest as received, and the normalized text's, whose first 12
+  // hex digits after the year are the id.
+  EXPECT_EQ(plan.source_sha256, Sha256Hex(*seed_));
+  EXPECT_EQ(plan.normalized_sha256, Sha256Hex(common::NormalizeDocumentText(*seed_)));
+  EXPECT_NE(plan.source_sha256, plan.normalized_sha256);  // the seed writes 监测－核查－整改
+  EXPECT_EQ(plan.id, "2026-" + plan.normalized_sha256.substr(0, 12));
   EXPECT_EQ(plan.import_time, absl::InfinitePast());
 }
 
@@ -273,19 +279,64 @@ TEST_F(PlanParserSeedTest, ReportsItsDoubtsAsWarnings) {
 }
 
 TEST_F(PlanParserSeedTest, CrlfBomAndPunctuationVariantsParseIdentically) {
+  // Line ends and a BOM change nothing but the file's digest; other widths of
+  // punctuation change the texts as written, and nothing once normalized.
   const std::string expected = Describe(*parsed_);
+  const std::string expected_normalized = Describe(WithNormalizedTexts(*parsed_));
   std::string crlf = absl::StrReplaceAll(*seed_, {{"\n", "\r\n"}});
+  std::string cr = absl::StrReplaceAll(*seed_, {{"\n", "\r"}});
   std::string bom = "\xEF\xBB\xBF" + *seed_;
   std::string half_width = absl::StrReplaceAll(
       *seed_,
       {{"（", "("}, {"）", ")"}, {"：", ":"}, {"，", ","}, {"；", ";"}, {"〔2026〕", "[2026]"}});
   std::string full_width = absl::StrReplaceAll(*seed_, {{"PM2.5", "ＰＭ２．５"}, {"%", "％"}});
   std::string all = "\xEF\xBB\xBF" + absl::StrReplaceAll(half_width, {{"\n", "\r\n"}});
-  for (const std::string* variant : {&crlf, &bom, &half_width, &full_width, &all}) {
+  for (const std::string* variant : {&crlf, &cr, &bom, &half_width, &full_width, &all}) {
     ASSERT_NE(*variant, *seed_);
     ASSERT_OK_AND_ASSIGN(ParsedPlan p, ParsePlanDocument(*variant));
     EXPECT_EQ(p.plan.id, parsed_->plan.id);
-    EXPECT_EQ(Describe(p), expected);
+    EXPECT_EQ(p.plan.normalized_sha256, parsed_->plan.normalized_sha256);
+    EXPECT_EQ(p.plan.source_sha256, Sha256Hex(*variant));
+    EXPECT_EQ(Describe(WithNormalizedTexts(p)), expected_normalized);
+    if (variant == &crlf || variant == &cr || variant == &bom) {
+      EXPECT_EQ(Describe(p), expected);
+    }
+  }
+  ASSERT_OK_AND_ASSIGN(ParsedPlan full, ParsePlanDocument(full_width));
+  int full_width_texts = 0;
+  for (const Task& t : full.tasks) {
+    for (const Measure& m : t.measures) {
+      if (absl::StrContains(m.text, "ＰＭ２．５")) ++full_width_texts;
+      EXPECT_THAT(m.text, Not(HasSubstr("PM2.5"))) << m.id;
+    }
+  }
+  EXPECT_GT(full_width_texts, 0);
+}
+
+TEST_F(PlanParserSeedTest, TextsAreTheDocumentsCharacterForCharacter) {
+  // a2-t32-m2 writes a full-width hyphen-minus; it is not folded to "-".
+  const Measure& closed_loop = FindMeasure("a2-t32-m2");
+  EXPECT_THAT(closed_loop.text, HasSubstr("生态问题“监测－核查－整改”闭环管理"));
+  EXPECT_THAT(closed_loop.text, Not(HasSubstr("监测-核查")));
+  // Every paragraph of every measure text, every task title and every deadline
+  // occurs in the file's bytes as they are (less the ★ marks, which are not
+  // text, and the line breaks of titles wrapped over lines).
+  const std::string file = absl::StrReplaceAll(*seed_, {{"★", ""}});
+  const std::string unwrapped = absl::StrReplaceAll(file, {{"\n", ""}});
+  int checked = 0;
+  for (const Task& t : parsed_->tasks) {
+    EXPECT_THAT(unwrapped, HasSubstr(t.title)) << t.id;
+    for (const Measure& m : t.measures) {
+      for (absl::string_view paragraph : absl::StrSplit(m.text, '\n')) {
+        EXPECT_THAT(file, HasSubstr(std::string(paragraph))) << m.id;
+        ++checked;
+      }
+      EXPECT_THAT(unwrapped, HasSubstr(m.deadline.raw)) << m.id;
+    }
+  }
+  EXPECT_GT(checked, 200);
+  for (const Annex& a : parsed_->plan.annexes) {
+    for (const Section& sec : a.sections) EXPECT_THAT(unwrapped, HasSubstr(sec.title)) << sec.id;
   }
 }
 

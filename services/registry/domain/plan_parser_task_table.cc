@@ -51,6 +51,13 @@ DeadlineKind DeadlineKindOf(common::DeadlineKind kind) {
   return DeadlineKind::kUnresolved;
 }
 
+// A heading's `title` (the end of head.Joined()) as the document writes it.
+std::string WrittenTitle(const Cell& head, const std::string& title) {
+  const std::string written = head.WrittenJoined();
+  if (CodePoints(written).size() != CodePoints(head.Joined()).size()) return title;
+  return std::string(LastCodePoints(written, CodePoints(title).size()));
+}
+
 }  // namespace
 
 struct Parser::TaskTableCursor {
@@ -97,7 +104,7 @@ bool Parser::ParseSectionRow(const Cell& head, Annex* annex, TaskTableCursor& cu
   Section s;
   s.id = absl::StrCat("s", annex->sections.size() + 1);
   s.number = number;
-  s.title = title;
+  s.title = WrittenTitle(head, title);
   s.source = SourceSpan{head.first_line, head.last_line};
   if (ChineseNumeralValue(number) != static_cast<int>(annex->sections.size()) + 1) {
     Warn(head.first_line, "section-number-gap",
@@ -125,7 +132,7 @@ absl::Status Parser::ParseSubsectionRow(const Cell& head, Annex* annex, TaskTabl
   Section s;
   s.id = absl::StrCat(section->id, ".", section->subsections.size() + 1);
   s.number = number;
-  s.title = title;
+  s.title = WrittenTitle(head, title);
   s.source = SourceSpan{head.first_line, head.last_line};
   const std::string inner =
       number.substr(std::string("（").size(), number.size() - 2 * std::string("（").size());
@@ -186,9 +193,9 @@ absl::Status Parser::ParseTaskRow(const std::vector<Cell>& cells, size_t i, cons
   m.task_id = task.id;
   m.id = absl::StrCat(task.id, "-m", m.ordinal);
   m.source = row_span;
-  ParseMeasureText(text_cell, m);
+  const std::string normalized_text = ParseMeasureText(text_cell, m);
   ParseMeasureDeadline(deadline_cell, m);
-  ParseMeasureCheckpoints(text_cell, m);
+  ParseMeasureCheckpoints(text_cell, normalized_text, m);
 
   PendingMeasure pending;
   pending.task_index = cursor.task_index;
@@ -207,7 +214,7 @@ absl::Status Parser::ParseTaskRow(const std::vector<Cell>& cells, size_t i, cons
 absl::Status Parser::StartTask(const Cell& head, const Cell& title_cell, const SourceSpan& row_span,
                                const Annex& annex, TaskTableCursor& cursor) {
   const std::string head_text = head.Joined();
-  const std::string task_title = title_cell.Joined();
+  const std::string task_title = title_cell.WrittenJoined();
   int sequence = 0;
   if (head_text.empty()) {
     sequence = cursor.last_sequence + 1;
@@ -251,12 +258,15 @@ absl::Status Parser::StartTask(const Cell& head, const Cell& title_cell, const S
   return absl::OkStatus();
 }
 
-void Parser::ParseMeasureText(const Cell& text_cell, Measure& m) {
-  // Paragraphs of the measure text; ★ marks a featured measure.
-  std::vector<std::string> paragraphs;
+std::string Parser::ParseMeasureText(const Cell& text_cell, Measure& m) {
+  // Paragraphs of the measure text; ★ marks a featured measure. The stored
+  // text is the document's (written_parts); the normalized one is returned
+  // for the checkpoint phrases.
+  std::vector<std::string> paragraphs, normalized;
   bool star_seen = false;
   for (size_t p = 0; p < text_cell.parts.size(); ++p) {
     std::string para = text_cell.parts[p];
+    std::string written = text_cell.written_parts[p];
     if (para.empty()) continue;
     if (absl::StrContains(para, "★")) {
       const bool at_start = paragraphs.empty() && !star_seen && absl::StartsWith(para, "★");
@@ -268,10 +278,13 @@ void Parser::ParseMeasureText(const Cell& text_cell, Measure& m) {
       }
       star_seen = true;
       absl::StrReplaceAll({{"★", ""}}, &para);
+      absl::StrReplaceAll({{"★", ""}}, &written);
       para = std::string(Trim(para));
+      written = std::string(Trim(written));
       if (para.empty()) continue;
     }
-    paragraphs.push_back(std::move(para));
+    paragraphs.push_back(std::move(written));
+    normalized.push_back(std::move(para));
   }
   m.featured = star_seen;
   m.text = absl::StrJoin(paragraphs, "\n");
@@ -279,11 +292,13 @@ void Parser::ParseMeasureText(const Cell& text_cell, Measure& m) {
     Warn(text_cell.first_line, "empty-measure-text",
          absl::StrCat("measure ", m.id, " has no text"));
   }
+  return absl::StrJoin(normalized, "\n");
 }
 
 void Parser::ParseMeasureDeadline(const Cell& deadline_cell, Measure& m) {
-  m.deadline.raw = deadline_cell.Joined();
-  const common::ResolvedDeadline resolved = common::ResolveDeadline(m.deadline.raw, out_.plan.year);
+  m.deadline.raw = deadline_cell.WrittenJoined();
+  const common::ResolvedDeadline resolved =
+      common::ResolveDeadline(deadline_cell.Joined(), out_.plan.year);
   m.deadline.kind = DeadlineKindOf(resolved.kind);
   m.deadline.window_start = resolved.window_start;
   m.deadline.due = resolved.due;
@@ -297,9 +312,10 @@ void Parser::ParseMeasureDeadline(const Cell& deadline_cell, Measure& m) {
   }
 }
 
-void Parser::ParseMeasureCheckpoints(const Cell& text_cell, Measure& m) {
+void Parser::ParseMeasureCheckpoints(const Cell& text_cell, const std::string& normalized_text,
+                                     Measure& m) {
   const common::CheckpointExtraction checkpoints = common::ExtractCheckpoints(
-      m.text, CheckpointContextOf(out_.plan.year, out_.plan.issue_date, m.deadline));
+      normalized_text, CheckpointContextOf(out_.plan.year, out_.plan.issue_date, m.deadline));
   m.checkpoints = checkpoints.checkpoints;
   for (const common::UnparsedCheckpoint& phrase : checkpoints.unparsed) {
     Warn(text_cell.first_line, "checkpoint-unparsed",

@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/testing/status_matchers.h"
+#include "common/text/normalize.h"
 #include "services/registry/domain/plan_parser.h"
 
 namespace ecoplan::registry::parser_test {
@@ -73,7 +74,7 @@ inline std::string Describe(const ParsedPlan& p) {
                   plan.district, "|", Day(plan.issue_date), "|", plan.year, "|",
                   plan.supersedes_document_number, "|", plan.supersedes_title, "|",
                   plan.reporting_rule_text, "|", plan.reporting_due_day, "|",
-                  plan.reporting_recipient, "|", plan.time_zone, "|", plan.source_sha256, "\n");
+                  plan.reporting_recipient, "|", plan.time_zone, "|", plan.normalized_sha256, "\n");
   for (const ParseWarning& w : plan.warnings)
     absl::StrAppend(&s, "W", w.line, w.code, w.message, "\n");
   const PlanSummary& m = plan.summary;
@@ -125,6 +126,26 @@ inline std::string Describe(const ParsedPlan& p) {
                     "\n");
   }
   return s;
+}
+
+// `p` with every text kept as written put in normalized form (what a variant
+// typed with other punctuation widths must agree on).
+inline ParsedPlan WithNormalizedTexts(ParsedPlan p) {
+  for (Annex& a : p.plan.annexes) {
+    a.title = common::NormalizeDocumentText(a.title);
+    for (Section& sec : a.sections) {
+      sec.title = common::NormalizeDocumentText(sec.title);
+      for (Section& sub : sec.subsections) sub.title = common::NormalizeDocumentText(sub.title);
+    }
+  }
+  for (Task& t : p.tasks) {
+    t.title = common::NormalizeDocumentText(t.title);
+    for (Measure& m : t.measures) {
+      m.text = common::NormalizeDocumentText(m.text);
+      m.deadline.raw = common::NormalizeDocumentText(m.deadline.raw);
+    }
+  }
+  return p;
 }
 
 class PlanParserSeedTest : public ::testing::Test {

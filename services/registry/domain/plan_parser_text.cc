@@ -19,6 +19,26 @@ bool AllAsciiDigits(absl::string_view s) {
 }
 
 // Splits a UTF-8 string into code points (as string_views).
+std::vector<absl::string_view> SplitWrittenLines(absl::string_view text) {
+  if (absl::StartsWith(text, "\xEF\xBB\xBF")) text.remove_prefix(3);
+  std::vector<absl::string_view> lines;
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\n' && text[i] != '\r') continue;
+    lines.push_back(text.substr(start, i - start));
+    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+    start = i + 1;
+  }
+  if (start < text.size()) lines.push_back(text.substr(start));
+  return lines;
+}
+
+absl::string_view LastCodePoints(absl::string_view s, size_t code_points) {
+  const std::vector<absl::string_view> cps = CodePoints(s);
+  if (code_points >= cps.size()) return s;
+  return s.substr(static_cast<size_t>(cps[cps.size() - code_points].data() - s.data()));
+}
+
 std::vector<absl::string_view> CodePoints(absl::string_view s) {
   std::vector<absl::string_view> out;
   size_t i = 0;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/calendar/checkpoints.h"
 #include "common/status/status_macros.h"
+#include "common/text/normalize.h"
 
 namespace ecoplan::registry {
 
@@ -40,10 +41,10 @@ void AddMissingCheckpoints(StoredPlan* plan) {
   for (Task& task : plan->tasks) {
     for (Measure& m : task.measures) {
       if (!m.checkpoints.empty() || m.checkpoints_corrected) continue;
-      m.checkpoints =
-          common::ExtractCheckpoints(
-              m.text, CheckpointContextOf(plan->plan.year, plan->plan.issue_date, m.deadline))
-              .checkpoints;
+      m.checkpoints = common::ExtractCheckpoints(
+                          common::NormalizeDocumentText(m.text),
+                          CheckpointContextOf(plan->plan.year, plan->plan.issue_date, m.deadline))
+                          .checkpoints;
     }
   }
 }

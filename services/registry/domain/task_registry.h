@@ -18,6 +18,7 @@
 #include "services/registry/domain/measure_query.h"
 #include "services/registry/domain/model.h"
 #include "services/registry/domain/organization_directory.h"
+#include "services/registry/domain/plan_parser.h"
 #include "services/registry/domain/plan_store.h"
 
 namespace ecoplan::registry {
@@ -140,6 +141,16 @@ class TaskRegistry {
   // another request. The same document again → already_imported, no write.
   void ImportPlan(absl::string_view document_text, bool validate_only, absl::string_view time_zone,
                   const ChangeContext& context, Done<ImportResult> done);
+  // Parses and stores a plan from its Word document: `docx` is the .docx file
+  // as received, at most kMaxDocumentBytes (docx_plan_reader.h: read into the
+  // text format, then parsed as ImportPlan parses text; provenance names
+  // document positions). Plan.source_media_type is the .docx media type.
+  // Errors as ImportPlan (messages naming the document position), and
+  // InvalidArgument for a file that is not a readable .docx: "not a .docx
+  // document: …" or "docx: …" (a zip bomb, a DOCTYPE, nesting too deep …).
+  // The same file again → already_imported, no write.
+  void ImportPlanDocx(absl::string_view docx, bool validate_only, absl::string_view time_zone,
+                      const ChangeContext& context, Done<ImportResult> done);
 
   // Errors: NotFound.
   absl::StatusOr<Plan> GetPlan(absl::string_view plan_id) const;
@@ -224,6 +235,10 @@ class TaskRegistry {
                                          const std::string& task_id, absl::Time now,
                                          const Plan& plan,
                                          const OrganizationDirectory& directory) const;
+  // Stores `parsed` (the import of either format) unless a plan with its id
+  // exists or `validate_only`.
+  void ImportParsed(absl::StatusOr<ParsedPlan> parsed, bool validate_only,
+                    const ChangeContext& context, Done<ImportResult> done);
   // Makes `next` the state readers see (after its change is durable).
   void Publish(std::shared_ptr<const State> next);
 

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "common/calendar/checkpoints.h"
 #include "common/status/status_macros.h"
+#include "common/text/normalize.h"
 #include "services/registry/domain/task_registry.h"
 #include "services/registry/domain/task_registry_internal.h"
 
@@ -161,7 +162,7 @@ absl::StatusOr<Measure> TaskRegistry::Corrected(const MeasureUpdate& update, con
   } else if (update.deadline_raw && !after.checkpoints_corrected) {
     // Recurring dues end at the due day: the text's checkpoints follow the new deadline.
     after.checkpoints =
-        common::ExtractCheckpoints(after.text,
+        common::ExtractCheckpoints(common::NormalizeDocumentText(after.text),
                                    CheckpointContextOf(plan.year, plan.issue_date, after.deadline))
             .checkpoints;
   }

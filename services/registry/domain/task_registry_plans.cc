@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "common/text/normalize.h"
+#include "services/registry/domain/docx_plan_reader.h"
 #include "services/registry/domain/plan_parser.h"
 #include "services/registry/domain/task_registry.h"
 #include "services/registry/domain/task_registry_internal.h"
@@ -21,6 +22,9 @@ using registry_internal::Fingerprint;
 using registry_internal::kImportMethod;
 
 namespace {
+
+// Plan.source_media_type of a text import.
+constexpr absl::string_view kTextMediaType = "text/plain";
 
 absl::Status CheckDocument(absl::string_view document_text) {
   if (document_text.empty()) return absl::InvalidArgumentError("document_text is required");
@@ -60,6 +64,28 @@ void TaskRegistry::ImportPlan(absl::string_view document_text, bool validate_onl
     ECOPLAN_ASSIGN_OR_RETURN(ParseOptions options, ParseOptionsFor(time_zone));
     return ParsePlanDocument(document_text, options);
   }();
+  if (parsed.ok()) parsed->plan.source_media_type = std::string(kTextMediaType);
+  ImportParsed(std::move(parsed), validate_only, context, std::move(done));
+}
+
+void TaskRegistry::ImportPlanDocx(absl::string_view docx, bool validate_only,
+                                  absl::string_view time_zone, const ChangeContext& context,
+                                  Done<ImportResult> done) {
+  absl::StatusOr<ParsedPlan> parsed = [&]() -> absl::StatusOr<ParsedPlan> {
+    if (docx.empty()) return absl::InvalidArgumentError("document_file is required");
+    if (docx.size() > kMaxDocumentBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("document_file is larger than ", kMaxDocumentBytes, " bytes"));
+    }
+    ECOPLAN_RETURN_IF_ERROR(CheckRequestId(context.request_id, /*required=*/false));
+    ECOPLAN_ASSIGN_OR_RETURN(ParseOptions options, ParseOptionsFor(time_zone));
+    return ParsePlanDocx(docx, options, kMaxDocumentBytes);
+  }();
+  ImportParsed(std::move(parsed), validate_only, context, std::move(done));
+}
+
+void TaskRegistry::ImportParsed(absl::StatusOr<ParsedPlan> parsed, bool validate_only,
+                                const ChangeContext& context, Done<ImportResult> done) {
   if (!parsed.ok()) {
     done(parsed.status());
     return;

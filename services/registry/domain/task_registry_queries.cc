@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/status/status_macros.h"
+#include "common/text/normalize.h"
 #include "services/registry/domain/task_registry.h"
 #include "services/registry/domain/task_registry_internal.h"
 
@@ -46,7 +47,8 @@ namespace {
 absl::StatusOr<MeasureQuery> ResolveQuery(const OrganizationDirectory& directory,
                                           const MeasureQueryInput& input) {
   ECOPLAN_RETURN_IF_ERROR(ValidateQuery(input));
-  MeasureQuery query{input, ""};
+  MeasureQuery query{input, "", ""};
+  query.normalized_text_contains = common::NormalizeDocumentText(input.text_contains);
   if (input.organization.empty()) return query;
   absl::string_view name = input.organization;
   if (absl::ConsumePrefix(&name, kOrganizationsPrefix)) {
