@@ -400,6 +400,7 @@ TEST(IsReadOnlyMethodTest, ClassifiesEveryMethodOfEveryService) {
       // indicator
       "GetExtractionReport", "GetIndicator", "ListIndicators", "ListIndicatorRevisions",
       "ListStations", "GetDailyAirQuality", "EvaluateIndicator", "EvaluatePlan",
+      "ListExceptionalEvents",
       // notification
       "ListNotifications", "GetNotification", "GetRule", "ListRules", "GetContacts",
       "GetSubscription", "ListSubscriptions", "ListDeliveries", "StreamNotifications",
@@ -435,6 +436,8 @@ TEST(IsReadOnlyMethodTest, ClassifiesEveryMethodOfEveryService) {
                                         "UpsertStation",
                                         "IngestObservations",
                                         "RecordEvaluation",
+                                        "CreateExceptionalEvent",
+                                        "WithdrawExceptionalEvent",
                                         "MarkNotificationRead",
                                         "AcknowledgeNotification",
                                         "CreateRule",

@@ -34,6 +34,11 @@ const common::PolicyTable& IndicatorPolicy() {
     t->Allow("RecordEvaluation", {Role::kAdministrator}, {},
              "records status changes and raises alerts (the bureau; the scheduled job runs "
              "inside the service)");
+    for (const char* method : {"CreateExceptionalEvent", "WithdrawExceptionalEvent"}) {
+      t->Allow(method, {Role::kAdministrator}, {},
+               "the bureau marks days affected by exceptional events (例外事件, audit trail)");
+    }
+    t->Allow("ListExceptionalEvents", everyone, {}, read);
     t->Allow("WatchEvents", {Role::kAdministrator, Role::kViewer}, {},
              "change feed for services and monitoring");
     // The followers: progress and notification follow the change feed; the

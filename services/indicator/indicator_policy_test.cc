@@ -34,9 +34,11 @@ TEST(IndicatorPolicyTest, EveryRoleReadsOnlyAdministratorsChangeTargetsAndIngest
        {common::Role::kAdministrator, common::Role::kReporter, common::Role::kViewer}) {
     EXPECT_TRUE(allowed(role, "EvaluatePlan"));
     EXPECT_TRUE(allowed(role, "ListStations"));
+    EXPECT_TRUE(allowed(role, "ListExceptionalEvents"));
   }
   for (const char* write :
-       {"SyncPlan", "CreateIndicator", "UpdateIndicator", "RetireIndicator", "UpsertStation"}) {
+       {"SyncPlan", "CreateIndicator", "UpdateIndicator", "RetireIndicator", "UpsertStation",
+        "CreateExceptionalEvent", "WithdrawExceptionalEvent"}) {
     EXPECT_TRUE(allowed(common::Role::kAdministrator, write)) << write;
     EXPECT_FALSE(allowed(common::Role::kReporter, write)) << write;
     EXPECT_FALSE(allowed(common::Role::kViewer, write)) << write;

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/grpc_status.h"
 #include "services/indicator/domain/evaluation_visibility.h"
+#include "services/indicator/exceptional_event_mapping.h"
 #include "services/indicator/indicator_policy.h"
 #include "services/indicator/ingest_mapping.h"
 #include "services/indicator/proto_mapping.h"
@@ -133,6 +134,8 @@ absl::StatusOr<std::vector<v1::DailyAirQuality>> DailyAirQualityAnswer(
     absl::CivilDay to, const std::string& caliber) {
   auto days = evaluator.DailyAirQuality(area, from, to, caliber);
   if (!days.ok()) return days.status();
+  const std::map<absl::CivilDay, std::vector<std::string>> marked =
+      evaluator.ExceptionalEventsByDay(area, from, to);
   std::vector<v1::DailyAirQuality> out;
   for (const auto& [day, aqi] : *days) {
     std::string validity;
@@ -140,6 +143,9 @@ absl::StatusOr<std::vector<v1::DailyAirQuality>> DailyAirQualityAnswer(
       validity = (*s)->validity_standard;
     }
     out.push_back(ToProto(day, aqi, validity));
+    if (auto m = marked.find(day.day); m != marked.end()) {
+      for (const std::string& name : m->second) out.back().add_exceptional_events(name);
+    }
   }
   return out;
 }
@@ -482,6 +488,59 @@ grpc::ServerWriteReactor<v1::WatchEventsResponse>* IndicatorServiceImpl::WatchEv
   if (!who.ok()) return new RefusedStream<v1::WatchEventsResponse>(who.status());
   return hub_->NewReactor<v1::WatchEventsResponse>(ctx, events_, req->after_sequence(), {},
                                                    who->subject);
+}
+
+grpc::ServerUnaryReactor* IndicatorServiceImpl::CreateExceptionalEvent(
+    grpc::CallbackServerContext* ctx, const v1::CreateExceptionalEventRequest* req,
+    v1::CreateExceptionalEventResponse* resp) {
+  absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "CreateExceptionalEvent");
+  if (!who.ok()) return Finish(ctx, who.status());
+  if (!req->has_exceptional_event()) {
+    return Finish(ctx, absl::InvalidArgumentError("exceptional_event: required"));
+  }
+  absl::StatusOr<ExceptionalEvent> event = NewExceptionalEventFromProto(req->exceptional_event());
+  if (!event.ok()) return Finish(ctx, event.status());
+  if (event->reason.size() > kMaxReasonChars * 3 || event->description.size() > 2000 * 3) {
+    return Finish(ctx, absl::InvalidArgumentError(
+                           "exceptional_event.reason: at most 500 characters (description 2000)"));
+  }
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  evaluator_->CreateExceptionalEvent(*std::move(event), req->request_id(), who->subject,
+                                     [reactor, resp](absl::StatusOr<ExceptionalEvent> r) {
+                                       if (r.ok()) *resp->mutable_exceptional_event() = ToProto(*r);
+                                       reactor->Finish(common::ToGrpcStatus(r.status()));
+                                     });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* IndicatorServiceImpl::ListExceptionalEvents(
+    grpc::CallbackServerContext* ctx, const v1::ListExceptionalEventsRequest* req,
+    v1::ListExceptionalEventsResponse* resp) {
+  absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "ListExceptionalEvents");
+  if (!who.ok()) return Finish(ctx, who.status());
+  for (const ExceptionalEvent& e : evaluator_->ListExceptionalEvents(req->active_only())) {
+    *resp->add_exceptional_events() = ToProto(e);
+  }
+  return Finish(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* IndicatorServiceImpl::WithdrawExceptionalEvent(
+    grpc::CallbackServerContext* ctx, const v1::WithdrawExceptionalEventRequest* req,
+    v1::WithdrawExceptionalEventResponse* resp) {
+  absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "WithdrawExceptionalEvent");
+  if (!who.ok()) return Finish(ctx, who.status());
+  absl::StatusOr<std::string> id = ParseExceptionalEventName(req->name(), "name");
+  if (!id.ok()) return Finish(ctx, id.status());
+  if (absl::Status s = CheckReason(req->reason()); !s.ok()) return Finish(ctx, s);
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  evaluator_->WithdrawExceptionalEvent(*id, req->reason(), req->request_id(), who->subject,
+                                       [reactor, resp](absl::StatusOr<ExceptionalEvent> r) {
+                                         if (r.ok()) {
+                                           *resp->mutable_exceptional_event() = ToProto(*r);
+                                         }
+                                         reactor->Finish(common::ToGrpcStatus(r.status()));
+                                       });
+  return reactor;
 }
 
 }  // namespace ecoplan::indicator

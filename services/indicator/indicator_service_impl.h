@@ -17,7 +17,8 @@ namespace ecoplan::indicator {
 
 // GetDailyAirQuality's days for `area` ("district", "towns/{town}",
 // "stations/{id}") over [from, to] under `caliber` (empty: the version in
-// force each day), as the RPC answers them; RenderChart draws the same.
+// force each day), as the RPC answers them (with the active exceptional
+// events touching each day); RenderChart draws the same.
 absl::StatusOr<std::vector<ecoplan::indicator::v1::DailyAirQuality>> DailyAirQualityAnswer(
     const IndicatorEvaluator& evaluator, const std::string& area, absl::CivilDay from,
     absl::CivilDay to, const std::string& caliber);
@@ -94,6 +95,17 @@ class IndicatorServiceImpl final
                                              v1::RecordEvaluationResponse* resp) override;
   grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
       grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* req) override;
+  // Exceptional events (例外事件): IndicatorEvaluator::CreateExceptionalEvent,
+  // WithdrawExceptionalEvent, ListExceptionalEvents.
+  grpc::ServerUnaryReactor* CreateExceptionalEvent(
+      grpc::CallbackServerContext* ctx, const v1::CreateExceptionalEventRequest* req,
+      v1::CreateExceptionalEventResponse* resp) override;
+  grpc::ServerUnaryReactor* ListExceptionalEvents(grpc::CallbackServerContext* ctx,
+                                                  const v1::ListExceptionalEventsRequest* req,
+                                                  v1::ListExceptionalEventsResponse* resp) override;
+  grpc::ServerUnaryReactor* WithdrawExceptionalEvent(
+      grpc::CallbackServerContext* ctx, const v1::WithdrawExceptionalEventRequest* req,
+      v1::WithdrawExceptionalEventResponse* resp) override;
 
  private:
   IndicatorEvaluator* const evaluator_;

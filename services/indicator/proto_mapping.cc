@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/indicator/exceptional_event_mapping.h"
 
 namespace ecoplan::indicator {
 namespace {
@@ -286,6 +287,7 @@ v1::Evaluation ToProto(const Indicator& indicator, const Evaluation& e) {
   }
   for (const std::string& n : e.notes) p.add_notes(n);
   for (const std::string& n : e.notes_zh) p.add_notes_zh(n);
+  AddExceptionalEventsFigure(e, &p);
   return p;
 }
 

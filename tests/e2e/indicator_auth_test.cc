@@ -168,6 +168,22 @@ class IndicatorAuthTest : public ::testing::Test {
     return r;
   }
 
+  // A sand-and-dust day (沙尘) at the walk's station, a week ago.
+  iv1::CreateExceptionalEventRequest SandDay() {
+    iv1::CreateExceptionalEventRequest r;
+    iv1::ExceptionalEvent* e = r.mutable_exceptional_event();
+    e->set_kind(iv1::EXCEPTIONAL_EVENT_KIND_SAND_DUST);
+    e->add_pollutants(iv1::POLLUTANT_PM10);
+    e->add_pollutants(iv1::POLLUTANT_PM25);
+    e->add_stations(kStation);
+    *e->mutable_first_day() = ToDate(TodayInShanghai() - 7);
+    *e->mutable_last_day() = ToDate(TodayInShanghai() - 7);
+    e->set_reason("沙尘天气过程");
+    e->mutable_basis()->set_number("京环发〔2026〕12号");
+    r.set_request_id(NextId("create-event"));
+    return r;
+  }
+
   std::map<std::string, PolicyCall> Calls() {
     std::map<std::string, PolicyCall> calls;
     auto add = [&](const char* method, PolicyCall call) {
@@ -292,6 +308,28 @@ class IndicatorAuthTest : public ::testing::Test {
       *r.mutable_as_of() = ToDate(TodayInShanghai());
       iv1::RecordEvaluationResponse out;
       return stub_->RecordEvaluation(TokenContext(t).get(), r, &out).error_code();
+    });
+    add("CreateExceptionalEvent", [this](const std::string& t) {
+      iv1::CreateExceptionalEventResponse out;
+      return stub_->CreateExceptionalEvent(TokenContext(t).get(), SandDay(), &out).error_code();
+    });
+    add("ListExceptionalEvents", [this](const std::string& t) {
+      iv1::ListExceptionalEventsRequest r;
+      iv1::ListExceptionalEventsResponse out;
+      return stub_->ListExceptionalEvents(TokenContext(t).get(), r, &out).error_code();
+    });
+    add("WithdrawExceptionalEvent", [this](const std::string& t) {
+      // A fresh event each time: withdrawing is once only.
+      iv1::CreateExceptionalEventResponse created;
+      grpc::Status status =
+          stub_->CreateExceptionalEvent(TokenContext(Admin()).get(), SandDay(), &created);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      iv1::WithdrawExceptionalEventRequest r;
+      r.set_name(created.exceptional_event().name());
+      r.set_reason("经核实非沙尘影响");
+      r.set_request_id(NextId("withdraw-event"));
+      iv1::WithdrawExceptionalEventResponse out;
+      return stub_->WithdrawExceptionalEvent(TokenContext(t).get(), r, &out).error_code();
     });
     add("WatchEvents", [this](const std::string& t) {
       // A server stream: allowed once the first event (from the plan's sync)

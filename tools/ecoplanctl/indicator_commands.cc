@@ -16,6 +16,7 @@ std::vector<CommandGroup> IndicatorCommandGroups() {
   indicator_internal::AddStationCommands(g);
   indicator_internal::AddObservationCommands(g);
   indicator_internal::AddChartCommands(g);
+  indicator_internal::AddExceptionalEventCommands(g);
   g.notes =
       "Stations must be configured before their readings are loaded. The PRSA files give CO in\n"
       "µg/m³ (sent as such; the service converts). Loading the same file again changes nothing:\n"

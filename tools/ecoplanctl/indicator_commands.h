@@ -125,6 +125,28 @@ struct ChartArgs {
 // point count with its last point.
 absl::Status IndicatorChart(const IndicatorContext& ctx, const ChartArgs& args, std::ostream& out);
 
+// Exceptional events (例外事件): `indicator exceptional-event create|list|withdraw`.
+struct ExceptionalEventArgs {
+  std::string kind;                                  // --kind: sand-dust, wildfire, other
+  std::string description;                           // --description
+  std::vector<std::string> pollutants;               // --pollutants PM10,PM2.5
+  std::vector<std::string> stations;                 // --station (repeated); empty: every station
+  std::string from, to;                              // --from/--to days, or
+  std::string from_hour, to_hour;                    // --from-hour/--to-hour (YYYY-MM-DDTHH)
+  std::string reason;                                // --reason
+  std::string basis_number, basis_title, basis_url;  // --basis-*
+  std::string request_id;  // --request-id; empty: generated, printed to notes
+};
+// Marks the event and prints it as stored.
+absl::Status ExceptionalEventCreate(const IndicatorContext& ctx, const ExceptionalEventArgs& args,
+                                    std::ostream& out);
+// Lists the events (withdrawn ones unless `active_only`).
+absl::Status ExceptionalEventList(const IndicatorContext& ctx, bool active_only, std::ostream& out);
+// Withdraws event `id` (ev-1 or exceptionalEvents/ev-1) and prints it.
+absl::Status ExceptionalEventWithdraw(const IndicatorContext& ctx, const std::string& id,
+                                      const std::string& reason, const std::string& request_id,
+                                      std::ostream& out);
+
 // The "indicator" command group.
 std::vector<CommandGroup> IndicatorCommandGroups();
 

@@ -292,6 +292,50 @@ TEST_F(IndicatorCommandsTest, TheCommandLineReachesTheServerNamedByIndicator) {
       cli.Run({"--indicator", address, "indicator", "stations", "frob"}, usage_out, usage_err), 2);
 }
 
+// exceptional-event create, list, withdraw: what they send and print.
+TEST_F(IndicatorCommandsTest, ExceptionalEventCreateListWithdraw) {
+  SetStations();
+  ExceptionalEventArgs args;
+  args.kind = "sand-dust";
+  args.pollutants = {"PM10", "PM2.5"};
+  args.stations = {"Gucheng"};
+  args.from = "2017-01-10";
+  args.to = "2017-01-11";
+  args.reason = "沙尘天气过程";
+  args.basis_number = "京环发〔2017〕3号";
+  args.request_id = "ctl-sand-1";
+  std::ostringstream created;
+  ASSERT_OK(ExceptionalEventCreate(ctx_, args, created));
+  EXPECT_THAT(created.str(), HasSubstr("exceptionalEvents/ev-1"));
+  EXPECT_THAT(created.str(), HasSubstr("2017-01-10 .. 2017-01-11"));
+  EXPECT_THAT(created.str(), HasSubstr("PM10,PM2.5"));
+  EXPECT_THAT(created.str(), HasSubstr("京环发〔2017〕3号"));
+  // The same request id again: the same event, not a second one.
+  std::ostringstream again;
+  ASSERT_OK(ExceptionalEventCreate(ctx_, args, again));
+  EXPECT_THAT(again.str(), HasSubstr("exceptionalEvents/ev-1"));
+  ExceptionalEventArgs bad = args;
+  bad.pollutants = {"dust"};
+  std::ostringstream ignored;
+  EXPECT_THAT(std::string(ExceptionalEventCreate(ctx_, bad, ignored).message()),
+              HasSubstr("--pollutants"));
+
+  std::ostringstream listed;
+  ASSERT_OK(ExceptionalEventList(ctx_, false, listed));
+  EXPECT_THAT(listed.str(),
+              ContainsRegex("ev-1 +沙尘 +2017-01-10 .. 2017-01-11 +PM10,PM2.5 +Gucheng "
+                            "+active"));
+  EXPECT_THAT(listed.str(), HasSubstr("1 exceptional events"));
+
+  std::ostringstream withdrawn;
+  ASSERT_OK(ExceptionalEventWithdraw(ctx_, "ev-1", "经复核不属沙尘", "ctl-withdraw-1", withdrawn));
+  EXPECT_THAT(withdrawn.str(), HasSubstr("withdrawn"));
+  EXPECT_THAT(withdrawn.str(), HasSubstr("经复核不属沙尘"));
+  std::ostringstream active;
+  ASSERT_OK(ExceptionalEventList(ctx_, true, active));
+  EXPECT_THAT(active.str(), HasSubstr("0 exceptional events"));
+}
+
 }  // namespace
 }  // namespace ecoplan::ctl
 

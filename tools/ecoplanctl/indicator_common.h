@@ -81,4 +81,7 @@ void AddStationCommands(CommandGroup& group);      // indicator_station_commands
 void AddObservationCommands(CommandGroup& group);  // indicator_observation_commands.cc
 void AddChartCommands(CommandGroup& group);        // indicator_chart_commands.cc
 
+// indicator_exceptional_event_commands.cc
+void AddExceptionalEventCommands(CommandGroup& group);
+
 }  // namespace ecoplan::ctl::indicator_internal

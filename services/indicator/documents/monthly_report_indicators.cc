@@ -180,6 +180,30 @@ void WriteAirQuality(const MonthlyReportContext& ctx, MonthlyReportPager& pager)
     }
     pager.Table("全区空气质量指标", columns, rows);
 
+    // Exceptional events (例外事件): the figure without the marked days, beside
+    // the official one above (which counts every day).
+    std::vector<std::string> excluded;
+    for (const iv1::Evaluation* e : district) {
+      if (!e->has_excluding_exceptional_events()) continue;
+      const iv1::ExceptionalEventsFigure& x = e->excluding_exceptional_events();
+      const iv1::Indicator& i = e->indicator();
+      std::vector<std::string> events;
+      for (const std::string& name : x.exceptional_events()) {
+        events.push_back(name.substr(name.rfind('/') + 1));
+      }
+      excluded.push_back(
+          absl::StrCat(i.display_name(), "含全部天数为",
+                       ValueText(e->has_current_value(), e->current_value(), i.unit()), "（",
+                       IndicatorStatusWord(e->status()), "），扣除", x.excluded_days(), "天（",
+                       absl::StrJoin(events, "、"), "）后为",
+                       ValueText(x.has_current_value(), x.current_value(), i.unit()), "（",
+                       IndicatorStatusWord(x.status()), "）"));
+    }
+    if (!excluded.empty()) {
+      pager.Paragraph(absl::StrCat("例外事件：区生态环境局标记了受例外事件（如沙尘）影响的日期。",
+                                   absl::StrJoin(excluded, "；"), "。上表及状态按全部天数计。"));
+    }
+
     // Both standards' calibers, where they give different results.
     std::vector<TableRow> caliber_rows;
     for (const iv1::Evaluation* e : district) {

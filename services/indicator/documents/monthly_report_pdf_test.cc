@@ -185,6 +185,28 @@ TEST_F(MonthlyReportPdfTest, ShowsTheApiFiguresAsGiven) {
   EXPECT_TRUE(absl::StrContains(flat, "本月有监测数据31天，其中优良天数18天、重污染天数1天"));
 }
 
+// A marked sand day: one line with both figures under the district table;
+// none without marked days.
+TEST_F(MonthlyReportPdfTest, ExceptionalEventsGiveBothFiguresInOneLine) {
+  Render(MayFacts());
+  EXPECT_FALSE(absl::StrContains(Flat(Text()), "例外事件"));
+  MonthFacts facts = MayFacts();
+  for (iv1::Evaluation& e : *facts.evaluation.mutable_evaluations()) {
+    if (e.indicator().name().find("/a4-pm25") == std::string::npos) continue;
+    iv1::ExceptionalEventsFigure* x = e.mutable_excluding_exceptional_events();
+    x->set_current_value(29);
+    x->set_status(iv1::INDICATOR_STATUS_AT_RISK);
+    x->set_excluded_days(2);
+    x->add_exceptional_events("exceptionalEvents/ev-1");
+  }
+  Render(facts);
+  const std::string text = Flat(Text());
+  EXPECT_TRUE(absl::StrContains(
+      text, "PM2.5年均浓度含全部天数为31微克/立方米（偏离目标），扣除2天（ev-1）后为29微克/立方米"))
+      << text;
+  EXPECT_TRUE(absl::StrContains(text, "上表及状态按全部天数计。")) << text;
+}
+
 TEST_F(MonthlyReportPdfTest, TownRankingRowCarriesRankValueTargetGapAndYearOnYear) {
   Render(MayFacts());
   const std::string ranking = Between(Text(), "镇街PM2.5浓度排名", "四、报送情况");

@@ -62,6 +62,20 @@ struct CaliberResult {
   int days = 0;
 };
 
+// An air-quality evaluation recomputed without the days exceptional events
+// (例外事件, domain/exceptional_event.h) set apart: given beside the official
+// figure, never instead of it.
+struct ExceptionalEventsFigure {
+  std::optional<double> current_value;
+  std::optional<double> projected_value;
+  IndicatorStatus status = IndicatorStatus::kUnspecified;
+  std::string status_reason;
+  std::string status_reason_zh;
+  int observed_days = 0;               // days (values) that counted without the marked ones
+  int excluded_days = 0;               // days of the period to date set apart
+  std::vector<std::string> event_ids;  // the events touching the period to date
+};
+
 struct Evaluation {
   absl::CivilDay as_of;
   std::optional<double> current_value;
@@ -91,6 +105,9 @@ struct Evaluation {
   // Air quality: the kind of the area's data from the period's start to as_of
   // (or its end); unset for reported indicators (they have no kind).
   std::optional<DataDays> data;
+  // Set when an active exceptional event touches the period to date of an
+  // air-quality indicator (for its area and pollutant).
+  std::optional<ExceptionalEventsFigure> excluding_exceptional_events;
 };
 
 // One reported value of an indicator.

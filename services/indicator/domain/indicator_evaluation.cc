@@ -29,6 +29,7 @@ PlanEvaluationInput IndicatorEvaluator::InputLocked(const std::string& plan_id,
   input.indicators = &indicators;
   input.book = &book_;
   input.calibers = &calibers_;
+  input.exceptional_events = &exceptional_events_;
   auto s = statuses_.find(plan_id);
   input.last_status = s == statuses_.end() ? &kNoStatus : &s->second;
   auto v = views_.find(plan_id);

@@ -59,6 +59,7 @@ absl::Status IndicatorEvaluator::Load() {
   for (auto& [plan, calendar] : calendars) calendars_.SetCalendar(plan, std::move(calendar));
   ECOPLAN_ASSIGN_OR_RETURN(auto holidays, store_->LoadHolidays());
   for (common::HolidayYear& year : holidays) calendars_.SetHolidays(std::move(year));
+  ECOPLAN_ASSIGN_OR_RETURN(exceptional_events_, store_->LoadExceptionalEvents());
   return absl::OkStatus();
 }
 

@@ -13,12 +13,16 @@
 //                            ScopeOf, PlanIds, IssueDate;
 //   indicator_plan_sync.cc   what the registry and the progress service say:
 //                            PrepareSync, PrepareMeasureUpdate, PrepareProgress,
-//                            PrepareCalendar, PrepareHolidays.
+//                            PrepareCalendar, PrepareHolidays;
+//   indicator_exceptional_events.cc  exceptional events (例外事件): marked,
+//                            withdrawn, listed; evaluations give the figure
+//                            without their days beside the official one.
 //
 // Writes are serialised per key by one common::KeyedSerializer (an indicator's
 // create, update and retire by the indicator's name, and by "q/<request id>"
 // when they carry one; observation chunks by one key, "observations"; a plan's
-// recorded evaluations by "plans/<plan>/statuses"): each is decided under the
+// recorded evaluations by "plans/<plan>/statuses"; exceptional events by
+// "exceptionalEvents"): each is decided under the
 // lock against the state including every earlier write to its key, made
 // durable with IndicatorStore::CommitAsync (never blocking the caller's thread), and
 // published in memory once durable, before the key passes on. A write that
@@ -243,6 +247,31 @@ class IndicatorEvaluator {
   // The calendar set for the plan in the progress service, if any.
   std::optional<common::CalendarRule> Calendar(const std::string& plan_id) const;
 
+  // --- Exceptional events (indicator_exceptional_events.cc). Writes are
+  // serialized by the key "exceptionalEvents" (and "q/<request id>"); each is
+  // one Change: the event, its ExceptionalEventChanged event and its request
+  // record, published in memory once durable. Evaluations read the published
+  // events (domain/exceptional_event.h).
+  // Marks `event` (its definition; the id "ev-<n>", the state, the time and
+  // `actor` are set here). A retry of a request id answers the event it
+  // created. Errors: InvalidArgument (ValidateExceptionalEvent, naming the
+  // field; a request id used for another call), from storage.
+  void CreateExceptionalEvent(ExceptionalEvent event, std::string request_id, std::string actor,
+                              Done<ExceptionalEvent> done);
+  // Withdraws event `id` (kept, WITHDRAWN, with `reason` and `actor`). A retry
+  // of a request id answers the withdrawn event. Errors: NotFound,
+  // FailedPrecondition (already withdrawn), InvalidArgument (empty reason, a
+  // request id used for another call), from storage.
+  void WithdrawExceptionalEvent(const std::string& id, std::string reason, std::string request_id,
+                                std::string actor, Done<ExceptionalEvent> done);
+  // Every event (or the active ones), ordered by first hour, then id.
+  std::vector<ExceptionalEvent> ListExceptionalEvents(bool active_only) const;
+  // The active events touching each day of `area` ("district", "towns/{town}",
+  // "stations/{id}") in [from, to] for any pollutant, by day (days without
+  // one are absent).
+  std::map<absl::CivilDay, std::vector<std::string>> ExceptionalEventsByDay(
+      const std::string& area, absl::CivilDay from, absl::CivilDay to) const;
+
   // Commits a prepared effect through the store and publishes it once
   // durable; then `done` (on the store's committer thread). Nothing is
   // published when the commit fails. (SyncPlan.)
@@ -333,6 +362,8 @@ class IndicatorEvaluator {
   std::map<std::string, PlanView> views_ ABSL_GUARDED_BY(mu_);
   ProgressLedger progress_ ABSL_GUARDED_BY(mu_);
   ReportingCalendars calendars_ ABSL_GUARDED_BY(mu_);
+  // Every exceptional event, withdrawn ones included, in id order of creation.
+  std::vector<ExceptionalEvent> exceptional_events_ ABSL_GUARDED_BY(mu_);
 
   mutable absl::Mutex listener_mu_;
   std::function<void(const std::string&)> data_listener_ ABSL_GUARDED_BY(listener_mu_);

@@ -31,6 +31,7 @@
 #include "common/idempotency/request_ledger.h"
 #include "services/indicator/domain/daily_statistics.h"
 #include "services/indicator/domain/evaluation.h"
+#include "services/indicator/domain/exceptional_event.h"
 #include "services/indicator/domain/model.h"
 #include "services/indicator/domain/observation_book.h"
 #include "services/indicator/domain/plan_view.h"
@@ -117,11 +118,16 @@ struct Change {
   std::string request_id;                         // of the events
   std::string actor;                              // of the events
 
+  // An exceptional event as it is after the change ("created" or
+  // "withdrawn"); emits ExceptionalEventChanged.
+  std::optional<std::pair<ExceptionalEvent, std::string>> exceptional_event;
+
   bool empty() const {
     return indicators.empty() && !run.has_value() && !station.has_value() && readings.empty() &&
            station_days.empty() && values.empty() && !ledger.has_value() &&
            !plan_view.has_value() && !report.has_value() && !calendar.has_value() &&
-           !holidays.has_value() && !request.has_value() && !observations.has_value();
+           !holidays.has_value() && !request.has_value() && !observations.has_value() &&
+           !exceptional_event.has_value();
   }
 };
 
@@ -167,6 +173,8 @@ class IndicatorStore {
   virtual absl::StatusOr<std::vector<common::HolidayYear>> LoadHolidays() const = 0;
   // Every progress entry, completion, declaration and extension, into `ledger`.
   virtual absl::Status LoadProgress(ProgressLedger* ledger) const = 0;
+  // Every exceptional event, withdrawn ones included, in id order.
+  virtual absl::StatusOr<std::vector<ExceptionalEvent>> LoadExceptionalEvents() const = 0;
 
   // Commits `change` durably and then calls `done` (on any thread; it must be
   // quick and must not block on another commit). On error nothing of the

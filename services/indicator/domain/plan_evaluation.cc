@@ -50,6 +50,42 @@ MeasureIndicator Judged(const Indicator& ind, const Evaluation& e, absl::CivilDa
   return out;
 }
 
+// The figure without the days exceptional events set apart, when an active
+// event touches the period to date (domain/exceptional_event.h). The official
+// figure `e` is left as it is.
+void AddExcludingExceptionalEvents(const Indicator& ind, absl::CivilDay as_of,
+                                   const std::vector<DistrictDay>& days,
+                                   const PlanEvaluationInput& input, const EvaluationRules& rules,
+                                   Evaluation* e) {
+  const bool counting = ind.aggregation == Aggregation::kRatioOfQualifyingDays ||
+                        ind.aggregation == Aggregation::kCountOfDays;
+  std::optional<DailyItem> item;
+  if (!counting) {
+    if (ind.air_quality_item == AirQualityItem::kUnspecified ||
+        ind.air_quality_item == AirQualityItem::kAqi) {
+      return;
+    }
+    item = DailyItemOf(ind.air_quality_item);
+  }
+  const absl::CivilDay to = std::min(as_of, ind.period_end);
+  if (to < ind.period_start) return;
+  ExceptionalExclusion x = ExcludeExceptionalDays(days, *input.exceptional_events,
+                                                  AreaStations(input.book->stations(), AreaOf(ind)),
+                                                  item, ind.period_start, to);
+  if (x.event_ids.empty()) return;
+  Evaluation without = EvaluateAirQuality(ind, as_of, x.days, *input.calibers, rules);
+  ExceptionalEventsFigure f;
+  f.current_value = without.current_value;
+  f.projected_value = without.projected_value;
+  f.status = without.status;
+  f.status_reason = std::move(without.status_reason);
+  f.status_reason_zh = std::move(without.status_reason_zh);
+  f.observed_days = without.observed_days;
+  f.excluded_days = x.excluded_days;
+  f.event_ids = std::move(x.event_ids);
+  e->excluding_exceptional_events = std::move(f);
+}
+
 }  // namespace
 
 Evaluation EvaluateOne(const Indicator& ind, absl::CivilDay as_of, const PlanEvaluationInput& input,
@@ -68,6 +104,9 @@ Evaluation EvaluateOne(const Indicator& ind, absl::CivilDay as_of, const PlanEva
     }
     Evaluation e = EvaluateAirQuality(ind, as_of, *days, *input.calibers, rules);
     e.data = TallyVerification(*days, ind.period_start, std::min(as_of, ind.period_end));
+    if (input.exceptional_events != nullptr && !input.exceptional_events->empty()) {
+      AddExcludingExceptionalEvents(ind, as_of, *days, input, rules, &e);
+    }
     return e;
   }
   std::vector<ReportedValue> values;

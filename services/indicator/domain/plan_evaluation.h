@@ -16,6 +16,7 @@
 #include "absl/time/civil_time.h"
 #include "services/indicator/domain/dashboard.h"
 #include "services/indicator/domain/evaluation.h"
+#include "services/indicator/domain/exceptional_event.h"
 #include "services/indicator/domain/observation_book.h"
 
 namespace ecoplan::indicator {
@@ -53,6 +54,9 @@ struct PlanEvaluationInput {
   const Calibers* calibers = nullptr;
   // Last known status per indicator id (to find changes).
   const std::map<std::string, IndicatorStatus>* last_status = nullptr;
+  // The marked exceptional events (withdrawn ones included: they touch
+  // nothing); null or empty: no "without" figure.
+  const std::vector<ExceptionalEvent>* exceptional_events = nullptr;
 };
 
 struct PlanEvaluationRules {

@@ -51,12 +51,14 @@ namespace ecoplan::indicator {
 //                                                              "registry", "progress")
 //                run/<plan_id>/<micros: u64 BE><n: u64 BE>    → storage.EvaluationRunRecord
 //                (a RecordEvaluation run that recorded changes, in their batch)
+//                xe/<event_id>                               → storage.ExceptionalEventRecord
+//                (an exceptional event, 例外事件; withdrawn ones kept)
 //   events:      <seq: u64 BE>                               → common.v1.Event (RocksDb)
 // clang-format on
 // The IndicatorStore adapter (domain/indicator_store.h): ToWrite turns a
 // domain Change into one WriteRequest — its entities through the Put*
 // methods, its events (IndicatorChanged, IndicatorStatusChanged,
-// ObservationsIngested) built from the same entities — and CommitAsync /
+// ObservationsIngested, ExceptionalEventChanged) built from the same entities — and CommitAsync /
 // Commit commit it, so an entity, its indexes and its events are applied in
 // one synced WriteBatch. The event followers commit ToWrite's request with
 // their cursor instead (registry_plan_follower.cc, progress_follower.cc).
@@ -101,6 +103,7 @@ class RocksDbIndicatorStore final : public IndicatorStore {
   absl::StatusOr<std::map<std::string, common::CalendarRule>> LoadCalendars() const override;
   absl::StatusOr<std::vector<common::HolidayYear>> LoadHolidays() const override;
   absl::Status LoadProgress(ProgressLedger* ledger) const override;
+  absl::StatusOr<std::vector<ExceptionalEvent>> LoadExceptionalEvents() const override;
   void CommitAsync(Change change, std::function<void(absl::StatusOr<Committed>)> done) override;
   absl::StatusOr<Committed> Commit(Change change) override;
 
@@ -163,6 +166,7 @@ class RocksDbIndicatorStore final : public IndicatorStore {
   absl::Status PutHolidays(common::WriteRequest& w, const common::HolidayYear& year) const;
   absl::Status PutRequest(common::WriteRequest& w, absl::string_view request_id,
                           absl::string_view method, absl::string_view resource) const;
+  absl::Status PutExceptionalEvent(common::WriteRequest& w, const ExceptionalEvent& event) const;
 
  private:
   common::RocksDb* const db_;

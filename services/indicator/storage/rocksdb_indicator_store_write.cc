@@ -7,6 +7,7 @@
 
 #include "common/events/event_log.h"
 #include "common/status/status_macros.h"
+#include "services/indicator/exceptional_event_mapping.h"
 #include "services/indicator/proto_mapping.h"
 #include "services/indicator/storage/rocksdb_indicator_store.h"
 
@@ -156,6 +157,15 @@ absl::StatusOr<common::WriteRequest> RocksDbIndicatorStore::ToWrite(const Change
     ECOPLAN_RETURN_IF_ERROR(PutCalendar(w, change.calendar->first, change.calendar->second));
   }
   if (change.holidays.has_value()) ECOPLAN_RETURN_IF_ERROR(PutHolidays(w, *change.holidays));
+  if (change.exceptional_event.has_value()) {
+    const auto& [event, what] = *change.exceptional_event;
+    ECOPLAN_RETURN_IF_ERROR(PutExceptionalEvent(w, event));
+    v1::ExceptionalEventChanged changed;
+    *changed.mutable_exceptional_event() = ToProto(event);
+    changed.set_change(what);
+    w.events.push_back(
+        common::MakeEvent(changed, ExceptionalEventName(event.id), request_id, actor));
+  }
   return w;
 }
 

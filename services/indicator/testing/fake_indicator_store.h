@@ -112,6 +112,13 @@ class FakeIndicatorStore final : public IndicatorStore {
     return absl::OkStatus();
   }
 
+  absl::StatusOr<std::vector<ExceptionalEvent>> LoadExceptionalEvents() const override {
+    absl::MutexLock lock(&mu_);
+    std::vector<ExceptionalEvent> out;
+    for (const auto& [id, e] : exceptional_events_) out.push_back(e);
+    return out;
+  }
+
   void CommitAsync(Change change, std::function<void(absl::StatusOr<Committed>)> done) override {
     absl::MutexLock lock(&mu_);
     held_.emplace_back(std::move(change), std::move(done));
@@ -191,7 +198,7 @@ class FakeIndicatorStore final : public IndicatorStore {
   static int EventsOf(const Change& c) {
     return static_cast<int>(c.indicators.size()) +
            (c.run.has_value() ? static_cast<int>(c.run->changes.size()) : 0) +
-           (c.observations.has_value() ? 1 : 0);
+           (c.observations.has_value() ? 1 : 0) + (c.exceptional_event.has_value() ? 1 : 0);
   }
 
   void Apply(Change c, std::function<void(absl::StatusOr<Committed>)> done) {
@@ -242,6 +249,9 @@ class FakeIndicatorStore final : public IndicatorStore {
     if (c.calendar.has_value()) calendars_[c.calendar->first] = c.calendar->second;
     if (c.holidays.has_value()) holidays_[c.holidays->year] = *c.holidays;
     if (c.request.has_value()) requests_[c.request->request_id] = *c.request;
+    if (c.exceptional_event.has_value()) {
+      exceptional_events_[c.exceptional_event->first.id] = c.exceptional_event->first;
+    }
     Committed out;
     const int events = EventsOf(c);
     if (events > 0) {
@@ -275,6 +285,7 @@ class FakeIndicatorStore final : public IndicatorStore {
   std::map<std::string, common::CalendarRule> calendars_ ABSL_GUARDED_BY(mu_);
   std::map<int, common::HolidayYear> holidays_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, RequestRecord> requests_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, ExceptionalEvent> exceptional_events_ ABSL_GUARDED_BY(mu_);
   // Last: destroyed first, so queued commits finish while the state is alive.
   std::unique_ptr<common::SerialExecutor> executor_ = std::make_unique<common::SerialExecutor>();
 };
