@@ -51,8 +51,8 @@ constexpr char kDocxType[] =
 // quotes: "the row at line 686"), which format and digest the plan came from,
 // and when it was imported.
 const std::set<std::string> kProvenanceFields = {
-    "first_line",        "last_line",   "document_position", "line",       "source_sha256",
-    "normalized_sha256", "source_media_type", "import_time", "create_time", "update_time"};
+    "first_line",        "last_line",         "document_position", "line",        "source_sha256",
+    "normalized_sha256", "source_media_type", "import_time",       "create_time", "update_time"};
 
 // Lowercase hex SHA-256 of `bytes`.
 std::string Sha256Hex(const std::string& bytes) {
