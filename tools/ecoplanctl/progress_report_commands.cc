@@ -44,28 +44,38 @@ using progress_internal::ResolveOrg;
 using progress_internal::ResolvePlan;
 using progress_internal::Short;
 
+// The part SubmitReport and PrefillReport requests share: the request from
+// args.file (the protobuf JSON mapping) if given, then plan, organization and
+// period from the flags, or resolved when neither names them.
+template <typename Args, typename Request>
+absl::Status StartReportRequest(const ProgressContext& ctx, const Args& args,
+                                absl::string_view type_name, Request* request) {
+  if (!args.file.empty()) {
+    ECOPLAN_ASSIGN_OR_RETURN(std::string text, ReadAll(args.file));
+    google::protobuf::util::JsonParseOptions options;
+    auto parsed = google::protobuf::util::JsonStringToMessage(text, request, options);
+    if (!parsed.ok()) {
+      return UsageError(
+          absl::StrCat(args.file, " is not a ", type_name, " in JSON: ", parsed.ToString()));
+    }
+  }
+  if (!args.plan.empty() || request->parent().empty()) {
+    ECOPLAN_ASSIGN_OR_RETURN(*request->mutable_parent(), ResolvePlan(ctx, args.plan));
+  }
+  if (!args.org.empty() || request->organization().empty()) {
+    ECOPLAN_ASSIGN_OR_RETURN(*request->mutable_organization(), ResolveOrg(ctx, args.org));
+  }
+  if (!args.period.empty()) request->set_period(args.period);
+  if (request->period().empty()) return UsageError("--period is required, e.g. 2026-05");
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status ReportSubmit(const ProgressContext& ctx, const ReportSubmitArgs& args,
                           std::ostream& out) {
   pv1::SubmitReportRequest request;
-  if (!args.file.empty()) {
-    ECOPLAN_ASSIGN_OR_RETURN(std::string text, ReadAll(args.file));
-    google::protobuf::util::JsonParseOptions options;
-    auto parsed = google::protobuf::util::JsonStringToMessage(text, &request, options);
-    if (!parsed.ok()) {
-      return UsageError(
-          absl::StrCat(args.file, " is not a SubmitReportRequest in JSON: ", parsed.ToString()));
-    }
-  }
-  if (!args.plan.empty() || request.parent().empty()) {
-    ECOPLAN_ASSIGN_OR_RETURN(*request.mutable_parent(), ResolvePlan(ctx, args.plan));
-  }
-  if (!args.org.empty() || request.organization().empty()) {
-    ECOPLAN_ASSIGN_OR_RETURN(*request.mutable_organization(), ResolveOrg(ctx, args.org));
-  }
-  if (!args.period.empty()) request.set_period(args.period);
-  if (request.period().empty()) return UsageError("--period is required, e.g. 2026-05");
+  ECOPLAN_RETURN_IF_ERROR(StartReportRequest(ctx, args, "SubmitReportRequest", &request));
   if (!args.measure.empty()) {
     pv1::ReportEntry* e = request.add_entries();
     ECOPLAN_ASSIGN_OR_RETURN(*e->mutable_measure(),
@@ -137,23 +147,7 @@ absl::Status ReportSubmit(const ProgressContext& ctx, const ReportSubmitArgs& ar
 absl::Status ReportPrefill(const ProgressContext& ctx, const ReportPrefillArgs& args,
                            std::ostream& out) {
   pv1::PrefillReportRequest request;
-  if (!args.file.empty()) {
-    ECOPLAN_ASSIGN_OR_RETURN(std::string text, ReadAll(args.file));
-    google::protobuf::util::JsonParseOptions options;
-    auto parsed = google::protobuf::util::JsonStringToMessage(text, &request, options);
-    if (!parsed.ok()) {
-      return UsageError(
-          absl::StrCat(args.file, " is not a PrefillReportRequest in JSON: ", parsed.ToString()));
-    }
-  }
-  if (!args.plan.empty() || request.parent().empty()) {
-    ECOPLAN_ASSIGN_OR_RETURN(*request.mutable_parent(), ResolvePlan(ctx, args.plan));
-  }
-  if (!args.org.empty() || request.organization().empty()) {
-    ECOPLAN_ASSIGN_OR_RETURN(*request.mutable_organization(), ResolveOrg(ctx, args.org));
-  }
-  if (!args.period.empty()) request.set_period(args.period);
-  if (request.period().empty()) return UsageError("--period is required, e.g. 2026-05");
+  ECOPLAN_RETURN_IF_ERROR(StartReportRequest(ctx, args, "PrefillReportRequest", &request));
   if (!args.measure.empty()) {
     pv1::PrefillEntry* e = request.add_entries();
     ECOPLAN_ASSIGN_OR_RETURN(*e->mutable_measure(),
