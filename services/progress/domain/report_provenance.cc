@@ -363,7 +363,9 @@ std::vector<std::string> MergePrefill(const std::vector<PrefillEntry>& entries,
         {kProblemsField, {&pe.problems, &e->problems}},
         {kNextStepsField, {&pe.next_steps, &e->next_steps}}};
     for (const auto& [field, text] : texts) {
-      const auto [pushed, current] = text;
+      // Named, not a structured binding: lambdas capture those only from C++20.
+      const std::string* pushed = text.first;
+      std::string* current = text.second;
       if (pushed->empty()) continue;
       fill(field, !current->empty(), *pe.source, [&] { *current = *pushed; });
     }
