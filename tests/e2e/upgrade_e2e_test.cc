@@ -71,6 +71,31 @@ void KeepItemsOf(const nlohmann::json& expected, const std::string& key, nlohman
   }
 }
 
+// A release may add fields (contracts change only by addition): keeps in
+// `actual` only what `expected` has, recursively through objects and through
+// lists of the same length. A plan stored before the file's own digest was
+// kept answered its normalized digest as sourceSha256; it is now its
+// normalizedSha256 (and sourceSha256 is unknown, so absent).
+void DropAdditions(nlohmann::json* expected, nlohmann::json* actual) {
+  if (expected->is_object() && actual->is_object()) {
+    if (expected->contains("sourceSha256") && !actual->contains("sourceSha256") &&
+        actual->value("normalizedSha256", "") == (*expected)["sourceSha256"]) {
+      (*expected)["normalizedSha256"] = (*expected)["sourceSha256"];
+      expected->erase("sourceSha256");
+    }
+    for (auto it = actual->begin(); it != actual->end();) {
+      if (!expected->contains(it.key())) {
+        it = actual->erase(it);
+      } else {
+        DropAdditions(&(*expected)[it.key()], &it.value());
+        ++it;
+      }
+    }
+  } else if (expected->is_array() && actual->is_array() && expected->size() == actual->size()) {
+    for (size_t i = 0; i < actual->size(); ++i) DropAdditions(&(*expected)[i], &(*actual)[i]);
+  }
+}
+
 class UpgradeE2eTest : public ::testing::TestWithParam<std::string> {
  protected:
   common::TempDir dir_;
@@ -138,6 +163,7 @@ TEST_P(UpgradeE2eTest, TheReleasesDataOpensAndAnswersTheSame) {
     }
     DropTodaysKeys(&expected);
     DropTodaysKeys(&actual);
+    DropAdditions(&expected, &actual);
     EXPECT_EQ(actual, expected) << "`ecoplanctl " << line << "` answers differently on the data of "
                                 << fixture << "\nnow:  " << actual.dump().substr(0, 2000)
                                 << "\nthen: " << expected.dump().substr(0, 2000);
