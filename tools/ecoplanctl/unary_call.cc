@@ -44,6 +44,17 @@ bool SafeToRetry(const pb::Message& request) {
   return MethodIsRepeatable(request.GetDescriptor()) || CarriesRequestId(request);
 }
 
+absl::Status AsServerGoneAway(absl::Status status) {
+  // ecoplanctl never cancels its own calls, so a CANCELLED is the server's:
+  // gRPC 1.51 answers it to a call that reached a server as it shut down, before
+  // any handler took it (grpc/grpc#41785). Nothing ran; it is UNAVAILABLE.
+  if (absl::IsCancelled(status)) {
+    return absl::UnavailableError(
+        absl::StrCat("the server cancelled the call while shutting down (", status.message(), ")"));
+  }
+  return status;
+}
+
 absl::Duration RetryWait(int retry) {
   return absl::Milliseconds(500) * (1 << std::clamp(retry - 1, 0, 3));
 }
@@ -55,7 +66,7 @@ absl::Status CallWithRetry(const CallPolicy& policy, const pb::Message& request,
   for (int n = 1;; ++n) {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + policy.timeout));
-    const absl::Status status = common::FromGrpcStatus(attempt(&context));
+    const absl::Status status = AsServerGoneAway(common::FromGrpcStatus(attempt(&context)));
     if (!absl::IsUnavailable(status)) return status;
     if (!repeatable) {
       return absl::UnavailableError(absl::StrCat(

@@ -3,6 +3,8 @@
 // How ecoplanctl makes every unary call: a deadline per attempt, and retries
 // while the server answers UNAVAILABLE (restarting, draining for an upgrade,
 // not yet listening) when sending the request again cannot do a change twice.
+// A CANCELLED counts as UNAVAILABLE: ecoplanctl cancels no call itself, and a
+// server answers CANCELLED to calls caught by its shutdown (AsServerGoneAway).
 //
 //   ECOPLAN_RETURN_IF_ERROR(UnaryCall(ctx.call, stub, &Stub::GetPlan, request, &response));
 //
@@ -34,6 +36,11 @@ struct CallPolicy {
 // True when sending `request` again cannot repeat a change: its method is
 // marked NO_SIDE_EFFECTS or IDEMPOTENT, or it carries a non-empty request_id.
 bool SafeToRetry(const google::protobuf::Message& request);
+
+// `status`, with a CANCELLED turned into the UNAVAILABLE it stands for: the
+// client did not cancel, so the server did, shutting down (gRPC 1.51 answers
+// "CANCELLED" to a call it received but had not yet handed to a handler).
+absl::Status AsServerGoneAway(absl::Status status);
 
 // The wait before retry `retry` (1, 2, …): 0.5 s, 1 s, 2 s, then 4 s each, so
 // the default four retries span 7.5 s, longer than a service's restart.

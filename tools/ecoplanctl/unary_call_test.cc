@@ -102,6 +102,30 @@ TEST_F(UnaryCallTest, AWriteWithARequestIdIsRepeatedOneWithoutIsNotAndSaysWhy) {
   EXPECT_EQ(server_.calls, 1);
 }
 
+// gRPC 1.51 answers "CANCELLED" to a call that reached a server as it shut
+// down, before a handler took it (grpc/grpc#41785); ecoplanctl cancels nothing
+// itself, so that is the server going away and is retried like UNAVAILABLE.
+TEST_F(UnaryCallTest, ACancelledCallIsTheServerShuttingDownAndIsRepeatedWhenSafe) {
+  int calls = 0;
+  progress::v1::SubmitReportRequest with_id;
+  with_id.set_request_id("r-1");
+  const auto cancelled_once = [&](grpc::ClientContext*) {
+    return ++calls == 1 ? grpc::Status(grpc::StatusCode::CANCELLED, "CANCELLED") : grpc::Status::OK;
+  };
+  EXPECT_TRUE(CallWithRetry(policy_, with_id, cancelled_once).ok());
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(notices_.str(),
+            "unavailable: the server cancelled the call while shutting down (CANCELLED); retrying "
+            "in 500ms (attempt 2 of 5)\n");
+
+  calls = 0;
+  const absl::Status status =
+      CallWithRetry(policy_, progress::v1::SubmitReportRequest(), cancelled_once);
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(absl::IsUnavailable(status));
+  EXPECT_THAT(status.message(), HasSubstr("not retried"));
+}
+
 TEST_F(UnaryCallTest, OtherErrorsAreNeverRepeated) {
   server_.final = grpc::Status(grpc::StatusCode::NOT_FOUND, "no such plan");
   const absl::Status status = Call(registry::v1::GetPlanRequest());
