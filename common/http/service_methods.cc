@@ -1,5 +1,6 @@
 #include "common/http/service_methods.h"
 
+#include <google/protobuf/arena.h>
 #include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/message.h>
@@ -9,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/http/proto_json.h"
 #include "ecoplan/api/v1/annotations.pb.h"
 
 namespace ecoplan::common {
@@ -85,6 +87,18 @@ absl::StatusOr<std::string> ServiceMethods::JsonToBinary(const pb::Descriptor* t
 
 absl::StatusOr<std::string> ServiceMethods::BinaryToJson(const pb::Descriptor* type,
                                                          const std::string& binary) const {
+  // Straight from the wire (proto_json.h: several times faster), protobuf's
+  // own printer for the few types that one leaves to it.
+  {
+    std::string json;
+    json.reserve(binary.size() * 2);
+    const absl::Status written = AppendWireJson(type, binary, &json);
+    if (written.ok()) return json;
+    if (!absl::IsUnimplemented(written)) {
+      return absl::InternalError(
+          absl::StrCat("cannot write a ", type->full_name(), " as JSON: ", written.message()));
+    }
+  }
   pb::util::JsonPrintOptions options;
   std::string json;
   const auto printed =
