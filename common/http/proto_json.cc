@@ -22,6 +22,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/http/proto_json_plan.h"
 
 namespace ecoplan::common {
 namespace {
@@ -461,91 +462,15 @@ class Writer {
 // of an unexpected wire type) is printed by parsing that message and the
 // reflection writer above.
 
-enum class Special { kNone, kTimestamp, kDuration, kReflect };
-
-struct MessagePlan;
-
-struct FieldPlan {
-  const Field* field = nullptr;
-  std::string key;                       // "\"jsonName\":"
-  const MessagePlan* message = nullptr;  // message fields and map entries
-};
-
-struct MessagePlan {
-  const pb::Descriptor* type = nullptr;
-  Special special = Special::kNone;
-  std::vector<FieldPlan> fields;
-  std::vector<int> index_by_number;  // field number → index in `fields`, -1 for none
-
-  const FieldPlan* Find(uint32_t number) const {
-    if (number >= index_by_number.size()) return nullptr;
-    const int index = index_by_number[number];
-    return index < 0 ? nullptr : &fields[index];
-  }
-};
-
-class PlanCache {
- public:
-  static PlanCache& Instance() {
-    static PlanCache* cache = new PlanCache();
-    return *cache;
-  }
-
-  const MessagePlan* For(const pb::Descriptor* type) {
-    absl::MutexLock lock(&mu_);
-    return BuildLocked(type);
-  }
-
- private:
-  // Plans are built once and never change, so their pointers to each other
-  // are read without the lock; a type reached again while its own plan is
-  // being built (a recursive message) gets the same pointer.
-  const MessagePlan* BuildLocked(const pb::Descriptor* type) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    std::unique_ptr<MessagePlan>& slot = plans_[type];
-    if (slot != nullptr) return slot.get();
-    slot = std::make_unique<MessagePlan>();
-    MessagePlan* plan = slot.get();
-    plan->type = type;
-    if (type->file()->name().rfind("google/protobuf/", 0) == 0 &&
-        type->full_name() != "google.protobuf.Empty") {
-      plan->special = type->full_name() == "google.protobuf.Timestamp"  ? Special::kTimestamp
-                      : type->full_name() == "google.protobuf.Duration" ? Special::kDuration
-                                                                        : Special::kReflect;
-      return plan;
-    }
-    int largest = 0;
-    for (int i = 0; i < type->field_count(); ++i)
-      largest = std::max(largest, type->field(i)->number());
-    if (largest > 4096) {  // a sparse numbering: leave it to reflection
-      plan->special = Special::kReflect;
-      return plan;
-    }
-    plan->index_by_number.assign(largest + 1, -1);
-    plan->fields.resize(type->field_count());
-    for (int i = 0; i < type->field_count(); ++i) {
-      const Field* field = type->field(i);
-      FieldPlan& f = plan->fields[i];
-      f.field = field;
-      f.key.push_back('"');
-      f.key.append(field->json_name());  // lowerCamel identifiers: nothing to escape
-      f.key.append("\":");
-      plan->index_by_number[field->number()] = i;
-    }
-    for (int i = 0; i < type->field_count(); ++i) {  // after: a child may be this type
-      const Field* field = type->field(i);
-      if (field->cpp_type() == Field::CPPTYPE_MESSAGE) {
-        plan->fields[i].message = BuildLocked(field->message_type());
-      }
-    }
-    return plan;
-  }
-
-  absl::Mutex mu_;
-  absl::flat_hash_map<const pb::Descriptor*, std::unique_ptr<MessagePlan>> plans_
-      ABSL_GUARDED_BY(mu_);
-};
-
-enum WireType { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixed32 = 5 };
+using proto_json::ExpectedWireType;
+using proto_json::FieldPlan;
+using proto_json::kFixed32;
+using proto_json::kFixed64;
+using proto_json::kLengthDelimited;
+using proto_json::kVarint;
+using proto_json::MessagePlan;
+using proto_json::PlanCache;
+using proto_json::Special;
 
 class WireReader {
  public:
@@ -620,25 +545,6 @@ absl::Status Malformed(const pb::Descriptor* type) {
   return absl::InvalidArgumentError(absl::StrCat("the bytes are not a ", type->full_name()));
 }
 absl::Status LeaveToReflection() { return absl::UnimplementedError("left to reflection"); }
-
-int ExpectedWireType(const Field* field) {
-  switch (field->type()) {
-    case Field::TYPE_DOUBLE:
-    case Field::TYPE_FIXED64:
-    case Field::TYPE_SFIXED64:
-      return kFixed64;
-    case Field::TYPE_FLOAT:
-    case Field::TYPE_FIXED32:
-    case Field::TYPE_SFIXED32:
-      return kFixed32;
-    case Field::TYPE_STRING:
-    case Field::TYPE_BYTES:
-    case Field::TYPE_MESSAGE:
-      return kLengthDelimited;
-    default:
-      return kVarint;
-  }
-}
 
 class WireWriter {
  public:

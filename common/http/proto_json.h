@@ -42,6 +42,18 @@ absl::Status AppendProtoJson(const google::protobuf::Message& message, std::stri
 absl::Status AppendWireJson(const google::protobuf::Descriptor* type, absl::string_view bytes,
                             std::string* out);
 
+// The other way: JSON text → the wire form of a `type`, for the JSON clients
+// usually send (objects, strings, numbers, booleans, arrays, enums by name or
+// number, 64-bit integers as strings or numbers, Timestamp and Duration
+// strings, fields by JSON or proto name, any whitespace). Unimplemented for
+// everything else — null, maps, Any, FieldMask, the wrappers, "NaN", a number
+// with a fraction for an integer field, an unknown or repeated field, two
+// fields of one oneof, malformed JSON: the caller then gives the text to
+// protobuf's parser, which reads the rest and names what is wrong. So what
+// this writes is what protobuf would accept, and it reads back the same.
+absl::Status JsonToWireFastPath(const google::protobuf::Descriptor* type, absl::string_view json,
+                                std::string* out);
+
 namespace internal {
 // AppendWireJson without its fallback: Unimplemented where it would fall back
 // (for tests, to see that the wire path wrote the text).

@@ -1,8 +1,9 @@
 // The JSON of a ListMeasures page of 50 measures (about 55 KB, as the HTTP
 // front door answers it): protobuf 3.21's BinaryToJsonString through a
 // TypeResolver, against parsing the bytes and AppendProtoJson's reflection
-// walk, and AppendWireJson straight from the bytes (docs/PERFORMANCE.md
-// "HTTP/JSON beside gRPC").
+// walk, and AppendWireJson straight from the bytes; and a SubmitReport body
+// the other way, protobuf's JsonToBinaryString against JsonToWireFastPath
+// (docs/PERFORMANCE.md "HTTP/JSON beside gRPC").
 
 #include <benchmark/benchmark.h>
 #include <google/protobuf/util/json_util.h>
@@ -14,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/http/proto_json.h"
 #include "common/http/service_methods.h"
+#include "ecoplan/progress/v1/progress_service.pb.h"
 #include "ecoplan/registry/v1/registry_service.pb.h"
 
 namespace ecoplan::common {
@@ -111,6 +113,60 @@ void BM_AppendWireJson(benchmark::State& state) {
   state.counters["json_bytes"] = static_cast<double>(size);
 }
 BENCHMARK(BM_AppendWireJson);
+
+// A SubmitReport body as the load generator sends it: 5 entries with texts, a
+// value and an evidence link (about 1.9 kB).
+std::string SubmitReportBody() {
+  progress::v1::SubmitReportRequest request;
+  request.set_parent("plans/2026-5b6a16527908");
+  request.set_organization("plans/2026-5b6a16527908/organizations/区水务局");
+  request.set_period("2026-05");
+  request.set_etag("\"r7\"");
+  request.set_request_id("loadgen-3-1234");
+  for (int i = 1; i <= 5; ++i) {
+    progress::v1::ReportEntry* entry = request.add_entries();
+    entry->set_measure(
+        absl::StrCat("plans/2026-5b6a16527908/tasks/a2-t", i, "/measures/a2-t", i, "-m1"));
+    entry->set_status(progress::v1::MEASURE_STATUS_IN_PROGRESS);
+    entry->set_percent_done(40 + i);
+    entry->set_work_done("完成河道巡查12次，清理垃圾3.5吨，整改问题点位8处。");
+    entry->set_problems("部分点位整改进度滞后。");
+    entry->set_next_steps("下月完成剩余点位整改并开展复查。");
+    progress::v1::QuantitativeValue* value = entry->add_values();
+    value->set_name("巡查次数");
+    value->set_value(12);
+    value->set_unit("次");
+    entry->add_evidence_links("https://example.gov.cn/evidence/2026-05/" + std::to_string(i));
+  }
+  std::string json;
+  (void)pb::util::MessageToJsonString(request, &json);
+  return json;
+}
+
+void BM_ProtobufJsonToBinary(benchmark::State& state) {
+  const std::string body = SubmitReportBody();
+  std::unique_ptr<pb::util::TypeResolver> resolver(pb::util::NewTypeResolverForDescriptorPool(
+      "type.googleapis.com", pb::DescriptorPool::generated_pool()));
+  const std::string url = "type.googleapis.com/ecoplan.progress.v1.SubmitReportRequest";
+  for (auto _ : state) {
+    std::string binary;
+    benchmark::DoNotOptimize(pb::util::JsonToBinaryString(resolver.get(), url, body, &binary,
+                                                          pb::util::JsonParseOptions()));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+}
+BENCHMARK(BM_ProtobufJsonToBinary);
+
+void BM_JsonToWireFastPath(benchmark::State& state) {
+  const std::string body = SubmitReportBody();
+  const pb::Descriptor* type = progress::v1::SubmitReportRequest::descriptor();
+  for (auto _ : state) {
+    std::string binary;
+    benchmark::DoNotOptimize(JsonToWireFastPath(type, body, &binary));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+}
+BENCHMARK(BM_JsonToWireFastPath);
 
 }  // namespace
 }  // namespace ecoplan::common

@@ -15,6 +15,7 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/timestamp.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -394,6 +395,134 @@ TEST(ProtoJsonTest, FromTheWireUnusualFormsReadAsProtobufReadsThem) {
   EXPECT_TRUE(absl::IsInvalidArgument(AppendWireJson(type, "\x0a\x40short", &json)));
   json.clear();
   EXPECT_TRUE(absl::IsInvalidArgument(AppendWireJson(type, "\x0f", &json)));  // wire type 7
+}
+
+// The JSON → wire fast path: what it writes reads back as the message
+// protobuf's parser makes of the same text.
+void ExpectReadsAsProtobufReadsIt(const pb::Descriptor* type, const std::string& json, int* fast) {
+  std::unique_ptr<pb::Message> theirs(
+      pb::MessageFactory::generated_factory()->GetPrototype(type)->New());
+  const auto parsed = pb::util::JsonStringToMessage(json, theirs.get());
+  std::string wire;
+  const absl::Status ours = JsonToWireFastPath(type, json, &wire);
+  if (!ours.ok()) {
+    EXPECT_TRUE(absl::IsUnimplemented(ours)) << ours;
+    EXPECT_TRUE(wire.empty());
+    return;
+  }
+  ++*fast;
+  ASSERT_TRUE(parsed.ok()) << "the fast path took what protobuf refuses: " << json << "\n"
+                           << parsed.ToString();
+  std::unique_ptr<pb::Message> read(theirs->New());
+  ASSERT_TRUE(read->ParseFromString(wire)) << json;
+  EXPECT_TRUE(pb::util::MessageDifferencer::Equals(*read, *theirs))
+      << type->full_name() << "\n"
+      << json << "\nours:   " << read->ShortDebugString()
+      << "\ntheirs: " << theirs->ShortDebugString();
+}
+
+TEST(ProtoJsonTest, EveryRequestFilledAtRandomParsesAsProtobufParsesIt) {
+  ServiceMessageTypes();  // keeps the descriptors linked
+  int fast = 0;
+  int compared = 0;
+  for (const char* name : kServices) {
+    const pb::ServiceDescriptor* service =
+        pb::DescriptorPool::generated_pool()->FindServiceByName(name);
+    ASSERT_NE(service, nullptr) << name;
+    for (int m = 0; m < service->method_count(); ++m) {
+      const pb::Descriptor* type = service->method(m)->input_type();
+      for (uint32_t seed = 0; seed < 6; ++seed) {
+        Filler filler(seed);
+        std::unique_ptr<pb::Message> message(
+            pb::MessageFactory::generated_factory()->GetPrototype(type)->New());
+        filler.Fill(message.get(), 4);
+        // As clients write it: compact, pretty with proto names, enums as numbers.
+        pb::util::JsonPrintOptions pretty;
+        pretty.add_whitespace = true;
+        pretty.preserve_proto_field_names = true;
+        pb::util::JsonPrintOptions numbers;
+        numbers.always_print_enums_as_ints = true;
+        numbers.always_print_primitive_fields = true;
+        for (const pb::util::JsonPrintOptions& options :
+             {pb::util::JsonPrintOptions(), pretty, numbers}) {
+          std::string json;
+          ASSERT_TRUE(pb::util::MessageToJsonString(*message, &json, options).ok());
+          ExpectReadsAsProtobufReadsIt(type, json, &fast);
+          ++compared;
+        }
+      }
+    }
+  }
+  // NaN, infinities, maps, Any and FieldMask go to protobuf; most requests have none.
+  EXPECT_GT(fast, compared / 2) << fast << " of " << compared;
+  std::cout << fast << " of " << compared << " request texts read by the fast path\n";
+}
+
+TEST(ProtoJsonTest, TheFastPathTakesTheUsualAndLeavesTheRestToProtobuf) {
+  const pb::Descriptor* type = progress::v1::SubmitReportRequest::descriptor();
+  int fast = 0;
+  for (
+      const char* json : {
+          R"({})",
+          R"( { "organization" : "organizations/区水务局" , "period":"2026-05" } )",
+          R"({"parent":"plans/2026-x","request_id":"r-1","entries":[{"measure":"m","percentDone":50,)"
+          R"("workDone":"a\"b\\c\/d\n\u00e9\ud83d\ude00"}]})",
+          R"({"entries":[{"percentDone":-1.5e2}],"etag":"\"r3\""})",
+          R"({"entries":[]})",
+      }) {
+    const int before = fast;
+    ExpectReadsAsProtobufReadsIt(type, json, &fast);
+    EXPECT_EQ(fast, before + 1) << "not taken by the fast path: " << json;
+  }
+  // Left to protobuf (which accepts some and names what is wrong in others).
+  for (const char* json : {
+           R"({"organization":null})",
+           R"({"noSuchField":1})",
+           R"({"period":"a","period":"b"})",
+           R"({"entries":[{"percentDone":"NaN"}]})",
+           R"({"entries":[null]})",
+           R"({"period":"a"} trailing)",
+           R"({"period":"\ud800"})",
+           R"({"period":"a",})",
+           "{\"period\":\"\xff\"}",
+           R"({"entries":[{"percentDone":1e999}]})",
+       }) {
+    std::string wire;
+    EXPECT_TRUE(absl::IsUnimplemented(JsonToWireFastPath(type, json, &wire))) << json;
+    ExpectReadsAsProtobufReadsIt(type, json, &fast);
+  }
+}
+
+TEST(ProtoJsonTest, TimestampsAndDurationsInTheirJsonForms) {
+  ServiceMessageTypes();
+  int fast = 0;
+  for (const char* name : kServices) {
+    const pb::ServiceDescriptor* service =
+        pb::DescriptorPool::generated_pool()->FindServiceByName(name);
+    ASSERT_NE(service, nullptr);
+    for (int m = 0; m < service->method_count(); ++m) {
+      const pb::Descriptor* type = service->method(m)->input_type();
+      for (int f = 0; f < type->field_count(); ++f) {
+        const pb::FieldDescriptor* field = type->field(f);
+        if (field->is_repeated() || field->message_type() == nullptr) continue;
+        const std::string& kind = field->message_type()->full_name();
+        std::vector<std::string> values;
+        if (kind == "google.protobuf.Timestamp") {
+          values = {"2026-04-01T09:00:00+08:00", "2026-04-01T01:00:00.5Z", "0001-01-01T00:00:00Z",
+                    "9999-12-31T23:59:59.999999999Z", "2026-04-01T01:00:00.000001-05:30"};
+        } else if (kind == "google.protobuf.Duration") {
+          values = {"1.5s", "-0.000250s", "0s", "315576000000s", "86400s"};
+        } else {
+          continue;
+        }
+        for (const std::string& value : values) {
+          ExpectReadsAsProtobufReadsIt(
+              type, absl::StrCat("{\"", field->json_name(), "\":\"", value, "\"}"), &fast);
+        }
+      }
+    }
+  }
+  EXPECT_GE(fast, 5);
 }
 
 TEST(ProtoJsonTest, StructIsLeftToProtobuf) {

@@ -73,9 +73,13 @@ const HttpMethod* ServiceMethods::Find(absl::string_view path) const {
 
 absl::StatusOr<std::string> ServiceMethods::JsonToBinary(const pb::Descriptor* type,
                                                          absl::string_view json) const {
+  std::string binary;
+  // The usual JSON straight to the wire (proto_json.h); protobuf's parser for
+  // the rest, and for every error.
+  if (JsonToWireFastPath(type, json, &binary).ok()) return binary;
+  binary.clear();
   pb::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
-  std::string binary;
   const auto parsed = pb::util::JsonToBinaryString(
       resolver_.get(), TypeUrl(type), pb::StringPiece(json.data(), json.size()), &binary, options);
   if (!parsed.ok()) {
