@@ -31,6 +31,7 @@ targets=(
   "services/progress/domain/problem_csv_fuzzer:services/progress/domain/testdata/problem_csv_corpus"
   "services/progress/domain/problem_xlsx_fuzzer:services/progress/domain/testdata/problem_xlsx_corpus"
   "common/docx/docx_reader_fuzzer:common/docx/testdata/docx_reader_corpus"
+  "common/http/proto_json_fuzzer:common/http/testdata/proto_json_corpus"
 )
 names=()
 for t in "${targets[@]}"; do names+=("$(basename "${t%%:*}")"); done
