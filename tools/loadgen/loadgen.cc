@@ -42,17 +42,25 @@
 
 #include <curl/curl.h>
 #include <grpcpp/grpcpp.h>
+#include <unistd.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
+#include <optional>
 #include <set>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/stats/load_stats.h"
 #include "ecoplan/loadgen/v1/baseline_service.grpc.pb.h"
@@ -101,6 +109,9 @@ ABSL_FLAG(std::string, db_path, "", "With --serve_committer or --serve_point_rea
 ABSL_FLAG(int, point_read_values, 10000, "Point-read baseline: number of keys (both sides)");
 ABSL_FLAG(int, point_read_value_bytes, 2048, "Point-read baseline: bytes per value");
 ABSL_FLAG(std::string, port_file, "", "With --serve_*: write the bound port here");
+ABSL_FLAG(int, server_pid, 0,
+          "If set: the server process's CPU time (user + system, /proc/PID/stat) over the "
+          "measured time, per measured call, is added to the output (server_cpu_us_per_call)");
 
 namespace ecoplan::loadgen {
 namespace {
@@ -140,6 +151,24 @@ int Serve() {
                                       absl::GetFlag(FLAGS_point_read_value_bytes));
       },
       "point read", port_file);
+}
+
+// User + system CPU time the process `pid` has used so far; nullopt if unknown.
+std::optional<absl::Duration> ProcessCpu(int pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t comm_end = stat.rfind(')');  // The command may hold spaces.
+  if (comm_end == std::string::npos) return std::nullopt;
+  std::istringstream fields(stat.substr(comm_end + 2));
+  std::string field;
+  long long utime = -1, stime = -1;
+  // Fields 3.. follow the command; utime and stime are fields 14 and 15.
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::atoll(field.c_str());
+    if (i == 15) stime = std::atoll(field.c_str());
+  }
+  if (utime < 0 || stime < 0) return std::nullopt;
+  return absl::Seconds(static_cast<double>(utime + stime) / sysconf(_SC_CLK_TCK));
 }
 
 template <typename Request, typename Response, typename Method>
@@ -320,9 +349,22 @@ int Main() {
     }
     workers.push_back(std::make_unique<Worker>(&run, std::move(caller)));
   }
+  // The server's CPU time is sampled when the measured time begins and when the last call ends.
+  const int server_pid = absl::GetFlag(FLAGS_server_pid);
+  std::optional<absl::Duration> cpu_before;
+  std::thread sampler;
+  if (server_pid > 0) {
+    sampler = std::thread([&] {
+      absl::SleepFor(run.measure_from() - absl::Now());
+      cpu_before = ProcessCpu(server_pid);
+    });
+  }
   for (auto& worker : workers) worker->Issue();
   for (auto& worker : http_workers) worker->Start();
   const absl::Time last = run.Wait();
+  if (sampler.joinable()) sampler.join();
+  const std::optional<absl::Duration> cpu_after =
+      server_pid > 0 ? ProcessCpu(server_pid) : std::nullopt;
   for (auto& worker : http_workers) worker->Join();
   LoadStats total;
   for (const auto& worker : workers) total.Merge(worker->stats());
@@ -334,10 +376,22 @@ int Main() {
           ? rpc
           : absl::StrCat(rpc, absl::GetFlag(FLAGS_http2) ? " (HTTP/2 JSON)" : " (HTTP/1.1 JSON)");
   const std::string where = http_target.empty() ? target : http_target;
+  std::optional<double> cpu_us_per_call;
+  if (cpu_before && cpu_after && total.count() > 0) {
+    cpu_us_per_call = absl::ToDoubleMicroseconds(*cpu_after - *cpu_before) / total.count();
+  }
   if (absl::GetFlag(FLAGS_output) == "json") {
-    std::cout << total.ToJson(label, where, concurrency, elapsed) << std::endl;
+    std::string json = total.ToJson(label, where, concurrency, elapsed);
+    if (cpu_us_per_call) {
+      json.insert(json.rfind('}'),
+                  absl::StrFormat(R"(,"server_cpu_us_per_call":%.1f)", *cpu_us_per_call));
+    }
+    std::cout << json << std::endl;
   } else {
     std::cout << total.ToText(label, where, concurrency, elapsed);
+    if (cpu_us_per_call) {
+      std::cout << absl::StrFormat("server CPU: %.1f µs per call\n", *cpu_us_per_call);
+    }
   }
   return total.ok() == total.count() ? 0 : 3;
 }
