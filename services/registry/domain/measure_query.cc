@@ -258,7 +258,7 @@ absl::StatusOr<MeasurePage> ListMatchingMeasures(const std::vector<Task>& tasks,
     const Task& task = tasks[i];
     for (const Measure& m : task.measures) {
       if (Matches(query, task, m) && builder->Take(i, m.ordinal)) {
-        result.measures.emplace_back(m, &task);
+        result.measures.emplace_back(&m, &task);
       }
     }
   }
