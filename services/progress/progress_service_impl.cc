@@ -213,7 +213,7 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::GetReport(grpc::CallbackServerCon
   if (!who.ok()) return FinishUnary(ctx, who.status());
   return AnswerInline(ctx, [&]() -> absl::Status {
     ECOPLAN_ASSIGN_OR_RETURN(Report r, recorder_->GetReport(ids->first, ids->second));
-    *response->mutable_report() = ToProto(r);
+    ToProto(r, response->mutable_report());  // in place: no temporary Report to build and free
     return absl::OkStatus();
   });
 }

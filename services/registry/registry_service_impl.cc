@@ -258,7 +258,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListMeasures(grpc::CallbackServer
         MeasurePage page,
         registry_->ListMeasures(plan_id, query, {request->page_size(), request->page_token()}));
     for (const auto& [measure, task] : page.measures) {
-      *response->add_measures() = ToProto(plan_id, measure, task);
+      *response->add_measures() = ToProto(plan_id, *measure, task);
     }
     response->set_next_page_token(page.next_page_token);
     response->set_total_size(page.total_size);

@@ -10,51 +10,16 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${B:-$ROOT/build}
-SEED=$ROOT/seeds/mentougou_2026_beautiful_mentougou_action_plan.txt
 C=${CONCURRENCY:-64}
 DURATION=${DURATION:-5s}
 ROUNDS=${ROUNDS:-2}
 D=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$D"
-}
-trap cleanup EXIT
-wait_port() {
-  for _ in $(seq 1 300); do
-    [ -s "$1" ] && cat "$1" && return
-    sleep 0.1
-  done
-  echo "no port $1" >&2
-  exit 1
-}
-# CPU seconds (user + system) the process has used so far.
-cpu_seconds() {
-  awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"
-}
-"$B/services/registry/registry_server" --port=0 --port_file="$D/r.port" --http_port=0 \
-  --http_port_file="$D/r.http" --db_path="$D/registry" --insecure_development_mode \
-  --rate_limit_per_second=0 >"$D/r.log" 2>&1 &
-RPID=$!
-PIDS+=("$RPID")
-RP=$(wait_port "$D/r.port")
+source "$ROOT/tools/loadgen/measure_lib.sh"
+trap 'stop_started; rm -rf "$D"' EXIT
+start_registry --http_port=0 --http_port_file="$D/r.http" --rate_limit_per_second=0
 RH=$(wait_port "$D/r.http")
-"$B/tools/ecoplanctl/ecoplanctl" --registry="127.0.0.1:$RP" plan import "$SEED" >/dev/null
-# Every development-mode caller is the one subject "development": no per-caller rate limit here.
-"$B/services/progress/progress_server" --port=0 --port_file="$D/p.port" --http_port=0 \
-  --http_port_file="$D/p.http" --db_path="$D/progress" --registry_address="127.0.0.1:$RP" \
-  --insecure_development_mode --rate_limit_per_second=0 >"$D/p.log" 2>&1 &
-PPID2=$!
-PIDS+=("$PPID2")
-PP=$(wait_port "$D/p.port")
+start_progress --http_port=0 --http_port_file="$D/p.http"
 PH=$(wait_port "$D/p.http")
-for _ in $(seq 1 300); do
-  "$B/tools/ecoplanctl/ecoplanctl" --registry="127.0.0.1:$RP" --progress="127.0.0.1:$PP" calendar show \
-    >/dev/null 2>&1 && break
-  sleep 0.1
-done
 echo "registry :$RP (HTTP :$RH)  progress :$PP (HTTP :$PH)  $C clients, $DURATION per point"
 printf '%-34s %10s %9s %9s %12s\n' "what" "RPC/s" "p50 ms" "p99 ms" "server µs/call"
 run() {  # label pid loadgen-args...

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -173,21 +174,26 @@ class PageBuilder {
   PageBuilder(std::string fingerprint, std::string after, int size)
       : fingerprint_(std::move(fingerprint)), after_(std::move(after)), size_(size) {}
 
-  // Counts a matching item at `position`; true when it belongs on this page.
-  bool Take(const std::string& position) {
+  // Counts a matching item at the position of task `task_index` (and of its
+  // measure `ordinal`, if not negative); true when it belongs on this page.
+  // The position text is formatted only to compare it with a page token or
+  // to make the next one: a first page formats none of the items it counts.
+  bool Take(size_t task_index, int ordinal = -1) {
     ++total_;
-    if (!after_.empty() && position <= after_) return false;
+    if (!after_.empty() && Position(task_index, ordinal) <= after_) return false;
     if (taken_ == size_) {
       more_ = true;
       return false;
     }
     ++taken_;
-    last_ = position;
+    last_ = {task_index, ordinal};
     return true;
   }
   int total() const { return total_; }
   // The token of the next page; empty when this page is the last.
-  std::string next_page_token() const { return more_ ? EncodePageToken(fingerprint_, last_) : ""; }
+  std::string next_page_token() const {
+    return more_ ? EncodePageToken(fingerprint_, Position(last_.first, last_.second)) : "";
+  }
 
  private:
   const std::string fingerprint_;
@@ -196,7 +202,11 @@ class PageBuilder {
   int taken_ = 0;
   int total_ = 0;
   bool more_ = false;
-  std::string last_;
+  std::pair<size_t, int> last_;  // the last item taken: task index, measure ordinal or -1
+
+  static std::string Position(size_t task_index, int ordinal) {
+    return ordinal < 0 ? TaskPosition(task_index) : MeasurePosition(task_index, ordinal);
+  }
 };
 
 absl::StatusOr<PageBuilder> StartPage(const MeasureQuery& query, absl::string_view parent,
@@ -227,7 +237,7 @@ absl::StatusOr<TaskPage> ListMatchingTasks(const std::vector<Task>& tasks,
     for (const Measure& m : task.measures) {
       if (Matches(query, task, m)) matching.push_back(m);
     }
-    if (matching.empty() || !builder->Take(TaskPosition(i))) continue;
+    if (matching.empty() || !builder->Take(i)) continue;
     Task filtered = task;
     filtered.measures = std::move(matching);
     result.tasks.push_back(std::move(filtered));
@@ -247,8 +257,8 @@ absl::StatusOr<MeasurePage> ListMatchingMeasures(const std::vector<Task>& tasks,
   for (size_t i = 0; i < tasks.size(); ++i) {
     const Task& task = tasks[i];
     for (const Measure& m : task.measures) {
-      if (Matches(query, task, m) && builder->Take(MeasurePosition(i, m.ordinal))) {
-        result.measures.emplace_back(m, &task);
+      if (Matches(query, task, m) && builder->Take(i, m.ordinal)) {
+        result.measures.emplace_back(&m, &task);
       }
     }
   }

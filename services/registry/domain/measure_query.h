@@ -57,7 +57,9 @@ struct TaskPage {
 };
 
 struct MeasurePage {
-  std::vector<std::pair<Measure, const Task*>> measures;  // with their task (points into the input)
+  // The matching measures with their task; both point into the input tasks
+  // (kept alive by `keep_alive` when set), so a page copies no measure.
+  std::vector<std::pair<const Measure*, const Task*>> measures;
   std::string next_page_token;
   int total_size = 0;
   std::shared_ptr<const void> keep_alive;  // owns what the Task pointers point into, if set

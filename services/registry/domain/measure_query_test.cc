@@ -56,7 +56,7 @@ std::vector<Task> SamplePlan() {
 
 std::vector<std::string> Ids(const MeasurePage& page) {
   std::vector<std::string> ids;
-  for (const auto& [m, task] : page.measures) ids.push_back(m.id);
+  for (const auto& [m, task] : page.measures) ids.push_back(m->id);
   return ids;
 }
 
@@ -86,7 +86,7 @@ TEST(MeasureQueryTest, FiltersByDueRangeAndExcludesOngoingWork) {
   q.input.due_before = absl::CivilDay(2026, 6, 30);
   ASSERT_OK_AND_ASSIGN(MeasurePage page, ListMatchingMeasures(tasks, q, "p", {}));
   EXPECT_EQ(page.total_size, 4);  // five June measures, one of them made ongoing
-  for (const auto& [m, task] : page.measures) EXPECT_EQ(m.ordinal, 2);
+  for (const auto& [m, task] : page.measures) EXPECT_EQ(m->ordinal, 2);
 
   q.input.due_before.reset();
   q.input.due_after = absl::CivilDay(2026, 7, 1);
@@ -126,7 +126,7 @@ TEST(MeasureQueryTest, TextFilterMatchesTextsAsWrittenInEitherWidth) {
               (std::vector<std::string>{tasks[0].measures[0].id, tasks[1].measures[0].id}))
         << wanted;
     // What is listed is the text as written.
-    EXPECT_EQ(page.measures[0].first.text, tasks[0].measures[0].text);
+    EXPECT_EQ(page.measures[0].first->text, tasks[0].measures[0].text);
   }
 }
 

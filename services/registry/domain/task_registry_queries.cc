@@ -89,8 +89,7 @@ absl::StatusOr<MeasurePage> TaskRegistry::ListMeasures(absl::string_view plan_id
   ECOPLAN_ASSIGN_OR_RETURN(MeasureQuery query, ResolveQuery(*state->organizations, input));
   ECOPLAN_ASSIGN_OR_RETURN(MeasurePage result,
                            ListMatchingMeasures(view->stored.tasks, query, plan_id, page));
-  // The page points into this snapshot's tasks; keep them alive by copying the
-  // task context each measure needs.
+  // The page points into this snapshot's tasks: it keeps the snapshot alive.
   MeasurePage owned;
   owned.next_page_token = std::move(result.next_page_token);
   owned.total_size = result.total_size;

@@ -44,7 +44,7 @@ class TaskRegistryTest : public ::testing::Test {
     auto result = registry_.ListMeasures(plan_.id, query, page);
     EXPECT_OK(result);
     if (!result.ok()) return ids;
-    for (const auto& [m, task] : result->measures) ids.push_back(m.id);
+    for (const auto& [m, task] : result->measures) ids.push_back(m->id);
     return ids;
   }
 

@@ -1,0 +1,106 @@
+#!/bin/bash
+# Every measured RPC beside its baseline, in one run, alternating (baseline,
+# subject, baseline, subject …), so that the ratios hold on a noisy machine:
+#   echo                   (gRPC alone; no subject)
+#   committer              vs SubmitReport         (the write ceiling: 2-key synced batch, group commit)
+#   point_read             vs GetReport, a ListMeasures page (50, filtered by organization),
+#                             GetSubmissionStatus   (the read ceiling: one RocksDB Get of 2 KB)
+# Starts registry_server (seed imported), progress_server and the three
+# `loadgen --serve_*` baselines on free ports of 127.0.0.1 with their data in a
+# temp dir, submits the reports the reads need before any measured call, and
+# prints one markdown table: RPC/s, p50, p99, the server's CPU µs per call
+# (utime + stime of its process from /proc/<pid>/stat over the measured time,
+# sampled by loadgen --server_pid) and the ratios to the baseline measured just
+# before. Builds nothing; stops only the processes it started.
+#
+# Usage: B=build tools/loadgen/measure_all.sh
+#   (CONCURRENCY="1 64" DURATION=5s WARMUP=1s ROUNDS=2 FILTER_ORGANIZATION=区生态环境局)
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+B=${B:-$ROOT/build}
+CONCURRENCY=${CONCURRENCY:-1 64}
+DURATION=${DURATION:-5s}
+WARMUP=${WARMUP:-1s}
+ROUNDS=${ROUNDS:-2}
+FILTER_ORGANIZATION=${FILTER_ORGANIZATION:-区生态环境局}
+D=$(mktemp -d)
+source "$ROOT/tools/loadgen/measure_lib.sh"
+trap 'stop_started; rm -rf "$D"' EXIT
+for exe in services/registry/registry_server services/progress/progress_server \
+  tools/ecoplanctl/ecoplanctl tools/loadgen/loadgen; do
+  [ -x "$B/$exe" ] || { echo "missing $B/$exe (build it first)" >&2; exit 1; }
+done
+start_registry --http_port=-1 --rate_limit_per_second=0 || exit 1
+start_progress --http_port=-1 || exit 1
+start_baseline echo --serve_echo=0 || exit 1
+EPID=$LAST_PID EP=$LAST_PORT
+start_baseline committer --serve_committer=0 --db_path="$D/committer" || exit 1
+CPID=$LAST_PID CP=$LAST_PORT
+start_baseline point_read --serve_point_read=0 --db_path="$D/point_read" || exit 1
+RDPID=$LAST_PID RDP=$LAST_PORT
+
+loadgen() {  # loadgen ARGS...: one run, one JSON line (or nothing on failure)
+  timeout 120 "$B/tools/loadgen/loadgen" --registry="127.0.0.1:$RP" --output=json "$@"
+}
+# The reports GetReport and GetSubmissionStatus read: submitted now, not while measuring.
+loadgen --rpc=get_report --target="127.0.0.1:$PP" --count=1 >/dev/null || exit 1
+
+RESULTS=$D/results.jsonl
+# measure C KIND LABEL PID ARGS...: appends {"c","kind","label",…loadgen's JSON} to $RESULTS.
+measure() {
+  local c=$1 kind=$2 label=$3 pid=$4
+  shift 4
+  local out
+  out=$(loadgen --concurrency="$c" --duration="$DURATION" --warmup="$WARMUP" \
+    --server_pid="$pid" "$@") || echo "$label at $c: loadgen exit $? $out" >&2
+  [ -n "$out" ] || out='{}'
+  python3 -c 'import json,sys; o=json.loads(sys.argv[4]); o.update(c=int(sys.argv[1]), kind=sys.argv[2], label=sys.argv[3]); print(json.dumps(o, ensure_ascii=False))' \
+    "$c" "$kind" "$label" "$out" >>"$RESULTS"
+}
+echo "registry :$RP  progress :$PP  echo :$EP  committer :$CP  point read :$RDP" >&2
+START=$(date -u '+%Y-%m-%d %H:%M UTC')
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+for C in $CONCURRENCY; do
+  for _ in $(seq 1 "$ROUNDS"); do
+    measure "$C" baseline "echo" "$EPID" --rpc=echo --target="127.0.0.1:$EP"
+    measure "$C" baseline "committer" "$CPID" --rpc=committer --target="127.0.0.1:$CP"
+    measure "$C" subject "SubmitReport" "$PPID2" --rpc=submit_report --target="127.0.0.1:$PP"
+    measure "$C" baseline "point read" "$RDPID" --rpc=point_read --target="127.0.0.1:$RDP"
+    measure "$C" subject "GetReport" "$PPID2" --rpc=get_report --target="127.0.0.1:$PP"
+    measure "$C" baseline "point read" "$RDPID" --rpc=point_read --target="127.0.0.1:$RDP"
+    measure "$C" subject "ListMeasures page" "$RPID" --rpc=list_measures --target="127.0.0.1:$RP" \
+      --page_size=50 --filter_organization="$FILTER_ORGANIZATION"
+    measure "$C" baseline "point read" "$RDPID" --rpc=point_read --target="127.0.0.1:$RDP"
+    measure "$C" subject "GetSubmissionStatus" "$PPID2" --rpc=get_submission_status \
+      --target="127.0.0.1:$PP"
+  done
+done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "$START, $(nproc) cores, load average before: $LOAD_BEFORE, after: $LOAD_AFTER;" \
+  "$DURATION per point after a $WARMUP warm-up, $ROUNDS rounds"
+echo
+python3 - "$RESULTS" <<'PY'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+print("| clients | what | RPC/s | p50 ms | p99 ms | server CPU µs/call | RPC/s ÷ baseline | CPU ÷ baseline |")
+print("|---|---|---|---|---|---|---|---|")
+baseline = None
+def num(x, fmt):
+    return format(x, fmt) if isinstance(x, (int, float)) else "–"
+for r in rows:
+    lat = r.get("latency_ms", {})
+    cpu = r.get("server_cpu_us_per_call")
+    rps = r.get("rps")
+    bad = "" if r.get("ok") == r.get("count") and r.get("count") else f' (not OK: {r.get("codes", "no result")})'
+    if r["kind"] == "baseline":
+        baseline = r
+        ratio = cpu_ratio = "baseline"
+        what = f'*{r["label"]}*'
+    else:
+        b_rps, b_cpu = baseline.get("rps"), baseline.get("server_cpu_us_per_call")
+        ratio = f'{rps / b_rps:.0%}' if rps and b_rps else "–"
+        cpu_ratio = f'{cpu / b_cpu:.1f}×' if cpu and b_cpu else "–"
+        what = r["label"]
+    print(f'| {r["c"]} | {what}{bad} | {num(rps, ",.0f")} | {num(lat.get("p50"), ".2f")} | '
+          f'{num(lat.get("p99"), ".2f")} | {num(cpu, ",.0f")} | {ratio} | {cpu_ratio} |')
+PY

@@ -1,0 +1,77 @@
+#!/bin/bash
+# Shared by the tools/loadgen/measure_*.sh scripts (sourced, not run): start
+# the servers on free ports of 127.0.0.1 in the temp dir $D, wait for their
+# ports, and stop only the processes started here.
+#
+# Needs: B (build dir), D (a temp dir), ROOT. Every start_* function records
+# the PID it started in MEASURE_PIDS; stop_started kills exactly those.
+
+SEED=${SEED:-$ROOT/seeds/mentougou_2026_beautiful_mentougou_action_plan.txt}
+MEASURE_PIDS=()
+
+# wait_port FILE: prints the port a server wrote to FILE (waits up to 30 s).
+wait_port() {
+  for _ in $(seq 1 300); do
+    [ -s "$1" ] && cat "$1" && return 0
+    sleep 0.1
+  done
+  echo "no port in $1" >&2
+  return 1
+}
+
+# cpu_seconds PID: CPU seconds (user + system) the process has used so far.
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$1/stat"
+}
+
+# start_bg LOG CMD...: runs CMD in the background, output to LOG; sets LAST_PID.
+start_bg() {
+  local log=$1
+  shift
+  "$@" >"$log" 2>&1 &
+  LAST_PID=$!
+  MEASURE_PIDS+=("$LAST_PID")
+}
+
+# start_registry [FLAGS...]: registry_server with the seed plan imported; sets RPID, RP.
+start_registry() {
+  start_bg "$D/r.log" "$B/services/registry/registry_server" --port=0 --port_file="$D/r.port" \
+    --db_path="$D/registry" --insecure_development_mode "$@"
+  RPID=$LAST_PID
+  RP=$(wait_port "$D/r.port") || return 1
+  "$B/tools/ecoplanctl/ecoplanctl" --registry="127.0.0.1:$RP" plan import "$SEED" >/dev/null
+}
+
+# start_progress [FLAGS...]: progress_server following the registry at $RP, its DB at
+# ${PROGRESS_DB:-$D/progress}; returns once it has the plan; sets PPID2, PP. Every
+# development-mode caller is the one subject "development": no per-caller rate limit.
+start_progress() {
+  start_bg "$D/p.log" "$B/services/progress/progress_server" --port=0 --port_file="$D/p.port" \
+    --db_path="${PROGRESS_DB:-$D/progress}" --registry_address="127.0.0.1:$RP" \
+    --insecure_development_mode --rate_limit_per_second=0 "$@"
+  PPID2=$LAST_PID
+  PP=$(wait_port "$D/p.port") || return 1
+  for _ in $(seq 1 300); do
+    "$B/tools/ecoplanctl/ecoplanctl" --registry="127.0.0.1:$RP" --progress="127.0.0.1:$PP" \
+      calendar show >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "progress_server at :$PP never saw the plan" >&2
+  return 1
+}
+
+# start_baseline NAME FLAGS...: `loadgen FLAGS --port_file=$D/NAME.port`; sets LAST_PID, LAST_PORT.
+start_baseline() {
+  local name=$1
+  shift
+  start_bg "$D/$name.log" "$B/tools/loadgen/loadgen" "$@" --port_file="$D/$name.port"
+  LAST_PORT=$(wait_port "$D/$name.port") || return 1
+}
+
+# stop_started: SIGTERM to every process started here, then wait for them.
+stop_started() {
+  local p
+  for p in "${MEASURE_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${MEASURE_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  MEASURE_PIDS=()
+}
