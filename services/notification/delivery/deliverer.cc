@@ -1,6 +1,9 @@
 #include "services/notification/delivery/deliverer.h"
 
 #include <google/protobuf/util/json_util.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -262,6 +265,11 @@ void Deliverer::Recorded(const std::string& id, std::vector<Delivery> group,
 }
 
 void Deliverer::Work() {
+  if (options_.worker_nice > 0) {
+    // Linux keeps a niceness per thread: this one only. Failing leaves it at the default.
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)),
+                      std::min(options_.worker_nice, 19));
+  }
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
     const absl::Time now = clock_->Now();

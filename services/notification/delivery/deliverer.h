@@ -71,6 +71,10 @@ struct DelivererOptions {
   absl::Duration retry_horizon = absl::Hours(24);
   int breaker_failures = 5;
   absl::Duration breaker_cooldown = absl::Seconds(30);
+  // Scheduling niceness of the worker threads (Linux: per thread), 0..19: above 0 the workers
+  // take the CPU only when the event followers, the streams and the RPCs leave it, so a webhook
+  // backlog does not delay them.
+  int worker_nice = 0;
   // Where a failed attempt's detail goes (WebhookResult::detail: curl's message, the address
   // refused), which the API shows only as a coarse class; unset: not logged.
   std::optional<common::Logger> logger;
