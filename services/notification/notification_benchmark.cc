@@ -112,6 +112,10 @@ int main(int argc, char** argv) {
   std::map<int64_t, absl::Time> committed;  // registry sequence → commit time
   std::vector<std::pair<int64_t, absl::Time>> webhook_arrivals;  // (upstream seq, time)
   std::vector<std::pair<int64_t, absl::Time>> stream_arrivals;
+  // Per stream arrival: (upstream seq, the notification service's commit of it): where the
+  // stream's delay goes, upstream → notification commit → stream.
+  std::vector<std::pair<int64_t, absl::Time>> stream_commits;
+  std::vector<absl::Duration> commit_to_stream;
   std::atomic<int64_t> webhook_count{0};
   absl::Time first_webhook = absl::InfiniteFuture(), last_webhook = absl::InfinitePast();
 
@@ -219,6 +223,9 @@ int main(int argc, char** argv) {
         continue;
       absl::MutexLock lock(&mu);
       stream_arrivals.emplace_back(SequenceOf(created.notification().reason().event()), now);
+      const absl::Time own_commit = FromTs(r.event().commit_time());
+      stream_commits.emplace_back(SequenceOf(created.notification().reason().event()), own_commit);
+      commit_to_stream.push_back(now - own_commit);
     }
     (void)reader->Finish();
   });
@@ -301,8 +308,13 @@ int main(int argc, char** argv) {
   for (auto& receiver : receivers) receiver->stop();
   for (std::thread& t : receiver_threads) t.join();
 
-  LoadStats stream_stats, webhook_stats;
+  LoadStats stream_stats, webhook_stats, follow_stats, publish_stats;
   absl::MutexLock lock(&mu);
+  for (const auto& [seq, t] : stream_commits) {
+    auto c = committed.find(seq);
+    if (c != committed.end()) follow_stats.Record(t - c->second, "OK");
+  }
+  for (absl::Duration d : commit_to_stream) publish_stats.Record(d, "OK");
   for (const auto& [seq, t] : stream_arrivals) {
     auto c = committed.find(seq);
     if (c != committed.end()) stream_stats.Record(t - c->second, "OK");
@@ -317,6 +329,14 @@ int main(int argc, char** argv) {
   std::printf("%s\n", stream_stats
                           .ToText("commit→stream", absl::GetFlag(FLAGS_notification), 1,
                                   absl::Now() - load_start)
+                          .c_str());
+  std::printf("%s\n", follow_stats
+                          .ToText("  of which upstream commit→notification commit",
+                                  absl::GetFlag(FLAGS_notification), 1, absl::Now() - load_start)
+                          .c_str());
+  std::printf("%s\n", publish_stats
+                          .ToText("  of which notification commit→stream",
+                                  absl::GetFlag(FLAGS_notification), 1, absl::Now() - load_start)
                           .c_str());
   std::printf("%s\n", webhook_stats
                           .ToText("commit→webhook", absl::GetFlag(FLAGS_notification), subscribers,
