@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
   std::vector<int64_t> last_number(subscribers, -1);
   int64_t out_of_order = 0, repeats = 0;
   std::set<std::pair<int, std::string>> webhook_ids;  // (subscription, webhook-id)
-  std::set<std::pair<int, int>> connections;  // (receiver, client port)
+  std::set<std::pair<int, int>> connections;          // (receiver, client port)
 
   // Receivers that keep connections open as a production one does (cpp-httplib's default closes
   // a connection after 5 requests), with a thread for each connection they may hold.
