@@ -643,8 +643,9 @@ TEST_F(DelivererTest, ASubscriptionsDeliveriesReuseItsConnection) {
   Returned("o-a", 40);
   ASSERT_TRUE(WaitFor([&] { return receiver.Deduplicated().size() == 40; }));
   ASSERT_TRUE(WaitFor([&] { return notifier_->PendingCount(sub) == 0; }));
-  EXPECT_LE(receiver.connections(), 2) << "40 deliveries";
-  EXPECT_LE(sender_->connections_opened(), 2);
+  // One, or a few if the receiver closed an idle one (after 1 s) on a slow machine.
+  EXPECT_LE(receiver.connections(), 3) << "40 deliveries";
+  EXPECT_LE(sender_->connections_opened(), 3);
   EXPECT_GE(sender_->connections_opened(), 1);
 }
 
