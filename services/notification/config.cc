@@ -40,6 +40,9 @@ absl::Status NotificationConfig::Validate() const {
   if (delivery_workers < 1 || delivery_workers > 256) {
     return absl::InvalidArgumentError("--delivery_workers must be 1..256");
   }
+  if (delivery_worker_nice < 0 || delivery_worker_nice > 19) {
+    return absl::InvalidArgumentError("--delivery_worker_nice must be 0..19");
+  }
   if (breaker_failures < 1) return absl::InvalidArgumentError("--breaker_failures must be >= 1");
   if (schedule_interval < absl::Milliseconds(10)) {
     return absl::InvalidArgumentError("--schedule_interval must be at least 10ms");

@@ -45,6 +45,9 @@ struct NotificationConfig {
   int breaker_failures = 5;
   absl::Duration breaker_cooldown = absl::Seconds(30);
   int delivery_workers = 8;
+  // Niceness of the webhook workers (0..19): a webhook backlog takes only the CPU that the
+  // followers, streams and RPCs leave.
+  int delivery_worker_nice = 10;
   absl::Duration schedule_interval = absl::Minutes(1);  // real time between schedule runs
   // The first schedule run waits until the followers have caught up with
   // their upstreams, at most this long (then it runs and logs a warning).

@@ -48,6 +48,12 @@ TEST(NotificationConfigTest, MessagesNameTheFlag) {
   config = Valid();
   config.demo_clock_start = "yesterday";
   EXPECT_EQ(config.Validate().message().substr(0, 19), "--demo_clock_start:");
+  config = Valid();
+  EXPECT_EQ(config.delivery_worker_nice, 10);
+  config.delivery_worker_nice = 20;
+  EXPECT_EQ(config.Validate().message(), "--delivery_worker_nice must be 0..19");
+  config.delivery_worker_nice = 0;
+  EXPECT_TRUE(config.Validate().ok());
 }
 
 TEST(NotificationConfigTest, TheWebhookPolicyLowerCasesAndTrimsTheHosts) {

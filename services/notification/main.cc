@@ -69,6 +69,9 @@ ABSL_FLAG(int, breaker_failures, 5,
 ABSL_FLAG(absl::Duration, breaker_cooldown, absl::Seconds(30),
           "Time between probes while the breaker is open");
 ABSL_FLAG(int, delivery_workers, 8, "Webhook worker threads shared by all subscriptions");
+ABSL_FLAG(int, delivery_worker_nice, 10,
+          "Scheduling niceness of the webhook workers (0..19; 0: as the rest of the server): a "
+          "webhook backlog takes only the CPU the followers, streams and RPCs leave");
 ABSL_FLAG(absl::Duration, schedule_interval, absl::Minutes(1), "Wall time between schedule runs");
 ABSL_FLAG(absl::Duration, schedule_start_wait, absl::Minutes(2),
           "Longest wait of the first schedule run for the followers to catch up with their "
@@ -102,6 +105,7 @@ notification::NotificationConfig ConfigFromFlags() {
   config.breaker_failures = absl::GetFlag(FLAGS_breaker_failures);
   config.breaker_cooldown = absl::GetFlag(FLAGS_breaker_cooldown);
   config.delivery_workers = absl::GetFlag(FLAGS_delivery_workers);
+  config.delivery_worker_nice = absl::GetFlag(FLAGS_delivery_worker_nice);
   config.schedule_interval = absl::GetFlag(FLAGS_schedule_interval);
   config.schedule_start_wait = absl::GetFlag(FLAGS_schedule_start_wait);
   config.demo_clock_start = absl::GetFlag(FLAGS_demo_clock_start);
@@ -120,6 +124,7 @@ notification::CurlSenderOptions SenderOptionsOf(const notification::Notification
 notification::DelivererOptions DelivererOptionsOf(const notification::NotificationConfig& config) {
   notification::DelivererOptions deliverer_options;
   deliverer_options.workers = config.delivery_workers;
+  deliverer_options.worker_nice = config.delivery_worker_nice;
   deliverer_options.initial_backoff = config.retry_initial_backoff;
   deliverer_options.max_backoff = config.retry_max_backoff;
   deliverer_options.retry_horizon = config.retry_horizon;

@@ -12,10 +12,13 @@
 //   n.port)
 //       --import_plan=seeds/mentougou_2026_beautiful_mentougou_action_plan.txt --subscribers=1
 //       --updates=200
-//   notification_benchmark … --subscribers=100 --updates=20
+//   notification_benchmark … --subscribers=100 --receivers=100 --updates=10 --gap=200ms
 
 #include <grpcpp/grpcpp.h>
 #include <httplib.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -24,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -40,7 +44,13 @@
 
 ABSL_FLAG(std::string, registry, "127.0.0.1:50051", "Registry (host:port)");
 ABSL_FLAG(std::string, notification, "127.0.0.1:50054", "Notification service (host:port)");
-ABSL_FLAG(int, subscribers, 1, "Webhook subscriptions to the local receiver");
+ABSL_FLAG(int, subscribers, 1, "Webhook subscriptions to the local receivers");
+ABSL_FLAG(int, receivers, 1,
+          "Local webhook receivers (each its own HTTP server and port); subscription i goes to "
+          "receiver i % receivers");
+ABSL_FLAG(int, receiver_nice, 0,
+          "Niceness of the receivers' threads (0..19): above 0 they stand in for receivers on "
+          "other machines, taking only the CPU the servers and the stream reader leave");
 ABSL_FLAG(int, updates, 100, "MeasureUpdated events caused upstream (deadline corrections)");
 ABSL_FLAG(absl::Duration, gap, absl::Milliseconds(20), "Pause between upstream updates");
 ABSL_FLAG(std::string, import_plan, "",
@@ -54,6 +64,24 @@ namespace nv1 = ::ecoplan::notification::v1;
 using ecoplan::common::LoadStats;
 
 const char kSecret[] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+// Sets the calling thread's niceness once (Linux keeps one per thread).
+void Nice(int nice) {
+  thread_local bool done = false;
+  if (done || nice <= 0) return;
+  done = true;
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), std::min(nice, 19));
+}
+
+// The number at the end of "notifications/123"; -1 if none.
+int64_t NumberOf(const std::string& name) {
+  const size_t slash = name.rfind('/');
+  try {
+    return slash == std::string::npos ? -1 : std::stoll(name.substr(slash + 1));
+  } catch (...) {
+    return -1;
+  }
+}
 
 int64_t SequenceOf(const std::string& event_ref) {
   const size_t hash = event_ref.rfind('#');
@@ -84,33 +112,69 @@ int main(int argc, char** argv) {
   std::map<int64_t, absl::Time> committed;  // registry sequence → commit time
   std::vector<std::pair<int64_t, absl::Time>> webhook_arrivals;  // (upstream seq, time)
   std::vector<std::pair<int64_t, absl::Time>> stream_arrivals;
+  // Per stream arrival: (upstream seq, the notification service's commit of it): where the
+  // stream's delay goes, upstream → notification commit → stream.
+  std::vector<std::pair<int64_t, absl::Time>> stream_commits;
+  std::vector<absl::Duration> commit_to_stream;
   std::atomic<int64_t> webhook_count{0};
   absl::Time first_webhook = absl::InfiniteFuture(), last_webhook = absl::InfinitePast();
 
-  httplib::Server receiver;
-  receiver.Post("/hook", [&](const httplib::Request& req, httplib::Response& res) {
-    const absl::Time now = absl::Now();
-    int64_t seq = -1;
-    try {
-      nlohmann::json body = nlohmann::json::parse(req.body);
-      seq = SequenceOf(body["data"]["reason"].value("event", std::string()));
-    } catch (...) {
-    }
-    absl::MutexLock lock(&mu);
-    webhook_arrivals.emplace_back(seq, now);
-    first_webhook = std::min(first_webhook, now);
-    last_webhook = std::max(last_webhook, now);
-    ++webhook_count;
-    res.status = 204;
-  });
-  const int receiver_port = receiver.bind_to_any_port("127.0.0.1");
-  std::thread receiver_thread([&] { receiver.listen_after_bind(); });
+  // Per subscription: the last notification number received (order check), webhook-ids seen
+  // (repeats), and the client ports seen (connections).
+  std::vector<int64_t> last_number(subscribers, -1);
+  int64_t out_of_order = 0, repeats = 0;
+  std::set<std::pair<int, std::string>> webhook_ids;  // (subscription, webhook-id)
+  std::set<std::pair<int, int>> connections;          // (receiver, client port)
+
+  // Receivers that keep connections open as a production one does (cpp-httplib's default closes
+  // a connection after 5 requests), with a thread for each connection they may hold.
+  const int receiver_count = std::max(1, std::min(absl::GetFlag(FLAGS_receivers), subscribers));
+  const int per_receiver = (subscribers + receiver_count - 1) / receiver_count;
+  std::vector<std::unique_ptr<httplib::Server>> receivers;
+  std::vector<int> receiver_ports;
+  std::vector<std::thread> receiver_threads;
+  for (int r = 0; r < receiver_count; ++r) {
+    auto receiver = std::make_unique<httplib::Server>();
+    receiver->new_task_queue = [per_receiver] { return new httplib::ThreadPool(per_receiver + 2); };
+    receiver->set_keep_alive_max_count(1000000);
+    receiver->Post(R"(/hook/(\d+))", [&, r](const httplib::Request& req, httplib::Response& res) {
+      const absl::Time now = absl::Now();
+      Nice(absl::GetFlag(FLAGS_receiver_nice));
+      const int sub = std::stoi(req.matches[1]);
+      int64_t seq = -1, number = -1;
+      try {
+        nlohmann::json body = nlohmann::json::parse(req.body);
+        seq = SequenceOf(body["data"]["reason"].value("event", std::string()));
+        number = NumberOf(body["data"].value("name", std::string()));
+      } catch (...) {
+      }
+      absl::MutexLock lock(&mu);
+      if (!webhook_ids.emplace(sub, req.get_header_value("webhook-id")).second) ++repeats;
+      if (sub >= 0 && sub < subscribers) {
+        if (number < last_number[sub]) ++out_of_order;
+        last_number[sub] = std::max(last_number[sub], number);
+      }
+      connections.emplace(r, req.remote_port);
+      webhook_arrivals.emplace_back(seq, now);
+      first_webhook = std::min(first_webhook, now);
+      last_webhook = std::max(last_webhook, now);
+      ++webhook_count;
+      res.status = 204;
+    });
+    receiver_ports.push_back(receiver->bind_to_any_port("127.0.0.1"));
+    httplib::Server* server = receiver.get();
+    receiver_threads.emplace_back([server] {
+      Nice(absl::GetFlag(FLAGS_receiver_nice));
+      server->listen_after_bind();
+    });
+    receivers.push_back(std::move(receiver));
+  }
 
   std::vector<std::string> subscriptions;
   for (int i = 0; i < subscribers; ++i) {
     nv1::CreateSubscriptionRequest request;
     request.mutable_subscription()->set_url(
-        absl::StrCat("http://127.0.0.1:", receiver_port, "/hook"));
+        absl::StrCat("http://127.0.0.1:", receiver_ports[i % receiver_count], "/hook/", i));
     request.mutable_subscription()->add_kinds(nv1::NOTIFICATION_KIND_MEASURE_DEADLINE_CHANGED);
     request.set_secret(kSecret);
     nv1::CreateSubscriptionResponse response;
@@ -159,6 +223,9 @@ int main(int argc, char** argv) {
         continue;
       absl::MutexLock lock(&mu);
       stream_arrivals.emplace_back(SequenceOf(created.notification().reason().event()), now);
+      const absl::Time own_commit = FromTs(r.event().commit_time());
+      stream_commits.emplace_back(SequenceOf(created.notification().reason().event()), own_commit);
+      commit_to_stream.push_back(now - own_commit);
     }
     (void)reader->Finish();
   });
@@ -238,11 +305,16 @@ int main(int argc, char** argv) {
   stream_watch.TryCancel();
   registry_thread.join();
   stream_thread.join();
-  receiver.stop();
-  receiver_thread.join();
+  for (auto& receiver : receivers) receiver->stop();
+  for (std::thread& t : receiver_threads) t.join();
 
-  LoadStats stream_stats, webhook_stats;
+  LoadStats stream_stats, webhook_stats, follow_stats, publish_stats;
   absl::MutexLock lock(&mu);
+  for (const auto& [seq, t] : stream_commits) {
+    auto c = committed.find(seq);
+    if (c != committed.end()) follow_stats.Record(t - c->second, "OK");
+  }
+  for (absl::Duration d : commit_to_stream) publish_stats.Record(d, "OK");
   for (const auto& [seq, t] : stream_arrivals) {
     auto c = committed.find(seq);
     if (c != committed.end()) stream_stats.Record(t - c->second, "OK");
@@ -258,6 +330,14 @@ int main(int argc, char** argv) {
                           .ToText("commit→stream", absl::GetFlag(FLAGS_notification), 1,
                                   absl::Now() - load_start)
                           .c_str());
+  std::printf("%s\n", follow_stats
+                          .ToText("  of which upstream commit→notification commit",
+                                  absl::GetFlag(FLAGS_notification), 1, absl::Now() - load_start)
+                          .c_str());
+  std::printf("%s\n", publish_stats
+                          .ToText("  of which notification commit→stream",
+                                  absl::GetFlag(FLAGS_notification), 1, absl::Now() - load_start)
+                          .c_str());
   std::printf("%s\n", webhook_stats
                           .ToText("commit→webhook", absl::GetFlag(FLAGS_notification), subscribers,
                                   absl::Now() - load_start)
@@ -268,5 +348,10 @@ int main(int argc, char** argv) {
               delivery_span > absl::ZeroDuration()
                   ? static_cast<double>(webhook_count.load()) / absl::ToDoubleSeconds(delivery_span)
                   : 0.0);
+  std::printf(
+      "receivers: %d, connections: %zu, out of order within a subscription: %lld, repeated "
+      "webhook-ids: %lld\n",
+      receiver_count, connections.size(), static_cast<long long>(out_of_order),
+      static_cast<long long>(repeats));
   return 0;
 }

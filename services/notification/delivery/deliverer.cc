@@ -1,6 +1,9 @@
 #include "services/notification/delivery/deliverer.h"
 
 #include <google/protobuf/util/json_util.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -8,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/notification.h"
 #include "services/notification/domain/webhook_signature.h"
 #include "services/notification/proto_mapping.h"
 
@@ -89,6 +93,34 @@ void Deliverer::Stop() {
   cv_.notify_all();
   for (std::thread& t : workers_) t.join();
   workers_.clear();
+  // The successes sent and not yet recorded: written now (once), so that a clean stop sends
+  // nothing again. The groups in flight are waited for first: their callbacks use `this`.
+  std::vector<std::pair<std::string, std::vector<Delivery>>> groups;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return records_in_flight_ == 0; });
+    for (auto& [id, q] : queues_) {
+      if (!q.unrecorded.empty()) groups.emplace_back(id, std::move(q.unrecorded));
+      q.unrecorded.clear();
+    }
+  }
+  for (auto& [id, group] : groups) {
+    const size_t count = group.size();
+    absl::Notification answered;
+    absl::Status recorded;
+    notifier_->RecordDeliveries(id, std::move(group), [&](absl::Status s) {
+      recorded = std::move(s);
+      answered.Notify();
+    });
+    answered.WaitForNotification();
+    if (!recorded.ok() && options_.logger.has_value()) {
+      // Not lost: they are still PENDING on disk and go again after the restart.
+      options_.logger->Warn("webhook successes not recorded at stop; they will be sent again",
+                            {{"subscription", id},
+                             {"deliveries", static_cast<int64_t>(count)},
+                             {"error", recorded.ToString()}});
+    }
+  }
 }
 
 void Deliverer::DeliveriesQueued(const std::vector<Delivery>& deliveries) {
@@ -186,10 +218,62 @@ std::string Deliverer::PickLocked(absl::Time now, absl::Time* wake) {
   return "";
 }
 
+bool Deliverer::FlushOneLocked(std::unique_lock<std::mutex>& lock, absl::Time now) {
+  for (auto& [id, q] : queues_) {
+    if (q.recording || q.unrecorded.empty() || q.record_after > now) continue;
+    q.recording = true;
+    ++records_in_flight_;
+    std::vector<Delivery> group = std::move(q.unrecorded);
+    q.unrecorded.clear();
+    const std::string sub = id;
+    lock.unlock();
+    // The notifier takes its own lock and may call back into this class (Apply → sink): never
+    // under mu_.
+    auto shared = std::make_shared<std::vector<Delivery>>(group);
+    notifier_->RecordDeliveries(sub, std::move(group), [this, sub, shared](absl::Status s) {
+      Recorded(sub, std::move(*shared), s);
+    });
+    lock.lock();
+    return true;
+  }
+  return false;
+}
+
+void Deliverer::Recorded(const std::string& id, std::vector<Delivery> group,
+                         const absl::Status& status) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    --records_in_flight_;
+    auto it = queues_.find(id);
+    if (it != queues_.end()) {
+      Queue& q = it->second;
+      q.recording = false;
+      if (!status.ok()) {
+        // Kept, ahead of the successes gathered meanwhile, and written again a little later.
+        group.insert(group.end(), std::make_move_iterator(q.unrecorded.begin()),
+                     std::make_move_iterator(q.unrecorded.end()));
+        q.unrecorded = std::move(group);
+        q.record_after = clock_->Now() + options_.initial_backoff;
+      }
+    }
+  }
+  if (!status.ok() && options_.logger.has_value()) {
+    options_.logger->Warn("webhook successes not recorded; written again later",
+                          {{"subscription", id}, {"error", status.ToString()}});
+  }
+  cv_.notify_all();
+}
+
 void Deliverer::Work() {
+  if (options_.worker_nice > 0) {
+    // Linux keeps a niceness per thread: this one only. Failing leaves it at the default.
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)),
+                      std::min(options_.worker_nice, 19));
+  }
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
     const absl::Time now = clock_->Now();
+    if (FlushOneLocked(lock, now)) continue;
     absl::Time wake;
     const std::string id = PickLocked(now, &wake);
     if (id.empty()) {
@@ -222,6 +306,7 @@ WebhookResult Deliverer::Send(const Subscription& subscription, const Delivery& 
   WebhookRequest request;
   request.url = subscription.url;
   request.webhook_id = delivery.webhook_id;
+  request.connection_key = subscription.id;
   request.timestamp = absl::ToUnixSeconds(started);
   request.body = Body(*notification, started);
   std::vector<std::string> keys;
@@ -264,6 +349,8 @@ Deliverer::AttemptOutcome Deliverer::Attempt(const Subscription& subscription, D
       out.gave_up = true;
     }
   }
+  // A success is recorded later with the subscription's other successes (FinishLocked).
+  if (result.ok()) return out;
   out.recorded = notifier_->RecordDelivery(*delivery);
   if (out.gave_up && out.recorded.ok()) {
     (void)notifier_->SuspendSubscription(
@@ -306,7 +393,10 @@ void Deliverer::FinishLocked(const std::string& id, const Delivery& delivery,
   const bool head = !after.deliveries.empty() && after.deliveries.front().number == delivery.number;
   if (outcome.result.ok() || outcome.gave_up) {
     if (head) after.deliveries.pop_front();
-    if (outcome.result.ok()) after.consecutive_failures = 0;
+    if (outcome.result.ok()) {
+      after.consecutive_failures = 0;
+      after.unrecorded.push_back(delivery);  // written by the next FlushOneLocked
+    }
   } else {
     if (head) after.deliveries.front() = delivery;
     ++after.consecutive_failures;

@@ -12,10 +12,23 @@
 // forward to now (RetryNow), past its backoff and the breaker's cooldown. A circuit
 // breaker per subscription opens after `breaker_failures` consecutive failures
 // and lets one probe through per `breaker_cooldown`, so a dead receiver costs
-// one worker at a time and never delays the other subscriptions. Every attempt
-// is recorded durably (Notifier::RecordDelivery) before the queue moves on:
-// after a crash, deliveries not marked done are sent again (at least once; the
-// receiver deduplicates by webhook-id).
+// one worker at a time and never delays the other subscriptions.
+//
+// Records: a failed attempt is recorded durably (Notifier::RecordDelivery)
+// before the delivery is tried again, and the attempt that gives up before the
+// subscription is suspended. A success moves the queue on at once: the next
+// delivery goes out while the success is written, grouped with the
+// subscription's other successes (Notifier::RecordDeliveries, one write in
+// flight per subscription, the next group gathered meanwhile; a failed write
+// is tried again after initial_backoff). Order is unchanged: the next delivery
+// is sent only after the previous one succeeded. After a crash, deliveries not
+// recorded as done are sent again with the same webhook-id (at least once; the
+// receiver deduplicates by webhook-id). Stop() writes the successes still
+// unrecorded, so a clean stop repeats nothing.
+//
+// Each request names its subscription as the sender's connection key
+// (WebhookRequest::connection_key): a subscription's requests reuse one
+// keep-alive connection to its receiver.
 //
 // Metrics (when a registry is given), labelled by subscription id:
 //   ecoplan_notification_webhook_attempts_total{subscription, outcome}
@@ -58,6 +71,10 @@ struct DelivererOptions {
   absl::Duration retry_horizon = absl::Hours(24);
   int breaker_failures = 5;
   absl::Duration breaker_cooldown = absl::Seconds(30);
+  // Scheduling niceness of the worker threads (Linux: per thread), 0..19: above 0 the workers
+  // take the CPU only when the event followers, the streams and the RPCs leave it, so a webhook
+  // backlog does not delay them.
+  int worker_nice = 0;
   // Where a failed attempt's detail goes (WebhookResult::detail: curl's message, the address
   // refused), which the API shows only as a coarse class; unset: not logged.
   std::optional<common::Logger> logger;
@@ -80,7 +97,8 @@ class Deliverer final : public DeliverySink {
 
   // Queues the pending deliveries and subscriptions known at start, then starts the workers.
   void Start(const std::vector<Subscription>& subscriptions, const std::vector<Delivery>& pending);
-  // Stops the workers (an attempt in flight finishes first, bounded by the HTTP timeout).
+  // Stops the workers (an attempt in flight finishes first, bounded by the HTTP timeout), waits
+  // for the success records being written and writes the ones not yet written.
   void Stop();
 
   void DeliveriesQueued(const std::vector<Delivery>& deliveries) override;
@@ -105,6 +123,10 @@ class Deliverer final : public DeliverySink {
     absl::Time next_time = absl::InfinitePast();
     int consecutive_failures = 0;
     bool retry_now = false;  // RetryNow while an attempt was in flight: a failure retries now
+    // Succeeded and off the queue, their record not yet written (oldest first).
+    std::vector<Delivery> unrecorded;
+    bool recording = false;                          // a group of successes is being written
+    absl::Time record_after = absl::InfinitePast();  // after a failed write: not before then
   };
 
   // What one attempt came to.
@@ -114,14 +136,21 @@ class Deliverer final : public DeliverySink {
     absl::Status recorded;  // of Notifier::RecordDelivery
   };
 
-  // A worker's loop: pick a ready subscription, attempt its head delivery, book the outcome.
+  // A worker's loop: start writing a subscription's unrecorded successes, or pick a ready
+  // subscription, attempt its head delivery and book the outcome.
   void Work();
+  // With `lock` held on entry and exit: starts writing the successes of one subscription that
+  // has some waiting and no write in flight; false when there is none.
+  bool FlushOneLocked(std::unique_lock<std::mutex>& lock, absl::Time now);
+  // Called with the outcome of a group's write (on the store's thread, or inline).
+  void Recorded(const std::string& id, std::vector<Delivery> group, const absl::Status& status);
   // Without mu_: reads the notification, signs and POSTs it (the failure to read it is a failed
   // attempt).
   WebhookResult Send(const Subscription& subscription, const Delivery& delivery,
                      absl::Time started);
-  // Without mu_: sends, updates `delivery` (attempts, next time, state) and records it durably;
-  // suspends the subscription when the delivery gave up.
+  // Without mu_: sends, updates `delivery` (attempts, next time, state) and, when it failed,
+  // records it durably; suspends the subscription when the delivery gave up. A success is
+  // recorded later, grouped (FinishLocked queues it).
   AttemptOutcome Attempt(const Subscription& subscription, Delivery* delivery);
   // With mu_ held: counts the attempt (stats, metrics).
   void CountLocked(const std::string& id, const AttemptOutcome& outcome);
@@ -145,6 +174,7 @@ class Deliverer final : public DeliverySink {
   std::condition_variable cv_;
   std::map<std::string, Queue> queues_;
   bool stopping_ = false;
+  int records_in_flight_ = 0;  // group writes started and not yet answered
   size_t round_robin_ = 0;
   DelivererStats stats_;
   std::mt19937_64 random_{std::random_device{}()};

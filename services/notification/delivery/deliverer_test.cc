@@ -86,9 +86,14 @@ class Receiver {
         }
         if (!valid) ++bad_signatures_;
         arrivals_.push_back(id);
+        connections_.insert(req.remote_port);  // the client's port names its connection
       }
       respond_(n, res);
     });
+    // Keep-alive as a production receiver does: many requests per connection; idle ones close
+    // after a second, so that stopping does not wait long for them.
+    server_.set_keep_alive_max_count(100000);
+    server_.set_keep_alive_timeout(1);
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     // stop() before the server runs would be lost: wait until it listens.
@@ -118,6 +123,11 @@ class Receiver {
     absl::MutexLock lock(&mu_);
     return bad_signatures_;
   }
+  // TCP connections the requests came on.
+  int connections() const {
+    absl::MutexLock lock(&mu_);
+    return static_cast<int>(connections_.size());
+  }
 
  private:
   Respond respond_;
@@ -128,6 +138,97 @@ class Receiver {
   int requests_ = 0;
   int bad_signatures_ = 0;
   std::vector<std::string> arrivals_;
+  std::set<int> connections_;
+};
+
+// The real store, except that the deliverer's writes of successes (a change of succeeded
+// deliveries only) can be held back, as if the group write were still waiting, and then
+// lost, as in a crash before it reached the disk.
+class HoldingStore final : public NotificationStore {
+ public:
+  enum class Mode { kPass, kHold, kLose };
+  explicit HoldingStore(NotificationStore* inner) : inner_(inner) {}
+
+  void set_mode(Mode mode) {
+    absl::MutexLock lock(&mu_);
+    mode_ = mode;
+  }
+  // Successes held back so far (their writes started, not answered).
+  int held() const {
+    absl::MutexLock lock(&mu_);
+    return static_cast<int>(held_.size());
+  }
+  // Writes the held changes (kPass from then on).
+  void Release() { Drain(absl::OkStatus()); }
+  // The crash: the held writes never reach the disk; their callers hear Unavailable, as
+  // RocksDb answers the writes waiting when it shuts down. Later ones are lost too.
+  void Crash() { Drain(absl::UnavailableError("crashed before the write")); }
+
+  absl::StatusOr<LoadedState> Load() override { return inner_->Load(); }
+  absl::Status Commit(const Changes& changes) override { return inner_->Commit(changes); }
+  void CommitAsync(const Changes& changes, std::function<void(absl::Status)> done) override {
+    bool successes = !changes.deliveries.empty();
+    for (const Delivery& d : changes.deliveries) {
+      if (d.state != DeliveryState::kSucceeded) successes = false;
+    }
+    Mode mode;
+    {
+      absl::MutexLock lock(&mu_);
+      mode = successes ? mode_ : Mode::kPass;
+      if (mode == Mode::kHold) {
+        held_.emplace_back(changes, std::move(done));
+        return;
+      }
+    }
+    if (mode == Mode::kLose) {
+      done(absl::UnavailableError("crashed before the write"));
+      return;
+    }
+    inner_->CommitAsync(changes, std::move(done));
+  }
+  absl::StatusOr<Notification> GetNotification(uint64_t number) override {
+    return inner_->GetNotification(number);
+  }
+  absl::StatusOr<bool> HasDedupKey(const std::string& key) override {
+    return inner_->HasDedupKey(key);
+  }
+  absl::StatusOr<InboxPage> ListInbox(const std::string& organization_id, bool unread_only,
+                                      Kind kind, int page_size,
+                                      const std::string& page_token) override {
+    return inner_->ListInbox(organization_id, unread_only, kind, page_size, page_token);
+  }
+  absl::StatusOr<DeliveryPage> ListDeliveries(const std::string& subscription_id,
+                                              DeliveryState state, int page_size,
+                                              const std::string& page_token) override {
+    return inner_->ListDeliveries(subscription_id, state, page_size, page_token);
+  }
+  absl::StatusOr<Delivery> GetDelivery(const std::string& subscription_id,
+                                       uint64_t number) override {
+    return inner_->GetDelivery(subscription_id, number);
+  }
+  uint64_t LastEventSequence() const override { return inner_->LastEventSequence(); }
+
+ private:
+  void Drain(const absl::Status& outcome) {
+    std::vector<std::pair<Changes, std::function<void(absl::Status)>>> held;
+    {
+      absl::MutexLock lock(&mu_);
+      held.swap(held_);
+      mode_ = outcome.ok() ? Mode::kPass : Mode::kLose;
+    }
+    for (auto& [changes, done] : held) {
+      if (outcome.ok()) {
+        inner_->CommitAsync(changes, std::move(done));
+      } else {
+        done(outcome);
+      }
+    }
+  }
+
+  NotificationStore* const inner_;
+  mutable absl::Mutex mu_;
+  Mode mode_ = Mode::kPass;
+  std::vector<std::pair<Changes, std::function<void(absl::Status)>>> held_;
 };
 
 class AllowLoopback final : public UrlChecker {
@@ -168,7 +269,16 @@ class DelivererTest : public ::testing::Test {
   }
 
   void TearDown() override {
+    if (holding_) holding_->Release();  // Stop waits for the writes in flight
     if (deliverer_) deliverer_->Stop();
+  }
+
+  // The notifier on a HoldingStore over the real store.
+  void HoldSuccessRecords() {
+    holding_ = std::make_unique<HoldingStore>(store_.get());
+    notifier_ = std::make_unique<Notifier>(holding_.get(), &clock_, &checker_);
+    ASSERT_OK(notifier_->Load());
+    holding_->set_mode(HoldingStore::Mode::kHold);
   }
 
   void Emit(const UpstreamInput& in) {
@@ -235,6 +345,7 @@ class DelivererTest : public ::testing::Test {
   AllowLoopback checker_;
   std::unique_ptr<common::RocksDb> db_;
   std::unique_ptr<RocksDbNotificationStore> store_;
+  std::unique_ptr<HoldingStore> holding_;
   std::unique_ptr<Notifier> notifier_;
   std::unique_ptr<CurlWebhookSender> sender_;
   std::unique_ptr<Deliverer> deliverer_;
@@ -461,6 +572,81 @@ TEST_F(DelivererTest, ReEnablingOrReplayingAttemptsTheHeadDeliveryAtOnce) {
   ASSERT_TRUE(WaitFor([&] { return notifier_->PendingCount(sub) == 0; }));
   EXPECT_EQ(Gauge("ecoplan_notification_circuit_state", sub), 0);
   deliverer_->Stop();  // before `fake` goes
+}
+
+// The next delivery does not wait for the previous success's write: all 30 arrive, in order,
+// while the first group write is held back; then every success is written, none sent twice.
+TEST_F(DelivererTest, DeliveriesGoOnInOrderWhileTheirSuccessesAreWrittenLater) {
+  Receiver receiver([](int, httplib::Response& res) { res.status = 204; });
+  HoldSuccessRecords();
+  const std::string sub = Subscribe(receiver.url());
+  StartDeliverer({}, Fast());
+  Returned("o-a", 30);
+  ASSERT_TRUE(WaitFor([&] { return receiver.arrivals().size() == 30; }));
+  EXPECT_EQ(holding_->held(), 1);  // one group write in flight, the rest gathered behind it
+  EXPECT_EQ(notifier_->PendingCount(sub), 30);  // nothing recorded yet
+  std::vector<std::string> expected;
+  for (const Delivery& d : Deliveries(sub)) {
+    EXPECT_EQ(d.state, DeliveryState::kPending);
+    expected.push_back(d.webhook_id);
+  }
+  ASSERT_EQ(expected.size(), 30u);
+  EXPECT_EQ(receiver.arrivals(), expected);  // in order, each once
+  EXPECT_EQ(receiver.bad_signatures(), 0);
+
+  holding_->Release();
+  ASSERT_TRUE(WaitFor([&] { return notifier_->PendingCount(sub) == 0; }));
+  for (const Delivery& d : Deliveries(sub)) {
+    EXPECT_EQ(d.state, DeliveryState::kSucceeded) << d.number;
+    EXPECT_EQ(d.attempt_count, 1);
+  }
+  EXPECT_EQ(receiver.arrivals().size(), 30u);
+  EXPECT_EQ(Attempts(sub, "succeeded"), 30);
+}
+
+// A crash after the POSTs and before their success records reached the disk: after the
+// restart those deliveries go again with the same webhook-id (the receiver deduplicates),
+// in the same order, and are then recorded; nothing is lost.
+TEST_F(DelivererTest, ASuccessNotYetWrittenAtACrashIsSentAgainWithItsWebhookId) {
+  Receiver receiver([](int, httplib::Response& res) { res.status = 204; });
+  HoldSuccessRecords();
+  const std::string sub = Subscribe(receiver.url());
+  StartDeliverer({}, Fast());
+  Returned("o-a", 5);
+  ASSERT_TRUE(WaitFor([&] { return receiver.arrivals().size() == 5; }));
+  const std::vector<std::string> first = receiver.arrivals();
+  holding_->Crash();  // the held write and every later one never reach the disk
+  deliverer_->Stop();
+  deliverer_.reset();
+  EXPECT_EQ(receiver.arrivals().size(), 5u);
+
+  // The restart: the store holds the 5 deliveries as PENDING.
+  notifier_ = std::make_unique<Notifier>(store_.get(), &clock_, &checker_);
+  ASSERT_OK(notifier_->Load());
+  holding_.reset();
+  ASSERT_EQ(notifier_->PendingDeliveries().size(), 5u);
+  StartDeliverer({}, Fast());
+  ASSERT_TRUE(WaitFor([&] { return receiver.arrivals().size() == 10; }));
+  ASSERT_TRUE(WaitFor([&] { return notifier_->PendingCount(sub) == 0; }));
+  const std::vector<std::string> all = receiver.arrivals();
+  EXPECT_EQ(std::vector<std::string>(all.begin() + 5, all.end()), first);  // same ids, same order
+  EXPECT_EQ(receiver.Deduplicated(), first);
+  for (const Delivery& d : Deliveries(sub)) EXPECT_EQ(d.state, DeliveryState::kSucceeded);
+  EXPECT_EQ(receiver.bad_signatures(), 0);
+}
+
+// Keep-alive: a subscription's deliveries share one connection to its receiver.
+TEST_F(DelivererTest, ASubscriptionsDeliveriesReuseItsConnection) {
+  Receiver receiver([](int, httplib::Response& res) { res.status = 204; });
+  const std::string sub = Subscribe(receiver.url());
+  StartDeliverer({}, Fast());
+  Returned("o-a", 40);
+  ASSERT_TRUE(WaitFor([&] { return receiver.Deduplicated().size() == 40; }));
+  ASSERT_TRUE(WaitFor([&] { return notifier_->PendingCount(sub) == 0; }));
+  // One, or a few if the receiver closed an idle one (after 1 s) on a slow machine.
+  EXPECT_LE(receiver.connections(), 3) << "40 deliveries";
+  EXPECT_LE(sender_->connections_opened(), 3);
+  EXPECT_GE(sender_->connections_opened(), 1);
 }
 
 TEST_F(DelivererTest, PendingDeliveriesAreSentAgainAfterARestart) {

@@ -7,9 +7,12 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -23,9 +26,6 @@ namespace {
 
 struct CurlUrlDeleter {
   void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
 };
 struct HeaderListDeleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
@@ -70,6 +70,7 @@ absl::Status SplitUrl(const std::string& url, std::string* scheme, std::string* 
 
 struct Transfer {
   const WebhookSecurity* security = nullptr;  // addresses judged at connect time
+  std::atomic<int64_t>* opened = nullptr;     // counts the connections allowed
   size_t max_bytes = 0;
   size_t received = 0;
   bool too_large = false;
@@ -117,6 +118,7 @@ curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, struct curl_sockadd
     t->refused_text = absl::StrCat(ip ? ip->ToString() : "?", ": ", verdict.rule);
     return CURL_SOCKET_BAD;
   }
+  ++*t->opened;
   return socket(address->family, address->socktype, address->protocol);
 }
 
@@ -185,10 +187,53 @@ CurlWebhookSender::CurlWebhookSender(CurlSenderOptions options, WebhookSecurity 
   CurlGlobalInit();
 }
 
+CurlWebhookSender::~CurlWebhookSender() {
+  for (auto& [key, handle] : idle_) curl_easy_cleanup(handle);
+}
+
+int64_t CurlWebhookSender::connections_opened() const { return connections_opened_.load(); }
+
+void* CurlWebhookSender::TakeHandle(const std::string& key) {
+  if (!key.empty()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = idle_.rbegin(); it != idle_.rend(); ++it) {
+      if (it->first == key) {
+        CURL* handle = it->second;
+        idle_.erase(std::next(it).base());
+        return handle;
+      }
+    }
+  }
+  return curl_easy_init();
+}
+
+void CurlWebhookSender::ReturnHandle(const std::string& key, void* handle, bool reusable) {
+  std::vector<CURL*> closed;
+  if (reusable && !key.empty() && options_.max_idle_connections > 0) {
+    // The request's options go (they point into its stack frame); its connection and DNS cache
+    // stay.
+    curl_easy_reset(handle);
+    std::lock_guard<std::mutex> lock(mu_);
+    idle_.emplace_back(key, handle);
+    while (idle_.size() > options_.max_idle_connections) {
+      closed.push_back(idle_.front().second);
+      idle_.pop_front();
+    }
+  } else {
+    closed.push_back(handle);
+  }
+  // Closing a connection may write to its socket: outside the lock.
+  for (CURL* c : closed) curl_easy_cleanup(c);
+}
+
 WebhookResult CurlWebhookSender::Send(const WebhookRequest& request) {
   WebhookResult result;
   const absl::Time start = absl::Now();
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  // Set just before the answer: only a handle whose request succeeded is kept for the next.
+  bool reusable = false;
+  std::unique_ptr<CURL, std::function<void(CURL*)>> curl(
+      TakeHandle(request.connection_key),
+      [&](CURL* c) { ReturnHandle(request.connection_key, c, reusable); });
   if (!curl) {
     result.error_class = DeliveryErrorClass::kConnectionFailed;
     result.error = DeliveryErrorText(result.error_class, 0);
@@ -197,6 +242,7 @@ WebhookResult CurlWebhookSender::Send(const WebhookRequest& request) {
   }
   Transfer transfer;
   transfer.security = &security_;
+  transfer.opened = &connections_opened_;
   transfer.max_bytes = options_.max_response_bytes;
   std::unique_ptr<curl_slist, HeaderListDeleter> headers;
   auto add = [&](const std::string& h) {
@@ -232,6 +278,9 @@ WebhookResult CurlWebhookSender::Send(const WebhookRequest& request) {
   curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, OnOpenSocket);
   curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &transfer);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
+  // One connection per handle: a handle serves one subscription, so one receiver.
+  curl_easy_setopt(c, CURLOPT_MAXCONNECTS, 1L);
+  curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
   const CURLcode code = curl_easy_perform(c);
   result.latency = absl::Now() - start;
   long status = 0;
@@ -281,6 +330,7 @@ WebhookResult CurlWebhookSender::Send(const WebhookRequest& request) {
   result.error_class = error_class;
   result.error = DeliveryErrorText(error_class, result.status_code);
   result.detail = std::move(detail);
+  reusable = result.ok();
   return result;
 }
 

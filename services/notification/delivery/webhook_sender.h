@@ -11,9 +11,25 @@
 // transfer and hands each address it is about to connect to this callback, so
 // DNS rebinding between the check at subscription time and the POST (or
 // between the resolution and the connect) cannot reach a refused address.
+//
+// Keep-alive: requests with the same connection key (the deliverer uses the
+// subscription id) reuse one curl handle, one request at a time, and with it
+// its open connection to the receiver (at most one per handle). libcurl reuses
+// a connection only for the same scheme, host and port, and every new
+// connection goes through the address check above, so a reused connection is
+// always one whose peer address was judged when it was opened (the policy
+// does not change while the process runs). A handle whose request failed is
+// closed (its connection with it); idle handles beyond
+// CurlSenderOptions::max_idle_connections are closed, least recently used
+// first, and libcurl does not reuse a connection idle for more than 118 s.
 
+#include <atomic>
+#include <cstdint>
+#include <list>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -75,6 +91,9 @@ struct WebhookRequest {
   int64_t timestamp = 0;
   std::string signature;  // the webhook-signature header value
   std::string body;       // JSON
+  // Requests with the same key reuse one connection (keep-alive), one at a time; empty: a
+  // connection of its own, closed after the request.
+  std::string connection_key;
 };
 
 struct WebhookResult {
@@ -99,16 +118,31 @@ struct CurlSenderOptions {
   absl::Duration timeout = absl::Seconds(10);
   size_t max_response_bytes = 64 << 10;
   std::string user_agent = "ecoplan-notification/1";
+  // Idle keep-alive handles kept (one connection each), least recently used closed first.
+  size_t max_idle_connections = 256;
 };
 
 class CurlWebhookSender final : public WebhookSender {
  public:
   CurlWebhookSender(CurlSenderOptions options, WebhookSecurity security);
+  ~CurlWebhookSender() override;  // closes the idle connections
   WebhookResult Send(const WebhookRequest& request) override;
 
+  // Connections opened so far (each one passed the address check), for tests and metrics.
+  int64_t connections_opened() const;
+
  private:
+  // A curl handle from the idle pool for `key` (or a new one).
+  void* TakeHandle(const std::string& key);
+  // Back into the pool when `reusable`, else closed.
+  void ReturnHandle(const std::string& key, void* handle, bool reusable);
+
   const CurlSenderOptions options_;
   const WebhookSecurity security_;
+  mutable std::mutex mu_;
+  // Idle handles, most recently used at the back.
+  std::list<std::pair<std::string, void*>> idle_;
+  std::atomic<int64_t> connections_opened_{0};
 };
 
 }  // namespace ecoplan::notification

@@ -13,6 +13,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -53,6 +55,54 @@ class Receiver {
   httplib::Server server_;
   int port_ = 0;
   std::atomic<int> requests_{0};
+  std::thread thread_;
+};
+
+// A keep-alive HTTP receiver on 127.0.0.1 answering `status()`, counting the TCP connections
+// its requests came on (by the client's port).
+class CountingReceiver {
+ public:
+  CountingReceiver() {
+    server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        ports_.insert(req.remote_port);
+        ++requests_;
+      }
+      res.status = status_;
+    });
+    server_.set_keep_alive_max_count(100000);
+    server_.set_keep_alive_timeout(1);
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    for (int i = 0; i < 2000 && !server_.is_running(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  ~CountingReceiver() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url(const std::string& host = "127.0.0.1") const {
+    return absl::StrCat("http://", host, ":", port_, "/hook");
+  }
+  void set_status(int status) { status_ = status; }
+  int connections() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return static_cast<int>(ports_.size());
+  }
+  int requests() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return requests_;
+  }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::atomic<int> status_{204};
+  mutable std::mutex mu_;
+  std::set<int> ports_;
+  int requests_ = 0;
   std::thread thread_;
 };
 
@@ -209,6 +259,59 @@ TEST_F(WebhookSenderTest, AHostNameResolvingToLoopbackIsRefusedAtDialTime) {
 }
 
 // A closed port and a port speaking another protocol look the same: the API is no port scanner.
+// Keep-alive: requests with one connection key share one connection; other keys, and requests
+// without a key, get their own.
+TEST_F(WebhookSenderTest, RequestsWithOneConnectionKeyShareOneConnection) {
+  CountingReceiver receiver;
+  CurlWebhookSender sender({}, Security("127.0.0.1/32"));
+  WebhookRequest request = Post(receiver.url());
+  request.connection_key = "sub-a";
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(sender.Send(request).ok()) << i;
+  EXPECT_EQ(receiver.connections(), 1);
+  EXPECT_EQ(sender.connections_opened(), 1);
+  request.connection_key = "";
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(sender.Send(request).ok()) << i;
+  EXPECT_EQ(receiver.connections(), 4);
+  request.connection_key = "sub-b";
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(sender.Send(request).ok()) << i;
+  request.connection_key = "sub-a";
+  ASSERT_TRUE(sender.Send(request).ok());
+  EXPECT_EQ(receiver.connections(), 5);
+  EXPECT_EQ(sender.connections_opened(), 5);
+  EXPECT_EQ(receiver.requests(), 29);
+}
+
+// A failed request's connection is not kept: the next request opens a new one.
+TEST_F(WebhookSenderTest, AFailedRequestDoesNotKeepItsConnection) {
+  CountingReceiver receiver;
+  CurlWebhookSender sender({}, Security("127.0.0.1/32"));
+  WebhookRequest request = Post(receiver.url());
+  request.connection_key = "sub-a";
+  ASSERT_TRUE(sender.Send(request).ok());
+  receiver.set_status(500);
+  EXPECT_EQ(sender.Send(request).error, "HTTP 5xx");
+  EXPECT_EQ(receiver.connections(), 1);
+  receiver.set_status(204);
+  ASSERT_TRUE(sender.Send(request).ok());
+  ASSERT_TRUE(sender.Send(request).ok());
+  EXPECT_EQ(receiver.connections(), 2);
+}
+
+// A kept connection is reused only for the host it was opened to: the same key sent to an
+// address outside the policy dials anew, and is refused before connecting.
+TEST_F(WebhookSenderTest, AKeptConnectionDoesNotCarryARequestPastTheAddressPolicy) {
+  CountingReceiver receiver;
+  CurlWebhookSender sender({}, Security("127.0.0.1/32"));
+  WebhookRequest request = Post(receiver.url());
+  request.connection_key = "sub-a";
+  ASSERT_TRUE(sender.Send(request).ok());
+  request.url = receiver.url("127.0.0.2");  // loopback, outside 127.0.0.1/32
+  const WebhookResult refused = sender.Send(request);
+  EXPECT_EQ(refused.error, "refused by policy") << refused.detail;
+  EXPECT_EQ(receiver.requests(), 1);
+  EXPECT_EQ(sender.connections_opened(), 1);
+}
+
 TEST_F(WebhookSenderTest, AClosedPortAndANonHttpPortShowTheSameClass) {
   NotHttpListener not_http;
   CurlSenderOptions options;

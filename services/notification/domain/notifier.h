@@ -381,6 +381,10 @@ class Notifier {
   // subscription deleted meanwhile is not written.
   void RecordDelivery(const Delivery& delivery, DoneStatus done);
   absl::Status RecordDelivery(const Delivery& delivery);
+  // Several outcomes of one subscription's deliveries in one write (the deliverer's group of
+  // successes). `deliveries` must all belong to `subscription_id`.
+  void RecordDeliveries(const std::string& subscription_id, std::vector<Delivery> deliveries,
+                        DoneStatus done);
   void SuspendSubscription(const std::string& id, const std::string& reason, DoneStatus done);
   absl::Status SuspendSubscription(const std::string& id, const std::string& reason);
 

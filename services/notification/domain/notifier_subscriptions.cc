@@ -465,6 +465,19 @@ void Notifier::RecordDelivery(const Delivery& delivery, DoneStatus done) {
       std::move(done));
 }
 
+void Notifier::RecordDeliveries(const std::string& subscription_id,
+                                std::vector<Delivery> deliveries, DoneStatus done) {
+  Write(
+      {SubscriptionKey(subscription_id)},
+      [this, subscription_id,
+       deliveries = std::move(deliveries)](Changes* changes) -> absl::Status {
+        if (state_.subscriptions.count(subscription_id) == 0) return absl::OkStatus();
+        changes->deliveries.insert(changes->deliveries.end(), deliveries.begin(), deliveries.end());
+        return absl::OkStatus();
+      },
+      std::move(done));
+}
+
 absl::Status Notifier::RecordDelivery(const Delivery& delivery) {
   return AwaitStatus([&](DoneStatus done) { RecordDelivery(delivery, done); });
 }
