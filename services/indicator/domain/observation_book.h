@@ -12,8 +12,12 @@
 //      (re-sent), kept audited (a provisional value for an hour whose audited
 //      value is held: not stored), rejected (with a reason), plus quality
 //      flags on accepted values;
-//   2. once the writes are durable, Apply(prepared) updates the readings and
-//      recomputes the daily values of the station-days touched.
+//   2. Preview(writes) gives each station-day the writes touch as it will be:
+//      all its hourly readings and its daily values (what the store writes,
+//      one record per station-day, in the same batch as the corrections);
+//   3. once that batch is durable, ApplyPreviewed(days) puts those
+//      station-days in place (Apply(writes) does the same from readings alone,
+//      recomputing the days: the load at start).
 // Idempotent per (station, pollutant, hour): applying the same batch twice
 // leaves the same state, and the second Prepare reports everything unchanged.
 //
@@ -36,6 +40,7 @@
 //
 // Not thread-safe: the owner serializes Prepare/Apply and reads.
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -63,6 +68,18 @@ struct ItemOutcome {
   enum Kind : uint8_t { kAccepted, kReplaced, kUnchanged, kRejected, kKeptAudited };
   Kind kind = kAccepted;
   std::string reason;  // rejections
+};
+
+// Every hourly reading of one station-day, by pollutant.
+struct DayReadings {
+  std::array<HourSlots, kPollutantCount> slots;
+  std::array<uint32_t, kPollutantCount> audited = {};  // bit h: hour h is audited
+};
+
+// A station-day as a batch leaves it: its daily values and all its readings.
+struct StationDayWrite {
+  StationDay day;
+  DayReadings readings;
 };
 
 // One value to make durable.
@@ -104,10 +121,16 @@ class ObservationBook {
   // Applies durable writes (from Prepare or loaded from storage at start).
   // Errors: NotFound if a day precedes every standard version.
   absl::Status Apply(const std::vector<ReadingWrite>& writes);
-  // The daily values of the station-days `writes` touch, as they will be once
-  // applied (for storing them in the same batch as the readings). Read-only.
+  // The station-days `writes` touch as they will be once applied: all their
+  // readings and their daily values (for storing them in the same batch as
+  // the corrections), ordered by station then day. Read-only.
   // Errors: NotFound if a day precedes every standard version.
-  absl::StatusOr<std::vector<StationDay>> Preview(const std::vector<ReadingWrite>& writes) const;
+  absl::StatusOr<std::vector<StationDayWrite>> Preview(
+      const std::vector<ReadingWrite>& writes) const;
+  // Puts station-days from Preview in place of those held. Precondition: no
+  // Apply or ApplyPreviewed since that Preview (the owner serializes them).
+  // Same state as Apply(writes) of the previewed writes, without recomputing.
+  void ApplyPreviewed(const std::vector<StationDayWrite>& days);
 
   // The daily values of every station-day held, ordered by station then day.
   std::vector<StationDay> StationDays() const;
@@ -121,10 +144,7 @@ class ObservationBook {
   size_t reading_count() const { return reading_count_; }
 
  private:
-  struct Grid {
-    std::array<HourSlots, kPollutantCount> slots;
-    std::array<uint32_t, kPollutantCount> audited = {};  // bit h: hour h is audited
-  };
+  using Grid = DayReadings;
   struct HeldReading {
     double value;
     Verification verification;
@@ -132,8 +152,6 @@ class ObservationBook {
   using Key = std::pair<std::string, absl::CivilDay>;
 
   absl::StatusOr<StationDay> ComputeDay(const Key& key, const Grid& grid) const;
-  std::optional<HeldReading> Held(const std::string& station, Pollutant p,
-                                  absl::CivilHour hour) const;
 
   const AirQualityStandards* standards_;
   std::map<std::string, Station> stations_;
