@@ -76,10 +76,15 @@ load reload
 grep -i "accepted\|unchanged" "$D/reload.out" | head -3 || true
 echo "server RSS after the loads: $(awk '/VmRSS/{print $2, $3}' /proc/$ind/status)"
 if [ -n "${EVAL_CLIENT:-}" ]; then
+  if [ -n "${PERF_EVAL:-}" ]; then  # perf record -g of the server during the EvaluatePlan calls
+    perf record -F 999 -g -p "$ind" -o "$PERF_EVAL" 2>/dev/null &
+    perfpid=$!
+  fi
   for as_of in ${EVAL_AS_OF:-2016-06-30 2026-04-30}; do
     "$EVAL_CLIENT" --target="127.0.0.1:$(cat "$D/ind.port")" --plan="$plan" --as_of="$as_of" \
       --calls="${EVAL_CALLS:-100}"
   done
+  if [ -n "${PERF_EVAL:-}" ]; then kill -INT "$perfpid"; wait "$perfpid" || true; fi
 fi
 if [ -n "${RESTART:-}" ]; then  # the time a restart takes to read the readings back
   kill "$ind"; wait "$ind" || true

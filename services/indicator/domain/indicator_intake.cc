@@ -244,13 +244,13 @@ absl::StatusOr<std::vector<std::pair<DistrictDay, DailyAqi>>> IndicatorEvaluator
           absl::StrCat("caliber: «", caliber, "» is not HJ 633-2012 or HJ 633—2026"));
     }
   }
-  std::vector<DistrictDay> days;
+  std::shared_ptr<const std::vector<DistrictDay>> days;
   {
     absl::ReaderMutexLock lock(&mu_);
-    ECOPLAN_ASSIGN_OR_RETURN(days, book_.AreaDays(area));
+    ECOPLAN_ASSIGN_OR_RETURN(days, book_.SharedAreaDays(area));
   }
   std::vector<std::pair<DistrictDay, DailyAqi>> out;
-  for (const DistrictDay& d : days) {
+  for (const DistrictDay& d : *days) {
     if (d.day < from || d.day > to) continue;
     ECOPLAN_ASSIGN_OR_RETURN(DailyAqi aqi, ComputeDailyAqi(*standards, d.day, d.values));
     out.emplace_back(d, std::move(aqi));

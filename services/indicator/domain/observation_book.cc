@@ -8,6 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
 
 namespace ecoplan::indicator {
 namespace {
@@ -151,6 +152,7 @@ absl::StatusOr<absl::CivilHour> ParseHour(absl::string_view text) {
 }
 
 void ObservationBook::SetStations(std::vector<Station> stations) {
+  ForgetAreaDays();
   stations_.clear();
   for (Station& s : stations) {
     std::string id = s.id;
@@ -298,6 +300,7 @@ PreparedBatch ObservationBook::Prepare(const std::vector<ReadingInput>& batch,
 }
 
 absl::Status ObservationBook::Apply(const std::vector<ReadingWrite>& writes) {
+  ForgetAreaDays();
   std::set<Key> touched;
   for (const ReadingWrite& w : writes) {
     const Key key{w.station, absl::CivilDay(w.hour)};
@@ -374,6 +377,7 @@ absl::StatusOr<std::vector<StationDayWrite>> ObservationBook::Preview(
 }
 
 void ObservationBook::ApplyPreviewed(const std::vector<StationDayWrite>& days) {
+  ForgetAreaDays();
   for (const StationDayWrite& d : days) {
     const Key key{d.day.station_id, d.day.day};
     Grid& grid = grids_[key];
@@ -401,7 +405,34 @@ std::vector<std::string> ObservationBook::TownStations(const std::string& town) 
   return out;
 }
 
+void ObservationBook::ForgetAreaDays() {
+  absl::MutexLock lock(&area_mu_);
+  area_days_.clear();
+}
+
 absl::StatusOr<std::vector<DistrictDay>> ObservationBook::AreaDays(const std::string& area) const {
+  ECOPLAN_ASSIGN_OR_RETURN(std::shared_ptr<const std::vector<DistrictDay>> days,
+                           SharedAreaDays(area));
+  return *days;
+}
+
+absl::StatusOr<std::shared_ptr<const std::vector<DistrictDay>>> ObservationBook::SharedAreaDays(
+    const std::string& area) const {
+  {
+    absl::MutexLock lock(&area_mu_);
+    auto it = area_days_.find(area);
+    if (it != area_days_.end()) return it->second;
+  }
+  // Computed outside the lock (two callers may both compute it: same result).
+  ECOPLAN_ASSIGN_OR_RETURN(std::vector<DistrictDay> computed, ComputeAreaDays(area));
+  auto days = std::make_shared<const std::vector<DistrictDay>>(std::move(computed));
+  absl::MutexLock lock(&area_mu_);
+  area_days_[area] = days;
+  return days;
+}
+
+absl::StatusOr<std::vector<DistrictDay>> ObservationBook::ComputeAreaDays(
+    const std::string& area) const {
   std::set<std::string> members;
   if (area == "district") {
     for (const auto& [id, s] : stations_) {
@@ -416,8 +447,11 @@ absl::StatusOr<std::vector<DistrictDay>> ObservationBook::AreaDays(const std::st
     return absl::NotFoundError(absl::StrCat("no station represents «", area, "»"));
   }
   std::vector<StationDay> selected;
-  for (const auto& [key, day] : days_) {
-    if (members.count(key.first)) selected.push_back(day);
+  for (const std::string& station : members) {  // days_ is ordered by station, then day
+    for (auto it = days_.lower_bound({station, absl::CivilDay::min()});
+         it != days_.end() && it->first.first == station; ++it) {
+      selected.push_back(it->second);
+    }
   }
   return ComputeDistrictDays(selected, static_cast<int>(members.size()));
 }

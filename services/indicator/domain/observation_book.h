@@ -38,17 +38,20 @@
 //   (accepted, recorded): a value at a known instrument cap (PM 999 µg/m³, CO 10 mg/m³ = 10000
 //   µg/m³); a series going back in time within a batch (late data or corrections).
 //
-// Not thread-safe: the owner serializes Prepare/Apply and reads.
+// Not thread-safe: the owner serializes Prepare/Apply and reads (const calls
+// may run together: SharedAreaDays's cache has its own lock).
 
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "services/indicator/domain/daily_statistics.h"
 #include "services/indicator/domain/model.h"
@@ -138,6 +141,11 @@ class ObservationBook {
   // "towns/<name>" or "stations/<id>". Errors: NotFound (unknown area or town
   // without stations).
   absl::StatusOr<std::vector<DistrictDay>> AreaDays(const std::string& area) const;
+  // The same, shared: computed once per area until the readings or the
+  // stations change (an evaluation reads the same areas many times).
+  // Thread-safe against other const calls (the cache has its own lock).
+  absl::StatusOr<std::shared_ptr<const std::vector<DistrictDay>>> SharedAreaDays(
+      const std::string& area) const;
   // Stations of a town.
   std::vector<std::string> TownStations(const std::string& town) const;
 
@@ -153,11 +161,17 @@ class ObservationBook {
 
   absl::StatusOr<StationDay> ComputeDay(const Key& key, const Grid& grid) const;
 
+  absl::StatusOr<std::vector<DistrictDay>> ComputeAreaDays(const std::string& area) const;
+  void ForgetAreaDays();
+
   const AirQualityStandards* standards_;
   std::map<std::string, Station> stations_;
   std::map<Key, Grid> grids_;
   std::map<Key, StationDay> days_;
   size_t reading_count_ = 0;
+  mutable absl::Mutex area_mu_;
+  mutable std::map<std::string, std::shared_ptr<const std::vector<DistrictDay>>> area_days_
+      ABSL_GUARDED_BY(area_mu_);
 };
 
 // "2026-04-01T07" → CivilHour. Errors: InvalidArgument.
