@@ -193,11 +193,11 @@ class IngestReactor final : public grpc::ServerReadReactor<v1::IngestObservation
 
   IndicatorEvaluator* const evaluator_;
   v1::IngestObservationsResponse* const response_;
-  const std::string actor_;  // the caller's subject, recorded with its corrections
+  const std::string actor_;                // the caller's subject, recorded with its corrections
   v1::IngestObservationsRequest request_;  // the read under way (one at a time)
   int batches_read_ = 0;                   // only touched by reads (one at a time)
   absl::Mutex mu_;
-  bool in_flight_ ABSL_GUARDED_BY(mu_) = false;  // a chunk is with the evaluator
+  bool in_flight_ ABSL_GUARDED_BY(mu_) = false;          // a chunk is with the evaluator
   std::shared_ptr<Chunk> pending_ ABSL_GUARDED_BY(mu_);  // read, waiting for it
   bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;

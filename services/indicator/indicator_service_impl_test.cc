@@ -146,8 +146,8 @@ TEST_F(IndicatorServiceImplTest, RejectionsOfAStreamComeInMessageOrder) {
                                  // pollutant, the third of even ones an unknown station
     for (int k = 0; k < 3; ++k) {
       const std::string hour = absl::StrCat("2026-04-0", 1 + m, "T0", k);
-      rows.push_back(reading(m % 2 == 0 && k == 2 ? "Nowhere" : "Gucheng", hour,
-                             !(m % 2 == 1 && k == 1)));
+      rows.push_back(
+          reading(m % 2 == 0 && k == 2 ? "Nowhere" : "Gucheng", hour, !(m % 2 == 1 && k == 1)));
     }
   }
   const v1::IngestObservationsResponse resp = Ingest(rows, 3);

@@ -63,9 +63,13 @@ int main(int argc, char** argv) {
     evaluations = response.evaluations_size();
   }
   std::sort(ms.begin(), ms.end());
-  auto at = [&](double q) { return ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))]; };
-  std::printf("EvaluatePlan as of %s: %zu calls, p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d evaluations, %zu bytes)\n",
-              absl::GetFlag(FLAGS_as_of).c_str(), ms.size(), at(0.5), at(0.99), ms.back(),
-              evaluations, bytes);
+  auto at = [&](double q) {
+    return ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))];
+  };
+  std::printf(
+      "EvaluatePlan as of %s: %zu calls, p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d evaluations, "
+      "%zu bytes)\n",
+      absl::GetFlag(FLAGS_as_of).c_str(), ms.size(), at(0.5), at(0.99), ms.back(), evaluations,
+      bytes);
   return 0;
 }

@@ -58,7 +58,7 @@ sleep 1
 load() {
   local what=$1 c0 c1
   c0=$(cpu "$ind")
-  /usr/bin/time -f "%e %U %S" -o "$D/time" "${CTL[@]}" --timeout 600s indicator load "$DATA"/*.csv.gz >"$D/$what.out"
+  /usr/bin/time -f "%e %U %S" -o "$D/time" "${CTL[@]}" --timeout 600s indicator load "$DATA"/*.csv.gz ${CHUNK:+--chunk "$CHUNK"} >"$D/$what.out"
   c1=$(cpu "$ind")
   read -r wall user sys <"$D/time"
   echo "$what: wall ${wall} s, server CPU $(echo "scale=2; ($c1 - $c0) / $hz" | bc) s, client CPU $(echo "$user + $sys" | bc) s (user $user sys $sys), load average $(cut -d' ' -f1 /proc/loadavg)"

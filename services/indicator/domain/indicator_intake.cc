@@ -210,24 +210,24 @@ void IndicatorEvaluator::RunChunk(IngestChunk chunk, Done<ChunkOutcome> chunk_do
     return;
   }
   w.observations = ObservationsEventOf(*outcome);
-  store_->CommitAsync(
-      std::move(w), [this, outcome, value_writes, days, finish](absl::StatusOr<Committed> committed) {
-        if (!committed.ok()) {
-          ingest_executor_->Submit([finish, s = committed.status()] { finish(s); });
-          return;
-        }
-        // Applying takes the book's lock: off the committer thread. The days
-        // were computed by Preview against the state the lease kept unchanged.
-        ingest_executor_->Submit([this, outcome, value_writes, days, finish] {
-          {
-            absl::MutexLock lock(&mu_);
-            book_.ApplyPreviewed(*days);
-            for (const auto& v : *value_writes) reported_[v.plan][v.id][v.day] = v.value;
-          }
-          NotifyData("");  // new observations: every plan may change
-          finish(*outcome);
-        });
-      });
+  store_->CommitAsync(std::move(w), [this, outcome, value_writes, days,
+                                     finish](absl::StatusOr<Committed> committed) {
+    if (!committed.ok()) {
+      ingest_executor_->Submit([finish, s = committed.status()] { finish(s); });
+      return;
+    }
+    // Applying takes the book's lock: off the committer thread. The days
+    // were computed by Preview against the state the lease kept unchanged.
+    ingest_executor_->Submit([this, outcome, value_writes, days, finish] {
+      {
+        absl::MutexLock lock(&mu_);
+        book_.ApplyPreviewed(*days);
+        for (const auto& v : *value_writes) reported_[v.plan][v.id][v.day] = v.value;
+      }
+      NotifyData("");  // new observations: every plan may change
+      finish(*outcome);
+    });
+  });
 }
 
 absl::StatusOr<std::vector<std::pair<DistrictDay, DailyAqi>>> IndicatorEvaluator::DailyAirQuality(

@@ -137,8 +137,8 @@ absl::StatusOr<absl::CivilHour> ParseHour(absl::string_view text) {
   };
   int y = 0, m = 0, d = 0, h = 0;
   if (text.size() == 13 && text[4] == '-' && text[7] == '-' && text[10] == 'T' &&
-      digits(0, 4, &y) && digits(5, 2, &m) && digits(8, 2, &d) && digits(11, 2, &h) &&
-      y >= 1000 && m >= 1 && m <= 12 && d >= 1 && d <= 31 && h <= 23) {
+      digits(0, 4, &y) && digits(5, 2, &m) && digits(8, 2, &d) && digits(11, 2, &h) && y >= 1000 &&
+      m >= 1 && m <= 12 && d >= 1 && d <= 31 && h <= 23) {
     const absl::CivilHour fast(y, m, d, h);
     if (fast.month() == m && fast.day() == d) return fast;  // else normalized: no such day
   }

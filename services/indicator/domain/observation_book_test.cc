@@ -219,11 +219,11 @@ TEST_F(ObservationBookTest, PreviewedDaysApplyAsRecomputedOnes) {
       {"Gucheng", "2026-04-02T05", Pollutant::kCo, 1200, Unit::kMicrogramsPerCubicMeter});
   apply_both(batch);
   // A second batch over the same days: a correction, an audited replacement, new hours.
-  apply_both({{"Gucheng", "2026-04-01T03", Pollutant::kPm25, 45, std::nullopt},
-              {"Gucheng", "2026-04-02T01", Pollutant::kO3, 101, std::nullopt,
-               Verification::kAudited},
-              {"Gucheng", "2026-04-02T20", Pollutant::kO3, 140, std::nullopt},
-              {"Gucheng", "2026-04-02T21", Pollutant::kO3, 141, std::nullopt}});
+  apply_both(
+      {{"Gucheng", "2026-04-01T03", Pollutant::kPm25, 45, std::nullopt},
+       {"Gucheng", "2026-04-02T01", Pollutant::kO3, 101, std::nullopt, Verification::kAudited},
+       {"Gucheng", "2026-04-02T20", Pollutant::kO3, 140, std::nullopt},
+       {"Gucheng", "2026-04-02T21", Pollutant::kO3, 141, std::nullopt}});
 
   EXPECT_EQ(book_.reading_count(), recomputed.reading_count());
   EXPECT_EQ(book_.reading_count(), 24u + 24u + 20u + 1u + 2u);
@@ -286,10 +286,10 @@ TEST(ParseHourTest, AcceptsExactlyExistingHoursInTheCanonicalForm) {
   EXPECT_EQ(*ParseHour("2026-04-01T07"), absl::CivilHour(2026, 4, 1, 7));
   EXPECT_EQ(*ParseHour("2024-02-29T23"), absl::CivilHour(2024, 2, 29, 23));
   EXPECT_EQ(*ParseHour("2026-12-31T00"), absl::CivilHour(2026, 12, 31, 0));
-  for (const char* bad : {"2026-02-29T00", "2026-04-31T00", "2026-04-01T24", "2026-13-01T00",
-                          "2026-00-10T00", "2026-04-00T00", "2026-4-01T07", "2026-04-01 07",
-                          "2026-04-01T07x", "2026-04-01T7", "2026-04-01t07", "２026-04-01T07",
-                          "2026-04-01T-1", ""}) {
+  for (const char* bad :
+       {"2026-02-29T00", "2026-04-31T00", "2026-04-01T24", "2026-13-01T00", "2026-00-10T00",
+        "2026-04-00T00", "2026-4-01T07", "2026-04-01 07", "2026-04-01T07x", "2026-04-01T7",
+        "2026-04-01t07", "２026-04-01T07", "2026-04-01T-1", ""}) {
     EXPECT_EQ(ParseHour(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }
 }

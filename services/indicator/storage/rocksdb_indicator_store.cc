@@ -117,7 +117,7 @@ absl::Status RocksDbIndicatorStore::LoadReadings(
           for (int h = 0; h < 24; ++h) {
             if (((series.present() >> h) & 1u) == 0) continue;
             const Verification v = ((series.audited() >> h) & 1u) ? Verification::kAudited
-                                                                   : Verification::kProvisional;
+                                                                  : Verification::kProvisional;
             ECOPLAN_RETURN_IF_ERROR(add({station, static_cast<Pollutant>(p),
                                          absl::CivilHour(day.year(), day.month(), day.day(), h),
                                          series.values(n++), std::nullopt, v}));

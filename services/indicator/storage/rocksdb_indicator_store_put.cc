@@ -72,9 +72,9 @@ absl::Status RocksDbIndicatorStore::PutReadings(common::WriteRequest& w,
     c.set_verification(VerificationToProto(r.verification));
     c.set_actor(std::string(actor));
     c.set_call(std::string(call));
-    ECOPLAN_RETURN_IF_ERROR(Put(w.batch, corrections,
-                                absl::StrCat(ReadingKey(r.station, r.pollutant, r.hour), "/", suffix),
-                                c));
+    ECOPLAN_RETURN_IF_ERROR(
+        Put(w.batch, corrections,
+            absl::StrCat(ReadingKey(r.station, r.pollutant, r.hour), "/", suffix), c));
   }
   return absl::OkStatus();
 }

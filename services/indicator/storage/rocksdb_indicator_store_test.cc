@@ -157,11 +157,11 @@ TEST_F(RocksDbIndicatorStoreTest, AStationDayHoldsItsReadingsAndACorrectionIsRec
   EXPECT_TRUE(stored_day->holds_readings());
   // No key per reading: the readings are in the day's record only.
   int reading_keys = 0;
-  ASSERT_OK(common::ScanPrefix(*db_, "readings", "", [&](const rocksdb::Slice&,
-                                                          const rocksdb::Slice&) {
-    ++reading_keys;
-    return absl::OkStatus();
-  }));
+  ASSERT_OK(
+      common::ScanPrefix(*db_, "readings", "", [&](const rocksdb::Slice&, const rocksdb::Slice&) {
+        ++reading_keys;
+        return absl::OkStatus();
+      }));
   EXPECT_EQ(reading_keys, 0);
 }
 
