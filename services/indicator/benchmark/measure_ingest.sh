@@ -28,7 +28,8 @@ hz=$(getconf CLK_TCK)
 pids+=($!)
 wait_file "$D/reg.port"
 "$B/indicator_server" --host=127.0.0.1 --port=0 --port_file="$D/ind.port" --db_path="$D/ind" \
-  --registry_address="127.0.0.1:$(cat "$D/reg.port")" --insecure_development_mode 2>"$D/ind.log" &
+  --registry_address="127.0.0.1:$(cat "$D/reg.port")" --insecure_development_mode \
+  --rate_limit_per_second=0 2>"$D/ind.log" &
 ind=$!
 pids+=($ind)
 wait_file "$D/ind.port"
