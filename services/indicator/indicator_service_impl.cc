@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/status/grpc_status.h"
 #include "services/indicator/domain/evaluation_visibility.h"
 #include "services/indicator/exceptional_event_mapping.h"
@@ -70,9 +73,11 @@ absl::Status CheckReason(const std::string& reason) {
 }
 
 // The stream of IngestObservations: each chunk is validated, committed and
-// applied before the next one is read (flow control: a client can never get
-// ahead of the disk); the response is sent after the last chunk. The mapping
-// of a chunk and of its outcome: ingest_mapping.h.
+// applied before the next one is prepared, and at most one more message is
+// read meanwhile (decoded on a gRPC thread while the chunk before it is
+// prepared and made durable; flow control: a client can never get more than
+// one message ahead of the disk); the response is sent after the last chunk.
+// The mapping of a chunk and of its outcome: ingest_mapping.h.
 class IngestReactor final : public grpc::ServerReadReactor<v1::IngestObservationsRequest> {
  public:
   IngestReactor(IndicatorEvaluator* evaluator, v1::IngestObservationsResponse* response,
@@ -82,42 +87,120 @@ class IngestReactor final : public grpc::ServerReadReactor<v1::IngestObservation
   }
 
   void OnReadDone(bool ok) override {
-    if (!ok) {
-      Finish(grpc::Status::OK);  // the client finished sending (or cancelled)
+    if (!ok) {  // the client finished sending (or cancelled)
+      bool finish = false;
+      {
+        absl::MutexLock lock(&mu_);
+        reads_done_ = true;
+        finish = !in_flight_ && !finished_;
+        finished_ = finished_ || finish;
+      }
+      if (finish) Finish(grpc::Status::OK);  // the last thing this reaction does
       return;
     }
-    const int batch = response_->batch_count();
-    response_->set_batch_count(batch + 1);
-    auto in = std::make_shared<ChunkInput>(ChunkFromProto(request_));
-    in->chunk.actor = actor_;
-    for (size_t i : in->without_pollutant) {
-      const v1::StationReading& r = request_.readings(static_cast<int>(i));
-      AddRejection(absl::StrCat(batch, ":", i), r.station(), r.hour(), "pollutant is not set",
-                   response_);
-    }
-    for (size_t i : in->bad_verification) {
-      const v1::StationReading& r = request_.readings(static_cast<int>(i));
-      AddRejection(absl::StrCat(batch, ":", i), r.station(), r.hour(),
-                   "verification must be PROVISIONAL or AUDITED (MIXED describes summaries)",
-                   response_);
-    }
-    evaluator_->Ingest(in->chunk, [this, batch, in](absl::StatusOr<ChunkOutcome> outcome) {
-      if (!outcome.ok()) {
-        Finish(common::ToGrpcStatus(outcome.status()));
+    std::shared_ptr<Chunk> chunk = TakeRequest();
+    {
+      absl::MutexLock lock(&mu_);
+      if (finished_) return;  // an earlier chunk failed: the call is over
+      if (in_flight_) {
+        pending_ = std::move(chunk);  // read again once the chunk in flight is applied
         return;
       }
-      AddChunkOutcome(batch, *in, *outcome, response_);
-      StartRead(&request_);
-    });
+      in_flight_ = true;
+      AddEarlyRejections(*chunk);
+    }
+    Submit(chunk);
+    StartRead(&request_);
   }
 
   void OnDone() override { delete this; }
 
  private:
+  // A message read, as the evaluator takes it, with the rejections found
+  // before the evaluator (listed when it is submitted, in order).
+  struct Chunk {
+    int batch = 0;
+    ChunkInput in;
+    struct Rejection {
+      std::string position, series, timestamp, reason;
+    };
+    std::vector<Rejection> early;
+  };
+
+  std::shared_ptr<Chunk> TakeRequest() {
+    auto chunk = std::make_shared<Chunk>();
+    chunk->batch = batches_read_++;
+    chunk->in = ChunkFromProto(request_);
+    chunk->in.chunk.actor = actor_;
+    for (size_t i : chunk->in.without_pollutant) {
+      const v1::StationReading& r = request_.readings(static_cast<int>(i));
+      chunk->early.push_back(
+          {absl::StrCat(chunk->batch, ":", i), r.station(), r.hour(), "pollutant is not set"});
+    }
+    for (size_t i : chunk->in.bad_verification) {
+      const v1::StationReading& r = request_.readings(static_cast<int>(i));
+      chunk->early.push_back(
+          {absl::StrCat(chunk->batch, ":", i), r.station(), r.hour(),
+           "verification must be PROVISIONAL or AUDITED (MIXED describes summaries)"});
+    }
+    return chunk;
+  }
+
+  void AddEarlyRejections(Chunk& chunk) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    response_->set_batch_count(chunk.batch + 1);
+    for (Chunk::Rejection& r : chunk.early) {
+      AddRejection(std::move(r.position), std::move(r.series), std::move(r.timestamp),
+                   std::move(r.reason), response_);
+    }
+  }
+
+  void Submit(std::shared_ptr<Chunk> chunk) {
+    IngestChunk copy = chunk->in.chunk;  // the outcome's rejections name the chunk's readings
+    evaluator_->Ingest(std::move(copy), [this, chunk](absl::StatusOr<ChunkOutcome> outcome) {
+      OnChunkDone(*chunk, std::move(outcome));
+    });
+  }
+
+  void OnChunkDone(const Chunk& chunk, absl::StatusOr<ChunkOutcome> outcome) {
+    std::shared_ptr<Chunk> next;
+    std::optional<grpc::Status> finish;
+    {
+      absl::MutexLock lock(&mu_);
+      in_flight_ = false;
+      if (!outcome.ok()) {
+        finished_ = true;
+        finish = common::ToGrpcStatus(outcome.status());
+      } else {
+        AddChunkOutcome(chunk.batch, chunk.in, *outcome, response_);
+        if (pending_ != nullptr) {
+          next = std::move(pending_);
+          in_flight_ = true;
+          AddEarlyRejections(*next);
+        } else if (reads_done_ && !finished_) {
+          finished_ = true;
+          finish = grpc::Status::OK;
+        }
+      }
+    }
+    if (finish.has_value()) {
+      Finish(*finish);  // the last thing this callback does: OnDone may follow at once
+      return;
+    }
+    if (next == nullptr) return;  // a read is under way; its OnReadDone submits it
+    Submit(next);
+    StartRead(&request_);
+  }
+
   IndicatorEvaluator* const evaluator_;
   v1::IngestObservationsResponse* const response_;
-  const std::string actor_;  // the caller's subject, recorded with its corrections
-  v1::IngestObservationsRequest request_;
+  const std::string actor_;                // the caller's subject, recorded with its corrections
+  v1::IngestObservationsRequest request_;  // the read under way (one at a time)
+  int batches_read_ = 0;                   // only touched by reads (one at a time)
+  absl::Mutex mu_;
+  bool in_flight_ ABSL_GUARDED_BY(mu_) = false;          // a chunk is with the evaluator
+  std::shared_ptr<Chunk> pending_ ABSL_GUARDED_BY(mu_);  // read, waiting for it
+  bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 // SyncPlan: ExportPlan asynchronously, then prepare and commit.

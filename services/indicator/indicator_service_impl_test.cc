@@ -129,6 +129,38 @@ class IndicatorServiceImplTest : public ::testing::Test {
   std::unique_ptr<v1::IndicatorService::Stub> stub_;
 };
 
+// The server reads one message ahead of the chunk it commits: every message's
+// rejections still come in message order, named by their message and row.
+TEST_F(IndicatorServiceImplTest, RejectionsOfAStreamComeInMessageOrder) {
+  AddStation("Gucheng", "永定镇", true);
+  auto reading = [](const std::string& station, const std::string& hour, bool pollutant) {
+    v1::StationReading r;
+    r.set_station(station);
+    r.set_hour(hour);
+    if (pollutant) r.set_pollutant(v1::POLLUTANT_PM25);
+    r.set_value(40);
+    return r;
+  };
+  std::vector<v1::StationReading> rows;
+  for (int m = 0; m < 6; ++m) {  // six messages of 3 rows: the second row of odd ones has no
+                                 // pollutant, the third of even ones an unknown station
+    for (int k = 0; k < 3; ++k) {
+      const std::string hour = absl::StrCat("2026-04-0", 1 + m, "T0", k);
+      rows.push_back(
+          reading(m % 2 == 0 && k == 2 ? "Nowhere" : "Gucheng", hour, !(m % 2 == 1 && k == 1)));
+    }
+  }
+  const v1::IngestObservationsResponse resp = Ingest(rows, 3);
+  EXPECT_EQ(resp.batch_count(), 6);
+  EXPECT_EQ(resp.accepted_count(), 12);
+  EXPECT_EQ(resp.rejected_count(), 6);
+  std::vector<std::string> positions;
+  for (const v1::Rejection& r : resp.rejections()) positions.push_back(r.position());
+  EXPECT_EQ(positions, (std::vector<std::string>{"0:2", "1:1", "2:2", "3:1", "4:2", "5:1"}));
+  EXPECT_EQ(resp.rejections(1).reason(), "pollutant is not set");
+  EXPECT_EQ(resp.rejections(1).timestamp(), "2026-04-02T01");
+}
+
 TEST_F(IndicatorServiceImplTest, IngestsTheTestSliceIdempotentlyAndJudgesItsDaysBy2012) {
   AddStation("Gucheng", "永定镇", true);
   AddStation("Dingling", "清水镇", false);

@@ -198,8 +198,8 @@ absl::StatusOr<PlanResult> IndicatorEvaluator::EvaluatePlan(const std::string& p
     result.lights = std::move(e.lights);
     result.scorecards = std::move(e.scorecards);
     result.status_counts = std::move(e.status_counts);
-    if (absl::StatusOr<std::vector<DistrictDay>> days = book_.AreaDays("district"); days.ok()) {
-      DataDays data = TallyVerification(*days, absl::CivilDay(as_of.year(), 1, 1), as_of);
+    if (auto days = book_.SharedAreaDays("district"); days.ok()) {
+      DataDays data = TallyVerification(**days, absl::CivilDay(as_of.year(), 1, 1), as_of);
       if (!data.empty()) result.data = data;
     }
   }

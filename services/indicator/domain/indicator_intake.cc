@@ -173,6 +173,8 @@ void IndicatorEvaluator::RunChunk(IngestChunk chunk, Done<ChunkOutcome> chunk_do
   auto outcome = std::make_shared<ChunkOutcome>();
   Change w;
   auto value_writes = std::make_shared<std::vector<ValueWrite>>();
+  // The station-days the chunk leaves, as stored and then applied.
+  auto days = std::make_shared<std::vector<StationDayWrite>>();
   absl::Status status;
   {
     absl::ReaderMutexLock lock(&mu_);
@@ -181,11 +183,13 @@ void IndicatorEvaluator::RunChunk(IngestChunk chunk, Done<ChunkOutcome> chunk_do
     w.readings_time = clock_->Now();
     w.actor = chunk.actor;
     w.readings_call = chunk.call;
-    absl::StatusOr<std::vector<StationDay>> days = book_.Preview(outcome->readings.writes);
-    if (days.ok()) {
-      w.station_days = *std::move(days);
+    absl::StatusOr<std::vector<StationDayWrite>> previewed =
+        book_.Preview(outcome->readings.writes);
+    if (previewed.ok()) {
+      *days = *std::move(previewed);
+      w.station_days = *days;
     } else {
-      status = days.status();
+      status = previewed.status();
     }
     outcome->values =
         PrepareValues(chunk.values, indicators_, reported_, clock_, &w, value_writes.get());
@@ -206,29 +210,24 @@ void IndicatorEvaluator::RunChunk(IngestChunk chunk, Done<ChunkOutcome> chunk_do
     return;
   }
   w.observations = ObservationsEventOf(*outcome);
-  store_->CommitAsync(std::move(w),
-                      [this, outcome, value_writes, finish](absl::StatusOr<Committed> committed) {
-                        if (!committed.ok()) {
-                          ingest_executor_->Submit([finish, s = committed.status()] { finish(s); });
-                          return;
-                        }
-                        // Applying recomputes daily values: off the committer thread.
-                        ingest_executor_->Submit([this, outcome, value_writes, finish] {
-                          absl::Status applied;
-                          {
-                            absl::MutexLock lock(&mu_);
-                            applied = book_.Apply(outcome->readings.writes);
-                            for (const auto& v : *value_writes)
-                              reported_[v.plan][v.id][v.day] = v.value;
-                          }
-                          if (!applied.ok()) {
-                            finish(applied);
-                            return;
-                          }
-                          NotifyData("");  // new observations: every plan may change
-                          finish(*outcome);
-                        });
-                      });
+  store_->CommitAsync(std::move(w), [this, outcome, value_writes, days,
+                                     finish](absl::StatusOr<Committed> committed) {
+    if (!committed.ok()) {
+      ingest_executor_->Submit([finish, s = committed.status()] { finish(s); });
+      return;
+    }
+    // Applying takes the book's lock: off the committer thread. The days
+    // were computed by Preview against the state the lease kept unchanged.
+    ingest_executor_->Submit([this, outcome, value_writes, days, finish] {
+      {
+        absl::MutexLock lock(&mu_);
+        book_.ApplyPreviewed(*days);
+        for (const auto& v : *value_writes) reported_[v.plan][v.id][v.day] = v.value;
+      }
+      NotifyData("");  // new observations: every plan may change
+      finish(*outcome);
+    });
+  });
 }
 
 absl::StatusOr<std::vector<std::pair<DistrictDay, DailyAqi>>> IndicatorEvaluator::DailyAirQuality(
@@ -245,13 +244,13 @@ absl::StatusOr<std::vector<std::pair<DistrictDay, DailyAqi>>> IndicatorEvaluator
           absl::StrCat("caliber: «", caliber, "» is not HJ 633-2012 or HJ 633—2026"));
     }
   }
-  std::vector<DistrictDay> days;
+  std::shared_ptr<const std::vector<DistrictDay>> days;
   {
     absl::ReaderMutexLock lock(&mu_);
-    ECOPLAN_ASSIGN_OR_RETURN(days, book_.AreaDays(area));
+    ECOPLAN_ASSIGN_OR_RETURN(days, book_.SharedAreaDays(area));
   }
   std::vector<std::pair<DistrictDay, DailyAqi>> out;
-  for (const DistrictDay& d : days) {
+  for (const DistrictDay& d : *days) {
     if (d.day < from || d.day > to) continue;
     ECOPLAN_ASSIGN_OR_RETURN(DailyAqi aqi, ComputeDailyAqi(*standards, d.day, d.values));
     out.emplace_back(d, std::move(aqi));

@@ -100,11 +100,12 @@ struct Change {
   std::optional<Station> station;
   // Readings of an ingestion (a correction record for each with a previous
   // value, at `readings_time`, naming both kinds, `actor` and `readings_call`)
-  // and the station days they touch.
+  // and the station days they touch, each with all its readings after the
+  // change (the readings are stored with their station-day).
   std::vector<ReadingWrite> readings;
   absl::Time readings_time;
   std::string readings_call;
-  std::vector<StationDay> station_days;
+  std::vector<StationDayWrite> station_days;
   std::vector<ReportedValueWrite> values;
   // Progress entries, completions, declarations and extensions (not its
   // observations: those are in `values`).

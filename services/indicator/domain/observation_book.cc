@@ -8,6 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
 
 namespace ecoplan::indicator {
 namespace {
@@ -38,24 +39,29 @@ double ToStandard(Pollutant p, double v, std::optional<Unit> unit) {
   return *unit == Unit::kMilligramsPerCubicMeter ? v * 1000.0 : v / 1000.0;
 }
 
-// A reading checked alone: its hour (ended by `now`) and its value in the
-// pollutant's standard unit. Errors: InvalidArgument whose message is the
-// reason the reading is rejected.
-absl::StatusOr<std::pair<absl::CivilHour, double>> CheckedReading(const ReadingInput& r,
-                                                                  absl::CivilHour now) {
-  absl::StatusOr<absl::CivilHour> hour = ParseHour(r.hour);
+// The checks of a reading's hour alone: ended by `now`. Errors:
+// InvalidArgument whose message is the reason the reading is rejected.
+absl::StatusOr<absl::CivilHour> CheckedHour(absl::string_view text, absl::CivilHour now) {
+  absl::StatusOr<absl::CivilHour> hour = ParseHour(text);
   if (!hour.ok()) return hour.status();
   // `hour` names the hour that starts then (…T07 = 07:00-08:00): its mean
   // exists only once the hour has ended.
   if (*hour > now) {
-    return absl::InvalidArgumentError(absl::StrCat("hour ", r.hour, " is in the future (now ",
+    return absl::InvalidArgumentError(absl::StrCat("hour ", text, " is in the future (now ",
                                                    absl::FormatCivilTime(now), " Asia/Shanghai)"));
   }
   if (*hour == now) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "hour ", r.hour, " has not ended (now ", absl::FormatCivilTime(now),
+        "hour ", text, " has not ended (now ", absl::FormatCivilTime(now),
         " Asia/Shanghai): its mean is not known before ", absl::FormatCivilTime(now + 1), ":00"));
   }
+  return hour;
+}
+
+// The checks of a reading's value alone: its value in the pollutant's
+// standard unit. Errors: InvalidArgument whose message is the reason the
+// reading is rejected.
+absl::StatusOr<double> CheckedValue(const ReadingInput& r) {
   if (!std::isfinite(r.value)) {
     return absl::InvalidArgumentError(absl::StrCat("value ", r.value, " is not a number"));
   }
@@ -69,22 +75,45 @@ absl::StatusOr<std::pair<absl::CivilHour, double>> CheckedReading(const ReadingI
         " is beyond any plausible concentration (", PlausibleMax(r.pollutant),
         "): check the unit"));
   }
-  return std::make_pair(*hour, v);
+  return v;
 }
+
+// A series (station index among the configured ones, pollutant) at an hour:
+// the identity of a reading within a batch.
+struct SeriesHour {
+  int station;
+  int pollutant;
+  absl::CivilHour hour;
+  bool operator==(const SeriesHour& o) const {
+    return station == o.station && pollutant == o.pollutant && hour == o.hour;
+  }
+  template <typename H>
+  friend H AbslHashValue(H h, const SeriesHour& k) {
+    return H::combine(std::move(h), k.station, k.pollutant, k.hour - absl::CivilHour(1970));
+  }
+};
+
+// The rows of a batch for one SeriesHour.
+struct SameRows {
+  size_t first;
+  size_t count;
+  bool conflict;  // two of them have different values
+};
 
 // The quality flags of an accepted reading `i`: out of order within its series
 // in the batch (`last_hour`: the latest hour seen per station and pollutant),
 // at an instrument cap.
 void FlagReading(size_t i, const ReadingInput& r, absl::CivilHour hour, double value,
-                 std::map<std::pair<std::string, int>, absl::CivilHour>* last_hour,
+                 std::optional<absl::CivilHour>* last_hour,
                  std::vector<PreparedBatch::Flag>* flags) {
-  auto [it, first] = last_hour->try_emplace({r.station, static_cast<int>(r.pollutant)}, hour);
-  if (!first) {
-    if (hour < it->second) {
+  if (last_hour->has_value()) {
+    if (hour < **last_hour) {
       flags->push_back({i, absl::StrCat("out of order: ", r.hour, " after ",
-                                        absl::FormatCivilTime(it->second))});
+                                        absl::FormatCivilTime(**last_hour))});
     }
-    it->second = std::max(it->second, hour);
+    *last_hour = std::max(**last_hour, hour);
+  } else {
+    *last_hour = hour;
   }
   if (AtCap(r.pollutant, value)) {
     flags->push_back(
@@ -95,6 +124,24 @@ void FlagReading(size_t i, const ReadingInput& r, absl::CivilHour hour, double v
 }  // namespace
 
 absl::StatusOr<absl::CivilHour> ParseHour(absl::string_view text) {
+  // The usual case, without parsing and formatting through the time zone
+  // library: 13 characters YYYY-MM-DDTHH naming an hour that exists (years
+  // 1000-9999; others take the general path below, with the same answer).
+  auto digits = [&](size_t at, size_t n, int* out) {
+    *out = 0;
+    for (size_t k = at; k < at + n; ++k) {
+      if (text[k] < '0' || text[k] > '9') return false;
+      *out = *out * 10 + (text[k] - '0');
+    }
+    return true;
+  };
+  int y = 0, m = 0, d = 0, h = 0;
+  if (text.size() == 13 && text[4] == '-' && text[7] == '-' && text[10] == 'T' &&
+      digits(0, 4, &y) && digits(5, 2, &m) && digits(8, 2, &d) && digits(11, 2, &h) && y >= 1000 &&
+      m >= 1 && m <= 12 && d >= 1 && d <= 31 && h <= 23) {
+    const absl::CivilHour fast(y, m, d, h);
+    if (fast.month() == m && fast.day() == d) return fast;  // else normalized: no such day
+  }
   absl::CivilHour hour;
   if (text.size() != 13 || !absl::ParseCivilTime(text, &hour) ||
       absl::FormatCivilTime(hour) != text) {
@@ -105,23 +152,12 @@ absl::StatusOr<absl::CivilHour> ParseHour(absl::string_view text) {
 }
 
 void ObservationBook::SetStations(std::vector<Station> stations) {
+  ForgetAreaDays();
   stations_.clear();
   for (Station& s : stations) {
     std::string id = s.id;
     stations_.emplace(std::move(id), std::move(s));
   }
-}
-
-std::optional<ObservationBook::HeldReading> ObservationBook::Held(const std::string& station,
-                                                                  Pollutant p,
-                                                                  absl::CivilHour hour) const {
-  auto it = grids_.find({station, absl::CivilDay(hour)});
-  if (it == grids_.end()) return std::nullopt;
-  const HourSlots& slots = it->second.slots[static_cast<int>(p)];
-  if (!slots.has(hour.hour())) return std::nullopt;
-  const bool audited = (it->second.audited[static_cast<int>(p)] >> hour.hour()) & 1u;
-  return HeldReading{slots.values[hour.hour()],
-                     audited ? Verification::kAudited : Verification::kProvisional};
 }
 
 namespace {
@@ -143,49 +179,95 @@ PreparedBatch ObservationBook::Prepare(const std::vector<ReadingInput>& batch,
                                        absl::CivilHour now) const {
   PreparedBatch out;
   out.outcomes.resize(batch.size());
-  // First pass: parse and check each row alone; find in-batch conflicts.
-  using SeriesHour = std::tuple<std::string, int, absl::CivilHour>;
-  std::map<SeriesHour, std::vector<size_t>> rows;
-  std::vector<absl::CivilHour> hours(batch.size());
-  std::vector<double> values(batch.size());
+  // The configured stations by index (SeriesHour.station).
+  std::vector<const std::string*> names;
+  absl::flat_hash_map<absl::string_view, int> index;
+  for (const auto& [id, station] : stations_) {
+    index.emplace(id, static_cast<int>(names.size()));
+    names.push_back(&id);
+  }
   auto reject = [&](size_t i, std::string reason) {
     out.outcomes[i] = {ItemOutcome::kRejected, std::move(reason)};
   };
+  // First pass: check each row alone; find in-batch conflicts. A batch
+  // mostly repeats one station and one hour text row after row (one row per
+  // pollutant): both are looked up once per run of equal texts.
+  absl::flat_hash_map<SeriesHour, SameRows> rows;
+  rows.reserve(batch.size());
+  std::vector<SeriesHour> keys(batch.size());
+  std::vector<double> values(batch.size());
+  absl::string_view last_station, last_hour_text;
+  int station = -1;
+  absl::StatusOr<absl::CivilHour> hour = absl::UnknownError("no hour yet");
   for (size_t i = 0; i < batch.size(); ++i) {
     const ReadingInput& r = batch[i];
-    if (stations_.find(r.station) == stations_.end()) {
+    if (i == 0 || r.station != last_station) {
+      last_station = r.station;
+      auto it = index.find(r.station);
+      station = it == index.end() ? -1 : it->second;
+    }
+    if (station < 0) {
       reject(i,
              absl::StrCat("unknown station «", r.station, "» (configure it with UpsertStation)"));
       continue;
     }
-    absl::StatusOr<std::pair<absl::CivilHour, double>> checked = CheckedReading(r, now);
-    if (!checked.ok()) {
-      reject(i, std::string(checked.status().message()));
+    if (i == 0 || r.hour != last_hour_text) {
+      last_hour_text = r.hour;
+      hour = CheckedHour(r.hour, now);
+    }
+    if (!hour.ok()) {
+      reject(i, std::string(hour.status().message()));
       continue;
     }
-    std::tie(hours[i], values[i]) = *checked;
-    rows[{r.station, static_cast<int>(r.pollutant), hours[i]}].push_back(i);
+    absl::StatusOr<double> value = CheckedValue(r);
+    if (!value.ok()) {
+      reject(i, std::string(value.status().message()));
+      continue;
+    }
+    values[i] = *value;
+    keys[i] = {station, static_cast<int>(r.pollutant), *hour};
+    auto [it, added] = rows.try_emplace(keys[i], SameRows{i, 1, false});
+    if (!added) {
+      it->second.conflict = it->second.conflict || values[it->second.first] != values[i];
+      ++it->second.count;
+    }
   }
   // Second pass: conflicts and duplicates within the batch, flags, and each
-  // reading against the value held.
-  std::map<std::pair<std::string, int>, absl::CivilHour> last_hour;
+  // reading against the value held (the station-day's grid looked up once
+  // per run of rows of the same station and day).
+  std::vector<std::optional<absl::CivilHour>> last_hour(names.size() * kPollutantCount);
+  const Grid* grid = nullptr;
+  int grid_station = -1;
+  absl::CivilDay grid_day;
   for (size_t i = 0; i < batch.size(); ++i) {
     if (out.outcomes[i].kind == ItemOutcome::kRejected) continue;
     const ReadingInput& r = batch[i];
-    const std::vector<size_t>& same = rows[{r.station, static_cast<int>(r.pollutant), hours[i]}];
-    bool conflict = false;
-    for (size_t j : same) conflict = conflict || values[j] != values[i];
-    if (conflict) {
-      reject(i, absl::StrCat("the batch has ", same.size(), " rows for ", r.station, " ",
+    const SeriesHour& key = keys[i];
+    const SameRows& same = rows.find(key)->second;
+    if (same.conflict) {
+      reject(i, absl::StrCat("the batch has ", same.count, " rows for ", r.station, " ",
                              PollutantName(r.pollutant), " at ", r.hour, " with different values"));
       continue;
     }
-    if (same.front() != i) {  // an identical duplicate within the batch
+    if (same.first != i) {  // an identical duplicate within the batch
       out.outcomes[i] = {ItemOutcome::kUnchanged, ""};
       ++out.unchanged;
       continue;
     }
-    const std::optional<HeldReading> held = Held(r.station, r.pollutant, hours[i]);
+    const absl::CivilDay day(key.hour);
+    if (key.station != grid_station || day != grid_day) {
+      grid_station = key.station;
+      grid_day = day;
+      auto it = grids_.find(Key(*names[key.station], day));
+      grid = it == grids_.end() ? nullptr : &it->second;
+    }
+    std::optional<HeldReading> held;
+    const int h = key.hour.hour();
+    if (grid != nullptr && grid->slots[key.pollutant].has(h)) {
+      held = HeldReading{grid->slots[key.pollutant].values[h],
+                         ((grid->audited[key.pollutant] >> h) & 1u) ? Verification::kAudited
+                                                                    : Verification::kProvisional};
+    }
     if (held.has_value() && held->verification == Verification::kAudited &&
         r.verification == Verification::kProvisional) {
       out.outcomes[i] = {ItemOutcome::kKeptAudited,
@@ -193,13 +275,15 @@ PreparedBatch ObservationBook::Prepare(const std::vector<ReadingInput>& batch,
       ++out.kept_audited;
       continue;
     }
-    FlagReading(i, r, hours[i], values[i], &last_hour, &out.flags);
+    FlagReading(i, r, key.hour, values[i],
+                &last_hour[static_cast<size_t>(key.station * kPollutantCount + key.pollutant)],
+                &out.flags);
     if (held.has_value() && held->value == values[i] && held->verification == r.verification) {
       out.outcomes[i] = {ItemOutcome::kUnchanged, ""};
       ++out.unchanged;
       continue;
     }
-    ReadingWrite write{r.station,    r.pollutant,    hours[i],    values[i],
+    ReadingWrite write{r.station,    r.pollutant,    key.hour,    values[i],
                        std::nullopt, r.verification, std::nullopt};
     if (held.has_value()) {
       write.previous = held->value;
@@ -216,6 +300,7 @@ PreparedBatch ObservationBook::Prepare(const std::vector<ReadingInput>& batch,
 }
 
 absl::Status ObservationBook::Apply(const std::vector<ReadingWrite>& writes) {
+  ForgetAreaDays();
   std::set<Key> touched;
   for (const ReadingWrite& w : writes) {
     const Key key{w.station, absl::CivilDay(w.hour)};
@@ -260,27 +345,49 @@ absl::StatusOr<StationDay> ObservationBook::ComputeDay(const Key& key, const Gri
   return day;
 }
 
-absl::StatusOr<std::vector<StationDay>> ObservationBook::Preview(
+absl::StatusOr<std::vector<StationDayWrite>> ObservationBook::Preview(
     const std::vector<ReadingWrite>& writes) const {
   std::map<Key, Grid> touched;
+  Grid* grid = nullptr;  // of the previous write's station-day (writes come in runs)
+  const std::string* station = nullptr;
+  absl::CivilDay day;
   for (const ReadingWrite& w : writes) {
-    const Key key{w.station, absl::CivilDay(w.hour)};
-    auto [it, inserted] = touched.try_emplace(key);
-    if (inserted) {
-      auto held = grids_.find(key);
-      if (held != grids_.end()) it->second = held->second;
+    if (grid == nullptr || w.station != *station || absl::CivilDay(w.hour) != day) {
+      const Key key{w.station, absl::CivilDay(w.hour)};
+      auto [it, inserted] = touched.try_emplace(key);
+      if (inserted) {
+        auto held = grids_.find(key);
+        if (held != grids_.end()) it->second = held->second;
+      }
+      grid = &it->second;
+      station = &it->first.first;
+      day = it->first.second;
     }
-    it->second.slots[static_cast<int>(w.pollutant)].Set(w.hour.hour(), w.value);
-    SetVerification(it->second, w.pollutant, w.hour.hour(), w.verification);
+    grid->slots[static_cast<int>(w.pollutant)].Set(w.hour.hour(), w.value);
+    SetVerification(*grid, w.pollutant, w.hour.hour(), w.verification);
   }
-  std::vector<StationDay> out;
+  std::vector<StationDayWrite> out;
   out.reserve(touched.size());
-  for (const auto& [key, grid] : touched) {
-    absl::StatusOr<StationDay> day = ComputeDay(key, grid);
-    if (!day.ok()) return day.status();
-    out.push_back(*std::move(day));
+  for (const auto& [key, readings] : touched) {
+    absl::StatusOr<StationDay> computed = ComputeDay(key, readings);
+    if (!computed.ok()) return computed.status();
+    out.push_back({*std::move(computed), readings});
   }
   return out;
+}
+
+void ObservationBook::ApplyPreviewed(const std::vector<StationDayWrite>& days) {
+  ForgetAreaDays();
+  for (const StationDayWrite& d : days) {
+    const Key key{d.day.station_id, d.day.day};
+    Grid& grid = grids_[key];
+    for (int p = 0; p < kPollutantCount; ++p) {
+      reading_count_ += static_cast<size_t>(d.readings.slots[p].count());
+      reading_count_ -= static_cast<size_t>(grid.slots[p].count());
+    }
+    grid = d.readings;
+    days_[key] = d.day;
+  }
 }
 
 std::vector<StationDay> ObservationBook::StationDays() const {
@@ -298,7 +405,34 @@ std::vector<std::string> ObservationBook::TownStations(const std::string& town) 
   return out;
 }
 
+void ObservationBook::ForgetAreaDays() {
+  absl::MutexLock lock(&area_mu_);
+  area_days_.clear();
+}
+
 absl::StatusOr<std::vector<DistrictDay>> ObservationBook::AreaDays(const std::string& area) const {
+  ECOPLAN_ASSIGN_OR_RETURN(std::shared_ptr<const std::vector<DistrictDay>> days,
+                           SharedAreaDays(area));
+  return *days;
+}
+
+absl::StatusOr<std::shared_ptr<const std::vector<DistrictDay>>> ObservationBook::SharedAreaDays(
+    const std::string& area) const {
+  {
+    absl::MutexLock lock(&area_mu_);
+    auto it = area_days_.find(area);
+    if (it != area_days_.end()) return it->second;
+  }
+  // Computed outside the lock (two callers may both compute it: same result).
+  ECOPLAN_ASSIGN_OR_RETURN(std::vector<DistrictDay> computed, ComputeAreaDays(area));
+  auto days = std::make_shared<const std::vector<DistrictDay>>(std::move(computed));
+  absl::MutexLock lock(&area_mu_);
+  area_days_[area] = days;
+  return days;
+}
+
+absl::StatusOr<std::vector<DistrictDay>> ObservationBook::ComputeAreaDays(
+    const std::string& area) const {
   std::set<std::string> members;
   if (area == "district") {
     for (const auto& [id, s] : stations_) {
@@ -313,8 +447,11 @@ absl::StatusOr<std::vector<DistrictDay>> ObservationBook::AreaDays(const std::st
     return absl::NotFoundError(absl::StrCat("no station represents «", area, "»"));
   }
   std::vector<StationDay> selected;
-  for (const auto& [key, day] : days_) {
-    if (members.count(key.first)) selected.push_back(day);
+  for (const std::string& station : members) {  // days_ is ordered by station, then day
+    for (auto it = days_.lower_bound({station, absl::CivilDay::min()});
+         it != days_.end() && it->first.first == station; ++it) {
+      selected.push_back(it->second);
+    }
   }
   return ComputeDistrictDays(selected, static_cast<int>(members.size()));
 }

@@ -12,8 +12,12 @@
 //      (re-sent), kept audited (a provisional value for an hour whose audited
 //      value is held: not stored), rejected (with a reason), plus quality
 //      flags on accepted values;
-//   2. once the writes are durable, Apply(prepared) updates the readings and
-//      recomputes the daily values of the station-days touched.
+//   2. Preview(writes) gives each station-day the writes touch as it will be:
+//      all its hourly readings and its daily values (what the store writes,
+//      one record per station-day, in the same batch as the corrections);
+//   3. once that batch is durable, ApplyPreviewed(days) puts those
+//      station-days in place (Apply(writes) does the same from readings alone,
+//      recomputing the days: the load at start).
 // Idempotent per (station, pollutant, hour): applying the same batch twice
 // leaves the same state, and the second Prepare reports everything unchanged.
 //
@@ -34,16 +38,20 @@
 //   (accepted, recorded): a value at a known instrument cap (PM 999 µg/m³, CO 10 mg/m³ = 10000
 //   µg/m³); a series going back in time within a batch (late data or corrections).
 //
-// Not thread-safe: the owner serializes Prepare/Apply and reads.
+// Not thread-safe: the owner serializes Prepare/Apply and reads (const calls
+// may run together: SharedAreaDays's cache has its own lock).
 
+#include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "services/indicator/domain/daily_statistics.h"
 #include "services/indicator/domain/model.h"
@@ -63,6 +71,18 @@ struct ItemOutcome {
   enum Kind : uint8_t { kAccepted, kReplaced, kUnchanged, kRejected, kKeptAudited };
   Kind kind = kAccepted;
   std::string reason;  // rejections
+};
+
+// Every hourly reading of one station-day, by pollutant.
+struct DayReadings {
+  std::array<HourSlots, kPollutantCount> slots;
+  std::array<uint32_t, kPollutantCount> audited = {};  // bit h: hour h is audited
+};
+
+// A station-day as a batch leaves it: its daily values and all its readings.
+struct StationDayWrite {
+  StationDay day;
+  DayReadings readings;
 };
 
 // One value to make durable.
@@ -104,10 +124,16 @@ class ObservationBook {
   // Applies durable writes (from Prepare or loaded from storage at start).
   // Errors: NotFound if a day precedes every standard version.
   absl::Status Apply(const std::vector<ReadingWrite>& writes);
-  // The daily values of the station-days `writes` touch, as they will be once
-  // applied (for storing them in the same batch as the readings). Read-only.
+  // The station-days `writes` touch as they will be once applied: all their
+  // readings and their daily values (for storing them in the same batch as
+  // the corrections), ordered by station then day. Read-only.
   // Errors: NotFound if a day precedes every standard version.
-  absl::StatusOr<std::vector<StationDay>> Preview(const std::vector<ReadingWrite>& writes) const;
+  absl::StatusOr<std::vector<StationDayWrite>> Preview(
+      const std::vector<ReadingWrite>& writes) const;
+  // Puts station-days from Preview in place of those held. Precondition: no
+  // Apply or ApplyPreviewed since that Preview (the owner serializes them).
+  // Same state as Apply(writes) of the previewed writes, without recomputing.
+  void ApplyPreviewed(const std::vector<StationDayWrite>& days);
 
   // The daily values of every station-day held, ordered by station then day.
   std::vector<StationDay> StationDays() const;
@@ -115,16 +141,18 @@ class ObservationBook {
   // "towns/<name>" or "stations/<id>". Errors: NotFound (unknown area or town
   // without stations).
   absl::StatusOr<std::vector<DistrictDay>> AreaDays(const std::string& area) const;
+  // The same, shared: computed once per area until the readings or the
+  // stations change (an evaluation reads the same areas many times).
+  // Thread-safe against other const calls (the cache has its own lock).
+  absl::StatusOr<std::shared_ptr<const std::vector<DistrictDay>>> SharedAreaDays(
+      const std::string& area) const;
   // Stations of a town.
   std::vector<std::string> TownStations(const std::string& town) const;
 
   size_t reading_count() const { return reading_count_; }
 
  private:
-  struct Grid {
-    std::array<HourSlots, kPollutantCount> slots;
-    std::array<uint32_t, kPollutantCount> audited = {};  // bit h: hour h is audited
-  };
+  using Grid = DayReadings;
   struct HeldReading {
     double value;
     Verification verification;
@@ -132,14 +160,18 @@ class ObservationBook {
   using Key = std::pair<std::string, absl::CivilDay>;
 
   absl::StatusOr<StationDay> ComputeDay(const Key& key, const Grid& grid) const;
-  std::optional<HeldReading> Held(const std::string& station, Pollutant p,
-                                  absl::CivilHour hour) const;
+
+  absl::StatusOr<std::vector<DistrictDay>> ComputeAreaDays(const std::string& area) const;
+  void ForgetAreaDays();
 
   const AirQualityStandards* standards_;
   std::map<std::string, Station> stations_;
   std::map<Key, Grid> grids_;
   std::map<Key, StationDay> days_;
   size_t reading_count_ = 0;
+  mutable absl::Mutex area_mu_;
+  mutable std::map<std::string, std::shared_ptr<const std::vector<DistrictDay>>> area_days_
+      ABSL_GUARDED_BY(area_mu_);
 };
 
 // "2026-04-01T07" → CivilHour. Errors: InvalidArgument.

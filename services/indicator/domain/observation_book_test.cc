@@ -191,5 +191,108 @@ TEST_F(ProvisionalAuditedTest, ProvisionalNeverReplacesAuditedAndAuditedCorrects
   EXPECT_EQ(mix.hours.provisional_hours, 1);
 }
 
+// The ingestion stores and applies the station-days Preview computes
+// (ApplyPreviewed); the load at start recomputes them from readings (Apply).
+// Both must leave the same book: same daily values, kinds and readings held.
+TEST_F(ObservationBookTest, PreviewedDaysApplyAsRecomputedOnes) {
+  ObservationBook recomputed(&standards_);
+  std::vector<Station> stations;
+  for (const auto& [id, s] : book_.stations()) stations.push_back(s);
+  recomputed.SetStations(stations);
+  auto apply_both = [&](const std::vector<ReadingInput>& batch) {
+    PreparedBatch p = book_.Prepare(batch, now_);
+    PreparedBatch q = recomputed.Prepare(batch, now_);
+    ASSERT_EQ(p.writes.size(), q.writes.size());
+    absl::StatusOr<std::vector<StationDayWrite>> days = book_.Preview(p.writes);
+    ASSERT_TRUE(days.ok());
+    book_.ApplyPreviewed(*days);
+    ASSERT_TRUE(recomputed.Apply(q.writes).ok());
+  };
+  std::vector<ReadingInput> batch = Day("Gucheng", "2026-04-01", 40);
+  for (ReadingInput& r : Day("Dingling", "2026-04-01", 12)) batch.push_back(r);
+  for (int h = 0; h < 20; ++h) {  // O3 over most of a day, some hours audited
+    batch.push_back({"Gucheng", absl::StrCat("2026-04-02T", h < 10 ? "0" : "", h), Pollutant::kO3,
+                     100.0 + h, std::nullopt,
+                     h % 3 == 0 ? Verification::kAudited : Verification::kProvisional});
+  }
+  batch.push_back(
+      {"Gucheng", "2026-04-02T05", Pollutant::kCo, 1200, Unit::kMicrogramsPerCubicMeter});
+  apply_both(batch);
+  // A second batch over the same days: a correction, an audited replacement, new hours.
+  apply_both(
+      {{"Gucheng", "2026-04-01T03", Pollutant::kPm25, 45, std::nullopt},
+       {"Gucheng", "2026-04-02T01", Pollutant::kO3, 101, std::nullopt, Verification::kAudited},
+       {"Gucheng", "2026-04-02T20", Pollutant::kO3, 140, std::nullopt},
+       {"Gucheng", "2026-04-02T21", Pollutant::kO3, 141, std::nullopt}});
+
+  EXPECT_EQ(book_.reading_count(), recomputed.reading_count());
+  EXPECT_EQ(book_.reading_count(), 24u + 24u + 20u + 1u + 2u);
+  const std::vector<StationDay> a = book_.StationDays(), b = recomputed.StationDays();
+  ASSERT_EQ(a.size(), 3u);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].station_id, b[i].station_id);
+    EXPECT_EQ(a[i].day, b[i].day);
+    EXPECT_EQ(a[i].validity_standard, b[i].validity_standard);
+    EXPECT_EQ(a[i].verification.audited_hours, b[i].verification.audited_hours);
+    EXPECT_EQ(a[i].verification.provisional_hours, b[i].verification.provisional_hours);
+    for (int k = 0; k < kDailyItemCount; ++k) {
+      EXPECT_EQ(a[i].values[k].validity, b[i].values[k].validity) << i << " " << k;
+      EXPECT_EQ(a[i].values[k].value, b[i].values[k].value) << i << " " << k;
+      EXPECT_EQ(a[i].values[k].samples, b[i].values[k].samples) << i << " " << k;
+    }
+  }
+  // Gucheng 04-02 (index 2: Dingling sorts first): 22 O3 hours, 8 of them audited.
+  EXPECT_EQ(a[2].verification.audited_hours, 8);
+  EXPECT_EQ(a[2].values[static_cast<int>(DailyItem::kO3Max1h)].value, 141);
+  EXPECT_NEAR(a[1].values[static_cast<int>(DailyItem::kPm25)].value, (40 * 23 + 45) / 24.0, 1e-9);
+  // Both hold the same readings: everything sent again is unchanged in each.
+  std::vector<ReadingInput> all = batch;
+  all[3].value = 45;  // the corrected hour as it is now
+  for (const auto* b : {&book_, &recomputed}) {
+    PreparedBatch again = b->Prepare(all, now_);
+    EXPECT_EQ(again.unchanged, static_cast<int64_t>(all.size()) - 1);  // 04-02T01 is audited now
+    EXPECT_EQ(again.kept_audited, 1);
+    EXPECT_TRUE(again.writes.empty());
+  }
+}
+
+// Each evaluation reads an area's days from a cache: a batch applied, or a
+// station moved, gives the new values.
+TEST_F(ObservationBookTest, AreaDaysFollowEveryChange) {
+  ASSERT_TRUE(book_.Apply(book_.Prepare(Day("Gucheng", "2026-04-01", 40), now_).writes).ok());
+  auto before = book_.SharedAreaDays("district");
+  ASSERT_TRUE(before.ok());
+  ASSERT_EQ((*before)->size(), 1u);
+  EXPECT_EQ((**before)[0].values[static_cast<int>(DailyItem::kPm25)].value, 40);
+  PreparedBatch p = book_.Prepare(Day("Gucheng", "2026-04-01", 50), now_);
+  auto days = book_.Preview(p.writes);
+  ASSERT_TRUE(days.ok());
+  book_.ApplyPreviewed(*days);
+  auto after = book_.SharedAreaDays("district");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ((**after)[0].values[static_cast<int>(DailyItem::kPm25)].value, 50);
+  EXPECT_EQ((**before)[0].values[static_cast<int>(DailyItem::kPm25)].value, 40);  // unchanged copy
+  ASSERT_TRUE(book_.Apply(book_.Prepare(Day("Gucheng", "2026-04-02", 60), now_).writes).ok());
+  EXPECT_EQ((*book_.SharedAreaDays("district"))->size(), 2u);
+  // Gucheng no longer counts for the district: no station represents it.
+  book_.SetStations({{"Gucheng", "古城", "永定镇", false, true, ""}});
+  EXPECT_EQ(book_.SharedAreaDays("district").status().code(), absl::StatusCode::kNotFound);
+}
+
+// The hour text's parse (a fast path for the usual form) accepts exactly
+// the hours that exist, written YYYY-MM-DDTHH.
+TEST(ParseHourTest, AcceptsExactlyExistingHoursInTheCanonicalForm) {
+  EXPECT_EQ(*ParseHour("2026-04-01T07"), absl::CivilHour(2026, 4, 1, 7));
+  EXPECT_EQ(*ParseHour("2024-02-29T23"), absl::CivilHour(2024, 2, 29, 23));
+  EXPECT_EQ(*ParseHour("2026-12-31T00"), absl::CivilHour(2026, 12, 31, 0));
+  for (const char* bad :
+       {"2026-02-29T00", "2026-04-31T00", "2026-04-01T24", "2026-13-01T00", "2026-00-10T00",
+        "2026-04-00T00", "2026-4-01T07", "2026-04-01 07", "2026-04-01T07x", "2026-04-01T7",
+        "2026-04-01t07", "２026-04-01T07", "2026-04-01T-1", ""}) {
+    EXPECT_EQ(ParseHour(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace ecoplan::indicator

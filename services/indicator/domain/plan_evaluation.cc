@@ -91,17 +91,18 @@ void AddExcludingExceptionalEvents(const Indicator& ind, absl::CivilDay as_of,
 Evaluation EvaluateOne(const Indicator& ind, absl::CivilDay as_of, const PlanEvaluationInput& input,
                        const EvaluationRules& rules) {
   if (ind.source == SourceKind::kAirQuality) {
-    absl::StatusOr<std::vector<DistrictDay>> days = input.book->AreaDays(AreaOf(ind));
-    if (!days.ok()) {
+    auto shared = input.book->SharedAreaDays(AreaOf(ind));
+    if (!shared.ok()) {
       Evaluation e;
       e.as_of = as_of;
       e.target_value = ind.target_value;
       e.status = IndicatorStatus::kInsufficientData;
-      e.status_reason = std::string(days.status().message());
+      e.status_reason = std::string(shared.status().message());
       e.status_reason_zh =
-          absl::StrCat("无法读取该区域的监测数据（", days.status().message(), "）");
+          absl::StrCat("无法读取该区域的监测数据（", shared.status().message(), "）");
       return e;
     }
+    const std::vector<DistrictDay>* days = shared->get();
     Evaluation e = EvaluateAirQuality(ind, as_of, *days, *input.calibers, rules);
     e.data = TallyVerification(*days, ind.period_start, std::min(as_of, ind.period_end));
     if (input.exceptional_events != nullptr && !input.exceptional_events->empty()) {
@@ -151,8 +152,9 @@ TownRank TownOf(const Indicator& ind, const Evaluation& e, absl::CivilDay as_of,
   t.days = e.observed_days;
   t.data = e.data;
   if (t.pm25.has_value() && t.target.has_value()) t.gap = *t.pm25 - *t.target;
-  absl::StatusOr<std::vector<DistrictDay>> days = book.AreaDays(AreaOf(ind));
-  if (!days.ok() || !t.pm25.has_value()) return t;
+  auto shared = book.SharedAreaDays(AreaOf(ind));
+  if (!shared.ok() || !t.pm25.has_value()) return t;
+  const std::vector<DistrictDay>* days = shared->get();
   const absl::CivilDay end = std::min(as_of, ind.period_end);
   const absl::CivilDay start = ind.period_start;
   int n = 0;

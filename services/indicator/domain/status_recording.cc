@@ -20,9 +20,9 @@ std::optional<absl::CivilDay> LastValueDay(const Indicator& indicator, absl::Civ
     const std::string area = indicator.scope_kind == ScopeKind::kTown
                                  ? absl::StrCat("towns/", indicator.scope_name)
                                  : "district";
-    absl::StatusOr<std::vector<DistrictDay>> days = input.book->AreaDays(area);
+    auto days = input.book->SharedAreaDays(area);
     if (!days.ok()) return std::nullopt;
-    for (const DistrictDay& d : *days) consider(d.day);
+    for (const DistrictDay& d : **days) consider(d.day);
     return last;
   }
   if (input.reported == nullptr) return std::nullopt;

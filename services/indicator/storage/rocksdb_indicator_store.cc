@@ -6,6 +6,7 @@
 
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status/status_macros.h"
@@ -82,26 +83,66 @@ absl::StatusOr<std::vector<Station>> RocksDbIndicatorStore::LoadStations() const
 absl::Status RocksDbIndicatorStore::LoadReadings(
     size_t chunk, const std::function<absl::Status(std::vector<ReadingWrite>)>& fn) const {
   std::vector<ReadingWrite> pending;
+  auto add = [&](ReadingWrite r) -> absl::Status {
+    pending.push_back(std::move(r));
+    if (pending.size() >= chunk) {
+      ECOPLAN_RETURN_IF_ERROR(fn(std::move(pending)));
+      pending.clear();
+    }
+    return absl::OkStatus();
+  };
+  // The station-days whose record holds their readings ("<station>/<day>");
+  // the "readings" of older releases are read only for the others.
+  absl::flat_hash_set<std::string> whole_days;
+  ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
+      *db_, kDaily, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
+        storage::StationDayRecord record;
+        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "station day", key));
+        if (!record.holds_readings()) return absl::OkStatus();
+        const absl::string_view k(key.data(), key.size());
+        const size_t slash = k.find('/');
+        absl::CivilDay day;
+        if (slash == absl::string_view::npos || !absl::ParseCivilTime(k.substr(slash + 1), &day)) {
+          return absl::DataLossError(absl::StrCat("malformed daily key ", key.ToString()));
+        }
+        const std::string station(k.substr(0, slash));
+        for (const storage::HourlySeriesRecord& series : record.hours()) {
+          const int p = series.pollutant();
+          if (p < 0 || p >= kPollutantCount ||
+              series.values_size() != __builtin_popcount(series.present()) ||
+              (series.present() >> 24) != 0) {
+            return absl::DataLossError(absl::StrCat("malformed readings in ", key.ToString()));
+          }
+          int n = 0;
+          for (int h = 0; h < 24; ++h) {
+            if (((series.present() >> h) & 1u) == 0) continue;
+            const Verification v = ((series.audited() >> h) & 1u) ? Verification::kAudited
+                                                                  : Verification::kProvisional;
+            ECOPLAN_RETURN_IF_ERROR(add({station, static_cast<Pollutant>(p),
+                                         absl::CivilHour(day.year(), day.month(), day.day(), h),
+                                         series.values(n++), std::nullopt, v}));
+          }
+        }
+        whole_days.insert(std::string(k));
+        return absl::OkStatus();
+      }));
   ECOPLAN_RETURN_IF_ERROR(common::ScanPrefix(
       *db_, kReadings, "", [&](const rocksdb::Slice& key, const rocksdb::Slice& value) {
-        storage::ReadingRecord record;
-        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "reading", key));
         std::vector<absl::string_view> parts =
             absl::StrSplit(absl::string_view(key.data(), key.size()), '/');
-        int p = -1;
         absl::CivilHour hour;
         if (parts.size() != 3 || parts[1].size() != 1 || parts[1][0] < '0' ||
             parts[1][0] >= '0' + kPollutantCount || !absl::ParseCivilTime(parts[2], &hour)) {
           return absl::DataLossError(absl::StrCat("malformed reading key ", key.ToString()));
         }
-        p = parts[1][0] - '0';
-        pending.push_back({std::string(parts[0]), static_cast<Pollutant>(p), hour, record.value(),
-                           std::nullopt, VerificationFromProto(record.verification())});
-        if (pending.size() >= chunk) {
-          ECOPLAN_RETURN_IF_ERROR(fn(std::move(pending)));
-          pending.clear();
+        if (whole_days.contains(absl::StrCat(parts[0], "/", DayText(absl::CivilDay(hour))))) {
+          return absl::OkStatus();  // superseded by its station-day's record
         }
-        return absl::OkStatus();
+        storage::ReadingRecord record;
+        ECOPLAN_RETURN_IF_ERROR(common::ParseRecord(value, &record, "reading", key));
+        const int p = parts[1][0] - '0';
+        return add({std::string(parts[0]), static_cast<Pollutant>(p), hour, record.value(),
+                    std::nullopt, VerificationFromProto(record.verification())});
       }));
   if (!pending.empty()) return fn(std::move(pending));
   return absl::OkStatus();

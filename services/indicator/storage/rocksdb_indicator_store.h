@@ -28,10 +28,14 @@ namespace ecoplan::indicator {
 //   revisions:   <plan_id>/<indicator_id>/<rev: u64 BE>       → storage.RevisionRecord (audit trail)
 //   stations:    <station_id>                                → storage.StationRecord
 //   readings:    <station_id>/<pollutant digit>/<YYYY-MM-DDTHH> → storage.ReadingRecord
-//                (one key per station, pollutant and hour: a re-send overwrites it)
+//                (one key per station, pollutant and hour: written by older releases, read
+//                at start for the station-days whose daily record does not hold its readings;
+//                never written now)
 //   corrections: <station_id>/<pollutant digit>/<YYYY-MM-DDTHH>/<micros: u64 BE>
 //                                                            → storage.CorrectionRecord
 //   daily:       <station_id>/<YYYY-MM-DD>                   → storage.StationDayRecord
+//                (its daily values and, holds_readings, all its hourly readings: an
+//                ingestion rewrites each station-day it touches whole, from memory)
 //   reported:    <plan_id>/<indicator_id>/<YYYY-MM-DD>       → storage.ReportedValueRecord
 //   value_corrections: <plan_id>/<indicator_id>/<YYYY-MM-DD>/<micros: u64 BE>
 //                                                            → storage.ValueCorrectionRecord
@@ -62,8 +66,8 @@ namespace ecoplan::indicator {
 // Commit commit it, so an entity, its indexes and its events are applied in
 // one synced WriteBatch. The event followers commit ToWrite's request with
 // their cursor instead (registry_plan_follower.cc, progress_follower.cc).
-// Readings, corrections and the touched daily values of an ingestion batch go
-// in one WriteRequest.
+// The corrections and the touched station-days (daily values and readings) of
+// an ingestion batch go in one WriteRequest.
 // The code is one file per concept: reads (rocksdb_indicator_store.cc), entity
 // writes (_put.cc), the progress ledger (_ledger.cc), calendars and holidays
 // (_calendar.cc), a Change as one write (_write.cc); shared keys in
@@ -132,11 +136,14 @@ class RocksDbIndicatorStore final : public IndicatorStore {
   absl::Status PutRevision(common::WriteRequest& w, const Indicator& indicator,
                            const IndicatorRevision& revision) const;
   absl::Status PutStation(common::WriteRequest& w, const Station& station) const;
-  // The readings, and a correction record for each write with a previous value.
+  // A correction record for each write with a previous value (the readings
+  // themselves are stored with their station-day: PutStationDays).
   absl::Status PutReadings(common::WriteRequest& w, const std::vector<ReadingWrite>& writes,
                            absl::Time now, absl::string_view actor = "",
                            absl::string_view call = "") const;
-  absl::Status PutStationDays(common::WriteRequest& w, const std::vector<StationDay>& days) const;
+  // Each station-day's record: its daily values and every hourly reading.
+  absl::Status PutStationDays(common::WriteRequest& w,
+                              const std::vector<StationDayWrite>& days) const;
   absl::Status PutReportedValue(common::WriteRequest& w, absl::string_view plan_id,
                                 absl::string_view id, absl::CivilDay day, double value,
                                 absl::string_view source) const;

@@ -20,7 +20,6 @@ using store_keys::kDaily;
 using store_keys::kIndicators;
 using store_keys::kMeta;
 using store_keys::kPlanViews;
-using store_keys::kReadings;
 using store_keys::kReported;
 using store_keys::kReports;
 using store_keys::kRevisions;
@@ -59,36 +58,35 @@ absl::Status RocksDbIndicatorStore::PutReadings(common::WriteRequest& w,
                                                 const std::vector<ReadingWrite>& writes,
                                                 absl::Time now, absl::string_view actor,
                                                 absl::string_view call) const {
-  rocksdb::ColumnFamilyHandle* readings = db_->Cf(kReadings);
+  // The readings themselves are in their station-day's record (PutStationDays).
   rocksdb::ColumnFamilyHandle* corrections = db_->Cf(kCorrections);
   const std::string suffix = common::EncodeUint64(static_cast<uint64_t>(absl::ToUnixMicros(now)));
-  storage::ReadingRecord record;
   for (const ReadingWrite& r : writes) {
-    const std::string key = ReadingKey(r.station, r.pollutant, r.hour);
-    record.set_value(r.value);
-    record.set_verification(VerificationToProto(r.verification));
-    ECOPLAN_RETURN_IF_ERROR(Put(w.batch, readings, key, record));
-    if (r.previous.has_value()) {
-      storage::CorrectionRecord c;
-      c.set_previous(*r.previous);
-      c.set_value(r.value);
-      *c.mutable_time() = common::TimeToProto(now);
-      c.set_previous_verification(
-          VerificationToProto(r.previous_verification.value_or(Verification::kProvisional)));
-      c.set_verification(VerificationToProto(r.verification));
-      c.set_actor(std::string(actor));
-      c.set_call(std::string(call));
-      ECOPLAN_RETURN_IF_ERROR(Put(w.batch, corrections, absl::StrCat(key, "/", suffix), c));
-    }
+    if (!r.previous.has_value()) continue;
+    storage::CorrectionRecord c;
+    c.set_previous(*r.previous);
+    c.set_value(r.value);
+    *c.mutable_time() = common::TimeToProto(now);
+    c.set_previous_verification(
+        VerificationToProto(r.previous_verification.value_or(Verification::kProvisional)));
+    c.set_verification(VerificationToProto(r.verification));
+    c.set_actor(std::string(actor));
+    c.set_call(std::string(call));
+    ECOPLAN_RETURN_IF_ERROR(
+        Put(w.batch, corrections,
+            absl::StrCat(ReadingKey(r.station, r.pollutant, r.hour), "/", suffix), c));
   }
   return absl::OkStatus();
 }
 
 absl::Status RocksDbIndicatorStore::PutStationDays(common::WriteRequest& w,
-                                                   const std::vector<StationDay>& days) const {
+                                                   const std::vector<StationDayWrite>& days) const {
   rocksdb::ColumnFamilyHandle* cf = db_->Cf(kDaily);
-  for (const StationDay& d : days) {
-    storage::StationDayRecord record;
+  storage::StationDayRecord record;  // reused: its fields keep their allocations
+  std::string key, value;
+  for (const StationDayWrite& write : days) {
+    const StationDay& d = write.day;
+    record.Clear();
     record.set_validity_standard(d.validity_standard);
     for (int k = 0; k < kDailyItemCount; ++k) {
       storage::DailyValueRecord* v = record.add_values();
@@ -99,8 +97,22 @@ absl::Status RocksDbIndicatorStore::PutStationDays(common::WriteRequest& w,
     }
     record.set_audited_hours(d.verification.audited_hours);
     record.set_provisional_hours(d.verification.provisional_hours);
-    ECOPLAN_RETURN_IF_ERROR(
-        Put(w.batch, cf, absl::StrCat(d.station_id, "/", DayText(d.day)), record));
+    for (int p = 0; p < kPollutantCount; ++p) {
+      const HourSlots& slots = write.readings.slots[p];
+      if (slots.present == 0) continue;
+      storage::HourlySeriesRecord* series = record.add_hours();
+      series->set_pollutant(p);
+      series->set_present(slots.present);
+      series->set_audited(write.readings.audited[p] & slots.present);
+      for (int h = 0; h < 24; ++h) {
+        if (slots.has(h)) series->add_values(slots.values[h]);
+      }
+    }
+    record.set_holds_readings(true);
+    key = absl::StrCat(d.station_id, "/", DayText(d.day));
+    value.clear();
+    record.AppendToString(&value);
+    ECOPLAN_RETURN_IF_ERROR(common::FromRocksDb(w.batch.Put(cf, key, value), "put"));
   }
   return absl::OkStatus();
 }

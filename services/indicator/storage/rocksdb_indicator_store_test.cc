@@ -1,8 +1,11 @@
 #include "services/indicator/storage/rocksdb_indicator_store.h"
 
+#include <map>
 #include <memory>
+#include <tuple>
 
 #include "common/events/event_log.h"
+#include "common/storage/record_io.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
@@ -104,20 +107,26 @@ TEST_F(RocksDbIndicatorStoreTest, AFailedCommitWritesNeitherEntityNorEvent) {
   EXPECT_EQ(db_->LastEventSequence(), 0u);
 }
 
-TEST_F(RocksDbIndicatorStoreTest, AReSentReadingOverwritesItsKeyAndACorrectionIsRecorded) {
+TEST_F(RocksDbIndicatorStoreTest, AStationDayHoldsItsReadingsAndACorrectionIsRecorded) {
   const absl::CivilHour hour(2017, 1, 1, 7);
+  StationDayWrite day;
+  day.day.station_id = "Gucheng";
+  day.day.day = absl::CivilDay(2017, 1, 1);
+  day.day.validity_standard = "GB 3095-2012";
+  day.day.values[static_cast<int>(DailyItem::kPm25)] = {Validity::kInsufficientData, 100, 1};
+  day.readings.slots[static_cast<int>(Pollutant::kPm25)].Set(7, 100);
   common::WriteRequest first;
   ASSERT_OK(store_->PutReadings(first, {{"Gucheng", Pollutant::kPm25, hour, 100, std::nullopt}},
                                 absl::FromUnixSeconds(1)));
+  ASSERT_OK(store_->PutStationDays(first, {day}));
   ASSERT_OK(db_->Commit(std::move(first)).status());
   common::WriteRequest again;
   ASSERT_OK(store_->PutReadings(again, {{"Gucheng", Pollutant::kPm25, hour, 120, 100.0}},
                                 absl::FromUnixSeconds(2)));
-  StationDay day;
-  day.station_id = "Gucheng";
-  day.day = absl::CivilDay(2017, 1, 1);
-  day.validity_standard = "GB 3095-2012";
-  day.values[static_cast<int>(DailyItem::kPm25)] = {Validity::kValid, 120, 24};
+  day.day.values[static_cast<int>(DailyItem::kPm25)] = {Validity::kInsufficientData, 120, 1};
+  day.readings.slots[static_cast<int>(Pollutant::kPm25)].Set(7, 120);
+  day.readings.slots[static_cast<int>(Pollutant::kO3)].Set(23, 80);
+  day.readings.audited[static_cast<int>(Pollutant::kO3)] = 1u << 23;
   ASSERT_OK(store_->PutStationDays(again, {day}));
   ASSERT_OK(db_->Commit(std::move(again)).status());
 
@@ -127,18 +136,86 @@ TEST_F(RocksDbIndicatorStoreTest, AReSentReadingOverwritesItsKeyAndACorrectionIs
     all.insert(all.end(), chunk.begin(), chunk.end());
     return absl::OkStatus();
   }));
-  ASSERT_EQ(all.size(), 1u);
-  EXPECT_EQ(all[0].value, 120);
-  EXPECT_EQ(all[0].hour, hour);
-  EXPECT_EQ(all[0].pollutant, Pollutant::kPm25);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].pollutant, Pollutant::kO3);  // pollutant order within the day
+  EXPECT_EQ(all[0].hour, absl::CivilHour(2017, 1, 1, 23));
+  EXPECT_EQ(all[0].value, 80);
+  EXPECT_EQ(all[0].verification, Verification::kAudited);
+  EXPECT_EQ(all[1].pollutant, Pollutant::kPm25);
+  EXPECT_EQ(all[1].hour, hour);
+  EXPECT_EQ(all[1].value, 120);
+  EXPECT_EQ(all[1].verification, Verification::kProvisional);
   ASSERT_OK_AND_ASSIGN(auto corrections, store_->ListCorrections("Gucheng"));
   ASSERT_EQ(corrections.size(), 1u);
+  EXPECT_EQ(corrections[0].first, "Gucheng/5/2017-01-01T07");
   EXPECT_EQ(corrections[0].second.previous(), 100);
   EXPECT_EQ(corrections[0].second.value(), 120);
-  ASSERT_OK_AND_ASSIGN(auto stored_day, store_->GetStationDay("Gucheng", day.day));
+  ASSERT_OK_AND_ASSIGN(auto stored_day, store_->GetStationDay("Gucheng", day.day.day));
   ASSERT_TRUE(stored_day.has_value());
   EXPECT_EQ(stored_day->validity_standard(), "GB 3095-2012");
   EXPECT_EQ(stored_day->values(static_cast<int>(DailyItem::kPm25)).value(), 120);
+  EXPECT_TRUE(stored_day->holds_readings());
+  // No key per reading: the readings are in the day's record only.
+  int reading_keys = 0;
+  ASSERT_OK(
+      common::ScanPrefix(*db_, "readings", "", [&](const rocksdb::Slice&, const rocksdb::Slice&) {
+        ++reading_keys;
+        return absl::OkStatus();
+      }));
+  EXPECT_EQ(reading_keys, 0);
+}
+
+// Data written by releases that kept one "readings" key per reading (and
+// daily records without readings) still loads; a station-day rewritten since
+// is read from its record only.
+TEST_F(RocksDbIndicatorStoreTest, ReadingsOfOlderReleasesLoadUnlessTheirDayRecordHoldsThem) {
+  common::WriteRequest old;
+  auto put_old = [&](const std::string& key, double value, bool audited) {
+    storage::ReadingRecord r;
+    r.set_value(value);
+    if (audited) r.set_verification(ecoplan::indicator::v1::DATA_VERIFICATION_AUDITED);
+    ASSERT_TRUE(old.batch.Put(db_->Cf("readings"), key, r.SerializeAsString()).ok());
+  };
+  put_old("Dingling/5/2016-12-31T23", 30, false);  // a day never rewritten
+  put_old("Dingling/3/2016-12-31T10", 60, true);
+  put_old("Dingling/5/2017-01-01T00", 40, false);  // a day rewritten below
+  put_old("Dingling/5/2017-01-01T01", 41, false);
+  storage::StationDayRecord old_day;  // an older release's daily record: no readings
+  old_day.set_validity_standard("GB 3095-2012");
+  ASSERT_TRUE(
+      old.batch.Put(db_->Cf("daily"), "Dingling/2016-12-31", old_day.SerializeAsString()).ok());
+  ASSERT_OK(db_->Commit(std::move(old)).status());
+  common::WriteRequest now;
+  StationDayWrite day;
+  day.day.station_id = "Dingling";
+  day.day.day = absl::CivilDay(2017, 1, 1);
+  day.day.validity_standard = "GB 3095-2012";
+  day.readings.slots[static_cast<int>(Pollutant::kPm25)].Set(0, 40);
+  day.readings.slots[static_cast<int>(Pollutant::kPm25)].Set(1, 45);  // corrected since
+  day.readings.slots[static_cast<int>(Pollutant::kPm25)].Set(2, 50);
+  ASSERT_OK(store_->PutStationDays(now, {day}));
+  ASSERT_OK(db_->Commit(std::move(now)).status());
+
+  std::map<std::tuple<int, int, absl::CivilHour>, std::pair<double, Verification>> loaded;
+  size_t count = 0;
+  ASSERT_OK(store_->LoadReadings(2, [&](std::vector<ReadingWrite> chunk) {
+    count += chunk.size();
+    for (const ReadingWrite& r : chunk) {
+      EXPECT_EQ(r.station, "Dingling");
+      loaded[{static_cast<int>(r.pollutant), 0, r.hour}] = {r.value, r.verification};
+    }
+    return absl::OkStatus();
+  }));
+  using Value = std::pair<double, Verification>;
+  const auto pm25 = static_cast<int>(Pollutant::kPm25), o3 = static_cast<int>(Pollutant::kO3);
+  std::map<std::tuple<int, int, absl::CivilHour>, Value> expected = {
+      {{pm25, 0, absl::CivilHour(2016, 12, 31, 23)}, {30, Verification::kProvisional}},
+      {{o3, 0, absl::CivilHour(2016, 12, 31, 10)}, {60, Verification::kAudited}},
+      {{pm25, 0, absl::CivilHour(2017, 1, 1, 0)}, {40, Verification::kProvisional}},
+      {{pm25, 0, absl::CivilHour(2017, 1, 1, 1)}, {45, Verification::kProvisional}},
+      {{pm25, 0, absl::CivilHour(2017, 1, 1, 2)}, {50, Verification::kProvisional}}};
+  EXPECT_EQ(loaded, expected);
+  EXPECT_EQ(count, expected.size());  // each reading once
 }
 
 TEST_F(RocksDbIndicatorStoreTest, StationsStatusesReportsViewsAndReportedValuesRoundTrip) {
