@@ -8,31 +8,17 @@
 # Usage: baselines_smoke_test.sh path/to/loadgen
 set -uo pipefail
 LOADGEN=$1
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 D=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$D"
-}
-trap cleanup EXIT
-wait_port() {
-  for _ in $(seq 1 300); do
-    [ -s "$1" ] && cat "$1" && return 0
-    sleep 0.1
-  done
-  echo "no port in $1" >&2
-  return 1
-}
+source "$ROOT/tools/loadgen/measure_lib.sh"
+trap 'stop_started; rm -rf "$D"' EXIT
 fail() {
   echo "FAIL: $*" >&2
   exit 1
 }
-"$LOADGEN" --serve_committer=0 --db_path="$D/committer" --port_file="$D/c.port" 2>"$D/c.log" &
-PIDS+=($!)
-"$LOADGEN" --serve_point_read=0 --db_path="$D/reads" --point_read_values=100 \
-  --port_file="$D/r.port" 2>"$D/r.log" &
-PIDS+=($!)
+start_bg "$D/c.log" "$LOADGEN" --serve_committer=0 --db_path="$D/committer" --port_file="$D/c.port"
+start_bg "$D/r.log" "$LOADGEN" --serve_point_read=0 --db_path="$D/reads" \
+  --point_read_values=100 --port_file="$D/r.port"
 CP=$(wait_port "$D/c.port") || fail "committer did not start: $(cat "$D/c.log")"
 RP=$(wait_port "$D/r.port") || fail "point read did not start: $(cat "$D/r.log")"
 
