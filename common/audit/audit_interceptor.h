@@ -121,6 +121,10 @@ struct AuditCaptureOptions {
   size_t max_events_examined = 4096;
   // Throttled calls are counted apart for at most this many clients.
   size_t max_aggregated_clients = 10000;
+  // Write calls: the record goes into the batch of the change the handler
+  // commits (one synced write for both); false writes it as a second commit
+  // after the answer, as for every other recorded call.
+  bool record_in_change_batch = true;
   // The window of the aggregated records when the authenticator has no
   // RefusalThrottle (whose window is used otherwise).
   absl::Duration aggregate_window = absl::Seconds(60);
@@ -163,6 +167,9 @@ class AuditInterceptorFactory : public grpc::experimental::ServerInterceptorFact
   // call is counted into its client's aggregate instead, and proceeds at once.
   void Capture(std::function<CapturedCall()> build, uint64_t after_sequence,
                uint64_t through_sequence, std::function<void()> proceed);
+
+  // Counts one record written (ecoplan_audit_records_total).
+  void CountRecorded(const std::string& method, const std::string& code);
 
   const CallAuthenticator& authenticator() const { return *authenticator_; }
   const Clock& clock() const { return *clock_; }
