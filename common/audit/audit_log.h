@@ -21,8 +21,7 @@
 // existed have none) and continues across restarts (Open reads the last
 // record's hash). Verify walks the stored bytes and reports the first record
 // that does not follow its predecessor: a record removed, altered or moved.
-// A record whose write failed (logged as an error) also breaks the chain at
-// the next record. Removing the newest records is only visible against a
+// Removing the newest records is only visible against a
 // hash noted earlier (Verify returns the last one).
 //
 // Append-only: this class has no method that edits or deletes a record, and
