@@ -389,7 +389,13 @@ class RocksDb::Impl {
     const absl::Time now = options_.clock->Now();
     const google::protobuf::Timestamp commit_time = TimeToProto(now);
 
-    rocksdb::WriteBatch batch;
+    // Sized once: growing the group's batch by doubling copied it again and
+    // again (a group at 64 clients holds ≈ 0.5 MB). The requests' own
+    // records, their events (about as large, as they carry the entity) and
+    // an audit record each.
+    size_t reserve = 0;
+    for (const Pending& p : group) reserve += 2 * p.request.batch.GetDataSize() + 512;
+    rocksdb::WriteBatch batch(reserve);
     std::vector<absl::StatusOr<CommitResult>> results(group.size());
     std::vector<bool> contributed(group.size(), false);
     uint64_t seq = next_sequence_;
