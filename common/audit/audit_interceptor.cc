@@ -131,6 +131,93 @@ admin_v1::AuditRecord BaseRecord(const AuditInterceptorFactory& factory,
   return record;
 }
 
+// Appends to `record` the changes among `events` (in sequence order) that
+// the caller made: events up to `through_sequence` whose actor is the
+// record's subject and, when the call has a request id, whose request id is
+// the call's. Only for authenticated write calls.
+void AppendCallChanges(admin_v1::AuditRecord& record,
+                       const std::vector<ecoplan::common::v1::Event>& events,
+                       uint64_t through_sequence) {
+  uint32_t count = 0;
+  for (const ecoplan::common::v1::Event& event : events) {
+    if (event.sequence() > through_sequence) break;
+    if (event.actor() != record.actor().subject()) continue;
+    if (!record.request_id().empty() && event.request_id() != record.request_id()) continue;
+    ++count;
+    if (record.changes_size() < kMaxChanges) {
+      admin_v1::AuditChange* change = record.add_changes();
+      change->set_event_sequence(event.sequence());
+      change->set_type(CleanUtf8(event.type(), kMaxResourceBytes));
+      change->set_resource(CleanUtf8(event.resource(), kMaxResourceBytes));
+    }
+  }
+  record.set_change_count(count);
+}
+
+// The audit record of a write call, contributed to the batch of the first
+// change the call commits (CommitContributorScope around its handler): the
+// record and the change it acknowledges are one synced write. Its code is OK,
+// its time the commit time, its duration from the call's start to the commit,
+// its changes the events of that change; the rest is what the call told
+// before its handler ran (`prototype`). Close() at the answer says whether the
+// record was written; later commits of the call only count (uncovered).
+class CallRecord : public CommitContributor {
+ public:
+  struct Outcome {
+    bool written = false;            // in a change's batch, applied
+    uint64_t uncovered_commits = 0;  // other commits of the call, without the record
+  };
+
+  CallRecord(AuditLog* log, admin_v1::AuditRecord prototype, absl::Time start)
+      : log_(log), prototype_(std::move(prototype)), start_(start) {}
+
+  void Contribute(const CommitResult& result, const std::vector<ecoplan::common::v1::Event>& events,
+                  rocksdb::WriteBatch* batch) override {
+    absl::MutexLock lock(&mu_);
+    if (state_ != State::kOpen) {
+      ++uncovered_commits_;
+      return;
+    }
+    admin_v1::AuditRecord record = prototype_;
+    *record.mutable_time() = TimeToProto(result.commit_time);
+    *record.mutable_duration() = DurationToProto(result.commit_time - start_);
+    record.set_code(CodeName(grpc::StatusCode::OK));
+    if (record.call_kind() == admin_v1::AUDIT_CALL_KIND_WRITE && record.actor().authenticated()) {
+      AppendCallChanges(record, events, UINT64_MAX);
+    }
+    log_->Stamp(&record, batch);
+    state_ = State::kPending;
+  }
+
+  void Written(bool applied) override {
+    log_->GroupWritten(applied);
+    absl::MutexLock lock(&mu_);
+    if (state_ == State::kPending) state_ = applied ? State::kWritten : State::kOpen;
+  }
+
+  // At the answer: no later commit carries the record.
+  Outcome Close() {
+    absl::MutexLock lock(&mu_);
+    Outcome outcome{state_ == State::kWritten, uncovered_commits_};
+    // A commit still in flight (a handler that answered before its commit
+    // was done) keeps its record: the answer's own record is written too.
+    if (state_ != State::kPending) state_ = State::kClosed;
+    return outcome;
+  }
+
+  const admin_v1::AuditRecord& prototype() const { return prototype_; }
+
+ private:
+  enum class State { kOpen, kPending, kWritten, kClosed };
+
+  AuditLog* const log_;
+  const admin_v1::AuditRecord prototype_;
+  const absl::Time start_;
+  absl::Mutex mu_;
+  State state_ ABSL_GUARDED_BY(mu_) = State::kOpen;
+  uint64_t uncovered_commits_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
 // One call's capture. Lives as long as the call; the record is built at
 // PRE_SEND_STATUS and handed to the factory, which proceeds once it is synced
 // (or counted into its client's aggregate, for a throttled call).
@@ -156,12 +243,38 @@ class AuditInterceptor : public grpc::experimental::Interceptor {
         ExtractAuditRequestFields(*static_cast<const google::protobuf::Message*>(message),
                                   &request_id_, &resources_, &target_organization_);
       }
+      if (known_ && !read_only_ && factory_->options().record_in_change_batch &&
+          info_->type() == grpc::experimental::ServerRpcInfo::Type::UNARY &&
+          !methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+        // A write: its record goes into the batch of the change its handler
+        // commits. Built now, on the call's thread, with what the call tells
+        // before it runs; the handler runs inside Proceed() when the
+        // interceptors after this one proceed at once (they do), so the
+        // scope covers the commits it makes before returning.
+        call_record_ = std::make_shared<CallRecord>(
+            &factory_->log(), BuildRecord(grpc::Status::OK, start_time_, /*use_prototype=*/false),
+            start_time_);
+        CommitContributorScope scope(call_record_);
+        methods->Proceed();
+        return;
+      }
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
       const bool recorded = !read_only_ || always_recorded_ || IsRefusal(status.error_code());
       const bool throttled = status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED &&
                              IsThrottledMessage(status.error_message());
+      if (call_record_ != nullptr) {
+        const CallRecord::Outcome outcome = call_record_->Close();
+        if (outcome.written && status.ok() && outcome.uncovered_commits == 0) {
+          // The record was synced with the change: nothing more to write.
+          factory_->CountRecorded(method_, CodeName(status.error_code()));
+          methods->Proceed();
+          return;
+        }
+        // Otherwise (no change committed, an error after one, or more than
+        // one commit) the call's record is written on its own, as below.
+      }
       const absl::Time end_time = factory_->clock().Now();
       // This hook may run on the committer thread (a handler finishing in its
       // commit callback), so the record — token verification included — is
@@ -199,7 +312,17 @@ class AuditInterceptor : public grpc::experimental::Interceptor {
   }
 
  private:
-  admin_v1::AuditRecord BuildRecord(const grpc::Status& status, absl::Time now) const {
+  admin_v1::AuditRecord BuildRecord(const grpc::Status& status, absl::Time now,
+                                    bool use_prototype = true) const {
+    if (use_prototype && call_record_ != nullptr) {
+      // Who, from where and what: as found before the handler ran.
+      admin_v1::AuditRecord record = call_record_->prototype();
+      *record.mutable_time() = TimeToProto(now);
+      *record.mutable_duration() = DurationToProto(now - start_time_);
+      record.set_code(CodeName(status.error_code()));
+      record.set_message(CleanUtf8(status.error_message(), kMaxMessageBytes));
+      return record;
+    }
     if (!known_) {
       // Never the path itself: it is the client's free text, of any length.
       const grpc::Status unknown(status.error_code(),
@@ -229,6 +352,7 @@ class AuditInterceptor : public grpc::experimental::Interceptor {
   std::string request_id_;
   std::vector<std::string> resources_;
   std::string target_organization_;
+  std::shared_ptr<CallRecord> call_record_;  // a write's record, for the change's batch
 };
 
 }  // namespace
@@ -503,8 +627,7 @@ void AuditInterceptorFactory::Write(admin_v1::AuditRecord record, std::function<
   log_->AppendAsync(std::move(record), [this, method, code,
                                         done = std::move(done)](absl::StatusOr<uint64_t> sequence) {
     if (sequence.ok()) {
-      if (records_ != nullptr) records_->Increment({method, code});
-      if (audit_failing_.exchange(false)) logger_.Info("audit records written again");
+      CountRecorded(method, code);
     } else {
       if (failures_ != nullptr) failures_->Increment({});
       // One line per outage (a full disk refuses thousands a second); the
@@ -518,6 +641,11 @@ void AuditInterceptorFactory::Write(admin_v1::AuditRecord record, std::function<
     }
     if (done) done();
   });
+}
+
+void AuditInterceptorFactory::CountRecorded(const std::string& method, const std::string& code) {
+  if (records_ != nullptr) records_->Increment({method, code});
+  if (audit_failing_.exchange(false)) logger_.Info("audit records written again");
 }
 
 void AuditInterceptorFactory::AddChanges(admin_v1::AuditRecord& record, uint64_t after_sequence,
@@ -535,20 +663,7 @@ void AuditInterceptorFactory::AddChanges(admin_v1::AuditRecord& record, uint64_t
                   {{"method", record.method()}, {"error", events.status().ToString()}});
     return;
   }
-  uint32_t count = 0;
-  for (const ecoplan::common::v1::Event& event : *events) {
-    if (event.sequence() > through_sequence) break;
-    if (event.actor() != record.actor().subject()) continue;
-    if (!record.request_id().empty() && event.request_id() != record.request_id()) continue;
-    ++count;
-    if (record.changes_size() < kMaxChanges) {
-      admin_v1::AuditChange* change = record.add_changes();
-      change->set_event_sequence(event.sequence());
-      change->set_type(CleanUtf8(event.type(), kMaxResourceBytes));
-      change->set_resource(CleanUtf8(event.resource(), kMaxResourceBytes));
-    }
-  }
-  record.set_change_count(count);
+  AppendCallChanges(record, *events, through_sequence);
 }
 
 }  // namespace ecoplan::common

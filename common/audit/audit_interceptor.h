@@ -36,13 +36,18 @@
 // actor is the caller (and whose request id is the call's, when it has one).
 //
 // Durability: the answer (status and response) is held back until the record
-// is synced: PRE_SEND_STATUS hands the record to the RocksDb group committer
-// and proceeds only when the commit is done. A write the client saw
-// acknowledged therefore always has its audit record. The record is a second
-// commit after the change (the handlers' write paths are untouched): a crash
-// between the two leaves a change without a record and a client without an
-// answer, which retries (request ids make the retry answer with the first
-// result, and the retry is recorded). If the record cannot be written the
+// is synced. A unary write's record goes into the batch of the change its
+// handler commits: at POST_RECV_MESSAGE the interceptor builds what the call
+// tells (who, from where, what) and opens a CommitContributorScope around the
+// handler; the committer stamps the record (commit time, code OK, the change's
+// events) into the change's batch, so change and record are one synced write
+// and, when the call answers OK having made that one commit, nothing more is
+// written. Every other recorded call — refusals, calls that changed nothing,
+// an error after a change, more than one commit, a commit made from another
+// thread than the handler's — gets its record at PRE_SEND_STATUS, handed to
+// the RocksDb group committer as a commit of its own, and proceeds only when
+// that is done (docs/SECURITY.md "Audit", Durability, says which calls and
+// what a crash between the two leaves). If that record cannot be written the
 // answer still goes out, the failure is logged as an error and counted in
 // ecoplan_audit_write_failures_total.
 //
@@ -121,6 +126,10 @@ struct AuditCaptureOptions {
   size_t max_events_examined = 4096;
   // Throttled calls are counted apart for at most this many clients.
   size_t max_aggregated_clients = 10000;
+  // Write calls: the record goes into the batch of the change the handler
+  // commits (one synced write for both); false writes it as a second commit
+  // after the answer, as for every other recorded call.
+  bool record_in_change_batch = true;
   // The window of the aggregated records when the authenticator has no
   // RefusalThrottle (whose window is used otherwise).
   absl::Duration aggregate_window = absl::Seconds(60);
@@ -163,6 +172,9 @@ class AuditInterceptorFactory : public grpc::experimental::ServerInterceptorFact
   // call is counted into its client's aggregate instead, and proceeds at once.
   void Capture(std::function<CapturedCall()> build, uint64_t after_sequence,
                uint64_t through_sequence, std::function<void()> proceed);
+
+  // Counts one record written (ecoplan_audit_records_total).
+  void CountRecorded(const std::string& method, const std::string& code);
 
   const CallAuthenticator& authenticator() const { return *authenticator_; }
   const Clock& clock() const { return *clock_; }

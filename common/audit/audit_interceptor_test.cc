@@ -5,11 +5,15 @@
 #include <grpcpp/impl/codegen/client_unary_call.h>
 #include <grpcpp/impl/codegen/rpc_method.h>
 #include <gtest/gtest.h>
+#include <rocksdb/transaction_log.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -18,6 +22,7 @@
 #include "common/events/event_log.h"
 #include "common/server/run_server.h"
 #include "common/status/grpc_status.h"
+#include "common/storage/key_codec.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/admin/v1/admin_service.grpc.pb.h"
@@ -361,6 +366,139 @@ TEST_F(AuditInterceptorTest, AttributesOnlyTheCallersEventsToTheCall) {
   ASSERT_EQ(records.size(), 1u);
   ASSERT_EQ(records[0].changes_size(), 1);
   EXPECT_EQ(records[0].changes(0).event_sequence(), 2u);
+}
+
+// The keys each write batch of the write-ahead log put, in log order, as
+// (column family id, key).
+std::vector<std::set<std::pair<uint32_t, std::string>>> WalBatches(RocksDb& db) {
+  struct Keys : rocksdb::WriteBatch::Handler {
+    std::set<std::pair<uint32_t, std::string>> keys;
+    rocksdb::Status PutCF(uint32_t cf, const rocksdb::Slice& key, const rocksdb::Slice&) override {
+      keys.emplace(cf, key.ToString());
+      return rocksdb::Status::OK();
+    }
+  };
+  std::vector<std::set<std::pair<uint32_t, std::string>>> batches;
+  std::unique_ptr<rocksdb::TransactionLogIterator> it;
+  EXPECT_TRUE(db.db()->GetUpdatesSince(0, &it).ok());
+  for (; it != nullptr && it->Valid(); it->Next()) {
+    rocksdb::BatchResult batch = it->GetBatch();
+    Keys keys;
+    EXPECT_TRUE(batch.writeBatchPtr->Iterate(&keys).ok());
+    batches.push_back(std::move(keys.keys));
+  }
+  return batches;
+}
+
+TEST_F(AuditInterceptorTest, AWritesRecordIsCommittedInTheSameBatchAsItsChange) {
+  Start();
+  ASSERT_EQ(Echo(Token(Role::kAdministrator, "alice")), grpc::StatusCode::OK);
+  ASSERT_EQ(Echo(Token(Role::kReporter, "bob", "o-0000000007")),
+            grpc::StatusCode::PERMISSION_DENIED);
+  const uint32_t audit = db_->Cf("audit")->GetID();
+  const uint32_t events = db_->Cf("events")->GetID();
+  const std::pair<uint32_t, std::string> change{events, EncodeUint64(1)};
+  const std::pair<uint32_t, std::string> record_of_change{audit, EncodeUint64(1)};
+  const std::pair<uint32_t, std::string> record_of_refusal{audit, EncodeUint64(2)};
+  const std::vector<std::set<std::pair<uint32_t, std::string>>> batches = WalBatches(*db_);
+  int with_change = 0, with_refusal = 0;
+  for (const auto& keys : batches) {
+    if (keys.count(change) != 0) {
+      ++with_change;
+      // The change's event and the call's record: one write, one sync.
+      EXPECT_EQ(keys.count(record_of_change), 1u);
+    }
+    if (keys.count(record_of_refusal) != 0) {
+      ++with_refusal;
+      // A refusal changed nothing: its record is written alone.
+      EXPECT_EQ(keys.size(), 1u);
+    }
+  }
+  EXPECT_EQ(with_change, 1);
+  EXPECT_EQ(with_refusal, 1);
+  const std::vector<admin_v1::AuditRecord> records = Records();
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].code(), "OK");
+  EXPECT_EQ(records[0].actor().subject(), "alice");
+  ASSERT_EQ(records[0].changes_size(), 1);
+  EXPECT_EQ(records[0].changes(0).event_sequence(), 1u);
+  EXPECT_GE(records[0].duration().seconds() * 1000000000 + records[0].duration().nanos(), 0);
+  EXPECT_EQ(records[1].code(), "PERMISSION_DENIED");
+}
+
+TEST_F(AuditInterceptorTest, WithoutRecordsInChangeBatchesTheRecordIsASecondCommit) {
+  AuditCaptureOptions capture;
+  capture.record_in_change_batch = false;
+  factory_ = std::make_unique<AuditInterceptorFactory>(log_.get(), auth_.get(), &clock_, &metrics_,
+                                                       Logger("test"), capture);
+  service_ = std::make_unique<WritingEchoService>(auth_.get(), db_.get());
+  ServerOptions options;
+  options.host = "127.0.0.1";
+  options.port = 0;
+  options.interceptors = {factory_.get()};
+  ASSERT_OK_AND_ASSIGN(server_, RunningServer::Start(options, {service_.get()}));
+  channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                 grpc::InsecureChannelCredentials());
+  ASSERT_EQ(Echo(Token(Role::kAdministrator, "alice")), grpc::StatusCode::OK);
+  const std::pair<uint32_t, std::string> change{db_->Cf("events")->GetID(), EncodeUint64(1)};
+  const std::pair<uint32_t, std::string> record{db_->Cf("audit")->GetID(), EncodeUint64(1)};
+  int separate = 0;
+  for (const auto& keys : WalBatches(*db_)) {
+    if (keys.count(change) != 0 && keys.count(record) == 0) ++separate;
+    if (keys.count(record) != 0 && keys.count(change) == 0) ++separate;
+  }
+  EXPECT_EQ(separate, 2);
+  const std::vector<admin_v1::AuditRecord> records = Records();
+  ASSERT_EQ(records.size(), 1u);
+  ASSERT_EQ(records[0].changes_size(), 1);
+  EXPECT_EQ(records[0].changes(0).event_sequence(), 1u);
+}
+
+TEST_F(AuditInterceptorTest, TheChainVerifiesAcrossManyConcurrentWritesAndRefusals) {
+  Start();
+  const std::string alice = Token(Role::kAdministrator, "alice");
+  const std::string bob = Token(Role::kReporter, "bob", "o-0000000007");
+  constexpr int kThreads = 8, kCallsPerThread = 40;
+  std::vector<std::thread> threads;
+  std::atomic<int> unexpected{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kCallsPerThread; ++i) {
+        const bool refused = (t + i) % 5 == 0;
+        const grpc::StatusCode want =
+            refused ? grpc::StatusCode::PERMISSION_DENIED : grpc::StatusCode::OK;
+        if (Echo(refused ? bob : alice) != want) ++unexpected;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  ASSERT_EQ(unexpected.load(), 0);
+  constexpr uint64_t kCalls = kThreads * kCallsPerThread;
+
+  admin_v1::VerifyAuditLogRequest verify;
+  ASSERT_OK_AND_ASSIGN(admin_v1::VerifyAuditLogResponse verified, log_->Verify(verify));
+  EXPECT_FALSE(verified.has_broken()) << verified.broken().DebugString();
+  EXPECT_EQ(verified.records_examined(), kCalls);
+  EXPECT_EQ(verified.last_verified_sequence(), kCalls);
+
+  admin_v1::ListAuditRecordsRequest list;
+  list.set_oldest_first(true);
+  list.set_page_size(1000);
+  ASSERT_OK_AND_ASSIGN(admin_v1::ListAuditRecordsResponse page, log_->List(list));
+  ASSERT_EQ(page.records_size(), static_cast<int>(kCalls));
+  std::set<uint64_t> changed_events;
+  int ok = 0;
+  for (int i = 0; i < page.records_size(); ++i) {
+    const admin_v1::AuditRecord& r = page.records(i);
+    EXPECT_EQ(r.sequence(), static_cast<uint64_t>(i + 1));  // +1 per record, no gap
+    if (r.code() != "OK") continue;
+    ++ok;
+    // Each write's record names exactly its own change.
+    ASSERT_EQ(r.changes_size(), 1) << r.DebugString();
+    EXPECT_TRUE(changed_events.insert(r.changes(0).event_sequence()).second);
+  }
+  EXPECT_EQ(ok, static_cast<int>(db_->LastEventSequence()));
+  EXPECT_EQ(changed_events.size(), db_->LastEventSequence());
 }
 
 TEST(ExtractAuditRequestFieldsTest, TakesRequestIdAndResourceNamesNeverSecrets) {

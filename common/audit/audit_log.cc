@@ -110,29 +110,71 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(RocksDb* db, const Cloc
 }
 
 AuditLog::AuditLog(RocksDb* db, const Clock* clock, uint64_t last_sequence, std::string last_hash)
-    : db_(db), clock_(clock), last_sequence_(last_sequence), last_hash_(std::move(last_hash)) {}
+    : db_(db),
+      clock_(clock),
+      last_sequence_(last_sequence),
+      last_hash_(last_hash),
+      written_sequence_(last_sequence),
+      written_hash_(std::move(last_hash)) {}
+
+uint64_t AuditLog::Stamp(admin_v1::AuditRecord* record, rocksdb::WriteBatch* batch) {
+  const uint64_t sequence = ++last_sequence_;
+  record->set_sequence(sequence);
+  record->set_name(AuditRecordName(sequence));
+  last_hash_ = AuditChainHash(last_hash_, *record);
+  record->set_chain_hash(last_hash_);
+  batch->Put(db_->Cf(kColumnFamily), EncodeUint64(sequence), record->SerializeAsString());
+  return sequence;
+}
+
+void AuditLog::GroupWritten(bool applied) {
+  if (applied) {
+    written_sequence_ = last_sequence_;
+    written_hash_ = last_hash_;
+  } else {
+    // Nothing of the group was applied: the next group reuses its sequences.
+    last_sequence_ = written_sequence_;
+    last_hash_ = written_hash_;
+  }
+}
+
+namespace {
+
+// A record written on its own (AppendAsync): stamped at commit, in order.
+class StandaloneRecord : public CommitContributor {
+ public:
+  StandaloneRecord(AuditLog* log, admin_v1::AuditRecord record)
+      : log_(log), record_(std::move(record)) {}
+
+  void Contribute(const CommitResult&, const std::vector<ecoplan::common::v1::Event>&,
+                  rocksdb::WriteBatch* batch) override {
+    sequence_ = log_->Stamp(&record_, batch);
+  }
+  void Written(bool applied) override { log_->GroupWritten(applied); }
+
+  uint64_t sequence() const { return sequence_; }
+
+ private:
+  AuditLog* const log_;
+  admin_v1::AuditRecord record_;
+  uint64_t sequence_ = 0;
+};
+
+}  // namespace
 
 void AuditLog::AppendAsync(admin_v1::AuditRecord record,
                            std::function<void(absl::StatusOr<uint64_t>)> done) {
-  // Assigning the sequence and handing the write to the committer under one
-  // lock keeps the committer's queue in sequence order, so records become
-  // readable in order (the committer applies its queue in order).
-  absl::MutexLock lock(&mu_);
-  const uint64_t sequence = ++last_sequence_;
-  record.set_sequence(sequence);
-  record.set_name(AuditRecordName(sequence));
   if (!record.has_time()) *record.mutable_time() = TimeToProto(clock_->Now());
-  last_hash_ = AuditChainHash(last_hash_, record);
-  record.set_chain_hash(last_hash_);
+  auto contributor = std::make_shared<StandaloneRecord>(this, std::move(record));
   WriteRequest write;
-  write.batch.Put(db_->Cf(kColumnFamily), EncodeUint64(sequence), record.SerializeAsString());
+  write.contributor = contributor;
   db_->CommitAsync(std::move(write),
-                   [sequence, done = std::move(done)](absl::StatusOr<CommitResult> result) {
+                   [contributor, done = std::move(done)](absl::StatusOr<CommitResult> result) {
                      if (!result.ok()) {
                        done(result.status());
                        return;
                      }
-                     done(sequence);
+                     done(contributor->sequence());
                    });
 }
 

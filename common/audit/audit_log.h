@@ -21,18 +21,20 @@
 // existed have none) and continues across restarts (Open reads the last
 // record's hash). Verify walks the stored bytes and reports the first record
 // that does not follow its predecessor: a record removed, altered or moved.
-// A record whose write failed (logged as an error) also breaks the chain at
-// the next record. Removing the newest records is only visible against a
+// Removing the newest records is only visible against a
 // hash noted earlier (Verify returns the last one).
 //
 // Append-only: this class has no method that edits or deletes a record, and
 // no RPC does. Records live as long as the database (and its backups); there
 // is no retention limit (docs/OPERATIONS.md "Audit log").
 //
-// Sequences increase in append order. They are assigned when a record is
-// handed to the committer, so a record whose write fails leaves a gap (the
-// caller is told, and the capture logs it as an error); after a restart the
-// log continues after its last stored record.
+// Sequences increase by one per record, in commit order: the RocksDb's
+// committer thread stamps each record (sequence, name, chain hash) as it puts
+// it into the group's batch (Stamp), whether the record is written alone
+// (AppendAsync) or in the batch of the change it records (the capture's
+// CommitContributor, audit_interceptor.h). A group whose write fails gives its
+// sequences and chain state back (GroupWritten), so the log has no gaps; after
+// a restart it continues after its last stored record.
 //
 // Thread-safe. `db` and `clock` must outlive it.
 
@@ -67,11 +69,11 @@ class AuditLog {
   AuditLog(const AuditLog&) = delete;
   AuditLog& operator=(const AuditLog&) = delete;
 
-  // Stamps `record` with the next sequence, its name and — unless already set
-  // — the time, and commits it durably (synced) through the RocksDb's group
-  // committer. `done` runs on the committer thread (it must be quick) with the
-  // sequence, or with the commit's error (Unavailable after shutdown,
-  // Internal …); it is called exactly once.
+  // Stamps `record` — unless already set — with the time, and commits it
+  // durably (synced) through the RocksDb's group committer, which gives it the
+  // next sequence, its name and its chain hash. `done` runs on the committer thread (it must be
+  // quick) with the sequence, or with the commit's error (Unavailable after shutdown, Internal …);
+  // it is called exactly once.
   void AppendAsync(ecoplan::admin::v1::AuditRecord record,
                    std::function<void(absl::StatusOr<uint64_t>)> done);
   // The same, blocking until the record is synced. Not from a committer callback.
@@ -94,14 +96,25 @@ class AuditLog {
   // The database the log writes into (and whose event log the capture reads).
   RocksDb* db() const { return db_; }
 
+  // For CommitContributors, on the committer thread only: gives `record` the
+  // next sequence, its name and its chain hash, puts it into `batch` and
+  // returns the sequence. Every Stamp of a group must be followed by
+  // GroupWritten with the group's outcome before the next group's first Stamp.
+  uint64_t Stamp(ecoplan::admin::v1::AuditRecord* record, rocksdb::WriteBatch* batch);
+  // After the group's write: keeps the stamped records (applied) or gives
+  // their sequences and chain state back (not applied). Committer thread only.
+  void GroupWritten(bool applied);
+
  private:
   AuditLog(RocksDb* db, const Clock* clock, uint64_t last_sequence, std::string last_hash);
 
   RocksDb* const db_;
   const Clock* const clock_;
-  absl::Mutex mu_;  // orders sequence assignment with the hand-over to the committer
-  uint64_t last_sequence_ ABSL_GUARDED_BY(mu_);
-  std::string last_hash_ ABSL_GUARDED_BY(mu_);  // chain_hash of the last record handed over
+  // Committer thread only (set by Open before any commit).
+  uint64_t last_sequence_;     // the last record stamped
+  std::string last_hash_;      // its chain_hash
+  uint64_t written_sequence_;  // the last record written
+  std::string written_hash_;   // its chain_hash
 };
 
 // SHA-256 (32 bytes) over `previous` (the previous record's chain_hash; empty

@@ -309,6 +309,11 @@ class RocksDb::Impl {
   }
 
   void CommitAsync(WriteRequest request, DoneFn done) {
+    if (request.contributor == nullptr) {
+      if (const std::shared_ptr<CommitContributor>* current = CommitContributorScope::Current()) {
+        request.contributor = *current;
+      }
+    }
     {
       absl::MutexLock lock(&queue_mu_);
       if (!stopping_) {
@@ -384,8 +389,15 @@ class RocksDb::Impl {
     const absl::Time now = options_.clock->Now();
     const google::protobuf::Timestamp commit_time = TimeToProto(now);
 
-    rocksdb::WriteBatch batch;
+    // Sized once: growing the group's batch by doubling copied it again and
+    // again (a group at 64 clients holds ≈ 0.5 MB). The requests' own
+    // records, their events (about as large, as they carry the entity) and
+    // an audit record each.
+    size_t reserve = 0;
+    for (const Pending& p : group) reserve += 2 * p.request.batch.GetDataSize() + 512;
+    rocksdb::WriteBatch batch(reserve);
     std::vector<absl::StatusOr<CommitResult>> results(group.size());
+    std::vector<bool> contributed(group.size(), false);
     uint64_t seq = next_sequence_;
     std::string value;
     for (size_t i = 0; i < group.size(); ++i) {
@@ -401,6 +413,7 @@ class RocksDb::Impl {
         continue;
       }
       batch.PopSavePoint().PermitUncheckedError();
+      contributed[i] = p.request.contributor != nullptr;
       CommitResult result;
       result.commit_time = now;
       for (v1::Event& event : p.request.events) {
@@ -413,6 +426,9 @@ class RocksDb::Impl {
         result.last_sequence = seq;
         ++seq;
       }
+      // After the events have their sequences: the contributor (the call's
+      // audit record) may name them.
+      if (contributed[i]) p.request.contributor->Contribute(result, p.request.events, &batch);
       results[i] = result;
     }
     const uint64_t last = seq - 1;
@@ -442,6 +458,9 @@ class RocksDb::Impl {
       options_.on_group_written(s.ok() ? absl::OkStatus() : FromRocksDb(s, "group commit"));
     }
     if (s.ok() && added_events) NotifyListeners(last);
+    for (size_t i = 0; i < group.size(); ++i) {
+      if (contributed[i]) group[i].request.contributor->Written(s.ok());
+    }
     for (size_t i = 0; i < group.size(); ++i) {
       group[i].done(std::move(results[i]));
     }
@@ -493,6 +512,21 @@ class RocksDb::Impl {
   uint64_t notify_round_ ABSL_GUARDED_BY(listeners_mu_) = 0;
   uint64_t completed_round_ ABSL_GUARDED_BY(listeners_mu_) = 0;
 };
+
+namespace {
+thread_local const std::shared_ptr<CommitContributor>* current_contributor = nullptr;
+}  // namespace
+
+CommitContributorScope::CommitContributorScope(std::shared_ptr<CommitContributor> contributor)
+    : contributor_(std::move(contributor)), previous_(current_contributor) {
+  current_contributor = contributor_ != nullptr ? &contributor_ : nullptr;
+}
+
+CommitContributorScope::~CommitContributorScope() { current_contributor = previous_; }
+
+const std::shared_ptr<CommitContributor>* CommitContributorScope::Current() {
+  return current_contributor;
+}
 
 absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const RocksDbOptions& options) {
   if (options.path.empty()) return absl::InvalidArgumentError("RocksDb: empty path");

@@ -60,14 +60,6 @@ struct OpenReport {
   absl::Duration open_duration;
 };
 
-// What one logical change writes: its keys and its events, applied atomically.
-struct WriteRequest {
-  rocksdb::WriteBatch batch;
-  // Events of the change. `sequence`, `commit_time` and `source` are filled
-  // in by the committer, in commit order.
-  std::vector<ecoplan::common::v1::Event> events;
-};
-
 // Outcome of a durable commit.
 struct CommitResult {
   // Sequence of the change's first and last event; both 0 when it had none.
@@ -75,6 +67,59 @@ struct CommitResult {
   uint64_t last_sequence = 0;
   // The commit time stamped on the events.
   absl::Time commit_time;
+};
+
+// Something that adds its own records to the batch of a change, on the
+// committer thread, in commit order: the audit record of the call that makes
+// the change (common/audit/audit_log.h), whose sequence and chain hash must
+// follow the previous record's in the order the records are written.
+//
+// Contribute() runs once the request's batch is in the group and its events
+// have their sequences and commit time; it may Put into `batch` (the group's
+// batch, so its records are applied atomically with the change) and must be
+// quick. Written() then runs, before the request's `done`, with whether the
+// group's write was applied; it is not called when Contribute() was not (a
+// request refused alone, see RocksDb::Commit). Both run on the committer
+// thread only.
+class CommitContributor {
+ public:
+  virtual ~CommitContributor() = default;
+  virtual void Contribute(const CommitResult& result,
+                          const std::vector<ecoplan::common::v1::Event>& events,
+                          rocksdb::WriteBatch* batch) = 0;
+  virtual void Written(bool applied) = 0;
+};
+
+// What one logical change writes: its keys and its events, applied atomically.
+struct WriteRequest {
+  rocksdb::WriteBatch batch;
+  // Events of the change. `sequence`, `commit_time` and `source` are filled
+  // in by the committer, in commit order.
+  std::vector<ecoplan::common::v1::Event> events;
+  // Adds its records to this request's batch at commit (may be null). When
+  // null, RocksDb::CommitAsync takes the CommitContributorScope active on the
+  // calling thread, if any.
+  std::shared_ptr<CommitContributor> contributor;
+};
+
+// While alive, every WriteRequest committed from this thread without a
+// contributor of its own gets `contributor`. The audit capture opens one
+// around a call's handler, so that the change the handler commits carries the
+// call's audit record in its own batch (docs/SECURITY.md "Audit"). Scopes
+// nest (the inner one wins until it ends). Not movable; ends on its thread.
+class CommitContributorScope {
+ public:
+  explicit CommitContributorScope(std::shared_ptr<CommitContributor> contributor);
+  ~CommitContributorScope();
+  CommitContributorScope(const CommitContributorScope&) = delete;
+  CommitContributorScope& operator=(const CommitContributorScope&) = delete;
+
+  // The contributor of the innermost scope on this thread, or null.
+  static const std::shared_ptr<CommitContributor>* Current();
+
+ private:
+  std::shared_ptr<CommitContributor> contributor_;
+  const std::shared_ptr<CommitContributor>* previous_;
 };
 
 // A RocksDB database with column families, a group-committing writer and an
@@ -86,6 +131,8 @@ struct CommitResult {
 // and applies all of them in one synced write. A caller is answered only once
 // its write is on disk. Event sequences therefore become visible in order
 // with no gaps. The last sequence is also kept in "meta" under "event_seq".
+// A request's CommitContributor (the call's audit record) adds its records to
+// the same group batch, after the request's events got their sequences.
 //
 // Thread-safe. Reads go straight to RocksDB and see only committed data.
 class RocksDb {

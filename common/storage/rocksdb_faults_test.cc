@@ -191,6 +191,78 @@ TEST_F(RocksDbFaultsTest, RefusesWritesWhileFullKeepsReadingAndResumesByItself) 
       << "RocksDB's error about the full volume is in the service log";
 }
 
+// Numbers each change it is given, as the audit log numbers the records it
+// writes into changes: "c/<n>" → the change's first event sequence, n + 1 per
+// change applied, given back when the group's write fails.
+class NumberingContributor : public CommitContributor {
+ public:
+  explicit NumberingContributor(rocksdb::ColumnFamilyHandle* cf) : cf_(cf) {}
+
+  void Contribute(const CommitResult& result, const std::vector<v1::Event>&,
+                  rocksdb::WriteBatch* batch) override {
+    ++stamped_;
+    ASSERT_TRUE(
+        batch->Put(cf_, absl::StrCat("c/", stamped_), absl::StrCat(result.first_sequence)).ok());
+  }
+  void Written(bool applied) override {
+    if (applied) {
+      written_ = stamped_;
+    } else {
+      stamped_ = written_;
+    }
+  }
+
+ private:
+  rocksdb::ColumnFamilyHandle* const cf_;
+  uint64_t stamped_ = 0;  // committer thread only
+  uint64_t written_ = 0;
+};
+
+TEST_F(RocksDbFaultsTest, AContributionIsWrittenWithItsChangeOrNotAtAllAndLeavesNoGap) {
+  auto* fs = new FullDiskFs();
+  std::shared_ptr<rocksdb::FileSystem> fs_ptr(fs);
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs_ptr);
+  RocksDbOptions options = Options();
+  options.env = env.get();
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<RocksDb> db, RocksDb::Open(options));
+  auto numbering = std::make_shared<NumberingContributor>(db->Cf("items"));
+  {
+    // The scope hands the contributor to the commits made on this thread.
+    CommitContributorScope scope(numbering);
+    ASSERT_OK(db->Commit(Put(*db, "before")));
+    fs->full = true;
+    for (int i = 0; i < 5; ++i) {
+      ASSERT_FALSE(db->Commit(Put(*db, absl::StrCat("refused", i))).ok());
+    }
+    fs->full = false;
+    absl::Status resumed = absl::UnknownError("not tried");
+    for (int i = 0; i < 300 && !resumed.ok(); ++i) {
+      resumed = db->Commit(Put(*db, "after")).status();
+      if (!resumed.ok()) absl::SleepFor(absl::Milliseconds(100));
+    }
+    ASSERT_OK(resumed);
+  }
+  // Outside the scope: no contribution.
+  ASSERT_OK(db->Commit(Put(*db, "unscoped")));
+  db.reset();
+
+  options.env = nullptr;
+  ASSERT_OK_AND_ASSIGN(db, RocksDb::Open(options));
+  // The refused changes left neither their keys nor their contributions; the
+  // contributions that were written are numbered 1, 2 with no gap, each beside
+  // its change (the value is the change's event sequence).
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(db->Get("items", absl::StrCat("refused", i)).status().code(),
+              absl::StatusCode::kNotFound);
+  }
+  ASSERT_OK_AND_ASSIGN(std::string first, db->Get("items", "c/1"));
+  EXPECT_EQ(first, "1");
+  ASSERT_OK_AND_ASSIGN(std::string second, db->Get("items", "c/2"));
+  EXPECT_EQ(second, "2");
+  EXPECT_EQ(db->Get("items", "c/3").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(db->LastEventSequence(), 3u);
+}
+
 TEST_F(RocksDbFaultsTest, ReportsAnUncleanPreviousRun) {
   RocksDbOptions options = Options();
   {
