@@ -276,8 +276,12 @@ void RunningServer::Shutdown() {
   server_->Shutdown(std::chrono::system_clock::now() +
                     absl::ToChronoMilliseconds(options_.shutdown_grace));
   // The probes see NOT_SERVING until the main port has drained, then nothing:
-  // open health watches are cancelled at once.
-  if (health_server_ != nullptr) health_server_->Shutdown(std::chrono::system_clock::now());
+  // open health watches are cancelled — after a quarter second, so that the
+  // NOT_SERVING gRPC's health service writes to them (asynchronously) reaches
+  // them even when the main port had nothing to drain.
+  if (health_server_ != nullptr) {
+    health_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(250));
+  }
   if (metrics_http_ != nullptr) metrics_http_->Stop();
 }
 
