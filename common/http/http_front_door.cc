@@ -22,6 +22,7 @@
 #include <cstring>
 #include <deque>
 #include <optional>
+#include <memory>
 #include <string>
 #include <thread>
 #include <utility>
@@ -34,6 +35,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/notification.h"
 #include "common/auth/client_address.h"
 #include "common/http/connect_protocol.h"
 #include "common/http/http_rule_router.h"
@@ -275,6 +277,8 @@ struct HttpFrontDoor::Loop {
     h2o_multithread_send_message(&receiver.receiver, &posted.release()->link.message);
   }
   void Handle(std::unique_ptr<Posted> posted);
+  // Makes the loop's h2o context, queue and listener; on the loop's thread.
+  void Setup(absl::Duration keep_alive_interval);
   void Run();
 };
 
@@ -1242,6 +1246,21 @@ void HttpFrontDoor::Loop::Handle(std::unique_ptr<Posted> posted) {
   }
 }
 
+void HttpFrontDoor::Loop::Setup(absl::Duration keep_alive_interval) {
+  h2o_context_init(&ctx, h2o_evloop_create(), &shared->config);
+  accept_ctx.ctx = &ctx;
+  accept_ctx.hosts = shared->config.hosts;
+  accept_ctx.ssl_ctx = shared->ssl_ctx;
+  queue = h2o_multithread_create_queue(ctx.loop);
+  receiver.loop = this;
+  h2o_multithread_register_receiver(queue, &receiver.receiver, &OnMessages);
+  h2o_timeout_init(ctx.loop, &keep_alive,
+                   static_cast<uint64_t>(absl::ToInt64Milliseconds(keep_alive_interval)));
+  listener = h2o_evloop_socket_create(ctx.loop, listen_fd, H2O_SOCKET_FLAG_DONT_READ);
+  listener->data = this;
+  h2o_socket_read_start(listener, &OnAccept);
+}
+
 void HttpFrontDoor::Loop::Run() {
   // Before the stop: serve. After it: until every call is answered and let
   // go, for at most a few seconds (a client that stops reading must not hold
@@ -1308,25 +1327,22 @@ absl::StatusOr<std::unique_ptr<HttpFrontDoor>> HttpFrontDoor::Start(
   }
   door->port_ = port;
 
+  for (auto& loop : door->loops_) shared->loops.push_back(loop.get());
+  // Every h2o object of a loop is made on the loop's own thread: h2o 2.2 keeps
+  // the free list of its socket buffers per thread (h2o_socket_buffer_prototype
+  // is thread-local), so a socket made here — the loop's message queue, its
+  // listener — would take buffers from this thread's list while its loop reads
+  // into them, two loops at once: a heap corruption under load.
+  const absl::Duration keep_alive_interval = options.keep_alive_interval;
   for (auto& loop_ptr : door->loops_) {
     Loop* loop = loop_ptr.get();
-    shared->loops.push_back(loop);
-    h2o_context_init(&loop->ctx, h2o_evloop_create(), &shared->config);
-    loop->accept_ctx.ctx = &loop->ctx;
-    loop->accept_ctx.hosts = shared->config.hosts;
-    loop->accept_ctx.ssl_ctx = shared->ssl_ctx;
-    loop->queue = h2o_multithread_create_queue(loop->ctx.loop);
-    loop->receiver.loop = loop;
-    h2o_multithread_register_receiver(loop->queue, &loop->receiver.receiver, &OnMessages);
-    h2o_timeout_init(loop->ctx.loop, &loop->keep_alive,
-                     static_cast<uint64_t>(absl::ToInt64Milliseconds(options.keep_alive_interval)));
-    loop->listener =
-        h2o_evloop_socket_create(loop->ctx.loop, loop->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
-    loop->listener->data = loop;
-    h2o_socket_read_start(loop->listener, &OnAccept);
-  }
-  for (auto& loop : door->loops_) {
-    loop->thread = std::thread([l = loop.get()] { l->Run(); });
+    auto ready = std::make_shared<absl::Notification>();  // shared: Notify may outlast the wait
+    loop->thread = std::thread([loop, keep_alive_interval, ready] {
+      loop->Setup(keep_alive_interval);
+      ready->Notify();
+      loop->Run();
+    });
+    ready->WaitForNotification();
   }
   return door;
 }

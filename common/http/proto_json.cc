@@ -68,9 +68,10 @@ int DecodeUtf8(absl::string_view s, size_t i, uint32_t* cp) {
   return length;
 }
 
-// What a byte asks of the string writer: 0 copy it, 1 escape it (ASCII), 2 it
-// starts a sequence that may be one of the escaped code points (C2, D8, DB,
-// DC, E1, E2, EF, F0, F3), 3 a sequence never escaped (CJK text: E3..E9 …).
+// What a byte asks of the string writer: 0 copy it (plain ASCII, UTF-8
+// continuation bytes, leads of sequences never escaped: CJK text), 1 escape it
+// (ASCII), 2 it starts a sequence that may be one of the escaped code points
+// (C2, D8, DB, DC, E1, E2, EF, F0, F3).
 struct ByteClasses {
   unsigned char of[256];
   constexpr ByteClasses() : of() {
@@ -80,7 +81,6 @@ struct ByteClasses {
     of[static_cast<unsigned char>('<')] = 1;
     of[static_cast<unsigned char>('>')] = 1;
     of[0x7F] = 1;
-    for (int c = 0x80; c < 0x100; ++c) of[c] = 3;
     for (int c : {0xC2, 0xD8, 0xDB, 0xDC, 0xE1, 0xE2, 0xEF, 0xF0, 0xF3}) of[c] = 2;
   }
 };
@@ -88,16 +88,20 @@ constexpr ByteClasses kByteClasses;
 
 void AppendJsonString(absl::string_view s, std::string* out) {
   out->push_back('"');
+  const unsigned char* bytes = reinterpret_cast<const unsigned char*>(s.data());
+  const unsigned char* of = kByteClasses.of;
   size_t plain = 0;  // start of the bytes not yet copied
   for (size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    const unsigned char kind = kByteClasses.of[c];
+    // Four bytes at a time through text that needs nothing.
+    while (i + 4 <= s.size() &&
+           (of[bytes[i]] | of[bytes[i + 1]] | of[bytes[i + 2]] | of[bytes[i + 3]]) == 0) {
+      i += 4;
+    }
+    if (i >= s.size()) break;
+    const unsigned char c = bytes[i];
+    const unsigned char kind = of[c];
     if (kind == 0) {
       ++i;
-      continue;
-    }
-    if (kind == 3) {  // skip the sequence by its lead byte (a stray byte: 1)
-      i += c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
       continue;
     }
     uint32_t cp = c;
@@ -143,7 +147,7 @@ void AppendJsonString(absl::string_view s, std::string* out) {
     i += length;
     plain = i;
   }
-  out->append(s.data() + plain, s.size() - plain);  // (a truncated last sequence: i > size)
+  out->append(s.data() + plain, s.size() - plain);
   out->push_back('"');
 }
 
@@ -575,11 +579,10 @@ class WireWriter {
         if (!reader.Skip(wire_type)) return Malformed(plan.type);
         continue;
       }
-      const Field* field = f->field;
       if (f == open) {
         out_->push_back(',');
       } else {
-        if (open != nullptr) out_->push_back(open->field->is_map() ? '}' : ']');
+        if (open != nullptr) out_->push_back(open->map ? '}' : ']');
         open = nullptr;
         bool& was_seen = seen[f - plan.fields.data()];
         if (was_seen) return LeaveToReflection();  // not next to its other values
@@ -587,28 +590,28 @@ class WireWriter {
         if (!first) out_->push_back(',');
         first = false;
         out_->append(f->key);
-        if (field->is_repeated()) {
-          out_->push_back(field->is_map() ? '{' : '[');
+        if (f->repeated) {
+          out_->push_back(f->map ? '{' : '[');
           open = f;
         }
       }
       absl::Status s;
-      if (field->is_map()) {
+      if (f->map) {
         absl::string_view entry;
         if (wire_type != kLengthDelimited || !reader.LengthDelimited(&entry)) {
           return LeaveToReflection();
         }
         s = MapEntry(*f->message, entry, depth);
-      } else if (field->is_repeated() && wire_type == kLengthDelimited &&
-                 ExpectedWireType(field) != kLengthDelimited) {
+      } else if (f->repeated && wire_type == kLengthDelimited &&
+                 f->wire_type != kLengthDelimited) {
         s = Packed(*f, reader, depth);
       } else {
-        if (wire_type != ExpectedWireType(field)) return LeaveToReflection();
+        if (wire_type != f->wire_type) return LeaveToReflection();
         s = Value(*f, reader, depth);
       }
       if (!s.ok()) return s;
     }
-    if (open != nullptr) out_->push_back(open->field->is_map() ? '}' : ']');
+    if (open != nullptr) out_->push_back(open->map ? '}' : ']');
     out_->push_back('}');
     return absl::OkStatus();
   }
@@ -633,7 +636,7 @@ class WireWriter {
     uint32_t v32 = 0;
     absl::string_view span;
     bool ok = true;
-    switch (field->type()) {
+    switch (f.type) {
       case Field::TYPE_INT32:
         ok = reader.Varint(&v);
         absl::StrAppend(out_, static_cast<int32_t>(v));

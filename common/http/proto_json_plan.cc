@@ -46,6 +46,10 @@ const MessagePlan* PlanCache::BuildLocked(const pb::Descriptor* type) {
     const Field* field = type->field(i);
     FieldPlan& f = plan->fields[i];
     f.field = field;
+    f.type = field->type();
+    f.wire_type = ExpectedWireType(field);
+    f.repeated = field->is_repeated();
+    f.map = field->is_map();
     f.key.push_back('"');
     f.key.append(field->json_name());  // lowerCamel identifiers: nothing to escape
     f.key.append("\":");

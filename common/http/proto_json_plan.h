@@ -28,6 +28,11 @@ struct FieldPlan {
   const google::protobuf::FieldDescriptor* field = nullptr;
   std::string key;                       // "\"jsonName\":"
   const MessagePlan* message = nullptr;  // message fields and map entries
+  // The descriptor's answers, kept here: asking it costs a call each time.
+  google::protobuf::FieldDescriptor::Type type = google::protobuf::FieldDescriptor::TYPE_INT32;
+  int wire_type = 0;  // ExpectedWireType(field)
+  bool repeated = false;
+  bool map = false;
 };
 
 struct MessagePlan {
