@@ -21,8 +21,8 @@
 #include <chrono>
 #include <cstring>
 #include <deque>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>

@@ -602,8 +602,7 @@ class WireWriter {
           return LeaveToReflection();
         }
         s = MapEntry(*f->message, entry, depth);
-      } else if (f->repeated && wire_type == kLengthDelimited &&
-                 f->wire_type != kLengthDelimited) {
+      } else if (f->repeated && wire_type == kLengthDelimited && f->wire_type != kLengthDelimited) {
         s = Packed(*f, reader, depth);
       } else {
         if (wire_type != f->wire_type) return LeaveToReflection();
