@@ -20,18 +20,11 @@
 #include "common/http/proto_json_plan.h"
 
 namespace ecoplan::common {
+namespace proto_json {
 namespace {
 
 namespace pb = ::google::protobuf;
 using Field = pb::FieldDescriptor;
-using proto_json::FieldPlan;
-using proto_json::kFixed32;
-using proto_json::kFixed64;
-using proto_json::kLengthDelimited;
-using proto_json::kVarint;
-using proto_json::MessagePlan;
-using proto_json::PlanCache;
-using proto_json::Special;
 
 absl::Status LeaveToProtobuf() { return absl::UnimplementedError("left to protobuf's parser"); }
 
@@ -557,11 +550,13 @@ class Parser {
 };
 
 }  // namespace
+}  // namespace proto_json
 
-absl::Status JsonToWireFastPath(const pb::Descriptor* type, absl::string_view json,
+absl::Status JsonToWireFastPath(const google::protobuf::Descriptor* type, absl::string_view json,
                                 std::string* out) {
   const size_t before = out->size();
-  absl::Status parsed = Parser(json).Top(*PlanCache::Instance().For(type), out);
+  absl::Status parsed =
+      proto_json::Parser(json).Top(*proto_json::PlanCache::Instance().For(type), out);
   if (!parsed.ok()) out->resize(before);
   return parsed;
 }

@@ -13,8 +13,18 @@ PlanCache& PlanCache::Instance() {
 }
 
 const MessagePlan* PlanCache::For(const pb::Descriptor* type) {
-  absl::MutexLock lock(&mu_);
-  return BuildLocked(type);
+  // Plans are never changed or freed, so each thread keeps the ones it has
+  // looked up and takes the lock only for a type it meets the first time
+  // (every HTTP call looks up two).
+  thread_local absl::flat_hash_map<const pb::Descriptor*, const MessagePlan*> known;
+  if (auto it = known.find(type); it != known.end()) return it->second;
+  const MessagePlan* plan = nullptr;
+  {
+    absl::MutexLock lock(&mu_);
+    plan = BuildLocked(type);
+  }
+  known.emplace(type, plan);
+  return plan;
 }
 
 // A type reached again while its own plan is being made (a recursive message)

@@ -63,6 +63,8 @@ class PlanCache {
   const MessagePlan* For(const google::protobuf::Descriptor* type) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
+  PlanCache() = default;  // one per process: For's per-thread memo assumes it
+
   const MessagePlan* BuildLocked(const google::protobuf::Descriptor* type)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
