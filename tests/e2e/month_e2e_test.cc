@@ -74,6 +74,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/auth/token_minter.h"
+#include "common/testing/local_http_server.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
@@ -149,25 +150,18 @@ struct Webhook {
 
 class WebhookReceiver {
  public:
-  WebhookReceiver() {
-    server_.Post("/hooks/ecoplan", [this](const httplib::Request& req, httplib::Response& res) {
-      absl::MutexLock lock(&mu_);
-      received_.push_back({req.get_header_value("webhook-id"),
-                           req.get_header_value("webhook-timestamp"),
-                           req.get_header_value("webhook-signature"), req.body});
-      res.status = 204;
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    for (int i = 0; i < 2000 && !server_.is_running(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  }
-  ~WebhookReceiver() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string url() const { return absl::StrCat("http://127.0.0.1:", port_, "/hooks/ecoplan"); }
+  WebhookReceiver()
+      : http_([this](httplib::Server& server) {
+          server.Post("/hooks/ecoplan",
+                      [this](const httplib::Request& req, httplib::Response& res) {
+                        absl::MutexLock lock(&mu_);
+                        received_.push_back({req.get_header_value("webhook-id"),
+                                             req.get_header_value("webhook-timestamp"),
+                                             req.get_header_value("webhook-signature"), req.body});
+                        res.status = 204;
+                      });
+        }) {}
+  std::string url() const { return http_.Url("/hooks/ecoplan"); }
   std::vector<Webhook> received() const {
     absl::MutexLock lock(&mu_);
     return received_;
@@ -180,11 +174,9 @@ class WebhookReceiver {
   }
 
  private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
   mutable absl::Mutex mu_;
   std::vector<Webhook> received_ ABSL_GUARDED_BY(mu_);
+  common::LocalHttpServer http_;  // last: stops before what its handlers use goes
 };
 
 // ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/testing/local_http_server.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/notification/v1/notification_service.grpc.pb.h"
@@ -41,24 +42,16 @@ const char kSecret[] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 // Receives webhooks; answers slowly so that a kill lands mid-delivery.
 class Receiver {
  public:
-  Receiver() {
-    server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      absl::MutexLock lock(&mu_);
-      ids_.push_back(req.get_header_value("webhook-id"));
-      res.status = 204;
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    for (int i = 0; i < 2000 && !server_.is_running(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  }
-  ~Receiver() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string url() const { return absl::StrCat("http://127.0.0.1:", port_, "/hook"); }
+  Receiver()
+      : http_([this](httplib::Server& server) {
+          server.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            absl::MutexLock lock(&mu_);
+            ids_.push_back(req.get_header_value("webhook-id"));
+            res.status = 204;
+          });
+        }) {}
+  std::string url() const { return http_.Url("/hook"); }
   std::vector<std::string> ids() const {
     absl::MutexLock lock(&mu_);
     return ids_;
@@ -69,11 +62,9 @@ class Receiver {
   }
 
  private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
   mutable absl::Mutex mu_;
   std::vector<std::string> ids_;
+  common::LocalHttpServer http_;  // last: stops before what its handlers use goes
 };
 
 bool WaitFor(const std::function<bool()>& done, absl::Duration timeout) {

@@ -34,6 +34,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "common/testing/local_http_server.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/admin/v1/admin_service.grpc.pb.h"
@@ -76,34 +77,26 @@ class Receiver {
   struct Post {
     std::string id, timestamp, signature, body;
   };
-  Receiver() {
-    server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
-      absl::MutexLock lock(&mu_);
-      posts_.push_back({req.get_header_value("webhook-id"),
-                        req.get_header_value("webhook-timestamp"),
-                        req.get_header_value("webhook-signature"), req.body});
-      res.status = 204;
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    for (int i = 0; i < 2000 && !server_.is_running(); ++i) absl::SleepFor(absl::Milliseconds(1));
-  }
-  ~Receiver() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string url() const { return absl::StrCat("http://127.0.0.1:", port_, "/hook"); }
+  Receiver()
+      : http_([this](httplib::Server& server) {
+          server.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
+            absl::MutexLock lock(&mu_);
+            posts_.push_back({req.get_header_value("webhook-id"),
+                              req.get_header_value("webhook-timestamp"),
+                              req.get_header_value("webhook-signature"), req.body});
+            res.status = 204;
+          });
+        }) {}
+  std::string url() const { return http_.Url("/hook"); }
   std::vector<Post> posts() const {
     absl::MutexLock lock(&mu_);
     return posts_;
   }
 
  private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
   mutable absl::Mutex mu_;
   std::vector<Post> posts_;
+  common::LocalHttpServer http_;  // last: stops before what its handlers use goes
 };
 
 // A TCP port on 127.0.0.1 that greets like an SSH server and closes.

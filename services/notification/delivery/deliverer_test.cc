@@ -26,6 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "common/testing/local_http_server.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "services/notification/storage/rocksdb_notification_store.h"
@@ -69,43 +70,34 @@ std::string KeyBytes() {
 class Receiver {
  public:
   using Respond = std::function<void(int n, httplib::Response& res)>;
-  explicit Receiver(Respond respond) : respond_(std::move(respond)) {
-    server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
-      int n;
-      {
-        absl::MutexLock lock(&mu_);
-        n = ++requests_;
-        const std::string id = req.get_header_value("webhook-id");
-        const std::string ts = req.get_header_value("webhook-timestamp");
-        const std::string expected =
-            ReferenceSignature(KeyBytes(), absl::StrCat(id, ".", ts, ".", req.body));
-        bool valid = false;
-        for (absl::string_view sig :
-             absl::StrSplit(req.get_header_value("webhook-signature"), ' ')) {
-          if (sig == absl::StrCat("v1,", expected)) valid = true;
-        }
-        if (!valid) ++bad_signatures_;
-        arrivals_.push_back(id);
-        connections_.insert(req.remote_port);  // the client's port names its connection
-      }
-      respond_(n, res);
-    });
-    // Keep-alive as a production receiver does: many requests per connection; idle ones close
-    // after a second, so that stopping does not wait long for them.
-    server_.set_keep_alive_max_count(100000);
-    server_.set_keep_alive_timeout(1);
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    // stop() before the server runs would be lost: wait until it listens.
-    for (int i = 0; i < 2000 && !server_.is_running(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  }
-  ~Receiver() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string url() const { return absl::StrCat("http://127.0.0.1:", port_, "/hook"); }
+  explicit Receiver(Respond respond)
+      : respond_(std::move(respond)), http_([this](httplib::Server& server) {
+          server.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
+            int n;
+            {
+              absl::MutexLock lock(&mu_);
+              n = ++requests_;
+              const std::string id = req.get_header_value("webhook-id");
+              const std::string ts = req.get_header_value("webhook-timestamp");
+              const std::string expected =
+                  ReferenceSignature(KeyBytes(), absl::StrCat(id, ".", ts, ".", req.body));
+              bool valid = false;
+              for (absl::string_view sig :
+                   absl::StrSplit(req.get_header_value("webhook-signature"), ' ')) {
+                if (sig == absl::StrCat("v1,", expected)) valid = true;
+              }
+              if (!valid) ++bad_signatures_;
+              arrivals_.push_back(id);
+              connections_.insert(req.remote_port);  // the client's port names its connection
+            }
+            respond_(n, res);
+          });
+          // Keep-alive as a production receiver does: many requests per connection; idle ones close
+          // after a second, so that stopping does not wait long for them.
+          server.set_keep_alive_max_count(100000);
+          server.set_keep_alive_timeout(1);
+        }) {}
+  std::string url() const { return http_.Url("/hook"); }
   std::vector<std::string> arrivals() const {
     absl::MutexLock lock(&mu_);
     return arrivals_;
@@ -131,14 +123,12 @@ class Receiver {
 
  private:
   Respond respond_;
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
   mutable absl::Mutex mu_;
   int requests_ = 0;
   int bad_signatures_ = 0;
   std::vector<std::string> arrivals_;
   std::set<int> connections_;
+  common::LocalHttpServer http_;  // last: stops before what its handlers use goes
 };
 
 // The real store, except that the deliverer's writes of successes (a change of succeeded

@@ -20,6 +20,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/testing/local_http_server.h"
 
 namespace ecoplan::notification {
 namespace {
@@ -33,59 +34,39 @@ WebhookSecurity Security(const std::string& allowed) {
 // An HTTP receiver on 127.0.0.1 answering `status`, counting requests.
 class Receiver {
  public:
-  explicit Receiver(int status) {
-    server_.Post("/hook", [this, status](const httplib::Request&, httplib::Response& res) {
-      ++requests_;
-      res.status = status;
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    for (int i = 0; i < 2000 && !server_.is_running(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  }
-  ~Receiver() {
-    server_.stop();
-    thread_.join();
-  }
-  int port() const { return port_; }
+  explicit Receiver(int status)
+      : http_([this, status](httplib::Server& server) {
+          server.Post("/hook", [this, status](const httplib::Request&, httplib::Response& res) {
+            ++requests_;
+            res.status = status;
+          });
+        }) {}
+  int port() const { return http_.port(); }
   int requests() const { return requests_; }
 
  private:
-  httplib::Server server_;
-  int port_ = 0;
   std::atomic<int> requests_{0};
-  std::thread thread_;
+  common::LocalHttpServer http_;  // last: stops before what its handler uses goes
 };
 
 // A keep-alive HTTP receiver on 127.0.0.1 answering `status()`, counting the TCP connections
 // its requests came on (by the client's port).
 class CountingReceiver {
  public:
-  CountingReceiver() {
-    server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        ports_.insert(req.remote_port);
-        ++requests_;
-      }
-      res.status = status_;
-    });
-    server_.set_keep_alive_max_count(100000);
-    server_.set_keep_alive_timeout(1);
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    for (int i = 0; i < 2000 && !server_.is_running(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  }
-  ~CountingReceiver() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string url(const std::string& host = "127.0.0.1") const {
-    return absl::StrCat("http://", host, ":", port_, "/hook");
-  }
+  CountingReceiver()
+      : http_([this](httplib::Server& server) {
+          server.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
+            {
+              std::lock_guard<std::mutex> lock(mu_);
+              ports_.insert(req.remote_port);
+              ++requests_;
+            }
+            res.status = status_;
+          });
+          server.set_keep_alive_max_count(100000);
+          server.set_keep_alive_timeout(1);
+        }) {}
+  std::string url(const std::string& host = "127.0.0.1") const { return http_.Url("/hook", host); }
   void set_status(int status) { status_ = status; }
   int connections() const {
     std::lock_guard<std::mutex> lock(mu_);
@@ -97,13 +78,11 @@ class CountingReceiver {
   }
 
  private:
-  httplib::Server server_;
-  int port_ = 0;
   std::atomic<int> status_{204};
   mutable std::mutex mu_;
   std::set<int> ports_;
   int requests_ = 0;
-  std::thread thread_;
+  common::LocalHttpServer http_;  // last: stops before what its handler uses goes
 };
 
 // A TCP listener on 127.0.0.1 that is not HTTP: it greets every connection as
