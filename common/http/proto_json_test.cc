@@ -28,6 +28,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/http/proto_json_memo.h"
+#include "common/http/proto_json_plan.h"
 #include "ecoplan/admin/v1/admin_service.pb.h"
 #include "ecoplan/common/v1/event.pb.h"
 #include "ecoplan/indicator/v1/assessment_service.pb.h"
@@ -529,6 +531,64 @@ TEST(ProtoJsonTest, StructIsLeftToProtobuf) {
   pb::Struct s;
   std::string json;
   EXPECT_TRUE(absl::IsUnimplemented(AppendProtoJson(s, &json)));
+}
+
+// A measure printed twice on this thread is kept; printed again — in the same
+// page, in another order, beside a changed one — it reads exactly as protobuf
+// prints it, and a changed measure is printed anew.
+TEST(ProtoJsonTest, MessageValuesPrintedBeforeComeFromTheMemoAndReadAsPrintedAfresh) {
+  proto_json::JsonMemo& memo = proto_json::JsonMemo::ForThisThread();
+  memo.Clear();
+  registry::v1::ListMeasuresResponse page;
+  for (int i = 1; i <= 3; ++i) {
+    registry::v1::Measure* measure = page.add_measures();
+    measure->set_name(absl::StrCat("plans/2026/tasks/a2-t", i, "/measures/a2-t", i, "-m1"));
+    std::string text;
+    for (int k = 0; k < 8; ++k) text += "加强扬尘污染精细化管控，落实“六个百分之百”要求，";
+    measure->set_text(text);
+    measure->add_lead_organizations()->set_organization("organizations/区住房城乡建设委");
+    measure->mutable_update_time()->set_seconds(1775005200 + i);
+  }
+  const pb::Descriptor* type = registry::v1::ListMeasuresResponse::descriptor();
+  const auto expect_as_protobuf = [&](const std::string& context) {
+    std::string expected;
+    ASSERT_TRUE(pb::util::MessageToJsonString(page, &expected).ok());
+    std::string json;
+    ASSERT_TRUE(AppendWireJson(type, page.SerializeAsString(), &json).ok());
+    EXPECT_EQ(json, expected) << context;
+  };
+  for (int round = 0; round < 3; ++round) expect_as_protobuf(absl::StrCat("round ", round));
+
+  const std::string kept = page.measures(0).SerializeAsString();
+  const proto_json::MessagePlan* measure_plan =
+      proto_json::PlanCache::Instance().For(registry::v1::Measure::descriptor());
+  const std::string* memoized = memo.Find(measure_plan, kept, proto_json::JsonMemo::Hash(kept));
+  ASSERT_NE(memoized, nullptr);
+  std::string measure_json;
+  ASSERT_TRUE(pb::util::MessageToJsonString(page.measures(0), &measure_json).ok());
+  EXPECT_EQ(*memoized, measure_json);
+  EXPECT_GT(memo.kept_bytes(), kept.size());
+
+  page.mutable_measures()->SwapElements(0, 2);
+  expect_as_protobuf("another order");
+  page.mutable_measures(1)->set_text("改为：2026年9月底前完成");
+  expect_as_protobuf("one measure changed");
+  page.mutable_measures(1)->mutable_update_time()->set_seconds(1775005300);
+  expect_as_protobuf("one byte of a measure changed");
+}
+
+TEST(ProtoJsonTest, TheMemoStaysWithinItsBudget) {
+  proto_json::JsonMemo memo;
+  const std::string json(900, 'j');
+  for (int i = 0; i < 20000; ++i) {
+    const std::string bytes = absl::StrCat(i, std::string(300, 'b'));
+    const size_t hash = proto_json::JsonMemo::Hash(bytes);
+    memo.Offer(&memo, bytes, hash, json);
+    memo.Offer(&memo, bytes, hash, json);  // the second time it is kept
+    EXPECT_LE(memo.kept_bytes(), proto_json::JsonMemo::kBudgetBytes);
+    ASSERT_NE(memo.Find(&memo, bytes, hash), nullptr) << i;
+    EXPECT_EQ(memo.Find(&memo, absl::StrCat(bytes, "x"), hash), nullptr);
+  }
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/http/proto_json.h"
+#include "common/http/proto_json_memo.h"
 #include "common/http/proto_json_plan.h"
 #include "common/http/proto_json_text.h"
 
@@ -292,7 +293,7 @@ class WireWriter {
         break;
       case Field::TYPE_MESSAGE:
         if (!reader.LengthDelimited(&span)) return Malformed(field->containing_type());
-        return Message(*f.message, span, depth + 1);
+        return MessageValue(*f.message, span, depth + 1);
       default:
         return LeaveToReflection();  // groups
     }
@@ -366,6 +367,21 @@ class WireWriter {
     }
     return plan.special == Special::kTimestamp ? AppendTimestamp(seconds, nanos, out_)
                                                : AppendDuration(seconds, nanos, out_);
+  }
+
+  // A message value, from the thread's memo when it was printed before.
+  absl::Status MessageValue(const MessagePlan& plan, absl::string_view bytes, int depth) {
+    if (bytes.size() < JsonMemo::kMinBytes) return Message(plan, bytes, depth);
+    JsonMemo& memo = JsonMemo::ForThisThread();
+    const size_t hash = JsonMemo::Hash(bytes);
+    if (const std::string* json = memo.Find(&plan, bytes, hash)) {
+      out_->append(*json);
+      return absl::OkStatus();
+    }
+    const size_t start = out_->size();
+    absl::Status printed = Message(plan, bytes, depth);
+    if (printed.ok()) memo.Offer(&plan, bytes, hash, absl::string_view(*out_).substr(start));
+    return printed;
   }
 
   absl::Status Reflect(const pb::Descriptor* type, absl::string_view bytes) {

@@ -3,8 +3,8 @@
 # progress_server with their HTTP ports, then measures SubmitReport and a
 # ListMeasures page over gRPC and HTTP/1.1 JSON, alternating, and
 # prints each run's throughput and latency with the server's CPU time per call
-# (utime + stime of the server process over the run, from /proc, divided by the
-# calls it answered: warm-up calls included on both sides of the ratio).
+# (utime + stime of the server process over the measured time only, sampled by
+# `loadgen --server_pid`, divided by the calls measured).
 #
 # Usage: B=build tools/loadgen/measure_http.sh   (CONCURRENCY=64 DURATION=5s ROUNDS=2)
 set -euo pipefail
@@ -25,19 +25,15 @@ printf '%-34s %10s %9s %9s %12s\n' "what" "RPC/s" "p50 ms" "p99 ms" "server µs/
 run() {  # label pid loadgen-args...
   local label=$1 pid=$2
   shift 2
-  local before after out
-  before=$(cpu_seconds "$pid")
+  local out
   out=$("$B/tools/loadgen/loadgen" --concurrency="$C" --duration="$DURATION" --warmup=1s \
-    --registry="127.0.0.1:$RP" --output=json "$@" || true)
-  after=$(cpu_seconds "$pid")
-  python3 - "$label" "$before" "$after" "$out" "$DURATION" <<'PY'
+    --registry="127.0.0.1:$RP" --server_pid="$pid" --output=json "$@" || true)
+  python3 - "$label" "$out" <<'PY'
 import json, sys
-label, before, after, out, duration = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), json.loads(sys.argv[4]), sys.argv[5]
-seconds = float(duration.rstrip('s')) + 1.0  # the warm-up's calls are served too
-calls = out["rps"] * seconds
+label, out = sys.argv[1], json.loads(sys.argv[2])
 lat = out["latency_ms"]
 failed = "" if out["ok"] == out["count"] else f'  (not OK: {out["codes"]})'
-print(f'{label:<34} {out["rps"]:>10.0f} {lat["p50"]:>9.2f} {lat["p99"]:>9.2f} {1e6 * (after - before) / max(calls, 1):>12.0f}{failed}')
+print(f'{label:<34} {out["rps"]:>10.0f} {lat["p50"]:>9.2f} {lat["p99"]:>9.2f} {out["server_cpu_us_per_call"]:>12.0f}{failed}')
 PY
 }
 for _ in $(seq 1 "$ROUNDS"); do
