@@ -13,6 +13,9 @@
 //       --import_plan=seeds/mentougou_2026_beautiful_mentougou_action_plan.txt --subscribers=1
 //       --updates=200
 //   notification_benchmark … --subscribers=100 --receivers=100 --updates=10 --gap=200ms
+//
+// services/notification/measure_stream.sh runs it against two builds' servers,
+// alternating, with the load average of each run (docs/PERFORMANCE.md).
 
 #include <grpcpp/grpcpp.h>
 #include <httplib.h>
