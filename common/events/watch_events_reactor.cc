@@ -99,15 +99,16 @@ void WatchEventsStream::Unref() {
 
 void WatchEventsStream::Pump() {
   v1::Event event;
+  bool buffer_hint = false;
   grpc::Status status;
   Action action;
   {
     std::unique_lock<std::mutex> lock(mu_);
-    action = NextActionLocked(lock, &event, &status);
+    action = NextActionLocked(lock, &event, &buffer_hint, &status);
   }
   switch (action) {
     case Action::kWrite:
-      StartWriteEvent(std::move(event));
+      StartWriteEvent(std::move(event), buffer_hint);
       break;
     case Action::kFinish:
       FinishStream(status);
@@ -118,7 +119,7 @@ void WatchEventsStream::Pump() {
 }
 
 WatchEventsStream::Action WatchEventsStream::NextActionLocked(std::unique_lock<std::mutex>& lock,
-                                                              v1::Event* event,
+                                                              v1::Event* event, bool* buffer_hint,
                                                               grpc::Status* status) {
   while (true) {
     if (finish_called_ || writing_ || reading_) return Action::kNone;
@@ -129,12 +130,10 @@ WatchEventsStream::Action WatchEventsStream::NextActionLocked(std::unique_lock<s
       return Action::kFinish;
     }
     if (!page_.empty()) {
-      v1::Event next = std::move(page_.front());
+      *event = std::move(page_.front());
       page_.pop_front();
-      cursor_ = next.sequence();
-      // Passed over, not written: the cursor has moved on all the same.
-      if (filter_ && !filter_(next)) continue;
-      *event = std::move(next);
+      // The rest of the page follows at once; the page's last write flushes.
+      *buffer_hint = !page_.empty();
       writing_ = true;
       return Action::kWrite;
     }
@@ -158,10 +157,12 @@ WatchEventsStream::Action WatchEventsStream::NextActionLocked(std::unique_lock<s
     uint64_t expected = from + 1;
     for (v1::Event& e : *events) {
       if (e.sequence() != expected) break;
-      page_.push_back(std::move(e));
       ++expected;
+      // Passed over, not written: the cursor moves on all the same.
+      if (!filter_ || filter_(e)) page_.push_back(std::move(e));
     }
-    if (page_.empty() && !finish_requested_.has_value()) {
+    cursor_ = expected - 1;
+    if (cursor_ == from && !finish_requested_.has_value()) {
       // The sequence was committed yet its event is not there: pruned log.
       finish_requested_ = grpc::Status(
           grpc::StatusCode::DATA_LOSS,

@@ -57,14 +57,25 @@ namespace internal {
 // The state machine behind every WatchEvents reactor, independent of the
 // response type. Not for direct use: see NewWatchEventsReactor.
 //
-// It writes one event at a time. Events come from the DB in pages of
-// kPageSize (history is never loaded whole). When it has caught up it waits
-// for a commit listener call; the listener (on the DB's committer thread) does
-// no I/O and never writes to the stream: it sets a grpc::Alarm that fires at
-// once on a gRPC executor thread, which reads the next page and starts the
-// write. Nothing blocks a gRPC thread, nothing polls. The cursor only moves
-// forward by one per written event, so there are no gaps and no repeats; a
-// gap in the DB (pruned log) ends the stream with DATA_LOSS instead.
+// It has one write in flight at a time (gRPC allows no more). Events come
+// from the DB in pages of kPageSize (history is never loaded whole); the
+// filter is applied as a page is read, so the page holds only events to
+// write. Every write but the last of the page carries
+// grpc::WriteOptions::set_buffer_hint(): gRPC may then keep it in the
+// transport's buffer and complete it at once, so the events of one page (the
+// 20 notifications of one upstream event, say) leave in one transport write
+// instead of one write, and one completion hop, each. The last write of a page
+// is not hinted, so it flushes them all, and the next page is read only after
+// its completion: what a slow client makes the server hold stays bounded by
+// one page per stream.
+//
+// When it has caught up it waits for a commit listener call; the listener (on
+// the DB's committer thread) does no I/O and never writes to the stream: it
+// sets a grpc::Alarm that fires at once on a gRPC executor thread, which reads
+// the next page and starts the write. Nothing blocks a gRPC thread, nothing
+// polls. The cursor only moves forward, over each event read (written or
+// passed over by the filter), so there are no gaps and no repeats; a gap in
+// the DB (pruned log) ends the stream with DATA_LOSS instead.
 //
 // Lifetime: the object deletes itself when no one can touch it any more: gRPC
 // has called OnDone (after which the listener is removed and the hub has
@@ -95,7 +106,9 @@ class WatchEventsStream {
   // Hooks to the typed gRPC reactor. Called without `mu_` held; each call is
   // the last thing its caller does with `this`.
   virtual void SendHeaders() = 0;  // once, before any write: the stream is accepted
-  virtual void StartWriteEvent(ecoplan::common::v1::Event event) = 0;
+  // `buffer_hint`: more events of this page follow at once (see the class
+  // comment).
+  virtual void StartWriteEvent(ecoplan::common::v1::Event event, bool buffer_hint) = 0;
   virtual void FinishStream(const grpc::Status& status) = 0;
   virtual void DeleteSelf() = 0;
 
@@ -110,7 +123,7 @@ class WatchEventsStream {
   void Unref();
   // With `mu_` held: choose the next action once nothing is in flight.
   Action NextActionLocked(std::unique_lock<std::mutex>& lock, ecoplan::common::v1::Event* event,
-                          grpc::Status* status);
+                          bool* buffer_hint, grpc::Status* status);
 
   RocksDb* const db_;
   WatchEventsHub* const hub_;  // May be null.
@@ -119,8 +132,10 @@ class WatchEventsStream {
   const std::string subject_;  // Who opened it, for the hub's per-subject limit; may be empty.
 
   std::mutex mu_;
-  uint64_t cursor_ = 0;  // Sequence of the last event handed to a write.
-  std::deque<ecoplan::common::v1::Event> page_;
+  // Sequence of the last event read from the DB (into page_, or passed over
+  // by the filter): the next read starts after it.
+  uint64_t cursor_ = 0;
+  std::deque<ecoplan::common::v1::Event> page_;  // Read, accepted, not yet written.
   bool writing_ = false;
   bool reading_ = false;
   bool wake_pending_ = false;
@@ -154,10 +169,12 @@ class WatchEventsReactor final : public grpc::ServerWriteReactor<Response>,
 
  private:
   void SendHeaders() override { this->StartSendInitialMetadata(); }
-  void StartWriteEvent(ecoplan::common::v1::Event event) override {
+  void StartWriteEvent(ecoplan::common::v1::Event event, bool buffer_hint) override {
     // Only touched again after OnWriteDone, so no lock is needed.
     *response_.mutable_event() = std::move(event);
-    this->StartWrite(&response_);
+    grpc::WriteOptions options;
+    if (buffer_hint) options.set_buffer_hint();
+    this->StartWrite(&response_, options);
   }
   void FinishStream(const grpc::Status& status) override { this->Finish(status); }
   void DeleteSelf() override { delete this; }

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -353,6 +354,153 @@ TEST_F(WatchEventsReactorTest, ServerShutdownWithoutHubShutdownStillEndsStreams)
   EXPECT_FALSE(watch->reader->Read(&response));
   EXPECT_FALSE(watch->reader->Finish().ok());
   ExpectNoOpenStreams();
+}
+
+// The stream's state machine without gRPC: a fake of the typed reactor's hooks
+// records each write and its buffer hint, and the test completes the writes.
+class RecordingStream final : public internal::WatchEventsStream {
+ public:
+  struct Write {
+    uint64_t sequence;
+    bool buffer_hint;
+  };
+
+  RecordingStream(RocksDb* db, uint64_t after, EventFilter filter, std::vector<Write>* writes,
+                  std::optional<grpc::Status>* finished, bool* deleted)
+      : WatchEventsStream(db, after, nullptr, std::move(filter), ""),
+        writes_(writes),
+        finished_(finished),
+        deleted_(deleted) {
+    Start();
+  }
+
+  // Completes the write in flight; the next one, if any, starts inline.
+  void CompleteWrite() {
+    ASSERT_TRUE(in_flight_);
+    in_flight_ = false;
+    HandleWriteDone(true);
+  }
+  bool in_flight() const { return in_flight_; }
+  void Cancel() { HandleCancel(); }
+  void Done() { HandleDone(); }
+
+ private:
+  void SendHeaders() override {}
+  void StartWriteEvent(common::v1::Event event, bool buffer_hint) override {
+    ASSERT_FALSE(in_flight_) << "a second write while one is in flight";
+    in_flight_ = true;
+    writes_->push_back({event.sequence(), buffer_hint});
+  }
+  void FinishStream(const grpc::Status& status) override { *finished_ = status; }
+  void DeleteSelf() override {
+    *deleted_ = true;
+    delete this;
+  }
+
+  std::vector<Write>* writes_;
+  std::optional<grpc::Status>* finished_;
+  bool* deleted_;
+  bool in_flight_ = false;
+};
+
+class WatchEventsStreamTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    RocksDbOptions options;
+    options.path = dir_.Sub("db");
+    options.event_source = "ecoplan.testing.v1.WatchTestService";
+    absl::StatusOr<std::unique_ptr<RocksDb>> db = RocksDb::Open(options);
+    ASSERT_OK(db);
+    db_ = std::move(*db);
+  }
+
+  // One commit of `n` events, resources things/0 … things/<n-1>.
+  void CommitBatch(int n) {
+    WriteRequest request;
+    for (int i = 0; i < n; ++i) {
+      tv1::WatchEventsRequest payload;
+      request.events.push_back(MakeEvent(payload, absl::StrCat("things/", i)));
+    }
+    ASSERT_OK(db_->Commit(std::move(request)));
+  }
+
+  // Opens a stream after `after` and completes its writes until it has none
+  // left to make; returns them.
+  std::vector<RecordingStream::Write> Drain(uint64_t after, EventFilter filter = {}) {
+    std::vector<RecordingStream::Write> writes;
+    auto* stream =
+        new RecordingStream(db_.get(), after, std::move(filter), &writes, &finished_, &deleted_);
+    while (stream->in_flight()) stream->CompleteWrite();
+    stream->Cancel();
+    EXPECT_TRUE(finished_.has_value());
+    stream->Done();
+    EXPECT_TRUE(deleted_);
+    return writes;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<RocksDb> db_;
+  std::optional<grpc::Status> finished_;
+  bool deleted_ = false;
+};
+
+std::vector<uint64_t> SequencesOf(const std::vector<RecordingStream::Write>& writes) {
+  std::vector<uint64_t> out;
+  for (const auto& w : writes) out.push_back(w.sequence);
+  return out;
+}
+
+// The writes of a page but its last carry the buffer hint: gRPC may send them
+// in one transport write; the last flushes them.
+std::vector<uint64_t> UnhintedOf(const std::vector<RecordingStream::Write>& writes) {
+  std::vector<uint64_t> out;
+  for (const auto& w : writes) {
+    if (!w.buffer_hint) out.push_back(w.sequence);
+  }
+  return out;
+}
+
+TEST_F(WatchEventsStreamTest, TheEventsOfOneCommitGoOutBufferedAndTheLastFlushes) {
+  CommitBatch(20);  // One upstream event's 20 notifications, say.
+  const std::vector<RecordingStream::Write> writes = Drain(0);
+  EXPECT_EQ(SequencesOf(writes), Range(1, 20));
+  EXPECT_EQ(UnhintedOf(writes), (std::vector<uint64_t>{20}));
+}
+
+TEST_F(WatchEventsStreamTest, EachPageEndsWithAFlushSoAtMostOnePageIsBuffered) {
+  CommitBatch(300);
+  const std::vector<RecordingStream::Write> writes = Drain(10);
+  EXPECT_EQ(SequencesOf(writes), Range(11, 300));
+  // Pages of kPageSize read after 10: 11…138, 139…266, 267…300.
+  static_assert(internal::WatchEventsStream::kPageSize == 128);
+  EXPECT_EQ(UnhintedOf(writes), (std::vector<uint64_t>{138, 266, 300}));
+}
+
+TEST_F(WatchEventsStreamTest, TheLastEventAFilterAcceptsInAPageFlushes) {
+  CommitBatch(20);
+  // things/0 … things/19 are sequences 1 … 20: keep things/1, things/3 and things/5 only,
+  // so the page ends with events passed over.
+  const std::vector<RecordingStream::Write> writes = Drain(0, [](const common::v1::Event& e) {
+    return e.resource() == "things/1" || e.resource() == "things/3" || e.resource() == "things/5";
+  });
+  EXPECT_EQ(SequencesOf(writes), (std::vector<uint64_t>{2, 4, 6}));
+  EXPECT_EQ(UnhintedOf(writes), (std::vector<uint64_t>{6}));
+}
+
+TEST_F(WatchEventsStreamTest, AFinishRequestedMidPageEndsAfterTheWriteInFlight) {
+  CommitBatch(20);
+  std::vector<RecordingStream::Write> writes;
+  auto* stream = new RecordingStream(db_.get(), 0, {}, &writes, &finished_, &deleted_);
+  stream->CompleteWrite();  // 1 done, 2 in flight.
+  stream->Cancel();
+  EXPECT_FALSE(finished_.has_value());  // Not while a write is in flight.
+  stream->CompleteWrite();
+  ASSERT_TRUE(finished_.has_value());
+  EXPECT_EQ(finished_->error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_FALSE(stream->in_flight());
+  EXPECT_EQ(SequencesOf(writes), Range(1, 2));  // The rest of the page is dropped.
+  stream->Done();
+  EXPECT_TRUE(deleted_);
 }
 
 }  // namespace

@@ -13,6 +13,9 @@
 //       --import_plan=seeds/mentougou_2026_beautiful_mentougou_action_plan.txt --subscribers=1
 //       --updates=200
 //   notification_benchmark … --subscribers=100 --receivers=100 --updates=10 --gap=200ms
+//
+// services/notification/measure_stream.sh runs it against two builds' servers,
+// alternating, with the load average of each run (docs/PERFORMANCE.md).
 
 #include <grpcpp/grpcpp.h>
 #include <httplib.h>
@@ -20,6 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -315,6 +319,23 @@ int main(int argc, char** argv) {
     if (c != committed.end()) follow_stats.Record(t - c->second, "OK");
   }
   for (absl::Duration d : commit_to_stream) publish_stats.Record(d, "OK");
+  // How far apart one upstream event's notifications arrive on the stream
+  // (last − first): what writing them one by one, each in its own gRPC write,
+  // adds to the last of them.
+  LoadStats spread_stats;
+  {
+    std::map<int64_t, std::pair<absl::Time, absl::Time>> span;  // seq → (first, last)
+    for (const auto& [seq, t] : stream_arrivals) {
+      auto [it, fresh] = span.try_emplace(seq, t, t);
+      if (!fresh) {
+        it->second.first = std::min(it->second.first, t);
+        it->second.second = std::max(it->second.second, t);
+      }
+    }
+    for (const auto& [seq, first_last] : span) {
+      spread_stats.Record(first_last.second - first_last.first, "OK");
+    }
+  }
   for (const auto& [seq, t] : stream_arrivals) {
     auto c = committed.find(seq);
     if (c != committed.end()) stream_stats.Record(t - c->second, "OK");
@@ -336,6 +357,10 @@ int main(int argc, char** argv) {
                           .c_str());
   std::printf("%s\n", publish_stats
                           .ToText("  of which notification commit→stream",
+                                  absl::GetFlag(FLAGS_notification), 1, absl::Now() - load_start)
+                          .c_str());
+  std::printf("%s\n", spread_stats
+                          .ToText("one event's notifications, first→last on the stream",
                                   absl::GetFlag(FLAGS_notification), 1, absl::Now() - load_start)
                           .c_str());
   std::printf("%s\n", webhook_stats
