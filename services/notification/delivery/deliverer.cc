@@ -1,6 +1,5 @@
 #include "services/notification/delivery/deliverer.h"
 
-#include <google/protobuf/util/json_util.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -8,12 +7,9 @@
 #include <algorithm>
 #include <chrono>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
 #include "services/notification/domain/webhook_signature.h"
-#include "services/notification/proto_mapping.h"
 
 namespace ecoplan::notification {
 
@@ -53,22 +49,6 @@ void Deliverer::ExportLocked(const std::string& id, const Queue& q) {
 }
 
 Deliverer::~Deliverer() { Stop(); }
-
-std::string Deliverer::Body(const Notification& n, absl::Time now) {
-  std::string data;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  const v1::Notification proto = ToProto(n);
-  (void)google::protobuf::util::MessageToJsonString(proto, &data, options);
-  // Typed by what happened, so a receiver routes without reading the data:
-  // "notification.supervision_reply_overdue", "notification.report_overdue" …
-  absl::string_view kind = v1::NotificationKind_Name(proto.kind());
-  absl::ConsumePrefix(&kind, "NOTIFICATION_KIND_");
-  return absl::StrCat(R"({"type":"notification.)", absl::AsciiStrToLower(kind),
-                      R"(","timestamp":")",
-                      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", now, absl::UTCTimeZone()),
-                      R"(","data":)", data, "}");
-}
 
 void Deliverer::Start(const std::vector<Subscription>& subscriptions,
                       const std::vector<Delivery>& pending) {
@@ -308,7 +288,7 @@ WebhookResult Deliverer::Send(const Subscription& subscription, const Delivery& 
   request.webhook_id = delivery.webhook_id;
   request.connection_key = subscription.id;
   request.timestamp = absl::ToUnixSeconds(started);
-  request.body = Body(*notification, started);
+  request.body = bodies_.For(*notification, started);
   std::vector<std::string> keys;
   for (const Secret& s : subscription.secrets) {
     if (!s.expire_time.has_value() || *s.expire_time > started) keys.push_back(s.key);

@@ -57,6 +57,7 @@
 #include "common/log/log.h"
 #include "common/server/metrics.h"
 #include "common/time/clock.h"
+#include "services/notification/delivery/webhook_body.h"
 #include "services/notification/delivery/webhook_sender.h"
 #include "services/notification/domain/notifier.h"
 
@@ -109,11 +110,6 @@ class Deliverer final : public DeliverySink {
   void RetryNow(const std::string& subscription_id) override;
 
   DelivererStats stats() const;
-
-  // The JSON body of a notification (Standard Webhooks payload:
-  // {"type":"notification.<kind>","timestamp":…,"data":{…}}, the kind in lower
-  // case without its prefix, e.g. "notification.supervision_reply_overdue").
-  static std::string Body(const Notification& notification, absl::Time now);
 
  private:
   struct Queue {
@@ -169,6 +165,7 @@ class Deliverer final : public DeliverySink {
   WebhookSender* const sender_;
   const common::Clock* const clock_;
   const DelivererOptions options_;
+  WebhookBodies bodies_;  // each notification's JSON, printed once for its subscriptions
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

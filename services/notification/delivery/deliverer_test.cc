@@ -652,20 +652,5 @@ TEST_F(DelivererTest, PendingDeliveriesAreSentAgainAfterARestart) {
 }
 
 }  // namespace
-TEST(DelivererBodyTest, TheTypeNamesTheKind) {
-  Notification n;
-  n.number = 7;
-  n.kind = Kind::kReportOverdue;
-  n.recipient = "o-1";
-  const absl::Time now = absl::FromUnixSeconds(1780000000);
-  std::string body = Deliverer::Body(n, now);
-  EXPECT_TRUE(absl::StartsWith(body, R"({"type":"notification.report_overdue","timestamp":")"))
-      << body;
-  EXPECT_TRUE(absl::StrContains(body, R"("kind":"NOTIFICATION_KIND_REPORT_OVERDUE")")) << body;
-  n.kind = Kind::kSupervisionReplyOverdue;  // 催办
-  body = Deliverer::Body(n, now);
-  EXPECT_TRUE(absl::StartsWith(body, R"({"type":"notification.supervision_reply_overdue",)"))
-      << body;
-}
 
 }  // namespace ecoplan::notification
