@@ -267,4 +267,55 @@ absl::StatusOr<MeasurePage> ListMatchingMeasures(const std::vector<Task>& tasks,
   return result;
 }
 
+MeasuresByOrganization IndexMeasuresByOrganization(const std::vector<Task>& tasks) {
+  MeasuresByOrganization index;
+  for (size_t t = 0; t < tasks.size(); ++t) {
+    const Task& task = tasks[t];
+    for (size_t m = 0; m < task.measures.size(); ++m) {
+      const Measure& measure = task.measures[m];
+      const std::pair<uint32_t, uint32_t> position(static_cast<uint32_t>(t),
+                                                   static_cast<uint32_t>(m));
+      auto add = [&](const std::string& org_id) {
+        if (org_id.empty()) return;
+        std::vector<std::pair<uint32_t, uint32_t>>& positions = index[org_id];
+        // Named twice by one measure (lead and responsible, or in two groups): once.
+        if (positions.empty() || positions.back() != position) positions.push_back(position);
+      };
+      for (const std::vector<OrgRef>* refs : {&measure.leads, &measure.responsibles}) {
+        for (const OrgRef& ref : *refs) {
+          add(ref.org_id);
+          for (const std::string& member : ref.member_ids) add(member);
+        }
+      }
+    }
+  }
+  return index;
+}
+
+absl::StatusOr<MeasurePage> ListMatchingMeasures(const std::vector<Task>& tasks,
+                                                 const MeasuresByOrganization& by_organization,
+                                                 const MeasureQuery& query,
+                                                 absl::string_view parent,
+                                                 const PageRequest& page) {
+  if (query.organization_id.empty()) return ListMatchingMeasures(tasks, query, parent, page);
+  absl::StatusOr<PageBuilder> builder = StartPage(query, parent, page, kMeasurePageLimits);
+  if (!builder.ok()) return builder.status();
+  MeasurePage result;
+  auto it = by_organization.find(query.organization_id);
+  if (it != by_organization.end()) {
+    // The candidates in plan order, as the full walk would meet them: every
+    // measure that matches names the organization, so the same ones are taken.
+    for (const auto& [t, m] : it->second) {
+      const Task& task = tasks[t];
+      const Measure& measure = task.measures[m];
+      if (Matches(query, task, measure) && builder->Take(t, measure.ordinal)) {
+        result.measures.emplace_back(&measure, &task);
+      }
+    }
+  }
+  result.total_size = builder->total();
+  result.next_page_token = builder->next_page_token();
+  return result;
+}
+
 }  // namespace ecoplan::registry
