@@ -273,18 +273,20 @@ MeasuresByOrganization IndexMeasuresByOrganization(const std::vector<Task>& task
     const Task& task = tasks[t];
     for (size_t m = 0; m < task.measures.size(); ++m) {
       const Measure& measure = task.measures[m];
-      const std::pair<uint32_t, uint32_t> position(static_cast<uint32_t>(t),
-                                                   static_cast<uint32_t>(m));
-      auto add = [&](const std::string& org_id) {
+      auto add = [&](const std::string& org_id, bool lead) {
         if (org_id.empty()) return;
-        std::vector<std::pair<uint32_t, uint32_t>>& positions = index[org_id];
-        // Named twice by one measure (lead and responsible, or in two groups): once.
-        if (positions.empty() || positions.back() != position) positions.push_back(position);
+        std::vector<OrganizationMention>& mentions = index[org_id];
+        // Named twice by one measure (lead and responsible, or in two groups): one mention.
+        if (mentions.empty() || mentions.back().task_index != t ||
+            mentions.back().measure_index != m) {
+          mentions.push_back({static_cast<uint32_t>(t), static_cast<uint32_t>(m), false, false});
+        }
+        (lead ? mentions.back().lead : mentions.back().responsible) = true;
       };
-      for (const std::vector<OrgRef>* refs : {&measure.leads, &measure.responsibles}) {
-        for (const OrgRef& ref : *refs) {
-          add(ref.org_id);
-          for (const std::string& member : ref.member_ids) add(member);
+      for (const bool lead : {true, false}) {
+        for (const OrgRef& ref : lead ? measure.leads : measure.responsibles) {
+          add(ref.org_id, lead);
+          for (const std::string& member : ref.member_ids) add(member, lead);
         }
       }
     }
@@ -303,12 +305,20 @@ absl::StatusOr<MeasurePage> ListMatchingMeasures(const std::vector<Task>& tasks,
   MeasurePage result;
   auto it = by_organization.find(query.organization_id);
   if (it != by_organization.end()) {
-    // The candidates in plan order, as the full walk would meet them: every
-    // measure that matches names the organization, so the same ones are taken.
-    for (const auto& [t, m] : it->second) {
-      const Task& task = tasks[t];
-      const Measure& measure = task.measures[m];
-      if (Matches(query, task, measure) && builder->Take(t, measure.ordinal)) {
+    // The organization's part of the filter is answered by the index; the
+    // rest by Matches. The candidates come in plan order, as the full walk
+    // meets them, so the same measures are taken.
+    MeasureQuery rest = query;
+    rest.organization_id.clear();
+    const OrgRole role = query.input.role;
+    for (const OrganizationMention& mention : it->second) {
+      if ((role == OrgRole::kLead && !mention.lead) ||
+          (role == OrgRole::kResponsible && !mention.responsible)) {
+        continue;
+      }
+      const Task& task = tasks[mention.task_index];
+      const Measure& measure = task.measures[mention.measure_index];
+      if (Matches(rest, task, measure) && builder->Take(mention.task_index, measure.ordinal)) {
         result.measures.emplace_back(&measure, &task);
       }
     }

@@ -111,18 +111,23 @@ absl::StatusOr<MeasurePage> ListMatchingMeasures(const std::vector<Task>& tasks,
                                                  const MeasureQuery& query,
                                                  absl::string_view parent, const PageRequest& page);
 
-// Where each organization is named in a plan: for each organization id, the
-// positions (task index, measure index), in plan order, of the measures that
-// name it among their leads or responsibles, as itself or as a member of a
-// group. Measures of no organization are in none.
-using MeasuresByOrganization =
-    absl::flat_hash_map<std::string, std::vector<std::pair<uint32_t, uint32_t>>>;
+// Where each organization is named in a plan: for each organization id, in
+// plan order, the measures that name it among their leads or responsibles
+// (as itself or as a member of a group), and in which role. Measures of no
+// organization are in none.
+struct OrganizationMention {
+  uint32_t task_index;
+  uint32_t measure_index;  // in the task's measures
+  bool lead;               // named among the leads
+  bool responsible;        // named among the responsibles
+};
+using MeasuresByOrganization = absl::flat_hash_map<std::string, std::vector<OrganizationMention>>;
 MeasuresByOrganization IndexMeasuresByOrganization(const std::vector<Task>& tasks);
 
 // The same page as ListMatchingMeasures(tasks, query, parent, page), found
 // through `by_organization` (IndexMeasuresByOrganization(tasks)) when the
 // query names an organization: only the measures that name it are matched,
-// rather than every measure of the plan.
+// rather than every measure of the plan, their role read from the index.
 absl::StatusOr<MeasurePage> ListMatchingMeasures(const std::vector<Task>& tasks,
                                                  const MeasuresByOrganization& by_organization,
                                                  const MeasureQuery& query,
