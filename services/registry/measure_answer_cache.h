@@ -105,7 +105,8 @@ class MeasureAnswerCache {
   };
 
   // The entry for `plan_id` at `version`, made (and an older one replaced) if needed.
-  std::shared_ptr<Entry> EntryFor(absl::string_view plan_id, const std::shared_ptr<const void>& version);
+  std::shared_ptr<Entry> EntryFor(absl::string_view plan_id,
+                                  const std::shared_ptr<const void>& version);
 
   const Options options_;
   mutable absl::Mutex mu_;
