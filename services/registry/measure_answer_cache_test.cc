@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/testing/status_matchers.h"
@@ -169,6 +170,40 @@ TEST_F(MeasureAnswerCacheTest, StaysWithinItsBoundsAndStillAnswersTheSameBytes) 
   unversioned.next_page_token = page.next_page_token;
   EncodeAndCompare(cache, unversioned);
   EXPECT_EQ(cache.plan_count(), 0u);
+}
+
+// Calls encode pages of two versions of the plan at once (the entry replaced
+// back and forth); every answer is the fresh one's bytes.
+TEST_F(MeasureAnswerCacheTest, ConcurrentCallsOfTwoVersionsEachGetTheirOwnBytes) {
+  MeasureAnswerCache cache;
+  const MeasurePage old_page = List({}, {100, ""});
+  MeasureUpdate update;
+  update.plan_id = plan_id_;
+  update.measure_id = old_page.measures[3].first->id;
+  update.checkpoint_phrases = std::vector<std::string>{"按季度"};
+  update.etag = "r0";
+  update.reason = "调度会调整";
+  ASSERT_OK(registry_.UpdateMeasure(update, {"u-1", "admin"}));
+  const MeasurePage new_page = List({}, {100, ""});
+  const std::string old_bytes = FreshListMeasuresResponse(plan_id_, old_page).SerializeAsString();
+  const std::string new_bytes = FreshListMeasuresResponse(plan_id_, new_page).SerializeAsString();
+  ASSERT_NE(old_bytes, new_bytes);
+
+  std::vector<std::thread> threads;
+  std::vector<int> wrong(8, 0);
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        const bool old_version = (t + i) % 2 == 0;
+        const std::string bytes =
+            cache.Encode(plan_id_, old_version ? old_page : new_page).ToString();
+        if (bytes != (old_version ? old_bytes : new_bytes)) ++wrong[t];
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(wrong, std::vector<int>(8, 0));
+  EXPECT_EQ(cache.plan_count(), 1u);
 }
 
 }  // namespace
