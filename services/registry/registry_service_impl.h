@@ -8,6 +8,7 @@
 #include "common/events/watch_events_reactor.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "services/registry/domain/task_registry.h"
+#include "services/registry/measure_answer_cache.h"
 
 namespace ecoplan::registry {
 
@@ -21,6 +22,12 @@ namespace ecoplan::registry {
 // authenticates and authorizes the caller with `auth` against RegistryPolicy()
 // (UNAUTHENTICATED, PERMISSION_DENIED, RESOURCE_EXHAUSTED); the caller's
 // subject is the actor of each change. All pointers must outlive the service.
+//
+// ListMeasures answers bytes: its handler is registered with a v1 request and
+// a grpc::ByteBuffer answer, filled from each measure's encoding kept once per
+// plan version (MeasureAnswerCache), byte for byte what the v1 answer would
+// serialize to. Interceptors see the typed request as for every other method
+// (audit reads its fields); none reads an answer message.
 class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
  public:
   RegistryServiceImpl(TaskRegistry* registry, common::SerialExecutor* reader, common::RocksDb* db,
@@ -33,7 +40,6 @@ class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
   ECOPLAN_UNARY_RPC(GetTask);
   ECOPLAN_UNARY_RPC(ListTasks);
   ECOPLAN_UNARY_RPC(GetMeasure);
-  ECOPLAN_UNARY_RPC(ListMeasures);
   ECOPLAN_UNARY_RPC(UpdateMeasure);
   ECOPLAN_UNARY_RPC(ListMeasureRevisions);
   ECOPLAN_UNARY_RPC(CreateSupervisionTask);
@@ -44,11 +50,17 @@ class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
       grpc::CallbackServerContext* ctx, const v1::WatchEventsRequest* request) override;
 
  private:
+  // ListMeasures, answered as the serialized v1::ListMeasuresResponse.
+  grpc::ServerUnaryReactor* ListMeasuresAsBytes(grpc::CallbackServerContext* ctx,
+                                                const v1::ListMeasuresRequest* request,
+                                                grpc::ByteBuffer* response);
+
   TaskRegistry* const registry_;
   common::SerialExecutor* const reader_;
   common::RocksDb* const db_;
   common::WatchEventsHub* const watch_hub_;
   const common::CallAuthenticator* const auth_;
+  MeasureAnswerCache measure_answers_;
 };
 
 }  // namespace ecoplan::registry

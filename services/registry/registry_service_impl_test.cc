@@ -3,6 +3,7 @@
 
 #include "services/registry/registry_service_impl.h"
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -10,6 +11,7 @@
 #include <memory>
 #include <sstream>
 
+#include "absl/synchronization/notification.h"
 #include "common/auth/call_authenticator.h"
 #include "common/server/run_server.h"
 #include "common/testing/status_matchers.h"
@@ -191,6 +193,83 @@ TEST_F(RegistryServiceImplTest, MapsCheckpointsBothWays) {
   EXPECT_EQ(updated.measure().checkpoints(0).due_dates_size(), 3);  // June, September, December
   EXPECT_EQ(updated.measure().checkpoints(0).text_offset(), -1);
   EXPECT_TRUE(updated.measure().checkpoints_corrected());
+}
+
+// ListMeasures is answered from bytes kept per plan version (MeasureAnswerCache):
+// on the wire, the bytes of the v1 answer built fresh, before and after a
+// correction makes a new version of the plan.
+TEST_F(RegistryServiceImplTest, AnswersAMeasurePageWithTheBytesOfTheFreshAnswer) {
+  const v1::Plan plan = Import();
+  const std::string plan_id = plan.name().substr(6);
+  v1::ListMeasuresRequest request;
+  request.set_parent(plan.name());
+  request.mutable_filter()->set_organization("区生态环境局");
+  request.set_page_size(50);
+  MeasureQueryInput query;
+  query.organization = "区生态环境局";
+
+  grpc::GenericStub generic(server_->InProcessChannel());
+  // The answer's bytes as they came over the wire.
+  auto raw_call = [&]() -> std::string {
+    grpc::ByteBuffer request_bytes;
+    bool own = false;
+    EXPECT_TRUE(
+        grpc::SerializationTraits<v1::ListMeasuresRequest>::Serialize(request, &request_bytes, &own)
+            .ok());
+    grpc::ByteBuffer answer;
+    grpc::Status status;
+    absl::Notification done;
+    std::unique_ptr<grpc::ClientContext> ctx = Context();
+    generic.UnaryCall(ctx.get(), "/ecoplan.registry.v1.RegistryService/ListMeasures", {},
+                      &request_bytes, &answer, [&](grpc::Status s) {
+                        status = std::move(s);
+                        done.Notify();
+                      });
+    done.WaitForNotification();
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    std::vector<grpc::Slice> slices;
+    EXPECT_TRUE(answer.Dump(&slices).ok());
+    std::string bytes;
+    for (const grpc::Slice& slice : slices) {
+      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+    return bytes;
+  };
+  auto fresh = [&]() -> std::string {
+    absl::StatusOr<MeasurePage> page = registry_->ListMeasures(plan_id, query, {50, ""});
+    EXPECT_OK(page);
+    return page.ok() ? FreshListMeasuresResponse(plan_id, *page).SerializeAsString() : "";
+  };
+
+  const std::string first = raw_call();
+  EXPECT_EQ(first, fresh());
+  EXPECT_EQ(raw_call(), first);  // the second from the kept bytes
+  v1::ListMeasuresResponse parsed;
+  ASSERT_TRUE(parsed.ParseFromString(first));
+  ASSERT_GT(parsed.measures_size(), 1);
+  const v1::Measure& corrected = parsed.measures(1);
+  EXPECT_EQ(corrected.revision(), 0);
+
+  v1::UpdateMeasureRequest update;
+  update.mutable_measure()->set_name(corrected.name());
+  update.mutable_measure()->add_checkpoints()->set_phrase("按季度");
+  update.set_reason("督查室要求");
+  update.set_etag(corrected.etag());
+  update.mutable_update_mask()->add_paths("checkpoints");
+  v1::UpdateMeasureResponse updated;
+  ASSERT_TRUE(stub_->UpdateMeasure(Context().get(), update, &updated).ok());
+
+  const std::string after = raw_call();
+  EXPECT_EQ(after, fresh());
+  EXPECT_NE(after, first);
+  v1::ListMeasuresResponse typed;
+  ASSERT_TRUE(stub_->ListMeasures(Context().get(), request, &typed).ok());
+  ASSERT_EQ(typed.measures_size(), parsed.measures_size());
+  EXPECT_EQ(typed.measures(1).name(), corrected.name());
+  EXPECT_EQ(typed.measures(1).revision(), 1);
+  EXPECT_EQ(typed.measures(1).etag(), updated.measure().etag());
+  EXPECT_TRUE(typed.measures(1).checkpoints_corrected());
+  EXPECT_EQ(typed.SerializeAsString(), after);
 }
 
 TEST_F(RegistryServiceImplTest, AnswersBadInputWithTheRightCode) {

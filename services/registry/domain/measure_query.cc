@@ -267,4 +267,65 @@ absl::StatusOr<MeasurePage> ListMatchingMeasures(const std::vector<Task>& tasks,
   return result;
 }
 
+MeasuresByOrganization IndexMeasuresByOrganization(const std::vector<Task>& tasks) {
+  MeasuresByOrganization index;
+  for (size_t t = 0; t < tasks.size(); ++t) {
+    const Task& task = tasks[t];
+    for (size_t m = 0; m < task.measures.size(); ++m) {
+      const Measure& measure = task.measures[m];
+      auto add = [&](const std::string& org_id, bool lead) {
+        if (org_id.empty()) return;
+        std::vector<OrganizationMention>& mentions = index[org_id];
+        // Named twice by one measure (lead and responsible, or in two groups): one mention.
+        if (mentions.empty() || mentions.back().task_index != t ||
+            mentions.back().measure_index != m) {
+          mentions.push_back({static_cast<uint32_t>(t), static_cast<uint32_t>(m), false, false});
+        }
+        (lead ? mentions.back().lead : mentions.back().responsible) = true;
+      };
+      for (const bool lead : {true, false}) {
+        for (const OrgRef& ref : lead ? measure.leads : measure.responsibles) {
+          add(ref.org_id, lead);
+          for (const std::string& member : ref.member_ids) add(member, lead);
+        }
+      }
+    }
+  }
+  return index;
+}
+
+absl::StatusOr<MeasurePage> ListMatchingMeasures(const std::vector<Task>& tasks,
+                                                 const MeasuresByOrganization& by_organization,
+                                                 const MeasureQuery& query,
+                                                 absl::string_view parent,
+                                                 const PageRequest& page) {
+  if (query.organization_id.empty()) return ListMatchingMeasures(tasks, query, parent, page);
+  absl::StatusOr<PageBuilder> builder = StartPage(query, parent, page, kMeasurePageLimits);
+  if (!builder.ok()) return builder.status();
+  MeasurePage result;
+  auto it = by_organization.find(query.organization_id);
+  if (it != by_organization.end()) {
+    // The organization's part of the filter is answered by the index; the
+    // rest by Matches. The candidates come in plan order, as the full walk
+    // meets them, so the same measures are taken.
+    MeasureQuery rest = query;
+    rest.organization_id.clear();
+    const OrgRole role = query.input.role;
+    for (const OrganizationMention& mention : it->second) {
+      if ((role == OrgRole::kLead && !mention.lead) ||
+          (role == OrgRole::kResponsible && !mention.responsible)) {
+        continue;
+      }
+      const Task& task = tasks[mention.task_index];
+      const Measure& measure = task.measures[mention.measure_index];
+      if (Matches(rest, task, measure) && builder->Take(mention.task_index, measure.ordinal)) {
+        result.measures.emplace_back(&measure, &task);
+      }
+    }
+  }
+  result.total_size = builder->total();
+  result.next_page_token = builder->next_page_token();
+  return result;
+}
+
 }  // namespace ecoplan::registry

@@ -2,11 +2,13 @@
 
 // Filtering and pagination of tasks and measures: pure functions over a plan's tasks.
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "services/registry/domain/model.h"
@@ -62,7 +64,10 @@ struct MeasurePage {
   std::vector<std::pair<const Measure*, const Task*>> measures;
   std::string next_page_token;
   int total_size = 0;
-  std::shared_ptr<const void> keep_alive;  // owns what the Task pointers point into, if set
+  // Owns what the pointers point into, if set. TaskRegistry::ListMeasures sets
+  // it to the plan's immutable snapshot, one object per plan version (every
+  // change of a plan publishes a new one), so it also names the version.
+  std::shared_ptr<const void> keep_alive;
 };
 
 struct PlanPage {
@@ -103,6 +108,28 @@ absl::StatusOr<TaskPage> ListMatchingTasks(const std::vector<Task>& tasks,
                                            const MeasureQuery& query, absl::string_view parent,
                                            const PageRequest& page);
 absl::StatusOr<MeasurePage> ListMatchingMeasures(const std::vector<Task>& tasks,
+                                                 const MeasureQuery& query,
+                                                 absl::string_view parent, const PageRequest& page);
+
+// Where each organization is named in a plan: for each organization id, in
+// plan order, the measures that name it among their leads or responsibles
+// (as itself or as a member of a group), and in which role. Measures of no
+// organization are in none.
+struct OrganizationMention {
+  uint32_t task_index;
+  uint32_t measure_index;  // in the task's measures
+  bool lead;               // named among the leads
+  bool responsible;        // named among the responsibles
+};
+using MeasuresByOrganization = absl::flat_hash_map<std::string, std::vector<OrganizationMention>>;
+MeasuresByOrganization IndexMeasuresByOrganization(const std::vector<Task>& tasks);
+
+// The same page as ListMatchingMeasures(tasks, query, parent, page), found
+// through `by_organization` (IndexMeasuresByOrganization(tasks)) when the
+// query names an organization: only the measures that name it are matched,
+// rather than every measure of the plan, their role read from the index.
+absl::StatusOr<MeasurePage> ListMatchingMeasures(const std::vector<Task>& tasks,
+                                                 const MeasuresByOrganization& by_organization,
                                                  const MeasureQuery& query,
                                                  absl::string_view parent, const PageRequest& page);
 

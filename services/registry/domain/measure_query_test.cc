@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "common/testing/status_matchers.h"
 #include "common/text/normalize.h"
 
@@ -78,6 +79,52 @@ TEST(MeasureQueryTest, FiltersByOrganizationAndRole) {
   town.input.organization = "o-t2";
   ASSERT_OK_AND_ASSIGN(page, ListMatchingMeasures(tasks, town, "p", {}));
   EXPECT_EQ(Ids(page), std::vector<std::string>{"a2-t2-m2"});  // through the group's members
+}
+
+// Walks every page of `query` (pages of `size`) with or without the index;
+// the ids, totals and tokens of each page in order.
+std::vector<std::string> WalkPages(const std::vector<Task>& tasks,
+                                   const MeasuresByOrganization* index, const MeasureQuery& query,
+                                   int size) {
+  std::vector<std::string> seen;
+  PageRequest request{size, ""};
+  do {
+    absl::StatusOr<MeasurePage> page =
+        index == nullptr ? ListMatchingMeasures(tasks, query, "p", request)
+                         : ListMatchingMeasures(tasks, *index, query, "p", request);
+    EXPECT_OK(page);
+    if (!page.ok()) break;
+    for (const std::string& id : Ids(*page)) seen.push_back(id);
+    seen.push_back(absl::StrCat("total ", page->total_size, " next ", page->next_page_token));
+    request.page_token = page->next_page_token;
+  } while (!request.page_token.empty());
+  return seen;
+}
+
+TEST(MeasureQueryTest, TheOrganizationIndexGivesTheSamePagesAsTheFullWalk) {
+  const std::vector<Task> tasks = SamplePlan();
+  const MeasuresByOrganization index = IndexMeasuresByOrganization(tasks);
+  ASSERT_TRUE(index.contains("o-lead"));
+  ASSERT_TRUE(index.contains("o-t2"));  // a group's member
+  std::vector<std::string> orgs = {"o-unknown"};
+  for (const auto& [org, positions] : index) orgs.push_back(org);
+  for (const std::string& org : orgs) {
+    for (OrgRole role : {OrgRole::kEither, OrgRole::kLead, OrgRole::kResponsible}) {
+      for (int size : {1, 2, 100}) {
+        MeasureQuery q{{}, org, ""};
+        q.input.organization = org;
+        q.input.role = role;
+        const std::vector<std::string> full = WalkPages(tasks, nullptr, q, size);
+        EXPECT_EQ(WalkPages(tasks, &index, q, size), full)
+            << org << " role " << static_cast<int>(role) << " size " << size;
+        q.input.due_before = absl::CivilDay(2026, 6, 30);  // with another filter too
+        EXPECT_EQ(WalkPages(tasks, &index, q, size), WalkPages(tasks, nullptr, q, size)) << org;
+      }
+    }
+  }
+  // No organization: the full walk.
+  MeasureQuery all;
+  EXPECT_EQ(WalkPages(tasks, &index, all, 3), WalkPages(tasks, nullptr, all, 3));
 }
 
 TEST(MeasureQueryTest, FiltersByDueRangeAndExcludesOngoingWork) {

@@ -30,6 +30,7 @@ std::shared_ptr<const TaskRegistry::PlanView> TaskRegistry::MakeView(StoredPlan 
       view->measure_index[task.measures[m].id] = {t, m};
     }
   }
+  view->measures_by_organization = IndexMeasuresByOrganization(view->stored.tasks);
   return view;
 }
 

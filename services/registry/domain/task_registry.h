@@ -204,6 +204,8 @@ class TaskRegistry {
     absl::flat_hash_map<std::string, size_t> task_index;  // task id → index
     absl::flat_hash_map<std::string, std::pair<size_t, size_t>>
         measure_index;  // measure id → (task, measure)
+    // Each organization's measures, for filters by organization.
+    MeasuresByOrganization measures_by_organization;
   };
   struct State {
     absl::flat_hash_map<std::string, std::shared_ptr<const PlanView>> plans;

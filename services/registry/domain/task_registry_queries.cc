@@ -88,7 +88,8 @@ absl::StatusOr<MeasurePage> TaskRegistry::ListMeasures(absl::string_view plan_id
   ECOPLAN_ASSIGN_OR_RETURN(std::shared_ptr<const PlanView> view, FindPlan(*state, plan_id));
   ECOPLAN_ASSIGN_OR_RETURN(MeasureQuery query, ResolveQuery(*state->organizations, input));
   ECOPLAN_ASSIGN_OR_RETURN(MeasurePage result,
-                           ListMatchingMeasures(view->stored.tasks, query, plan_id, page));
+                           ListMatchingMeasures(view->stored.tasks, view->measures_by_organization,
+                                                query, plan_id, page));
   // The page points into this snapshot's tasks: it keeps the snapshot alive.
   MeasurePage owned;
   owned.next_page_token = std::move(result.next_page_token);

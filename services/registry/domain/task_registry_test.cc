@@ -504,5 +504,41 @@ TEST_F(TaskRegistryTest, ExportHoldsEveryTaskAndTheOrganizationsNamed) {
   EXPECT_EQ(static_cast<int>(exported.organizations.size()), plan_.summary.organization_count);
 }
 
+// ListMeasures finds an organization's measures through the plan's index by
+// organization: every organization's pages (each role, two page sizes) are
+// those of the walk over every measure of the plan.
+TEST_F(TaskRegistryTest, ListsAnOrganizationsMeasuresAsTheFullWalkDoes) {
+  ASSERT_OK_AND_ASSIGN(PlanExport exported, registry_.ExportPlan(plan_.id));
+  ASSERT_GT(exported.organizations.size(), 10u);
+  int compared = 0;
+  for (const Organization& org : exported.organizations) {
+    for (OrgRole role : {OrgRole::kEither, OrgRole::kLead, OrgRole::kResponsible}) {
+      for (int size : {7, 1000}) {
+        MeasureQueryInput input;
+        input.organization = "organizations/" + org.id;
+        input.role = role;
+        const MeasureQuery resolved{input, org.id, ""};
+        PageRequest request{size, ""};
+        do {
+          ASSERT_OK_AND_ASSIGN(MeasurePage indexed,
+                               registry_.ListMeasures(plan_.id, input, request));
+          ASSERT_OK_AND_ASSIGN(MeasurePage full,
+                               ListMatchingMeasures(exported.tasks, resolved, plan_.id, request));
+          ASSERT_EQ(indexed.measures.size(), full.measures.size()) << org.name;
+          for (size_t i = 0; i < full.measures.size(); ++i) {
+            EXPECT_EQ(indexed.measures[i].first->id, full.measures[i].first->id) << org.name;
+            EXPECT_EQ(indexed.measures[i].second->id, full.measures[i].second->id) << org.name;
+          }
+          EXPECT_EQ(indexed.total_size, full.total_size) << org.name;
+          EXPECT_EQ(indexed.next_page_token, full.next_page_token) << org.name;
+          compared += static_cast<int>(full.measures.size());
+          request.page_token = full.next_page_token;
+        } while (!request.page_token.empty());
+      }
+    }
+  }
+  EXPECT_GT(compared, plan_.summary.measure_count);
+}
+
 }  // namespace
 }  // namespace ecoplan::registry
