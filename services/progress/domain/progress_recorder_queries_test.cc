@@ -65,10 +65,12 @@ TEST_F(ProgressRecorderTest, TheSharedStatusIsReusedUntilAReportOfAnyPeriodIsCom
   // A draft turned into a submission (a revision of the same report) too.
   ReportSubmission draft = Submission(kCity, "2026-05", {Entry("a1-t2-m1")});
   draft.draft = true;
-  ASSERT_OK(Submit(draft));
+  ASSERT_OK_AND_ASSIGN(Report saved, Submit(draft));
   ASSERT_OK_AND_ASSIGN(auto drafted, recorder_.SharedSubmissionStatus(kPlan, "2026-05"));
   EXPECT_EQ(drafted->draft_only, 1);
-  ASSERT_OK(Submit(Submission(kCity, "2026-05", {Entry("a1-t2-m1")})));
+  ReportSubmission final_report = Submission(kCity, "2026-05", {Entry("a1-t2-m1")});
+  final_report.etag = ReportEtag(saved);
+  ASSERT_OK(Submit(final_report));
   ASSERT_OK_AND_ASSIGN(auto submitted, recorder_.SharedSubmissionStatus(kPlan, "2026-05"));
   EXPECT_EQ(submitted->draft_only, 0);
   EXPECT_EQ(submitted->on_time, 3);
