@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "common/edge/reactors.h"
 #include "common/status/status_macros.h"
 #include "services/progress/progress_policy.h"
@@ -350,8 +351,12 @@ v1::GetSubmissionStatusResponse StatusToProto(const std::string& plan_id,
 
 // Inline: the recorder answers from its shared status while the period's
 // reports, the plan and the calendars are unchanged, and otherwise scans one
-// period's reports (a RocksDB prefix, in memory or the block cache); the
-// answer built from a status is kept beside it and copied.
+// period's reports (a RocksDB prefix, in memory or the block cache). The
+// answer built from a status is kept beside it as its wire fields (an
+// UnknownFieldSet parsed from the serialized answer): each call copies those
+// few dozen top-level fields, which serialize verbatim, instead of copying and
+// serializing every organization's strings again. Clients, the HTTP front
+// door and the interceptors only ever see the bytes, which are the same.
 grpc::ServerUnaryReactor* ProgressServiceImpl::GetSubmissionStatus(
     grpc::CallbackServerContext* ctx, const v1::GetSubmissionStatusRequest* request,
     v1::GetSubmissionStatusResponse* response) {
@@ -362,22 +367,25 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::GetSubmissionStatus(
     ECOPLAN_ASSIGN_OR_RETURN(std::shared_ptr<const SubmissionStatus> status,
                              recorder_->SharedSubmissionStatus(plan_id, request->period()));
     const std::string key = absl::StrCat(plan_id, "/", request->period());
-    std::shared_ptr<const v1::GetSubmissionStatusResponse> answer;
+    std::shared_ptr<const google::protobuf::UnknownFieldSet> wire;
     {
       absl::MutexLock lock(&answers_mu_);
       auto it = status_answers_.find(key);
-      if (it != status_answers_.end() && it->second.status == status) answer = it->second.answer;
+      if (it != status_answers_.end() && it->second.status == status) wire = it->second.wire;
     }
-    if (answer == nullptr) {
-      answer = std::make_shared<const v1::GetSubmissionStatusResponse>(
-          StatusToProto(plan_id, *status));
+    if (wire == nullptr) {
+      auto fields = std::make_shared<google::protobuf::UnknownFieldSet>();
+      if (!fields->ParseFromString(StatusToProto(plan_id, *status).SerializeAsString())) {
+        return absl::InternalError("the submission status answer does not parse back");
+      }
+      wire = std::move(fields);
       absl::MutexLock lock(&answers_mu_);
       if (status_answers_.size() >= 1024 && status_answers_.count(key) == 0) {
         status_answers_.clear();
       }
-      status_answers_[key] = StatusAnswer{status, answer};
+      status_answers_[key] = StatusAnswer{status, wire};
     }
-    response->CopyFrom(*answer);
+    response->GetReflection()->MutableUnknownFields(response)->MergeFrom(*wire);
     return absl::OkStatus();
   });
 }

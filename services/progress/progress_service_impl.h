@@ -14,6 +14,7 @@
 #include "common/edge/reactors.h"
 #include "common/events/watch_events_reactor.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "services/progress/domain/problem_ledger.h"
 #include "services/progress/domain/progress_recorder.h"
 #include "services/progress/domain/supervision_desk.h"
@@ -124,11 +125,12 @@ class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
   common::WatchEventsHub* const watch_hub_;
   const common::CallAuthenticator* const auth_;
 
-  // GetSubmissionStatus's answer built from the recorder's shared status, per
-  // (plan, period) as asked: rebuilt when the recorder returns another status.
+  // GetSubmissionStatus's answer built from the recorder's shared status, as
+  // its top-level wire fields, per (plan, period) as asked: rebuilt when the
+  // recorder returns another status.
   struct StatusAnswer {
     std::shared_ptr<const SubmissionStatus> status;
-    std::shared_ptr<const v1::GetSubmissionStatusResponse> answer;
+    std::shared_ptr<const google::protobuf::UnknownFieldSet> wire;
   };
   absl::Mutex answers_mu_;
   absl::flat_hash_map<std::string, StatusAnswer> status_answers_ ABSL_GUARDED_BY(answers_mu_);
