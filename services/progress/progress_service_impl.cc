@@ -4,9 +4,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/unknown_field_set.h"
 #include "common/edge/reactors.h"
 #include "common/status/status_macros.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "services/progress/progress_policy.h"
 #include "services/progress/proto_mapping.h"
 

@@ -8,7 +8,6 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
-
 #include "common/auth/call_authenticator.h"
 #include "common/concurrency/serial_executor.h"
 #include "common/edge/reactors.h"
@@ -31,11 +30,10 @@ Caller CallerOf(const common::Principal& who, const std::string& request_actor,
 // finished from the recorder's callback, once the change is durable (on the
 // database's committer thread). Reads that scan the database run on
 // `reader`; point reads and GetSubmissionStatus (one period's reports,
-// usually answered from the recorder's shared status) answer inline. WatchEvents streams `db`'s event log
-// through `watch_hub`. Every call is authenticated and authorized first by
-// `auth` against ProgressPolicy (docs/SECURITY.md); the caller's subject is
-// the actor of a change and a reporter's organization bounds what it reads
-// and writes. All pointers must outlive the service.
+// usually answered from the recorder's shared status) answer inline. WatchEvents streams `db`'s
+// event log through `watch_hub`. Every call is authenticated and authorized first by `auth` against
+// ProgressPolicy (docs/SECURITY.md); the caller's subject is the actor of a change and a reporter's
+// organization bounds what it reads and writes. All pointers must outlive the service.
 class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
  public:
   // `desk` serves the supervision orders (督办单; the handlers are in

@@ -89,9 +89,8 @@ TEST_F(ProgressRecorderTest, TheSharedStatusFollowsTheCalendarAndThePlan) {
   rule.monthly_due = {DueRule::Kind::kNthWorkingDay, 2, 1};
   Caller admin;
   admin.role = Caller::Role::kAdministrator;
-  ASSERT_OK(Sync<CalendarView>([&](Callback<CalendarView> cb) {
-    recorder_.UpdateCalendar(kPlan, rule, "c0", admin, cb);
-  }));
+  ASSERT_OK(Sync<CalendarView>(
+      [&](Callback<CalendarView> cb) { recorder_.UpdateCalendar(kPlan, rule, "c0", admin, cb); }));
   ASSERT_OK_AND_ASSIGN(auto calendar, recorder_.SharedSubmissionStatus(kPlan, "2026-05"));
   EXPECT_EQ(calendar->due.due_day, absl::CivilDay(2026, 6, 2));
 
