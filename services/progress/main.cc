@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
         "the measures' indicator data");
   }
 
-  common::SerialExecutor reader;      // scans for list and status queries
+  common::SerialExecutor reader;      // scans for list queries (GetSubmissionStatus answers inline)
   common::SerialExecutor contention;  // writes that waited for another write to the same report
   progress::ProgressRecorder recorder(
       &store, &plans, clock,

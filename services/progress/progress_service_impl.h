@@ -2,11 +2,18 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "common/auth/call_authenticator.h"
 #include "common/concurrency/serial_executor.h"
 #include "common/edge/reactors.h"
 #include "common/events/watch_events_reactor.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "services/progress/domain/problem_ledger.h"
 #include "services/progress/domain/progress_recorder.h"
 #include "services/progress/domain/supervision_desk.h"
@@ -22,11 +29,11 @@ Caller CallerOf(const common::Principal& who, const std::string& request_actor,
 // result back, and nothing else. Writes return at once and the reactor is
 // finished from the recorder's callback, once the change is durable (on the
 // database's committer thread). Reads that scan the database run on
-// `reader`; point reads answer inline. WatchEvents streams `db`'s event log
-// through `watch_hub`. Every call is authenticated and authorized first by
-// `auth` against ProgressPolicy (docs/SECURITY.md); the caller's subject is
-// the actor of a change and a reporter's organization bounds what it reads
-// and writes. All pointers must outlive the service.
+// `reader`; point reads and GetSubmissionStatus (one period's reports,
+// usually answered from the recorder's shared status) answer inline. WatchEvents streams `db`'s
+// event log through `watch_hub`. Every call is authenticated and authorized first by `auth` against
+// ProgressPolicy (docs/SECURITY.md); the caller's subject is the actor of a change and a reporter's
+// organization bounds what it reads and writes. All pointers must outlive the service.
 class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
  public:
   // `desk` serves the supervision orders (督办单; the handlers are in
@@ -115,6 +122,16 @@ class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
   common::RocksDb* const db_;
   common::WatchEventsHub* const watch_hub_;
   const common::CallAuthenticator* const auth_;
+
+  // GetSubmissionStatus's answer built from the recorder's shared status, as
+  // its top-level wire fields, per (plan, period) as asked: rebuilt when the
+  // recorder returns another status.
+  struct StatusAnswer {
+    std::shared_ptr<const SubmissionStatus> status;
+    std::shared_ptr<const google::protobuf::UnknownFieldSet> wire;
+  };
+  absl::Mutex answers_mu_;
+  absl::flat_hash_map<std::string, StatusAnswer> status_answers_ ABSL_GUARDED_BY(answers_mu_);
 };
 
 }  // namespace ecoplan::progress

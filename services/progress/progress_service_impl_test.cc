@@ -196,6 +196,43 @@ TEST_F(ProgressServiceImplTest, DomainCodesPassThroughUnchanged) {
             grpc::StatusCode::NOT_FOUND);
 }
 
+TEST_F(ProgressServiceImplTest, TheSubmissionStatusAnswersEveryAcknowledgedSubmission) {
+  store_.keep_read_version(true);  // the recorder and the handler reuse what is unchanged
+  v1::GetSubmissionStatusRequest request;
+  request.set_plan("plans/2026-abc");
+  request.set_period("2026-05");
+  auto status_now = [&] {
+    v1::GetSubmissionStatusResponse response;
+    grpc::Status s = stub_->GetSubmissionStatus(Context().get(), request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response;
+  };
+  v1::GetSubmissionStatusResponse none = status_now();
+  EXPECT_EQ(none.on_time_count(), 0);
+  EXPECT_EQ(none.missing_count(), 2);
+  EXPECT_EQ(status_now().SerializeAsString(), none.SerializeAsString());
+
+  v1::SubmitReportResponse submitted;
+  ASSERT_TRUE(stub_->SubmitReport(Context().get(), Request(), &submitted).ok());
+  v1::GetSubmissionStatusResponse eco = status_now();
+  EXPECT_EQ(eco.on_time_count(), 1);
+  EXPECT_EQ(eco.missing_count(), 1);
+  ASSERT_EQ(eco.organizations_size(), 2);
+  EXPECT_EQ(eco.organizations(0).organization(), "organizations/o-traffic");  // 区交通局 first
+  EXPECT_EQ(eco.organizations(0).measures_without_entry_size(), 1);
+  EXPECT_EQ(eco.organizations(1).report(), "plans/2026-abc/reports/o-eco_2026-05");
+
+  v1::SubmitReportRequest traffic = Request();
+  traffic.set_organization("organizations/o-traffic");
+  traffic.set_request_id("h-2");
+  ASSERT_TRUE(stub_->SubmitReport(Context().get(), traffic, &submitted).ok());
+  v1::GetSubmissionStatusResponse both = status_now();
+  EXPECT_EQ(both.on_time_count(), 2);
+  EXPECT_EQ(both.missing_count(), 0);
+  EXPECT_EQ(both.organizations(0).measures_without_entry_size(), 0);
+  EXPECT_EQ(both.organizations(0).report(), "plans/2026-abc/reports/o-traffic_2026-05");
+}
+
 TEST_F(ProgressServiceImplTest, SubmissionStatusAndCalendarAreMapped) {
   v1::SubmitReportResponse submitted;
   ASSERT_TRUE(stub_->SubmitReport(Context().get(), Request(), &submitted).ok());

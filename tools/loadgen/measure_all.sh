@@ -14,7 +14,9 @@
 # before. Builds nothing; stops only the processes it started.
 #
 # Usage: B=build tools/loadgen/measure_all.sh
-#   (CONCURRENCY="1 64" DURATION=5s WARMUP=1s ROUNDS=2 FILTER_ORGANIZATION=区生态环境局)
+#   (CONCURRENCY="1 64" DURATION=5s WARMUP=1s ROUNDS=2 FILTER_ORGANIZATION=区生态环境局
+#    ONLY="GetReport|GetSubmissionStatus": only these subjects, each with its baseline;
+#    names: SubmitReport GetReport ListMeasures GetSubmissionStatus)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${B:-$ROOT/build}
@@ -23,6 +25,8 @@ DURATION=${DURATION:-5s}
 WARMUP=${WARMUP:-1s}
 ROUNDS=${ROUNDS:-2}
 FILTER_ORGANIZATION=${FILTER_ORGANIZATION:-区生态环境局}
+ONLY=${ONLY:-}
+want() { [[ -z "$ONLY" || "$1" =~ ^($ONLY)$ ]]; }
 D=$(mktemp -d)
 source "$ROOT/tools/loadgen/measure_lib.sh"
 trap 'stop_started; rm -rf "$D"' EXIT
@@ -62,17 +66,25 @@ START=$(date -u '+%Y-%m-%d %H:%M UTC')
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for C in $CONCURRENCY; do
   for _ in $(seq 1 "$ROUNDS"); do
-    measure "$C" baseline "echo" "$EPID" --rpc=echo --target="127.0.0.1:$EP"
-    measure "$C" baseline "committer" "$CPID" --rpc=committer --target="127.0.0.1:$CP"
-    measure "$C" subject "SubmitReport" "$PPID2" --rpc=submit_report --target="127.0.0.1:$PP"
-    measure "$C" baseline "point read" "$RDPID" --rpc=point_read --target="127.0.0.1:$RDP"
-    measure "$C" subject "GetReport" "$PPID2" --rpc=get_report --target="127.0.0.1:$PP"
-    measure "$C" baseline "point read" "$RDPID" --rpc=point_read --target="127.0.0.1:$RDP"
-    measure "$C" subject "ListMeasures page" "$RPID" --rpc=list_measures --target="127.0.0.1:$RP" \
-      --page_size=50 --filter_organization="$FILTER_ORGANIZATION"
-    measure "$C" baseline "point read" "$RDPID" --rpc=point_read --target="127.0.0.1:$RDP"
-    measure "$C" subject "GetSubmissionStatus" "$PPID2" --rpc=get_submission_status \
-      --target="127.0.0.1:$PP"
+    if want SubmitReport; then
+      measure "$C" baseline "echo" "$EPID" --rpc=echo --target="127.0.0.1:$EP"
+      measure "$C" baseline "committer" "$CPID" --rpc=committer --target="127.0.0.1:$CP"
+      measure "$C" subject "SubmitReport" "$PPID2" --rpc=submit_report --target="127.0.0.1:$PP"
+    fi
+    if want GetReport; then
+      measure "$C" baseline "point read" "$RDPID" --rpc=point_read --target="127.0.0.1:$RDP"
+      measure "$C" subject "GetReport" "$PPID2" --rpc=get_report --target="127.0.0.1:$PP"
+    fi
+    if want ListMeasures; then
+      measure "$C" baseline "point read" "$RDPID" --rpc=point_read --target="127.0.0.1:$RDP"
+      measure "$C" subject "ListMeasures page" "$RPID" --rpc=list_measures \
+        --target="127.0.0.1:$RP" --page_size=50 --filter_organization="$FILTER_ORGANIZATION"
+    fi
+    if want GetSubmissionStatus; then
+      measure "$C" baseline "point read" "$RDPID" --rpc=point_read --target="127.0.0.1:$RDP"
+      measure "$C" subject "GetSubmissionStatus" "$PPID2" --rpc=get_submission_status \
+        --target="127.0.0.1:$PP"
+    fi
   done
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)

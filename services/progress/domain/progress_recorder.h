@@ -246,6 +246,14 @@ class ProgressRecorder {
                                                             const std::string& report_id);
   absl::StatusOr<SubmissionStatus> GetSubmissionStatus(const std::string& plan_id,
                                                        const std::string& period);
+  // The same status, shared: while nothing it is computed from changed (the
+  // store's ReadVersion, the plan's view, the calendars and holidays loaded
+  // here) every call returns the same object, computed once; any change makes
+  // the next call compute it again, so an answer never predates a write that
+  // was acknowledged before the call. Stores without a ReadVersion are read
+  // every time.
+  absl::StatusOr<std::shared_ptr<const SubmissionStatus>> SharedSubmissionStatus(
+      const std::string& plan_id, const std::string& period);
   absl::StatusOr<MeasureProgress> GetMeasureProgress(const std::string& plan_id,
                                                      const std::string& measure_id);
   absl::StatusOr<std::vector<HistoryItem>> ListMeasureHistory(const std::string& plan_id,
@@ -326,6 +334,24 @@ class ProgressRecorder {
   mutable absl::Mutex cache_mu_;
   std::map<std::string, CalendarRule> calendars_ ABSL_GUARDED_BY(cache_mu_);
   std::map<int, HolidayYear> holidays_ ABSL_GUARDED_BY(cache_mu_);
+  // Bumped with every change of calendars_ or holidays_ (under cache_mu_, with
+  // the change), so that a status computed from older ones is not reused.
+  uint64_t calendar_generation_ ABSL_GUARDED_BY(cache_mu_) = 0;
+
+  // SharedSubmissionStatus's last answer per (plan id, period): valid while
+  // the store's read version, the calendar generation and the plan's view are
+  // the ones read before it was computed.
+  struct StatusEntry {
+    uint64_t read_version = 0;
+    uint64_t calendar_generation = 0;
+    std::shared_ptr<const PlanInfo> plan;
+    std::shared_ptr<const SubmissionStatus> status;
+  };
+  absl::StatusOr<std::shared_ptr<const SubmissionStatus>> ComputeSubmissionStatus(
+      const PlanInfo& plan, const Period& period);
+  uint64_t CalendarGeneration() const;
+  absl::Mutex status_mu_;
+  absl::flat_hash_map<std::string, StatusEntry> statuses_ ABSL_GUARDED_BY(status_mu_);
 };
 
 // Checks who may act: a reporter only for its own organization, a viewer

@@ -24,6 +24,7 @@ absl::Status ProgressRecorder::Load() {
   absl::MutexLock lock(&cache_mu_);
   for (auto& [plan, rule] : calendars) calendars_[plan] = rule;
   for (HolidayYear& y : holidays) holidays_[y.year] = y;
+  ++calendar_generation_;
   return absl::OkStatus();
 }
 
@@ -92,6 +93,7 @@ void ProgressRecorder::UpdateCalendar(const std::string& plan_id, const Calendar
       {
         absl::MutexLock lock(&cache_mu_);
         calendars_[plan_id] = next;
+        ++calendar_generation_;
       }
       done(GetCalendar(plan_id));
     });
@@ -131,6 +133,7 @@ void ProgressRecorder::LoadHolidays(const HolidayYear& holidays, const Caller& c
       {
         absl::MutexLock lock(&cache_mu_);
         holidays_[year.year] = year;
+        ++calendar_generation_;
       }
       done(year);
     });

@@ -104,16 +104,61 @@ absl::StatusOr<std::vector<ReportRevision>> ProgressRecorder::ListRevisions(
 
 absl::StatusOr<SubmissionStatus> ProgressRecorder::GetSubmissionStatus(
     const std::string& plan_id, const std::string& period_text) {
+  ECOPLAN_ASSIGN_OR_RETURN(std::shared_ptr<const SubmissionStatus> status,
+                           SharedSubmissionStatus(plan_id, period_text));
+  return *status;
+}
+
+uint64_t ProgressRecorder::CalendarGeneration() const {
+  absl::MutexLock lock(&cache_mu_);
+  return calendar_generation_;
+}
+
+absl::StatusOr<std::shared_ptr<const SubmissionStatus>> ProgressRecorder::SharedSubmissionStatus(
+    const std::string& plan_id, const std::string& period_text) {
+  // What the status is computed from, read before computing it: a status
+  // computed after these reads reflects at least these versions.
+  const std::optional<uint64_t> read_version = store_->ReadVersion();
+  const uint64_t generation = CalendarGeneration();
   ECOPLAN_ASSIGN_OR_RETURN(std::shared_ptr<const PlanInfo> plan, plans_->Get(plan_id));
   ECOPLAN_ASSIGN_OR_RETURN(Period period, ParsePeriod(period_text, "period"));
+  const std::string key = absl::StrCat(plan_id, "/", period.ToString());
+  if (read_version.has_value()) {
+    absl::MutexLock lock(&status_mu_);
+    auto it = statuses_.find(key);
+    if (it != statuses_.end() && it->second.read_version == *read_version &&
+        it->second.calendar_generation == generation && it->second.plan == plan) {
+      return it->second.status;
+    }
+  }
+  ECOPLAN_ASSIGN_OR_RETURN(std::shared_ptr<const SubmissionStatus> status,
+                           ComputeSubmissionStatus(*plan, period));
+  if (read_version.has_value()) {
+    absl::MutexLock lock(&status_mu_);
+    // Bounded: the statuses asked for are a few plans' months; a flood of
+    // other keys only costs recomputation.
+    if (statuses_.size() >= 1024 && statuses_.count(key) == 0) statuses_.clear();
+    StatusEntry& entry = statuses_[key];
+    // A slower computation from older versions never replaces a newer one.
+    if (entry.status == nullptr || entry.read_version <= *read_version) {
+      entry = StatusEntry{*read_version, generation, plan, status};
+    }
+  }
+  return status;
+}
+
+absl::StatusOr<std::shared_ptr<const SubmissionStatus>> ProgressRecorder::ComputeSubmissionStatus(
+    const PlanInfo& plan_info, const Period& period) {
+  const PlanInfo* plan = &plan_info;
   const CalendarRule calendar = CalendarOf(*plan);
   ECOPLAN_RETURN_IF_ERROR(CheckPeriodInPlan(period, *plan, calendar, "period"));
   const absl::TimeZone zone = PlanZone(*plan);
-  SubmissionStatus status;
+  auto shared = std::make_shared<SubmissionStatus>();
+  SubmissionStatus& status = *shared;
   status.due = DueOf(calendar, period, Days(), zone);
   status.owed = IsOwed(status.due.due_day, plan->issue_date);
   ECOPLAN_ASSIGN_OR_RETURN(std::vector<Report> reports,
-                           store_->ListReports(plan_id, period.ToString()));
+                           store_->ListReports(plan->id, period.ToString()));
   std::map<std::string, const Report*> by_org;
   for (const Report& r : reports) by_org[r.org_id] = &r;
   for (const auto& [org_id, measure_indexes] : plan->measures_of_org) {
@@ -158,7 +203,7 @@ absl::StatusOr<SubmissionStatus> ProgressRecorder::GetSubmissionStatus(
             [](const OrgSubmission& a, const OrgSubmission& b) {
               return std::tie(a.org_name, a.org_id) < std::tie(b.org_name, b.org_id);
             });
-  return status;
+  return std::shared_ptr<const SubmissionStatus>(std::move(shared));
 }
 
 absl::StatusOr<MeasureProgress> ProgressRecorder::GetMeasureProgress(

@@ -41,6 +41,76 @@ TEST_F(ProgressRecorderTest, SubmissionStatusIsTheListTheBureauChases) {
   EXPECT_EQ(status.missing, 2);
 }
 
+TEST_F(ProgressRecorderTest, TheSharedStatusIsReusedUntilAReportOfAnyPeriodIsCommitted) {
+  store_.keep_read_version(true);
+  clock_.Set(Shanghai(2026, 5, 24, 9, 0));
+  ASSERT_OK(Submit(Submission(kEco, "2026-05", {Entry("a1-t1-m1")})));
+  ASSERT_OK_AND_ASSIGN(auto first, recorder_.SharedSubmissionStatus(kPlan, "2026-05"));
+  ASSERT_OK_AND_ASSIGN(auto again, recorder_.SharedSubmissionStatus(kPlan, "2026-05"));
+  EXPECT_EQ(again.get(), first.get());  // nothing changed: computed once
+  EXPECT_EQ(first->on_time, 1);
+  EXPECT_EQ(first->missing, 4);
+
+  // Acknowledged → the very next read has it.
+  ASSERT_OK(Submit(Submission(kTown2, "2026-05", {Entry("a1-t2-m1")})));
+  ASSERT_OK_AND_ASSIGN(auto after, recorder_.SharedSubmissionStatus(kPlan, "2026-05"));
+  EXPECT_NE(after.get(), first.get());
+  EXPECT_EQ(after->on_time, 2);
+  EXPECT_EQ(after->missing, 3);
+  std::map<std::string, OrgSubmission> by_org;
+  for (const OrgSubmission& o : after->organizations) by_org[o.org_id] = o;
+  EXPECT_EQ(by_org[kTown2].state, SubmissionState::kOnTime);
+  EXPECT_TRUE(by_org[kTown2].measures_without_entry.empty());
+
+  // A draft turned into a submission (a revision of the same report) too.
+  ReportSubmission draft = Submission(kCity, "2026-05", {Entry("a1-t2-m1")});
+  draft.draft = true;
+  ASSERT_OK_AND_ASSIGN(Report saved, Submit(draft));
+  ASSERT_OK_AND_ASSIGN(auto drafted, recorder_.SharedSubmissionStatus(kPlan, "2026-05"));
+  EXPECT_EQ(drafted->draft_only, 1);
+  ReportSubmission final_report = Submission(kCity, "2026-05", {Entry("a1-t2-m1")});
+  final_report.etag = ReportEtag(saved);
+  ASSERT_OK(Submit(final_report));
+  ASSERT_OK_AND_ASSIGN(auto submitted, recorder_.SharedSubmissionStatus(kPlan, "2026-05"));
+  EXPECT_EQ(submitted->draft_only, 0);
+  EXPECT_EQ(submitted->on_time, 3);
+  // The copying read answers the same.
+  ASSERT_OK_AND_ASSIGN(SubmissionStatus copy, recorder_.GetSubmissionStatus(kPlan, "2026-05"));
+  EXPECT_EQ(copy.on_time, 3);
+}
+
+TEST_F(ProgressRecorderTest, TheSharedStatusFollowsTheCalendarAndThePlan) {
+  store_.keep_read_version(true);
+  ASSERT_OK_AND_ASSIGN(auto before, recorder_.SharedSubmissionStatus(kPlan, "2026-05"));
+  EXPECT_EQ(before->due.due_day, absl::CivilDay(2026, 5, 25));
+  EXPECT_EQ(before->organizations.size(), 5u);
+
+  CalendarRule rule;
+  rule.monthly_due = {DueRule::Kind::kNthWorkingDay, 2, 1};
+  Caller admin;
+  admin.role = Caller::Role::kAdministrator;
+  ASSERT_OK(Sync<CalendarView>(
+      [&](Callback<CalendarView> cb) { recorder_.UpdateCalendar(kPlan, rule, "c0", admin, cb); }));
+  ASSERT_OK_AND_ASSIGN(auto calendar, recorder_.SharedSubmissionStatus(kPlan, "2026-05"));
+  EXPECT_EQ(calendar->due.due_day, absl::CivilDay(2026, 6, 2));
+
+  HolidayYear h;
+  h.year = 2026;
+  h.holidays = {absl::CivilDay(2026, 6, 1), absl::CivilDay(2026, 6, 2)};
+  ASSERT_OK(
+      Sync<HolidayYear>([&](Callback<HolidayYear> cb) { recorder_.LoadHolidays(h, admin, cb); }));
+  ASSERT_OK_AND_ASSIGN(auto holidays, recorder_.SharedSubmissionStatus(kPlan, "2026-05"));
+  EXPECT_EQ(holidays->due.due_day, absl::CivilDay(2026, 6, 4));
+
+  // A new view of the plan (from the registry's events; no commit here).
+  auto plan = MakePlan();
+  plan->issue_date = absl::CivilDay(2026, 6, 30);
+  plans_.Put(plan);
+  ASSERT_OK_AND_ASSIGN(auto reissued, recorder_.SharedSubmissionStatus(kPlan, "2026-05"));
+  EXPECT_FALSE(reissued->owed);
+  EXPECT_EQ(reissued->missing, 0);
+}
+
 TEST_F(ProgressRecorderTest, PeriodsDueBeforeThePlanWasIssuedAreNotMissing) {
   // Issued 2026-03-31: March's report (due 03-25) was due before the plan
   // existed, April's (due 04-25) is owed.

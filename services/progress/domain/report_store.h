@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -105,6 +106,14 @@ class ReportStore {
   // The request record stored under `request_id`, or nullopt.
   virtual absl::StatusOr<std::optional<RequestRecord>> FindRequest(
       absl::string_view request_id) = 0;
+
+  // A number that is different after any durable change to what the reads
+  // above return (e.g. the database's last sequence number), read before a
+  // computation from them so that its result can be reused while the number
+  // has not moved: a result computed after reading N reflects at least every
+  // change acknowledged before N was read. nullopt: the store keeps none, and
+  // nothing read from it is reused.
+  virtual std::optional<uint64_t> ReadVersion() { return std::nullopt; }
 
   // Commits `change` durably and then calls `done` (on any thread; it must
   // be quick and must not call back into a blocking commit). On error nothing

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "common/storage/record_io.h"
+#include "rocksdb/db.h"
 #include "services/progress/proto_mapping.h"
 #include "services/progress/storage/progress_storage.pb.h"
 #include "services/progress/storage/report_store_keys.h"
@@ -60,6 +61,12 @@ absl::StatusOr<std::vector<Report>> RocksDbReportStore::ListReports(absl::string
         return absl::OkStatus();
       }));
   return reports;
+}
+
+std::optional<uint64_t> RocksDbReportStore::ReadVersion() {
+  // Published once a write is in the memtable, i.e. before the committer
+  // acknowledges it; a read after this sees at least that write.
+  return db_->db()->GetLatestSequenceNumber();
 }
 
 absl::StatusOr<std::optional<ReportRevision>> RocksDbReportStore::GetRevision(

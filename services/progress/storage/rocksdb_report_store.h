@@ -67,6 +67,8 @@ class RocksDbReportStore final : public ReportStore, public SupervisionStore, pu
   absl::StatusOr<std::vector<std::pair<std::string, CalendarRule>>> ListCalendars() override;
   absl::StatusOr<std::vector<HolidayYear>> ListHolidays() override;
   absl::StatusOr<std::optional<RequestRecord>> FindRequest(absl::string_view request_id) override;
+  // The database's last sequence number: every write, of any column family, moves it.
+  std::optional<uint64_t> ReadVersion() override;
   void CommitAsync(Change change, std::function<void(absl::Status)> done) override;
 
   // SupervisionStore (FindRequest above serves both ports).

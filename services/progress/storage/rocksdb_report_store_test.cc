@@ -152,6 +152,29 @@ TEST_F(RocksDbReportStoreTest, TheProvenanceOfPrefilledValuesSurvivesReopenInRep
   EXPECT_EQ(rev->report.entries[0].provenance[0], p);
 }
 
+TEST_F(RocksDbReportStoreTest, TheReadVersionMovesWithEveryAcknowledgedCommit) {
+  Open();
+  ASSERT_OK_AND_ASSIGN(std::vector<Report> none, store_->ListReports("2026-abc", "2026-05"));
+  EXPECT_TRUE(none.empty());
+  const std::optional<uint64_t> empty = store_->ReadVersion();
+  ASSERT_TRUE(empty.has_value());
+  EXPECT_EQ(store_->ReadVersion(), empty);  // reads move nothing
+  Change c;
+  c.report = std::make_shared<Report>(MakeReport("o-a", "2026-05", 1));
+  c.events = {EventType::kReportSubmitted};
+  ASSERT_OK(Commit(c));
+  const std::optional<uint64_t> one = store_->ReadVersion();
+  ASSERT_TRUE(one.has_value());
+  EXPECT_GT(*one, *empty);
+  // Once acknowledged, a read after the version sees the report.
+  ASSERT_OK_AND_ASSIGN(std::vector<Report> may, store_->ListReports("2026-abc", "2026-05"));
+  ASSERT_EQ(may.size(), 1u);
+  Change other;
+  other.report = std::make_shared<Report>(MakeReport("o-b", "2026-04", 1));
+  ASSERT_OK(Commit(other));
+  EXPECT_GT(*store_->ReadVersion(), *one);
+}
+
 TEST_F(RocksDbReportStoreTest, ListsReportsOfAPeriodAndRevisionsInOrder) {
   Open();
   for (const auto& [org, period] : std::vector<std::pair<std::string, std::string>>{

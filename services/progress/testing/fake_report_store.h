@@ -93,6 +93,14 @@ class FakeReportStore final : public ReportStore {
     return std::optional<RequestRecord>(it->second);
   }
 
+  // With keep_read_version(true): the number of commits applied, so that the
+  // recorder reuses what it computed while nothing was committed.
+  std::optional<uint64_t> ReadVersion() override {
+    absl::MutexLock lock(&mu_);
+    if (!keep_read_version_) return std::nullopt;
+    return static_cast<uint64_t>(commits_);
+  }
+
   void CommitAsync(Change change, std::function<void(absl::Status)> done) override {
     {
       absl::MutexLock lock(&mu_);
@@ -105,6 +113,10 @@ class FakeReportStore final : public ReportStore {
   }
 
   // Test controls.
+  void keep_read_version(bool keep) {
+    absl::MutexLock lock(&mu_);
+    keep_read_version_ = keep;
+  }
   void hold_commits(bool hold) {
     absl::MutexLock lock(&mu_);
     hold_ = hold;
@@ -185,6 +197,7 @@ class FakeReportStore final : public ReportStore {
 
   mutable absl::Mutex mu_;
   bool hold_ ABSL_GUARDED_BY(mu_) = false;
+  bool keep_read_version_ ABSL_GUARDED_BY(mu_) = false;
   std::deque<std::pair<Change, std::function<void(absl::Status)>>> held_ ABSL_GUARDED_BY(mu_);
   absl::Status fail_next_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Report> reports_ ABSL_GUARDED_BY(mu_);
