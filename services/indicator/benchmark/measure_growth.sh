@@ -17,6 +17,7 @@
 #   EVAL_CLIENT=build/services/indicator/indicator_evaluate_plan_latency \
 #   DATASETS="1y 10y" AS_OF="2026-04-30" ROUNDS=4 CALLS=100 \
 #   bash services/indicator/benchmark/measure_growth.sh
+# DUMP=<dir>: each server's last answer per day as text, to compare old and new.
 # Prints one line per server, day and round ("round 2 new 10y EvaluatePlan as of …: p50 …").
 set -euo pipefail
 B=${B:?B: the directory of registry_server and ecoplanctl}
@@ -113,7 +114,7 @@ for r in $(seq "$ROUNDS"); do
   for as_of in $AS_OF; do
     for name in "${servers[@]}"; do
       echo "round $r $name $("$EVAL_CLIENT" --target="127.0.0.1:${port[$name]}" --plan="$plan" \
-        --as_of="$as_of" --calls="$CALLS")"
+        --as_of="$as_of" --calls="$CALLS" ${DUMP:+--dump="$DUMP/$name-$as_of.txt"})"
     done
   done
 done

@@ -68,7 +68,7 @@ double Value(Pollutant p, absl::CivilDay day, int hour, int station) {
     case Pollutant::kNo2:
       return 20 + 30 * wiggle;
     case Pollutant::kCo:
-      return 400 + 600 * wiggle;  // µg/m³
+      return 0.4 + 0.6 * wiggle;  // mg/m³
     default:
       return (hour > 10 && hour < 18 ? 120 : 40) / season;  // O3
   }
