@@ -2,7 +2,8 @@
 // `--calls` sequential calls (after `--warmup` more) of one plan as of one day
 // against a running indicator_server (plaintext, --insecure_development_mode),
 // printing p50, p99 and the largest latency with the response's size.
-// Used by measure_ingest.sh (EVAL_CLIENT).
+// Used by measure_ingest.sh (EVAL_CLIENT) and measure_growth.sh; --dump writes
+// the last answer as text, to compare two servers' answers.
 
 #include <grpcpp/grpcpp.h>
 

@@ -14,10 +14,10 @@ namespace ecoplan::indicator {
 namespace {
 
 // "2026-04", as absl::FormatCivilTime prints a month, for the years a plan
-// has (four digits); without its general formatter: a plan with nothing
+// has (four digits); without a general formatter: a plan with nothing
 // reported prints a month per owner and period.
 std::string MonthText(absl::CivilMonth m) {
-  return absl::StrFormat("%04d-%02d", m.year(), m.month());
+  return absl::StrCat(m.year(), m.month() < 10 ? "-0" : "-", m.month());
 }
 
 using ReportKey = std::pair<std::string, std::string>;  // organization, measure
