@@ -130,9 +130,8 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
   std::shared_ptr<const DayAqis> aqis;
   if (counting) {
     auto compute = [&] { return ComputeDayAqis(days, standards); };
-    aqis = memo != nullptr
-               ? memo->Get<DayAqis>(absl::StrFormat("aqi/%p", &standards), compute)
-               : std::make_shared<const DayAqis>(compute());
+    aqis = memo != nullptr ? memo->Get<DayAqis>(absl::StrFormat("aqi/%p", &standards), compute)
+                           : std::make_shared<const DayAqis>(compute());
   }
   // Profile from past years (the memo's: it reads only the days before the
   // period's year), and the current year's data.
@@ -156,12 +155,12 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
   if (memo != nullptr) {
     // A day's verdict depends on the aggregation only (DayVerdict); a mean's
     // value on the item only, under any caliber.
-    const std::string key =
-        counting ? absl::StrFormat("profile/verdict/%p/%d/%d/%d", &standards,
-                                   static_cast<int>(ind.aggregation), year,
-                                   rules.min_days_per_month_for_profile)
-                 : absl::StrFormat("profile/mean/%d/%d/%d", static_cast<int>(item), year,
-                                   rules.min_days_per_month_for_profile);
+    const std::string key = counting
+                                ? absl::StrFormat("profile/verdict/%p/%d/%d/%d", &standards,
+                                                  static_cast<int>(ind.aggregation), year,
+                                                  rules.min_days_per_month_for_profile)
+                                : absl::StrFormat("profile/mean/%d/%d/%d", static_cast<int>(item),
+                                                  year, rules.min_days_per_month_for_profile);
     shared_profile = memo->Get<Profile>(key, build_profile);
   } else {
     shared_profile = std::make_shared<const Profile>(build_profile());
@@ -291,8 +290,8 @@ Evaluation EvaluateAirQuality(const Indicator& indicator, absl::CivilDay as_of,
     const absl::CivilDay end = std::min(as_of, indicator.period_end);
     int n = 0, n_last = 0;
     const DailyItem item = DailyItemOf(indicator.air_quality_item);
-    std::optional<double> now =
-        MeanOver(DaysWithin(days, indicator.period_start, end), item, indicator.period_start, end, &n);
+    std::optional<double> now = MeanOver(DaysWithin(days, indicator.period_start, end), item,
+                                         indicator.period_start, end, &n);
     const absl::CivilDay last_start(indicator.period_start.year() - 1,
                                     indicator.period_start.month(), indicator.period_start.day());
     const absl::CivilDay last_end(end.year() - 1, end.month(), end.day());

@@ -37,8 +37,8 @@ std::string Describe(const PlanResult& r) {
     if (e.excluding_exceptional_events.has_value()) {
       const ExceptionalEventsFigure& x = *e.excluding_exceptional_events;
       absl::StrAppend(&out, "  without events: ", IndicatorStatusName(x.status), " ",
-                      Opt(x.current_value), " ", Opt(x.projected_value), " days ",
-                      x.observed_days, " excluded ", x.excluded_days, "\n");
+                      Opt(x.current_value), " ", Opt(x.projected_value), " days ", x.observed_days,
+                      " excluded ", x.excluded_days, "\n");
     }
   }
   for (const TownRank& t : r.town_ranking) {
@@ -78,7 +78,8 @@ class EvaluationMemoTest : public IndicatorEvaluatorTest {
  protected:
   void SetUp() override {
     IndicatorEvaluatorTest::SetUp();
-    for (const auto& [id, town] : {std::pair<std::string, std::string>{"A", "甲镇"}, {"B", "乙镇"}}) {
+    for (const auto& [id, town] :
+         {std::pair<std::string, std::string>{"A", "甲镇"}, {"B", "乙镇"}}) {
       Station s;
       s.id = id;
       s.town = town;
@@ -139,10 +140,10 @@ class EvaluationMemoTest : public IndicatorEvaluatorTest {
         for (int h = 0; h < 24; ++h) {
           const std::string hour =
               absl::StrFormat("%04d-%02d-%02dT%02d", d.year(), d.month(), d.day(), h);
-          for (Pollutant p : {Pollutant::kPm25, Pollutant::kPm10, Pollutant::kSo2,
-                              Pollutant::kNo2, Pollutant::kCo, Pollutant::kO3}) {
-            chunk.readings.push_back({station, hour, p, scale * Value(p, d, h, index),
-                                      std::nullopt});
+          for (Pollutant p : {Pollutant::kPm25, Pollutant::kPm10, Pollutant::kSo2, Pollutant::kNo2,
+                              Pollutant::kCo, Pollutant::kO3}) {
+            chunk.readings.push_back(
+                {station, hour, p, scale * Value(p, d, h, index), std::nullopt});
           }
         }
       }

@@ -103,7 +103,8 @@ Evaluation EvaluateOne(const Indicator& ind, absl::CivilDay as_of, const PlanEva
       return e;
     }
     const std::vector<DistrictDay>* days = shared->days.get();
-    Evaluation e = EvaluateAirQuality(ind, as_of, *days, *input.calibers, rules, shared->memo.get());
+    Evaluation e =
+        EvaluateAirQuality(ind, as_of, *days, *input.calibers, rules, shared->memo.get());
     const absl::CivilDay end = std::min(as_of, ind.period_end);
     e.data = TallyVerification(DaysWithin(*days, ind.period_start, end), ind.period_start, end);
     if (input.exceptional_events != nullptr && !input.exceptional_events->empty()) {
@@ -161,13 +162,12 @@ TownRank TownOf(const Indicator& ind, const Evaluation& e, absl::CivilDay as_of,
   int n = 0;
   const absl::CivilDay last_start(start.year() - 1, start.month(), start.day());
   const absl::CivilDay last_end(end.year() - 1, end.month(), end.day());
-  std::optional<double> last = MeanOver(DaysWithin(*days, last_start, last_end), DailyItem::kPm25,
-                                        last_start, last_end, &n);
+  std::optional<double> last =
+      MeanOver(DaysWithin(*days, last_start, last_end), DailyItem::kPm25, last_start, last_end, &n);
   if (last.has_value() && *last > 0) {
     t.pm25_last_year = RoundHalfEven(*last, 0);
     int m = 0;
-    const double now =
-        *MeanOver(DaysWithin(*days, start, end), DailyItem::kPm25, start, end, &m);
+    const double now = *MeanOver(DaysWithin(*days, start, end), DailyItem::kPm25, start, end, &m);
     t.year_on_year_percent = RoundHalfEven(100.0 * (now - *last) / *last, 1);
   }
   return t;
