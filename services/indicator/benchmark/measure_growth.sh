@@ -18,7 +18,8 @@
 #   DATASETS="1y 10y" AS_OF="2026-04-30" ROUNDS=4 CALLS=100 \
 #   bash services/indicator/benchmark/measure_growth.sh
 # DUMP=<dir>: each server's last answer per day as text, to compare old and new.
-# Prints one line per server, day and round ("round 2 new 10y EvaluatePlan as of …: p50 …").
+# Prints one line per server, day and round ("round 2 new-10y EvaluatePlan as of …: p50 …;
+# server CPU … ms per call").
 set -euo pipefail
 B=${B:?B: the directory of registry_server and ecoplanctl}
 SERVERS=${SERVERS:?SERVERS: label=indicator_server ...}
@@ -60,13 +61,13 @@ done
 
 "$B/registry_server" --host=127.0.0.1 --port=0 --port_file="$D/reg.port" --db_path="$D/reg" \
   --insecure_development_mode 2>"$D/reg.log" &
-pids+=($!)
+pids+=("$!")
 wait_file "$D/reg.port"
 REG="127.0.0.1:$(cat "$D/reg.port")"
 plan=$("$B/ecoplanctl" --registry="$REG" plan import seeds/mentougou_2026_beautiful_mentougou_action_plan.txt |
   grep -o '2026-[0-9a-f]\{12\}' | head -1)
 
-declare -A port
+declare -A port spid
 servers=()
 for spec in $SERVERS; do
   label=${spec%%=*} bin=${spec#*=}
@@ -76,7 +77,7 @@ for spec in $SERVERS; do
       --registry_address="$REG" --insecure_development_mode --rate_limit_per_second=0 \
       2>"$D/$name.log" &
     pid=$!
-    pids+=($pid)
+    pids+=("$pid")
     wait_file "$D/$name.port"
     port[$name]=$(cat "$D/$name.port")
     CTL=("$B/ecoplanctl" --registry="$REG" --indicator="127.0.0.1:${port[$name]}")
@@ -105,6 +106,7 @@ T
     "${CTL[@]}" --timeout 900s indicator load ${files[$ds]} >"$D/$name.load"
     echo "$name: loaded $(grep -i '^Accepted' "$D/$name.load" | tr -s ' ' | cut -d' ' -f2) readings in $(echo "$(date +%s.%N) - $t0" | bc) s, server CPU $(echo "scale=2; ($(cpu "$pid") - $c0) / $hz" | bc) s, RSS $(awk '/VmRSS/{print $2, $3}' /proc/$pid/status)"
     servers+=("$name")
+    spid[$name]=$pid
   done
 done
 sleep 1  # the plan's indicators reach every server through the registry's events
@@ -113,8 +115,13 @@ for r in $(seq "$ROUNDS"); do
   echo "round $r, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   for as_of in $AS_OF; do
     for name in "${servers[@]}"; do
-      echo "round $r $name $("$EVAL_CLIENT" --target="127.0.0.1:${port[$name]}" --plan="$plan" \
-        --as_of="$as_of" --calls="$CALLS" ${DUMP:+--dump="$DUMP/$name-$as_of.txt"})"
+      # The server's CPU per call (user+sys across the calls, warm-up included):
+      # less at the mercy of the other builds than the latencies.
+      c0=$(cpu "${spid[$name]}")
+      line=$("$EVAL_CLIENT" --target="127.0.0.1:${port[$name]}" --plan="$plan" \
+        --as_of="$as_of" --calls="$CALLS" ${DUMP:+--dump="$DUMP/$name-$as_of.txt"})
+      c1=$(cpu "${spid[$name]}")
+      echo "round $r $name $line; server CPU $(echo "scale=2; ($c1 - $c0) * 1000 / $hz / ($CALLS + 5)" | bc) ms per call"
     done
   done
 done
