@@ -2,13 +2,15 @@
 // `--calls` sequential calls (after `--warmup` more) of one plan as of one day
 // against a running indicator_server (plaintext, --insecure_development_mode),
 // printing p50, p99 and the largest latency with the response's size.
-// Used by measure_ingest.sh (EVAL_CLIENT).
+// Used by measure_ingest.sh (EVAL_CLIENT) and measure_growth.sh; --dump writes
+// the last answer as text, to compare two servers' answers.
 
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -17,12 +19,15 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
+#include "google/protobuf/text_format.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50053", "indicator server address");
 ABSL_FLAG(std::string, plan, "", "plan id (e.g. 2026-6214509723db)");
 ABSL_FLAG(std::string, as_of, "2016-06-30", "YYYY-MM-DD");
 ABSL_FLAG(int, calls, 100, "measured calls");
 ABSL_FLAG(int, warmup, 5, "calls before measuring");
+ABSL_FLAG(std::string, dump, "",
+          "write the last response here as text (to compare two servers' answers)");
 
 namespace v1 = ::ecoplan::indicator::v1;
 
@@ -45,6 +50,7 @@ int main(int argc, char** argv) {
   request.mutable_as_of()->set_month(m);
   request.mutable_as_of()->set_day(d);
   std::vector<double> ms;
+  v1::EvaluatePlanResponse last;
   size_t bytes = 0;
   int evaluations = 0;
   const int warmup = absl::GetFlag(FLAGS_warmup), calls = absl::GetFlag(FLAGS_calls);
@@ -61,6 +67,12 @@ int main(int argc, char** argv) {
     if (i >= warmup) ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
     bytes = response.ByteSizeLong();
     evaluations = response.evaluations_size();
+    last = std::move(response);
+  }
+  if (!absl::GetFlag(FLAGS_dump).empty()) {
+    std::string text;
+    google::protobuf::TextFormat::PrintToString(last, &text);
+    std::ofstream(absl::GetFlag(FLAGS_dump)) << text;
   }
   std::sort(ms.begin(), ms.end());
   auto at = [&](double q) {

@@ -78,7 +78,7 @@ grep -i "accepted\|unchanged" "$D/reload.out" | head -3 || true
 echo "server RSS after the loads: $(awk '/VmRSS/{print $2, $3}' /proc/$ind/status)"
 if [ -n "${EVAL_CLIENT:-}" ]; then
   if [ -n "${PERF_EVAL:-}" ]; then  # perf record -g of the server during the EvaluatePlan calls
-    perf record -F 999 -g -p "$ind" -o "$PERF_EVAL" 2>/dev/null &
+    perf record -F 499 --call-graph dwarf -p "$ind" -o "$PERF_EVAL" 2>/dev/null &
     perfpid=$!
   fi
   for as_of in ${EVAL_AS_OF:-2016-06-30 2026-04-30}; do

@@ -181,6 +181,17 @@ std::vector<DistrictDay> ComputeDistrictDays(absl::Span<const StationDay> statio
   return out;
 }
 
+absl::Span<const DistrictDay> DaysWithin(absl::Span<const DistrictDay> days, absl::CivilDay from,
+                                         absl::CivilDay to) {
+  if (to < from) return days.subspan(0, 0);
+  auto first =
+      std::lower_bound(days.begin(), days.end(), from,
+                       [](const DistrictDay& d, absl::CivilDay day) { return d.day < day; });
+  auto last = std::upper_bound(
+      first, days.end(), to, [](absl::CivilDay day, const DistrictDay& d) { return day < d.day; });
+  return days.subspan(static_cast<size_t>(first - days.begin()), static_cast<size_t>(last - first));
+}
+
 DataDays TallyVerification(absl::Span<const DistrictDay> days, absl::CivilDay from,
                            absl::CivilDay to) {
   DataDays out;

@@ -105,6 +105,12 @@ inline constexpr double kMinimumStationShare = 0.75;
 std::vector<DistrictDay> ComputeDistrictDays(absl::Span<const StationDay> station_days,
                                              int station_count);
 
+// The days of `days` (sorted by day, as ComputeDistrictDays gives them) within
+// [from, to], found by binary search: a window of the period, not a scan of
+// every year held.
+absl::Span<const DistrictDay> DaysWithin(absl::Span<const DistrictDay> days, absl::CivilDay from,
+                                         absl::CivilDay to);
+
 // The days of an area over a span by the kind of their readings: a day is
 // audited when every reading it holds is audited, provisional otherwise.
 struct DataDays {

@@ -13,6 +13,13 @@
 namespace ecoplan::indicator {
 namespace {
 
+// "2026-04", as absl::FormatCivilTime prints a month, for the years a plan
+// has (four digits); without a general formatter: a plan with nothing
+// reported prints a month per owner and period.
+std::string MonthText(absl::CivilMonth m) {
+  return absl::StrCat(m.year(), m.month() < 10 ? "-0" : "-", m.month());
+}
+
 using ReportKey = std::pair<std::string, std::string>;  // organization, measure
 
 using dashboard_internal::CheckpointText;
@@ -380,7 +387,7 @@ void JudgeOwner(const ReportIndex& index, const MeasureInfo& m, const std::strin
     const absl::CivilMonth p = due_periods[due_periods.size() - 1 - k];
     const bool was_late = index.late.count({owner, m.id, p}) > 0;
     late += was_late ? 1 : 0;
-    periods.push_back(absl::StrCat(absl::FormatCivilTime(p), was_late ? " late" : " no entry"));
+    periods.push_back(absl::StrCat(MonthText(p), was_late ? " late" : " no entry"));
     periods_zh.push_back(absl::StrCat(MonthZh(p), was_late ? "逾期报送" : "未报送"));
   }
   const std::string how = late == 0 ? "no entry"
@@ -400,7 +407,7 @@ void JudgeOwner(const ReportIndex& index, const MeasureInfo& m, const std::strin
   } else if (missed > 0) {
     judge->Raise(Colour::kYellow,
                  {absl::StrCat(who, " missed the last reporting period ",
-                               absl::FormatCivilTime(due_periods.back()), " (", how, ")"),
+                               MonthText(due_periods.back()), " (", how, ")"),
                   absl::StrCat(who_zh, MonthZh(due_periods.back()), "未按时报送（", how_zh, "）")});
   }
   auto it = index.latest.find({owner, m.id});

@@ -7,8 +7,12 @@
 #include "services/indicator/domain/evaluation.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -66,6 +70,8 @@ namespace {
 
 using evaluation_internal::AnnualShortfall;
 using evaluation_internal::BuildProfile;
+using evaluation_internal::ComputeDayAqis;
+using evaluation_internal::DayAqis;
 using evaluation_internal::DaysInclusive;
 using evaluation_internal::DayVerdict;
 using evaluation_internal::DecideStatus;
@@ -81,11 +87,34 @@ using evaluation_internal::YearToDate;
 
 constexpr absl::CivilDay kFarPast(1900, 1, 1);
 
+// The days from `from` to `to` as runs of (month index, days) in calendar
+// order: a weight over them sums each month's factor once per day, in the
+// same order as a walk over the days (the same double), without the walk.
+std::vector<std::pair<int, int>> MonthRuns(absl::CivilDay from, absl::CivilDay to) {
+  std::vector<std::pair<int, int>> runs;
+  for (absl::CivilMonth m(from); from <= to; ++m) {
+    const absl::CivilDay month_end = std::min(to, absl::CivilDay(m + 1) - 1);
+    runs.emplace_back(m.month() - 1, DaysInclusive(from, month_end));
+    from = month_end + 1;
+  }
+  return runs;
+}
+
+double WeightOver(const std::vector<std::pair<int, int>>& runs,
+                  const std::array<double, 12>& per_month) {
+  double weight = 0;
+  for (const auto& [month, n] : runs) {
+    for (int i = 0; i < n; ++i) weight += per_month[month];
+  }
+  return weight;
+}
+
 // Evaluates one caliber; fills `out` (the in-force caliber fills everything).
+// `memo`: that of exactly `days`, or null (EvaluateAirQuality).
 CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
                               absl::Span<const DistrictDay> days,
                               const AirQualityStandards& standards, const std::string& caliber,
-                              const EvaluationRules& rules, Evaluation* out) {
+                              const EvaluationRules& rules, AreaMemo* memo, Evaluation* out) {
   CaliberResult result;
   result.caliber = caliber;
   const int year = static_cast<int>(ind.period_start.year());
@@ -95,26 +124,58 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
                         ind.aggregation == Aggregation::kCountOfDays;
   const DailyItem item = counting ? DailyItem::kPm25 : DailyItemOf(ind.air_quality_item);
 
-  // Profile from past years, and the current year's data.
-  Profile profile;
+  // Each day's AQI under this caliber (counting types judge days by it): the
+  // memo's, or computed here. Memo keys name the caliber by its address, which
+  // is the evaluator's for its whole life.
+  std::shared_ptr<const DayAqis> aqis;
   if (counting) {
-    profile = BuildProfile(days, year, rules, [&](const DistrictDay& d) -> std::optional<double> {
-      absl::StatusOr<DailyAqi> aqi = ComputeDailyAqi(standards, d.day, d.values);
-      if (!aqi.ok()) return std::nullopt;
-      const std::optional<bool> verdict = DayVerdict(ind, *aqi);
-      if (!verdict.has_value()) return std::nullopt;
-      return *verdict ? 1.0 : 0.0;
-    });
-  } else {
-    profile = BuildProfile(days, year, rules, [&](const DistrictDay& d) -> std::optional<double> {
+    auto compute = [&] { return ComputeDayAqis(days, standards); };
+    aqis = memo != nullptr ? memo->Get<DayAqis>(absl::StrFormat("aqi/%p", &standards), compute)
+                           : std::make_shared<const DayAqis>(compute());
+  }
+  // Profile from past years (the memo's: it reads only the days before the
+  // period's year), and the current year's data.
+  auto build_profile = [&] {
+    if (counting) {
+      return BuildProfile(days, year, rules, [&](const DistrictDay& d) -> std::optional<double> {
+        const std::optional<DailyAqi>& aqi = (*aqis)[static_cast<size_t>(&d - days.data())];
+        if (!aqi.has_value()) return std::nullopt;
+        const std::optional<bool> verdict = DayVerdict(ind, *aqi);
+        if (!verdict.has_value()) return std::nullopt;
+        return *verdict ? 1.0 : 0.0;
+      });
+    }
+    return BuildProfile(days, year, rules, [&](const DistrictDay& d) -> std::optional<double> {
       const DailyStatistic& s = d.values[static_cast<int>(item)];
       if (!s.usable()) return std::nullopt;
       return s.value;
     });
+  };
+  std::shared_ptr<const Profile> shared_profile;
+  if (memo != nullptr) {
+    // A day's verdict depends on the aggregation only (DayVerdict); a mean's
+    // value on the item only, under any caliber.
+    const std::string key = counting
+                                ? absl::StrFormat("profile/verdict/%p/%d/%d/%d", &standards,
+                                                  static_cast<int>(ind.aggregation), year,
+                                                  rules.min_days_per_month_for_profile)
+                                : absl::StrFormat("profile/mean/%d/%d/%d", static_cast<int>(item),
+                                                  year, rules.min_days_per_month_for_profile);
+    shared_profile = memo->Get<Profile>(key, build_profile);
+  } else {
+    shared_profile = std::make_shared<const Profile>(build_profile());
   }
+  const Profile& profile = *shared_profile;
   int decimals = 0;
-  const YearToDate ytd =
-      TallyYearToDate(ind, days, standards, profile, counting, item, end_day, &decimals);
+  // The period's days only: a window found by binary search, not a scan of
+  // every year held.
+  const absl::Span<const DistrictDay> period = DaysWithin(days, ind.period_start, end_day);
+  const size_t offset = static_cast<size_t>(period.data() - days.data());
+  const absl::Span<const std::optional<DailyAqi>> period_aqis =
+      counting ? absl::MakeConstSpan(*aqis).subspan(offset, period.size())
+               : absl::Span<const std::optional<DailyAqi>>();
+  const YearToDate ytd = TallyYearToDate(ind, period, period_aqis, standards, profile, counting,
+                                         item, end_day, &decimals);
   result.days = ytd.n;
   if (out != nullptr) {
     out->observed_days = ytd.n;
@@ -139,10 +200,10 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
     return result;
   }
   // Remaining-days weight under the profile.
-  double remaining_weight = 0;
-  for (absl::CivilDay d = std::max(as_of + 1, ind.period_start); d <= ind.period_end; ++d) {
-    remaining_weight += counting ? profile.rate[d.month() - 1] : profile.factor[d.month() - 1];
-  }
+  const std::vector<std::pair<int, int>> remaining_runs =
+      MonthRuns(std::max(as_of + 1, ind.period_start), ind.period_end);
+  const double remaining_weight =
+      WeightOver(remaining_runs, counting ? profile.rate : profile.factor);
   const ProjectionInput input{ind, as_of, ytd, profile, remaining, remaining_weight, decimals};
   auto project = [&](const ProjectionInput& in) {
     return ind.aggregation == Aggregation::kMeanOfDaily             ? ProjectMean(in)
@@ -162,10 +223,7 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
       for (int m = 0; m < 12; ++m) {
         seen.expected_weight += ytd.valid_by_month[m] * (counting ? one.rate[m] : one.factor[m]);
       }
-      double weight = 0;
-      for (absl::CivilDay d = std::max(as_of + 1, ind.period_start); d <= ind.period_end; ++d) {
-        weight += counting ? one.rate[d.month() - 1] : one.factor[d.month() - 1];
-      }
+      const double weight = WeightOver(remaining_runs, counting ? one.rate : one.factor);
       const double v =
           project(ProjectionInput{ind, as_of, seen, one, remaining, weight, decimals}).projected;
       low = low.has_value() ? std::min(*low, v) : v;
@@ -224,7 +282,7 @@ AirQualityStandards SingleVersion(AirQualityStandard version) {
 
 Evaluation EvaluateAirQuality(const Indicator& indicator, absl::CivilDay as_of,
                               absl::Span<const DistrictDay> days, const Calibers& calibers,
-                              const EvaluationRules& rules) {
+                              const EvaluationRules& rules, AreaMemo* memo) {
   Evaluation out;
   out.as_of = as_of;
   out.target_value = indicator.target_value;
@@ -232,11 +290,13 @@ Evaluation EvaluateAirQuality(const Indicator& indicator, absl::CivilDay as_of,
     const absl::CivilDay end = std::min(as_of, indicator.period_end);
     int n = 0, n_last = 0;
     const DailyItem item = DailyItemOf(indicator.air_quality_item);
-    std::optional<double> now = MeanOver(days, item, indicator.period_start, end, &n);
+    std::optional<double> now = MeanOver(DaysWithin(days, indicator.period_start, end), item,
+                                         indicator.period_start, end, &n);
     const absl::CivilDay last_start(indicator.period_start.year() - 1,
                                     indicator.period_start.month(), indicator.period_start.day());
     const absl::CivilDay last_end(end.year() - 1, end.month(), end.day());
-    std::optional<double> last = MeanOver(days, item, last_start, last_end, &n_last);
+    std::optional<double> last =
+        MeanOver(DaysWithin(days, last_start, last_end), item, last_start, last_end, &n_last);
     out.observed_days = n;
     out.projection_method = "none: a year-on-year change is judged on the period to date";
     out.projection_method_zh = "不作推算：同比变化按本期至今判断";
@@ -258,7 +318,7 @@ Evaluation EvaluateAirQuality(const Indicator& indicator, absl::CivilDay as_of,
   }
   if (calibers.in_force != nullptr) {
     out.calibers.push_back(
-        EvaluateCaliber(indicator, as_of, days, *calibers.in_force, "in force", rules, &out));
+        EvaluateCaliber(indicator, as_of, days, *calibers.in_force, "in force", rules, memo, &out));
   }
   // Side by side for the periods that straddle a change of standards.
   const bool straddles = [&] {
@@ -270,7 +330,7 @@ Evaluation EvaluateAirQuality(const Indicator& indicator, absl::CivilDay as_of,
   if (straddles) {
     for (const auto& [name, standards] : calibers.fixed) {
       out.calibers.push_back(
-          EvaluateCaliber(indicator, as_of, days, *standards, name, rules, nullptr));
+          EvaluateCaliber(indicator, as_of, days, *standards, name, rules, memo, nullptr));
     }
     out.notes.push_back(
         indicator.target_caliber.empty()

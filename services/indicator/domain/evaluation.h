@@ -29,6 +29,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/types/span.h"
 #include "services/indicator/domain/air_quality_standard.h"
+#include "services/indicator/domain/area_memo.h"
 #include "services/indicator/domain/daily_statistics.h"
 #include "services/indicator/domain/model.h"
 
@@ -129,9 +130,14 @@ AirQualityStandards SingleVersion(AirQualityStandard version);
 // Evaluates an air-quality indicator from the area's daily values (every day
 // available, any years, sorted by day; past years feed the seasonal profile).
 // Days after `as_of` are ignored. Precondition: indicator.source == kAirQuality.
+// `memo`, when given, is the memo of exactly these days (ObservationBook::
+// SharedAreaWithMemo): each day's AQI per caliber and the seasonal profiles
+// are taken from it, or computed once into it. The result is the same with or
+// without it. Only the period's own days are read beyond that, so the cost
+// with a filled memo does not grow with the years held.
 Evaluation EvaluateAirQuality(const Indicator& indicator, absl::CivilDay as_of,
                               absl::Span<const DistrictDay> days, const Calibers& calibers,
-                              const EvaluationRules& rules);
+                              const EvaluationRules& rules, AreaMemo* memo = nullptr);
 
 // Evaluates a reported indicator from its values (any order; values after
 // `as_of` are ignored).

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "services/indicator/domain/aqi.h"
 #include "services/indicator/domain/evaluation_internal.h"
@@ -38,15 +39,31 @@ std::optional<bool> DayVerdict(const Indicator& ind, const DailyAqi& aqi) {
 
 // The days of the period up to `end_day` that count for `ind`, tallied;
 // `decimals` gets those of the item's period statistic (mean type).
+DayAqis ComputeDayAqis(absl::Span<const DistrictDay> days, const AirQualityStandards& standards) {
+  DayAqis out;
+  out.reserve(days.size());
+  for (const DistrictDay& d : days) {
+    absl::StatusOr<DailyAqi> aqi = ComputeDailyAqi(standards, d.day, d.values);
+    if (aqi.ok()) {
+      out.emplace_back(*std::move(aqi));
+    } else {
+      out.emplace_back(std::nullopt);
+    }
+  }
+  return out;
+}
+
 YearToDate TallyYearToDate(const Indicator& ind, absl::Span<const DistrictDay> days,
+                           absl::Span<const std::optional<DailyAqi>> aqis,
                            const AirQualityStandards& standards, const Profile& profile,
                            bool counting, DailyItem item, absl::CivilDay end_day, int* decimals) {
   YearToDate ytd;
-  for (const DistrictDay& d : days) {
+  for (size_t i = 0; i < days.size(); ++i) {
+    const DistrictDay& d = days[i];
     if (d.day < ind.period_start || d.day > end_day) continue;
     if (counting) {
-      absl::StatusOr<DailyAqi> aqi = ComputeDailyAqi(standards, d.day, d.values);
-      if (!aqi.ok()) continue;
+      const std::optional<DailyAqi>& aqi = aqis[i];
+      if (!aqi.has_value()) continue;
       const std::optional<bool> verdict = DayVerdict(ind, *aqi);
       if (!verdict.has_value()) continue;
       ++ytd.n;

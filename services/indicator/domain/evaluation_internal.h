@@ -132,9 +132,18 @@ struct YearToDate {
 // verdict (evaluation_days.cc says why).
 std::optional<bool> DayVerdict(const Indicator& ind, const DailyAqi& aqi);
 
+// Each day's AQI under one caliber, one for one with an area's days (nullopt:
+// no AQI, e.g. no version of the standards for the day).
+using DayAqis = std::vector<std::optional<DailyAqi>>;
+
+// The AQI of every day of `days` under `standards`.
+DayAqis ComputeDayAqis(absl::Span<const DistrictDay> days, const AirQualityStandards& standards);
+
 // The days of the period up to `end_day` that count for `ind`, tallied;
-// `decimals` gets those of the item's period statistic (mean type).
+// `decimals` gets those of the item's period statistic (mean type). Counting
+// types read the days' AQIs from `aqis` (one for one with `days`).
 YearToDate TallyYearToDate(const Indicator& ind, absl::Span<const DistrictDay> days,
+                           absl::Span<const std::optional<DailyAqi>> aqis,
                            const AirQualityStandards& standards, const Profile& profile,
                            bool counting, DailyItem item, absl::CivilDay end_day, int* decimals);
 

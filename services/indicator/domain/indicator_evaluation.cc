@@ -199,7 +199,8 @@ absl::StatusOr<PlanResult> IndicatorEvaluator::EvaluatePlan(const std::string& p
     result.scorecards = std::move(e.scorecards);
     result.status_counts = std::move(e.status_counts);
     if (auto days = book_.SharedAreaDays("district"); days.ok()) {
-      DataDays data = TallyVerification(**days, absl::CivilDay(as_of.year(), 1, 1), as_of);
+      const absl::CivilDay from(as_of.year(), 1, 1);
+      DataDays data = TallyVerification(DaysWithin(**days, from, as_of), from, as_of);
       if (!data.empty()) result.data = data;
     }
   }

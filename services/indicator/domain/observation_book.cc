@@ -418,17 +418,24 @@ absl::StatusOr<std::vector<DistrictDay>> ObservationBook::AreaDays(const std::st
 
 absl::StatusOr<std::shared_ptr<const std::vector<DistrictDay>>> ObservationBook::SharedAreaDays(
     const std::string& area) const {
+  ECOPLAN_ASSIGN_OR_RETURN(SharedArea shared, SharedAreaWithMemo(area));
+  return std::move(shared.days);
+}
+
+absl::StatusOr<ObservationBook::SharedArea> ObservationBook::SharedAreaWithMemo(
+    const std::string& area) const {
   {
     absl::MutexLock lock(&area_mu_);
     auto it = area_days_.find(area);
     if (it != area_days_.end()) return it->second;
   }
-  // Computed outside the lock (two callers may both compute it: same result).
+  // Computed outside the lock (two callers may both compute it: same result;
+  // the first stored is kept, so every caller shares one memo).
   ECOPLAN_ASSIGN_OR_RETURN(std::vector<DistrictDay> computed, ComputeAreaDays(area));
-  auto days = std::make_shared<const std::vector<DistrictDay>>(std::move(computed));
+  SharedArea shared{std::make_shared<const std::vector<DistrictDay>>(std::move(computed)),
+                    std::make_shared<AreaMemo>()};
   absl::MutexLock lock(&area_mu_);
-  area_days_[area] = days;
-  return days;
+  return area_days_.emplace(area, std::move(shared)).first->second;
 }
 
 absl::StatusOr<std::vector<DistrictDay>> ObservationBook::ComputeAreaDays(

@@ -53,6 +53,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
+#include "services/indicator/domain/area_memo.h"
 #include "services/indicator/domain/daily_statistics.h"
 #include "services/indicator/domain/model.h"
 
@@ -146,6 +147,13 @@ class ObservationBook {
   // Thread-safe against other const calls (the cache has its own lock).
   absl::StatusOr<std::shared_ptr<const std::vector<DistrictDay>>> SharedAreaDays(
       const std::string& area) const;
+  // The shared days with the memo of what evaluations derive from them
+  // (area_memo.h): made with the days, dropped with them.
+  struct SharedArea {
+    std::shared_ptr<const std::vector<DistrictDay>> days;
+    std::shared_ptr<AreaMemo> memo;
+  };
+  absl::StatusOr<SharedArea> SharedAreaWithMemo(const std::string& area) const;
   // Stations of a town.
   std::vector<std::string> TownStations(const std::string& town) const;
 
@@ -170,8 +178,7 @@ class ObservationBook {
   std::map<Key, StationDay> days_;
   size_t reading_count_ = 0;
   mutable absl::Mutex area_mu_;
-  mutable std::map<std::string, std::shared_ptr<const std::vector<DistrictDay>>> area_days_
-      ABSL_GUARDED_BY(area_mu_);
+  mutable std::map<std::string, SharedArea> area_days_ ABSL_GUARDED_BY(area_mu_);
 };
 
 // "2026-04-01T07" → CivilHour. Errors: InvalidArgument.

@@ -91,7 +91,7 @@ void AddExcludingExceptionalEvents(const Indicator& ind, absl::CivilDay as_of,
 Evaluation EvaluateOne(const Indicator& ind, absl::CivilDay as_of, const PlanEvaluationInput& input,
                        const EvaluationRules& rules) {
   if (ind.source == SourceKind::kAirQuality) {
-    auto shared = input.book->SharedAreaDays(AreaOf(ind));
+    auto shared = input.book->SharedAreaWithMemo(AreaOf(ind));
     if (!shared.ok()) {
       Evaluation e;
       e.as_of = as_of;
@@ -102,9 +102,11 @@ Evaluation EvaluateOne(const Indicator& ind, absl::CivilDay as_of, const PlanEva
           absl::StrCat("无法读取该区域的监测数据（", shared.status().message(), "）");
       return e;
     }
-    const std::vector<DistrictDay>* days = shared->get();
-    Evaluation e = EvaluateAirQuality(ind, as_of, *days, *input.calibers, rules);
-    e.data = TallyVerification(*days, ind.period_start, std::min(as_of, ind.period_end));
+    const std::vector<DistrictDay>* days = shared->days.get();
+    Evaluation e =
+        EvaluateAirQuality(ind, as_of, *days, *input.calibers, rules, shared->memo.get());
+    const absl::CivilDay end = std::min(as_of, ind.period_end);
+    e.data = TallyVerification(DaysWithin(*days, ind.period_start, end), ind.period_start, end);
     if (input.exceptional_events != nullptr && !input.exceptional_events->empty()) {
       AddExcludingExceptionalEvents(ind, as_of, *days, input, rules, &e);
     }
@@ -158,13 +160,14 @@ TownRank TownOf(const Indicator& ind, const Evaluation& e, absl::CivilDay as_of,
   const absl::CivilDay end = std::min(as_of, ind.period_end);
   const absl::CivilDay start = ind.period_start;
   int n = 0;
-  std::optional<double> last = MeanOver(
-      *days, DailyItem::kPm25, absl::CivilDay(start.year() - 1, start.month(), start.day()),
-      absl::CivilDay(end.year() - 1, end.month(), end.day()), &n);
+  const absl::CivilDay last_start(start.year() - 1, start.month(), start.day());
+  const absl::CivilDay last_end(end.year() - 1, end.month(), end.day());
+  std::optional<double> last =
+      MeanOver(DaysWithin(*days, last_start, last_end), DailyItem::kPm25, last_start, last_end, &n);
   if (last.has_value() && *last > 0) {
     t.pm25_last_year = RoundHalfEven(*last, 0);
     int m = 0;
-    const double now = *MeanOver(*days, DailyItem::kPm25, start, end, &m);
+    const double now = *MeanOver(DaysWithin(*days, start, end), DailyItem::kPm25, start, end, &m);
     t.year_on_year_percent = RoundHalfEven(100.0 * (now - *last) / *last, 1);
   }
   return t;
