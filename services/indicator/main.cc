@@ -241,5 +241,9 @@ int main(int argc, char** argv) {
     if (progress_follower) progress_follower->Stop();
     follower.Stop();
   };
-  return common::ServeUntilSignal(config.server, serve, log);
+  const int exit_code = common::ServeUntilSignal(config.server, serve, log);
+  // The committer's last callbacks release the evaluator's and the assessments'
+  // leases: it stops before they go.
+  base->db()->Shutdown();
+  return exit_code;
 }

@@ -300,5 +300,8 @@ int main(int argc, char** argv) {
   schedule.Stop();
   for (auto& f : followers) f->Stop();
   deliverer.Stop();
+  // The committer's last callbacks release the notifier's leases: it stops
+  // before the notifier goes (after the deliverer's last writes).
+  base->db()->Shutdown();
   return exit_code;
 }

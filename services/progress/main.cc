@@ -194,5 +194,9 @@ int main(int argc, char** argv) {
     if (catch_up) catch_up->Stop();
     if (indicator_follower) indicator_follower->Stop();
   };
-  return common::ServeUntilSignal(config.server, serve, log);
+  const int exit_code = common::ServeUntilSignal(config.server, serve, log);
+  // The committer's last callbacks release the recorder's, desk's and ledger's
+  // leases: it stops before they go.
+  base->db()->Shutdown();
+  return exit_code;
 }

@@ -46,7 +46,13 @@ class RocksDbProblemStoreTest : public ::testing::Test {
     plans_.SetConnected(true);
   }
 
+  // The committer's last callbacks release the ledger's leases: stopped before the ledger goes.
+  ~RocksDbProblemStoreTest() override {
+    if (db_ != nullptr) db_->Shutdown();
+  }
+
   void Open() {
+    if (db_ != nullptr) db_->Shutdown();
     ledger_.reset();
     store_.reset();
     db_.reset();
