@@ -49,21 +49,8 @@ loadgen() {  # loadgen ARGS...: one run, one JSON line (or nothing on failure)
 # The reports GetReport and GetSubmissionStatus read: submitted now, not while measuring.
 loadgen --rpc=get_report --target="127.0.0.1:$PP" --count=1 >/dev/null || exit 1
 
-RESULTS=$D/results.jsonl
-# measure C KIND LABEL PID ARGS...: appends {"c","kind","label",…loadgen's JSON} to $RESULTS.
-measure() {
-  local c=$1 kind=$2 label=$3 pid=$4
-  shift 4
-  local out
-  out=$(loadgen --concurrency="$c" --duration="$DURATION" --warmup="$WARMUP" \
-    --server_pid="$pid" "$@") || echo "$label at $c: loadgen exit $? $out" >&2
-  [ -n "$out" ] || out='{}'
-  python3 -c 'import json,sys; o=json.loads(sys.argv[4]); o.update(c=int(sys.argv[1]), kind=sys.argv[2], label=sys.argv[3]); print(json.dumps(o, ensure_ascii=False))' \
-    "$c" "$kind" "$label" "$out" >>"$RESULTS"
-}
 echo "registry :$RP  progress :$PP  echo :$EP  committer :$CP  point read :$RDP" >&2
-START=$(date -u '+%Y-%m-%d %H:%M UTC')
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+measure_begin
 for C in $CONCURRENCY; do
   for _ in $(seq 1 "$ROUNDS"); do
     if want SubmitReport; then
@@ -87,32 +74,4 @@ for C in $CONCURRENCY; do
     fi
   done
 done
-LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "$START, $(nproc) cores, load average before: $LOAD_BEFORE, after: $LOAD_AFTER;" \
-  "$DURATION per point after a $WARMUP warm-up, $ROUNDS rounds"
-echo
-python3 - "$RESULTS" <<'PY'
-import json, sys
-rows = [json.loads(line) for line in open(sys.argv[1])]
-print("| clients | what | RPC/s | p50 ms | p99 ms | server CPU µs/call | RPC/s ÷ baseline | CPU ÷ baseline |")
-print("|---|---|---|---|---|---|---|---|")
-baseline = None
-def num(x, fmt):
-    return format(x, fmt) if isinstance(x, (int, float)) else "–"
-for r in rows:
-    lat = r.get("latency_ms", {})
-    cpu = r.get("server_cpu_us_per_call")
-    rps = r.get("rps")
-    bad = "" if r.get("ok") == r.get("count") and r.get("count") else f' (not OK: {r.get("codes", "no result")})'
-    if r["kind"] == "baseline":
-        baseline = r
-        ratio = cpu_ratio = "baseline"
-        what = f'*{r["label"]}*'
-    else:
-        b_rps, b_cpu = baseline.get("rps"), baseline.get("server_cpu_us_per_call")
-        ratio = f'{rps / b_rps:.0%}' if rps and b_rps else "–"
-        cpu_ratio = f'{cpu / b_cpu:.1f}×' if cpu and b_cpu else "–"
-        what = r["label"]
-    print(f'| {r["c"]} | {what}{bad} | {num(rps, ",.0f")} | {num(lat.get("p50"), ".2f")} | '
-          f'{num(lat.get("p99"), ".2f")} | {num(cpu, ",.0f")} | {ratio} | {cpu_ratio} |')
-PY
+measure_report

@@ -54,19 +54,7 @@ RDPID=$LAST_PID RDP=$LAST_PORT
 loadgen() {
   timeout 120 "$B/tools/loadgen/loadgen" --registry="127.0.0.1:$RP" --output=json "$@"
 }
-RESULTS=$D/results.jsonl
-measure() {  # measure C KIND LABEL PID ARGS...
-  local c=$1 kind=$2 label=$3 pid=$4
-  shift 4
-  local out
-  out=$(loadgen --concurrency="$c" --duration="$DURATION" --warmup="$WARMUP" \
-    --server_pid="$pid" "$@") || echo "$label at $c: loadgen exit $? $out" >&2
-  [ -n "$out" ] || out='{}'
-  python3 -c 'import json,sys; o=json.loads(sys.argv[4]); o.update(c=int(sys.argv[1]), kind=sys.argv[2], label=sys.argv[3]); print(json.dumps(o, ensure_ascii=False))' \
-    "$c" "$kind" "$label" "$out" >>"$RESULTS"
-}
-START=$(date -u '+%Y-%m-%d %H:%M UTC')
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+measure_begin
 for C in $CONCURRENCY; do
   for _ in $(seq 1 "$ROUNDS"); do
     for s in "${SERVERS[@]}"; do
@@ -78,28 +66,4 @@ for C in $CONCURRENCY; do
     done
   done
 done
-LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "$START, $(nproc) cores, load average before: $LOAD_BEFORE, after: $LOAD_AFTER;" \
-  "$DURATION per point after a $WARMUP warm-up, $ROUNDS rounds"
-echo
-python3 - "$RESULTS" <<'PY'
-import json, sys
-rows = [json.loads(line) for line in open(sys.argv[1])]
-print("| clients | what | RPC/s | p50 ms | p99 ms | server CPU µs/call | RPC/s ÷ point read |")
-print("|---|---|---|---|---|---|---|")
-baseline = None
-def num(x, fmt):
-    return format(x, fmt) if isinstance(x, (int, float)) else "–"
-for r in rows:
-    lat = r.get("latency_ms", {})
-    rps = r.get("rps")
-    bad = "" if r.get("ok") == r.get("count") and r.get("count") else f' (not OK: {r.get("codes", "no result")})'
-    if r["kind"] == "baseline":
-        baseline, ratio, what = r, "baseline", f'*{r["label"]}*'
-    else:
-        b = baseline.get("rps") if baseline else None
-        ratio = f'{rps / b:.0%}' if rps and b else "–"
-        what = r["label"]
-    print(f'| {r["c"]} | {what}{bad} | {num(rps, ",.0f")} | {num(lat.get("p50"), ".2f")} | '
-          f'{num(lat.get("p99"), ".2f")} | {num(r.get("server_cpu_us_per_call"), ",.0f")} | {ratio} |')
-PY
+measure_report

@@ -75,3 +75,38 @@ stop_started() {
   for p in "${MEASURE_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   MEASURE_PIDS=()
 }
+
+# Side by side (measure_all.sh and the scripts like it): measure_begin, then `measure` per
+# point, then measure_report. Needs DURATION and WARMUP; RP (a registry port), when set, is
+# passed to loadgen as --registry.
+measure_begin() {
+  RESULTS=$D/results.jsonl
+  : >"$RESULTS"
+  START=$(date -u '+%Y-%m-%d %H:%M UTC')
+  LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+}
+
+# measure C KIND LABEL PID ARGS...: one loadgen run (ARGS) with C clients for DURATION after
+# WARMUP, counting the CPU of the server PID; appends {"c","kind","label",…loadgen's JSON} to
+# $RESULTS. KIND is baseline or subject: a subject is compared with the baseline before it.
+measure() {
+  local c=$1 kind=$2 label=$3 pid=$4
+  shift 4
+  local out
+  out=$(timeout 120 "$B/tools/loadgen/loadgen" ${RP:+--registry="127.0.0.1:$RP"} --output=json \
+    --concurrency="$c" --duration="$DURATION" --warmup="$WARMUP" --server_pid="$pid" "$@") ||
+    echo "$label at $c: loadgen exit $? $out" >&2
+  [ -n "$out" ] || out='{}'
+  python3 -c 'import json,sys; o=json.loads(sys.argv[4]); o.update(c=int(sys.argv[1]), kind=sys.argv[2], label=sys.argv[3]); print(json.dumps(o, ensure_ascii=False))' \
+    "$c" "$kind" "$label" "$out" >>"$RESULTS"
+}
+
+# measure_report: when, the load average before and after, and the table (measure_table.py).
+measure_report() {
+  local load_after
+  load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+  echo "$START, $(nproc) cores, load average before: $LOAD_BEFORE, after: $load_after;" \
+    "$DURATION per point after a $WARMUP warm-up, $ROUNDS rounds"
+  echo
+  python3 "$ROOT/tools/loadgen/measure_table.py" "$RESULTS"
+}
