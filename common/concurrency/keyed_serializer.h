@@ -17,7 +17,9 @@ namespace ecoplan::common {
 // shared_ptr is dropped, typically in a commit callback), the next queued fn
 // for the key is handed to `dispatch` (so it never runs on the releasing
 // thread, e.g. the database's committer). Different keys never wait for each
-// other. Thread-safe; must outlive every lease.
+// other. Thread-safe. A lease may outlive the serializer (a commit callback
+// finishing on the committer thread while its owner is being destroyed): its
+// release then only drops what still waits for the key, which runs no more.
 class KeyedSerializer {
  public:
   class Lease;
@@ -25,8 +27,11 @@ class KeyedSerializer {
 
   // `dispatch` runs a queued continuation elsewhere (an executor's Submit);
   // tests may run it inline.
-  explicit KeyedSerializer(std::function<void(std::function<void()>)> dispatch)
-      : dispatch_(std::move(dispatch)) {}
+  explicit KeyedSerializer(std::function<void(std::function<void()>)> dispatch);
+  // Leases still held release into the shared state; queued work is dropped.
+  ~KeyedSerializer();
+  KeyedSerializer(const KeyedSerializer&) = delete;
+  KeyedSerializer& operator=(const KeyedSerializer&) = delete;
 
   void Run(const std::string& key, Fn fn);
 
@@ -40,27 +45,38 @@ class KeyedSerializer {
   size_t held_keys() const;
 
   // Held while the work for one key runs; releasing it lets the next one in.
-  class Lease {
-   public:
-    Lease(KeyedSerializer* owner, std::string key) : owner_(owner), key_(std::move(key)) {}
-    ~Lease() { owner_->Release(key_); }
-    Lease(const Lease&) = delete;
-    Lease& operator=(const Lease&) = delete;
-
-   private:
-    KeyedSerializer* owner_;
-    std::string key_;
-  };
+  class Lease;
 
  private:
-  void Release(const std::string& key);
+  // What the leases share with the serializer, so that either may go first.
+  struct State {
+    explicit State(std::function<void(std::function<void()>)> dispatch)
+        : dispatch(std::move(dispatch)) {}
+    void Release(const std::shared_ptr<State>& self, const std::string& key);
 
-  const std::function<void(std::function<void()>)> dispatch_;
-  mutable absl::Mutex mu_;
-  // Present while held; the queue holds the waiting continuations. It is
-  // created only when someone waits (an empty std::deque allocates), since
-  // nearly every key is taken and released without contention.
-  absl::flat_hash_map<std::string, std::unique_ptr<std::deque<Fn>>> held_ ABSL_GUARDED_BY(mu_);
+    const std::function<void(std::function<void()>)> dispatch;
+    mutable absl::Mutex mu;
+    bool closed ABSL_GUARDED_BY(mu) = false;  // the serializer is gone
+    // Present while held; the queue holds the waiting continuations. It is
+    // created only when someone waits (an empty std::deque allocates), since
+    // nearly every key is taken and released without contention.
+    absl::flat_hash_map<std::string, std::unique_ptr<std::deque<Fn>>> held ABSL_GUARDED_BY(mu);
+  };
+
+  const std::shared_ptr<State> state_;
+};
+
+class KeyedSerializer::Lease {
+ public:
+  Lease(std::shared_ptr<State> state, std::string key)
+      : state_(std::move(state)), key_(std::move(key)) {}
+  ~Lease() { state_->Release(state_, key_); }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+
+ private:
+  std::shared_ptr<State> state_;
+  std::string key_;
 };
 
 }  // namespace ecoplan::common

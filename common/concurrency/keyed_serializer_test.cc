@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -85,6 +87,27 @@ TEST(KeyedSerializerTest, ARequestIdIsASecondKeyTakenFirst) {
   dispatched.front()();
   EXPECT_EQ(ran, (std::vector<std::string>{"first", "other", "retry"}));
   EXPECT_EQ(serializer.held_keys(), 0u);
+}
+
+// A commit callback may drop its lease on the committer thread after the
+// serializer's owner has gone (a server or test shutting down): the release
+// touches only the shared state, and the work still waiting never runs.
+TEST(KeyedSerializerTest, ALeaseMayOutliveTheSerializerAndWhatWaitedDoesNotRun) {
+  std::deque<std::function<void()>> dispatched;
+  std::vector<std::string> ran;
+  std::shared_ptr<KeyedSerializer::Lease> held;
+  auto serializer = std::make_unique<KeyedSerializer>(
+      [&](std::function<void()> fn) { dispatched.push_back(std::move(fn)); });
+  serializer->Run("report/a", [&](std::shared_ptr<KeyedSerializer::Lease> l) {
+    ran.push_back("first");
+    held = std::move(l);
+  });
+  serializer->RunForRequest(
+      "r2", "report/a", [&](std::shared_ptr<KeyedSerializer::Lease>) { ran.push_back("waiting"); });
+  serializer.reset();
+  held.reset();
+  EXPECT_TRUE(dispatched.empty());
+  EXPECT_EQ(ran, (std::vector<std::string>{"first"}));
 }
 
 }  // namespace

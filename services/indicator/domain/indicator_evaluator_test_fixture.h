@@ -35,16 +35,22 @@ class IndicatorEvaluatorTest : public ::testing::Test {
  protected:
   void SetUp() override { Reopen(); }
   void TearDown() override {
-    // What is still queued (the next ingest step, a commit's answer) runs first.
+    Drain();
+    evaluator_.reset();
+  }
+
+  // What is still queued (the next ingest step, a commit's answer and the lease
+  // of the evaluator's it releases) runs first: the evaluator must outlive it.
+  void Drain() {
     absl::Notification drained;
     ingest_.Submit([&drained] { drained.Notify(); });
     drained.WaitForNotification();
     store_.Flush();
-    evaluator_.reset();
   }
 
   // A new evaluator over the same store: what a restart loads.
   void Reopen() {
+    Drain();
     evaluator_.reset();
     evaluator_ = std::make_unique<IndicatorEvaluator>(&store_, &clock_, &ingest_);
     ASSERT_OK(evaluator_->Load());
