@@ -3,7 +3,9 @@
 # `--serve_point_read` on free ports of 127.0.0.1, driven by `loadgen
 # --rpc=committer` and `--rpc=point_read`. Fails unless every call is answered
 # OK, and unless a read of a key the point-read server never stored is
-# NOT_FOUND (so the OK answers come from the stored values).
+# NOT_FOUND (so the OK answers come from the stored values), in both answer
+# modes (parsed, and --answers=bytes), and unless the load generator reports
+# its own CPU per call.
 #
 # Usage: baselines_smoke_test.sh path/to/loadgen
 set -uo pipefail
@@ -30,6 +32,17 @@ echo "$out" | grep -q '"ok":200,' || fail "committer ok: $out"
 out=$("$LOADGEN" --rpc=point_read --target="127.0.0.1:$RP" --point_read_values=100 \
   --concurrency=4 --count=100 --output=json) || fail "point read run: $out"
 echo "$out" | grep -q '"ok":100,' || fail "point read ok: $out"
+echo "$out" | grep -q '"client_cpu_us_per_call":[0-9]' || fail "no client CPU: $out"
+
+out=$("$LOADGEN" --rpc=point_read --target="127.0.0.1:$RP" --point_read_values=100 \
+  --answers=bytes --concurrency=4 --count=100 --output=json) || fail "point read bytes: $out"
+echo "$out" | grep -q '"ok":100,' || fail "point read bytes ok: $out"
+out=$("$LOADGEN" --rpc=point_read --target="127.0.0.1:$RP" --point_read_values=200 \
+  --answers=bytes --concurrency=1 --count=200 --output=json 2>/dev/null)
+[ $? -eq 3 ] || fail "point read bytes of missing keys did not fail: $out"
+echo "$out" | grep -q '"NOT_FOUND":100' || fail "bytes: missing keys not NOT_FOUND: $out"
+"$LOADGEN" --rpc=point_read --target="127.0.0.1:$RP" --answers=text --count=1 2>/dev/null
+[ $? -eq 2 ] || fail "--answers=text was not refused"
 
 # Keys v/00000 … v/00199 in turn: the server stored only the first 100.
 out=$("$LOADGEN" --rpc=point_read --target="127.0.0.1:$RP" --point_read_values=200 \

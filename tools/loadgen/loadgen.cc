@@ -32,6 +32,12 @@
 // worker, so the same run measures HTTP/JSON beside gRPC
 // (tools/loadgen/measure_http.sh, docs/PERFORMANCE.md).
 //
+// With --answers=bytes the read and baseline RPCs take each answer as the
+// bytes received (checked to be non-empty) instead of parsing it: where the
+// load generator shares the machine's cores with the server, parsing a 55 kB
+// page costs the client about what the server spends answering it, and the
+// run then measures the client. SubmitReport always parses (it needs the etag).
+//
 //   loadgen --serve_echo=0 --port_file=/tmp/echo.port &
 //   loadgen --serve_committer=0 --db_path=/tmp/committer --port_file=/tmp/c.port &
 //   loadgen --serve_point_read=0 --db_path=/tmp/reads --port_file=/tmp/r.port &
@@ -94,6 +100,9 @@ ABSL_FLAG(std::string, plan, "", "plans/{plan}; default: the registry's newest p
 ABSL_FLAG(int, entries, 5, "Entries per report (capped by what the organization owns)");
 ABSL_FLAG(int, channels, 4, "Client channels (separate connections) the workers share");
 ABSL_FLAG(std::string, output, "text", "text | json (one JSON object on stdout)");
+ABSL_FLAG(std::string, answers, "parsed",
+          "parsed | bytes: take each answer of the read and baseline RPCs as received bytes, "
+          "unparsed (submit_report always parses its answers)");
 ABSL_FLAG(int, payload_bytes, 0,
           "Echo and committer payload size; 0: the size of a SubmitReport request");
 ABSL_FLAG(int, serve_echo, -1,
@@ -178,6 +187,30 @@ std::unique_ptr<Caller> Cycling(Method method, std::shared_ptr<const std::vector
                                                             first);
 }
 
+// The same, for --answers=bytes: the answer is received as bytes, not parsed.
+// A call whose answer is empty fails with DATA_LOSS (every answer measured
+// here holds something).
+template <typename Request>
+std::unique_ptr<Caller> CyclingBytes(std::shared_ptr<grpc::Channel> channel, const char* method,
+                                     std::shared_ptr<std::vector<Request>> requests, size_t first) {
+  auto rpc = std::make_shared<grpc::internal::RpcMethod>(
+      method, grpc::internal::RpcMethod::NORMAL_RPC, channel);
+  return Cycling<Request, grpc::ByteBuffer>(
+      [channel, rpc](grpc::ClientContext* ctx, const Request* req, grpc::ByteBuffer* resp,
+                     std::function<void(grpc::Status)> done) {
+        resp->Clear();
+        grpc::internal::CallbackUnaryCall<Request, grpc::ByteBuffer>(
+            channel.get(), *rpc, ctx, req, resp,
+            [resp, done = std::move(done)](grpc::Status status) {
+              if (status.ok() && resp->Length() == 0) {
+                status = grpc::Status(grpc::StatusCode::DATA_LOSS, "empty answer");
+              }
+              done(status);
+            });
+      },
+      std::move(requests), first);
+}
+
 int Main() {
   if (absl::GetFlag(FLAGS_serve_echo) >= 0 || absl::GetFlag(FLAGS_serve_committer) >= 0 ||
       absl::GetFlag(FLAGS_serve_point_read) >= 0) {
@@ -195,6 +228,16 @@ int Main() {
   }
   if (!http_target.empty() && rpc != "submit_report" && rpc != "list_measures") {
     std::cerr << "loadgen: --http_target calls submit_report or list_measures\n";
+    return 2;
+  }
+  const std::string answers = absl::GetFlag(FLAGS_answers);
+  if (answers != "parsed" && answers != "bytes") {
+    std::cerr << "loadgen: --answers is parsed or bytes\n";
+    return 2;
+  }
+  const bool answers_as_bytes = answers == "bytes";
+  if (answers_as_bytes && !http_target.empty()) {
+    std::cerr << "loadgen: --answers=bytes is for gRPC calls, not --http_target\n";
     return 2;
   }
   if (concurrency < 1 || concurrency > 10000) {
@@ -301,7 +344,27 @@ int Main() {
     // Workers start at different requests, so that they spread over the keys.
     const size_t first = static_cast<size_t>(w) * 7919;
     std::unique_ptr<Caller> caller;
-    if (rpc == "submit_report") {
+    if (answers_as_bytes && rpc != "submit_report") {
+      if (rpc == "get_report") {
+        caller = CyclingBytes(pool[c], "/ecoplan.progress.v1.ProgressService/GetReport",
+                              get_requests, first);
+      } else if (rpc == "get_submission_status") {
+        caller = CyclingBytes(pool[c], "/ecoplan.progress.v1.ProgressService/GetSubmissionStatus",
+                              status_requests, first);
+      } else if (rpc == "list_measures") {
+        caller = CyclingBytes(pool[c], "/ecoplan.registry.v1.RegistryService/ListMeasures",
+                              list_requests, first);
+      } else if (rpc == "echo") {
+        caller =
+            CyclingBytes(pool[c], "/ecoplan.loadgen.v1.EchoService/Echo", echo_requests, first);
+      } else if (rpc == "committer") {
+        caller = CyclingBytes(pool[c], "/ecoplan.loadgen.v1.CommitterService/Commit", echo_requests,
+                              first);
+      } else {
+        caller = CyclingBytes(pool[c], "/ecoplan.loadgen.v1.PointReadService/Read", read_requests,
+                              first);
+      }
+    } else if (rpc == "submit_report") {
       caller = MakeSubmitReportCaller(progress[c].get(), std::move(mine),
                                       absl::StrCat("lg-", run_id, "-", w, "-"));
     } else if (rpc == "get_report") {
@@ -349,22 +412,25 @@ int Main() {
     }
     workers.push_back(std::make_unique<Worker>(&run, std::move(caller)));
   }
-  // The server's CPU time is sampled when the measured time begins and when the last call ends.
+  // The server's CPU time and this process's own are sampled when the measured
+  // time begins and when the last call ends: on a machine the two share, the
+  // client's part says how much of the CPU the load generator took.
   const int server_pid = absl::GetFlag(FLAGS_server_pid);
+  const int own_pid = static_cast<int>(getpid());
   std::optional<absl::Duration> cpu_before;
-  std::thread sampler;
-  if (server_pid > 0) {
-    sampler = std::thread([&] {
-      absl::SleepFor(run.measure_from() - absl::Now());
-      cpu_before = ProcessCpu(server_pid);
-    });
-  }
+  std::optional<absl::Duration> own_cpu_before;
+  std::thread sampler([&] {
+    absl::SleepFor(run.measure_from() - absl::Now());
+    if (server_pid > 0) cpu_before = ProcessCpu(server_pid);
+    own_cpu_before = ProcessCpu(own_pid);
+  });
   for (auto& worker : workers) worker->Issue();
   for (auto& worker : http_workers) worker->Start();
   const absl::Time last = run.Wait();
-  if (sampler.joinable()) sampler.join();
+  sampler.join();
   const std::optional<absl::Duration> cpu_after =
       server_pid > 0 ? ProcessCpu(server_pid) : std::nullopt;
+  const std::optional<absl::Duration> own_cpu_after = ProcessCpu(own_pid);
   for (auto& worker : http_workers) worker->Join();
   LoadStats total;
   for (const auto& worker : workers) total.Merge(worker->stats());
@@ -380,17 +446,30 @@ int Main() {
   if (cpu_before && cpu_after && total.count() > 0) {
     cpu_us_per_call = absl::ToDoubleMicroseconds(*cpu_after - *cpu_before) / total.count();
   }
+  std::optional<double> client_cpu_us_per_call;
+  if (own_cpu_before && own_cpu_after && total.count() > 0) {
+    client_cpu_us_per_call =
+        absl::ToDoubleMicroseconds(*own_cpu_after - *own_cpu_before) / total.count();
+  }
   if (absl::GetFlag(FLAGS_output) == "json") {
     std::string json = total.ToJson(label, where, concurrency, elapsed);
     if (cpu_us_per_call) {
       json.insert(json.rfind('}'),
                   absl::StrFormat(R"(,"server_cpu_us_per_call":%.1f)", *cpu_us_per_call));
     }
+    if (client_cpu_us_per_call) {
+      json.insert(json.rfind('}'),
+                  absl::StrFormat(R"(,"client_cpu_us_per_call":%.1f)", *client_cpu_us_per_call));
+    }
     std::cout << json << std::endl;
   } else {
     std::cout << total.ToText(label, where, concurrency, elapsed);
     if (cpu_us_per_call) {
       std::cout << absl::StrFormat("server CPU: %.1f µs per call\n", *cpu_us_per_call);
+    }
+    if (client_cpu_us_per_call) {
+      std::cout << absl::StrFormat("load generator CPU: %.1f µs per call\n",
+                                   *client_cpu_us_per_call);
     }
   }
   return total.ok() == total.count() ? 0 : 3;

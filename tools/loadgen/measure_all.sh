@@ -16,7 +16,10 @@
 # Usage: B=build tools/loadgen/measure_all.sh
 #   (CONCURRENCY="1 64" DURATION=5s WARMUP=1s ROUNDS=2 FILTER_ORGANIZATION=区生态环境局
 #    ONLY="GetReport|GetSubmissionStatus": only these subjects, each with its baseline;
-#    names: SubmitReport GetReport ListMeasures GetSubmissionStatus)
+#    names: SubmitReport GetReport ListMeasures GetSubmissionStatus;
+#    ANSWERS=bytes: the reads and their point-read baseline take each answer as
+#    received bytes, unparsed (loadgen --answers), so that on a machine shared
+#    with the load generator the run measures the server more than the client)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${B:-$ROOT/build}
@@ -26,6 +29,7 @@ WARMUP=${WARMUP:-1s}
 ROUNDS=${ROUNDS:-2}
 FILTER_ORGANIZATION=${FILTER_ORGANIZATION:-区生态环境局}
 ONLY=${ONLY:-}
+ANSWERS=${ANSWERS:-parsed}
 want() { [[ -z "$ONLY" || "$1" =~ ^($ONLY)$ ]]; }
 D=$(mktemp -d)
 source "$ROOT/tools/loadgen/measure_lib.sh"
@@ -47,7 +51,7 @@ loadgen() {  # loadgen ARGS...: one run, one JSON line (or nothing on failure)
   timeout 120 "$B/tools/loadgen/loadgen" --registry="127.0.0.1:$RP" --output=json "$@"
 }
 # The reports GetReport and GetSubmissionStatus read: submitted now, not while measuring.
-loadgen --rpc=get_report --target="127.0.0.1:$PP" --count=1 >/dev/null || exit 1
+loadgen --rpc=get_report --target="127.0.0.1:$PP" --answers="$ANSWERS" --count=1 >/dev/null || exit 1
 
 echo "registry :$RP  progress :$PP  echo :$EP  committer :$CP  point read :$RDP" >&2
 measure_begin
@@ -59,19 +63,21 @@ for C in $CONCURRENCY; do
       measure "$C" subject "SubmitReport" "$PPID2" --rpc=submit_report --target="127.0.0.1:$PP"
     fi
     if want GetReport; then
-      measure "$C" baseline "point read" "$RDPID" --rpc=point_read --target="127.0.0.1:$RDP"
-      measure "$C" subject "GetReport" "$PPID2" --rpc=get_report --target="127.0.0.1:$PP"
+      measure "$C" baseline "point read" "$RDPID" --rpc=point_read --target="127.0.0.1:$RDP" --answers="$ANSWERS"
+      measure "$C" subject "GetReport" "$PPID2" --rpc=get_report --target="127.0.0.1:$PP" --answers="$ANSWERS"
     fi
     if want ListMeasures; then
-      measure "$C" baseline "point read" "$RDPID" --rpc=point_read --target="127.0.0.1:$RDP"
-      measure "$C" subject "ListMeasures page" "$RPID" --rpc=list_measures \
+      measure "$C" baseline "point read" "$RDPID" --rpc=point_read --target="127.0.0.1:$RDP" --answers="$ANSWERS"
+      measure "$C" subject "ListMeasures page" "$RPID" --rpc=list_measures --answers="$ANSWERS" \
         --target="127.0.0.1:$RP" --page_size=50 --filter_organization="$FILTER_ORGANIZATION"
     fi
     if want GetSubmissionStatus; then
-      measure "$C" baseline "point read" "$RDPID" --rpc=point_read --target="127.0.0.1:$RDP"
-      measure "$C" subject "GetSubmissionStatus" "$PPID2" --rpc=get_submission_status \
+      measure "$C" baseline "point read" "$RDPID" --rpc=point_read --target="127.0.0.1:$RDP" --answers="$ANSWERS"
+      measure "$C" subject "GetSubmissionStatus" "$PPID2" --rpc=get_submission_status --answers="$ANSWERS" \
         --target="127.0.0.1:$PP"
     fi
   done
 done
 measure_report
+echo
+echo "Answers of the reads and the point read: $ANSWERS."
