@@ -34,7 +34,7 @@
 //
 // With --answers=bytes the read and baseline RPCs take each answer as the
 // bytes received (checked to be non-empty) instead of parsing it: where the
-// load generator shares the machine's cores with the server, parsing a 55 kB
+// load generator shares the machine's cores with the server, parsing a 34 kB
 // page costs the client about what the server spends answering it, and the
 // run then measures the client. SubmitReport always parses (it needs the etag).
 //
@@ -50,6 +50,7 @@
 #include <grpcpp/grpcpp.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -190,20 +191,31 @@ std::unique_ptr<Caller> Cycling(Method method, std::shared_ptr<const std::vector
 // The same, for --answers=bytes: the answer is received as bytes, not parsed.
 // A call whose answer is empty fails with DATA_LOSS (every answer measured
 // here holds something).
+// The OK answers' sizes, summed over every worker (for the mean answer size).
+struct AnswerSizes {
+  std::atomic<uint64_t> bytes{0};
+  std::atomic<uint64_t> answers{0};
+};
+
 template <typename Request>
 std::unique_ptr<Caller> CyclingBytes(std::shared_ptr<grpc::Channel> channel, const char* method,
-                                     std::shared_ptr<std::vector<Request>> requests, size_t first) {
+                                     std::shared_ptr<std::vector<Request>> requests, size_t first,
+                                     AnswerSizes* sizes) {
   auto rpc = std::make_shared<grpc::internal::RpcMethod>(
       method, grpc::internal::RpcMethod::NORMAL_RPC, channel);
   return Cycling<Request, grpc::ByteBuffer>(
-      [channel, rpc](grpc::ClientContext* ctx, const Request* req, grpc::ByteBuffer* resp,
-                     std::function<void(grpc::Status)> done) {
+      [channel, rpc, sizes](grpc::ClientContext* ctx, const Request* req, grpc::ByteBuffer* resp,
+                            std::function<void(grpc::Status)> done) {
         resp->Clear();
         grpc::internal::CallbackUnaryCall<Request, grpc::ByteBuffer>(
             channel.get(), *rpc, ctx, req, resp,
-            [resp, done = std::move(done)](grpc::Status status) {
+            [resp, sizes, done = std::move(done)](grpc::Status status) {
               if (status.ok() && resp->Length() == 0) {
                 status = grpc::Status(grpc::StatusCode::DATA_LOSS, "empty answer");
+              }
+              if (status.ok()) {
+                sizes->bytes.fetch_add(resp->Length(), std::memory_order_relaxed);
+                sizes->answers.fetch_add(1, std::memory_order_relaxed);
               }
               done(status);
             });
@@ -329,6 +341,7 @@ int Main() {
           absl::GetFlag(FLAGS_duration));
   std::vector<std::unique_ptr<Worker>> workers;
   std::vector<std::unique_ptr<HttpWorker>> http_workers;
+  AnswerSizes answer_sizes;
   for (int w = 0; w < concurrency; ++w) {
     std::vector<Slot*> mine;
     for (size_t i = w; i < slots.size() && rpc == "submit_report"; i += concurrency) {
@@ -347,22 +360,22 @@ int Main() {
     if (answers_as_bytes && rpc != "submit_report") {
       if (rpc == "get_report") {
         caller = CyclingBytes(pool[c], "/ecoplan.progress.v1.ProgressService/GetReport",
-                              get_requests, first);
+                              get_requests, first, &answer_sizes);
       } else if (rpc == "get_submission_status") {
         caller = CyclingBytes(pool[c], "/ecoplan.progress.v1.ProgressService/GetSubmissionStatus",
-                              status_requests, first);
+                              status_requests, first, &answer_sizes);
       } else if (rpc == "list_measures") {
         caller = CyclingBytes(pool[c], "/ecoplan.registry.v1.RegistryService/ListMeasures",
-                              list_requests, first);
+                              list_requests, first, &answer_sizes);
       } else if (rpc == "echo") {
-        caller =
-            CyclingBytes(pool[c], "/ecoplan.loadgen.v1.EchoService/Echo", echo_requests, first);
+        caller = CyclingBytes(pool[c], "/ecoplan.loadgen.v1.EchoService/Echo", echo_requests, first,
+                              &answer_sizes);
       } else if (rpc == "committer") {
         caller = CyclingBytes(pool[c], "/ecoplan.loadgen.v1.CommitterService/Commit", echo_requests,
-                              first);
+                              first, &answer_sizes);
       } else {
         caller = CyclingBytes(pool[c], "/ecoplan.loadgen.v1.PointReadService/Read", read_requests,
-                              first);
+                              first, &answer_sizes);
       }
     } else if (rpc == "submit_report") {
       caller = MakeSubmitReportCaller(progress[c].get(), std::move(mine),
@@ -461,6 +474,10 @@ int Main() {
       json.insert(json.rfind('}'),
                   absl::StrFormat(R"(,"client_cpu_us_per_call":%.1f)", *client_cpu_us_per_call));
     }
+    if (answer_sizes.answers > 0) {
+      json.insert(json.rfind('}'), absl::StrFormat(R"(,"answer_bytes":%d)",
+                                                   answer_sizes.bytes / answer_sizes.answers));
+    }
     std::cout << json << std::endl;
   } else {
     std::cout << total.ToText(label, where, concurrency, elapsed);
@@ -470,6 +487,10 @@ int Main() {
     if (client_cpu_us_per_call) {
       std::cout << absl::StrFormat("load generator CPU: %.1f µs per call\n",
                                    *client_cpu_us_per_call);
+    }
+    if (answer_sizes.answers > 0) {
+      std::cout << absl::StrFormat("answer: %d bytes (mean)\n",
+                                   answer_sizes.bytes / answer_sizes.answers);
     }
   }
   return total.ok() == total.count() ? 0 : 3;

@@ -5,6 +5,8 @@
 #   committer              vs SubmitReport         (the write ceiling: 2-key synced batch, group commit)
 #   point_read             vs GetReport, a ListMeasures page (50, filtered by organization),
 #                             GetSubmissionStatus   (the read ceiling: one RocksDB Get of 2 KB)
+#   point read of the page's size  vs the ListMeasures page (the same Get, of a
+#                             value as large as the page's answer)
 # Starts registry_server (seed imported), progress_server and the three
 # `loadgen --serve_*` baselines on free ports of 127.0.0.1 with their data in a
 # temp dir, submits the reports the reads need before any measured call, and
@@ -46,6 +48,17 @@ start_baseline committer --serve_committer=0 --db_path="$D/committer" || exit 1
 CPID=$LAST_PID CP=$LAST_PORT
 start_baseline point_read --serve_point_read=0 --db_path="$D/point_read" || exit 1
 RDPID=$LAST_PID RDP=$LAST_PORT
+# The page's own read ceiling: the same point-read server with values the size
+# of the page's answer (400 of them, so that they stay in its block cache).
+PAGE_BYTES=0
+if want ListMeasures; then
+  PAGE_BYTES=$("$B/tools/loadgen/loadgen" --registry="127.0.0.1:$RP" --target="127.0.0.1:$RP" \
+    --rpc=list_measures --page_size=50 --filter_organization="$FILTER_ORGANIZATION" \
+    --answers=bytes --count=1 --output=json | python3 -c 'import json,sys; print(json.load(sys.stdin)["answer_bytes"])') || exit 1
+  start_baseline point_read_page --serve_point_read=0 --db_path="$D/point_read_page" \
+    --point_read_values=400 --point_read_value_bytes="$PAGE_BYTES" || exit 1
+  RDPPID=$LAST_PID RDPP=$LAST_PORT
+fi
 
 loadgen() {  # loadgen ARGS...: one run, one JSON line (or nothing on failure)
   timeout 120 "$B/tools/loadgen/loadgen" --registry="127.0.0.1:$RP" --output=json "$@"
@@ -68,6 +81,8 @@ for C in $CONCURRENCY; do
     fi
     if want ListMeasures; then
       measure "$C" baseline "point read" "$RDPID" --rpc=point_read --target="127.0.0.1:$RDP" --answers="$ANSWERS"
+      measure "$C" baseline "point read of $PAGE_BYTES bytes" "$RDPPID" --rpc=point_read \
+        --target="127.0.0.1:$RDPP" --point_read_values=400 --answers="$ANSWERS"
       measure "$C" subject "ListMeasures page" "$RPID" --rpc=list_measures --answers="$ANSWERS" \
         --target="127.0.0.1:$RP" --page_size=50 --filter_organization="$FILTER_ORGANIZATION"
     fi
