@@ -37,6 +37,8 @@ echo "$out" | grep -q '"client_cpu_us_per_call":[0-9]' || fail "no client CPU: $
 out=$("$LOADGEN" --rpc=point_read --target="127.0.0.1:$RP" --point_read_values=100 \
   --answers=bytes --concurrency=4 --count=100 --output=json) || fail "point read bytes: $out"
 echo "$out" | grep -q '"ok":100,' || fail "point read bytes ok: $out"
+# A 2,048-byte value in an EchoResponse: 3 bytes of tag and length before it.
+echo "$out" | grep -q '"answer_bytes":2051' || fail "point read answer size: $out"
 out=$("$LOADGEN" --rpc=point_read --target="127.0.0.1:$RP" --point_read_values=200 \
   --answers=bytes --concurrency=1 --count=200 --output=json 2>/dev/null)
 [ $? -eq 3 ] || fail "point read bytes of missing keys did not fail: $out"
