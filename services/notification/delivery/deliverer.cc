@@ -16,7 +16,12 @@ namespace ecoplan::notification {
 Deliverer::Deliverer(Notifier* notifier, NotificationStore* store, WebhookSender* sender,
                      const common::Clock* clock, DelivererOptions options,
                      common::MetricsRegistry* metrics)
-    : notifier_(notifier), store_(store), sender_(sender), clock_(clock), options_(options) {
+    : notifier_(notifier),
+      store_(store),
+      sender_(sender),
+      clock_(clock),
+      options_(options),
+      pacer_(options.pacing) {
   if (metrics != nullptr) {
     attempts_metric_ = metrics->AddCounter(
         "ecoplan_notification_webhook_attempts_total",
@@ -106,6 +111,10 @@ void Deliverer::Stop() {
 void Deliverer::DeliveriesQueued(const std::vector<Delivery>& deliveries) {
   {
     std::lock_guard<std::mutex> lock(mu_);
+    size_t queued_before = 0;
+    for (const auto& [id, q] : queues_) queued_before += q.deliveries.size();
+    // Just committed: their stream writes are due now, so a backlog may pause the workers.
+    pacer_.NotificationsCommitted(clock_->Now(), queued_before);
     for (const Delivery& d : deliveries) {
       auto it = queues_.find(d.subscription_id);
       if (it == queues_.end()) continue;
@@ -255,12 +264,24 @@ void Deliverer::Work() {
     const absl::Time now = clock_->Now();
     if (FlushOneLocked(lock, now)) continue;
     absl::Time wake;
-    const std::string id = PickLocked(now, &wake);
+    std::string id;
+    // Paced: a pause or an empty bucket holds every new attempt until `start`.
+    const absl::Time start = pacer_.NextStart(now);
+    if (start <= now) {
+      id = PickLocked(now, &wake);
+    } else {
+      wake = start;
+    }
     if (id.empty()) {
-      const absl::Duration wait = std::clamp(wake - now, absl::Milliseconds(1), absl::Seconds(1));
+      // A paced start is waited for to within 0.1 ms (a cap of thousands per second spaces
+      // attempts by less than 1 ms); anything else to within 1 ms.
+      const absl::Duration least =
+          start > now ? absl::Microseconds(100) : absl::Milliseconds(1);
+      const absl::Duration wait = std::clamp(wake - now, least, absl::Seconds(1));
       cv_.wait_for(lock, absl::ToChronoMicroseconds(wait));
       continue;
     }
+    pacer_.Started(now);
     Queue& q = queues_.at(id);
     q.busy = true;
     Delivery delivery = q.deliveries.front();
