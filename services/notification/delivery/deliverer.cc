@@ -21,6 +21,7 @@ Deliverer::Deliverer(Notifier* notifier, NotificationStore* store, WebhookSender
       sender_(sender),
       clock_(clock),
       options_(options),
+      paced_(options.pacing.max_per_second > 0 || options.pacing.yield > absl::ZeroDuration()),
       pacer_(options.pacing) {
   if (metrics != nullptr) {
     attempts_metric_ = metrics->AddCounter(
@@ -263,25 +264,30 @@ void Deliverer::Work() {
   while (!stopping_) {
     const absl::Time now = clock_->Now();
     if (FlushOneLocked(lock, now)) continue;
-    absl::Time wake;
-    std::string id;
-    // Paced: a pause or an empty bucket holds every new attempt until `start`.
+    // Paced: a pause or an empty bucket holds every new attempt until `start`. One worker waits
+    // for that time; the others sleep until woken, so that a cap of thousands per second does
+    // not wake every worker for each start.
     const absl::Time start = pacer_.NextStart(now);
-    if (start <= now) {
-      id = PickLocked(now, &wake);
-    } else {
-      wake = start;
+    if (start > now) {
+      if (pace_waiter_) {
+        cv_.wait_for(lock, std::chrono::seconds(1));
+      } else {
+        pace_waiter_ = true;
+        cv_.wait_for(lock, absl::ToChronoMicroseconds(std::clamp(
+                               start - now, absl::Microseconds(100), absl::Seconds(1))));
+        pace_waiter_ = false;
+      }
+      continue;
     }
+    absl::Time wake;
+    const std::string id = PickLocked(now, &wake);
     if (id.empty()) {
-      // A paced start is waited for to within 0.1 ms (a cap of thousands per second spaces
-      // attempts by less than 1 ms); anything else to within 1 ms.
-      const absl::Duration least =
-          start > now ? absl::Microseconds(100) : absl::Milliseconds(1);
-      const absl::Duration wait = std::clamp(wake - now, least, absl::Seconds(1));
+      const absl::Duration wait = std::clamp(wake - now, absl::Milliseconds(1), absl::Seconds(1));
       cv_.wait_for(lock, absl::ToChronoMicroseconds(wait));
       continue;
     }
     pacer_.Started(now);
+    if (paced_) cv_.notify_one();  // another worker takes over the wait for the next start
     Queue& q = queues_.at(id);
     q.busy = true;
     Delivery delivery = q.deliveries.front();
@@ -412,7 +418,13 @@ void Deliverer::FinishLocked(const std::string& id, const Delivery& delivery,
     }
   }
   ExportLocked(id, after);
-  cv_.notify_all();
+  // This worker looks for more work itself next; paced, one other is enough (the rest would
+  // only find the pacer's wait and sleep again).
+  if (paced_) {
+    cv_.notify_one();
+  } else {
+    cv_.notify_all();
+  }
 }
 
 }  // namespace ecoplan::notification

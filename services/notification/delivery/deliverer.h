@@ -181,7 +181,9 @@ class Deliverer final : public DeliverySink {
   bool stopping_ = false;
   int records_in_flight_ = 0;  // group writes started and not yet answered
   size_t round_robin_ = 0;
+  const bool paced_;     // a cap or a yield is set
   DeliveryPacer pacer_;  // under mu_
+  bool pace_waiter_ = false;  // a worker waits for the pacer's next start (under mu_)
   DelivererStats stats_;
   std::mt19937_64 random_{std::random_device{}()};
   std::vector<std::thread> workers_;

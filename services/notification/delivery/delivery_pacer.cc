@@ -21,7 +21,7 @@ DeliveryPacer::DeliveryPacer(DeliveryPacingOptions options)
 
 void DeliveryPacer::Refill(absl::Time now) {
   if (refilled_ != absl::InfinitePast() && now > refilled_) {
-    tokens_ = std::min<double>(std::max(1, options_.burst),
+    tokens_ = std::min<double>(std::max(1, options_.burst) + pause_credit_,
                                tokens_ + absl::ToDoubleSeconds(now - refilled_) *
                                              options_.max_per_second);
   }
@@ -37,6 +37,9 @@ void DeliveryPacer::NotificationsCommitted(absl::Time now, size_t queued_before)
   }
   last_pause_ = now;
   paused_until_ = std::max(paused_until_, now + options_.yield);
+  // The tokens earned during the pause are kept beyond the bucket's depth, so a pause moves
+  // attempts later without lowering the cap's rate.
+  pause_credit_ = options_.max_per_second * absl::ToDoubleSeconds(options_.yield);
   ++pauses_;
 }
 
@@ -55,6 +58,7 @@ void DeliveryPacer::Started(absl::Time now) {
   if (options_.max_per_second <= 0) return;
   Refill(now);
   tokens_ -= 1;  // may go below zero if the caller did not wait: the debt is paid first
+  if (tokens_ <= std::max(1, options_.burst)) pause_credit_ = 0;  // the pause's tokens are spent
 }
 
 }  // namespace ecoplan::notification

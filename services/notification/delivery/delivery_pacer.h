@@ -12,7 +12,9 @@
 //    streams write those notifications, and the followers take the next upstream event, before
 //    the workers take the cores again. Pauses take at most `max_yield_share` of the time: a
 //    pause starts only `yield / max_yield_share` after the previous one started, so commits
-//    back to back cannot stall the deliveries.
+//    back to back cannot stall the deliveries. With a cap, the tokens earned during a pause are
+//    kept (beyond `burst`) and spent after it, so pauses delay attempts without lowering the
+//    cap's rate.
 // Attempts already in flight are never held; which subscription goes next, order per
 // subscription, retries and records are the Deliverer's and do not change.
 //
@@ -68,6 +70,7 @@ class DeliveryPacer {
   absl::Time refilled_ = absl::InfinitePast();
   absl::Time paused_until_ = absl::InfinitePast();
   absl::Time last_pause_ = absl::InfinitePast();
+  double pause_credit_ = 0;  // room above `burst` for the tokens earned during the last pause
   int pauses_ = 0;
 };
 

@@ -132,6 +132,29 @@ TEST(DeliveryPacerTest, APauseAndTheCapTogetherTakeTheLaterTime) {
   EXPECT_EQ(fresh.NextStart(kT0), kT0 + absl::Milliseconds(5));
 }
 
+// A pause moves attempts later but does not lower the cap's rate: the tokens it held back are
+// spent after it, and then the bucket is back to its depth.
+TEST(DeliveryPacerTest, APauseKeepsTheTokensItHeldBack) {
+  DeliveryPacingOptions options;
+  options.max_per_second = 1000;
+  options.burst = 4;
+  options.yield = absl::Milliseconds(20);
+  DeliveryPacer pacer(options);
+  StartTimes(pacer, kT0, 4);                // the bucket is empty at kT0
+  pacer.NotificationsCommitted(kT0, 1000);  // paused until +20 ms, earning 20 tokens
+  const absl::Time end = kT0 + absl::Milliseconds(20);
+  const std::vector<absl::Time> starts = StartTimes(pacer, kT0, 22);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(starts[i], end) << i;  // 20 at once after the pause
+  EXPECT_LE(absl::AbsDuration(starts[20] - (end + absl::Milliseconds(1))), absl::Microseconds(1));
+  EXPECT_LE(absl::AbsDuration(starts[21] - (end + absl::Milliseconds(2))), absl::Microseconds(1));
+  // 24 attempts in the first 22 ms: the rate of 1,000/s and the burst of 4, pause or not.
+  // Later, a quiet spell fills the bucket to its depth only.
+  const absl::Time later = kT0 + absl::Hours(1);
+  const std::vector<absl::Time> after = StartTimes(pacer, later, 5);
+  EXPECT_EQ(after[3], later);
+  EXPECT_GT(after[4], later);
+}
+
 TEST(DeliveryPacerTest, AClockSteppingBackEarnsNoTokens) {
   DeliveryPacingOptions options;
   options.max_per_second = 10;
