@@ -261,24 +261,10 @@ void Deliverer::Work() {
                       std::min(options_.worker_nice, 19));
   }
   std::unique_lock<std::mutex> lock(mu_);
+  bool holding_start = false;  // paced: this worker has booked a start and waited for it
   while (!stopping_) {
     const absl::Time now = clock_->Now();
     if (FlushOneLocked(lock, now)) continue;
-    // Paced: a pause or an empty bucket holds every new attempt until `start`. One worker waits
-    // for that time; the others sleep until woken, so that a cap of thousands per second does
-    // not wake every worker for each start.
-    const absl::Time start = pacer_.NextStart(now);
-    if (start > now) {
-      if (pace_waiter_) {
-        cv_.wait_for(lock, std::chrono::seconds(1));
-      } else {
-        pace_waiter_ = true;
-        cv_.wait_for(lock, absl::ToChronoMicroseconds(std::clamp(
-                               start - now, absl::Microseconds(100), absl::Seconds(1))));
-        pace_waiter_ = false;
-      }
-      continue;
-    }
     absl::Time wake;
     const std::string id = PickLocked(now, &wake);
     if (id.empty()) {
@@ -286,8 +272,24 @@ void Deliverer::Work() {
       cv_.wait_for(lock, absl::ToChronoMicroseconds(wait));
       continue;
     }
-    pacer_.Started(now);
-    if (paced_) cv_.notify_one();  // another worker takes over the wait for the next start
+    if (paced_ && !holding_start) {
+      // Paced: this worker books the next start the pacer allows and sleeps until then (the
+      // other workers book the ones after), then picks again: one sleep per attempt, not a
+      // wake of every worker for each start.
+      const absl::Time start = pacer_.NextStart(now);
+      pacer_.Started(start);
+      holding_start = true;
+      if (start > now) {
+        for (absl::Time t = now; !stopping_ && t < std::max(start, pacer_.paused_until());
+             t = clock_->Now()) {
+          cv_.wait_for(lock, absl::ToChronoMicroseconds(std::clamp(
+                                 std::max(start, pacer_.paused_until()) - t,
+                                 absl::Microseconds(100), absl::Seconds(1))));
+        }
+        continue;
+      }
+    }
+    holding_start = false;
     Queue& q = queues_.at(id);
     q.busy = true;
     Delivery delivery = q.deliveries.front();
@@ -418,13 +420,9 @@ void Deliverer::FinishLocked(const std::string& id, const Delivery& delivery,
     }
   }
   ExportLocked(id, after);
-  // This worker looks for more work itself next; paced, one other is enough (the rest would
-  // only find the pacer's wait and sleep again).
-  if (paced_) {
-    cv_.notify_one();
-  } else {
-    cv_.notify_all();
-  }
+  // Paced, this worker looks for more work itself next and the others sleep until their booked
+  // starts: waking them would only cost a switch each.
+  if (!paced_) cv_.notify_all();
 }
 
 }  // namespace ecoplan::notification

@@ -183,7 +183,6 @@ class Deliverer final : public DeliverySink {
   size_t round_robin_ = 0;
   const bool paced_;     // a cap or a yield is set
   DeliveryPacer pacer_;  // under mu_
-  bool pace_waiter_ = false;  // a worker waits for the pacer's next start (under mu_)
   DelivererStats stats_;
   std::mt19937_64 random_{std::random_device{}()};
   std::vector<std::thread> workers_;

@@ -565,14 +565,16 @@ TEST_F(DelivererTest, ReEnablingOrReplayingAttemptsTheHeadDeliveryAtOnce) {
 }
 
 // Pacing (DelivererOptions::pacing) holds when attempts start, on the deliverer's clock: with a
-// cap of 1 per second and a bucket of 3, three go at once, then one per second of that clock,
-// and an hour's quiet spell earns only the bucket's 3; all arrive once, in order, recorded.
+// cap of 1 per second and a bucket of 3, three go at once; then the worker books the next start
+// a second later and waits for it; an hour's quiet spell earns only the bucket's 3 beyond the
+// booked one. All arrive once, in order, recorded.
 TEST_F(DelivererTest, PacedAttemptsStartNoFasterThanTheCapAndKeepTheirOrder) {
   common::FakeClock fake(absl::Now() + absl::Minutes(1));
   deliverer_clock_ = &fake;
   Receiver receiver([](int, httplib::Response& res) { res.status = 204; });
   const std::string sub = Subscribe(receiver.url());
   DelivererOptions options = Fast();
+  options.workers = 1;  // one booking at a time, so the counts below are exact
   options.pacing.max_per_second = 1;
   options.pacing.burst = 3;
   StartDeliverer({}, options);
@@ -585,10 +587,10 @@ TEST_F(DelivererTest, PacedAttemptsStartNoFasterThanTheCapAndKeepTheirOrder) {
   absl::SleepFor(absl::Milliseconds(300));
   EXPECT_EQ(receiver.arrivals().size(), 4u);
   fake.Advance(absl::Hours(1));
-  ASSERT_TRUE(WaitFor([&] { return receiver.arrivals().size() == 7; }));
+  ASSERT_TRUE(WaitFor([&] { return receiver.arrivals().size() == 8; }));
   absl::SleepFor(absl::Milliseconds(300));
-  EXPECT_EQ(receiver.arrivals().size(), 7u);  // the bucket's depth, not 3,600
-  fake.Advance(absl::Seconds(3));
+  EXPECT_EQ(receiver.arrivals().size(), 8u);  // the booked start and the bucket's 3, not 3,600
+  fake.Advance(absl::Seconds(2));
   ASSERT_TRUE(WaitFor([&] { return receiver.arrivals().size() == 10; }));
   ASSERT_TRUE(WaitFor([&] { return notifier_->PendingCount(sub) == 0; }));
   std::vector<std::string> expected;

@@ -48,15 +48,17 @@ absl::Time DeliveryPacer::NextStart(absl::Time now) {
   if (options_.max_per_second > 0) {
     Refill(now);
     if (tokens_ < 1) {
-      at = std::max(at, now + absl::Seconds((1 - tokens_) / options_.max_per_second));
+      // From the latest time the bucket has seen: a start booked ahead counts from then.
+      at = std::max(at, std::max(now, refilled_) +
+                            absl::Seconds((1 - tokens_) / options_.max_per_second));
     }
   }
   return at;
 }
 
-void DeliveryPacer::Started(absl::Time now) {
+void DeliveryPacer::Started(absl::Time at) {
   if (options_.max_per_second <= 0) return;
-  Refill(now);
+  Refill(at);
   tokens_ -= 1;  // may go below zero if the caller did not wait: the debt is paid first
   if (tokens_ <= std::max(1, options_.burst)) pause_credit_ = 0;  // the pause's tokens are spent
 }

@@ -55,8 +55,10 @@ class DeliveryPacer {
   // The earliest time the next attempt may start: `now` when it may start at once, later when
   // a pause runs or the cap has no token left.
   absl::Time NextStart(absl::Time now);
-  // An attempt starts at `now` (after NextStart(now) <= now): takes its token.
-  void Started(absl::Time now);
+  // An attempt starts at `at` (NextStart's answer, now or booked for later): takes its token.
+  void Started(absl::Time at);
+  // The end of the current pause (InfinitePast when none ran).
+  absl::Time paused_until() const { return paused_until_; }
 
   // Pauses started so far (for tests and logs).
   int pauses() const { return pauses_; }

@@ -155,6 +155,28 @@ TEST(DeliveryPacerTest, APauseKeepsTheTokensItHeldBack) {
   EXPECT_GT(after[4], later);
 }
 
+// Workers book their starts ahead (Started with NextStart's later time): each booking comes
+// after the one before it, whatever the time the asking worker has now.
+TEST(DeliveryPacerTest, StartsBookedAheadFollowOneAnother) {
+  DeliveryPacingOptions options;
+  options.max_per_second = 1000;
+  options.burst = 1;
+  DeliveryPacer pacer(options);
+  ASSERT_EQ(pacer.NextStart(kT0), kT0);
+  pacer.Started(kT0);
+  std::vector<absl::Time> booked;
+  for (int i = 0; i < 3; ++i) {
+    const absl::Time at = pacer.NextStart(kT0 + absl::Microseconds(100 * i));
+    pacer.Started(at);
+    booked.push_back(at);
+  }
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_LE(absl::AbsDuration(booked[i] - (kT0 + absl::Milliseconds(i + 1))),
+              absl::Microseconds(1))
+        << i;
+  }
+}
+
 TEST(DeliveryPacerTest, AClockSteppingBackEarnsNoTokens) {
   DeliveryPacingOptions options;
   options.max_per_second = 10;
