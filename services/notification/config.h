@@ -50,7 +50,7 @@ struct NotificationConfig {
   int delivery_worker_nice = 10;
   // Pacing of the webhook workers during a burst (delivery/delivery_pacer.h): at most this many
   // attempts start per second, all subscriptions together (0: no cap)...
-  double delivery_max_per_second = 2500;
+  double delivery_max_per_second = 3000;
   // ...and no attempt starts for this long after new notifications are committed behind a
   // backlog of more than 64 deliveries, so their StreamNotifications writes go first (0: never;
   // at most a quarter of the time; the cap's rate is kept).

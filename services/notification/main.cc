@@ -72,7 +72,7 @@ ABSL_FLAG(int, delivery_workers, 8, "Webhook worker threads shared by all subscr
 ABSL_FLAG(int, delivery_worker_nice, 10,
           "Scheduling niceness of the webhook workers (0..19; 0: as the rest of the server): a "
           "webhook backlog takes only the CPU the followers, streams and RPCs leave");
-ABSL_FLAG(double, delivery_max_per_second, 2500,
+ABSL_FLAG(double, delivery_max_per_second, 3000,
           "Webhook attempts started per second at most, all subscriptions together (0: no cap): "
           "a burst then leaves CPU to the followers and StreamNotifications");
 ABSL_FLAG(absl::Duration, delivery_yield, absl::Milliseconds(40),
