@@ -52,7 +52,7 @@ struct NotificationConfig {
   // attempts start per second, all subscriptions together (0: no cap)...
   double delivery_max_per_second = 3000;
   // ...and no attempt starts for this long after new notifications are committed behind a
-  // backlog of more than 64 deliveries, so their StreamNotifications writes go first (0: never;
+  // backlog of more than 256 deliveries, so their StreamNotifications writes go first (0: never;
   // at most a quarter of the time; the cap's rate is kept).
   absl::Duration delivery_yield = absl::Milliseconds(40);
   absl::Duration schedule_interval = absl::Minutes(1);  // real time between schedule runs

@@ -36,7 +36,7 @@ struct DeliveryPacingOptions {
   // Pause after new notifications are committed behind a backlog; zero: never.
   absl::Duration yield = absl::ZeroDuration();
   // Deliveries queued before the new ones above which a commit pauses the workers.
-  size_t yield_backlog = 64;
+  size_t yield_backlog = 256;
   // Largest share of the time spent in pauses, in (0, 1].
   double max_yield_share = 0.25;
 
