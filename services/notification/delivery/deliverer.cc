@@ -282,9 +282,9 @@ void Deliverer::Work() {
       if (start > now) {
         for (absl::Time t = now; !stopping_ && t < std::max(start, pacer_.paused_until());
              t = clock_->Now()) {
-          cv_.wait_for(lock, absl::ToChronoMicroseconds(std::clamp(
-                                 std::max(start, pacer_.paused_until()) - t,
-                                 absl::Microseconds(100), absl::Seconds(1))));
+          cv_.wait_for(lock, absl::ToChronoMicroseconds(
+                                 std::clamp(std::max(start, pacer_.paused_until()) - t,
+                                            absl::Microseconds(100), absl::Seconds(1))));
         }
         continue;
       }

@@ -21,9 +21,9 @@ DeliveryPacer::DeliveryPacer(DeliveryPacingOptions options)
 
 void DeliveryPacer::Refill(absl::Time now) {
   if (refilled_ != absl::InfinitePast() && now > refilled_) {
-    tokens_ = std::min<double>(std::max(1, options_.burst) + pause_credit_,
-                               tokens_ + absl::ToDoubleSeconds(now - refilled_) *
-                                             options_.max_per_second);
+    tokens_ = std::min<double>(
+        std::max(1, options_.burst) + pause_credit_,
+        tokens_ + absl::ToDoubleSeconds(now - refilled_) * options_.max_per_second);
   }
   // A clock that stepped back earns nothing, and the bucket goes on from the earlier time.
   if (refilled_ == absl::InfinitePast() || now > refilled_) refilled_ = now;
@@ -49,8 +49,8 @@ absl::Time DeliveryPacer::NextStart(absl::Time now) {
     Refill(now);
     if (tokens_ < 1) {
       // From the latest time the bucket has seen: a start booked ahead counts from then.
-      at = std::max(at, std::max(now, refilled_) +
-                            absl::Seconds((1 - tokens_) / options_.max_per_second));
+      at = std::max(
+          at, std::max(now, refilled_) + absl::Seconds((1 - tokens_) / options_.max_per_second));
     }
   }
   return at;

@@ -37,15 +37,14 @@ TEST(DeliveryPacerTest, TheCapLetsTheBurstGoAtOnceThenOneAttemptPerInterval) {
   options.burst = 4;
   DeliveryPacer pacer(options);
   const std::vector<absl::Time> starts = StartTimes(pacer, kT0, 8);
-  const std::vector<absl::Time> expected = {
-      kT0,
-      kT0,
-      kT0,
-      kT0,
-      kT0 + absl::Milliseconds(1),
-      kT0 + absl::Milliseconds(2),
-      kT0 + absl::Milliseconds(3),
-      kT0 + absl::Milliseconds(4)};
+  const std::vector<absl::Time> expected = {kT0,
+                                            kT0,
+                                            kT0,
+                                            kT0,
+                                            kT0 + absl::Milliseconds(1),
+                                            kT0 + absl::Milliseconds(2),
+                                            kT0 + absl::Milliseconds(3),
+                                            kT0 + absl::Milliseconds(4)};
   ASSERT_EQ(starts.size(), expected.size());
   for (size_t i = 0; i < starts.size(); ++i) {
     EXPECT_LE(absl::AbsDuration(starts[i] - expected[i]), absl::Microseconds(1)) << i;
@@ -63,10 +62,8 @@ TEST(DeliveryPacerTest, AQuietSpellRefillsTheBucketOnlyToItsDepth) {
   const std::vector<absl::Time> starts = StartTimes(pacer, later, 5);
   EXPECT_EQ(starts[0], later);
   EXPECT_EQ(starts[2], later);
-  EXPECT_LE(absl::AbsDuration(starts[3] - (later + absl::Milliseconds(10))),
-            absl::Microseconds(1));
-  EXPECT_LE(absl::AbsDuration(starts[4] - (later + absl::Milliseconds(20))),
-            absl::Microseconds(1));
+  EXPECT_LE(absl::AbsDuration(starts[3] - (later + absl::Milliseconds(10))), absl::Microseconds(1));
+  EXPECT_LE(absl::AbsDuration(starts[4] - (later + absl::Milliseconds(20))), absl::Microseconds(1));
 }
 
 TEST(DeliveryPacerTest, ThroughputOverASecondIsTheCap) {
@@ -123,7 +120,7 @@ TEST(DeliveryPacerTest, APauseAndTheCapTogetherTakeTheLaterTime) {
   options.burst = 1;
   options.yield = absl::Milliseconds(5);
   DeliveryPacer pacer(options);
-  pacer.Started(kT0);                      // the one token: the next is due at +10 ms
+  pacer.Started(kT0);                       // the one token: the next is due at +10 ms
   pacer.NotificationsCommitted(kT0, 1000);  // a pause until +5 ms
   EXPECT_LE(absl::AbsDuration(pacer.NextStart(kT0) - (kT0 + absl::Milliseconds(10))),
             absl::Microseconds(1));
