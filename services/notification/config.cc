@@ -43,6 +43,12 @@ absl::Status NotificationConfig::Validate() const {
   if (delivery_worker_nice < 0 || delivery_worker_nice > 19) {
     return absl::InvalidArgumentError("--delivery_worker_nice must be 0..19");
   }
+  if (!(delivery_max_per_second >= 0 && delivery_max_per_second <= 1e6)) {
+    return absl::InvalidArgumentError("--delivery_max_per_second must be 0..1e6 (0: no cap)");
+  }
+  if (delivery_yield < absl::ZeroDuration() || delivery_yield > absl::Seconds(1)) {
+    return absl::InvalidArgumentError("--delivery_yield must be between 0 and 1s");
+  }
   if (breaker_failures < 1) return absl::InvalidArgumentError("--breaker_failures must be >= 1");
   if (schedule_interval < absl::Milliseconds(10)) {
     return absl::InvalidArgumentError("--schedule_interval must be at least 10ms");

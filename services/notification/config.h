@@ -48,6 +48,13 @@ struct NotificationConfig {
   // Niceness of the webhook workers (0..19): a webhook backlog takes only the CPU that the
   // followers, streams and RPCs leave.
   int delivery_worker_nice = 10;
+  // Pacing of the webhook workers during a burst (delivery/delivery_pacer.h): at most this many
+  // attempts start per second, all subscriptions together (0: no cap)...
+  double delivery_max_per_second = 3000;
+  // ...and no attempt starts for this long after new notifications are committed behind a
+  // backlog of more than 256 deliveries, so their StreamNotifications writes go first (0: never;
+  // at most a quarter of the time; the cap's rate is kept).
+  absl::Duration delivery_yield = absl::Milliseconds(40);
   absl::Duration schedule_interval = absl::Minutes(1);  // real time between schedule runs
   // The first schedule run waits until the followers have caught up with
   // their upstreams, at most this long (then it runs and logs a warning).

@@ -72,6 +72,12 @@ ABSL_FLAG(int, delivery_workers, 8, "Webhook worker threads shared by all subscr
 ABSL_FLAG(int, delivery_worker_nice, 10,
           "Scheduling niceness of the webhook workers (0..19; 0: as the rest of the server): a "
           "webhook backlog takes only the CPU the followers, streams and RPCs leave");
+ABSL_FLAG(double, delivery_max_per_second, 3000,
+          "Webhook attempts started per second at most, all subscriptions together (0: no cap): "
+          "a burst then leaves CPU to the followers and StreamNotifications");
+ABSL_FLAG(absl::Duration, delivery_yield, absl::Milliseconds(40),
+          "After new notifications are committed behind a webhook backlog, no attempt starts "
+          "for this long, so their stream writes go first (0: never; at most 1/4 of the time)");
 ABSL_FLAG(absl::Duration, schedule_interval, absl::Minutes(1), "Wall time between schedule runs");
 ABSL_FLAG(absl::Duration, schedule_start_wait, absl::Minutes(2),
           "Longest wait of the first schedule run for the followers to catch up with their "
@@ -106,6 +112,8 @@ notification::NotificationConfig ConfigFromFlags() {
   config.breaker_cooldown = absl::GetFlag(FLAGS_breaker_cooldown);
   config.delivery_workers = absl::GetFlag(FLAGS_delivery_workers);
   config.delivery_worker_nice = absl::GetFlag(FLAGS_delivery_worker_nice);
+  config.delivery_max_per_second = absl::GetFlag(FLAGS_delivery_max_per_second);
+  config.delivery_yield = absl::GetFlag(FLAGS_delivery_yield);
   config.schedule_interval = absl::GetFlag(FLAGS_schedule_interval);
   config.schedule_start_wait = absl::GetFlag(FLAGS_schedule_start_wait);
   config.demo_clock_start = absl::GetFlag(FLAGS_demo_clock_start);
@@ -125,6 +133,8 @@ notification::DelivererOptions DelivererOptionsOf(const notification::Notificati
   notification::DelivererOptions deliverer_options;
   deliverer_options.workers = config.delivery_workers;
   deliverer_options.worker_nice = config.delivery_worker_nice;
+  deliverer_options.pacing.max_per_second = config.delivery_max_per_second;
+  deliverer_options.pacing.yield = config.delivery_yield;
   deliverer_options.initial_backoff = config.retry_initial_backoff;
   deliverer_options.max_backoff = config.retry_max_backoff;
   deliverer_options.retry_horizon = config.retry_horizon;

@@ -9,6 +9,9 @@
 #   OLD=/tmp/old NEW=build ROUNDS=3 ARGS="--subscribers=100 --receivers=100 --updates=10 --gap=200ms" \
 #     services/notification/measure_stream.sh
 #
+# OLD_FLAGS / NEW_FLAGS: extra notification_server flags for that build (e.g.
+# NEW_FLAGS="--delivery_max_per_second=3000").
+#
 # Only the processes started here are stopped.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -39,8 +42,9 @@ wait_port() {
   return 1
 }
 
-run_one() {  # run_one LABEL DIR
+run_one() {  # run_one LABEL DIR [notification_server flags...]
   local label=$1 dir=$2 d
+  shift 2
   d=$(mktemp -d)
   "$(bin "$dir" registry_server)" --port=0 --port_file="$d/r.port" --db_path="$d/r" \
     --insecure_development_mode --rate_limit_per_second=0 >"$d/r.log" 2>&1 &
@@ -50,11 +54,11 @@ run_one() {  # run_one LABEL DIR
   "$(bin "$dir" notification_server)" --port=0 --port_file="$d/n.port" --db_path="$d/n" \
     --insecure_development_mode --rate_limit_per_second=0 --registry_address="127.0.0.1:$rp" \
     --demo_clock_start=2026-04-01T09:00:00+08:00 --webhook_allowed_networks=127.0.0.1/32 \
-    --max_subscriptions_per_owner=100 >"$d/n.log" 2>&1 &
+    --max_subscriptions_per_owner=100 "$@" >"$d/n.log" 2>&1 &
   PIDS+=($!)
   NPID=$!
   np=$(wait_port "$d/n.port")
-  echo "== $label load=$(cut -d' ' -f1 /proc/loadavg) $(date -u +%H:%M:%S)"
+  echo "== $label $* load=$(cut -d' ' -f1 /proc/loadavg) $(date -u +%H:%M:%S)"
   local cpu0 cpu1
   cpu0=$(awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$NPID/stat")
   # shellcheck disable=SC2086
@@ -69,6 +73,8 @@ run_one() {  # run_one LABEL DIR
 }
 
 for r in $(seq 1 "$ROUNDS"); do
-  run_one "round $r old" "$OLD"
-  run_one "round $r new" "$NEW"
+  # shellcheck disable=SC2086
+  run_one "round $r old" "$OLD" ${OLD_FLAGS:-}
+  # shellcheck disable=SC2086
+  run_one "round $r new" "$NEW" ${NEW_FLAGS:-}
 done

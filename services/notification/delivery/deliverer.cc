@@ -16,7 +16,13 @@ namespace ecoplan::notification {
 Deliverer::Deliverer(Notifier* notifier, NotificationStore* store, WebhookSender* sender,
                      const common::Clock* clock, DelivererOptions options,
                      common::MetricsRegistry* metrics)
-    : notifier_(notifier), store_(store), sender_(sender), clock_(clock), options_(options) {
+    : notifier_(notifier),
+      store_(store),
+      sender_(sender),
+      clock_(clock),
+      options_(options),
+      paced_(options.pacing.max_per_second > 0 || options.pacing.yield > absl::ZeroDuration()),
+      pacer_(options.pacing) {
   if (metrics != nullptr) {
     attempts_metric_ = metrics->AddCounter(
         "ecoplan_notification_webhook_attempts_total",
@@ -106,6 +112,10 @@ void Deliverer::Stop() {
 void Deliverer::DeliveriesQueued(const std::vector<Delivery>& deliveries) {
   {
     std::lock_guard<std::mutex> lock(mu_);
+    size_t queued_before = 0;
+    for (const auto& [id, q] : queues_) queued_before += q.deliveries.size();
+    // Just committed: their stream writes are due now, so a backlog may pause the workers.
+    pacer_.NotificationsCommitted(clock_->Now(), queued_before);
     for (const Delivery& d : deliveries) {
       auto it = queues_.find(d.subscription_id);
       if (it == queues_.end()) continue;
@@ -251,6 +261,7 @@ void Deliverer::Work() {
                       std::min(options_.worker_nice, 19));
   }
   std::unique_lock<std::mutex> lock(mu_);
+  bool holding_start = false;  // paced: this worker has booked a start and waited for it
   while (!stopping_) {
     const absl::Time now = clock_->Now();
     if (FlushOneLocked(lock, now)) continue;
@@ -261,6 +272,24 @@ void Deliverer::Work() {
       cv_.wait_for(lock, absl::ToChronoMicroseconds(wait));
       continue;
     }
+    if (paced_ && !holding_start) {
+      // Paced: this worker books the next start the pacer allows and sleeps until then (the
+      // other workers book the ones after), then picks again: one sleep per attempt, not a
+      // wake of every worker for each start.
+      const absl::Time start = pacer_.NextStart(now);
+      pacer_.Started(start);
+      holding_start = true;
+      if (start > now) {
+        for (absl::Time t = now; !stopping_ && t < std::max(start, pacer_.paused_until());
+             t = clock_->Now()) {
+          cv_.wait_for(lock, absl::ToChronoMicroseconds(
+                                 std::clamp(std::max(start, pacer_.paused_until()) - t,
+                                            absl::Microseconds(100), absl::Seconds(1))));
+        }
+        continue;
+      }
+    }
+    holding_start = false;
     Queue& q = queues_.at(id);
     q.busy = true;
     Delivery delivery = q.deliveries.front();
@@ -391,7 +420,9 @@ void Deliverer::FinishLocked(const std::string& id, const Delivery& delivery,
     }
   }
   ExportLocked(id, after);
-  cv_.notify_all();
+  // Paced, this worker looks for more work itself next and the others sleep until their booked
+  // starts: waking them would only cost a switch each.
+  if (!paced_) cv_.notify_all();
 }
 
 }  // namespace ecoplan::notification

@@ -26,6 +26,11 @@
 // receiver deduplicates by webhook-id). Stop() writes the successes still
 // unrecorded, so a clean stop repeats nothing.
 //
+// Pacing (DeliveryPacer, DelivererOptions::pacing): during a burst the workers start at most
+// `max_per_second` attempts per second and pause for `yield` after new notifications are
+// committed behind a backlog, so the StreamNotifications writes and the followers keep the cores.
+// It only delays when an attempt starts: order, retries and records are as above.
+//
 // Each request names its subscription as the sender's connection key
 // (WebhookRequest::connection_key): a subscription's requests reuse one
 // keep-alive connection to its receiver.
@@ -57,6 +62,7 @@
 #include "common/log/log.h"
 #include "common/server/metrics.h"
 #include "common/time/clock.h"
+#include "services/notification/delivery/delivery_pacer.h"
 #include "services/notification/delivery/webhook_body.h"
 #include "services/notification/delivery/webhook_sender.h"
 #include "services/notification/domain/notifier.h"
@@ -76,6 +82,8 @@ struct DelivererOptions {
   // take the CPU only when the event followers, the streams and the RPCs leave it, so a webhook
   // backlog does not delay them.
   int worker_nice = 0;
+  // When the workers may start attempts during a burst (delivery_pacer.h); default: unpaced.
+  DeliveryPacingOptions pacing;
   // Where a failed attempt's detail goes (WebhookResult::detail: curl's message, the address
   // refused), which the API shows only as a coarse class; unset: not logged.
   std::optional<common::Logger> logger;
@@ -173,6 +181,8 @@ class Deliverer final : public DeliverySink {
   bool stopping_ = false;
   int records_in_flight_ = 0;  // group writes started and not yet answered
   size_t round_robin_ = 0;
+  const bool paced_;     // a cap or a yield is set
+  DeliveryPacer pacer_;  // under mu_
   DelivererStats stats_;
   std::mt19937_64 random_{std::random_device{}()};
   std::vector<std::thread> workers_;

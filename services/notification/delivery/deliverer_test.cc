@@ -564,6 +564,47 @@ TEST_F(DelivererTest, ReEnablingOrReplayingAttemptsTheHeadDeliveryAtOnce) {
   deliverer_->Stop();  // before `fake` goes
 }
 
+// Pacing (DelivererOptions::pacing) holds when attempts start, on the deliverer's clock: with a
+// cap of 1 per second and a bucket of 3, three go at once; then the worker books the next start
+// a second later and waits for it; an hour's quiet spell earns only the bucket's 3 beyond the
+// booked one. All arrive once, in order, recorded.
+TEST_F(DelivererTest, PacedAttemptsStartNoFasterThanTheCapAndKeepTheirOrder) {
+  common::FakeClock fake(absl::Now() + absl::Minutes(1));
+  deliverer_clock_ = &fake;
+  Receiver receiver([](int, httplib::Response& res) { res.status = 204; });
+  const std::string sub = Subscribe(receiver.url());
+  DelivererOptions options = Fast();
+  options.workers = 1;  // one booking at a time, so the counts below are exact
+  options.pacing.max_per_second = 1;
+  options.pacing.burst = 3;
+  StartDeliverer({}, options);
+  Returned("o-a", 10);
+  ASSERT_TRUE(WaitFor([&] { return receiver.arrivals().size() == 3; }));
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_EQ(receiver.arrivals().size(), 3u);  // the bucket is empty and the clock stands still
+  fake.Advance(absl::Seconds(1));
+  ASSERT_TRUE(WaitFor([&] { return receiver.arrivals().size() == 4; }));
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_EQ(receiver.arrivals().size(), 4u);
+  fake.Advance(absl::Hours(1));
+  ASSERT_TRUE(WaitFor([&] { return receiver.arrivals().size() == 8; }));
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_EQ(receiver.arrivals().size(), 8u);  // the booked start and the bucket's 3, not 3,600
+  fake.Advance(absl::Seconds(2));
+  ASSERT_TRUE(WaitFor([&] { return receiver.arrivals().size() == 10; }));
+  ASSERT_TRUE(WaitFor([&] { return notifier_->PendingCount(sub) == 0; }));
+  std::vector<std::string> expected;
+  for (const Delivery& d : Deliveries(sub)) {
+    EXPECT_EQ(d.state, DeliveryState::kSucceeded) << d.number;
+    EXPECT_EQ(d.attempt_count, 1);
+    expected.push_back(d.webhook_id);
+  }
+  ASSERT_EQ(expected.size(), 10u);
+  EXPECT_EQ(receiver.arrivals(), expected);  // in order, each once
+  EXPECT_EQ(Attempts(sub, "succeeded"), 10);
+  deliverer_->Stop();  // before `fake` goes
+}
+
 // The next delivery does not wait for the previous success's write: all 30 arrive, in order,
 // while the first group write is held back; then every success is written, none sent twice.
 TEST_F(DelivererTest, DeliveriesGoOnInOrderWhileTheirSuccessesAreWrittenLater) {
