@@ -6,7 +6,6 @@
 #include "absl/strings/str_cat.h"
 #include "common/edge/reactors.h"
 #include "common/status/status_macros.h"
-#include "google/protobuf/unknown_field_set.h"
 #include "services/progress/progress_policy.h"
 #include "services/progress/proto_mapping.h"
 
@@ -111,7 +110,9 @@ ProgressServiceImpl::ProgressServiceImpl(ProgressRecorder* recorder, Supervision
       reader_(reader),
       db_(db),
       watch_hub_(watch_hub),
-      auth_(auth) {}
+      auth_(auth) {
+  RegisterByteAnswers();
+}
 
 absl::StatusOr<Principal> ProgressServiceImpl::Authorize(grpc::CallbackServerContext* ctx,
                                                          absl::string_view method,
@@ -201,22 +202,6 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::PrefillReport(
         *response->mutable_report() = ToProto(r.report);
         for (const std::string& f : r.kept_fields) response->add_kept_fields(f);
       });
-}
-
-grpc::ServerUnaryReactor* ProgressServiceImpl::GetReport(grpc::CallbackServerContext* ctx,
-                                                         const v1::GetReportRequest* request,
-                                                         v1::GetReportResponse* response) {
-  absl::StatusOr<std::pair<std::string, std::string>> ids =
-      ParseReportName(request->name(), "name");
-  absl::StatusOr<Principal> who = AuthorizeFor(
-      ctx, "GetReport",
-      ids.ok() ? absl::StatusOr<std::string>(OrganizationOfReport(ids->second)) : ids.status());
-  if (!who.ok()) return FinishUnary(ctx, who.status());
-  return AnswerInline(ctx, [&]() -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(Report r, recorder_->GetReport(ids->first, ids->second));
-    ToProto(r, response->mutable_report());  // in place: no temporary Report to build and free
-    return absl::OkStatus();
-  });
 }
 
 grpc::ServerUnaryReactor* ProgressServiceImpl::ListReports(grpc::CallbackServerContext* ctx,
@@ -313,81 +298,6 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::ReturnReport(grpc::CallbackServer
   return Review(ctx, "ReturnReport", /*accept=*/false, request->name(), request->etag(),
                 request->comment(), request->actor(), request->request_id(),
                 response->mutable_report());
-}
-
-namespace {
-
-v1::GetSubmissionStatusResponse StatusToProto(const std::string& plan_id,
-                                              const SubmissionStatus& status) {
-  v1::GetSubmissionStatusResponse out;
-  out.set_period(status.due.period.ToString());
-  *out.mutable_due() = ToProto(status.due);
-  for (const OrgSubmission& o : status.organizations) {
-    v1::OrganizationSubmission* po = out.add_organizations();
-    po->set_organization(OrganizationName(o.org_id));
-    po->set_organization_display_name(o.org_name);
-    po->set_state(static_cast<v1::SubmissionState>(o.state));
-    if (!o.report_id.empty()) po->set_report(ReportName(plan_id, o.report_id));
-    po->set_report_state(static_cast<v1::ReportState>(o.report_state));
-    po->set_owned_measure_count(o.owned_measure_count);
-    for (const std::string& m : o.measures_without_entry) {
-      po->add_measures_without_entry(MeasureName(plan_id, m));
-    }
-    if (o.state == SubmissionState::kLate) {
-      po->mutable_lateness()->set_seconds(absl::ToInt64Seconds(o.lateness));
-    }
-    *po->mutable_burden() = ToProto(o.burden);
-  }
-  out.set_on_time_count(status.on_time);
-  out.set_late_count(status.late);
-  out.set_draft_only_count(status.draft_only);
-  out.set_missing_count(status.missing);
-  out.set_owed(status.owed);
-  *out.mutable_burden() = ToProto(status.burden);
-  return out;
-}
-
-}  // namespace
-
-// Inline: the recorder answers from its shared status while the period's
-// reports, the plan and the calendars are unchanged, and otherwise scans one
-// period's reports (a RocksDB prefix, in memory or the block cache). The
-// answer built from a status is kept beside it as its wire fields (an
-// UnknownFieldSet parsed from the serialized answer): each call copies those
-// few dozen top-level fields, which serialize verbatim, instead of copying and
-// serializing every organization's strings again. Clients, the HTTP front
-// door and the interceptors only ever see the bytes, which are the same.
-grpc::ServerUnaryReactor* ProgressServiceImpl::GetSubmissionStatus(
-    grpc::CallbackServerContext* ctx, const v1::GetSubmissionStatusRequest* request,
-    v1::GetSubmissionStatusResponse* response) {
-  absl::StatusOr<Principal> who = Authorize(ctx, "GetSubmissionStatus", ResourceScope::Any());
-  if (!who.ok()) return FinishUnary(ctx, who.status());
-  return AnswerInline(ctx, [&]() -> absl::Status {
-    ECOPLAN_ASSIGN_OR_RETURN(std::string plan_id, ParsePlanName(request->plan(), "plan"));
-    ECOPLAN_ASSIGN_OR_RETURN(std::shared_ptr<const SubmissionStatus> status,
-                             recorder_->SharedSubmissionStatus(plan_id, request->period()));
-    const std::string key = absl::StrCat(plan_id, "/", request->period());
-    std::shared_ptr<const google::protobuf::UnknownFieldSet> wire;
-    {
-      absl::MutexLock lock(&answers_mu_);
-      auto it = status_answers_.find(key);
-      if (it != status_answers_.end() && it->second.status == status) wire = it->second.wire;
-    }
-    if (wire == nullptr) {
-      auto fields = std::make_shared<google::protobuf::UnknownFieldSet>();
-      if (!fields->ParseFromString(StatusToProto(plan_id, *status).SerializeAsString())) {
-        return absl::InternalError("the submission status answer does not parse back");
-      }
-      wire = std::move(fields);
-      absl::MutexLock lock(&answers_mu_);
-      if (status_answers_.size() >= 1024 && status_answers_.count(key) == 0) {
-        status_answers_.clear();
-      }
-      status_answers_[key] = StatusAnswer{status, wire};
-    }
-    response->GetReflection()->MutableUnknownFields(response)->MergeFrom(*wire);
-    return absl::OkStatus();
-  });
 }
 
 grpc::ServerUnaryReactor* ProgressServiceImpl::GetMeasureProgress(

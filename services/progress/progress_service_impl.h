@@ -13,7 +13,6 @@
 #include "common/edge/reactors.h"
 #include "common/events/watch_events_reactor.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
-#include "google/protobuf/unknown_field_set.h"
 #include "services/progress/domain/problem_ledger.h"
 #include "services/progress/domain/progress_recorder.h"
 #include "services/progress/domain/supervision_desk.h"
@@ -34,6 +33,13 @@ Caller CallerOf(const common::Principal& who, const std::string& request_actor,
 // event log through `watch_hub`. Every call is authenticated and authorized first by `auth` against
 // ProgressPolicy (docs/SECURITY.md); the caller's subject is the actor of a change and a reporter's
 // organization bounds what it reads and writes. All pointers must outlive the service.
+//
+// GetReport and GetSubmissionStatus answer bytes (progress_reads_as_bytes.cc):
+// their handlers are registered with a v1 request and a grpc::ByteBuffer
+// answer, which holds the stored report's bytes or the status's answer kept
+// serialized, byte for byte what the v1 answer would serialize to.
+// Interceptors see the typed request as for every other method (audit reads
+// its fields); none reads an answer message.
 class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
  public:
   // `desk` serves the supervision orders (督办单; the handlers are in
@@ -44,12 +50,10 @@ class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
                       common::WatchEventsHub* watch_hub, const common::CallAuthenticator* auth);
 
   ECOPLAN_UNARY_RPC(SubmitReport);
-  ECOPLAN_UNARY_RPC(GetReport);
   ECOPLAN_UNARY_RPC(ListReports);
   ECOPLAN_UNARY_RPC(ListReportRevisions);
   ECOPLAN_UNARY_RPC(AcceptReport);
   ECOPLAN_UNARY_RPC(ReturnReport);
-  ECOPLAN_UNARY_RPC(GetSubmissionStatus);
   ECOPLAN_UNARY_RPC(GetMeasureProgress);
   ECOPLAN_UNARY_RPC(ListMeasureHistory);
   ECOPLAN_UNARY_RPC(RequestExtension);
@@ -96,6 +100,18 @@ class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
                                    bool accept, const std::string& name, const std::string& etag,
                                    const std::string& comment, const std::string& actor,
                                    const std::string& request_id, v1::Report* response);
+  // Replaces the generated GetReport and GetSubmissionStatus handlers with
+  // the two below (called once, from the constructor).
+  void RegisterByteAnswers();
+  // GetReport, answered as the serialized v1::GetReportResponse.
+  grpc::ServerUnaryReactor* GetReportAsBytes(grpc::CallbackServerContext* ctx,
+                                             const v1::GetReportRequest* request,
+                                             grpc::ByteBuffer* response);
+  // GetSubmissionStatus, answered as the serialized
+  // v1::GetSubmissionStatusResponse kept beside the status it was built from.
+  grpc::ServerUnaryReactor* GetSubmissionStatusAsBytes(
+      grpc::CallbackServerContext* ctx, const v1::GetSubmissionStatusRequest* request,
+      grpc::ByteBuffer* response);
   // ConfirmCompletion and RejectCompletion.
   grpc::ServerUnaryReactor* DecideCompletion(grpc::CallbackServerContext* ctx,
                                              absl::string_view method, bool confirm,
@@ -123,12 +139,13 @@ class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
   common::WatchEventsHub* const watch_hub_;
   const common::CallAuthenticator* const auth_;
 
-  // GetSubmissionStatus's answer built from the recorder's shared status, as
-  // its top-level wire fields, per (plan, period) as asked: rebuilt when the
-  // recorder returns another status.
+  // GetSubmissionStatus's answer built from the recorder's shared status,
+  // serialized, per (plan, period) as asked: rebuilt when the recorder returns
+  // another status. Each call's answer refers to these bytes (a slice holding
+  // a reference), so a replaced answer lives until its last call is sent.
   struct StatusAnswer {
     std::shared_ptr<const SubmissionStatus> status;
-    std::shared_ptr<const google::protobuf::UnknownFieldSet> wire;
+    std::shared_ptr<const std::string> bytes;
   };
   absl::Mutex answers_mu_;
   absl::flat_hash_map<std::string, StatusAnswer> status_answers_ ABSL_GUARDED_BY(answers_mu_);

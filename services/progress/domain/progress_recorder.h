@@ -240,6 +240,11 @@ class ProgressRecorder {
   // Reads. Errors: NotFound / Unavailable (plan), NotFound (the resource),
   // InvalidArgument (filters, tokens, periods).
   absl::StatusOr<Report> GetReport(const std::string& plan_id, const std::string& report_id);
+  // The same report in its v1 wire form as the store keeps it
+  // (ReportStore::GetReportBytes), for an answer that sends it on unconverted.
+  // Errors as GetReport; Unimplemented: the store keeps none, use GetReport.
+  absl::StatusOr<std::string> GetReportBytes(const std::string& plan_id,
+                                             const std::string& report_id);
   absl::StatusOr<ReportPage> ListReports(const std::string& plan_id, const ReportFilter& filter,
                                          const PageRequest& page);
   absl::StatusOr<std::vector<ReportRevision>> ListRevisions(const std::string& plan_id,

@@ -37,6 +37,14 @@ absl::StatusOr<Report> ProgressRecorder::GetReport(const std::string& plan_id,
   return *report;
 }
 
+absl::StatusOr<std::string> ProgressRecorder::GetReportBytes(const std::string& plan_id,
+                                                             const std::string& report_id) {
+  ECOPLAN_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                           store_->GetReportBytes(plan_id, report_id));
+  if (!bytes) return NotFoundReport(plan_id, report_id);
+  return *std::move(bytes);
+}
+
 absl::StatusOr<ReportPage> ProgressRecorder::ListReports(const std::string& plan_id,
                                                          const ReportFilter& filter,
                                                          const PageRequest& page) {

@@ -82,6 +82,14 @@ class ReportStore {
   // The report or nullopt.
   virtual absl::StatusOr<std::optional<Report>> GetReport(absl::string_view plan_id,
                                                           absl::string_view report_id) = 0;
+  // The same report in its v1 wire form (a serialized ecoplan.progress.v1.Report,
+  // opaque to the domain, which only passes it on), or nullopt: what GetReport
+  // would return, converted, without building a Report. Unimplemented: this
+  // store keeps no such form, and readers take GetReport.
+  virtual absl::StatusOr<std::optional<std::string>> GetReportBytes(
+      absl::string_view /*plan_id*/, absl::string_view /*report_id*/) {
+    return absl::UnimplementedError("the store keeps no wire form of reports");
+  }
   // Reports of a plan (of one period when `period` is set), by period then organization.
   virtual absl::StatusOr<std::vector<Report>> ListReports(absl::string_view plan_id,
                                                           absl::string_view period) = 0;

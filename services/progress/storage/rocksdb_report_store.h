@@ -53,6 +53,9 @@ class RocksDbReportStore final : public ReportStore, public SupervisionStore, pu
 
   absl::StatusOr<std::optional<Report>> GetReport(absl::string_view plan_id,
                                                   absl::string_view report_id) override;
+  // The stored v1.Report's bytes, copied out of the record as they are.
+  absl::StatusOr<std::optional<std::string>> GetReportBytes(absl::string_view plan_id,
+                                                            absl::string_view report_id) override;
   absl::StatusOr<std::vector<Report>> ListReports(absl::string_view plan_id,
                                                   absl::string_view period) override;
   absl::StatusOr<std::optional<ReportRevision>> GetRevision(absl::string_view plan_id,

@@ -9,7 +9,9 @@
 
 #include <map>
 #include <memory>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
@@ -296,6 +298,115 @@ TEST_F(RocksDbReportStoreTest, RecordsFramingTheReportOnceEqualTheMessagesBuiltI
         << got.DebugString() << "\nvs\n"
         << want.DebugString();
   }
+}
+
+// GetReportBytes hands out the stored v1.Report's bytes as they are: the same
+// bytes as reading the report into the domain, converting it back and
+// serializing it (what GetReport answered before), for every kind of report.
+TEST_F(RocksDbReportStoreTest, TheStoredReportBytesAreThoseOfTheReportReadAndConverted) {
+  Open();
+  std::vector<Report> reports;
+  reports.push_back(MakeReport("o-eco", "2026-05", 1));  // late
+  Report draft = MakeReport("o-traffic", "2026-05", 2);
+  draft.state = ReportState::kDraft;
+  draft.first_submit_time.reset();
+  draft.timeliness = Timeliness::kUnspecified;
+  draft.lateness = absl::ZeroDuration();
+  draft.summary = std::string(300, 'x');  // lengths over 127 need two-byte varints
+  draft.create_time = absl::FromUnixSeconds(1778000000);
+  draft.update_time = absl::FromUnixSeconds(1778000123) + absl::Nanoseconds(5);
+  reports.push_back(draft);
+  Report accepted = MakeReport("o-water", "2026-04", 4);
+  accepted.state = ReportState::kAccepted;
+  accepted.timeliness = Timeliness::kOnTime;
+  accepted.lateness = absl::ZeroDuration();
+  accepted.review_comment = "同意";
+  accepted.reviewed_by = "bureau";
+  accepted.submitted_by = "张三";
+  accepted.org_display_name = "区水务局";
+  accepted.due_time = absl::FromUnixSeconds(1777000000);
+  accepted.last_submit_time = absl::FromUnixSeconds(1776900000);
+  accepted.entries[0].met_checkpoints = {{absl::CivilDay(2026, 4, 30), "4月底前完成招标"}};
+  accepted.entries[0].evidence_links = {"https://example.org/a", "https://example.org/b"};
+  FieldProvenance p;
+  p.field = "values[新能源货车占比]";
+  p.origin = FieldOrigin::kConfirmed;
+  p.source = {"市生态环境统计系统", "HJTJ-2026-04-0117", absl::FromUnixSeconds(1778371200)};
+  p.prefilled_value = "46.5 %";
+  p.pushed_by = "city-env-stats-gateway";
+  p.push_time = absl::FromUnixSeconds(1778900000);
+  accepted.entries[0].provenance = {p};
+  ReportEntry second = accepted.entries[0];
+  second.measure_id = "a1-t1-m2";
+  second.values.clear();
+  second.provenance.clear();
+  second.met_checkpoints.clear();
+  accepted.entries.push_back(second);
+  reports.push_back(accepted);
+  for (const Report& r : reports) {
+    Change change;
+    change.report = std::make_shared<Report>(r);
+    change.events = {EventType::kReportSubmitted};
+    ASSERT_OK(Commit(change));
+  }
+  Open();  // from the table files' blocks and the WAL, as after a restart
+  for (const Report& r : reports) {
+    SCOPED_TRACE(r.id());
+    ASSERT_OK_AND_ASSIGN(std::optional<std::string> bytes,
+                         store_->GetReportBytes("2026-abc", r.id()));
+    ASSERT_TRUE(bytes.has_value());
+    ASSERT_OK_AND_ASSIGN(std::optional<Report> read, store_->GetReport("2026-abc", r.id()));
+    ASSERT_TRUE(read.has_value());
+    EXPECT_EQ(*bytes, ToProto(*read).SerializeAsString());
+    EXPECT_EQ(*bytes, ToProto(r).SerializeAsString());
+  }
+  ASSERT_OK_AND_ASSIGN(std::optional<std::string> none,
+                       store_->GetReportBytes("2026-abc", "o-eco_2026-06"));
+  EXPECT_FALSE(none.has_value());
+  ASSERT_OK_AND_ASSIGN(none, store_->GetReportBytes("2026-abc", "no-period"));
+  EXPECT_FALSE(none.has_value());
+}
+
+// A record that is not exactly one report field (more fields, the field twice,
+// which protobuf merges) is read as GetReport reads it and converted; a record
+// that does not parse is DataLoss, as for GetReport.
+TEST_F(RocksDbReportStoreTest, ReportRecordsOfAnotherShapeAreReadAndConverted) {
+  Open();
+  const Report report = MakeReport("o-eco", "2026-05", 1);
+  const std::string report_bytes = ToProto(report).SerializeAsString();
+  storage::ReportRecord record;
+  *record.mutable_report() = ToProto(report);
+  auto put = [&](const std::string& key, const std::string& value) {
+    ASSERT_TRUE(db_->db()->Put(rocksdb::WriteOptions(), db_->Cf("reports"), key, value).ok());
+  };
+  // An unknown field after the report (field 2, varint 7).
+  put("2026-abc/2026-05/o-eco", record.SerializeAsString() + std::string("\x10\x07", 2));
+  // The report field twice: the second's summary wins.
+  v1::Report later;
+  later.set_summary("后写的小结");
+  storage::ReportRecord second;
+  *second.mutable_report() = later;
+  put("2026-abc/2026-06/o-eco", record.SerializeAsString() + second.SerializeAsString());
+  // A report field whose length runs past the value.
+  put("2026-abc/2026-07/o-eco", std::string("\x0a\x7f") + "abc");
+
+  for (const std::string id : {"o-eco_2026-05", "o-eco_2026-06"}) {
+    SCOPED_TRACE(id);
+    ASSERT_OK_AND_ASSIGN(std::optional<std::string> bytes, store_->GetReportBytes("2026-abc", id));
+    ASSERT_TRUE(bytes.has_value());
+    ASSERT_OK_AND_ASSIGN(std::optional<Report> read, store_->GetReport("2026-abc", id));
+    ASSERT_TRUE(read.has_value());
+    EXPECT_EQ(*bytes, ToProto(*read).SerializeAsString());
+  }
+  EXPECT_EQ(store_->GetReportBytes("2026-abc", "o-eco_2026-05")->value(), report_bytes);
+  v1::Report merged;
+  ASSERT_TRUE(merged.ParseFromString(store_->GetReportBytes("2026-abc", "o-eco_2026-06")->value()));
+  EXPECT_EQ(merged.summary(), "后写的小结");
+  EXPECT_EQ(merged.entries_size(), 1);
+  EXPECT_EQ(store_->GetReportBytes("2026-abc", "o-eco_2026-07").status().code(),
+            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(store_->GetReport("2026-abc", "o-eco_2026-07").status().code(),
+            absl::StatusCode::kDataLoss);
 }
 
 TEST_F(RocksDbReportStoreTest, ARevisionWithoutItsReportIsRefused) {
