@@ -18,6 +18,9 @@
 #   DATASETS="1y 10y" AS_OF="2026-04-30" ROUNDS=4 CALLS=100 \
 #   bash services/indicator/benchmark/measure_growth.sh
 # DUMP=<dir>: each server's last answer per day as text, to compare old and new.
+# PERF=<dir>: in the last round, `perf record -F 499 --call-graph dwarf` of each
+# server during its calls, into <dir>/<server>-<as_of>.data (side by side under
+# the same load; `perf report -i … --no-children`).
 # Prints one line per server, day and round ("round 2 new-10y EvaluatePlan as of …: p50 …;
 # server CPU … ms per call").
 set -euo pipefail
@@ -117,10 +120,18 @@ for r in $(seq "$ROUNDS"); do
     for name in "${servers[@]}"; do
       # The server's CPU per call (user+sys across the calls, warm-up included):
       # less at the mercy of the other builds than the latencies.
+      perfpid=
+      if [ -n "${PERF:-}" ] && [ "$r" = "$ROUNDS" ]; then
+        perf record -F 499 --call-graph dwarf -p "${spid[$name]}" \
+          -o "$PERF/$name-$as_of.data" 2>/dev/null &
+        perfpid=$!
+        sleep 0.5  # perf attached before the first call
+      fi
       c0=$(cpu "${spid[$name]}")
       line=$("$EVAL_CLIENT" --target="127.0.0.1:${port[$name]}" --plan="$plan" \
         --as_of="$as_of" --calls="$CALLS" ${DUMP:+--dump="$DUMP/$name-$as_of.txt"})
       c1=$(cpu "${spid[$name]}")
+      if [ -n "$perfpid" ]; then kill -INT "$perfpid"; wait "$perfpid" || true; fi
       echo "round $r $name $line; server CPU $(echo "scale=2; ($c1 - $c0) * 1000 / $hz / ($CALLS + 5)" | bc) ms per call"
     done
   done

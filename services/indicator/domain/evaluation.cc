@@ -78,6 +78,7 @@ using evaluation_internal::DecideStatus;
 using evaluation_internal::Num;
 using evaluation_internal::Profile;
 using evaluation_internal::ProjectCount;
+using evaluation_internal::ProjectedValue;
 using evaluation_internal::Projection;
 using evaluation_internal::ProjectionInput;
 using evaluation_internal::ProjectMean;
@@ -204,28 +205,24 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
       MonthRuns(std::max(as_of + 1, ind.period_start), ind.period_end);
   const double remaining_weight =
       WeightOver(remaining_runs, counting ? profile.rate : profile.factor);
-  const ProjectionInput input{ind, as_of, ytd, profile, remaining, remaining_weight, decimals};
-  auto project = [&](const ProjectionInput& in) {
-    return ind.aggregation == Aggregation::kMeanOfDaily             ? ProjectMean(in)
-           : ind.aggregation == Aggregation::kRatioOfQualifyingDays ? ProjectRatio(in)
-                                                                    : ProjectCount(in);
-  };
-  Projection p = project(input);
+  const ProjectionInput input{ind,      as_of,         ytd, profile, remaining, remaining_weight,
+                              decimals, remaining_runs};
+  Projection p = ind.aggregation == Aggregation::kMeanOfDaily             ? ProjectMean(input)
+                 : ind.aggregation == Aggregation::kRatioOfQualifyingDays ? ProjectRatio(input)
+                                                                          : ProjectCount(input);
   // The band: how far the years behind the profile disagree. Each past year's
   // own profile projects the same days to date; the lowest and the highest
-  // bound the projection of their mean.
+  // bound the projection of their mean. Only the values: one projection per
+  // year held, so no texts are made for them.
   std::optional<double> low, high;
   if (profile.years.size() >= 2 && remaining > 0) {
     for (size_t k = 0; k < profile.years.size(); ++k) {
-      const Profile one = profile.OfYear(k);
-      YearToDate seen = ytd;
-      seen.expected_weight = 0;
-      for (int m = 0; m < 12; ++m) {
-        seen.expected_weight += ytd.valid_by_month[m] * (counting ? one.rate[m] : one.factor[m]);
-      }
-      const double weight = WeightOver(remaining_runs, counting ? one.rate : one.factor);
-      const double v =
-          project(ProjectionInput{ind, as_of, seen, one, remaining, weight, decimals}).projected;
+      const std::array<double, 12>& weights =
+          counting ? profile.year_rate[k] : profile.year_factor[k];
+      double observed = 0;
+      for (int m = 0; m < 12; ++m) observed += ytd.valid_by_month[m] * weights[m];
+      const double v = ProjectedValue(
+          input, {profile.year_rate[k], observed, WeightOver(remaining_runs, weights)});
       low = low.has_value() ? std::min(*low, v) : v;
       high = high.has_value() ? std::max(*high, v) : v;
     }
