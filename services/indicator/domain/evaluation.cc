@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -110,6 +111,12 @@ double WeightOver(const std::vector<std::pair<int, int>>& runs,
   return weight;
 }
 
+// A caliber in a memo key: its address, which is the evaluator's for its
+// whole life (StrCat: StrFormat's "%p" cost more than the lookup it keys).
+uintptr_t CaliberKey(const AirQualityStandards& standards) {
+  return reinterpret_cast<uintptr_t>(&standards);
+}
+
 // Evaluates one caliber; fills `out` (the in-force caliber fills everything).
 // `memo`: that of exactly `days`, or null (EvaluateAirQuality).
 CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
@@ -131,8 +138,9 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
   std::shared_ptr<const DayAqis> aqis;
   if (counting) {
     auto compute = [&] { return ComputeDayAqis(days, standards); };
-    aqis = memo != nullptr ? memo->Get<DayAqis>(absl::StrFormat("aqi/%p", &standards), compute)
-                           : std::make_shared<const DayAqis>(compute());
+    aqis = memo != nullptr
+               ? memo->Get<DayAqis>(absl::StrCat("aqi/", CaliberKey(standards)), compute)
+               : std::make_shared<const DayAqis>(compute());
   }
   // Profile from past years (the memo's: it reads only the days before the
   // period's year), and the current year's data.
@@ -157,11 +165,11 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
     // A day's verdict depends on the aggregation only (DayVerdict); a mean's
     // value on the item only, under any caliber.
     const std::string key = counting
-                                ? absl::StrFormat("profile/verdict/%p/%d/%d/%d", &standards,
-                                                  static_cast<int>(ind.aggregation), year,
-                                                  rules.min_days_per_month_for_profile)
-                                : absl::StrFormat("profile/mean/%d/%d/%d", static_cast<int>(item),
-                                                  year, rules.min_days_per_month_for_profile);
+                                ? absl::StrCat("profile/verdict/", CaliberKey(standards), "/",
+                                               static_cast<int>(ind.aggregation), "/", year, "/",
+                                               rules.min_days_per_month_for_profile)
+                                : absl::StrCat("profile/mean/", static_cast<int>(item), "/", year,
+                                               "/", rules.min_days_per_month_for_profile);
     shared_profile = memo->Get<Profile>(key, build_profile);
   } else {
     shared_profile = std::make_shared<const Profile>(build_profile());
