@@ -22,7 +22,8 @@
 # server during its calls, into <dir>/<server>-<as_of>.data (side by side under
 # the same load; `perf report -i … --no-children`).
 # Prints one line per server, day and round ("round 2 new-10y EvaluatePlan as of …: p50 …;
-# server CPU … ms per call").
+# server CPU … ms per call; idle before: … ms in 1 s"). SETTLE=<s>: the longest wait, after
+# the loads, for every server to be idle (default 120).
 set -euo pipefail
 B=${B:?B: the directory of registry_server and ecoplanctl}
 SERVERS=${SERVERS:?SERVERS: label=indicator_server ...}
@@ -113,6 +114,21 @@ T
   done
 done
 sleep 1  # the plan's indicators reach every server through the registry's events
+# A server's CPU per call counts all its threads: wait (up to SETTLE seconds)
+# until RocksDB's compactions after the load are over, each server using under
+# 2 ticks in a second, so that they are not counted as the calls' CPU.
+t0=$(date +%s.%N)
+for _ in $(seq "${SETTLE:-120}"); do
+  busy=0
+  declare -A before=()
+  for name in "${servers[@]}"; do before[$name]=$(cpu "${spid[$name]}"); done
+  sleep 1
+  for name in "${servers[@]}"; do
+    [ $(($(cpu "${spid[$name]}") - before[$name])) -ge 2 ] && busy=1
+  done
+  [ "$busy" = 0 ] && break
+done
+echo "servers idle after $(echo "$(date +%s.%N) - $t0" | bc) s"
 
 for r in $(seq "$ROUNDS"); do
   echo "round $r, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -127,12 +143,15 @@ for r in $(seq "$ROUNDS"); do
         perfpid=$!
         sleep 0.5  # perf attached before the first call
       fi
+      # The server's own CPU in the second before its calls (background work).
+      i0=$(cpu "${spid[$name]}")
+      sleep 1
       c0=$(cpu "${spid[$name]}")
       line=$("$EVAL_CLIENT" --target="127.0.0.1:${port[$name]}" --plan="$plan" \
         --as_of="$as_of" --calls="$CALLS" ${DUMP:+--dump="$DUMP/$name-$as_of.txt"})
       c1=$(cpu "${spid[$name]}")
       if [ -n "$perfpid" ]; then kill -INT "$perfpid"; wait "$perfpid" || true; fi
-      echo "round $r $name $line; server CPU $(echo "scale=2; ($c1 - $c0) * 1000 / $hz / ($CALLS + 5)" | bc) ms per call"
+      echo "round $r $name $line; server CPU $(echo "scale=2; ($c1 - $c0) * 1000 / $hz / ($CALLS + 5)" | bc) ms per call; idle before: $(echo "($c0 - $i0) * 1000 / $hz" | bc) ms in 1 s"
     done
   done
 done
