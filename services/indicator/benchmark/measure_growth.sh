@@ -6,7 +6,7 @@
 # data set loaded with `ecoplanctl indicator load`. Then ROUNDS rounds; in
 # each, every server in turn answers CALLS EvaluatePlan calls (after 5) of
 # each AS_OF day (indicator_evaluate_plan_latency), so that a noisy moment on
-# the shared machine falls on all of them alike.
+# the shared machine falls on all of them alike (even rounds in reverse order).
 # Data sets (DATASETS, space-separated):
 #   real   ../shared/data/beijing-aq as it is (2013-03 .. 2017-02)
 #   <N>y   N years ending on END (default 2026-04-30), made by
@@ -133,7 +133,14 @@ echo "servers idle after $(echo "$(date +%s.%N) - $t0" | bc) s"
 for r in $(seq "$ROUNDS"); do
   echo "round $r, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   for as_of in $AS_OF; do
-    for name in "${servers[@]}"; do
+    # Odd rounds in order, even rounds in reverse (ABBA): a machine getting
+    # busier during a round does not always fall on the same servers.
+    order=("${servers[@]}")
+    if [ $((r % 2)) = 0 ]; then
+      order=()
+      for ((k = ${#servers[@]} - 1; k >= 0; k--)); do order+=("${servers[$k]}"); done
+    fi
+    for name in "${order[@]}"; do
       # The server's CPU per call (user+sys across the calls, warm-up included):
       # less at the mercy of the other builds than the latencies.
       perfpid=
