@@ -15,8 +15,9 @@
 //   evaluation_projection.cc  projection and guidance: each aggregation's
 //                             projection to the end of the period and what the
 //                             remaining days must achieve (ProjectMean,
-//                             ProjectRatio, ProjectCount), and the status when
-//                             the projection did not settle it (DecideStatus);
+//                             ProjectRatio, ProjectCount), the projected value
+//                             alone (ProjectedValue, the band's), and the status
+//                             when the projection did not settle it (DecideStatus);
 //   evaluation_reported.cc    a reported indicator evaluated (EvaluateReported).
 
 #include <array>
