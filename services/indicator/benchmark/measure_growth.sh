@@ -6,7 +6,7 @@
 # data set loaded with `ecoplanctl indicator load`. Then ROUNDS rounds; in
 # each, every server in turn answers CALLS EvaluatePlan calls (after 5) of
 # each AS_OF day (indicator_evaluate_plan_latency), so that a noisy moment on
-# the shared machine falls on all of them alike.
+# the shared machine falls on all of them alike (even rounds in reverse order).
 # Data sets (DATASETS, space-separated):
 #   real   ../shared/data/beijing-aq as it is (2013-03 .. 2017-02)
 #   <N>y   N years ending on END (default 2026-04-30), made by
@@ -18,8 +18,12 @@
 #   DATASETS="1y 10y" AS_OF="2026-04-30" ROUNDS=4 CALLS=100 \
 #   bash services/indicator/benchmark/measure_growth.sh
 # DUMP=<dir>: each server's last answer per day as text, to compare old and new.
+# PERF=<dir>: in the last round, `perf record -F 499 --call-graph dwarf` of each
+# server during its calls, into <dir>/<server>-<as_of>.data (side by side under
+# the same load; `perf report -i … --no-children`).
 # Prints one line per server, day and round ("round 2 new-10y EvaluatePlan as of …: p50 …;
-# server CPU … ms per call").
+# server CPU … ms per call; idle before: … ms in 1 s"). SETTLE=<s>: the longest wait, after
+# the loads, for every server to be idle (default 120).
 set -euo pipefail
 B=${B:?B: the directory of registry_server and ecoplanctl}
 SERVERS=${SERVERS:?SERVERS: label=indicator_server ...}
@@ -110,18 +114,51 @@ T
   done
 done
 sleep 1  # the plan's indicators reach every server through the registry's events
+# A server's CPU per call counts all its threads: wait (up to SETTLE seconds)
+# until RocksDB's compactions after the load are over, each server using under
+# 2 ticks in a second, so that they are not counted as the calls' CPU.
+t0=$(date +%s.%N)
+for _ in $(seq "${SETTLE:-120}"); do
+  busy=0
+  declare -A before=()
+  for name in "${servers[@]}"; do before[$name]=$(cpu "${spid[$name]}"); done
+  sleep 1
+  for name in "${servers[@]}"; do
+    [ $(($(cpu "${spid[$name]}") - before[$name])) -ge 2 ] && busy=1
+  done
+  [ "$busy" = 0 ] && break
+done
+echo "servers idle after $(echo "$(date +%s.%N) - $t0" | bc) s"
 
 for r in $(seq "$ROUNDS"); do
   echo "round $r, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   for as_of in $AS_OF; do
-    for name in "${servers[@]}"; do
+    # Odd rounds in order, even rounds in reverse (ABBA): a machine getting
+    # busier during a round does not always fall on the same servers.
+    order=("${servers[@]}")
+    if [ $((r % 2)) = 0 ]; then
+      order=()
+      for ((k = ${#servers[@]} - 1; k >= 0; k--)); do order+=("${servers[$k]}"); done
+    fi
+    for name in "${order[@]}"; do
       # The server's CPU per call (user+sys across the calls, warm-up included):
       # less at the mercy of the other builds than the latencies.
+      perfpid=
+      if [ -n "${PERF:-}" ] && [ "$r" = "$ROUNDS" ]; then
+        perf record -F 499 --call-graph dwarf -p "${spid[$name]}" \
+          -o "$PERF/$name-$as_of.data" 2>/dev/null &
+        perfpid=$!
+        sleep 0.5  # perf attached before the first call
+      fi
+      # The server's own CPU in the second before its calls (background work).
+      i0=$(cpu "${spid[$name]}")
+      sleep 1
       c0=$(cpu "${spid[$name]}")
       line=$("$EVAL_CLIENT" --target="127.0.0.1:${port[$name]}" --plan="$plan" \
         --as_of="$as_of" --calls="$CALLS" ${DUMP:+--dump="$DUMP/$name-$as_of.txt"})
       c1=$(cpu "${spid[$name]}")
-      echo "round $r $name $line; server CPU $(echo "scale=2; ($c1 - $c0) * 1000 / $hz / ($CALLS + 5)" | bc) ms per call"
+      if [ -n "$perfpid" ]; then kill -INT "$perfpid"; wait "$perfpid" || true; fi
+      echo "round $r $name $line; server CPU $(echo "scale=2; ($c1 - $c0) * 1000 / $hz / ($CALLS + 5)" | bc) ms per call; idle before: $(echo "($c0 - $i0) * 1000 / $hz" | bc) ms in 1 s"
     done
   done
 done

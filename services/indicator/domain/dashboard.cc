@@ -16,8 +16,8 @@ namespace {
 // "2026-04", as absl::FormatCivilTime prints a month, for the years a plan
 // has (four digits); without a general formatter: a plan with nothing
 // reported prints a month per owner and period.
-std::string MonthText(absl::CivilMonth m) {
-  return absl::StrCat(m.year(), m.month() < 10 ? "-0" : "-", m.month());
+void AppendMonthText(std::string* out, absl::CivilMonth m) {
+  absl::StrAppend(out, m.year(), m.month() < 10 ? "-0" : "-", m.month());
 }
 
 using ReportKey = std::pair<std::string, std::string>;  // organization, measure
@@ -103,9 +103,12 @@ std::vector<OwnerProgress> ProgressOf(const ReportIndex& index, const MeasureInf
 // Consecutive most recent due periods without an on-time report by `owner` for `m`.
 int MissedAtEnd(const ReportIndex& index, const std::string& owner, const MeasureInfo& m,
                 const std::vector<absl::CivilMonth>& due_periods) {
+  if (index.on_time.empty()) return static_cast<int>(due_periods.size());
+  PeriodKey key{owner, m.id, {}};  // the strings copied once, not per period
   int missed = 0;
   for (auto it = due_periods.rbegin(); it != due_periods.rend(); ++it) {
-    if (index.on_time.count({owner, m.id, *it})) break;
+    std::get<2>(key) = *it;
+    if (index.on_time.count(key)) break;
     ++missed;
   }
   return missed;
@@ -377,60 +380,86 @@ void JudgeCheckpointsOfText(const ReportIndex& index, const MeasureInfo& m, absl
 void JudgeOwner(const ReportIndex& index, const MeasureInfo& m, const std::string& owner, bool lead,
                 const std::vector<absl::CivilMonth>& due_periods, const LightRules& rules,
                 LightJudge* judge) {
-  // Leads are named plainly; responsible units are marked as such.
-  const std::string who = lead ? owner : absl::StrCat(owner, " (responsible unit)");
-  const std::string who_zh = lead ? owner : absl::StrCat(owner, "（责任单位）");
   const int missed = MissedAtEnd(index, owner, m, due_periods);
-  int late = 0;
-  std::vector<std::string> periods, periods_zh;
-  for (size_t k = missed; k-- > 0;) {
-    const absl::CivilMonth p = due_periods[due_periods.size() - 1 - k];
-    const bool was_late = index.late.count({owner, m.id, p}) > 0;
-    late += was_late ? 1 : 0;
-    periods.push_back(absl::StrCat(MonthText(p), was_late ? " late" : " no entry"));
-    periods_zh.push_back(absl::StrCat(MonthZh(p), was_late ? "逾期报送" : "未报送"));
-  }
-  const std::string how = late == 0 ? "no entry"
-                          : late == missed
-                              ? "reported late"
-                              : absl::StrCat(late, " late, ", missed - late, " without entry");
-  const std::string how_zh = late == 0 ? "未报送"
-                             : late == missed
-                                 ? "逾期报送"
-                                 : absl::StrCat(late, "期逾期，", missed - late, "期未报送");
-  if (missed >= rules.red_missed_reports) {
-    judge->Raise(Colour::kRed,
-                 {absl::StrCat(who, " missed the last ", missed, " reporting periods (", how,
-                               "): ", absl::StrJoin(periods, ", ")),
-                  absl::StrCat(who_zh, "最近", missed, "期未按时报送（", how_zh, "）：",
-                               absl::StrJoin(periods_zh, "、"))});
-  } else if (missed > 0) {
-    judge->Raise(Colour::kYellow,
-                 {absl::StrCat(who, " missed the last reporting period ",
-                               MonthText(due_periods.back()), " (", how, ")"),
-                  absl::StrCat(who_zh, MonthZh(due_periods.back()), "未按时报送（", how_zh, "）")});
-  }
+  const bool listed = missed >= rules.red_missed_reports;  // red, the periods listed
   auto it = index.latest.find({owner, m.id});
-  if (it == index.latest.end()) return;
-  const ProgressReport& r = *it->second;
-  const std::string in = r.report.empty() ? "" : absl::StrCat(", ", r.report);
-  const std::string in_zh = r.report.empty() ? "" : absl::StrCat("，", r.report);
-  if (r.status == ReportedStatus::kBlocked) {
-    judge->Raise(Colour::kYellow,
-                 {absl::StrCat(who, " reports the measure blocked (",
-                               absl::FormatCivilTime(r.period), in, ")"),
-                  absl::StrCat(who_zh, "报告措施受阻（", MonthZh(r.period), in_zh, "）")});
-  } else if (r.status == ReportedStatus::kDelayed) {
-    judge->Raise(Colour::kYellow,
-                 {absl::StrCat(who, " reports the measure delayed (",
-                               absl::FormatCivilTime(r.period), in, ")"),
-                  absl::StrCat(who_zh, "报告措施滞后（", MonthZh(r.period), in_zh, "）")});
+  const ProgressReport* r = it == index.latest.end() ? nullptr : it->second;
+  if (!listed && missed == 0 &&
+      (r == nullptr || (r->status != ReportedStatus::kBlocked &&
+                        r->status != ReportedStatus::kDelayed && !r->returned))) {
+    return;  // nothing to say: no text made
   }
-  if (r.returned) {
+  // Leads are named plainly; responsible units are marked as such. Each text
+  // is made by one StrCat of its pieces: a plan with nothing reported says
+  // this of every owner of every measure.
+  const absl::string_view unit = lead ? "" : " (responsible unit)";
+  const absl::string_view unit_zh = lead ? "" : "（责任单位）";
+  if (listed || missed > 0) {
+    // The missed periods, oldest first ("2026-04 late, 2026-05 no entry").
+    int late = 0;
+    std::string periods, periods_zh;
+    PeriodKey key{owner, m.id, {}};
+    for (size_t k = missed; k-- > 0;) {
+      const absl::CivilMonth p = due_periods[due_periods.size() - 1 - k];
+      std::get<2>(key) = p;
+      const bool was_late = !index.late.empty() && index.late.count(key) > 0;
+      late += was_late ? 1 : 0;
+      if (!listed) continue;
+      if (!periods.empty()) {
+        periods.append(", ");
+        periods_zh.append("、");
+      }
+      AppendMonthText(&periods, p);
+      periods.append(was_late ? " late" : " no entry");
+      absl::StrAppend(&periods_zh, p.year(), "年", p.month(), "月",
+                      was_late ? "逾期报送" : "未报送");
+    }
+    std::string mixed, mixed_zh;
+    if (late > 0 && late < missed) {
+      mixed = absl::StrCat(late, " late, ", missed - late, " without entry");
+      mixed_zh = absl::StrCat(late, "期逾期，", missed - late, "期未报送");
+    }
+    // string_views on every branch: a std::string branch would make the
+    // whole ?: a temporary std::string, gone before the view is read.
+    const absl::string_view how = late == 0        ? absl::string_view("no entry")
+                                  : late == missed ? absl::string_view("reported late")
+                                                   : absl::string_view(mixed);
+    const absl::string_view how_zh = late == 0        ? absl::string_view("未报送")
+                                     : late == missed ? absl::string_view("逾期报送")
+                                                      : absl::string_view(mixed_zh);
+    if (listed) {
+      judge->Raise(Colour::kRed, {absl::StrCat(owner, unit, " missed the last ", missed,
+                                               " reporting periods (", how, "): ", periods),
+                                  absl::StrCat(owner, unit_zh, "最近", missed, "期未按时报送（",
+                                               how_zh, "）：", periods_zh)});
+    } else {
+      const absl::CivilMonth last = due_periods.back();
+      judge->Raise(Colour::kYellow,
+                   {absl::StrCat(owner, unit, " missed the last reporting period ", last.year(),
+                                 last.month() < 10 ? "-0" : "-", last.month(), " (", how, ")"),
+                    absl::StrCat(owner, unit_zh, last.year(), "年", last.month(), "月",
+                                 "未按时报送（", how_zh, "）")});
+    }
+  }
+  if (r == nullptr) return;
+  const std::string in = r->report.empty() ? "" : absl::StrCat(", ", r->report);
+  const std::string in_zh = r->report.empty() ? "" : absl::StrCat("，", r->report);
+  if (r->status == ReportedStatus::kBlocked) {
     judge->Raise(Colour::kYellow,
-                 {absl::StrCat("the bureau returned ", who, "'s report for ",
-                               absl::FormatCivilTime(r.period), in),
-                  absl::StrCat("局方退回", who_zh, MonthZh(r.period), "的报告", in_zh)});
+                 {absl::StrCat(owner, unit, " reports the measure blocked (",
+                               absl::FormatCivilTime(r->period), in, ")"),
+                  absl::StrCat(owner, unit_zh, "报告措施受阻（", MonthZh(r->period), in_zh, "）")});
+  } else if (r->status == ReportedStatus::kDelayed) {
+    judge->Raise(Colour::kYellow,
+                 {absl::StrCat(owner, unit, " reports the measure delayed (",
+                               absl::FormatCivilTime(r->period), in, ")"),
+                  absl::StrCat(owner, unit_zh, "报告措施滞后（", MonthZh(r->period), in_zh, "）")});
+  }
+  if (r->returned) {
+    judge->Raise(Colour::kYellow,
+                 {absl::StrCat("the bureau returned ", owner, unit, "'s report for ",
+                               absl::FormatCivilTime(r->period), in),
+                  absl::StrCat("局方退回", owner, unit_zh, MonthZh(r->period), "的报告", in_zh)});
   }
 }
 
@@ -545,6 +574,9 @@ MeasureLight ColourMeasure(const ReportIndex& index, const MeasureInfo& m,
                            const std::vector<absl::CivilMonth>& due_periods, absl::CivilDay as_of,
                            const LightRules& rules) {
   LightJudge judge{LightFacts(index, m, as_of)};
+  // A reason per owner at most, and a few of the measure's own.
+  judge.light.reasons.reserve(m.owners.size() + m.responsible.size() + 4);
+  judge.light.reasons_zh.reserve(m.owners.size() + m.responsible.size() + 4);
   if (judge.light.completion_confirmed) {
     JudgeConfirmedCompletion(m, &judge);
     JudgeClearing(m, as_of, &judge);

@@ -382,5 +382,62 @@ TEST(DashboardTest, AResponsibleUnitMissingReportsColoursTheLightAndItsOwnScorec
   EXPECT_EQ(lead.as_lead.reports_on_time, 3);
 }
 
+// Each owner's reporting in the light's reasons, word for word in both
+// languages: missed and late periods mixed, only late ones, one period, and
+// the latest report blocked, delayed or returned.
+TEST(DashboardTest, AnOwnersReportingIsSaidPeriodByPeriodInBothLanguages) {
+  std::vector<absl::CivilMonth> due;
+  for (int month = 1; month <= 12; ++month) due.push_back(absl::CivilMonth(2025, month));
+  MeasureInfo m{"a1-t3-m7", absl::CivilDay(2026, 12, 31), {"区交通局"}};
+  m.responsible = {"甲镇", "乙街道"};
+  std::vector<ProgressReport> reports;
+  auto report = [&](const char* org, int month, bool on_time) -> ProgressReport& {
+    reports.push_back(
+        {org, m.id, absl::CivilMonth(2025, month), ReportedStatus::kInProgress, on_time});
+    return reports.back();
+  };
+  // 区交通局: on time to August; September late, October none, November late,
+  // December none; its latest (November) blocked and returned.
+  for (int month = 1; month <= 8; ++month) report("区交通局", month, true);
+  report("区交通局", 9, false);
+  ProgressReport& november = report("区交通局", 11, false);
+  november.status = ReportedStatus::kBlocked;
+  november.returned = true;
+  november.report = "plans/p/reports/r11";
+  // 甲镇: on time but December, late and delayed.
+  for (int month = 1; month <= 11; ++month) report("甲镇", month, true);
+  report("甲镇", 12, false).status = ReportedStatus::kDelayed;
+  // 乙街道: on time but November and December, both late.
+  for (int month = 1; month <= 10; ++month) report("乙街道", month, true);
+  report("乙街道", 11, false);
+  report("乙街道", 12, false);
+
+  const std::vector<MeasureLight> lights =
+      ColourMeasures({m}, reports, due, absl::CivilDay(2026, 1, 10), LightRules());
+  ASSERT_EQ(lights.size(), 1u);
+  EXPECT_EQ(lights[0].colour, Colour::kRed);
+  EXPECT_THAT(
+      lights[0].reasons,
+      ::testing::ElementsAre(
+          "区交通局 missed the last 4 reporting periods (2 late, 2 without entry): 2025-09 late, "
+          "2025-10 no entry, 2025-11 late, 2025-12 no entry",
+          "区交通局 reports the measure blocked (2025-11, plans/p/reports/r11)",
+          "the bureau returned 区交通局's report for 2025-11, plans/p/reports/r11",
+          "甲镇 (responsible unit) missed the last reporting period 2025-12 (reported late)",
+          "甲镇 (responsible unit) reports the measure delayed (2025-12)",
+          "乙街道 (responsible unit) missed the last 2 reporting periods (reported late): "
+          "2025-11 late, 2025-12 late"));
+  EXPECT_THAT(
+      lights[0].reasons_zh,
+      ::testing::ElementsAre("区交通局最近4期未按时报送（2期逾期，2期未报送）：2025年9月逾期报送、"
+                             "2025年10月未报送、2025年11月逾期报送、2025年12月未报送",
+                             "区交通局报告措施受阻（2025年11月，plans/p/reports/r11）",
+                             "局方退回区交通局2025年11月的报告，plans/p/reports/r11",
+                             "甲镇（责任单位）2025年12月未按时报送（逾期报送）",
+                             "甲镇（责任单位）报告措施滞后（2025年12月）",
+                             "乙街道（责任单位）最近2期未按时报送（逾期报送）：2025年11月逾期报送、"
+                             "2025年12月逾期报送"));
+}
+
 }  // namespace
 }  // namespace ecoplan::indicator

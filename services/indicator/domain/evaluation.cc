@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,6 +79,7 @@ using evaluation_internal::DecideStatus;
 using evaluation_internal::Num;
 using evaluation_internal::Profile;
 using evaluation_internal::ProjectCount;
+using evaluation_internal::ProjectedValue;
 using evaluation_internal::Projection;
 using evaluation_internal::ProjectionInput;
 using evaluation_internal::ProjectMean;
@@ -109,6 +111,12 @@ double WeightOver(const std::vector<std::pair<int, int>>& runs,
   return weight;
 }
 
+// A caliber in a memo key: its address, which is the evaluator's for its
+// whole life (StrCat: StrFormat's "%p" cost more than the lookup it keys).
+uintptr_t CaliberKey(const AirQualityStandards& standards) {
+  return reinterpret_cast<uintptr_t>(&standards);
+}
+
 // Evaluates one caliber; fills `out` (the in-force caliber fills everything).
 // `memo`: that of exactly `days`, or null (EvaluateAirQuality).
 CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
@@ -130,8 +138,9 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
   std::shared_ptr<const DayAqis> aqis;
   if (counting) {
     auto compute = [&] { return ComputeDayAqis(days, standards); };
-    aqis = memo != nullptr ? memo->Get<DayAqis>(absl::StrFormat("aqi/%p", &standards), compute)
-                           : std::make_shared<const DayAqis>(compute());
+    aqis = memo != nullptr
+               ? memo->Get<DayAqis>(absl::StrCat("aqi/", CaliberKey(standards)), compute)
+               : std::make_shared<const DayAqis>(compute());
   }
   // Profile from past years (the memo's: it reads only the days before the
   // period's year), and the current year's data.
@@ -156,11 +165,11 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
     // A day's verdict depends on the aggregation only (DayVerdict); a mean's
     // value on the item only, under any caliber.
     const std::string key = counting
-                                ? absl::StrFormat("profile/verdict/%p/%d/%d/%d", &standards,
-                                                  static_cast<int>(ind.aggregation), year,
-                                                  rules.min_days_per_month_for_profile)
-                                : absl::StrFormat("profile/mean/%d/%d/%d", static_cast<int>(item),
-                                                  year, rules.min_days_per_month_for_profile);
+                                ? absl::StrCat("profile/verdict/", CaliberKey(standards), "/",
+                                               static_cast<int>(ind.aggregation), "/", year, "/",
+                                               rules.min_days_per_month_for_profile)
+                                : absl::StrCat("profile/mean/", static_cast<int>(item), "/", year,
+                                               "/", rules.min_days_per_month_for_profile);
     shared_profile = memo->Get<Profile>(key, build_profile);
   } else {
     shared_profile = std::make_shared<const Profile>(build_profile());
@@ -204,28 +213,24 @@ CaliberResult EvaluateCaliber(const Indicator& ind, absl::CivilDay as_of,
       MonthRuns(std::max(as_of + 1, ind.period_start), ind.period_end);
   const double remaining_weight =
       WeightOver(remaining_runs, counting ? profile.rate : profile.factor);
-  const ProjectionInput input{ind, as_of, ytd, profile, remaining, remaining_weight, decimals};
-  auto project = [&](const ProjectionInput& in) {
-    return ind.aggregation == Aggregation::kMeanOfDaily             ? ProjectMean(in)
-           : ind.aggregation == Aggregation::kRatioOfQualifyingDays ? ProjectRatio(in)
-                                                                    : ProjectCount(in);
-  };
-  Projection p = project(input);
+  const ProjectionInput input{ind,      as_of,         ytd, profile, remaining, remaining_weight,
+                              decimals, remaining_runs};
+  Projection p = ind.aggregation == Aggregation::kMeanOfDaily             ? ProjectMean(input)
+                 : ind.aggregation == Aggregation::kRatioOfQualifyingDays ? ProjectRatio(input)
+                                                                          : ProjectCount(input);
   // The band: how far the years behind the profile disagree. Each past year's
   // own profile projects the same days to date; the lowest and the highest
-  // bound the projection of their mean.
+  // bound the projection of their mean. Only the values: one projection per
+  // year held, so no texts are made for them.
   std::optional<double> low, high;
   if (profile.years.size() >= 2 && remaining > 0) {
     for (size_t k = 0; k < profile.years.size(); ++k) {
-      const Profile one = profile.OfYear(k);
-      YearToDate seen = ytd;
-      seen.expected_weight = 0;
-      for (int m = 0; m < 12; ++m) {
-        seen.expected_weight += ytd.valid_by_month[m] * (counting ? one.rate[m] : one.factor[m]);
-      }
-      const double weight = WeightOver(remaining_runs, counting ? one.rate : one.factor);
-      const double v =
-          project(ProjectionInput{ind, as_of, seen, one, remaining, weight, decimals}).projected;
+      const std::array<double, 12>& weights =
+          counting ? profile.year_rate[k] : profile.year_factor[k];
+      double observed = 0;
+      for (int m = 0; m < 12; ++m) observed += ytd.valid_by_month[m] * weights[m];
+      const double v = ProjectedValue(
+          input, {profile.year_rate[k], observed, WeightOver(remaining_runs, weights)});
       low = low.has_value() ? std::min(*low, v) : v;
       high = high.has_value() ? std::max(*high, v) : v;
     }

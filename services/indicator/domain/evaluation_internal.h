@@ -15,8 +15,9 @@
 //   evaluation_projection.cc  projection and guidance: each aggregation's
 //                             projection to the end of the period and what the
 //                             remaining days must achieve (ProjectMean,
-//                             ProjectRatio, ProjectCount), and the status when
-//                             the projection did not settle it (DecideStatus);
+//                             ProjectRatio, ProjectCount), the projected value
+//                             alone (ProjectedValue, the band's), and the status
+//                             when the projection did not settle it (DecideStatus);
 //   evaluation_reported.cc    a reported indicator evaluated (EvaluateReported).
 
 #include <array>
@@ -61,15 +62,6 @@ struct Profile {
   // Each year's own factors and rates (one for one with `years`), whose
   // projections give the band around the projection under their mean.
   std::vector<std::array<double, 12>> year_factor, year_rate;
-
-  // The profile of years[k] alone.
-  Profile OfYear(size_t k) const {
-    Profile one;
-    one.years = {years[k]};
-    one.factor = year_factor[k];
-    one.rate = year_rate[k];
-    return one;
-  }
 };
 
 // Past years (before `year`) with enough valid days in every month, by the
@@ -179,10 +171,31 @@ struct ProjectionInput {
   int remaining;            // days left in the period
   double remaining_weight;  // their weight under the profile
   int decimals;             // of the mean (kMeanOfDaily)
+  // The days left as (month index 0..11, days) runs in calendar order.
+  absl::Span<const std::pair<int, int>> remaining_runs;
 
   bool seasonal() const { return !profile.years.empty(); }
   double total_days() const { return ytd.n + remaining; }
 };
+
+// The profile weights a projected value reads: the monthly rates (a ratio
+// reads them day by day), their sum over the days observed, and that over the
+// days left (the factors' for a mean, the rates' for a ratio or a count).
+struct ProjectionWeights {
+  const std::array<double, 12>& rate;
+  double observed;
+  double remaining;
+};
+
+// The whole profile's weights: `in.profile.rate`, `in.ytd.expected_weight`,
+// `in.remaining_weight`.
+ProjectionWeights WeightsOf(const ProjectionInput& in);
+
+// The projected value alone, the same double as Project<aggregation>(in).projected
+// (which computes it here with WeightsOf(in)), without the texts: the band
+// around a projection projects each past year's weights and keeps only this.
+// Precondition: `in.seasonal()` when `w` is not WeightsOf(in).
+double ProjectedValue(const ProjectionInput& in, const ProjectionWeights& w);
 
 // "seasonal profile of 2014, 2015 (each month weighted by its share in those years)";
 // ProfileMethodZh: "按2014、2015年的逐月季节规律推算（各月按其在这些年份中的占比加权）".

@@ -24,6 +24,58 @@ std::string ProfileMethodZh(const Profile& p) {
                       "年的逐月季节规律推算（各月按其在这些年份中的占比加权）");
 }
 
+ProjectionWeights WeightsOf(const ProjectionInput& in) {
+  return {in.profile.rate, in.ytd.expected_weight, in.remaining_weight};
+}
+
+namespace {
+
+// Each aggregation's projected value (ProjectedValue).
+double MeanProjected(const ProjectionInput& in, const ProjectionWeights& w) {
+  const YearToDate& ytd = in.ytd;
+  if (!in.seasonal()) return ytd.sum / ytd.n;
+  const double level = w.observed > 0 ? ytd.sum / w.observed : ytd.sum / ytd.n;
+  return (ytd.sum + level * w.remaining) / in.total_days();
+}
+
+double RatioProjected(const ProjectionInput& in, const ProjectionWeights& w) {
+  const YearToDate& ytd = in.ytd;
+  double expected_good = 0;
+  if (in.seasonal()) {
+    const double scale = w.observed > 0 ? ytd.qualifying / w.observed : 1.0;
+    // Day by day in calendar order, as runs of a month's days: the same
+    // additions, in the same order, as a walk over the remaining days.
+    for (const auto& [month, n] : in.remaining_runs) {
+      const double good = std::min(1.0, scale * w.rate[month]);
+      for (int i = 0; i < n; ++i) expected_good += good;
+    }
+  } else {
+    expected_good = in.remaining * static_cast<double>(ytd.qualifying) / ytd.n;
+  }
+  return 100.0 * (ytd.qualifying + expected_good) / in.total_days();
+}
+
+double CountProjected(const ProjectionInput& in, const ProjectionWeights& w) {
+  const YearToDate& ytd = in.ytd;
+  const double expected_more =
+      in.seasonal() ? w.remaining : in.remaining * static_cast<double>(ytd.qualifying) / ytd.n;
+  return ytd.qualifying + expected_more;
+}
+
+}  // namespace
+
+double ProjectedValue(const ProjectionInput& in, const ProjectionWeights& w) {
+  // As EvaluateCaliber picks the projection: every other aggregation counts.
+  switch (in.ind.aggregation) {
+    case Aggregation::kMeanOfDaily:
+      return MeanProjected(in, w);
+    case Aggregation::kRatioOfQualifyingDays:
+      return RatioProjected(in, w);
+    default:
+      return CountProjected(in, w);
+  }
+}
+
 Projection ProjectMean(const ProjectionInput& in) {
   const Indicator& ind = in.ind;
   const YearToDate& ytd = in.ytd;
@@ -34,13 +86,11 @@ Projection ProjectMean(const ProjectionInput& in) {
   // while the period runs, one decimal more, so 27.4 is not shown as 27.
   p.current =
       RoundHalfEven(ytd.sum / ytd.n, in.as_of >= ind.period_end ? in.decimals : in.decimals + 1);
-  const double level = ytd.expected_weight > 0 ? ytd.sum / ytd.expected_weight : ytd.sum / ytd.n;
+  p.projected = MeanProjected(in, WeightsOf(in));
   if (in.seasonal()) {
-    p.projected = (ytd.sum + level * in.remaining_weight) / in.total_days();
     p.method = ProfileMethod(in.profile);
     p.method_zh = ProfileMethodZh(in.profile);
   } else {
-    p.projected = ytd.sum / ytd.n;
     p.method =
         "straight line: the remaining days assumed to average the period-to-date mean "
         "(no complete past year for a seasonal profile)";
@@ -79,20 +129,14 @@ Projection ProjectRatio(const ProjectionInput& in) {
   const double total_days = in.total_days();
   Projection p;
   p.current = RoundHalfEven(100.0 * ytd.qualifying / ytd.n, 1);
-  double expected_good = 0;
+  p.projected = RatioProjected(in, WeightsOf(in));
   if (in.seasonal()) {
-    const double scale = ytd.expected_weight > 0 ? ytd.qualifying / ytd.expected_weight : 1.0;
-    for (absl::CivilDay d = std::max(in.as_of + 1, ind.period_start); d <= ind.period_end; ++d) {
-      expected_good += std::min(1.0, scale * in.profile.rate[d.month() - 1]);
-    }
     p.method = ProfileMethod(in.profile);
     p.method_zh = ProfileMethodZh(in.profile);
   } else {
-    expected_good = remaining * static_cast<double>(ytd.qualifying) / ytd.n;
     p.method = "straight line: the remaining days assumed to keep the period-to-date ratio";
     p.method_zh = "直线推算：剩余天数按本期至今的比率计";
   }
-  p.projected = 100.0 * (ytd.qualifying + expected_good) / total_days;
   if (target.has_value()) {
     const int need =
         static_cast<int>(std::ceil(*target / 100.0 * total_days - 1e-9)) - ytd.qualifying;
@@ -133,19 +177,16 @@ Projection ProjectCount(const ProjectionInput& in) {
   const std::optional<double> target = in.ind.target_value;
   Projection p;
   p.current = ytd.qualifying;
-  double expected_more = 0;
+  p.projected = CountProjected(in, WeightsOf(in));
   if (in.seasonal()) {
-    expected_more = in.remaining_weight;
     p.method = absl::StrCat(ProfileMethod(in.profile),
                             ": expected days per month from those years' frequencies");
     p.method_zh = absl::StrCat("按", absl::StrJoin(in.profile.years, "、"),
                                "年各月的发生频率推算剩余各月的预计天数");
   } else {
-    expected_more = in.remaining * static_cast<double>(ytd.qualifying) / ytd.n;
     p.method = "straight line: the period-to-date frequency continued";
     p.method_zh = "直线推算：按本期至今的发生频率延续";
   }
-  p.projected = ytd.qualifying + expected_more;
   if (target.has_value()) {
     const double allowed = *target - ytd.qualifying;
     p.required = allowed;

@@ -4,7 +4,6 @@
 #include <bitset>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 
 namespace ecoplan::indicator {
 
@@ -89,12 +88,13 @@ AnnualValidity CheckAnnualValidity(int year, const std::array<int, 12>& valid_da
     const int required = m == 1 ? rules.min_days_in_february : rules.min_days_per_month;
     out.month_valid[m] = valid_days_by_month[m] >= required;
     if (!out.month_valid[m]) {
-      absl::StrAppend(&out.reason, out.reason.empty() ? "" : "; ",
-                      absl::StrFormat("%04d-%02d: %d valid days < %d", year, m + 1,
-                                      valid_days_by_month[m], required));
-      absl::StrAppend(&out.reason_zh, out.reason_zh.empty() ? "" : "；",
-                      absl::StrFormat("%d年%d月有效天数%d天，少于%d天", year, m + 1,
-                                      valid_days_by_month[m], required));
+      // "2026-05: 0 valid days < 27" ("%04d-%02d: %d valid days < %d") appended in
+      // place: an evaluation before the year's end says it of every month to come.
+      absl::StrAppend(&out.reason, out.reason.empty() ? "" : "; ", absl::Dec(year, absl::kZeroPad4),
+                      "-", absl::Dec(m + 1, absl::kZeroPad2), ": ", valid_days_by_month[m],
+                      " valid days < ", required);
+      absl::StrAppend(&out.reason_zh, out.reason_zh.empty() ? "" : "；", year, "年", m + 1,
+                      "月有效天数", valid_days_by_month[m], "天，少于", required, "天");
     }
   }
   out.validity = out.reason.empty() ? Validity::kValid : Validity::kInsufficientData;

@@ -134,6 +134,18 @@ TEST(CheckAnnualValidityTest, FebruaryNeeds25) {
   EXPECT_FALSE(v.month_valid[1]);
 }
 
+// Every short month in both languages, as printf's "%04d-%02d: %d valid days < %d"
+// and "%d年%d月有效天数%d天，少于%d天" put it: the year padded to four digits, the month to two.
+TEST(CheckAnnualValidityTest, ShortMonthsAreSaidPaddedInEnglishAndPlainInChinese) {
+  std::array<int, 12> days = {0, 25, 31, 30, 31, 30, 31, 31, 30, 5, 30, 31};
+  AnnualValidity v = CheckAnnualValidity(987, days, kRules);
+  EXPECT_EQ(v.reason,
+            "305 valid days < 324; 0987-01: 0 valid days < 27; 0987-10: 5 valid days < 27");
+  EXPECT_EQ(v.reason_zh,
+            "全年有效天数305天，少于324天；987年1月有效天数0天，少于27天；"
+            "987年10月有效天数5天，少于27天");
+}
+
 TEST(CheckAnnualValidityTest, EnoughDaysButOneShortMonthIsInsufficient) {
   std::array<int, 12> days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 20};  // 354 days
   AnnualValidity v = CheckAnnualValidity(2026, days, kRules);
