@@ -111,7 +111,9 @@ ProgressServiceImpl::ProgressServiceImpl(ProgressRecorder* recorder, Supervision
       reader_(reader),
       db_(db),
       watch_hub_(watch_hub),
-      auth_(auth) {}
+      auth_(auth) {
+  SetMessageAllocatorFor_SubmitReport(&submit_report_messages_);
+}
 
 absl::StatusOr<Principal> ProgressServiceImpl::Authorize(grpc::CallbackServerContext* ctx,
                                                          absl::string_view method,
@@ -157,6 +159,11 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::SubmitReport(grpc::CallbackServer
     return s;
   }();
   if (!submission.ok()) return FinishUnary(ctx, submission.status());
+  // The store keeps the report's bytes it writes while the recorder builds
+  // the change on this thread; the answer is those bytes when they encode the
+  // answered report (submit_report_answer.h).
+  auto serialized = std::make_shared<SerializedReport>();
+  ReportBytesScope keep_bytes(serialized.get());
   return AnswerAsync<Report>(
       ctx,
       [&](Callback<Report> done) {
@@ -164,7 +171,9 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::SubmitReport(grpc::CallbackServer
                                 CallerOf(*who, request->actor(), request->request_id()),
                                 std::move(done));
       },
-      [response](const Report& r) { *response->mutable_report() = ToProto(r); });
+      [response, serialized](const Report& r) {
+        FillSubmitReportAnswer(r, *serialized, response);
+      });
 }
 
 grpc::ServerUnaryReactor* ProgressServiceImpl::PrefillReport(
