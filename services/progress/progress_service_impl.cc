@@ -148,6 +148,7 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::SubmitReport(grpc::CallbackServer
       return absl::InvalidArgumentError(
           absl::StrCat("entries: ", request->entries_size(), " entries; at most ", kMaxEntries));
     }
+    s.entries.reserve(request->entries_size());
     for (int i = 0; i < request->entries_size(); ++i) {
       ECOPLAN_ASSIGN_OR_RETURN(ReportEntry e, FromProto(s.plan_id, request->entries(i),
                                                         absl::StrCat("entries[", i, "]")));
