@@ -79,9 +79,9 @@ grpc::experimental::Interceptor* UnparsableRequestInterceptorFactory::CreateServ
   // A method the service does not have gets the same empty UNIMPLEMENTED from
   // gRPC's fallback handler: it must stay UNIMPLEMENTED. Services generated
   // from our protos are in the generated pool; others keep the interceptor.
-  if (UnknownToThePool(method, service,
-                       slash == absl::string_view::npos ? absl::string_view()
-                                                        : method.substr(slash + 1))) {
+  if (UnknownToThePool(
+          method, service,
+          slash == absl::string_view::npos ? absl::string_view() : method.substr(slash + 1))) {
     return nullptr;
   }
   return new UnparsableRequestInterceptor(info);

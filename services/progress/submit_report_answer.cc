@@ -47,9 +47,9 @@ void FillSubmitReportAnswer(const Report& report, SerializedReport& serialized,
     ToProto(report, response->mutable_report());
     return;
   }
-  std::string* field = response->GetReflection()
-                           ->MutableUnknownFields(response)
-                           ->AddLengthDelimited(v1::SubmitReportResponse::kReportFieldNumber);
+  std::string* field =
+      response->GetReflection()->MutableUnknownFields(response)->AddLengthDelimited(
+          v1::SubmitReportResponse::kReportFieldNumber);
   *field = std::move(serialized.bytes());
 }
 

@@ -131,9 +131,7 @@ TEST_F(SubmitReportAnswerTest, TheStoreKeepsTheBytesItWroteOnlyUnderAScopeAndOnl
 
   // Without a scope nothing is kept.
   SerializedReport unused;
-  {
-    ReportBytesScope scope(&unused);
-  }
+  { ReportBytesScope scope(&unused); }
   ASSERT_OK(Commit(ReportChange(MakeReport(3))));
   EXPECT_FALSE(unused.Encodes(*MakeReport(3)));
   EXPECT_TRUE(unused.bytes().empty());
@@ -260,13 +258,14 @@ class SubmitReportOverTheWireTest : public SubmitReportAnswerTest {
                        done.Notify();
                      });
     done.WaitForNotification();
-    if (!status.ok()) return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                                          status.error_message());
+    if (!status.ok())
+      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                          status.error_message());
     std::vector<grpc::Slice> slices;
     if (!received.Dump(&slices).ok()) return absl::InternalError("no answer bytes");
     std::string out;
-    for (const grpc::Slice& s : slices) out.append(reinterpret_cast<const char*>(s.begin()),
-                                                   s.size());
+    for (const grpc::Slice& s : slices)
+      out.append(reinterpret_cast<const char*>(s.begin()), s.size());
     return out;
   }
 
