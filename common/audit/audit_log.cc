@@ -69,9 +69,18 @@ bool Matches(const admin_v1::AuditRecord& record, const admin_v1::ListAuditRecor
 }  // namespace
 
 std::string AuditChainHash(absl::string_view previous, const admin_v1::AuditRecord& record) {
-  admin_v1::AuditRecord canonical = record;
-  canonical.clear_chain_hash();
-  std::string bytes(previous);
+  // A record being stamped has no hash yet and is its own canonical form: it
+  // is serialized as it is, not copied first (this runs on the committer
+  // thread, for every write).
+  std::optional<admin_v1::AuditRecord> copy;
+  if (!record.chain_hash().empty()) {
+    copy.emplace(record);
+    copy->clear_chain_hash();
+  }
+  const admin_v1::AuditRecord& canonical = copy.has_value() ? *copy : record;
+  std::string bytes;
+  bytes.reserve(previous.size() + canonical.ByteSizeLong());
+  bytes.append(previous.data(), previous.size());
   {
     google::protobuf::io::StringOutputStream stream(&bytes);  // appends
     google::protobuf::io::CodedOutputStream coded(&stream);

@@ -92,7 +92,29 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
 }  // namespace
 
 void Counter::Increment(const std::vector<std::string>& label_values, double amount) {
-  family_->Add(Admitted(family_, label_names_, label_values, &series_)).Increment(amount);
+  Series(label_values).Increment(amount);
+}
+
+prometheus::Counter& Counter::Series(const std::vector<std::string>& label_values) {
+  // Each value length-prefixed: no two tuples share a key.
+  std::string key;
+  for (const std::string& value : label_values) {
+    const uint32_t size = static_cast<uint32_t>(value.size());
+    key.append(reinterpret_cast<const char*>(&size), sizeof(size));
+    key.append(value);
+  }
+  {
+    absl::ReaderMutexLock lock(&memo_mu_);
+    auto it = memo_.find(key);
+    if (it != memo_.end()) return *it->second;
+  }
+  // A series, once added, stays in the family for the registry's life, so
+  // the reference stays valid; a tuple sent to "overflow" stays there.
+  prometheus::Counter& series =
+      family_->Add(Admitted(family_, label_names_, label_values, &series_));
+  absl::MutexLock lock(&memo_mu_);
+  if (memo_.size() < kMaxMemoized) memo_.emplace(std::move(key), &series);
+  return series;
 }
 
 double Counter::Value(const std::vector<std::string>& label_values) const {

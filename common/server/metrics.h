@@ -57,9 +57,17 @@ class Counter {
   Counter(prometheus::Family<prometheus::Counter>* family, std::vector<std::string> label_names)
       : family_(family), label_names_(std::move(label_names)) {}
 
+  // The series of `label_values`, looked up in the family once per value tuple (at most
+  // kMaxMemoized tuples kept; beyond, every call looks it up) rather than building the
+  // family's labels and hashing them on every increment.
+  prometheus::Counter& Series(const std::vector<std::string>& label_values);
+  static constexpr size_t kMaxMemoized = 4096;
+
   prometheus::Family<prometheus::Counter>* const family_;
   const std::vector<std::string> label_names_;
   std::atomic<size_t> series_{0};
+  absl::Mutex memo_mu_;
+  absl::flat_hash_map<std::string, prometheus::Counter*> memo_ ABSL_GUARDED_BY(memo_mu_);
 };
 
 // A histogram family with fixed upper bounds (the +Inf bucket is implicit).

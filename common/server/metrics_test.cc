@@ -43,6 +43,26 @@ TEST(MetricsRegistryTest, BoundsEveryFamilyWhateverTheLabelValues) {
   EXPECT_EQ(gauge->Value({"late"}), 2);
 }
 
+TEST(MetricsRegistryTest, ACounterRemembersEachSeriesAndKeepsTuplesApart) {
+  MetricsRegistry registry;
+  Counter* counter = registry.AddCounter("pairs_total", "Pairs.", {"a", "b"});
+  counter->Increment({"x", "yz"});
+  counter->Increment({"x", "yz"}, 2);  // from the memo
+  counter->Increment({"xy", "z"});     // the same characters, another tuple
+  EXPECT_EQ(counter->Value({"x", "yz"}), 3);
+  EXPECT_EQ(counter->Value({"xy", "z"}), 1);
+  // Past the family's bound, a new tuple still goes to "overflow", also when repeated.
+  Counter* bounded = registry.AddCounter("bounded_total", "Bounded.", {"who"});
+  const size_t cap = MetricsRegistry::kMaxSeriesPerFamily;
+  for (size_t i = 0; i < cap; ++i) bounded->Increment({absl::StrCat("c", i)});
+  bounded->Increment({"late"});
+  bounded->Increment({"late"});
+  bounded->Increment({"c3"});
+  EXPECT_EQ(bounded->Value({"overflow"}), 2);
+  EXPECT_EQ(bounded->Value({"late"}), 0);
+  EXPECT_EQ(bounded->Value({"c3"}), 2);
+}
+
 TEST(MetricsRegistryTest, RendersCountersAndCumulativeHistograms) {
   MetricsRegistry registry;
   Counter* counter = registry.AddCounter("reports_total", "Reports.", {"org", "kind"});

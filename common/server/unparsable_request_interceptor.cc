@@ -79,14 +79,30 @@ grpc::experimental::Interceptor* UnparsableRequestInterceptorFactory::CreateServ
   // A method the service does not have gets the same empty UNIMPLEMENTED from
   // gRPC's fallback handler: it must stay UNIMPLEMENTED. Services generated
   // from our protos are in the generated pool; others keep the interceptor.
-  const google::protobuf::ServiceDescriptor* descriptor =
-      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(std::string(service));
-  if (descriptor != nullptr &&
-      (slash == absl::string_view::npos ||
-       descriptor->FindMethodByName(std::string(method.substr(slash + 1))) == nullptr)) {
+  if (UnknownToThePool(
+          method, service,
+          slash == absl::string_view::npos ? absl::string_view() : method.substr(slash + 1))) {
     return nullptr;
   }
   return new UnparsableRequestInterceptor(info);
+}
+
+bool UnparsableRequestInterceptorFactory::UnknownToThePool(absl::string_view path,
+                                                           absl::string_view service,
+                                                           absl::string_view method) {
+  {
+    absl::ReaderMutexLock lock(&known_mu_);
+    auto it = unknown_by_path_.find(path);
+    if (it != unknown_by_path_.end()) return it->second;
+  }
+  const google::protobuf::ServiceDescriptor* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(std::string(service));
+  const bool unknown =
+      descriptor != nullptr &&
+      (method.empty() || descriptor->FindMethodByName(std::string(method)) == nullptr);
+  absl::MutexLock lock(&known_mu_);
+  if (unknown_by_path_.size() < kMaxKnownMethods) unknown_by_path_.emplace(path, unknown);
+  return unknown;
 }
 
 }  // namespace ecoplan::common

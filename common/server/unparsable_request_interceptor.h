@@ -5,6 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+
 namespace ecoplan::common {
 
 inline constexpr char kFrontDoorRefusalMetadata[] = "ecoplan-front-door-refusal-bin";
@@ -39,7 +43,16 @@ class UnparsableRequestInterceptorFactory
       grpc::experimental::ServerRpcInfo* info) override;
 
  private:
+  // Whether the generated pool lacks `method` ("pkg.Service/Method") of the
+  // registered service `service`: looked up once per method path (up to
+  // kMaxKnownMethods paths kept), not on every call.
+  bool UnknownToThePool(absl::string_view path, absl::string_view service,
+                        absl::string_view method);
+  static constexpr size_t kMaxKnownMethods = 1024;
+
   const std::vector<std::string>* service_names_;
+  absl::Mutex known_mu_;
+  absl::flat_hash_map<std::string, bool> unknown_by_path_ ABSL_GUARDED_BY(known_mu_);
 };
 
 }  // namespace ecoplan::common

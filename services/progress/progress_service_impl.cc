@@ -112,6 +112,7 @@ ProgressServiceImpl::ProgressServiceImpl(ProgressRecorder* recorder, Supervision
       watch_hub_(watch_hub),
       auth_(auth) {
   RegisterByteAnswers();
+  SetMessageAllocatorFor_SubmitReport(&submit_report_messages_);
 }
 
 absl::StatusOr<Principal> ProgressServiceImpl::Authorize(grpc::CallbackServerContext* ctx,
@@ -147,6 +148,7 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::SubmitReport(grpc::CallbackServer
       return absl::InvalidArgumentError(
           absl::StrCat("entries: ", request->entries_size(), " entries; at most ", kMaxEntries));
     }
+    s.entries.reserve(request->entries_size());
     for (int i = 0; i < request->entries_size(); ++i) {
       ECOPLAN_ASSIGN_OR_RETURN(ReportEntry e, FromProto(s.plan_id, request->entries(i),
                                                         absl::StrCat("entries[", i, "]")));
@@ -158,6 +160,11 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::SubmitReport(grpc::CallbackServer
     return s;
   }();
   if (!submission.ok()) return FinishUnary(ctx, submission.status());
+  // The store keeps the report's bytes it writes while the recorder builds
+  // the change on this thread; the answer is those bytes when they encode the
+  // answered report (submit_report_answer.h).
+  auto serialized = std::make_shared<SerializedReport>();
+  ReportBytesScope keep_bytes(serialized.get());
   return AnswerAsync<Report>(
       ctx,
       [&](Callback<Report> done) {
@@ -165,7 +172,9 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::SubmitReport(grpc::CallbackServer
                                 CallerOf(*who, request->actor(), request->request_id()),
                                 std::move(done));
       },
-      [response](const Report& r) { *response->mutable_report() = ToProto(r); });
+      [response, serialized](const Report& r) {
+        FillSubmitReportAnswer(r, *serialized, response);
+      });
 }
 
 grpc::ServerUnaryReactor* ProgressServiceImpl::PrefillReport(

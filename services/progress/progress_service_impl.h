@@ -16,6 +16,7 @@
 #include "services/progress/domain/problem_ledger.h"
 #include "services/progress/domain/progress_recorder.h"
 #include "services/progress/domain/supervision_desk.h"
+#include "services/progress/submit_report_answer.h"
 
 namespace ecoplan::progress {
 
@@ -130,6 +131,9 @@ class ProgressServiceImpl final : public v1::ProgressService::CallbackService {
   grpc::ServerUnaryReactor* AnswerProblem(grpc::CallbackServerContext* ctx,
                                           std::function<void(Callback<ProblemItem>)> call,
                                           v1::ProblemItem* response);
+
+  // SubmitReport's request and response, on one arena per call.
+  SubmitReportMessages submit_report_messages_;
 
   ProgressRecorder* const recorder_;
   SupervisionDesk* const desk_;

@@ -13,6 +13,7 @@
 #include "common/status/status_macros.h"
 #include "services/progress/proto_mapping.h"
 #include "services/progress/storage/progress_storage.pb.h"
+#include "services/progress/storage/report_bytes_scope.h"
 #include "services/progress/storage/report_framing.h"
 #include "services/progress/storage/report_store_keys.h"
 #include "services/progress/storage/rocksdb_report_store.h"
@@ -233,6 +234,13 @@ absl::StatusOr<common::WriteRequest> RocksDbReportStore::BuildWrite(const Change
                                  ? ReportChangeEvent(type, change, report_bytes, report_id)
                                  : EntityChangeEvent(type, change));
     write.events.push_back(std::move(event));
+  }
+  // The caller's handler answers with these very bytes (report_bytes_scope.h)
+  // instead of converting and serializing the report a second time.
+  if (change.report) {
+    if (SerializedReport* sink = ReportBytesScope::Current()) {
+      sink->Keep(*change.report, std::move(report_bytes));
+    }
   }
   return write;
 }
