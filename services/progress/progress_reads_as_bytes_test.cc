@@ -6,7 +6,6 @@
 
 #include "services/progress/progress_reads_as_bytes.h"
 
-#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -15,96 +14,29 @@
 #include <string>
 #include <vector>
 
-#include "absl/synchronization/notification.h"
-#include "common/auth/testing/test_tokens.h"
-#include "common/auth/token_verifier.h"
-#include "common/server/run_server.h"
 #include "common/storage/rocksdb_db.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
-#include "services/progress/progress_policy.h"
 #include "services/progress/progress_service_impl.h"
 #include "services/progress/proto_mapping.h"
 #include "services/progress/storage/rocksdb_report_store.h"
-#include "services/progress/testing/fake_problem_store.h"
-#include "services/progress/testing/fake_supervision_store.h"
+#include "services/progress/testing/progress_test_server.h"
+#include "services/progress/testing/report_db.h"
 
 namespace ecoplan::progress {
 namespace {
+using testing::ProgressTestServer;
 
-constexpr char kService[] = "/ecoplan.progress.v1.ProgressService/";
-
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return ctx;
-}
+std::unique_ptr<grpc::ClientContext> Context() { return testing::TestContext(); }
 
 class ProgressReadsAsBytesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::TimeZone zone;
-    ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &zone));
-    clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 5, 20, 10, 0, 0), zone));
-    common::RocksDbOptions db_options;
-    db_options.path = dir_.Sub("db");
-    db_options.column_families = RocksDbReportStore::ColumnFamilies();
-    db_options.event_source = RocksDbReportStore::kEventSource;
-    ASSERT_OK_AND_ASSIGN(db_, common::RocksDb::Open(db_options));
+    ASSERT_OK_AND_ASSIGN(db_, testing::OpenReportDb(dir_.Sub("db")));
     store_ = std::make_unique<RocksDbReportStore>(db_.get());
-    auto plan = std::make_shared<PlanInfo>();
-    plan->id = "2026-abc";
-    plan->year = 2026;
-    plan->organizations = {{"o-eco", "区生态环境局"}, {"o-traffic", "区交通局"}};
-    plan->measures.push_back({"a1-t1-m1",
-                              0,
-                              "推进新能源货车",
-                              "6月底前",
-                              1,
-                              std::nullopt,
-                              absl::CivilDay(2026, 6, 30),
-                              {"o-eco"},
-                              {"o-traffic"}});
-    plan->measures.push_back({"a1-t1-m2",
-                              1,
-                              "淘汰国三柴油货车",
-                              "全年",
-                              1,
-                              std::nullopt,
-                              absl::CivilDay(2026, 12, 31),
-                              {"o-eco"},
-                              {}});
-    plan->Index();
-    plans_.Put(plan);
-    plans_.SetConnected(true);
-    recorder_ = std::make_unique<ProgressRecorder>(store_.get(), &plans_, &clock_,
-                                                   [](std::function<void()> fn) { fn(); });
-    ASSERT_OK(recorder_->Load());
-    common::TokenVerifierOptions token_options;
-    token_options.key = kSecret;
-    token_options.issuer = "ecoplan-local";
-    token_options.audience = "ecoplan";
-    ASSERT_OK_AND_ASSIGN(verifier_, common::TokenVerifier::Create(token_options, &clock_));
-    auth_ = std::make_unique<common::CallAuthenticator>(
-        common::DevelopmentModeOptions(), verifier_.get(), &ProgressPolicy(), nullptr, nullptr,
-        common::Logger("test", [](absl::string_view) {}));
-    desk_ = std::make_unique<SupervisionDesk>(
-        &orders_, &plans_, &clock_, [this] { return recorder_->Days(); },
-        [](std::function<void()> fn) { fn(); });
-    ledger_ = std::make_unique<ProblemLedger>(&problems_, &plans_, &clock_,
-                                              [](std::function<void()> fn) { fn(); });
-    service_ = std::make_unique<ProgressServiceImpl>(recorder_.get(), desk_.get(), ledger_.get(),
-                                                     &reader_, db_.get(), &hub_, auth_.get());
-    common::ServerOptions options;
-    options.host = "127.0.0.1";
-    ASSERT_OK_AND_ASSIGN(server_, common::RunningServer::Start(options, {service_.get()}));
-    stub_ = v1::ProgressService::NewStub(server_->InProcessChannel());
-    generic_ = std::make_unique<grpc::GenericStub>(server_->InProcessChannel());
-  }
-  void TearDown() override {
-    hub_.Shutdown();
-    server_->Shutdown();
+    ASSERT_OK(server_.Start(store_.get(), db_.get(), testing::TestPlan(/*second_measure=*/true)));
+    stub_ = &server_.stub();
   }
 
   v1::SubmitReportRequest Submission(const std::string& org, const std::string& period,
@@ -147,31 +79,10 @@ class ProgressReadsAsBytesTest : public ::testing::Test {
   }
 
   // The answer of `method` to `request` as it came over the wire.
-  template <typename Request>
-  std::string RawCall(const std::string& method, const Request& request) {
-    grpc::ByteBuffer request_bytes;
-    bool own = false;
-    EXPECT_TRUE(grpc::SerializationTraits<Request>::Serialize(request, &request_bytes, &own).ok());
-    grpc::ByteBuffer answer;
-    grpc::Status status;
-    absl::Notification done;
-    std::unique_ptr<grpc::ClientContext> ctx = Context();
-    generic_->UnaryCall(ctx.get(), kService + method, {}, &request_bytes, &answer,
-                        [&](grpc::Status s) {
-                          status = std::move(s);
-                          done.Notify();
-                        });
-    done.WaitForNotification();
-    EXPECT_TRUE(status.ok()) << method << ": " << status.error_message();
-    std::vector<grpc::Slice> slices;
-    if (status.ok()) {
-      EXPECT_TRUE(answer.Dump(&slices).ok());
-    }
-    std::string bytes;
-    for (const grpc::Slice& slice : slices) {
-      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-    }
-    return bytes;
+  std::string RawCall(const std::string& method, const google::protobuf::Message& request) {
+    absl::StatusOr<std::string> answer = server_.RawCall(method, request);
+    EXPECT_OK(answer) << method;
+    return answer.ok() ? *answer : "";
   }
 
   std::string RawReport(const std::string& report_id) {
@@ -182,7 +93,7 @@ class ProgressReadsAsBytesTest : public ::testing::Test {
   // What the message path answered: the report read into the domain and
   // converted back, serialized.
   std::string ConvertedReport(const std::string& report_id) {
-    absl::StatusOr<Report> report = recorder_->GetReport("2026-abc", report_id);
+    absl::StatusOr<Report> report = server_.recorder().GetReport("2026-abc", report_id);
     EXPECT_OK(report);
     if (!report.ok()) return "";
     v1::GetReportResponse answer;
@@ -199,40 +110,23 @@ class ProgressReadsAsBytesTest : public ::testing::Test {
   // What the message path answered: the status computed afresh (not the
   // recorder's shared one), converted and serialized.
   std::string FreshStatus(const std::string& period) {
-    absl::StatusOr<SubmissionStatus> status = recorder_->GetSubmissionStatus("2026-abc", period);
+    absl::StatusOr<SubmissionStatus> status =
+        server_.recorder().GetSubmissionStatus("2026-abc", period);
     EXPECT_OK(status);
     return status.ok() ? SubmissionStatusToProto("2026-abc", *status).SerializeAsString() : "";
   }
 
   // A context carrying a token of `role` (reporters belong to `org`).
   std::unique_ptr<grpc::ClientContext> As(common::Role role, const std::string& org = "") {
-    auto ctx = Context();
-    ctx->AddMetadata("authorization",
-                     "Bearer " + common::testing::LocalToken(
-                                     kSecret, role, absl::StrCat("wang.", common::RoleName(role)),
-                                     org, clock_.Now(), absl::Hours(1)));
-    return ctx;
+    return server_.ContextAs(role, org);
   }
 
-  static constexpr char kSecret[] = "a-test-secret-that-is-longer-than-32-bytes";
   common::TempDir dir_;
   std::unique_ptr<common::RocksDb> db_;
   std::unique_ptr<RocksDbReportStore> store_;
-  PlanDirectory plans_;
-  common::FakeClock clock_;
-  std::unique_ptr<common::TokenVerifier> verifier_;
-  std::unique_ptr<common::CallAuthenticator> auth_;
-  common::SerialExecutor reader_;
-  common::WatchEventsHub hub_;
-  std::unique_ptr<ProgressRecorder> recorder_;
-  FakeSupervisionStore orders_;
-  std::unique_ptr<SupervisionDesk> desk_;
-  FakeProblemStore problems_;
-  std::unique_ptr<ProblemLedger> ledger_;
-  std::unique_ptr<ProgressServiceImpl> service_;
-  std::unique_ptr<common::RunningServer> server_;
-  std::unique_ptr<v1::ProgressService::Stub> stub_;
-  std::unique_ptr<grpc::GenericStub> generic_;
+  ProgressTestServer server_;  // stops before the store and the database go
+  common::FakeClock& clock_ = server_.clock();
+  v1::ProgressService::Stub* stub_ = nullptr;
 };
 
 TEST_F(ProgressReadsAsBytesTest, AReportIsAnsweredWithTheBytesOfTheConvertedReport) {

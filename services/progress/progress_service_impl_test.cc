@@ -6,76 +6,25 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
-#include "common/auth/testing/test_tokens.h"
-#include "common/auth/token_verifier.h"
-#include "common/server/run_server.h"
 #include "common/spreadsheet/testing/xlsx_fixtures.h"
 #include "common/testing/status_matchers.h"
 #include "common/time/clock.h"
-#include "services/progress/progress_policy.h"
-#include "services/progress/testing/fake_problem_store.h"
 #include "services/progress/testing/fake_report_store.h"
 #include "services/progress/testing/fake_supervision_store.h"
+#include "services/progress/testing/progress_test_server.h"
 
 namespace ecoplan::progress {
 namespace {
 
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return ctx;
-}
+using testing::ProgressTestServer;
+
+std::unique_ptr<grpc::ClientContext> Context() { return testing::TestContext(); }
 
 class ProgressServiceImplTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::TimeZone zone;
-    ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &zone));
-    clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 5, 20, 10, 0, 0), zone));
-    auto plan = std::make_shared<PlanInfo>();
-    plan->id = "2026-abc";
-    plan->year = 2026;
-    plan->organizations = {{"o-eco", "区生态环境局"}, {"o-traffic", "区交通局"}};
-    plan->measures.push_back({"a1-t1-m1",
-                              0,
-                              "推进新能源货车",
-                              "6月底前",
-                              1,
-                              std::nullopt,
-                              absl::CivilDay(2026, 6, 30),
-                              {"o-eco"},
-                              {"o-traffic"}});
-    plan->Index();
-    plans_.Put(plan);
-    plans_.SetConnected(true);
-    recorder_ = std::make_unique<ProgressRecorder>(&store_, &plans_, &clock_,
-                                                   [](std::function<void()> fn) { fn(); });
-    ASSERT_OK(recorder_->Load());
-    common::TokenVerifierOptions token_options;
-    token_options.key = kSecret;
-    token_options.issuer = "ecoplan-local";
-    token_options.audience = "ecoplan";
-    ASSERT_OK_AND_ASSIGN(verifier_, common::TokenVerifier::Create(token_options, &clock_));
-    // Development mode: calls without a token are the administrator
-    // "development"; a presented token is still verified and decides.
-    auth_ = std::make_unique<common::CallAuthenticator>(
-        common::DevelopmentModeOptions(), verifier_.get(), &ProgressPolicy(), nullptr, nullptr,
-        common::Logger("test", [](absl::string_view) {}));
-    desk_ = std::make_unique<SupervisionDesk>(
-        &orders_, &plans_, &clock_, [this] { return recorder_->Days(); },
-        [](std::function<void()> fn) { fn(); });
-    ledger_ = std::make_unique<ProblemLedger>(&problems_, &plans_, &clock_,
-                                              [](std::function<void()> fn) { fn(); });
-    service_ = std::make_unique<ProgressServiceImpl>(recorder_.get(), desk_.get(), ledger_.get(),
-                                                     &reader_, nullptr, &hub_, auth_.get());
-    common::ServerOptions options;
-    options.host = "127.0.0.1";
-    ASSERT_OK_AND_ASSIGN(server_, common::RunningServer::Start(options, {service_.get()}));
-    stub_ = v1::ProgressService::NewStub(server_->InProcessChannel());
-  }
-  void TearDown() override {
-    hub_.Shutdown();
-    server_->Shutdown();
+    ASSERT_OK(server_.Start(&store_, nullptr));
+    stub_ = &server_.stub();
   }
 
   v1::SubmitReportRequest Request() {
@@ -97,30 +46,15 @@ class ProgressServiceImplTest : public ::testing::Test {
 
   // A context carrying a token of `role` (reporters belong to `org`).
   std::unique_ptr<grpc::ClientContext> As(common::Role role, const std::string& org = "") {
-    auto ctx = Context();
-    ctx->AddMetadata("authorization",
-                     "Bearer " + common::testing::LocalToken(
-                                     kSecret, role, absl::StrCat("wang.", common::RoleName(role)),
-                                     org, clock_.Now(), absl::Hours(1)));
-    return ctx;
+    return server_.ContextAs(role, org);
   }
 
-  static constexpr char kSecret[] = "a-test-secret-that-is-longer-than-32-bytes";
-  FakeReportStore store_;
-  PlanDirectory plans_;
-  common::FakeClock clock_;
-  std::unique_ptr<common::TokenVerifier> verifier_;
-  std::unique_ptr<common::CallAuthenticator> auth_;
-  common::SerialExecutor reader_;
-  common::WatchEventsHub hub_;
-  std::unique_ptr<ProgressRecorder> recorder_;
-  FakeSupervisionStore orders_;
-  std::unique_ptr<SupervisionDesk> desk_;
-  FakeProblemStore problems_;
-  std::unique_ptr<ProblemLedger> ledger_;
-  std::unique_ptr<ProgressServiceImpl> service_;
-  std::unique_ptr<common::RunningServer> server_;
-  std::unique_ptr<v1::ProgressService::Stub> stub_;
+  FakeReportStore store_;  // outlives the server's recorder
+  ProgressTestServer server_;
+  common::FakeClock& clock_ = server_.clock();
+  PlanDirectory& plans_ = server_.plans();
+  FakeSupervisionStore& orders_ = server_.orders();
+  v1::ProgressService::Stub* stub_ = nullptr;
 };
 
 TEST_F(ProgressServiceImplTest, SubmitMapsTheReportAndItsNames) {

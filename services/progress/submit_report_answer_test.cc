@@ -5,27 +5,22 @@
 
 #include "services/progress/submit_report_answer.h"
 
-#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
 
-#include "absl/synchronization/notification.h"
-#include "common/auth/token_verifier.h"
-#include "common/server/run_server.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
-#include "services/progress/progress_policy.h"
 #include "services/progress/progress_service_impl.h"
 #include "services/progress/proto_mapping.h"
 #include "services/progress/storage/progress_storage.pb.h"
 #include "services/progress/storage/report_store_keys.h"
 #include "services/progress/storage/rocksdb_report_store.h"
-#include "services/progress/testing/fake_problem_store.h"
-#include "services/progress/testing/fake_supervision_store.h"
+#include "services/progress/testing/progress_test_server.h"
+#include "services/progress/testing/report_db.h"
 
 namespace ecoplan::progress {
 namespace {
@@ -49,24 +44,11 @@ std::string FramedAnswer(const std::string& report_bytes) {
 class SubmitReportAnswerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    common::RocksDbOptions options;
-    options.path = dir_.Sub("db");
-    options.column_families = RocksDbReportStore::ColumnFamilies();
-    options.event_source = RocksDbReportStore::kEventSource;
-    ASSERT_OK_AND_ASSIGN(db_, common::RocksDb::Open(options));
+    ASSERT_OK_AND_ASSIGN(db_, testing::OpenReportDb(dir_.Sub("db")));
     store_ = std::make_unique<RocksDbReportStore>(db_.get());
   }
 
-  absl::Status Commit(Change change) {
-    absl::Notification done;
-    absl::Status status;
-    store_->CommitAsync(std::move(change), [&](absl::Status s) {
-      status = s;
-      done.Notify();
-    });
-    done.WaitForNotification();
-    return status;
-  }
+  absl::Status Commit(Change change) { return testing::CommitAndWait(*store_, std::move(change)); }
 
   static std::shared_ptr<Report> MakeReport(int revision) {
     auto r = std::make_shared<Report>();
@@ -173,53 +155,10 @@ class SubmitReportOverTheWireTest : public SubmitReportAnswerTest {
   void SetUp() override {
     SubmitReportAnswerTest::SetUp();
     if (HasFatalFailure()) return;
-    absl::TimeZone zone;
-    ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &zone));
-    clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 5, 20, 10, 0, 0), zone));
-    auto plan = std::make_shared<PlanInfo>();
-    plan->id = "2026-abc";
-    plan->year = 2026;
-    plan->organizations = {{"o-eco", "区生态环境局"}, {"o-traffic", "区交通局"}};
-    plan->measures.push_back({"a1-t1-m1",
-                              0,
-                              "推进新能源货车",
-                              "6月底前",
-                              1,
-                              std::nullopt,
-                              absl::CivilDay(2026, 6, 30),
-                              {"o-eco"},
-                              {"o-traffic"}});
-    plan->Index();
-    plans_.Put(plan);
-    plans_.SetConnected(true);
-    recorder_ = std::make_unique<ProgressRecorder>(store_.get(), &plans_, &clock_,
-                                                   [](std::function<void()> fn) { fn(); });
-    ASSERT_OK(recorder_->Load());
-    common::TokenVerifierOptions token_options;
-    token_options.key = "a-test-secret-that-is-longer-than-32-bytes";
-    token_options.issuer = "ecoplan-local";
-    token_options.audience = "ecoplan";
-    ASSERT_OK_AND_ASSIGN(verifier_, common::TokenVerifier::Create(token_options, &clock_));
-    auth_ = std::make_unique<common::CallAuthenticator>(
-        common::DevelopmentModeOptions(), verifier_.get(), &ProgressPolicy(), nullptr, nullptr,
-        common::Logger("test", [](absl::string_view) {}));
-    desk_ = std::make_unique<SupervisionDesk>(
-        &orders_, &plans_, &clock_, [this] { return recorder_->Days(); },
-        [](std::function<void()> fn) { fn(); });
-    ledger_ = std::make_unique<ProblemLedger>(&problems_, &plans_, &clock_,
-                                              [](std::function<void()> fn) { fn(); });
-    service_ = std::make_unique<ProgressServiceImpl>(recorder_.get(), desk_.get(), ledger_.get(),
-                                                     &reader_, db_.get(), &hub_, auth_.get());
-    common::ServerOptions options;
-    options.host = "127.0.0.1";
-    ASSERT_OK_AND_ASSIGN(server_, common::RunningServer::Start(options, {service_.get()}));
-    stub_ = std::make_unique<grpc::GenericStub>(server_->InProcessChannel());
+    ASSERT_OK(server_.Start(store_.get(), db_.get()));
   }
   void TearDown() override {
-    if (server_ != nullptr) {
-      hub_.Shutdown();
-      server_->Shutdown();
-    }
+    server_.Shutdown();
     db_->Shutdown();
   }
 
@@ -244,45 +183,11 @@ class SubmitReportOverTheWireTest : public SubmitReportAnswerTest {
 
   // The answer's bytes as sent, or the call's error.
   absl::StatusOr<std::string> Call(const v1::SubmitReportRequest& request) {
-    const std::string bytes = request.SerializeAsString();
-    grpc::Slice slice(bytes);
-    grpc::ByteBuffer send(&slice, 1);
-    grpc::ByteBuffer received;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    absl::Notification done;
-    grpc::Status status;
-    stub_->UnaryCall(&context, "/ecoplan.progress.v1.ProgressService/SubmitReport",
-                     grpc::StubOptions(), &send, &received, [&](grpc::Status s) {
-                       status = std::move(s);
-                       done.Notify();
-                     });
-    done.WaitForNotification();
-    if (!status.ok())
-      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                          status.error_message());
-    std::vector<grpc::Slice> slices;
-    if (!received.Dump(&slices).ok()) return absl::InternalError("no answer bytes");
-    std::string out;
-    for (const grpc::Slice& s : slices)
-      out.append(reinterpret_cast<const char*>(s.begin()), s.size());
-    return out;
+    return server_.RawCall("SubmitReport", request);
   }
 
-  common::FakeClock clock_;
-  PlanDirectory plans_;
-  std::unique_ptr<ProgressRecorder> recorder_;
-  std::unique_ptr<common::TokenVerifier> verifier_;
-  std::unique_ptr<common::CallAuthenticator> auth_;
-  FakeSupervisionStore orders_;
-  std::unique_ptr<SupervisionDesk> desk_;
-  FakeProblemStore problems_;
-  std::unique_ptr<ProblemLedger> ledger_;
-  common::SerialExecutor reader_;
-  common::WatchEventsHub hub_;
-  std::unique_ptr<ProgressServiceImpl> service_;
-  std::unique_ptr<common::RunningServer> server_;
-  std::unique_ptr<grpc::GenericStub> stub_;
+  testing::ProgressTestServer server_;
+  common::FakeClock& clock_ = server_.clock();
 };
 
 TEST_F(SubmitReportOverTheWireTest, EveryAnswerIsTheStoredReportsBytes) {

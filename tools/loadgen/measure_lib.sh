@@ -42,15 +42,19 @@ start_registry() {
   "$B/tools/ecoplanctl/ecoplanctl" --registry="127.0.0.1:$RP" plan import "$SEED" >/dev/null
 }
 
-# start_progress [FLAGS...]: progress_server following the registry at $RP, its DB at
-# ${PROGRESS_DB:-$D/progress}; returns once it has the plan; sets PPID2, PP. Every
+# start_progress [FLAGS...]: progress_server (${PROGRESS_BIN:-$B/services/progress/progress_server})
+# following the registry at $RP, its DB at ${PROGRESS_DB:-$D/progress}, its log and port
+# file named ${PROGRESS_NAME:-p}; returns once it has the plan; sets PPID2, PP. Every
 # development-mode caller is the one subject "development": no per-caller rate limit.
+# A second server, e.g. an old binary beside the new:
+#   PROGRESS_BIN=$OLD PROGRESS_DB=$D/progress_old PROGRESS_NAME=old start_progress
 start_progress() {
-  start_bg "$D/p.log" "$B/services/progress/progress_server" --port=0 --port_file="$D/p.port" \
-    --db_path="${PROGRESS_DB:-$D/progress}" --registry_address="127.0.0.1:$RP" \
-    --insecure_development_mode --rate_limit_per_second=0 "$@"
+  local name=${PROGRESS_NAME:-p}
+  start_bg "$D/$name.log" "${PROGRESS_BIN:-$B/services/progress/progress_server}" --port=0 \
+    --port_file="$D/$name.port" --db_path="${PROGRESS_DB:-$D/progress}" \
+    --registry_address="127.0.0.1:$RP" --insecure_development_mode --rate_limit_per_second=0 "$@"
   PPID2=$LAST_PID
-  PP=$(wait_port "$D/p.port") || return 1
+  PP=$(wait_port "$D/$name.port") || return 1
   for _ in $(seq 1 300); do
     "$B/tools/ecoplanctl/ecoplanctl" --registry="127.0.0.1:$RP" --progress="127.0.0.1:$PP" \
       calendar show >/dev/null 2>&1 && return 0
@@ -58,6 +62,17 @@ start_progress() {
   done
   echo "progress_server at :$PP never saw the plan" >&2
   return 1
+}
+
+# start_new_and_old_progress: the registry, then $B's progress_server (sets NPID, NP) and
+# $OLD's (sets OPID, OP), each on its own DB, for measuring two binaries side by side.
+start_new_and_old_progress() {
+  start_registry --http_port=-1 --rate_limit_per_second=0 || return 1
+  start_progress --http_port=-1 || return 1
+  NPID=$PPID2 NP=$PP
+  PROGRESS_BIN=$OLD PROGRESS_DB="$D/progress_old" PROGRESS_NAME=old start_progress --http_port=-1 ||
+    return 1
+  OPID=$PPID2 OP=$PP
 }
 
 # start_baseline NAME FLAGS...: `loadgen FLAGS --port_file=$D/NAME.port`; sets LAST_PID, LAST_PORT.

@@ -15,13 +15,7 @@ C=${C:-64}; N=${N:-20000}; ROUNDS=${ROUNDS:-3}
 D=$(mktemp -d)
 source "$ROOT/tools/loadgen/measure_lib.sh"
 trap 'stop_started; rm -rf "$D"' EXIT
-start_registry --http_port=-1 --rate_limit_per_second=0 || exit 1
-start_progress --http_port=-1 || exit 1
-NPID=$PPID2 NP=$PP
-start_bg "$D/old.log" "$OLD" --port=0 --port_file="$D/old.port" --db_path="$D/progress_old" \
-  --registry_address="127.0.0.1:$RP" --insecure_development_mode --rate_limit_per_second=0 --http_port=-1
-OPID=$LAST_PID; OP=$(wait_port "$D/old.port") || exit 1
-sleep 2
+start_new_and_old_progress || exit 1
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq 1 "$ROUNDS"); do
   if (( r % 2 )); then order="new old"; else order="old new"; fi

@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "common/events/event_log.h"
 #include "common/storage/key_codec.h"
 #include "common/testing/status_matchers.h"
@@ -22,6 +21,7 @@
 #include "ecoplan/progress/v1/progress_service.pb.h"
 #include "services/progress/proto_mapping.h"
 #include "services/progress/storage/progress_storage.pb.h"
+#include "services/progress/testing/report_db.h"
 
 namespace ecoplan::progress {
 namespace {
@@ -31,24 +31,11 @@ class RocksDbReportStoreTest : public ::testing::Test {
   void Open() {
     store_.reset();
     db_.reset();
-    common::RocksDbOptions options;
-    options.path = dir_.Sub("db");
-    options.column_families = RocksDbReportStore::ColumnFamilies();
-    options.event_source = RocksDbReportStore::kEventSource;
-    ASSERT_OK_AND_ASSIGN(db_, common::RocksDb::Open(options));
+    ASSERT_OK_AND_ASSIGN(db_, testing::OpenReportDb(dir_.Sub("db")));
     store_ = std::make_unique<RocksDbReportStore>(db_.get());
   }
 
-  absl::Status Commit(Change change) {
-    absl::Notification done;
-    absl::Status status;
-    store_->CommitAsync(std::move(change), [&](absl::Status s) {
-      status = s;
-      done.Notify();
-    });
-    done.WaitForNotification();
-    return status;
-  }
+  absl::Status Commit(Change change) { return testing::CommitAndWait(*store_, std::move(change)); }
 
   static Report MakeReport(const std::string& org, const std::string& period, int revision) {
     Report r;
