@@ -49,12 +49,13 @@ struct NotificationConfig {
   // followers, streams and RPCs leave.
   int delivery_worker_nice = 10;
   // Pacing of the webhook workers during a burst (delivery/delivery_pacer.h): at most this many
-  // attempts start per second, all subscriptions together (0: no cap)...
-  double delivery_max_per_second = 3000;
+  // attempts start per second, all subscriptions together (0: no cap; the default, since on a
+  // node with cores to spare the cap halves a burst's rate and costs CPU per attempt)...
+  double delivery_max_per_second = 0;
   // ...and no attempt starts for this long after new notifications are committed behind a
   // backlog of more than 256 deliveries, so their StreamNotifications writes go first (0: never;
   // at most a quarter of the time; the cap's rate is kept).
-  absl::Duration delivery_yield = absl::Milliseconds(40);
+  absl::Duration delivery_yield = absl::ZeroDuration();
   absl::Duration schedule_interval = absl::Minutes(1);  // real time between schedule runs
   // The first schedule run waits until the followers have caught up with
   // their upstreams, at most this long (then it runs and logs a warning).

@@ -54,8 +54,8 @@ TEST(NotificationConfigTest, MessagesNameTheFlag) {
   EXPECT_EQ(config.Validate().message(), "--delivery_worker_nice must be 0..19");
   config.delivery_worker_nice = 0;
   EXPECT_TRUE(config.Validate().ok());
-  EXPECT_EQ(config.delivery_max_per_second, 3000);
-  EXPECT_EQ(config.delivery_yield, absl::Milliseconds(40));
+  EXPECT_EQ(config.delivery_max_per_second, 0);  // unpaced unless an operator asks
+  EXPECT_EQ(config.delivery_yield, absl::ZeroDuration());
   config.delivery_max_per_second = -1;
   EXPECT_EQ(config.Validate().message(), "--delivery_max_per_second must be 0..1e6 (0: no cap)");
   config.delivery_max_per_second = 0;  // no cap

@@ -72,10 +72,10 @@ ABSL_FLAG(int, delivery_workers, 8, "Webhook worker threads shared by all subscr
 ABSL_FLAG(int, delivery_worker_nice, 10,
           "Scheduling niceness of the webhook workers (0..19; 0: as the rest of the server): a "
           "webhook backlog takes only the CPU the followers, streams and RPCs leave");
-ABSL_FLAG(double, delivery_max_per_second, 3000,
+ABSL_FLAG(double, delivery_max_per_second, 0,
           "Webhook attempts started per second at most, all subscriptions together (0: no cap): "
-          "a burst then leaves CPU to the followers and StreamNotifications");
-ABSL_FLAG(absl::Duration, delivery_yield, absl::Milliseconds(40),
+          "a burst then leaves CPU to the followers and StreamNotifications on a crowded node");
+ABSL_FLAG(absl::Duration, delivery_yield, absl::ZeroDuration(),
           "After new notifications are committed behind a webhook backlog, no attempt starts "
           "for this long, so their stream writes go first (0: never; at most 1/4 of the time)");
 ABSL_FLAG(absl::Duration, schedule_interval, absl::Minutes(1), "Wall time between schedule runs");
