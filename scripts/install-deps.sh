@@ -10,7 +10,7 @@ packages=(
   libjemalloc-dev prometheus-cpp-dev libcli11-dev libcsv-dev libzip-dev libpugixml-dev
   libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
   zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
-  ccache clang-format-14
+  ccache lld clang-format-14
   curl jq
 )
 

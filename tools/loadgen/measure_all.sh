@@ -7,6 +7,7 @@
 #                             GetSubmissionStatus   (the read ceiling: one RocksDB Get of 2 KB)
 #   point read of the page's size  vs the ListMeasures page (the same Get, of a
 #                             value as large as the page's answer)
+#   point read of the status's size  vs GetSubmissionStatus (likewise)
 # Starts registry_server (seed imported), progress_server and the three
 # `loadgen --serve_*` baselines on free ports of 127.0.0.1 with their data in a
 # temp dir, submits the reports the reads need before any measured call, and
@@ -65,6 +66,15 @@ loadgen() {  # loadgen ARGS...: one run, one JSON line (or nothing on failure)
 }
 # The reports GetReport and GetSubmissionStatus read: submitted now, not while measuring.
 loadgen --rpc=get_report --target="127.0.0.1:$PP" --answers="$ANSWERS" --count=1 >/dev/null || exit 1
+# The status's own read ceiling, as the page's: values the size of its answer.
+STATUS_BYTES=0
+if want GetSubmissionStatus; then
+  STATUS_BYTES=$(loadgen --rpc=get_submission_status --target="127.0.0.1:$PP" --answers=bytes \
+    --count=1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["answer_bytes"])') || exit 1
+  start_baseline point_read_status --serve_point_read=0 --db_path="$D/point_read_status" \
+    --point_read_values=400 --point_read_value_bytes="$STATUS_BYTES" || exit 1
+  RDSPID=$LAST_PID RDSP=$LAST_PORT
+fi
 
 echo "registry :$RP  progress :$PP  echo :$EP  committer :$CP  point read :$RDP" >&2
 measure_begin
@@ -88,6 +98,8 @@ for C in $CONCURRENCY; do
     fi
     if want GetSubmissionStatus; then
       measure "$C" baseline "point read" "$RDPID" --rpc=point_read --target="127.0.0.1:$RDP" --answers="$ANSWERS"
+      measure "$C" baseline "point read of $STATUS_BYTES bytes" "$RDSPID" --rpc=point_read \
+        --target="127.0.0.1:$RDSP" --point_read_values=400 --answers="$ANSWERS"
       measure "$C" subject "GetSubmissionStatus" "$PPID2" --rpc=get_submission_status --answers="$ANSWERS" \
         --target="127.0.0.1:$PP"
     fi

@@ -20,7 +20,8 @@
 # DUMP=<dir>: each server's last answer per day as text, to compare old and new.
 # PERF=<dir>: in the last round, `perf record -F 499 --call-graph dwarf` of each
 # server during its calls, into <dir>/<server>-<as_of>.data (side by side under
-# the same load; `perf report -i … --no-children`).
+# the same load; `perf report -i … --no-children`). A build configured with
+# -DECOPLAN_FULL_DEBUG_INFO=ON also shows the inlined frames.
 # Prints one line per server, day and round ("round 2 new-10y EvaluatePlan as of …: p50 …;
 # server CPU … ms per call; idle before: … ms in 1 s"). SETTLE=<s>: the longest wait, after
 # the loads, for every server to be idle (default 120).
