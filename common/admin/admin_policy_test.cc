@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/auth/testing/policy_testing.h"
+#include "common/testing/project_path.h"
 #include "ecoplan/admin/v1/admin_service.pb.h"
 
 namespace ecoplan::common {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/auth/testing/test_keys.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"

@@ -15,6 +15,7 @@
 #include "common/auth/jwks.h"
 #include "common/auth/testing/test_keys.h"
 #include "common/auth/token_minter.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"

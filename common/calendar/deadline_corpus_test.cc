@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/calendar/deadline_invariants.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 
 namespace ecoplan::common {

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/docx/testing/docx_fixtures.h"
 #include "common/spreadsheet/testing/xlsx_fixtures.h"
+#include "common/testing/project_path.h"
 
 namespace ecoplan::common {
 namespace {

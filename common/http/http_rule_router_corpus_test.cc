@@ -9,6 +9,7 @@
 
 #include "common/http/http_rule_router_invariants.h"
 #include "common/http/http_rule_router_real_services.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 
 namespace ecoplan::common {

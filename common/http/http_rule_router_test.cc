@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/http/http_rule_router_real_services.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "ecoplan/admin/v1/admin_service.grpc.pb.h"
 #include "ecoplan/api/v1/annotations.pb.h"

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/openapi/openapi_generator.h"
+#include "common/testing/project_path.h"
 
 namespace ecoplan::common {
 namespace {

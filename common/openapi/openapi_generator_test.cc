@@ -8,6 +8,8 @@
 #include <sstream>
 #include <string>
 
+#include "common/testing/project_path.h"
+
 namespace ecoplan::common {
 namespace {
 

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/testing/project_path.h"
+
 namespace ecoplan::common {
 namespace {
 

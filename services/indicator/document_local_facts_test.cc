@@ -18,6 +18,7 @@
 #include "absl/strings/strip.h"
 #include "common/mapping/proto_values.h"
 #include "common/server/run_server.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
@@ -170,8 +171,8 @@ TEST_F(LocalIndicatorAnswersTest, AnswersAsTheHandlersDo) {
     v1::IngestObservationsResponse ingested;
     auto writer = stub_->IngestObservations(ctx.get(), &ingested);
     v1::IngestObservationsRequest chunk;
-    for (const v1::StationReading& r :
-         ReadPm25(ECOPLAN_TEST_DATA_DIR "/PRSA_Data_Gucheng_20170101-20170121.csv")) {
+    for (const v1::StationReading& r : ReadPm25(std::string(ECOPLAN_TEST_DATA_DIR) +
+                                                "/PRSA_Data_Gucheng_20170101-20170121.csv")) {
       *chunk.add_readings() = r;
     }
     ASSERT_GT(chunk.readings_size(), 400);

@@ -25,6 +25,7 @@
 #include "common/auth/token_minter.h"
 #include "common/auth/token_verifier.h"
 #include "common/server/run_server.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"

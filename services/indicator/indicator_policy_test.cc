@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/auth/testing/policy_testing.h"
+#include "common/testing/project_path.h"
 #include "ecoplan/indicator/v1/assessment_service.pb.h"
 #include "ecoplan/indicator/v1/document_service.pb.h"
 #include "ecoplan/indicator/v1/indicator_service.pb.h"

@@ -12,6 +12,7 @@
 #include "common/auth/token_minter.h"
 #include "common/auth/token_verifier.h"
 #include "common/server/run_server.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
@@ -165,7 +166,7 @@ TEST_F(IndicatorServiceImplTest, IngestsTheTestSliceIdempotentlyAndJudgesItsDays
   AddStation("Gucheng", "永定镇", true);
   AddStation("Dingling", "清水镇", false);
   std::vector<v1::StationReading> rows =
-      ReadCsv(ECOPLAN_TEST_DATA_DIR "/PRSA_Data_Gucheng_20170101-20170121.csv");
+      ReadCsv(std::string(ECOPLAN_TEST_DATA_DIR) + "/PRSA_Data_Gucheng_20170101-20170121.csv");
   ASSERT_GT(rows.size(), 2000u);
   v1::StationReading unknown = rows[0];
   unknown.set_station("Nowhere");

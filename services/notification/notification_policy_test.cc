@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/auth/testing/policy_testing.h"
+#include "common/testing/project_path.h"
 #include "ecoplan/notification/v1/notification_service.pb.h"
 
 namespace ecoplan::notification {

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/time/clock.h"
 #include "services/registry/testing/blocking_registry.h"

@@ -12,6 +12,7 @@
 
 #include "common/server/run_server.h"
 #include "common/storage/rocksdb_db.h"
+#include "common/testing/project_path.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
 #include "services/registry/domain/task_registry.h"

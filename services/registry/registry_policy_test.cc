@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/auth/testing/policy_testing.h"
+#include "common/testing/project_path.h"
 #include "ecoplan/registry/v1/registry_service.pb.h"
 
 namespace ecoplan::registry {

@@ -14,6 +14,7 @@
 #include "absl/synchronization/notification.h"
 #include "common/auth/call_authenticator.h"
 #include "common/server/run_server.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"

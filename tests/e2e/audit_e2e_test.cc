@@ -18,6 +18,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/auth/token_minter.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/admin/v1/admin_service.grpc.pb.h"

@@ -25,6 +25,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "common/mapping/proto_values.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/notification/v1/notification_service.grpc.pb.h"

@@ -16,6 +16,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"
@@ -27,8 +28,10 @@ namespace {
 
 const char* const kCtl = ECOPLAN_CTL_PATH;
 const char* const kSeed = ECOPLAN_SEED_PATH;
-const std::string kGucheng = ECOPLAN_TEST_DATA_DIR "/PRSA_Data_Gucheng_20170101-20170121.csv";
-const std::string kDingling = ECOPLAN_TEST_DATA_DIR "/PRSA_Data_Dingling_20170101-20170121.csv";
+const std::string kGucheng =
+    std::string(ECOPLAN_TEST_DATA_DIR) + "/PRSA_Data_Gucheng_20170101-20170121.csv";
+const std::string kDingling =
+    std::string(ECOPLAN_TEST_DATA_DIR) + "/PRSA_Data_Dingling_20170101-20170121.csv";
 
 class IndicatorE2eTest : public ::testing::Test {
  protected:

@@ -75,6 +75,7 @@
 #include "absl/time/clock.h"
 #include "common/auth/token_minter.h"
 #include "common/testing/local_http_server.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/indicator/v1/indicator_service.grpc.pb.h"

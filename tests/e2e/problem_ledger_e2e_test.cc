@@ -24,6 +24,7 @@
 #include "absl/time/clock.h"
 #include "common/auth/token_minter.h"
 #include "common/spreadsheet/testing/xlsx_fixtures.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/notification/v1/notification_service.grpc.pb.h"

@@ -40,6 +40,7 @@
 #include "absl/time/clock.h"
 #include "common/auth/token_minter.h"
 #include "common/storage/key_codec.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/admin/v1/admin_service.grpc.pb.h"

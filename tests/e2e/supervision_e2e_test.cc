@@ -20,6 +20,7 @@
 #include "absl/time/clock.h"
 #include "common/calendar/reporting_calendar.h"
 #include "common/mapping/proto_values.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"

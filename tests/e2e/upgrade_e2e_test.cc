@@ -20,6 +20,7 @@
 
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "tests/harness/cluster.h"

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
+#include "common/testing/project_path.h"
 
 namespace ecoplan::testing {
 namespace {
@@ -20,7 +21,7 @@ struct Kind {
 
 // The binaries, built by CMake (tests/CMakeLists.txt); a test depends on the
 // ones it starts.
-constexpr Kind kKinds[] = {
+const Kind kKinds[] = {
     {"registry", ECOPLAN_REGISTRY_SERVER_PATH},
     {"progress", ECOPLAN_PROGRESS_SERVER_PATH},
     {"indicator", ECOPLAN_INDICATOR_SERVER_PATH},

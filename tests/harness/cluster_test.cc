@@ -14,6 +14,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"

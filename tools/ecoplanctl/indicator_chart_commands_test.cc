@@ -14,6 +14,7 @@
 #include "common/concurrency/serial_executor.h"
 #include "common/events/watch_events_reactor.h"
 #include "common/server/run_server.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
@@ -31,7 +32,8 @@ namespace {
 namespace iv1 = ::ecoplan::indicator::v1;
 using ::testing::HasSubstr;
 
-const std::string kGucheng = ECOPLAN_TEST_DATA_DIR "/PRSA_Data_Gucheng_20170101-20170121.csv";
+const std::string kGucheng =
+    std::string(ECOPLAN_TEST_DATA_DIR) + "/PRSA_Data_Gucheng_20170101-20170121.csv";
 constexpr char kPlan[] = "plans/2017-test";
 
 std::string ReadFile(const std::string& path) {

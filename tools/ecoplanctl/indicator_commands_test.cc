@@ -18,6 +18,7 @@
 #include "common/concurrency/serial_executor.h"
 #include "common/events/watch_events_reactor.h"
 #include "common/server/run_server.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
@@ -34,8 +35,10 @@ using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-const std::string kGucheng = ECOPLAN_TEST_DATA_DIR "/PRSA_Data_Gucheng_20170101-20170121.csv";
-const std::string kDingling = ECOPLAN_TEST_DATA_DIR "/PRSA_Data_Dingling_20170101-20170121.csv";
+const std::string kGucheng =
+    std::string(ECOPLAN_TEST_DATA_DIR) + "/PRSA_Data_Gucheng_20170101-20170121.csv";
+const std::string kDingling =
+    std::string(ECOPLAN_TEST_DATA_DIR) + "/PRSA_Data_Dingling_20170101-20170121.csv";
 constexpr char kPlan[] = "plans/2017-test";
 
 iv1::IngestObservationsResponse ParseIngest(const std::string& json) {

@@ -15,6 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/testing/project_path.h"
 #include "services/indicator/domain/observation_book.h"
 #include "services/indicator/domain/plan_evaluation.h"
 

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "services/indicator/domain/target_text_invariants.h"
 

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/testing/project_path.h"
 #include "services/indicator/domain/target_text.h"
 
 namespace ecoplan::indicator {

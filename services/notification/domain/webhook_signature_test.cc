@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "services/notification/domain/webhook_signature_invariants.h"
 

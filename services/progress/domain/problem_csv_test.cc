@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "services/progress/domain/problem_csv_invariants.h"
 #include "services/progress/domain/progress_recorder_test_fixture.h"

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/spreadsheet/testing/xlsx_fixtures.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "services/progress/domain/problem_csv.h"
 #include "services/progress/domain/problem_csv_invariants.h"

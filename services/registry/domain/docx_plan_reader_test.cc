@@ -17,6 +17,7 @@
 
 #include "absl/strings/match.h"
 #include "common/docx/testing/docx_fixtures.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 
 namespace ecoplan::registry {

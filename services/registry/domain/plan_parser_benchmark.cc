@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/testing/project_path.h"
 #include "services/registry/domain/plan_parser.h"
 
 namespace ecoplan::registry {
@@ -21,7 +22,7 @@ std::string ReadSeed() {
 void BM_ParseSeedPlan(benchmark::State& state) {
   const std::string seed = ReadSeed();
   if (seed.empty()) {
-    state.SkipWithError("cannot read " ECOPLAN_SEED_PATH);
+    state.SkipWithError((std::string("cannot read ") + ECOPLAN_SEED_PATH).c_str());
     return;
   }
   for (auto _ : state) {

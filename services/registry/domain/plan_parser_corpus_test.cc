@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "services/registry/domain/plan_parser.h"
 #include "services/registry/testing/plan_invariants.h"

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/text/normalize.h"
 #include "services/registry/domain/plan_parser.h"

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/notification.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/time/clock.h"
 #include "services/registry/testing/blocking_registry.h"

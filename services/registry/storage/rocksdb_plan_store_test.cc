@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "absl/synchronization/notification.h"
+#include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "ecoplan/registry/v1/registry_service.pb.h"
