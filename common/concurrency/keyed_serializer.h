@@ -22,6 +22,7 @@ namespace ecoplan::common {
 // release then only drops what still waits for the key, which runs no more.
 class KeyedSerializer {
  public:
+  // Held while the work for one key runs; releasing it lets the next one in.
   class Lease;
   using Fn = std::function<void(std::shared_ptr<Lease>)>;
 
@@ -43,9 +44,6 @@ class KeyedSerializer {
 
   // Number of keys held now (for tests and metrics).
   size_t held_keys() const;
-
-  // Held while the work for one key runs; releasing it lets the next one in.
-  class Lease;
 
  private:
   // What the leases share with the serializer, so that either may go first.

@@ -20,9 +20,10 @@
 #   (CONCURRENCY="1 64" DURATION=5s WARMUP=1s ROUNDS=2 FILTER_ORGANIZATION=区生态环境局
 #    ONLY="GetReport|GetSubmissionStatus": only these subjects, each with its baseline;
 #    names: SubmitReport GetReport ListMeasures GetSubmissionStatus;
-#    ANSWERS=bytes: the reads and their point-read baseline take each answer as
-#    received bytes, unparsed (loadgen --answers), so that on a machine shared
-#    with the load generator the run measures the server more than the client)
+#    ANSWERS=bytes: every call takes its answer as received bytes, unparsed
+#    (loadgen --answers; SubmitReport sends requests encoded once and reads only
+#    the etag back), so that on a machine shared with the load generator the
+#    run measures the server more than the client)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${B:-$ROOT/build}
@@ -81,9 +82,11 @@ measure_begin
 for C in $CONCURRENCY; do
   for _ in $(seq 1 "$ROUNDS"); do
     if want SubmitReport; then
-      measure "$C" baseline "echo" "$EPID" --rpc=echo --target="127.0.0.1:$EP"
-      measure "$C" baseline "committer" "$CPID" --rpc=committer --target="127.0.0.1:$CP"
-      measure "$C" subject "SubmitReport" "$PPID2" --rpc=submit_report --target="127.0.0.1:$PP"
+      measure "$C" baseline "echo" "$EPID" --rpc=echo --target="127.0.0.1:$EP" --answers="$ANSWERS"
+      measure "$C" baseline "committer" "$CPID" --rpc=committer --target="127.0.0.1:$CP" \
+        --answers="$ANSWERS"
+      measure "$C" subject "SubmitReport" "$PPID2" --rpc=submit_report --target="127.0.0.1:$PP" \
+        --answers="$ANSWERS"
     fi
     if want GetReport; then
       measure "$C" baseline "point read" "$RDPID" --rpc=point_read --target="127.0.0.1:$RDP" --answers="$ANSWERS"
@@ -107,4 +110,4 @@ for C in $CONCURRENCY; do
 done
 measure_report
 echo
-echo "Answers of the reads and the point read: $ANSWERS."
+echo "Answers (loadgen --answers): $ANSWERS."

@@ -1,6 +1,10 @@
 #include "tools/loadgen/workers.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/wire_format_lite.h>
+#include <grpcpp/impl/codegen/client_callback.h>
 
 #include <chrono>
 #include <iostream>
@@ -40,6 +44,88 @@ class SubmitReportCaller final : public Caller {
   size_t next_ = 0;
   pv1::SubmitReportRequest request_;
   pv1::SubmitReportResponse response_;
+};
+
+// The bytes of the last length-delimited field `field` of the encoded `message`; none when
+// `message` is not well-formed or has no such field.
+std::optional<std::string_view> LastLengthDelimited(std::string_view message, int field) {
+  using google::protobuf::internal::WireFormatLite;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(message.data()),
+                                            static_cast<int>(message.size()));
+  std::optional<std::string_view> found;
+  while (const uint32_t tag = in.ReadTag()) {
+    if (WireFormatLite::GetTagFieldNumber(tag) == field &&
+        WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      uint32_t size = 0;
+      if (!in.ReadVarint32(&size)) return std::nullopt;
+      const int offset = in.CurrentPosition();
+      if (!in.Skip(static_cast<int>(size))) return std::nullopt;
+      found = message.substr(offset, size);
+    } else if (!WireFormatLite::SkipField(&in, tag)) {
+      return std::nullopt;
+    }
+  }
+  // ReadTag answers 0 at the end and on a malformed tag: only the end is well-formed.
+  if (static_cast<size_t>(in.CurrentPosition()) != message.size()) return std::nullopt;
+  return found;
+}
+
+class SubmitReportBytesCaller final : public Caller {
+ public:
+  SubmitReportBytesCaller(std::shared_ptr<grpc::Channel> channel, std::vector<Slot*> slots,
+                          std::string id_prefix)
+      : channel_(std::move(channel)),
+        method_("/ecoplan.progress.v1.ProgressService/SubmitReport",
+                grpc::internal::RpcMethod::NORMAL_RPC, channel_),
+        slots_(std::move(slots)),
+        id_prefix_(std::move(id_prefix)) {
+    for (const Slot* slot : slots_) {
+      pv1::SubmitReportRequest base = slot->request;
+      base.clear_etag();
+      base.clear_request_id();
+      encoded_.emplace_back(base.SerializeAsString());
+    }
+  }
+  void Call(grpc::ClientContext* context, std::function<void(grpc::Status)> done) override {
+    const size_t i = next_++ % slots_.size();
+    Slot* slot = slots_[i];
+    std::string tail =
+        AppendStringField({}, pv1::SubmitReportRequest::kEtagFieldNumber, slot->etag);
+    tail = AppendStringField(std::move(tail), pv1::SubmitReportRequest::kRequestIdFieldNumber,
+                             absl::StrCat(id_prefix_, next_));
+    const grpc::Slice parts[] = {encoded_[i], grpc::Slice(tail)};
+    request_ = grpc::ByteBuffer(parts, 2);
+    response_.Clear();
+    grpc::internal::CallbackUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+        channel_.get(), method_, context, &request_, &response_,
+        [this, slot, done = std::move(done)](grpc::Status status) {
+          if (status.ok()) {
+            grpc::Slice answer;
+            std::optional<std::string> etag;
+            if (response_.TrySingleSlice(&answer).ok() ||
+                response_.DumpToSingleSlice(&answer).ok()) {
+              etag = EtagOfSubmitReportAnswer(
+                  std::string_view(reinterpret_cast<const char*>(answer.begin()), answer.size()));
+            }
+            if (etag.has_value()) {
+              slot->etag = *std::move(etag);
+            } else {
+              status = grpc::Status(grpc::StatusCode::DATA_LOSS, "an answer without a report etag");
+            }
+          }
+          done(status);
+        });
+  }
+
+ private:
+  const std::shared_ptr<grpc::Channel> channel_;
+  const grpc::internal::RpcMethod method_;
+  std::vector<Slot*> slots_;
+  std::vector<grpc::Slice> encoded_;  // each slot's request without etag and request id
+  const std::string id_prefix_;
+  size_t next_ = 0;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer response_;
 };
 
 size_t AppendBody(char* data, size_t size, size_t n, void* out) {
@@ -85,6 +171,35 @@ absl::Time Run::Wait() {
 std::unique_ptr<Caller> MakeSubmitReportCaller(pv1::ProgressService::Stub* stub,
                                                std::vector<Slot*> slots, std::string id_prefix) {
   return std::make_unique<SubmitReportCaller>(stub, std::move(slots), std::move(id_prefix));
+}
+
+std::unique_ptr<Caller> MakeSubmitReportBytesCaller(std::shared_ptr<grpc::Channel> channel,
+                                                    std::vector<Slot*> slots,
+                                                    std::string id_prefix) {
+  return std::make_unique<SubmitReportBytesCaller>(std::move(channel), std::move(slots),
+                                                   std::move(id_prefix));
+}
+
+std::string AppendStringField(std::string encoded, int field, std::string_view value) {
+  using google::protobuf::internal::WireFormatLite;
+  {
+    google::protobuf::io::StringOutputStream stream(&encoded);
+    google::protobuf::io::CodedOutputStream out(&stream);
+    out.WriteTag(WireFormatLite::MakeTag(field, WireFormatLite::WIRETYPE_LENGTH_DELIMITED));
+    out.WriteVarint32(static_cast<uint32_t>(value.size()));
+    out.WriteRaw(value.data(), static_cast<int>(value.size()));
+  }  // the stream trims `encoded` to what was written
+  return encoded;
+}
+
+std::optional<std::string> EtagOfSubmitReportAnswer(std::string_view answer) {
+  const std::optional<std::string_view> report =
+      LastLengthDelimited(answer, pv1::SubmitReportResponse::kReportFieldNumber);
+  if (!report.has_value()) return std::nullopt;
+  const std::optional<std::string_view> etag =
+      LastLengthDelimited(*report, pv1::Report::kEtagFieldNumber);
+  if (!etag.has_value() || etag->empty()) return std::nullopt;
+  return std::string(*etag);
 }
 
 void Worker::Issue() {

@@ -10,8 +10,10 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -83,6 +85,23 @@ class CyclingCaller final : public Caller {
 // current etag and a fresh request id.
 std::unique_ptr<Caller> MakeSubmitReportCaller(progress::v1::ProgressService::Stub* stub,
                                                std::vector<Slot*> slots, std::string id_prefix);
+
+// The same calls for --answers=bytes, through a generic call on `channel`: each slot's request is
+// encoded once, and a call sends those bytes with its etag and request id appended as fields
+// (protobuf's encoding allows fields in any order), then reads only the answer's report etag
+// from the bytes received. The server gets the same message as from MakeSubmitReportCaller; the
+// load generator no longer copies, serializes and parses whole reports on the cores it shares
+// with the server.
+std::unique_ptr<Caller> MakeSubmitReportBytesCaller(std::shared_ptr<grpc::Channel> channel,
+                                                    std::vector<Slot*> slots,
+                                                    std::string id_prefix);
+
+// `encoded` with the string field `field` = `value` appended, in protobuf's wire format.
+std::string AppendStringField(std::string encoded, int field, std::string_view value);
+
+// The report's etag in the bytes of a SubmitReportResponse, read without parsing the rest; none
+// when the bytes are not a well-formed answer or hold no etag.
+std::optional<std::string> EtagOfSubmitReportAnswer(std::string_view answer);
 
 class Worker {
  public:
