@@ -35,11 +35,6 @@ using common::FinishUnary;
 using common::Principal;
 using common::ResourceScope;
 
-// The organization a report belongs to: its id is "{organization}_{period}".
-std::string OrganizationOfReport(const std::string& report_id) {
-  return report_id.substr(0, report_id.find('_'));
-}
-
 // The index of ProgressService's method `name` (the order of the descriptor,
 // which is the generated service's registration order).
 int MethodIndex(absl::string_view name) {

@@ -56,11 +56,6 @@ Caller CallerOf(const Principal& who, const std::string& request_actor,
 
 namespace {
 
-// The organization a report belongs to: its id is "{organization}_{period}".
-std::string OrganizationOfReport(const std::string& report_id) {
-  return report_id.substr(0, report_id.find('_'));
-}
-
 bool IsReporter(const Principal& who) { return who.role == common::Role::kReporter; }
 
 template <typename Enum>

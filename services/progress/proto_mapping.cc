@@ -59,6 +59,10 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseReportName(absl::string
   return std::make_pair(ids[0], ids[1]);
 }
 
+std::string OrganizationOfReport(absl::string_view report_id) {
+  return std::string(report_id.substr(0, report_id.find('_')));
+}
+
 absl::StatusOr<std::pair<std::string, std::string>> ParseMeasureName(absl::string_view name,
                                                                      absl::string_view field) {
   ECOPLAN_ASSIGN_OR_RETURN(std::vector<std::string> ids,

@@ -36,6 +36,8 @@ absl::StatusOr<std::string> ParsePlanName(absl::string_view name, absl::string_v
 // plans/{plan}/reports/{org}_{period} → (plan id, report id).
 absl::StatusOr<std::pair<std::string, std::string>> ParseReportName(absl::string_view name,
                                                                     absl::string_view field);
+// The organization a report id ("{org}_{period}", Report::id()) belongs to.
+std::string OrganizationOfReport(absl::string_view report_id);
 absl::StatusOr<std::pair<std::string, std::string>> ParseMeasureName(absl::string_view name,
                                                                      absl::string_view field);
 absl::StatusOr<std::string> ParseOrganizationName(absl::string_view name, absl::string_view field);
