@@ -35,7 +35,9 @@ targets=(
 )
 names=()
 for t in "${targets[@]}"; do names+=("$(basename "${t%%:*}")"); done
+fuzz_build_started=$SECONDS
 ninja -C "$build_dir" "${names[@]}"
+echo "fuzz build: $((SECONDS - fuzz_build_started)) s"
 
 mkdir -p "$build_dir/crashes"
 for t in "${targets[@]}"; do

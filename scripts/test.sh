@@ -3,7 +3,24 @@
 # (unit, integration, e2e). Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each phase's seconds, printed at the end, also when a phase fails (docs/PERFORMANCE.md,
+# "Build time").
+timings=()
+phase_started=$SECONDS
+phase_done() {
+  timings+=("$1 $((SECONDS - phase_started)) s")
+  phase_started=$SECONDS
+}
+print_timings() {
+  local rc=$?
+  [ "$rc" -eq 0 ] || phase_done "the phase that failed"
+  local joined
+  joined=$(printf '%s; ' "${timings[@]}")
+  echo "test.sh phases: ${joined%; } (total $SECONDS s)"
+}
+trap print_timings EXIT
 scripts/install-deps.sh
+phase_done "install-deps"
 
 # Layering: domain code includes no gRPC, protobuf or RocksDB header; every C++
 # file is clang-formatted (scripts/check-code.sh).
@@ -27,9 +44,11 @@ fi
 # rejects the broken fixtures (deploy/k8s/validate, docs/OPERATIONS.md).
 node deploy/k8s/validate/validate.mjs
 node --test deploy/k8s/validate/
+phase_done "checks, npm, buf, manifests"
 
 scripts/build.sh
 build_dir="${ECOPLAN_BUILD_DIR:-build}"
+phase_done "build"
 
 # The runtime image's packages provide every library the built binaries load.
 deploy/docker/check-runtime-deps_test.sh "$build_dir"
@@ -51,10 +70,13 @@ ECOPLAN_OPENAPI_DIR="$build_dir/common/openapi" \
 # cell by cell against the facts it was drawn from (tests/documents).
 ECOPLAN_LEDGER_SAMPLE="$build_dir/services/indicator/documents/ledger_sample_xlsx" \
   node --test tests/documents/
+phase_done "node suites"
 
 # Fuzzing, bounded: the plan-document, deadline, token and target-text parsers, the
 # webhook signature check and the problem-ledger CSV reader (scripts/fuzz.sh).
 ECOPLAN_FUZZ_SECONDS="${ECOPLAN_FUZZ_SECONDS:-20}" scripts/fuzz.sh
+phase_done "fuzzers (build and run)"
 
 cd "$build_dir"
 ctest --output-on-failure --timeout 600 -j "${ECOPLAN_TEST_JOBS:-2}"
+phase_done "ctest"
