@@ -38,15 +38,27 @@ if [ -n "$probe" ]; then
   exit 0
 fi
 
+files=($(git ls-files 'services/*/domain/*.cc' 'services/*/domain/*.h'))
+# One translation unit that includes every domain file, preprocessed once (under a second,
+# against about 50 s for 225 compiler runs): every #include of every file is resolved behind the
+# fence. That holds while no domain file has a conditional (#if…), by which what one file
+# defines could hide another's include; with one, or when the unit fails, the files are
+# preprocessed one by one, which also names each that does not pass.
+all=$(mktemp --suffix=.cc)
+trap 'rm -f "$all"' EXIT
+for f in "${files[@]}"; do printf '#include "%s"\n' "$PWD/$f"; done >"$all"
+if ! grep -q '^[[:space:]]*#[[:space:]]*if' "${files[@]}" &&
+  "$compiler" "$@" -E -o /dev/null "$all" 2>/dev/null; then
+  echo "check-domain-include-fence: ${#files[@]} domain files preprocess behind the fence"
+  exit 0
+fi
 status=0
-count=0
-for f in $(git ls-files 'services/*/domain/*.cc' 'services/*/domain/*.h'); do
-  count=$((count + 1))
+for f in "${files[@]}"; do
   if ! out=$("$compiler" "$@" -E -o /dev/null "$f" 2>&1); then
     echo "check-domain-include-fence: $f does not preprocess without gRPC, protobuf and RocksDB:" >&2
     echo "$out" | head -5 >&2
     status=1
   fi
 done
-[ "$status" -eq 0 ] && echo "check-domain-include-fence: $count domain files preprocess behind the fence"
+[ "$status" -eq 0 ] && echo "check-domain-include-fence: ${#files[@]} domain files preprocess behind the fence, one by one"
 exit "$status"
