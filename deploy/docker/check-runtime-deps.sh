@@ -23,31 +23,31 @@ fail=0
 
 mapfile -t packages < <(grep -v '^[[:space:]]*\(#\|$\)' "$list" | tr -d '[:blank:]')
 declare -A listed=()
+for p in "${packages[@]}"; do listed[$p]=1; done
+# One apt-cache call for the whole list (each call loads apt's cache, about a second): a package
+# it does not print is unknown to apt (or purely virtual).
+declare -A known=()
+if [ ${#packages[@]} -gt 0 ]; then
+  while read -r p; do known[$p]=1; done < <(apt-cache show --no-all-versions "${packages[@]}" \
+    2>/dev/null | sed -n 's/^Package: //p')
+fi
 for p in "${packages[@]}"; do
-  listed[$p]=1
-  if ! apt-cache show --no-all-versions "$p" >/dev/null 2>&1; then
+  if [ -z "${known[$p]:-}" ]; then
     echo "runtime deps: package $p (in $list) is unknown to apt (apt-cache show $p)" >&2
     fail=1
   fi
 done
 
-# owner PATH: the packages owning PATH (dpkg -S), trying the merged-/usr twin too.
-owners() {
-  local path=$1 candidates=("$1")
-  candidates+=("$(readlink -f "$path")")
+# The paths dpkg may know a library by, in the order tried: the path ldd gave, where it resolves
+# to, and its merged-/usr twin.
+declare -A candidates_of=()
+note_candidates() {
+  local path=$1 twin
   case "$path" in
-    /usr/*) candidates+=("${path#/usr}") ;;
-    *) candidates+=("/usr$path") ;;
+    /usr/*) twin=${path#/usr} ;;
+    *) twin=/usr$path ;;
   esac
-  local c out
-  for c in "${candidates[@]}"; do
-    if out=$(dpkg -S "$c" 2>/dev/null | grep -v '^diversion by'); then
-      # "libfoo1:amd64, libfoo1-dev:amd64: /path" → one package per line
-      sed -E 's/: \/.*$//; s/, /\n/g' <<<"$out" | sed -E 's/:[a-z0-9_]+$//' | sort -u
-      return 0
-    fi
-  done
-  return 1
+  candidates_of[$path]="$path $(readlink -f "$path") $twin"
 }
 
 binaries=()
@@ -61,21 +61,41 @@ for required in "$build_dir/services/registry/registry_server" "$build_dir/tools
   fi
 done
 
-declare -A used=()
-declare -A owner_cache=()
+# Each binary's libraries (ldd), and every library's owners, asked of dpkg in one call (dpkg -S
+# reads its whole database each time: one call per library took minutes).
+declare -A libs_of=()
 for b in "${binaries[@]}"; do
   if ldd "$b" | grep -q 'not found'; then
     echo "runtime deps: $b has unresolved libraries:" >&2
     ldd "$b" | grep 'not found' >&2
     fail=1
   fi
-  while read -r lib; do
-    # Each library is looked up once (dpkg -S is slow and the binaries share most of them).
-    if [ -z "${owner_cache[$lib]+set}" ]; then
-      owner_cache[$lib]=$(owners "$lib" || echo "?")
-    fi
-    pkgs=${owner_cache[$lib]}
-    if [ "$pkgs" = "?" ]; then
+  libs_of[$b]=$(ldd "$b" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | sort -u)
+  for lib in ${libs_of[$b]}; do
+    [ -n "${candidates_of[$lib]+set}" ] || note_candidates "$lib"
+  done
+done
+# "libfoo1:amd64, libfoo1-dev:amd64: /path" → owners_of[/path] = "libfoo1 libfoo1-dev"
+declare -A owners_of=()
+if [ ${#candidates_of[@]} -gt 0 ]; then
+  # shellcheck disable=SC2046  # one argument per candidate path
+  while IFS=$'\t' read -r path pkgs; do
+    owners_of[$path]="${owners_of[$path]:-}$pkgs"
+  done < <(dpkg -S $(printf '%s\n' "${candidates_of[@]}" | tr ' ' '\n' | sort -u) 2>/dev/null |
+    awk '/^diversion by/ {next}
+         { i = index($0, ": /"); path = substr($0, i + 2); n = split(substr($0, 1, i - 1), p, ", ")
+           out = ""; for (k = 1; k <= n; k++) { sub(/:[a-z0-9_]+$/, "", p[k]); out = out p[k] " " }
+           print path "\t" out }')
+fi
+
+declare -A used=()
+for b in "${binaries[@]}"; do
+  for lib in ${libs_of[$b]}; do
+    pkgs=""
+    for c in ${candidates_of[$lib]}; do
+      if [ -n "${owners_of[$c]:-}" ]; then pkgs=${owners_of[$c]}; break; fi
+    done
+    if [ -z "$pkgs" ]; then
       echo "runtime deps: $b loads $lib, which no Debian package owns" >&2
       fail=1
       continue
@@ -85,10 +105,10 @@ for b in "${binaries[@]}"; do
       if [ -n "${listed[$p]:-}" ]; then ok=1; used[$p]=1; fi
     done
     if [ $ok -eq 0 ]; then
-      echo "runtime deps: $b loads $lib from package $(tr '\n' ' ' <<<"$pkgs")which is not in $list" >&2
+      echo "runtime deps: $b loads $lib from package ${pkgs}which is not in $list" >&2
       fail=1
     fi
-  done < <(ldd "$b" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | sort -u)
+  done
 done
 
 if [ $fail -ne 0 ]; then
