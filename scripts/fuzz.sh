@@ -4,6 +4,7 @@
 # run; the input that crashed is left in build-fuzz/crashes/ — add it to the
 # corpus, where the corpus replay tests keep it as a regression test.
 #   ECOPLAN_FUZZ_SECONDS  seconds per target (default 20)
+#   ECOPLAN_FUZZ_JOBS     fuzzers run at once (default: the number of cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${ECOPLAN_FUZZ_SECONDS:-20}"
@@ -40,15 +41,45 @@ ninja -C "$build_dir" "${names[@]}"
 echo "fuzz build: $((SECONDS - fuzz_build_started)) s"
 
 mkdir -p "$build_dir/crashes"
-for t in "${targets[@]}"; do
-  binary="$build_dir/${t%%:*}"
-  corpus="${t#*:}"
-  work="$build_dir/corpus/$(basename "$binary")"
+# fuzz_one TARGET: runs one fuzzer on a fresh copy of its corpus; on a crash, prints the end of
+# its log and fails.
+fuzz_one() {
+  local t=$1
+  local binary="$build_dir/${t%%:*}"
+  local corpus="${t#*:}"
+  local name
+  name=$(basename "$binary")
+  local work="$build_dir/corpus/$name"
   rm -rf "$work" && mkdir -p "$work" && cp "$corpus"/* "$work"/
-  echo "fuzzing $(basename "$binary") for ${seconds}s"
-  "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="$build_dir/crashes/$(basename "$binary")-" "$work" 2>"$build_dir/$(basename "$binary").log" \
-    || { tail -n 40 "$build_dir/$(basename "$binary").log"; exit 1; }
-  grep -E "^Done|stat::number_of_executed_units" "$build_dir/$(basename "$binary").log" | tail -n 1 || true
+  if ! "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix="$build_dir/crashes/$name-" "$work" 2>"$build_dir/$name.log"; then
+    echo "fuzzing $name: FAILED"
+    tail -n 40 "$build_dir/$name.log"
+    return 1
+  fi
+  echo "fuzzing $name for ${seconds}s: $(grep -E "^Done|stat::number_of_executed_units" \
+    "$build_dir/$name.log" | tail -n 1)"
+}
+
+# The fuzzers are single-threaded: as many run at once as there are cores
+# (ECOPLAN_FUZZ_JOBS), each still for its full time.
+fuzz_jobs="${ECOPLAN_FUZZ_JOBS:-$(nproc)}"
+failed=0
+running=0
+for t in "${targets[@]}"; do
+  if [ "$running" -ge "$fuzz_jobs" ]; then
+    wait -n || failed=1
+    running=$((running - 1))
+  fi
+  fuzz_one "$t" &
+  running=$((running + 1))
 done
+while [ "$running" -gt 0 ]; do
+  wait -n || failed=1
+  running=$((running - 1))
+done
+if [ "$failed" -ne 0 ]; then
+  echo "fuzzing: a fuzzer crashed (inputs in $build_dir/crashes/)"
+  exit 1
+fi
 echo "fuzzing: no crash"
