@@ -508,10 +508,26 @@ grpc::experimental::Interceptor* AuditInterceptorFactory::CreateServerIntercepto
     grpc::experimental::ServerRpcInfo* info) {
   const absl::string_view method = info->method() == nullptr ? "" : info->method();
   if (!absl::StartsWith(method, options_.method_prefix)) return nullptr;
-  const bool known = options_.is_known(method);
-  return new AuditInterceptor(this, info, std::string(method),
-                              known && options_.is_read_only(method),
-                              known && options_.is_always_recorded(method), known);
+  const MethodClass c = ClassOf(method);
+  return new AuditInterceptor(this, info, std::string(method), c.read_only, c.always_recorded,
+                              c.known);
+}
+
+AuditInterceptorFactory::MethodClass AuditInterceptorFactory::ClassOf(absl::string_view method) {
+  {
+    absl::ReaderMutexLock lock(&classes_mu_);
+    auto it = classes_.find(method);
+    if (it != classes_.end()) return it->second;
+  }
+  MethodClass c;
+  c.known = options_.is_known(method);
+  c.read_only = c.known && options_.is_read_only(method);
+  c.always_recorded = c.known && options_.is_always_recorded(method);
+  if (c.known) {
+    absl::MutexLock lock(&classes_mu_);
+    classes_.emplace(method, c);
+  }
+  return c;
 }
 
 void AuditInterceptorFactory::Capture(std::function<CapturedCall()> build, uint64_t after_sequence,

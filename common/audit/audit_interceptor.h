@@ -187,6 +187,17 @@ class AuditInterceptorFactory : public grpc::experimental::ServerInterceptorFact
   void Write(ecoplan::admin::v1::AuditRecord record, std::function<void()> done);
   void Count(ecoplan::admin::v1::AuditRecord record);
 
+  // What options_ say of one method.
+  struct MethodClass {
+    bool known = false;
+    bool read_only = false;
+    bool always_recorded = false;
+  };
+  // options_'s answers for `method`, asked once per known method: IsKnownMethod
+  // looks the method up in the generated descriptor pool under its mutex, on
+  // every call otherwise. Unknown paths (made up by callers) are not kept.
+  MethodClass ClassOf(absl::string_view method);
+
   // Throttled calls of one client in the current window.
   struct Aggregated {
     absl::Time start;
@@ -206,6 +217,8 @@ class AuditInterceptorFactory : public grpc::experimental::ServerInterceptorFact
   Counter* aggregated_ = nullptr;
   std::atomic<bool> audit_failing_{false};  // the last audit write failed
   absl::Duration window_;
+  absl::Mutex classes_mu_;
+  absl::flat_hash_map<std::string, MethodClass> classes_ ABSL_GUARDED_BY(classes_mu_);
   absl::Mutex aggregate_mu_;
   absl::flat_hash_map<std::string, Aggregated> aggregates_ ABSL_GUARDED_BY(aggregate_mu_);
   bool stopping_ ABSL_GUARDED_BY(aggregate_mu_) = false;
