@@ -38,6 +38,7 @@
 #include "absl/synchronization/notification.h"
 #include "common/auth/client_address.h"
 #include "common/http/connect_protocol.h"
+#include "common/http/front_door_request.h"
 #include "common/http/http_rule_router.h"
 #include "common/server/unparsable_request_interceptor.h"
 #include "ecoplan/api/v1/annotations.pb.h"
@@ -129,10 +130,7 @@ std::string HeaderValue(absl::string_view key, absl::string_view value) {
   return std::string(value);
 }
 
-// kDownload: a resource URL of a method with (ecoplan.api.v1.http_body),
-// answered with the file itself (a unary response's bytes field, or a
-// server stream's chunks gathered).
-enum class Mode { kUnary, kConnectStream, kSse, kDownload };
+using Mode = FrontDoorMode;
 
 // A download gathered from a stream stops here (resource_exhausted).
 constexpr size_t kMaxDownloadBytes = size_t{64} << 20;
@@ -782,38 +780,6 @@ void Call::MaybeDelete() {
 // ---------------------------------------------------------------------------
 // Requests
 
-// The request as the method's binary message, or the refusal.
-struct Decoded {
-  std::string binary;
-  int http_status = 0;  // non-zero: refused
-  grpc::StatusCode code = grpc::StatusCode::OK;
-  std::string message;
-};
-
-Decoded Refused(int http_status, grpc::StatusCode code, std::string message) {
-  Decoded d;
-  d.http_status = http_status;
-  d.code = code;
-  d.message = std::move(message);
-  return d;
-}
-
-Decoded DecodeBody(const ServiceMethods& methods, const HttpMethod& method, Codec codec,
-                   absl::string_view body) {
-  Decoded d;
-  if (codec == Codec::kProto) {
-    d.binary = std::string(body);
-    return d;
-  }
-  absl::StatusOr<std::string> binary =
-      methods.JsonToBinary(method.descriptor->input_type(), body.empty() ? "{}" : body);
-  if (!binary.ok()) {
-    return Refused(400, grpc::StatusCode::INVALID_ARGUMENT, std::string(binary.status().message()));
-  }
-  d.binary = *std::move(binary);
-  return d;
-}
-
 bool IsMethod(const h2o_req_t* req, absl::string_view verb) { return View(req->method) == verb; }
 
 void AddForwardedMetadata(h2o_req_t* req, grpc::ClientContext& context) {
@@ -838,16 +804,6 @@ void AddForwardedMetadata(h2o_req_t* req, grpc::ClientContext& context) {
   const std::string peer = PeerAddress(req);
   if (!peer.empty()) forwarded = forwarded.empty() ? peer : absl::StrCat(forwarded, ", ", peer);
   if (!forwarded.empty()) context.AddMetadata("x-forwarded-for", forwarded);
-}
-
-// Whether `path` has a gRPC method's shape: /<package>.<Service>/<Method>.
-bool LooksLikeRpcPath(absl::string_view path) {
-  if (path.size() < 4 || path[0] != '/') return false;
-  const size_t slash = path.find('/', 1);
-  if (slash == absl::string_view::npos || slash + 1 >= path.size()) return false;
-  const absl::string_view service = path.substr(1, slash - 1);
-  const absl::string_view method = path.substr(slash + 1);
-  return absl::StrContains(service, '.') && !absl::StrContains(method, '/');
 }
 
 // CORS for the origins the server admits: the answer's headers, and the
@@ -885,7 +841,7 @@ bool HandleCors(const HttpFrontDoorOptions& options, h2o_req_t* req) {
 // Sends the refusal of a request for `method` through the in-process channel
 // (so it is audited and throttled as the gRPC twin) and answers it.
 void StartRefusal(HttpFrontDoor::Loop* loop, h2o_req_t* req, const HttpMethod* method,
-                  const Decoded& refusal) {
+                  const FrontDoorRefusal& refusal) {
   Call* call = new Call(loop, req, method, Mode::kUnary, Codec::kJson);
   AddForwardedMetadata(req, call->context());
   call->SetRefusal(refusal.http_status, refusal.code, refusal.message);
@@ -907,9 +863,7 @@ bool RouteResourceUrl(HttpFrontDoor::Shared* shared, HttpFrontDoor::Loop* loop, 
     (void)shared->router->Route(verb, path, query, "", &routed);
     if (routed == nullptr || method_of(routed) == nullptr) return false;
     StartRefusal(loop, req, method_of(routed),
-                 Refused(413, grpc::StatusCode::RESOURCE_EXHAUSTED,
-                         absl::StrCat("the request body is ", body.size(), " bytes; at most ",
-                                      shared->options.max_body_bytes, " are accepted")));
+                 BodyTooLarge(body.size(), shared->options.max_body_bytes));
     return true;
   }
   absl::StatusOr<HttpRuleRouter::Match> match =
@@ -931,9 +885,9 @@ bool RouteResourceUrl(HttpFrontDoor::Shared* shared, HttpFrontDoor::Loop* loop, 
     return true;
   }
   if (method != nullptr) {
-    StartRefusal(
-        loop, req, method,
-        Refused(400, grpc::StatusCode::INVALID_ARGUMENT, std::string(match.status().message())));
+    StartRefusal(loop, req, method,
+                 FrontDoorRefusal{400, grpc::StatusCode::INVALID_ARGUMENT,
+                                  std::string(match.status().message())});
     return true;
   }
   const std::vector<std::string> verbs = shared->router->AllowedVerbs(path);
@@ -955,7 +909,6 @@ int OnRequest(h2o_handler_t* self, h2o_req_t* req) {
   const absl::string_view query =
       req->query_at == SIZE_MAX ? absl::string_view() : full_path.substr(req->query_at + 1);
   const bool get = IsMethod(req, "GET");
-  const bool post = IsMethod(req, "POST");
 
   if (get && path == kHealthPath && loop != nullptr) {
     // The gRPC health status of the whole server (service ""), through the
@@ -1001,122 +954,31 @@ int OnRequest(h2o_handler_t* self, h2o_req_t* req) {
   }
 
   // What the request is: mode, codec, message bytes, or a refusal.
-  Mode mode = Mode::kUnary;
-  Codec codec = Codec::kJson;
-  Decoded decoded;
-  const std::string accept = Header(req, "accept");
-  const absl::string_view body = req->entity.base == nullptr ? "" : View(req->entity);
-  const std::string content_type = Header(req, "content-type");
-  if (body.size() > static_cast<size_t>(shared->options.max_body_bytes)) {
-    decoded = Refused(413, grpc::StatusCode::RESOURCE_EXHAUSTED,
-                      absl::StrCat("the request body is ", body.size(), " bytes; at most ",
-                                   shared->options.max_body_bytes, " are accepted"));
-  } else if (method->server_streaming) {
-    if (get && !method->event_id_field.empty() &&
-        absl::StrContains(absl::AsciiStrToLower(accept), "text/event-stream")) {
-      mode = Mode::kSse;
-      decoded = DecodeBody(*shared->methods, *method, Codec::kJson, "{}");
-      // ?message=<JSON> carries the request, as in Connect's GET form.
-      absl::StatusOr<std::vector<std::pair<std::string, std::string>>> pairs = ParseQuery(query);
-      if (!pairs.ok()) {
-        decoded =
-            Refused(400, grpc::StatusCode::INVALID_ARGUMENT, std::string(pairs.status().message()));
-      } else {
-        for (const auto& [name, value] : *pairs) {
-          if (name == "message") {
-            decoded = DecodeBody(*shared->methods, *method, Codec::kJson, value);
-          } else if (name != "encoding" && name != "connect") {
-            decoded = Refused(400, grpc::StatusCode::INVALID_ARGUMENT,
-                              absl::StrCat("unknown query parameter \"", name.substr(0, 64),
-                                           "\": the request goes in ?message=<JSON>"));
-            break;
-          }
-        }
-      }
-      const std::string last_event_id = Header(req, "last-event-id");
-      if (decoded.http_status == 0 && !last_event_id.empty() && !method->resume_field.empty()) {
-        absl::StatusOr<std::string> resumed = ServiceMethods::WithField(
-            method->descriptor->input_type(), decoded.binary, method->resume_field, last_event_id);
-        if (resumed.ok()) {
-          decoded.binary = *std::move(resumed);
-        } else {
-          decoded = Refused(400, grpc::StatusCode::INVALID_ARGUMENT,
-                            absl::StrCat("Last-Event-ID: ", resumed.status().message()));
-        }
-      }
-    } else if (post && StreamCodecOf(content_type).has_value()) {
-      mode = Mode::kConnectStream;
-      codec = *StreamCodecOf(content_type);
-      absl::StatusOr<std::string> payload = SingleEnvelopePayload(body);
-      decoded = payload.ok() ? DecodeBody(*shared->methods, *method, codec, *payload)
-                             : Refused(400, grpc::StatusCode::INVALID_ARGUMENT,
-                                       std::string(payload.status().message()));
-    } else if (get) {
-      decoded = Refused(405, grpc::StatusCode::INVALID_ARGUMENT,
-                        method->event_id_field.empty()
-                            ? "this stream is served over POST with application/connect+json"
-                            : "follow this stream with Accept: text/event-stream, or POST "
-                              "application/connect+json");
-    } else {
-      decoded = Refused(415, grpc::StatusCode::INVALID_ARGUMENT,
-                        absl::StrCat("a stream takes Content-Type application/connect+json or "
-                                     "application/connect+proto, not \"",
-                                     content_type.substr(0, 64), "\""));
-    }
-  } else if (get) {
-    if (!method->no_side_effects) {
-      decoded = Refused(405, grpc::StatusCode::INVALID_ARGUMENT,
-                        "this method changes state: call it with POST");
-    } else {
-      absl::StatusOr<GetFormRequest> form = ParseGetForm(query);
-      if (!form.ok()) {
-        decoded =
-            Refused(400, grpc::StatusCode::INVALID_ARGUMENT, std::string(form.status().message()));
-      } else {
-        codec = form->codec;
-        decoded = DecodeBody(*shared->methods, *method, codec, form->message);
-      }
-    }
-  } else if (post) {
-    const std::optional<Codec> unary = UnaryCodecOf(content_type);
-    if (!unary.has_value()) {
-      decoded = Refused(415, grpc::StatusCode::INVALID_ARGUMENT,
-                        absl::StrCat("Content-Type must be application/json or application/proto, "
-                                     "not \"",
-                                     content_type.substr(0, 64), "\""));
-    } else {
-      codec = *unary;
-      decoded = DecodeBody(*shared->methods, *method, codec, body);
-    }
-  } else {
-    decoded = Refused(405, grpc::StatusCode::INVALID_ARGUMENT,
-                      absl::StrCat(View(req->method).substr(0, 16), " is not served: use POST",
-                                   method->no_side_effects ? " or GET" : ""));
-  }
-  if (decoded.http_status == 0) {
-    const std::string connect_version = Header(req, "connect-protocol-version");
-    if (!connect_version.empty() && connect_version != "1") {
-      decoded =
-          Refused(400, grpc::StatusCode::INVALID_ARGUMENT, "Connect-Protocol-Version must be 1");
-    }
-  }
+  FrontDoorRequest request;
+  request.verb = View(req->method);
+  request.query = query;
+  request.body = req->entity.base == nullptr ? "" : View(req->entity);
+  request.accept = Header(req, "accept");
+  request.content_type = Header(req, "content-type");
+  request.last_event_id = Header(req, "last-event-id");
+  request.connect_protocol_version = Header(req, "connect-protocol-version");
+  request.connect_timeout_ms = Header(req, "connect-timeout-ms");
+  const FrontDoorCall decoded =
+      DecodeRpcRequest(*shared->methods, *method, request,
+                       static_cast<size_t>(shared->options.max_body_bytes));
 
-  Call* call = new Call(loop, req, method, decoded.http_status != 0 ? Mode::kUnary : mode, codec);
+  Call* call = new Call(loop, req, method, decoded.mode, decoded.codec);
   AddForwardedMetadata(req, call->context());
-  const std::string timeout = Header(req, "connect-timeout-ms");
-  if (!timeout.empty() && decoded.http_status == 0) {
-    absl::StatusOr<absl::Duration> parsed = ParseTimeoutMs(timeout);
-    if (parsed.ok()) {
-      call->context().set_deadline(absl::ToChronoTime(absl::Now() + *parsed));
-    } else {
-      decoded =
-          Refused(400, grpc::StatusCode::INVALID_ARGUMENT, std::string(parsed.status().message()));
-    }
-  }
-  if (decoded.http_status != 0) {
-    call->SetRefusal(decoded.http_status, decoded.code, decoded.message);
+  if (decoded.refusal) {
+    call->SetRefusal(decoded.refusal->http_status, decoded.refusal->code,
+                     decoded.refusal->message);
     call->StartUnary(method->path, kUnparsable);
-  } else if (mode == Mode::kUnary) {
+    return 0;
+  }
+  if (decoded.timeout) {
+    call->context().set_deadline(absl::ToChronoTime(absl::Now() + *decoded.timeout));
+  }
+  if (decoded.mode == Mode::kUnary) {
     call->StartUnary(method->path, decoded.binary);
   } else {
     call->StartStream(method->path, decoded.binary);
