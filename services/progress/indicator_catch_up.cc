@@ -11,9 +11,14 @@ namespace iv1 = ::ecoplan::indicator::v1;
 
 IndicatorCatchUpProbe::IndicatorCatchUpProbe(iv1::IndicatorService::StubInterface* stub,
                                              std::function<uint64_t()> cursor,
-                                             IndicatorDirectory* indicators,
+                                             const IndicatorDirectory* indicators,
+                                             std::function<absl::Status()> mark_complete,
                                              absl::Duration interval)
-    : stub_(stub), cursor_(std::move(cursor)), indicators_(indicators), interval_(interval) {}
+    : stub_(stub),
+      cursor_(std::move(cursor)),
+      indicators_(indicators),
+      mark_complete_(std::move(mark_complete)),
+      interval_(interval) {}
 
 IndicatorCatchUpProbe::~IndicatorCatchUpProbe() { Stop(); }
 
@@ -48,8 +53,7 @@ bool IndicatorCatchUpProbe::ProbeOnce() {
   }
   const grpc::Status status = reader->Finish();
   if (status.error_code() != grpc::StatusCode::OUT_OF_RANGE) return false;
-  indicators_->MarkReceived();
-  return true;
+  return mark_complete_().ok();
 }
 
 void IndicatorCatchUpProbe::Loop() {

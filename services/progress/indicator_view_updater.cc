@@ -99,10 +99,18 @@ IndicatorViewUpdater::IndicatorViewUpdater(RocksDbReportStore* store,
                                            IndicatorDirectory* indicators, common::Logger log)
     : store_(store), indicators_(indicators), log_(std::move(log)) {}
 
-absl::Status IndicatorViewUpdater::LoadStoredViews(uint64_t cursor) {
+absl::Status IndicatorViewUpdater::LoadStoredViews() {
   ECOPLAN_ASSIGN_OR_RETURN(auto views, store_->LoadIndicatorViews());
   for (auto& view : views) indicators_->Put(std::move(view));
-  if (cursor > 0) indicators_->MarkReceived();
+  ECOPLAN_ASSIGN_OR_RETURN(const bool complete, store_->IndicatorViewCompleted());
+  if (complete) indicators_->MarkReceived();
+  return absl::OkStatus();
+}
+
+absl::Status IndicatorViewUpdater::MarkComplete() {
+  if (indicators_->received()) return absl::OkStatus();
+  ECOPLAN_RETURN_IF_ERROR(store_->MarkIndicatorViewCompleted());
+  indicators_->MarkReceived();
   return absl::OkStatus();
 }
 
@@ -113,7 +121,6 @@ absl::StatusOr<common::FollowEffect> IndicatorViewUpdater::Publish(
   ECOPLAN_RETURN_IF_ERROR(store_->PutIndicatorView(effect.write.batch, *facts));
   effect.on_committed = [this, facts = std::shared_ptr<const IndicatorFacts>(facts)] {
     indicators_->Put(facts);
-    indicators_->MarkReceived();
   };
   return effect;
 }
@@ -141,9 +148,7 @@ absl::StatusOr<common::FollowEffect> IndicatorViewUpdater::Handle(
     ECOPLAN_ASSIGN_OR_RETURN(IndicatorFacts f, StatusFromProto(changed, current.get()));
     return Publish(std::make_shared<IndicatorFacts>(std::move(f)), event.sequence());
   }
-  common::FollowEffect effect;
-  effect.on_committed = [this] { indicators_->MarkReceived(); };
-  return effect;
+  return common::FollowEffect();
 }
 
 }  // namespace ecoplan::progress

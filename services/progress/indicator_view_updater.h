@@ -20,20 +20,28 @@ namespace ecoplan::progress {
 //   IndicatorStatusChanged → the indicator's latest status and the facts it
 //                            rests on (value, value day, target, reason)
 //   anything else          → no effect (the cursor still moves)
-// Every event, whatever its type, marks the view as having heard from the
-// indicator service (IndicatorDirectory::MarkReceived). The new view of an
-// indicator is written in the follower's batch (with the cursor) and
-// published to `indicators` once durable. `store` and `indicators` must
+// No event marks the view complete: the first events of a catch-up are a
+// part of the indicators, and a measure whose indicators have not arrived yet
+// would pass the completion check with nothing to check. MarkComplete does,
+// once IndicatorCatchUpProbe saw the indicator service hold no event beyond
+// the view's cursor; that is recorded, so a restart starts complete. The new
+// view of an indicator is written in the follower's batch (with the cursor)
+// and published to `indicators` once durable. `store` and `indicators` must
 // outlive the updater; Handle runs on one thread at a time.
 class IndicatorViewUpdater {
  public:
   IndicatorViewUpdater(RocksDbReportStore* store, IndicatorDirectory* indicators,
                        common::Logger log);
 
-  // Publishes the views stored by earlier runs; with `cursor` > 0 (events
-  // were received before), the view counts as received. Call once before
-  // serving.
-  absl::Status LoadStoredViews(uint64_t cursor);
+  // Publishes the views stored by earlier runs; the view counts as received
+  // when an earlier run recorded it complete (MarkComplete). Call once
+  // before serving. Errors: from storage.
+  absl::Status LoadStoredViews();
+
+  // Records, synced, that the view has caught up with the indicator service
+  // once, then marks it received (completions are checked from then on).
+  // Blocking. Errors: from storage (the view stays not received).
+  absl::Status MarkComplete();
 
   // Errors (the event is delivered again later): InvalidArgument for a
   // malformed payload or indicator name; storage errors.

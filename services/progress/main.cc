@@ -112,10 +112,9 @@ int main(int argc, char** argv) {
   std::shared_ptr<grpc::Channel> indicator_channel;
   std::unique_ptr<iv1::IndicatorService::Stub> indicator_stub;
   if (check_indicators) {
-    absl::StatusOr<uint64_t> cursor = common::EventFollower::ReadCursor(base->db(), "indicator");
-    absl::Status loaded = cursor.status();
-    if (loaded.ok()) loaded = indicator_updater.LoadStoredViews(*cursor);
-    if (!loaded.ok()) return common::ExitFailure(log, "cannot load the indicator view", loaded);
+    if (absl::Status loaded = indicator_updater.LoadStoredViews(); !loaded.ok()) {
+      return common::ExitFailure(log, "cannot load the indicator view", loaded);
+    }
     indicator_channel = base->upstream()->Channel(config.indicator.address);
     indicator_stub = iv1::IndicatorService::NewStub(indicator_channel);
   } else {
@@ -156,13 +155,18 @@ int main(int argc, char** argv) {
         [&indicator_updater](const ecoplan::common::v1::Event& event) {
           return indicator_updater.Handle(event);
         });
+    indicators.SetBacklogProbe([f = indicator_follower.get()]() -> uint64_t {
+      const common::FollowerStatus s = f->status();
+      return s.connected ? s.lag_events() : 0;
+    });
     if (absl::Status started = indicator_follower->Start(); !started.ok()) {
       return common::ExitFailure(log, "cannot follow the indicator service", started);
     }
-    // An indicator service without any event sends none: this probe tells
-    // when the view is nonetheless complete.
+    // Completions are checked once the view has caught up (all the
+    // indicators, not the first of them): this probe tells when.
     catch_up = std::make_unique<progress::IndicatorCatchUpProbe>(
-        indicator_stub.get(), [f = indicator_follower.get()] { return f->cursor(); }, &indicators);
+        indicator_stub.get(), [f = indicator_follower.get()] { return f->cursor(); }, &indicators,
+        [&indicator_updater] { return indicator_updater.MarkComplete(); });
     catch_up->Start();
   }
 

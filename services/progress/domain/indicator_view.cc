@@ -60,6 +60,12 @@ bool IndicatorDirectory::received() const {
   return received_;
 }
 
+void IndicatorDirectory::SetBacklogProbe(std::function<uint64_t()> probe) {
+  backlog_probe_ = std::move(probe);
+}
+
+uint64_t IndicatorDirectory::backlog() const { return backlog_probe_ ? backlog_probe_() : 0; }
+
 void IndicatorDirectory::Put(std::shared_ptr<const IndicatorFacts> indicator) {
   absl::MutexLock lock(&mu_);
   auto next = std::make_shared<Map>(*indicators_);

@@ -9,6 +9,7 @@
 // (CheckCompletionAgainstIndicators).
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -68,13 +69,23 @@ struct IndicatorFacts {
 // for the follower). Thread-safe.
 class IndicatorDirectory {
  public:
-  // Whether the view has caught up with the indicator service: set once a
-  // WatchEvents response arrived (in this run or, with a stored cursor, an
-  // earlier one), or once the indicator service has been seen to hold no
-  // event beyond the view's cursor (IndicatorCatchUpProbe). Until then
-  // completions are not confirmed (Unavailable).
+  // Whether the view has caught up with the indicator service once: set when
+  // the indicator service was seen to hold no event beyond the view's cursor
+  // (IndicatorCatchUpProbe, in this run or an earlier one). Until then the
+  // view may hold only some of the indicators, and completions are not
+  // confirmed (Unavailable).
   void MarkReceived();
   bool received() const;
+
+  // How many indicator events the view knowingly lacks now: the follower is
+  // connected and the indicator service has told of events it has not
+  // applied yet (EventFollower's lag_events()). A view that is catching up
+  // may lack the very indicator a completion is checked against, so the
+  // check waits (Unavailable) rather than passing with nothing to check. 0
+  // while the indicator service is unreachable: the view is then checked as
+  // it stands. The probe is set once before serving (else always 0).
+  void SetBacklogProbe(std::function<uint64_t()> probe);
+  uint64_t backlog() const;
 
   // Replaces or adds one indicator.
   void Put(std::shared_ptr<const IndicatorFacts> indicator);
@@ -89,6 +100,7 @@ class IndicatorDirectory {
   using Map = std::map<std::pair<std::string, std::string>, std::shared_ptr<const IndicatorFacts>>;
   mutable absl::Mutex mu_;
   bool received_ ABSL_GUARDED_BY(mu_) = false;
+  std::function<uint64_t()> backlog_probe_;  // set before serving, read-only after
   std::shared_ptr<const Map> indicators_ ABSL_GUARDED_BY(mu_) = std::make_shared<Map>();
 };
 

@@ -305,6 +305,28 @@ TEST_F(CompletionCheckTest, UntilTheIndicatorServiceWasHeardFromConfirmationsWai
   }));
 }
 
+// A view catching up may lack the very indicator of the measure: with the
+// measure's off-track indicator not applied yet, the measure would look as if
+// it had none and be confirmed on the bureau's word.
+TEST_F(CompletionCheckTest, WhileTheViewKnowinglyLagsConfirmationsWait) {
+  uint64_t behind = 12;
+  indicators_.SetBacklogProbe([&behind] { return behind; });
+  indicators_.MarkReceived();
+  ASSERT_OK(Declare(kMeasure));
+  absl::StatusOr<Completion> c = Confirm(kMeasure, 1);
+  EXPECT_STATUS_CODE(c, absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(c.status().message()),
+              HasSubstr("the indicator data here is 12 events behind the indicator service"));
+  EXPECT_THAT(store_.events(), ElementsAre(EventType::kCompletionDeclared));
+  // Caught up: the indicator it lacked is there, and refuses.
+  indicators_.Put(Trucks(IndicatorState::kOffTrack, 26));
+  behind = 0;
+  EXPECT_STATUS_CODE(Confirm(kMeasure, 1), absl::StatusCode::kFailedPrecondition);
+  indicators_.Put(Trucks(IndicatorState::kOnTrack, 35));
+  ASSERT_OK_AND_ASSIGN(Completion confirmed, Confirm(kMeasure, 1));
+  EXPECT_THAT(confirmed.indicator_checks, ElementsAre(HasSubstr("ON_TRACK")));
+}
+
 TEST_F(CompletionCheckTest, ARetriedConfirmationAnswersWithTheFirstResult) {
   indicators_.MarkReceived();
   indicators_.Put(Trucks(IndicatorState::kOnTrack, 35));

@@ -90,6 +90,12 @@ absl::Status ApplyIndicatorCheck(const IndicatorDirectory& indicators, const std
         "indicator data not yet received from the indicator service; the completion cannot "
         "be checked against it yet: retry");
   }
+  if (const uint64_t behind = indicators.backlog(); behind > 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "the indicator data here is ", behind,
+        " events behind the indicator service (catching up); the completion cannot be checked "
+        "against it yet: retry"));
+  }
   const IndicatorCheck check = CheckIndicators(indicators.OfMeasure(plan_id, measure_id));
   if (!check.passed()) {
     if (!override_check.requested) return IndicatorCheckStatus(measure_id, check);

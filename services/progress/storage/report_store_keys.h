@@ -42,6 +42,9 @@ inline std::string ChildKey(absl::string_view plan_id, absl::string_view parent,
   return absl::StrCat(plan_id, "/", parent, "/", common::EncodeUint64(n));
 }
 
+// The indicator view caught up once (IndicatorViewUpdater::MarkComplete).
+inline constexpr absl::string_view kIndicatorViewCompleteKey = "view/indicator_complete";
+
 inline std::string RequestKey(absl::string_view request_id) {
   return common::Key("req", request_id);
 }

@@ -31,6 +31,7 @@ namespace ecoplan::progress {
 //   meta:         req/<request_id>                          → storage.RequestRecord
 //                 imp/<request_id>                          → storage.ProblemImportRecord
 //                 cursor/<name>                             → u64 BE (EventFollower)
+//                 view/indicator_complete                   → "" (IndicatorViewUpdater)
 //   events:       <seq: u64 BE>                             → common.v1.Event (RocksDb)
 // Every CommitAsync is one RocksDb::CommitAsync: entity, revision, request
 // record and event in one synced WriteBatch, grouped by the committer with
@@ -103,6 +104,10 @@ class RocksDbReportStore final : public ReportStore, public SupervisionStore, pu
   absl::StatusOr<std::vector<std::shared_ptr<IndicatorFacts>>> LoadIndicatorViews();
   // Adds the write of `indicator`'s view to `batch`.
   absl::Status PutIndicatorView(rocksdb::WriteBatch& batch, const IndicatorFacts& indicator);
+  // Whether the indicator view was recorded complete (caught up once with the
+  // indicator service), and recording it (synced, blocking). Errors: from RocksDB.
+  absl::StatusOr<bool> IndicatorViewCompleted();
+  absl::Status MarkIndicatorViewCompleted();
 
   // Builds the write of `change` (exposed for tests). Errors: Internal.
   absl::StatusOr<common::WriteRequest> BuildWrite(const Change& change);

@@ -69,9 +69,12 @@ std::shared_ptr<PlanInfo> PlanFromRecord(const storage::PlanViewRecord& record) 
 
 }  // namespace
 
+using report_keys::kIndicatorViewCompleteKey;
 using report_keys::kIndicatorViews;
+using report_keys::kMeta;
 using report_keys::kPlanViews;
 using report_keys::Put;
+using report_keys::PutBytes;
 
 absl::StatusOr<std::vector<std::shared_ptr<PlanInfo>>> RocksDbReportStore::LoadPlanViews() {
   std::vector<std::shared_ptr<PlanInfo>> out;
@@ -156,6 +159,19 @@ RocksDbReportStore::LoadIndicatorViews() {
         return absl::OkStatus();
       }));
   return out;
+}
+
+absl::StatusOr<bool> RocksDbReportStore::IndicatorViewCompleted() {
+  absl::StatusOr<std::string> marker = db_->Get(kMeta, kIndicatorViewCompleteKey);
+  if (absl::IsNotFound(marker.status())) return false;
+  ECOPLAN_RETURN_IF_ERROR(marker.status());
+  return true;
+}
+
+absl::Status RocksDbReportStore::MarkIndicatorViewCompleted() {
+  common::WriteRequest write;
+  ECOPLAN_RETURN_IF_ERROR(PutBytes(write.batch, db_->Cf(kMeta), kIndicatorViewCompleteKey, ""));
+  return db_->Commit(std::move(write)).status();
 }
 
 absl::Status RocksDbReportStore::PutIndicatorView(rocksdb::WriteBatch& batch,
