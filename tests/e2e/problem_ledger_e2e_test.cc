@@ -443,23 +443,26 @@ TEST_F(ProblemLedgerE2eTest, AWorkbookLedgerIsImportedAndTheOwnersAreToldOfOpeni
     EXPECT_TRUE(notify->ListNotifications(Ctx(Role::kAdministrator).get(), r, &out).ok());
     return std::vector<nv1::Notification>(out.notifications().begin(), out.notifications().end());
   };
-  std::vector<nv1::Notification> opened;
-  ASSERT_TRUE(Eventually([&] {
-    opened = inbox(towns_[0], nv1::NOTIFICATION_KIND_PROBLEM_ITEM_OPENED);
-    return !opened.empty();
-  })) << cluster_.Log("notification");
+  // The inbox once it holds a notification of `kind` (each imported item is
+  // its own event: one town's notice may be written a moment after another's).
+  auto await_inbox = [&](const std::string& organization, nv1::NotificationKind kind) {
+    std::vector<nv1::Notification> got;
+    EXPECT_TRUE(Eventually([&] {
+      got = inbox(organization, kind);
+      return !got.empty();
+    })) << organization << "\n"
+        << cluster_.Log("notification");
+    return got;
+  };
+  const std::vector<nv1::Notification> opened =
+      await_inbox(towns_[0], nv1::NOTIFICATION_KIND_PROBLEM_ITEM_OPENED);
   ASSERT_EQ(opened.size(), 1u);
   EXPECT_EQ(opened[0].resource(), imported.items(0).name());
   EXPECT_NE(opened[0].title().find("PWK-101"), std::string::npos) << opened[0].title();
   EXPECT_NE(opened[0].title().find(Day(due)), std::string::npos) << opened[0].title();
   EXPECT_NE(opened[0].body().find("桩号K5+100"), std::string::npos) << opened[0].body();
-  // Each imported item is its own event, so the second town's notice may
-  // be written a moment after the first's.
-  std::vector<nv1::Notification> second;
-  ASSERT_TRUE(Eventually([&] {
-    second = inbox(towns_[1], nv1::NOTIFICATION_KIND_PROBLEM_ITEM_OPENED);
-    return !second.empty();
-  })) << cluster_.Log("notification");
+  const std::vector<nv1::Notification> second =
+      await_inbox(towns_[1], nv1::NOTIFICATION_KIND_PROBLEM_ITEM_OPENED);
   ASSERT_EQ(second.size(), 1u);
   EXPECT_EQ(second[0].resource(), imported.items(1).name());
 
@@ -476,13 +479,8 @@ TEST_F(ProblemLedgerE2eTest, AWorkbookLedgerIsImportedAndTheOwnersAreToldOfOpeni
   ASSERT_TRUE(Step(name, pv1::PROBLEM_TRANSITION_CLOSE, Role::kSupervisor, "", &item, "销号").ok());
   ASSERT_FALSE(leads_.empty());
   for (const std::string& told : std::vector<std::string>{towns_[0], leads_[0]}) {
-    std::vector<nv1::Notification> closed;
-    ASSERT_TRUE(Eventually([&] {
-      closed = inbox(told, nv1::NOTIFICATION_KIND_PROBLEM_ITEM_CLOSED);
-      return !closed.empty();
-    })) << told
-        << "\n"
-        << cluster_.Log("notification");
+    const std::vector<nv1::Notification> closed =
+        await_inbox(told, nv1::NOTIFICATION_KIND_PROBLEM_ITEM_CLOSED);
     ASSERT_EQ(closed.size(), 1u) << told;
     EXPECT_EQ(closed[0].resource(), name);
     EXPECT_EQ(closed[0].severity(), nv1::SEVERITY_INFO);
