@@ -66,7 +66,8 @@ void ExpectRefused(const FrontDoorCall& call, int http_status, grpc::StatusCode 
 }
 
 TEST_F(FrontDoorRequestTest, APostOfJsonOrProtoIsAUnaryCallOfItsMessage) {
-  FrontDoorCall call = Decode("Lookup", Post("application/json", R"({"name":"区交通局","bigNumber":"9007199254740993"})"));
+  FrontDoorCall call = Decode(
+      "Lookup", Post("application/json", R"({"name":"区交通局","bigNumber":"9007199254740993"})"));
   ASSERT_FALSE(call.refusal.has_value()) << call.refusal->message;
   EXPECT_EQ(call.mode, FrontDoorMode::kUnary);
   EXPECT_EQ(call.codec, Codec::kJson);
@@ -112,8 +113,8 @@ TEST_F(FrontDoorRequestTest, WrongVerbsContentTypesAndBodiesAreRefusedNamingTheP
                 "PUT is not served: use POST");
   EXPECT_TRUE(absl::EndsWith(Decode("Lookup", put).refusal->message, "use POST or GET"));
 
-  ExpectRefused(Decode("Lookup", Post("text/plain", "{}")), 415,
-                grpc::StatusCode::INVALID_ARGUMENT, "not \"text/plain\"");
+  ExpectRefused(Decode("Lookup", Post("text/plain", "{}")), 415, grpc::StatusCode::INVALID_ARGUMENT,
+                "not \"text/plain\"");
   ExpectRefused(Decode("Lookup", Post("application/json", R"({"name": 3})")), 400,
                 grpc::StatusCode::INVALID_ARGUMENT, "");
   ExpectRefused(Decode("Lookup", Post("application/json", R"({"nickname":"x"})")), 400,
@@ -176,8 +177,8 @@ TEST_F(FrontDoorRequestTest, AStreamIsFollowedAsServerSentEventsResumingAfterThe
 TEST_F(FrontDoorRequestTest, AStreamPostedInAConnectEnvelopeIsAConnectStream) {
   tv1::FollowRequest follow;
   follow.set_count(2);
-  FrontDoorCall call = Decode(
-      "Follow", Post("application/connect+proto", Envelope(0, follow.SerializeAsString())));
+  FrontDoorCall call =
+      Decode("Follow", Post("application/connect+proto", Envelope(0, follow.SerializeAsString())));
   ASSERT_FALSE(call.refusal.has_value()) << call.refusal->message;
   EXPECT_EQ(call.mode, FrontDoorMode::kConnectStream);
   EXPECT_EQ(call.codec, Codec::kProto);
@@ -190,8 +191,8 @@ TEST_F(FrontDoorRequestTest, AStreamPostedInAConnectEnvelopeIsAConnectStream) {
   ASSERT_TRUE(follow.ParseFromString(call.binary));
   EXPECT_EQ(follow.count(), 2u);
 
-  ExpectRefused(Decode("Follow", Post("application/connect+json", std::string("\x00\x00\x00", 3))), 400,
-                grpc::StatusCode::INVALID_ARGUMENT, "");
+  ExpectRefused(Decode("Follow", Post("application/connect+json", std::string("\x00\x00\x00", 3))),
+                400, grpc::StatusCode::INVALID_ARGUMENT, "");
   ExpectRefused(Decode("Follow", Post("application/json", "{}")), 415,
                 grpc::StatusCode::INVALID_ARGUMENT,
                 "a stream takes Content-Type application/connect+json or "

@@ -963,15 +963,13 @@ int OnRequest(h2o_handler_t* self, h2o_req_t* req) {
   request.last_event_id = Header(req, "last-event-id");
   request.connect_protocol_version = Header(req, "connect-protocol-version");
   request.connect_timeout_ms = Header(req, "connect-timeout-ms");
-  const FrontDoorCall decoded =
-      DecodeRpcRequest(*shared->methods, *method, request,
-                       static_cast<size_t>(shared->options.max_body_bytes));
+  const FrontDoorCall decoded = DecodeRpcRequest(
+      *shared->methods, *method, request, static_cast<size_t>(shared->options.max_body_bytes));
 
   Call* call = new Call(loop, req, method, decoded.mode, decoded.codec);
   AddForwardedMetadata(req, call->context());
   if (decoded.refusal) {
-    call->SetRefusal(decoded.refusal->http_status, decoded.refusal->code,
-                     decoded.refusal->message);
+    call->SetRefusal(decoded.refusal->http_status, decoded.refusal->code, decoded.refusal->message);
     call->StartUnary(method->path, kUnparsable);
     return 0;
   }

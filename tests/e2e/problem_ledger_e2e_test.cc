@@ -450,7 +450,8 @@ TEST_F(ProblemLedgerE2eTest, AWorkbookLedgerIsImportedAndTheOwnersAreToldOfOpeni
     EXPECT_TRUE(Eventually([&] {
       got = inbox(organization, kind);
       return !got.empty();
-    })) << organization << "\n"
+    })) << organization
+        << "\n"
         << cluster_.Log("notification");
     return got;
   };
