@@ -205,10 +205,16 @@ class CompletionCheckE2eTest : public ::testing::Test {
                                   const std::function<bool(const grpc::Status&)>& settled,
                                   pv1::ConfirmCompletionResponse* out) {
     grpc::Status s;
-    Eventually([&] {
+    std::vector<std::string> seen;  // every answer until settled, for the failure message
+    const bool done = Eventually([&] {
       s = Confirm(completion, false, "", out);
+      const std::string answer = absl::StrCat(s.error_code(), " ", s.error_message());
+      if (seen.empty() || seen.back() != answer) seen.push_back(answer);
       return settled(s);
     });
+    EXPECT_TRUE(done) << "answers, in order:\n"
+                      << absl::StrJoin(seen, "\n") << "\n"
+                      << Log("progress");
     return s;
   }
 
