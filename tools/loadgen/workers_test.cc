@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/testing/local_grpc_server.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 
 namespace ecoplan::loadgen {
@@ -116,17 +117,8 @@ class RecordingProgress final : public pv1::ProgressService::CallbackService {
 class SubmitReportBytesCallerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(&service_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    channel_ =
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
-  }
-  void TearDown() override {
-    if (server_ != nullptr) server_->Shutdown();
+    ASSERT_TRUE(server_.ok());
+    channel_ = server_.Channel();
   }
 
   // One call through `caller`, waited for.
@@ -138,7 +130,7 @@ class SubmitReportBytesCallerTest : public ::testing::Test {
   }
 
   RecordingProgress service_;
-  std::unique_ptr<grpc::Server> server_;
+  common::LocalGrpcServer server_{{&service_}};
   std::shared_ptr<grpc::Channel> channel_;
 };
 
