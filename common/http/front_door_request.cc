@@ -17,6 +17,25 @@ FrontDoorCall Refused(int http_status, grpc::StatusCode code, std::string messag
   return call;
 }
 
+// `body` as a binary message of the method's input type in `codec` (JSON
+// "" reads as {}), or the refusal naming what does not parse.
+FrontDoorCall DecodeBody(const ServiceMethods& methods, const HttpMethod& method, Codec codec,
+                         absl::string_view body) {
+  FrontDoorCall call;
+  call.codec = codec;
+  if (codec == Codec::kProto) {
+    call.binary = std::string(body);
+    return call;
+  }
+  absl::StatusOr<std::string> binary =
+      methods.JsonToBinary(method.descriptor->input_type(), body.empty() ? "{}" : body);
+  if (!binary.ok()) {
+    return Refused(400, grpc::StatusCode::INVALID_ARGUMENT, std::string(binary.status().message()));
+  }
+  call.binary = *std::move(binary);
+  return call;
+}
+
 // A server stream followed as Server-Sent Events: the request from
 // ?message=<JSON> (as in Connect's GET form), resumed after Last-Event-ID.
 FrontDoorCall DecodeSse(const ServiceMethods& methods, const HttpMethod& method,
@@ -115,23 +134,6 @@ FrontDoorRefusal BodyTooLarge(size_t size, size_t max_body_bytes) {
   return FrontDoorRefusal{413, grpc::StatusCode::RESOURCE_EXHAUSTED,
                           absl::StrCat("the request body is ", size, " bytes; at most ",
                                        max_body_bytes, " are accepted")};
-}
-
-FrontDoorCall DecodeBody(const ServiceMethods& methods, const HttpMethod& method, Codec codec,
-                         absl::string_view body) {
-  FrontDoorCall call;
-  call.codec = codec;
-  if (codec == Codec::kProto) {
-    call.binary = std::string(body);
-    return call;
-  }
-  absl::StatusOr<std::string> binary =
-      methods.JsonToBinary(method.descriptor->input_type(), body.empty() ? "{}" : body);
-  if (!binary.ok()) {
-    return Refused(400, grpc::StatusCode::INVALID_ARGUMENT, std::string(binary.status().message()));
-  }
-  call.binary = *std::move(binary);
-  return call;
 }
 
 FrontDoorCall DecodeRpcRequest(const ServiceMethods& methods, const HttpMethod& method,

@@ -70,11 +70,6 @@ struct FrontDoorCall {
 FrontDoorCall DecodeRpcRequest(const ServiceMethods& methods, const HttpMethod& method,
                                const FrontDoorRequest& request, size_t max_body_bytes);
 
-// `body` as a binary message of the method's input type in `codec` (JSON
-// "" reads as {}), or the refusal naming what does not parse.
-FrontDoorCall DecodeBody(const ServiceMethods& methods, const HttpMethod& method, Codec codec,
-                         absl::string_view body);
-
 // The refusal of a body of `size` bytes over `max_body_bytes` (413).
 FrontDoorRefusal BodyTooLarge(size_t size, size_t max_body_bytes);
 
