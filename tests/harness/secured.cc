@@ -6,6 +6,7 @@
 #include <fstream>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/auth/authorization.h"
@@ -256,6 +257,24 @@ std::vector<std::string> WalkPolicy(
     if (policy.rules.count(method) == 0) wrong.push_back(absl::StrCat("no rule for ", method));
   }
   return wrong;
+}
+
+bool HoldsJwt(absl::string_view text) {
+  const auto base64url = [](char c) { return absl::ascii_isalnum(c) || c == '-' || c == '_'; };
+  // The end of a run of base64url characters starting at `from`.
+  const auto run_end = [&](size_t from) {
+    while (from < text.size() && base64url(text[from])) ++from;
+    return from;
+  };
+  for (size_t at = text.find("eyJ"); at != absl::string_view::npos; at = text.find("eyJ", at + 1)) {
+    const size_t header_end = run_end(at);
+    if (header_end >= text.size() || text[header_end] != '.') continue;
+    const size_t payload = header_end + 1;
+    if (text.substr(payload, 3) != "eyJ") continue;
+    const size_t payload_end = run_end(payload);
+    if (payload_end < text.size() && text[payload_end] == '.') return true;
+  }
+  return false;
 }
 
 std::vector<std::string> WalkBadTokens(std::map<std::string, PolicyCall>& calls,

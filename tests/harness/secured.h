@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/auth/authorization.h"
 #include "common/auth/principal.h"
 #include "common/auth/token_minter.h"
@@ -136,5 +137,10 @@ std::vector<std::string> WalkPolicy(
 // UNAUTHENTICATED.
 std::vector<std::string> WalkBadTokens(std::map<std::string, PolicyCall>& calls,
                                        const std::map<std::string, std::string>& bad_tokens);
+
+// Whether `text` (e.g. a server's log) holds a JWT: a base64url JSON header
+// and payload ("eyJ…" "." "eyJ…" "."). Not merely "eyJ", which a random key
+// id or name in the log may contain by chance.
+bool HoldsJwt(absl::string_view text);
 
 }  // namespace ecoplan::testing
