@@ -33,6 +33,7 @@ targets=(
   "services/progress/domain/problem_xlsx_fuzzer:services/progress/domain/testdata/problem_xlsx_corpus"
   "common/docx/docx_reader_fuzzer:common/docx/testdata/docx_reader_corpus"
   "common/http/proto_json_fuzzer:common/http/testdata/proto_json_corpus"
+  "common/http/http_rule_router_fuzzer:common/http/testdata/http_rule_router_corpus"
 )
 names=()
 for t in "${targets[@]}"; do names+=("$(basename "${t%%:*}")"); done

@@ -266,6 +266,8 @@ bool ParseTimestamp(absl::string_view text, int64_t* seconds, int32_t* nanos) {
       text[16] != ':') {
     return false;
   }
+  // absl::ParseTime takes a leap second (:60) as the next minute; protobuf refuses it.
+  if (text[17] > '5') return false;
   size_t i = 19;
   int32_t fraction = 0;
   if (text[i] == '.') {
@@ -478,9 +480,11 @@ class Parser {
     if (wide && reader_.Peek() == '"') {
       if (!reader_.String(&scratch_)) return LeaveToProtobuf();
       token = scratch_;
-      JsonReader digits(token);  // the same grammar inside the quotes
+      // The same grammar inside the quotes, and nothing else: protobuf refuses
+      // "1 " and " 1", which SimpleAtoi would take.
+      JsonReader digits(token);
       absl::string_view inner;
-      if (!digits.Number(&inner) || !digits.AtEnd()) return LeaveToProtobuf();
+      if (!digits.Number(&inner) || inner.size() != token.size()) return LeaveToProtobuf();
     } else if (!reader_.Number(&token)) {
       return LeaveToProtobuf();
     }

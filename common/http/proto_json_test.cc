@@ -495,6 +495,46 @@ TEST(ProtoJsonTest, TheFastPathTakesTheUsualAndLeavesTheRestToProtobuf) {
   }
 }
 
+// A leap second (found by proto_json_fuzzer): absl::ParseTime would read
+// ":60" as the next minute, protobuf refuses it; so does every field out of
+// its range.
+TEST(ProtoJsonTest, ATimestampProtobufRefusesIsLeftToIt) {
+  const pb::Descriptor* type = common::v1::Event::descriptor();
+  int fast = 0;
+  for (const char* time :
+       {"2026-04-01T00:00:60.2Z", "2026-04-01T00:00:60Z", "2026-04-31T00:00:00Z",
+        "2026-02-29T00:00:00Z", "2026-04-01T24:00:00Z", "2026-04-01T00:60:00Z",
+        "2026-13-01T00:00:00Z", "2026-04-01T00:00:00+24:00", "2026-04-01T00:00:00+08:60"}) {
+    const std::string json = absl::StrCat(R"({"commitTime":")", time, R"("})");
+    std::string wire;
+    EXPECT_TRUE(absl::IsUnimplemented(JsonToWireFastPath(type, json, &wire))) << json;
+    ExpectReadsAsProtobufReadsIt(type, json, &fast);
+  }
+  EXPECT_EQ(fast, 0);
+  for (const char* time : {"2026-04-01T00:00:59.999999999Z", "2028-02-29T23:59:59+08:00"}) {
+    ExpectReadsAsProtobufReadsIt(type, absl::StrCat(R"({"commitTime":")", time, R"("})"), &fast);
+  }
+  EXPECT_EQ(fast, 2);
+}
+
+// A 64-bit integer in quotes is digits and nothing else; space around them
+// inside the quotes (found by proto_json_fuzzer) goes to protobuf, which
+// refuses it.
+TEST(ProtoJsonTest, AQuotedIntegerWithSpaceInsideIsLeftToProtobuf) {
+  const pb::Descriptor* type = common::v1::Event::descriptor();
+  int fast = 0;
+  for (const char* json : {R"({"sequence":"1 "})", R"({"sequence":" 1"})", R"({"sequence":"1\n"})",
+                           R"({"sequence":"1 ","type":":05Z"})"}) {
+    std::string wire;
+    EXPECT_TRUE(absl::IsUnimplemented(JsonToWireFastPath(type, json, &wire))) << json;
+    ExpectReadsAsProtobufReadsIt(type, json, &fast);
+  }
+  EXPECT_EQ(fast, 0);
+  ExpectReadsAsProtobufReadsIt(type, R"({"sequence":"18446744073709551615"})", &fast);
+  ExpectReadsAsProtobufReadsIt(type, R"({"sequence":"17"})", &fast);
+  EXPECT_EQ(fast, 2);
+}
+
 TEST(ProtoJsonTest, TimestampsAndDurationsInTheirJsonForms) {
   ServiceMessageTypes();
   int fast = 0;
