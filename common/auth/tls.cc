@@ -11,20 +11,11 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "common/auth/c_deleters.h"
 #include "common/status/status_macros.h"
 
 namespace ecoplan::common {
 namespace {
-
-struct BioDeleter {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct X509Deleter {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
 
 std::unique_ptr<BIO, BioDeleter> MemBio(absl::string_view pem) {
   return std::unique_ptr<BIO, BioDeleter>(

@@ -6,17 +6,11 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "common/auth/c_deleters.h"
 #include "common/status/status_macros.h"
 
 namespace ecoplan::common {
 namespace {
-
-struct JwtDeleter {
-  void operator()(jwt_t* jwt) const { jwt_free(jwt); }
-};
-struct FreeDeleter {
-  void operator()(char* p) const { std::free(p); }
-};
 
 absl::StatusOr<std::unique_ptr<jwt_t, JwtDeleter>> NewJwt() {
   jwt_t* raw = nullptr;

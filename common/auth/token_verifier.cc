@@ -19,6 +19,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/auth/c_deleters.h"
 #include "common/status/status_macros.h"
 
 namespace ecoplan::common {
@@ -70,19 +71,6 @@ std::optional<int64_t> NumericDate(const Json& value) {
   }
   return std::nullopt;
 }
-
-struct JwtDeleter {
-  void operator()(jwt_t* jwt) const { jwt_free(jwt); }
-};
-struct FreeDeleter {
-  void operator()(char* p) const { std::free(p); }
-};
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-struct BioDeleter {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
 
 // The compact serialization's shape: three non-empty base64url segments.
 absl::StatusOr<std::vector<absl::string_view>> SplitCompact(absl::string_view token,

@@ -7,34 +7,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/calendar/code_points.h"
 #include "common/calendar/deadline.h"
 
 namespace ecoplan::common {
 namespace {
 
-// The text as code points, with the byte offset of each (for FindDatesInText's
-// byte offsets) and back.
-struct Decoded {
-  std::u32string cps;
-  std::vector<size_t> byte_offsets;  // of each code point; one more entry: the text's size
-};
-
-Decoded Decode(absl::string_view text) {
-  Decoded out;
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const int32_t length = static_cast<int32_t>(text.size());
-  int32_t i = 0;
-  while (i < length) {
-    out.byte_offsets.push_back(static_cast<size_t>(i));
-    UChar32 c;
-    U8_NEXT(s, i, length, c);
-    out.cps.push_back(c < 0 ? U'\uFFFD' : static_cast<char32_t>(c));
-  }
-  out.byte_offsets.push_back(text.size());
-  return out;
-}
-
-int CharOffset(const Decoded& d, size_t byte_offset) {
+int CharOffset(const CodePoints& d, size_t byte_offset) {
   auto it = std::lower_bound(d.byte_offsets.begin(), d.byte_offsets.end(), byte_offset);
   return static_cast<int>(it - d.byte_offsets.begin());
 }
@@ -154,7 +133,8 @@ Checkpoint Recurring(Recurrence recurrence, const CheckpointContext& context) {
 }
 
 // The checkpoints and unparsed phrases found by the keyword and rounds rules.
-void ScanKeywords(const Decoded& d, const CheckpointContext& context, CheckpointExtraction* out) {
+void ScanKeywords(const CodePoints& d, const CheckpointContext& context,
+                  CheckpointExtraction* out) {
   const std::u32string& s = d.cps;
   for (size_t i = 0; i < s.size();) {
     const Keyword* found = nullptr;
@@ -223,7 +203,7 @@ void ScanKeywords(const Decoded& d, const CheckpointContext& context, Checkpoint
 
 CheckpointExtraction ExtractCheckpoints(absl::string_view text, const CheckpointContext& context) {
   CheckpointExtraction out;
-  const Decoded d = Decode(text);
+  const CodePoints d = DecodeCodePoints(text);
   for (const TextDate& date : FindDatesInText(text, context.year)) {
     Checkpoint c;
     c.phrase = date.phrase;

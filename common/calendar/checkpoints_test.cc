@@ -11,7 +11,7 @@ using absl::CivilDay;
 
 // The seed plan: year 2026, issued 2026-03-31; most measures are due 年底前.
 CheckpointContext YearEnd() { return {2026, CivilDay(2026, 12, 31), CivilDay(2026, 3, 31)}; }
-CheckpointContext Ongoing() { return {2026, std::nullopt, CivilDay(2026, 3, 31)}; }
+CheckpointContext OngoingContext() { return {2026, std::nullopt, CivilDay(2026, 3, 31)}; }
 
 TEST(CheckpointsTest, QuarterlyObligationsAreDueAtEachQuarterEndAfterTheIssueDate) {
   // a1-t25-m1
@@ -49,7 +49,7 @@ TEST(CheckpointsTest, DatesInTheTextAreCheckpointsUnlessTheyRepeatTheDeadline) {
 
 TEST(CheckpointsTest, WindowsButNotTheWholeYear) {
   const CheckpointExtraction found = ExtractCheckpoints(
-      "以3-5月为重点开展扬尘专项治理百日攻坚行动，全年持续加强施工扬尘治理。", Ongoing());
+      "以3-5月为重点开展扬尘专项治理百日攻坚行动，全年持续加强施工扬尘治理。", OngoingContext());
   ASSERT_EQ(found.checkpoints.size(), 1u);
   EXPECT_EQ(found.checkpoints[0].kind, CheckpointKind::kWindow);
   EXPECT_EQ(found.checkpoints[0].window_start, CivilDay(2026, 3, 1));
@@ -58,7 +58,7 @@ TEST(CheckpointsTest, WindowsButNotTheWholeYear) {
 
 TEST(CheckpointsTest, FloodSeasonAndRoundsInChineseNumerals) {
   const CheckpointExtraction before = ExtractCheckpoints(
-      "持续开展“清管行动”。汛期前对雨水管涵、雨污合流管涵等进行全面清掏。", Ongoing());
+      "持续开展“清管行动”。汛期前对雨水管涵、雨污合流管涵等进行全面清掏。", OngoingContext());
   ASSERT_EQ(before.checkpoints.size(), 1u);
   EXPECT_EQ(before.checkpoints[0].phrase, "汛期前");
   EXPECT_EQ(before.checkpoints[0].kind, CheckpointKind::kDue);
@@ -72,7 +72,7 @@ TEST(CheckpointsTest, FloodSeasonAndRoundsInChineseNumerals) {
   EXPECT_EQ(during.checkpoints[0].due, CivilDay(2026, 9, 15));
 
   const CheckpointExtraction rounds =
-      ExtractCheckpoints("年度开展两轮次生态环境监测技术服务机构专项检查。", Ongoing());
+      ExtractCheckpoints("年度开展两轮次生态环境监测技术服务机构专项检查。", OngoingContext());
   ASSERT_EQ(rounds.checkpoints.size(), 1u);
   EXPECT_EQ(rounds.checkpoints[0].phrase, "两轮次");
   EXPECT_EQ(rounds.checkpoints[0].rounds, 2);

@@ -1,36 +1,14 @@
 #include "common/calendar/deadline.h"
 
-#include <unicode/utf8.h>
-
 #include <array>
 #include <cstdint>
 
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
+#include "common/calendar/code_points.h"
 
 namespace ecoplan::common {
 namespace {
-
-// The phrase as code points with the byte offset of each, so that matches
-// found on code points can be reported as byte ranges of the original.
-struct CodePoints {
-  std::u32string cps;
-  std::vector<size_t> offsets;  // offsets[i] = byte offset of cps[i]; back() = size
-};
-
-CodePoints Decode(absl::string_view text) {
-  CodePoints out;
-  int32_t i = 0;
-  const int32_t n = static_cast<int32_t>(text.size());
-  while (i < n) {
-    out.offsets.push_back(static_cast<size_t>(i));
-    UChar32 c;
-    U8_NEXT(reinterpret_cast<const uint8_t*>(text.data()), i, n, c);
-    out.cps.push_back(c < 0 ? U'\uFFFD' : static_cast<char32_t>(c));
-  }
-  out.offsets.push_back(text.size());
-  return out;
-}
 
 bool IsSpace(char32_t c) { return c == U' ' || c == U'\t' || c == U'\u3000' || c == U'\u00A0'; }
 
@@ -269,7 +247,7 @@ absl::CivilDay LastDayOfMonth(int year, int month) {
 }
 
 ResolvedDeadline ResolveDeadline(absl::string_view text, int year) {
-  CodePoints cp = Decode(text);
+  CodePoints cp = DecodeCodePoints(text);
   std::u32string_view s = TrimCodePoints(cp.cps);
   // "年底前完成" says the same as "年底前".
   if (s.size() > 2 && s.substr(s.size() - 2) == U"完成")
@@ -278,7 +256,7 @@ ResolvedDeadline ResolveDeadline(absl::string_view text, int year) {
 }
 
 std::vector<TextDate> FindDatesInText(absl::string_view text, int year) {
-  CodePoints cp = Decode(text);
+  CodePoints cp = DecodeCodePoints(text);
   const std::u32string& s = cp.cps;
   std::vector<TextDate> found;
   constexpr size_t kMaxPhrase = 16;
@@ -316,8 +294,9 @@ std::vector<TextDate> FindDatesInText(absl::string_view text, int year) {
       continue;
     }
     TextDate d;
-    d.offset = cp.offsets[i];
-    d.phrase = std::string(text.substr(cp.offsets[i], cp.offsets[best_end] - cp.offsets[i]));
+    d.offset = cp.byte_offsets[i];
+    d.phrase = std::string(
+        text.substr(cp.byte_offsets[i], cp.byte_offsets[best_end] - cp.byte_offsets[i]));
     d.value = best;
     found.push_back(std::move(d));
     i = best_end;

@@ -117,7 +117,7 @@ TEST(GrpcCodeNameTest, NamesEveryCode) {
   EXPECT_EQ(GrpcCodeName(99), "CODE_99");
 }
 
-class EchoService final : public tv1::EchoTestService::CallbackService {
+class CodeEchoService final : public tv1::EchoTestService::CallbackService {
   grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
                                  const tv1::EchoRequest* request,
                                  tv1::EchoResponse* response) override {
@@ -130,7 +130,7 @@ class EchoService final : public tv1::EchoTestService::CallbackService {
 };
 
 TEST(MetricsInterceptorTest, CountsCallsByMethodAndCodeAndServesThemOverHttp) {
-  EchoService echo;
+  CodeEchoService echo;
   MetricsRegistry registry;
   ServerOptions options;
   options.host = "127.0.0.1";
@@ -185,7 +185,7 @@ TEST(MetricsInterceptorTest, CountsCallsByMethodAndCodeAndServesThemOverHttp) {
 }
 
 TEST(MetricsInterceptorTest, CountsMethodsTheServerDoesNotServeUnderOneUnknownSeries) {
-  EchoService echo;
+  CodeEchoService echo;
   MetricsRegistry registry;
   ServerOptions options;
   options.host = "127.0.0.1";

@@ -16,17 +16,12 @@
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
+#include "services/notification/testing/upstream_testing.h"
 
 namespace ecoplan::notification {
 namespace {
 
 namespace pv1 = ::ecoplan::progress::v1;
-
-void SetDate(common::v1::Date* d, int y, int m, int day) {
-  d->set_year(y);
-  d->set_month(m);
-  d->set_day(day);
-}
 
 TEST(UpstreamFollowersTest, CalendarChangedCarriesSummariesAndTheirRule) {
   pv1::CalendarChanged payload;
@@ -194,11 +189,6 @@ class FakeProgress final : public pv1::ProgressService::Service {
   std::map<std::string, pv1::HolidayCalendar> calendars_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> requested_ ABSL_GUARDED_BY(mu_);
   std::atomic<int> streams_{0};
-};
-
-class AllowAnyUrl final : public UrlChecker {
- public:
-  absl::Status CheckUrl(const std::string&) const override { return absl::OkStatus(); }
 };
 
 // A notification store and Notifier on RocksDB, following FakeProgress.

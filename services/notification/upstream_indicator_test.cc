@@ -19,6 +19,7 @@
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
+#include "services/notification/testing/upstream_testing.h"
 #include "services/notification/upstream_followers.h"
 
 namespace ecoplan::notification {
@@ -27,12 +28,6 @@ namespace {
 namespace iv1 = ::ecoplan::indicator::v1;
 
 constexpr char kSource[] = "ecoplan.indicator.v1.IndicatorService";
-
-void SetDate(common::v1::Date* d, int y, int m, int day) {
-  d->set_year(y);
-  d->set_month(m);
-  d->set_day(day);
-}
 
 common::v1::Event Sequenced(common::v1::Event event, uint64_t sequence) {
   event.set_source(kSource);
@@ -208,11 +203,6 @@ class FakeIndicator final : public iv1::IndicatorService::Service {
 
  private:
   const std::vector<common::v1::Event> events_;
-};
-
-class AllowAnyUrl final : public UrlChecker {
- public:
-  absl::Status CheckUrl(const std::string&) const override { return absl::OkStatus(); }
 };
 
 class IndicatorFollowerTest : public ::testing::Test {

@@ -8,6 +8,7 @@
 
 #include "common/events/event_log.h"
 #include "common/mapping/proto_values.h"
+#include "services/notification/testing/upstream_testing.h"
 #include "services/notification/upstream_followers.h"
 
 namespace ecoplan::notification {
@@ -15,12 +16,6 @@ namespace {
 
 namespace pv1 = ::ecoplan::progress::v1;
 namespace rv1 = ::ecoplan::registry::v1;
-
-void SetDate(common::v1::Date* d, int y, int m, int day) {
-  d->set_year(y);
-  d->set_month(m);
-  d->set_day(day);
-}
 
 pv1::SupervisionOrder SampleOrder() {
   pv1::SupervisionOrder o;

@@ -7,25 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "common/mapping/proto_values.h"
 #include "common/status/status_macros.h"
+#include "services/progress/mapping_internal.h"
 #include "services/progress/proto_mapping.h"
 
 namespace ecoplan::progress {
-namespace {
-
-void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
-  if (t != absl::InfinitePast()) *out = common::TimeToProto(t);
-}
-
-absl::Time GetTime(bool has, const google::protobuf::Timestamp& ts) {
-  return has ? common::TimeFromProto(ts) : absl::InfinitePast();
-}
-
-std::string IdOf(absl::string_view name) {
-  const size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
-}
-
-}  // namespace
 
 std::string ProblemItemName(absl::string_view plan_id, absl::string_view problem_id) {
   return absl::StrCat("plans/", plan_id, "/problems/", problem_id);

@@ -12,6 +12,7 @@
 #include "absl/strings/strip.h"
 #include "common/mapping/proto_values.h"
 #include "common/status/status_macros.h"
+#include "services/progress/mapping_internal.h"
 
 namespace ecoplan::progress {
 namespace {
@@ -113,18 +114,6 @@ absl::StatusOr<int> ParseHolidaysName(absl::string_view name, absl::string_view 
   }
   return year;
 }
-
-namespace {
-
-void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
-  if (t != absl::InfinitePast()) *out = common::TimeToProto(t);
-}
-
-absl::Time GetTime(bool has, const google::protobuf::Timestamp& ts) {
-  return has ? common::TimeFromProto(ts) : absl::InfinitePast();
-}
-
-}  // namespace
 
 namespace {
 

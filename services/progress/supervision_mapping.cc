@@ -7,27 +7,15 @@
 #include "absl/strings/str_cat.h"
 #include "common/mapping/proto_values.h"
 #include "common/status/status_macros.h"
+#include "services/progress/mapping_internal.h"
 #include "services/progress/proto_mapping.h"
 
 namespace ecoplan::progress {
 namespace {
 
-void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
-  if (t != absl::InfinitePast()) *out = common::TimeToProto(t);
-}
-
-absl::Time GetTime(bool has, const google::protobuf::Timestamp& ts) {
-  return has ? common::TimeFromProto(ts) : absl::InfinitePast();
-}
-
 absl::CivilDay GetDay(const ecoplan::common::v1::Date& d) {
   absl::StatusOr<absl::CivilDay> day = common::DateFromProto(d, "date");
   return day.ok() ? *day : absl::CivilDay();
-}
-
-std::string IdOf(absl::string_view name) {
-  const size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
 }
 
 SupervisionReply ReplyFromProto(const v1::SupervisionReply& p) {

@@ -17,7 +17,7 @@ namespace {
 #define EXPECT_CODE(expr, expected_code) \
   EXPECT_EQ(::ecoplan::testing_internal::GetStatus(expr).code(), expected_code)
 
-constexpr int kPm25 = static_cast<int>(DailyItem::kPm25);
+constexpr int kPm25Item = static_cast<int>(DailyItem::kPm25);
 constexpr int kCo = static_cast<int>(DailyItem::kCo);
 constexpr int kO38h = static_cast<int>(DailyItem::kO3Max8h);
 
@@ -51,7 +51,7 @@ TEST_F(ComputeStationDaysTest, ComputesEveryDailyItem) {
   EXPECT_EQ(days[0].station_id, "A");
   EXPECT_EQ(days[0].day, absl::CivilDay(2026, 5, 1));
   for (const DailyStatistic& s : days[0].values) EXPECT_EQ(s.validity, Validity::kValid);
-  EXPECT_EQ(days[0].values[kPm25].value, 42);
+  EXPECT_EQ(days[0].values[kPm25Item].value, 42);
   EXPECT_DOUBLE_EQ(days[0].values[kCo].value, 0.4);
   EXPECT_EQ(days[0].values[kO38h].value, 60);
   EXPECT_EQ(days[0].values[kO38h].samples, 17);
@@ -62,9 +62,9 @@ TEST_F(ComputeStationDaysTest, NineteenHoursAreInsufficientTwentyAreValid) {
   AddDay("A", absl::CivilDay(2026, 5, 2), Pollutant::kPm25, 20, 40);
   ASSERT_OK_AND_ASSIGN(std::vector<StationDay> days, ComputeStationDays(readings_, standards_));
   ASSERT_EQ(days.size(), 2u);
-  EXPECT_EQ(days[0].values[kPm25].validity, Validity::kInsufficientData);
-  EXPECT_EQ(days[0].values[kPm25].samples, 19);
-  EXPECT_EQ(days[1].values[kPm25].validity, Validity::kValid);
+  EXPECT_EQ(days[0].values[kPm25Item].validity, Validity::kInsufficientData);
+  EXPECT_EQ(days[0].values[kPm25Item].samples, 19);
+  EXPECT_EQ(days[1].values[kPm25Item].validity, Validity::kValid);
   // No SO2 reading at all: insufficient with 0 samples.
   EXPECT_EQ(days[1].values[static_cast<int>(DailyItem::kSo2)].samples, 0);
   EXPECT_FALSE(days[1].values[static_cast<int>(DailyItem::kSo2)].usable());
@@ -77,8 +77,8 @@ TEST_F(ComputeStationDaysTest, HourTwentyThreeBelongsToItsDay) {
       {"A", absl::CivilHour(2026, 5, 2, 0), Pollutant::kPm25, 10, Unit::kMicrogramsPerCubicMeter});
   ASSERT_OK_AND_ASSIGN(std::vector<StationDay> days, ComputeStationDays(readings_, standards_));
   ASSERT_EQ(days.size(), 2u);
-  EXPECT_EQ(days[0].values[kPm25].samples, 1);
-  EXPECT_EQ(days[1].values[kPm25].samples, 1);
+  EXPECT_EQ(days[0].values[kPm25Item].samples, 1);
+  EXPECT_EQ(days[1].values[kPm25Item].samples, 1);
 }
 
 TEST_F(ComputeStationDaysTest, ConvertsUnits) {
@@ -87,7 +87,7 @@ TEST_F(ComputeStationDaysTest, ConvertsUnits) {
          Unit::kMilligramsPerCubicMeter);
   ASSERT_OK_AND_ASSIGN(std::vector<StationDay> days, ComputeStationDays(readings_, standards_));
   EXPECT_DOUBLE_EQ(days[0].values[kCo].value, 0.8);
-  EXPECT_DOUBLE_EQ(days[0].values[kPm25].value, 35);
+  EXPECT_DOUBLE_EQ(days[0].values[kPm25Item].value, 35);
 }
 
 TEST_F(ComputeStationDaysTest, OrdersByStationThenDayWhateverTheInputOrder) {
@@ -100,10 +100,10 @@ TEST_F(ComputeStationDaysTest, OrdersByStationThenDayWhateverTheInputOrder) {
   ASSERT_EQ(days.size(), 4u);
   EXPECT_EQ(days[0].station_id, "A");
   EXPECT_EQ(days[0].day, absl::CivilDay(2026, 5, 1));
-  EXPECT_EQ(days[0].values[kPm25].value, 4);
-  EXPECT_EQ(days[1].values[kPm25].value, 2);
+  EXPECT_EQ(days[0].values[kPm25Item].value, 4);
+  EXPECT_EQ(days[1].values[kPm25Item].value, 2);
   EXPECT_EQ(days[2].station_id, "B");
-  EXPECT_EQ(days[3].values[kPm25].value, 1);
+  EXPECT_EQ(days[3].values[kPm25Item].value, 1);
 }
 
 TEST_F(ComputeStationDaysTest, RejectsBadReadings) {
@@ -138,46 +138,46 @@ TEST(ComputeDistrictDaysTest, AveragesTheUsableStationValuesPerItem) {
   StationDay a{"A", absl::CivilDay(2026, 5, 1), "", {}};
   StationDay b{"B", absl::CivilDay(2026, 5, 1), "", {}};
   StationDay c{"C", absl::CivilDay(2026, 5, 1), "", {}};
-  a.values[kPm25] = {Validity::kValid, 30, 24};
-  b.values[kPm25] = {Validity::kValid, 41, 20};
-  c.values[kPm25] = {Validity::kInsufficientData, 500, 3};  // ignored
+  a.values[kPm25Item] = {Validity::kValid, 30, 24};
+  b.values[kPm25Item] = {Validity::kValid, 41, 20};
+  c.values[kPm25Item] = {Validity::kInsufficientData, 500, 3};  // ignored
   a.values[kO38h] = {Validity::kValidByExceedance, 170, 12};
   StationDay other_day{"A", absl::CivilDay(2026, 5, 2), "", {}};
-  other_day.values[kPm25] = {Validity::kValid, 12, 24};
+  other_day.values[kPm25Item] = {Validity::kValid, 12, 24};
 
   // An area of three stations: two usable values are 2/3 of them, short of 75 %;
   // the mean is still given with the number of stations it had.
   const std::vector<DistrictDay> days = ComputeDistrictDays({other_day, c, b, a}, 3);
   ASSERT_EQ(days.size(), 2u);
   EXPECT_EQ(days[0].day, absl::CivilDay(2026, 5, 1));
-  EXPECT_EQ(days[0].values[kPm25].validity, Validity::kInsufficientData);
-  EXPECT_EQ(days[0].values[kPm25].value, 35.5);
-  EXPECT_EQ(days[0].values[kPm25].samples, 2);
+  EXPECT_EQ(days[0].values[kPm25Item].validity, Validity::kInsufficientData);
+  EXPECT_EQ(days[0].values[kPm25Item].value, 35.5);
+  EXPECT_EQ(days[0].values[kPm25Item].samples, 2);
   EXPECT_EQ(days[0].values[kO38h].validity, Validity::kInsufficientData);
   EXPECT_EQ(days[0].values[kO38h].samples, 1);
   EXPECT_EQ(days[0].values[kCo].validity, Validity::kInsufficientData);
   EXPECT_EQ(days[0].values[kCo].samples, 0);
-  EXPECT_EQ(days[1].values[kPm25].validity, Validity::kInsufficientData);  // A alone
-  EXPECT_EQ(days[1].values[kPm25].value, 12);
+  EXPECT_EQ(days[1].values[kPm25Item].validity, Validity::kInsufficientData);  // A alone
+  EXPECT_EQ(days[1].values[kPm25Item].value, 12);
 }
 
 TEST(ComputeDistrictDaysTest, AnAreaDayNeedsThreeQuartersOfItsStations) {
   std::vector<StationDay> stations;
   for (const char* id : {"S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8"}) {
     StationDay d{id, absl::CivilDay(2026, 5, 1), "", {}};
-    d.values[kPm25] = {Validity::kValid, 40, 24};
+    d.values[kPm25Item] = {Validity::kValid, 40, 24};
     stations.push_back(d);
   }
   // 6 of 8 stations = 75 %: the area's value.
   std::vector<StationDay> six(stations.begin(), stations.begin() + 6);
-  EXPECT_EQ(ComputeDistrictDays(six, 8)[0].values[kPm25].validity, Validity::kValid);
+  EXPECT_EQ(ComputeDistrictDays(six, 8)[0].values[kPm25Item].validity, Validity::kValid);
   // 5 of 8: not the area's.
   std::vector<StationDay> five(stations.begin(), stations.begin() + 5);
   const DistrictDay short_day = ComputeDistrictDays(five, 8)[0];
-  EXPECT_EQ(short_day.values[kPm25].validity, Validity::kInsufficientData);
-  EXPECT_EQ(short_day.values[kPm25].samples, 5);
+  EXPECT_EQ(short_day.values[kPm25Item].validity, Validity::kInsufficientData);
+  EXPECT_EQ(short_day.values[kPm25Item].samples, 5);
   // A one-station town needs its station.
-  EXPECT_EQ(ComputeDistrictDays({stations[0]}, 1)[0].values[kPm25].validity, Validity::kValid);
+  EXPECT_EQ(ComputeDistrictDays({stations[0]}, 1)[0].values[kPm25Item].validity, Validity::kValid);
 }
 
 TEST_F(ComputeStationDaysTest, EndToEndDistrictAqiAcrossTheVersionChange) {

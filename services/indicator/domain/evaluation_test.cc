@@ -5,6 +5,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/indicator/domain/district_day_testing.h"
 
 namespace ecoplan::indicator {
 namespace {
@@ -15,22 +16,6 @@ using ::testing::Not;
 
 // A day with every item of the AQI, PM2.5 the one that decides it (the others
 // low: SO2 5, NO2 20, CO 0.5, PM10 as PM2.5, O3 60 / 80).
-DistrictDay Day(absl::CivilDay day, double pm25) {
-  DistrictDay d;
-  d.day = day;
-  const std::pair<DailyItem, double> items[] = {{DailyItem::kSo2, 5},     {DailyItem::kNo2, 20},
-                                                {DailyItem::kCo, 0.5},    {DailyItem::kPm10, pm25},
-                                                {DailyItem::kPm25, pm25}, {DailyItem::kO3Max1h, 80},
-                                                {DailyItem::kO3Max8h, 60}};
-  for (const auto& [item, value] : items) {
-    DailyStatistic& s = d.values[static_cast<int>(item)];
-    s.value = value;
-    s.samples = 1;
-    s.validity = Validity::kValid;
-  }
-  return d;
-}
-
 DistrictDay WithoutO3(DistrictDay d) {
   for (DailyItem item : {DailyItem::kO3Max1h, DailyItem::kO3Max8h}) {
     d.values[static_cast<int>(item)] = DailyStatistic();
@@ -81,7 +66,7 @@ TEST_F(EvaluationTest, AnnualMeanStatesWhatTheRemainingDaysMustAverage) {
   std::vector<DistrictDay> days;
   // 2026-01-01 .. 2026-05-31 (151 days) at 30 µg/m³.
   for (absl::CivilDay d(2026, 1, 1); d <= absl::CivilDay(2026, 5, 31); ++d) {
-    days.push_back(Day(d, 30));
+    days.push_back(CleanDayWithPm(d, 30));
   }
   const Evaluation e =
       EvaluateAirQuality(Pm25(27), absl::CivilDay(2026, 5, 31), days, calibers_, rules_);
@@ -116,11 +101,11 @@ TEST_F(EvaluationTest, SeasonalProfileWeighsWinterUp) {
     return (m <= 2 || m >= 11) ? 60.0 : 20.0;
   };
   for (absl::CivilDay d(2025, 1, 1); d <= absl::CivilDay(2025, 12, 31); ++d) {
-    days.push_back(Day(d, seasonal(d)));
+    days.push_back(CleanDayWithPm(d, seasonal(d)));
   }
   // 2026 to end of June behaves like 2025.
   for (absl::CivilDay d(2026, 1, 1); d <= absl::CivilDay(2026, 6, 30); ++d) {
-    days.push_back(Day(d, seasonal(d)));
+    days.push_back(CleanDayWithPm(d, seasonal(d)));
   }
   const Evaluation e =
       EvaluateAirQuality(Pm25(33), absl::CivilDay(2026, 6, 30), days, calibers_, rules_);
@@ -150,13 +135,13 @@ TEST_F(EvaluationTest, PastYearsThatDisagreeGiveTheProjectionABand) {
     };
   };
   for (absl::CivilDay d(2024, 1, 1); d <= absl::CivilDay(2024, 12, 31); ++d) {
-    days.push_back(Day(d, year(40)(d)));
+    days.push_back(CleanDayWithPm(d, year(40)(d)));
   }
   for (absl::CivilDay d(2025, 1, 1); d <= absl::CivilDay(2025, 12, 31); ++d) {
-    days.push_back(Day(d, year(100)(d)));
+    days.push_back(CleanDayWithPm(d, year(100)(d)));
   }
   for (absl::CivilDay d(2026, 1, 1); d <= absl::CivilDay(2026, 6, 30); ++d) {
-    days.push_back(Day(d, year(70)(d)));
+    days.push_back(CleanDayWithPm(d, year(70)(d)));
   }
   const Evaluation e =
       EvaluateAirQuality(Pm25(33), absl::CivilDay(2026, 6, 30), days, calibers_, rules_);
@@ -172,7 +157,7 @@ TEST_F(EvaluationTest, PastYearsThatDisagreeGiveTheProjectionABand) {
   EXPECT_GE(*e.projected_high, *e.projected_value);
   // Once the period is over there is nothing left to project.
   for (absl::CivilDay d(2026, 7, 1); d <= absl::CivilDay(2026, 12, 31); ++d) {
-    days.push_back(Day(d, year(70)(d)));
+    days.push_back(CleanDayWithPm(d, year(70)(d)));
   }
   const Evaluation over =
       EvaluateAirQuality(Pm25(33), absl::CivilDay(2026, 12, 31), days, calibers_, rules_);
@@ -187,15 +172,16 @@ TEST_F(EvaluationTest, CountOfHeavyDaysSaysHowManyMoreAreAllowed) {
   heavy.air_quality_item = AirQualityItem::kAqi;
   std::vector<DistrictDay> days;
   for (absl::CivilDay d(2026, 3, 1); d <= absl::CivilDay(2026, 4, 30); ++d) {
-    days.push_back(Day(d, d.day() <= 2 && d.month() == 3 ? 200 : 30));  // 2 days: AQI 250
+    days.push_back(
+        CleanDayWithPm(d, d.day() <= 2 && d.month() == 3 ? 200 : 30));  // 2 days: AQI 250
   }
   Evaluation e = EvaluateAirQuality(heavy, absl::CivilDay(2026, 4, 30), days, calibers_, rules_);
   EXPECT_EQ(e.current_value, 2);
   EXPECT_THAT(e.required_remaining_text, HasSubstr("at most 1 more 重污染 day is allowed"));
   EXPECT_THAT(e.required_remaining_text_zh, HasSubstr("内至多还允许1个重污染天"));
 
-  days.push_back(Day(absl::CivilDay(2026, 5, 1), 200));
-  days.push_back(Day(absl::CivilDay(2026, 5, 2), 200));
+  days.push_back(CleanDayWithPm(absl::CivilDay(2026, 5, 1), 200));
+  days.push_back(CleanDayWithPm(absl::CivilDay(2026, 5, 2), 200));
   e = EvaluateAirQuality(heavy, absl::CivilDay(2026, 5, 2), days, calibers_, rules_);
   EXPECT_EQ(e.status, IndicatorStatus::kOffTrack);
   EXPECT_THAT(e.status_reason, HasSubstr("already 4 重污染 days"));
@@ -207,7 +193,7 @@ TEST_F(EvaluationTest, GoodDayRatioDiffersByCaliberAndShowsBoth) {
   std::vector<DistrictDay> days;
   // PM2.5 70: 良 under 2012 (IAQI 94), 轻度 under 2026 (60 is the new 100).
   for (absl::CivilDay d(2026, 3, 1); d <= absl::CivilDay(2026, 3, 31); ++d) {
-    days.push_back(Day(d, 70));
+    days.push_back(CleanDayWithPm(d, 70));
   }
   const Evaluation e =
       EvaluateAirQuality(good, absl::CivilDay(2026, 3, 31), days, calibers_, rules_);
@@ -225,7 +211,8 @@ TEST_F(EvaluationTest, ADayWithoutO3CountsOnlyWhenItsVerdictIsCertain) {
   Indicator good = GoodDays(78);
   std::vector<DistrictDay> days;
   for (absl::CivilDay d(2025, 3, 1); d <= absl::CivilDay(2025, 3, 10); ++d) {
-    days.push_back(d.day() <= 5 ? Day(d, 30) : WithoutO3(Day(d, 30)));  // 2012 rules
+    days.push_back(d.day() <= 5 ? CleanDayWithPm(d, 30)
+                                : WithoutO3(CleanDayWithPm(d, 30)));  // 2012 rules
   }
   good.period_start = absl::CivilDay(2025, 1, 1);
   good.period_end = absl::CivilDay(2025, 12, 31);
@@ -239,7 +226,8 @@ TEST_F(EvaluationTest, ADayWithoutO3CountsOnlyWhenItsVerdictIsCertain) {
   heavy.comparator = Comparator::kAtMost;
   heavy.target_value = 3;
   heavy.aggregation = Aggregation::kCountOfDays;
-  days.push_back(WithoutO3(Day(absl::CivilDay(2025, 3, 11), 300)));  // AQI > 200 without O3
+  days.push_back(
+      WithoutO3(CleanDayWithPm(absl::CivilDay(2025, 3, 11), 300)));  // AQI > 200 without O3
   e = EvaluateAirQuality(heavy, absl::CivilDay(2025, 3, 11), days, calibers_, rules_);
   EXPECT_EQ(e.current_value, 1);
   EXPECT_EQ(e.observed_days, 6);
@@ -251,7 +239,7 @@ TEST_F(EvaluationTest, NoAnnualVerdictOnIncompleteDataAndNoImpossibleGuidance) {
   std::vector<DistrictDay> days;
   for (absl::CivilDay d(2026, 1, 1); d <= absl::CivilDay(2026, 12, 31); ++d) {
     if (d.month() == 12 && d.day() > 5) continue;  // December holds 5 days
-    days.push_back(Day(d, 30));
+    days.push_back(CleanDayWithPm(d, 30));
   }
   Evaluation e =
       EvaluateAirQuality(Pm25(27), absl::CivilDay(2026, 12, 31), days, calibers_, rules_);
@@ -266,7 +254,7 @@ TEST_F(EvaluationTest, NoAnnualVerdictOnIncompleteDataAndNoImpossibleGuidance) {
   Indicator good = GoodDays(78);
   std::vector<DistrictDay> bad_year;
   for (absl::CivilDay d(2026, 1, 1); d <= absl::CivilDay(2026, 12, 5); ++d) {
-    bad_year.push_back(Day(d, 150));  // every day 轻度 or worse
+    bad_year.push_back(CleanDayWithPm(d, 150));  // every day 轻度 or worse
   }
   e = EvaluateAirQuality(good, absl::CivilDay(2026, 12, 5), bad_year, calibers_, rules_);
   EXPECT_EQ(e.status, IndicatorStatus::kOffTrack);
@@ -281,7 +269,7 @@ TEST_F(EvaluationTest, NoAnnualVerdictOnIncompleteDataAndNoImpossibleGuidance) {
 TEST_F(EvaluationTest, YearToDatePm25KeepsADecimal) {
   std::vector<DistrictDay> days;
   for (absl::CivilDay d(2026, 1, 1); d <= absl::CivilDay(2026, 1, 31); ++d) {
-    days.push_back(Day(d, d.day() <= 12 ? 28 : 27));  // mean 27.387…
+    days.push_back(CleanDayWithPm(d, d.day() <= 12 ? 28 : 27));  // mean 27.387…
   }
   const Evaluation e =
       EvaluateAirQuality(Pm25(27), absl::CivilDay(2026, 1, 31), days, calibers_, rules_);
@@ -289,14 +277,14 @@ TEST_F(EvaluationTest, YearToDatePm25KeepsADecimal) {
 }
 
 TEST_F(EvaluationTest, InsufficientDataWithFewDaysOrUnknownTarget) {
-  std::vector<DistrictDay> days = {Day(absl::CivilDay(2026, 3, 1), 20)};
+  std::vector<DistrictDay> days = {CleanDayWithPm(absl::CivilDay(2026, 3, 1), 20)};
   Evaluation e = EvaluateAirQuality(Pm25(27), absl::CivilDay(2026, 3, 1), days, calibers_, rules_);
   EXPECT_EQ(e.status, IndicatorStatus::kInsufficientData);
   Indicator unknown = Pm25(27);
   unknown.target_value.reset();
   unknown.target_text = "未知";
   for (absl::CivilDay d(2026, 3, 2); d <= absl::CivilDay(2026, 4, 30); ++d) {
-    days.push_back(Day(d, 20));
+    days.push_back(CleanDayWithPm(d, 20));
   }
   e = EvaluateAirQuality(unknown, absl::CivilDay(2026, 4, 30), days, calibers_, rules_);
   EXPECT_EQ(e.status, IndicatorStatus::kInsufficientData);
@@ -306,7 +294,7 @@ TEST_F(EvaluationTest, InsufficientDataWithFewDaysOrUnknownTarget) {
 
 TEST_F(EvaluationTest, NoDayInThePeriodYetIsInsufficientDataNotUnevaluated) {
   // Readings exist, but all before the period (e.g. 2017 data, a 2026 target).
-  std::vector<DistrictDay> days = {Day(absl::CivilDay(2017, 1, 2), 300)};
+  std::vector<DistrictDay> days = {CleanDayWithPm(absl::CivilDay(2017, 1, 2), 300)};
   const Evaluation e =
       EvaluateAirQuality(Pm25(27), absl::CivilDay(2026, 4, 30), days, calibers_, rules_);
   EXPECT_EQ(e.status, IndicatorStatus::kInsufficientData);

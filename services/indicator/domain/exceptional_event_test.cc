@@ -11,6 +11,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/indicator/domain/district_day_testing.h"
 #include "services/indicator/domain/plan_evaluation.h"
 
 namespace ecoplan::indicator {
@@ -20,22 +21,6 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 // A district day with every AQI item; PM2.5 and PM10 at `pm`, the rest low.
-DistrictDay Day(absl::CivilDay day, double pm) {
-  DistrictDay d;
-  d.day = day;
-  const std::pair<DailyItem, double> items[] = {{DailyItem::kSo2, 5},     {DailyItem::kNo2, 20},
-                                                {DailyItem::kCo, 0.5},    {DailyItem::kPm10, pm},
-                                                {DailyItem::kPm25, pm},   {DailyItem::kO3Max1h, 80},
-                                                {DailyItem::kO3Max8h, 60}};
-  for (const auto& [item, value] : items) {
-    DailyStatistic& s = d.values[static_cast<int>(item)];
-    s.value = value;
-    s.samples = 1;
-    s.validity = Validity::kValid;
-  }
-  return d;
-}
-
 ExceptionalEvent SandDust(std::string id, absl::CivilDay first, absl::CivilDay last) {
   ExceptionalEvent e;
   e.id = std::move(id);
@@ -53,9 +38,9 @@ const std::set<std::string> kArea = {"s1", "s2"};
 TEST(ExceptionalEventTest, AMeanLosesTheMarkedDaysFromItsSumAndItsDays) {
   // Ten days of March at 30, two sand days (03-05, 03-06) at 300.
   std::vector<DistrictDay> days;
-  for (int d = 1; d <= 10; ++d) days.push_back(Day(absl::CivilDay(2026, 3, d), 30));
-  days[4] = Day(absl::CivilDay(2026, 3, 5), 300);
-  days[5] = Day(absl::CivilDay(2026, 3, 6), 300);
+  for (int d = 1; d <= 10; ++d) days.push_back(CleanDayWithPm(absl::CivilDay(2026, 3, d), 30));
+  days[4] = CleanDayWithPm(absl::CivilDay(2026, 3, 5), 300);
+  days[5] = CleanDayWithPm(absl::CivilDay(2026, 3, 6), 300);
   const std::vector<ExceptionalEvent> events = {
       SandDust("ev-1", absl::CivilDay(2026, 3, 5), absl::CivilDay(2026, 3, 6))};
   ExceptionalExclusion x =
@@ -82,8 +67,8 @@ TEST(ExceptionalEventTest, AMeanLosesTheMarkedDaysFromItsSumAndItsDays) {
 
 TEST(ExceptionalEventTest, ACountOfDaysLeavesTheMarkedDaysOutOfItsDenominator) {
   std::vector<DistrictDay> days;
-  for (int d = 1; d <= 10; ++d) days.push_back(Day(absl::CivilDay(2026, 3, d), 30));
-  days[4] = Day(absl::CivilDay(2026, 3, 5), 300);
+  for (int d = 1; d <= 10; ++d) days.push_back(CleanDayWithPm(absl::CivilDay(2026, 3, d), 30));
+  days[4] = CleanDayWithPm(absl::CivilDay(2026, 3, 5), 300);
   const std::vector<ExceptionalEvent> events = {
       SandDust("ev-1", absl::CivilDay(2026, 3, 5), absl::CivilDay(2026, 3, 5))};
   ExceptionalExclusion x = ExcludeExceptionalDays(
@@ -94,7 +79,7 @@ TEST(ExceptionalEventTest, ACountOfDaysLeavesTheMarkedDaysOutOfItsDenominator) {
 }
 
 TEST(ExceptionalEventTest, WithdrawnOtherPollutantOtherStationsAndOutsideTheRangeTouchNothing) {
-  std::vector<DistrictDay> days = {Day(absl::CivilDay(2026, 3, 5), 300)};
+  std::vector<DistrictDay> days = {CleanDayWithPm(absl::CivilDay(2026, 3, 5), 300)};
   ExceptionalEvent withdrawn =
       SandDust("w", absl::CivilDay(2026, 3, 5), absl::CivilDay(2026, 3, 5));
   withdrawn.state = ExceptionalEventState::kWithdrawn;
@@ -121,9 +106,10 @@ TEST(ExceptionalEventTest, WithdrawnOtherPollutantOtherStationsAndOutsideTheRang
 }
 
 TEST(ExceptionalEventTest, AnEventMarkedByHoursSetsApartTheWholeDaysOfThoseHours) {
-  std::vector<DistrictDay> days = {
-      Day(absl::CivilDay(2026, 3, 4), 30), Day(absl::CivilDay(2026, 3, 5), 300),
-      Day(absl::CivilDay(2026, 3, 6), 300), Day(absl::CivilDay(2026, 3, 7), 30)};
+  std::vector<DistrictDay> days = {CleanDayWithPm(absl::CivilDay(2026, 3, 4), 30),
+                                   CleanDayWithPm(absl::CivilDay(2026, 3, 5), 300),
+                                   CleanDayWithPm(absl::CivilDay(2026, 3, 6), 300),
+                                   CleanDayWithPm(absl::CivilDay(2026, 3, 7), 30)};
   ExceptionalEvent e;
   e.id = "h";
   e.kind = ExceptionalEventKind::kSandDust;

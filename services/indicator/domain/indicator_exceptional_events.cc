@@ -20,7 +20,7 @@ namespace ecoplan::indicator {
 namespace {
 
 constexpr char kWriteKey[] = "exceptionalEvents";
-constexpr absl::string_view kCreateMethod = "CreateExceptionalEvent";
+constexpr absl::string_view kCreateEventMethod = "CreateExceptionalEvent";
 constexpr absl::string_view kWithdrawMethod = "WithdrawExceptionalEvent";
 
 }  // namespace
@@ -33,7 +33,7 @@ void IndicatorEvaluator::CreateExceptionalEvent(ExceptionalEvent event, std::str
        done = std::move(done)](Lease lease) mutable {
         absl::MutexLock lock(&mu_);
         absl::StatusOr<const RequestRecord*> retried =
-            requests_.Check({request_id, kCreateMethod, "", ""});
+            requests_.Check({request_id, kCreateEventMethod, "", ""});
         if (!retried.ok()) {
           done(retried.status());
           return;
@@ -60,7 +60,7 @@ void IndicatorEvaluator::CreateExceptionalEvent(ExceptionalEvent event, std::str
         Change c;
         c.exceptional_event = std::make_pair(event, std::string("created"));
         if (!request_id.empty()) {
-          c.request = RequestRecord{request_id, std::string(kCreateMethod),
+          c.request = RequestRecord{request_id, std::string(kCreateEventMethod),
                                     ExceptionalEventName(event.id), "", 0};
         }
         c.request_id = request_id;

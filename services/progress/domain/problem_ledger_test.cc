@@ -26,7 +26,8 @@ using recorder_test::MakePlan;
 using recorder_test::Shanghai;
 using ::testing::HasSubstr;
 
-Caller As(Caller::Role role, const std::string& org = "", const std::string& request_id = "") {
+Caller LedgerCaller(Caller::Role role, const std::string& org = "",
+                    const std::string& request_id = "") {
   Caller c;
   c.role = role;
   c.org_id = org;
@@ -35,7 +36,7 @@ Caller As(Caller::Role role, const std::string& org = "", const std::string& req
   return c;
 }
 
-const Caller kSupervisor = As(Caller::Role::kSupervisor);
+const Caller kLedgerSupervisor = LedgerCaller(Caller::Role::kSupervisor);
 
 constexpr char kCsv[] =
     "编号,名称,责任单位,整改期限,类别\n"
@@ -60,17 +61,18 @@ class ProblemLedgerTest : public ::testing::Test {
     return *result;
   }
   absl::StatusOr<ProblemImportResult> Import(const std::string& csv, bool validate_only = false,
-                                             const Caller& caller = kSupervisor) {
+                                             const Caller& caller = kLedgerSupervisor) {
     return ImportFile({ProblemFileFormat::kCsv, csv}, validate_only, caller);
   }
   absl::StatusOr<ProblemImportResult> ImportFile(const ProblemFile& file,
                                                  bool validate_only = false,
-                                                 const Caller& caller = kSupervisor) {
+                                                 const Caller& caller = kLedgerSupervisor) {
     return Sync<ProblemImportResult>([&](Callback<ProblemImportResult> cb) {
       ledger_.Import(kPlan, file, "a1-t2-m1", validate_only, caller, cb);
     });
   }
-  absl::StatusOr<ProblemItem> Create(const ProblemDraft& d, const Caller& caller = kSupervisor) {
+  absl::StatusOr<ProblemItem> Create(const ProblemDraft& d,
+                                     const Caller& caller = kLedgerSupervisor) {
     return Sync<ProblemItem>(
         [&](Callback<ProblemItem> cb) { ledger_.Create(kPlan, d, caller, cb); });
   }
@@ -127,7 +129,7 @@ TEST_F(ProblemLedgerTest, AnImportCreatesTheGoodRowsInOneWriteAndListsTheBadOnes
 }
 
 TEST_F(ProblemLedgerTest, ARetriedImportAnswersTheFirstWithoutWriting) {
-  const Caller caller = As(Caller::Role::kAdministrator, "", "imp-1");
+  const Caller caller = LedgerCaller(Caller::Role::kAdministrator, "", "imp-1");
   ASSERT_OK_AND_ASSIGN(ProblemImportResult first, Import(kCsv, false, caller));
   ASSERT_OK_AND_ASSIGN(ProblemImportResult retry, Import(kCsv, false, caller));
   EXPECT_EQ(retry.accepted, 2);
@@ -141,7 +143,7 @@ TEST_F(ProblemLedgerTest, ARetriedImportAnswersTheFirstWithoutWriting) {
       Import(std::string(kCsv) + "PWK-9,x,龙泉镇,2026-06-30,隐患\n", false, caller).status().code(),
       absl::StatusCode::kInvalidArgument);
   // Reporters do not import.
-  EXPECT_EQ(Import(kCsv, false, As(Caller::Role::kReporter, kTown1)).status().code(),
+  EXPECT_EQ(Import(kCsv, false, LedgerCaller(Caller::Role::kReporter, kTown1)).status().code(),
             absl::StatusCode::kPermissionDenied);
 }
 
@@ -153,7 +155,7 @@ TEST_F(ProblemLedgerTest, AnXlsxImportCreatesItsRowsAndIsAnotherFileThanTheSameB
       {XlsxCell::Text("PWK-001"), XlsxCell::Text("永定河左岸排污口"), XlsxCell::Text("龙泉镇"),
        XlsxCell::Date(2026, 6, 30)},
   });
-  const Caller caller = As(Caller::Role::kSupervisor, "", "imp-xlsx");
+  const Caller caller = LedgerCaller(Caller::Role::kSupervisor, "", "imp-xlsx");
   ASSERT_OK_AND_ASSIGN(ProblemImportResult got,
                        ImportFile({ProblemFileFormat::kXlsx, book}, false, caller));
   EXPECT_EQ(got.rows, 1);
@@ -185,12 +187,12 @@ TEST_F(ProblemLedgerTest, CreatingChecksTheCodeTheOwnerAndTheRole) {
   ProblemDraft other = Draft("HC-2");
   other.org_id = "o-traffic";
   EXPECT_EQ(Create(other).status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(Create(Draft("HC-3"), As(Caller::Role::kReporter, kCity)).status().code(),
+  EXPECT_EQ(Create(Draft("HC-3"), LedgerCaller(Caller::Role::kReporter, kCity)).status().code(),
             absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(Create(Draft("HC-3"), As(Caller::Role::kViewer)).status().code(),
+  EXPECT_EQ(Create(Draft("HC-3"), LedgerCaller(Caller::Role::kViewer)).status().code(),
             absl::StatusCode::kPermissionDenied);
   // A retried creation answers the item and writes nothing.
-  const Caller retry = As(Caller::Role::kAdministrator, "", "c-1");
+  const Caller retry = LedgerCaller(Caller::Role::kAdministrator, "", "c-1");
   ASSERT_OK_AND_ASSIGN(ProblemItem second, Create(Draft("HC-4"), retry));
   ASSERT_OK_AND_ASSIGN(ProblemItem again, Create(Draft("HC-4"), retry));
   EXPECT_EQ(again.id, second.id);
@@ -199,33 +201,34 @@ TEST_F(ProblemLedgerTest, CreatingChecksTheCodeTheOwnerAndTheRole) {
 
 TEST_F(ProblemLedgerTest, TheLifecycleWithAReopeningAtVerificationAndStaleEtags) {
   ASSERT_OK(Import(kCsv).status());
-  const Caller town1 = As(Caller::Role::kReporter, kTown1);
+  const Caller town1 = LedgerCaller(Caller::Role::kReporter, kTown1);
   ASSERT_OK(Step("00001", ProblemTransition::kStartRectification, town1).status());
-  EXPECT_EQ(
-      Step("00001", ProblemTransition::kStartRectification, As(Caller::Role::kReporter, kTown2))
-          .status()
-          .code(),
-      absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Step("00001", ProblemTransition::kStartRectification,
+                 LedgerCaller(Caller::Role::kReporter, kTown2))
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
   ASSERT_OK_AND_ASSIGN(ProblemItem claimed, Step("00001", ProblemTransition::kClaimRectified, town1,
                                                  "", {"https://example.gov.cn/pwk-001.jpg"}));
   EXPECT_EQ(claimed.state, ProblemState::kRectificationClaimed);
-  EXPECT_EQ(Step("00001", ProblemTransition::kVerify, kSupervisor, "", {}, "p1").status().code(),
-            absl::StatusCode::kAborted);
-  ASSERT_OK_AND_ASSIGN(ProblemItem reopened, Step("00001", ProblemTransition::kReopen, kSupervisor,
-                                                  "照片不能反映封堵情况"));
+  EXPECT_EQ(
+      Step("00001", ProblemTransition::kVerify, kLedgerSupervisor, "", {}, "p1").status().code(),
+      absl::StatusCode::kAborted);
+  ASSERT_OK_AND_ASSIGN(ProblemItem reopened, Step("00001", ProblemTransition::kReopen,
+                                                  kLedgerSupervisor, "照片不能反映封堵情况"));
   EXPECT_EQ(reopened.state, ProblemState::kRectifying);
   EXPECT_EQ(reopened.reopen_count, 1);
   EXPECT_EQ(store_.events().back().from_state, ProblemState::kRectificationClaimed);
-  absl::Status s = Step("00001", ProblemTransition::kClose, kSupervisor).status();
+  absl::Status s = Step("00001", ProblemTransition::kClose, kLedgerSupervisor).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(s.message()), HasSubstr("RECTIFYING"));
-  EXPECT_EQ(Step("00099", ProblemTransition::kVerify, kSupervisor).status().code(),
+  EXPECT_EQ(Step("00099", ProblemTransition::kVerify, kLedgerSupervisor).status().code(),
             absl::StatusCode::kNotFound);
 }
 
 TEST_F(ProblemLedgerTest, ReportersSeeOnlyTheirOwnItemsAndOverdueFollowsTheClock) {
   ASSERT_OK(Import(kCsv).status());
-  const Caller town1 = As(Caller::Role::kReporter, kTown1);
+  const Caller town1 = LedgerCaller(Caller::Role::kReporter, kTown1);
   EXPECT_OK(ledger_.Get(kPlan, "00001", town1).status());
   EXPECT_EQ(ledger_.Get(kPlan, "00002", town1).status().code(),
             absl::StatusCode::kPermissionDenied);
@@ -239,10 +242,10 @@ TEST_F(ProblemLedgerTest, ReportersSeeOnlyTheirOwnItemsAndOverdueFollowsTheClock
   // 00002 was due 2026-05-10: overdue on 05-20.
   ProblemFilter overdue;
   overdue.overdue_only = true;
-  ASSERT_OK_AND_ASSIGN(ProblemPage late, ledger_.List(kPlan, overdue, {0, ""}, kSupervisor));
+  ASSERT_OK_AND_ASSIGN(ProblemPage late, ledger_.List(kPlan, overdue, {0, ""}, kLedgerSupervisor));
   ASSERT_EQ(late.items.size(), 1u);
   EXPECT_EQ(late.items[0].id, "00002");
-  ASSERT_OK_AND_ASSIGN(ProblemSummary all, ledger_.Summarize(kPlan, "", kSupervisor));
+  ASSERT_OK_AND_ASSIGN(ProblemSummary all, ledger_.Summarize(kPlan, "", kLedgerSupervisor));
   EXPECT_EQ(all.total.total, 2);
   EXPECT_EQ(all.total.open, 2);
   EXPECT_EQ(all.total.overdue, 1);
@@ -253,15 +256,15 @@ TEST_F(ProblemLedgerTest, ReportersSeeOnlyTheirOwnItemsAndOverdueFollowsTheClock
   EXPECT_EQ(mine.total.total, 1);
   EXPECT_EQ(mine.total.overdue, 0);
   // Paging.
-  ASSERT_OK_AND_ASSIGN(ProblemPage first, ledger_.List(kPlan, {}, {1, ""}, kSupervisor));
+  ASSERT_OK_AND_ASSIGN(ProblemPage first, ledger_.List(kPlan, {}, {1, ""}, kLedgerSupervisor));
   EXPECT_EQ(first.total_size, 2);
   EXPECT_EQ(first.next_page_token, "00001");
   ASSERT_OK_AND_ASSIGN(ProblemPage second,
-                       ledger_.List(kPlan, {}, {1, first.next_page_token}, kSupervisor));
+                       ledger_.List(kPlan, {}, {1, first.next_page_token}, kLedgerSupervisor));
   ASSERT_EQ(second.items.size(), 1u);
   EXPECT_EQ(second.items[0].id, "00002");
   EXPECT_TRUE(second.next_page_token.empty());
-  EXPECT_EQ(ledger_.List(kPlan, {}, {501, ""}, kSupervisor).status().code(),
+  EXPECT_EQ(ledger_.List(kPlan, {}, {501, ""}, kLedgerSupervisor).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 

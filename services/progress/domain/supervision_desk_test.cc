@@ -27,7 +27,8 @@ using recorder_test::Shanghai;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-Caller As(Caller::Role role, const std::string& org = "", const std::string& request_id = "") {
+Caller DeskCaller(Caller::Role role, const std::string& org = "",
+                  const std::string& request_id = "") {
   Caller c;
   c.role = role;
   c.org_id = org;
@@ -36,7 +37,7 @@ Caller As(Caller::Role role, const std::string& org = "", const std::string& req
   return c;
 }
 
-const Caller kSupervisor = As(Caller::Role::kSupervisor);
+const Caller kDeskSupervisor = DeskCaller(Caller::Role::kSupervisor);
 
 void ExpectError(const absl::Status& s, absl::StatusCode code, absl::string_view part) {
   EXPECT_EQ(s.code(), code) << s;
@@ -79,7 +80,7 @@ class SupervisionDeskTest : public ::testing::Test {
   }
 
   absl::StatusOr<SupervisionOrder> Issue(const OrderIssue& issue,
-                                         const Caller& caller = kSupervisor) {
+                                         const Caller& caller = kDeskSupervisor) {
     return Sync([&](Callback<SupervisionOrder> cb) { desk_.Issue(issue, caller, cb); });
   }
   absl::StatusOr<SupervisionOrder> Reply(const std::string& order, const std::string& org,
@@ -92,24 +93,24 @@ class SupervisionDeskTest : public ::testing::Test {
     r.content = content;
     r.evidence_links = {"https://example.gov.cn/photos/1.jpg"};
     return Sync([&](Callback<SupervisionOrder> cb) {
-      desk_.Reply(r, As(Caller::Role::kReporter, org, request_id), cb);
+      desk_.Reply(r, DeskCaller(Caller::Role::kReporter, org, request_id), cb);
     });
   }
   absl::StatusOr<SupervisionOrder> Verify(const std::string& order, const std::string& org,
                                           bool accept, const std::string& comment = "",
                                           const std::string& etag = "") {
     return Sync([&](Callback<SupervisionOrder> cb) {
-      desk_.Verify(kPlan, order, org, accept, comment, etag, kSupervisor, cb);
+      desk_.Verify(kPlan, order, org, accept, comment, etag, kDeskSupervisor, cb);
     });
   }
   absl::StatusOr<SupervisionOrder> Close(const std::string& order, const std::string& etag = "") {
     return Sync([&](Callback<SupervisionOrder> cb) {
-      desk_.Close(kPlan, order, "已办结", etag, kSupervisor, cb);
+      desk_.Close(kPlan, order, "已办结", etag, kDeskSupervisor, cb);
     });
   }
   absl::StatusOr<SupervisionOrder> Raise(const std::string& order, SupervisionLevel level) {
     return Sync([&](Callback<SupervisionOrder> cb) {
-      desk_.Raise(kPlan, order, level, "逾期未回复", "", kSupervisor, cb);
+      desk_.Raise(kPlan, order, level, "逾期未回复", "", kDeskSupervisor, cb);
     });
   }
   std::vector<SupervisionEventType> EventTypes() const {
@@ -197,11 +198,11 @@ TEST_F(SupervisionDeskTest, IssuingChecksTheMeasuresTheOrganizationsAndTheIssuer
   bad = Yellow();
   bad.due_time = clock_.Now() - absl::Minutes(1);
   EXPECT_STATUS_CODE(Issue(bad), absl::StatusCode::kInvalidArgument);
-  EXPECT_STATUS_CODE(Issue(Yellow(), As(Caller::Role::kReporter, kCity)),
+  EXPECT_STATUS_CODE(Issue(Yellow(), DeskCaller(Caller::Role::kReporter, kCity)),
                      absl::StatusCode::kPermissionDenied);
-  EXPECT_STATUS_CODE(Issue(Yellow(), As(Caller::Role::kViewer)),
+  EXPECT_STATUS_CODE(Issue(Yellow(), DeskCaller(Caller::Role::kViewer)),
                      absl::StatusCode::kPermissionDenied);
-  EXPECT_OK(Issue(Yellow(), As(Caller::Role::kAdministrator)));
+  EXPECT_OK(Issue(Yellow(), DeskCaller(Caller::Role::kAdministrator)));
   OrderIssue unknown_plan = Yellow();
   unknown_plan.plan_id = "2026-nope";
   EXPECT_STATUS_CODE(Issue(unknown_plan), absl::StatusCode::kNotFound);
@@ -215,7 +216,7 @@ TEST_F(SupervisionDeskTest, AReplyAfterTheDeadlineIsLateAndTheSilentOrganization
   clock_.Set(Shanghai(2026, 5, 27, 23, 59));  // the last minute of the due day
   EXPECT_FALSE(IsOverdue(order, clock_.Now()));
   clock_.Set(Shanghai(2026, 5, 28, 9, 0));
-  ASSERT_OK_AND_ASSIGN(order, desk_.Get(kPlan, order.id, kSupervisor));
+  ASSERT_OK_AND_ASSIGN(order, desk_.Get(kPlan, order.id, kDeskSupervisor));
   EXPECT_TRUE(IsOverdue(order, *order.Find(kCity), clock_.Now()));
   EXPECT_FALSE(IsOverdue(order, *order.Find(kTraffic), clock_.Now()));  // its reply is pending
   EXPECT_TRUE(IsOverdue(order, clock_.Now()));
@@ -290,7 +291,7 @@ TEST_F(SupervisionDeskTest, RaisingTheLevelRecomputesTheDeadlineFromToday) {
 }
 
 TEST_F(SupervisionDeskTest, ARetryWithTheSameRequestIdWritesNothingAgain) {
-  Caller caller = kSupervisor;
+  Caller caller = kDeskSupervisor;
   caller.request_id = "issue-1";
   ASSERT_OK_AND_ASSIGN(SupervisionOrder first, Issue(Yellow(), caller));
   ASSERT_OK_AND_ASSIGN(SupervisionOrder again, Issue(Yellow(), caller));
@@ -318,7 +319,7 @@ TEST_F(SupervisionDeskTest, AReporterSeesAndAnswersOnlyOrdersAddressedToItsOrgan
   ASSERT_OK(Reply(order.id, kTraffic));
   ASSERT_OK(Reply(order.id, kCity));
 
-  const Caller city = As(Caller::Role::kReporter, kCity);
+  const Caller city = DeskCaller(Caller::Role::kReporter, kCity);
   ASSERT_OK_AND_ASSIGN(SupervisionOrder seen, desk_.Get(kPlan, order.id, city));
   EXPECT_EQ(seen.Find(kCity)->replies[0].content, "已安排执法检查并清理路面");
   EXPECT_TRUE(seen.Find(kTraffic)->replies[0].content.empty());
@@ -332,7 +333,7 @@ TEST_F(SupervisionDeskTest, AReporterSeesAndAnswersOnlyOrdersAddressedToItsOrgan
   OrderFilter other;
   other.org_id = kEco;
   EXPECT_STATUS_CODE(desk_.List(kPlan, other, {}, city), absl::StatusCode::kPermissionDenied);
-  ASSERT_OK_AND_ASSIGN(page, desk_.List(kPlan, {}, {}, kSupervisor));
+  ASSERT_OK_AND_ASSIGN(page, desk_.List(kPlan, {}, {}, kDeskSupervisor));
   EXPECT_EQ(page.total_size, 2);
 
   // A reporter replies only for its own organization, and only when addressed.
@@ -347,8 +348,9 @@ TEST_F(SupervisionDeskTest, AReporterSeesAndAnswersOnlyOrdersAddressedToItsOrgan
               "not addressed");
   // The supervision office verifies but does not reply for a unit.
   r.org_id = kCity;
-  EXPECT_STATUS_CODE(Sync([&](Callback<SupervisionOrder> cb) { desk_.Reply(r, kSupervisor, cb); }),
-                     absl::StatusCode::kPermissionDenied);
+  EXPECT_STATUS_CODE(
+      Sync([&](Callback<SupervisionOrder> cb) { desk_.Reply(r, kDeskSupervisor, cb); }),
+      absl::StatusCode::kPermissionDenied);
   EXPECT_STATUS_CODE(Sync([&](Callback<SupervisionOrder> cb) {
                        desk_.Verify(kPlan, order.id, kCity, true, "", "", city, cb);
                      }),
@@ -364,36 +366,36 @@ TEST_F(SupervisionDeskTest, ListFiltersAndPages) {
   ASSERT_OK(Issue(red));  // 2026-004
   OrderFilter level;
   level.level = SupervisionLevel::kRed;
-  ASSERT_OK_AND_ASSIGN(OrderPage page, desk_.List(kPlan, level, {}, kSupervisor));
+  ASSERT_OK_AND_ASSIGN(OrderPage page, desk_.List(kPlan, level, {}, kDeskSupervisor));
   ASSERT_EQ(page.orders.size(), 1u);
   EXPECT_EQ(page.orders[0].id, "2026-004");
   OrderFilter measure;
   measure.measure_id = "a1-t2-m1";
-  ASSERT_OK_AND_ASSIGN(page, desk_.List(kPlan, measure, {}, kSupervisor));
+  ASSERT_OK_AND_ASSIGN(page, desk_.List(kPlan, measure, {}, kDeskSupervisor));
   EXPECT_EQ(page.total_size, 3);
-  ASSERT_OK_AND_ASSIGN(page, desk_.List(kPlan, {}, {2, ""}, kSupervisor));
+  ASSERT_OK_AND_ASSIGN(page, desk_.List(kPlan, {}, {2, ""}, kDeskSupervisor));
   ASSERT_EQ(page.orders.size(), 2u);
   EXPECT_EQ(page.next_page_token, "2026-002");
-  ASSERT_OK_AND_ASSIGN(page, desk_.List(kPlan, {}, {2, page.next_page_token}, kSupervisor));
+  ASSERT_OK_AND_ASSIGN(page, desk_.List(kPlan, {}, {2, page.next_page_token}, kDeskSupervisor));
   ASSERT_EQ(page.orders.size(), 2u);
   EXPECT_EQ(page.orders[1].id, "2026-004");
   EXPECT_TRUE(page.next_page_token.empty());
   OrderFilter case_number;
   case_number.external_case_number = "MTG-2026-05-0199";
-  ASSERT_OK_AND_ASSIGN(page, desk_.List(kPlan, case_number, {}, kSupervisor));
+  ASSERT_OK_AND_ASSIGN(page, desk_.List(kPlan, case_number, {}, kDeskSupervisor));
   EXPECT_EQ(page.total_size, 4);
   case_number.external_case_number = "MTG-other";
-  ASSERT_OK_AND_ASSIGN(page, desk_.List(kPlan, case_number, {}, kSupervisor));
+  ASSERT_OK_AND_ASSIGN(page, desk_.List(kPlan, case_number, {}, kDeskSupervisor));
   EXPECT_EQ(page.total_size, 0);
   OrderFilter overdue;
   overdue.overdue_only = true;
-  ASSERT_OK_AND_ASSIGN(page, desk_.List(kPlan, overdue, {}, kSupervisor));
+  ASSERT_OK_AND_ASSIGN(page, desk_.List(kPlan, overdue, {}, kDeskSupervisor));
   EXPECT_EQ(page.total_size, 0);
   clock_.Set(Shanghai(2026, 5, 25, 9, 0));  // the red order was due Fri 05-22
-  ASSERT_OK_AND_ASSIGN(page, desk_.List(kPlan, overdue, {}, kSupervisor));
+  ASSERT_OK_AND_ASSIGN(page, desk_.List(kPlan, overdue, {}, kDeskSupervisor));
   ASSERT_EQ(page.total_size, 1);
   EXPECT_EQ(page.orders[0].id, "2026-004");
-  EXPECT_STATUS_CODE(desk_.List(kPlan, {}, {0, "garbage"}, kSupervisor),
+  EXPECT_STATUS_CODE(desk_.List(kPlan, {}, {0, "garbage"}, kDeskSupervisor),
                      absl::StatusCode::kInvalidArgument);
 }
 
@@ -408,7 +410,7 @@ TEST_F(SupervisionDeskTest, AFailedCommitLeavesNothingBehind) {
 TEST_F(SupervisionDeskTest, TheCommandCenterAcknowledgesAndAttachesItsCaseNumberOnce) {
   OrderIssue issue = Yellow();
   issue.external_case_number = "";
-  Caller supervisor = kSupervisor;
+  Caller supervisor = kDeskSupervisor;
   supervisor.org_id = "o-dcs";
   ASSERT_OK_AND_ASSIGN(SupervisionOrder order, Issue(issue, supervisor));
   EXPECT_EQ(order.issuing_org_id, "o-dcs");
@@ -418,7 +420,7 @@ TEST_F(SupervisionDeskTest, TheCommandCenterAcknowledgesAndAttachesItsCaseNumber
       desk_.Acknowledge(kPlan, order.id, case_number, "已签收", etag, caller, cb);
     });
   };
-  Caller center = As(Caller::Role::kViewer, "", "ack-1");
+  Caller center = DeskCaller(Caller::Role::kViewer, "", "ack-1");
   center.actor = "区城指中心";
   ASSERT_OK_AND_ASSIGN(SupervisionOrder acked, ack(center, "MTG-2026-0601"));
   EXPECT_EQ(acked.external_case_number, "MTG-2026-0601");
@@ -438,12 +440,12 @@ TEST_F(SupervisionDeskTest, TheCommandCenterAcknowledgesAndAttachesItsCaseNumber
   ExpectError(ack(center, "MTG-2026-9999").status(), absl::StatusCode::kFailedPrecondition,
               "MTG-2026-0601");
   ExpectError(ack(center, "", "s1").status(), absl::StatusCode::kAborted, "stale");
-  ExpectError(ack(As(Caller::Role::kReporter, kTraffic), "").status(),
+  ExpectError(ack(DeskCaller(Caller::Role::kReporter, kTraffic), "").status(),
               absl::StatusCode::kPermissionDenied, "command center");
-  ExpectError(ack(As(Caller::Role::kService), "").status(), absl::StatusCode::kPermissionDenied,
-              "command center");
-  ExpectError(ack(kSupervisor, std::string(65, 'x')).status(), absl::StatusCode::kInvalidArgument,
-              "external_case_number");
+  ExpectError(ack(DeskCaller(Caller::Role::kService), "").status(),
+              absl::StatusCode::kPermissionDenied, "command center");
+  ExpectError(ack(kDeskSupervisor, std::string(65, 'x')).status(),
+              absl::StatusCode::kInvalidArgument, "external_case_number");
   EXPECT_THAT(EventTypes(),
               ElementsAre(SupervisionEventType::kIssued, SupervisionEventType::kAcknowledged,
                           SupervisionEventType::kAcknowledged));
@@ -457,7 +459,7 @@ TEST_F(SupervisionDeskTest, AClosedOrderIsAcknowledgedButNotRepliedTo) {
   ASSERT_OK(Verify(order.id, kCity, true));
   ASSERT_OK(Close(order.id));
   // The command center acknowledges the closure (结案).
-  Caller center = As(Caller::Role::kViewer, "", "ack-closed");
+  Caller center = DeskCaller(Caller::Role::kViewer, "", "ack-closed");
   center.actor = "区城指中心";
   ASSERT_OK_AND_ASSIGN(SupervisionOrder acked, Sync([&](Callback<SupervisionOrder> cb) {
                          desk_.Acknowledge(kPlan, order.id, "", "已结案", "", center, cb);
@@ -477,14 +479,14 @@ TEST_F(SupervisionDeskTest, TheRequestingOrganizationIsCheckedKeptAndMayReadTheO
   plans_.Put(plan);
   OrderIssue issue = Yellow();
   issue.requesting_org_id = "o-center";
-  Caller caller = kSupervisor;
+  Caller caller = kDeskSupervisor;
   caller.request_id = "issue-requested";
   ASSERT_OK_AND_ASSIGN(SupervisionOrder order, Issue(issue, caller));
   EXPECT_EQ(order.requesting_org_id, "o-center");
   EXPECT_EQ(order.Find("o-center"), nullptr);  // asked for it, is not addressed
   ASSERT_EQ(store_.events().size(), 1u);
   EXPECT_EQ(store_.events()[0].order.requesting_org_id, "o-center");
-  ASSERT_OK_AND_ASSIGN(SupervisionOrder stored, desk_.Get(kPlan, order.id, kSupervisor));
+  ASSERT_OK_AND_ASSIGN(SupervisionOrder stored, desk_.Get(kPlan, order.id, kDeskSupervisor));
   EXPECT_EQ(stored.requesting_org_id, "o-center");
 
   // A retry must name the same requester; without one is other content too.
@@ -505,11 +507,11 @@ TEST_F(SupervisionDeskTest, TheRequestingOrganizationIsCheckedKeptAndMayReadTheO
 
   // The requester reads the order, as the command center (viewer) or as a
   // reporter of its organization; another organization's reporter does not.
-  EXPECT_OK(desk_.Get(kPlan, order.id, As(Caller::Role::kViewer, "o-center")));
+  EXPECT_OK(desk_.Get(kPlan, order.id, DeskCaller(Caller::Role::kViewer, "o-center")));
   ASSERT_OK_AND_ASSIGN(SupervisionOrder seen,
-                       desk_.Get(kPlan, order.id, As(Caller::Role::kReporter, "o-center")));
+                       desk_.Get(kPlan, order.id, DeskCaller(Caller::Role::kReporter, "o-center")));
   EXPECT_EQ(seen.requesting_org_id, "o-center");
-  EXPECT_STATUS_CODE(desk_.Get(kPlan, order.id, As(Caller::Role::kReporter, kEco)),
+  EXPECT_STATUS_CODE(desk_.Get(kPlan, order.id, DeskCaller(Caller::Role::kReporter, kEco)),
                      absl::StatusCode::kPermissionDenied);
   // An order without a requester keeps it empty.
   ASSERT_OK_AND_ASSIGN(SupervisionOrder plain, Issue(Yellow()));

@@ -14,6 +14,7 @@
 #include "rocksdb/db.h"
 #include "services/progress/proto_mapping.h"
 #include "services/progress/storage/progress_storage.pb.h"
+#include "services/progress/storage/report_framing.h"
 #include "services/progress/storage/report_store_keys.h"
 
 namespace ecoplan::progress {
@@ -32,7 +33,7 @@ using report_keys::kRevisions;
 using report_keys::kSupervisionOrders;
 using report_keys::RequestKey;
 
-constexpr uint32_t kReportRecordReport = storage::ReportRecord::kReportFieldNumber;
+using report_framing::kReportRecordReport;
 
 std::vector<std::string> RocksDbReportStore::ColumnFamilies() {
   return {std::string(kReports),     std::string(kRevisions),      std::string(kExtensions),
