@@ -1,7 +1,7 @@
 #pragma once
 
-// Deleters for the C objects of OpenSSL and libjwt that common_auth holds in
-// std::unique_ptr. Internal to common_auth.
+// Deleters for the C objects of OpenSSL and libjwt that common_auth (and its
+// test keys) hold in std::unique_ptr. Internal to common_auth.
 
 #include <jwt.h>
 #include <openssl/bio.h>

@@ -11,19 +11,11 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "common/auth/c_deleters.h"
 
 namespace ecoplan::common::testing {
 namespace {
 
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-struct BioDeleter {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct X509Deleter {
-  void operator()(X509* x) const { X509_free(x); }
-};
 using Pkey = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
 
 std::string BioText(BIO* bio) {
