@@ -13,13 +13,13 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/testing/local_grpc_server.h"
 #include "tools/ecoplanctl/cli.h"
 
 namespace ecoplan::ctl::ctl_testing {
@@ -39,24 +39,14 @@ inline grpc::Status FakeNotFound(const std::string& name) {
 class CommandTest : public ::testing::Test {
  protected:
   // Stops the server before the test's fakes go away.
-  void TearDown() override {
-    if (server_ == nullptr) return;
-    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    server_.reset();
-  }
+  void TearDown() override { server_.reset(); }
 
   // Serves `services` (owned by the test) on 127.0.0.1, a free port; returns
   // the address "127.0.0.1:<port>" (empty, with a test failure, if it cannot).
   std::string Serve(const std::vector<grpc::Service*>& services) {
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    for (grpc::Service* service : services) builder.RegisterService(service);
-    server_ = builder.BuildAndStart();
-    EXPECT_NE(server_, nullptr);
-    EXPECT_GT(port, 0);
-    if (server_ == nullptr || port <= 0) return "";
-    return absl::StrCat("127.0.0.1:", port);
+    server_ = std::make_unique<common::LocalGrpcServer>(services);
+    EXPECT_TRUE(server_->ok());
+    return server_->address();
   }
 
   // Runs `cli` with `args` as the binary does; the output lands in out_ and
@@ -71,7 +61,7 @@ class CommandTest : public ::testing::Test {
   std::ostringstream err_;
 
  private:
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<common::LocalGrpcServer> server_;
 };
 
 }  // namespace ecoplan::ctl::ctl_testing

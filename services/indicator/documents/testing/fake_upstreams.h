@@ -14,6 +14,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/testing/local_grpc_server.h"
 #include "ecoplan/progress/v1/progress_service.grpc.pb.h"
 #include "ecoplan/registry/v1/registry_service.grpc.pb.h"
 #include "services/indicator/documents/month_facts.h"
@@ -178,19 +179,12 @@ class FakeAnswers final : public IndicatorAnswers {
 // The two fakes served on 127.0.0.1:0, with stubs to them.
 class FakeUpstreams {
  public:
-  explicit FakeUpstreams(const MonthFacts& facts) : registry(facts), progress(facts) {
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(&registry);
-    builder.RegisterService(&progress);
-    server_ = builder.BuildAndStart();
-    channel_ =
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
+  explicit FakeUpstreams(const MonthFacts& facts)
+      : registry(facts), progress(facts), server_({&registry, &progress}) {
+    channel_ = server_.Channel();
     registry_stub = ecoplan::registry::v1::RegistryService::NewStub(channel_);
     progress_stub = ecoplan::progress::v1::ProgressService::NewStub(channel_);
   }
-  ~FakeUpstreams() { server_->Shutdown(); }
 
   FakeRegistry registry;
   FakeProgress progress;
@@ -198,7 +192,7 @@ class FakeUpstreams {
   std::unique_ptr<ecoplan::progress::v1::ProgressService::Stub> progress_stub;
 
  private:
-  std::unique_ptr<grpc::Server> server_;
+  ecoplan::common::LocalGrpcServer server_;  // after the fakes: stopped before they go
   std::shared_ptr<grpc::Channel> channel_;
 };
 
