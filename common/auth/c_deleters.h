@@ -14,30 +14,24 @@
 
 namespace ecoplan::common {
 
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+// Calls `Free` on the pointer it is given.
+template <auto Free>
+struct CallFree {
+  template <typename T>
+  void operator()(T* p) const {
+    Free(p);
+  }
 };
-struct PkeyCtxDeleter {
-  void operator()(EVP_PKEY_CTX* ctx) const { EVP_PKEY_CTX_free(ctx); }
-};
-struct BioDeleter {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-struct BnDeleter {
-  void operator()(BIGNUM* bn) const { BN_free(bn); }
-};
-struct ParamBldDeleter {
-  void operator()(OSSL_PARAM_BLD* bld) const { OSSL_PARAM_BLD_free(bld); }
-};
-struct ParamDeleter {
-  void operator()(OSSL_PARAM* params) const { OSSL_PARAM_free(params); }
-};
-struct X509Deleter {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct JwtDeleter {
-  void operator()(jwt_t* jwt) const { jwt_free(jwt); }
-};
+
+using PkeyDeleter = CallFree<EVP_PKEY_free>;
+using PkeyCtxDeleter = CallFree<EVP_PKEY_CTX_free>;
+using BioDeleter = CallFree<BIO_free>;
+using BnDeleter = CallFree<BN_free>;
+using ParamBldDeleter = CallFree<OSSL_PARAM_BLD_free>;
+using ParamDeleter = CallFree<OSSL_PARAM_free>;
+using X509Deleter = CallFree<X509_free>;
+using JwtDeleter = CallFree<jwt_free>;
+
 // What libjwt returns from malloc (jwt_encode_str, jwt_get_grants_json).
 struct FreeDeleter {
   void operator()(char* p) const { std::free(p); }
