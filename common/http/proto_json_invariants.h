@@ -81,7 +81,8 @@ inline absl::Status CheckProtoJsonInput(absl::string_view data) {
   std::string json;
   const absl::Status printed = AppendWireJson(type, input, &json);
   if (!printed.ok()) {
-    if (absl::IsInvalidArgument(printed)) return absl::OkStatus();  // a Timestamp out of range
+    if (absl::IsInvalidArgument(printed))
+      return absl::OkStatus();  // a Timestamp out of range, an odd Any
     return absl::InternalError(absl::StrCat("printing failed: ", printed.ToString()));
   }
   std::unique_ptr<pb::Message> back(prototype->New());

@@ -15,6 +15,8 @@
 namespace ecoplan::indicator {
 namespace {
 
+using common::FinishUnary;
+
 constexpr size_t kMaxTextChars = 1000;
 
 // Answers `reactor` with `r`, after `fill` copied its value into the response.
@@ -83,27 +85,27 @@ grpc::ServerUnaryReactor* AssessmentServiceImpl::GetScoringRules(
     grpc::CallbackServerContext* ctx, const v1::GetScoringRulesRequest* req,
     v1::GetScoringRulesResponse* resp) {
   absl::StatusOr<common::Principal> who = Authorize(ctx, "GetScoringRules");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   absl::StatusOr<std::string> plan = ParsePlanName(req->plan(), "plan");
-  if (!plan.ok()) return common::FinishUnary(ctx, plan.status());
+  if (!plan.ok()) return FinishUnary(ctx, plan.status());
   if (!EvaluatorPlanScoring(evaluator_).KnowsPlan(*plan)) {
-    return common::FinishUnary(ctx, absl::NotFoundError(absl::StrCat("no plan ", req->plan())));
+    return FinishUnary(ctx, absl::NotFoundError(absl::StrCat("no plan ", req->plan())));
   }
   *resp->mutable_rules() = ToProto(assessments_->RulesFor(*plan));
-  return common::FinishUnary(ctx, absl::OkStatus());
+  return FinishUnary(ctx, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* AssessmentServiceImpl::UpdateScoringRules(
     grpc::CallbackServerContext* ctx, const v1::UpdateScoringRulesRequest* req,
     v1::UpdateScoringRulesResponse* resp) {
   absl::StatusOr<common::Principal> who = Authorize(ctx, "UpdateScoringRules");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   absl::StatusOr<std::string> plan = ParsePlanName(req->plan(), "plan");
-  if (!plan.ok()) return common::FinishUnary(ctx, plan.status());
-  if (absl::Status s = CheckText(req->reason(), "reason", true); !s.ok())
-    return common::FinishUnary(ctx, s);
-  if (!req->has_rules())
-    return common::FinishUnary(ctx, absl::InvalidArgumentError("rules is required"));
+  if (!plan.ok()) return FinishUnary(ctx, plan.status());
+  if (absl::Status s = CheckText(req->reason(), "reason", true); !s.ok()) {
+    return FinishUnary(ctx, s);
+  }
+  if (!req->has_rules()) return FinishUnary(ctx, absl::InvalidArgumentError("rules is required"));
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   assessments_->UpdateRules(
       *plan, FromProto(req->rules()), req->has_expected_revision() ? req->expected_revision() : -1,
@@ -117,34 +119,33 @@ grpc::ServerUnaryReactor* AssessmentServiceImpl::GetMonthlyAssessment(
     grpc::CallbackServerContext* ctx, const v1::GetMonthlyAssessmentRequest* req,
     v1::GetMonthlyAssessmentResponse* resp) {
   absl::StatusOr<common::Principal> who = Authorize(ctx, "GetMonthlyAssessment");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   absl::StatusOr<std::pair<std::string, absl::CivilMonth>> name =
       ParseMonthName(req->name(), "name");
-  if (!name.ok()) return common::FinishUnary(ctx, name.status());
+  if (!name.ok()) return FinishUnary(ctx, name.status());
   absl::StatusOr<MonthAssessment> month = assessments_->GetMonth(name->first, name->second);
-  if (!month.ok()) return common::FinishUnary(ctx, month.status());
+  if (!month.ok()) return FinishUnary(ctx, month.status());
   if (who->role == common::Role::kReporter) {
     const OrganizationScope scope = ReporterScope(name->first, *who);
     if (!req->organization().empty() && req->organization() != scope.name) {
-      return common::FinishUnary(
-          ctx,
-          absl::PermissionDeniedError("a reporter sees only its own organization's assessment"));
+      return FinishUnary(ctx, absl::PermissionDeniedError(
+                                  "a reporter sees only its own organization's assessment"));
     }
     NarrowMonthToOrganization(scope.name, scope.measure_ids, &*month);
   } else if (!req->organization().empty()) {
     NarrowMonthToOrganization(req->organization(), {}, &*month);
   }
   *resp->mutable_assessment() = ToProto(*month);
-  return common::FinishUnary(ctx, absl::OkStatus());
+  return FinishUnary(ctx, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* AssessmentServiceImpl::ListClosedMonths(
     grpc::CallbackServerContext* ctx, const v1::ListClosedMonthsRequest* req,
     v1::ListClosedMonthsResponse* resp) {
   absl::StatusOr<common::Principal> who = Authorize(ctx, "ListClosedMonths");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   absl::StatusOr<std::string> plan = ParsePlanName(req->plan(), "plan");
-  if (!plan.ok()) return common::FinishUnary(ctx, plan.status());
+  if (!plan.ok()) return FinishUnary(ctx, plan.status());
   for (const MonthAssessment& m : assessments_->ClosedMonths(*plan)) {
     v1::ClosedMonth* out = resp->add_months();
     out->set_name(absl::StrCat("plans/", m.plan_id, "/months/", absl::FormatCivilTime(m.month)));
@@ -154,19 +155,20 @@ grpc::ServerUnaryReactor* AssessmentServiceImpl::ListClosedMonths(
     out->set_adjustment_count(static_cast<int32_t>(m.adjustments.size()));
     out->set_decided_contest_count(static_cast<int32_t>(m.decided_contests.size()));
   }
-  return common::FinishUnary(ctx, absl::OkStatus());
+  return FinishUnary(ctx, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* AssessmentServiceImpl::CloseMonth(grpc::CallbackServerContext* ctx,
                                                             const v1::CloseMonthRequest* req,
                                                             v1::CloseMonthResponse* resp) {
   absl::StatusOr<common::Principal> who = Authorize(ctx, "CloseMonth");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   absl::StatusOr<std::pair<std::string, absl::CivilMonth>> name =
       ParseMonthName(req->name(), "name");
-  if (!name.ok()) return common::FinishUnary(ctx, name.status());
-  if (absl::Status s = CheckText(req->reason(), "reason", true); !s.ok())
-    return common::FinishUnary(ctx, s);
+  if (!name.ok()) return FinishUnary(ctx, name.status());
+  if (absl::Status s = CheckText(req->reason(), "reason", true); !s.ok()) {
+    return FinishUnary(ctx, s);
+  }
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   assessments_->CloseMonth(
       name->first, name->second, req->reason(), who->subject, req->request_id(),
@@ -179,21 +181,20 @@ grpc::ServerUnaryReactor* AssessmentServiceImpl::ContestItem(grpc::CallbackServe
                                                              const v1::ContestItemRequest* req,
                                                              v1::ContestItemResponse* resp) {
   absl::StatusOr<common::Principal> who = Authorize(ctx, "ContestItem");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   absl::StatusOr<std::pair<std::string, absl::CivilMonth>> month =
       ParseMonthName(req->month(), "month");
-  if (!month.ok()) return common::FinishUnary(ctx, month.status());
+  if (!month.ok()) return FinishUnary(ctx, month.status());
   for (auto [text, field] :
        {std::pair{&req->organization(), "organization"}, std::pair{&req->item(), "item"},
         std::pair{&req->reason(), "reason"}}) {
-    if (absl::Status s = CheckText(*text, field, true); !s.ok()) return common::FinishUnary(ctx, s);
+    if (absl::Status s = CheckText(*text, field, true); !s.ok()) return FinishUnary(ctx, s);
   }
   if (who->role == common::Role::kReporter &&
       ReporterScope(month->first, *who).name != req->organization()) {
-    return common::FinishUnary(
-        ctx, absl::PermissionDeniedError(
-                 absl::StrCat("a reporter contests items of its own organization only, not of ",
-                              req->organization())));
+    return FinishUnary(ctx, absl::PermissionDeniedError(absl::StrCat(
+                                "a reporter contests items of its own organization only, not of ",
+                                req->organization())));
   }
   Contest contest;
   contest.plan_id = month->first;
@@ -213,11 +214,12 @@ grpc::ServerUnaryReactor* AssessmentServiceImpl::DecideContest(grpc::CallbackSer
                                                                const v1::DecideContestRequest* req,
                                                                v1::DecideContestResponse* resp) {
   absl::StatusOr<common::Principal> who = Authorize(ctx, "DecideContest");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   absl::StatusOr<std::pair<std::string, int>> name = ParseContestName(req->name(), "name");
-  if (!name.ok()) return common::FinishUnary(ctx, name.status());
-  if (absl::Status s = CheckText(req->comment(), "comment", true); !s.ok())
-    return common::FinishUnary(ctx, s);
+  if (!name.ok()) return FinishUnary(ctx, name.status());
+  if (absl::Status s = CheckText(req->comment(), "comment", true); !s.ok()) {
+    return FinishUnary(ctx, s);
+  }
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   assessments_->DecideContest(name->first, name->second, req->accept(), req->points(),
                               req->comment(), who->subject, req->request_id(),
@@ -231,30 +233,29 @@ grpc::ServerUnaryReactor* AssessmentServiceImpl::ListContests(grpc::CallbackServ
                                                               const v1::ListContestsRequest* req,
                                                               v1::ListContestsResponse* resp) {
   absl::StatusOr<common::Principal> who = Authorize(ctx, "ListContests");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   absl::StatusOr<std::string> plan = ParsePlanName(req->plan(), "plan");
-  if (!plan.ok()) return common::FinishUnary(ctx, plan.status());
+  if (!plan.ok()) return FinishUnary(ctx, plan.status());
   std::optional<absl::CivilMonth> month;
   if (!req->month().empty()) {
     absl::StatusOr<absl::CivilMonth> m = ParseMonth(req->month(), "month");
-    if (!m.ok()) return common::FinishUnary(ctx, m.status());
+    if (!m.ok()) return FinishUnary(ctx, m.status());
     month = *m;
   }
   std::string organization = req->organization();
   if (who->role == common::Role::kReporter) {
     const std::string own = ReporterScope(*plan, *who).name;
     if (!organization.empty() && organization != own) {
-      return common::FinishUnary(
+      return FinishUnary(
           ctx, absl::PermissionDeniedError("a reporter sees only its own organization's contests"));
     }
-    if (own.empty())
-      return common::FinishUnary(ctx, absl::OkStatus());  // the plan does not name it
+    if (own.empty()) return FinishUnary(ctx, absl::OkStatus());  // the plan does not name it
     organization = own;
   }
   for (const Contest& c : assessments_->ListContests(*plan, month, organization)) {
     *resp->add_contests() = ToProto(c);
   }
-  return common::FinishUnary(ctx, absl::OkStatus());
+  return FinishUnary(ctx, absl::OkStatus());
 }
 
 }  // namespace ecoplan::indicator

@@ -23,6 +23,8 @@
 namespace ecoplan::indicator {
 namespace {
 
+using common::FinishUnary;
+
 namespace rv1 = ::ecoplan::registry::v1;
 
 constexpr size_t kMaxReasonChars = 500;
@@ -246,12 +248,12 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::SyncPlan(grpc::CallbackServerCon
                                                          const v1::SyncPlanRequest* req,
                                                          v1::SyncPlanResponse* resp) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "SyncPlan");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   absl::StatusOr<std::string> plan = ParsePlanName(req->plan(), "plan");
-  if (!plan.ok()) return common::FinishUnary(ctx, plan.status());
+  if (!plan.ok()) return FinishUnary(ctx, plan.status());
   if (registry_ == nullptr) {
-    return common::FinishUnary(
-        ctx, absl::UnavailableError("no registry is configured (--registry_address)"));
+    return FinishUnary(ctx,
+                       absl::UnavailableError("no registry is configured (--registry_address)"));
   }
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   auto call = std::make_shared<SyncCall>();
@@ -289,34 +291,35 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::GetExtractionReport(
     grpc::CallbackServerContext* ctx, const v1::GetExtractionReportRequest* req,
     v1::GetExtractionReportResponse* resp) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "GetExtractionReport");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   absl::StatusOr<std::string> plan = ParsePlanName(req->plan(), "plan");
-  if (!plan.ok()) return common::FinishUnary(ctx, plan.status());
+  if (!plan.ok()) return FinishUnary(ctx, plan.status());
   absl::StatusOr<ExtractionReport> report = evaluator_->GetReport(*plan);
   if (report.ok()) *resp->mutable_report() = ToProto(*report);
-  return common::FinishUnary(ctx, report.status());
+  return FinishUnary(ctx, report.status());
 }
 
 grpc::ServerUnaryReactor* IndicatorServiceImpl::CreateIndicator(
     grpc::CallbackServerContext* ctx, const v1::CreateIndicatorRequest* req,
     v1::CreateIndicatorResponse* resp) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "CreateIndicator");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   absl::StatusOr<std::string> plan = ParsePlanName(req->parent(), "parent");
-  if (!plan.ok()) return common::FinishUnary(ctx, plan.status());
+  if (!plan.ok()) return FinishUnary(ctx, plan.status());
   if (!ValidId(req->indicator_id()) || req->indicator_id().size() > 64 * 3) {
-    return common::FinishUnary(
+    return FinishUnary(
         ctx, absl::InvalidArgumentError("indicator_id: 1-64 characters without '/' or spaces"));
   }
-  if (absl::Status s = CheckReason(req->reason()); !s.ok()) return common::FinishUnary(ctx, s);
+  if (absl::Status s = CheckReason(req->reason()); !s.ok()) return FinishUnary(ctx, s);
   Indicator ind = FromProto(req->indicator());
   ind.plan_id = *plan;
   ind.id = req->indicator_id();
-  if (ind.display_name.empty())
-    return common::FinishUnary(ctx, absl::InvalidArgumentError("indicator.display_name: required"));
+  if (ind.display_name.empty()) {
+    return FinishUnary(ctx, absl::InvalidArgumentError("indicator.display_name: required"));
+  }
   if (ind.period_end < ind.period_start) {
-    return common::FinishUnary(
-        ctx, absl::InvalidArgumentError("indicator.period_end: before period_start"));
+    return FinishUnary(ctx,
+                       absl::InvalidArgumentError("indicator.period_end: before period_start"));
   }
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   evaluator_->CreateIndicator(std::move(ind), req->reason(), req->request_id(), who->subject,
@@ -331,23 +334,24 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::GetIndicator(grpc::CallbackServe
                                                              const v1::GetIndicatorRequest* req,
                                                              v1::GetIndicatorResponse* resp) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "GetIndicator");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   auto name = ParseIndicatorName(req->name(), "name");
-  if (!name.ok()) return common::FinishUnary(ctx, name.status());
+  if (!name.ok()) return FinishUnary(ctx, name.status());
   absl::StatusOr<Indicator> ind = evaluator_->GetIndicator(name->first, name->second);
   if (ind.ok()) *resp->mutable_indicator() = ToProto(*ind);
-  return common::FinishUnary(ctx, ind.status());
+  return FinishUnary(ctx, ind.status());
 }
 
 grpc::ServerUnaryReactor* IndicatorServiceImpl::ListIndicators(grpc::CallbackServerContext* ctx,
                                                                const v1::ListIndicatorsRequest* req,
                                                                v1::ListIndicatorsResponse* resp) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "ListIndicators");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   absl::StatusOr<std::string> plan = ParsePlanName(req->parent(), "parent");
-  if (!plan.ok()) return common::FinishUnary(ctx, plan.status());
-  if (req->page_size() < 0)
-    return common::FinishUnary(ctx, absl::InvalidArgumentError("page_size: negative"));
+  if (!plan.ok()) return FinishUnary(ctx, plan.status());
+  if (req->page_size() < 0) {
+    return FinishUnary(ctx, absl::InvalidArgumentError("page_size: negative"));
+  }
   const int page_size = req->page_size() == 0 ? 200 : std::min(req->page_size(), 1000);
   std::vector<Indicator> all = evaluator_->ListIndicators(
       *plan, req->include_retired(), static_cast<Origin>(std::clamp<int>(req->origin(), 0, 4)));
@@ -362,19 +366,18 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::ListIndicators(grpc::CallbackSer
     *resp->add_indicators() = ToProto(*it);
   }
   if (it != all.end()) resp->set_next_page_token((it - 1)->id);
-  return common::FinishUnary(ctx, absl::OkStatus());
+  return FinishUnary(ctx, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* IndicatorServiceImpl::UpdateIndicator(
     grpc::CallbackServerContext* ctx, const v1::UpdateIndicatorRequest* req,
     v1::UpdateIndicatorResponse* resp) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "UpdateIndicator");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   auto name = ParseIndicatorName(req->indicator().name(), "indicator.name");
-  if (!name.ok()) return common::FinishUnary(ctx, name.status());
-  if (req->etag().empty())
-    return common::FinishUnary(ctx, absl::InvalidArgumentError("etag: required"));
-  if (absl::Status s = CheckReason(req->reason()); !s.ok()) return common::FinishUnary(ctx, s);
+  if (!name.ok()) return FinishUnary(ctx, name.status());
+  if (req->etag().empty()) return FinishUnary(ctx, absl::InvalidArgumentError("etag: required"));
+  if (absl::Status s = CheckReason(req->reason()); !s.ok()) return FinishUnary(ctx, s);
   std::vector<std::string> paths(req->update_paths().begin(), req->update_paths().end());
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   evaluator_->UpdateIndicator(name->first, name->second, FromProto(req->indicator()),
@@ -390,12 +393,11 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::RetireIndicator(
     grpc::CallbackServerContext* ctx, const v1::RetireIndicatorRequest* req,
     v1::RetireIndicatorResponse* resp) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "RetireIndicator");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   auto name = ParseIndicatorName(req->name(), "name");
-  if (!name.ok()) return common::FinishUnary(ctx, name.status());
-  if (req->etag().empty())
-    return common::FinishUnary(ctx, absl::InvalidArgumentError("etag: required"));
-  if (absl::Status s = CheckReason(req->reason()); !s.ok()) return common::FinishUnary(ctx, s);
+  if (!name.ok()) return FinishUnary(ctx, name.status());
+  if (req->etag().empty()) return FinishUnary(ctx, absl::InvalidArgumentError("etag: required"));
+  if (absl::Status s = CheckReason(req->reason()); !s.ok()) return FinishUnary(ctx, s);
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   evaluator_->RetireIndicator(name->first, name->second, req->etag(), req->reason(),
                               req->request_id(), who->subject,
@@ -410,26 +412,26 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::ListIndicatorRevisions(
     grpc::CallbackServerContext* ctx, const v1::ListIndicatorRevisionsRequest* req,
     v1::ListIndicatorRevisionsResponse* resp) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "ListIndicatorRevisions");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   auto name = ParseIndicatorName(req->name(), "name");
-  if (!name.ok()) return common::FinishUnary(ctx, name.status());
+  if (!name.ok()) return FinishUnary(ctx, name.status());
   // A short prefix scan of one indicator's revisions (a handful of keys).
   auto revisions = evaluator_->ListRevisions(name->first, name->second);
   if (revisions.ok()) {
     for (const IndicatorRevision& r : *revisions) *resp->add_revisions() = ToProto(r);
   }
-  return common::FinishUnary(ctx, revisions.status());
+  return FinishUnary(ctx, revisions.status());
 }
 
 grpc::ServerUnaryReactor* IndicatorServiceImpl::UpsertStation(grpc::CallbackServerContext* ctx,
                                                               const v1::UpsertStationRequest* req,
                                                               v1::UpsertStationResponse* resp) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "UpsertStation");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   Station station = FromProto(req->station());
   if (req->station().name().rfind("stations/", 0) != 0 || !ValidId(station.id) ||
       station.id.size() > 64) {
-    return common::FinishUnary(
+    return FinishUnary(
         ctx, absl::InvalidArgumentError(
                  "station.name: stations/{id} with an id of 1-64 letters, digits, '-', '_'"));
   }
@@ -445,9 +447,9 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::ListStations(grpc::CallbackServe
                                                              const v1::ListStationsRequest*,
                                                              v1::ListStationsResponse* resp) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "ListStations");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   for (const Station& s : evaluator_->ListStations()) *resp->add_stations() = ToProto(s);
-  return common::FinishUnary(ctx, absl::OkStatus());
+  return FinishUnary(ctx, absl::OkStatus());
 }
 
 grpc::ServerReadReactor<v1::IngestObservationsRequest>* IndicatorServiceImpl::IngestObservations(
@@ -461,61 +463,60 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::GetDailyAirQuality(
     grpc::CallbackServerContext* ctx, const v1::GetDailyAirQualityRequest* req,
     v1::GetDailyAirQualityResponse* resp) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "GetDailyAirQuality");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   absl::StatusOr<absl::CivilDay> from = DateFromProto(req->from(), "from");
-  if (!from.ok()) return common::FinishUnary(ctx, from.status());
+  if (!from.ok()) return FinishUnary(ctx, from.status());
   absl::StatusOr<absl::CivilDay> to = DateFromProto(req->to(), "to");
-  if (!to.ok()) return common::FinishUnary(ctx, to.status());
+  if (!to.ok()) return FinishUnary(ctx, to.status());
   if (*to < *from || *to - *from > 400) {
-    return common::FinishUnary(ctx,
-                               absl::InvalidArgumentError("to: must be 0..400 days after from"));
+    return FinishUnary(ctx, absl::InvalidArgumentError("to: must be 0..400 days after from"));
   }
   const std::string area = req->area().empty() ? "district" : req->area();
   auto days = DailyAirQualityAnswer(*evaluator_, area, *from, *to, req->caliber());
   if (days.ok()) {
     for (v1::DailyAirQuality& day : *days) *resp->add_days() = std::move(day);
   }
-  return common::FinishUnary(ctx, days.status());
+  return FinishUnary(ctx, days.status());
 }
 
 grpc::ServerUnaryReactor* IndicatorServiceImpl::EvaluateIndicator(
     grpc::CallbackServerContext* ctx, const v1::EvaluateIndicatorRequest* req,
     v1::EvaluateIndicatorResponse* resp) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "EvaluateIndicator");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   auto name = ParseIndicatorName(req->name(), "name");
-  if (!name.ok()) return common::FinishUnary(ctx, name.status());
+  if (!name.ok()) return FinishUnary(ctx, name.status());
   absl::StatusOr<absl::CivilDay> as_of = DateFromProto(req->as_of(), "as_of");
-  if (!as_of.ok()) return common::FinishUnary(ctx, as_of.status());
+  if (!as_of.ok()) return FinishUnary(ctx, as_of.status());
   // A read of the in-memory state: nothing is recorded (RecordEvaluation does).
   absl::StatusOr<std::pair<Indicator, Evaluation>> r =
       evaluator_->EvaluateIndicator(name->first, name->second, *as_of);
-  if (!r.ok()) return common::FinishUnary(ctx, r.status());
+  if (!r.ok()) return FinishUnary(ctx, r.status());
   if (who->role == common::Role::kReporter &&
       !OrganizationMaySee(evaluator_->ScopeOf(name->first, who->organization_id), r->first)) {
-    return common::FinishUnary(ctx, absl::PermissionDeniedError(absl::StrCat(
-                                        "a reporter evaluates only the reported indicators its "
-                                        "organization owns; ",
-                                        req->name(), " is another organization's")));
+    return FinishUnary(ctx, absl::PermissionDeniedError(absl::StrCat(
+                                "a reporter evaluates only the reported indicators its "
+                                "organization owns; ",
+                                req->name(), " is another organization's")));
   }
   *resp->mutable_evaluation() = ToProto(r->first, r->second);
-  return common::FinishUnary(ctx, absl::OkStatus());
+  return FinishUnary(ctx, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* IndicatorServiceImpl::EvaluatePlan(grpc::CallbackServerContext* ctx,
                                                              const v1::EvaluatePlanRequest* req,
                                                              v1::EvaluatePlanResponse* resp) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "EvaluatePlan");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   absl::StatusOr<std::string> plan = ParsePlanName(req->plan(), "plan");
-  if (!plan.ok()) return common::FinishUnary(ctx, plan.status());
+  if (!plan.ok()) return FinishUnary(ctx, plan.status());
   absl::StatusOr<absl::CivilDay> as_of = DateFromProto(req->as_of(), "as_of");
-  if (!as_of.ok()) return common::FinishUnary(ctx, as_of.status());
+  if (!as_of.ok()) return FinishUnary(ctx, as_of.status());
   // A read of the in-memory state: nothing is recorded (RecordEvaluation does).
   const ScoringRules scoring =
       assessments_ != nullptr ? assessments_->RulesFor(*plan).rules : ScoringRules();
   absl::StatusOr<PlanResult> r = evaluator_->EvaluatePlan(*plan, *as_of, scoring);
-  if (!r.ok()) return common::FinishUnary(ctx, r.status());
+  if (!r.ok()) return FinishUnary(ctx, r.status());
   EvaluationOutputs out{std::move(r->evaluations), std::move(r->lights), std::move(r->scorecards),
                         std::move(r->unmatched_reported_values), std::move(r->status_counts)};
   if (who->role == common::Role::kReporter) {
@@ -532,21 +533,21 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::EvaluatePlan(grpc::CallbackServe
   if (r->data.has_value()) *resp->mutable_data_verification() = ToProto(*r->data);
   for (const std::string& rule : r->rules) resp->add_rules(rule);
   for (const std::string& u : out.unmatched_reported_values) resp->add_unmatched_reported_values(u);
-  return common::FinishUnary(ctx, absl::OkStatus());
+  return FinishUnary(ctx, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* IndicatorServiceImpl::RecordEvaluation(
     grpc::CallbackServerContext* ctx, const v1::RecordEvaluationRequest* req,
     v1::RecordEvaluationResponse* resp) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "RecordEvaluation");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   absl::StatusOr<std::string> plan = ParsePlanName(req->plan(), "plan");
-  if (!plan.ok()) return common::FinishUnary(ctx, plan.status());
+  if (!plan.ok()) return FinishUnary(ctx, plan.status());
   absl::CivilDay as_of =
       absl::ToCivilDay(clock_->Now(), absl::FixedTimeZone(8 * 3600));  // Asia/Shanghai, no DST
   if (req->has_as_of()) {
     absl::StatusOr<absl::CivilDay> day = DateFromProto(req->as_of(), "as_of");
-    if (!day.ok()) return common::FinishUnary(ctx, day.status());
+    if (!day.ok()) return FinishUnary(ctx, day.status());
     as_of = *day;
   }
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
@@ -578,16 +579,16 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::CreateExceptionalEvent(
     grpc::CallbackServerContext* ctx, const v1::CreateExceptionalEventRequest* req,
     v1::CreateExceptionalEventResponse* resp) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "CreateExceptionalEvent");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   if (!req->has_exceptional_event()) {
-    return common::FinishUnary(ctx, absl::InvalidArgumentError("exceptional_event: required"));
+    return FinishUnary(ctx, absl::InvalidArgumentError("exceptional_event: required"));
   }
   absl::StatusOr<ExceptionalEvent> event = NewExceptionalEventFromProto(req->exceptional_event());
-  if (!event.ok()) return common::FinishUnary(ctx, event.status());
+  if (!event.ok()) return FinishUnary(ctx, event.status());
   if (event->reason.size() > kMaxReasonChars * 3 || event->description.size() > 2000 * 3) {
-    return common::FinishUnary(
-        ctx, absl::InvalidArgumentError(
-                 "exceptional_event.reason: at most 500 characters (description 2000)"));
+    return FinishUnary(ctx,
+                       absl::InvalidArgumentError(
+                           "exceptional_event.reason: at most 500 characters (description 2000)"));
   }
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   evaluator_->CreateExceptionalEvent(*std::move(event), req->request_id(), who->subject,
@@ -602,21 +603,21 @@ grpc::ServerUnaryReactor* IndicatorServiceImpl::ListExceptionalEvents(
     grpc::CallbackServerContext* ctx, const v1::ListExceptionalEventsRequest* req,
     v1::ListExceptionalEventsResponse* resp) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "ListExceptionalEvents");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   for (const ExceptionalEvent& e : evaluator_->ListExceptionalEvents(req->active_only())) {
     *resp->add_exceptional_events() = ToProto(e);
   }
-  return common::FinishUnary(ctx, absl::OkStatus());
+  return FinishUnary(ctx, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* IndicatorServiceImpl::WithdrawExceptionalEvent(
     grpc::CallbackServerContext* ctx, const v1::WithdrawExceptionalEventRequest* req,
     v1::WithdrawExceptionalEventResponse* resp) {
   absl::StatusOr<common::Principal> who = AuthorizeCall(auth_, ctx, "WithdrawExceptionalEvent");
-  if (!who.ok()) return common::FinishUnary(ctx, who.status());
+  if (!who.ok()) return FinishUnary(ctx, who.status());
   absl::StatusOr<std::string> id = ParseExceptionalEventName(req->name(), "name");
-  if (!id.ok()) return common::FinishUnary(ctx, id.status());
-  if (absl::Status s = CheckReason(req->reason()); !s.ok()) return common::FinishUnary(ctx, s);
+  if (!id.ok()) return FinishUnary(ctx, id.status());
+  if (absl::Status s = CheckReason(req->reason()); !s.ok()) return FinishUnary(ctx, s);
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   evaluator_->WithdrawExceptionalEvent(*id, req->reason(), req->request_id(), who->subject,
                                        [reactor, resp](absl::StatusOr<ExceptionalEvent> r) {
