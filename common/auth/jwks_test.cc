@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "common/auth/testing/test_keys.h"
+#include "common/testing/corpus.h"
 #include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
@@ -185,20 +185,17 @@ TEST_F(JwksFileTest, ReReadsAChangedFileKeepsTheOldKeysWhenItBreaksAndLooksEarly
 
 // The fuzzer's corpus replayed: OK or INVALID_ARGUMENT, never anything else.
 TEST(JwksCorpusTest, ReplaysTheFuzzCorpus) {
-  int files = 0, accepted = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(ECOPLAN_JWKS_CORPUS_DIR)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    absl::StatusOr<KeySet> result = ParseJwks(text.str());
-    ++files;
+  const std::vector<CorpusInput> corpus = ReadCorpus(ECOPLAN_JWKS_CORPUS_DIR);
+  int accepted = 0;
+  for (const CorpusInput& input : corpus) {
+    absl::StatusOr<KeySet> result = ParseJwks(input.bytes);
     if (result.ok()) {
       ++accepted;
     } else {
-      EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << entry.path();
+      EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << input.path;
     }
   }
-  EXPECT_GE(files, 5);
+  EXPECT_GE(corpus.size(), 5u);
   EXPECT_EQ(accepted, 1);  // valid_ec_rsa_service
 }
 

@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -15,6 +14,7 @@
 #include "common/auth/jwks.h"
 #include "common/auth/testing/test_keys.h"
 #include "common/auth/token_minter.h"
+#include "common/testing/corpus.h"
 #include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
@@ -507,20 +507,17 @@ TEST(TokenVerifierCorpusTest, ReplaysTheFuzzCorpus) {
   options.audience = "ecoplan";
   options.max_lifetime = absl::Hours(48);  // as the fuzzer: the corpus tokens live 27 h
   ASSERT_OK_AND_ASSIGN(auto verifier, TokenVerifier::Create(options, &clock));
-  int files = 0, accepted = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(ECOPLAN_TOKEN_CORPUS_DIR)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    absl::StatusOr<Principal> result = verifier->Verify(text.str());
-    ++files;
+  const std::vector<CorpusInput> corpus = ReadCorpus(ECOPLAN_TOKEN_CORPUS_DIR);
+  int accepted = 0;
+  for (const CorpusInput& input : corpus) {
+    absl::StatusOr<Principal> result = verifier->Verify(input.bytes);
     if (result.ok()) {
       ++accepted;
     } else {
-      EXPECT_EQ(result.status().code(), absl::StatusCode::kUnauthenticated) << entry.path();
+      EXPECT_EQ(result.status().code(), absl::StatusCode::kUnauthenticated) << input.path;
     }
   }
-  EXPECT_GE(files, 5);
+  EXPECT_GE(corpus.size(), 5u);
   EXPECT_EQ(accepted, 2);  // valid_admin, valid_reporter_aud_array
 }
 

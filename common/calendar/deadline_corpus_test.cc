@@ -4,10 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "common/calendar/deadline_invariants.h"
+#include "common/testing/corpus.h"
 #include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 
@@ -15,15 +14,11 @@ namespace ecoplan::common {
 namespace {
 
 TEST(DeadlineCorpusTest, EveryCorpusInputResolvesCoherently) {
-  int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(ECOPLAN_DEADLINE_CORPUS_DIR)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    EXPECT_OK(CheckDeadlineText(text.str(), 2026)) << entry.path();
-    ++files;
+  const std::vector<CorpusInput> corpus = ReadCorpus(ECOPLAN_DEADLINE_CORPUS_DIR);
+  for (const CorpusInput& input : corpus) {
+    EXPECT_OK(CheckDeadlineText(input.bytes, 2026)) << input.path;
   }
-  EXPECT_GE(files, 10);
+  EXPECT_GE(corpus.size(), 10u);
 }
 
 }  // namespace

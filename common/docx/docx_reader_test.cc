@@ -5,14 +5,13 @@
 #include <zip.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/docx/testing/docx_fixtures.h"
 #include "common/spreadsheet/testing/xlsx_fixtures.h"
+#include "common/testing/corpus.h"
 #include "common/testing/project_path.h"
 
 namespace ecoplan::common {
@@ -227,17 +226,14 @@ TEST(DocxReaderTest, RefusesTooManyTagsAndTooMuchText) {
 
 // The fuzz corpus (docx_reader_fuzzer) replayed: read or refused, never a crash.
 TEST(DocxReaderCorpusTest, EveryCorpusFileIsReadOrRefused) {
-  int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(ECOPLAN_DOCX_CORPUS_DIR)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    absl::StatusOr<DocxDocument> got = ReadDocx(bytes);
+  const std::vector<CorpusInput> corpus = ReadCorpus(ECOPLAN_DOCX_CORPUS_DIR);
+  for (const CorpusInput& input : corpus) {
+    absl::StatusOr<DocxDocument> got = ReadDocx(input.bytes);
     if (!got.ok()) {
-      EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument) << entry.path();
+      EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument) << input.path;
     }
-    ++files;
   }
-  EXPECT_GE(files, 4);
+  EXPECT_GE(corpus.size(), 4u);
 }
 
 }  // namespace

@@ -4,10 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "common/http/proto_json_invariants.h"
+#include "common/testing/corpus.h"
 #include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 
@@ -15,15 +14,11 @@ namespace ecoplan::common {
 namespace {
 
 TEST(ProtoJsonCorpusTest, EveryCorpusInputKeepsTheInvariants) {
-  int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(ECOPLAN_PROTO_JSON_CORPUS_DIR)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    EXPECT_OK(CheckProtoJsonInput(text.str())) << entry.path();
-    ++files;
+  const std::vector<CorpusInput> corpus = ReadCorpus(ECOPLAN_PROTO_JSON_CORPUS_DIR);
+  for (const CorpusInput& input : corpus) {
+    EXPECT_OK(CheckProtoJsonInput(input.bytes)) << input.path;
   }
-  EXPECT_GE(files, 6);
+  EXPECT_GE(corpus.size(), 6u);
 }
 
 }  // namespace

@@ -4,10 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
+#include "common/testing/corpus.h"
 #include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "services/indicator/domain/target_text_invariants.h"
@@ -15,26 +14,22 @@
 namespace ecoplan::indicator {
 namespace {
 
-std::string Read(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using common::CorpusInput;
+using common::ReadCorpus;
+using common::ReadFileBytes;
 
 TEST(TargetTextCorpusTest, EveryCorpusInputSatisfiesTheInvariants) {
-  int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(ECOPLAN_TARGET_TEXT_CORPUS_DIR)) {
-    EXPECT_OK(CheckTextTargets(Read(entry.path()))) << entry.path();
-    ++files;
+  const std::vector<CorpusInput> corpus = ReadCorpus(ECOPLAN_TARGET_TEXT_CORPUS_DIR);
+  for (const CorpusInput& input : corpus) {
+    EXPECT_OK(CheckTextTargets(input.bytes)) << input.path;
   }
-  EXPECT_GE(files, 10);
+  EXPECT_GE(corpus.size(), 10u);
 }
 
 // The invariants are not vacuous: the corpus's seed phrases yield targets.
 TEST(TargetTextCorpusTest, TheSeedPhrasesOfTheCorpusYieldTargets) {
   const TextTargets found = ParseTextTargets(
-      Read(std::filesystem::path(ECOPLAN_TARGET_TEXT_CORPUS_DIR) / "seed_phrases"));
+      ReadFileBytes(std::filesystem::path(ECOPLAN_TARGET_TEXT_CORPUS_DIR) / "seed_phrases"));
   EXPECT_GE(found.targets.size(), 5u);
 }
 

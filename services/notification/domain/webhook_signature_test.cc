@@ -8,17 +8,20 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/testing/corpus.h"
 #include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "services/notification/domain/webhook_signature_invariants.h"
 
 namespace ecoplan::notification {
 namespace {
+
+using common::CorpusInput;
+using common::ReadCorpus;
+using common::ReadFileBytes;
 
 // The Standard Webhooks reference vector.
 constexpr char kSecret[] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -79,27 +82,18 @@ TEST(WebhookVerifyTest, RefusesMalformedHeadersAsInvalidArgument) {
   }
 }
 
-std::string Read(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST(WebhookSignatureCorpusTest, EveryCorpusInputSatisfiesTheInvariants) {
-  int files = 0;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(ECOPLAN_WEBHOOK_SIGNATURE_CORPUS_DIR)) {
-    EXPECT_OK(CheckWebhookSignatureInput(Read(entry.path()))) << entry.path();
-    ++files;
+  const std::vector<CorpusInput> corpus = ReadCorpus(ECOPLAN_WEBHOOK_SIGNATURE_CORPUS_DIR);
+  for (const CorpusInput& input : corpus) {
+    EXPECT_OK(CheckWebhookSignatureInput(input.bytes)) << input.path;
   }
-  EXPECT_GE(files, 8);
+  EXPECT_GE(corpus.size(), 8u);
 }
 
 // The corpus reaches the accepting path, not only refusals.
 TEST(WebhookSignatureCorpusTest, TheReferenceVectorOfTheCorpusVerifies) {
-  const std::string input =
-      Read(std::filesystem::path(ECOPLAN_WEBHOOK_SIGNATURE_CORPUS_DIR) / "reference_vector");
+  const std::string input = ReadFileBytes(
+      std::filesystem::path(ECOPLAN_WEBHOOK_SIGNATURE_CORPUS_DIR) / "reference_vector");
   EXPECT_EQ(input,
             absl::StrCat(kSecret, "\n", kId, "\n", kTimestamp, "\n", kSignature, "\n", kBody));
 }

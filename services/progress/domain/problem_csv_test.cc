@@ -8,10 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
+#include "common/testing/corpus.h"
 #include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "services/progress/domain/problem_csv_invariants.h"
@@ -19,6 +18,10 @@
 
 namespace ecoplan::progress {
 namespace {
+
+using common::CorpusInput;
+using common::ReadCorpus;
+using common::ReadFileBytes;
 
 using recorder_test::kCity;
 using recorder_test::kTown1;
@@ -145,29 +148,21 @@ TEST(ParseProblemCsvTest, CategoriesByChineseWordOrEnumSuffix) {
   EXPECT_EQ(ParseProblemCategory("噪声"), ProblemCategory::kUnspecified);
 }
 
-std::string ReadCorpusFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
 // The fuzzer's corpus, and every input it ever crashed on once added there,
 // keep the invariants in every build.
 TEST(ProblemCsvCorpusTest, EveryCorpusInputSatisfiesTheInvariants) {
-  int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(ECOPLAN_PROBLEM_CSV_CORPUS_DIR)) {
-    ++files;
-    EXPECT_OK(CheckProblemCsvInput(ReadCorpusFile(entry.path()))) << entry.path();
+  const std::vector<CorpusInput> corpus = ReadCorpus(ECOPLAN_PROBLEM_CSV_CORPUS_DIR);
+  for (const CorpusInput& input : corpus) {
+    EXPECT_OK(CheckProblemCsvInput(input.bytes)) << input.path;
   }
-  EXPECT_GE(files, 5);
+  EXPECT_GE(corpus.size(), 5u);
 }
 
 // The corpus reaches the accepting path and each kind of refused row, not only
 // whole-file refusals.
 TEST(ProblemCsvCorpusTest, TheCorpusAcceptsAndRefusesRows) {
-  const std::string csv = ReadCorpusFile(std::filesystem::path(ECOPLAN_PROBLEM_CSV_CORPUS_DIR) /
-                                         "chinese_headers_and_bad_rows.csv");
+  const std::string csv = ReadFileBytes(std::filesystem::path(ECOPLAN_PROBLEM_CSV_CORPUS_DIR) /
+                                        "chinese_headers_and_bad_rows.csv");
   const std::shared_ptr<PlanInfo> plan = problem_csv_internal::FuzzPlan();
   ASSERT_OK_AND_ASSIGN(
       ProblemImport parsed,

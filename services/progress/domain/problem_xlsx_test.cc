@@ -6,12 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "common/spreadsheet/testing/xlsx_fixtures.h"
+#include "common/testing/corpus.h"
 #include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "services/progress/domain/problem_csv.h"
@@ -20,6 +19,9 @@
 
 namespace ecoplan::progress {
 namespace {
+
+using common::CorpusInput;
+using common::ReadCorpus;
 
 using common::testing::MinimalWorkbookParts;
 using common::testing::XlsxCell;
@@ -139,22 +141,18 @@ TEST(ParseProblemXlsxTest, TheFuzzInvariantsHoldForABuiltWorkbook) {
 // The fuzzer's corpus, and every input it ever crashed on once added there,
 // keep the invariants in every build; its ledger reaches the accepting path.
 TEST(ProblemXlsxCorpusTest, EveryCorpusInputSatisfiesTheInvariants) {
-  int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(ECOPLAN_PROBLEM_XLSX_CORPUS_DIR)) {
-    ++files;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    EXPECT_OK(CheckProblemXlsxInput(bytes.str())) << entry.path();
-    if (entry.path().filename() == "ledger.xlsx") {
+  const std::vector<CorpusInput> corpus = ReadCorpus(ECOPLAN_PROBLEM_XLSX_CORPUS_DIR);
+  for (const CorpusInput& input : corpus) {
+    EXPECT_OK(CheckProblemXlsxInput(input.bytes)) << input.path;
+    if (input.path.filename() == "ledger.xlsx") {
       ASSERT_OK_AND_ASSIGN(ProblemImport parsed,
-                           ParseProblemXlsx(bytes.str(), *problem_csv_internal::FuzzPlan(),
+                           ParseProblemXlsx(input.bytes, *problem_csv_internal::FuzzPlan(),
                                             "a1-t25-m3", FuzzExistingCodes()));
       EXPECT_EQ(parsed.accepted.size(), 1u);
       EXPECT_EQ(parsed.errors.size(), 2u);
     }
   }
-  EXPECT_GE(files, 4);
+  EXPECT_GE(corpus.size(), 4u);
 }
 
 }  // namespace

@@ -10,18 +10,20 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "common/docx/testing/docx_fixtures.h"
+#include "common/testing/corpus.h"
 #include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 
 namespace ecoplan::registry {
 namespace {
+
+using common::CorpusInput;
+using common::ReadCorpus;
 
 using common::testing::Docx;
 using common::testing::GridSpan;
@@ -198,14 +200,14 @@ TEST(DocxPlanReaderTest, RefusesHostileFilesAndTooMuchText) {
 
 // The reader's fuzz corpus through the whole import: read, parsed or refused.
 TEST(DocxPlanReaderTest, CorpusFilesAreParsedOrRefused) {
-  for (const auto& entry : std::filesystem::directory_iterator(ECOPLAN_DOCX_CORPUS_DIR)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    absl::StatusOr<ParsedPlan> got = ParsePlanDocx(bytes);
+  const std::vector<CorpusInput> corpus = ReadCorpus(ECOPLAN_DOCX_CORPUS_DIR);
+  for (const CorpusInput& input : corpus) {
+    absl::StatusOr<ParsedPlan> got = ParsePlanDocx(input.bytes);
     if (!got.ok()) {
-      EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument) << entry.path();
+      EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument) << input.path;
     }
   }
+  EXPECT_GE(corpus.size(), 4u);
 }
 
 }  // namespace

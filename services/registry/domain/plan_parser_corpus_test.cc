@@ -4,9 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "common/testing/corpus.h"
 #include "common/testing/project_path.h"
 #include "common/testing/status_matchers.h"
 #include "services/registry/domain/plan_parser.h"
@@ -15,31 +14,26 @@
 namespace ecoplan::registry {
 namespace {
 
-std::string Read(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using common::CorpusInput;
+using common::ReadCorpus;
+using common::ReadFileBytes;
 
 TEST(PlanParserCorpusTest, EveryCorpusInputParsesOrIsRejectedCleanly) {
-  int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(ECOPLAN_PARSER_CORPUS_DIR)) {
-    const std::string text = Read(entry.path());
-    absl::StatusOr<ParsedPlan> parsed = ParsePlanDocument(text);
-    ++files;
+  const std::vector<CorpusInput> corpus = ReadCorpus(ECOPLAN_PARSER_CORPUS_DIR);
+  for (const CorpusInput& input : corpus) {
+    absl::StatusOr<ParsedPlan> parsed = ParsePlanDocument(input.bytes);
     if (!parsed.ok()) {
-      EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << entry.path();
+      EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << input.path;
       continue;
     }
-    EXPECT_OK(CheckParsedPlanInvariants(*parsed, text)) << entry.path();
+    EXPECT_OK(CheckParsedPlanInvariants(*parsed, input.bytes)) << input.path;
   }
-  EXPECT_GE(files, 3);
+  EXPECT_GE(corpus.size(), 3u);
 }
 
 TEST(PlanParserCorpusTest, TheSmallestCompleteDocumentOfTheCorpusParses) {
   const std::string text =
-      Read(std::filesystem::path(ECOPLAN_PARSER_CORPUS_DIR) / "one_annex_one_task");
+      ReadFileBytes(std::filesystem::path(ECOPLAN_PARSER_CORPUS_DIR) / "one_annex_one_task");
   ASSERT_OK_AND_ASSIGN(ParsedPlan parsed, ParsePlanDocument(text));
   ASSERT_EQ(parsed.tasks.size(), 1u);
   EXPECT_EQ(parsed.tasks[0].title, "目标任务");
