@@ -160,15 +160,15 @@ grpc::ServerUnaryReactor* ProgressServiceImpl::SubmitReport(grpc::CallbackServer
   // answered report (submit_report_answer.h).
   auto serialized = std::make_shared<SerializedReport>();
   ReportBytesScope keep_bytes(serialized.get());
-  return AnswerAsync<Report>(
+  return AnswerAsync<std::shared_ptr<const Report>>(
       ctx,
-      [&](Callback<Report> done) {
-        recorder_->SubmitReport(*std::move(submission),
-                                CallerOf(*who, request->actor(), request->request_id()),
-                                std::move(done));
+      [&](Callback<std::shared_ptr<const Report>> done) {
+        recorder_->SubmitReportShared(*std::move(submission),
+                                      CallerOf(*who, request->actor(), request->request_id()),
+                                      std::move(done));
       },
-      [response, serialized](const Report& r) {
-        FillSubmitReportAnswer(r, *serialized, response);
+      [response, serialized](const std::shared_ptr<const Report>& r) {
+        FillSubmitReportAnswer(*r, *serialized, response);
       });
 }
 

@@ -321,7 +321,7 @@ struct ProgressRecorder::SubmitCall {
   std::string fingerprint;
   std::string report_id;
   std::string key;  // the report's serializer key
-  Callback<Report> done;
+  Callback<std::shared_ptr<const Report>> done;
   std::shared_ptr<void> guard;  // the keys, released with the last copy of the call
 };
 
@@ -332,6 +332,15 @@ void ProgressRecorder::SubmitReport(const ReportSubmission& submission, const Ca
 
 void ProgressRecorder::SubmitReport(ReportSubmission&& submission, const Caller& caller,
                                     Callback<Report> done) {
+  SubmitReportShared(std::move(submission), caller,
+                     [done = std::move(done)](absl::StatusOr<std::shared_ptr<const Report>> r) {
+                       if (!r.ok()) return done(r.status());
+                       done(Report(**r));
+                     });
+}
+
+void ProgressRecorder::SubmitReportShared(ReportSubmission&& submission, const Caller& caller,
+                                          Callback<std::shared_ptr<const Report>> done) {
   absl::StatusOr<Validated> validated = ValidateSubmission(submission, caller);
   if (!validated.ok()) {
     done(validated.status());
@@ -363,7 +372,11 @@ void ProgressRecorder::SubmitLocked(std::shared_ptr<SubmitCall> call) {
   absl::StatusOr<std::optional<RequestRecord>> seen =
       CheckRequest(c.caller, kSubmitMethod, c.fingerprint);
   if (!seen.ok()) return c.done(seen.status());
-  if (seen->has_value()) return c.done(RetriedReport(c, **seen));
+  if (seen->has_value()) {
+    absl::StatusOr<Report> retried = RetriedReport(c, **seen);
+    if (!retried.ok()) return c.done(retried.status());
+    return c.done(std::make_shared<const Report>(*std::move(retried)));
+  }
   absl::StatusOr<std::shared_ptr<const Report>> current =
       CurrentReport(c.key, s.plan_id, c.report_id);
   if (!current.ok()) return c.done(current.status());
@@ -409,16 +422,16 @@ void ProgressRecorder::SubmitLocked(std::shared_ptr<SubmitCall> call) {
   change.caller = c.caller;
   // The commit's callback runs on the store's single committer thread, which
   // serves every writer: the work that can be done here is done here. The
-  // answer is copied now, and the previous report is dropped from the cache
-  // (and freed, with `current`) on this thread rather than there.
-  Report answer = report;
+  // previous report is dropped from the cache (and freed, with `current`) on
+  // this thread rather than there; the answer is the report the cache then
+  // holds, so the callback frees nothing of it either.
   CommittedReport(c.key, nullptr);
   current->reset();
-  store_->CommitAsync(std::move(change), [this, call = std::move(call), next = std::move(next),
-                                          answer = std::move(answer)](absl::Status status) mutable {
-    CommittedReport(call->key, status.ok() ? std::move(next) : nullptr);
+  store_->CommitAsync(std::move(change), [this, call = std::move(call),
+                                          next = std::move(next)](absl::Status status) mutable {
+    CommittedReport(call->key, status.ok() ? next : nullptr);
     if (!status.ok()) return call->done(status);
-    call->done(std::move(answer));
+    call->done(std::shared_ptr<const Report>(std::move(next)));
   });
 }
 
