@@ -110,6 +110,30 @@ TEST_F(ProgressServiceImplTest, MalformedNamesAreInvalidArgumentNamingTheField) 
   EXPECT_EQ(store_.commits(), 0);
 }
 
+// A retry of h-1 answers the report its first call wrote, field for field, and writes nothing;
+// a later revision answers its own.
+TEST_F(ProgressServiceImplTest, ARetriedSubmissionAnswersTheReportOfItsFirstCall) {
+  v1::SubmitReportResponse first;
+  ASSERT_TRUE(stub_->SubmitReport(Context().get(), Request(), &first).ok());
+  ASSERT_EQ(first.report().etag(), "r1");
+  ASSERT_EQ(store_.commits(), 1);
+
+  v1::SubmitReportResponse retried;
+  ASSERT_TRUE(stub_->SubmitReport(Context().get(), Request(), &retried).ok());
+  EXPECT_EQ(store_.commits(), 1);
+  EXPECT_EQ(retried.report().DebugString(), first.report().DebugString());
+
+  v1::SubmitReportRequest revised = Request();
+  revised.set_request_id("h-1b");
+  revised.set_etag("r1");
+  revised.mutable_entries(0)->set_work_done("已完成第二批车辆登记");
+  v1::SubmitReportResponse second;
+  ASSERT_TRUE(stub_->SubmitReport(Context().get(), revised, &second).ok());
+  EXPECT_EQ(store_.commits(), 2);
+  EXPECT_EQ(second.report().etag(), "r2");
+  EXPECT_EQ(second.report().entries(0).work_done(), "已完成第二批车辆登记");
+}
+
 TEST_F(ProgressServiceImplTest, DomainCodesPassThroughUnchanged) {
   v1::SubmitReportRequest request = Request();
   request.set_organization("organizations/o-traffic");
