@@ -200,6 +200,24 @@ size_t FirstInvalidUtf8Offset(absl::string_view text) {
 
 bool IsValidUtf8(absl::string_view text) { return FirstInvalidUtf8Offset(text) == text.size(); }
 
+std::optional<size_t> ValidUtf8Length(absl::string_view text) {
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  const int32_t n = static_cast<int32_t>(text.size());
+  size_t count = 0;
+  int32_t i = 0;
+  while (i < n) {
+    if (bytes[i] < 0x80) {
+      ++i;
+    } else {
+      UChar32 c;
+      U8_NEXT(bytes, i, n, c);
+      if (c < 0) return std::nullopt;
+    }
+    ++count;
+  }
+  return count;
+}
+
 size_t Utf8Length(absl::string_view text) {
   size_t count = 0;
   int32_t i = 0;

@@ -9,6 +9,7 @@
 // line N of the original is line N of the result.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -41,6 +42,10 @@ size_t FirstInvalidUtf8Offset(absl::string_view text);
 
 // Number of code points in `text`; an ill-formed sequence counts as one.
 size_t Utf8Length(absl::string_view text);
+
+// Number of code points in `text` when it is well-formed UTF-8 (as IsValidUtf8), else nullopt:
+// a text field's two checks, validity and length, in one pass over it.
+std::optional<size_t> ValidUtf8Length(absl::string_view text);
 
 // Removes leading and trailing white space: ASCII spaces and tabs, U+3000
 // IDEOGRAPHIC SPACE and U+00A0 NO-BREAK SPACE.

@@ -74,6 +74,16 @@ TEST(Utf8Test, ValidatesAndCounts) {
   EXPECT_EQ(Utf8Length(""), 0u);
 }
 
+TEST(Utf8Test, ValidLengthCountsWellFormedTextAndRefusesTheRest) {
+  EXPECT_EQ(ValidUtf8Length("美丽门头沟 abc"), 9u);
+  EXPECT_EQ(ValidUtf8Length(""), 0u);
+  EXPECT_EQ(ValidUtf8Length("PM2.5≤27µg/m³ 𝟘"), 15u);  // 2-, 3- and 4-byte sequences
+  for (absl::string_view bad : {"\xC3\x28", "\xED\xA0\x80", "\xC0\xAF", "ab\xFF", "美\xE4\xB8"}) {
+    EXPECT_EQ(ValidUtf8Length(bad), std::nullopt) << FirstInvalidUtf8Offset(bad);
+    EXPECT_FALSE(IsValidUtf8(bad));
+  }
+}
+
 TEST(TrimDocumentSpaceTest, TrimsAsciiAndIdeographicSpace) {
   EXPECT_EQ(TrimDocumentSpace("\t　区生态环境局  "), "区生态环境局");
   EXPECT_EQ(TrimDocumentSpace("   "), "");

@@ -130,11 +130,12 @@ absl::Status CheckTextNamed(absl::string_view value, const Name& field, size_t m
     return required ? absl::InvalidArgumentError(absl::StrCat(field(), " is required"))
                     : absl::OkStatus();
   }
-  if (!common::IsValidUtf8(value)) {
+  const std::optional<size_t> chars = common::ValidUtf8Length(value);
+  if (!chars.has_value()) {
     return absl::InvalidArgumentError(absl::StrCat(field(), " is not valid UTF-8 (byte ",
                                                    common::FirstInvalidUtf8Offset(value), ")"));
   }
-  if (common::Utf8Length(value) > max_chars) {
+  if (*chars > max_chars) {
     return absl::InvalidArgumentError(
         absl::StrCat(field(), " is longer than ", max_chars, " characters"));
   }

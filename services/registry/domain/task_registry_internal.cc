@@ -1,6 +1,7 @@
 #include "services/registry/domain/task_registry_internal.h"
 
 #include <cstdint>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -43,10 +44,11 @@ absl::Status CheckText(absl::string_view value, absl::string_view field, size_t 
     return required ? absl::InvalidArgumentError(absl::StrCat(field, " is required"))
                     : absl::OkStatus();
   }
-  if (!common::IsValidUtf8(value)) {
+  const std::optional<size_t> chars = common::ValidUtf8Length(value);
+  if (!chars.has_value()) {
     return absl::InvalidArgumentError(absl::StrCat(field, " is not valid UTF-8"));
   }
-  if (common::Utf8Length(value) > max_chars) {
+  if (*chars > max_chars) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, " is longer than ", max_chars, " characters"));
   }
