@@ -9,6 +9,7 @@
 
 #include "common/testing/status_matchers.h"
 #include "services/progress/domain/progress_recorder.h"
+#include "services/progress/domain/progress_recorder_test_fixture.h"
 #include "services/progress/testing/fake_report_store.h"
 
 namespace ecoplan::progress {
@@ -20,10 +21,11 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
-constexpr char kPlan[] = "2026-abc";
+// The recorder tests' plan and organization (the files of a target may share a unit).
+using recorder_test::kEco;
+using recorder_test::kPlan;
 constexpr char kMeasure[] = "a1-t1-m1";
 constexpr char kOther[] = "a1-t1-m2";
-constexpr char kEco[] = "o-eco";
 
 std::shared_ptr<IndicatorFacts> Trucks(IndicatorState status, std::optional<double> value) {
   auto f = std::make_shared<IndicatorFacts>();

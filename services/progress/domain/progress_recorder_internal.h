@@ -7,6 +7,7 @@
 // from those files.
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -52,12 +53,14 @@ class Fingerprinter {
     Mix(0x1f);
     return *this;
   }
-  // Numbers are hashed as their text (as request records store them), formatted
-  // without allocating.
+  // Numbers are hashed as their text (as request records store them): printf's
+  // "%.17g", which std::to_chars is specified to write, without printf's cost
+  // or an allocation. The text must not change: fingerprints are stored.
   Fingerprinter& Add(double v) {
     char text[32];
-    const int n = absl::SNPrintF(text, sizeof(text), "%.17g", v);
-    return Add(absl::string_view(text, n < 0 ? 0 : std::min<size_t>(n, sizeof(text) - 1)));
+    const std::to_chars_result r =
+        std::to_chars(text, text + sizeof(text), v, std::chars_format::general, 17);
+    return Add(absl::string_view(text, r.ec == std::errc() ? r.ptr - text : 0));
   }
   Fingerprinter& Add(int v) { return Add(absl::AlphaNum(v).Piece()); }
   std::string Done() const { return absl::StrCat(absl::Hex(hash_, absl::kZeroPad16)); }
