@@ -137,7 +137,7 @@ void BM_SubmitReportWithoutGrpc(benchmark::State& state) {
     if (failed) return state.SkipWithError("a submission failed");
   }
   state.SetItemsProcessed(state.iterations() * kReports);
-  // Seconds of the process's CPU per submission (printed with its SI prefix, e.g. "95u").
+  // Seconds of the process's CPU per submission (printed with its SI prefix, e.g. "48.7us").
   state.counters["cpu_per_submission"] =
       benchmark::Counter(static_cast<double>(state.iterations() * kReports),
                          benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
