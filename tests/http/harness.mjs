@@ -12,7 +12,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { createECDH, createHash, createPrivateKey, sign } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
@@ -64,9 +64,21 @@ export async function generateClientCode(dir) {
 
 const base64url = (b) => Buffer.from(b).toString('base64url');
 
+// A P-256 key pair, made with createECDH rather than generateKeyPairSync: in Debian 12's Node 18
+// the key generation job that generateKeyPairSync leaves for the garbage collector can be
+// collected while a key is being exported, and its destructor then waits for the lock the export
+// holds (KeyGenJob::~KeyGenJob under KeyObjectHandle::ExportJWK): a CI run hung there for good.
+// No generation job exists this way.
 function ecKey() {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const { kty, crv, x, y } = publicKey.export({ format: 'jwk' });
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  const point = ecdh.getPublicKey();  // 0x04 ‖ x ‖ y, 32 bytes each
+  const scalar = ecdh.getPrivateKey();  // without leading zero bytes; JWK's d has all 32
+  const [kty, crv] = ['EC', 'P-256'];
+  const x = base64url(point.subarray(1, 33));
+  const y = base64url(point.subarray(33, 65));
+  const d = base64url(Buffer.concat([Buffer.alloc(32 - scalar.length), scalar]));
+  const privateKey = createPrivateKey({ key: { kty, crv, x, y, d }, format: 'jwk' });
   // RFC 7638 thumbprint: the servers' default kid of a service's own key.
   const thumbprint = base64url(createHash('sha256').update(JSON.stringify({ crv, kty, x, y })).digest());
   return { privateKey, jwk: { kty, crv, x, y }, thumbprint };
