@@ -64,7 +64,7 @@ export async function generateClientCode(dir) {
 
 const base64url = (b) => Buffer.from(b).toString('base64url');
 
-// A P-256 key pair, made with createECDH rather than generateKeyPairSync: in Debian 12's Node 18
+// A P-256 key pair, made with createECDH rather than generateKeyPairSync: in Node (20.20 here)
 // the key generation job that generateKeyPairSync leaves for the garbage collector can be
 // collected while a key is being exported, and its destructor then waits for the lock the export
 // holds (KeyGenJob::~KeyGenJob under KeyObjectHandle::ExportJWK): a CI run hung there for good.
